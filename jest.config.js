@@ -1,0 +1,26 @@
+/**
+ * One jest config for the whole workspace. Tests run as native ESM
+ * (node --experimental-vm-modules) with TypeScript transformed by swc, and
+ * `@stowage/*` imports resolve to package sources, so no build is needed first.
+ */
+const swc = [
+  "@swc/jest",
+  {
+    jsc: { parser: { syntax: "typescript" }, target: "es2022" },
+    module: { type: "es6" },
+    sourceMaps: "inline",
+  },
+];
+
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  transform: { "^.+\\.ts$": swc },
+  moduleNameMapper: {
+    "^@stowage/([a-z-]+)$": "<rootDir>/packages/$1/src/index.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
+  testMatch: ["<rootDir>/packages/*/test/**/*.spec.ts"],
+  testTimeout: 60000,
+};

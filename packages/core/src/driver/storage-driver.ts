@@ -1,0 +1,122 @@
+import type { Readable } from "node:stream";
+import type { StorageFeatures } from "../features.js";
+import type { ObjectInfo, Part } from "../object/object-info.js";
+import type { PresignOperation, ProgressListener } from "../options.js";
+import type { PresignedRequest } from "../storager.js";
+
+/**
+ * An object as a driver reports it: the full key (no leading `/`, dirs end
+ * with `/`) instead of a work_dir-relative path. Core turns keys into paths.
+ */
+export type RawObject = Omit<ObjectInfo, "path"> & { key: string };
+
+/**
+ * Options core passes to a driver primitive: validated, defaults merged, keys
+ * camelCase. Global ones are typed; driver pairs arrive by their camelCase key.
+ */
+export interface DriverCallOptions {
+  signal?: AbortSignal;
+  [pair: string]: unknown;
+}
+
+/** A body of known size for a single request: bytes in memory, or a stream of exactly `size` bytes. */
+export interface DriverBody {
+  /** Bytes in memory, or a stream that yields exactly `size` bytes. */
+  data: Buffer | Readable;
+  size: number;
+  /** Base64 MD5 to send as Content-MD5, when core computed or was given one. */
+  contentMd5?: string;
+  /** Called with bytes as they are sent (drivers that stream can report; core reports for buffers). */
+  onProgress?: ProgressListener;
+}
+
+/** What a driver's single write reports. */
+export interface DriverWriteResult {
+  etag?: string;
+  /** CRC-64 (decimal) the service says it stored; core compares it with its own. */
+  crc64?: string;
+}
+
+/** The start of a read: the stream and what the service said about the object. */
+export interface DriverReadResult {
+  stream: Readable;
+  /** Whole-object metadata when known (size is the object's full size). */
+  object?: RawObject;
+  /** CRC-64 (decimal) of the whole object, when the service sent one; core checks it on full reads. */
+  crc64?: string;
+}
+
+/** A page from {@link StorageDriver.listPage}. */
+export interface DriverListPage {
+  items: RawObject[];
+  nextToken?: string;
+}
+
+/** Parameters of one list page. */
+export interface DriverListRequest {
+  /** Key prefix (may be empty). */
+  prefix: string;
+  /** `"/"` for one level (dirs come back as `dir` objects ending with `/`), absent for a flat walk. */
+  delimiter?: "/";
+  token?: string;
+  limit: number;
+}
+
+/** A page of in-progress uploads. */
+export interface DriverUploadsPage {
+  items: RawObject[];
+  nextToken?: string;
+}
+
+/** A page of parts. */
+export interface DriverPartsPage {
+  parts: Part[];
+  nextToken?: string;
+}
+
+/**
+ * The primitives a driver implements. Core does everything else: path rules,
+ * option validation and defaults, capability checks, paging, multipart
+ * scheduling, CRC64 checking, progress, abort and error context. Each method
+ * may throw only {@link StorageError}s (core wraps anything else as `Unexpected`).
+ * Methods for operations the driver's features lack may be left out.
+ */
+export interface StorageDriver {
+  readonly service: string;
+  /** Bucket or root name. */
+  readonly name: string;
+  readonly location?: string;
+  readonly features: Readonly<StorageFeatures>;
+
+  stat(key: string, options: DriverCallOptions): Promise<RawObject>;
+  read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult>;
+  write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult>;
+  /** Must succeed when the key does not exist. */
+  delete(key: string, options: DriverCallOptions): Promise<void>;
+  deleteMany?(keys: string[], options: DriverCallOptions): Promise<void>;
+  listPage(request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage>;
+  copy?(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void>;
+  move?(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void>;
+  fetch?(key: string, url: string, options: DriverCallOptions): Promise<void>;
+  /** `key` ends with `/`. Idempotent. */
+  createDir?(key: string, options: DriverCallOptions): Promise<RawObject>;
+  /** `key` ends with `/`. Idempotent; fails with `Conflict` if not empty where the service cares. */
+  deleteDir?(key: string, options: DriverCallOptions): Promise<void>;
+  presign?(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number }): Promise<PresignedRequest>;
+
+  createAppend?(key: string, options: DriverCallOptions): Promise<RawObject>;
+  writeAppend?(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }>;
+  commitAppend?(key: string, options: DriverCallOptions): Promise<void>;
+
+  createMultipart?(key: string, options: DriverCallOptions): Promise<{ multipartId: string }>;
+  /** Uploads part `index` (0-based). Returns the part with the service's etag (and crc64 if it sends one). */
+  writePart?(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part>;
+  /** `parts` arrive sorted by index, contiguous from 0, each checked. */
+  completeMultipart?(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult>;
+  /** Must succeed when the upload does not exist. */
+  abortMultipart?(key: string, multipartId: string, options: DriverCallOptions): Promise<void>;
+  listParts?(key: string, multipartId: string, token: string | undefined, options: DriverCallOptions): Promise<DriverPartsPage>;
+  /** Throws ObjectNotExist if the upload does not exist. */
+  statMultipart?(key: string, multipartId: string, options: DriverCallOptions): Promise<RawObject>;
+  listUploads?(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage>;
+}

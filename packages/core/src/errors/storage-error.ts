@@ -1,0 +1,131 @@
+import { ErrorCode, RETRYABLE_CODES } from "./error-code.js";
+import { redactSecrets } from "./redact.js";
+
+/** What a {@link StorageError} can say about where it happened. */
+export interface StorageErrorContext {
+  /** Operation name, e.g. `"write"`, `"complete_multipart"`, `"new_storager"`. */
+  op?: string;
+  /** Service type, e.g. `"cos"`, `"fs"`. */
+  service?: string;
+  /** The path(s) the operation was about (copy and move carry two). */
+  path?: string | readonly string[];
+  /** HTTP status, when the service answered. */
+  statusCode?: number;
+  /** The service's request id, when it sent one. */
+  requestId?: string;
+  /** Overrides the retryable default of the code. */
+  retryable?: boolean;
+}
+
+/** Everything needed to build a {@link StorageError}. */
+export interface StorageErrorInit extends StorageErrorContext {
+  code: ErrorCode;
+  message: string;
+  cause?: unknown;
+}
+
+/**
+ * The one error class Stowage throws. `code` says what went wrong; the other
+ * fields say where. Messages and `cause` never carry credentials, signatures,
+ * SSE-C keys or security tokens.
+ */
+export class StorageError extends Error {
+  override readonly name = "StorageError";
+  readonly code: ErrorCode;
+  readonly op: string | undefined;
+  readonly service: string | undefined;
+  readonly path: string | readonly string[] | undefined;
+  readonly statusCode: number | undefined;
+  readonly requestId: string | undefined;
+  readonly retryable: boolean;
+  /** The message without the context suffix. */
+  readonly detail: string;
+
+  constructor(init: StorageErrorInit) {
+    const detail = redactSecrets(init.message);
+    super(formatMessage(init.code, detail, init), init.cause === undefined ? undefined : { cause: sanitizeCause(init.cause) });
+    this.code = init.code;
+    this.detail = detail;
+    this.op = init.op;
+    this.service = init.service;
+    this.path = init.path;
+    this.statusCode = init.statusCode;
+    this.requestId = init.requestId;
+    this.retryable = init.retryable ?? RETRYABLE_CODES.has(init.code);
+  }
+
+  /**
+   * Returns a copy with the missing context fields filled in from `ctx`
+   * (fields already set win). Used by core to add op, service and path.
+   */
+  withContext(ctx: StorageErrorContext): StorageError {
+    const copy = new StorageError({
+      code: this.code,
+      message: this.detail,
+      cause: this.cause,
+      op: this.op ?? ctx.op,
+      service: this.service ?? ctx.service,
+      path: this.path ?? ctx.path,
+      statusCode: this.statusCode ?? ctx.statusCode,
+      requestId: this.requestId ?? ctx.requestId,
+      retryable: this.retryable,
+    });
+    if (this.stack) copy.stack = copy.stack?.split("\n")[0] + "\n" + this.stack.split("\n").slice(1).join("\n");
+    return copy;
+  }
+
+  /** A plain object for logs and JSON output (no cause, no stack). */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.detail,
+      op: this.op,
+      service: this.service,
+      path: this.path,
+      statusCode: this.statusCode,
+      requestId: this.requestId,
+      retryable: this.retryable,
+    };
+  }
+}
+
+function formatMessage(code: ErrorCode, detail: string, ctx: StorageErrorContext): string {
+  const parts: string[] = [];
+  if (ctx.op) parts.push(`op=${ctx.op}`);
+  if (ctx.service) parts.push(`service=${ctx.service}`);
+  if (ctx.path !== undefined) parts.push(`path=${JSON.stringify(ctx.path)}`);
+  if (ctx.statusCode !== undefined) parts.push(`status=${ctx.statusCode}`);
+  if (ctx.requestId) parts.push(`requestId=${ctx.requestId}`);
+  return parts.length ? `${code}: ${detail} (${parts.join(", ")})` : `${code}: ${detail}`;
+}
+
+/** Keeps a cause's type and redacted message, drops anything that could hold secrets (headers, options). */
+function sanitizeCause(cause: unknown): unknown {
+  if (cause instanceof StorageError) return cause;
+  if (cause instanceof Error) {
+    const clean = new Error(redactSecrets(cause.message));
+    clean.name = cause.name;
+    const errno = cause as NodeJS.ErrnoException;
+    if (errno.code !== undefined) (clean as NodeJS.ErrnoException).code = errno.code;
+    if (cause.stack) clean.stack = redactSecrets(cause.stack);
+    return clean;
+  }
+  return typeof cause === "string" ? redactSecrets(cause) : undefined;
+}
+
+/**
+ * True when `e` is a {@link StorageError} (and, when `code` is given, has that code).
+ * Works across package copies by checking the shape, not only `instanceof`.
+ */
+export function isStorageError(e: unknown, code?: ErrorCode): e is StorageError {
+  if (!(e instanceof Error) || e.name !== "StorageError") return false;
+  const c = (e as StorageError).code;
+  if (typeof c !== "string") return false;
+  return code === undefined || c === code;
+}
+
+/** Shorthand for `new StorageError({ code, message, ...ctx })`. */
+export function storageError(code: ErrorCode, message: string, ctx: Omit<StorageErrorInit, "code" | "message"> = {}): StorageError {
+  return new StorageError({ code, message, ...ctx });
+}

@@ -1,0 +1,112 @@
+/**
+ * Size and count limits a service imposes. Core checks them before any I/O and
+ * uses them to choose multipart part sizes. Absent means "no limit known".
+ */
+export interface StorageLimits {
+  /** Largest object one simple write may create (bytes). */
+  writeSizeMaximum?: number;
+  /** Smallest part except the last (bytes). */
+  multipartSizeMinimum?: number;
+  /** Largest part (bytes). */
+  multipartSizeMaximum?: number;
+  /** Most parts in one upload. */
+  multipartNumberMaximum?: number;
+  /** Largest single append (bytes). */
+  appendSizeMaximum?: number;
+  /** Largest appendable object (bytes). */
+  appendTotalSizeMaximum?: number;
+  /** Largest object one server-side copy may copy (bytes). */
+  copySizeMaximum?: number;
+  /** Most items the service returns in one list page. */
+  listPageMaximum?: number;
+  /** Longest presign expiry (seconds). */
+  presignExpiresMaximum?: number;
+}
+
+/**
+ * What a storage can do. Operations whose flag is false throw
+ * `CapabilityInsufficient`; options whose feature is false throw `PairUnsupported`.
+ */
+export interface StorageFeatures {
+  stat: boolean;
+  read: boolean;
+  /** `read`/`createReadStream` honour `offset` and `size`. */
+  readRange: boolean;
+  write: boolean;
+  delete: boolean;
+  /** Several deletes in one request (core falls back to single deletes). */
+  batchDelete: boolean;
+  list: boolean;
+  listDir: boolean;
+  listPrefix: boolean;
+  /** `list(path, { mode: "part" })`: in-progress multipart uploads. */
+  listMultipartUploads: boolean;
+  copy: boolean;
+  move: boolean;
+  fetch: boolean;
+  createDir: boolean;
+  presignRead: boolean;
+  presignWrite: boolean;
+  presignDelete: boolean;
+  append: boolean;
+  multipart: boolean;
+  /** `metadata` option on writes and returned by stat. */
+  userMetadata: boolean;
+  /** `contentType` option on writes and returned by stat. */
+  contentType: boolean;
+  /** `storageClass` option on writes. */
+  storageClass: boolean;
+  /** The service returns CRC-64/ECMA-182 of what it stored. */
+  crc64: boolean;
+  /** The service checks a Content-MD5 sent with a write. */
+  contentMd5: boolean;
+  /** Directories are zero-byte `dir/` marker objects, not native. */
+  virtualDir: boolean;
+  /** Options unknown to an operation are dropped instead of rejected (opened with `enable_loose_pair`). */
+  loosePair: boolean;
+  limits: StorageLimits;
+}
+
+/** What a servicer (bucket manager) can do. */
+export interface ServiceFeatures {
+  create: boolean;
+  delete: boolean;
+  get: boolean;
+  list: boolean;
+}
+
+/** Every flag false and no limits: drivers spread their own flags over it. */
+export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
+  stat: false,
+  read: false,
+  readRange: false,
+  write: false,
+  delete: false,
+  batchDelete: false,
+  list: false,
+  listDir: false,
+  listPrefix: false,
+  listMultipartUploads: false,
+  copy: false,
+  move: false,
+  fetch: false,
+  createDir: false,
+  presignRead: false,
+  presignWrite: false,
+  presignDelete: false,
+  append: false,
+  multipart: false,
+  userMetadata: false,
+  contentType: false,
+  storageClass: false,
+  crc64: false,
+  contentMd5: false,
+  virtualDir: false,
+  loosePair: false,
+  limits: Object.freeze({}),
+});
+
+/** Builds a complete, frozen {@link StorageFeatures} from the flags a driver sets. */
+export function defineFeatures(flags: Partial<StorageFeatures>): Readonly<StorageFeatures> {
+  return Object.freeze({ ...NO_STORAGE_FEATURES, ...flags, limits: Object.freeze({ ...(flags.limits ?? {}) }) });
+}

@@ -1,0 +1,47 @@
+/**
+ * What kind of thing an {@link ObjectInfo} describes.
+ * - `file`: a readable object.
+ * - `dir`: a directory (listed in dir mode, or created by `createDir`); its path ends with `/`.
+ * - `part`: an in-progress multipart upload (has `multipartId`).
+ * - `append`: an appendable object (has `appendOffset`).
+ * - `link`: a symbolic link (has `linkTarget`).
+ */
+export type ObjectMode = "file" | "dir" | "part" | "append" | "link";
+
+/** Metadata of one object, as returned by stat, list and the create operations. */
+export interface ObjectInfo {
+  /** Path relative to the storage's work_dir (or absolute, echoing the caller's form). Dirs end with `/`. */
+  path: string;
+  mode: ObjectMode;
+  /** Content length in bytes. */
+  size?: number;
+  /** Service-defined tag; only comparable within one service. Never an MD5 unless the service says so. */
+  etag?: string;
+  contentType?: string;
+  /** Base64 MD5 of the content (RFC 1864), only when the service states it. */
+  contentMd5?: string;
+  /** CRC-64/ECMA-182 of the content as a decimal string, when known. */
+  crc64?: string;
+  lastModified?: Date;
+  storageClass?: string;
+  /** User metadata (keys lower-case). */
+  metadata?: Record<string, string>;
+  /** Upload id of a `part` object. */
+  multipartId?: string;
+  /** Next append position of an `append` object. */
+  appendOffset?: number;
+  /** Absolute target path of a `link` object. */
+  linkTarget?: string;
+  /** Service-specific metadata (SSE algorithm, key id, object type...). */
+  system?: Record<string, unknown>;
+}
+
+/** One uploaded part of a multipart upload. `index` is 0-based. */
+export interface Part {
+  index: number;
+  size: number;
+  etag: string;
+  /** CRC-64/ECMA-182 of the part as a decimal string, when known. */
+  crc64?: string;
+  lastModified?: Date;
+}

@@ -1,0 +1,157 @@
+import type { Readable } from "node:stream";
+
+/** Progress of one transfer: bytes moved so far and, when known, the total. */
+export interface Progress {
+  bytes: number;
+  total?: number;
+}
+
+/** Receives {@link Progress} as bytes move. Called often: keep it cheap. */
+export type ProgressListener = (progress: Progress) => void;
+
+/** Accepted by every operation. */
+export interface CallOptions {
+  /** Aborting rejects the call with `Aborted` and cancels its I/O. */
+  signal?: AbortSignal;
+}
+
+/** Accepted by every operation that moves bytes. */
+export interface TransferOptions extends CallOptions {
+  onProgress?: ProgressListener;
+}
+
+/** What can be written: bytes, text (UTF-8), a Node stream or any async iterable of bytes. */
+export type Body = Buffer | Uint8Array | string | Readable | AsyncIterable<Uint8Array>;
+
+/** Options of `stat`. */
+export interface StatOptions extends CallOptions {
+  /** Stat the in-progress multipart upload with this id instead of the object. */
+  multipartId?: string;
+  /** `"dir"`: stat the directory (the `path/` marker on object stores). */
+  mode?: "dir";
+}
+
+/** Options of `read` and `createReadStream`. */
+export interface ReadOptions extends TransferOptions {
+  /** First byte to read (default 0). */
+  offset?: number;
+  /** Bytes to read (default: to the end). 0 reads nothing. */
+  size?: number;
+}
+
+/** Tuning of multipart uploads; core picks sane values when absent. */
+export interface MultipartTuning {
+  /** Bodies larger than this (or of unknown size) go multipart. */
+  multipartThreshold?: number;
+  /** Part size in bytes (raised as needed to fit the part-count limit). */
+  partSize?: number;
+  /** Parts in flight at once. Memory stays below partSize × (concurrency + 1). */
+  concurrency?: number;
+}
+
+/** Options of `write` and `createWriteStream`. */
+export interface WriteOptions extends TransferOptions, MultipartTuning {
+  /** Exact number of bytes to store: a longer body is truncated, a shorter one fails with `InvalidArgument`. */
+  size?: number;
+  contentType?: string;
+  /** Base64 MD5 the service must check (single-request writes only). */
+  contentMd5?: string;
+  /** User metadata (keys are lower-cased). */
+  metadata?: Record<string, string>;
+  storageClass?: string;
+  /** Resume this multipart upload: parts already uploaded and verified are not sent again. */
+  multipartId?: string;
+  /** Called once a multipart upload exists, with its id (for checkpoints). */
+  onMultipartCreate?: (multipartId: string) => void;
+}
+
+/** Options of `delete`. */
+export interface DeleteOptions extends CallOptions {
+  /** Abort this multipart upload instead of deleting the object. */
+  multipartId?: string;
+  /** `"dir"`: delete the (empty) directory. */
+  mode?: "dir";
+}
+
+/** How `list` walks: one level (`dir`), every key under a prefix (`prefix`), or in-progress uploads (`part`). */
+export type ListMode = "dir" | "prefix" | "part";
+
+/** Options of `list`. */
+export interface ListOptions extends CallOptions {
+  /** Default `"dir"` on fs and memory-like stores, `"prefix"` where `listDir` is false. */
+  mode?: ListMode;
+  /** Page size asked of the service. */
+  limit?: number;
+  /** Continue from this token (from `listPage`). */
+  token?: string;
+}
+
+/** Options of `listPage`. */
+export type ListPageOptions = ListOptions;
+
+/** Options of `copy` and `move`. */
+export type CopyOptions = CallOptions;
+
+/** Options of `fetch`. */
+export type FetchOptions = CallOptions;
+
+/** Options of `createDir`. */
+export interface CreateDirOptions extends CallOptions {
+  storageClass?: string;
+}
+
+/** Operations `presign` can sign. */
+export type PresignOperation = "read" | "write" | "delete";
+
+/** Options of `presign`. */
+export interface PresignOptions extends CallOptions {
+  /** Seconds the URL stays valid. */
+  expires: number;
+  /** read: first byte. */
+  offset?: number;
+  /** read: bytes; write: the exact Content-Length the client will send. */
+  size?: number;
+  /** write: the Content-Type the client will send. */
+  contentType?: string;
+  /** write: the Content-MD5 the client will send. */
+  contentMd5?: string;
+  /** delete: abort this multipart upload. */
+  multipartId?: string;
+}
+
+/** Options of `createAppend`. */
+export interface CreateAppendOptions extends CallOptions {
+  contentType?: string;
+  metadata?: Record<string, string>;
+  storageClass?: string;
+}
+
+/** Options of `writeAppend`. */
+export interface WriteAppendOptions extends TransferOptions {
+  size?: number;
+  contentMd5?: string;
+}
+
+/** Options of `commitAppend`. */
+export type CommitAppendOptions = CallOptions;
+
+/** Options of `createMultipart`. */
+export interface CreateMultipartOptions extends CallOptions {
+  contentType?: string;
+  metadata?: Record<string, string>;
+  storageClass?: string;
+}
+
+/** Options of `writeMultipart`. */
+export interface WriteMultipartOptions extends TransferOptions {
+  /** 0-based part index. */
+  index: number;
+  size?: number;
+  contentMd5?: string;
+}
+
+/** Options of `completeMultipart`. */
+export type CompleteMultipartOptions = CallOptions;
+
+/** Options of `listMultipart`. */
+export type ListMultipartOptions = CallOptions;

@@ -1,0 +1,99 @@
+import type { StorageFeatures } from "../features.js";
+import type { StorageOperation } from "../operations.js";
+import type { Credential } from "../registry/credential.js";
+import type { Endpoint } from "../registry/endpoint.js";
+
+/**
+ * How a pair's value is typed, parsed from connection strings and checked at run time.
+ * - `string`, `boolean` (`true/false/1/0`; a bare key means true), `integer` (decimal or 0x hex).
+ * - `size`: bytes; strings may carry a unit (`8MiB`, `64M`, `1GiB`, `512k`).
+ * - `duration`: milliseconds; strings may carry a unit (`500ms`, `30s`, `5m`, `1h`).
+ * - `bytes`: a Buffer; strings are base64 (padded or not).
+ * - `credential`, `endpoint`: parsed into {@link Credential} / {@link Endpoint}.
+ * - `string-map`, `function`, `signal`: call-site only; not parseable from strings.
+ */
+export type PairType =
+  | "string"
+  | "boolean"
+  | "integer"
+  | "size"
+  | "duration"
+  | "bytes"
+  | "credential"
+  | "endpoint"
+  | "string-map"
+  | "function"
+  | "signal";
+
+/** The TypeScript type of a pair value of type `T`. */
+export type PairValue<T extends PairType> = T extends "string"
+  ? string
+  : T extends "boolean"
+    ? boolean
+    : T extends "integer" | "size" | "duration"
+      ? number
+      : T extends "bytes"
+        ? Buffer
+        : T extends "credential"
+          ? Credential
+          : T extends "endpoint"
+            ? Endpoint
+            : T extends "string-map"
+              ? Record<string, string>
+              : T extends "signal"
+                ? AbortSignal
+                : (...args: never[]) => unknown;
+
+/** Where a pair is accepted: `new` (opening a storager/servicer) or a storage operation. */
+export type PairScope = "new" | StorageOperation;
+
+/** The boolean flags of {@link StorageFeatures}. */
+export type FeatureFlag = { [K in keyof StorageFeatures]: StorageFeatures[K] extends boolean ? K : never }[keyof StorageFeatures];
+
+/**
+ * One option ("pair"). This single definition drives the TypeScript option
+ * types, connection-string parsing, run-time validation and the docs tables.
+ */
+export interface PairDefinition<T extends PairType = PairType> {
+  /** snake_case name, as in connection strings (`storage_class`). The TS key is its camelCase. */
+  readonly name: string;
+  readonly type: T;
+  readonly description: string;
+  /** Where it is accepted. A pair accepted at `new` and at operations is a default for those operations. */
+  readonly operations: readonly PairScope[];
+  /** Gets a `default_<name>` pair, set at open time and applied to every operation that accepts it. */
+  readonly defaultable?: boolean;
+  /** Operations that fail with `PairRequired` without it. */
+  readonly required?: readonly PairScope[];
+  /** Allowed values (strings only). */
+  readonly enum?: readonly string[];
+  /** Extra check; returns a problem description or undefined. */
+  readonly validate?: (value: PairValue<T>) => string | undefined;
+  /** Only accepted where this feature flag is true. */
+  readonly feature?: FeatureFlag;
+  /** Never printed: credentials, keys, tokens. */
+  readonly secret?: boolean;
+}
+
+/** Declares a pair, keeping its literal types so option types can be derived from it. */
+export function definePair<const T extends PairType, const D extends PairDefinition<T>>(definition: D & { type: T }): D {
+  return Object.freeze(definition);
+}
+
+/** A record of pair definitions keyed by their camelCase names. */
+export type PairSet = Readonly<Record<string, PairDefinition>>;
+
+/** The options of scope `S` that the pairs `P` add: `{ storageClass?: string, ... }`. */
+export type PairOptions<P extends PairSet, S extends PairScope> = {
+  -readonly [K in keyof P as S extends P[K]["operations"][number] ? K : never]?: PairValue<P[K]["type"]>;
+};
+
+/** The `default_<name>` options pairs `P` add at open time: `{ defaultStorageClass?: string }`. */
+export type DefaultPairOptions<P extends PairSet> = {
+  -readonly [K in keyof P as P[K]["defaultable"] extends true ? `default${Capitalize<K & string>}` : never]?: PairValue<P[K]["type"]>;
+};
+
+/** Per-operation extra options for `Storager<X>`, derived from a driver's pairs. */
+export type ExtraOptionsOf<P extends PairSet> = {
+  [S in StorageOperation]: PairOptions<P, S>;
+};

@@ -1,0 +1,38 @@
+import type { ServiceDriver } from "../driver/service-driver.js";
+import type { StorageDriver } from "../driver/storage-driver.js";
+import type { PairSet } from "../pairs/pair-definition.js";
+import type { Credential } from "./credential.js";
+import type { Endpoint } from "./endpoint.js";
+
+/**
+ * The validated open-time configuration core hands a driver: every `new`
+ * pair the caller gave, camelCase keys, typed values. `workDir` is always
+ * set (absolute, ends with `/`).
+ */
+export interface OpenConfig {
+  name?: string;
+  workDir: string;
+  credential?: Credential;
+  endpoint?: Endpoint;
+  location?: string;
+  [pair: string]: unknown;
+}
+
+/** What a driver package registers: its scheme, its pairs and how to build its primitives. */
+export interface ServiceDefinition {
+  /** The connection-string scheme, e.g. `"cos"`. */
+  readonly type: string;
+  /** The npm package, named in `ServiceNotRegistered` messages. */
+  readonly packageName: string;
+  readonly description: string;
+  /** The driver's own pairs (global ones come from core), keyed by camelCase name. */
+  readonly pairs: PairSet;
+  /** `new` pairs a storager needs (snake_case names), e.g. `["name", "credential"]`. */
+  readonly storagerRequires?: readonly string[];
+  /** `new` pairs a servicer needs. */
+  readonly servicerRequires?: readonly string[];
+  /** Builds the storage primitives. May throw `InvalidArgument`/`PairUnsupported` for bad config. */
+  newStorageDriver(config: OpenConfig): StorageDriver;
+  /** Builds the bucket primitives, where the service has buckets. */
+  newServiceDriver?(config: OpenConfig): ServiceDriver;
+}

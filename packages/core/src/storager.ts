@@ -1,0 +1,132 @@
+import type { Readable, Writable } from "node:stream";
+import type { StorageFeatures } from "./features.js";
+import type { ObjectInfo, Part } from "./object/object-info.js";
+import type {
+  Body,
+  CommitAppendOptions,
+  CompleteMultipartOptions,
+  CopyOptions,
+  CreateAppendOptions,
+  CreateDirOptions,
+  CreateMultipartOptions,
+  DeleteOptions,
+  FetchOptions,
+  ListMultipartOptions,
+  ListOptions,
+  ListPageOptions,
+  PresignOperation,
+  PresignOptions,
+  ReadOptions,
+  StatOptions,
+  WriteAppendOptions,
+  WriteMultipartOptions,
+  WriteOptions,
+} from "./options.js";
+import type { StorageOperation } from "./operations.js";
+
+/** Who a storager is: service type, bucket (or root) name, work_dir. */
+export interface StorageInfo {
+  service: string;
+  name: string;
+  /** Absolute, ends with `/`. */
+  workDir: string;
+  location?: string;
+}
+
+/** What a completed write reports. */
+export interface WriteResult {
+  /** Bytes stored. */
+  size: number;
+  etag?: string;
+  /** CRC-64/ECMA-182 (decimal) of what was stored, verified against the service where it returns one. */
+  crc64?: string;
+  /** Set when the write went multipart. */
+  parts?: number;
+}
+
+/** One page of a listing. */
+export interface ListPage {
+  items: ObjectInfo[];
+  /** Pass as `token` to get the next page; absent on the last page. */
+  nextToken?: string;
+}
+
+/** A signed request anyone can send without credentials. */
+export interface PresignedRequest {
+  method: string;
+  url: string;
+  /** Headers the sender must send as they are. */
+  headers: Record<string, string>;
+}
+
+/** What `writeAppend` reports. */
+export interface AppendResult {
+  /** Bytes appended by this call. */
+  size: number;
+  /** Next append position. */
+  appendOffset: number;
+  /** CRC-64 of the whole object so far, where the service returns it (verified). */
+  crc64?: string;
+}
+
+/**
+ * Driver-specific options per operation, e.g. `{ write: { serverSideEncryption?: string } }`.
+ * Drivers export their own (`CosOptions`), used as `Storager<CosOptions>`.
+ */
+export type ExtraOptions = Partial<Record<StorageOperation, object>>;
+
+/** Options of operation `K` added by a driver's {@link ExtraOptions}. */
+export type Extra<X extends ExtraOptions, K extends StorageOperation> = X[K] extends object ? X[K] : unknown;
+
+/**
+ * One storage: a bucket (or directory) below a work_dir, with every operation.
+ * Operations a service cannot do throw `CapabilityInsufficient`; check `features` first.
+ * Every call rejects with a `StorageError` and takes `signal`; transfers take `onProgress`.
+ */
+export interface Storager<X extends ExtraOptions = ExtraOptions> {
+  readonly info: StorageInfo;
+  readonly features: Readonly<StorageFeatures>;
+
+  /** Metadata of one object. @throws ObjectNotExist, PermissionDenied, InvalidArgument */
+  stat(path: string, options?: StatOptions & Extra<X, "stat">): Promise<ObjectInfo>;
+  /** The object's bytes (or a range). Whole-object reads are CRC64-checked where the service sends one. @throws ObjectNotExist, IntegrityMismatch, Aborted */
+  read(path: string, options?: ReadOptions & Extra<X, "read">): Promise<Buffer>;
+  /** Streams the object; the stream errors with `IntegrityMismatch` rather than ending on corrupt data. @throws ObjectNotExist, IntegrityMismatch, Aborted */
+  createReadStream(path: string, options?: ReadOptions & Extra<X, "read">): Readable;
+  /** Stores a body of any size (multipart above the threshold). Overwrites. @throws InvalidArgument, IntegrityMismatch, PairUnsupported, Aborted */
+  write(path: string, body: Body, options?: WriteOptions & Extra<X, "write">): Promise<WriteResult>;
+  /** A writable whose `finish` fires only once the object is stored. */
+  createWriteStream(path: string, options?: WriteOptions & Extra<X, "write">): Writable;
+  /** Deletes one object (idempotent), a directory (`mode: "dir"`), or aborts an upload (`multipartId`). */
+  delete(path: string, options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
+  /** Deletes many objects (batched where the service can). Idempotent. */
+  deleteMany(paths: readonly string[], options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
+  /** Every entry under `path`, paging internally. */
+  list(path: string, options?: ListOptions & Extra<X, "list">): AsyncIterable<ObjectInfo>;
+  /** One page of entries under `path`. */
+  listPage(path: string, options?: ListPageOptions & Extra<X, "list">): Promise<ListPage>;
+  /** Server-side copy of one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid */
+  copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
+  /** Moves one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid */
+  move(src: string, dst: string, options?: CopyOptions & Extra<X, "move">): Promise<void>;
+  /** Has the service fetch `url` into `path`. */
+  fetch(path: string, url: string, options?: FetchOptions & Extra<X, "fetch">): Promise<void>;
+  /** Creates a directory (idempotent). */
+  createDir(path: string, options?: CreateDirOptions & Extra<X, "createDir">): Promise<ObjectInfo>;
+  /** A request anyone can send to read, write or delete `path` until it expires. */
+  presign(op: PresignOperation, path: string, options: PresignOptions & Extra<X, "presign">): Promise<PresignedRequest>;
+  /** Creates (or resets to empty) an appendable object. */
+  createAppend(path: string, options?: CreateAppendOptions & Extra<X, "createAppend">): Promise<ObjectInfo>;
+  /** Appends at `obj.appendOffset` and advances it. @throws Conflict when the position moved */
+  writeAppend(obj: ObjectInfo, body: Body, options?: WriteAppendOptions & Extra<X, "writeAppend">): Promise<AppendResult>;
+  /** Finishes an appendable object (a no-op on most services). */
+  commitAppend(obj: ObjectInfo, options?: CommitAppendOptions & Extra<X, "commitAppend">): Promise<void>;
+  /** Starts a multipart upload: a `part` object with `multipartId`. */
+  createMultipart(path: string, options?: CreateMultipartOptions & Extra<X, "createMultipart">): Promise<ObjectInfo>;
+  /** Uploads part `index` (0-based). */
+  writeMultipart(obj: ObjectInfo, body: Body, options: WriteMultipartOptions & Extra<X, "writeMultipart">): Promise<Part>;
+  /** Completes the upload from `parts` (any order; sorted and checked first). */
+  completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: CompleteMultipartOptions & Extra<X, "completeMultipart">): Promise<WriteResult>;
+  /** The parts uploaded so far. */
+  listMultipart(obj: ObjectInfo, options?: ListMultipartOptions & Extra<X, "listMultipart">): AsyncIterable<Part>;
+}
