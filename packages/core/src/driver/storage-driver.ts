@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { StorageFeatures } from "../features.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
-import type { PresignOperation, ProgressListener } from "../options.js";
+import type { PresignOperation } from "../options.js";
 import type { PresignedRequest } from "../storager.js";
 
 /**
@@ -26,8 +26,8 @@ export interface DriverBody {
   size: number;
   /** Base64 MD5 to send as Content-MD5, when core computed or was given one. */
   contentMd5?: string;
-  /** Called with bytes as they are sent (drivers that stream can report; core reports for buffers). */
-  onProgress?: ProgressListener;
+  /** Drivers that can tell may call this with the cumulative bytes sent so far; core reports completion itself. */
+  onProgress?: (bytesSent: number) => void;
 }
 
 /** What a driver's single write reports. */
@@ -70,7 +70,7 @@ export interface DriverUploadsPage {
 
 /** A page of parts. */
 export interface DriverPartsPage {
-  parts: Part[];
+  items: Part[];
   nextToken?: string;
 }
 
@@ -111,7 +111,7 @@ export interface StorageDriver {
   createMultipart?(key: string, options: DriverCallOptions): Promise<{ multipartId: string }>;
   /** Uploads part `index` (0-based). Returns the part with the service's etag (and crc64 if it sends one). */
   writePart?(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part>;
-  /** `parts` arrive sorted by index, contiguous from 0, each checked. */
+  /** `parts` arrive sorted by index, without duplicates. */
   completeMultipart?(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult>;
   /** Must succeed when the upload does not exist. */
   abortMultipart?(key: string, multipartId: string, options: DriverCallOptions): Promise<void>;

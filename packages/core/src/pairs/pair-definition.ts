@@ -68,7 +68,7 @@ export interface PairDefinition<T extends PairType = PairType> {
   /** Allowed values (strings only). */
   readonly enum?: readonly string[];
   /** Extra check; returns a problem description or undefined. */
-  readonly validate?: (value: PairValue<T>) => string | undefined;
+  validate?(value: PairValue<T>): string | undefined;
   /** Only accepted where this feature flag is true. */
   readonly feature?: FeatureFlag;
   /** Never printed: credentials, keys, tokens. */

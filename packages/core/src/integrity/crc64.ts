@@ -1,0 +1,106 @@
+import { createRequire } from "node:module";
+
+/** The part of crc64-ecma182.js we use: `crc64(buffer, prevDecimal)` → decimal string. */
+interface Crc64Backend {
+  crc64(buff: Buffer | string, prev?: string): string;
+}
+
+/**
+ * crc64-ecma182.js allocates a copy of each input in a fixed 16 MiB heap and
+ * aborts the whole process on a call over ~10 MiB, so inputs are fed in slices
+ * of this size (4 MiB measured fastest; the limit is 8 MiB).
+ */
+export const CRC64_BACKEND_CHUNK = 4 * 1024 * 1024;
+
+let backend: Crc64Backend | undefined;
+
+/** Loads the CommonJS backend on first use (it is ~1 MB of JavaScript). */
+function load(): Crc64Backend {
+  if (backend === undefined) {
+    const require = createRequire(import.meta.url);
+    backend = require("crc64-ecma182.js") as Crc64Backend;
+  }
+  return backend;
+}
+
+/** A Buffer over the same bytes, without copying. */
+function asBuffer(data: Uint8Array | string): Buffer {
+  if (typeof data === "string") return Buffer.from(data, "utf8");
+  if (Buffer.isBuffer(data)) return data;
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * CRC-64/XZ (the "CRC-64/ECMA-182" of COS and OSS: reflected poly
+ * 0xC96C5795D7870F42, init and xorout all ones) of `data`, continuing from
+ * `prev`, the final CRC of the bytes before it (`crc64(a‖b) === crc64(b, crc64(a))`).
+ * Strings are hashed as UTF-8. Empty input returns `prev` (0n by default).
+ * Any size is accepted: the backend is fed at most 4 MiB per call.
+ */
+export function crc64(data: Uint8Array | string, prev: bigint = 0n): bigint {
+  const buf = asBuffer(data);
+  if (buf.length === 0) return prev;
+  const lib = load();
+  let crc = BigInt.asUintN(64, prev).toString();
+  for (let at = 0; at < buf.length; at += CRC64_BACKEND_CHUNK) {
+    crc = lib.crc64(buf.subarray(at, Math.min(buf.length, at + CRC64_BACKEND_CHUNK)), crc);
+  }
+  return BigInt(crc);
+}
+
+/** {@link crc64} of `data` as the decimal string services put in headers (`""` hashes to `"0"`). */
+export function crc64Decimal(data: Uint8Array | string): string {
+  return crc64(data).toString();
+}
+
+/**
+ * True when two CRC64s are the same number. Strings must be decimal (leading
+ * zeros and surrounding spaces are tolerated); anything unparsable never matches.
+ */
+export function crc64Equal(a: string | bigint, b: string | bigint): boolean {
+  const x = parseCrc(a);
+  const y = parseCrc(b);
+  return x !== undefined && x === y;
+}
+
+function parseCrc(v: string | bigint): bigint | undefined {
+  if (typeof v === "bigint") return BigInt.asUintN(64, v) === v ? v : undefined;
+  const t = v.trim();
+  if (!/^\d{1,25}$/.test(t)) return undefined;
+  const n = BigInt(t);
+  return n < 1n << 64n ? n : undefined;
+}
+
+/**
+ * Streaming CRC-64/XZ: feed bytes with {@link Crc64.update}, read {@link Crc64.value}
+ * or {@link Crc64.digest} at any point (reading does not end the hash).
+ *
+ * @example
+ * const h = new Crc64();
+ * h.update("12345").update("6789");
+ * h.digest(); // "11051210869376104954"
+ */
+export class Crc64 {
+  private crc: bigint;
+
+  /** @param initial CRC of bytes already hashed (default 0n: nothing hashed yet). */
+  constructor(initial: bigint = 0n) {
+    this.crc = BigInt.asUintN(64, initial);
+  }
+
+  /** Adds `data` (strings as UTF-8) and returns `this`. */
+  update(data: Uint8Array | string): this {
+    this.crc = crc64(data, this.crc);
+    return this;
+  }
+
+  /** CRC of everything added so far. */
+  get value(): bigint {
+    return this.crc;
+  }
+
+  /** CRC of everything added so far, as a decimal string. */
+  digest(): string {
+    return this.crc.toString();
+  }
+}

@@ -1,0 +1,42 @@
+import { createHash, type Hash } from "node:crypto";
+
+/** Base64 MD5 of `data`, the form of a `Content-MD5` header (RFC 1864). */
+export function md5Base64(data: Uint8Array): string {
+  return createHash("md5").update(data).digest("base64");
+}
+
+/** Lower-case hex MD5 of `data` (the form of a simple upload's ETag on most services). */
+export function md5Hex(data: Uint8Array): string {
+  return createHash("md5").update(data).digest("hex");
+}
+
+/**
+ * Streaming MD5 over node:crypto. Call {@link Md5.update} any number of times,
+ * then one digest method; digesting twice returns the same value.
+ */
+export class Md5 {
+  private readonly hash: Hash = createHash("md5");
+  private digestBytes: Buffer | undefined;
+
+  /** Adds `data` (strings as UTF-8) and returns `this`. */
+  update(data: Uint8Array | string): this {
+    if (this.digestBytes !== undefined) throw new TypeError("Md5.update after digest");
+    this.hash.update(data);
+    return this;
+  }
+
+  /** Base64 digest (Content-MD5 form). Ends the hash. */
+  digestBase64(): string {
+    return this.finish().toString("base64");
+  }
+
+  /** Lower-case hex digest. Ends the hash. */
+  digestHex(): string {
+    return this.finish().toString("hex");
+  }
+
+  private finish(): Buffer {
+    this.digestBytes ??= this.hash.digest();
+    return this.digestBytes;
+  }
+}

@@ -1,0 +1,201 @@
+import type { Readable } from "node:stream";
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import type { Body } from "../options.js";
+import { abortError, onAbort, raceAbort, throwIfAborted } from "./abort.js";
+
+/**
+ * Byte length of a body when it is known without reading it: Buffers and
+ * Uint8Arrays by length, strings by UTF-8 length; streams and iterables → `undefined`.
+ */
+export function bodySize(body: Body): number | undefined {
+  if (typeof body === "string") return Buffer.byteLength(body, "utf8");
+  if (body instanceof Uint8Array) return body.byteLength;
+  return undefined;
+}
+
+/**
+ * Reads any {@link Body} as Buffers: strings as UTF-8, Uint8Arrays (and
+ * Uint8Array stream chunks) as Buffer views without copying, string stream
+ * chunks as UTF-8. Empty chunks are skipped, so an empty body yields nothing.
+ * When `signal` aborts, a pending read rejects at once with `Aborted` and a
+ * Readable source is destroyed; stopping the iteration early also destroys it.
+ *
+ * @throws StorageError `InvalidArgument` (not a body, or a chunk that is not bytes),
+ *   `Aborted`, `Unexpected` (the source stream failed; `cause` holds its error).
+ */
+export async function* bodyChunks(body: Body, signal?: AbortSignal): AsyncGenerator<Buffer, void, undefined> {
+  throwIfAborted(signal);
+  if (typeof body === "string") {
+    if (body.length > 0) yield Buffer.from(body, "utf8");
+    return;
+  }
+  if (body instanceof Uint8Array) {
+    if (body.byteLength > 0) yield toBuffer(body);
+    return;
+  }
+  if (!isAsyncIterable(body)) {
+    throw storageError(ErrorCode.InvalidArgument, "body must be a Buffer, Uint8Array, string, Readable or AsyncIterable of bytes");
+  }
+  const readable = isReadable(body) ? body : undefined;
+  const off = onAbort(signal, () => readable?.destroy());
+  const it = body[Symbol.asyncIterator]();
+  let pending = false;
+  let finished = false;
+  try {
+    for (;;) {
+      throwIfAborted(signal);
+      pending = true;
+      let step: IteratorResult<unknown>;
+      try {
+        step = await raceAbort(it.next(), signal);
+      } catch (e) {
+        throw signal?.aborted ? abortError(signal) : sourceError(e);
+      }
+      pending = false;
+      if (step.done) {
+        finished = true;
+        return;
+      }
+      const chunk = toChunk(step.value);
+      if (chunk.length > 0) yield chunk;
+    }
+  } finally {
+    off();
+    if (!finished) {
+      readable?.destroy();
+      // A pending next() would queue return() behind it forever: don't wait then.
+      const closing = Promise.resolve()
+        .then(() => it.return?.())
+        .catch(() => {});
+      if (!pending) await closing;
+    }
+  }
+}
+
+/**
+ * Yields exactly `size` bytes of `source`: a longer source is cut (and closed),
+ * a shorter one fails once it ends. `size` 0 yields nothing and reads nothing.
+ *
+ * @throws StorageError `InvalidArgument` for a bad `size` or "body ended after N of M bytes".
+ */
+export async function* limitBody(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer, void, undefined> {
+  if (!Number.isSafeInteger(size) || size < 0) throw storageError(ErrorCode.InvalidArgument, `invalid body size ${size}`);
+  let remaining = size;
+  if (remaining === 0) return;
+  for await (const chunk of source) {
+    if (chunk.length >= remaining) {
+      yield chunk.length === remaining ? chunk : chunk.subarray(0, remaining);
+      remaining = 0;
+      break;
+    }
+    yield chunk;
+    remaining -= chunk.length;
+  }
+  if (remaining > 0) {
+    throw storageError(ErrorCode.InvalidArgument, `body ended after ${size - remaining} of ${size} bytes`);
+  }
+}
+
+/**
+ * Reads all of `source` into one Buffer (no copy when it has a single chunk).
+ *
+ * @throws StorageError `InvalidArgument` when more than `max` bytes arrive (reading stops there).
+ */
+export async function collectBody(source: AsyncIterable<Buffer>, max?: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.length;
+    if (max !== undefined && total > max) throw storageError(ErrorCode.InvalidArgument, `body is larger than ${max} bytes`);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+/** What {@link readUpTo} read, and the way to go on. */
+export interface BodyHead {
+  /** Chunks read so far, in order, kept whole (so `headSize` may exceed `n`). Drained as `body` is iterated. */
+  head: Buffer[];
+  /** Bytes in `head` when `readUpTo` returned. */
+  headSize: number;
+  /** The source ended: `head` is the whole body. */
+  done: boolean;
+  /** The whole body: the head chunks, then the unread rest of the source. Iterate it at most once. */
+  body: AsyncGenerator<Buffer, void, undefined>;
+  /** Closes the source (destroys a stream) when `body` will not be iterated to its end. */
+  close(): Promise<void>;
+}
+
+/**
+ * Reads whole chunks of `source` until at least `n` bytes are buffered or it ends,
+ * so a writer can choose between one request and a multipart upload:
+ *
+ * ```ts
+ * const peek = await readUpTo(chunks, threshold + 1);
+ * if (peek.done) await putOnce(Buffer.concat(peek.head, peek.headSize)); // ≤ threshold bytes
+ * else await uploadMultipart(target, peek.body, options);             // head + rest
+ * ```
+ *
+ * @throws whatever the source throws while the head is read.
+ */
+export async function readUpTo(source: AsyncIterable<Buffer> | AsyncIterator<Buffer>, n: number): Promise<BodyHead> {
+  const it: AsyncIterator<Buffer> = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source;
+  const head: Buffer[] = [];
+  let headSize = 0;
+  let done = false;
+  while (headSize < n) {
+    const step = await it.next();
+    if (step.done) {
+      done = true;
+      break;
+    }
+    head.push(step.value);
+    headSize += step.value.length;
+  }
+  let closed = done;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await it.return?.();
+  };
+  async function* body(): AsyncGenerator<Buffer, void, undefined> {
+    try {
+      while (head.length > 0) yield head.shift()!;
+      while (!closed) {
+        const step = await it.next();
+        if (step.done) closed = true;
+        else yield step.value;
+      }
+    } finally {
+      await close();
+    }
+  }
+  return { head, headSize, done, body: body(), close };
+}
+
+function toBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function toChunk(value: unknown): Buffer {
+  if (value instanceof Uint8Array) return toBuffer(value);
+  if (typeof value === "string") return Buffer.from(value, "utf8");
+  const kind = value === null ? "null" : typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value;
+  throw storageError(ErrorCode.InvalidArgument, `body chunks must be bytes, got ${kind}`);
+}
+
+function sourceError(e: unknown): StorageError {
+  if (isStorageError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return storageError(ErrorCode.Unexpected, `reading the body failed: ${message}`, { cause: e });
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+}
+
+function isReadable(value: unknown): value is Readable {
+  const r = value as Readable;
+  return typeof r.destroy === "function" && typeof r.on === "function" && typeof r.pipe === "function";
+}

@@ -1,0 +1,59 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+
+/** Part size used when the caller sets none: 8 MiB. */
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+
+/** Parts in flight when the caller sets no concurrency. */
+export const DEFAULT_MULTIPART_CONCURRENCY = 4;
+
+/** Inputs of {@link planPartSize}. Limits mirror `StorageLimits`. */
+export interface PartPlanInput {
+  /** Total body size, when known. */
+  size?: number;
+  /** Part size the caller asked for (default {@link DEFAULT_PART_SIZE}). */
+  partSize?: number;
+  /** Smallest part except the last. */
+  multipartSizeMinimum?: number;
+  /** Largest part. */
+  multipartSizeMaximum?: number;
+  /** Most parts in one upload. */
+  multipartNumberMaximum?: number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * Chooses the part size of an upload: the requested (or default) size, raised to
+ * the service minimum and, when the total size is known, raised (to a whole MiB)
+ * until the parts fit the part-count limit; never above the service maximum.
+ *
+ * @throws StorageError `InvalidArgument` for a non-positive or fractional part size, a
+ *   requested part size above the maximum, or a size that cannot fit in the part limits.
+ */
+export function planPartSize(input: PartPlanInput): number {
+  const { size, multipartSizeMinimum: min, multipartSizeMaximum: max, multipartNumberMaximum: maxParts } = input;
+  if (input.partSize !== undefined && (!Number.isSafeInteger(input.partSize) || input.partSize <= 0)) {
+    throw storageError(ErrorCode.InvalidArgument, `part size must be a positive integer, got ${input.partSize}`);
+  }
+  if (input.partSize !== undefined && max !== undefined && input.partSize > max) {
+    throw storageError(ErrorCode.InvalidArgument, `part size ${input.partSize} is above the service maximum ${max}`);
+  }
+  let partSize = input.partSize ?? DEFAULT_PART_SIZE;
+  if (min !== undefined) partSize = Math.max(partSize, min);
+  if (max !== undefined) partSize = Math.min(partSize, max);
+  if (size !== undefined && maxParts !== undefined && partCount(size, partSize) > maxParts) {
+    const needed = Math.ceil(size / maxParts);
+    partSize = Math.max(partSize, Math.ceil(needed / MiB) * MiB);
+    if (max !== undefined && partSize > max) partSize = Math.max(needed, max);
+    if (partCount(size, partSize) > maxParts || (max !== undefined && partSize > max)) {
+      throw storageError(ErrorCode.InvalidArgument, `a body of ${size} bytes does not fit in ${maxParts} parts of at most ${max} bytes`);
+    }
+  }
+  return partSize;
+}
+
+/** Number of parts `size` bytes make at `partSize` (an empty body is one empty part). */
+export function partCount(size: number, partSize: number): number {
+  return Math.max(1, Math.ceil(size / partSize));
+}

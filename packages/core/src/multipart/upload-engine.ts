@@ -1,0 +1,263 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import { crc64, crc64Equal } from "../integrity/crc64.js";
+import { crc64Combine } from "../integrity/crc64-combine.js";
+import { md5Base64, md5Hex } from "../integrity/md5.js";
+import { abortError, onAbort, raceAbort } from "../io/abort.js";
+import { chunkBody } from "../io/chunker.js";
+import type { Part } from "../object/object-info.js";
+
+/** The multipart primitives of one object, as the engine drives them. */
+export interface MultipartTarget {
+  /** Starts an upload and returns its multipartId. */
+  create(): Promise<string>;
+  /** Uploads part `index` (0-based); `checks.crc64` is the part's decimal CRC64, `contentMd5` its base64 MD5 when asked for. */
+  writePart(multipartId: string, index: number, data: Buffer, checks: { crc64: string; contentMd5?: string }, signal: AbortSignal): Promise<Part>;
+  /** Completes the upload from `parts`, sorted and contiguous from 0. */
+  complete(multipartId: string, parts: Part[]): Promise<{ etag?: string; crc64?: string }>;
+  /** Aborts the upload (must succeed when it is already gone). */
+  abort(multipartId: string): Promise<void>;
+  /** The parts the service holds (for resume). */
+  listParts(multipartId: string): AsyncIterable<Part>;
+  /** Deletes the completed object after it failed verification. */
+  discard?(): Promise<void>;
+}
+
+/** Options of {@link uploadMultipart}. */
+export interface MultipartUploadOptions {
+  /** Bytes per part (the last part may be smaller). */
+  partSize: number;
+  /** Parts uploaded at once. Memory stays ≤ partSize × (concurrency + 1). */
+  concurrency: number;
+  /** Aborting stops reading, cancels in-flight parts and rejects with `Aborted`. */
+  signal?: AbortSignal;
+  /** Cumulative bytes of parts finished (or skipped on resume). */
+  onProgress?: (bytesDone: number) => void;
+  /** Resume this upload: parts already stored and verified are not sent again. */
+  multipartId?: string;
+  /** Called with the new multipartId right after `create` (store it to resume later). */
+  onCreate?: (multipartId: string) => void;
+  /** Compute each part's MD5 and pass it to the target as `contentMd5`. */
+  contentMd5?: boolean;
+  /** Check the CRC64s the target returns for parts and the completed object (default true; they are checked only when returned). */
+  verifyCrc64?: boolean;
+  /** Leave the upload in place on failure (for callers that resume) instead of aborting it. */
+  keepOnFailure?: boolean;
+  /** Most parts allowed; a longer body fails with `InvalidArgument` (and the upload is aborted). */
+  maxParts?: number;
+}
+
+/** What {@link uploadMultipart} did. */
+export interface MultipartUploadResult {
+  multipartId: string;
+  /** Parts passed to complete, in order. */
+  parts: Part[];
+  /** Bytes in the object. */
+  size: number;
+  /** Decimal CRC64 of the whole object (part CRCs combined). */
+  crc64: string;
+  etag?: string;
+  /** Parts sent in this call. */
+  uploadedParts: number;
+  /** Parts found already stored (resume) and verified, not sent again. */
+  skippedParts: number;
+}
+
+/**
+ * Uploads `source` as a multipart object: cuts it into `partSize` parts, sends at
+ * most `concurrency` at a time (reading pauses meanwhile), checks each part's
+ * CRC64, completes with the parts in order and checks the combined CRC64. Any
+ * failure stops reading, cancels in-flight parts, waits for them, aborts the
+ * upload (unless `keepOnFailure`) and rethrows the first error; a failed upload
+ * is never completed. An empty source uploads one empty part. Once every part is
+ * stored and complete has been sent, the call finishes even if the signal aborts.
+ *
+ * Resume (`multipartId`): existing parts with the same index and size whose
+ * CRC64 matches (or, without one, whose ETag is the part's MD5) are skipped;
+ * existing parts past the source's end are left out of complete.
+ *
+ * @throws StorageError `InvalidArgument` (bad options, more than `maxParts` parts),
+ *   `IntegrityMismatch` (a part or the object hashed differently on the service;
+ *   the object is discarded), `Aborted`, `Unexpected` (contiguity bug, non-StorageError
+ *   failures), and whatever the target or the source throws.
+ */
+export async function uploadMultipart(target: MultipartTarget, source: AsyncIterable<Buffer>, options: MultipartUploadOptions): Promise<MultipartUploadResult> {
+  const { partSize, concurrency, maxParts, signal } = options;
+  for (const [name, value] of [["partSize", partSize], ["concurrency", concurrency], ["maxParts", maxParts ?? 1]] as const) {
+    if (!Number.isSafeInteger(value) || value <= 0) throw storageError(ErrorCode.InvalidArgument, `${name} must be a positive integer, got ${value}`);
+  }
+  if (signal?.aborted) throw abortError(signal);
+  const verify = options.verifyCrc64 !== false;
+
+  const controller = new AbortController();
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown): void => {
+    if (failure !== undefined) return;
+    failure = { error };
+    controller.abort();
+  };
+  const unlink = onAbort(signal, () => fail(abortError(signal)));
+
+  let multipartId = options.multipartId;
+  let completed = false;
+  const parts: Part[] = [];
+  const crcs: bigint[] = [];
+  const sizes: number[] = [];
+  let count = 0;
+  let size = 0;
+  let uploadedParts = 0;
+  let skippedParts = 0;
+  let bytesDone = 0;
+  const inflight = new Set<Promise<void>>();
+  let reader: AsyncIterator<Buffer> | undefined;
+  let reading = false;
+
+  const progress = (n: number): void => {
+    bytesDone += n;
+    options.onProgress?.(bytesDone);
+  };
+
+  const sendPart = async (id: string, index: number, data: Buffer, crc: string): Promise<void> => {
+    const checks = options.contentMd5 ? { crc64: crc, contentMd5: md5Base64(data) } : { crc64: crc };
+    const part = await target.writePart(id, index, data, checks, controller.signal);
+    if (verify && part.crc64 !== undefined && !crc64Equal(part.crc64, crc)) {
+      throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${index}: sent ${crc}, service stored ${part.crc64}`);
+    }
+    parts[index] = part.crc64 === undefined ? { ...part, crc64: crc } : part;
+    uploadedParts++;
+    if (failure === undefined) progress(data.length);
+  };
+
+  try {
+    try {
+      let existing = new Map<number, Part>();
+      if (multipartId === undefined) {
+        multipartId = await target.create();
+        options.onCreate?.(multipartId);
+      } else {
+        existing = await listExisting(target, multipartId, controller.signal);
+      }
+      const id = multipartId;
+      reader = atLeastOnePart(chunkBody(source, partSize))[Symbol.asyncIterator]();
+      while (failure === undefined) {
+        while (inflight.size >= concurrency && failure === undefined) await Promise.race(inflight);
+        if (failure !== undefined) break;
+        reading = true;
+        const step = await raceAbort(reader.next(), controller.signal);
+        reading = false;
+        if (step.done) break;
+        const index = count++;
+        if (maxParts !== undefined && count > maxParts) {
+          throw storageError(ErrorCode.InvalidArgument, `body needs more than ${maxParts} parts of ${partSize} bytes`);
+        }
+        const data = step.value;
+        const crc = crc64(data);
+        crcs[index] = crc;
+        sizes[index] = data.length;
+        size += data.length;
+        const have = existing.get(index);
+        if (have !== undefined && alreadyStored(have, data, crc)) {
+          parts[index] = have.crc64 === undefined ? { ...have, crc64: crc.toString() } : have;
+          skippedParts++;
+          progress(data.length);
+          continue;
+        }
+        const task: Promise<void> = sendPart(id, index, data, crc.toString())
+          .catch(fail)
+          .then(() => {
+            inflight.delete(task);
+          });
+        inflight.add(task);
+      }
+    } catch (e) {
+      fail(e);
+    }
+    await Promise.all(inflight);
+
+    if (failure === undefined && multipartId !== undefined) {
+      try {
+        const ordered = inOrder(parts, count);
+        const result = await target.complete(multipartId, ordered);
+        completed = true;
+        let objectCrc = 0n;
+        for (let i = 0; i < count; i++) objectCrc = crc64Combine(objectCrc, crcs[i]!, sizes[i]!);
+        if (verify && result.crc64 !== undefined && !crc64Equal(result.crc64, objectCrc)) {
+          await target.discard?.().catch(() => {});
+          throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${objectCrc}, service stored ${result.crc64}`);
+        }
+        return { multipartId, parts: ordered, size, crc64: objectCrc.toString(), etag: result.etag, uploadedParts, skippedParts };
+      } catch (e) {
+        fail(e);
+      }
+    }
+
+    // Failure: release the source, drop the upload, report the first error.
+    await closeReader(reader, reading);
+    if (!completed && !options.keepOnFailure && multipartId !== undefined) {
+      await target.abort(multipartId).catch(() => {});
+    }
+    throw asStorageError(failure?.error);
+  } finally {
+    unlink();
+  }
+}
+
+/** The parts the service already holds, by index. */
+async function listExisting(target: MultipartTarget, multipartId: string, signal: AbortSignal): Promise<Map<number, Part>> {
+  const existing = new Map<number, Part>();
+  const it = target.listParts(multipartId)[Symbol.asyncIterator]();
+  for (;;) {
+    const step = await raceAbort(it.next(), signal);
+    if (step.done) return existing;
+    existing.set(step.value.index, step.value);
+  }
+}
+
+/** A stored part may be kept when its size matches and its CRC64 (or, lacking one, its MD5 ETag) does. */
+function alreadyStored(have: Part, data: Buffer, crc: bigint): boolean {
+  if (have.size !== data.length) return false;
+  if (have.crc64 !== undefined) return crc64Equal(have.crc64, crc);
+  if (have.etag) return unquote(have.etag).toLowerCase() === md5Hex(data);
+  return false;
+}
+
+function unquote(etag: string): string {
+  return etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+}
+
+/** Parts 0..count-1 sorted; anything missing or out of place is a bug we refuse to complete with. */
+function inOrder(parts: Part[], count: number): Part[] {
+  const ordered: Part[] = [];
+  for (let i = 0; i < count; i++) {
+    const part = parts[i];
+    if (part === undefined || part.index !== i) {
+      throw storageError(ErrorCode.Unexpected, `multipart parts are not contiguous 0..${count - 1} (part ${i})`);
+    }
+    ordered.push(part);
+  }
+  return ordered;
+}
+
+/** Yields the parts, or one empty part for an empty source. */
+async function* atLeastOnePart(parts: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+  let any = false;
+  for await (const part of parts) {
+    any = true;
+    yield part;
+  }
+  if (!any) yield Buffer.alloc(0);
+}
+
+/** Stops the source; when a read is still pending (abandoned on abort), without waiting for it. */
+async function closeReader(reader: AsyncIterator<Buffer> | undefined, reading: boolean): Promise<void> {
+  if (reader?.return === undefined) return;
+  const closing = Promise.resolve()
+    .then(() => reader.return?.())
+    .catch(() => {});
+  if (!reading) await closing;
+}
+
+function asStorageError(e: unknown): StorageError {
+  if (isStorageError(e)) return e;
+  return storageError(ErrorCode.Unexpected, `multipart upload failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+}

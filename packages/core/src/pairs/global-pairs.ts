@@ -1,0 +1,183 @@
+import { STORAGE_OPERATIONS } from "../operations.js";
+import { definePair, type PairSet } from "./pair-definition.js";
+
+/*
+ * Validators take `unknown` so a definition stays assignable to `PairSet`
+ * whatever its value type (a `(v: number) => ...` validator would not be).
+ */
+
+/** A validator: the value must be a number ≥ `min`. */
+function atLeast(min: number): (value: unknown) => string | undefined {
+  return (value) => (typeof value === "number" && value >= min ? undefined : `must be at least ${min}`);
+}
+
+/** A validator: the value must be a non-empty string. */
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? undefined : "must not be empty";
+}
+
+/** A validator: the value must be the padded base64 of exactly 16 bytes (an MD5 digest, as in Content-MD5). */
+function md5Base64(value: unknown): string | undefined {
+  const ok = typeof value === "string" && /^[A-Za-z0-9+/]{22}==$/.test(value) && Buffer.from(value, "base64").toString("base64") === value;
+  return ok ? undefined : "must be the padded base64 of a 16-byte MD5 digest";
+}
+
+/**
+ * The pairs core defines for every service, keyed by camelCase name (the
+ * `name` field is the snake_case form used in connection strings).
+ *
+ * - Open-time (`new`): `credential`, `endpoint`, `name`, `work_dir`, `location`, `enable_loose_pair`.
+ * - Open-time and `write` (open-time values become write defaults): `multipart_threshold`, `part_size`, `concurrency`.
+ * - Call-site: `content_type`, `content_md5`, `metadata`, `storage_class`, `offset`, `size`,
+ *   `multipart_id`, `mode`, `limit`, `token`, `expires`, `index`, `signal`, `on_progress`,
+ *   `on_multipart_create`. `content_type` and `storage_class` are defaultable (`default_content_type`, ...).
+ */
+export const globalPairs = {
+  credential: definePair({
+    name: "credential",
+    type: "credential",
+    description: "Access credential: hmac:<access_key>:<secret_key>[:<security_token>] or env.",
+    operations: ["new"],
+    secret: true,
+  }),
+  endpoint: definePair({
+    name: "endpoint",
+    type: "endpoint",
+    description: "Service endpoint: https:<host>[:<port>] or http:<host>[:<port>] (https://host also accepted).",
+    operations: ["new"],
+  }),
+  name: definePair({ name: "name", type: "string", description: "Bucket (or root) name.", operations: ["new"] }),
+  workDir: definePair({
+    name: "work_dir",
+    type: "string",
+    description: "Directory every path is relative to: absolute, Unix style, default /.",
+    operations: ["new"],
+  }),
+  location: definePair({ name: "location", type: "string", description: "Region or zone of the bucket.", operations: ["new"] }),
+  enableLoosePair: definePair({
+    name: "enable_loose_pair",
+    type: "boolean",
+    description: "Drop options an operation does not support instead of failing with PairUnsupported.",
+    operations: ["new"],
+  }),
+  multipartThreshold: definePair({
+    name: "multipart_threshold",
+    type: "size",
+    description: "Bodies larger than this (or of unknown size) are written with a multipart upload.",
+    operations: ["new", "write"],
+  }),
+  partSize: definePair({
+    name: "part_size",
+    type: "size",
+    description: "Part size of multipart writes (raised as needed to fit the part-count limit).",
+    operations: ["new", "write"],
+    validate: atLeast(1),
+  }),
+  concurrency: definePair({
+    name: "concurrency",
+    type: "integer",
+    description: "Parts uploaded at once by a multipart write.",
+    operations: ["new", "write"],
+    validate: atLeast(1),
+  }),
+  contentType: definePair({
+    name: "content_type",
+    type: "string",
+    description: "Content-Type stored with the object (or that a presigned write must send).",
+    operations: ["write", "createMultipart", "createAppend", "presign"],
+    defaultable: true,
+    feature: "contentType",
+  }),
+  contentMd5: definePair({
+    name: "content_md5",
+    type: "string",
+    description: "Base64 MD5 of the body, checked by the service.",
+    operations: ["write", "writeAppend", "writeMultipart", "presign"],
+    validate: md5Base64,
+  }),
+  metadata: definePair({
+    name: "metadata",
+    type: "string-map",
+    description: "User metadata stored with the object (keys are lower-cased).",
+    operations: ["write", "createMultipart", "createAppend"],
+    feature: "userMetadata",
+  }),
+  storageClass: definePair({
+    name: "storage_class",
+    type: "string",
+    description: "Storage class of the object (service-specific values).",
+    operations: ["write", "createDir", "createMultipart", "createAppend"],
+    defaultable: true,
+    feature: "storageClass",
+  }),
+  offset: definePair({
+    name: "offset",
+    type: "integer",
+    description: "First byte to read.",
+    operations: ["read", "presign"],
+    validate: atLeast(0),
+  }),
+  size: definePair({
+    name: "size",
+    type: "integer",
+    description: "Number of bytes to read or write.",
+    operations: ["read", "write", "writeAppend", "writeMultipart", "presign"],
+    validate: atLeast(0),
+  }),
+  multipartId: definePair({
+    name: "multipart_id",
+    type: "string",
+    description: "Id of a multipart upload (stat it, abort it, resume a write into it, or presign its abort).",
+    operations: ["stat", "delete", "write", "presign"],
+    validate: nonEmpty,
+  }),
+  mode: definePair({
+    name: "mode",
+    type: "string",
+    description: "Object or listing mode: dir, prefix or part (each operation accepts its own subset).",
+    operations: ["stat", "delete", "list"],
+    enum: ["dir", "prefix", "part"],
+  }),
+  limit: definePair({
+    name: "limit",
+    type: "integer",
+    description: "Page size asked of the service.",
+    operations: ["list"],
+    validate: atLeast(1),
+  }),
+  token: definePair({ name: "token", type: "string", description: "Continuation token of a listing.", operations: ["list"] }),
+  expires: definePair({
+    name: "expires",
+    type: "integer",
+    description: "Seconds a presigned request stays valid.",
+    operations: ["presign"],
+    required: ["presign"],
+    validate: atLeast(1),
+  }),
+  index: definePair({
+    name: "index",
+    type: "integer",
+    description: "0-based part index.",
+    operations: ["writeMultipart"],
+    required: ["writeMultipart"],
+    validate: atLeast(0),
+  }),
+  signal: definePair({
+    name: "signal",
+    type: "signal",
+    description: "AbortSignal that cancels the call.",
+    operations: STORAGE_OPERATIONS,
+  }),
+  onProgress: definePair({
+    name: "on_progress",
+    type: "function",
+    description: "Called with { bytes, total } as bytes move.",
+    operations: ["read", "write", "writeAppend", "writeMultipart"],
+  }),
+  onMultipartCreate: definePair({
+    name: "on_multipart_create",
+    type: "function",
+    description: "Called once with the upload id when a write goes multipart.",
+    operations: ["write"],
+  }),
+} as const satisfies PairSet;

@@ -1,0 +1,164 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import { camelCase, STORAGE_OPERATIONS } from "../operations.js";
+import { normalizeWorkDir } from "../path/paths.js";
+import { parseConnectionString } from "../registry/connection-string.js";
+import type { OpenConfig, ServiceDefinition } from "../registry/service-definition.js";
+import { globalPairs } from "./global-pairs.js";
+import type { PairDefinition, PairSet } from "./pair-definition.js";
+import { checkPairValue, parsePairValue } from "./parse-value.js";
+
+/** An opened service's configuration, as core keeps it. */
+export interface ResolvedOpenConfig {
+  /** Every open-time pair given (camelCase keys, typed values); `workDir` normalised. */
+  config: OpenConfig;
+  /** Global pairs merged with the driver's pairs (keyed camelCase). */
+  pairs: PairSet;
+  /** Operation defaults: `default_<x>` values under `x`, and open-time values of pairs also accepted by operations. */
+  defaults: Record<string, unknown>;
+  /** `enable_loose_pair` was set. */
+  loose: boolean;
+}
+
+/** One open-time name a caller may use. */
+interface OpenEntry {
+  key: string;
+  def: PairDefinition;
+  /** A `default_<x>` pair: it sets an operation default, not a `new` pair. */
+  isDefault: boolean;
+}
+
+/** Global pairs plus the driver's pairs (global ones win; the registry rejects clashes). */
+export function mergePairs(definition: ServiceDefinition): PairSet {
+  return Object.freeze({ ...definition.pairs, ...globalPairs });
+}
+
+/** A `new`-scope pair that operations also accept: its open-time value is an operation default. */
+function isTuning(def: PairDefinition): boolean {
+  return def.operations.some((s) => s !== "new" && (STORAGE_OPERATIONS as readonly string[]).includes(s));
+}
+
+function openEntries(pairs: PairSet, byName: boolean): Map<string, OpenEntry> {
+  const entries = new Map<string, OpenEntry>();
+  for (const [key, def] of Object.entries(pairs)) {
+    if (def.operations.includes("new")) entries.set(byName ? def.name : key, { key, def, isDefault: false });
+    if (def.defaultable) {
+      const name = byName ? `default_${def.name}` : `default${key.charAt(0).toUpperCase()}${key.slice(1)}`;
+      if (!entries.has(name)) entries.set(name, { key, def, isDefault: true });
+    }
+  }
+  return entries;
+}
+
+/** A name that is safe and useful to show (not, say, a pasted secret). */
+function shown(name: string): string {
+  return /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name) ? `"${name}"` : "(a name that is not a pair name)";
+}
+
+/**
+ * Resolves what a caller gave to open a storager or servicer — a connection
+ * string or an options object — into a typed {@link OpenConfig}, the merged
+ * pair set, the operation defaults and the loose flag.
+ * - String: name and work_dir come from the path part; each query key must be a `new`
+ *   pair (global or driver) or `default_<x>` for a defaultable pair `x`; values are parsed
+ *   by type; the first occurrence of a key wins (the path's name/work_dir come first).
+ * - Object: camelCase keys (`workDir`, `defaultStorageClass`, ...), `type` ignored,
+ *   values checked with `checkPairValue`.
+ * Then the definition's `storagerRequires`/`servicerRequires` must be present, and
+ * `workDir` is normalised (default `/`). Errors carry op `new_storager`/`new_servicer`
+ * and the service type; messages never show secret values.
+ * @throws ConnectionStringInvalid (string input: bad syntax, unknown pair, bad value),
+ *   PairUnsupported (object input: unknown key), InvalidArgument (object input: bad value),
+ *   PairRequired (a required pair is missing).
+ */
+export function resolveOpenConfig(
+  definition: ServiceDefinition,
+  input: string | ({ type: string } & Record<string, unknown>),
+  kind: "storager" | "servicer",
+): ResolvedOpenConfig {
+  const context = { op: `new_${kind}`, service: definition.type };
+  try {
+    return resolve(definition, input, kind);
+  } catch (e) {
+    throw isStorageError(e) ? e.withContext(context) : e;
+  }
+}
+
+function resolve(definition: ServiceDefinition, input: string | Record<string, unknown>, kind: string): ResolvedOpenConfig {
+  const pairs = mergePairs(definition);
+  const fromString = typeof input === "string";
+  const entries = openEntries(pairs, fromString);
+  const accepted = [...entries.keys()].sort().join(", ");
+  const config: Record<string, unknown> = {};
+  const defaults: Record<string, unknown> = {};
+  const given = new Set<string>();
+
+  const set = (name: string, entry: OpenEntry, value: unknown): void => {
+    if (given.has(name)) return; // first occurrence wins
+    given.add(name);
+    if (entry.isDefault) {
+      defaults[entry.key] = value;
+      config[name.startsWith("default_") ? camelCase(name) : name] = value;
+    } else {
+      config[entry.key] = value;
+      if (isTuning(entry.def)) defaults[entry.key] = value;
+    }
+  };
+
+  if (fromString) {
+    const parsed = parseConnectionString(input);
+    if (parsed.type !== definition.type) {
+      throw storageError(ErrorCode.ConnectionStringInvalid, `a "${parsed.type}" connection string cannot open a ${definition.type} ${kind}`);
+    }
+    const items: Array<{ key: string; value: string }> = [];
+    if (parsed.name !== undefined) items.push({ key: "name", value: parsed.name });
+    if (parsed.workDir !== undefined) items.push({ key: "work_dir", value: parsed.workDir });
+    items.push(...parsed.pairs);
+    for (const { key, value } of items) {
+      const entry = entries.get(key);
+      if (entry === undefined) {
+        throw storageError(ErrorCode.ConnectionStringInvalid, `unknown pair ${shown(key)} in a ${definition.type} connection string; accepted: ${accepted}`);
+      }
+      let typed: unknown;
+      try {
+        typed = parsePairValue(entry.def, value, `pair "${key}"`);
+      } catch (e) {
+        throw asConnectionStringError(e);
+      }
+      set(key, entry, typed);
+    }
+  } else {
+    if (input === null || typeof input !== "object") {
+      throw storageError(ErrorCode.InvalidArgument, `open options must be an object with a "type", got ${input === null ? "null" : typeof input}`);
+    }
+    for (const [key, value] of Object.entries(input)) {
+      if (key === "type" || value === undefined) continue;
+      const entry = entries.get(key);
+      if (entry === undefined) {
+        throw storageError(ErrorCode.PairUnsupported, `option ${shown(key)} is not supported when opening a ${definition.type} ${kind}; accepted: ${accepted}`);
+      }
+      set(key, entry, checkPairValue(entry.def, value, `option "${key}"`));
+    }
+  }
+
+  const requires = (kind === "storager" ? definition.storagerRequires : definition.servicerRequires) ?? [];
+  for (const name of requires) {
+    const key = camelCase(name);
+    if (config[key] === undefined || config[key] === "") {
+      const alias = key === name ? "" : ` (${key})`;
+      throw storageError(ErrorCode.PairRequired, `opening a ${definition.type} ${kind} requires pair "${name}"${alias}`);
+    }
+  }
+
+  try {
+    config.workDir = normalizeWorkDir((config.workDir as string | undefined) ?? "/");
+  } catch (e) {
+    throw fromString ? asConnectionStringError(e) : e;
+  }
+  return { config: config as OpenConfig, pairs, defaults, loose: config.enableLoosePair === true };
+}
+
+function asConnectionStringError(e: unknown): unknown {
+  if (!isStorageError(e) || e.code !== ErrorCode.InvalidArgument) return e;
+  return storageError(ErrorCode.ConnectionStringInvalid, (e as StorageError).detail);
+}

@@ -1,0 +1,268 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError } from "../errors/storage-error.js";
+import { camelCase } from "../operations.js";
+import { parseCredential, type Credential } from "../registry/credential.js";
+import { makeEndpoint, parseEndpoint, type Endpoint } from "../registry/endpoint.js";
+import type { PairDefinition } from "./pair-definition.js";
+
+/*
+ * String forms (connection strings), see PairType:
+ * - boolean: true/false (any case), 1/0; "" (a bare key) is true.
+ * - integer: decimal (optionally signed) or 0x hex; safe integers only.
+ * - size: a non-negative decimal number of bytes with an optional unit (case-insensitive):
+ *   B; K, M, G, T and KiB, MiB, GiB, TiB are powers of 1024; KB, MB, GB, TB are powers of 1000.
+ *   So `64M` = `64MiB` = 67108864 and `64MB` = 64000000. Fractions are allowed when the result
+ *   is a whole number of bytes (`1.5K` = 1536).
+ * - duration: a non-negative number with unit ms, s, m or h; a bare number is milliseconds.
+ *   The result is a whole number of milliseconds.
+ * - bytes: strict base64 (standard alphabet), padded or not.
+ */
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  kb: 1e3,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  mb: 1e6,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  gb: 1e9,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+  tb: 1e12,
+};
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { "": 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+const EXPECTED: Readonly<Record<string, string>> = {
+  string: "a string",
+  boolean: "true, false, 1 or 0",
+  integer: "an integer (decimal or 0x hex)",
+  size: "a size in bytes such as 1048576, 64MiB, 64MB or 512K",
+  duration: "a duration such as 500ms, 30s, 5m or 1h (bare numbers are milliseconds)",
+  bytes: "base64 bytes",
+  credential: 'a credential ("env" or "hmac" followed by :<access_key>:<secret_key>[:<security_token>])',
+  endpoint: "an endpoint (https:<host>[:<port>] or http:<host>[:<port>])",
+  "string-map": "an object of string values",
+  function: "a function",
+  signal: "an AbortSignal",
+};
+
+function fail(label: string, message: string): never {
+  throw storageError(ErrorCode.InvalidArgument, `invalid value for ${label}: ${message}`);
+}
+
+function describeRaw(def: PairDefinition, raw: string): string {
+  return def.secret ? "" : `, got ${JSON.stringify(raw.length > 80 ? raw.slice(0, 77) + "..." : raw)}`;
+}
+
+function parseUnitNumber(raw: string, units: Readonly<Record<string, number>>): number | undefined {
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)$/.exec(raw.trim());
+  if (!m) return undefined;
+  const factor = units[(m[2] ?? "").toLowerCase()];
+  if (factor === undefined) return undefined;
+  const value = Number(m[1]) * factor;
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** Parses strict base64, padded or not; undefined when it is not canonical base64. */
+export function parseBase64(raw: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(raw)) return undefined;
+  const body = raw.replace(/=+$/, "");
+  if (body.length % 4 === 1) return undefined;
+  if (raw.length !== body.length && raw.length % 4 !== 0) return undefined;
+  const buf = Buffer.from(body, "base64");
+  return buf.toString("base64").replace(/=+$/, "") === body ? buf : undefined;
+}
+
+/** Runs a pair's enum and validate() checks on a typed value. */
+function finalCheck(def: PairDefinition, value: unknown, label: string): unknown {
+  if (def.enum && !def.enum.includes(value as string)) {
+    fail(label, `expected one of ${def.enum.join(", ")}${def.secret ? "" : `, got ${JSON.stringify(value)}`}`);
+  }
+  const problem = (def.validate as ((v: unknown) => string | undefined) | undefined)?.(value);
+  if (problem !== undefined) fail(label, problem);
+  return value;
+}
+
+/** Re-throws a credential/endpoint parser error under the pair's label. */
+function rethrow(label: string, e: unknown): never {
+  if (isStorageError(e)) fail(label, e.detail);
+  throw e;
+}
+
+/**
+ * Parses a pair value from its string form (a connection-string value) into
+ * its typed value, then runs the pair's `enum` and `validate` checks.
+ * Sizes: bare `K`/`M`/`G`/`T` and `KiB`... are powers of 1024, `KB`/`MB`/`GB`/`TB` powers of 1000
+ * (`64M` = `64MiB`). Durations: `ms`, `s`, `m`, `h`; a bare number is milliseconds.
+ * Messages name the pair and the expected form; a secret pair's value is never shown.
+ * @param label how to name the pair in messages (default: `pair "<snake_name>"`).
+ * @throws InvalidArgument when the text does not parse, fails a check, or the
+ *   type (`string-map`, `function`, `signal`) cannot be given as a string.
+ */
+export function parsePairValue(def: PairDefinition, raw: string, label = `pair "${def.name}"`): unknown {
+  const expected = `expected ${EXPECTED[def.type] ?? def.type}`;
+  const bad = (): never => fail(label, expected + describeRaw(def, raw));
+  let value: unknown;
+  switch (def.type) {
+    case "string":
+      value = raw;
+      break;
+    case "boolean": {
+      const t = raw.toLowerCase();
+      if (t === "" || t === "true" || t === "1") value = true;
+      else if (t === "false" || t === "0") value = false;
+      else bad();
+      break;
+    }
+    case "integer": {
+      const t = raw.trim();
+      if (/^[+-]?[0-9]+$/.test(t) || /^0x[0-9a-f]+$/i.test(t)) value = Number(t) || 0;
+      if (!Number.isSafeInteger(value)) bad();
+      break;
+    }
+    case "size":
+      value = parseUnitNumber(raw, SIZE_UNITS) ?? bad();
+      break;
+    case "duration":
+      value = parseUnitNumber(raw, DURATION_UNITS) ?? bad();
+      break;
+    case "bytes":
+      value = parseBase64(raw) ?? bad();
+      break;
+    case "credential":
+      try {
+        value = parseCredential(raw);
+      } catch (e) {
+        rethrow(label, e);
+      }
+      break;
+    case "endpoint":
+      try {
+        value = parseEndpoint(raw);
+      } catch (e) {
+        rethrow(label, e);
+      }
+      break;
+    default:
+      fail(label, `${EXPECTED[def.type] ?? def.type} cannot be given as a string`);
+  }
+  return finalCheck(def, value, label);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value;
+}
+
+function checkCredential(value: unknown, label: string): Credential {
+  if (typeof value === "string") {
+    try {
+      return parseCredential(value);
+    } catch (e) {
+      rethrow(label, e);
+    }
+  }
+  const v = value as Partial<Record<string, unknown>> | null;
+  if (v && typeof v === "object" && v.protocol === "env") return { protocol: "env" };
+  if (v && typeof v === "object" && v.protocol === "hmac") {
+    const { accessKey, secretKey, securityToken } = v;
+    if (typeof accessKey !== "string" || accessKey === "") fail(label, "hmac credential needs a non-empty accessKey string");
+    if (typeof secretKey !== "string" || secretKey === "") fail(label, "hmac credential needs a non-empty secretKey string");
+    if (securityToken === undefined) return { protocol: "hmac", accessKey, secretKey };
+    if (typeof securityToken !== "string" || securityToken === "") fail(label, "securityToken must be a non-empty string");
+    return { protocol: "hmac", accessKey, secretKey, securityToken };
+  }
+  return fail(label, `expected ${EXPECTED.credential} or a { protocol: "hmac" | "env", ... } object`);
+}
+
+function checkEndpoint(value: unknown, label: string): Endpoint {
+  try {
+    if (typeof value === "string") return parseEndpoint(value);
+    const v = value as Partial<Record<string, unknown>> | null;
+    if (!v || typeof v !== "object" || typeof v.protocol !== "string" || typeof v.host !== "string") {
+      return fail(label, `expected ${EXPECTED.endpoint} or a { protocol, host, port? } object, got ${typeName(value)}`);
+    }
+    if (v.port !== undefined && typeof v.port !== "number") fail(label, "port must be a number");
+    return makeEndpoint(v.protocol, v.host, v.port as number | undefined);
+  } catch (e) {
+    return rethrow(label, e);
+  }
+}
+
+function checkStringMap(value: unknown, label: string): Record<string, string> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) fail(label, `expected ${EXPECTED["string-map"]}, got ${typeName(value)}`);
+  const entries: [string, string][] = [];
+  const seen = new Set<string>();
+  for (const [k, v] of Object.entries(value)) {
+    const key = k.toLowerCase();
+    if (key === "") fail(label, "keys must not be empty");
+    if (typeof v !== "string") fail(label, `value of key ${JSON.stringify(k)} must be a string, got ${typeName(v)}`);
+    if (seen.has(key)) fail(label, `key ${JSON.stringify(key)} is given twice (keys are case-insensitive)`);
+    seen.add(key);
+    entries.push([key, v]);
+  }
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Checks a value a JS caller passed for a pair and returns it normalised:
+ * `credential`, `endpoint`, `size`, `duration` and `bytes` also accept their
+ * string forms; `bytes` accepts any Uint8Array (returned as a Buffer);
+ * `string-map` keys are lower-cased (values must be strings); `signal` must be
+ * an AbortSignal and `function` a function. Then `enum` and `validate` run.
+ * @param label how to name the pair in messages (default: `option "<camelCaseName>"`).
+ * @throws InvalidArgument when the value has the wrong type or fails a check.
+ */
+export function checkPairValue(def: PairDefinition, value: unknown, label = `option "${camelCase(def.name)}"`): unknown {
+  const wrong = (): never => fail(label, `expected ${EXPECTED[def.type] ?? def.type}, got ${typeName(value)}`);
+  let out: unknown = value;
+  switch (def.type) {
+    case "string":
+      if (typeof value !== "string") wrong();
+      break;
+    case "boolean":
+      if (typeof value !== "boolean") wrong();
+      break;
+    case "integer":
+      if (typeof value !== "number") wrong();
+      if (!Number.isSafeInteger(value)) fail(label, `expected ${EXPECTED.integer}${def.secret ? "" : `, got ${String(value)}`}`);
+      break;
+    case "size":
+    case "duration":
+      if (typeof value === "string") return parsePairValue(def, value, label);
+      if (typeof value !== "number") wrong();
+      if (!Number.isSafeInteger(value) || (value as number) < 0) fail(label, `expected ${EXPECTED[def.type]}, got ${String(value)}`);
+      break;
+    case "bytes":
+      if (typeof value === "string") return parsePairValue(def, value, label);
+      if (!(value instanceof Uint8Array)) wrong();
+      out = Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array);
+      break;
+    case "credential":
+      out = checkCredential(value, label);
+      break;
+    case "endpoint":
+      out = checkEndpoint(value, label);
+      break;
+    case "string-map":
+      out = checkStringMap(value, label);
+      break;
+    case "function":
+      if (typeof value !== "function") wrong();
+      break;
+    case "signal": {
+      const s = value as { aborted?: unknown; addEventListener?: unknown } | null;
+      if (!s || typeof s !== "object" || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function") wrong();
+      break;
+    }
+    default:
+      wrong();
+  }
+  return finalCheck(def, out, label);
+}

@@ -1,0 +1,77 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError } from "../errors/storage-error.js";
+import type { StorageFeatures } from "../features.js";
+import { snakeCase, type StorageOperation } from "../operations.js";
+import type { PairDefinition, PairSet } from "./pair-definition.js";
+import { checkPairValue } from "./parse-value.js";
+
+/** What {@link validateOptions} needs to know about the storager. */
+export interface ValidateOptionsContext {
+  /** Service type, named in messages. */
+  service: string;
+  /** Global and driver pairs, keyed camelCase. */
+  pairs: PairSet;
+  features: Readonly<StorageFeatures>;
+  /** Open-time defaults keyed camelCase (`storageClass` from `default_storage_class`, `partSize`, ...). */
+  defaults: Readonly<Record<string, unknown>>;
+  /** `enable_loose_pair`: drop unsupported options instead of rejecting them. */
+  loose: boolean;
+}
+
+function lookup(pairs: PairSet, key: string): PairDefinition | undefined {
+  return Object.prototype.hasOwnProperty.call(pairs, key) ? pairs[key] : undefined;
+}
+
+/** True when `def` is accepted by `op` on a storage with `features`. */
+function accepts(def: PairDefinition, op: StorageOperation, features: Readonly<StorageFeatures>): boolean {
+  return def.operations.includes(op) && (def.feature === undefined || features[def.feature] === true);
+}
+
+/**
+ * Validates the options a caller passed to operation `op` and merges the
+ * open-time defaults. Returns a new object (the input is never mutated):
+ * 1. each own key with a defined value must be a pair that `op` accepts and
+ *    whose feature flag is on, else `PairUnsupported` (dropped instead when `loose`);
+ * 2. each value is checked and normalised with {@link checkPairValue};
+ * 3. defaults fill keys the op accepts that the caller left undefined (the call site wins);
+ * 4. pairs `required` by `op` must then be present.
+ * @throws PairUnsupported, InvalidArgument, PairRequired — with op (snake_case) and service set.
+ */
+export function validateOptions(
+  op: StorageOperation,
+  options: object | undefined,
+  ctx: ValidateOptionsContext,
+): Record<string, unknown> {
+  const errorContext = { op: snakeCase(op), service: ctx.service };
+  const out: Record<string, unknown> = {};
+  if (options !== undefined && options !== null) {
+    if (typeof options !== "object") {
+      throw storageError(ErrorCode.InvalidArgument, `options of ${op} must be an object, got ${typeof options}`, errorContext);
+    }
+    for (const [key, value] of Object.entries(options)) {
+      if (value === undefined) continue;
+      const def = lookup(ctx.pairs, key);
+      if (def === undefined || !accepts(def, op, ctx.features)) {
+        if (ctx.loose) continue;
+        const why = def?.feature !== undefined && def.operations.includes(op) ? ` (${ctx.service} lacks the ${def.feature} feature)` : "";
+        throw storageError(ErrorCode.PairUnsupported, `option "${key}" is not supported by ${op} on ${ctx.service}${why}`, errorContext);
+      }
+      try {
+        out[key] = checkPairValue(def, value, `option "${key}"`);
+      } catch (e) {
+        throw isStorageError(e) ? e.withContext(errorContext) : e;
+      }
+    }
+  }
+  for (const [key, value] of Object.entries(ctx.defaults)) {
+    if (value === undefined || out[key] !== undefined) continue;
+    const def = lookup(ctx.pairs, key);
+    if (def !== undefined && accepts(def, op, ctx.features)) out[key] = value;
+  }
+  for (const [key, def] of Object.entries(ctx.pairs)) {
+    if (def.required?.includes(op) && out[key] === undefined) {
+      throw storageError(ErrorCode.PairRequired, `option "${key}" is required by ${op} on ${ctx.service}`, errorContext);
+    }
+  }
+  return out;
+}

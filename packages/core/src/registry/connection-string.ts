@@ -1,0 +1,79 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+
+/** A connection string split into its parts; values are still strings (see `resolveOpenConfig`). */
+export interface ParsedConnectionString {
+  /** The scheme: the service type. */
+  type: string;
+  /** Bucket (or root) name from the path part. */
+  name?: string;
+  /** work_dir from the path part, as written (not yet normalised), with its leading `/`. */
+  workDir?: string;
+  /** Query pairs in order, duplicates kept (consumers take the first). A bare key has value `""`. */
+  pairs: Array<{ key: string; value: string }>;
+}
+
+const TYPE = /^[a-z][a-z0-9+.-]*$/;
+const FORMAT = "<type>://[<name>][/<work_dir>][?<key>=<value>&<flag>...]";
+
+function invalid(message: string): never {
+  throw storageError(ErrorCode.ConnectionStringInvalid, message);
+}
+
+function decode(text: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return invalid(`${what} has a bad percent-escape (write "%" as %25)`);
+  }
+}
+
+/**
+ * Parses `<type>://[<name>][/<work_dir>][?k=v&flag]` with go-storage semantics (GSP-90):
+ * - `type` is the text before the first `:` and must match `/^[a-z][a-z0-9+.-]*$/`; `//` must follow.
+ * - The path part (up to the first `?`): without `/` it is all `name`; starting with `/` it is all
+ *   `work_dir`; otherwise `name` runs up to the first `/` and `work_dir` is the rest (with its `/`).
+ * - The query is split on `&`; empty segments are ignored; a key without `=` has value `""`;
+ *   a value may contain `=`, `/`, `:` and `?`. Duplicates are kept in order.
+ * - name, work_dir, keys and values are percent-decoded (`%26` carries `&`, `%25` a `%`; `+` stays `+`).
+ * Messages never echo values (they may hold credentials).
+ * @throws ConnectionStringInvalid for a non-string or empty input, a bad type, a missing `//`,
+ *   an empty key or a bad percent-escape.
+ */
+export function parseConnectionString(conn: string): ParsedConnectionString {
+  if (typeof conn !== "string") invalid(`a connection string must be a string, got ${conn === null ? "null" : typeof conn}`);
+  if (conn === "") invalid(`the connection string is empty, expected ${FORMAT}`);
+  const colon = conn.indexOf(":");
+  if (colon < 0) invalid(`the connection string has no "<type>:" scheme, expected ${FORMAT}`);
+  const type = conn.slice(0, colon);
+  if (!TYPE.test(type)) {
+    invalid(`the connection string's type must be lower-case letters, digits, "+", "." or "-" starting with a letter, expected ${FORMAT}`);
+  }
+  const rest = conn.slice(colon + 1);
+  if (!rest.startsWith("//")) invalid(`"${type}:" must be followed by "//", expected ${FORMAT}`);
+  const afterSlashes = rest.slice(2);
+  const q = afterSlashes.indexOf("?");
+  const pathPart = q < 0 ? afterSlashes : afterSlashes.slice(0, q);
+  const query = q < 0 ? "" : afterSlashes.slice(q + 1);
+
+  const parsed: ParsedConnectionString = { type, pairs: [] };
+  if (pathPart !== "") {
+    const slash = pathPart.indexOf("/");
+    if (slash < 0) {
+      parsed.name = decode(pathPart, "the name");
+    } else {
+      if (slash > 0) parsed.name = decode(pathPart.slice(0, slash), "the name");
+      parsed.workDir = decode(pathPart.slice(slash), "the work_dir");
+    }
+  }
+  for (const segment of query.split("&")) {
+    if (segment === "") continue;
+    const eq = segment.indexOf("=");
+    const rawKey = eq < 0 ? segment : segment.slice(0, eq);
+    if (rawKey === "") invalid("the connection string has a pair with no key (\"=...\")");
+    const key = decode(rawKey, "a pair key");
+    const value = eq < 0 ? "" : decode(segment.slice(eq + 1), `the value of pair "${key}"`);
+    parsed.pairs.push({ key, value });
+  }
+  return parsed;
+}

@@ -1,0 +1,159 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import { snakeCase } from "../operations.js";
+import { globalPairs } from "../pairs/global-pairs.js";
+import type { PairSet } from "../pairs/pair-definition.js";
+import { resolveOpenConfig } from "../pairs/open-config.js";
+import type { Servicer } from "../servicer.js";
+import { createServicer } from "../storager/create-servicer.js";
+import { createStorager } from "../storager/create-storager.js";
+import type { ExtraOptions, Storager } from "../storager.js";
+import { parseConnectionString } from "./connection-string.js";
+import type { ServiceDefinition } from "./service-definition.js";
+
+/** What `newStorager`/`newServicer` accept: a connection string or `{ type, ...camelCaseOptions }`. */
+export type OpenInput = string | ({ type: string } & Record<string, unknown>);
+
+const services = new Map<string, ServiceDefinition>();
+const TYPE = /^[a-z][a-z0-9+.-]*$/;
+
+function invalidDefinition(message: string): never {
+  throw storageError(ErrorCode.InvalidArgument, message, { op: "register_service" });
+}
+
+/** Checks a definition's shape and its pairs before it is registered. */
+function checkDefinition(definition: ServiceDefinition): void {
+  if (definition === null || typeof definition !== "object") invalidDefinition("a service definition must be an object");
+  const { type } = definition;
+  if (typeof type !== "string" || !TYPE.test(type)) {
+    invalidDefinition(`service type ${JSON.stringify(type)} must match ${String(TYPE)}`);
+  }
+  if (typeof definition.newStorageDriver !== "function") invalidDefinition(`service "${type}" has no newStorageDriver function`);
+  if (definition.newServiceDriver !== undefined && typeof definition.newServiceDriver !== "function") {
+    invalidDefinition(`service "${type}": newServiceDriver must be a function`);
+  }
+  const pairs = definition.pairs ?? {};
+  const globals: PairSet = globalPairs;
+  const globalNames = new Set<string>(Object.values(globals).map((p) => p.name));
+  const newNames = new Set<string>(Object.values(globals).filter((p) => p.operations.includes("new")).map((p) => p.name));
+  for (const [key, def] of Object.entries(pairs)) {
+    if (!def || typeof def.name !== "string" || !Array.isArray(def.operations)) {
+      invalidDefinition(`service "${type}": pair "${key}" is not a pair definition (use definePair)`);
+    }
+    if (Object.prototype.hasOwnProperty.call(globalPairs, key) || globalNames.has(def.name)) {
+      invalidDefinition(`service "${type}" defines pair "${key}", which is a global pair`);
+    }
+    if (snakeCase(key) !== def.name) {
+      invalidDefinition(`service "${type}": pair key "${key}" does not match its name "${def.name}" (expected "${snakeCase(key)}")`);
+    }
+    if (def.operations.includes("new")) newNames.add(def.name);
+  }
+  for (const name of [...(definition.storagerRequires ?? []), ...(definition.servicerRequires ?? [])]) {
+    if (!newNames.has(name)) invalidDefinition(`service "${type}" requires "${name}", which is not an open-time pair`);
+  }
+}
+
+/**
+ * Registers a service (drivers call this when their package is imported).
+ * Registering the same definition object again is a no-op.
+ * @throws InvalidArgument for a malformed definition, a driver pair that clashes
+ *   with a global pair, or a different definition for an already registered type.
+ */
+export function registerService(definition: ServiceDefinition): void {
+  checkDefinition(definition);
+  const existing = services.get(definition.type);
+  if (existing === definition) return;
+  if (existing !== undefined) {
+    invalidDefinition(`service "${definition.type}" is already registered (by ${existing.packageName})`);
+  }
+  services.set(definition.type, definition);
+}
+
+/** Removes a registration (for tests). Unknown types are ignored. */
+export function unregisterService(type: string): void {
+  services.delete(type);
+}
+
+/** The definition registered for `type`, if any. */
+export function getService(type: string): ServiceDefinition | undefined {
+  return services.get(type);
+}
+
+/** Every registered definition, in registration order. */
+export function listServices(): ServiceDefinition[] {
+  return [...services.values()];
+}
+
+/** The type named by an open input, and its definition. */
+function lookup(conn: OpenInput, op: string): ServiceDefinition {
+  let type: unknown;
+  if (typeof conn === "string") {
+    try {
+      type = parseConnectionString(conn).type;
+    } catch (e) {
+      throw isStorageError(e) ? e.withContext({ op }) : e;
+    }
+  } else if (conn !== null && typeof conn === "object") {
+    type = conn.type;
+    if (typeof type !== "string" || type === "") {
+      throw storageError(ErrorCode.InvalidArgument, 'open options need a "type" string (the service scheme, e.g. "fs")', { op });
+    }
+  } else {
+    throw storageError(ErrorCode.InvalidArgument, `expected a connection string or { type, ...options }, got ${conn === null ? "null" : typeof conn}`, { op });
+  }
+  const definition = services.get(type as string);
+  if (definition === undefined) {
+    const shown = TYPE.test(type as string) ? (type as string) : "";
+    const hint = shown ? `: install and import @stowage/${shown}` : "";
+    throw storageError(ErrorCode.ServiceNotRegistered, `no service registered for ${JSON.stringify(type)}${hint}`, {
+      op,
+      service: shown || undefined,
+    });
+  }
+  return definition;
+}
+
+/** Runs a driver factory or core constructor, turning whatever it throws into a StorageError. */
+function guard<T>(op: string, service: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isStorageError(e)) throw (e as StorageError).withContext({ op, service });
+    throw storageError(ErrorCode.Unexpected, `opening ${service} failed unexpectedly`, { op, service, cause: e });
+  }
+}
+
+/**
+ * Opens a storager from a connection string (`cos://bucket/dir/?credential=...`)
+ * or an options object (`{ type: "fs", workDir: "/tmp/x/" }`). Synchronous; no network.
+ * @throws ServiceNotRegistered (unknown scheme), ConnectionStringInvalid, PairUnsupported,
+ *   PairRequired, InvalidArgument, and whatever the driver throws while building
+ *   (non-StorageErrors become Unexpected); all with op `new_storager`.
+ */
+export function newStorager<X extends ExtraOptions = ExtraOptions>(conn: OpenInput): Storager<X> {
+  const op = "new_storager";
+  const definition = lookup(conn, op);
+  const resolved = resolveOpenConfig(definition, conn, "storager");
+  const driver = guard(op, definition.type, () => definition.newStorageDriver(resolved.config));
+  return guard(op, definition.type, () => createStorager(driver, { definition, ...resolved })) as unknown as Storager<X>;
+}
+
+/**
+ * Opens a servicer (bucket manager) like {@link newStorager}.
+ * @throws CapabilityInsufficient when the service has no servicer, plus the errors of {@link newStorager}
+ *   (with op `new_servicer`).
+ */
+export function newServicer<X extends ExtraOptions = ExtraOptions>(conn: OpenInput): Servicer<X> {
+  const op = "new_servicer";
+  const definition = lookup(conn, op);
+  const newServiceDriver = definition.newServiceDriver;
+  if (newServiceDriver === undefined) {
+    throw storageError(ErrorCode.CapabilityInsufficient, `${definition.type} has no servicer (bucket operations)`, {
+      op,
+      service: definition.type,
+    });
+  }
+  const resolved = resolveOpenConfig(definition, conn, "servicer");
+  const driver = guard(op, definition.type, () => newServiceDriver.call(definition, resolved.config));
+  return guard(op, definition.type, () => createServicer(driver, { definition, ...resolved })) as unknown as Servicer<X>;
+}

@@ -1,0 +1,80 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+import { crc64 } from "../integrity/crc64.js";
+import { crc64Combine } from "../integrity/crc64-combine.js";
+import { md5Base64 } from "../integrity/md5.js";
+import { bodyChunks, collectBody, limitBody } from "../io/body.js";
+import type { ObjectInfo } from "../object/object-info.js";
+import type { Body, ProgressListener } from "../options.js";
+import { resolvePath } from "../path/paths.js";
+import type { AppendResult } from "../storager.js";
+import { ProgressReporter } from "./progress-reporter.js";
+import type { OperationScope } from "./storager-context.js";
+import { stripCoreOptions } from "./write-object.js";
+
+/**
+ * Creates (or resets) an appendable object at `path`.
+ * @throws CapabilityInsufficient, InvalidArgument, PairUnsupported
+ */
+export async function createAppend(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
+  scope.require("createAppend", "append", "createAppend");
+  const options = scope.options("createAppend", rawOptions);
+  const resolved = resolvePath(scope.workDir, path);
+  const raw = await scope.driver.createAppend!(resolved.key, options);
+  const { key: _key, ...rest } = raw;
+  return { ...rest, path: resolved.path, mode: "append", appendOffset: raw.appendOffset ?? 0, size: raw.size ?? 0, crc64: raw.crc64 ?? "0" };
+}
+
+/**
+ * Appends `body` at `obj.appendOffset`, then advances `obj.appendOffset`,
+ * `obj.size` and `obj.crc64`. Where the service returns the object's CRC64,
+ * it is checked against the CRC of everything appended through `obj`.
+ * @throws ObjectModeInvalid (not an append object), Conflict (position moved), IntegrityMismatch
+ */
+export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<AppendResult> {
+  scope.require("writeAppend", "append", "writeAppend");
+  if (obj.mode !== "append") throw storageError(ErrorCode.ObjectModeInvalid, `writeAppend needs an append object, got mode ${obj.mode}`);
+  const options = scope.options("writeAppend", rawOptions) as { size?: number; contentMd5?: string; onProgress?: ProgressListener; signal?: AbortSignal };
+  const { key } = resolvePath(scope.workDir, obj.path);
+  const limit = scope.driver.features.limits.appendSizeMaximum;
+  let source = bodyChunks(body, options.signal);
+  if (options.size !== undefined) source = limitBody(source, options.size);
+  const data = await collectBody(source, limit);
+  const md5 = md5Base64(data);
+  if (options.contentMd5 !== undefined && options.contentMd5 !== md5) {
+    throw storageError(ErrorCode.IntegrityMismatch, `content_md5 ${options.contentMd5} does not match the body (${md5})`);
+  }
+  const progress = new ProgressReporter(options.onProgress, data.length);
+  const offset = obj.appendOffset ?? 0;
+  const result = await scope.driver.writeAppend!(
+    key,
+    offset,
+    { data, size: data.length, contentMd5: md5, onProgress: progress.report },
+    stripCoreOptions(options),
+  );
+  const local = crc64(data);
+  const expected = obj.crc64 === undefined ? undefined : crc64Combine(BigInt(obj.crc64), local, data.length).toString();
+  if (scope.driver.features.crc64 && expected !== undefined && result.crc64 !== undefined && result.crc64 !== expected) {
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch after append: expected ${expected}, service has ${result.crc64}`);
+  }
+  progress.finish(data.length);
+  obj.appendOffset = result.appendOffset;
+  obj.size = result.appendOffset;
+  const crc = result.crc64 ?? expected;
+  if (crc === undefined) delete obj.crc64;
+  else obj.crc64 = crc;
+  return { size: data.length, appendOffset: result.appendOffset, ...(crc === undefined ? {} : { crc64: crc }) };
+}
+
+/**
+ * Finishes an append object (a no-op where the service has no such step).
+ * @throws ObjectModeInvalid
+ */
+export async function commitAppend(scope: OperationScope, obj: ObjectInfo, rawOptions: object | undefined): Promise<void> {
+  scope.require("commitAppend", "append");
+  if (obj.mode !== "append") throw storageError(ErrorCode.ObjectModeInvalid, `commitAppend needs an append object, got mode ${obj.mode}`);
+  const options = scope.options("commitAppend", rawOptions);
+  const { key } = resolvePath(scope.workDir, obj.path);
+  await scope.driver.commitAppend?.(key, options);
+}
+

@@ -1,0 +1,97 @@
+import type { ServiceDriver } from "../driver/service-driver.js";
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, StorageError, storageError } from "../errors/storage-error.js";
+import type { ServiceFeatures } from "../features.js";
+import { paginate } from "../listing/page-lister.js";
+import type { CallOptions } from "../options.js";
+import { normalizeWorkDir } from "../path/paths.js";
+import type { CreateBucketOptions, Servicer } from "../servicer.js";
+import type { Storager } from "../storager.js";
+import { createStorager } from "./create-storager.js";
+import type { StoragerContext } from "./storager-context.js";
+
+/** The public {@link Servicer} over a driver's bucket primitives. */
+class CoreServicer implements Servicer {
+  readonly service: string;
+  readonly features: Readonly<ServiceFeatures>;
+
+  constructor(
+    private readonly driver: ServiceDriver,
+    private readonly ctx: StoragerContext,
+  ) {
+    this.service = driver.service;
+    this.features = driver.features;
+  }
+
+  async create(name: string, options: CreateBucketOptions = {}): Promise<Storager> {
+    return this.run("create", name, async () => {
+      this.require("create");
+      checkName(name);
+      const location = options.location ?? this.ctx.config.location;
+      await this.driver.create(name, { ...(options.signal ? { signal: options.signal } : {}), ...(location ? { location } : {}) });
+      return this.storagerFor(name, "/", location);
+    });
+  }
+
+  async delete(name: string, options: CallOptions = {}): Promise<void> {
+    return this.run("delete", name, async () => {
+      this.require("delete");
+      checkName(name);
+      await this.driver.delete(name, options.signal ? { signal: options.signal } : {});
+    });
+  }
+
+  get(name: string, options: { workDir?: string } = {}): Storager {
+    try {
+      checkName(name);
+      return this.storagerFor(name, options.workDir ?? "/", this.ctx.config.location);
+    } catch (e) {
+      throw this.error(e, "get", name);
+    }
+  }
+
+  async *list(options: CallOptions = {}): AsyncIterable<Storager> {
+    try {
+      this.require("list");
+      const signal = options.signal;
+      const buckets = paginate((token) => this.driver.list(token, signal ? { signal } : {}), signal ? { signal } : {});
+      for await (const bucket of buckets) yield this.storagerFor(bucket.name, "/", bucket.location ?? this.ctx.config.location);
+    } catch (e) {
+      throw this.error(e, "list", "");
+    }
+  }
+
+  private storagerFor(name: string, workDir: string, location: string | undefined): Storager {
+    const config = { ...this.ctx.config, name, workDir: normalizeWorkDir(workDir), ...(location ? { location } : {}) };
+    return createStorager(this.ctx.definition.newStorageDriver(config), { ...this.ctx, config });
+  }
+
+  private require(op: keyof ServiceFeatures): void {
+    if (!this.features[op]) throw storageError(ErrorCode.CapabilityInsufficient, `${this.service} servicer cannot ${op}`);
+  }
+
+  private async run<T>(op: string, name: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw this.error(e, op, name);
+    }
+  }
+
+  private error(e: unknown, op: string, name: string): StorageError {
+    const ctx = { op: `servicer_${op}`, service: this.service, path: name };
+    if (isStorageError(e)) return e.withContext(ctx);
+    return storageError(ErrorCode.Unexpected, e instanceof Error ? e.message : String(e), { ...ctx, cause: e });
+  }
+}
+
+function checkName(name: unknown): void {
+  if (typeof name !== "string" || name === "" || name.includes("/")) {
+    throw storageError(ErrorCode.InvalidArgument, `bucket name must be a non-empty string without "/"`);
+  }
+}
+
+/** Wraps a driver's bucket primitives into the public {@link Servicer}. Called by `newServicer`. */
+export function createServicer(driver: ServiceDriver, ctx: StoragerContext): Servicer {
+  return new CoreServicer(driver, ctx);
+}

@@ -1,0 +1,167 @@
+import type { Readable, Writable } from "node:stream";
+import type { StorageDriver } from "../driver/storage-driver.js";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+import type { StorageFeatures } from "../features.js";
+import { collectBody } from "../io/body.js";
+import { paginate } from "../listing/page-lister.js";
+import type { ObjectInfo, Part } from "../object/object-info.js";
+import type { Body, PresignOperation } from "../options.js";
+import type { AppendResult, ListPage, PresignedRequest, Storager, StorageInfo, WriteResult } from "../storager.js";
+import { commitAppend, createAppend, writeAppend } from "./append-ops.js";
+import { listPage } from "./list-objects.js";
+import { completeMultipart, createMultipart, listMultipart, writeMultipart } from "./multipart-ops.js";
+import { openReadStream } from "./read-stream.js";
+import { OperationScope, type StoragerContext } from "./storager-context.js";
+import { deleteMany, deleteObject, presign, relocate, statObject, createDir, fetchObject } from "./simple-ops.js";
+import { createObjectWriteStream } from "./write-stream.js";
+import { writeObject } from "./write-object.js";
+
+export type { StoragerContext } from "./storager-context.js";
+
+type Opts = object | undefined;
+
+/**
+ * The public {@link Storager} over a driver's primitives. Every method
+ * validates its options and paths, checks capabilities, and reports failures
+ * as StorageErrors carrying op, service and path.
+ */
+class CoreStorager implements Storager {
+  readonly info: StorageInfo;
+  readonly features: Readonly<StorageFeatures>;
+  private readonly scope: OperationScope;
+
+  constructor(driver: StorageDriver, ctx: StoragerContext) {
+    this.scope = new OperationScope(driver, ctx);
+    this.features = driver.features;
+    this.info = {
+      service: driver.service,
+      name: driver.name,
+      workDir: ctx.config.workDir,
+      ...(driver.location === undefined ? {} : { location: driver.location }),
+    };
+  }
+
+  async stat(path: string, options?: Opts): Promise<ObjectInfo> {
+    return this.scope.run("stat", path, signalOf(options), () => statObject(this.scope, path, options));
+  }
+
+  async read(path: string, options?: Opts): Promise<Buffer> {
+    return this.scope.run("read", path, signalOf(options), async () => {
+      const stream = openReadStream(this.scope, path, options);
+      return collectBody(stream as AsyncIterable<Buffer>);
+    });
+  }
+
+  createReadStream(path: string, options?: Opts): Readable {
+    return openReadStream(this.scope, path, options);
+  }
+
+  async write(path: string, body: Body, options?: Opts): Promise<WriteResult> {
+    return this.scope.run("write", path, signalOf(options), () => writeObject(this.scope, path, body, options));
+  }
+
+  createWriteStream(path: string, options?: Opts): Writable {
+    return createObjectWriteStream((body) => this.write(path, body, options));
+  }
+
+  async delete(path: string, options?: Opts): Promise<void> {
+    return this.scope.run("delete", path, signalOf(options), () => deleteObject(this.scope, path, options));
+  }
+
+  async deleteMany(paths: readonly string[], options?: Opts): Promise<void> {
+    return this.scope.run("delete", paths, signalOf(options), () => deleteMany(this.scope, paths, options));
+  }
+
+  async *list(path: string, options?: Opts): AsyncIterable<ObjectInfo> {
+    const signal = signalOf(options);
+    const pages = paginate((token) => this.listPage(path, token === undefined ? options : { ...options, token }), signal ? { signal } : {});
+    try {
+      yield* pages;
+    } catch (e) {
+      throw this.scope.error(e, "list", path, signal);
+    }
+  }
+
+  async listPage(path: string, options?: Opts): Promise<ListPage> {
+    return this.scope.run("list", path, signalOf(options), () => listPage(this.scope, path, options));
+  }
+
+  async copy(src: string, dst: string, options?: Opts): Promise<void> {
+    return this.scope.run("copy", [src, dst], signalOf(options), () => relocate(this.scope, "copy", src, dst, options));
+  }
+
+  async move(src: string, dst: string, options?: Opts): Promise<void> {
+    return this.scope.run("move", [src, dst], signalOf(options), () => relocate(this.scope, "move", src, dst, options));
+  }
+
+  async fetch(path: string, url: string, options?: Opts): Promise<void> {
+    return this.scope.run("fetch", path, signalOf(options), () => fetchObject(this.scope, path, url, options));
+  }
+
+  async createDir(path: string, options?: Opts): Promise<ObjectInfo> {
+    return this.scope.run("createDir", path, signalOf(options), () => createDir(this.scope, path, options));
+  }
+
+  async presign(op: PresignOperation, path: string, options: Opts): Promise<PresignedRequest> {
+    return this.scope.run("presign", path, signalOf(options), () => presign(this.scope, op, path, options));
+  }
+
+  async createAppend(path: string, options?: Opts): Promise<ObjectInfo> {
+    return this.scope.run("createAppend", path, signalOf(options), () => createAppend(this.scope, path, options));
+  }
+
+  async writeAppend(obj: ObjectInfo, body: Body, options?: Opts): Promise<AppendResult> {
+    return this.scope.run("writeAppend", pathOf(obj), signalOf(options), () => writeAppend(this.scope, obj, body, options));
+  }
+
+  async commitAppend(obj: ObjectInfo, options?: Opts): Promise<void> {
+    return this.scope.run("commitAppend", pathOf(obj), signalOf(options), () => commitAppend(this.scope, obj, options));
+  }
+
+  async createMultipart(path: string, options?: Opts): Promise<ObjectInfo> {
+    return this.scope.run("createMultipart", path, signalOf(options), () => createMultipart(this.scope, path, options));
+  }
+
+  async writeMultipart(obj: ObjectInfo, body: Body, options: Opts): Promise<Part> {
+    return this.scope.run("writeMultipart", pathOf(obj), signalOf(options), () => writeMultipart(this.scope, obj, body, options));
+  }
+
+  async completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: Opts): Promise<WriteResult> {
+    return this.scope.run("completeMultipart", pathOf(obj), signalOf(options), () => completeMultipart(this.scope, obj, parts, options));
+  }
+
+  async *listMultipart(obj: ObjectInfo, options?: Opts): AsyncIterable<Part> {
+    const signal = signalOf(options);
+    try {
+      yield* listMultipart(this.scope, obj, options);
+    } catch (e) {
+      throw this.scope.error(e, "listMultipart", pathOf(obj), signal);
+    }
+  }
+
+  toString(): string {
+    return `Storager ${this.info.service} {name: ${this.info.name}, workDir: ${this.info.workDir}}`;
+  }
+}
+
+function signalOf(options: Opts): AbortSignal | undefined {
+  const signal = (options as { signal?: unknown } | undefined)?.signal;
+  return signal instanceof AbortSignal ? signal : undefined;
+}
+
+function pathOf(obj: ObjectInfo): string {
+  if (obj === null || typeof obj !== "object" || typeof obj.path !== "string") {
+    throw storageError(ErrorCode.InvalidArgument, "expected an ObjectInfo with a path");
+  }
+  return obj.path;
+}
+
+/**
+ * Wraps a driver's primitives into the public {@link Storager}.
+ * Called by `newStorager`; drivers never call it themselves.
+ */
+export function createStorager(driver: StorageDriver, ctx: StoragerContext): Storager {
+  return new CoreStorager(driver, ctx);
+}
+

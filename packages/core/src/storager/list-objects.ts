@@ -1,0 +1,73 @@
+import type { DriverListPage, RawObject } from "../driver/storage-driver.js";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+import type { ObjectInfo } from "../object/object-info.js";
+import type { ListMode } from "../options.js";
+import { keyToPath, resolvePath } from "../path/paths.js";
+import type { ListPage } from "../storager.js";
+import type { OperationScope } from "./storager-context.js";
+
+/** Page size asked of a driver when the caller gives none. */
+export const DEFAULT_LIST_LIMIT = 1000;
+
+interface ListRequest {
+  mode?: ListMode;
+  limit?: number;
+  token?: string;
+  signal?: AbortSignal;
+  [pair: string]: unknown;
+}
+
+/**
+ * One page of `path`'s entries. `dir` mode lists one level (sub-dirs end with
+ * `/`), `prefix` mode every object whose key starts with the path, `part` mode
+ * the in-progress multipart uploads under it.
+ * @throws CapabilityInsufficient, InvalidArgument, PairUnsupported
+ */
+export async function listPage(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ListPage> {
+  scope.require("list");
+  const options = scope.options("list", rawOptions) as ListRequest;
+  const features = scope.driver.features;
+  const mode = options.mode ?? (features.listDir ? "dir" : "prefix");
+  const limit = Math.min(options.limit ?? DEFAULT_LIST_LIMIT, features.limits.listPageMaximum ?? Number.MAX_SAFE_INTEGER);
+  const prefix = listPrefix(scope.workDir, path, mode);
+  const request = { prefix, limit, ...(options.token ? { token: options.token } : {}) };
+  const driverOptions = { ...(options.signal ? { signal: options.signal } : {}) };
+
+  let page: DriverListPage;
+  if (mode === "dir") {
+    scope.require("list", "listDir");
+    page = await scope.driver.listPage({ ...request, delimiter: "/" }, driverOptions);
+  } else if (mode === "prefix") {
+    scope.require("list", "listPrefix");
+    page = await scope.driver.listPage(request, driverOptions);
+  } else if (mode === "part") {
+    scope.require("list", "listMultipartUploads", "listUploads");
+    page = await scope.driver.listUploads!(request, driverOptions);
+  } else {
+    throw storageError(ErrorCode.InvalidArgument, `list mode must be dir, prefix or part, not ${JSON.stringify(mode)}`);
+  }
+  const items: ObjectInfo[] = [];
+  for (const raw of page.items) {
+    // The dir marker of the listed directory itself is not one of its entries.
+    if (mode === "dir" && raw.key === prefix) continue;
+    items.push(toObjectInfo(scope.workDir, raw));
+  }
+  return page.nextToken ? { items, nextToken: page.nextToken } : { items };
+}
+
+/** The key prefix a listing of `path` in `mode` starts from. */
+function listPrefix(workDir: string, path: string, mode: ListMode): string {
+  const normalized = path.replace(/\\/g, "/");
+  if (normalized === "" || normalized === "/" ) return resolvePath(workDir, "", { dir: true }).key;
+  const trailing = normalized.endsWith("/");
+  const base = trailing ? normalized.slice(0, -1) : normalized;
+  if (base === "" || base + "/" === workDir) return resolvePath(workDir, "", { dir: true }).key;
+  return resolvePath(workDir, base, { dir: mode === "dir" || trailing }).key;
+}
+
+/** A driver's object with its key turned into a work_dir-relative path. */
+export function toObjectInfo(workDir: string, raw: RawObject): ObjectInfo {
+  const { key, ...rest } = raw;
+  return { path: keyToPath(workDir, key), ...rest };
+}

@@ -1,0 +1,123 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+import { crc64Decimal } from "../integrity/crc64.js";
+import { crc64Combine } from "../integrity/crc64-combine.js";
+import { md5Base64 } from "../integrity/md5.js";
+import { bodyChunks, collectBody, limitBody } from "../io/body.js";
+import { paginate } from "../listing/page-lister.js";
+import type { ObjectInfo, Part } from "../object/object-info.js";
+import type { Body, ProgressListener } from "../options.js";
+import { resolvePath } from "../path/paths.js";
+import type { WriteResult } from "../storager.js";
+import { ProgressReporter } from "./progress-reporter.js";
+import type { OperationScope } from "./storager-context.js";
+import { stripCoreOptions } from "./write-object.js";
+
+/**
+ * Starts a multipart upload at `path`.
+ * @throws CapabilityInsufficient, InvalidArgument, PairUnsupported
+ */
+export async function createMultipart(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
+  scope.require("createMultipart", "multipart", "createMultipart");
+  const options = scope.options("createMultipart", rawOptions);
+  const resolved = resolvePath(scope.workDir, path);
+  const { multipartId } = await scope.driver.createMultipart!(resolved.key, options);
+  return { path: resolved.path, mode: "part", multipartId };
+}
+
+/**
+ * Uploads part `index` (0-based) of `obj`'s upload, verifying the service's CRC64 of it.
+ * @throws ObjectModeInvalid, InvalidArgument (index or size out of limits), IntegrityMismatch, ObjectNotExist
+ */
+export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<Part> {
+  scope.require("writeMultipart", "multipart", "writePart");
+  const { key, multipartId } = uploadOf(scope, obj);
+  const options = scope.options("writeMultipart", rawOptions) as {
+    index: number;
+    size?: number;
+    contentMd5?: string;
+    onProgress?: ProgressListener;
+    signal?: AbortSignal;
+  };
+  const limits = scope.driver.features.limits;
+  if (limits.multipartNumberMaximum !== undefined && options.index >= limits.multipartNumberMaximum) {
+    throw storageError(ErrorCode.InvalidArgument, `part index ${options.index} is beyond the ${limits.multipartNumberMaximum}-part limit`);
+  }
+  let source = bodyChunks(body, options.signal);
+  if (options.size !== undefined) source = limitBody(source, options.size);
+  const data = await collectBody(source, limits.multipartSizeMaximum);
+  const md5 = md5Base64(data);
+  if (options.contentMd5 !== undefined && options.contentMd5 !== md5) {
+    throw storageError(ErrorCode.IntegrityMismatch, `content_md5 ${options.contentMd5} does not match the part (${md5})`);
+  }
+  const crc64 = crc64Decimal(data);
+  const progress = new ProgressReporter(options.onProgress, data.length);
+  const driverOptions = stripCoreOptions(options);
+  delete driverOptions["index"];
+  const part = await scope.driver.writePart!(key, multipartId, options.index, { data, size: data.length, contentMd5: md5, onProgress: progress.report }, driverOptions);
+  if (scope.driver.features.crc64 && part.crc64 !== undefined && part.crc64 !== crc64) {
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${options.index}: sent ${crc64}, service stored ${part.crc64}`);
+  }
+  progress.finish(data.length);
+  return { ...part, index: options.index, size: data.length, crc64 };
+}
+
+/**
+ * Completes `obj`'s upload from `parts` (any order; sorted, de-duplicated
+ * check). Where every part has a CRC64 and the service returns the object's,
+ * the combined CRC is checked.
+ * @throws ObjectModeInvalid, InvalidArgument (no parts, duplicate index), IntegrityMismatch, ObjectNotExist
+ */
+export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, parts: readonly Part[], rawOptions: object | undefined): Promise<WriteResult> {
+  scope.require("completeMultipart", "multipart", "completeMultipart");
+  const { key, multipartId } = uploadOf(scope, obj);
+  const options = scope.options("completeMultipart", rawOptions);
+  const sorted = sortParts(parts);
+  const result = await scope.driver.completeMultipart!(key, multipartId, sorted, options);
+  const size = sorted.reduce((sum, p) => sum + p.size, 0);
+  let crc64: string | undefined;
+  if (sorted.every((p) => p.crc64 !== undefined)) {
+    crc64 = sorted.reduce((acc, p) => crc64Combine(acc, BigInt(p.crc64!), p.size), 0n).toString();
+    if (scope.driver.features.crc64 && result.crc64 !== undefined && result.crc64 !== crc64) {
+      await scope.driver.delete(key, {}).catch(() => undefined);
+      throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${crc64}, service stored ${result.crc64}`);
+    }
+  } else {
+    crc64 = result.crc64;
+  }
+  return {
+    size,
+    parts: sorted.length,
+    ...(crc64 === undefined ? {} : { crc64 }),
+    ...(result.etag === undefined ? {} : { etag: result.etag }),
+  };
+}
+
+/**
+ * The parts uploaded so far to `obj`'s upload.
+ * @throws ObjectModeInvalid, ObjectNotExist
+ */
+export function listMultipart(scope: OperationScope, obj: ObjectInfo, rawOptions: object | undefined): AsyncIterable<Part> {
+  scope.require("listMultipart", "multipart", "listParts");
+  const { key, multipartId } = uploadOf(scope, obj);
+  const options = scope.options("listMultipart", rawOptions) as { signal?: AbortSignal };
+  return paginate((token) => scope.driver.listParts!(key, multipartId, token, options), options.signal ? { signal: options.signal } : {});
+}
+
+function uploadOf(scope: OperationScope, obj: ObjectInfo): { key: string; multipartId: string } {
+  if (obj.mode !== "part" || !obj.multipartId) {
+    throw storageError(ErrorCode.ObjectModeInvalid, `expected a part object with a multipartId, got mode ${obj.mode}`);
+  }
+  return { key: resolvePath(scope.workDir, obj.path).key, multipartId: obj.multipartId };
+}
+
+function sortParts(parts: readonly Part[]): Part[] {
+  if (parts.length === 0) throw storageError(ErrorCode.InvalidArgument, "completeMultipart needs at least one part");
+  const sorted = [...parts].sort((a, b) => a.index - b.index);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.index === sorted[i - 1]!.index) {
+      throw storageError(ErrorCode.InvalidArgument, `part index ${sorted[i]!.index} given twice`);
+    }
+  }
+  return sorted;
+}

@@ -1,0 +1,143 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+import type { ObjectInfo } from "../object/object-info.js";
+import type { PresignOperation } from "../options.js";
+import { resolvePath } from "../path/paths.js";
+import type { PresignedRequest } from "../storager.js";
+import { toObjectInfo } from "./list-objects.js";
+import type { OperationScope } from "./storager-context.js";
+
+/** Deletes sent to a driver's batch delete at once. */
+const DELETE_BATCH = 1000;
+/** Single deletes in flight when the driver has no batch delete. */
+const DELETE_CONCURRENCY = 8;
+
+/**
+ * Metadata of `path` (or of its directory, or of an upload). The returned
+ * path echoes the caller's form; directories end with `/`.
+ * @throws ObjectNotExist, InvalidArgument
+ */
+export async function statObject(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
+  scope.require("stat");
+  const options = scope.options("stat", rawOptions) as { mode?: string; multipartId?: string };
+  const dir = checkDirMode("stat", options.mode);
+  const resolved = resolvePath(scope.workDir, path, { dir });
+  if (options.multipartId !== undefined) {
+    scope.require("stat", "multipart", "statMultipart");
+    const raw = await scope.driver.statMultipart!(resolved.key, options.multipartId, options);
+    return { ...toObjectInfo(scope.workDir, raw), path: resolved.path, mode: "part", multipartId: options.multipartId };
+  }
+  const raw = await scope.driver.stat(resolved.key, options);
+  const shown = dir && !resolved.path.endsWith("/") ? resolved.path + "/" : resolved.path;
+  return { ...toObjectInfo(scope.workDir, raw), path: shown };
+}
+
+/**
+ * Deletes `path` (idempotent), its directory (`mode: "dir"`), or aborts an upload (`multipartId`).
+ * @throws InvalidArgument, Conflict (non-empty directory where the service refuses)
+ */
+export async function deleteObject(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<void> {
+  scope.require("delete");
+  const options = scope.options("delete", rawOptions) as { mode?: string; multipartId?: string };
+  const dir = checkDirMode("delete", options.mode);
+  const { key } = resolvePath(scope.workDir, path, { dir });
+  if (options.multipartId !== undefined) {
+    scope.require("delete", "multipart", "abortMultipart");
+    return scope.driver.abortMultipart!(key, options.multipartId, options);
+  }
+  if (dir && typeof scope.driver.deleteDir === "function") return scope.driver.deleteDir(key, options);
+  return scope.driver.delete(key, options);
+}
+
+/**
+ * Deletes every path, in batches where the driver can.
+ * @throws InvalidArgument (any bad path, before anything is deleted)
+ */
+export async function deleteMany(scope: OperationScope, paths: readonly string[], rawOptions: object | undefined): Promise<void> {
+  scope.require("delete");
+  const options = scope.options("delete", rawOptions);
+  if (options["mode"] !== undefined || options["multipartId"] !== undefined) {
+    throw storageError(ErrorCode.InvalidArgument, "deleteMany deletes objects only: no mode or multipartId");
+  }
+  const keys = paths.map((p) => resolvePath(scope.workDir, p).key);
+  const driver = scope.driver;
+  if (driver.features.batchDelete && typeof driver.deleteMany === "function") {
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) await driver.deleteMany(keys.slice(i, i + DELETE_BATCH), options);
+    return;
+  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < keys.length) await driver.delete(keys[next++]!, options);
+  };
+  await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, keys.length) }, worker));
+}
+
+/**
+ * Server-side copy or move of one object.
+ * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (same source and destination on move)
+ */
+export async function relocate(scope: OperationScope, op: "copy" | "move", src: string, dst: string, rawOptions: object | undefined): Promise<void> {
+  scope.require(op, op, op);
+  const options = scope.options(op, rawOptions);
+  const from = resolvePath(scope.workDir, src).key;
+  const to = resolvePath(scope.workDir, dst).key;
+  if (op === "move" && from === to) throw storageError(ErrorCode.InvalidArgument, "move source and destination are the same object");
+  await scope.driver[op]!(from, to, options);
+}
+
+/**
+ * Has the service fetch an http(s) URL into `path`.
+ * @throws InvalidArgument (not an http or https URL)
+ */
+export async function fetchObject(scope: OperationScope, path: string, url: string, rawOptions: object | undefined): Promise<void> {
+  scope.require("fetch", "fetch", "fetch");
+  const options = scope.options("fetch", rawOptions);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw storageError(ErrorCode.InvalidArgument, `fetch needs an absolute http(s) URL`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw storageError(ErrorCode.InvalidArgument, `fetch supports http and https URLs, not ${parsed.protocol}`);
+  }
+  await scope.driver.fetch!(resolvePath(scope.workDir, path).key, url, options);
+}
+
+/**
+ * Creates directory `path` (idempotent). The returned path ends with `/`.
+ * @throws ObjectModeInvalid (a file is in the way), InvalidArgument
+ */
+export async function createDir(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
+  scope.require("createDir", "createDir", "createDir");
+  const options = scope.options("createDir", rawOptions);
+  const resolved = resolvePath(scope.workDir, path, { dir: true });
+  const raw = await scope.driver.createDir!(resolved.key, options);
+  const shown = resolved.path.endsWith("/") ? resolved.path : resolved.path + "/";
+  return { ...toObjectInfo(scope.workDir, raw), path: shown, mode: "dir" };
+}
+
+const PRESIGN_FEATURE = { read: "presignRead", write: "presignWrite", delete: "presignDelete" } as const;
+
+/**
+ * A signed request for `op` on `path`, valid for `expires` seconds.
+ * @throws CapabilityInsufficient, InvalidArgument (bad op or expiry), PairRequired (no expires)
+ */
+export async function presign(scope: OperationScope, op: PresignOperation, path: string, rawOptions: object | undefined): Promise<PresignedRequest> {
+  const feature = PRESIGN_FEATURE[op];
+  if (feature === undefined) throw storageError(ErrorCode.InvalidArgument, `presign supports read, write and delete, not ${JSON.stringify(op)}`);
+  scope.require("presign", feature, "presign");
+  const options = scope.options("presign", rawOptions) as { expires: number };
+  const max = scope.driver.features.limits.presignExpiresMaximum;
+  if (max !== undefined && options.expires > max) {
+    throw storageError(ErrorCode.InvalidArgument, `presign expiry ${options.expires}s exceeds the service's ${max}s`);
+  }
+  const { key } = resolvePath(scope.workDir, path);
+  return scope.driver.presign!(op, key, options);
+}
+
+function checkDirMode(op: string, mode: string | undefined): boolean {
+  if (mode === undefined) return false;
+  if (mode === "dir") return true;
+  throw storageError(ErrorCode.InvalidArgument, `${op} accepts mode "dir" only, not ${JSON.stringify(mode)}`);
+}

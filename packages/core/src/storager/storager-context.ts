@@ -1,0 +1,109 @@
+import type { StorageDriver } from "../driver/storage-driver.js";
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, StorageError, storageError } from "../errors/storage-error.js";
+import type { StorageFeatures } from "../features.js";
+import { snakeCase, type StorageOperation } from "../operations.js";
+import type { PairSet } from "../pairs/pair-definition.js";
+import { validateOptions } from "../pairs/validate-options.js";
+import type { OpenConfig, ServiceDefinition } from "../registry/service-definition.js";
+
+/** Everything core knows about one opened storager besides its driver. */
+export interface StoragerContext {
+  definition: ServiceDefinition;
+  config: OpenConfig;
+  /** Global and driver pairs, keyed camelCase. */
+  pairs: PairSet;
+  /** Operation defaults from `default_*` pairs and open-time tuning pairs. */
+  defaults: Readonly<Record<string, unknown>>;
+  /** `enable_loose_pair`: unknown options are dropped instead of rejected. */
+  loose: boolean;
+}
+
+/** Which feature flag an operation needs (besides the driver method existing). */
+const OPERATION_FEATURE: Record<StorageOperation, keyof StorageFeatures> = {
+  stat: "stat",
+  read: "read",
+  write: "write",
+  delete: "delete",
+  list: "list",
+  copy: "copy",
+  move: "move",
+  fetch: "fetch",
+  createDir: "createDir",
+  presign: "presignRead",
+  createAppend: "append",
+  writeAppend: "append",
+  commitAppend: "append",
+  createMultipart: "multipart",
+  writeMultipart: "multipart",
+  completeMultipart: "multipart",
+  listMultipart: "multipart",
+};
+
+/**
+ * The per-storager helpers every operation uses: capability checks, option
+ * validation and error context. Kept apart from the operations themselves.
+ */
+export class OperationScope {
+  constructor(
+    readonly driver: StorageDriver,
+    readonly ctx: StoragerContext,
+  ) {}
+
+  get service(): string {
+    return this.driver.service;
+  }
+
+  get workDir(): string {
+    return this.ctx.config.workDir;
+  }
+
+  /** Throws CapabilityInsufficient unless the storage can do `op` (and `flag`, when given). */
+  require(op: StorageOperation, flag: keyof StorageFeatures = OPERATION_FEATURE[op], method?: keyof StorageDriver): void {
+    const supported = this.driver.features[flag] === true && (method === undefined || typeof this.driver[method] === "function");
+    if (!supported) {
+      throw storageError(ErrorCode.CapabilityInsufficient, `${this.service} cannot ${describe(op, flag)}`, {
+        op: snakeCase(op),
+        service: this.service,
+      });
+    }
+  }
+
+  /** Validated options for `op` with defaults merged (see validateOptions). */
+  options(op: StorageOperation, options: object | undefined): Record<string, unknown> {
+    return validateOptions(op, options, {
+      service: this.service,
+      pairs: this.ctx.pairs,
+      features: this.driver.features,
+      defaults: this.ctx.defaults,
+      loose: this.ctx.loose,
+    });
+  }
+
+  /**
+   * Runs `fn`, turning whatever it throws into a StorageError with op, service
+   * and path filled in. An error after `signal` fired becomes `Aborted`.
+   */
+  async run<T>(op: StorageOperation, path: string | readonly string[], signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw this.error(e, op, path, signal);
+    }
+  }
+
+  /** The StorageError for `e` thrown during `op` on `path`. */
+  error(e: unknown, op: StorageOperation, path: string | readonly string[], signal?: AbortSignal): StorageError {
+    const context = { op: snakeCase(op), service: this.service, path };
+    if (signal?.aborted && !(isStorageError(e) && e.code === ErrorCode.Aborted)) {
+      return storageError(ErrorCode.Aborted, "operation aborted", { ...context, cause: signal.reason instanceof Error ? signal.reason : e });
+    }
+    if (isStorageError(e)) return e.withContext(context);
+    const message = e instanceof Error ? e.message : String(e);
+    return storageError(ErrorCode.Unexpected, message, { ...context, cause: e });
+  }
+}
+
+function describe(op: StorageOperation, flag: keyof StorageFeatures): string {
+  return flag === OPERATION_FEATURE[op] ? snakeCase(op) : `${snakeCase(op)} (${flag})`;
+}

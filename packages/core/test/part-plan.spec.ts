@@ -1,0 +1,42 @@
+import { describe, expect, it } from "@jest/globals";
+import { isStorageError } from "../src/errors/storage-error.js";
+import { DEFAULT_PART_SIZE, partCount, planPartSize } from "../src/multipart/part-plan.js";
+
+const MiB = 1024 * 1024;
+
+describe("planPartSize", () => {
+  it("uses the request or the default, raised to the minimum", () => {
+    expect(planPartSize({})).toBe(DEFAULT_PART_SIZE);
+    expect(planPartSize({ partSize: 5 * MiB })).toBe(5 * MiB);
+    expect(planPartSize({ partSize: 1000, multipartSizeMinimum: MiB })).toBe(MiB);
+  });
+
+  it("raises the part size to a whole MiB so the parts fit the count limit", () => {
+    const size = 100_000 * MiB;
+    const partSize = planPartSize({ size, partSize: 8 * MiB, multipartNumberMaximum: 10_000 });
+    expect(partSize).toBe(10 * MiB);
+    expect(partCount(size, partSize)).toBeLessThanOrEqual(10_000);
+  });
+
+  it("fails when the body cannot fit the limits", () => {
+    const e = (() => {
+      try {
+        return planPartSize({ size: 10 * MiB, multipartNumberMaximum: 2, multipartSizeMaximum: 4 * MiB });
+      } catch (x) {
+        return x;
+      }
+    })();
+    expect(isStorageError(e, "InvalidArgument")).toBe(true);
+    expect(planPartSize({ size: 10 * MiB, multipartNumberMaximum: 3, multipartSizeMaximum: 4 * MiB })).toBe(4 * MiB);
+  });
+
+  it("rejects bad part sizes", () => {
+    for (const partSize of [0, -1, 1.5]) expect(() => planPartSize({ partSize })).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+    expect(() => planPartSize({ partSize: 6 * MiB, multipartSizeMaximum: 5 * MiB })).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+  });
+
+  it("counts an empty body as one part", () => {
+    expect(partCount(0, 10)).toBe(1);
+    expect(partCount(21, 10)).toBe(3);
+  });
+});
