@@ -35,3 +35,4 @@ export * from "./storager/create-storager.js";
 export * from "./storager/create-servicer.js";
 export { DEFAULT_MULTIPART_THRESHOLD } from "./storager/write-plan.js";
 export type { ObjectWriteStream } from "./storager/write-stream.js";
+export * from "./pairs/pairs-table.js";
