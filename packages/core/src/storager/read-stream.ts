@@ -1,9 +1,8 @@
-import { PassThrough, Transform, type Readable, type TransformCallback } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { Crc64 } from "../integrity/crc64.js";
-import { throwIfAborted } from "../io/abort.js";
+import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
 import { resolvePath } from "../path/paths.js";
 import type { OperationScope } from "./storager-context.js";
@@ -19,20 +18,25 @@ interface ReadRequest {
 
 /**
  * Opens `path` for reading and returns the stream at once; failures arrive as
- * the stream's 'error'. Whole-object reads are checked against the length and
- * CRC64 the service announced: a mismatch errors the stream with
- * `IntegrityMismatch` instead of ending it.
+ * the stream's 'error' (a StorageError with op, service and path). Whole-object
+ * reads are checked against the length and CRC64 the service announced: a
+ * mismatch errors the stream with `IntegrityMismatch` instead of ending it.
+ * Destroying the stream early closes the service's response.
  */
-export function openReadStream(scope: OperationScope, path: string, options: object | undefined): Readable {
-  const out = new PassThrough();
-  const signal = (options as { signal?: AbortSignal } | undefined)?.signal;
-  scope
-    .run("read", path, signal, () => pump(scope, path, options, out))
-    .catch((e: unknown) => out.destroy(e as Error));
-  return out;
+export function openReadStream(scope: OperationScope, path: string, rawOptions: object | undefined): Readable {
+  const signal = (rawOptions as { signal?: unknown } | undefined)?.signal;
+  const abortSignal = signal instanceof AbortSignal ? signal : undefined;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      yield* readChunks(scope, path, rawOptions);
+    } catch (e) {
+      throw scope.error(e, "read", path, abortSignal);
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
 }
 
-async function pump(scope: OperationScope, path: string, rawOptions: object | undefined, out: PassThrough): Promise<void> {
+async function* readChunks(scope: OperationScope, path: string, rawOptions: object | undefined): AsyncGenerator<Buffer> {
   scope.require("read");
   const options = scope.options("read", rawOptions) as ReadRequest;
   const { key } = resolvePath(scope.workDir, path);
@@ -42,9 +46,8 @@ async function pump(scope: OperationScope, path: string, rawOptions: object | un
 
   if (size === 0) {
     // Nothing to transfer, but a missing object is still an error.
-    await scope.driver.stat(key, { signal });
+    await scope.driver.stat(key, signal ? { signal } : {});
     onProgress?.({ bytes: 0, total: 0 });
-    out.end();
     return;
   }
 
@@ -55,44 +58,30 @@ async function pump(scope: OperationScope, path: string, rawOptions: object | un
   const start = offset ?? 0;
   const expected = objectSize === undefined ? undefined : Math.max(0, Math.min(size ?? Infinity, objectSize - start));
   const whole = start === 0 && objectSize !== undefined && (size === undefined || size >= objectSize);
-  const crc = whole && scope.driver.features.crc64 && opened.crc64 !== undefined ? opened.crc64 : undefined;
+  const announced = whole && scope.driver.features.crc64 ? opened.crc64 : undefined;
+  const hash = announced === undefined ? undefined : new Crc64();
+  const total = expected === undefined ? {} : { total: expected };
 
-  const check = new ReadCheck(expected, crc, onProgress);
-  await pipeline(opened.stream, check, out, signal ? { signal } : {});
-}
-
-/** Counts bytes (for progress and truncation) and, for whole-object reads, hashes them. */
-class ReadCheck extends Transform {
-  private bytes = 0;
-  private readonly hash: Crc64 | undefined;
-
-  constructor(
-    private readonly expected: number | undefined,
-    private readonly crc64: string | undefined,
-    private readonly onProgress: ProgressListener | undefined,
-  ) {
-    super();
-    this.hash = crc64 === undefined ? undefined : new Crc64();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length;
-    this.hash?.update(chunk);
-    this.onProgress?.({ bytes: this.bytes, ...(this.expected === undefined ? {} : { total: this.expected }) });
-    done(null, chunk);
-  }
-
-  override _flush(done: TransformCallback): void {
-    if (this.expected !== undefined && this.bytes !== this.expected) {
-      done(storageError(ErrorCode.IntegrityMismatch, `read ended after ${this.bytes} of ${this.expected} bytes`));
-      return;
+  const unsubscribe = onAbort(signal, () => opened.stream.destroy(abortError(signal)));
+  let bytes = 0;
+  try {
+    for await (const chunk of opened.stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      hash?.update(chunk);
+      onProgress?.({ bytes, ...total });
+      yield chunk;
     }
-    const actual = this.hash?.digest();
-    if (actual !== undefined && actual !== this.crc64) {
-      done(storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: service sent ${this.crc64}, received bytes hash to ${actual}`));
-      return;
-    }
-    if (this.expected === undefined) this.onProgress?.({ bytes: this.bytes, total: this.bytes });
-    done();
+  } finally {
+    unsubscribe();
+    opened.stream.destroy();
   }
+  throwIfAborted(signal);
+  if (expected !== undefined && bytes !== expected) {
+    throw storageError(ErrorCode.IntegrityMismatch, `read ended after ${bytes} of ${expected} bytes`);
+  }
+  const actual = hash?.digest();
+  if (actual !== undefined && actual !== announced) {
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: service sent ${announced}, received bytes hash to ${actual}`);
+  }
+  if (bytes === 0 || expected === undefined) onProgress?.({ bytes, total: bytes });
 }
