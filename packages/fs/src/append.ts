@@ -1,0 +1,43 @@
+import { writeFile } from "node:fs/promises";
+import { ErrorCode, storageError, type DriverBody, type RawObject } from "@stowage/core";
+import { replaceAtomically } from "./atomic.js";
+import { writeBody } from "./body.js";
+import { fsError } from "./errors.js";
+import { openExisting } from "./files.js";
+import { dateOf, etagOf, statOrUndefined } from "./objects.js";
+
+/**
+ * Creates `path` empty, or truncates it, atomically; returns the append object.
+ * @throws StorageError `ObjectModeInvalid`, `Aborted`, mapped fs errors.
+ */
+export async function createAppendFile(key: string, path: string, signal?: AbortSignal): Promise<RawObject> {
+  await replaceAtomically(path, (temp) => writeFile(temp, "", { flag: "wx" }), signal);
+  const st = await statOrUndefined(path);
+  return { key, mode: "append", appendOffset: 0, size: 0, ...(st ? { etag: etagOf(st), lastModified: dateOf(st) } : {}) };
+}
+
+/**
+ * Appends `body` to `path` at `offset`, which must be the file's size. A
+ * failed or aborted append is cut back off, leaving the file as it was.
+ * (Two appends racing for the same offset are not serialised.)
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
+ */
+export async function appendToFile(path: string, offset: number, body: DriverBody, signal?: AbortSignal): Promise<{ appendOffset: number }> {
+  const handle = await openExisting(path, "r+");
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
+    if (st.size !== offset) throw storageError(ErrorCode.Conflict, `append position is ${st.size}, not ${offset}`);
+    try {
+      await writeBody(handle, body, signal, offset);
+    } catch (e) {
+      await handle.truncate(offset).catch(() => undefined);
+      throw e;
+    }
+    return { appendOffset: offset + body.size };
+  } catch (e) {
+    throw fsError(e);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}

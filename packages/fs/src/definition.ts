@@ -1,0 +1,19 @@
+import type { OpenConfig, ServiceDefinition } from "@stowage/core";
+import { FS_DESCRIPTION, FS_PACKAGE, FS_STORAGER_REQUIRES, FS_TYPE, fsPairs } from "./config.js";
+import { FsStorageDriver } from "./storager.js";
+
+/**
+ * The fs service: `fs:///abs/work_dir`. `work_dir` is required (a user must
+ * say where); key `k` is the file `/k`, and nothing outside the work_dir is
+ * ever touched. There are no buckets, so there is no servicer.
+ */
+export const fsService: ServiceDefinition = Object.freeze({
+  type: FS_TYPE,
+  packageName: FS_PACKAGE,
+  description: FS_DESCRIPTION,
+  pairs: fsPairs,
+  storagerRequires: FS_STORAGER_REQUIRES,
+  newStorageDriver(config: OpenConfig): FsStorageDriver {
+    return new FsStorageDriver(config.workDir, config.name ?? "");
+  },
+});

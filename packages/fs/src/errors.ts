@@ -1,0 +1,46 @@
+import { ErrorCode, isStorageError, storageError, type StorageError } from "@stowage/core";
+
+/** The errno code (`"ENOENT"`...) of a Node fs error, if it has one. */
+export function errnoOf(e: unknown): string | undefined {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** True when `e` is a Node fs error with one of `codes`. */
+export function isErrno(e: unknown, ...codes: string[]): boolean {
+  const code = errnoOf(e);
+  return code !== undefined && codes.includes(code);
+}
+
+/**
+ * Maps a Node fs error to a StorageError (StorageErrors pass through):
+ * ENOENT → ObjectNotExist, EACCES/EPERM/EROFS → PermissionDenied,
+ * EISDIR/ENOTDIR → ObjectModeInvalid, ENOTEMPTY → Conflict,
+ * ENAMETOOLONG/invalid arguments → InvalidArgument, anything else → Unexpected
+ * with the original as cause.
+ */
+export function fsError(e: unknown): StorageError {
+  if (isStorageError(e)) return e;
+  const code = errnoOf(e);
+  const ctx = { cause: e };
+  switch (code) {
+    case "ENOENT":
+      return storageError(ErrorCode.ObjectNotExist, "no such file or directory", ctx);
+    case "EACCES":
+    case "EPERM":
+    case "EROFS":
+      return storageError(ErrorCode.PermissionDenied, `the filesystem refused access (${code})`, ctx);
+    case "EISDIR":
+      return storageError(ErrorCode.ObjectModeInvalid, "the path is a directory", ctx);
+    case "ENOTDIR":
+      return storageError(ErrorCode.ObjectModeInvalid, "a parent of the path is not a directory", ctx);
+    case "ENOTEMPTY":
+      return storageError(ErrorCode.Conflict, "the directory is not empty", ctx);
+    case "ENAMETOOLONG":
+    case "ERR_INVALID_ARG_VALUE":
+    case "ERR_INVALID_ARG_TYPE":
+      return storageError(ErrorCode.InvalidArgument, "the path is not valid on this filesystem", ctx);
+    default:
+      return storageError(ErrorCode.Unexpected, `filesystem error${code ? ` ${code}` : ""}`, ctx);
+  }
+}

@@ -1,0 +1,27 @@
+import { defineFeatures, type StorageFeatures } from "@stowage/core";
+
+/**
+ * What the fs driver can do: everything a plain directory supports. No
+ * presign (no server), no storage class, user metadata or content type (a
+ * file has none), no CRC64 (nothing to compare with: the bytes are local),
+ * no native batch delete. A given Content-MD5 is checked. Directories are real.
+ */
+export const fsFeatures: Readonly<StorageFeatures> = defineFeatures({
+  stat: true,
+  read: true,
+  readRange: true,
+  write: true,
+  delete: true,
+  list: true,
+  listDir: true,
+  listPrefix: true,
+  listMultipartUploads: true,
+  copy: true,
+  move: true,
+  fetch: true,
+  createDir: true,
+  append: true,
+  multipart: true,
+  contentMd5: true,
+  virtualDir: false,
+});

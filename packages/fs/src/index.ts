@@ -1,0 +1,11 @@
+// Public surface of @stowage/fs. Importing it registers the "fs" scheme.
+import { registerService } from "@stowage/core";
+import { fsService } from "./definition.js";
+
+export { fsService } from "./definition.js";
+export { FsStorageDriver } from "./storager.js";
+export { fsFeatures } from "./features.js";
+export { fsError } from "./errors.js";
+export { FS_TYPE, FS_PACKAGE, fsPairs } from "./config.js";
+
+registerService(fsService);

@@ -1,0 +1,112 @@
+import { readdir, stat } from "node:fs/promises";
+import { posix } from "node:path";
+import type { DriverListPage, DriverListRequest, RawObject } from "@stowage/core";
+import { compareKeys } from "./compare-keys.js";
+import { fsError, isErrno } from "./errors.js";
+import { dirObject, fileObject } from "./objects.js";
+import { isHidden, type FsPaths } from "./paths.js";
+
+/** One directory entry, typed: symlinks are resolved (and dropped when they lead outside the work_dir). */
+interface Entry {
+  key: string;
+  path: string;
+  dir: boolean;
+  /** A symlink to a directory: listed as a dir, never walked into (no cycles). */
+  link: boolean;
+}
+
+/** Stats fetched at once when filling a page. */
+const STAT_BATCH = 64;
+
+/**
+ * One page of a listing. With delimiter `/`: the files and sub-directories
+ * directly in the prefix's directory whose names start with the rest of the
+ * prefix. Without: every file below, depth first in key order (a raw string
+ * prefix; directories are not items). Items are sorted by key; the token is
+ * the last key returned. `.stowage-*` entries are never shown; a missing
+ * directory lists as empty.
+ * @throws StorageError `InvalidArgument` (prefix outside the work_dir), or mapped fs errors.
+ */
+export async function listFiles(paths: FsPaths, request: DriverListRequest): Promise<DriverListPage> {
+  const limit = Math.max(1, request.limit);
+  const slash = request.prefix.lastIndexOf("/");
+  const baseKey = request.prefix.slice(0, slash + 1);
+  const namePrefix = request.prefix.slice(slash + 1);
+  const basePath = await paths.resolve(baseKey);
+  const token = request.token || undefined;
+  const source = request.delimiter === undefined ? walk(paths, baseKey, basePath, namePrefix, token) : level(paths, baseKey, basePath, namePrefix, token);
+  const picked: Entry[] = [];
+  let more = false;
+  for await (const entry of source) {
+    if (picked.length === limit) {
+      more = true;
+      break;
+    }
+    picked.push(entry);
+  }
+  const items: RawObject[] = [];
+  for (let at = 0; at < picked.length; at += STAT_BATCH) {
+    const batch = await Promise.all(picked.slice(at, at + STAT_BATCH).map(describe));
+    for (const item of batch) if (item !== undefined) items.push(item);
+  }
+  return more && picked.length > 0 ? { items, nextToken: picked[picked.length - 1]!.key } : { items };
+}
+
+/** The entries of one directory level, sorted, after `token`. */
+async function* level(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string, token: string | undefined): AsyncGenerator<Entry> {
+  for (const entry of await entries(paths, dirKey, dirPath, namePrefix)) {
+    if (token === undefined || compareKeys(entry.key, token) > 0) yield entry;
+  }
+}
+
+/** Every file below `dirPath`, depth first in key order, after `token`. */
+async function* walk(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string, token: string | undefined): AsyncGenerator<Entry> {
+  for (const entry of await entries(paths, dirKey, dirPath, namePrefix)) {
+    if (!entry.dir) {
+      if (token === undefined || compareKeys(entry.key, token) > 0) yield entry;
+    } else if (!entry.link) {
+      // Every key below starts with entry.key: skip the subtree when all of them are <= token.
+      if (token !== undefined && !token.startsWith(entry.key) && compareKeys(entry.key, token) < 0) continue;
+      yield* walk(paths, entry.key, entry.path, "", token);
+    }
+  }
+}
+
+/** The visible entries of a directory whose names start with `namePrefix`, sorted by key (dirs end with `/`). */
+async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string): Promise<Entry[]> {
+  let dirents;
+  try {
+    dirents = await readdir(dirPath, { withFileTypes: true });
+  } catch (e) {
+    if (isErrno(e, "ENOENT", "ENOTDIR")) return [];
+    throw fsError(e);
+  }
+  const out: Entry[] = [];
+  for (const d of dirents) {
+    if (isHidden(d.name) || !d.name.startsWith(namePrefix)) continue;
+    const path = posix.join(dirPath, d.name);
+    let dir = d.isDirectory();
+    const link = d.isSymbolicLink();
+    if (link) {
+      const target = await stat(path).catch(() => undefined);
+      if (target === undefined || !(await paths.confined(path))) continue;
+      if (!target.isFile() && !target.isDirectory()) continue;
+      dir = target.isDirectory();
+    } else if (!dir && !d.isFile()) {
+      continue; // sockets, fifos, devices: not objects
+    }
+    out.push({ key: dirKey + d.name + (dir ? "/" : ""), path, dir, link });
+  }
+  return out.sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/** The object for an entry, or undefined when it vanished meanwhile. */
+async function describe(entry: Entry): Promise<RawObject | undefined> {
+  try {
+    const st = await stat(entry.path, { bigint: true });
+    return entry.dir ? dirObject(entry.key, st) : fileObject(entry.key, st);
+  } catch (e) {
+    if (isErrno(e, "ENOENT", "ENOTDIR")) return undefined;
+    throw fsError(e);
+  }
+}

@@ -1,0 +1,225 @@
+import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { posix } from "node:path";
+import {
+  ErrorCode,
+  storageError,
+  throwIfAborted,
+  type DriverBody,
+  type DriverListRequest,
+  type DriverPartsPage,
+  type DriverUploadsPage,
+  type Part,
+  type RawObject,
+} from "@stowage/core";
+import { makeDirs, replaceAtomically } from "./atomic.js";
+import { writeAll } from "./body.js";
+import { compareKeys } from "./compare-keys.js";
+import { fsError, isErrno } from "./errors.js";
+import { fillFile } from "./files.js";
+import { etagOf, partOf } from "./objects.js";
+import type { FsPaths } from "./paths.js";
+
+/** Parts per listParts page. */
+export const PARTS_PAGE_SIZE = 1000;
+
+const ID = /^[0-9a-f]{32}$/;
+const PART = /^part-(\d+)$/;
+
+/** What `upload.json` in an upload's staging directory holds. */
+interface Upload {
+  key: string;
+  id: string;
+  created: Date;
+}
+
+function noUpload(): never {
+  throw storageError(ErrorCode.ObjectNotExist, "no such multipart upload");
+}
+
+/**
+ * Multipart uploads staged inside the store, under
+ * `<work_dir>/.stowage-multipart/<uploadId>/` (`upload.json` plus one
+ * `part-<index>` file per part), which listings never show. Parts are
+ * written atomically; complete streams them, in order, into a temp file next
+ * to the target and renames it into place, then removes the staging directory.
+ */
+export class FsMultipart {
+  constructor(private readonly paths: FsPaths) {}
+
+  /** Starts an upload. @throws StorageError `InvalidArgument` (bad key), mapped fs errors. */
+  async create(key: string, signal?: AbortSignal): Promise<string> {
+    await this.paths.resolve(key);
+    const id = randomBytes(16).toString("hex");
+    const dir = this.dirOf(id);
+    await makeDirs(dir);
+    const record = JSON.stringify({ key, created: new Date().toISOString() });
+    await replaceAtomically(posix.join(dir, "upload.json"), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+    return id;
+  }
+
+  /** Stores part `index`. @throws StorageError `ObjectNotExist`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
+  async writePart(key: string, id: string, index: number, body: DriverBody, signal?: AbortSignal): Promise<Part> {
+    await this.read(key, id);
+    if (!Number.isSafeInteger(index) || index < 0) throw storageError(ErrorCode.InvalidArgument, `part index must be an integer >= 0, got ${index}`);
+    const target = posix.join(this.dirOf(id), `part-${index}`);
+    try {
+      await replaceAtomically(target, (temp) => fillFile(temp, body, signal), signal);
+      return partOf(index, await stat(target, { bigint: true }));
+    } catch (e) {
+      if (isErrno(e, "ENOENT")) noUpload(); // aborted meanwhile
+      throw e;
+    }
+  }
+
+  /**
+   * Concatenates `parts` into the object at `key` and ends the upload.
+   * @throws StorageError `ObjectNotExist` (no upload), `InvalidArgument` (no parts, a gap, a part never uploaded),
+   *   `Conflict` (a part changed), `ObjectModeInvalid` (a directory at `key`), `Aborted`.
+   */
+  async complete(key: string, id: string, parts: readonly Part[], signal?: AbortSignal): Promise<string> {
+    await this.read(key, id);
+    checkContiguous(parts);
+    const dir = this.dirOf(id);
+    const files: string[] = [];
+    for (const part of parts) {
+      const file = posix.join(dir, `part-${part.index}`);
+      const st = await stat(file, { bigint: true }).catch(() => undefined);
+      if (st === undefined) throw storageError(ErrorCode.InvalidArgument, `part ${part.index} was never uploaded`);
+      if (etagOf(st) !== part.etag || Number(st.size) !== part.size) {
+        throw storageError(ErrorCode.Conflict, `part ${part.index} does not match the uploaded part`);
+      }
+      files.push(file);
+    }
+    const target = await this.paths.resolve(key);
+    await replaceAtomically(target, (temp) => concatenate(temp, files, signal), signal);
+    await this.remove(id);
+    return etagOf(await stat(target, { bigint: true }));
+  }
+
+  /** Ends the upload, deleting its parts; nothing happens when it does not exist. */
+  async abort(key: string, id: string): Promise<void> {
+    const upload = await this.read(key, id).catch(() => undefined);
+    if (upload !== undefined) await this.remove(id);
+  }
+
+  /** One page of parts by index. @throws StorageError `ObjectNotExist`, `InvalidArgument` (bad token). */
+  async listParts(key: string, id: string, token: string | undefined): Promise<DriverPartsPage> {
+    await this.read(key, id);
+    const after = token === undefined || token === "" ? -1 : Number(token);
+    if (!Number.isSafeInteger(after)) throw storageError(ErrorCode.InvalidArgument, "invalid list token for parts");
+    const names = await readdir(this.dirOf(id)).catch((e: unknown) => (isErrno(e, "ENOENT") ? noUpload() : Promise.reject(fsError(e))));
+    const indexes = names
+      .map((n) => PART.exec(n)?.[1])
+      .filter((i): i is string => i !== undefined)
+      .map(Number)
+      .filter((i) => i > after)
+      .sort((a, b) => a - b);
+    const items: Part[] = [];
+    for (const index of indexes.slice(0, PARTS_PAGE_SIZE)) {
+      const st = await stat(posix.join(this.dirOf(id), `part-${index}`), { bigint: true }).catch(() => undefined);
+      if (st !== undefined) items.push(partOf(index, st));
+    }
+    if (indexes.length <= PARTS_PAGE_SIZE || items.length === 0) return { items };
+    return { items, nextToken: String(items[items.length - 1]!.index) };
+  }
+
+  /** The upload as a `part` object. @throws StorageError `ObjectNotExist`. */
+  async stat(key: string, id: string): Promise<RawObject> {
+    const upload = await this.read(key, id);
+    return { key, mode: "part", multipartId: id, lastModified: upload.created };
+  }
+
+  /** One page of uploads whose key starts with the prefix, by key then id. @throws StorageError `InvalidArgument` (bad token). */
+  async listUploads(request: DriverListRequest): Promise<DriverUploadsPage> {
+    const after = request.token ? parseToken(request.token) : undefined;
+    let ids: string[];
+    try {
+      ids = (await readdir(this.paths.staging)).filter((n) => ID.test(n));
+    } catch (e) {
+      if (isErrno(e, "ENOENT", "ENOTDIR")) return { items: [] };
+      throw fsError(e);
+    }
+    const uploads: Upload[] = [];
+    for (const id of ids) {
+      const upload = await this.load(id).catch(() => undefined);
+      if (upload === undefined || !upload.key.startsWith(request.prefix)) continue;
+      if (after === undefined || compareUploads(upload, after) > 0) uploads.push(upload);
+    }
+    uploads.sort(compareUploads);
+    const limit = Math.max(1, request.limit);
+    const page = uploads.slice(0, limit);
+    const items: RawObject[] = page.map((u) => ({ key: u.key, mode: "part", multipartId: u.id, lastModified: u.created }));
+    if (uploads.length <= limit) return { items };
+    const last = page[page.length - 1]!;
+    return { items, nextToken: JSON.stringify([last.key, last.id]) };
+  }
+
+  private dirOf(id: string): string {
+    return posix.join(this.paths.staging, id);
+  }
+
+  /** The upload `id` of `key`. @throws StorageError `ObjectNotExist`. */
+  private async read(key: string, id: string): Promise<Upload> {
+    if (!ID.test(id)) noUpload();
+    const upload = await this.load(id).catch(() => undefined);
+    if (upload === undefined || upload.key !== key) noUpload();
+    return upload;
+  }
+
+  private async load(id: string): Promise<Upload> {
+    const record = JSON.parse(await readFile(posix.join(this.dirOf(id), "upload.json"), "utf8")) as { key: string; created: string };
+    return { key: record.key, id, created: new Date(record.created) };
+  }
+
+  /** Deletes an upload's staging directory, and the staging root once it is empty. */
+  private async remove(id: string): Promise<void> {
+    await rm(this.dirOf(id), { recursive: true, force: true });
+    await rmdir(this.paths.staging).catch(() => undefined);
+  }
+}
+
+/** Streams `files`, in order, into a new temp file. */
+async function concatenate(temp: string, files: readonly string[], signal?: AbortSignal): Promise<void> {
+  const handle = await open(temp, "wx");
+  try {
+    let position = 0;
+    for (const file of files) {
+      for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+        throwIfAborted(signal);
+        await writeAll(handle, chunk as Buffer, position);
+        position += (chunk as Buffer).length;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Checks that `parts` is not empty and numbered 0, 1, 2... without gaps.
+ * @throws StorageError `InvalidArgument`.
+ */
+function checkContiguous(parts: readonly Part[]): void {
+  if (parts.length === 0) throw storageError(ErrorCode.InvalidArgument, "completing a multipart upload needs at least one part");
+  parts.forEach((part, i) => {
+    if (part.index !== i) throw storageError(ErrorCode.InvalidArgument, `parts must be numbered 0, 1, 2... without gaps; found ${part.index} at position ${i}`);
+  });
+}
+
+function compareUploads(a: Pick<Upload, "key" | "id">, b: Pick<Upload, "key" | "id">): number {
+  return compareKeys(a.key, b.key) || compareKeys(a.id, b.id);
+}
+
+function parseToken(token: string): Pick<Upload, "key" | "id"> {
+  try {
+    const value: unknown = JSON.parse(token);
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") {
+      return { key: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw storageError(ErrorCode.InvalidArgument, "invalid list token for multipart uploads");
+}

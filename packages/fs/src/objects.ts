@@ -1,0 +1,43 @@
+import type { BigIntStats } from "node:fs";
+import { stat } from "node:fs/promises";
+import type { Part, RawObject } from "@stowage/core";
+import { fsError, isErrno } from "./errors.js";
+
+/**
+ * A file's etag: its modification time in nanoseconds and its size, in hex
+ * (`"<mtimeNs>-<size>"`). Stable while the file is unchanged; any write
+ * through this driver changes it. Not a content hash.
+ */
+export function etagOf(st: BigIntStats): string {
+  return `"${st.mtimeNs.toString(16)}-${st.size.toString(16)}"`;
+}
+
+/** The stats of `path` (symlinks followed), or undefined when nothing is there. */
+export async function statOrUndefined(path: string): Promise<BigIntStats | undefined> {
+  try {
+    return await stat(path, { bigint: true });
+  } catch (e) {
+    if (isErrno(e, "ENOENT", "ENOTDIR")) return undefined;
+    throw fsError(e);
+  }
+}
+
+/** What stat and list report for a file. */
+export function fileObject(key: string, st: BigIntStats): RawObject {
+  return { key, mode: "file", size: Number(st.size), etag: etagOf(st), lastModified: dateOf(st) };
+}
+
+/** What stat and list report for a directory (`key` ends with `/`). */
+export function dirObject(key: string, st?: BigIntStats): RawObject {
+  return st === undefined ? { key, mode: "dir" } : { key, mode: "dir", lastModified: dateOf(st) };
+}
+
+/** The modification time as a Date of this realm. */
+export function dateOf(st: BigIntStats): Date {
+  return new Date(Number(st.mtimeMs));
+}
+
+/** A multipart part stored as a file. */
+export function partOf(index: number, st: BigIntStats): Part {
+  return { index, size: Number(st.size), etag: etagOf(st), lastModified: dateOf(st) };
+}

@@ -1,0 +1,270 @@
+import { constants } from "node:fs";
+import { copyFile, lstat, rename, rmdir, unlink } from "node:fs/promises";
+import { posix } from "node:path";
+import { Readable } from "node:stream";
+import {
+  abortError,
+  ErrorCode,
+  storageError,
+  throwIfAborted,
+  type DriverBody,
+  type DriverCallOptions,
+  type DriverListPage,
+  type DriverListRequest,
+  type DriverPartsPage,
+  type DriverReadResult,
+  type DriverUploadsPage,
+  type DriverWriteResult,
+  type Part,
+  type RawObject,
+  type StorageDriver,
+} from "@stowage/core";
+import { appendToFile, createAppendFile } from "./append.js";
+import { makeDirs, replaceAtomically } from "./atomic.js";
+import { FS_TYPE } from "./config.js";
+import { fsError, isErrno } from "./errors.js";
+import { fsFeatures } from "./features.js";
+import { fillFile, notExist, openExisting } from "./files.js";
+import { checkUrl, downloadTo } from "./fetch-url.js";
+import { listFiles } from "./lister.js";
+import { FsMultipart } from "./multipart.js";
+import { dirObject, etagOf, fileObject, statOrUndefined } from "./objects.js";
+import { FsPaths } from "./paths.js";
+
+/** Read stream chunk size. */
+const READ_CHUNK = 1024 * 1024;
+
+/**
+ * The fs driver's primitives: key `k` is the file `/k`, and every access is
+ * confined to the work_dir. Writes go to a hidden temp file that is renamed
+ * into place; bodies are streamed, never held whole in memory.
+ */
+export class FsStorageDriver implements StorageDriver {
+  readonly service = FS_TYPE;
+  readonly features = fsFeatures;
+  /** The path rules and confinement. */
+  readonly paths: FsPaths;
+  private readonly multipart: FsMultipart;
+
+  /**
+   * @param workDir the absolute directory every key must stay inside
+   * @param name the storage's name (empty for fs)
+   */
+  constructor(
+    workDir: string,
+    readonly name: string = "",
+  ) {
+    this.paths = new FsPaths(workDir);
+    this.multipart = new FsMultipart(this.paths);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file or dir), `InvalidArgument`, `Aborted`. */
+  async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
+    throwIfAborted(options.signal);
+    const path = await this.paths.resolve(key);
+    const st = await statOrUndefined(path);
+    const wantDir = options.mode === "dir" || key === "" || key.endsWith("/");
+    if (st === undefined || (wantDir && !st.isDirectory())) throw notExist();
+    if (st.isDirectory()) return dirObject(key === "" || key.endsWith("/") ? key : key + "/", st);
+    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "not a regular file");
+    return fileObject(key, st);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `InvalidArgument`, `Aborted`. */
+  async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
+    throwIfAborted(options.signal);
+    const path = await this.paths.resolve(key);
+    // O_NONBLOCK: opening a FIFO must not hang; it is refused below as not a file.
+    const handle = await openExisting(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    let stream: Readable;
+    let object: RawObject;
+    try {
+      const st = await handle.stat({ bigint: true });
+      if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
+      object = fileObject(key, st);
+      const size = object.size!;
+      const start = Math.min(range.offset ?? 0, size);
+      const end = range.size === undefined ? size : Math.min(size, start + range.size);
+      if (end <= start) {
+        await handle.close();
+        stream = Readable.from([]);
+      } else {
+        stream = handle.createReadStream({ start, end: end - 1, highWaterMark: READ_CHUNK });
+      }
+    } catch (e) {
+      await handle.close().catch(() => undefined);
+      throw fsError(e);
+    }
+    const signal = options.signal;
+    if (signal !== undefined) {
+      const onAbort = (): void => void stream.destroy(abortError(signal));
+      signal.addEventListener("abort", onAbort, { once: true });
+      stream.once("close", () => signal.removeEventListener("abort", onAbort));
+    }
+    return { stream, object };
+  }
+
+  /** Atomic. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `PermissionDenied`, `Aborted`. */
+  async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
+    const path = await this.fileSlot(key);
+    await replaceAtomically(path, (temp) => fillFile(temp, body, options.signal), options.signal);
+    return { etag: await this.etag(path) };
+  }
+
+  /** Succeeds when nothing is there. @throws StorageError `ObjectModeInvalid` (a directory), `InvalidArgument`, `PermissionDenied`, `Aborted`. */
+  async delete(key: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    const path = await this.paths.resolve(key);
+    try {
+      await unlink(path);
+    } catch (e) {
+      if (isErrno(e, "ENOENT", "ENOTDIR")) return;
+      if ((await lstat(path).catch(() => undefined))?.isDirectory()) {
+        throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
+      }
+      throw fsError(e);
+    }
+  }
+
+  /** @throws StorageError `InvalidArgument`, `Aborted`, mapped fs errors. */
+  async listPage(request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
+    throwIfAborted(options.signal);
+    return listFiles(this.paths, request);
+  }
+
+  /** Atomic copy (kernel copy where possible). @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
+  async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    const src = await this.sourceFile(srcKey);
+    const dst = await this.fileSlot(dstKey);
+    if (src === dst) return;
+    await replaceAtomically(dst, (temp) => copyFile(src, temp), options.signal);
+  }
+
+  /** A rename (copy and delete across devices). @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
+  async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    const src = await this.sourceFile(srcKey);
+    const dst = await this.fileSlot(dstKey);
+    if (src === dst) return;
+    await makeDirs(posix.dirname(dst));
+    try {
+      await rename(src, dst);
+    } catch (e) {
+      if (!isErrno(e, "EXDEV")) throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
+      await replaceAtomically(dst, (temp) => copyFile(src, temp), options.signal);
+      await unlink(src).catch((err: unknown) => Promise.reject(fsError(err)));
+    }
+  }
+
+  /** Streams the URL's body into place atomically. @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`. */
+  async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
+    checkUrl(url);
+    const path = await this.fileSlot(key);
+    await replaceAtomically(path, (temp) => downloadTo(url, temp, options.signal), options.signal);
+  }
+
+  /** mkdir -p. @throws StorageError `ObjectModeInvalid` (a file in the way), `InvalidArgument`, `PermissionDenied`, `Aborted`. */
+  async createDir(key: string, options: DriverCallOptions): Promise<RawObject> {
+    throwIfAborted(options.signal);
+    const path = await this.paths.resolve(key);
+    await makeDirs(path);
+    return dirObject(key, await statOrUndefined(path));
+  }
+
+  /** Succeeds when missing. @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file), `InvalidArgument`, `Aborted`. */
+  async deleteDir(key: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    const path = await this.paths.resolve(key);
+    try {
+      await rmdir(path);
+    } catch (e) {
+      if (isErrno(e, "ENOENT")) return;
+      if (isErrno(e, "ENOTEMPTY", "EEXIST")) throw storageError(ErrorCode.Conflict, "the directory is not empty");
+      throw fsError(e);
+    }
+  }
+
+  /** Creates or truncates, atomically. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
+  async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
+    return createAppendFile(key, await this.fileSlot(key), options.signal);
+  }
+
+  /**
+   * Appends at `offset`, which must be the file's size; a failed append is cut back off.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
+   */
+  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
+    throwIfAborted(options.signal);
+    return appendToFile(await this.paths.resolve(key), offset, body, options.signal);
+  }
+
+  /** Nothing to commit on a filesystem; checks the file exists. @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
+  async commitAppend(key: string, options: DriverCallOptions): Promise<void> {
+    await this.sourceFile(key);
+    throwIfAborted(options.signal);
+  }
+
+  /** @throws StorageError `InvalidArgument`, `Aborted`, mapped fs errors. */
+  async createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
+    throwIfAborted(options.signal);
+    return { multipartId: await this.multipart.create(key, options.signal) };
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
+  async writePart(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
+    return this.multipart.writePart(key, multipartId, index, body, options.signal);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `ObjectModeInvalid`, `Aborted`. */
+  async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+    throwIfAborted(options.signal);
+    return { etag: await this.multipart.complete(key, multipartId, parts, options.signal) };
+  }
+
+  /** Succeeds when the upload does not exist. @throws StorageError `Aborted`. */
+  async abortMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    await this.multipart.abort(key, multipartId);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Aborted`. */
+  async listParts(key: string, multipartId: string, token: string | undefined, options: DriverCallOptions): Promise<DriverPartsPage> {
+    throwIfAborted(options.signal);
+    return this.multipart.listParts(key, multipartId, token);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `Aborted`. */
+  async statMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<RawObject> {
+    throwIfAborted(options.signal);
+    return this.multipart.stat(key, multipartId);
+  }
+
+  /** @throws StorageError `InvalidArgument`, `Aborted`. */
+  async listUploads(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
+    throwIfAborted(options.signal);
+    return this.multipart.listUploads(request);
+  }
+
+  /** The confined path of a file key where a file may be written (not a directory). */
+  private async fileSlot(key: string): Promise<string> {
+    if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
+    const path = await this.paths.resolve(key);
+    if ((await statOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
+    return path;
+  }
+
+  /** The confined path of an existing regular file. */
+  private async sourceFile(key: string): Promise<string> {
+    const path = await this.paths.resolve(key);
+    const st = await statOrUndefined(path);
+    if (st === undefined) throw notExist();
+    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
+    return path;
+  }
+
+  private async etag(path: string): Promise<string | undefined> {
+    const st = await statOrUndefined(path);
+    return st === undefined ? undefined : etagOf(st);
+  }
+}

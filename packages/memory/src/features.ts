@@ -1,0 +1,32 @@
+import { defineFeatures, type StorageFeatures } from "@stowage/core";
+
+/**
+ * What the memory driver can do: everything except presigning (there is no
+ * server to sign for). It computes CRC64 and MD5 of what it stores, checks a
+ * given Content-MD5, keeps content type, user metadata and storage class, and
+ * has real directories (`virtualDir` false).
+ */
+export const memoryFeatures: Readonly<StorageFeatures> = defineFeatures({
+  stat: true,
+  read: true,
+  readRange: true,
+  write: true,
+  delete: true,
+  batchDelete: true,
+  list: true,
+  listDir: true,
+  listPrefix: true,
+  listMultipartUploads: true,
+  copy: true,
+  move: true,
+  fetch: true,
+  createDir: true,
+  append: true,
+  multipart: true,
+  userMetadata: true,
+  contentType: true,
+  storageClass: true,
+  crc64: true,
+  contentMd5: true,
+  virtualDir: false,
+});

@@ -1,0 +1,12 @@
+// Public surface of @stowage/memory. Importing it registers the "memory" scheme.
+import { registerService } from "@stowage/core";
+import { memoryService } from "./definition.js";
+
+export { memoryService } from "./definition.js";
+export { MemoryStorageDriver } from "./storager.js";
+export { MemoryServiceDriver, memoryServiceFeatures } from "./servicer.js";
+export { MemoryStore, openStore, findStore, storeNames } from "./store.js";
+export { memoryFeatures } from "./features.js";
+export { MEMORY_TYPE, MEMORY_PACKAGE, memoryPairs } from "./config.js";
+
+registerService(memoryService);

@@ -1,0 +1,89 @@
+import { ErrorCode, storageError, type DriverListPage, type DriverListRequest, type DriverUploadsPage, type RawObject } from "@stowage/core";
+import { impliedDir, toRawObject, uploadObject } from "./raw-object.js";
+import { compareKeys } from "./sorted-keys.js";
+import type { MemoryStore, MemoryUpload } from "./store.js";
+
+/**
+ * One page of keys starting with `prefix`, sorted, after `token` (the last
+ * key of the previous page). With delimiter `/`: the files directly under the
+ * prefix's level and its sub-directories (explicit or implied by deeper keys)
+ * as `dir` objects ending with `/`. Without: every file under the prefix
+ * (a raw string prefix), no directories.
+ */
+export function listEntries(store: MemoryStore, request: DriverListRequest): DriverListPage {
+  const { prefix, delimiter, token } = request;
+  const limit = Math.max(1, request.limit);
+  const keys = store.keys;
+  let i = keys.lowerBound(prefix);
+  if (token !== undefined && token !== "") {
+    // A dir token ends with "/": its whole subtree was listed as that one item.
+    const after = delimiter !== undefined && token.endsWith("/") ? keys.prefixEnd(token) : keys.upperBound(token);
+    i = Math.max(i, after);
+  }
+  const end = keys.prefixEnd(prefix);
+  const items: RawObject[] = [];
+  let more = false;
+  while (i < end) {
+    const key = keys.at(i)!;
+    const entry = store.get(key)!;
+    const rest = key.slice(prefix.length);
+    let item: RawObject | undefined;
+    let next = i + 1;
+    if (delimiter === undefined) {
+      if (entry.kind !== "dir") item = toRawObject(key, entry);
+    } else {
+      const slash = rest.indexOf("/");
+      if (slash === -1) {
+        if (rest !== "" || entry.kind !== "dir") item = toRawObject(key, entry);
+      } else {
+        const dir = key.slice(0, prefix.length + slash + 1);
+        const own = store.get(dir);
+        item = own?.kind === "dir" ? toRawObject(dir, own) : impliedDir(dir);
+        next = keys.prefixEnd(dir);
+      }
+    }
+    if (item !== undefined) {
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      items.push(item);
+    }
+    i = next;
+  }
+  return more ? { items, nextToken: items[items.length - 1]!.key } : { items };
+}
+
+/**
+ * One page of in-progress uploads whose key starts with `prefix`, sorted by
+ * key then upload id, as `part` objects carrying their `multipartId`.
+ * @throws StorageError `InvalidArgument` for a token this driver did not issue.
+ */
+export function listUploads(store: MemoryStore, request: DriverListRequest): DriverUploadsPage {
+  const limit = Math.max(1, request.limit);
+  const after = request.token ? parseUploadToken(request.token) : undefined;
+  const matching = [...store.uploads.values()]
+    .filter((u) => u.key.startsWith(request.prefix) && (after === undefined || compareUploads(u, after) > 0))
+    .sort(compareUploads);
+  const page = matching.slice(0, limit);
+  const items = page.map(uploadObject);
+  if (matching.length <= limit) return { items };
+  const last = page[page.length - 1]!;
+  return { items, nextToken: JSON.stringify([last.key, last.id]) };
+}
+
+function compareUploads(a: Pick<MemoryUpload, "key" | "id">, b: Pick<MemoryUpload, "key" | "id">): number {
+  return compareKeys(a.key, b.key) || compareKeys(a.id, b.id);
+}
+
+function parseUploadToken(token: string): Pick<MemoryUpload, "key" | "id"> {
+  try {
+    const value: unknown = JSON.parse(token);
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") {
+      return { key: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw storageError(ErrorCode.InvalidArgument, "invalid list token for multipart uploads");
+}

@@ -1,0 +1,273 @@
+import { Readable } from "node:stream";
+import {
+  abortError,
+  ErrorCode,
+  throwIfAborted,
+  storageError,
+  type DriverBody,
+  type DriverCallOptions,
+  type DriverListPage,
+  type DriverListRequest,
+  type DriverPartsPage,
+  type DriverReadResult,
+  type DriverUploadsPage,
+  type DriverWriteResult,
+  type Part,
+  type RawObject,
+  type StorageDriver,
+  type StorageError,
+} from "@stowage/core";
+import { checkContentMd5, readBody } from "./body.js";
+import { MEMORY_TYPE } from "./config.js";
+import { memoryFeatures } from "./features.js";
+import { fetchUrl } from "./fetch-url.js";
+import { listEntries, listUploads } from "./lister.js";
+import { abortUpload, completeUpload, createUpload, findUpload, listUploadParts, putPart } from "./multipart.js";
+import { impliedDir, toRawObject, uploadObject } from "./raw-object.js";
+import { dirEntry, fileEntry, type EntryAttributes, type MemoryEntry, type MemoryStore } from "./store.js";
+
+/** Bytes per chunk of a read stream. */
+const READ_CHUNK = 1024 * 1024;
+
+/**
+ * The memory driver's primitives over one {@link MemoryStore}. Every
+ * capability except presign; data never leaves the process. Bytes are copied
+ * in and out, so callers can't change what is stored by mutating buffers.
+ */
+export class MemoryStorageDriver implements StorageDriver {
+  readonly service = MEMORY_TYPE;
+  readonly features = memoryFeatures;
+
+  /**
+   * @param store the data (see `openStore`)
+   * @param name the store's name (`""` for a private store)
+   */
+  constructor(
+    readonly store: MemoryStore,
+    readonly name: string = "",
+  ) {}
+
+  /** @throws StorageError `ObjectNotExist`, `Aborted`. */
+  async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
+    throwIfAborted(options.signal);
+    const dirKey = key === "" || key.endsWith("/") ? key : key + "/";
+    if (options.mode !== "dir" && dirKey !== key) {
+      const entry = this.store.get(key);
+      if (entry !== undefined) return toRawObject(key, entry);
+    }
+    if (!this.store.dirExists(dirKey)) throw notExist();
+    const own = this.store.get(dirKey);
+    return own === undefined ? impliedDir(dirKey) : toRawObject(dirKey, own);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `Aborted`. */
+  async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
+    throwIfAborted(options.signal);
+    const entry = this.fileAt(key);
+    const data = entry.data;
+    const start = Math.min(range.offset ?? 0, data.length);
+    const end = range.size === undefined ? data.length : Math.min(data.length, start + range.size);
+    const stream = Readable.from(chunks(data, start, end));
+    const signal = options.signal;
+    if (signal !== undefined) {
+      const onAbort = (): void => void stream.destroy(abortError(signal));
+      signal.addEventListener("abort", onAbort, { once: true });
+      stream.once("close", () => signal.removeEventListener("abort", onAbort));
+    }
+    return { stream, object: toRawObject(key, entry), crc64: entry.crc64 };
+  }
+
+  /** @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
+  async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
+    this.store.checkFileSlot(key);
+    const data = await readBody(body, options.signal);
+    checkContentMd5(data, body.contentMd5);
+    throwIfAborted(options.signal);
+    this.store.checkFileSlot(key);
+    const entry = fileEntry("file", data, attributes(options));
+    this.store.set(key, entry);
+    return { etag: entry.etag, crc64: entry.crc64 };
+  }
+
+  /** Succeeds when nothing is there. @throws StorageError `ObjectModeInvalid` (a directory), `Aborted`. */
+  async delete(key: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    const entry = this.store.get(key);
+    if (entry?.kind === "dir" || (entry === undefined && this.store.dirExists(key + "/"))) {
+      throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
+    }
+    this.store.remove(key);
+  }
+
+  /** @throws StorageError `ObjectModeInvalid` (a directory), `Aborted`. */
+  async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
+    for (const key of keys) await this.delete(key, options);
+  }
+
+  /** @throws StorageError `Aborted`. */
+  async listPage(request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
+    throwIfAborted(options.signal);
+    return listEntries(this.store, request);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
+  async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    const entry = this.fileAt(srcKey);
+    this.store.checkFileSlot(dstKey);
+    if (srcKey === dstKey) return;
+    const copy: MemoryEntry = { ...entry, kind: "file", lastModified: new Date() };
+    if (entry.metadata !== undefined) copy.metadata = { ...entry.metadata };
+    this.store.set(dstKey, copy);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
+  async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    const entry = this.fileAt(srcKey);
+    this.store.checkFileSlot(dstKey);
+    if (srcKey === dstKey) return;
+    this.store.remove(srcKey);
+    this.store.set(dstKey, { ...entry, lastModified: new Date() });
+  }
+
+  /** @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`. */
+  async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
+    this.store.checkFileSlot(key);
+    const { data, contentType } = await fetchUrl(url, options.signal);
+    throwIfAborted(options.signal);
+    this.store.checkFileSlot(key);
+    this.store.set(key, fileEntry("file", data, contentType === undefined ? {} : { contentType }));
+  }
+
+  /** Idempotent. @throws StorageError `InvalidArgument`, `ObjectModeInvalid` (a file in the way), `Aborted`. */
+  async createDir(key: string, options: DriverCallOptions): Promise<RawObject> {
+    throwIfAborted(options.signal);
+    if (key === "") return { key, mode: "dir" };
+    if (!key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a directory key must end with /");
+    this.store.checkDirSlot(key);
+    let entry = this.store.get(key);
+    if (entry === undefined) {
+      entry = dirEntry();
+      this.store.set(key, entry);
+    }
+    return toRawObject(key, entry);
+  }
+
+  /** Succeeds when missing. @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file), `Aborted`. */
+  async deleteDir(key: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    const file = key === "" ? undefined : this.store.get(key.slice(0, -1));
+    if (file !== undefined && file.kind !== "dir") throw storageError(ErrorCode.ObjectModeInvalid, "this path is a file");
+    if (this.store.keys.hasKeysUnder(key)) throw storageError(ErrorCode.Conflict, "the directory is not empty");
+    this.store.remove(key);
+  }
+
+  /** Creates or resets. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
+  async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
+    throwIfAborted(options.signal);
+    this.store.checkFileSlot(key);
+    const entry = fileEntry("append", Buffer.alloc(0), attributes(options));
+    this.store.set(key, entry);
+    return toRawObject(key, entry);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not an append object), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`. */
+  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64: string }> {
+    this.appendAt(key);
+    const data = await readBody(body, options.signal);
+    checkContentMd5(data, body.contentMd5);
+    throwIfAborted(options.signal);
+    const entry = this.appendAt(key);
+    if (offset !== entry.data.length) {
+      throw storageError(ErrorCode.Conflict, `append position is ${entry.data.length}, not ${offset}`);
+    }
+    const next = fileEntry("append", Buffer.concat([entry.data, data]), entry);
+    this.store.set(key, next);
+    return { appendOffset: next.data.length, crc64: next.crc64 };
+  }
+
+  /** A no-op check: the object stays appendable. @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
+  async commitAppend(key: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    this.appendAt(key);
+  }
+
+  /** @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
+  async createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
+    throwIfAborted(options.signal);
+    return { multipartId: createUpload(this.store, key, attributes(options)) };
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
+  async writePart(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
+    findUpload(this.store, key, multipartId);
+    const data = await readBody(body, options.signal);
+    checkContentMd5(data, body.contentMd5);
+    throwIfAborted(options.signal);
+    return putPart(this.store, key, multipartId, index, data);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `ObjectModeInvalid`, `Aborted`. */
+  async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+    throwIfAborted(options.signal);
+    return completeUpload(this.store, key, multipartId, parts);
+  }
+
+  /** Succeeds when the upload does not exist. @throws StorageError `Aborted`. */
+  async abortMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    abortUpload(this.store, key, multipartId);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Aborted`. */
+  async listParts(key: string, multipartId: string, token: string | undefined, options: DriverCallOptions): Promise<DriverPartsPage> {
+    throwIfAborted(options.signal);
+    return listUploadParts(this.store, key, multipartId, token);
+  }
+
+  /** @throws StorageError `ObjectNotExist`, `Aborted`. */
+  async statMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<RawObject> {
+    throwIfAborted(options.signal);
+    return uploadObject(findUpload(this.store, key, multipartId));
+  }
+
+  /** @throws StorageError `InvalidArgument` (bad token), `Aborted`. */
+  async listUploads(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
+    throwIfAborted(options.signal);
+    return listUploads(this.store, request);
+  }
+
+  /** The file or append entry at `key`. */
+  private fileAt(key: string): MemoryEntry {
+    const entry = this.store.get(key);
+    if (entry !== undefined && entry.kind !== "dir") return entry;
+    if (entry !== undefined || this.store.dirExists(key + "/")) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
+    throw notExist();
+  }
+
+  /** The append entry at `key`. */
+  private appendAt(key: string): MemoryEntry {
+    const entry = this.fileAt(key);
+    if (entry.kind !== "append") throw storageError(ErrorCode.ObjectModeInvalid, "not an appendable object (create it with createAppend)");
+    return entry;
+  }
+}
+
+function notExist(): StorageError {
+  return storageError(ErrorCode.ObjectNotExist, "no such object");
+}
+
+/** Copies of `data[start, end)` in chunks of at most {@link READ_CHUNK} bytes. */
+function* chunks(data: Buffer, start: number, end: number): Generator<Buffer> {
+  for (let at = start; at < end; at += READ_CHUNK) yield Buffer.from(data.subarray(at, Math.min(end, at + READ_CHUNK)));
+}
+
+/** The content attributes among a call's options. */
+function attributes(options: DriverCallOptions): EntryAttributes {
+  const out: EntryAttributes = {};
+  if (typeof options.contentType === "string") out.contentType = options.contentType;
+  if (typeof options.storageClass === "string") out.storageClass = options.storageClass;
+  if (options.metadata !== null && typeof options.metadata === "object") out.metadata = { ...(options.metadata as Record<string, string>) };
+  return out;
+}
