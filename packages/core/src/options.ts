@@ -61,7 +61,11 @@ export interface WriteOptions extends TransferOptions, MultipartTuning {
   storageClass?: string;
   /** Resume this multipart upload: parts already uploaded and verified are not sent again. */
   multipartId?: string;
-  /** Called once a multipart upload exists, with its id (for checkpoints). */
+  /**
+   * Called once a multipart upload exists, with its id (for checkpoints). Giving it also
+   * keeps the upload when the write fails or is aborted, so a later write with
+   * `multipartId` can resume it; abort it with `delete(path, { multipartId })` otherwise.
+   */
   onMultipartCreate?: (multipartId: string) => void;
 }
 

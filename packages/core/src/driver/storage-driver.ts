@@ -111,7 +111,7 @@ export interface StorageDriver {
   createMultipart?(key: string, options: DriverCallOptions): Promise<{ multipartId: string }>;
   /** Uploads part `index` (0-based). Returns the part with the service's etag (and crc64 if it sends one). */
   writePart?(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part>;
-  /** `parts` arrive sorted by index, without duplicates. */
+  /** `parts` arrive sorted by index, numbered 0..n-1 (core checks). */
   completeMultipart?(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult>;
   /** Must succeed when the upload does not exist. */
   abortMultipart?(key: string, multipartId: string, options: DriverCallOptions): Promise<void>;

@@ -63,10 +63,10 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
 }
 
 /**
- * Completes `obj`'s upload from `parts` (any order; sorted, de-duplicated
- * check). Where every part has a CRC64 and the service returns the object's,
+ * Completes `obj`'s upload from `parts` (any order; they must be numbered
+ * 0..n-1, each once). Where every part has a CRC64 and the service returns the object's,
  * the combined CRC is checked.
- * @throws ObjectModeInvalid, InvalidArgument (no parts, duplicate index), IntegrityMismatch, ObjectNotExist
+ * @throws ObjectModeInvalid, InvalidArgument (no parts, a gap or a duplicate index), IntegrityMismatch, ObjectNotExist
  */
 export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, parts: readonly Part[], rawOptions: object | undefined): Promise<WriteResult> {
   scope.require("completeMultipart", "multipart", "completeMultipart");
@@ -114,10 +114,12 @@ function uploadOf(scope: OperationScope, obj: ObjectInfo): { key: string; multip
 function sortParts(parts: readonly Part[]): Part[] {
   if (parts.length === 0) throw storageError(ErrorCode.InvalidArgument, "completeMultipart needs at least one part");
   const sorted = [...parts].sort((a, b) => a.index - b.index);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.index === sorted[i - 1]!.index) {
-      throw storageError(ErrorCode.InvalidArgument, `part index ${sorted[i]!.index} given twice`);
+  // Every service numbers parts its own way; one rule everywhere: indexes 0..n-1, each once.
+  sorted.forEach((part, i) => {
+    if (part.index !== i) {
+      const problem = part.index < i ? "given twice" : `missing (parts must be numbered 0..${sorted.length - 1})`;
+      throw storageError(ErrorCode.InvalidArgument, `part index ${part.index < i ? part.index : i} ${problem}`);
     }
-  }
+  });
   return sorted;
 }
