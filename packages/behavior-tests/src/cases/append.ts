@@ -1,0 +1,131 @@
+import { expect } from "@jest/globals";
+import { crc64Decimal } from "@stowage/core";
+import type { CaseScope, Suite } from "../context.js";
+import { expectError, expectSameBytes, randomData } from "../fixtures.js";
+
+async function refuse(t: CaseScope): Promise<void> {
+  await expectError(() => t.store.createAppend(t.key()), "CapabilityInsufficient");
+}
+
+/**
+ * Ports TestAppender A1–A5 (§7.3) with the returned sizes and offsets checked,
+ * plus a stale append position (Conflict), CRC64 of appends, and `write` over an
+ * append object (§7.11.5).
+ */
+export function registerAppendCases(suite: Suite): void {
+  suite.gated(
+    "createAppend: returns an append object at offset 0 (A1)",
+    ["append"],
+    async (t) => {
+      const path = t.key();
+      const o = await t.store.createAppend(path);
+      expect(o.path).toBe(path);
+      expect(o.mode).toBe("append");
+      expect(o.appendOffset).toBe(0);
+    },
+    refuse,
+  );
+
+  suite.gated(
+    "createAppend: over an existing append object starts again from 0 (A2)",
+    ["append"],
+    async (t) => {
+      const path = t.key();
+      const first = await t.store.createAppend(path);
+      await t.store.writeAppend(first, randomData(300));
+      await t.store.commitAppend({ ...first, appendOffset: 300 });
+      const again = await t.store.createAppend(path);
+      expect(again.mode).toBe("append");
+      expect(again.appendOffset).toBe(0);
+      const data = randomData(100);
+      const r = await t.store.writeAppend(again, data);
+      expect(r.appendOffset).toBe(100);
+      await t.store.commitAppend({ ...again, appendOffset: r.appendOffset });
+      expectSameBytes(await t.store.read(path), data);
+    },
+    refuse,
+  );
+
+  suite.gated(
+    "delete: an append object, and again (A3)",
+    ["append"],
+    async (t) => {
+      const path = t.key();
+      await t.store.createAppend(path);
+      await t.store.delete(path);
+      await t.store.delete(path);
+      await expectError(() => t.store.stat(path), "ObjectNotExist");
+    },
+    refuse,
+  );
+
+  suite.gated(
+    "writeAppend: reports the bytes appended and the next offset (A4)",
+    ["append"],
+    async (t) => {
+      const path = t.key();
+      const o = await t.store.createAppend(path);
+      const r = await t.store.writeAppend(o, randomData(4321));
+      expect(r.size).toBe(4321);
+      expect(r.appendOffset).toBe(4321);
+    },
+    refuse,
+  );
+
+  suite.gated(
+    "commitAppend: the object holds every append in order (A5)",
+    ["append"],
+    async (t) => {
+      const path = t.key();
+      const a = randomData(2000);
+      const b = randomData(3001);
+      const o = await t.store.createAppend(path);
+      const r1 = await t.store.writeAppend(o, a);
+      const r2 = await t.store.writeAppend({ ...o, appendOffset: r1.appendOffset }, b);
+      expect(r2.size).toBe(b.length);
+      expect(r2.appendOffset).toBe(a.length + b.length);
+      const all = Buffer.concat([a, b]);
+      if (r1.crc64 !== undefined) expect(r1.crc64).toBe(crc64Decimal(a));
+      if (r2.crc64 !== undefined) expect(r2.crc64).toBe(crc64Decimal(all));
+      await t.store.commitAppend({ ...o, appendOffset: r2.appendOffset });
+      expect((await t.store.stat(path)).size).toBe(all.length);
+      expectSameBytes(await t.store.read(path, { size: all.length }), all);
+      expectSameBytes(await t.store.read(path), all);
+    },
+    refuse,
+  );
+
+  suite.gated(
+    "writeAppend: at a stale position rejects with Conflict and changes nothing",
+    ["append"],
+    async (t) => {
+      const path = t.key();
+      const a = randomData(500);
+      const o = await t.store.createAppend(path);
+      const r = await t.store.writeAppend({ ...o, appendOffset: 0 }, a);
+      await expectError(() => t.store.writeAppend({ ...o, appendOffset: 0 }, randomData(10)), "Conflict");
+      await expectError(() => t.store.writeAppend({ ...o, appendOffset: 1000 }, randomData(10)), "Conflict");
+      await t.store.commitAppend({ ...o, appendOffset: r.appendOffset });
+      expectSameBytes(await t.store.read(path), a);
+    },
+    refuse,
+  );
+
+  suite.gated(
+    "write: over an append object replaces it with a plain object",
+    ["append"],
+    async (t) => {
+      const path = t.key();
+      const o = await t.store.createAppend(path);
+      const r = await t.store.writeAppend(o, randomData(50));
+      await t.store.commitAppend({ ...o, appendOffset: r.appendOffset });
+      const data = randomData(20);
+      await t.store.write(path, data);
+      const s = await t.store.stat(path);
+      expect(s.mode).toBe("file");
+      expect(s.size).toBe(20);
+      expectSameBytes(await t.store.read(path), data);
+    },
+    refuse,
+  );
+}

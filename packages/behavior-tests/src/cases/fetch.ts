@@ -1,0 +1,52 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect } from "@jest/globals";
+import type { CaseScope, Suite } from "../context.js";
+import { expectError, expectSameBytes, randomData } from "../fixtures.js";
+
+/** Serves `data` at every URL on 127.0.0.1; resolves with the base URL and a close function. */
+async function serve(data: Buffer): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(data.length) });
+    res.end(data);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function refuse(t: CaseScope): Promise<void> {
+  await expectError(() => t.store.fetch(t.key(), "http://127.0.0.1:9/none"), "CapabilityInsufficient");
+}
+
+/** `fetch(path, url)`: the service downloads a URL into an object (§7.11.5 lists it as untested in go-storage). */
+export function registerFetchCases(suite: Suite): void {
+  suite.gated(
+    "fetch: stores the bytes served at a URL",
+    ["fetch"],
+    async (t) => {
+      const data = randomData(20_000);
+      const server = await serve(data);
+      t.defer(server.close);
+      const path = t.key();
+      await t.store.fetch(path, server.url + "object.bin");
+      expect((await t.store.stat(path)).size).toBe(data.length);
+      expectSameBytes(await t.store.read(path), data);
+    },
+    refuse,
+  );
+
+  suite.gated(
+    "fetch: a URL that is not http(s) rejects with InvalidArgument",
+    ["fetch"],
+    async (t) => {
+      const path = t.key();
+      await expectError(() => t.store.fetch(path, "not a url"), "InvalidArgument");
+      await expectError(() => t.store.stat(path), "ObjectNotExist");
+    },
+    refuse,
+  );
+}

@@ -1,0 +1,112 @@
+import { expect } from "@jest/globals";
+import { crc64Decimal, type WriteResult } from "@stowage/core";
+import type { Suite } from "../context.js";
+import { expectError, expectSameBytes, md5Base64, randomData } from "../fixtures.js";
+import { partSize } from "./multipart.js";
+
+/** WriteResult.crc64 must be the CRC-64 of what was stored; required when the service reports CRC-64. */
+function checkCrc(result: WriteResult, data: Buffer, required: boolean): void {
+  if (required) expect(result.crc64).toBeDefined();
+  if (result.crc64 !== undefined) expect(result.crc64).toBe(crc64Decimal(data));
+}
+
+/** CRC-64 and Content-MD5: what the design's "Integrity" section promises. */
+export function registerIntegrityCases(suite: Suite): void {
+  suite.test("write: result size and crc64 match the stored bytes", async (t) => {
+    const path = t.key();
+    const data = randomData(70_001);
+    const result = await t.store.write(path, data);
+    expect(result.size).toBe(data.length);
+    expect(result.parts).toBeUndefined();
+    checkCrc(result, data, t.store.features.crc64);
+    if (result.etag !== undefined) expect(typeof result.etag).toBe("string");
+    const o = await t.store.stat(path);
+    if (o.crc64 !== undefined) expect(o.crc64).toBe(crc64Decimal(data));
+  });
+
+  suite.test("write: a zero-byte object has crc64 0", async (t) => {
+    const result = await t.store.write(t.key(), Buffer.alloc(0));
+    expect(result.size).toBe(0);
+    checkCrc(result, Buffer.alloc(0), t.store.features.crc64);
+    if (result.crc64 !== undefined) expect(result.crc64).toBe("0");
+  });
+
+  suite.test("write: truncated by size, crc64 covers only the stored bytes", async (t) => {
+    const data = randomData(5000);
+    const result = await t.store.write(t.key(), data, { size: 1234 });
+    checkCrc(result, data.subarray(0, 1234), t.store.features.crc64);
+  });
+
+  suite.gated(
+    "write: multipart result crc64 is the whole object's (parts combined)",
+    ["multipart"],
+    async (t) => {
+      const path = t.key();
+      const ps = partSize(t);
+      const data = randomData(ps * 2 + 100);
+      const result = await t.store.write(path, data, { multipartThreshold: ps, partSize: ps });
+      expect(result.parts).toBe(3);
+      expect(result.size).toBe(data.length);
+      checkCrc(result, data, t.store.features.crc64);
+      expectSameBytes(await t.store.read(path), data);
+    },
+    async (t) => {
+      await expectError(() => t.store.createMultipart(t.key()), "CapabilityInsufficient");
+    },
+  );
+
+  suite.gated(
+    "write: a matching contentMd5 is accepted, a wrong one rejects with IntegrityMismatch and stores nothing",
+    ["contentMd5"],
+    async (t) => {
+      const path = t.key();
+      const data = randomData(1000);
+      expect((await t.store.write(path, data, { contentMd5: md5Base64(data) })).size).toBe(1000);
+      expectSameBytes(await t.store.read(path), data);
+      const other = t.key();
+      await expectError(() => t.store.write(other, data, { contentMd5: md5Base64(randomData(1000)) }), "IntegrityMismatch");
+      await expectError(() => t.store.stat(other), "ObjectNotExist");
+    },
+    async (t) => {
+      const data = randomData(10);
+      await expectError(() => t.store.write(t.key(), data, { contentMd5: md5Base64(data) }), "PairUnsupported");
+    },
+  );
+
+  suite.gated(
+    "write: a wrong contentMd5 does not replace an existing object",
+    ["contentMd5"],
+    async (t) => {
+      const path = t.key();
+      const data = randomData(300);
+      await t.store.write(path, data);
+      await expectError(() => t.store.write(path, randomData(300), { contentMd5: md5Base64(data) }), "IntegrityMismatch");
+      expectSameBytes(await t.store.read(path), data);
+    },
+    async () => undefined,
+  );
+
+  suite.gated(
+    "writeMultipart: part crc64 is the part's; complete's is the object's",
+    ["multipart"],
+    async (t) => {
+      const path = t.key();
+      const o = await t.store.createMultipart(path);
+      t.defer(() => t.store.delete(path, { multipartId: o.multipartId as string }));
+      const ps = partSize(t);
+      const a = randomData(ps);
+      const b = randomData(99);
+      const pa = await t.store.writeMultipart(o, a, { index: 0 });
+      const pb = await t.store.writeMultipart(o, b, { index: 1 });
+      if (t.store.features.crc64) {
+        expect(pa.crc64).toBe(crc64Decimal(a));
+        expect(pb.crc64).toBe(crc64Decimal(b));
+      }
+      const result = await t.store.completeMultipart(o, [pa, pb]);
+      checkCrc(result, Buffer.concat([a, b]), t.store.features.crc64);
+    },
+    async (t) => {
+      await expectError(() => t.store.createMultipart(t.key()), "CapabilityInsufficient");
+    },
+  );
+}

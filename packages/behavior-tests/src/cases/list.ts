@@ -1,0 +1,175 @@
+import { expect } from "@jest/globals";
+import type { ListOptions, ObjectInfo } from "@stowage/core";
+import type { CaseScope, Suite } from "../context.js";
+import { collect, expectError, expectIterationError, randomData } from "../fixtures.js";
+
+/** Writes `names` (relative to `base`) with distinct sizes; returns the full paths in order. */
+async function writeTree(t: CaseScope, base: string, names: readonly string[]): Promise<string[]> {
+  const paths: string[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const path = base + names[i];
+    t.track(path);
+    await t.store.write(path, randomData(i + 1));
+    paths.push(path);
+  }
+  return paths;
+}
+
+function byPath(items: readonly ObjectInfo[]): ObjectInfo[] {
+  return [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Ports S13–S15 and TestList / TestListEmptyDir (§7.2, §7.10), plus the §7.11 gaps:
+ * pagination past one page, tokens, dir vs prefix modes.
+ */
+export function registerListCases(suite: Suite): void {
+  suite.gated(
+    "list: a dir with nothing in it yields nothing, in dir and prefix mode (S13)",
+    ["listDir", "listPrefix"],
+    async (t) => {
+      const base = t.dir();
+      expect(await collect(t.store.list(base, { mode: "dir" }))).toEqual([]);
+      expect(await collect(t.store.list(base, { mode: "prefix" }))).toEqual([]);
+      const page = await t.store.listPage(base, { mode: "dir" });
+      expect(page.items).toEqual([]);
+      expect(page.nextToken).toBeUndefined();
+    },
+    async (t) => {
+      const mode: ListOptions["mode"] = t.store.features.listDir ? "prefix" : "dir";
+      await expectIterationError(() => t.store.list(t.dir(), { mode }), "CapabilityInsufficient");
+    },
+  );
+
+  suite.gated(
+    "list: a created dir with nothing in it yields nothing, not its own marker (TestListEmptyDir)",
+    ["createDir", "listDir"],
+    async (t) => {
+      const dir = t.key();
+      t.defer(() => t.store.delete(dir, { mode: "dir" }));
+      await t.store.createDir(dir);
+      expect(await collect(t.store.list(dir + "/", { mode: "dir" }))).toEqual([]);
+    },
+    async (t) => {
+      if (!t.store.features.createDir) await expectError(() => t.store.createDir(t.key()), "CapabilityInsufficient");
+      else await expectIterationError(() => t.store.list(t.dir(), { mode: "dir" }), "CapabilityInsufficient");
+    },
+  );
+
+  suite.gated(
+    "list: dir mode lists a written file with its path and size (S14)",
+    ["listDir"],
+    async (t) => {
+      const base = t.dir();
+      const [path] = await writeTree(t, base, ["only"]);
+      const items = await collect(t.store.list(base, { mode: "dir" }));
+      expect(items.length).toBe(1);
+      expect(items[0]?.path).toBe(path);
+      expect(items[0]?.mode).toBe("file");
+      expect(items[0]?.size).toBe(1);
+    },
+    async (t) => {
+      await expectIterationError(() => t.store.list(t.dir(), { mode: "dir" }), "CapabilityInsufficient");
+    },
+  );
+
+  suite.test("list: the default mode lists a written file with its path and size (S15)", async (t) => {
+    const base = t.dir();
+    const [path] = await writeTree(t, base, ["only"]);
+    const items = await collect(t.store.list(base));
+    expect(items.length).toBe(1);
+    expect(items[0]?.path).toBe(path);
+    expect(items[0]?.mode).toBe("file");
+    expect(items[0]?.size).toBe(1);
+  });
+
+  suite.gated(
+    "list: prefix mode yields every key below, recursively, and no dirs",
+    ["listPrefix"],
+    async (t) => {
+      const base = t.dir();
+      const paths = await writeTree(t, base, ["a", "b/c", "b/d/e", "f/g"]);
+      const items = byPath(await collect(t.store.list(base, { mode: "prefix" })));
+      expect(items.map((o) => o.path)).toEqual([...paths].sort());
+      for (const o of items) expect(o.mode).toBe("file");
+      expect(items.find((o) => o.path === base + "b/d/e")?.size).toBe(3);
+    },
+    async (t) => {
+      await expectIterationError(() => t.store.list(t.dir(), { mode: "prefix" }), "CapabilityInsufficient");
+    },
+  );
+
+  suite.gated(
+    "list: dir mode yields files and one level of sub-dirs ending with / and mode dir",
+    ["listDir"],
+    async (t) => {
+      const base = t.dir();
+      await writeTree(t, base, ["a", "b/c", "b/d/e", "f/g"]);
+      const items = byPath(await collect(t.store.list(base, { mode: "dir" })));
+      expect(items.map((o) => [o.path, o.mode])).toEqual([
+        [base + "a", "file"],
+        [base + "b/", "dir"],
+        [base + "f/", "dir"],
+      ]);
+      const sub = byPath(await collect(t.store.list(base + "b/", { mode: "dir" })));
+      expect(sub.map((o) => [o.path, o.mode])).toEqual([
+        [base + "b/c", "file"],
+        [base + "b/d/", "dir"],
+      ]);
+    },
+    async (t) => {
+      await expectIterationError(() => t.store.list(t.dir(), { mode: "dir" }), "CapabilityInsufficient");
+    },
+  );
+
+  suite.test("listPage: limit 3 over 10 objects pages with tokens, no duplicates, nothing missing", async (t) => {
+    const base = t.dir();
+    const names = Array.from({ length: 10 }, (_, i) => `obj-${String(i).padStart(2, "0")}`);
+    const paths = await writeTree(t, base, names);
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    for (;;) {
+      pages++;
+      if (pages > 20) throw new Error("listPage did not end within 20 pages");
+      const page = await t.store.listPage(base, { limit: 3, ...(token === undefined ? {} : { token }) });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((o) => o.path));
+      if (page.nextToken === undefined) break;
+      expect(typeof page.nextToken).toBe("string");
+      expect(page.nextToken).not.toBe(token);
+      token = page.nextToken;
+    }
+    expect(pages).toBeGreaterThanOrEqual(4);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual([...paths].sort());
+  });
+
+  suite.test("list: iterates every object past one page (limit 3 over 10)", async (t) => {
+    const base = t.dir();
+    const paths = await writeTree(t, base, Array.from({ length: 10 }, (_, i) => `k${i}`));
+    const items = await collect(t.store.list(base, { limit: 3 }));
+    const seen = items.map((o) => o.path);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual([...paths].sort());
+  });
+
+  suite.test("list: a token from listPage continues the listing where the page ended", async (t) => {
+    const base = t.dir();
+    const paths = await writeTree(t, base, Array.from({ length: 7 }, (_, i) => `t${i}`));
+    const first = await t.store.listPage(base, { limit: 2 });
+    expect(first.items.length).toBeGreaterThan(0);
+    expect(first.nextToken).toBeDefined();
+    const rest = await collect(t.store.list(base, { limit: 2, token: first.nextToken as string }));
+    const seen = [...first.items, ...rest].map((o) => o.path);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual([...paths].sort());
+  });
+
+  suite.test("list: a dir that does not exist yields nothing, even beside other keys", async (t) => {
+    const base = t.dir();
+    await writeTree(t, base, ["ab", "abc", "b"]);
+    const items = await collect(t.store.list(base + "x/"));
+    expect(items).toEqual([]);
+  });
+}

@@ -1,0 +1,105 @@
+import { expect } from "@jest/globals";
+import type { CaseScope, Suite } from "../context.js";
+import { collect, expectError, expectSameBytes, randomData, uniqueName } from "../fixtures.js";
+
+/** Keys that must travel byte-exact (design: "spaces, `+`, `%`, unicode, `~`"). */
+const KEYS: ReadonlyArray<[string, string]> = [
+  ["spaces", "with  two spaces .txt"],
+  ["plus", "a+b+c"],
+  ["percent", "100% sure %20 %2F %zz"],
+  ["tilde", "~tilde~name~"],
+  ["unicode", "日本語/ファイル-ünïcödé-😀.bin"],
+  ["query-like characters", "a=b&c;d,e@f$g!h'(i)*"],
+  ["question mark and hash", "what?is#this"],
+  ["deep nesting", Array.from({ length: 12 }, (_, i) => `level${i}`).join("/") + "/leaf"],
+];
+
+/** Lists `base` flat (prefix mode where the store has it). */
+async function listAll(t: CaseScope, base: string): Promise<string[]> {
+  const mode = t.store.features.listPrefix ? "prefix" : undefined;
+  const items = await collect(t.store.list(base, mode === undefined ? {} : { mode }));
+  return items.map((o) => o.path);
+}
+
+/** Path rules (GSP-749, §1.3): exact keys, absolute paths (S16a, strict), backslashes (S16b), `..`. */
+export function registerPathCases(suite: Suite): void {
+  for (const [label, name] of KEYS) {
+    suite.test(`paths: a key with ${label} is written, stated, read and listed exactly`, async (t) => {
+      const base = t.dir();
+      const path = base + name;
+      t.track(path);
+      const data = randomData(321);
+      expect((await t.store.write(path, data)).size).toBe(321);
+      const o = await t.store.stat(path);
+      expect(o.path).toBe(path);
+      expect(o.size).toBe(321);
+      expectSameBytes(await t.store.read(path), data);
+      expect(await listAll(t, base)).toEqual([path]);
+    });
+  }
+
+  suite.test("paths: an absolute path inside work_dir addresses the same object as the relative one (S16a)", async (t) => {
+    const base = t.dir();
+    const rel = t.key(base);
+    const abs = t.store.info.workDir + rel;
+    const data = randomData(555);
+    await t.store.write(abs, data);
+    const byAbs = await t.store.stat(abs);
+    expect(byAbs.path).toBe(abs);
+    expect(byAbs.size).toBe(555);
+    expect((await t.store.stat(rel)).path).toBe(rel);
+    expectSameBytes(await t.store.read(rel), data);
+    expectSameBytes(await t.store.read(abs), data);
+    expect(await listAll(t, base)).toEqual([rel]);
+    const other = randomData(7);
+    await t.store.write(rel, other);
+    expectSameBytes(await t.store.read(abs), other);
+    await t.store.delete(abs);
+    await expectError(() => t.store.stat(rel), "ObjectNotExist");
+  });
+
+  suite.test("paths: an absolute path outside work_dir rejects with InvalidArgument", async (t) => {
+    const workDir = t.store.info.workDir;
+    const outside = `/${uniqueName()}/${uniqueName()}`;
+    if (workDir === "/") {
+      // Every absolute path is inside a "/" work_dir: it must address the relative key.
+      t.track(outside);
+      await t.store.write(outside, randomData(3));
+      expect((await t.store.stat(outside.slice(1))).size).toBe(3);
+      return;
+    }
+    await expectError(() => t.store.write(outside, randomData(3)), "InvalidArgument");
+    await expectError(() => t.store.stat(outside), "InvalidArgument");
+    await expectError(() => t.store.read(outside), "InvalidArgument");
+    await expectError(() => t.store.delete(outside), "InvalidArgument");
+    // The work_dir without its trailing slash is not inside it either.
+    await expectError(() => t.store.stat(workDir.slice(0, -1) + "x/" + uniqueName()), "InvalidArgument");
+  });
+
+  suite.test("paths: backslashes are separators (S16b)", async (t) => {
+    const base = t.dir();
+    const name = uniqueName();
+    const slashed = `${base}sub/${name}`;
+    t.track(slashed);
+    const backslashed = slashed.replace(/\//g, "\\");
+    const data = randomData(99);
+    await t.store.write(backslashed, data);
+    expect((await t.store.stat(backslashed)).path).toBe(slashed);
+    expectSameBytes(await t.store.read(backslashed), data);
+    expectSameBytes(await t.store.read(slashed), data);
+    expect(await listAll(t, base)).toEqual([slashed]);
+  });
+
+  suite.test("paths: '..' segments reject with InvalidArgument and create nothing", async (t) => {
+    const base = t.dir();
+    for (const path of [`${base}a/../b`, `../${uniqueName()}`, "..", `${base}..`, `${base}a\\..\\..\\b`]) {
+      await expectError(() => t.store.write(path, randomData(3)), "InvalidArgument");
+      await expectError(() => t.store.stat(path), "InvalidArgument");
+    }
+    expect(await listAll(t, base)).toEqual([]);
+  });
+
+  suite.test("paths: an empty path rejects with InvalidArgument on write", async (t) => {
+    await expectError(() => t.store.write("", randomData(3)), "InvalidArgument");
+  });
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import type { Storager } from "@stowage/core";
+import { registerAbortCases } from "./cases/abort.js";
+import { registerAppendCases } from "./cases/append.js";
+import { registerCopyCases } from "./cases/copy.js";
+import { registerDirCases } from "./cases/dir.js";
+import { registerFetchCases } from "./cases/fetch.js";
+import { registerIntegrityCases } from "./cases/integrity.js";
+import { registerListCases } from "./cases/list.js";
+import { registerMoveCases } from "./cases/move.js";
+import { registerMultipartCases } from "./cases/multipart.js";
+import { registerPairCases } from "./cases/pairs.js";
+import { registerPathCases } from "./cases/paths.js";
+import { registerPresignCases } from "./cases/presign.js";
+import { registerStoragerCases } from "./cases/storager.js";
+import { registerStreamCases } from "./cases/streams.js";
+import { Suite, type SuiteOptions } from "./context.js";
+import { collect } from "./fixtures.js";
+
+export type { SuiteOptions } from "./context.js";
+export { workDirConnection } from "./work-dir.js";
+
+/**
+ * Registers the behaviour suite (go-storage's go-integration-test, made stricter) as
+ * jest `describe(name)` blocks: one `it()` per case, named `<op>: <case>`, each with
+ * its own setup and cleanup. Cases for features the storager lacks assert the
+ * refusal (`CapabilityInsufficient` / `PairUnsupported`) instead of being skipped.
+ *
+ * `open` must return a storager on a fresh, unique, empty work_dir; it is called once
+ * in `beforeAll`. The last case checks that every case cleaned up after itself.
+ */
+export function runBehaviorSuite(name: string, open: () => Storager | Promise<Storager>, options: SuiteOptions = {}): void {
+  describe(name, () => {
+    const suite = new Suite(name, options);
+    let store: Storager | undefined;
+
+    beforeAll(async () => {
+      store = await open();
+      suite.store = store;
+    });
+
+    afterAll(async () => {
+      if (store !== undefined && options.cleanup !== undefined) await options.cleanup(store);
+    });
+
+    describe("storager", () => registerStoragerCases(suite));
+    describe("list", () => registerListCases(suite));
+    describe("dir", () => registerDirCases(suite));
+    describe("copy", () => registerCopyCases(suite));
+    describe("move", () => registerMoveCases(suite));
+    describe("append", () => registerAppendCases(suite));
+    describe("multipart", () => registerMultipartCases(suite));
+    describe("presign", () => registerPresignCases(suite));
+    describe("fetch", () => registerFetchCases(suite));
+    describe("pairs", () => registerPairCases(suite));
+    describe("paths", () => registerPathCases(suite));
+    describe("streams", () => registerStreamCases(suite));
+    describe("abort", () => registerAbortCases(suite));
+    describe("integrity", () => registerIntegrityCases(suite));
+
+    it("suite: every case cleaned up after itself (no object or upload left in work_dir)", async () => {
+      const s = suite.store;
+      const mode = s.features.listPrefix ? "prefix" : undefined;
+      const left = await collect(s.list("", mode === undefined ? {} : { mode }));
+      expect(left.filter((o) => o.mode !== "dir").map((o) => o.path)).toEqual([]);
+      if (s.features.multipart && s.features.listMultipartUploads) {
+        expect((await collect(s.list("", { mode: "part" }))).map((o) => `${o.path} (${o.multipartId})`)).toEqual([]);
+      }
+    });
+  });
+}
