@@ -19,9 +19,16 @@ const sample = join(here, "..", "sample");
 async function copyAll(from: Storager, to: Storager): Promise<number> {
   let bytes = 0;
   for await (const entry of from.list("", { mode: "prefix" })) {
+    // Passing the size lets core plan parts up front and report progress against a total.
+    let shown = 0;
     const result = await to.write(entry.path, from.createReadStream(entry.path), {
+      ...(entry.size === undefined ? {} : { size: entry.size }),
       onProgress: ({ bytes: done, total }) => {
-        if (total && total > 4 * 1024 * 1024 && done === total) console.log(`    ${entry.path}: ${total} bytes`);
+        const percent = total ? Math.floor((100 * done) / total) : 100;
+        if (total && total > 1024 * 1024 && percent >= shown + 25) {
+          shown = percent;
+          console.log(`    ${entry.path}: ${percent}% of ${total} bytes`);
+        }
       },
     });
     const multipart = result.parts ? ` in ${result.parts} parts` : "";
