@@ -1,0 +1,39 @@
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator, type Emulator } from "../start-emulator.js";
+import { parseCliArgs, USAGE } from "./args.js";
+
+/** Where the CLI writes its messages. */
+export interface CliOutput {
+  log(line: string): void;
+}
+
+/** Placeholder bucket names used in the printed connection string when none is configured. */
+const EXAMPLE_BUCKET: Record<string, string> = { cos: "example-1250000000", oss: "example-bucket", qingstor: "example-bucket" };
+
+/**
+ * Runs `stowage-emulator`: starts the emulator and prints its endpoint and
+ * connection strings. Returns the running emulator (undefined for `--help`).
+ * @throws StorageError `InvalidArgument` for bad arguments; the start errors of {@link startEmulator}
+ */
+export async function runCli(argv: readonly string[], out: CliOutput): Promise<Emulator | undefined> {
+  const req = parseCliArgs(argv);
+  if (req.help) {
+    out.log(USAGE);
+    return undefined;
+  }
+  const emu = await startEmulator(req.options);
+  out.log(`stowage-emulator: ${emu.provider} listening on ${emu.endpoint} (region ${emu.region})`);
+  out.log(`credential: ${emu.credential.accessKey}:${emu.credential.secretKey}`);
+  if (emu.ca !== undefined) {
+    const caFile = join(tmpdir(), `stowage-emulator-${emu.port}-ca.pem`);
+    await writeFile(caFile, emu.ca);
+    out.log(`CA certificate: ${caFile}`);
+  }
+  const buckets = req.options.buckets?.length ? [...req.options.buckets] : [EXAMPLE_BUCKET[emu.provider]!];
+  for (const b of buckets) out.log(`connection string: ${emu.connectionString(typeof b === "string" ? b : b.name)}`);
+  if (!req.options.buckets?.length) out.log("(no bucket created yet: pass --bucket, or create one through the API)");
+  out.log(`admin: ${emu.endpoint}/_emulator/stats  ${emu.endpoint}/_emulator/faults`);
+  return emu;
+}

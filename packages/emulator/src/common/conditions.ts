@@ -1,0 +1,44 @@
+import { ProtocolError } from "./protocol-error.js";
+
+/** Conditional request headers (any may be absent). */
+export interface Conditions {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
+  ifUnmodifiedSince?: string;
+}
+
+function etagList(v: string): string[] {
+  return v.split(",").map((s) => s.trim().replace(/^W\//, "").replace(/^"|"$/g, "").toLowerCase());
+}
+
+function matchesEtag(list: string, etag: string): boolean {
+  const l = etagList(list);
+  return l.includes("*") || l.includes(etag.toLowerCase());
+}
+
+/**
+ * Evaluates conditional headers (RFC 7232 order) against an object's ETag and
+ * last-modified time. `notModifiedAllowed` is true for GET/HEAD, where a
+ * failed If-None-Match / If-Modified-Since means 304; elsewhere it means 412.
+ * @throws ProtocolError `PreconditionFailed`, `NotModified`
+ */
+export function checkConditions(c: Conditions, etag: string, lastModified: number, notModifiedAllowed: boolean): void {
+  const lm = Math.floor(lastModified / 1000) * 1000;
+  if (c.ifMatch !== undefined) {
+    if (!matchesEtag(c.ifMatch, etag)) throw new ProtocolError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold.", { Condition: "If-Match" });
+  } else if (c.ifUnmodifiedSince !== undefined) {
+    const t = Date.parse(c.ifUnmodifiedSince);
+    if (!Number.isNaN(t) && lm > t) throw new ProtocolError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold.", { Condition: "If-Unmodified-Since" });
+  }
+  const fail = (cond: string): never => {
+    if (notModifiedAllowed) throw new ProtocolError("NotModified", "Not Modified");
+    throw new ProtocolError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold.", { Condition: cond });
+  };
+  if (c.ifNoneMatch !== undefined) {
+    if (matchesEtag(c.ifNoneMatch, etag)) fail("If-None-Match");
+  } else if (c.ifModifiedSince !== undefined) {
+    const t = Date.parse(c.ifModifiedSince);
+    if (!Number.isNaN(t) && lm <= t) fail("If-Modified-Since");
+  }
+}

@@ -1,0 +1,94 @@
+import type { Exchange } from "../server/exchange.js";
+import { header, headersWithPrefix } from "../server/exchange.js";
+import type { ObjectAttributes, StoredObject, StoredSse } from "../store/types.js";
+import { ProtocolError } from "./protocol-error.js";
+
+/** Provider-specific header names used for object attributes. */
+export interface AttributeNames {
+  /** e.g. `x-cos-meta-` */
+  metaPrefix: string;
+  /** e.g. `x-cos-storage-class` */
+  storageClassHeader: string;
+  defaultStorageClass: string;
+  /** Maximum total size of user metadata (names + values), bytes. */
+  maxMetadataBytes: number;
+  /** Canonical spelling of a storage class (default: uppercase). */
+  normalizeStorageClass?: (v: string) => string;
+}
+
+/**
+ * Reads content headers, user metadata and storage class from a request.
+ * @throws ProtocolError `InvalidArgument` when metadata is too large
+ */
+export function readAttributes(ex: Exchange, names: AttributeNames, sse?: StoredSse): ObjectAttributes {
+  const metadata: Record<string, string> = {};
+  let metaBytes = 0;
+  for (const [k, v] of headersWithPrefix(ex, names.metaPrefix)) {
+    const name = k.slice(names.metaPrefix.length);
+    metadata[name] = v;
+    metaBytes += Buffer.byteLength(name) + Buffer.byteLength(v);
+  }
+  if (metaBytes > names.maxMetadataBytes) {
+    throw new ProtocolError("InvalidArgument", `Your metadata headers exceed the maximum allowed metadata size (${names.maxMetadataBytes} bytes).`);
+  }
+  return {
+    contentType: header(ex, "content-type") || "application/octet-stream",
+    cacheControl: header(ex, "cache-control") || undefined,
+    contentDisposition: header(ex, "content-disposition") || undefined,
+    contentEncoding: header(ex, "content-encoding") || undefined,
+    contentLanguage: header(ex, "content-language") || undefined,
+    expires: header(ex, "expires") || undefined,
+    metadata,
+    storageClass: (names.normalizeStorageClass ?? ((v: string) => v.toUpperCase()))(header(ex, names.storageClassHeader) || names.defaultStorageClass),
+    sse,
+  };
+}
+
+/** Copies the content attributes of an existing object (metadata directive COPY). */
+export function attributesOf(o: StoredObject): ObjectAttributes {
+  const { contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata, storageClass, sse } = o;
+  return { contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata: { ...metadata }, storageClass, sse };
+}
+
+/** Standard headers of an object on GET/HEAD (content type, ETag, dates, user metadata). */
+export function standardObjectHeaders(o: StoredObject, metaPrefix: string, etag: string): Record<string, string> {
+  const h: Record<string, string> = {
+    "content-type": o.contentType,
+    etag,
+    "last-modified": new Date(o.lastModified).toUTCString(),
+    "accept-ranges": "bytes",
+  };
+  if (o.cacheControl) h["cache-control"] = o.cacheControl;
+  if (o.contentDisposition) h["content-disposition"] = o.contentDisposition;
+  if (o.contentEncoding) h["content-encoding"] = o.contentEncoding;
+  if (o.contentLanguage) h["content-language"] = o.contentLanguage;
+  if (o.expires) h["expires"] = o.expires;
+  for (const [k, v] of Object.entries(o.metadata)) h[metaPrefix + k] = v;
+  return h;
+}
+
+const RESPONSE_OVERRIDES: readonly [string, string][] = [
+  ["response-content-type", "content-type"],
+  ["response-content-language", "content-language"],
+  ["response-expires", "expires"],
+  ["response-cache-control", "cache-control"],
+  ["response-content-disposition", "content-disposition"],
+  ["response-content-encoding", "content-encoding"],
+];
+
+/** Applies `response-*` query overrides (GET only) to response headers. */
+export function applyResponseOverrides(ex: Exchange, h: Record<string, string>): void {
+  for (const [q, name] of RESPONSE_OVERRIDES) {
+    const v = ex.query.get(q);
+    if (v !== null) h[name] = v;
+  }
+}
+
+/**
+ * Checks an object key: non-empty, at most `maxBytes` of UTF-8.
+ * @throws ProtocolError `InvalidObjectName`
+ */
+export function validateKey(key: string, maxBytes: number): void {
+  if (key === "") throw new ProtocolError("InvalidObjectName", "The object name is empty.");
+  if (Buffer.byteLength(key) > maxBytes) throw new ProtocolError("InvalidObjectName", `The object name is longer than ${maxBytes} bytes.`);
+}

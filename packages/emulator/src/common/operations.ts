@@ -1,0 +1,50 @@
+/** The emulated providers. */
+export type Provider = "cos" | "oss" | "qingstor";
+
+/** Every provider this package emulates. */
+export const PROVIDERS: readonly Provider[] = ["cos", "oss", "qingstor"];
+
+/**
+ * Provider-neutral operation names, used by fault rules and stats. Not every
+ * provider has every operation (only QingStor moves and fetches).
+ */
+export const OPERATIONS = [
+  "ListBuckets",
+  "CreateBucket",
+  "DeleteBucket",
+  "HeadBucket",
+  "GetBucketLocation",
+  "ListObjects",
+  "PutObject",
+  "GetObject",
+  "HeadObject",
+  "DeleteObject",
+  "DeleteObjects",
+  "CopyObject",
+  "MoveObject",
+  "FetchObject",
+  "AppendObject",
+  "InitiateMultipartUpload",
+  "UploadPart",
+  "UploadPartCopy",
+  "CompleteMultipartUpload",
+  "AbortMultipartUpload",
+  "ListParts",
+  "ListMultipartUploads",
+] as const;
+
+/** One of {@link OPERATIONS}. */
+export type OperationName = (typeof OPERATIONS)[number];
+
+/** What a front-end's router made of a request, before authentication. */
+export interface Route {
+  operation: OperationName;
+  /** Absent for service-level operations (list buckets). */
+  bucket?: string;
+  /** Decoded object key, absent for bucket and service operations. */
+  key?: string;
+  /** True when the bucket came from the Host header. */
+  vhost: boolean;
+  /** Region parsed from a virtual-host Host header, when any. */
+  hostRegion?: string;
+}

@@ -1,0 +1,82 @@
+import type { Route } from "../common/operations.js";
+import { validateBucketName } from "../common/path-style.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { emptyResponse, parseNonNegativeInt, xmlResponse } from "../common/responses.js";
+import { childText, children, parseXmlBody } from "../common/xml.js";
+import { el, renderXml } from "../common/xml.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+import type { HandlerContext } from "../server/front-end.js";
+import { bodyBytes } from "../server/request-body.js";
+import { listPage } from "../store/listing.js";
+import { deleteResultXml, listBucketsXml, listObjectsXml } from "./xml-bodies.js";
+
+/** GET Service. */
+export function cosListBuckets(_ex: Exchange, _route: Route, ctx: HandlerContext): EmulatorResponse {
+  return xmlResponse(200, listBucketsXml(ctx.store.listBuckets()));
+}
+
+/** PUT Bucket. */
+export async function cosCreateBucket(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateBucketName(route.bucket!);
+  await ctx.store.createBucket(route.bucket!, route.hostRegion ?? ctx.config.region);
+  return emptyResponse(200);
+}
+
+/** DELETE Bucket. */
+export async function cosDeleteBucket(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  await ctx.store.deleteBucket(route.bucket!);
+  return emptyResponse(204);
+}
+
+/** HEAD Bucket. */
+export function cosHeadBucket(_ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  const b = ctx.store.bucket(route.bucket!);
+  return emptyResponse(200, { "x-cos-bucket-region": b.region });
+}
+
+/** GET Bucket?location. */
+export function cosBucketLocation(_ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  const b = ctx.store.bucket(route.bucket!);
+  return xmlResponse(200, renderXml(el("LocationConstraint", b.region)));
+}
+
+/** GET Bucket (list objects, max-keys ≤ 1000). */
+export function cosListObjects(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  const q = ex.query;
+  const maxKeysRaw = q.get("max-keys");
+  const maxKeys = maxKeysRaw === null || maxKeysRaw === "" ? 1000 : parseNonNegativeInt(maxKeysRaw);
+  if (maxKeys === undefined) throw new ProtocolError("InvalidArgument", "max-keys must be a non-negative integer.");
+  const echo = {
+    bucket: route.bucket!,
+    prefix: q.get("prefix") ?? "",
+    delimiter: q.get("delimiter") ?? "",
+    marker: q.get("marker") ?? "",
+    maxKeys: Math.min(maxKeys, 1000),
+    encodingType: q.get("encoding-type") || undefined,
+  };
+  const page = listPage(ctx.store.sortedKeys(route.bucket!), echo);
+  const objects = page.keys.map((k) => ctx.store.object(route.bucket!, k));
+  return xmlResponse(200, listObjectsXml(echo, page, objects));
+}
+
+/** POST Bucket?delete (Content-MD5 required, ≤ 1000 keys). */
+export async function cosDeleteObjects(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  ctx.store.bucket(route.bucket!);
+  if (header(ex, "content-md5") === undefined) throw new ProtocolError("InvalidArgument", "Missing required header for this request: Content-MD5.");
+  const doc = await parseXmlBody(bodyBytes(await ctx.readBody(ex, { store: false, maxBytes: 2 * 1024 * 1024 })).toString("utf8"), "Delete");
+  const quiet = childText(doc, "Quiet") === "true";
+  const keys = children(doc, "Object").map((o) => childText(o, "Key") ?? "");
+  if (keys.length > 1000) throw new ProtocolError("MalformedBody", "At most 1000 keys can be deleted at once.");
+  const deleted: string[] = [];
+  const errors: { key: string; code: string; message: string }[] = [];
+  for (const k of keys) {
+    if (k === "") {
+      errors.push({ key: k, code: "InvalidArgument", message: "The key is empty." });
+      continue;
+    }
+    await ctx.store.deleteObject(route.bucket!, k);
+    deleted.push(k);
+  }
+  return xmlResponse(200, deleteResultXml(quiet ? [] : deleted, errors));
+}

@@ -1,0 +1,42 @@
+import { safeDecode } from "../common/encoding.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { cosVirtualHostName } from "./router.js";
+
+/** Bucket and key named by `x-cos-copy-source`. */
+export interface CopySource {
+  bucket: string;
+  key: string;
+}
+
+/**
+ * Parses `x-cos-copy-source`: `<bucket-appid>.cos.<region>.myqcloud.com/<urlencoded key>`
+ * (the documented form), or path style `[host:port]/<bucket>/<key>` for clients
+ * of the emulator. A `?versionId=` suffix is ignored.
+ * @throws ProtocolError `InvalidCopySource`
+ */
+export function parseCosCopySource(value: string): CopySource {
+  let v = value.trim().replace(/^[a-z]+:\/\//i, "");
+  const q = v.indexOf("?");
+  if (q >= 0) v = v.slice(0, q);
+  const slash = v.indexOf("/");
+  const bad = (): never => {
+    throw new ProtocolError("InvalidCopySource", "The source must be formatted as <bucket>.cos.<region>.myqcloud.com/<key>.");
+  };
+  if (slash < 0) return bad();
+  const host = v.slice(0, slash);
+  let rest = v.slice(slash + 1);
+  let bucket = cosVirtualHostName(host)?.bucket;
+  if (bucket === undefined) {
+    if (host !== "" && !host.includes(".") && !host.includes(":")) {
+      bucket = host; // "<bucket>/<key>"
+    } else {
+      const s = rest.indexOf("/");
+      if (s <= 0) return bad();
+      bucket = rest.slice(0, s);
+      rest = rest.slice(s + 1);
+    }
+  }
+  const key = safeDecode(rest);
+  if (key === undefined || key === "") return bad();
+  return { bucket, key };
+}

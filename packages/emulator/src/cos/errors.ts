@@ -1,0 +1,59 @@
+import type { Route } from "../common/operations.js";
+import type { ProtocolError, ProtocolErrorKind } from "../common/protocol-error.js";
+import { el, renderXml } from "../common/xml.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+
+/** COS status and error code per failure kind. */
+const COS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
+  AccessDenied: [403, "AccessDenied"],
+  BadDigest: [400, "BadDigest"],
+  BucketAlreadyExists: [409, "BucketAlreadyExists"],
+  BucketNotEmpty: [409, "BucketNotEmpty"],
+  EntityTooLarge: [400, "EntityTooLarge"],
+  EntityTooSmall: [400, "EntityTooSmall"],
+  FileAlreadyExists: [409, "ObjectAlreadyExists"],
+  InternalError: [500, "InternalError"],
+  InvalidAccessKeyId: [403, "InvalidAccessKeyId"],
+  InvalidArgument: [400, "InvalidArgument"],
+  InvalidBucketName: [400, "InvalidBucketName"],
+  InvalidCopySource: [400, "InvalidCopySource"],
+  InvalidObjectName: [400, "InvalidObjectName"],
+  InvalidPart: [400, "InvalidPart"],
+  InvalidPartOrder: [400, "InvalidPartOrder"],
+  InvalidRange: [416, "InvalidRange"],
+  MalformedBody: [400, "MalformedXML"],
+  MethodNotAllowed: [405, "MethodNotAllowed"],
+  NoSuchBucket: [404, "NoSuchBucket"],
+  NoSuchKey: [404, "NoSuchKey"],
+  NoSuchUpload: [404, "NoSuchUpload"],
+  NotAppendable: [409, "ObjectNotAppendable"],
+  NotImplemented: [501, "NotImplemented"],
+  NotModified: [304, "NotModified"],
+  PositionMismatch: [409, "PositionNotEqualToLength"],
+  PreconditionFailed: [412, "PreconditionFailed"],
+  RequestExpired: [403, "AccessDenied"],
+  ServiceUnavailable: [503, "ServiceUnavailable"],
+  SignatureMismatch: [403, "SignatureDoesNotMatch"],
+  SseKeyMismatch: [403, "AccessDenied"],
+  SseKeyMissing: [400, "InvalidRequest"],
+  Throttled: [503, "SlowDown"],
+  TimeSkewed: [403, "RequestTimeTooSkewed"],
+};
+
+/** The COS `<Error>` document. */
+export function cosErrorXml(code: string, message: string, resource: string, requestId: string): string {
+  return renderXml(el("Error", el("Code", code), el("Message", message), el("Resource", resource), el("RequestId", requestId), el("TraceId", requestId)));
+}
+
+/** Renders `err` as COS does (no body on HEAD or 304). */
+export function cosErrorResponse(err: ProtocolError, ex: Exchange, route: Route | undefined): EmulatorResponse {
+  const [status, code] = COS_ERRORS[err.kind];
+  const headers: Record<string, string> = {};
+  if (err.kind === "PositionMismatch" && err.extra.NextAppendPosition !== undefined) {
+    headers["x-cos-next-append-position"] = err.extra.NextAppendPosition;
+  }
+  if (ex.method === "HEAD" || status === 304) return { status, headers };
+  const resource = `${route?.bucket ?? ""}${route?.key !== undefined ? "/" + route.key : ""}`;
+  headers["content-type"] = "application/xml";
+  return { status, headers, body: Buffer.from(cosErrorXml(code, err.message, resource, ex.requestId)) };
+}

@@ -1,0 +1,59 @@
+import type { OperationName, Route } from "../common/operations.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
+import { authenticateCos } from "./auth.js";
+import { cosBucketLocation, cosCreateBucket, cosDeleteBucket, cosDeleteObjects, cosHeadBucket, cosListBuckets, cosListObjects } from "./bucket-handlers.js";
+import { cosErrorResponse, cosErrorXml } from "./errors.js";
+import { cosAbort, cosComplete, cosInitiate, cosListParts, cosListUploads, cosUploadPart, cosUploadPartCopy } from "./multipart-handlers.js";
+import { cosAppendObject, cosCopyObject, cosDeleteObject, cosGetObject, cosPutObject } from "./object-handlers.js";
+import { COS_CRC } from "./object-headers.js";
+import { cosVirtualHost, routeCos } from "./router.js";
+
+type Handler = (ex: Exchange, route: Route, ctx: HandlerContext) => EmulatorResponse | Promise<EmulatorResponse>;
+
+const HANDLERS: Partial<Record<OperationName, Handler>> = {
+  ListBuckets: cosListBuckets,
+  CreateBucket: cosCreateBucket,
+  DeleteBucket: cosDeleteBucket,
+  HeadBucket: cosHeadBucket,
+  GetBucketLocation: cosBucketLocation,
+  ListObjects: cosListObjects,
+  DeleteObjects: cosDeleteObjects,
+  PutObject: cosPutObject,
+  GetObject: cosGetObject,
+  HeadObject: cosGetObject,
+  DeleteObject: cosDeleteObject,
+  CopyObject: cosCopyObject,
+  AppendObject: cosAppendObject,
+  InitiateMultipartUpload: cosInitiate,
+  UploadPart: cosUploadPart,
+  UploadPartCopy: cosUploadPartCopy,
+  CompleteMultipartUpload: cosComplete,
+  AbortMultipartUpload: cosAbort,
+  ListParts: cosListParts,
+  ListMultipartUploads: cosListUploads,
+};
+
+/** The Tencent COS XML API front-end. */
+export function createCosFrontEnd(config: FrontEndConfig): FrontEnd {
+  return {
+    provider: "cos",
+    requestIdHeader: "x-cos-request-id",
+    crc64Header: COS_CRC,
+    isVirtualHost: (ex) => cosVirtualHost(ex) !== undefined,
+    route: routeCos,
+    authenticate: (ex, route, now) => authenticateCos(ex, route, config, now),
+    async handle(ex, route, ctx) {
+      const h = HANDLERS[route.operation];
+      if (h === undefined) throw new ProtocolError("NotImplemented", "This operation is not implemented by the emulator.");
+      return h(ex, route, ctx);
+    },
+    errorResponse: cosErrorResponse,
+    error200(ex, route, code) {
+      const resource = `${route.bucket ?? ""}/${route.key ?? ""}`;
+      const body = Buffer.from(cosErrorXml(code, "We encountered an internal error. Please try again.", resource, ex.requestId));
+      return { status: 200, headers: { "content-type": "application/xml" }, body };
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { checkConditions } from "../common/conditions.js";
+import { attributesOf, readAttributes, validateKey } from "../common/object-attributes.js";
+import type { Route } from "../common/operations.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { emptyResponse, parseNonNegativeInt, quoteEtag, xmlResponse } from "../common/responses.js";
+import { serveObject } from "../common/serve-object.js";
+import { checkSseCRead, readSseC } from "../common/sse-c.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+import type { HandlerContext } from "../server/front-end.js";
+import { parseCosCopySource } from "./copy-source.js";
+import { COS_ATTRIBUTES, COS_COPY_SSEC, COS_CRC, COS_SSEC, cosObjectHeaders, cosSseHeaders, readCosSse } from "./object-headers.js";
+import { copyResultXml } from "./xml-bodies.js";
+
+/** COS keys are at most 850 bytes. */
+export const COS_MAX_KEY_BYTES = 850;
+const MAX_SIMPLE_PUT = 5 * 1024 ** 3;
+
+function crcHeader(crc: string | undefined): Record<string, string> {
+  return crc === undefined ? {} : { [COS_CRC]: crc };
+}
+
+/** PUT Object. */
+export async function cosPutObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateKey(route.key!, COS_MAX_KEY_BYTES);
+  const sse = readCosSse(ex);
+  const attrs = readAttributes(ex, COS_ATTRIBUTES, sse);
+  ctx.store.bucket(route.bucket!);
+  const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
+  const o = await ctx.store.putObject(route.bucket!, route.key!, body, attrs);
+  return emptyResponse(200, { etag: quoteEtag(o.etag), ...crcHeader(o.crc64), ...cosSseHeaders(o.sse) });
+}
+
+/** GET and HEAD Object. */
+export function cosGetObject(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  const o = ctx.store.object(route.bucket!, route.key!);
+  checkSseCRead(o.sse, readSseC(ex, COS_SSEC));
+  return serveObject(ex, ctx.store, o, { headers: cosObjectHeaders(o), strictRange: true });
+}
+
+/** DELETE Object (idempotent). */
+export async function cosDeleteObject(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  await ctx.store.deleteObject(route.bucket!, route.key!);
+  return emptyResponse(204);
+}
+
+/** PUT Object - Copy. */
+export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateKey(route.key!, COS_MAX_KEY_BYTES);
+  const srcRef = parseCosCopySource(header(ex, "x-cos-copy-source")!);
+  let src;
+  try {
+    src = ctx.store.object(srcRef.bucket, srcRef.key);
+  } catch (e) {
+    if (e instanceof ProtocolError && e.kind === "NoSuchBucket") throw new ProtocolError("NoSuchKey", "The specified copy source does not exist.");
+    throw e;
+  }
+  if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "Appendable objects cannot be copied.");
+  checkSseCRead(src.sse, readSseC(ex, COS_COPY_SSEC));
+  checkConditions(
+    {
+      ifMatch: header(ex, "x-cos-copy-source-if-match"),
+      ifNoneMatch: header(ex, "x-cos-copy-source-if-none-match"),
+      ifModifiedSince: header(ex, "x-cos-copy-source-if-modified-since"),
+      ifUnmodifiedSince: header(ex, "x-cos-copy-source-if-unmodified-since"),
+    },
+    src.etag,
+    src.lastModified,
+    false,
+  );
+  const directive = (header(ex, "x-cos-metadata-directive") ?? "Copy").toLowerCase();
+  if (directive !== "copy" && directive !== "replaced") throw new ProtocolError("InvalidArgument", "x-cos-metadata-directive must be Copy or Replaced.");
+  const sse = readCosSse(ex);
+  const attrs = directive === "copy" ? { ...attributesOf(src), sse } : readAttributes(ex, COS_ATTRIBUTES, sse);
+  const sc = header(ex, "x-cos-storage-class");
+  if (sc !== undefined) attrs.storageClass = sc.toUpperCase();
+  const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs);
+  return xmlResponse(200, copyResultXml(o), { ...crcHeader(o.crc64), ...cosSseHeaders(o.sse) });
+}
+
+/** POST Object?append&position=N. */
+export async function cosAppendObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateKey(route.key!, COS_MAX_KEY_BYTES);
+  const position = parseNonNegativeInt(ex.query.get("position"));
+  if (position === undefined) throw new ProtocolError("InvalidArgument", "The position parameter is required.");
+  if (readSseC(ex, COS_SSEC) !== undefined) throw new ProtocolError("InvalidArgument", "Appendable objects cannot use SSE-C.");
+  const attrs = readAttributes(ex, COS_ATTRIBUTES);
+  ctx.store.bucket(route.bucket!);
+  const existing = ctx.store.buckets.get(route.bucket!)?.objects.get(route.key!);
+  if (existing !== undefined && existing.kind !== "appendable") throw new ProtocolError("NotAppendable", "The object is not appendable.");
+  if (position !== (existing?.size ?? 0)) {
+    throw new ProtocolError("PositionMismatch", "Position is not equal to file length.", { NextAppendPosition: String(existing?.size ?? 0) });
+  }
+  const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
+  if ((existing?.size ?? 0) + body.size > MAX_SIMPLE_PUT) throw new ProtocolError("EntityTooLarge", "An appendable object is at most 5 GB.");
+  const o = await ctx.store.appendObject(route.bucket!, route.key!, position, body, attrs);
+  const h: Record<string, string> = { etag: quoteEtag(o.etag), "x-cos-next-append-position": String(o.size), ...crcHeader(o.crc64) };
+  if (body.md5) h["x-cos-content-sha1"] = body.md5.toString("hex");
+  return emptyResponse(200, h);
+}

@@ -1,0 +1,58 @@
+import type { AttributeNames } from "../common/object-attributes.js";
+import { standardObjectHeaders } from "../common/object-attributes.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { quoteEtag } from "../common/responses.js";
+import { readSseC } from "../common/sse-c.js";
+import type { Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+import type { StoredObject, StoredSse } from "../store/types.js";
+
+/** COS attribute header names and limits. */
+export const COS_ATTRIBUTES: AttributeNames = {
+  metaPrefix: "x-cos-meta-",
+  storageClassHeader: "x-cos-storage-class",
+  defaultStorageClass: "STANDARD",
+  maxMetadataBytes: 2048,
+};
+
+/** COS SSE-C request header prefix. */
+export const COS_SSEC = "x-cos-server-side-encryption-customer-";
+/** COS SSE-C copy-source header prefix. */
+export const COS_COPY_SSEC = "x-cos-copy-source-server-side-encryption-customer-";
+/** COS CRC-64 header. */
+export const COS_CRC = "x-cos-hash-crc64ecma";
+
+/**
+ * Reads the SSE a write asks for: SSE-C (only the key MD5 is kept) or
+ * `x-cos-server-side-encryption` (AES256, SM4, cos/kms).
+ * @throws ProtocolError `InvalidArgument`
+ */
+export function readCosSse(ex: Exchange): StoredSse | undefined {
+  const c = readSseC(ex, COS_SSEC);
+  if (c !== undefined) return { algorithm: c.algorithm, customerKeyMd5: c.keyMd5 };
+  const alg = header(ex, "x-cos-server-side-encryption");
+  if (alg === undefined) return undefined;
+  if (!["AES256", "SM4", "cos/kms"].includes(alg)) throw new ProtocolError("InvalidArgument", "The server side encryption algorithm is not supported.");
+  return { algorithm: alg, kmsKeyId: header(ex, "x-cos-server-side-encryption-cos-kms-key-id") };
+}
+
+/** SSE response headers for a stored object. */
+export function cosSseHeaders(sse: StoredSse | undefined): Record<string, string> {
+  if (sse === undefined) return {};
+  if (sse.customerKeyMd5 !== undefined) {
+    return { "x-cos-server-side-encryption-customer-algorithm": sse.algorithm, "x-cos-server-side-encryption-customer-key-md5": sse.customerKeyMd5 };
+  }
+  const h: Record<string, string> = { "x-cos-server-side-encryption": sse.algorithm };
+  if (sse.kmsKeyId) h["x-cos-server-side-encryption-cos-kms-key-id"] = sse.kmsKeyId;
+  return h;
+}
+
+/** Headers of an object on GET/HEAD. */
+export function cosObjectHeaders(o: StoredObject): Record<string, string> {
+  const h = standardObjectHeaders(o, COS_ATTRIBUTES.metaPrefix, quoteEtag(o.etag));
+  h["x-cos-object-type"] = o.kind === "appendable" ? "appendable" : "normal";
+  h["x-cos-storage-class"] = o.storageClass;
+  if (o.crc64 !== undefined) h[COS_CRC] = o.crc64;
+  if (o.kind === "appendable") h["x-cos-next-append-position"] = String(o.size);
+  return { ...h, ...cosSseHeaders(o.sse) };
+}

@@ -1,0 +1,79 @@
+import type { OperationName, Route } from "../common/operations.js";
+import { hostName, keyOfVirtualHost, splitPathStyle } from "../common/path-style.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { rejectUnsupported } from "../common/unsupported.js";
+import type { Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+
+/** `<bucket-appid>.cos.<region>.myqcloud.com` (also tencentcos.cn) or legacy `<bucket>.<region>.myqcloud.com`. */
+const VHOST = /^([a-z0-9-]+)\.(?:cos\.)?([a-z0-9-]+)\.(?:myqcloud\.com|tencentcos\.cn)$/;
+
+/** Bucket and region of a COS virtual-host name (no port), if it is one. */
+export function cosVirtualHostName(host: string): { bucket: string; region: string } | undefined {
+  const m = VHOST.exec(host.toLowerCase());
+  if (!m || m[1] === "service" || m[1] === "cos") return undefined;
+  return { bucket: m[1]!, region: m[2]! };
+}
+
+/** Bucket and region from a COS virtual-host `Host` header, if it is one. */
+export function cosVirtualHost(ex: Exchange): { bucket: string; region: string } | undefined {
+  return cosVirtualHostName(hostName(header(ex, "host")));
+}
+
+function bucketOperation(ex: Exchange): OperationName {
+  const q = ex.query;
+  switch (ex.method) {
+    case "GET":
+      if (q.has("uploads")) return "ListMultipartUploads";
+      if (q.has("location")) return "GetBucketLocation";
+      return "ListObjects";
+    case "HEAD":
+      return "HeadBucket";
+    case "PUT":
+      return "CreateBucket";
+    case "DELETE":
+      return "DeleteBucket";
+    case "POST":
+      if (q.has("delete")) return "DeleteObjects";
+  }
+  throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
+}
+
+function objectOperation(ex: Exchange): OperationName {
+  const q = ex.query;
+  const copy = header(ex, "x-cos-copy-source") !== undefined;
+  switch (ex.method) {
+    case "GET":
+      return q.has("uploadId") ? "ListParts" : "GetObject";
+    case "HEAD":
+      return "HeadObject";
+    case "PUT":
+      if (q.has("partNumber") && q.has("uploadId")) return copy ? "UploadPartCopy" : "UploadPart";
+      return copy ? "CopyObject" : "PutObject";
+    case "POST":
+      if (q.has("uploads")) return "InitiateMultipartUpload";
+      if (q.has("uploadId")) return "CompleteMultipartUpload";
+      if (q.has("append")) return "AppendObject";
+      break;
+    case "DELETE":
+      return q.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+  }
+  throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
+}
+
+/**
+ * Classifies a COS request: bucket from a virtual-host Host header, else
+ * path style (`/<bucket>/<key>`).
+ * @throws ProtocolError `MethodNotAllowed`, `NotImplemented`
+ */
+export function routeCos(ex: Exchange): Route {
+  const vh = cosVirtualHost(ex);
+  const parts = vh ? { bucket: vh.bucket, key: keyOfVirtualHost(ex.rawPath) } : splitPathStyle(ex.rawPath);
+  const base = { vhost: vh !== undefined, hostRegion: vh?.region, bucket: parts.bucket, key: parts.key };
+  if (parts.bucket === undefined) {
+    if (ex.method !== "GET") throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
+    return { ...base, operation: "ListBuckets" };
+  }
+  rejectUnsupported(ex);
+  return { ...base, operation: parts.key === undefined ? bucketOperation(ex) : objectOperation(ex) };
+}

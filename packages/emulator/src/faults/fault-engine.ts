@@ -1,0 +1,91 @@
+import type { Provider, Route } from "../common/operations.js";
+import type { Fault, FaultKind, FaultRule } from "./fault-rule.js";
+import { seededRandom } from "./prng.js";
+
+interface RuleState {
+  rule: FaultRule;
+  seen: number;
+  fired: number;
+  random: () => number;
+}
+
+/** A rule as reported by {@link FaultEngine.describe}. */
+export interface FaultRuleStatus {
+  rule: FaultRule;
+  /** Matching requests seen so far. */
+  matched: number;
+  /** Times the rule fired. */
+  fired: number;
+}
+
+/** The faults that fired for one request, with typed accessors. */
+export class FaultPlan {
+  /** @param faults fired faults in rule order */
+  constructor(readonly faults: readonly Fault[]) {}
+
+  /** The first fired fault of `kind`, if any. */
+  get<K extends FaultKind>(kind: K): Extract<Fault, { kind: K }> | undefined {
+    return this.faults.find((f) => f.kind === kind) as Extract<Fault, { kind: K }> | undefined;
+  }
+
+  /** Total delay in ms. */
+  get delayMs(): number {
+    return this.faults.reduce((n, f) => n + (f.kind === "delay" ? f.ms : 0), 0);
+  }
+
+  /** Clock skew in ms. */
+  get skewMs(): number {
+    return this.faults.reduce((n, f) => n + (f.kind === "clock-skew" ? f.seconds * 1000 : 0), 0);
+  }
+}
+
+/** An empty plan. */
+export const NO_FAULTS = new FaultPlan([]);
+
+function matches(rule: FaultRule, provider: Provider, method: string, route: Route): boolean {
+  if (rule.provider !== undefined && rule.provider !== provider) return false;
+  if (rule.method !== undefined && rule.method.toUpperCase() !== method) return false;
+  if (rule.operation !== undefined) {
+    const ops = Array.isArray(rule.operation) ? rule.operation : [rule.operation];
+    if (!ops.includes(route.operation)) return false;
+  }
+  if (rule.bucket !== undefined && rule.bucket !== route.bucket) return false;
+  if (rule.key !== undefined && rule.key !== route.key) return false;
+  if (rule.keyPrefix !== undefined && !(route.key ?? "").startsWith(rule.keyPrefix)) return false;
+  return true;
+}
+
+/** Holds the fault rules and decides, per request, which fire. */
+export class FaultEngine {
+  private states: RuleState[] = [];
+
+  /** Replaces every rule (counters restart). */
+  set(rules: readonly FaultRule[]): void {
+    this.states = rules.map((rule) => ({ rule, seen: 0, fired: 0, random: seededRandom(rule.seed ?? 1) }));
+  }
+
+  /** Adds rules after the existing ones. */
+  add(rules: readonly FaultRule[]): void {
+    for (const rule of rules) this.states.push({ rule, seen: 0, fired: 0, random: seededRandom(rule.seed ?? 1) });
+  }
+
+  /** The rules with their counters. */
+  describe(): FaultRuleStatus[] {
+    return this.states.map((s) => ({ rule: s.rule, matched: s.seen, fired: s.fired }));
+  }
+
+  /** The faults that fire for this request (updates the rules' counters). */
+  select(provider: Provider, method: string, route: Route): FaultPlan {
+    const fired: Fault[] = [];
+    for (const s of this.states) {
+      if (!matches(s.rule, provider, method, route)) continue;
+      s.seen++;
+      if (s.seen <= (s.rule.skip ?? 0)) continue;
+      if (s.rule.count !== undefined && s.fired >= s.rule.count) continue;
+      if (s.rule.probability !== undefined && !(s.random() < s.rule.probability)) continue;
+      s.fired++;
+      fired.push(s.rule);
+    }
+    return fired.length === 0 ? NO_FAULTS : new FaultPlan(fired);
+  }
+}

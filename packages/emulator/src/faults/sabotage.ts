@@ -1,0 +1,117 @@
+import { once } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { Readable } from "node:stream";
+import type { FaultPlan } from "./fault-engine.js";
+
+/** Sends a TCP RST (falls back to a plain destroy where unsupported). */
+export function resetSocket(socket: Socket | null | undefined): void {
+  if (!socket || socket.destroyed) return;
+  const s = socket as Socket & { resetAndDestroy?: () => void };
+  if (typeof s.resetAndDestroy === "function") s.resetAndDestroy();
+  else s.destroy();
+}
+
+/**
+ * Reads about `afterBytes` of the request body (default: half its declared
+ * length, at least one byte), then resets the connection.
+ */
+export async function resetMidRequest(req: IncomingMessage, afterBytes?: number): Promise<void> {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  const limit = afterBytes ?? Math.max(1, Math.floor(declared / 2));
+  let got = 0;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      req.off("data", onData);
+      resolve();
+    };
+    const onData = (c: Buffer): void => {
+      got += c.length;
+      if (got >= limit) done();
+    };
+    req.on("data", onData);
+    req.once("end", done);
+    req.once("error", done);
+    req.once("close", done);
+  });
+  resetSocket(req.socket);
+}
+
+/** Writes one chunk, waiting for drain; resolves false when the connection went away. */
+async function write(res: ServerResponse, chunk: Buffer): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (res.write(chunk)) return true;
+  await Promise.race([once(res, "drain"), once(res, "close")]);
+  return !res.destroyed;
+}
+
+/** How a body stream is to be sabotaged, resolved from a {@link FaultPlan}. */
+export interface BodySabotage {
+  /** Absolute offset of a byte to flip. */
+  flipAt?: number;
+  /** Stop after this many bytes and then `cut` the connection. */
+  stopAt?: number;
+  cut?: "reset" | "close";
+}
+
+/** Resolves the body faults of `plan` for a body of `length` bytes. */
+export function bodySabotage(plan: FaultPlan, length: number): BodySabotage {
+  const out: BodySabotage = {};
+  const flip = plan.get("flip-byte");
+  if (flip && length > 0) out.flipAt = Math.min(length - 1, flip.offset ?? Math.floor(length / 2));
+  const reset = plan.get("reset");
+  const truncate = plan.get("truncate");
+  if (reset) {
+    out.stopAt = Math.min(length, reset.afterBytes ?? Math.floor(length / 2));
+    out.cut = "reset";
+  } else if (truncate) {
+    out.stopAt = Math.min(length, truncate.afterBytes ?? Math.floor(length / 2));
+    out.cut = "close";
+  }
+  return out;
+}
+
+/**
+ * Streams `source` into `res` applying `sabotage`, then ends the response (or
+ * cuts the connection). Returns the number of body bytes written.
+ */
+export async function streamBody(res: ServerResponse, source: Readable, sabotage: BodySabotage): Promise<number> {
+  let offset = 0;
+  try {
+    for await (const c of source) {
+      let chunk = c as Buffer;
+      const at = sabotage.flipAt;
+      if (at !== undefined && at >= offset && at < offset + chunk.length) {
+        chunk = Buffer.from(chunk);
+        chunk[at - offset] = chunk[at - offset]! ^ 0xff;
+      }
+      if (sabotage.stopAt !== undefined && offset + chunk.length >= sabotage.stopAt) {
+        const part = chunk.subarray(0, sabotage.stopAt - offset);
+        if (part.length > 0) await write(res, part);
+        offset += part.length;
+        break;
+      }
+      if (!(await write(res, chunk))) return offset;
+      offset += chunk.length;
+    }
+  } catch {
+    source.destroy();
+    resetSocket(res.socket);
+    return offset;
+  }
+  if (sabotage.cut === "reset") {
+    source.destroy();
+    resetSocket(res.socket);
+  } else if (sabotage.cut === "close") {
+    source.destroy();
+    res.socket?.end();
+  } else {
+    res.end();
+  }
+  return offset;
+}
+
+/** A Readable over one Buffer. */
+export function bufferStream(b: Buffer): Readable {
+  return Readable.from(b.length === 0 ? [] : [b], { objectMode: false });
+}

@@ -1,0 +1,64 @@
+import type { Provider } from "./common/operations.js";
+import type { FaultRule } from "./faults/fault-rule.js";
+
+/** An access key pair the emulator accepts. */
+export interface EmulatorCredential {
+  accessKey: string;
+  secretKey: string;
+  /** When set, requests must carry this security token (`x-cos-security-token`, `x-oss-security-token`). */
+  securityToken?: string;
+}
+
+/** A bucket created at start. */
+export interface EmulatorBucket {
+  name: string;
+  /** Defaults to the emulator's region. */
+  region?: string;
+}
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** Which protocol to speak: `"cos"`, `"oss"` or `"qingstor"`. */
+  provider: Provider;
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string;
+  /** Accepted credentials; default one pair, {@link DEFAULT_CREDENTIAL}. */
+  credentials?: EmulatorCredential | readonly EmulatorCredential[];
+  /** Buckets that exist from the start (existing ones in `dataDir` are kept). */
+  buckets?: readonly (string | EmulatorBucket)[];
+  /**
+   * Region (COS: `ap-guangzhou`; OSS without `oss-`: `cn-hangzhou`) or zone
+   * (QingStor: `pek3a`) reported for buckets; the default is the one shown.
+   */
+  region?: string;
+  /** Keep buckets, objects and uploads in this directory so a restart keeps them (default: memory). */
+  dataDir?: string;
+  /**
+   * Serve HTTPS. `true` generates a self-signed certificate for
+   * 127.0.0.1/localhost at start (see {@link Emulator.ca}); or pass your own PEM pair.
+   */
+  tls?: boolean | { cert: string; key: string };
+  /** Fault rules active from the start. */
+  faults?: readonly FaultRule[];
+  /**
+   * Bench mode: bodies are counted, not hashed or kept (no ETag MD5, no CRC,
+   * no Content-MD5 check); reads return zeros of the stored length.
+   */
+  discard?: boolean;
+  /** Allowed clock difference for signed requests, seconds (default 900). */
+  maxSkewSeconds?: number;
+  /** Clock in ms since the epoch (default `Date.now`), for tests of expiry. */
+  clock?: () => number;
+}
+
+/** The credential used when none is configured. */
+export const DEFAULT_CREDENTIAL: EmulatorCredential = { accessKey: "stowage-ak", secretKey: "stowage-sk" };
+
+/** Default region (or zone) per provider. */
+export const DEFAULT_REGION: Readonly<Record<Provider, string>> = {
+  cos: "ap-guangzhou",
+  oss: "cn-hangzhou",
+  qingstor: "pek3a",
+};

@@ -1,0 +1,97 @@
+import type { Route } from "../common/operations.js";
+import { validateBucketName } from "../common/path-style.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { emptyResponse, parseNonNegativeInt, xmlResponse } from "../common/responses.js";
+import { childText, children, el, parseXmlBody, renderXml } from "../common/xml.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+import type { HandlerContext } from "../server/front-end.js";
+import { bodyBytes } from "../server/request-body.js";
+import { listPage } from "../store/listing.js";
+import { bucketInfoXml, deleteResultXml, listBucketsXml, listObjectsXml } from "./xml-bodies.js";
+
+/** ListBuckets (GetService). */
+export function ossListBuckets(_ex: Exchange, _route: Route, ctx: HandlerContext): EmulatorResponse {
+  return xmlResponse(200, listBucketsXml(ctx.store.listBuckets()));
+}
+
+/** PutBucket. */
+export async function ossCreateBucket(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateBucketName(route.bucket!);
+  await ctx.store.createBucket(route.bucket!, route.hostRegion ?? ctx.config.region);
+  return emptyResponse(200, { location: `/${route.bucket}` });
+}
+
+/** DeleteBucket (204). */
+export async function ossDeleteBucket(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  await ctx.store.deleteBucket(route.bucket!);
+  return emptyResponse(204);
+}
+
+/** GetBucketInfo (`?bucketInfo`) and HEAD. */
+export function ossBucketInfo(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  const b = ctx.store.bucket(route.bucket!);
+  if (ex.method === "HEAD") return emptyResponse(200, { "x-oss-bucket-region": b.region });
+  return xmlResponse(200, bucketInfoXml(b));
+}
+
+/** GetBucketLocation. */
+export function ossBucketLocation(_ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  return xmlResponse(200, renderXml(el("LocationConstraint", `oss-${ctx.store.bucket(route.bucket!).region}`)));
+}
+
+function tokenEncode(marker: string): string {
+  return Buffer.from(marker, "utf8").toString("base64url");
+}
+
+function tokenDecode(token: string): string {
+  return Buffer.from(token, "base64url").toString("utf8");
+}
+
+/** ListObjects (V1, max-keys default 100) and ListObjectsV2 (`list-type=2`). */
+export function ossListObjects(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  const q = ex.query;
+  const rawMax = q.get("max-keys");
+  const maxKeys = rawMax === null || rawMax === "" ? 100 : parseNonNegativeInt(rawMax);
+  if (maxKeys === undefined || maxKeys > 1000) throw new ProtocolError("InvalidArgument", "max-keys must be between 0 and 1000.", { ArgumentName: "max-keys" });
+  const prefix = q.get("prefix") ?? "";
+  const delimiter = q.get("delimiter") ?? "";
+  const encodingType = q.get("encoding-type") || undefined;
+  const v2 = q.get("list-type") === "2";
+  let marker: string;
+  if (v2) {
+    const token = q.get("continuation-token");
+    marker = token !== null && token !== "" ? tokenDecode(token) : (q.get("start-after") ?? "");
+  } else marker = q.get("marker") ?? "";
+  const page = listPage(ctx.store.sortedKeys(route.bucket!), { prefix, delimiter, marker, maxKeys });
+  const objects = page.keys.map((k) => ctx.store.object(route.bucket!, k));
+  const echo = {
+    bucket: route.bucket!,
+    prefix,
+    delimiter,
+    maxKeys,
+    encodingType,
+    marker: v2 ? undefined : marker,
+    v2: v2
+      ? {
+          continuationToken: q.get("continuation-token") ?? undefined,
+          startAfter: q.get("start-after") ?? undefined,
+          nextToken: page.nextMarker !== undefined ? tokenEncode(page.nextMarker) : undefined,
+          fetchOwner: q.get("fetch-owner") === "true",
+        }
+      : undefined,
+  };
+  return xmlResponse(200, listObjectsXml(echo, page, objects));
+}
+
+/** DeleteMultipleObjects (Content-MD5 required, ≤ 1000 keys). */
+export async function ossDeleteObjects(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  ctx.store.bucket(route.bucket!);
+  if (header(ex, "content-md5") === undefined) throw new ProtocolError("InvalidArgument", "Missing required header for this request: Content-MD5.");
+  const doc = await parseXmlBody(bodyBytes(await ctx.readBody(ex, { store: false, maxBytes: 2 * 1024 * 1024 })).toString("utf8"), "Delete");
+  const quiet = childText(doc, "Quiet") === "true";
+  const keys = children(doc, "Object").map((o) => childText(o, "Key") ?? "");
+  if (keys.length > 1000) throw new ProtocolError("MalformedBody", "At most 1000 keys can be deleted at once.");
+  for (const k of keys) if (k !== "") await ctx.store.deleteObject(route.bucket!, k);
+  return xmlResponse(200, deleteResultXml(quiet ? [] : keys.filter((k) => k !== ""), ex.query.get("encoding-type") ?? undefined));
+}

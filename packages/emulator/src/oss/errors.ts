@@ -1,0 +1,68 @@
+import type { Route } from "../common/operations.js";
+import type { ProtocolError, ProtocolErrorKind } from "../common/protocol-error.js";
+import { el, renderXml } from "../common/xml.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+
+/** OSS status, error code and EC per failure kind. */
+const OSS_ERRORS: Record<ProtocolErrorKind, [number, string, string]> = {
+  AccessDenied: [403, "AccessDenied", "0003-00000001"],
+  BadDigest: [400, "InvalidDigest", "0016-00000005"],
+  BucketAlreadyExists: [409, "BucketAlreadyExists", "0015-00000002"],
+  BucketNotEmpty: [409, "BucketNotEmpty", "0015-00000301"],
+  EntityTooLarge: [400, "EntityTooLarge", "0016-00000017"],
+  EntityTooSmall: [400, "EntityTooSmall", "0042-00000211"],
+  FileAlreadyExists: [409, "FileAlreadyExists", "0016-00000708"],
+  InternalError: [500, "InternalError", "0001-00000001"],
+  InvalidAccessKeyId: [403, "InvalidAccessKeyId", "0002-00000902"],
+  InvalidArgument: [400, "InvalidArgument", "0016-00000501"],
+  InvalidBucketName: [400, "InvalidBucketName", "0015-00000101"],
+  InvalidCopySource: [400, "InvalidArgument", "0017-00000801"],
+  InvalidObjectName: [400, "InvalidObjectName", "0016-00000005"],
+  InvalidPart: [400, "InvalidPart", "0042-00000213"],
+  InvalidPartOrder: [400, "InvalidPartOrder", "0042-00000214"],
+  InvalidRange: [416, "InvalidRange", "0016-00000302"],
+  MalformedBody: [400, "MalformedXML", "0016-00000601"],
+  MethodNotAllowed: [405, "MethodNotAllowed", "0016-00000102"],
+  NoSuchBucket: [404, "NoSuchBucket", "0015-00000101"],
+  NoSuchKey: [404, "NoSuchKey", "0026-00000001"],
+  NoSuchUpload: [404, "NoSuchUpload", "0042-00000002"],
+  NotAppendable: [409, "ObjectNotAppendable", "0026-00000017"],
+  NotImplemented: [501, "NotImplemented", "0001-00000501"],
+  NotModified: [304, "NotModified", "0016-00000303"],
+  PositionMismatch: [409, "PositionNotEqualToLength", "0026-00000016"],
+  PreconditionFailed: [412, "PreconditionFailed", "0016-00000301"],
+  RequestExpired: [403, "AccessDenied", "0002-00000069"],
+  ServiceUnavailable: [503, "ServiceUnavailable", "0001-00000503"],
+  SignatureMismatch: [403, "SignatureDoesNotMatch", "0002-00000040"],
+  SseKeyMismatch: [403, "AccessDenied", "0003-00000001"],
+  SseKeyMissing: [400, "InvalidRequest", "0016-00000001"],
+  Throttled: [503, "TotalQpsLimitExceeded", "0004-00000302"],
+  TimeSkewed: [403, "RequestTimeTooSkewed", "0002-00000504"],
+};
+
+/** The OSS `<Error>` document. */
+export function ossErrorXml(err: ProtocolError, code: string, ec: string, requestId: string, hostId: string): string {
+  const extras = Object.entries(err.extra).map(([k, v]) => el(k, v));
+  return renderXml(el("Error", el("Code", code), el("Message", err.message), el("RequestId", requestId), el("HostId", hostId), extras, el("EC", ec)));
+}
+
+/**
+ * Renders `err` as OSS does. HEAD responses have no body but carry
+ * `x-oss-err` (base64 of the error document) and `x-oss-ec`.
+ */
+export function ossErrorResponse(err: ProtocolError, ex: Exchange, _route: Route | undefined): EmulatorResponse {
+  const [status, code, ec] = OSS_ERRORS[err.kind];
+  const headers: Record<string, string> = { "x-oss-ec": ec };
+  if (err.kind === "PositionMismatch" && err.extra.NextAppendPosition !== undefined) {
+    headers["x-oss-next-append-position"] = err.extra.NextAppendPosition;
+  }
+  if (status === 304) return { status, headers };
+  const xml = ossErrorXml(err, code, ec, ex.requestId, header(ex, "host") ?? "");
+  if (ex.method === "HEAD") {
+    headers["x-oss-err"] = Buffer.from(xml).toString("base64");
+    return { status, headers };
+  }
+  headers["content-type"] = "application/xml";
+  return { status, headers, body: Buffer.from(xml) };
+}

@@ -1,0 +1,54 @@
+import type { OperationName, Route } from "../common/operations.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
+import { authenticateOss } from "./auth.js";
+import { ossBucketInfo, ossBucketLocation, ossCreateBucket, ossDeleteBucket, ossDeleteObjects, ossListBuckets, ossListObjects } from "./bucket-handlers.js";
+import { ossErrorResponse } from "./errors.js";
+import { ossAbort, ossComplete, ossInitiate, ossListParts, ossListUploads, ossUploadPart, ossUploadPartCopy } from "./multipart-handlers.js";
+import { ossAppendObject, ossCopyObject, ossDeleteObject, ossGetObject, ossPutObject } from "./object-handlers.js";
+import { OSS_CRC } from "./object-headers.js";
+import { ossVirtualHost, routeOss } from "./router.js";
+
+type Handler = (ex: Exchange, route: Route, ctx: HandlerContext) => EmulatorResponse | Promise<EmulatorResponse>;
+
+const HANDLERS: Partial<Record<OperationName, Handler>> = {
+  ListBuckets: ossListBuckets,
+  CreateBucket: ossCreateBucket,
+  DeleteBucket: ossDeleteBucket,
+  HeadBucket: ossBucketInfo,
+  GetBucketLocation: ossBucketLocation,
+  ListObjects: ossListObjects,
+  DeleteObjects: ossDeleteObjects,
+  PutObject: ossPutObject,
+  GetObject: ossGetObject,
+  HeadObject: ossGetObject,
+  DeleteObject: ossDeleteObject,
+  CopyObject: ossCopyObject,
+  AppendObject: ossAppendObject,
+  InitiateMultipartUpload: ossInitiate,
+  UploadPart: ossUploadPart,
+  UploadPartCopy: ossUploadPartCopy,
+  CompleteMultipartUpload: ossComplete,
+  AbortMultipartUpload: ossAbort,
+  ListParts: ossListParts,
+  ListMultipartUploads: ossListUploads,
+};
+
+/** The Aliyun OSS front-end (V1 and V4 signatures, virtual-host and path style). */
+export function createOssFrontEnd(config: FrontEndConfig): FrontEnd {
+  return {
+    provider: "oss",
+    requestIdHeader: "x-oss-request-id",
+    crc64Header: OSS_CRC,
+    isVirtualHost: (ex) => ossVirtualHost(ex) !== undefined,
+    route: routeOss,
+    authenticate: (ex, route, now) => authenticateOss(ex, route, config, now),
+    async handle(ex, route, ctx) {
+      const h = HANDLERS[route.operation];
+      if (h === undefined) throw new ProtocolError("NotImplemented", "This operation is not implemented by the emulator.");
+      return h(ex, route, ctx);
+    },
+    errorResponse: ossErrorResponse,
+  };
+}

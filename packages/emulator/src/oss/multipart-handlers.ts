@@ -1,0 +1,117 @@
+import { readAttributes } from "../common/object-attributes.js";
+import type { Route } from "../common/operations.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { parseRange } from "../common/range.js";
+import { emptyResponse, parseNonNegativeInt, unquoteEtag, xmlResponse } from "../common/responses.js";
+import { childText, children, parseXmlBody } from "../common/xml.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+import type { HandlerContext } from "../server/front-end.js";
+import { bodyBytes } from "../server/request-body.js";
+import type { CompletePart } from "../store/multipart-store.js";
+import type { StoredUpload } from "../store/types.js";
+import { OSS_ATTRIBUTES, OSS_CRC, ossEtag, ossSseHeaders, readOssSse } from "./object-headers.js";
+import { checkForbidOverwrite, parseOssCopySource, validateOssKey, writeHeaders } from "./object-handlers.js";
+import { completeXml, copyResultXml, initiateXml, listPartsXml, listUploadsXml } from "./xml-bodies.js";
+
+/** OSS: parts other than the last must be at least 100 KB. */
+export const OSS_MIN_PART_SIZE = 100 * 1024;
+
+function upload(ex: Exchange, route: Route, ctx: HandlerContext): StoredUpload {
+  return ctx.multipart.upload(route.bucket!, route.key!, ex.query.get("uploadId") ?? "");
+}
+
+function partNumber(ex: Exchange): number {
+  const raw = ex.query.get("partNumber");
+  const n = parseNonNegativeInt(raw);
+  if (n === undefined || n < 1 || n > 10000) {
+    throw new ProtocolError("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive.", { ArgumentName: "partNumber", ArgumentValue: raw ?? "" });
+  }
+  return n;
+}
+
+/** InitiateMultipartUpload. */
+export async function ossInitiate(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateOssKey(route.key!);
+  const u = await ctx.multipart.initiate(route.bucket!, route.key!, readAttributes(ex, OSS_ATTRIBUTES, readOssSse(ex)));
+  return xmlResponse(200, initiateXml(u), ossSseHeaders(u.attrs.sse));
+}
+
+/** UploadPart. */
+export async function ossUploadPart(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  const n = partNumber(ex);
+  const u = upload(ex, route, ctx);
+  const body = await ctx.readBody(ex, { maxBytes: 5 * 1024 ** 3 });
+  const p = await ctx.multipart.uploadPart(u, n, body);
+  const h: Record<string, string> = { etag: ossEtag(p.etag) };
+  if (p.crc64 !== undefined) h[OSS_CRC] = p.crc64;
+  return emptyResponse(200, h);
+}
+
+/** UploadPartCopy (`x-oss-copy-source`, `x-oss-copy-source-range`). */
+export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  const n = partNumber(ex);
+  const u = upload(ex, route, ctx);
+  const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
+  const src = ctx.store.object(ref.bucket, ref.key);
+  const rangeHeader = header(ex, "x-oss-copy-source-range");
+  const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);
+  if (range === undefined) throw new ProtocolError("InvalidArgument", "The copy range is not valid.");
+  const p = await ctx.multipart.uploadPartCopy(u, n, src, range.start, range.end);
+  const h: Record<string, string> = {};
+  if (p.crc64 !== undefined) h[OSS_CRC] = p.crc64;
+  return xmlResponse(200, copyResultXml(p.etag, p.lastModified, "CopyPartResult"), h);
+}
+
+/** CompleteMultipartUpload (XML part list, or `x-oss-complete-all: yes`). */
+export async function ossComplete(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  const u = upload(ex, route, ctx);
+  checkForbidOverwrite(ex, route, ctx);
+  let selected: CompletePart[];
+  const text = bodyBytes(await ctx.readBody(ex, { store: false, maxBytes: 4 * 1024 * 1024 })).toString("utf8");
+  if (header(ex, "x-oss-complete-all")?.toLowerCase() === "yes") {
+    if (text.trim() !== "") throw new ProtocolError("InvalidArgument", "x-oss-complete-all requires an empty body.");
+    selected = [...u.parts.keys()].sort((a, b) => a - b).map((partNumber) => ({ partNumber }));
+  } else {
+    const doc = await parseXmlBody(text, "CompleteMultipartUpload");
+    selected = children(doc, "Part").map((p) => {
+      const n = parseNonNegativeInt(childText(p, "PartNumber"));
+      if (n === undefined) throw new ProtocolError("MalformedBody", "PartNumber is missing or invalid.");
+      const etag = childText(p, "ETag");
+      return { partNumber: n, etag: etag === undefined ? undefined : unquoteEtag(etag) };
+    });
+  }
+  const o = await ctx.multipart.complete(u, selected, { minPartSize: OSS_MIN_PART_SIZE, requireAscending: true });
+  const location = `http://${header(ex, "host") ?? ""}${route.vhost ? "" : "/" + route.bucket}/${encodeURI(o.key)}`;
+  const h = writeHeaders(o);
+  delete h.etag;
+  return xmlResponse(200, completeXml(location, route.bucket!, o), h);
+}
+
+/** AbortMultipartUpload (204). */
+export async function ossAbort(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  await ctx.multipart.abort(upload(ex, route, ctx));
+  return emptyResponse(204);
+}
+
+/** ListParts. */
+export function ossListParts(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  const u = upload(ex, route, ctx);
+  const marker = parseNonNegativeInt(ex.query.get("part-number-marker")) ?? 0;
+  const max = Math.min(parseNonNegativeInt(ex.query.get("max-parts")) ?? 1000, 1000);
+  return xmlResponse(200, listPartsXml(u, marker, max, ctx.multipart.listParts(u, marker, max)));
+}
+
+/** ListMultipartUploads. */
+export function ossListUploads(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  const q = ex.query;
+  const echo = {
+    bucket: route.bucket!,
+    prefix: q.get("prefix") ?? "",
+    delimiter: q.get("delimiter") ?? "",
+    keyMarker: q.get("key-marker") ?? "",
+    uploadIdMarker: q.get("upload-id-marker") ?? "",
+    maxUploads: Math.min(parseNonNegativeInt(q.get("max-uploads")) ?? 1000, 1000),
+  };
+  return xmlResponse(200, listUploadsXml(echo, ctx.multipart.listUploads(route.bucket!, echo)));
+}

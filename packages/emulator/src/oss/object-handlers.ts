@@ -1,0 +1,125 @@
+import { checkConditions } from "../common/conditions.js";
+import { safeDecode } from "../common/encoding.js";
+import { attributesOf, readAttributes, validateKey } from "../common/object-attributes.js";
+import type { Route } from "../common/operations.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { emptyResponse, parseNonNegativeInt, xmlResponse } from "../common/responses.js";
+import { serveObject } from "../common/serve-object.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+import type { HandlerContext } from "../server/front-end.js";
+import type { StoredObject } from "../store/types.js";
+import { OSS_ATTRIBUTES, OSS_CRC, ossEtag, ossObjectHeaders, ossSseHeaders, readOssSse } from "./object-headers.js";
+import { copyResultXml } from "./xml-bodies.js";
+
+/** OSS keys are at most 1023 bytes and do not start with `/` or `\`. */
+export function validateOssKey(key: string): void {
+  validateKey(key, 1023);
+  if (key.startsWith("/") || key.startsWith("\\")) throw new ProtocolError("InvalidObjectName", "The object name must not start with / or \\.");
+}
+
+const MAX_SIMPLE_PUT = 5 * 1024 ** 3;
+
+/** Response headers after a write. */
+export function writeHeaders(o: StoredObject): Record<string, string> {
+  const h: Record<string, string> = { etag: ossEtag(o.etag), ...ossSseHeaders(o.sse) };
+  if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;
+  if (o.contentMd5 !== undefined) h["content-md5"] = o.contentMd5;
+  return h;
+}
+
+/** `x-oss-forbid-overwrite: true` refuses to replace an existing object. */
+export function checkForbidOverwrite(ex: Exchange, route: Route, ctx: HandlerContext): void {
+  if (header(ex, "x-oss-forbid-overwrite")?.toLowerCase() !== "true") return;
+  if (ctx.store.bucket(route.bucket!).objects.has(route.key!)) {
+    throw new ProtocolError("FileAlreadyExists", "The object you specified already exists and can not be overwritten.");
+  }
+}
+
+/** PutObject. */
+export async function ossPutObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateOssKey(route.key!);
+  const attrs = readAttributes(ex, OSS_ATTRIBUTES, readOssSse(ex));
+  checkForbidOverwrite(ex, route, ctx);
+  const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
+  const o = await ctx.store.putObject(route.bucket!, route.key!, body, attrs);
+  return emptyResponse(200, writeHeaders(o));
+}
+
+/** GetObject, HeadObject and GetObjectMeta. */
+export function ossGetObject(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  const o = ctx.store.object(route.bucket!, route.key!);
+  if (ex.method === "GET" && ex.query.has("objectMeta")) {
+    const h: Record<string, string> = { etag: ossEtag(o.etag), "last-modified": new Date(o.lastModified).toUTCString(), "x-oss-object-size": String(o.size) };
+    if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;
+    return emptyResponse(200, h);
+  }
+  const strict = header(ex, "x-oss-range-behavior")?.toLowerCase() === "standard";
+  return serveObject(ex, ctx.store, o, { headers: ossObjectHeaders(o), strictRange: strict });
+}
+
+/** DeleteObject (idempotent, 204). */
+export async function ossDeleteObject(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  await ctx.store.deleteObject(route.bucket!, route.key!);
+  return emptyResponse(204);
+}
+
+/** Parses `x-oss-copy-source: /<bucket>/<urlencoded key>[?versionId=]`. @throws ProtocolError `InvalidCopySource` */
+export function parseOssCopySource(value: string): { bucket: string; key: string } {
+  let v = value.trim();
+  const q = v.indexOf("?");
+  if (q >= 0) v = v.slice(0, q);
+  v = v.replace(/^\//, "");
+  const slash = v.indexOf("/");
+  const key = slash > 0 ? safeDecode(v.slice(slash + 1)) : undefined;
+  if (key === undefined || key === "") throw new ProtocolError("InvalidCopySource", "The copy source must be /<bucket>/<object>.");
+  return { bucket: v.slice(0, slash), key };
+}
+
+/** CopyObject. */
+export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateOssKey(route.key!);
+  const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
+  const src = ctx.store.object(ref.bucket, ref.key);
+  checkConditions(
+    {
+      ifMatch: header(ex, "x-oss-copy-source-if-match"),
+      ifNoneMatch: header(ex, "x-oss-copy-source-if-none-match"),
+      ifModifiedSince: header(ex, "x-oss-copy-source-if-modified-since"),
+      ifUnmodifiedSince: header(ex, "x-oss-copy-source-if-unmodified-since"),
+    },
+    src.etag,
+    src.lastModified,
+    false,
+  );
+  checkForbidOverwrite(ex, route, ctx);
+  const directive = (header(ex, "x-oss-metadata-directive") ?? "COPY").toUpperCase();
+  if (directive !== "COPY" && directive !== "REPLACE") throw new ProtocolError("InvalidArgument", "x-oss-metadata-directive must be COPY or REPLACE.");
+  const sse = readOssSse(ex) ?? src.sse;
+  const attrs = directive === "COPY" ? { ...attributesOf(src), sse } : readAttributes(ex, OSS_ATTRIBUTES, sse);
+  const sc = header(ex, "x-oss-storage-class");
+  if (sc !== undefined) attrs.storageClass = OSS_ATTRIBUTES.normalizeStorageClass!(sc);
+  const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs);
+  const h: Record<string, string> = { ...ossSseHeaders(o.sse) };
+  if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;
+  return xmlResponse(200, copyResultXml(o.etag, o.lastModified), h);
+}
+
+/** AppendObject (`?append&position=N`). */
+export async function ossAppendObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateOssKey(route.key!);
+  const position = parseNonNegativeInt(ex.query.get("position"));
+  if (position === undefined) throw new ProtocolError("InvalidArgument", "Position is required and must be a non-negative integer.", { ArgumentName: "position" });
+  const attrs = readAttributes(ex, OSS_ATTRIBUTES, readOssSse(ex));
+  const existing = ctx.store.bucket(route.bucket!).objects.get(route.key!);
+  if (existing !== undefined && existing.kind !== "appendable") throw new ProtocolError("NotAppendable", "The object is not appendable.");
+  if (position !== (existing?.size ?? 0)) {
+    throw new ProtocolError("PositionMismatch", "Position is not equal to file length.", { NextAppendPosition: String(existing?.size ?? 0) });
+  }
+  const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
+  if ((existing?.size ?? 0) + body.size > MAX_SIMPLE_PUT) throw new ProtocolError("EntityTooLarge", "An appendable object is at most 5 GB.");
+  const o = await ctx.store.appendObject(route.bucket!, route.key!, position, body, attrs);
+  const h: Record<string, string> = { etag: ossEtag(o.etag), "x-oss-next-append-position": String(o.size) };
+  if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;
+  return emptyResponse(200, h);
+}

@@ -1,0 +1,79 @@
+import type { OperationName, Route } from "../common/operations.js";
+import { hostName, keyOfVirtualHost, splitPathStyle } from "../common/path-style.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { rejectUnsupported } from "../common/unsupported.js";
+import type { Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+
+/** `<bucket>.oss-<region>[-internal].aliyuncs.com`. */
+const VHOST = /^([a-z0-9-]+)\.oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/;
+
+/** Bucket and region from an OSS virtual-host `Host` header, if it is one. */
+export function ossVirtualHost(ex: Exchange): { bucket: string; region: string } | undefined {
+  const m = VHOST.exec(hostName(header(ex, "host")));
+  return m ? { bucket: m[1]!, region: m[2]! } : undefined;
+}
+
+const notAllowed = (): never => {
+  throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
+};
+
+function bucketOperation(ex: Exchange): OperationName {
+  const q = ex.query;
+  switch (ex.method) {
+    case "GET":
+      if (q.has("uploads")) return "ListMultipartUploads";
+      if (q.has("location")) return "GetBucketLocation";
+      if (q.has("bucketInfo")) return "HeadBucket";
+      return "ListObjects";
+    case "HEAD":
+      return "HeadBucket";
+    case "PUT":
+      return "CreateBucket";
+    case "DELETE":
+      return "DeleteBucket";
+    case "POST":
+      if (q.has("delete")) return "DeleteObjects";
+  }
+  return notAllowed();
+}
+
+function objectOperation(ex: Exchange): OperationName {
+  const q = ex.query;
+  const copy = header(ex, "x-oss-copy-source") !== undefined;
+  switch (ex.method) {
+    case "GET":
+      if (q.has("uploadId")) return "ListParts";
+      return q.has("objectMeta") ? "HeadObject" : "GetObject";
+    case "HEAD":
+      return "HeadObject";
+    case "PUT":
+      if (q.has("partNumber") && q.has("uploadId")) return copy ? "UploadPartCopy" : "UploadPart";
+      return copy ? "CopyObject" : "PutObject";
+    case "POST":
+      if (q.has("uploads")) return "InitiateMultipartUpload";
+      if (q.has("uploadId")) return "CompleteMultipartUpload";
+      if (q.has("append")) return "AppendObject";
+      break;
+    case "DELETE":
+      return q.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+  }
+  return notAllowed();
+}
+
+/**
+ * Classifies an OSS request: bucket from a virtual-host Host header (what
+ * ali-oss sends to an IP endpoint), else path style (`sldEnable`).
+ * @throws ProtocolError `MethodNotAllowed`, `NotImplemented`
+ */
+export function routeOss(ex: Exchange): Route {
+  const vh = ossVirtualHost(ex);
+  const parts = vh ? { bucket: vh.bucket, key: keyOfVirtualHost(ex.rawPath) } : splitPathStyle(ex.rawPath);
+  const base = { vhost: vh !== undefined, hostRegion: vh?.region, bucket: parts.bucket, key: parts.key };
+  if (parts.bucket === undefined) {
+    if (ex.method !== "GET") return notAllowed();
+    return { ...base, operation: "ListBuckets" };
+  }
+  rejectUnsupported(ex);
+  return { ...base, operation: parts.key === undefined ? bucketOperation(ex) : objectOperation(ex) };
+}

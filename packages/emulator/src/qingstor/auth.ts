@@ -1,0 +1,70 @@
+import { checkSecurityToken, lookupCredential, safeEqual } from "../common/credentials.js";
+import { qsGoCanonicalPath, safeDecode } from "../common/encoding.js";
+import type { Route } from "../common/operations.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import type { Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+import type { FrontEndConfig } from "../server/front-end.js";
+import { QS_GO_SUBRESOURCES, QS_JS_SUBRESOURCES, qsResource, qsSignature, qsStringToSign } from "./signature.js";
+
+function requestHeaders(ex: Exchange): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ex.req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(",") : v;
+  return out;
+}
+
+const WITHOUT_POSITION = new Set([...QS_GO_SUBRESOURCES].filter((k) => k !== "position"));
+
+/**
+ * Every resource a QingStor SDK may have signed: the raw wire path (JS) or the
+ * Go canonical path, with the Go sub-resource list, the same without
+ * `position` (JS append), or the JS list.
+ */
+function candidateResources(ex: Exchange, query: readonly (readonly [string, string])[]): string[] {
+  const decoded = safeDecode(ex.rawPath) ?? ex.rawPath;
+  const paths = new Set([ex.rawPath, qsGoCanonicalPath(decoded)]);
+  const out = new Set<string>();
+  for (const p of paths) for (const set of [QS_GO_SUBRESOURCES, WITHOUT_POSITION, QS_JS_SUBRESOURCES]) out.add(qsResource(p, query, set));
+  return [...out];
+}
+
+function verify(ex: Exchange, secret: string, given: string, date: string, headers: Record<string, string>, query: [string, string][]): void {
+  let last = "";
+  for (const resource of candidateResources(ex, query)) {
+    const sts = qsStringToSign({ method: ex.method, contentMd5: headers["content-md5"] ?? "", contentType: headers["content-type"] ?? "", date, headers, resource });
+    last = sts;
+    if (safeEqual(qsSignature(secret, sts), given)) return;
+  }
+  throw new ProtocolError("SignatureMismatch", "Signature not matched.", { StringToSign: last });
+}
+
+/**
+ * Verifies a QingStor request: `Authorization: QS ak:sig` or a presigned URL
+ * (`access_key_id`, `expires`, `signature`). Tolerant of the JS and Go SDK
+ * variants (see {@link candidateResources}); the Host header is ignored.
+ * @throws ProtocolError `AccessDenied`, `RequestExpired`, `InvalidAccessKeyId`, `SignatureMismatch`
+ */
+export function authenticateQingStor(ex: Exchange, _route: Route, config: FrontEndConfig, now: number): void {
+  const headers = requestHeaders(ex);
+  const auth = header(ex, "authorization");
+  const q = ex.query;
+  if (auth !== undefined) {
+    const m = /^QS ([^:]+):(.+)$/.exec(auth.trim());
+    if (!m) throw new ProtocolError("AccessDenied", "The authorization header is malformed.");
+    const cred = lookupCredential(config.credentials, m[1]!);
+    const xqsDate = headers["x-qs-date"];
+    const when = Date.parse(xqsDate ?? headers["date"] ?? "");
+    if (Number.isNaN(when)) throw new ProtocolError("AccessDenied", "The request has no valid Date or X-QS-Date.");
+    if (Math.abs(now - when) > config.maxSkewMs) throw new ProtocolError("RequestExpired", "The request has expired.");
+    checkSecurityToken(cred, headers["x-qs-security-token"]);
+    return verify(ex, cred.secretKey, m[2]!, xqsDate !== undefined ? "" : (headers["date"] ?? ""), headers, [...q.entries()]);
+  }
+  const ak = q.get("access_key_id");
+  const signature = q.get("signature");
+  const expires = q.get("expires");
+  if (ak === null || signature === null || expires === null) throw new ProtocolError("AccessDenied", "Anonymous access is not allowed.");
+  const cred = lookupCredential(config.credentials, ak);
+  if (!/^\d+$/.test(expires) || Number(expires) * 1000 < now) throw new ProtocolError("RequestExpired", "The request has expired.");
+  const query = [...q.entries()].filter(([k]) => k !== "access_key_id" && k !== "signature" && k !== "expires");
+  return verify(ex, cred.secretKey, signature, expires, headers, query);
+}

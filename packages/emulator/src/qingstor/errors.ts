@@ -1,0 +1,57 @@
+import type { Route } from "../common/operations.js";
+import type { ProtocolError, ProtocolErrorKind } from "../common/protocol-error.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+
+/** QingStor status and error code per failure kind. */
+const QS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
+  AccessDenied: [403, "permission_denied"],
+  BadDigest: [400, "bad_digest"],
+  BucketAlreadyExists: [409, "bucket_already_exists"],
+  BucketNotEmpty: [409, "bucket_not_empty"],
+  EntityTooLarge: [400, "entity_too_large"],
+  EntityTooSmall: [400, "entity_too_small"],
+  FileAlreadyExists: [409, "object_already_exists"],
+  InternalError: [500, "internal_server_error"],
+  InvalidAccessKeyId: [401, "invalid_access_key_id"],
+  InvalidArgument: [400, "invalid_argument"],
+  InvalidBucketName: [400, "invalid_bucket_name"],
+  InvalidCopySource: [400, "invalid_argument"],
+  InvalidObjectName: [400, "invalid_object_name"],
+  InvalidPart: [400, "invalid_argument"],
+  InvalidPartOrder: [400, "invalid_argument"],
+  InvalidRange: [416, "invalid_range"],
+  MalformedBody: [400, "invalid_request"],
+  MethodNotAllowed: [405, "method_not_allowed"],
+  NoSuchBucket: [404, "bucket_not_exists"],
+  NoSuchKey: [404, "object_not_exists"],
+  NoSuchUpload: [404, "upload_not_exists"],
+  NotAppendable: [400, "invalid_object_state"],
+  NotImplemented: [501, "not_implemented"],
+  NotModified: [304, "not_modified"],
+  PositionMismatch: [400, "invalid_argument"],
+  PreconditionFailed: [412, "precondition_failed"],
+  RequestExpired: [403, "request_expired"],
+  ServiceUnavailable: [503, "service_unavailable"],
+  SignatureMismatch: [401, "signature_not_matched"],
+  SseKeyMismatch: [403, "permission_denied"],
+  SseKeyMissing: [400, "invalid_request"],
+  Throttled: [429, "too_many_requests"],
+  TimeSkewed: [403, "request_expired"],
+};
+
+/** The QingStor error document. */
+export function qsErrorBody(code: string, message: string, requestId: string): Buffer {
+  return Buffer.from(JSON.stringify({ code, message, request_id: requestId, url: `https://docs.qingcloud.com/qingstor/api/common/error_code.html?request_id=${requestId}` }));
+}
+
+/** Renders `err` as QingStor does (JSON; no body on HEAD or 304). */
+export function qsErrorResponse(err: ProtocolError, ex: Exchange, _route: Route | undefined): EmulatorResponse {
+  const [status, code] = QS_ERRORS[err.kind];
+  const headers: Record<string, string> = {};
+  if (err.kind === "PositionMismatch" && err.extra.NextAppendPosition !== undefined) {
+    headers["x-qs-next-append-position"] = err.extra.NextAppendPosition;
+  }
+  if (ex.method === "HEAD" || status === 304) return { status, headers };
+  headers["content-type"] = "application/json";
+  return { status, headers, body: qsErrorBody(code, err.message, ex.requestId) };
+}

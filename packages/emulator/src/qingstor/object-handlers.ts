@@ -1,0 +1,126 @@
+import { checkConditions } from "../common/conditions.js";
+import { safeDecode } from "../common/encoding.js";
+import { attributesOf, readAttributes } from "../common/object-attributes.js";
+import type { Route } from "../common/operations.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { emptyResponse, parseNonNegativeInt, quoteEtag } from "../common/responses.js";
+import { serveObject } from "../common/serve-object.js";
+import { checkSseCRead, readSseC } from "../common/sse-c.js";
+import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
+import type { HandlerContext } from "../server/front-end.js";
+import { fetchSource } from "./fetch-source.js";
+import { QS_ATTRIBUTES, QS_COPY_SSEC, QS_SSEC, qsObjectHeaders, qsSseHeaders, readQsSse, validateQsKey } from "./object-headers.js";
+
+const MAX_SIMPLE_PUT = 5 * 1024 ** 3;
+
+/**
+ * Parses `/<bucket>/<key>` from x-qs-copy-source / x-qs-move-source (the key
+ * URL-encoded once).
+ * @throws ProtocolError `InvalidCopySource`
+ */
+export function parseQsSource(value: string): { bucket: string; key: string } {
+  const v = value.trim().replace(/^\//, "");
+  const slash = v.indexOf("/");
+  const key = slash > 0 ? safeDecode(v.slice(slash + 1)) : undefined;
+  if (key === undefined || key === "") throw new ProtocolError("InvalidCopySource", "The source must be /<bucket>/<object>.");
+  return { bucket: safeDecode(v.slice(0, slash)) ?? v.slice(0, slash), key };
+}
+
+/** PutObject (201). */
+export async function qsPutObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateQsKey(route.key!);
+  if (header(ex, "content-length") === undefined && header(ex, "transfer-encoding") === undefined) {
+    throw new ProtocolError("InvalidArgument", "Content-Length is required.");
+  }
+  const attrs = readAttributes(ex, QS_ATTRIBUTES, readQsSse(ex));
+  ctx.store.bucket(route.bucket!);
+  const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
+  const o = await ctx.store.putObject(route.bucket!, route.key!, body, attrs);
+  return emptyResponse(201, { etag: quoteEtag(o.etag), ...qsSseHeaders(o.sse) });
+}
+
+/** GetObject and HeadObject (SSE-C key required for encrypted objects). */
+export function qsGetObject(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  const o = ctx.store.object(route.bucket!, route.key!);
+  checkSseCRead(o.sse, readSseC(ex, QS_SSEC));
+  return serveObject(ex, ctx.store, o, { headers: qsObjectHeaders(o), strictRange: true });
+}
+
+/** DeleteObject (204, idempotent). */
+export async function qsDeleteObject(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  await ctx.store.deleteObject(route.bucket!, route.key!);
+  return emptyResponse(204);
+}
+
+/** PutObject with x-qs-copy-source (201). */
+export async function qsCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateQsKey(route.key!);
+  const ref = parseQsSource(header(ex, "x-qs-copy-source")!);
+  const src = ctx.store.object(ref.bucket, ref.key);
+  checkSseCRead(src.sse, readSseC(ex, QS_COPY_SSEC));
+  checkConditions(
+    {
+      ifMatch: header(ex, "x-qs-copy-source-if-match"),
+      ifNoneMatch: header(ex, "x-qs-copy-source-if-none-match"),
+      ifModifiedSince: header(ex, "x-qs-copy-source-if-modified-since"),
+      ifUnmodifiedSince: header(ex, "x-qs-copy-source-if-unmodified-since"),
+    },
+    src.etag,
+    src.lastModified,
+    false,
+  );
+  const directive = (header(ex, "x-qs-metadata-directive") ?? "COPY").toUpperCase();
+  if (directive !== "COPY" && directive !== "REPLACE") throw new ProtocolError("InvalidArgument", "x-qs-metadata-directive must be COPY or REPLACE.");
+  const sse = readQsSse(ex);
+  const attrs = directive === "COPY" ? { ...attributesOf(src), sse } : readAttributes(ex, QS_ATTRIBUTES, sse);
+  const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs);
+  return emptyResponse(201, { etag: quoteEtag(o.etag), ...qsSseHeaders(o.sse) });
+}
+
+/** PutObject with x-qs-move-source (201). */
+export async function qsMoveObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateQsKey(route.key!);
+  const ref = parseQsSource(header(ex, "x-qs-move-source")!);
+  await ctx.store.moveObject(ref.bucket, ref.key, route.bucket!, route.key!);
+  return emptyResponse(201);
+}
+
+/** PutObject with x-qs-fetch-source (201): the emulator downloads the URL itself. */
+export async function qsFetchObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateQsKey(route.key!);
+  ctx.store.bucket(route.bucket!);
+  const raw = header(ex, "x-qs-fetch-source")!;
+  let source = raw;
+  try {
+    source = decodeURI(raw); // the JS SDK encodeURI()s header values; decodeURI undoes exactly that
+  } catch {
+    // keep the raw value
+  }
+  const fetched = await fetchSource(source, ctx.config.discard);
+  const ifUnmodified = header(ex, "x-qs-fetch-if-unmodified-since");
+  if (ifUnmodified !== undefined && fetched.lastModified !== undefined && fetched.lastModified > Date.parse(ifUnmodified)) {
+    throw new ProtocolError("PreconditionFailed", "The fetch source was modified since the given time.");
+  }
+  const attrs = readAttributes(ex, QS_ATTRIBUTES);
+  if (header(ex, "content-type") === undefined && fetched.contentType) attrs.contentType = fetched.contentType;
+  const o = await ctx.store.putObject(route.bucket!, route.key!, fetched.body, attrs);
+  return emptyResponse(201, { etag: quoteEtag(o.etag) });
+}
+
+/** AppendObject (`?append&position=N`, 200). */
+export async function qsAppendObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+  validateQsKey(route.key!);
+  const position = parseNonNegativeInt(ex.query.get("position"));
+  if (position === undefined) throw new ProtocolError("InvalidArgument", "position is required.");
+  if (readSseC(ex, QS_SSEC) !== undefined) throw new ProtocolError("InvalidArgument", "Appendable objects cannot be encrypted.");
+  const attrs = readAttributes(ex, QS_ATTRIBUTES);
+  const existing = ctx.store.bucket(route.bucket!).objects.get(route.key!);
+  if (existing !== undefined && existing.kind !== "appendable") throw new ProtocolError("NotAppendable", "The object is not appendable.");
+  if (position !== (existing?.size ?? 0)) {
+    throw new ProtocolError("PositionMismatch", "The append position does not match the object length.", { NextAppendPosition: String(existing?.size ?? 0) });
+  }
+  const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
+  const o = await ctx.store.appendObject(route.bucket!, route.key!, position, body, attrs);
+  return emptyResponse(200, { etag: quoteEtag(o.etag), "x-qs-next-append-position": String(o.size) });
+}

@@ -1,0 +1,50 @@
+import type { AttributeNames } from "../common/object-attributes.js";
+import { standardObjectHeaders, validateKey } from "../common/object-attributes.js";
+import { ProtocolError } from "../common/protocol-error.js";
+import { quoteEtag } from "../common/responses.js";
+import { readSseC } from "../common/sse-c.js";
+import type { Exchange } from "../server/exchange.js";
+import type { StoredObject, StoredSse } from "../store/types.js";
+
+/** QingStor attribute header names and limits. */
+export const QS_ATTRIBUTES: AttributeNames = {
+  metaPrefix: "x-qs-meta-",
+  storageClassHeader: "x-qs-storage-class",
+  defaultStorageClass: "STANDARD",
+  maxMetadataBytes: 2048,
+};
+
+/** SSE-C request header prefix. */
+export const QS_SSEC = "x-qs-encryption-customer-";
+/** SSE-C copy-source header prefix. */
+export const QS_COPY_SSEC = "x-qs-copy-source-encryption-customer-";
+
+/**
+ * Keys are 1..1023 bytes and must not start with `/`.
+ * @throws ProtocolError `InvalidObjectName`
+ */
+export function validateQsKey(key: string): void {
+  validateKey(key, 1023);
+  if (key.startsWith("/")) throw new ProtocolError("InvalidObjectName", "The object name must not start with /.");
+}
+
+/** Reads SSE-C for a write (QingStor's only SSE mode). @throws ProtocolError `InvalidArgument` */
+export function readQsSse(ex: Exchange): StoredSse | undefined {
+  const c = readSseC(ex, QS_SSEC);
+  return c === undefined ? undefined : { algorithm: c.algorithm, customerKeyMd5: c.keyMd5 };
+}
+
+/** SSE response headers. */
+export function qsSseHeaders(sse: StoredSse | undefined): Record<string, string> {
+  if (sse?.customerKeyMd5 === undefined) return {};
+  return { "x-qs-encryption-customer-algorithm": sse.algorithm, "x-qs-encryption-customer-key-md5": sse.customerKeyMd5 };
+}
+
+/** Headers of an object on GET/HEAD. */
+export function qsObjectHeaders(o: StoredObject): Record<string, string> {
+  const h = standardObjectHeaders(o, QS_ATTRIBUTES.metaPrefix, quoteEtag(o.etag));
+  h["x-qs-storage-class"] = o.storageClass;
+  h["x-qs-object-type"] = o.kind === "appendable" ? "appendable" : "normal";
+  if (o.kind === "appendable") h["x-qs-next-append-position"] = String(o.size);
+  return { ...h, ...qsSseHeaders(o.sse) };
+}

@@ -1,0 +1,119 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Route } from "../common/operations.js";
+import { isProtocolError, ProtocolError } from "../common/protocol-error.js";
+import { NO_FAULTS, type FaultEngine, type FaultPlan } from "../faults/fault-engine.js";
+import { resetMidRequest } from "../faults/sabotage.js";
+import type { MultipartStore } from "../store/multipart-store.js";
+import type { ObjectStore } from "../store/object-store.js";
+import type { ReceivedBody } from "../store/types.js";
+import { handleAdmin } from "./admin-route.js";
+import { toExchange, type EmulatorResponse, type Exchange } from "./exchange.js";
+import type { FrontEnd, FrontEndConfig, HandlerContext } from "./front-end.js";
+import { checkContentMd5, flipStoredByte, readBody } from "./request-body.js";
+import { sendResponse } from "./send-response.js";
+import type { StatsRecorder } from "./stats.js";
+
+/** Everything the dispatcher needs. */
+export interface DispatcherDeps {
+  frontEnd: FrontEnd;
+  store: ObjectStore;
+  multipart: MultipartStore;
+  config: FrontEndConfig;
+  faults: FaultEngine;
+  stats: StatsRecorder;
+  /** Real clock, ms. */
+  clock: () => number;
+}
+
+const ERROR_200_OPS = new Set(["CompleteMultipartUpload", "CopyObject", "UploadPartCopy"]);
+
+function hasRequestBody(req: IncomingMessage): boolean {
+  const len = req.headers["content-length"];
+  return (len !== undefined && Number(len) > 0) || req.headers["transfer-encoding"] !== undefined;
+}
+
+/** Routes each request to the admin API or the provider front-end, with faults. */
+export class Dispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** The `request` listener of the HTTP(S) server. */
+  readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
+    this.dispatch(req, res).catch(() => {
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      } else res.destroy();
+    });
+  };
+
+  private isAdmin(ex: Exchange): boolean {
+    return (ex.rawPath === "/_emulator" || ex.rawPath.startsWith("/_emulator/")) && !this.deps.frontEnd.isVirtualHost(ex);
+  }
+
+  private context(plan: FaultPlan, now: number): HandlerContext {
+    const { store, multipart, config, stats } = this.deps;
+    return {
+      store,
+      multipart,
+      config,
+      plan,
+      now,
+      async readBody(ex: Exchange, opts: { store?: boolean; maxBytes?: number } = {}): Promise<ReceivedBody> {
+        const data = opts.store ?? true;
+        ex.bodyRead = true;
+        let body = await readBody(ex.req, { discard: data && config.discard, maxBytes: opts.maxBytes });
+        stats.received(body.size);
+        const md5 = ex.req.headers["content-md5"];
+        checkContentMd5(Array.isArray(md5) ? md5[0] : md5, body);
+        const flip = plan.get("flip-byte");
+        if (data && flip) body = flipStoredByte(body, flip.offset);
+        return body;
+      },
+    };
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { frontEnd, faults, stats, clock } = this.deps;
+    const ex = toExchange(req);
+    if (this.isAdmin(ex)) {
+      await handleAdmin(ex, res, faults, stats);
+      return;
+    }
+    stats.request();
+    let route: Route | undefined;
+    let plan = NO_FAULTS;
+    let now = clock();
+    let response: EmulatorResponse;
+    try {
+      route = frontEnd.route(ex);
+      stats.operation(route.operation);
+      plan = faults.select(frontEnd.provider, ex.method, route);
+      for (const f of plan.faults) stats.fault(f.kind);
+      now = clock() + plan.skewMs;
+      if (plan.delayMs > 0) await sleep(plan.delayMs);
+      if (plan.get("reset") && hasRequestBody(req)) {
+        stats.status("reset");
+        await resetMidRequest(req, plan.get("reset")!.afterBytes);
+        return;
+      }
+      const status = plan.get("status");
+      if (status) throw new ProtocolError(status.status === 500 ? "InternalError" : "ServiceUnavailable", status.status === 500 ? "We encountered an internal error. Please try again." : "Service is temporarily unavailable. Please retry.");
+      if (plan.get("throttle")) throw new ProtocolError("Throttled", "Please reduce your request rate.");
+      frontEnd.authenticate(ex, route, now);
+      const e200 = plan.get("error-200");
+      if (e200 && frontEnd.error200 && ERROR_200_OPS.has(route.operation)) {
+        response = frontEnd.error200(ex, route, e200.code ?? "InternalError");
+      } else {
+        response = await frontEnd.handle(ex, route, this.context(plan, now));
+      }
+    } catch (e) {
+      const err = isProtocolError(e) ? e : new ProtocolError("InternalError", "We encountered an internal error. Please try again.");
+      response = frontEnd.errorResponse(err, ex, route);
+    }
+    response.headers[frontEnd.requestIdHeader] = ex.requestId;
+    response.headers["date"] = new Date(now).toUTCString();
+    response.headers["server"] ??= "stowage-emulator";
+    await sendResponse(res, response, plan, stats, frontEnd.crc64Header);
+  }
+}

@@ -1,0 +1,69 @@
+import type { Provider, Route } from "../common/operations.js";
+import type { ProtocolError } from "../common/protocol-error.js";
+import type { FaultPlan } from "../faults/fault-engine.js";
+import type { MultipartStore } from "../store/multipart-store.js";
+import type { ObjectStore } from "../store/object-store.js";
+import type { ReceivedBody } from "../store/types.js";
+import type { EmulatorResponse, Exchange } from "./exchange.js";
+
+/** One accepted access key. */
+export interface CredentialEntry {
+  accessKey: string;
+  secretKey: string;
+  /** When set, requests must carry this security token. */
+  securityToken?: string;
+}
+
+/** Settings the front-ends read. */
+export interface FrontEndConfig {
+  provider: Provider;
+  /** Region (COS, OSS without `oss-`) or zone (QingStor) reported to clients. */
+  region: string;
+  credentials: ReadonlyMap<string, CredentialEntry>;
+  discard: boolean;
+  /** Maximum allowed skew between a request's date and the server clock. */
+  maxSkewMs: number;
+}
+
+/** What a handler gets besides the request. */
+export interface HandlerContext {
+  readonly store: ObjectStore;
+  readonly multipart: MultipartStore;
+  readonly config: FrontEndConfig;
+  readonly plan: FaultPlan;
+  /** The (possibly skewed) server clock for this request, ms. */
+  readonly now: number;
+  /**
+   * Reads the request body, checks `Content-MD5`, applies a `flip-byte` fault
+   * to what gets stored.
+   * @throws ProtocolError `BadDigest`, `EntityTooLarge`
+   */
+  readBody(ex: Exchange, opts?: { store?: boolean; maxBytes?: number }): Promise<ReceivedBody>;
+}
+
+/** A provider's protocol: routing, signatures, handlers and error bodies. */
+export interface FrontEnd {
+  readonly provider: Provider;
+  /** Response header carrying the request id. */
+  readonly requestIdHeader: string;
+  /** Response header carrying CRC-64, if the provider has one. */
+  readonly crc64Header?: string;
+  /** True when the Host header names a bucket (virtual-hosted style). */
+  isVirtualHost(ex: Exchange): boolean;
+  /**
+   * Classifies a request without side effects.
+   * @throws ProtocolError `MethodNotAllowed`, `InvalidArgument`...
+   */
+  route(ex: Exchange): Route;
+  /**
+   * Verifies the request's signature against the clock `now` (ms).
+   * @throws ProtocolError `SignatureMismatch`, `InvalidAccessKeyId`, `RequestExpired`, `TimeSkewed`, `AccessDenied`
+   */
+  authenticate(ex: Exchange, route: Route, now: number): void;
+  /** Performs the operation. @throws ProtocolError */
+  handle(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse>;
+  /** Renders `err` the provider's way. */
+  errorResponse(err: ProtocolError, ex: Exchange, route: Route | undefined): EmulatorResponse;
+  /** Renders a 200 whose body is an error document (COS only). */
+  error200?(ex: Exchange, route: Route, code: string): EmulatorResponse;
+}

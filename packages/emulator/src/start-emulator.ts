@@ -1,0 +1,131 @@
+import { join } from "node:path";
+import { storageError } from "@stowage/core";
+import { PROVIDERS, type Provider } from "./common/operations.js";
+import { createCosFrontEnd } from "./cos/front-end.js";
+import { FaultEngine, type FaultRuleStatus } from "./faults/fault-engine.js";
+import { validateFaultRule, type FaultRule } from "./faults/fault-rule.js";
+import { DEFAULT_CREDENTIAL, DEFAULT_REGION, type EmulatorCredential, type EmulatorOptions } from "./options.js";
+import { createOssFrontEnd } from "./oss/front-end.js";
+import { createQingStorFrontEnd } from "./qingstor/front-end.js";
+import { connectionString } from "./connection-string.js";
+import { Dispatcher } from "./server/dispatcher.js";
+import type { CredentialEntry, FrontEnd, FrontEndConfig } from "./server/front-end.js";
+import { listen } from "./server/listen.js";
+import { StatsRecorder, type EmulatorStats } from "./server/stats.js";
+import { generateCert } from "./server/tls-cert.js";
+import { DiscardBlobStore, MemoryBlobStore, type BlobStore } from "./store/blob-store.js";
+import { DirBlobStore } from "./store/dir-blob-store.js";
+import { DirMetadataSink, NoMetadataSink } from "./store/metadata-sink.js";
+import { MultipartStore } from "./store/multipart-store.js";
+import { ObjectStore } from "./store/object-store.js";
+
+/** A running emulator. */
+export interface Emulator {
+  readonly provider: Provider;
+  /** `http://127.0.0.1:<port>` (or `https://`). */
+  readonly endpoint: string;
+  readonly host: string;
+  readonly port: number;
+  /** Region (or QingStor zone) of buckets created without one. */
+  readonly region: string;
+  /** The first configured credential. */
+  readonly credential: EmulatorCredential;
+  /** With `tls: true`: the generated certificate (PEM) to trust as a CA. */
+  readonly ca?: string;
+  /** Stops listening and closes open connections. Idempotent. */
+  stop(): Promise<void>;
+  /** Replaces every fault rule (an empty list clears them). @throws StorageError `InvalidArgument` */
+  setFaults(rules: readonly FaultRule[]): void;
+  /** Adds fault rules after the existing ones. @throws StorageError `InvalidArgument` */
+  addFaults(rules: readonly FaultRule[]): void;
+  /** The fault rules with how often each matched and fired. */
+  faults(): FaultRuleStatus[];
+  /** A copy of the request and fault counters. */
+  stats(): EmulatorStats;
+  /** Zeroes the counters. */
+  resetStats(): void;
+  /** A Stowage connection string for `bucket` on this emulator (first credential). */
+  connectionString(bucket: string, workDir?: string): string;
+}
+
+function fail(message: string): never {
+  throw storageError("InvalidArgument", message, { service: "emulator", op: "start_emulator" });
+}
+
+function frontEndFor(provider: Provider, config: FrontEndConfig): FrontEnd {
+  if (provider === "cos") return createCosFrontEnd(config);
+  if (provider === "oss") return createOssFrontEnd(config);
+  return createQingStorFrontEnd(config);
+}
+
+function credentialsOf(opts: EmulatorOptions): EmulatorCredential[] {
+  const list = opts.credentials === undefined ? [DEFAULT_CREDENTIAL] : Array.isArray(opts.credentials) ? [...opts.credentials] : [opts.credentials as EmulatorCredential];
+  if (list.length === 0) fail("credentials must not be empty");
+  for (const c of list) if (!c.accessKey || !c.secretKey) fail("each credential needs accessKey and secretKey");
+  return list;
+}
+
+/**
+ * Starts a COS, OSS or QingStor protocol server on loopback.
+ *
+ * @example
+ * const emu = await startEmulator({ provider: "cos", buckets: ["test-1250000000"] });
+ * // ... point an SDK or a connection string at emu.endpoint ...
+ * await emu.stop();
+ * @throws StorageError `InvalidArgument` for bad options or fault rules; the listen error (e.g. EADDRINUSE) wrapped as `Unexpected`
+ */
+export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
+  if (!PROVIDERS.includes(opts.provider)) fail(`provider must be one of ${PROVIDERS.join(", ")}`);
+  if (opts.discard && opts.dataDir !== undefined) fail("discard and dataDir cannot be combined");
+  const host = opts.host ?? "127.0.0.1";
+  const region = opts.region ?? DEFAULT_REGION[opts.provider];
+  const creds = credentialsOf(opts);
+  const clock = opts.clock ?? Date.now;
+  const faults = new FaultEngine();
+  faults.set((opts.faults ?? []).map(validateFaultRule));
+  const blobs: BlobStore = opts.discard ? new DiscardBlobStore() : opts.dataDir ? new DirBlobStore(join(opts.dataDir, "blobs")) : new MemoryBlobStore();
+  const meta = opts.dataDir ? new DirMetadataSink(join(opts.dataDir, "meta")) : new NoMetadataSink();
+  const store = new ObjectStore({ blobs, meta, discard: opts.discard ?? false, clock });
+  await store.load();
+  for (const b of opts.buckets ?? []) {
+    const spec = typeof b === "string" ? { name: b } : b;
+    await store.ensureBucket(spec.name, spec.region ?? region);
+  }
+  const config: FrontEndConfig = {
+    provider: opts.provider,
+    region,
+    credentials: new Map<string, CredentialEntry>(creds.map((c) => [c.accessKey, c])),
+    discard: opts.discard ?? false,
+    maxSkewMs: (opts.maxSkewSeconds ?? 900) * 1000,
+  };
+  const stats = new StatsRecorder();
+  const frontEnd = frontEndFor(opts.provider, config);
+  const dispatcher = new Dispatcher({ frontEnd, store, multipart: new MultipartStore(store), config, faults, stats, clock });
+  const generated = opts.tls === true ? generateCert(host) : undefined;
+  const tls = generated ?? (typeof opts.tls === "object" ? opts.tls : undefined);
+  let listening;
+  try {
+    listening = await listen(dispatcher.listener, host, opts.port ?? 0, tls);
+  } catch (e) {
+    throw storageError("Unexpected", `emulator could not listen on ${host}:${opts.port ?? 0}`, { service: "emulator", op: "start_emulator", cause: e });
+  }
+  const hostPart = host.includes(":") ? `[${host}]` : host;
+  const endpoint = `${tls ? "https" : "http"}://${hostPart}:${listening.port}`;
+  const emulator: Emulator = {
+    provider: opts.provider,
+    endpoint,
+    host,
+    port: listening.port,
+    region,
+    credential: creds[0]!,
+    ca: generated?.ca,
+    stop: () => listening.close(),
+    setFaults: (rules) => faults.set(rules.map(validateFaultRule)),
+    addFaults: (rules) => faults.add(rules.map(validateFaultRule)),
+    faults: () => faults.describe(),
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    connectionString: (bucket, workDir) => connectionString(emulator, bucket, workDir),
+  };
+  return emulator;
+}

@@ -1,0 +1,87 @@
+import { Readable } from "node:stream";
+
+/** A reference to a stored blob and its length, used to concatenate parts. */
+export interface BlobRef {
+  id: string;
+  size: number;
+}
+
+/**
+ * Where object and part bytes live. Ids are chosen by the store and are
+ * unique per version, so a reader of an old version is never disturbed by a
+ * new write.
+ */
+export interface BlobStore {
+  /** Stores `chunks` under `id`. */
+  put(id: string, chunks: readonly Buffer[]): Promise<void>;
+  /** Stores the concatenation of `sources` under `id` (sources stay). */
+  concat(id: string, sources: readonly BlobRef[]): Promise<void>;
+  /** Appends `chunks` to the blob `id` (created if missing). */
+  append(id: string, chunks: readonly Buffer[]): Promise<void>;
+  /** Streams bytes `[start, end)` of blob `id`. */
+  read(id: string, start: number, end: number): Readable;
+  /** Removes blob `id`; missing ids are ignored. */
+  remove(id: string): Promise<void>;
+}
+
+/** Yields bytes `[start, end)` of a list of buffers without copying. */
+function* sliceChunks(chunks: readonly Buffer[], start: number, end: number): Generator<Buffer> {
+  let at = 0;
+  for (const c of chunks) {
+    const cStart = at;
+    const cEnd = at + c.length;
+    at = cEnd;
+    if (cEnd <= start) continue;
+    if (cStart >= end) break;
+    yield c.subarray(Math.max(0, start - cStart), Math.min(c.length, end - cStart));
+  }
+}
+
+/** Keeps blobs as lists of Buffers in memory (the default). */
+export class MemoryBlobStore implements BlobStore {
+  private readonly blobs = new Map<string, readonly Buffer[]>();
+
+  async put(id: string, chunks: readonly Buffer[]): Promise<void> {
+    this.blobs.set(id, chunks.slice());
+  }
+
+  async concat(id: string, sources: readonly BlobRef[]): Promise<void> {
+    const all: Buffer[] = [];
+    for (const s of sources) all.push(...(this.blobs.get(s.id) ?? []));
+    this.blobs.set(id, all);
+  }
+
+  async append(id: string, chunks: readonly Buffer[]): Promise<void> {
+    this.blobs.set(id, [...(this.blobs.get(id) ?? []), ...chunks]);
+  }
+
+  read(id: string, start: number, end: number): Readable {
+    const chunks = this.blobs.get(id) ?? [];
+    return Readable.from(sliceChunks(chunks, start, end), { objectMode: false });
+  }
+
+  async remove(id: string): Promise<void> {
+    this.blobs.delete(id);
+  }
+}
+
+const ZEROS = Buffer.alloc(64 * 1024);
+
+/** Yields `n` zero bytes in 64 KiB slices of one shared buffer. */
+function* zeros(n: number): Generator<Buffer> {
+  for (let left = n; left > 0; left -= ZEROS.length) yield ZEROS.subarray(0, Math.min(left, ZEROS.length));
+}
+
+/**
+ * Bench mode: keeps no bytes. Reads return zeros of the requested length, so
+ * downloads can be measured without memory growing with uploads.
+ */
+export class DiscardBlobStore implements BlobStore {
+  async put(): Promise<void> {}
+  async concat(): Promise<void> {}
+  async append(): Promise<void> {}
+  read(_id: string, start: number, end: number): Readable {
+    return Readable.from(zeros(Math.max(0, end - start)), { objectMode: false });
+  }
+  async remove(): Promise<void> {}
+}

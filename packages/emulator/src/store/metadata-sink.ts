@@ -1,0 +1,125 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { StoredBucket, StoredObject, StoredPart, StoredUpload } from "./types.js";
+
+/** Receives every metadata change so a directory-backed store survives restarts. */
+export interface MetadataSink {
+  saveBucket(b: StoredBucket): Promise<void>;
+  removeBucket(name: string): Promise<void>;
+  saveObject(bucket: string, o: StoredObject): Promise<void>;
+  removeObject(bucket: string, key: string): Promise<void>;
+  saveUpload(u: StoredUpload): Promise<void>;
+  removeUpload(u: StoredUpload): Promise<void>;
+  /** Everything saved before, as buckets with their objects and uploads. */
+  load(): Promise<StoredBucket[]>;
+}
+
+/** The in-memory default: nothing is persisted. */
+export class NoMetadataSink implements MetadataSink {
+  async saveBucket(): Promise<void> {}
+  async removeBucket(): Promise<void> {}
+  async saveObject(): Promise<void> {}
+  async removeObject(): Promise<void> {}
+  async saveUpload(): Promise<void> {}
+  async removeUpload(): Promise<void> {}
+  async load(): Promise<StoredBucket[]> {
+    return [];
+  }
+}
+
+interface BucketFile {
+  name: string;
+  region: string;
+  created: number;
+}
+
+interface UploadFile extends Omit<StoredUpload, "parts"> {
+  parts: StoredPart[];
+}
+
+function keyFile(key: string): string {
+  return createHash("sha1").update(key, "utf8").digest("hex") + ".json";
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(tmp, JSON.stringify(value));
+  await rename(tmp, path);
+}
+
+async function readJsonDir<T>(dir: string): Promise<T[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const out: T[] = [];
+  for (const n of names) {
+    if (!n.endsWith(".json")) continue;
+    try {
+      out.push(JSON.parse(await readFile(join(dir, n), "utf8")) as T);
+    } catch {
+      // a half-written file from a crash: skip it
+    }
+  }
+  return out;
+}
+
+/**
+ * JSON files under `<dir>`: `buckets/<name>.json`,
+ * `objects/<bucket>/<sha1(key)>.json`, `uploads/<uploadId>.json`.
+ */
+export class DirMetadataSink implements MetadataSink {
+  /** @param dir the metadata directory; created as needed */
+  constructor(private readonly dir: string) {}
+
+  async saveBucket(b: StoredBucket): Promise<void> {
+    const d = join(this.dir, "buckets");
+    await mkdir(d, { recursive: true });
+    await mkdir(join(this.dir, "objects", b.name), { recursive: true });
+    const file: BucketFile = { name: b.name, region: b.region, created: b.created };
+    await writeJson(join(d, `${b.name}.json`), file);
+  }
+
+  async removeBucket(name: string): Promise<void> {
+    await rm(join(this.dir, "buckets", `${name}.json`), { force: true });
+    await rm(join(this.dir, "objects", name), { recursive: true, force: true });
+  }
+
+  async saveObject(bucket: string, o: StoredObject): Promise<void> {
+    const d = join(this.dir, "objects", bucket);
+    await mkdir(d, { recursive: true });
+    await writeJson(join(d, keyFile(o.key)), o);
+  }
+
+  async removeObject(bucket: string, key: string): Promise<void> {
+    await rm(join(this.dir, "objects", bucket, keyFile(key)), { force: true });
+  }
+
+  async saveUpload(u: StoredUpload): Promise<void> {
+    const d = join(this.dir, "uploads");
+    await mkdir(d, { recursive: true });
+    const file: UploadFile = { ...u, parts: [...u.parts.values()] };
+    await writeJson(join(d, `${u.uploadId}.json`), file);
+  }
+
+  async removeUpload(u: StoredUpload): Promise<void> {
+    await rm(join(this.dir, "uploads", `${u.uploadId}.json`), { force: true });
+  }
+
+  async load(): Promise<StoredBucket[]> {
+    const buckets = new Map<string, StoredBucket>();
+    for (const b of await readJsonDir<BucketFile>(join(this.dir, "buckets"))) {
+      const bucket: StoredBucket = { ...b, objects: new Map(), uploads: new Map() };
+      for (const o of await readJsonDir<StoredObject>(join(this.dir, "objects", b.name))) bucket.objects.set(o.key, o);
+      buckets.set(b.name, bucket);
+    }
+    for (const u of await readJsonDir<UploadFile>(join(this.dir, "uploads"))) {
+      const parts = new Map(u.parts.map((p) => [p.partNumber, p] as const));
+      buckets.get(u.bucket)?.uploads.set(u.uploadId, { ...u, parts });
+    }
+    return [...buckets.values()];
+  }
+}

@@ -1,0 +1,193 @@
+import { createHash, randomBytes } from "node:crypto";
+import { crc64, crc64Combine } from "@stowage/core";
+import { ProtocolError } from "../common/protocol-error.js";
+import { compareKeys } from "./listing.js";
+import { newBlobId, type ObjectStore } from "./object-store.js";
+import type { ObjectAttributes, ReceivedBody, StoredObject, StoredPart, StoredUpload } from "./types.js";
+
+/** One part named in a Complete request. */
+export interface CompletePart {
+  partNumber: number;
+  /** Unquoted ETag the client claims; checked when given. */
+  etag?: string;
+}
+
+/** Provider rules applied on Complete. */
+export interface CompleteRules {
+  /** Minimum size of every part but the last. */
+  minPartSize: number;
+  /** Part numbers must be strictly ascending. */
+  requireAscending: boolean;
+}
+
+/** Inputs of a List Multipart Uploads page. */
+export interface ListUploadsInput {
+  prefix: string;
+  delimiter: string;
+  keyMarker: string;
+  uploadIdMarker: string;
+  maxUploads: number;
+}
+
+/** One List Multipart Uploads page. */
+export interface ListUploadsPage {
+  uploads: StoredUpload[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextUploadIdMarker?: string;
+}
+
+/** Multipart uploads on top of an {@link ObjectStore}. */
+export class MultipartStore {
+  constructor(private readonly store: ObjectStore) {}
+
+  /** @throws ProtocolError `NoSuchBucket` */
+  async initiate(bucket: string, key: string, attrs: ObjectAttributes): Promise<StoredUpload> {
+    const b = this.store.bucket(bucket);
+    const uploadId = randomBytes(16).toString("hex").toUpperCase();
+    const u: StoredUpload = { uploadId, bucket, key, initiated: this.store.now(), attrs, parts: new Map() };
+    b.uploads.set(uploadId, u);
+    await this.store.options.meta.saveUpload(u);
+    return u;
+  }
+
+  /** @throws ProtocolError `NoSuchBucket`, `NoSuchUpload` */
+  upload(bucket: string, key: string, uploadId: string): StoredUpload {
+    const u = this.store.bucket(bucket).uploads.get(uploadId);
+    if (u === undefined || u.key !== key) {
+      throw new ProtocolError("NoSuchUpload", "The specified multipart upload does not exist.");
+    }
+    return u;
+  }
+
+  /** Stores (or replaces) one part. */
+  async uploadPart(u: StoredUpload, partNumber: number, body: ReceivedBody): Promise<StoredPart> {
+    const blobId = newBlobId("p");
+    await this.store.options.blobs.put(blobId, body.chunks);
+    const part: StoredPart = {
+      partNumber,
+      size: body.size,
+      etag: body.md5 ? body.md5.toString("hex") : this.store.fakeEtag(),
+      crc64: body.crc64?.toString(),
+      lastModified: this.store.now(),
+      blobId,
+    };
+    return this.installPart(u, part);
+  }
+
+  /** Stores bytes `[start, end)` of `src` as one part (Upload Part Copy). */
+  async uploadPartCopy(u: StoredUpload, partNumber: number, src: StoredObject, start: number, end: number): Promise<StoredPart> {
+    const chunks: Buffer[] = [];
+    for await (const c of this.store.read(src, start, end)) chunks.push(c as Buffer);
+    const data = Buffer.concat(chunks);
+    const body: ReceivedBody = this.store.discard
+      ? { chunks: [], size: end - start }
+      : { chunks: [data], size: data.length, md5: createHash("md5").update(data).digest(), crc64: crc64(data) };
+    return this.uploadPart(u, partNumber, body);
+  }
+
+  private async installPart(u: StoredUpload, part: StoredPart): Promise<StoredPart> {
+    const old = u.parts.get(part.partNumber);
+    u.parts.set(part.partNumber, part);
+    await this.store.options.meta.saveUpload(u);
+    if (old !== undefined) await this.store.options.blobs.remove(old.blobId);
+    return part;
+  }
+
+  /**
+   * Assembles the listed parts into the object and ends the upload. The
+   * object's CRC is the combination of the parts' CRCs, in order.
+   * @throws ProtocolError `InvalidPart`, `InvalidPartOrder`, `EntityTooSmall`, `MalformedBody`
+   */
+  async complete(u: StoredUpload, selected: readonly CompletePart[], rules: CompleteRules, etagOverride?: string): Promise<StoredObject> {
+    if (selected.length === 0) throw new ProtocolError("MalformedBody", "You must specify at least one part.");
+    const parts: StoredPart[] = [];
+    let prev = -Infinity;
+    for (const s of selected) {
+      if (rules.requireAscending && s.partNumber <= prev) {
+        throw new ProtocolError("InvalidPartOrder", "The list of parts was not in ascending order.");
+      }
+      prev = s.partNumber;
+      const p = u.parts.get(s.partNumber);
+      if (p === undefined || (s.etag !== undefined && s.etag !== "" && s.etag.toLowerCase() !== p.etag.toLowerCase())) {
+        throw new ProtocolError("InvalidPart", "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.", { PartNumber: String(s.partNumber) });
+      }
+      parts.push(p);
+    }
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (parts[i]!.size < rules.minPartSize) {
+        throw new ProtocolError("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.", { PartNumber: String(parts[i]!.partNumber), MinSizeAllowed: String(rules.minPartSize) });
+      }
+    }
+    const blobId = newBlobId("o");
+    await this.store.options.blobs.concat(blobId, parts.map((p) => ({ id: p.blobId, size: p.size })));
+    const allCrc = parts.every((p) => p.crc64 !== undefined);
+    const crc = allCrc ? parts.reduce((acc, p) => crc64Combine(acc, BigInt(p.crc64!), p.size), 0n).toString() : undefined;
+    const md5s = createHash("md5");
+    for (const p of parts) md5s.update(Buffer.from(p.etag, "hex"));
+    const o: StoredObject = {
+      ...u.attrs,
+      key: u.key,
+      size: parts.reduce((n, p) => n + p.size, 0),
+      etag: etagOverride ?? `${md5s.digest("hex")}-${parts.length}`,
+      crc64: crc,
+      lastModified: this.store.now(),
+      kind: "multipart",
+      blobId,
+    };
+    await this.drop(u);
+    return this.store.install(u.bucket, o);
+  }
+
+  /** Ends an upload and frees its parts. */
+  async abort(u: StoredUpload): Promise<void> {
+    await this.drop(u);
+  }
+
+  private async drop(u: StoredUpload): Promise<void> {
+    this.store.bucket(u.bucket).uploads.delete(u.uploadId);
+    await this.store.options.meta.removeUpload(u);
+    for (const p of u.parts.values()) await this.store.options.blobs.remove(p.blobId);
+  }
+
+  /** Parts after `marker`, ascending, at most `max`. */
+  listParts(u: StoredUpload, marker: number, max: number): { parts: StoredPart[]; isTruncated: boolean; nextMarker?: number } {
+    const all = [...u.parts.values()].filter((p) => p.partNumber > marker).sort((a, b) => a.partNumber - b.partNumber);
+    const parts = all.slice(0, max);
+    const isTruncated = all.length > parts.length;
+    return { parts, isTruncated, nextMarker: isTruncated ? parts[parts.length - 1]?.partNumber : undefined };
+  }
+
+  /** One page of the bucket's uploads, sorted by key then initiation. */
+  listUploads(bucket: string, input: ListUploadsInput): ListUploadsPage {
+    if (input.maxUploads <= 0) return { uploads: [], commonPrefixes: [], isTruncated: false };
+    const all = [...this.store.bucket(bucket).uploads.values()]
+      .filter((u) => u.key.startsWith(input.prefix))
+      .sort((a, b) => compareKeys(a.key, b.key) || a.initiated - b.initiated || compareKeys(a.uploadId, b.uploadId));
+    const uploads: StoredUpload[] = [];
+    const commonPrefixes: string[] = [];
+    let last: { key: string; uploadId: string } | undefined;
+    for (const u of all) {
+      const c = compareKeys(u.key, input.keyMarker);
+      if (input.keyMarker !== "" && (c < 0 || (c === 0 && (input.uploadIdMarker === "" || compareKeys(u.uploadId, input.uploadIdMarker) <= 0)))) continue;
+      let cp: string | undefined;
+      if (input.delimiter !== "") {
+        const at = u.key.indexOf(input.delimiter, input.prefix.length);
+        if (at >= 0) cp = u.key.slice(0, at + input.delimiter.length);
+      }
+      if (cp !== undefined && commonPrefixes[commonPrefixes.length - 1] === cp) continue;
+      if (uploads.length + commonPrefixes.length >= input.maxUploads) {
+        return { uploads, commonPrefixes, isTruncated: true, nextKeyMarker: last?.key, nextUploadIdMarker: last?.uploadId };
+      }
+      if (cp !== undefined) {
+        commonPrefixes.push(cp);
+        last = { key: cp, uploadId: "" };
+      } else {
+        uploads.push(u);
+        last = { key: u.key, uploadId: u.uploadId };
+      }
+    }
+    return { uploads, commonPrefixes, isTruncated: false };
+  }
+}

@@ -1,0 +1,225 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
+import { crc64Combine } from "@stowage/core";
+import { ProtocolError } from "../common/protocol-error.js";
+import type { BlobStore } from "./blob-store.js";
+import { compareKeys } from "./listing.js";
+import type { MetadataSink } from "./metadata-sink.js";
+import type { ObjectAttributes, ObjectKind, ReceivedBody, StoredBucket, StoredObject } from "./types.js";
+
+/** What an {@link ObjectStore} is built from. */
+export interface ObjectStoreOptions {
+  blobs: BlobStore;
+  meta: MetadataSink;
+  /** Bench mode: no hashing, no bytes kept. */
+  discard: boolean;
+  /** Milliseconds since the epoch. */
+  clock: () => number;
+}
+
+/** A fresh filename-safe blob id. */
+export function newBlobId(kind: "o" | "p"): string {
+  return `${kind}-${randomBytes(12).toString("hex")}`;
+}
+
+/**
+ * The provider-neutral store behind all three front-ends: buckets, objects and
+ * their bytes. Multipart lives in {@link MultipartStore} on top of it.
+ */
+export class ObjectStore {
+  readonly buckets = new Map<string, StoredBucket>();
+  private readonly sorted = new Map<string, string[]>();
+  private fakeEtags = 0;
+
+  constructor(readonly options: ObjectStoreOptions) {}
+
+  /** Loads what the metadata sink saved earlier (directory mode). */
+  async load(): Promise<void> {
+    for (const b of await this.options.meta.load()) this.buckets.set(b.name, b);
+  }
+
+  get discard(): boolean {
+    return this.options.discard;
+  }
+
+  now(): number {
+    return this.options.clock();
+  }
+
+  // ---- buckets ---------------------------------------------------------
+
+  /**
+   * @throws ProtocolError `BucketAlreadyExists`
+   */
+  async createBucket(name: string, region: string): Promise<StoredBucket> {
+    if (this.buckets.has(name)) throw new ProtocolError("BucketAlreadyExists", "The requested bucket name already exists.");
+    const b: StoredBucket = { name, region, created: this.now(), objects: new Map(), uploads: new Map() };
+    this.buckets.set(name, b);
+    await this.options.meta.saveBucket(b);
+    return b;
+  }
+
+  /** Creates the bucket unless it exists (configured buckets at start). */
+  async ensureBucket(name: string, region: string): Promise<StoredBucket> {
+    return this.buckets.get(name) ?? this.createBucket(name, region);
+  }
+
+  /** @throws ProtocolError `NoSuchBucket` */
+  bucket(name: string): StoredBucket {
+    const b = this.buckets.get(name);
+    if (b === undefined) throw new ProtocolError("NoSuchBucket", "The specified bucket does not exist.");
+    return b;
+  }
+
+  /** @throws ProtocolError `NoSuchBucket`, `BucketNotEmpty` */
+  async deleteBucket(name: string): Promise<void> {
+    const b = this.bucket(name);
+    if (b.objects.size > 0) throw new ProtocolError("BucketNotEmpty", "The bucket you tried to delete is not empty.");
+    for (const u of b.uploads.values()) {
+      for (const p of u.parts.values()) await this.options.blobs.remove(p.blobId);
+      await this.options.meta.removeUpload(u);
+    }
+    this.buckets.delete(name);
+    this.sorted.delete(name);
+    await this.options.meta.removeBucket(name);
+  }
+
+  /** Buckets sorted by name. */
+  listBuckets(): StoredBucket[] {
+    return [...this.buckets.values()].sort((a, b) => compareKeys(a.name, b.name));
+  }
+
+  // ---- objects ---------------------------------------------------------
+
+  /** @throws ProtocolError `NoSuchBucket`, `NoSuchKey` */
+  object(bucket: string, key: string): StoredObject {
+    const o = this.bucket(bucket).objects.get(key);
+    if (o === undefined) throw new ProtocolError("NoSuchKey", "The specified key does not exist.");
+    return o;
+  }
+
+  /** Keys of `bucket` in byte order (cached until the next change). */
+  sortedKeys(bucket: string): string[] {
+    let keys = this.sorted.get(bucket);
+    if (keys === undefined) {
+      keys = [...this.bucket(bucket).objects.keys()].sort(compareKeys);
+      this.sorted.set(bucket, keys);
+    }
+    return keys;
+  }
+
+  /** Streams bytes `[start, end)` of an object. */
+  read(o: StoredObject, start = 0, end = o.size): Readable {
+    return this.options.blobs.read(o.blobId, start, end);
+  }
+
+  /** An opaque ETag for objects whose bytes were not hashed (discard mode). */
+  fakeEtag(): string {
+    return createHash("md5").update(`stowage-${++this.fakeEtags}`).digest("hex");
+  }
+
+  /** Installs `o` as the current version of its key, dropping the previous bytes. */
+  async install(bucket: string, o: StoredObject): Promise<StoredObject> {
+    const b = this.bucket(bucket);
+    const old = b.objects.get(o.key);
+    b.objects.set(o.key, o);
+    if (old === undefined) this.sorted.delete(bucket);
+    await this.options.meta.saveObject(bucket, o);
+    if (old !== undefined && old.blobId !== o.blobId) await this.options.blobs.remove(old.blobId);
+    return o;
+  }
+
+  /**
+   * Stores a simple upload.
+   * @throws ProtocolError `NoSuchBucket`
+   */
+  async putObject(bucket: string, key: string, body: ReceivedBody, attrs: ObjectAttributes): Promise<StoredObject> {
+    this.bucket(bucket);
+    const blobId = newBlobId("o");
+    await this.options.blobs.put(blobId, body.chunks);
+    const o: StoredObject = {
+      ...attrs,
+      key,
+      size: body.size,
+      etag: body.md5 ? body.md5.toString("hex") : this.fakeEtag(),
+      contentMd5: body.md5?.toString("base64"),
+      crc64: body.crc64?.toString(),
+      lastModified: this.now(),
+      kind: "normal",
+      blobId,
+    };
+    return this.install(bucket, o);
+  }
+
+  /** Removes an object; a missing key is not an error. @throws ProtocolError `NoSuchBucket` */
+  async deleteObject(bucket: string, key: string): Promise<boolean> {
+    const b = this.bucket(bucket);
+    const o = b.objects.get(key);
+    if (o === undefined) return false;
+    b.objects.delete(key);
+    this.sorted.delete(bucket);
+    await this.options.meta.removeObject(bucket, key);
+    await this.options.blobs.remove(o.blobId);
+    return true;
+  }
+
+  /**
+   * Copies `src` to `dstBucket/dstKey` with `attrs` (the caller resolves the
+   * metadata directive). The copy keeps the source's ETag and CRC.
+   * @throws ProtocolError `NoSuchBucket`
+   */
+  async copyObject(src: StoredObject, dstBucket: string, dstKey: string, attrs: ObjectAttributes): Promise<StoredObject> {
+    this.bucket(dstBucket);
+    const blobId = newBlobId("o");
+    await this.options.blobs.concat(blobId, [{ id: src.blobId, size: src.size }]);
+    const kind: ObjectKind = src.kind === "appendable" ? "normal" : src.kind;
+    const o: StoredObject = { ...attrs, key: dstKey, size: src.size, etag: src.etag, contentMd5: src.contentMd5, crc64: src.crc64, lastModified: this.now(), kind, blobId };
+    return this.install(dstBucket, o);
+  }
+
+  /**
+   * Renames an object, possibly across buckets, without copying bytes.
+   * @throws ProtocolError `NoSuchBucket`, `NoSuchKey`
+   */
+  async moveObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string): Promise<StoredObject> {
+    const src = this.object(srcBucket, srcKey);
+    this.bucket(dstBucket);
+    if (srcBucket === dstBucket && srcKey === dstKey) return src;
+    const b = this.bucket(srcBucket);
+    b.objects.delete(srcKey);
+    this.sorted.delete(srcBucket);
+    await this.options.meta.removeObject(srcBucket, srcKey);
+    return this.install(dstBucket, { ...src, key: dstKey, lastModified: this.now() });
+  }
+
+  /**
+   * Appends `body` at `position`. The first append (position 0, no object)
+   * creates an appendable object with `attrs`.
+   * @throws ProtocolError `NotAppendable`, `PositionMismatch`, `NoSuchBucket`
+   */
+  async appendObject(bucket: string, key: string, position: number, body: ReceivedBody, attrs: ObjectAttributes): Promise<StoredObject> {
+    const b = this.bucket(bucket);
+    const old = b.objects.get(key);
+    if (old !== undefined && old.kind !== "appendable") {
+      throw new ProtocolError("NotAppendable", "The object is not appendable.");
+    }
+    const length = old?.size ?? 0;
+    if (position !== length) {
+      throw new ProtocolError("PositionMismatch", "Position is not equal to file length.", { NextAppendPosition: String(length) });
+    }
+    const chunkEtag = body.md5 ? body.md5.toString("hex") : this.fakeEtag();
+    if (old === undefined) {
+      const blobId = newBlobId("o");
+      await this.options.blobs.put(blobId, body.chunks);
+      const o: StoredObject = { ...attrs, key, size: body.size, etag: chunkEtag, crc64: body.crc64?.toString(), lastModified: this.now(), kind: "appendable", blobId };
+      return this.install(bucket, o);
+    }
+    const crc = old.crc64 !== undefined && body.crc64 !== undefined ? crc64Combine(BigInt(old.crc64), body.crc64, body.size).toString() : undefined;
+    const etag = body.md5 ? createHash("md5").update(old.etag).update(body.md5).digest("hex") : this.fakeEtag();
+    const o: StoredObject = { ...old, size: old.size + body.size, etag, contentMd5: undefined, crc64: crc, lastModified: this.now() };
+    b.objects.set(key, o); // before any await, so a concurrent append sees the new length
+    await this.options.blobs.append(old.blobId, body.chunks);
+    await this.options.meta.saveObject(bucket, o);
+    return o;
+  }
+}
