@@ -1,25 +1,13 @@
-import { createRequire } from "node:module";
+import { crc64Ecma182 } from "./crc64-ecma182.js";
+import { loadCrc64Wasm, type Crc64Update } from "./crc64-wasm.js";
 
-/** The part of crc64-ecma182.js we use: `crc64(buffer, prevDecimal)` → decimal string. */
-interface Crc64Backend {
-  crc64(buff: Buffer | string, prev?: string): string;
-}
+export { CRC64_BACKEND_CHUNK } from "./crc64-ecma182.js";
 
-/**
- * crc64-ecma182.js allocates a copy of each input in a fixed 16 MiB heap and
- * aborts the whole process on a call over ~10 MiB, so inputs are fed in slices
- * of this size (4 MiB measured fastest; the limit is 8 MiB).
- */
-export const CRC64_BACKEND_CHUNK = 4 * 1024 * 1024;
+let backend: Crc64Update | undefined;
 
-let backend: Crc64Backend | undefined;
-
-/** Loads the CommonJS backend on first use (it is ~1 MB of JavaScript). */
-function load(): Crc64Backend {
-  if (backend === undefined) {
-    const require = createRequire(import.meta.url);
-    backend = require("crc64-ecma182.js") as Crc64Backend;
-  }
+/** The WebAssembly backend, or crc64-ecma182.js where WebAssembly is unavailable; chosen on first use. */
+function pick(): Crc64Update {
+  backend ??= loadCrc64Wasm() ?? crc64Ecma182;
   return backend;
 }
 
@@ -35,17 +23,16 @@ function asBuffer(data: Uint8Array | string): Buffer {
  * 0xC96C5795D7870F42, init and xorout all ones) of `data`, continuing from
  * `prev`, the final CRC of the bytes before it (`crc64(a‖b) === crc64(b, crc64(a))`).
  * Strings are hashed as UTF-8. Empty input returns `prev` (0n by default).
- * Any size is accepted: the backend is fed at most 4 MiB per call.
+ * Any size is accepted. Runs on a WebAssembly kernel (~2 GiB/s on one thread, about 4×
+ * crc64-ecma182.js and 3× node's MD5), or on crc64-ecma182.js where WebAssembly is
+ * unavailable; both give the same results. Synchronous: an 8 MiB call takes ~4 ms.
+ *
+ * @throws nothing (no StorageError).
  */
 export function crc64(data: Uint8Array | string, prev: bigint = 0n): bigint {
   const buf = asBuffer(data);
   if (buf.length === 0) return prev;
-  const lib = load();
-  let crc = BigInt.asUintN(64, prev).toString();
-  for (let at = 0; at < buf.length; at += CRC64_BACKEND_CHUNK) {
-    crc = lib.crc64(buf.subarray(at, Math.min(buf.length, at + CRC64_BACKEND_CHUNK)), crc);
-  }
-  return BigInt(crc);
+  return pick()(buf, BigInt.asUintN(64, prev));
 }
 
 /** {@link crc64} of `data` as the decimal string services put in headers (`""` hashes to `"0"`). */
