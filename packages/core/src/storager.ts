@@ -40,8 +40,12 @@ export interface WriteResult {
   etag?: string;
   /** CRC-64/ECMA-182 (decimal) of what was stored, verified against the service where it returns one. */
   crc64?: string;
-  /** Set when the write went multipart. */
+  /** Set when the write went multipart: the number of parts. */
   parts?: number;
+  /** Resumed writes: parts already stored and verified, not sent again. */
+  resumedParts?: number;
+  /** Resumed writes: bytes in those parts. */
+  resumedBytes?: number;
 }
 
 /** One page of a listing. */

@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { open, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { posix } from "node:path";
 import {
+  crc64Decimal,
   ErrorCode,
   storageError,
   throwIfAborted,
@@ -41,7 +42,8 @@ function noUpload(): never {
 /**
  * Multipart uploads staged inside the store, under
  * `<work_dir>/.stowage-multipart/<uploadId>/` (`upload.json` plus one
- * `part-<index>` file per part), which listings never show. Parts are
+ * `part-<index>` file per part, and beside it the CRC64 it was written with),
+ * which listings never show. Parts are
  * written atomically; complete streams them, in order, into a temp file next
  * to the target and renames it into place, then removes the staging directory.
  */
@@ -65,8 +67,15 @@ export class FsMultipart {
     if (!Number.isSafeInteger(index) || index < 0) throw storageError(ErrorCode.InvalidArgument, `part index must be an integer >= 0, got ${index}`);
     const target = posix.join(this.dirOf(id), `part-${index}`);
     try {
+      await rm(checksumFile(target), { force: true });
       await replaceAtomically(target, (temp) => fillFile(temp, body, signal), signal);
-      return partOf(index, await stat(target, { bigint: true }));
+      const part = partOf(index, await stat(target, { bigint: true }));
+      if (!Buffer.isBuffer(body.data)) return part;
+      // Remember what the part hashed to, so a resumed upload can verify it without re-reading.
+      const crc64 = crc64Decimal(body.data);
+      const record = JSON.stringify({ etag: part.etag, size: part.size, crc64 });
+      await replaceAtomically(checksumFile(target), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+      return { ...part, crc64 };
     } catch (e) {
       if (isErrno(e, "ENOENT")) noUpload(); // aborted meanwhile
       throw e;
@@ -118,8 +127,9 @@ export class FsMultipart {
       .sort((a, b) => a - b);
     const items: Part[] = [];
     for (const index of indexes.slice(0, PARTS_PAGE_SIZE)) {
-      const st = await stat(posix.join(this.dirOf(id), `part-${index}`), { bigint: true }).catch(() => undefined);
-      if (st !== undefined) items.push(partOf(index, st));
+      const file = posix.join(this.dirOf(id), `part-${index}`);
+      const st = await stat(file, { bigint: true }).catch(() => undefined);
+      if (st !== undefined) items.push(await withChecksum(file, partOf(index, st)));
     }
     if (indexes.length <= PARTS_PAGE_SIZE || items.length === 0) return { items };
     return { items, nextToken: String(items[items.length - 1]!.index) };
@@ -178,6 +188,25 @@ export class FsMultipart {
     await rm(this.dirOf(id), { recursive: true, force: true });
     await rmdir(this.paths.staging).catch(() => undefined);
   }
+}
+
+/** The file beside a part that records the CRC64 it was written with. */
+function checksumFile(part: string): string {
+  return part + ".crc64.json";
+}
+
+/**
+ * `part` with the CRC64 recorded when it was written, if the record still
+ * describes this very file (same etag and size); otherwise `part` as it is,
+ * which a resuming writer treats as unverifiable and sends again.
+ */
+async function withChecksum(file: string, part: Part): Promise<Part> {
+  const record = await readFile(checksumFile(file), "utf8").then(
+    (text) => JSON.parse(text) as { etag?: unknown; size?: unknown; crc64?: unknown },
+    () => undefined,
+  );
+  if (record === undefined || record.etag !== part.etag || record.size !== part.size || typeof record.crc64 !== "string") return part;
+  return { ...part, crc64: record.crc64 };
 }
 
 /** Streams `files`, in order, into a new temp file. */

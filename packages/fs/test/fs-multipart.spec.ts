@@ -1,6 +1,7 @@
-import { readdir, readFile } from "node:fs/promises";
+import { appendFile, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { crc64Decimal } from "@stowage/core";
 import { buf, expectCode, md5, streamBody, tree } from "./helpers.js";
 import { sandbox, type Sandbox } from "./setup.js";
 
@@ -30,6 +31,21 @@ describe("fs driver: multipart", () => {
     expect(stored.length).toBe(5 + big.length);
     expect(await tree(s.root)).toEqual(["mp", "mp/obj"]);
     await expectCode(s.driver.statMultipart(k, multipartId, {}), "ObjectNotExist");
+  });
+
+  it("records each part's CRC64 so a resumed upload can verify it, and forgets it once the part changes", async () => {
+    const k = s.key("crc/obj");
+    const { multipartId } = await s.driver.createMultipart(k, {});
+    const data = Buffer.from("part zero bytes");
+    const p0 = await s.driver.writePart(k, multipartId, 0, buf(data.toString()), {});
+    expect(p0.crc64).toBe(crc64Decimal(data));
+    const listed = await s.driver.listParts(k, multipartId, undefined, {});
+    expect(listed.items).toEqual([expect.objectContaining({ index: 0, size: data.length, crc64: crc64Decimal(data) })]);
+    // Staging files stay hidden from part listings.
+    expect(listed.items).toHaveLength(1);
+    await appendFile(join(s.root, ".stowage-multipart", multipartId, "part-0"), "tampered");
+    const after = await s.driver.listParts(k, multipartId, undefined, {});
+    expect(after.items[0]!.crc64).toBeUndefined();
   });
 
   it("checks parts on complete and leaves no object on failure", async () => {

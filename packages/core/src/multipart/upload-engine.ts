@@ -61,6 +61,8 @@ export interface MultipartUploadResult {
   uploadedParts: number;
   /** Parts found already stored (resume) and verified, not sent again. */
   skippedParts: number;
+  /** Bytes in those parts. */
+  skippedBytes: number;
 }
 
 /**
@@ -107,6 +109,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
   let size = 0;
   let uploadedParts = 0;
   let skippedParts = 0;
+  let skippedBytes = 0;
   let bytesDone = 0;
   const inflight = new Set<Promise<void>>();
   let reader: AsyncIterator<Buffer> | undefined;
@@ -159,6 +162,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
         if (have !== undefined && alreadyStored(have, data, crc)) {
           parts[index] = have.crc64 === undefined ? { ...have, crc64: crc.toString() } : have;
           skippedParts++;
+          skippedBytes += data.length;
           progress(data.length);
           continue;
         }
@@ -185,7 +189,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
           await target.discard?.().catch(() => {});
           throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${objectCrc}, service stored ${result.crc64}`);
         }
-        return { multipartId, parts: ordered, size, crc64: objectCrc.toString(), etag: result.etag, uploadedParts, skippedParts };
+        return { multipartId, parts: ordered, size, crc64: objectCrc.toString(), etag: result.etag, uploadedParts, skippedParts, skippedBytes };
       } catch (e) {
         fail(e);
       }

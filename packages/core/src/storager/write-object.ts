@@ -130,7 +130,13 @@ async function writeMultipart(
     ...(plan.maxParts !== undefined ? { maxParts: plan.maxParts } : {}),
   });
   progress.finish(result.size);
-  return { size: result.size, crc64: result.crc64, parts: result.parts.length, ...(result.etag === undefined ? {} : { etag: result.etag }) };
+  return {
+    size: result.size,
+    crc64: result.crc64,
+    parts: result.parts.length,
+    ...(result.etag === undefined ? {} : { etag: result.etag }),
+    ...(options.multipartId === undefined ? {} : { resumedParts: result.skippedParts, resumedBytes: result.skippedBytes }),
+  };
 }
 
 /** The validated options minus the ones core consumes. */
