@@ -1,0 +1,61 @@
+import type { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { pruneDirs, transferObject, transferTree } from "../transfer/jobs.js";
+import { addFilterOptions, addTransferOptions, transferSettings } from "../transfer/settings.js";
+import type { Bind, CommandOptions } from "./command.js";
+
+/** cp and mv: one object, or with -r every object below a directory. */
+function copyOrMove(move: boolean) {
+  const command = move ? "mv" : "cp";
+  return async (ctx: CliContext, [src, dst]: string[], opts: CommandOptions): Promise<void> => {
+    const settings = transferSettings(opts);
+    const srcLoc = ctx.locations.parse(src!);
+    const dstLoc = ctx.locations.parse(dst!);
+    if (!opts["recursive"]) {
+      await transferObject(ctx, command, srcLoc, dstLoc, settings, move);
+      return;
+    }
+    const report = await transferTree(ctx, command, srcLoc, dstLoc, settings, { kind: "copy", move, compare: "default", deleteExtras: false });
+    if (move && !settings.dryRun && report.stats.objects.failed === 0) {
+      const from = await ctx.locations.dir(srcLoc);
+      await pruneDirs(from.store, report.copied.map((i) => i.srcPath), ctx.signal);
+      if (srcLoc.path.replace(/\/+$/, "") !== "") {
+        const { endpoint, key } = await ctx.locations.object(srcLoc);
+        await pruneDirs(endpoint.store, [`${key}/x`], ctx.signal);
+      }
+    }
+  };
+}
+
+function register(program: Command, bind: Bind, move: boolean): void {
+  const name = move ? "mv" : "cp";
+  const cmd = program
+    .command(name)
+    .description(
+      move
+        ? "move an object, or with -r every object below a directory (server-side within one account)"
+        : "copy an object, or with -r every object below a directory, between any two storages",
+    )
+    .argument("<source>", "object or directory")
+    .argument("<destination>", "object, or directory (trailing /) to copy into")
+    .option("-r, --recursive", "copy every object below the source directory to the same path below the destination")
+    .option("-n, --dry-run", "print what would be copied, change nothing");
+  addTransferOptions(addFilterOptions(cmd))
+    .addHelpText(
+      "after",
+      move
+        ? "\nExamples:\n  stowage mv ./report.pdf backup:reports/\n  stowage mv -r fs:///srv/incoming/ fs:///srv/archive/2026/"
+        : "\nExamples:\n  stowage cp ./photo.jpg backup:photos/\n  stowage cp -r --include '*.jpg' ./photos/ 'cos://bucket-1250000000/photos/?credential=env'",
+    )
+    .action(bind(copyOrMove(move)));
+}
+
+/** `stowage cp <source> <destination>`. */
+export function registerCp(program: Command, bind: Bind): void {
+  register(program, bind, false);
+}
+
+/** `stowage mv <source> <destination>`. */
+export function registerMv(program: Command, bind: Bind): void {
+  register(program, bind, true);
+}

@@ -1,0 +1,63 @@
+import { InvalidArgumentError, type Command } from "commander";
+import type { CliContext } from "../context.js";
+import { formatBytes, formatTable } from "../format.js";
+import { makeFilter } from "../transfer/filter.js";
+import { addFilterOptions } from "../transfer/settings.js";
+import { walk } from "../transfer/walk.js";
+import type { Bind, CommandOptions } from "./command.js";
+
+function depth(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`--depth wants a whole number, got "${value}"`);
+  return n;
+}
+
+/** The group of `path` at `depth` directory levels (`""` = the location itself). */
+function groupOf(path: string, levels: number): string {
+  if (levels === 0) return "";
+  const parts = path.split("/");
+  return parts.length <= levels ? "" : parts.slice(0, levels).join("/") + "/";
+}
+
+async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
+  const loc = ctx.locations.parse(arg!);
+  const { store } = await ctx.locations.dir(loc);
+  const filter = makeFilter((opts["include"] as string[]) ?? [], (opts["exclude"] as string[]) ?? []);
+  const levels = (opts["depth"] as number | undefined) ?? 0;
+  const groups = new Map<string, { objects: number; bytes: number }>();
+  const total = { objects: 0, bytes: 0 };
+  for await (const o of walk(store, { signal: ctx.signal })) {
+    if (!filter(o.path)) continue;
+    const g = groupOf(o.path, levels);
+    const entry = groups.get(g) ?? { objects: 0, bytes: 0 };
+    entry.objects++;
+    entry.bytes += o.size ?? 0;
+    groups.set(g, entry);
+    total.objects++;
+    total.bytes += o.size ?? 0;
+  }
+  if (opts["json"]) {
+    const byDir = levels > 0 ? Object.fromEntries([...groups].sort(([a], [b]) => (a < b ? -1 : 1))) : undefined;
+    ctx.out(JSON.stringify({ location: loc.display, ...total, ...(byDir ? { byDir } : {}) }));
+    return;
+  }
+  const size = (n: number): string => (opts["human"] ? formatBytes(n) : String(n));
+  const rows: string[][] = [];
+  if (levels > 0) for (const [g, e] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) rows.push([size(e.bytes), String(e.objects), g || "."]);
+  rows.push([size(total.bytes), String(total.objects), loc.display]);
+  for (const line of formatTable(rows, [0, 1])) ctx.out(line);
+}
+
+/** `stowage du <location>`: bytes and objects below a location. */
+export function registerDu(program: Command, bind: Bind): void {
+  const cmd = program
+    .command("du")
+    .description("count the bytes and objects below a location (columns: bytes, objects, path)")
+    .argument("<location>", "directory or prefix")
+    .option("-d, --depth <n>", "also show totals per directory this many levels down", depth)
+    .option("--human", "sizes in KiB/MiB/GiB")
+    .option("--json", "print { objects, bytes, byDir } as JSON");
+  addFilterOptions(cmd)
+    .addHelpText("after", "\nExamples:\n  stowage du --human ./photos\n  stowage du -d 1 --json backup:")
+    .action(bind(du));
+}

@@ -1,0 +1,75 @@
+import { ErrorCode, isStorageError, storageError, type ObjectInfo, type Storager } from "@stowage/core";
+import type { CliContext } from "../context.js";
+import { formatBytes, formatDate } from "../format.js";
+import { walk } from "../transfer/walk.js";
+import { isDir, statOrUndefined } from "../transfer/jobs.js";
+import type { Bind, CommandOptions } from "./command.js";
+import type { Command } from "commander";
+
+/** One level of a listing; stores without dir listings get one synthesised from a prefix listing. */
+async function* oneLevel(store: Storager, signal: AbortSignal): AsyncGenerator<ObjectInfo> {
+  if (store.features.listDir) {
+    yield* store.list("", { mode: "dir", signal });
+    return;
+  }
+  const dirs = new Set<string>();
+  for await (const o of walk(store, { signal, dirs: true })) {
+    const slash = o.path.indexOf("/");
+    if (slash < 0 || slash === o.path.length - 1) {
+      if (o.mode === "dir") dirs.add(o.path);
+      yield o;
+      continue;
+    }
+    const dir = o.path.slice(0, slash + 1);
+    if (!dirs.has(dir)) {
+      dirs.add(dir);
+      yield { path: dir, mode: "dir" };
+    }
+  }
+}
+
+/** Formats one entry as `ls` prints it. */
+export function formatEntry(o: ObjectInfo, opts: CommandOptions): string {
+  if (opts["json"]) return JSON.stringify(o);
+  if (!opts["long"]) return o.path;
+  const size = o.mode === "dir" ? "-" : opts["human"] ? formatBytes(o.size ?? 0) : String(o.size ?? 0);
+  return `${o.mode.padEnd(6)} ${size.padStart(opts["human"] ? 10 : 14)}  ${formatDate(o.lastModified).padEnd(20)}  ${o.path}`;
+}
+
+async function ls(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
+  const loc = ctx.locations.parse(arg!);
+  const { store } = await ctx.locations.dir(loc);
+  const entries = opts["recursive"] ? walk(store, { signal: ctx.signal }) : oneLevel(store, ctx.signal);
+  let count = 0;
+  try {
+    for await (const o of entries) {
+      ctx.out(formatEntry(o, opts));
+      count++;
+    }
+  } catch (e) {
+    // Listing a file (or nothing) fails on some services: fall through to stat it.
+    if (count > 0 || !(isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid))) throw e;
+  }
+  if (count > 0 || (await isDir(ctx, loc))) return;
+  // Not a directory: list the object itself, like ls(1) does for a file.
+  const { endpoint, key } = await ctx.locations.object(loc);
+  const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
+  if (info === undefined) {
+    throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "ls", service: store.info.service });
+  }
+  ctx.out(formatEntry({ ...info, path: key }, opts));
+}
+
+/** `stowage ls <location>`: list a directory (or prefix), one level or recursively. */
+export function registerLs(program: Command, bind: Bind): void {
+  program
+    .command("ls")
+    .description("list objects and directories at a location")
+    .argument("<location>", "connection string, profile:path or local path")
+    .option("-r, --recursive", "every object below, not one level")
+    .option("-l, --long", "mode, size, modification time and path")
+    .option("--human", "sizes in KiB/MiB/GiB (with -l)")
+    .option("--json", "one JSON object per line (ObjectInfo)")
+    .addHelpText("after", "\nExamples:\n  stowage ls ./photos\n  stowage ls -lr fs:///srv/backups/\n  stowage ls --json backup:2026/")
+    .action(bind(ls));
+}

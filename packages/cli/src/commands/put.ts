@@ -1,0 +1,57 @@
+import type { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { describe } from "../locations.js";
+import { formatBytes } from "../format.js";
+import { UsageError } from "../errors.js";
+import { transferObject } from "../transfer/jobs.js";
+import { addTransferOptions, transferSettings } from "../transfer/settings.js";
+import type { Bind, CommandOptions } from "./command.js";
+
+function metadataPair(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--metadata wants key=value, got "${value}"`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+/** `--content-type` and `--metadata` as write options (undefined when neither was given). */
+export function writeOptionsOf(opts: CommandOptions): { contentType?: string; metadata?: Record<string, string> } | undefined {
+  const contentType = opts["contentType"] as string | undefined;
+  const metadata = opts["metadata"] as Record<string, string> | undefined;
+  if (contentType === undefined && metadata === undefined) return undefined;
+  return { ...(contentType ? { contentType } : {}), ...(metadata ? { metadata } : {}) };
+}
+
+async function put(ctx: CliContext, [file, dest]: string[], opts: CommandOptions): Promise<void> {
+  const settings = transferSettings(opts);
+  const writeOptions = writeOptionsOf(opts);
+  const dstLoc = ctx.locations.parse(dest!);
+  if (file !== "-") {
+    await transferObject(ctx, "put", ctx.locations.local(file!), dstLoc, settings, false, writeOptions);
+    return;
+  }
+  if (dstLoc.path.endsWith("/")) throw new UsageError("put - needs an object name, not a directory, as destination");
+  const { endpoint, key } = await ctx.locations.object(dstLoc);
+  const result = await endpoint.store.write(key, ctx.io.stdin, {
+    signal: ctx.signal,
+    multipartThreshold: settings.largeThreshold,
+    partSize: settings.partSize,
+    concurrency: settings.partConcurrency,
+    ...writeOptions,
+  });
+  ctx.info(`put: stored ${formatBytes(result.size)} at ${describe(endpoint, key)}${result.crc64 ? ` (crc64 ${result.crc64})` : ""}`);
+  if (settings.statsJson) ctx.out(JSON.stringify({ command: "put", bytes: result.size, crc64: result.crc64, parts: result.parts ?? 1 }));
+}
+
+/** `stowage put <file|-> <location>`: upload a local file or stdin. */
+export function registerPut(program: Command, bind: Bind): void {
+  const cmd = program
+    .command("put")
+    .description("upload a local file (or stdin, as -) to an object")
+    .argument("<file>", "local file, or - for stdin")
+    .argument("<location>", "destination object (a trailing / keeps the file's name)")
+    .option("--content-type <type>", "Content-Type to store")
+    .option("--metadata <key=value>", "user metadata (repeatable)", metadataPair);
+  addTransferOptions(cmd)
+    .addHelpText("after", "\nExamples:\n  stowage put ./db.dump backup:2026/db.dump\n  tar c . | stowage put - fs:///srv/backups/site.tar")
+    .action(bind(put));
+}

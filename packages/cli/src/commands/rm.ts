@@ -1,0 +1,90 @@
+import type { Command } from "commander";
+import { createInterface } from "node:readline/promises";
+import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
+import type { CliContext } from "../context.js";
+import { UsageError } from "../errors.js";
+import { formatBytes } from "../format.js";
+import { makeFilter } from "../transfer/filter.js";
+import { isDir, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
+import { addFilterOptions } from "../transfer/settings.js";
+import { walk } from "../transfer/walk.js";
+import type { Bind, CommandOptions } from "./command.js";
+
+/** Asks on the terminal; without one (or without --yes) refuses. */
+async function confirm(ctx: CliContext, question: string): Promise<boolean> {
+  if (!ctx.io.stdinIsTTY) throw new UsageError(`${question.replace(/\?$/, "")}: refusing without --yes (no terminal to ask on)`);
+  const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function removeOne(ctx: CliContext, arg: string, opts: CommandOptions): Promise<void> {
+  const loc = ctx.locations.parse(arg);
+  const { endpoint, key } = await ctx.locations.object(loc);
+  const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
+  if (info === undefined || info.mode === "dir") {
+    if (info !== undefined || (await isDir(ctx, loc))) throw new UsageError(`${loc.display} is a directory: use rm -r`);
+    if (opts["force"]) return;
+    throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "rm", service: endpoint.store.info.service, path: key });
+  }
+  if (opts["dryRun"]) return ctx.out(`would delete ${key}`);
+  await endpoint.store.delete(key, { signal: ctx.signal });
+  ctx.info(`rm: deleted ${loc.display}`);
+}
+
+async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): Promise<void> {
+  const loc = ctx.locations.parse(arg);
+  const { store } = await ctx.locations.dir(loc);
+  const filter = makeFilter((opts["include"] as string[]) ?? [], (opts["exclude"] as string[]) ?? []);
+  const targets: ObjectInfo[] = [];
+  for await (const o of walk(store, { signal: ctx.signal, dirs: !filter.active })) if (o.mode === "dir" || filter(o.path)) targets.push(o);
+  const files = targets.filter((o) => o.mode !== "dir");
+  const bytes = files.reduce((n, o) => n + (o.size ?? 0), 0);
+  if (targets.length === 0 && !(await isDir(ctx, loc))) {
+    if (opts["force"]) return;
+    throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "rm", service: store.info.service });
+  }
+  if (opts["dryRun"]) {
+    for (const o of targets) ctx.out(`would delete ${o.path}`);
+    ctx.info(`rm: would delete ${files.length} objects (${formatBytes(bytes)})`);
+    return;
+  }
+  if (!opts["yes"] && !(await confirm(ctx, `delete ${files.length} objects (${formatBytes(bytes)}) under ${loc.display}?`))) {
+    ctx.info("rm: nothing deleted");
+    return;
+  }
+  await store.deleteMany(files.map((o) => o.path), { signal: ctx.signal });
+  // Directory markers (object stores) deepest first, then real directories.
+  const markers = targets.filter((o) => o.mode === "dir").sort((a, b) => b.path.length - a.path.length);
+  for (const d of markers) await store.delete(d.path, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => (isStorageError(e) ? undefined : Promise.reject(e)));
+  if (!filter.active) {
+    await pruneDirs(store, files.map((o) => o.path), ctx.signal);
+    if (loc.path.replace(/\/+$/, "") !== "") {
+      const { endpoint, key } = await ctx.locations.object(loc);
+      await endpoint.store.delete(key, { mode: "dir", signal: ctx.signal }).catch(() => undefined);
+    }
+  }
+  ctx.info(`rm: deleted ${files.length} objects (${formatBytes(bytes)})`);
+}
+
+async function rm(ctx: CliContext, args: string[], opts: CommandOptions): Promise<void> {
+  for (const arg of args) await (opts["recursive"] ? removeTree(ctx, arg, opts) : removeOne(ctx, arg, opts));
+}
+
+/** `stowage rm <location...>`: delete objects, or with -r everything below a directory. */
+export function registerRm(program: Command, bind: Bind): void {
+  const cmd = program
+    .command("rm")
+    .description("delete objects, or with -r every object below a directory (asks first unless --yes)")
+    .argument("<locations...>", "objects or directories")
+    .option("-r, --recursive", "delete every object below the directory")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("-f, --force", "a missing object is not an error")
+    .option("-n, --dry-run", "print what would be deleted, change nothing");
+  addFilterOptions(cmd)
+    .addHelpText("after", "\nExamples:\n  stowage rm ./old.log\n  stowage rm -r --yes --include '*.tmp' backup:scratch/")
+    .action(bind(rm));
+}

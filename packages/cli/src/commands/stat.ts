@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import { ErrorCode, isStorageError, type ObjectInfo } from "@stowage/core";
+import type { CliContext } from "../context.js";
+import { formatBytes, formatDate } from "../format.js";
+import type { Bind, CommandOptions } from "./command.js";
+
+/** `key: value` lines for one object (only the fields the service reported). */
+export function describeObject(o: ObjectInfo): string[] {
+  const lines = [`path: ${o.path}`, `mode: ${o.mode}`];
+  if (o.size !== undefined) lines.push(`size: ${o.size} (${formatBytes(o.size)})`);
+  if (o.lastModified !== undefined) lines.push(`lastModified: ${formatDate(o.lastModified)}`);
+  const fields: Array<keyof ObjectInfo> = ["etag", "crc64", "contentMd5", "contentType", "storageClass", "multipartId", "appendOffset", "linkTarget"];
+  for (const f of fields) if (o[f] !== undefined) lines.push(`${f}: ${String(o[f])}`);
+  for (const [k, v] of Object.entries(o.metadata ?? {})) lines.push(`metadata.${k}: ${v}`);
+  return lines;
+}
+
+async function stat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
+  const loc = ctx.locations.parse(arg!);
+  let info: ObjectInfo;
+  if (loc.path.replace(/\/+$/, "") === "") {
+    info = { ...(await (await ctx.locations.dir(loc)).store.stat("", { mode: "dir", signal: ctx.signal })), path: loc.path };
+  } else {
+    const { endpoint, key } = await ctx.locations.object(loc);
+    const asDir = loc.path.endsWith("/");
+    try {
+      info = await endpoint.store.stat(key, asDir ? { mode: "dir", signal: ctx.signal } : { signal: ctx.signal });
+    } catch (e) {
+      if (asDir || !isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+      // Not an object: maybe a directory.
+      info = await endpoint.store.stat(key, { mode: "dir", signal: ctx.signal }).catch(() => Promise.reject(e));
+    }
+  }
+  if (opts["json"]) ctx.out(JSON.stringify(info));
+  else for (const line of describeObject(info)) ctx.out(line);
+}
+
+/** `stowage stat <location>`: metadata of one object (or directory). */
+export function registerStat(program: Command, bind: Bind): void {
+  program
+    .command("stat")
+    .description("show an object's metadata: size, time, etag, crc64, content type, user metadata")
+    .argument("<location>", "the object")
+    .option("--json", "print the ObjectInfo as JSON")
+    .addHelpText("after", "\nExamples:\n  stowage stat ./photos/cat.jpg\n  stowage stat --json backup:2026/db.dump")
+    .action(bind(stat));
+}

@@ -1,0 +1,74 @@
+import { ErrorCode, isStorageError, redactSecrets } from "@stowage/core";
+
+/**
+ * Exit codes of the `stowage` command. Each StorageError code has its own, so
+ * scripts can tell "not found" from "permission denied" without parsing text.
+ */
+export const EXIT_CODES = {
+  /** Everything worked. */
+  ok: 0,
+  /** An unexpected failure (a bug, or an error that is not a StorageError). */
+  failure: 1,
+  /** Bad command line: unknown command or flag, missing argument, refused without --yes. */
+  usage: 2,
+  ObjectNotExist: 3,
+  PermissionDenied: 4,
+  CapabilityInsufficient: 5,
+  PairUnsupported: 6,
+  PairRequired: 7,
+  ConnectionStringInvalid: 8,
+  ServiceNotRegistered: 9,
+  ObjectModeInvalid: 10,
+  InvalidArgument: 11,
+  Conflict: 12,
+  /** Also used when verification after a copy finds a mismatch. */
+  IntegrityMismatch: 13,
+  RequestThrottled: 14,
+  ServiceInternal: 15,
+  Unexpected: 1,
+  /** Interrupted (Ctrl-C): transfers were aborted, the checkpoint kept. */
+  Aborted: 130,
+} as const satisfies Record<string, number> & Record<ErrorCode, number>;
+
+/**
+ * A mistake on the command line (as opposed to a storage failure): exit code 2.
+ * Also thrown when a destructive command needs `--yes` and cannot ask.
+ */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** The exit code for anything a command threw. */
+export function exitCodeOf(e: unknown): number {
+  if (e instanceof UsageError) return EXIT_CODES.usage;
+  if (isStorageError(e)) return EXIT_CODES[e.code] ?? EXIT_CODES.failure;
+  return EXIT_CODES.failure;
+}
+
+/**
+ * One line describing `e`, safe to print: StorageError messages (already
+ * redacted by core) are passed through `redactSecrets` once more, anything else
+ * is labelled unexpected. With `debug`, the (redacted) stack and causes follow.
+ */
+export function describeError(e: unknown, debug = false): string {
+  let line: string;
+  if (isStorageError(e)) line = e.message;
+  else if (e instanceof UsageError) line = e.message;
+  else if (e instanceof Error) line = `unexpected error: ${e.message}`;
+  else line = `unexpected error: ${String(e)}`;
+  line = redactSecrets(line.replace(/\s*\n\s*/g, " "));
+  if (!debug) return line;
+  const lines = [line];
+  let cause: unknown = e;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
+    if (cause.stack) lines.push(redactSecrets(cause.stack));
+    cause = cause.cause;
+    if (cause instanceof Error) lines.push(`caused by: ${redactSecrets(cause.message)}`);
+  }
+  return lines.join("\n");
+}
+
+/** True for the error an aborted (Ctrl-C) operation ends with. */
+export function isAbort(e: unknown): boolean {
+  return isStorageError(e, ErrorCode.Aborted);
+}

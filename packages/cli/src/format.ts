@@ -1,0 +1,89 @@
+/**
+ * Parsing and printing of sizes, rates, counts and durations for flags and
+ * human output. Sizes accept binary units: `5M`, `5MiB`, `5MB` all mean
+ * 5 × 1024 × 1024 bytes (storage tools count in powers of two).
+ */
+
+const UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4,
+};
+
+/**
+ * Parses `1048576`, `512K`, `5MiB`, `1.5g`... into bytes (rounded down).
+ * @throws RangeError for anything else, or a negative or unsafe result.
+ */
+export function parseSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
+  if (m === null) throw new RangeError(`"${text}" is not a size (try 1048576, 512K, 5MiB, 1.5G)`);
+  const value = Math.floor(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`"${text}" is too large`);
+  return value;
+}
+
+/**
+ * Parses a positive integer (a count of things in flight, seconds...).
+ * @throws RangeError when `text` is not a whole number ≥ `min`.
+ */
+export function parseCount(text: string, min = 1): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+    throw new RangeError(`"${text}" is not a whole number of at least ${min}`);
+  }
+  return n;
+}
+
+/** `1536` → `"1.5 KiB"`; bytes below 1 KiB print as `"512 B"`. */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return "? B";
+  if (Math.abs(n) < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+  let v = n;
+  let i = -1;
+  do {
+    v /= 1024;
+    i++;
+  } while (Math.abs(v) >= 1024 && i < units.length - 1);
+  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+}
+
+/** A duration for humans: `850ms`, `12.3s`, `4m05s`, `2h03m`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "?";
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+/** Bytes per second for humans (`"5.2 MiB/s"`). */
+export function formatRate(bytes: number, ms: number): string {
+  if (ms <= 0) return "-";
+  return `${formatBytes(Math.round((bytes * 1000) / ms))}/s`;
+}
+
+/** A date as ISO-8601 without milliseconds, or `-` when unknown. */
+export function formatDate(date: Date | undefined): string {
+  if (date === undefined || Number.isNaN(date.getTime())) return "-";
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** Pads columns of a table to equal widths (the last column is not padded). */
+export function formatTable(rows: readonly (readonly string[])[], rightAlign: readonly number[] = []): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => {
+        if (i === row.length - 1) return cell;
+        return rightAlign.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
+      })
+      .join("  "),
+  );
+}

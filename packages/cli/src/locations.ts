@@ -1,0 +1,186 @@
+import { posix, resolve as resolvePathNative } from "node:path";
+import { ErrorCode, getService, newStorager, parseConnectionString, redactSecrets, storageError, type Storager } from "@stowage/core";
+import { ensureDriver, registerBundledDrivers } from "./drivers.js";
+import { loadProfiles, type Profiles } from "./profiles.js";
+
+/**
+ * Where a command reads or writes: a service account (type, name, pairs) and
+ * an absolute path inside it. Parsed from a connection string
+ * (`cos://bucket/dir/?credential=...`), a profile reference (`backup:2026/`)
+ * or a local path (`./photos`, opened as `fs`).
+ */
+export interface Location {
+  /** What the user typed, secrets redacted: safe to print. */
+  readonly display: string;
+  /** The service scheme (`fs`, `memory`, `cos`...). */
+  readonly type: string;
+  /** Bucket (or store) name; `""` when the service has none. */
+  readonly name: string;
+  /** The connection string's other pairs, re-encoded (`credential=...&endpoint=...`). */
+  readonly query: string;
+  /** Absolute path inside the service (`/` is the root); ends with `/` when the user wrote one. */
+  readonly path: string;
+  /** True for a plain local path. */
+  readonly local: boolean;
+  /** Identity of the location including secrets (for checkpoint file names; never printed). */
+  readonly key: string;
+}
+
+/** One side of an operation: a storager opened on a directory of a location. */
+export interface Endpoint {
+  readonly loc: Location;
+  /** The directory the storager's work_dir points at (absolute, ends with `/`). */
+  readonly dir: string;
+  readonly store: Storager;
+}
+
+/** A storager that reaches two endpoints at once, for server-side copy and move. */
+export interface SharedStore {
+  readonly store: Storager;
+  /** Path of the first endpoint's dir relative to the shared work_dir (`""` or ends with `/`). */
+  readonly aPrefix: string;
+  readonly bPrefix: string;
+}
+
+const CONN = /^[a-z][a-z0-9+.-]*:\/\//;
+const PROFILE = /^([A-Za-z0-9_][A-Za-z0-9_.-]*):(.*)$/s;
+const SCHEME = /^[a-z][a-z0-9+.-]*$/;
+
+function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
+function asDir(path: string): string {
+  return path.endsWith("/") ? path : path + "/";
+}
+
+/** `/a/b/c` → `["/a/b/", "c"]`. */
+function splitObject(path: string, display: string): [string, string] {
+  const trimmed = path.replace(/\/+$/, "");
+  if (trimmed === "") throw storageError(ErrorCode.InvalidArgument, `${display} is a root directory, not an object`);
+  const slash = trimmed.lastIndexOf("/");
+  return [trimmed.slice(0, slash + 1), trimmed.slice(slash + 1)];
+}
+
+/** Parses locations and opens (and caches) storagers on them. */
+export class Locations {
+  private profiles: Profiles | undefined;
+  private readonly stores = new Map<string, Storager>();
+
+  constructor(private readonly opts: { cwd: string; env: NodeJS.ProcessEnv; configPath?: string }) {}
+
+  /**
+   * Parses a location argument.
+   * @throws ConnectionStringInvalid (malformed string, unknown profile, bad profiles file).
+   */
+  parse(arg: string): Location {
+    if (CONN.test(arg)) return this.fromConnection(arg, arg, undefined);
+    const m = PROFILE.exec(arg);
+    if (m !== null && !(process.platform === "win32" && /^[A-Za-z]$/.test(m[1]!))) {
+      const [, name, rest] = m as unknown as [string, string, string];
+      this.profiles ??= loadProfiles(this.opts.env, this.opts.configPath);
+      const conn = this.profiles.get(name);
+      if (conn !== undefined) return this.fromConnection(conn, arg, rest);
+      registerBundledDrivers();
+      if (SCHEME.test(name) && getService(name) !== undefined) parseConnectionString(arg); // "fs:/x": report the syntax error
+      throw storageError(
+        ErrorCode.ConnectionStringInvalid,
+        `unknown profile "${name}": define it in ${this.profiles.configPath} or as STOWAGE_PROFILE_${name.toUpperCase().replace(/-/g, "_")} ` +
+          `(a connection string needs "${name}://", a local path with ":" needs "./")`,
+      );
+    }
+    return this.local(arg);
+  }
+
+  /** A local path (never a profile or connection string), opened as `fs`. */
+  local(arg: string): Location {
+    const abs = resolvePathNative(this.opts.cwd, arg).split("\\").join("/");
+    const dir = /[\\/]$/.test(arg) || arg === "." || arg === "..";
+    const path = dir ? asDir(abs) : abs;
+    return { display: arg, type: "fs", name: "", query: "", path, local: true, key: `fs://${path}` };
+  }
+
+  private fromConnection(conn: string, typed: string, sub: string | undefined): Location {
+    const parsed = parseConnectionString(conn);
+    let name = parsed.name ?? "";
+    let path = parsed.workDir;
+    const rest: string[] = [];
+    for (const { key, value } of parsed.pairs) {
+      if (key === "name" && name === "") name = value;
+      else if (key === "work_dir" && path === undefined) path = value;
+      else if (key !== "name" && key !== "work_dir") rest.push(value === "" ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+    }
+    path = (path ?? "/").replace(/\\/g, "/");
+    if (!path.startsWith("/")) path = "/" + path;
+    if (sub !== undefined && sub !== "") path = asDir(path) + sub.replace(/^\/+/, "");
+    const query = rest.join("&");
+    return { display: redactSecrets(typed), type: parsed.type, name, query, path, local: false, key: `${conn}\u0000${sub ?? ""}` };
+  }
+
+  /**
+   * A storager whose work_dir is `dir` (absolute, ends with `/`) in `loc`'s account.
+   * @throws ServiceNotRegistered, ConnectionStringInvalid, PairRequired, PairUnsupported
+   */
+  async open(loc: Location, dir: string): Promise<Storager> {
+    const conn = `${loc.type}://${encodeURIComponent(loc.name)}${encodePath(asDir(dir))}${loc.query ? `?${loc.query}` : ""}`;
+    let store = this.stores.get(conn);
+    if (store === undefined) {
+      await ensureDriver(loc.type, this.opts.cwd);
+      store = newStorager(conn);
+      this.stores.set(conn, store);
+    }
+    return store;
+  }
+
+  /** The location as a directory: a storager on it, paths relative to it. */
+  async dir(loc: Location): Promise<Endpoint> {
+    const dir = asDir(loc.path);
+    return { loc, dir, store: await this.open(loc, dir) };
+  }
+
+  /**
+   * The location as one object: a storager on its parent directory and the object's name.
+   * @throws InvalidArgument when the location is a root directory.
+   */
+  async object(loc: Location): Promise<{ endpoint: Endpoint; key: string }> {
+    const [dir, key] = splitObject(loc.path, loc.display);
+    return { endpoint: { loc, dir, store: await this.open(loc, dir) }, key };
+  }
+
+  /** The endpoint for directory `sub` (relative, ends with `/` or is empty) below `e`. */
+  async below(e: Endpoint, sub: string): Promise<Endpoint> {
+    const dir = e.dir + sub;
+    return { loc: e.loc, dir, store: await this.open(e.loc, dir) };
+  }
+
+  /**
+   * One storager reaching both endpoints when they are in the same account
+   * (same service, name and pairs) and it can copy server-side; else undefined.
+   * An unnamed `memory://` store is private to each storager, so never shared.
+   */
+  async shared(a: Endpoint, b: Endpoint): Promise<SharedStore | undefined> {
+    if (!sameAccount(a.loc, b.loc) || !a.store.features.copy) return undefined;
+    const sa = a.dir.split("/");
+    const sb = b.dir.split("/");
+    let n = 0;
+    while (n < sa.length - 1 && n < sb.length - 1 && sa[n] === sb[n]) n++;
+    const root = sa.slice(0, n).join("/") + "/";
+    return { store: await this.open(a.loc, root), aPrefix: a.dir.slice(root.length), bPrefix: b.dir.slice(root.length) };
+  }
+}
+
+/** Same service, same bucket, same pairs (and not a private memory store). */
+export function sameAccount(a: Location, b: Location): boolean {
+  return a.type === b.type && a.name === b.name && a.query === b.query && !(a.type === "memory" && a.name === "");
+}
+
+/** True when one directory contains the other in the same account (a sync would feed on itself). */
+export function overlaps(a: Endpoint, b: Endpoint): boolean {
+  return sameAccount(a.loc, b.loc) && (a.dir.startsWith(b.dir) || b.dir.startsWith(a.dir));
+}
+
+/** `dir/name` for messages: the location's display plus a relative path. */
+export function describe(e: Endpoint, rel: string): string {
+  if (e.loc.local) return posix.join(e.dir, rel);
+  return `${e.loc.type}://${e.loc.name}${e.dir}${rel}`;
+}

@@ -1,0 +1,91 @@
+import { setMaxListeners } from "node:events";
+import { createRequire } from "node:module";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import type { Bind } from "./commands/command.js";
+import { registerCat } from "./commands/cat.js";
+import { registerCp, registerMv } from "./commands/cp.js";
+import { registerDu } from "./commands/du.js";
+import { registerGet } from "./commands/get.js";
+import { registerLs } from "./commands/ls.js";
+import { registerMkdir } from "./commands/mkdir.js";
+import { registerPresign } from "./commands/presign.js";
+import { registerProfiles } from "./commands/profiles.js";
+import { registerPut } from "./commands/put.js";
+import { registerRm } from "./commands/rm.js";
+import { registerStat } from "./commands/stat.js";
+import { registerSync } from "./commands/sync.js";
+import { registerVerify } from "./commands/verify.js";
+import { CliContext, type CliIO, type GlobalOptions } from "./context.js";
+import { describeError, EXIT_CODES, exitCodeOf, isAbort } from "./errors.js";
+
+const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+
+const EXIT_HELP = `
+Locations:
+  a connection string   fs:///srv/data/  memory://name/dir/  cos://bucket-1250000000/dir/?credential=env&location=ap-guangzhou
+  a profile reference   backup:2026/   (profiles.json under ~/.config/stowage, or STOWAGE_PROFILE_BACKUP=<conn>)
+  a local path          ./photos  /tmp/x.bin   (opened with the fs driver)
+
+Exit codes:
+  0 ok, 1 unexpected, 2 usage, 3 ObjectNotExist, 4 PermissionDenied, 5 CapabilityInsufficient,
+  6 PairUnsupported, 7 PairRequired, 8 ConnectionStringInvalid, 9 ServiceNotRegistered,
+  10 ObjectModeInvalid, 11 InvalidArgument, 12 Conflict, 13 IntegrityMismatch (or verify failed),
+  14 RequestThrottled, 15 ServiceInternal, 130 interrupted (Ctrl-C; the checkpoint is kept)`;
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number of seconds`);
+  return n;
+}
+
+/** The commander program with every command; `bind` gives actions their context. */
+export function buildProgram(io: CliIO, bind: Bind): Command {
+  const program = new Command("stowage")
+    .description("Copy, sync and inspect objects across any two storages (fs, memory, cos, oss, qingstor...).")
+    .version(VERSION, "-V, --version")
+    .option("--debug", "print stack traces with errors", false)
+    .option("-q, --quiet", "no progress and no summary (errors still print)", false)
+    .option("--config <file>", "profiles file (default: $STOWAGE_CONFIG or ~/.config/stowage/profiles.json)")
+    .addOption(new Option("--progress <mode>", "progress display: bars on a terminal, plain lines otherwise").choices(["auto", "bars", "lines", "none"]).default("auto"))
+    .option("--progress-interval <seconds>", "seconds between progress lines", seconds, 2)
+    .addHelpText("after", EXIT_HELP)
+    .exitOverride()
+    .showHelpAfterError("(run stowage --help for usage)")
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  for (const register of [registerLs, registerStat, registerCat, registerPut, registerGet, registerCp, registerMv, registerRm, registerSync, registerDu, registerPresign, registerMkdir, registerVerify, registerProfiles]) {
+    register(program, bind);
+  }
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/**
+ * Runs the `stowage` command line `argv` (without `node` and the script) and
+ * resolves with the exit code; never exits the process. Errors become one
+ * line on stderr (a stack with `--debug`) and their exit code.
+ */
+export async function run(argv: readonly string[], io: CliIO, signal: AbortSignal): Promise<number> {
+  let ctx: CliContext | undefined;
+  setMaxListeners(0, signal); // every in-flight transfer listens for Ctrl-C
+  const bind: Bind = (action) => async (...raw) => {
+    const cmd = raw[raw.length - 1] as Command;
+    const opts = cmd.opts();
+    const globals = cmd.optsWithGlobals() as unknown as GlobalOptions;
+    ctx = new CliContext(io, globals, signal);
+    const args = raw.slice(0, -2).flatMap((a) => (Array.isArray(a) ? (a as string[]) : a === undefined ? [] : [a as string]));
+    await action(ctx, args, opts);
+  };
+  const program = buildProgram(io, bind);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return ctx?.exitCode ?? EXIT_CODES.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+    const interrupted = isAbort(e) && signal.aborted;
+    io.stderr.write(`stowage: ${interrupted ? "interrupted" : describeError(e, argv.includes("--debug"))}\n`);
+    return exitCodeOf(e);
+  }
+}

@@ -1,0 +1,178 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import type { ObjectInfo } from "@stowage/core";
+
+/** What identifies a source object's version: a change means its upload cannot be resumed. */
+export interface SourceId {
+  size: number;
+  etag?: string;
+  /** lastModified in ms. */
+  mtime?: number;
+  crc64?: string;
+}
+
+/** A large object's multipart upload in progress. */
+export interface UploadRecord {
+  multipartId: string;
+  /** Part size the upload was started with (a resume must cut the same parts). */
+  partSize: number;
+  source: SourceId;
+  /** Bytes of parts finished (or found already stored), for progress and tests. */
+  bytesDone: number;
+}
+
+/** The file's JSON. Locations are stored redacted: a checkpoint never holds secrets. */
+interface CheckpointData {
+  version: 1;
+  command: string;
+  source: string;
+  destination: string;
+  updated: string;
+  /** By destination path (relative to the destination directory). */
+  uploads: Record<string, UploadRecord>;
+  /** Objects finished by an earlier run, by destination path. */
+  done: Record<string, SourceId>;
+}
+
+/** Delay before progress changes are written (upload starts are written at once). */
+const FLUSH_DELAY_MS = 100;
+
+/** The identity of a source object for {@link SourceId} comparisons. */
+export function sourceIdOf(o: ObjectInfo): SourceId {
+  return {
+    size: o.size ?? 0,
+    ...(o.etag === undefined ? {} : { etag: o.etag }),
+    ...(o.lastModified === undefined ? {} : { mtime: o.lastModified.getTime() }),
+    ...(o.crc64 === undefined ? {} : { crc64: o.crc64 }),
+  };
+}
+
+function sameSource(a: SourceId, b: SourceId): boolean {
+  const same = <T>(x: T | undefined, y: T | undefined): boolean => x === undefined || y === undefined || x === y;
+  return a.size === b.size && same(a.etag, b.etag) && same(a.mtime, b.mtime) && same(a.crc64, b.crc64);
+}
+
+/** Where checkpoints live: `$STOWAGE_STATE_DIR`, else `$XDG_STATE_HOME/stowage`, else `~/.local/state/stowage`. */
+export function stateDir(env: NodeJS.ProcessEnv): string {
+  if (env["STOWAGE_STATE_DIR"]) return env["STOWAGE_STATE_DIR"];
+  const base = env["XDG_STATE_HOME"] || join(env["HOME"] || homedir(), ".local", "state");
+  return join(base, "stowage");
+}
+
+/** The default checkpoint file of one command, source and destination (a hash: no secrets in the name). */
+export function defaultCheckpointPath(env: NodeJS.ProcessEnv, identity: string): string {
+  const id = createHash("sha256").update(identity).digest("hex").slice(0, 24);
+  return join(stateDir(env), "checkpoints", `${id}.json`);
+}
+
+/**
+ * The resume state of a cp, mv or sync: multipart uploads in progress (so a
+ * re-run hands their ids to core, which resumes from the verified parts) and
+ * objects already finished. Written atomically (temp file + rename), so a
+ * killed process leaves the last complete state.
+ */
+export class Checkpoint {
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private removed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly data: CheckpointData,
+    /** True when the file existed and belongs to this source and destination. */
+    readonly resumed: boolean,
+  ) {}
+
+  /** Loads `path` when it matches the command, source and destination; else starts empty. */
+  static async open(path: string, meta: { command: string; source: string; destination: string }): Promise<Checkpoint> {
+    const fresh: CheckpointData = { version: 1, ...meta, updated: new Date().toISOString(), uploads: {}, done: {} };
+    try {
+      const old = JSON.parse(await readFile(path, "utf8")) as Partial<CheckpointData>;
+      const matches = old.version === 1 && old.command === meta.command && old.source === meta.source && old.destination === meta.destination;
+      if (matches && old.uploads && old.done) return new Checkpoint(path, { ...fresh, uploads: old.uploads, done: old.done }, true);
+    } catch {
+      // missing or unreadable: start over
+    }
+    return new Checkpoint(path, fresh, false);
+  }
+
+  /** The recorded upload of `key`, when its source is unchanged. */
+  upload(key: string, source: SourceId): UploadRecord | undefined {
+    const record = this.data.uploads[key];
+    return record !== undefined && sameSource(record.source, source) ? record : undefined;
+  }
+
+  /** Any recorded upload of `key`, changed source or not (to abort a stale one). */
+  staleUpload(key: string): UploadRecord | undefined {
+    return this.data.uploads[key];
+  }
+
+  /** Records a new upload and writes the file at once (the id is what a resume needs). */
+  async startUpload(key: string, record: UploadRecord): Promise<void> {
+    this.data.uploads[key] = record;
+    await this.flush();
+  }
+
+  /** Records progress of an upload (written shortly). */
+  progress(key: string, bytesDone: number): void {
+    const record = this.data.uploads[key];
+    if (record === undefined || record.bytesDone >= bytesDone) return;
+    record.bytesDone = bytesDone;
+    this.schedule();
+  }
+
+  /** Forgets an upload (finished, aborted or gone). */
+  dropUpload(key: string): void {
+    if (delete this.data.uploads[key]) this.schedule();
+  }
+
+  /** Records that `key` was copied from this source version. */
+  markDone(key: string, source: SourceId): void {
+    delete this.data.uploads[key];
+    this.data.done[key] = source;
+    this.schedule();
+  }
+
+  /** True when an earlier run finished `key` from this very source version. */
+  isDone(key: string, source: SourceId): boolean {
+    const done = this.data.done[key];
+    return done !== undefined && sameSource(done, source);
+  }
+
+  /** Writes pending changes now. */
+  async flush(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.removed) return;
+    this.data.updated = new Date().toISOString();
+    const text = JSON.stringify(this.data, null, 1);
+    this.writing = this.writing.then(async () => {
+      if (this.removed) return;
+      await mkdir(dirname(this.path), { recursive: true });
+      const temp = `${this.path}.${process.pid}.tmp`;
+      await writeFile(temp, text);
+      await rename(temp, this.path);
+    });
+    await this.writing;
+  }
+
+  /** Deletes the file (the command finished cleanly). */
+  async remove(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.writing.catch(() => undefined);
+    this.removed = true;
+    await rm(this.path, { force: true });
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || this.removed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch(() => undefined);
+    }, FLUSH_DELAY_MS);
+    this.timer.unref();
+  }
+}

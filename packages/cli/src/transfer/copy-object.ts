@@ -1,0 +1,205 @@
+import { pipeline, Transform, type Readable, type TransformCallback } from "node:stream";
+import {
+  crc64Equal,
+  ErrorCode,
+  isStorageError,
+  Md5,
+  planPartSize,
+  storageError,
+  type Storager,
+  type WriteOptions,
+} from "@stowage/core";
+import type { Endpoint, SharedStore } from "../locations.js";
+import type { ObjectProgress } from "../progress.js";
+import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../verify.js";
+import { sourceIdOf, type Checkpoint, type UploadRecord } from "./checkpoint.js";
+import type { PlanItem } from "./planner.js";
+import type { TransferSettings } from "./settings.js";
+import type { TransferStats } from "./stats.js";
+import type { Throttle } from "./throttle.js";
+
+/** Everything one object copy needs besides the object. */
+export interface CopyEnv {
+  src: Endpoint;
+  dst: Endpoint;
+  /** Set when both sides are in one account and server-side copy is allowed. */
+  shared?: SharedStore;
+  settings: TransferSettings;
+  checkpoint?: Checkpoint;
+  throttle?: Throttle;
+  signal: AbortSignal;
+  stats: TransferStats;
+  /** Delete the source once the copy is verified (mv). */
+  move: boolean;
+  /** Set on every streamed write (put --content-type, --metadata); wins over the source's. */
+  writeOptions?: { contentType?: string; metadata?: Record<string, string> };
+}
+
+/** MD5 of the bytes passing through (for services that report MD5 but no CRC64). */
+class Md5Tap extends Transform {
+  readonly md5 = new Md5();
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.md5.update(chunk);
+    done(null, chunk);
+  }
+}
+
+function signalOf(env: CopyEnv): { signal: AbortSignal } {
+  return { signal: env.signal };
+}
+
+/**
+ * Copies one planned object: server-side when the account is shared (and the
+ * object is within the service's copy limit), else streamed from source to
+ * destination, large objects in concurrent parts with a resumable,
+ * checkpointed multipart upload. Then verifies the copy (and deletes the
+ * source for mv). A copy that fails verification is deleted and reported.
+ * @throws StorageError from either side; IntegrityMismatch when verification fails.
+ */
+export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<void> {
+  const limit = env.shared?.store.features.limits.copySizeMaximum;
+  if (env.shared !== undefined && env.settings.serverSide && env.writeOptions === undefined && (limit === undefined || item.size <= limit)) {
+    await serverSideCopy(env, env.shared, item);
+    progress.update(item.size);
+  } else {
+    const sent = await streamCopy(env, item, progress);
+    const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env) });
+    await settle(env, item, check);
+    if (env.move) await env.src.store.delete(item.srcPath, signalOf(env));
+  }
+  env.checkpoint?.markDone(item.dstPath, sourceIdOf(item.src));
+  env.stats.objects.copied++;
+  env.stats.bytes.copied += item.size;
+}
+
+async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem): Promise<void> {
+  const from = shared.aPrefix + item.srcPath;
+  const to = shared.bPrefix + item.dstPath;
+  let expected: string | undefined = item.src.crc64;
+  if (env.settings.verify && expected === undefined) expected = (await hashObject(env.src.store, item.srcPath, signalOf(env))).crc64;
+  if (env.move && shared.store.features.move) await shared.store.move(from, to, signalOf(env));
+  else await shared.store.copy(from, to, signalOf(env));
+  env.stats.bytes.serverSide += item.size;
+  const sent: Checksums = { size: item.size, ...(expected === undefined ? {} : { crc64: expected }) };
+  const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env) });
+  await settle(env, item, check);
+  if (env.move && !shared.store.features.move) await env.src.store.delete(item.srcPath, signalOf(env));
+}
+
+/** Counts a verification; a mismatch deletes the bad copy (so a re-run copies it again) and throws. */
+async function settle(env: CopyEnv, item: PlanItem, check: VerifyResult): Promise<void> {
+  if (check.ok) {
+    if (check.method !== "size") env.stats.objects.verified++;
+    return;
+  }
+  env.stats.objects.mismatched++;
+  await env.dst.store.delete(item.dstPath).catch(() => undefined);
+  throw storageError(ErrorCode.IntegrityMismatch, `verification failed (${check.method}): ${check.detail}; the copy was deleted`, {
+    op: "verify",
+    service: env.dst.store.info.service,
+    path: item.dstPath,
+  });
+}
+
+/** Whether the multipart upload `multipartId` of `path` still exists. */
+async function uploadExists(store: Storager, path: string, multipartId: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    await store.stat(path, { multipartId, signal });
+    return true;
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.ObjectNotExist)) return false;
+    throw e;
+  }
+}
+
+/** Streams the source into the destination; returns what was sent. */
+async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<Checksums> {
+  const { settings, checkpoint, stats } = env;
+  const dst = env.dst.store;
+  const key = item.dstPath;
+  const source = sourceIdOf(item.src);
+  const resumable = checkpoint !== undefined && item.size > settings.largeThreshold && dst.features.multipart;
+
+  let resume: UploadRecord | undefined;
+  if (resumable) {
+    resume = checkpoint.upload(key, source);
+    const stale = checkpoint.staleUpload(key);
+    if (stale !== undefined && stale !== resume) {
+      await dst.delete(key, { multipartId: stale.multipartId }).catch(() => undefined);
+      checkpoint.dropUpload(key);
+    }
+    if (resume !== undefined) {
+      if (!(await uploadExists(dst, key, resume.multipartId, env.signal))) {
+        checkpoint.dropUpload(key);
+        resume = undefined;
+      }
+    }
+  }
+  const limits = dst.features.limits;
+  const partSize = planPartSize({
+    size: item.size,
+    partSize: resume?.partSize ?? settings.partSize,
+    ...(limits.multipartSizeMinimum === undefined ? {} : { multipartSizeMinimum: limits.multipartSizeMinimum }),
+    ...(limits.multipartSizeMaximum === undefined ? {} : { multipartSizeMaximum: limits.multipartSizeMaximum }),
+    ...(limits.multipartNumberMaximum === undefined ? {} : { multipartNumberMaximum: limits.multipartNumberMaximum }),
+  });
+
+  const taps: Transform[] = [];
+  if (env.throttle !== undefined) taps.push(env.throttle.stream(env.signal));
+  const md5 = !dst.features.crc64 && !env.dst.loc.local ? new Md5Tap() : undefined;
+  if (md5 !== undefined) taps.push(md5);
+  const read = env.src.store.createReadStream(item.srcPath, signalOf(env));
+  const body: Readable = taps.length === 0 ? read : (pipeline([read, ...taps], () => undefined) as unknown as Readable);
+
+  let created: Promise<void> | undefined;
+  const options: WriteOptions = {
+    size: item.size,
+    signal: env.signal,
+    multipartThreshold: settings.largeThreshold,
+    partSize,
+    concurrency: settings.partConcurrency,
+    onProgress: (p) => {
+      progress.update(p.bytes);
+      if (resumable) checkpoint.progress(key, p.bytes);
+    },
+    ...(item.src.contentType !== undefined && dst.features.contentType ? { contentType: item.src.contentType } : {}),
+    ...(item.src.metadata !== undefined && Object.keys(item.src.metadata).length > 0 && dst.features.userMetadata ? { metadata: item.src.metadata } : {}),
+  };
+  Object.assign(options, env.writeOptions);
+  if (resumable && resume !== undefined) options.multipartId = resume.multipartId;
+  if (resumable && resume === undefined) {
+    options.onMultipartCreate = (multipartId) => {
+      created = checkpoint.startUpload(key, { multipartId, partSize, source, bytesDone: 0 }).catch(() => undefined);
+    };
+  }
+  let result;
+  try {
+    result = await dst.write(key, body, options);
+  } catch (e) {
+    body.destroy(); // release the source if the write failed before reading it all
+    read.destroy();
+    throw e;
+  } finally {
+    await created;
+  }
+
+  const skipped = { parts: result.resumedParts ?? 0, bytes: result.resumedBytes ?? 0 };
+  if (resume !== undefined) stats.parts.resumedUploads++;
+  stats.parts.skipped += skipped.parts;
+  stats.bytes.resumed += skipped.bytes;
+  stats.bytes.sent += result.size - skipped.bytes;
+
+  if (item.src.crc64 !== undefined && result.crc64 !== undefined && !crc64Equal(item.src.crc64, result.crc64)) {
+    stats.objects.mismatched++;
+    throw storageError(ErrorCode.IntegrityMismatch, `the bytes read hash to ${result.crc64}, the source reports ${item.src.crc64} (changed while copying?)`, {
+      op: "verify",
+      service: env.src.store.info.service,
+      path: item.srcPath,
+    });
+  }
+  return {
+    size: result.size,
+    ...(result.crc64 === undefined ? {} : { crc64: result.crc64 }),
+    ...(md5 === undefined ? {} : { md5: md5.md5.digestBase64() }),
+  };
+}

@@ -1,0 +1,160 @@
+import { abortError } from "@stowage/core";
+import type { CliContext } from "../context.js";
+import { describeError, exitCodeOf } from "../errors.js";
+import { formatBytes } from "../format.js";
+import type { Endpoint } from "../locations.js";
+import { TransferProgress } from "../progress.js";
+import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
+import { copyObject, type CopyEnv } from "./copy-object.js";
+import type { Plan, PlanItem } from "./planner.js";
+import { Limiter } from "./pool.js";
+import type { TransferSettings } from "./settings.js";
+import { newStats, summaryLine, type TransferStats } from "./stats.js";
+import { Throttle } from "./throttle.js";
+
+/** One cp, mv, sync, get or put. */
+export interface TransferJob {
+  /** Command name, for output and the checkpoint. */
+  command: string;
+  src: Endpoint;
+  dst: Endpoint;
+  settings: TransferSettings;
+  /** Delete sources once copied and verified. */
+  move: boolean;
+  /** Content type and metadata to set on every written object (put). */
+  writeOptions?: { contentType?: string; metadata?: Record<string, string> };
+  /** Identifies this job's checkpoint (hashed into the default file name). */
+  identity: string;
+  /** Builds the plan (after the checkpoint is loaded, which it may consult). */
+  plan: (checkpoint: Checkpoint | undefined) => Promise<Plan>;
+}
+
+/** What a transfer did. */
+export interface TransferReport {
+  stats: TransferStats;
+  /** Items copied (and, for mv, moved). */
+  copied: PlanItem[];
+}
+
+/**
+ * Runs a transfer: loads (or starts) the checkpoint, plans, prints the plan on
+ * `--dry-run`, else copies — small objects and large objects in two lanes of
+ * their own concurrency, progress shown — deletes planned extras when nothing
+ * failed, prints the summary (and `--stats-json`), and removes the
+ * checkpoint once everything succeeded. Failures are reported per object and
+ * set the exit code; Ctrl-C keeps the checkpoint and throws `Aborted`.
+ * @throws StorageError from planning; `Aborted` when interrupted.
+ */
+export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<TransferReport> {
+  const { settings, src, dst } = job;
+  const started = Date.now();
+  const stats = newStats(job.command, settings.dryRun);
+  const copied: PlanItem[] = [];
+  const checkpoint =
+    settings.checkpoint === false || settings.dryRun
+      ? undefined
+      : await Checkpoint.open(settings.checkpoint ?? defaultCheckpointPath(ctx.io.env, job.identity), {
+          command: job.command,
+          source: `${src.loc.type}://${src.loc.name}${src.dir}`,
+          destination: `${dst.loc.type}://${dst.loc.name}${dst.dir}`,
+        });
+  const plan = await job.plan(checkpoint);
+  stats.objects.planned = plan.copies.length;
+  stats.objects.skipped = plan.skipped.length;
+  stats.bytes.planned = plan.bytes;
+
+  if (settings.dryRun) {
+    for (const item of plan.copies) ctx.out(`would ${job.move ? "move" : "copy"} ${item.rel} (${formatBytes(item.size)}, ${item.reason})`);
+    for (const o of plan.deletes) ctx.out(`would delete ${o.path}`);
+    stats.objects.deleted = plan.deletes.length;
+    return finish(ctx, stats, started, copied, settings);
+  }
+  if (checkpoint?.resumed) ctx.info(`${job.command}: resuming from checkpoint ${checkpoint.path}`);
+
+  const env: CopyEnv = {
+    src,
+    dst,
+    settings,
+    signal: ctx.signal,
+    stats,
+    move: job.move,
+    ...(checkpoint ? { checkpoint } : {}),
+    ...(job.writeOptions ? { writeOptions: job.writeOptions } : {}),
+    ...(settings.bwlimit ? { throttle: new Throttle(settings.bwlimit) } : {}),
+  };
+  const shared = settings.serverSide ? await ctx.locations.shared(src, dst) : undefined;
+  if (shared !== undefined) env.shared = shared;
+
+  const progress = new TransferProgress({
+    mode: ctx.progressMode,
+    stream: ctx.io.stderr,
+    intervalMs: ctx.options.progressInterval * 1000,
+    label: job.command,
+    objects: plan.copies.length,
+    bytes: plan.bytes,
+  });
+  const small = new Limiter(settings.smallConcurrency);
+  const large = new Limiter(settings.largeConcurrency);
+  let firstFailure: unknown;
+  progress.start();
+  try {
+    await Promise.all(
+      plan.copies.map((item) =>
+        (item.size > settings.largeThreshold ? large : small).run(async () => {
+          if (ctx.signal.aborted) return;
+          const p = progress.object(item.rel, item.size);
+          try {
+            await copyObject(env, item, p);
+            p.end(true);
+            copied.push(item);
+          } catch (e) {
+            p.end(false);
+            if (ctx.signal.aborted) return;
+            firstFailure ??= e;
+            stats.objects.failed++;
+            stats.failures.push({ path: item.rel, code: exitCodeName(e), message: describeError(e) });
+            progress.log(`stowage: ${job.command} ${item.rel}: ${describeError(e, ctx.options.debug)}`);
+          }
+        }),
+      ),
+    );
+  } finally {
+    progress.stop();
+  }
+
+  if (ctx.signal.aborted) {
+    await checkpoint?.flush().catch(() => undefined);
+    if (checkpoint) ctx.warn(`${job.command}: checkpoint kept at ${checkpoint.path}; run the same command again to resume`);
+    throw abortError(ctx.signal);
+  }
+
+  if (plan.deletes.length > 0) {
+    if (stats.objects.failed > 0) ctx.warn(`not deleting ${plan.deletes.length} extra objects because some copies failed`);
+    else {
+      await dst.store.deleteMany(
+        plan.deletes.map((o) => o.path),
+        { signal: ctx.signal },
+      );
+      stats.objects.deleted = plan.deletes.length;
+    }
+  }
+  if (firstFailure !== undefined) {
+    await checkpoint?.flush().catch(() => undefined);
+    ctx.fail(exitCodeOf(firstFailure));
+  } else {
+    await checkpoint?.remove();
+  }
+  return finish(ctx, stats, started, copied, settings);
+}
+
+function exitCodeName(e: unknown): string {
+  return (e as { code?: unknown } | undefined)?.code === undefined ? "Unexpected" : String((e as { code: unknown }).code);
+}
+
+function finish(ctx: CliContext, stats: TransferStats, started: number, copied: PlanItem[], settings: TransferSettings): TransferReport {
+  stats.durationMs = Date.now() - started;
+  ctx.info(summaryLine(stats));
+  if (settings.statsJson) ctx.out(JSON.stringify(stats));
+  if (stats.failures.length > 0) ctx.warn(`${stats.failures.length} of ${stats.objects.planned} objects failed; see the messages above`);
+  return { stats, copied };
+}

@@ -1,0 +1,122 @@
+import type { ObjectInfo } from "@stowage/core";
+import type { Endpoint } from "../locations.js";
+import { compareObjects } from "../verify.js";
+import { sourceIdOf, type Checkpoint } from "./checkpoint.js";
+import type { PathFilter } from "./filter.js";
+import { mapLimit } from "./pool.js";
+import { walk } from "./walk.js";
+
+/** How sync decides an object is unchanged. */
+export type CompareMode = "default" | "checksum" | "size-only";
+
+/** One object to copy (or skipped, with the reason). */
+export interface PlanItem {
+  /** Path relative to the source directory (what filters and output show). */
+  rel: string;
+  srcPath: string;
+  dstPath: string;
+  src: ObjectInfo;
+  dst?: ObjectInfo;
+  size: number;
+  reason: string;
+}
+
+/** What a transfer will do. */
+export interface Plan {
+  copies: PlanItem[];
+  skipped: PlanItem[];
+  /** Destination objects to delete (sync --delete), paths relative to the destination. */
+  deletes: ObjectInfo[];
+  /** Bytes to copy. */
+  bytes: number;
+}
+
+/** Options of {@link planTree}. */
+export interface PlanOptions {
+  /** `copy` copies everything (except what a checkpoint says is done); `sync` only what changed. */
+  kind: "copy" | "sync";
+  filter: PathFilter;
+  compare: CompareMode;
+  /** Plan deleting destination objects the source lacks. */
+  deleteExtras: boolean;
+  checkpoint?: Checkpoint;
+  signal?: AbortSignal;
+}
+
+/** Objects hashed at once by `--checksum`. */
+const HASH_CONCURRENCY = 8;
+
+/** The quick decision; `undefined` means "read both and compare". */
+function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, options: PlanOptions): [boolean, string] | undefined {
+  const size = src.size ?? 0;
+  if (options.kind === "copy") {
+    const done = options.checkpoint?.isDone(dstPath, sourceIdOf(src)) === true && dst?.size === size;
+    return done ? [false, "done in an earlier run"] : [true, dst === undefined ? "new" : "overwrite"];
+  }
+  if (dst === undefined) return [true, "new"];
+  if (dst.size !== size) return [true, "size differs"];
+  if (options.compare === "size-only") return [false, "same size"];
+  if (src.crc64 !== undefined && dst.crc64 !== undefined) return src.crc64 === dst.crc64 ? [false, "same crc64"] : [true, "crc64 differs"];
+  if (src.contentMd5 !== undefined && dst.contentMd5 !== undefined) {
+    return src.contentMd5 === dst.contentMd5 ? [false, "same md5"] : [true, "md5 differs"];
+  }
+  if (options.compare === "checksum") return undefined;
+  if (src.lastModified !== undefined && dst.lastModified !== undefined) {
+    return src.lastModified.getTime() > dst.lastModified.getTime() ? [true, "source newer"] : [false, "destination up to date"];
+  }
+  return [true, "nothing to compare"];
+}
+
+/**
+ * Plans copying every (filtered) object below `src` to the same relative
+ * path below `dst`: lists both sides once, decides per object by size and
+ * CRC64/MD5 when both services report them, else by modification time
+ * (`--checksum` reads and hashes instead), and lists extras to delete.
+ * @throws whatever listing (or hashing) throws, Aborted
+ */
+export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOptions): Promise<Plan> {
+  const signal = options.signal ? { signal: options.signal } : {};
+  const existing = new Map<string, ObjectInfo>();
+  for await (const o of walk(dst.store, signal)) existing.set(o.path, o);
+
+  const plan: Plan = { copies: [], skipped: [], deletes: [], bytes: 0 };
+  const undecided: PlanItem[] = [];
+  const seen = new Set<string>();
+  for await (const o of walk(src.store, signal)) {
+    if (!options.filter(o.path)) continue;
+    seen.add(o.path);
+    const dstInfo = existing.get(o.path);
+    const item: PlanItem = { rel: o.path, srcPath: o.path, dstPath: o.path, src: o, size: o.size ?? 0, reason: "", ...(dstInfo ? { dst: dstInfo } : {}) };
+    const decision = decide(o, dstInfo, o.path, options);
+    if (decision === undefined) undecided.push(item);
+    else add(plan, item, decision);
+  }
+  const compared = await mapLimit(undecided, HASH_CONCURRENCY, (item) =>
+    compareObjects({ store: src.store, path: item.srcPath, info: item.src }, { store: dst.store, path: item.dstPath, info: item.dst! }, signal),
+  );
+  undecided.forEach((item, i) => add(plan, item, compared[i]!.ok ? [false, "same content"] : [true, "content differs"]));
+  plan.copies.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+
+  if (options.deleteExtras) {
+    for (const [path, o] of existing) if (!seen.has(path) && options.filter(path)) plan.deletes.push(o);
+  }
+  return plan;
+}
+
+/** Plans one object (cp, mv, get, put of a single file). */
+export function planOne(src: ObjectInfo, srcPath: string, dst: ObjectInfo | undefined, dstPath: string, options: PlanOptions): Plan {
+  const plan: Plan = { copies: [], skipped: [], deletes: [], bytes: 0 };
+  const item: PlanItem = { rel: dstPath, srcPath, dstPath, src, size: src.size ?? 0, reason: "", ...(dst ? { dst } : {}) };
+  add(plan, item, decide(src, dst, dstPath, options) ?? [true, "cannot compare"]);
+  return plan;
+}
+
+function add(plan: Plan, item: PlanItem, [copy, reason]: [boolean, string]): void {
+  item.reason = reason;
+  if (copy) {
+    plan.copies.push(item);
+    plan.bytes += item.size;
+  } else {
+    plan.skipped.push(item);
+  }
+}

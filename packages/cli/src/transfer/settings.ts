@@ -1,0 +1,114 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { parseCount, parseSize } from "../format.js";
+
+/** How a copy, move or sync moves data. Every field has a flag. */
+export interface TransferSettings {
+  /** Objects larger than this are "large": sent in concurrent parts (multipart). */
+  largeThreshold: number;
+  /** Large objects in flight at once. */
+  largeConcurrency: number;
+  /** Small objects in flight at once. */
+  smallConcurrency: number;
+  /** Part size of large objects. */
+  partSize: number;
+  /** Parts of one large object in flight at once. */
+  partConcurrency: number;
+  /** Bytes per second read from the source, over all transfers; undefined = unlimited. */
+  bwlimit: number | undefined;
+  /** Re-read every copied object and compare its CRC64 (not only the service's checksums). */
+  verify: boolean;
+  /** Use the service's own copy when source and destination share an account. */
+  serverSide: boolean;
+  /** Print what would happen, change nothing. */
+  dryRun: boolean;
+  /** Checkpoint file; undefined picks one under the state dir; false disables resume. */
+  checkpoint: string | false | undefined;
+  /** Globs a path must match (any of), relative to the source directory. */
+  include: string[];
+  /** Globs a path must not match. */
+  exclude: string[];
+  /** Print a JSON summary on stdout when done. */
+  statsJson: boolean;
+}
+
+const MiB = 1024 * 1024;
+
+/** The defaults of COS Migration's `config.ini`: 5 MiB large-file threshold, 8 large and 64 small in flight. */
+export const TRANSFER_DEFAULTS = {
+  largeThreshold: 5 * MiB,
+  largeConcurrency: 8,
+  smallConcurrency: 64,
+  partSize: 8 * MiB,
+  partConcurrency: 4,
+} as const;
+
+function size(value: string): number {
+  try {
+    return parseSize(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function positiveSize(value: string): number {
+  const n = size(value);
+  if (n <= 0) throw new InvalidArgumentError(`"${value}" must be more than 0 bytes`);
+  return n;
+}
+
+/** Commander parser for counts ≥ 1. */
+export function count(value: string): number {
+  try {
+    return parseCount(value, 1);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Adds `--include` and `--exclude` (repeatable). */
+export function addFilterOptions(cmd: Command): Command {
+  return cmd
+    .option("--include <glob>", "only paths matching this glob (repeatable; no '/' in the glob matches the file name at any depth)", collect, [])
+    .option("--exclude <glob>", "skip paths matching this glob (repeatable)", collect, []);
+}
+
+/** Adds the tuning, resume, verify and output flags shared by cp, mv, sync, put and get. */
+export function addTransferOptions(cmd: Command): Command {
+  const d = TRANSFER_DEFAULTS;
+  return cmd
+    .option("--large-threshold <size>", "objects above this size go in concurrent parts", positiveSize, d.largeThreshold)
+    .option("--large-concurrency <n>", "large objects in flight", count, d.largeConcurrency)
+    .option("--small-concurrency <n>", "small objects in flight", count, d.smallConcurrency)
+    .option("--part-size <size>", "part size of large objects", positiveSize, d.partSize)
+    .option("--part-concurrency <n>", "parts of one large object in flight", count, d.partConcurrency)
+    .option("--bwlimit <rate>", "limit reading to this many bytes per second (e.g. 10M)", positiveSize)
+    .option("--verify", "re-read every copied object and compare its CRC64", false)
+    .option("--no-server-side", "never use the service's own copy, always stream the bytes")
+    .option("--checkpoint <file>", "checkpoint file for resume (default: one per source and destination under the state dir)")
+    .option("--no-checkpoint", "do not record or resume from a checkpoint")
+    .option("--stats-json", "print a JSON summary (objects, bytes sent, parts resumed...) on stdout", false);
+}
+
+/** The settings from a command's parsed options. */
+export function transferSettings(opts: Record<string, unknown>): TransferSettings {
+  const checkpoint = opts["checkpoint"];
+  return {
+    largeThreshold: (opts["largeThreshold"] as number | undefined) ?? TRANSFER_DEFAULTS.largeThreshold,
+    largeConcurrency: (opts["largeConcurrency"] as number | undefined) ?? TRANSFER_DEFAULTS.largeConcurrency,
+    smallConcurrency: (opts["smallConcurrency"] as number | undefined) ?? TRANSFER_DEFAULTS.smallConcurrency,
+    partSize: (opts["partSize"] as number | undefined) ?? TRANSFER_DEFAULTS.partSize,
+    partConcurrency: (opts["partConcurrency"] as number | undefined) ?? TRANSFER_DEFAULTS.partConcurrency,
+    bwlimit: opts["bwlimit"] as number | undefined,
+    verify: opts["verify"] === true,
+    serverSide: opts["serverSide"] !== false,
+    dryRun: opts["dryRun"] === true,
+    checkpoint: checkpoint === false ? false : typeof checkpoint === "string" ? checkpoint : undefined,
+    include: (opts["include"] as string[] | undefined) ?? [],
+    exclude: (opts["exclude"] as string[] | undefined) ?? [],
+    statsJson: opts["statsJson"] === true,
+  };
+}

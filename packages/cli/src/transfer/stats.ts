@@ -1,0 +1,67 @@
+import { formatBytes, formatDuration, formatRate } from "../format.js";
+
+/** What a cp, mv or sync did: printed as the summary line and by `--stats-json`. */
+export interface TransferStats {
+  command: string;
+  dryRun: boolean;
+  objects: {
+    /** Objects the plan said to copy. */
+    planned: number;
+    copied: number;
+    /** Unchanged (sync) or finished by an earlier run. */
+    skipped: number;
+    deleted: number;
+    failed: number;
+    /** Copies whose checksum (or re-read) was compared and matched. */
+    verified: number;
+    mismatched: number;
+  };
+  bytes: {
+    planned: number;
+    /** Bytes of objects copied, however they moved. */
+    copied: number;
+    /** Bytes actually streamed to the destination (excludes resumed parts and server-side copies). */
+    sent: number;
+    /** Bytes of parts a resumed upload found already stored and did not send again. */
+    resumed: number;
+    /** Bytes copied by the service itself. */
+    serverSide: number;
+  };
+  parts: {
+    /** Large objects whose upload was resumed from a checkpoint. */
+    resumedUploads: number;
+    /** Parts not sent again because the service held them, verified. */
+    skipped: number;
+  };
+  failures: Array<{ path: string; code: string; message: string }>;
+  durationMs: number;
+}
+
+/** Empty stats for `command`. */
+export function newStats(command: string, dryRun: boolean): TransferStats {
+  return {
+    command,
+    dryRun,
+    objects: { planned: 0, copied: 0, skipped: 0, deleted: 0, failed: 0, verified: 0, mismatched: 0 },
+    bytes: { planned: 0, copied: 0, sent: 0, resumed: 0, serverSide: 0 },
+    parts: { resumedUploads: 0, skipped: 0 },
+    failures: [],
+    durationMs: 0,
+  };
+}
+
+/** The one-line summary printed when a transfer ends. */
+export function summaryLine(s: TransferStats): string {
+  const o = s.objects;
+  const verb = s.dryRun ? "would copy" : "copied";
+  const parts = [`${s.command}: ${verb} ${s.dryRun ? o.planned : o.copied} objects (${formatBytes(s.dryRun ? s.bytes.planned : s.bytes.copied)})`];
+  if (o.skipped) parts.push(`skipped ${o.skipped}`);
+  if (o.deleted) parts.push(`${s.dryRun ? "would delete" : "deleted"} ${o.deleted}`);
+  if (o.failed) parts.push(`failed ${o.failed}`);
+  if (o.mismatched) parts.push(`${o.mismatched} checksum mismatches`);
+  if (s.parts.skipped) parts.push(`resumed ${s.parts.resumedUploads} uploads (${s.parts.skipped} parts, ${formatBytes(s.bytes.resumed)} not re-sent)`);
+  if (s.bytes.serverSide) parts.push(`${formatBytes(s.bytes.serverSide)} copied server-side`);
+  const moved = s.bytes.sent + s.bytes.serverSide;
+  if (!s.dryRun) parts.push(`in ${formatDuration(s.durationMs)}${moved > 0 ? ` (${formatRate(moved, s.durationMs)})` : ""}`);
+  return parts.join(", ");
+}

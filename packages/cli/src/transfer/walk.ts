@@ -1,0 +1,35 @@
+import { ErrorCode, isStorageError, type ObjectInfo, type Storager } from "@stowage/core";
+
+/** Entry modes a transfer copies. */
+const FILE_MODES = new Set(["file", "append"]);
+
+/**
+ * Every object below the storager's work_dir, paths relative to it: one
+ * prefix listing where the service has one, else a walk of dir listings.
+ * A missing directory lists as empty. With `dirs`, directory entries
+ * (real dirs or `dir/` markers) are yielded too (walking dir listings where
+ * the service has them, so empty directories show).
+ * @throws whatever the listing throws, except ObjectNotExist.
+ */
+export async function* walk(store: Storager, options: { signal?: AbortSignal; dirs?: boolean } = {}): AsyncGenerator<ObjectInfo> {
+  const signal = options.signal;
+  const wanted = (o: ObjectInfo): boolean => FILE_MODES.has(o.mode) || (options.dirs === true && o.mode === "dir");
+  try {
+    // Real directories (even empty ones) only show in dir listings; markers show in both.
+    if (store.features.listPrefix && !(options.dirs === true && store.features.listDir)) {
+      for await (const o of store.list("", { mode: "prefix", ...(signal ? { signal } : {}) })) if (wanted(o)) yield o;
+      return;
+    }
+    const queue = [""];
+    while (queue.length > 0) {
+      const dir = queue.shift()!;
+      for await (const o of store.list(dir, { mode: "dir", ...(signal ? { signal } : {}) })) {
+        if (o.mode === "dir") queue.push(o.path);
+        if (wanted(o)) yield o;
+      }
+    }
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.ObjectNotExist)) return;
+    throw e;
+  }
+}

@@ -1,0 +1,116 @@
+import { Crc64, crc64Equal, Md5, type ObjectInfo, type Storager } from "@stowage/core";
+
+/** How two objects were found equal (or not). */
+export type VerifyMethod = "crc64" | "md5" | "size" | "reread";
+
+/** The outcome of one check. */
+export interface VerifyResult {
+  ok: boolean;
+  method: VerifyMethod;
+  /** What differed, for the mismatch report. */
+  detail?: string;
+}
+
+/** Size and checksums of some bytes (MD5 as base64, the Content-MD5 form). */
+export interface Checksums {
+  size: number;
+  crc64?: string;
+  md5?: string;
+}
+
+/**
+ * Reads an object to the end and hashes it (CRC64, and MD5 when asked).
+ * @throws ObjectNotExist, IntegrityMismatch (the service's own CRC check on the read), Aborted
+ */
+export async function hashObject(store: Storager, path: string, options: { md5?: boolean; signal?: AbortSignal } = {}): Promise<Checksums> {
+  const crc = new Crc64();
+  const md5 = options.md5 ? new Md5() : undefined;
+  let size = 0;
+  for await (const chunk of store.createReadStream(path, options.signal ? { signal: options.signal } : {})) {
+    const buf = chunk as Buffer;
+    crc.update(buf);
+    md5?.update(buf);
+    size += buf.length;
+  }
+  return { size, crc64: crc.digest(), ...(md5 ? { md5: md5.digestBase64() } : {}) };
+}
+
+function mismatch(method: VerifyMethod, what: string, expected: string | number, actual: string | number): VerifyResult {
+  return { ok: false, method, detail: `${what} differs: expected ${expected}, found ${actual}` };
+}
+
+/**
+ * Checks a copied object against what was sent: its size, then the service's
+ * CRC64 of it — or its MD5 where the service has no CRC64 — and with
+ * `reread` a full read of the stored bytes hashed here.
+ * @throws ObjectNotExist (the copy is gone), Aborted
+ */
+export async function verifyCopy(
+  dst: Storager,
+  path: string,
+  sent: Checksums,
+  options: { reread: boolean; signal?: AbortSignal },
+): Promise<VerifyResult> {
+  const info = await dst.stat(path, options.signal ? { signal: options.signal } : {});
+  if (info.size !== undefined && info.size !== sent.size) return mismatch("size", "size", sent.size, info.size);
+  if (options.reread && sent.crc64 !== undefined) {
+    const read = await hashObject(dst, path, options.signal ? { signal: options.signal } : {});
+    if (read.size !== sent.size) return mismatch("reread", "size", sent.size, read.size);
+    return crc64Equal(read.crc64!, sent.crc64) ? { ok: true, method: "reread" } : mismatch("reread", "crc64", sent.crc64, read.crc64!);
+  }
+  if (info.crc64 !== undefined && sent.crc64 !== undefined) {
+    return crc64Equal(info.crc64, sent.crc64) ? { ok: true, method: "crc64" } : mismatch("crc64", "crc64", sent.crc64, info.crc64);
+  }
+  if (info.contentMd5 !== undefined && sent.md5 !== undefined) {
+    return info.contentMd5 === sent.md5 ? { ok: true, method: "md5" } : mismatch("md5", "md5", sent.md5, info.contentMd5);
+  }
+  return { ok: true, method: "size" };
+}
+
+/** One side of {@link compareObjects}. */
+export interface StoredObject {
+  store: Storager;
+  path: string;
+  info: ObjectInfo;
+}
+
+/**
+ * Compares two stored objects by content: sizes first, then the CRC64s the
+ * services report (or MD5s; a stat fills in a CRC64 a listing left out),
+ * reading and hashing whichever side lacks one.
+ * `full` reads both sides whatever they report.
+ * @throws ObjectNotExist, IntegrityMismatch (a read failed its own check), Aborted
+ */
+export async function compareObjects(a: StoredObject, b: StoredObject, options: { full?: boolean; signal?: AbortSignal } = {}): Promise<VerifyResult> {
+  if (a.info.size !== undefined && b.info.size !== undefined && a.info.size !== b.info.size) {
+    return mismatch("size", "size", a.info.size, b.info.size);
+  }
+  const signal = options.signal ? { signal: options.signal } : {};
+  if (!options.full) {
+    // Listings often omit checksums a stat reports: a stat is cheaper than a read.
+    const withCrc = async (s: StoredObject): Promise<StoredObject> =>
+      s.info.crc64 === undefined && s.store.features.crc64 ? { ...s, info: await s.store.stat(s.path, signal) } : s;
+    [a, b] = await Promise.all([withCrc(a), withCrc(b)]);
+    if (a.info.crc64 !== undefined && b.info.crc64 !== undefined) {
+      return crc64Equal(a.info.crc64, b.info.crc64) ? { ok: true, method: "crc64" } : mismatch("crc64", "crc64", a.info.crc64, b.info.crc64);
+    }
+    if (a.info.contentMd5 !== undefined && b.info.contentMd5 !== undefined) {
+      return a.info.contentMd5 === b.info.contentMd5 ? { ok: true, method: "md5" } : mismatch("md5", "md5", a.info.contentMd5, b.info.contentMd5);
+    }
+    const known = a.info.crc64 !== undefined ? a : b.info.crc64 !== undefined ? b : undefined;
+    if (known !== undefined) {
+      const other = known === a ? b : a;
+      const h = await hashObject(other.store, other.path, signal);
+      return crc64Equal(known.info.crc64!, h.crc64!) ? { ok: true, method: "crc64" } : mismatch("crc64", "crc64", a === known ? known.info.crc64! : h.crc64!, a === known ? h.crc64! : known.info.crc64!);
+    }
+    const withMd5 = a.info.contentMd5 !== undefined ? a : b.info.contentMd5 !== undefined ? b : undefined;
+    if (withMd5 !== undefined) {
+      const other = withMd5 === a ? b : a;
+      const h = await hashObject(other.store, other.path, { md5: true, ...signal });
+      return withMd5.info.contentMd5 === h.md5 ? { ok: true, method: "md5" } : mismatch("md5", "md5", withMd5.info.contentMd5!, h.md5!);
+    }
+  }
+  const [ha, hb] = await Promise.all([hashObject(a.store, a.path, signal), hashObject(b.store, b.path, signal)]);
+  if (ha.size !== hb.size) return mismatch("reread", "size", ha.size, hb.size);
+  return crc64Equal(ha.crc64!, hb.crc64!) ? { ok: true, method: "reread" } : mismatch("reread", "crc64", ha.crc64!, hb.crc64!);
+}

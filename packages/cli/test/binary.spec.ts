@@ -1,0 +1,75 @@
+/**
+ * The built `stowage` executable, run as a child process against temp
+ * directories: every command once (variants are in commands.spec.ts and
+ * sync.spec.ts, run in process), globs, dry run and sync twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { cleanEnv, ensureBuilt, exists, readTree, removeDir, runCli, tempDir, writeTree } from "./helpers.js";
+
+let work: string;
+let env: NodeJS.ProcessEnv;
+const cli = (args: string[], input?: string) => runCli(args, { env, cwd: work, ...(input === undefined ? {} : { input }) });
+
+beforeAll(async () => {
+  ensureBuilt();
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"));
+  await writeTree(join(work, "src"), { "a.txt": "alpha\n", "b.tmp": "tmp", "sub/c.txt": "charlie\n", "sub/d.jpg": "jpeg" });
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+describe("the stowage binary", () => {
+  it("sync: dry run changes nothing, the first run copies, the second copies nothing; globs filter", async () => {
+    const dry = await cli(["sync", "--dry-run", "--exclude", "*.tmp", "src", "dst"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.split("\n").filter(Boolean).sort()).toEqual([
+      "would copy a.txt (6 B, new)",
+      "would copy sub/c.txt (8 B, new)",
+      "would copy sub/d.jpg (4 B, new)",
+    ]);
+    expect(await exists(join(work, "dst"))).toBe(false);
+
+    const first = await cli(["sync", "--exclude", "*.tmp", "src", "dst", "--stats-json"]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ objects: { copied: 3, failed: 0 } });
+    expect(first.stderr).toMatch(/^sync: copied 3 objects \(18 B\)/m);
+    expect(Object.keys(await readTree(join(work, "dst"))).sort()).toEqual(["a.txt", "sub/c.txt", "sub/d.jpg"]);
+
+    const second = await cli(["sync", "--exclude", "*.tmp", "src", "dst", "--stats-json"]);
+    expect(JSON.parse(second.stdout)).toMatchObject({ objects: { planned: 0, copied: 0, skipped: 3 } });
+  });
+
+  it("ls, stat, cat, du", async () => {
+    expect((await cli(["ls", "-r", "src"])).stdout.split("\n").filter(Boolean)).toEqual(["a.txt", "b.tmp", "sub/c.txt", "sub/d.jpg"]);
+    expect((await cli(["stat", "src/sub/c.txt"])).stdout).toContain("size: 8 (8 B)");
+    expect((await cli(["cat", "--offset", "1", "--size", "4", `fs://${work}/src/a.txt`])).stdout).toBe("lpha");
+    expect((await cli(["du", "src"])).stdout.trim()).toMatch(/^21\s+4\s+src$/);
+  });
+
+  it("put (stdin), get, mkdir, cp -r with --include, mv, rm -r --yes", async () => {
+    expect((await cli(["put", "-", "box/in.txt"], "piped\n")).code).toBe(0);
+    expect((await cli(["get", "box/in.txt", "out.txt"])).code).toBe(0);
+    expect(await readFile(join(work, "out.txt"), "utf8")).toBe("piped\n");
+    expect((await cli(["mkdir", "box/empty"])).code).toBe(0);
+    expect((await cli(["cp", "-r", "--include", "*.txt", "src", "box/txt"])).code).toBe(0);
+    expect((await cli(["mv", "box/in.txt", "box/moved.txt"])).code).toBe(0);
+    expect(await readTree(join(work, "box"))).toEqual({ "moved.txt": "piped\n", "txt/a.txt": "alpha\n", "txt/sub/c.txt": "charlie\n" });
+    expect(await exists(join(work, "box/empty"))).toBe(true);
+    expect((await cli(["rm", "-r", "--yes", "box"])).code).toBe(0);
+    expect(await exists(join(work, "box"))).toBe(false);
+  });
+
+  it("verify, presign (unsupported on fs: exit 5), profiles", async () => {
+    expect((await cli(["verify", "--exclude", "*.tmp", "src", "dst"])).code).toBe(0);
+    expect((await cli(["verify", "src", "dst"])).code).toBe(13);
+    expect((await cli(["presign", "src/a.txt"])).code).toBe(5);
+    const profiles = await runCli(["profiles"], { env: { ...env, STOWAGE_PROFILE_WORK: `fs://${work}/src?credential=hmac:AK:TOPSECRET` }, cwd: work });
+    expect(profiles.stdout).toContain("work\tfs://");
+    expect(profiles.stdout).not.toContain("TOPSECRET");
+  });
+});

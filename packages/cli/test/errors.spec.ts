@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { join } from "node:path";
+import { main } from "../src/index.js";
+import { cleanEnv, ensureBuilt, removeDir, runCli, tempDir, writeTree } from "./helpers.js";
+
+let work: string;
+let env: NodeJS.ProcessEnv;
+/** The built binary (exit codes through bin.ts). */
+const cli = (args: string[]) => runCli(args, { env, cwd: work });
+/** The same command line in process, for variants. */
+const inproc = (args: string[]) => main(args, { env, cwd: work });
+
+/** One line on stderr, no stack trace. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  return lines[0]!;
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"));
+  await writeTree(join(work, "src"), { "a.txt": "a" });
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+describe("bad input gives one clear line and a distinct exit code", () => {
+  it("unknown scheme: ServiceNotRegistered (9), naming the package to install", async () => {
+    const r = await cli(["ls", "nosuchsvc://bucket/dir/"]);
+    expect(r.code).toBe(9);
+    expect(oneLine(r.stderr)).toContain('ServiceNotRegistered: no driver for "nosuchsvc://"');
+    expect(r.stderr).toContain("npm install @stowage/nosuchsvc");
+  });
+
+  it("malformed connection strings and unknown pairs: ConnectionStringInvalid (8)", async () => {
+    const noSlashes = await cli(["ls", "fs:/tmp"]);
+    expect(noSlashes.code).toBe(8);
+    expect(oneLine(noSlashes.stderr)).toContain('"fs:" must be followed by "//"');
+    const badPair = await inproc(["cat", `fs://${work}/src/a.txt?no_such_pair=1`]);
+    expect(badPair.code).toBe(8);
+    expect(oneLine(badPair.stderr)).toContain('unknown pair "no_such_pair"');
+    const badEscape = await inproc(["ls", "memory://x/%zz"]);
+    expect(badEscape.code).toBe(8);
+  });
+
+  it("an unknown profile: ConnectionStringInvalid (8) explaining where profiles come from", async () => {
+    const r = await cli(["ls", "backups:2026/"]);
+    expect(r.code).toBe(8);
+    expect(oneLine(r.stderr)).toContain('unknown profile "backups"');
+    expect(r.stderr).toContain("STOWAGE_PROFILE_BACKUPS");
+  });
+
+  it("a missing object: ObjectNotExist (3) from cat, stat, get and cp", async () => {
+    const bin = await cli(["cat", "src/nope"]);
+    expect(bin.code).toBe(3);
+    expect(oneLine(bin.stderr)).toContain("ObjectNotExist");
+    for (const args of [["stat", "src/nope"], ["get", "src/nope", "out"], ["cp", "src/nope", "x"]]) {
+      const r = await inproc(args);
+      expect([args[0], r.code]).toEqual([args[0], 3]);
+      expect(oneLine(r.stderr)).toContain("ObjectNotExist");
+    }
+  });
+
+  it("usage mistakes exit 2: unknown command, unknown flag, bad flag value, missing argument", async () => {
+    expect((await cli(["frobnicate"])).code).toBe(2);
+    expect((await inproc(["ls", "--no-such-flag", "src"])).code).toBe(2);
+    const badSize = await cli(["sync", "src", "dst", "--part-size", "lots"]);
+    expect(badSize.code).toBe(2);
+    expect(badSize.stderr).toContain("is not a size");
+    expect((await inproc(["cp", "src/a.txt"])).code).toBe(2);
+  });
+
+  it("secrets in connection strings are never printed", async () => {
+    const secret = "S3cr3tKeyV4lue";
+    const r = await cli(["ls", `nosuchsvc://bucket/?credential=hmac:AKIDEXAMPLE:${secret}`]);
+    expect(r.code).toBe(9);
+    const bad = await cli(["--debug", "ls", `fs://${work}/src?credential=hmac:AKIDEXAMPLE:${secret}&bogus=1`]);
+    expect(bad.code).toBe(8);
+    const typo = await inproc(["ls", `fs:${work}?credential=hmac:AKIDEXAMPLE:${secret}`]);
+    expect(typo.code).toBe(8);
+    for (const out of [r, bad, typo]) expect(out.stdout + out.stderr).not.toContain(secret);
+  });
+
+  it("--debug adds the stack trace", async () => {
+    const r = await cli(["--debug", "cat", "src/nope"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^\s+at /m);
+  });
+
+  it("--help and --version exit 0", async () => {
+    const help = await cli(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Exit codes:");
+    expect((await inproc(["sync", "--help"])).stdout).toContain("--large-threshold <size>");
+    expect((await inproc(["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

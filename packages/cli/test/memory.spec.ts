@@ -1,0 +1,90 @@
+/**
+ * The memory driver lives inside one process, so these tests run the CLI in
+ * process through its programmatic entry point, `main(argv)`, chaining
+ * commands against named memory stores.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { main } from "../src/index.js";
+import { bytes, cleanEnv, readTree, removeDir, tempDir, waitFor, writeTree } from "./helpers.js";
+
+const MiB = 1024 * 1024;
+let work: string;
+let env: NodeJS.ProcessEnv;
+const run = (argv: string[], extra: { stdin?: string; signal?: AbortSignal } = {}) => main(argv, { env, cwd: work, ...extra });
+
+beforeAll(async () => {
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"));
+  await writeTree(join(work, "site"), { "index.html": "<p>home</p>", "a/b.txt": "bee", "a/c/d.bin": bytes(70_000, 5) });
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+describe("memory storage, in one process", () => {
+  it("copies fs → memory → fs, lists and verifies by CRC64 on the way", async () => {
+    const up = await run(["cp", "-r", "site/", "memory://m1/site/", "--stats-json", "--quiet"]);
+    expect(up.code).toBe(0);
+    expect(JSON.parse(up.stdout)).toMatchObject({ objects: { copied: 3 }, bytes: { sent: 11 + 3 + 70_000 } });
+    const ls = await run(["ls", "-r", "memory://m1/site/"]);
+    expect(ls.stdout.split("\n").filter(Boolean)).toEqual(["a/b.txt", "a/c/d.bin", "index.html"]);
+    const stat = JSON.parse((await run(["stat", "--json", "memory://m1/site/a/b.txt"])).stdout) as { crc64?: string };
+    expect(stat.crc64).toMatch(/^\d+$/);
+    const verify = await run(["verify", "site", "memory://m1/site/"]);
+    expect(verify.code).toBe(0);
+    expect(verify.stderr).toContain("3 of 3 objects match (3 by crc64)");
+    const down = await run(["sync", "memory://m1/site/", "back/", "--quiet"]);
+    expect(down.code).toBe(0);
+    expect(await readTree(join(work, "back"))).toEqual(await readTree(join(work, "site")));
+    const again = await run(["sync", "site/", "memory://m1/site/", "--stats-json", "--quiet"]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ objects: { copied: 0, skipped: 3 } });
+  });
+
+  it("copies server-side inside one named store, and moves", async () => {
+    await run(["cp", "-r", "site", "memory://m2/a/", "--quiet"]);
+    const cp = await run(["cp", "-r", "memory://m2/a/", "memory://m2/b/", "--stats-json", "--quiet"]);
+    expect(JSON.parse(cp.stdout)).toMatchObject({ objects: { copied: 3, verified: 3 }, bytes: { sent: 0, serverSide: 70_014 } });
+    expect((await run(["mv", "memory://m2/b/index.html", "memory://m2/c/home.html"])).code).toBe(0);
+    expect((await run(["cat", "memory://m2/c/home.html"])).stdout).toBe("<p>home</p>");
+    expect((await run(["cat", "memory://m2/b/index.html"])).code).toBe(3);
+    const du = JSON.parse((await run(["du", "--json", "memory://m2/"])).stdout) as { objects: number; bytes: number };
+    expect(du).toEqual({ location: "memory://m2/", objects: 6, bytes: 2 * 70_014 });
+  });
+
+  it("put from stdin with content type and metadata, then cat a range and rm", async () => {
+    const put = await run(["put", "-", "memory://m3/notes.txt", "--content-type", "text/plain", "--metadata", "owner=ops"], { stdin: "hello memory" });
+    expect(put.code).toBe(0);
+    const stat = JSON.parse((await run(["stat", "--json", "memory://m3/notes.txt"])).stdout) as Record<string, unknown>;
+    expect(stat).toMatchObject({ size: 12, contentType: "text/plain", metadata: { owner: "ops" } });
+    expect((await run(["cat", "--offset", "6", "memory://m3/notes.txt"])).stdout).toBe("memory");
+    expect((await run(["rm", "memory://m3/notes.txt"])).code).toBe(0);
+    expect((await run(["stat", "memory://m3/notes.txt"])).code).toBe(3);
+  });
+
+  it("an aborted large upload resumes: stored parts are verified by CRC64 and not sent again", async () => {
+    await writeTree(join(work, "big"), { "big.bin": bytes(6 * MiB + 3, 9) });
+    const checkpoint = join(work, "mem-resume.json");
+    const controller = new AbortController();
+    const args = ["cp", "big/big.bin", "memory://m4/big.bin", "--part-size", "1M", "--checkpoint", checkpoint];
+    const first = run([...args, "--part-concurrency", "1", "--bwlimit", "4M"], { signal: controller.signal });
+    await waitFor(async () => {
+      const data = JSON.parse(await readFile(checkpoint, "utf8")) as { uploads: Record<string, { bytesDone: number }> };
+      return (data.uploads["big.bin"]?.bytesDone ?? 0) >= 2 * MiB ? true : undefined;
+    });
+    controller.abort();
+    expect((await first).code).toBe(130);
+
+    const second = await run([...args, "--stats-json", "--verify"]);
+    expect(second.code).toBe(0);
+    const stats = JSON.parse(second.stdout.trim().split("\n").pop()!) as { parts: { skipped: number; resumedUploads: number }; bytes: { sent: number; resumed: number } };
+    expect(stats.parts.resumedUploads).toBe(1);
+    expect(stats.parts.skipped).toBeGreaterThanOrEqual(2);
+    expect(stats.bytes.resumed).toBe(stats.parts.skipped * MiB);
+    expect(stats.bytes.sent).toBe(6 * MiB + 3 - stats.bytes.resumed);
+    const verify = await run(["verify", "--full", "big", "memory://m4/"]);
+    expect(verify.code).toBe(0);
+  });
+});
