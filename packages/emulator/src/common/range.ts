@@ -26,9 +26,8 @@ export function parseRange(header: string | undefined, size: number, strict: boo
     end = size;
   } else {
     start = Number(m[1]);
-    end = m[2] === "" ? size : Number(m[2]) + 1;
-    if (end <= start) return undefined;
-    end = Math.min(end, size);
+    if (m[2] !== "" && Number(m[2]) < start) return undefined; // a-b with b < a is malformed: ignored
+    end = m[2] === "" ? size : Math.min(Number(m[2]) + 1, size);
   }
   if (start >= size) return unsatisfiable(strict, size);
   return { start, end };
