@@ -1,0 +1,225 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import { abortError, throwIfAborted } from "../io/abort.js";
+import { keepAliveAgents, type AgentOptions, type Agents } from "./agents.js";
+import { logAttempt } from "./http-debug.js";
+import type { HttpRequest } from "./http-request.js";
+import { StreamingResponse, type BufferedResponse } from "./http-response.js";
+import { errorForStatus } from "./status-error.js";
+import { failedBeforeSend, networkError } from "./network-error.js";
+import { parseRetryAfter, resolveRetryPolicy, retryDelay, type RetryPolicy } from "./retry-policy.js";
+import { dispatch, DispatchError } from "./transport.js";
+
+/** Most bytes of an error body read for mapping. */
+const ERROR_BODY_LIMIT = 1024 * 1024;
+/** Clock offsets smaller than this are not worth a correction (Date has second resolution). */
+const SKEW_TOLERANCE_MS = 1500;
+
+/** How one HTTP client signs, retries and maps errors (every hook is optional). */
+export interface HttpClientOptions {
+  /** Service type, put on every error (`"cos"`). */
+  service: string;
+  /**
+   * Signs one attempt: mutate `request` (a fresh copy per attempt) with headers or
+   * query parameters. `now` is the local clock corrected by the server's `Date`
+   * after a clock-skew error.
+   */
+  sign?: (request: HttpRequest, now: Date) => void | Promise<void>;
+  /** Turns a failed response (status not accepted, body read up to 1 MiB) into a StorageError. */
+  mapError?: (response: BufferedResponse) => StorageError | Promise<StorageError>;
+  /** True when `error` means the request time was refused (the clock is then corrected from the response's `Date`). */
+  isClockSkew?: (error: StorageError, response: BufferedResponse) => boolean | Promise<boolean>;
+  /** Response header holding the service's request id (`x-cos-request-id`). */
+  requestIdHeader?: string;
+  retry?: Partial<RetryPolicy>;
+  /** Idle timeout of a connection, in ms (default 60 s). */
+  timeoutMs?: number;
+  agent?: AgentOptions;
+  /** Jitter source, for tests (default `Math.random`). */
+  random?: () => number;
+}
+
+/** Options of one call. */
+export interface SendOptions {
+  signal?: AbortSignal | undefined;
+  /** Statuses that count as success (default: 200–299). */
+  accept?: (status: number) => boolean;
+  /**
+   * `false` for requests that must not run twice (e.g. an append): a network
+   * failure that may have reached the server is then not retried. Default true.
+   */
+  idempotent?: boolean;
+  onUploadProgress?: ((bytes: number) => void) | undefined;
+}
+
+/** Options of {@link HttpClient.sendBuffered}. */
+export interface BufferedSendOptions extends SendOptions {
+  /** Checks a successful response; an error returned is handled like a failed attempt (e.g. a 200 carrying an error document). */
+  validate?: (response: BufferedResponse) => StorageError | undefined | Promise<StorageError | undefined>;
+}
+
+type Attempt<T> = { ok: T } | { error: StorageError; network: boolean; response?: BufferedResponse; bodyConsumed: boolean };
+
+/**
+ * A small HTTP client over node:http with keep-alive agents: it signs every
+ * attempt afresh, retries network failures, 5xx and throttling with capped
+ * exponential backoff and jitter (honouring `Retry-After`), never re-sends a
+ * one-shot stream body that was already read, corrects the clock once from the
+ * server's `Date` on a skew error, and reports every failure as a StorageError
+ * carrying the status and request id. Nothing it logs or throws holds a secret.
+ */
+export class HttpClient {
+  private readonly agents: Agents;
+  private readonly policy: RetryPolicy;
+  private readonly timeoutMs: number;
+  private offsetMs = 0;
+
+  constructor(readonly options: HttpClientOptions) {
+    this.agents = keepAliveAgents(options.agent);
+    this.policy = resolveRetryPolicy(options.retry);
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+  }
+
+  /** Milliseconds added to the local clock for signing (learned from a skew error). */
+  get clockOffsetMs(): number {
+    return this.offsetMs;
+  }
+
+  /** The corrected clock. */
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  /**
+   * Sends `request` and resolves once an accepted response head arrived; the
+   * body is the caller's to read.
+   * @throws StorageError from `mapError`, `ServiceInternal` (network), `Aborted`
+   */
+  async send(request: HttpRequest, options: SendOptions = {}): Promise<StreamingResponse> {
+    return this.run<StreamingResponse>(request, options, async (res) => ({ ok: res }));
+  }
+
+  /**
+   * Sends `request` and reads the whole response body inside the retry loop,
+   * so a body cut short is retried like any other transient failure.
+   * @throws StorageError from `mapError` or `validate`, `ServiceInternal` (network), `Aborted`
+   */
+  async sendBuffered(request: HttpRequest, options: BufferedSendOptions = {}): Promise<BufferedResponse> {
+    return this.run<BufferedResponse>(request, options, async (res) => {
+      const buffered = toBuffered(res, await res.buffer());
+      const invalid = await options.validate?.(buffered);
+      return invalid === undefined ? { ok: buffered } : { error: this.withResponse(invalid, buffered), network: false, response: buffered, bodyConsumed: false };
+    });
+  }
+
+  private async run<T>(request: HttpRequest, options: SendOptions, onAccepted: (res: StreamingResponse) => Promise<Attempt<T>>): Promise<T> {
+    const accept = options.accept ?? ((s: number) => s >= 200 && s < 300);
+    let skewFixed = false;
+    for (let attempt = 1; ; attempt++) {
+      throwIfAborted(options.signal);
+      const started = performance.now();
+      const result = await this.attempt(request, options, attempt, accept, onAccepted);
+      const ms = performance.now() - started;
+      if ("ok" in result) {
+        logAttempt(request, "ok", { attempt, ms, requestId: (result.ok as { requestId?: string }).requestId });
+        return result.ok;
+      }
+      const { error } = result;
+      logAttempt(request, `${error.code}: ${error.detail}`, { attempt, ms, requestId: error.requestId });
+      if (options.signal?.aborted) throw abortError(options.signal);
+      if (error.code === ErrorCode.Aborted) throw error;
+      const replayable = request.body === undefined || Buffer.isBuffer(request.body) || !result.bodyConsumed;
+      if (!skewFixed && result.response !== undefined && replayable && (await this.fixClock(error, result.response))) {
+        skewFixed = true;
+        attempt--;
+        continue;
+      }
+      const sentMaybe = result.network && options.idempotent === false && !(error.cause !== undefined && failedBeforeSend(error.cause));
+      if (!error.retryable || attempt > this.policy.maxRetries || !replayable || sentMaybe) throw error;
+      const retryAfter = parseRetryAfter(result.response?.header("retry-after"));
+      try {
+        await sleep(retryDelay(attempt, this.policy, retryAfter, this.options.random), undefined, options.signal ? { signal: options.signal } : {});
+      } catch {
+        throw abortError(options.signal);
+      }
+    }
+  }
+
+  private async attempt<T>(
+    original: HttpRequest,
+    options: SendOptions,
+    attempt: number,
+    accept: (status: number) => boolean,
+    onAccepted: (res: StreamingResponse) => Promise<Attempt<T>>,
+  ): Promise<Attempt<T>> {
+    const request: HttpRequest = { ...original, headers: { ...original.headers }, ...(original.query ? { query: [...original.query] } : {}) };
+    let consumed = false;
+    try {
+      await this.options.sign?.(request, this.now());
+    } catch (e) {
+      const err = isStorageError(e) ? e : storageError(ErrorCode.Unexpected, `signing failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      return { error: this.scoped(err), network: false, bodyConsumed: false };
+    }
+    try {
+      const sent = await dispatch(request, { agents: this.agents, timeoutMs: this.timeoutMs, signal: options.signal, onUploadProgress: options.onUploadProgress });
+      consumed = sent.bodyConsumed();
+      const res = new StreamingResponse(original, sent.response, attempt, this.options.requestIdHeader, options.signal);
+      if (!accept(res.status)) {
+        const body = await res.buffer(ERROR_BODY_LIMIT);
+        const buffered = toBuffered(res, body);
+        return { error: this.withResponse(await this.mapError(buffered), buffered), network: false, response: buffered, bodyConsumed: consumed };
+      }
+      return await onAccepted(res);
+    } catch (e) {
+      if (e instanceof DispatchError) {
+        consumed = e.bodyConsumed;
+        const err = isStorageError(e.error) ? e.error : networkError(e.error, original.operation ?? "request");
+        return { error: this.scoped(err), network: true, bodyConsumed: consumed };
+      }
+      // The response head arrived: the server acted on the request even if its body broke.
+      const err = isStorageError(e) ? e : networkError(e, original.operation ?? "request");
+      return { error: this.scoped(err), network: true, bodyConsumed: consumed };
+    }
+  }
+
+  private async mapError(response: BufferedResponse): Promise<StorageError> {
+    return (await this.options.mapError?.(response)) ?? errorForStatus(response);
+  }
+
+  /** Learns the server's clock from a skew error; true when the clock changed (worth one more attempt). */
+  private async fixClock(error: StorageError, response: BufferedResponse): Promise<boolean> {
+    if ((await this.options.isClockSkew?.(error, response)) !== true) return false;
+    const date = Date.parse(response.header("date") ?? "");
+    if (Number.isNaN(date)) return false;
+    const offset = date - Date.now();
+    if (Math.abs(offset - this.offsetMs) < SKEW_TOLERANCE_MS) return false;
+    this.offsetMs = offset;
+    return true;
+  }
+
+  private withResponse(error: StorageError, response: BufferedResponse): StorageError {
+    return this.scoped(error.withContext({ statusCode: response.status, ...(response.requestId ? { requestId: response.requestId } : {}) }));
+  }
+
+  private scoped(error: StorageError): StorageError {
+    return error.service === undefined ? error.withContext({ service: this.options.service }) : error;
+  }
+}
+
+function toBuffered(res: StreamingResponse, body: Buffer): BufferedResponse {
+  return {
+    request: res.request,
+    status: res.status,
+    headers: res.headers,
+    requestId: res.requestId,
+    attempts: res.attempts,
+    body,
+    header: (name: string) => res.header(name),
+  };
+}
+
+/** A StorageError for `code` (helper for hooks that build errors from responses). */
+export function responseError(code: ErrorCode, message: string, response: BufferedResponse): StorageError {
+  return storageError(code, message, { statusCode: response.status, ...(response.requestId ? { requestId: response.requestId } : {}) });
+}

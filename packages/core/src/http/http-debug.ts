@@ -1,0 +1,45 @@
+import { debuglog } from "node:util";
+import { redactSecrets } from "../errors/redact.js";
+import { requestUrl, type HttpRequest } from "./http-request.js";
+
+/** Header names whose values are never shown. */
+const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie|x-[a-z]+-security-token|.*customer-key|.*-signature)$/i;
+
+const log = debuglog("stowage:http");
+
+/** True when `NODE_DEBUG` includes `stowage:http` (or `stowage*`). */
+export function httpDebugEnabled(): boolean {
+  return log.enabled;
+}
+
+/** The headers of a request with every secret value replaced by `***`. */
+export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = SECRET_HEADERS.test(k) ? "***" : redactSecrets(v);
+  return out;
+}
+
+/** The request's URL with signatures, tokens and keys in its query replaced by `***`. */
+export function redactedUrl(request: HttpRequest): string {
+  return redactSecrets(requestUrl(request));
+}
+
+/**
+ * Writes one line per attempt to the `stowage:http` debug log
+ * (`NODE_DEBUG=stowage:http`): method, redacted URL, outcome, time, attempt
+ * and request id. Headers are listed only with their secrets redacted.
+ */
+export function logAttempt(request: HttpRequest, outcome: string, details: { attempt: number; ms: number; requestId?: string | undefined }): void {
+  if (!log.enabled) return;
+  const id = details.requestId ? ` requestId=${details.requestId}` : "";
+  log(
+    "%s %s -> %s (%d ms, attempt %d)%s headers=%j",
+    request.method,
+    redactedUrl(request),
+    redactSecrets(outcome),
+    Math.round(details.ms),
+    details.attempt,
+    id,
+    redactHeaders(request.headers),
+  );
+}

@@ -1,0 +1,81 @@
+import { definePair, type PairSet } from "../pairs/pair-definition.js";
+import type { HttpClientOptions } from "./http-client.js";
+
+function atLeast(min: number): (value: unknown) => string | undefined {
+  return (value) => (typeof value === "number" && value >= min ? undefined : `must be at least ${min}`);
+}
+
+/**
+ * Open-time pairs of every HTTP driver, tuning its {@link HttpClient}. Drivers
+ * spread them into their own pair set (`{ ...httpPairs, ...ownPairs }`).
+ * - `max_retries` (integer, default 3): retries after the first attempt of a request.
+ * - `retry_base_delay` / `retry_max_delay` (duration, default 200ms / 10s): backoff bounds.
+ * - `request_timeout` (duration, default 60s): idle time after which a connection fails.
+ * - `max_connections` (integer, default 64): sockets per host.
+ * - `tls_ca` (string): a PEM CA certificate trusted besides the system's (self-signed endpoints).
+ */
+export const httpPairs = {
+  maxRetries: definePair({
+    name: "max_retries",
+    type: "integer",
+    description: "Retries after the first attempt of a request (network failures, 5xx, throttling); 0 disables them.",
+    operations: ["new"],
+    validate: atLeast(0),
+  }),
+  retryBaseDelay: definePair({
+    name: "retry_base_delay",
+    type: "duration",
+    description: "Backoff ceiling of the first retry (doubles per retry, full jitter).",
+    operations: ["new"],
+    validate: atLeast(0),
+  }),
+  retryMaxDelay: definePair({
+    name: "retry_max_delay",
+    type: "duration",
+    description: "Longest wait between two attempts (also caps Retry-After).",
+    operations: ["new"],
+    validate: atLeast(0),
+  }),
+  requestTimeout: definePair({
+    name: "request_timeout",
+    type: "duration",
+    description: "A request fails when its connection is idle this long.",
+    operations: ["new"],
+    validate: atLeast(1),
+  }),
+  maxConnections: definePair({
+    name: "max_connections",
+    type: "integer",
+    description: "Keep-alive sockets per host.",
+    operations: ["new"],
+    validate: atLeast(1),
+  }),
+  tlsCa: definePair({
+    name: "tls_ca",
+    type: "string",
+    description: "PEM CA certificate to trust besides the system's (e.g. an emulator's self-signed certificate).",
+    operations: ["new"],
+  }),
+} as const satisfies PairSet;
+
+/** The http-pair values of an open config (camelCase keys). */
+export interface HttpPairValues {
+  maxRetries?: number;
+  retryBaseDelay?: number;
+  retryMaxDelay?: number;
+  requestTimeout?: number;
+  maxConnections?: number;
+  tlsCa?: string;
+}
+
+/** The {@link HttpClientOptions} fields the http pairs of `config` set (absent values keep the client defaults). */
+export function httpClientSettings(config: HttpPairValues): Pick<HttpClientOptions, "retry" | "timeoutMs" | "agent"> {
+  const retry: NonNullable<HttpClientOptions["retry"]> = {};
+  if (config.maxRetries !== undefined) retry.maxRetries = config.maxRetries;
+  if (config.retryBaseDelay !== undefined) retry.baseDelayMs = config.retryBaseDelay;
+  if (config.retryMaxDelay !== undefined) retry.maxDelayMs = config.retryMaxDelay;
+  const agent: NonNullable<HttpClientOptions["agent"]> = {};
+  if (config.maxConnections !== undefined) agent.maxSockets = config.maxConnections;
+  if (config.tlsCa !== undefined) agent.ca = config.tlsCa;
+  return { retry, agent, ...(config.requestTimeout === undefined ? {} : { timeoutMs: config.requestTimeout }) };
+}

@@ -1,0 +1,73 @@
+import type { Readable } from "node:stream";
+
+/** One query parameter; a `undefined` value is a valueless flag (`?uploads`). */
+export type QueryParam = readonly [name: string, value: string | undefined];
+
+/**
+ * What a request carries:
+ * - a Buffer (replayable: retried freely);
+ * - a Readable of exactly `content-length` bytes (one-shot: retried only when
+ *   the failure happened before a single byte of it was read).
+ */
+export type HttpBody = Buffer | Readable;
+
+/**
+ * A plain HTTP request, as builders produce it and signers read it. Nothing in
+ * it is sent implicitly: the client adds `host` and `content-length` (from a
+ * Buffer body) only when they are missing.
+ */
+export interface HttpRequest {
+  method: string;
+  protocol: "http" | "https";
+  /** Host name or IPv4 address; IPv6 in brackets (`[::1]`). */
+  host: string;
+  /** Explicit port; absent means the protocol's default. */
+  port?: number;
+  /** Path as sent: percent-encoded, starting with `/`. */
+  path: string;
+  /** Query parameters in the order they are sent (values are encoded by the client). */
+  query?: readonly QueryParam[];
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  body?: HttpBody;
+  /**
+   * Provider-specific resource a signer needs (e.g. the decoded object path
+   * COS signs, without a path-style bucket segment). Never sent.
+   */
+  resource?: string;
+  /** Operation name for logs and error context (`put_object`). Never sent. */
+  operation?: string;
+}
+
+/** Encodes like `encodeURIComponent` and also escapes `! ' ( ) *`, as RFC 3986 (and COS, OSS, QingStor) want. */
+export function encodeRfc3986(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+/** Encodes an object key for a URL path: every byte but unreserved ones and `/` is percent-encoded. */
+export function encodeKeyPath(key: string): string {
+  return key.split("/").map(encodeRfc3986).join("/");
+}
+
+/** The `?a=b&c` part (with the `?`, or `""` when there is no parameter). */
+export function queryString(query: readonly QueryParam[] | undefined): string {
+  if (query === undefined || query.length === 0) return "";
+  return "?" + query.map(([k, v]) => (v === undefined ? encodeRfc3986(k) : `${encodeRfc3986(k)}=${encodeRfc3986(v)}`)).join("&");
+}
+
+/** `host[:port]` as the `Host` header carries it (the port only when not the protocol's default). */
+export function hostHeader(request: Pick<HttpRequest, "protocol" | "host" | "port">): string {
+  const fallback = request.protocol === "https" ? 443 : 80;
+  return request.port === undefined || request.port === fallback ? request.host : `${request.host}:${request.port}`;
+}
+
+/** The full URL of `request` (path and query as sent). */
+export function requestUrl(request: Pick<HttpRequest, "protocol" | "host" | "port" | "path" | "query">): string {
+  return `${request.protocol}://${hostHeader(request)}${request.path}${queryString(request.query)}`;
+}
+
+/** The value of header `name` (any case) in a lower-cased header record. */
+export function headerValue(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v.join(", ") : v;
+}

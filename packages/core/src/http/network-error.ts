@@ -1,0 +1,66 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+
+/** Socket-level failures worth another attempt (the connection broke, timed out or was refused). */
+const TRANSIENT = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENOTCONN",
+  "UND_ERR_SOCKET",
+  "ERR_STREAM_PREMATURE_CLOSE",
+  "HPE_INVALID_CONSTANT",
+  "HPE_INVALID_CHUNK_SIZE",
+  "HPE_UNEXPECTED_CONTENT_LENGTH",
+  "ESTOWAGE_TIMEOUT",
+]);
+
+/** Failures that happen before a request can have reached the server. */
+const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN"]);
+
+/** The errno-like `code` of an error, if it has one. */
+export function errnoOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** True when `e` (a socket error) certainly happened before the server could see the request. */
+export function failedBeforeSend(e: unknown): boolean {
+  const code = errnoOf(e);
+  return code !== undefined && BEFORE_SEND.has(code);
+}
+
+/**
+ * A transport failure (reset, timeout, refused connection, broken response
+ * body, bad TLS...) as a StorageError: `ServiceInternal`, retryable when the
+ * failure is transient; TLS certificate problems are non-retryable
+ * `Unexpected` errors. StorageErrors pass through.
+ * The message names the socket error code, never headers or URLs with signatures.
+ */
+export function networkError(e: unknown, what = "request"): StorageError {
+  if (isStorageError(e)) return e;
+  const code = errnoOf(e);
+  const message = e instanceof Error ? e.message : String(e);
+  if (code !== undefined && (code.startsWith("ERR_TLS") || code.includes("CERT") || code.startsWith("DEPTH_ZERO") || code.startsWith("SELF_SIGNED"))) {
+    return storageError(ErrorCode.Unexpected, `TLS failure during ${what} (${code}): ${message}`, { cause: e, retryable: false });
+  }
+  const transient = code === undefined ? /socket hang up|aborted|premature/i.test(message) : TRANSIENT.has(code);
+  return storageError(ErrorCode.ServiceInternal, `network failure during ${what}${code ? ` (${code})` : ""}: ${message}`, {
+    cause: e,
+    retryable: transient,
+  });
+}
+
+/** The error a request gets when nothing moved on its socket for `ms`. */
+export function timeoutError(ms: number): NodeJS.ErrnoException {
+  const e: NodeJS.ErrnoException = new Error(`no activity on the connection for ${ms} ms`);
+  e.code = "ESTOWAGE_TIMEOUT";
+  return e;
+}

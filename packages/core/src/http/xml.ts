@@ -1,0 +1,75 @@
+import xml2js from "xml2js";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+
+/** A parsed XML element: text, or an object of child elements (a repeated child is an array). */
+export type XmlValue = string | XmlNode;
+
+/** Child elements by name. Attributes are dropped; text is kept exactly (no trimming). */
+export interface XmlNode {
+  [child: string]: XmlValue | XmlValue[];
+}
+
+/** A parsed document: the root element's name and value. */
+export interface XmlDocument {
+  root: string;
+  value: XmlValue;
+}
+
+const PARSE_OPTIONS: xml2js.ParserOptions = {
+  explicitArray: false,
+  explicitRoot: true,
+  ignoreAttrs: true,
+  trim: false,
+  normalize: false,
+  emptyTag: "",
+  strict: true,
+};
+
+/**
+ * Parses an XML document (as services send them) into plain values.
+ * @throws StorageError `Unexpected` (retryable: a damaged body may be a transfer fault) when it is not well-formed XML.
+ */
+export async function parseXml(text: string | Buffer): Promise<XmlDocument> {
+  const source = typeof text === "string" ? text : text.toString("utf8");
+  let parsed: unknown;
+  try {
+    parsed = await xml2js.parseStringPromise(source, PARSE_OPTIONS);
+  } catch (e) {
+    throw storageError(ErrorCode.Unexpected, `the service sent a response that is not well-formed XML`, { cause: e, retryable: true });
+  }
+  if (parsed === null || typeof parsed !== "object") {
+    throw storageError(ErrorCode.Unexpected, "the service sent an empty XML document", { retryable: true });
+  }
+  const [root] = Object.keys(parsed);
+  if (root === undefined) throw storageError(ErrorCode.Unexpected, "the service sent an empty XML document", { retryable: true });
+  return { root, value: (parsed as Record<string, XmlValue>)[root]! };
+}
+
+/** The child elements of `node` named `name`, always as an array (empty when absent). */
+export function xmlChildren(node: XmlValue | undefined, name: string): XmlValue[] {
+  if (node === undefined || typeof node === "string") return [];
+  const v = node[name];
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** The text of the first child `name` of `node` (`undefined` when absent; an element with children has no text). */
+export function xmlText(node: XmlValue | undefined, name: string): string | undefined {
+  const first = xmlChildren(node, name)[0];
+  return typeof first === "string" ? first : undefined;
+}
+
+/** A value to render with {@link buildXml}: text, numbers, nested elements, arrays for repeated elements. */
+export type XmlInput = string | number | boolean | XmlInputNode | XmlInput[];
+
+/** Child elements to render, in insertion order. */
+export interface XmlInputNode {
+  [child: string]: XmlInput;
+}
+
+/** Renders `<root>…</root>` with an XML declaration, text escaped, no indentation. */
+export function buildXml(root: string, value: XmlInputNode): string {
+  const builder = new xml2js.Builder({ rootName: root, renderOpts: { pretty: false }, xmldec: { version: "1.0", encoding: "UTF-8" } });
+  return builder.buildObject(value);
+}
