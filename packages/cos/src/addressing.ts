@@ -1,0 +1,74 @@
+import { isIP } from "node:net";
+import { encodeKeyPath, ErrorCode, storageError, type Endpoint } from "@stowage/core";
+
+/** Regions that still use `<bucket>.<region>.myqcloud.com` (no `cos.` label). */
+const LEGACY_REGIONS = new Set(["cn-south", "cn-south-2", "cn-north", "cn-east", "cn-southwest", "sg"]);
+
+/** Where a bucket's requests go. */
+export interface BucketAddress {
+  protocol: "http" | "https";
+  /** Host of every object request (the bucket's own host, or the endpoint's in path style). */
+  host: string;
+  port?: number;
+  /** `""` in virtual-host style; `/<bucket>` in path style. */
+  pathPrefix: string;
+}
+
+/** How a storager or servicer reaches COS. */
+export interface AddressingConfig {
+  endpoint?: Endpoint | undefined;
+  forcePathStyle?: boolean | undefined;
+}
+
+function portOf(endpoint: Endpoint): number | undefined {
+  const fallback = endpoint.protocol === "https" ? 443 : 80;
+  return endpoint.port === fallback ? undefined : endpoint.port;
+}
+
+/** True when the endpoint is addressed path-style: forced, or an IP address / localhost (no virtual hosts there). */
+export function usesPathStyle(config: AddressingConfig): boolean {
+  const host = config.endpoint?.host;
+  if (host === undefined) return false;
+  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
+  return config.forcePathStyle === true || isIP(bare) !== 0 || bare === "localhost";
+}
+
+/**
+ * The address of bucket `name` (`<bucket>-<appid>`):
+ * - no endpoint: `https://<name>.cos.<region>.myqcloud.com` (legacy regions without `cos.`);
+ * - an endpoint: `<name>.<endpoint host>` (e.g. endpoint `https:cos.ap-guangzhou.tencentcos.cn`),
+ *   or path style `<endpoint>/<name>` for IP/localhost endpoints and `force_path_style`.
+ * @throws StorageError `PairRequired` when neither an endpoint nor a location is given.
+ */
+export function bucketAddress(name: string, location: string | undefined, config: AddressingConfig): BucketAddress {
+  const endpoint = config.endpoint;
+  if (endpoint === undefined) {
+    if (location === undefined || location === "") throw storageError(ErrorCode.PairRequired, "COS needs pair \"location\" (the bucket's region, e.g. ap-guangzhou) or an endpoint");
+    const domain = LEGACY_REGIONS.has(location) ? `${location}.myqcloud.com` : `cos.${location}.myqcloud.com`;
+    return { protocol: "https", host: `${name}.${domain}`, pathPrefix: "" };
+  }
+  const port = portOf(endpoint);
+  const base = { protocol: endpoint.protocol, ...(port === undefined ? {} : { port }) };
+  if (usesPathStyle(config)) return { ...base, host: endpoint.host, pathPrefix: `/${encodeURIComponent(name)}` };
+  return { ...base, host: `${name}.${endpoint.host}`, pathPrefix: "" };
+}
+
+/** Where GET Service (list buckets) goes: `service.cos.myqcloud.com`, or the endpoint itself. */
+export function serviceAddress(config: AddressingConfig): BucketAddress {
+  const endpoint = config.endpoint;
+  if (endpoint === undefined) return { protocol: "https", host: "service.cos.myqcloud.com", pathPrefix: "" };
+  const port = portOf(endpoint);
+  return { protocol: endpoint.protocol, host: endpoint.host, ...(port === undefined ? {} : { port }), pathPrefix: "" };
+}
+
+/** The wire path of `key` (or of the bucket, for `undefined`) and the decoded path COS signs. */
+export function objectPath(address: BucketAddress, key: string | undefined): { path: string; resource: string } {
+  if (key === undefined) return { path: `${address.pathPrefix}/`, resource: "/" };
+  return { path: `${address.pathPrefix}/${encodeKeyPath(key)}`, resource: `/${key}` };
+}
+
+/** The `x-cos-copy-source` value naming `key` in the bucket at `address`: host[:port][/bucket]/<url-encoded key>. */
+export function copySource(address: BucketAddress, key: string): string {
+  const host = address.port === undefined ? address.host : `${address.host}:${address.port}`;
+  return `${host}${address.pathPrefix}/${encodeKeyPath(key)}`;
+}

@@ -1,0 +1,126 @@
+import {
+  hostHeader,
+  HttpClient,
+  requestUrl,
+  type BufferedResponse,
+  type BufferedSendOptions,
+  type HttpClientOptions,
+  type HttpRequest,
+  type PresignedRequest,
+  type SendOptions,
+  type StreamingResponse,
+} from "@stowage/core";
+import { objectPath, type BucketAddress } from "./addressing.js";
+import { COS_TYPE } from "./config.js";
+import type { CredentialSource } from "./credentials.js";
+import { cosErrorFromResponse, isCosClockSkew } from "./errors.js";
+import type { CosCall } from "./requests.js";
+import { parseErrorBody } from "./responses.js";
+import { cosAuthorization, cosPresignQuery, signWindow } from "./signer.js";
+
+/** Seconds a request signature stays valid (the SDKs' default). */
+export const SIGNATURE_SECONDS = 900;
+/** A body-less 403 whose `Date` is this far from our clock is taken for a clock-skew refusal. */
+const SKEW_GUESS_MS = 60_000;
+
+/** Transport settings of a {@link CosClient} (from the http pairs). */
+export type CosTransportSettings = Pick<HttpClientOptions, "retry" | "timeoutMs" | "agent" | "random">;
+
+/**
+ * The COS driver's only I/O: turns {@link CosCall}s into signed HTTP requests
+ * for one address (a bucket, or the service endpoint), sends them through
+ * core's {@link HttpClient} (keep-alive, retries that re-sign, clock-skew
+ * correction) and maps failures with the COS error table.
+ */
+export class CosClient {
+  readonly http: HttpClient;
+
+  constructor(
+    readonly address: BucketAddress,
+    private readonly credentials: CredentialSource,
+    settings: CosTransportSettings = {},
+  ) {
+    this.http = new HttpClient({
+      ...settings,
+      service: COS_TYPE,
+      requestIdHeader: "x-cos-request-id",
+      sign: (request, now) => this.sign(request, now),
+      mapError: async (response) => cosErrorFromResponse(response, await parseErrorBody(response.body)),
+      isClockSkew: (_error, response) => this.isClockSkew(response),
+    });
+  }
+
+  /** True when requests go over https (SSE-C needs it). */
+  get secure(): boolean {
+    return this.address.protocol === "https";
+  }
+
+  /** The unsigned HTTP request of `call`. */
+  toRequest(call: CosCall): HttpRequest {
+    const { path, resource } = objectPath(this.address, call.key);
+    const request: HttpRequest = {
+      method: call.method,
+      protocol: this.address.protocol,
+      host: this.address.host,
+      path,
+      query: call.query,
+      headers: { ...call.headers },
+      resource,
+      operation: call.operation,
+    };
+    if (this.address.port !== undefined) request.port = this.address.port;
+    if (call.body !== undefined) request.body = call.body;
+    return request;
+  }
+
+  /**
+   * Sends `call`; the response body is the caller's to read.
+   * @throws StorageError mapped from the COS error, `ServiceInternal` (network), `Aborted`
+   */
+  send(call: CosCall, options: SendOptions = {}): Promise<StreamingResponse> {
+    return this.http.send(this.toRequest(call), options);
+  }
+
+  /**
+   * Sends `call` and reads the whole body (retried as a unit).
+   * @throws StorageError mapped from the COS error, `ServiceInternal` (network), `Aborted`
+   */
+  sendBuffered(call: CosCall, options: BufferedSendOptions = {}): Promise<BufferedResponse> {
+    return this.http.sendBuffered(this.toRequest(call), options);
+  }
+
+  /**
+   * A presigned form of `call`: the `q-*` signature (and security token) in the
+   * query, `host` plus the call's headers signed; those headers must be sent as given.
+   * @throws StorageError `PermissionDenied` when a credential provider fails
+   */
+  async presign(call: CosCall, expires: number): Promise<PresignedRequest> {
+    const request = this.toRequest(call);
+    const creds = await this.credentials.get();
+    const headers = { ...request.headers, host: hostHeader(request) };
+    const signed = cosPresignQuery(
+      { method: request.method, pathname: request.resource ?? "/", query: request.query ?? [], headers },
+      { secretId: creds.secretId, secretKey: creds.secretKey, ...signWindow(this.http.now(), expires) },
+    );
+    const query = [...(request.query ?? []), ...signed, ...(creds.securityToken ? [["x-cos-security-token", creds.securityToken] as const] : [])];
+    return { method: request.method, url: requestUrl({ ...request, query }), headers };
+  }
+
+  private async sign(request: HttpRequest, now: Date): Promise<void> {
+    const creds = await this.credentials.get();
+    request.headers["host"] = hostHeader(request);
+    if (creds.securityToken) request.headers["x-cos-security-token"] = creds.securityToken;
+    else delete request.headers["x-cos-security-token"];
+    request.headers["authorization"] = cosAuthorization(
+      { method: request.method, pathname: request.resource ?? "/", query: request.query ?? [], headers: request.headers },
+      { secretId: creds.secretId, secretKey: creds.secretKey, ...signWindow(now, SIGNATURE_SECONDS) },
+    );
+  }
+
+  private async isClockSkew(response: BufferedResponse): Promise<boolean> {
+    if (response.body.length > 0) return isCosClockSkew(await parseErrorBody(response.body), response.status);
+    // HEAD errors have no body: a 403 from a server whose clock is far from ours is most likely skew.
+    const server = Date.parse(response.header("date") ?? "");
+    return response.status === 403 && !Number.isNaN(server) && Math.abs(server - this.http.now().getTime()) > SKEW_GUESS_MS;
+  }
+}

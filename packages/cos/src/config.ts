@@ -1,0 +1,124 @@
+import { definePair, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
+
+/** The connection-string scheme: `cos://<bucket>-<appid>/<work_dir>?...`. */
+export const COS_TYPE = "cos";
+
+/** The npm package that registers {@link COS_TYPE}. */
+export const COS_PACKAGE = "@stowage/cos";
+
+/** One-line description shown in registries and docs. */
+export const COS_DESCRIPTION = "Tencent Cloud Object Storage (COS) over its XML API, CRC64-verified, with multipart, append and SSE.";
+
+function bytes32(value: unknown): string | undefined {
+  return Buffer.isBuffer(value) && value.length === 32 ? undefined : "must be exactly 32 bytes (an AES-256 key)";
+}
+
+const SSE_C_OPS = ["new", "read", "stat", "write", "createMultipart", "writeMultipart", "copy", "move", "presign"] as const;
+const SSE_OPS = ["write", "createMultipart", "copy", "move"] as const;
+const COPY_SOURCE_OPS = ["new", "copy", "move"] as const;
+
+/**
+ * The COS driver's own pairs (global ones — credential, endpoint, name,
+ * work_dir, location, storage_class, content_type... — come from core), keyed
+ * by camelCase name. The HTTP tuning pairs of core (`max_retries`,
+ * `request_timeout`, `tls_ca`, ...) are included.
+ */
+export const cosPairs = {
+  ...httpPairs,
+  securityToken: definePair({
+    name: "security_token",
+    type: "string",
+    description: "Security token of temporary credentials (sent as x-cos-security-token).",
+    operations: ["new"],
+    secret: true,
+  }),
+  credentialProvider: definePair({
+    name: "credential_provider",
+    type: "function",
+    description:
+      "Function returning (a promise of) { secretId, secretKey, securityToken?, expiration? }; asked again 5 minutes before expiration (every 5 minutes without one). Replaces credential.",
+    operations: ["new"],
+  }),
+  forcePathStyle: definePair({
+    name: "force_path_style",
+    type: "boolean",
+    description: "Address buckets as <endpoint>/<bucket>/<key> instead of <bucket>.<endpoint host> (automatic for IP and localhost endpoints).",
+    operations: ["new"],
+  }),
+  integrity: definePair({
+    name: "integrity",
+    type: "boolean",
+    description: "Send Content-MD5 and verify the service's CRC64 on every transfer (default true).",
+    operations: ["new"],
+  }),
+  serverSideEncryption: definePair({
+    name: "server_side_encryption",
+    type: "string",
+    description: "SSE-COS (AES256 or SM4) or SSE-KMS (cos/kms) for new objects.",
+    operations: SSE_OPS,
+    enum: ["AES256", "SM4", "cos/kms"],
+    defaultable: true,
+  }),
+  serverSideEncryptionCosKmsKeyId: definePair({
+    name: "server_side_encryption_cos_kms_key_id",
+    type: "string",
+    description: "SSE-KMS: id of the customer master key (only with server_side_encryption cos/kms).",
+    operations: SSE_OPS,
+    defaultable: true,
+  }),
+  serverSideEncryptionContext: definePair({
+    name: "server_side_encryption_context",
+    type: "string",
+    description: "SSE-KMS: base64 of a UTF-8 JSON object of encryption context (only with cos/kms).",
+    operations: SSE_OPS,
+    defaultable: true,
+  }),
+  serverSideEncryptionCustomerAlgorithm: definePair({
+    name: "server_side_encryption_customer_algorithm",
+    type: "string",
+    description: "SSE-C algorithm; AES256 (the default when a customer key is given).",
+    operations: SSE_C_OPS,
+    enum: ["AES256"],
+  }),
+  serverSideEncryptionCustomerKey: definePair({
+    name: "server_side_encryption_customer_key",
+    type: "bytes",
+    description: "SSE-C: the 32-byte AES-256 key (base64 in connection strings). Needs https. Given at open time it applies to every operation that takes it.",
+    operations: SSE_C_OPS,
+    validate: bytes32,
+    secret: true,
+  }),
+  copySourceServerSideEncryptionCustomerAlgorithm: definePair({
+    name: "copy_source_server_side_encryption_customer_algorithm",
+    type: "string",
+    description: "SSE-C algorithm of the copy/move source; AES256.",
+    operations: COPY_SOURCE_OPS,
+    enum: ["AES256"],
+  }),
+  copySourceServerSideEncryptionCustomerKey: definePair({
+    name: "copy_source_server_side_encryption_customer_key",
+    type: "bytes",
+    description: "SSE-C: the 32-byte key the copy/move source was written with. Needs https.",
+    operations: COPY_SOURCE_OPS,
+    validate: bytes32,
+    secret: true,
+  }),
+} as const satisfies PairSet;
+
+/**
+ * Per-operation options the COS driver adds, for `Storager<CosOptions>`:
+ * `store.write(p, body, { serverSideEncryption: "AES256" })`.
+ */
+export type CosOptions = ExtraOptionsOf<typeof cosPairs>;
+
+/** Temporary or rotated credentials, as a {@link CosCredentialProvider} returns them. */
+export interface CosCredentials {
+  secretId: string;
+  secretKey: string;
+  securityToken?: string;
+  /** When they stop working (a Date or Unix ms); the provider is asked again 5 minutes before. */
+  expiration?: Date | number;
+}
+
+/** The `credential_provider` pair: asked for credentials when none are cached or they are about to expire. */
+export type CosCredentialProvider = () => CosCredentials | Promise<CosCredentials>;

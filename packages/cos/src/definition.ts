@@ -1,0 +1,64 @@
+import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
+import { bucketAddress, type AddressingConfig } from "./addressing.js";
+import { CosClient } from "./client.js";
+import { COS_DESCRIPTION, COS_PACKAGE, COS_TYPE, cosPairs, type CosCredentialProvider } from "./config.js";
+import { providedCredentials, staticCredentials, type CredentialSource } from "./credentials.js";
+import { CosServiceDriver } from "./servicer.js";
+import { CosStorageDriver } from "./storager.js";
+
+/** A COS bucket name: `<name>-<appid>`, lower-case letters, digits and hyphens. */
+const BUCKET = /^[a-z0-9][a-z0-9-]*-\d+$/;
+
+/**
+ * Where credentials come from: `credential_provider`, else `credential` (+ `security_token`).
+ * @throws StorageError `PairRequired` when there is neither
+ */
+export function credentialSource(config: OpenConfig): CredentialSource {
+  const provider = config["credentialProvider"] as CosCredentialProvider | undefined;
+  if (provider !== undefined) return providedCredentials(provider);
+  if (config.credential === undefined) throw storageError(ErrorCode.PairRequired, 'COS needs pair "credential" (hmac:<secret_id>:<secret_key> or env) or "credential_provider"');
+  return staticCredentials(config.credential, config["securityToken"] as string | undefined);
+}
+
+function addressing(config: OpenConfig): AddressingConfig {
+  return { endpoint: config.endpoint, forcePathStyle: config["forcePathStyle"] === true };
+}
+
+/**
+ * Builds the storage primitives for bucket `name` from a validated open config.
+ * @throws StorageError `PairRequired` (name, credential, location without endpoint), `InvalidArgument` (bucket name)
+ */
+export function newCosStorageDriver(config: OpenConfig): CosStorageDriver {
+  const name = config.name;
+  if (name === undefined || name === "") throw storageError(ErrorCode.PairRequired, 'COS needs pair "name" (the bucket, <name>-<appid>)');
+  if (config.endpoint === undefined && !BUCKET.test(name)) {
+    throw storageError(ErrorCode.InvalidArgument, `COS bucket ${JSON.stringify(name)} must be <name>-<appid> (lower-case letters, digits and hyphens, e.g. examplebucket-1250000000)`);
+  }
+  const credentials = credentialSource(config);
+  const address = bucketAddress(name, config.location, addressing(config));
+  const client = new CosClient(address, credentials, httpClientSettings(config as HttpPairValues));
+  return new CosStorageDriver(client, name, config.location, config["integrity"] !== false);
+}
+
+/**
+ * Builds the bucket primitives.
+ * @throws StorageError `PairRequired` (credential)
+ */
+export function newCosServiceDriver(config: OpenConfig): CosServiceDriver {
+  return new CosServiceDriver(credentialSource(config), addressing(config), config.location, httpClientSettings(config as HttpPairValues));
+}
+
+/**
+ * The COS service: `cos://<bucket>-<appid>/<work_dir>?credential=hmac:<id>:<key>&location=<region>`.
+ * Importing `@stowage/cos` registers it.
+ */
+export const cosService: ServiceDefinition = Object.freeze({
+  type: COS_TYPE,
+  packageName: COS_PACKAGE,
+  description: COS_DESCRIPTION,
+  pairs: cosPairs,
+  storagerRequires: ["name"],
+  servicerRequires: [],
+  newStorageDriver: newCosStorageDriver,
+  newServiceDriver: newCosServiceDriver,
+});

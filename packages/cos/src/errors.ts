@@ -1,0 +1,84 @@
+import { ErrorCode, errorCodeForStatus, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import type { CosErrorBody } from "./responses.js";
+
+/**
+ * COS error codes and the StorageError code each becomes. Codes not listed
+ * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
+ * 409/412 → Conflict, 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
+ */
+export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
+  NoSuchKey: ErrorCode.ObjectNotExist,
+  NoSuchBucket: ErrorCode.ObjectNotExist,
+  NoSuchUpload: ErrorCode.ObjectNotExist,
+  NoSuchVersion: ErrorCode.ObjectNotExist,
+  AccessDenied: ErrorCode.PermissionDenied,
+  SignatureDoesNotMatch: ErrorCode.PermissionDenied,
+  RequestTimeTooSkewed: ErrorCode.PermissionDenied,
+  InvalidAccessKeyId: ErrorCode.PermissionDenied,
+  InvalidSecurityToken: ErrorCode.PermissionDenied,
+  ExpiredToken: ErrorCode.PermissionDenied,
+  UserDisable: ErrorCode.PermissionDenied,
+  BadDigest: ErrorCode.IntegrityMismatch,
+  InvalidDigest: ErrorCode.IntegrityMismatch,
+  IncompleteBody: ErrorCode.IntegrityMismatch,
+  InvalidArgument: ErrorCode.InvalidArgument,
+  InvalidRequest: ErrorCode.InvalidArgument,
+  InvalidURI: ErrorCode.InvalidArgument,
+  InvalidObjectName: ErrorCode.InvalidArgument,
+  InvalidBucketName: ErrorCode.InvalidArgument,
+  KeyTooLong: ErrorCode.InvalidArgument,
+  MetadataTooLarge: ErrorCode.InvalidArgument,
+  EntityTooSmall: ErrorCode.InvalidArgument,
+  EntityTooLarge: ErrorCode.InvalidArgument,
+  InvalidPart: ErrorCode.InvalidArgument,
+  InvalidPartOrder: ErrorCode.InvalidArgument,
+  MalformedXML: ErrorCode.InvalidArgument,
+  InvalidCopySource: ErrorCode.InvalidArgument,
+  InvalidRange: ErrorCode.InvalidArgument,
+  MissingContentLength: ErrorCode.InvalidArgument,
+  TooManyBuckets: ErrorCode.InvalidArgument,
+  MethodNotAllowed: ErrorCode.CapabilityInsufficient,
+  NotImplemented: ErrorCode.CapabilityInsufficient,
+  PreconditionFailed: ErrorCode.Conflict,
+  ObjectNotAppendable: ErrorCode.ObjectModeInvalid,
+  PositionNotEqualToLength: ErrorCode.Conflict,
+  AppendPositionErr: ErrorCode.Conflict,
+  BucketAlreadyExists: ErrorCode.Conflict,
+  BucketAlreadyOwnedByYou: ErrorCode.Conflict,
+  BucketNotEmpty: ErrorCode.Conflict,
+  OperationAborted: ErrorCode.Conflict,
+  SlowDown: ErrorCode.RequestThrottled,
+  RequestLimitExceeded: ErrorCode.RequestThrottled,
+  ServiceUnavailable: ErrorCode.RequestThrottled,
+  InternalError: ErrorCode.ServiceInternal,
+  RequestTimeout: ErrorCode.ServiceInternal,
+});
+
+/** COS codes of a refused request time; the client corrects its clock from the response's `Date` and tries again. */
+export function isCosClockSkew(error: CosErrorBody | undefined, status: number): boolean {
+  if (error?.code === "RequestTimeTooSkewed") return true;
+  return status === 403 && error?.code === "AccessDenied" && /request has expired/i.test(error.message ?? "");
+}
+
+/**
+ * The StorageError for a COS failure: `code` from {@link COS_ERROR_CODES} (or
+ * the status), message `"<op>: <COS code>: <COS message>"`, status and request id
+ * (the body's RequestId when the header is missing).
+ */
+export function cosError(status: number, body: CosErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
+  const cosCode = body?.code;
+  const code = (cosCode !== undefined ? COS_ERROR_CODES[cosCode] : undefined) ?? errorCodeForStatus(status);
+  const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${status === 404 && !body ? " (no such object)" : ""}`;
+  const id = requestId ?? body?.requestId;
+  return storageError(code, `${operation}: ${what}`, {
+    statusCode: status,
+    ...(id ? { requestId: id } : {}),
+    // A 5xx without a known code, and 500 InternalError inside a 200, are worth retrying.
+    ...(status >= 500 || code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled ? { retryable: true } : {}),
+  });
+}
+
+/** {@link cosError} for a buffered failed response. */
+export function cosErrorFromResponse(response: BufferedResponse, body: CosErrorBody | undefined): StorageError {
+  return cosError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId);
+}

@@ -1,0 +1,54 @@
+import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/** COS limits (protocols.md §1.7): 5 GiB per PUT, part and append object; 1 MiB–5 GiB parts; 10,000 parts; 1,000 keys per list page. */
+export const cosLimits: Readonly<StorageLimits> = Object.freeze({
+  writeSizeMaximum: 5 * GiB,
+  multipartSizeMinimum: MiB,
+  multipartSizeMaximum: 5 * GiB,
+  multipartNumberMaximum: 10_000,
+  appendSizeMaximum: 5 * GiB,
+  appendTotalSizeMaximum: 5 * GiB,
+  listPageMaximum: 1000,
+});
+
+/**
+ * What a COS storager can do: everything in the contract except `fetch`, with
+ * virtual directories (zero-byte `dir/` objects). `integrity` (default on)
+ * decides whether Content-MD5 is sent and CRC64s are verified.
+ */
+export function cosFeatures(integrity = true): Readonly<StorageFeatures> {
+  return defineFeatures({
+    stat: true,
+    read: true,
+    readRange: true,
+    write: true,
+    delete: true,
+    batchDelete: true,
+    list: true,
+    listDir: true,
+    listPrefix: true,
+    listMultipartUploads: true,
+    copy: true,
+    move: true,
+    fetch: false,
+    createDir: true,
+    presignRead: true,
+    presignWrite: true,
+    presignDelete: true,
+    append: true,
+    multipart: true,
+    userMetadata: true,
+    contentType: true,
+    storageClass: true,
+    crc64: integrity,
+    contentMd5: integrity,
+    virtualDir: true,
+    limits: cosLimits,
+  });
+}
+
+/** The COS servicer creates, deletes, opens and lists buckets. */
+export const cosServiceFeatures: Readonly<ServiceFeatures> = Object.freeze({ create: true, delete: true, get: true, list: true });

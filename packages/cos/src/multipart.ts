@@ -1,0 +1,153 @@
+import {
+  ErrorCode,
+  isStorageError,
+  storageError,
+  type DriverBody,
+  type DriverCallOptions,
+  type DriverWriteResult,
+  type Part,
+  type RawObject,
+  type StorageError,
+} from "@stowage/core";
+import { copySource } from "./addressing.js";
+import type { CosClient } from "./client.js";
+import { cosLimits } from "./features.js";
+import { listPartsPage } from "./lister.js";
+import { abortMultipart, completeMultipart, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
+import { parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
+import { cosError } from "./errors.js";
+
+/** Size of each part of a multipart copy (COS allows up to 5 GiB; smaller parts retry cheaply). */
+export const COPY_PART_SIZE = 512 * 1024 * 1024;
+/** Parts copied at once by a multipart copy. */
+const COPY_CONCURRENCY = 4;
+
+/** Checks a 200 whose body may be an `<Error>` document (Complete and Copy do that). */
+export function errorIn200(expectedRoot: string, operation: string) {
+  return async (response: { status: number; body: Buffer; requestId: string | undefined }): Promise<StorageError | undefined> => {
+    const error = await parseErrorBody(response.body);
+    if (error !== undefined) return cosError(response.status, error, operation, response.requestId);
+    const parsed = await parseResultEtag(response.body, expectedRoot).catch((e: unknown) => e);
+    if (parsed === undefined || parsed instanceof Error) {
+      return storageError(ErrorCode.ServiceInternal, `${operation}: the service answered 200 without a ${expectedRoot} document`, { retryable: true });
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Initiate Multipart Upload.
+ * @throws StorageError from COS, `Unexpected` when the answer has no UploadId
+ */
+export async function createUpload(client: CosClient, key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
+  const res = await client.sendBuffered(initiateMultipart(key, options, client.secure), { signal: options.signal });
+  const id = await parseInitiate(res.body);
+  if (!id) throw storageError(ErrorCode.Unexpected, "initiate_multipart_upload: the answer carries no UploadId", { requestId: res.requestId });
+  return { multipartId: id };
+}
+
+/**
+ * Upload Part `index` (0-based). Returns the part with COS's ETag and CRC64 (core verifies the CRC).
+ * @throws StorageError `InvalidArgument` (index out of 0..9999), `ObjectNotExist` (NoSuchUpload), `IntegrityMismatch` (BadDigest), ...
+ */
+export async function writeUploadPart(client: CosClient, key: string, uploadId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
+  const max = cosLimits.multipartNumberMaximum!;
+  if (!Number.isInteger(index) || index < 0 || index >= max) throw storageError(ErrorCode.InvalidArgument, `part index must be 0..${max - 1}, got ${index}`);
+  const res = await client.send(uploadPart(key, uploadId, index, body, options, client.secure), { signal: options.signal, onUploadProgress: body.onProgress });
+  await res.discard();
+  const part: Part = { index, size: body.size, etag: res.header("etag") ?? "" };
+  const crc = res.header("x-cos-hash-crc64ecma");
+  if (crc !== undefined) part.crc64 = crc;
+  return part;
+}
+
+/**
+ * Complete Multipart Upload with `parts` (sorted, PartNumber = index + 1). A 200
+ * carrying an `<Error>` is a failure (retried when COS says it is internal).
+ * Returns the object's ETag and CRC64 (core compares it with the combined part CRCs).
+ * @throws StorageError `ObjectNotExist` (NoSuchUpload), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
+ */
+export async function completeUpload(client: CosClient, key: string, uploadId: string, parts: readonly Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+  const res = await client.sendBuffered(completeMultipart(key, uploadId, parts), {
+    signal: options.signal,
+    validate: errorIn200("CompleteMultipartUploadResult", "complete_multipart_upload"),
+  });
+  const result = await parseResultEtag(res.body, "CompleteMultipartUploadResult");
+  const out: DriverWriteResult = {};
+  if (result?.etag !== undefined) out.etag = result.etag;
+  const crc = res.header("x-cos-hash-crc64ecma");
+  if (crc !== undefined) out.crc64 = crc;
+  return out;
+}
+
+/** Abort Multipart Upload; succeeds when the upload is already gone. */
+export async function abortUpload(client: CosClient, key: string, uploadId: string, options: DriverCallOptions): Promise<void> {
+  try {
+    const res = await client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal });
+    void res;
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.ObjectNotExist)) return;
+    throw e;
+  }
+}
+
+/**
+ * The upload as a `part` object (checked with one List Parts call).
+ * @throws StorageError `ObjectNotExist` when there is no such upload
+ */
+export async function statUpload(client: CosClient, key: string, uploadId: string, options: DriverCallOptions): Promise<RawObject> {
+  await listPartsPage(client, key, uploadId, undefined, options);
+  return { key, mode: "part", multipartId: uploadId };
+}
+
+/**
+ * Server-side multipart copy of `size` bytes from `srcKey` to `dstKey` (used above
+ * the 5 GB limit of PUT Copy): Upload Part - Copy in {@link COPY_PART_SIZE} ranges,
+ * then Complete; any failure aborts the upload. The new object gets the source's
+ * content type and metadata (`source`). Returns the new object's ETag and CRC64.
+ * @throws StorageError from COS; `Aborted`
+ */
+export async function multipartCopy(
+  client: CosClient,
+  srcKey: string,
+  dstKey: string,
+  source: RawObject,
+  options: DriverCallOptions,
+  partSize = COPY_PART_SIZE,
+): Promise<DriverWriteResult> {
+  const size = source.size ?? 0;
+  const initOptions: DriverCallOptions = { ...options, ...(source.contentType ? { contentType: source.contentType } : {}), ...(source.metadata ? { metadata: source.metadata } : {}) };
+  delete initOptions.copySourceServerSideEncryptionCustomerKey;
+  delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;
+  const { multipartId } = await createUpload(client, dstKey, initOptions);
+  const from = copySource(client.address, srcKey);
+  const count = Math.max(1, Math.ceil(size / partSize));
+  const parts: Part[] = new Array<Part>(count);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (next < count && !failed) {
+      const index = next++;
+      const first = index * partSize;
+      const last = Math.min(size, first + partSize) - 1;
+      const res = await client
+        .sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure), {
+          signal: options.signal,
+          validate: errorIn200("CopyPartResult", "upload_part_copy"),
+        })
+        .catch((e: unknown) => {
+          failed = true;
+          throw e;
+        });
+      const result = await parseResultEtag(res.body, "CopyPartResult");
+      parts[index] = { index, size: last - first + 1, etag: result?.etag ?? "", ...(result?.crc64 ? { crc64: result.crc64 } : {}) };
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(COPY_CONCURRENCY, count) }, worker));
+    return await completeUpload(client, dstKey, multipartId, parts, options);
+  } catch (e) {
+    await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,228 @@
+import type { Readable } from "node:stream";
+import { buildXml, ErrorCode, md5Base64, storageError, type DriverCallOptions, type Part, type QueryParam } from "@stowage/core";
+import { copySourceSseHeaders, sseCustomerHeaders, sseServerHeaders } from "./sse.js";
+
+/**
+ * One COS API call before addressing and signing: what the client turns into
+ * an HTTP request for the bucket (or the service, for bucket listing).
+ */
+export interface CosCall {
+  /** snake_case API name for logs and errors (`put_object`). */
+  operation: string;
+  method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
+  /** Object key; absent for bucket-level calls. */
+  key?: string;
+  query: QueryParam[];
+  headers: Record<string, string>;
+  body?: Buffer | Readable;
+}
+
+/** A request body and its Content-MD5 (base64). */
+export interface CallBody {
+  data: Buffer | Readable;
+  size: number;
+  contentMd5?: string | undefined;
+}
+
+/** Largest total of user metadata COS keeps (names and values), in bytes. */
+export const METADATA_LIMIT = 2048;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+const HEADER_TEXT = /^[\t\x20-\x7e]*$/;
+
+/**
+ * `x-cos-meta-*` headers from a metadata map (keys lower-cased).
+ * @throws StorageError `InvalidArgument` for names that are not HTTP tokens, values
+ *   outside printable ASCII (encode them first), or more than 2 KB in total.
+ */
+export function metadataHeaders(metadata: unknown): Record<string, string> {
+  if (metadata === undefined) return {};
+  const out: Record<string, string> = {};
+  let total = 0;
+  for (const [k, v] of Object.entries(metadata as Record<string, string>)) {
+    const name = k.toLowerCase();
+    if (!TOKEN.test(name)) throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k)} is not a valid HTTP header name`);
+    if (!HEADER_TEXT.test(v)) throw storageError(ErrorCode.InvalidArgument, `metadata value of ${JSON.stringify(k)} must be printable ASCII (encode it first)`);
+    total += name.length + v.length;
+    out[`x-cos-meta-${name}`] = v;
+  }
+  if (total > METADATA_LIMIT) throw storageError(ErrorCode.InvalidArgument, `user metadata is ${total} bytes; COS keeps at most ${METADATA_LIMIT}`);
+  return out;
+}
+
+/** Content type, metadata, storage class and SSE headers of a new object. */
+export function newObjectHeaders(options: DriverCallOptions, secure: boolean): Record<string, string> {
+  const h: Record<string, string> = { ...metadataHeaders(options.metadata), ...sseServerHeaders(options), ...sseCustomerHeaders(options, secure) };
+  if (typeof options.contentType === "string") h["content-type"] = options.contentType;
+  if (typeof options.storageClass === "string") h["x-cos-storage-class"] = options.storageClass;
+  return h;
+}
+
+function bodyHeaders(body: CallBody, contentType?: string): Record<string, string> {
+  const h: Record<string, string> = { "content-length": String(body.size) };
+  if (body.contentMd5 !== undefined) h["content-md5"] = body.contentMd5;
+  if (contentType !== undefined) h["content-type"] = contentType;
+  return h;
+}
+
+/** `Range` for `offset`/`size` (`undefined` = the whole object). */
+export function rangeHeader(offset: number | undefined, size: number | undefined): string | undefined {
+  const start = offset ?? 0;
+  if (size === undefined) return start > 0 ? `bytes=${start}-` : undefined;
+  return `bytes=${start}-${start + size - 1}`;
+}
+
+/** HEAD Object. */
+export function headObject(key: string, options: DriverCallOptions, secure: boolean): CosCall {
+  return { operation: "head_object", method: "HEAD", key, query: [], headers: sseCustomerHeaders(options, secure) };
+}
+
+/** GET Object, whole or a range (`size` > 0). */
+export function getObject(key: string, range: { offset?: number | undefined; size?: number | undefined }, options: DriverCallOptions, secure: boolean): CosCall {
+  const headers = sseCustomerHeaders(options, secure);
+  const r = rangeHeader(range.offset, range.size);
+  if (r !== undefined) headers["range"] = r;
+  return { operation: "get_object", method: "GET", key, query: [], headers };
+}
+
+/** PUT Object. */
+export function putObject(key: string, body: CallBody, options: DriverCallOptions, secure: boolean): CosCall {
+  return { operation: "put_object", method: "PUT", key, query: [], headers: { ...newObjectHeaders(options, secure), ...bodyHeaders(body) }, body: body.data };
+}
+
+/** DELETE Object. */
+export function deleteObject(key: string): CosCall {
+  return { operation: "delete_object", method: "DELETE", key, query: [], headers: {} };
+}
+
+/**
+ * POST Bucket?delete (quiet: only failures come back).
+ * @throws StorageError `InvalidArgument` for more than 1000 keys.
+ */
+export function deleteObjects(keys: readonly string[]): CosCall {
+  if (keys.length === 0 || keys.length > 1000) throw storageError(ErrorCode.InvalidArgument, "a batch delete takes 1 to 1000 keys");
+  const body = Buffer.from(buildXml("Delete", { Quiet: "true", Object: keys.map((k) => ({ Key: k })) }), "utf8");
+  return {
+    operation: "delete_objects",
+    method: "POST",
+    query: [["delete", undefined]],
+    headers: { "content-type": "application/xml", "content-md5": md5Base64(body), "content-length": String(body.length) },
+    body,
+  };
+}
+
+/** GET Bucket (list objects, names url-encoded in the answer). */
+export function listObjects(prefix: string, delimiter: string | undefined, marker: string | undefined, maxKeys: number): CosCall {
+  const query: QueryParam[] = [["prefix", prefix]];
+  if (delimiter !== undefined) query.push(["delimiter", delimiter]);
+  if (marker !== undefined && marker !== "") query.push(["marker", marker]);
+  query.push(["max-keys", String(maxKeys)], ["encoding-type", "url"]);
+  return { operation: "list_objects", method: "GET", query, headers: {} };
+}
+
+/**
+ * PUT Object - Copy. `source` is the `x-cos-copy-source` value (host and encoded key).
+ * Metadata is copied unless `replace` carries the new content type and metadata.
+ */
+export function copyObject(key: string, source: string, options: DriverCallOptions, secure: boolean, replace?: DriverCallOptions): CosCall {
+  const headers: Record<string, string> = {
+    "x-cos-copy-source": source,
+    ...sseServerHeaders(options),
+    ...sseCustomerHeaders(options, secure),
+    ...copySourceSseHeaders(options, secure),
+  };
+  if (typeof options.storageClass === "string") headers["x-cos-storage-class"] = options.storageClass;
+  if (replace !== undefined) {
+    headers["x-cos-metadata-directive"] = "Replaced";
+    Object.assign(headers, metadataHeaders(replace.metadata));
+    if (typeof replace.contentType === "string") headers["content-type"] = replace.contentType;
+  }
+  return { operation: "copy_object", method: "PUT", key, query: [], headers };
+}
+
+/** POST Object?append&position=n. */
+export function appendObject(key: string, position: number, body: CallBody, options: DriverCallOptions, secure: boolean): CosCall {
+  const headers = { ...(position === 0 ? newObjectHeaders(options, secure) : {}), ...bodyHeaders(body) };
+  return { operation: "append_object", method: "POST", key, query: [["append", undefined], ["position", String(position)]], headers, body: body.data };
+}
+
+/** POST Object?uploads (Initiate Multipart Upload). */
+export function initiateMultipart(key: string, options: DriverCallOptions, secure: boolean): CosCall {
+  return { operation: "initiate_multipart_upload", method: "POST", key, query: [["uploads", undefined]], headers: newObjectHeaders(options, secure) };
+}
+
+/** PUT Object?partNumber=N&uploadId=ID (`index` is 0-based; COS numbers parts from 1). */
+export function uploadPart(key: string, uploadId: string, index: number, body: CallBody, options: DriverCallOptions, secure: boolean): CosCall {
+  return {
+    operation: "upload_part",
+    method: "PUT",
+    key,
+    query: [["partNumber", String(index + 1)], ["uploadId", uploadId]],
+    headers: { ...sseCustomerHeaders(options, secure), ...bodyHeaders(body) },
+    body: body.data,
+  };
+}
+
+/** Upload Part - Copy of bytes `[first, last]` of `source`. */
+export function uploadPartCopy(key: string, uploadId: string, index: number, source: string, first: number, last: number, options: DriverCallOptions, secure: boolean): CosCall {
+  return {
+    operation: "upload_part_copy",
+    method: "PUT",
+    key,
+    query: [["partNumber", String(index + 1)], ["uploadId", uploadId]],
+    headers: {
+      "x-cos-copy-source": source,
+      "x-cos-copy-source-range": `bytes=${first}-${last}`,
+      ...sseCustomerHeaders(options, secure),
+      ...copySourceSseHeaders(options, secure),
+    },
+  };
+}
+
+/** POST Object?uploadId=ID with the parts in order (PartNumber = index + 1). */
+export function completeMultipart(key: string, uploadId: string, parts: readonly Pick<Part, "index" | "etag">[]): CosCall {
+  const xml = buildXml("CompleteMultipartUpload", { Part: parts.map((p) => ({ PartNumber: p.index + 1, ETag: p.etag })) });
+  const body = Buffer.from(xml, "utf8");
+  return {
+    operation: "complete_multipart_upload",
+    method: "POST",
+    key,
+    query: [["uploadId", uploadId]],
+    headers: { "content-type": "application/xml", "content-md5": md5Base64(body), "content-length": String(body.length) },
+    body,
+  };
+}
+
+/** DELETE Object?uploadId=ID. */
+export function abortMultipart(key: string, uploadId: string): CosCall {
+  return { operation: "abort_multipart_upload", method: "DELETE", key, query: [["uploadId", uploadId]], headers: {} };
+}
+
+/** GET Object?uploadId=ID (List Parts) after part number `marker`. */
+export function listParts(key: string, uploadId: string, marker: string | undefined, maxParts = 1000): CosCall {
+  const query: QueryParam[] = [["uploadId", uploadId], ["max-parts", String(maxParts)]];
+  if (marker !== undefined && marker !== "") query.push(["part-number-marker", marker]);
+  return { operation: "list_parts", method: "GET", key, query, headers: {} };
+}
+
+/** GET Bucket?uploads (List Multipart Uploads) under `prefix`. */
+export function listUploads(prefix: string, keyMarker: string | undefined, uploadIdMarker: string | undefined, maxUploads: number): CosCall {
+  const query: QueryParam[] = [["uploads", undefined], ["prefix", prefix], ["max-uploads", String(maxUploads)], ["encoding-type", "url"]];
+  if (keyMarker !== undefined) query.push(["key-marker", keyMarker]);
+  if (uploadIdMarker !== undefined) query.push(["upload-id-marker", uploadIdMarker]);
+  return { operation: "list_multipart_uploads", method: "GET", query, headers: {} };
+}
+
+/** GET Service (list buckets). */
+export function listBuckets(marker: string | undefined): CosCall {
+  return { operation: "list_buckets", method: "GET", query: marker ? [["marker", marker]] : [], headers: {} };
+}
+
+/** PUT Bucket (the region comes from the bucket's host). */
+export function putBucket(): CosCall {
+  return { operation: "put_bucket", method: "PUT", query: [], headers: { "content-length": "0" } };
+}
+
+/** DELETE Bucket. */
+export function deleteBucket(): CosCall {
+  return { operation: "delete_bucket", method: "DELETE", query: [], headers: {} };
+}

@@ -1,0 +1,222 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { parseXml, xmlChildren, xmlText, type Part, type RawObject, type XmlValue } from "@stowage/core";
+
+/** A COS `<Error>` document. */
+export interface CosErrorBody {
+  code?: string | undefined;
+  message?: string | undefined;
+  requestId?: string | undefined;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
+}
+
+function int(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
+  return Number(text.trim());
+}
+
+function date(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** Decodes a name from a listing sent with `encoding-type=url` (`+` is a space). */
+export function decodeListedName(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, "%20"));
+  } catch {
+    return text;
+  }
+}
+
+/** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. */
+export function objectSize(status: number, headers: IncomingHttpHeaders): number | undefined {
+  if (status === 206) {
+    const m = /\/(\d+)\s*$/.exec(header(headers, "content-range") ?? "");
+    return m ? Number(m[1]) : undefined;
+  }
+  return int(header(headers, "content-length"));
+}
+
+/**
+ * An object's metadata from HEAD/GET response headers: size, etag, content
+ * type, CRC64, last modified, storage class (STANDARD when COS omits it),
+ * user metadata, append mode and offset for appendable objects, and SSE details
+ * under `system`. Never derives contentMd5 from the ETag.
+ */
+export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
+  const size = objectSize(status, headers);
+  const appendable = header(headers, "x-cos-object-type")?.toLowerCase() === "appendable";
+  const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : appendable ? "append" : "file" };
+  if (size !== undefined) raw.size = size;
+  const etag = header(headers, "etag");
+  if (etag !== undefined) raw.etag = etag;
+  const type = header(headers, "content-type");
+  if (type !== undefined) raw.contentType = type;
+  const crc = header(headers, "x-cos-hash-crc64ecma");
+  if (crc !== undefined) raw.crc64 = crc;
+  const modified = date(header(headers, "last-modified"));
+  if (modified !== undefined) raw.lastModified = modified;
+  raw.storageClass = header(headers, "x-cos-storage-class") ?? "STANDARD";
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith("x-cos-meta-") && value !== undefined) metadata[name.slice(11)] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  if (Object.keys(metadata).length > 0) raw.metadata = metadata;
+  if (appendable && size !== undefined) raw.appendOffset = size;
+  const system: Record<string, unknown> = {};
+  const systemHeaders: Array<[string, string]> = [
+    ["objectType", "x-cos-object-type"],
+    ["serverSideEncryption", "x-cos-server-side-encryption"],
+    ["serverSideEncryptionCosKmsKeyId", "x-cos-server-side-encryption-cos-kms-key-id"],
+    ["serverSideEncryptionCustomerAlgorithm", "x-cos-server-side-encryption-customer-algorithm"],
+    ["versionId", "x-cos-version-id"],
+  ];
+  for (const [field, name] of systemHeaders) {
+    const v = header(headers, name);
+    if (v !== undefined) system[field] = v;
+  }
+  if (Object.keys(system).length > 0) raw.system = system;
+  return raw;
+}
+
+/** The `<Error>` fields of a body, or undefined when it is no COS error document. */
+export async function parseErrorBody(body: Buffer): Promise<CosErrorBody | undefined> {
+  const text = body.toString("utf8").trim();
+  if (!text.includes("<Error")) return undefined;
+  try {
+    const doc = await parseXml(text);
+    if (doc.root !== "Error") return undefined;
+    return { code: xmlText(doc.value, "Code"), message: xmlText(doc.value, "Message"), requestId: xmlText(doc.value, "RequestId") };
+  } catch {
+    return undefined;
+  }
+}
+
+/** One page of GET Bucket. */
+export interface ListObjectsPage {
+  items: RawObject[];
+  /** Where the next page starts (a decoded key), when truncated. */
+  nextMarker?: string;
+}
+
+/**
+ * Parses `<ListBucketResult>` (names url-encoded): files as `file` objects
+ * (`dir` for zero-size keys ending with `/`), common prefixes as `dir` objects.
+ */
+export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
+  const { value } = await parseXml(body);
+  const encoded = xmlText(value, "EncodingType") === "url";
+  const name = (s: string): string => (encoded ? decodeListedName(s) : s);
+  const items: RawObject[] = [];
+  for (const p of xmlChildren(value, "CommonPrefixes")) {
+    const prefix = xmlText(p, "Prefix");
+    if (prefix !== undefined) items.push({ key: name(prefix), mode: "dir" });
+  }
+  for (const c of xmlChildren(value, "Contents")) items.push(listedObject(c, name));
+  items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  const next = xmlText(value, "NextMarker");
+  const marker = next !== undefined && next !== "" ? name(next) : items[items.length - 1]?.key;
+  return marker === undefined ? { items } : { items, nextMarker: marker };
+}
+
+function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
+  const key = name(xmlText(c, "Key") ?? "");
+  const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : "file" };
+  const size = int(xmlText(c, "Size"));
+  if (size !== undefined) raw.size = size;
+  const etag = xmlText(c, "ETag");
+  if (etag !== undefined) raw.etag = etag;
+  const modified = date(xmlText(c, "LastModified"));
+  if (modified !== undefined) raw.lastModified = modified;
+  const storageClass = xmlText(c, "StorageClass");
+  if (storageClass !== undefined) raw.storageClass = storageClass;
+  return raw;
+}
+
+/** The UploadId of `<InitiateMultipartUploadResult>`. */
+export async function parseInitiate(body: Buffer): Promise<string | undefined> {
+  const { root, value } = await parseXml(body);
+  return root === "InitiateMultipartUploadResult" ? xmlText(value, "UploadId") : undefined;
+}
+
+/** ETag (and CRC64, when present) of a `<CompleteMultipartUploadResult>`, `<CopyObjectResult>` or `<CopyPartResult>`. */
+export async function parseResultEtag(body: Buffer, expectedRoot: string): Promise<{ etag?: string; crc64?: string; lastModified?: Date } | undefined> {
+  const { root, value } = await parseXml(body);
+  if (root !== expectedRoot) return undefined;
+  const out: { etag?: string; crc64?: string; lastModified?: Date } = {};
+  const etag = xmlText(value, "ETag");
+  if (etag !== undefined) out.etag = etag;
+  const crc = xmlText(value, "CRC64");
+  if (crc !== undefined && crc !== "") out.crc64 = crc;
+  const modified = date(xmlText(value, "LastModified"));
+  if (modified !== undefined) out.lastModified = modified;
+  return out;
+}
+
+/** Parts of `<ListPartsResult>` (0-based index) and the marker of the next page. */
+export async function parseListParts(body: Buffer): Promise<{ items: Part[]; nextMarker?: string }> {
+  const { value } = await parseXml(body);
+  const items: Part[] = [];
+  for (const p of xmlChildren(value, "Part")) {
+    const number = int(xmlText(p, "PartNumber"));
+    if (number === undefined || number < 1) continue;
+    const part: Part = { index: number - 1, size: int(xmlText(p, "Size")) ?? 0, etag: xmlText(p, "ETag") ?? "" };
+    const modified = date(xmlText(p, "LastModified"));
+    if (modified !== undefined) part.lastModified = modified;
+    items.push(part);
+  }
+  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  const next = xmlText(value, "NextPartNumberMarker") ?? String((items[items.length - 1]?.index ?? 0) + 1);
+  return { items, nextMarker: next };
+}
+
+/** In-progress uploads of `<ListMultipartUploadsResult>` as `part` objects, and the next markers. */
+export async function parseListUploads(body: Buffer): Promise<{ items: RawObject[]; next?: { keyMarker: string; uploadIdMarker: string } }> {
+  const { value } = await parseXml(body);
+  const encoded = (xmlText(value, "Encoding-Type") ?? xmlText(value, "EncodingType")) === "url";
+  const name = (s: string): string => (encoded ? decodeListedName(s) : s);
+  const items: RawObject[] = [];
+  for (const u of xmlChildren(value, "Upload")) {
+    const raw: RawObject = { key: name(xmlText(u, "Key") ?? ""), mode: "part", multipartId: xmlText(u, "UploadId") ?? "" };
+    const initiated = date(xmlText(u, "Initiated"));
+    if (initiated !== undefined) raw.lastModified = initiated;
+    const storageClass = xmlText(u, "StorageClass");
+    if (storageClass !== undefined) raw.storageClass = storageClass;
+    items.push(raw);
+  }
+  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  const last = items[items.length - 1];
+  const keyMarker = xmlText(value, "NextKeyMarker");
+  const uploadIdMarker = xmlText(value, "NextUploadIdMarker");
+  return {
+    items,
+    next: {
+      keyMarker: keyMarker !== undefined && keyMarker !== "" ? name(keyMarker) : (last?.key ?? ""),
+      uploadIdMarker: uploadIdMarker !== undefined && uploadIdMarker !== "" ? uploadIdMarker : (last?.multipartId ?? ""),
+    },
+  };
+}
+
+/** Keys a `<DeleteResult>` reports as failed, with their codes. */
+export async function parseDeleteErrors(body: Buffer): Promise<Array<{ key: string; code: string; message: string }>> {
+  const { value } = await parseXml(body);
+  return xmlChildren(value, "Error").map((e) => ({ key: xmlText(e, "Key") ?? "", code: xmlText(e, "Code") ?? "", message: xmlText(e, "Message") ?? "" }));
+}
+
+/** Buckets of `<ListAllMyBucketsResult>`, and the next marker when truncated. */
+export async function parseListBuckets(body: Buffer): Promise<{ items: { name: string; location?: string }[]; nextMarker?: string }> {
+  const { value } = await parseXml(body);
+  const buckets = xmlChildren(value, "Buckets")[0];
+  const items = xmlChildren(buckets, "Bucket").map((b) => {
+    const location = xmlText(b, "Location");
+    return { name: xmlText(b, "Name") ?? "", ...(location ? { location } : {}) };
+  });
+  const next = xmlText(value, "NextMarker");
+  return xmlText(value, "IsTruncated") === "true" && next ? { items, nextMarker: next } : { items };
+}

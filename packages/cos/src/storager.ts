@@ -1,0 +1,272 @@
+import { Readable } from "node:stream";
+import {
+  ErrorCode,
+  isStorageError,
+  md5Hex,
+  storageError,
+  type DriverBody,
+  type DriverCallOptions,
+  type DriverListPage,
+  type DriverListRequest,
+  type DriverPartsPage,
+  type DriverReadResult,
+  type DriverUploadsPage,
+  type DriverWriteResult,
+  type Part,
+  type PresignedRequest,
+  type PresignOperation,
+  type RawObject,
+  type StorageDriver,
+  type StorageFeatures,
+} from "@stowage/core";
+import { copySource } from "./addressing.js";
+import type { CosClient } from "./client.js";
+import { COS_TYPE } from "./config.js";
+import { cosError } from "./errors.js";
+import { cosFeatures } from "./features.js";
+import { RangeSlice } from "./range-slice.js";
+import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
+import { abortUpload, completeUpload, createUpload, errorIn200, multipartCopy, statUpload, writeUploadPart } from "./multipart.js";
+import * as req from "./requests.js";
+import { objectFromHeaders, parseDeleteErrors, parseResultEtag } from "./responses.js";
+import { sseCustomerHeaders } from "./sse.js";
+
+/** The largest object one PUT Object - Copy may copy: COS says 5 GB, taken as 5 × 10^9 bytes to be safe. */
+export const COPY_SINGLE_MAXIMUM = 5_000_000_000;
+
+/** Tuning a caller (or a test) may change; the defaults follow COS's limits. */
+export interface CosDriverTuning {
+  /** Copies larger than this use multipart copy (default {@link COPY_SINGLE_MAXIMUM}). */
+  copyThreshold?: number;
+  /** Part size of multipart copies. */
+  copyPartSize?: number;
+}
+
+/**
+ * The COS primitives over one bucket. Keys travel byte-exact; directories are
+ * zero-byte `dir/` objects; every CRC64 COS returns is handed to core, which
+ * verifies it. The only I/O goes through {@link CosClient}.
+ */
+export class CosStorageDriver implements StorageDriver {
+  readonly service = COS_TYPE;
+  readonly features: Readonly<StorageFeatures>;
+
+  constructor(
+    readonly client: CosClient,
+    readonly name: string,
+    readonly location: string | undefined,
+    readonly integrity = true,
+    private readonly tuning: CosDriverTuning = {},
+  ) {
+    this.features = cosFeatures(integrity);
+  }
+
+  /** HEAD; a missing `dir/` marker with keys below it is still a dir. @throws StorageError `ObjectNotExist`, `PermissionDenied`, ... */
+  async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
+    if (key === "") return { key, mode: "dir" };
+    try {
+      const res = await this.client.sendBuffered(req.headObject(key, options, this.client.secure), { signal: options.signal });
+      return objectFromHeaders(key, res.status, res.headers);
+    } catch (e) {
+      if (key.endsWith("/") && isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
+      throw e;
+    }
+  }
+
+  /** GET (with Range); 416 past the end reads nothing. @throws StorageError `ObjectNotExist`, ... */
+  async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
+    const call = req.getObject(key, range, options, this.client.secure);
+    const res = await this.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
+    if (res.status === 416) {
+      await res.discard();
+      return { stream: Readable.from([]) };
+    }
+    const object = objectFromHeaders(key, res.status, res.headers);
+    const crc = res.header("x-cos-hash-crc64ecma");
+    let stream = res.stream();
+    const offset = range.offset ?? 0;
+    if (res.status === 200 && call.headers["range"] !== undefined) {
+      // The server ignored Range (HTTP allows it): cut the range out of the whole object.
+      if (offset >= (object.size ?? 0)) {
+        stream.destroy();
+        return { stream: Readable.from([]), object };
+      }
+      const source = stream;
+      const slice = new RangeSlice(offset, range.size);
+      source.once("error", (e) => slice.destroy(e));
+      slice.once("close", () => source.destroy());
+      source.pipe(slice);
+      stream = slice;
+    }
+    return { stream, object, ...(crc === undefined ? {} : { crc64: crc }) };
+  }
+
+  /** PUT Object. @throws StorageError `IntegrityMismatch` (BadDigest), `InvalidArgument`, ... */
+  async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
+    const res = await this.client.send(req.putObject(key, body, options, this.client.secure), { signal: options.signal, onUploadProgress: body.onProgress });
+    await res.discard();
+    return result(res.header("etag"), res.header("x-cos-hash-crc64ecma"));
+  }
+
+  /** DELETE Object; a missing key is fine. @throws StorageError `PermissionDenied`, `Aborted` */
+  async delete(key: string, options: DriverCallOptions): Promise<void> {
+    await ignoreMissing(this.client.sendBuffered(req.deleteObject(key), { signal: options.signal }));
+  }
+
+  /** POST ?delete (quiet); the first key COS could not delete fails the call. @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
+    if (keys.length === 0) return;
+    const res = await this.client.sendBuffered(req.deleteObjects(keys), { signal: options.signal });
+    const failed = (await parseDeleteErrors(res.body)).filter((e) => e.code !== "NoSuchKey");
+    if (failed.length > 0) {
+      const first = failed[0]!;
+      throw cosError(res.status, { code: first.code, message: `${first.message} (key ${JSON.stringify(first.key)}; ${failed.length} failed)` }, "delete_objects", res.requestId);
+    }
+  }
+
+  /** One page of GET Bucket (files and, in dir mode, sub-directories; no dir markers in prefix mode). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted` */
+  listPage(request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
+    return listObjectsPage(this.client, request, options);
+  }
+
+  /**
+   * Server-side copy (multipart copy above 5 GB); the copy's CRC64 must equal the source's.
+   * @throws StorageError `ObjectNotExist` (source), `IntegrityMismatch`, ...
+   */
+  async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    const sourceOptions: DriverCallOptions = { signal: options.signal };
+    if (options.copySourceServerSideEncryptionCustomerKey !== undefined) {
+      sourceOptions.serverSideEncryptionCustomerKey = options.copySourceServerSideEncryptionCustomerKey;
+      sourceOptions.serverSideEncryptionCustomerAlgorithm = options.copySourceServerSideEncryptionCustomerAlgorithm;
+    }
+    const source = await this.stat(srcKey, sourceOptions);
+    if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
+    if (srcKey === dstKey) return;
+    let copied: DriverWriteResult;
+    if ((source.size ?? 0) > (this.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
+      copied = await multipartCopy(this.client, srcKey, dstKey, source, options, this.tuning.copyPartSize);
+    } else {
+      const res = await this.client.sendBuffered(req.copyObject(dstKey, copySource(this.client.address, srcKey), options, this.client.secure), {
+        signal: options.signal,
+        validate: errorIn200("CopyObjectResult", "copy_object"),
+      });
+      const parsed = await parseResultEtag(res.body, "CopyObjectResult");
+      copied = result(parsed?.etag, res.header("x-cos-hash-crc64ecma") ?? parsed?.crc64);
+    }
+    if (this.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && copied.crc64 !== source.crc64) {
+      await this.delete(dstKey, {}).catch(() => undefined);
+      throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
+    }
+  }
+
+  /** Copy, then delete the source. @throws StorageError as {@link CosStorageDriver.copy} */
+  async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    await this.copy(srcKey, dstKey, options);
+    if (srcKey !== dstKey) await this.delete(srcKey, { signal: options.signal });
+  }
+
+  /** A zero-byte `dir/` object (idempotent). @throws StorageError `PermissionDenied`, `Aborted` */
+  async createDir(key: string, options: DriverCallOptions): Promise<RawObject> {
+    if (key === "") return { key, mode: "dir" };
+    const call = req.putObject(key, { data: Buffer.alloc(0), size: 0 }, { storageClass: options.storageClass }, this.client.secure);
+    const res = await this.client.send(call, { signal: options.signal });
+    await res.discard();
+    return { key, mode: "dir", size: 0 };
+  }
+
+  /**
+   * A query-signed GET, PUT or DELETE (abort with `multipartId`); headers given here must be sent as they are.
+   * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range), `PermissionDenied` (credential provider)
+   */
+  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number }): Promise<PresignedRequest> {
+    const secure = this.client.secure;
+    if (op === "read") {
+      if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
+      return this.client.presign(req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, options, secure), options.expires);
+    }
+    if (op === "delete") {
+      const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
+      return this.client.presign(call, options.expires);
+    }
+    const headers: Record<string, string> = sseCustomerHeaders(options, secure);
+    if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
+    if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
+    if (typeof options.size === "number") headers["content-length"] = String(options.size);
+    return this.client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);
+  }
+
+  /** Deletes what is there, then creates an empty appendable object (with the content attributes). @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
+    await this.delete(key, { signal: options.signal });
+    const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, options);
+    return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64: appended.crc64 ?? "0" };
+  }
+
+  /**
+   * APPEND Object at `offset`; never retried blindly (a lost answer could mean it was applied).
+   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, ...
+   */
+  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
+    const call = req.appendObject(key, offset, body, options, this.client.secure);
+    const res = await this.client.send(call, { signal: options.signal, idempotent: false, onUploadProgress: body.onProgress });
+    await res.discard();
+    const md5 = res.header("x-cos-content-sha1");
+    if (this.integrity && md5 !== undefined && body.contentMd5 !== undefined && Buffer.isBuffer(body.data) && md5.toLowerCase() !== md5Hex(body.data)) {
+      throw storageError(ErrorCode.IntegrityMismatch, `append: the service hashed the chunk to ${md5}, not ${md5Hex(body.data)}`);
+    }
+    const next = Number(res.header("x-cos-next-append-position"));
+    const appendOffset = Number.isSafeInteger(next) ? next : offset + body.size;
+    const crc = res.header("x-cos-hash-crc64ecma");
+    return crc === undefined ? { appendOffset } : { appendOffset, crc64: crc };
+  }
+
+  /** Nothing to do: a COS appendable object is readable at once. */
+  async commitAppend(): Promise<void> {}
+
+  /** Initiate Multipart Upload. @throws StorageError `InvalidArgument`, `PermissionDenied`, `Aborted` */
+  createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
+    return createUpload(this.client, key, options);
+  }
+
+  /** Upload Part (index 0 = PartNumber 1). @throws StorageError `ObjectNotExist` (no upload), `IntegrityMismatch` (BadDigest), `InvalidArgument`, `Aborted` */
+  writePart(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
+    return writeUploadPart(this.client, key, multipartId, index, body, options);
+  }
+
+  /** Complete Multipart Upload (200-with-`<Error>` answers are failures). @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPart, EntityTooSmall), `Aborted` */
+  completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+    return completeUpload(this.client, key, multipartId, parts, options);
+  }
+
+  /** Abort Multipart Upload; succeeds when the upload is gone. @throws StorageError `PermissionDenied`, `Aborted` */
+  abortMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<void> {
+    return abortUpload(this.client, key, multipartId, options);
+  }
+
+  /** One page of List Parts. @throws StorageError `ObjectNotExist` (no upload), `Aborted` */
+  listParts(key: string, multipartId: string, token: string | undefined, options: DriverCallOptions): Promise<DriverPartsPage> {
+    return listPartsPage(this.client, key, multipartId, token, options);
+  }
+
+  /** The upload as a `part` object. @throws StorageError `ObjectNotExist` (no upload), `Aborted` */
+  statMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<RawObject> {
+    return statUpload(this.client, key, multipartId, options);
+  }
+
+  /** One page of List Multipart Uploads. @throws StorageError `InvalidArgument` (bad token), `Aborted` */
+  listUploads(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
+    return listUploadsPage(this.client, request, options);
+  }
+}
+
+function result(etag: string | undefined, crc64: string | undefined): DriverWriteResult {
+  return { ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
+}
+
+async function ignoreMissing(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+  }
+}

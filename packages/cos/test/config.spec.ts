@@ -1,0 +1,115 @@
+import { describe, expect, it } from "@jest/globals";
+import { isStorageError, newServicer, newStorager, parseEndpoint } from "@stowage/core";
+import { bucketAddress, copySource, objectPath, serviceAddress, usesPathStyle } from "../src/addressing.js";
+import { providedCredentials, REFRESH_MARGIN_MS, staticCredentials, UNDATED_TTL_MS } from "../src/credentials.js";
+import "../src/index.js";
+
+function code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return isStorageError(e) ? e.code : "not a StorageError";
+  }
+  return undefined;
+}
+
+describe("addressing", () => {
+  it("uses the virtual-hosted COS domain by default, legacy regions without cos.", () => {
+    expect(bucketAddress("b-1250000000", "ap-guangzhou", {})).toEqual({ protocol: "https", host: "b-1250000000.cos.ap-guangzhou.myqcloud.com", pathPrefix: "" });
+    expect(bucketAddress("b-1250000000", "cn-south", {}).host).toBe("b-1250000000.cn-south.myqcloud.com");
+    expect(code(() => bucketAddress("b-1", undefined, {}))).toBe("PairRequired");
+  });
+
+  it("puts the bucket in front of a named endpoint, and in the path for IPs, localhost or when forced", () => {
+    const named = parseEndpoint("https:cos.ap-beijing.tencentcos.cn");
+    expect(bucketAddress("b-1", undefined, { endpoint: named })).toEqual({ protocol: "https", host: "b-1.cos.ap-beijing.tencentcos.cn", pathPrefix: "" });
+    const ip = parseEndpoint("http:127.0.0.1:9000");
+    expect(bucketAddress("b-1", undefined, { endpoint: ip })).toEqual({ protocol: "http", host: "127.0.0.1", port: 9000, pathPrefix: "/b-1" });
+    expect(usesPathStyle({ endpoint: parseEndpoint("http:localhost:1") })).toBe(true);
+    expect(usesPathStyle({ endpoint: named, forcePathStyle: true })).toBe(true);
+    expect(usesPathStyle({ endpoint: parseEndpoint("https:[::1]:8443") })).toBe(true);
+  });
+
+  it("signs the decoded key path and copies from host[/bucket]/<encoded key>", () => {
+    const path = bucketAddress("b-1", undefined, { endpoint: parseEndpoint("http:127.0.0.1:9000") });
+    expect(objectPath(path, "a b/c+d")).toEqual({ path: "/b-1/a%20b/c%2Bd", resource: "/a b/c+d" });
+    expect(objectPath(path, undefined)).toEqual({ path: "/b-1/", resource: "/" });
+    expect(copySource(path, "a b")).toBe("127.0.0.1:9000/b-1/a%20b");
+    expect(copySource(bucketAddress("b-1", "ap-guangzhou", {}), "x/y z")).toBe("b-1.cos.ap-guangzhou.myqcloud.com/x/y%20z");
+    expect(serviceAddress({}).host).toBe("service.cos.myqcloud.com");
+  });
+});
+
+describe("credentials", () => {
+  it("takes hmac credentials, with a token from the credential or the security_token pair", async () => {
+    expect(await staticCredentials({ protocol: "hmac", accessKey: "id", secretKey: "key" }, undefined).get()).toEqual({ secretId: "id", secretKey: "key" });
+    expect(await staticCredentials({ protocol: "hmac", accessKey: "id", secretKey: "key", securityToken: "t1" }, "t2").get()).toEqual({
+      secretId: "id",
+      secretKey: "key",
+      securityToken: "t2",
+    });
+  });
+
+  it("reads env credentials, and needs both parts", async () => {
+    const env = { TENCENTCLOUD_SECRET_ID: "eid", COS_SECRET_KEY: "ekey", TENCENTCLOUD_SESSION_TOKEN: "tok" };
+    expect(await staticCredentials({ protocol: "env" }, undefined, env).get()).toEqual({ secretId: "eid", secretKey: "ekey", securityToken: "tok" });
+    expect(code(() => staticCredentials({ protocol: "env" }, undefined, {}))).toBe("PairRequired");
+  });
+
+  it("asks a provider again before expiry, and shares one refresh between callers", async () => {
+    let now = 1_000_000;
+    let calls = 0;
+    const source = providedCredentials(async () => ({ secretId: `id${++calls}`, secretKey: "k", securityToken: "t", expiration: now + REFRESH_MARGIN_MS + 1000 }), () => now);
+    const [a, b] = await Promise.all([source.get(), source.get()]);
+    expect(a.secretId).toBe("id1");
+    expect(b.secretId).toBe("id1");
+    now += 500;
+    expect((await source.get()).secretId).toBe("id1");
+    now += 1000;
+    expect((await source.get()).secretId).toBe("id2");
+    expect(calls).toBe(2);
+  });
+
+  it("re-asks a provider without expiration after a while, and reports its failures as PermissionDenied", async () => {
+    let now = 0;
+    let calls = 0;
+    const source = providedCredentials(() => ({ secretId: `id${++calls}`, secretKey: "k" }), () => now);
+    await source.get();
+    now += UNDATED_TTL_MS + 1;
+    expect((await source.get()).secretId).toBe("id2");
+    const failing = providedCredentials(() => Promise.reject(new Error("sts down")));
+    await expect(failing.get()).rejects.toMatchObject({ code: "PermissionDenied" });
+    const empty = providedCredentials(() => ({ secretId: "", secretKey: "" }));
+    await expect(empty.get()).rejects.toMatchObject({ code: "PermissionDenied" });
+  });
+});
+
+describe("opening COS storagers", () => {
+  it("opens from a connection string without network", () => {
+    const s = newStorager("cos://examplebucket-1250000000/backups/?credential=hmac:AK:SK&location=ap-guangzhou");
+    expect(s.info).toEqual({ service: "cos", name: "examplebucket-1250000000", workDir: "/backups/", location: "ap-guangzhou" });
+    expect(s.features.crc64).toBe(true);
+    expect(s.features.limits.multipartNumberMaximum).toBe(10000);
+    expect(newStorager("cos://b-1/?credential=hmac:AK:SK&location=x&integrity=false").features.crc64).toBe(false);
+  });
+
+  it("requires a bucket with its appid, a credential and a location (or an endpoint)", () => {
+    expect(code(() => newStorager("cos://examplebucket/?credential=hmac:AK:SK&location=ap-guangzhou"))).toBe("InvalidArgument");
+    expect(code(() => newStorager("cos://b-1250000000/?location=ap-guangzhou"))).toBe("PairRequired");
+    expect(code(() => newStorager("cos://b-1250000000/?credential=hmac:AK:SK"))).toBe("PairRequired");
+    expect(code(() => newStorager("cos://anything/?credential=hmac:AK:SK&endpoint=http:127.0.0.1:9000"))).toBeUndefined();
+  });
+
+  it("takes SSE and http pairs, rejecting bad values", () => {
+    const key = Buffer.alloc(32, 1).toString("base64");
+    expect(code(() => newStorager(`cos://b-1/?credential=hmac:AK:SK&location=x&server_side_encryption_customer_key=${key}&max_retries=5&request_timeout=30s`))).toBeUndefined();
+    expect(code(() => newStorager("cos://b-1/?credential=hmac:AK:SK&location=x&server_side_encryption_customer_key=AAAA"))).toBe("ConnectionStringInvalid");
+    expect(code(() => newStorager("cos://b-1/?credential=hmac:AK:SK&location=x&default_server_side_encryption=DES"))).toBe("ConnectionStringInvalid");
+  });
+
+  it("opens a servicer with a credential provider instead of a credential", () => {
+    const s = newServicer({ type: "cos", credentialProvider: () => ({ secretId: "a", secretKey: "b" }) });
+    expect(s.service).toBe("cos");
+    expect(code(() => newServicer("cos://"))).toBe("PairRequired");
+  });
+});
