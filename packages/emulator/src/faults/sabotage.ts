@@ -41,7 +41,11 @@ export async function resetMidRequest(req: IncomingMessage, afterBytes?: number)
 async function write(res: ServerResponse, chunk: Buffer): Promise<boolean> {
   if (res.destroyed) return false;
   if (res.write(chunk)) return true;
-  await Promise.race([once(res, "drain"), once(res, "close")]);
+  // Whichever event loses the race must not leave its listeners behind: one write per chunk adds them.
+  const done = new AbortController();
+  const wait = (event: string): Promise<unknown> => once(res, event, { signal: done.signal }).catch(() => undefined);
+  await Promise.race([wait("drain"), wait("close")]);
+  done.abort();
   return !res.destroyed;
 }
 
