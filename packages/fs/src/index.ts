@@ -6,6 +6,7 @@ export { fsService } from "./definition.js";
 export { FsStorageDriver } from "./storager.js";
 export { fsFeatures } from "./features.js";
 export { fsError } from "./errors.js";
+export { FsPaths } from "./paths.js";
 export { FS_TYPE, FS_PACKAGE, fsPairs } from "./config.js";
 
 registerService(fsService);
