@@ -46,3 +46,5 @@ export * from "./http/network-error.js";
 export * from "./http/agents.js";
 export * from "./http/xml.js";
 export * from "./http/http-debug.js";
+export * from "./listing/key-order.js";
+export * from "./io/open-url.js";

@@ -1,7 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { posix } from "node:path";
-import type { DriverListPage, DriverListRequest, RawObject } from "@stowage/core";
-import { compareKeys } from "./compare-keys.js";
+import { compareKeys, type DriverListPage, type DriverListRequest, type RawObject } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { dirObject, fileObject } from "./objects.js";
 import { isHidden, type FsPaths } from "./paths.js";

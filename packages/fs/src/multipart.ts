@@ -3,7 +3,10 @@ import { createReadStream } from "node:fs";
 import { open, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { posix } from "node:path";
 import {
+  compareUploads,
   crc64Decimal,
+  parseUploadToken,
+  uploadToken,
   ErrorCode,
   storageError,
   throwIfAborted,
@@ -16,7 +19,6 @@ import {
 } from "@stowage/core";
 import { makeDirs, replaceAtomically } from "./atomic.js";
 import { writeAll } from "./body.js";
-import { compareKeys } from "./compare-keys.js";
 import { fsError, isErrno } from "./errors.js";
 import { fillFile } from "./files.js";
 import { etagOf, partOf } from "./objects.js";
@@ -143,7 +145,7 @@ export class FsMultipart {
 
   /** One page of uploads whose key starts with the prefix, by key then id. @throws StorageError `InvalidArgument` (bad token). */
   async listUploads(request: DriverListRequest): Promise<DriverUploadsPage> {
-    const after = request.token ? parseToken(request.token) : undefined;
+    const after = request.token ? parseUploadToken(request.token) : undefined;
     let ids: string[];
     try {
       ids = (await readdir(this.paths.staging)).filter((n) => ID.test(n));
@@ -163,7 +165,7 @@ export class FsMultipart {
     const items: RawObject[] = page.map((u) => ({ key: u.key, mode: "part", multipartId: u.id, lastModified: u.created }));
     if (uploads.length <= limit) return { items };
     const last = page[page.length - 1]!;
-    return { items, nextToken: JSON.stringify([last.key, last.id]) };
+    return { items, nextToken: uploadToken(last) };
   }
 
   private dirOf(id: string): string {
@@ -235,20 +237,4 @@ function checkContiguous(parts: readonly Part[]): void {
   parts.forEach((part, i) => {
     if (part.index !== i) throw storageError(ErrorCode.InvalidArgument, `parts must be numbered 0, 1, 2... without gaps; found ${part.index} at position ${i}`);
   });
-}
-
-function compareUploads(a: Pick<Upload, "key" | "id">, b: Pick<Upload, "key" | "id">): number {
-  return compareKeys(a.key, b.key) || compareKeys(a.id, b.id);
-}
-
-function parseToken(token: string): Pick<Upload, "key" | "id"> {
-  try {
-    const value: unknown = JSON.parse(token);
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") {
-      return { key: value[0], id: value[1] };
-    }
-  } catch {
-    // fall through
-  }
-  throw storageError(ErrorCode.InvalidArgument, "invalid list token for multipart uploads");
 }

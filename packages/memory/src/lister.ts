@@ -1,6 +1,5 @@
-import { ErrorCode, storageError, type DriverListPage, type DriverListRequest, type DriverUploadsPage, type RawObject } from "@stowage/core";
+import { compareKeys, compareUploads, parseUploadToken, uploadToken, type DriverListPage, type DriverListRequest, type DriverUploadsPage, type RawObject } from "@stowage/core";
 import { impliedDir, toRawObject, uploadObject } from "./raw-object.js";
-import { compareKeys } from "./sorted-keys.js";
 import type { MemoryStore, MemoryUpload } from "./store.js";
 
 /**
@@ -69,21 +68,5 @@ export function listUploads(store: MemoryStore, request: DriverListRequest): Dri
   const items = page.map(uploadObject);
   if (matching.length <= limit) return { items };
   const last = page[page.length - 1]!;
-  return { items, nextToken: JSON.stringify([last.key, last.id]) };
-}
-
-function compareUploads(a: Pick<MemoryUpload, "key" | "id">, b: Pick<MemoryUpload, "key" | "id">): number {
-  return compareKeys(a.key, b.key) || compareKeys(a.id, b.id);
-}
-
-function parseUploadToken(token: string): Pick<MemoryUpload, "key" | "id"> {
-  try {
-    const value: unknown = JSON.parse(token);
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") {
-      return { key: value[0], id: value[1] };
-    }
-  } catch {
-    // fall through
-  }
-  throw storageError(ErrorCode.InvalidArgument, "invalid list token for multipart uploads");
+  return { items, nextToken: uploadToken(last) };
 }

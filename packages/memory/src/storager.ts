@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import {
   abortError,
+  openUrl,
   ErrorCode,
   throwIfAborted,
   storageError,
@@ -20,7 +21,6 @@ import {
 import { checkContentMd5, readBody } from "./body.js";
 import { MEMORY_TYPE } from "./config.js";
 import { memoryFeatures } from "./features.js";
-import { fetchUrl } from "./fetch-url.js";
 import { listEntries, listUploads } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, findUpload, listUploadParts, putPart } from "./multipart.js";
 import { impliedDir, toRawObject, uploadObject } from "./raw-object.js";
@@ -134,7 +134,8 @@ export class MemoryStorageDriver implements StorageDriver {
   /** @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`. */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
     this.store.checkFileSlot(key);
-    const { data, contentType } = await fetchUrl(url, options.signal);
+    const { body, contentType } = await openUrl(url, options.signal);
+    const data = Buffer.concat(await body.toArray());
     throwIfAborted(options.signal);
     this.store.checkFileSlot(key);
     this.store.set(key, fileEntry("file", data, contentType === undefined ? {} : { contentType }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import type { DriverListRequest, RawObject } from "@stowage/core";
 import { MemoryStorageDriver } from "../src/storager.js";
 import { MemoryStore } from "../src/store.js";
-import { compareKeys } from "../src/sorted-keys.js";
+import { compareKeys } from "@stowage/core";
 import { buf } from "./helpers.js";
 
 async function seeded(keys: string[]): Promise<MemoryStorageDriver> {

@@ -2,6 +2,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import type { PresignOperation } from "../options.js";
+import { checkHttpUrl } from "../io/open-url.js";
 import { resolvePath } from "../path/paths.js";
 import type { PresignedRequest } from "../storager.js";
 import { toObjectInfo } from "./list-objects.js";
@@ -92,15 +93,7 @@ export async function relocate(scope: OperationScope, op: "copy" | "move", src: 
 export async function fetchObject(scope: OperationScope, path: string, url: string, rawOptions: object | undefined): Promise<void> {
   scope.require("fetch", "fetch", "fetch");
   const options = scope.options("fetch", rawOptions);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw storageError(ErrorCode.InvalidArgument, `fetch needs an absolute http(s) URL`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw storageError(ErrorCode.InvalidArgument, `fetch supports http and https URLs, not ${parsed.protocol}`);
-  }
+  checkHttpUrl(url);
   await scope.driver.fetch!(resolvePath(scope.workDir, path).key, url, options);
 }
 
