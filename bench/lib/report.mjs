@@ -1,0 +1,105 @@
+// Tables for the console and docs/benchmarks.md.
+
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { CASES, caseTitle } from "./cases.mjs";
+
+const ORDER = ["stowage", "sdk", "bare"];
+const SLICE = "sdk-slice";
+const LABEL = { put: "PUT", get: "GET", up: "upload", down: "download", keys: "list" };
+export const SDK_TARGET = 3;
+export const CEILING_TARGET = { small: 0.7, large: 0.6 };
+export const RSS_TARGET_MIB = 200;
+
+function fmtValue(m) {
+  if (m === undefined) return "—";
+  const digits = m.value >= 100 ? 0 : 1;
+  return `${m.value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${m.unit}`;
+}
+
+const mark = (ok) => (ok ? "✓" : "✗");
+
+/** One row per (case, metric) with the ratios and target checks. */
+export function rows(results, caseNames) {
+  const out = [];
+  for (const name of caseNames) {
+    const byClient = results[name] ?? {};
+    const metricNames = [...new Set(ORDER.flatMap((c) => Object.keys(byClient[c]?.metrics ?? {})))];
+    for (const metricName of metricNames) {
+      const v = (c) => byClient[c]?.metrics?.[metricName];
+      const s = v("stowage")?.value;
+      const vsSdk = s !== undefined && v("sdk") ? s / v("sdk").value : undefined;
+      const vsBare = s !== undefined && v("bare") ? s / v("bare").value : undefined;
+      const vsSlice = s !== undefined && v(SLICE) ? s / v(SLICE).value : undefined;
+      const kind = CASES[name].kind;
+      const ceiling = CEILING_TARGET[kind];
+      const rss = (c) => byClient[c]?.peakRssMiB;
+      const rssTarget = name.startsWith("multipart") ? RSS_TARGET_MIB : undefined;
+      out.push({ name, metricName, v, vsSdk, vsBare, vsSlice, ceiling, rss, rssTarget, byClient });
+    }
+  }
+  return out;
+}
+
+/** The results as a Markdown table (also printed on the console). */
+export function resultsTable(results, caseNames, sizes) {
+  const lines = [
+    "| Case | | @stowage/cos | cos-nodejs-sdk-v5 | SDK sliceUploadFile | bare node:http | @stowage/cos ÷ SDK (target ≥ 3×) | @stowage/cos ÷ bare (target) | peak RSS, MiB: stowage / SDK / bare (/ sliceUploadFile) |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of rows(results, caseNames)) {
+    let sdk = r.vsSdk === undefined ? "—" : `${r.vsSdk.toFixed(2)}× ${mark(r.vsSdk >= SDK_TARGET)}`;
+    if (r.vsSlice !== undefined) sdk += `; ${r.vsSlice.toFixed(2)}× ${mark(r.vsSlice >= SDK_TARGET)} sliceUploadFile`;
+    const bare = r.vsBare === undefined ? "—" : `${(r.vsBare * 100).toFixed(0)}%${r.ceiling === undefined ? " (no target)" : ` ${mark(r.vsBare >= r.ceiling)} (≥ ${r.ceiling * 100}%)`}`;
+    const rssOf = (c) => (r.rss(c) === undefined ? "—" : r.rss(c).toFixed(0));
+    let rss = ORDER.map(rssOf).join(" / ") + (r.rss(SLICE) === undefined ? "" : ` / ${rssOf(SLICE)}`);
+    if (r.rssTarget !== undefined && r.rss("stowage") !== undefined) rss += ` ${mark(r.rss("stowage") < r.rssTarget)} (< ${r.rssTarget})`;
+    const values = ["stowage", "sdk", SLICE, "bare"].map((c) => fmtValue(r.v(c)));
+    lines.push(`| ${caseTitle(r.name, sizes)} | ${LABEL[r.metricName] ?? r.metricName} | ${values.join(" | ")} | ${sdk} | ${bare} | ${rss} |`);
+  }
+  return lines.join("\n");
+}
+
+/** CPU use of each client process over the timed span (1.0 = one core) and the requests the emulator served. */
+export function cpuTable(results, caseNames, sizes) {
+  const lines = [
+    "| Case | | CPU, cores: stowage / SDK / bare (/ sliceUploadFile) | requests served: stowage / SDK / bare (/ sliceUploadFile) |",
+    "|---|---|---:|---:|",
+  ];
+  for (const r of rows(results, caseNames)) {
+    const clients = r.v(SLICE) ? [...ORDER, SLICE] : ORDER;
+    const cpu = clients.map((c) => (r.v(c) ? r.v(c).cpu.toFixed(2) : "—")).join(" / ");
+    const reqs = clients.map((c) => r.byClient[c]?.requests ?? "—").join(" / ");
+    lines.push(`| ${caseTitle(r.name, sizes)} | ${LABEL[r.metricName] ?? r.metricName} | ${cpu} | ${reqs} |`);
+  }
+  return lines.join("\n");
+}
+
+/** How many of the issue's targets the run met, as short lines. */
+export function verdicts(results, caseNames) {
+  const misses = [];
+  for (const r of rows(results, caseNames)) {
+    const what = `${r.name} ${LABEL[r.metricName] ?? r.metricName}`;
+    if (r.vsSdk !== undefined && r.vsSdk < SDK_TARGET) misses.push(`${what}: ${r.vsSdk.toFixed(2)}× the SDK (target ≥ ${SDK_TARGET}×)`);
+    if (r.vsSlice !== undefined && r.vsSlice < SDK_TARGET) misses.push(`${what}: ${r.vsSlice.toFixed(2)}× the SDK's sliceUploadFile (target ≥ ${SDK_TARGET}×)`);
+    if (r.vsBare !== undefined && r.ceiling !== undefined && r.vsBare < r.ceiling) misses.push(`${what}: ${(r.vsBare * 100).toFixed(0)}% of bare (target ≥ ${r.ceiling * 100}%)`);
+    if (r.rssTarget !== undefined && r.rss("stowage") !== undefined && r.rss("stowage") >= r.rssTarget) misses.push(`${what}: peak RSS ${r.rss("stowage").toFixed(0)} MiB (target < ${r.rssTarget})`);
+  }
+  return misses;
+}
+
+export const BEGIN = "<!-- bench:results:begin (written by bench/cos-bench.mjs; edit outside these markers) -->";
+export const END = "<!-- bench:results:end -->";
+
+/** Replaces the results block of `path`, creating the file with a skeleton when it is missing. */
+export function writeResultsBlock(path, block) {
+  const fresh = `# Benchmarks\n\n${BEGIN}\n${END}\n`;
+  const text = existsSync(path) ? readFileSync(path, "utf8") : fresh;
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  const base = a >= 0 && b > a ? text : `${text.trimEnd()}\n\n${BEGIN}\n${END}\n`;
+  const i = base.indexOf(BEGIN);
+  const j = base.indexOf(END);
+  writeFileSync(path, `${base.slice(0, i + BEGIN.length)}\n${block.trim()}\n${base.slice(j)}`);
+}
+
+

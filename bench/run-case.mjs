@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// One client, one case, in its own process (so peak RSS belongs to that client alone).
+//   BENCH_CONFIG='{"sizes":{...},"targets":{"discard":{...},"store":{...}}}' node bench/run-case.mjs <client> <case>
+// <client>: stowage | sdk | sdk-slice | bare; <case>: a name in lib/cases.mjs, or "prepare" (bare only: creates
+// the objects the download and listing cases read). Prints one JSON line on stdout.
+
+import { performance } from "node:perf_hooks";
+import { runPool } from "./lib/concurrency.mjs";
+import { createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { CASES, CLIENTS, KEYS } from "./lib/cases.mjs";
+import { MiB, randomBody, sourceStream } from "./lib/source.mjs";
+
+const [clientName, caseName] = process.argv.slice(2);
+const config = JSON.parse(process.env.BENCH_CONFIG ?? "null");
+if (!config || !(clientName in CLIENTS) || !(caseName in CASES || caseName === "prepare")) {
+  console.error(`usage: BENCH_CONFIG=<json> node bench/run-case.mjs <${Object.keys(CLIENTS).join("|")}> <case|prepare>`);
+  process.exit(2);
+}
+const sizes = config.sizes;
+const { createClient } = await import(`./clients/${clientName}.mjs`);
+
+const rssMiB = () => process.memoryUsage.rss() / MiB;
+const peakRssMiB = () => process.resourceUsage().maxRSS / 1024;
+
+function expectBytes(what, got, want) {
+  if (got !== want) throw new Error(`${what}: got ${got} bytes, expected ${want}`);
+}
+
+/** Times `fn`, with CPU time of this process over the same span. */
+async function timed(fn) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const out = await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { seconds, cpu: (cpu.user + cpu.system) / 1e6 / seconds, out };
+}
+
+const metric = (value, unit, t) => ({ value, unit, seconds: t.seconds, cpu: t.cpu });
+
+async function runCase(client) {
+  const own = `bench/${clientName}`;
+  switch (caseName) {
+    case "small": {
+      const { smallCount: n, smallSize: size, smallConcurrency: conc } = sizes;
+      const keys = Array.from({ length: n }, (_, i) => `small/${clientName}/${String(i).padStart(6, "0")}`);
+      const bodies = keys.map((_, i) => randomBody(size, i));
+      // Warm-up: connections, JIT.
+      await runPool(64, conc, (i) => client.putSmall(`warm/${clientName}/${i}`, bodies[i]));
+      await runPool(64, conc, async (i) => expectBytes("warm get", await client.getSmall(`warm/${clientName}/${i}`), size));
+      client.prepare?.(keys);
+      const base = rssMiB();
+      const put = await timed(() => runPool(n, conc, (i) => client.putSmall(keys[i], bodies[i])));
+      const get = await timed(() => runPool(n, conc, async (i) => expectBytes(`get ${keys[i]}`, await client.getSmall(keys[i]), size)));
+      return { baseRssMiB: base, metrics: { put: metric(n / put.seconds, "ops/s", put), get: metric(n / get.seconds, "ops/s", get) } };
+    }
+    case "stream-up": {
+      await client.putStream(`${own}/warm`, sourceStream(4 * MiB), 4 * MiB);
+      const base = rssMiB();
+      const size = sizes.streamSize;
+      const t = await timed(() => client.putStream(`${own}/stream-up.bin`, sourceStream(size), size));
+      return { baseRssMiB: base, metrics: { up: metric(size / MiB / t.seconds, "MiB/s", t) } };
+    }
+    case "stream-down": {
+      expectBytes("warm download", await client.getStream(KEYS.warmDownload), 4 * MiB);
+      const base = rssMiB();
+      const size = sizes.streamSize;
+      const t = await timed(() => client.getStream(KEYS.download));
+      expectBytes("download", t.out, size);
+      return { baseRssMiB: base, metrics: { down: metric(size / MiB / t.seconds, "MiB/s", t) } };
+    }
+    case "multipart-c4":
+    case "multipart-c8": {
+      await client.putStream(`${own}/warm`, sourceStream(4 * MiB), 4 * MiB);
+      const base = rssMiB();
+      const size = sizes.multipartSize;
+      const t = await timed(() => client.multipart(`${own}/${caseName}.bin`, sourceStream(size), size, sizes.partSize, CASES[caseName].concurrency));
+      const parts = Math.ceil(size / sizes.partSize);
+      if (t.out !== parts) throw new Error(`multipart: ${t.out} parts, expected ${parts}`);
+      return { baseRssMiB: base, metrics: { up: metric(size / MiB / t.seconds, "MiB/s", t) } };
+    }
+    case "list": {
+      const warm = await client.list(KEYS.warmListPrefix);
+      if (warm !== KEYS.warmListCount) throw new Error(`warm list: ${warm} keys, expected ${KEYS.warmListCount}`);
+      const base = rssMiB();
+      const t = await timed(() => client.list(KEYS.listPrefix));
+      if (t.out !== sizes.listCount) throw new Error(`list: ${t.out} keys, expected ${sizes.listCount}`);
+      return { baseRssMiB: base, metrics: { keys: metric(sizes.listCount / t.seconds, "keys/s", t) } };
+    }
+    default:
+      throw new Error(`unknown case ${caseName}`);
+  }
+}
+
+/** Creates what the download and listing cases read (bare client), and the file sliceUploadFile reads; not timed. */
+async function prepare() {
+  if (config.files?.multipart) await pipeline(sourceStream(config.files.multipartSize), createWriteStream(config.files.multipart));
+  if (!config.prepareObjects) return { metrics: {} };
+  const store = await createClient(config.targets.store);
+  await store.putStream(KEYS.warmDownload, sourceStream(4 * MiB), 4 * MiB);
+  await store.putStream(KEYS.download, sourceStream(sizes.streamSize), sizes.streamSize);
+  const discard = await createClient(config.targets.discard);
+  const one = Buffer.from("x");
+  await runPool(KEYS.warmListCount, 32, (i) => discard.putSmall(`${KEYS.warmListPrefix}${String(i).padStart(6, "0")}`, one));
+  await runPool(sizes.listCount, 32, (i) => discard.putSmall(`${KEYS.listPrefix}${String(i).padStart(6, "0")}`, one));
+  return { metrics: {} };
+}
+
+try {
+  let result;
+  if (caseName === "prepare") {
+    if (clientName !== "bare") throw new Error("prepare runs with the bare client");
+    result = await prepare();
+  } else {
+    const client = await createClient(config.targets[CASES[caseName].emulator], config);
+    result = await runCase(client);
+  }
+  process.stdout.write(JSON.stringify({ client: clientName, case: caseName, ...result, peakRssMiB: peakRssMiB() }) + "\n");
+  process.exit(0);
+} catch (e) {
+  console.error(`${clientName} ${caseName}: ${e?.stack ?? e}`);
+  process.exit(1);
+}
