@@ -203,4 +203,22 @@ describe("ali-oss against the emulator", () => {
     const del = await admin.deleteBucket("fresh-bucket");
     expect(del.res.status).toBe(204);
   });
+
+  it("pages bucket listings with max-keys and marker", async () => {
+    const admin = pathClient();
+    const names = ["page-a", "page-b", "page-c"];
+    for (const name of names) await admin.putBucket(name);
+    const seen: string[] = [];
+    let marker: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await admin.listBuckets({ prefix: "page-", "max-keys": 2, ...(marker ? { marker } : {}) });
+      const got = (page.buckets ?? []).map((b: { name: string }) => b.name);
+      expect(got.length).toBeLessThanOrEqual(2);
+      seen.push(...got);
+      if (!page.isTruncated) break;
+      marker = page.nextMarker;
+    }
+    expect(seen).toEqual(names);
+    for (const name of names) await admin.deleteBucket(name);
+  });
 });

@@ -10,9 +10,21 @@ import { bodyBytes } from "../server/request-body.js";
 import { listPage } from "../store/listing.js";
 import { bucketInfoXml, deleteResultXml, listBucketsXml, listObjectsXml } from "./xml-bodies.js";
 
-/** ListBuckets (GetService). */
-export function ossListBuckets(_ex: Exchange, _route: Route, ctx: HandlerContext): EmulatorResponse {
-  return xmlResponse(200, listBucketsXml(ctx.store.listBuckets()));
+/** ListBuckets (GetService): `prefix`, `marker` (exclusive) and `max-keys` (default 100, max 1000) paging. */
+export function ossListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext): EmulatorResponse {
+  const q = ex.query;
+  const prefix = q.get("prefix") ?? "";
+  const marker = q.get("marker") ?? "";
+  const maxKeys = q.get("max-keys") ? parseNonNegativeInt(q.get("max-keys")!) : 100;
+  if (maxKeys === undefined || maxKeys === 0) throw new ProtocolError("InvalidArgument", "max-keys must be an integer from 1 to 1000.");
+  const limit = Math.min(maxKeys, 1000);
+  const matching = ctx.store
+    .listBuckets()
+    .filter((b) => b.name.startsWith(prefix) && b.name > marker)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const page = matching.slice(0, limit);
+  const more = matching.length > limit ? { nextMarker: page[page.length - 1]!.name } : {};
+  return xmlResponse(200, listBucketsXml(page, { prefix, marker, maxKeys: limit, ...more }));
 }
 
 /** PutBucket. */

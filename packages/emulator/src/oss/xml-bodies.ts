@@ -15,11 +15,25 @@ function encoder(encodingType: string | undefined): (s: string | undefined) => s
   return encodingType === "url" ? (s) => (s === undefined ? undefined : strictEncode(s)) : (s) => s;
 }
 
+/** The paging of a GetService answer. */
+export interface BucketsPageEcho {
+  prefix: string;
+  marker: string;
+  maxKeys: number;
+  /** Set when more buckets follow: the last name on this page. */
+  nextMarker?: string;
+}
+
 /** GetService (ListBuckets). */
-export function listBucketsXml(buckets: readonly StoredBucket[]): string {
+export function listBucketsXml(buckets: readonly StoredBucket[], page: BucketsPageEcho): string {
   return renderXml(
     el(
       "ListAllMyBucketsResult",
+      el("Prefix", page.prefix),
+      el("Marker", page.marker),
+      el("MaxKeys", String(page.maxKeys)),
+      el("IsTruncated", page.nextMarker === undefined ? "false" : "true"),
+      page.nextMarker === undefined ? [] : el("NextMarker", page.nextMarker),
       owner(),
       el(
         "Buckets",

@@ -14,9 +14,16 @@ function baseUrl(ex: Exchange): string {
   return `${secure ? "https" : "http"}://${ex.req.socket.localAddress ?? "127.0.0.1"}:${ex.req.socket.localPort ?? 0}`;
 }
 
-/** ListBuckets. */
+/** ListBuckets: optional `Location` header filter, `offset`/`limit` paging; `count` is the total. */
 export function qsListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext): EmulatorResponse {
-  return jsonResponse(200, listBucketsJson(ctx.store.listBuckets(), baseUrl(ex)));
+  const q = ex.query;
+  const offset = q.get("offset") ? parseNonNegativeInt(q.get("offset")!) : 0;
+  const limit = q.get("limit") ? parseNonNegativeInt(q.get("limit")!) : 100;
+  if (offset === undefined || limit === undefined) throw new ProtocolError("InvalidArgument", "offset and limit must be non-negative integers.");
+  const location = ex.req.headers["location"];
+  const zone = typeof location === "string" && location !== "" ? location : undefined;
+  const all = ctx.store.listBuckets().filter((b) => zone === undefined || b.region === zone);
+  return jsonResponse(200, listBucketsJson(all.slice(offset, offset + Math.min(limit, 1000)), all.length, baseUrl(ex)));
 }
 
 /** PutBucket (201). */

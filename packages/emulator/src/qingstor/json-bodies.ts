@@ -9,9 +9,9 @@ export const QS_OWNER = { id: "usr-emulator", name: "stowage-emulator" };
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** ListBuckets (GET /). */
-export function listBucketsJson(buckets: readonly StoredBucket[], baseUrl: string): unknown {
+export function listBucketsJson(buckets: readonly StoredBucket[], count: number, baseUrl: string): unknown {
   return {
-    count: buckets.length,
+    count,
     buckets: buckets.map((b) => ({ name: b.name, location: b.region, url: `${baseUrl}/${b.name}`, created: iso(b.created) })),
   };
 }
