@@ -16,3 +16,9 @@ describe("docs/pairs.md", () => {
     expect(table).toContain("needs feature `userMetadata`");
   });
 });
+
+describe("embedPairsTable", () => {
+  it("refuses a document without the markers instead of passing it through", () => {
+    expect(() => embedPairsTable("# no markers here\n", "global", "| table |")).toThrow(/pairs:global:start/);
+  });
+});

@@ -1,3 +1,5 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
 import { camelCase } from "../operations.js";
 import type { PairSet } from "./pair-definition.js";
 
@@ -27,12 +29,15 @@ export function renderPairsTable(pairs: PairSet): string {
   return rows.join("\n");
 }
 
-/** Replaces the block between the `pairs:<id>` markers of `doc` with `table`. */
+/**
+ * Replaces the block between the `pairs:<id>` markers of `doc` with `table`.
+ * @throws InvalidArgument when the markers are missing (a docs test must not pass vacuously).
+ */
 export function embedPairsTable(doc: string, id: string, table: string): string {
   const start = `<!-- pairs:${id}:start -->`;
   const end = `<!-- pairs:${id}:end -->`;
   const from = doc.indexOf(start);
   const to = doc.indexOf(end);
-  if (from < 0 || to < from) return doc;
+  if (from < 0 || to < from) throw storageError(ErrorCode.InvalidArgument, `the document has no ${start} ... ${end} block`);
   return doc.slice(0, from + start.length) + "\n" + table + "\n" + doc.slice(to);
 }
