@@ -1,0 +1,96 @@
+import { isIP } from "node:net";
+import { encodeKeyPath, ErrorCode, storageError, type Endpoint } from "@stowage/core";
+
+/** The region ali-oss defaults to, used for bucket listing when nothing names one. */
+export const DEFAULT_REGION = "cn-hangzhou";
+
+/** `oss-<region>[-internal].aliyuncs.com`, the public (or internal) endpoint of a region. */
+const REGION_HOST = /^oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/;
+
+/** Where a bucket's (or the service's) requests go. */
+export interface BucketAddress {
+  protocol: "http" | "https";
+  /** Host of every request (the bucket's own host, or the endpoint's in path style). */
+  host: string;
+  port?: number;
+  /** `""` in virtual-host style; `/<bucket>` in path style. */
+  pathPrefix: string;
+}
+
+/** How a storager or servicer reaches OSS. */
+export interface AddressingConfig {
+  endpoint?: Endpoint | undefined;
+  forcePathStyle?: boolean | undefined;
+}
+
+/** A region id without the `oss-` prefix (`oss-cn-hangzhou` and `cn-hangzhou` both give `cn-hangzhou`). */
+export function normalizeRegion(location: string | undefined): string | undefined {
+  if (location === undefined || location === "") return undefined;
+  return location.startsWith("oss-") ? location.slice(4) : location;
+}
+
+/**
+ * The region a V4 signature is scoped to: the `location` pair, else the one
+ * an `oss-<region>.aliyuncs.com` endpoint names.
+ */
+export function signingRegion(location: string | undefined, endpoint: Endpoint | undefined): string | undefined {
+  const region = normalizeRegion(location);
+  if (region !== undefined) return region;
+  const m = endpoint === undefined ? null : REGION_HOST.exec(endpoint.host);
+  return m ? m[1] : undefined;
+}
+
+function portOf(endpoint: Endpoint): number | undefined {
+  const fallback = endpoint.protocol === "https" ? 443 : 80;
+  return endpoint.port === fallback ? undefined : endpoint.port;
+}
+
+/** True when the endpoint is addressed path-style: forced, or an IP address / localhost (no virtual hosts there). */
+export function usesPathStyle(config: AddressingConfig): boolean {
+  const host = config.endpoint?.host;
+  if (host === undefined) return false;
+  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
+  return config.forcePathStyle === true || isIP(bare) !== 0 || bare === "localhost";
+}
+
+/**
+ * The address of bucket `name`:
+ * - no endpoint: `https://<name>.oss-<region>.aliyuncs.com` (region from `location`);
+ * - an endpoint: `<name>.<endpoint host>` (e.g. endpoint `https:oss-cn-hangzhou.aliyuncs.com`),
+ *   or path style `<endpoint>/<name>` for IP/localhost endpoints and `force_path_style`.
+ * @throws StorageError `PairRequired` when neither an endpoint nor a location is given.
+ */
+export function bucketAddress(name: string, location: string | undefined, config: AddressingConfig): BucketAddress {
+  const endpoint = config.endpoint;
+  if (endpoint === undefined) {
+    const region = normalizeRegion(location);
+    if (region === undefined) throw storageError(ErrorCode.PairRequired, 'OSS needs pair "location" (the bucket\'s region, e.g. cn-hangzhou) or an endpoint (e.g. https:oss-cn-hangzhou.aliyuncs.com)');
+    return { protocol: "https", host: `${name}.oss-${region}.aliyuncs.com`, pathPrefix: "" };
+  }
+  const port = portOf(endpoint);
+  const base = { protocol: endpoint.protocol, ...(port === undefined ? {} : { port }) };
+  if (usesPathStyle(config)) return { ...base, host: endpoint.host, pathPrefix: `/${encodeURIComponent(name)}` };
+  return { ...base, host: `${name}.${endpoint.host}`, pathPrefix: "" };
+}
+
+/** Where ListBuckets goes: the endpoint itself, else `oss-<region>.aliyuncs.com` (cn-hangzhou without a location). */
+export function serviceAddress(location: string | undefined, config: AddressingConfig): BucketAddress {
+  const endpoint = config.endpoint;
+  if (endpoint === undefined) return { protocol: "https", host: `oss-${normalizeRegion(location) ?? DEFAULT_REGION}.aliyuncs.com`, pathPrefix: "" };
+  const port = portOf(endpoint);
+  return { protocol: endpoint.protocol, host: endpoint.host, ...(port === undefined ? {} : { port }), pathPrefix: "" };
+}
+
+/**
+ * The wire path of `key` (or of the bucket, for `undefined`) and the resource
+ * OSS signs: `/<bucket>/<raw key>`, `/<bucket>/` for the bucket, `/` without one.
+ */
+export function objectPath(address: BucketAddress, bucket: string | undefined, key: string | undefined): { path: string; resource: string } {
+  const resource = bucket === undefined ? "/" : `/${bucket}/${key ?? ""}`;
+  return { path: `${address.pathPrefix}/${key === undefined ? "" : encodeKeyPath(key)}`, resource };
+}
+
+/** The `x-oss-copy-source` value naming `key` in `bucket`: `/<bucket>/<url-encoded key>` (`/` kept). */
+export function copySource(bucket: string, key: string): string {
+  return `/${bucket}/${encodeKeyPath(key)}`;
+}

@@ -1,0 +1,153 @@
+import {
+  ErrorCode,
+  hostHeader,
+  HttpClient,
+  requestUrl,
+  storageError,
+  type BufferedResponse,
+  type BufferedSendOptions,
+  type HttpClientOptions,
+  type HttpRequest,
+  type PresignedRequest,
+  type SendOptions,
+  type StreamingResponse,
+} from "@stowage/core";
+import { objectPath, type BucketAddress } from "./addressing.js";
+import { OSS_TYPE } from "./config.js";
+import type { CredentialSource } from "./credentials.js";
+import { isOssClockSkew, ossErrorFromResponse } from "./errors.js";
+import type { OssCall } from "./requests.js";
+import { errorDocument } from "./responses.js";
+import { isoBasic, ossV1Authorization, ossV1PresignQuery, ossV4Authorization, ossV4PresignQuery, UNSIGNED_PAYLOAD, type OssSignInput } from "./signer.js";
+
+/** A body-less 403 whose `Date` is this far from our clock is taken for a clock-skew refusal. */
+const SKEW_GUESS_MS = 60_000;
+
+/** Transport settings of an {@link OssClient} (from the http pairs). */
+export type OssTransportSettings = Pick<HttpClientOptions, "retry" | "timeoutMs" | "agent" | "random">;
+
+/** How requests are signed: V1 (HMAC-SHA1) or V4 (OSS4-HMAC-SHA256, scoped to a region). */
+export interface OssSigning {
+  version: "v1" | "v4";
+  /** Region id without `oss-`; required for V4. */
+  region?: string | undefined;
+}
+
+/**
+ * The OSS driver's only I/O: turns {@link OssCall}s into signed HTTP requests
+ * for one address (a bucket, or the service endpoint), sends them through
+ * core's {@link HttpClient} (keep-alive, retries that re-sign, clock-skew
+ * correction) and maps failures with the OSS error table.
+ */
+export class OssClient {
+  readonly http: HttpClient;
+
+  /**
+   * @throws StorageError `PairRequired` for V4 signing without a region
+   */
+  constructor(
+    readonly address: BucketAddress,
+    /** The bucket every call addresses; undefined for service calls (ListBuckets). */
+    readonly bucket: string | undefined,
+    private readonly credentials: CredentialSource,
+    readonly signing: OssSigning = { version: "v1" },
+    settings: OssTransportSettings = {},
+  ) {
+    if (signing.version === "v4" && !signing.region) {
+      throw storageError(ErrorCode.PairRequired, 'OSS V4 signatures need the region: pair "location" (e.g. cn-hangzhou), or an oss-<region>.aliyuncs.com endpoint');
+    }
+    this.http = new HttpClient({
+      ...settings,
+      service: OSS_TYPE,
+      requestIdHeader: "x-oss-request-id",
+      sign: (request, now) => this.sign(request, now),
+      mapError: async (response) => ossErrorFromResponse(response, await errorDocument(response.body, response.headers)),
+      isClockSkew: (_error, response) => this.isClockSkew(response),
+    });
+  }
+
+  /** The unsigned HTTP request of `call`. */
+  toRequest(call: OssCall): HttpRequest {
+    const { path, resource } = objectPath(this.address, this.bucket, call.key);
+    const request: HttpRequest = {
+      method: call.method,
+      protocol: this.address.protocol,
+      host: this.address.host,
+      path,
+      query: call.query,
+      headers: { ...call.headers },
+      resource,
+      operation: call.operation,
+    };
+    if (this.address.port !== undefined) request.port = this.address.port;
+    if (call.body !== undefined) request.body = call.body;
+    return request;
+  }
+
+  /**
+   * Sends `call`; the response body is the caller's to read.
+   * @throws StorageError mapped from the OSS error, `ServiceInternal` (network), `Aborted`
+   */
+  send(call: OssCall, options: SendOptions = {}): Promise<StreamingResponse> {
+    return this.http.send(this.toRequest(call), options);
+  }
+
+  /**
+   * Sends `call` and reads the whole body (retried as a unit).
+   * @throws StorageError mapped from the OSS error, `ServiceInternal` (network), `Aborted`
+   */
+  sendBuffered(call: OssCall, options: BufferedSendOptions = {}): Promise<BufferedResponse> {
+    return this.http.sendBuffered(this.toRequest(call), options);
+  }
+
+  /**
+   * A presigned form of `call`, valid for `expires` seconds: V1 (`OSSAccessKeyId`,
+   * `Expires`, `Signature`, `security-token`) or V4 (`x-oss-*` query parameters).
+   * The call's headers are signed where OSS signs them and must be sent as given.
+   * @throws StorageError `PermissionDenied` when a credential provider fails
+   */
+  async presign(call: OssCall, expires: number): Promise<PresignedRequest> {
+    const request = this.toRequest(call);
+    const creds = await this.credentials.get();
+    const key = { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret };
+    const now = this.http.now();
+    let query = [...(request.query ?? [])];
+    if (this.signing.version === "v4") {
+      const input: OssSignInput = { method: request.method, resource: request.resource ?? "/", query, headers: request.headers };
+      const ctx = { region: this.signing.region!, date: now, expires, ...(creds.securityToken ? { securityToken: creds.securityToken } : {}) };
+      query = [...query, ...ossV4PresignQuery(input, key, ctx)];
+    } else {
+      if (creds.securityToken) query.push(["security-token", creds.securityToken]);
+      const input: OssSignInput = { method: request.method, resource: request.resource ?? "/", query, headers: request.headers };
+      query = [...query, ...ossV1PresignQuery(input, key, Math.floor(now.getTime() / 1000) + expires)];
+    }
+    return { method: request.method, url: requestUrl({ ...request, query }), headers: { ...request.headers } };
+  }
+
+  private async sign(request: HttpRequest, now: Date): Promise<void> {
+    const creds = await this.credentials.get();
+    const key = { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret };
+    const h = request.headers;
+    h["host"] = hostHeader(request);
+    if (creds.securityToken) h["x-oss-security-token"] = creds.securityToken;
+    else delete h["x-oss-security-token"];
+    const input: OssSignInput = { method: request.method, resource: request.resource ?? "/", query: request.query ?? [], headers: h };
+    if (this.signing.version === "v4") {
+      h["x-oss-date"] = isoBasic(now);
+      h["x-oss-content-sha256"] = UNSIGNED_PAYLOAD;
+      h["authorization"] = ossV4Authorization(input, key, { region: this.signing.region!, date: now });
+    } else {
+      const date = now.toUTCString();
+      h["x-oss-date"] = date;
+      h["authorization"] = ossV1Authorization(input, key, date);
+    }
+  }
+
+  private async isClockSkew(response: BufferedResponse): Promise<boolean> {
+    const doc = await errorDocument(response.body, response.headers);
+    if (doc?.code !== undefined) return isOssClockSkew(doc);
+    // A HEAD refusal without x-oss-err: a 403 from a server whose clock is far from ours is most likely skew.
+    const server = Date.parse(response.header("date") ?? "");
+    return response.status === 403 && !Number.isNaN(server) && Math.abs(server - this.http.now().getTime()) > SKEW_GUESS_MS;
+  }
+}

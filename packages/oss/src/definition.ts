@@ -1,0 +1,71 @@
+import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
+import { bucketAddress, normalizeRegion, signingRegion, type AddressingConfig } from "./addressing.js";
+import { OssClient } from "./client.js";
+import { OSS_DESCRIPTION, OSS_PACKAGE, OSS_TYPE, ossPairs, type OssCredentialProvider } from "./config.js";
+import { providedCredentials, staticCredentials, type CredentialSource } from "./credentials.js";
+import { OssServiceDriver } from "./servicer.js";
+import { OssStorageDriver } from "./storager.js";
+
+/** An OSS bucket name: 3–63 lower-case letters, digits and hyphens, not starting or ending with a hyphen. */
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+/**
+ * Where credentials come from: `credential_provider`, else `credential` (+ `security_token`).
+ * @throws StorageError `PairRequired` when there is neither
+ */
+export function credentialSource(config: OpenConfig): CredentialSource {
+  const provider = config["credentialProvider"] as OssCredentialProvider | undefined;
+  if (provider !== undefined) return providedCredentials(provider);
+  if (config.credential === undefined) {
+    throw storageError(ErrorCode.PairRequired, 'OSS needs pair "credential" (hmac:<access_key_id>:<access_key_secret> or env) or "credential_provider"');
+  }
+  return staticCredentials(config.credential, config["securityToken"] as string | undefined);
+}
+
+function addressing(config: OpenConfig): AddressingConfig {
+  return { endpoint: config.endpoint, forcePathStyle: config["forcePathStyle"] === true };
+}
+
+function signatureVersion(config: OpenConfig): "v1" | "v4" {
+  return config["signatureVersion"] === "v4" ? "v4" : "v1";
+}
+
+/**
+ * Builds the storage primitives for bucket `name` from a validated open config.
+ * @throws StorageError `PairRequired` (name, credential, neither location nor endpoint, v4 without a region), `InvalidArgument` (bucket name)
+ */
+export function newOssStorageDriver(config: OpenConfig): OssStorageDriver {
+  const name = config.name;
+  if (name === undefined || name === "") throw storageError(ErrorCode.PairRequired, 'OSS needs pair "name" (the bucket)');
+  if (!BUCKET.test(name)) {
+    throw storageError(ErrorCode.InvalidArgument, `OSS bucket ${JSON.stringify(name)} must be 3-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen`);
+  }
+  const credentials = credentialSource(config);
+  const address = bucketAddress(name, config.location, addressing(config));
+  const signing = { version: signatureVersion(config), region: signingRegion(config.location, config.endpoint) };
+  const client = new OssClient(address, name, credentials, signing, httpClientSettings(config as HttpPairValues));
+  return new OssStorageDriver(client, name, normalizeRegion(config.location), config["integrity"] !== false);
+}
+
+/**
+ * Builds the bucket primitives.
+ * @throws StorageError `PairRequired` (credential)
+ */
+export function newOssServiceDriver(config: OpenConfig): OssServiceDriver {
+  return new OssServiceDriver(credentialSource(config), addressing(config), config.location, signatureVersion(config), httpClientSettings(config as HttpPairValues));
+}
+
+/**
+ * The OSS service: `oss://<bucket>/<work_dir>?credential=hmac:<ak>:<sk>&endpoint=https:oss-cn-hangzhou.aliyuncs.com`
+ * (or `&location=cn-hangzhou` instead of the endpoint). Importing `@stowage/oss` registers it.
+ */
+export const ossService: ServiceDefinition = Object.freeze({
+  type: OSS_TYPE,
+  packageName: OSS_PACKAGE,
+  description: OSS_DESCRIPTION,
+  pairs: ossPairs,
+  storagerRequires: ["name"],
+  servicerRequires: [],
+  newStorageDriver: newOssStorageDriver,
+  newServiceDriver: newOssServiceDriver,
+});

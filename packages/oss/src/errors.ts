@@ -1,0 +1,85 @@
+import { ErrorCode, errorCodeForStatus, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import type { OssErrorBody } from "./responses.js";
+
+/**
+ * OSS error codes and the StorageError code each becomes. Codes not listed
+ * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
+ * 409/412 → Conflict, 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
+ */
+export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
+  NoSuchKey: ErrorCode.ObjectNotExist,
+  NoSuchBucket: ErrorCode.ObjectNotExist,
+  NoSuchUpload: ErrorCode.ObjectNotExist,
+  NoSuchVersion: ErrorCode.ObjectNotExist,
+  AccessDenied: ErrorCode.PermissionDenied,
+  SignatureDoesNotMatch: ErrorCode.PermissionDenied,
+  InvalidAccessKeyId: ErrorCode.PermissionDenied,
+  RequestTimeTooSkewed: ErrorCode.PermissionDenied,
+  InvalidSecurityToken: ErrorCode.PermissionDenied,
+  SecurityTokenExpired: ErrorCode.PermissionDenied,
+  AccessForbidden: ErrorCode.PermissionDenied,
+  InvalidDigest: ErrorCode.IntegrityMismatch,
+  BadDigest: ErrorCode.IntegrityMismatch,
+  IncompleteBody: ErrorCode.IntegrityMismatch,
+  InvalidArgument: ErrorCode.InvalidArgument,
+  InvalidRequest: ErrorCode.InvalidArgument,
+  InvalidObjectName: ErrorCode.InvalidArgument,
+  InvalidBucketName: ErrorCode.InvalidArgument,
+  InvalidEncryptionAlgorithmError: ErrorCode.InvalidArgument,
+  KmsServiceNotEnabled: ErrorCode.InvalidArgument,
+  MissingArgument: ErrorCode.InvalidArgument,
+  MissingContentLength: ErrorCode.InvalidArgument,
+  EntityTooSmall: ErrorCode.InvalidArgument,
+  EntityTooLarge: ErrorCode.InvalidArgument,
+  FieldItemTooLong: ErrorCode.InvalidArgument,
+  InvalidPart: ErrorCode.InvalidArgument,
+  InvalidPartOrder: ErrorCode.InvalidArgument,
+  MalformedXML: ErrorCode.InvalidArgument,
+  InvalidRange: ErrorCode.InvalidArgument,
+  TooManyBuckets: ErrorCode.InvalidArgument,
+  MethodNotAllowed: ErrorCode.CapabilityInsufficient,
+  NotImplemented: ErrorCode.CapabilityInsufficient,
+  PreconditionFailed: ErrorCode.Conflict,
+  PositionNotEqualToLength: ErrorCode.Conflict,
+  ObjectNotAppendable: ErrorCode.ObjectModeInvalid,
+  FileAlreadyExists: ErrorCode.Conflict,
+  BucketAlreadyExists: ErrorCode.Conflict,
+  BucketNotEmpty: ErrorCode.Conflict,
+  OperationAborted: ErrorCode.Conflict,
+  SlowDown: ErrorCode.RequestThrottled,
+  TotalQpsLimitExceeded: ErrorCode.RequestThrottled,
+  QpsLimitExceeded: ErrorCode.RequestThrottled,
+  DownloadTrafficRateLimitExceeded: ErrorCode.RequestThrottled,
+  ServiceUnavailable: ErrorCode.RequestThrottled,
+  InternalError: ErrorCode.ServiceInternal,
+  RequestTimeout: ErrorCode.ServiceInternal,
+});
+
+/** OSS codes of a refused request time; the client corrects its clock from the response's `Date` and tries again. */
+export function isOssClockSkew(error: OssErrorBody | undefined): boolean {
+  return error?.code === "RequestTimeTooSkewed";
+}
+
+/**
+ * The StorageError for an OSS failure: `code` from {@link OSS_ERROR_CODES} (or
+ * the status), message `"<op>: <OSS code>: <OSS message>"` (plus the EC), status
+ * and request id (the body's RequestId when the `x-oss-request-id` header is missing).
+ * 5xx, throttling and internal errors are retryable.
+ */
+export function ossError(status: number, body: OssErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
+  const ossCode = body?.code;
+  const code = (ossCode !== undefined ? OSS_ERROR_CODES[ossCode] : undefined) ?? errorCodeForStatus(status);
+  const ec = body?.ec ? ` (EC ${body.ec})` : "";
+  const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}` : `HTTP ${status}${status === 404 ? " (no such object)" : ""}${ec}`;
+  const id = requestId ?? body?.requestId;
+  return storageError(code, `${operation}: ${what}`, {
+    statusCode: status,
+    ...(id ? { requestId: id } : {}),
+    ...(status >= 500 || code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled ? { retryable: true } : {}),
+  });
+}
+
+/** {@link ossError} for a buffered failed response. */
+export function ossErrorFromResponse(response: BufferedResponse, body: OssErrorBody | undefined): StorageError {
+  return ossError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId);
+}

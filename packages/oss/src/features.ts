@@ -1,0 +1,64 @@
+import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
+
+const KiB = 1024;
+const GiB = 1024 * 1024 * KiB;
+
+/** Longest validity of a V4 presigned URL: 7 days. */
+export const V4_PRESIGN_MAXIMUM = 7 * 24 * 3600;
+
+/**
+ * OSS limits (protocols.md §2.8): 5 GiB per PUT and per appendable object;
+ * parts of 100 KiB–5 GiB (the last may be smaller), at most 10,000;
+ * 1,000 keys per list page. V4 presigned URLs live at most 7 days.
+ */
+export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<StorageLimits> {
+  return Object.freeze({
+    writeSizeMaximum: 5 * GiB,
+    multipartSizeMinimum: 100 * KiB,
+    multipartSizeMaximum: 5 * GiB,
+    multipartNumberMaximum: 10_000,
+    appendSizeMaximum: 5 * GiB,
+    appendTotalSizeMaximum: 5 * GiB,
+    listPageMaximum: 1000,
+    ...(signatureVersion === "v4" ? { presignExpiresMaximum: V4_PRESIGN_MAXIMUM } : {}),
+  });
+}
+
+/**
+ * What an OSS storager can do: everything in the contract except `fetch`, with
+ * virtual directories (zero-byte `dir/` objects). `integrity` (default on)
+ * decides whether Content-MD5 is sent and CRC64s are verified.
+ */
+export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v1"): Readonly<StorageFeatures> {
+  return defineFeatures({
+    stat: true,
+    read: true,
+    readRange: true,
+    write: true,
+    delete: true,
+    batchDelete: true,
+    list: true,
+    listDir: true,
+    listPrefix: true,
+    listMultipartUploads: true,
+    copy: true,
+    move: true,
+    fetch: false,
+    createDir: true,
+    presignRead: true,
+    presignWrite: true,
+    presignDelete: true,
+    append: true,
+    multipart: true,
+    userMetadata: true,
+    contentType: true,
+    storageClass: true,
+    crc64: integrity,
+    contentMd5: integrity,
+    virtualDir: true,
+    limits: ossLimits(signatureVersion),
+  });
+}
+
+/** The OSS servicer creates, deletes, opens and lists buckets. */
+export const ossServiceFeatures: Readonly<ServiceFeatures> = Object.freeze({ create: true, delete: true, get: true, list: true });

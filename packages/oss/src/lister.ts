@@ -1,0 +1,68 @@
+import {
+  ErrorCode,
+  storageError,
+  type DriverCallOptions,
+  type DriverListPage,
+  type DriverListRequest,
+  type DriverPartsPage,
+  type DriverUploadsPage,
+} from "@stowage/core";
+import type { OssClient } from "./client.js";
+import { listObjectsV2, listParts, listUploads } from "./requests.js";
+import { parseListObjects, parseListParts, parseListUploads } from "./responses.js";
+
+/** Most keys OSS returns per page. */
+const PAGE_MAXIMUM = 1000;
+
+/**
+ * One page of ListObjectsV2. Dir mode (delimiter `/`) yields files and
+ * sub-directories; prefix mode yields files only (directory markers, keys
+ * ending with `/`, are left out). The token is OSS's continuation token.
+ * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`, ...
+ */
+export async function listObjectsPage(client: OssClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
+  const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
+  const res = await client.sendBuffered(listObjectsV2(request.prefix, request.delimiter, request.token, limit), { signal: options.signal });
+  const page = await parseListObjects(res.body);
+  const items = request.delimiter === undefined ? page.items.filter((o) => o.mode !== "dir") : page.items;
+  return page.nextToken === undefined ? { items } : { items, nextToken: page.nextToken };
+}
+
+/** True when anything at all lies under `prefix` (a directory implied by its contents). */
+export async function hasKeysUnder(client: OssClient, prefix: string, options: DriverCallOptions): Promise<boolean> {
+  const res = await client.sendBuffered(listObjectsV2(prefix, undefined, undefined, 1), { signal: options.signal });
+  return (await parseListObjects(res.body)).items.length > 0;
+}
+
+/**
+ * One page of in-progress uploads under the prefix, as `part` objects. The
+ * token is `JSON.stringify([keyMarker, uploadIdMarker])`.
+ * @throws StorageError `InvalidArgument` for a token this driver did not issue
+ */
+export async function listUploadsPage(client: OssClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
+  const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
+  const [keyMarker, uploadIdMarker] = request.token ? parseUploadsToken(request.token) : [undefined, undefined];
+  const res = await client.sendBuffered(listUploads(request.prefix, keyMarker, uploadIdMarker, limit), { signal: options.signal });
+  const page = await parseListUploads(res.body);
+  return page.next === undefined ? { items: page.items } : { items: page.items, nextToken: JSON.stringify([page.next.keyMarker, page.next.uploadIdMarker]) };
+}
+
+function parseUploadsToken(token: string): [string, string] {
+  try {
+    const v: unknown = JSON.parse(token);
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return [v[0], v[1]];
+  } catch {
+    // fall through
+  }
+  throw storageError(ErrorCode.InvalidArgument, "invalid list token for multipart uploads");
+}
+
+/**
+ * One page of an upload's parts (0-based indexes, with their CRC64); the token is the part-number marker.
+ * @throws StorageError `ObjectNotExist` (NoSuchUpload), `Aborted`, ...
+ */
+export async function listPartsPage(client: OssClient, key: string, uploadId: string, token: string | undefined, options: DriverCallOptions): Promise<DriverPartsPage> {
+  const res = await client.sendBuffered(listParts(key, uploadId, token), { signal: options.signal });
+  const page = await parseListParts(res.body);
+  return page.nextMarker === undefined ? { items: page.items } : { items: page.items, nextToken: page.nextMarker };
+}

@@ -1,0 +1,156 @@
+import {
+  ErrorCode,
+  isStorageError,
+  storageError,
+  type BufferedResponse,
+  type DriverBody,
+  type DriverCallOptions,
+  type DriverWriteResult,
+  type Part,
+  type RawObject,
+  type StorageError,
+} from "@stowage/core";
+import { copySource } from "./addressing.js";
+import type { OssClient } from "./client.js";
+import { ossError } from "./errors.js";
+import { ossLimits } from "./features.js";
+import { listPartsPage } from "./lister.js";
+import { abortMultipart, completeMultipart, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
+import { parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
+
+/** Size of each part of a multipart copy (OSS allows up to 5 GiB; smaller parts retry cheaply). */
+export const COPY_PART_SIZE = 256 * 1024 * 1024;
+/** Parts copied at once by a multipart copy. */
+const COPY_CONCURRENCY = 4;
+const MAX_PARTS = ossLimits().multipartNumberMaximum!;
+
+/**
+ * Checks a 200 whose body should be `expectedRoot`: an `<Error>` document is
+ * mapped like a failed response, anything else is a retryable `ServiceInternal`.
+ */
+export function resultDocument(expectedRoot: string, operation: string) {
+  return async (response: Pick<BufferedResponse, "status" | "body" | "requestId">): Promise<StorageError | undefined> => {
+    const error = await parseErrorBody(response.body);
+    if (error !== undefined) return ossError(response.status, error, operation, response.requestId);
+    const parsed = await parseResultEtag(response.body, expectedRoot).catch((e: unknown) => e);
+    if (parsed === undefined || parsed instanceof Error) {
+      return storageError(ErrorCode.ServiceInternal, `${operation}: the service answered 200 without a ${expectedRoot} document`, { retryable: true });
+    }
+    return undefined;
+  };
+}
+
+/**
+ * InitiateMultipartUpload.
+ * @throws StorageError from OSS, `Unexpected` when the answer has no UploadId
+ */
+export async function createUpload(client: OssClient, key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
+  const res = await client.sendBuffered(initiateMultipart(key, options), { signal: options.signal });
+  const id = await parseInitiate(res.body);
+  if (!id) throw storageError(ErrorCode.Unexpected, "initiate_multipart_upload: the answer carries no UploadId", { requestId: res.requestId });
+  return { multipartId: id };
+}
+
+/**
+ * UploadPart `index` (0-based), with Content-MD5. Returns the part with OSS's ETag and CRC64 (core verifies the CRC).
+ * @throws StorageError `InvalidArgument` (index out of 0..9999), `ObjectNotExist` (NoSuchUpload), `IntegrityMismatch` (InvalidDigest), ...
+ */
+export async function writeUploadPart(client: OssClient, key: string, uploadId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_PARTS) throw storageError(ErrorCode.InvalidArgument, `part index must be 0..${MAX_PARTS - 1}, got ${index}`);
+  const res = await client.send(uploadPart(key, uploadId, index, body), { signal: options.signal, onUploadProgress: body.onProgress });
+  await res.discard();
+  const part: Part = { index, size: body.size, etag: res.header("etag") ?? "" };
+  const crc = res.header("x-oss-hash-crc64ecma");
+  if (crc !== undefined) part.crc64 = crc;
+  return part;
+}
+
+/**
+ * CompleteMultipartUpload with `parts` (sorted, PartNumber = index + 1).
+ * Returns the object's ETag and CRC64 (core compares it with the combined part CRCs).
+ * @throws StorageError `ObjectNotExist` (NoSuchUpload), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
+ */
+export async function completeUpload(client: OssClient, key: string, uploadId: string, parts: readonly Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+  const res = await client.sendBuffered(completeMultipart(key, uploadId, parts), {
+    signal: options.signal,
+    validate: resultDocument("CompleteMultipartUploadResult", "complete_multipart_upload"),
+  });
+  const result = await parseResultEtag(res.body, "CompleteMultipartUploadResult");
+  const out: DriverWriteResult = {};
+  if (result?.etag !== undefined) out.etag = result.etag;
+  const crc = res.header("x-oss-hash-crc64ecma");
+  if (crc !== undefined) out.crc64 = crc;
+  return out;
+}
+
+/** AbortMultipartUpload; succeeds when the upload is already gone. @throws StorageError `PermissionDenied`, `Aborted`, ... */
+export async function abortUpload(client: OssClient, key: string, uploadId: string, options: DriverCallOptions): Promise<void> {
+  try {
+    await client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal });
+  } catch (e) {
+    if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+  }
+}
+
+/**
+ * The upload as a `part` object (checked with one ListParts call).
+ * @throws StorageError `ObjectNotExist` when there is no such upload
+ */
+export async function statUpload(client: OssClient, key: string, uploadId: string, options: DriverCallOptions): Promise<RawObject> {
+  await listPartsPage(client, key, uploadId, undefined, options);
+  return { key, mode: "part", multipartId: uploadId };
+}
+
+/**
+ * Server-side multipart copy of `source` (its `size` bytes) from `srcKey` to
+ * `dstKey`, used above the CopyObject limit: UploadPartCopy in ranges of
+ * `partSize` (raised to fit 10,000 parts), four at a time, then Complete; any
+ * failure aborts the upload. The new object gets the source's content type and
+ * metadata. Returns the new object's ETag and CRC64.
+ * @throws StorageError from OSS; `Aborted`
+ */
+export async function multipartCopy(
+  client: OssClient,
+  srcKey: string,
+  dstKey: string,
+  source: RawObject,
+  options: DriverCallOptions,
+  partSize = COPY_PART_SIZE,
+): Promise<DriverWriteResult> {
+  const size = source.size ?? 0;
+  const step = Math.max(partSize, Math.ceil(size / MAX_PARTS));
+  const initOptions: DriverCallOptions = {
+    ...options,
+    ...(source.contentType ? { contentType: source.contentType } : {}),
+    ...(source.metadata ? { metadata: source.metadata } : {}),
+  };
+  const { multipartId } = await createUpload(client, dstKey, initOptions);
+  const from = copySource(client.bucket ?? "", srcKey);
+  const count = Math.max(1, Math.ceil(size / step));
+  const parts: Part[] = new Array<Part>(count);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (next < count && !failed) {
+      const index = next++;
+      const first = index * step;
+      const last = Math.max(first, Math.min(size, first + step) - 1);
+      const res = await client
+        .sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last), { signal: options.signal, validate: resultDocument("CopyPartResult", "upload_part_copy") })
+        .catch((e: unknown) => {
+          failed = true;
+          throw e;
+        });
+      const result = await parseResultEtag(res.body, "CopyPartResult");
+      const crc = res.header("x-oss-hash-crc64ecma");
+      parts[index] = { index, size: last - first + 1, etag: result?.etag ?? "", ...(crc ? { crc64: crc } : {}) };
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(COPY_CONCURRENCY, count) }, worker));
+    return await completeUpload(client, dstKey, multipartId, parts, options);
+  } catch (e) {
+    await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);
+    throw e;
+  }
+}

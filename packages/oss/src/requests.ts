@@ -1,0 +1,213 @@
+import type { Readable } from "node:stream";
+import { buildXml, ErrorCode, md5Base64, storageError, type DriverCallOptions, type Part, type QueryParam, type XmlInputNode } from "@stowage/core";
+import { sseHeaders } from "./sse.js";
+
+/**
+ * One OSS API call before addressing and signing: what the client turns into
+ * an HTTP request for the bucket (or the service, for bucket listing).
+ */
+export interface OssCall {
+  /** snake_case API name for logs and errors (`put_object`). */
+  operation: string;
+  method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
+  /** Object key; absent for bucket-level calls. */
+  key?: string;
+  query: QueryParam[];
+  headers: Record<string, string>;
+  body?: Buffer | Readable;
+}
+
+/** A request body and its Content-MD5 (base64). */
+export interface CallBody {
+  data: Buffer | Readable;
+  size: number;
+  contentMd5?: string | undefined;
+}
+
+/** Largest total of user metadata OSS keeps (names and values), in bytes. */
+export const METADATA_LIMIT = 8192;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+const HEADER_TEXT = /^[\t\x20-\x7e]*$/;
+
+/**
+ * `x-oss-meta-*` headers from a metadata map (keys lower-cased).
+ * @throws StorageError `InvalidArgument` for names that are not HTTP tokens, values
+ *   outside printable ASCII (encode them first), or more than 8 KB in total.
+ */
+export function metadataHeaders(metadata: unknown): Record<string, string> {
+  if (metadata === undefined) return {};
+  const out: Record<string, string> = {};
+  let total = 0;
+  for (const [k, v] of Object.entries(metadata as Record<string, string>)) {
+    const name = k.toLowerCase();
+    if (!TOKEN.test(name)) throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k)} is not a valid HTTP header name`);
+    if (!HEADER_TEXT.test(v)) throw storageError(ErrorCode.InvalidArgument, `metadata value of ${JSON.stringify(k)} must be printable ASCII (encode it first)`);
+    total += name.length + v.length;
+    out[`x-oss-meta-${name}`] = v;
+  }
+  if (total > METADATA_LIMIT) throw storageError(ErrorCode.InvalidArgument, `user metadata is ${total} bytes; OSS keeps at most ${METADATA_LIMIT}`);
+  return out;
+}
+
+/**
+ * Content type, metadata, storage class and SSE headers of a new object.
+ * @throws StorageError `InvalidArgument` (bad metadata, KMS details without KMS)
+ */
+export function newObjectHeaders(options: DriverCallOptions): Record<string, string> {
+  const h: Record<string, string> = { ...metadataHeaders(options.metadata), ...sseHeaders(options) };
+  if (typeof options.contentType === "string") h["content-type"] = options.contentType;
+  if (typeof options.storageClass === "string") h["x-oss-storage-class"] = options.storageClass;
+  return h;
+}
+
+function bodyHeaders(body: CallBody): Record<string, string> {
+  const h: Record<string, string> = { "content-length": String(body.size) };
+  if (body.contentMd5 !== undefined) h["content-md5"] = body.contentMd5;
+  return h;
+}
+
+function xmlBody(root: string, value: XmlInputNode): { body: Buffer; headers: Record<string, string> } {
+  const body = Buffer.from(buildXml(root, value), "utf8");
+  return { body, headers: { "content-type": "application/xml", "content-md5": md5Base64(body), "content-length": String(body.length) } };
+}
+
+/** `Range` for `offset`/`size` (`undefined` = the whole object). */
+export function rangeHeader(offset: number | undefined, size: number | undefined): string | undefined {
+  const start = offset ?? 0;
+  if (size === undefined) return start > 0 ? `bytes=${start}-` : undefined;
+  return `bytes=${start}-${start + size - 1}`;
+}
+
+/** HeadObject: the full metadata (not the lighter `?objectMeta`). */
+export function headObject(key: string): OssCall {
+  return { operation: "head_object", method: "HEAD", key, query: [], headers: {} };
+}
+
+/**
+ * GetObject, whole or a range. `standard` adds `x-oss-range-behavior: standard`,
+ * so that a range starting past the end is a 416 rather than the whole object.
+ */
+export function getObject(key: string, range: { offset?: number | undefined; size?: number | undefined }, standard = true): OssCall {
+  const headers: Record<string, string> = {};
+  const r = rangeHeader(range.offset, range.size);
+  if (r !== undefined) {
+    headers["range"] = r;
+    if (standard) headers["x-oss-range-behavior"] = "standard";
+  }
+  return { operation: "get_object", method: "GET", key, query: [], headers };
+}
+
+/** PutObject. @throws StorageError `InvalidArgument` (bad metadata or SSE options) */
+export function putObject(key: string, body: CallBody, options: DriverCallOptions): OssCall {
+  return { operation: "put_object", method: "PUT", key, query: [], headers: { ...newObjectHeaders(options), ...bodyHeaders(body) }, body: body.data };
+}
+
+/** DeleteObject (204, also for a missing key). */
+export function deleteObject(key: string): OssCall {
+  return { operation: "delete_object", method: "DELETE", key, query: [], headers: {} };
+}
+
+/**
+ * DeleteMultipleObjects (quiet), with the Content-MD5 OSS requires.
+ * @throws StorageError `InvalidArgument` for no keys or more than 1000.
+ */
+export function deleteObjects(keys: readonly string[]): OssCall {
+  if (keys.length === 0 || keys.length > 1000) throw storageError(ErrorCode.InvalidArgument, "a batch delete takes 1 to 1000 keys");
+  const { body, headers } = xmlBody("Delete", { Quiet: "true", Object: keys.map((k) => ({ Key: k })) });
+  return { operation: "delete_objects", method: "POST", query: [["delete", undefined]], headers, body };
+}
+
+/** ListObjectsV2 with url-encoded names in the answer; `token` is a continuation token. */
+export function listObjectsV2(prefix: string, delimiter: string | undefined, token: string | undefined, maxKeys: number): OssCall {
+  const query: QueryParam[] = [["list-type", "2"], ["prefix", prefix]];
+  if (delimiter !== undefined) query.push(["delimiter", delimiter]);
+  if (token !== undefined && token !== "") query.push(["continuation-token", token]);
+  query.push(["max-keys", String(maxKeys)], ["encoding-type", "url"]);
+  return { operation: "list_objects_v2", method: "GET", query, headers: {} };
+}
+
+/**
+ * CopyObject. `source` is the `x-oss-copy-source` value (`/<bucket>/<encoded key>`).
+ * Metadata is copied unless `replace` carries the new content type and metadata.
+ * @throws StorageError `InvalidArgument` (bad metadata or SSE options)
+ */
+export function copyObject(key: string, source: string, options: DriverCallOptions, replace?: DriverCallOptions): OssCall {
+  const headers: Record<string, string> = { "x-oss-copy-source": source, ...sseHeaders(options) };
+  if (typeof options.storageClass === "string") headers["x-oss-storage-class"] = options.storageClass;
+  if (replace !== undefined) {
+    headers["x-oss-metadata-directive"] = "REPLACE";
+    Object.assign(headers, metadataHeaders(replace.metadata));
+    if (typeof replace.contentType === "string") headers["content-type"] = replace.contentType;
+  }
+  return { operation: "copy_object", method: "PUT", key, query: [], headers };
+}
+
+/** AppendObject (`POST ?append&position=n`); the object's attributes go with the first append only. @throws StorageError `InvalidArgument` (bad metadata or SSE options) */
+export function appendObject(key: string, position: number, body: CallBody, options: DriverCallOptions): OssCall {
+  const headers = { ...(position === 0 ? newObjectHeaders(options) : {}), ...bodyHeaders(body) };
+  return { operation: "append_object", method: "POST", key, query: [["append", undefined], ["position", String(position)]], headers, body: body.data };
+}
+
+/** InitiateMultipartUpload (`POST ?uploads`). @throws StorageError `InvalidArgument` (bad metadata or SSE options) */
+export function initiateMultipart(key: string, options: DriverCallOptions): OssCall {
+  return { operation: "initiate_multipart_upload", method: "POST", key, query: [["uploads", undefined]], headers: newObjectHeaders(options) };
+}
+
+/** UploadPart (`index` is 0-based; OSS numbers parts from 1). */
+export function uploadPart(key: string, uploadId: string, index: number, body: CallBody): OssCall {
+  return { operation: "upload_part", method: "PUT", key, query: [["partNumber", String(index + 1)], ["uploadId", uploadId]], headers: bodyHeaders(body), body: body.data };
+}
+
+/** UploadPartCopy of bytes `[first, last]` of `source`. */
+export function uploadPartCopy(key: string, uploadId: string, index: number, source: string, first: number, last: number): OssCall {
+  return {
+    operation: "upload_part_copy",
+    method: "PUT",
+    key,
+    query: [["partNumber", String(index + 1)], ["uploadId", uploadId]],
+    headers: { "x-oss-copy-source": source, "x-oss-copy-source-range": `bytes=${first}-${last}` },
+  };
+}
+
+/** CompleteMultipartUpload with the parts in order (PartNumber = index + 1) and the body's Content-MD5. */
+export function completeMultipart(key: string, uploadId: string, parts: readonly Pick<Part, "index" | "etag">[]): OssCall {
+  const { body, headers } = xmlBody("CompleteMultipartUpload", { Part: parts.map((p) => ({ PartNumber: p.index + 1, ETag: p.etag })) });
+  return { operation: "complete_multipart_upload", method: "POST", key, query: [["uploadId", uploadId]], headers, body };
+}
+
+/** AbortMultipartUpload (204). */
+export function abortMultipart(key: string, uploadId: string): OssCall {
+  return { operation: "abort_multipart_upload", method: "DELETE", key, query: [["uploadId", uploadId]], headers: {} };
+}
+
+/** ListParts after part number `marker`. */
+export function listParts(key: string, uploadId: string, marker: string | undefined, maxParts = 1000): OssCall {
+  const query: QueryParam[] = [["uploadId", uploadId], ["max-parts", String(maxParts)]];
+  if (marker !== undefined && marker !== "") query.push(["part-number-marker", marker]);
+  return { operation: "list_parts", method: "GET", key, query, headers: {} };
+}
+
+/** ListMultipartUploads under `prefix`. */
+export function listUploads(prefix: string, keyMarker: string | undefined, uploadIdMarker: string | undefined, maxUploads: number): OssCall {
+  const query: QueryParam[] = [["uploads", undefined], ["prefix", prefix], ["max-uploads", String(maxUploads)], ["encoding-type", "url"]];
+  if (keyMarker !== undefined) query.push(["key-marker", keyMarker]);
+  if (uploadIdMarker !== undefined) query.push(["upload-id-marker", uploadIdMarker]);
+  return { operation: "list_multipart_uploads", method: "GET", query, headers: {} };
+}
+
+/** ListBuckets (GetService), 1000 a page, after `marker`. */
+export function listBuckets(marker: string | undefined): OssCall {
+  const query: QueryParam[] = [["max-keys", "1000"]];
+  if (marker) query.push(["marker", marker]);
+  return { operation: "list_buckets", method: "GET", query, headers: {} };
+}
+
+/** PutBucket (the region is the one of the endpoint the request goes to). */
+export function putBucket(): OssCall {
+  return { operation: "put_bucket", method: "PUT", query: [], headers: { "content-length": "0" } };
+}
+
+/** DeleteBucket (204). */
+export function deleteBucket(): OssCall {
+  return { operation: "delete_bucket", method: "DELETE", query: [], headers: {} };
+}

@@ -1,0 +1,259 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { parseXml, xmlChildren, xmlText, type Part, type RawObject, type XmlValue } from "@stowage/core";
+import { normalizeRegion } from "./addressing.js";
+
+/** An OSS `<Error>` document. */
+export interface OssErrorBody {
+  code?: string | undefined;
+  message?: string | undefined;
+  requestId?: string | undefined;
+  /** OSS's detailed error code (`0026-00000001`). */
+  ec?: string | undefined;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
+}
+
+function int(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
+  return Number(text.trim());
+}
+
+function date(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** Decodes a name from a listing sent with `encoding-type=url` (`+` is a space, as the Go SDK reads it). */
+export function decodeListedName(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, "%20"));
+  } catch {
+    return text;
+  }
+}
+
+/** Decodes an opaque token that may come url-encoded (`+` stays `+`: tokens are base64). */
+export function decodeToken(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. */
+export function objectSize(status: number, headers: IncomingHttpHeaders): number | undefined {
+  if (status === 206) {
+    const m = /\/(\d+)\s*$/.exec(header(headers, "content-range") ?? "");
+    return m ? Number(m[1]) : undefined;
+  }
+  return int(header(headers, "content-length"));
+}
+
+const SYSTEM_HEADERS: ReadonlyArray<[string, string]> = [
+  ["objectType", "x-oss-object-type"],
+  ["serverSideEncryption", "x-oss-server-side-encryption"],
+  ["serverSideDataEncryption", "x-oss-server-side-data-encryption"],
+  ["serverSideEncryptionKeyId", "x-oss-server-side-encryption-key-id"],
+  ["versionId", "x-oss-version-id"],
+];
+
+/**
+ * An object's metadata from HEAD/GET response headers: size, etag, content
+ * type, Content-MD5 (only on a whole answer, and only when OSS states it),
+ * CRC64, last modified, storage class (Standard when OSS omits it), user
+ * metadata, append mode and next position for appendable objects, and object
+ * type / SSE details under `system`. Never derives contentMd5 from the ETag.
+ */
+export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
+  const size = objectSize(status, headers);
+  const appendable = header(headers, "x-oss-object-type")?.toLowerCase() === "appendable";
+  const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : appendable ? "append" : "file" };
+  if (size !== undefined) raw.size = size;
+  const etag = header(headers, "etag");
+  if (etag !== undefined) raw.etag = etag;
+  const type = header(headers, "content-type");
+  if (type !== undefined) raw.contentType = type;
+  const md5 = header(headers, "content-md5");
+  if (md5 !== undefined && status === 200) raw.contentMd5 = md5;
+  const crc = header(headers, "x-oss-hash-crc64ecma");
+  if (crc !== undefined) raw.crc64 = crc;
+  const modified = date(header(headers, "last-modified"));
+  if (modified !== undefined) raw.lastModified = modified;
+  raw.storageClass = header(headers, "x-oss-storage-class") ?? "Standard";
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith("x-oss-meta-") && value !== undefined) metadata[name.slice(11)] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  if (Object.keys(metadata).length > 0) raw.metadata = metadata;
+  if (appendable) {
+    const next = int(header(headers, "x-oss-next-append-position"));
+    const offset = next ?? size;
+    if (offset !== undefined) raw.appendOffset = offset;
+  }
+  const system: Record<string, unknown> = {};
+  for (const [field, name] of SYSTEM_HEADERS) {
+    const v = header(headers, name);
+    if (v !== undefined) system[field] = v;
+  }
+  if (Object.keys(system).length > 0) raw.system = system;
+  return raw;
+}
+
+/** The `<Error>` fields of a body, or undefined when it is no OSS error document. */
+export async function parseErrorBody(body: Buffer): Promise<OssErrorBody | undefined> {
+  const text = body.toString("utf8").trim();
+  if (!text.includes("<Error")) return undefined;
+  try {
+    const doc = await parseXml(text);
+    if (doc.root !== "Error") return undefined;
+    const v = doc.value;
+    return { code: xmlText(v, "Code"), message: xmlText(v, "Message"), requestId: xmlText(v, "RequestId"), ec: xmlText(v, "EC") };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The error document of a failed response: its body, or — for HEAD, which has
+ * none — the base64 `x-oss-err` header newer OSS sends (plus `x-oss-ec`).
+ */
+export async function errorDocument(body: Buffer, headers: IncomingHttpHeaders): Promise<OssErrorBody | undefined> {
+  const fromBody = body.length > 0 ? await parseErrorBody(body) : undefined;
+  if (fromBody !== undefined) return fromBody;
+  const encoded = header(headers, "x-oss-err");
+  const fromHeader = encoded === undefined ? undefined : await parseErrorBody(Buffer.from(encoded, "base64"));
+  if (fromHeader !== undefined) return fromHeader;
+  const ec = header(headers, "x-oss-ec");
+  return ec === undefined ? undefined : { ec };
+}
+
+/** One page of ListObjectsV2. */
+export interface ListObjectsPage {
+  items: RawObject[];
+  /** The continuation token of the next page, when truncated. */
+  nextToken?: string;
+}
+
+function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
+  const key = name(xmlText(c, "Key") ?? "");
+  const type = xmlText(c, "Type");
+  const appendable = type?.toLowerCase() === "appendable";
+  const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : appendable ? "append" : "file" };
+  const size = int(xmlText(c, "Size"));
+  if (size !== undefined) {
+    raw.size = size;
+    if (appendable) raw.appendOffset = size;
+  }
+  const etag = xmlText(c, "ETag");
+  if (etag !== undefined) raw.etag = etag;
+  const modified = date(xmlText(c, "LastModified"));
+  if (modified !== undefined) raw.lastModified = modified;
+  // go-service-oss put <Type> here (go-storage.md §8.3 bug 5); the storage class is <StorageClass>.
+  const storageClass = xmlText(c, "StorageClass");
+  if (storageClass !== undefined) raw.storageClass = storageClass;
+  if (type !== undefined) raw.system = { objectType: type };
+  return raw;
+}
+
+/**
+ * Parses `<ListBucketResult>` of ListObjectsV2 (names url-encoded when
+ * `EncodingType` says so): files as `file` (`append` for appendable objects,
+ * `dir` for keys ending with `/`), common prefixes as `dir` objects.
+ * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML
+ */
+export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
+  const { value } = await parseXml(body);
+  const encoded = xmlText(value, "EncodingType") === "url";
+  const name = (s: string): string => (encoded ? decodeListedName(s) : s);
+  const items: RawObject[] = [];
+  for (const p of xmlChildren(value, "CommonPrefixes")) {
+    const prefix = xmlText(p, "Prefix");
+    if (prefix !== undefined) items.push({ key: name(prefix), mode: "dir" });
+  }
+  for (const c of xmlChildren(value, "Contents")) items.push(listedObject(c, name));
+  items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  const next = xmlText(value, "NextContinuationToken");
+  return next === undefined || next === "" ? { items } : { items, nextToken: encoded ? decodeToken(next) : next };
+}
+
+/** The UploadId of `<InitiateMultipartUploadResult>`. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+export async function parseInitiate(body: Buffer): Promise<string | undefined> {
+  const { root, value } = await parseXml(body);
+  return root === "InitiateMultipartUploadResult" ? xmlText(value, "UploadId") : undefined;
+}
+
+/** ETag and date of a `<CompleteMultipartUploadResult>`, `<CopyObjectResult>` or `<CopyPartResult>`; undefined for another document. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+export async function parseResultEtag(body: Buffer, expectedRoot: string): Promise<{ etag?: string; lastModified?: Date } | undefined> {
+  const { root, value } = await parseXml(body);
+  if (root !== expectedRoot) return undefined;
+  const out: { etag?: string; lastModified?: Date } = {};
+  const etag = xmlText(value, "ETag");
+  if (etag !== undefined) out.etag = etag;
+  const modified = date(xmlText(value, "LastModified"));
+  if (modified !== undefined) out.lastModified = modified;
+  return out;
+}
+
+/** Parts of `<ListPartsResult>` (0-based index, CRC64 from `<HashCrc64ecma>`) and the marker of the next page. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+export async function parseListParts(body: Buffer): Promise<{ items: Part[]; nextMarker?: string }> {
+  const { value } = await parseXml(body);
+  const items: Part[] = [];
+  for (const p of xmlChildren(value, "Part")) {
+    const number = int(xmlText(p, "PartNumber"));
+    if (number === undefined || number < 1) continue;
+    const part: Part = { index: number - 1, size: int(xmlText(p, "Size")) ?? 0, etag: xmlText(p, "ETag") ?? "" };
+    const crc = xmlText(p, "HashCrc64ecma");
+    if (crc !== undefined && crc !== "") part.crc64 = crc;
+    const modified = date(xmlText(p, "LastModified"));
+    if (modified !== undefined) part.lastModified = modified;
+    items.push(part);
+  }
+  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  const next = xmlText(value, "NextPartNumberMarker") ?? String((items[items.length - 1]?.index ?? 0) + 1);
+  return { items, nextMarker: next };
+}
+
+/** In-progress uploads of `<ListMultipartUploadsResult>` as `part` objects, and the next markers. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+export async function parseListUploads(body: Buffer): Promise<{ items: RawObject[]; next?: { keyMarker: string; uploadIdMarker: string } }> {
+  const { value } = await parseXml(body);
+  const encoded = xmlText(value, "EncodingType") === "url";
+  const name = (s: string): string => (encoded ? decodeListedName(s) : s);
+  const items: RawObject[] = [];
+  for (const u of xmlChildren(value, "Upload")) {
+    const raw: RawObject = { key: name(xmlText(u, "Key") ?? ""), mode: "part", multipartId: xmlText(u, "UploadId") ?? "" };
+    const initiated = date(xmlText(u, "Initiated"));
+    if (initiated !== undefined) raw.lastModified = initiated;
+    const storageClass = xmlText(u, "StorageClass");
+    if (storageClass !== undefined) raw.storageClass = storageClass;
+    items.push(raw);
+  }
+  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  const last = items[items.length - 1];
+  const keyMarker = xmlText(value, "NextKeyMarker");
+  const uploadIdMarker = xmlText(value, "NextUploadIdMarker");
+  return {
+    items,
+    next: {
+      keyMarker: keyMarker !== undefined && keyMarker !== "" ? name(keyMarker) : (last?.key ?? ""),
+      uploadIdMarker: uploadIdMarker !== undefined && uploadIdMarker !== "" ? uploadIdMarker : (last?.multipartId ?? ""),
+    },
+  };
+}
+
+/** Buckets of `<ListAllMyBucketsResult>` (region without `oss-`), and the next marker when truncated. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+export async function parseListBuckets(body: Buffer): Promise<{ items: { name: string; location?: string }[]; nextMarker?: string }> {
+  const { value } = await parseXml(body);
+  const buckets = xmlChildren(value, "Buckets")[0];
+  const items = xmlChildren(buckets, "Bucket").map((b) => {
+    const location = normalizeRegion(xmlText(b, "Region") || xmlText(b, "Location"));
+    return { name: xmlText(b, "Name") ?? "", ...(location ? { location } : {}) };
+  });
+  const next = xmlText(value, "NextMarker");
+  return xmlText(value, "IsTruncated") === "true" && next ? { items, nextMarker: next } : { items };
+}

@@ -1,0 +1,248 @@
+import { Readable } from "node:stream";
+import {
+  ErrorCode,
+  isStorageError,
+  storageError,
+  type DriverBody,
+  type DriverCallOptions,
+  type DriverListPage,
+  type DriverListRequest,
+  type DriverPartsPage,
+  type DriverReadResult,
+  type DriverUploadsPage,
+  type DriverWriteResult,
+  type Part,
+  type PresignedRequest,
+  type PresignOperation,
+  type RawObject,
+  type StorageDriver,
+  type StorageFeatures,
+} from "@stowage/core";
+import { copySource } from "./addressing.js";
+import type { OssClient } from "./client.js";
+import { OSS_TYPE } from "./config.js";
+import { ossFeatures } from "./features.js";
+import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
+import { abortUpload, completeUpload, createUpload, multipartCopy, resultDocument, statUpload, writeUploadPart } from "./multipart.js";
+import { RangeSlice } from "./range-slice.js";
+import * as req from "./requests.js";
+import { objectFromHeaders, parseResultEtag } from "./responses.js";
+
+/** The largest object copied with one CopyObject; OSS recommends UploadPartCopy above 1 GB. */
+export const COPY_SINGLE_MAXIMUM = 1024 * 1024 * 1024;
+
+/** Tuning a caller (or a test) may change; the defaults follow OSS's limits. */
+export interface OssDriverTuning {
+  /** Copies larger than this use UploadPartCopy (default {@link COPY_SINGLE_MAXIMUM}). */
+  copyThreshold?: number;
+  /** Part size of multipart copies (default 256 MiB). */
+  copyPartSize?: number;
+}
+
+/**
+ * The OSS primitives over one bucket. Keys travel byte-exact; directories are
+ * zero-byte `dir/` objects; every CRC64 OSS returns is handed to core, which
+ * verifies it. The only I/O goes through {@link OssClient}.
+ */
+export class OssStorageDriver implements StorageDriver {
+  readonly service = OSS_TYPE;
+  readonly features: Readonly<StorageFeatures>;
+
+  constructor(
+    readonly client: OssClient,
+    readonly name: string,
+    readonly location: string | undefined,
+    readonly integrity = true,
+    private readonly tuning: OssDriverTuning = {},
+  ) {
+    this.features = ossFeatures(integrity, client.signing.version);
+  }
+
+  /** HeadObject (one request, full metadata); a missing `dir/` marker with keys below it is still a dir. @throws StorageError `ObjectNotExist`, `PermissionDenied`, ... */
+  async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
+    if (key === "") return { key, mode: "dir" };
+    try {
+      const res = await this.client.sendBuffered(req.headObject(key), { signal: options.signal });
+      return objectFromHeaders(key, res.status, res.headers);
+    } catch (e) {
+      if (key.endsWith("/") && isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
+      throw e;
+    }
+  }
+
+  /** GetObject, with a standard Range when asked; 416 (past the end) reads nothing. @throws StorageError `ObjectNotExist`, ... */
+  async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
+    const call = req.getObject(key, range);
+    const res = await this.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
+    if (res.status === 416) {
+      await res.discard();
+      return { stream: Readable.from([]) };
+    }
+    const object = objectFromHeaders(key, res.status, res.headers);
+    const crc = res.header("x-oss-hash-crc64ecma");
+    let stream = res.stream();
+    const offset = range.offset ?? 0;
+    if (res.status === 200 && call.headers["range"] !== undefined) {
+      // The whole object came back for a range: cut the range out of it.
+      if (offset >= (object.size ?? 0)) {
+        stream.destroy();
+        return { stream: Readable.from([]), object };
+      }
+      const source = stream;
+      const slice = new RangeSlice(offset, range.size);
+      source.once("error", (e) => slice.destroy(e));
+      slice.once("close", () => source.destroy());
+      source.pipe(slice);
+      stream = slice;
+    }
+    return { stream, object, ...(crc === undefined ? {} : { crc64: crc }) };
+  }
+
+  /** PutObject with Content-MD5. @throws StorageError `IntegrityMismatch` (InvalidDigest), `InvalidArgument`, ... */
+  async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
+    const res = await this.client.send(req.putObject(key, body, options), { signal: options.signal, onUploadProgress: body.onProgress });
+    await res.discard();
+    return result(res.header("etag"), res.header("x-oss-hash-crc64ecma"));
+  }
+
+  /** DeleteObject (OSS answers 204 for a missing key too). @throws StorageError `PermissionDenied`, `Aborted` */
+  async delete(key: string, options: DriverCallOptions): Promise<void> {
+    try {
+      await this.client.sendBuffered(req.deleteObject(key), { signal: options.signal });
+    } catch (e) {
+      if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+    }
+  }
+
+  /** DeleteMultipleObjects (quiet, Content-MD5), up to 1000 keys. @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
+    if (keys.length === 0) return;
+    await this.client.sendBuffered(req.deleteObjects(keys), { signal: options.signal });
+  }
+
+  /** One page of ListObjectsV2 (files and, in dir mode, sub-directories; no dir markers in prefix mode). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted` */
+  listPage(request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
+    return listObjectsPage(this.client, request, options);
+  }
+
+  /**
+   * Server-side copy: CopyObject, or UploadPartCopy above 1 GiB; the copy's CRC64 must equal the source's.
+   * @throws StorageError `ObjectNotExist` (source), `ObjectModeInvalid` (a directory), `IntegrityMismatch`, ...
+   */
+  async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    const source = await this.stat(srcKey, { signal: options.signal });
+    if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
+    if (srcKey === dstKey) return;
+    let copied: DriverWriteResult;
+    if ((source.size ?? 0) > (this.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
+      copied = await multipartCopy(this.client, srcKey, dstKey, source, options, this.tuning.copyPartSize);
+    } else {
+      const res = await this.client.sendBuffered(req.copyObject(dstKey, copySource(this.name, srcKey), options), {
+        signal: options.signal,
+        validate: resultDocument("CopyObjectResult", "copy_object"),
+      });
+      copied = result((await parseResultEtag(res.body, "CopyObjectResult"))?.etag, res.header("x-oss-hash-crc64ecma"));
+    }
+    if (this.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && copied.crc64 !== source.crc64) {
+      await this.delete(dstKey, {}).catch(() => undefined);
+      throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
+    }
+  }
+
+  /** Copy, then delete the source. @throws StorageError as {@link OssStorageDriver.copy} */
+  async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    await this.copy(srcKey, dstKey, options);
+    if (srcKey !== dstKey) await this.delete(srcKey, { signal: options.signal });
+  }
+
+  /** A zero-byte `dir/` object (idempotent). @throws StorageError `PermissionDenied`, `Aborted` */
+  async createDir(key: string, options: DriverCallOptions): Promise<RawObject> {
+    if (key === "") return { key, mode: "dir" };
+    const res = await this.client.send(req.putObject(key, { data: Buffer.alloc(0), size: 0 }, { storageClass: options.storageClass }), { signal: options.signal });
+    await res.discard();
+    return { key, mode: "dir", size: 0 };
+  }
+
+  /**
+   * A query-signed GET (with Range), PUT or DELETE (abort with `multipartId`); headers given here must be sent as they are.
+   * @throws StorageError `InvalidArgument` (a 0-byte range), `PermissionDenied` (credential provider)
+   */
+  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number }): Promise<PresignedRequest> {
+    if (op === "read") {
+      if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
+      return this.client.presign(req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, false), options.expires);
+    }
+    if (op === "delete") {
+      const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
+      return this.client.presign(call, options.expires);
+    }
+    const headers: Record<string, string> = {};
+    if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
+    if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
+    if (typeof options.size === "number") headers["content-length"] = String(options.size);
+    return this.client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);
+  }
+
+  /** Deletes what is there, then creates an empty appendable object with the content attributes. @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
+    await this.delete(key, { signal: options.signal });
+    const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, options);
+    return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64: appended.crc64 ?? "0" };
+  }
+
+  /**
+   * AppendObject at `offset` with Content-MD5; returns `x-oss-next-append-position` and the whole object's CRC64.
+   * Never retried blindly (a lost answer could mean it was applied).
+   * @throws StorageError `Conflict` (PositionNotEqualToLength), `ObjectModeInvalid` (ObjectNotAppendable), `IntegrityMismatch`, ...
+   */
+  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
+    const res = await this.client.send(req.appendObject(key, offset, body, options), { signal: options.signal, idempotent: false, onUploadProgress: body.onProgress });
+    await res.discard();
+    const next = Number(res.header("x-oss-next-append-position"));
+    const appendOffset = Number.isSafeInteger(next) ? next : offset + body.size;
+    const crc = res.header("x-oss-hash-crc64ecma");
+    return crc === undefined ? { appendOffset } : { appendOffset, crc64: crc };
+  }
+
+  /** Nothing to do: an OSS appendable object is readable at once. */
+  async commitAppend(): Promise<void> {}
+
+  /** InitiateMultipartUpload. @throws StorageError `InvalidArgument`, `PermissionDenied`, `Aborted` */
+  createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
+    return createUpload(this.client, key, options);
+  }
+
+  /** UploadPart (index 0 = PartNumber 1). @throws StorageError `ObjectNotExist` (no upload), `IntegrityMismatch` (InvalidDigest), `InvalidArgument`, `Aborted` */
+  writePart(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
+    return writeUploadPart(this.client, key, multipartId, index, body, options);
+  }
+
+  /** CompleteMultipartUpload. @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPart, EntityTooSmall), `Aborted` */
+  completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+    return completeUpload(this.client, key, multipartId, parts, options);
+  }
+
+  /** AbortMultipartUpload; succeeds when the upload is gone. @throws StorageError `PermissionDenied`, `Aborted` */
+  abortMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<void> {
+    return abortUpload(this.client, key, multipartId, options);
+  }
+
+  /** One page of ListParts. @throws StorageError `ObjectNotExist` (no upload), `Aborted` */
+  listParts(key: string, multipartId: string, token: string | undefined, options: DriverCallOptions): Promise<DriverPartsPage> {
+    return listPartsPage(this.client, key, multipartId, token, options);
+  }
+
+  /** The upload as a `part` object. @throws StorageError `ObjectNotExist` (no upload), `Aborted` */
+  statMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<RawObject> {
+    return statUpload(this.client, key, multipartId, options);
+  }
+
+  /** One page of ListMultipartUploads. @throws StorageError `InvalidArgument` (bad token), `Aborted` */
+  listUploads(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
+    return listUploadsPage(this.client, request, options);
+  }
+}
+
+function result(etag: string | undefined, crc64: string | undefined): DriverWriteResult {
+  return { ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
+}

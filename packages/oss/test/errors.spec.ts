@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "@jest/globals";
+import { isOssClockSkew, OSS_ERROR_CODES, ossError } from "../src/errors.js";
+import { parseErrorBody } from "../src/responses.js";
+
+const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+
+describe("OSS error mapping", () => {
+  it.each([
+    ["NoSuchKey", "ObjectNotExist"],
+    ["NoSuchBucket", "ObjectNotExist"],
+    ["NoSuchUpload", "ObjectNotExist"],
+    ["AccessDenied", "PermissionDenied"],
+    ["SignatureDoesNotMatch", "PermissionDenied"],
+    ["InvalidAccessKeyId", "PermissionDenied"],
+    ["RequestTimeTooSkewed", "PermissionDenied"],
+    ["PositionNotEqualToLength", "Conflict"],
+    ["ObjectNotAppendable", "ObjectModeInvalid"],
+    ["FileAlreadyExists", "Conflict"],
+    ["BucketNotEmpty", "Conflict"],
+    ["InvalidDigest", "IntegrityMismatch"],
+    ["BadDigest", "IntegrityMismatch"],
+    ["EntityTooSmall", "InvalidArgument"],
+    ["InvalidObjectName", "InvalidArgument"],
+    ["SlowDown", "RequestThrottled"],
+    ["TotalQpsLimitExceeded", "RequestThrottled"],
+    ["ServiceUnavailable", "RequestThrottled"],
+    ["InternalError", "ServiceInternal"],
+    ["NotImplemented", "CapabilityInsufficient"],
+  ])("%s → %s", (oss, code) => {
+    expect(OSS_ERROR_CODES[oss]).toBe(code);
+  });
+
+  it("builds the error from a saved NoSuchKey body with the body's request id and EC", async () => {
+    const e = ossError(404, await parseErrorBody(fixture("error-nosuchkey.xml")), "get_object", undefined);
+    expect(e.code).toBe("ObjectNotExist");
+    expect(e.statusCode).toBe(404);
+    expect(e.requestId).toBe("5C3D8D2A0ACA54D87B43****");
+    expect(e.detail).toBe("get_object: NoSuchKey: The specified key does not exist. (EC 0026-00000001)");
+    expect(e.retryable).toBe(false);
+  });
+
+  it("prefers the x-oss-request-id header, and maps an append position conflict", async () => {
+    const e = ossError(409, await parseErrorBody(fixture("error-position.xml")), "append_object", "header-id");
+    expect(e).toMatchObject({ code: "Conflict", requestId: "header-id", retryable: false });
+  });
+
+  it("makes throttling and 5xx retryable", async () => {
+    const t = ossError(503, await parseErrorBody(fixture("error-throttled.xml")), "put_object", "rid");
+    expect(t).toMatchObject({ code: "RequestThrottled", retryable: true });
+    expect(ossError(503, undefined, "head_object", "rid")).toMatchObject({ code: "RequestThrottled", retryable: true });
+    expect(ossError(500, undefined, "head_object", "rid")).toMatchObject({ code: "ServiceInternal", retryable: true });
+    expect(ossError(502, { code: "Weird" }, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });
+  });
+
+  it("falls back to the status for HEAD answers without a body", () => {
+    expect(ossError(404, undefined, "head_object", "rid").code).toBe("ObjectNotExist");
+    expect(ossError(403, undefined, "head_object", "rid").code).toBe("PermissionDenied");
+    expect(ossError(412, undefined, "head_object", "rid").code).toBe("Conflict");
+  });
+
+  it("recognises clock-skew refusals", async () => {
+    expect(isOssClockSkew(await parseErrorBody(fixture("error-skewed.xml")))).toBe(true);
+    expect(isOssClockSkew({ code: "AccessDenied" })).toBe(false);
+    expect(isOssClockSkew(undefined)).toBe(false);
+  });
+});

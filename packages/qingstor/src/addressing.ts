@@ -1,0 +1,68 @@
+import { isIP } from "node:net";
+import { encodeKeyPath, ErrorCode, storageError, type Endpoint } from "@stowage/core";
+
+/** QingStor's public domain: zones live at `<zone>.qingstor.com`, bucket listing at `qingstor.com`. */
+export const QINGSTOR_DOMAIN = "qingstor.com";
+
+/** Where requests go: a zone host (objects and buckets) or the service host (bucket listing). Always path style. */
+export interface QingStorAddress {
+  protocol: "http" | "https";
+  host: string;
+  port?: number;
+}
+
+function fromEndpoint(endpoint: Endpoint, host: string): QingStorAddress {
+  const fallback = endpoint.protocol === "https" ? 443 : 80;
+  return { protocol: endpoint.protocol, host, ...(endpoint.port === fallback ? {} : { port: endpoint.port }) };
+}
+
+/** True for an IP address or `localhost` (no zone label can go in front of those). */
+export function isBareHost(host: string): boolean {
+  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
+  return isIP(bare) !== 0 || bare === "localhost";
+}
+
+/**
+ * The host of zone `location`:
+ * - no endpoint: `https://<zone>.qingstor.com`;
+ * - an IP or `localhost` endpoint (the emulator, a private deployment): the endpoint as it is;
+ * - a named endpoint: `<zone>.<endpoint host>` (e.g. `https:qingstor.com` + `pek3b` →
+ *   `pek3b.qingstor.com`), or the endpoint itself without a location or when it already
+ *   starts with the zone.
+ * @throws StorageError `PairRequired` when there is neither an endpoint nor a location.
+ */
+export function zoneAddress(location: string | undefined, endpoint: Endpoint | undefined): QingStorAddress {
+  const zone = location === "" ? undefined : location;
+  if (endpoint === undefined) {
+    if (zone === undefined) throw storageError(ErrorCode.PairRequired, 'QingStor needs pair "location" (the zone, e.g. pek3b) or an endpoint');
+    return { protocol: "https", host: `${zone}.${QINGSTOR_DOMAIN}` };
+  }
+  if (zone === undefined || isBareHost(endpoint.host) || endpoint.host.startsWith(`${zone}.`)) return fromEndpoint(endpoint, endpoint.host);
+  return fromEndpoint(endpoint, `${zone}.${endpoint.host}`);
+}
+
+/** Where GET Service (list buckets) goes: `https://qingstor.com`, or the endpoint itself. */
+export function serviceAddress(endpoint: Endpoint | undefined): QingStorAddress {
+  return endpoint === undefined ? { protocol: "https", host: QINGSTOR_DOMAIN } : fromEndpoint(endpoint, endpoint.host);
+}
+
+/**
+ * A key encoded as the Go SDK canonicalizes it: every byte but `A-Z a-z 0-9 - _ . ~`
+ * percent-encoded (upper-case hex), `/` and `=` kept. Sent on the wire exactly as
+ * signed, so a server checking either the raw path or the Go canonical path agrees.
+ */
+export function encodeQingStorKey(key: string): string {
+  return encodeKeyPath(key).replace(/%3D/g, "=");
+}
+
+/** The wire (and signed) path: `/<bucket>/<key>`, `/<bucket>` for bucket calls, `/` for the service. */
+export function requestPath(bucket: string | undefined, key: string | undefined): string {
+  if (bucket === undefined) return "/";
+  const b = `/${encodeQingStorKey(bucket)}`;
+  return key === undefined ? b : `${b}/${encodeQingStorKey(key)}`;
+}
+
+/** The `x-qs-copy-source` / `x-qs-move-source` value naming `key` in `bucket`: `/<bucket>/<url-encoded key>`. */
+export function sourceHeader(bucket: string, key: string): string {
+  return requestPath(bucket, key);
+}

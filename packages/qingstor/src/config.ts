@@ -1,0 +1,79 @@
+import { definePair, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
+
+/** The connection-string scheme: `qingstor://<bucket>/<work_dir>?...`. */
+export const QINGSTOR_TYPE = "qingstor";
+
+/** The npm package that registers {@link QINGSTOR_TYPE}. */
+export const QINGSTOR_PACKAGE = "@stowage/qingstor";
+
+/** One-line description shown in registries and docs. */
+export const QINGSTOR_DESCRIPTION = "QingStor object storage over its REST/JSON API, MD5-verified, with multipart, append, copy, move, fetch and SSE-C.";
+
+/** The storage classes QingStor knows. */
+export const QINGSTOR_STORAGE_CLASSES = ["STANDARD", "STANDARD_IA"] as const;
+
+function bytes32(value: unknown): string | undefined {
+  return Buffer.isBuffer(value) && value.length === 32 ? undefined : "must be exactly 32 bytes (an AES-256 key)";
+}
+
+/** Operations that send the object's SSE-C key (QingStor wants it on PUT, GET, HEAD, Initiate, Upload Part and Complete). */
+const SSE_C_OPS = ["new", "stat", "read", "write", "copy", "createMultipart", "writeMultipart", "completeMultipart", "presign"] as const;
+const COPY_SOURCE_OPS = ["new", "copy"] as const;
+
+/**
+ * The QingStor driver's own pairs (global ones — credential, endpoint, name,
+ * work_dir, location, storage_class, content_type... — come from core), keyed
+ * by camelCase name, with go-storage's names (`go-storage.md` §3.6). The HTTP
+ * tuning pairs of core (`max_retries`, `request_timeout`, `tls_ca`, ...) are included.
+ */
+export const qingstorPairs = {
+  ...httpPairs,
+  integrity: definePair({
+    name: "integrity",
+    type: "boolean",
+    description: "Send Content-MD5 and check the MD5 ETags QingStor returns on writes, parts, copies and whole reads (default true).",
+    operations: ["new"],
+  }),
+  disableUriCleaning: definePair({
+    name: "disable_uri_cleaning",
+    type: "boolean",
+    description: "Accepted for go-storage connection strings and ignored: the driver never cleans request paths (core refuses //, . and .. segments; keys travel byte-exact).",
+    operations: ["new"],
+  }),
+  encryptionCustomerAlgorithm: definePair({
+    name: "encryption_customer_algorithm",
+    type: "string",
+    description: "SSE-C algorithm; AES256 (the default when a customer key is given).",
+    operations: SSE_C_OPS,
+    enum: ["AES256"],
+  }),
+  encryptionCustomerKey: definePair({
+    name: "encryption_customer_key",
+    type: "bytes",
+    description: "SSE-C: the 32-byte AES-256 key (base64 in connection strings). Needs https. Given at open time it applies to every operation that takes it.",
+    operations: SSE_C_OPS,
+    validate: bytes32,
+    secret: true,
+  }),
+  copySourceEncryptionCustomerAlgorithm: definePair({
+    name: "copy_source_encryption_customer_algorithm",
+    type: "string",
+    description: "SSE-C algorithm of the copy source; AES256.",
+    operations: COPY_SOURCE_OPS,
+    enum: ["AES256"],
+  }),
+  copySourceEncryptionCustomerKey: definePair({
+    name: "copy_source_encryption_customer_key",
+    type: "bytes",
+    description: "SSE-C: the 32-byte key the copy source was written with. Needs https.",
+    operations: COPY_SOURCE_OPS,
+    validate: bytes32,
+    secret: true,
+  }),
+} as const satisfies PairSet;
+
+/**
+ * Per-operation options the QingStor driver adds, for `Storager<QingStorOptions>`:
+ * `store.write(p, body, { encryptionCustomerKey: key })`.
+ */
+export type QingStorOptions = ExtraOptionsOf<typeof qingstorPairs>;

@@ -1,0 +1,58 @@
+import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
+import { zoneAddress } from "./addressing.js";
+import { QingStorClient } from "./client.js";
+import { QINGSTOR_DESCRIPTION, QINGSTOR_PACKAGE, QINGSTOR_TYPE, qingstorPairs } from "./config.js";
+import { resolveCredentials, type QingStorCredentials } from "./credentials.js";
+import { QingStorServiceDriver } from "./servicer.js";
+import { QingStorStorageDriver } from "./storager.js";
+
+/** A QingStor bucket name: 6–63 lower-case letters, digits and hyphens, starting and ending with a letter or digit. */
+export const BUCKET_NAME = /^[a-z\d][a-z\d-]{4,61}[a-z\d]$/;
+
+/**
+ * The key pair of the `credential` pair.
+ * @throws StorageError `PairRequired` when there is none, `InvalidArgument` for a token
+ */
+export function credentialsOf(config: OpenConfig): QingStorCredentials {
+  if (config.credential === undefined) throw storageError(ErrorCode.PairRequired, 'QingStor needs pair "credential" (hmac:<access_key_id>:<secret_access_key> or env)');
+  return resolveCredentials(config.credential);
+}
+
+/**
+ * Builds the storage primitives for bucket `name` from a validated open config.
+ * The zone is the `location` pair (no HEAD-and-redirect detection).
+ * @throws StorageError `PairRequired` (name, credential, location without endpoint), `InvalidArgument` (bucket name)
+ */
+export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDriver {
+  const name = config.name;
+  if (name === undefined || name === "") throw storageError(ErrorCode.PairRequired, 'QingStor needs pair "name" (the bucket)');
+  if (!BUCKET_NAME.test(name)) {
+    throw storageError(ErrorCode.InvalidArgument, `QingStor bucket ${JSON.stringify(name)} must be 6 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit`);
+  }
+  const credentials = credentialsOf(config);
+  const client = new QingStorClient(zoneAddress(config.location, config.endpoint), name, credentials, httpClientSettings(config as HttpPairValues));
+  return new QingStorStorageDriver(client, name, config.location, config["integrity"] !== false);
+}
+
+/**
+ * Builds the bucket primitives.
+ * @throws StorageError `PairRequired` (credential)
+ */
+export function newQingStorServiceDriver(config: OpenConfig): QingStorServiceDriver {
+  return new QingStorServiceDriver(credentialsOf(config), config.endpoint, config.location, httpClientSettings(config as HttpPairValues));
+}
+
+/**
+ * The QingStor service: `qingstor://<bucket>/<work_dir>?credential=hmac:<ak>:<sk>&location=<zone>`
+ * (add `endpoint=https:<host>` for another domain or the emulator). Importing `@stowage/qingstor` registers it.
+ */
+export const qingstorService: ServiceDefinition = Object.freeze({
+  type: QINGSTOR_TYPE,
+  packageName: QINGSTOR_PACKAGE,
+  description: QINGSTOR_DESCRIPTION,
+  pairs: qingstorPairs,
+  storagerRequires: ["name"],
+  servicerRequires: [],
+  newStorageDriver: newQingStorStorageDriver,
+  newServiceDriver: newQingStorServiceDriver,
+});

@@ -1,0 +1,73 @@
+import { ErrorCode, errorCodeForStatus, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import type { QsErrorBody } from "./responses.js";
+
+/**
+ * QingStor error codes (protocols.md §3.4, plus the emulator's) and the
+ * StorageError code each becomes. Codes not listed fall back to the HTTP status
+ * (404 → ObjectNotExist, 401/403 → PermissionDenied, 409/412 → Conflict,
+ * 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
+ */
+export const QINGSTOR_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
+  object_not_exists: ErrorCode.ObjectNotExist,
+  bucket_not_exists: ErrorCode.ObjectNotExist,
+  upload_not_exists: ErrorCode.ObjectNotExist,
+  permission_denied: ErrorCode.PermissionDenied,
+  invalid_access_key_id: ErrorCode.PermissionDenied,
+  signature_not_matched: ErrorCode.PermissionDenied,
+  request_expired: ErrorCode.PermissionDenied,
+  bucket_not_active: ErrorCode.PermissionDenied,
+  lease_not_ready: ErrorCode.PermissionDenied,
+  bad_digest: ErrorCode.IntegrityMismatch,
+  invalid_argument: ErrorCode.InvalidArgument,
+  invalid_request: ErrorCode.InvalidArgument,
+  invalid_range: ErrorCode.InvalidArgument,
+  invalid_bucket_name: ErrorCode.InvalidArgument,
+  invalid_object_name: ErrorCode.InvalidArgument,
+  invalid_location: ErrorCode.InvalidArgument,
+  entity_too_small: ErrorCode.InvalidArgument,
+  entity_too_large: ErrorCode.InvalidArgument,
+  too_many_buckets: ErrorCode.InvalidArgument,
+  invalid_object_state: ErrorCode.ObjectModeInvalid,
+  invalid_append_position: ErrorCode.Conflict,
+  precondition_failed: ErrorCode.Conflict,
+  bucket_already_exists: ErrorCode.Conflict,
+  bucket_not_empty: ErrorCode.Conflict,
+  object_already_exists: ErrorCode.Conflict,
+  fetch_in_process: ErrorCode.Conflict,
+  method_not_allowed: ErrorCode.CapabilityInsufficient,
+  not_implemented: ErrorCode.CapabilityInsufficient,
+  too_many_requests: ErrorCode.RequestThrottled,
+  max_requests_exceeded: ErrorCode.RequestThrottled,
+  fetch_throttled: ErrorCode.RequestThrottled,
+  service_unavailable: ErrorCode.RequestThrottled,
+  internal_server_error: ErrorCode.ServiceInternal,
+  internal_error: ErrorCode.ServiceInternal,
+  upstream_failed: ErrorCode.ServiceInternal,
+});
+
+/** QingStor refused the request time (more than 15 minutes off); the client corrects its clock from `Date` and tries again. */
+export function isQingStorClockSkew(error: QsErrorBody | undefined): boolean {
+  return error?.code === "request_expired";
+}
+
+/**
+ * The StorageError for a QingStor failure: `code` from {@link QINGSTOR_ERROR_CODES}
+ * (or the status), message `"<op>: <QingStor code>: <message>"`, status and request
+ * id (the body's `request_id` when the `X-QS-Request-ID` header is missing).
+ */
+export function qingstorError(status: number, body: QsErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
+  const qsCode = body?.code;
+  const code = (qsCode !== undefined ? QINGSTOR_ERROR_CODES[qsCode] : undefined) ?? errorCodeForStatus(status);
+  const what = qsCode ? `${qsCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${status === 404 && !body ? " (no such object)" : ""}`;
+  const id = requestId ?? body?.requestId;
+  return storageError(code, `${operation}: ${what}`, {
+    statusCode: status,
+    ...(id ? { requestId: id } : {}),
+    ...(code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled ? { retryable: true } : {}),
+  });
+}
+
+/** {@link qingstorError} for a buffered failed response. */
+export function qingstorErrorFromResponse(response: BufferedResponse, body: QsErrorBody | undefined): StorageError {
+  return qingstorError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId);
+}

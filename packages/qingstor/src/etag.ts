@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { Transform, type TransformCallback } from "node:stream";
+import { ErrorCode, storageError, type Part } from "@stowage/core";
+
+/**
+ * The lower-case hex MD5 an ETag carries, when it is a plain MD5 (`"<32 hex>"`,
+ * as QingStor returns for simple PUTs and parts); undefined for anything else
+ * (a multipart `…-N` ETag, an appendable object's, none).
+ */
+export function plainMd5(etag: string | undefined): string | undefined {
+  if (etag === undefined) return undefined;
+  const bare = etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+  return /^[0-9a-fA-F]{32}$/.test(bare) ? bare.toLowerCase() : undefined;
+}
+
+/** Hex form of a base64 Content-MD5. */
+export function md5HexOfBase64(contentMd5: string): string {
+  return Buffer.from(contentMd5, "base64").toString("hex");
+}
+
+/**
+ * True when `etag` says the service stored something else than the bytes whose
+ * Content-MD5 is `contentMd5`. False when either is missing or the ETag is no plain MD5.
+ */
+export function etagContradicts(etag: string | undefined, contentMd5: string | undefined): boolean {
+  const md5 = plainMd5(etag);
+  return md5 !== undefined && contentMd5 !== undefined && md5 !== md5HexOfBase64(contentMd5);
+}
+
+/**
+ * The ETag Stowage stores for a completed multipart object (QingStor computes
+ * none): `"<md5 of the parts' MD5 digests>-<count>"`, the S3 convention. Undefined
+ * when a part's ETag is not a plain MD5.
+ */
+export function multipartEtag(parts: readonly Pick<Part, "etag">[]): string | undefined {
+  const hash = createHash("md5");
+  for (const p of parts) {
+    const md5 = plainMd5(p.etag);
+    if (md5 === undefined) return undefined;
+    hash.update(Buffer.from(md5, "hex"));
+  }
+  return `"${hash.digest("hex")}-${parts.length}"`;
+}
+
+/**
+ * Passes bytes through and, at the end, checks that their MD5 is `expectedHex`;
+ * otherwise the stream errors with `IntegrityMismatch` instead of ending.
+ */
+export class Md5Check extends Transform {
+  private readonly hash = createHash("md5");
+
+  constructor(private readonly expectedHex: string) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    const actual = this.hash.digest("hex");
+    if (actual === this.expectedHex) done();
+    else done(storageError(ErrorCode.IntegrityMismatch, `md5 mismatch: the ETag says ${this.expectedHex}, the bytes received hash to ${actual}`));
+  }
+}

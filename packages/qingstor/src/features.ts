@@ -1,0 +1,60 @@
+import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const TiB = 1024 * GiB;
+
+/**
+ * QingStor limits (protocols.md §3.7): 5 GiB per PUT, part and append; parts of
+ * at least 4 MiB except the last; 10,000 parts (indexes 0..9999); appendable
+ * objects up to 50 TiB; 1,000 keys per list page.
+ */
+export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
+  writeSizeMaximum: 5 * GiB,
+  multipartSizeMinimum: 4 * MiB,
+  multipartSizeMaximum: 5 * GiB,
+  multipartNumberMaximum: 10_000,
+  appendSizeMaximum: 5 * GiB,
+  appendTotalSizeMaximum: 50 * TiB,
+  listPageMaximum: 1000,
+});
+
+/**
+ * What a QingStor storager can do: every operation of the contract, with
+ * virtual directories (zero-byte `dir/` objects). QingStor returns no CRC64
+ * (`crc64` is false); `integrity` (default on) decides whether Content-MD5 is
+ * sent and the MD5 ETags QingStor returns are checked.
+ */
+export function qingstorFeatures(integrity = true): Readonly<StorageFeatures> {
+  return defineFeatures({
+    stat: true,
+    read: true,
+    readRange: true,
+    write: true,
+    delete: true,
+    batchDelete: true,
+    list: true,
+    listDir: true,
+    listPrefix: true,
+    listMultipartUploads: true,
+    copy: true,
+    move: true,
+    fetch: true,
+    createDir: true,
+    presignRead: true,
+    presignWrite: true,
+    presignDelete: true,
+    append: true,
+    multipart: true,
+    userMetadata: true,
+    contentType: true,
+    storageClass: true,
+    crc64: false,
+    contentMd5: integrity,
+    virtualDir: true,
+    limits: qingstorLimits,
+  });
+}
+
+/** The QingStor servicer creates, deletes, opens and lists buckets. */
+export const qingstorServiceFeatures: Readonly<ServiceFeatures> = Object.freeze({ create: true, delete: true, get: true, list: true });

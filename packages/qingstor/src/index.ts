@@ -1,0 +1,25 @@
+// Public surface of @stowage/qingstor. Importing it registers the "qingstor" scheme.
+import { registerService } from "@stowage/core";
+import { qingstorService } from "./definition.js";
+
+export { qingstorService, newQingStorStorageDriver, newQingStorServiceDriver, credentialsOf, BUCKET_NAME } from "./definition.js";
+export { QINGSTOR_TYPE, QINGSTOR_PACKAGE, QINGSTOR_DESCRIPTION, QINGSTOR_STORAGE_CLASSES, qingstorPairs } from "./config.js";
+export type { QingStorOptions } from "./config.js";
+export { qingstorFeatures, qingstorLimits, qingstorServiceFeatures } from "./features.js";
+export { QingStorStorageDriver, COPY_SINGLE_MAXIMUM } from "./storager.js";
+export type { QingStorDriverTuning } from "./storager.js";
+export { QingStorServiceDriver, BUCKET_PAGE_SIZE } from "./servicer.js";
+export { QingStorClient, expectJson } from "./client.js";
+export type { QingStorTransportSettings } from "./client.js";
+export { QINGSTOR_ERROR_CODES, qingstorError, isQingStorClockSkew } from "./errors.js";
+export { canonicalHeaders, canonicalResource, headerDateLine, qsAuthorization, qsPresignQuery, qsSignature, SIGNED_SUBRESOURCES, stringToSign } from "./signer.js";
+export type { QsSignInput } from "./signer.js";
+export { encodeQingStorKey, isBareHost, QINGSTOR_DOMAIN, requestPath, serviceAddress, sourceHeader, zoneAddress } from "./addressing.js";
+export type { QingStorAddress } from "./addressing.js";
+export { ENV_NAMES, resolveCredentials } from "./credentials.js";
+export type { QingStorCredentials } from "./credentials.js";
+export { md5HexOfBase64, multipartEtag, plainMd5 } from "./etag.js";
+export type { QsCall, CallBody } from "./requests.js";
+export type { QsErrorBody } from "./responses.js";
+
+registerService(qingstorService);

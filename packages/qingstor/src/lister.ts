@@ -1,0 +1,91 @@
+import {
+  ErrorCode,
+  storageError,
+  type DriverCallOptions,
+  type DriverListPage,
+  type DriverListRequest,
+  type DriverPartsPage,
+  type DriverUploadsPage,
+} from "@stowage/core";
+import { expectJson, type QingStorClient } from "./client.js";
+import { listObjects, listParts, listUploads } from "./requests.js";
+import { parseListObjects, parseListParts, parseListUploads } from "./responses.js";
+
+/** Most entries QingStor returns per list page. */
+export const PAGE_MAXIMUM = 1000;
+
+/**
+ * One page of ListObjects. Dir mode (delimiter `/`) yields files and
+ * sub-directories but not the listed directory's own marker; prefix mode
+ * yields files only (directory markers, keys ending with `/`, are left out).
+ * The token is the `next_marker` of the page.
+ * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`, ...
+ */
+export async function listObjectsPage(client: QingStorClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
+  const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
+  const res = await client.sendBuffered(listObjects(request.prefix, request.delimiter, request.token, limit), {
+    signal: options.signal,
+    validate: expectJson("list_objects"),
+  });
+  const page = parseListObjects(res.body);
+  const items = request.delimiter === undefined ? page.items.filter((o) => o.mode !== "dir") : page.items.filter((o) => o.key !== request.prefix);
+  return page.nextMarker === undefined ? { items } : { items, nextToken: page.nextMarker };
+}
+
+/** True when anything at all lies under `prefix` (a directory implied by its contents). */
+export async function hasKeysUnder(client: QingStorClient, prefix: string, options: DriverCallOptions): Promise<boolean> {
+  const res = await client.sendBuffered(listObjects(prefix, undefined, undefined, 1), { signal: options.signal, validate: expectJson("list_objects") });
+  return parseListObjects(res.body).items.length > 0;
+}
+
+/**
+ * One page of in-progress uploads under the prefix, as `part` objects. The
+ * token is `JSON.stringify([keyMarker, uploadIdMarker])`.
+ * @throws StorageError `InvalidArgument` for a token this driver did not issue
+ */
+export async function listUploadsPage(client: QingStorClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
+  const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
+  const [keyMarker, uploadIdMarker] = request.token ? parseUploadsToken(request.token) : [undefined, undefined];
+  const res = await client.sendBuffered(listUploads(request.prefix, keyMarker, uploadIdMarker, limit), {
+    signal: options.signal,
+    validate: expectJson("list_multipart_uploads"),
+  });
+  const page = parseListUploads(res.body);
+  return page.next === undefined ? { items: page.items } : { items: page.items, nextToken: JSON.stringify([page.next.keyMarker, page.next.uploadIdMarker]) };
+}
+
+function parseUploadsToken(token: string): [string, string] {
+  try {
+    const v: unknown = JSON.parse(token);
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return [v[0], v[1]];
+  } catch {
+    // fall through
+  }
+  throw storageError(ErrorCode.InvalidArgument, "invalid list token for multipart uploads");
+}
+
+/**
+ * One page of an upload's parts (0-based indexes). The token is the last part
+ * number seen; parts at or below it are dropped, so a server that treats the
+ * marker as inclusive does not repeat a part. A page shorter than `limit` is the last.
+ * @throws StorageError `ObjectNotExist` (upload_not_exists), `InvalidArgument` (bad token), `Aborted`, ...
+ */
+export async function listPartsPage(
+  client: QingStorClient,
+  key: string,
+  uploadId: string,
+  token: string | undefined,
+  options: DriverCallOptions,
+  limit = PAGE_MAXIMUM,
+): Promise<DriverPartsPage> {
+  let marker: number | undefined;
+  if (token !== undefined && token !== "") {
+    if (!/^\d+$/.test(token)) throw storageError(ErrorCode.InvalidArgument, "invalid list token for parts");
+    marker = Number(token);
+  }
+  const res = await client.sendBuffered(listParts(key, uploadId, marker, limit), { signal: options.signal, validate: expectJson("list_multipart") });
+  const all = parseListParts(res.body);
+  const items = marker === undefined ? all : all.filter((p) => p.index > marker);
+  const last = items[items.length - 1];
+  return all.length < limit || last === undefined ? { items } : { items, nextToken: String(last.index) };
+}

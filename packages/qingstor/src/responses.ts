@@ -1,0 +1,216 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { compareKeys, type Part, type RawObject } from "@stowage/core";
+
+/** A QingStor error document: `{"code","message","request_id","url"}`. */
+export interface QsErrorBody {
+  code?: string | undefined;
+  message?: string | undefined;
+  requestId?: string | undefined;
+  url?: string | undefined;
+}
+
+type Json = Record<string, unknown>;
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
+}
+
+function int(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value !== "string" || !/^\d+$/.test(value.trim())) return undefined;
+  return Number(value.trim());
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function date(value: unknown): Date | undefined {
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  const d = typeof value === "number" ? new Date(value * 1000) : new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+function array(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * The JSON object of a response body.
+ * @throws SyntaxError when the body is not a JSON object (the caller decides what that means).
+ */
+export function parseJson(body: Buffer): Json {
+  const v: unknown = JSON.parse(body.toString("utf8"));
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new SyntaxError("not a JSON object");
+  return v as Json;
+}
+
+/** The error fields of a body, or undefined when it is no QingStor error document. */
+export function parseErrorBody(body: Buffer): QsErrorBody | undefined {
+  if (body.length === 0) return undefined;
+  let doc: Json;
+  try {
+    doc = parseJson(body);
+  } catch {
+    return undefined;
+  }
+  const code = str(doc["code"]);
+  if (code === undefined) return undefined;
+  return { code, message: str(doc["message"]), requestId: str(doc["request_id"]), url: str(doc["url"]) };
+}
+
+/** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. */
+export function objectSize(status: number, headers: IncomingHttpHeaders): number | undefined {
+  if (status === 206) {
+    const m = /\/(\d+)\s*$/.exec(header(headers, "content-range") ?? "");
+    return m ? Number(m[1]) : undefined;
+  }
+  return int(header(headers, "content-length"));
+}
+
+/**
+ * An object's metadata from HEAD/GET response headers: size, etag, content type,
+ * last modified, storage class (STANDARD when absent), user metadata (`x-qs-meta-*`),
+ * append mode and offset for appendable objects, and the object type and SSE-C
+ * algorithm under `system`. Never derives contentMd5 from the ETag.
+ */
+export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
+  const size = objectSize(status, headers);
+  const type = header(headers, "x-qs-object-type");
+  const appendable = type?.toLowerCase() === "appendable";
+  const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : appendable ? "append" : "file" };
+  if (size !== undefined) raw.size = size;
+  const etag = header(headers, "etag");
+  if (etag !== undefined) raw.etag = etag;
+  const contentType = header(headers, "content-type");
+  if (contentType !== undefined) raw.contentType = contentType;
+  const modified = date(header(headers, "last-modified"));
+  if (modified !== undefined) raw.lastModified = modified;
+  raw.storageClass = header(headers, "x-qs-storage-class") ?? "STANDARD";
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith("x-qs-meta-") && value !== undefined) metadata[name.slice(10)] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  if (Object.keys(metadata).length > 0) raw.metadata = metadata;
+  if (appendable) {
+    const next = int(header(headers, "x-qs-next-append-position"));
+    const offset = next ?? size;
+    if (offset !== undefined) raw.appendOffset = offset;
+  }
+  const system: Record<string, unknown> = {};
+  if (type !== undefined) system["objectType"] = type;
+  const algorithm = header(headers, "x-qs-encryption-customer-algorithm");
+  if (algorithm !== undefined) system["encryptionCustomerAlgorithm"] = algorithm;
+  if (Object.keys(system).length > 0) raw.system = system;
+  return raw;
+}
+
+/** One page of ListObjects. */
+export interface ListObjectsPage {
+  items: RawObject[];
+  /** Where the next page starts, when `has_more`. */
+  nextMarker?: string;
+}
+
+function listedObject(k: Json): RawObject {
+  const key = str(k["key"]) ?? "";
+  const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : "file" };
+  const size = int(k["size"]);
+  if (size !== undefined) raw.size = size;
+  const etag = str(k["etag"]);
+  if (etag !== undefined && etag !== "") raw.etag = etag;
+  const type = str(k["mime_type"]);
+  if (type !== undefined && type !== "") raw.contentType = type;
+  const modified = date(k["modified"]) ?? date(k["created"]);
+  if (modified !== undefined) raw.lastModified = modified;
+  const storageClass = str(k["storage_class"]);
+  if (storageClass !== undefined && storageClass !== "") raw.storageClass = storageClass;
+  return raw;
+}
+
+/**
+ * Parses the ListObjects JSON: keys as `file` objects (`dir` for keys ending with
+ * `/`), common prefixes as `dir` objects, sorted by key (QingStor lists in its own
+ * internal order); `next_marker` while `has_more`.
+ */
+export function parseListObjects(body: Buffer): ListObjectsPage {
+  const doc = parseJson(body);
+  const items: RawObject[] = array(doc["common_prefixes"])
+    .filter((p): p is string => typeof p === "string")
+    .map((p) => ({ key: p, mode: "dir" }));
+  for (const k of array(doc["keys"])) if (k !== null && typeof k === "object") items.push(listedObject(k as Json));
+  items.sort((a, b) => compareKeys(a.key, b.key));
+  if (doc["has_more"] !== true) return { items };
+  const next = str(doc["next_marker"]);
+  const marker = next !== undefined && next !== "" ? next : items[items.length - 1]?.key;
+  return marker === undefined ? { items } : { items, nextMarker: marker };
+}
+
+/** The `upload_id` of an InitiateMultipartUpload answer. */
+export function parseInitiate(body: Buffer): string | undefined {
+  const id = str(parseJson(body)["upload_id"]);
+  return id === "" ? undefined : id;
+}
+
+/** The parts of a ListMultipart answer (QingStor's 0-based part numbers are Stowage's indexes), sorted. */
+export function parseListParts(body: Buffer): Part[] {
+  const parts: Part[] = [];
+  for (const p of array(parseJson(body)["object_parts"])) {
+    if (p === null || typeof p !== "object") continue;
+    const o = p as Json;
+    const index = int(o["part_number"]);
+    if (index === undefined) continue;
+    const part: Part = { index, size: int(o["size"]) ?? 0, etag: str(o["etag"]) ?? "" };
+    const created = date(o["created"]);
+    if (created !== undefined) part.lastModified = created;
+    parts.push(part);
+  }
+  return parts.sort((a, b) => a.index - b.index);
+}
+
+/** In-progress uploads of a ListMultipartUploads answer as `part` objects, and the next markers while `has_more`. */
+export function parseListUploads(body: Buffer): { items: RawObject[]; next?: { keyMarker: string; uploadIdMarker: string } } {
+  const doc = parseJson(body);
+  const items: RawObject[] = [];
+  for (const u of array(doc["uploads"])) {
+    if (u === null || typeof u !== "object") continue;
+    const o = u as Json;
+    const raw: RawObject = { key: str(o["key"]) ?? "", mode: "part", multipartId: str(o["upload_id"]) ?? "" };
+    const created = date(o["created"]);
+    if (created !== undefined) raw.lastModified = created;
+    const storageClass = str(o["storage_class"]);
+    if (storageClass !== undefined && storageClass !== "") raw.storageClass = storageClass;
+    items.push(raw);
+  }
+  if (doc["has_more"] !== true) return { items };
+  const last = items[items.length - 1];
+  const keyMarker = str(doc["next_key_marker"]);
+  const uploadIdMarker = str(doc["next_upload_id_marker"]);
+  return {
+    items,
+    next: {
+      keyMarker: keyMarker !== undefined && keyMarker !== "" ? keyMarker : (last?.key ?? ""),
+      uploadIdMarker: uploadIdMarker !== undefined && uploadIdMarker !== "" ? uploadIdMarker : (last?.multipartId ?? ""),
+    },
+  };
+}
+
+/** Keys a DeleteMultipleObjects answer reports as failed, with their codes. */
+export function parseDeleteErrors(body: Buffer): Array<{ key: string; code: string; message: string }> {
+  return array(parseJson(body)["errors"])
+    .filter((e): e is Json => e !== null && typeof e === "object")
+    .map((e) => ({ key: str(e["key"]) ?? "", code: str(e["code"]) ?? "", message: str(e["message"]) ?? "" }));
+}
+
+/** Buckets of a ListBuckets answer and the total `count` QingStor reports. */
+export function parseListBuckets(body: Buffer): { items: { name: string; location?: string }[]; count: number | undefined } {
+  const doc = parseJson(body);
+  const items = array(doc["buckets"])
+    .filter((b): b is Json => b !== null && typeof b === "object")
+    .map((b) => {
+      const location = str(b["location"]);
+      return { name: str(b["name"]) ?? "", ...(location ? { location } : {}) };
+    });
+  return { items, count: int(doc["count"]) };
+}

@@ -1,0 +1,303 @@
+import { Readable } from "node:stream";
+import {
+  ErrorCode,
+  isStorageError,
+  storageError,
+  type DriverBody,
+  type DriverCallOptions,
+  type DriverListPage,
+  type DriverListRequest,
+  type DriverPartsPage,
+  type DriverReadResult,
+  type DriverUploadsPage,
+  type DriverWriteResult,
+  type Part,
+  type PresignedRequest,
+  type PresignOperation,
+  type RawObject,
+  type StorageDriver,
+  type StorageError,
+  type StorageFeatures,
+} from "@stowage/core";
+import { sourceHeader } from "./addressing.js";
+import type { QingStorClient } from "./client.js";
+import { QINGSTOR_TYPE } from "./config.js";
+import { etagContradicts, Md5Check, plainMd5 } from "./etag.js";
+import { qingstorFeatures } from "./features.js";
+import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
+import { abortUpload, completeUpload, createUpload, multipartCopy, statUpload, writeUploadPart } from "./multipart.js";
+import { pipeThrough, RangeSlice } from "./range-slice.js";
+import * as req from "./requests.js";
+import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
+import { qingstorError } from "./errors.js";
+import { sseHeaders, usesSseC } from "./sse.js";
+
+/** The largest object one copy request may copy: 5 GiB. */
+export const COPY_SINGLE_MAXIMUM = 5 * 1024 * 1024 * 1024;
+
+/** Tuning a caller (or a test) may change; the defaults follow QingStor's limits. */
+export interface QingStorDriverTuning {
+  /** Copies larger than this use multipart copy (default {@link COPY_SINGLE_MAXIMUM}). */
+  copyThreshold?: number;
+  /** Part size of multipart copies. */
+  copyPartSize?: number;
+}
+
+/**
+ * The QingStor primitives over one bucket. Keys travel byte-exact; directories
+ * are zero-byte `dir/` objects. QingStor has no CRC64: with `integrity` on,
+ * Content-MD5 goes with every body and the MD5 ETags QingStor returns are
+ * checked (simple writes, parts, copies, whole reads). The only I/O goes
+ * through {@link QingStorClient}.
+ */
+export class QingStorStorageDriver implements StorageDriver {
+  readonly service = QINGSTOR_TYPE;
+  readonly features: Readonly<StorageFeatures>;
+
+  constructor(
+    readonly client: QingStorClient,
+    readonly name: string,
+    readonly location: string | undefined,
+    readonly integrity = true,
+    private readonly tuning: QingStorDriverTuning = {},
+  ) {
+    this.features = qingstorFeatures(integrity);
+  }
+
+  /** HeadObject; a missing `dir/` marker with keys below it is still a dir. @throws StorageError `ObjectNotExist`, `PermissionDenied`, ... */
+  async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
+    if (key === "") return { key, mode: "dir" };
+    try {
+      const res = await this.client.sendBuffered(req.headObject(key, options, this.client.secure), { signal: options.signal });
+      return objectFromHeaders(key, res.status, res.headers);
+    } catch (e) {
+      if (key.endsWith("/") && isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
+      throw e;
+    }
+  }
+
+  /**
+   * GetObject (with Range); 416 past the end reads nothing. A whole read of an
+   * object whose ETag is a plain MD5 is checked against it as the stream ends.
+   * @throws StorageError `ObjectNotExist`, `PermissionDenied` (SSE-C key), ...; the stream errors with `IntegrityMismatch`
+   */
+  async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
+    const call = req.getObject(key, range, options, this.client.secure);
+    const res = await this.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
+    if (res.status === 416) {
+      await res.discard();
+      return { stream: Readable.from([]) };
+    }
+    const object = objectFromHeaders(key, res.status, res.headers);
+    let stream: Readable = res.stream();
+    const ranged = call.headers["range"] !== undefined;
+    if (res.status === 200 && ranged) {
+      // The server ignored Range (HTTP allows it): cut the range out of the whole object.
+      const offset = range.offset ?? 0;
+      if (offset >= (object.size ?? 0)) {
+        stream.destroy();
+        return { stream: Readable.from([]), object };
+      }
+      stream = pipeThrough(stream, new RangeSlice(offset, range.size));
+    }
+    const md5 = plainMd5(object.etag);
+    const encrypted = usesSseC(options) || object.system?.["encryptionCustomerAlgorithm"] !== undefined;
+    if (this.integrity && !ranged && res.status === 200 && md5 !== undefined && object.mode === "file" && !encrypted) {
+      stream = pipeThrough(stream, new Md5Check(md5));
+    }
+    return { stream, object };
+  }
+
+  /** PutObject (201); a stored MD5 that contradicts the body removes the object. @throws StorageError `IntegrityMismatch` (bad_digest, ETag), `InvalidArgument`, ... */
+  async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
+    const res = await this.client.send(req.putObject(key, body, options, this.client.secure), { signal: options.signal, onUploadProgress: body.onProgress });
+    await res.discard();
+    const etag = res.header("etag");
+    if (this.integrity && !usesSseC(options) && etagContradicts(etag, body.contentMd5)) {
+      await this.delete(key, {}).catch(() => undefined);
+      throw storageError(ErrorCode.IntegrityMismatch, `put_object: QingStor stored MD5 ${etag}, not the ${body.size} bytes sent; the object was removed`, {
+        ...(res.requestId ? { requestId: res.requestId } : {}),
+      });
+    }
+    return etag === undefined ? {} : { etag };
+  }
+
+  /** DeleteObject (204); a missing key is fine. @throws StorageError `PermissionDenied`, `Aborted` */
+  async delete(key: string, options: DriverCallOptions): Promise<void> {
+    try {
+      await this.client.sendBuffered(req.deleteObject(key), { signal: options.signal });
+    } catch (e) {
+      if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+    }
+  }
+
+  /** DeleteMultipleObjects (quiet); the first key QingStor could not delete fails the call. @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
+    if (keys.length === 0) return;
+    const res = await this.client.sendBuffered(req.deleteObjects(keys), { signal: options.signal });
+    const failed = res.body.length === 0 ? [] : parseDeleteErrors(res.body).filter((e) => e.code !== "object_not_exists");
+    if (failed.length > 0) {
+      const first = failed[0]!;
+      throw qingstorError(res.status, { code: first.code, message: `${first.message} (key ${JSON.stringify(first.key)}; ${failed.length} failed)` }, "delete_multiple_objects", res.requestId);
+    }
+  }
+
+  /** One page of ListObjects. @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted` */
+  listPage(request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
+    return listObjectsPage(this.client, request, options);
+  }
+
+  /**
+   * Server-side copy (`x-qs-copy-source`; multipart copy above 5 GiB). Content type
+   * and metadata are kept; a copy whose MD5 ETag differs from the source's is removed.
+   * @throws StorageError `ObjectNotExist` (source), `ObjectModeInvalid` (a dir), `IntegrityMismatch`, ...
+   */
+  async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    const sourceOptions: DriverCallOptions = { signal: options.signal };
+    if (options.copySourceEncryptionCustomerKey !== undefined) {
+      sourceOptions.encryptionCustomerKey = options.copySourceEncryptionCustomerKey;
+      sourceOptions.encryptionCustomerAlgorithm = options.copySourceEncryptionCustomerAlgorithm;
+    }
+    const source = await this.stat(srcKey, sourceOptions);
+    if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
+    if (srcKey === dstKey) return;
+    if ((source.size ?? 0) > (this.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
+      await multipartCopy(this.client, srcKey, dstKey, source, options, this.integrity, this.tuning.copyPartSize);
+      return;
+    }
+    const call = req.copyObject(dstKey, sourceHeader(this.name, srcKey), options, this.client.secure);
+    const res = await this.client.sendBuffered(call, { signal: options.signal });
+    const copied = plainMd5(res.header("etag"));
+    const original = plainMd5(source.etag);
+    const encrypted = usesSseC(options) || options.copySourceEncryptionCustomerKey !== undefined;
+    if (this.integrity && !encrypted && copied !== undefined && original !== undefined && copied !== original) {
+      await this.delete(dstKey, {}).catch(() => undefined);
+      throw storageError(ErrorCode.IntegrityMismatch, `copy_object: the copy has MD5 ${copied}, the source ${original}; the copy was removed`);
+    }
+  }
+
+  /** A native server-side rename (`x-qs-move-source`). @throws StorageError `ObjectNotExist` (source), `PermissionDenied`, ... */
+  async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    await this.client.sendBuffered(req.moveObject(dstKey, sourceHeader(this.name, srcKey)), { signal: options.signal });
+  }
+
+  /**
+   * Has QingStor download `url` into `key` (`x-qs-fetch-source`). `key` already carries
+   * the work_dir (go-storage's driver forgot it). The URL never appears in errors.
+   * @throws StorageError `ObjectNotExist` (source 404), `Conflict` (fetch_in_process), `RequestThrottled`, `ServiceInternal` (upstream_failed)
+   */
+  async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
+    await this.client.sendBuffered(req.fetchObject(key, new URL(url).href), { signal: options.signal });
+  }
+
+  /** A zero-byte `dir/` object (idempotent). @throws StorageError `PermissionDenied`, `Aborted` */
+  async createDir(key: string, options: DriverCallOptions): Promise<RawObject> {
+    if (key === "") return { key, mode: "dir" };
+    const call = req.putObject(key, { data: Buffer.alloc(0), size: 0 }, { storageClass: options.storageClass, contentType: "application/x-directory" }, this.client.secure);
+    const res = await this.client.send(call, { signal: options.signal });
+    await res.discard();
+    return { key, mode: "dir", size: 0 };
+  }
+
+  /**
+   * A query-signed GET (Range and SSE-C headers returned to send), PUT or DELETE
+   * (abort with `multipartId`); headers given here must be sent as they are.
+   * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range)
+   */
+  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number }): Promise<PresignedRequest> {
+    const secure = this.client.secure;
+    if (op === "read") {
+      if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
+      return this.client.presign(req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, options, secure), options.expires);
+    }
+    if (op === "delete") {
+      const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
+      return this.client.presign(call, options.expires);
+    }
+    const headers: Record<string, string> = sseHeaders(options, secure);
+    if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
+    if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
+    if (typeof options.size === "number") headers["content-length"] = String(options.size);
+    return this.client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);
+  }
+
+  /** Deletes what is there, then creates an empty appendable object (with the content attributes). @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
+    await this.delete(key, { signal: options.signal });
+    const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, options);
+    return { key, mode: "append", size: 0, appendOffset: appended.appendOffset };
+  }
+
+  /**
+   * AppendObject at `offset`; never retried blindly (a lost answer could mean it was applied).
+   * QingStor answers a wrong position with a bare `invalid_argument`: the object is then
+   * looked at, and a position that no longer matches its length is a `Conflict`.
+   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), ...
+   */
+  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
+    const call = req.appendObject(key, offset, body, options, this.client.secure);
+    let next: number;
+    try {
+      const res = await this.client.send(call, { signal: options.signal, idempotent: false, onUploadProgress: body.onProgress });
+      await res.discard();
+      next = Number(res.header("x-qs-next-append-position"));
+    } catch (e) {
+      throw isStorageError(e, ErrorCode.InvalidArgument) ? await this.appendRefusal(key, offset, e, options) : e;
+    }
+    return { appendOffset: Number.isSafeInteger(next) ? next : offset + body.size };
+  }
+
+  /** Explains an append refused with `invalid_argument`: a moved position, a plain object, or the original error. */
+  private async appendRefusal(key: string, offset: number, error: StorageError, options: DriverCallOptions): Promise<StorageError> {
+    let o: RawObject | undefined;
+    try {
+      o = await this.stat(key, { signal: options.signal });
+    } catch {
+      if (offset === 0) return error;
+      o = { key, mode: "append", size: 0, appendOffset: 0 };
+    }
+    const ctx = { statusCode: error.statusCode, ...(error.requestId ? { requestId: error.requestId } : {}), cause: error };
+    if (o.mode !== "append") return storageError(ErrorCode.ObjectModeInvalid, `append_object: ${JSON.stringify(key)} is not an appendable object`, ctx);
+    const length = o.appendOffset ?? o.size ?? 0;
+    if (length !== offset) return storageError(ErrorCode.Conflict, `append_object: position ${offset} does not match the object's length ${length}`, ctx);
+    return error;
+  }
+
+  /** Nothing to do: a QingStor appendable object is readable at once. */
+  async commitAppend(): Promise<void> {}
+
+  /** InitiateMultipartUpload. @throws StorageError `InvalidArgument`, `PermissionDenied`, `Aborted` */
+  createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
+    return createUpload(this.client, key, options);
+  }
+
+  /** UploadMultipart (index = QingStor's 0-based part number). @throws StorageError `ObjectNotExist` (no upload), `IntegrityMismatch`, `InvalidArgument`, `Aborted` */
+  writePart(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
+    return writeUploadPart(this.client, key, multipartId, index, body, options, this.integrity);
+  }
+
+  /** CompleteMultipartUpload (with an S3-style ETag). @throws StorageError `ObjectNotExist`, `InvalidArgument` (entity_too_small), `Aborted` */
+  completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+    return completeUpload(this.client, key, multipartId, parts, options, this.integrity);
+  }
+
+  /** AbortMultipartUpload; succeeds when the upload is gone. @throws StorageError `PermissionDenied`, `Aborted` */
+  abortMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<void> {
+    return abortUpload(this.client, key, multipartId, options);
+  }
+
+  /** One page of ListMultipart. @throws StorageError `ObjectNotExist` (no upload), `Aborted` */
+  listParts(key: string, multipartId: string, token: string | undefined, options: DriverCallOptions): Promise<DriverPartsPage> {
+    return listPartsPage(this.client, key, multipartId, token, options);
+  }
+
+  /** The upload as a `part` object. @throws StorageError `ObjectNotExist` (no upload), `Aborted` */
+  statMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<RawObject> {
+    return statUpload(this.client, key, multipartId, options);
+  }
+
+  /** One page of ListMultipartUploads. @throws StorageError `InvalidArgument` (bad token), `Aborted` */
+  listUploads(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
+    return listUploadsPage(this.client, request, options);
+  }
+}
