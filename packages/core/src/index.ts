@@ -48,3 +48,4 @@ export * from "./http/xml.js";
 export * from "./http/http-debug.js";
 export * from "./listing/key-order.js";
 export * from "./io/open-url.js";
+export * from "./io/range-slice.js";

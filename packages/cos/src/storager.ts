@@ -18,13 +18,13 @@ import {
   type RawObject,
   type StorageDriver,
   type StorageFeatures,
+  sliceRange,
 } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { CosClient } from "./client.js";
 import { COS_TYPE } from "./config.js";
 import { cosError } from "./errors.js";
 import { cosFeatures } from "./features.js";
-import { RangeSlice } from "./range-slice.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, errorIn200, multipartCopy, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
@@ -91,12 +91,7 @@ export class CosStorageDriver implements StorageDriver {
         stream.destroy();
         return { stream: Readable.from([]), object };
       }
-      const source = stream;
-      const slice = new RangeSlice(offset, range.size);
-      source.once("error", (e) => slice.destroy(e));
-      slice.once("close", () => source.destroy());
-      source.pipe(slice);
-      stream = slice;
+      stream = sliceRange(stream, offset, range.size);
     }
     return { stream, object, ...(crc === undefined ? {} : { crc64: crc }) };
   }

@@ -17,6 +17,7 @@ import {
   type RawObject,
   type StorageDriver,
   type StorageFeatures,
+  sliceRange,
 } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
@@ -24,7 +25,6 @@ import { OSS_TYPE } from "./config.js";
 import { ossFeatures } from "./features.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, multipartCopy, resultDocument, statUpload, writeUploadPart } from "./multipart.js";
-import { RangeSlice } from "./range-slice.js";
 import * as req from "./requests.js";
 import { objectFromHeaders, parseResultEtag } from "./responses.js";
 
@@ -88,12 +88,7 @@ export class OssStorageDriver implements StorageDriver {
         stream.destroy();
         return { stream: Readable.from([]), object };
       }
-      const source = stream;
-      const slice = new RangeSlice(offset, range.size);
-      source.once("error", (e) => slice.destroy(e));
-      slice.once("close", () => source.destroy());
-      source.pipe(slice);
-      stream = slice;
+      stream = sliceRange(stream, offset, range.size);
     }
     return { stream, object, ...(crc === undefined ? {} : { crc64: crc }) };
   }

@@ -18,6 +18,8 @@ import {
   type StorageDriver,
   type StorageError,
   type StorageFeatures,
+  pipeThrough,
+  sliceRange,
 } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
@@ -26,7 +28,6 @@ import { etagContradicts, Md5Check, plainMd5 } from "./etag.js";
 import { qingstorFeatures } from "./features.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, multipartCopy, statUpload, writeUploadPart } from "./multipart.js";
-import { pipeThrough, RangeSlice } from "./range-slice.js";
 import * as req from "./requests.js";
 import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
 import { qingstorError } from "./errors.js";
@@ -98,7 +99,7 @@ export class QingStorStorageDriver implements StorageDriver {
         stream.destroy();
         return { stream: Readable.from([]), object };
       }
-      stream = pipeThrough(stream, new RangeSlice(offset, range.size));
+      stream = sliceRange(stream, offset, range.size);
     }
     const md5 = plainMd5(object.etag);
     const encrypted = usesSseC(options) || object.system?.["encryptionCustomerAlgorithm"] !== undefined;

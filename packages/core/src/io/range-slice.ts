@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from "node:stream";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
 
 /**
  * Passes on bytes `[offset, offset + size)` of what flows through and drops
@@ -25,4 +25,20 @@ export class RangeSlice extends Transform {
     if (to > from) this.push(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to));
     done();
   }
+}
+
+/**
+ * Pipes `source` into `through` so that an error of either ends both, and
+ * destroying `through` (a consumer stopping early) releases `source`.
+ */
+export function pipeThrough<T extends Transform>(source: Readable, through: T): T {
+  source.once("error", (e) => through.destroy(e));
+  through.once("close", () => source.destroy());
+  source.pipe(through);
+  return through;
+}
+
+/** `source` cut down to `[offset, offset + size)`, for a whole-object answer to a ranged read. */
+export function sliceRange(source: Readable, offset: number, size: number | undefined): Readable {
+  return pipeThrough(source, new RangeSlice(offset, size));
 }
