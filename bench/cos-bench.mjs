@@ -16,7 +16,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { CASES, CLIENTS, SIZES, caseTitle, runsCase } from "./lib/cases.mjs";
 import { rootPath } from "./lib/paths.mjs";
-import { cpuTable, resultsTable, verdicts, writeResultsBlock } from "./lib/report.mjs";
+import { cpuTable, nomd5Verdicts, resultsTable, verdicts, writeResultsBlock } from "./lib/report.mjs";
 import { runJson, startServer } from "./lib/spawn.mjs";
 import { summarizeProfile } from "./profile-summary.mjs";
 
@@ -33,7 +33,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log("usage: node bench/cos-bench.mjs [--quick] [--cases a,b] [--clients stowage,sdk,bare] [--repeat N] [--profile] [--write|--no-write]");
+  console.log("usage: node bench/cos-bench.mjs [--quick] [--cases a,b] [--clients stowage,stowage-nomd5,sdk,sdk-slice,bare] [--repeat N] [--profile] [--write|--no-write]");
   process.exit(0);
 }
 const caseNames = args.cases ? args.cases.split(",") : Object.keys(CASES);
@@ -82,7 +82,8 @@ try {
       for (const client of clientNames) {
         if (!runsCase(client, name)) continue;
         await fetch(`${emu.info.endpoint}/_emulator/stats`, { method: "DELETE" });
-        const nodeFlags = args.profile && client === "stowage" ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${round}.cpuprofile`] : [];
+        // One directory per run: node names each thread's profile CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile (main thread: 0).
+        const nodeFlags = args.profile && client.startsWith("stowage") ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}/${name}-${client}-${round}`] : [];
         const r = await runJson([runCase, client, name], { env, nodeFlags, timeoutMs: 300_000 });
         const stats = await (await fetch(`${emu.info.endpoint}/_emulator/stats`)).json();
         checkTraffic(name, client, stats);
@@ -117,12 +118,19 @@ const facts = [
 console.log(`\n${facts.join("\n")}\n\n${table}\n\nClient CPU over the timed span (1.0 = one core busy) and requests the emulator served:\n\n${cpuTable(results, caseNames, sizes)}`);
 const misses = verdicts(results, caseNames);
 console.log(misses.length ? `\nTargets missed:\n${misses.map((m) => `  - ${m}`).join("\n")}` : "\nEvery target met.");
+const variant = nomd5Verdicts(results, caseNames);
+if (variant.length) console.log(`\nWith part_content_md5=false:\n${variant.map((m) => `  - ${m}`).join("\n")}`);
 if (emuWarnings.length) console.log(`\nemulator stderr:\n${emuWarnings.map(([m, s]) => `  [${m}] ${s.split("\n").slice(0, 3).join("\n    ")}${s.split("\n").length > 3 ? " ..." : ""}`).join("\n")}`);
 
 if (args.profile) {
   console.log(`\nCPU profiles of @stowage/cos in ${profileDir}`);
-  for (const file of readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")).sort()) {
-    console.log(`\n${file}:\n${summarizeProfile(`${profileDir}/${file}`, 15)}`);
+  for (const run of readdirSync(profileDir).sort()) {
+    const files = readdirSync(`${profileDir}/${run}`).filter((f) => f.endsWith(".cpuprofile"));
+    const thread = (f) => Number(f.split(".").at(-3));
+    for (const file of files.sort((a, b) => thread(a) - thread(b))) {
+      const who = thread(file) === 0 ? "main thread" : `worker thread ${thread(file)}`;
+      console.log(`\n${run}/${file} (${who}):\n${summarizeProfile(`${profileDir}/${run}/${file}`, thread(file) === 0 ? 15 : 6)}`);
+    }
   }
 }
 
@@ -140,7 +148,8 @@ if (write) {
     ``,
     cpuTable(results, caseNames, sizes),
     ``,
-    misses.length ? `Targets missed in this run:\n\n${misses.map((m) => `- ${m}`).join("\n")}` : `Every target was met in this run.`,
+    misses.length ? `Targets missed in this run (defaults):\n\n${misses.map((m) => `- ${m}`).join("\n")}` : `Every target was met in this run (defaults).`,
+    ...(variant.length ? [``, `The same targets for @stowage/cos opened with \`part_content_md5=false\` (informational; the verdicts above use the defaults):`, ``, ...variant.map((m) => `- ${m}`)] : []),
   ].join("\n");
   writeResultsBlock(path, block);
   console.log(`\nwrote ${path}`);

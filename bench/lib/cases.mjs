@@ -5,8 +5,8 @@ import { KiB, MiB } from "./source.mjs";
 
 /** Sizes of a full run and of a `--quick` smoke run. */
 export const SIZES = {
-  full: { smallCount: 2000, smallSize: 4 * KiB, smallConcurrency: 32, streamSize: 256 * MiB, multipartSize: 1024 * MiB, partSize: 8 * MiB, listCount: 10_000 },
-  quick: { smallCount: 400, smallSize: 4 * KiB, smallConcurrency: 32, streamSize: 32 * MiB, multipartSize: 128 * MiB, partSize: 8 * MiB, listCount: 2000 },
+  full: { smallCount: 2000, smallWarmup: 1000, smallSize: 4 * KiB, smallConcurrency: 32, streamSize: 256 * MiB, multipartSize: 1024 * MiB, partSize: 8 * MiB, listCount: 10_000 },
+  quick: { smallCount: 400, smallWarmup: 200, smallSize: 4 * KiB, smallConcurrency: 32, streamSize: 32 * MiB, multipartSize: 128 * MiB, partSize: 8 * MiB, listCount: 2000 },
 };
 
 /**
@@ -25,13 +25,14 @@ export const CASES = {
 
 export const CLIENTS = {
   stowage: "@stowage/cos",
+  "stowage-nomd5": "@stowage/cos, part_content_md5=false",
   sdk: "cos-nodejs-sdk-v5",
   "sdk-slice": "cos-nodejs-sdk-v5 sliceUploadFile",
   bare: "bare node:http",
 };
 
 /** Clients that only make sense in some cases (the rest run every case). */
-export const ONLY = { "sdk-slice": ["multipart-c4", "multipart-c8"] };
+export const ONLY = { "sdk-slice": ["multipart-c4", "multipart-c8"], "stowage-nomd5": ["stream-up", "multipart-c4", "multipart-c8"] };
 
 /** True when `client` runs case `name`. */
 export function runsCase(client, name) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
 import { redactedUrl, redactHeaders } from "../src/http/http-debug.js";
 import { encodeKeyPath, encodeRfc3986, headerValue, hostHeader, queryString, requestUrl } from "../src/http/http-request.js";
 import { httpClientSettings } from "../src/http/http-pairs.js";
@@ -10,6 +11,10 @@ import { buildXml, parseXml, xmlChildren, xmlText } from "../src/http/xml.js";
 describe("http request helpers", () => {
   it("encodes like RFC 3986 (also ! ' ( ) *), keeping / in key paths", () => {
     expect(encodeRfc3986("a b+c!'()*~é")).toBe("a%20b%2Bc%21%27%28%29%2A~%C3%A9");
+    // The fast paths change nothing: same as encodeURIComponent plus ! ' ( ) *, for any text.
+    const reference = (t: string): string => encodeURIComponent(t).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+    fc.assert(fc.property(fc.string({ unit: "grapheme" }), (t) => expect(encodeRfc3986(t)).toBe(reference(t))));
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom("a", "Z", "0", "-", ".", "_", "~", "!", "'", "(", ")", "*", " ", "/", "%") }), (t) => expect(encodeRfc3986(t)).toBe(reference(t))));
     expect(encodeKeyPath("dir/a b?#%.txt")).toBe("dir/a%20b%3F%23%25.txt");
   });
 

@@ -135,7 +135,9 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe("uploadMultipart", () => {
+describe.each([false, true])("uploadMultipart (pooledBuffers: %p)", (pooledBuffers) => {
+  const base: MultipartUploadOptions = { partSize: 1000, concurrency: 3, pooledBuffers };
+
   it("uploads parts out of order and completes them in order", async () => {
     const t = new FakeTarget();
     const data = pattern(10_500);
@@ -384,5 +386,73 @@ describe("uploadMultipart", () => {
       expect(isStorageError(e, "InvalidArgument")).toBe(true);
     }
     expect(t.calls.create).toBe(0);
+  });
+});
+
+describe("uploadMultipart with pooled buffers", () => {
+  /** A target that checks each part's bytes stay put until its writePart settles, and notes the memory parts live in. */
+  class WatchingTarget extends FakeTarget {
+    readonly memories = new Set<ArrayBufferLike>();
+    changedWhileInFlight = 0;
+
+    override async writePart(id: string, index: number, data: Buffer, checks: { crc64: string; contentMd5?: string }, signal: AbortSignal): Promise<Part> {
+      this.memories.add(data.buffer);
+      const before = md5Hex(data);
+      try {
+        return await super.writePart(id, index, data, checks, signal);
+      } finally {
+        if (md5Hex(data) !== before) this.changedWhileInFlight++;
+      }
+    }
+  }
+
+  it("never overwrites a part while it is being sent, and keeps (concurrency + 1) buffers at most", async () => {
+    for (const concurrency of [1, 3, 5]) {
+      const t = new WatchingTarget();
+      const data = pattern(23_456, concurrency);
+      const result = await uploadMultipart(t, source(data, 777).iterable, { partSize: 1000, concurrency, pooledBuffers: true, contentMd5: true });
+      expect(t.object).toEqual(data);
+      expect(result.crc64).toBe(crc64Decimal(data));
+      expect(t.changedWhileInFlight).toBe(0);
+      expect(t.memories.size).toBeLessThanOrEqual(concurrency + 1);
+      for (const c of t.checks) expect(c.contentMd5).toBeDefined();
+    }
+  });
+
+  it("never reuses the buffer of a part whose upload failed", async () => {
+    const t = new WatchingTarget();
+    t.failOn = 2;
+    const failed: ArrayBufferLike[] = [];
+    const later: ArrayBufferLike[] = [];
+    const write = t.writePart.bind(t);
+    t.writePart = async (id, index, data, checks, signal) => {
+      if (failed.length > 0) later.push(data.buffer);
+      try {
+        return await write(id, index, data, checks, signal);
+      } catch (e) {
+        if (index === 2) failed.push(data.buffer);
+        throw e;
+      }
+    };
+    t.delay = (i) => (i === 2 ? 1 : 3);
+    await rejection(uploadMultipart(t, source(pattern(9000), 1000).iterable, { partSize: 1000, concurrency: 1, pooledBuffers: true }));
+    expect(failed).toHaveLength(1);
+    expect(later).not.toContain(failed[0]);
+  });
+
+  it("hashes multi-MiB parts on the worker pool with the same results", async () => {
+    const t = new WatchingTarget();
+    const data = pattern(5 * 1024 * 1024 + 12_345, 9);
+    const result = await uploadMultipart(t, source(data, 64 * 1024).iterable, { partSize: 2 * 1024 * 1024, concurrency: 2, pooledBuffers: true, contentMd5: true });
+    expect(t.object?.equals(data)).toBe(true); // (toEqual walks a 5 MiB Buffer byte by byte)
+    expect(result.crc64).toBe(crc64Decimal(data));
+    expect(result.parts).toHaveLength(3);
+    const sorted = [...t.checks].sort((a, b) => a.crc64.localeCompare(b.crc64));
+    const expected = [0, 1, 2].map((i) => {
+      const part = data.subarray(i * 2 * 1024 * 1024, (i + 1) * 2 * 1024 * 1024);
+      return { crc64: crc64Decimal(part), contentMd5: md5Base64(part) };
+    });
+    expect(sorted).toEqual(expected.sort((a, b) => a.crc64.localeCompare(b.crc64)));
+    expect(t.changedWhileInFlight).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import crypto, { createHash, createHmac } from "node:crypto";
 import { encodeRfc3986 } from "@stowage/core";
 
 /** Headers signed besides every `x-cos-*` / `x-ci-*` one (the Node SDK's list; `host` always). */
@@ -53,12 +53,56 @@ export interface CosSignature {
   "q-signature": string;
 }
 
+/** Most secrets whose last signing key is remembered (a process rarely signs with more). */
+const SIGN_KEY_CACHE_MAX = 64;
+/** The signing key of each secret's latest key time: one HMAC per secret per key-time window instead of one per request. */
+const signKeys = new Map<string, { keyTime: string; signKey: string }>();
+
+/** HMAC-SHA1(secretKey, keyTime) in hex: the SignKey of protocols.md §1.1, cached per secret for its latest key time. */
+function signingKey(secretKey: string, keyTime: string): string {
+  const hit = signKeys.get(secretKey);
+  if (hit !== undefined && hit.keyTime === keyTime) return hit.signKey;
+  const signKey = createHmac("sha1", secretKey).update(keyTime).digest("hex");
+  if (hit === undefined && signKeys.size >= SIGN_KEY_CACHE_MAX) signKeys.clear();
+  signKeys.set(secretKey, { keyTime, signKey });
+  return signKey;
+}
+
 /** `name=value&…` and the `;`-joined names, both sorted by the encoded, lower-cased name. */
 function canonical(entries: ReadonlyArray<readonly [string, string | undefined]>): { text: string; list: string } {
-  const encoded = entries.map(([k, v]) => [encodeRfc3986(k).toLowerCase(), encodeRfc3986(v ?? "")] as const);
-  encoded.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return { text: encoded.map(([k, v]) => `${k}=${v}`).join("&"), list: encoded.map(([k]) => k).join(";") };
+  if (entries.length === 0) return { text: "", list: "" };
+  const encoded: Array<[string, string]> = [];
+  for (const [k, v] of entries) encoded.push([encodeRfc3986(k).toLowerCase(), encodeRfc3986(v ?? "")]);
+  return joinSorted(encoded);
 }
+
+/** {@link canonical} of the headers COS signs (non-empty values only). */
+function canonicalHeaders(headers: Readonly<Record<string, string>>): { text: string; list: string } {
+  const encoded: Array<[string, string]> = [];
+  for (const k in headers) {
+    const v = headers[k]!;
+    if (v !== "" && isSignedHeader(k)) encoded.push([encodeRfc3986(k).toLowerCase(), encodeRfc3986(v)]);
+  }
+  return joinSorted(encoded);
+}
+
+function joinSorted(encoded: Array<[string, string]>): { text: string; list: string } {
+  encoded.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  let text = "";
+  let list = "";
+  for (let i = 0; i < encoded.length; i++) {
+    const [k, v] = encoded[i]!;
+    text += i === 0 ? `${k}=${v}` : `&${k}=${v}`;
+    list += i === 0 ? k : `;${k}`;
+  }
+  return { text, list };
+}
+
+/** Hex SHA-1 of a string: node's one-shot `crypto.hash` where it exists (Node ≥ 20.12), else a Hash object. */
+const sha1Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: "hex"): string }).hash("sha1", text, "hex")
+    : (text) => createHash("sha1").update(text).digest("hex");
 
 /** True for a header COS signs (by the Node SDK's rules). */
 export function isSignedHeader(name: string): boolean {
@@ -77,16 +121,17 @@ export interface CosSigningSteps {
 /**
  * Computes a COS request signature (protocols.md §1.1): HMAC-SHA1 over the
  * method, decoded path, every query parameter and the signed headers, keyed
- * by HMAC-SHA1 of the key time. Pure: the clock comes in through `key`.
+ * by HMAC-SHA1 of the key time. Pure: the clock comes in through `key`, and the
+ * same input always gives the same result (the key-time HMAC is remembered per
+ * secret for its latest key time, which changes nothing but the cost).
  */
 export function cosSigningSteps(input: CosSignInput, key: CosSignKey): CosSigningSteps {
   const keyTime = `${key.start};${key.end}`;
-  const signKey = createHmac("sha1", key.secretKey).update(keyTime).digest("hex");
+  const signKey = signingKey(key.secretKey, keyTime);
   const params = canonical(input.query);
-  const signedHeaders = Object.entries(input.headers).filter(([k, v]) => v !== "" && isSignedHeader(k));
-  const headers = canonical(signedHeaders);
+  const headers = canonicalHeaders(input.headers);
   const httpString = `${input.method.toLowerCase()}\n${input.pathname}\n${params.text}\n${headers.text}\n`;
-  const stringToSign = `sha1\n${keyTime}\n${createHash("sha1").update(httpString).digest("hex")}\n`;
+  const stringToSign = `sha1\n${keyTime}\n${sha1Hex(httpString)}\n`;
   const signature = createHmac("sha1", signKey).update(stringToSign).digest("hex");
   return {
     signKey,
@@ -107,9 +152,10 @@ export function cosSigningSteps(input: CosSignInput, key: CosSignKey): CosSignin
 /** The `Authorization` header value (no scheme word) for `input`. */
 export function cosAuthorization(input: CosSignInput, key: CosSignKey): string {
   const s = cosSigningSteps(input, key).signature;
-  return Object.entries(s)
-    .map(([k, v]) => `${k}=${v}`)
-    .join("&");
+  return (
+    `q-sign-algorithm=${s["q-sign-algorithm"]}&q-ak=${s["q-ak"]}&q-sign-time=${s["q-sign-time"]}&q-key-time=${s["q-key-time"]}` +
+    `&q-header-list=${s["q-header-list"]}&q-url-param-list=${s["q-url-param-list"]}&q-signature=${s["q-signature"]}`
+  );
 }
 
 /** The query parameters of a presigned URL for `input` (append them after the request's own). */

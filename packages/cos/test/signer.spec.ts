@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import { createHmac } from "node:crypto";
 import { cosAuthorization, cosPresignQuery, cosSigningSteps, isSignedHeader, signWindow } from "../src/signer.js";
 
 describe("COS signer (protocols.md §1.1)", () => {
@@ -81,5 +82,25 @@ describe("COS signer (protocols.md §1.1)", () => {
 
   it("opens the window one second before now", () => {
     expect(signWindow(new Date(1700000000500), 900)).toEqual({ start: 1699999999, end: 1700000899 });
+  });
+
+  it("gives the same signatures when secrets and key times alternate (the signing-key cache changes only the cost)", () => {
+    const input = { method: "PUT", pathname: "/k", query: [["partNumber", "1"]] as const, headers: { host: "h", "content-md5": "x" } };
+    const keys = [
+      { secretId: "A", secretKey: "secret-a", start: 100, end: 1000 },
+      { secretId: "B", secretKey: "secret-b", start: 100, end: 1000 },
+      { secretId: "A", secretKey: "secret-a", start: 101, end: 1001 },
+      { secretId: "A", secretKey: "secret-a", start: 100, end: 1000 },
+      { secretId: "B", secretKey: "secret-b", start: 102, end: 1002 },
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const key of keys) {
+        const keyTime = `${key.start};${key.end}`;
+        const signKey = createHmac("sha1", key.secretKey).update(keyTime).digest("hex");
+        const steps = cosSigningSteps(input, key);
+        expect(steps.signKey).toBe(signKey);
+        expect(steps.signature["q-signature"]).toBe(createHmac("sha1", signKey).update(steps.stringToSign).digest("hex"));
+      }
+    }
   });
 });

@@ -21,7 +21,11 @@ export interface DriverCallOptions {
 
 /** A body of known size for a single request: bytes in memory, or a stream of exactly `size` bytes. */
 export interface DriverBody {
-  /** Bytes in memory, or a stream that yields exactly `size` bytes. */
+  /**
+   * Bytes in memory, or a stream that yields exactly `size` bytes. Core reuses a part's
+   * buffer for a later part once `writePart` settled: a driver must not keep `data` (or
+   * a view of it) after its call returns — copy what it stores.
+   */
   data: Buffer | Readable;
   size: number;
   /** Base64 MD5 to send as Content-MD5, when core computed or was given one. */

@@ -39,9 +39,17 @@ export interface HttpRequest {
   operation?: string;
 }
 
+/** Text that needs no encoding at all (RFC 3986 unreserved characters only). */
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+/** What `encodeURIComponent` leaves alone but RFC 3986 encodes. */
+const SUB_DELIMS = /[!'()*]/;
+const SUB_DELIMS_ALL = /[!'()*]/g;
+
 /** Encodes like `encodeURIComponent` and also escapes `! ' ( ) *`, as RFC 3986 (and COS, OSS, QingStor) want. */
 export function encodeRfc3986(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  if (UNRESERVED.test(text)) return text;
+  const encoded = encodeURIComponent(text);
+  return SUB_DELIMS.test(encoded) ? encoded.replace(SUB_DELIMS_ALL, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase()) : encoded;
 }
 
 /** Encodes an object key for a URL path: every byte but unreserved ones and `/` is percent-encoded. */

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
-import { PassThrough, type Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { abortError } from "../io/abort.js";
@@ -57,24 +57,7 @@ export class StreamingResponse implements HttpResponseHead {
    * Destroying it releases the connection.
    */
   stream(): Readable {
-    const source = this.message;
-    const out = new PassThrough({ highWaterMark: 256 * 1024 });
-    let failed = false;
-    const fail = (e: unknown): void => {
-      if (failed) return;
-      failed = true;
-      out.destroy(this.bodyError(e));
-    };
-    source.once("error", fail);
-    source.once("aborted", () => fail(Object.assign(new Error("the connection closed before the whole body arrived"), { code: "ECONNRESET" })));
-    source.once("close", () => {
-      if (!source.complete) fail(Object.assign(new Error("the connection closed before the whole body arrived"), { code: "ECONNRESET" }));
-    });
-    out.once("close", () => {
-      if (!source.complete) source.destroy();
-    });
-    source.pipe(out);
-    return out;
+    return new ResponseBody(this.message, (e) => this.bodyError(e));
   }
 
   /**
@@ -82,6 +65,39 @@ export class StreamingResponse implements HttpResponseHead {
    * @throws StorageError `ServiceInternal` (connection broke), `Aborted`, `Unexpected` (body over `max` bytes)
    */
   async buffer(max = Number.MAX_SAFE_INTEGER): Promise<Buffer> {
+    const m = this.message;
+    if (m.readableEnded || m.destroyed) return this.bufferRest(max);
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = (error: unknown): void => {
+        m.removeListener("data", onData);
+        m.removeListener("end", onEnd);
+        m.removeListener("error", done);
+        m.removeListener("close", onEnd);
+        if (error !== undefined) reject(this.bodyError(error));
+        else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      };
+      const onData = (chunk: Buffer): void => {
+        size += chunk.length;
+        if (size > max) {
+          m.destroy();
+          done(storageError(ErrorCode.Unexpected, `response body exceeds ${max} bytes`, { retryable: false }));
+          return;
+        }
+        chunks.push(chunk);
+      };
+      // 'close' without a complete message: the connection broke mid-body.
+      const onEnd = (): void => done(m.complete ? undefined : cutShort());
+      m.on("data", onData);
+      m.once("end", onEnd);
+      m.once("error", done);
+      m.once("close", onEnd);
+    });
+  }
+
+  /** {@link StreamingResponse.buffer} of a message that already ended or was destroyed (by iteration, which knows how it ended). */
+  private async bufferRest(max: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
@@ -96,7 +112,7 @@ export class StreamingResponse implements HttpResponseHead {
     } catch (e) {
       throw this.bodyError(e);
     }
-    if (!this.message.complete) throw this.bodyError(Object.assign(new Error("the connection closed before the whole body arrived"), { code: "ECONNRESET" }));
+    if (!this.message.complete) throw this.bodyError(cutShort());
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   }
 
@@ -117,5 +133,50 @@ export class StreamingResponse implements HttpResponseHead {
     if (this.signal?.aborted) return abortError(this.signal);
     const err = networkError(e, "response body");
     return err.requestId === undefined && this.requestId !== undefined ? err.withContext({ requestId: this.requestId, statusCode: this.status }) : err;
+  }
+}
+
+/** The error of a connection that closed before the whole body arrived. */
+function cutShort(): Error {
+  return Object.assign(new Error("the connection closed before the whole body arrived"), { code: "ECONNRESET" });
+}
+
+/**
+ * A response body as its own Readable: forwards the message's chunks with
+ * backpressure, turns its failures (and a close before the end) into the
+ * error `mapError` builds, and destroys the message when destroyed early.
+ */
+class ResponseBody extends Readable {
+  private failed = false;
+
+  constructor(
+    private readonly message: IncomingMessage,
+    private readonly mapError: (e: unknown) => Error,
+  ) {
+    super({ highWaterMark: 256 * 1024 });
+    message.on("data", (chunk: Buffer) => {
+      if (!this.push(chunk)) message.pause();
+    });
+    message.once("end", () => this.push(null));
+    message.once("error", (e) => this.fail(e));
+    message.once("aborted", () => this.fail(cutShort()));
+    message.once("close", () => {
+      if (!message.complete) this.fail(cutShort());
+    });
+  }
+
+  override _read(): void {
+    this.message.resume();
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    if (!this.message.complete) this.message.destroy();
+    done(error);
+  }
+
+  private fail(e: unknown): void {
+    if (this.failed || this.destroyed) return;
+    this.failed = true;
+    this.destroy(this.mapError(e));
   }
 }

@@ -1,6 +1,7 @@
 import xml2js from "xml2js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { readXml } from "./xml-reader.js";
 
 /** A parsed XML element: text, or an object of child elements (a repeated child is an array). */
 export type XmlValue = string | XmlNode;
@@ -16,34 +17,23 @@ export interface XmlDocument {
   value: XmlValue;
 }
 
-const PARSE_OPTIONS: xml2js.ParserOptions = {
-  explicitArray: false,
-  explicitRoot: true,
-  ignoreAttrs: true,
-  trim: false,
-  normalize: false,
-  emptyTag: "",
-  strict: true,
-};
-
 /**
- * Parses an XML document (as services send them) into plain values.
+ * Parses an XML document (as services send them) into plain values: the same
+ * shapes xml2js gives with `explicitArray: false` (a repeated child is an array,
+ * an empty element is `""`, attributes are dropped, text is kept exactly), read
+ * by core's own strict reader (xml-reader.ts), several times faster on listings.
  * @throws StorageError `Unexpected` (retryable: a damaged body may be a transfer fault) when it is not well-formed XML.
  */
 export async function parseXml(text: string | Buffer): Promise<XmlDocument> {
   const source = typeof text === "string" ? text : text.toString("utf8");
-  let parsed: unknown;
+  let parsed: ReturnType<typeof readXml>;
   try {
-    parsed = await xml2js.parseStringPromise(source, PARSE_OPTIONS);
+    parsed = readXml(source);
   } catch (e) {
     throw storageError(ErrorCode.Unexpected, `the service sent a response that is not well-formed XML`, { cause: e, retryable: true });
   }
-  if (parsed === null || typeof parsed !== "object") {
-    throw storageError(ErrorCode.Unexpected, "the service sent an empty XML document", { retryable: true });
-  }
-  const [root] = Object.keys(parsed);
-  if (root === undefined) throw storageError(ErrorCode.Unexpected, "the service sent an empty XML document", { retryable: true });
-  return { root, value: (parsed as Record<string, XmlValue>)[root]! };
+  if (parsed === undefined) throw storageError(ErrorCode.Unexpected, "the service sent an empty XML document", { retryable: true });
+  return parsed;
 }
 
 /** The child elements of `node` named `name`, always as an array (empty when absent). */

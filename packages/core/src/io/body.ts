@@ -103,6 +103,7 @@ export async function* limitBody(source: AsyncIterable<Buffer>, size: number): A
  * @throws StorageError `InvalidArgument` when more than `max` bytes arrive (reading stops there).
  */
 export async function collectBody(source: AsyncIterable<Buffer>, max?: number): Promise<Buffer> {
+  if (isReadable(source) && !source.readableEnded && !source.destroyed) return collectReadable(source, max);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of source) {
@@ -111,6 +112,39 @@ export async function collectBody(source: AsyncIterable<Buffer>, max?: number): 
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+/** {@link collectBody} of a live Readable through its events (cheaper than an async iterator for small bodies). */
+function collectReadable(source: Readable, max: number | undefined): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = (error: unknown, ok: boolean): void => {
+      source.removeListener("data", onData);
+      source.removeListener("end", onEnd);
+      source.removeListener("error", onError);
+      source.removeListener("close", onClose);
+      if (ok) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+      else reject(error);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      const buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+      total += buf.length;
+      if (max !== undefined && total > max) {
+        source.destroy();
+        done(storageError(ErrorCode.InvalidArgument, `body is larger than ${max} bytes`), false);
+        return;
+      }
+      chunks.push(buf);
+    };
+    const onEnd = (): void => done(undefined, true);
+    const onError = (e: unknown): void => done(e, false);
+    const onClose = (): void => done(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }), false);
+    source.on("data", onData);
+    source.once("end", onEnd);
+    source.once("error", onError);
+    source.once("close", onClose);
+  });
 }
 
 /** What {@link readUpTo} read, and the way to go on. */

@@ -1,10 +1,11 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
-import { crc64, crc64Equal } from "../integrity/crc64.js";
+import { crc64Equal } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
-import { md5Base64, md5Hex } from "../integrity/md5.js";
+import { hashPool, type PartHashes } from "../integrity/hash-pool.js";
 import { abortError, onAbort, raceAbort } from "../io/abort.js";
 import { chunkBody } from "../io/chunker.js";
+import { fillParts, PartBufferPool } from "../io/part-buffers.js";
 import type { Part } from "../object/object-info.js";
 
 /** The multipart primitives of one object, as the engine drives them. */
@@ -45,6 +46,14 @@ export interface MultipartUploadOptions {
   keepOnFailure?: boolean;
   /** Most parts allowed; a longer body fails with `InvalidArgument` (and the upload is aborted). */
   maxParts?: number;
+  /**
+   * Copy each part once into a reused shared-memory buffer and hash it (MD5, CRC64)
+   * on worker threads, keeping the event loop free (default false: parts are
+   * views of the source's chunks, joined when needed, hashed inline). With it,
+   * `writePart` must not keep `data` once its promise has resolved: the buffer
+   * then carries a later part. A buffer whose `writePart` failed is never reused.
+   */
+  pooledBuffers?: boolean;
 }
 
 /** What {@link uploadMultipart} did. */
@@ -120,15 +129,40 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
     options.onProgress?.(bytesDone);
   };
 
-  const sendPart = async (id: string, index: number, data: Buffer, crc: string): Promise<void> => {
-    const checks = options.contentMd5 ? { crc64: crc, contentMd5: md5Base64(data) } : { crc64: crc };
-    const part = await target.writePart(id, index, data, checks, controller.signal);
-    if (verify && part.crc64 !== undefined && !crc64Equal(part.crc64, crc)) {
-      throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${index}: sent ${crc}, service stored ${part.crc64}`);
+  const buffers = options.pooledBuffers ? new PartBufferPool(partSize, concurrency + 1) : undefined;
+  const hasher = hashPool();
+
+  /** Hashes part `index`, skips it when the service holds it already (resume), else uploads and checks it. */
+  const handlePart = async (id: string, index: number, data: Buffer, have: Part | undefined): Promise<void> => {
+    let reusable = true;
+    try {
+      const wantMd5 = options.contentMd5 === true || (have !== undefined && have.crc64 === undefined && have.size === data.length && !!have.etag);
+      const hashes = await hasher.hash(data, wantMd5);
+      crcs[index] = hashes.crc64;
+      if (have !== undefined && alreadyStored(have, data.length, hashes)) {
+        parts[index] = have.crc64 === undefined ? { ...have, crc64: hashes.crc64.toString() } : have;
+        skippedParts++;
+        skippedBytes += data.length;
+        progress(data.length);
+        return;
+      }
+      if (failure !== undefined) return;
+      const crc = hashes.crc64.toString();
+      const checks = options.contentMd5 && hashes.md5 !== undefined ? { crc64: crc, contentMd5: hashes.md5 } : { crc64: crc };
+      reusable = false;
+      const part = await target.writePart(id, index, data, checks, controller.signal);
+      reusable = true;
+      if (verify && part.crc64 !== undefined && !crc64Equal(part.crc64, crc)) {
+        throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${index}: sent ${crc}, service stored ${part.crc64}`);
+      }
+      parts[index] = part.crc64 === undefined ? { ...part, crc64: crc } : part;
+      uploadedParts++;
+      if (failure === undefined) progress(data.length);
+    } finally {
+      // A failed request may still hold the buffer (a socket or file write in progress): never reuse it.
+      if (reusable) buffers?.release(data);
+      else buffers?.discard(data);
     }
-    parts[index] = part.crc64 === undefined ? { ...part, crc64: crc } : part;
-    uploadedParts++;
-    if (failure === undefined) progress(data.length);
   };
 
   try {
@@ -141,7 +175,8 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
         existing = await listExisting(target, multipartId, controller.signal);
       }
       const id = multipartId;
-      reader = atLeastOnePart(chunkBody(source, partSize))[Symbol.asyncIterator]();
+      const cut = buffers === undefined ? chunkBody(source, partSize) : fillParts(source, partSize, buffers);
+      reader = atLeastOnePart(cut)[Symbol.asyncIterator]();
       while (failure === undefined) {
         while (inflight.size >= concurrency && failure === undefined) await Promise.race(inflight);
         if (failure !== undefined) break;
@@ -154,19 +189,9 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
           throw storageError(ErrorCode.InvalidArgument, `body needs more than ${maxParts} parts of ${partSize} bytes`);
         }
         const data = step.value;
-        const crc = crc64(data);
-        crcs[index] = crc;
         sizes[index] = data.length;
         size += data.length;
-        const have = existing.get(index);
-        if (have !== undefined && alreadyStored(have, data, crc)) {
-          parts[index] = have.crc64 === undefined ? { ...have, crc64: crc.toString() } : have;
-          skippedParts++;
-          skippedBytes += data.length;
-          progress(data.length);
-          continue;
-        }
-        const task: Promise<void> = sendPart(id, index, data, crc.toString())
+        const task: Promise<void> = handlePart(id, index, data, existing.get(index))
           .catch(fail)
           .then(() => {
             inflight.delete(task);
@@ -218,10 +243,10 @@ async function listExisting(target: MultipartTarget, multipartId: string, signal
 }
 
 /** A stored part may be kept when its size matches and its CRC64 (or, lacking one, its MD5 ETag) does. */
-function alreadyStored(have: Part, data: Buffer, crc: bigint): boolean {
-  if (have.size !== data.length) return false;
-  if (have.crc64 !== undefined) return crc64Equal(have.crc64, crc);
-  if (have.etag) return unquote(have.etag).toLowerCase() === md5Hex(data);
+function alreadyStored(have: Part, size: number, hashes: PartHashes): boolean {
+  if (have.size !== size) return false;
+  if (have.crc64 !== undefined) return crc64Equal(have.crc64, hashes.crc64);
+  if (have.etag && hashes.md5 !== undefined) return unquote(have.etag).toLowerCase() === Buffer.from(hashes.md5, "base64").toString("hex");
   return false;
 }
 

@@ -27,7 +27,8 @@ function md5Base64(value: unknown): string | undefined {
  * `name` field is the snake_case form used in connection strings).
  *
  * - Open-time (`new`): `credential`, `endpoint`, `name`, `work_dir`, `location`, `enable_loose_pair`.
- * - Open-time and `write` (open-time values become write defaults): `multipart_threshold`, `part_size`, `concurrency`.
+ * - Open-time and `write` (open-time values become write defaults): `multipart_threshold`, `part_size`, `concurrency`,
+ *   `part_content_md5`.
  * - Call-site: `content_type`, `content_md5`, `metadata`, `storage_class`, `offset`, `size`,
  *   `multipart_id`, `mode`, `limit`, `token`, `expires`, `index`, `signal`, `on_progress`,
  *   `on_multipart_create`. `content_type` and `storage_class` are defaultable (`default_content_type`, ...).
@@ -79,6 +80,14 @@ export const globalPairs = {
     description: "Parts uploaded at once by a multipart write.",
     operations: ["new", "write"],
     validate: atLeast(1),
+  }),
+  partContentMd5: definePair({
+    name: "part_content_md5",
+    type: "boolean",
+    description:
+      "Send Content-MD5 with each part of a multipart write (default true). false skips hashing parts with MD5 (about half the CPU of an upload); each part is still verified by CRC-64 before complete. Ignored (MD5 stays on) where the service returns no CRC-64.",
+    operations: ["new", "write"],
+    feature: "contentMd5",
   }),
   contentType: definePair({
     name: "content_type",

@@ -1,10 +1,10 @@
 import type { DriverCallOptions } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
-import { crc64Decimal } from "../integrity/crc64.js";
-import { md5Base64 } from "../integrity/md5.js";
+import { hashPool } from "../integrity/hash-pool.js";
 import { throwIfAborted } from "../io/abort.js";
 import { bodyChunks, bodySize, limitBody, readUpTo } from "../io/body.js";
+import { sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
 import { uploadMultipart, type MultipartTarget } from "../multipart/upload-engine.js";
 import type { Body, ProgressListener } from "../options.js";
@@ -24,12 +24,20 @@ interface WriteRequest {
   multipartThreshold?: number;
   partSize?: number;
   concurrency?: number;
+  partContentMd5?: boolean;
   signal?: AbortSignal;
   [pair: string]: unknown;
 }
 
+/**
+ * Single writes at least this large are copied once into shared memory and hashed
+ * on worker threads; larger ones (drivers without multipart) are hashed inline
+ * rather than held twice.
+ */
+const SHARED_COPY_MAXIMUM = 64 * 1024 * 1024;
+
 /** Options core consumes itself; the rest go to the driver. */
-const CORE_ONLY = ["size", "contentMd5", "multipartId", "onMultipartCreate", "onProgress", "multipartThreshold", "partSize", "concurrency"];
+const CORE_ONLY = ["size", "contentMd5", "multipartId", "onMultipartCreate", "onProgress", "multipartThreshold", "partSize", "concurrency", "partContentMd5"];
 
 /**
  * Stores `body` at `path`: one request when it fits under the multipart
@@ -61,7 +69,7 @@ export async function writeObject(scope: OperationScope, path: string, body: Bod
     return writeMultipart(scope, key, source, plan, options, driverOptions, progress);
   }
   const peek = await readUpTo(source, plan.threshold + 1);
-  if (peek.done) return writeSingle(scope, key, Buffer.concat(peek.head, peek.headSize), options, driverOptions, progress);
+  if (peek.done) return writeSingle(scope, key, joinHead(peek.head, peek.headSize), options, driverOptions, progress);
   return writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress);
 }
 
@@ -74,14 +82,17 @@ async function writeSingle(
   progress: ProgressReporter,
 ): Promise<WriteResult> {
   const features = scope.driver.features;
-  const crc64 = crc64Decimal(data);
   let contentMd5 = options.contentMd5;
-  if (contentMd5 !== undefined || features.contentMd5) {
-    const actual = md5Base64(data);
-    if (contentMd5 !== undefined && contentMd5 !== actual) {
-      throw storageError(ErrorCode.IntegrityMismatch, `content_md5 ${contentMd5} does not match the body (${actual})`);
+  const pool = hashPool();
+  // A large body is hashed on worker threads, from a shared-memory copy that is then what gets sent.
+  if (data.length <= SHARED_COPY_MAXIMUM && pool.offloadsSize(data.length) && !pool.offloads(data)) data = sharedConcat([data], data.length);
+  const hashes = await pool.hash(data, contentMd5 !== undefined || features.contentMd5);
+  const crc64 = hashes.crc64.toString();
+  if (hashes.md5 !== undefined) {
+    if (contentMd5 !== undefined && contentMd5 !== hashes.md5) {
+      throw storageError(ErrorCode.IntegrityMismatch, `content_md5 ${contentMd5} does not match the body (${hashes.md5})`);
     }
-    contentMd5 = actual;
+    contentMd5 = hashes.md5;
   }
   const result = await scope.driver.write(
     key,
@@ -123,8 +134,11 @@ async function writeMultipart(
     onProgress: progress.report,
     ...(options.multipartId !== undefined ? { multipartId: options.multipartId } : {}),
     ...(options.onMultipartCreate ? { onCreate: options.onMultipartCreate } : {}),
-    contentMd5: driver.features.contentMd5,
+    // part_content_md5=false drops the per-part MD5 only where each part's CRC-64 is verified instead.
+    contentMd5: driver.features.contentMd5 && (options.partContentMd5 !== false || !driver.features.crc64),
     verifyCrc64: driver.features.crc64,
+    // Drivers send or copy a part before writePart resolves, so its buffer can carry the next part.
+    pooledBuffers: true,
     // A caller who resumes or checkpoints wants a failed upload kept for the next try.
     keepOnFailure: options.multipartId !== undefined || options.onMultipartCreate !== undefined,
     ...(plan.maxParts !== undefined ? { maxParts: plan.maxParts } : {}),
@@ -144,6 +158,12 @@ export function stripCoreOptions(options: Record<string, unknown>): DriverCallOp
   const rest: DriverCallOptions = {};
   for (const [k, v] of Object.entries(options)) if (!CORE_ONLY.includes(k)) rest[k] = v;
   return rest;
+}
+
+/** The head chunks of a small body as one Buffer: in shared memory when it is large enough to be hashed on workers. */
+function joinHead(head: Buffer[], size: number): Buffer {
+  if (size <= SHARED_COPY_MAXIMUM && hashPool().offloadsSize(size)) return sharedConcat(head, size);
+  return head.length === 1 ? head[0]! : Buffer.concat(head, size);
 }
 
 function toBuffer(body: Body): Buffer {

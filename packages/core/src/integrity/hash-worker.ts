@@ -1,0 +1,95 @@
+// The code of a hashing worker thread. It is started from its source text
+// (`new Worker(HASH_WORKER_SOURCE, { eval: true })`), which works the same from
+// the compiled package and from TypeScript sources under a test runner, so
+// `hashWorkerMain` must be self-contained: no imports, no outer variables, only
+// `require` of node built-ins and globals. (Code instrumented for coverage refers
+// to outer counters, so there the worker fails to start and the pool hashes
+// inline: slower, same results.)
+
+/** A job for a hashing worker: one algorithm over bytes in shared memory. */
+export interface HashJobMessage {
+  id: number;
+  algorithm: "md5" | "crc64";
+  buffer: SharedArrayBuffer;
+  offset: number;
+  length: number;
+}
+
+/** A worker's answer: `md5` (base64) or `crc64` (decimal), or `error`. Strings: a Buffer would be cloned with its whole backing store. */
+export interface HashResultMessage {
+  id: number;
+  md5?: string;
+  crc64?: string;
+  error?: string;
+}
+
+/** The first message of a worker: whether it passed its self-check. */
+export interface HashReadyMessage {
+  ready: boolean;
+  error?: string;
+}
+
+/** What a worker is started with. */
+export interface HashWorkerData {
+  /** The CRC-64 WebAssembly module, base64 (crc64-wasm-bytes.ts). */
+  wasm: string;
+}
+
+/**
+ * Runs inside a worker thread: instantiates the CRC-64/XZ WebAssembly module
+ * from `workerData.wasm`, checks it and node:crypto's MD5 against known vectors,
+ * posts a {@link HashReadyMessage}, then answers each {@link HashJobMessage}
+ * with a {@link HashResultMessage}. It reads the job's bytes in place (shared
+ * memory) and never writes them.
+ */
+export function hashWorkerMain(): void {
+  const { parentPort, workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  const port = parentPort!;
+  const data = workerData as HashWorkerData;
+
+  let update: (bytes: Uint8Array, prev: bigint) => bigint;
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+    const exports = new wasm.Instance(new wasm.Module(Buffer.from(data.wasm, "base64"))).exports;
+    const heap = new Uint8Array((exports["memory"] as { buffer: ArrayBuffer }).buffer);
+    const at = (exports["scratch"] as { value: number }).value;
+    const size = (exports["scratchSize"] as { value: number }).value;
+    const kernel = exports["update"] as (prev: bigint, at: number, length: number) => bigint;
+    update = (bytes, prev) => {
+      let crc = prev;
+      for (let from = 0; from < bytes.length; from += size) {
+        const slice = bytes.subarray(from, Math.min(bytes.length, from + size));
+        heap.set(slice, at);
+        crc = kernel(crc, at, slice.length);
+      }
+      return BigInt.asUintN(64, crc);
+    };
+    // protocols.md §4.1 vectors; the second call is long enough for the module's braided path.
+    const first = update(Buffer.from("12345"), 0n);
+    const check = update(Buffer.from("6789This is a test of the emergency broadcast system."), first);
+    if (check !== 7672622622872733320n) throw new Error(`crc64 self-check gave ${check}`);
+    const md5 = createHash("md5").update("123456789").digest("hex");
+    if (md5 !== "25f9e794323b453885f5181f1b624d0b") throw new Error(`md5 self-check gave ${md5}`);
+  } catch (e) {
+    port.postMessage({ ready: false, error: e instanceof Error ? e.message : String(e) } satisfies HashReadyMessage);
+    return;
+  }
+
+  port.on("message", (job: HashJobMessage) => {
+    try {
+      const bytes = Buffer.from(job.buffer, job.offset, job.length);
+      if (job.algorithm === "md5") {
+        port.postMessage({ id: job.id, md5: createHash("md5").update(bytes).digest("base64") } satisfies HashResultMessage);
+      } else {
+        port.postMessage({ id: job.id, crc64: update(bytes, 0n).toString() } satisfies HashResultMessage);
+      }
+    } catch (e) {
+      port.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) } satisfies HashResultMessage);
+    }
+  });
+  port.postMessage({ ready: true } satisfies HashReadyMessage);
+}
+
+/** The script a hashing worker runs (eval'd CommonJS): {@link hashWorkerMain}, called. */
+export const HASH_WORKER_SOURCE = `"use strict";\n(${hashWorkerMain.toString()})();\n`;

@@ -1,0 +1,117 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+
+/** A Buffer over fresh shared memory (SharedArrayBuffer), so worker threads can read it in place. */
+export function sharedBuffer(size: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(size), 0, size);
+}
+
+/** `size` bytes of `chunks` (in order) copied into one new shared-memory Buffer. */
+export function sharedConcat(chunks: readonly Uint8Array[], size: number): Buffer {
+  const out = sharedBuffer(size);
+  let at = 0;
+  for (const c of chunks) {
+    if (at >= size) break;
+    const n = Math.min(c.length, size - at);
+    out.set(n === c.length ? c : c.subarray(0, n), at);
+    at += n;
+  }
+  return at === size ? out : out.subarray(0, at);
+}
+
+/**
+ * Reusable part buffers of one upload, in shared memory: `acquire` hands out a
+ * free one (allocating while fewer than `max` exist), `release` takes back one
+ * whose upload succeeded, `discard` forgets one that may still be referenced
+ * (a failed request) — it is never handed out again. Memory stays at about
+ * `partSize × max` plus discarded buffers the garbage collector has not freed.
+ */
+export class PartBufferPool {
+  private readonly free: Buffer[] = [];
+  private readonly out = new Set<SharedArrayBuffer>();
+
+  /**
+   * @throws StorageError `InvalidArgument` when `partSize` or `max` is not a positive integer.
+   */
+  constructor(
+    readonly partSize: number,
+    readonly max: number,
+  ) {
+    if (!Number.isSafeInteger(partSize) || partSize <= 0 || !Number.isSafeInteger(max) || max <= 0) {
+      throw storageError(ErrorCode.InvalidArgument, `part buffers need a positive size and count, got ${partSize} × ${max}`);
+    }
+  }
+
+  /** Buffers handed out and not yet released or discarded. */
+  get outstanding(): number {
+    return this.out.size;
+  }
+
+  /** A `partSize`-byte shared buffer (reused or new; its old contents are not cleared). */
+  acquire(): Buffer {
+    const buf = this.free.pop() ?? sharedBuffer(this.partSize);
+    this.out.add(buf.buffer as SharedArrayBuffer);
+    return buf;
+  }
+
+  /** Takes back the buffer `view` lies in; nothing may use it any more. Unknown views are ignored. */
+  release(view: Uint8Array): void {
+    const sab = view.buffer as SharedArrayBuffer;
+    if (!this.out.delete(sab)) return;
+    if (this.free.length + this.out.size < this.max) this.free.push(Buffer.from(sab, 0, this.partSize));
+  }
+
+  /** Forgets the buffer `view` lies in without reusing it. */
+  discard(view: Uint8Array): void {
+    this.out.delete(view.buffer as SharedArrayBuffer);
+  }
+
+  /** True when `view` lies in a buffer of this pool that is handed out. */
+  owns(view: Uint8Array): boolean {
+    return this.out.has(view.buffer as SharedArrayBuffer);
+  }
+}
+
+/**
+ * Re-cuts `source` into parts of exactly `partSize` bytes (the last may be
+ * smaller; an empty source yields nothing), copying every byte once into a
+ * buffer from `pool`: each part is a view of a pooled buffer, valid until the
+ * caller releases or discards it. A buffer is acquired only when the first byte
+ * of its part arrives, so at most one part is being filled at a time.
+ *
+ * @throws StorageError `InvalidArgument` when `pool.partSize` is smaller than `partSize`
+ *   or `partSize` is not a positive integer; anything the source throws.
+ */
+export async function* fillParts(source: AsyncIterable<Buffer>, partSize: number, pool: PartBufferPool): AsyncGenerator<Buffer, void, undefined> {
+  if (!Number.isSafeInteger(partSize) || partSize <= 0 || pool.partSize < partSize) {
+    throw storageError(ErrorCode.InvalidArgument, `part size must be a positive integer up to ${pool.partSize}, got ${partSize}`);
+  }
+  let part: Buffer | undefined;
+  let held = 0;
+  try {
+    for await (const input of source) {
+      let at = 0;
+      while (at < input.length) {
+        part ??= pool.acquire();
+        const take = Math.min(partSize - held, input.length - at);
+        input.copy(part, held, at, at + take);
+        held += take;
+        at += take;
+        if (held === partSize) {
+          const full = part.subarray(0, held);
+          part = undefined;
+          held = 0;
+          yield full;
+        }
+      }
+    }
+    if (part !== undefined && held > 0) {
+      const last = part.subarray(0, held);
+      part = undefined;
+      yield last;
+    }
+  } finally {
+    // A part being filled when the source failed or the caller stopped is not handed out.
+    if (part !== undefined) pool.release(part);
+  }
+}

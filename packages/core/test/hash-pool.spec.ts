@@ -1,0 +1,124 @@
+import { describe, expect, it } from "@jest/globals";
+import { spawnSync } from "node:child_process";
+import { createHash, randomFillSync } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { transformFileSync } from "@swc/core";
+import { crc64 } from "../src/integrity/crc64.js";
+import { HASH_INLINE_LIMIT, HashPool } from "../src/integrity/hash-pool.js";
+import { sharedBuffer } from "../src/io/part-buffers.js";
+
+const MiB = 1024 * 1024;
+
+function expected(data: Uint8Array): { crc64: bigint; md5: string } {
+  return { crc64: crc64(data), md5: createHash("md5").update(data).digest("base64") };
+}
+
+function randomShared(size: number): Buffer {
+  const buf = sharedBuffer(size);
+  randomFillSync(buf);
+  return buf;
+}
+
+describe("HashPool", () => {
+  it("hashes shared buffers on worker threads, exactly as inline hashing does", async () => {
+    const pool = new HashPool({ workers: 2 });
+    try {
+      const big = randomShared(5 * MiB + 3);
+      // Views at odd offsets and lengths, several at once (more jobs than workers).
+      const views = [big, big.subarray(1), big.subarray(7, 7 + HASH_INLINE_LIMIT), big.subarray(MiB, 4 * MiB + 11), big.subarray(0, 2 * MiB)];
+      const results = await Promise.all(views.map((v) => pool.hash(v, true)));
+      expect(pool.workers).toBe(2);
+      results.forEach((r, i) => expect(r).toEqual(expected(views[i]!)));
+      expect(await pool.hash(big, false)).toEqual({ crc64: crc64(big) });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("hashes small or unshared buffers inline without starting workers", async () => {
+    const pool = new HashPool({ workers: 2 });
+    const small = randomShared(HASH_INLINE_LIMIT - 1);
+    const unshared = randomFillSync(Buffer.alloc(2 * MiB));
+    expect(pool.offloads(small)).toBe(false);
+    expect(pool.offloads(unshared)).toBe(false);
+    expect(await pool.hash(small, true)).toEqual(expected(small));
+    expect(await pool.hash(unshared, true)).toEqual(expected(unshared));
+    expect(await pool.hash(Buffer.alloc(0), true)).toEqual(expected(Buffer.alloc(0)));
+    expect(pool.workers).toBe(0);
+  });
+
+  it("falls back to inline hashing, with identical results, when workers cannot start", async () => {
+    for (const source of ["throw new Error('no workers here')", "this is not JavaScript", "require('node:worker_threads').parentPort.postMessage({ ready: false, error: 'self-check failed' })"]) {
+      const pool = new HashPool({ workers: 2, source });
+      try {
+        const data = randomShared(3 * MiB);
+        const results = await Promise.all([pool.hash(data, true), pool.hash(data.subarray(5), true)]);
+        expect(results).toEqual([expected(data), expected(data.subarray(5))]);
+        expect(pool.workers).toBe(0);
+        // Once given up on, the pool hashes inline straight away.
+        expect(pool.offloads(data)).toBe(false);
+        expect(await pool.hash(data, false)).toEqual({ crc64: crc64(data) });
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it("finishes jobs inline when a worker dies in the middle of one", async () => {
+    // A worker that passes the handshake, then exits on its first job.
+    const source = "const { parentPort } = require('node:worker_threads'); parentPort.on('message', () => process.exit(3)); parentPort.postMessage({ ready: true });";
+    const pool = new HashPool({ workers: 1, source });
+    try {
+      const data = randomShared(2 * MiB);
+      expect(await pool.hash(data, true)).toEqual(expected(data));
+      expect(pool.workers).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("with workers: 0 never starts a worker", async () => {
+    const pool = new HashPool({ workers: 0 });
+    const data = randomShared(2 * MiB);
+    expect(pool.offloads(data)).toBe(false);
+    expect(await pool.hash(data, true)).toEqual(expected(data));
+    expect(pool.workers).toBe(0);
+  });
+
+  it("works from compiled JavaScript, and its idle workers never hold a process open", () => {
+    // Compile src/integrity (and the shared-buffer helper) to plain ESM, as tsc does for dist/,
+    // then run a script that hashes on the pool and never closes it: it must print and exit by itself.
+    const src = fileURLToPath(new URL("../src/", import.meta.url));
+    const out = mkdtempSync(join(tmpdir(), "stowage-hash-pool-"));
+    try {
+      for (const dir of ["integrity", "io", "errors"]) {
+        mkdirSync(join(out, dir), { recursive: true });
+        for (const file of readdirSync(join(src, dir)).filter((f) => f.endsWith(".ts"))) {
+          const { code } = transformFileSync(join(src, dir, file), { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "es6" } });
+          writeFileSync(join(out, dir, file.replace(/\.ts$/, ".js")), code);
+        }
+      }
+      writeFileSync(join(out, "package.json"), '{ "type": "module" }');
+      const script = [
+        'import { HashPool } from "./integrity/hash-pool.js";',
+        'import { sharedBuffer } from "./io/part-buffers.js";',
+        "const pool = new HashPool({ workers: 2 });",
+        "const data = sharedBuffer(3 * 1024 * 1024).fill(7);",
+        "const [a, b] = await Promise.all([pool.hash(data, true), pool.hash(data.subarray(1), false)]);",
+        "console.log(JSON.stringify({ workers: pool.workers, crc: a.crc64.toString(), md5: a.md5, crc2: b.crc64.toString() }));",
+      ].join("\n");
+      writeFileSync(join(out, "main.mjs"), script);
+      const run = spawnSync(process.execPath, [join(out, "main.mjs")], { encoding: "utf8", timeout: 30_000 });
+      expect(run.error).toBeUndefined();
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      const data = Buffer.alloc(3 * MiB, 7);
+      expect(JSON.parse(run.stdout)).toEqual({ workers: 2, crc: crc64(data).toString(), md5: expected(data).md5, crc2: crc64(data.subarray(1)).toString() });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

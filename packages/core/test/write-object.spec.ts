@@ -1,0 +1,134 @@
+import { describe, expect, it } from "@jest/globals";
+import { createHash, randomFillSync } from "node:crypto";
+import { Readable } from "node:stream";
+import { isSharedArrayBuffer } from "node:util/types";
+import type { DriverBody, DriverCallOptions, RawObject, StorageDriver } from "../src/driver/storage-driver.js";
+import { storageError } from "../src/errors/storage-error.js";
+import { defineFeatures, type StorageFeatures } from "../src/features.js";
+import { crc64Decimal } from "../src/integrity/crc64.js";
+import type { Part } from "../src/object/object-info.js";
+import { resolveOpenConfig } from "../src/pairs/open-config.js";
+import type { ServiceDefinition } from "../src/registry/service-definition.js";
+import { createStorager } from "../src/storager/create-storager.js";
+
+const MiB = 1024 * 1024;
+const md5 = (b: Uint8Array): string => createHash("md5").update(b).digest("base64");
+
+/** A driver that stores writes and parts in memory (copied), answers CRC-64s, and records what it was sent. */
+class RecordingDriver implements StorageDriver {
+  readonly service = "rec";
+  readonly name = "bucket";
+  readonly objects = new Map<string, Buffer>();
+  readonly parts = new Map<string, Map<number, Buffer>>();
+  readonly sent: Array<{ kind: "write" | "part"; size: number; contentMd5?: string; shared: boolean }> = [];
+  private next = 0;
+
+  constructor(readonly features: Readonly<StorageFeatures>) {}
+
+  private take(kind: "write" | "part", body: DriverBody): Buffer {
+    const data = body.data as Buffer;
+    this.sent.push({ kind, size: body.size, ...(body.contentMd5 ? { contentMd5: body.contentMd5 } : {}), shared: isSharedArrayBuffer(data.buffer) });
+    if (body.contentMd5 !== undefined && body.contentMd5 !== md5(data)) throw storageError("IntegrityMismatch", "BadDigest");
+    return Buffer.from(data);
+  }
+
+  async stat(key: string): Promise<RawObject> {
+    const data = this.objects.get(key);
+    if (!data) throw storageError("ObjectNotExist", key);
+    return { key, mode: "file", size: data.length };
+  }
+  async read(key: string): Promise<{ stream: Readable }> {
+    return { stream: Readable.from([this.objects.get(key)!]) };
+  }
+  async write(key: string, body: DriverBody): Promise<{ crc64: string }> {
+    const data = this.take("write", body);
+    this.objects.set(key, data);
+    return { crc64: crc64Decimal(data) };
+  }
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+  async listPage(): Promise<{ items: RawObject[] }> {
+    return { items: [] };
+  }
+  async createMultipart(): Promise<{ multipartId: string }> {
+    const id = `u${++this.next}`;
+    this.parts.set(id, new Map());
+    return { multipartId: id };
+  }
+  async writePart(_key: string, id: string, index: number, body: DriverBody): Promise<Part> {
+    const data = this.take("part", body);
+    this.parts.get(id)!.set(index, data);
+    return { index, size: data.length, etag: "e", crc64: crc64Decimal(data) };
+  }
+  async completeMultipart(key: string, id: string, parts: Part[]): Promise<{ crc64: string }> {
+    const stored = this.parts.get(id)!;
+    const data = Buffer.concat(parts.map((p) => stored.get(p.index)!));
+    this.objects.set(key, data);
+    return { crc64: crc64Decimal(data) };
+  }
+  async abortMultipart(_key: string, id: string): Promise<void> {
+    this.parts.delete(id);
+  }
+}
+
+function open(features: Partial<StorageFeatures>, query = "") {
+  const driver = new RecordingDriver(
+    defineFeatures({ stat: true, read: true, write: true, delete: true, list: true, listPrefix: true, multipart: true, ...features, limits: { multipartSizeMinimum: 1 } }),
+  );
+  const definition: ServiceDefinition = { type: "rec", packageName: "rec", description: "test", pairs: {}, newStorageDriver: () => driver };
+  const resolved = resolveOpenConfig(definition, `rec://bucket/?multipart_threshold=3MiB&part_size=1MiB&concurrency=2${query}`, "storager");
+  return { driver, store: createStorager(driver, { ...resolved, definition }) };
+}
+
+function bytes(size: number): Buffer {
+  return randomFillSync(Buffer.alloc(size));
+}
+
+describe("write: hashing large bodies and part_content_md5", () => {
+  it("sends Content-MD5 on single writes and every part by default, hashing large bodies in shared memory", async () => {
+    const { driver, store } = open({ crc64: true, contentMd5: true });
+    const single = bytes(2 * MiB + 5);
+    const multi = bytes(5 * MiB + 7);
+    expect(await store.write("s.bin", single)).toMatchObject({ size: single.length, crc64: crc64Decimal(single) });
+    expect(await store.write("m.bin", Readable.from([multi.subarray(0, 100), multi.subarray(100)]), { size: multi.length })).toMatchObject({
+      size: multi.length,
+      crc64: crc64Decimal(multi),
+      parts: 6,
+    });
+    expect(driver.objects.get("s.bin")?.equals(single)).toBe(true);
+    expect(driver.objects.get("m.bin")?.equals(multi)).toBe(true);
+    expect(driver.sent[0]).toEqual({ kind: "write", size: single.length, contentMd5: md5(single), shared: true });
+    const parts = driver.sent.filter((s) => s.kind === "part");
+    expect(parts).toHaveLength(6);
+    expect(parts.every((p) => p.contentMd5 !== undefined && p.shared)).toBe(true);
+  });
+
+  it("part_content_md5=false drops Content-MD5 from parts only, when part CRC-64s are verified", async () => {
+    const { driver, store } = open({ crc64: true, contentMd5: true }, "&part_content_md5=false");
+    const single = bytes(1000);
+    const multi = bytes(4 * MiB);
+    await store.write("s.bin", single);
+    await store.write("m.bin", multi);
+    expect(driver.sent[0]).toMatchObject({ kind: "write", contentMd5: md5(single) });
+    const parts = driver.sent.filter((s) => s.kind === "part");
+    expect(parts).toHaveLength(4);
+    expect(parts.every((p) => p.contentMd5 === undefined)).toBe(true);
+    // The call site can turn it back on.
+    await store.write("m2.bin", multi, { partContentMd5: true });
+    expect(driver.sent.filter((s) => s.kind === "part").slice(4).every((p) => p.contentMd5 !== undefined)).toBe(true);
+  });
+
+  it("keeps Content-MD5 on parts when the service returns no CRC-64 to verify them by", async () => {
+    const { driver, store } = open({ crc64: false, contentMd5: true }, "&part_content_md5=false");
+    await store.write("m.bin", bytes(4 * MiB));
+    const parts = driver.sent.filter((s) => s.kind === "part");
+    expect(parts.every((p) => p.contentMd5 !== undefined)).toBe(true);
+  });
+
+  it("small single writes stay inline (no shared copy)", async () => {
+    const { driver, store } = open({ crc64: true, contentMd5: true });
+    await store.write("tiny", "hello");
+    expect(driver.sent[0]).toEqual({ kind: "write", size: 5, contentMd5: md5(Buffer.from("hello")), shared: false });
+  });
+});
