@@ -74,7 +74,7 @@ export class FsMultipart {
       const part = partOf(index, await stat(target, { bigint: true }));
       if (!Buffer.isBuffer(body.data)) return part;
       // Remember what the part hashed to, so a resumed upload can verify it without re-reading.
-      const crc64 = crc64Decimal(body.data);
+      const crc64 = body.crc64 ?? crc64Decimal(body.data);
       const record = JSON.stringify({ etag: part.etag, size: part.size, crc64 });
       await replaceAtomically(checksumFile(target), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
       return { ...part, crc64 };

@@ -30,6 +30,8 @@ export interface DriverBody {
   size: number;
   /** Base64 MD5 to send as Content-MD5, when core computed or was given one. */
   contentMd5?: string;
+  /** Decimal CRC-64/ECMA-182 of the body, when core already computed it (drivers that record one need not hash again). */
+  crc64?: string;
   /** Drivers that can tell may call this with the cumulative bytes sent so far; core reports completion itself. */
   onProgress?: (bytesSent: number) => void;
 }

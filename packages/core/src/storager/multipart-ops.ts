@@ -54,7 +54,7 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
   const progress = new ProgressReporter(options.onProgress, data.length);
   const driverOptions = stripCoreOptions(options);
   delete driverOptions["index"];
-  const part = await scope.driver.writePart!(key, multipartId, options.index, { data, size: data.length, contentMd5: md5, onProgress: progress.report }, driverOptions);
+  const part = await scope.driver.writePart!(key, multipartId, options.index, { data, size: data.length, contentMd5: md5, crc64, onProgress: progress.report }, driverOptions);
   if (scope.driver.features.crc64 && part.crc64 !== undefined && part.crc64 !== crc64) {
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${options.index}: sent ${crc64}, service stored ${part.crc64}`);
   }

@@ -121,7 +121,7 @@ async function writeMultipart(
   const target: MultipartTarget = {
     create: async () => (await driver.createMultipart!(key, driverOptions)).multipartId,
     writePart: (id, index, data, checks, signal) =>
-      driver.writePart!(key, id, index, { data, size: data.length, ...(checks.contentMd5 ? { contentMd5: checks.contentMd5 } : {}) }, { ...driverOptions, signal }),
+      driver.writePart!(key, id, index, { data, size: data.length, crc64: checks.crc64, ...(checks.contentMd5 ? { contentMd5: checks.contentMd5 } : {}) }, { ...driverOptions, signal }),
     complete: (id, parts) => driver.completeMultipart!(key, id, parts, driverOptions),
     abort: (id) => driver.abortMultipart!(key, id, {}),
     listParts: (id) => paginate((token) => driver.listParts!(key, id, token, driverOptions)),
