@@ -62,7 +62,10 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
   }
   if (options.compare === "checksum") return undefined;
   if (src.lastModified !== undefined && dst.lastModified !== undefined) {
-    return src.lastModified.getTime() > dst.lastModified.getTime() ? [true, "source newer"] : [false, "destination up to date"];
+    // Compared in whole seconds: most services list times to the second, while local files have
+    // milliseconds, so a file written in the same second as its upload must not look newer.
+    const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
+    return seconds(src.lastModified) > seconds(dst.lastModified) ? [true, "source newer"] : [false, "destination up to date"];
   }
   return [true, "nothing to compare"];
 }
