@@ -1,10 +1,18 @@
-import { ErrorCode, storageError, type Credential } from "@stowage/core";
+import {
+  CREDENTIAL_REFRESH_MARGIN_MS,
+  CREDENTIAL_UNDATED_TTL_MS,
+  providedCredentialSource,
+  staticCredentialSource,
+  type Credential,
+  type CredentialShape,
+  type CredentialSource as CoreCredentialSource,
+} from "@stowage/core";
 import type { CosCredentialProvider, CosCredentials } from "./config.js";
 
 /** Ask a provider again this long before its credentials expire. */
-export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+export const REFRESH_MARGIN_MS = CREDENTIAL_REFRESH_MARGIN_MS;
 /** How long credentials without an expiration are kept before the provider is asked again. */
-export const UNDATED_TTL_MS = 5 * 60 * 1000;
+export const UNDATED_TTL_MS = CREDENTIAL_UNDATED_TTL_MS;
 
 /** Environment variables read by `credential=env`, in order of preference. */
 export const ENV_NAMES = {
@@ -14,18 +22,14 @@ export const ENV_NAMES = {
 } as const;
 
 /** Something that hands out the credentials to sign with. */
-export interface CredentialSource {
-  /** Current credentials (may call a provider). @throws StorageError `PermissionDenied` when a provider fails or returns nothing usable */
-  get(): Promise<CosCredentials>;
-}
+export type CredentialSource = CoreCredentialSource<CosCredentials>;
 
-function firstEnv(names: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
-  for (const n of names) {
-    const v = env[n];
-    if (v !== undefined && v !== "") return v;
-  }
-  return undefined;
-}
+/** COS names of the key pair's parts. */
+const COS_SHAPE: CredentialShape<CosCredentials> = {
+  keys: ["secretId", "secretKey"],
+  env: { accessKey: ENV_NAMES.secretId, secretKey: ENV_NAMES.secretKey, securityToken: ENV_NAMES.securityToken },
+  make: (secretId, secretKey, securityToken) => ({ secretId, secretKey, ...(securityToken === undefined ? {} : { securityToken }) }),
+};
 
 /**
  * Fixed credentials from the `credential` pair (`hmac:<secret_id>:<secret_key>[:<token>]`,
@@ -33,51 +37,15 @@ function firstEnv(names: readonly string[], env: NodeJS.ProcessEnv): string | un
  * @throws StorageError `PairRequired` when `env` finds no secret id or key.
  */
 export function staticCredentials(credential: Credential, securityToken: string | undefined, env: NodeJS.ProcessEnv = process.env): CredentialSource {
-  let creds: CosCredentials;
-  if (credential.protocol === "env") {
-    const secretId = firstEnv(ENV_NAMES.secretId, env);
-    const secretKey = firstEnv(ENV_NAMES.secretKey, env);
-    if (secretId === undefined || secretKey === undefined) {
-      throw storageError(ErrorCode.PairRequired, `credential=env needs ${ENV_NAMES.secretId.join(" or ")} and ${ENV_NAMES.secretKey.join(" or ")} in the environment`);
-    }
-    const token = securityToken ?? firstEnv(ENV_NAMES.securityToken, env);
-    creds = { secretId, secretKey, ...(token === undefined ? {} : { securityToken: token }) };
-  } else {
-    const token = securityToken ?? credential.securityToken;
-    creds = { secretId: credential.accessKey, secretKey: credential.secretKey, ...(token === undefined ? {} : { securityToken: token }) };
-  }
-  const fixed = Promise.resolve(creds);
-  return { get: () => fixed };
+  return staticCredentialSource(credential, COS_SHAPE, securityToken, env);
 }
 
 /**
  * Credentials from a provider function, cached until {@link REFRESH_MARGIN_MS}
  * before they expire ({@link UNDATED_TTL_MS} when they carry no expiration).
  * Concurrent callers share one refresh. `clock` is injectable for tests.
+ * @throws StorageError `PermissionDenied` (from `get`) when the provider fails or returns no secretId/secretKey.
  */
 export function providedCredentials(provider: CosCredentialProvider, clock: () => number = Date.now): CredentialSource {
-  let cached: { creds: CosCredentials; renewAt: number } | undefined;
-  let pending: Promise<CosCredentials> | undefined;
-  const refresh = async (): Promise<CosCredentials> => {
-    let creds: CosCredentials;
-    try {
-      creds = await provider();
-    } catch (e) {
-      throw storageError(ErrorCode.PermissionDenied, `the credential provider failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
-    if (!creds || typeof creds.secretId !== "string" || creds.secretId === "" || typeof creds.secretKey !== "string" || creds.secretKey === "") {
-      throw storageError(ErrorCode.PermissionDenied, "the credential provider returned no secretId/secretKey");
-    }
-    const expires = creds.expiration === undefined ? undefined : new Date(creds.expiration).getTime();
-    const renewAt = expires === undefined || Number.isNaN(expires) ? clock() + UNDATED_TTL_MS : expires - REFRESH_MARGIN_MS;
-    cached = { creds, renewAt };
-    return creds;
-  };
-  return {
-    get(): Promise<CosCredentials> {
-      if (cached !== undefined && clock() < cached.renewAt) return Promise.resolve(cached.creds);
-      pending ??= refresh().finally(() => (pending = undefined));
-      return pending;
-    },
-  };
+  return providedCredentialSource(provider, COS_SHAPE, clock);
 }

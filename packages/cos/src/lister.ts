@@ -1,6 +1,6 @@
 import {
-  ErrorCode,
-  storageError,
+  parseUploadToken,
+  uploadToken,
   type DriverCallOptions,
   type DriverListPage,
   type DriverListRequest,
@@ -41,20 +41,11 @@ export async function hasKeysUnder(client: CosClient, prefix: string, options: D
  */
 export async function listUploadsPage(client: CosClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
   const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
-  const [keyMarker, uploadIdMarker] = request.token ? parseUploadsToken(request.token) : [undefined, undefined];
+  const after = request.token ? parseUploadToken(request.token) : undefined;
+  const [keyMarker, uploadIdMarker] = after === undefined ? [undefined, undefined] : [after.key, after.id];
   const res = await client.sendBuffered(listUploads(request.prefix, keyMarker, uploadIdMarker, limit), { signal: options.signal });
   const page = await parseListUploads(res.body);
-  return page.next === undefined ? { items: page.items } : { items: page.items, nextToken: JSON.stringify([page.next.keyMarker, page.next.uploadIdMarker]) };
-}
-
-function parseUploadsToken(token: string): [string, string] {
-  try {
-    const v: unknown = JSON.parse(token);
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return [v[0], v[1]];
-  } catch {
-    // fall through
-  }
-  throw storageError(ErrorCode.InvalidArgument, "invalid list token for multipart uploads");
+  return page.next === undefined ? { items: page.items } : { items: page.items, nextToken: uploadToken({ key: page.next.keyMarker, id: page.next.uploadIdMarker }) };
 }
 
 /**

@@ -1,16 +1,25 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { parseXml, xmlChildren, xmlText, type Part, type RawObject, type XmlValue } from "@stowage/core";
+import {
+  decodeListedName,
+  headerFields,
+  headerValue,
+  metadataFromHeaders,
+  objectSizeFromHeaders,
+  parseXml,
+  xmlChildren,
+  xmlText,
+  type Part,
+  type RawObject,
+  type XmlValue,
+} from "@stowage/core";
+
+export { decodeListedName };
 
 /** A COS `<Error>` document. */
 export interface CosErrorBody {
   code?: string | undefined;
   message?: string | undefined;
   requestId?: string | undefined;
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v.join(", ") : v;
 }
 
 function int(text: string | undefined): number | undefined {
@@ -24,23 +33,8 @@ function date(text: string | undefined): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-/** Decodes a name from a listing sent with `encoding-type=url` (`+` is a space). */
-export function decodeListedName(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, "%20"));
-  } catch {
-    return text;
-  }
-}
-
-/** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. */
-export function objectSize(status: number, headers: IncomingHttpHeaders): number | undefined {
-  if (status === 206) {
-    const m = /\/(\d+)\s*$/.exec(header(headers, "content-range") ?? "");
-    return m ? Number(m[1]) : undefined;
-  }
-  return int(header(headers, "content-length"));
-}
+/** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. @throws never */
+export const objectSize: (status: number, headers: IncomingHttpHeaders) => number | undefined = objectSizeFromHeaders;
 
 /**
  * An object's metadata from HEAD/GET response headers: size, etag, content
@@ -50,37 +44,29 @@ export function objectSize(status: number, headers: IncomingHttpHeaders): number
  */
 export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
   const size = objectSize(status, headers);
-  const appendable = header(headers, "x-cos-object-type")?.toLowerCase() === "appendable";
+  const appendable = headerValue(headers, "x-cos-object-type")?.toLowerCase() === "appendable";
   const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : appendable ? "append" : "file" };
   if (size !== undefined) raw.size = size;
-  const etag = header(headers, "etag");
+  const etag = headerValue(headers, "etag");
   if (etag !== undefined) raw.etag = etag;
-  const type = header(headers, "content-type");
+  const type = headerValue(headers, "content-type");
   if (type !== undefined) raw.contentType = type;
-  const crc = header(headers, "x-cos-hash-crc64ecma");
+  const crc = headerValue(headers, "x-cos-hash-crc64ecma");
   if (crc !== undefined) raw.crc64 = crc;
-  const modified = date(header(headers, "last-modified"));
+  const modified = date(headerValue(headers, "last-modified"));
   if (modified !== undefined) raw.lastModified = modified;
-  raw.storageClass = header(headers, "x-cos-storage-class") ?? "STANDARD";
-  const metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith("x-cos-meta-") && value !== undefined) metadata[name.slice(11)] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  if (Object.keys(metadata).length > 0) raw.metadata = metadata;
+  raw.storageClass = headerValue(headers, "x-cos-storage-class") ?? "STANDARD";
+  const metadata = metadataFromHeaders(headers, "x-cos-meta-");
+  if (metadata !== undefined) raw.metadata = metadata;
   if (appendable && size !== undefined) raw.appendOffset = size;
-  const system: Record<string, unknown> = {};
-  const systemHeaders: Array<[string, string]> = [
+  const system = headerFields(headers, [
     ["objectType", "x-cos-object-type"],
     ["serverSideEncryption", "x-cos-server-side-encryption"],
     ["serverSideEncryptionCosKmsKeyId", "x-cos-server-side-encryption-cos-kms-key-id"],
     ["serverSideEncryptionCustomerAlgorithm", "x-cos-server-side-encryption-customer-algorithm"],
     ["versionId", "x-cos-version-id"],
-  ];
-  for (const [field, name] of systemHeaders) {
-    const v = header(headers, name);
-    if (v !== undefined) system[field] = v;
-  }
-  if (Object.keys(system).length > 0) raw.system = system;
+  ]);
+  if (system !== undefined) raw.system = system;
   return raw;
 }
 

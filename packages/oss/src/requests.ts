@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { buildXml, ErrorCode, md5Base64, storageError, type DriverCallOptions, type Part, type QueryParam, type XmlInputNode } from "@stowage/core";
+import { buildXml, ErrorCode, md5Base64, metadataToHeaders, storageError, type DriverCallOptions, type Part, type QueryParam, type XmlInputNode } from "@stowage/core";
 import { sseHeaders } from "./sse.js";
 
 /**
@@ -26,8 +26,6 @@ export interface CallBody {
 
 /** Largest total of user metadata OSS keeps (names and values), in bytes. */
 export const METADATA_LIMIT = 8192;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
-const HEADER_TEXT = /^[\t\x20-\x7e]*$/;
 
 /**
  * `x-oss-meta-*` headers from a metadata map (keys lower-cased).
@@ -35,18 +33,7 @@ const HEADER_TEXT = /^[\t\x20-\x7e]*$/;
  *   outside printable ASCII (encode them first), or more than 8 KB in total.
  */
 export function metadataHeaders(metadata: unknown): Record<string, string> {
-  if (metadata === undefined) return {};
-  const out: Record<string, string> = {};
-  let total = 0;
-  for (const [k, v] of Object.entries(metadata as Record<string, string>)) {
-    const name = k.toLowerCase();
-    if (!TOKEN.test(name)) throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k)} is not a valid HTTP header name`);
-    if (!HEADER_TEXT.test(v)) throw storageError(ErrorCode.InvalidArgument, `metadata value of ${JSON.stringify(k)} must be printable ASCII (encode it first)`);
-    total += name.length + v.length;
-    out[`x-oss-meta-${name}`] = v;
-  }
-  if (total > METADATA_LIMIT) throw storageError(ErrorCode.InvalidArgument, `user metadata is ${total} bytes; OSS keeps at most ${METADATA_LIMIT}`);
-  return out;
+  return metadataToHeaders(metadata, { prefix: "x-oss-meta-", limit: METADATA_LIMIT, service: "OSS" });
 }
 
 /**

@@ -1,6 +1,20 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { parseXml, xmlChildren, xmlText, type Part, type RawObject, type XmlValue } from "@stowage/core";
+import {
+  decodeListedName,
+  headerFields,
+  headerValue,
+  metadataFromHeaders,
+  objectSizeFromHeaders,
+  parseXml,
+  xmlChildren,
+  xmlText,
+  type Part,
+  type RawObject,
+  type XmlValue,
+} from "@stowage/core";
 import { normalizeRegion } from "./addressing.js";
+
+export { decodeListedName };
 
 /** An OSS `<Error>` document. */
 export interface OssErrorBody {
@@ -9,11 +23,6 @@ export interface OssErrorBody {
   requestId?: string | undefined;
   /** OSS's detailed error code (`0026-00000001`). */
   ec?: string | undefined;
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v.join(", ") : v;
 }
 
 function int(text: string | undefined): number | undefined {
@@ -27,15 +36,6 @@ function date(text: string | undefined): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-/** Decodes a name from a listing sent with `encoding-type=url` (`+` is a space, as the Go SDK reads it). */
-export function decodeListedName(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, "%20"));
-  } catch {
-    return text;
-  }
-}
-
 /** Decodes an opaque token that may come url-encoded (`+` stays `+`: tokens are base64). */
 export function decodeToken(text: string): string {
   try {
@@ -45,14 +45,8 @@ export function decodeToken(text: string): string {
   }
 }
 
-/** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. */
-export function objectSize(status: number, headers: IncomingHttpHeaders): number | undefined {
-  if (status === 206) {
-    const m = /\/(\d+)\s*$/.exec(header(headers, "content-range") ?? "");
-    return m ? Number(m[1]) : undefined;
-  }
-  return int(header(headers, "content-length"));
-}
+/** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. @throws never */
+export const objectSize: (status: number, headers: IncomingHttpHeaders) => number | undefined = objectSizeFromHeaders;
 
 const SYSTEM_HEADERS: ReadonlyArray<[string, string]> = [
   ["objectType", "x-oss-object-type"],
@@ -71,36 +65,29 @@ const SYSTEM_HEADERS: ReadonlyArray<[string, string]> = [
  */
 export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
   const size = objectSize(status, headers);
-  const appendable = header(headers, "x-oss-object-type")?.toLowerCase() === "appendable";
+  const appendable = headerValue(headers, "x-oss-object-type")?.toLowerCase() === "appendable";
   const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : appendable ? "append" : "file" };
   if (size !== undefined) raw.size = size;
-  const etag = header(headers, "etag");
+  const etag = headerValue(headers, "etag");
   if (etag !== undefined) raw.etag = etag;
-  const type = header(headers, "content-type");
+  const type = headerValue(headers, "content-type");
   if (type !== undefined) raw.contentType = type;
-  const md5 = header(headers, "content-md5");
+  const md5 = headerValue(headers, "content-md5");
   if (md5 !== undefined && status === 200) raw.contentMd5 = md5;
-  const crc = header(headers, "x-oss-hash-crc64ecma");
+  const crc = headerValue(headers, "x-oss-hash-crc64ecma");
   if (crc !== undefined) raw.crc64 = crc;
-  const modified = date(header(headers, "last-modified"));
+  const modified = date(headerValue(headers, "last-modified"));
   if (modified !== undefined) raw.lastModified = modified;
-  raw.storageClass = header(headers, "x-oss-storage-class") ?? "Standard";
-  const metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith("x-oss-meta-") && value !== undefined) metadata[name.slice(11)] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  if (Object.keys(metadata).length > 0) raw.metadata = metadata;
+  raw.storageClass = headerValue(headers, "x-oss-storage-class") ?? "Standard";
+  const metadata = metadataFromHeaders(headers, "x-oss-meta-");
+  if (metadata !== undefined) raw.metadata = metadata;
   if (appendable) {
-    const next = int(header(headers, "x-oss-next-append-position"));
+    const next = int(headerValue(headers, "x-oss-next-append-position"));
     const offset = next ?? size;
     if (offset !== undefined) raw.appendOffset = offset;
   }
-  const system: Record<string, unknown> = {};
-  for (const [field, name] of SYSTEM_HEADERS) {
-    const v = header(headers, name);
-    if (v !== undefined) system[field] = v;
-  }
-  if (Object.keys(system).length > 0) raw.system = system;
+  const system = headerFields(headers, SYSTEM_HEADERS);
+  if (system !== undefined) raw.system = system;
   return raw;
 }
 
@@ -125,10 +112,10 @@ export async function parseErrorBody(body: Buffer): Promise<OssErrorBody | undef
 export async function errorDocument(body: Buffer, headers: IncomingHttpHeaders): Promise<OssErrorBody | undefined> {
   const fromBody = body.length > 0 ? await parseErrorBody(body) : undefined;
   if (fromBody !== undefined) return fromBody;
-  const encoded = header(headers, "x-oss-err");
+  const encoded = headerValue(headers, "x-oss-err");
   const fromHeader = encoded === undefined ? undefined : await parseErrorBody(Buffer.from(encoded, "base64"));
   if (fromHeader !== undefined) return fromHeader;
-  const ec = header(headers, "x-oss-ec");
+  const ec = headerValue(headers, "x-oss-ec");
   return ec === undefined ? undefined : { ec };
 }
 

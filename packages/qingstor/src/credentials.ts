@@ -1,4 +1,4 @@
-import { ErrorCode, storageError, type Credential } from "@stowage/core";
+import { ErrorCode, resolveStaticCredentials, storageError, type Credential, type CredentialShape } from "@stowage/core";
 
 /** Environment variables read by `credential=env` (the names the QingStor SDKs use). */
 export const ENV_NAMES = {
@@ -12,6 +12,13 @@ export interface QingStorCredentials {
   secretAccessKey: string;
 }
 
+/** QingStor names of the key pair's parts; the environment supplies no token. */
+const QINGSTOR_SHAPE: CredentialShape<QingStorCredentials> = {
+  keys: ["accessKeyId", "secretAccessKey"],
+  env: { accessKey: [ENV_NAMES.accessKeyId], secretKey: [ENV_NAMES.secretAccessKey] },
+  make: (accessKeyId, secretAccessKey) => ({ accessKeyId, secretAccessKey }),
+};
+
 /**
  * The key pair of the `credential` pair: `hmac:<access_key_id>:<secret_access_key>`,
  * or `env` ({@link ENV_NAMES}).
@@ -19,16 +26,8 @@ export interface QingStorCredentials {
  *   for a security token (QingStor signatures have no token).
  */
 export function resolveCredentials(credential: Credential, env: NodeJS.ProcessEnv = process.env): QingStorCredentials {
-  if (credential.protocol === "env") {
-    const accessKeyId = env[ENV_NAMES.accessKeyId];
-    const secretAccessKey = env[ENV_NAMES.secretAccessKey];
-    if (!accessKeyId || !secretAccessKey) {
-      throw storageError(ErrorCode.PairRequired, `credential=env needs ${ENV_NAMES.accessKeyId} and ${ENV_NAMES.secretAccessKey} in the environment`);
-    }
-    return { accessKeyId, secretAccessKey };
-  }
-  if (credential.securityToken !== undefined) {
+  if (credential.protocol === "hmac" && credential.securityToken !== undefined) {
     throw storageError(ErrorCode.InvalidArgument, "QingStor credentials are hmac:<access_key_id>:<secret_access_key>; they take no security token");
   }
-  return { accessKeyId: credential.accessKey, secretAccessKey: credential.secretKey };
+  return resolveStaticCredentials(credential, QINGSTOR_SHAPE, undefined, env);
 }

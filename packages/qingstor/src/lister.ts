@@ -1,6 +1,8 @@
 import {
   ErrorCode,
+  parseUploadToken,
   storageError,
+  uploadToken,
   type DriverCallOptions,
   type DriverListPage,
   type DriverListRequest,
@@ -45,23 +47,14 @@ export async function hasKeysUnder(client: QingStorClient, prefix: string, optio
  */
 export async function listUploadsPage(client: QingStorClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
   const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
-  const [keyMarker, uploadIdMarker] = request.token ? parseUploadsToken(request.token) : [undefined, undefined];
+  const after = request.token ? parseUploadToken(request.token) : undefined;
+  const [keyMarker, uploadIdMarker] = after === undefined ? [undefined, undefined] : [after.key, after.id];
   const res = await client.sendBuffered(listUploads(request.prefix, keyMarker, uploadIdMarker, limit), {
     signal: options.signal,
     validate: expectJson("list_multipart_uploads"),
   });
   const page = parseListUploads(res.body);
-  return page.next === undefined ? { items: page.items } : { items: page.items, nextToken: JSON.stringify([page.next.keyMarker, page.next.uploadIdMarker]) };
-}
-
-function parseUploadsToken(token: string): [string, string] {
-  try {
-    const v: unknown = JSON.parse(token);
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return [v[0], v[1]];
-  } catch {
-    // fall through
-  }
-  throw storageError(ErrorCode.InvalidArgument, "invalid list token for multipart uploads");
+  return page.next === undefined ? { items: page.items } : { items: page.items, nextToken: uploadToken({ key: page.next.keyMarker, id: page.next.uploadIdMarker }) };
 }
 
 /**

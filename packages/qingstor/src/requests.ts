@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { ErrorCode, md5Base64, storageError, type DriverCallOptions, type Part, type QueryParam } from "@stowage/core";
+import { ErrorCode, md5Base64, metadataToHeaders, storageError, type DriverCallOptions, type Part, type QueryParam } from "@stowage/core";
 import { QINGSTOR_STORAGE_CLASSES } from "./config.js";
 import { copySourceSseHeaders, sseHeaders } from "./sse.js";
 
@@ -29,8 +29,6 @@ export interface CallBody {
 export const METADATA_LIMIT = 2048;
 /** Most keys one batch delete takes. */
 export const DELETE_BATCH_MAXIMUM = 1000;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
-const HEADER_TEXT = /^[\t\x20-\x7e]*$/;
 const EMPTY = { "content-length": "0" } as const;
 
 /**
@@ -39,18 +37,7 @@ const EMPTY = { "content-length": "0" } as const;
  *   outside printable ASCII (encode them first), or more than 2 KB in total.
  */
 export function metadataHeaders(metadata: unknown): Record<string, string> {
-  if (metadata === undefined) return {};
-  const out: Record<string, string> = {};
-  let total = 0;
-  for (const [k, v] of Object.entries(metadata as Record<string, string>)) {
-    const name = k.toLowerCase();
-    if (!TOKEN.test(name)) throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k)} is not a valid HTTP header name`);
-    if (!HEADER_TEXT.test(v)) throw storageError(ErrorCode.InvalidArgument, `metadata value of ${JSON.stringify(k)} must be printable ASCII (encode it first)`);
-    total += name.length + v.length;
-    out[`x-qs-meta-${name}`] = v;
-  }
-  if (total > METADATA_LIMIT) throw storageError(ErrorCode.InvalidArgument, `user metadata is ${total} bytes; QingStor keeps at most ${METADATA_LIMIT}`);
-  return out;
+  return metadataToHeaders(metadata, { prefix: "x-qs-meta-", limit: METADATA_LIMIT, service: "QingStor" });
 }
 
 /**

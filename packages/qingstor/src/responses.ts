@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { compareKeys, type Part, type RawObject } from "@stowage/core";
+import { compareKeys, headerFields, headerValue, metadataFromHeaders, objectSizeFromHeaders, type Part, type RawObject } from "@stowage/core";
 
 /** A QingStor error document: `{"code","message","request_id","url"}`. */
 export interface QsErrorBody {
@@ -10,11 +10,6 @@ export interface QsErrorBody {
 }
 
 type Json = Record<string, unknown>;
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v.join(", ") : v;
-}
 
 function int(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
@@ -60,14 +55,8 @@ export function parseErrorBody(body: Buffer): QsErrorBody | undefined {
   return { code, message: str(doc["message"]), requestId: str(doc["request_id"]), url: str(doc["url"]) };
 }
 
-/** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. */
-export function objectSize(status: number, headers: IncomingHttpHeaders): number | undefined {
-  if (status === 206) {
-    const m = /\/(\d+)\s*$/.exec(header(headers, "content-range") ?? "");
-    return m ? Number(m[1]) : undefined;
-  }
-  return int(header(headers, "content-length"));
-}
+/** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. @throws never */
+export const objectSize: (status: number, headers: IncomingHttpHeaders) => number | undefined = objectSizeFromHeaders;
 
 /**
  * An object's metadata from HEAD/GET response headers: size, etag, content type,
@@ -77,32 +66,29 @@ export function objectSize(status: number, headers: IncomingHttpHeaders): number
  */
 export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
   const size = objectSize(status, headers);
-  const type = header(headers, "x-qs-object-type");
+  const type = headerValue(headers, "x-qs-object-type");
   const appendable = type?.toLowerCase() === "appendable";
   const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : appendable ? "append" : "file" };
   if (size !== undefined) raw.size = size;
-  const etag = header(headers, "etag");
+  const etag = headerValue(headers, "etag");
   if (etag !== undefined) raw.etag = etag;
-  const contentType = header(headers, "content-type");
+  const contentType = headerValue(headers, "content-type");
   if (contentType !== undefined) raw.contentType = contentType;
-  const modified = date(header(headers, "last-modified"));
+  const modified = date(headerValue(headers, "last-modified"));
   if (modified !== undefined) raw.lastModified = modified;
-  raw.storageClass = header(headers, "x-qs-storage-class") ?? "STANDARD";
-  const metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith("x-qs-meta-") && value !== undefined) metadata[name.slice(10)] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  if (Object.keys(metadata).length > 0) raw.metadata = metadata;
+  raw.storageClass = headerValue(headers, "x-qs-storage-class") ?? "STANDARD";
+  const metadata = metadataFromHeaders(headers, "x-qs-meta-");
+  if (metadata !== undefined) raw.metadata = metadata;
   if (appendable) {
-    const next = int(header(headers, "x-qs-next-append-position"));
+    const next = int(headerValue(headers, "x-qs-next-append-position"));
     const offset = next ?? size;
     if (offset !== undefined) raw.appendOffset = offset;
   }
-  const system: Record<string, unknown> = {};
-  if (type !== undefined) system["objectType"] = type;
-  const algorithm = header(headers, "x-qs-encryption-customer-algorithm");
-  if (algorithm !== undefined) system["encryptionCustomerAlgorithm"] = algorithm;
-  if (Object.keys(system).length > 0) raw.system = system;
+  const system = headerFields(headers, [
+    ["objectType", "x-qs-object-type"],
+    ["encryptionCustomerAlgorithm", "x-qs-encryption-customer-algorithm"],
+  ]);
+  if (system !== undefined) raw.system = system;
   return raw;
 }
 

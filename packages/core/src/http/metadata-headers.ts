@@ -1,0 +1,49 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+
+/** How a service carries user metadata in headers. */
+export interface MetadataHeaderRule {
+  /** Lower-case header prefix, e.g. `x-cos-meta-`. */
+  prefix: string;
+  /** Largest total of names and values the service keeps, in bytes. */
+  limit: number;
+  /** The service's name, for messages (`COS`). */
+  service: string;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+const HEADER_TEXT = /^[\t\x20-\x7e]*$/;
+
+/**
+ * `<prefix><name>` headers from a metadata map (names lower-cased).
+ * @throws StorageError `InvalidArgument` for names that are not HTTP tokens, values
+ *   outside printable ASCII (encode them first), or more than `rule.limit` bytes in total.
+ */
+export function metadataToHeaders(metadata: unknown, rule: MetadataHeaderRule): Record<string, string> {
+  if (metadata === undefined) return {};
+  const out: Record<string, string> = {};
+  let total = 0;
+  for (const [k, v] of Object.entries(metadata as Record<string, string>)) {
+    const name = k.toLowerCase();
+    if (!TOKEN.test(name)) throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k)} is not a valid HTTP header name`);
+    if (!HEADER_TEXT.test(v)) throw storageError(ErrorCode.InvalidArgument, `metadata value of ${JSON.stringify(k)} must be printable ASCII (encode it first)`);
+    total += name.length + v.length;
+    out[`${rule.prefix}${name}`] = v;
+  }
+  if (total > rule.limit) throw storageError(ErrorCode.InvalidArgument, `user metadata is ${total} bytes; ${rule.service} keeps at most ${rule.limit}`);
+  return out;
+}
+
+/**
+ * The user metadata in response headers starting with `prefix` (lower-case), keyed by
+ * the rest of the name; repeated headers are joined with `, `. Undefined when there is none.
+ * @throws never
+ */
+export function metadataFromHeaders(headers: IncomingHttpHeaders, prefix: string): Record<string, string> | undefined {
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith(prefix) && value !== undefined) metadata[name.slice(prefix.length)] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return Object.keys(metadata).length > 0 ? metadata : undefined;
+}

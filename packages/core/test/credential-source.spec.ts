@@ -1,0 +1,120 @@
+import { describe, expect, it } from "@jest/globals";
+import {
+  CREDENTIAL_REFRESH_MARGIN_MS,
+  CREDENTIAL_UNDATED_TTL_MS,
+  isStorageError,
+  providedCredentialSource,
+  resolveStaticCredentials,
+  staticCredentialSource,
+  type CredentialShape,
+} from "../src/index.js";
+
+interface Keys {
+  id: string;
+  secret: string;
+  securityToken?: string;
+  expiration?: Date | number;
+}
+
+const SHAPE: CredentialShape<Keys> = {
+  keys: ["id", "secret"],
+  env: { accessKey: ["A_ID", "B_ID"], secretKey: ["A_SECRET", "B_SECRET"], securityToken: ["A_TOKEN", "B_TOKEN"] },
+  make: (id, secret, securityToken) => ({ id, secret, ...(securityToken === undefined ? {} : { securityToken }) }),
+};
+
+function thrown(fn: () => unknown): { code: string; message: string } | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return isStorageError(e) ? { code: e.code, message: e.message } : { code: "not a StorageError", message: String(e) };
+  }
+  return undefined;
+}
+
+describe("static credentials", () => {
+  it("takes hmac credentials, with a token from the credential or the security_token pair (which wins)", async () => {
+    expect(await staticCredentialSource({ protocol: "hmac", accessKey: "id", secretKey: "key" }, SHAPE, undefined).get()).toEqual({ id: "id", secret: "key" });
+    expect(await staticCredentialSource({ protocol: "hmac", accessKey: "id", secretKey: "key", securityToken: "t1" }, SHAPE, undefined).get()).toEqual({
+      id: "id",
+      secret: "key",
+      securityToken: "t1",
+    });
+    expect(await staticCredentialSource({ protocol: "hmac", accessKey: "id", secretKey: "key", securityToken: "t1" }, SHAPE, "t2").get()).toEqual({
+      id: "id",
+      secret: "key",
+      securityToken: "t2",
+    });
+  });
+
+  it("reads env variables in order of preference, skipping empty ones", () => {
+    const env = { A_ID: "", B_ID: "bid", A_SECRET: "asecret", B_SECRET: "bsecret", B_TOKEN: "tok" };
+    expect(resolveStaticCredentials({ protocol: "env" }, SHAPE, undefined, env)).toEqual({ id: "bid", secret: "asecret", securityToken: "tok" });
+    expect(resolveStaticCredentials({ protocol: "env" }, SHAPE, "pair", env)).toEqual({ id: "bid", secret: "asecret", securityToken: "pair" });
+  });
+
+  it("reads no token from the environment when the shape names no variables for it", () => {
+    const noToken: CredentialShape<Keys> = { ...SHAPE, env: { accessKey: ["A_ID"], secretKey: ["A_SECRET"] } };
+    expect(resolveStaticCredentials({ protocol: "env" }, noToken, undefined, { A_ID: "i", A_SECRET: "s", A_TOKEN: "t" })).toEqual({ id: "i", secret: "s" });
+  });
+
+  it("needs both parts from the environment, naming the variables and no values", () => {
+    const err = thrown(() => staticCredentialSource({ protocol: "env" }, SHAPE, undefined, { A_ID: "visible-id" }));
+    expect(err?.code).toBe("PairRequired");
+    expect(err?.message).toContain("A_ID or B_ID and A_SECRET or B_SECRET");
+    expect(err?.message).not.toContain("visible-id");
+  });
+});
+
+describe("provided credentials", () => {
+  it("asks a provider again before expiry, and shares one refresh between callers", async () => {
+    let now = 1_000_000;
+    let calls = 0;
+    const source = providedCredentialSource<Keys>(async () => ({ id: `id${++calls}`, secret: "k", securityToken: "t", expiration: now + CREDENTIAL_REFRESH_MARGIN_MS + 1000 }), SHAPE, () => now);
+    const [a, b] = await Promise.all([source.get(), source.get()]);
+    expect(a.id).toBe("id1");
+    expect(b.id).toBe("id1");
+    now += 500;
+    expect((await source.get()).id).toBe("id1");
+    now += 1000;
+    expect((await source.get()).id).toBe("id2");
+    expect(calls).toBe(2);
+  });
+
+  it("takes a Date expiration, and treats an invalid one as undated", async () => {
+    let now = 0;
+    let calls = 0;
+    const dated = providedCredentialSource<Keys>(() => ({ id: `id${++calls}`, secret: "k", expiration: new Date(now + CREDENTIAL_REFRESH_MARGIN_MS + 10) }), SHAPE, () => now);
+    await dated.get();
+    now += 9;
+    expect((await dated.get()).id).toBe("id1");
+    now += 1;
+    expect((await dated.get()).id).toBe("id2");
+    let undatedCalls = 0;
+    const invalid = providedCredentialSource<Keys>(() => ({ id: `u${++undatedCalls}`, secret: "k", expiration: Number.NaN }), SHAPE, () => now);
+    await invalid.get();
+    now += CREDENTIAL_UNDATED_TTL_MS - 1;
+    expect((await invalid.get()).id).toBe("u1");
+    now += 1;
+    expect((await invalid.get()).id).toBe("u2");
+  });
+
+  it("re-asks a provider without expiration after a while", async () => {
+    let now = 0;
+    let calls = 0;
+    const source = providedCredentialSource<Keys>(() => ({ id: `id${++calls}`, secret: "k" }), SHAPE, () => now);
+    await source.get();
+    now += CREDENTIAL_UNDATED_TTL_MS + 1;
+    expect((await source.get()).id).toBe("id2");
+  });
+
+  it("reports provider failures and unusable credentials as PermissionDenied, and tries again next time", async () => {
+    let fail = true;
+    const flaky = providedCredentialSource<Keys>(() => (fail ? Promise.reject(new Error("sts down")) : { id: "i", secret: "s" }), SHAPE);
+    await expect(flaky.get()).rejects.toMatchObject({ code: "PermissionDenied" });
+    fail = false;
+    expect(await flaky.get()).toEqual({ id: "i", secret: "s" });
+    await expect(providedCredentialSource<Keys>(() => ({ id: "", secret: "" }), SHAPE).get()).rejects.toMatchObject({ code: "PermissionDenied", message: expect.stringContaining("id/secret") });
+    await expect(providedCredentialSource<Keys>(() => ({ id: "i" }) as unknown as Keys, SHAPE).get()).rejects.toMatchObject({ code: "PermissionDenied" });
+    await expect(providedCredentialSource<Keys>(() => undefined as unknown as Keys, SHAPE).get()).rejects.toMatchObject({ code: "PermissionDenied" });
+  });
+});
