@@ -57,7 +57,7 @@ describe("WebAssembly CRC-64 module", () => {
     expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d]));
     expect(bytes.length).toBeLessThan(4096);
     const wat = readFileSync(new URL("../wasm/crc64.wat", import.meta.url), "utf8").replace(/\r\n/g, "\n");
-    // If this fails, run `node packages/core/scripts/build-crc64-wasm.mjs` and commit the result.
+    // If this fails, run `node packages/core/scripts/build-wasm.mjs` and commit the result.
     expect(createHash("sha256").update(wat).digest("hex")).toBe(CRC64_WASM_SOURCE_SHA256);
   });
 

@@ -88,6 +88,70 @@ describe("HashPool", () => {
     expect(pool.workers).toBe(0);
   });
 
+  it("lets MD5 jobs queued behind a busy worker join its SIMD lanes", async () => {
+    const pool = new HashPool({ workers: 1 });
+    try {
+      // Eight buffers of differing lengths (each its own MD5 and CRC job), all submitted at once.
+      const buffers = Array.from({ length: 8 }, (_, i) => randomShared(HASH_INLINE_LIMIT + i * 37_001 + i));
+      const results = await Promise.all(buffers.map((b) => pool.hash(b, true)));
+      results.forEach((r, i) => expect({ i, r }).toEqual({ i, r: expected(buffers[i]!) }));
+      expect(pool.workers).toBe(1);
+      expect(pool.md5LaneWorkers).toBe(1);
+      const stats = pool.stats();
+      expect(stats.md5Joined).toBeGreaterThan(0);
+      expect(stats.md5MostInLanes).toBeGreaterThan(1);
+      expect(stats.md5MostInLanes).toBeLessThanOrEqual(8);
+      expect(stats.offloaded).toBe(16);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("never puts more than eight MD5 jobs in one worker's lanes", async () => {
+    const pool = new HashPool({ workers: 1 });
+    try {
+      const big = randomShared(HASH_INLINE_LIMIT + 12 * 4099);
+      // Twelve overlapping views at different offsets and lengths.
+      const views = Array.from({ length: 12 }, (_, i) => big.subarray(i * 4099, i * 4099 + HASH_INLINE_LIMIT + i * 3));
+      const results = await Promise.all(views.map((v) => pool.hash(v, true)));
+      results.forEach((r, i) => expect({ i, r }).toEqual({ i, r: expected(views[i]!) }));
+      expect(pool.md5LaneWorkers).toBe(1);
+      const stats = pool.stats();
+      expect(stats.md5MostInLanes).toBeGreaterThan(1);
+      expect(stats.md5MostInLanes).toBeLessThanOrEqual(8);
+      expect(stats.md5Joined).toBeGreaterThanOrEqual(4); // the four beyond eight joined lanes that were running
+      expect(stats.offloaded).toBe(24);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("counts the jobs it sends to workers: two per hash with MD5, one without, none inline", async () => {
+    const pool = new HashPool({ workers: 2 });
+    try {
+      expect(pool.stats()).toEqual({ offloaded: 0, md5Joined: 0, md5MostInLanes: 0 });
+      const data = randomShared(HASH_INLINE_LIMIT + 5);
+      expect(await pool.hash(data, true)).toEqual(expected(data));
+      expect(pool.stats().offloaded).toBe(2);
+      expect(await pool.hash(data, false)).toEqual({ crc64: crc64(data) });
+      expect(pool.stats().offloaded).toBe(3);
+      // Inline: too small, or not in shared memory.
+      const small = data.subarray(0, HASH_INLINE_LIMIT - 1);
+      const unshared = randomFillSync(Buffer.alloc(HASH_INLINE_LIMIT + 5));
+      expect(await pool.hash(small, true)).toEqual(expected(small));
+      expect(await pool.hash(unshared, true)).toEqual(expected(unshared));
+      expect(pool.stats().offloaded).toBe(3);
+      await Promise.all([pool.hash(data, true), pool.hash(data.subarray(1), false), pool.hash(data.subarray(2), true)]);
+      expect(pool.stats().offloaded).toBe(8);
+      // stats() is a copy.
+      const copy = pool.stats();
+      copy.offloaded = 0;
+      expect(pool.stats().offloaded).toBe(8);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("works from compiled JavaScript, and its idle workers never hold a process open", () => {
     // Compile src/integrity (and the shared-buffer helper) to plain ESM, as tsc does for dist/,
     // then run a script that hashes on the pool and never closes it: it must print and exit by itself.

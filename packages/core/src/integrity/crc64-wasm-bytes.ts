@@ -1,8 +1,8 @@
 // GENERATED FILE, DO NOT EDIT.
-// Built from packages/core/wasm/crc64.wat by packages/core/scripts/build-crc64-wasm.mjs
-// (wabt 1.0.39). To change the module, edit the .wat, run
-//   node packages/core/scripts/build-crc64-wasm.mjs
-// and commit both files.
+// Built from packages/core/wasm/crc64.wat by packages/core/scripts/build-wasm.mjs
+// (wabt 1.0.39). To change the module, edit its source, run
+//   node packages/core/scripts/build-wasm.mjs
+// and commit the results.
 
 /** SHA-256 (hex) of the crc64.wat text (LF line endings) these bytes were assembled from. */
 export const CRC64_WASM_SOURCE_SHA256 = "ad61dc66a8385661906ccecad608306d79491804a8afb0cba5386beae853cdc4";

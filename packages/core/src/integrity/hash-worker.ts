@@ -2,11 +2,14 @@
 // (`new Worker(HASH_WORKER_SOURCE, { eval: true })`), which works the same from
 // the compiled package and from TypeScript sources under a test runner, so
 // `hashWorkerMain` must be self-contained: no imports, no outer variables, only
-// `require` of node built-ins and globals. (Code instrumented for coverage refers
-// to outer counters, so there the worker fails to start and the pool hashes
-// inline: slower, same results.)
+// `require` of node built-ins, globals, and `createMd5Lanes`, whose source text
+// is prepended to the script. (Code instrumented for coverage refers to outer
+// counters, so there the worker fails to start and the pool hashes inline:
+// slower, same results.)
 
-/** A job for a hashing worker: one algorithm over bytes in shared memory. */
+import { createMd5Lanes } from "./md5-lanes.js";
+
+/** A job for a hashing worker: one algorithm over bytes in shared memory, read in place. */
 export interface HashJobMessage {
   id: number;
   algorithm: "md5" | "crc64";
@@ -15,17 +18,17 @@ export interface HashJobMessage {
   length: number;
 }
 
-/** A worker's answer: `md5` (base64) or `crc64` (decimal), or `error`. Strings: a Buffer would be cloned with its whole backing store. */
+/** A worker's answer: `value` (MD5: base64; CRC-64: decimal), or `error`. Strings: a Buffer would be cloned with its whole backing store. */
 export interface HashResultMessage {
   id: number;
-  md5?: string;
-  crc64?: string;
+  value?: string;
   error?: string;
 }
 
-/** The first message of a worker: whether it passed its self-check. */
+/** The first message of a worker: whether it passed its self-check, and whether it hashes several MD5s at once with SIMD. */
 export interface HashReadyMessage {
   ready: boolean;
+  md5Lanes?: boolean;
   error?: string;
 }
 
@@ -33,14 +36,17 @@ export interface HashReadyMessage {
 export interface HashWorkerData {
   /** The CRC-64 WebAssembly module, base64 (crc64-wasm-bytes.ts). */
   wasm: string;
+  /** The multi-message MD5 WebAssembly module, base64 (md5-lanes-wasm-bytes.ts). */
+  md5Lanes: string;
 }
 
 /**
  * Runs inside a worker thread: instantiates the CRC-64/XZ WebAssembly module
  * from `workerData.wasm`, checks it and node:crypto's MD5 against known vectors,
- * posts a {@link HashReadyMessage}, then answers each {@link HashJobMessage}
- * with a {@link HashResultMessage}. It reads the job's bytes in place (shared
- * memory) and never writes them.
+ * loads the multi-message MD5 module when it can (without it, MD5s are hashed
+ * one by one with node:crypto), posts a {@link HashReadyMessage}, then answers
+ * each {@link HashJobMessage} with a {@link HashResultMessage}. It reads the
+ * job's bytes in place (shared memory) and never writes them.
  */
 export function hashWorkerMain(): void {
   const { parentPort, workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
@@ -48,9 +54,9 @@ export function hashWorkerMain(): void {
   const port = parentPort!;
   const data = workerData as HashWorkerData;
 
+  const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object) => { exports: Record<string, unknown> } } }).WebAssembly;
   let update: (bytes: Uint8Array, prev: bigint) => bigint;
   try {
-    const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object) => { exports: Record<string, unknown> } } }).WebAssembly;
     const exports = new wasm.Instance(new wasm.Module(Buffer.from(data.wasm, "base64"))).exports;
     const heap = new Uint8Array((exports["memory"] as { buffer: ArrayBuffer }).buffer);
     const at = (exports["scratch"] as { value: number }).value;
@@ -75,21 +81,51 @@ export function hashWorkerMain(): void {
     port.postMessage({ ready: false, error: e instanceof Error ? e.message : String(e) } satisfies HashReadyMessage);
     return;
   }
+  // Checks itself against RFC 1321; undefined (one MD5 at a time) without WebAssembly SIMD.
+  let lanes = createMd5Lanes(wasm, data.md5Lanes);
+
+  // MD5 jobs wait in lanes; a job that arrives while others run joins at the next pass. The loop
+  // yields to the event loop every MD5_SLICE bytes so that new jobs (and CRC jobs, answered at
+  // once) get in. Without SIMD lanes an MD5 job is answered at once with node:crypto.
+  const MD5_SLICE = 512 * 1024;
+  const waiting = new Map<number, number>(); // lane → job id
+  let running = false;
+  const runLanes = (): void => {
+    if (lanes === undefined) return;
+    try {
+      for (const done of lanes.run(MD5_SLICE)) {
+        port.postMessage({ id: waiting.get(done.lane)!, value: done.md5 } satisfies HashResultMessage);
+        waiting.delete(done.lane);
+      }
+    } catch (e) {
+      for (const id of waiting.values()) port.postMessage({ id, error: e instanceof Error ? e.message : String(e) } satisfies HashResultMessage);
+      waiting.clear();
+      lanes = undefined;
+    }
+    running = waiting.size > 0;
+    if (running) setImmediate(runLanes);
+  };
 
   port.on("message", (job: HashJobMessage) => {
     try {
       const bytes = Buffer.from(job.buffer, job.offset, job.length);
-      if (job.algorithm === "md5") {
-        port.postMessage({ id: job.id, md5: createHash("md5").update(bytes).digest("base64") } satisfies HashResultMessage);
+      if (job.algorithm === "crc64") {
+        port.postMessage({ id: job.id, value: update(bytes, 0n).toString() } satisfies HashResultMessage);
+      } else if (lanes !== undefined && lanes.free > 0) {
+        waiting.set(lanes.add(bytes), job.id);
+        if (!running) {
+          running = true;
+          setImmediate(runLanes);
+        }
       } else {
-        port.postMessage({ id: job.id, crc64: update(bytes, 0n).toString() } satisfies HashResultMessage);
+        port.postMessage({ id: job.id, value: createHash("md5").update(bytes).digest("base64") } satisfies HashResultMessage);
       }
     } catch (e) {
       port.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) } satisfies HashResultMessage);
     }
   });
-  port.postMessage({ ready: true } satisfies HashReadyMessage);
+  port.postMessage({ ready: true, md5Lanes: lanes !== undefined } satisfies HashReadyMessage);
 }
 
-/** The script a hashing worker runs (eval'd CommonJS): {@link hashWorkerMain}, called. */
-export const HASH_WORKER_SOURCE = `"use strict";\n(${hashWorkerMain.toString()})();\n`;
+/** The script a hashing worker runs (eval'd CommonJS): {@link createMd5Lanes}'s source, then {@link hashWorkerMain}, called. */
+export const HASH_WORKER_SOURCE = `"use strict";\nconst createMd5Lanes = ${createMd5Lanes.toString()};\n(${hashWorkerMain.toString()})();\n`;
