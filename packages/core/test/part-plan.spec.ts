@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { isStorageError } from "../src/errors/storage-error.js";
-import { DEFAULT_PART_SIZE, partCount, planPartSize } from "../src/multipart/part-plan.js";
+import { DEFAULT_PART_SIZE, HASH_WINDOW, partCount, planPartSize, readAheadFor } from "../src/multipart/part-plan.js";
 
 const MiB = 1024 * 1024;
 
@@ -38,5 +38,17 @@ describe("planPartSize", () => {
   it("counts an empty body as one part", () => {
     expect(partCount(0, 10)).toBe(1);
     expect(partCount(21, 10)).toBe(3);
+  });
+});
+
+describe("readAheadFor", () => {
+  it("keeps up to HASH_WINDOW parts in memory, never more than twice the concurrency", () => {
+    expect([1, 2, 3, 4, 5, 6, 8, 32].map(readAheadFor)).toEqual([1, 2, 3, 2, 1, 0, 0, 0]);
+    for (let c = 1; c <= 16; c++) {
+      const ahead = readAheadFor(c);
+      expect(ahead).toBeGreaterThanOrEqual(0);
+      expect(ahead).toBeLessThanOrEqual(c);
+      expect(c + ahead).toBe(Math.max(c, Math.min(2 * c, HASH_WINDOW)));
+    }
   });
 });

@@ -381,7 +381,7 @@ describe.each([false, true])("uploadMultipart (pooledBuffers: %p)", (pooledBuffe
 
   it("rejects bad options before any I/O", async () => {
     const t = new FakeTarget();
-    for (const bad of [{ partSize: 0 }, { concurrency: 0 }, { maxParts: 0 }, { partSize: 1.5 }]) {
+    for (const bad of [{ partSize: 0 }, { concurrency: 0 }, { maxParts: 0 }, { partSize: 1.5 }, { readAhead: -1 }, { readAhead: 0.5 }]) {
       const e = await rejection(uploadMultipart(t, source(pattern(10), 10).iterable, { ...base, ...bad }));
       expect(isStorageError(e, "InvalidArgument")).toBe(true);
     }
@@ -416,6 +416,32 @@ describe("uploadMultipart with pooled buffers", () => {
       expect(t.changedWhileInFlight).toBe(0);
       expect(t.memories.size).toBeLessThanOrEqual(concurrency + 1);
       for (const c of t.checks) expect(c.contentMd5).toBeDefined();
+    }
+  });
+
+  it("hashes up to readAhead parts beyond concurrency, but never uploads more than concurrency at once", async () => {
+    for (const [concurrency, readAhead] of [[1, 1], [2, 2], [4, 2], [3, 0]] as const) {
+      const t = new WatchingTarget();
+      // Slow uploads, so reading and hashing run ahead of them as far as they may.
+      t.delay = () => 6;
+      const data = pattern(20_500, concurrency + readAhead);
+      const { stats, iterable } = source(data, 500);
+      let maxAhead = 0;
+      async function* watched(): AsyncGenerator<Buffer> {
+        for await (const c of iterable) {
+          maxAhead = Math.max(maxAhead, stats.produced - t.finishedBytes);
+          yield c;
+        }
+      }
+      const result = await uploadMultipart(t, watched(), { partSize: 1000, concurrency, readAhead, pooledBuffers: true, contentMd5: true });
+      expect(t.object).toEqual(data);
+      expect(result.crc64).toBe(crc64Decimal(data));
+      expect(t.maxInFlight).toBe(concurrency);
+      expect(t.changedWhileInFlight).toBe(0);
+      expect(t.memories.size).toBeLessThanOrEqual(concurrency + readAhead + 1);
+      // Bytes read but not yet stored: the parts uploading plus those read ahead (reading pauses there).
+      expect(maxAhead).toBeLessThanOrEqual(1000 * (concurrency + readAhead));
+      if (readAhead > 0) expect(maxAhead).toBeGreaterThan(1000 * concurrency);
     }
   });
 

@@ -7,6 +7,21 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 /** Parts in flight when the caller sets no concurrency. */
 export const DEFAULT_MULTIPART_CONCURRENCY = 4;
 
+/** Parts a write keeps in memory, uploading or hashing, when its concurrency is below this. */
+export const HASH_WINDOW = 6;
+
+/**
+ * Parts core's writes read and hash beyond `concurrency` while that many upload:
+ * enough for {@link HASH_WINDOW} parts in memory, at most `concurrency` more
+ * (so 1 → 1, 2 → 2, 3 → 3, 4 → 2, 5 → 1, 6 and above → 0). Hashing then runs
+ * ahead of the uploads instead of in step with them, and the MD5s of several
+ * parts share the SIMD lanes of a hashing worker (hash-pool.ts). Memory: part
+ * size × (concurrency + readAhead + 1).
+ */
+export function readAheadFor(concurrency: number): number {
+  return Math.max(0, Math.min(concurrency, HASH_WINDOW - concurrency));
+}
+
 /** Inputs of {@link planPartSize}. Limits mirror `StorageLimits`. */
 export interface PartPlanInput {
   /** Total body size, when known. */

@@ -28,8 +28,13 @@ export interface MultipartTarget {
 export interface MultipartUploadOptions {
   /** Bytes per part (the last part may be smaller). */
   partSize: number;
-  /** Parts uploaded at once. Memory stays ≤ partSize × (concurrency + 1). */
+  /** Parts uploaded at once. Memory stays ≤ partSize × (concurrency + readAhead + 1). */
   concurrency: number;
+  /**
+   * Parts read and hashed beyond `concurrency`, while that many upload (default 0).
+   * The part sent next is then usually hashed already. See `readAheadFor`.
+   */
+  readAhead?: number;
   /** Aborting stops reading, cancels in-flight parts and rejects with `Aborted`. */
   signal?: AbortSignal;
   /** Cumulative bytes of parts finished (or skipped on resume). */
@@ -76,7 +81,8 @@ export interface MultipartUploadResult {
 
 /**
  * Uploads `source` as a multipart object: cuts it into `partSize` parts, sends at
- * most `concurrency` at a time (reading pauses meanwhile), checks each part's
+ * most `concurrency` at a time while hashing up to `readAhead` more (reading
+ * pauses when that many are in memory), checks each part's
  * CRC64, completes with the parts in order and checks the combined CRC64. Any
  * failure stops reading, cancels in-flight parts, waits for them, aborts the
  * upload (unless `keepOnFailure`) and rethrows the first error; a failed upload
@@ -94,9 +100,11 @@ export interface MultipartUploadResult {
  */
 export async function uploadMultipart(target: MultipartTarget, source: AsyncIterable<Buffer>, options: MultipartUploadOptions): Promise<MultipartUploadResult> {
   const { partSize, concurrency, maxParts, signal } = options;
+  const readAhead = options.readAhead ?? 0;
   for (const [name, value] of [["partSize", partSize], ["concurrency", concurrency], ["maxParts", maxParts ?? 1]] as const) {
     if (!Number.isSafeInteger(value) || value <= 0) throw storageError(ErrorCode.InvalidArgument, `${name} must be a positive integer, got ${value}`);
   }
+  if (!Number.isSafeInteger(readAhead) || readAhead < 0) throw storageError(ErrorCode.InvalidArgument, `readAhead must be a whole number, got ${readAhead}`);
   if (signal?.aborted) throw abortError(signal);
   const verify = options.verifyCrc64 !== false;
 
@@ -129,7 +137,10 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
     options.onProgress?.(bytesDone);
   };
 
-  const buffers = options.pooledBuffers ? new PartBufferPool(partSize, concurrency + 1) : undefined;
+  // Parts in memory: `concurrency` uploading, up to `readAhead` more hashing or waiting for a turn.
+  let uploading = 0;
+  const uploadTurns: Array<() => void> = [];
+  const buffers = options.pooledBuffers ? new PartBufferPool(partSize, concurrency + readAhead + 1) : undefined;
   const hasher = hashPool();
 
   /** Hashes part `index`, skips it when the service holds it already (resume), else uploads and checks it. */
@@ -149,9 +160,18 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
       if (failure !== undefined) return;
       const crc = hashes.crc64.toString();
       const checks = options.contentMd5 && hashes.md5 !== undefined ? { crc64: crc, contentMd5: hashes.md5 } : { crc64: crc };
-      reusable = false;
-      const part = await target.writePart(id, index, data, checks, controller.signal);
-      reusable = true;
+      while (uploading >= concurrency) await new Promise<void>((resolve) => uploadTurns.push(resolve));
+      let part: Part;
+      uploading++;
+      try {
+        if (failure !== undefined) return;
+        reusable = false;
+        part = await target.writePart(id, index, data, checks, controller.signal);
+        reusable = true;
+      } finally {
+        uploading--;
+        uploadTurns.shift()?.();
+      }
       if (verify && part.crc64 !== undefined && !crc64Equal(part.crc64, crc)) {
         throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${index}: sent ${crc}, service stored ${part.crc64}`);
       }
@@ -178,7 +198,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
       const cut = buffers === undefined ? chunkBody(source, partSize) : fillParts(source, partSize, buffers);
       reader = atLeastOnePart(cut)[Symbol.asyncIterator]();
       while (failure === undefined) {
-        while (inflight.size >= concurrency && failure === undefined) await Promise.race(inflight);
+        while (inflight.size >= concurrency + readAhead && failure === undefined) await Promise.race(inflight);
         if (failure !== undefined) break;
         reading = true;
         const step = await raceAbort(reader.next(), controller.signal);

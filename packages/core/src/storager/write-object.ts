@@ -7,6 +7,7 @@ import { bodyChunks, bodySize, limitBody, readUpTo } from "../io/body.js";
 import { sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
 import { uploadMultipart, type MultipartTarget } from "../multipart/upload-engine.js";
+import { readAheadFor } from "../multipart/part-plan.js";
 import type { Body, ProgressListener } from "../options.js";
 import { resolvePath } from "../path/paths.js";
 import type { WriteResult } from "../storager.js";
@@ -130,6 +131,7 @@ async function writeMultipart(
   const result = await uploadMultipart(target, source, {
     partSize: plan.partSize,
     concurrency: plan.concurrency,
+    readAhead: readAheadFor(plan.concurrency),
     ...(options.signal ? { signal: options.signal } : {}),
     onProgress: progress.report,
     ...(options.multipartId !== undefined ? { multipartId: options.multipartId } : {}),
