@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { Transform, type TransformCallback } from "node:stream";
-import { ErrorCode, storageError, type Part } from "@stowage/core";
+import type { Part } from "@stowage/core";
 
 /**
  * The lower-case hex MD5 an ETag carries, when it is a plain MD5 (`"<32 hex>"`,
@@ -40,27 +39,4 @@ export function multipartEtag(parts: readonly Pick<Part, "etag">[]): string | un
     hash.update(Buffer.from(md5, "hex"));
   }
   return `"${hash.digest("hex")}-${parts.length}"`;
-}
-
-/**
- * Passes bytes through and, at the end, checks that their MD5 is `expectedHex`;
- * otherwise the stream errors with `IntegrityMismatch` instead of ending.
- */
-export class Md5Check extends Transform {
-  private readonly hash = createHash("md5");
-
-  constructor(private readonly expectedHex: string) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk);
-    done(null, chunk);
-  }
-
-  override _flush(done: TransformCallback): void {
-    const actual = this.hash.digest("hex");
-    if (actual === this.expectedHex) done();
-    else done(storageError(ErrorCode.IntegrityMismatch, `md5 mismatch: the ETag says ${this.expectedHex}, the bytes received hash to ${actual}`));
-  }
 }

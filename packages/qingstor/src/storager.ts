@@ -18,13 +18,12 @@ import {
   type StorageDriver,
   type StorageError,
   type StorageFeatures,
-  pipeThrough,
   sliceRange,
 } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
-import { etagContradicts, Md5Check, plainMd5 } from "./etag.js";
+import { etagContradicts, plainMd5 } from "./etag.js";
 import { qingstorFeatures } from "./features.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, multipartCopy, statUpload, writeUploadPart } from "./multipart.js";
@@ -79,8 +78,9 @@ export class QingStorStorageDriver implements StorageDriver {
 
   /**
    * GetObject (with Range); 416 past the end reads nothing. A whole read of an
-   * object whose ETag is a plain MD5 is checked against it as the stream ends.
-   * @throws StorageError `ObjectNotExist`, `PermissionDenied` (SSE-C key), ...; the stream errors with `IntegrityMismatch`
+   * object whose ETag is a plain MD5 reports it as `md5`, which core checks
+   * against the bytes (across every piece of a resumed read).
+   * @throws StorageError `ObjectNotExist`, `PermissionDenied` (SSE-C key), ...
    */
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
     const call = req.getObject(key, range, options, this.client.secure);
@@ -104,7 +104,7 @@ export class QingStorStorageDriver implements StorageDriver {
     const md5 = plainMd5(object.etag);
     const encrypted = usesSseC(options) || object.system?.["encryptionCustomerAlgorithm"] !== undefined;
     if (this.integrity && !ranged && res.status === 200 && md5 !== undefined && object.mode === "file" && !encrypted) {
-      stream = pipeThrough(stream, new Md5Check(md5));
+      return { stream, object, md5 };
     }
     return { stream, object };
   }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { expect, it } from "@jest/globals";
 import { crc64Decimal, type WriteResult } from "@stowage/core";
 import type { FaultContext } from "../fault-context.js";
-import { collect, sha256 } from "../fixtures.js";
+import { collect, sha256, streamToBuffer } from "../fixtures.js";
 
 const KiB = 1024;
 
@@ -47,6 +47,34 @@ export function registerRecoverFaultCases(ctx: FaultContext): void {
     expect(sha256(await store.read(path))).toBe(sha256(data));
     expect((await store.stat(path)).size).toBe(data.length);
     expect(ctx.fired()).toEqual([1, 1, 2]);
+    await store.delete(path);
+  });
+
+  it("a reset or truncated read body is resumed and the bytes verify", async () => {
+    const store = ctx.store;
+    const data = randomBytes(512 * KiB);
+    const path = `r/${randomUUID()}`;
+    await store.write(path, data);
+    const rules = [
+      { kind: "reset", operation: "GetObject", afterBytes: 100_000, count: 1 },
+      { kind: "truncate", operation: "GetObject", count: 1 },
+    ];
+    for (const rule of rules) {
+      ctx.emulator.resetStats();
+      ctx.faults(rule);
+      const progress: number[] = [];
+      const stream = store.createReadStream(path, { onProgress: (p: { bytes: number }) => progress.push(p.bytes) });
+      expect(sha256(await streamToBuffer(stream))).toBe(sha256(data));
+      expect(ctx.fired()).toEqual([1]);
+      expect(ctx.emulator.stats().byOperation["GetObject"]).toBe(2);
+      expect(progress.every((bytes, i) => i === 0 || bytes >= progress[i - 1]!)).toBe(true);
+      expect(progress.at(-1)).toBe(data.length);
+    }
+    // A ranged read resumes within its range.
+    ctx.faults({ kind: "reset", operation: "GetObject", afterBytes: 50_000, count: 1 });
+    expect(sha256(await store.read(path, { offset: 1000, size: 300_000 }))).toBe(sha256(data.subarray(1000, 301_000)));
+    expect(ctx.fired()).toEqual([1]);
+    ctx.faults();
     await store.delete(path);
   });
 

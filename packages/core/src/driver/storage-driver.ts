@@ -50,6 +50,13 @@ export interface DriverReadResult {
   object?: RawObject;
   /** CRC-64 (decimal) of the whole object, when the service sent one; core checks it on full reads. */
   crc64?: string;
+  /**
+   * MD5 (lower-case hex) of the whole object, when the service vouches for one
+   * (a plain-MD5 ETag of an unencrypted, single-PUT object). Core checks it on
+   * full reads, across every piece of a resumed read; set it only where the
+   * service gives no CRC-64.
+   */
+  md5?: string;
 }
 
 /** A page from {@link StorageDriver.listPage}. */

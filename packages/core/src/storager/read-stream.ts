@@ -3,9 +3,11 @@ import type { DriverReadResult } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { Crc64 } from "../integrity/crc64.js";
+import { Md5 } from "../integrity/md5.js";
 import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
 import { resolvePath } from "../path/paths.js";
+import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import type { OperationScope } from "./storager-context.js";
 
 /** What a read asked for, after validation. */
@@ -23,6 +25,8 @@ interface ReadCheck {
   expected: number | undefined;
   /** The CRC64 the service announced for a whole-object read (checked only then). */
   announced: string | undefined;
+  /** The MD5 (hex) the driver vouched for on a whole-object read (services without CRC64). */
+  announcedMd5: string | undefined;
   onProgress: ProgressListener | undefined;
   signal: AbortSignal | undefined;
 }
@@ -32,26 +36,47 @@ interface ReadCheck {
  * the stream's 'error' (a StorageError with op, service and path). Whole-object
  * reads are checked against the length and CRC64 the service announced: a
  * mismatch errors the stream with `IntegrityMismatch` instead of ending it.
+ * When the service's body breaks mid-way (a retryable failure, or a body that
+ * ends short) and the storage can read ranges, the rest is re-requested from
+ * where it stopped (see {@link ResumeBudget}) after checking that the new answer
+ * describes the same object; the checks cover the bytes of every piece.
  * Destroying the stream early closes the service's response.
+ *
+ * @throws nothing itself; the stream errors with `ObjectNotExist`, `CapabilityInsufficient`,
+ * `IntegrityMismatch` (bad length or CRC64, or the object changed during a resumed read),
+ * `ServiceInternal` (the body broke and could not be resumed), `Aborted`, ...
  */
 export function openReadStream(scope: OperationScope, path: string, rawOptions: object | undefined): Readable {
   return new ObjectReadStream(scope, path, rawOptions);
 }
 
+/** Where a resumed piece is read from: the key, the first byte of the read and the driver's options. */
+interface ReadTarget {
+  key: string;
+  start: number;
+  driverOptions: Record<string, unknown>;
+}
+
 /**
  * The stream {@link openReadStream} returns: opens the driver's read on the
  * first `_read`, forwards its chunks with backpressure while hashing and
- * counting them, and ends only after the checks passed.
+ * counting them, resumes a broken body with a ranged read, and ends only
+ * after the checks passed.
  */
 class ObjectReadStream extends Readable {
   private source: Readable | undefined;
   private opened = false;
-  private ended = false;
   private bytes = 0;
   private hash: Crc64 | undefined;
+  private md5: Md5 | undefined;
   private check: ReadCheck | undefined;
+  private target: ReadTarget | undefined;
+  /** Set when a broken body may be resumed (ranged reads, known size). */
+  private resumable: { identity: ObjectIdentity; budget: ResumeBudget } | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly abortSignal: AbortSignal | undefined;
+  /** Aborted when the stream is destroyed: ends a wait before a resume. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly scope: OperationScope,
@@ -73,6 +98,7 @@ class ObjectReadStream extends Readable {
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.stopped.abort();
     this.unsubscribe?.();
     this.source?.destroy();
     done(error);
@@ -102,39 +128,101 @@ class ObjectReadStream extends Readable {
       opened.stream.destroy();
       return;
     }
-    this.check = readCheck(opened, offset ?? 0, size, scope.driver.features.crc64, onProgress, signal);
+    const features = scope.driver.features;
+    this.check = readCheck(opened, offset ?? 0, size, features.crc64, onProgress, signal);
     this.hash = this.check.announced === undefined ? undefined : new Crc64();
+    this.md5 = this.check.announcedMd5 === undefined ? undefined : new Md5();
+    this.target = { key, start: offset ?? 0, driverOptions };
+    if (features.readRange && this.check.expected !== undefined) {
+      this.resumable = { identity: identityOf(opened), budget: new ResumeBudget(scope.ctx.config) };
+    }
     this.attach(opened.stream);
     this.unsubscribe = onAbort(signal, () => this.fail(abortError(signal)));
   }
 
+  /** Forwards `source`'s chunks until it ends or fails, then hands over to {@link pieceEnded}. */
   private attach(source: Readable): void {
     this.source = source;
     const total = this.check?.expected;
     const onProgress = this.check?.onProgress;
+    let settled = false;
+    const settle = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      this.pieceEnded(source, error);
+    };
     source.on("data", (chunk: Buffer) => {
-      if (this.destroyed) return;
+      if (this.destroyed || settled) return;
       this.bytes += chunk.length;
       this.hash?.update(chunk);
+      this.md5?.update(chunk);
       if (onProgress !== undefined) onProgress(total === undefined ? { bytes: this.bytes } : { bytes: this.bytes, total });
       if (!this.push(chunk)) source.pause();
     });
-    source.once("end", () => {
-      this.ended = true;
-      this.finish();
-    });
-    source.once("error", (e) => this.fail(e));
-    source.once("close", () => {
-      if (!this.ended && !this.destroyed) this.fail(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
-    });
+    source.once("end", () => settle());
+    source.once("error", (e) => settle(e));
+    source.once("close", () => settle(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" })));
   }
 
-  /** The source ended: check length and CRC64, then end (or fail). */
+  /** One piece of the body ended (`error` undefined) or failed: resume the rest, finish, or fail. */
+  private pieceEnded(source: Readable, error: unknown): void {
+    if (this.destroyed) return;
+    if (this.source === source) this.source = undefined;
+    source.destroy();
+    const expected = this.check?.expected;
+    const short = expected !== undefined && this.bytes < expected;
+    const resume = this.resumable;
+    if (short && resume !== undefined && resume.budget.left && (error === undefined || isResumableFailure(error, this.abortSignal))) {
+      this.resumeRest(resume.identity, resume.budget).catch((e: unknown) => this.fail(e));
+    } else if (error !== undefined) {
+      this.fail(error);
+    } else {
+      this.finish();
+    }
+  }
+
+  /**
+   * Waits, then re-reads the bytes not delivered yet and attaches them. A failed
+   * re-open is tried again while the budget lasts and the failure is retryable.
+   * @throws StorageError `IntegrityMismatch` when the answer describes another object; the re-open's own errors.
+   */
+  private async resumeRest(identity: ObjectIdentity, budget: ResumeBudget): Promise<void> {
+    const { key, start, driverOptions } = this.target!;
+    const expected = this.check!.expected!;
+    for (;;) {
+      if (!(await waitBeforeResume(budget.take(), this.stopped.signal)) || this.destroyed) return;
+      throwIfAborted(this.abortSignal);
+      const from = this.bytes;
+      let opened: DriverReadResult;
+      try {
+        const range = { offset: start + from, size: expected - from };
+        opened = await this.scope.driver.read(key, range, { ...driverOptions, ...range });
+      } catch (e) {
+        if (!this.destroyed && budget.left && isResumableFailure(e, this.abortSignal)) continue;
+        throw e;
+      }
+      if (this.destroyed) {
+        opened.stream.destroy();
+        return;
+      }
+      const change = identityChange(identity, identityOf(opened));
+      if (change !== undefined) {
+        opened.stream.destroy();
+        throw storageError(
+          ErrorCode.IntegrityMismatch,
+          `the object changed during the read (${change}); stopped after ${from} of ${expected} bytes instead of splicing two objects`,
+        );
+      }
+      this.attach(opened.stream);
+      return;
+    }
+  }
+
+  /** The body ended: check length, CRC64 and MD5, then end (or fail). */
   private finish(): void {
     if (this.destroyed) return;
     this.unsubscribe?.();
-    this.source?.destroy();
-    const { expected, announced, onProgress, signal } = this.check!;
+    const { expected, announced, announcedMd5, onProgress, signal } = this.check!;
     const bytes = this.bytes;
     try {
       throwIfAborted(signal);
@@ -144,6 +232,10 @@ class ObjectReadStream extends Readable {
       const actual = this.hash?.digest();
       if (actual !== undefined && actual !== announced) {
         throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: service sent ${announced}, received bytes hash to ${actual}`);
+      }
+      const md5 = this.md5?.digestHex();
+      if (md5 !== undefined && md5 !== announcedMd5) {
+        throw storageError(ErrorCode.IntegrityMismatch, `md5 mismatch: the service vouches for ${announcedMd5}, received bytes hash to ${md5}`);
       }
       if (bytes === 0 || expected === undefined) onProgress?.({ bytes, total: bytes });
     } catch (e) {
@@ -171,5 +263,7 @@ function readCheck(
   const objectSize = opened.object?.size;
   const expected = objectSize === undefined ? undefined : Math.max(0, Math.min(size ?? Infinity, objectSize - start));
   const whole = start === 0 && objectSize !== undefined && (size === undefined || size >= objectSize);
-  return { expected, announced: whole && crc64 ? opened.crc64 : undefined, onProgress, signal };
+  const announced = whole && crc64 ? opened.crc64 : undefined;
+  const announcedMd5 = whole && announced === undefined ? opened.md5 : undefined;
+  return { expected, announced, announcedMd5, onProgress, signal };
 }

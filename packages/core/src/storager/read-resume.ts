@@ -1,0 +1,131 @@
+import type { DriverReadResult } from "../driver/storage-driver.js";
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError } from "../errors/storage-error.js";
+import { networkError } from "../http/network-error.js";
+import { resolveRetryPolicy, retryDelay, type RetryPolicy } from "../http/retry-policy.js";
+import type { OpenConfig } from "../registry/service-definition.js";
+
+/**
+ * What the first response of a read said about the object, so a resumed
+ * response can be checked to describe the same object before any of its bytes
+ * are used.
+ */
+export interface ObjectIdentity {
+  size: number | undefined;
+  etag: string | undefined;
+  /** Milliseconds since the epoch. */
+  lastModified: number | undefined;
+  /** Whole-object CRC-64 the service announced, when it did. */
+  crc64: string | undefined;
+  /** Whole-object MD5 the driver vouched for, when it did. */
+  md5: string | undefined;
+}
+
+/**
+ * The {@link ObjectIdentity} a driver's read answer describes.
+ * @throws never
+ */
+export function identityOf(opened: DriverReadResult): ObjectIdentity {
+  const object = opened.object;
+  return {
+    size: object?.size,
+    etag: object?.etag,
+    lastModified: object?.lastModified?.getTime(),
+    crc64: opened.crc64,
+    md5: opened.md5,
+  };
+}
+
+/**
+ * Why `next` (a resumed answer) may describe another object than `first`, or
+ * `undefined` when it is the same one. The size must match; the ETag must
+ * match when the first answer had one, else the modification time when it had
+ * one; announced CRC-64s must agree when both answers carry one. A resumed
+ * answer that leaves out what the first one said cannot be trusted either.
+ * @throws never
+ */
+export function identityChange(first: ObjectIdentity, next: ObjectIdentity): string | undefined {
+  if (next.size !== first.size) return `size ${String(first.size)} became ${String(next.size)}`;
+  if (first.etag !== undefined) {
+    if (next.etag !== first.etag) return `etag ${first.etag} became ${String(next.etag)}`;
+  } else if (first.lastModified !== undefined && next.lastModified !== first.lastModified) {
+    const when = (ms: number | undefined): string => (ms === undefined ? "unknown" : new Date(ms).toISOString());
+    return `last-modified ${when(first.lastModified)} became ${when(next.lastModified)}`;
+  }
+  if (first.crc64 !== undefined && next.crc64 !== undefined && next.crc64 !== first.crc64) return `crc64 ${first.crc64} became ${next.crc64}`;
+  if (first.md5 !== undefined && next.md5 !== undefined && next.md5 !== first.md5) return `md5 ${first.md5} became ${next.md5}`;
+  return undefined;
+}
+
+/**
+ * True when a read that failed with `e` may be resumed: a retryable
+ * StorageError other than `Aborted`, or a raw transient socket failure
+ * (reset, premature close, timeout). Never after `signal` fired.
+ * @throws never
+ */
+export function isResumableFailure(e: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted) return false;
+  if (isStorageError(e)) return e.code !== ErrorCode.Aborted && e.retryable;
+  if (e instanceof Error && e.name === "AbortError") return false;
+  return networkError(e).retryable;
+}
+
+/** Resumes per read when the storager has no `max_retries` (HTTP drivers' pair). */
+export const DEFAULT_READ_RESUMES = 3;
+
+/**
+ * The resume budget of one read: how many times a broken body may be re-requested
+ * and how long to wait before each try. Bound by the storager's `max_retries`
+ * (HTTP drivers' open-time pair; 0 disables resuming), else {@link DEFAULT_READ_RESUMES},
+ * with the backoff of `retry_base_delay` / `retry_max_delay` (full jitter).
+ * @throws never
+ */
+export class ResumeBudget {
+  private used = 0;
+  private readonly policy: RetryPolicy;
+
+  constructor(config: OpenConfig, private readonly random: () => number = Math.random) {
+    const number = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+    this.policy = resolveRetryPolicy({
+      maxRetries: number(config["maxRetries"]) ?? DEFAULT_READ_RESUMES,
+      baseDelayMs: number(config["retryBaseDelay"]),
+      maxDelayMs: number(config["retryMaxDelay"]),
+    });
+  }
+
+  /** Resumes this read has made so far. */
+  get resumes(): number {
+    return this.used;
+  }
+
+  /** True while another resume is allowed. */
+  get left(): boolean {
+    return this.used < this.policy.maxRetries;
+  }
+
+  /** Takes one resume from the budget and returns the delay (ms) to wait before it. */
+  take(): number {
+    this.used += 1;
+    return retryDelay(this.used, this.policy, undefined, this.random);
+  }
+}
+
+/**
+ * Waits `ms`, resolving early (with `false`) when `stop` aborts; `true` after
+ * the full wait.
+ * @throws never (the promise never rejects)
+ */
+export function waitBeforeResume(ms: number, stop: AbortSignal): Promise<boolean> {
+  if (stop.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const onStop = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      stop.removeEventListener("abort", onStop);
+      resolve(true);
+    }, ms);
+    stop.addEventListener("abort", onStop, { once: true });
+  });
+}
