@@ -72,11 +72,11 @@ class ObjectReadStream extends Readable {
   private check: ReadCheck | undefined;
   private target: ReadTarget | undefined;
   /** Set when a broken body may be resumed (ranged reads, known size). */
-  private resumable: { identity: ObjectIdentity; budget: ResumeBudget } | undefined;
+  private resumable: { identity: ObjectIdentity; budget: ResumeBudget | undefined } | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly abortSignal: AbortSignal | undefined;
-  /** Aborted when the stream is destroyed: ends a wait before a resume. */
-  private readonly stopped = new AbortController();
+  /** Aborted when the stream is destroyed: ends a wait before a resume (made on the first resume: most reads never need one). */
+  private stopped: AbortController | undefined;
 
   constructor(
     private readonly scope: OperationScope,
@@ -98,7 +98,7 @@ class ObjectReadStream extends Readable {
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
-    this.stopped.abort();
+    this.stopped?.abort();
     this.unsubscribe?.();
     this.source?.destroy();
     done(error);
@@ -134,7 +134,7 @@ class ObjectReadStream extends Readable {
     this.md5 = this.check.announcedMd5 === undefined ? undefined : new Md5();
     this.target = { key, start: offset ?? 0, driverOptions };
     if (features.readRange && this.check.expected !== undefined) {
-      this.resumable = { identity: identityOf(opened), budget: new ResumeBudget(scope.ctx.config) };
+      this.resumable = { identity: identityOf(opened), budget: undefined };
     }
     this.attach(opened.stream);
     this.unsubscribe = onAbort(signal, () => this.fail(abortError(signal)));
@@ -161,7 +161,9 @@ class ObjectReadStream extends Readable {
     });
     source.once("end", () => settle());
     source.once("error", (e) => settle(e));
-    source.once("close", () => settle(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" })));
+    source.once("close", () => {
+      if (!settled) settle(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
+    });
   }
 
   /** One piece of the body ended (`error` undefined) or failed: resume the rest, finish, or fail. */
@@ -172,7 +174,8 @@ class ObjectReadStream extends Readable {
     const expected = this.check?.expected;
     const short = expected !== undefined && this.bytes < expected;
     const resume = this.resumable;
-    if (short && resume !== undefined && resume.budget.left && (error === undefined || isResumableFailure(error, this.abortSignal))) {
+    if (resume !== undefined && short) resume.budget ??= new ResumeBudget(this.scope.ctx.config);
+    if (short && resume?.budget?.left === true && (error === undefined || isResumableFailure(error, this.abortSignal))) {
       this.resumeRest(resume.identity, resume.budget).catch((e: unknown) => this.fail(e));
     } else if (error !== undefined) {
       this.fail(error);
@@ -189,8 +192,9 @@ class ObjectReadStream extends Readable {
   private async resumeRest(identity: ObjectIdentity, budget: ResumeBudget): Promise<void> {
     const { key, start, driverOptions } = this.target!;
     const expected = this.check!.expected!;
+    const stopped = (this.stopped ??= new AbortController()).signal;
     for (;;) {
-      if (!(await waitBeforeResume(budget.take(), this.stopped.signal)) || this.destroyed) return;
+      if (!(await waitBeforeResume(budget.take(), stopped)) || this.destroyed) return;
       throwIfAborted(this.abortSignal);
       const from = this.bytes;
       let opened: DriverReadResult;
