@@ -49,7 +49,7 @@ export interface MultipartTuning {
   concurrency?: number;
   /**
    * Send Content-MD5 with each part (default true). `false` saves the MD5 of every
-   * part (about half an upload's CPU); each part's CRC-64 is still verified before
+   * part (about 40% of an upload's CPU); each part's CRC-64 is still verified before
    * complete. Ignored where the service returns no CRC-64.
    */
   partContentMd5?: boolean;
