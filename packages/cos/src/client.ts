@@ -11,8 +11,8 @@ import {
   type StreamingResponse,
 } from "@stowage/core";
 import { objectPath, type BucketAddress } from "./addressing.js";
-import { COS_TYPE } from "./config.js";
-import type { CredentialSource } from "./credentials.js";
+import { COS_TYPE, type CosCredentials } from "./config.js";
+import { isCosCredentialRejection, type CredentialSource } from "./credentials.js";
 import { cosErrorFromResponse, isCosClockSkew } from "./errors.js";
 import type { CosCall } from "./requests.js";
 import { parseErrorBody } from "./responses.js";
@@ -30,10 +30,13 @@ export type CosTransportSettings = Pick<HttpClientOptions, "retry" | "timeoutMs"
  * The COS driver's only I/O: turns {@link CosCall}s into signed HTTP requests
  * for one address (a bucket, or the service endpoint), sends them through
  * core's {@link HttpClient} (keep-alive, retries that re-sign, clock-skew
- * correction) and maps failures with the COS error table.
+ * correction, one re-send with fresh credentials when a provider's are refused)
+ * and maps failures with the COS error table.
  */
 export class CosClient {
   readonly http: HttpClient;
+  /** The credentials that signed each attempt's request. */
+  private readonly signedWith = new WeakMap<HttpRequest, CosCredentials>();
 
   constructor(
     readonly address: BucketAddress,
@@ -47,6 +50,7 @@ export class CosClient {
       sign: (request, now) => this.sign(request, now),
       mapError: async (response) => cosErrorFromResponse(response, await parseErrorBody(response.body)),
       isClockSkew: (_error, response) => this.isClockSkew(response),
+      renewCredentials: (_error, request, response) => this.renewCredentials(request, response),
     });
   }
 
@@ -108,6 +112,7 @@ export class CosClient {
 
   private async sign(request: HttpRequest, now: Date): Promise<void> {
     const creds = await this.credentials.get();
+    this.signedWith.set(request, creds);
     request.headers["host"] = hostHeader(request);
     if (creds.securityToken) request.headers["x-cos-security-token"] = creds.securityToken;
     else delete request.headers["x-cos-security-token"];
@@ -115,6 +120,15 @@ export class CosClient {
       { method: request.method, pathname: request.resource ?? "/", query: request.query ?? [], headers: request.headers },
       { secretId: creds.secretId, secretKey: creds.secretKey, ...signWindow(now, SIGNATURE_SECONDS) },
     );
+  }
+
+  /** Drops refused provider credentials (see {@link isCosCredentialRejection}); true when the request is worth re-sending. */
+  private async renewCredentials(request: HttpRequest, response: BufferedResponse): Promise<boolean> {
+    const used = this.signedWith.get(request);
+    if (used === undefined || this.credentials.invalidate === undefined) return false;
+    if (!isCosCredentialRejection(await parseErrorBody(response.body))) return false;
+    this.credentials.invalidate(used);
+    return true;
   }
 
   private async isClockSkew(response: BufferedResponse): Promise<boolean> {

@@ -8,6 +8,7 @@ import {
   type CredentialSource as CoreCredentialSource,
 } from "@stowage/core";
 import type { CosCredentialProvider, CosCredentials } from "./config.js";
+import type { CosErrorBody } from "./responses.js";
 
 /** Ask a provider again this long before its credentials expire. */
 export const REFRESH_MARGIN_MS = CREDENTIAL_REFRESH_MARGIN_MS;
@@ -20,6 +21,22 @@ export const ENV_NAMES = {
   secretKey: ["TENCENTCLOUD_SECRET_KEY", "COS_SECRET_KEY"],
   securityToken: ["TENCENTCLOUD_SESSION_TOKEN", "COS_SECURITY_TOKEN"],
 } as const;
+
+/** COS codes that mean the credentials themselves were refused (revoked, rotated or expired early). */
+const CREDENTIAL_REJECTIONS: ReadonlySet<string> = new Set(["InvalidAccessKeyId", "ExpiredToken", "InvalidSecurityToken"]);
+
+/**
+ * True when a COS error document says the signing credentials were refused: codes
+ * `InvalidAccessKeyId`, `ExpiredToken`, `InvalidSecurityToken`, or an `AccessDenied` whose
+ * message speaks of an expired or invalid token. Body-less answers (HEAD) never qualify.
+ */
+export function isCosCredentialRejection(error: CosErrorBody | undefined): boolean {
+  const code = error?.code;
+  if (code === undefined) return false;
+  if (CREDENTIAL_REJECTIONS.has(code)) return true;
+  const message = error?.message ?? "";
+  return code === "AccessDenied" && /token/i.test(message) && /expired|invalid/i.test(message);
+}
 
 /** Something that hands out the credentials to sign with. */
 export type CredentialSource = CoreCredentialSource<CosCredentials>;

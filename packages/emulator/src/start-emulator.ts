@@ -28,7 +28,7 @@ export interface Emulator {
   readonly port: number;
   /** Region (or QingStor zone) of buckets created without one. */
   readonly region: string;
-  /** The first configured credential. */
+  /** The first configured credential (after {@link Emulator.setCredentials}, the first of the new ones). */
   readonly credential: EmulatorCredential;
   /** With `tls: true`: the generated certificate (PEM) to trust as a CA. */
   readonly ca?: string;
@@ -44,6 +44,13 @@ export interface Emulator {
   stats(): EmulatorStats;
   /** Zeroes the counters. */
   resetStats(): void;
+  /**
+   * Replaces the accepted credentials at run time (one pair or a list), e.g. to test a
+   * key rotation: requests signed with a key no longer listed then fail like an unknown
+   * key (`InvalidAccessKeyId`). Existing objects are kept.
+   * @throws StorageError `InvalidArgument` for an empty list or a pair without accessKey/secretKey
+   */
+  setCredentials(credentials: EmulatorCredential | readonly EmulatorCredential[]): void;
   /** A Stowage connection string for `bucket` on this emulator (first credential). */
   connectionString(bucket: string, workDir?: string): string;
 }
@@ -58,8 +65,8 @@ function frontEndFor(provider: Provider, config: FrontEndConfig): FrontEnd {
   return createQingStorFrontEnd(config);
 }
 
-function credentialsOf(opts: EmulatorOptions): EmulatorCredential[] {
-  const list = opts.credentials === undefined ? [DEFAULT_CREDENTIAL] : Array.isArray(opts.credentials) ? [...opts.credentials] : [opts.credentials as EmulatorCredential];
+function credentialsOf(given: EmulatorOptions["credentials"]): EmulatorCredential[] {
+  const list = given === undefined ? [DEFAULT_CREDENTIAL] : Array.isArray(given) ? [...given] : [given as EmulatorCredential];
   if (list.length === 0) fail("credentials must not be empty");
   for (const c of list) if (!c.accessKey || !c.secretKey) fail("each credential needs accessKey and secretKey");
   return list;
@@ -79,7 +86,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   if (opts.discard && opts.dataDir !== undefined) fail("discard and dataDir cannot be combined");
   const host = opts.host ?? "127.0.0.1";
   const region = opts.region ?? DEFAULT_REGION[opts.provider];
-  const creds = credentialsOf(opts);
+  let creds = credentialsOf(opts.credentials);
   const clock = opts.clock ?? Date.now;
   const faults = new FaultEngine();
   faults.set((opts.faults ?? []).map(validateFaultRule));
@@ -91,10 +98,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const spec = typeof b === "string" ? { name: b } : b;
     await store.ensureBucket(spec.name, spec.region ?? region);
   }
+  // Front ends look keys up in this Map on every request, so setCredentials refills it in place.
+  const accepted = new Map<string, CredentialEntry>(creds.map((c) => [c.accessKey, { ...c }]));
   const config: FrontEndConfig = {
     provider: opts.provider,
     region,
-    credentials: new Map<string, CredentialEntry>(creds.map((c) => [c.accessKey, c])),
+    credentials: accepted,
     discard: opts.discard ?? false,
     maxSkewMs: (opts.maxSkewSeconds ?? 900) * 1000,
   };
@@ -117,7 +126,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     host,
     port: listening.port,
     region,
-    credential: creds[0]!,
+    get credential(): EmulatorCredential {
+      return creds[0]!;
+    },
     ca: generated?.ca,
     stop: () => listening.close(),
     setFaults: (rules) => faults.set(rules.map(validateFaultRule)),
@@ -125,6 +136,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     faults: () => faults.describe(),
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    setCredentials: (given) => {
+      const next = credentialsOf(given);
+      creds = next;
+      accepted.clear();
+      for (const c of next) accepted.set(c.accessKey, { ...c });
+    },
     connectionString: (bucket, workDir) => connectionString(emulator, bucket, workDir),
   };
   return emulator;

@@ -13,8 +13,8 @@ import {
   type StreamingResponse,
 } from "@stowage/core";
 import { objectPath, type BucketAddress } from "./addressing.js";
-import { OSS_TYPE } from "./config.js";
-import type { CredentialSource } from "./credentials.js";
+import { OSS_TYPE, type OssCredentials } from "./config.js";
+import { isOssCredentialRejection, type CredentialSource } from "./credentials.js";
 import { isOssClockSkew, ossErrorFromResponse } from "./errors.js";
 import type { OssCall } from "./requests.js";
 import { errorDocument } from "./responses.js";
@@ -37,10 +37,13 @@ export interface OssSigning {
  * The OSS driver's only I/O: turns {@link OssCall}s into signed HTTP requests
  * for one address (a bucket, or the service endpoint), sends them through
  * core's {@link HttpClient} (keep-alive, retries that re-sign, clock-skew
- * correction) and maps failures with the OSS error table.
+ * correction, one re-send with fresh credentials when a provider's are refused)
+ * and maps failures with the OSS error table.
  */
 export class OssClient {
   readonly http: HttpClient;
+  /** The credentials that signed each attempt's request. */
+  private readonly signedWith = new WeakMap<HttpRequest, OssCredentials>();
 
   /**
    * @throws StorageError `PairRequired` for V4 signing without a region
@@ -63,6 +66,7 @@ export class OssClient {
       sign: (request, now) => this.sign(request, now),
       mapError: async (response) => ossErrorFromResponse(response, await errorDocument(response.body, response.headers)),
       isClockSkew: (_error, response) => this.isClockSkew(response),
+      renewCredentials: (_error, request, response) => this.renewCredentials(request, response),
     });
   }
 
@@ -126,6 +130,7 @@ export class OssClient {
 
   private async sign(request: HttpRequest, now: Date): Promise<void> {
     const creds = await this.credentials.get();
+    this.signedWith.set(request, creds);
     const key = { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret };
     const h = request.headers;
     h["host"] = hostHeader(request);
@@ -141,6 +146,15 @@ export class OssClient {
       h["x-oss-date"] = date;
       h["authorization"] = ossV1Authorization(input, key, date);
     }
+  }
+
+  /** Drops refused provider credentials (see {@link isOssCredentialRejection}); true when the request is worth re-sending. */
+  private async renewCredentials(request: HttpRequest, response: BufferedResponse): Promise<boolean> {
+    const used = this.signedWith.get(request);
+    if (used === undefined || this.credentials.invalidate === undefined) return false;
+    if (!isOssCredentialRejection(await errorDocument(response.body, response.headers))) return false;
+    this.credentials.invalidate(used);
+    return true;
   }
 
   private async isClockSkew(response: BufferedResponse): Promise<boolean> {

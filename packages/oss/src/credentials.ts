@@ -8,6 +8,7 @@ import {
   type CredentialSource as CoreCredentialSource,
 } from "@stowage/core";
 import type { OssCredentialProvider, OssCredentials } from "./config.js";
+import type { OssErrorBody } from "./responses.js";
 
 /** Ask a provider again this long before its credentials expire. */
 export const REFRESH_MARGIN_MS = CREDENTIAL_REFRESH_MARGIN_MS;
@@ -20,6 +21,17 @@ export const ENV_NAMES = {
   accessKeySecret: ["OSS_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"],
   securityToken: ["OSS_SESSION_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"],
 } as const;
+
+/** OSS codes that mean the credentials themselves were refused (revoked, rotated or expired early). */
+const CREDENTIAL_REJECTIONS: ReadonlySet<string> = new Set(["InvalidAccessKeyId", "SecurityTokenExpired", "InvalidSecurityToken"]);
+
+/**
+ * True when an OSS error document (from the body, or `x-oss-err` on HEAD) says the signing
+ * credentials were refused: `InvalidAccessKeyId`, `SecurityTokenExpired` or `InvalidSecurityToken`.
+ */
+export function isOssCredentialRejection(error: OssErrorBody | undefined): boolean {
+  return error?.code !== undefined && CREDENTIAL_REJECTIONS.has(error.code);
+}
 
 /** Something that hands out the credentials to sign with. */
 export type CredentialSource = CoreCredentialSource<OssCredentials>;

@@ -30,6 +30,13 @@ export interface HttpClientOptions {
   mapError?: (response: BufferedResponse) => StorageError | Promise<StorageError>;
   /** True when `error` means the request time was refused (the clock is then corrected from the response's `Date`). */
   isClockSkew?: (error: StorageError, response: BufferedResponse) => boolean | Promise<boolean>;
+  /**
+   * Called when an attempt failed with an error response; `request` is that attempt's
+   * signed copy. True when the credentials that signed it were rejected and have been
+   * dropped: the request is then signed and sent once more at once (no backoff, no retry
+   * used; at most once per call, only with a replayable body). A hook that throws counts as false.
+   */
+  renewCredentials?: (error: StorageError, request: HttpRequest, response: BufferedResponse) => boolean | Promise<boolean>;
   /** Response header holding the service's request id (`x-cos-request-id`). */
   requestIdHeader?: string;
   retry?: Partial<RetryPolicy>;
@@ -59,14 +66,15 @@ export interface BufferedSendOptions extends SendOptions {
   validate?: (response: BufferedResponse) => StorageError | undefined | Promise<StorageError | undefined>;
 }
 
-type Attempt<T> = { ok: T } | { error: StorageError; network: boolean; response?: BufferedResponse; bodyConsumed: boolean };
+type Attempt<T> = { ok: T } | { error: StorageError; network: boolean; response?: BufferedResponse; bodyConsumed: boolean; signed?: HttpRequest };
 
 /**
  * A small HTTP client over node:http with keep-alive agents: it signs every
  * attempt afresh, retries network failures, 5xx and throttling with capped
  * exponential backoff and jitter (honouring `Retry-After`), never re-sends a
  * one-shot stream body that was already read, corrects the clock once from the
- * server's `Date` on a skew error, and reports every failure as a StorageError
+ * server's `Date` on a skew error, re-sends once with fresh credentials when the
+ * `renewCredentials` hook says they were rejected, and reports every failure as a StorageError
  * carrying the status and request id. Nothing it logs or throws holds a secret.
  */
 export class HttpClient {
@@ -116,6 +124,7 @@ export class HttpClient {
   private async run<T>(request: HttpRequest, options: SendOptions, onAccepted: (res: StreamingResponse) => Promise<Attempt<T>>): Promise<T> {
     const accept = options.accept ?? ((s: number) => s >= 200 && s < 300);
     let skewFixed = false;
+    let renewed = false;
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(options.signal);
       const started = performance.now();
@@ -130,10 +139,18 @@ export class HttpClient {
       if (options.signal?.aborted) throw abortError(options.signal);
       if (error.code === ErrorCode.Aborted) throw error;
       const replayable = request.body === undefined || Buffer.isBuffer(request.body) || !result.bodyConsumed;
-      if (!skewFixed && result.response !== undefined && replayable && (await this.fixClock(error, result.response))) {
-        skewFixed = true;
-        attempt--;
-        continue;
+      // Fixes that make one more attempt worthwhile at once, without using a retry.
+      if (result.response !== undefined && replayable) {
+        if (!skewFixed && (await this.fixClock(error, result.response))) {
+          skewFixed = true;
+          attempt--;
+          continue;
+        }
+        if (!renewed && result.signed !== undefined && (await this.renew(error, result.signed, result.response))) {
+          renewed = true;
+          attempt--;
+          continue;
+        }
       }
       const sentMaybe = result.network && options.idempotent === false && !(error.cause !== undefined && failedBeforeSend(error.cause));
       if (!error.retryable || attempt > this.policy.maxRetries || !replayable || sentMaybe) throw error;
@@ -168,9 +185,10 @@ export class HttpClient {
       if (!accept(res.status)) {
         const body = await res.buffer(ERROR_BODY_LIMIT);
         const buffered = toBuffered(res, body);
-        return { error: this.withResponse(await this.mapError(buffered), buffered), network: false, response: buffered, bodyConsumed: consumed };
+        return { error: this.withResponse(await this.mapError(buffered), buffered), network: false, response: buffered, bodyConsumed: consumed, signed: request };
       }
-      return await onAccepted(res);
+      const accepted = await onAccepted(res);
+      return "ok" in accepted ? accepted : { ...accepted, signed: request };
     } catch (e) {
       if (e instanceof DispatchError) {
         consumed = e.bodyConsumed;
@@ -196,6 +214,15 @@ export class HttpClient {
     if (Math.abs(offset - this.offsetMs) < SKEW_TOLERANCE_MS) return false;
     this.offsetMs = offset;
     return true;
+  }
+
+  /** Asks the `renewCredentials` hook whether fresh credentials are worth one more attempt. */
+  private async renew(error: StorageError, signed: HttpRequest, response: BufferedResponse): Promise<boolean> {
+    try {
+      return (await this.options.renewCredentials?.(error, signed, response)) === true;
+    } catch {
+      return false;
+    }
   }
 
   private withResponse(error: StorageError, response: BufferedResponse): StorageError {

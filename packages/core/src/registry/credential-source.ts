@@ -14,6 +14,12 @@ export interface CredentialSource<C> {
    * @throws StorageError `PermissionDenied` when a provider fails or returns nothing usable.
    */
   get(): Promise<C>;
+  /**
+   * Reports that the service rejected `used` (a value `get` returned) before it
+   * expired: the next `get` asks the provider again, unless the source has already
+   * moved on from `used`. Absent on sources whose credentials cannot change.
+   */
+  invalidate?(used: C): void;
 }
 
 /**
@@ -88,7 +94,9 @@ export function staticCredentialSource<C>(
 
 /**
  * Credentials from a provider function, cached until {@link CREDENTIAL_REFRESH_MARGIN_MS}
- * before they expire ({@link CREDENTIAL_UNDATED_TTL_MS} when they carry no expiration).
+ * before they expire ({@link CREDENTIAL_UNDATED_TTL_MS} when they carry no expiration),
+ * or until `invalidate` is called with the very object (identity) still cached, so
+ * several requests rejected with the same credentials cause one provider call.
  * Concurrent callers share one refresh; a failed refresh is not cached. `clock` is injectable for tests.
  * @throws StorageError `PermissionDenied` (from the source's `get`, never from this call) when the
  *   provider throws or returns credentials without a non-empty string in both `shape.keys` fields.
@@ -121,6 +129,9 @@ export function providedCredentialSource<C extends DatedCredentials>(
       if (cached !== undefined && clock() < cached.renewAt) return Promise.resolve(cached.creds);
       pending ??= refresh().finally(() => (pending = undefined));
       return pending;
+    },
+    invalidate(used: C): void {
+      if (cached?.creds === used) cached = undefined;
     },
   };
 }

@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { newStorager, type Storager } from "@stowage/core";
+import { startEmulator, type Emulator, type EmulatorCredential } from "@stowage/emulator";
+import { isCosCredentialRejection } from "../src/credentials.js";
+import "../src/index.js";
+
+const BUCKET = "renewal-1250000000";
+const A: EmulatorCredential = { accessKey: "ak-a", secretKey: "sk-a", securityToken: "token-a" };
+const B: EmulatorCredential = { accessKey: "ak-b", secretKey: "sk-b", securityToken: "token-b" };
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ provider: "cos", buckets: [BUCKET], credentials: A });
+});
+
+afterAll(async () => {
+  await emulator.stop();
+});
+
+/** A storager whose provider hands out `state.current` (a new object each call, valid for a day). */
+function provided(state: { current: EmulatorCredential; calls: number }, workDir: string): Storager {
+  return newStorager({
+    type: "cos",
+    name: BUCKET,
+    workDir,
+    endpoint: `http:127.0.0.1:${emulator.port}`,
+    credentialProvider: async () => {
+      state.calls++;
+      const c = state.current;
+      return { secretId: c.accessKey, secretKey: c.secretKey, securityToken: c.securityToken!, expiration: new Date(Date.now() + 24 * 3600_000) };
+    },
+  });
+}
+
+describe("cos: credentials refused before their expiration", () => {
+  it("asks the provider again and re-sends once when the service rotated the keys", async () => {
+    emulator.setCredentials(A);
+    const state = { current: A, calls: 0 };
+    const s = provided(state, `/${randomUUID()}/`);
+    await s.write("k", "rotated");
+    expect(state.calls).toBe(1);
+
+    emulator.setCredentials(B);
+    state.current = B;
+    emulator.resetStats();
+    expect((await s.read("k")).toString()).toBe("rotated");
+    expect(state.calls).toBe(2);
+    expect(emulator.stats()).toMatchObject({ requests: 2, byStatus: { "403": 1, "200": 1 } });
+  });
+
+  it("makes one provider call for concurrent requests refused with the same keys", async () => {
+    emulator.setCredentials(A);
+    const state = { current: A, calls: 0 };
+    const s = provided(state, `/${randomUUID()}/`);
+    await s.write("k", "many");
+    emulator.setCredentials(B);
+    state.current = B;
+    const reads = await Promise.all(Array.from({ length: 5 }, () => s.read("k")));
+    expect(reads.map((b) => b.toString())).toEqual(Array(5).fill("many"));
+    expect(state.calls).toBe(2);
+  });
+
+  it("fails when the provider still returns the refused keys, after one re-send", async () => {
+    emulator.setCredentials(A);
+    const state = { current: A, calls: 0 };
+    const s = provided(state, `/${randomUUID()}/`);
+    await s.write("k", "stale");
+    emulator.setCredentials(B);
+    emulator.resetStats();
+    await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403 });
+    expect(state.calls).toBe(2);
+    expect(emulator.stats()).toMatchObject({ requests: 2, byStatus: { "403": 2 } });
+  });
+
+  it("does not re-send with fixed credentials", async () => {
+    emulator.setCredentials(A);
+    const dir = `/${randomUUID()}/`;
+    const s = newStorager(
+      `cos://${BUCKET}${dir}?credential=hmac:${A.accessKey}:${A.secretKey}:${A.securityToken}&endpoint=http:127.0.0.1:${emulator.port}&location=ap-guangzhou`,
+    );
+    await s.write("k", "fixed");
+    emulator.setCredentials(B);
+    emulator.resetStats();
+    await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, message: expect.stringContaining("InvalidAccessKeyId") });
+    expect(emulator.stats().requests).toBe(1);
+  });
+});
+
+describe("isCosCredentialRejection", () => {
+  it("accepts the codes of refused credentials and token messages of AccessDenied only", () => {
+    for (const code of ["InvalidAccessKeyId", "ExpiredToken", "InvalidSecurityToken"]) expect(isCosCredentialRejection({ code })).toBe(true);
+    expect(isCosCredentialRejection({ code: "AccessDenied", message: "The security token has expired." })).toBe(true);
+    expect(isCosCredentialRejection({ code: "AccessDenied", message: "Invalid token" })).toBe(true);
+    expect(isCosCredentialRejection({ code: "AccessDenied", message: "Request has expired" })).toBe(false);
+    expect(isCosCredentialRejection({ code: "AccessDenied", message: "Access Denied." })).toBe(false);
+    expect(isCosCredentialRejection({ code: "SignatureDoesNotMatch" })).toBe(false);
+    expect(isCosCredentialRejection(undefined)).toBe(false);
+  });
+});
