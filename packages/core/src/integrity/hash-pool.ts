@@ -74,8 +74,9 @@ export interface HashPoolStats {
  * (md5-lanes.ts: ~1,600 MiB/s for four buffers at once, ~2,600 for eight): an
  * MD5 job goes to the worker whose lanes are already running, up to
  * {@link MD5_LANES} at a time, and joins them at their next pass, so the parts
- * of a multipart upload, which are ready one after another, share the passes.
- * No job waits for others to arrive. CRC jobs go to idle workers.
+ * of a multipart upload, which are ready one after another, share the passes
+ * (a job alone on idle lanes is hashed by node:crypto, faster for one). No
+ * job waits for others to arrive. CRC jobs go to idle workers.
  */
 export class HashPool {
   private readonly size: number;

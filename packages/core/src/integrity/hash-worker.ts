@@ -84,25 +84,46 @@ export function hashWorkerMain(): void {
   // Checks itself against RFC 1321; undefined (one MD5 at a time) without WebAssembly SIMD.
   let lanes = createMd5Lanes(wasm, data.md5Lanes);
 
-  // MD5 jobs wait in lanes; a job that arrives while others run joins at the next pass. The loop
-  // yields to the event loop every MD5_SLICE bytes so that new jobs (and CRC jobs, answered at
-  // once) get in. Without SIMD lanes an MD5 job is answered at once with node:crypto.
+  // MD5 jobs that arrive together start together in SIMD lanes; a job that arrives while others
+  // run joins them at the next pass. A lone job on idle lanes is hashed with node:crypto instead
+  // (one lane alone runs at 0.7× its speed), and jobs arriving meanwhile wait to start together.
+  // The loop yields to the event loop every MD5_SLICE bytes so that new jobs (and CRC jobs,
+  // answered at once) get in. Without SIMD lanes an MD5 job is answered at once with node:crypto.
   const MD5_SLICE = 512 * 1024;
+  const arrived: Array<{ id: number; bytes: Buffer }> = [];
   const waiting = new Map<number, number>(); // lane → job id
   let running = false;
+  const md5Alone = (id: number, bytes: Buffer): void => {
+    port.postMessage({ id, value: createHash("md5").update(bytes).digest("base64") } satisfies HashResultMessage);
+  };
   const runLanes = (): void => {
-    if (lanes === undefined) return;
     try {
-      for (const done of lanes.run(MD5_SLICE)) {
-        port.postMessage({ id: waiting.get(done.lane)!, value: done.md5 } satisfies HashResultMessage);
-        waiting.delete(done.lane);
+      if (lanes === undefined) {
+        for (let job = arrived.shift(); job !== undefined; job = arrived.shift()) md5Alone(job.id, job.bytes);
+      } else if (waiting.size === 0 && arrived.length === 1) {
+        const job = arrived.shift()!;
+        md5Alone(job.id, job.bytes);
+      } else {
+        while (arrived.length > 0 && lanes.free > 0) {
+          const job = arrived.shift()!;
+          waiting.set(lanes.add(job.bytes), job.id);
+        }
+        if (waiting.size > 0) {
+          for (const done of lanes.run(MD5_SLICE)) {
+            port.postMessage({ id: waiting.get(done.lane)!, value: done.md5 } satisfies HashResultMessage);
+            waiting.delete(done.lane);
+          }
+        }
       }
     } catch (e) {
-      for (const id of waiting.values()) port.postMessage({ id, error: e instanceof Error ? e.message : String(e) } satisfies HashResultMessage);
+      const message = e instanceof Error ? e.message : String(e);
+      for (const id of waiting.values()) port.postMessage({ id, error: message } satisfies HashResultMessage);
+      for (const job of arrived) port.postMessage({ id: job.id, error: message } satisfies HashResultMessage);
       waiting.clear();
+      arrived.length = 0;
       lanes = undefined;
     }
-    running = waiting.size > 0;
+    running = waiting.size > 0 || arrived.length > 0;
     if (running) setImmediate(runLanes);
   };
 
@@ -111,14 +132,14 @@ export function hashWorkerMain(): void {
       const bytes = Buffer.from(job.buffer, job.offset, job.length);
       if (job.algorithm === "crc64") {
         port.postMessage({ id: job.id, value: update(bytes, 0n).toString() } satisfies HashResultMessage);
-      } else if (lanes !== undefined && lanes.free > 0) {
-        waiting.set(lanes.add(bytes), job.id);
+      } else if (lanes !== undefined) {
+        arrived.push({ id: job.id, bytes });
         if (!running) {
           running = true;
           setImmediate(runLanes);
         }
       } else {
-        port.postMessage({ id: job.id, value: createHash("md5").update(bytes).digest("base64") } satisfies HashResultMessage);
+        md5Alone(job.id, bytes);
       }
     } catch (e) {
       port.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) } satisfies HashResultMessage);
