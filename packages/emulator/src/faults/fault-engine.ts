@@ -9,7 +9,7 @@ interface RuleState {
   random: () => number;
 }
 
-/** A rule as reported by {@link FaultEngine.describe}. */
+/** A fault rule with how often it matched and fired, as `emu.faults()` and the admin route report it. */
 export interface FaultRuleStatus {
   rule: FaultRule;
   /** Matching requests seen so far. */
