@@ -7,22 +7,23 @@ import { openExisting } from "./files.js";
 import { dateOf, etagOf, statOrUndefined } from "./objects.js";
 
 /**
- * Creates `path` empty, or truncates it, atomically; returns the append object.
+ * Creates `path` empty, or truncates it, atomically (and durably with `durable`); returns the append object.
  * @throws StorageError `ObjectModeInvalid`, `Aborted`, mapped fs errors.
  */
-export async function createAppendFile(key: string, path: string, signal?: AbortSignal): Promise<RawObject> {
-  await replaceAtomically(path, (temp) => writeFile(temp, "", { flag: "wx" }), signal);
+export async function createAppendFile(key: string, path: string, signal?: AbortSignal, durable = false): Promise<RawObject> {
+  await replaceAtomically(path, (temp) => writeFile(temp, "", { flag: "wx" }), signal, durable);
   const st = await statOrUndefined(path);
   return { key, mode: "append", appendOffset: 0, size: 0, ...(st ? { etag: etagOf(st), lastModified: dateOf(st) } : {}) };
 }
 
 /**
  * Appends `body` to `path` at `offset`, which must be the file's size. A
- * failed or aborted append is cut back off, leaving the file as it was.
+ * failed or aborted append is cut back off, leaving the file as it was. With
+ * `durable`, the file is fsynced before the append reports success.
  * (Two appends racing for the same offset are not serialised.)
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
  */
-export async function appendToFile(path: string, offset: number, body: DriverBody, signal?: AbortSignal): Promise<{ appendOffset: number }> {
+export async function appendToFile(path: string, offset: number, body: DriverBody, signal?: AbortSignal, durable = false): Promise<{ appendOffset: number }> {
   const handle = await openExisting(path, "r+");
   try {
     const st = await handle.stat();
@@ -30,6 +31,7 @@ export async function appendToFile(path: string, offset: number, body: DriverBod
     if (st.size !== offset) throw storageError(ErrorCode.Conflict, `append position is ${st.size}, not ${offset}`);
     try {
       await writeBody(handle, body, signal, offset);
+      if (durable) await handle.sync();
     } catch (e) {
       await handle.truncate(offset).catch(() => undefined);
       throw e;

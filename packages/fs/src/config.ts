@@ -1,4 +1,4 @@
-import type { PairSet } from "@stowage/core";
+import { definePair, type PairSet } from "@stowage/core";
 
 /** The connection-string scheme: `fs:///abs/work_dir`. */
 export const FS_TYPE = "fs";
@@ -9,8 +9,16 @@ export const FS_PACKAGE = "@stowage/fs";
 /** One-line description shown in registries and docs. */
 export const FS_DESCRIPTION = "A local directory: atomic writes, every access confined to its work_dir.";
 
-/** The fs driver has no pairs of its own; `work_dir` (a global pair) is required. */
-export const fsPairs: PairSet = Object.freeze({});
+/** The fs driver's own pairs; `work_dir` (a global pair) is required. */
+export const fsPairs: PairSet = Object.freeze({
+  fsync: definePair({
+    name: "fsync",
+    type: "boolean",
+    description:
+      "Flush every completed write, copy, move, fetch, append and multipart complete to stable storage (fsync of the file and its directory) before reporting success (default true). false is faster and still atomic, but a crash or power loss may lose writes that had returned.",
+    operations: ["new"],
+  }),
+});
 
 /** Open-time pairs a storager needs: a user must say which directory to use. */
 export const FS_STORAGER_REQUIRES: readonly string[] = Object.freeze(["work_dir"]);

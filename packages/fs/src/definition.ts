@@ -14,6 +14,6 @@ export const fsService: ServiceDefinition = Object.freeze({
   pairs: fsPairs,
   storagerRequires: FS_STORAGER_REQUIRES,
   newStorageDriver(config: OpenConfig): FsStorageDriver {
-    return new FsStorageDriver(config.workDir, config.name ?? "");
+    return new FsStorageDriver(config.workDir, config.name ?? "", { fsync: config["fsync"] !== false });
   },
 });

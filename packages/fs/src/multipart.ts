@@ -50,7 +50,14 @@ function noUpload(): never {
  * to the target and renames it into place, then removes the staging directory.
  */
 export class FsMultipart {
-  constructor(private readonly paths: FsPaths) {}
+  /**
+   * @param paths the store's path rules
+   * @param durable fsync the completed object (staged parts are not: resume verifies them by CRC-64)
+   */
+  constructor(
+    private readonly paths: FsPaths,
+    private readonly durable = false,
+  ) {}
 
   /** Starts an upload. @throws StorageError `InvalidArgument` (bad key), mapped fs errors. */
   async create(key: string, signal?: AbortSignal): Promise<string> {
@@ -104,7 +111,7 @@ export class FsMultipart {
       files.push(file);
     }
     const target = await this.paths.resolve(key);
-    await replaceAtomically(target, (temp) => concatenate(temp, files, signal), signal);
+    await replaceAtomically(target, (temp) => concatenate(temp, files, signal), signal, this.durable);
     await this.remove(id);
     return etagOf(await stat(target, { bigint: true }));
   }

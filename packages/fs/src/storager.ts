@@ -20,7 +20,7 @@ import {
   type StorageDriver,
 } from "@stowage/core";
 import { appendToFile, createAppendFile } from "./append.js";
-import { makeDirs, replaceAtomically } from "./atomic.js";
+import { makeDirs, replaceAtomically, syncPath } from "./atomic.js";
 import { FS_TYPE } from "./config.js";
 import { fsError, isErrno } from "./errors.js";
 import { fsFeatures } from "./features.js";
@@ -46,16 +46,22 @@ export class FsStorageDriver implements StorageDriver {
   readonly paths: FsPaths;
   private readonly multipart: FsMultipart;
 
+  /** Whether completed writes are fsynced (the `fsync` pair, default true). */
+  readonly durable: boolean;
+
   /**
    * @param workDir the absolute directory every key must stay inside
    * @param name the storage's name (empty for fs)
+   * @param options `fsync: false` skips flushing writes to stable storage (faster; atomic still, not durable)
    */
   constructor(
     workDir: string,
     readonly name: string = "",
+    options: { fsync?: boolean } = {},
   ) {
     this.paths = new FsPaths(workDir);
-    this.multipart = new FsMultipart(this.paths);
+    this.durable = options.fsync !== false;
+    this.multipart = new FsMultipart(this.paths, this.durable);
   }
 
   /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file or dir), `InvalidArgument`, `Aborted`. */
@@ -107,7 +113,7 @@ export class FsStorageDriver implements StorageDriver {
   /** Atomic. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `PermissionDenied`, `Aborted`. */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
     const path = await this.fileSlot(key);
-    await replaceAtomically(path, (temp) => fillFile(temp, body, options.signal), options.signal);
+    await replaceAtomically(path, (temp) => fillFile(temp, body, options.signal), options.signal, this.durable);
     return { etag: await this.etag(path) };
   }
 
@@ -138,7 +144,7 @@ export class FsStorageDriver implements StorageDriver {
     const src = await this.sourceFile(srcKey);
     const dst = await this.fileSlot(dstKey);
     if (src === dst) return;
-    await replaceAtomically(dst, (temp) => copyFile(src, temp), options.signal);
+    await replaceAtomically(dst, (temp) => copyFile(src, temp), options.signal, this.durable);
   }
 
   /** A rename (copy and delete across devices). @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
@@ -152,15 +158,20 @@ export class FsStorageDriver implements StorageDriver {
       await rename(src, dst);
     } catch (e) {
       if (!isErrno(e, "EXDEV")) throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
-      await replaceAtomically(dst, (temp) => copyFile(src, temp), options.signal);
+      await replaceAtomically(dst, (temp) => copyFile(src, temp), options.signal, this.durable);
       await unlink(src).catch((err: unknown) => Promise.reject(fsError(err)));
+    }
+    if (this.durable) {
+      // Both directories' entries changed: the new name first, so a crash never loses the object.
+      await syncPath(posix.dirname(dst)).catch((err: unknown) => Promise.reject(fsError(err)));
+      if (posix.dirname(src) !== posix.dirname(dst)) await syncPath(posix.dirname(src)).catch((err: unknown) => Promise.reject(fsError(err)));
     }
   }
 
   /** Streams the URL's body into place atomically. @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`. */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
     const path = await this.fileSlot(key);
-    await replaceAtomically(path, (temp) => downloadTo(url, temp, options.signal), options.signal);
+    await replaceAtomically(path, (temp) => downloadTo(url, temp, options.signal), options.signal, this.durable);
   }
 
   /** mkdir -p. @throws StorageError `ObjectModeInvalid` (a file in the way), `InvalidArgument`, `PermissionDenied`, `Aborted`. */
@@ -186,7 +197,7 @@ export class FsStorageDriver implements StorageDriver {
 
   /** Creates or truncates, atomically. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
-    return createAppendFile(key, await this.fileSlot(key), options.signal);
+    return createAppendFile(key, await this.fileSlot(key), options.signal, this.durable);
   }
 
   /**
@@ -195,7 +206,7 @@ export class FsStorageDriver implements StorageDriver {
    */
   async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
     throwIfAborted(options.signal);
-    return appendToFile(await this.paths.resolve(key), offset, body, options.signal);
+    return appendToFile(await this.paths.resolve(key), offset, body, options.signal, this.durable);
   }
 
   /** Nothing to commit on a filesystem; checks the file exists. @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
