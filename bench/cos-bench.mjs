@@ -16,7 +16,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { CASES, CLIENTS, SIZES, caseTitle, runsCase } from "./lib/cases.mjs";
 import { rootPath } from "./lib/paths.mjs";
-import { cpuTable, nomd5Verdicts, resultsTable, verdicts, writeResultsBlock } from "./lib/report.mjs";
+import { costTable, cpuTable, nomd5Verdicts, resultsTable, verdicts, writeResultsBlock } from "./lib/report.mjs";
 import { runJson, startServer } from "./lib/spawn.mjs";
 import { summarizeProfile } from "./profile-summary.mjs";
 
@@ -115,7 +115,7 @@ const facts = [
   `- Node ${process.version}, ${os.platform()} ${os.release()}, ${cpus.length} cores (${cpus[0]?.model.trim() ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
   `- Load average (1 min) before and after each case: ${loads.join(" → ")}`,
 ];
-console.log(`\n${facts.join("\n")}\n\n${table}\n\nClient CPU over the timed span (1.0 = one core busy) and requests the emulator served:\n\n${cpuTable(results, caseNames, sizes)}`);
+console.log(`\n${facts.join("\n")}\n\n${table}\n\nClient CPU over the timed span (1.0 = one core busy) and requests the emulator served:\n\n${cpuTable(results, caseNames, sizes)}\n\nCPU per unit of work, client + emulator, over the timed span:\n\n${costTable(results, caseNames, sizes)}`);
 const misses = verdicts(results, caseNames);
 console.log(misses.length ? `\nTargets missed:\n${misses.map((m) => `  - ${m}`).join("\n")}` : "\nEvery target met.");
 const variant = nomd5Verdicts(results, caseNames);
@@ -147,6 +147,10 @@ if (write) {
     `Client CPU over the timed span (1.0 = one core busy) and the requests the emulator served to each client:`,
     ``,
     cpuTable(results, caseNames, sizes),
+    ``,
+    `CPU per unit of work over the timed span, the client's + the emulator's serving it (core-seconds per GiB, or µs per request or listed key; the emulator's from its \`cpuMicros\` counter), and how much more @stowage/cos needs than the bare client, both sides together. These move less with the machine's load than the rates above:`,
+    ``,
+    costTable(results, caseNames, sizes),
     ``,
     misses.length ? `Targets missed in this run (defaults):\n\n${misses.map((m) => `- ${m}`).join("\n")}` : `Every target was met in this run (defaults).`,
     ...(variant.length ? [``, `The same targets for @stowage/cos opened with \`part_content_md5=false\` (informational; the verdicts above use the defaults):`, ``, ...variant.map((m) => `- ${m}`)] : []),

@@ -27,17 +27,28 @@ function expectBytes(what, got, want) {
   if (got !== want) throw new Error(`${what}: got ${got} bytes, expected ${want}`);
 }
 
-/** Times `fn`, with CPU time of this process over the same span. */
+/** The emulator process's CPU time so far (µs), from its stats route (outside the timed span). */
+async function emulatorCpuMicros() {
+  if (!(caseName in CASES)) return undefined;
+  const res = await fetch(`${config.targets[CASES[caseName].emulator].endpoint}/_emulator/stats`);
+  const stats = await res.json();
+  return typeof stats.cpuMicros === "number" ? stats.cpuMicros : undefined;
+}
+
+/** Times `fn`, with CPU time of this process, and of the emulator, over the same span (1.0 = one core busy). */
 async function timed(fn) {
+  const emu0 = await emulatorCpuMicros();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const out = await fn();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { seconds, cpu: (cpu.user + cpu.system) / 1e6 / seconds, out };
+  const emu1 = await emulatorCpuMicros();
+  const emuCpu = emu0 === undefined || emu1 === undefined ? undefined : (emu1 - emu0) / 1e6 / seconds;
+  return { seconds, cpu: (cpu.user + cpu.system) / 1e6 / seconds, emuCpu, out };
 }
 
-const metric = (value, unit, t) => ({ value, unit, seconds: t.seconds, cpu: t.cpu });
+const metric = (value, unit, t) => ({ value, unit, seconds: t.seconds, cpu: t.cpu, ...(t.emuCpu === undefined ? {} : { emuCpu: t.emuCpu }) });
 
 async function runCase(client) {
   const own = `bench/${clientName}`;

@@ -80,6 +80,47 @@ export function cpuTable(results, caseNames, sizes) {
   return lines.join("\n");
 }
 
+/** The work one metric's value counts, and how a cost per unit of it is shown. */
+const UNIT_COST = {
+  "MiB/s": { per: "GiB", scale: 1 / 1024, show: (x) => `${x.toFixed(2)} s` },
+  "ops/s": { per: "request", scale: 1, show: (x) => `${(x * 1e6).toFixed(0)} µs` },
+  "keys/s": { per: "key", scale: 1, show: (x) => `${(x * 1e6).toFixed(1)} µs` },
+};
+
+/** Core-seconds one unit of work cost a metric's client, and the emulator, over its timed span (undefined when not measured). */
+function costOf(m) {
+  if (m === undefined) return undefined;
+  const unit = UNIT_COST[m.unit];
+  const work = m.value * m.seconds * unit.scale;
+  return { unit, client: (m.cpu * m.seconds) / work, emulator: m.emuCpu === undefined ? undefined : (m.emuCpu * m.seconds) / work };
+}
+
+/**
+ * CPU per unit of work (core-seconds per GiB, µs per request or key) of each client and of the
+ * emulator serving it, over the timed span: steadier than rates on a shared machine, and the
+ * last column says how much more CPU @stowage/cos needs than the bare client, client and
+ * emulator together.
+ */
+export function costTable(results, caseNames, sizes) {
+  const lines = [
+    "| Case | | per | CPU, client + emulator: stowage / SDK / bare (/ sliceUploadFile) (/ part_content_md5=false) | stowage ÷ bare, both sides |",
+    "|---|---|---|---:|---:|",
+  ];
+  for (const r of rows(results, caseNames)) {
+    const clients = [...ORDER, ...(r.v(SLICE) ? [SLICE] : []), ...(r.v(NOMD5) ? [NOMD5] : [])];
+    const costs = clients.map((c) => costOf(r.v(c)));
+    const unit = costs.find((c) => c !== undefined)?.unit;
+    if (unit === undefined) continue;
+    const cell = (c) => (c === undefined ? "—" : `${c.unit.show(c.client)}${c.emulator === undefined ? "" : ` + ${c.unit.show(c.emulator)}`}`);
+    const total = (c) => (c === undefined || c.emulator === undefined ? undefined : c.client + c.emulator);
+    const s = total(costOf(r.v("stowage")));
+    const b = total(costOf(r.v("bare")));
+    const ratio = s !== undefined && b !== undefined ? `${(s / b).toFixed(2)}×` : "—";
+    lines.push(`| ${caseTitle(r.name, sizes)} | ${LABEL[r.metricName] ?? r.metricName} | ${unit.per} | ${costs.map(cell).join(" / ")} | ${ratio} |`);
+  }
+  return lines.join("\n");
+}
+
 /** How many of the issue's targets the run met, as short lines. */
 export function verdicts(results, caseNames) {
   const misses = [];

@@ -132,6 +132,14 @@ describe("startEmulator", () => {
       expect(get.content.every((b: number) => b === 0)).toBe(true);
       expect(emu.stats().bytesReceived).toBe(300_000);
       expect(emu.stats().bytesSent).toBe(300_000);
+      // CPU time of the process: it grows with work and survives a reset of the counters.
+      const before = emu.stats().cpuMicros;
+      expect(before).toBeGreaterThan(0);
+      await oss.put("more.bin", randomBytes(2_000_000));
+      await fetch(`${emu.endpoint}/_emulator/stats`, { method: "DELETE" });
+      const after = (await (await fetch(`${emu.endpoint}/_emulator/stats`)).json()) as { cpuMicros: number; requests: number };
+      expect(after.requests).toBe(0);
+      expect(after.cpuMicros).toBeGreaterThan(before);
     } finally {
       await emu.stop();
     }

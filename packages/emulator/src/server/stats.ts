@@ -16,6 +16,11 @@ export interface EmulatorStats {
   bytesReceived: number;
   /** Response body bytes sent. */
   bytesSent: number;
+  /**
+   * CPU time (µs, user + system) the emulator's process has used since it started; never
+   * reset. Two snapshots give the server's cost of what came between (the benchmark uses it).
+   */
+  cpuMicros: number;
 }
 
 /** Mutable counters behind {@link EmulatorStats}. */
@@ -23,7 +28,7 @@ export class StatsRecorder {
   private s: EmulatorStats = StatsRecorder.empty();
 
   private static empty(): EmulatorStats {
-    return { requests: 0, byOperation: {}, byStatus: {}, faults: 0, faultsByKind: {}, bytesReceived: 0, bytesSent: 0 };
+    return { requests: 0, byOperation: {}, byStatus: {}, faults: 0, faultsByKind: {}, bytesReceived: 0, bytesSent: 0, cpuMicros: 0 };
   }
 
   request(): void {
@@ -52,9 +57,10 @@ export class StatsRecorder {
     this.s.bytesSent += n;
   }
 
-  /** A deep copy of the counters. */
+  /** A deep copy of the counters, with the process's CPU time so far. */
   snapshot(): EmulatorStats {
-    return structuredClone(this.s);
+    const cpu = process.cpuUsage();
+    return { ...structuredClone(this.s), cpuMicros: cpu.user + cpu.system };
   }
 
   reset(): void {
