@@ -7,7 +7,7 @@ export const FS_TYPE = "fs";
 export const FS_PACKAGE = "@stowage/fs";
 
 /** One-line description shown in registries and docs. */
-export const FS_DESCRIPTION = "A local directory: atomic writes, every access confined to its work_dir.";
+export const FS_DESCRIPTION = "A local directory: atomic, fsynced writes, every access confined to its work_dir.";
 
 /** The fs driver's own pairs; `work_dir` (a global pair) is required. */
 export const fsPairs: PairSet = Object.freeze({
