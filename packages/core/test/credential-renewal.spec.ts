@@ -4,6 +4,7 @@ import { isStorageError, type StorageError } from "../src/errors/storage-error.j
 import { HttpClient, type HttpClientOptions } from "../src/http/http-client.js";
 import type { HttpRequest } from "../src/http/http-request.js";
 import { providedCredentialSource, staticCredentialSource, type CredentialShape } from "../src/registry/credential-source.js";
+import { SigningCredentials } from "../src/registry/signing-credentials.js";
 import { reply, startTestServer, type Handler, type TestServer } from "./http-test-server.js";
 
 interface Keys {
@@ -76,6 +77,47 @@ describe("providedCredentialSource: invalidate", () => {
   it("is absent on static sources", () => {
     const source = staticCredentialSource({ protocol: "hmac", accessKey: "a", secretKey: "b" }, SHAPE, undefined);
     expect(source.invalidate).toBeUndefined();
+  });
+});
+
+describe("SigningCredentials", () => {
+  it("drops the credentials that signed a refused request, asking `refused` only when that can help", async () => {
+    const { calls, provider } = counting();
+    const signing = new SigningCredentials(providedCredentialSource(provider, SHAPE));
+    const first = {};
+    const second = {};
+    const a = await signing.for(first);
+    expect(await signing.for(second)).toBe(a);
+    let asked = 0;
+    const refused = (answer: boolean) => () => {
+      asked++;
+      return answer;
+    };
+    expect(await signing.renew({}, refused(true))).toBe(false); // never signed here
+    expect(asked).toBe(0);
+    expect(await signing.renew(first, refused(false))).toBe(false); // not a credential refusal
+    expect(await signing.get()).toBe(a);
+    expect(await signing.renew(first, refused(true))).toBe(true);
+    const b = await signing.get();
+    expect(b).not.toBe(a);
+    // The second request was signed with the same, already dropped credentials: no new provider call.
+    expect(await signing.renew(second, refused(true))).toBe(true);
+    expect(await signing.get()).toBe(b);
+    expect(calls()).toBe(2);
+  });
+
+  it("never renews fixed credentials", async () => {
+    const signing = new SigningCredentials(staticCredentialSource({ protocol: "hmac", accessKey: "id", secretKey: "secret" }, SHAPE, undefined, {}));
+    const request = {};
+    await signing.for(request);
+    let asked = false;
+    expect(
+      await signing.renew(request, () => {
+        asked = true;
+        return true;
+      }),
+    ).toBe(false);
+    expect(asked).toBe(false);
   });
 });
 

@@ -2,6 +2,7 @@ import {
   hostHeader,
   HttpClient,
   requestUrl,
+  SigningCredentials,
   type BufferedResponse,
   type BufferedSendOptions,
   type HttpClientOptions,
@@ -35,14 +36,15 @@ export type CosTransportSettings = Pick<HttpClientOptions, "retry" | "timeoutMs"
  */
 export class CosClient {
   readonly http: HttpClient;
-  /** The credentials that signed each attempt's request. */
-  private readonly signedWith = new WeakMap<HttpRequest, CosCredentials>();
+  /** The credentials to sign with, and which signed each attempt's request. */
+  private readonly credentials: SigningCredentials<CosCredentials>;
 
   constructor(
     readonly address: BucketAddress,
-    private readonly credentials: CredentialSource,
+    credentials: CredentialSource,
     settings: CosTransportSettings = {},
   ) {
+    this.credentials = new SigningCredentials(credentials);
     this.http = new HttpClient({
       ...settings,
       service: COS_TYPE,
@@ -111,8 +113,7 @@ export class CosClient {
   }
 
   private async sign(request: HttpRequest, now: Date): Promise<void> {
-    const creds = await this.credentials.get();
-    this.signedWith.set(request, creds);
+    const creds = await this.credentials.for(request);
     request.headers["host"] = hostHeader(request);
     if (creds.securityToken) request.headers["x-cos-security-token"] = creds.securityToken;
     else delete request.headers["x-cos-security-token"];
@@ -123,12 +124,8 @@ export class CosClient {
   }
 
   /** Drops refused provider credentials (see {@link isCosCredentialRejection}); true when the request is worth re-sending. */
-  private async renewCredentials(request: HttpRequest, response: BufferedResponse): Promise<boolean> {
-    const used = this.signedWith.get(request);
-    if (used === undefined || this.credentials.invalidate === undefined) return false;
-    if (!isCosCredentialRejection(await parseErrorBody(response.body))) return false;
-    this.credentials.invalidate(used);
-    return true;
+  private renewCredentials(request: HttpRequest, response: BufferedResponse): Promise<boolean> {
+    return this.credentials.renew(request, async () => isCosCredentialRejection(await parseErrorBody(response.body)));
   }
 
   private async isClockSkew(response: BufferedResponse): Promise<boolean> {

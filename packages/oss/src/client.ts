@@ -3,6 +3,7 @@ import {
   hostHeader,
   HttpClient,
   requestUrl,
+  SigningCredentials,
   storageError,
   type BufferedResponse,
   type BufferedSendOptions,
@@ -42,8 +43,8 @@ export interface OssSigning {
  */
 export class OssClient {
   readonly http: HttpClient;
-  /** The credentials that signed each attempt's request. */
-  private readonly signedWith = new WeakMap<HttpRequest, OssCredentials>();
+  /** The credentials to sign with, and which signed each attempt's request. */
+  private readonly credentials: SigningCredentials<OssCredentials>;
 
   /**
    * @throws StorageError `PairRequired` for V4 signing without a region
@@ -52,10 +53,11 @@ export class OssClient {
     readonly address: BucketAddress,
     /** The bucket every call addresses; undefined for service calls (ListBuckets). */
     readonly bucket: string | undefined,
-    private readonly credentials: CredentialSource,
+    credentials: CredentialSource,
     readonly signing: OssSigning = { version: "v1" },
     settings: OssTransportSettings = {},
   ) {
+    this.credentials = new SigningCredentials(credentials);
     if (signing.version === "v4" && !signing.region) {
       throw storageError(ErrorCode.PairRequired, 'OSS V4 signatures need the region: pair "location" (e.g. cn-hangzhou), or an oss-<region>.aliyuncs.com endpoint');
     }
@@ -129,8 +131,7 @@ export class OssClient {
   }
 
   private async sign(request: HttpRequest, now: Date): Promise<void> {
-    const creds = await this.credentials.get();
-    this.signedWith.set(request, creds);
+    const creds = await this.credentials.for(request);
     const key = { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret };
     const h = request.headers;
     h["host"] = hostHeader(request);
@@ -149,12 +150,8 @@ export class OssClient {
   }
 
   /** Drops refused provider credentials (see {@link isOssCredentialRejection}); true when the request is worth re-sending. */
-  private async renewCredentials(request: HttpRequest, response: BufferedResponse): Promise<boolean> {
-    const used = this.signedWith.get(request);
-    if (used === undefined || this.credentials.invalidate === undefined) return false;
-    if (!isOssCredentialRejection(await errorDocument(response.body, response.headers))) return false;
-    this.credentials.invalidate(used);
-    return true;
+  private renewCredentials(request: HttpRequest, response: BufferedResponse): Promise<boolean> {
+    return this.credentials.renew(request, async () => isOssCredentialRejection(await errorDocument(response.body, response.headers)));
   }
 
   private async isClockSkew(response: BufferedResponse): Promise<boolean> {
