@@ -206,7 +206,7 @@ export class HashPool {
       }
       this.queue.splice(i, 1);
       if (job.algorithm === "md5" && slot.md5Lanes) {
-        const inLanes = 1 + [...slot.jobs.values()].filter((j) => j.algorithm === "md5").length;
+        const inLanes = 1 + md5Jobs(slot);
         if (inLanes > 1) this.counters.md5Joined++;
         this.counters.md5MostInLanes = Math.max(this.counters.md5MostInLanes, inLanes);
       }
@@ -235,7 +235,7 @@ export class HashPool {
       if (!slot.ready) continue;
       if (slot.jobs.size === 0) idle ??= slot;
       else if (job.algorithm === "md5" && slot.md5Lanes) {
-        const md5s = [...slot.jobs.values()].filter((j) => j.algorithm === "md5").length;
+        const md5s = md5Jobs(slot);
         if (md5s > 0 && md5s < MD5_LANES) return slot;
       }
     }
@@ -261,6 +261,13 @@ export class HashPool {
   private drainInline(): void {
     for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) job.resolve(inlineHash(job.algorithm, job.data));
   }
+}
+
+/** MD5 jobs a worker holds (in its lanes, or waiting to join them). */
+function md5Jobs(slot: Slot): number {
+  let n = 0;
+  for (const job of slot.jobs.values()) if (job.algorithm === "md5") n++;
+  return n;
 }
 
 /** Base64 MD5: node's one-shot `crypto.hash` where it exists (Node ≥ 20.12; no Hash object per call), else a Hash. */
