@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { isStorageError } from "../src/errors/storage-error.js";
-import { DEFAULT_PART_SIZE, HASH_WINDOW, partCount, planPartSize, readAheadFor } from "../src/multipart/part-plan.js";
+import { checkPartIndex, DEFAULT_PART_SIZE, HASH_WINDOW, partCount, planPartSize, readAheadFor } from "../src/multipart/part-plan.js";
 
 const MiB = 1024 * 1024;
 
@@ -50,5 +50,15 @@ describe("readAheadFor", () => {
       expect(ahead).toBeLessThanOrEqual(c);
       expect(c + ahead).toBe(Math.max(c, Math.min(2 * c, HASH_WINDOW)));
     }
+  });
+});
+
+describe("checkPartIndex", () => {
+  it("accepts whole numbers from 0, below the part limit when there is one", () => {
+    for (const [index, max] of [[0, undefined], [123_456, undefined], [0, 10_000], [9999, 10_000]] as const) expect(() => checkPartIndex(index, max)).not.toThrow();
+    for (const [index, max] of [[-1, undefined], [1.5, undefined], [NaN, undefined], [2 ** 53, undefined], [10_000, 10_000], [-1, 10_000]] as const) {
+      expect(() => checkPartIndex(index, max)).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+    }
+    expect(() => checkPartIndex(10_000, 10_000)).toThrow(/0\.\.9999, got 10000/);
   });
 });

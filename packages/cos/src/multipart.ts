@@ -1,4 +1,5 @@
 import {
+  checkPartIndex,
   ErrorCode,
   isStorageError,
   storageError,
@@ -51,8 +52,7 @@ export async function createUpload(client: CosClient, key: string, options: Driv
  * @throws StorageError `InvalidArgument` (index out of 0..9999), `ObjectNotExist` (NoSuchUpload), `IntegrityMismatch` (BadDigest), ...
  */
 export async function writeUploadPart(client: CosClient, key: string, uploadId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
-  const max = cosLimits.multipartNumberMaximum!;
-  if (!Number.isInteger(index) || index < 0 || index >= max) throw storageError(ErrorCode.InvalidArgument, `part index must be 0..${max - 1}, got ${index}`);
+  checkPartIndex(index, cosLimits.multipartNumberMaximum);
   const res = await client.send(uploadPart(key, uploadId, index, body, options, client.secure), { signal: options.signal, onUploadProgress: body.onProgress });
   await res.discard();
   const part: Part = { index, size: body.size, etag: res.header("etag") ?? "" };

@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { open, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { posix } from "node:path";
 import {
+  checkPartIndex,
   compareUploads,
   crc64Decimal,
   parseUploadToken,
@@ -73,7 +74,7 @@ export class FsMultipart {
   /** Stores part `index`. @throws StorageError `ObjectNotExist`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
   async writePart(key: string, id: string, index: number, body: DriverBody, signal?: AbortSignal): Promise<Part> {
     await this.read(key, id);
-    if (!Number.isSafeInteger(index) || index < 0) throw storageError(ErrorCode.InvalidArgument, `part index must be an integer >= 0, got ${index}`);
+    checkPartIndex(index);
     const target = posix.join(this.dirOf(id), `part-${index}`);
     try {
       await rm(checksumFile(target), { force: true });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { crc64Decimal, ErrorCode, storageError, type DriverPartsPage, type DriverWriteResult, type Part } from "@stowage/core";
+import { checkPartIndex, crc64Decimal, ErrorCode, storageError, type DriverPartsPage, type DriverWriteResult, type Part } from "@stowage/core";
 import { fileEntry, type EntryAttributes, type MemoryStore, type MemoryUpload } from "./store.js";
 
 /** Parts per {@link listUploadParts} page. */
@@ -33,7 +33,7 @@ export function findUpload(store: MemoryStore, key: string, id: string): MemoryU
  */
 export function putPart(store: MemoryStore, key: string, id: string, index: number, data: Buffer): Part {
   const upload = findUpload(store, key, id);
-  if (!Number.isSafeInteger(index) || index < 0) throw storageError(ErrorCode.InvalidArgument, `part index must be an integer >= 0, got ${index}`);
+  checkPartIndex(index);
   const etag = `"${createHash("md5").update(data).digest("hex")}"`;
   const part = { index, size: data.length, etag, crc64: crc64Decimal(data), lastModified: new Date(), data };
   upload.parts.set(index, part);

@@ -1,4 +1,5 @@
 import {
+  checkPartIndex,
   ErrorCode,
   isStorageError,
   storageError,
@@ -56,7 +57,7 @@ export async function createUpload(client: OssClient, key: string, options: Driv
  * @throws StorageError `InvalidArgument` (index out of 0..9999), `ObjectNotExist` (NoSuchUpload), `IntegrityMismatch` (InvalidDigest), ...
  */
 export async function writeUploadPart(client: OssClient, key: string, uploadId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
-  if (!Number.isInteger(index) || index < 0 || index >= MAX_PARTS) throw storageError(ErrorCode.InvalidArgument, `part index must be 0..${MAX_PARTS - 1}, got ${index}`);
+  checkPartIndex(index, MAX_PARTS);
   const res = await client.send(uploadPart(key, uploadId, index, body), { signal: options.signal, onUploadProgress: body.onProgress });
   await res.discard();
   const part: Part = { index, size: body.size, etag: res.header("etag") ?? "" };

@@ -1,4 +1,5 @@
 import {
+  checkPartIndex,
   ErrorCode,
   isStorageError,
   storageError,
@@ -23,14 +24,6 @@ export const COPY_PART_SIZE = 512 * 1024 * 1024;
 /** Parts copied at once by a multipart copy. */
 const COPY_CONCURRENCY = 4;
 
-/**
- * Checks a part index: QingStor numbers parts 0..10000, Stowage allows 10,000 parts (0..9999).
- * @throws StorageError `InvalidArgument`
- */
-export function checkPartIndex(index: number): void {
-  const max = qingstorLimits.multipartNumberMaximum!;
-  if (!Number.isInteger(index) || index < 0 || index >= max) throw storageError(ErrorCode.InvalidArgument, `part index must be 0..${max - 1}, got ${index}`);
-}
 
 /**
  * InitiateMultipartUpload.
@@ -58,7 +51,8 @@ export async function writeUploadPart(
   options: DriverCallOptions,
   integrity: boolean,
 ): Promise<Part> {
-  checkPartIndex(index);
+  // QingStor numbers parts 0..10000; Stowage allows 10,000 parts (0..9999).
+  checkPartIndex(index, qingstorLimits.multipartNumberMaximum);
   const res = await client.send(uploadPart(key, uploadId, index, body, options, client.secure), { signal: options.signal, onUploadProgress: body.onProgress });
   await res.discard();
   const etag = res.header("etag") ?? "";

@@ -72,3 +72,14 @@ export function planPartSize(input: PartPlanInput): number {
 export function partCount(size: number, partSize: number): number {
   return Math.max(1, Math.ceil(size / partSize));
 }
+
+/**
+ * Checks a 0-based part index: a whole number, below `maxParts` when the
+ * service has a part-count limit.
+ * @throws StorageError `InvalidArgument` for anything else.
+ */
+export function checkPartIndex(index: number, maxParts?: number): void {
+  if (Number.isSafeInteger(index) && index >= 0 && (maxParts === undefined || index < maxParts)) return;
+  const range = maxParts === undefined ? "an integer >= 0" : `0..${maxParts - 1}`;
+  throw storageError(ErrorCode.InvalidArgument, `part index must be ${range}, got ${index}`);
+}
