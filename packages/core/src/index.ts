@@ -52,5 +52,6 @@ export * from "./http/metadata-headers.js";
 export * from "./http/response-headers.js";
 export * from "./listing/key-order.js";
 export * from "./listing/listed-name.js";
+export * from "./listing/multipart-listings.js";
 export * from "./io/open-url.js";
 export * from "./io/range-slice.js";

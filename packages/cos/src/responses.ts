@@ -5,10 +5,13 @@ import {
   headerValue,
   metadataFromHeaders,
   objectSizeFromHeaders,
+  parseListPartsResult,
+  parseListUploadsResult,
   parseXml,
   xmlChildren,
   xmlText,
-  type Part,
+  type ListedParts,
+  type ListedUploads,
   type RawObject,
   type XmlValue,
 } from "@stowage/core";
@@ -145,49 +148,13 @@ export async function parseResultEtag(body: Buffer, expectedRoot: string): Promi
   return out;
 }
 
-/** Parts of `<ListPartsResult>` (0-based index) and the marker of the next page. */
-export async function parseListParts(body: Buffer): Promise<{ items: Part[]; nextMarker?: string }> {
-  const { value } = await parseXml(body);
-  const items: Part[] = [];
-  for (const p of xmlChildren(value, "Part")) {
-    const number = int(xmlText(p, "PartNumber"));
-    if (number === undefined || number < 1) continue;
-    const part: Part = { index: number - 1, size: int(xmlText(p, "Size")) ?? 0, etag: xmlText(p, "ETag") ?? "" };
-    const modified = date(xmlText(p, "LastModified"));
-    if (modified !== undefined) part.lastModified = modified;
-    items.push(part);
-  }
-  if (xmlText(value, "IsTruncated") !== "true") return { items };
-  const next = xmlText(value, "NextPartNumberMarker") ?? String((items[items.length - 1]?.index ?? 0) + 1);
-  return { items, nextMarker: next };
+/** The parts of `<ListPartsResult>` (index = PartNumber - 1). @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+export function parseListParts(body: Buffer): Promise<ListedParts> {
+  return parseListPartsResult(body);
 }
 
-/** In-progress uploads of `<ListMultipartUploadsResult>` as `part` objects, and the next markers. */
-export async function parseListUploads(body: Buffer): Promise<{ items: RawObject[]; next?: { keyMarker: string; uploadIdMarker: string } }> {
-  const { value } = await parseXml(body);
-  const encoded = (xmlText(value, "Encoding-Type") ?? xmlText(value, "EncodingType")) === "url";
-  const name = (s: string): string => (encoded ? decodeListedName(s) : s);
-  const items: RawObject[] = [];
-  for (const u of xmlChildren(value, "Upload")) {
-    const raw: RawObject = { key: name(xmlText(u, "Key") ?? ""), mode: "part", multipartId: xmlText(u, "UploadId") ?? "" };
-    const initiated = date(xmlText(u, "Initiated"));
-    if (initiated !== undefined) raw.lastModified = initiated;
-    const storageClass = xmlText(u, "StorageClass");
-    if (storageClass !== undefined) raw.storageClass = storageClass;
-    items.push(raw);
-  }
-  if (xmlText(value, "IsTruncated") !== "true") return { items };
-  const last = items[items.length - 1];
-  const keyMarker = xmlText(value, "NextKeyMarker");
-  const uploadIdMarker = xmlText(value, "NextUploadIdMarker");
-  return {
-    items,
-    next: {
-      keyMarker: keyMarker !== undefined && keyMarker !== "" ? name(keyMarker) : (last?.key ?? ""),
-      uploadIdMarker: uploadIdMarker !== undefined && uploadIdMarker !== "" ? uploadIdMarker : (last?.multipartId ?? ""),
-    },
-  };
-}
+/** In-progress uploads of `<ListMultipartUploadsResult>` as `part` objects, and the next markers. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+export const parseListUploads: (body: Buffer) => Promise<ListedUploads> = parseListUploadsResult;
 
 /** Keys a `<DeleteResult>` reports as failed, with their codes. */
 export async function parseDeleteErrors(body: Buffer): Promise<Array<{ key: string; code: string; message: string }>> {

@@ -50,6 +50,20 @@ export function xmlText(node: XmlValue | undefined, name: string): string | unde
   return typeof first === "string" ? first : undefined;
 }
 
+/** The text of child `name` as a whole number (`undefined` when absent or not digits only). @throws never */
+export function xmlInt(node: XmlValue | undefined, name: string): number | undefined {
+  const text = xmlText(node, name)?.trim();
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/** The text of child `name` as a date (`undefined` when absent or not a date). @throws never */
+export function xmlDate(node: XmlValue | undefined, name: string): Date | undefined {
+  const text = xmlText(node, name);
+  if (text === undefined) return undefined;
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
 /** A value to render with {@link buildXml}: text, numbers, nested elements, arrays for repeated elements. */
 export type XmlInput = string | number | boolean | XmlInputNode | XmlInput[];
 
