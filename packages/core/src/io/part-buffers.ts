@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { keepSpare, takeSpare } from "./spare-buffers.js";
 
 /** A Buffer over fresh shared memory (SharedArrayBuffer), so worker threads can read it in place. */
 export function sharedBuffer(size: number): Buffer {
@@ -23,12 +24,16 @@ export function sharedConcat(chunks: readonly Uint8Array[], size: number): Buffe
  * Reusable part buffers of one upload, in shared memory: `acquire` hands out a
  * free one (allocating while fewer than `max` exist), `release` takes back one
  * whose upload succeeded, `discard` forgets one that may still be referenced
- * (a failed request) — it is never handed out again. Memory stays at about
- * `partSize × max` plus discarded buffers the garbage collector has not freed.
+ * (a failed request) — it is never handed out again, and `close` (the upload is
+ * over) hands the free buffers on as process-wide spares (spare-buffers.ts), so
+ * the next upload of the same part size reuses them rather than mapping fresh
+ * memory. Memory stays at about `partSize × max` plus discarded buffers the
+ * garbage collector has not freed (and, for a short while after, the spares).
  */
 export class PartBufferPool {
   private readonly free: Buffer[] = [];
   private readonly out = new Set<SharedArrayBuffer>();
+  private closed = false;
 
   /**
    * @throws StorageError `InvalidArgument` when `partSize` or `max` is not a positive integer.
@@ -49,16 +54,36 @@ export class PartBufferPool {
 
   /** A `partSize`-byte shared buffer (reused or new; its old contents are not cleared). */
   acquire(): Buffer {
-    const buf = this.free.pop() ?? sharedBuffer(this.partSize);
+    let buf = this.free.pop();
+    if (buf === undefined) {
+      const spare = takeSpare(this.partSize);
+      buf = spare === undefined ? sharedBuffer(this.partSize) : Buffer.from(spare, 0, this.partSize);
+    }
     this.out.add(buf.buffer as SharedArrayBuffer);
     return buf;
   }
 
-  /** Takes back the buffer `view` lies in; nothing may use it any more. Unknown views are ignored. */
+  /**
+   * Takes back the buffer `view` lies in; nothing may use it any more. Unknown
+   * views are ignored. After {@link PartBufferPool.close}, or beyond `max`, it
+   * becomes a process-wide spare.
+   */
   release(view: Uint8Array): void {
     const sab = view.buffer as SharedArrayBuffer;
     if (!this.out.delete(sab)) return;
-    if (this.free.length + this.out.size < this.max) this.free.push(Buffer.from(sab, 0, this.partSize));
+    if (!this.closed && this.free.length + this.out.size < this.max) this.free.push(Buffer.from(sab, 0, this.partSize));
+    else keepSpare(sab);
+  }
+
+  /**
+   * The upload is over: free buffers, and those released from now on, become
+   * process-wide spares for the next upload. Buffers still handed out stay
+   * with their holder until released or discarded. The pool can still hand out
+   * buffers (from the spares or new).
+   */
+  close(): void {
+    this.closed = true;
+    for (let buf = this.free.pop(); buf !== undefined; buf = this.free.pop()) keepSpare(buf.buffer as SharedArrayBuffer);
   }
 
   /** Forgets the buffer `view` lies in without reusing it. */

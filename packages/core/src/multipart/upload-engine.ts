@@ -248,6 +248,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
     throw asStorageError(failure?.error);
   } finally {
     unlink();
+    buffers?.close();
   }
 }
 
