@@ -6,7 +6,7 @@
 //   node bench/cos-bench.mjs --quick                 # smaller sizes, a smoke run (docs untouched)
 //   node bench/cos-bench.mjs --cases small,list --clients stowage,bare
 //   node bench/cos-bench.mjs --repeat 1              # one round (the full run takes the best of 3)
-//   node bench/cos-bench.mjs --profile               # node --cpu-prof on the @stowage/cos children
+//   node bench/cos-bench.mjs --profile               # node --cpu-prof on the @stowage/cos and bare children
 //
 // Every client runs each case in its own child process (bench/run-case.mjs), so peak RSS is that
 // client's alone. See docs/benchmarks.md for what is measured and how to read it.
@@ -83,7 +83,7 @@ try {
         if (!runsCase(client, name)) continue;
         await fetch(`${emu.info.endpoint}/_emulator/stats`, { method: "DELETE" });
         // One directory per run: node names each thread's profile CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile (main thread: 0).
-        const nodeFlags = args.profile && client.startsWith("stowage") ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}/${name}-${client}-${round}`] : [];
+        const nodeFlags = args.profile && (client.startsWith("stowage") || client === "bare") ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}/${name}-${client}-${round}`] : [];
         const r = await runJson([runCase, client, name], { env, nodeFlags, timeoutMs: 300_000 });
         const stats = await (await fetch(`${emu.info.endpoint}/_emulator/stats`)).json();
         checkTraffic(name, client, stats);
@@ -123,7 +123,7 @@ if (variant.length) console.log(`\nWith part_content_md5=false:\n${variant.map((
 if (emuWarnings.length) console.log(`\nemulator stderr:\n${emuWarnings.map(([m, s]) => `  [${m}] ${s.split("\n").slice(0, 3).join("\n    ")}${s.split("\n").length > 3 ? " ..." : ""}`).join("\n")}`);
 
 if (args.profile) {
-  console.log(`\nCPU profiles of @stowage/cos in ${profileDir}`);
+  console.log(`\nCPU profiles of @stowage/cos and bare node:http in ${profileDir}`);
   for (const run of readdirSync(profileDir).sort()) {
     const files = readdirSync(`${profileDir}/${run}`).filter((f) => f.endsWith(".cpuprofile"));
     const thread = (f) => Number(f.split(".").at(-3));

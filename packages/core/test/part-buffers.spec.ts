@@ -2,7 +2,8 @@ import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { isSharedArrayBuffer } from "node:util/types";
 import { isStorageError } from "../src/errors/storage-error.js";
-import { fillParts, PartBufferPool, sharedBuffer, sharedConcat } from "../src/io/part-buffers.js";
+import { fillParts, PartBufferPool, recycleSharedCopy, sharedBuffer, sharedConcat } from "../src/io/part-buffers.js";
+import { dropSpares, spareBufferStats } from "../src/io/spare-buffers.js";
 
 async function* from(chunks: Buffer[]): AsyncGenerator<Buffer> {
   yield* chunks;
@@ -17,6 +18,26 @@ describe("sharedBuffer / sharedConcat", () => {
     expect(isSharedArrayBuffer(joined.buffer)).toBe(true);
     expect(joined.toString()).toBe("abcdefgh");
     expect(sharedConcat([Buffer.from("ab")], 5).toString()).toBe("ab");
+  });
+});
+
+describe("recycleSharedCopy", () => {
+  it("hands a copy's memory to the next copy of its size class, once; ignores other buffers", () => {
+    dropSpares();
+    const first = sharedConcat([Buffer.alloc(1024 * 1024 + 1, 1)], 1024 * 1024 + 1);
+    expect(first.buffer.byteLength).toBe(2 * 1024 * 1024); // rounded up to whole MiB
+    recycleSharedCopy(first);
+    recycleSharedCopy(first); // twice: kept once
+    recycleSharedCopy(Buffer.from(new SharedArrayBuffer(2 * 1024 * 1024))); // not a copy: ignored
+    recycleSharedCopy(Buffer.alloc(16));
+    expect(spareBufferStats().buffers).toBe(1);
+    const second = sharedConcat([Buffer.from("xyz"), Buffer.alloc(2 * 1024 * 1024 - 3, 2)], 2 * 1024 * 1024);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.subarray(0, 4).toString("latin1")).toBe("xyz\u0002");
+    expect(second.every((v, i) => v === (i < 3 ? "xyz".charCodeAt(i) : 2))).toBe(true);
+    const small = sharedConcat([Buffer.from("ab")], 2);
+    expect(small.buffer.byteLength).toBe(2); // below 1 MiB: exact
+    dropSpares();
   });
 });
 

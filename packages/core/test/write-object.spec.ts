@@ -10,6 +10,7 @@ import type { Part } from "../src/object/object-info.js";
 import { resolveOpenConfig } from "../src/pairs/open-config.js";
 import type { ServiceDefinition } from "../src/registry/service-definition.js";
 import { createStorager } from "../src/storager/create-storager.js";
+import { dropSpares, spareBufferStats } from "../src/io/spare-buffers.js";
 
 const MiB = 1024 * 1024;
 const md5 = (b: Uint8Array): string => createHash("md5").update(b).digest("base64");
@@ -21,6 +22,10 @@ class RecordingDriver implements StorageDriver {
   readonly objects = new Map<string, Buffer>();
   readonly parts = new Map<string, Map<number, Buffer>>();
   readonly sent: Array<{ kind: "write" | "part"; size: number; contentMd5?: string; shared: boolean }> = [];
+  /** The memory each single write's bytes lay in. */
+  readonly writeBuffers: ArrayBufferLike[] = [];
+  /** Makes the next single write fail after reading its body. */
+  failNextWrite = false;
   private next = 0;
 
   constructor(readonly features: Readonly<StorageFeatures>) {}
@@ -41,7 +46,12 @@ class RecordingDriver implements StorageDriver {
     return { stream: Readable.from([this.objects.get(key)!]) };
   }
   async write(key: string, body: DriverBody): Promise<{ crc64: string }> {
+    this.writeBuffers.push((body.data as Buffer).buffer);
     const data = this.take("write", body);
+    if (this.failNextWrite) {
+      this.failNextWrite = false;
+      throw storageError("ServiceInternal", "write failed");
+    }
     this.objects.set(key, data);
     return { crc64: crc64Decimal(data) };
   }
@@ -130,5 +140,34 @@ describe("write: hashing large bodies and part_content_md5", () => {
     const { driver, store } = open({ crc64: true, contentMd5: true });
     await store.write("tiny", "hello");
     expect(driver.sent[0]).toEqual({ kind: "write", size: 5, contentMd5: md5(Buffer.from("hello")), shared: false });
+  });
+
+  it("reuses the shared copy of a single write for the next one, never after a failure, never a caller's buffer", async () => {
+    dropSpares();
+    const { driver, store } = open({ crc64: true, contentMd5: true });
+    const a = bytes(2 * MiB + 5);
+    const b = bytes(2 * MiB + 100); // the same 3 MiB size class
+    await store.write("a", a);
+    await store.write("b", b);
+    expect(driver.writeBuffers[1]).toBe(driver.writeBuffers[0]);
+    expect(driver.objects.get("a")?.equals(a)).toBe(true);
+    expect(driver.objects.get("b")?.equals(b)).toBe(true);
+
+    driver.failNextWrite = true;
+    await expect(store.write("c", bytes(2 * MiB + 1))).rejects.toMatchObject({ code: "ServiceInternal" });
+    expect(driver.writeBuffers[2]).toBe(driver.writeBuffers[1]);
+    await store.write("d", bytes(2 * MiB + 1));
+    expect(driver.writeBuffers[3]).not.toBe(driver.writeBuffers[2]); // a socket might still hold it
+
+    dropSpares();
+    const own = Buffer.from(new SharedArrayBuffer(2 * MiB));
+    randomFillSync(own);
+    await store.write("e", own);
+    expect(driver.writeBuffers[4]).toBe(own.buffer); // hashed in place, not copied
+    expect(spareBufferStats().buffers).toBe(0);
+    await store.write("f", bytes(2 * MiB + 1));
+    expect(driver.writeBuffers[5]).not.toBe(own.buffer);
+    expect(driver.objects.get("e")?.equals(own)).toBe(true);
+    dropSpares();
   });
 });

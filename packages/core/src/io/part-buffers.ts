@@ -1,3 +1,4 @@
+import { isSharedArrayBuffer } from "node:util/types";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { keepSpare, takeSpare } from "./spare-buffers.js";
@@ -7,9 +8,23 @@ export function sharedBuffer(size: number): Buffer {
   return Buffer.from(new SharedArrayBuffer(size), 0, size);
 }
 
-/** `size` bytes of `chunks` (in order) copied into one new shared-memory Buffer. */
+/** Copies made by {@link sharedConcat} that have not been recycled yet. */
+const copies = new WeakSet<SharedArrayBuffer>();
+
+/** Copies of at least this many bytes get a buffer rounded up to a multiple of it, so spares fit later copies of similar size. */
+const COPY_SIZE_CLASS = 1024 * 1024;
+
+/**
+ * `size` bytes of `chunks` (in order) copied into one shared-memory Buffer: a
+ * spare (spare-buffers.ts) when one of the size class is kept (from 1 MiB,
+ * sizes round up to whole MiB), else new memory. Pass the result to
+ * {@link recycleSharedCopy} once nothing uses it any more.
+ */
 export function sharedConcat(chunks: readonly Uint8Array[], size: number): Buffer {
-  const out = sharedBuffer(size);
+  const capacity = size >= COPY_SIZE_CLASS ? Math.ceil(size / COPY_SIZE_CLASS) * COPY_SIZE_CLASS : size;
+  const sab = takeSpare(capacity) ?? new SharedArrayBuffer(capacity);
+  copies.add(sab);
+  const out = Buffer.from(sab, 0, size);
   let at = 0;
   for (const c of chunks) {
     if (at >= size) break;
@@ -18,6 +33,18 @@ export function sharedConcat(chunks: readonly Uint8Array[], size: number): Buffe
     at += n;
   }
   return at === size ? out : out.subarray(0, at);
+}
+
+/**
+ * Hands the memory of a {@link sharedConcat} result on as a spare: call it only
+ * when nothing holds `view` (or another view of its memory) any more. Anything
+ * else (a caller's buffer, a copy already recycled) is ignored.
+ *
+ * @throws nothing.
+ */
+export function recycleSharedCopy(view: Uint8Array): void {
+  const sab = view.buffer;
+  if (isSharedArrayBuffer(sab) && copies.delete(sab)) keepSpare(sab);
 }
 
 /**

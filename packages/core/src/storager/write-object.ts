@@ -4,7 +4,7 @@ import { storageError } from "../errors/storage-error.js";
 import { hashPool } from "../integrity/hash-pool.js";
 import { throwIfAborted } from "../io/abort.js";
 import { bodyChunks, bodySize, limitBody, readUpTo } from "../io/body.js";
-import { sharedConcat } from "../io/part-buffers.js";
+import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
 import { uploadMultipart, type MultipartTarget } from "../multipart/upload-engine.js";
 import { readAheadFor } from "../multipart/part-plan.js";
@@ -100,6 +100,9 @@ async function writeSingle(
     { data, size: data.length, ...(contentMd5 === undefined ? {} : { contentMd5 }), onProgress: progress.report },
     driverOptions,
   );
+  // The driver is done with the bytes (it copies what it keeps): a shared copy of ours can serve the
+  // next write. After a failure a socket may still hold it, so it is then left to the collector.
+  recycleSharedCopy(data);
   if (features.crc64 && result.crc64 !== undefined && result.crc64 !== crc64) {
     await scope.driver.delete(key, {}).catch(() => undefined);
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: sent ${crc64}, service stored ${result.crc64}`);
