@@ -41,6 +41,35 @@ export function zoneAddress(location: string | undefined, endpoint: Endpoint | u
   return fromEndpoint(endpoint, `${zone}.${endpoint.host}`);
 }
 
+/** Where a bucket's requests go, and whether its zone must first be asked for. */
+export interface BucketAddress {
+  address: QingStorAddress;
+  /** True when `address` is a zone-less host: the zone is detected on first use (zone-detection.ts). */
+  detectZone: boolean;
+}
+
+/**
+ * Where bucket requests go:
+ * - with a location: {@link zoneAddress};
+ * - without one, on an IP or `localhost` endpoint (the emulator): the endpoint as it is;
+ * - without one otherwise: `https://qingstor.com` or the named endpoint, and the zone is
+ *   detected before the first request (go-storage's behaviour; the seed's connection
+ *   strings give no location).
+ *
+ * @throws nothing.
+ */
+export function bucketAddress(location: string | undefined, endpoint: Endpoint | undefined): BucketAddress {
+  if (location !== undefined && location !== "") return { address: zoneAddress(location, endpoint), detectZone: false };
+  if (endpoint !== undefined && isBareHost(endpoint.host)) return { address: fromEndpoint(endpoint, endpoint.host), detectZone: false };
+  return { address: serviceAddress(endpoint), detectZone: true };
+}
+
+/** `address` moved into `zone`: `<zone>.<host>` (unchanged when the host already starts with the zone, or is an IP or `localhost`). */
+export function inZone(address: QingStorAddress, zone: string): QingStorAddress {
+  if (isBareHost(address.host) || address.host.startsWith(`${zone}.`)) return address;
+  return { ...address, host: `${zone}.${address.host}` };
+}
+
 /** Where GET Service (list buckets) goes: `https://qingstor.com`, or the endpoint itself. */
 export function serviceAddress(endpoint: Endpoint | undefined): QingStorAddress {
   return endpoint === undefined ? { protocol: "https", host: QINGSTOR_DOMAIN } : fromEndpoint(endpoint, endpoint.host);

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   hostHeader,
   HttpClient,
+  raceAbort,
   requestUrl,
   storageError,
   type BufferedResponse,
@@ -13,13 +14,14 @@ import {
   type StorageError,
   type StreamingResponse,
 } from "@stowage/core";
-import { requestPath, type QingStorAddress } from "./addressing.js";
+import { inZone, requestPath, type QingStorAddress } from "./addressing.js";
 import { QINGSTOR_TYPE } from "./config.js";
 import type { QingStorCredentials } from "./credentials.js";
 import { isQingStorClockSkew, qingstorErrorFromResponse } from "./errors.js";
 import type { QsCall } from "./requests.js";
 import { parseErrorBody, parseJson } from "./responses.js";
 import { qsAuthorization, qsPresignQuery } from "./signer.js";
+import { detectZone } from "./zone-detection.js";
 
 /** A body-less 403 whose `Date` is this far from our clock is taken for a clock-skew refusal. */
 const SKEW_GUESS_MS = 60_000;
@@ -48,17 +50,28 @@ export function expectJson(operation: string) {
  * canonical path) for one bucket on one zone host (or the service host),
  * sends them through core's {@link HttpClient} (keep-alive, retries that
  * re-sign, clock-skew correction) and maps failures with the QingStor error table.
+ *
+ * Made with `detectZone`, it first asks the zone-less host which zone holds
+ * the bucket (zone-detection.ts; once, shared by concurrent calls, asked again
+ * after a failure) and sends everything to that zone's host from then on.
  */
 export class QingStorClient {
   readonly http: HttpClient;
+  private current: QingStorAddress;
+  private zonePending: boolean;
+  private detection: Promise<void> | undefined;
+  private detected: string | undefined;
 
   constructor(
-    readonly address: QingStorAddress,
+    address: QingStorAddress,
     /** The bucket, or undefined for service calls (list buckets). */
     readonly bucket: string | undefined,
     private readonly credentials: QingStorCredentials,
-    settings: QingStorTransportSettings = {},
+    private readonly settings: QingStorTransportSettings = {},
+    detectZone = false,
   ) {
+    this.current = address;
+    this.zonePending = detectZone && bucket !== undefined;
     this.http = new HttpClient({
       ...settings,
       service: QINGSTOR_TYPE,
@@ -69,9 +82,48 @@ export class QingStorClient {
     });
   }
 
-  /** True when requests go over https (SSE-C needs it). */
+  /** Where requests go now (the zone host once a detected zone is known). */
+  get address(): QingStorAddress {
+    return this.current;
+  }
+
+  /** The zone detection found, if it ran and found one. */
+  get zone(): string | undefined {
+    return this.detected;
+  }
+
+  /** True when requests go over https (SSE-C needs it). Detection never changes the protocol. */
   get secure(): boolean {
-    return this.address.protocol === "https";
+    return this.current.protocol === "https";
+  }
+
+  /**
+   * Settles once the bucket's host is known: `undefined` (nothing to wait for)
+   * without detection or once it succeeded; else the detection, started by the
+   * first call and shared by the calls meanwhile (after a failure, the next call
+   * asks again).
+   * @throws StorageError `ServiceInternal` (the service could not be asked), `Aborted`
+   */
+  ready(signal?: AbortSignal): Promise<void> | undefined {
+    if (!this.zonePending) return undefined;
+    this.detection ??= this.detect(this.bucket!);
+    return raceAbort(this.detection, signal);
+  }
+
+  private detect(bucket: string): Promise<void> {
+    const anonymous = new HttpClient({ ...this.settings, service: QINGSTOR_TYPE, requestIdHeader: "x-qs-request-id" });
+    return detectZone(anonymous, this.current, bucket).then(
+      (zone) => {
+        if (zone !== undefined) this.current = inZone(this.current, zone);
+        this.detected = zone;
+        this.zonePending = false;
+        this.detection = undefined;
+      },
+      (e: unknown) => {
+        this.detection = undefined;
+        throw e;
+      },
+    );
   }
 
   /** The unsigned HTTP request of `call`. */
@@ -97,7 +149,9 @@ export class QingStorClient {
    * @throws StorageError mapped from the QingStor error, `ServiceInternal` (network), `Aborted`
    */
   send(call: QsCall, options: SendOptions = {}): Promise<StreamingResponse> {
-    return this.http.send(this.toRequest(call), options);
+    const wait = this.ready(options.signal);
+    if (wait === undefined) return this.http.send(this.toRequest(call), options);
+    return wait.then(() => this.http.send(this.toRequest(call), options));
   }
 
   /**
@@ -105,15 +159,20 @@ export class QingStorClient {
    * @throws StorageError mapped from the QingStor error, `ServiceInternal` (network), `Aborted`
    */
   sendBuffered(call: QsCall, options: BufferedSendOptions = {}): Promise<BufferedResponse> {
-    return this.http.sendBuffered(this.toRequest(call), options);
+    const wait = this.ready(options.signal);
+    if (wait === undefined) return this.http.sendBuffered(this.toRequest(call), options);
+    return wait.then(() => this.http.sendBuffered(this.toRequest(call), options));
   }
 
   /**
    * A presigned form of `call` (protocols.md §3.1 query form): `access_key_id`,
    * `expires` and `signature` in the query; Content-MD5, Content-Type and
-   * `x-qs-*` headers of the call are signed and must be sent as given.
+   * `x-qs-*` headers of the call are signed and must be sent as given. Waits for
+   * the zone detection when it is still to run.
+   * @throws StorageError `ServiceInternal` (zone detection could not reach the service)
    */
-  presign(call: QsCall, expiresIn: number): PresignedRequest {
+  async presign(call: QsCall, expiresIn: number): Promise<PresignedRequest> {
+    await this.ready();
     const request = this.toRequest(call);
     const expires = Math.floor(this.http.now().getTime() / 1000) + expiresIn;
     const signed = qsPresignQuery(

@@ -1,5 +1,5 @@
 import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
-import { zoneAddress } from "./addressing.js";
+import { bucketAddress } from "./addressing.js";
 import { QingStorClient } from "./client.js";
 import { QINGSTOR_DESCRIPTION, QINGSTOR_PACKAGE, QINGSTOR_TYPE, qingstorPairs } from "./config.js";
 import { resolveCredentials, type QingStorCredentials } from "./credentials.js";
@@ -20,8 +20,10 @@ export function credentialsOf(config: OpenConfig): QingStorCredentials {
 
 /**
  * Builds the storage primitives for bucket `name` from a validated open config.
- * The zone is the `location` pair (no HEAD-and-redirect detection).
- * @throws StorageError `PairRequired` (name, credential, location without endpoint), `InvalidArgument` (bucket name)
+ * The zone is the `location` pair; without it, it is detected on first use
+ * (`HEAD /<bucket>` on the zone-less host, which redirects to the zone; see
+ * {@link bucketAddress}).
+ * @throws StorageError `PairRequired` (name, credential), `InvalidArgument` (bucket name)
  */
 export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDriver {
   const name = config.name;
@@ -30,7 +32,8 @@ export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDri
     throw storageError(ErrorCode.InvalidArgument, `QingStor bucket ${JSON.stringify(name)} must be 6 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit`);
   }
   const credentials = credentialsOf(config);
-  const client = new QingStorClient(zoneAddress(config.location, config.endpoint), name, credentials, httpClientSettings(config as HttpPairValues));
+  const { address, detectZone } = bucketAddress(config.location, config.endpoint);
+  const client = new QingStorClient(address, name, credentials, httpClientSettings(config as HttpPairValues), detectZone);
   return new QingStorStorageDriver(client, name, config.location, config["integrity"] !== false);
 }
 
@@ -43,8 +46,9 @@ export function newQingStorServiceDriver(config: OpenConfig): QingStorServiceDri
 }
 
 /**
- * The QingStor service: `qingstor://<bucket>/<work_dir>?credential=hmac:<ak>:<sk>&location=<zone>`
- * (add `endpoint=https:<host>` for another domain or the emulator). Importing `@stowage/qingstor` registers it.
+ * The QingStor service: `qingstor://<bucket>/<work_dir>?credential=hmac:<ak>:<sk>[&location=<zone>]`
+ * (add `endpoint=https:<host>` for another domain or the emulator; without a location the
+ * bucket's zone is detected). Importing `@stowage/qingstor` registers it.
  */
 export const qingstorService: ServiceDefinition = Object.freeze({
   type: QINGSTOR_TYPE,

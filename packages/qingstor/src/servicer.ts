@@ -1,5 +1,5 @@
 import { ErrorCode, storageError, type DriverCallOptions, type Endpoint, type ServiceDriver, type ServiceFeatures } from "@stowage/core";
-import { serviceAddress, zoneAddress } from "./addressing.js";
+import { bucketAddress, serviceAddress, zoneAddress } from "./addressing.js";
 import { expectJson, QingStorClient, type QingStorTransportSettings } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
 import type { QingStorCredentials } from "./credentials.js";
@@ -35,9 +35,14 @@ export class QingStorServiceDriver implements ServiceDriver {
     await this.clientFor(name, options.location ?? this.location).sendBuffered(putBucket(), { signal: options.signal });
   }
 
-  /** @throws StorageError `ObjectNotExist` (bucket_not_exists), `Conflict` (bucket_not_empty), ... */
+  /**
+   * Deletes bucket `name`, in the servicer's zone, else in the one the service names (detected).
+   * @throws StorageError `ObjectNotExist` (bucket_not_exists), `Conflict` (bucket_not_empty), ...
+   */
   async delete(name: string, options: DriverCallOptions): Promise<void> {
-    await this.clientFor(name, this.location).sendBuffered(deleteBucket(), { signal: options.signal });
+    const { address, detectZone } = bucketAddress(this.location, this.endpoint);
+    const client = new QingStorClient(address, name, this.credentials, this.settings, detectZone);
+    await client.sendBuffered(deleteBucket(), { signal: options.signal });
   }
 
   /**
