@@ -66,13 +66,14 @@ async function timed(fn) {
 const metric = (value, unit, t) => ({ value, unit, seconds: t.seconds, cpu: t.cpu, ...(t.emuCpu === undefined ? {} : { emuCpu: t.emuCpu }) });
 
 /**
- * Warm-up of the upload cases: one streamed upload of four parts, so that what a large upload starts
- * on first use (connections, the multipart code path's JIT, @stowage/cos's hashing workers) is
- * started before the clock, as for every client alike. A 4 MiB warm-up left the workers' start
- * (~75 ms of CPU) inside the timed span, 0.3 core-seconds per GiB of a 256 MiB upload.
+ * Warm-up of the upload cases, the same for every client: one streamed upload of 16 parts (128 MiB;
+ * at most the stream size), so that what a large upload starts on first use (connections, JIT, V8's
+ * heap growth, @stowage/cos's hashing workers and part buffers) is done before the clock. Measured
+ * in one process: after a 4-part warm-up the next 256 MiB upload of @stowage/cos still cost
+ * 3.1-3.55 core-s/GiB against 2.4-2.9 for the ones after it (V8's helper threads: +100 ms).
  */
 async function warmUpload(client, own) {
-  const bytes = 4 * sizes.partSize;
+  const bytes = Math.min(16 * sizes.partSize, sizes.streamSize);
   await client.putStream(`${own}/warm`, sourceStream(bytes), bytes);
 }
 
