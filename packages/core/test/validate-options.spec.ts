@@ -4,7 +4,7 @@ import { defineFeatures, type StorageFeatures } from "../src/features.js";
 import { STORAGE_OPERATIONS } from "../src/operations.js";
 import { globalPairs } from "../src/pairs/global-pairs.js";
 import { definePair, type PairSet } from "../src/pairs/pair-definition.js";
-import { validateOptions, type ValidateOptionsContext } from "../src/pairs/validate-options.js";
+import { planOptions, validateOptions, type ValidateOptionsContext } from "../src/pairs/validate-options.js";
 
 const SECRET = "FAKEsecretKEY0123456789";
 
@@ -136,5 +136,29 @@ describe("validateOptions", () => {
   it("never shows secrets in messages", () => {
     const message = fails("PairUnsupported", () => validateOptions("write", { credential: `hmac:AK:${SECRET}` }, ctx()));
     expect(message).toContain('"credential"');
+  });
+
+  it("a plan made once per operation gives the same results as planning on every call", () => {
+    const defaults = { storageClass: "STANDARD_IA", serverSideEncryption: "AES256", expires: 60, contentType: undefined };
+    const c = ctx({ defaults });
+    const calls: Array<object | undefined> = [undefined, {}, { size: 3 }, { storageClass: "STANDARD" }, { contentType: "a/b", serverSideEncryption: "AES256" }];
+    for (const op of STORAGE_OPERATIONS) {
+      const plan = planOptions(op, c);
+      for (const options of calls) {
+        const outcome = (withPlan: boolean): unknown => {
+          try {
+            return withPlan ? validateOptions(op, options, c, plan) : validateOptions(op, options, c);
+          } catch (e) {
+            return isStorageError(e) ? `${e.code}: ${e.message}` : e;
+          }
+        };
+        expect(outcome(true)).toEqual(outcome(false));
+      }
+    }
+    expect(planOptions("presign", ctx()).required).toEqual(["expires"]);
+    expect(planOptions("write", c).defaults).toEqual([
+      ["storageClass", "STANDARD_IA"],
+      ["serverSideEncryption", "AES256"],
+    ]);
   });
 });

@@ -27,9 +27,38 @@ function accepts(def: PairDefinition, op: StorageOperation, features: Readonly<S
   return def.operations.includes(op) && (def.feature === undefined || features[def.feature] === true);
 }
 
+/** What {@link validateOptions} does for one operation whatever the caller passes: see {@link planOptions}. */
+export interface OptionsPlan {
+  /** Open-time defaults `op` accepts, as [key, value]. */
+  defaults: ReadonlyArray<readonly [string, unknown]>;
+  /** Pairs `op` requires. */
+  required: readonly string[];
+}
+
+/**
+ * The part of {@link validateOptions} that depends only on `op` and the
+ * storager (its defaults and required pairs), to compute once per storager and
+ * operation instead of on every call.
+ *
+ * @throws nothing.
+ */
+export function planOptions(op: StorageOperation, ctx: ValidateOptionsContext): OptionsPlan {
+  const defaults: Array<readonly [string, unknown]> = [];
+  for (const [key, value] of Object.entries(ctx.defaults)) {
+    if (value === undefined) continue;
+    const def = lookup(ctx.pairs, key);
+    if (def !== undefined && accepts(def, op, ctx.features)) defaults.push([key, value]);
+  }
+  const required: string[] = [];
+  for (const [key, def] of Object.entries(ctx.pairs)) if (def.required?.includes(op)) required.push(key);
+  return { defaults, required };
+}
+
 /**
  * Validates the options a caller passed to operation `op` and merges the
- * open-time defaults. Returns a new object (the input is never mutated):
+ * open-time defaults (`plan`, from {@link planOptions} with the same `op` and
+ * `ctx`, saves recomputing what does not depend on the call). Returns a new
+ * object (the input is never mutated):
  * 1. each own key with a defined value must be a pair that `op` accepts and
  *    whose feature flag is on, else `PairUnsupported` (dropped instead when `loose`);
  * 2. each value is checked and normalised with {@link checkPairValue};
@@ -41,37 +70,34 @@ export function validateOptions(
   op: StorageOperation,
   options: object | undefined,
   ctx: ValidateOptionsContext,
+  plan: OptionsPlan = planOptions(op, ctx),
 ): Record<string, unknown> {
-  const errorContext = { op: snakeCase(op), service: ctx.service };
+  const errorContext = () => ({ op: snakeCase(op), service: ctx.service });
   const out: Record<string, unknown> = {};
   if (options !== undefined && options !== null) {
     if (typeof options !== "object") {
-      throw storageError(ErrorCode.InvalidArgument, `options of ${op} must be an object, got ${typeof options}`, errorContext);
+      throw storageError(ErrorCode.InvalidArgument, `options of ${op} must be an object, got ${typeof options}`, errorContext());
     }
-    for (const [key, value] of Object.entries(options)) {
+    for (const key in options) {
+      if (!Object.prototype.hasOwnProperty.call(options, key)) continue;
+      const value = (options as Record<string, unknown>)[key];
       if (value === undefined) continue;
       const def = lookup(ctx.pairs, key);
       if (def === undefined || !accepts(def, op, ctx.features)) {
         if (ctx.loose) continue;
         const why = def?.feature !== undefined && def.operations.includes(op) ? ` (${ctx.service} lacks the ${def.feature} feature)` : "";
-        throw storageError(ErrorCode.PairUnsupported, `option "${key}" is not supported by ${op} on ${ctx.service}${why}`, errorContext);
+        throw storageError(ErrorCode.PairUnsupported, `option "${key}" is not supported by ${op} on ${ctx.service}${why}`, errorContext());
       }
       try {
         out[key] = checkPairValue(def, value, `option "${key}"`);
       } catch (e) {
-        throw isStorageError(e) ? e.withContext(errorContext) : e;
+        throw isStorageError(e) ? e.withContext(errorContext()) : e;
       }
     }
   }
-  for (const [key, value] of Object.entries(ctx.defaults)) {
-    if (value === undefined || out[key] !== undefined) continue;
-    const def = lookup(ctx.pairs, key);
-    if (def !== undefined && accepts(def, op, ctx.features)) out[key] = value;
-  }
-  for (const [key, def] of Object.entries(ctx.pairs)) {
-    if (def.required?.includes(op) && out[key] === undefined) {
-      throw storageError(ErrorCode.PairRequired, `option "${key}" is required by ${op} on ${ctx.service}`, errorContext);
-    }
+  for (const [key, value] of plan.defaults) if (out[key] === undefined) out[key] = value;
+  for (const key of plan.required) {
+    if (out[key] === undefined) throw storageError(ErrorCode.PairRequired, `option "${key}" is required by ${op} on ${ctx.service}`, errorContext());
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { isStorageError, StorageError, storageError } from "../errors/storage-er
 import type { StorageFeatures } from "../features.js";
 import { snakeCase, type StorageOperation } from "../operations.js";
 import type { PairSet } from "../pairs/pair-definition.js";
-import { validateOptions } from "../pairs/validate-options.js";
+import { planOptions, validateOptions, type OptionsPlan, type ValidateOptionsContext } from "../pairs/validate-options.js";
 import type { OpenConfig, ServiceDefinition } from "../registry/service-definition.js";
 
 /** Everything core knows about one opened storager besides its driver. */
@@ -45,6 +45,9 @@ const OPERATION_FEATURE: Record<StorageOperation, keyof StorageFeatures> = {
  * validation and error context. Kept apart from the operations themselves.
  */
 export class OperationScope {
+  private validation: ValidateOptionsContext | undefined;
+  private readonly plans = new Map<StorageOperation, OptionsPlan>();
+
   constructor(
     readonly driver: StorageDriver,
     readonly ctx: StoragerContext,
@@ -69,15 +72,21 @@ export class OperationScope {
     }
   }
 
-  /** Validated options for `op` with defaults merged (see validateOptions). */
+  /** Validated options for `op` with defaults merged (see validateOptions; what depends on `op` alone is planned once). */
   options(op: StorageOperation, options: object | undefined): Record<string, unknown> {
-    return validateOptions(op, options, {
+    const ctx = (this.validation ??= {
       service: this.service,
       pairs: this.ctx.pairs,
       features: this.driver.features,
       defaults: this.ctx.defaults,
       loose: this.ctx.loose,
     });
+    let plan = this.plans.get(op);
+    if (plan === undefined) {
+      plan = planOptions(op, ctx);
+      this.plans.set(op, plan);
+    }
+    return validateOptions(op, options, ctx, plan);
   }
 
   /**
