@@ -123,9 +123,40 @@ export class CosClient {
     );
   }
 
-  /** Drops refused provider credentials (see {@link isCosCredentialRejection}); true when the request is worth re-sending. */
+  /**
+   * Drops refused provider credentials (see {@link isCosCredentialRejection}); true when the request is
+   * worth re-sending. A HEAD's refusal has no body to name its code, so a 403 HEAD is asked again as a
+   * one-byte GET (see {@link CosClient.refusedCredentialsOf}); only with a provider's credentials.
+   */
   private renewCredentials(request: HttpRequest, response: BufferedResponse): Promise<boolean> {
-    return this.credentials.renew(request, async () => isCosCredentialRejection(await parseErrorBody(response.body)));
+    return this.credentials.renew(request, async () => {
+      if (response.body.length > 0 || request.method !== "HEAD") return isCosCredentialRejection(await parseErrorBody(response.body));
+      return response.status === 403 && (await this.refusedCredentialsOf(request));
+    });
+  }
+
+  /**
+   * Whether refused HEAD `head` was refused for its credentials: the same request as a GET of its
+   * first byte (same headers, so SSE-C keys too; signed with the same, not yet dropped, credentials)
+   * answers with an error body that names the code. Its answer is never retried nor read beyond an
+   * error document. False on anything else, a network failure included.
+   * @throws nothing.
+   */
+  private async refusedCredentialsOf(head: HttpRequest): Promise<boolean> {
+    const headers: Record<string, string> = { ...head.headers, range: "bytes=0-0" };
+    delete headers["authorization"];
+    const probe: HttpRequest = { ...head, method: "GET", headers, operation: "probe_refused_head" };
+    delete probe.body;
+    try {
+      const res = await this.http.send(probe, { accept: () => true });
+      if (res.status !== 403) {
+        res.stream().destroy();
+        return false;
+      }
+      return isCosCredentialRejection(await parseErrorBody(await res.buffer(64 * 1024)));
+    } catch {
+      return false;
+    }
   }
 
   private async isClockSkew(response: BufferedResponse): Promise<boolean> {

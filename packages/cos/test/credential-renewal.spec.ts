@@ -73,6 +73,38 @@ describe("cos: credentials refused before their expiration", () => {
     expect(emulator.stats()).toMatchObject({ requests: 2, byStatus: { "403": 2 } });
   });
 
+  it("renews on a refused stat too: a HEAD has no error body, so a one-byte GET names the code", async () => {
+    emulator.setCredentials(A);
+    const state = { current: A, calls: 0 };
+    const s = provided(state, `/${randomUUID()}/`);
+    await s.write("k", "headed");
+    emulator.setCredentials(B);
+    state.current = B;
+    emulator.resetStats();
+    expect((await s.stat("k")).size).toBe(6);
+    expect(state.calls).toBe(2);
+    // HEAD 403, the GET that names the code (403 InvalidAccessKeyId), HEAD 200 with the new keys.
+    expect(emulator.stats()).toMatchObject({ requests: 3, byStatus: { "403": 2, "200": 1 } });
+
+    // A HEAD refused otherwise (404) asks nothing more.
+    emulator.resetStats();
+    await expect(s.stat("missing")).rejects.toMatchObject({ code: "ObjectNotExist" });
+    expect(state.calls).toBe(2);
+    expect(emulator.stats().requests).toBe(1);
+  });
+
+  it("a refused stat whose provider keeps the refused keys fails after one re-send", async () => {
+    emulator.setCredentials(A);
+    const state = { current: A, calls: 0 };
+    const s = provided(state, `/${randomUUID()}/`);
+    await s.write("k", "x");
+    emulator.setCredentials(B);
+    emulator.resetStats();
+    await expect(s.stat("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403 });
+    expect(state.calls).toBe(2);
+    expect(emulator.stats()).toMatchObject({ requests: 3, byStatus: { "403": 3 } });
+  });
+
   it("does not re-send with fixed credentials", async () => {
     emulator.setCredentials(A);
     const dir = `/${randomUUID()}/`;
@@ -84,6 +116,8 @@ describe("cos: credentials refused before their expiration", () => {
     emulator.resetStats();
     await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, message: expect.stringContaining("InvalidAccessKeyId") });
     expect(emulator.stats().requests).toBe(1);
+    await expect(s.stat("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403 });
+    expect(emulator.stats().requests).toBe(2); // no probe without a provider
   });
 });
 
