@@ -48,6 +48,8 @@ export interface StorageFeatures {
   presignRead: boolean;
   presignWrite: boolean;
   presignDelete: boolean;
+  /** `presign("writeMultipart", ...)`: a signed upload of one part. */
+  presignWriteMultipart: boolean;
   append: boolean;
   multipart: boolean;
   /** `metadata` option on writes and returned by stat. */
@@ -94,6 +96,7 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   presignRead: false,
   presignWrite: false,
   presignDelete: false,
+  presignWriteMultipart: false,
   append: false,
   multipart: false,
   userMetadata: false,

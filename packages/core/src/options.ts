@@ -110,8 +110,12 @@ export interface CreateDirOptions extends CallOptions {
   storageClass?: string;
 }
 
-/** Operations `presign` can sign. */
-export type PresignOperation = "read" | "write" | "delete";
+/**
+ * Operations `presign` can sign: a read, a write, a delete (or an upload's abort), and the upload
+ * of one part of a multipart upload (`writeMultipart`: for clients that send parts straight to the
+ * service, e.g. browsers, while the holder of the credentials creates and completes the upload).
+ */
+export type PresignOperation = "read" | "write" | "delete" | "writeMultipart";
 
 /** Options of `presign`. */
 export interface PresignOptions extends CallOptions {
@@ -119,14 +123,16 @@ export interface PresignOptions extends CallOptions {
   expires: number;
   /** read: first byte. */
   offset?: number;
-  /** read: bytes; write: the exact Content-Length the client will send. */
+  /** read: bytes; write, writeMultipart: the exact Content-Length the client will send. */
   size?: number;
   /** write: the Content-Type the client will send. */
   contentType?: string;
-  /** write: the Content-MD5 the client will send. */
+  /** write, writeMultipart: the Content-MD5 the client will send. */
   contentMd5?: string;
-  /** delete: abort this multipart upload. */
+  /** delete: abort this multipart upload; writeMultipart (required): the upload the part belongs to. */
   multipartId?: string;
+  /** writeMultipart (required): the part's 0-based index. */
+  index?: number;
 }
 
 /** Options of `createAppend`. */

@@ -117,7 +117,13 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   fetch(path: string, url: string, options?: FetchOptions & Extra<X, "fetch">): Promise<void>;
   /** Creates a directory (idempotent). */
   createDir(path: string, options?: CreateDirOptions & Extra<X, "createDir">): Promise<ObjectInfo>;
-  /** A request anyone can send to read, write or delete `path` until it expires. */
+  /**
+   * A request anyone can send until it expires: to read, write or delete `path`, or to upload part
+   * `index` of multipart upload `multipartId` (`writeMultipart`; the part's ETag comes back in the
+   * answer's `ETag` header, for `completeMultipart`).
+   * @throws CapabilityInsufficient, InvalidArgument (expiry, an option the operation does not take,
+   *   a part index out of range), PairRequired (`expires`; `multipartId` and `index` for writeMultipart)
+   */
   presign(op: PresignOperation, path: string, options: PresignOptions & Extra<X, "presign">): Promise<PresignedRequest>;
   /** Creates (or resets to empty) an appendable object. */
   createAppend(path: string, options?: CreateAppendOptions & Extra<X, "createAppend">): Promise<ObjectInfo>;

@@ -38,6 +38,7 @@ export function cosFeatures(integrity = true): Readonly<StorageFeatures> {
     presignRead: true,
     presignWrite: true,
     presignDelete: true,
+    presignWriteMultipart: true,
     append: true,
     multipart: true,
     userMetadata: true,

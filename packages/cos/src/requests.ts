@@ -149,6 +149,18 @@ export function uploadPart(key: string, uploadId: string, index: number, body: C
   };
 }
 
+/**
+ * Upload Part as a client will send it to a presigned URL: no body here; the part's size and
+ * Content-MD5 are signed when given, so the client must send exactly those (and the SSE-C headers).
+ * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key)
+ */
+export function presignedUploadPart(key: string, uploadId: string, index: number, options: DriverCallOptions, secure: boolean): CosCall {
+  const headers: Record<string, string> = sseCustomerHeaders(options, secure);
+  if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
+  if (typeof options.size === "number") headers["content-length"] = String(options.size);
+  return { operation: "upload_part", method: "PUT", key, query: [["partNumber", String(index + 1)], ["uploadId", uploadId]], headers };
+}
+
 /** Upload Part - Copy of bytes `[first, last]` of `source`. */
 export function uploadPartCopy(key: string, uploadId: string, index: number, source: string, first: number, last: number, options: DriverCallOptions, secure: boolean): CosCall {
   return {

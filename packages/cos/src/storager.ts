@@ -183,6 +183,9 @@ export class CosStorageDriver implements StorageDriver {
       const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
       return this.client.presign(call, options.expires);
     }
+    if (op === "writeMultipart") {
+      return this.client.presign(req.presignedUploadPart(key, options.multipartId as string, options.index as number, options, secure), options.expires);
+    }
     const headers: Record<string, string> = sseCustomerHeaders(options, secure);
     if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
     if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;

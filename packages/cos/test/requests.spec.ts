@@ -52,6 +52,15 @@ describe("COS request builders", () => {
     expect(req.listObjects("", undefined, undefined, 1000).query).toEqual([["prefix", ""], ["max-keys", "1000"], ["encoding-type", "url"]]);
   });
 
+  it("a presigned part upload signs its number, upload, size, Content-MD5 and SSE-C headers, and has no body", () => {
+    const call = req.presignedUploadPart("k", "ID", 4, { size: 5, contentMd5: "m", serverSideEncryptionCustomerKey: KEY }, true);
+    expect(call).toMatchObject({ operation: "upload_part", method: "PUT", key: "k", query: [["partNumber", "5"], ["uploadId", "ID"]] });
+    expect(call.body).toBeUndefined();
+    expect(call.headers).toMatchObject({ "content-length": "5", "content-md5": "m", "x-cos-server-side-encryption-customer-algorithm": "AES256" });
+    expect(req.presignedUploadPart("k", "ID", 0, {}, false).headers).toEqual({});
+    expect(() => req.presignedUploadPart("k", "ID", 0, { serverSideEncryptionCustomerKey: KEY }, false)).toThrow(/https/);
+  });
+
   it("multipart calls number parts from 1 and complete lists them in order with ETags", () => {
     const part = req.uploadPart("k", "ID", 0, { data: Buffer.from("x"), size: 1, contentMd5: "m" }, {}, false);
     expect(part.query).toEqual([["partNumber", "1"], ["uploadId", "ID"]]);

@@ -48,6 +48,7 @@ export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v
     presignRead: true,
     presignWrite: true,
     presignDelete: true,
+    presignWriteMultipart: true,
     append: true,
     multipart: true,
     userMetadata: true,

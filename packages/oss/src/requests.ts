@@ -145,6 +145,17 @@ export function uploadPart(key: string, uploadId: string, index: number, body: C
   return { operation: "upload_part", method: "PUT", key, query: [["partNumber", String(index + 1)], ["uploadId", uploadId]], headers: bodyHeaders(body), body: body.data };
 }
 
+/**
+ * UploadPart as a client will send it to a presigned URL: no body here; the part's size and
+ * Content-MD5 are signed when given, so the client must send exactly those.
+ */
+export function presignedUploadPart(key: string, uploadId: string, index: number, options: DriverCallOptions): OssCall {
+  const headers: Record<string, string> = {};
+  if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
+  if (typeof options.size === "number") headers["content-length"] = String(options.size);
+  return { operation: "upload_part", method: "PUT", key, query: [["partNumber", String(index + 1)], ["uploadId", uploadId]], headers };
+}
+
 /** UploadPartCopy of bytes `[first, last]` of `source`. */
 export function uploadPartCopy(key: string, uploadId: string, index: number, source: string, first: number, last: number): OssCall {
   return {

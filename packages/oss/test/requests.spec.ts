@@ -57,6 +57,12 @@ describe("OSS request builders", () => {
     expect(req.listObjectsV2("", undefined, undefined, 1000).query).toEqual([["list-type", "2"], ["prefix", ""], ["max-keys", "1000"], ["encoding-type", "url"]]);
   });
 
+  it("a presigned part upload signs its number, upload, size and Content-MD5, and has no body", () => {
+    const call = req.presignedUploadPart("k", "ID", 4, { size: 5, contentMd5: "m" });
+    expect(call).toEqual({ operation: "upload_part", method: "PUT", key: "k", query: [["partNumber", "5"], ["uploadId", "ID"]], headers: { "content-length": "5", "content-md5": "m" } });
+    expect(req.presignedUploadPart("k", "ID", 0, {}).headers).toEqual({});
+  });
+
   it("multipart calls number parts from 1; complete lists them in order with ETags and Content-MD5", () => {
     const part = req.uploadPart("k", "ID", 0, { data: Buffer.from("x"), size: 1, contentMd5: "m" });
     expect(part.query).toEqual([["partNumber", "1"], ["uploadId", "ID"]]);

@@ -44,6 +44,7 @@ export function qingstorFeatures(integrity = true): Readonly<StorageFeatures> {
     presignRead: true,
     presignWrite: true,
     presignDelete: true,
+    presignWriteMultipart: true,
     append: true,
     multipart: true,
     userMetadata: true,

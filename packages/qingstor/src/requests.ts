@@ -186,6 +186,18 @@ export function uploadPart(key: string, uploadId: string, index: number, body: C
 }
 
 /**
+ * UploadMultipart as a client will send it to a presigned URL: no body here; the part's size and
+ * Content-MD5 are signed when given, so the client must send exactly those (and the SSE-C headers).
+ * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key)
+ */
+export function presignedUploadPart(key: string, uploadId: string, index: number, options: DriverCallOptions, secure: boolean): QsCall {
+  const headers: Record<string, string> = sseHeaders(options, secure);
+  if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
+  if (typeof options.size === "number") headers["content-length"] = String(options.size);
+  return { operation: "upload_multipart", method: "PUT", key, query: [["part_number", String(index)], ["upload_id", uploadId]], headers };
+}
+
+/**
  * UploadMultipart copying bytes `[first, last]` of `source` (`x-qs-copy-source` + `x-qs-copy-range`).
  * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key, for the object or the source)
  */

@@ -52,6 +52,15 @@ describe("QingStor request builders", () => {
     expect(req.listObjects("", undefined, undefined, 1000).query).toEqual([["prefix", ""], ["limit", "1000"]]);
   });
 
+  it("a presigned part upload keeps the 0-based number and signs size, Content-MD5 and SSE-C headers, with no body", () => {
+    const call = req.presignedUploadPart("k", "ID", 4, { size: 5, contentMd5: "m", encryptionCustomerKey: KEY }, true);
+    expect(call).toMatchObject({ operation: "upload_multipart", method: "PUT", key: "k", query: [["part_number", "4"], ["upload_id", "ID"]] });
+    expect(call.body).toBeUndefined();
+    expect(call.headers).toMatchObject({ "content-length": "5", "content-md5": "m", "x-qs-encryption-customer-algorithm": "AES256" });
+    expect(req.presignedUploadPart("k", "ID", 0, {}, false).headers).toEqual({});
+    expect(() => req.presignedUploadPart("k", "ID", 0, { encryptionCustomerKey: KEY }, false)).toThrow(/https/);
+  });
+
   it("multipart calls keep QingStor's 0-based part numbers; complete sends the parts in JSON and the chosen ETag", () => {
     const part = req.uploadPart("k", "ID", 0, { data: Buffer.from("x"), size: 1, contentMd5: "m" }, {}, false);
     expect(part.query).toEqual([["part_number", "0"], ["upload_id", "ID"]]);

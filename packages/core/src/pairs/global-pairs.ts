@@ -136,7 +136,7 @@ export const globalPairs = {
   multipartId: definePair({
     name: "multipart_id",
     type: "string",
-    description: "Id of a multipart upload (stat it, abort it, resume a write into it, or presign its abort).",
+    description: "Id of a multipart upload (stat it, abort it, resume a write into it, or presign its abort or the upload of a part).",
     operations: ["stat", "delete", "write", "presign"],
     validate: nonEmpty,
   }),
@@ -166,8 +166,8 @@ export const globalPairs = {
   index: definePair({
     name: "index",
     type: "integer",
-    description: "0-based part index.",
-    operations: ["writeMultipart"],
+    description: "0-based part index (of a part written, or of a part whose upload is presigned).",
+    operations: ["writeMultipart", "presign"],
     required: ["writeMultipart"],
     validate: atLeast(0),
   }),

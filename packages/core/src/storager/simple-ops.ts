@@ -3,6 +3,7 @@ import { storageError } from "../errors/storage-error.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import type { PresignOperation } from "../options.js";
 import { checkHttpUrl } from "../io/open-url.js";
+import { checkPartIndex } from "../multipart/part-plan.js";
 import { resolvePath } from "../path/paths.js";
 import type { PresignedRequest } from "../storager.js";
 import { toObjectInfo } from "./list-objects.js";
@@ -110,17 +111,39 @@ export async function createDir(scope: OperationScope, path: string, rawOptions:
   return { ...toObjectInfo(scope.workDir, raw), path: shown, mode: "dir" };
 }
 
-const PRESIGN_FEATURE = { read: "presignRead", write: "presignWrite", delete: "presignDelete" } as const;
+const PRESIGN_FEATURE = { read: "presignRead", write: "presignWrite", delete: "presignDelete", writeMultipart: "presignWriteMultipart" } as const;
+
+/** Options of `presign` that only some of its operations take. */
+const PRESIGN_ONLY: Record<string, readonly PresignOperation[]> = {
+  offset: ["read"],
+  contentType: ["write"],
+  contentMd5: ["write", "writeMultipart"],
+  multipartId: ["delete", "writeMultipart"],
+  index: ["writeMultipart"],
+};
 
 /**
  * A signed request for `op` on `path`, valid for `expires` seconds.
- * @throws CapabilityInsufficient, InvalidArgument (bad op or expiry), PairRequired (no expires)
+ * @throws CapabilityInsufficient, InvalidArgument (bad op or expiry, an option `op` does not take, a part index
+ *   out of range), PairRequired (no expires; writeMultipart without multipartId or index)
  */
 export async function presign(scope: OperationScope, op: PresignOperation, path: string, rawOptions: object | undefined): Promise<PresignedRequest> {
-  const feature = PRESIGN_FEATURE[op];
-  if (feature === undefined) throw storageError(ErrorCode.InvalidArgument, `presign supports read, write and delete, not ${JSON.stringify(op)}`);
+  const feature = Object.prototype.hasOwnProperty.call(PRESIGN_FEATURE, op) ? PRESIGN_FEATURE[op] : undefined;
+  if (feature === undefined) throw storageError(ErrorCode.InvalidArgument, `presign supports read, write, delete and writeMultipart, not ${JSON.stringify(op)}`);
   scope.require("presign", feature, "presign");
-  const options = scope.options("presign", rawOptions) as { expires: number };
+  const options = scope.options("presign", rawOptions) as { expires: number; multipartId?: string; index?: number };
+  // What the caller passed, not open-time defaults (a default content type must not fail a presigned read).
+  const given = (rawOptions ?? {}) as Record<string, unknown>;
+  for (const [name, ops] of Object.entries(PRESIGN_ONLY)) {
+    if (given[name] !== undefined && !ops.includes(op)) {
+      throw storageError(ErrorCode.InvalidArgument, `presign ${op} does not take option "${name}" (only ${ops.join(", ")})`);
+    }
+  }
+  if (op === "writeMultipart") {
+    if (options.multipartId === undefined) throw storageError(ErrorCode.PairRequired, 'presign writeMultipart needs option "multipartId"');
+    if (options.index === undefined) throw storageError(ErrorCode.PairRequired, 'presign writeMultipart needs option "index"');
+    checkPartIndex(options.index, scope.driver.features.limits.multipartNumberMaximum);
+  }
   const max = scope.driver.features.limits.presignExpiresMaximum;
   if (max !== undefined && options.expires > max) {
     throw storageError(ErrorCode.InvalidArgument, `presign expiry ${options.expires}s exceeds the service's ${max}s`);

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "@jest/globals";
+import { Readable } from "node:stream";
+import type { DriverCallOptions, RawObject, StorageDriver } from "../src/driver/storage-driver.js";
+import { isStorageError, storageError } from "../src/errors/storage-error.js";
+import { defineFeatures, type StorageFeatures } from "../src/features.js";
+import type { PresignOperation } from "../src/options.js";
+import { resolveOpenConfig } from "../src/pairs/open-config.js";
+import type { ServiceDefinition } from "../src/registry/service-definition.js";
+import type { PresignedRequest } from "../src/storager.js";
+import { createStorager } from "../src/storager/create-storager.js";
+
+/** A driver that presigns nothing real: it records what core asked for. */
+class PresignDriver implements StorageDriver {
+  readonly service = "ps";
+  readonly name = "bucket";
+  readonly asked: Array<{ op: PresignOperation; key: string; options: DriverCallOptions & { expires: number } }> = [];
+
+  constructor(readonly features: Readonly<StorageFeatures>) {}
+
+  async stat(key: string): Promise<RawObject> {
+    throw storageError("ObjectNotExist", key);
+  }
+  async read(): Promise<{ stream: Readable }> {
+    return { stream: Readable.from([]) };
+  }
+  async write(): Promise<{ crc64?: string }> {
+    return {};
+  }
+  async delete(): Promise<void> {}
+  async listPage(): Promise<{ items: RawObject[] }> {
+    return { items: [] };
+  }
+  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number }): Promise<PresignedRequest> {
+    this.asked.push({ op, key, options });
+    return { method: "PUT", url: `https://example.com/${key}`, headers: {} };
+  }
+}
+
+function open(multipartPresign = true, query = "") {
+  const driver = new PresignDriver(
+    defineFeatures({
+      stat: true,
+      read: true,
+      write: true,
+      delete: true,
+      list: true,
+      listPrefix: true,
+      multipart: true,
+      contentType: true,
+      presignRead: true,
+      presignWrite: true,
+      presignDelete: true,
+      presignWriteMultipart: multipartPresign,
+      limits: { multipartNumberMaximum: 10_000, presignExpiresMaximum: 3600 },
+    }),
+  );
+  const definition: ServiceDefinition = { type: "ps", packageName: "ps", description: "test", pairs: {}, newStorageDriver: () => driver };
+  const resolved = resolveOpenConfig(definition, `ps://bucket/base/${query}`, "storager");
+  return { driver, store: createStorager(driver, { ...resolved, definition }) };
+}
+
+async function code(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return isStorageError(e) ? e.code : `not a StorageError: ${String(e)}`;
+  }
+  return undefined;
+}
+
+describe("presign writeMultipart", () => {
+  it("hands the driver the upload, the part index and what the client will send", async () => {
+    const { driver, store } = open();
+    await store.presign("writeMultipart", "dir/big.bin", { expires: 600, multipartId: "up-1", index: 3, size: 5_000_000, contentMd5: "nWmIDzS2yZwGK1D7XLVG4A==" });
+    expect(driver.asked).toHaveLength(1);
+    expect(driver.asked[0]).toMatchObject({
+      op: "writeMultipart",
+      key: "base/dir/big.bin",
+      options: { expires: 600, multipartId: "up-1", index: 3, size: 5_000_000, contentMd5: "nWmIDzS2yZwGK1D7XLVG4A==" },
+    });
+  });
+
+  it("needs multipartId and index, and an index within the service's part count", async () => {
+    const { driver, store } = open();
+    expect(await code(store.presign("writeMultipart", "a", { expires: 60, index: 0 }))).toBe("PairRequired");
+    expect(await code(store.presign("writeMultipart", "a", { expires: 60, multipartId: "u" }))).toBe("PairRequired");
+    for (const index of [-1, 10_000, 1.5]) {
+      expect(await code(store.presign("writeMultipart", "a", { expires: 60, multipartId: "u", index }))).toBe("InvalidArgument");
+    }
+    expect(await code(store.presign("writeMultipart", "a", { expires: 60, multipartId: "u", index: 9_999 }))).toBeUndefined();
+    expect(await code(store.presign("writeMultipart", "a", { expires: 3601, multipartId: "u", index: 0 }))).toBe("InvalidArgument");
+    expect(driver.asked).toHaveLength(1);
+  });
+
+  it("refuses options the operation does not take, but not open-time defaults", async () => {
+    const { driver, store } = open(true, "?default_content_type=text/plain");
+    expect(await code(store.presign("read", "a", { expires: 60, index: 1 }))).toBe("InvalidArgument");
+    expect(await code(store.presign("read", "a", { expires: 60, multipartId: "u" }))).toBe("InvalidArgument");
+    expect(await code(store.presign("write", "a", { expires: 60, offset: 3 }))).toBe("InvalidArgument");
+    expect(await code(store.presign("writeMultipart", "a", { expires: 60, multipartId: "u", index: 0, contentType: "a/b" }))).toBe("InvalidArgument");
+    expect(await code(store.presign("delete", "a", { expires: 60, contentMd5: "nWmIDzS2yZwGK1D7XLVG4A==" }))).toBe("InvalidArgument");
+    expect(driver.asked).toHaveLength(0);
+    // The default content type applies where it can and fails nothing.
+    await store.presign("read", "a", { expires: 60 });
+    await store.presign("write", "a", { expires: 60 });
+    expect(driver.asked.map((a) => a.options.contentType)).toEqual(["text/plain", "text/plain"]);
+  });
+
+  it("is a capability, and unknown operations are refused", async () => {
+    const { store } = open(false);
+    expect(await code(store.presign("writeMultipart", "a", { expires: 60, multipartId: "u", index: 0 }))).toBe("CapabilityInsufficient");
+    for (const op of ["toString", "list", "writeAppend"]) {
+      expect(await code(store.presign(op as PresignOperation, "a", { expires: 60 }))).toBe("InvalidArgument");
+    }
+  });
+});
