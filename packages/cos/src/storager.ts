@@ -93,7 +93,9 @@ export class CosStorageDriver implements StorageDriver {
       }
       stream = sliceRange(stream, offset, range.size);
     }
-    return { stream, object, ...(crc === undefined ? {} : { crc64: crc }) };
+    const opened: DriverReadResult = { stream, object };
+    if (crc !== undefined) opened.crc64 = crc;
+    return opened;
   }
 
   /** PUT Object. @throws StorageError `IntegrityMismatch` (BadDigest), `InvalidArgument`, ... */
@@ -258,7 +260,10 @@ export class CosStorageDriver implements StorageDriver {
 }
 
 function result(etag: string | undefined, crc64: string | undefined): DriverWriteResult {
-  return { ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
+  const written: DriverWriteResult = {};
+  if (etag !== undefined) written.etag = etag;
+  if (crc64 !== undefined) written.crc64 = crc64;
+  return written;
 }
 
 async function ignoreMissing(p: Promise<unknown>): Promise<void> {

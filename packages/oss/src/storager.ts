@@ -90,7 +90,9 @@ export class OssStorageDriver implements StorageDriver {
       }
       stream = sliceRange(stream, offset, range.size);
     }
-    return { stream, object, ...(crc === undefined ? {} : { crc64: crc }) };
+    const opened: DriverReadResult = { stream, object };
+    if (crc !== undefined) opened.crc64 = crc;
+    return opened;
   }
 
   /** PutObject with Content-MD5. @throws StorageError `IntegrityMismatch` (InvalidDigest), `InvalidArgument`, ... */
@@ -242,5 +244,8 @@ export class OssStorageDriver implements StorageDriver {
 }
 
 function result(etag: string | undefined, crc64: string | undefined): DriverWriteResult {
-  return { ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
+  const written: DriverWriteResult = {};
+  if (etag !== undefined) written.etag = etag;
+  if (crc64 !== undefined) written.crc64 = crc64;
+  return written;
 }

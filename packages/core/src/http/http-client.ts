@@ -170,7 +170,8 @@ export class HttpClient {
     accept: (status: number) => boolean,
     onAccepted: (res: StreamingResponse) => Promise<Attempt<T>>,
   ): Promise<Attempt<T>> {
-    const request: HttpRequest = { ...original, headers: { ...original.headers }, ...(original.query ? { query: [...original.query] } : {}) };
+    const request: HttpRequest = { ...original, headers: { ...original.headers } };
+    if (original.query) request.query = [...original.query];
     let consumed = false;
     try {
       await this.options.sign?.(request, this.now());

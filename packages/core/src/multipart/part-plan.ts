@@ -25,15 +25,15 @@ export function readAheadFor(concurrency: number): number {
 /** Inputs of {@link planPartSize}. Limits mirror `StorageLimits`. */
 export interface PartPlanInput {
   /** Total body size, when known. */
-  size?: number;
+  size?: number | undefined;
   /** Part size the caller asked for (default {@link DEFAULT_PART_SIZE}). */
-  partSize?: number;
+  partSize?: number | undefined;
   /** Smallest part except the last. */
-  multipartSizeMinimum?: number;
+  multipartSizeMinimum?: number | undefined;
   /** Largest part. */
-  multipartSizeMaximum?: number;
+  multipartSizeMaximum?: number | undefined;
   /** Most parts in one upload. */
-  multipartNumberMaximum?: number;
+  multipartNumberMaximum?: number | undefined;
 }
 
 const MiB = 1024 * 1024;

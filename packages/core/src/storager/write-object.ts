@@ -1,4 +1,4 @@
-import type { DriverCallOptions } from "../driver/storage-driver.js";
+import type { DriverBody, DriverCallOptions } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { hashPool } from "../integrity/hash-pool.js";
@@ -95,11 +95,10 @@ async function writeSingle(
     }
     contentMd5 = hashes.md5;
   }
-  const result = await scope.driver.write(
-    key,
-    { data, size: data.length, ...(contentMd5 === undefined ? {} : { contentMd5 }), onProgress: progress.report },
-    driverOptions,
-  );
+  // Plain assignments rather than conditional spreads, which cost ~0.5 µs each on this per-request path.
+  const body: DriverBody = { data, size: data.length, onProgress: progress.report };
+  if (contentMd5 !== undefined) body.contentMd5 = contentMd5;
+  const result = await scope.driver.write(key, body, driverOptions);
   // The driver is done with the bytes (it copies what it keeps): a shared copy of ours can serve the
   // next write. After a failure a socket may still hold it, so it is then left to the collector.
   recycleSharedCopy(data);
@@ -108,7 +107,9 @@ async function writeSingle(
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: sent ${crc64}, service stored ${result.crc64}`);
   }
   progress.finish(data.length);
-  return { size: data.length, crc64, ...(result.etag === undefined ? {} : { etag: result.etag }) };
+  const written: WriteResult = { size: data.length, crc64 };
+  if (result.etag !== undefined) written.etag = result.etag;
+  return written;
 }
 
 async function writeMultipart(

@@ -35,11 +35,11 @@ export function planWrite(
     return { threshold: limits.writeSizeMaximum ?? Number.MAX_SAFE_INTEGER, partSize: 0, concurrency: 1, maxParts };
   }
   const partSize = planPartSize({
-    ...(size === undefined ? {} : { size }),
-    ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
-    ...(limits.multipartSizeMinimum === undefined ? {} : { multipartSizeMinimum: limits.multipartSizeMinimum }),
-    ...(limits.multipartSizeMaximum === undefined ? {} : { multipartSizeMaximum: limits.multipartSizeMaximum }),
-    ...(maxParts === undefined ? {} : { multipartNumberMaximum: maxParts }),
+    size,
+    partSize: options.partSize,
+    multipartSizeMinimum: limits.multipartSizeMinimum,
+    multipartSizeMaximum: limits.multipartSizeMaximum,
+    multipartNumberMaximum: maxParts,
   });
   const threshold = Math.min(options.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD, limits.writeSizeMaximum ?? Number.MAX_SAFE_INTEGER);
   return { threshold, partSize, concurrency: Math.max(1, options.concurrency ?? DEFAULT_MULTIPART_CONCURRENCY), maxParts };
