@@ -115,6 +115,11 @@ export interface StorageDriver {
   createDir?(key: string, options: DriverCallOptions): Promise<RawObject>;
   /** `key` ends with `/`. Idempotent; fails with `Conflict` if not empty where the service cares. */
   deleteDir?(key: string, options: DriverCallOptions): Promise<void>;
+  /**
+   * A signed request for `op` (each op only when its `presign*` feature flag is on). Core has
+   * checked the options: `expires` within the service limit; for `writeMultipart`, `multipartId`
+   * and a part `index` within the part count; no option that `op` does not take.
+   */
   presign?(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number }): Promise<PresignedRequest>;
 
   createAppend?(key: string, options: DriverCallOptions): Promise<RawObject>;
