@@ -94,6 +94,12 @@ export interface ListOptions extends CallOptions {
   limit?: number;
   /** Continue from this token (from `listPage`). */
   token?: string;
+  /**
+   * Prefix mode only: list just the objects whose path sorts after this one (a path relative to
+   * the work_dir, like those `list` returns; the order is the service's: bytes of UTF-8). It places
+   * the first page; a `token` given with it continues where that token says.
+   */
+  startAfter?: string;
 }
 
 /** Options of `listPage`. */

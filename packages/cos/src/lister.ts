@@ -17,12 +17,15 @@ const PAGE_MAXIMUM = 1000;
 /**
  * One page of GET Bucket. Dir mode (delimiter `/`) yields files and
  * sub-directories; prefix mode yields files only (directory markers, keys
- * ending with `/`, are left out). The token is the marker of the next page.
+ * ending with `/`, are left out). The token is the marker of the next page
+ * (`startAfter` is the marker of the first).
  * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`, ...
  */
 export async function listObjectsPage(client: CosClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
   const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
-  const res = await client.sendBuffered(listObjects(request.prefix, request.delimiter, request.token, limit), { signal: options.signal });
+  // The marker is a key: a first page starts after `startAfter`, later ones after their token.
+  const marker = request.token || request.startAfter;
+  const res = await client.sendBuffered(listObjects(request.prefix, request.delimiter, marker, limit), { signal: options.signal });
   const page = await parseListObjects(res.body);
   const items = request.delimiter === undefined ? page.items.filter((o) => o.mode !== "dir") : page.items;
   return page.nextMarker === undefined ? { items } : { items, nextToken: page.nextMarker };

@@ -32,7 +32,8 @@ export async function listFiles(paths: FsPaths, request: DriverListRequest): Pro
   const baseKey = request.prefix.slice(0, slash + 1);
   const namePrefix = request.prefix.slice(slash + 1);
   const basePath = await paths.resolve(baseKey);
-  const token = request.token || undefined;
+  // Tokens are keys: `startAfter` places a first page the same way.
+  const token = request.token || request.startAfter || undefined;
   const source = request.delimiter === undefined ? walk(paths, baseKey, basePath, namePrefix, token) : level(paths, baseKey, basePath, namePrefix, token);
   const picked: Entry[] = [];
   let more = false;

@@ -10,7 +10,9 @@ import type { MemoryStore, MemoryUpload } from "./store.js";
  * (a raw string prefix), no directories.
  */
 export function listEntries(store: MemoryStore, request: DriverListRequest): DriverListPage {
-  const { prefix, delimiter, token } = request;
+  const { prefix, delimiter } = request;
+  // Tokens are keys (a dir's key in dir mode): `startAfter` places a first page the same way.
+  const token = request.token || request.startAfter;
   const limit = Math.max(1, request.limit);
   const keys = store.keys;
   let i = keys.lowerBound(prefix);

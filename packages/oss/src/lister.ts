@@ -17,12 +17,13 @@ const PAGE_MAXIMUM = 1000;
 /**
  * One page of ListObjectsV2. Dir mode (delimiter `/`) yields files and
  * sub-directories; prefix mode yields files only (directory markers, keys
- * ending with `/`, are left out). The token is OSS's continuation token.
+ * ending with `/`, are left out). The token is OSS's continuation token;
+ * `startAfter` goes out as `start-after` on a first page.
  * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`, ...
  */
 export async function listObjectsPage(client: OssClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
   const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
-  const res = await client.sendBuffered(listObjectsV2(request.prefix, request.delimiter, request.token, limit), { signal: options.signal });
+  const res = await client.sendBuffered(listObjectsV2(request.prefix, request.delimiter, request.token, limit, request.startAfter), { signal: options.signal });
   const page = await parseListObjects(res.body);
   const items = request.delimiter === undefined ? page.items.filter((o) => o.mode !== "dir") : page.items;
   return page.nextToken === undefined ? { items } : { items, nextToken: page.nextToken };

@@ -105,10 +105,11 @@ export function deleteObjects(keys: readonly string[]): OssCall {
 }
 
 /** ListObjectsV2 with url-encoded names in the answer; `token` is a continuation token. */
-export function listObjectsV2(prefix: string, delimiter: string | undefined, token: string | undefined, maxKeys: number): OssCall {
+export function listObjectsV2(prefix: string, delimiter: string | undefined, token: string | undefined, maxKeys: number, startAfter?: string): OssCall {
   const query: QueryParam[] = [["list-type", "2"], ["prefix", prefix]];
   if (delimiter !== undefined) query.push(["delimiter", delimiter]);
   if (token !== undefined && token !== "") query.push(["continuation-token", token]);
+  else if (startAfter !== undefined && startAfter !== "") query.push(["start-after", startAfter]);
   query.push(["max-keys", String(maxKeys)], ["encoding-type", "url"]);
   return { operation: "list_objects_v2", method: "GET", query, headers: {} };
 }

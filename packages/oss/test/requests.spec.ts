@@ -55,6 +55,9 @@ describe("OSS request builders", () => {
       ["encoding-type", "url"],
     ]);
     expect(req.listObjectsV2("", undefined, undefined, 1000).query).toEqual([["list-type", "2"], ["prefix", ""], ["max-keys", "1000"], ["encoding-type", "url"]]);
+    // start-after places a first page; with a continuation token it is left out.
+    expect(req.listObjectsV2("p/", undefined, undefined, 10, "p/k").query).toContainEqual(["start-after", "p/k"]);
+    expect(req.listObjectsV2("p/", undefined, "tok", 10, "p/k").query.some(([k]) => k === "start-after")).toBe(false);
   });
 
   it("a presigned part upload signs its number, upload, size and Content-MD5, and has no body", () => {

@@ -122,6 +122,46 @@ export function registerListCases(suite: Suite): void {
     },
   );
 
+  suite.gated(
+    "list: prefix mode with startAfter yields only the keys after it, in every page",
+    ["listPrefix"],
+    async (t) => {
+      const base = t.dir();
+      const paths = [...(await writeTree(t, base, ["a", "b/c", "b/d/e", "b/f", "g", "h/i"]))].sort();
+      // After a file, inside a sub-tree, and before everything; with pages of 2.
+      for (const after of [base + "b/c", base + "b/d/", base + "b/d/e", base + "0", base + "z"]) {
+        const want = paths.filter((p) => p > after);
+        const got = await collect(t.store.list(base, { mode: "prefix", startAfter: after, limit: 2 }));
+        expect([after, got.map((o) => o.path)]).toEqual([after, want]);
+      }
+      // A relative path is a path below the work_dir, like the listed ones.
+      const page = await t.store.listPage(base, { mode: "prefix", startAfter: base + "b/f", limit: 10 });
+      expect(page.items.map((o) => o.path)).toEqual([base + "g", base + "h/i"]);
+      // A token continues from where it says, whatever startAfter says.
+      const first = await t.store.listPage(base, { mode: "prefix", startAfter: base + "a", limit: 2 });
+      expect(first.items.map((o) => o.path)).toEqual([base + "b/c", base + "b/d/e"]);
+      const second = await t.store.listPage(base, { mode: "prefix", startAfter: base + "a", limit: 2, token: first.nextToken as string });
+      expect(second.items.map((o) => o.path)).toEqual([base + "b/f", base + "g"]);
+    },
+    async (t) => {
+      await expectIterationError(() => t.store.list(t.dir(), { mode: "prefix", startAfter: "x" }), "CapabilityInsufficient");
+    },
+  );
+
+  suite.gated(
+    "list: startAfter outside prefix mode, or a bad path, rejects with InvalidArgument",
+    ["listDir"],
+    async (t) => {
+      const base = t.dir();
+      await expectIterationError(() => t.store.list(base, { mode: "dir", startAfter: base + "a" }), "InvalidArgument");
+      await expectError(() => t.store.listPage(base, { mode: "dir", startAfter: base + "a" }), "InvalidArgument");
+      if (t.store.features.listPrefix) await expectError(() => t.store.listPage(base, { mode: "prefix", startAfter: "../x" }), "InvalidArgument");
+    },
+    async (t) => {
+      await expectIterationError(() => t.store.list(t.dir(), { mode: "dir", startAfter: "x" }), "CapabilityInsufficient");
+    },
+  );
+
   suite.test("listPage: limit 3 over 10 objects pages with tokens, no duplicates, nothing missing", async (t) => {
     const base = t.dir();
     const names = Array.from({ length: 10 }, (_, i) => `obj-${String(i).padStart(2, "0")}`);

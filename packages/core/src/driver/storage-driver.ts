@@ -72,6 +72,8 @@ export interface DriverListRequest {
   /** `"/"` for one level (dirs come back as `dir` objects ending with `/`), absent for a flat walk. */
   delimiter?: "/";
   token?: string;
+  /** Flat listings (no delimiter) without a token: only keys that sort after this full key. */
+  startAfter?: string;
   limit: number;
 }
 

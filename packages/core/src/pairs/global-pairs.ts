@@ -163,6 +163,13 @@ export const globalPairs = {
     required: ["presign"],
     validate: atLeast(1),
   }),
+  startAfter: definePair({
+    name: "start_after",
+    type: "string",
+    description: "List (prefix mode) only the objects whose path sorts after this one.",
+    operations: ["list"],
+    validate: nonEmpty,
+  }),
   index: definePair({
     name: "index",
     type: "integer",

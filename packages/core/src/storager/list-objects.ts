@@ -1,4 +1,5 @@
-import type { DriverListPage, RawObject } from "../driver/storage-driver.js";
+import type { DriverListPage, DriverListRequest, RawObject, StorageDriver } from "../driver/storage-driver.js";
+import type { StorageFeatures } from "../features.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import type { ObjectInfo } from "../object/object-info.js";
@@ -7,6 +8,13 @@ import { keyToPath, resolvePath } from "../path/paths.js";
 import type { ListPage } from "../storager.js";
 import type { OperationScope } from "./storager-context.js";
 
+/** The feature flag (and driver method) each list mode needs. */
+const LIST_MODE_NEEDS: Record<string, [keyof StorageFeatures, (keyof StorageDriver)?]> = {
+  dir: ["listDir"],
+  prefix: ["listPrefix"],
+  part: ["listMultipartUploads", "listUploads"],
+};
+
 /** Page size asked of a driver when the caller gives none. */
 export const DEFAULT_LIST_LIMIT = 1000;
 
@@ -14,6 +22,7 @@ interface ListRequest {
   mode?: ListMode;
   limit?: number;
   token?: string;
+  startAfter?: string;
   signal?: AbortSignal;
   [pair: string]: unknown;
 }
@@ -21,8 +30,9 @@ interface ListRequest {
 /**
  * One page of `path`'s entries. `dir` mode lists one level (sub-dirs end with
  * `/`), `prefix` mode every object whose key starts with the path, `part` mode
- * the in-progress multipart uploads under it.
- * @throws CapabilityInsufficient, InvalidArgument, PairUnsupported
+ * the in-progress multipart uploads under it. `startAfter` (prefix mode) places
+ * the first page after that path; a token continues from where it says.
+ * @throws CapabilityInsufficient, InvalidArgument (also `startAfter` outside prefix mode, or a bad path), PairUnsupported
  */
 export async function listPage(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ListPage> {
   scope.require("list");
@@ -31,22 +41,22 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
   const mode = options.mode ?? (features.listDir ? "dir" : "prefix");
   const limit = Math.min(options.limit ?? DEFAULT_LIST_LIMIT, features.limits.listPageMaximum ?? Number.MAX_SAFE_INTEGER);
   const prefix = listPrefix(scope.workDir, path, mode);
-  const request = { prefix, limit, ...(options.token ? { token: options.token } : {}) };
-  const driverOptions = { ...(options.signal ? { signal: options.signal } : {}) };
+  const needs = Object.prototype.hasOwnProperty.call(LIST_MODE_NEEDS, mode) ? LIST_MODE_NEEDS[mode] : undefined;
+  if (needs === undefined) throw storageError(ErrorCode.InvalidArgument, `list mode must be dir, prefix or part, not ${JSON.stringify(mode)}`);
+  scope.require("list", ...needs);
+  const request: DriverListRequest = { prefix, limit };
+  if (options.startAfter !== undefined && mode !== "prefix") {
+    throw storageError(ErrorCode.InvalidArgument, `startAfter applies to prefix listings, not to mode ${JSON.stringify(mode)}`);
+  }
+  if (options.token) request.token = options.token;
+  else if (options.startAfter !== undefined) request.startAfter = resolvePath(scope.workDir, options.startAfter).key;
+  const driverOptions: { signal?: AbortSignal } = {};
+  if (options.signal) driverOptions.signal = options.signal;
 
   let page: DriverListPage;
-  if (mode === "dir") {
-    scope.require("list", "listDir");
-    page = await scope.driver.listPage({ ...request, delimiter: "/" }, driverOptions);
-  } else if (mode === "prefix") {
-    scope.require("list", "listPrefix");
-    page = await scope.driver.listPage(request, driverOptions);
-  } else if (mode === "part") {
-    scope.require("list", "listMultipartUploads", "listUploads");
-    page = await scope.driver.listUploads!(request, driverOptions);
-  } else {
-    throw storageError(ErrorCode.InvalidArgument, `list mode must be dir, prefix or part, not ${JSON.stringify(mode)}`);
-  }
+  if (mode === "dir") page = await scope.driver.listPage({ ...request, delimiter: "/" }, driverOptions);
+  else if (mode === "prefix") page = await scope.driver.listPage(request, driverOptions);
+  else page = await scope.driver.listUploads!(request, driverOptions);
   const items: ObjectInfo[] = [];
   for (const raw of page.items) {
     // The dir marker of the listed directory itself is not one of its entries.
