@@ -9,7 +9,8 @@ export function partSize(t: CaseScope): number {
 }
 
 /** Starts an upload at a fresh path and aborts it after the case. */
-async function start(t: CaseScope, path = t.key()): Promise<ObjectInfo> {
+/** Creates a multipart upload at `path` and aborts it when the case ends (a no-op once completed). */
+export async function startUpload(t: CaseScope, path = t.key()): Promise<ObjectInfo> {
   const o = await t.store.createMultipart(path);
   const id = o.multipartId;
   if (id !== undefined) t.defer(() => t.store.delete(path, { multipartId: id }));
@@ -34,8 +35,8 @@ export function registerMultipartCases(suite: Suite): void {
 
   gated("createMultipart: twice on one path gives two part objects with distinct ids (MP1)", async (t) => {
     const path = t.key();
-    const a = await start(t, path);
-    const b = await start(t, path);
+    const a = await startUpload(t, path);
+    const b = await startUpload(t, path);
     for (const o of [a, b]) {
       expect(o.path).toBe(path);
       expect(o.mode).toBe("part");
@@ -55,7 +56,7 @@ export function registerMultipartCases(suite: Suite): void {
   });
 
   gated("stat: with multipartId reports the in-progress upload (MP3)", async (t) => {
-    const o = await start(t);
+    const o = await startUpload(t);
     const s = await t.store.stat(o.path, { multipartId: o.multipartId as string });
     expect(s.path).toBe(o.path);
     expect(s.mode).toBe("part");
@@ -63,13 +64,13 @@ export function registerMultipartCases(suite: Suite): void {
   });
 
   gated("stat: an upload in progress is not an object yet", async (t) => {
-    const o = await start(t);
+    const o = await startUpload(t);
     await t.store.writeMultipart(o, randomData(100), { index: 0 });
     await expectError(() => t.store.stat(o.path), "ObjectNotExist");
   });
 
   gated("writeMultipart: returns the part with its index and size (MP5)", async (t) => {
-    const o = await start(t);
+    const o = await startUpload(t);
     const data = randomData(1234);
     const part = await t.store.writeMultipart(o, data, { index: 0 });
     expect(part.index).toBe(0);
@@ -79,14 +80,14 @@ export function registerMultipartCases(suite: Suite): void {
   });
 
   gated("listMultipart: lists a written part with its 0-based index and size (MP6)", async (t) => {
-    const o = await start(t);
+    const o = await startUpload(t);
     await t.store.writeMultipart(o, randomData(321), { index: 7 });
     const parts = await collect(t.store.listMultipart(o));
     expect(parts.map((p) => [p.index, p.size])).toEqual([[7, 321]]);
   });
 
   gated("listMultipart: several parts come back sorted by index", async (t) => {
-    const o = await start(t);
+    const o = await startUpload(t);
     const size = partSize(t);
     for (const index of [2, 0, 1]) await t.store.writeMultipart(o, randomData(size), { index });
     const parts = await collect(t.store.listMultipart(o));
@@ -101,7 +102,7 @@ export function registerMultipartCases(suite: Suite): void {
     "list: mode part lists the upload with its path and id (MP7)",
     async (t) => {
       const base = t.dir();
-      const o = await start(t, t.key(base));
+      const o = await startUpload(t, t.key(base));
       await t.store.writeMultipart(o, randomData(10), { index: 3 });
       const items = await collect(t.store.list(base, { mode: "part" }));
       expect(items.length).toBe(1);
@@ -113,7 +114,7 @@ export function registerMultipartCases(suite: Suite): void {
   );
 
   gated("completeMultipart: one part makes a readable object (MP8)", async (t) => {
-    const o = await start(t);
+    const o = await startUpload(t);
     t.track(o.path);
     const data = randomData(999);
     const part = await t.store.writeMultipart(o, data, { index: 0 });
@@ -127,7 +128,7 @@ export function registerMultipartCases(suite: Suite): void {
   });
 
   gated("completeMultipart: parts written out of order and given unsorted join in index order", async (t) => {
-    const o = await start(t);
+    const o = await startUpload(t);
     t.track(o.path);
     const size = partSize(t);
     const chunks = [randomData(size), randomData(size), randomData(777)];
@@ -144,7 +145,7 @@ export function registerMultipartCases(suite: Suite): void {
   });
 
   gated("completeMultipart: a re-uploaded index uses the latest bytes", async (t) => {
-    const o = await start(t);
+    const o = await startUpload(t);
     t.track(o.path);
     await t.store.writeMultipart(o, randomData(400), { index: 0 });
     const data = randomData(300);
@@ -154,7 +155,7 @@ export function registerMultipartCases(suite: Suite): void {
   });
 
   gated("completeMultipart: parts with a gap reject with InvalidArgument and create nothing", async (t) => {
-    const o = await start(t);
+    const o = await startUpload(t);
     const size = partSize(t);
     const p0 = await t.store.writeMultipart(o, randomData(size), { index: 0 });
     const p2 = await t.store.writeMultipart(o, randomData(size), { index: 2 });
@@ -172,7 +173,7 @@ export function registerMultipartCases(suite: Suite): void {
   });
 
   gated("writeMultipart: a negative or fractional index rejects with InvalidArgument", async (t) => {
-    const o = await start(t);
+    const o = await startUpload(t);
     await expectError(() => t.store.writeMultipart(o, randomData(10), { index: -1 }), "InvalidArgument");
     await expectError(() => t.store.writeMultipart(o, randomData(10), { index: 1.5 }), "InvalidArgument");
   });
