@@ -12,6 +12,7 @@ import { registerMultipartCases } from "./cases/multipart.js";
 import { registerPairCases } from "./cases/pairs.js";
 import { registerPathCases } from "./cases/paths.js";
 import { registerPresignCases } from "./cases/presign.js";
+import { registerPresignMultipartCases } from "./cases/presign-multipart.js";
 import { registerStoragerCases } from "./cases/storager.js";
 import { registerStreamCases } from "./cases/streams.js";
 import { Suite, type SuiteOptions } from "./context.js";
@@ -52,6 +53,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("append", () => registerAppendCases(suite));
     describe("multipart", () => registerMultipartCases(suite));
     describe("presign", () => registerPresignCases(suite));
+    describe("presign multipart", () => registerPresignMultipartCases(suite));
     describe("fetch", () => registerFetchCases(suite));
     describe("pairs", () => registerPairCases(suite));
     describe("paths", () => registerPathCases(suite));

@@ -48,8 +48,14 @@ export interface StorageFeatures {
   presignRead: boolean;
   presignWrite: boolean;
   presignDelete: boolean;
+  /** `presign("createMultipart", ...)`: a signed start of a multipart upload. */
+  presignCreateMultipart: boolean;
   /** `presign("writeMultipart", ...)`: a signed upload of one part. */
   presignWriteMultipart: boolean;
+  /** `presign("listMultipart", ...)`: a signed listing of an upload's parts (the service's own format). */
+  presignListMultipart: boolean;
+  /** `presign("completeMultipart", ...)`: a signed completion of an upload, with its body. */
+  presignCompleteMultipart: boolean;
   append: boolean;
   multipart: boolean;
   /** `metadata` option on writes and returned by stat. */
@@ -96,7 +102,10 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   presignRead: false,
   presignWrite: false,
   presignDelete: false,
+  presignCreateMultipart: false,
   presignWriteMultipart: false,
+  presignListMultipart: false,
+  presignCompleteMultipart: false,
   append: false,
   multipart: false,
   userMetadata: false,

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { Part } from "./object/object-info.js";
 
 /** Progress of one transfer: bytes moved so far and, when known, the total. */
 export interface Progress {
@@ -121,7 +122,7 @@ export interface CreateDirOptions extends CallOptions {
  * of one part of a multipart upload (`writeMultipart`: for clients that send parts straight to the
  * service, e.g. browsers, while the holder of the credentials creates and completes the upload).
  */
-export type PresignOperation = "read" | "write" | "delete" | "writeMultipart";
+export type PresignOperation = "read" | "write" | "delete" | "createMultipart" | "writeMultipart" | "listMultipart" | "completeMultipart";
 
 /** Options of `presign`. */
 export interface PresignOptions extends CallOptions {
@@ -131,14 +132,23 @@ export interface PresignOptions extends CallOptions {
   offset?: number;
   /** read: bytes; write, writeMultipart: the exact Content-Length the client will send. */
   size?: number;
-  /** write: the Content-Type the client will send. */
+  /** write: the Content-Type the client will send; createMultipart: the completed object's Content-Type. */
   contentType?: string;
   /** write, writeMultipart: the Content-MD5 the client will send. */
   contentMd5?: string;
-  /** delete: abort this multipart upload; writeMultipart (required): the upload the part belongs to. */
+  /**
+   * delete: abort this multipart upload; writeMultipart, listMultipart and completeMultipart
+   * (required): the upload the request works on.
+   */
   multipartId?: string;
   /** writeMultipart (required): the part's 0-based index. */
   index?: number;
+  /**
+   * completeMultipart (required): the parts to join, numbered 0..n-1 (as `writeMultipart`
+   * returns them, or built from a presigned part upload's index, size and `ETag`). The
+   * request's body lists them.
+   */
+  parts?: readonly Part[];
 }
 
 /** Options of `createAppend`. */

@@ -61,6 +61,8 @@ export interface PresignedRequest {
   url: string;
   /** Headers the sender must send as they are. */
   headers: Record<string, string>;
+  /** The body the sender must send as it is, when the request has one (completeMultipart: the list of parts). */
+  body?: string;
 }
 
 /** What `writeAppend` reports. */

@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import type { DriverCallOptions, RawObject, StorageDriver } from "../src/driver/storage-driver.js";
 import { isStorageError, storageError } from "../src/errors/storage-error.js";
 import { defineFeatures, type StorageFeatures } from "../src/features.js";
+import type { Part } from "../src/object/object-info.js";
 import type { PresignOperation } from "../src/options.js";
 import { resolveOpenConfig } from "../src/pairs/open-config.js";
 import type { ServiceDefinition } from "../src/registry/service-definition.js";
@@ -13,7 +14,7 @@ import { createStorager } from "../src/storager/create-storager.js";
 class PresignDriver implements StorageDriver {
   readonly service = "ps";
   readonly name = "bucket";
-  readonly asked: Array<{ op: PresignOperation; key: string; options: DriverCallOptions & { expires: number } }> = [];
+  readonly asked: Array<{ op: PresignOperation; key: string; options: DriverCallOptions & { expires: number; parts?: readonly Part[] } }> = [];
 
   constructor(readonly features: Readonly<StorageFeatures>) {}
 
@@ -30,7 +31,7 @@ class PresignDriver implements StorageDriver {
   async listPage(): Promise<{ items: RawObject[] }> {
     return { items: [] };
   }
-  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number }): Promise<PresignedRequest> {
+  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
     this.asked.push({ op, key, options });
     return { method: "PUT", url: `https://example.com/${key}`, headers: {} };
   }
@@ -50,7 +51,10 @@ function open(multipartPresign = true, query = "") {
       presignRead: true,
       presignWrite: true,
       presignDelete: true,
+      presignCreateMultipart: multipartPresign,
       presignWriteMultipart: multipartPresign,
+      presignListMultipart: multipartPresign,
+      presignCompleteMultipart: multipartPresign,
       limits: { multipartNumberMaximum: 10_000, presignExpiresMaximum: 3600 },
     }),
   );
@@ -109,8 +113,54 @@ describe("presign writeMultipart", () => {
   it("is a capability, and unknown operations are refused", async () => {
     const { store } = open(false);
     expect(await code(store.presign("writeMultipart", "a", { expires: 60, multipartId: "u", index: 0 }))).toBe("CapabilityInsufficient");
+    for (const op of ["createMultipart", "listMultipart"] as const) {
+      expect(await code(store.presign(op, "a", { expires: 60, multipartId: "u" }))).toBe("CapabilityInsufficient");
+    }
+    expect(await code(store.presign("completeMultipart", "a", { expires: 60, multipartId: "u", parts: [{ index: 0, size: 1, etag: "e" }] }))).toBe("CapabilityInsufficient");
     for (const op of ["toString", "list", "writeAppend"]) {
       expect(await code(store.presign(op as PresignOperation, "a", { expires: 60 }))).toBe("InvalidArgument");
     }
+  });
+});
+
+describe("presign createMultipart, listMultipart and completeMultipart", () => {
+  const part = (index: number, etag = `"e${index}"`): Part => ({ index, size: 10, etag });
+
+  it("hands the driver the upload and the parts, sorted", async () => {
+    const { driver, store } = open();
+    await store.presign("createMultipart", "dir/big.bin", { expires: 600, contentType: "video/mp4" });
+    await store.presign("listMultipart", "dir/big.bin", { expires: 600, multipartId: "up-1" });
+    await store.presign("completeMultipart", "dir/big.bin", { expires: 600, multipartId: "up-1", parts: [part(1), part(0)] });
+    expect(driver.asked.map((a) => [a.op, a.key])).toEqual([
+      ["createMultipart", "base/dir/big.bin"],
+      ["listMultipart", "base/dir/big.bin"],
+      ["completeMultipart", "base/dir/big.bin"],
+    ]);
+    expect(driver.asked[0]!.options.contentType).toBe("video/mp4");
+    expect(driver.asked[1]!.options.multipartId).toBe("up-1");
+    expect(driver.asked[2]!.options.parts).toEqual([part(0), part(1)]);
+  });
+
+  it("needs an upload for list and complete, and parts numbered 0..n-1 for complete", async () => {
+    const { driver, store } = open();
+    expect(await code(store.presign("listMultipart", "a", { expires: 60 }))).toBe("PairRequired");
+    expect(await code(store.presign("completeMultipart", "a", { expires: 60, parts: [part(0)] }))).toBe("PairRequired");
+    expect(await code(store.presign("completeMultipart", "a", { expires: 60, multipartId: "u" }))).toBe("PairRequired");
+    const bad: unknown[] = [[], [part(1)], [part(0), part(0)], [part(0), part(2)], "parts", [{ index: 0, size: 1 }], [{ index: 0.5, size: 1, etag: "e" }], [null]];
+    for (const parts of bad) {
+      expect(await code(store.presign("completeMultipart", "a", { expires: 60, multipartId: "u", parts: parts as Part[] }))).toBe("InvalidArgument");
+    }
+    expect(driver.asked).toHaveLength(0);
+  });
+
+  it("refuses options these operations do not take", async () => {
+    const { driver, store } = open();
+    expect(await code(store.presign("createMultipart", "a", { expires: 60, multipartId: "u" }))).toBe("InvalidArgument");
+    expect(await code(store.presign("createMultipart", "a", { expires: 60, index: 0 }))).toBe("InvalidArgument");
+    expect(await code(store.presign("listMultipart", "a", { expires: 60, multipartId: "u", contentType: "a/b" }))).toBe("InvalidArgument");
+    expect(await code(store.presign("completeMultipart", "a", { expires: 60, multipartId: "u", parts: [part(0)], size: 10 }))).toBe("InvalidArgument");
+    expect(await code(store.presign("writeMultipart", "a", { expires: 60, multipartId: "u", index: 0, parts: [part(0)] }))).toBe("InvalidArgument");
+    expect(await code(store.presign("read", "a", { expires: 60, parts: [part(0)] }))).toBe("InvalidArgument");
+    expect(driver.asked).toHaveLength(0);
   });
 });

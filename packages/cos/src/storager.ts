@@ -172,10 +172,11 @@ export class CosStorageDriver implements StorageDriver {
   }
 
   /**
-   * A query-signed GET, PUT or DELETE (abort with `multipartId`); headers given here must be sent as they are.
+   * A query-signed GET, PUT or DELETE (abort with `multipartId`), or a multipart step (initiate,
+   * upload part, list parts, complete with its XML body); headers given here must be sent as they are.
    * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range), `PermissionDenied` (credential provider)
    */
-  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number }): Promise<PresignedRequest> {
+  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
     const secure = this.client.secure;
     if (op === "read") {
       if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
@@ -185,8 +186,14 @@ export class CosStorageDriver implements StorageDriver {
       const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
       return this.client.presign(call, options.expires);
     }
+    if (op === "createMultipart") return this.client.presign(req.initiateMultipart(key, options, secure), options.expires);
     if (op === "writeMultipart") {
       return this.client.presign(req.presignedUploadPart(key, options.multipartId as string, options.index as number, options, secure), options.expires);
+    }
+    if (op === "listMultipart") return this.client.presign(req.listParts(key, options.multipartId as string, undefined), options.expires);
+    if (op === "completeMultipart") {
+      const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? []);
+      return { ...(await this.client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
     }
     const headers: Record<string, string> = sseCustomerHeaders(options, secure);
     if (typeof options.contentType === "string") headers["content-type"] = options.contentType;

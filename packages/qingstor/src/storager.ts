@@ -25,7 +25,7 @@ import type { QingStorClient } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
 import { etagContradicts, plainMd5 } from "./etag.js";
 import { qingstorFeatures } from "./features.js";
-import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
+import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage, PAGE_MAXIMUM } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, multipartCopy, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
 import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
@@ -202,10 +202,11 @@ export class QingStorStorageDriver implements StorageDriver {
 
   /**
    * A query-signed GET (Range and SSE-C headers returned to send), PUT or DELETE
-   * (abort with `multipartId`); headers given here must be sent as they are.
+   * (abort with `multipartId`), or a multipart step (initiate, upload part, list parts,
+   * complete with its JSON body); headers given here must be sent as they are.
    * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range)
    */
-  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number }): Promise<PresignedRequest> {
+  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
     const secure = this.client.secure;
     if (op === "read") {
       if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
@@ -215,8 +216,14 @@ export class QingStorStorageDriver implements StorageDriver {
       const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
       return this.client.presign(call, options.expires);
     }
+    if (op === "createMultipart") return this.client.presign(req.initiateMultipart(key, options, secure), options.expires);
     if (op === "writeMultipart") {
       return this.client.presign(req.presignedUploadPart(key, options.multipartId as string, options.index as number, options, secure), options.expires);
+    }
+    if (op === "listMultipart") return this.client.presign(req.listParts(key, options.multipartId as string, undefined, PAGE_MAXIMUM), options.expires);
+    if (op === "completeMultipart") {
+      const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? [], undefined, options, secure);
+      return { ...(await this.client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
     }
     const headers: Record<string, string> = sseHeaders(options, secure);
     if (typeof options.contentType === "string") headers["content-type"] = options.contentType;

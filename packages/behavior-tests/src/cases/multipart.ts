@@ -8,7 +8,6 @@ export function partSize(t: CaseScope): number {
   return Math.max(t.store.features.limits.multipartSizeMinimum ?? 0, 5 * 1024 + 3);
 }
 
-/** Starts an upload at a fresh path and aborts it after the case. */
 /** Creates a multipart upload at `path` and aborts it when the case ends (a no-op once completed). */
 export async function startUpload(t: CaseScope, path = t.key()): Promise<ObjectInfo> {
   const o = await t.store.createMultipart(path);

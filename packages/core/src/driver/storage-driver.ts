@@ -119,10 +119,12 @@ export interface StorageDriver {
   deleteDir?(key: string, options: DriverCallOptions): Promise<void>;
   /**
    * A signed request for `op` (each op only when its `presign*` feature flag is on). Core has
-   * checked the options: `expires` within the service limit; for `writeMultipart`, `multipartId`
-   * and a part `index` within the part count; no option that `op` does not take.
+   * checked the options: `expires` within the service limit; `multipartId` for `writeMultipart`,
+   * `listMultipart` and `completeMultipart`; a part `index` within the part count for
+   * `writeMultipart`; for `completeMultipart`, `parts` numbered 0..n-1 and sorted; no option
+   * that `op` does not take.
    */
-  presign?(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number }): Promise<PresignedRequest>;
+  presign?(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest>;
 
   createAppend?(key: string, options: DriverCallOptions): Promise<RawObject>;
   writeAppend?(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }>;

@@ -92,7 +92,7 @@ export const globalPairs = {
   contentType: definePair({
     name: "content_type",
     type: "string",
-    description: "Content-Type stored with the object (or that a presigned write must send).",
+    description: "Content-Type stored with the object (or that a presigned write or createMultipart must send).",
     operations: ["write", "createMultipart", "createAppend", "presign"],
     defaultable: true,
     feature: "contentType",
@@ -136,7 +136,7 @@ export const globalPairs = {
   multipartId: definePair({
     name: "multipart_id",
     type: "string",
-    description: "Id of a multipart upload (stat it, abort it, resume a write into it, or presign its abort or the upload of a part).",
+    description: "Id of a multipart upload (stat it, abort it, resume a write into it, or presign a step of it: a part's upload, the listing of its parts, its completion or its abort).",
     operations: ["stat", "delete", "write", "presign"],
     validate: nonEmpty,
   }),

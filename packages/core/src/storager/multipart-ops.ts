@@ -111,7 +111,11 @@ function uploadOf(scope: OperationScope, obj: ObjectInfo): { key: string; multip
   return { key: resolvePath(scope.workDir, obj.path).key, multipartId: obj.multipartId };
 }
 
-function sortParts(parts: readonly Part[]): Part[] {
+/**
+ * `parts` sorted by index, checked to be numbered 0..n-1, each once.
+ * @throws InvalidArgument (no parts, an index missing or given twice)
+ */
+export function sortParts(parts: readonly Part[]): Part[] {
   if (parts.length === 0) throw storageError(ErrorCode.InvalidArgument, "completeMultipart needs at least one part");
   const sorted = [...parts].sort((a, b) => a.index - b.index);
   // Every service numbers parts its own way; one rule everywhere: indexes 0..n-1, each once.

@@ -1,12 +1,13 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
-import type { ObjectInfo } from "../object/object-info.js";
+import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { PresignOperation } from "../options.js";
 import { checkHttpUrl } from "../io/open-url.js";
 import { checkPartIndex } from "../multipart/part-plan.js";
 import { resolvePath } from "../path/paths.js";
 import type { PresignedRequest } from "../storager.js";
 import { toObjectInfo } from "./list-objects.js";
+import { sortParts } from "./multipart-ops.js";
 import type { OperationScope } from "./storager-context.js";
 
 /** Deletes sent to a driver's batch delete at once. */
@@ -111,27 +112,43 @@ export async function createDir(scope: OperationScope, path: string, rawOptions:
   return { ...toObjectInfo(scope.workDir, raw), path: shown, mode: "dir" };
 }
 
-const PRESIGN_FEATURE = { read: "presignRead", write: "presignWrite", delete: "presignDelete", writeMultipart: "presignWriteMultipart" } as const;
+const PRESIGN_FEATURE = {
+  read: "presignRead",
+  write: "presignWrite",
+  delete: "presignDelete",
+  createMultipart: "presignCreateMultipart",
+  writeMultipart: "presignWriteMultipart",
+  listMultipart: "presignListMultipart",
+  completeMultipart: "presignCompleteMultipart",
+} as const;
 
 /** Options of `presign` that only some of its operations take. */
 const PRESIGN_ONLY: Record<string, readonly PresignOperation[]> = {
   offset: ["read"],
-  contentType: ["write"],
+  size: ["read", "write", "writeMultipart"],
+  contentType: ["write", "createMultipart"],
   contentMd5: ["write", "writeMultipart"],
-  multipartId: ["delete", "writeMultipart"],
+  multipartId: ["delete", "writeMultipart", "listMultipart", "completeMultipart"],
   index: ["writeMultipart"],
+  parts: ["completeMultipart"],
 };
+
+/** Operations whose presigned request works on one upload: `multipartId` is required. */
+const PRESIGN_NEEDS_UPLOAD: readonly PresignOperation[] = ["writeMultipart", "listMultipart", "completeMultipart"];
 
 /**
  * A signed request for `op` on `path`, valid for `expires` seconds.
  * @throws CapabilityInsufficient, InvalidArgument (bad op or expiry, an option `op` does not take, a part index
- *   out of range), PairRequired (no expires; writeMultipart without multipartId or index)
+ *   out of range, parts not numbered 0..n-1), PairRequired (no expires; writeMultipart, listMultipart or
+ *   completeMultipart without multipartId; writeMultipart without index; completeMultipart without parts)
  */
 export async function presign(scope: OperationScope, op: PresignOperation, path: string, rawOptions: object | undefined): Promise<PresignedRequest> {
   const feature = Object.prototype.hasOwnProperty.call(PRESIGN_FEATURE, op) ? PRESIGN_FEATURE[op] : undefined;
-  if (feature === undefined) throw storageError(ErrorCode.InvalidArgument, `presign supports read, write, delete and writeMultipart, not ${JSON.stringify(op)}`);
+  if (feature === undefined) throw storageError(ErrorCode.InvalidArgument, `presign supports ${Object.keys(PRESIGN_FEATURE).join(", ")}, not ${JSON.stringify(op)}`);
   scope.require("presign", feature, "presign");
-  const options = scope.options("presign", rawOptions) as { expires: number; multipartId?: string; index?: number };
+  // `parts` is a call argument, not a pair: checked here, passed on sorted.
+  const { parts, ...pairs } = (rawOptions ?? {}) as { parts?: unknown } & Record<string, unknown>;
+  const options = scope.options("presign", pairs) as { expires: number; multipartId?: string; index?: number };
   // What the caller passed, not open-time defaults (a default content type must not fail a presigned read).
   const given = (rawOptions ?? {}) as Record<string, unknown>;
   for (const [name, ops] of Object.entries(PRESIGN_ONLY)) {
@@ -139,8 +156,10 @@ export async function presign(scope: OperationScope, op: PresignOperation, path:
       throw storageError(ErrorCode.InvalidArgument, `presign ${op} does not take option "${name}" (only ${ops.join(", ")})`);
     }
   }
+  if (PRESIGN_NEEDS_UPLOAD.includes(op) && options.multipartId === undefined) {
+    throw storageError(ErrorCode.PairRequired, `presign ${op} needs option "multipartId"`);
+  }
   if (op === "writeMultipart") {
-    if (options.multipartId === undefined) throw storageError(ErrorCode.PairRequired, 'presign writeMultipart needs option "multipartId"');
     if (options.index === undefined) throw storageError(ErrorCode.PairRequired, 'presign writeMultipart needs option "index"');
     checkPartIndex(options.index, scope.driver.features.limits.multipartNumberMaximum);
   }
@@ -149,7 +168,21 @@ export async function presign(scope: OperationScope, op: PresignOperation, path:
     throw storageError(ErrorCode.InvalidArgument, `presign expiry ${options.expires}s exceeds the service's ${max}s`);
   }
   const { key } = resolvePath(scope.workDir, path);
-  return scope.driver.presign!(op, key, options);
+  if (op !== "completeMultipart") return scope.driver.presign!(op, key, options);
+  if (parts === undefined) throw storageError(ErrorCode.PairRequired, 'presign completeMultipart needs option "parts"');
+  return scope.driver.presign!(op, key, { ...options, parts: sortParts(checkedParts(parts)) });
+}
+
+/** `value` as a list of parts, each with a whole index, a size and an ETag. */
+function checkedParts(value: unknown): Part[] {
+  if (!Array.isArray(value)) throw storageError(ErrorCode.InvalidArgument, "presign completeMultipart: parts must be an array of parts");
+  for (const part of value as unknown[]) {
+    const p = part as Partial<Part> | null;
+    const ok =
+      typeof p === "object" && p !== null && Number.isSafeInteger(p.index) && Number.isSafeInteger(p.size) && (p.size as number) >= 0 && typeof p.etag === "string" && p.etag !== "";
+    if (!ok) throw storageError(ErrorCode.InvalidArgument, "presign completeMultipart: every part needs a whole index, a size and an etag");
+  }
+  return value as Part[];
 }
 
 function checkDirMode(op: string, mode: string | undefined): boolean {
