@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, symlink } from "node:fs/promises";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bytes, cleanEnv, ensureBuilt, finished, readTree, removeDir, ROOT, runCli, spawnCli, tempDir, waitFor, writeTree } from "./helpers.js";
 
@@ -87,5 +87,57 @@ suite("the stowage binary on the COS emulator", () => {
     expect(r.code).toBe(0);
     const res = await fetch(r.stdout.trim());
     expect([res.status, await res.text()]).toEqual([200, "<p>hi</p>"]);
+  });
+
+  it("presigns every step of a multipart upload; a client without credentials runs it to the end", async () => {
+    const emu = profile("/presigned/");
+    const presigned = async (args: string[]) => {
+      const r = await cli(["presign", "--json", ...args, "emu:big.bin"], emu);
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      return JSON.parse(r.stdout) as { method: string; url: string; headers: Record<string, string>; body?: string };
+    };
+    const send = (req: { method: string; url: string; headers: Record<string, string>; body?: string }, body?: Buffer) => {
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !/^(host|content-length)$/i.test(k)));
+      return fetch(req.url, { method: req.method, headers, body: body ?? req.body });
+    };
+    const created = await send(await presigned(["--method", "createMultipart", "--content-type", "application/x-big"]));
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await created.text())?.[1];
+    expect(uploadId).toBeTruthy();
+    const chunks = [bytes(MiB, 7), bytes(1000, 8)];
+    const parts = [];
+    for (const [index, data] of chunks.entries()) {
+      const res = await send(await presigned(["--method", "writeMultipart", "--multipart-id", uploadId!, "--index", String(index), "--size", String(data.length)]), data);
+      expect(res.status).toBe(200);
+      parts.push({ index, size: data.length, etag: res.headers.get("etag") });
+    }
+    const listed = await (await send(await presigned(["--method", "listMultipart", "--multipart-id", uploadId!]))).text();
+    expect(listed.match(/<PartNumber>/g)).toHaveLength(2);
+    const partsFile = join(work, "parts.json");
+    await writeFile(partsFile, JSON.stringify(parts));
+    // A request with a body prints whole even without --json.
+    const r = await cli(["presign", "--method", "completeMultipart", "--multipart-id", uploadId!, "--parts", "parts.json", "emu:big.bin"], emu);
+    const complete = JSON.parse(r.stdout) as { method: string; url: string; headers: Record<string, string>; body: string };
+    expect(complete.body).toContain("<CompleteMultipartUpload>");
+    const done = await send(complete);
+    expect(done.status).toBe(200);
+    expect(await done.text()).not.toContain("<Error>");
+    const stat = await cli(["stat", "--json", "emu:big.bin"], emu);
+    expect(JSON.parse(stat.stdout)).toMatchObject({ size: MiB + 1000, contentType: "application/x-big" });
+    const got = await cli(["get", "emu:big.bin", "got.bin"], emu);
+    expect(got.code).toBe(0);
+    expect(await readFile(join(work, "got.bin"))).toEqual(Buffer.concat(chunks));
+  });
+
+  it("presign refuses what an operation does not take, and parts that are not JSON", async () => {
+    const emu = profile("/presigned/");
+    const wrong = await cli(["presign", "--method", "read", "--multipart-id", "u", "emu:x"], emu);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/does not take option "multipartId"/);
+    await writeFile(join(work, "bad.json"), "not json");
+    const bad = await cli(["presign", "--method", "completeMultipart", "--multipart-id", "u", "--parts", "bad.json", "emu:x"], emu);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--parts: bad.json is not JSON/);
+    const missing = await cli(["presign", "--method", "completeMultipart", "--multipart-id", "u", "emu:x"], emu);
+    expect(missing.stderr).toMatch(/needs option "parts"/);
   });
 });

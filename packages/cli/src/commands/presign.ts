@@ -1,30 +1,96 @@
 import type { Command } from "commander";
-import { Option } from "commander";
-import type { PresignOperation } from "@stowage/core";
+import { InvalidArgumentError, Option } from "commander";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Part, PresignOperation, PresignOptions } from "@stowage/core";
 import type { CliContext } from "../context.js";
+import { UsageError } from "../errors.js";
+import { parseCount, parseSize } from "../format.js";
 import { count } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
+
+const OPERATIONS: readonly PresignOperation[] = ["read", "write", "delete", "createMultipart", "writeMultipart", "listMultipart", "completeMultipart"];
 
 async function presign(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg!);
   const { endpoint, key } = await ctx.locations.object(loc);
-  const request = await endpoint.store.presign(opts["method"] as PresignOperation, key, {
-    expires: opts["expires"] as number,
-    signal: ctx.signal,
-  });
-  if (opts["json"]) ctx.out(JSON.stringify(request));
+  const op = opts["method"] as PresignOperation;
+  const options: PresignOptions = { expires: opts["expires"] as number, signal: ctx.signal };
+  // Only what was given: core refuses an option the operation does not take.
+  if (opts["multipartId"] !== undefined) options.multipartId = opts["multipartId"] as string;
+  if (opts["index"] !== undefined) options.index = opts["index"] as number;
+  if (opts["offset"] !== undefined) options.offset = opts["offset"] as number;
+  if (opts["size"] !== undefined) options.size = opts["size"] as number;
+  if (opts["contentType"] !== undefined) options.contentType = opts["contentType"] as string;
+  if (opts["contentMd5"] !== undefined) options.contentMd5 = opts["contentMd5"] as string;
+  if (opts["parts"] !== undefined) options.parts = await readParts(ctx, opts["parts"] as string);
+  const request = await endpoint.store.presign(op, key, options);
+  // A request with a body is useless as a bare URL: it is printed whole.
+  if (opts["json"] || request.body !== undefined) ctx.out(JSON.stringify(request));
   else ctx.out(request.url);
 }
 
-/** `stowage presign <location>`: a URL anyone can use to read, write or delete the object. */
+/** The parts of `--parts`: a JSON array of `{ index, size, etag }` in a file, or on stdin for `-`. */
+async function readParts(ctx: CliContext, from: string): Promise<Part[]> {
+  let text: string;
+  if (from === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+    text = Buffer.concat(chunks).toString("utf8");
+  } else {
+    text = await readFile(resolve(ctx.io.cwd, from), "utf8").catch((e: NodeJS.ErrnoException) => {
+      throw new UsageError(`--parts: cannot read ${from} (${e.code ?? e.message})`);
+    });
+  }
+  try {
+    return JSON.parse(text) as Part[];
+  } catch {
+    throw new UsageError(`--parts: ${from === "-" ? "stdin" : from} is not JSON (want [{"index":0,"size":8388608,"etag":"..."}, ...])`);
+  }
+}
+
+function wholeNumber(value: string): number {
+  try {
+    return parseCount(value, 0);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function bytes(value: string): number {
+  try {
+    return parseSize(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** `stowage presign <location>`: a request anyone can send, without credentials, until it expires. */
 export function registerPresign(program: Command, bind: Bind): void {
   program
     .command("presign")
-    .description("print a signed URL that reads (or writes, deletes) an object without credentials until it expires")
+    .description("print a signed URL that reads (or writes, deletes, or runs a step of a multipart upload of) an object without credentials until it expires")
     .argument("<location>", "the object")
-    .addOption(new Option("--method <op>", "operation the URL allows").choices(["read", "write", "delete"]).default("read"))
-    .option("--expires <seconds>", "lifetime of the URL", count, 3600)
-    .option("--json", "print { method, url, headers } (headers the sender must send)")
-    .addHelpText("after", "\nExamples:\n  stowage presign backup:2026/db.dump --expires 600\n  stowage presign --method write --json backup:upload/new.bin")
+    .addOption(new Option("--method <op>", "operation the request performs").choices(OPERATIONS).default("read"))
+    .option("--expires <seconds>", "lifetime of the request", count, 3600)
+    .option("--multipart-id <id>", "the upload (writeMultipart, listMultipart, completeMultipart; delete: abort it)")
+    .option("--index <n>", "0-based part index (writeMultipart)", wholeNumber)
+    .option("--offset <bytes>", "first byte to read (read)", bytes)
+    .option("--size <bytes>", "bytes to read (read), or the exact Content-Length the sender will send (write, writeMultipart)", bytes)
+    .option("--content-type <type>", "Content-Type the sender will send (write) or of the object (createMultipart)")
+    .option("--content-md5 <base64>", "Content-MD5 the sender will send (write, writeMultipart)")
+    .option("--parts <file>", 'completeMultipart: JSON [{"index":0,"size":...,"etag":"..."}, ...] in a file, or - for stdin')
+    .option("--json", "print { method, url, headers, body } (headers and body the sender must send; always so when there is a body)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  stowage presign backup:2026/db.dump --expires 600",
+        "  stowage presign --method write --json backup:upload/new.bin",
+        "  stowage presign --method writeMultipart --multipart-id <id> --index 0 --size 8M --json backup:big.bin",
+        "  stowage presign --method completeMultipart --multipart-id <id> --parts parts.json backup:big.bin",
+      ].join("\n"),
+    )
     .action(bind(presign));
 }
