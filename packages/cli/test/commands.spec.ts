@@ -40,6 +40,18 @@ describe("ls", () => {
     expect(items.find((i) => i.path === "sub/c.txt")).toMatchObject({ mode: "file", size: 8 });
   });
 
+  it("-r --start-after lists only the paths after it, in key order; without -r it is a usage error", async () => {
+    const paths = async (after: string) => (await cli(["ls", "-r", "--start-after", after, "src"])).stdout.split("\n").filter(Boolean).sort();
+    expect(await paths("a.txt")).toEqual(["b.log", "sub/c.txt", "sub/deep/d.jpg"]);
+    expect(await paths("sub/")).toEqual(["sub/c.txt", "sub/deep/d.jpg"]);
+    expect(await paths("sub/deep/d.jpg")).toEqual([]);
+    expect(await paths(".hidden")).toEqual(["a.txt", "b.log", "sub/c.txt", "sub/deep/d.jpg"]);
+    expect((await cli(["ls", "-r", "--start-after", "", "src"])).stderr).toContain('invalid value for option "startAfter": must not be empty');
+    const usage = await cli(["ls", "--start-after", "a.txt", "src"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--start-after needs -r");
+  });
+
   it("-l shows mode, size and time; a file lists itself; a missing path exits 3", async () => {
     const long = await cli(["ls", "-l", "src/sub"]);
     expect(long.stdout).toMatch(/^file\s+8\s+\d{4}-\d\d-\d\dT\S+Z\s+c\.txt$/m);

@@ -1,5 +1,6 @@
 import { ErrorCode, isStorageError, storageError, type ObjectInfo, type Storager } from "@stowage/core";
 import type { CliContext } from "../context.js";
+import { UsageError } from "../errors.js";
 import { formatBytes, formatDate } from "../format.js";
 import { walk } from "../transfer/walk.js";
 import { isDir, statOrUndefined } from "../transfer/jobs.js";
@@ -38,8 +39,10 @@ export function formatEntry(o: ObjectInfo, opts: CommandOptions): string {
 
 async function ls(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg!);
+  const startAfter = opts["startAfter"] as string | undefined;
+  if (startAfter !== undefined && !opts["recursive"]) throw new UsageError("--start-after needs -r (it skips paths of the whole listing, in key order)");
   const { store } = await ctx.locations.dir(loc);
-  const entries = opts["recursive"] ? walk(store, { signal: ctx.signal }) : oneLevel(store, ctx.signal);
+  const entries = opts["recursive"] ? walk(store, { signal: ctx.signal, ...(startAfter === undefined ? {} : { startAfter }) }) : oneLevel(store, ctx.signal);
   let count = 0;
   try {
     for await (const o of entries) {
@@ -50,7 +53,7 @@ async function ls(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
     // Listing a file (or nothing) fails on some services: fall through to stat it.
     if (count > 0 || !(isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid))) throw e;
   }
-  if (count > 0 || (await isDir(ctx, loc))) return;
+  if (count > 0 || startAfter !== undefined || (await isDir(ctx, loc))) return;
   // Not a directory: list the object itself, like ls(1) does for a file.
   const { endpoint, key } = await ctx.locations.object(loc);
   const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
@@ -70,6 +73,7 @@ export function registerLs(program: Command, bind: Bind): void {
     .option("-l, --long", "mode, size, modification time and path")
     .option("--human", "sizes in KiB/MiB/GiB (with -l)")
     .option("--json", "one JSON object per line (ObjectInfo)")
-    .addHelpText("after", "\nExamples:\n  stowage ls ./photos\n  stowage ls -lr fs:///srv/backups/\n  stowage ls --json backup:2026/")
+    .option("--start-after <path>", "with -r: only paths that sort after this one (resume a long listing)")
+    .addHelpText("after", "\nExamples:\n  stowage ls ./photos\n  stowage ls -lr fs:///srv/backups/\n  stowage ls --json backup:2026/\n  stowage ls -r --start-after 2026/06/ backup:")
     .action(bind(ls));
 }

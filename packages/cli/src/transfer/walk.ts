@@ -8,16 +8,21 @@ const FILE_MODES = new Set(["file", "append"]);
  * prefix listing where the service has one, else a walk of dir listings.
  * A missing directory lists as empty. With `dirs`, directory entries
  * (real dirs or `dir/` markers) are yielded too (walking dir listings where
- * the service has them, so empty directories show).
+ * the service has them, so empty directories show). With `startAfter`, only
+ * paths that sort after it (by UTF-8 bytes, as services order keys): the
+ * service skips the rest where it lists by prefix.
  * @throws whatever the listing throws, except ObjectNotExist.
  */
-export async function* walk(store: Storager, options: { signal?: AbortSignal; dirs?: boolean } = {}): AsyncGenerator<ObjectInfo> {
-  const signal = options.signal;
-  const wanted = (o: ObjectInfo): boolean => FILE_MODES.has(o.mode) || (options.dirs === true && o.mode === "dir");
+export async function* walk(store: Storager, options: { signal?: AbortSignal; dirs?: boolean; startAfter?: string } = {}): AsyncGenerator<ObjectInfo> {
+  const { signal, startAfter } = options;
+  const after = startAfter === undefined ? undefined : Buffer.from(startAfter, "utf8");
+  const wanted = (o: ObjectInfo): boolean =>
+    (FILE_MODES.has(o.mode) || (options.dirs === true && o.mode === "dir")) && (after === undefined || Buffer.compare(Buffer.from(o.path, "utf8"), after) > 0);
   try {
     // Real directories (even empty ones) only show in dir listings; markers show in both.
     if (store.features.listPrefix && !(options.dirs === true && store.features.listDir)) {
-      for await (const o of store.list("", { mode: "prefix", ...(signal ? { signal } : {}) })) if (wanted(o)) yield o;
+      const listOptions = { mode: "prefix" as const, ...(signal ? { signal } : {}), ...(startAfter === undefined ? {} : { startAfter }) };
+      for await (const o of store.list("", listOptions)) if (wanted(o)) yield o;
       return;
     }
     const queue = [""];
