@@ -3,28 +3,30 @@ import { ErrorCode, storageError, type DriverBody, type RawObject } from "@stowa
 import { replaceAtomically } from "./atomic.js";
 import { writeBody } from "./body.js";
 import { fsError } from "./errors.js";
-import { openExisting } from "./files.js";
 import { dateOf, etagOf, statOrUndefined } from "./objects.js";
+import type { FsPaths } from "./paths.js";
 
 /**
  * Creates `path` empty, or truncates it, atomically (and durably with `durable`); returns the append object.
  * @throws StorageError `ObjectModeInvalid`, `Aborted`, mapped fs errors.
  */
-export async function createAppendFile(key: string, path: string, signal?: AbortSignal, durable = false): Promise<RawObject> {
-  await replaceAtomically(path, (temp) => writeFile(temp, "", { flag: "wx" }), signal, durable);
+export async function createAppendFile(paths: FsPaths, key: string, path: string, signal?: AbortSignal, durable = false): Promise<RawObject> {
+  await replaceAtomically(paths, path, (temp) => writeFile(temp, "", { flag: "wx" }), signal, durable);
   const st = await statOrUndefined(path);
   return { key, mode: "append", appendOffset: 0, size: 0, ...(st ? { etag: etagOf(st), lastModified: dateOf(st) } : {}) };
 }
 
 /**
- * Appends `body` to `path` at `offset`, which must be the file's size. A
+ * Appends `body` to `path` at `offset`, which must be the file's size (the file
+ * opened is checked to lie inside the work_dir of `paths`). A
  * failed or aborted append is cut back off, leaving the file as it was. With
  * `durable`, the file is fsynced before the append reports success.
  * (Two appends racing for the same offset are not serialised.)
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
  */
-export async function appendToFile(path: string, offset: number, body: DriverBody, signal?: AbortSignal, durable = false): Promise<{ appendOffset: number }> {
-  const handle = await openExisting(path, "r+");
+export async function appendToFile(paths: FsPaths, path: string, offset: number, body: DriverBody, signal?: AbortSignal, durable = false): Promise<{ appendOffset: number }> {
+  // Checked after opening: only a file inside the work_dir is ever written to.
+  const handle = await paths.openInside(path, "r+");
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");

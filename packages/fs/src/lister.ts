@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { posix } from "node:path";
-import { compareKeys, type DriverListPage, type DriverListRequest, type RawObject } from "@stowage/core";
+import { compareKeys, ErrorCode, isStorageError, type DriverListPage, type DriverListRequest, type RawObject } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { dirObject, fileObject } from "./objects.js";
 import { isHidden, type FsPaths } from "./paths.js";
@@ -76,9 +76,15 @@ async function* walk(paths: FsPaths, dirKey: string, dirPath: string, namePrefix
 async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string): Promise<Entry[]> {
   let dirents;
   try {
-    dirents = await readdir(dirPath, { withFileTypes: true });
+    // The names come from the directory that was checked and held open, not whatever its path names by now.
+    const dir = await paths.pinDir(dirPath);
+    try {
+      dirents = await readdir(dir.self, { withFileTypes: true });
+    } finally {
+      await dir.close();
+    }
   } catch (e) {
-    if (isErrno(e, "ENOENT", "ENOTDIR")) return [];
+    if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid) || isErrno(e, "ENOENT", "ENOTDIR")) return [];
     throw fsError(e);
   }
   const out: Entry[] = [];

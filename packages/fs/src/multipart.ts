@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { posix } from "node:path";
 import {
@@ -9,6 +8,7 @@ import {
   parseUploadToken,
   uploadToken,
   ErrorCode,
+  isStorageError,
   storageError,
   throwIfAborted,
   type DriverBody,
@@ -18,12 +18,13 @@ import {
   type Part,
   type RawObject,
 } from "@stowage/core";
-import { makeDirs, replaceAtomically } from "./atomic.js";
+import { replaceAtomically } from "./atomic.js";
 import { writeAll } from "./body.js";
 import { fsError, isErrno } from "./errors.js";
 import { fillFile } from "./files.js";
 import { etagOf, partOf } from "./objects.js";
 import type { FsPaths } from "./paths.js";
+import type { DirPin } from "./pinned-dir.js";
 
 /** Parts per listParts page. */
 export const PARTS_PAGE_SIZE = 1000;
@@ -64,10 +65,8 @@ export class FsMultipart {
   async create(key: string, signal?: AbortSignal): Promise<string> {
     await this.paths.resolve(key);
     const id = randomBytes(16).toString("hex");
-    const dir = this.dirOf(id);
-    await makeDirs(dir);
     const record = JSON.stringify({ key, created: new Date().toISOString() });
-    await replaceAtomically(posix.join(dir, "upload.json"), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+    await replaceAtomically(this.paths, posix.join(this.dirOf(id), "upload.json"), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
     return id;
   }
 
@@ -77,14 +76,14 @@ export class FsMultipart {
     checkPartIndex(index);
     const target = posix.join(this.dirOf(id), `part-${index}`);
     try {
-      await rm(checksumFile(target), { force: true });
-      await replaceAtomically(target, (temp) => fillFile(temp, body, signal), signal);
+      await this.inUpload(id, (dir) => rm(dir.at(posix.basename(checksumFile(target))), { force: true }));
+      await replaceAtomically(this.paths, target, (temp) => fillFile(temp, body, signal), signal);
       const part = partOf(index, await stat(target, { bigint: true }));
       if (!Buffer.isBuffer(body.data)) return part;
       // Remember what the part hashed to, so a resumed upload can verify it without re-reading.
       const crc64 = body.crc64 ?? crc64Decimal(body.data);
       const record = JSON.stringify({ etag: part.etag, size: part.size, crc64 });
-      await replaceAtomically(checksumFile(target), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+      await replaceAtomically(this.paths, checksumFile(target), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
       return { ...part, crc64 };
     } catch (e) {
       if (isErrno(e, "ENOENT")) noUpload(); // aborted meanwhile
@@ -112,7 +111,7 @@ export class FsMultipart {
       files.push(file);
     }
     const target = await this.paths.resolve(key);
-    await replaceAtomically(target, (temp) => concatenate(temp, files, signal), signal, this.durable);
+    await replaceAtomically(this.paths, target, (temp) => concatenate(this.paths, temp, files, signal), signal, this.durable);
     await this.remove(id);
     return etagOf(await stat(target, { bigint: true }));
   }
@@ -128,21 +127,22 @@ export class FsMultipart {
     await this.read(key, id);
     const after = token === undefined || token === "" ? -1 : Number(token);
     if (!Number.isSafeInteger(after)) throw storageError(ErrorCode.InvalidArgument, "invalid list token for parts");
-    const names = await readdir(this.dirOf(id)).catch((e: unknown) => (isErrno(e, "ENOENT") ? noUpload() : Promise.reject(fsError(e))));
-    const indexes = names
-      .map((n) => PART.exec(n)?.[1])
-      .filter((i): i is string => i !== undefined)
-      .map(Number)
-      .filter((i) => i > after)
-      .sort((a, b) => a - b);
-    const items: Part[] = [];
-    for (const index of indexes.slice(0, PARTS_PAGE_SIZE)) {
-      const file = posix.join(this.dirOf(id), `part-${index}`);
-      const st = await stat(file, { bigint: true }).catch(() => undefined);
-      if (st !== undefined) items.push(await withChecksum(file, partOf(index, st)));
-    }
-    if (indexes.length <= PARTS_PAGE_SIZE || items.length === 0) return { items };
-    return { items, nextToken: String(items[items.length - 1]!.index) };
+    return this.inUpload(id, async (dir) => {
+      const indexes = (await readdir(dir.self))
+        .map((n) => PART.exec(n)?.[1])
+        .filter((i): i is string => i !== undefined)
+        .map(Number)
+        .filter((i) => i > after)
+        .sort((a, b) => a - b);
+      const items: Part[] = [];
+      for (const index of indexes.slice(0, PARTS_PAGE_SIZE)) {
+        const file = dir.at(`part-${index}`);
+        const st = await stat(file, { bigint: true }).catch(() => undefined);
+        if (st !== undefined) items.push(await withChecksum(file, partOf(index, st)));
+      }
+      if (indexes.length <= PARTS_PAGE_SIZE || items.length === 0) return { items };
+      return { items, nextToken: String(items[items.length - 1]!.index) };
+    });
   }
 
   /** The upload as a `part` object. @throws StorageError `ObjectNotExist`. */
@@ -156,9 +156,14 @@ export class FsMultipart {
     const after = request.token ? parseUploadToken(request.token) : undefined;
     let ids: string[];
     try {
-      ids = (await readdir(this.paths.staging)).filter((n) => ID.test(n));
+      const staging = await this.paths.pinDir(this.paths.staging);
+      try {
+        ids = (await readdir(staging.self)).filter((n) => ID.test(n));
+      } finally {
+        await staging.close();
+      }
     } catch (e) {
-      if (isErrno(e, "ENOENT", "ENOTDIR")) return { items: [] };
+      if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid) || isErrno(e, "ENOENT", "ENOTDIR")) return { items: [] };
       throw fsError(e);
     }
     const uploads: Upload[] = [];
@@ -189,14 +194,36 @@ export class FsMultipart {
   }
 
   private async load(id: string): Promise<Upload> {
-    const record = JSON.parse(await readFile(posix.join(this.dirOf(id), "upload.json"), "utf8")) as { key: string; created: string };
+    const record = JSON.parse(await this.inUpload(id, (dir) => readFile(dir.at("upload.json"), "utf8"))) as { key: string; created: string };
     return { key: record.key, id, created: new Date(record.created) };
   }
 
-  /** Deletes an upload's staging directory, and the staging root once it is empty. */
+  /** Deletes an upload's staging directory (in the pinned staging root), and the staging root once it is empty. */
   private async remove(id: string): Promise<void> {
-    await rm(this.dirOf(id), { recursive: true, force: true });
+    const staging = await this.paths.pinDir(this.paths.staging).catch(() => undefined);
+    if (staging === undefined) return;
+    try {
+      await rm(staging.at(id), { recursive: true, force: true });
+    } finally {
+      await staging.close();
+    }
     await rmdir(this.paths.staging).catch(() => undefined);
+  }
+
+  /**
+   * Runs `fn` on upload `id`'s pinned staging directory.
+   * @throws StorageError `ObjectNotExist` when the upload's directory is gone, or what `fn` throws (mapped).
+   */
+  private async inUpload<T>(id: string, fn: (dir: DirPin) => Promise<T>): Promise<T> {
+    const dir = await this.paths.pinDir(this.dirOf(id)).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? noUpload() : Promise.reject(e)));
+    try {
+      return await fn(dir);
+    } catch (e) {
+      if (isErrno(e, "ENOENT")) noUpload();
+      throw fsError(e);
+    } finally {
+      await dir.close();
+    }
   }
 }
 
@@ -219,13 +246,14 @@ async function withChecksum(file: string, part: Part): Promise<Part> {
   return { ...part, crc64: record.crc64 };
 }
 
-/** Streams `files`, in order, into a new temp file. */
-async function concatenate(temp: string, files: readonly string[], signal?: AbortSignal): Promise<void> {
+/** Streams `files`, in order, into a new temp file; each is checked to lie inside the work_dir once open. */
+async function concatenate(paths: FsPaths, temp: string, files: readonly string[], signal?: AbortSignal): Promise<void> {
   const handle = await open(temp, "wx");
   try {
     let position = 0;
     for (const file of files) {
-      for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+      const part = await paths.openInside(file, "r");
+      for await (const chunk of part.createReadStream({ highWaterMark: 1024 * 1024 })) {
         throwIfAborted(signal);
         await writeAll(handle, chunk as Buffer, position);
         position += (chunk as Buffer).length;

@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { realpath } from "node:fs/promises";
+import { constants } from "node:fs";
+import { mkdir, open, realpath, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, storageError } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
+import { notExist, openExisting } from "./files.js";
+import { DirPin, fdPathsWork, realPathOf } from "./pinned-dir.js";
 
 /** Names starting with this are the driver's own (temp files, multipart staging): never listed, never addressable. */
 export const HIDDEN_PREFIX = ".stowage-";
@@ -15,9 +18,9 @@ export function isHidden(name: string): boolean {
   return name.startsWith(HIDDEN_PREFIX);
 }
 
-/** A fresh hidden temp file path in `dir`. */
-export function tempPath(dir: string): string {
-  return posix.join(dir, `${HIDDEN_PREFIX}tmp-${randomBytes(12).toString("hex")}`);
+/** A fresh hidden temp file name. */
+export function tempName(): string {
+  return `${HIDDEN_PREFIX}tmp-${randomBytes(12).toString("hex")}`;
 }
 
 /** True when `path` is `root` or below it. */
@@ -34,8 +37,12 @@ function escape(): never {
  * A path is refused unless it lies below the work_dir both lexically and
  * after resolving the real path of its deepest existing ancestor, so a
  * symlink inside the store that points outside is refused before anything
- * is touched. (A symlink swapped in between the check and the use is not
- * caught: the work_dir must not be writable by someone you don't trust.)
+ * is touched. On Linux the check is repeated where it cannot be raced: on
+ * what was really opened ({@link FsPaths.openInside}), and on the directory
+ * an entry is created, renamed or removed in, which is then held open and
+ * addressed through its handle ({@link FsPaths.pinDir}), so a symlink swapped
+ * in after the first check changes nothing. Elsewhere (no /proc) that window
+ * stays open.
  */
 export class FsPaths {
   /** The work_dir as an absolute path without trailing `/` (`/` for the filesystem root). */
@@ -72,6 +79,75 @@ export class FsPaths {
     return inside(real, root);
   }
 
+  /**
+   * Opens directory `dir` (a path inside the work_dir), checks where it really
+   * is, and holds it open; with `create`, missing directories are made first,
+   * each inside its own checked parent. Close the pin when done.
+   * @throws StorageError `InvalidArgument` (it leads outside the work_dir), `ObjectNotExist` (missing,
+   *   without `create`), `ObjectModeInvalid` (a file in the way), mapped fs errors.
+   */
+  async pinDir(dir: string, create = false): Promise<DirPin> {
+    if (!inside(dir, this.root)) escape();
+    if (!(await fdPathsWork())) {
+      if (!(await this.confined(dir))) escape();
+      if (create) await makeDirsUnpinned(dir);
+      return new DirPin(dir, undefined);
+    }
+    let handle: FileHandle;
+    try {
+      handle = await openDir(dir);
+    } catch (e) {
+      if (!create || !isErrno(e, "ENOENT")) throw dirError(e);
+      await this.makeDir(dir);
+      handle = await openDir(dir).catch((err: unknown) => Promise.reject(dirError(err)));
+    }
+    try {
+      await this.checkOpened(handle);
+    } catch (e) {
+      await handle.close().catch(() => undefined);
+      throw e;
+    }
+    return new DirPin(dir, handle);
+  }
+
+  /**
+   * Opens the existing file `path` and checks that what was opened lies inside the work_dir.
+   * @throws StorageError `ObjectNotExist`, `InvalidArgument` (it lies outside), mapped fs errors.
+   */
+  async openInside(path: string, flags: string | number): Promise<FileHandle> {
+    const handle = await openExisting(path, flags);
+    try {
+      await this.checkOpened(handle);
+    } catch (e) {
+      await handle.close().catch(() => undefined);
+      throw e;
+    }
+    return handle;
+  }
+
+  /**
+   * Checks that what `handle` has open lies inside the work_dir (Linux; elsewhere a no-op).
+   * @throws StorageError `InvalidArgument` when it does not.
+   */
+  async checkOpened(handle: FileHandle): Promise<void> {
+    if (!(await fdPathsWork())) return;
+    const [real, root] = await Promise.all([realPathOf(handle), this.realRoot()]);
+    if (!inside(real, root)) escape();
+  }
+
+  /** Makes directory `dir` inside its pinned parent (the work_dir itself with all its parents). */
+  private async makeDir(dir: string): Promise<void> {
+    if (dir === this.root) return makeDirsUnpinned(dir);
+    const parent = await this.pinDir(posix.dirname(dir), true);
+    try {
+      await mkdir(parent.at(posix.basename(dir)));
+    } catch (e) {
+      if (!isErrno(e, "EEXIST")) throw dirError(e);
+    } finally {
+      await parent.close();
+    }
+  }
+
   /** The storage key of an absolute path inside the work_dir (`dir` adds the trailing `/`). */
   keyOf(path: string, dir = false): string {
     const key = path.slice(1);
@@ -84,6 +160,26 @@ export class FsPaths {
     // Cache only once the work_dir exists: before that its real path may still change.
     if (await exists(this.root)) this.rootReal = real;
     return real;
+  }
+}
+
+function openDir(dir: string): Promise<FileHandle> {
+  return open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+}
+
+/** A failure to open or make a directory, as a StorageError. */
+function dirError(e: unknown): Error {
+  if (isErrno(e, "ENOENT")) return notExist();
+  if (isErrno(e, "ENOTDIR", "EEXIST")) return storageError(ErrorCode.ObjectModeInvalid, "a file is in the way of the directory", { cause: e });
+  return fsError(e);
+}
+
+/** `mkdir -p dir`, following the path as it is (the work_dir itself, or platforms without /proc). */
+async function makeDirsUnpinned(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw dirError(e);
   }
 }
 

@@ -1,10 +1,11 @@
 import { constants } from "node:fs";
-import { copyFile, lstat, rename, rmdir, unlink } from "node:fs/promises";
+import { lstat, rmdir, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { Readable } from "node:stream";
 import {
   abortError,
   ErrorCode,
+  isStorageError,
   storageError,
   throwIfAborted,
   type DriverBody,
@@ -20,16 +21,18 @@ import {
   type StorageDriver,
 } from "@stowage/core";
 import { appendToFile, createAppendFile } from "./append.js";
-import { makeDirs, replaceAtomically, syncPath } from "./atomic.js";
+import { replaceAtomically } from "./atomic.js";
 import { FS_TYPE } from "./config.js";
 import { fsError, isErrno } from "./errors.js";
 import { fsFeatures } from "./features.js";
-import { fillFile, notExist, openExisting } from "./files.js";
+import { fillFile, notExist } from "./files.js";
 import { downloadTo } from "./fetch-url.js";
 import { listFiles } from "./lister.js";
 import { FsMultipart } from "./multipart.js";
 import { dirObject, etagOf, fileObject, statOrUndefined } from "./objects.js";
 import { FsPaths } from "./paths.js";
+import type { DirPin } from "./pinned-dir.js";
+import { copyInside, moveInside } from "./relocate.js";
 
 /** Read stream chunk size. */
 const READ_CHUNK = 1024 * 1024;
@@ -81,7 +84,7 @@ export class FsStorageDriver implements StorageDriver {
     throwIfAborted(options.signal);
     const path = await this.paths.resolve(key);
     // O_NONBLOCK: opening a FIFO must not hang; it is refused below as not a file.
-    const handle = await openExisting(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const handle = await this.paths.openInside(path, constants.O_RDONLY | constants.O_NONBLOCK);
     let stream: Readable;
     let object: RawObject;
     try {
@@ -113,7 +116,7 @@ export class FsStorageDriver implements StorageDriver {
   /** Atomic. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `PermissionDenied`, `Aborted`. */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
     const path = await this.fileSlot(key);
-    await replaceAtomically(path, (temp) => fillFile(temp, body, options.signal), options.signal, this.durable);
+    await replaceAtomically(this.paths, path, (temp) => fillFile(temp, body, options.signal), options.signal, this.durable);
     return { etag: await this.etag(path) };
   }
 
@@ -121,14 +124,20 @@ export class FsStorageDriver implements StorageDriver {
   async delete(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const path = await this.paths.resolve(key);
+    if (path === this.paths.root) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
+    const dir = await this.parentOf(path);
+    if (dir === undefined) return;
+    const entry = dir.at(posix.basename(path));
     try {
-      await unlink(path);
+      await unlink(entry);
     } catch (e) {
       if (isErrno(e, "ENOENT", "ENOTDIR")) return;
-      if ((await lstat(path).catch(() => undefined))?.isDirectory()) {
+      if ((await lstat(entry).catch(() => undefined))?.isDirectory()) {
         throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
       }
       throw fsError(e);
+    } finally {
+      await dir.close();
     }
   }
 
@@ -143,8 +152,7 @@ export class FsStorageDriver implements StorageDriver {
     throwIfAborted(options.signal);
     const src = await this.sourceFile(srcKey);
     const dst = await this.fileSlot(dstKey);
-    if (src === dst) return;
-    await replaceAtomically(dst, (temp) => copyFile(src, temp), options.signal, this.durable);
+    if (src !== dst) await copyInside(this.paths, src, dst, options.signal, this.durable);
   }
 
   /** A rename (copy and delete across devices). @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
@@ -152,33 +160,20 @@ export class FsStorageDriver implements StorageDriver {
     throwIfAborted(options.signal);
     const src = await this.sourceFile(srcKey);
     const dst = await this.fileSlot(dstKey);
-    if (src === dst) return;
-    await makeDirs(posix.dirname(dst));
-    try {
-      await rename(src, dst);
-    } catch (e) {
-      if (!isErrno(e, "EXDEV")) throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
-      await replaceAtomically(dst, (temp) => copyFile(src, temp), options.signal, this.durable);
-      await unlink(src).catch((err: unknown) => Promise.reject(fsError(err)));
-    }
-    if (this.durable) {
-      // Both directories' entries changed: the new name first, so a crash never loses the object.
-      await syncPath(posix.dirname(dst)).catch((err: unknown) => Promise.reject(fsError(err)));
-      if (posix.dirname(src) !== posix.dirname(dst)) await syncPath(posix.dirname(src)).catch((err: unknown) => Promise.reject(fsError(err)));
-    }
+    if (src !== dst) await moveInside(this.paths, src, dst, options.signal, this.durable);
   }
 
   /** Streams the URL's body into place atomically. @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`. */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
     const path = await this.fileSlot(key);
-    await replaceAtomically(path, (temp) => downloadTo(url, temp, options.signal), options.signal, this.durable);
+    await replaceAtomically(this.paths, path, (temp) => downloadTo(url, temp, options.signal), options.signal, this.durable);
   }
 
   /** mkdir -p. @throws StorageError `ObjectModeInvalid` (a file in the way), `InvalidArgument`, `PermissionDenied`, `Aborted`. */
   async createDir(key: string, options: DriverCallOptions): Promise<RawObject> {
     throwIfAborted(options.signal);
     const path = await this.paths.resolve(key);
-    await makeDirs(path);
+    await (await this.paths.pinDir(path, true)).close();
     return dirObject(key, await statOrUndefined(path));
   }
 
@@ -186,18 +181,22 @@ export class FsStorageDriver implements StorageDriver {
   async deleteDir(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const path = await this.paths.resolve(key);
+    const dir = path === this.paths.root ? undefined : await this.parentOf(path);
+    if (dir === undefined && path !== this.paths.root) return;
     try {
-      await rmdir(path);
+      await rmdir(dir === undefined ? path : dir.at(posix.basename(path)));
     } catch (e) {
       if (isErrno(e, "ENOENT")) return;
       if (isErrno(e, "ENOTEMPTY", "EEXIST")) throw storageError(ErrorCode.Conflict, "the directory is not empty");
       throw fsError(e);
+    } finally {
+      await dir?.close();
     }
   }
 
   /** Creates or truncates, atomically. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
-    return createAppendFile(key, await this.fileSlot(key), options.signal, this.durable);
+    return createAppendFile(this.paths, key, await this.fileSlot(key), options.signal, this.durable);
   }
 
   /**
@@ -206,7 +205,7 @@ export class FsStorageDriver implements StorageDriver {
    */
   async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
     throwIfAborted(options.signal);
-    return appendToFile(await this.paths.resolve(key), offset, body, options.signal, this.durable);
+    return appendToFile(this.paths, await this.paths.resolve(key), offset, body, options.signal, this.durable);
   }
 
   /** Nothing to commit on a filesystem; checks the file exists. @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
@@ -271,6 +270,16 @@ export class FsStorageDriver implements StorageDriver {
     if (st === undefined) throw notExist();
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
     return path;
+  }
+
+  /** The pinned parent directory of `path`, or undefined when it does not exist (or a file is in its way). */
+  private async parentOf(path: string): Promise<DirPin | undefined> {
+    try {
+      return await this.paths.pinDir(posix.dirname(path));
+    } catch (e) {
+      if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid)) return undefined;
+      throw e;
+    }
   }
 
   private async etag(path: string): Promise<string | undefined> {

@@ -1,0 +1,60 @@
+import { constants } from "node:fs";
+import { copyFile, rename, unlink } from "node:fs/promises";
+import { posix } from "node:path";
+import { ErrorCode, storageError } from "@stowage/core";
+import { replaceAtomically, syncPath } from "./atomic.js";
+import { fsError, isErrno } from "./errors.js";
+import type { FsPaths } from "./paths.js";
+import { openedPath } from "./pinned-dir.js";
+
+/**
+ * Copies the file `src` over `dst` atomically (a kernel copy where possible),
+ * reading only what was checked, once open, to lie inside the work_dir.
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument` (outside the work_dir), `Aborted`,
+ *   mapped fs errors.
+ */
+export async function copyInside(paths: FsPaths, src: string, dst: string, signal?: AbortSignal, durable = false): Promise<void> {
+  await replaceAtomically(paths, dst, (temp) => copyInto(paths, src, temp), signal, durable);
+}
+
+/**
+ * Renames `src` to `dst`, both taken in their pinned directories, so the
+ * rename happens where the checks looked; across devices, a copy and a
+ * delete. With `durable`, both directories are fsynced (the new name first,
+ * so a crash never loses the object).
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory at `dst`), `InvalidArgument`, `Aborted`,
+ *   mapped fs errors.
+ */
+export async function moveInside(paths: FsPaths, src: string, dst: string, signal?: AbortSignal, durable = false): Promise<void> {
+  const from = await paths.pinDir(posix.dirname(src));
+  try {
+    const to = await paths.pinDir(posix.dirname(dst), true);
+    try {
+      try {
+        await rename(from.at(posix.basename(src)), to.at(posix.basename(dst)));
+      } catch (e) {
+        if (!isErrno(e, "EXDEV")) throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
+        await copyInside(paths, src, dst, signal, durable);
+        await unlink(from.at(posix.basename(src))).catch((err: unknown) => Promise.reject(fsError(err)));
+      }
+      if (durable) {
+        await syncPath(to.self).catch((err: unknown) => Promise.reject(fsError(err)));
+        if (posix.dirname(src) !== posix.dirname(dst)) await syncPath(from.self).catch((err: unknown) => Promise.reject(fsError(err)));
+      }
+    } finally {
+      await to.close();
+    }
+  } finally {
+    await from.close();
+  }
+}
+
+/** Copies the file `src` into the new file `temp`. */
+async function copyInto(paths: FsPaths, src: string, temp: string): Promise<void> {
+  const handle = await paths.openInside(src, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    await copyFile(await openedPath(handle, src), temp, constants.COPYFILE_EXCL);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
