@@ -6,6 +6,7 @@ import { hashPool, type PartHashes } from "../integrity/hash-pool.js";
 import { abortError, onAbort, raceAbort } from "../io/abort.js";
 import { chunkBody } from "../io/chunker.js";
 import { fillParts, PartBufferPool } from "../io/part-buffers.js";
+import { MAX_PART_BATCH, readPartBatch } from "./part-batch.js";
 import type { Part } from "../object/object-info.js";
 
 /** The multipart primitives of one object, as the engine drives them. */
@@ -28,11 +29,13 @@ export interface MultipartTarget {
 export interface MultipartUploadOptions {
   /** Bytes per part (the last part may be smaller). */
   partSize: number;
-  /** Parts uploaded at once. Memory stays ≤ partSize × (concurrency + readAhead + 1). */
+  /** Parts uploaded at once. Memory stays ≤ partSize × (concurrency + readAhead). */
   concurrency: number;
   /**
    * Parts read and hashed beyond `concurrency`, while that many upload (default 0).
-   * The part sent next is then usually hashed already. See `readAheadFor`.
+   * The part sent next is then usually hashed already. Parts are read in batches
+   * of this many (at most 4, from a source fast enough), whose MD5s share the
+   * hashing workers' SIMD lanes. See `readAheadFor`.
    */
   readAhead?: number;
   /** Aborting stops reading, cancels in-flight parts and rejects with `Aborted`. */
@@ -140,7 +143,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
   // Parts in memory: `concurrency` uploading, up to `readAhead` more hashing or waiting for a turn.
   let uploading = 0;
   const uploadTurns: Array<() => void> = [];
-  const buffers = options.pooledBuffers ? new PartBufferPool(partSize, concurrency + readAhead + 1) : undefined;
+  const buffers = options.pooledBuffers ? new PartBufferPool(partSize, concurrency + readAhead) : undefined;
   const hasher = hashPool();
 
   /** Hashes part `index`, skips it when the service holds it already (resume), else uploads and checks it. */
@@ -197,26 +200,29 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
       const id = multipartId;
       const cut = buffers === undefined ? chunkBody(source, partSize) : fillParts(source, partSize, buffers);
       reader = atLeastOnePart(cut)[Symbol.asyncIterator]();
-      while (failure === undefined) {
-        while (inflight.size >= concurrency + readAhead && failure === undefined) await Promise.race(inflight);
+      // Parts are read in batches of `readAhead` (at most MAX_PART_BATCH), once that many slots are
+      // free, so their MD5s share SIMD lanes; uploads keep `concurrency` parts in flight meanwhile.
+      const batch = Math.min(MAX_PART_BATCH, Math.max(1, readAhead));
+      for (let done = false; !done && failure === undefined; ) {
+        while (inflight.size > concurrency + readAhead - batch && failure === undefined) await Promise.race(inflight);
         if (failure !== undefined) break;
-        reading = true;
-        const step = await raceAbort(reader.next(), controller.signal);
-        reading = false;
-        if (step.done) break;
-        const index = count++;
-        if (maxParts !== undefined && count > maxParts) {
-          throw storageError(ErrorCode.InvalidArgument, `body needs more than ${maxParts} parts of ${partSize} bytes`);
+        const read = await readPartBatch(reader, batch, controller.signal, (pending) => (reading = pending));
+        done = read.done;
+        for (const data of read.parts) {
+          const index = count++;
+          if (maxParts !== undefined && count > maxParts) {
+            for (const unused of read.parts.slice(read.parts.indexOf(data))) buffers?.release(unused);
+            throw storageError(ErrorCode.InvalidArgument, `body needs more than ${maxParts} parts of ${partSize} bytes`);
+          }
+          sizes[index] = data.length;
+          size += data.length;
+          const task: Promise<void> = handlePart(id, index, data, existing.get(index))
+            .catch(fail)
+            .then(() => {
+              inflight.delete(task);
+            });
+          inflight.add(task);
         }
-        const data = step.value;
-        sizes[index] = data.length;
-        size += data.length;
-        const task: Promise<void> = handlePart(id, index, data, existing.get(index))
-          .catch(fail)
-          .then(() => {
-            inflight.delete(task);
-          });
-        inflight.add(task);
       }
     } catch (e) {
       fail(e);
