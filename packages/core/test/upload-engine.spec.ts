@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { isStorageError, storageError } from "../src/errors/storage-error.js";
 import { crc64, crc64Decimal } from "../src/integrity/crc64.js";
+import { hashPool } from "../src/integrity/hash-pool.js";
 import { md5Base64, md5Hex } from "../src/integrity/md5.js";
 import { uploadMultipart, type MultipartTarget, type MultipartUploadOptions } from "../src/multipart/upload-engine.js";
 import type { Part } from "../src/object/object-info.js";
@@ -406,7 +407,7 @@ describe("uploadMultipart with pooled buffers", () => {
     }
   }
 
-  it("never overwrites a part while it is being sent, and keeps (concurrency + 1) buffers at most", async () => {
+  it("never overwrites a part while it is being sent, and keeps concurrency buffers at most", async () => {
     for (const concurrency of [1, 3, 5]) {
       const t = new WatchingTarget();
       const data = pattern(23_456, concurrency);
@@ -414,7 +415,7 @@ describe("uploadMultipart with pooled buffers", () => {
       expect(t.object).toEqual(data);
       expect(result.crc64).toBe(crc64Decimal(data));
       expect(t.changedWhileInFlight).toBe(0);
-      expect(t.memories.size).toBeLessThanOrEqual(concurrency + 1);
+      expect(t.memories.size).toBeLessThanOrEqual(concurrency);
       for (const c of t.checks) expect(c.contentMd5).toBeDefined();
     }
   });
@@ -438,10 +439,47 @@ describe("uploadMultipart with pooled buffers", () => {
       expect(result.crc64).toBe(crc64Decimal(data));
       expect(t.maxInFlight).toBe(concurrency);
       expect(t.changedWhileInFlight).toBe(0);
-      expect(t.memories.size).toBeLessThanOrEqual(concurrency + readAhead + 1);
+      expect(t.memories.size).toBeLessThanOrEqual(concurrency + readAhead);
       // Bytes read but not yet stored: the parts uploading plus those read ahead (reading pauses there).
       expect(maxAhead).toBeLessThanOrEqual(1000 * (concurrency + readAhead));
       if (readAhead > 0) expect(maxAhead).toBeGreaterThan(1000 * concurrency);
+    }
+  });
+
+  it("reads parts in batches of readAhead and asks for their hashes together", async () => {
+    // Hash requests made with no await between them share an epoch: a microtask moves it on.
+    let epoch = 0;
+    let moving = false;
+    const epochs: number[] = [];
+    const pool = hashPool();
+    const hash = pool.hash.bind(pool);
+    pool.hash = (data, md5) => {
+      epochs.push(epoch);
+      if (!moving) {
+        moving = true;
+        queueMicrotask(() => {
+          epoch++;
+          moving = false;
+        });
+      }
+      return hash(data, md5);
+    };
+    try {
+      for (const [concurrency, readAhead] of [[2, 2], [1, 3], [3, 0]] as const) {
+        epochs.length = 0;
+        const t = new WatchingTarget();
+        t.delay = () => 3;
+        const data = pattern(12_000, concurrency);
+        const result = await uploadMultipart(t, source(data, 1000).iterable, { partSize: 1000, concurrency, readAhead, pooledBuffers: true, contentMd5: true });
+        expect(t.object).toEqual(data);
+        expect(result.crc64).toBe(crc64Decimal(data));
+        expect(t.maxInFlight).toBe(concurrency);
+        const sizes = [...new Map(epochs.map((e) => [e, epochs.filter((x) => x === e).length])).values()];
+        // 12 parts in batches of max(1, readAhead): every batch full (12 divides by 1, 2 and 3).
+        expect(sizes).toEqual(Array.from({ length: 12 / Math.max(1, readAhead) }, () => Math.max(1, readAhead)));
+      }
+    } finally {
+      pool.hash = hash;
     }
   });
 
