@@ -8,6 +8,9 @@ import { raceAbort } from "../io/abort.js";
  */
 const BATCH_READ_MS_PER_MIB = 1.6;
 
+/** ...but a part that arrives within this many milliseconds is never "slow" (small parts, timer noise). */
+const BATCH_READ_MS_MINIMUM = 10;
+
 /** Parts hashed together at most: one SIMD vector of MD5 lanes (md5-lanes.ts). */
 export const MAX_PART_BATCH = 4;
 
@@ -44,7 +47,7 @@ export async function readPartBatch(
     if (step.done) return { parts, done: true };
     parts.push(step.value);
     const mib = step.value.length / (1024 * 1024);
-    if (performance.now() - started > Math.max(1, mib * BATCH_READ_MS_PER_MIB)) break;
+    if (performance.now() - started > Math.max(BATCH_READ_MS_MINIMUM, mib * BATCH_READ_MS_PER_MIB)) break;
   }
   return { parts, done: false };
 }
