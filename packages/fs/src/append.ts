@@ -3,7 +3,7 @@ import { ErrorCode, storageError, type DriverBody, type RawObject } from "@stowa
 import { replaceAtomically } from "./atomic.js";
 import { writeBody } from "./body.js";
 import { fsError } from "./errors.js";
-import { dateOf, etagOf, statOrUndefined } from "./objects.js";
+import { dateOf, etagOf } from "./objects.js";
 import type { FsPaths } from "./paths.js";
 
 /**
@@ -12,7 +12,7 @@ import type { FsPaths } from "./paths.js";
  */
 export async function createAppendFile(paths: FsPaths, key: string, path: string, signal?: AbortSignal, durable = false): Promise<RawObject> {
   await replaceAtomically(paths, path, (temp) => writeFile(temp, "", { flag: "wx" }), signal, durable);
-  const st = await statOrUndefined(path);
+  const st = await paths.statInside(path);
   return { key, mode: "append", appendOffset: 0, size: 0, ...(st ? { etag: etagOf(st), lastModified: dateOf(st) } : {}) };
 }
 

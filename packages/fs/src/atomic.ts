@@ -1,4 +1,5 @@
-import { open, rename, unlink } from "node:fs/promises";
+import type { BigIntStats } from "node:fs";
+import { lstat, open, rename, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, throwIfAborted } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
@@ -28,19 +29,22 @@ export async function syncPath(path: string): Promise<void> {
  * The directory is pinned (FsPaths.pinDir): the temp file is created, and
  * renamed, in the very directory whose real path was checked. With `durable`,
  * the temp file is fsynced before the rename and the directory after it, so a
- * completed call survives a crash or power loss.
+ * completed call survives a crash or power loss. Resolves with the new file's stats.
  * @throws StorageError `ObjectModeInvalid` (target is a directory or a parent a file), `InvalidArgument`
  *   (the directory leads outside the work_dir), `Aborted`, whatever `produce` throws, or the mapped fs error.
  */
-export async function replaceAtomically(paths: FsPaths, target: string, produce: (temp: string) => Promise<void>, signal?: AbortSignal, durable = false): Promise<void> {
+export async function replaceAtomically(paths: FsPaths, target: string, produce: (temp: string) => Promise<void>, signal?: AbortSignal, durable = false): Promise<BigIntStats> {
   throwIfAborted(signal);
   const dir = await paths.pinDir(posix.dirname(target), true);
   try {
     const temp = dir.at(tempName());
+    let st: BigIntStats;
     try {
       await produce(temp);
       throwIfAborted(signal);
       if (durable) await syncPath(temp);
+      // The new file's stats (its ETag): renaming changes neither its size nor its times.
+      st = await lstat(temp, { bigint: true });
       await rename(temp, dir.at(posix.basename(target)));
     } catch (e) {
       await unlink(temp).catch(() => undefined);
@@ -49,6 +53,7 @@ export async function replaceAtomically(paths: FsPaths, target: string, produce:
       throw fsError(e);
     }
     if (durable) await syncPath(dir.self).catch((e: unknown) => Promise.reject(fsError(e)));
+    return st;
   } finally {
     await dir.close();
   }

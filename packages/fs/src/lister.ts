@@ -1,9 +1,10 @@
-import { readdir, stat } from "node:fs/promises";
+import { lstat, readdir, stat } from "node:fs/promises";
 import { posix } from "node:path";
 import { compareKeys, ErrorCode, isStorageError, type DriverListPage, type DriverListRequest, type RawObject } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { dirObject, fileObject } from "./objects.js";
 import { isHidden, type FsPaths } from "./paths.js";
+import type { DirPin } from "./pinned-dir.js";
 
 /** One directory entry, typed: symlinks are resolved (and dropped when they lead outside the work_dir). */
 interface Entry {
@@ -46,8 +47,7 @@ export async function listFiles(paths: FsPaths, request: DriverListRequest): Pro
   }
   const items: RawObject[] = [];
   for (let at = 0; at < picked.length; at += STAT_BATCH) {
-    const batch = await Promise.all(picked.slice(at, at + STAT_BATCH).map(describe));
-    for (const item of batch) if (item !== undefined) items.push(item);
+    for (const item of await describeAll(paths, picked.slice(at, at + STAT_BATCH))) if (item !== undefined) items.push(item);
   }
   return more && picked.length > 0 ? { items, nextToken: picked[picked.length - 1]!.key } : { items };
 }
@@ -106,13 +106,41 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
   return out.sort((a, b) => compareKeys(a.key, b.key));
 }
 
-/** The object for an entry, or undefined when it vanished meanwhile. */
-async function describe(entry: Entry): Promise<RawObject | undefined> {
+/**
+ * The objects for `entries` (undefined for one that vanished meanwhile). Entries are looked up in
+ * their parent directory, pinned once per directory (FsPaths.pinDir), so their sizes and times are
+ * those of the entries the listing named; a symlink's are its target's, checked like stat's.
+ */
+async function describeAll(paths: FsPaths, entries: readonly Entry[]): Promise<Array<RawObject | undefined>> {
+  const byDir = new Map<string, Entry[]>();
+  for (const entry of entries) {
+    const dir = posix.dirname(entry.path);
+    const group = byDir.get(dir);
+    if (group === undefined) byDir.set(dir, [entry]);
+    else group.push(entry);
+  }
+  const found = new Map<Entry, RawObject | undefined>();
+  for (const [dirPath, group] of byDir) {
+    const dir = await paths.pinDir(dirPath).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
+    try {
+      const described = await Promise.all(group.map((entry) => describe(paths, entry, dir)));
+      group.forEach((entry, i) => found.set(entry, described[i]));
+    } finally {
+      await dir?.close();
+    }
+  }
+  return entries.map((entry) => found.get(entry));
+}
+
+/** The object for one entry of `dir` (undefined: the directory or the entry vanished). */
+async function describe(paths: FsPaths, entry: Entry, dir: DirPin | undefined): Promise<RawObject | undefined> {
+  if (dir === undefined) return undefined;
   try {
-    const st = await stat(entry.path, { bigint: true });
+    const st = entry.link ? await paths.statInside(entry.path) : await lstat(dir.at(posix.basename(entry.path)), { bigint: true });
+    if (st === undefined || (!entry.link && st.isSymbolicLink())) return undefined;
     return entry.dir ? dirObject(entry.key, st) : fileObject(entry.key, st);
   } catch (e) {
-    if (isErrno(e, "ENOENT", "ENOTDIR")) return undefined;
+    if (isErrno(e, "ENOENT", "ENOTDIR") || isStorageError(e, ErrorCode.InvalidArgument)) return undefined;
     throw fsError(e);
   }
 }

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { mkdir, open, realpath, type FileHandle } from "node:fs/promises";
+import type { BigIntStats } from "node:fs";
+import { lstat, mkdir, open, realpath, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
-import { ErrorCode, storageError } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { notExist, openExisting } from "./files.js";
+import { statOrUndefined } from "./objects.js";
 import { DirPin, fdPathsWork, realPathOf } from "./pinned-dir.js";
 
 /** Names starting with this are the driver's own (temp files, multipart staging): never listed, never addressable. */
@@ -123,6 +125,33 @@ export class FsPaths {
       throw e;
     }
     return handle;
+  }
+
+  /**
+   * The stats of `path` (a symlink followed), or undefined when nothing is there. An entry that
+   * is not a symlink is looked up in its pinned parent directory; a symlink's target is checked
+   * to lie inside the work_dir first.
+   * @throws StorageError `InvalidArgument` (it leads outside the work_dir), mapped fs errors.
+   */
+  async statInside(path: string): Promise<BigIntStats | undefined> {
+    if (path === this.root || !(await fdPathsWork())) return statOrUndefined(path);
+    let dir: DirPin;
+    try {
+      dir = await this.pinDir(posix.dirname(path));
+    } catch (e) {
+      if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid)) return undefined;
+      throw e;
+    }
+    try {
+      const entry = dir.at(posix.basename(path));
+      const st = await lstat(entry, { bigint: true }).catch((e: unknown) => (isErrno(e, "ENOENT", "ENOTDIR") ? undefined : Promise.reject(fsError(e))));
+      if (st === undefined || !st.isSymbolicLink()) return st;
+      // A symlink: where it leads must lie inside (metadata only; a target swapped after this check is not caught).
+      if (!(await this.confined(entry))) escape();
+      return await statOrUndefined(entry);
+    } finally {
+      await dir.close();
+    }
   }
 
   /**

@@ -29,7 +29,7 @@ import { fillFile, notExist } from "./files.js";
 import { downloadTo } from "./fetch-url.js";
 import { listFiles } from "./lister.js";
 import { FsMultipart } from "./multipart.js";
-import { dirObject, etagOf, fileObject, statOrUndefined } from "./objects.js";
+import { dirObject, etagOf, fileObject } from "./objects.js";
 import { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { copyInside, moveInside } from "./relocate.js";
@@ -71,7 +71,7 @@ export class FsStorageDriver implements StorageDriver {
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     throwIfAborted(options.signal);
     const path = await this.paths.resolve(key);
-    const st = await statOrUndefined(path);
+    const st = await this.paths.statInside(path);
     const wantDir = options.mode === "dir" || key === "" || key.endsWith("/");
     if (st === undefined || (wantDir && !st.isDirectory())) throw notExist();
     if (st.isDirectory()) return dirObject(key === "" || key.endsWith("/") ? key : key + "/", st);
@@ -116,8 +116,8 @@ export class FsStorageDriver implements StorageDriver {
   /** Atomic. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `PermissionDenied`, `Aborted`. */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
     const path = await this.fileSlot(key);
-    await replaceAtomically(this.paths, path, (temp) => fillFile(temp, body, options.signal), options.signal, this.durable);
-    return { etag: await this.etag(path) };
+    const st = await replaceAtomically(this.paths, path, (temp) => fillFile(temp, body, options.signal), options.signal, this.durable);
+    return { etag: etagOf(st) };
   }
 
   /** Succeeds when nothing is there. @throws StorageError `ObjectModeInvalid` (a directory), `InvalidArgument`, `PermissionDenied`, `Aborted`. */
@@ -174,7 +174,7 @@ export class FsStorageDriver implements StorageDriver {
     throwIfAborted(options.signal);
     const path = await this.paths.resolve(key);
     await (await this.paths.pinDir(path, true)).close();
-    return dirObject(key, await statOrUndefined(path));
+    return dirObject(key, await this.paths.statInside(path));
   }
 
   /** Succeeds when missing. @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file), `InvalidArgument`, `Aborted`. */
@@ -259,14 +259,14 @@ export class FsStorageDriver implements StorageDriver {
   private async fileSlot(key: string): Promise<string> {
     if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
     const path = await this.paths.resolve(key);
-    if ((await statOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
+    if ((await this.paths.statInside(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
     return path;
   }
 
   /** The confined path of an existing regular file. */
   private async sourceFile(key: string): Promise<string> {
     const path = await this.paths.resolve(key);
-    const st = await statOrUndefined(path);
+    const st = await this.paths.statInside(path);
     if (st === undefined) throw notExist();
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
     return path;
@@ -280,10 +280,5 @@ export class FsStorageDriver implements StorageDriver {
       if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid)) return undefined;
       throw e;
     }
-  }
-
-  private async etag(path: string): Promise<string | undefined> {
-    const st = await statOrUndefined(path);
-    return st === undefined ? undefined : etagOf(st);
   }
 }

@@ -48,6 +48,17 @@ onLinux("fs driver: a symlink swapped in after the check", () => {
     await expectOutsideUntouched();
   });
 
+  it("reports no metadata of what lies behind a directory link", async () => {
+    await expectCode(s.driver.stat(s.key("escape/secret.txt"), {}), "InvalidArgument");
+    await s.driver.write(s.key("dir/a.txt"), buf("a"), {});
+    await rename(join(s.root, "dir"), join(s.root, "dir-old"));
+    await symlink(s.outside, join(s.root, "dir"));
+    await expectCode(s.driver.stat(s.key("dir/secret.txt"), {}), "InvalidArgument");
+    // Listed entries are looked up in the directory that was listed, not wherever its path leads now.
+    const page = await s.driver.listPage({ prefix: s.key("dir-old/"), delimiter: "/", limit: 10 }, {});
+    expect(page.items.map((o) => [o.key, o.size])).toEqual([[s.key("dir-old/a.txt"), 1]]);
+  });
+
   it("creates, writes and appends nothing outside", async () => {
     await expectCode(s.driver.write(s.key("escape/new.txt"), buf("x"), {}), "InvalidArgument");
     await expectCode(s.driver.write(s.key("escape/deep/er/new.txt"), buf("x"), {}), "InvalidArgument");
