@@ -118,9 +118,10 @@ export interface CreateDirOptions extends CallOptions {
 }
 
 /**
- * Operations `presign` can sign: a read, a write, a delete (or an upload's abort), and the upload
- * of one part of a multipart upload (`writeMultipart`: for clients that send parts straight to the
- * service, e.g. browsers, while the holder of the credentials creates and completes the upload).
+ * Operations `presign` can sign: a read, a write, a delete (or an upload's abort), and each step
+ * of a multipart upload: starting it, uploading a part (`writeMultipart`: for clients that send
+ * parts straight to the service, e.g. browsers), listing its parts, completing it (the request
+ * then carries the body to send). The answers are the service's own documents.
  */
 export type PresignOperation = "read" | "write" | "delete" | "createMultipart" | "writeMultipart" | "listMultipart" | "completeMultipart";
 
