@@ -46,9 +46,7 @@ export async function listFiles(paths: FsPaths, request: DriverListRequest): Pro
     picked.push(entry);
   }
   const items: RawObject[] = [];
-  for (let at = 0; at < picked.length; at += STAT_BATCH) {
-    for (const item of await describeAll(paths, picked.slice(at, at + STAT_BATCH))) if (item !== undefined) items.push(item);
-  }
+  for (const item of await describeAll(paths, picked)) if (item !== undefined) items.push(item);
   return more && picked.length > 0 ? { items, nextToken: picked[picked.length - 1]!.key } : { items };
 }
 
@@ -107,9 +105,10 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
 }
 
 /**
- * The objects for `entries` (undefined for one that vanished meanwhile). Entries are looked up in
- * their parent directory, pinned once per directory (FsPaths.pinDir), so their sizes and times are
- * those of the entries the listing named; a symlink's are its target's, checked like stat's.
+ * The objects for `entries` (undefined for one that vanished meanwhile), {@link STAT_BATCH} at a
+ * time. Entries are looked up in their parent directory, pinned once per directory
+ * (FsPaths.pinDir), so their sizes and times are those of the entries the listing named; a
+ * symlink's are its target's, checked like stat's.
  */
 async function describeAll(paths: FsPaths, entries: readonly Entry[]): Promise<Array<RawObject | undefined>> {
   const byDir = new Map<string, Entry[]>();
@@ -123,8 +122,11 @@ async function describeAll(paths: FsPaths, entries: readonly Entry[]): Promise<A
   for (const [dirPath, group] of byDir) {
     const dir = await paths.pinDir(dirPath).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
     try {
-      const described = await Promise.all(group.map((entry) => describe(paths, entry, dir)));
-      group.forEach((entry, i) => found.set(entry, described[i]));
+      for (let at = 0; at < group.length; at += STAT_BATCH) {
+        const slice = group.slice(at, at + STAT_BATCH);
+        const described = await Promise.all(slice.map((entry) => describe(paths, entry, dir)));
+        slice.forEach((entry, i) => found.set(entry, described[i]));
+      }
     } finally {
       await dir?.close();
     }
