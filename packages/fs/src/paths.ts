@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
 import type { BigIntStats } from "node:fs";
-import { lstat, mkdir, open, realpath, type FileHandle } from "node:fs/promises";
+import { lstat, mkdir, realpath, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { notExist, openExisting } from "./files.js";
 import { statOrUndefined } from "./objects.js";
-import { DirPin, fdPathsWork, realPathOf } from "./pinned-dir.js";
+import { DirPin, fdPathsWork, openDirFd, realPathOf } from "./pinned-dir.js";
 
 /** Names starting with this are the driver's own (temp files, multipart staging): never listed, never addressable. */
 export const HIDDEN_PREFIX = ".stowage-";
@@ -90,26 +89,27 @@ export class FsPaths {
    */
   async pinDir(dir: string, create = false): Promise<DirPin> {
     if (!inside(dir, this.root)) escape();
-    if (!(await fdPathsWork())) {
+    if (!fdPathsWork()) {
       if (!(await this.confined(dir))) escape();
       if (create) await makeDirsUnpinned(dir);
       return new DirPin(dir, undefined);
     }
-    let handle: FileHandle;
+    let fd: number;
     try {
-      handle = await openDir(dir);
+      fd = await openDirFd(dir);
     } catch (e) {
       if (!create || !isErrno(e, "ENOENT")) throw dirError(e);
       await this.makeDir(dir);
-      handle = await openDir(dir).catch((err: unknown) => Promise.reject(dirError(err)));
+      fd = await openDirFd(dir).catch((err: unknown) => Promise.reject(dirError(err)));
     }
+    const pin = new DirPin(dir, fd);
     try {
-      await this.checkOpened(handle);
+      await this.checkOpenedFd(fd);
     } catch (e) {
-      await handle.close().catch(() => undefined);
+      await pin.close();
       throw e;
     }
-    return new DirPin(dir, handle);
+    return pin;
   }
 
   /**
@@ -134,7 +134,7 @@ export class FsPaths {
    * @throws StorageError `InvalidArgument` (it leads outside the work_dir), mapped fs errors.
    */
   async statInside(path: string): Promise<BigIntStats | undefined> {
-    if (path === this.root || !(await fdPathsWork())) return statOrUndefined(path);
+    if (path === this.root || !fdPathsWork()) return statOrUndefined(path);
     let dir: DirPin;
     try {
       dir = await this.pinDir(posix.dirname(path));
@@ -159,9 +159,12 @@ export class FsPaths {
    * @throws StorageError `InvalidArgument` when it does not.
    */
   async checkOpened(handle: FileHandle): Promise<void> {
-    if (!(await fdPathsWork())) return;
-    const [real, root] = await Promise.all([realPathOf(handle), this.realRoot()]);
-    if (!inside(real, root)) escape();
+    if (fdPathsWork()) await this.checkOpenedFd(handle.fd);
+  }
+
+  private async checkOpenedFd(fd: number): Promise<void> {
+    const root = await this.realRoot();
+    if (!inside(realPathOf(fd), root)) escape();
   }
 
   /** Makes directory `dir` inside its pinned parent (the work_dir itself with all its parents). */
@@ -190,10 +193,6 @@ export class FsPaths {
     if (await exists(this.root)) this.rootReal = real;
     return real;
   }
-}
-
-function openDir(dir: string): Promise<FileHandle> {
-  return open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
 }
 
 /** A failure to open or make a directory, as a StorageError. */

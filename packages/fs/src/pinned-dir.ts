@@ -1,5 +1,5 @@
-import { constants } from "node:fs";
-import { open, readlink, type FileHandle } from "node:fs/promises";
+import { closeSync, constants, open, openSync, readlinkSync } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 
 /**
@@ -9,36 +9,44 @@ import { posix } from "node:path";
  */
 const FD_DIR = "/proc/self/fd";
 
-let fdPaths: Promise<boolean> | undefined;
+let fdPaths: boolean | undefined;
 
 /**
  * True when this platform reaches open directories through {@link FD_DIR}
  * (Linux with /proc mounted): checked once, by opening `/` and reading its link.
  */
-export function fdPathsWork(): Promise<boolean> {
-  fdPaths ??= (async () => {
+export function fdPathsWork(): boolean {
+  if (fdPaths === undefined) {
     try {
-      const handle = await open("/", constants.O_RDONLY | constants.O_DIRECTORY);
+      const fd = openSync("/", constants.O_RDONLY | constants.O_DIRECTORY);
       try {
-        return (await readlink(`${FD_DIR}/${handle.fd}`)) === "/";
+        fdPaths = readlinkSync(`${FD_DIR}/${fd}`) === "/";
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
     } catch {
-      return false;
+      fdPaths = false;
     }
-  })();
+  }
   return fdPaths;
 }
 
-/** The path an open file or directory really has now (needs {@link fdPathsWork}). */
-export function realPathOf(handle: FileHandle): Promise<string> {
-  return readlink(`${FD_DIR}/${handle.fd}`);
+/**
+ * The path the open file or directory `fd` really has now (needs {@link fdPathsWork}).
+ * Synchronous: /proc answers from memory, without touching the filesystem.
+ */
+export function realPathOf(fd: number): string {
+  return readlinkSync(`${FD_DIR}/${fd}`);
 }
 
 /** A path that reaches what `handle` has open, not whatever `path` names now (`path` itself where the platform has no such paths). */
-export async function openedPath(handle: FileHandle, path: string): Promise<string> {
-  return (await fdPathsWork()) ? `${FD_DIR}/${handle.fd}` : path;
+export function openedPath(handle: FileHandle, path: string): string {
+  return fdPathsWork() ? `${FD_DIR}/${handle.fd}` : path;
+}
+
+/** Opens directory `dir` (following symlinks) and resolves with its descriptor. */
+export function openDirFd(dir: string): Promise<number> {
+  return new Promise((resolve, reject) => open(dir, constants.O_RDONLY | constants.O_DIRECTORY, (error, fd) => (error ? reject(error) : resolve(fd))));
 }
 
 /**
@@ -47,28 +55,33 @@ export async function openedPath(handle: FileHandle, path: string): Promise<stri
  * path swapped for a symlink afterwards changes nothing: creating, renaming
  * and removing entries happen in the very directory that was checked (the
  * system calls' `*at` forms, which Node does not offer, reached through
- * /proc). Where the platform has no /proc paths, `handle` is undefined and
+ * /proc). Where the platform has no /proc paths, `fd` is undefined and
  * names are joined to the path: checked, but not pinned.
  */
 export class DirPin {
   constructor(
     /** The directory's path as the driver addressed it. */
     readonly path: string,
-    private readonly handle: FileHandle | undefined,
+    private readonly fd: number | undefined,
   ) {}
 
   /** The path of entry `name` of this directory. */
   at(name: string): string {
-    return this.handle === undefined ? posix.join(this.path, name) : `${FD_DIR}/${this.handle.fd}/${name}`;
+    return this.fd === undefined ? posix.join(this.path, name) : `${FD_DIR}/${this.fd}/${name}`;
   }
 
   /** A path of the directory itself (to list it, or fsync it). */
   get self(): string {
-    return this.handle === undefined ? this.path : `${FD_DIR}/${this.handle.fd}`;
+    return this.fd === undefined ? this.path : `${FD_DIR}/${this.fd}`;
   }
 
-  /** Closes the handle (errors ignored). */
+  /** Closes the directory (errors ignored; closing a directory never waits on the disk). */
   async close(): Promise<void> {
-    await this.handle?.close().catch(() => undefined);
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
   }
 }

@@ -53,7 +53,7 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, signa
 async function copyInto(paths: FsPaths, src: string, temp: string): Promise<void> {
   const handle = await paths.openInside(src, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    await copyFile(await openedPath(handle, src), temp, constants.COPYFILE_EXCL);
+    await copyFile(openedPath(handle, src), temp, constants.COPYFILE_EXCL);
   } finally {
     await handle.close().catch(() => undefined);
   }

@@ -29,7 +29,7 @@ import { fillFile, notExist } from "./files.js";
 import { downloadTo } from "./fetch-url.js";
 import { listFiles } from "./lister.js";
 import { FsMultipart } from "./multipart.js";
-import { dirObject, etagOf, fileObject } from "./objects.js";
+import { dirObject, etagOf, fileObject, statOrUndefined } from "./objects.js";
 import { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { copyInside, moveInside } from "./relocate.js";
@@ -255,18 +255,21 @@ export class FsStorageDriver implements StorageDriver {
     return this.multipart.listUploads(request);
   }
 
-  /** The confined path of a file key where a file may be written (not a directory). */
+  /**
+   * The confined path of a file key where a file may be written (not a directory). The check is a
+   * quick look that spares reading a body bound to fail; the rename in place is what decides.
+   */
   private async fileSlot(key: string): Promise<string> {
     if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
     const path = await this.paths.resolve(key);
-    if ((await this.paths.statInside(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
+    if ((await statOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
     return path;
   }
 
-  /** The confined path of an existing regular file. */
+  /** The confined path of an existing regular file (a quick look too: reads and renames decide). */
   private async sourceFile(key: string): Promise<string> {
     const path = await this.paths.resolve(key);
-    const st = await this.paths.statInside(path);
+    const st = await statOrUndefined(path);
     if (st === undefined) throw notExist();
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
     return path;
