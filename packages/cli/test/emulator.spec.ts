@@ -87,6 +87,9 @@ suite("the stowage binary on the COS emulator", () => {
     expect(r.code).toBe(0);
     const res = await fetch(r.stdout.trim());
     expect([res.status, await res.text()]).toEqual([200, "<p>hi</p>"]);
+    const save = await cli(["presign", "--response-content-disposition", 'attachment; filename="home.html"', "--response-content-type", "text/html", "emu:index.html"], profile("/site/"));
+    const download = await fetch(save.stdout.trim());
+    expect([download.status, download.headers.get("content-disposition"), download.headers.get("content-type")]).toEqual([200, 'attachment; filename="home.html"', "text/html"]);
   });
 
   it("presigns every step of a multipart upload; a client without credentials runs it to the end", async () => {

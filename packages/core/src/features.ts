@@ -56,6 +56,8 @@ export interface StorageFeatures {
   presignListMultipart: boolean;
   /** `presign("completeMultipart", ...)`: a signed completion of an upload, with its body. */
   presignCompleteMultipart: boolean;
+  /** A presigned read takes `responseContentType` / `responseContentDisposition`: the service answers with them. */
+  responseOverrides: boolean;
   append: boolean;
   multipart: boolean;
   /** `metadata` option on writes and returned by stat. */
@@ -106,6 +108,7 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   presignWriteMultipart: false,
   presignListMultipart: false,
   presignCompleteMultipart: false,
+  responseOverrides: false,
   append: false,
   multipart: false,
   userMetadata: false,

@@ -49,6 +49,7 @@ export * from "./http/agents.js";
 export * from "./http/xml.js";
 export * from "./http/http-debug.js";
 export * from "./http/metadata-headers.js";
+export * from "./http/response-overrides.js";
 export * from "./http/response-headers.js";
 export * from "./listing/key-order.js";
 export * from "./listing/listed-name.js";

@@ -131,6 +131,14 @@ export interface PresignOptions extends CallOptions {
   expires: number;
   /** read: first byte. */
   offset?: number;
+  /** read: the Content-Type the service answers with, instead of the stored one (feature `responseOverrides`). */
+  responseContentType?: string;
+  /**
+   * read: the Content-Disposition the service answers with (feature `responseOverrides`), e.g.
+   * `attachment; filename="report.pdf"`. Printable ASCII only: give a non-ASCII name as
+   * `filename*=UTF-8''<percent-encoded>` (RFC 6266).
+   */
+  responseContentDisposition?: string;
   /** read: bytes; write, writeMultipart: the exact Content-Length the client will send. */
   size?: number;
   /** write: the Content-Type the client will send; createMultipart: the completed object's Content-Type. */

@@ -37,7 +37,7 @@ class PresignDriver implements StorageDriver {
   }
 }
 
-function open(multipartPresign = true, query = "") {
+function open(multipartPresign = true, query = "", extra: Partial<StorageFeatures> = {}) {
   const driver = new PresignDriver(
     defineFeatures({
       stat: true,
@@ -56,6 +56,7 @@ function open(multipartPresign = true, query = "") {
       presignListMultipart: multipartPresign,
       presignCompleteMultipart: multipartPresign,
       limits: { multipartNumberMaximum: 10_000, presignExpiresMaximum: 3600 },
+      ...extra,
     }),
   );
   const definition: ServiceDefinition = { type: "ps", packageName: "ps", description: "test", pairs: {}, newStorageDriver: () => driver };
@@ -162,5 +163,20 @@ describe("presign createMultipart, listMultipart and completeMultipart", () => {
     expect(await code(store.presign("writeMultipart", "a", { expires: 60, multipartId: "u", index: 0, parts: [part(0)] }))).toBe("InvalidArgument");
     expect(await code(store.presign("read", "a", { expires: 60, parts: [part(0)] }))).toBe("InvalidArgument");
     expect(driver.asked).toHaveLength(0);
+  });
+});
+
+describe("presign read with response overrides", () => {
+  it("needs the responseOverrides feature, takes printable ASCII only, and only on reads", async () => {
+    const without = open();
+    expect(await code(without.store.presign("read", "a", { expires: 60, responseContentType: "text/plain" }))).toBe("PairUnsupported");
+    const { driver, store } = open(true, "", { responseOverrides: true });
+    await store.presign("read", "a", { expires: 60, responseContentType: "text/plain", responseContentDisposition: 'attachment; filename="a b.txt"' });
+    expect(driver.asked[0]!.options).toMatchObject({ responseContentType: "text/plain", responseContentDisposition: 'attachment; filename="a b.txt"' });
+    for (const bad of ["", "text/plain\r\nx: y", 'attachment; filename="é.txt"']) {
+      expect(await code(store.presign("read", "a", { expires: 60, responseContentDisposition: bad }))).toBe("InvalidArgument");
+    }
+    expect(await code(store.presign("write", "a", { expires: 60, responseContentType: "text/plain" }))).toBe("InvalidArgument");
+    expect(driver.asked).toHaveLength(1);
   });
 });

@@ -42,6 +42,7 @@ export function cosFeatures(integrity = true): Readonly<StorageFeatures> {
     presignWriteMultipart: true,
     presignListMultipart: true,
     presignCompleteMultipart: true,
+    responseOverrides: true,
     append: true,
     multipart: true,
     userMetadata: true,

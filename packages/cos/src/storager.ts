@@ -19,6 +19,7 @@ import {
   type StorageDriver,
   type StorageFeatures,
   sliceRange,
+  responseOverrideQuery,
 } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { CosClient } from "./client.js";
@@ -180,7 +181,9 @@ export class CosStorageDriver implements StorageDriver {
     const secure = this.client.secure;
     if (op === "read") {
       if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
-      return this.client.presign(req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, options, secure), options.expires);
+      const call = req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, options, secure);
+      call.query.push(...responseOverrideQuery(options));
+      return this.client.presign(call, options.expires);
     }
     if (op === "delete") {
       const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);

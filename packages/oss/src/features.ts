@@ -52,6 +52,7 @@ export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v
     presignWriteMultipart: true,
     presignListMultipart: true,
     presignCompleteMultipart: true,
+    responseOverrides: true,
     append: true,
     multipart: true,
     userMetadata: true,

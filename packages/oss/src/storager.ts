@@ -18,6 +18,7 @@ import {
   type StorageDriver,
   type StorageFeatures,
   sliceRange,
+  responseOverrideQuery,
 } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
@@ -168,7 +169,9 @@ export class OssStorageDriver implements StorageDriver {
   async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
     if (op === "read") {
       if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
-      return this.client.presign(req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, false), options.expires);
+      const call = req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, false);
+      call.query.push(...responseOverrideQuery(options));
+      return this.client.presign(call, options.expires);
     }
     if (op === "delete") {
       const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);

@@ -48,6 +48,7 @@ export function qingstorFeatures(integrity = true): Readonly<StorageFeatures> {
     presignWriteMultipart: true,
     presignListMultipart: true,
     presignCompleteMultipart: true,
+    responseOverrides: true,
     append: true,
     multipart: true,
     userMetadata: true,

@@ -60,6 +60,31 @@ export function registerPresignCases(suite: Suite): void {
   );
 
   suite.gated(
+    "presign: read with response overrides — the service answers with the Content-Type and Content-Disposition asked for",
+    ["presignRead", "responseOverrides"],
+    async (t) => {
+      const path = t.key();
+      const data = randomData(321);
+      await t.store.write(path, data, t.store.features.contentType ? { contentType: "application/octet-stream" } : {});
+      const disposition = `attachment; filename="report 2026.bin"; filename*=UTF-8''r%C3%A9sum%C3%A9.bin`;
+      const req = await t.store.presign("read", path, { expires: EXPIRES, responseContentType: "text/x-stowage", responseContentDisposition: disposition });
+      const res = await send(req);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/x-stowage");
+      expect(res.headers.get("content-disposition")).toBe(disposition);
+      expectSameBytes(Buffer.from(await res.arrayBuffer()), data);
+      // Header values the service could not echo, and other operations, are refused.
+      await expectError(() => t.store.presign("read", path, { expires: EXPIRES, responseContentDisposition: 'attachment; filename="résumé.bin"' }), "InvalidArgument");
+      await expectError(() => t.store.presign("read", path, { expires: EXPIRES, responseContentType: "text/plain\r\nx-evil: 1" }), "InvalidArgument");
+      if (t.store.features.presignWrite) await expectError(() => t.store.presign("write", path, { expires: EXPIRES, responseContentType: "text/plain" }), "InvalidArgument");
+    },
+    async (t) => {
+      if (!t.store.features.presignRead) await refuse("read")(t);
+      else await expectError(() => t.store.presign("read", t.key(), { expires: EXPIRES, responseContentType: "text/plain" }), "PairUnsupported");
+    },
+  );
+
+  suite.gated(
     "presign: write — a PUT of the bytes returns 2xx and stores them (H2)",
     ["presignWrite"],
     async (t) => {

@@ -23,6 +23,8 @@ async function presign(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
   if (opts["size"] !== undefined) options.size = opts["size"] as number;
   if (opts["contentType"] !== undefined) options.contentType = opts["contentType"] as string;
   if (opts["contentMd5"] !== undefined) options.contentMd5 = opts["contentMd5"] as string;
+  if (opts["responseContentType"] !== undefined) options.responseContentType = opts["responseContentType"] as string;
+  if (opts["responseContentDisposition"] !== undefined) options.responseContentDisposition = opts["responseContentDisposition"] as string;
   if (opts["parts"] !== undefined) options.parts = await readParts(ctx, opts["parts"] as string);
   const request = await endpoint.store.presign(op, key, options);
   // A request with a body is useless as a bare URL: it is printed whole.
@@ -79,6 +81,8 @@ export function registerPresign(program: Command, bind: Bind): void {
     .option("--size <bytes>", "bytes to read (read), or the exact Content-Length the sender will send (write, writeMultipart)", bytes)
     .option("--content-type <type>", "Content-Type the sender will send (write) or of the object (createMultipart)")
     .option("--content-md5 <base64>", "Content-MD5 the sender will send (write, writeMultipart)")
+    .option("--response-content-type <type>", "read: the Content-Type the service answers with")
+    .option("--response-content-disposition <value>", 'read: the Content-Disposition it answers with, e.g. \'attachment; filename="a.pdf"\'')
     .option("--parts <file>", 'completeMultipart: JSON [{"index":0,"size":...,"etag":"..."}, ...] in a file, or - for stdin')
     .option("--json", "print { method, url, headers, body } (headers and body the sender must send; always so when there is a body)")
     .addHelpText(
@@ -87,6 +91,7 @@ export function registerPresign(program: Command, bind: Bind): void {
         "",
         "Examples:",
         "  stowage presign backup:2026/db.dump --expires 600",
+        "  stowage presign --response-content-disposition 'attachment; filename=\"db.dump\"' backup:2026/db.dump",
         "  stowage presign --method write --json backup:upload/new.bin",
         "  stowage presign --method writeMultipart --multipart-id <id> --index 0 --size 8M --json backup:big.bin",
         "  stowage presign --method completeMultipart --multipart-id <id> --parts parts.json backup:big.bin",

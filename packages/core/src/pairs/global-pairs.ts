@@ -22,6 +22,12 @@ function md5Base64(value: unknown): string | undefined {
   return ok ? undefined : "must be the padded base64 of a 16-byte MD5 digest";
 }
 
+/** A validator: the value must be a non-empty header value of printable ASCII (what a service can echo as a header). */
+function headerValue(value: unknown): string | undefined {
+  if (typeof value !== "string" || value === "") return "must not be empty";
+  return /^[\x20-\x7e]+$/.test(value) ? undefined : "must be printable ASCII (encode a non-ASCII file name as filename*=UTF-8''<percent-encoded>)";
+}
+
 /**
  * The pairs core defines for every service, keyed by camelCase name (the
  * `name` field is the snake_case form used in connection strings).
@@ -29,7 +35,8 @@ function md5Base64(value: unknown): string | undefined {
  * - Open-time (`new`): `credential`, `endpoint`, `name`, `work_dir`, `location`, `enable_loose_pair`.
  * - Open-time and `write` (open-time values become write defaults): `multipart_threshold`, `part_size`, `concurrency`,
  *   `part_content_md5`.
- * - Call-site: `content_type`, `content_md5`, `metadata`, `storage_class`, `offset`, `size`,
+ * - Call-site: `content_type`, `content_md5`, `metadata`, `storage_class`, `response_content_type`,
+ *   `response_content_disposition`, `offset`, `size`,
  *   `multipart_id`, `mode`, `limit`, `token`, `expires`, `index`, `signal`, `on_progress`,
  *   `on_multipart_create`. `content_type` and `storage_class` are defaultable (`default_content_type`, ...).
  */
@@ -118,6 +125,22 @@ export const globalPairs = {
     operations: ["write", "createDir", "createMultipart", "createAppend"],
     defaultable: true,
     feature: "storageClass",
+  }),
+  responseContentType: definePair({
+    name: "response_content_type",
+    type: "string",
+    description: "Content-Type the service answers a presigned read with, instead of the stored one.",
+    operations: ["presign"],
+    feature: "responseOverrides",
+    validate: headerValue,
+  }),
+  responseContentDisposition: definePair({
+    name: "response_content_disposition",
+    type: "string",
+    description: 'Content-Disposition the service answers a presigned read with (e.g. attachment; filename="report.pdf": browsers save the download under that name).',
+    operations: ["presign"],
+    feature: "responseOverrides",
+    validate: headerValue,
   }),
   offset: definePair({
     name: "offset",

@@ -125,6 +125,8 @@ const PRESIGN_FEATURE = {
 /** Options of `presign` that only some of its operations take. */
 const PRESIGN_ONLY: Record<string, readonly PresignOperation[]> = {
   offset: ["read"],
+  responseContentType: ["read"],
+  responseContentDisposition: ["read"],
   size: ["read", "write", "writeMultipart"],
   contentType: ["write", "createMultipart"],
   contentMd5: ["write", "writeMultipart"],
