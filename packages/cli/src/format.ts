@@ -37,6 +37,18 @@ export function parseCount(text: string, min = 1): number {
   return n;
 }
 
+const AGE_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parses an age such as `90s`, `30m`, `12h` or `7d` into milliseconds.
+ * @throws RangeError for anything else.
+ */
+export function parseAge(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/i.exec(text);
+  if (m === null) throw new RangeError(`"${text}" is not an age (try 90s, 30m, 12h, 7d)`);
+  return Math.round(Number(m[1]) * AGE_UNITS[m[2]!.toLowerCase()]!);
+}
+
 /** `1536` → `"1.5 KiB"`; bytes below 1 KiB print as `"512 B"`. */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return "? B";

@@ -14,6 +14,7 @@ import { registerPut } from "./commands/put.js";
 import { registerRm } from "./commands/rm.js";
 import { registerStat } from "./commands/stat.js";
 import { registerSync } from "./commands/sync.js";
+import { registerUploads } from "./commands/uploads.js";
 import { registerVerify } from "./commands/verify.js";
 import { CliContext, type CliIO, type GlobalOptions } from "./context.js";
 import { describeError, EXIT_CODES, exitCodeOf, isAbort } from "./errors.js";
@@ -55,7 +56,7 @@ export function buildProgram(io: CliIO, bind: Bind): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const register of [registerLs, registerStat, registerCat, registerPut, registerGet, registerCp, registerMv, registerRm, registerSync, registerDu, registerPresign, registerMkdir, registerVerify, registerProfiles]) {
+  for (const register of [registerLs, registerStat, registerCat, registerPut, registerGet, registerCp, registerMv, registerRm, registerSync, registerDu, registerPresign, registerUploads, registerMkdir, registerVerify, registerProfiles]) {
     register(program, bind);
   }
   for (const cmd of program.commands) cmd.exitOverride();

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { newStorager } from "@stowage/core";
 import { main } from "../src/index.js";
 import { bytes, cleanEnv, readTree, removeDir, tempDir, waitFor, writeTree } from "./helpers.js";
 
@@ -86,5 +87,28 @@ describe("memory storage, in one process", () => {
     expect(stats.bytes.sent).toBe(6 * MiB + 3 - stats.bytes.resumed);
     const verify = await run(["verify", "--full", "big", "memory://m4/"]);
     expect(verify.code).toBe(0);
+  });
+
+  it("uploads lists the multipart uploads in progress below a location, and --abort ends them", async () => {
+    await run(["ls", "memory://up1/"]); // registers the memory scheme in this process
+    const store = newStorager("memory://up1/");
+    const a = await store.createMultipart("dir/a.bin");
+    const c = await store.createMultipart("dir/b/c.bin");
+    const other = await store.createMultipart("other.bin");
+    const list = await run(["uploads", "memory://up1/dir/"]);
+    expect(list.code).toBe(0);
+    expect(list.stdout.split("\n").filter(Boolean).sort()).toEqual([`a.bin\t${a.multipartId}`, `b/c.bin\t${c.multipartId}`]);
+    const json = (await run(["uploads", "--json", "memory://up1/dir/"])).stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { mode: string });
+    expect(json.map((o) => o.mode)).toEqual(["part", "part"]);
+    const dry = await run(["uploads", "--abort", "--dry-run", "memory://up1/dir/"]);
+    expect(dry.stdout).toContain(`would abort a.bin ${a.multipartId}`);
+    expect((await run(["uploads", "--abort", "memory://up1/dir/"])).code).toBe(2); // no terminal, no --yes
+    const young = await run(["uploads", "--abort", "--older-than", "1h", "--yes", "memory://up1/dir/"]);
+    expect([young.code, young.stderr.trim()]).toEqual([0, "uploads: nothing to abort"]);
+    expect((await run(["uploads", "--older-than", "soon", "memory://up1/dir/"])).code).toBe(2);
+    const abort = await run(["uploads", "--abort", "--yes", "memory://up1/dir/"]);
+    expect([abort.code, abort.stderr.trim()]).toEqual([0, "uploads: aborted 2 uploads"]);
+    expect((await run(["uploads", "memory://up1/dir/"])).stdout).toBe("");
+    expect((await run(["uploads", "memory://up1/"])).stdout.trim()).toBe(`other.bin\t${other.multipartId}`);
   });
 });

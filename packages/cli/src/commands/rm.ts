@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { createInterface } from "node:readline/promises";
 import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
+import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { formatBytes } from "../format.js";
@@ -9,17 +9,6 @@ import { isDir, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
-
-/** Asks on the terminal; without one (or without --yes) refuses. */
-async function confirm(ctx: CliContext, question: string): Promise<boolean> {
-  if (!ctx.io.stdinIsTTY) throw new UsageError(`${question.replace(/\?$/, "")}: refusing without --yes (no terminal to ask on)`);
-  const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
-}
 
 async function removeOne(ctx: CliContext, arg: string, opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg);

@@ -1,0 +1,73 @@
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import type { ObjectInfo } from "@stowage/core";
+import { confirm } from "../confirm.js";
+import type { CliContext } from "../context.js";
+import { formatDate, parseAge } from "../format.js";
+import type { Bind, CommandOptions } from "./command.js";
+
+/** One upload as `uploads` prints it. */
+function formatUpload(o: ObjectInfo, opts: CommandOptions): string {
+  if (opts["json"]) return JSON.stringify(o);
+  if (!opts["long"]) return `${o.path}\t${o.multipartId ?? ""}`;
+  return `${formatDate(o.lastModified).padEnd(20)}  ${o.path}\t${o.multipartId ?? ""}`;
+}
+
+async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
+  const loc = ctx.locations.parse(arg!);
+  const { store } = await ctx.locations.dir(loc);
+  const olderThan = opts["olderThan"] as number | undefined;
+  const cutoff = olderThan === undefined ? undefined : Date.now() - olderThan;
+  const found: ObjectInfo[] = [];
+  for await (const o of store.list("", { mode: "part", signal: ctx.signal })) {
+    // An upload whose start the service does not report is never "old enough".
+    if (cutoff !== undefined && !(o.lastModified !== undefined && o.lastModified.getTime() < cutoff)) continue;
+    found.push(o);
+  }
+  if (!opts["abort"]) {
+    for (const o of found) ctx.out(formatUpload(o, opts));
+    return;
+  }
+  if (opts["dryRun"]) {
+    for (const o of found) ctx.out(`would abort ${o.path} ${o.multipartId ?? ""}`);
+    ctx.info(`uploads: would abort ${found.length} uploads`);
+    return;
+  }
+  if (found.length === 0) {
+    ctx.info("uploads: nothing to abort");
+    return;
+  }
+  if (!opts["yes"] && !(await confirm(ctx, `abort ${found.length} multipart uploads under ${loc.display} (their parts are deleted)?`))) {
+    ctx.info("uploads: nothing aborted");
+    return;
+  }
+  for (const o of found) await store.delete(o.path, { multipartId: o.multipartId!, signal: ctx.signal });
+  ctx.info(`uploads: aborted ${found.length} uploads`);
+}
+
+function age(value: string): number {
+  try {
+    return parseAge(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/**
+ * `stowage uploads <location>`: the multipart uploads in progress below a location, and with
+ * `--abort` an end to them (an interrupted upload keeps its parts, and their cost, until then).
+ */
+export function registerUploads(program: Command, bind: Bind): void {
+  program
+    .command("uploads")
+    .description("list the multipart uploads in progress below a location; --abort ends them and deletes their parts (asks first unless --yes)")
+    .argument("<location>", "a directory or prefix")
+    .option("-l, --long", "when each upload started")
+    .option("--json", "one JSON object per line (ObjectInfo with multipartId)")
+    .option("--older-than <age>", "only uploads started longer ago than this (90s, 30m, 12h, 7d)", age)
+    .option("--abort", "abort the uploads listed")
+    .option("-y, --yes", "with --abort: do not ask for confirmation")
+    .option("-n, --dry-run", "with --abort: print what would be aborted, change nothing")
+    .addHelpText("after", "\nExamples:\n  stowage uploads -l backup:\n  stowage uploads --abort --older-than 7d --yes backup:2026/")
+    .action(bind(uploads));
+}
