@@ -1,12 +1,12 @@
 import type { Command } from "commander";
-import { InvalidArgumentError, Option } from "commander";
+import { Option } from "commander";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Part, PresignOperation, PresignOptions } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { parseCount, parseSize } from "../format.js";
-import { count } from "../transfer/settings.js";
+import { parseCount } from "../format.js";
+import { count, flagParser, size } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
 
 const OPERATIONS: readonly PresignOperation[] = ["read", "write", "delete", "createMultipart", "writeMultipart", "listMultipart", "completeMultipart"];
@@ -51,21 +51,7 @@ async function readParts(ctx: CliContext, from: string): Promise<Part[]> {
   }
 }
 
-function wholeNumber(value: string): number {
-  try {
-    return parseCount(value, 0);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-}
-
-function bytes(value: string): number {
-  try {
-    return parseSize(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-}
+const wholeNumber = flagParser((value) => parseCount(value, 0));
 
 /** `stowage presign <location>`: a request anyone can send, without credentials, until it expires. */
 export function registerPresign(program: Command, bind: Bind): void {
@@ -77,8 +63,8 @@ export function registerPresign(program: Command, bind: Bind): void {
     .option("--expires <seconds>", "lifetime of the request", count, 3600)
     .option("--multipart-id <id>", "the upload (writeMultipart, listMultipart, completeMultipart; delete: abort it)")
     .option("--index <n>", "0-based part index (writeMultipart)", wholeNumber)
-    .option("--offset <bytes>", "first byte to read (read)", bytes)
-    .option("--size <bytes>", "bytes to read (read), or the exact Content-Length the sender will send (write, writeMultipart)", bytes)
+    .option("--offset <bytes>", "first byte to read (read)", size)
+    .option("--size <bytes>", "bytes to read (read), or the exact Content-Length the sender will send (write, writeMultipart)", size)
     .option("--content-type <type>", "Content-Type the sender will send (write) or of the object (createMultipart)")
     .option("--content-md5 <base64>", "Content-MD5 the sender will send (write, writeMultipart)")
     .option("--response-content-type <type>", "read: the Content-Type the service answers with")

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
 import type { ObjectInfo } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
 import { formatDate, parseAge } from "../format.js";
+import { flagParser } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
 
 /** One upload as `uploads` prints it. */
@@ -45,14 +45,6 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
   ctx.info(`uploads: aborted ${found.length} uploads`);
 }
 
-function age(value: string): number {
-  try {
-    return parseAge(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-}
-
 /**
  * `stowage uploads <location>`: the multipart uploads in progress below a location, and with
  * `--abort` an end to them (an interrupted upload keeps its parts, and their cost, until then).
@@ -64,7 +56,7 @@ export function registerUploads(program: Command, bind: Bind): void {
     .argument("<location>", "a directory or prefix")
     .option("-l, --long", "when each upload started")
     .option("--json", "one JSON object per line (ObjectInfo with multipartId)")
-    .option("--older-than <age>", "only uploads started longer ago than this (90s, 30m, 12h, 7d)", age)
+    .option("--older-than <age>", "only uploads started longer ago than this (90s, 30m, 12h, 7d)", flagParser(parseAge))
     .option("--abort", "abort the uploads listed")
     .option("-y, --yes", "with --abort: do not ask for confirmation")
     .option("-n, --dry-run", "with --abort: print what would be aborted, change nothing")

@@ -42,13 +42,22 @@ export const TRANSFER_DEFAULTS = {
   partConcurrency: 4,
 } as const;
 
-function size(value: string): number {
-  try {
-    return parseSize(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
+/**
+ * A commander option parser from a plain one: its RangeError becomes commander's
+ * InvalidArgumentError (a usage error, exit 2, with the parser's message).
+ */
+export function flagParser<T>(parse: (text: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
 }
+
+/** Commander parser for sizes (`5M`, `1GiB`...). */
+export const size = flagParser(parseSize);
 
 function positiveSize(value: string): number {
   const n = size(value);
@@ -57,13 +66,7 @@ function positiveSize(value: string): number {
 }
 
 /** Commander parser for counts ≥ 1. */
-export function count(value: string): number {
-  try {
-    return parseCount(value, 1);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-}
+export const count = flagParser((value) => parseCount(value, 1));
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
