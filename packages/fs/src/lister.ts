@@ -75,14 +75,15 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
   let dirents;
   try {
     // The names come from the directory that was checked and held open, not whatever its path names by now.
-    const dir = await paths.pinDir(dirPath);
+    const dir = await paths.pinExisting(dirPath);
+    if (dir === undefined) return [];
     try {
       dirents = await readdir(dir.self, { withFileTypes: true });
     } finally {
       await dir.close();
     }
   } catch (e) {
-    if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid) || isErrno(e, "ENOENT", "ENOTDIR")) return [];
+    if (isErrno(e, "ENOENT", "ENOTDIR")) return [];
     throw fsError(e);
   }
   const out: Entry[] = [];
@@ -120,7 +121,7 @@ async function describeAll(paths: FsPaths, entries: readonly Entry[]): Promise<A
   }
   const found = new Map<Entry, RawObject | undefined>();
   for (const [dirPath, group] of byDir) {
-    const dir = await paths.pinDir(dirPath).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
+    const dir = await paths.pinExisting(dirPath);
     try {
       for (let at = 0; at < group.length; at += STAT_BATCH) {
         const slice = group.slice(at, at + STAT_BATCH);

@@ -156,14 +156,15 @@ export class FsMultipart {
     const after = request.token ? parseUploadToken(request.token) : undefined;
     let ids: string[];
     try {
-      const staging = await this.paths.pinDir(this.paths.staging);
+      const staging = await this.paths.pinExisting(this.paths.staging);
+      if (staging === undefined) return { items: [] };
       try {
         ids = (await readdir(staging.self)).filter((n) => ID.test(n));
       } finally {
         await staging.close();
       }
     } catch (e) {
-      if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid) || isErrno(e, "ENOENT", "ENOTDIR")) return { items: [] };
+      if (isErrno(e, "ENOENT", "ENOTDIR")) return { items: [] };
       throw fsError(e);
     }
     const uploads: Upload[] = [];
@@ -200,7 +201,7 @@ export class FsMultipart {
 
   /** Deletes an upload's staging directory (in the pinned staging root), and the staging root once it is empty. */
   private async remove(id: string): Promise<void> {
-    const staging = await this.paths.pinDir(this.paths.staging).catch(() => undefined);
+    const staging = await this.paths.pinExisting(this.paths.staging);
     if (staging === undefined) return;
     try {
       await rm(staging.at(id), { recursive: true, force: true });

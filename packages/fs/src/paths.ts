@@ -113,6 +113,20 @@ export class FsPaths {
   }
 
   /**
+   * {@link FsPaths.pinDir} of an existing directory, or undefined when it is missing or a file
+   * is in its way (nothing there to list, stat or remove).
+   * @throws StorageError `InvalidArgument` (it leads outside the work_dir), mapped fs errors.
+   */
+  async pinExisting(dir: string): Promise<DirPin | undefined> {
+    try {
+      return await this.pinDir(dir);
+    } catch (e) {
+      if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
    * Opens the existing file `path` and checks that what was opened lies inside the work_dir.
    * @throws StorageError `ObjectNotExist`, `InvalidArgument` (it lies outside), mapped fs errors.
    */
@@ -135,13 +149,8 @@ export class FsPaths {
    */
   async statInside(path: string): Promise<BigIntStats | undefined> {
     if (path === this.root || !fdPathsWork()) return statOrUndefined(path);
-    let dir: DirPin;
-    try {
-      dir = await this.pinDir(posix.dirname(path));
-    } catch (e) {
-      if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid)) return undefined;
-      throw e;
-    }
+    const dir = await this.pinExisting(posix.dirname(path));
+    if (dir === undefined) return undefined;
     try {
       const entry = dir.at(posix.basename(path));
       const st = await lstat(entry, { bigint: true }).catch((e: unknown) => (isErrno(e, "ENOENT", "ENOTDIR") ? undefined : Promise.reject(fsError(e))));

@@ -5,7 +5,6 @@ import { Readable } from "node:stream";
 import {
   abortError,
   ErrorCode,
-  isStorageError,
   storageError,
   throwIfAborted,
   type DriverBody,
@@ -31,7 +30,6 @@ import { listFiles } from "./lister.js";
 import { FsMultipart } from "./multipart.js";
 import { dirObject, etagOf, fileObject, statOrUndefined } from "./objects.js";
 import { FsPaths } from "./paths.js";
-import type { DirPin } from "./pinned-dir.js";
 import { copyInside, moveInside } from "./relocate.js";
 
 /** Read stream chunk size. */
@@ -125,7 +123,7 @@ export class FsStorageDriver implements StorageDriver {
     throwIfAborted(options.signal);
     const path = await this.paths.resolve(key);
     if (path === this.paths.root) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
-    const dir = await this.parentOf(path);
+    const dir = await this.paths.pinExisting(posix.dirname(path));
     if (dir === undefined) return;
     const entry = dir.at(posix.basename(path));
     try {
@@ -181,7 +179,7 @@ export class FsStorageDriver implements StorageDriver {
   async deleteDir(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const path = await this.paths.resolve(key);
-    const dir = path === this.paths.root ? undefined : await this.parentOf(path);
+    const dir = path === this.paths.root ? undefined : await this.paths.pinExisting(posix.dirname(path));
     if (dir === undefined && path !== this.paths.root) return;
     try {
       await rmdir(dir === undefined ? path : dir.at(posix.basename(path)));
@@ -275,13 +273,4 @@ export class FsStorageDriver implements StorageDriver {
     return path;
   }
 
-  /** The pinned parent directory of `path`, or undefined when it does not exist (or a file is in its way). */
-  private async parentOf(path: string): Promise<DirPin | undefined> {
-    try {
-      return await this.paths.pinDir(posix.dirname(path));
-    } catch (e) {
-      if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid)) return undefined;
-      throw e;
-    }
-  }
 }
