@@ -6,6 +6,7 @@ import { registerCopyCases } from "./cases/copy.js";
 import { registerDirCases } from "./cases/dir.js";
 import { registerFetchCases } from "./cases/fetch.js";
 import { registerIntegrityCases } from "./cases/integrity.js";
+import { registerLinkCases } from "./cases/link.js";
 import { registerListCases } from "./cases/list.js";
 import { registerMoveCases } from "./cases/move.js";
 import { registerMultipartCases } from "./cases/multipart.js";
@@ -48,6 +49,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("storager", () => registerStoragerCases(suite));
     describe("list", () => registerListCases(suite));
     describe("dir", () => registerDirCases(suite));
+    describe("link", () => registerLinkCases(suite));
     describe("copy", () => registerCopyCases(suite));
     describe("move", () => registerMoveCases(suite));
     describe("append", () => registerAppendCases(suite));

@@ -7,6 +7,7 @@ import { registerCp, registerMv } from "./commands/cp.js";
 import { registerDu } from "./commands/du.js";
 import { registerGet } from "./commands/get.js";
 import { registerLs } from "./commands/ls.js";
+import { registerLn } from "./commands/ln.js";
 import { registerMkdir } from "./commands/mkdir.js";
 import { registerPresign } from "./commands/presign.js";
 import { registerProfiles } from "./commands/profiles.js";
@@ -56,7 +57,7 @@ export function buildProgram(io: CliIO, bind: Bind): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const register of [registerLs, registerStat, registerCat, registerPut, registerGet, registerCp, registerMv, registerRm, registerSync, registerDu, registerPresign, registerUploads, registerMkdir, registerVerify, registerProfiles]) {
+  for (const register of [registerLs, registerStat, registerCat, registerPut, registerGet, registerCp, registerMv, registerRm, registerSync, registerDu, registerPresign, registerUploads, registerMkdir, registerLn, registerVerify, registerProfiles]) {
     register(program, bind);
   }
   for (const cmd of program.commands) cmd.exitOverride();

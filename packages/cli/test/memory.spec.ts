@@ -111,4 +111,19 @@ describe("memory storage, in one process", () => {
     expect((await run(["uploads", "memory://up1/dir/"])).stdout).toBe("");
     expect((await run(["uploads", "memory://up1/"])).stdout.trim()).toBe(`other.bin\t${other.multipartId}`);
   });
+  it("ln makes a link that cat reads through, ls -l and stat show, and refuses a target in another storage", async () => {
+    await run(["put", "-", "memory://m6/releases/v2.txt"], { stdin: "version two" });
+    const ln = await run(["ln", "memory://m6/releases/v2.txt", "memory://m6/latest.txt"]);
+    expect(ln.code).toBe(0);
+    expect(ln.stderr).toContain("-> /releases/v2.txt");
+    expect((await run(["cat", "memory://m6/latest.txt"])).stdout).toBe("version two");
+    const ls = await run(["ls", "-l", "memory://m6/"]);
+    expect(ls.stdout).toMatch(/^link .* latest\.txt -> \/releases\/v2\.txt$/m);
+    const stat = JSON.parse((await run(["stat", "--json", "memory://m6/latest.txt"])).stdout) as { mode: string; linkTarget: string };
+    expect(stat).toMatchObject({ mode: "link", linkTarget: "/releases/v2.txt" });
+    const elsewhere = await run(["ln", "memory://m7/x.txt", "memory://m6/y.txt"]);
+    expect(elsewhere.code).not.toBe(0);
+    expect(elsewhere.stderr).toContain("must be in the same storage");
+    expect(await newStorager("memory://m6").stat("y.txt").catch((e: { code: string }) => e.code)).toBe("ObjectNotExist");
+  });
 });

@@ -45,6 +45,8 @@ export interface StorageFeatures {
   move: boolean;
   fetch: boolean;
   createDir: boolean;
+  /** `createLink`: symbolic links, reported by stat and list as `link` objects with their `linkTarget`. */
+  createLink: boolean;
   presignRead: boolean;
   presignWrite: boolean;
   presignDelete: boolean;
@@ -101,6 +103,7 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   move: false,
   fetch: false,
   createDir: false,
+  createLink: false,
   presignRead: false,
   presignWrite: false,
   presignDelete: false,

@@ -9,6 +9,7 @@ export const STORAGE_OPERATIONS = [
   "move",
   "fetch",
   "createDir",
+  "createLink",
   "presign",
   "createAppend",
   "writeAppend",

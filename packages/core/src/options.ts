@@ -112,6 +112,9 @@ export type CopyOptions = CallOptions;
 /** Options of `fetch`. */
 export type FetchOptions = CallOptions;
 
+/** Options of `createLink`. */
+export type CreateLinkOptions = CallOptions;
+
 /** Options of `createDir`. */
 export interface CreateDirOptions extends CallOptions {
   storageClass?: string;

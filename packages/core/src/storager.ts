@@ -8,6 +8,7 @@ import type {
   CopyOptions,
   CreateAppendOptions,
   CreateDirOptions,
+  CreateLinkOptions,
   CreateMultipartOptions,
   DeleteOptions,
   FetchOptions,
@@ -119,6 +120,15 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   fetch(path: string, url: string, options?: FetchOptions & Extra<X, "fetch">): Promise<void>;
   /** Creates a directory (idempotent). */
   createDir(path: string, options?: CreateDirOptions & Extra<X, "createDir">): Promise<ObjectInfo>;
+  /**
+   * Makes `path` a symbolic link to `target` (a path like any other, inside the work_dir; it need
+   * not exist). A link already at `path` is replaced, and so is an object where the service lets
+   * a link overwrite one. Stat and list report the link itself (`mode: "link"`, `linkTarget` the
+   * target's absolute path); reads follow it to the target.
+   * @throws CapabilityInsufficient, InvalidArgument (a directory path or target, a link to itself,
+   *   a target outside the work_dir), ObjectModeInvalid (a directory is at `path`)
+   */
+  createLink(path: string, target: string, options?: CreateLinkOptions & Extra<X, "createLink">): Promise<ObjectInfo>;
   /**
    * A request anyone can send until it expires: to read, write or delete `path`, or to upload part
    * `index` of multipart upload `multipartId` (`writeMultipart`; the part's ETag comes back in the

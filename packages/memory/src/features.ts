@@ -4,7 +4,7 @@ import { defineFeatures, type StorageFeatures } from "@stowage/core";
  * What the memory driver can do: everything except presigning (there is no
  * server to sign for). It computes CRC64 and MD5 of what it stores, checks a
  * given Content-MD5, keeps content type, user metadata and storage class, and
- * has real directories (`virtualDir` false).
+ * has real directories (`virtualDir` false) and symbolic links that reads follow.
  */
 export const memoryFeatures: Readonly<StorageFeatures> = defineFeatures({
   stat: true,
@@ -21,6 +21,7 @@ export const memoryFeatures: Readonly<StorageFeatures> = defineFeatures({
   move: true,
   fetch: true,
   createDir: true,
+  createLink: true,
   append: true,
   multipart: true,
   userMetadata: true,

@@ -4,10 +4,11 @@ import type { MemoryEntry, MemoryUpload } from "./store.js";
 /**
  * What stat and list report for `entry`: files with size, etag, MD5, CRC64,
  * dates and attributes; append objects also with their next append offset;
- * dirs with their date. Returned objects never share memory with the store.
+ * dirs with their date; links with their target (`/` + its key) and date. Returned objects never share memory with the store.
  */
 export function toRawObject(key: string, entry: MemoryEntry): RawObject {
   if (entry.kind === "dir") return { key, mode: "dir", lastModified: new Date(entry.lastModified) };
+  if (entry.kind === "link") return { key, mode: "link", linkTarget: "/" + entry.linkTarget, lastModified: new Date(entry.lastModified) };
   const raw: RawObject = {
     key,
     mode: entry.kind,

@@ -24,10 +24,13 @@ import { memoryFeatures } from "./features.js";
 import { listEntries, listUploads } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, findUpload, listUploadParts, putPart } from "./multipart.js";
 import { impliedDir, toRawObject, uploadObject } from "./raw-object.js";
-import { dirEntry, fileEntry, type EntryAttributes, type MemoryEntry, type MemoryStore } from "./store.js";
+import { dirEntry, fileEntry, linkEntry, type EntryAttributes, type MemoryEntry, type MemoryStore } from "./store.js";
 
 /** Bytes per chunk of a read stream. */
 const READ_CHUNK = 1024 * 1024;
+
+/** Links followed in a row before a read gives up (a loop, or a chain too long), as POSIX does with ELOOP. */
+const MAX_LINK_HOPS = 8;
 
 /**
  * The memory driver's primitives over one {@link MemoryStore}. Every
@@ -121,10 +124,11 @@ export class MemoryStorageDriver implements StorageDriver {
     this.store.set(dstKey, copy);
   }
 
-  /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
+  /** Moves the entry itself (a link stays a link). @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
-    const entry = this.fileAt(srcKey);
+    const own = this.store.get(srcKey);
+    const entry = own?.kind === "link" ? own : this.fileAt(srcKey);
     this.store.checkFileSlot(dstKey);
     if (srcKey === dstKey) return;
     this.store.remove(srcKey);
@@ -152,6 +156,18 @@ export class MemoryStorageDriver implements StorageDriver {
       entry = dirEntry();
       this.store.set(key, entry);
     }
+    return toRawObject(key, entry);
+  }
+
+  /**
+   * Makes `key` a link to `targetKey`, replacing a file, appendable object or link there.
+   * @throws StorageError `ObjectModeInvalid` (a directory at `key`, or a file at one of its parents), `InvalidArgument`, `Aborted`.
+   */
+  async createLink(key: string, targetKey: string, options: DriverCallOptions): Promise<RawObject> {
+    throwIfAborted(options.signal);
+    this.store.checkFileSlot(key);
+    const entry = linkEntry(targetKey);
+    this.store.set(key, entry);
     return toRawObject(key, entry);
   }
 
@@ -239,12 +255,20 @@ export class MemoryStorageDriver implements StorageDriver {
     return listUploads(this.store, request);
   }
 
-  /** The file or append entry at `key`. */
+  /** The file or append entry at `key`, following links. */
   private fileAt(key: string): MemoryEntry {
-    const entry = this.store.get(key);
-    if (entry !== undefined && entry.kind !== "dir") return entry;
-    if (entry !== undefined || this.store.dirExists(key + "/")) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
-    throw notExist();
+    let at = key;
+    for (let hops = 0; hops <= MAX_LINK_HOPS; hops++) {
+      const entry = this.store.get(at);
+      if (entry?.kind === "link") {
+        at = entry.linkTarget!;
+        continue;
+      }
+      if (entry !== undefined && entry.kind !== "dir") return entry;
+      if (entry !== undefined || this.store.dirExists(at + "/")) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
+      throw at === key ? notExist() : storageError(ErrorCode.ObjectNotExist, "the link's target does not exist");
+    }
+    throw storageError(ErrorCode.InvalidArgument, `more than ${MAX_LINK_HOPS} links in a row (a loop?)`);
   }
 
   /** The append entry at `key`. */

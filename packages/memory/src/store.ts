@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { crc64Decimal, ErrorCode, storageError, type Part } from "@stowage/core";
 import { SortedKeys } from "./sorted-keys.js";
 
-/** What is stored under one key: a file, an appendable file or a real directory. */
+/** What is stored under one key: a file, an appendable file, a real directory or a symbolic link. */
 export interface MemoryEntry {
-  kind: "file" | "append" | "dir";
-  /** Content (empty for dirs). Never shared with callers: copied in and out. */
+  kind: "file" | "append" | "dir" | "link";
+  /** Content (empty for dirs and links). Never shared with callers: copied in and out. */
   data: Buffer;
   /** Quoted hex MD5 of `data`. */
   etag: string;
@@ -17,6 +17,8 @@ export interface MemoryEntry {
   contentType?: string;
   metadata?: Record<string, string>;
   storageClass?: string;
+  /** The key a `link` points to. */
+  linkTarget?: string;
 }
 
 /** One uploaded part of an in-progress multipart upload. */
@@ -57,6 +59,11 @@ export function fileEntry(kind: "file" | "append", data: Buffer, attributes: Ent
   if (attributes.metadata !== undefined) entry.metadata = { ...attributes.metadata };
   if (attributes.storageClass !== undefined) entry.storageClass = attributes.storageClass;
   return entry;
+}
+
+/** Builds a link entry pointing to `targetKey` (which need not exist). */
+export function linkEntry(targetKey: string): MemoryEntry {
+  return { kind: "link", data: Buffer.alloc(0), etag: '""', contentMd5: "", crc64: "0", lastModified: new Date(), linkTarget: targetKey };
 }
 
 /** Builds a directory entry. */

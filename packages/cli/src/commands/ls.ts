@@ -34,7 +34,8 @@ export function formatEntry(o: ObjectInfo, opts: CommandOptions): string {
   if (opts["json"]) return JSON.stringify(o);
   if (!opts["long"]) return o.path;
   const size = o.mode === "dir" ? "-" : opts["human"] ? formatBytes(o.size ?? 0) : String(o.size ?? 0);
-  return `${o.mode.padEnd(6)} ${size.padStart(opts["human"] ? 10 : 14)}  ${formatDate(o.lastModified).padEnd(20)}  ${o.path}`;
+  const target = o.linkTarget === undefined ? "" : ` -> ${o.linkTarget}`;
+  return `${o.mode.padEnd(6)} ${size.padStart(opts["human"] ? 10 : 14)}  ${formatDate(o.lastModified).padEnd(20)}  ${o.path}${target}`;
 }
 
 async function ls(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {

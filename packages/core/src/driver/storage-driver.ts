@@ -113,6 +113,12 @@ export interface StorageDriver {
   copy?(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void>;
   move?(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void>;
   fetch?(key: string, url: string, options: DriverCallOptions): Promise<void>;
+  /**
+   * Makes `key` a symbolic link to `targetKey` (neither ends with `/`; they differ; the target
+   * need not exist), replacing a link already there. Stat and list report links as
+   * `mode: "link"` with `linkTarget` = `"/" + targetKey`.
+   */
+  createLink?(key: string, targetKey: string, options: DriverCallOptions): Promise<RawObject>;
   /** `key` ends with `/`. Idempotent. */
   createDir?(key: string, options: DriverCallOptions): Promise<RawObject>;
   /** `key` ends with `/`. Idempotent; fails with `Conflict` if not empty where the service cares. */

@@ -30,7 +30,7 @@ export interface ObjectInfo {
   multipartId?: string;
   /** Next append position of an `append` object. */
   appendOffset?: number;
-  /** Absolute target path of a `link` object. */
+  /** Absolute path of a `link` object's target: `/` and the target's key (a driver reports it so too). */
   linkTarget?: string;
   /** Service-specific metadata (SSE algorithm, key id, object type...). */
   system?: Record<string, unknown>;

@@ -13,7 +13,7 @@ import { listPage } from "./list-objects.js";
 import { completeMultipart, createMultipart, listMultipart, writeMultipart } from "./multipart-ops.js";
 import { openReadStream } from "./read-stream.js";
 import { OperationScope, type StoragerContext } from "./storager-context.js";
-import { deleteMany, deleteObject, presign, relocate, statObject, createDir, fetchObject } from "./simple-ops.js";
+import { deleteMany, deleteObject, presign, relocate, statObject, createDir, createLink, fetchObject } from "./simple-ops.js";
 import { createObjectWriteStream } from "./write-stream.js";
 import { writeObject } from "./write-object.js";
 
@@ -101,6 +101,10 @@ class CoreStorager implements Storager {
 
   async createDir(path: string, options?: Opts): Promise<ObjectInfo> {
     return this.scope.run("createDir", path, signalOf(options), () => createDir(this.scope, path, options));
+  }
+
+  async createLink(path: string, target: string, options?: Opts): Promise<ObjectInfo> {
+    return this.scope.run("createLink", path, signalOf(options), () => createLink(this.scope, path, target, options));
   }
 
   async presign(op: PresignOperation, path: string, options: Opts): Promise<PresignedRequest> {

@@ -112,6 +112,21 @@ export async function createDir(scope: OperationScope, path: string, rawOptions:
   return { ...toObjectInfo(scope.workDir, raw), path: shown, mode: "dir" };
 }
 
+/**
+ * Makes `path` a symbolic link to `target`. The returned object is the link.
+ * @throws InvalidArgument (a directory path or target, a link to itself, a target outside the work_dir)
+ */
+export async function createLink(scope: OperationScope, path: string, target: string, rawOptions: object | undefined): Promise<ObjectInfo> {
+  scope.require("createLink", "createLink", "createLink");
+  const options = scope.options("createLink", rawOptions);
+  const link = resolvePath(scope.workDir, path);
+  const to = resolvePath(scope.workDir, target);
+  if (link.key.endsWith("/") || to.key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a link and its target are objects, not directories (no trailing /)");
+  if (link.key === to.key) throw storageError(ErrorCode.InvalidArgument, "a link cannot point to itself");
+  const raw = await scope.driver.createLink!(link.key, to.key, options);
+  return { ...toObjectInfo(scope.workDir, raw), path: link.path, mode: "link", linkTarget: "/" + to.key };
+}
+
 const PRESIGN_FEATURE = {
   read: "presignRead",
   write: "presignWrite",

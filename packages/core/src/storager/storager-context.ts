@@ -30,6 +30,7 @@ const OPERATION_FEATURE: Record<StorageOperation, keyof StorageFeatures> = {
   move: "move",
   fetch: "fetch",
   createDir: "createDir",
+  createLink: "createLink",
   presign: "presignRead",
   createAppend: "append",
   writeAppend: "append",

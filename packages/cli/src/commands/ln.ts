@@ -1,0 +1,45 @@
+import type { Command } from "commander";
+import { ErrorCode, storageError } from "@stowage/core";
+import type { CliContext } from "../context.js";
+import { sameAccount, type Location } from "../locations.js";
+import type { Bind, CommandOptions } from "./command.js";
+
+/** The deepest directory holding both absolute paths (ends with `/`). */
+function commonDir(a: string, b: string): string {
+  const sa = a.split("/");
+  const sb = b.split("/");
+  let n = 0;
+  while (n < sa.length - 1 && n < sb.length - 1 && sa[n] === sb[n]) n++;
+  return sa.slice(0, n).join("/") + "/";
+}
+
+function objectPath(loc: Location, what: string): string {
+  const path = loc.path.replace(/\/+$/, "");
+  if (path === "" || loc.path.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, `${what} ${loc.display} is a directory, not an object`);
+  return path;
+}
+
+async function ln(ctx: CliContext, [targetArg, linkArg]: string[], _opts: CommandOptions): Promise<void> {
+  const target = ctx.locations.parse(targetArg!);
+  const link = ctx.locations.parse(linkArg!);
+  if (!sameAccount(target, link)) {
+    throw storageError(ErrorCode.InvalidArgument, `the link ${link.display} and its target ${target.display} must be in the same storage`);
+  }
+  const linkPath = objectPath(link, "the link");
+  const targetPath = objectPath(target, "the target");
+  const root = commonDir(linkPath, targetPath);
+  const store = await ctx.locations.open(link, root);
+  const info = await store.createLink(linkPath.slice(root.length), targetPath.slice(root.length), { signal: ctx.signal });
+  ctx.info(`ln: ${link.display} -> ${info.linkTarget ?? target.display}`);
+}
+
+/** `stowage ln <target> <link>`: make `link` a symbolic link to `target`, both in one storage. */
+export function registerLn(program: Command, bind: Bind): void {
+  program
+    .command("ln")
+    .description("make <link> a symbolic link to <target> in the same storage (fs, memory and OSS; reads of the link read the target)")
+    .argument("<target>", "the object the link points to (it need not exist)")
+    .argument("<link>", "the link to create or replace")
+    .addHelpText("after", "\nExamples:\n  stowage ln ./releases/v2.1.tar.gz ./releases/latest.tar.gz\n  stowage ln backup:reports/2026-q4.pdf backup:reports/latest.pdf")
+    .action(bind(ln));
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "@jest/globals";
+import { newStorager } from "@stowage/core";
+import "@stowage/memory";
+import { expectCode } from "./helpers.js";
+
+/** The memory driver's links beyond the behaviour suite: what follows them, what does not, and what is refused. */
+describe("memory links", () => {
+  const open = () => newStorager("memory://");
+
+  it("copy follows a link and stores the target's bytes as a file", async () => {
+    const s = open();
+    await s.write("t", "target bytes");
+    await s.createLink("l", "t");
+    await s.copy("l", "c");
+    expect((await s.stat("c")).mode).toBe("file");
+    expect((await s.read("c")).toString()).toBe("target bytes");
+  });
+
+  it("move moves the link itself: the new path is a link to the same target, the target stays", async () => {
+    const s = open();
+    await s.write("t", "x");
+    await s.createLink("l", "t");
+    await s.move("l", "m");
+    const moved = await s.stat("m");
+    expect(moved.mode).toBe("link");
+    expect(moved.linkTarget).toBe("/t");
+    await expectCode(s.stat("l"), "ObjectNotExist");
+    expect((await s.read("t")).toString()).toBe("x");
+  });
+
+  it("reads follow a chain of links, and give up on a loop with InvalidArgument", async () => {
+    const s = open();
+    await s.write("t", "end");
+    await s.createLink("a", "t");
+    await s.createLink("b", "a");
+    expect((await s.read("b")).toString()).toBe("end");
+    await s.createLink("x", "y");
+    await s.createLink("y", "x");
+    await expectCode(s.read("x"), "InvalidArgument");
+  });
+
+  it("a directory at the link's path is ObjectModeInvalid and stays a directory", async () => {
+    const s = open();
+    await s.write("d/f", "1");
+    await expectCode(s.createLink("d", "t"), "ObjectModeInvalid");
+    expect((await s.stat("d", { mode: "dir" })).mode).toBe("dir");
+  });
+
+  it("a write over a link replaces the link, not its target", async () => {
+    const s = open();
+    await s.write("t", "old");
+    await s.createLink("l", "t");
+    await s.write("l", "new");
+    expect((await s.stat("l")).mode).toBe("file");
+    expect((await s.read("t")).toString()).toBe("old");
+  });
+
+  it("reports link targets relative to the bucket root whatever the work_dir", async () => {
+    const s = newStorager("memory:///wd/");
+    const o = await s.createLink("sub/l", "/wd/t");
+    expect(o.path).toBe("sub/l");
+    expect(o.linkTarget).toBe("/wd/t");
+    const listed = [];
+    for await (const item of s.list("sub/")) listed.push(item);
+    expect(listed.map((i) => [i.path, i.mode, i.linkTarget])).toEqual([["sub/l", "link", "/wd/t"]]);
+  });
+});
