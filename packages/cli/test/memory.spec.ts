@@ -126,4 +126,28 @@ describe("memory storage, in one process", () => {
     expect(elsewhere.stderr).toContain("must be in the same storage");
     expect(await newStorager("memory://m6").stat("y.txt").catch((e: { code: string }) => e.code)).toBe("ObjectNotExist");
   });
+
+  it("cp of a link copies its target; cp -r and sync skip links and say so; mv refuses a link; rm -r removes links", async () => {
+    await run(["put", "-", "memory://m8/t.txt"], { stdin: "target" });
+    await run(["ln", "memory://m8/t.txt", "memory://m8/l.txt"]);
+    await run(["ln", "memory://m8/nothing", "memory://m8/dangling"]);
+    expect((await run(["cp", "memory://m8/l.txt", "memory://m9/copy.txt"])).code).toBe(0);
+    const copy = await newStorager("memory://m9").stat("copy.txt");
+    expect([copy.mode, copy.size]).toEqual(["file", 6]);
+    expect((await newStorager("memory://m9").read("copy.txt")).toString()).toBe("target");
+    const dangling = await run(["cp", "memory://m8/dangling", "memory://m9/d.txt"]);
+    expect(dangling.code).not.toBe(0);
+    expect(dangling.stderr).toContain("is a link to /nothing, which does not exist");
+    const tree = await run(["cp", "-r", "memory://m8/", "memory://m10/", "--stats-json", "--quiet"]);
+    expect(JSON.parse(tree.stdout)).toMatchObject({ objects: { copied: 1, skipped: 2 } });
+    const sync = await run(["sync", "memory://m8/", "memory://m11/"]);
+    expect(sync.stderr).toContain("skipped 2 symbolic links (not followed");
+    const mv = await run(["mv", "memory://m8/l.txt", "memory://m8/l2.txt"]);
+    expect(mv.code).not.toBe(0);
+    expect(mv.stderr).toContain("is a symbolic link");
+    expect((await newStorager("memory://m8").stat("l.txt")).mode).toBe("link");
+    expect((await run(["ls", "-r", "memory://m8/"])).stdout.split("\n").filter(Boolean)).toEqual(["dangling", "l.txt", "t.txt"]);
+    expect((await run(["rm", "-r", "--yes", "memory://m8/"])).code).toBe(0);
+    expect((await run(["ls", "-r", "memory://m8/"])).stdout).toBe("");
+  });
 });

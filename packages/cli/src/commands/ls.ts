@@ -33,7 +33,7 @@ async function* oneLevel(store: Storager, signal: AbortSignal): AsyncGenerator<O
 export function formatEntry(o: ObjectInfo, opts: CommandOptions): string {
   if (opts["json"]) return JSON.stringify(o);
   if (!opts["long"]) return o.path;
-  const size = o.mode === "dir" ? "-" : opts["human"] ? formatBytes(o.size ?? 0) : String(o.size ?? 0);
+  const size = o.mode === "dir" || (o.mode === "link" && o.size === undefined) ? "-" : opts["human"] ? formatBytes(o.size ?? 0) : String(o.size ?? 0);
   const target = o.linkTarget === undefined ? "" : ` -> ${o.linkTarget}`;
   return `${o.mode.padEnd(6)} ${size.padStart(opts["human"] ? 10 : 14)}  ${formatDate(o.lastModified).padEnd(20)}  ${o.path}${target}`;
 }
@@ -43,7 +43,7 @@ async function ls(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
   const startAfter = opts["startAfter"] as string | undefined;
   if (startAfter !== undefined && !opts["recursive"]) throw new UsageError("--start-after needs -r (it skips paths of the whole listing, in key order)");
   const { store } = await ctx.locations.dir(loc);
-  const entries = opts["recursive"] ? walk(store, { signal: ctx.signal, ...(startAfter === undefined ? {} : { startAfter }) }) : oneLevel(store, ctx.signal);
+  const entries = opts["recursive"] ? walk(store, { signal: ctx.signal, links: true, ...(startAfter === undefined ? {} : { startAfter }) }) : oneLevel(store, ctx.signal);
   let count = 0;
   try {
     for await (const o of entries) {

@@ -29,7 +29,7 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   const { store } = await ctx.locations.dir(loc);
   const filter = makeFilter((opts["include"] as string[]) ?? [], (opts["exclude"] as string[]) ?? []);
   const targets: ObjectInfo[] = [];
-  for await (const o of walk(store, { signal: ctx.signal, dirs: !filter.active })) if (o.mode === "dir" || filter(o.path)) targets.push(o);
+  for await (const o of walk(store, { signal: ctx.signal, dirs: !filter.active, links: true })) if (o.mode === "dir" || filter(o.path)) targets.push(o);
   const files = targets.filter((o) => o.mode !== "dir");
   const bytes = files.reduce((n, o) => n + (o.size ?? 0), 0);
   if (targets.length === 0 && !(await isDir(ctx, loc))) {

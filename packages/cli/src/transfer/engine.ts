@@ -62,6 +62,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   stats.objects.planned = plan.copies.length;
   stats.objects.skipped = plan.skipped.length;
   stats.bytes.planned = plan.bytes;
+  if (plan.links > 0) ctx.info(`${job.command}: skipped ${plan.links} symbolic link${plan.links === 1 ? "" : "s"} (not followed; \`cp <link> <dst>\` copies a link's target)`);
 
   if (settings.dryRun) {
     for (const item of plan.copies) ctx.out(`would ${job.move ? "move" : "copy"} ${item.rel} (${formatBytes(item.size)}, ${item.reason})`);

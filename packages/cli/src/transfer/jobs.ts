@@ -24,15 +24,43 @@ export async function isDir(ctx: CliContext, loc: Location): Promise<boolean> {
   return (await statOrUndefined(endpoint.store, key, { mode: "dir", signal: ctx.signal })) !== undefined;
 }
 
-/** The source object of a single-object transfer. @throws ObjectNotExist, UsageError (a directory without -r) */
-async function sourceObject(ctx: CliContext, loc: Location, command: string): Promise<{ src: Endpoint; key: string; info: ObjectInfo }> {
+/** Links followed in a row to find what a single-object transfer copies. */
+const MAX_LINK_HOPS = 8;
+
+/**
+ * The source object of a single-object transfer. A symbolic link is followed: what is copied
+ * is its target's content, read through the link (mv refuses links: deleting the source
+ * afterwards would lose the link, not move it).
+ * @throws ObjectNotExist (the source or a link's target), UsageError (a directory without -r, mv of a link)
+ */
+async function sourceObject(ctx: CliContext, loc: Location, command: string, move: boolean): Promise<{ src: Endpoint; key: string; info: ObjectInfo }> {
   const { endpoint, key } = await ctx.locations.object(loc);
-  const info = loc.path.endsWith("/") ? undefined : await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
+  let info = loc.path.endsWith("/") ? undefined : await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
   if (info === undefined || info.mode === "dir") {
     if (await isDir(ctx, loc)) throw new UsageError(`${loc.display} is a directory: use ${command === "cp" || command === "mv" ? command : "cp"} -r`);
     throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: command, service: endpoint.store.info.service, path: key });
   }
+  if (info.mode === "link") {
+    if (move) throw new UsageError(`${loc.display} is a symbolic link: ${command} moves objects; copy its target with cp, or make a new link with ln`);
+    info = { ...(await linkTargetInfo(ctx, loc, info)), path: info.path };
+  }
   return { src: endpoint, key, info };
+}
+
+/** Metadata of what `link` finally points to (the transfer reads it through the link). @throws ObjectNotExist, InvalidArgument (a loop) */
+async function linkTargetInfo(ctx: CliContext, loc: Location, link: ObjectInfo): Promise<ObjectInfo> {
+  const root = await ctx.locations.open(loc, "/");
+  let info = link;
+  for (let hops = 0; info.mode === "link"; hops++) {
+    if (hops === MAX_LINK_HOPS || info.linkTarget === undefined) {
+      throw storageError(ErrorCode.InvalidArgument, `${loc.display}: cannot follow the symbolic link (${hops === MAX_LINK_HOPS ? "too many links in a row" : "no target reported"})`);
+    }
+    const found = await statOrUndefined(root, info.linkTarget, { signal: ctx.signal });
+    if (found === undefined) throw storageError(ErrorCode.ObjectNotExist, `${loc.display} is a link to ${info.linkTarget}, which does not exist`, { op: "stat" });
+    info = found;
+  }
+  if (info.mode === "dir") throw new UsageError(`${loc.display} is a link to a directory: use cp -r on ${link.linkTarget}`);
+  return info;
 }
 
 /**
@@ -49,7 +77,7 @@ export async function transferObject(
   move: boolean,
   writeOptions: { contentType?: string; metadata?: Record<string, string> } = {},
 ): Promise<TransferReport> {
-  const { src, key, info } = await sourceObject(ctx, srcLoc, command);
+  const { src, key, info } = await sourceObject(ctx, srcLoc, command, move);
   let dst: Endpoint;
   let dstKey: string;
   if (dstLoc.path.endsWith("/")) {

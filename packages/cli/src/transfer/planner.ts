@@ -29,6 +29,8 @@ export interface Plan {
   deletes: ObjectInfo[];
   /** Bytes to copy. */
   bytes: number;
+  /** Symbolic links in the source, not followed (counted among `skipped`). */
+  links: number;
 }
 
 /** Options of {@link planTree}. */
@@ -82,12 +84,18 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   const existing = new Map<string, ObjectInfo>();
   for await (const o of walk(dst.store, signal)) existing.set(o.path, o);
 
-  const plan: Plan = { copies: [], skipped: [], deletes: [], bytes: 0 };
+  const plan: Plan = { copies: [], skipped: [], deletes: [], bytes: 0, links: 0 };
   const undecided: PlanItem[] = [];
   const seen = new Set<string>();
-  for await (const o of walk(src.store, signal)) {
+  for await (const o of walk(src.store, { ...signal, links: true })) {
     if (!options.filter(o.path)) continue;
     seen.add(o.path);
+    if (o.mode === "link") {
+      // Like rsync without -l: a link is neither copied nor followed (its target may lie outside the tree).
+      plan.skipped.push({ rel: o.path, srcPath: o.path, dstPath: o.path, src: o, size: 0, reason: "symbolic link, not followed" });
+      plan.links++;
+      continue;
+    }
     const dstInfo = existing.get(o.path);
     const item: PlanItem = { rel: o.path, srcPath: o.path, dstPath: o.path, src: o, size: o.size ?? 0, reason: "", ...(dstInfo ? { dst: dstInfo } : {}) };
     const decision = decide(o, dstInfo, o.path, options);
@@ -108,7 +116,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
 
 /** Plans one object (cp, mv, get, put of a single file). */
 export function planOne(src: ObjectInfo, srcPath: string, dst: ObjectInfo | undefined, dstPath: string, options: PlanOptions): Plan {
-  const plan: Plan = { copies: [], skipped: [], deletes: [], bytes: 0 };
+  const plan: Plan = { copies: [], skipped: [], deletes: [], bytes: 0, links: 0 };
   const item: PlanItem = { rel: dstPath, srcPath, dstPath, src, size: src.size ?? 0, reason: "", ...(dst ? { dst } : {}) };
   add(plan, item, decide(src, dst, dstPath, options) ?? [true, "cannot compare"]);
   return plan;

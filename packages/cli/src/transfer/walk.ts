@@ -10,14 +10,15 @@ const FILE_MODES = new Set(["file", "append"]);
  * (real dirs or `dir/` markers) are yielded too (walking dir listings where
  * the service has them, so empty directories show). With `startAfter`, only
  * paths that sort after it (by UTF-8 bytes, as services order keys): the
- * service skips the rest where it lists by prefix.
+ * service skips the rest where it lists by prefix. With `links`, symbolic
+ * links are yielded too (mode `link`; reading one reads its target).
  * @throws whatever the listing throws, except ObjectNotExist.
  */
-export async function* walk(store: Storager, options: { signal?: AbortSignal; dirs?: boolean; startAfter?: string } = {}): AsyncGenerator<ObjectInfo> {
+export async function* walk(store: Storager, options: { signal?: AbortSignal; dirs?: boolean; links?: boolean; startAfter?: string } = {}): AsyncGenerator<ObjectInfo> {
   const { signal, startAfter } = options;
   const after = startAfter === undefined ? undefined : Buffer.from(startAfter, "utf8");
   const wanted = (o: ObjectInfo): boolean =>
-    (FILE_MODES.has(o.mode) || (options.dirs === true && o.mode === "dir")) && (after === undefined || Buffer.compare(Buffer.from(o.path, "utf8"), after) > 0);
+    (FILE_MODES.has(o.mode) || (options.dirs === true && o.mode === "dir") || (options.links === true && o.mode === "link")) && (after === undefined || Buffer.compare(Buffer.from(o.path, "utf8"), after) > 0);
   try {
     // Real directories (even empty ones) only show in dir listings; markers show in both.
     if (store.features.listPrefix && !(options.dirs === true && store.features.listDir)) {
