@@ -127,7 +127,7 @@ describe("memory storage, in one process", () => {
     expect(await newStorager("memory://m6").stat("y.txt").catch((e: { code: string }) => e.code)).toBe("ObjectNotExist");
   });
 
-  it("cp of a link copies its target; cp -r and sync skip links and say so; mv refuses a link; rm -r removes links", async () => {
+  it("cp of a link copies its target; cp -r and sync skip links and say so, -L follows them; mv refuses a link; rm -r removes links", async () => {
     await run(["put", "-", "memory://m8/t.txt"], { stdin: "target" });
     await run(["ln", "memory://m8/t.txt", "memory://m8/l.txt"]);
     await run(["ln", "memory://m8/nothing", "memory://m8/dangling"]);
@@ -140,6 +140,10 @@ describe("memory storage, in one process", () => {
     expect(dangling.stderr).toContain("is a link to /nothing, which does not exist");
     const tree = await run(["cp", "-r", "memory://m8/", "memory://m10/", "--stats-json", "--quiet"]);
     expect(JSON.parse(tree.stdout)).toMatchObject({ objects: { copied: 1, skipped: 2 } });
+    const followed = await run(["cp", "-r", "-L", "memory://m8/", "memory://m12/", "--stats-json", "--quiet"]);
+    expect(JSON.parse(followed.stdout)).toMatchObject({ objects: { copied: 2, skipped: 1 } });
+    const m12 = newStorager("memory://m12");
+    expect([(await m12.stat("l.txt")).mode, (await m12.read("l.txt")).toString()]).toEqual(["file", "target"]);
     const sync = await run(["sync", "memory://m8/", "memory://m11/"]);
     expect(sync.stderr).toContain("skipped 2 symbolic links (not followed");
     const mv = await run(["mv", "memory://m8/l.txt", "memory://m8/l2.txt"]);

@@ -58,7 +58,7 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  */
 export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<void> {
   const limit = env.shared?.store.features.limits.copySizeMaximum;
-  if (env.shared !== undefined && env.settings.serverSide && env.writeOptions === undefined && (limit === undefined || item.size <= limit)) {
+  if (env.shared !== undefined && env.settings.serverSide && env.writeOptions === undefined && !item.viaLink && (limit === undefined || item.size <= limit)) {
     await serverSideCopy(env, env.shared, item);
     progress.update(item.size);
   } else {

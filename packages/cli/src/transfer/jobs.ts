@@ -33,34 +33,50 @@ const MAX_LINK_HOPS = 8;
  * afterwards would lose the link, not move it).
  * @throws ObjectNotExist (the source or a link's target), UsageError (a directory without -r, mv of a link)
  */
-async function sourceObject(ctx: CliContext, loc: Location, command: string, move: boolean): Promise<{ src: Endpoint; key: string; info: ObjectInfo }> {
+async function sourceObject(ctx: CliContext, loc: Location, command: string, move: boolean): Promise<{ src: Endpoint; key: string; info: ObjectInfo; viaLink: boolean }> {
   const { endpoint, key } = await ctx.locations.object(loc);
   let info = loc.path.endsWith("/") ? undefined : await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
   if (info === undefined || info.mode === "dir") {
     if (await isDir(ctx, loc)) throw new UsageError(`${loc.display} is a directory: use ${command === "cp" || command === "mv" ? command : "cp"} -r`);
     throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: command, service: endpoint.store.info.service, path: key });
   }
-  if (info.mode === "link") {
-    if (move) throw new UsageError(`${loc.display} is a symbolic link: ${command} moves objects; copy its target with cp, or make a new link with ln`);
-    info = { ...(await linkTargetInfo(ctx, loc, info)), path: info.path };
-  }
-  return { src: endpoint, key, info };
+  if (info.mode !== "link") return { src: endpoint, key, info, viaLink: false };
+  if (move) throw new UsageError(`${loc.display} is a symbolic link: ${command} moves objects; copy its target with cp, or make a new link with ln`);
+  const end = await followLink(ctx, loc, { ...info, path: endpoint.dir + key });
+  if (end.mode === "link") throw storageError(ErrorCode.InvalidArgument, `${loc.display}: cannot follow the symbolic link (too many links in a row, or no target reported)`);
+  if (end.mode === "dir") throw new UsageError(`${loc.display} is a link to a directory: use cp -r on ${end.path}`);
+  return { src: endpoint, key, info: { ...end, path: info.path }, viaLink: true };
 }
 
-/** Metadata of what `link` finally points to (the transfer reads it through the link). @throws ObjectNotExist, InvalidArgument (a loop) */
-async function linkTargetInfo(ctx: CliContext, loc: Location, link: ObjectInfo): Promise<ObjectInfo> {
+/**
+ * What `link` (in `loc`'s account; `path` absolute) finally points to: its target's metadata, following up to
+ * {@link MAX_LINK_HOPS} links; still a link after that (or one without a target).
+ * @throws ObjectNotExist (a target that does not exist)
+ */
+async function followLink(ctx: CliContext, loc: Location, link: ObjectInfo): Promise<ObjectInfo> {
   const root = await ctx.locations.open(loc, "/");
-  let info = link;
-  for (let hops = 0; info.mode === "link"; hops++) {
-    if (hops === MAX_LINK_HOPS || info.linkTarget === undefined) {
-      throw storageError(ErrorCode.InvalidArgument, `${loc.display}: cannot follow the symbolic link (${hops === MAX_LINK_HOPS ? "too many links in a row" : "no target reported"})`);
-    }
-    const found = await statOrUndefined(root, info.linkTarget, { signal: ctx.signal });
-    if (found === undefined) throw storageError(ErrorCode.ObjectNotExist, `${loc.display} is a link to ${info.linkTarget}, which does not exist`, { op: "stat" });
-    info = found;
+  // A listing may leave the target out (OSS): the link's own stat names it.
+  let info = link.linkTarget === undefined ? ((await statOrUndefined(root, link.path, { signal: ctx.signal })) ?? link) : link;
+  for (let hops = 0; info.mode === "link" && info.linkTarget !== undefined && hops < MAX_LINK_HOPS; hops++) {
+    const target = info.linkTarget;
+    info = (await statOrUndefined(root, target, { signal: ctx.signal })) ?? fail(`${link.path} is a link to ${target}, which does not exist`);
   }
-  if (info.mode === "dir") throw new UsageError(`${loc.display} is a link to a directory: use cp -r on ${link.linkTarget}`);
   return info;
+}
+
+function fail(message: string): never {
+  throw storageError(ErrorCode.ObjectNotExist, message, { op: "stat" });
+}
+
+/** For `-L`: what a listed link points to when that is a readable object, else undefined. */
+function linkFollower(ctx: CliContext, loc: Location, dir: string): (link: ObjectInfo) => Promise<ObjectInfo | undefined> {
+  return async (link) => {
+    const end = await followLink(ctx, loc, { ...link, path: dir + link.path }).catch((e: unknown) => {
+      if (isStorageError(e, ErrorCode.ObjectNotExist)) return undefined;
+      throw e;
+    });
+    return end !== undefined && (end.mode === "file" || end.mode === "append") ? end : undefined;
+  };
 }
 
 /**
@@ -77,7 +93,7 @@ export async function transferObject(
   move: boolean,
   writeOptions: { contentType?: string; metadata?: Record<string, string> } = {},
 ): Promise<TransferReport> {
-  const { src, key, info } = await sourceObject(ctx, srcLoc, command, move);
+  const { src, key, info, viaLink } = await sourceObject(ctx, srcLoc, command, move);
   let dst: Endpoint;
   let dstKey: string;
   if (dstLoc.path.endsWith("/")) {
@@ -103,14 +119,17 @@ export async function transferObject(
     move,
     writeOptions,
     identity: `${command}\0${src.loc.key}\0${src.dir}${key}\0${dst.loc.key}\0${dst.dir}${dstKey}`,
-    plan: async (checkpoint) =>
-      planOne(info, key, dstInfo, dstKey, {
+    plan: async (checkpoint) => {
+      const plan = planOne(info, key, dstInfo, dstKey, {
         kind: "copy",
         filter: makeFilter([], []),
         compare: "default",
         deleteExtras: false,
         ...(checkpoint ? { checkpoint } : {}),
-      }),
+      });
+      if (viaLink) for (const item of plan.copies) item.viaLink = true;
+      return plan;
+    },
   });
 }
 
@@ -147,7 +166,8 @@ export async function transferTree(
     move: options.move,
     identity: `${command}\0${src.loc.key}\0${src.dir}\0${dst.loc.key}\0${dst.dir}`,
     plan: async (checkpoint) => {
-      const plan = await planTree(src, dst, { ...options, filter, signal: ctx.signal, ...(checkpoint ? { checkpoint } : {}) });
+      const followLink = settings.copyLinks ? { followLink: linkFollower(ctx, srcLoc, src.dir) } : {};
+      const plan = await planTree(src, dst, { ...options, filter, signal: ctx.signal, ...followLink, ...(checkpoint ? { checkpoint } : {}) });
       if (plan.copies.length + plan.skipped.length === 0 && !(await isDir(ctx, srcLoc))) {
         throw storageError(ErrorCode.ObjectNotExist, `${srcLoc.display} does not exist`, { op: command, service: src.store.info.service });
       }

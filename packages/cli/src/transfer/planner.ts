@@ -19,6 +19,8 @@ export interface PlanItem {
   dst?: ObjectInfo;
   size: number;
   reason: string;
+  /** Read through a symbolic link (`src` is its target's metadata): streamed, never copied server-side, where a service may copy the link itself. */
+  viaLink?: boolean;
 }
 
 /** What a transfer will do. */
@@ -43,6 +45,8 @@ export interface PlanOptions {
   deleteExtras: boolean;
   checkpoint?: Checkpoint;
   signal?: AbortSignal;
+  /** Follow symbolic links (`-L`): the metadata of what a link points to, undefined when that is not a readable object. Without it links are skipped. */
+  followLink?: (link: ObjectInfo) => Promise<ObjectInfo | undefined>;
 }
 
 /** Objects hashed at once by `--checksum`. */
@@ -90,15 +94,21 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   for await (const o of walk(src.store, { ...signal, links: true })) {
     if (!options.filter(o.path)) continue;
     seen.add(o.path);
+    let info = o;
     if (o.mode === "link") {
-      // Like rsync without -l: a link is neither copied nor followed (its target may lie outside the tree).
-      plan.skipped.push({ rel: o.path, srcPath: o.path, dstPath: o.path, src: o, size: 0, reason: "symbolic link, not followed" });
-      plan.links++;
-      continue;
+      // Like rsync: a link is skipped (its target may lie outside the tree) unless -L asks to copy what it points to.
+      const target = await options.followLink?.(o);
+      if (target === undefined) {
+        plan.skipped.push({ rel: o.path, srcPath: o.path, dstPath: o.path, src: o, size: 0, reason: options.followLink ? "symbolic link to nothing readable" : "symbolic link, not followed" });
+        plan.links++;
+        continue;
+      }
+      info = { ...target, path: o.path };
     }
     const dstInfo = existing.get(o.path);
-    const item: PlanItem = { rel: o.path, srcPath: o.path, dstPath: o.path, src: o, size: o.size ?? 0, reason: "", ...(dstInfo ? { dst: dstInfo } : {}) };
-    const decision = decide(o, dstInfo, o.path, options);
+    const item: PlanItem = { rel: o.path, srcPath: o.path, dstPath: o.path, src: info, size: info.size ?? 0, reason: "", ...(dstInfo ? { dst: dstInfo } : {}) };
+    if (info !== o) item.viaLink = true;
+    const decision = decide(info, dstInfo, o.path, options);
     if (decision === undefined) undecided.push(item);
     else add(plan, item, decision);
   }

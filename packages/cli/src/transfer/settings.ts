@@ -29,6 +29,8 @@ export interface TransferSettings {
   exclude: string[];
   /** Print a JSON summary on stdout when done. */
   statsJson: boolean;
+  /** Copy what symbolic links in a tree point to, instead of skipping them. */
+  copyLinks: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -93,7 +95,8 @@ export function addTransferOptions(cmd: Command): Command {
     .option("--no-server-side", "never use the service's own copy, always stream the bytes")
     .option("--checkpoint <file>", "checkpoint file for resume (default: one per source and destination under the state dir)")
     .option("--no-checkpoint", "do not record or resume from a checkpoint")
-    .option("--stats-json", "print a JSON summary (objects, bytes sent, parts resumed...) on stdout", false);
+    .option("--stats-json", "print a JSON summary (objects, bytes sent, parts resumed...) on stdout", false)
+    .option("-L, --copy-links", "copy what symbolic links point to (links to files), instead of skipping links", false);
 }
 
 /** The settings from a command's parsed options. */
@@ -113,5 +116,6 @@ export function transferSettings(opts: Record<string, unknown>): TransferSetting
     include: (opts["include"] as string[] | undefined) ?? [],
     exclude: (opts["exclude"] as string[] | undefined) ?? [],
     statsJson: opts["statsJson"] === true,
+    copyLinks: opts["copyLinks"] === true,
   };
 }
