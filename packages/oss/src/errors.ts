@@ -2,7 +2,9 @@ import { ErrorCode, errorCodeForStatus, storageError, type BufferedResponse, typ
 import type { OssErrorBody } from "./responses.js";
 
 /**
- * OSS error codes and the StorageError code each becomes. Codes not listed
+ * OSS error codes and the StorageError code each becomes. A read through a
+ * symlink whose target is missing (`SymlinkTargetNotExist`) or is a symlink
+ * too (`InvalidTargetType`: OSS follows one link only) finds no object. Codes not listed
  * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
  * 409/412 → Conflict, 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
  */
@@ -11,6 +13,8 @@ export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   NoSuchBucket: ErrorCode.ObjectNotExist,
   NoSuchUpload: ErrorCode.ObjectNotExist,
   NoSuchVersion: ErrorCode.ObjectNotExist,
+  SymlinkTargetNotExist: ErrorCode.ObjectNotExist,
+  InvalidTargetType: ErrorCode.ObjectNotExist,
   AccessDenied: ErrorCode.PermissionDenied,
   SignatureDoesNotMatch: ErrorCode.PermissionDenied,
   InvalidAccessKeyId: ErrorCode.PermissionDenied,
@@ -42,6 +46,7 @@ export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   PreconditionFailed: ErrorCode.Conflict,
   PositionNotEqualToLength: ErrorCode.Conflict,
   ObjectNotAppendable: ErrorCode.ObjectModeInvalid,
+  NotSymlink: ErrorCode.ObjectModeInvalid,
   FileAlreadyExists: ErrorCode.Conflict,
   BucketAlreadyExists: ErrorCode.Conflict,
   BucketNotEmpty: ErrorCode.Conflict,

@@ -26,7 +26,7 @@ export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<Storag
 
 /**
  * What an OSS storager can do: everything in the contract except `fetch`, with
- * virtual directories (zero-byte `dir/` objects). `integrity` (default on)
+ * virtual directories (zero-byte `dir/` objects) and symlinks (PutSymlink). `integrity` (default on)
  * decides whether Content-MD5 is sent and CRC64s are verified.
  */
 export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v1"): Readonly<StorageFeatures> {
@@ -45,6 +45,7 @@ export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v
     move: true,
     fetch: false,
     createDir: true,
+    createLink: true,
     presignRead: true,
     presignWrite: true,
     presignDelete: true,

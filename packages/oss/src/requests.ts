@@ -89,6 +89,24 @@ export function putObject(key: string, body: CallBody, options: DriverCallOption
   return { operation: "put_object", method: "PUT", key, query: [], headers: { ...newObjectHeaders(options), ...bodyHeaders(body) }, body: body.data };
 }
 
+/** The header that names a symlink's target in PutSymlink and GetSymlink. */
+export const SYMLINK_TARGET_HEADER = "x-oss-symlink-target";
+
+/** A target key as ali-oss sends it in {@link SYMLINK_TARGET_HEADER}: `encodeURIComponent`, with `/` kept. */
+export function encodeSymlinkTarget(targetKey: string): string {
+  return encodeURIComponent(targetKey).replace(/%2F/g, "/");
+}
+
+/** PutSymlink (`PUT ?symlink`): makes `key` a symlink to `targetKey`, replacing what is there; the target need not exist. */
+export function putSymlink(key: string, targetKey: string): OssCall {
+  return { operation: "put_symlink", method: "PUT", key, query: [["symlink", undefined]], headers: { [SYMLINK_TARGET_HEADER]: encodeSymlinkTarget(targetKey) } };
+}
+
+/** GetSymlink (`GET ?symlink`): the target of the symlink `key` in {@link SYMLINK_TARGET_HEADER}, no body. */
+export function getSymlink(key: string): OssCall {
+  return { operation: "get_symlink", method: "GET", key, query: [["symlink", undefined]], headers: {} };
+}
+
 /** DeleteObject (204, also for a missing key). */
 export function deleteObject(key: string): OssCall {
   return { operation: "delete_object", method: "DELETE", key, query: [], headers: {} };

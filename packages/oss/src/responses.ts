@@ -94,6 +94,32 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
   return raw;
 }
 
+/** True when HEAD/GET headers say the key is a symlink (`x-oss-object-type: Symlink`; the other headers then describe its target). */
+export function isSymlinkType(headers: IncomingHttpHeaders): boolean {
+  return headerValue(headers, "x-oss-object-type")?.toLowerCase() === "symlink";
+}
+
+/**
+ * The symlink `key` from a GetSymlink answer: `mode: "link"`, `linkTarget` = `/`
+ * and the decoded `x-oss-symlink-target`, and the link's own ETag, date, storage
+ * class and user metadata. Undefined when the answer names no target.
+ */
+export function linkFromHeaders(key: string, headers: IncomingHttpHeaders): RawObject | undefined {
+  const target = headerValue(headers, "x-oss-symlink-target");
+  if (target === undefined || target === "") return undefined;
+  const raw: RawObject = { key, mode: "link", linkTarget: "/" + decodeToken(target) };
+  const etag = headerValue(headers, "etag");
+  if (etag !== undefined) raw.etag = etag;
+  const modified = date(headerValue(headers, "last-modified"));
+  if (modified !== undefined) raw.lastModified = modified;
+  const storageClass = headerValue(headers, "x-oss-storage-class");
+  if (storageClass !== undefined) raw.storageClass = storageClass;
+  const metadata = metadataFromHeaders(headers, "x-oss-meta-");
+  if (metadata !== undefined) raw.metadata = metadata;
+  raw.system = { objectType: "Symlink" };
+  return raw;
+}
+
 /** The `<Error>` fields of a body, or undefined when it is no OSS error document. */
 export async function parseErrorBody(body: Buffer): Promise<OssErrorBody | undefined> {
   const text = body.toString("utf8").trim();
@@ -133,8 +159,9 @@ function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
   const key = name(xmlText(c, "Key") ?? "");
   const type = xmlText(c, "Type");
   const appendable = type?.toLowerCase() === "appendable";
-  const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : appendable ? "append" : "file" };
-  const size = int(xmlText(c, "Size"));
+  const link = type?.toLowerCase() === "symlink";
+  const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : link ? "link" : appendable ? "append" : "file" };
+  const size = link ? undefined : int(xmlText(c, "Size"));
   if (size !== undefined) {
     raw.size = size;
     if (appendable) raw.appendOffset = size;
@@ -153,7 +180,8 @@ function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
 /**
  * Parses `<ListBucketResult>` of ListObjectsV2 (names url-encoded when
  * `EncodingType` says so): files as `file` (`append` for appendable objects,
- * `dir` for keys ending with `/`), common prefixes as `dir` objects.
+ * `link` without size or target for symlinks, `dir` for keys ending with `/`),
+ * common prefixes as `dir` objects.
  * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML
  */
 export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {

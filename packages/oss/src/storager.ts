@@ -24,6 +24,7 @@ import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { ossFeatures } from "./features.js";
+import { createSymlink, statObject } from "./links.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, multipartCopy, resultDocument, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
@@ -59,14 +60,19 @@ export class OssStorageDriver implements StorageDriver {
     this.features = ossFeatures(integrity, client.signing.version);
   }
 
-  /** HeadObject (one request, full metadata); a missing `dir/` marker with keys below it is still a dir. @throws StorageError `ObjectNotExist`, `PermissionDenied`, ... */
+  /**
+   * HeadObject (one request, full metadata); a missing `dir/` marker with keys below it is still a dir.
+   * A symlink (or a HEAD that may be a dangling one) is confirmed with GetSymlink: `mode: "link"`, `linkTarget`.
+   * @throws StorageError `ObjectNotExist`, `PermissionDenied`, ...
+   */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
+    if (!key.endsWith("/")) return statObject(this.client, key, options);
     try {
       const res = await this.client.sendBuffered(req.headObject(key), { signal: options.signal });
       return objectFromHeaders(key, res.status, res.headers);
     } catch (e) {
-      if (key.endsWith("/") && isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
+      if (isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
       throw e;
     }
   }
@@ -125,17 +131,38 @@ export class OssStorageDriver implements StorageDriver {
 
   /**
    * Server-side copy: CopyObject, or UploadPartCopy above 1 GiB; the copy's CRC64 must equal the source's.
-   * @throws StorageError `ObjectNotExist` (source), `ObjectModeInvalid` (a directory), `IntegrityMismatch`, ...
+   * A symlink source copies its target's bytes (OSS itself would copy the link).
+   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory), `IntegrityMismatch`, ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    await this.copyStated(await this.stat(srcKey, { signal: options.signal }), srcKey, dstKey, options);
+  }
+
+  /** Copy, then delete the source; a symlink is moved as a link (PutSymlink, then delete). @throws StorageError as {@link OssStorageDriver.copy} */
+  async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     const source = await this.stat(srcKey, { signal: options.signal });
+    if (srcKey === dstKey && source.mode !== "dir") return;
+    if (source.mode === "link") await this.createLink(dstKey, source.linkTarget!.slice(1), options);
+    else await this.copyStated(source, srcKey, dstKey, options);
+    if (srcKey !== dstKey) await this.delete(srcKey, { signal: options.signal });
+  }
+
+  /** {@link OssStorageDriver.copy} of a source already stat'ed. */
+  private async copyStated(stated: RawObject, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    let source = stated;
+    let from = srcKey;
+    if (source.mode === "link") {
+      from = source.linkTarget!.slice(1);
+      source = await this.stat(from, { signal: options.signal });
+      if (source.mode === "link") throw storageError(ErrorCode.ObjectNotExist, "the copy source is a link to a link (OSS follows one link only)");
+    }
     if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
     if (srcKey === dstKey) return;
     let copied: DriverWriteResult;
     if ((source.size ?? 0) > (this.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-      copied = await multipartCopy(this.client, srcKey, dstKey, source, options, this.tuning.copyPartSize);
+      copied = await multipartCopy(this.client, from, dstKey, source, options, this.tuning.copyPartSize);
     } else {
-      const res = await this.client.sendBuffered(req.copyObject(dstKey, copySource(this.name, srcKey), options), {
+      const res = await this.client.sendBuffered(req.copyObject(dstKey, copySource(this.name, from), options), {
         signal: options.signal,
         validate: resultDocument("CopyObjectResult", "copy_object"),
       });
@@ -147,18 +174,17 @@ export class OssStorageDriver implements StorageDriver {
     }
   }
 
-  /** Copy, then delete the source. @throws StorageError as {@link OssStorageDriver.copy} */
-  async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    await this.copy(srcKey, dstKey, options);
-    if (srcKey !== dstKey) await this.delete(srcKey, { signal: options.signal });
-  }
-
   /** A zero-byte `dir/` object (idempotent). @throws StorageError `PermissionDenied`, `Aborted` */
   async createDir(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
     const res = await this.client.send(req.putObject(key, { data: Buffer.alloc(0), size: 0 }, { storageClass: options.storageClass }), { signal: options.signal });
     await res.discard();
     return { key, mode: "dir", size: 0 };
+  }
+
+  /** PutSymlink (the target need not exist; a link or object at `key` is replaced). @throws StorageError `InvalidArgument`, `PermissionDenied`, `Aborted` */
+  createLink(key: string, targetKey: string, options: DriverCallOptions): Promise<RawObject> {
+    return createSymlink(this.client, key, targetKey, options);
   }
 
   /**

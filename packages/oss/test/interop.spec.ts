@@ -154,3 +154,40 @@ describe("objects written by the driver are read by ali-oss", () => {
     await store.deleteMany(["a", "b c", "d/e", "presigned"].map((n) => `${dir}${n}`));
   });
 });
+
+describe("symlinks between ali-oss and the driver", () => {
+  it("a link made by ali-oss putSymlink (with metadata) is a link to the driver, which reads its target (V1 and V4)", async () => {
+    const target = names();
+    const link = names();
+    const body = randomBytes(5000);
+    await sdk.put(target.key, body);
+    await sdkV4.putSymlink(link.key, target.key, { meta: { by: "ali" } });
+    for (const s of [store, storeV4]) {
+      const o = await s.stat(link.path);
+      expect(o).toMatchObject({ mode: "link", linkTarget: `/${target.key}`, metadata: { by: "ali" } });
+      expect(sha(await s.read(link.path))).toBe(sha(body));
+      expect(sha(await s.read(link.path, { offset: 10, size: 20 }))).toBe(sha(body.subarray(10, 30)));
+    }
+    const listed = [];
+    for await (const o of store.list("", { mode: "prefix" })) if (o.path === link.path || o.path === target.path) listed.push([o.path, o.mode]);
+    expect(listed.sort()).toEqual([[link.path, "link"], [target.path, "file"]].sort());
+    await store.deleteMany([target.path, link.path]);
+  });
+
+  it("a link made by the driver's createLink names its target to ali-oss getSymlink, and ali-oss reads through it", async () => {
+    const target = names();
+    const link = names();
+    await storeV4.write(target.path, "through the link");
+    await store.createLink(link.path, target.path);
+    expect((await sdk.getSymlink(link.key)).targetName).toBe(target.key);
+    expect((await sdkV4.getSymlink(link.key)).targetName).toBe(target.key);
+    expect((await sdk.get(link.key)).content.toString()).toBe("through the link");
+    const head = await sdk.head(link.key);
+    expect(head.res.headers["x-oss-object-type"]).toBe("Symlink");
+    expect(head.res.headers["content-length"]).toBe("16");
+    await storeV4.createLink(link.path, `${target.path}.missing`);
+    expect((await sdkV4.getSymlink(link.key)).targetName).toBe(`${target.key}.missing`);
+    await expect(sdk.get(link.key)).rejects.toMatchObject({ status: 404, code: "SymlinkTargetNotExist" });
+    await store.deleteMany([target.path, link.path]);
+  });
+});

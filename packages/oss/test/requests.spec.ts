@@ -28,6 +28,20 @@ describe("OSS request builders", () => {
     expect(req.headObject("k")).toEqual({ operation: "head_object", method: "HEAD", key: "k", query: [], headers: {} });
   });
 
+  it("PutSymlink sends ?symlink and the target URL-encoded as ali-oss does (/ kept); GetSymlink is GET ?symlink", () => {
+    const put = req.putSymlink("links/a b", "dir/t ar+get é~!*.bin");
+    expect(put).toEqual({
+      operation: "put_symlink",
+      method: "PUT",
+      key: "links/a b",
+      query: [["symlink", undefined]],
+      headers: { "x-oss-symlink-target": "dir/t%20ar%2Bget%20%C3%A9~!*.bin" },
+    });
+    expect(req.getSymlink("links/a b")).toEqual({ operation: "get_symlink", method: "GET", key: "links/a b", query: [["symlink", undefined]], headers: {} });
+    for (const key of ["plain", "a/b/c", "100%/x?y#z&", "😀 ünï", "+ +"]) expect(decodeURIComponent(req.encodeSymlinkTarget(key))).toBe(key);
+    expect(req.encodeSymlinkTarget("😀")).toBe("%F0%9F%98%80");
+  });
+
   it("GetObject turns offset/size into a standard Range (and presigned reads send a bare Range)", () => {
     expect(req.getObject("k", {}).headers).toEqual({});
     expect(req.getObject("k", { offset: 5 }).headers).toEqual({ range: "bytes=5-", "x-oss-range-behavior": "standard" });

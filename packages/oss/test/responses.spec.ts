@@ -4,6 +4,8 @@ import {
   decodeListedName,
   decodeToken,
   errorDocument,
+  isSymlinkType,
+  linkFromHeaders,
   objectFromHeaders,
   objectSize,
   parseErrorBody,
@@ -159,6 +161,46 @@ describe("object metadata from headers", () => {
     const o = objectFromHeaders("log", 200, { "content-length": "77", "x-oss-object-type": "Appendable", "x-oss-next-append-position": "77" });
     expect(o).toMatchObject({ mode: "append", size: 77, appendOffset: 77, storageClass: "Standard", system: { objectType: "Appendable" } });
     expect(objectFromHeaders("d/", 200, { "content-length": "0" }).mode).toBe("dir");
+  });
+
+  it("reads a GetSymlink answer as a link with the decoded target, and tells a symlink HEAD apart", () => {
+    const headers = {
+      "x-oss-symlink-target": "dir/t%20ar%2Bget%20%C3%A9.bin",
+      etag: '"8D777F385D3DFEC8815D20F7496026DC"',
+      "last-modified": "Fri, 01 Mar 2024 08:00:00 GMT",
+      "x-oss-storage-class": "IA",
+      "x-oss-meta-owner": "ann",
+    };
+    expect(linkFromHeaders("l", headers)).toEqual({
+      key: "l",
+      mode: "link",
+      linkTarget: "/dir/t ar+get é.bin",
+      etag: '"8D777F385D3DFEC8815D20F7496026DC"',
+      lastModified: new Date("2024-03-01T08:00:00Z"),
+      storageClass: "IA",
+      metadata: { owner: "ann" },
+      system: { objectType: "Symlink" },
+    });
+    expect(linkFromHeaders("l", { "x-oss-symlink-target": "a%ZZ" })?.linkTarget).toBe("/a%ZZ");
+    expect(linkFromHeaders("l", { etag: '"x"' })).toBeUndefined();
+    expect(isSymlinkType({ "x-oss-object-type": "Symlink" })).toBe(true);
+    expect(isSymlinkType({ "x-oss-object-type": "Normal" })).toBe(false);
+    expect(isSymlinkType({})).toBe(false);
+  });
+
+  it("lists a symlink as a link, without size or target", async () => {
+    const page = await parseListObjects(fixture("list-objects-v2-symlink.xml"));
+    expect(page.items).toEqual([
+      {
+        key: "s/link + 链接",
+        mode: "link",
+        etag: '"8D777F385D3DFEC8815D20F7496026DC"',
+        lastModified: new Date("2024-03-01T08:00:00.000Z"),
+        storageClass: "Standard",
+        system: { objectType: "Symlink" },
+      },
+      { key: "s/target.bin", mode: "file", size: 11, etag: '"5EB63BBBE01EEED093CB22BB8F5ACDC3"', lastModified: new Date("2024-03-01T07:59:00.000Z"), storageClass: "Standard", system: { objectType: "Normal" } },
+    ]);
   });
 
   it("takes the whole size of a 206 from Content-Range, and no Content-MD5 from a partial answer", () => {

@@ -74,6 +74,8 @@ describe("OSS V1 signer (protocols.md §2.1, Go SDK v2 TestV1AuthHeader / TestV1
 
   it("knows the sub-resources", () => {
     expect(ossV1CanonicalResource("/b/k", [["position", "10"], ["append", undefined], ["prefix", "x"]])).toBe("/b/k?append&position=10");
+    expect(ossV1CanonicalResource("/b/links/a b", [["symlink", undefined]])).toBe("/b/links/a b?symlink");
+    expect(isSubresource("symlink")).toBe(true);
     expect(isSubresource("x-oss-process")).toBe(true);
     expect(isSubresource("max-keys")).toBe(false);
   });

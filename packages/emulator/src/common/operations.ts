@@ -6,7 +6,7 @@ export const PROVIDERS: readonly Provider[] = ["cos", "oss", "qingstor"];
 
 /**
  * Provider-neutral operation names, used by fault rules and stats. Not every
- * provider has every operation (only QingStor moves and fetches).
+ * provider has every operation (only QingStor moves and fetches, only OSS has symlinks).
  */
 export const OPERATIONS = [
   "ListBuckets",
@@ -31,6 +31,8 @@ export const OPERATIONS = [
   "AbortMultipartUpload",
   "ListParts",
   "ListMultipartUploads",
+  "PutSymlink",
+  "GetSymlink",
 ] as const;
 
 /** One of {@link OPERATIONS}. */

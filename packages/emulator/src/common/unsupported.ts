@@ -10,11 +10,12 @@ const UNSUPPORTED = [
 
 /**
  * Refuses requests for sub-resources the emulator does not implement, rather
- * than answering them as plain object or bucket requests.
+ * than answering them as plain object or bucket requests. `supported` names
+ * those the calling front-end implements itself (OSS: `symlink` on objects).
  * @throws ProtocolError `NotImplemented`
  */
-export function rejectUnsupported(ex: Exchange): void {
+export function rejectUnsupported(ex: Exchange, supported: readonly string[] = []): void {
   for (const name of UNSUPPORTED) {
-    if (ex.query.has(name)) throw new ProtocolError("NotImplemented", `The emulator does not implement ?${name}.`);
+    if (ex.query.has(name) && !supported.includes(name)) throw new ProtocolError("NotImplemented", `The emulator does not implement ?${name}.`);
   }
 }

@@ -9,6 +9,7 @@ import { ossAbort, ossComplete, ossInitiate, ossListParts, ossListUploads, ossUp
 import { ossAppendObject, ossCopyObject, ossDeleteObject, ossGetObject, ossPutObject } from "./object-handlers.js";
 import { OSS_CRC } from "./object-headers.js";
 import { ossVirtualHost, routeOss } from "./router.js";
+import { ossGetSymlink, ossPutSymlink } from "./symlink-handlers.js";
 
 type Handler = (ex: Exchange, route: Route, ctx: HandlerContext) => EmulatorResponse | Promise<EmulatorResponse>;
 
@@ -33,6 +34,8 @@ const HANDLERS: Partial<Record<OperationName, Handler>> = {
   AbortMultipartUpload: ossAbort,
   ListParts: ossListParts,
   ListMultipartUploads: ossListUploads,
+  PutSymlink: ossPutSymlink,
+  GetSymlink: ossGetSymlink,
 };
 
 /** The Aliyun OSS front-end (V1 and V4 signatures, virtual-host and path style). */

@@ -10,6 +10,7 @@ import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
 import type { StoredObject } from "../store/types.js";
 import { OSS_ATTRIBUTES, OSS_CRC, ossEtag, ossObjectHeaders, ossSseHeaders, readOssSse } from "./object-headers.js";
+import { installSymlink, symlinkHeaders, symlinkTarget } from "./symlinks.js";
 import { copyResultXml } from "./xml-bodies.js";
 
 /** OSS keys are at most 1023 bytes and do not start with `/` or `\`. */
@@ -46,16 +47,19 @@ export async function ossPutObject(ex: Exchange, route: Route, ctx: HandlerConte
   return emptyResponse(200, writeHeaders(o));
 }
 
-/** GetObject, HeadObject and GetObjectMeta. */
+/** GetObject, HeadObject and GetObjectMeta; a symlink serves its target (see {@link symlinkHeaders}). */
 export function ossGetObject(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
-  const o = ctx.store.object(route.bucket!, route.key!);
+  const found = ctx.store.object(route.bucket!, route.key!);
+  const target = found.symlinkTarget === undefined ? undefined : symlinkTarget(ctx.store, route.bucket!, found);
+  const o = target === undefined ? found : { ...target, lastModified: Math.max(found.lastModified, target.lastModified) };
   if (ex.method === "GET" && ex.query.has("objectMeta")) {
     const h: Record<string, string> = { etag: ossEtag(o.etag), "last-modified": new Date(o.lastModified).toUTCString(), "x-oss-object-size": String(o.size) };
     if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;
     return emptyResponse(200, h);
   }
   const strict = header(ex, "x-oss-range-behavior")?.toLowerCase() === "standard";
-  return serveObject(ex, ctx.store, o, { headers: ossObjectHeaders(o), strictRange: strict });
+  const headers = target === undefined ? ossObjectHeaders(o) : symlinkHeaders(found, target);
+  return serveObject(ex, ctx.store, o, { headers, strictRange: strict });
 }
 
 /** DeleteObject (idempotent, 204). */
@@ -76,7 +80,7 @@ export function parseOssCopySource(value: string): { bucket: string; key: string
   return { bucket: v.slice(0, slash), key };
 }
 
-/** CopyObject. */
+/** CopyObject. A symlink source is copied as a symlink (OSS copies the link, not its target). */
 export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateOssKey(route.key!);
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
@@ -99,6 +103,10 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const attrs = directive === "COPY" ? { ...attributesOf(src), sse } : readAttributes(ex, OSS_ATTRIBUTES, sse);
   const sc = header(ex, "x-oss-storage-class");
   if (sc !== undefined) attrs.storageClass = OSS_ATTRIBUTES.normalizeStorageClass!(sc);
+  if (src.symlinkTarget !== undefined) {
+    const link = await installSymlink(ctx.store, route.bucket!, route.key!, src.symlinkTarget, attrs);
+    return xmlResponse(200, copyResultXml(link.etag, link.lastModified));
+  }
   const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs);
   const h: Record<string, string> = { ...ossSseHeaders(o.sse) };
   if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;

@@ -44,8 +44,9 @@ export function ossSseHeaders(sse: StoredSse | undefined): Record<string, string
   return h;
 }
 
-/** `Normal` / `Appendable` / `Multipart`. */
+/** `Symlink` / `Normal` / `Appendable` / `Multipart`. */
 export function ossObjectType(o: StoredObject): string {
+  if (o.symlinkTarget !== undefined) return "Symlink";
   return o.kind === "appendable" ? "Appendable" : o.kind === "multipart" ? "Multipart" : "Normal";
 }
 

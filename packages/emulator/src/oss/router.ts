@@ -14,6 +14,9 @@ export function ossVirtualHost(ex: Exchange): { bucket: string; region: string }
   return m ? { bucket: m[1]!, region: m[2]! } : undefined;
 }
 
+/** Sub-resources of objects this front-end implements although the other providers' do not. */
+const OBJECT_SUBRESOURCES = ["symlink"];
+
 const notAllowed = (): never => {
   throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
 };
@@ -40,14 +43,17 @@ function bucketOperation(ex: Exchange): OperationName {
 
 function objectOperation(ex: Exchange): OperationName {
   const q = ex.query;
+  if (q.has("symlink") && ex.method !== "GET" && ex.method !== "PUT") return notAllowed();
   const copy = header(ex, "x-oss-copy-source") !== undefined;
   switch (ex.method) {
     case "GET":
+      if (q.has("symlink")) return "GetSymlink";
       if (q.has("uploadId")) return "ListParts";
       return q.has("objectMeta") ? "HeadObject" : "GetObject";
     case "HEAD":
       return "HeadObject";
     case "PUT":
+      if (q.has("symlink")) return "PutSymlink";
       if (q.has("partNumber") && q.has("uploadId")) return copy ? "UploadPartCopy" : "UploadPart";
       return copy ? "CopyObject" : "PutObject";
     case "POST":
@@ -74,6 +80,6 @@ export function routeOss(ex: Exchange): Route {
     if (ex.method !== "GET") return notAllowed();
     return { ...base, operation: "ListBuckets" };
   }
-  rejectUnsupported(ex);
+  rejectUnsupported(ex, parts.key === undefined ? [] : OBJECT_SUBRESOURCES);
   return { ...base, operation: parts.key === undefined ? bucketOperation(ex) : objectOperation(ex) };
 }

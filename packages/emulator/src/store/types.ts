@@ -39,6 +39,8 @@ export interface StoredObject extends ObjectAttributes {
   lastModified: number;
   kind: ObjectKind;
   blobId: string;
+  /** OSS symlinks only: the key this object links to (its own bytes are empty; reads follow it). */
+  symlinkTarget?: string;
 }
 
 /** One uploaded part of a multipart upload. */
