@@ -4,6 +4,7 @@ import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, throwIfAborted } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { tempName, type FsPaths } from "./paths.js";
+import type { DirPin } from "./pinned-dir.js";
 
 /**
  * Flushes `path` (a file, or a directory's entries) to stable storage with
@@ -23,28 +24,36 @@ export async function syncPath(path: string): Promise<void> {
 
 /**
  * Replaces `target` atomically: `produce` fills a hidden temp file in the same
- * directory, which is then renamed over `target`. Readers see the old file or
+ * directory (given pinned, as `dir`), which is then renamed over `target`. Readers see the old file or
  * the new one, never a part. If `produce` fails or `signal` aborts, the temp
  * file is removed and `target` is untouched. Parent directories are created.
  * The directory is pinned (FsPaths.pinDir): the temp file is created, and
  * renamed, in the very directory whose real path was checked. With `durable`,
  * the temp file is fsynced before the rename and the directory after it, so a
- * completed call survives a crash or power loss. Resolves with the new file's stats.
+ * completed call survives a crash or power loss (a symlink made as the temp file has
+ * no data of its own to fsync: its directory's fsync keeps it). Resolves with the new entry's stats.
  * @throws StorageError `ObjectModeInvalid` (target is a directory or a parent a file), `InvalidArgument`
  *   (the directory leads outside the work_dir), `Aborted`, whatever `produce` throws, or the mapped fs error.
  */
-export async function replaceAtomically(paths: FsPaths, target: string, produce: (temp: string) => Promise<void>, signal?: AbortSignal, durable = false): Promise<BigIntStats> {
+export async function replaceAtomically(
+  paths: FsPaths,
+  target: string,
+  produce: (temp: string, dir: DirPin) => Promise<void>,
+  signal?: AbortSignal,
+  durable = false,
+): Promise<BigIntStats> {
   throwIfAborted(signal);
   const dir = await paths.pinDir(posix.dirname(target), true);
   try {
     const temp = dir.at(tempName());
     let st: BigIntStats;
     try {
-      await produce(temp);
+      await produce(temp, dir);
       throwIfAborted(signal);
-      if (durable) await syncPath(temp);
-      // The new file's stats (its ETag): renaming changes neither its size nor its times.
+      // The new entry's stats (its ETag): neither fsync nor the rename changes its size or times.
       st = await lstat(temp, { bigint: true });
+      // Opening a symlink would follow it: never done.
+      if (durable && !st.isSymbolicLink()) await syncPath(temp);
       await rename(temp, dir.at(posix.basename(target)));
     } catch (e) {
       await unlink(temp).catch(() => undefined);

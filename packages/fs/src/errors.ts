@@ -16,7 +16,7 @@ export function isErrno(e: unknown, ...codes: string[]): boolean {
  * Maps a Node fs error to a StorageError (StorageErrors pass through):
  * ENOENT → ObjectNotExist, EACCES/EPERM/EROFS → PermissionDenied,
  * EISDIR/ENOTDIR → ObjectModeInvalid, ENOTEMPTY → Conflict,
- * ENAMETOOLONG/invalid arguments → InvalidArgument, anything else → Unexpected
+ * ELOOP (a symlink loop), ENAMETOOLONG, invalid arguments → InvalidArgument, anything else → Unexpected
  * with the original as cause.
  */
 export function fsError(e: unknown): StorageError {
@@ -36,6 +36,8 @@ export function fsError(e: unknown): StorageError {
       return storageError(ErrorCode.ObjectModeInvalid, "a parent of the path is not a directory", ctx);
     case "ENOTEMPTY":
       return storageError(ErrorCode.Conflict, "the directory is not empty", ctx);
+    case "ELOOP":
+      return storageError(ErrorCode.InvalidArgument, "too many symbolic links in a row (a loop?)", ctx);
     case "ENAMETOOLONG":
     case "ERR_INVALID_ARG_VALUE":
     case "ERR_INVALID_ARG_TYPE":

@@ -4,7 +4,8 @@ import { defineFeatures, type StorageFeatures } from "@stowage/core";
  * What the fs driver can do: everything a plain directory supports. No
  * presign (no server), no storage class, user metadata or content type (a
  * file has none), no CRC64 (nothing to compare with: the bytes are local),
- * no native batch delete. A given Content-MD5 is checked. Directories are real.
+ * no native batch delete. A given Content-MD5 is checked. Directories are real,
+ * and so are symbolic links.
  */
 export const fsFeatures: Readonly<StorageFeatures> = defineFeatures({
   stat: true,
@@ -20,6 +21,7 @@ export const fsFeatures: Readonly<StorageFeatures> = defineFeatures({
   move: true,
   fetch: true,
   createDir: true,
+  createLink: true,
   append: true,
   multipart: true,
   contentMd5: true,

@@ -1,17 +1,18 @@
-import { lstat, readdir, stat } from "node:fs/promises";
+import { lstat, readdir } from "node:fs/promises";
 import { posix } from "node:path";
 import { compareKeys, ErrorCode, isStorageError, type DriverListPage, type DriverListRequest, type RawObject } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
-import { dirObject, fileObject } from "./objects.js";
+import { entryIn } from "./links.js";
+import { dirObject, fileObject, linkObject } from "./objects.js";
 import { isHidden, type FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 
-/** One directory entry, typed: symlinks are resolved (and dropped when they lead outside the work_dir). */
+/** One directory entry, typed by what it is itself (a symlink is a link, whatever it leads to). */
 interface Entry {
   key: string;
   path: string;
   dir: boolean;
-  /** A symlink to a directory: listed as a dir, never walked into (no cycles). */
+  /** A symlink: listed as a link with its target, never followed nor walked into (no escapes, no cycles). */
   link: boolean;
 }
 
@@ -23,8 +24,8 @@ const STAT_BATCH = 64;
  * directly in the prefix's directory whose names start with the rest of the
  * prefix. Without: every file below, depth first in key order (a raw string
  * prefix; directories are not items). Items are sorted by key; the token is
- * the last key returned. `.stowage-*` entries are never shown; a missing
- * directory lists as empty.
+ * the last key returned. Symlinks are `link` items in both modes, never
+ * followed. `.stowage-*` entries are never shown; a missing directory lists as empty.
  * @throws StorageError `InvalidArgument` (prefix outside the work_dir), or mapped fs errors.
  */
 export async function listFiles(paths: FsPaths, request: DriverListRequest): Promise<DriverListPage> {
@@ -62,7 +63,7 @@ async function* walk(paths: FsPaths, dirKey: string, dirPath: string, namePrefix
   for (const entry of await entries(paths, dirKey, dirPath, namePrefix)) {
     if (!entry.dir) {
       if (token === undefined || compareKeys(entry.key, token) > 0) yield entry;
-    } else if (!entry.link) {
+    } else {
       // Every key below starts with entry.key: skip the subtree when all of them are <= token.
       if (token !== undefined && !token.startsWith(entry.key) && compareKeys(entry.key, token) < 0) continue;
       yield* walk(paths, entry.key, entry.path, "", token);
@@ -89,18 +90,10 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
   const out: Entry[] = [];
   for (const d of dirents) {
     if (isHidden(d.name) || !d.name.startsWith(namePrefix)) continue;
-    const path = posix.join(dirPath, d.name);
-    let dir = d.isDirectory();
+    const dir = d.isDirectory();
     const link = d.isSymbolicLink();
-    if (link) {
-      const target = await stat(path).catch(() => undefined);
-      if (target === undefined || !(await paths.confined(path))) continue;
-      if (!target.isFile() && !target.isDirectory()) continue;
-      dir = target.isDirectory();
-    } else if (!dir && !d.isFile()) {
-      continue; // sockets, fifos, devices: not objects
-    }
-    out.push({ key: dirKey + d.name + (dir ? "/" : ""), path, dir, link });
+    if (!dir && !link && !d.isFile()) continue; // sockets, fifos, devices: not objects
+    out.push({ key: dirKey + d.name + (dir ? "/" : ""), path: posix.join(dirPath, d.name), dir, link });
   }
   return out.sort((a, b) => compareKeys(a.key, b.key));
 }
@@ -109,7 +102,7 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
  * The objects for `entries` (undefined for one that vanished meanwhile), {@link STAT_BATCH} at a
  * time. Entries are looked up in their parent directory, pinned once per directory
  * (FsPaths.pinDir), so their sizes and times are those of the entries the listing named; a
- * symlink's are its target's, checked like stat's.
+ * symlink's target is read there too, and resolved against where that directory really is.
  */
 async function describeAll(paths: FsPaths, entries: readonly Entry[]): Promise<Array<RawObject | undefined>> {
   const byDir = new Map<string, Entry[]>();
@@ -123,9 +116,10 @@ async function describeAll(paths: FsPaths, entries: readonly Entry[]): Promise<A
   for (const [dirPath, group] of byDir) {
     const dir = await paths.pinExisting(dirPath);
     try {
+      const base = dir !== undefined && group.some((entry) => entry.link) ? await paths.placeOf(dir) : undefined;
       for (let at = 0; at < group.length; at += STAT_BATCH) {
         const slice = group.slice(at, at + STAT_BATCH);
-        const described = await Promise.all(slice.map((entry) => describe(paths, entry, dir)));
+        const described = await Promise.all(slice.map((entry) => describe(paths, entry, dir, base)));
         slice.forEach((entry, i) => found.set(entry, described[i]));
       }
     } finally {
@@ -135,12 +129,17 @@ async function describeAll(paths: FsPaths, entries: readonly Entry[]): Promise<A
   return entries.map((entry) => found.get(entry));
 }
 
-/** The object for one entry of `dir` (undefined: the directory or the entry vanished). */
-async function describe(paths: FsPaths, entry: Entry, dir: DirPin | undefined): Promise<RawObject | undefined> {
+/** The object for one entry of `dir` (undefined: the directory or the entry vanished, or changed kind). */
+async function describe(paths: FsPaths, entry: Entry, dir: DirPin | undefined, base: string | undefined): Promise<RawObject | undefined> {
   if (dir === undefined) return undefined;
+  const name = posix.basename(entry.path);
   try {
-    const st = entry.link ? await paths.statInside(entry.path) : await lstat(dir.at(posix.basename(entry.path)), { bigint: true });
-    if (st === undefined || (!entry.link && st.isSymbolicLink())) return undefined;
+    if (entry.link) {
+      const found = await entryIn(paths, dir, name, base);
+      return found?.linkTarget === undefined ? undefined : linkObject(entry.key, found.linkTarget, found.st);
+    }
+    const st = await lstat(dir.at(name), { bigint: true });
+    if (st.isSymbolicLink()) return undefined;
     return entry.dir ? dirObject(entry.key, st) : fileObject(entry.key, st);
   } catch (e) {
     if (isErrno(e, "ENOENT", "ENOTDIR") || isStorageError(e, ErrorCode.InvalidArgument)) return undefined;

@@ -1,5 +1,5 @@
 import type { BigIntStats } from "node:fs";
-import { stat } from "node:fs/promises";
+import { lstat, stat } from "node:fs/promises";
 import type { Part, RawObject } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 
@@ -20,6 +20,24 @@ export async function statOrUndefined(path: string): Promise<BigIntStats | undef
     if (isErrno(e, "ENOENT", "ENOTDIR")) return undefined;
     throw fsError(e);
   }
+}
+
+/** The stats of `path` itself (a symlink not followed), or undefined when nothing is there. */
+export async function lstatOrUndefined(path: string): Promise<BigIntStats | undefined> {
+  try {
+    return await lstat(path, { bigint: true });
+  } catch (e) {
+    if (isErrno(e, "ENOENT", "ENOTDIR")) return undefined;
+    throw fsError(e);
+  }
+}
+
+/**
+ * What stat and list report for a symbolic link: the link itself, with the absolute path it leads
+ * to and its own time; no size or etag (those of its target are what a read gets).
+ */
+export function linkObject(key: string, linkTarget: string, st: BigIntStats): RawObject {
+  return { key, mode: "link", linkTarget, lastModified: dateOf(st) };
 }
 
 /** What stat and list report for a file. */

@@ -63,6 +63,28 @@ export class FsPaths {
    *   `PermissionDenied` or `Unexpected` when a real path can't be resolved.
    */
   async resolve(key: string): Promise<string> {
+    const path = this.lexical(key);
+    if (!(await this.confined(path))) escape();
+    return path;
+  }
+
+  /**
+   * The absolute path of the entry `key` names, where only its directory must really lie inside
+   * the work_dir: the entry itself is never followed, so a symlink there (whatever it leads to) is
+   * what stat reports, delete removes and createLink replaces.
+   * @throws StorageError as {@link FsPaths.resolve}.
+   */
+  async resolveEntry(key: string): Promise<string> {
+    const path = this.lexical(key);
+    if (!(await this.confined(path === this.root ? path : posix.dirname(path)))) escape();
+    return path;
+  }
+
+  /**
+   * The absolute path of `key`, checked lexically only (inside the work_dir, no reserved name, no NUL).
+   * @throws StorageError `InvalidArgument`.
+   */
+  lexical(key: string): string {
     if (key.includes("\0")) throw storageError(ErrorCode.InvalidArgument, "path must not contain NUL");
     const path = posix.resolve("/", key);
     if (!inside(path, this.root)) escape();
@@ -70,8 +92,20 @@ export class FsPaths {
     if (below !== "" && below.split("/").some(isHidden)) {
       throw storageError(ErrorCode.InvalidArgument, `names starting with ${HIDDEN_PREFIX} are reserved`);
     }
-    if (!(await this.confined(path))) escape();
     return path;
+  }
+
+  /**
+   * Where the pinned directory `dir` really is, said in the work_dir's terms: its real path with
+   * the work_dir's real path swapped for {@link FsPaths.root}. The kernel resolves a relative
+   * symlink target from there (not from the path the link was addressed by, which may pass
+   * through a symlinked directory), so link targets are made and read relative to it.
+   * @throws StorageError `InvalidArgument` (it lies outside the work_dir), mapped fs errors.
+   */
+  async placeOf(dir: DirPin): Promise<string> {
+    const [real, root] = await Promise.all([dir.realPath ?? realish(dir.path), this.realRoot()]);
+    if (!inside(real, root)) escape();
+    return root === "/" ? posix.join(this.root, real) : this.root + real.slice(root.length);
   }
 
   /** True when the real path of `path` (as far as it exists) lies inside the work_dir's real path. */

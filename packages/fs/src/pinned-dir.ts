@@ -70,6 +70,11 @@ export class DirPin {
     return this.fd === undefined ? posix.join(this.path, name) : `${FD_DIR}/${this.fd}/${name}`;
   }
 
+  /** The directory's real path now, read from its handle (undefined where there is no handle to read it from). */
+  get realPath(): string | undefined {
+    return this.fd === undefined ? undefined : realPathOf(this.fd);
+  }
+
   /** A path of the directory itself (to list it, or fsync it). */
   get self(): string {
     return this.fd === undefined ? this.path : `${FD_DIR}/${this.fd}`;

@@ -28,7 +28,8 @@ import { fillFile, notExist } from "./files.js";
 import { downloadTo } from "./fetch-url.js";
 import { listFiles } from "./lister.js";
 import { FsMultipart } from "./multipart.js";
-import { dirObject, etagOf, fileObject, statOrUndefined } from "./objects.js";
+import { createLinkInside, entryAt, inwardLinkAt, moveLink, type FoundEntry } from "./links.js";
+import { dirObject, etagOf, fileObject, linkObject, lstatOrUndefined, statOrUndefined } from "./objects.js";
 import { FsPaths } from "./paths.js";
 import { copyInside, moveInside } from "./relocate.js";
 
@@ -65,13 +66,20 @@ export class FsStorageDriver implements StorageDriver {
     this.multipart = new FsMultipart(this.paths, this.durable);
   }
 
-  /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file or dir), `InvalidArgument`, `Aborted`. */
+  /**
+   * An object key names the entry itself: a symlink there is a `link` (its target never followed,
+   * wherever it leads); a directory key follows one.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file, dir or link), `InvalidArgument`, `Aborted`.
+   */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     throwIfAborted(options.signal);
-    const path = await this.paths.resolve(key);
-    const st = await this.paths.statInside(path);
     const wantDir = options.mode === "dir" || key === "" || key.endsWith("/");
-    if (st === undefined || (wantDir && !st.isDirectory())) throw notExist();
+    const path = wantDir ? await this.paths.resolve(key) : await this.paths.resolveEntry(key);
+    const found: FoundEntry | undefined =
+      wantDir || path === this.paths.root ? await this.paths.statInside(path).then((st) => st && { st }) : await entryAt(this.paths, path);
+    if (found === undefined || (wantDir && !found.st.isDirectory())) throw notExist();
+    const { st, linkTarget } = found;
+    if (linkTarget !== undefined) return linkObject(key, linkTarget, st);
     if (st.isDirectory()) return dirObject(key === "" || key.endsWith("/") ? key : key + "/", st);
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "not a regular file");
     return fileObject(key, st);
@@ -118,10 +126,13 @@ export class FsStorageDriver implements StorageDriver {
     return { etag: etagOf(st) };
   }
 
-  /** Succeeds when nothing is there. @throws StorageError `ObjectModeInvalid` (a directory), `InvalidArgument`, `PermissionDenied`, `Aborted`. */
+  /**
+   * Removes the entry itself (a link, not its target). Succeeds when nothing is there.
+   * @throws StorageError `ObjectModeInvalid` (a directory), `InvalidArgument`, `PermissionDenied`, `Aborted`.
+   */
   async delete(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
-    const path = await this.paths.resolve(key);
+    const path = await this.paths.resolveEntry(key);
     if (path === this.paths.root) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
     const dir = await this.paths.pinExisting(posix.dirname(path));
     if (dir === undefined) return;
@@ -153,9 +164,15 @@ export class FsStorageDriver implements StorageDriver {
     if (src !== dst) await copyInside(this.paths, src, dst, options.signal, this.durable);
   }
 
-  /** A rename (copy and delete across devices). @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
+  /**
+   * A rename (copy and delete across devices); a link inside the work_dir moves as a link to the same target.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`.
+   */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
+    const link = await this.paths.resolveEntry(srcKey);
+    const target = await inwardLinkAt(this.paths, link);
+    if (target !== undefined) return moveLink(this.paths, link, target, await this.fileSlot(dstKey), options.signal, this.durable);
     const src = await this.sourceFile(srcKey);
     const dst = await this.fileSlot(dstKey);
     if (src !== dst) await moveInside(this.paths, src, dst, options.signal, this.durable);
@@ -173,6 +190,17 @@ export class FsStorageDriver implements StorageDriver {
     const path = await this.paths.resolve(key);
     await (await this.paths.pinDir(path, true)).close();
     return dirObject(key, await this.paths.statInside(path));
+  }
+
+  /**
+   * Makes `key` a symlink to `targetKey` (stored relative to the link's directory), replacing a link
+   * or file there atomically; missing parents are created. The target need not exist.
+   * @throws StorageError `ObjectModeInvalid` (a directory at `key`, a file in the way of a parent), `InvalidArgument`
+   *   (empty or dir keys, a link to itself, a reserved name, a path leading outside the work_dir), `PermissionDenied`, `Aborted`.
+   */
+  async createLink(key: string, targetKey: string, options: DriverCallOptions): Promise<RawObject> {
+    throwIfAborted(options.signal);
+    return createLinkInside(this.paths, key, targetKey, options.signal, this.durable);
   }
 
   /** Succeeds when missing. @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file), `InvalidArgument`, `Aborted`. */
@@ -260,7 +288,8 @@ export class FsStorageDriver implements StorageDriver {
   private async fileSlot(key: string): Promise<string> {
     if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
     const path = await this.paths.resolve(key);
-    if ((await statOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
+    // The entry itself: a link to a directory is replaced like any link.
+    if ((await lstatOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
     return path;
   }
 
@@ -272,5 +301,4 @@ export class FsStorageDriver implements StorageDriver {
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
     return path;
   }
-
 }

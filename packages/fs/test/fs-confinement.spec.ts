@@ -33,7 +33,7 @@ describe("fs driver: confinement to work_dir", () => {
     await expectCode(s.driver.createDir(s.key("escape/dir/"), {}), "InvalidArgument");
     await expectCode(s.driver.read(s.key("escape/secret.txt"), {}, {}), "InvalidArgument");
     await expectCode(s.driver.read(s.key("secret-link"), {}, {}), "InvalidArgument");
-    await expectCode(s.driver.stat(s.key("secret-link"), {}), "InvalidArgument");
+    await expectCode(s.driver.stat(s.key("escape/secret.txt"), {}), "InvalidArgument");
     await expectCode(s.driver.write(s.key("secret-link"), buf("overwrite"), {}), "InvalidArgument");
     await expectCode(s.driver.delete(s.key("escape/secret.txt"), {}), "InvalidArgument");
     await expectCode(s.driver.copy(s.key("secret-link"), s.key("copy"), {}), "InvalidArgument");
@@ -45,12 +45,29 @@ describe("fs driver: confinement to work_dir", () => {
     expect(await readFile(join(s.outside, "secret.txt"), "utf8")).toBe("outside data");
   });
 
-  it("hides outward symlinks from listings but follows inward ones", async () => {
+  it("stats an outward symlink as the link it is: its target's path, nothing of the target", async () => {
+    await symlink(join(s.outside, "secret.txt"), join(s.root, "secret-link"));
+    const o = await s.driver.stat(s.key("secret-link"), {});
+    expect(o).toEqual({ key: s.key("secret-link"), mode: "link", linkTarget: join(s.outside, "secret.txt"), lastModified: expect.any(Date) });
+    await expectCode(s.driver.read(s.key("secret-link"), {}, {}), "InvalidArgument");
+    // Removing the link is removing an entry inside: allowed, and the target stays.
+    await s.driver.delete(s.key("secret-link"), {});
+    await expectCode(s.driver.stat(s.key("secret-link"), {}), "ObjectNotExist");
+    expect(await readFile(join(s.outside, "secret.txt"), "utf8")).toBe("outside data");
+  });
+
+  it("lists symlinks as links, inward or outward, never walked into; reads follow inward ones", async () => {
     await symlink(s.outside, join(s.root, "escape"));
     await s.driver.write(s.key("real/file.txt"), buf("inside"), {});
     await symlink(join(s.root, "real"), join(s.root, "alias"));
-    const level = (await s.driver.listPage({ prefix: s.key(""), delimiter: "/", limit: 10 }, {})).items.map((o) => o.key);
-    expect(level).toEqual([s.key("alias/"), s.key("real/")]);
+    for (const delimiter of ["/", undefined] as const) {
+      const items = (await s.driver.listPage({ prefix: s.key(""), limit: 10, ...(delimiter ? { delimiter } : {}) }, {})).items;
+      expect(items.map((o) => [o.key, o.mode, o.linkTarget, o.size])).toEqual([
+        [s.key("alias"), "link", join(s.root, "real"), undefined],
+        [s.key("escape"), "link", s.outside, undefined],
+        delimiter ? [s.key("real/"), "dir", undefined, undefined] : [s.key("real/file.txt"), "file", undefined, 6],
+      ]);
+    }
     expect((await drain((await s.driver.read(s.key("alias/file.txt"), {}, {})).stream)).toString()).toBe("inside");
   });
 

@@ -60,6 +60,18 @@ describe("fs driver: durability (the fsync pair)", () => {
     expect(syncs.length).toBe(2);
   });
 
+  it("fsyncs a new link's directory, never opening the link itself (its target may be missing)", async () => {
+    const d = new FsStorageDriver(s.root + "/");
+    await d.createLink!(s.key("a/link"), s.key("missing"), {});
+    expect(syncs).toHaveLength(1);
+    syncs.length = 0;
+    await d.move(s.key("a/link"), s.key("b/link"), {});
+    expect(syncs).toHaveLength(2);
+    syncs.length = 0;
+    await new FsStorageDriver(s.root + "/", "", { fsync: false }).createLink!(s.key("c/link"), s.key("missing"), {});
+    expect(syncs).toHaveLength(0);
+  });
+
   it("fsync=false flushes nothing; writes stay atomic and correct", async () => {
     const store = newStorager(`fs://${s.root}/?fsync=false`);
     await store.write("k.txt", Buffer.from("no flush"));

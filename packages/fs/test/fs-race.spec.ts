@@ -107,6 +107,33 @@ onLinux("fs driver: a symlink swapped in after the check", () => {
     await expectOutsideUntouched();
   });
 
+  it("links: made nowhere outside, stat'ed and listed without following, never read through to outside", async () => {
+    await expectCode(s.driver.createLink!(s.key("escape/l"), s.key("t"), {}), "InvalidArgument");
+    await expectCode(s.driver.createLink!(s.key("escape/deep/l"), s.key("t"), {}), "InvalidArgument");
+    await s.driver.write(s.key("dir/a.txt"), buf("a"), {});
+    await rename(join(s.root, "dir"), join(s.root, "dir-old"));
+    await symlink(s.outside, join(s.root, "dir"));
+    await expectCode(s.driver.createLink!(s.key("dir/l"), s.key("t"), {}), "InvalidArgument");
+    await expectCode(s.driver.createLink!(s.key("dir/secret.txt"), s.key("t"), {}), "InvalidArgument");
+    await expectCode(s.driver.stat(s.key("dir/secret.txt"), {}), "InvalidArgument");
+    // A target whose path led outside only after the check: the link is made inside, and leads nowhere readable.
+    await s.driver.createLink!(s.key("l"), s.key("escape/secret.txt"), {});
+    await expectCode(s.driver.read(s.key("l"), {}, {}), "InvalidArgument");
+    await expectCode(s.driver.copy(s.key("l"), s.key("copy"), {}), "InvalidArgument");
+    expect(await s.driver.stat(s.key("l"), {})).toMatchObject({ mode: "link", linkTarget: join(s.root, "escape/secret.txt") });
+    const secret = await s.driver.stat(s.key("secret-link"), {});
+    expect([secret.mode, secret.linkTarget, secret.size]).toEqual(["link", join(s.outside, "secret.txt"), undefined]);
+    const page = await s.driver.listPage({ prefix: s.key(""), limit: 10 }, {});
+    expect(page.items.map((o) => [o.key, o.mode, o.size])).toEqual([
+      [s.key("dir"), "link", undefined],
+      [s.key("dir-old/a.txt"), "file", 1],
+      [s.key("escape"), "link", undefined],
+      [s.key("l"), "link", undefined],
+      [s.key("secret-link"), "link", undefined],
+    ]);
+    await expectOutsideUntouched();
+  });
+
   it("multipart: an upload whose target or staging leads outside completes nothing there", async () => {
     const id = (await s.driver.createMultipart(s.key("escape/mp"), {})).multipartId;
     const part = await s.driver.writePart(s.key("escape/mp"), id, 0, buf("part zero"), {});
