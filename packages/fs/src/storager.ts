@@ -24,7 +24,7 @@ import { replaceAtomically } from "./atomic.js";
 import { FS_TYPE } from "./config.js";
 import { fsError, isErrno } from "./errors.js";
 import { fsFeatures } from "./features.js";
-import { fillFile, notExist } from "./files.js";
+import { fillFile, notExist, readRange } from "./files.js";
 import { downloadTo } from "./fetch-url.js";
 import { listFiles } from "./lister.js";
 import { FsMultipart } from "./multipart.js";
@@ -32,9 +32,6 @@ import { createLinkInside, entryAt, inwardLinkAt, moveLink, type FoundEntry } fr
 import { dirObject, etagOf, fileObject, linkObject, lstatOrUndefined, statOrUndefined } from "./objects.js";
 import { FsPaths } from "./paths.js";
 import { copyInside, moveInside } from "./relocate.js";
-
-/** Read stream chunk size. */
-const READ_CHUNK = 1024 * 1024;
 
 /**
  * The fs driver's primitives: key `k` is the file `/k`, and every access is
@@ -100,12 +97,7 @@ export class FsStorageDriver implements StorageDriver {
       const size = object.size!;
       const start = Math.min(range.offset ?? 0, size);
       const end = range.size === undefined ? size : Math.min(size, start + range.size);
-      if (end <= start) {
-        await handle.close();
-        stream = Readable.from([]);
-      } else {
-        stream = handle.createReadStream({ start, end: end - 1, highWaterMark: READ_CHUNK });
-      }
+      stream = await readRange(handle, start, end);
     } catch (e) {
       await handle.close().catch(() => undefined);
       throw fsError(e);
