@@ -43,13 +43,15 @@ interface Case {
   syncFlags: string[];
   /** The `verify` command's summary: OSS compares CRC64s; for QingStor the CLI reads and hashes. */
   verifyHow: string;
+  /** HEADs the upload sends: none where each write's answer carries the stored CRC64 (OSS), one per copy to check it otherwise. */
+  heads: number;
 }
 
 const CASES: Case[] = [
   // OSS reports CRC64 on every object and part.
-  { provider: "oss", bucket: "cli-oss", bigSize: 300 * KiB + 7, partSize: "128K", parts: 3, syncFlags: [], verifyHow: "4 by crc64" },
+  { provider: "oss", bucket: "cli-oss", bigSize: 300 * KiB + 7, partSize: "128K", parts: 3, syncFlags: [], verifyHow: "4 by crc64", heads: 0 },
   // QingStor returns no CRC64 and the fs side reports none either: verify reads and hashes both.
-  { provider: "qingstor", bucket: "cli-qingstor", bigSize: 4 * MiB + 300 * KiB + 3, partSize: "4M", parts: 2, syncFlags: ["--verify"], verifyHow: "4 by reread" },
+  { provider: "qingstor", bucket: "cli-qingstor", bigSize: 4 * MiB + 300 * KiB + 3, partSize: "4M", parts: 2, syncFlags: ["--verify"], verifyHow: "4 by reread", heads: 4 },
 ];
 
 const FILES = (c: Case): Record<string, Buffer | string> => ({
@@ -112,6 +114,7 @@ for (const c of CASES) {
       });
       const ops = emulator!.stats().byOperation;
       expect([ops.InitiateMultipartUpload, ops.UploadPart, ops.CompleteMultipartUpload, ops.PutObject]).toEqual([1, c.parts, 1, 3]);
+      expect(ops.HeadObject ?? 0).toBe(c.heads);
 
       const ls = await cli(["ls", "-r", "emu:"]);
       expect([ls.code, ls.stderr]).toEqual([0, ""]);

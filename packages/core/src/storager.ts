@@ -41,6 +41,12 @@ export interface WriteResult {
   etag?: string;
   /** CRC-64/ECMA-182 (decimal) of what was stored, verified against the service where it returns one. */
   crc64?: string;
+  /**
+   * True when the service answered the write with the CRC-64 of what it stored (the object's, for a
+   * multipart write) and core found it equal to `crc64`: the stored bytes are the bytes sent, with no
+   * read-back or stat needed to know it.
+   */
+  crc64Confirmed?: boolean;
   /** Set when the write went multipart: the number of parts. */
   parts?: number;
   /** Resumed writes: parts already stored and verified, not sent again. */

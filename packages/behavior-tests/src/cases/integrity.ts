@@ -19,6 +19,8 @@ export function registerIntegrityCases(suite: Suite): void {
     expect(result.size).toBe(data.length);
     expect(result.parts).toBeUndefined();
     checkCrc(result, data, t.store.features.crc64);
+    // A service with CRC-64 answers every write with it, and core checked it.
+    expect(result.crc64Confirmed === true).toBe(t.store.features.crc64);
     if (result.etag !== undefined) expect(typeof result.etag).toBe("string");
     const o = await t.store.stat(path);
     if (o.crc64 !== undefined) expect(o.crc64).toBe(crc64Decimal(data));
@@ -48,6 +50,7 @@ export function registerIntegrityCases(suite: Suite): void {
       expect(result.parts).toBe(3);
       expect(result.size).toBe(data.length);
       checkCrc(result, data, t.store.features.crc64);
+      expect(result.crc64Confirmed === true).toBe(t.store.features.crc64);
       expectSameBytes(await t.store.read(path), data);
     },
     async (t) => {

@@ -201,5 +201,6 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
     size: result.size,
     ...(result.crc64 === undefined ? {} : { crc64: result.crc64 }),
     ...(md5 === undefined ? {} : { md5: md5.md5.digestBase64() }),
+    ...(result.crc64Confirmed === true ? { confirmed: true } : {}),
   };
 }

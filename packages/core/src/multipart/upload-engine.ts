@@ -80,6 +80,8 @@ export interface MultipartUploadResult {
   skippedParts: number;
   /** Bytes in those parts. */
   skippedBytes: number;
+  /** Complete answered with the object's CRC64 and it equals `crc64` (checked, with `verifyCrc64`). */
+  crc64Confirmed: boolean;
 }
 
 /**
@@ -240,7 +242,8 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
           await target.discard?.().catch(() => {});
           throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${objectCrc}, service stored ${result.crc64}`);
         }
-        return { multipartId, parts: ordered, size, crc64: objectCrc.toString(), etag: result.etag, uploadedParts, skippedParts, skippedBytes };
+        const crc64Confirmed = verify && result.crc64 !== undefined;
+        return { multipartId, parts: ordered, size, crc64: objectCrc.toString(), etag: result.etag, uploadedParts, skippedParts, skippedBytes, crc64Confirmed };
       } catch (e) {
         fail(e);
       }

@@ -109,6 +109,7 @@ async function writeSingle(
   progress.finish(data.length);
   const written: WriteResult = { size: data.length, crc64 };
   if (result.etag !== undefined) written.etag = result.etag;
+  if (features.crc64 && result.crc64 !== undefined) written.crc64Confirmed = true;
   return written;
 }
 
@@ -155,6 +156,7 @@ async function writeMultipart(
     crc64: result.crc64,
     parts: result.parts.length,
     ...(result.etag === undefined ? {} : { etag: result.etag }),
+    ...(result.crc64Confirmed ? { crc64Confirmed: true } : {}),
     ...(options.multipartId === undefined ? {} : { resumedParts: result.skippedParts, resumedBytes: result.skippedBytes }),
   };
 }
