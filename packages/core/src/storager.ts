@@ -130,7 +130,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * Makes `path` a symbolic link to `target` (a path like any other, inside the work_dir; it need
    * not exist). A link already at `path` is replaced, and so is an object where the service lets
    * a link overwrite one. Stat and list report the link itself (`mode: "link"`, `linkTarget` the
-   * target's absolute path); reads follow it to the target.
+   * target's absolute path); reads and `copy` follow it to the target; `move` and `delete` act on
+   * the link itself.
    * @throws CapabilityInsufficient, InvalidArgument (a directory path or target, a link to itself,
    *   a target outside the work_dir), ObjectModeInvalid (a directory is at `path`)
    */

@@ -123,6 +123,43 @@ export function registerLinkCases(suite: Suite): void {
   );
 
   suite.gated(
+    "copy: from a link stores the target's bytes as a file; the link stays",
+    ["createLink", "copy"],
+    async (t) => {
+      const data = randomData(1000);
+      const to = await target(t, data);
+      const path = linkPath(t);
+      await t.store.createLink(path, to);
+      const copy = t.key("copy-");
+      await t.store.copy(path, copy);
+      expect((await t.store.stat(copy)).mode).toBe("file");
+      expectSameBytes(await t.store.read(copy), data);
+      expect((await t.store.stat(path)).mode).toBe("link");
+    },
+    refuse,
+  );
+
+  suite.gated(
+    "move: of a link moves the link itself: the new path links to the same target, which stays",
+    ["createLink", "move"],
+    async (t) => {
+      const data = randomData(300);
+      const to = await target(t, data);
+      const path = linkPath(t);
+      await t.store.createLink(path, to);
+      const moved = t.key("moved-");
+      await t.store.move(path, moved);
+      const o = await t.store.stat(moved);
+      expect(o.mode).toBe("link");
+      expect(o.linkTarget).toBe(absolute(t, to));
+      expectSameBytes(await t.store.read(moved), data);
+      await expectError(() => t.store.stat(path), "ObjectNotExist");
+      expectSameBytes(await t.store.read(to), data);
+    },
+    refuse,
+  );
+
+  suite.gated(
     "list: a link is listed with mode link, in prefix and in dir mode",
     ["createLink", "listPrefix", "listDir"],
     async (t) => {
