@@ -146,6 +146,14 @@ describe("memory storage, in one process", () => {
     expect([(await m12.stat("l.txt")).mode, (await m12.read("l.txt")).toString()]).toEqual(["file", "target"]);
     const sync = await run(["sync", "memory://m8/", "memory://m11/"]);
     expect(sync.stderr).toContain("skipped 2 symbolic links (not followed");
+    // At the destination, an object replaces a link and --delete removes a link the source lacks.
+    const m11 = newStorager("memory://m11");
+    await m11.createLink("t.txt", "elsewhere");
+    await m11.createLink("extra", "t.txt");
+    const resync = await run(["sync", "--delete", "memory://m8/", "memory://m11/", "--stats-json", "--quiet"]);
+    expect(JSON.parse(resync.stdout)).toMatchObject({ objects: { copied: 1, deleted: 1 } });
+    expect([(await m11.stat("t.txt")).mode, (await m11.read("t.txt")).toString()]).toEqual(["file", "target"]);
+    expect(await m11.stat("extra").catch((e: { code: string }) => e.code)).toBe("ObjectNotExist");
     const mv = await run(["mv", "memory://m8/l.txt", "memory://m8/l2.txt"]);
     expect(mv.code).not.toBe(0);
     expect(mv.stderr).toContain("is a symbolic link");

@@ -60,6 +60,8 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
     return done ? [false, "done in an earlier run"] : [true, dst === undefined ? "new" : "overwrite"];
   }
   if (dst === undefined) return [true, "new"];
+  // A link at the destination is replaced by the object, never compared through (its target may be anything).
+  if (dst.mode === "link") return [true, "a link at the destination"];
   if (dst.size !== size) return [true, "size differs"];
   if (options.compare === "size-only") return [false, "same size"];
   if (src.crc64 !== undefined && dst.crc64 !== undefined) return src.crc64 === dst.crc64 ? [false, "same crc64"] : [true, "crc64 differs"];
@@ -86,7 +88,8 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
 export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOptions): Promise<Plan> {
   const signal = options.signal ? { signal: options.signal } : {};
   const existing = new Map<string, ObjectInfo>();
-  for await (const o of walk(dst.store, signal)) existing.set(o.path, o);
+  // Links too: an object replaces a link, and `--delete` removes links the source lacks.
+  for await (const o of walk(dst.store, { ...signal, links: true })) existing.set(o.path, o);
 
   const plan: Plan = { copies: [], skipped: [], deletes: [], bytes: 0, links: 0 };
   const undecided: PlanItem[] = [];
