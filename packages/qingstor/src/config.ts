@@ -17,7 +17,7 @@ function bytes32(value: unknown): string | undefined {
 }
 
 /** Operations that send the object's SSE-C key (QingStor wants it on PUT, GET, HEAD, Initiate, Upload Part and Complete). */
-const SSE_C_OPS = ["new", "stat", "read", "write", "copy", "createMultipart", "writeMultipart", "completeMultipart", "presign"] as const;
+const SSE_C_OPS = ["new", "stat", "read", "write", "copy", "createLink", "createMultipart", "writeMultipart", "completeMultipart", "presign"] as const;
 const COPY_SOURCE_OPS = ["new", "copy"] as const;
 
 /**
@@ -32,6 +32,13 @@ export const qingstorPairs = {
     name: "integrity",
     type: "boolean",
     description: "Send Content-MD5 and check the MD5 ETags QingStor returns on writes, parts, copies and whole reads (default true).",
+    operations: ["new"],
+  }),
+  enableVirtualLink: definePair({
+    name: "enable_virtual_link",
+    type: "boolean",
+    description:
+      "Virtual symbolic links (go-storage's virtual_link, default false): createLink writes a zero-byte object with metadata x-qs-meta-bs-link-target; stat and list report it as a link, read and copy follow it.",
     operations: ["new"],
   }),
   disableUriCleaning: definePair({

@@ -23,9 +23,11 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
  * What a QingStor storager can do: every operation of the contract, with
  * virtual directories (zero-byte `dir/` objects). QingStor returns no CRC64
  * (`crc64` is false); `integrity` (default on) decides whether Content-MD5 is
- * sent and the MD5 ETags QingStor returns are checked.
+ * sent and the MD5 ETags QingStor returns are checked. QingStor has no symbolic
+ * links: `createLink` is on only with `virtualLinks` (the `enable_virtual_link`
+ * pair), go-storage's links in user metadata.
  */
-export function qingstorFeatures(integrity = true): Readonly<StorageFeatures> {
+export function qingstorFeatures(integrity = true, virtualLinks = false): Readonly<StorageFeatures> {
   return defineFeatures({
     stat: true,
     read: true,
@@ -41,6 +43,7 @@ export function qingstorFeatures(integrity = true): Readonly<StorageFeatures> {
     move: true,
     fetch: true,
     createDir: true,
+    createLink: virtualLinks,
     presignRead: true,
     presignWrite: true,
     presignDelete: true,

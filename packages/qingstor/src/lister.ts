@@ -20,17 +20,18 @@ export const PAGE_MAXIMUM = 1000;
  * One page of ListObjects. Dir mode (delimiter `/`) yields files and
  * sub-directories but not the listed directory's own marker; prefix mode
  * yields files only (directory markers, keys ending with `/`, are left out).
+ * With `links`, keys of the link content type are `link`s (without their target).
  * The token is the `next_marker` of the page (`startAfter` is the marker of the first).
  * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`, ...
  */
-export async function listObjectsPage(client: QingStorClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
+export async function listObjectsPage(client: QingStorClient, request: DriverListRequest, options: DriverCallOptions, links = false): Promise<DriverListPage> {
   const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
   // The marker is a key: a first page starts after `startAfter`, later ones after their token.
   const res = await client.sendBuffered(listObjects(request.prefix, request.delimiter, request.token || request.startAfter, limit), {
     signal: options.signal,
     validate: expectJson("list_objects"),
   });
-  const page = parseListObjects(res.body);
+  const page = parseListObjects(res.body, links);
   const items = request.delimiter === undefined ? page.items.filter((o) => o.mode !== "dir") : page.items.filter((o) => o.key !== request.prefix);
   return page.nextMarker === undefined ? { items } : { items, nextToken: page.nextMarker };
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { compareKeys, headerFields, headerValue, metadataFromHeaders, objectSizeFromHeaders, type Part, type RawObject } from "@stowage/core";
+import { isLinkContentType } from "./virtual-link.js";
 
 /** A QingStor error document: `{"code","message","request_id","url"}`. */
 export interface QsErrorBody {
@@ -99,15 +100,16 @@ export interface ListObjectsPage {
   nextMarker?: string;
 }
 
-function listedObject(k: Json): RawObject {
+function listedObject(k: Json, links: boolean): RawObject {
   const key = str(k["key"]) ?? "";
-  const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : "file" };
-  const size = int(k["size"]);
+  const type = str(k["mime_type"]);
+  const link = links && !key.endsWith("/") && isLinkContentType(type);
+  const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : link ? "link" : "file" };
+  const size = link ? undefined : int(k["size"]);
   if (size !== undefined) raw.size = size;
   const etag = str(k["etag"]);
   if (etag !== undefined && etag !== "") raw.etag = etag;
-  const type = str(k["mime_type"]);
-  if (type !== undefined && type !== "") raw.contentType = type;
+  if (type !== undefined && type !== "" && !link) raw.contentType = type;
   const modified = date(k["modified"]) ?? date(k["created"]);
   if (modified !== undefined) raw.lastModified = modified;
   const storageClass = str(k["storage_class"]);
@@ -117,15 +119,16 @@ function listedObject(k: Json): RawObject {
 
 /**
  * Parses the ListObjects JSON: keys as `file` objects (`dir` for keys ending with
- * `/`), common prefixes as `dir` objects, sorted by key (QingStor lists in its own
- * internal order); `next_marker` while `has_more`.
+ * `/`; with `links`, `link` for keys of the virtual link content type, without
+ * size or target), common prefixes as `dir` objects, sorted by key (QingStor lists
+ * in its own internal order); `next_marker` while `has_more`.
  */
-export function parseListObjects(body: Buffer): ListObjectsPage {
+export function parseListObjects(body: Buffer, links = false): ListObjectsPage {
   const doc = parseJson(body);
   const items: RawObject[] = array(doc["common_prefixes"])
     .filter((p): p is string => typeof p === "string")
     .map((p) => ({ key: p, mode: "dir" }));
-  for (const k of array(doc["keys"])) if (k !== null && typeof k === "object") items.push(listedObject(k as Json));
+  for (const k of array(doc["keys"])) if (k !== null && typeof k === "object") items.push(listedObject(k as Json, links));
   items.sort((a, b) => compareKeys(a.key, b.key));
   if (doc["has_more"] !== true) return { items };
   const next = str(doc["next_marker"]);

@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import {
   ErrorCode,
   isStorageError,
@@ -18,20 +17,22 @@ import {
   type StorageDriver,
   type StorageError,
   type StorageFeatures,
-  sliceRange,
-  responseOverrideQuery,
 } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
 import { etagContradicts, plainMd5 } from "./etag.js";
 import { qingstorFeatures } from "./features.js";
-import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage, PAGE_MAXIMUM } from "./lister.js";
+import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
+import { followLinks } from "./links.js";
 import { abortUpload, completeUpload, createUpload, multipartCopy, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
 import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
 import { qingstorError } from "./errors.js";
-import { sseHeaders, usesSseC } from "./sse.js";
+import { presignCall } from "./presigner.js";
+import { readObject } from "./reader.js";
+import { usesSseC } from "./sse.js";
+import { linkFromHeaders, putLink } from "./virtual-link.js";
 
 /** The largest object one copy request may copy: 5 GiB. */
 export const COPY_SINGLE_MAXIMUM = 5 * 1024 * 1024 * 1024;
@@ -48,8 +49,10 @@ export interface QingStorDriverTuning {
  * The QingStor primitives over one bucket. Keys travel byte-exact; directories
  * are zero-byte `dir/` objects. QingStor has no CRC64: with `integrity` on,
  * Content-MD5 goes with every body and the MD5 ETags QingStor returns are
- * checked (simple writes, parts, copies, whole reads). The only I/O goes
- * through {@link QingStorClient}.
+ * checked (simple writes, parts, copies, whole reads). With `virtualLinks`
+ * (the `enable_virtual_link` pair) links are zero-byte objects in go-storage's
+ * format (virtual-link.ts) that stat, read, list and copy follow. The only I/O
+ * goes through {@link QingStorClient}.
  */
 export class QingStorStorageDriver implements StorageDriver {
   readonly service = QINGSTOR_TYPE;
@@ -61,16 +64,22 @@ export class QingStorStorageDriver implements StorageDriver {
     readonly location: string | undefined,
     readonly integrity = true,
     private readonly tuning: QingStorDriverTuning = {},
+    /** Virtual links (go-storage's `virtual_link`): `createLink`, and links seen as links by stat, read, list and copy. */
+    readonly virtualLinks = false,
   ) {
-    this.features = qingstorFeatures(integrity);
+    this.features = qingstorFeatures(integrity, virtualLinks);
   }
 
-  /** HeadObject; a missing `dir/` marker with keys below it is still a dir. @throws StorageError `ObjectNotExist`, `PermissionDenied`, ... */
+  /**
+   * HeadObject; a missing `dir/` marker with keys below it is still a dir. With virtual
+   * links, an answer with link metadata is a `link` (its own ETag and date, no size).
+   * @throws StorageError `ObjectNotExist`, `PermissionDenied`, ...
+   */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
     try {
       const res = await this.client.sendBuffered(req.headObject(key, options, this.client.secure), { signal: options.signal });
-      return objectFromHeaders(key, res.status, res.headers);
+      return (this.virtualLinks ? linkFromHeaders(key, res.headers) : undefined) ?? objectFromHeaders(key, res.status, res.headers);
     } catch (e) {
       if (key.endsWith("/") && isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
       throw e;
@@ -78,36 +87,12 @@ export class QingStorStorageDriver implements StorageDriver {
   }
 
   /**
-   * GetObject (with Range); 416 past the end reads nothing. A whole read of an
-   * object whose ETag is a plain MD5 reports it as `md5`, which core checks
-   * against the bytes (across every piece of a resumed read).
-   * @throws StorageError `ObjectNotExist`, `PermissionDenied` (SSE-C key), ...
+   * GetObject (with Range), MD5-vouched on whole reads; virtual links are followed to
+   * their target (reader.ts).
+   * @throws StorageError `ObjectNotExist` (the key, or a link's target), `InvalidArgument` (more than 8 links), `PermissionDenied` (SSE-C key), ...
    */
-  async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
-    const call = req.getObject(key, range, options, this.client.secure);
-    const res = await this.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
-    if (res.status === 416) {
-      await res.discard();
-      return { stream: Readable.from([]) };
-    }
-    const object = objectFromHeaders(key, res.status, res.headers);
-    let stream: Readable = res.stream();
-    const ranged = call.headers["range"] !== undefined;
-    if (res.status === 200 && ranged) {
-      // The server ignored Range (HTTP allows it): cut the range out of the whole object.
-      const offset = range.offset ?? 0;
-      if (offset >= (object.size ?? 0)) {
-        stream.destroy();
-        return { stream: Readable.from([]), object };
-      }
-      stream = sliceRange(stream, offset, range.size);
-    }
-    const md5 = plainMd5(object.etag);
-    const encrypted = usesSseC(options) || object.system?.["encryptionCustomerAlgorithm"] !== undefined;
-    if (this.integrity && !ranged && res.status === 200 && md5 !== undefined && object.mode === "file" && !encrypted) {
-      return { stream, object, md5 };
-    }
-    return { stream, object };
+  read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
+    return readObject(this, key, range, options);
   }
 
   /** PutObject (201); a stored MD5 that contradicts the body removes the object. @throws StorageError `IntegrityMismatch` (bad_digest, ETag), `InvalidArgument`, ... */
@@ -144,15 +129,16 @@ export class QingStorStorageDriver implements StorageDriver {
     }
   }
 
-  /** One page of ListObjects. @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted` */
+  /** One page of ListObjects (with virtual links, keys of the link content type are `link`s). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted` */
   listPage(request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
-    return listObjectsPage(this.client, request, options);
+    return listObjectsPage(this.client, request, options, this.virtualLinks);
   }
 
   /**
    * Server-side copy (`x-qs-copy-source`; multipart copy above 5 GiB). Content type
    * and metadata are kept; a copy whose MD5 ETag differs from the source's is removed.
-   * @throws StorageError `ObjectNotExist` (source), `ObjectModeInvalid` (a dir), `IntegrityMismatch`, ...
+   * A virtual link (seen by the HEAD every copy makes) is followed: its target is copied.
+   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir), `InvalidArgument` (more than 8 links), `IntegrityMismatch`, ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     const sourceOptions: DriverCallOptions = { signal: options.signal };
@@ -160,14 +146,19 @@ export class QingStorStorageDriver implements StorageDriver {
       sourceOptions.encryptionCustomerKey = options.copySourceEncryptionCustomerKey;
       sourceOptions.encryptionCustomerAlgorithm = options.copySourceEncryptionCustomerAlgorithm;
     }
-    const source = await this.stat(srcKey, sourceOptions);
+    let from = srcKey;
+    const source = await followLinks<RawObject>(srcKey, async (at) => {
+      from = at;
+      const o = await this.stat(at, sourceOptions);
+      return o.mode === "link" ? { follow: o.linkTarget!.slice(1) } : o;
+    });
     if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
-    if (srcKey === dstKey) return;
+    if (srcKey === dstKey || from === dstKey) return;
     if ((source.size ?? 0) > (this.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-      await multipartCopy(this.client, srcKey, dstKey, source, options, this.integrity, this.tuning.copyPartSize);
+      await multipartCopy(this.client, from, dstKey, source, options, this.integrity, this.tuning.copyPartSize);
       return;
     }
-    const call = req.copyObject(dstKey, sourceHeader(this.name, srcKey), options, this.client.secure);
+    const call = req.copyObject(dstKey, sourceHeader(this.name, from), options, this.client.secure);
     const res = await this.client.sendBuffered(call, { signal: options.signal });
     const copied = plainMd5(res.header("etag"));
     const original = plainMd5(source.etag);
@@ -178,7 +169,7 @@ export class QingStorStorageDriver implements StorageDriver {
     }
   }
 
-  /** A native server-side rename (`x-qs-move-source`). @throws StorageError `ObjectNotExist` (source), `PermissionDenied`, ... */
+  /** A native server-side rename (`x-qs-move-source`; a virtual link keeps its metadata and type, so it stays a link). @throws StorageError `ObjectNotExist` (source), `PermissionDenied`, ... */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     await this.client.sendBuffered(req.moveObject(dstKey, sourceHeader(this.name, srcKey)), { signal: options.signal });
   }
@@ -190,6 +181,20 @@ export class QingStorStorageDriver implements StorageDriver {
    */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
     await this.client.sendBuffered(req.fetchObject(key, new URL(url).href), { signal: options.signal });
+  }
+
+  /**
+   * A virtual link: PutObject of a zero-byte object with go-storage's link metadata and the
+   * link content type, replacing whatever is at `key` (only with `enable_virtual_link`).
+   * @throws StorageError `InvalidArgument` (a target too long for QingStor's 2 KB of metadata, SSE-C over http), `PermissionDenied`, `Aborted`
+   */
+  async createLink(key: string, targetKey: string, options: DriverCallOptions): Promise<RawObject> {
+    if (!this.virtualLinks) throw storageError(ErrorCode.CapabilityInsufficient, "QingStor has no symbolic links; open the storager with enable_virtual_link for virtual ones");
+    const res = await this.client.sendBuffered(putLink(key, targetKey, options, this.client.secure, this.integrity), { signal: options.signal });
+    const link: RawObject = { key, mode: "link", linkTarget: "/" + targetKey };
+    const etag = res.header("etag");
+    if (etag !== undefined) link.etag = etag;
+    return link;
   }
 
   /** A zero-byte `dir/` object (idempotent). @throws StorageError `PermissionDenied`, `Aborted` */
@@ -207,32 +212,8 @@ export class QingStorStorageDriver implements StorageDriver {
    * complete with its JSON body); headers given here must be sent as they are.
    * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range)
    */
-  async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
-    const secure = this.client.secure;
-    if (op === "read") {
-      if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
-      const call = req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, options, secure);
-      call.query.push(...responseOverrideQuery(options));
-      return this.client.presign(call, options.expires);
-    }
-    if (op === "delete") {
-      const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
-      return this.client.presign(call, options.expires);
-    }
-    if (op === "createMultipart") return this.client.presign(req.initiateMultipart(key, options, secure), options.expires);
-    if (op === "writeMultipart") {
-      return this.client.presign(req.presignedUploadPart(key, options.multipartId as string, options.index as number, options, secure), options.expires);
-    }
-    if (op === "listMultipart") return this.client.presign(req.listParts(key, options.multipartId as string, undefined, PAGE_MAXIMUM), options.expires);
-    if (op === "completeMultipart") {
-      const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? [], undefined, options, secure);
-      return { ...(await this.client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
-    }
-    const headers: Record<string, string> = sseHeaders(options, secure);
-    if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
-    if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
-    if (typeof options.size === "number") headers["content-length"] = String(options.size);
-    return this.client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);
+  presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
+    return presignCall(this.client, op, key, options);
   }
 
   /** Deletes what is there, then creates an empty appendable object (with the content attributes). @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */

@@ -26,3 +26,14 @@ runBehaviorSuite(
   },
   { largeSize: 4.5 * 1024 * 1024 },
 );
+
+// The same suite with go-storage's virtual links on: the link cases run instead of the refusals.
+runBehaviorSuite(
+  "qingstor on the emulator, virtual links",
+  () => {
+    if (emulator === undefined) throw new Error("the emulator did not start");
+    const conn = emulator.connectionString(BUCKET, `/${randomUUID()}/`);
+    return newStorager(`${conn}&enable_virtual_link&multipart_threshold=1MiB&part_size=4MiB`);
+  },
+  { largeSize: 4.5 * 1024 * 1024 },
+);

@@ -37,7 +37,7 @@ async function ln(ctx: CliContext, [targetArg, linkArg]: string[], _opts: Comman
 export function registerLn(program: Command, bind: Bind): void {
   program
     .command("ln")
-    .description("make <link> a symbolic link to <target> in the same storage (fs, memory and OSS; reads of the link read the target)")
+    .description("make <link> a symbolic link to <target> in the same storage (fs, memory, OSS; QingStor with enable_virtual_link); reads of the link read the target")
     .argument("<target>", "the object the link points to (it need not exist)")
     .argument("<link>", "the link to create or replace")
     .addHelpText("after", "\nExamples:\n  stowage ln ./releases/v2.1.tar.gz ./releases/latest.tar.gz\n  stowage ln backup:reports/2026-q4.pdf backup:reports/latest.pdf")

@@ -1,0 +1,45 @@
+import { ErrorCode, responseOverrideQuery, storageError, type DriverCallOptions, type Part, type PresignedRequest, type PresignOperation } from "@stowage/core";
+import type { QingStorClient } from "./client.js";
+import { PAGE_MAXIMUM } from "./lister.js";
+import * as req from "./requests.js";
+import { sseHeaders } from "./sse.js";
+
+/**
+ * A query-signed GET (Range and SSE-C headers returned to send), PUT or DELETE
+ * (abort with `multipartId`), or a multipart step (initiate, upload part, list parts,
+ * complete with its JSON body); headers given here must be sent as they are.
+ * A presigned read of a virtual link reads the (empty) link object: the key is signed as it is.
+ * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range)
+ */
+export async function presignCall(
+  client: QingStorClient,
+  op: PresignOperation,
+  key: string,
+  options: DriverCallOptions & { expires: number; parts?: readonly Part[] },
+): Promise<PresignedRequest> {
+  const secure = client.secure;
+  if (op === "read") {
+    if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
+    const call = req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, options, secure);
+    call.query.push(...responseOverrideQuery(options));
+    return client.presign(call, options.expires);
+  }
+  if (op === "delete") {
+    const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
+    return client.presign(call, options.expires);
+  }
+  if (op === "createMultipart") return client.presign(req.initiateMultipart(key, options, secure), options.expires);
+  if (op === "writeMultipart") {
+    return client.presign(req.presignedUploadPart(key, options.multipartId as string, options.index as number, options, secure), options.expires);
+  }
+  if (op === "listMultipart") return client.presign(req.listParts(key, options.multipartId as string, undefined, PAGE_MAXIMUM), options.expires);
+  if (op === "completeMultipart") {
+    const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? [], undefined, options, secure);
+    return { ...(await client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
+  }
+  const headers: Record<string, string> = sseHeaders(options, secure);
+  if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
+  if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
+  if (typeof options.size === "number") headers["content-length"] = String(options.size);
+  return client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);
+}

@@ -1,0 +1,72 @@
+import { Readable } from "node:stream";
+import { sliceRange, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
+import type { QingStorClient } from "./client.js";
+import { plainMd5 } from "./etag.js";
+import { followLinks, type LinkHop } from "./links.js";
+import { getObject } from "./requests.js";
+import { objectFromHeaders } from "./responses.js";
+import { usesSseC } from "./sse.js";
+import { linkTargetOf } from "./virtual-link.js";
+
+/** What {@link readObject} needs of the driver. */
+export interface ReadContext {
+  readonly client: QingStorClient;
+  /** Report a plain-MD5 ETag as `md5` on whole reads (core checks the bytes). */
+  readonly integrity: boolean;
+  /** Follow go-storage's virtual links. */
+  readonly virtualLinks: boolean;
+  /** The driver's stat (HEAD), which reports virtual links as `link`s. */
+  stat(key: string, options: DriverCallOptions): Promise<RawObject>;
+}
+
+/**
+ * GetObject (with Range); 416 past the end reads nothing. A whole read of an
+ * object whose ETag is a plain MD5 reports it as `md5`, which core checks
+ * against the bytes (across every piece of a resumed read). With virtual links,
+ * an answer with link metadata is dropped and the target read instead, with the
+ * same range and options, up to 8 links in a row: the object, ETag and MD5
+ * returned are the target's answer, never the link's. A whole read of a link
+ * costs two GETs; a ranged one three requests, as a zero-byte link refuses
+ * every range (416) and only a HEAD tells it is a link.
+ * @throws StorageError `ObjectNotExist` (the key, or a link's target), `InvalidArgument` (more than 8 links), `PermissionDenied` (SSE-C key), ...
+ */
+export function readObject(ctx: ReadContext, key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
+  return followLinks(key, (at) => readOnce(ctx, at, range, options));
+}
+
+/** One GetObject of {@link readObject}: the answer, or the target to read when `key` is a virtual link. */
+async function readOnce(ctx: ReadContext, key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult | LinkHop> {
+  const call = getObject(key, range, options, ctx.client.secure);
+  const res = await ctx.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
+  if (res.status === 416) {
+    await res.discard();
+    if (ctx.virtualLinks && !key.endsWith("/")) {
+      const o = await ctx.stat(key, options);
+      if (o.mode === "link") return { follow: o.linkTarget!.slice(1) };
+    }
+    return { stream: Readable.from([]) };
+  }
+  const target = ctx.virtualLinks ? linkTargetOf(key, res.headers) : undefined;
+  if (target !== undefined) {
+    await res.discard();
+    return { follow: target };
+  }
+  const object = objectFromHeaders(key, res.status, res.headers);
+  let stream: Readable = res.stream();
+  const ranged = call.headers["range"] !== undefined;
+  if (res.status === 200 && ranged) {
+    // The server ignored Range (HTTP allows it): cut the range out of the whole object.
+    const offset = range.offset ?? 0;
+    if (offset >= (object.size ?? 0)) {
+      stream.destroy();
+      return { stream: Readable.from([]), object };
+    }
+    stream = sliceRange(stream, offset, range.size);
+  }
+  const md5 = plainMd5(object.etag);
+  const encrypted = usesSseC(options) || object.system?.["encryptionCustomerAlgorithm"] !== undefined;
+  if (ctx.integrity && !ranged && res.status === 200 && md5 !== undefined && object.mode === "file" && !encrypted) {
+    return { stream, object, md5 };
+  }
+  return { stream, object };
+}
