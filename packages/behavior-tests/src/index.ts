@@ -14,6 +14,7 @@ import { registerPairCases } from "./cases/pairs.js";
 import { registerPathCases } from "./cases/paths.js";
 import { registerPresignCases } from "./cases/presign.js";
 import { registerPresignMultipartCases } from "./cases/presign-multipart.js";
+import { registerResumeCases } from "./cases/resume.js";
 import { registerStoragerCases } from "./cases/storager.js";
 import { registerStreamCases } from "./cases/streams.js";
 import { Suite, type SuiteOptions } from "./context.js";
@@ -54,6 +55,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("move", () => registerMoveCases(suite));
     describe("append", () => registerAppendCases(suite));
     describe("multipart", () => registerMultipartCases(suite));
+    describe("resume", () => registerResumeCases(suite));
     describe("presign", () => registerPresignCases(suite));
     describe("presign multipart", () => registerPresignMultipartCases(suite));
     describe("fetch", () => registerFetchCases(suite));

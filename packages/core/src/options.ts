@@ -69,6 +69,20 @@ export interface WriteOptions extends TransferOptions, MultipartTuning {
   /** Resume this multipart upload: parts already uploaded and verified are not sent again. */
   multipartId?: string;
   /**
+   * With `multipartId`: the body holds the object from this byte on, a whole number of parts in
+   * (`partSize` must be the upload's). The parts before it are kept as the service holds them, each
+   * whole with the CRC-64 it reports, and are not read again: a download resumed this way does not
+   * fetch them twice. Give `crc64` (the source's) so that stale parts stop the write before it
+   * completes; `size` stays the whole object's.
+   */
+  resumeOffset?: number;
+  /**
+   * CRC-64/ECMA-182 (decimal) the stored object must have: a single write whose body hashes to
+   * another is not sent, a multipart upload whose parts combine to another is not completed
+   * (`IntegrityMismatch` either way).
+   */
+  crc64?: string;
+  /**
    * Called once a multipart upload exists, with its id (for checkpoints). Giving it also
    * keeps the upload when the write fails or is aborted, so a later write with
    * `multipartId` can resume it; abort it with `delete(path, { multipartId })` otherwise.

@@ -339,6 +339,71 @@ describe.each([false, true])("uploadMultipart (pooledBuffers: %p)", (pooledBuffe
     expect(progress.at(-1)).toBe(6000);
   });
 
+  /** An upload holding parts `indexes` of `data` (1000-byte parts), as a failed earlier run leaves it. */
+  async function storedUpload(t: FakeTarget, data: Buffer, indexes: number[]): Promise<string> {
+    const id = await t.create();
+    const stored = t.uploads.get(id)!;
+    for (const i of indexes) {
+      const bytes = Buffer.from(data.subarray(i * 1000, (i + 1) * 1000));
+      stored.set(i, { data: bytes, part: { index: i, size: bytes.length, etag: `"${md5Hex(bytes)}"`, crc64: crc64Decimal(bytes) } });
+    }
+    return id;
+  }
+
+  it("resumes from startPart: earlier parts are taken as stored, the source gives the rest, the CRC64 covers it all", async () => {
+    const t = new FakeTarget();
+    const data = pattern(5500, 7);
+    const id = await storedUpload(t, data, [0, 1, 2]);
+    const { stats, iterable } = source(data.subarray(3000), 700);
+    const progress: number[] = [];
+    const result = await uploadMultipart(t, iterable, { ...base, multipartId: id, startPart: 3, expectedCrc64: crc64Decimal(data), onProgress: (n) => progress.push(n) });
+    expect(t.calls.writePart.sort()).toEqual([3, 4, 5]);
+    expect(stats.produced).toBe(2500);
+    expect(result).toMatchObject({ uploadedParts: 3, skippedParts: 3, skippedBytes: 3000, size: 5500, crc64: crc64Decimal(data), crc64Confirmed: true });
+    expect(t.object).toEqual(data);
+    expect(progress[0]).toBe(1000);
+    expect(progress.at(-1)).toBe(5500);
+  });
+
+  it("resumes from startPart with nothing left to send: completes with the stored parts", async () => {
+    const t = new FakeTarget();
+    const data = pattern(2000, 8);
+    const id = await storedUpload(t, data, [0, 1]);
+    const result = await uploadMultipart(t, source(Buffer.alloc(0), 100).iterable, { ...base, multipartId: id, startPart: 2 });
+    expect(t.calls.writePart).toEqual([]);
+    expect(result.parts.map((p) => p.index)).toEqual([0, 1]);
+    expect(t.object).toEqual(data);
+  });
+
+  it("refuses startPart over a part that is missing, short or without a CRC64, and completes nothing", async () => {
+    for (const spoil of ["missing", "short", "no-crc"] as const) {
+      const t = new FakeTarget();
+      const data = pattern(4000, 9);
+      const id = await storedUpload(t, data, spoil === "missing" ? [0, 2] : [0, 1, 2]);
+      const stored = t.uploads.get(id)!;
+      if (spoil === "short") stored.get(1)!.part.size = 999;
+      if (spoil === "no-crc") delete stored.get(1)!.part.crc64;
+      const e = await rejection(uploadMultipart(t, source(data.subarray(3000), 1000).iterable, { ...base, multipartId: id, startPart: 3, keepOnFailure: true }));
+      expect(isStorageError(e, "InvalidArgument")).toBe(true);
+      expect((e as Error).message).toContain("part 1");
+      expect([t.calls.complete, t.calls.writePart.length]).toEqual([0, 0]);
+    }
+    const e = await rejection(uploadMultipart(new FakeTarget(), source(pattern(10), 10).iterable, { ...base, startPart: 1 }));
+    expect(isStorageError(e, "InvalidArgument")).toBe(true);
+  });
+
+  it("does not complete an upload whose parts combine to another CRC64 than expectedCrc64 (stale stored parts)", async () => {
+    const t = new FakeTarget();
+    const old = pattern(3000, 10);
+    const now = pattern(3000, 11);
+    const id = await storedUpload(t, old, [0, 1]);
+    const e = await rejection(uploadMultipart(t, source(now.subarray(2000), 1000).iterable, { ...base, multipartId: id, startPart: 2, expectedCrc64: crc64Decimal(now) }));
+    expect(isStorageError(e, "IntegrityMismatch")).toBe(true);
+    expect(t.calls.complete).toBe(0);
+    expect(t.object).toBeUndefined();
+    expect(t.calls.abort).toBe(1);
+  });
+
   it("resumes against a service without CRC64 by comparing MD5 ETags", async () => {
     const t = new FakeTarget();
     t.serviceHasCrc = false;

@@ -46,6 +46,15 @@ export interface MultipartUploadOptions {
   multipartId?: string;
   /** Called with the new multipartId right after `create` (store it to resume later). */
   onCreate?: (multipartId: string) => void;
+  /**
+   * With `multipartId`: the source starts at part `startPart` (default 0). Parts 0..startPart-1 are
+   * taken as the service holds them, each whole (`partSize` bytes) with the CRC64 it reports; they
+   * are not read or sent again, and their CRC64s go into the object's. Check the result's `crc64`
+   * (or give `expectedCrc64`) to know they hold the source's bytes.
+   */
+  startPart?: number;
+  /** The CRC64 (decimal) the whole object must have: an upload that combines to another is not completed. */
+  expectedCrc64?: string;
   /** Compute each part's MD5 and pass it to the target as `contentMd5`. */
   contentMd5?: boolean;
   /** Check the CRC64s the target returns for parts and the completed object (default true; they are checked only when returned). */
@@ -110,6 +119,9 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
     if (!Number.isSafeInteger(value) || value <= 0) throw storageError(ErrorCode.InvalidArgument, `${name} must be a positive integer, got ${value}`);
   }
   if (!Number.isSafeInteger(readAhead) || readAhead < 0) throw storageError(ErrorCode.InvalidArgument, `readAhead must be a whole number, got ${readAhead}`);
+  const startPart = options.startPart ?? 0;
+  if (!Number.isSafeInteger(startPart) || startPart < 0) throw storageError(ErrorCode.InvalidArgument, `startPart must be a whole number, got ${startPart}`);
+  if (startPart > 0 && options.multipartId === undefined) throw storageError(ErrorCode.InvalidArgument, "startPart resumes an upload: it needs multipartId");
   if (signal?.aborted) throw abortError(signal);
   const verify = options.verifyCrc64 !== false;
 
@@ -199,9 +211,20 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
       } else {
         existing = await listExisting(target, multipartId, controller.signal);
       }
+      for (; count < startPart; count++) {
+        const have = takenAsStored(existing.get(count), count, partSize);
+        parts[count] = have;
+        crcs[count] = BigInt(have.crc64!);
+        sizes[count] = have.size;
+        size += have.size;
+        skippedParts++;
+        skippedBytes += have.size;
+        progress(have.size);
+      }
       const id = multipartId;
       const cut = buffers === undefined ? chunkBody(source, partSize) : fillParts(source, partSize, buffers);
-      reader = atLeastOnePart(cut)[Symbol.asyncIterator]();
+      // Resumed past part 0, an empty rest is no part at all.
+      reader = (startPart > 0 ? cut : atLeastOnePart(cut))[Symbol.asyncIterator]();
       // Parts are read in batches of `readAhead` (at most MAX_PART_BATCH), once that many slots are
       // free, so their MD5s share SIMD lanes; uploads keep `concurrency` parts in flight meanwhile.
       const batch = Math.min(MAX_PART_BATCH, Math.max(1, readAhead));
@@ -234,10 +257,13 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
     if (failure === undefined && multipartId !== undefined) {
       try {
         const ordered = inOrder(parts, count);
-        const result = await target.complete(multipartId, ordered);
-        completed = true;
         let objectCrc = 0n;
         for (let i = 0; i < count; i++) objectCrc = crc64Combine(objectCrc, crcs[i]!, sizes[i]!);
+        if (options.expectedCrc64 !== undefined && !crc64Equal(options.expectedCrc64, objectCrc)) {
+          throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch before complete: the parts combine to ${objectCrc}, expected ${options.expectedCrc64}`);
+        }
+        const result = await target.complete(multipartId, ordered);
+        completed = true;
         if (verify && result.crc64 !== undefined && !crc64Equal(result.crc64, objectCrc)) {
           await target.discard?.().catch(() => {});
           throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${objectCrc}, service stored ${result.crc64}`);
@@ -270,6 +296,18 @@ async function listExisting(target: MultipartTarget, multipartId: string, signal
     if (step.done) return existing;
     existing.set(step.value.index, step.value);
   }
+}
+
+/**
+ * Part `index` of a resumed upload that the source no longer provides: it must be stored whole,
+ * with a CRC64 to combine. @throws StorageError `InvalidArgument` otherwise (resume from an earlier part).
+ */
+function takenAsStored(have: Part | undefined, index: number, partSize: number): Part {
+  if (have === undefined || have.size !== partSize || have.crc64 === undefined) {
+    const why = have === undefined ? "is not stored" : have.size !== partSize ? `holds ${have.size} bytes, not ${partSize}` : "has no CRC64 to check it by";
+    throw storageError(ErrorCode.InvalidArgument, `cannot resume at part ${index} and above: part ${index} ${why}`);
+  }
+  return have;
 }
 
 /** A stored part may be kept when its size matches and its CRC64 (or, lacking one, its MD5 ETag) does. */

@@ -22,6 +22,12 @@ function md5Base64(value: unknown): string | undefined {
   return ok ? undefined : "must be the padded base64 of a 16-byte MD5 digest";
 }
 
+/** A validator: the value must be a CRC-64 in decimal (0 .. 2^64-1). */
+function crc64Decimal(value: unknown): string | undefined {
+  const ok = typeof value === "string" && /^\d{1,20}$/.test(value) && BigInt(value) < 1n << 64n;
+  return ok ? undefined : "must be a CRC-64 in decimal (0 to 18446744073709551615)";
+}
+
 /** A validator: the value must be a non-empty header value of printable ASCII (what a service can echo as a header). */
 function headerValue(value: unknown): string | undefined {
   if (typeof value !== "string" || value === "") return "must not be empty";
@@ -147,6 +153,20 @@ export const globalPairs = {
     type: "integer",
     description: "First byte to read.",
     operations: ["read", "presign"],
+    validate: atLeast(0),
+  }),
+  crc64: definePair({
+    name: "crc64",
+    type: "string",
+    description: "CRC-64/ECMA-182 (decimal) the stored object must have: checked before a single write is sent and before a multipart upload completes.",
+    operations: ["write"],
+    validate: crc64Decimal,
+  }),
+  resumeOffset: definePair({
+    name: "resume_offset",
+    type: "integer",
+    description: "With multipart_id: the body holds the object from this byte on, a whole number of parts in; the parts before it are kept as the service holds them (not read again).",
+    operations: ["write"],
     validate: atLeast(0),
   }),
   size: definePair({

@@ -1,6 +1,7 @@
 import type { DriverBody, DriverCallOptions } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { crc64Equal } from "../integrity/crc64.js";
 import { hashPool } from "../integrity/hash-pool.js";
 import { throwIfAborted } from "../io/abort.js";
 import { bodyChunks, bodySize, limitBody, readUpTo } from "../io/body.js";
@@ -20,6 +21,8 @@ interface WriteRequest {
   size?: number;
   contentMd5?: string;
   multipartId?: string;
+  resumeOffset?: number;
+  crc64?: string;
   onMultipartCreate?: (multipartId: string) => void;
   onProgress?: ProgressListener;
   multipartThreshold?: number;
@@ -38,7 +41,7 @@ interface WriteRequest {
 const SHARED_COPY_MAXIMUM = 64 * 1024 * 1024;
 
 /** Options core consumes itself; the rest go to the driver. */
-const CORE_ONLY = ["size", "contentMd5", "multipartId", "onMultipartCreate", "onProgress", "multipartThreshold", "partSize", "concurrency", "partContentMd5"];
+const CORE_ONLY = ["size", "contentMd5", "multipartId", "resumeOffset", "crc64", "onMultipartCreate", "onProgress", "multipartThreshold", "partSize", "concurrency", "partContentMd5"];
 
 /**
  * Stores `body` at `path`: one request when it fits under the multipart
@@ -53,11 +56,12 @@ export async function writeObject(scope: OperationScope, path: string, body: Bod
   throwIfAborted(options.signal);
 
   const inMemory = bodySize(body);
-  const size = options.size ?? inMemory;
-  if (options.size !== undefined && inMemory !== undefined && inMemory < options.size) {
-    throw storageError(ErrorCode.InvalidArgument, `body has ${inMemory} bytes, fewer than size ${options.size}`);
-  }
+  const size = options.size ?? (inMemory === undefined ? undefined : (options.resumeOffset ?? 0) + inMemory);
   const plan = planWrite(scope.driver.features, options, size);
+  const offset = resumeOffsetOf(options, plan.partSize, size);
+  if (options.size !== undefined && inMemory !== undefined && inMemory < options.size - offset) {
+    throw storageError(ErrorCode.InvalidArgument, `body has ${inMemory} bytes, fewer than size ${options.size}${offset > 0 ? ` from resume_offset ${offset}` : ""}`);
+  }
   const progress = new ProgressReporter(options.onProgress, size);
   const driverOptions = stripCoreOptions(options);
 
@@ -65,13 +69,26 @@ export async function writeObject(scope: OperationScope, path: string, body: Bod
     return writeSingle(scope, key, toBuffer(body).subarray(0, size), options, driverOptions, progress);
   }
   let source = bodyChunks(body, options.signal);
-  if (options.size !== undefined) source = limitBody(source, options.size);
+  if (options.size !== undefined) source = limitBody(source, options.size - offset);
   if (options.multipartId !== undefined || (size !== undefined && size > plan.threshold)) {
     return writeMultipart(scope, key, source, plan, options, driverOptions, progress);
   }
   const peek = await readUpTo(source, plan.threshold + 1);
   if (peek.done) return writeSingle(scope, key, joinHead(peek.head, peek.headSize), options, driverOptions, progress);
   return writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress);
+}
+
+/**
+ * The checked `resumeOffset` (0 without one): it needs `multipartId`, lies within `size` and is a
+ * whole number of parts. @throws StorageError `InvalidArgument`
+ */
+function resumeOffsetOf(options: WriteRequest, partSize: number, size: number | undefined): number {
+  const offset = options.resumeOffset;
+  if (offset === undefined || offset === 0) return 0;
+  if (options.multipartId === undefined) throw storageError(ErrorCode.InvalidArgument, "resume_offset resumes an upload: it needs multipart_id");
+  if (size !== undefined && offset > size) throw storageError(ErrorCode.InvalidArgument, `resume_offset ${offset} is past the object's size ${size}`);
+  if (partSize <= 0 || offset % partSize !== 0) throw storageError(ErrorCode.InvalidArgument, `resume_offset ${offset} is not a whole number of ${partSize}-byte parts`);
+  return offset;
 }
 
 async function writeSingle(
@@ -89,6 +106,9 @@ async function writeSingle(
   if (data.length <= SHARED_COPY_MAXIMUM && pool.offloadsSize(data.length) && !pool.offloads(data)) data = sharedConcat([data], data.length);
   const hashes = await pool.hash(data, contentMd5 !== undefined || features.contentMd5);
   const crc64 = hashes.crc64.toString();
+  if (options.crc64 !== undefined && !crc64Equal(options.crc64, crc64)) {
+    throw storageError(ErrorCode.IntegrityMismatch, `the body hashes to crc64 ${crc64}, not the expected ${options.crc64}; nothing was written`);
+  }
   if (hashes.md5 !== undefined) {
     if (contentMd5 !== undefined && contentMd5 !== hashes.md5) {
       throw storageError(ErrorCode.IntegrityMismatch, `content_md5 ${contentMd5} does not match the body (${hashes.md5})`);
@@ -141,6 +161,8 @@ async function writeMultipart(
     onProgress: progress.report,
     ...(options.multipartId !== undefined ? { multipartId: options.multipartId } : {}),
     ...(options.onMultipartCreate ? { onCreate: options.onMultipartCreate } : {}),
+    ...(options.resumeOffset ? { startPart: options.resumeOffset / plan.partSize } : {}),
+    ...(options.crc64 !== undefined ? { expectedCrc64: options.crc64 } : {}),
     // part_content_md5=false drops the per-part MD5 only where each part's CRC-64 is verified instead.
     contentMd5: driver.features.contentMd5 && (options.partContentMd5 !== false || !driver.features.crc64),
     verifyCrc64: driver.features.crc64,
