@@ -17,6 +17,8 @@ const suite = ready ? describe : describe.skip;
 
 interface Emulator {
   connectionString(bucket: string, workDir?: string): string;
+  stats(): { bytesSent: number; byOperation: Record<string, number> };
+  resetStats(): void;
   stop(): Promise<void>;
 }
 
@@ -80,6 +82,33 @@ suite("the stowage binary on the COS emulator", () => {
     expect(stats.bytes.sent).toBe(6 * MiB + 5 - stats.bytes.resumed);
     expect(stats.objects.verified).toBe(1);
     expect((await cli(["verify", "--full", "--include", "big.bin", "site", "emu:"], profile("/resume/"))).code).toBe(0);
+  });
+
+  it("resumes a download after the process is killed: stored parts are not fetched again", async () => {
+    expect((await cli(["cp", "site/big.bin", "emu:big.bin"], profile("/download/"))).code).toBe(0);
+    const checkpoint = join(work, "download.json");
+    const args = ["cp", "emu:big.bin", "down/big.bin", "--part-size", "1M", "--checkpoint", checkpoint];
+    const child = spawnCli([...args, "--part-concurrency", "1", "--bwlimit", "2M", "--quiet"], { env: { ...env, ...profile("/download/") }, cwd: work });
+    const exit = finished(child);
+    const before = await waitFor(async () => {
+      const data = JSON.parse(await readFile(checkpoint, "utf8")) as { uploads: Record<string, { bytesDone: number }> };
+      const upload = data.uploads["big.bin"];
+      return upload !== undefined && upload.bytesDone >= 2 * MiB ? upload : undefined;
+    });
+    child.kill("SIGKILL");
+    await exit;
+    emulator!.resetStats();
+    const rerun = await cli([...args, "--stats-json"], profile("/download/"));
+    expect(rerun.code).toBe(0);
+    const stats = JSON.parse(rerun.stdout) as { parts: { skipped: number; resumedUploads: number }; bytes: { sent: number; resumed: number } };
+    expect(stats.parts.resumedUploads).toBe(1);
+    expect(stats.parts.skipped * MiB).toBeGreaterThanOrEqual(before.bytesDone - MiB);
+    expect(stats.bytes.resumed).toBe(stats.parts.skipped * MiB);
+    // The emulator sent the object's rest, not the parts the fs upload already holds (plus headers).
+    const sent = emulator!.stats().bytesSent;
+    expect(sent).toBeGreaterThanOrEqual(6 * MiB + 5 - stats.bytes.resumed);
+    expect(sent).toBeLessThan(6 * MiB + 5 - stats.bytes.resumed + 64 * 1024);
+    expect((await readFile(join(work, "down/big.bin"))).equals(await readFile(join(work, "site/big.bin")))).toBe(true);
   });
 
   it("presigns a read URL anyone can fetch", async () => {

@@ -14,6 +14,7 @@ import type { ObjectProgress } from "../progress.js";
 import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../verify.js";
 import { sourceIdOf, type Checkpoint, type UploadRecord } from "./checkpoint.js";
 import type { PlanItem } from "./planner.js";
+import { resumePoint } from "./resume-point.js";
 import type { TransferSettings } from "./settings.js";
 import type { TransferStats } from "./stats.js";
 import type { Throttle } from "./throttle.js";
@@ -144,11 +145,18 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
     ...(limits.multipartNumberMaximum === undefined ? {} : { multipartNumberMaximum: limits.multipartNumberMaximum }),
   });
 
+  // A resumed copy whose source states its CRC64 need not read the parts already stored again: what
+  // the destination holds is checked against that CRC64 before the upload completes.
+  const known = item.src.crc64;
+  const offset =
+    resume !== undefined && known !== undefined && env.src.store.features.readRange
+      ? await resumePoint(dst, key, resume.multipartId, partSize, item.size, env.signal)
+      : 0;
   const taps: Transform[] = [];
   if (env.throttle !== undefined) taps.push(env.throttle.stream(env.signal));
-  const md5 = !dst.features.crc64 && !env.dst.loc.local ? new Md5Tap() : undefined;
+  const md5 = !dst.features.crc64 && !env.dst.loc.local && offset === 0 ? new Md5Tap() : undefined;
   if (md5 !== undefined) taps.push(md5);
-  const read = env.src.store.createReadStream(item.srcPath, signalOf(env));
+  const read = env.src.store.createReadStream(item.srcPath, offset > 0 ? { offset, signal: env.signal } : signalOf(env));
   const body: Readable = taps.length === 0 ? read : (pipeline([read, ...taps], () => undefined) as unknown as Readable);
 
   let created: Promise<void> | undefined;
@@ -166,7 +174,9 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
     ...(item.src.metadata !== undefined && Object.keys(item.src.metadata).length > 0 && dst.features.userMetadata ? { metadata: item.src.metadata } : {}),
   };
   Object.assign(options, env.writeOptions);
+  if (known !== undefined) options.crc64 = known;
   if (resumable && resume !== undefined) options.multipartId = resume.multipartId;
+  if (offset > 0) options.resumeOffset = offset;
   if (resumable && resume === undefined) {
     options.onMultipartCreate = (multipartId) => {
       created = checkpoint.startUpload(key, { multipartId, partSize, source, bytesDone: 0 }).catch(() => undefined);
@@ -178,6 +188,11 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   } catch (e) {
     body.destroy(); // release the source if the write failed before reading it all
     read.destroy();
+    if (resume !== undefined && isStorageError(e, ErrorCode.IntegrityMismatch)) {
+      // The stored parts hold other bytes than the source now has: start this object over next time.
+      await dst.delete(key, { multipartId: resume.multipartId }).catch(() => undefined);
+      checkpoint?.dropUpload(key);
+    }
     throw e;
   } finally {
     await created;
