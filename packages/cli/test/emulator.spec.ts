@@ -29,6 +29,20 @@ const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args,
 /** A profile on the emulator bucket, below `dir`. */
 const profile = (dir: string) => ({ STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, dir) });
 
+/** Runs the slowed-down copy `args` of `big.bin` and kills it once its checkpoint records 2 MiB stored; the record then. */
+async function killAfter2MiB(args: string[], checkpoint: string, dir: string): Promise<{ bytesDone: number }> {
+  const child = spawnCli([...args, "--part-concurrency", "1", "--bwlimit", "2M", "--quiet"], { env: { ...env, ...profile(dir) }, cwd: work });
+  const exit = finished(child);
+  const before = await waitFor(async () => {
+    const data = JSON.parse(await readFile(checkpoint, "utf8")) as { uploads: Record<string, { bytesDone: number }> };
+    const upload = data.uploads["big.bin"];
+    return upload !== undefined && upload.bytesDone >= 2 * MiB ? upload : undefined;
+  });
+  child.kill("SIGKILL");
+  await exit;
+  return before;
+}
+
 suite("the stowage binary on the COS emulator", () => {
   beforeAll(async () => {
     ensureBuilt();
@@ -65,15 +79,7 @@ suite("the stowage binary on the COS emulator", () => {
   it("resumes an upload after the process is killed: no byte of a stored part is sent again", async () => {
     const checkpoint = join(work, "kill.json");
     const args = ["cp", "site/big.bin", "emu:big.bin", "--part-size", "1M", "--checkpoint", checkpoint];
-    const child = spawnCli([...args, "--part-concurrency", "1", "--bwlimit", "2M", "--quiet"], { env: { ...env, ...profile("/resume/") }, cwd: work });
-    const exit = finished(child);
-    const before = await waitFor(async () => {
-      const data = JSON.parse(await readFile(checkpoint, "utf8")) as { uploads: Record<string, { bytesDone: number }> };
-      const upload = data.uploads["big.bin"];
-      return upload !== undefined && upload.bytesDone >= 2 * MiB ? upload : undefined;
-    });
-    child.kill("SIGKILL");
-    await exit;
+    const before = await killAfter2MiB(args, checkpoint, "/resume/");
     const rerun = await cli([...args, "--stats-json", "--verify"], profile("/resume/"));
     expect(rerun.code).toBe(0);
     const stats = JSON.parse(rerun.stdout) as { parts: { skipped: number; resumedUploads: number }; bytes: { sent: number; resumed: number }; objects: { verified: number } };
@@ -88,15 +94,7 @@ suite("the stowage binary on the COS emulator", () => {
     expect((await cli(["cp", "site/big.bin", "emu:big.bin"], profile("/download/"))).code).toBe(0);
     const checkpoint = join(work, "download.json");
     const args = ["cp", "emu:big.bin", "down/big.bin", "--part-size", "1M", "--checkpoint", checkpoint];
-    const child = spawnCli([...args, "--part-concurrency", "1", "--bwlimit", "2M", "--quiet"], { env: { ...env, ...profile("/download/") }, cwd: work });
-    const exit = finished(child);
-    const before = await waitFor(async () => {
-      const data = JSON.parse(await readFile(checkpoint, "utf8")) as { uploads: Record<string, { bytesDone: number }> };
-      const upload = data.uploads["big.bin"];
-      return upload !== undefined && upload.bytesDone >= 2 * MiB ? upload : undefined;
-    });
-    child.kill("SIGKILL");
-    await exit;
+    const before = await killAfter2MiB(args, checkpoint, "/download/");
     emulator!.resetStats();
     const rerun = await cli([...args, "--stats-json"], profile("/download/"));
     expect(rerun.code).toBe(0);
