@@ -109,6 +109,16 @@ suite("the stowage binary on the COS emulator", () => {
     expect((await readFile(join(work, "down/big.bin"))).equals(await readFile(join(work, "site/big.bin")))).toBe(true);
   });
 
+  it("downloads a large object in concurrent ranges with --read-concurrency", async () => {
+    expect((await cli(["cp", "site/big.bin", "emu:big.bin"], profile("/ranged/"))).code).toBe(0);
+    emulator!.resetStats();
+    const down = await cli(["cp", "emu:big.bin", "ranged/big.bin", "--part-size", "1M", "--read-concurrency", "4", "--no-checkpoint"], profile("/ranged/"));
+    expect(down.code).toBe(0);
+    // Seven 1 MiB ranges (6 MiB + 5 bytes), one GET each.
+    expect(emulator!.stats().byOperation["GetObject"]).toBe(7);
+    expect((await readFile(join(work, "ranged/big.bin"))).equals(await readFile(join(work, "site/big.bin")))).toBe(true);
+  });
+
   it("presigns a read URL anyone can fetch", async () => {
     const r = await cli(["presign", "--expires", "600", "emu:index.html"], profile("/site/"));
     expect(r.code).toBe(0);

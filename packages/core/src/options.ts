@@ -38,6 +38,15 @@ export interface ReadOptions extends TransferOptions {
   offset?: number;
   /** Bytes to read (default: to the end). 0 reads nothing. */
   size?: number;
+  /**
+   * Ranges fetched at once (default 1: one request). Above 1, a read of more than `readPartSize`
+   * bytes stats the object, then fetches it in ranges, this many in flight, delivered in order:
+   * up to `readConcurrency + 1` ranges are held in memory. Where one connection is slower than
+   * the link (long distances), this multiplies a large download's speed.
+   */
+  readConcurrency?: number;
+  /** Range size of a concurrent read (default 8 MiB). */
+  readPartSize?: number;
 }
 
 /** Tuning of multipart uploads; core picks sane values when absent. */

@@ -130,6 +130,20 @@ describe("fault injection", () => {
     expect((await fetch(url, { method: "HEAD" })).status).toBe(200);
   });
 
+  it("bandwidth: each response body goes no faster than bytesPerSecond, whole and intact", async () => {
+    const body = randomBytes(256 * 1024);
+    await cos.putObject({ ...params, Key: "paced.bin", Body: body });
+    emu.setFaults([{ kind: "bandwidth", bytesPerSecond: 1024 * 1024, operation: "GetObject" }]);
+    const started = performance.now();
+    const res = await fetch(presigned("paced.bin"));
+    const got = Buffer.from(await res.arrayBuffer());
+    // Pacing sets a floor, never a ceiling: 256 KiB at 1 MiB/s cannot take less than the 192 ms its last slice waits for.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(180);
+    expect(got.equals(body)).toBe(true);
+    expect(emu.stats().faultsByKind.bandwidth).toBe(1);
+    expect(() => emu.setFaults([{ kind: "bandwidth", bytesPerSecond: 10 }])).toThrow(/bytesPerSecond/);
+  });
+
   it("truncate: the body stops early and the connection closes", async () => {
     await cos.putObject({ ...params, Key: "trunc.bin", Body: randomBytes(100_000) });
     emu.setFaults([{ kind: "truncate", operation: "GetObject", afterBytes: 4321 }]);

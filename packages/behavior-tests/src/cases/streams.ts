@@ -65,6 +65,21 @@ export function registerStreamCases(suite: Suite): void {
     },
   );
 
+  suite.test("read: readConcurrency fetches ranges at once and gives the same bytes, whole and by range, with progress", async (t) => {
+    const path = t.key();
+    const data = randomData(300_007);
+    await t.store.write(path, data);
+    const ranged = { readConcurrency: 3, readPartSize: 40_000 };
+    let progress = 0;
+    expectSameBytes(await t.store.read(path, { ...ranged, onProgress: (p) => (progress = Math.max(progress, p.bytes)) }), data);
+    expect(progress).toBe(data.length);
+    if (t.store.features.readRange) {
+      expectSameBytes(await t.store.read(path, { ...ranged, offset: 39_999, size: 200_002 }), data.subarray(39_999, 240_001));
+      expectSameBytes(await streamToBuffer(t.store.createReadStream(path, { ...ranged, offset: 250_000 })), data.subarray(250_000));
+    }
+    await expectError(() => t.store.read(t.key(), ranged), "ObjectNotExist");
+  });
+
   suite.test("createReadStream: a missing object errors the stream with ObjectNotExist", async (t) => {
     expectStorageErrorCode(await streamError(t.store.createReadStream(t.key())), "ObjectNotExist");
   });

@@ -156,7 +156,8 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   if (env.throttle !== undefined) taps.push(env.throttle.stream(env.signal));
   const md5 = !dst.features.crc64 && !env.dst.loc.local && offset === 0 ? new Md5Tap() : undefined;
   if (md5 !== undefined) taps.push(md5);
-  const read = env.src.store.createReadStream(item.srcPath, offset > 0 ? { offset, signal: env.signal } : signalOf(env));
+  const ranged = settings.readConcurrency > 1 ? { readConcurrency: settings.readConcurrency, readPartSize: partSize } : {};
+  const read = env.src.store.createReadStream(item.srcPath, { ...ranged, ...(offset > 0 ? { offset } : {}), signal: env.signal });
   const body: Readable = taps.length === 0 ? read : (pipeline([read, ...taps], () => undefined) as unknown as Readable);
 
   let created: Promise<void> | undefined;

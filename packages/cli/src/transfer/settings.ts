@@ -13,6 +13,8 @@ export interface TransferSettings {
   partSize: number;
   /** Parts of one large object in flight at once. */
   partConcurrency: number;
+  /** Ranges of one large object read from the source at once (1: one request per object). */
+  readConcurrency: number;
   /** Bytes per second read from the source, over all transfers; undefined = unlimited. */
   bwlimit: number | undefined;
   /** Re-read every copied object and compare its CRC64 (not only the service's checksums). */
@@ -90,6 +92,7 @@ export function addTransferOptions(cmd: Command): Command {
     .option("--small-concurrency <n>", "small objects in flight", count, d.smallConcurrency)
     .option("--part-size <size>", "part size of large objects", positiveSize, d.partSize)
     .option("--part-concurrency <n>", "parts of one large object in flight", count, d.partConcurrency)
+    .option("--read-concurrency <n>", "ranges of one large object read from the source at once, part-size each (helps where one connection is slower than the link)", count, 1)
     .option("--bwlimit <rate>", "limit reading to this many bytes per second (e.g. 10M)", positiveSize)
     .option("--verify", "re-read every copied object and compare its CRC64", false)
     .option("--no-server-side", "never use the service's own copy, always stream the bytes")
@@ -108,6 +111,7 @@ export function transferSettings(opts: Record<string, unknown>): TransferSetting
     smallConcurrency: (opts["smallConcurrency"] as number | undefined) ?? TRANSFER_DEFAULTS.smallConcurrency,
     partSize: (opts["partSize"] as number | undefined) ?? TRANSFER_DEFAULTS.partSize,
     partConcurrency: (opts["partConcurrency"] as number | undefined) ?? TRANSFER_DEFAULTS.partConcurrency,
+    readConcurrency: (opts["readConcurrency"] as number | undefined) ?? 1,
     bwlimit: opts["bwlimit"] as number | undefined,
     verify: opts["verify"] === true,
     serverSide: opts["serverSide"] !== false,

@@ -94,6 +94,20 @@ export const globalPairs = {
     operations: ["new", "write"],
     validate: atLeast(1),
   }),
+  readConcurrency: definePair({
+    name: "read_concurrency",
+    type: "integer",
+    description: "Ranges of one read fetched at once (default 1: one request); above 1, reads larger than read_part_size go in concurrent ranged requests.",
+    operations: ["new", "read"],
+    validate: atLeast(1),
+  }),
+  readPartSize: definePair({
+    name: "read_part_size",
+    type: "size",
+    description: "Range size of a concurrent read (default 8 MiB).",
+    operations: ["new", "read"],
+    validate: atLeast(1),
+  }),
   partContentMd5: definePair({
     name: "part_content_md5",
     type: "boolean",

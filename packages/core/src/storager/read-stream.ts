@@ -7,6 +7,7 @@ import { Md5 } from "../integrity/md5.js";
 import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
 import { resolvePath } from "../path/paths.js";
+import { openParallelReadStream } from "./parallel-read.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import type { OperationScope } from "./storager-context.js";
 
@@ -47,6 +48,8 @@ interface ReadCheck {
  * `ServiceInternal` (the body broke and could not be resumed), `Aborted`, ...
  */
 export function openReadStream(scope: OperationScope, path: string, rawOptions: object | undefined): Readable {
+  const asked = (rawOptions as { readConcurrency?: unknown } | undefined)?.readConcurrency ?? scope.ctx.defaults["readConcurrency"];
+  if (typeof asked === "number" && asked > 1) return openParallelReadStream(scope, path, rawOptions, () => new ObjectReadStream(scope, path, rawOptions));
   return new ObjectReadStream(scope, path, rawOptions);
 }
 
@@ -123,6 +126,8 @@ class ObjectReadStream extends Readable {
 
     const driverOptions = { ...options };
     delete driverOptions.onProgress;
+    delete driverOptions["readConcurrency"];
+    delete driverOptions["readPartSize"];
     const opened = await scope.driver.read(key, { offset, size }, driverOptions);
     if (this.destroyed) {
       opened.stream.destroy();

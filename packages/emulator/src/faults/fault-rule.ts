@@ -7,6 +7,7 @@ export const FAULT_KINDS = [
   "throttle",
   "reset",
   "delay",
+  "bandwidth",
   "truncate",
   "flip-byte",
   "wrong-crc64",
@@ -31,6 +32,11 @@ export type Fault =
   | { kind: "reset"; afterBytes?: number }
   /** Wait `ms` before handling the request. */
   | { kind: "delay"; ms: number }
+  /**
+   * Send the response body at most `bytesPerSecond` (one connection on a long link, where the
+   * window and the round trip cap what one request moves; several requests in parallel each get it).
+   */
+  | { kind: "bandwidth"; bytesPerSecond: number }
   /** Send only `afterBytes` (default half) of the response body, then close the connection. */
   | { kind: "truncate"; afterBytes?: number }
   /**
@@ -107,6 +113,7 @@ export function validateFaultRule(input: unknown): FaultRule {
   optNumber(r, "offset", 0);
   if (r.kind === "status" && r.status !== undefined && r.status !== 500 && r.status !== 503) fail("status must be 500 or 503");
   if (r.kind === "delay") optNumber({ ms: r.ms ?? -1 }, "ms", 0, 600_000);
+  if (r.kind === "bandwidth") optNumber({ bytesPerSecond: r.bytesPerSecond ?? 0 }, "bytesPerSecond", 1024, 2 ** 40);
   if (r.kind === "clock-skew") optNumber({ seconds: r.seconds ?? NaN }, "seconds", -(10 ** 9), 10 ** 9);
   if (r.kind === "error-200" && r.code !== undefined && typeof r.code !== "string") fail("code must be a string");
   return r as unknown as FaultRule;

@@ -56,6 +56,8 @@ export interface BodySabotage {
   /** Stop after this many bytes and then `cut` the connection. */
   stopAt?: number;
   cut?: "reset" | "close";
+  /** Send at most this many bytes per second. */
+  pace?: number;
 }
 
 /** Resolves the body faults of `plan` for a body of `length` bytes. */
@@ -63,6 +65,8 @@ export function bodySabotage(plan: FaultPlan, length: number): BodySabotage {
   const out: BodySabotage = {};
   const flip = plan.get("flip-byte");
   if (flip && length > 0) out.flipAt = Math.min(length - 1, flip.offset ?? Math.floor(length / 2));
+  const bandwidth = plan.get("bandwidth");
+  if (bandwidth) out.pace = bandwidth.bytesPerSecond;
   const reset = plan.get("reset");
   const truncate = plan.get("truncate");
   if (reset) {
@@ -82,7 +86,7 @@ export function bodySabotage(plan: FaultPlan, length: number): BodySabotage {
 export async function streamBody(res: ServerResponse, source: Readable, sabotage: BodySabotage): Promise<number> {
   let offset = 0;
   try {
-    for await (const c of source) {
+    for await (const c of sabotage.pace === undefined ? source : paced(source, sabotage.pace)) {
       let chunk = c as Buffer;
       const at = sabotage.flipAt;
       if (at !== undefined && at >= offset && at < offset + chunk.length) {
@@ -113,6 +117,22 @@ export async function streamBody(res: ServerResponse, source: Readable, sabotage
     res.end();
   }
   return offset;
+}
+
+/** Slices of `source` of at most 64 KiB, released no faster than `bytesPerSecond`. */
+async function* paced(source: Readable, bytesPerSecond: number): AsyncGenerator<Buffer> {
+  const started = performance.now();
+  let sent = 0;
+  for await (const c of source) {
+    const chunk = c as Buffer;
+    for (let at = 0; at < chunk.length; at += 64 * 1024) {
+      const due = (sent / bytesPerSecond) * 1000 - (performance.now() - started);
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+      const slice = chunk.subarray(at, at + 64 * 1024);
+      sent += slice.length;
+      yield slice;
+    }
+  }
 }
 
 /** A Readable over one Buffer. */

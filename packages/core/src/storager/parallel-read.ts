@@ -1,0 +1,160 @@
+import { Readable } from "node:stream";
+import type { DriverReadResult, RawObject } from "../driver/storage-driver.js";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+import { Crc64 } from "../integrity/crc64.js";
+import { throwIfAborted } from "../io/abort.js";
+import type { ProgressListener } from "../options.js";
+import { resolvePath } from "../path/paths.js";
+import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
+import type { OperationScope } from "./storager-context.js";
+
+/** Range size of a concurrent read when the caller sets none. */
+export const DEFAULT_READ_PART_SIZE = 8 * 1024 * 1024;
+
+/** A read's options after validation, as far as a concurrent read uses them. */
+interface ParallelReadRequest {
+  offset?: number;
+  size?: number;
+  readConcurrency?: number;
+  readPartSize?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  [pair: string]: unknown;
+}
+
+/**
+ * A read of `path` in ranges of `readPartSize` bytes, `readConcurrency` of them in flight (the way
+ * the vendors' download managers fetch large objects), delivered in order. One stat first gives
+ * the size and the object's identity; each range is read whole into memory (so at most
+ * `readConcurrency + 1` ranges are held), must describe the same object (ETag, size) and is read
+ * again from its start after a retryable failure, within the read's resume budget. A whole-object
+ * read is checked against the CRC-64 the stat reported. A read that fits in one range, or an
+ * object stat cannot size (a link, a directory), goes through `single` instead.
+ * @throws nothing itself; the stream errors with `ObjectNotExist`, `IntegrityMismatch` (the object
+ *   changed during the read, a range or the whole came back wrong), `Aborted`, ...
+ */
+export function openParallelReadStream(scope: OperationScope, path: string, rawOptions: object | undefined, single: () => Readable): Readable {
+  const user = (rawOptions as { signal?: unknown } | undefined)?.signal;
+  const signal = user instanceof AbortSignal ? user : undefined;
+  // Cancels the ranges still in flight once the stream is done with, however it ends.
+  const stop = new AbortController();
+  const stream = Readable.from(ranges(scope, path, rawOptions, single, stop.signal), { objectMode: false, highWaterMark: 1 });
+  stream.once("close", () => stop.abort());
+  return wrapErrors(stream, scope, path, signal);
+}
+
+/** Reports the stream's failures as StorageErrors with op, service and path. */
+function wrapErrors(stream: Readable, scope: OperationScope, path: string, signal: AbortSignal | undefined): Readable {
+  const destroy = stream.destroy.bind(stream);
+  stream.destroy = (error?: Error): Readable => destroy(error === undefined ? undefined : scope.error(error, "read", path, signal));
+  return stream;
+}
+
+async function* ranges(scope: OperationScope, path: string, rawOptions: object | undefined, single: () => Readable, stopped: AbortSignal): AsyncGenerator<Buffer> {
+  scope.require("read");
+  const options = scope.options("read", rawOptions) as ParallelReadRequest;
+  const { key } = resolvePath(scope.workDir, path);
+  if (!scope.driver.features.readRange) {
+    yield* single();
+    return;
+  }
+  const signal = options.signal === undefined ? stopped : AbortSignal.any([options.signal, stopped]);
+  throwIfAborted(options.signal);
+  const info = await scope.driver.stat(key, { signal });
+  const partSize = options.readPartSize ?? DEFAULT_READ_PART_SIZE;
+  const objectSize = info.mode === "file" || info.mode === "append" ? info.size : undefined;
+  const start = Math.min(options.offset ?? 0, objectSize ?? 0);
+  const end = objectSize === undefined ? 0 : Math.min(objectSize, options.size === undefined ? objectSize : start + options.size);
+  if (objectSize === undefined || end - start <= partSize) {
+    yield* single();
+    return;
+  }
+  const whole = start === 0 && end === objectSize;
+  const hash = whole && scope.driver.features.crc64 && info.crc64 !== undefined ? new Crc64() : undefined;
+  const fetcher = new RangeFetcher(scope, key, info, stripReadOptions(options), signal);
+  const inFlight: Array<Promise<Buffer>> = [];
+  let next = start;
+  const launch = (): void => {
+    const length = Math.min(partSize, end - next);
+    const range = fetcher.fetch(next, length);
+    // A range may fail before its turn comes (an abort): it is awaited, and so reported, in order.
+    range.catch(() => undefined);
+    inFlight.push(range);
+    next += length;
+  };
+  let bytes = 0;
+  try {
+    while (inFlight.length < Math.max(1, options.readConcurrency ?? 1) && next < end) launch();
+    while (inFlight.length > 0) {
+      const data = await inFlight.shift()!;
+      throwIfAborted(options.signal);
+      if (next < end) launch();
+      bytes += data.length;
+      hash?.update(data);
+      options.onProgress?.({ bytes, total: end - start });
+      yield data;
+    }
+  } finally {
+    // Ranges still in flight are not waited for: the stream's close cancels them.
+    inFlight.length = 0;
+  }
+  const actual = hash?.digest();
+  if (actual !== undefined && actual !== info.crc64) {
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: the object's is ${String(info.crc64)}, the ranges read hash to ${actual}`);
+  }
+}
+
+/** The read options a driver takes for each range (core's own removed). */
+function stripReadOptions(options: ParallelReadRequest): Record<string, unknown> {
+  const { offset: _o, size: _s, readConcurrency: _c, readPartSize: _p, onProgress: _g, signal: _x, ...rest } = options;
+  return rest;
+}
+
+/** Reads one range whole, checking it belongs to the object stat described; retries within one budget for the read. */
+class RangeFetcher {
+  private readonly identity: ObjectIdentity;
+  private budget: ResumeBudget | undefined;
+
+  constructor(
+    private readonly scope: OperationScope,
+    private readonly key: string,
+    info: RawObject,
+    private readonly driverOptions: Record<string, unknown>,
+    private readonly signal: AbortSignal,
+  ) {
+    this.identity = { size: info.size, etag: info.etag, lastModified: info.lastModified?.getTime(), crc64: undefined, md5: undefined };
+  }
+
+  async fetch(offset: number, length: number): Promise<Buffer> {
+    for (;;) {
+      try {
+        return await this.once(offset, length);
+      } catch (e) {
+        this.budget ??= new ResumeBudget(this.scope.ctx.config);
+        if (!this.budget.left || !isResumableFailure(e, this.signal)) throw e;
+        if (!(await waitBeforeResume(this.budget.take(), this.signal))) throw e;
+      }
+    }
+  }
+
+  private async once(offset: number, length: number): Promise<Buffer> {
+    const range = { offset, size: length };
+    const opened: DriverReadResult = await this.scope.driver.read(this.key, range, { ...this.driverOptions, ...range, signal: this.signal });
+    const seen = identityOf(opened);
+    const change = identityChange(this.identity, { ...seen, crc64: undefined, md5: undefined });
+    if (change !== undefined) {
+      opened.stream.destroy();
+      throw storageError(ErrorCode.IntegrityMismatch, `the object changed during the read (${change}); stopped instead of splicing two objects`);
+    }
+    const data = Buffer.allocUnsafe(length);
+    let at = 0;
+    for await (const chunk of opened.stream as AsyncIterable<Buffer>) {
+      if (at + chunk.length > length) throw storageError(ErrorCode.IntegrityMismatch, `a range of ${length} bytes at ${offset} came back longer`);
+      chunk.copy(data, at);
+      at += chunk.length;
+    }
+    if (at !== length) throw storageError(ErrorCode.ServiceInternal, `a range of ${length} bytes at ${offset} ended after ${at}`, { retryable: true });
+    return data;
+  }
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "@jest/globals";
+import { randomFillSync } from "node:crypto";
+import { Readable } from "node:stream";
+import type { DriverCallOptions, DriverReadResult, RawObject, StorageDriver } from "../src/driver/storage-driver.js";
+import { isStorageError, storageError } from "../src/errors/storage-error.js";
+import { defineFeatures } from "../src/features.js";
+import { httpPairs } from "../src/http/http-pairs.js";
+import { crc64Decimal } from "../src/integrity/crc64.js";
+import { resolveOpenConfig } from "../src/pairs/open-config.js";
+import type { ServiceDefinition } from "../src/registry/service-definition.js";
+import { createStorager } from "../src/storager/create-storager.js";
+import type { Storager } from "../src/storager.js";
+
+/** A ranged-read driver that counts reads in flight and can fail, corrupt or replace the object on a given read. */
+class RangeDriver implements StorageDriver {
+  readonly service = "ranges";
+  readonly name = "bucket";
+  readonly features = defineFeatures({ stat: true, read: true, write: true, delete: true, list: true, readRange: true, crc64: true });
+  data: Buffer;
+  etag = '"v1"';
+  stats = 0;
+  readonly reads: Array<{ offset: number; size: number }> = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  /** What read number `n` (0-based) does wrong. */
+  readonly faults = new Map<number, "fail" | "corrupt" | "replace" | "short">();
+
+  constructor(size: number) {
+    this.data = randomFillSync(Buffer.alloc(size));
+  }
+
+  async stat(key: string): Promise<RawObject> {
+    this.stats++;
+    return { key, mode: "file", size: this.data.length, etag: this.etag, crc64: crc64Decimal(this.data) };
+  }
+
+  async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
+    const n = this.reads.length;
+    const offset = range.offset ?? 0;
+    const size = range.size ?? this.data.length - offset;
+    this.reads.push({ offset, size });
+    const fault = this.faults.get(n);
+    if (fault === "replace") {
+      this.data = randomFillSync(Buffer.alloc(this.data.length));
+      this.etag = '"v2"';
+    }
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    this.inFlight--;
+    if (options.signal instanceof AbortSignal && options.signal.aborted) throw storageError("Aborted", "aborted");
+    if (fault === "fail") throw storageError("ServiceInternal", "connection reset", { retryable: true });
+    let body = Buffer.from(this.data.subarray(offset, offset + size));
+    if (fault === "corrupt") body[0] = body[0]! ^ 0xff;
+    if (fault === "short") body = body.subarray(0, body.length - 1);
+    return { stream: Readable.from([body]), object: { key, mode: "file", size: this.data.length, etag: this.etag } };
+  }
+
+  async write(): Promise<object> {
+    return {};
+  }
+  async delete(): Promise<void> {}
+  async listPage(): Promise<{ items: RawObject[] }> {
+    return { items: [] };
+  }
+}
+
+function open(driver: RangeDriver, query = ""): Storager {
+  const definition: ServiceDefinition = { type: "ranges", packageName: "ranges", description: "test", pairs: { ...httpPairs }, newStorageDriver: () => driver };
+  const resolved = resolveOpenConfig(definition, `ranges://bucket/?retry_base_delay=0${query}`, "storager");
+  return createStorager(driver, { ...resolved, definition });
+}
+
+const KiB = 1024;
+
+describe("concurrent ranged reads (readConcurrency)", () => {
+  it("reads in ranges of readPartSize, readConcurrency at once, in order", async () => {
+    const driver = new RangeDriver(100 * KiB + 3);
+    const store = open(driver);
+    const got = await store.read("obj", { readConcurrency: 3, readPartSize: 10 * KiB });
+    expect(got.equals(driver.data)).toBe(true);
+    expect(driver.stats).toBe(1);
+    expect(driver.reads.length).toBe(11);
+    expect(driver.reads.map((r) => r.offset)).toEqual(Array.from({ length: 11 }, (_, i) => i * 10 * KiB));
+    expect(driver.reads.at(-1)!.size).toBe(3);
+    expect(driver.maxInFlight).toBe(3);
+  });
+
+  it("takes readConcurrency from the storager's open-time pairs too; one range or less is one plain read", async () => {
+    const driver = new RangeDriver(50 * KiB);
+    const store = open(driver, "&read_concurrency=4&read_part_size=8KiB");
+    expect((await store.read("obj")).equals(driver.data)).toBe(true);
+    expect([driver.reads.length, driver.maxInFlight]).toEqual([7, 4]);
+    const small = new RangeDriver(8 * KiB);
+    const smallStore = open(small, "&read_concurrency=4&read_part_size=8KiB");
+    expect((await smallStore.read("obj")).equals(small.data)).toBe(true);
+    expect([small.reads.length, small.stats]).toEqual([1, 1]);
+  });
+
+  it("reads a failed range again from its start, within the retry budget", async () => {
+    const driver = new RangeDriver(40 * KiB);
+    driver.faults.set(1, "fail");
+    driver.faults.set(2, "short");
+    const got = await open(driver).read("obj", { readConcurrency: 2, readPartSize: 10 * KiB });
+    expect(got.equals(driver.data)).toBe(true);
+    expect(driver.reads.length).toBe(6);
+  });
+
+  it("fails with IntegrityMismatch when the object changes during the read, or a range comes back corrupted", async () => {
+    const replaced = new RangeDriver(40 * KiB);
+    replaced.faults.set(2, "replace");
+    const e1 = await open(replaced).read("obj", { readConcurrency: 2, readPartSize: 10 * KiB }).catch((e: unknown) => e);
+    expect(isStorageError(e1, "IntegrityMismatch")).toBe(true);
+    expect((e1 as Error).message).toContain("changed during the read");
+
+    const corrupt = new RangeDriver(40 * KiB);
+    corrupt.faults.set(1, "corrupt");
+    const e2 = await open(corrupt).read("obj", { readConcurrency: 2, readPartSize: 10 * KiB }).catch((e: unknown) => e);
+    expect(isStorageError(e2, "IntegrityMismatch")).toBe(true);
+    expect((e2 as Error).message).toContain("crc64 mismatch");
+  });
+
+  it("stops promptly on abort and leaves no range unhandled", async () => {
+    const driver = new RangeDriver(200 * KiB);
+    const controller = new AbortController();
+    const stream = open(driver).createReadStream("obj", { readConcurrency: 4, readPartSize: 10 * KiB, signal: controller.signal });
+    let bytes = 0;
+    const e = await (async () => {
+      for await (const chunk of stream) {
+        bytes += (chunk as Buffer).length;
+        controller.abort();
+      }
+    })().catch((err: unknown) => err);
+    expect(isStorageError(e, "Aborted")).toBe(true);
+    expect(bytes).toBe(10 * KiB);
+    expect(driver.reads.length).toBeLessThan(20);
+  });
+});
