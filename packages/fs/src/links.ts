@@ -109,6 +109,17 @@ export async function inwardLinkAt(paths: FsPaths, path: string): Promise<string
 }
 
 /**
+ * True when the entry `entry` (not followed) is the file `target` leads to: one file reached by
+ * another name (through a linked directory). The target is looked up inside the work_dir only.
+ */
+async function sameFile(paths: FsPaths, entry: string, target: string): Promise<boolean> {
+  const x = await lstat(entry, { bigint: true }).catch(() => undefined);
+  if (x === undefined) return false;
+  const y = await paths.statInside(target).catch(() => undefined);
+  return y !== undefined && x.dev === y.dev && x.ino === y.ino;
+}
+
+/**
  * Moves the link at `src` (leading to `target`) to `dst`: a link to the same target is made at
  * `dst` (its relative target worked out anew), then the one at `src` is removed. With `durable`,
  * both directories are fsynced.
@@ -117,11 +128,14 @@ export async function inwardLinkAt(paths: FsPaths, path: string): Promise<string
  */
 export async function moveLink(paths: FsPaths, src: string, target: string, dst: string, signal?: AbortSignal, durable = false): Promise<void> {
   if (src === dst) return;
-  if (dst === target) throw storageError(ErrorCode.InvalidArgument, "a link cannot be moved onto its own target");
+  if (dst === target || (await sameFile(paths, dst, target))) throw storageError(ErrorCode.InvalidArgument, "a link cannot be moved onto its own target");
   await makeLink(paths, dst, target, signal, durable);
   const dir = await paths.pinExisting(posix.dirname(src));
   if (dir === undefined) return;
   try {
+    // Only the link moved: whatever took its name meanwhile stays.
+    const still = await entryIn(paths, dir, posix.basename(src));
+    if (still?.linkTarget !== target) return;
     await unlink(dir.at(posix.basename(src))).catch((e: unknown) => (isErrno(e, "ENOENT") ? undefined : Promise.reject(fsError(e))));
     if (durable) await syncPath(dir.self).catch((e: unknown) => Promise.reject(fsError(e)));
   } finally {

@@ -279,8 +279,8 @@ export class FsStorageDriver implements StorageDriver {
    */
   private async fileSlot(key: string): Promise<string> {
     if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
-    const path = await this.paths.resolve(key);
-    // The entry itself: a link to a directory is replaced like any link.
+    // The entry itself, wherever a link there leads: the rename in its pinned directory replaces the link.
+    const path = await this.paths.resolveEntry(key);
     if ((await lstatOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
     return path;
   }

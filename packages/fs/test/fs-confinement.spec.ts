@@ -1,4 +1,4 @@
-import { readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { lstat, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
@@ -34,13 +34,16 @@ describe("fs driver: confinement to work_dir", () => {
     await expectCode(s.driver.read(s.key("escape/secret.txt"), {}, {}), "InvalidArgument");
     await expectCode(s.driver.read(s.key("secret-link"), {}, {}), "InvalidArgument");
     await expectCode(s.driver.stat(s.key("escape/secret.txt"), {}), "InvalidArgument");
-    await expectCode(s.driver.write(s.key("secret-link"), buf("overwrite"), {}), "InvalidArgument");
     await expectCode(s.driver.delete(s.key("escape/secret.txt"), {}), "InvalidArgument");
     await expectCode(s.driver.copy(s.key("secret-link"), s.key("copy"), {}), "InvalidArgument");
     await expectCode(s.driver.move(s.key("secret-link"), s.key("moved"), {}), "InvalidArgument");
     await expectCode(s.driver.createAppend(s.key("escape/a"), {}), "InvalidArgument");
     await expectCode(s.driver.createMultipart(s.key("escape/mp"), {}), "InvalidArgument");
     await expectCode(s.driver.listPage({ prefix: s.key("escape/"), delimiter: "/", limit: 10 }, {}), "InvalidArgument");
+    // Writing over the outward link replaces the link itself, in its pinned directory: the file outside stays.
+    await s.driver.write(s.key("secret-link"), buf("overwrite"), {});
+    expect((await lstat(join(s.root, "secret-link"))).isSymbolicLink()).toBe(false);
+    expect(await readFile(join(s.root, "secret-link"), "utf8")).toBe("overwrite");
     expect(await readdir(s.outside)).toEqual(["secret.txt"]);
     expect(await readFile(join(s.outside, "secret.txt"), "utf8")).toBe("outside data");
   });

@@ -181,4 +181,12 @@ describe("fs driver: symbolic links", () => {
     expect((await s.driver.stat(s.key("d/rel"), {})).linkTarget).toBe(join(s.root, "t"));
     expect(await text(s.key("d/rel"))).toBe("t");
   });
+  it("refuses to move a link onto its own target reached through a linked directory; the target keeps its bytes", async () => {
+    await s.driver.write(s.key("real/file"), buf("the data"), {});
+    await s.driver.createLink!(s.key("alias"), s.key("real"), {});
+    await s.driver.createLink!(s.key("l"), s.key("alias/file"), {});
+    await expectCode(s.driver.move(s.key("l"), s.key("real/file"), {}), "InvalidArgument");
+    expect(await text(s.key("real/file"))).toBe("the data");
+    expect((await s.driver.stat(s.key("l"), {})).mode).toBe("link");
+  });
 });

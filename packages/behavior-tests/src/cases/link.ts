@@ -160,6 +160,24 @@ export function registerLinkCases(suite: Suite): void {
   );
 
   suite.gated(
+    "move: a link onto the object it leads to (directly or through another link) is InvalidArgument; the object keeps its bytes",
+    ["createLink", "move"],
+    async (t) => {
+      const data = randomData(77);
+      const to = await target(t, data);
+      const path = linkPath(t);
+      await t.store.createLink(path, to);
+      await expectError(() => t.store.move(path, to), "InvalidArgument");
+      const second = linkPath(t);
+      await t.store.createLink(second, path);
+      await expectError(() => t.store.move(second, to), "InvalidArgument");
+      expectSameBytes(await t.store.read(to), data);
+      expect((await t.store.stat(path)).mode).toBe("link");
+    },
+    refuse,
+  );
+
+  suite.gated(
     "list: a link is listed with mode link, in prefix and in dir mode",
     ["createLink", "listPrefix", "listDir"],
     async (t) => {

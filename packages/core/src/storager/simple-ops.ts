@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import type { RawObject } from "../driver/storage-driver.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { PresignOperation } from "../options.js";
 import { checkHttpUrl } from "../io/open-url.js";
@@ -85,7 +86,25 @@ export async function relocate(scope: OperationScope, op: "copy" | "move", src: 
   const from = resolvePath(scope.workDir, src).key;
   const to = resolvePath(scope.workDir, dst).key;
   if (op === "move" && from === to) throw storageError(ErrorCode.InvalidArgument, "move source and destination are the same object");
+  if (op === "move" && scope.driver.features.createLink) await refuseMoveOntoTarget(scope, from, to, options);
   await scope.driver[op]!(from, to, options);
+}
+
+/** Links followed when checking where a moved link leads. */
+const MAX_LINK_HOPS = 8;
+
+/**
+ * A link moved onto what it leads to (directly or through more links) would replace the target's
+ * bytes with a link to itself: refused. Costs one stat of the source, and one per link it leads through.
+ * @throws StorageError `InvalidArgument`
+ */
+async function refuseMoveOntoTarget(scope: OperationScope, from: string, to: string, options: Record<string, unknown>): Promise<void> {
+  const signal = options["signal"] as AbortSignal | undefined;
+  let at: RawObject | undefined = await scope.driver.stat(from, signal ? { signal } : {}).catch(() => undefined);
+  for (let hops = 0; at?.mode === "link" && at.linkTarget !== undefined && hops < MAX_LINK_HOPS; hops++) {
+    if (at.linkTarget === "/" + to) throw storageError(ErrorCode.InvalidArgument, "moving a link onto the object it leads to would replace that object with a link to itself");
+    at = await scope.driver.stat(at.linkTarget.slice(1), signal ? { signal } : {}).catch(() => undefined);
+  }
 }
 
 /**
