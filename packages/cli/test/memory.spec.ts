@@ -4,7 +4,7 @@
  * commands against named memory stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { readFile } from "node:fs/promises";
+import { lstat, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager } from "@stowage/core";
 import { main } from "../src/index.js";
@@ -161,5 +161,27 @@ describe("memory storage, in one process", () => {
     expect((await run(["ls", "-r", "memory://m8/"])).stdout.split("\n").filter(Boolean)).toEqual(["dangling", "l.txt", "t.txt"]);
     expect((await run(["rm", "-r", "--yes", "memory://m8/"])).code).toBe(0);
     expect((await run(["ls", "-r", "memory://m8/"])).stdout).toBe("");
+  });
+  it("local links into another directory: cat, cp and get read the target, cp over the link replaces the link, -L skips loops", async () => {
+    await writeTree(join(work, "lk"), { "releases/v2.txt": "v2", "src/a.txt": "a" });
+    expect((await run(["ln", "lk/releases/v2.txt", "lk/links/latest.txt"])).code).toBe(0);
+    expect((await run(["cat", "lk/links/latest.txt"])).stdout).toBe("v2");
+    expect((await run(["cp", "lk/links/latest.txt", "lk/copy.txt"])).code).toBe(0);
+    expect(await readFile(join(work, "lk/copy.txt"), "utf8")).toBe("v2");
+    expect((await run(["get", "lk/links/latest.txt", "lk/got.txt"])).code).toBe(0);
+    expect(await readFile(join(work, "lk/got.txt"), "utf8")).toBe("v2");
+    await symlink("../releases/v2.txt", join(work, "lk/src/l.txt"));
+    await symlink("lp2", join(work, "lk/src/lp1"));
+    await symlink("lp1", join(work, "lk/src/lp2"));
+    await symlink("lp1/x", join(work, "lk/src/through"));
+    const tree = await run(["cp", "-r", "-L", "lk/src/", "lk/dst/", "--stats-json"]);
+    expect(tree.code).toBe(0);
+    expect(JSON.parse(tree.stdout)).toMatchObject({ objects: { copied: 2, skipped: 3 } });
+    expect(tree.stderr).toContain("skipped 3 symbolic links (leading to nothing readable");
+    expect(await readTree(join(work, "lk/dst"))).toEqual({ "a.txt": "a", "l.txt": "v2" });
+    await writeFile(join(work, "lk/new.txt"), "new");
+    expect((await run(["cp", "lk/new.txt", "lk/links/latest.txt"])).code).toBe(0);
+    expect((await lstat(join(work, "lk/links/latest.txt"))).isSymbolicLink()).toBe(false);
+    expect(await readFile(join(work, "lk/releases/v2.txt"), "utf8")).toBe("v2");
   });
 });

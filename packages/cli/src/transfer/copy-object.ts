@@ -148,8 +148,9 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   // A resumed copy whose source states its CRC64 need not read the parts already stored again: what
   // the destination holds is checked against that CRC64 before the upload completes.
   const known = item.src.crc64;
+  const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
   const offset =
-    resume !== undefined && known !== undefined && env.src.store.features.readRange
+    resume !== undefined && known !== undefined && from.store.features.readRange
       ? await resumePoint(dst, key, resume.multipartId, partSize, item.size, env.signal)
       : 0;
   const taps: Transform[] = [];
@@ -157,7 +158,7 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   const md5 = !dst.features.crc64 && !env.dst.loc.local && offset === 0 ? new Md5Tap() : undefined;
   if (md5 !== undefined) taps.push(md5);
   const ranged = settings.readConcurrency > 1 ? { readConcurrency: settings.readConcurrency, readPartSize: partSize } : {};
-  const read = env.src.store.createReadStream(item.srcPath, { ...ranged, ...(offset > 0 ? { offset } : {}), signal: env.signal });
+  const read = from.store.createReadStream(from.path, { ...ranged, ...(offset > 0 ? { offset } : {}), signal: env.signal });
   const body: Readable = taps.length === 0 ? read : (pipeline([read, ...taps], () => undefined) as unknown as Readable);
 
   let created: Promise<void> | undefined;

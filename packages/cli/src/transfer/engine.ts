@@ -62,7 +62,10 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   stats.objects.planned = plan.copies.length;
   stats.objects.skipped = plan.skipped.length;
   stats.bytes.planned = plan.bytes;
-  if (plan.links > 0) ctx.info(`${job.command}: skipped ${plan.links} symbolic link${plan.links === 1 ? "" : "s"} (not followed; \`cp <link> <dst>\` copies a link's target)`);
+  if (plan.links > 0) {
+    const why = settings.copyLinks ? "leading to nothing readable: dangling, in a loop, or to a directory" : "not followed; -L copies what links lead to";
+    ctx.info(`${job.command}: skipped ${plan.links} symbolic link${plan.links === 1 ? "" : "s"} (${why})`);
+  }
 
   if (settings.dryRun) {
     for (const item of plan.copies) ctx.out(`would ${job.move ? "move" : "copy"} ${item.rel} (${formatBytes(item.size)}, ${item.reason})`);

@@ -4,7 +4,7 @@ import { UsageError } from "../errors.js";
 import { overlaps, sameAccount, type Endpoint, type Location } from "../locations.js";
 import { runTransfer, type TransferReport } from "./engine.js";
 import { makeFilter } from "./filter.js";
-import { planOne, planTree, type CompareMode } from "./planner.js";
+import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
 import type { TransferSettings } from "./settings.js";
 
 /** Stat that answers undefined for a missing object. */
@@ -21,39 +21,52 @@ export async function statOrUndefined(store: Storager, path: string, options: { 
 export async function isDir(ctx: CliContext, loc: Location): Promise<boolean> {
   if (loc.path.replace(/\/+$/, "") === "") return true;
   const { endpoint, key } = await ctx.locations.object(loc);
-  return (await statOrUndefined(endpoint.store, key, { mode: "dir", signal: ctx.signal })) !== undefined;
+  try {
+    return (await statOrUndefined(endpoint.store, key, { mode: "dir", signal: ctx.signal })) !== undefined;
+  } catch (e) {
+    // A link leading out of its directory (fs refuses to follow it from there) is no directory here.
+    if (isStorageError(e, ErrorCode.InvalidArgument)) return false;
+    throw e;
+  }
 }
 
 /** Links followed in a row to find what a single-object transfer copies. */
 const MAX_LINK_HOPS = 8;
 
 /**
- * The source object of a single-object transfer. A symbolic link is followed: what is copied
- * is its target's content, read through the link (mv refuses links: deleting the source
- * afterwards would lose the link, not move it).
+ * The source object of a single-object transfer, and `name`, what a destination directory calls
+ * its copy. A symbolic link is followed: what is copied is what it finally leads to, read there
+ * (from the account's root: on fs, a link may lead out of its own directory). mv refuses links:
+ * deleting the source afterwards would lose the link, not move it.
  * @throws ObjectNotExist (the source or a link's target), UsageError (a directory without -r, mv of a link)
  */
-async function sourceObject(ctx: CliContext, loc: Location, command: string, move: boolean): Promise<{ src: Endpoint; key: string; info: ObjectInfo; viaLink: boolean }> {
+async function sourceObject(
+  ctx: CliContext,
+  loc: Location,
+  command: string,
+  move: boolean,
+): Promise<{ src: Endpoint; key: string; name: string; info: ObjectInfo; viaLink: boolean }> {
   const { endpoint, key } = await ctx.locations.object(loc);
   let info = loc.path.endsWith("/") ? undefined : await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
   if (info === undefined || info.mode === "dir") {
     if (await isDir(ctx, loc)) throw new UsageError(`${loc.display} is a directory: use ${command === "cp" || command === "mv" ? command : "cp"} -r`);
     throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: command, service: endpoint.store.info.service, path: key });
   }
-  if (info.mode !== "link") return { src: endpoint, key, info, viaLink: false };
+  if (info.mode !== "link") return { src: endpoint, key, name: key, info, viaLink: false };
   if (move) throw new UsageError(`${loc.display} is a symbolic link: ${command} moves objects; copy its target with cp, or make a new link with ln`);
   const end = await followLink(ctx, loc, { ...info, path: endpoint.dir + key });
   if (end.mode === "link") throw storageError(ErrorCode.InvalidArgument, `${loc.display}: cannot follow the symbolic link (too many links in a row, or no target reported)`);
   if (end.mode === "dir") throw new UsageError(`${loc.display} is a link to a directory: use cp -r on ${end.path}`);
-  return { src: endpoint, key, info: { ...end, path: info.path }, viaLink: true };
+  const root: Endpoint = { loc, dir: "/", store: await ctx.locations.open(loc, "/") };
+  return { src: root, key: end.path.replace(/^\/+/, ""), name: key, info: end, viaLink: true };
 }
 
 /**
- * What `link` (in `loc`'s account; `path` absolute) finally points to: its target's metadata, following up to
- * {@link MAX_LINK_HOPS} links; still a link after that (or one without a target).
- * @throws ObjectNotExist (a target that does not exist)
+ * What `link` (in `loc`'s account; `path` absolute) finally points to: its target's metadata (`path`
+ * absolute), following up to {@link MAX_LINK_HOPS} links; still a link after that (or one without a target).
+ * @throws ObjectNotExist (a target that does not exist), InvalidArgument (fs: a path through a link loop)
  */
-async function followLink(ctx: CliContext, loc: Location, link: ObjectInfo): Promise<ObjectInfo> {
+export async function followLink(ctx: CliContext, loc: Location, link: ObjectInfo): Promise<ObjectInfo> {
   const root = await ctx.locations.open(loc, "/");
   // A listing may leave the target out (OSS): the link's own stat names it.
   let info = link.linkTarget === undefined ? ((await statOrUndefined(root, link.path, { signal: ctx.signal })) ?? link) : link;
@@ -68,14 +81,18 @@ function fail(message: string): never {
   throw storageError(ErrorCode.ObjectNotExist, message, { op: "stat" });
 }
 
-/** For `-L`: what a listed link points to when that is a readable object, else undefined. */
-function linkFollower(ctx: CliContext, loc: Location, dir: string): (link: ObjectInfo) => Promise<ObjectInfo | undefined> {
+/**
+ * For `-L`: what a listed link points to when that is a readable object, and where to read it
+ * (from the account's root); undefined for a dangling link, a loop or a directory.
+ */
+function linkFollower(ctx: CliContext, loc: Location, dir: string): NonNullable<PlanOptions["followLink"]> {
   return async (link) => {
     const end = await followLink(ctx, loc, { ...link, path: dir + link.path }).catch((e: unknown) => {
-      if (isStorageError(e, ErrorCode.ObjectNotExist)) return undefined;
+      if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.InvalidArgument)) return undefined;
       throw e;
     });
-    return end !== undefined && (end.mode === "file" || end.mode === "append") ? end : undefined;
+    if (end === undefined || (end.mode !== "file" && end.mode !== "append")) return undefined;
+    return { info: end, readFrom: { store: await ctx.locations.open(loc, "/"), path: end.path } };
   };
 }
 
@@ -93,15 +110,15 @@ export async function transferObject(
   move: boolean,
   writeOptions: { contentType?: string; metadata?: Record<string, string> } = {},
 ): Promise<TransferReport> {
-  const { src, key, info, viaLink } = await sourceObject(ctx, srcLoc, command, move);
+  const { src, key, name, info, viaLink } = await sourceObject(ctx, srcLoc, command, move);
   let dst: Endpoint;
   let dstKey: string;
   if (dstLoc.path.endsWith("/")) {
     dst = await ctx.locations.dir(dstLoc);
-    dstKey = key;
+    dstKey = name;
   } else if (await isDir(ctx, dstLoc)) {
     dst = await ctx.locations.dir(dstLoc);
-    dstKey = key;
+    dstKey = name;
   } else {
     const target = await ctx.locations.object(dstLoc);
     dst = target.endpoint;

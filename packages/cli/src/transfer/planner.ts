@@ -1,4 +1,4 @@
-import type { ObjectInfo } from "@stowage/core";
+import type { ObjectInfo, Storager } from "@stowage/core";
 import type { Endpoint } from "../locations.js";
 import { compareObjects } from "../verify.js";
 import { sourceIdOf, type Checkpoint } from "./checkpoint.js";
@@ -21,6 +21,8 @@ export interface PlanItem {
   reason: string;
   /** Read through a symbolic link (`src` is its target's metadata): streamed, never copied server-side, where a service may copy the link itself. */
   viaLink?: boolean;
+  /** Where to read the bytes, when not at `srcPath` in the source (what a followed link leads to). */
+  readFrom?: { store: Storager; path: string };
 }
 
 /** What a transfer will do. */
@@ -45,8 +47,11 @@ export interface PlanOptions {
   deleteExtras: boolean;
   checkpoint?: Checkpoint;
   signal?: AbortSignal;
-  /** Follow symbolic links (`-L`): the metadata of what a link points to, undefined when that is not a readable object. Without it links are skipped. */
-  followLink?: (link: ObjectInfo) => Promise<ObjectInfo | undefined>;
+  /**
+   * Follow symbolic links (`-L`): the metadata of what a link points to and where to read it,
+   * undefined when that is not a readable object. Without it links are skipped.
+   */
+  followLink?: (link: ObjectInfo) => Promise<{ info: ObjectInfo; readFrom: { store: Storager; path: string } } | undefined>;
 }
 
 /** Objects hashed at once by `--checksum`. */
@@ -98,6 +103,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
     if (!options.filter(o.path)) continue;
     seen.add(o.path);
     let info = o;
+    let followed: { store: Storager; path: string } | undefined;
     if (o.mode === "link") {
       // Like rsync: a link is skipped (its target may lie outside the tree) unless -L asks to copy what it points to.
       const target = await options.followLink?.(o);
@@ -106,11 +112,15 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
         plan.links++;
         continue;
       }
-      info = { ...target, path: o.path };
+      info = { ...target.info, path: o.path };
+      followed = target.readFrom;
     }
     const dstInfo = existing.get(o.path);
     const item: PlanItem = { rel: o.path, srcPath: o.path, dstPath: o.path, src: info, size: info.size ?? 0, reason: "", ...(dstInfo ? { dst: dstInfo } : {}) };
-    if (info !== o) item.viaLink = true;
+    if (followed !== undefined) {
+      item.viaLink = true;
+      item.readFrom = followed;
+    }
     const decision = decide(info, dstInfo, o.path, options);
     if (decision === undefined) undecided.push(item);
     else add(plan, item, decision);
