@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Storager } from "@stowage/core";
 import { registerAbortCases } from "./cases/abort.js";
 import { registerAppendCases } from "./cases/append.js";
+import { registerConditionCases } from "./cases/conditions.js";
 import { registerCopyCases } from "./cases/copy.js";
 import { registerDirCases } from "./cases/dir.js";
 import { registerFetchCases } from "./cases/fetch.js";
@@ -62,6 +63,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("pairs", () => registerPairCases(suite));
     describe("paths", () => registerPathCases(suite));
     describe("streams", () => registerStreamCases(suite));
+    describe("conditions", () => registerConditionCases(suite));
     describe("abort", () => registerAbortCases(suite));
     describe("integrity", () => registerIntegrityCases(suite));
 

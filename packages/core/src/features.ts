@@ -60,6 +60,8 @@ export interface StorageFeatures {
   presignCompleteMultipart: boolean;
   /** A presigned read takes `responseContentType` / `responseContentDisposition`: the service answers with them. */
   responseOverrides: boolean;
+  /** `stat` and `read` take `ifMatch` / `ifNoneMatch`. */
+  conditionalRead: boolean;
   append: boolean;
   multipart: boolean;
   /** `metadata` option on writes and returned by stat. */
@@ -112,6 +114,7 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   presignListMultipart: false,
   presignCompleteMultipart: false,
   responseOverrides: false,
+  conditionalRead: false,
   append: false,
   multipart: false,
   userMetadata: false,

@@ -25,15 +25,28 @@ export interface TransferOptions extends CallOptions {
 export type Body = Buffer | Uint8Array | string | Readable | AsyncIterable<Uint8Array>;
 
 /** Options of `stat`. */
-export interface StatOptions extends CallOptions {
+export interface StatOptions extends CallOptions, Conditions {
   /** Stat the in-progress multipart upload with this id instead of the object. */
   multipartId?: string;
   /** `"dir"`: stat the directory (the `path/` marker on object stores). */
   mode?: "dir";
 }
 
+/**
+ * Conditions on the object's ETag (feature `conditionalRead`), as HTTP's `If-Match` and
+ * `If-None-Match`: quotes and case do not matter, `*` stands for any object. A condition that
+ * does not hold fails the call with `Conflict`, its `statusCode` 412 for `ifMatch` and 304 (not
+ * modified) for `ifNoneMatch`.
+ */
+export interface Conditions {
+  /** Go ahead only while the object's ETag is this one (optimistic concurrency: it did not change since). */
+  ifMatch?: string;
+  /** Go ahead only when the object's ETag is not this one (a cache revalidation: it changed since). */
+  ifNoneMatch?: string;
+}
+
 /** Options of `read` and `createReadStream`. */
-export interface ReadOptions extends TransferOptions {
+export interface ReadOptions extends TransferOptions, Conditions {
   /** First byte to read (default 0). */
   offset?: number;
   /** Bytes to read (default: to the end). 0 reads nothing. */

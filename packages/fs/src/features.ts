@@ -22,6 +22,7 @@ export const fsFeatures: Readonly<StorageFeatures> = defineFeatures({
   fetch: true,
   createDir: true,
   createLink: true,
+  conditionalRead: true,
   append: true,
   multipart: true,
   contentMd5: true,

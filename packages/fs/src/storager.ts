@@ -3,6 +3,7 @@ import { lstat, rmdir, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { Readable } from "node:stream";
 import {
+  checkEtagConditions,
   abortError,
   ErrorCode,
   storageError,
@@ -79,7 +80,9 @@ export class FsStorageDriver implements StorageDriver {
     if (linkTarget !== undefined) return linkObject(key, linkTarget, st);
     if (st.isDirectory()) return dirObject(key === "" || key.endsWith("/") ? key : key + "/", st);
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "not a regular file");
-    return fileObject(key, st);
+    const file = fileObject(key, st);
+    checkEtagConditions(file.etag, options);
+    return file;
   }
 
   /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `InvalidArgument`, `Aborted`. */
@@ -94,6 +97,7 @@ export class FsStorageDriver implements StorageDriver {
       const st = await handle.stat({ bigint: true });
       if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
       object = fileObject(key, st);
+      checkEtagConditions(object.etag, options);
       const size = object.size!;
       const start = Math.min(range.offset ?? 0, size);
       const end = range.size === undefined ? size : Math.min(size, start + range.size);

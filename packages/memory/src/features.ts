@@ -22,6 +22,7 @@ export const memoryFeatures: Readonly<StorageFeatures> = defineFeatures({
   fetch: true,
   createDir: true,
   createLink: true,
+  conditionalRead: true,
   append: true,
   multipart: true,
   userMetadata: true,

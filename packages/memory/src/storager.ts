@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import {
   abortError,
+  checkEtagConditions,
   openUrl,
   ErrorCode,
   throwIfAborted,
@@ -56,7 +57,10 @@ export class MemoryStorageDriver implements StorageDriver {
     const dirKey = key === "" || key.endsWith("/") ? key : key + "/";
     if (options.mode !== "dir" && dirKey !== key) {
       const entry = this.store.get(key);
-      if (entry !== undefined) return toRawObject(key, entry);
+      if (entry !== undefined) {
+        checkEtagConditions(entry.etag, options);
+        return toRawObject(key, entry);
+      }
     }
     if (!this.store.dirExists(dirKey)) throw notExist();
     const own = this.store.get(dirKey);
@@ -67,6 +71,7 @@ export class MemoryStorageDriver implements StorageDriver {
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
     throwIfAborted(options.signal);
     const entry = this.fileAt(key);
+    checkEtagConditions(entry.etag, options);
     const data = entry.data;
     const start = Math.min(range.offset ?? 0, data.length);
     const end = range.size === undefined ? data.length : Math.min(data.length, start + range.size);

@@ -169,6 +169,22 @@ export const globalPairs = {
     operations: ["read", "presign"],
     validate: atLeast(0),
   }),
+  ifMatch: definePair({
+    name: "if_match",
+    type: "string",
+    description: "Stat or read only while the object's ETag is this one (* any object); else Conflict (412).",
+    operations: ["stat", "read"],
+    feature: "conditionalRead",
+    validate: headerValue,
+  }),
+  ifNoneMatch: definePair({
+    name: "if_none_match",
+    type: "string",
+    description: "Stat or read only when the object's ETag is not this one (* no object); else Conflict (304, not modified).",
+    operations: ["stat", "read"],
+    feature: "conditionalRead",
+    validate: headerValue,
+  }),
   crc64: definePair({
     name: "crc64",
     type: "string",
