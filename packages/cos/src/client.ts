@@ -139,12 +139,16 @@ export class CosClient {
    * Whether refused HEAD `head` was refused for its credentials: the same request as a GET of its
    * first byte (same headers, so SSE-C keys too; signed with the same, not yet dropped, credentials)
    * answers with an error body that names the code. Its answer is never retried nor read beyond an
-   * error document. False on anything else, a network failure included.
+   * error document. False on anything else, a network failure included. The HEAD's `If-Match` /
+   * `If-None-Match` are left out: the probe asks about the credentials only, and a condition that
+   * does not hold would answer 412 or 304 instead of the refusal's code.
    * @throws nothing.
    */
   private async refusedCredentialsOf(head: HttpRequest): Promise<boolean> {
     const headers: Record<string, string> = { ...head.headers, range: "bytes=0-0" };
     delete headers["authorization"];
+    delete headers["if-match"];
+    delete headers["if-none-match"];
     const probe: HttpRequest = { ...head, method: "GET", headers, operation: "probe_refused_head" };
     delete probe.body;
     try {

@@ -4,7 +4,8 @@ import type { CosErrorBody } from "./responses.js";
 /**
  * COS error codes and the StorageError code each becomes. Codes not listed
  * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
- * 409/412 → Conflict, 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
+ * 409/412 → Conflict, 304 → Conflict (not modified: an `If-None-Match` that did not hold),
+ * 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
  */
 export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -40,6 +41,7 @@ export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   MethodNotAllowed: ErrorCode.CapabilityInsufficient,
   NotImplemented: ErrorCode.CapabilityInsufficient,
   PreconditionFailed: ErrorCode.Conflict,
+  NotModified: ErrorCode.Conflict,
   ObjectNotAppendable: ErrorCode.ObjectModeInvalid,
   PositionNotEqualToLength: ErrorCode.Conflict,
   AppendPositionErr: ErrorCode.Conflict,
@@ -60,15 +62,19 @@ export function isCosClockSkew(error: CosErrorBody | undefined, status: number):
   return status === 403 && error?.code === "AccessDenied" && /request has expired/i.test(error.message ?? "");
 }
 
+/** What a body-less answer of `status` means, for the message. */
+const BARE_STATUS: Readonly<Record<number, string>> = { 304: " (not modified)", 404: " (no such object)", 412: " (precondition failed)" };
+
 /**
  * The StorageError for a COS failure: `code` from {@link COS_ERROR_CODES} (or
- * the status), message `"<op>: <COS code>: <COS message>"`, status and request id
- * (the body's RequestId when the header is missing).
+ * the status; a 304 is `Conflict`), message `"<op>: <COS code>: <COS message>"`, status and
+ * request id (the body's RequestId when the header is missing). A 304 or 412 (a condition that
+ * did not hold; HEAD answers have no body) is `Conflict` and not retryable.
  */
 export function cosError(status: number, body: CosErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
   const cosCode = body?.code;
-  const code = (cosCode !== undefined ? COS_ERROR_CODES[cosCode] : undefined) ?? errorCodeForStatus(status);
-  const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${status === 404 && !body ? " (no such object)" : ""}`;
+  const code = (cosCode !== undefined ? COS_ERROR_CODES[cosCode] : undefined) ?? (status === 304 ? ErrorCode.Conflict : errorCodeForStatus(status));
+  const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : (BARE_STATUS[status] ?? "")}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,

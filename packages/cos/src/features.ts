@@ -43,6 +43,7 @@ export function cosFeatures(integrity = true): Readonly<StorageFeatures> {
     presignListMultipart: true,
     presignCompleteMultipart: true,
     responseOverrides: true,
+    conditionalRead: true,
     append: true,
     multipart: true,
     userMetadata: true,

@@ -58,14 +58,52 @@ export function rangeHeader(offset: number | undefined, size: number | undefined
   return `bytes=${start}-${start + size - 1}`;
 }
 
-/** HEAD Object. */
-export function headObject(key: string, options: DriverCallOptions, secure: boolean): CosCall {
-  return { operation: "head_object", method: "HEAD", key, query: [], headers: sseCustomerHeaders(options, secure) };
+/**
+ * An `ifMatch` / `ifNoneMatch` value as COS compares it: each ETag of the comma list quoted and in
+ * lower case (COS ETags are lower-case hex; the contract says quotes, `W/` and case do not matter,
+ * and COS compares the strings), `*` kept.
+ */
+export function conditionValue(value: string): string {
+  return value
+    .split(",")
+    .map((s) => {
+      const tag = s.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
+      return tag === "*" ? "*" : `"${tag.toLowerCase()}"`;
+    })
+    .join(", ");
 }
 
-/** GET Object, whole or a range (`size` > 0). */
+/**
+ * `If-Match` / `If-None-Match` from the `ifMatch` / `ifNoneMatch` options (see {@link conditionValue}):
+ * COS evaluates them on HEAD and GET Object (304 or 412 when one does not hold), and signs both headers.
+ */
+export function conditionHeaders(options: DriverCallOptions): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (typeof options.ifMatch === "string") h["if-match"] = conditionValue(options.ifMatch);
+  if (typeof options.ifNoneMatch === "string") h["if-none-match"] = conditionValue(options.ifNoneMatch);
+  return h;
+}
+
+/** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). */
+export function withoutConditions(options: DriverCallOptions): DriverCallOptions {
+  if (options.ifMatch === undefined && options.ifNoneMatch === undefined) return options;
+  const rest = { ...options };
+  delete rest.ifMatch;
+  delete rest.ifNoneMatch;
+  return rest;
+}
+
+/** HEAD Object, with the SSE-C and condition headers. @throws StorageError `InvalidArgument` (SSE-C over http or a bad key) */
+export function headObject(key: string, options: DriverCallOptions, secure: boolean): CosCall {
+  return { operation: "head_object", method: "HEAD", key, query: [], headers: { ...sseCustomerHeaders(options, secure), ...conditionHeaders(options) } };
+}
+
+/**
+ * GET Object, whole or a range (`size` > 0), with the SSE-C and condition headers (the conditions
+ * go on every ranged GET of a read). @throws StorageError `InvalidArgument` (SSE-C over http or a bad key)
+ */
 export function getObject(key: string, range: { offset?: number | undefined; size?: number | undefined }, options: DriverCallOptions, secure: boolean): CosCall {
-  const headers = sseCustomerHeaders(options, secure);
+  const headers = { ...sseCustomerHeaders(options, secure), ...conditionHeaders(options) };
   const r = rangeHeader(range.offset, range.size);
   if (r !== undefined) headers["range"] = r;
   return { operation: "get_object", method: "GET", key, query: [], headers };

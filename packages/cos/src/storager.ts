@@ -62,11 +62,16 @@ export class CosStorageDriver implements StorageDriver {
     this.features = cosFeatures(integrity);
   }
 
-  /** HEAD; a missing `dir/` marker with keys below it is still a dir. @throws StorageError `ObjectNotExist`, `PermissionDenied`, ... */
+  /**
+   * HEAD, with `If-Match` / `If-None-Match` when asked; a missing `dir/` marker with keys below it is
+   * still a dir. A directory's stat ignores the conditions (as on every storage: a directory has no ETag).
+   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `PermissionDenied`, ...
+   */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
+    const head = key.endsWith("/") ? req.withoutConditions(options) : options;
     try {
-      const res = await this.client.sendBuffered(req.headObject(key, options, this.client.secure), { signal: options.signal });
+      const res = await this.client.sendBuffered(req.headObject(key, head, this.client.secure), { signal: options.signal });
       return objectFromHeaders(key, res.status, res.headers);
     } catch (e) {
       if (key.endsWith("/") && isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
@@ -74,7 +79,11 @@ export class CosStorageDriver implements StorageDriver {
     }
   }
 
-  /** GET (with Range); 416 past the end reads nothing. @throws StorageError `ObjectNotExist`, ... */
+  /**
+   * GET (with Range, and `If-Match` / `If-None-Match` when asked: on every GET of a resumed or
+   * concurrent read); 416 past the end reads nothing. A 304 or 412 is an error, never a body.
+   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), ...
+   */
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
     const call = req.getObject(key, range, options, this.client.secure);
     const res = await this.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });

@@ -93,6 +93,27 @@ describe("cos: credentials refused before their expiration", () => {
     expect(emulator.stats().requests).toBe(1);
   });
 
+  it("a refused conditional stat renews the same way, then the condition decides (the probe GET leaves it out)", async () => {
+    emulator.setCredentials(A);
+    const state = { current: A, calls: 0 };
+    const s = provided(state, `/${randomUUID()}/`);
+    await s.write("k", "conditional");
+    const etag = (await s.stat("k")).etag!;
+    emulator.setCredentials(B);
+    state.current = B;
+    emulator.resetStats();
+    await expect(s.stat("k", { ifNoneMatch: etag })).rejects.toMatchObject({ code: "Conflict", statusCode: 304 });
+    expect(state.calls).toBe(2);
+    // HEAD 403, the one-byte GET naming the code (403), HEAD 304 with the new keys.
+    expect(emulator.stats()).toMatchObject({ requests: 3, byStatus: { "403": 2, "304": 1 } });
+
+    // A HEAD that fails its condition is no refusal: nothing more is asked.
+    emulator.resetStats();
+    await expect(s.stat("k", { ifMatch: '"0123456789abcdef0123456789abcdef"' })).rejects.toMatchObject({ code: "Conflict", statusCode: 412 });
+    expect(state.calls).toBe(2);
+    expect(emulator.stats()).toMatchObject({ requests: 1, byStatus: { "412": 1 } });
+  });
+
   it("a refused stat whose provider keeps the refused keys fails after one re-send", async () => {
     emulator.setCredentials(A);
     const state = { current: A, calls: 0 };

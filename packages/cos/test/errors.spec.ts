@@ -37,6 +37,28 @@ describe("COS error mapping", () => {
     expect(cosError(502, { code: "Weird" }, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });
   });
 
+  it("maps a condition that did not hold (412, or 304 not modified) to Conflict, kept status, never retried", () => {
+    expect(COS_ERROR_CODES["PreconditionFailed"]).toBe("Conflict");
+    expect(COS_ERROR_CODES["NotModified"]).toBe("Conflict");
+    // HEAD answers, and a 304 on GET, have no body.
+    const head412 = cosError(412, undefined, "head_object", "rid");
+    expect(head412).toMatchObject({ code: "Conflict", statusCode: 412, requestId: "rid", retryable: false });
+    expect(head412.detail).toBe("head_object: HTTP 412 (precondition failed)");
+    const get304 = cosError(304, undefined, "get_object", "rid");
+    expect(get304).toMatchObject({ code: "Conflict", statusCode: 304, retryable: false });
+    expect(get304.detail).toBe("get_object: HTTP 304 (not modified)");
+  });
+
+  it("maps a GET's 412 PreconditionFailed body to Conflict", async () => {
+    const body = Buffer.from(
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold.</Message><RequestId>rid-412</RequestId></Error>',
+    );
+    const e = cosError(412, await parseErrorBody(body), "get_object", undefined);
+    expect(e).toMatchObject({ code: "Conflict", statusCode: 412, requestId: "rid-412", retryable: false });
+    expect(e.detail).toBe("get_object: PreconditionFailed: At least one of the pre-conditions you specified did not hold.");
+    expect(cosError(304, { code: "NotModified" }, "get_object", undefined)).toMatchObject({ code: "Conflict", statusCode: 304, retryable: false });
+  });
+
   it("treats an InternalError inside a 200 as a retryable ServiceInternal", async () => {
     const e = cosError(200, await parseErrorBody(fixture("complete-error-200.xml")), "complete_multipart_upload", "rid");
     expect(e.code).toBe("ServiceInternal");

@@ -32,6 +32,29 @@ describe("COS request builders", () => {
     expect(req.getObject("k", { offset: 2, size: 3 }, {}, false).headers).toEqual({ range: "bytes=2-4" });
   });
 
+  it("HEAD and GET Object carry If-Match / If-None-Match only when asked, quoted and lower-cased", () => {
+    expect(req.headObject("k", {}, false).headers).toEqual({});
+    expect(req.getObject("k", { offset: 1, size: 2 }, {}, false).headers).toEqual({ range: "bytes=1-2" });
+    const options = { ifMatch: '"ABCDEF0123"', ifNoneMatch: "*" };
+    expect(req.headObject("k", options, false).headers).toEqual({ "if-match": '"abcdef0123"', "if-none-match": "*" });
+    expect(req.getObject("k", { offset: 1, size: 2 }, options, false).headers).toEqual({ range: "bytes=1-2", "if-match": '"abcdef0123"', "if-none-match": "*" });
+    expect(req.getObject("k", {}, { ifNoneMatch: "abc" }, false).headers).toEqual({ "if-none-match": '"abc"' });
+    expect(req.headObject("k", { ifMatch: undefined }, false).headers).toEqual({});
+  });
+
+  it("condition values: every ETag of a list quoted, W/ dropped, * kept", () => {
+    expect(req.conditionValue("*")).toBe("*");
+    expect(req.conditionValue('"*"')).toBe("*");
+    expect(req.conditionValue('W/"AB", cd ,"-3"')).toBe('"ab", "cd", "-3"');
+    expect(req.conditionValue('"d41d8cd98f00b204e9800998ecf8427e"')).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
+  });
+
+  it("withoutConditions drops ifMatch / ifNoneMatch and keeps the rest", () => {
+    const plain = { contentType: "x" };
+    expect(req.withoutConditions(plain)).toBe(plain);
+    expect(req.withoutConditions({ ifMatch: "a", ifNoneMatch: "b", contentType: "x" })).toEqual({ contentType: "x" });
+  });
+
   it("batch delete sends quiet XML with its Content-MD5, and refuses more than 1000 keys", () => {
     const call = req.deleteObjects(["a", "b&c"]);
     const body = call.body as Buffer;

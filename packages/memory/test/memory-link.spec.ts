@@ -64,4 +64,15 @@ describe("memory links", () => {
     for await (const item of s.list("sub/")) listed.push(item);
     expect(listed.map((i) => [i.path, i.mode, i.linkTarget])).toEqual([["sub/l", "link", "/wd/t"]]);
   });
+  it("conditions on a read through a link compare the target's ETag, concurrent ranges included; a 0-byte read checks them too", async () => {
+    const s = open();
+    const data = Buffer.alloc(50_000, 3);
+    await s.write("t", data);
+    await s.createLink("l", "t");
+    const etag = (await s.stat("t")).etag!;
+    expect((await s.read("l", { ifMatch: etag })).equals(data)).toBe(true);
+    expect((await s.read("l", { ifMatch: etag, readConcurrency: 3, readPartSize: 10_000 })).equals(data)).toBe(true);
+    await expectCode(s.read("l", { ifNoneMatch: etag, readConcurrency: 3, readPartSize: 10_000 }), "Conflict");
+    await expectCode(s.read("t", { ifMatch: '"other"', size: 0 }), "Conflict");
+  });
 });

@@ -6,7 +6,8 @@ import type { OssErrorBody } from "./responses.js";
  * symlink whose target is missing (`SymlinkTargetNotExist`) or is a symlink
  * too (`InvalidTargetType`: OSS follows one link only) finds no object. Codes not listed
  * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
- * 409/412 → Conflict, 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
+ * 409/412 → Conflict, 304 → Conflict (not modified: an `If-None-Match` that did not hold),
+ * 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
  */
 export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -44,6 +45,7 @@ export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   MethodNotAllowed: ErrorCode.CapabilityInsufficient,
   NotImplemented: ErrorCode.CapabilityInsufficient,
   PreconditionFailed: ErrorCode.Conflict,
+  NotModified: ErrorCode.Conflict,
   PositionNotEqualToLength: ErrorCode.Conflict,
   ObjectNotAppendable: ErrorCode.ObjectModeInvalid,
   NotSymlink: ErrorCode.ObjectModeInvalid,
@@ -65,17 +67,21 @@ export function isOssClockSkew(error: OssErrorBody | undefined): boolean {
   return error?.code === "RequestTimeTooSkewed";
 }
 
+/** What an answer of `status` without an error code means, for the message. */
+const BARE_STATUS: Readonly<Record<number, string>> = { 304: " (not modified)", 404: " (no such object)", 412: " (precondition failed)" };
+
 /**
  * The StorageError for an OSS failure: `code` from {@link OSS_ERROR_CODES} (or
- * the status), message `"<op>: <OSS code>: <OSS message>"` (plus the EC), status
- * and request id (the body's RequestId when the `x-oss-request-id` header is missing).
- * 5xx, throttling and internal errors are retryable.
+ * the status; a 304 is `Conflict`), message `"<op>: <OSS code>: <OSS message>"` (plus the EC),
+ * status and request id (the body's RequestId when the `x-oss-request-id` header is missing).
+ * 5xx, throttling and internal errors are retryable; a 304 or 412 (a condition that did not
+ * hold; HEAD answers carry at most `x-oss-err`, a 304 nothing) is `Conflict`, not retryable.
  */
 export function ossError(status: number, body: OssErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
   const ossCode = body?.code;
-  const code = (ossCode !== undefined ? OSS_ERROR_CODES[ossCode] : undefined) ?? errorCodeForStatus(status);
+  const code = (ossCode !== undefined ? OSS_ERROR_CODES[ossCode] : undefined) ?? (status === 304 ? ErrorCode.Conflict : errorCodeForStatus(status));
   const ec = body?.ec ? ` (EC ${body.ec})` : "";
-  const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}` : `HTTP ${status}${status === 404 ? " (no such object)" : ""}${ec}`;
+  const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}` : `HTTP ${status}${BARE_STATUS[status] ?? ""}${ec}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,

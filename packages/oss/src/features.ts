@@ -54,6 +54,7 @@ export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v
     presignListMultipart: true,
     presignCompleteMultipart: true,
     responseOverrides: true,
+    conditionalRead: true,
     append: true,
     multipart: true,
     userMetadata: true,

@@ -41,10 +41,14 @@ export async function readSymlink(client: OssClient, key: string, options: Drive
  * `InvalidTargetType` when it is a link): then GetSymlink names the target and
  * the key is reported as a `link`. An ordinary object costs one request, a
  * missing key one too when OSS sends the error code (`x-oss-err`), a link two.
- * @throws StorageError `ObjectNotExist`, `PermissionDenied`, `Aborted`, ...
+ * `If-Match` / `If-None-Match` go on the HEAD, which OSS answers for a link with its target: the
+ * conditions of a link's stat are its target's ETag, as for a read through the link. A 304 or 412
+ * (no body, maybe `x-oss-err`) is `Conflict`, with no GetSymlink; a dangling link is reported
+ * whatever the conditions (its HEAD finds no target to compare them with).
+ * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified), `PermissionDenied`, `Aborted`, ...
  */
 export async function statObject(client: OssClient, key: string, options: DriverCallOptions): Promise<RawObject> {
-  const res = await client.sendBuffered(headObject(key), { signal: options.signal, accept: accepted });
+  const res = await client.sendBuffered(headObject(key, options), { signal: options.signal, accept: accepted });
   if (res.status < 300) {
     if (!isSymlinkType(res.headers)) return objectFromHeaders(key, res.status, res.headers);
     return (await readSymlink(client, key, options)) ?? objectFromHeaders(key, res.status, res.headers);

@@ -65,17 +65,54 @@ export function rangeHeader(offset: number | undefined, size: number | undefined
   return `bytes=${start}-${start + size - 1}`;
 }
 
-/** HeadObject: the full metadata (not the lighter `?objectMeta`). */
-export function headObject(key: string): OssCall {
-  return { operation: "head_object", method: "HEAD", key, query: [], headers: {} };
+/**
+ * An `ifMatch` / `ifNoneMatch` value as OSS compares it: each ETag of the comma list quoted and in
+ * upper case (OSS ETags are upper-case hex; the contract says quotes, `W/` and case do not matter,
+ * and OSS compares the strings), `*` kept.
+ */
+export function conditionValue(value: string): string {
+  return value
+    .split(",")
+    .map((s) => {
+      const tag = s.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
+      return tag === "*" ? "*" : `"${tag.toUpperCase()}"`;
+    })
+    .join(", ");
+}
+
+/**
+ * `If-Match` / `If-None-Match` from the `ifMatch` / `ifNoneMatch` options (see {@link conditionValue}):
+ * OSS evaluates them on HeadObject and GetObject (304 or 412 when one does not hold). Neither
+ * signature signs them (V1 signs `x-oss-*` only; V4 would need them as additional headers).
+ */
+export function conditionHeaders(options: DriverCallOptions): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (typeof options.ifMatch === "string") h["if-match"] = conditionValue(options.ifMatch);
+  if (typeof options.ifNoneMatch === "string") h["if-none-match"] = conditionValue(options.ifNoneMatch);
+  return h;
+}
+
+/** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). */
+export function withoutConditions(options: DriverCallOptions): DriverCallOptions {
+  if (options.ifMatch === undefined && options.ifNoneMatch === undefined) return options;
+  const rest = { ...options };
+  delete rest.ifMatch;
+  delete rest.ifNoneMatch;
+  return rest;
+}
+
+/** HeadObject: the full metadata (not the lighter `?objectMeta`), with the condition headers of `options`. */
+export function headObject(key: string, options: DriverCallOptions = {}): OssCall {
+  return { operation: "head_object", method: "HEAD", key, query: [], headers: conditionHeaders(options) };
 }
 
 /**
  * GetObject, whole or a range. `standard` adds `x-oss-range-behavior: standard`,
  * so that a range starting past the end is a 416 rather than the whole object.
+ * The condition headers of `options` go on every GET of a read (presigned reads take none).
  */
-export function getObject(key: string, range: { offset?: number | undefined; size?: number | undefined }, standard = true): OssCall {
-  const headers: Record<string, string> = {};
+export function getObject(key: string, range: { offset?: number | undefined; size?: number | undefined }, standard = true, options: DriverCallOptions = {}): OssCall {
+  const headers: Record<string, string> = conditionHeaders(options);
   const r = rangeHeader(range.offset, range.size);
   if (r !== undefined) {
     headers["range"] = r;

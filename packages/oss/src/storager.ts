@@ -63,13 +63,15 @@ export class OssStorageDriver implements StorageDriver {
   /**
    * HeadObject (one request, full metadata); a missing `dir/` marker with keys below it is still a dir.
    * A symlink (or a HEAD that may be a dangling one) is confirmed with GetSymlink: `mode: "link"`, `linkTarget`.
-   * @throws StorageError `ObjectNotExist`, `PermissionDenied`, ...
+   * `If-Match` / `If-None-Match` go on the HEAD of an object (a link's: its target's ETag, see links.ts);
+   * a directory's stat ignores them.
+   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `PermissionDenied`, ...
    */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
     if (!key.endsWith("/")) return statObject(this.client, key, options);
     try {
-      const res = await this.client.sendBuffered(req.headObject(key), { signal: options.signal });
+      const res = await this.client.sendBuffered(req.headObject(key, req.withoutConditions(options)), { signal: options.signal });
       return objectFromHeaders(key, res.status, res.headers);
     } catch (e) {
       if (isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
@@ -77,9 +79,14 @@ export class OssStorageDriver implements StorageDriver {
     }
   }
 
-  /** GetObject, with a standard Range when asked; 416 (past the end) reads nothing. @throws StorageError `ObjectNotExist`, ... */
+  /**
+   * GetObject, with a standard Range when asked, and `If-Match` / `If-None-Match` when asked (on every GET
+   * of a resumed or concurrent read; through a link, they are its target's); 416 (past the end) reads nothing.
+   * A 304 or 412 is an error, never a body.
+   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), ...
+   */
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
-    const call = req.getObject(key, range);
+    const call = req.getObject(key, range, true, options);
     const res = await this.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
     if (res.status === 416) {
       await res.discard();

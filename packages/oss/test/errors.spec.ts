@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
 import { isOssClockSkew, OSS_ERROR_CODES, ossError } from "../src/errors.js";
-import { parseErrorBody } from "../src/responses.js";
+import { errorDocument, parseErrorBody } from "../src/responses.js";
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -60,6 +60,28 @@ describe("OSS error mapping", () => {
     expect(ossError(404, undefined, "head_object", "rid").code).toBe("ObjectNotExist");
     expect(ossError(403, undefined, "head_object", "rid").code).toBe("PermissionDenied");
     expect(ossError(412, undefined, "head_object", "rid").code).toBe("Conflict");
+  });
+
+  it("maps a condition that did not hold (412, or 304 not modified) to Conflict, kept status, never retried", async () => {
+    expect(OSS_ERROR_CODES["PreconditionFailed"]).toBe("Conflict");
+    expect(OSS_ERROR_CODES["NotModified"]).toBe("Conflict");
+    // A 304 has no body and no x-oss-err (the emulator sends x-oss-ec only).
+    const bare304 = ossError(304, await errorDocument(Buffer.alloc(0), { "x-oss-ec": "0016-00000303" }), "head_object", "rid");
+    expect(bare304).toMatchObject({ code: "Conflict", statusCode: 304, requestId: "rid", retryable: false });
+    expect(bare304.detail).toBe("head_object: HTTP 304 (not modified) (EC 0016-00000303)");
+    expect(ossError(304, undefined, "get_object", "rid")).toMatchObject({ code: "Conflict", statusCode: 304, retryable: false });
+    const bare412 = ossError(412, undefined, "head_object", "rid");
+    expect(bare412).toMatchObject({ code: "Conflict", statusCode: 412, retryable: false });
+    expect(bare412.detail).toBe("head_object: HTTP 412 (precondition failed)");
+    // A HEAD's 412 with the error document in x-oss-err; a GET's in the body.
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold.</Message><RequestId>rid-412</RequestId><Condition>If-Match</Condition><EC>0016-00000301</EC></Error>';
+    const head = ossError(412, await errorDocument(Buffer.alloc(0), { "x-oss-err": Buffer.from(xml).toString("base64") }), "head_object", undefined);
+    expect(head).toMatchObject({ code: "Conflict", statusCode: 412, requestId: "rid-412", retryable: false });
+    expect(head.detail).toBe("head_object: PreconditionFailed: At least one of the pre-conditions you specified did not hold. (EC 0016-00000301)");
+    const get = ossError(412, await errorDocument(Buffer.from(xml), {}), "get_object", "rid");
+    expect(get).toMatchObject({ code: "Conflict", statusCode: 412, requestId: "rid", retryable: false });
+    expect(ossError(304, { code: "NotModified" }, "get_object", undefined)).toMatchObject({ code: "Conflict", statusCode: 304 });
   });
 
   it("recognises clock-skew refusals", async () => {

@@ -49,6 +49,40 @@ describe("OSS request builders", () => {
     expect(req.getObject("k", { offset: 2, size: 3 }, false).headers).toEqual({ range: "bytes=2-4" });
   });
 
+  it("HeadObject and GetObject carry If-Match / If-None-Match only when asked, quoted and upper-cased", () => {
+    expect(req.headObject("k", {}).headers).toEqual({});
+    expect(req.getObject("k", { offset: 1, size: 2 }, true, {}).headers).toEqual({ range: "bytes=1-2", "x-oss-range-behavior": "standard" });
+    const options = { ifMatch: '"abcdef0123"', ifNoneMatch: "*" };
+    expect(req.headObject("k", options)).toEqual({
+      operation: "head_object",
+      method: "HEAD",
+      key: "k",
+      query: [],
+      headers: { "if-match": '"ABCDEF0123"', "if-none-match": "*" },
+    });
+    expect(req.getObject("k", { offset: 1, size: 2 }, true, options).headers).toEqual({
+      range: "bytes=1-2",
+      "x-oss-range-behavior": "standard",
+      "if-match": '"ABCDEF0123"',
+      "if-none-match": "*",
+    });
+    expect(req.getObject("k", {}, true, { ifNoneMatch: "abc" }).headers).toEqual({ "if-none-match": '"ABC"' });
+    expect(req.getObject("k", {}, true, { ifMatch: undefined }).headers).toEqual({});
+  });
+
+  it("condition values: every ETag of a list quoted, W/ dropped, * kept", () => {
+    expect(req.conditionValue("*")).toBe("*");
+    expect(req.conditionValue('"*"')).toBe("*");
+    expect(req.conditionValue('W/"ab", cd ,"-3"')).toBe('"AB", "CD", "-3"');
+    expect(req.conditionValue('"5B3C1A2E053D763E1B002CC607C5A0FE"')).toBe('"5B3C1A2E053D763E1B002CC607C5A0FE"');
+  });
+
+  it("withoutConditions drops ifMatch / ifNoneMatch and keeps the rest", () => {
+    const plain = { contentType: "x" };
+    expect(req.withoutConditions(plain)).toBe(plain);
+    expect(req.withoutConditions({ ifMatch: "a", ifNoneMatch: "b", contentType: "x" })).toEqual({ contentType: "x" });
+  });
+
   it("batch delete sends quiet XML with its Content-MD5, and refuses 0 or more than 1000 keys", () => {
     const call = req.deleteObjects(["a", "b&c"]);
     const body = call.body as Buffer;

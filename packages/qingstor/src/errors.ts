@@ -4,8 +4,9 @@ import type { QsErrorBody } from "./responses.js";
 /**
  * QingStor error codes (protocols.md §3.4, plus the emulator's) and the
  * StorageError code each becomes. Codes not listed fall back to the HTTP status
- * (404 → ObjectNotExist, 401/403 → PermissionDenied, 409/412 → Conflict,
- * 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
+ * (404 → ObjectNotExist, 401/403 → PermissionDenied, 409/412 → Conflict, 304 → Conflict
+ * (not modified: an `If-None-Match` that did not hold), 429/503 → RequestThrottled,
+ * 5xx → ServiceInternal, 4xx → InvalidArgument).
  */
 export const QINGSTOR_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   object_not_exists: ErrorCode.ObjectNotExist,
@@ -30,6 +31,7 @@ export const QINGSTOR_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.
   invalid_object_state: ErrorCode.ObjectModeInvalid,
   invalid_append_position: ErrorCode.Conflict,
   precondition_failed: ErrorCode.Conflict,
+  not_modified: ErrorCode.Conflict,
   bucket_already_exists: ErrorCode.Conflict,
   bucket_not_empty: ErrorCode.Conflict,
   object_already_exists: ErrorCode.Conflict,
@@ -50,15 +52,19 @@ export function isQingStorClockSkew(error: QsErrorBody | undefined): boolean {
   return error?.code === "request_expired";
 }
 
+/** What a body-less answer of `status` means, for the message. */
+const BARE_STATUS: Readonly<Record<number, string>> = { 304: " (not modified)", 404: " (no such object)", 412: " (precondition failed)" };
+
 /**
  * The StorageError for a QingStor failure: `code` from {@link QINGSTOR_ERROR_CODES}
- * (or the status), message `"<op>: <QingStor code>: <message>"`, status and request
- * id (the body's `request_id` when the `X-QS-Request-ID` header is missing).
+ * (or the status; a 304 is `Conflict`), message `"<op>: <QingStor code>: <message>"`, status
+ * and request id (the body's `request_id` when the `X-QS-Request-ID` header is missing). A 304
+ * or 412 (a condition that did not hold; HEAD answers and 304s have no body) is `Conflict`, not retryable.
  */
 export function qingstorError(status: number, body: QsErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
   const qsCode = body?.code;
-  const code = (qsCode !== undefined ? QINGSTOR_ERROR_CODES[qsCode] : undefined) ?? errorCodeForStatus(status);
-  const what = qsCode ? `${qsCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${status === 404 && !body ? " (no such object)" : ""}`;
+  const code = (qsCode !== undefined ? QINGSTOR_ERROR_CODES[qsCode] : undefined) ?? (status === 304 ? ErrorCode.Conflict : errorCodeForStatus(status));
+  const what = qsCode ? `${qsCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : (BARE_STATUS[status] ?? "")}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,

@@ -52,6 +52,7 @@ export function qingstorFeatures(integrity = true, virtualLinks = false): Readon
     presignListMultipart: true,
     presignCompleteMultipart: true,
     responseOverrides: true,
+    conditionalRead: true,
     append: true,
     multipart: true,
     userMetadata: true,

@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
-import { sliceRange, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
+import { ErrorCode, isStorageError, sliceRange, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { plainMd5 } from "./etag.js";
 import { followLinks, type LinkHop } from "./links.js";
-import { getObject } from "./requests.js";
+import { getObject, withoutConditions } from "./requests.js";
 import { objectFromHeaders } from "./responses.js";
 import { usesSseC } from "./sse.js";
 import { linkTargetOf } from "./virtual-link.js";
@@ -28,7 +28,12 @@ export interface ReadContext {
  * returned are the target's answer, never the link's. A whole read of a link
  * costs two GETs; a ranged one three requests, as a zero-byte link refuses
  * every range (416) and only a HEAD tells it is a link.
- * @throws StorageError `ObjectNotExist` (the key, or a link's target), `InvalidArgument` (more than 8 links), `PermissionDenied` (SSE-C key), ...
+ *
+ * `If-Match` / `If-None-Match` go on every GET and compare what is finally read: through a link,
+ * its target's ETag. QingStor compares them with the ETag of the key asked, so a GET of a link may
+ * fail them (412 or 304) for the link's own ETag: with virtual links, such an answer costs a HEAD
+ * without them, and a link is then followed (the target's GET decides); anything else keeps the error.
+ * @throws StorageError `ObjectNotExist` (the key, or a link's target), `Conflict` (412 or 304: a condition did not hold), `InvalidArgument` (more than 8 links), `PermissionDenied` (SSE-C key), ...
  */
 export function readObject(ctx: ReadContext, key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
   return followLinks(key, (at) => readOnce(ctx, at, range, options));
@@ -37,14 +42,19 @@ export function readObject(ctx: ReadContext, key: string, range: { offset?: numb
 /** One GetObject of {@link readObject}: the answer, or the target to read when `key` is a virtual link. */
 async function readOnce(ctx: ReadContext, key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult | LinkHop> {
   const call = getObject(key, range, options, ctx.client.secure);
-  const res = await ctx.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
+  let res;
+  try {
+    res = await ctx.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
+  } catch (e) {
+    if (!isConditionFailure(e)) throw e;
+    const target = await linkTargetAt(ctx, key, options).catch(() => undefined);
+    if (target === undefined) throw e;
+    return { follow: target };
+  }
   if (res.status === 416) {
     await res.discard();
-    if (ctx.virtualLinks && !key.endsWith("/")) {
-      const o = await ctx.stat(key, options);
-      if (o.mode === "link") return { follow: o.linkTarget!.slice(1) };
-    }
-    return { stream: Readable.from([]) };
+    const target = await linkTargetAt(ctx, key, options);
+    return target === undefined ? { stream: Readable.from([]) } : { follow: target };
   }
   const target = ctx.virtualLinks ? linkTargetOf(key, res.headers) : undefined;
   if (target !== undefined) {
@@ -69,4 +79,20 @@ async function readOnce(ctx: ReadContext, key: string, range: { offset?: number;
     return { stream, object, md5 };
   }
   return { stream, object };
+}
+
+/** A 412 or 304: a condition of the GET did not hold. */
+function isConditionFailure(e: unknown): boolean {
+  return isStorageError(e, ErrorCode.Conflict) && (e.statusCode === 412 || e.statusCode === 304);
+}
+
+/**
+ * The target of `key` when it is a virtual link (a HEAD without the conditions, which compare what a
+ * read finally reads), else undefined; always undefined without virtual links or for a `dir/` key.
+ * @throws StorageError from the HEAD
+ */
+async function linkTargetAt(ctx: ReadContext, key: string, options: DriverCallOptions): Promise<string | undefined> {
+  if (!ctx.virtualLinks || key.endsWith("/")) return undefined;
+  const o = await ctx.stat(key, withoutConditions(options));
+  return o.mode === "link" ? o.linkTarget!.slice(1) : undefined;
 }

@@ -84,19 +84,55 @@ export function rangeHeader(offset: number | undefined, size: number | undefined
 }
 
 /**
- * HeadObject.
- * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key)
+ * An `ifMatch` / `ifNoneMatch` value as QingStor compares it: each ETag of the comma list quoted and
+ * in lower case (QingStor's ETags are lower-case hex MD5s, and Stowage's multipart ETags too; the
+ * contract says quotes, `W/` and case do not matter, and QingStor compares the strings), `*` kept.
  */
-export function headObject(key: string, options: DriverCallOptions, secure: boolean): QsCall {
-  return { operation: "head_object", method: "HEAD", key, query: [], headers: sseHeaders(options, secure) };
+export function conditionValue(value: string): string {
+  return value
+    .split(",")
+    .map((s) => {
+      const tag = s.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
+      return tag === "*" ? "*" : `"${tag.toLowerCase()}"`;
+    })
+    .join(", ");
 }
 
 /**
- * GetObject, whole or a range.
+ * `If-Match` / `If-None-Match` from the `ifMatch` / `ifNoneMatch` options (see {@link conditionValue}):
+ * QingStor evaluates them on HeadObject and GetObject (304 or 412 when one does not hold). The
+ * signature does not cover them (it signs `x-qs-*` headers only).
+ */
+export function conditionHeaders(options: DriverCallOptions): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (typeof options.ifMatch === "string") h["if-match"] = conditionValue(options.ifMatch);
+  if (typeof options.ifNoneMatch === "string") h["if-none-match"] = conditionValue(options.ifNoneMatch);
+  return h;
+}
+
+/** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). */
+export function withoutConditions(options: DriverCallOptions): DriverCallOptions {
+  if (options.ifMatch === undefined && options.ifNoneMatch === undefined) return options;
+  const rest = { ...options };
+  delete rest.ifMatch;
+  delete rest.ifNoneMatch;
+  return rest;
+}
+
+/**
+ * HeadObject, with the SSE-C and condition headers.
+ * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key)
+ */
+export function headObject(key: string, options: DriverCallOptions, secure: boolean): QsCall {
+  return { operation: "head_object", method: "HEAD", key, query: [], headers: { ...sseHeaders(options, secure), ...conditionHeaders(options) } };
+}
+
+/**
+ * GetObject, whole or a range, with the SSE-C and condition headers (presigned reads take no conditions).
  * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key)
  */
 export function getObject(key: string, range: { offset?: number | undefined; size?: number | undefined }, options: DriverCallOptions, secure: boolean): QsCall {
-  const headers = sseHeaders(options, secure);
+  const headers = { ...sseHeaders(options, secure), ...conditionHeaders(options) };
   const r = rangeHeader(range.offset, range.size);
   if (r !== undefined) headers["range"] = r;
   return { operation: "get_object", method: "GET", key, query: [], headers };

@@ -73,12 +73,16 @@ export class QingStorStorageDriver implements StorageDriver {
   /**
    * HeadObject; a missing `dir/` marker with keys below it is still a dir. With virtual
    * links, an answer with link metadata is a `link` (its own ETag and date, no size).
-   * @throws StorageError `ObjectNotExist`, `PermissionDenied`, ...
+   * `If-Match` / `If-None-Match` go on the HEAD of an object: a virtual link's stat compares the
+   * link's own ETag, the one it reports (a read through it compares its target's); a directory's
+   * stat ignores them.
+   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `PermissionDenied`, ...
    */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
+    const head = key.endsWith("/") ? req.withoutConditions(options) : options;
     try {
-      const res = await this.client.sendBuffered(req.headObject(key, options, this.client.secure), { signal: options.signal });
+      const res = await this.client.sendBuffered(req.headObject(key, head, this.client.secure), { signal: options.signal });
       return (this.virtualLinks ? linkFromHeaders(key, res.headers) : undefined) ?? objectFromHeaders(key, res.status, res.headers);
     } catch (e) {
       if (key.endsWith("/") && isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
@@ -87,9 +91,9 @@ export class QingStorStorageDriver implements StorageDriver {
   }
 
   /**
-   * GetObject (with Range), MD5-vouched on whole reads; virtual links are followed to
-   * their target (reader.ts).
-   * @throws StorageError `ObjectNotExist` (the key, or a link's target), `InvalidArgument` (more than 8 links), `PermissionDenied` (SSE-C key), ...
+   * GetObject (with Range, and `If-Match` / `If-None-Match` when asked), MD5-vouched on whole reads;
+   * virtual links are followed to their target, whose ETag the conditions compare (reader.ts).
+   * @throws StorageError `ObjectNotExist` (the key, or a link's target), `Conflict` (412 or 304: a condition did not hold), `InvalidArgument` (more than 8 links), `PermissionDenied` (SSE-C key), ...
    */
   read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
     return readObject(this, key, range, options);

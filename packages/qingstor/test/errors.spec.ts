@@ -50,6 +50,24 @@ describe("QingStor error mapping", () => {
     expect(qingstorError(400, { code: "invalid_argument" }, "x", undefined)).toMatchObject({ code: "InvalidArgument", retryable: false });
   });
 
+  it("maps a condition that did not hold (412, or 304 not modified) to Conflict, kept status, never retried", () => {
+    expect(QINGSTOR_ERROR_CODES["precondition_failed"]).toBe("Conflict");
+    expect(QINGSTOR_ERROR_CODES["not_modified"]).toBe("Conflict");
+    // HEAD answers and 304s have no body.
+    const head412 = qingstorError(412, parseErrorBody(Buffer.alloc(0)), "head_object", "rid");
+    expect(head412).toMatchObject({ code: "Conflict", statusCode: 412, requestId: "rid", retryable: false });
+    expect(head412.detail).toBe("head_object: HTTP 412 (precondition failed)");
+    const get304 = qingstorError(304, parseErrorBody(Buffer.alloc(0)), "get_object", "rid");
+    expect(get304).toMatchObject({ code: "Conflict", statusCode: 304, retryable: false });
+    expect(get304.detail).toBe("get_object: HTTP 304 (not modified)");
+    // A GET's 412 carries the JSON error document.
+    const body = Buffer.from(JSON.stringify({ code: "precondition_failed", message: "At least one of the pre-conditions you specified did not hold.", request_id: "rid-412" }));
+    const get412 = qingstorError(412, parseErrorBody(body), "get_object", undefined);
+    expect(get412).toMatchObject({ code: "Conflict", statusCode: 412, requestId: "rid-412", retryable: false });
+    expect(get412.detail).toBe("get_object: precondition_failed: At least one of the pre-conditions you specified did not hold.");
+    expect(qingstorError(304, { code: "not_modified" }, "get_object", undefined)).toMatchObject({ code: "Conflict", statusCode: 304 });
+  });
+
   it("recognises clock-skew refusals", () => {
     expect(isQingStorClockSkew(parseErrorBody(fixture("error-request-expired.json")))).toBe(true);
     expect(isQingStorClockSkew({ code: "permission_denied" })).toBe(false);

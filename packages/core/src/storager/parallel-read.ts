@@ -61,8 +61,9 @@ async function* ranges(scope: OperationScope, path: string, rawOptions: object |
   }
   const signal = options.signal === undefined ? stopped : AbortSignal.any([options.signal, stopped]);
   throwIfAborted(options.signal);
-  const conditions = { ...(options["ifMatch"] !== undefined ? { ifMatch: options["ifMatch"] } : {}), ...(options["ifNoneMatch"] !== undefined ? { ifNoneMatch: options["ifNoneMatch"] } : {}) };
-  const info = await scope.driver.stat(key, { signal, ...conditions });
+  // Conditions (ifMatch, ifNoneMatch) go with every ranged GET, which decide: on a link, stat would
+  // compare the link's own ETag, the GETs the target's.
+  const info = await scope.driver.stat(key, { signal });
   const partSize = options.readPartSize ?? DEFAULT_READ_PART_SIZE;
   const objectSize = info.mode === "file" || info.mode === "append" ? info.size : undefined;
   const start = Math.min(options.offset ?? 0, objectSize ?? 0);

@@ -117,8 +117,9 @@ class ObjectReadStream extends Readable {
     if ((offset !== undefined && offset > 0) || size !== undefined) scope.require("read", "readRange");
 
     if (size === 0) {
-      // Nothing to transfer, but a missing object is still an error.
-      await scope.driver.stat(key, signal ? { signal } : {});
+      // Nothing to transfer, but a missing object (or a condition that does not hold) is still an error.
+      const { ifMatch, ifNoneMatch } = options as { ifMatch?: string; ifNoneMatch?: string };
+      await scope.driver.stat(key, { ...(signal ? { signal } : {}), ...(ifMatch !== undefined ? { ifMatch } : {}), ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}) });
       onProgress?.({ bytes: 0, total: 0 });
       this.push(null);
       return;
