@@ -1,5 +1,8 @@
 import type { Readable } from "node:stream";
-import { buildXml, ErrorCode, md5Base64, metadataToHeaders, storageError, type DriverCallOptions, type Part, type QueryParam } from "@stowage/core";
+import {
+  etagConditionHeaders,
+  etagConditionValue,
+  withoutEtagConditions, buildXml, ErrorCode, md5Base64, metadataToHeaders, storageError, type DriverCallOptions, type Part, type QueryParam } from "@stowage/core";
 import { copySourceSseHeaders, sseCustomerHeaders, sseServerHeaders } from "./sse.js";
 
 /**
@@ -64,13 +67,7 @@ export function rangeHeader(offset: number | undefined, size: number | undefined
  * and COS compares the strings), `*` kept.
  */
 export function conditionValue(value: string): string {
-  return value
-    .split(",")
-    .map((s) => {
-      const tag = s.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
-      return tag === "*" ? "*" : `"${tag.toLowerCase()}"`;
-    })
-    .join(", ");
+  return etagConditionValue(value, "lower");
 }
 
 /**
@@ -78,19 +75,12 @@ export function conditionValue(value: string): string {
  * COS evaluates them on HEAD and GET Object (304 or 412 when one does not hold), and signs both headers.
  */
 export function conditionHeaders(options: DriverCallOptions): Record<string, string> {
-  const h: Record<string, string> = {};
-  if (typeof options.ifMatch === "string") h["if-match"] = conditionValue(options.ifMatch);
-  if (typeof options.ifNoneMatch === "string") h["if-none-match"] = conditionValue(options.ifNoneMatch);
-  return h;
+  return etagConditionHeaders(options, "lower");
 }
 
 /** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). */
 export function withoutConditions(options: DriverCallOptions): DriverCallOptions {
-  if (options.ifMatch === undefined && options.ifNoneMatch === undefined) return options;
-  const rest = { ...options };
-  delete rest.ifMatch;
-  delete rest.ifNoneMatch;
-  return rest;
+  return withoutEtagConditions(options);
 }
 
 /** HEAD Object, with the SSE-C and condition headers. @throws StorageError `InvalidArgument` (SSE-C over http or a bad key) */

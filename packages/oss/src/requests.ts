@@ -1,5 +1,8 @@
 import type { Readable } from "node:stream";
-import { buildXml, ErrorCode, md5Base64, metadataToHeaders, storageError, type DriverCallOptions, type Part, type QueryParam, type XmlInputNode } from "@stowage/core";
+import {
+  etagConditionHeaders,
+  etagConditionValue,
+  withoutEtagConditions, buildXml, ErrorCode, md5Base64, metadataToHeaders, storageError, type DriverCallOptions, type Part, type QueryParam, type XmlInputNode } from "@stowage/core";
 import { sseHeaders } from "./sse.js";
 
 /**
@@ -71,13 +74,7 @@ export function rangeHeader(offset: number | undefined, size: number | undefined
  * and OSS compares the strings), `*` kept.
  */
 export function conditionValue(value: string): string {
-  return value
-    .split(",")
-    .map((s) => {
-      const tag = s.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
-      return tag === "*" ? "*" : `"${tag.toUpperCase()}"`;
-    })
-    .join(", ");
+  return etagConditionValue(value, "upper");
 }
 
 /**
@@ -86,19 +83,12 @@ export function conditionValue(value: string): string {
  * signature signs them (V1 signs `x-oss-*` only; V4 would need them as additional headers).
  */
 export function conditionHeaders(options: DriverCallOptions): Record<string, string> {
-  const h: Record<string, string> = {};
-  if (typeof options.ifMatch === "string") h["if-match"] = conditionValue(options.ifMatch);
-  if (typeof options.ifNoneMatch === "string") h["if-none-match"] = conditionValue(options.ifNoneMatch);
-  return h;
+  return etagConditionHeaders(options, "upper");
 }
 
 /** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). */
 export function withoutConditions(options: DriverCallOptions): DriverCallOptions {
-  if (options.ifMatch === undefined && options.ifNoneMatch === undefined) return options;
-  const rest = { ...options };
-  delete rest.ifMatch;
-  delete rest.ifNoneMatch;
-  return rest;
+  return withoutEtagConditions(options);
 }
 
 /** HeadObject: the full metadata (not the lighter `?objectMeta`), with the condition headers of `options`. */

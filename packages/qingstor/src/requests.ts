@@ -1,5 +1,8 @@
 import type { Readable } from "node:stream";
-import { ErrorCode, md5Base64, metadataToHeaders, storageError, type DriverCallOptions, type Part, type QueryParam } from "@stowage/core";
+import {
+  etagConditionHeaders,
+  etagConditionValue,
+  withoutEtagConditions, ErrorCode, md5Base64, metadataToHeaders, storageError, type DriverCallOptions, type Part, type QueryParam } from "@stowage/core";
 import { QINGSTOR_STORAGE_CLASSES } from "./config.js";
 import { copySourceSseHeaders, sseHeaders } from "./sse.js";
 
@@ -89,13 +92,7 @@ export function rangeHeader(offset: number | undefined, size: number | undefined
  * contract says quotes, `W/` and case do not matter, and QingStor compares the strings), `*` kept.
  */
 export function conditionValue(value: string): string {
-  return value
-    .split(",")
-    .map((s) => {
-      const tag = s.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
-      return tag === "*" ? "*" : `"${tag.toLowerCase()}"`;
-    })
-    .join(", ");
+  return etagConditionValue(value, "lower");
 }
 
 /**
@@ -104,19 +101,12 @@ export function conditionValue(value: string): string {
  * signature does not cover them (it signs `x-qs-*` headers only).
  */
 export function conditionHeaders(options: DriverCallOptions): Record<string, string> {
-  const h: Record<string, string> = {};
-  if (typeof options.ifMatch === "string") h["if-match"] = conditionValue(options.ifMatch);
-  if (typeof options.ifNoneMatch === "string") h["if-none-match"] = conditionValue(options.ifNoneMatch);
-  return h;
+  return etagConditionHeaders(options, "lower");
 }
 
 /** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). */
 export function withoutConditions(options: DriverCallOptions): DriverCallOptions {
-  if (options.ifMatch === undefined && options.ifNoneMatch === undefined) return options;
-  const rest = { ...options };
-  delete rest.ifMatch;
-  delete rest.ifNoneMatch;
-  return rest;
+  return withoutEtagConditions(options);
 }
 
 /**
