@@ -55,7 +55,10 @@ export interface ReadOptions extends TransferOptions, Conditions {
    * Ranges fetched at once (default 1: one request). Above 1, a read of more than `readPartSize`
    * bytes stats the object, then fetches it in ranges, this many in flight, delivered in order:
    * up to `readConcurrency + 1` ranges are held in memory. Where one connection is slower than
-   * the link (long distances), this multiplies a large download's speed.
+   * the link (long distances), this multiplies a large download's speed. Each range must come from
+   * the object the stat described (ETag, size); a whole read is checked against the CRC-64 the
+   * stat reported, where the service has one. Without CRC-64 (QingStor, fs) there is no whole-object
+   * hash to check ranges against: the one-stream read's MD5 check of a QingStor object does not apply.
    */
   readConcurrency?: number;
   /** Range size of a concurrent read (default 8 MiB). */
