@@ -179,6 +179,12 @@ describe("memory storage, in one process", () => {
     expect(JSON.parse(tree.stdout)).toMatchObject({ objects: { copied: 2, skipped: 3 } });
     expect(tree.stderr).toContain("skipped 3 symbolic links (leading to nothing readable");
     expect(await readTree(join(work, "lk/dst"))).toEqual({ "a.txt": "a", "l.txt": "v2" });
+    // --checksum compares what the link leads to, read from where it is.
+    await writeFile(join(work, "lk/dst/l.txt"), "V2");
+    const check = await run(["sync", "-L", "--checksum", "lk/src/", "lk/dst/", "--stats-json", "--quiet"]);
+    expect(check.code).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ objects: { copied: 1 } });
+    expect(await readFile(join(work, "lk/dst/l.txt"), "utf8")).toBe("v2");
     await writeFile(join(work, "lk/new.txt"), "new");
     expect((await run(["cp", "lk/new.txt", "lk/links/latest.txt"])).code).toBe(0);
     expect((await lstat(join(work, "lk/links/latest.txt"))).isSymbolicLink()).toBe(false);

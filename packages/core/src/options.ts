@@ -53,12 +53,12 @@ export interface ReadOptions extends TransferOptions, Conditions {
   size?: number;
   /**
    * Ranges fetched at once (default 1: one request). Above 1, a read of more than `readPartSize`
-   * bytes stats the object, then fetches it in ranges, this many in flight, delivered in order:
-   * up to `readConcurrency + 1` ranges are held in memory. Where one connection is slower than
-   * the link (long distances), this multiplies a large download's speed. Each range must come from
-   * the object the stat described (ETag, size); a whole read is checked against the CRC-64 the
-   * stat reported, where the service has one. Without CRC-64 (QingStor, fs) there is no whole-object
-   * hash to check ranges against: the one-stream read's MD5 check of a QingStor object does not apply.
+   * bytes stats the object, then fetches it in ranges, this many in flight, delivered in order; up
+   * to `readConcurrency + 1` ranges are held (one more in a consumer that buffers). Where one
+   * connection is slower than the link (long distances), this multiplies a large download's speed.
+   * Each range must come from the object the stat described (ETag, size), and a whole read is
+   * checked against the CRC-64 the stat reported: on a service without CRC-64 (QingStor, fs) a whole
+   * read stays one stream, with that stream's own checks.
    */
   readConcurrency?: number;
   /** Range size of a concurrent read (default 8 MiB). */

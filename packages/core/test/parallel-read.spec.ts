@@ -15,7 +15,7 @@ import type { Storager } from "../src/storager.js";
 class RangeDriver implements StorageDriver {
   readonly service = "ranges";
   readonly name = "bucket";
-  readonly features = defineFeatures({ stat: true, read: true, write: true, delete: true, list: true, readRange: true, crc64: true });
+  features = defineFeatures({ stat: true, read: true, write: true, delete: true, list: true, readRange: true, crc64: true });
   data: Buffer;
   etag = '"v1"';
   stats = 0;
@@ -23,14 +23,18 @@ class RangeDriver implements StorageDriver {
   inFlight = 0;
   maxInFlight = 0;
   /** What read number `n` (0-based) does wrong. */
-  readonly faults = new Map<number, "fail" | "corrupt" | "replace" | "short">();
+  readonly faults = new Map<number, "fail" | "corrupt" | "replace" | "short" | "stall">();
+  readonly statOptions: DriverCallOptions[] = [];
+  /** Bodies still open (a stalled body stays open until destroyed). */
+  open = 0;
 
   constructor(size: number) {
     this.data = randomFillSync(Buffer.alloc(size));
   }
 
-  async stat(key: string): Promise<RawObject> {
+  async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     this.stats++;
+    this.statOptions.push(options);
     return { key, mode: "file", size: this.data.length, etag: this.etag, crc64: crc64Decimal(this.data) };
   }
 
@@ -53,7 +57,10 @@ class RangeDriver implements StorageDriver {
     let body = Buffer.from(this.data.subarray(offset, offset + size));
     if (fault === "corrupt") body[0] = body[0]! ^ 0xff;
     if (fault === "short") body = body.subarray(0, body.length - 1);
-    return { stream: Readable.from([body]), object: { key, mode: "file", size: this.data.length, etag: this.etag } };
+    this.open++;
+    const stream = fault === "stall" ? new Readable({ read() {} }) : Readable.from([body]);
+    stream.once("close", () => this.open--);
+    return { stream, object: { key, mode: "file", size: this.data.length, etag: this.etag } };
   }
 
   async write(): Promise<object> {
@@ -134,5 +141,49 @@ describe("concurrent ranged reads (readConcurrency)", () => {
     expect(isStorageError(e, "Aborted")).toBe(true);
     expect(bytes).toBe(10 * KiB);
     expect(driver.reads.length).toBeLessThan(20);
+  });
+  it("destroying the stream cancels the ranges in flight at once, even a stalled one", async () => {
+    const driver = new RangeDriver(100 * KiB);
+    driver.faults.set(1, "stall");
+    const stream = open(driver).createReadStream("obj", { readConcurrency: 3, readPartSize: 10 * KiB });
+    const first = await new Promise<Buffer>((resolve) => stream.once("data", resolve));
+    expect(first.length).toBe(10 * KiB);
+    stream.destroy();
+    await new Promise((resolve) => stream.once("close", resolve));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(driver.open).toBe(0);
+    expect(driver.reads.length).toBeLessThanOrEqual(4);
+  });
+
+  it("errors a paused stream with Aborted as soon as the signal aborts", async () => {
+    const driver = new RangeDriver(100 * KiB);
+    const controller = new AbortController();
+    const stream = open(driver).createReadStream("obj", { readConcurrency: 3, readPartSize: 10 * KiB, signal: controller.signal });
+    await new Promise((resolve) => stream.once("readable", resolve));
+    const failed = new Promise<unknown>((resolve) => stream.once("error", resolve));
+    controller.abort();
+    expect(isStorageError(await failed, "Aborted")).toBe(true);
+  });
+
+  it("sizes the object without the read's conditions; every ranged read carries them", async () => {
+    const driver = new RangeDriver(30 * KiB);
+    driver.features = defineFeatures({ ...driver.features, conditionalRead: true });
+    const readOptions: DriverCallOptions[] = [];
+    const read = driver.read.bind(driver);
+    driver.read = (key, range, options) => (readOptions.push(options), read(key, range, options));
+    const store = open(driver);
+    await store.read("obj", { readConcurrency: 2, readPartSize: 10 * KiB, ifMatch: '"v1"' });
+    expect(driver.statOptions[0]?.["ifMatch"]).toBeUndefined();
+    expect(readOptions.map((o) => o["ifMatch"])).toEqual(['"v1"', '"v1"', '"v1"']);
+  });
+
+  it("keeps a whole read on one stream where the service has no CRC-64 to check the ranges against", async () => {
+    const driver = new RangeDriver(100 * KiB);
+    driver.features = defineFeatures({ ...driver.features, crc64: false });
+    expect((await open(driver).read("obj", { readConcurrency: 4, readPartSize: 10 * KiB })).equals(driver.data)).toBe(true);
+    expect(driver.reads.length).toBe(1);
+    const part = await open(driver).read("obj", { readConcurrency: 4, readPartSize: 10 * KiB, offset: 5, size: 50 * KiB });
+    expect(part.equals(driver.data.subarray(5, 5 + 50 * KiB))).toBe(true);
+    expect(driver.reads.length).toBe(1 + 5);
   });
 });

@@ -108,6 +108,12 @@ export async function inwardLinkAt(paths: FsPaths, path: string): Promise<string
   }
 }
 
+/** True when `a` and `b` are one directory entry reached by two names (a linked directory on the way): lstat of both. */
+async function sameEntry(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([lstat(a, { bigint: true }).catch(() => undefined), lstat(b, { bigint: true }).catch(() => undefined)]);
+  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
+}
+
 /**
  * True when the entry `entry` (not followed) is the file `target` leads to: one file reached by
  * another name (through a linked directory). The target is looked up inside the work_dir only.
@@ -127,7 +133,7 @@ async function sameFile(paths: FsPaths, entry: string, target: string): Promise<
  *   (a directory at `dst`), `Aborted`, mapped fs errors.
  */
 export async function moveLink(paths: FsPaths, src: string, target: string, dst: string, signal?: AbortSignal, durable = false): Promise<void> {
-  if (src === dst) return;
+  if (src === dst || (await sameEntry(src, dst))) return;
   if (dst === target || (await sameFile(paths, dst, target))) throw storageError(ErrorCode.InvalidArgument, "a link cannot be moved onto its own target");
   await makeLink(paths, dst, target, signal, durable);
   const dir = await paths.pinExisting(posix.dirname(src));

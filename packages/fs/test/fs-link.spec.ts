@@ -189,4 +189,12 @@ describe("fs driver: symbolic links", () => {
     expect(await text(s.key("real/file"))).toBe("the data");
     expect((await s.driver.stat(s.key("l"), {})).mode).toBe("link");
   });
+  it("moving a link onto itself through a linked directory keeps it", async () => {
+    await s.driver.write(s.key("real/f"), buf("data"), {});
+    await s.driver.createLink!(s.key("real/l"), s.key("real/f"), {});
+    await s.driver.createLink!(s.key("alias"), s.key("real"), {});
+    await s.driver.move(s.key("alias/l"), s.key("real/l"), {});
+    expect((await s.driver.stat(s.key("real/l"), {})).mode).toBe("link");
+    expect(await text(s.key("real/l"))).toBe("data");
+  });
 });

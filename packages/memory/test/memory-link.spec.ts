@@ -75,4 +75,23 @@ describe("memory links", () => {
     await expectCode(s.read("l", { ifNoneMatch: etag, readConcurrency: 3, readPartSize: 10_000 }), "Conflict");
     await expectCode(s.read("t", { ifMatch: '"other"', size: 0 }), "Conflict");
   });
+  it("refuses to move a link onto its target however long the chain (past the hop limit too); the target keeps its bytes", async () => {
+    const s = open();
+    await s.write("t", "precious");
+    await s.createLink("c0", "t");
+    for (let i = 1; i <= 9; i++) await s.createLink(`c${i}`, `c${i - 1}`);
+    await expectCode(s.move("c9", "t"), "InvalidArgument");
+    await expectCode(s.move("c5", "t"), "InvalidArgument");
+    expect((await s.stat("t")).mode).toBe("file");
+  });
+
+  it("a 0-byte read checks its conditions against what it would read: a link's target", async () => {
+    const s = open();
+    await s.write("t", "x");
+    await s.createLink("l", "t");
+    const etag = (await s.stat("t")).etag!;
+    expect((await s.read("l", { ifMatch: etag, size: 0 })).length).toBe(0);
+    await expectCode(s.read("l", { ifMatch: '"nope"', size: 0 }), "Conflict");
+    await expectCode(s.read("l", { ifNoneMatch: etag, size: 0 }), "Conflict");
+  });
 });

@@ -126,7 +126,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
     else add(plan, item, decision);
   }
   const compared = await mapLimit(undecided, HASH_CONCURRENCY, (item) =>
-    compareObjects({ store: src.store, path: item.srcPath, info: item.src }, { store: dst.store, path: item.dstPath, info: item.dst! }, signal),
+    compareObjects({ ...(item.readFrom ?? { store: src.store, path: item.srcPath }), info: item.src }, { store: dst.store, path: item.dstPath, info: item.dst! }, signal),
   );
   undecided.forEach((item, i) => add(plan, item, compared[i]!.ok ? [false, "same content"] : [true, "content differs"]));
   plan.copies.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));

@@ -3,7 +3,8 @@ import type { DriverReadResult, RawObject } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { Crc64 } from "../integrity/crc64.js";
-import { throwIfAborted } from "../io/abort.js";
+import { withoutEtagConditions } from "../http/condition-headers.js";
+import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
 import { resolvePath } from "../path/paths.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
@@ -29,52 +30,70 @@ interface ParallelReadRequest {
  * the size and the object's identity; each range is read whole into memory (so at most
  * `readConcurrency + 1` ranges are held), must describe the same object (ETag, size) and is read
  * again from its start after a retryable failure, within the read's resume budget. A whole-object
- * read is checked against the CRC-64 the stat reported. A read that fits in one range, or an
- * object stat cannot size (a link, a directory), goes through `single` instead.
+ * read is checked against the CRC-64 the stat reported. A read that fits in one range, an object
+ * stat cannot size (a link, a directory), or a whole read without a CRC-64 to check goes through
+ * `single` instead.
  * @throws nothing itself; the stream errors with `ObjectNotExist`, `IntegrityMismatch` (the object
  *   changed during the read, a range or the whole came back wrong), `Aborted`, ...
  */
 export function openParallelReadStream(scope: OperationScope, path: string, rawOptions: object | undefined, single: () => Readable): Readable {
   const user = (rawOptions as { signal?: unknown } | undefined)?.signal;
   const signal = user instanceof AbortSignal ? user : undefined;
-  // Cancels the ranges still in flight once the stream is done with, however it ends.
+  // Cancels the ranges in flight (and a one-stream fallback) the moment the stream is destroyed or
+  // aborted: Readable.from would only close once the range it awaits has settled by itself.
   const stop = new AbortController();
-  const stream = Readable.from(ranges(scope, path, rawOptions, single, stop.signal), { objectMode: false, highWaterMark: 1 });
-  stream.once("close", () => stop.abort());
-  return wrapErrors(stream, scope, path, signal);
-}
-
-/** Reports the stream's failures as StorageErrors with op, service and path. */
-function wrapErrors(stream: Readable, scope: OperationScope, path: string, signal: AbortSignal | undefined): Readable {
+  const inner: { stream?: Readable } = {};
+  const stream = Readable.from(ranges(scope, path, rawOptions, single, stop.signal, inner), { objectMode: false, highWaterMark: 1 });
   const destroy = stream.destroy.bind(stream);
-  stream.destroy = (error?: Error): Readable => destroy(error === undefined ? undefined : scope.error(error, "read", path, signal));
+  stream.destroy = (error?: Error): Readable => {
+    stop.abort();
+    inner.stream?.destroy();
+    return destroy(error === undefined ? undefined : scope.error(error, "read", path, signal));
+  };
+  const unsubscribe = onAbort(signal, () => stream.destroy(abortError(signal)));
+  stream.once("close", () => {
+    unsubscribe();
+    stop.abort();
+  });
   return stream;
 }
 
-async function* ranges(scope: OperationScope, path: string, rawOptions: object | undefined, single: () => Readable, stopped: AbortSignal): AsyncGenerator<Buffer> {
+async function* ranges(
+  scope: OperationScope,
+  path: string,
+  rawOptions: object | undefined,
+  single: () => Readable,
+  stopped: AbortSignal,
+  inner: { stream?: Readable },
+): AsyncGenerator<Buffer> {
   scope.require("read");
   const options = scope.options("read", rawOptions) as ParallelReadRequest;
   const { key } = resolvePath(scope.workDir, path);
+  const oneStream = (): Readable => (inner.stream = single());
   if (!scope.driver.features.readRange) {
-    yield* single();
+    yield* oneStream();
     return;
   }
   const signal = options.signal === undefined ? stopped : AbortSignal.any([options.signal, stopped]);
   throwIfAborted(options.signal);
-  // Conditions (ifMatch, ifNoneMatch) go with every ranged GET, which decide: on a link, stat would
-  // compare the link's own ETag, the GETs the target's.
-  const info = await scope.driver.stat(key, { signal });
+  const driverOptions = stripReadOptions(options);
+  // The sizing stat takes the read's pairs (an SSE-C key) but not its conditions: those go with every
+  // ranged GET, which decide (on a link, a stat would compare the link's own ETag, the GETs the target's).
+  const info = await scope.driver.stat(key, { ...withoutEtagConditions(driverOptions), signal });
   const partSize = options.readPartSize ?? DEFAULT_READ_PART_SIZE;
   const objectSize = info.mode === "file" || info.mode === "append" ? info.size : undefined;
   const start = Math.min(options.offset ?? 0, objectSize ?? 0);
   const end = objectSize === undefined ? 0 : Math.min(objectSize, options.size === undefined ? objectSize : start + options.size);
-  if (objectSize === undefined || end - start <= partSize) {
-    yield* single();
+  const whole = start === 0 && end === objectSize;
+  // A whole read is checked against the stat's CRC-64; without one it stays one stream, whose own
+  // checks (a QingStor object's MD5) would not apply to ranges.
+  const checkable = !whole || (scope.driver.features.crc64 && info.crc64 !== undefined);
+  if (objectSize === undefined || end - start <= partSize || !checkable) {
+    yield* oneStream();
     return;
   }
-  const whole = start === 0 && end === objectSize;
-  const hash = whole && scope.driver.features.crc64 && info.crc64 !== undefined ? new Crc64() : undefined;
-  const fetcher = new RangeFetcher(scope, key, info, stripReadOptions(options), signal);
+  const hash = whole ? new Crc64() : undefined;
+  const fetcher = new RangeFetcher(scope, key, info, driverOptions, signal);
   const inFlight: Array<Promise<Buffer>> = [];
   let next = start;
   const launch = (): void => {
@@ -91,6 +110,7 @@ async function* ranges(scope: OperationScope, path: string, rawOptions: object |
     while (inFlight.length > 0) {
       const data = await inFlight.shift()!;
       throwIfAborted(options.signal);
+      if (stopped.aborted) return;
       if (next < end) launch();
       bytes += data.length;
       hash?.update(data);

@@ -7,6 +7,8 @@ import { Md5 } from "../integrity/md5.js";
 import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
 import { resolvePath } from "../path/paths.js";
+import { withoutEtagConditions } from "../http/condition-headers.js";
+import { checkEtagConditions } from "../object/etag-conditions.js";
 import { openParallelReadStream } from "./parallel-read.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import type { OperationScope } from "./storager-context.js";
@@ -117,9 +119,9 @@ class ObjectReadStream extends Readable {
     if ((offset !== undefined && offset > 0) || size !== undefined) scope.require("read", "readRange");
 
     if (size === 0) {
-      // Nothing to transfer, but a missing object (or a condition that does not hold) is still an error.
-      const { ifMatch, ifNoneMatch } = options as { ifMatch?: string; ifNoneMatch?: string };
-      await scope.driver.stat(key, { ...(signal ? { signal } : {}), ...(ifMatch !== undefined ? { ifMatch } : {}), ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}) });
+      // Nothing to transfer, but a missing object (or a condition that does not hold on what a read
+      // would read: a link's target) is still an error.
+      await checkWhatWouldBeRead(scope, key, options, signal);
       onProgress?.({ bytes: 0, total: 0 });
       this.push(null);
       return;
@@ -259,6 +261,25 @@ class ObjectReadStream extends Readable {
     if (this.destroyed) return;
     this.destroy(this.scope.error(e, "read", this.path, this.abortSignal));
   }
+}
+
+/** Links followed to find what a 0-byte read would have read. */
+const MAX_LINK_HOPS = 8;
+
+/**
+ * For a read of 0 bytes: stats `key`, follows links to what a read would read, and checks the
+ * read's `ifMatch` / `ifNoneMatch` against that object's ETag.
+ * @throws StorageError `ObjectNotExist`, `Conflict` (a condition), `InvalidArgument` (too many links)
+ */
+async function checkWhatWouldBeRead(scope: OperationScope, key: string, options: ReadRequest, signal: AbortSignal | undefined): Promise<void> {
+  const { offset: _o, size: _s, onProgress: _p, readConcurrency: _c, readPartSize: _r, ...rest } = options;
+  const driverOptions = withoutEtagConditions(rest);
+  let info = await scope.driver.stat(key, driverOptions);
+  for (let hops = 0; info.mode === "link" && info.linkTarget !== undefined; hops++) {
+    if (hops === MAX_LINK_HOPS) throw storageError(ErrorCode.InvalidArgument, `more than ${MAX_LINK_HOPS} links in a row`);
+    info = await scope.driver.stat(info.linkTarget.slice(1), signal ? { ...driverOptions, signal } : driverOptions);
+  }
+  checkEtagConditions(info.etag, options);
 }
 
 /** What to check on a read that starts at `start` and asked for `size` bytes. */

@@ -101,8 +101,9 @@ const MAX_LINK_HOPS = 8;
 async function refuseMoveOntoTarget(scope: OperationScope, from: string, to: string, options: Record<string, unknown>): Promise<void> {
   const signal = options["signal"] as AbortSignal | undefined;
   let at: RawObject | undefined = await scope.driver.stat(from, signal ? { signal } : {}).catch(() => undefined);
-  for (let hops = 0; at?.mode === "link" && at.linkTarget !== undefined && hops < MAX_LINK_HOPS; hops++) {
+  for (let hops = 0; at?.mode === "link" && at.linkTarget !== undefined; hops++) {
     if (at.linkTarget === "/" + to) throw storageError(ErrorCode.InvalidArgument, "moving a link onto the object it leads to would replace that object with a link to itself");
+    if (hops === MAX_LINK_HOPS) throw storageError(ErrorCode.InvalidArgument, `the link leads through more than ${MAX_LINK_HOPS} links: it cannot be checked before moving`);
     at = await scope.driver.stat(at.linkTarget.slice(1), signal ? { signal } : {}).catch(() => undefined);
   }
 }

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FaultPlan } from "./fault-engine.js";
 
 /** Sends a TCP RST (falls back to a plain destroy where unsupported). */
@@ -85,8 +86,10 @@ export function bodySabotage(plan: FaultPlan, length: number): BodySabotage {
  */
 export async function streamBody(res: ServerResponse, source: Readable, sabotage: BodySabotage): Promise<number> {
   let offset = 0;
+  const gone = new AbortController();
+  res.once("close", () => gone.abort());
   try {
-    for await (const c of sabotage.pace === undefined ? source : paced(source, sabotage.pace)) {
+    for await (const c of sabotage.pace === undefined ? source : paced(source, sabotage.pace, gone.signal)) {
       let chunk = c as Buffer;
       const at = sabotage.flipAt;
       if (at !== undefined && at >= offset && at < offset + chunk.length) {
@@ -119,15 +122,15 @@ export async function streamBody(res: ServerResponse, source: Readable, sabotage
   return offset;
 }
 
-/** Slices of `source` of at most 64 KiB, released no faster than `bytesPerSecond`. */
-async function* paced(source: Readable, bytesPerSecond: number): AsyncGenerator<Buffer> {
+/** Slices of `source` of at most 64 KiB, released no faster than `bytesPerSecond`; a wait ends when the connection does. */
+async function* paced(source: Readable, bytesPerSecond: number, gone: AbortSignal): AsyncGenerator<Buffer> {
   const started = performance.now();
   let sent = 0;
   for await (const c of source) {
     const chunk = c as Buffer;
     for (let at = 0; at < chunk.length; at += 64 * 1024) {
       const due = (sent / bytesPerSecond) * 1000 - (performance.now() - started);
-      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+      if (due > 0) await sleep(due, undefined, { signal: gone });
       const slice = chunk.subarray(at, at + 64 * 1024);
       sent += slice.length;
       yield slice;
