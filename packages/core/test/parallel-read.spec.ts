@@ -148,8 +148,16 @@ describe("concurrent ranged reads (readConcurrency)", () => {
     const stream = open(driver).createReadStream("obj", { readConcurrency: 3, readPartSize: 10 * KiB });
     const first = await new Promise<Buffer>((resolve) => stream.once("data", resolve));
     expect(first.length).toBe(10 * KiB);
+    stream.pause();
+    // Let the stalled range's body open: core, not the driver, must close it.
+    for (let i = 0; i < 100 && driver.open === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(driver.open).toBeGreaterThan(0);
     stream.destroy();
-    await new Promise((resolve) => stream.once("close", resolve));
+    const closed = await Promise.race([
+      new Promise<boolean>((resolve) => stream.once("close", () => resolve(true))),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000)),
+    ]);
+    expect(closed).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(driver.open).toBe(0);
     expect(driver.reads.length).toBeLessThanOrEqual(4);

@@ -94,4 +94,19 @@ describe("memory links", () => {
     await expectCode(s.read("l", { ifMatch: '"nope"', size: 0 }), "Conflict");
     await expectCode(s.read("l", { ifNoneMatch: etag, size: 0 }), "Conflict");
   });
+  it("moves a looping or long-chained link anywhere else (only the move onto its target is refused); a 0-byte read of a link to a directory is ObjectModeInvalid", async () => {
+    const s = open();
+    await s.createLink("a", "b");
+    await s.createLink("b", "a");
+    await s.move("a", "z");
+    expect((await s.stat("z")).linkTarget).toBe("/b");
+    await s.write("t", "x");
+    await s.createLink("c0", "t");
+    for (let i = 1; i <= 12; i++) await s.createLink(`c${i}`, `c${i - 1}`);
+    await s.move("c12", "elsewhere");
+    expect((await s.stat("elsewhere")).mode).toBe("link");
+    await s.write("d/f", "1");
+    await s.createLink("ld", "d");
+    await expectCode(s.read("ld", { size: 0 }), "ObjectModeInvalid");
+  });
 });

@@ -80,6 +80,8 @@ async function* ranges(
   // The sizing stat takes the read's pairs (an SSE-C key) but not its conditions: those go with every
   // ranged GET, which decide (on a link, a stat would compare the link's own ETag, the GETs the target's).
   const info = await scope.driver.stat(key, { ...withoutEtagConditions(driverOptions), signal });
+  // Destroyed while the stat was pending: open nothing more.
+  if (stopped.aborted) return;
   const partSize = options.readPartSize ?? DEFAULT_READ_PART_SIZE;
   const objectSize = info.mode === "file" || info.mode === "append" ? info.size : undefined;
   const start = Math.min(options.offset ?? 0, objectSize ?? 0);
@@ -163,6 +165,16 @@ class RangeFetcher {
   private async once(offset: number, length: number): Promise<Buffer> {
     const range = { offset, size: length };
     const opened: DriverReadResult = await this.scope.driver.read(this.key, range, { ...this.driverOptions, ...range, signal: this.signal });
+    // A body already streaming is closed by core on abort, not left to the driver.
+    const off = onAbort(this.signal, () => opened.stream.destroy(abortError(this.signal)));
+    try {
+      return await this.collect(opened, offset, length);
+    } finally {
+      off();
+    }
+  }
+
+  private async collect(opened: DriverReadResult, offset: number, length: number): Promise<Buffer> {
     const seen = identityOf(opened);
     const change = identityChange(this.identity, { ...seen, crc64: undefined, md5: undefined });
     if (change !== undefined) {

@@ -263,13 +263,14 @@ class ObjectReadStream extends Readable {
   }
 }
 
-/** Links followed to find what a 0-byte read would have read. */
-const MAX_LINK_HOPS = 8;
+/** Links followed at most to find what a 0-byte read would have read (as many as Linux follows). */
+const MAX_LINK_HOPS = 40;
 
 /**
- * For a read of 0 bytes: stats `key`, follows links to what a read would read, and checks the
- * read's `ifMatch` / `ifNoneMatch` against that object's ETag.
- * @throws StorageError `ObjectNotExist`, `Conflict` (a condition), `InvalidArgument` (too many links)
+ * For a read of 0 bytes: stats `key`, follows links to what a read would read (a service that
+ * follows fewer, as OSS one, refuses the longer chains only when reading), refuses a directory, and
+ * checks the read's `ifMatch` / `ifNoneMatch` against that object's ETag.
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `Conflict` (a condition), `InvalidArgument` (too many links)
  */
 async function checkWhatWouldBeRead(scope: OperationScope, key: string, options: ReadRequest, signal: AbortSignal | undefined): Promise<void> {
   const { offset: _o, size: _s, onProgress: _p, readConcurrency: _c, readPartSize: _r, ...rest } = options;
@@ -279,6 +280,7 @@ async function checkWhatWouldBeRead(scope: OperationScope, key: string, options:
     if (hops === MAX_LINK_HOPS) throw storageError(ErrorCode.InvalidArgument, `more than ${MAX_LINK_HOPS} links in a row`);
     info = await scope.driver.stat(info.linkTarget.slice(1), signal ? { ...driverOptions, signal } : driverOptions);
   }
+  if (info.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
   checkEtagConditions(info.etag, options);
 }
 

@@ -90,8 +90,8 @@ export async function relocate(scope: OperationScope, op: "copy" | "move", src: 
   await scope.driver[op]!(from, to, options);
 }
 
-/** Links followed when checking where a moved link leads. */
-const MAX_LINK_HOPS = 8;
+/** Links followed at most when checking where a moved link leads (a loop stops earlier). */
+const MAX_LINK_HOPS = 40;
 
 /**
  * A link moved onto what it leads to (directly or through more links) would replace the target's
@@ -101,9 +101,11 @@ const MAX_LINK_HOPS = 8;
 async function refuseMoveOntoTarget(scope: OperationScope, from: string, to: string, options: Record<string, unknown>): Promise<void> {
   const signal = options["signal"] as AbortSignal | undefined;
   let at: RawObject | undefined = await scope.driver.stat(from, signal ? { signal } : {}).catch(() => undefined);
-  for (let hops = 0; at?.mode === "link" && at.linkTarget !== undefined; hops++) {
+  const seen = new Set<string>();
+  for (let hops = 0; at?.mode === "link" && at.linkTarget !== undefined && !seen.has(at.linkTarget); hops++) {
     if (at.linkTarget === "/" + to) throw storageError(ErrorCode.InvalidArgument, "moving a link onto the object it leads to would replace that object with a link to itself");
     if (hops === MAX_LINK_HOPS) throw storageError(ErrorCode.InvalidArgument, `the link leads through more than ${MAX_LINK_HOPS} links: it cannot be checked before moving`);
+    seen.add(at.linkTarget);
     at = await scope.driver.stat(at.linkTarget.slice(1), signal ? { signal } : {}).catch(() => undefined);
   }
 }
