@@ -78,10 +78,6 @@ export function conditionHeaders(options: DriverCallOptions): Record<string, str
   return etagConditionHeaders(options, "lower");
 }
 
-/** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). */
-export function withoutConditions(options: DriverCallOptions): DriverCallOptions {
-  return withoutEtagConditions(options);
-}
 
 /** HEAD Object, with the SSE-C and condition headers. @throws StorageError `InvalidArgument` (SSE-C over http or a bad key) */
 export function headObject(key: string, options: DriverCallOptions, secure: boolean): CosCall {

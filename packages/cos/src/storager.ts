@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import {
+  withoutEtagConditions,
   ErrorCode,
   isStorageError,
   md5Hex,
@@ -69,7 +70,7 @@ export class CosStorageDriver implements StorageDriver {
    */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
-    const head = key.endsWith("/") ? req.withoutConditions(options) : options;
+    const head = key.endsWith("/") ? withoutEtagConditions(options) : options;
     try {
       const res = await this.client.sendBuffered(req.headObject(key, head, this.client.secure), { signal: options.signal });
       return objectFromHeaders(key, res.status, res.headers);

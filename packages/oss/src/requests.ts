@@ -86,10 +86,6 @@ export function conditionHeaders(options: DriverCallOptions): Record<string, str
   return etagConditionHeaders(options, "upper");
 }
 
-/** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). */
-export function withoutConditions(options: DriverCallOptions): DriverCallOptions {
-  return withoutEtagConditions(options);
-}
 
 /** HeadObject: the full metadata (not the lighter `?objectMeta`), with the condition headers of `options`. */
 export function headObject(key: string, options: DriverCallOptions = {}): OssCall {

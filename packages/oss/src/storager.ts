@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import {
+  withoutEtagConditions,
   ErrorCode,
   isStorageError,
   storageError,
@@ -71,7 +72,7 @@ export class OssStorageDriver implements StorageDriver {
     if (key === "") return { key, mode: "dir" };
     if (!key.endsWith("/")) return statObject(this.client, key, options);
     try {
-      const res = await this.client.sendBuffered(req.headObject(key, req.withoutConditions(options)), { signal: options.signal });
+      const res = await this.client.sendBuffered(req.headObject(key, withoutEtagConditions(options)), { signal: options.signal });
       return objectFromHeaders(key, res.status, res.headers);
     } catch (e) {
       if (isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };

@@ -77,11 +77,6 @@ describe("OSS request builders", () => {
     expect(req.conditionValue('"5B3C1A2E053D763E1B002CC607C5A0FE"')).toBe('"5B3C1A2E053D763E1B002CC607C5A0FE"');
   });
 
-  it("withoutConditions drops ifMatch / ifNoneMatch and keeps the rest", () => {
-    const plain = { contentType: "x" };
-    expect(req.withoutConditions(plain)).toBe(plain);
-    expect(req.withoutConditions({ ifMatch: "a", ifNoneMatch: "b", contentType: "x" })).toEqual({ contentType: "x" });
-  });
 
   it("batch delete sends quiet XML with its Content-MD5, and refuses 0 or more than 1000 keys", () => {
     const call = req.deleteObjects(["a", "b&c"]);

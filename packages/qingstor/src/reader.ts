@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
-import { ErrorCode, isStorageError, sliceRange, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
+import { withoutEtagConditions, ErrorCode, isStorageError, sliceRange, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { plainMd5 } from "./etag.js";
 import { followLinks, type LinkHop } from "./links.js";
-import { getObject, withoutConditions } from "./requests.js";
+import { getObject } from "./requests.js";
 import { objectFromHeaders } from "./responses.js";
 import { usesSseC } from "./sse.js";
 import { linkTargetOf } from "./virtual-link.js";
@@ -93,6 +93,6 @@ function isConditionFailure(e: unknown): boolean {
  */
 async function linkTargetAt(ctx: ReadContext, key: string, options: DriverCallOptions): Promise<string | undefined> {
   if (!ctx.virtualLinks || key.endsWith("/")) return undefined;
-  const o = await ctx.stat(key, withoutConditions(options));
+  const o = await ctx.stat(key, withoutEtagConditions(options));
   return o.mode === "link" ? o.linkTarget!.slice(1) : undefined;
 }

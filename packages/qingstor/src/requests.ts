@@ -104,10 +104,6 @@ export function conditionHeaders(options: DriverCallOptions): Record<string, str
   return etagConditionHeaders(options, "lower");
 }
 
-/** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). */
-export function withoutConditions(options: DriverCallOptions): DriverCallOptions {
-  return withoutEtagConditions(options);
-}
 
 /**
  * HeadObject, with the SSE-C and condition headers.

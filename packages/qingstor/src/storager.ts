@@ -1,4 +1,5 @@
 import {
+  withoutEtagConditions,
   ErrorCode,
   isStorageError,
   storageError,
@@ -80,7 +81,7 @@ export class QingStorStorageDriver implements StorageDriver {
    */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
-    const head = key.endsWith("/") ? req.withoutConditions(options) : options;
+    const head = key.endsWith("/") ? withoutEtagConditions(options) : options;
     try {
       const res = await this.client.sendBuffered(req.headObject(key, head, this.client.secure), { signal: options.signal });
       return (this.virtualLinks ? linkFromHeaders(key, res.headers) : undefined) ?? objectFromHeaders(key, res.status, res.headers);
