@@ -21,6 +21,11 @@ export interface StorageLimits {
   listPageMaximum?: number;
   /** Longest presign expiry (seconds). */
   presignExpiresMaximum?: number;
+  /**
+   * Most symbolic links a read follows in a row (default 40, as Linux); a read through a longer
+   * chain fails (OSS follows 1, the memory driver and QingStor's virtual links 8).
+   */
+  linkHopsMaximum?: number;
 }
 
 /**

@@ -27,4 +27,6 @@ export const fsFeatures: Readonly<StorageFeatures> = defineFeatures({
   multipart: true,
   contentMd5: true,
   virtualDir: false,
+  // Reads follow links as the kernel does: ELOOP past 40.
+  limits: { linkHopsMaximum: 40 },
 });

@@ -1,5 +1,8 @@
 import { defineFeatures, type StorageFeatures } from "@stowage/core";
 
+/** Links a read follows in a row before it gives up (a loop, or a chain too long), as POSIX does with ELOOP. */
+export const MEMORY_LINK_HOPS = 8;
+
 /**
  * What the memory driver can do: everything except presigning (there is no
  * server to sign for). It computes CRC64 and MD5 of what it stores, checks a
@@ -31,4 +34,5 @@ export const memoryFeatures: Readonly<StorageFeatures> = defineFeatures({
   crc64: true,
   contentMd5: true,
   virtualDir: false,
+  limits: { linkHopsMaximum: MEMORY_LINK_HOPS },
 });

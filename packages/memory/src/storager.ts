@@ -21,7 +21,7 @@ import {
 } from "@stowage/core";
 import { checkContentMd5, readBody } from "./body.js";
 import { MEMORY_TYPE } from "./config.js";
-import { memoryFeatures } from "./features.js";
+import { MEMORY_LINK_HOPS, memoryFeatures } from "./features.js";
 import { listEntries, listUploads } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, findUpload, listUploadParts, putPart } from "./multipart.js";
 import { impliedDir, toRawObject, uploadObject } from "./raw-object.js";
@@ -30,8 +30,6 @@ import { dirEntry, fileEntry, linkEntry, type EntryAttributes, type MemoryEntry,
 /** Bytes per chunk of a read stream. */
 const READ_CHUNK = 1024 * 1024;
 
-/** Links followed in a row before a read gives up (a loop, or a chain too long), as POSIX does with ELOOP. */
-const MAX_LINK_HOPS = 8;
 
 /**
  * The memory driver's primitives over one {@link MemoryStore}. Every
@@ -263,7 +261,7 @@ export class MemoryStorageDriver implements StorageDriver {
   /** The file or append entry at `key`, following links. */
   private fileAt(key: string): MemoryEntry {
     let at = key;
-    for (let hops = 0; hops <= MAX_LINK_HOPS; hops++) {
+    for (let hops = 0; hops <= MEMORY_LINK_HOPS; hops++) {
       const entry = this.store.get(at);
       if (entry?.kind === "link") {
         at = entry.linkTarget!;
@@ -273,7 +271,7 @@ export class MemoryStorageDriver implements StorageDriver {
       if (entry !== undefined || this.store.dirExists(at + "/")) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
       throw at === key ? notExist() : storageError(ErrorCode.ObjectNotExist, "the link's target does not exist");
     }
-    throw storageError(ErrorCode.InvalidArgument, `more than ${MAX_LINK_HOPS} links in a row (a loop?)`);
+    throw storageError(ErrorCode.InvalidArgument, `more than ${MEMORY_LINK_HOPS} links in a row (a loop?)`);
   }
 
   /** The append entry at `key`. */

@@ -20,6 +20,8 @@ export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<Storag
     appendSizeMaximum: 5 * GiB,
     appendTotalSizeMaximum: 5 * GiB,
     listPageMaximum: 1000,
+    // GetObject follows one symlink; a link to a link answers InvalidTargetType.
+    linkHopsMaximum: 1,
     ...(signatureVersion === "v4" ? { presignExpiresMaximum: V4_PRESIGN_MAXIMUM } : {}),
   });
 }

@@ -1,4 +1,5 @@
 import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
+import { MAX_LINK_HOPS } from "./virtual-link.js";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -17,6 +18,8 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
   appendSizeMaximum: 5 * GiB,
   appendTotalSizeMaximum: 50 * TiB,
   listPageMaximum: 1000,
+  // Reads through virtual links (enable_virtual_link) follow at most this many in a row.
+  linkHopsMaximum: MAX_LINK_HOPS,
 });
 
 /**

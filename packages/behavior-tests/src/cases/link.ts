@@ -1,5 +1,5 @@
 import { expect } from "@jest/globals";
-import { normalizeWorkDir } from "@stowage/core";
+import { normalizeWorkDir, type ErrorCode } from "@stowage/core";
 import type { CaseScope, Suite } from "../context.js";
 import { collect, expectError, expectSameBytes, randomData } from "../fixtures.js";
 
@@ -197,6 +197,32 @@ export function registerLinkCases(suite: Suite): void {
         const link = items[0]!;
         if (link.linkTarget !== undefined) expect(link.linkTarget).toBe(absolute(t, to));
       }
+    },
+    refuse,
+  );
+
+  suite.gated(
+    "read: through the longest chain of links the service follows works, and one link more fails a 0-byte read as it fails a whole read",
+    ["createLink"],
+    async (t) => {
+      const hops = t.store.features.limits.linkHopsMaximum ?? 40;
+      const data = randomData(32);
+      const chain = [await target(t, data)];
+      for (let i = 0; i <= hops; i++) {
+        const path = linkPath(t);
+        await t.store.createLink(path, chain[chain.length - 1]!);
+        chain.push(path);
+      }
+      const longest = chain[hops]!; // `hops` links in a row
+      expectSameBytes(await t.store.read(longest), data);
+      expect((await t.store.read(longest, { size: 0 })).length).toBe(0);
+      const tooLong = chain[hops + 1]!;
+      const whole = await t.store.read(tooLong).then(
+        () => "no error",
+        (e: { code?: string }) => e.code,
+      );
+      expect(whole).not.toBe("no error");
+      await expectError(() => t.store.read(tooLong, { size: 0 }), whole as ErrorCode);
     },
     refuse,
   );

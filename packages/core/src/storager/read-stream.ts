@@ -263,25 +263,39 @@ class ObjectReadStream extends Readable {
   }
 }
 
-/** Links followed at most to find what a 0-byte read would have read (as many as Linux follows). */
-const MAX_LINK_HOPS = 40;
+/** Links a read follows in a row when the driver states no `linkHopsMaximum` (as many as Linux). */
+const DEFAULT_LINK_HOPS = 40;
 
 /**
- * For a read of 0 bytes: stats `key`, follows links to what a read would read (a service that
- * follows fewer, as OSS one, refuses the longer chains only when reading), refuses a directory, and
- * checks the read's `ifMatch` / `ifNoneMatch` against that object's ETag.
+ * For a read of 0 bytes: stats `key`, follows links to what a read would read, refuses a directory,
+ * and checks the read's `ifMatch` / `ifNoneMatch` against that object's ETag. A chain longer than
+ * the driver's `linkHopsMaximum` fails as the driver's read of it fails (OSS follows one link and
+ * answers a longer chain with `ObjectNotExist`; memory and QingStor with `InvalidArgument`).
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `Conflict` (a condition), `InvalidArgument` (too many links)
  */
 async function checkWhatWouldBeRead(scope: OperationScope, key: string, options: ReadRequest, signal: AbortSignal | undefined): Promise<void> {
   const { offset: _o, size: _s, onProgress: _p, readConcurrency: _c, readPartSize: _r, ...rest } = options;
   const driverOptions = withoutEtagConditions(rest);
+  const maxHops = scope.driver.features.limits.linkHopsMaximum ?? DEFAULT_LINK_HOPS;
   let info = await scope.driver.stat(key, driverOptions);
   for (let hops = 0; info.mode === "link" && info.linkTarget !== undefined; hops++) {
-    if (hops === MAX_LINK_HOPS) throw storageError(ErrorCode.InvalidArgument, `more than ${MAX_LINK_HOPS} links in a row`);
+    if (hops === maxHops) await failAsReadWould(scope, key, driverOptions, maxHops);
     info = await scope.driver.stat(info.linkTarget.slice(1), signal ? { ...driverOptions, signal } : driverOptions);
   }
   if (info.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
   checkEtagConditions(info.etag, options);
+}
+
+/**
+ * A link chain is longer than the driver follows: opens the driver's read of `key`, which fails
+ * with the driver's own error for such a chain, and throws that. Should it open after all, the
+ * stream is closed unread and the chain refused.
+ * @throws StorageError what the driver's read throws, else `InvalidArgument`
+ */
+async function failAsReadWould(scope: OperationScope, key: string, driverOptions: ReadRequest, maxHops: number): Promise<never> {
+  const opened = await scope.driver.read(key, {}, driverOptions);
+  opened.stream.destroy();
+  throw storageError(ErrorCode.InvalidArgument, `more than ${maxHops} links in a row`);
 }
 
 /** What to check on a read that starts at `start` and asked for `size` bytes. */
