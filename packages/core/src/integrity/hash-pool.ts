@@ -31,6 +31,14 @@ export interface HashPoolOptions {
   inlineLimit?: number;
 }
 
+/**
+ * V8 heap limits of a hashing worker. Its bytes live in shared memory and in its WebAssembly
+ * memories, outside the heap; the heap holds only messages and digests. Small limits keep its
+ * young generation from growing: two workers add ~25 MiB to the process's RSS with them against
+ * ~31 MiB without. A worker that ran out of heap would exit and its jobs be hashed inline.
+ */
+const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 } as const;
+
 type Algorithm = HashJobMessage["algorithm"];
 
 interface Job {
@@ -157,7 +165,11 @@ export class HashPool {
     for (let i = 0; i < this.size; i++) {
       let worker: Worker;
       try {
-        worker = new Worker(this.source, { eval: true, workerData: { wasm: CRC64_WASM_BASE64, md5Lanes: MD5_LANES_WASM_BASE64 } satisfies HashWorkerData });
+        worker = new Worker(this.source, {
+          eval: true,
+          resourceLimits: WORKER_HEAP_LIMITS,
+          workerData: { wasm: CRC64_WASM_BASE64, md5Lanes: MD5_LANES_WASM_BASE64 } satisfies HashWorkerData,
+        });
       } catch {
         continue;
       }
