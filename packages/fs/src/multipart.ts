@@ -63,6 +63,7 @@ export class FsMultipart {
 
   /** Starts an upload. @throws StorageError `InvalidArgument` (bad key), mapped fs errors. */
   async create(key: string, signal?: AbortSignal): Promise<string> {
+    if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
     await this.paths.resolve(key);
     const id = randomBytes(16).toString("hex");
     const record = JSON.stringify({ key, created: new Date().toISOString() });

@@ -6,6 +6,7 @@ import {
   checkEtagConditions,
   abortError,
   ErrorCode,
+  isStorageError,
   storageError,
   throwIfAborted,
   type DriverBody,
@@ -88,6 +89,7 @@ export class FsStorageDriver implements StorageDriver {
   /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `InvalidArgument`, `Aborted`. */
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
     throwIfAborted(options.signal);
+    if (key.endsWith("/")) await this.refuseDirKey(key);
     const path = await this.paths.resolve(key);
     // O_NONBLOCK: opening a FIFO must not hang; it is refused below as not a file.
     const handle = await this.paths.openInside(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -128,6 +130,7 @@ export class FsStorageDriver implements StorageDriver {
    */
   async delete(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
+    if (key.endsWith("/")) return this.refuseDirKey(key).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
     const path = await this.paths.resolveEntry(key);
     if (path === this.paths.root) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
     const dir = await this.paths.pinExisting(posix.dirname(path));
@@ -166,6 +169,7 @@ export class FsStorageDriver implements StorageDriver {
    */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
+    if (srcKey.endsWith("/")) await this.refuseDirKey(srcKey);
     const link = await this.paths.resolveEntry(srcKey);
     const target = await inwardLinkAt(this.paths, link);
     if (target !== undefined) return moveLink(this.paths, link, target, await this.fileSlot(dstKey), options.signal, this.durable);
@@ -227,6 +231,7 @@ export class FsStorageDriver implements StorageDriver {
    */
   async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
     throwIfAborted(options.signal);
+    if (key.endsWith("/")) await this.refuseDirKey(key);
     return appendToFile(this.paths, await this.paths.resolve(key), offset, body, options.signal, this.durable);
   }
 
@@ -291,10 +296,22 @@ export class FsStorageDriver implements StorageDriver {
 
   /** The confined path of an existing regular file (a quick look too: reads and renames decide). */
   private async sourceFile(key: string): Promise<string> {
+    if (key.endsWith("/")) await this.refuseDirKey(key);
     const path = await this.paths.resolve(key);
     const st = await statOrUndefined(path);
     if (st === undefined) throw notExist();
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
     return path;
+  }
+
+  /**
+   * An object operation on a key ending in `/`, which names a directory and never the file without
+   * the `/` (memory and the object stores keep `a` and `a/` apart): there is no such object.
+   * @throws StorageError `ObjectModeInvalid` (a directory is there), else `ObjectNotExist`; `InvalidArgument` as any path.
+   */
+  private async refuseDirKey(key: string): Promise<never> {
+    const st = await this.paths.statInside(await this.paths.resolve(key));
+    if (st?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
+    throw notExist();
   }
 }

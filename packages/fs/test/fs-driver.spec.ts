@@ -25,6 +25,22 @@ describe("fs driver: objects", () => {
     expect(read.object?.size).toBe(11);
   });
 
+  it("never takes a key ending in / for the file without it: a/ is no object, d/ a directory", async () => {
+    await s.driver.write(s.key("a"), buf("hello"), {});
+    await s.driver.createDir(s.key("d/"), {});
+    await expectCode(s.driver.read(s.key("a/"), {}, {}), "ObjectNotExist");
+    await expectCode(s.driver.read(s.key("d/"), {}, {}), "ObjectModeInvalid");
+    await expectCode(s.driver.copy(s.key("a/"), s.key("c"), {}), "ObjectNotExist");
+    await expectCode(s.driver.move(s.key("a/"), s.key("c"), {}), "ObjectNotExist");
+    await expectCode(s.driver.writeAppend!(s.key("a/"), 5, buf("!"), {}), "ObjectNotExist");
+    await expectCode(s.driver.createMultipart!(s.key("a/"), {}), "InvalidArgument");
+    await s.driver.delete(s.key("a/"), {});
+    await expectCode(s.driver.delete(s.key("d/"), {}), "ObjectModeInvalid");
+    expect(await readFile(join(s.root, "a"), "utf8")).toBe("hello");
+    expect((await stat(join(s.root, "d"))).isDirectory()).toBe(true);
+    await expectCode(s.driver.stat(s.key("c"), {}), "ObjectNotExist");
+  });
+
   it("reads ranges and nothing past the end", async () => {
     await s.driver.write(s.key("r"), buf("0123456789"), {});
     const part = async (range: { offset?: number; size?: number }) => (await drain((await s.driver.read(s.key("r"), range, {})).stream)).toString();

@@ -102,4 +102,16 @@ export function registerPathCases(suite: Suite): void {
   suite.test("paths: an empty path rejects with InvalidArgument on write", async (t) => {
     await expectError(() => t.store.write("", randomData(3)), "InvalidArgument");
   });
+
+  suite.test("paths: `a/` is not the object `a`: reading, copying or moving it fails, deleting it leaves `a`", async (t) => {
+    const base = t.dir();
+    const data = randomData(16);
+    await t.store.write(`${base}a`, data);
+    await expectError(() => t.store.read(`${base}a/`), "ObjectNotExist");
+    if (t.store.features.copy) await expectError(() => t.store.copy(`${base}a/`, `${base}c`), "ObjectNotExist");
+    if (t.store.features.move) await expectError(() => t.store.move(`${base}a/`, `${base}c`), "ObjectNotExist");
+    await t.store.delete(`${base}a/`);
+    expectSameBytes(await t.store.read(`${base}a`), data);
+    expect(await listAll(t, base)).toEqual([`${base}a`]);
+  });
 }
