@@ -15,10 +15,13 @@ class CoreServicer implements Servicer {
   readonly service: string;
   readonly features: Readonly<ServiceFeatures>;
 
-  constructor(
-    private readonly driver: ServiceDriver,
-    private readonly ctx: StoragerContext,
-  ) {
+  // Real private fields: neither util.inspect nor JSON.stringify shows them (they hold the credentials).
+  readonly #driver: ServiceDriver;
+  readonly #ctx: StoragerContext;
+
+  constructor(driver: ServiceDriver, ctx: StoragerContext) {
+    this.#driver = driver;
+    this.#ctx = ctx;
     this.service = driver.service;
     this.features = driver.features;
   }
@@ -27,8 +30,8 @@ class CoreServicer implements Servicer {
     return this.run("create", name, async () => {
       this.require("create");
       checkName(name);
-      const location = options.location ?? this.ctx.config.location;
-      await this.driver.create(name, { ...(options.signal ? { signal: options.signal } : {}), ...(location ? { location } : {}) });
+      const location = options.location ?? this.#ctx.config.location;
+      await this.#driver.create(name, { ...(options.signal ? { signal: options.signal } : {}), ...(location ? { location } : {}) });
       return this.storagerFor(name, "/", location);
     });
   }
@@ -37,14 +40,14 @@ class CoreServicer implements Servicer {
     return this.run("delete", name, async () => {
       this.require("delete");
       checkName(name);
-      await this.driver.delete(name, options.signal ? { signal: options.signal } : {});
+      await this.#driver.delete(name, options.signal ? { signal: options.signal } : {});
     });
   }
 
   get(name: string, options: { workDir?: string } = {}): Storager {
     try {
       checkName(name);
-      return this.storagerFor(name, options.workDir ?? "/", this.ctx.config.location);
+      return this.storagerFor(name, options.workDir ?? "/", this.#ctx.config.location);
     } catch (e) {
       throw this.error(e, "get", name);
     }
@@ -54,16 +57,16 @@ class CoreServicer implements Servicer {
     try {
       this.require("list");
       const signal = options.signal;
-      const buckets = paginate((token) => this.driver.list(token, signal ? { signal } : {}), signal ? { signal } : {});
-      for await (const bucket of buckets) yield this.storagerFor(bucket.name, "/", bucket.location ?? this.ctx.config.location);
+      const buckets = paginate((token) => this.#driver.list(token, signal ? { signal } : {}), signal ? { signal } : {});
+      for await (const bucket of buckets) yield this.storagerFor(bucket.name, "/", bucket.location ?? this.#ctx.config.location);
     } catch (e) {
       throw this.error(e, "list", "");
     }
   }
 
   private storagerFor(name: string, workDir: string, location: string | undefined): Storager {
-    const config = { ...this.ctx.config, name, workDir: normalizeWorkDir(workDir), ...(location ? { location } : {}) };
-    return createStorager(this.ctx.definition.newStorageDriver(config), { ...this.ctx, config });
+    const config = { ...this.#ctx.config, name, workDir: normalizeWorkDir(workDir), ...(location ? { location } : {}) };
+    return createStorager(this.#ctx.definition.newStorageDriver(config), { ...this.#ctx, config });
   }
 
   private require(op: keyof ServiceFeatures): void {
@@ -82,6 +85,20 @@ class CoreServicer implements Servicer {
     const ctx = { op: `servicer_${op}`, service: this.service, path: name };
     if (isStorageError(e)) return e.withContext(ctx);
     return storageError(ErrorCode.Unexpected, e instanceof Error ? e.message : String(e), { ...ctx, cause: e });
+  }
+
+  toString(): string {
+    return `Servicer ${this.service}`;
+  }
+
+  /** What `JSON.stringify` shows: the service, never how it was opened (credentials). */
+  toJSON(): { service: string } {
+    return { service: this.service };
+  }
+
+  /** What `console.log` and `util.inspect` show: {@link CoreServicer.toString}. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 }
 

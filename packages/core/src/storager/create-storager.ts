@@ -29,10 +29,11 @@ type Opts = object | undefined;
 class CoreStorager implements Storager {
   readonly info: StorageInfo;
   readonly features: Readonly<StorageFeatures>;
-  private readonly scope: OperationScope;
+  // A real private field: neither util.inspect nor JSON.stringify shows it (it holds the credentials).
+  readonly #scope: OperationScope;
 
   constructor(driver: StorageDriver, ctx: StoragerContext) {
-    this.scope = new OperationScope(driver, ctx);
+    this.#scope = new OperationScope(driver, ctx);
     this.features = driver.features;
     this.info = {
       service: driver.service,
@@ -43,22 +44,22 @@ class CoreStorager implements Storager {
   }
 
   async stat(path: string, options?: Opts): Promise<ObjectInfo> {
-    return this.scope.run("stat", path, signalOf(options), () => statObject(this.scope, path, options));
+    return this.#scope.run("stat", path, signalOf(options), () => statObject(this.#scope, path, options));
   }
 
   async read(path: string, options?: Opts): Promise<Buffer> {
-    return this.scope.run("read", path, signalOf(options), async () => {
-      const stream = openReadStream(this.scope, path, options);
+    return this.#scope.run("read", path, signalOf(options), async () => {
+      const stream = openReadStream(this.#scope, path, options);
       return collectBody(stream as AsyncIterable<Buffer>);
     });
   }
 
   createReadStream(path: string, options?: Opts): Readable {
-    return openReadStream(this.scope, path, options);
+    return openReadStream(this.#scope, path, options);
   }
 
   async write(path: string, body: Body, options?: Opts): Promise<WriteResult> {
-    return this.scope.run("write", path, signalOf(options), () => writeObject(this.scope, path, body, options));
+    return this.#scope.run("write", path, signalOf(options), () => writeObject(this.#scope, path, body, options));
   }
 
   createWriteStream(path: string, options?: Opts): Writable {
@@ -66,11 +67,11 @@ class CoreStorager implements Storager {
   }
 
   async delete(path: string, options?: Opts): Promise<void> {
-    return this.scope.run("delete", path, signalOf(options), () => deleteObject(this.scope, path, options));
+    return this.#scope.run("delete", path, signalOf(options), () => deleteObject(this.#scope, path, options));
   }
 
   async deleteMany(paths: readonly string[], options?: Opts): Promise<void> {
-    return this.scope.run("delete", paths, signalOf(options), () => deleteMany(this.scope, paths, options));
+    return this.#scope.run("delete", paths, signalOf(options), () => deleteMany(this.#scope, paths, options));
   }
 
   async *list(path: string, options?: Opts): AsyncIterable<ObjectInfo> {
@@ -79,73 +80,83 @@ class CoreStorager implements Storager {
     try {
       yield* pages;
     } catch (e) {
-      throw this.scope.error(e, "list", path, signal);
+      throw this.#scope.error(e, "list", path, signal);
     }
   }
 
   async listPage(path: string, options?: Opts): Promise<ListPage> {
-    return this.scope.run("list", path, signalOf(options), () => listPage(this.scope, path, options));
+    return this.#scope.run("list", path, signalOf(options), () => listPage(this.#scope, path, options));
   }
 
   async copy(src: string, dst: string, options?: Opts): Promise<void> {
-    return this.scope.run("copy", [src, dst], signalOf(options), () => relocate(this.scope, "copy", src, dst, options));
+    return this.#scope.run("copy", [src, dst], signalOf(options), () => relocate(this.#scope, "copy", src, dst, options));
   }
 
   async move(src: string, dst: string, options?: Opts): Promise<void> {
-    return this.scope.run("move", [src, dst], signalOf(options), () => relocate(this.scope, "move", src, dst, options));
+    return this.#scope.run("move", [src, dst], signalOf(options), () => relocate(this.#scope, "move", src, dst, options));
   }
 
   async fetch(path: string, url: string, options?: Opts): Promise<void> {
-    return this.scope.run("fetch", path, signalOf(options), () => fetchObject(this.scope, path, url, options));
+    return this.#scope.run("fetch", path, signalOf(options), () => fetchObject(this.#scope, path, url, options));
   }
 
   async createDir(path: string, options?: Opts): Promise<ObjectInfo> {
-    return this.scope.run("createDir", path, signalOf(options), () => createDir(this.scope, path, options));
+    return this.#scope.run("createDir", path, signalOf(options), () => createDir(this.#scope, path, options));
   }
 
   async createLink(path: string, target: string, options?: Opts): Promise<ObjectInfo> {
-    return this.scope.run("createLink", path, signalOf(options), () => createLink(this.scope, path, target, options));
+    return this.#scope.run("createLink", path, signalOf(options), () => createLink(this.#scope, path, target, options));
   }
 
   async presign(op: PresignOperation, path: string, options: Opts): Promise<PresignedRequest> {
-    return this.scope.run("presign", path, signalOf(options), () => presign(this.scope, op, path, options));
+    return this.#scope.run("presign", path, signalOf(options), () => presign(this.#scope, op, path, options));
   }
 
   async createAppend(path: string, options?: Opts): Promise<ObjectInfo> {
-    return this.scope.run("createAppend", path, signalOf(options), () => createAppend(this.scope, path, options));
+    return this.#scope.run("createAppend", path, signalOf(options), () => createAppend(this.#scope, path, options));
   }
 
   async writeAppend(obj: ObjectInfo, body: Body, options?: Opts): Promise<AppendResult> {
-    return this.scope.run("writeAppend", pathOf(obj), signalOf(options), () => writeAppend(this.scope, obj, body, options));
+    return this.#scope.run("writeAppend", pathOf(obj), signalOf(options), () => writeAppend(this.#scope, obj, body, options));
   }
 
   async commitAppend(obj: ObjectInfo, options?: Opts): Promise<void> {
-    return this.scope.run("commitAppend", pathOf(obj), signalOf(options), () => commitAppend(this.scope, obj, options));
+    return this.#scope.run("commitAppend", pathOf(obj), signalOf(options), () => commitAppend(this.#scope, obj, options));
   }
 
   async createMultipart(path: string, options?: Opts): Promise<ObjectInfo> {
-    return this.scope.run("createMultipart", path, signalOf(options), () => createMultipart(this.scope, path, options));
+    return this.#scope.run("createMultipart", path, signalOf(options), () => createMultipart(this.#scope, path, options));
   }
 
   async writeMultipart(obj: ObjectInfo, body: Body, options: Opts): Promise<Part> {
-    return this.scope.run("writeMultipart", pathOf(obj), signalOf(options), () => writeMultipart(this.scope, obj, body, options));
+    return this.#scope.run("writeMultipart", pathOf(obj), signalOf(options), () => writeMultipart(this.#scope, obj, body, options));
   }
 
   async completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: Opts): Promise<WriteResult> {
-    return this.scope.run("completeMultipart", pathOf(obj), signalOf(options), () => completeMultipart(this.scope, obj, parts, options));
+    return this.#scope.run("completeMultipart", pathOf(obj), signalOf(options), () => completeMultipart(this.#scope, obj, parts, options));
   }
 
   async *listMultipart(obj: ObjectInfo, options?: Opts): AsyncIterable<Part> {
     const signal = signalOf(options);
     try {
-      yield* listMultipart(this.scope, obj, options);
+      yield* listMultipart(this.#scope, obj, options);
     } catch (e) {
-      throw this.scope.error(e, "listMultipart", pathOf(obj), signal);
+      throw this.#scope.error(e, "listMultipart", pathOf(obj), signal);
     }
   }
 
   toString(): string {
     return `Storager ${this.info.service} {name: ${this.info.name}, workDir: ${this.info.workDir}}`;
+  }
+
+  /** What `JSON.stringify` shows: where the storage is, never how it was opened (credentials, keys). */
+  toJSON(): { info: StorageInfo } {
+    return { info: this.info };
+  }
+
+  /** What `console.log` and `util.inspect` show: {@link CoreStorager.toString}. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 }
 
