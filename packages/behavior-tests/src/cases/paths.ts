@@ -106,6 +106,7 @@ export function registerPathCases(suite: Suite): void {
   suite.test("paths: `a/` is not the object `a`: reading, copying or moving it fails, deleting it leaves `a`", async (t) => {
     const base = t.dir();
     const data = randomData(16);
+    t.track(`${base}a`);
     await t.store.write(`${base}a`, data);
     await expectError(() => t.store.read(`${base}a/`), "ObjectNotExist");
     if (t.store.features.copy) await expectError(() => t.store.copy(`${base}a/`, `${base}c`), "ObjectNotExist");
