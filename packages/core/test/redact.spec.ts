@@ -1,0 +1,30 @@
+import { describe, expect, it } from "@jest/globals";
+import { redactSecrets } from "../src/errors/redact.js";
+
+const SECRET = "S3cr3tValue99";
+
+describe("redactSecrets", () => {
+  it.each([
+    ["a connection string's credential", `cos://b-1250000000/?credential=hmac:AKID:${SECRET}&location=ap-guangzhou`],
+    ["a percent-encoded credential", `cos://b-1250000000/?credential=hmac%3AAKID%3A${SECRET}&location=ap-guangzhou`],
+    ["a bare percent-encoded hmac", `value hmac%3AAKID%3A${SECRET} here`],
+    ["a credential with a token", `credential: "hmac:AKID:${SECRET}:${SECRET}"`],
+    ["a security_token pair", `cos://b/?credential=env&security_token=${SECRET}&location=x`],
+    ["a security-token header", `x-cos-security-token: ${SECRET}`],
+    ["an SSE-C key pair", `oss://b/?server_side_encryption_customer_key=${SECRET}`],
+    ["a copy-source SSE-C key pair", `cos://b/?copy_source_server_side_encryption_customer_key=${SECRET}`],
+    ["an Authorization header", `Authorization: q-sign-algorithm=sha1&q-ak=AKID&q-signature=${SECRET}`],
+    ["a query signature", `https://b.oss.example.com/k?OSSAccessKeyId=AKID&Expires=1&Signature=${SECRET}`],
+    ["a session token", `sessionToken=${SECRET}`],
+  ])("hides %s", (_label, text) => {
+    const out = redactSecrets(text);
+    expect(out).not.toContain(SECRET);
+    expect(out).toContain("***");
+  });
+
+  it("keeps what is not secret", () => {
+    const text = "cos://b-1250000000/dir/?credential=env&location=ap-guangzhou&endpoint=http:127.0.0.1:9000";
+    expect(redactSecrets(text)).toBe(text);
+    expect(redactSecrets("cos://b/?credential=hmac:AKID:SK&location=x")).toBe("cos://b/?credential=hmac:***&location=x");
+  });
+});
