@@ -44,6 +44,19 @@ describe("cos faults: a 200 carrying an <Error> is a failure to retry", () => {
     await store.delete(path);
   });
 
+  it("a single PUT reset mid-body is retried, and its progress never goes backwards", async () => {
+    emulator.setFaults([{ kind: "reset", operation: "PutObject", afterBytes: MiB, count: 1 }]);
+    const data = randomBytes(MiB + MiB / 2);
+    const path = `p/${randomUUID()}`;
+    const progress: number[] = [];
+    const result = await store.write(path, data, { onProgress: (p: { bytes: number }) => progress.push(p.bytes) });
+    expect(result.crc64).toBe(crc64Decimal(data));
+    expect(emulator.faults().map((f) => f.fired)).toEqual([1]);
+    expect(progress.every((bytes, i) => i === 0 || bytes > progress[i - 1]!)).toBe(true);
+    expect(progress.at(-1)).toBe(data.length);
+    await store.delete(path);
+  });
+
   it("copy survives a 200 carrying an <Error>", async () => {
     const data = randomBytes(1000);
     const src = `c/${randomUUID()}`;

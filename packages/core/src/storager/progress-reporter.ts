@@ -1,6 +1,10 @@
 import type { ProgressListener } from "../options.js";
 
-/** Reports cumulative bytes to a listener, skipping repeats, and closes with the final size. */
+/**
+ * Reports cumulative bytes to a listener and closes with the final size. Reports never go
+ * backwards: a retried request sends its body again from 0, and those bytes are reported only
+ * once they pass what the failed attempt had reached.
+ */
 export class ProgressReporter {
   private last = -1;
 
@@ -9,9 +13,9 @@ export class ProgressReporter {
     private readonly total: number | undefined,
   ) {}
 
-  /** Reports `bytes` done so far. */
+  /** Reports `bytes` done so far, unless it is not more than already reported. */
   report = (bytes: number): void => {
-    if (this.listener === undefined || bytes === this.last) return;
+    if (this.listener === undefined || bytes <= this.last) return;
     this.last = bytes;
     this.listener(this.total === undefined ? { bytes } : { bytes, total: this.total });
   };
