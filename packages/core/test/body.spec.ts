@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { PassThrough, Readable } from "node:stream";
 import { isStorageError } from "../src/errors/storage-error.js";
 import { abortError, onAbort, raceAbort, throwIfAborted } from "../src/io/abort.js";
-import { bodyChunks, bodySize, collectBody, limitBody, readUpTo } from "../src/io/body.js";
+import { bodyChunks, bodySize, collectBody, limitBody, readUpTo, sizedBodyChunks } from "../src/io/body.js";
 
 async function all(source: AsyncIterable<Buffer>): Promise<Buffer[]> {
   const out: Buffer[] = [];
@@ -226,5 +226,37 @@ describe("readUpTo", () => {
     expect(peek.done).toBe(false);
     await peek.close();
     expect(stream.destroyed).toBe(true);
+  });
+});
+
+describe("sizedBodyChunks", () => {
+  it("closes a stream it will not read (size 0) and yields nothing", async () => {
+    const stream = new PassThrough();
+    stream.write(Buffer.from("never read"));
+    expect(await collectBody(sizedBodyChunks(stream, 0))).toEqual(Buffer.alloc(0));
+    expect(stream.destroyed).toBe(true);
+  });
+
+  it("returns an async iterator it will not read", async () => {
+    let returned = false;
+    const iterable: AsyncIterable<Buffer> = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => ({ done: false, value: Buffer.from("x") }),
+        return: async () => {
+          returned = true;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    expect((await collectBody(sizedBodyChunks(iterable, 0))).length).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(returned).toBe(true);
+  });
+
+  it("cuts a longer stream to its size and closes it, and passes a body through without a size", async () => {
+    const stream = Readable.from([Buffer.from("abc"), Buffer.from("def")]);
+    expect((await collectBody(sizedBodyChunks(stream, 4))).toString()).toBe("abcd");
+    expect(stream.destroyed).toBe(true);
+    expect((await collectBody(sizedBodyChunks("hello", undefined))).toString()).toBe("hello");
   });
 });

@@ -98,6 +98,31 @@ export async function* limitBody(source: AsyncIterable<Buffer>, size: number): A
 }
 
 /**
+ * The chunks of `body` ({@link bodyChunks}), cut to exactly `size` bytes when a size is given
+ * ({@link limitBody}). A body of size 0 is not read at all, so it is closed at once: a Readable is
+ * destroyed (a file stream closes its file), an async iterator is returned.
+ *
+ * @throws StorageError as {@link bodyChunks} and {@link limitBody}, when iterated.
+ */
+export function sizedBodyChunks(body: Body, size: number | undefined, signal?: AbortSignal): AsyncIterable<Buffer> {
+  const chunks = bodyChunks(body, signal);
+  if (size === undefined) return chunks;
+  if (size === 0) closeUnread(body);
+  return limitBody(chunks, size);
+}
+
+/** Closes a streaming body that will not be read; other bodies need nothing. */
+function closeUnread(body: Body): void {
+  if (isReadable(body)) {
+    body.destroy();
+  } else if (typeof body !== "string" && !(body instanceof Uint8Array) && isAsyncIterable(body)) {
+    void Promise.resolve()
+      .then(() => body[Symbol.asyncIterator]().return?.())
+      .catch(() => {});
+  }
+}
+
+/**
  * Reads all of `source` into one Buffer (no copy when it has a single chunk).
  *
  * @throws StorageError `InvalidArgument` when more than `max` bytes arrive (reading stops there).

@@ -3,7 +3,7 @@ import { storageError } from "../errors/storage-error.js";
 import { crc64 } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
 import { md5Base64 } from "../integrity/md5.js";
-import { bodyChunks, collectBody, limitBody } from "../io/body.js";
+import { collectBody, sizedBodyChunks } from "../io/body.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
 import { resolvePath } from "../path/paths.js";
@@ -37,8 +37,7 @@ export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: 
   const options = scope.options("writeAppend", rawOptions) as { size?: number; contentMd5?: string; onProgress?: ProgressListener; signal?: AbortSignal };
   const { key } = resolvePath(scope.workDir, obj.path);
   const limit = scope.driver.features.limits.appendSizeMaximum;
-  let source = bodyChunks(body, options.signal);
-  if (options.size !== undefined) source = limitBody(source, options.size);
+  const source = sizedBodyChunks(body, options.size, options.signal);
   const data = await collectBody(source, limit);
   const md5 = md5Base64(data);
   if (options.contentMd5 !== undefined && options.contentMd5 !== md5) {

@@ -3,7 +3,7 @@ import { storageError } from "../errors/storage-error.js";
 import { crc64Decimal } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
 import { md5Base64 } from "../integrity/md5.js";
-import { bodyChunks, collectBody, limitBody } from "../io/body.js";
+import { collectBody, sizedBodyChunks } from "../io/body.js";
 import { paginate } from "../listing/page-lister.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
@@ -43,8 +43,7 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
   if (limits.multipartNumberMaximum !== undefined && options.index >= limits.multipartNumberMaximum) {
     throw storageError(ErrorCode.InvalidArgument, `part index ${options.index} is beyond the ${limits.multipartNumberMaximum}-part limit`);
   }
-  let source = bodyChunks(body, options.signal);
-  if (options.size !== undefined) source = limitBody(source, options.size);
+  const source = sizedBodyChunks(body, options.size, options.signal);
   const data = await collectBody(source, limits.multipartSizeMaximum);
   const md5 = md5Base64(data);
   if (options.contentMd5 !== undefined && options.contentMd5 !== md5) {

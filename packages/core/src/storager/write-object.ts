@@ -4,7 +4,7 @@ import { storageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
 import { hashPool } from "../integrity/hash-pool.js";
 import { throwIfAborted } from "../io/abort.js";
-import { bodyChunks, bodySize, limitBody, readUpTo } from "../io/body.js";
+import { bodySize, readUpTo, sizedBodyChunks } from "../io/body.js";
 import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
 import { uploadMultipart, type MultipartTarget } from "../multipart/upload-engine.js";
@@ -68,8 +68,7 @@ export async function writeObject(scope: OperationScope, path: string, body: Bod
   if (inMemory !== undefined && size !== undefined && size <= plan.threshold && options.multipartId === undefined) {
     return writeSingle(scope, key, toBuffer(body).subarray(0, size), options, driverOptions, progress);
   }
-  let source = bodyChunks(body, options.signal);
-  if (options.size !== undefined) source = limitBody(source, options.size - offset);
+  const source = sizedBodyChunks(body, options.size === undefined ? undefined : options.size - offset, options.signal);
   if (options.multipartId !== undefined || (size !== undefined && size > plan.threshold)) {
     return writeMultipart(scope, key, source, plan, options, driverOptions, progress);
   }
