@@ -1,7 +1,8 @@
 import { expect } from "@jest/globals";
+import { Readable } from "node:stream";
 import { crc64Decimal, type WriteResult } from "@stowage/core";
 import type { Suite } from "../context.js";
-import { expectError, expectSameBytes, md5Base64, randomData } from "../fixtures.js";
+import { collect, expectError, expectSameBytes, md5Base64, randomData } from "../fixtures.js";
 import { partSize } from "./multipart.js";
 
 /** WriteResult.crc64 must be the CRC-64 of what was stored; required when the service reports CRC-64. */
@@ -74,6 +75,25 @@ export function registerIntegrityCases(suite: Suite): void {
       const data = randomData(10);
       await expectError(() => t.store.write(t.key(), data, { contentMd5: md5Base64(data) }), "PairUnsupported");
     },
+  );
+
+  suite.gated(
+    "write: contentMd5 is checked on a write that goes multipart too: a wrong one stores nothing and leaves no upload",
+    ["contentMd5", "multipart"],
+    async (t) => {
+      const ps = Math.max(t.store.features.limits.multipartSizeMinimum ?? 0, 64 * 1024);
+      const data = randomData(2 * ps + 17);
+      const tuning = { multipartThreshold: ps, partSize: ps, concurrency: 2 };
+      const path = t.key();
+      expect((await t.store.write(path, Readable.from([data]), { ...tuning, contentMd5: md5Base64(data) })).parts).toBe(3);
+      expectSameBytes(await t.store.read(path), data);
+      const other = t.key();
+      await expectError(() => t.store.write(other, data, { ...tuning, contentMd5: md5Base64(randomData(8)) }), "IntegrityMismatch");
+      await expectError(() => t.store.write(other, Readable.from([data]), { ...tuning, contentMd5: md5Base64(randomData(8)) }), "IntegrityMismatch");
+      await expectError(() => t.store.stat(other), "ObjectNotExist");
+      if (t.store.features.listMultipartUploads) expect(await collect(t.store.list(other, { mode: "part" }))).toEqual([]);
+    },
+    async () => undefined,
   );
 
   suite.gated(

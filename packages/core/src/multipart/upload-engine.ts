@@ -55,6 +55,12 @@ export interface MultipartUploadOptions {
   startPart?: number;
   /** The CRC64 (decimal) the whole object must have: an upload that combines to another is not completed. */
   expectedCrc64?: string;
+  /**
+   * Called once the source has been read to its end and every part is stored, just before
+   * complete: what it throws fails the upload (which is then aborted unless `keepOnFailure`).
+   * For checks over the whole source, such as a caller's MD5 of the body.
+   */
+  beforeComplete?: () => void;
   /** Compute each part's MD5 and pass it to the target as `contentMd5`. */
   contentMd5?: boolean;
   /** Check the CRC64s the target returns for parts and the completed object (default true; they are checked only when returned). */
@@ -256,6 +262,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
 
     if (failure === undefined && multipartId !== undefined) {
       try {
+        options.beforeComplete?.();
         const ordered = inOrder(parts, count);
         let objectCrc = 0n;
         for (let i = 0; i < count; i++) objectCrc = crc64Combine(objectCrc, crcs[i]!, sizes[i]!);

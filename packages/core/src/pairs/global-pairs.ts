@@ -127,7 +127,7 @@ export const globalPairs = {
   contentMd5: definePair({
     name: "content_md5",
     type: "string",
-    description: "Base64 MD5 of the body, checked by the service.",
+    description: "Base64 MD5 of the body. Checked before sending (and by the service) on a single write; on a write that goes multipart, over the whole body before complete (not with resume_offset).",
     operations: ["write", "writeAppend", "writeMultipart", "presign"],
     validate: md5Base64,
   }),

@@ -3,6 +3,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
 import { hashPool } from "../integrity/hash-pool.js";
+import { Md5 } from "../integrity/md5.js";
 import { throwIfAborted } from "../io/abort.js";
 import { bodySize, readUpTo, sizedBodyChunks } from "../io/body.js";
 import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
@@ -46,7 +47,8 @@ const CORE_ONLY = ["size", "contentMd5", "multipartId", "resumeOffset", "crc64",
 /**
  * Stores `body` at `path`: one request when it fits under the multipart
  * threshold, otherwise a concurrent multipart upload with bounded memory.
- * Verifies the service's CRC64 (and a caller's Content-MD5) before reporting success.
+ * Verifies the service's CRC64 (and a caller's Content-MD5: sent with a single write, computed
+ * over the whole body and checked before complete on a multipart one) before reporting success.
  * @throws InvalidArgument, IntegrityMismatch, CapabilityInsufficient, Aborted
  */
 export async function writeObject(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined): Promise<WriteResult> {
@@ -59,6 +61,9 @@ export async function writeObject(scope: OperationScope, path: string, body: Bod
   const size = options.size ?? (inMemory === undefined ? undefined : (options.resumeOffset ?? 0) + inMemory);
   const plan = planWrite(scope.driver.features, options, size);
   const offset = resumeOffsetOf(options, plan.partSize, size);
+  if (offset > 0 && options.contentMd5 !== undefined) {
+    throw storageError(ErrorCode.InvalidArgument, "content_md5 cannot be checked on a write that resumes at resume_offset (the body is not all there): give crc64 instead");
+  }
   if (options.size !== undefined && inMemory !== undefined && inMemory < options.size - offset) {
     throw storageError(ErrorCode.InvalidArgument, `body has ${inMemory} bytes, fewer than size ${options.size}${offset > 0 ? ` from resume_offset ${offset}` : ""}`);
   }
@@ -152,7 +157,10 @@ async function writeMultipart(
     listParts: (id) => paginate((token) => driver.listParts!(key, id, token, driverOptions)),
     discard: () => driver.delete(key, {}),
   };
-  const result = await uploadMultipart(target, source, {
+  // A caller's MD5 of the whole body: hashed in order as the engine reads it, checked before complete.
+  const md5 = options.contentMd5 === undefined ? undefined : new Md5();
+  const expectedMd5 = options.contentMd5;
+  const result = await uploadMultipart(target, md5 === undefined ? source : hashedInOrder(source, md5), {
     partSize: plan.partSize,
     concurrency: plan.concurrency,
     readAhead: readAheadFor(plan.concurrency),
@@ -162,6 +170,7 @@ async function writeMultipart(
     ...(options.onMultipartCreate ? { onCreate: options.onMultipartCreate } : {}),
     ...(options.resumeOffset ? { startPart: options.resumeOffset / plan.partSize } : {}),
     ...(options.crc64 !== undefined ? { expectedCrc64: options.crc64 } : {}),
+    ...(md5 === undefined ? {} : { beforeComplete: () => checkWholeMd5(md5.digestBase64(), expectedMd5!) }),
     // part_content_md5=false drops the per-part MD5 only where each part's CRC-64 is verified instead.
     contentMd5: driver.features.contentMd5 && (options.partContentMd5 !== false || !driver.features.crc64),
     verifyCrc64: driver.features.crc64,
@@ -180,6 +189,19 @@ async function writeMultipart(
     ...(result.crc64Confirmed ? { crc64Confirmed: true } : {}),
     ...(options.multipartId === undefined ? {} : { resumedParts: result.skippedParts, resumedBytes: result.skippedBytes }),
   };
+}
+
+/** Feeds every chunk of `source` to `md5`, in order, as it passes. */
+async function* hashedInOrder(source: AsyncIterable<Buffer>, md5: Md5): AsyncGenerator<Buffer, void, undefined> {
+  for await (const chunk of source) {
+    md5.update(chunk);
+    yield chunk;
+  }
+}
+
+/** @throws StorageError `IntegrityMismatch` when the body's MD5 is not the caller's `content_md5`. */
+function checkWholeMd5(actual: string, expected: string): void {
+  if (actual !== expected) throw storageError(ErrorCode.IntegrityMismatch, `content_md5 ${expected} does not match the body (${actual}); the upload is not completed`);
 }
 
 /** The validated options minus the ones core consumes. */
