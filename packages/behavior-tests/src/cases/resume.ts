@@ -1,7 +1,7 @@
 import { expect } from "@jest/globals";
 import { crc64Decimal } from "@stowage/core";
 import type { CaseScope, Suite } from "../context.js";
-import { collect, expectError, expectSameBytes, randomData } from "../fixtures.js";
+import { collect, expectError, expectSameBytes, md5Base64, randomData } from "../fixtures.js";
 import { partSize, startUpload } from "./multipart.js";
 
 /** Uploads `data`'s first `count` parts (of `ps` bytes) into a new upload at `path`, as an interrupted write leaves them. */
@@ -41,6 +41,11 @@ export function registerResumeCases(suite: Suite): void {
       if (!(await partsListedWithCrc(t, path, multipartId))) {
         await expectError(resume, "InvalidArgument");
         return;
+      }
+      if (t.store.features.contentMd5) {
+        // The body is not all there, so an MD5 of it cannot be checked: refused, and the upload stays resumable.
+        const withMd5 = { multipartId, resumeOffset: 2 * ps, size: data.length, contentMd5: md5Base64(data), partSize: ps, multipartThreshold: ps };
+        await expectError(() => t.store.write(path, data.subarray(2 * ps), withMd5), "InvalidArgument");
       }
       const result = await resume();
       expect([result.size, result.crc64, result.resumedParts, result.resumedBytes]).toEqual([data.length, crc64Decimal(data), 2, 2 * ps]);
