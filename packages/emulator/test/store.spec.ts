@@ -59,7 +59,7 @@ describe("multipart store", () => {
     const u = await mp.initiate("b", "k", attrs);
     const parts = [randomBytes(5000), randomBytes(3000), randomBytes(17)];
     for (const [i, p] of parts.entries()) await mp.uploadPart(u, i + 1, body(p));
-    const o = await mp.complete(u, [{ partNumber: 1 }, { partNumber: 2 }, { partNumber: 3 }], { minPartSize: 1000, requireAscending: true });
+    const o = await mp.complete(u, [{ partNumber: 1 }, { partNumber: 2 }, { partNumber: 3 }], { minPartSize: 1000, requireAscending: true, requireEtag: false });
     const whole = Buffer.concat(parts);
     expect(o.crc64).toBe(crc64(whole).toString());
     expect(o.size).toBe(whole.length);
@@ -74,11 +74,14 @@ describe("multipart store", () => {
     const u = await mp.initiate("b", "k", attrs);
     await mp.uploadPart(u, 1, body(Buffer.alloc(10)));
     await mp.uploadPart(u, 2, body(Buffer.alloc(10)));
-    await expect(mp.complete(u, [{ partNumber: 2 }, { partNumber: 1 }], { minPartSize: 1, requireAscending: true })).rejects.toMatchObject({ kind: "InvalidPartOrder" });
-    await expect(mp.complete(u, [{ partNumber: 1, etag: "0".repeat(32) }], { minPartSize: 1, requireAscending: true })).rejects.toMatchObject({ kind: "InvalidPart" });
-    await expect(mp.complete(u, [{ partNumber: 3 }], { minPartSize: 1, requireAscending: true })).rejects.toMatchObject({ kind: "InvalidPart" });
-    await expect(mp.complete(u, [{ partNumber: 1 }, { partNumber: 2 }], { minPartSize: 100, requireAscending: true })).rejects.toMatchObject({ kind: "EntityTooSmall" });
-    const o = await mp.complete(u, [{ partNumber: 2 }], { minPartSize: 100, requireAscending: true });
+    await expect(mp.complete(u, [{ partNumber: 2 }, { partNumber: 1 }], { minPartSize: 1, requireAscending: true, requireEtag: false })).rejects.toMatchObject({ kind: "InvalidPartOrder" });
+    await expect(mp.complete(u, [{ partNumber: 1, etag: "0".repeat(32) }], { minPartSize: 1, requireAscending: true, requireEtag: false })).rejects.toMatchObject({ kind: "InvalidPart" });
+    await expect(mp.complete(u, [{ partNumber: 3 }], { minPartSize: 1, requireAscending: true, requireEtag: false })).rejects.toMatchObject({ kind: "InvalidPart" });
+    // COS and OSS: every part names its ETag; an empty one matches nothing.
+    await expect(mp.complete(u, [{ partNumber: 1 }], { minPartSize: 1, requireAscending: true, requireEtag: true })).rejects.toMatchObject({ kind: "MalformedBody" });
+    await expect(mp.complete(u, [{ partNumber: 1, etag: "" }], { minPartSize: 1, requireAscending: true, requireEtag: true })).rejects.toMatchObject({ kind: "InvalidPart" });
+    await expect(mp.complete(u, [{ partNumber: 1 }, { partNumber: 2 }], { minPartSize: 100, requireAscending: true, requireEtag: false })).rejects.toMatchObject({ kind: "EntityTooSmall" });
+    const o = await mp.complete(u, [{ partNumber: 2 }], { minPartSize: 100, requireAscending: true, requireEtag: false });
     expect(o.size).toBe(10);
   });
 

@@ -80,7 +80,7 @@ export async function cosComplete(ex: Exchange, route: Route, ctx: HandlerContex
     const etag = childText(p, "ETag");
     return { partNumber: n, etag: etag === undefined ? undefined : unquoteEtag(etag) };
   });
-  const o = await ctx.multipart.complete(u, selected, { minPartSize: COS_MIN_PART_SIZE, requireAscending: true });
+  const o = await ctx.multipart.complete(u, selected, { minPartSize: COS_MIN_PART_SIZE, requireAscending: true, requireEtag: true });
   const host = header(ex, "host") ?? "";
   const location = `${host}${route.vhost ? "" : "/" + route.bucket}/${encodeURI(o.key)}`;
   const h: Record<string, string> = { ...cosSseHeaders(o.sse) };

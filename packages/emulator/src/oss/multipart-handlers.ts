@@ -81,7 +81,7 @@ export async function ossComplete(ex: Exchange, route: Route, ctx: HandlerContex
       return { partNumber: n, etag: etag === undefined ? undefined : unquoteEtag(etag) };
     });
   }
-  const o = await ctx.multipart.complete(u, selected, { minPartSize: OSS_MIN_PART_SIZE, requireAscending: true });
+  const o = await ctx.multipart.complete(u, selected, { minPartSize: OSS_MIN_PART_SIZE, requireAscending: true, requireEtag: true });
   const location = `http://${header(ex, "host") ?? ""}${route.vhost ? "" : "/" + route.bucket}/${encodeURI(o.key)}`;
   const h = writeHeaders(o);
   delete h.etag;

@@ -87,7 +87,7 @@ export async function qsComplete(ex: Exchange, route: Route, ctx: HandlerContext
   });
   const rawEtag = header(ex, "etag");
   const etagHeader = rawEtag === undefined ? undefined : (safeDecode(rawEtag) ?? rawEtag); // the JS SDK encodeURI()s header values
-  await ctx.multipart.complete(u, selected, { minPartSize: QS_MIN_PART_SIZE, requireAscending: true }, etagHeader ? unquoteEtag(etagHeader) : undefined);
+  await ctx.multipart.complete(u, selected, { minPartSize: QS_MIN_PART_SIZE, requireAscending: true, requireEtag: false }, etagHeader ? unquoteEtag(etagHeader) : undefined);
   return emptyResponse(201, qsSseHeaders(u.attrs.sse));
 }
 

@@ -18,6 +18,8 @@ export interface CompleteRules {
   minPartSize: number;
   /** Part numbers must be strictly ascending. */
   requireAscending: boolean;
+  /** Every listed part must carry its ETag (COS, OSS); QingStor's are optional. */
+  requireEtag: boolean;
 }
 
 /** Inputs of a List Multipart Uploads page. */
@@ -109,8 +111,10 @@ export class MultipartStore {
         throw new ProtocolError("InvalidPartOrder", "The list of parts was not in ascending order.");
       }
       prev = s.partNumber;
+      if (rules.requireEtag && s.etag === undefined) throw new ProtocolError("MalformedBody", `Part ${s.partNumber} has no ETag.`);
       const p = u.parts.get(s.partNumber);
-      if (p === undefined || (s.etag !== undefined && s.etag !== "" && s.etag.toLowerCase() !== p.etag.toLowerCase())) {
+      const unchecked = !rules.requireEtag && (s.etag === undefined || s.etag === "");
+      if (p === undefined || (!unchecked && s.etag!.toLowerCase() !== p.etag.toLowerCase())) {
         throw new ProtocolError("InvalidPart", "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.", { PartNumber: String(s.partNumber) });
       }
       parts.push(p);
