@@ -72,6 +72,9 @@ export function registerPathCases(suite: Suite): void {
     await expectError(() => t.store.stat(outside), "InvalidArgument");
     await expectError(() => t.store.read(outside), "InvalidArgument");
     await expectError(() => t.store.delete(outside), "InvalidArgument");
+    // "/" is the bucket's root, outside this work_dir for listings too.
+    await expectError(() => collect(t.store.list("/")), "InvalidArgument");
+    await expectError(() => t.store.listPage("/", {}), "InvalidArgument");
     // The work_dir without its trailing slash is not inside it either.
     await expectError(() => t.store.stat(workDir.slice(0, -1) + "x/" + uniqueName()), "InvalidArgument");
   });

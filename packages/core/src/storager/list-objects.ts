@@ -69,7 +69,9 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
 /** The key prefix a listing of `path` in `mode` starts from. */
 function listPrefix(workDir: string, path: string, mode: ListMode): string {
   const normalized = path.replace(/\\/g, "/");
-  if (normalized === "" || normalized === "/" ) return resolvePath(workDir, "", { dir: true }).key;
+  if (normalized === "") return resolvePath(workDir, "", { dir: true }).key;
+  // "/" is the bucket's root, as for every other operation: the work_dir only when that is "/".
+  if (normalized === "/") return resolvePath(workDir, "/", { dir: true }).key;
   const trailing = normalized.endsWith("/");
   const base = trailing ? normalized.slice(0, -1) : normalized;
   if (base === "" || base + "/" === workDir) return resolvePath(workDir, "", { dir: true }).key;
