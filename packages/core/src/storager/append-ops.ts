@@ -1,6 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
-import { crc64 } from "../integrity/crc64.js";
+import { crc64, crc64Equal } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
 import { md5Base64 } from "../integrity/md5.js";
 import { collectBody, sizedBodyChunks } from "../io/body.js";
@@ -53,7 +53,7 @@ export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: 
   );
   const local = crc64(data);
   const expected = obj.crc64 === undefined ? undefined : crc64Combine(BigInt(obj.crc64), local, data.length).toString();
-  if (scope.driver.features.crc64 && expected !== undefined && result.crc64 !== undefined && result.crc64 !== expected) {
+  if (scope.driver.features.crc64 && expected !== undefined && result.crc64 !== undefined && !crc64Equal(result.crc64, expected)) {
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch after append: expected ${expected}, service has ${result.crc64}`);
   }
   progress.finish(data.length);

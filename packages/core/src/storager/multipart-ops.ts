@@ -1,6 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
-import { crc64Decimal } from "../integrity/crc64.js";
+import { crc64Decimal, crc64Equal } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
 import { md5Base64 } from "../integrity/md5.js";
 import { collectBody, sizedBodyChunks } from "../io/body.js";
@@ -54,7 +54,7 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
   const driverOptions = stripCoreOptions(options);
   delete driverOptions["index"];
   const part = await scope.driver.writePart!(key, multipartId, options.index, { data, size: data.length, contentMd5: md5, crc64, onProgress: progress.report }, driverOptions);
-  if (scope.driver.features.crc64 && part.crc64 !== undefined && part.crc64 !== crc64) {
+  if (scope.driver.features.crc64 && part.crc64 !== undefined && !crc64Equal(part.crc64, crc64)) {
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${options.index}: sent ${crc64}, service stored ${part.crc64}`);
   }
   progress.finish(data.length);
@@ -77,7 +77,7 @@ export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, 
   let crc64: string | undefined;
   if (sorted.every((p) => p.crc64 !== undefined)) {
     crc64 = sorted.reduce((acc, p) => crc64Combine(acc, BigInt(p.crc64!), p.size), 0n).toString();
-    if (scope.driver.features.crc64 && result.crc64 !== undefined && result.crc64 !== crc64) {
+    if (scope.driver.features.crc64 && result.crc64 !== undefined && !crc64Equal(result.crc64, crc64)) {
       await scope.driver.delete(key, {}).catch(() => undefined);
       throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${crc64}, service stored ${result.crc64}`);
     }

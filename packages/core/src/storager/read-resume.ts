@@ -1,6 +1,7 @@
 import type { DriverReadResult } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError } from "../errors/storage-error.js";
+import { crc64Equal } from "../integrity/crc64.js";
 import { networkError } from "../http/network-error.js";
 import { resolveRetryPolicy, retryDelay, type RetryPolicy } from "../http/retry-policy.js";
 import type { OpenConfig } from "../registry/service-definition.js";
@@ -52,7 +53,7 @@ export function identityChange(first: ObjectIdentity, next: ObjectIdentity): str
     const when = (ms: number | undefined): string => (ms === undefined ? "unknown" : new Date(ms).toISOString());
     return `last-modified ${when(first.lastModified)} became ${when(next.lastModified)}`;
   }
-  if (first.crc64 !== undefined && next.crc64 !== undefined && next.crc64 !== first.crc64) return `crc64 ${first.crc64} became ${next.crc64}`;
+  if (first.crc64 !== undefined && next.crc64 !== undefined && !crc64Equal(next.crc64, first.crc64)) return `crc64 ${first.crc64} became ${next.crc64}`;
   if (first.md5 !== undefined && next.md5 !== undefined && next.md5 !== first.md5) return `md5 ${first.md5} became ${next.md5}`;
   return undefined;
 }

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { DriverReadResult } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
-import { Crc64 } from "../integrity/crc64.js";
+import { Crc64, crc64Equal } from "../integrity/crc64.js";
 import { Md5 } from "../integrity/md5.js";
 import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
@@ -242,7 +242,7 @@ class ObjectReadStream extends Readable {
         throw storageError(ErrorCode.IntegrityMismatch, `read ended after ${bytes} of ${expected} bytes`);
       }
       const actual = this.hash?.digest();
-      if (actual !== undefined && actual !== announced) {
+      if (actual !== undefined && !crc64Equal(actual, announced!)) {
         throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: service sent ${announced}, received bytes hash to ${actual}`);
       }
       const md5 = this.md5?.digestHex();

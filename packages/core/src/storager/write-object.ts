@@ -126,7 +126,7 @@ async function writeSingle(
   // The driver is done with the bytes (it copies what it keeps): a shared copy of ours can serve the
   // next write. After a failure a socket may still hold it, so it is then left to the collector.
   recycleSharedCopy(data);
-  if (features.crc64 && result.crc64 !== undefined && result.crc64 !== crc64) {
+  if (features.crc64 && result.crc64 !== undefined && !crc64Equal(result.crc64, crc64)) {
     await scope.driver.delete(key, {}).catch(() => undefined);
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: sent ${crc64}, service stored ${result.crc64}`);
   }
