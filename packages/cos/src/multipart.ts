@@ -1,8 +1,12 @@
 import {
   checkPartIndex,
+  crc64Combine,
+  crc64Equal,
   ErrorCode,
   isStorageError,
   storageError,
+  withoutEtagConditions,
+  type BufferedResponse,
   type DriverBody,
   type DriverCallOptions,
   type DriverWriteResult,
@@ -12,11 +16,12 @@ import {
 } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { CosClient } from "./client.js";
+import { COS_TYPE } from "./config.js";
 import { cosLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
-import { abortMultipart, completeMultipart, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
-import { parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
-import { cosError } from "./errors.js";
+import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
+import { objectFromHeaders, parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
+import { cosError, cosErrorFromResponse } from "./errors.js";
 
 /** Size of each part of a multipart copy (COS allows up to 5 GiB; smaller parts retry cheaply). */
 export const COPY_PART_SIZE = 512 * 1024 * 1024;
@@ -65,19 +70,63 @@ export async function writeUploadPart(client: CosClient, key: string, uploadId: 
  * Complete Multipart Upload with `parts` (sorted, PartNumber = index + 1). A 200
  * carrying an `<Error>` is a failure (retried when COS says it is internal).
  * Returns the object's ETag and CRC64 (core compares it with the combined part CRCs).
+ *
+ * Complete is not idempotent: when an attempt completed the upload but its answer was lost,
+ * the retry finds no upload (404 NoSuchUpload). The object is then looked at (HEAD): when its
+ * CRC-64 and size are exactly what `parts` combine to, the complete succeeded and its ETag and
+ * CRC-64 are reported; otherwise the 404 stands. A 404 on the first attempt is never reinterpreted.
  * @throws StorageError `ObjectNotExist` (NoSuchUpload), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
  */
 export async function completeUpload(client: CosClient, key: string, uploadId: string, parts: readonly Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+  const validate = errorIn200("CompleteMultipartUploadResult", "complete_multipart_upload");
   const res = await client.sendBuffered(completeMultipart(key, uploadId, parts), {
     signal: options.signal,
-    validate: errorIn200("CompleteMultipartUploadResult", "complete_multipart_upload"),
+    // A 404 comes back here, to tell a retry that lost the race with its own first attempt.
+    accept: (status) => (status >= 200 && status < 300) || status === 404,
+    validate: (response) => (response.status === 404 ? undefined : validate(response)),
   });
+  if (res.status === 404) return completedByLostAttempt(client, key, parts, res, options);
   const result = await parseResultEtag(res.body, "CompleteMultipartUploadResult");
   const out: DriverWriteResult = {};
   if (result?.etag !== undefined) out.etag = result.etag;
   const crc = res.header("x-cos-hash-crc64ecma");
   if (crc !== undefined) out.crc64 = crc;
   return out;
+}
+
+/** The CRC-64 and size `parts` combine to; undefined when a part lacks its CRC-64 or size. */
+export function combinedParts(parts: readonly Part[]): { crc64: string; size: number } | undefined {
+  let crc = 0n;
+  let size = 0;
+  for (const p of parts) {
+    if (p.crc64 === undefined || !/^\d+$/.test(p.crc64) || !Number.isSafeInteger(p.size)) return undefined;
+    crc = crc64Combine(crc, BigInt(p.crc64), p.size);
+    size += p.size;
+  }
+  return { crc64: crc.toString(), size };
+}
+
+/**
+ * A Complete answered 404: the result of an earlier attempt whose answer was lost when this
+ * was a retry, the upload is gone (NoSuchUpload) and the object is exactly the parts' (see
+ * {@link completeUpload}); else the 404's error.
+ * @throws StorageError `ObjectNotExist` (the 404), `Aborted`
+ */
+async function completedByLostAttempt(client: CosClient, key: string, parts: readonly Part[], res: BufferedResponse, options: DriverCallOptions): Promise<DriverWriteResult> {
+  const body = await parseErrorBody(res.body);
+  const error = cosErrorFromResponse(res, body).withContext({ service: COS_TYPE });
+  const expected = combinedParts(parts);
+  if (res.attempts < 2 || body?.code !== "NoSuchUpload" || expected === undefined) throw error;
+  let head: BufferedResponse;
+  try {
+    head = await client.sendBuffered(headObject(key, withoutEtagConditions(options), client.secure), { signal: options.signal });
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.Aborted)) throw e;
+    throw error;
+  }
+  const object = objectFromHeaders(key, head.status, head.headers);
+  if (object.crc64 === undefined || !crc64Equal(object.crc64, expected.crc64) || object.size !== expected.size) throw error;
+  return { ...(object.etag !== undefined ? { etag: object.etag } : {}), crc64: object.crc64 };
 }
 
 /** Abort Multipart Upload; succeeds when the upload is already gone. */

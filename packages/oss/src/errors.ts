@@ -7,7 +7,9 @@ import type { OssErrorBody } from "./responses.js";
  * too (`InvalidTargetType`: OSS follows one link only) finds no object. Codes not listed
  * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
  * 409/412 → Conflict, 304 → Conflict (not modified: an `If-None-Match` that did not hold),
- * 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
+ * 429/503 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx → ServiceInternal,
+ * 4xx → InvalidArgument). `IncompleteBody` (OSS received fewer bytes than Content-Length) is a
+ * transport failure, a retryable `ServiceInternal` like a broken connection.
  */
 export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -25,7 +27,8 @@ export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   AccessForbidden: ErrorCode.PermissionDenied,
   InvalidDigest: ErrorCode.IntegrityMismatch,
   BadDigest: ErrorCode.IntegrityMismatch,
-  IncompleteBody: ErrorCode.IntegrityMismatch,
+  // The body OSS received was shorter than its Content-Length: the connection failed, not the bytes.
+  IncompleteBody: ErrorCode.ServiceInternal,
   InvalidArgument: ErrorCode.InvalidArgument,
   InvalidRequest: ErrorCode.InvalidArgument,
   InvalidObjectName: ErrorCode.InvalidArgument,
@@ -67,6 +70,9 @@ export function isOssClockSkew(error: OssErrorBody | undefined): boolean {
   return error?.code === "RequestTimeTooSkewed";
 }
 
+/** 5xx statuses that say the request can never succeed (Not Implemented, HTTP Version Not Supported): not retried. */
+const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
+
 /** What an answer of `status` without an error code means, for the message. */
 const BARE_STATUS: Readonly<Record<number, string>> = { 304: " (not modified)", 404: " (no such object)", 412: " (precondition failed)" };
 
@@ -74,19 +80,23 @@ const BARE_STATUS: Readonly<Record<number, string>> = { 304: " (not modified)", 
  * The StorageError for an OSS failure: `code` from {@link OSS_ERROR_CODES} (or
  * the status; a 304 is `Conflict`), message `"<op>: <OSS code>: <OSS message>"` (plus the EC),
  * status and request id (the body's RequestId when the `x-oss-request-id` header is missing).
- * 5xx, throttling and internal errors are retryable; a 304 or 412 (a condition that did not
- * hold; HEAD answers carry at most `x-oss-err`, a 304 nothing) is `Conflict`, not retryable.
+ * Throttling and internal errors (so a 5xx without a known code, or a short body) are retryable,
+ * except a 501 or 505, which no retry can change; a 501 `NotImplemented` is `CapabilityInsufficient`.
+ * A 304 or 412 (a condition that did not hold; HEAD answers carry at most `x-oss-err`, a 304
+ * nothing) is `Conflict`, not retryable.
  */
 export function ossError(status: number, body: OssErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
   const ossCode = body?.code;
-  const code = (ossCode !== undefined ? OSS_ERROR_CODES[ossCode] : undefined) ?? (status === 304 ? ErrorCode.Conflict : errorCodeForStatus(status));
+  const code =
+    (ossCode !== undefined ? OSS_ERROR_CODES[ossCode] : undefined) ??
+    (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
   const ec = body?.ec ? ` (EC ${body.ec})` : "";
   const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}` : `HTTP ${status}${BARE_STATUS[status] ?? ""}${ec}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
     ...(id ? { requestId: id } : {}),
-    ...(status >= 500 || code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled ? { retryable: true } : {}),
+    retryable: (code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status),
   });
 }
 

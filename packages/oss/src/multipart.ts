@@ -1,5 +1,7 @@
 import {
   checkPartIndex,
+  crc64Combine,
+  crc64Equal,
   ErrorCode,
   isStorageError,
   storageError,
@@ -13,11 +15,12 @@ import {
 } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
-import { ossError } from "./errors.js";
+import { OSS_TYPE } from "./config.js";
+import { ossError, ossErrorFromResponse } from "./errors.js";
 import { ossLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
-import { abortMultipart, completeMultipart, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
-import { parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
+import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
+import { errorDocument, objectFromHeaders, parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
 
 /** Size of each part of a multipart copy (OSS allows up to 5 GiB; smaller parts retry cheaply). */
 export const COPY_PART_SIZE = 256 * 1024 * 1024;
@@ -42,11 +45,16 @@ export function resultDocument(expectedRoot: string, operation: string) {
 }
 
 /**
- * InitiateMultipartUpload.
+ * InitiateMultipartUpload (`contentHeaders`: Cache-Control and the like, for a multipart copy).
  * @throws StorageError from OSS, `Unexpected` when the answer has no UploadId
  */
-export async function createUpload(client: OssClient, key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
-  const res = await client.sendBuffered(initiateMultipart(key, options), { signal: options.signal });
+export async function createUpload(
+  client: OssClient,
+  key: string,
+  options: DriverCallOptions,
+  contentHeaders: Readonly<Record<string, string>> = {},
+): Promise<{ multipartId: string }> {
+  const res = await client.sendBuffered(initiateMultipart(key, options, contentHeaders), { signal: options.signal });
   const id = await parseInitiate(res.body);
   if (!id) throw storageError(ErrorCode.Unexpected, "initiate_multipart_upload: the answer carries no UploadId", { requestId: res.requestId });
   return { multipartId: id };
@@ -69,19 +77,66 @@ export async function writeUploadPart(client: OssClient, key: string, uploadId: 
 /**
  * CompleteMultipartUpload with `parts` (sorted, PartNumber = index + 1).
  * Returns the object's ETag and CRC64 (core compares it with the combined part CRCs).
+ *
+ * Complete is not idempotent: when an attempt completed the upload but its answer was lost,
+ * the retry finds no upload (404 NoSuchUpload). The object is then looked at (HEAD): when it
+ * is a multipart object whose CRC-64 and size are exactly what `parts` combine to, the
+ * complete succeeded and its ETag and CRC-64 are reported; otherwise the 404 stands. A 404
+ * on the first attempt is never reinterpreted.
  * @throws StorageError `ObjectNotExist` (NoSuchUpload), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
  */
 export async function completeUpload(client: OssClient, key: string, uploadId: string, parts: readonly Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+  const validate = resultDocument("CompleteMultipartUploadResult", "complete_multipart_upload");
   const res = await client.sendBuffered(completeMultipart(key, uploadId, parts), {
     signal: options.signal,
-    validate: resultDocument("CompleteMultipartUploadResult", "complete_multipart_upload"),
+    // A 404 comes back here, to tell a retry that lost the race with its own first attempt.
+    accept: (status) => (status >= 200 && status < 300) || status === 404,
+    validate: (response) => (response.status === 404 ? undefined : validate(response)),
   });
+  if (res.status === 404) return completedByLostAttempt(client, key, parts, res, options);
   const result = await parseResultEtag(res.body, "CompleteMultipartUploadResult");
   const out: DriverWriteResult = {};
   if (result?.etag !== undefined) out.etag = result.etag;
   const crc = res.header("x-oss-hash-crc64ecma");
   if (crc !== undefined) out.crc64 = crc;
   return out;
+}
+
+/** The CRC-64 and size `parts` combine to; undefined when a part lacks its CRC-64 or size. */
+export function combinedParts(parts: readonly Part[]): { crc64: string; size: number } | undefined {
+  let crc = 0n;
+  let size = 0;
+  for (const p of parts) {
+    if (p.crc64 === undefined || !/^\d+$/.test(p.crc64) || !Number.isSafeInteger(p.size)) return undefined;
+    crc = crc64Combine(crc, BigInt(p.crc64), p.size);
+    size += p.size;
+  }
+  return { crc64: crc.toString(), size };
+}
+
+/**
+ * A Complete answered 404: the result of an earlier attempt whose answer was lost when this
+ * was a retry, the upload is gone (NoSuchUpload) and the object is exactly the parts' (see
+ * {@link completeUpload}); else the 404's error.
+ * @throws StorageError `ObjectNotExist` (the 404), `Aborted`
+ */
+async function completedByLostAttempt(client: OssClient, key: string, parts: readonly Part[], res: BufferedResponse, options: DriverCallOptions): Promise<DriverWriteResult> {
+  const body = await errorDocument(res.body, res.headers);
+  const error = ossErrorFromResponse(res, body).withContext({ service: OSS_TYPE });
+  const expected = combinedParts(parts);
+  if (res.attempts < 2 || body?.code !== "NoSuchUpload" || expected === undefined) throw error;
+  let head: BufferedResponse;
+  try {
+    head = await client.sendBuffered(headObject(key), { signal: options.signal });
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.Aborted)) throw e;
+    throw error;
+  }
+  const object = objectFromHeaders(key, head.status, head.headers);
+  const type = object.system?.["objectType"];
+  const multipart = type === undefined || String(type).toLowerCase() === "multipart";
+  if (!multipart || object.crc64 === undefined || !crc64Equal(object.crc64, expected.crc64) || object.size !== expected.size) throw error;
+  return { ...(object.etag !== undefined ? { etag: object.etag } : {}), crc64: object.crc64 };
 }
 
 /** AbortMultipartUpload; succeeds when the upload is already gone. @throws StorageError `PermissionDenied`, `Aborted`, ... */
@@ -106,8 +161,9 @@ export async function statUpload(client: OssClient, key: string, uploadId: strin
  * Server-side multipart copy of `source` (its `size` bytes) from `srcKey` to
  * `dstKey`, used above the CopyObject limit: UploadPartCopy in ranges of
  * `partSize` (raised to fit 10,000 parts), four at a time, then Complete; any
- * failure aborts the upload. The new object gets the source's content type and
- * metadata. Returns the new object's ETag and CRC64.
+ * failure aborts the upload. The new object gets the source's content type,
+ * metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
+ * Expires and storage class, as CopyObject keeps them. Returns the new object's ETag and CRC64.
  * @throws StorageError from OSS; `Aborted`
  */
 export async function multipartCopy(
@@ -124,8 +180,9 @@ export async function multipartCopy(
     ...options,
     ...(source.contentType ? { contentType: source.contentType } : {}),
     ...(source.metadata ? { metadata: source.metadata } : {}),
+    ...(source.storageClass && options.storageClass === undefined ? { storageClass: source.storageClass } : {}),
   };
-  const { multipartId } = await createUpload(client, dstKey, initOptions);
+  const { multipartId } = await createUpload(client, dstKey, initOptions, contentHeadersOf(source));
   const from = copySource(client.bucket ?? "", srcKey);
   const count = Math.max(1, Math.ceil(size / step));
   const parts: Part[] = new Array<Part>(count);
@@ -154,4 +211,22 @@ export async function multipartCopy(
     await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);
     throw e;
   }
+}
+
+/** The source's content headers a multipart copy sends on Initiate (from its HEAD, under `system`). */
+const CONTENT_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ["cacheControl", "cache-control"],
+  ["contentDisposition", "content-disposition"],
+  ["contentEncoding", "content-encoding"],
+  ["contentLanguage", "content-language"],
+  ["expires", "expires"],
+];
+
+function contentHeadersOf(source: RawObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, name] of CONTENT_HEADERS) {
+    const value = source.system?.[field];
+    if (typeof value === "string" && value !== "") out[name] = value;
+  }
+  return out;
 }

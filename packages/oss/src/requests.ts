@@ -135,12 +135,29 @@ export function deleteObject(key: string): OssCall {
   return { operation: "delete_object", method: "DELETE", key, query: [], headers: {} };
 }
 
+/** Characters XML 1.0 cannot carry, not even as character references: C0 controls but tab, LF and CR; U+FFFE, U+FFFF. */
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+/** A UTF-16 surrogate without its other half: no character at all, in XML or in a URL. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when `key` can travel in an XML body (DeleteMultipleObjects); OSS keys may hold U+0001–U+001F, which cannot. */
+export function fitsXml(key: string): boolean {
+  return !NOT_IN_XML.test(key) && !LONE_SURROGATE.test(key);
+}
+
+/** True when `key` is not well-formed UTF-16 (a lone surrogate): no OSS object can have it. */
+export function isMalformedKey(key: string): boolean {
+  return LONE_SURROGATE.test(key);
+}
+
 /**
  * DeleteMultipleObjects (quiet), with the Content-MD5 OSS requires.
- * @throws StorageError `InvalidArgument` for no keys or more than 1000.
+ * @throws StorageError `InvalidArgument` for no keys, more than 1000, or a key XML cannot carry (see {@link fitsXml}).
  */
 export function deleteObjects(keys: readonly string[]): OssCall {
   if (keys.length === 0 || keys.length > 1000) throw storageError(ErrorCode.InvalidArgument, "a batch delete takes 1 to 1000 keys");
+  const unfit = keys.findIndex((k) => !fitsXml(k));
+  if (unfit >= 0) throw storageError(ErrorCode.InvalidArgument, `a batch delete cannot carry key ${unfit} (${JSON.stringify(keys[unfit])}): XML 1.0 has no form for one of its characters`);
   const { body, headers } = xmlBody("Delete", { Quiet: "true", Object: keys.map((k) => ({ Key: k })) });
   return { operation: "delete_objects", method: "POST", query: [["delete", undefined]], headers, body };
 }
@@ -178,8 +195,8 @@ export function appendObject(key: string, position: number, body: CallBody, opti
 }
 
 /** InitiateMultipartUpload (`POST ?uploads`). @throws StorageError `InvalidArgument` (bad metadata or SSE options) */
-export function initiateMultipart(key: string, options: DriverCallOptions): OssCall {
-  return { operation: "initiate_multipart_upload", method: "POST", key, query: [["uploads", undefined]], headers: newObjectHeaders(options) };
+export function initiateMultipart(key: string, options: DriverCallOptions, contentHeaders: Readonly<Record<string, string>> = {}): OssCall {
+  return { operation: "initiate_multipart_upload", method: "POST", key, query: [["uploads", undefined]], headers: { ...contentHeaders, ...newObjectHeaders(options) } };
 }
 
 /** UploadPart (`index` is 0-based; OSS numbers parts from 1). */

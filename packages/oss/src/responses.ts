@@ -57,6 +57,12 @@ const SYSTEM_HEADERS: ReadonlyArray<[string, string]> = [
   ["serverSideDataEncryption", "x-oss-server-side-data-encryption"],
   ["serverSideEncryptionKeyId", "x-oss-server-side-encryption-key-id"],
   ["versionId", "x-oss-version-id"],
+  // Content headers a multipart copy re-creates (CopyObject keeps them itself).
+  ["cacheControl", "cache-control"],
+  ["contentDisposition", "content-disposition"],
+  ["contentEncoding", "content-encoding"],
+  ["contentLanguage", "content-language"],
+  ["expires", "expires"],
 ];
 
 /**
@@ -64,7 +70,8 @@ const SYSTEM_HEADERS: ReadonlyArray<[string, string]> = [
  * type, Content-MD5 (only on a whole answer, and only when OSS states it),
  * CRC64, last modified, storage class (Standard when OSS omits it), user
  * metadata, append mode and next position for appendable objects, and object
- * type / SSE details under `system`. Never derives contentMd5 from the ETag.
+ * type / SSE details / Cache-Control, Content-Disposition, Content-Encoding,
+ * Content-Language and Expires under `system`. Never derives contentMd5 from the ETag.
  */
 export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
   const size = objectSize(status, headers);

@@ -126,10 +126,17 @@ export class OssStorageDriver implements StorageDriver {
     }
   }
 
-  /** DeleteMultipleObjects (quiet, Content-MD5), up to 1000 keys. @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  /**
+   * DeleteMultipleObjects (quiet, Content-MD5), up to 1000 keys. Keys an XML body cannot carry
+   * (control characters OSS allows in keys, see `fitsXml`) are deleted one by one with DeleteObject.
+   * @throws StorageError `InvalidArgument` (a key that is not well-formed Unicode: nothing is deleted), `PermissionDenied`, `Aborted`
+   */
   async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
-    if (keys.length === 0) return;
-    await this.client.sendBuffered(req.deleteObjects(keys), { signal: options.signal });
+    const malformed = keys.findIndex((k) => req.isMalformedKey(k));
+    if (malformed >= 0) throw storageError(ErrorCode.InvalidArgument, `delete: key ${malformed} of the batch is not well-formed Unicode (a lone surrogate)`);
+    const batch = keys.filter((k) => req.fitsXml(k));
+    if (batch.length > 0) await this.client.sendBuffered(req.deleteObjects(batch), { signal: options.signal });
+    for (const key of keys) if (!req.fitsXml(key)) await this.delete(key, { signal: options.signal });
   }
 
   /** One page of ListObjectsV2 (files and, in dir mode, sub-directories; no dir markers in prefix mode). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted` */

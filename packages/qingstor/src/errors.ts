@@ -6,7 +6,7 @@ import type { QsErrorBody } from "./responses.js";
  * StorageError code each becomes. Codes not listed fall back to the HTTP status
  * (404 → ObjectNotExist, 401/403 → PermissionDenied, 409/412 → Conflict, 304 → Conflict
  * (not modified: an `If-None-Match` that did not hold), 429/503 → RequestThrottled,
- * 5xx → ServiceInternal, 4xx → InvalidArgument).
+ * 501 → CapabilityInsufficient, other 5xx → ServiceInternal, 4xx → InvalidArgument).
  */
 export const QINGSTOR_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   object_not_exists: ErrorCode.ObjectNotExist,
@@ -52,24 +52,30 @@ export function isQingStorClockSkew(error: QsErrorBody | undefined): boolean {
   return error?.code === "request_expired";
 }
 
+/** 5xx statuses that say the request can never succeed (Not Implemented, HTTP Version Not Supported): not retried. */
+const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
+
 /** What a body-less answer of `status` means, for the message. */
 const BARE_STATUS: Readonly<Record<number, string>> = { 304: " (not modified)", 404: " (no such object)", 412: " (precondition failed)" };
 
 /**
  * The StorageError for a QingStor failure: `code` from {@link QINGSTOR_ERROR_CODES}
- * (or the status; a 304 is `Conflict`), message `"<op>: <QingStor code>: <message>"`, status
+ * (or the status; a 304 is `Conflict`, a 501 `CapabilityInsufficient`), message `"<op>: <QingStor code>: <message>"`, status
  * and request id (the body's `request_id` when the `X-QS-Request-ID` header is missing). A 304
  * or 412 (a condition that did not hold; HEAD answers and 304s have no body) is `Conflict`, not retryable.
+ * Throttling and internal errors are retryable, except a 501 or 505, which no retry can change.
  */
 export function qingstorError(status: number, body: QsErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
   const qsCode = body?.code;
-  const code = (qsCode !== undefined ? QINGSTOR_ERROR_CODES[qsCode] : undefined) ?? (status === 304 ? ErrorCode.Conflict : errorCodeForStatus(status));
+  const code =
+    (qsCode !== undefined ? QINGSTOR_ERROR_CODES[qsCode] : undefined) ??
+    (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
   const what = qsCode ? `${qsCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : (BARE_STATUS[status] ?? "")}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
     ...(id ? { requestId: id } : {}),
-    ...(code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled ? { retryable: true } : {}),
+    retryable: (code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status),
   });
 }
 

@@ -3,6 +3,8 @@ import {
   ErrorCode,
   isStorageError,
   storageError,
+  withoutEtagConditions,
+  type BufferedResponse,
   type DriverBody,
   type DriverCallOptions,
   type DriverWriteResult,
@@ -11,19 +13,22 @@ import {
 } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import { expectJson, type QingStorClient } from "./client.js";
-import { QINGSTOR_STORAGE_CLASSES } from "./config.js";
+import { QINGSTOR_STORAGE_CLASSES, QINGSTOR_TYPE } from "./config.js";
+import { qingstorErrorFromResponse } from "./errors.js";
 import { etagContradicts, multipartEtag } from "./etag.js";
 import { qingstorLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
-import { abortMultipart, completeMultipart, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
-import { parseInitiate } from "./responses.js";
+import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
+import { objectFromHeaders, parseErrorBody, parseInitiate } from "./responses.js";
 import { usesSseC } from "./sse.js";
 
 /** Size of each part of a multipart copy (QingStor allows 4 MiB–5 GiB; smaller parts retry cheaply). */
 export const COPY_PART_SIZE = 512 * 1024 * 1024;
 /** Parts copied at once by a multipart copy. */
 const COPY_CONCURRENCY = 4;
-
+/** The largest part QingStor takes (5 GiB). */
+const PART_MAXIMUM = 5 * 1024 * 1024 * 1024;
+const MiB = 1024 * 1024;
 
 /**
  * InitiateMultipartUpload.
@@ -68,6 +73,12 @@ export async function writeUploadPart(
  * CompleteMultipartUpload with `parts` (sorted). QingStor does not compute the
  * merged object's ETag, so the S3-style `"<md5 of part md5s>-N"` is sent as the
  * `ETag` header (HEAD then returns it) and reported.
+ *
+ * Complete is not idempotent: when an attempt completed the upload but its answer was lost,
+ * the retry finds no upload (404 upload_not_exists). The object is then looked at (HEAD): when
+ * its ETag is the one sent (which names this list of parts) and its size the parts' total, the
+ * complete succeeded; otherwise (or without such an ETag) the 404 stands. A 404 on the first
+ * attempt is never reinterpreted.
  * @throws StorageError `ObjectNotExist` (upload_not_exists), `InvalidArgument` (entity_too_small...), ...
  */
 export async function completeUpload(
@@ -79,8 +90,46 @@ export async function completeUpload(
   integrity: boolean,
 ): Promise<DriverWriteResult> {
   const etag = multipartEtag(parts);
-  await client.sendBuffered(completeMultipart(key, uploadId, parts, etag, options, client.secure, integrity), { signal: options.signal });
+  const res = await client.sendBuffered(completeMultipart(key, uploadId, parts, etag, options, client.secure, integrity), {
+    signal: options.signal,
+    // A 404 comes back here, to tell a retry that lost the race with its own first attempt.
+    accept: (status) => (status >= 200 && status < 300) || status === 404,
+  });
+  if (res.status === 404) await confirmLostComplete(client, key, parts, etag, res, options);
   return etag === undefined ? {} : { etag };
+}
+
+/**
+ * A Complete answered 404 stands unless this was a retry, the upload is gone (upload_not_exists)
+ * and the object has the ETag the Complete sent and the parts' total size (see {@link completeUpload}).
+ * @throws StorageError `ObjectNotExist` (the 404), `Aborted`
+ */
+async function confirmLostComplete(
+  client: QingStorClient,
+  key: string,
+  parts: readonly Part[],
+  etag: string | undefined,
+  res: BufferedResponse,
+  options: DriverCallOptions,
+): Promise<void> {
+  const body = parseErrorBody(res.body);
+  const error = qingstorErrorFromResponse(res, body).withContext({ service: QINGSTOR_TYPE });
+  if (res.attempts < 2 || body?.code !== "upload_not_exists" || etag === undefined) throw error;
+  let head: BufferedResponse;
+  try {
+    head = await client.sendBuffered(headObject(key, withoutEtagConditions(options), client.secure), { signal: options.signal });
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.Aborted)) throw e;
+    throw error;
+  }
+  const object = objectFromHeaders(key, head.status, head.headers);
+  const size = parts.reduce((n, p) => n + p.size, 0);
+  if (object.mode !== "file" || bareEtag(object.etag) !== bareEtag(etag) || object.size !== size) throw error;
+}
+
+/** An ETag without quotes, lower-case, for comparing. */
+function bareEtag(etag: string | undefined): string | undefined {
+  return etag?.trim().replace(/^"(.*)"$/, "$1").toLowerCase();
 }
 
 /** AbortMultipartUpload; succeeds when the upload is already gone. */
@@ -102,11 +151,26 @@ export async function statUpload(client: QingStorClient, key: string, uploadId: 
 }
 
 /**
+ * The ranges of a multipart copy of `size` bytes: parts of `partSize`, raised (to a whole
+ * MiB) when more than QingStor's 10,000 part numbers would be needed.
+ * @throws StorageError `InvalidArgument` when even 5 GiB parts cannot cover `size` (above 10,000 × 5 GiB, about 48.8 TiB)
+ */
+export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSize: number; count: number } {
+  const maxParts = qingstorLimits.multipartNumberMaximum!;
+  const raised = Math.max(partSize, Math.ceil(Math.ceil(size / maxParts) / MiB) * MiB);
+  if (raised > PART_MAXIMUM) {
+    throw storageError(ErrorCode.InvalidArgument, `a copy of ${size} bytes needs more than ${maxParts} parts of at most 5 GiB`);
+  }
+  return { partSize: raised, count: Math.max(1, Math.ceil(size / raised)) };
+}
+
+/**
  * Server-side multipart copy of `source` (used above the 5 GiB limit of a single
- * copy): UploadMultipart with `x-qs-copy-source` and `x-qs-copy-range` in
- * {@link COPY_PART_SIZE} ranges, then Complete; any failure aborts the upload. The
- * new object gets the source's content type and metadata.
- * @throws StorageError from QingStor; `Aborted`
+ * copy): UploadMultipart with `x-qs-copy-source` and `x-qs-copy-range` in ranges of
+ * {@link copyPartPlan}, then Complete; any failure aborts the upload. The
+ * new object gets the source's content type, metadata and storage class (not its
+ * Cache-Control, Content-Disposition, Content-Encoding or Expires).
+ * @throws StorageError `InvalidArgument` (a source too large, before anything is sent), from QingStor; `Aborted`
  */
 export async function multipartCopy(
   client: QingStorClient,
@@ -118,21 +182,23 @@ export async function multipartCopy(
   partSize = COPY_PART_SIZE,
 ): Promise<DriverWriteResult> {
   const size = source.size ?? 0;
+  const plan = copyPartPlan(size, partSize);
+  const step = plan.partSize;
+  const count = plan.count;
   const initOptions: DriverCallOptions = { ...options, ...(source.contentType ? { contentType: source.contentType } : {}), ...(source.metadata ? { metadata: source.metadata } : {}) };
   if ((QINGSTOR_STORAGE_CLASSES as readonly unknown[]).includes(source.storageClass)) initOptions.storageClass = source.storageClass;
   delete initOptions.copySourceEncryptionCustomerKey;
   delete initOptions.copySourceEncryptionCustomerAlgorithm;
   const { multipartId } = await createUpload(client, dstKey, initOptions);
   const from = sourceHeader(client.bucket ?? "", srcKey);
-  const count = Math.max(1, Math.ceil(size / partSize));
   const parts: Part[] = new Array<Part>(count);
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {
     while (next < count && !failed) {
       const index = next++;
-      const first = index * partSize;
-      const last = Math.max(first, Math.min(size, first + partSize) - 1);
+      const first = index * step;
+      const last = Math.max(first, Math.min(size, first + step) - 1);
       try {
         const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure), { signal: options.signal });
         parts[index] = { index, size: last - first + 1, etag: res.header("etag") ?? "" };

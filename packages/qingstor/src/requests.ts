@@ -158,10 +158,13 @@ export function listObjects(prefix: string, delimiter: string | undefined, marke
 
 /**
  * PutObject with `x-qs-copy-source` (`source` from `sourceHeader`); content type and metadata are copied.
+ * `storageClass` (the source's, when it is a QingStor class) is sent, as QingStor's copy otherwise
+ * stores STANDARD.
  * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key, for the object or the source)
  */
-export function copyObject(key: string, source: string, options: DriverCallOptions, secure: boolean): QsCall {
-  const headers = { ...EMPTY, "x-qs-copy-source": source, ...sseHeaders(options, secure), ...copySourceSseHeaders(options, secure) };
+export function copyObject(key: string, source: string, options: DriverCallOptions, secure: boolean, storageClass?: string): QsCall {
+  const keep: Record<string, string> = storageClass !== undefined && (QINGSTOR_STORAGE_CLASSES as readonly string[]).includes(storageClass) ? { "x-qs-storage-class": storageClass } : {};
+  const headers = { ...EMPTY, "x-qs-copy-source": source, ...keep, ...sseHeaders(options, secure), ...copySourceSseHeaders(options, secure) };
   return { operation: "copy_object", method: "PUT", key, query: [], headers };
 }
 

@@ -30,6 +30,7 @@ import { abortUpload, completeUpload, createUpload, multipartCopy, statUpload, w
 import * as req from "./requests.js";
 import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
 import { qingstorError } from "./errors.js";
+import { moveObject } from "./move.js";
 import { presignCall } from "./presigner.js";
 import { readObject } from "./reader.js";
 import { usesSseC } from "./sse.js";
@@ -50,7 +51,8 @@ export interface QingStorDriverTuning {
  * The QingStor primitives over one bucket. Keys travel byte-exact; directories
  * are zero-byte `dir/` objects. QingStor has no CRC64: with `integrity` on,
  * Content-MD5 goes with every body and the MD5 ETags QingStor returns are
- * checked (simple writes, parts, copies, whole reads). With `virtualLinks`
+ * checked (simple writes, parts, whole reads of normal objects, and copies when QingStor's answer
+ * carries an ETag, which its documented copy answer does not). With `virtualLinks`
  * (the `enable_virtual_link` pair) links are zero-byte objects in go-storage's
  * format (virtual-link.ts) that stat, read, list and copy follow. The only I/O
  * goes through {@link QingStorClient}.
@@ -140,8 +142,9 @@ export class QingStorStorageDriver implements StorageDriver {
   }
 
   /**
-   * Server-side copy (`x-qs-copy-source`; multipart copy above 5 GiB). Content type
-   * and metadata are kept; a copy whose MD5 ETag differs from the source's is removed.
+   * Server-side copy (`x-qs-copy-source`, with the source's storage class; multipart copy above 5 GiB).
+   * Content type and metadata are kept; when QingStor's answer carries an ETag (its documented
+   * copy answer has none), a copy whose MD5 ETag differs from the source's is removed.
    * A virtual link (seen by the HEAD every copy makes) is followed: its target is copied.
    * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir), `InvalidArgument` (more than 8 links), `IntegrityMismatch`, ...
    */
@@ -163,7 +166,7 @@ export class QingStorStorageDriver implements StorageDriver {
       await multipartCopy(this.client, from, dstKey, source, options, this.integrity, this.tuning.copyPartSize);
       return;
     }
-    const call = req.copyObject(dstKey, sourceHeader(this.name, from), options, this.client.secure);
+    const call = req.copyObject(dstKey, sourceHeader(this.name, from), options, this.client.secure, source.storageClass);
     const res = await this.client.sendBuffered(call, { signal: options.signal });
     const copied = plainMd5(res.header("etag"));
     const original = plainMd5(source.etag);
@@ -174,9 +177,13 @@ export class QingStorStorageDriver implements StorageDriver {
     }
   }
 
-  /** A native server-side rename (`x-qs-move-source`; a virtual link keeps its metadata and type, so it stays a link). @throws StorageError `ObjectNotExist` (source), `PermissionDenied`, ... */
-  async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    await this.client.sendBuffered(req.moveObject(dstKey, sourceHeader(this.name, srcKey)), { signal: options.signal });
+  /**
+   * A native server-side rename (`x-qs-move-source`; a virtual link keeps its metadata and type, so it
+   * stays a link); a retry after a lost answer is recognised (move.ts).
+   * @throws StorageError `ObjectNotExist` (source), `PermissionDenied`, ...
+   */
+  move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    return moveObject(this, srcKey, dstKey, options);
   }
 
   /**

@@ -47,6 +47,8 @@ describe("QingStor error mapping", () => {
     expect(qingstorError(502, { code: "weird" }, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });
     expect(qingstorError(500, { code: "internal_server_error" }, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });
     expect(qingstorError(501, { code: "not_implemented" }, "x", undefined)).toMatchObject({ code: "CapabilityInsufficient", retryable: false });
+    expect(qingstorError(501, undefined, "x", undefined)).toMatchObject({ code: "CapabilityInsufficient", retryable: false });
+    expect(qingstorError(505, undefined, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: false });
     expect(qingstorError(400, { code: "invalid_argument" }, "x", undefined)).toMatchObject({ code: "InvalidArgument", retryable: false });
   });
 

@@ -106,6 +106,10 @@ describe("QingStor request builders", () => {
 
   it("copy, move and fetch are PUTs with a source header", () => {
     expect(req.copyObject("dst", "/b/src%20x", {}, false)).toMatchObject({ method: "PUT", key: "dst", headers: { "x-qs-copy-source": "/b/src%20x" } });
+    expect(req.copyObject("dst", "/b/src%20x", {}, false).headers["x-qs-storage-class"]).toBeUndefined();
+    // A copy keeps the source's storage class (QingStor would store STANDARD); an unknown class is not sent.
+    expect(req.copyObject("dst", "/b/src", {}, false, "STANDARD_IA").headers["x-qs-storage-class"]).toBe("STANDARD_IA");
+    expect(req.copyObject("dst", "/b/src", {}, false, "GLACIER").headers["x-qs-storage-class"]).toBeUndefined();
     expect(req.moveObject("dst", "/b/src")).toMatchObject({ method: "PUT", headers: { "x-qs-move-source": "/b/src" } });
     expect(req.fetchObject("k", "https://example.com/a")).toMatchObject({ method: "PUT", headers: { "x-qs-fetch-source": "https://example.com/a" } });
   });

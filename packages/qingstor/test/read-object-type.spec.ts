@@ -1,0 +1,54 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { newStorager, type Storager } from "@stowage/core";
+import { startEmulator, type Emulator } from "@stowage/emulator";
+import "../src/index.js";
+import { startProxy, type Proxy } from "./proxy.js";
+
+const BUCKET = "read-object-type";
+let emulator: Emulator;
+let proxy: Proxy;
+/** Reads through {@link proxy}, which drops `x-qs-object-type` from GET answers (QingStor documents it for HEAD only). */
+let store: Storager;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ provider: "qingstor", buckets: [BUCKET] });
+  proxy = await startProxy(emulator.port, {
+    rewrite: (req, headers) => {
+      if (req.method === "GET") delete headers["x-qs-object-type"];
+      return headers;
+    },
+  });
+  const conn = emulator.connectionString(BUCKET, `/${randomUUID()}/`).replace(`:${emulator.port}`, `:${proxy.port}`);
+  store = newStorager(`${conn}&max_retries=0`);
+});
+afterAll(async () => {
+  await proxy.stop();
+  await emulator.stop();
+});
+afterEach(() => emulator.setFaults([]));
+
+describe("qingstor: whole reads when GET does not say the object type", () => {
+  it("an appendable object (whose ETag is no MD5 of its bytes) reads whole", async () => {
+    const path = `a/${randomUUID()}`;
+    const w = await store.createAppend(path);
+    await store.writeAppend(w, "line 1\n");
+    await store.writeAppend(w, "line 2\n");
+    expect((await store.stat(path)).mode).toBe("append");
+    expect((await store.read(path)).toString()).toBe("line 1\nline 2\n");
+    await store.delete(path);
+  });
+
+  it("a normal object is still MD5-checked: the type comes from a HEAD", async () => {
+    const path = `n/${randomUUID()}`;
+    const data = randomBytes(64 * 1024);
+    await store.write(path, data);
+    emulator.resetStats();
+    expect((await store.read(path)).equals(data)).toBe(true);
+    expect(emulator.stats().byOperation["HeadObject"]).toBe(1);
+    emulator.setFaults([{ kind: "flip-byte", operation: "GetObject", count: 1 }]);
+    await expect(store.read(path)).rejects.toMatchObject({ code: "IntegrityMismatch" });
+    expect(emulator.faults().map((f) => f.fired)).toEqual([1]);
+    await store.delete(path);
+  });
+});
