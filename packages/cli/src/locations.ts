@@ -24,6 +24,10 @@ export interface Location {
   readonly local: boolean;
   /** Identity of the location including secrets (for checkpoint file names; never printed). */
   readonly key: string;
+  /** The `endpoint` pair, when given (what the storage resolves to, for identity checks). */
+  readonly endpoint?: string;
+  /** The `location` pair (region), when given. */
+  readonly region?: string;
 }
 
 /** One side of an operation: a storager opened on a directory of a location. */
@@ -105,7 +109,11 @@ export class Locations {
     let name = parsed.name ?? "";
     let path = parsed.workDir;
     const rest: string[] = [];
+    let endpoint: string | undefined;
+    let region: string | undefined;
     for (const { key, value } of parsed.pairs) {
+      if (key === "endpoint" && endpoint === undefined) endpoint = value;
+      if (key === "location" && region === undefined) region = value;
       if (key === "name" && name === "") name = value;
       else if (key === "work_dir" && path === undefined) path = value;
       else if (key !== "name" && key !== "work_dir") rest.push(value === "" ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
@@ -114,7 +122,17 @@ export class Locations {
     if (!path.startsWith("/")) path = "/" + path;
     if (sub !== undefined && sub !== "") path = asDir(path) + sub.replace(/^\/+/, "");
     const query = rest.join("&");
-    return { display: redactSecrets(typed), type: parsed.type, name, query, path, local: false, key: `${conn}\u0000${sub ?? ""}` };
+    return {
+      display: redactSecrets(typed),
+      type: parsed.type,
+      name,
+      query,
+      path,
+      local: false,
+      key: `${conn}\u0000${sub ?? ""}`,
+      ...(endpoint === undefined ? {} : { endpoint }),
+      ...(region === undefined ? {} : { region }),
+    };
   }
 
   /**
@@ -174,10 +192,6 @@ export function sameAccount(a: Location, b: Location): boolean {
   return a.type === b.type && a.name === b.name && a.query === b.query && !(a.type === "memory" && a.name === "");
 }
 
-/** True when one directory contains the other in the same account (a sync would feed on itself). */
-export function overlaps(a: Endpoint, b: Endpoint): boolean {
-  return sameAccount(a.loc, b.loc) && (a.dir.startsWith(b.dir) || b.dir.startsWith(a.dir));
-}
 
 /** `dir/name` for messages: the location's display plus a relative path. */
 export function describe(e: Endpoint, rel: string): string {

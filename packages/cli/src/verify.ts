@@ -1,7 +1,7 @@
 import { Crc64, crc64Equal, Md5, type ObjectInfo, type Storager } from "@stowage/core";
 
-/** How two objects were found equal (or not). */
-export type VerifyMethod = "crc64" | "md5" | "size" | "reread";
+/** How two objects were found equal (or not); `link`: two symbolic links, by target (verify). */
+export type VerifyMethod = "crc64" | "md5" | "size" | "reread" | "link";
 
 /** The outcome of one check. */
 export interface VerifyResult {

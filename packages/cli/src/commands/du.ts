@@ -1,5 +1,8 @@
 import { InvalidArgumentError, type Command } from "commander";
+import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
+import type { Location } from "../locations.js";
+import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
 import { formatBytes, formatTable } from "../format.js";
 import { makeFilter } from "../transfer/filter.js";
 import { addFilterOptions } from "../transfer/settings.js";
@@ -19,6 +22,13 @@ function groupOf(path: string, levels: number): string {
   return parts.length <= levels ? "" : parts.slice(0, levels).join("/") + "/";
 }
 
+/** The object `loc` names (its path: the object's name), or undefined. */
+async function objectInfo(ctx: CliContext, loc: Location): Promise<ObjectInfo | undefined> {
+  const { endpoint, key } = await ctx.locations.object(loc);
+  const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
+  return info === undefined ? undefined : { ...info, path: key };
+}
+
 async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg!);
   const { store } = await ctx.locations.dir(loc);
@@ -36,6 +46,18 @@ async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
     total.objects++;
     total.bytes += o.size ?? 0;
   }
+  if (total.objects === 0 && !(await isDir(ctx, loc))) {
+    // Not a directory: an object counts itself (as du(1) does for a file); nothing there is an error.
+    const info = isRoot(loc) || loc.path.endsWith("/") ? undefined : await objectInfo(ctx, loc);
+    if (info === undefined || info.mode === "dir") {
+      throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "du", service: store.info.service });
+    }
+    if (filter(info.path)) {
+      total.objects = 1;
+      total.bytes = info.size ?? 0;
+      groups.set("", { ...total });
+    }
+  }
   if (opts["json"]) {
     const byDir = levels > 0 ? Object.fromEntries([...groups].sort(([a], [b]) => (a < b ? -1 : 1))) : undefined;
     ctx.out(JSON.stringify({ location: loc.display, ...total, ...(byDir ? { byDir } : {}) }));
@@ -48,7 +70,10 @@ async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
   for (const line of formatTable(rows, [0, 1])) ctx.out(line);
 }
 
-/** `stowage du <location>`: bytes and objects below a location. */
+/**
+ * `stowage du <location>`: bytes and objects below a location (an object: itself).
+ * A location with nothing there fails with ObjectNotExist (exit 3).
+ */
 export function registerDu(program: Command, bind: Bind): void {
   const cmd = program
     .command("du")

@@ -3,7 +3,7 @@ import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { formatBytes, formatDate } from "../format.js";
 import { walk } from "../transfer/walk.js";
-import { isDir, statOrUndefined } from "../transfer/jobs.js";
+import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
 import type { Bind, CommandOptions } from "./command.js";
 import type { Command } from "commander";
 
@@ -54,7 +54,9 @@ async function ls(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
     // Listing a file (or nothing) fails on some services: fall through to stat it.
     if (count > 0 || !(isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid))) throw e;
   }
-  if (count > 0 || startAfter !== undefined || (await isDir(ctx, loc))) return;
+  if (count > 0 || (await isDir(ctx, loc))) return;
+  if (isRoot(loc)) throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist (no such bucket or store)`, { op: "ls", service: store.info.service });
+  if (startAfter !== undefined) return;
   // Not a directory: list the object itself, like ls(1) does for a file.
   const { endpoint, key } = await ctx.locations.object(loc);
   const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });

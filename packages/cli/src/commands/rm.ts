@@ -4,8 +4,9 @@ import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { formatBytes } from "../format.js";
-import { makeFilter } from "../transfer/filter.js";
-import { isDir, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
+import type { Location } from "../locations.js";
+import { makeFilter, type PathFilter } from "../transfer/filter.js";
+import { isDir, isRoot, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
@@ -24,10 +25,37 @@ async function removeOne(ctx: CliContext, arg: string, opts: CommandOptions): Pr
   ctx.info(`rm: deleted ${loc.display}`);
 }
 
+/**
+ * `rm -r` of an operand without a trailing `/` that names a link or an object: removes that entry
+ * alone, as rm(1) does (a link to a directory is removed, never walked through). False when the
+ * operand is a directory (or nothing), for the tree walk to handle.
+ */
+async function removeEntry(ctx: CliContext, loc: Location, opts: CommandOptions, filter: PathFilter): Promise<boolean> {
+  if (loc.path.endsWith("/") || isRoot(loc)) return false;
+  const { endpoint, key } = await ctx.locations.object(loc);
+  const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal }).catch((e: unknown) => {
+    if (isStorageError(e, ErrorCode.InvalidArgument)) return undefined;
+    throw e;
+  });
+  if (info === undefined || info.mode === "dir") return false;
+  if (!filter(key)) {
+    ctx.info(`rm: deleted 0 objects (${loc.display} does not match the filters)`);
+    return true;
+  }
+  if (opts["dryRun"]) {
+    ctx.out(`would delete ${key}`);
+    return true;
+  }
+  await endpoint.store.delete(key, { signal: ctx.signal });
+  ctx.info(`rm: deleted ${loc.display}${info.mode === "link" ? " (a symbolic link; its target is kept)" : ""}`);
+  return true;
+}
+
 async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg);
-  const { store } = await ctx.locations.dir(loc);
   const filter = makeFilter((opts["include"] as string[]) ?? [], (opts["exclude"] as string[]) ?? []);
+  if (await removeEntry(ctx, loc, opts, filter)) return;
+  const { store } = await ctx.locations.dir(loc);
   const targets: ObjectInfo[] = [];
   for await (const o of walk(store, { signal: ctx.signal, dirs: !filter.active, links: true })) if (o.mode === "dir" || filter(o.path)) targets.push(o);
   const files = targets.filter((o) => o.mode !== "dir");

@@ -1,22 +1,48 @@
 import type { Command } from "commander";
-import type { ObjectInfo } from "@stowage/core";
+import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { EXIT_CODES } from "../errors.js";
+import type { Endpoint, Location } from "../locations.js";
+import { followLink, isDir, statOrUndefined } from "../transfer/jobs.js";
 import { makeFilter } from "../transfer/filter.js";
 import { mapLimit } from "../transfer/pool.js";
 import { addFilterOptions, count } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
-import { compareObjects } from "../verify.js";
+import { compareObjects, type VerifyResult } from "../verify.js";
 import type { Bind, CommandOptions } from "./command.js";
 
+/** Compares a link at the source with what is at the destination. */
+async function compareLink(ctx: CliContext, srcLoc: Location, a: Endpoint, o: ObjectInfo, b: Endpoint, other: ObjectInfo, full: boolean): Promise<VerifyResult> {
+  if (other.mode === "link") {
+    const target = async (e: Endpoint, i: ObjectInfo): Promise<string | undefined> =>
+      i.linkTarget ?? (await statOrUndefined(e.store, i.path, { signal: ctx.signal }))?.linkTarget;
+    const [ta, tb] = await Promise.all([target(a, o), target(b, other)]);
+    if (ta !== undefined && tb !== undefined && ta !== tb) return { ok: false, method: "link", detail: `links differ: -> ${ta}, -> ${tb}` };
+    return { ok: true, method: "link" };
+  }
+  // A file where the source has a link (cp -L, sync -L): it must hold what the link leads to.
+  const end = await followLink(ctx, srcLoc, { ...o, path: a.dir + o.path }).catch(() => undefined);
+  if (end === undefined || (end.mode !== "file" && end.mode !== "append")) return { ok: false, method: "link", detail: "a link to nothing readable at the source, an object at the destination" };
+  const root = await ctx.locations.open(srcLoc, "/");
+  return compareObjects({ store: root, path: end.path.replace(/^\/+/, ""), info: end }, { store: b.store, path: other.path, info: other }, { full, signal: ctx.signal });
+}
+
 async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOptions): Promise<void> {
-  const a = await ctx.locations.dir(ctx.locations.parse(src!));
-  const b = await ctx.locations.dir(ctx.locations.parse(dst!));
+  const srcLoc = ctx.locations.parse(src!);
+  const dstLoc = ctx.locations.parse(dst!);
+  const a = await ctx.locations.dir(srcLoc);
+  const b = await ctx.locations.dir(dstLoc);
   const filter = makeFilter((opts["include"] as string[]) ?? [], (opts["exclude"] as string[]) ?? []);
+  const links = opts["links"] !== false;
+  const full = opts["full"] === true;
   const theirs = new Map<string, ObjectInfo>();
-  for await (const o of walk(b.store, { signal: ctx.signal })) if (filter(o.path)) theirs.set(o.path, o);
+  for await (const o of walk(b.store, { signal: ctx.signal, links })) if (filter(o.path)) theirs.set(o.path, o);
   const ours: ObjectInfo[] = [];
-  for await (const o of walk(a.store, { signal: ctx.signal })) if (filter(o.path)) ours.push(o);
+  for await (const o of walk(a.store, { signal: ctx.signal, links })) if (filter(o.path)) ours.push(o);
+  // Nothing listed and no directory there: a typo must not read as "everything matches".
+  for (const [loc, listed] of [[srcLoc, ours.length], [dstLoc, theirs.size]] as const) {
+    if (listed === 0 && !(await isDir(ctx, loc))) throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "verify", service: loc.type });
+  }
 
   let ok = 0;
   let bad = 0;
@@ -26,10 +52,15 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
     theirs.delete(o.path);
     if (other === undefined) {
       bad++;
-      ctx.out(`missing   ${o.path}`);
+      ctx.out(`missing   ${o.path}${o.mode === "link" ? " (a symbolic link)" : ""}`);
       return;
     }
-    const r = await compareObjects({ store: a.store, path: o.path, info: o }, { store: b.store, path: o.path, info: other }, { full: opts["full"] === true, signal: ctx.signal });
+    const r =
+      o.mode === "link"
+        ? await compareLink(ctx, srcLoc, a, o, b, other, full)
+        : other.mode === "link"
+          ? { ok: false, method: "link" as const, detail: "an object at the source, a symbolic link at the destination" }
+          : await compareObjects({ store: a.store, path: o.path, info: o }, { store: b.store, path: o.path, info: other }, { full, signal: ctx.signal });
     methods.set(r.method, (methods.get(r.method) ?? 0) + 1);
     if (r.ok) {
       ok++;
@@ -41,21 +72,30 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   });
   for (const extra of [...theirs.keys()].sort()) ctx.out(`extra     ${extra}`);
   const how = [...methods].map(([m, n]) => `${n} by ${m}`).join(", ");
-  ctx.info(`verify: ${ok} of ${ours.length} objects match${how ? ` (${how})` : ""}${bad ? `, ${bad} missing or different` : ""}${theirs.size ? `, ${theirs.size} extra in the destination` : ""}`);
-  if (bad > 0) ctx.fail(EXIT_CODES.IntegrityMismatch);
+  ctx.info(
+    `verify: ${ok} of ${ours.length} objects match${how ? ` (${how})` : ""}${bad ? `, ${bad} missing or different` : ""}` +
+      `${theirs.size ? `, ${theirs.size} extra in the destination` : ""}${links ? "" : " (symbolic links skipped)"}`,
+  );
+  if (bad > 0 || theirs.size > 0) ctx.fail(EXIT_CODES.IntegrityMismatch);
 }
 
-/** `stowage verify <source> <destination>`: compare two directories object by object. */
+/**
+ * `stowage verify <source> <destination>`: compare two directories object by object (and links by
+ * target). Exit 13 when an object is missing, different or extra; ObjectNotExist (3) when either
+ * location does not exist.
+ */
 export function registerVerify(program: Command, bind: Bind): void {
   const cmd = program
     .command("verify")
     .description(
       "check that every object below the source is below the destination with the same content: " +
-        "CRC64 (or MD5) where the services report one, else read and hashed; exit 13 on any difference",
+        "CRC64 (or MD5) where the services report one, else read and hashed; links by target; " +
+        "exit 13 on any difference (missing, different or extra), 3 when either side does not exist",
     )
     .argument("<source>", "source directory")
     .argument("<destination>", "destination directory")
     .option("--full", "read and hash both sides, whatever the services report")
+    .option("--no-links", "skip symbolic links on both sides (cp -r and sync skip them unless -L)")
     .option("--concurrency <n>", "objects compared at once", count, 8)
     .option("-v, --verbose", "also print the objects that match");
   addFilterOptions(cmd)

@@ -53,9 +53,12 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  * Copies one planned object: server-side when the account is shared (and the
  * object is within the service's copy limit), else streamed from source to
  * destination, large objects in concurrent parts with a resumable,
- * checkpointed multipart upload. Then verifies the copy (and deletes the
- * source for mv). A copy that fails verification is deleted and reported.
- * @throws StorageError from either side; IntegrityMismatch when verification fails.
+ * checkpointed multipart upload. Then verifies the copy and, for mv, deletes
+ * the source once a fresh stat shows it unchanged. A copy that fails
+ * verification is deleted and reported — except after a server-side move,
+ * whose destination holds the only copy and is kept.
+ * @throws StorageError from either side; IntegrityMismatch when verification fails;
+ *   Conflict (mv) when the source changed while it was copied (the source is kept).
  */
 export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<void> {
   const limit = env.shared?.store.features.limits.copySizeMaximum;
@@ -66,7 +69,7 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
     const sent = await streamCopy(env, item, progress);
     const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env) });
     await settle(env, item, check);
-    if (env.move) await env.src.store.delete(item.srcPath, signalOf(env));
+    if (env.move) await deleteSource(env, item, sent.size);
   }
   env.checkpoint?.markDone(item.dstPath, sourceIdOf(item.src));
   env.stats.objects.copied++;
@@ -78,28 +81,67 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem)
   const to = shared.bPrefix + item.dstPath;
   let expected: string | undefined = item.src.crc64;
   if (env.settings.verify && expected === undefined) expected = (await hashObject(env.src.store, item.srcPath, signalOf(env))).crc64;
-  if (env.move && shared.store.features.move) await shared.store.move(from, to, signalOf(env));
+  const moved = env.move && shared.store.features.move;
+  if (moved) await shared.store.move(from, to, signalOf(env));
   else await shared.store.copy(from, to, signalOf(env));
   env.stats.bytes.serverSide += item.size;
   const sent: Checksums = { size: item.size, ...(expected === undefined ? {} : { crc64: expected }) };
   const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env) });
-  await settle(env, item, check);
-  if (env.move && !shared.store.features.move) await env.src.store.delete(item.srcPath, signalOf(env));
+  // After a move the destination holds the only copy: a failed check is reported, never "cleaned up".
+  await settle(env, item, check, moved);
+  if (env.move && !moved) await deleteSource(env, item, item.size);
 }
 
-/** Counts a verification; a mismatch deletes the bad copy (so a re-run copies it again) and throws. */
-async function settle(env: CopyEnv, item: PlanItem, check: VerifyResult): Promise<void> {
+/** Counts a verification; a mismatch deletes the bad copy (so a re-run copies it again; not with `keep`) and throws. */
+async function settle(env: CopyEnv, item: PlanItem, check: VerifyResult, keep = false): Promise<void> {
   if (check.ok) {
     if (check.method !== "size") env.stats.objects.verified++;
     return;
   }
   env.stats.objects.mismatched++;
-  await env.dst.store.delete(item.dstPath).catch(() => undefined);
-  throw storageError(ErrorCode.IntegrityMismatch, `verification failed (${check.method}): ${check.detail}; the copy was deleted`, {
+  if (!keep) await env.dst.store.delete(item.dstPath).catch(() => undefined);
+  const what = keep
+    ? "the object was moved server-side and is kept at the destination (it may have changed while being moved); check it"
+    : "the copy was deleted";
+  throw storageError(ErrorCode.IntegrityMismatch, `verification failed (${check.method}): ${check.detail}; ${what}`, {
     op: "verify",
     service: env.dst.store.info.service,
     path: item.dstPath,
   });
+}
+
+/** Equal when both are known (ETags compared without quotes and case, times in whole seconds). */
+function sameWhenKnown<T>(a: T | undefined, b: T | undefined, norm: (v: T) => string): boolean {
+  return a === undefined || b === undefined || norm(a) === norm(b);
+}
+
+/**
+ * mv: deletes the source once its copy is verified, but only when it still is
+ * what was copied: a stat taken now must show the size copied and the ETag,
+ * CRC64 and modification time planned. A source that changed (grew while it
+ * was read, was rewritten, or was the destination itself under another name)
+ * is kept and the object reported as failed.
+ * @throws Conflict (the source changed: kept), ObjectNotExist, Aborted
+ */
+async function deleteSource(env: CopyEnv, item: PlanItem, copied: number): Promise<void> {
+  const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
+  const now = await from.store.stat(from.path, signalOf(env));
+  const etag = (v: string): string => v.replace(/"/g, "").toLowerCase();
+  const seconds = (d: Date): string => String(Math.floor(d.getTime() / 1000));
+  const same =
+    now.size === copied &&
+    (item.src.size === undefined || now.size === item.src.size) &&
+    sameWhenKnown(item.src.etag, now.etag, etag) &&
+    sameWhenKnown(item.src.crc64, now.crc64, String) &&
+    sameWhenKnown(item.src.lastModified, now.lastModified, seconds);
+  if (!same) {
+    throw storageError(
+      ErrorCode.Conflict,
+      `the source changed while it was moved (now ${now.size ?? "?"} bytes, ${copied} copied): it was kept; the destination holds what was read`,
+      { op: "delete", service: from.store.info.service, path: from.path },
+    );
+  }
+  await env.src.store.delete(item.srcPath, signalOf(env));
 }
 
 /** Whether the multipart upload `multipartId` of `path` still exists. */
@@ -122,6 +164,12 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   const resumable = checkpoint !== undefined && item.size > settings.largeThreshold && dst.features.multipart;
 
   let resume: UploadRecord | undefined;
+  const leftover = checkpoint?.staleUpload(key);
+  if (!resumable && leftover !== undefined) {
+    // An upload an earlier run started (e.g. with a lower --large-threshold): this copy will not use it.
+    await dst.delete(key, { multipartId: leftover.multipartId, signal: env.signal }).catch(() => undefined);
+    checkpoint!.dropUpload(key);
+  }
   if (resumable) {
     resume = checkpoint.upload(key, source);
     const stale = checkpoint.staleUpload(key);

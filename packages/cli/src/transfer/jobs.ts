@@ -1,7 +1,8 @@
 import { ErrorCode, isStorageError, storageError, type ObjectInfo, type Storager } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { overlaps, sameAccount, type Endpoint, type Location } from "../locations.js";
+import { maybeOverlap, maybeSameObject } from "../identity.js";
+import type { Endpoint, Location } from "../locations.js";
 import { runTransfer, type TransferReport } from "./engine.js";
 import { makeFilter } from "./filter.js";
 import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
@@ -17,9 +18,34 @@ export async function statOrUndefined(store: Storager, path: string, options: { 
   }
 }
 
-/** True when the location names an existing directory (a root always exists). */
+/** True when the location is the root of its account (a bucket, a store, `/`). */
+export function isRoot(loc: Location): boolean {
+  return loc.path.replace(/\/+$/, "") === "";
+}
+
+/**
+ * True when the root of `loc`'s account exists: the bucket (or store) answers
+ * a listing. A missing bucket lists as `ObjectNotExist`; other failures throw.
+ * @throws PermissionDenied and the other errors a listing throws, except ObjectNotExist.
+ */
+export async function rootExists(ctx: CliContext, loc: Location): Promise<boolean> {
+  if (loc.type === "fs") return true;
+  const store = await ctx.locations.open(loc, "/");
+  try {
+    await store.listPage("", { limit: 1, signal: ctx.signal });
+    return true;
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.ObjectNotExist)) return false;
+    throw e;
+  }
+}
+
+/**
+ * True when the location names an existing directory (a root: when its bucket exists).
+ * @throws whatever stat or the root's listing throws, except ObjectNotExist.
+ */
 export async function isDir(ctx: CliContext, loc: Location): Promise<boolean> {
-  if (loc.path.replace(/\/+$/, "") === "") return true;
+  if (isRoot(loc)) return rootExists(ctx, loc);
   const { endpoint, key } = await ctx.locations.object(loc);
   try {
     return (await statOrUndefined(endpoint.store, key, { mode: "dir", signal: ctx.signal })) !== undefined;
@@ -99,7 +125,9 @@ function linkFollower(ctx: CliContext, loc: Location, dir: string): NonNullable<
 /**
  * Copies (or moves) one object. A destination ending in `/`, or naming an
  * existing directory, receives the object under its own name.
- * @throws ObjectNotExist (source), InvalidArgument (same object), UsageError, Aborted
+ * The same object under another spelling (other pairs or profile, an fs symlink) is refused.
+ * Without `writeOptions`, a copy within one account is server-side.
+ * @throws ObjectNotExist (source), InvalidArgument (same object, or maybe), UsageError, Aborted
  */
 export async function transferObject(
   ctx: CliContext,
@@ -108,7 +136,7 @@ export async function transferObject(
   dstLoc: Location,
   settings: TransferSettings,
   move: boolean,
-  writeOptions: { contentType?: string; metadata?: Record<string, string> } = {},
+  writeOptions?: { contentType?: string; metadata?: Record<string, string> },
 ): Promise<TransferReport> {
   const { src, key, name, info, viaLink } = await sourceObject(ctx, srcLoc, command, move);
   let dst: Endpoint;
@@ -124,8 +152,9 @@ export async function transferObject(
     dst = target.endpoint;
     dstKey = target.key;
   }
-  if (sameAccount(src.loc, dst.loc) && src.dir + key === dst.dir + dstKey) {
-    throw storageError(ErrorCode.InvalidArgument, `source and destination are the same object (${srcLoc.display})`, { op: command });
+  // Decided on what both sides resolve to (not their spelling): a copy onto itself, then a delete, would lose it.
+  if (await maybeSameObject(src.loc, src.dir + key, dst.loc, dst.dir + dstKey)) {
+    throw storageError(ErrorCode.InvalidArgument, `source and destination are (or may be) the same object (${srcLoc.display}, ${dstLoc.display})`, { op: command });
   }
   const dstInfo = await statOrUndefined(dst.store, dstKey, { signal: ctx.signal });
   return runTransfer(ctx, {
@@ -134,7 +163,7 @@ export async function transferObject(
     dst,
     settings,
     move,
-    writeOptions,
+    ...(writeOptions === undefined ? {} : { writeOptions }),
     identity: `${command}\0${src.loc.key}\0${src.dir}${key}\0${dst.loc.key}\0${dst.dir}${dstKey}`,
     plan: async (checkpoint) => {
       const plan = planOne(info, key, dstInfo, dstKey, {
@@ -161,7 +190,9 @@ export interface TreeOptions {
 /**
  * Copies, moves or syncs every (filtered) object below `srcLoc` to the same
  * relative path below `dstLoc`.
- * @throws ObjectNotExist (no such source directory), UsageError (overlapping directories), Aborted
+ * The source must exist (a missing directory, prefix or bucket is an error, never "empty").
+ * @throws ObjectNotExist (no such source directory or bucket), UsageError (overlapping directories,
+ *   judged on what they resolve to; an object as the source), Aborted
  */
 export async function transferTree(
   ctx: CliContext,
@@ -173,7 +204,7 @@ export async function transferTree(
 ): Promise<TransferReport> {
   const src = await ctx.locations.dir(srcLoc);
   const dst = await ctx.locations.dir(dstLoc);
-  if (overlaps(src, dst)) throw new UsageError(`${srcLoc.display} and ${dstLoc.display} overlap: one is inside the other`);
+  if (await maybeOverlap(src, dst)) throw new UsageError(`${srcLoc.display} and ${dstLoc.display} overlap: one is (or may be) inside the other`);
   const filter = makeFilter(settings.include, settings.exclude);
   return runTransfer(ctx, {
     command,
@@ -185,12 +216,26 @@ export async function transferTree(
     plan: async (checkpoint) => {
       const followLink = settings.copyLinks ? { followLink: linkFollower(ctx, srcLoc, src.dir) } : {};
       const plan = await planTree(src, dst, { ...options, filter, signal: ctx.signal, ...followLink, ...(checkpoint ? { checkpoint } : {}) });
-      if (plan.copies.length + plan.skipped.length === 0 && !(await isDir(ctx, srcLoc))) {
-        throw storageError(ErrorCode.ObjectNotExist, `${srcLoc.display} does not exist`, { op: command, service: src.store.info.service });
-      }
+      if (plan.copies.length + plan.skipped.length === 0 && !(await isDir(ctx, srcLoc))) await notADirectory(ctx, command, srcLoc);
       return plan;
     },
   });
+}
+
+/**
+ * Throws why `loc` (which lists nothing and is no directory) cannot be a tree's source.
+ * @throws UsageError (it is an object), ObjectNotExist (nothing there, or no such bucket)
+ */
+async function notADirectory(ctx: CliContext, command: string, loc: Location): Promise<never> {
+  if (!isRoot(loc) && !loc.path.endsWith("/")) {
+    const { endpoint, key } = await ctx.locations.object(loc);
+    const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal }).catch(() => undefined);
+    if (info !== undefined && info.mode !== "dir") {
+      throw new UsageError(`${loc.display} is ${info.mode === "link" ? "a symbolic link" : "an object"}, not a directory: ${command === "cp" || command === "mv" ? `${command} it without -r` : "use cp for one object"}`);
+    }
+  }
+  const what = isRoot(loc) && loc.type !== "fs" ? `${loc.display} does not exist (no such bucket or store)` : `${loc.display} does not exist`;
+  throw storageError(ErrorCode.ObjectNotExist, what, { op: command, service: loc.type });
 }
 
 /**

@@ -1,0 +1,84 @@
+import { lstat, realpath } from "node:fs/promises";
+import { posix } from "node:path";
+import type { Endpoint, Location } from "./locations.js";
+
+/**
+ * Whether two locations may reach the same storage, judged on what they
+ * address rather than how they are spelled: the service, the bucket (or store)
+ * name and, where both say one, the endpoint (or else the region). Pairs that
+ * do not change what is addressed (credentials, tuning, `enable_loose_pair`)
+ * are ignored. "Maybe" answers true: callers refuse rather than risk data.
+ * @throws nothing.
+ */
+export function maybeSameStorage(a: Location, b: Location): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === "fs") return true; // one file system: paths decide
+  if (a.name !== b.name) return false;
+  const norm = (s: string): string => s.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  if (a.endpoint !== undefined && b.endpoint !== undefined) return norm(a.endpoint) === norm(b.endpoint);
+  if (a.endpoint === undefined && b.endpoint === undefined && a.region !== undefined && b.region !== undefined) return norm(a.region) === norm(b.region);
+  return true;
+}
+
+/**
+ * The real path of a local path that may not exist yet: the nearest existing
+ * ancestor resolved through its symbolic links, with the rest appended.
+ * @throws nothing: file system errors leave the path as it is.
+ */
+export async function realLocalPath(path: string): Promise<string> {
+  const rest: string[] = [];
+  let dir = posix.normalize(path).replace(/\/+$/, "") || "/";
+  for (let i = 0; i < 4096; i++) {
+    try {
+      const real = await realpath(dir);
+      return rest.length === 0 ? real : posix.join(real, ...rest.reverse());
+    } catch {
+      if (dir === "/") break;
+      rest.push(posix.basename(dir));
+      dir = posix.dirname(dir);
+    }
+  }
+  return path;
+}
+
+async function inode(path: string): Promise<string | undefined> {
+  try {
+    const s = await lstat(path);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether object `aPath` of `a` and `bPath` of `b` (absolute paths inside
+ * their accounts) may be one and the same object. On fs: the same device and
+ * inode, or the same real path; elsewhere: {@link maybeSameStorage} and the
+ * same path. True when unsure.
+ * @throws nothing: file system errors count as "unknown".
+ */
+export async function maybeSameObject(a: Location, aPath: string, b: Location, bPath: string): Promise<boolean> {
+  if (!maybeSameStorage(a, b)) return false;
+  if (a.type !== "fs") return aPath.replace(/\/+$/, "") === bPath.replace(/\/+$/, "");
+  const [ia, ib] = await Promise.all([inode(aPath), inode(bPath)]);
+  if (ia !== undefined && ia === ib) return true;
+  const real = async (p: string): Promise<string> => posix.join(await realLocalPath(posix.dirname(p)), posix.basename(p));
+  const [ra, rb] = await Promise.all([real(aPath), real(bPath)]);
+  return ra === rb;
+}
+
+/**
+ * Whether one directory may contain the other (or both are one), judged as
+ * {@link maybeSameObject} judges objects: on fs by real paths, elsewhere by
+ * {@link maybeSameStorage} and the paths. True when unsure.
+ * @throws nothing: file system errors count as "unknown".
+ */
+export async function maybeOverlap(a: Endpoint, b: Endpoint): Promise<boolean> {
+  if (!maybeSameStorage(a.loc, b.loc)) return false;
+  let [da, db] = [a.dir, b.dir];
+  if (a.loc.type === "fs") {
+    const asDir = (p: string): string => (p.endsWith("/") ? p : p + "/");
+    [da, db] = (await Promise.all([realLocalPath(a.dir), realLocalPath(b.dir)])).map(asDir) as [string, string];
+  }
+  return da.startsWith(db) || db.startsWith(da);
+}

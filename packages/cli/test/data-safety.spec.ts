@@ -1,0 +1,265 @@
+/**
+ * Regression tests for the review of packages/cli (.work/review-cli/findings.md): commands that
+ * could delete the only copy of data (sync --delete from a missing bucket, mv onto the same object
+ * spelled differently, mv of a source that changed, a failed check after a server-side move,
+ * rm -r through a link), plus server-side single-object copies, verify/du/ls exit codes and a
+ * stale multipart upload left in a checkpoint.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { appendFile, lstat, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { isStorageError, newStorager, type ObjectInfo } from "@stowage/core";
+import { main } from "../src/index.js";
+import { registerBundledDrivers } from "../src/drivers.js";
+import { Locations, type Endpoint } from "../src/locations.js";
+import { copyObject, type CopyEnv } from "../src/transfer/copy-object.js";
+import type { PlanItem } from "../src/transfer/planner.js";
+import { TRANSFER_DEFAULTS, type TransferSettings } from "../src/transfer/settings.js";
+import { newStats } from "../src/transfer/stats.js";
+import { cleanEnv, exists, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+
+let work: string;
+let env: NodeJS.ProcessEnv;
+const cli = (args: string[], extra: Record<string, string> = {}, input?: string) =>
+  main(args, { env: { ...env, ...extra }, cwd: work, ...(input === undefined ? {} : { stdin: input }) });
+
+beforeAll(async () => {
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") });
+  registerBundledDrivers();
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+interface Emulator {
+  connectionString(bucket: string, workDir?: string): string;
+  stop(): Promise<void>;
+}
+
+describe("a source bucket that does not exist (defect 1, and ls/verify of it)", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    const { startEmulator } = (await import("@stowage/emulator")) as unknown as { startEmulator(o: { provider: "cos"; buckets: string[] }): Promise<Emulator> };
+    emulator = await startEmulator({ provider: "cos", buckets: ["real-1250000000"] });
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  it("sync --delete fails with exit 3 and deletes nothing; ls -r and verify of it exit 3", async () => {
+    const typo = emulator.connectionString("real-1250000000").replace("real-1250000000", "reel-1250000000");
+    await writeTree(join(work, "restore"), { "a.txt": "precious A", "sub/b.txt": "precious B" });
+    const sync = await cli(["sync", "--delete", typo, "./restore/"]);
+    expect(sync.code).toBe(3);
+    expect(sync.stderr).toContain("does not exist");
+    expect(await readTree(join(work, "restore"))).toEqual({ "a.txt": "precious A", "sub/b.txt": "precious B" });
+    expect((await cli(["cp", "-r", typo, "./restore/"])).code).toBe(3);
+    const ls = await cli(["ls", "-r", typo]);
+    expect([ls.code, ls.stdout]).toEqual([3, ""]);
+    expect((await cli(["verify", typo, "./restore/"])).code).toBe(3);
+    expect((await cli(["du", typo])).code).toBe(3);
+    // The bucket that exists, empty, is still an empty directory.
+    const real = emulator.connectionString("real-1250000000");
+    expect((await cli(["ls", "-r", real])).code).toBe(0);
+    expect((await cli(["du", real])).code).toBe(0);
+  });
+});
+
+describe("mv and sync --delete onto the same object spelled differently (defect 2)", () => {
+  it("refuses mv onto itself through other pairs, another profile or a symlinked directory, and keeps the object", async () => {
+    const profiles = { STOWAGE_PROFILE_DATA: `fs://${work}/same/`, STOWAGE_PROFILE_DATA_TUNED: `fs://${work}/same/?fsync=false` };
+    await writeTree(join(work, "same"), { "a.txt": "only a", "b.txt": "only b", "c.txt": "only c", "d/f.txt": "only f" });
+    await symlink(".", join(work, "same", "alias"));
+    await cli(["put", "-", "memory://same/m.txt"], {}, "only m");
+
+    const cases: string[][] = [
+      ["mv", "memory://same/m.txt", "memory://same/m.txt?enable_loose_pair"],
+      ["mv", "data:a.txt", "data-tuned:a.txt"],
+      ["mv", "./same/b.txt", `fs://${work}/same/b.txt?enable_loose_pair`],
+      ["mv", "./same/c.txt", "./same/alias/c.txt"],
+      ["mv", "--no-server-side", "./same/c.txt", "./same/alias/"],
+      ["mv", "-r", "--no-server-side", "./same/d/", "./same/alias/d/"],
+    ];
+    for (const args of cases) {
+      const r = await cli(args, profiles);
+      expect([args.join(" "), r.code]).toEqual([args.join(" "), r.code === 11 ? 11 : 2]);
+      expect(r.stderr).toMatch(/same object|overlap/);
+    }
+    expect((await cli(["cat", "memory://same/m.txt"])).stdout).toBe("only m");
+    expect(await readTree(join(work, "same"))).toEqual({ "a.txt": "only a", "b.txt": "only b", "c.txt": "only c", "d/f.txt": "only f" });
+  });
+
+  it("refuses sync --delete between a tree and an alias of its subdirectory", async () => {
+    await writeTree(join(work, "tree"), { "top.txt": "top", "sub/keep.txt": "keep" });
+    await symlink("tree", join(work, "tree-alias"));
+    for (const dst of ["./tree-alias/sub/", `fs://${work}/tree/sub/?enable_loose_pair`]) {
+      const r = await cli(["sync", "--delete", "./tree/", dst]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("overlap");
+    }
+    expect(await readTree(join(work, "tree"))).toEqual({ "top.txt": "top", "sub/keep.txt": "keep" });
+  });
+
+  it("still moves between two different objects of one account (server-side)", async () => {
+    await cli(["put", "-", "memory://same2/x.txt"], {}, "x");
+    const r = await cli(["mv", "--stats-json", "memory://same2/x.txt", "memory://same2/y.txt"]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout.trim()) as { bytes: { serverSide: number } }).bytes.serverSide).toBe(1);
+    expect((await cli(["cat", "memory://same2/y.txt"])).stdout).toBe("x");
+    expect((await cli(["stat", "memory://same2/x.txt"])).code).toBe(3);
+  });
+});
+
+/** A CopyEnv for `copyObject` between two locations (directories). */
+async function copyEnv(src: string, dst: string, move: boolean, shared?: CopyEnv["shared"]): Promise<CopyEnv> {
+  const locations = new Locations({ cwd: work, env });
+  const endpoint = async (arg: string): Promise<Endpoint> => locations.dir(locations.parse(arg));
+  const settings: TransferSettings = {
+    ...TRANSFER_DEFAULTS,
+    readConcurrency: 1,
+    bwlimit: undefined,
+    verify: false,
+    serverSide: true,
+    dryRun: false,
+    checkpoint: false,
+    include: [],
+    exclude: [],
+    statsJson: false,
+    copyLinks: false,
+  };
+  return { src: await endpoint(src), dst: await endpoint(dst), settings, signal: new AbortController().signal, stats: newStats("mv", false), move, ...(shared ? { shared } : {}) };
+}
+
+const item = (path: string, src: ObjectInfo): PlanItem => ({ rel: path, srcPath: path, dstPath: path, src, size: src.size ?? 0, reason: "new" });
+const noProgress = { update: () => undefined, end: () => undefined };
+
+describe("mv keeps what it cannot account for", () => {
+  it("keeps a source that grew after it was listed (defect 3): Conflict, the source whole", async () => {
+    await writeTree(join(work, "grow"), { "app.log": "line 1\n" });
+    const e = await copyEnv(`fs://${work}/grow/`, "memory://grown/", true);
+    const listed = await e.src.store.stat("app.log");
+    await appendFile(join(work, "grow", "app.log"), "line 2 written during the copy\n");
+    const failure = await copyObject(e, item("app.log", listed), noProgress).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isStorageError(failure, "Conflict")).toBe(true);
+    expect(await readFile(join(work, "grow", "app.log"), "utf8")).toBe("line 1\nline 2 written during the copy\n");
+  });
+
+  it("never deletes the destination of a server-side move whose check fails (defect 4)", async () => {
+    const root = newStorager("memory://moved/");
+    await root.write("src/f.txt", Buffer.from("old"));
+    const listed = await root.stat("src/f.txt");
+    await root.write("src/f.txt", Buffer.from("rewritten between listing and move"));
+    const e = await copyEnv("memory://moved/src/", "memory://moved/dst/", true, { store: root, aPrefix: "src/", bPrefix: "dst/" });
+    const failure = await copyObject(e, item("f.txt", listed), noProgress).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isStorageError(failure, "IntegrityMismatch")).toBe(true);
+    expect((await root.read("dst/f.txt")).toString()).toBe("rewritten between listing and move");
+  });
+});
+
+describe("rm -r of a link to a directory (defect 5)", () => {
+  it("removes the link, not what it leads to, on fs and on memory", async () => {
+    await writeTree(join(work, "real"), { "p1.txt": "1", "sub/p2.txt": "2" });
+    await symlink("real", join(work, "shortcut"));
+    const r = await cli(["rm", "-r", "--yes", "./shortcut"]);
+    expect(r.code).toBe(0);
+    expect(await readTree(join(work, "real"))).toEqual({ "p1.txt": "1", "sub/p2.txt": "2" });
+    expect(await lstat(join(work, "shortcut")).then(() => true, () => false)).toBe(false);
+
+    await cli(["put", "-", "memory://links/real/f.txt"], {}, "f");
+    expect((await cli(["ln", "memory://links/real", "memory://links/shortcut"])).code).toBe(0);
+    const m = await cli(["rm", "-r", "--yes", "memory://links/shortcut"]);
+    expect(m.code).toBe(0);
+    expect((await cli(["ls", "-r", "memory://links/"])).stdout.trim()).toBe("real/f.txt");
+  });
+
+  it("rm -r of a file deletes it; cp -r of a file says it is one (defect 8)", async () => {
+    await writeTree(join(work, "single"), { "a.txt": "a", "b.txt": "b" });
+    const cp = await cli(["cp", "-r", "./single/a.txt", "./single-out/"]);
+    expect(cp.code).toBe(2);
+    expect(cp.stderr).toContain("not a directory: cp it without -r");
+    expect((await cli(["rm", "-r", "--yes", "./single/a.txt"])).code).toBe(0);
+    expect(await readTree(join(work, "single"))).toEqual({ "b.txt": "b" });
+  });
+});
+
+describe("single-object transfers within one account are server-side (defect 6)", () => {
+  it("cp of one object copies it server-side, as cp -r does", async () => {
+    await cli(["put", "-", "memory://acct/big.bin"], {}, "x".repeat(4096));
+    const r = await cli(["cp", "--stats-json", "memory://acct/big.bin", "memory://acct/copy.bin"]);
+    expect(r.code).toBe(0);
+    const stats = JSON.parse(r.stdout.trim()) as { bytes: { sent: number; serverSide: number } };
+    expect(stats.bytes).toMatchObject({ sent: 0, serverSide: 4096 });
+    // mv of a local file to another local path: the file system moves it.
+    await writeFile(join(work, "mv-from.txt"), "moved");
+    const mv = await cli(["mv", "--stats-json", "./mv-from.txt", "./mv-to.txt"]);
+    expect(mv.code).toBe(0);
+    expect((JSON.parse(mv.stdout.trim()) as { bytes: { sent: number; serverSide: number } }).bytes).toMatchObject({ sent: 0, serverSide: 5 });
+    expect([await exists(join(work, "mv-from.txt")), await readFile(join(work, "mv-to.txt"), "utf8")]).toEqual([false, "moved"]);
+  });
+});
+
+describe("verify and du exit codes (defect 7)", () => {
+  it("verify: a missing source exits 3; extras and differing links exit 13; --no-links skips links", async () => {
+    await writeTree(join(work, "v"), { "src/a.txt": "a", "dst/a.txt": "a", "dst2/a.txt": "a", "dst2/extra.txt": "e" });
+    expect((await cli(["verify", "./v/src/", "./v/dst/"])).code).toBe(0);
+    expect((await cli(["verify", "./v/nothing/", "./v/dst/"])).code).toBe(3);
+    expect((await cli(["verify", "./v/src/", "./v/nothing/"])).code).toBe(3);
+    const extra = await cli(["verify", "./v/src/", "./v/dst2/"]);
+    expect(extra.code).toBe(13);
+    expect(extra.stdout).toContain("extra     extra.txt");
+    await symlink("a.txt", join(work, "v/src/link.txt"));
+    const link = await cli(["verify", "./v/src/", "./v/dst/"]);
+    expect(link.code).toBe(13);
+    expect(link.stdout).toContain("missing   link.txt");
+    await symlink("elsewhere.txt", join(work, "v/dst/link.txt"));
+    const differ = await cli(["verify", "./v/src/", "./v/dst/"]);
+    expect(differ.code).toBe(13);
+    expect(differ.stdout).toContain("links differ");
+    expect((await cli(["verify", "--no-links", "./v/src/", "./v/dst/"])).code).toBe(0);
+  });
+
+  it("du of a missing location exits 3; du of a file counts it", async () => {
+    expect((await cli(["du", "./no-such-dir"])).code).toBe(3);
+    await writeFile(join(work, "du-file.bin"), Buffer.alloc(123));
+    const file = await cli(["du", "./du-file.bin"]);
+    expect(file.code).toBe(0);
+    expect(file.stdout).toMatch(/^123\s+1\s+\.\/du-file\.bin$/m);
+  });
+});
+
+describe("a stale multipart upload in a checkpoint (defect 8)", () => {
+  it("is aborted when a later run copies the object as a small one", async () => {
+    const dst = newStorager("memory://ckpt/");
+    const upload = await dst.createMultipart("big.bin");
+    await mkdir(join(work, "ck"), { recursive: true });
+    await writeFile(join(work, "ck", "big.bin"), "now small");
+    const checkpoint = join(work, "ck", "checkpoint.json");
+    await writeFile(
+      checkpoint,
+      JSON.stringify({
+        version: 1,
+        command: "cp",
+        source: `fs://${work}/ck/`,
+        destination: "memory://ckpt/",
+        updated: new Date().toISOString(),
+        uploads: { "big.bin": { multipartId: upload.multipartId, partSize: 8 * 1024 * 1024, source: { size: 64 * 1024 * 1024 }, bytesDone: 0 } },
+        done: {},
+      }),
+    );
+    const r = await cli(["cp", "--checkpoint", checkpoint, "./ck/big.bin", "memory://ckpt/big.bin"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("resuming from checkpoint");
+    const uploads: ObjectInfo[] = [];
+    for await (const o of dst.list("", { mode: "part" })) uploads.push(o);
+    expect(uploads).toEqual([]);
+    expect(await exists(checkpoint)).toBe(false);
+  });
+});
