@@ -1,23 +1,21 @@
-import { lstat, realpath } from "node:fs/promises";
+import { lstat, realpath, stat } from "node:fs/promises";
 import { posix } from "node:path";
 import type { Endpoint, Location } from "./locations.js";
 
 /**
- * Whether two locations may reach the same storage, judged on what they
- * address rather than how they are spelled: the service, the bucket (or store)
- * name and, where both say one, the endpoint (or else the region). Pairs that
- * do not change what is addressed (credentials, tuning, `enable_loose_pair`)
- * are ignored. "Maybe" answers true: callers refuse rather than risk data.
+ * Whether two locations may reach the same storage: the same service and the
+ * same bucket (or store) name. Endpoints and regions are not compared: one
+ * bucket has many spellings (`https:host` and `https://host`, a port, an
+ * internal or accelerated host name, `127.0.0.1` and `localhost`, a region
+ * alias), and bucket names are unique within a service. Pairs that do not
+ * change what is addressed (credentials, tuning) are ignored. "Maybe" answers
+ * true: callers refuse rather than risk data.
  * @throws nothing.
  */
 export function maybeSameStorage(a: Location, b: Location): boolean {
   if (a.type !== b.type) return false;
   if (a.type === "fs") return true; // one file system: paths decide
-  if (a.name !== b.name) return false;
-  const norm = (s: string): string => s.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/\/+$/, "");
-  if (a.endpoint !== undefined && b.endpoint !== undefined) return norm(a.endpoint) === norm(b.endpoint);
-  if (a.endpoint === undefined && b.endpoint === undefined && a.region !== undefined && b.region !== undefined) return norm(a.region) === norm(b.region);
-  return true;
+  return a.name === b.name;
 }
 
 /**
@@ -69,8 +67,10 @@ export async function maybeSameObject(a: Location, aPath: string, b: Location, b
 
 /**
  * Whether one directory may contain the other (or both are one), judged as
- * {@link maybeSameObject} judges objects: on fs by real paths, elsewhere by
- * {@link maybeSameStorage} and the paths. True when unsure.
+ * {@link maybeSameObject} judges objects: on fs by real paths and by the
+ * directories themselves (device and inode, so a bind mount of a directory is
+ * that directory), elsewhere by {@link maybeSameStorage} and the paths. True
+ * when unsure.
  * @throws nothing: file system errors count as "unknown".
  */
 export async function maybeOverlap(a: Endpoint, b: Endpoint): Promise<boolean> {
@@ -79,6 +79,33 @@ export async function maybeOverlap(a: Endpoint, b: Endpoint): Promise<boolean> {
   if (a.loc.type === "fs") {
     const asDir = (p: string): string => (p.endsWith("/") ? p : p + "/");
     [da, db] = (await Promise.all([realLocalPath(a.dir), realLocalPath(b.dir)])).map(asDir) as [string, string];
+    if (await containsByInode(da, db) || await containsByInode(db, da)) return true;
   }
   return da.startsWith(db) || db.startsWith(da);
+}
+
+/**
+ * Whether directory `outer` (which must exist) is `inner` or one of the directories `inner`
+ * lies in, by device and inode: walks up from `inner`'s deepest existing directory.
+ */
+async function containsByInode(outer: string, inner: string): Promise<boolean> {
+  const target = await dirId(outer);
+  if (target === undefined) return false;
+  let dir = posix.normalize(inner).replace(/\/+$/, "") || "/";
+  for (let i = 0; i < 4096; i++) {
+    const id = await dirId(dir);
+    if (id === target) return true;
+    if (dir === "/") return false;
+    dir = posix.dirname(dir);
+  }
+  return false;
+}
+
+async function dirId(path: string): Promise<string | undefined> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? `${s.dev}:${s.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

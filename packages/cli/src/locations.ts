@@ -177,7 +177,7 @@ export class Locations {
    * An unnamed `memory://` store is private to each storager, so never shared.
    */
   async shared(a: Endpoint, b: Endpoint): Promise<SharedStore | undefined> {
-    if (!sameAccount(a.loc, b.loc) || !a.store.features.copy) return undefined;
+    if (!sameAccount(a.loc, b.loc) || !a.store.features.copy || needsCopySourceKey(a.loc)) return undefined;
     const sa = a.dir.split("/");
     const sb = b.dir.split("/");
     let n = 0;
@@ -185,6 +185,17 @@ export class Locations {
     const root = sa.slice(0, n).join("/") + "/";
     return { store: await this.open(a.loc, root), aPrefix: a.dir.slice(root.length), bPrefix: b.dir.slice(root.length) };
   }
+}
+
+/**
+ * Whether the location encrypts with a customer key (SSE-C) but names no key for a copy's source:
+ * a server-side copy could not read its source then (the service needs the source's key in the
+ * `copy_source_*` pairs), so such copies are streamed, read and written with the location's key.
+ */
+function needsCopySourceKey(loc: Location): boolean {
+  const names = new URLSearchParams(loc.query);
+  const has = (suffix: string): boolean => [...names.keys()].some((k) => k.endsWith(suffix));
+  return has("encryption_customer_key") && !has("copy_source_server_side_encryption_customer_key") && !has("copy_source_encryption_customer_key");
 }
 
 /** Same service, same bucket, same pairs (and not a private memory store). */

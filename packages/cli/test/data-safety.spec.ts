@@ -6,7 +6,8 @@
  * stale multipart upload left in a checkpoint.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { appendFile, lstat, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { appendFile, lstat, mkdir, readFile, rmdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isStorageError, newStorager, type ObjectInfo } from "@stowage/core";
 import { main } from "../src/index.js";
@@ -65,6 +66,22 @@ describe("a source bucket that does not exist (defect 1, and ls/verify of it)", 
     expect((await cli(["ls", "-r", real])).code).toBe(0);
     expect((await cli(["du", real])).code).toBe(0);
   });
+
+  it("refuses mv onto itself and overlapping sync --delete when the endpoint is spelled another way", async () => {
+    const conn = emulator.connectionString("real-1250000000");
+    const at = (c: string, path: string): string => c.replace("/?", `/${path}?`);
+    const port = /endpoint=http:127\.0\.0\.1:(\d+)/.exec(conn)![1]!;
+    const spellings = [conn.replace("endpoint=http:", "endpoint=http://"), conn.replace("127.0.0.1", "localhost")];
+    expect((await cli(["put", "-", at(conn, "same/obj.txt")], {}, "only copy")).code).toBe(0);
+    expect((await cli(["put", "-", at(conn, "same/sub/keep.txt")], {}, "keep")).code).toBe(0);
+    for (const other of spellings) {
+      expect(other).toContain(port);
+      expect((await cli(["mv", at(conn, "same/obj.txt"), at(other, "same/obj.txt")])).code).toBe(11);
+      expect((await cli(["sync", "--delete", at(conn, "same/"), at(other, "same/sub/")])).code).toBe(2);
+    }
+    expect((await cli(["cat", at(conn, "same/obj.txt")])).stdout).toBe("only copy");
+    expect((await cli(["cat", at(conn, "same/sub/keep.txt")])).stdout).toBe("keep");
+  });
 });
 
 describe("mv and sync --delete onto the same object spelled differently (defect 2)", () => {
@@ -100,6 +117,30 @@ describe("mv and sync --delete onto the same object spelled differently (defect 
       expect(r.stderr).toContain("overlap");
     }
     expect(await readTree(join(work, "tree"))).toEqual({ "top.txt": "top", "sub/keep.txt": "keep" });
+  });
+
+  it("refuses mv -r and sync --delete between a directory and another mount of it (a bind mount; a symlink where mounting is not allowed)", async () => {
+    await writeTree(join(work, "mounted"), { "f.txt": "only f", "sub/g.txt": "only g" });
+    await mkdir(join(work, "mount-point"));
+    let bound = false;
+    try {
+      execFileSync("mount", ["--bind", join(work, "mounted"), join(work, "mount-point")], { stdio: "ignore" });
+      bound = true;
+    } catch {
+      await rmdir(join(work, "mount-point"));
+      await symlink("mounted", join(work, "mount-point"));
+    }
+    try {
+      const mv = await cli(["mv", "-r", "./mounted/", "./mount-point/sub/"]);
+      expect(mv.code).toBe(2);
+      expect(mv.stderr).toContain("overlap");
+      expect((await cli(["sync", "--delete", "./mount-point/", "./mounted/sub/"])).code).toBe(2);
+      // One file under two names: mv of it onto "itself" is refused, and the file stays.
+      expect((await cli(["mv", "./mounted/f.txt", "./mount-point/f.txt"])).code).toBe(11);
+    } finally {
+      if (bound) execFileSync("umount", [join(work, "mount-point")]);
+    }
+    expect(await readTree(join(work, "mounted"))).toEqual({ "f.txt": "only f", "sub/g.txt": "only g" });
   });
 
   it("still moves between two different objects of one account (server-side)", async () => {
@@ -190,6 +231,32 @@ describe("rm -r of a link to a directory (defect 5)", () => {
   });
 });
 
+describe("rm -r of a name that is both an object and a directory (an object store holds X and X/...)", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    const { startEmulator } = (await import("@stowage/emulator")) as unknown as { startEmulator(o: { provider: "oss"; buckets: string[] }): Promise<Emulator> };
+    emulator = await startEmulator({ provider: "oss", buckets: ["both"] });
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  it("deletes the object and the tree, counted together; a plain object alone is deleted alone", async () => {
+    const base = emulator.connectionString("both");
+    const at = (path: string): string => base.replace("oss://both/", `oss://both/${path}`);
+    for (const [path, text] of [["X", "object"], ["X/in.txt", "below"], ["Xkeep", "neighbour"]] as const) {
+      expect((await cli(["put", "-", at(path)], {}, text)).code).toBe(0);
+    }
+    const dry = await cli(["rm", "-r", "--dry-run", at("X")]);
+    expect(dry.stdout).toContain("would delete X\n");
+    expect(dry.stderr).toContain("would delete 2 objects");
+    expect((await cli(["rm", "-r", "--yes", at("X")])).code).toBe(0);
+    expect((await cli(["ls", "-r", base])).stdout.trim()).toBe("Xkeep");
+    expect((await cli(["rm", "-r", "--yes", at("Xkeep")])).code).toBe(0);
+    expect((await cli(["ls", "-r", base])).stdout.trim()).toBe("");
+  });
+});
+
 describe("single-object transfers within one account are server-side (defect 6)", () => {
   it("cp of one object copies it server-side, as cp -r does", async () => {
     await cli(["put", "-", "memory://acct/big.bin"], {}, "x".repeat(4096));
@@ -203,6 +270,27 @@ describe("single-object transfers within one account are server-side (defect 6)"
     expect(mv.code).toBe(0);
     expect((JSON.parse(mv.stdout.trim()) as { bytes: { sent: number; serverSide: number } }).bytes).toMatchObject({ sent: 0, serverSide: 5 });
     expect([await exists(join(work, "mv-from.txt")), await readFile(join(work, "mv-to.txt"), "utf8")]).toEqual([false, "moved"]);
+  });
+});
+
+describe("copies within a location opened with an SSE-C key", () => {
+  it("stream instead of copying server-side (the service needs the source's key in copy_source_* pairs)", async () => {
+    const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
+      startEmulator(o: { provider: "qingstor"; buckets: string[]; tls: boolean }): Promise<Emulator & { ca: string }>;
+    };
+    const emulator = await startEmulator({ provider: "qingstor", buckets: ["ssec-bucket"], tls: true });
+    try {
+      const key = Buffer.alloc(32, 7).toString("base64");
+      const conn = `${emulator.connectionString("ssec-bucket")}&tls_ca=${encodeURIComponent(emulator.ca)}&encryption_customer_algorithm=AES256&encryption_customer_key=${encodeURIComponent(key)}`;
+      const at = (path: string): string => conn.replace("/?", `/${path}?`);
+      expect((await cli(["put", "-", at("a.txt")], {}, "secret data")).code).toBe(0);
+      expect((await cli(["cp", at("a.txt"), at("b.txt")])).code).toBe(0);
+      expect((await cli(["put", "-", at("src/x.txt")], {}, "tree data")).code).toBe(0);
+      expect((await cli(["cp", "-r", at("src/"), at("tree/")])).code).toBe(0);
+      expect([(await cli(["cat", at("b.txt")])).stdout, (await cli(["cat", at("tree/x.txt")])).stdout]).toEqual(["secret data", "tree data"]);
+    } finally {
+      await emulator.stop();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { copyFile, rename, unlink } from "node:fs/promises";
+import { copyFile, rename, stat, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, storageError } from "@stowage/core";
 import { replaceAtomically, syncPath } from "./atomic.js";
@@ -34,6 +34,9 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, signa
         await rename(from.at(posix.basename(src)), to.at(posix.basename(dst)));
       } catch (e) {
         if (!isErrno(e, "EXDEV")) throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
+        // Across mounts of one file system (a bind mount) both names may be the same file: as for
+        // rename(2), moving a file onto itself does nothing (copying, then unlinking, would lose it).
+        if (await sameFile(from.at(posix.basename(src)), to.at(posix.basename(dst)))) return;
         await copyInside(paths, src, dst, signal, durable);
         await unlink(from.at(posix.basename(src))).catch((err: unknown) => Promise.reject(fsError(err)));
       }
@@ -57,4 +60,10 @@ async function copyInto(paths: FsPaths, src: string, temp: string): Promise<void
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/** Whether two names are one file (device and inode); false when either is missing. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
+  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
 }

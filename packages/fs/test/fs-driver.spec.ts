@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFile, stat } from "node:fs/promises";
+import { link, mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { buf, drain, expectCode, md5, streamBody } from "./helpers.js";
@@ -39,6 +39,25 @@ describe("fs driver: objects", () => {
     expect(await readFile(join(s.root, "a"), "utf8")).toBe("hello");
     expect((await stat(join(s.root, "d"))).isDirectory()).toBe(true);
     await expectCode(s.driver.stat(s.key("c"), {}), "ObjectNotExist");
+  });
+
+  it("moving a file onto another name of itself (a bind mount, else a hard link) keeps the file", async () => {
+    await mkdir(join(s.root, "d"));
+    await s.driver.write(s.key("d/f.txt"), buf("only copy"), {});
+    await mkdir(join(s.root, "m"));
+    let bound = false;
+    try {
+      execFileSync("mount", ["--bind", join(s.root, "d"), join(s.root, "m")], { stdio: "ignore" });
+      bound = true; // rename(2) across the two mounts fails with EXDEV: the copy-and-delete path
+    } catch {
+      await link(join(s.root, "d/f.txt"), join(s.root, "m/f.txt")); // rename(2) of two links to one file does nothing
+    }
+    try {
+      await s.driver.move(s.key("d/f.txt"), s.key("m/f.txt"), {});
+      expect(await readFile(join(s.root, "m/f.txt"), "utf8")).toBe("only copy");
+    } finally {
+      if (bound) execFileSync("umount", [join(s.root, "m")]);
+    }
   });
 
   it("reads ranges and nothing past the end", async () => {

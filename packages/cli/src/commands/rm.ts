@@ -25,19 +25,27 @@ async function removeOne(ctx: CliContext, arg: string, opts: CommandOptions): Pr
   ctx.info(`rm: deleted ${loc.display}`);
 }
 
-/**
- * `rm -r` of an operand without a trailing `/` that names a link or an object: removes that entry
- * alone, as rm(1) does (a link to a directory is removed, never walked through). False when the
- * operand is a directory (or nothing), for the tree walk to handle.
- */
-async function removeEntry(ctx: CliContext, loc: Location, opts: CommandOptions, filter: PathFilter): Promise<boolean> {
-  if (loc.path.endsWith("/") || isRoot(loc)) return false;
+/** The object (or link) an operand without a trailing `/` names, if any. */
+async function entryOf(ctx: CliContext, loc: Location): Promise<ObjectInfo | undefined> {
+  if (loc.path.endsWith("/") || isRoot(loc)) return undefined;
   const { endpoint, key } = await ctx.locations.object(loc);
   const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal }).catch((e: unknown) => {
     if (isStorageError(e, ErrorCode.InvalidArgument)) return undefined;
     throw e;
   });
-  if (info === undefined || info.mode === "dir") return false;
+  return info?.mode === "dir" ? undefined : info;
+}
+
+/**
+ * `rm -r` of an operand without a trailing `/` that names a link or an object: removes that entry
+ * alone, as rm(1) does (a link to a directory is removed, never walked through). False when the
+ * operand is a directory (or nothing), and when it names an object that is also a directory (an
+ * object store can hold `X` and `X/…`): the tree walk handles those, the object with the tree.
+ */
+async function removeEntry(ctx: CliContext, loc: Location, opts: CommandOptions, filter: PathFilter): Promise<boolean> {
+  const info = await entryOf(ctx, loc);
+  if (info === undefined || (info.mode !== "link" && (await isDir(ctx, loc)))) return false;
+  const { endpoint, key } = await ctx.locations.object(loc);
   if (!filter(key)) {
     ctx.info(`rm: deleted 0 objects (${loc.display} does not match the filters)`);
     return true;
@@ -59,21 +67,28 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   const targets: ObjectInfo[] = [];
   for await (const o of walk(store, { signal: ctx.signal, dirs: !filter.active, links: true })) if (o.mode === "dir" || filter(o.path)) targets.push(o);
   const files = targets.filter((o) => o.mode !== "dir");
-  const bytes = files.reduce((n, o) => n + (o.size ?? 0), 0);
+  // An object named like the directory (`X` beside `X/…`) goes with it.
+  const beside = await entryOf(ctx, loc);
+  const besideKey = beside !== undefined ? (await ctx.locations.object(loc)).key : undefined;
+  const alsoBeside = besideKey !== undefined && filter(besideKey);
+  const bytes = files.reduce((n, o) => n + (o.size ?? 0), 0) + (alsoBeside ? (beside!.size ?? 0) : 0);
+  const count = files.length + (alsoBeside ? 1 : 0);
   if (targets.length === 0 && !(await isDir(ctx, loc))) {
     if (opts["force"]) return;
     throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "rm", service: store.info.service });
   }
   if (opts["dryRun"]) {
+    if (alsoBeside) ctx.out(`would delete ${besideKey}`);
     for (const o of targets) ctx.out(`would delete ${o.path}`);
-    ctx.info(`rm: would delete ${files.length} objects (${formatBytes(bytes)})`);
+    ctx.info(`rm: would delete ${count} objects (${formatBytes(bytes)})`);
     return;
   }
-  if (!opts["yes"] && !(await confirm(ctx, `delete ${files.length} objects (${formatBytes(bytes)}) under ${loc.display}?`))) {
+  if (!opts["yes"] && !(await confirm(ctx, `delete ${count} objects (${formatBytes(bytes)}) under ${loc.display}?`))) {
     ctx.info("rm: nothing deleted");
     return;
   }
   await store.deleteMany(files.map((o) => o.path), { signal: ctx.signal });
+  if (alsoBeside) await (await ctx.locations.object(loc)).endpoint.store.delete(besideKey, { signal: ctx.signal });
   // Directory markers (object stores) deepest first, then real directories.
   const markers = targets.filter((o) => o.mode === "dir").sort((a, b) => b.path.length - a.path.length);
   for (const d of markers) await store.delete(d.path, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => (isStorageError(e) ? undefined : Promise.reject(e)));
@@ -84,7 +99,7 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
       await endpoint.store.delete(key, { mode: "dir", signal: ctx.signal }).catch(() => undefined);
     }
   }
-  ctx.info(`rm: deleted ${files.length} objects (${formatBytes(bytes)})`);
+  ctx.info(`rm: deleted ${count} objects (${formatBytes(bytes)})`);
 }
 
 async function rm(ctx: CliContext, args: string[], opts: CommandOptions): Promise<void> {

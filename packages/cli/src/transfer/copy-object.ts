@@ -132,7 +132,7 @@ async function deleteSource(env: CopyEnv, item: PlanItem, copied: number): Promi
     now.size === copied &&
     (item.src.size === undefined || now.size === item.src.size) &&
     sameWhenKnown(item.src.etag, now.etag, etag) &&
-    sameWhenKnown(item.src.crc64, now.crc64, String) &&
+    (item.src.crc64 === undefined || now.crc64 === undefined || crc64Equal(item.src.crc64, now.crc64)) &&
     sameWhenKnown(item.src.lastModified, now.lastModified, seconds);
   if (!same) {
     throw storageError(
