@@ -13,8 +13,10 @@ function bytes32(value: unknown): string | undefined {
   return Buffer.isBuffer(value) && value.length === 32 ? undefined : "must be exactly 32 bytes (an AES-256 key)";
 }
 
-const SSE_C_OPS = ["new", "read", "stat", "write", "createMultipart", "writeMultipart", "copy", "move", "presign"] as const;
-const SSE_OPS = ["write", "createMultipart", "copy", "move"] as const;
+// completeMultipart: only for the HEAD that judges a Complete whose answer was lost (an SSE-C object needs its key).
+const SSE_C_OPS = ["new", "read", "stat", "write", "createMultipart", "writeMultipart", "completeMultipart", "copy", "move", "presign"] as const;
+// presign: a presigned PUT or Initiate signs them (and returns them in `headers`); other presigned requests leave them out.
+const SSE_OPS = ["write", "createMultipart", "copy", "move", "presign"] as const;
 const COPY_SOURCE_OPS = ["new", "copy", "move"] as const;
 
 /**

@@ -5,7 +5,9 @@ import type { CosErrorBody } from "./responses.js";
  * COS error codes and the StorageError code each becomes. Codes not listed
  * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
  * 409/412 → Conflict, 304 → Conflict (not modified: an `If-None-Match` that did not hold),
- * 429/503 → RequestThrottled, 5xx → ServiceInternal, 4xx → InvalidArgument).
+ * 429/503 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx → ServiceInternal,
+ * 4xx → InvalidArgument). `IncompleteBody` (COS received fewer bytes than Content-Length) is a
+ * transport failure, a retryable `ServiceInternal` like a broken connection.
  */
 export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -21,7 +23,8 @@ export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   UserDisable: ErrorCode.PermissionDenied,
   BadDigest: ErrorCode.IntegrityMismatch,
   InvalidDigest: ErrorCode.IntegrityMismatch,
-  IncompleteBody: ErrorCode.IntegrityMismatch,
+  // The body COS received was shorter than its Content-Length: the connection failed, not the bytes.
+  IncompleteBody: ErrorCode.ServiceInternal,
   InvalidArgument: ErrorCode.InvalidArgument,
   InvalidRequest: ErrorCode.InvalidArgument,
   InvalidURI: ErrorCode.InvalidArgument,
@@ -62,25 +65,32 @@ export function isCosClockSkew(error: CosErrorBody | undefined, status: number):
   return status === 403 && error?.code === "AccessDenied" && /request has expired/i.test(error.message ?? "");
 }
 
+/** 5xx statuses that say the request can never succeed (Not Implemented, HTTP Version Not Supported): not retried. */
+const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
+
 /** What a body-less answer of `status` means, for the message. */
 const BARE_STATUS: Readonly<Record<number, string>> = { 304: " (not modified)", 404: " (no such object)", 412: " (precondition failed)" };
 
 /**
  * The StorageError for a COS failure: `code` from {@link COS_ERROR_CODES} (or
- * the status; a 304 is `Conflict`), message `"<op>: <COS code>: <COS message>"`, status and
- * request id (the body's RequestId when the header is missing). A 304 or 412 (a condition that
- * did not hold; HEAD answers have no body) is `Conflict` and not retryable.
+ * the status; a 304 is `Conflict`, a 501 `CapabilityInsufficient`), message
+ * `"<op>: <COS code>: <COS message>"`, status and request id (the body's RequestId when the
+ * header is missing). Throttling and internal errors (so a 5xx without a known code, a short
+ * body, or a 500 InternalError inside a 200) are retryable, except a 501 or 505, which no retry
+ * can change. A 304 or 412 (a condition that did not hold; HEAD answers have no body) is
+ * `Conflict` and not retryable.
  */
 export function cosError(status: number, body: CosErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
   const cosCode = body?.code;
-  const code = (cosCode !== undefined ? COS_ERROR_CODES[cosCode] : undefined) ?? (status === 304 ? ErrorCode.Conflict : errorCodeForStatus(status));
+  const code =
+    (cosCode !== undefined ? COS_ERROR_CODES[cosCode] : undefined) ??
+    (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
   const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : (BARE_STATUS[status] ?? "")}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
     ...(id ? { requestId: id } : {}),
-    // A 5xx without a known code, and 500 InternalError inside a 200, are worth retrying.
-    ...(status >= 500 || code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled ? { retryable: true } : {}),
+    retryable: (code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status),
   });
 }
 

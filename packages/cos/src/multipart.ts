@@ -14,19 +14,13 @@ import {
   type RawObject,
   type StorageError,
 } from "@stowage/core";
-import { copySource } from "./addressing.js";
 import type { CosClient } from "./client.js";
 import { COS_TYPE } from "./config.js";
 import { cosLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
-import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
+import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart } from "./requests.js";
 import { objectFromHeaders, parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
 import { cosError, cosErrorFromResponse } from "./errors.js";
-
-/** Size of each part of a multipart copy (COS allows up to 5 GiB; smaller parts retry cheaply). */
-export const COPY_PART_SIZE = 512 * 1024 * 1024;
-/** Parts copied at once by a multipart copy. */
-const COPY_CONCURRENCY = 4;
 
 /** Checks a 200 whose body may be an `<Error>` document (Complete and Copy do that). */
 export function errorIn200(expectedRoot: string, operation: string) {
@@ -42,11 +36,16 @@ export function errorIn200(expectedRoot: string, operation: string) {
 }
 
 /**
- * Initiate Multipart Upload.
+ * Initiate Multipart Upload (`contentHeaders`: Cache-Control and the like, for a multipart copy).
  * @throws StorageError from COS, `Unexpected` when the answer has no UploadId
  */
-export async function createUpload(client: CosClient, key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
-  const res = await client.sendBuffered(initiateMultipart(key, options, client.secure), { signal: options.signal });
+export async function createUpload(
+  client: CosClient,
+  key: string,
+  options: DriverCallOptions,
+  contentHeaders: Readonly<Record<string, string>> = {},
+): Promise<{ multipartId: string }> {
+  const res = await client.sendBuffered(initiateMultipart(key, options, client.secure, contentHeaders), { signal: options.signal });
   const id = await parseInitiate(res.body);
   if (!id) throw storageError(ErrorCode.Unexpected, "initiate_multipart_upload: the answer carries no UploadId", { requestId: res.requestId });
   return { multipartId: id };
@@ -75,6 +74,9 @@ export async function writeUploadPart(client: CosClient, key: string, uploadId: 
  * the retry finds no upload (404 NoSuchUpload). The object is then looked at (HEAD): when its
  * CRC-64 and size are exactly what `parts` combine to, the complete succeeded and its ETag and
  * CRC-64 are reported; otherwise the 404 stands. A 404 on the first attempt is never reinterpreted.
+ * That HEAD carries the SSE-C key of `options` (a write's, a multipart copy's, or the
+ * `server_side_encryption_customer_*` pairs of `completeMultipart`, open-time ones included):
+ * without it COS refuses the HEAD of an SSE-C object, and the 404 stands.
  * @throws StorageError `ObjectNotExist` (NoSuchUpload), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
  */
 export async function completeUpload(client: CosClient, key: string, uploadId: string, parts: readonly Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
@@ -147,56 +149,4 @@ export async function abortUpload(client: CosClient, key: string, uploadId: stri
 export async function statUpload(client: CosClient, key: string, uploadId: string, options: DriverCallOptions): Promise<RawObject> {
   await listPartsPage(client, key, uploadId, undefined, options);
   return { key, mode: "part", multipartId: uploadId };
-}
-
-/**
- * Server-side multipart copy of `size` bytes from `srcKey` to `dstKey` (used above
- * the 5 GB limit of PUT Copy): Upload Part - Copy in {@link COPY_PART_SIZE} ranges,
- * then Complete; any failure aborts the upload. The new object gets the source's
- * content type and metadata (`source`). Returns the new object's ETag and CRC64.
- * @throws StorageError from COS; `Aborted`
- */
-export async function multipartCopy(
-  client: CosClient,
-  srcKey: string,
-  dstKey: string,
-  source: RawObject,
-  options: DriverCallOptions,
-  partSize = COPY_PART_SIZE,
-): Promise<DriverWriteResult> {
-  const size = source.size ?? 0;
-  const initOptions: DriverCallOptions = { ...options, ...(source.contentType ? { contentType: source.contentType } : {}), ...(source.metadata ? { metadata: source.metadata } : {}) };
-  delete initOptions.copySourceServerSideEncryptionCustomerKey;
-  delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;
-  const { multipartId } = await createUpload(client, dstKey, initOptions);
-  const from = copySource(client.address, srcKey);
-  const count = Math.max(1, Math.ceil(size / partSize));
-  const parts: Part[] = new Array<Part>(count);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < count && !failed) {
-      const index = next++;
-      const first = index * partSize;
-      const last = Math.min(size, first + partSize) - 1;
-      const res = await client
-        .sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure), {
-          signal: options.signal,
-          validate: errorIn200("CopyPartResult", "upload_part_copy"),
-        })
-        .catch((e: unknown) => {
-          failed = true;
-          throw e;
-        });
-      const result = await parseResultEtag(res.body, "CopyPartResult");
-      parts[index] = { index, size: last - first + 1, etag: result?.etag ?? "", ...(result?.crc64 ? { crc64: result.crc64 } : {}) };
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(COPY_CONCURRENCY, count) }, worker));
-    return await completeUpload(client, dstKey, multipartId, parts, options);
-  } catch (e) {
-    await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);
-    throw e;
-  }
 }

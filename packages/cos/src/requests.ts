@@ -105,12 +105,29 @@ export function deleteObject(key: string): CosCall {
   return { operation: "delete_object", method: "DELETE", key, query: [], headers: {} };
 }
 
+/** Characters XML 1.0 cannot carry, not even as character references: C0 controls but tab, LF and CR; U+FFFE, U+FFFF. */
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+/** A UTF-16 surrogate without its other half: no character at all, in XML or in a URL. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when `key` can travel in an XML body (POST ?delete); COS keys may hold U+0001–U+001F, which cannot. */
+export function fitsXml(key: string): boolean {
+  return !NOT_IN_XML.test(key) && !LONE_SURROGATE.test(key);
+}
+
+/** True when `key` is not well-formed UTF-16 (a lone surrogate): no request can name such an object. */
+export function isMalformedKey(key: string): boolean {
+  return LONE_SURROGATE.test(key);
+}
+
 /**
  * POST Bucket?delete (quiet: only failures come back).
- * @throws StorageError `InvalidArgument` for more than 1000 keys.
+ * @throws StorageError `InvalidArgument` for no keys, more than 1000, or a key XML cannot carry (see {@link fitsXml}).
  */
 export function deleteObjects(keys: readonly string[]): CosCall {
   if (keys.length === 0 || keys.length > 1000) throw storageError(ErrorCode.InvalidArgument, "a batch delete takes 1 to 1000 keys");
+  const unfit = keys.findIndex((k) => !fitsXml(k));
+  if (unfit >= 0) throw storageError(ErrorCode.InvalidArgument, `a batch delete cannot carry key ${unfit} (${JSON.stringify(keys[unfit])}): XML 1.0 has no form for one of its characters`);
   const body = Buffer.from(buildXml("Delete", { Quiet: "true", Object: keys.map((k) => ({ Key: k })) }), "utf8");
   return {
     operation: "delete_objects",
@@ -156,9 +173,9 @@ export function appendObject(key: string, position: number, body: CallBody, opti
   return { operation: "append_object", method: "POST", key, query: [["append", undefined], ["position", String(position)]], headers, body: body.data };
 }
 
-/** POST Object?uploads (Initiate Multipart Upload). */
-export function initiateMultipart(key: string, options: DriverCallOptions, secure: boolean): CosCall {
-  return { operation: "initiate_multipart_upload", method: "POST", key, query: [["uploads", undefined]], headers: newObjectHeaders(options, secure) };
+/** POST Object?uploads (Initiate Multipart Upload); `contentHeaders` (Cache-Control and the like) are sent as given. */
+export function initiateMultipart(key: string, options: DriverCallOptions, secure: boolean, contentHeaders: Readonly<Record<string, string>> = {}): CosCall {
+  return { operation: "initiate_multipart_upload", method: "POST", key, query: [["uploads", undefined]], headers: { ...contentHeaders, ...newObjectHeaders(options, secure) } };
 }
 
 /** PUT Object?partNumber=N&uploadId=ID (`index` is 0-based; COS numbers parts from 1). */

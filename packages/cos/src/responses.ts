@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import {
+  compareKeys,
   decodeListedName,
   headerFields,
   headerValue,
@@ -42,7 +43,8 @@ export const objectSize: (status: number, headers: IncomingHttpHeaders) => numbe
 /**
  * An object's metadata from HEAD/GET response headers: size, etag, content
  * type, CRC64, last modified, storage class (STANDARD when COS omits it),
- * user metadata, append mode and offset for appendable objects, and SSE details
+ * user metadata, append mode and offset for appendable objects, and SSE details,
+ * Cache-Control, Content-Disposition, Content-Encoding, Content-Language and Expires
  * under `system`. Never derives contentMd5 from the ETag.
  */
 export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
@@ -68,6 +70,12 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
     ["serverSideEncryptionCosKmsKeyId", "x-cos-server-side-encryption-cos-kms-key-id"],
     ["serverSideEncryptionCustomerAlgorithm", "x-cos-server-side-encryption-customer-algorithm"],
     ["versionId", "x-cos-version-id"],
+    // Content headers a multipart copy re-creates (PUT Object - Copy keeps them itself).
+    ["cacheControl", "cache-control"],
+    ["contentDisposition", "content-disposition"],
+    ["contentEncoding", "content-encoding"],
+    ["contentLanguage", "content-language"],
+    ["expires", "expires"],
   ]);
   if (system !== undefined) raw.system = system;
   return raw;
@@ -107,7 +115,8 @@ export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
     if (prefix !== undefined) items.push({ key: name(prefix), mode: "dir" });
   }
   for (const c of xmlChildren(value, "Contents")) items.push(listedObject(c, name));
-  items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Key (UTF-8 byte) order, as COS and every other driver list: not UTF-16 code units.
+  items.sort((a, b) => compareKeys(a.key, b.key));
   if (xmlText(value, "IsTruncated") !== "true") return { items };
   const next = xmlText(value, "NextMarker");
   const marker = next !== undefined && next !== "" ? name(next) : items[items.length - 1]?.key;

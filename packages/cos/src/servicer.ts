@@ -4,8 +4,9 @@ import { CosClient, type CosTransportSettings } from "./client.js";
 import { COS_TYPE } from "./config.js";
 import type { CredentialSource } from "./credentials.js";
 import { cosServiceFeatures } from "./features.js";
-import { deleteBucket, listBuckets, putBucket } from "./requests.js";
-import { parseListBuckets } from "./responses.js";
+import { cosErrorFromResponse } from "./errors.js";
+import { deleteBucket, listBuckets, putBucket, type CosCall } from "./requests.js";
+import { parseErrorBody, parseListBuckets } from "./responses.js";
 
 /**
  * COS bucket primitives: PUT Bucket, DELETE Bucket and GET Service
@@ -23,17 +24,24 @@ export class CosServiceDriver implements ServiceDriver {
   ) {}
 
   /**
-   * Creates bucket `name` (`<bucket>-<appid>`) in `options.location` (or the servicer's).
-   * @throws StorageError `Conflict` (BucketAlreadyExists), `InvalidArgument` (bad name), `PairRequired` (no location), ...
+   * Creates bucket `name` (`<bucket>-<appid>`) in `options.location` (or the servicer's). PUT Bucket is
+   * retried after a lost answer; a retry answered 409 `BucketAlreadyOwnedByYou` means the first attempt
+   * created it, and succeeds. That answer to a first attempt is still `Conflict`.
+   * @throws StorageError `Conflict` (BucketAlreadyExists, BucketAlreadyOwnedByYou), `InvalidArgument` (bad name), `PairRequired` (no location), ...
    */
   async create(name: string, options: DriverCallOptions & { location?: string }): Promise<void> {
     const client = this.clientFor(name, options.location ?? this.location);
-    await client.sendBuffered(putBucket(), { signal: options.signal });
+    await sendExpecting(client, putBucket(), 409, "BucketAlreadyOwnedByYou", options);
   }
 
-  /** @throws StorageError `ObjectNotExist` (NoSuchBucket), `Conflict` (BucketNotEmpty), ... */
+  /**
+   * Deletes bucket `name`. DELETE Bucket is retried after a lost answer; a retry answered 404
+   * `NoSuchBucket` means the first attempt deleted it, and succeeds. That answer to a first attempt
+   * is still `ObjectNotExist`.
+   * @throws StorageError `ObjectNotExist` (NoSuchBucket), `Conflict` (BucketNotEmpty), ...
+   */
   async delete(name: string, options: DriverCallOptions): Promise<void> {
-    await this.clientFor(name, this.location).sendBuffered(deleteBucket(), { signal: options.signal });
+    await sendExpecting(this.clientFor(name, this.location), deleteBucket(), 404, "NoSuchBucket", options);
   }
 
   /** One page of GET Service. @throws StorageError `PermissionDenied`, ... */
@@ -47,4 +55,22 @@ export class CosServiceDriver implements ServiceDriver {
   private clientFor(name: string, location: string | undefined): CosClient {
     return new CosClient(bucketAddress(name, location, this.addressing), this.credentials, this.settings);
   }
+}
+
+/**
+ * Sends a bucket `call` that is retried after a lost answer: an answer of `status` with COS code
+ * `code` is what a retry gets when an earlier attempt took effect, so it counts as success when the
+ * answer came to a retry (`attempts` ≥ 2); otherwise it is the error it says.
+ * @throws StorageError mapped from COS's answer, `ServiceInternal` (network), `Aborted`
+ */
+async function sendExpecting(client: CosClient, call: CosCall, status: number, code: string, options: DriverCallOptions): Promise<void> {
+  const res = await client.sendBuffered(call, {
+    signal: options.signal,
+    // The answer comes back here, to tell a retry that lost the race with its own first attempt.
+    accept: (s) => (s >= 200 && s < 300) || s === status,
+  });
+  if (res.status !== status) return;
+  const body = await parseErrorBody(res.body);
+  if (res.attempts >= 2 && body?.code === code) return;
+  throw cosErrorFromResponse(res, body).withContext({ service: COS_TYPE });
 }

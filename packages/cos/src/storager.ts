@@ -3,7 +3,6 @@ import {
   withoutEtagConditions,
   ErrorCode,
   isStorageError,
-  md5Hex,
   storageError,
   type DriverBody,
   type DriverCallOptions,
@@ -22,27 +21,17 @@ import {
   sliceRange,
   responseOverrideQuery,
 } from "@stowage/core";
-import { copySource } from "./addressing.js";
 import type { CosClient } from "./client.js";
+import { appendChunk, AppendLog } from "./append.js";
 import { COS_TYPE } from "./config.js";
+import { copyStated, type CosDriverTuning } from "./copy.js";
 import { cosError } from "./errors.js";
 import { cosFeatures } from "./features.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
-import { abortUpload, completeUpload, createUpload, errorIn200, multipartCopy, statUpload, writeUploadPart } from "./multipart.js";
+import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
-import { objectFromHeaders, parseDeleteErrors, parseResultEtag } from "./responses.js";
-import { sseCustomerHeaders } from "./sse.js";
-
-/** The largest object one PUT Object - Copy may copy: COS says 5 GB, taken as 5 × 10^9 bytes to be safe. */
-export const COPY_SINGLE_MAXIMUM = 5_000_000_000;
-
-/** Tuning a caller (or a test) may change; the defaults follow COS's limits. */
-export interface CosDriverTuning {
-  /** Copies larger than this use multipart copy (default {@link COPY_SINGLE_MAXIMUM}). */
-  copyThreshold?: number;
-  /** Part size of multipart copies. */
-  copyPartSize?: number;
-}
+import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
+import { sseCustomerHeaders, sseServerHeaders } from "./sse.js";
 
 /**
  * The COS primitives over one bucket. Keys travel byte-exact; directories are
@@ -52,13 +41,15 @@ export interface CosDriverTuning {
 export class CosStorageDriver implements StorageDriver {
   readonly service = COS_TYPE;
   readonly features: Readonly<StorageFeatures>;
+  /** The last known CRC-64 of appendable objects written here, to judge lost append answers. */
+  private readonly appends = new AppendLog();
 
   constructor(
     readonly client: CosClient,
     readonly name: string,
     readonly location: string | undefined,
     readonly integrity = true,
-    private readonly tuning: CosDriverTuning = {},
+    readonly tuning: CosDriverTuning = {},
   ) {
     this.features = cosFeatures(integrity);
   }
@@ -121,15 +112,27 @@ export class CosStorageDriver implements StorageDriver {
     await ignoreMissing(this.client.sendBuffered(req.deleteObject(key), { signal: options.signal }));
   }
 
-  /** POST ?delete (quiet); the first key COS could not delete fails the call. @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  /**
+   * POST ?delete (quiet) for the keys XML 1.0 can carry; the others (control characters COS allows
+   * in keys, see `fitsXml`) are deleted one by one with DELETE Object. The first key COS could not
+   * delete fails the call, after every key was tried.
+   * @throws StorageError `InvalidArgument` (a key that is not well-formed Unicode: nothing is deleted), `PermissionDenied`, `Aborted`
+   */
   async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
-    if (keys.length === 0) return;
-    const res = await this.client.sendBuffered(req.deleteObjects(keys), { signal: options.signal });
-    const failed = (await parseDeleteErrors(res.body)).filter((e) => e.code !== "NoSuchKey");
-    if (failed.length > 0) {
-      const first = failed[0]!;
-      throw cosError(res.status, { code: first.code, message: `${first.message} (key ${JSON.stringify(first.key)}; ${failed.length} failed)` }, "delete_objects", res.requestId);
+    const malformed = keys.findIndex((k) => req.isMalformedKey(k));
+    if (malformed >= 0) throw storageError(ErrorCode.InvalidArgument, `delete: key ${malformed} of the batch is not well-formed Unicode (a lone surrogate)`);
+    const batch = keys.filter((k) => req.fitsXml(k));
+    let failure: Error | undefined;
+    if (batch.length > 0) {
+      const res = await this.client.sendBuffered(req.deleteObjects(batch), { signal: options.signal });
+      const failed = (await parseDeleteErrors(res.body)).filter((e) => e.code !== "NoSuchKey");
+      const first = failed[0];
+      if (first !== undefined) {
+        failure = cosError(res.status, { code: first.code, message: `${first.message} (key ${JSON.stringify(first.key)}; ${failed.length} failed)` }, "delete_objects", res.requestId);
+      }
     }
+    for (const key of keys) if (!req.fitsXml(key)) await this.delete(key, { signal: options.signal });
+    if (failure !== undefined) throw failure;
   }
 
   /** One page of GET Bucket (files and, in dir mode, sub-directories; no dir markers in prefix mode). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted` */
@@ -138,33 +141,11 @@ export class CosStorageDriver implements StorageDriver {
   }
 
   /**
-   * Server-side copy (multipart copy above 5 GB); the copy's CRC64 must equal the source's.
-   * @throws StorageError `ObjectNotExist` (source), `IntegrityMismatch`, ...
+   * Server-side copy (multipart copy above 5 GB, see {@link copyStated}); the copy's CRC64 must equal the source's.
+   * @throws StorageError `InvalidArgument` (SSE-C over http, before any request), `ObjectNotExist` (source), `IntegrityMismatch`, ...
    */
-  async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    const sourceOptions: DriverCallOptions = { signal: options.signal };
-    if (options.copySourceServerSideEncryptionCustomerKey !== undefined) {
-      sourceOptions.serverSideEncryptionCustomerKey = options.copySourceServerSideEncryptionCustomerKey;
-      sourceOptions.serverSideEncryptionCustomerAlgorithm = options.copySourceServerSideEncryptionCustomerAlgorithm;
-    }
-    const source = await this.stat(srcKey, sourceOptions);
-    if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
-    if (srcKey === dstKey) return;
-    let copied: DriverWriteResult;
-    if ((source.size ?? 0) > (this.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-      copied = await multipartCopy(this.client, srcKey, dstKey, source, options, this.tuning.copyPartSize);
-    } else {
-      const res = await this.client.sendBuffered(req.copyObject(dstKey, copySource(this.client.address, srcKey), options, this.client.secure), {
-        signal: options.signal,
-        validate: errorIn200("CopyObjectResult", "copy_object"),
-      });
-      const parsed = await parseResultEtag(res.body, "CopyObjectResult");
-      copied = result(parsed?.etag, res.header("x-cos-hash-crc64ecma") ?? parsed?.crc64);
-    }
-    if (this.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && copied.crc64 !== source.crc64) {
-      await this.delete(dstKey, {}).catch(() => undefined);
-      throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
-    }
+  copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    return copyStated(this, srcKey, dstKey, options);
   }
 
   /** Copy, then delete the source. @throws StorageError as {@link CosStorageDriver.copy} */
@@ -185,7 +166,8 @@ export class CosStorageDriver implements StorageDriver {
   /**
    * A query-signed GET, PUT or DELETE (abort with `multipartId`), or a multipart step (initiate,
    * upload part, list parts, complete with its XML body); headers given here must be sent as they are.
-   * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range), `PermissionDenied` (credential provider)
+   * A PUT and an Initiate sign the SSE-COS/KMS headers (`server_side_encryption*`, open-time defaults included).
+   * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range, KMS details without KMS), `PermissionDenied` (credential provider)
    */
   async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
     const secure = this.client.secure;
@@ -208,7 +190,7 @@ export class CosStorageDriver implements StorageDriver {
       const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? []);
       return { ...(await this.client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
     }
-    const headers: Record<string, string> = sseCustomerHeaders(options, secure);
+    const headers: Record<string, string> = { ...sseServerHeaders(options), ...sseCustomerHeaders(options, secure) };
     if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
     if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
     if (typeof options.size === "number") headers["content-length"] = String(options.size);
@@ -218,26 +200,17 @@ export class CosStorageDriver implements StorageDriver {
   /** Deletes what is there, then creates an empty appendable object (with the content attributes). @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
     await this.delete(key, { signal: options.signal });
+    this.appends.record(key, 0, "0");
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, options);
     return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64: appended.crc64 ?? "0" };
   }
 
   /**
-   * APPEND Object at `offset`; never retried blindly (a lost answer could mean it was applied).
-   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, ...
+   * APPEND Object at `offset`; never re-sent blindly, and a lost answer is judged by the object (see {@link appendChunk}).
+   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
    */
-  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
-    const call = req.appendObject(key, offset, body, options, this.client.secure);
-    const res = await this.client.send(call, { signal: options.signal, idempotent: false, onUploadProgress: body.onProgress });
-    await res.discard();
-    const md5 = res.header("x-cos-content-sha1");
-    if (this.integrity && md5 !== undefined && body.contentMd5 !== undefined && Buffer.isBuffer(body.data) && md5.toLowerCase() !== md5Hex(body.data)) {
-      throw storageError(ErrorCode.IntegrityMismatch, `append: the service hashed the chunk to ${md5}, not ${md5Hex(body.data)}`);
-    }
-    const next = Number(res.header("x-cos-next-append-position"));
-    const appendOffset = Number.isSafeInteger(next) ? next : offset + body.size;
-    const crc = res.header("x-cos-hash-crc64ecma");
-    return crc === undefined ? { appendOffset } : { appendOffset, crc64: crc };
+  writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
+    return appendChunk(this.client, this.appends, this.integrity, key, offset, body, options);
   }
 
   /** Nothing to do: a COS appendable object is readable at once. */

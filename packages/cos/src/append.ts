@@ -1,0 +1,202 @@
+import {
+  crc64,
+  crc64Combine,
+  crc64Equal,
+  ErrorCode,
+  failedBeforeSend,
+  isStorageError,
+  md5Hex,
+  storageError,
+  withoutEtagConditions,
+  type DriverBody,
+  type DriverCallOptions,
+  type StorageError,
+  type StreamingResponse,
+} from "@stowage/core";
+import type { CosClient } from "./client.js";
+import { COS_TYPE } from "./config.js";
+import { cosError } from "./errors.js";
+import { appendObject, getObject, headObject } from "./requests.js";
+import { objectFromHeaders, objectSize, parseErrorBody } from "./responses.js";
+
+/** How many appendable objects' last known (length, CRC-64) an {@link AppendLog} keeps. */
+const REMEMBERED = 1024;
+/** COS's code for an append whose position is not the object's length. */
+const POSITION_MISMATCH = "PositionNotEqualToLength";
+
+/** What one append reports: the object's new length, and its CRC-64 when known. */
+export interface AppendResult {
+  appendOffset: number;
+  crc64?: string;
+}
+
+/**
+ * The whole-object CRC-64 of the appendable objects this driver last created or appended to, by
+ * key and length (a small, bounded memory). A lost append answer is judged with it: the object must
+ * then have the remembered CRC-64 combined with the chunk's.
+ */
+export class AppendLog {
+  private readonly known = new Map<string, { length: number; crc64: string }>();
+
+  /** The CRC-64 of `key` when it was `length` bytes long, if remembered. */
+  crcAt(key: string, length: number): string | undefined {
+    const entry = this.known.get(key);
+    return entry?.length === length ? entry.crc64 : undefined;
+  }
+
+  /** Remembers that `key` had `crc64` at `length` (forgets it when the CRC-64 is unknown). */
+  record(key: string, length: number, crc64: string | undefined): void {
+    this.known.delete(key);
+    if (crc64 === undefined) return;
+    if (this.known.size >= REMEMBERED) this.known.delete(this.known.keys().next().value as string);
+    this.known.set(key, { length, crc64 });
+  }
+}
+
+/**
+ * APPEND Object at `offset`. It is never re-sent blindly after a network failure (the lost request
+ * may have been applied). When its answer is lost, or a retry (after a 5xx) is refused with 409
+ * `PositionNotEqualToLength`, the object is looked at: when its length is `offset + size` and its
+ * content is what this append makes (its CRC-64 the remembered previous one combined with the
+ * chunk's; without a remembered one, the bytes at `offset` read back have the chunk's CRC-64),
+ * the append succeeded. Otherwise the failure is not retryable (`Conflict` when the object holds
+ * something else), except a network failure after which the object is still exactly `offset` bytes
+ * long: nothing was appended, and a retry at the same position is safe.
+ * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
+ */
+export async function appendChunk(
+  client: CosClient,
+  log: AppendLog,
+  integrity: boolean,
+  key: string,
+  offset: number,
+  body: DriverBody,
+  options: DriverCallOptions,
+): Promise<AppendResult> {
+  const call = appendObject(key, offset, body, options, client.secure);
+  let res: StreamingResponse;
+  try {
+    res = await client.send(call, { signal: options.signal, idempotent: false, accept: (s) => (s >= 200 && s < 300) || s === 409, onUploadProgress: body.onProgress });
+  } catch (e) {
+    if (!mayHaveBeenApplied(e)) throw e;
+    return recordAfter(log, key, await afterLostAnswer(client, log, key, offset, body, options, e));
+  }
+  if (res.status === 409) {
+    const error = await parseErrorBody(await res.buffer(64 * 1024));
+    const refused = cosError(409, error, call.operation, res.requestId).withContext({ service: COS_TYPE });
+    if (res.attempts < 2 || error?.code !== POSITION_MISMATCH) throw refused;
+    return recordAfter(log, key, await afterLostAnswer(client, log, key, offset, body, options, refused));
+  }
+  await res.discard();
+  const md5 = res.header("x-cos-content-sha1");
+  if (integrity && md5 !== undefined && body.contentMd5 !== undefined && Buffer.isBuffer(body.data) && md5.toLowerCase() !== md5Hex(body.data)) {
+    log.record(key, -1, undefined);
+    throw storageError(ErrorCode.IntegrityMismatch, `append: the service hashed the chunk to ${md5}, not ${md5Hex(body.data)}`);
+  }
+  const next = Number(res.header("x-cos-next-append-position"));
+  const appendOffset = Number.isSafeInteger(next) ? next : offset + body.size;
+  const crc = res.header("x-cos-hash-crc64ecma") ?? expectedCrc(log, key, offset, body);
+  return recordAfter(log, key, crc === undefined ? { appendOffset } : { appendOffset, crc64: crc });
+}
+
+function recordAfter(log: AppendLog, key: string, result: AppendResult): AppendResult {
+  log.record(key, result.appendOffset, result.crc64);
+  return result;
+}
+
+/** A network failure of a request that may have reached COS (not a refused connection, not an abort). */
+function mayHaveBeenApplied(e: unknown): e is StorageError {
+  return isStorageError(e, ErrorCode.ServiceInternal) && e.statusCode === undefined && !(e.cause !== undefined && failedBeforeSend(e.cause));
+}
+
+/** The chunk's CRC-64 (core's, or computed). */
+function chunkCrc(body: DriverBody): bigint | undefined {
+  if (body.crc64 !== undefined && /^\d+$/.test(body.crc64)) return BigInt(body.crc64);
+  return Buffer.isBuffer(body.data) ? crc64(body.data) : undefined;
+}
+
+/** The whole object's CRC-64 after appending `body` at `offset`, when the one before is remembered. */
+function expectedCrc(log: AppendLog, key: string, offset: number, body: DriverBody): string | undefined {
+  const before = log.crcAt(key, offset);
+  const chunk = chunkCrc(body);
+  if (before === undefined || chunk === undefined || !/^\d+$/.test(before)) return undefined;
+  return crc64Combine(BigInt(before), chunk, body.size).toString();
+}
+
+/** What the object says about an append whose answer was lost. */
+type Verdict = { applied: AppendResult } | { untouched: true } | { unknown: string };
+
+/**
+ * After a lost answer (`failure`: the network error, or the retry's 409): the append's result when
+ * the object shows it was applied; else `failure`, not retryable (see {@link appendChunk}).
+ * @throws StorageError `Conflict`, `ServiceInternal` (not retryable, or the network error when nothing was appended), `Aborted`
+ */
+async function afterLostAnswer(
+  client: CosClient,
+  log: AppendLog,
+  key: string,
+  offset: number,
+  body: DriverBody,
+  options: DriverCallOptions,
+  failure: StorageError,
+): Promise<AppendResult> {
+  let verdict: Verdict;
+  try {
+    verdict = await lookAtObject(client, log, key, offset, body, options);
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.Aborted)) throw e;
+    // No object where a first append (at 0) was lost: it was not applied.
+    verdict = offset === 0 && isStorageError(e, ErrorCode.ObjectNotExist) ? { untouched: true } : { unknown: `the object could not be looked at (${isStorageError(e) ? e.code : "error"})` };
+  }
+  if ("applied" in verdict) return verdict.applied;
+  // A network failure after which the object is unchanged: nothing was appended, a retry at the same position is safe.
+  if ("untouched" in verdict && failure.statusCode === undefined) throw failure;
+  const why = "unknown" in verdict ? verdict.unknown : "the object is unchanged";
+  throw storageError(failure.code, `${failure.detail}; the append's answer was lost and ${why}: do not retry it blindly`, {
+    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
+    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
+    cause: failure,
+    retryable: false,
+  });
+}
+
+/**
+ * Whether the object shows the append of `body` at `offset`: by HEAD (length and CRC-64) when the
+ * CRC-64 before is remembered, else by reading the bytes at `offset` back (length and their CRC-64).
+ * @throws StorageError from the HEAD or GET
+ */
+async function lookAtObject(client: CosClient, log: AppendLog, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<Verdict> {
+  const length = offset + body.size;
+  const look = withoutEtagConditions(options);
+  const before = log.crcAt(key, offset);
+  const expected = expectedCrc(log, key, offset, body);
+  if (before !== undefined && expected !== undefined) {
+    const head = await client.sendBuffered(headObject(key, look, client.secure), { signal: options.signal });
+    const object = objectFromHeaders(key, head.status, head.headers);
+    const crc = object.crc64;
+    if (object.mode === "append" && object.size === length && crc !== undefined && crc64Equal(crc, expected)) return { applied: { appendOffset: length, crc64: crc } };
+    if (object.size === offset && crc !== undefined && crc64Equal(crc, before)) return { untouched: true };
+    return { unknown: `the object is ${object.size} bytes with CRC-64 ${crc}, not ${length} bytes with ${expected}` };
+  }
+  const chunk = chunkCrc(body);
+  if (chunk === undefined || body.size === 0) return { unknown: "the object cannot be compared with the chunk" };
+  const res = await client.send(getObject(key, { offset, size: body.size }, look, client.secure), {
+    signal: options.signal,
+    accept: (s) => (s >= 200 && s < 300) || s === 416,
+  });
+  if (res.status === 416) {
+    await res.discard();
+    // Nothing at `offset`: the object is at most `offset` bytes long.
+    return { untouched: true };
+  }
+  const object = objectFromHeaders(key, res.status, res.headers);
+  const total = objectSize(res.status, res.headers);
+  if (res.status !== 206 || total !== length || object.mode !== "append") {
+    await res.discard();
+    return { unknown: `the object is ${total ?? "of unknown"} bytes long, not ${length}` };
+  }
+  let read = 0n;
+  for await (const piece of res.stream()) read = crc64(piece as Buffer, read);
+  if (read !== chunk) return { unknown: `the bytes at ${offset} are not the chunk` };
+  return { applied: { appendOffset: length, ...(object.crc64 !== undefined ? { crc64: object.crc64 } : {}) } };
+}

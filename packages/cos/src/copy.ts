@@ -1,0 +1,161 @@
+import { crc64Equal, ErrorCode, storageError, type DriverCallOptions, type DriverWriteResult, type Part, type RawObject } from "@stowage/core";
+import { copySource } from "./addressing.js";
+import type { CosClient } from "./client.js";
+import { cosLimits } from "./features.js";
+import { abortUpload, completeUpload, createUpload, errorIn200 } from "./multipart.js";
+import { copyObject, uploadPartCopy } from "./requests.js";
+import { parseResultEtag } from "./responses.js";
+import { copySourceSseHeaders, sseCustomerHeaders } from "./sse.js";
+
+const MiB = 1024 * 1024;
+/** The largest object one PUT Object - Copy may copy: COS says 5 GB, taken as 5 × 10^9 bytes to be safe. */
+export const COPY_SINGLE_MAXIMUM = 5_000_000_000;
+/** Size of each part of a multipart copy (COS allows up to 5 GiB; smaller parts retry cheaply). */
+export const COPY_PART_SIZE = 512 * MiB;
+/** The largest part COS takes (Upload Part - Copy included). */
+const PART_MAXIMUM = 5 * 1024 * MiB;
+/** Parts copied at once by a multipart copy. */
+const COPY_CONCURRENCY = 4;
+
+/** Tuning a caller (or a test) may change; the defaults follow COS's limits. */
+export interface CosDriverTuning {
+  /** Copies larger than this use multipart copy (default {@link COPY_SINGLE_MAXIMUM}). */
+  copyThreshold?: number;
+  /** Part size of multipart copies (default {@link COPY_PART_SIZE}; raised to fit 10,000 parts). */
+  copyPartSize?: number;
+}
+
+/** What {@link copyStated} needs of the driver. */
+export interface CopyContext {
+  readonly client: CosClient;
+  /** False when `integrity=false`: the copy's CRC-64 is not compared. */
+  readonly integrity: boolean;
+  readonly tuning: CosDriverTuning;
+  /** The driver's stat (HEAD). */
+  stat(key: string, options: DriverCallOptions): Promise<RawObject>;
+  /** The driver's delete (a missing key is fine). */
+  delete(key: string, options: DriverCallOptions): Promise<void>;
+}
+
+/**
+ * Server-side copy: PUT Object - Copy, or a multipart copy above the tuning's threshold (5 GB);
+ * the copy's CRC-64 must equal the source's (a mismatching copy is deleted). The SSE-C keys are
+ * checked first, so over plain http a customer key fails before any request is sent.
+ * @throws StorageError `InvalidArgument` (SSE-C over http, a bad key, a source above 10,000 × 5 GiB),
+ *   `ObjectNotExist` (source), `ObjectModeInvalid` (a directory), `IntegrityMismatch`, ...
+ */
+export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+  const secure = ctx.client.secure;
+  sseCustomerHeaders(options, secure);
+  copySourceSseHeaders(options, secure);
+  const sourceOptions: DriverCallOptions = { signal: options.signal };
+  if (options.copySourceServerSideEncryptionCustomerKey !== undefined) {
+    sourceOptions.serverSideEncryptionCustomerKey = options.copySourceServerSideEncryptionCustomerKey;
+    sourceOptions.serverSideEncryptionCustomerAlgorithm = options.copySourceServerSideEncryptionCustomerAlgorithm;
+  }
+  const source = await ctx.stat(srcKey, sourceOptions);
+  if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
+  if (srcKey === dstKey) return;
+  let copied: DriverWriteResult;
+  if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
+    copied = await multipartCopy(ctx.client, srcKey, dstKey, source, options, ctx.tuning.copyPartSize);
+  } else {
+    const res = await ctx.client.sendBuffered(copyObject(dstKey, copySource(ctx.client.address, srcKey), options, secure), {
+      signal: options.signal,
+      validate: errorIn200("CopyObjectResult", "copy_object"),
+    });
+    const parsed = await parseResultEtag(res.body, "CopyObjectResult");
+    const crc = res.header("x-cos-hash-crc64ecma") ?? parsed?.crc64;
+    copied = { ...(parsed?.etag !== undefined ? { etag: parsed.etag } : {}), ...(crc !== undefined ? { crc64: crc } : {}) };
+  }
+  if (ctx.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && !crc64Equal(copied.crc64, source.crc64)) {
+    await ctx.delete(dstKey, {}).catch(() => undefined);
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
+  }
+}
+
+/**
+ * The ranges of a multipart copy of `size` bytes: parts of `partSize`, raised (to a whole
+ * MiB) when more than COS's 10,000 part numbers would be needed.
+ * @throws StorageError `InvalidArgument` when even 5 GiB parts cannot cover `size` (above 10,000 × 5 GiB, about 48.8 TiB)
+ */
+export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSize: number; count: number } {
+  const maxParts = cosLimits.multipartNumberMaximum!;
+  const raised = Math.max(partSize, Math.ceil(Math.ceil(size / maxParts) / MiB) * MiB);
+  if (raised > PART_MAXIMUM) {
+    throw storageError(ErrorCode.InvalidArgument, `a copy of ${size} bytes needs more than ${maxParts} parts of at most 5 GiB`);
+  }
+  return { partSize: raised, count: Math.max(1, Math.ceil(size / raised)) };
+}
+
+/** The source's content headers a multipart copy sends on Initiate (from its HEAD, under `system`), as PUT Object - Copy keeps them. */
+const CONTENT_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ["cacheControl", "cache-control"],
+  ["contentDisposition", "content-disposition"],
+  ["contentEncoding", "content-encoding"],
+  ["contentLanguage", "content-language"],
+  ["expires", "expires"],
+];
+
+/** Cache-Control, Content-Disposition, Content-Encoding, Content-Language and Expires of `source` (a HEAD's `system`). */
+export function contentHeadersOf(source: RawObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, name] of CONTENT_HEADERS) {
+    const value = source.system?.[field];
+    if (typeof value === "string" && value !== "") out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Server-side multipart copy of `source` (its `size` bytes) from `srcKey` to `dstKey` (used above
+ * the 5 GB limit of PUT Copy): Upload Part - Copy in the ranges of {@link copyPartPlan}, four at a
+ * time, then Complete; any failure aborts the upload. The new object gets the source's content
+ * type, metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
+ * Expires, as PUT Object - Copy keeps them. Returns the new object's ETag and CRC64.
+ * @throws StorageError `InvalidArgument` (a source too large, before anything is sent), from COS; `Aborted`
+ */
+export async function multipartCopy(
+  client: CosClient,
+  srcKey: string,
+  dstKey: string,
+  source: RawObject,
+  options: DriverCallOptions,
+  partSize = COPY_PART_SIZE,
+): Promise<DriverWriteResult> {
+  const size = source.size ?? 0;
+  const { partSize: step, count } = copyPartPlan(size, partSize);
+  const initOptions: DriverCallOptions = { ...options, ...(source.contentType ? { contentType: source.contentType } : {}), ...(source.metadata ? { metadata: source.metadata } : {}) };
+  delete initOptions.copySourceServerSideEncryptionCustomerKey;
+  delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;
+  const { multipartId } = await createUpload(client, dstKey, initOptions, contentHeadersOf(source));
+  const from = copySource(client.address, srcKey);
+  const parts: Part[] = new Array<Part>(count);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (next < count && !failed) {
+      const index = next++;
+      const first = index * step;
+      const last = Math.max(first, Math.min(size, first + step) - 1);
+      const res = await client
+        .sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure), {
+          signal: options.signal,
+          validate: errorIn200("CopyPartResult", "upload_part_copy"),
+        })
+        .catch((e: unknown) => {
+          failed = true;
+          throw e;
+        });
+      const result = await parseResultEtag(res.body, "CopyPartResult");
+      parts[index] = { index, size: last - first + 1, etag: result?.etag ?? "", ...(result?.crc64 ? { crc64: result.crc64 } : {}) };
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(COPY_CONCURRENCY, count) }, worker));
+    return await completeUpload(client, dstKey, multipartId, parts, options);
+  } catch (e) {
+    await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);
+    throw e;
+  }
+}

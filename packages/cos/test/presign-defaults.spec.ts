@@ -1,0 +1,37 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { newStorager } from "@stowage/core";
+import { startEmulator, type Emulator } from "@stowage/emulator";
+import "../src/index.js";
+
+const BUCKET = "presign-defaults-1250000000";
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ provider: "cos", buckets: [BUCKET] });
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
+describe("cos presign: open-time SSE defaults", () => {
+  it("a presigned PUT signs default_server_side_encryption and returns it in headers; the upload is encrypted", async () => {
+    const store = newStorager(`${emulator.connectionString(BUCKET, `/${randomUUID()}/`)}&default_server_side_encryption=AES256`);
+    const put = await store.presign("write", "enc.txt", { expires: 600 });
+    expect(put.headers["x-cos-server-side-encryption"]).toBe("AES256");
+    const res = await fetch(put.url, { method: "PUT", headers: put.headers, body: "secret" });
+    expect(res.status).toBe(200);
+    expect((await store.stat("enc.txt")).system).toMatchObject({ serverSideEncryption: "AES256" });
+    const get = await store.presign("read", "enc.txt", { expires: 600 });
+    expect(get.headers["x-cos-server-side-encryption"]).toBeUndefined();
+    expect(await (await fetch(get.url, { headers: get.headers })).text()).toBe("secret");
+    await store.delete("enc.txt");
+  });
+
+  it("a call-site value wins, and KMS details without cos/kms are refused", async () => {
+    const store = newStorager(`${emulator.connectionString(BUCKET, `/${randomUUID()}/`)}&default_server_side_encryption=AES256`);
+    const put = await store.presign("write", "sm4.txt", { expires: 600, serverSideEncryption: "SM4" } as never);
+    expect(put.headers["x-cos-server-side-encryption"]).toBe("SM4");
+    await expect(store.presign("write", "x", { expires: 600, serverSideEncryptionCosKmsKeyId: "k" } as never)).rejects.toMatchObject({ code: "InvalidArgument" });
+  });
+});
