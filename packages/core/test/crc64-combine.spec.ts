@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { isStorageError } from "../src/errors/storage-error.js";
 import { crc64 } from "../src/integrity/crc64.js";
-import { crc64Combine } from "../src/integrity/crc64-combine.js";
+import { combinePartCrcs, crc64Combine } from "../src/integrity/crc64-combine.js";
 
 describe("crc64Combine", () => {
   it("combines the §4.1 vector", () => {
@@ -80,5 +80,16 @@ describe("crc64Combine", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("combinePartCrcs", () => {
+  it("is the CRC-64 and size of the parts joined in order, or undefined when a part lacks its CRC-64", () => {
+    const parts = ["12345", "6789", ""].map((s) => ({ crc64: crc64(s).toString(), size: Buffer.byteLength(s) }));
+    expect(combinePartCrcs(parts)).toEqual({ crc64: crc64("123456789").toString(), size: 9 });
+    expect(combinePartCrcs([{ crc64: ` ${crc64("ab")} `, size: 2 }])).toEqual({ crc64: crc64("ab").toString(), size: 2 });
+    expect(combinePartCrcs([...parts, { size: 3 }])).toBeUndefined();
+    expect(combinePartCrcs([{ crc64: "0x12", size: 1 }])).toBeUndefined();
+    expect(combinePartCrcs([])).toEqual({ crc64: "0", size: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { isStorageError } from "../src/errors/storage-error.js";
-import { checkPartIndex, DEFAULT_PART_SIZE, HASH_WINDOW, partCount, planPartSize, readAheadFor } from "../src/multipart/part-plan.js";
+import { checkPartIndex, DEFAULT_PART_SIZE, HASH_WINDOW, partCount, planCopyParts, planPartSize, readAheadFor } from "../src/multipart/part-plan.js";
 
 const MiB = 1024 * 1024;
 
@@ -60,5 +60,19 @@ describe("checkPartIndex", () => {
       expect(() => checkPartIndex(index, max)).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
     }
     expect(() => checkPartIndex(10_000, 10_000)).toThrow(/0\.\.9999, got 10000/);
+  });
+});
+
+describe("planCopyParts", () => {
+  const limits = { multipartSizeMaximum: 5 * 1024 * MiB, multipartNumberMaximum: 10_000 };
+  it("keeps the driver's range size while the copy fits the part limit, raises it to a whole MiB when not", () => {
+    expect(planCopyParts(0, 512 * MiB, limits)).toEqual({ partSize: 512 * MiB, count: 1 });
+    expect(planCopyParts(10_000 * 512 * MiB, 512 * MiB, limits)).toEqual({ partSize: 512 * MiB, count: 10_000 });
+    expect(planCopyParts(20_000 * MiB + 1, MiB, limits)).toEqual({ partSize: 3 * MiB, count: 6667 });
+    expect(planCopyParts(10_000 * 5 * 1024 * MiB, 512 * MiB, limits)).toEqual({ partSize: 5 * 1024 * MiB, count: 10_000 });
+  });
+
+  it("refuses a copy the largest parts cannot cover", () => {
+    expect(() => planCopyParts(10_000 * 5 * 1024 * MiB + 1, 512 * MiB, limits)).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
   });
 });

@@ -1,4 +1,13 @@
-import { crc64Equal, ErrorCode, storageError, type DriverCallOptions, type DriverWriteResult, type Part, type RawObject } from "@stowage/core";
+import {
+  crc64Equal,
+  ErrorCode,
+  planCopyParts,
+  storageError,
+  type DriverCallOptions,
+  type DriverWriteResult,
+  type Part,
+  type RawObject,
+} from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { CosClient } from "./client.js";
 import { cosLimits } from "./features.js";
@@ -12,8 +21,6 @@ const MiB = 1024 * 1024;
 export const COPY_SINGLE_MAXIMUM = 5_000_000_000;
 /** Size of each part of a multipart copy (COS allows up to 5 GiB; smaller parts retry cheaply). */
 export const COPY_PART_SIZE = 512 * MiB;
-/** The largest part COS takes (Upload Part - Copy included). */
-const PART_MAXIMUM = 5 * 1024 * MiB;
 /** Parts copied at once by a multipart copy. */
 const COPY_CONCURRENCY = 4;
 
@@ -80,12 +87,7 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
  * @throws StorageError `InvalidArgument` when even 5 GiB parts cannot cover `size` (above 10,000 × 5 GiB, about 48.8 TiB)
  */
 export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSize: number; count: number } {
-  const maxParts = cosLimits.multipartNumberMaximum!;
-  const raised = Math.max(partSize, Math.ceil(Math.ceil(size / maxParts) / MiB) * MiB);
-  if (raised > PART_MAXIMUM) {
-    throw storageError(ErrorCode.InvalidArgument, `a copy of ${size} bytes needs more than ${maxParts} parts of at most 5 GiB`);
-  }
-  return { partSize: raised, count: Math.max(1, Math.ceil(size / raised)) };
+  return planCopyParts(size, partSize, cosLimits);
 }
 
 /** The source's content headers a multipart copy sends on Initiate (from its HEAD, under `system`), as PUT Object - Copy keeps them. */

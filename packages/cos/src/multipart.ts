@@ -1,6 +1,6 @@
 import {
   checkPartIndex,
-  crc64Combine,
+  combinePartCrcs,
   crc64Equal,
   ErrorCode,
   isStorageError,
@@ -96,18 +96,6 @@ export async function completeUpload(client: CosClient, key: string, uploadId: s
   return out;
 }
 
-/** The CRC-64 and size `parts` combine to; undefined when a part lacks its CRC-64 or size. */
-export function combinedParts(parts: readonly Part[]): { crc64: string; size: number } | undefined {
-  let crc = 0n;
-  let size = 0;
-  for (const p of parts) {
-    if (p.crc64 === undefined || !/^\d+$/.test(p.crc64) || !Number.isSafeInteger(p.size)) return undefined;
-    crc = crc64Combine(crc, BigInt(p.crc64), p.size);
-    size += p.size;
-  }
-  return { crc64: crc.toString(), size };
-}
-
 /**
  * A Complete answered 404: the result of an earlier attempt whose answer was lost when this
  * was a retry, the upload is gone (NoSuchUpload) and the object is exactly the parts' (see
@@ -117,7 +105,7 @@ export function combinedParts(parts: readonly Part[]): { crc64: string; size: nu
 async function completedByLostAttempt(client: CosClient, key: string, parts: readonly Part[], res: BufferedResponse, options: DriverCallOptions): Promise<DriverWriteResult> {
   const body = await parseErrorBody(res.body);
   const error = cosErrorFromResponse(res, body).withContext({ service: COS_TYPE });
-  const expected = combinedParts(parts);
+  const expected = combinePartCrcs(parts);
   if (res.attempts < 2 || body?.code !== "NoSuchUpload" || expected === undefined) throw error;
   let head: BufferedResponse;
   try {

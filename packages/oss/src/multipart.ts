@@ -1,9 +1,10 @@
 import {
   checkPartIndex,
-  crc64Combine,
+  combinePartCrcs,
   crc64Equal,
   ErrorCode,
   isStorageError,
+  planCopyParts,
   storageError,
   type BufferedResponse,
   type DriverBody,
@@ -102,18 +103,6 @@ export async function completeUpload(client: OssClient, key: string, uploadId: s
   return out;
 }
 
-/** The CRC-64 and size `parts` combine to; undefined when a part lacks its CRC-64 or size. */
-export function combinedParts(parts: readonly Part[]): { crc64: string; size: number } | undefined {
-  let crc = 0n;
-  let size = 0;
-  for (const p of parts) {
-    if (p.crc64 === undefined || !/^\d+$/.test(p.crc64) || !Number.isSafeInteger(p.size)) return undefined;
-    crc = crc64Combine(crc, BigInt(p.crc64), p.size);
-    size += p.size;
-  }
-  return { crc64: crc.toString(), size };
-}
-
 /**
  * A Complete answered 404: the result of an earlier attempt whose answer was lost when this
  * was a retry, the upload is gone (NoSuchUpload) and the object is exactly the parts' (see
@@ -123,7 +112,7 @@ export function combinedParts(parts: readonly Part[]): { crc64: string; size: nu
 async function completedByLostAttempt(client: OssClient, key: string, parts: readonly Part[], res: BufferedResponse, options: DriverCallOptions): Promise<DriverWriteResult> {
   const body = await errorDocument(res.body, res.headers);
   const error = ossErrorFromResponse(res, body).withContext({ service: OSS_TYPE });
-  const expected = combinedParts(parts);
+  const expected = combinePartCrcs(parts);
   if (res.attempts < 2 || body?.code !== "NoSuchUpload" || expected === undefined) throw error;
   let head: BufferedResponse;
   try {
@@ -175,7 +164,8 @@ export async function multipartCopy(
   partSize = COPY_PART_SIZE,
 ): Promise<DriverWriteResult> {
   const size = source.size ?? 0;
-  const step = Math.max(partSize, Math.ceil(size / MAX_PARTS));
+  // Raised to fit the 10,000 part numbers; a source too large fails here, before anything is sent.
+  const { partSize: step, count } = planCopyParts(size, partSize, ossLimits());
   const initOptions: DriverCallOptions = {
     ...options,
     ...(source.contentType ? { contentType: source.contentType } : {}),
@@ -184,7 +174,6 @@ export async function multipartCopy(
   };
   const { multipartId } = await createUpload(client, dstKey, initOptions, contentHeadersOf(source));
   const from = copySource(client.bucket ?? "", srcKey);
-  const count = Math.max(1, Math.ceil(size / step));
   const parts: Part[] = new Array<Part>(count);
   let next = 0;
   let failed = false;

@@ -2,6 +2,7 @@ import {
   checkPartIndex,
   ErrorCode,
   isStorageError,
+  planCopyParts,
   storageError,
   withoutEtagConditions,
   type BufferedResponse,
@@ -26,9 +27,6 @@ import { usesSseC } from "./sse.js";
 export const COPY_PART_SIZE = 512 * 1024 * 1024;
 /** Parts copied at once by a multipart copy. */
 const COPY_CONCURRENCY = 4;
-/** The largest part QingStor takes (5 GiB). */
-const PART_MAXIMUM = 5 * 1024 * 1024 * 1024;
-const MiB = 1024 * 1024;
 
 /**
  * InitiateMultipartUpload.
@@ -156,12 +154,7 @@ export async function statUpload(client: QingStorClient, key: string, uploadId: 
  * @throws StorageError `InvalidArgument` when even 5 GiB parts cannot cover `size` (above 10,000 × 5 GiB, about 48.8 TiB)
  */
 export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSize: number; count: number } {
-  const maxParts = qingstorLimits.multipartNumberMaximum!;
-  const raised = Math.max(partSize, Math.ceil(Math.ceil(size / maxParts) / MiB) * MiB);
-  if (raised > PART_MAXIMUM) {
-    throw storageError(ErrorCode.InvalidArgument, `a copy of ${size} bytes needs more than ${maxParts} parts of at most 5 GiB`);
-  }
-  return { partSize: raised, count: Math.max(1, Math.ceil(size / raised)) };
+  return planCopyParts(size, partSize, qingstorLimits);
 }
 
 /**

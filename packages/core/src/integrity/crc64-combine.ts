@@ -103,3 +103,20 @@ export function crc64Combine(crc1: bigint, crc2: bigint, len2: number | bigint):
   const shifted = (BigInt(outHi) << 32n) | BigInt(outLo);
   return shifted ^ BigInt.asUintN(64, crc2);
 }
+
+/**
+ * The CRC-64 (decimal) and size of the object `parts` make, in the order given; `undefined` when a
+ * part lacks a CRC-64 (or has one that is not a decimal number) or a size. Drivers use it to
+ * recognise an object a lost Complete answer made.
+ * @throws nothing.
+ */
+export function combinePartCrcs(parts: ReadonlyArray<{ crc64?: string | undefined; size: number }>): { crc64: string; size: number } | undefined {
+  let crc = 0n;
+  let size = 0;
+  for (const p of parts) {
+    if (p.crc64 === undefined || !/^\d+$/.test(p.crc64.trim()) || !Number.isSafeInteger(p.size)) return undefined;
+    crc = crc64Combine(crc, BigInt(p.crc64.trim()), p.size);
+    size += p.size;
+  }
+  return { crc64: crc.toString(), size };
+}

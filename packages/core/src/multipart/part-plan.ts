@@ -70,6 +70,18 @@ export function planPartSize(input: PartPlanInput): number {
   return partSize;
 }
 
+/**
+ * The ranges of a server-side multipart copy of `size` bytes: `partSize` (the driver's preferred
+ * range), raised to a whole MiB until the copy fits the service's part-count limit, as
+ * {@link planPartSize} does for uploads; and how many ranges that makes. Call it before anything
+ * is sent, so a source too large fails at once.
+ * @throws StorageError `InvalidArgument` when parts of the service's maximum size cannot cover `size`.
+ */
+export function planCopyParts(size: number, partSize: number, limits: Pick<PartPlanInput, "multipartSizeMaximum" | "multipartNumberMaximum">): { partSize: number; count: number } {
+  const step = planPartSize({ size, partSize, multipartSizeMaximum: limits.multipartSizeMaximum, multipartNumberMaximum: limits.multipartNumberMaximum });
+  return { partSize: step, count: partCount(size, step) };
+}
+
 /** Number of parts `size` bytes make at `partSize` (an empty body is one empty part). */
 export function partCount(size: number, partSize: number): number {
   return Math.max(1, Math.ceil(size / partSize));
