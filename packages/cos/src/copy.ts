@@ -1,4 +1,6 @@
 import {
+  copiedContentHeaders,
+  copyInRanges,
   crc64Equal,
   ErrorCode,
   planCopyParts,
@@ -90,25 +92,6 @@ export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSiz
   return planCopyParts(size, partSize, cosLimits);
 }
 
-/** The source's content headers a multipart copy sends on Initiate (from its HEAD, under `system`), as PUT Object - Copy keeps them. */
-const CONTENT_HEADERS: ReadonlyArray<readonly [string, string]> = [
-  ["cacheControl", "cache-control"],
-  ["contentDisposition", "content-disposition"],
-  ["contentEncoding", "content-encoding"],
-  ["contentLanguage", "content-language"],
-  ["expires", "expires"],
-];
-
-/** Cache-Control, Content-Disposition, Content-Encoding, Content-Language and Expires of `source` (a HEAD's `system`). */
-export function contentHeadersOf(source: RawObject): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [field, name] of CONTENT_HEADERS) {
-    const value = source.system?.[field];
-    if (typeof value === "string" && value !== "") out[name] = value;
-  }
-  return out;
-}
-
 /**
  * Server-side multipart copy of `source` (its `size` bytes) from `srcKey` to `dstKey` (used above
  * the 5 GB limit of PUT Copy): Upload Part - Copy in the ranges of {@link copyPartPlan}, four at a
@@ -126,35 +109,21 @@ export async function multipartCopy(
   partSize = COPY_PART_SIZE,
 ): Promise<DriverWriteResult> {
   const size = source.size ?? 0;
-  const { partSize: step, count } = copyPartPlan(size, partSize);
+  const plan = copyPartPlan(size, partSize);
   const initOptions: DriverCallOptions = { ...options, ...(source.contentType ? { contentType: source.contentType } : {}), ...(source.metadata ? { metadata: source.metadata } : {}) };
   delete initOptions.copySourceServerSideEncryptionCustomerKey;
   delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;
-  const { multipartId } = await createUpload(client, dstKey, initOptions, contentHeadersOf(source));
+  const { multipartId } = await createUpload(client, dstKey, initOptions, copiedContentHeaders(source));
   const from = copySource(client.address, srcKey);
-  const parts: Part[] = new Array<Part>(count);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < count && !failed) {
-      const index = next++;
-      const first = index * step;
-      const last = Math.max(first, Math.min(size, first + step) - 1);
-      const res = await client
-        .sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure), {
-          signal: options.signal,
-          validate: errorIn200("CopyPartResult", "upload_part_copy"),
-        })
-        .catch((e: unknown) => {
-          failed = true;
-          throw e;
-        });
-      const result = await parseResultEtag(res.body, "CopyPartResult");
-      parts[index] = { index, size: last - first + 1, etag: result?.etag ?? "", ...(result?.crc64 ? { crc64: result.crc64 } : {}) };
-    }
-  };
   try {
-    await Promise.all(Array.from({ length: Math.min(COPY_CONCURRENCY, count) }, worker));
+    const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
+      const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure), {
+        signal: options.signal,
+        validate: errorIn200("CopyPartResult", "upload_part_copy"),
+      });
+      const result = await parseResultEtag(res.body, "CopyPartResult");
+      return { index, size: last - first + 1, etag: result?.etag ?? "", ...(result?.crc64 ? { crc64: result.crc64 } : {}) };
+    });
     return await completeUpload(client, dstKey, multipartId, parts, options);
   } catch (e) {
     await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);

@@ -1,6 +1,8 @@
 import {
   checkPartIndex,
   combinePartCrcs,
+  copiedContentHeaders,
+  copyInRanges,
   crc64Equal,
   ErrorCode,
   isStorageError,
@@ -165,36 +167,25 @@ export async function multipartCopy(
 ): Promise<DriverWriteResult> {
   const size = source.size ?? 0;
   // Raised to fit the 10,000 part numbers; a source too large fails here, before anything is sent.
-  const { partSize: step, count } = planCopyParts(size, partSize, ossLimits());
+  const plan = planCopyParts(size, partSize, ossLimits());
   const initOptions: DriverCallOptions = {
     ...options,
     ...(source.contentType ? { contentType: source.contentType } : {}),
     ...(source.metadata ? { metadata: source.metadata } : {}),
     ...(source.storageClass && options.storageClass === undefined ? { storageClass: source.storageClass } : {}),
   };
-  const { multipartId } = await createUpload(client, dstKey, initOptions, contentHeadersOf(source));
+  const { multipartId } = await createUpload(client, dstKey, initOptions, copiedContentHeaders(source));
   const from = copySource(client.bucket ?? "", srcKey);
-  const parts: Part[] = new Array<Part>(count);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < count && !failed) {
-      const index = next++;
-      const first = index * step;
-      const last = Math.max(first, Math.min(size, first + step) - 1);
-      const res = await client
-        .sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last), { signal: options.signal, validate: resultDocument("CopyPartResult", "upload_part_copy") })
-        .catch((e: unknown) => {
-          failed = true;
-          throw e;
-        });
+  try {
+    const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
+      const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last), {
+        signal: options.signal,
+        validate: resultDocument("CopyPartResult", "upload_part_copy"),
+      });
       const result = await parseResultEtag(res.body, "CopyPartResult");
       const crc = res.header("x-oss-hash-crc64ecma");
-      parts[index] = { index, size: last - first + 1, etag: result?.etag ?? "", ...(crc ? { crc64: crc } : {}) };
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(COPY_CONCURRENCY, count) }, worker));
+      return { index, size: last - first + 1, etag: result?.etag ?? "", ...(crc ? { crc64: crc } : {}) };
+    });
     return await completeUpload(client, dstKey, multipartId, parts, options);
   } catch (e) {
     await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);
@@ -202,20 +193,3 @@ export async function multipartCopy(
   }
 }
 
-/** The source's content headers a multipart copy sends on Initiate (from its HEAD, under `system`). */
-const CONTENT_HEADERS: ReadonlyArray<readonly [string, string]> = [
-  ["cacheControl", "cache-control"],
-  ["contentDisposition", "content-disposition"],
-  ["contentEncoding", "content-encoding"],
-  ["contentLanguage", "content-language"],
-  ["expires", "expires"],
-];
-
-function contentHeadersOf(source: RawObject): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [field, name] of CONTENT_HEADERS) {
-    const value = source.system?.[field];
-    if (typeof value === "string" && value !== "") out[name] = value;
-  }
-  return out;
-}

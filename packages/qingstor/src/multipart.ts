@@ -1,5 +1,6 @@
 import {
   checkPartIndex,
+  copyInRanges,
   ErrorCode,
   isStorageError,
   planCopyParts,
@@ -176,33 +177,17 @@ export async function multipartCopy(
 ): Promise<DriverWriteResult> {
   const size = source.size ?? 0;
   const plan = copyPartPlan(size, partSize);
-  const step = plan.partSize;
-  const count = plan.count;
   const initOptions: DriverCallOptions = { ...options, ...(source.contentType ? { contentType: source.contentType } : {}), ...(source.metadata ? { metadata: source.metadata } : {}) };
   if ((QINGSTOR_STORAGE_CLASSES as readonly unknown[]).includes(source.storageClass)) initOptions.storageClass = source.storageClass;
   delete initOptions.copySourceEncryptionCustomerKey;
   delete initOptions.copySourceEncryptionCustomerAlgorithm;
   const { multipartId } = await createUpload(client, dstKey, initOptions);
   const from = sourceHeader(client.bucket ?? "", srcKey);
-  const parts: Part[] = new Array<Part>(count);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < count && !failed) {
-      const index = next++;
-      const first = index * step;
-      const last = Math.max(first, Math.min(size, first + step) - 1);
-      try {
-        const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure), { signal: options.signal });
-        parts[index] = { index, size: last - first + 1, etag: res.header("etag") ?? "" };
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
   try {
-    await Promise.all(Array.from({ length: Math.min(COPY_CONCURRENCY, count) }, worker));
+    const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
+      const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure), { signal: options.signal });
+      return { index, size: last - first + 1, etag: res.header("etag") ?? "" };
+    });
     return await completeUpload(client, dstKey, multipartId, parts, options, integrity);
   } catch (e) {
     await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);
