@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { crc64Decimal, newServicer, newStorager, type ObjectInfo } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
-import { startProxy } from "./proxy.js";
+import { startProxy } from "@stowage/behavior-tests";
 import { errorXml, QUICK_RETRIES, rawServer, type RawAnswer, type RawRequest } from "./raw-server.js";
 
 const XML = { "content-type": "application/xml" };
@@ -150,10 +150,12 @@ describe("cos append whose answer was lost (emulator behind a proxy)", () => {
 
   it("an append that was performed is reported done, by CRC-64 when known and by the bytes read back when not", async () => {
     let dropNext = false;
-    const proxy = await startProxy(emulator.port, (req) => {
-      if (!dropNext || req.method !== "POST" || !(req.url ?? "").includes("append")) return false;
-      dropNext = false;
-      return true;
+    const proxy = await startProxy(emulator.port, {
+      drop: (req) => {
+        if (!dropNext || req.method !== "POST" || !(req.url ?? "").includes("append")) return false;
+        dropNext = false;
+        return true;
+      },
     });
     try {
       const conn = emulator.connectionString(BUCKET, `/${randomUUID()}/`).replace(`127.0.0.1:${emulator.port}`, `127.0.0.1:${proxy.port}`);

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/glob
 import { newStorager, type Part, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
-import { startProxy, type Proxy } from "./proxy.js";
+import { startProxy, type Proxy } from "@stowage/behavior-tests";
 
 const BUCKET = "lost-answers";
 const MiB = 1024 * 1024;

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/glob
 import { newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
-import { startProxy, type Proxy } from "./proxy.js";
+import { startProxy, type Proxy } from "@stowage/behavior-tests";
 
 const BUCKET = "read-object-type";
 let emulator: Emulator;
