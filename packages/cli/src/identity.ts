@@ -1,21 +1,47 @@
 import { lstat, realpath, stat } from "node:fs/promises";
 import { posix } from "node:path";
+import { parseEndpoint } from "@stowage/core";
 import type { Endpoint, Location } from "./locations.js";
 
 /**
- * Whether two locations may reach the same storage: the same service and the
- * same bucket (or store) name. Endpoints and regions are not compared: one
- * bucket has many spellings (`https:host` and `https://host`, a port, an
- * internal or accelerated host name, `127.0.0.1` and `localhost`, a region
- * alias), and bucket names are unique within a service. Pairs that do not
- * change what is addressed (credentials, tuning) are ignored. "Maybe" answers
- * true: callers refuse rather than risk data.
+ * How sure "the same storage" must be. `destructive` (a move, a sync that deletes): the same
+ * service and bucket (or store) name, whatever the endpoint or region; one bucket has many
+ * spellings (`https:host` and `https://host`, a port, an internal or accelerated host name,
+ * `127.0.0.1` and `localhost`, a region alias), and a wrong "different" would delete the only copy.
+ * `copy` (nothing is deleted): also the same endpoint (protocol, host and port, parsed) or, where
+ * neither names one, the same region, so a bucket can be mirrored to another deployment of the same
+ * name; a copy onto itself under another spelling rewrites the same bytes.
+ */
+export type Sameness = "destructive" | "copy";
+
+/** Why a destructive command refuses two locations it cannot tell apart (for messages). */
+export const SAME_NAME_NOTE = "a move or a deleting sync takes buckets of one name on one service as one, whatever their endpoints: copy, then delete, to move between two deployments";
+
+/**
+ * Whether two locations may reach the same storage, judged as {@link Sameness} says. Pairs that
+ * do not change what is addressed (credentials, tuning) are ignored. "Maybe" answers true: callers
+ * refuse rather than risk data.
  * @throws nothing.
  */
-export function maybeSameStorage(a: Location, b: Location): boolean {
+export function maybeSameStorage(a: Location, b: Location, sameness: Sameness = "destructive"): boolean {
   if (a.type !== b.type) return false;
   if (a.type === "fs") return true; // one file system: paths decide
-  return a.name === b.name;
+  if (a.name !== b.name) return false;
+  if (sameness === "destructive") return true;
+  if (a.endpoint !== undefined || b.endpoint !== undefined) return endpointKey(a.endpoint) === endpointKey(b.endpoint);
+  if (a.region !== undefined && b.region !== undefined) return a.region.trim().toLowerCase() === b.region.trim().toLowerCase();
+  return true;
+}
+
+/** An endpoint as protocol, host (no trailing dot) and port, for comparing; the raw text when it does not parse. */
+function endpointKey(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const e = parseEndpoint(text.trim());
+    return `${e.protocol}://${e.host.replace(/\.$/, "")}:${e.port}`;
+  } catch {
+    return text;
+  }
 }
 
 /**
@@ -55,8 +81,8 @@ async function inode(path: string): Promise<string | undefined> {
  * same path. True when unsure.
  * @throws nothing: file system errors count as "unknown".
  */
-export async function maybeSameObject(a: Location, aPath: string, b: Location, bPath: string): Promise<boolean> {
-  if (!maybeSameStorage(a, b)) return false;
+export async function maybeSameObject(a: Location, aPath: string, b: Location, bPath: string, sameness: Sameness = "destructive"): Promise<boolean> {
+  if (!maybeSameStorage(a, b, sameness)) return false;
   if (a.type !== "fs") return aPath.replace(/\/+$/, "") === bPath.replace(/\/+$/, "");
   const [ia, ib] = await Promise.all([inode(aPath), inode(bPath)]);
   if (ia !== undefined && ia === ib) return true;
@@ -73,8 +99,8 @@ export async function maybeSameObject(a: Location, aPath: string, b: Location, b
  * when unsure.
  * @throws nothing: file system errors count as "unknown".
  */
-export async function maybeOverlap(a: Endpoint, b: Endpoint): Promise<boolean> {
-  if (!maybeSameStorage(a.loc, b.loc)) return false;
+export async function maybeOverlap(a: Endpoint, b: Endpoint, sameness: Sameness = "destructive"): Promise<boolean> {
+  if (!maybeSameStorage(a.loc, b.loc, sameness)) return false;
   let [da, db] = [a.dir, b.dir];
   if (a.loc.type === "fs") {
     const asDir = (p: string): string => (p.endsWith("/") ? p : p + "/");

@@ -84,6 +84,29 @@ describe("a source bucket that does not exist (defect 1, and ls/verify of it)", 
   });
 });
 
+describe("buckets of one name on two deployments", () => {
+  it("can be copied and synced between, but not moved or delete-synced (refused with the reason)", async () => {
+    const { startEmulator } = (await import("@stowage/emulator")) as unknown as { startEmulator(o: { provider: "oss"; buckets: string[] }): Promise<Emulator> };
+    const [one, two] = await Promise.all([startEmulator({ provider: "oss", buckets: ["mirror"] }), startEmulator({ provider: "oss", buckets: ["mirror"] })]);
+    try {
+      const at = (e: Emulator, path: string): string => e.connectionString("mirror").replace("oss://mirror/", `oss://mirror/${path}`);
+      expect((await cli(["put", "-", at(one, "d/a.txt")], {}, "A")).code).toBe(0);
+      expect((await cli(["cp", at(one, "d/a.txt"), at(two, "d/a.txt")])).code).toBe(0);
+      expect((await cli(["cp", "-r", at(one, "d/"), at(two, "e/")])).code).toBe(0);
+      expect((await cli(["sync", at(one, "d/"), at(two, "f/")])).code).toBe(0);
+      expect((await cli(["cat", at(two, "f/a.txt")])).stdout).toBe("A");
+      const mv = await cli(["mv", at(one, "d/a.txt"), at(two, "d/a.txt")]);
+      expect(mv.code).toBe(11);
+      expect(mv.stderr).toContain("whatever their endpoints");
+      const sync = await cli(["sync", "--delete", at(one, "d/"), at(two, "d/")]);
+      expect(sync.code).toBe(2);
+      expect((await cli(["cat", at(one, "d/a.txt")])).stdout).toBe("A");
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+    }
+  });
+});
+
 describe("mv and sync --delete onto the same object spelled differently (defect 2)", () => {
   it("refuses mv onto itself through other pairs, another profile or a symlinked directory, and keeps the object", async () => {
     const profiles = { STOWAGE_PROFILE_DATA: `fs://${work}/same/`, STOWAGE_PROFILE_DATA_TUNED: `fs://${work}/same/?fsync=false` };

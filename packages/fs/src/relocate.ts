@@ -30,15 +30,23 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, signa
   try {
     const to = await paths.pinDir(posix.dirname(dst), true);
     try {
+      const [srcEntry, dstEntry] = [from.at(posix.basename(src)), to.at(posix.basename(dst))];
+      if (await sameFile(srcEntry, dstEntry)) {
+        // One file under both names. The same entry seen through two mounts (a bind mount): nothing
+        // to do, as rename(2) of a name onto itself. Two hard links: the source name goes, as mv(1)
+        // does (rename(2) would leave both).
+        if (posix.basename(src) !== posix.basename(dst) || !(await sameFile(from.self, to.self))) {
+          await unlink(srcEntry).catch((err: unknown) => Promise.reject(fsError(err)));
+          if (durable) await syncPath(from.self).catch((err: unknown) => Promise.reject(fsError(err)));
+        }
+        return;
+      }
       try {
-        await rename(from.at(posix.basename(src)), to.at(posix.basename(dst)));
+        await rename(srcEntry, dstEntry);
       } catch (e) {
         if (!isErrno(e, "EXDEV")) throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
-        // Across mounts of one file system (a bind mount) both names may be the same file: as for
-        // rename(2), moving a file onto itself does nothing (copying, then unlinking, would lose it).
-        if (await sameFile(from.at(posix.basename(src)), to.at(posix.basename(dst)))) return;
         await copyInside(paths, src, dst, signal, durable);
-        await unlink(from.at(posix.basename(src))).catch((err: unknown) => Promise.reject(fsError(err)));
+        await unlink(srcEntry).catch((err: unknown) => Promise.reject(fsError(err)));
       }
       if (durable) {
         await syncPath(to.self).catch((err: unknown) => Promise.reject(fsError(err)));
@@ -62,7 +70,7 @@ async function copyInto(paths: FsPaths, src: string, temp: string): Promise<void
   }
 }
 
-/** Whether two names are one file (device and inode); false when either is missing. */
+/** Whether two paths name one file or directory (device and inode); false when either is missing. */
 async function sameFile(a: string, b: string): Promise<boolean> {
   const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
   return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;

@@ -41,7 +41,7 @@ describe("fs driver: objects", () => {
     await expectCode(s.driver.stat(s.key("c"), {}), "ObjectNotExist");
   });
 
-  it("moving a file onto another name of itself (a bind mount, else a hard link) keeps the file", async () => {
+  it("moving a file onto another name of itself keeps the file: nothing to do through a bind mount, the source name goes for a hard link", async () => {
     await mkdir(join(s.root, "d"));
     await s.driver.write(s.key("d/f.txt"), buf("only copy"), {});
     await mkdir(join(s.root, "m"));
@@ -55,9 +55,19 @@ describe("fs driver: objects", () => {
     try {
       await s.driver.move(s.key("d/f.txt"), s.key("m/f.txt"), {});
       expect(await readFile(join(s.root, "m/f.txt"), "utf8")).toBe("only copy");
+      // Through the mount both names are one entry; as hard links, mv(1) removes the source name.
+      expect(await stat(join(s.root, "d/f.txt")).then(() => true, () => false)).toBe(bound);
     } finally {
       if (bound) execFileSync("umount", [join(s.root, "m")]);
     }
+  });
+
+  it("moving a hard link onto another link of the same file removes the source name, as mv(1) does", async () => {
+    await s.driver.write(s.key("a.txt"), buf("shared"), {});
+    await link(join(s.root, "a.txt"), join(s.root, "b.txt"));
+    await s.driver.move(s.key("a.txt"), s.key("b.txt"), {});
+    expect(await readFile(join(s.root, "b.txt"), "utf8")).toBe("shared");
+    await expectCode(s.driver.stat(s.key("a.txt"), {}), "ObjectNotExist");
   });
 
   it("reads ranges and nothing past the end", async () => {

@@ -1,7 +1,7 @@
 import { ErrorCode, isStorageError, storageError, type ObjectInfo, type Storager } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { maybeOverlap, maybeSameObject } from "../identity.js";
+import { maybeOverlap, maybeSameObject, SAME_NAME_NOTE } from "../identity.js";
 import type { Endpoint, Location } from "../locations.js";
 import { runTransfer, type TransferReport } from "./engine.js";
 import { makeFilter } from "./filter.js";
@@ -153,8 +153,9 @@ export async function transferObject(
     dstKey = target.key;
   }
   // Decided on what both sides resolve to (not their spelling): a copy onto itself, then a delete, would lose it.
-  if (await maybeSameObject(src.loc, src.dir + key, dst.loc, dst.dir + dstKey)) {
-    throw storageError(ErrorCode.InvalidArgument, `source and destination are (or may be) the same object (${srcLoc.display}, ${dstLoc.display})`, { op: command });
+  if (await maybeSameObject(src.loc, src.dir + key, dst.loc, dst.dir + dstKey, move ? "destructive" : "copy")) {
+    const note = move && src.loc.type !== "fs" ? `; ${SAME_NAME_NOTE}` : "";
+    throw storageError(ErrorCode.InvalidArgument, `source and destination are (or may be) the same object (${srcLoc.display}, ${dstLoc.display})${note}`, { op: command });
   }
   const dstInfo = await statOrUndefined(dst.store, dstKey, { signal: ctx.signal });
   return runTransfer(ctx, {
@@ -204,7 +205,11 @@ export async function transferTree(
 ): Promise<TransferReport> {
   const src = await ctx.locations.dir(srcLoc);
   const dst = await ctx.locations.dir(dstLoc);
-  if (await maybeOverlap(src, dst)) throw new UsageError(`${srcLoc.display} and ${dstLoc.display} overlap: one is (or may be) inside the other`);
+  const destructive = options.move || options.deleteExtras;
+  if (await maybeOverlap(src, dst, destructive ? "destructive" : "copy")) {
+    const note = destructive && src.loc.type !== "fs" ? ` (${SAME_NAME_NOTE})` : "";
+    throw new UsageError(`${srcLoc.display} and ${dstLoc.display} overlap: one is (or may be) inside the other${note}`);
+  }
   const filter = makeFilter(settings.include, settings.exclude);
   return runTransfer(ctx, {
     command,
