@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
 import {
+  CREDENTIAL_PROVIDER_TIMEOUT_MS,
   CREDENTIAL_REFRESH_MARGIN_MS,
+  CREDENTIAL_RETRY_AFTER_FAILURE_MS,
   CREDENTIAL_UNDATED_TTL_MS,
   isStorageError,
   providedCredentialSource,
@@ -116,5 +118,95 @@ describe("provided credentials", () => {
     await expect(providedCredentialSource<Keys>(() => ({ id: "", secret: "" }), SHAPE).get()).rejects.toMatchObject({ code: "PermissionDenied", message: expect.stringContaining("id/secret") });
     await expect(providedCredentialSource<Keys>(() => ({ id: "i" }) as unknown as Keys, SHAPE).get()).rejects.toMatchObject({ code: "PermissionDenied" });
     await expect(providedCredentialSource<Keys>(() => undefined as unknown as Keys, SHAPE).get()).rejects.toMatchObject({ code: "PermissionDenied" });
+  });
+
+  it("renews short-lived credentials halfway through their life, not on every call", async () => {
+    let now = 1_000_000;
+    let calls = 0;
+    const lifetime = 4 * 60 * 1000; // under the 5-minute margin
+    const source = providedCredentialSource<Keys>(() => ({ id: `id${++calls}`, secret: "k", expiration: now + lifetime }), SHAPE, () => now);
+    for (let i = 0; i < 100; i++) expect((await source.get()).id).toBe("id1");
+    expect(calls).toBe(1);
+    now += lifetime / 2 - 1;
+    expect((await source.get()).id).toBe("id1");
+    now += 1;
+    expect((await source.get()).id).toBe("id2");
+    expect(calls).toBe(2);
+  });
+
+  it("falls back to still-valid cached credentials when a renewal fails, and asks again later", async () => {
+    let now = 0;
+    let calls = 0;
+    let fail = false;
+    const expiresIn = 2 * CREDENTIAL_REFRESH_MARGIN_MS;
+    const source = providedCredentialSource<Keys>(
+      () => {
+        calls++;
+        if (fail) throw new Error("metadata service timeout");
+        return { id: `id${calls}`, secret: "k", expiration: now + expiresIn };
+      },
+      SHAPE,
+      () => now,
+    );
+    const first = await source.get();
+    expect(first.id).toBe("id1");
+    fail = true;
+    now += CREDENTIAL_REFRESH_MARGIN_MS + 1; // inside the renewal margin, still valid
+    expect(await source.get()).toBe(first);
+    expect(calls).toBe(2);
+    // Not asked again at once after a failure...
+    expect(await source.get()).toBe(first);
+    expect(calls).toBe(2);
+    // ...but on a later call.
+    now += CREDENTIAL_RETRY_AFTER_FAILURE_MS;
+    expect(await source.get()).toBe(first);
+    expect(calls).toBe(3);
+    fail = false;
+    now += CREDENTIAL_RETRY_AFTER_FAILURE_MS;
+    expect((await source.get()).id).toBe("id4");
+    // Once they expired, a failure is the caller's again.
+    fail = true;
+    now += expiresIn;
+    await expect(source.get()).rejects.toMatchObject({ code: "PermissionDenied", retryable: false });
+  });
+
+  it("does not fall back to credentials the service refused, nor to undated ones", async () => {
+    let now = 0;
+    let fail = false;
+    const dated = providedCredentialSource<Keys>(() => (fail ? Promise.reject(new Error("down")) : { id: "i", secret: "s", expiration: now + 3_600_000 }), SHAPE, () => now);
+    const used = await dated.get();
+    fail = true;
+    dated.invalidate!(used);
+    await expect(dated.get()).rejects.toMatchObject({ code: "PermissionDenied" });
+    fail = false;
+    const undated = providedCredentialSource<Keys>(() => (fail ? Promise.reject(new Error("down")) : { id: "i", secret: "s" }), SHAPE, () => now);
+    await undated.get();
+    fail = true;
+    now += CREDENTIAL_UNDATED_TTL_MS;
+    await expect(undated.get()).rejects.toMatchObject({ code: "PermissionDenied" });
+  });
+
+  it("bounds a provider that never answers: a retryable PermissionDenied, and the next call asks again", async () => {
+    expect(CREDENTIAL_PROVIDER_TIMEOUT_MS).toBe(30_000);
+    let calls = 0;
+    const source = providedCredentialSource<Keys>(
+      () => {
+        calls++;
+        return calls === 1 ? new Promise<Keys>(() => undefined) : { id: "late", secret: "s" };
+      },
+      SHAPE,
+      Date.now,
+      { timeoutMs: 50 },
+    );
+    const [a, b] = await Promise.allSettled([source.get(), source.get()]);
+    for (const r of [a, b]) {
+      expect(r.status).toBe("rejected");
+      const e = (r as PromiseRejectedResult).reason as { code: string; retryable: boolean; message: string };
+      expect(e).toMatchObject({ code: "PermissionDenied", retryable: true });
+      expect(e.message).toContain("did not answer within 50 ms");
+    }
+    expect(calls).toBe(1);
+    expect((await source.get()).id).toBe("late");
+    expect(calls).toBe(2);
   });
 });

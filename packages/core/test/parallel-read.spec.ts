@@ -27,6 +27,8 @@ class RangeDriver implements StorageDriver {
   readonly statOptions: DriverCallOptions[] = [];
   /** Bodies still open (a stalled body stays open until destroyed). */
   open = 0;
+  /** How stat writes the CRC-64 (a service may pad the decimal with zeros). */
+  crcNotation = (crc: string): string => crc;
 
   constructor(size: number) {
     this.data = randomFillSync(Buffer.alloc(size));
@@ -35,7 +37,7 @@ class RangeDriver implements StorageDriver {
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     this.stats++;
     this.statOptions.push(options);
-    return { key, mode: "file", size: this.data.length, etag: this.etag, crc64: crc64Decimal(this.data) };
+    return { key, mode: "file", size: this.data.length, etag: this.etag, crc64: this.crcNotation(crc64Decimal(this.data)) };
   }
 
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
@@ -125,6 +127,14 @@ describe("concurrent ranged reads (readConcurrency)", () => {
     const e2 = await open(corrupt).read("obj", { readConcurrency: 2, readPartSize: 10 * KiB }).catch((e: unknown) => e);
     expect(isStorageError(e2, "IntegrityMismatch")).toBe(true);
     expect((e2 as Error).message).toContain("crc64 mismatch");
+  });
+
+  it("compares the stat's CRC-64 by value, not by notation (leading zeros)", async () => {
+    const driver = new RangeDriver(40 * KiB);
+    driver.crcNotation = (crc) => `000${crc}`;
+    const got = await open(driver).read("obj", { readConcurrency: 2, readPartSize: 10 * KiB });
+    expect(got.equals(driver.data)).toBe(true);
+    expect(driver.reads.length).toBe(4);
   });
 
   it("stops promptly on abort and leaves no range unhandled", async () => {

@@ -235,6 +235,27 @@ describe("read: resuming a broken body", () => {
     expect(part.length).toBe(1000);
   });
 
+  it("asks for the rest only once the reader wants data again, not while it is paused", async () => {
+    const { driver, data, store } = setup(200 * KiB);
+    // The body breaks right after filling the stream's buffer (64 KiB): the reader is not reading then.
+    let broke!: () => void;
+    const broken = new Promise<void>((resolve) => (broke = resolve));
+    driver.faults.push({ after: 64 * KiB, failed: () => broke() });
+    const stream = store.createReadStream("obj");
+    stream.on("readable", () => undefined); // starts the read, consumes nothing
+    await broken;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(driver.reads).toHaveLength(1);
+    stream.removeAllListeners("readable");
+    const { bytes, error } = await drain(stream);
+    expect(error).toBeUndefined();
+    expect(bytes.equals(data)).toBe(true);
+    expect(driver.reads).toEqual([
+      { offset: undefined, size: undefined },
+      { offset: 64 * KiB, size: 136 * KiB },
+    ]);
+  });
+
   it("an abort while waiting to resume ends the read with Aborted at once", async () => {
     const { driver, store } = setup(200 * KiB, {}, "&retry_base_delay=1h&retry_max_delay=1h");
     const controller = new AbortController();

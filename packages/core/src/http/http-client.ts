@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
-import { abortError, throwIfAborted } from "../io/abort.js";
+import { abortError, raceAbort, throwIfAborted } from "../io/abort.js";
 import { keepAliveAgents, type AgentOptions, type Agents } from "./agents.js";
 import { logAttempt } from "./http-debug.js";
 import type { HttpRequest } from "./http-request.js";
@@ -23,7 +23,8 @@ export interface HttpClientOptions {
   /**
    * Signs one attempt: mutate `request` (a fresh copy per attempt) with headers or
    * query parameters. `now` is the local clock corrected by the server's `Date`
-   * after a clock-skew error.
+   * after a clock-skew error. A call's `signal` ends the wait for a hook that does not
+   * settle (e.g. a stalled credential provider); the hook itself must bound its own work.
    */
   sign?: (request: HttpRequest, now: Date) => void | Promise<void>;
   /** Turns a failed response (status not accepted, body read up to 1 MiB) into a StorageError. */
@@ -40,7 +41,11 @@ export interface HttpClientOptions {
   /** Response header holding the service's request id (`x-cos-request-id`). */
   requestIdHeader?: string;
   retry?: Partial<RetryPolicy>;
-  /** Idle timeout of a connection, in ms (default 60 s). */
+  /**
+   * Timeout of each attempt, in ms (default 60 s): for opening the connection, then for
+   * time without a byte in either direction. Time a streamed response body spends paused
+   * by its reader does not count.
+   */
   timeoutMs?: number;
   agent?: AgentOptions;
   /** Jitter source, for tests (default `Math.random`). */
@@ -102,7 +107,9 @@ export class HttpClient {
   /**
    * Sends `request` and resolves once an accepted response head arrived; the
    * body is the caller's to read.
-   * @throws StorageError from `mapError`, `ServiceInternal` (network), `Aborted`
+   * @throws StorageError from `mapError` or the `sign` hook (e.g. `PermissionDenied` from a credential
+   *   provider), `ServiceInternal` (network, timeouts), `Aborted`, or the request body stream's own
+   *   error (never retried; a non-StorageError is wrapped as `Unexpected`)
    */
   async send(request: HttpRequest, options: SendOptions = {}): Promise<StreamingResponse> {
     return this.run<StreamingResponse>(request, options, async (res) => ({ ok: res }));
@@ -111,7 +118,8 @@ export class HttpClient {
   /**
    * Sends `request` and reads the whole response body inside the retry loop,
    * so a body cut short is retried like any other transient failure.
-   * @throws StorageError from `mapError` or `validate`, `ServiceInternal` (network), `Aborted`
+   * @throws StorageError from `mapError`, `validate` or the `sign` hook, `ServiceInternal` (network,
+   *   timeouts), `Aborted`, or the request body stream's own error (as {@link HttpClient.send})
    */
   async sendBuffered(request: HttpRequest, options: BufferedSendOptions = {}): Promise<BufferedResponse> {
     return this.run<BufferedResponse>(request, options, async (res) => {
@@ -174,7 +182,9 @@ export class HttpClient {
     if (original.query) request.query = [...original.query];
     let consumed = false;
     try {
-      await this.options.sign?.(request, this.now());
+      // Raced against the signal: a signing hook waiting on a stalled credential provider
+      // must not outlive the caller's abort.
+      await raceAbort(Promise.resolve(this.options.sign?.(request, this.now())), options.signal);
     } catch (e) {
       const err = isStorageError(e) ? e : storageError(ErrorCode.Unexpected, `signing failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       return { error: this.scoped(err), network: false, bodyConsumed: false };
@@ -189,8 +199,13 @@ export class HttpClient {
         return { error: this.withResponse(await this.mapError(buffered), buffered), network: false, response: buffered, bodyConsumed: consumed, signed: request };
       }
       const accepted = await onAccepted(res);
-      return "ok" in accepted ? accepted : { ...accepted, signed: request };
+      return "ok" in accepted ? accepted : { ...accepted, bodyConsumed: accepted.bodyConsumed || consumed, signed: request };
     } catch (e) {
+      if (e instanceof DispatchError && e.fromBody) {
+        // The request body's own source failed (or was spent): not a network failure, never retried.
+        // Its StorageError is passed on as is: it belongs to the source (e.g. another storage).
+        return { error: isStorageError(e.error) ? e.error : this.scoped(bodyError(e.error)), network: false, bodyConsumed: true };
+      }
       if (e instanceof DispatchError) {
         consumed = e.bodyConsumed;
         const err = isStorageError(e.error) ? e.error : networkError(e.error, original.operation ?? "request");
@@ -245,6 +260,11 @@ function toBuffered(res: StreamingResponse, body: Buffer): BufferedResponse {
     body,
     header: (name: string) => res.header(name),
   };
+}
+
+/** A request body stream's failure that is not a StorageError, as a non-retryable `Unexpected`. */
+function bodyError(e: unknown): StorageError {
+  return storageError(ErrorCode.Unexpected, `the request body stream failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, retryable: false });
 }
 
 /** A StorageError for `code` (helper for hooks that build errors from responses). */

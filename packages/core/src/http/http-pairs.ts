@@ -10,7 +10,7 @@ function atLeast(min: number): (value: unknown) => string | undefined {
  * spread them into their own pair set (`{ ...httpPairs, ...ownPairs }`).
  * - `max_retries` (integer, default 3): retries after the first attempt of a request.
  * - `retry_base_delay` / `retry_max_delay` (duration, default 200ms / 10s): backoff bounds.
- * - `request_timeout` (duration, default 60s): idle time after which a connection fails.
+ * - `request_timeout` (duration, default 60s): connect time, or idle time, after which a request fails.
  * - `max_connections` (integer, default 64): sockets per host.
  * - `tls_ca` (string): a PEM CA certificate trusted besides the system's (self-signed endpoints).
  */
@@ -39,7 +39,7 @@ export const httpPairs = {
   requestTimeout: definePair({
     name: "request_timeout",
     type: "duration",
-    description: "A request fails when its connection is idle this long.",
+    description: "A request fails when connecting takes this long, or its connection is idle this long (time a reader spends paused does not count).",
     operations: ["new"],
     validate: atLeast(1),
   }),

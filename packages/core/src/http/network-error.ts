@@ -20,10 +20,11 @@ const TRANSIENT = new Set([
   "HPE_INVALID_CHUNK_SIZE",
   "HPE_UNEXPECTED_CONTENT_LENGTH",
   "ESTOWAGE_TIMEOUT",
+  "ESTOWAGE_CONNECT_TIMEOUT",
 ]);
 
 /** Failures that happen before a request can have reached the server. */
-const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN"]);
+const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN", "ESTOWAGE_CONNECT_TIMEOUT"]);
 
 /** The errno-like `code` of an error, if it has one. */
 export function errnoOf(e: unknown): string | undefined {
@@ -62,5 +63,12 @@ export function networkError(e: unknown, what = "request"): StorageError {
 export function timeoutError(ms: number): NodeJS.ErrnoException {
   const e: NodeJS.ErrnoException = new Error(`no activity on the connection for ${ms} ms`);
   e.code = "ESTOWAGE_TIMEOUT";
+  return e;
+}
+
+/** The error a request gets when its connection could not be opened (name lookup and TCP connect) within `ms`. */
+export function connectTimeoutError(ms: number): NodeJS.ErrnoException {
+  const e: NodeJS.ErrnoException = new Error(`could not connect within ${ms} ms`);
+  e.code = "ESTOWAGE_CONNECT_TIMEOUT";
   return e;
 }

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { abortError } from "../io/abort.js";
 import type { Agents } from "./agents.js";
 import { hostHeader, queryString, type HttpRequest } from "./http-request.js";
-import { timeoutError } from "./network-error.js";
+import { connectTimeoutError, timeoutError } from "./network-error.js";
 
 /** Buffers above this size are written in slices of it, so upload progress can be reported. */
 const PROGRESS_SLICE = 1024 * 1024;
@@ -12,7 +12,11 @@ const PROGRESS_SLICE = 1024 * 1024;
 /** Settings of one attempt. */
 export interface DispatchOptions {
   agents: Agents;
-  /** Idle time (no byte in either direction) after which the attempt fails, in ms. */
+  /**
+   * Idle time after which the attempt fails, in ms: the time to open the connection,
+   * then time without a byte in either direction. It does not run while the response
+   * body is paused because its reader does not want more yet (backpressure).
+   */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   /** Cumulative request-body bytes handed to the socket. */
@@ -28,9 +32,16 @@ export interface Dispatched {
 
 /** An attempt that failed before a response head arrived. */
 export class DispatchError extends Error {
+  /**
+   * @param error the socket error (or `Aborted`, or the body stream's own error)
+   * @param bodyConsumed true once a one-shot body stream gave up a byte
+   * @param fromBody true when the request body stream itself failed (or was already
+   *   spent): the attempt must not be retried, and `error` is the source's error
+   */
   constructor(
     readonly error: unknown,
     readonly bodyConsumed: boolean,
+    readonly fromBody = false,
   ) {
     super(error instanceof Error ? error.message : String(error));
     this.name = "DispatchError";
@@ -42,8 +53,10 @@ export class DispatchError extends Error {
  * arrived (the body is left to the caller; destroying it frees the socket).
  * Adds `host` and, for Buffer bodies, `content-length` when missing. Aborting
  * `signal` destroys the request (and a response still streaming) with `Aborted`;
- * an idle connection fails with code `ESTOWAGE_TIMEOUT`.
- * @throws DispatchError wrapping the socket error (or `Aborted`)
+ * a connection not opened within `timeoutMs` fails with code `ESTOWAGE_CONNECT_TIMEOUT`,
+ * an idle one with `ESTOWAGE_TIMEOUT`. The idle timer stops while the response body is
+ * paused by its reader and starts again when the reader wants more.
+ * @throws DispatchError wrapping the socket error (or `Aborted`, or the body stream's error)
  */
 export function dispatch(request: HttpRequest, options: DispatchOptions): Promise<Dispatched> {
   const headers: Record<string, string> = { ...request.headers };
@@ -56,8 +69,14 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
   const hostname = request.host.startsWith("[") ? request.host.slice(1, -1) : request.host;
 
   return new Promise<Dispatched>((resolve, reject) => {
+    if (body !== undefined && !Buffer.isBuffer(body) && spent(body)) {
+      // A one-shot stream that failed or ended before this attempt: nothing could be sent.
+      reject(new DispatchError(body.errored ?? new Error("the request body stream was already consumed or destroyed"), true, true));
+      return;
+    }
     let consumed = false;
     let settled = false;
+    let bodyFailed = false;
     const req: ClientRequest = send({
       protocol: secure ? "https:" : "http:",
       hostname,
@@ -66,6 +85,9 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       path: request.path + queryString(request.query),
       headers,
       agent: secure ? options.agents.https : options.agents.http,
+      // Set on the socket as soon as it is assigned, so it also bounds opening the connection
+      // (req.setTimeout alone starts only once connected; the agent's own timeout is fixed).
+      timeout: options.timeoutMs,
     });
     const signal = options.signal;
     const onAbort = (): void => void req.destroy(abortError(signal));
@@ -77,12 +99,15 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
         signal.addEventListener("abort", onAbort, { once: true });
       }
     }
-    req.setTimeout(options.timeoutMs, () => req.destroy(timeoutError(options.timeoutMs)));
+    req.setTimeout(options.timeoutMs, () => {
+      const connecting = req.socket?.connecting === true;
+      req.destroy(connecting ? connectTimeoutError(options.timeoutMs) : timeoutError(options.timeoutMs));
+    });
     req.on("error", (e) => {
       cleanup();
       if (!settled) {
         settled = true;
-        reject(new DispatchError(e, consumed));
+        reject(new DispatchError(e, consumed, bodyFailed));
       }
     });
     req.on("response", (res: IncomingMessage) => {
@@ -92,6 +117,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       }
       settled = true;
       res.once("close", cleanup);
+      idleOnlyWhileWanted(res, options.timeoutMs);
       resolve({ response: res, bodyConsumed: () => consumed });
     });
 
@@ -100,7 +126,10 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
     } else if (Buffer.isBuffer(body)) {
       writeBuffer(req, body, options.onUploadProgress);
     } else {
-      pipeStream(req, body, options.onUploadProgress, () => (consumed = true));
+      pipeStream(req, body, options.onUploadProgress, {
+        touched: () => (consumed = true),
+        failed: () => (bodyFailed = true),
+      });
     }
   });
 }
@@ -135,15 +164,56 @@ function writeBuffer(req: ClientRequest, body: Buffer, onProgress: ((bytes: numb
   pump();
 }
 
-function pipeStream(req: ClientRequest, body: Readable, onProgress: ((bytes: number) => void) | undefined, touched: () => void): void {
+/**
+ * Keeps the socket's idle timer off while `res` is paused by its reader (backpressure):
+ * a slow consumer is not a silent server. The timer runs again once the reader wants more.
+ */
+function idleOnlyWhileWanted(res: IncomingMessage, timeoutMs: number): void {
+  const socket = res.socket;
+  if (socket === null) return;
+  res.on("pause", () => {
+    if (!res.readableEnded && !socket.destroyed) socket.setTimeout(0);
+  });
+  res.on("resume", () => {
+    if (!res.complete && !res.destroyed && !socket.destroyed) socket.setTimeout(timeoutMs);
+  });
+}
+
+/** True when a one-shot body stream cannot give a byte any more (ended, destroyed or errored). */
+function spent(body: Readable): boolean {
+  return body.destroyed || body.errored !== null || body.readableEnded;
+}
+
+/** Bodies that already carry {@link swallow}: a failure after their request closed must not crash the process. */
+const guarded = new WeakSet<Readable>();
+const swallow = (): void => undefined;
+
+/**
+ * Pipes `body` into `req`, counting its bytes for progress. Its listeners belong to
+ * this attempt only: they are removed when `req` closes, so a retry neither reports
+ * progress twice nor sees another attempt's failure. A failure of `body` itself
+ * destroys `req` with that error after calling `hooks.failed`.
+ */
+function pipeStream(req: ClientRequest, body: Readable, onProgress: ((bytes: number) => void) | undefined, hooks: { touched: () => void; failed: () => void }): void {
   let sent = 0;
-  body.on("data", (chunk: Buffer | string) => {
-    touched();
+  const onData = (chunk: Buffer | string): void => {
+    hooks.touched();
     sent += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
     onProgress?.(sent);
-  });
-  body.once("error", (e) => req.destroy(e));
+  };
+  const onError = (e: Error): void => {
+    hooks.failed();
+    req.destroy(e);
+  };
+  if (!guarded.has(body)) {
+    guarded.add(body);
+    body.on("error", swallow);
+  }
+  body.on("data", onData);
+  body.once("error", onError);
   req.once("close", () => {
+    body.removeListener("data", onData);
+    body.removeListener("error", onError);
     if (!body.readableEnded) body.unpipe(req);
   });
   body.pipe(req);

@@ -2,10 +2,21 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import type { Credential } from "./credential.js";
 
-/** Ask a credential provider again this long before its credentials expire. */
+/**
+ * Ask a credential provider again this long before its credentials expire. Credentials that
+ * arrive with less than this to live are renewed halfway through what they have left instead
+ * (not on every use).
+ */
 export const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** How long provided credentials without an expiration are kept before the provider is asked again. */
 export const CREDENTIAL_UNDATED_TTL_MS = 5 * 60 * 1000;
+/** How long a credential provider may take to answer (default of {@link ProvidedCredentialOptions.timeoutMs}). */
+export const CREDENTIAL_PROVIDER_TIMEOUT_MS = 30 * 1000;
+/**
+ * After a provider failure while the cached credentials are still valid (they are then used
+ * instead), the provider is asked again after this long at the earliest.
+ */
+export const CREDENTIAL_RETRY_AFTER_FAILURE_MS = 10 * 1000;
 
 /** Something that hands out the credentials to sign with, in a driver's own shape `C`. */
 export interface CredentialSource<C> {
@@ -92,46 +103,114 @@ export function staticCredentialSource<C>(
   return { get: () => fixed };
 }
 
+/** Settings of {@link providedCredentialSource}. */
+export interface ProvidedCredentialOptions {
+  /**
+   * How long one provider call may take, in ms (default {@link CREDENTIAL_PROVIDER_TIMEOUT_MS}).
+   * A call that takes longer fails the callers waiting on it with a retryable `PermissionDenied`,
+   * and the next `get` asks the provider again (the late answer is dropped).
+   */
+  timeoutMs?: number;
+}
+
 /**
- * Credentials from a provider function, cached until {@link CREDENTIAL_REFRESH_MARGIN_MS}
- * before they expire ({@link CREDENTIAL_UNDATED_TTL_MS} when they carry no expiration),
- * or until `invalidate` is called with the very object (identity) still cached, so
- * several requests rejected with the same credentials cause one provider call.
- * Concurrent callers share one refresh; a failed refresh is not cached. `clock` is injectable for tests.
+ * Credentials from a provider function, cached until {@link CREDENTIAL_REFRESH_MARGIN_MS} before
+ * they expire (halfway through their remaining lifetime when they arrive with less than that to
+ * live; {@link CREDENTIAL_UNDATED_TTL_MS} when they carry no expiration), or until `invalidate` is called
+ * with the very object (identity) still cached, so several requests rejected with the same
+ * credentials cause one provider call. Concurrent callers share one refresh, bounded by
+ * `options.timeoutMs`; a failed refresh is not cached. When a refresh fails while the cached
+ * credentials have not expired yet (they were not invalidated), those are returned instead and the
+ * provider is asked again after {@link CREDENTIAL_RETRY_AFTER_FAILURE_MS} (or at their expiry, if sooner).
+ * `clock` is injectable for tests.
  * @throws StorageError `PermissionDenied` (from the source's `get`, never from this call) when the
- *   provider throws or returns credentials without a non-empty string in both `shape.keys` fields.
+ *   provider throws or returns credentials without a non-empty string in both `shape.keys` fields
+ *   (not retryable), or does not answer within the timeout (retryable), and no valid cached
+ *   credentials are left to fall back on.
  */
 export function providedCredentialSource<C extends DatedCredentials>(
   provider: () => C | Promise<C>,
   shape: Pick<CredentialShape<C>, "keys">,
   clock: () => number = Date.now,
+  options: ProvidedCredentialOptions = {},
 ): CredentialSource<C> {
-  let cached: { creds: C; renewAt: number } | undefined;
+  const timeoutMs = options.timeoutMs ?? CREDENTIAL_PROVIDER_TIMEOUT_MS;
+  /** `expires` is undefined for undated credentials (never used past `renewAt`). */
+  let cached: { creds: C; renewAt: number; expires: number | undefined } | undefined;
   let pending: Promise<C> | undefined;
   const usable = (v: unknown): boolean => typeof v === "string" && v !== "";
-  const refresh = async (): Promise<C> => {
-    let creds: C;
+  const ask = async (): Promise<C> => {
     try {
-      creds = await provider();
+      return await withinTimeout(Promise.resolve().then(provider), timeoutMs);
     } catch (e) {
+      if (e === TIMED_OUT) {
+        throw storageError(ErrorCode.PermissionDenied, `the credential provider did not answer within ${timeoutMs} ms`, { retryable: true });
+      }
       throw storageError(ErrorCode.PermissionDenied, `the credential provider failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
+  };
+  const refresh = async (): Promise<C> => {
+    const creds = await ask();
     if (!creds || !usable(creds[shape.keys[0]]) || !usable(creds[shape.keys[1]])) {
       throw storageError(ErrorCode.PermissionDenied, `the credential provider returned no ${shape.keys[0]}/${shape.keys[1]}`);
     }
-    const expires = creds.expiration === undefined ? undefined : new Date(creds.expiration).getTime();
-    const renewAt = expires === undefined || Number.isNaN(expires) ? clock() + CREDENTIAL_UNDATED_TTL_MS : expires - CREDENTIAL_REFRESH_MARGIN_MS;
-    cached = { creds, renewAt };
+    const now = clock();
+    const dated = creds.expiration === undefined ? Number.NaN : new Date(creds.expiration).getTime();
+    const expires = Number.isNaN(dated) ? undefined : dated;
+    cached = { creds, renewAt: renewalTime(now, expires), expires };
     return creds;
+  };
+  /** A refresh that failed: the cached credentials while they are valid, else the failure. */
+  const fallBack = (error: unknown): C => {
+    const now = clock();
+    if (cached?.expires === undefined || now >= cached.expires) throw error;
+    cached.renewAt = Math.min(cached.expires, now + CREDENTIAL_RETRY_AFTER_FAILURE_MS);
+    return cached.creds;
   };
   return {
     get(): Promise<C> {
       if (cached !== undefined && clock() < cached.renewAt) return Promise.resolve(cached.creds);
-      pending ??= refresh().finally(() => (pending = undefined));
+      pending ??= refresh()
+        .catch(fallBack)
+        .finally(() => (pending = undefined));
       return pending;
     },
     invalidate(used: C): void {
       if (cached?.creds === used) cached = undefined;
     },
   };
+}
+
+/**
+ * When credentials received at `now` that expire at `expires` (undefined: undated) are renewed:
+ * {@link CREDENTIAL_REFRESH_MARGIN_MS} before expiry, or, when that moment has already passed,
+ * halfway through the time they have left (so short-lived credentials are not fetched on every use).
+ */
+function renewalTime(now: number, expires: number | undefined): number {
+  if (expires === undefined) return now + CREDENTIAL_UNDATED_TTL_MS;
+  const margin = expires - CREDENTIAL_REFRESH_MARGIN_MS;
+  return margin > now ? margin : now + Math.max(0, expires - now) / 2;
+}
+
+/** The rejection of {@link withinTimeout} when time ran out. */
+const TIMED_OUT: unique symbol = Symbol("timed out");
+
+/** Settles like `promise`, or rejects with {@link TIMED_OUT} after `ms` (its later outcome is dropped). */
+function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      promise.catch(() => undefined);
+      reject(TIMED_OUT);
+    }, ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

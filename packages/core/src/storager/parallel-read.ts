@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { DriverReadResult, RawObject } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
-import { Crc64 } from "../integrity/crc64.js";
+import { Crc64, crc64Equal } from "../integrity/crc64.js";
 import { withoutEtagConditions } from "../http/condition-headers.js";
 import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
@@ -124,7 +124,7 @@ async function* ranges(
     inFlight.length = 0;
   }
   const actual = hash?.digest();
-  if (actual !== undefined && actual !== info.crc64) {
+  if (actual !== undefined && (info.crc64 === undefined || !crc64Equal(actual, info.crc64))) {
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: the object's is ${String(info.crc64)}, the ranges read hash to ${actual}`);
   }
 }

@@ -42,7 +42,8 @@ interface ReadCheck {
  * When the service's body breaks mid-way (a retryable failure, or a body that
  * ends short) and the storage can read ranges, the rest is re-requested from
  * where it stopped (see {@link ResumeBudget}) after checking that the new answer
- * describes the same object; the checks cover the bytes of every piece.
+ * describes the same object; the checks cover the bytes of every piece. The rest is
+ * requested only once the reader wants more data, not while it is still paused.
  * Destroying the stream early closes the service's response.
  *
  * @throws nothing itself; the stream errors with `ObjectNotExist`, `CapabilityInsufficient`,
@@ -82,6 +83,10 @@ class ObjectReadStream extends Readable {
   private readonly abortSignal: AbortSignal | undefined;
   /** Aborted when the stream is destroyed: ends a wait before a resume (made on the first resume: most reads never need one). */
   private stopped: AbortController | undefined;
+  /** False while the reader does not want more (the last push hit the high-water mark), until `_read` asks again. */
+  private wanted = true;
+  /** A resume waiting for the reader to want data: the service's answer would sit idle until then. */
+  private deferredResume: (() => void) | undefined;
 
   constructor(
     private readonly scope: OperationScope,
@@ -94,8 +99,12 @@ class ObjectReadStream extends Readable {
   }
 
   override _read(): void {
+    this.wanted = true;
     if (this.opened) {
-      this.source?.resume();
+      const resume = this.deferredResume;
+      this.deferredResume = undefined;
+      if (resume !== undefined) resume();
+      else this.source?.resume();
       return;
     }
     this.opened = true;
@@ -165,7 +174,10 @@ class ObjectReadStream extends Readable {
       this.hash?.update(chunk);
       this.md5?.update(chunk);
       if (onProgress !== undefined) onProgress(total === undefined ? { bytes: this.bytes } : { bytes: this.bytes, total });
-      if (!this.push(chunk)) source.pause();
+      if (!this.push(chunk)) {
+        this.wanted = false;
+        source.pause();
+      }
     });
     source.once("end", () => settle());
     source.once("error", (e) => settle(e));
@@ -184,7 +196,11 @@ class ObjectReadStream extends Readable {
     const resume = this.resumable;
     if (resume !== undefined && short) resume.budget ??= new ResumeBudget(this.scope.ctx.config);
     if (short && resume?.budget?.left === true && (error === undefined || isResumableFailure(error, this.abortSignal))) {
-      this.resumeRest(resume.identity, resume.budget).catch((e: unknown) => this.fail(e));
+      const { identity, budget } = resume;
+      const start = (): void => void this.resumeRest(identity, budget).catch((e: unknown) => this.fail(e));
+      // The rest is asked for only once the reader wants it, so its answer is read at once.
+      if (this.wanted) start();
+      else this.deferredResume = start;
     } else if (error !== undefined) {
       this.fail(error);
     } else {
