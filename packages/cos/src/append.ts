@@ -19,8 +19,6 @@ import { cosError } from "./errors.js";
 import { appendObject, getObject, headObject } from "./requests.js";
 import { objectFromHeaders, objectSize, parseErrorBody } from "./responses.js";
 
-/** How many appendable objects' last known (length, CRC-64) an {@link AppendLog} keeps. */
-const REMEMBERED = 1024;
 /** COS's code for an append whose position is not the object's length. */
 const POSITION_MISMATCH = "PositionNotEqualToLength";
 
@@ -28,29 +26,6 @@ const POSITION_MISMATCH = "PositionNotEqualToLength";
 export interface AppendResult {
   appendOffset: number;
   crc64?: string;
-}
-
-/**
- * The whole-object CRC-64 of the appendable objects this driver last created or appended to, by
- * key and length (a small, bounded memory). A lost append answer is judged with it: the object must
- * then have the remembered CRC-64 combined with the chunk's.
- */
-export class AppendLog {
-  private readonly known = new Map<string, { length: number; crc64: string }>();
-
-  /** The CRC-64 of `key` when it was `length` bytes long, if remembered. */
-  crcAt(key: string, length: number): string | undefined {
-    const entry = this.known.get(key);
-    return entry?.length === length ? entry.crc64 : undefined;
-  }
-
-  /** Remembers that `key` had `crc64` at `length` (forgets it when the CRC-64 is unknown). */
-  record(key: string, length: number, crc64: string | undefined): void {
-    this.known.delete(key);
-    if (crc64 === undefined) return;
-    if (this.known.size >= REMEMBERED) this.known.delete(this.known.keys().next().value as string);
-    this.known.set(key, { length, crc64 });
-  }
 }
 
 /**
@@ -66,7 +41,6 @@ export class AppendLog {
  */
 export async function appendChunk(
   client: CosClient,
-  log: AppendLog,
   integrity: boolean,
   key: string,
   offset: number,
@@ -79,29 +53,24 @@ export async function appendChunk(
     res = await client.send(call, { signal: options.signal, idempotent: false, accept: (s) => (s >= 200 && s < 300) || s === 409, onUploadProgress: body.onProgress });
   } catch (e) {
     if (!mayHaveBeenApplied(e)) throw e;
-    return recordAfter(log, key, await afterLostAnswer(client, log, key, offset, body, options, e));
+    return afterLostAnswer(client, key, offset, body, options, e);
   }
   if (res.status === 409) {
     const error = await parseErrorBody(await res.buffer(64 * 1024));
     const refused = cosError(409, error, call.operation, res.requestId).withContext({ service: COS_TYPE });
     if (res.attempts < 2 || error?.code !== POSITION_MISMATCH) throw refused;
-    return recordAfter(log, key, await afterLostAnswer(client, log, key, offset, body, options, refused));
+    return afterLostAnswer(client, key, offset, body, options, refused);
   }
   await res.discard();
   const md5 = res.header("x-cos-content-sha1");
   if (integrity && md5 !== undefined && body.contentMd5 !== undefined && Buffer.isBuffer(body.data) && md5.toLowerCase() !== md5Hex(body.data)) {
-    log.record(key, -1, undefined);
     throw storageError(ErrorCode.IntegrityMismatch, `append: the service hashed the chunk to ${md5}, not ${md5Hex(body.data)}`);
   }
   const next = Number(res.header("x-cos-next-append-position"));
   const appendOffset = Number.isSafeInteger(next) ? next : offset + body.size;
-  const crc = res.header("x-cos-hash-crc64ecma") ?? expectedCrc(log, key, offset, body);
-  return recordAfter(log, key, crc === undefined ? { appendOffset } : { appendOffset, crc64: crc });
-}
-
-function recordAfter(log: AppendLog, key: string, result: AppendResult): AppendResult {
-  log.record(key, result.appendOffset, result.crc64);
-  return result;
+  // Only a CRC-64 COS sent: core checks it against the one it expects.
+  const crc = res.header("x-cos-hash-crc64ecma");
+  return crc === undefined ? { appendOffset } : { appendOffset, crc64: crc };
 }
 
 /** A network failure of a request that may have reached COS (not a refused connection, not an abort). */
@@ -115,9 +84,9 @@ function chunkCrc(body: DriverBody): bigint | undefined {
   return Buffer.isBuffer(body.data) ? crc64(body.data) : undefined;
 }
 
-/** The whole object's CRC-64 after appending `body` at `offset`, when the one before is remembered. */
-function expectedCrc(log: AppendLog, key: string, offset: number, body: DriverBody): string | undefined {
-  const before = log.crcAt(key, offset);
+/** The whole object's CRC-64 after appending `body`, when the caller's object knew the one before (core passes it). */
+function expectedCrc(body: DriverBody): string | undefined {
+  const before = body.appendBaseCrc64;
   const chunk = chunkCrc(body);
   if (before === undefined || chunk === undefined || !/^\d+$/.test(before)) return undefined;
   return crc64Combine(BigInt(before), chunk, body.size).toString();
@@ -133,7 +102,6 @@ type Verdict = { applied: AppendResult } | { untouched: true } | { unknown: stri
  */
 async function afterLostAnswer(
   client: CosClient,
-  log: AppendLog,
   key: string,
   offset: number,
   body: DriverBody,
@@ -142,7 +110,7 @@ async function afterLostAnswer(
 ): Promise<AppendResult> {
   let verdict: Verdict;
   try {
-    verdict = await lookAtObject(client, log, key, offset, body, options);
+    verdict = await lookAtObject(client, key, offset, body, options);
   } catch (e) {
     if (isStorageError(e, ErrorCode.Aborted)) throw e;
     // No object where a first append (at 0) was lost: it was not applied.
@@ -161,22 +129,24 @@ async function afterLostAnswer(
 }
 
 /**
- * Whether the object shows the append of `body` at `offset`: by HEAD (length and CRC-64) when the
- * CRC-64 before is remembered, else by reading the bytes at `offset` back (length and their CRC-64).
+ * Whether the object shows the append of `body` at `offset`. A HEAD first, when the caller's
+ * object knew its CRC-64 before: length and CRC-64 equal to what the append makes → applied;
+ * the length and CRC-64 from before → untouched. Otherwise (no CRC-64 before, or the object
+ * matches neither, say it was appended to by someone else too) the bytes at `offset` are read
+ * back: the object `offset + size` long with the chunk there → applied.
  * @throws StorageError from the HEAD or GET
  */
-async function lookAtObject(client: CosClient, log: AppendLog, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<Verdict> {
+async function lookAtObject(client: CosClient, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<Verdict> {
   const length = offset + body.size;
   const look = withoutEtagConditions(options);
-  const before = log.crcAt(key, offset);
-  const expected = expectedCrc(log, key, offset, body);
+  const before = body.appendBaseCrc64;
+  const expected = expectedCrc(body);
   if (before !== undefined && expected !== undefined) {
     const head = await client.sendBuffered(headObject(key, look, client.secure), { signal: options.signal });
     const object = objectFromHeaders(key, head.status, head.headers);
     const crc = object.crc64;
     if (object.mode === "append" && object.size === length && crc !== undefined && crc64Equal(crc, expected)) return { applied: { appendOffset: length, crc64: crc } };
     if (object.size === offset && crc !== undefined && crc64Equal(crc, before)) return { untouched: true };
-    return { unknown: `the object is ${object.size} bytes with CRC-64 ${crc}, not ${length} bytes with ${expected}` };
   }
   const chunk = chunkCrc(body);
   if (chunk === undefined || body.size === 0) return { unknown: "the object cannot be compared with the chunk" };

@@ -22,7 +22,7 @@ import {
   responseOverrideQuery,
 } from "@stowage/core";
 import type { CosClient } from "./client.js";
-import { appendChunk, AppendLog } from "./append.js";
+import { appendChunk } from "./append.js";
 import { COS_TYPE } from "./config.js";
 import { copyStated, type CosDriverTuning } from "./copy.js";
 import { cosError } from "./errors.js";
@@ -42,7 +42,6 @@ export class CosStorageDriver implements StorageDriver {
   readonly service = COS_TYPE;
   readonly features: Readonly<StorageFeatures>;
   /** The last known CRC-64 of appendable objects written here, to judge lost append answers. */
-  private readonly appends = new AppendLog();
 
   constructor(
     readonly client: CosClient,
@@ -200,8 +199,7 @@ export class CosStorageDriver implements StorageDriver {
   /** Deletes what is there, then creates an empty appendable object (with the content attributes). @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
     await this.delete(key, { signal: options.signal });
-    this.appends.record(key, 0, "0");
-    const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, options);
+    const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0, appendBaseCrc64: "0" }, options);
     return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64: appended.crc64 ?? "0" };
   }
 
@@ -210,7 +208,7 @@ export class CosStorageDriver implements StorageDriver {
    * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
    */
   writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
-    return appendChunk(this.client, this.appends, this.integrity, key, offset, body, options);
+    return appendChunk(this.client, this.integrity, key, offset, body, options);
   }
 
   /** Nothing to do: a COS appendable object is readable at once. */

@@ -34,6 +34,11 @@ export interface DriverBody {
   crc64?: string;
   /** Drivers that can tell may call this with the cumulative bytes sent so far; core reports completion itself. */
   onProgress?: (bytesSent: number) => void;
+  /**
+   * For `writeAppend`: the whole object's CRC-64 (decimal) before this chunk, when the caller's
+   * object knows it. A driver judging an append whose answer was lost compares the object with it.
+   */
+  appendBaseCrc64?: string;
 }
 
 /** What a driver's single write reports. */

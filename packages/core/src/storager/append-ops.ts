@@ -1,3 +1,4 @@
+import type { DriverBody } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { crc64, crc64Equal } from "../integrity/crc64.js";
@@ -45,13 +46,10 @@ export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: 
   }
   const progress = new ProgressReporter(options.onProgress, data.length);
   const offset = obj.appendOffset ?? 0;
-  const result = await scope.driver.writeAppend!(
-    key,
-    offset,
-    { data, size: data.length, contentMd5: md5, onProgress: progress.report },
-    stripCoreOptions(options),
-  );
   const local = crc64(data);
+  const driverBody: DriverBody = { data, size: data.length, contentMd5: md5, crc64: local.toString(), onProgress: progress.report };
+  if (obj.crc64 !== undefined) driverBody.appendBaseCrc64 = obj.crc64;
+  const result = await scope.driver.writeAppend!(key, offset, driverBody, stripCoreOptions(options));
   const expected = obj.crc64 === undefined ? undefined : crc64Combine(BigInt(obj.crc64), local, data.length).toString();
   if (scope.driver.features.crc64 && expected !== undefined && result.crc64 !== undefined && !crc64Equal(result.crc64, expected)) {
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch after append: expected ${expected}, service has ${result.crc64}`);
