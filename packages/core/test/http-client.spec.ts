@@ -58,6 +58,23 @@ describe("HttpClient: success, signing and retries", () => {
     expect(s.seen.map((r) => r.headers.authorization)).toEqual(["sig-1", "sig-2", "sig-3", "sig-4"]);
   });
 
+  it("tells a retry's answer whether an earlier attempt may have acted: after a reset or a 500 yes, after throttling or none no", async () => {
+    const cases: Array<[string, (res: import("node:http").ServerResponse) => void, boolean]> = [
+      ["throttled", (res) => reply(res, 503, "slow down"), false],
+      ["reset", (res) => res.destroy(), true],
+      ["500", (res) => reply(res, 500, "oops"), true],
+    ];
+    for (const [label, first, expected] of cases) {
+      const s = await serve((_req, res, n) => (n === 0 ? first(res) : reply(res, 200, "ok")));
+      const res = await client().sendBuffered(request(s.port, { method: "PUT", body: Buffer.from("x") }));
+      expect([label, res.attempts, res.earlierAttemptMayHaveApplied]).toEqual([label, 2, expected]);
+      await s.close();
+      server = undefined;
+    }
+    const s = await serve((_req, res) => reply(res, 200, "ok"));
+    expect((await client().sendBuffered(request(s.port))).earlierAttemptMayHaveApplied).toBe(false);
+  });
+
   it("stops after maxRetries and reports code, status and request id", async () => {
     const s = await serve((_req, res) => reply(res, 503, "busy", { "x-request-id": "rid-503" }));
     const e = await failure(client({ retry: { maxRetries: 2, baseDelayMs: 0, maxDelayMs: 0 } }).send(request(s.port)));

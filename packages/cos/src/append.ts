@@ -58,7 +58,7 @@ export async function appendChunk(
   if (res.status === 409) {
     const error = await parseErrorBody(await res.buffer(64 * 1024));
     const refused = cosError(409, error, call.operation, res.requestId).withContext({ service: COS_TYPE });
-    if (res.attempts < 2 || error?.code !== POSITION_MISMATCH) throw refused;
+    if (!res.earlierAttemptMayHaveApplied || error?.code !== POSITION_MISMATCH) throw refused;
     return afterLostAnswer(client, key, offset, body, options, refused);
   }
   await res.discard();

@@ -106,7 +106,7 @@ async function completedByLostAttempt(client: CosClient, key: string, parts: rea
   const body = await parseErrorBody(res.body);
   const error = cosErrorFromResponse(res, body).withContext({ service: COS_TYPE });
   const expected = combinePartCrcs(parts);
-  if (res.attempts < 2 || body?.code !== "NoSuchUpload" || expected === undefined) throw error;
+  if (!res.earlierAttemptMayHaveApplied || body?.code !== "NoSuchUpload" || expected === undefined) throw error;
   let head: BufferedResponse;
   try {
     head = await client.sendBuffered(headObject(key, withoutEtagConditions(options), client.secure), { signal: options.signal });

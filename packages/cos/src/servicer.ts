@@ -60,7 +60,8 @@ export class CosServiceDriver implements ServiceDriver {
 /**
  * Sends a bucket `call` that is retried after a lost answer: an answer of `status` with COS code
  * `code` is what a retry gets when an earlier attempt took effect, so it counts as success when the
- * answer came to a retry (`attempts` ≥ 2); otherwise it is the error it says.
+ * answer came after an attempt that may have reached COS and acted (a lost answer, not a refusal
+ * such as throttling); otherwise it is the error it says.
  * @throws StorageError mapped from COS's answer, `ServiceInternal` (network), `Aborted`
  */
 async function sendExpecting(client: CosClient, call: CosCall, status: number, code: string, options: DriverCallOptions): Promise<void> {
@@ -71,6 +72,6 @@ async function sendExpecting(client: CosClient, call: CosCall, status: number, c
   });
   if (res.status !== status) return;
   const body = await parseErrorBody(res.body);
-  if (res.attempts >= 2 && body?.code === code) return;
+  if (res.earlierAttemptMayHaveApplied && body?.code === code) return;
   throw cosErrorFromResponse(res, body).withContext({ service: COS_TYPE });
 }

@@ -47,6 +47,22 @@ describe("cos servicer: bucket calls whose answer was lost", () => {
     );
   });
 
+  it("after a throttled first attempt (which did nothing), the retry's answer stands", async () => {
+    const slowDown = { status: 503, headers: XML, body: errorXml("SlowDown") };
+    await scripted(
+      (_req, n) => (n === 1 ? slowDown : { status: 404, headers: XML, body: errorXml("NoSuchBucket") }),
+      async (port) => {
+        await expect(servicer(port).delete("never-1250000000")).rejects.toMatchObject({ code: "ObjectNotExist", statusCode: 404 });
+      },
+    );
+    await scripted(
+      (_req, n) => (n === 1 ? slowDown : { status: 409, headers: XML, body: errorXml("BucketAlreadyOwnedByYou") }),
+      async (port) => {
+        await expect(servicer(port).create("had-1250000000")).rejects.toMatchObject({ code: "Conflict", statusCode: 409 });
+      },
+    );
+  });
+
   it("a DELETE Bucket whose retry gets NoSuchBucket deleted the bucket; a first NoSuchBucket stays ObjectNotExist", async () => {
     const seen = await scripted(
       (_req, n) => (n === 1 ? { destroy: true } : { status: 404, headers: XML, body: errorXml("NoSuchBucket") }),

@@ -115,7 +115,7 @@ async function completedByLostAttempt(client: OssClient, key: string, parts: rea
   const body = await errorDocument(res.body, res.headers);
   const error = ossErrorFromResponse(res, body).withContext({ service: OSS_TYPE });
   const expected = combinePartCrcs(parts);
-  if (res.attempts < 2 || body?.code !== "NoSuchUpload" || expected === undefined) throw error;
+  if (!res.earlierAttemptMayHaveApplied || body?.code !== "NoSuchUpload" || expected === undefined) throw error;
   let head: BufferedResponse;
   try {
     head = await client.sendBuffered(headObject(key), { signal: options.signal });

@@ -114,7 +114,7 @@ function fakeClient(answers: Answer[]): { client: OssClient; calls: string[] } {
       const accepted = options.accept ?? ((s: number) => s < 300);
       if (!accepted(a.status)) throw storageError(ErrorCode.ObjectNotExist, "not accepted by the test");
       const headers = a.headers ?? {};
-      return { request: { method: "HEAD", protocol: "http", host: "h", path: "/", headers: {}, operation: call.operation }, status: a.status, headers, requestId: "rid", attempts: 1, body: Buffer.alloc(0), header: (n: string) => headers[n] as string | undefined };
+      return { request: { method: "HEAD", protocol: "http", host: "h", path: "/", headers: {}, operation: call.operation }, status: a.status, headers, requestId: "rid", attempts: 1, earlierAttemptMayHaveApplied: false, body: Buffer.alloc(0), header: (n: string) => headers[n] as string | undefined };
     },
   } as unknown as OssClient;
   return { client, calls };

@@ -44,7 +44,7 @@ export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: strin
  */
 async function confirmLostMove(ctx: MoveContext, dstKey: string, source: RawObject | undefined, res: BufferedResponse, options: DriverCallOptions): Promise<void> {
   const error = qingstorErrorFromResponse(res, parseErrorBody(res.body)).withContext({ service: QINGSTOR_TYPE });
-  if (res.attempts < 2 || source?.etag === undefined) throw error;
+  if (!res.earlierAttemptMayHaveApplied || source?.etag === undefined) throw error;
   const moved = await ctx.stat(dstKey, { signal: options.signal }).catch((e: unknown) => {
     if (isStorageError(e, ErrorCode.Aborted)) throw e;
     return undefined;

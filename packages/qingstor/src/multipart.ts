@@ -113,7 +113,7 @@ async function confirmLostComplete(
 ): Promise<void> {
   const body = parseErrorBody(res.body);
   const error = qingstorErrorFromResponse(res, body).withContext({ service: QINGSTOR_TYPE });
-  if (res.attempts < 2 || body?.code !== "upload_not_exists" || etag === undefined) throw error;
+  if (!res.earlierAttemptMayHaveApplied || body?.code !== "upload_not_exists" || etag === undefined) throw error;
   let head: BufferedResponse;
   try {
     head = await client.sendBuffered(headObject(key, withoutEtagConditions(options), client.secure), { signal: options.signal });

@@ -133,16 +133,17 @@ export class HttpClient {
     const accept = options.accept ?? ((s: number) => s >= 200 && s < 300);
     let skewFixed = false;
     let renewed = false;
+    let mayHaveApplied = false;
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(options.signal);
       const started = performance.now();
-      const result = await this.attempt(request, options, attempt, accept, onAccepted);
+      const result: Attempt<T> = await this.attempt(request, options, { number: attempt, mayHaveApplied }, accept, onAccepted);
       const ms = performance.now() - started;
       if ("ok" in result) {
         logAttempt(request, "ok", { attempt, ms, requestId: (result.ok as { requestId?: string }).requestId });
         return result.ok;
       }
-      const { error } = result;
+      const error: StorageError = result.error;
       logAttempt(request, `${error.code}: ${error.detail}`, { attempt, ms, requestId: error.requestId });
       if (options.signal?.aborted) throw abortError(options.signal);
       if (error.code === ErrorCode.Aborted) throw error;
@@ -160,7 +161,9 @@ export class HttpClient {
           continue;
         }
       }
-      const sentMaybe = result.network && options.idempotent === false && !(error.cause !== undefined && failedBeforeSend(error.cause));
+      const reached: boolean = result.network ? !(error.cause !== undefined && failedBeforeSend(error.cause)) : (result.response?.status ?? 0) >= 500 && error.code !== ErrorCode.RequestThrottled;
+      mayHaveApplied ||= reached;
+      const sentMaybe = result.network && options.idempotent === false && reached;
       if (!error.retryable || attempt > this.policy.maxRetries || !replayable || sentMaybe) throw error;
       const retryAfter = parseRetryAfter(result.response?.header("retry-after"));
       try {
@@ -174,7 +177,7 @@ export class HttpClient {
   private async attempt<T>(
     original: HttpRequest,
     options: SendOptions,
-    attempt: number,
+    attempt: { number: number; mayHaveApplied: boolean },
     accept: (status: number) => boolean,
     onAccepted: (res: StreamingResponse) => Promise<Attempt<T>>,
   ): Promise<Attempt<T>> {
@@ -192,7 +195,7 @@ export class HttpClient {
     try {
       const sent = await dispatch(request, { agents: this.agents, timeoutMs: this.timeoutMs, signal: options.signal, onUploadProgress: options.onUploadProgress });
       consumed = sent.bodyConsumed();
-      const res = new StreamingResponse(original, sent.response, attempt, this.options.requestIdHeader, options.signal);
+      const res = new StreamingResponse(original, sent.response, attempt.number, attempt.mayHaveApplied, this.options.requestIdHeader, options.signal);
       if (!accept(res.status)) {
         const body = await res.buffer(ERROR_BODY_LIMIT);
         const buffered = toBuffered(res, body);
@@ -257,6 +260,7 @@ function toBuffered(res: StreamingResponse, body: Buffer): BufferedResponse {
     headers: res.headers,
     requestId: res.requestId,
     attempts: res.attempts,
+    earlierAttemptMayHaveApplied: res.earlierAttemptMayHaveApplied,
     body,
     header: (name: string) => res.header(name),
   };

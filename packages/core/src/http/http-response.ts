@@ -16,6 +16,12 @@ export interface HttpResponseHead {
   readonly requestId: string | undefined;
   /** Attempts it took (1 = no retry). */
   readonly attempts: number;
+  /**
+   * True when an earlier attempt failed after it may have reached the service and acted (a network
+   * failure once the request was sent, or a 5xx other than throttling): what this answer says may be
+   * that attempt's effect (e.g. "no such upload" to a retried Complete that had completed it).
+   */
+  readonly earlierAttemptMayHaveApplied: boolean;
   /** One header's value (several values joined with `, `). */
   header(name: string): string | undefined;
 }
@@ -39,6 +45,7 @@ export class StreamingResponse implements HttpResponseHead {
     readonly request: HttpRequest,
     private readonly message: IncomingMessage,
     readonly attempts: number,
+    readonly earlierAttemptMayHaveApplied: boolean,
     requestIdHeader: string | undefined,
     private readonly signal: AbortSignal | undefined,
   ) {
