@@ -75,6 +75,12 @@ describe("HttpClient: success, signing and retries", () => {
     expect((await client().sendBuffered(request(s.port))).earlierAttemptMayHaveApplied).toBe(false);
   });
 
+  it("judges an error answer whose body is over 1 MiB by its status: a 503 is still retried", async () => {
+    const s = await serve((_req, res, n) => (n === 0 ? reply(res, 503, "x".repeat(2 * 1024 * 1024)) : reply(res, 200, "ok")));
+    const res = await client().sendBuffered(request(s.port));
+    expect([res.attempts, res.body.toString()]).toEqual([2, "ok"]);
+  });
+
   it("stops after maxRetries and reports code, status and request id", async () => {
     const s = await serve((_req, res) => reply(res, 503, "busy", { "x-request-id": "rid-503" }));
     const e = await failure(client({ retry: { maxRetries: 2, baseDelayMs: 0, maxDelayMs: 0 } }).send(request(s.port)));

@@ -197,7 +197,8 @@ export class HttpClient {
       consumed = sent.bodyConsumed();
       const res = new StreamingResponse(original, sent.response, attempt.number, attempt.mayHaveApplied, this.options.requestIdHeader, options.signal);
       if (!accept(res.status)) {
-        const body = await res.buffer(ERROR_BODY_LIMIT);
+        // An error answer with a body over the limit (a proxy's page, say) is judged by its status alone.
+        const body = await res.buffer(ERROR_BODY_LIMIT).catch((e: unknown) => (isStorageError(e, ErrorCode.Unexpected) ? Buffer.alloc(0) : Promise.reject(e)));
         const buffered = toBuffered(res, body);
         return { error: this.withResponse(await this.mapError(buffered), buffered), network: false, response: buffered, bodyConsumed: consumed, signed: request };
       }
