@@ -140,7 +140,7 @@ export class CosStorageDriver implements StorageDriver {
   }
 
   /**
-   * Server-side copy (multipart copy above 5 GB, see {@link copyStated}); the copy's CRC64 must equal the source's.
+   * Server-side copy (multipart copy above 5 GB, see `copyStated` in copy.ts); the copy's CRC64 must equal the source's.
    * @throws StorageError `InvalidArgument` (SSE-C over http, before any request), `ObjectNotExist` (source), `IntegrityMismatch`, ...
    */
   copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
@@ -204,7 +204,7 @@ export class CosStorageDriver implements StorageDriver {
   }
 
   /**
-   * APPEND Object at `offset`; never re-sent blindly, and a lost answer is judged by the object (see {@link appendChunk}).
+   * APPEND Object at `offset`; never re-sent blindly, and a lost answer is judged by the object (see `appendChunk` in append.ts).
    * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
    */
   writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
