@@ -65,6 +65,9 @@ describe("credentials (COS names; the shared logic is tested in core)", () => {
     const source = providedCredentials(() => ({ secretId: `id${++calls}`, secretKey: "k", expiration: now + REFRESH_MARGIN_MS + 1 }), () => now);
     expect((await source.get()).secretId).toBe("id1");
     now += 1;
+    // Due for renewal but still valid: served at once while the renewal runs; the next call has the new ones.
+    expect((await source.get()).secretId).toBe("id1");
+    await new Promise((resolve) => setImmediate(resolve));
     expect((await source.get()).secretId).toBe("id2");
     await expect(providedCredentials(() => ({ secretId: "", secretKey: "k" })).get()).rejects.toMatchObject({ code: "PermissionDenied", message: expect.stringContaining("secretId/secretKey") });
   });

@@ -75,6 +75,9 @@ describe("credentials (OSS names; the shared logic is tested in core)", () => {
     const source = providedCredentials(() => ({ accessKeyId: `id${++calls}`, accessKeySecret: "k", expiration: now + REFRESH_MARGIN_MS + 1 }), () => now);
     expect((await source.get()).accessKeyId).toBe("id1");
     now += 1;
+    // Due for renewal but still valid: served at once while the renewal runs; the next call has the new ones.
+    expect((await source.get()).accessKeyId).toBe("id1");
+    await new Promise((resolve) => setImmediate(resolve));
     expect((await source.get()).accessKeyId).toBe("id2");
     await expect(providedCredentials(() => ({ accessKeyId: "", accessKeySecret: "k" })).get()).rejects.toMatchObject({ code: "PermissionDenied", message: expect.stringContaining("accessKeyId/accessKeySecret") });
   });

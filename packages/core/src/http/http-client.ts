@@ -161,7 +161,11 @@ export class HttpClient {
           continue;
         }
       }
-      const reached: boolean = result.network ? !(error.cause !== undefined && failedBeforeSend(error.cause)) : (result.response?.status ?? 0) >= 500 && error.code !== ErrorCode.RequestThrottled;
+      // Reached and maybe acted: sent over the network before it broke; or answered 5xx, or 2xx that
+      // `validate` refused (a 200 carrying an error document), unless it said "throttled".
+      const status: number = result.response?.status ?? 0;
+      const answeredMaybe: boolean = (status >= 500 || (status >= 200 && status < 300)) && error.code !== ErrorCode.RequestThrottled;
+      const reached: boolean = result.network ? !(error.cause !== undefined && failedBeforeSend(error.cause)) : answeredMaybe;
       mayHaveApplied ||= reached;
       const sentMaybe = result.network && options.idempotent === false && reached;
       if (!error.retryable || attempt > this.policy.maxRetries || !replayable || sentMaybe) throw error;

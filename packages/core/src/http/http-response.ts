@@ -177,7 +177,9 @@ class ResponseBody extends Readable {
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
-    if (!this.message.complete) this.message.destroy();
+    // Not read to its end (even if it all arrived): its socket cannot go back to the pool, and its
+    // idle timer may be off (a paused reader), so it is closed here or it would be held forever.
+    if (!this.message.readableEnded) this.message.destroy();
     done(error);
   }
 

@@ -90,7 +90,15 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       timeout: options.timeoutMs,
     });
     const signal = options.signal;
-    const onAbort = (): void => void req.destroy(abortError(signal));
+    // Rejects at once: a request still waiting for a free socket only reports its destruction once
+    // it gets one, which may be never.
+    const onAbort = (): void => {
+      req.destroy(abortError(signal));
+      if (!settled) {
+        settled = true;
+        reject(new DispatchError(abortError(signal), consumed, bodyFailed));
+      }
+    };
     const cleanup = (): void => signal?.removeEventListener("abort", onAbort);
     if (signal !== undefined) {
       if (signal.aborted) {

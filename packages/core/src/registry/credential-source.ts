@@ -169,10 +169,17 @@ export function providedCredentialSource<C extends DatedCredentials>(
   };
   return {
     get(): Promise<C> {
-      if (cached !== undefined && clock() < cached.renewAt) return Promise.resolve(cached.creds);
+      const now = clock();
+      if (cached !== undefined && now < cached.renewAt) return Promise.resolve(cached.creds);
       pending ??= refresh()
         .catch(fallBack)
         .finally(() => (pending = undefined));
+      // Due for renewal but still valid: served at once while the renewal runs, so a slow or hung
+      // provider never holds up requests its cached credentials can still sign.
+      if (cached?.expires !== undefined && now < cached.expires) {
+        pending.catch(() => undefined);
+        return Promise.resolve(cached.creds);
+      }
       return pending;
     },
     invalidate(used: C): void {
