@@ -1,11 +1,10 @@
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
 import { HttpClient, type HttpClientOptions } from "../src/http/http-client.js";
 import type { HttpRequest } from "../src/http/http-request.js";
 import { providedCredentialSource, staticCredentialSource, type CredentialShape } from "../src/registry/credential-source.js";
 import { SigningCredentials } from "../src/registry/signing-credentials.js";
-import { reply, startTestServer, type Handler, type TestServer } from "./http-test-server.js";
+import { failure, type Handler, reply, startTestServer, type TestServer } from "./http-test-server.js";
 
 interface Keys {
   id: string;
@@ -137,15 +136,6 @@ function request(port: number, extra: Partial<HttpRequest> = {}): HttpRequest {
   return { method: "PUT", protocol: "http", host: "127.0.0.1", port, path: "/k", headers: {}, operation: "put_thing", body: Buffer.from("data"), ...extra };
 }
 
-async function failure(p: Promise<unknown>): Promise<StorageError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isStorageError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a failure");
-}
 
 /** A server accepting only requests signed with `valid()`; 403 otherwise. */
 function keyServer(valid: () => string): Handler {

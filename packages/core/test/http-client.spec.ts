@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { isStorageError, storageError, type StorageError } from "../src/errors/storage-error.js";
+import { storageError } from "../src/errors/storage-error.js";
 import { HttpClient, type HttpClientOptions } from "../src/http/http-client.js";
 import type { HttpRequest } from "../src/http/http-request.js";
-import { reply, startTestServer, type Handler, type TestServer } from "./http-test-server.js";
+import { failure, type Handler, reply, startTestServer, type TestServer } from "./http-test-server.js";
 
 let server: TestServer | undefined;
 
@@ -25,15 +25,6 @@ function request(port: number, extra: Partial<HttpRequest> = {}): HttpRequest {
   return { method: "GET", protocol: "http", host: "127.0.0.1", port, path: "/a%20b", headers: {}, operation: "get_thing", ...extra };
 }
 
-async function failure(p: Promise<unknown>): Promise<StorageError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isStorageError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("HttpClient: success, signing and retries", () => {
   it("sends path, query and headers, and streams the body back", async () => {

@@ -3,11 +3,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isStorageError, storageError, type StorageError } from "../src/errors/storage-error.js";
+import { storageError } from "../src/errors/storage-error.js";
 import { closeIdleConnections } from "../src/http/agents.js";
 import { HttpClient } from "../src/http/http-client.js";
 import type { HttpRequest } from "../src/http/http-request.js";
-import { reply, startTestServer, type TestServer } from "./http-test-server.js";
+import { failure, reply, startTestServer, type TestServer } from "./http-test-server.js";
 
 let server: TestServer | undefined;
 let raw: Server | undefined;
@@ -40,15 +40,6 @@ function counted(): { client: HttpClient; attempts: () => number } {
   return { client, attempts: () => n };
 }
 
-async function failure(p: Promise<unknown>): Promise<StorageError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isStorageError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("HttpClient: a one-shot stream body whose source fails", () => {
   it("surfaces the source's own error before its first byte, without retrying", async () => {
