@@ -30,12 +30,30 @@ describe("http: sockets are never held by a reader that stopped", () => {
     expect(next.body.length).toBe(body.length);
   });
 
-  it("a request waiting for a free socket ends when its signal aborts", async () => {
+  it("a small body that arrived whole and is destroyed unread gives its socket back to the pool", async () => {
+    const ports = new Set<number>();
+    server = await startTestServer((req, res) => {
+      ports.add(req.socket.remotePort ?? 0);
+      reply(res, 200, "x");
+    });
+    const client = new HttpClient({ service: "t", retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 }, agent: { maxSockets: 1 } });
+    for (let i = 0; i < 50; i++) {
+      const res = await client.send(request(server.port, `/${i}`));
+      await wait(1); // the one byte arrives
+      res.stream().destroy();
+    }
+    expect(ports.size).toBeLessThanOrEqual(2);
+  });
+
+  it("a request waiting for a free socket ends when its signal aborts, or at once when it already had", async () => {
     server = await startTestServer((_req, res) => reply(res, 200, Buffer.alloc(1024 * 1024, 1)));
     const client = new HttpClient({ service: "t", timeoutMs: 60_000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 }, agent: { maxSockets: 1 } });
     const held = await client.send(request(server.port)); // its body is never read: the only socket stays busy
     const queued = client.send(request(server.port, "/y"), { signal: AbortSignal.timeout(300) });
     await expect(queued).rejects.toMatchObject({ code: "Aborted" });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(client.send(request(server.port, "/z"), { signal: controller.signal })).rejects.toMatchObject({ code: "Aborted" });
     held.stream().destroy();
   });
 });

@@ -22,8 +22,8 @@ export interface ReadContext {
 /**
  * GetObject (with Range); 416 past the end reads nothing. A whole read of a
  * normal object whose ETag is a plain MD5 reports it as `md5`, which core checks
- * against the bytes (across every piece of a resumed read); when the GET does not
- * say the object type, a HEAD tells it (see {@link isNormalObject}). With virtual links,
+ * against the bytes (across every piece of a resumed read) when the GET says the object is a
+ * normal one (see {@link isNormalObject}). With virtual links,
  * an answer with link metadata is dropped and the target read instead, with the
  * same range and options, up to 8 links in a row: the object, ETag and MD5
  * returned are the target's answer, never the link's. A whole read of a link
@@ -76,26 +76,22 @@ async function readOnce(ctx: ReadContext, key: string, range: { offset?: number;
   }
   const md5 = plainMd5(object.etag);
   const encrypted = usesSseC(options) || object.system?.["encryptionCustomerAlgorithm"] !== undefined;
-  if (ctx.integrity && !ranged && res.status === 200 && md5 !== undefined && object.mode === "file" && !encrypted) {
-    if (await isNormalObject(ctx, key, object, options).catch(() => false)) return { stream, object, md5 };
+  if (ctx.integrity && !ranged && res.status === 200 && md5 !== undefined && object.mode === "file" && !encrypted && isNormalObject(object)) {
+    return { stream, object, md5 };
   }
   return { stream, object };
 }
 
 /**
- * True when the object a GET answered about is known to be a normal one (a single PUT, or a
- * copy of one), whose plain-MD5 ETag is the MD5 of its bytes; an appendable object's ETag is
- * not. The GET's `x-qs-object-type` decides when it is there. QingStor documents that header
- * for HEAD only, so without it a HEAD asks, and its answer counts only when it has the GET's
- * ETag (the same object); anything else (a failed HEAD, another ETag, no type) is not normal.
- * @throws StorageError from the HEAD (`Aborted`...)
+ * True when the GET said the object is a normal one (a single PUT, or a copy of one), whose
+ * plain-MD5 ETag is the MD5 of its bytes; an appendable object's ETag is not. QingStor documents
+ * `x-qs-object-type` for HEAD only: a GET without it is not checked against its ETag (asking a
+ * HEAD while the GET's body waits would hold two connections per read, and could deadlock at
+ * `max_connections`), so such a read is checked by its length only.
  */
-async function isNormalObject(ctx: ReadContext, key: string, object: RawObject, options: DriverCallOptions): Promise<boolean> {
+function isNormalObject(object: RawObject): boolean {
   const type = object.system?.["objectType"];
-  if (type !== undefined) return String(type).toLowerCase() === "normal";
-  const head = await ctx.stat(key, withoutEtagConditions(options));
-  const headType = head.system?.["objectType"];
-  return head.etag === object.etag && headType !== undefined && String(headType).toLowerCase() === "normal";
+  return type !== undefined && String(type).toLowerCase() === "normal";
 }
 
 /** A 412 or 304: a condition of the GET did not hold. */

@@ -18,7 +18,8 @@ export interface HttpResponseHead {
   readonly attempts: number;
   /**
    * True when an earlier attempt failed after it may have reached the service and acted (a network
-   * failure once the request was sent, or a 5xx other than throttling): what this answer says may be
+   * failure once the request was sent, a 5xx other than throttling, or a 2xx that `validate`
+   * refused, such as a 200 carrying an error document): what this answer says may be
    * that attempt's effect (e.g. "no such upload" to a retried Complete that had completed it).
    */
   readonly earlierAttemptMayHaveApplied: boolean;
@@ -161,9 +162,7 @@ class ResponseBody extends Readable {
     private readonly mapError: (e: unknown) => Error,
   ) {
     super({ highWaterMark: 256 * 1024 });
-    message.on("data", (chunk: Buffer) => {
-      if (!this.push(chunk)) message.pause();
-    });
+    message.on("data", this.forward);
     message.once("end", () => this.push(null));
     message.once("error", (e) => this.fail(e));
     message.once("aborted", () => this.fail(cutShort()));
@@ -176,10 +175,23 @@ class ResponseBody extends Readable {
     this.message.resume();
   }
 
+  private readonly forward = (chunk: Buffer): void => {
+    if (!this.push(chunk)) this.message.pause();
+  };
+
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
-    // Not read to its end (even if it all arrived): its socket cannot go back to the pool, and its
-    // idle timer may be off (a paused reader), so it is closed here or it would be held forever.
-    if (!this.message.readableEnded) this.message.destroy();
+    const m = this.message;
+    if (!m.readableEnded) {
+      if (m.complete) {
+        // All of it arrived: drained unread, so its socket goes back to the pool.
+        m.off("data", this.forward);
+        m.resume();
+      } else {
+        // Still on the wire (and the idle timer may be off for a paused reader): closed, or the
+        // socket would be held forever.
+        m.destroy();
+      }
+    }
     done(error);
   }
 

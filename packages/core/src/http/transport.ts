@@ -102,7 +102,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
     const cleanup = (): void => signal?.removeEventListener("abort", onAbort);
     if (signal !== undefined) {
       if (signal.aborted) {
-        req.destroy(abortError(signal));
+        onAbort();
       } else {
         signal.addEventListener("abort", onAbort, { once: true });
       }

@@ -119,7 +119,9 @@ export interface ProvidedCredentialOptions {
  * live; {@link CREDENTIAL_UNDATED_TTL_MS} when they carry no expiration), or until `invalidate` is called
  * with the very object (identity) still cached, so several requests rejected with the same
  * credentials cause one provider call. Concurrent callers share one refresh, bounded by
- * `options.timeoutMs`; a failed refresh is not cached. When a refresh fails while the cached
+ * `options.timeoutMs`; a failed refresh is not cached. Credentials due for renewal but not expired
+ * (and not invalidated) are returned at once while the refresh runs in the background; callers wait
+ * for it only when none are valid. When a refresh fails while the cached
  * credentials have not expired yet (they were not invalidated), those are returned instead and the
  * provider is asked again after {@link CREDENTIAL_RETRY_AFTER_FAILURE_MS} (or at their expiry, if sooner).
  * `clock` is injectable for tests.
