@@ -88,7 +88,13 @@ describe("put, get and mkdir", () => {
     expect((await cli(["put", "src/b.log", "up/"])).code).toBe(0);
     const piped = await cli(["put", "-", "up/stdin.txt", "--stats-json"], "from stdin\n");
     expect(piped.code).toBe(0);
-    expect(JSON.parse(piped.stdout)).toMatchObject({ command: "put", bytes: 11 });
+    expect(JSON.parse(piped.stdout)).toMatchObject({ command: "put", objects: { planned: 1, copied: 1 }, bytes: { copied: 11, sent: 11 }, failures: [] });
+    // A pipe is read once: nothing to re-read, pace or resume.
+    for (const flag of [["--verify"], ["--bwlimit", "1M"], ["--checkpoint", "cp.json"]]) {
+      const refused = await cli(["put", "-", "up/other.txt", ...flag], "x");
+      expect([flag[0], refused.code]).toEqual([flag[0], 2]);
+    }
+    expect((await cli(["get", "up/stdin.txt", "-", "--stats-json"])).code).toBe(2);
     expect(await readTree(join(work, "up"))).toEqual({ "one.txt": "alpha\n", "b.log": "bravo log\n", "stdin.txt": "from stdin\n" });
   });
 

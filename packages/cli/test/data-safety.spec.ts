@@ -374,3 +374,34 @@ describe("a stale multipart upload in a checkpoint (defect 8)", () => {
     expect(await exists(checkpoint)).toBe(false);
   });
 });
+
+describe("uploads below a local directory", () => {
+  it("lists and aborts uploads started in its subdirectories (fs keeps them where they started)", async () => {
+    await mkdir(join(work, "staged", "sub", "deep"), { recursive: true });
+    const deep = newStorager(`fs://${work}/staged/sub/deep/`);
+    const upload = await deep.createMultipart("big.bin");
+    await deep.writeMultipart(upload, Buffer.alloc(1024, 1), { index: 0 });
+    const top = newStorager(`fs://${work}/staged/`);
+    const topUpload = await top.createMultipart("top.bin");
+    const listed = await cli(["uploads", "./staged/"]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trim().split("\n").map((l) => l.split("\t")[0]).sort()).toEqual(["sub/deep/big.bin", "top.bin"]);
+    const aborted = await cli(["uploads", "--abort", "--yes", "./staged/"]);
+    expect([aborted.code, aborted.stderr]).toEqual([0, expect.stringContaining("aborted 2 uploads")]);
+    const left: ObjectInfo[] = [];
+    for await (const o of deep.list("", { mode: "part" })) left.push(o);
+    for await (const o of top.list("", { mode: "part" })) left.push(o);
+    expect([left, topUpload.multipartId !== undefined]).toEqual([[], true]);
+  });
+});
+
+describe("get to stdout of a link", () => {
+  it("reads a local link that leads out of its directory, as cat and get to a file do", async () => {
+    await mkdir(join(work, "lk", "w"), { recursive: true });
+    await writeFile(join(work, "lk", "outside.txt"), "the target");
+    await symlink("../outside.txt", join(work, "lk", "w", "lnk"));
+    const out = await cli(["get", "./lk/w/lnk", "-"]);
+    expect([out.code, out.stdout]).toEqual([0, "the target"]);
+    expect((await cli(["cat", "./lk/w/lnk"])).stdout).toBe("the target");
+  });
+});

@@ -1,28 +1,14 @@
 import type { Command } from "commander";
 import { pipeline } from "node:stream/promises";
 import type { CliContext } from "../context.js";
-import { followLink, statOrUndefined } from "../transfer/jobs.js";
+import { objectReadStream } from "../object-stream.js";
 import { count } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
 
 async function cat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
-  const loc = ctx.locations.parse(arg!);
-  const { endpoint, key } = await ctx.locations.object(loc);
   const offset = opts["offset"] as number | undefined;
   const size = opts["size"] as number | undefined;
-  let store = endpoint.store;
-  let path = key;
-  // A link is read where it leads, from the account's root: on fs it may lead out of its own directory.
-  const info = await statOrUndefined(store, key, { signal: ctx.signal }).catch(() => undefined);
-  if (info?.mode === "link") {
-    const end = await followLink(ctx, loc, { ...info, path: endpoint.dir + key });
-    if (end.mode === "file" || end.mode === "append") {
-      store = await ctx.locations.open(loc, "/");
-      path = end.path;
-    }
-  }
-  const stream = store.createReadStream(path, {
-    signal: ctx.signal,
+  const stream = await objectReadStream(ctx, ctx.locations.parse(arg!), {
     ...(offset !== undefined ? { offset } : {}),
     ...(size !== undefined ? { size } : {}),
   });

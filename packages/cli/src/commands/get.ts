@@ -2,15 +2,16 @@ import type { Command } from "commander";
 import { basename } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { CliContext } from "../context.js";
+import { objectReadStream } from "../object-stream.js";
 import { transferObject } from "../transfer/jobs.js";
-import { addTransferOptions, transferSettings } from "../transfer/settings.js";
+import { addTransferOptions, refuseStreamFlags, transferSettings } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
 
 async function get(ctx: CliContext, [src, file]: string[], opts: CommandOptions): Promise<void> {
   const srcLoc = ctx.locations.parse(src!);
   if (file === "-") {
-    const { endpoint, key } = await ctx.locations.object(srcLoc);
-    await pipeline(endpoint.store.createReadStream(key, { signal: ctx.signal }), ctx.io.stdout, { end: false });
+    refuseStreamFlags("get", transferSettings(opts), true);
+    await pipeline(await objectReadStream(ctx, srcLoc), ctx.io.stdout, { end: false });
     return;
   }
   const target = file ?? basename(srcLoc.path.replace(/\/+$/, ""));

@@ -4,7 +4,8 @@ import { describe } from "../locations.js";
 import { formatBytes } from "../format.js";
 import { UsageError } from "../errors.js";
 import { transferObject } from "../transfer/jobs.js";
-import { addTransferOptions, transferSettings } from "../transfer/settings.js";
+import { addTransferOptions, refuseStreamFlags, transferSettings } from "../transfer/settings.js";
+import { newStats } from "../transfer/stats.js";
 import type { Bind, CommandOptions } from "./command.js";
 
 function metadataPair(value: string, previous: Record<string, string>): Record<string, string> {
@@ -30,6 +31,8 @@ async function put(ctx: CliContext, [file, dest]: string[], opts: CommandOptions
     return;
   }
   if (dstLoc.path.endsWith("/")) throw new UsageError("put - needs an object name, not a directory, as destination");
+  refuseStreamFlags("put", settings, false);
+  const started = performance.now();
   const { endpoint, key } = await ctx.locations.object(dstLoc);
   const result = await endpoint.store.write(key, ctx.io.stdin, {
     signal: ctx.signal,
@@ -39,7 +42,14 @@ async function put(ctx: CliContext, [file, dest]: string[], opts: CommandOptions
     ...writeOptions,
   });
   ctx.info(`put: stored ${formatBytes(result.size)} at ${describe(endpoint, key)}${result.crc64 ? ` (crc64 ${result.crc64})` : ""}`);
-  if (settings.statsJson) ctx.out(JSON.stringify({ command: "put", bytes: result.size, crc64: result.crc64, parts: result.parts ?? 1 }));
+  if (settings.statsJson) {
+    // The same shape as every other transfer's summary.
+    const stats = newStats("put", false);
+    stats.objects.planned = stats.objects.copied = 1;
+    stats.bytes.planned = stats.bytes.copied = stats.bytes.sent = result.size;
+    stats.durationMs = Math.round(performance.now() - started);
+    ctx.out(JSON.stringify(stats));
+  }
 }
 
 /** `stowage put <file|-> <location>`: upload a local file or stdin. */

@@ -1,28 +1,62 @@
 import type { Command } from "commander";
-import type { ObjectInfo } from "@stowage/core";
+import { readdir } from "node:fs/promises";
+import { posix } from "node:path";
+import type { ObjectInfo, Storager } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
 import { formatDate, parseAge } from "../format.js";
+import type { Location } from "../locations.js";
 import { flagParser } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
 
 /** One upload as `uploads` prints it. */
-function formatUpload(o: ObjectInfo, opts: CommandOptions): string {
-  if (opts["json"]) return JSON.stringify(o);
+function formatUpload(o: ObjectInfo & { store?: unknown; own?: unknown }, opts: CommandOptions): string {
+  if (opts["json"]) {
+    const { store: _store, own: _own, ...info } = o;
+    return JSON.stringify(info);
+  }
   if (!opts["long"]) return `${o.path}\t${o.multipartId ?? ""}`;
   return `${formatDate(o.lastModified).padEnd(20)}  ${o.path}\t${o.multipartId ?? ""}`;
 }
 
+/** The fs driver's staging directory name (an fs storager keeps its uploads there, in its work_dir). */
+const FS_STAGING = ".stowage-multipart";
+
+/**
+ * The storagers whose uploads lie below `loc`, each with the prefix its paths get to read as below
+ * `loc`: the location's own, and on a local directory also one per directory below it that stages
+ * uploads (fs keeps an upload with the directory it was started in, e.g. by `cp` into `dir/sub/`).
+ */
+async function uploadStores(ctx: CliContext, loc: Location): Promise<Array<{ store: Storager; prefix: string }>> {
+  const top = await ctx.locations.dir(loc);
+  const stores = [{ store: top.store, prefix: "" }];
+  if (!loc.local) return stores;
+  let entries: string[];
+  try {
+    entries = await readdir(top.dir, { recursive: true });
+  } catch {
+    return stores;
+  }
+  for (const entry of entries.sort()) {
+    if (posix.basename(entry) !== FS_STAGING || entry === FS_STAGING || entry.split("/").slice(0, -1).some((d) => d === FS_STAGING)) continue;
+    const dir = posix.dirname(entry) + "/";
+    const nested = await ctx.locations.dir(ctx.locations.local(posix.join(top.dir, dir)));
+    stores.push({ store: nested.store, prefix: dir });
+  }
+  return stores;
+}
+
 async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg!);
-  const { store } = await ctx.locations.dir(loc);
   const olderThan = opts["olderThan"] as number | undefined;
   const cutoff = olderThan === undefined ? undefined : Date.now() - olderThan;
-  const found: ObjectInfo[] = [];
-  for await (const o of store.list("", { mode: "part", signal: ctx.signal })) {
-    // An upload whose start the service does not report is never "old enough".
-    if (cutoff !== undefined && !(o.lastModified !== undefined && o.lastModified.getTime() < cutoff)) continue;
-    found.push(o);
+  const found: Array<ObjectInfo & { store: Storager; own: string }> = [];
+  for (const { store, prefix } of await uploadStores(ctx, loc)) {
+    for await (const o of store.list("", { mode: "part", signal: ctx.signal })) {
+      // An upload whose start the service does not report is never "old enough".
+      if (cutoff !== undefined && !(o.lastModified !== undefined && o.lastModified.getTime() < cutoff)) continue;
+      found.push({ ...o, path: prefix + o.path, store, own: o.path });
+    }
   }
   if (!opts["abort"]) {
     for (const o of found) ctx.out(formatUpload(o, opts));
@@ -41,7 +75,7 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
     ctx.info("uploads: nothing aborted");
     return;
   }
-  for (const o of found) await store.delete(o.path, { multipartId: o.multipartId!, signal: ctx.signal });
+  for (const o of found) await o.store.delete(o.own, { multipartId: o.multipartId!, signal: ctx.signal });
   ctx.info(`uploads: aborted ${found.length} uploads`);
 }
 

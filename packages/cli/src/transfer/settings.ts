@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
+import { UsageError } from "../errors.js";
 import { parseCount, parseSize } from "../format.js";
 
 /** How a copy, move or sync moves data. Every field has a flag. */
@@ -122,4 +123,20 @@ export function transferSettings(opts: Record<string, unknown>): TransferSetting
     statsJson: opts["statsJson"] === true,
     copyLinks: opts["copyLinks"] === true,
   };
+}
+
+/**
+ * Refuses the transfer flags a stream form (`put -`, `get … -`) cannot honour: it reads or writes a
+ * pipe once, so there is nothing to re-read (`--verify`), pace (`--bwlimit`) or resume
+ * (`--checkpoint`), and `get -` has stdout for the data (`--stats-json`).
+ * @throws UsageError naming the flags
+ */
+export function refuseStreamFlags(command: string, settings: TransferSettings, toStdout: boolean): void {
+  const bad = [
+    settings.verify ? "--verify" : "",
+    settings.bwlimit !== undefined ? "--bwlimit" : "",
+    typeof settings.checkpoint === "string" ? "--checkpoint" : "",
+    toStdout && settings.statsJson ? "--stats-json" : "",
+  ].filter((f) => f !== "");
+  if (bad.length > 0) throw new UsageError(`${command} with - does not take ${bad.join(", ")}: a pipe is read or written once`);
 }
