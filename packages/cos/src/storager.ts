@@ -1,9 +1,13 @@
 import { Readable } from "node:stream";
 import {
-  withoutEtagConditions,
   ErrorCode,
+  fitsXml,
+  isMalformedKey,
   isStorageError,
+  responseOverrideQuery,
+  sliceRange,
   storageError,
+  withoutEtagConditions,
   type DriverBody,
   type DriverCallOptions,
   type DriverListPage,
@@ -18,8 +22,6 @@ import {
   type RawObject,
   type StorageDriver,
   type StorageFeatures,
-  sliceRange,
-  responseOverrideQuery,
 } from "@stowage/core";
 import type { CosClient } from "./client.js";
 import { appendChunk } from "./append.js";
@@ -118,9 +120,9 @@ export class CosStorageDriver implements StorageDriver {
    * @throws StorageError `InvalidArgument` (a key that is not well-formed Unicode: nothing is deleted), `PermissionDenied`, `Aborted`
    */
   async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
-    const malformed = keys.findIndex((k) => req.isMalformedKey(k));
+    const malformed = keys.findIndex((k) => isMalformedKey(k));
     if (malformed >= 0) throw storageError(ErrorCode.InvalidArgument, `delete: key ${malformed} of the batch is not well-formed Unicode (a lone surrogate)`);
-    const batch = keys.filter((k) => req.fitsXml(k));
+    const batch = keys.filter((k) => fitsXml(k));
     let failure: Error | undefined;
     if (batch.length > 0) {
       const res = await this.client.sendBuffered(req.deleteObjects(batch), { signal: options.signal });
@@ -130,7 +132,7 @@ export class CosStorageDriver implements StorageDriver {
         failure = cosError(res.status, { code: first.code, message: `${first.message} (key ${JSON.stringify(first.key)}; ${failed.length} failed)` }, "delete_objects", res.requestId);
       }
     }
-    for (const key of keys) if (!req.fitsXml(key)) await this.delete(key, { signal: options.signal });
+    for (const key of keys) if (!fitsXml(key)) await this.delete(key, { signal: options.signal });
     if (failure !== undefined) throw failure;
   }
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { newStorager, type ObjectInfo, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
-import { deleteObjects, fitsXml, isMalformedKey } from "../src/requests.js";
+import { deleteObjects } from "../src/requests.js";
+import { fitsXml, isMalformedKey } from "@stowage/core";
 
 const BUCKET = "delete-many-1250000000";
 let emulator: Emulator;

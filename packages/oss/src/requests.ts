@@ -1,8 +1,19 @@
 import type { Readable } from "node:stream";
 import {
+  buildXml,
+  ErrorCode,
   etagConditionHeaders,
   etagConditionValue,
-  withoutEtagConditions, buildXml, ErrorCode, md5Base64, metadataToHeaders, storageError, type DriverCallOptions, type Part, type QueryParam, type XmlInputNode } from "@stowage/core";
+  fitsXml,
+  md5Base64,
+  metadataToHeaders,
+  storageError,
+  withoutEtagConditions,
+  type DriverCallOptions,
+  type Part,
+  type QueryParam,
+  type XmlInputNode,
+} from "@stowage/core";
 import { sseHeaders } from "./sse.js";
 
 /**
@@ -133,21 +144,6 @@ export function getSymlink(key: string): OssCall {
 /** DeleteObject (204, also for a missing key). */
 export function deleteObject(key: string): OssCall {
   return { operation: "delete_object", method: "DELETE", key, query: [], headers: {} };
-}
-
-/** Characters XML 1.0 cannot carry, not even as character references: C0 controls but tab, LF and CR; U+FFFE, U+FFFF. */
-const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-/** A UTF-16 surrogate without its other half: no character at all, in XML or in a URL. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** True when `key` can travel in an XML body (DeleteMultipleObjects); OSS keys may hold U+0001–U+001F, which cannot. */
-export function fitsXml(key: string): boolean {
-  return !NOT_IN_XML.test(key) && !LONE_SURROGATE.test(key);
-}
-
-/** True when `key` is not well-formed UTF-16 (a lone surrogate): no OSS object can have it. */
-export function isMalformedKey(key: string): boolean {
-  return LONE_SURROGATE.test(key);
 }
 
 /**

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { newStorager, type ObjectInfo, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
-import { deleteObjects, fitsXml } from "../src/requests.js";
+import { deleteObjects } from "../src/requests.js";
+import { fitsXml } from "@stowage/core";
 
 const BUCKET = "delete-many";
 let emulator: Emulator;

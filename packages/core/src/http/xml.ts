@@ -77,3 +77,25 @@ export function buildXml(root: string, value: XmlInputNode): string {
   const builder = new xml2js.Builder({ rootName: root, renderOpts: { pretty: false }, xmldec: { version: "1.0", encoding: "UTF-8" } });
   return builder.buildObject(value);
 }
+
+/** Characters XML 1.0 cannot carry, not even as character references: C0 controls but tab, LF and CR; U+FFFE, U+FFFF. */
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+/** A UTF-16 surrogate without its other half: no character at all, in XML or in a URL. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * True when `text` can travel in an XML 1.0 body (a batch delete's keys, say): services that allow
+ * U+0001–U+001F in keys (COS, OSS) cannot name such keys in XML.
+ * @throws nothing.
+ */
+export function fitsXml(text: string): boolean {
+  return !NOT_IN_XML.test(text) && !LONE_SURROGATE.test(text);
+}
+
+/**
+ * True when `text` is not well-formed UTF-16 (a lone surrogate): no request, XML or URL, can name it.
+ * @throws nothing.
+ */
+export function isMalformedKey(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
