@@ -25,6 +25,7 @@ export type { SuiteOptions } from "./context.js";
 export { workDirConnection } from "./work-dir.js";
 export { runFaultSuite, type FaultEmulator, type FaultSuiteOptions, type FaultTarget } from "./faults.js";
 export { startProxy, type Proxy, type ProxyHooks } from "./proxy.js";
+export { checkPresignedStorageClass } from "./presign-storage-class.js";
 
 /**
  * Registers the behaviour suite (go-storage's go-integration-test, made stricter) as

@@ -194,6 +194,7 @@ export class CosStorageDriver implements StorageDriver {
     const headers: Record<string, string> = { ...sseServerHeaders(options), ...sseCustomerHeaders(options, secure) };
     if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
     if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
+    if (typeof options.storageClass === "string") headers["x-cos-storage-class"] = options.storageClass;
     if (typeof options.size === "number") headers["content-length"] = String(options.size);
     return this.client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { newStorager } from "@stowage/core";
+import { checkPresignedStorageClass } from "@stowage/behavior-tests";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
 
@@ -33,5 +34,9 @@ describe("cos presign: open-time SSE defaults", () => {
     const put = await store.presign("write", "sm4.txt", { expires: 600, serverSideEncryption: "SM4" } as never);
     expect(put.headers["x-cos-server-side-encryption"]).toBe("SM4");
     await expect(store.presign("write", "x", { expires: 600, serverSideEncryptionCosKmsKeyId: "k" } as never)).rejects.toMatchObject({ code: "InvalidArgument" });
+  });
+
+  it("a presigned PUT and Initiate sign default_storage_class; a presigned read ignores it", async () => {
+    await checkPresignedStorageClass(emulator.connectionString(BUCKET, `/${randomUUID()}/`), "STANDARD_IA", "x-cos-storage-class");
   });
 });

@@ -232,6 +232,7 @@ export class OssStorageDriver implements StorageDriver {
     const headers: Record<string, string> = {};
     if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
     if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
+    if (typeof options.storageClass === "string") headers["x-oss-storage-class"] = options.storageClass;
     if (typeof options.size === "number") headers["content-length"] = String(options.size);
     return this.client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);
   }

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createStorager, crc64Decimal, mergePairs, newServicer, newStorager, parseEndpoint, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
+import { checkPresignedStorageClass } from "@stowage/behavior-tests";
 import { bucketAddress } from "../src/addressing.js";
 import { OssClient } from "../src/client.js";
 import { staticCredentials } from "../src/credentials.js";
@@ -45,6 +46,10 @@ function tunedStorager(copyThreshold: number, copyPartSize: number, version: "v1
 }
 
 describe("oss driver on the emulator", () => {
+  it("a presigned PUT and InitiateMultipartUpload sign default_storage_class; a presigned read ignores it", async () => {
+    await checkPresignedStorageClass(base("hmac:plain-ak:plain-sk"), "IA", "x-oss-storage-class");
+  });
+
   it.each(["v1", "v4"] as const)("copies above the threshold with UploadPartCopy (%s), keeping bytes, CRC64, type and metadata", async (version) => {
     const s = tunedStorager(300 * KiB, 200 * KiB, version);
     const data = randomBytes(700 * KiB + 99);

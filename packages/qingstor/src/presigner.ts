@@ -37,7 +37,7 @@ export async function presignCall(
     const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? [], undefined, options, secure);
     return { ...(await client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
   }
-  const headers: Record<string, string> = sseHeaders(options, secure);
+  const headers: Record<string, string> = { ...sseHeaders(options, secure), ...req.storageClassHeader(options.storageClass) };
   if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
   if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
   if (typeof options.size === "number") headers["content-length"] = String(options.size);

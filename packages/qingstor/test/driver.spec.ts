@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createStorager, mergePairs, newServicer, newStorager, parseEndpoint, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
+import { checkPresignedStorageClass } from "@stowage/behavior-tests";
 import { zoneAddress } from "../src/addressing.js";
 import { QingStorClient } from "../src/client.js";
 import { qingstorService, type QingStorOptions } from "../src/index.js";
@@ -38,6 +39,10 @@ function tunedStorager(copyThreshold: number, copyPartSize: number): Storager {
 }
 
 describe("qingstor driver on the emulator", () => {
+  it("a presigned PUT and Initiate sign default_storage_class; a presigned read ignores it", async () => {
+    await checkPresignedStorageClass(emulator.connectionString(BUCKET, `/${randomUUID()}/`), "STANDARD_IA", "x-qs-storage-class");
+  });
+
   it("copies above the threshold with part copies, keeping bytes, type, metadata and storage class", async () => {
     const s = tunedStorager(MiB, 4 * MiB);
     const data = randomBytes(4 * MiB + 99);

@@ -141,8 +141,8 @@ export const globalPairs = {
   storageClass: definePair({
     name: "storage_class",
     type: "string",
-    description: "Storage class of the object (service-specific values).",
-    operations: ["write", "createDir", "createMultipart", "createAppend"],
+    description: "Storage class of the object (service-specific values; a presigned write or createMultipart signs it, and the request must send it).",
+    operations: ["write", "createDir", "createMultipart", "createAppend", "presign"],
     defaultable: true,
     feature: "storageClass",
   }),

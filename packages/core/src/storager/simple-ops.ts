@@ -166,6 +166,7 @@ const PRESIGN_ONLY: Record<string, readonly PresignOperation[]> = {
   responseContentDisposition: ["read"],
   size: ["read", "write", "writeMultipart"],
   contentType: ["write", "createMultipart"],
+  storageClass: ["write", "createMultipart"],
   contentMd5: ["write", "writeMultipart"],
   multipartId: ["delete", "writeMultipart", "listMultipart", "completeMultipart"],
   index: ["writeMultipart"],
