@@ -52,7 +52,7 @@ export class CosClient {
       sign: (request, now) => this.sign(request, now),
       mapError: async (response) => cosErrorFromResponse(response, await parseErrorBody(response.body)),
       isClockSkew: (_error, response) => this.isClockSkew(response),
-      renewCredentials: (_error, request, response) => this.renewCredentials(request, response),
+      renewCredentials: (_error, request, response, signal) => this.renewCredentials(request, response, signal),
     });
   }
 
@@ -128,10 +128,10 @@ export class CosClient {
    * worth re-sending. A HEAD's refusal has no body to name its code, so a 403 HEAD is asked again as a
    * one-byte GET (see {@link CosClient.refusedCredentialsOf}); only with a provider's credentials.
    */
-  private renewCredentials(request: HttpRequest, response: BufferedResponse): Promise<boolean> {
+  private renewCredentials(request: HttpRequest, response: BufferedResponse, signal: AbortSignal | undefined): Promise<boolean> {
     return this.credentials.renew(request, async () => {
       if (response.body.length > 0 || request.method !== "HEAD") return isCosCredentialRejection(await parseErrorBody(response.body));
-      return response.status === 403 && (await this.refusedCredentialsOf(request));
+      return response.status === 403 && (await this.refusedCredentialsOf(request, signal));
     });
   }
 
@@ -141,10 +141,10 @@ export class CosClient {
    * answers with an error body that names the code. Its answer is never retried nor read beyond an
    * error document. False on anything else, a network failure included. The HEAD's `If-Match` /
    * `If-None-Match` are left out: the probe asks about the credentials only, and a condition that
-   * does not hold would answer 412 or 304 instead of the refusal's code.
+   * does not hold would answer 412 or 304 instead of the refusal's code. It carries the call's `signal`.
    * @throws nothing.
    */
-  private async refusedCredentialsOf(head: HttpRequest): Promise<boolean> {
+  private async refusedCredentialsOf(head: HttpRequest, signal: AbortSignal | undefined): Promise<boolean> {
     const headers: Record<string, string> = { ...head.headers, range: "bytes=0-0" };
     delete headers["authorization"];
     delete headers["if-match"];
@@ -152,7 +152,7 @@ export class CosClient {
     const probe: HttpRequest = { ...head, method: "GET", headers, operation: "probe_refused_head" };
     delete probe.body;
     try {
-      const res = await this.http.send(probe, { accept: () => true });
+      const res = await this.http.send(probe, { accept: () => true, signal });
       if (res.status !== 403) {
         res.stream().destroy();
         return false;

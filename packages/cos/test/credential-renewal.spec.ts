@@ -4,6 +4,7 @@ import { newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator, type EmulatorCredential } from "@stowage/emulator";
 import { isCosCredentialRejection } from "../src/credentials.js";
 import "../src/index.js";
+import { rawServer } from "./raw-server.js";
 
 const BUCKET = "renewal-1250000000";
 const A: EmulatorCredential = { accessKey: "ak-a", secretKey: "sk-a", securityToken: "token-a" };
@@ -112,6 +113,27 @@ describe("cos: credentials refused before their expiration", () => {
     await expect(s.stat("k", { ifMatch: '"0123456789abcdef0123456789abcdef"' })).rejects.toMatchObject({ code: "Conflict", statusCode: 412 });
     expect(state.calls).toBe(2);
     expect(emulator.stats()).toMatchObject({ requests: 1, byStatus: { "412": 1 } });
+  });
+
+  it("the probe GET of a refused stat carries the call's signal: an abort ends the stat while the probe waits", async () => {
+    const server = await rawServer((r) => (r.method === "HEAD" ? { status: 403 } : { hang: true }));
+    try {
+      const s = newStorager({
+        type: "cos",
+        name: BUCKET,
+        workDir: "/",
+        endpoint: `http:127.0.0.1:${server.port}`,
+        credentialProvider: async () => ({ secretId: "ak", secretKey: "sk", securityToken: "t", expiration: new Date(Date.now() + 24 * 3600_000) }),
+      });
+      const controller = new AbortController();
+      const stat = s.stat("k", { signal: controller.signal });
+      for (let i = 0; i < 400 && server.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(server.requests.map((r) => r.method)).toEqual(["HEAD", "GET"]);
+      controller.abort();
+      await expect(stat).rejects.toMatchObject({ code: "Aborted" });
+    } finally {
+      await server.stop();
+    }
   });
 
   it("a refused stat whose provider keeps the refused keys fails after one re-send", async () => {

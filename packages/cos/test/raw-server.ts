@@ -9,12 +9,13 @@ export interface RawRequest {
   body: Buffer;
 }
 
-/** What a {@link RawServer} answers: a status (default 200) with headers and body, or a reset connection (`destroy`). */
+/** What a {@link RawServer} answers: a status (default 200) with headers and body, a reset connection (`destroy`), or nothing ever (`hang`). */
 export interface RawAnswer {
   status?: number;
   headers?: Record<string, string>;
   body?: string;
   destroy?: boolean;
+  hang?: boolean;
 }
 
 /** A scripted HTTP server on 127.0.0.1: its port, every request it got, and a stop function. */
@@ -41,6 +42,7 @@ export async function rawServer(handler: (req: RawRequest, n: number) => RawAnsw
         req.socket.resetAndDestroy();
         return;
       }
+      if (answer.hang === true) return;
       res.writeHead(answer.status ?? 200, { "x-cos-request-id": `rid-${n}`, ...(answer.headers ?? {}) });
       res.end(answer.body ?? "");
     });

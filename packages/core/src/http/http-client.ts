@@ -36,8 +36,10 @@ export interface HttpClientOptions {
    * signed copy. True when the credentials that signed it were rejected and have been
    * dropped: the request is then signed and sent once more at once (no backoff, no retry
    * used; at most once per call, only with a replayable body). A hook that throws counts as false.
+   * `signal` is the call's: a hook that sends requests of its own passes it on; the call stops
+   * waiting for the hook when it aborts.
    */
-  renewCredentials?: (error: StorageError, request: HttpRequest, response: BufferedResponse) => boolean | Promise<boolean>;
+  renewCredentials?: (error: StorageError, request: HttpRequest, response: BufferedResponse, signal: AbortSignal | undefined) => boolean | Promise<boolean>;
   /** Response header holding the service's request id (`x-cos-request-id`). */
   requestIdHeader?: string;
   retry?: Partial<RetryPolicy>;
@@ -155,7 +157,7 @@ export class HttpClient {
           attempt--;
           continue;
         }
-        if (!renewed && result.signed !== undefined && (await this.renew(error, result.signed, result.response))) {
+        if (!renewed && result.signed !== undefined && (await this.renew(error, result.signed, result.response, options.signal))) {
           renewed = true;
           attempt--;
           continue;
@@ -241,10 +243,11 @@ export class HttpClient {
   }
 
   /** Asks the `renewCredentials` hook whether fresh credentials are worth one more attempt. */
-  private async renew(error: StorageError, signed: HttpRequest, response: BufferedResponse): Promise<boolean> {
+  private async renew(error: StorageError, signed: HttpRequest, response: BufferedResponse, signal: AbortSignal | undefined): Promise<boolean> {
     try {
-      return (await this.options.renewCredentials?.(error, signed, response)) === true;
+      return (await raceAbort(Promise.resolve(this.options.renewCredentials?.(error, signed, response, signal)), signal)) === true;
     } catch {
+      if (signal?.aborted) throw abortError(signal);
       return false;
     }
   }
