@@ -19,8 +19,11 @@ import { cosError } from "./errors.js";
 import { appendObject, getObject, headObject } from "./requests.js";
 import { objectFromHeaders, objectSize, parseErrorBody } from "./responses.js";
 
-/** COS's code for an append whose position is not the object's length. */
-const POSITION_MISMATCH = "PositionNotEqualToLength";
+/**
+ * Codes of an append whose position is not the object's length: `AppendPositionErr` is the one
+ * COS documents; `PositionNotEqualToLength` (OSS's name) is taken too, in case a gateway speaks it.
+ */
+const POSITION_MISMATCH: ReadonlySet<string> = new Set(["AppendPositionErr", "PositionNotEqualToLength"]);
 
 /** What one append reports: the object's new length, and its CRC-64 when known. */
 export interface AppendResult {
@@ -30,8 +33,8 @@ export interface AppendResult {
 
 /**
  * APPEND Object at `offset`. It is never re-sent blindly after a network failure (the lost request
- * may have been applied). When its answer is lost, or a retry (after a 5xx) is refused with 409
- * `PositionNotEqualToLength`, the object is looked at: when its length is `offset + size` and its
+ * may have been applied). When its answer is lost, or a retry (after a 5xx) is refused with
+ * `AppendPositionErr`, the object is looked at: when its length is `offset + size` and its
  * content is what this append makes (its CRC-64 the remembered previous one combined with the
  * chunk's; without a remembered one, the bytes at `offset` read back have the chunk's CRC-64),
  * the append succeeded. Otherwise the failure is not retryable (`Conflict` when the object holds
@@ -58,7 +61,7 @@ export async function appendChunk(
   if (res.status === 409) {
     const error = await parseErrorBody(await res.buffer(64 * 1024));
     const refused = cosError(409, error, call.operation, res.requestId).withContext({ service: COS_TYPE });
-    if (!res.earlierAttemptMayHaveApplied || error?.code !== POSITION_MISMATCH) throw refused;
+    if (!res.earlierAttemptMayHaveApplied || !POSITION_MISMATCH.has(error?.code ?? "")) throw refused;
     return afterLostAnswer(client, key, offset, body, options, refused);
   }
   await res.discard();

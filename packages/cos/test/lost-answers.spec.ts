@@ -121,14 +121,14 @@ describe("cos append whose answer was lost (scripted)", () => {
     expect(outcome).toMatchObject({ name: "StorageError", code: "ServiceInternal", retryable: true });
   });
 
-  it("a retry (after a 500) refused with PositionNotEqualToLength succeeds when the object is the append's", async () => {
+  it.each(["AppendPositionErr", "PositionNotEqualToLength"])("a retry (after a 500) refused with %s succeeds when the object is the append's", async (code) => {
     let outcome: unknown;
     const seen = await scripted(
       (req, n) => {
         if (n === 1) return { status: 204 };
         if (n === 2) return { headers: { "x-cos-next-append-position": "0", "x-cos-hash-crc64ecma": "0" } };
         if (n === 3) return { status: 500, headers: XML, body: errorXml("InternalError") };
-        if (n === 4) return { status: 409, headers: XML, body: errorXml("PositionNotEqualToLength") };
+        if (n === 4) return { status: 409, headers: XML, body: errorXml(code) };
         return req.method === "HEAD" ? head(5, crc64Decimal(hello)) : { status: 400 };
       },
       async (port) => {
@@ -139,10 +139,10 @@ describe("cos append whose answer was lost (scripted)", () => {
     expect(seen.slice(2)).toEqual(["POST ?append&position=0", "POST ?append&position=0", "HEAD "]);
   });
 
-  it("PositionNotEqualToLength on the first attempt stays Conflict, without a look at the object", async () => {
+  it("AppendPositionErr on the first attempt stays Conflict, without a look at the object", async () => {
     let outcome: unknown;
     const seen = await scripted(
-      () => ({ status: 409, headers: XML, body: errorXml("PositionNotEqualToLength") }),
+      () => ({ status: 409, headers: XML, body: errorXml("AppendPositionErr") }),
       async (port) => {
         const store = newStorager(`cos://b-1250000000/?credential=hmac:AK:SK&endpoint=http:127.0.0.1:${port}${QUICK_RETRIES}`);
         const obj: ObjectInfo = { path: "log", mode: "append", appendOffset: 0, size: 0, crc64: "0" } as ObjectInfo;
