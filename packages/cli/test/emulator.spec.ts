@@ -76,6 +76,23 @@ suite("the stowage binary on the COS emulator", () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ objects: { copied: 0, skipped: 3 } });
   });
 
+  it("cp and mv of an appendable object within the bucket stream it (COS copies none server-side); mv then deletes the source", async () => {
+    const { newStorager } = await import("@stowage/core");
+    await import("@stowage/cos");
+    const store = newStorager(emulator!.connectionString(BUCKET, "/appendable/"));
+    const created = await store.createAppend("log");
+    await store.writeAppend(created, "line 1\nline 2\n");
+    const cp = await cli(["cp", "emu:log", "emu:copy", "--stats-json"], profile("/appendable/"));
+    expect(cp.code).toBe(0);
+    expect(JSON.parse(cp.stdout)).toMatchObject({ objects: { copied: 1 }, bytes: { serverSide: 0 } });
+    expect((await store.read("copy")).toString()).toBe("line 1\nline 2\n");
+    const mv = await cli(["mv", "emu:log", "emu:moved"], profile("/appendable/"));
+    expect(mv.code).toBe(0);
+    expect((await store.read("moved")).toString()).toBe("line 1\nline 2\n");
+    await expect(store.stat("log")).rejects.toMatchObject({ code: "ObjectNotExist" });
+    await store.deleteMany(["copy", "moved"]);
+  });
+
   it("resumes an upload after the process is killed: no byte of a stored part is sent again", async () => {
     const checkpoint = join(work, "kill.json");
     const args = ["cp", "site/big.bin", "emu:big.bin", "--part-size", "1M", "--checkpoint", checkpoint];

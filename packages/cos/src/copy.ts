@@ -48,10 +48,12 @@ export interface CopyContext {
 
 /**
  * Server-side copy: PUT Object - Copy, or a multipart copy above the tuning's threshold (5 GB);
- * the copy's CRC-64 must equal the source's (a mismatching copy is deleted). The SSE-C keys are
- * checked first, so over plain http a customer key fails before any request is sent.
+ * the copy's CRC-64 must equal the source's (a mismatching copy is deleted), and it keeps the
+ * source's storage class. The SSE-C keys are checked first, so over plain http a customer key
+ * fails before any request is sent.
  * @throws StorageError `InvalidArgument` (SSE-C over http, a bad key, a source above 10,000 × 5 GiB),
- *   `ObjectNotExist` (source), `ObjectModeInvalid` (a directory), `IntegrityMismatch`, ...
+ *   `ObjectNotExist` (source), `ObjectModeInvalid` (a directory, or an appendable object: COS copies
+ *   none), `IntegrityMismatch`, ...
  */
 export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
   const secure = ctx.client.secure;
@@ -64,7 +66,10 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   }
   const source = await ctx.stat(srcKey, sourceOptions);
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
+  if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "COS cannot copy an appendable object server-side: read it and write the copy");
   if (srcKey === dstKey) return;
+  // COS makes a copy STANDARD unless told otherwise: keep the source's class, as a copy keeps its other attributes.
+  if (options.storageClass === undefined && source.storageClass !== undefined) options = { ...options, storageClass: source.storageClass };
   let copied: DriverWriteResult;
   if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
     copied = await multipartCopy(ctx.client, srcKey, dstKey, source, options, ctx.tuning.copyPartSize);
@@ -110,7 +115,12 @@ export async function multipartCopy(
 ): Promise<DriverWriteResult> {
   const size = source.size ?? 0;
   const plan = copyPartPlan(size, partSize);
-  const initOptions: DriverCallOptions = { ...options, ...(source.contentType ? { contentType: source.contentType } : {}), ...(source.metadata ? { metadata: source.metadata } : {}) };
+  const initOptions: DriverCallOptions = {
+    ...options,
+    ...(source.contentType ? { contentType: source.contentType } : {}),
+    ...(source.metadata ? { metadata: source.metadata } : {}),
+    ...(options.storageClass === undefined && source.storageClass ? { storageClass: source.storageClass } : {}),
+  };
   delete initOptions.copySourceServerSideEncryptionCustomerKey;
   delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;
   const { multipartId } = await createUpload(client, dstKey, initOptions, copiedContentHeaders(source));

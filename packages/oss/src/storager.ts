@@ -149,7 +149,7 @@ export class OssStorageDriver implements StorageDriver {
   /**
    * Server-side copy: CopyObject, or UploadPartCopy above 1 GiB; the copy's CRC64 must equal the source's.
    * A symlink source copies its target's bytes (OSS itself would copy the link).
-   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory), `IntegrityMismatch`, ...
+   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory, or an appendable object: OSS copies none), `IntegrityMismatch`, ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     await this.copyStated(await this.stat(srcKey, { signal: options.signal }), srcKey, dstKey, options);
@@ -174,6 +174,7 @@ export class OssStorageDriver implements StorageDriver {
       if (source.mode === "link") throw storageError(ErrorCode.ObjectNotExist, "the copy source is a link to a link (OSS follows one link only)");
     }
     if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
+    if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "OSS cannot copy an appendable object server-side: read it and write the copy");
     if (srcKey === dstKey) return;
     let copied: DriverWriteResult;
     if ((source.size ?? 0) > (this.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {

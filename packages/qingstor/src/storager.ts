@@ -146,7 +146,7 @@ export class QingStorStorageDriver implements StorageDriver {
    * Content type and metadata are kept; when QingStor's answer carries an ETag (its documented
    * copy answer has none), a copy whose MD5 ETag differs from the source's is removed.
    * A virtual link (seen by the HEAD every copy makes) is followed: its target is copied.
-   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir), `InvalidArgument` (more than 8 links), `IntegrityMismatch`, ...
+   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object), `InvalidArgument` (more than 8 links), `IntegrityMismatch`, ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     const sourceOptions: DriverCallOptions = { signal: options.signal };
@@ -161,6 +161,8 @@ export class QingStorStorageDriver implements StorageDriver {
       return o.mode === "link" ? { follow: o.linkTarget!.slice(1) } : o;
     });
     if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
+    // Undocumented on QingStor (COS and OSS refuse it), and the copy's ETag would be the appendable's, no MD5 of its bytes.
+    if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "QingStor copies no appendable object server-side here: read it and write the copy");
     if (srcKey === dstKey || from === dstKey) return;
     if ((source.size ?? 0) > (this.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
       await multipartCopy(this.client, from, dstKey, source, options, this.integrity, this.tuning.copyPartSize);

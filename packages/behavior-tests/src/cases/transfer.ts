@@ -80,6 +80,38 @@ export function registerTransferCases(suite: Suite, op: TransferOp): void {
   );
 
   suite.gated(
+    `${op}: an appendable object arrives whole, or is refused with ObjectModeInvalid and nothing changes`,
+    [op, "append"],
+    async (t) => {
+      const src = t.key();
+      const dst = t.key();
+      const data = randomData(4000);
+      const created = await t.store.createAppend(src);
+      const first = await t.store.writeAppend(created, data.subarray(0, 1500));
+      await t.store.writeAppend({ ...created, appendOffset: first.appendOffset, crc64: first.crc64 }, data.subarray(1500));
+      const refused = await transfer(t, op, src, dst).then(
+        () => false,
+        (e: unknown) => {
+          if ((e as { code?: unknown }).code !== "ObjectModeInvalid") throw e;
+          return true;
+        },
+      );
+      if (refused) {
+        // COS and OSS copy no appendable object server-side: the source stays, nothing is created.
+        expectSameBytes(await t.store.read(src), data);
+        await expectError(() => t.store.stat(dst), "ObjectNotExist");
+        return;
+      }
+      expectSameBytes(await t.store.read(dst), data);
+      await checkSource(t, op, src, data);
+    },
+    async (t) => {
+      if (!t.store.features[op]) await refuse(t, op);
+      else await expectError(() => t.store.createAppend(t.key()), "CapabilityInsufficient");
+    },
+  );
+
+  suite.gated(
     `${op}: a missing source rejects with ObjectNotExist and creates nothing`,
     [op],
     async (t) => {

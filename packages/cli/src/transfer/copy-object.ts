@@ -62,8 +62,8 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  */
 export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<void> {
   const limit = env.shared?.store.features.limits.copySizeMaximum;
-  if (env.shared !== undefined && env.settings.serverSide && env.writeOptions === undefined && !item.viaLink && (limit === undefined || item.size <= limit)) {
-    await serverSideCopy(env, env.shared, item);
+  const serverSide = env.shared !== undefined && env.settings.serverSide && env.writeOptions === undefined && !item.viaLink && (limit === undefined || item.size <= limit);
+  if (serverSide && (await serverSideCopy(env, env.shared!, item))) {
     progress.update(item.size);
   } else {
     const sent = await streamCopy(env, item, progress);
@@ -76,20 +76,31 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
   env.stats.bytes.copied += item.size;
 }
 
-async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem): Promise<void> {
+/**
+ * Copies (or moves) within one storage, then verifies. False when the service copies no such
+ * object and changed nothing (`ObjectModeInvalid`: COS, OSS and QingStor copy no appendable
+ * object server-side): the caller streams it instead.
+ */
+async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem): Promise<boolean> {
   const from = shared.aPrefix + item.srcPath;
   const to = shared.bPrefix + item.dstPath;
   let expected: string | undefined = item.src.crc64;
   if (env.settings.verify && expected === undefined) expected = (await hashObject(env.src.store, item.srcPath, signalOf(env))).crc64;
   const moved = env.move && shared.store.features.move;
-  if (moved) await shared.store.move(from, to, signalOf(env));
-  else await shared.store.copy(from, to, signalOf(env));
+  try {
+    if (moved) await shared.store.move(from, to, signalOf(env));
+    else await shared.store.copy(from, to, signalOf(env));
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.ObjectModeInvalid)) return false;
+    throw e;
+  }
   env.stats.bytes.serverSide += item.size;
   const sent: Checksums = { size: item.size, ...(expected === undefined ? {} : { crc64: expected }) };
   const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env) });
   // After a move the destination holds the only copy: a failed check is reported, never "cleaned up".
   await settle(env, item, check, moved);
   if (env.move && !moved) await deleteSource(env, item, item.size);
+  return true;
 }
 
 /** Counts a verification; a mismatch deletes the bad copy (so a re-run copies it again; not with `keep`) and throws. */
