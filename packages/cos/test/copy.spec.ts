@@ -105,4 +105,23 @@ describe("cos multipart copy: content headers", () => {
     }
     await multi.deleteMany([src, `${src}-single`, `${src}-multi`], {});
   });
+
+  it("keeps the source's storage class, single and multipart (COS would store STANDARD)", async () => {
+    const store = newStorager(`${emulator.connectionString(BUCKET, `/${randomUUID()}/`)}&credential=hmac:AK:SK`);
+    await store.write("ia", randomBytes(1000), { storageClass: "STANDARD_IA" });
+    await store.copy("ia", "copied");
+    expect((await store.stat("copied")).storageClass).toBe("STANDARD_IA");
+    await store.move("ia", "moved");
+    expect((await store.stat("moved")).storageClass).toBe("STANDARD_IA");
+    await store.deleteMany(["copied", "moved"]);
+    const credentials = staticCredentials({ protocol: "hmac", accessKey: "AK", secretKey: "SK" }, undefined);
+    const client = new CosClient(bucketAddress(BUCKET, undefined, { endpoint: parseEndpoint(`http:127.0.0.1:${emulator.port}`) }), credentials);
+    const multi = new CosStorageDriver(client, BUCKET, "ap-guangzhou", true, { copyThreshold: 1, copyPartSize: MiB });
+    const src = `ia-${randomUUID()}`;
+    const data = randomBytes(2 * MiB + 1);
+    await client.sendBuffered({ operation: "put_object", method: "PUT", key: src, query: [], headers: { "x-cos-storage-class": "STANDARD_IA", "content-length": String(data.length) }, body: data });
+    await multi.copy(src, `${src}-multi`, {});
+    expect((await multi.stat(`${src}-multi`, {})).storageClass).toBe("STANDARD_IA");
+    await multi.deleteMany([src, `${src}-multi`], {});
+  });
 });
