@@ -9,10 +9,10 @@ export const OSS_PACKAGE = "@stowage/oss";
 /** One-line description shown in registries and docs. */
 export const OSS_DESCRIPTION = "Aliyun Object Storage Service (OSS), CRC64-verified, with multipart, append, server-side copy and SSE.";
 
-/** Operations that create an object and so may encrypt it. */
-const SSE_OPS = ["write", "createMultipart", "createAppend", "copy", "move"] as const;
+/** Operations that create an object and so may encrypt it (presign: a presigned PUT or Initiate signs the headers). */
+const SSE_OPS = ["write", "createMultipart", "createAppend", "copy", "move", "presign"] as const;
 /** KMS details: appendable objects take no customer master key (protocols.md §2.7). */
-const KMS_OPS = ["write", "createMultipart", "copy", "move"] as const;
+const KMS_OPS = ["write", "createMultipart", "copy", "move", "presign"] as const;
 
 /**
  * The OSS driver's own pairs (global ones — credential, endpoint, name,

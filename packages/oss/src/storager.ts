@@ -32,6 +32,7 @@ import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from ".
 import { abortUpload, completeUpload, createUpload, multipartCopy, resultDocument, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
 import { objectFromHeaders, parseResultEtag } from "./responses.js";
+import { sseHeaders } from "./sse.js";
 
 /** The largest object copied with one CopyObject; OSS recommends UploadPartCopy above 1 GB. */
 export const COPY_SINGLE_MAXIMUM = 1024 * 1024 * 1024;
@@ -208,7 +209,8 @@ export class OssStorageDriver implements StorageDriver {
   /**
    * A query-signed GET (with Range), PUT or DELETE (abort with `multipartId`), or a multipart step
    * (initiate, upload part, list parts, complete with its XML body); headers given here must be sent as they are.
-   * @throws StorageError `InvalidArgument` (a 0-byte range), `PermissionDenied` (credential provider)
+   * A PUT and an Initiate sign the SSE headers (`server_side_encryption*`, open-time defaults included).
+   * @throws StorageError `InvalidArgument` (a 0-byte range, KMS details without KMS), `PermissionDenied` (credential provider)
    */
   async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
     if (op === "read") {
@@ -230,7 +232,7 @@ export class OssStorageDriver implements StorageDriver {
       const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? []);
       return { ...(await this.client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
     }
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = sseHeaders(options);
     if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
     if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
     if (typeof options.storageClass === "string") headers["x-oss-storage-class"] = options.storageClass;
