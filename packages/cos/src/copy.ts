@@ -4,6 +4,7 @@ import {
   crc64Equal,
   ErrorCode,
   planCopyParts,
+  statSseCSource,
   storageError,
   type DriverCallOptions,
   type DriverWriteResult,
@@ -50,7 +51,8 @@ export interface CopyContext {
  * Server-side copy: PUT Object - Copy, or a multipart copy above the tuning's threshold (5 GB);
  * the copy's CRC-64 must equal the source's (a mismatching copy is deleted), and it keeps the
  * source's storage class. The SSE-C keys are checked first, so over plain http a customer key
- * fails before any request is sent.
+ * fails before any request is sent. Without a copy-source key, a call with an SSE-C key tries it
+ * for the source too (core `statSseCSource`): a storager opened with a key copies its own objects.
  * @throws StorageError `InvalidArgument` (SSE-C over http, a bad key, a source above 10,000 × 5 GiB),
  *   `ObjectNotExist` (source), `ObjectModeInvalid` (a directory, or an appendable object: COS copies
  *   none), `IntegrityMismatch`, ...
@@ -59,12 +61,26 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   const secure = ctx.client.secure;
   sseCustomerHeaders(options, secure);
   copySourceSseHeaders(options, secure);
-  const sourceOptions: DriverCallOptions = { signal: options.signal };
-  if (options.copySourceServerSideEncryptionCustomerKey !== undefined) {
-    sourceOptions.serverSideEncryptionCustomerKey = options.copySourceServerSideEncryptionCustomerKey;
-    sourceOptions.serverSideEncryptionCustomerAlgorithm = options.copySourceServerSideEncryptionCustomerAlgorithm;
+  const given = options.copySourceServerSideEncryptionCustomerKey !== undefined;
+  const stated = await statSseCSource(
+    (withObjectKey) => {
+      const sourceOptions: DriverCallOptions = { signal: options.signal };
+      if (given || withObjectKey) {
+        sourceOptions.serverSideEncryptionCustomerKey = given ? options.copySourceServerSideEncryptionCustomerKey : options.serverSideEncryptionCustomerKey;
+        sourceOptions.serverSideEncryptionCustomerAlgorithm = given ? options.copySourceServerSideEncryptionCustomerAlgorithm : options.serverSideEncryptionCustomerAlgorithm;
+      }
+      return ctx.stat(srcKey, sourceOptions);
+    },
+    !given && options.serverSideEncryptionCustomerKey !== undefined,
+  );
+  const source = stated.source;
+  if (stated.withObjectKey) {
+    options = {
+      ...options,
+      copySourceServerSideEncryptionCustomerKey: options.serverSideEncryptionCustomerKey,
+      copySourceServerSideEncryptionCustomerAlgorithm: options.serverSideEncryptionCustomerAlgorithm,
+    };
   }
-  const source = await ctx.stat(srcKey, sourceOptions);
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "COS cannot copy an appendable object server-side: read it and write the copy");
   if (srcKey === dstKey) return;

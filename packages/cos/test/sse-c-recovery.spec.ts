@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { crc64Decimal, newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
+import { checkSseCCopies } from "@stowage/behavior-tests";
 import "../src/index.js";
 import type { CosOptions } from "../src/index.js";
 import { QUICK_RETRIES, rawServer, type RawAnswer } from "./raw-server.js";
@@ -76,6 +77,28 @@ describe("cos copy: the CRC-64 check", () => {
       expect(server.requests.map((r) => r.method)).toEqual(["HEAD", "PUT"]);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe("cos SSE-C: copies with the open-time key", () => {
+  it("copy and move of the storager's own objects, a plain source, and a source under another key", async () => {
+    const emulator = await startEmulator({ provider: "cos", tls: true, buckets: [BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } });
+    try {
+      const workDir = `/${randomUUID()}/`;
+      await checkSseCCopies((key) =>
+        newStorager<CosOptions>({
+          type: "cos",
+          name: BUCKET,
+          workDir,
+          credential: "hmac:AK:SK",
+          endpoint: `https:127.0.0.1:${emulator.port}`,
+          tlsCa: emulator.ca,
+          ...(key === undefined ? {} : { serverSideEncryptionCustomerKey: key }),
+        }),
+      );
+    } finally {
+      await emulator.stop();
     }
   });
 });

@@ -6,8 +6,9 @@ export { qingstorService, newQingStorStorageDriver, newQingStorServiceDriver, cr
 export { QINGSTOR_TYPE, QINGSTOR_PACKAGE, QINGSTOR_DESCRIPTION, QINGSTOR_STORAGE_CLASSES, qingstorPairs } from "./config.js";
 export type { QingStorOptions } from "./config.js";
 export { qingstorFeatures, qingstorLimits, qingstorServiceFeatures } from "./features.js";
-export { QingStorStorageDriver, COPY_SINGLE_MAXIMUM } from "./storager.js";
-export type { QingStorDriverTuning } from "./storager.js";
+export { QingStorStorageDriver } from "./storager.js";
+export { COPY_SINGLE_MAXIMUM } from "./copy.js";
+export type { QingStorDriverTuning } from "./copy.js";
 export { QingStorServiceDriver, BUCKET_PAGE_SIZE } from "./servicer.js";
 export { QingStorClient, expectJson } from "./client.js";
 export type { QingStorTransportSettings } from "./client.js";

@@ -19,14 +19,12 @@ import {
   type StorageError,
   type StorageFeatures,
 } from "@stowage/core";
-import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
-import { etagContradicts, plainMd5 } from "./etag.js";
+import { etagContradicts } from "./etag.js";
 import { qingstorFeatures } from "./features.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
-import { followLinks } from "./links.js";
-import { abortUpload, completeUpload, createUpload, multipartCopy, statUpload, writeUploadPart } from "./multipart.js";
+import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
 import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
 import { qingstorError } from "./errors.js";
@@ -35,17 +33,7 @@ import { presignCall } from "./presigner.js";
 import { readObject } from "./reader.js";
 import { usesSseC } from "./sse.js";
 import { linkFromHeaders, putLink } from "./virtual-link.js";
-
-/** The largest object one copy request may copy: 5 GiB. */
-export const COPY_SINGLE_MAXIMUM = 5 * 1024 * 1024 * 1024;
-
-/** Tuning a caller (or a test) may change; the defaults follow QingStor's limits. */
-export interface QingStorDriverTuning {
-  /** Copies larger than this use multipart copy (default {@link COPY_SINGLE_MAXIMUM}). */
-  copyThreshold?: number;
-  /** Part size of multipart copies. */
-  copyPartSize?: number;
-}
+import { serverSideCopy, type QingStorDriverTuning } from "./copy.js";
 
 /**
  * The QingStor primitives over one bucket. Keys travel byte-exact; directories
@@ -66,7 +54,7 @@ export class QingStorStorageDriver implements StorageDriver {
     readonly name: string,
     readonly location: string | undefined,
     readonly integrity = true,
-    private readonly tuning: QingStorDriverTuning = {},
+    readonly tuning: QingStorDriverTuning = {},
     /** Virtual links (go-storage's `virtual_link`): `createLink`, and links seen as links by stat, read, list and copy. */
     readonly virtualLinks = false,
   ) {
@@ -148,35 +136,8 @@ export class QingStorStorageDriver implements StorageDriver {
    * A virtual link (seen by the HEAD every copy makes) is followed: its target is copied.
    * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object), `InvalidArgument` (more than 8 links), `IntegrityMismatch`, ...
    */
-  async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    const sourceOptions: DriverCallOptions = { signal: options.signal };
-    if (options.copySourceEncryptionCustomerKey !== undefined) {
-      sourceOptions.encryptionCustomerKey = options.copySourceEncryptionCustomerKey;
-      sourceOptions.encryptionCustomerAlgorithm = options.copySourceEncryptionCustomerAlgorithm;
-    }
-    let from = srcKey;
-    const source = await followLinks<RawObject>(srcKey, async (at) => {
-      from = at;
-      const o = await this.stat(at, sourceOptions);
-      return o.mode === "link" ? { follow: o.linkTarget!.slice(1) } : o;
-    });
-    if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
-    // Undocumented on QingStor (COS and OSS refuse it), and the copy's ETag would be the appendable's, no MD5 of its bytes.
-    if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "QingStor copies no appendable object server-side here: read it and write the copy");
-    if (srcKey === dstKey || from === dstKey) return;
-    if ((source.size ?? 0) > (this.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-      await multipartCopy(this.client, from, dstKey, source, options, this.integrity, this.tuning.copyPartSize);
-      return;
-    }
-    const call = req.copyObject(dstKey, sourceHeader(this.name, from), options, this.client.secure, source.storageClass);
-    const res = await this.client.sendBuffered(call, { signal: options.signal });
-    const copied = plainMd5(res.header("etag"));
-    const original = plainMd5(source.etag);
-    const encrypted = usesSseC(options) || options.copySourceEncryptionCustomerKey !== undefined;
-    if (this.integrity && !encrypted && copied !== undefined && original !== undefined && copied !== original) {
-      await this.delete(dstKey, {}).catch(() => undefined);
-      throw storageError(ErrorCode.IntegrityMismatch, `copy_object: the copy has MD5 ${copied}, the source ${original}; the copy was removed`);
-    }
+  copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    return serverSideCopy(this, srcKey, dstKey, options);
   }
 
   /**

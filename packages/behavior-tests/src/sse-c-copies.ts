@@ -1,0 +1,40 @@
+import { randomBytes } from "node:crypto";
+import { expect } from "@jest/globals";
+import type { Storager } from "@stowage/core";
+import { expectSameBytes, randomData } from "./fixtures.js";
+
+/**
+ * Checks server-side copies on a service with customer keys (SSE-C). `open(key)` opens a
+ * storager on one shared, empty work_dir with `key` as its open-time SSE-C key (none when
+ * undefined). A storager opened with a key copies and moves its own objects without a
+ * copy-source key, copies a plain object into an encrypted one, and refuses a source encrypted
+ * with another key with an error that says a copy-source key may be missing (never the key).
+ */
+export async function checkSseCCopies(open: (key?: Buffer) => Storager): Promise<void> {
+  const key = randomBytes(32);
+  const store = open(key);
+  const data = randomData(3000);
+  await store.write("a", data);
+  await store.copy("a", "b");
+  expectSameBytes(await store.read("b"), data);
+  await store.move("b", "c");
+  expectSameBytes(await store.read("c"), data);
+
+  const plain = open();
+  await plain.write("plain", data);
+  await store.copy("plain", "encrypted");
+  expectSameBytes(await store.read("encrypted"), data);
+  await expect(plain.read("encrypted")).rejects.toMatchObject({ name: "StorageError" });
+
+  const other = open(randomBytes(32));
+  await other.write("other", data);
+  const error = await store.copy("other", "d").then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  expect(error).toMatchObject({ name: "StorageError" });
+  expect(error!.message).toContain("copy-source key");
+  expect(error!.message).not.toContain(key.toString("base64"));
+  await expect(store.stat("d")).rejects.toMatchObject({ code: "ObjectNotExist" });
+  await plain.deleteMany(["a", "c", "plain", "encrypted", "other"]);
+}

@@ -1,0 +1,48 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { checkSseCCopies } from "@stowage/behavior-tests";
+import { newStorager } from "@stowage/core";
+import { startEmulator, type Emulator } from "@stowage/emulator";
+import "../src/index.js";
+import type { QingStorOptions } from "../src/index.js";
+
+const BUCKET = "ssec-bucket";
+
+describe("qingstor SSE-C copies", () => {
+  let tls: Emulator;
+  beforeAll(async () => {
+    tls = await startEmulator({ provider: "qingstor", tls: true, buckets: [BUCKET] });
+  });
+  afterAll(async () => {
+    await tls.stop();
+  });
+
+  it("copy and move of the storager's own objects, a plain source, and a source under another key", async () => {
+    const workDir = `/${randomUUID()}/`;
+    await checkSseCCopies((key) =>
+      newStorager<QingStorOptions>({
+        type: "qingstor",
+        name: BUCKET,
+        workDir,
+        credential: "hmac:stowage-ak:stowage-sk",
+        endpoint: `https:127.0.0.1:${tls.port}`,
+        location: tls.region,
+        tlsCa: tls.ca,
+        ...(key === undefined ? {} : { encryptionCustomerKey: key }),
+      }),
+    );
+  });
+
+  it("a copy with a customer key over plain http is refused before any request", async () => {
+    const plain = await startEmulator({ provider: "qingstor", buckets: [BUCKET] });
+    try {
+      const s = newStorager<QingStorOptions>(plain.connectionString(BUCKET, `/${randomUUID()}/`));
+      plain.resetStats();
+      await expect(s.copy("a", "b", { encryptionCustomerKey: randomBytes(32) })).rejects.toMatchObject({ code: "InvalidArgument" });
+      await expect(s.copy("a", "b", { copySourceEncryptionCustomerKey: randomBytes(32) })).rejects.toMatchObject({ code: "InvalidArgument" });
+      expect(plain.stats().requests).toBe(0);
+    } finally {
+      await plain.stop();
+    }
+  });
+});
