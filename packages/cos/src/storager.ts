@@ -7,7 +7,6 @@ import {
   responseOverrideQuery,
   sliceRange,
   storageError,
-  withoutEtagConditions,
   type DriverBody,
   type DriverCallOptions,
   type DriverListPage,
@@ -62,7 +61,8 @@ export class CosStorageDriver implements StorageDriver {
    */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
-    const head = key.endsWith("/") ? withoutEtagConditions(options) : options;
+    // A directory marker is a plain zero-byte object: no conditions, and no SSE-C key (which a plain object refuses).
+    const head: DriverCallOptions = key.endsWith("/") ? { signal: options.signal } : options;
     try {
       const res = await this.client.sendBuffered(req.headObject(key, head, this.client.secure), { signal: options.signal });
       return objectFromHeaders(key, res.status, res.headers);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { crc64Decimal, newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
-import { checkSseCCopies } from "@stowage/behavior-tests";
+import { checkSseCCopies, checkSseCDirs } from "@stowage/behavior-tests";
 import "../src/index.js";
 import type { CosOptions } from "../src/index.js";
 import { QUICK_RETRIES, rawServer, type RawAnswer } from "./raw-server.js";
@@ -82,11 +82,11 @@ describe("cos copy: the CRC-64 check", () => {
 });
 
 describe("cos SSE-C: copies with the open-time key", () => {
-  it("copy and move of the storager's own objects, a plain source, and a source under another key", async () => {
+  it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories", async () => {
     const emulator = await startEmulator({ provider: "cos", tls: true, buckets: [BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } });
     try {
       const workDir = `/${randomUUID()}/`;
-      await checkSseCCopies((key) =>
+      const open = (key?: Buffer): Storager =>
         newStorager<CosOptions>({
           type: "cos",
           name: BUCKET,
@@ -95,8 +95,9 @@ describe("cos SSE-C: copies with the open-time key", () => {
           endpoint: `https:127.0.0.1:${emulator.port}`,
           tlsCa: emulator.ca,
           ...(key === undefined ? {} : { serverSideEncryptionCustomerKey: key }),
-        }),
-      );
+        });
+      await checkSseCCopies(open);
+      await checkSseCDirs(open);
     } finally {
       await emulator.stop();
     }

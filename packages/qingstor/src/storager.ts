@@ -1,5 +1,4 @@
 import {
-  withoutEtagConditions,
   ErrorCode,
   isStorageError,
   storageError,
@@ -71,7 +70,8 @@ export class QingStorStorageDriver implements StorageDriver {
    */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
-    const head = key.endsWith("/") ? withoutEtagConditions(options) : options;
+    // A directory marker is a plain zero-byte object: no conditions, and no SSE-C key (which a plain object refuses).
+    const head: DriverCallOptions = key.endsWith("/") ? { signal: options.signal } : options;
     try {
       const res = await this.client.sendBuffered(req.headObject(key, head, this.client.secure), { signal: options.signal });
       return (this.virtualLinks ? linkFromHeaders(key, res.headers) : undefined) ?? objectFromHeaders(key, res.status, res.headers);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { checkSseCCopies } from "@stowage/behavior-tests";
-import { newStorager } from "@stowage/core";
+import { checkSseCCopies, checkSseCDirs } from "@stowage/behavior-tests";
+import { newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
 import type { QingStorOptions } from "../src/index.js";
@@ -17,9 +17,9 @@ describe("qingstor SSE-C copies", () => {
     await tls.stop();
   });
 
-  it("copy and move of the storager's own objects, a plain source, and a source under another key", async () => {
+  it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories", async () => {
     const workDir = `/${randomUUID()}/`;
-    await checkSseCCopies((key) =>
+    const open = (key?: Buffer): Storager =>
       newStorager<QingStorOptions>({
         type: "qingstor",
         name: BUCKET,
@@ -29,8 +29,9 @@ describe("qingstor SSE-C copies", () => {
         location: tls.region,
         tlsCa: tls.ca,
         ...(key === undefined ? {} : { encryptionCustomerKey: key }),
-      }),
-    );
+      });
+    await checkSseCCopies(open);
+    await checkSseCDirs(open);
   });
 
   it("a copy with a customer key over plain http is refused before any request", async () => {

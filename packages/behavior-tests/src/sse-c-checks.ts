@@ -38,3 +38,19 @@ export async function checkSseCCopies(open: (key?: Buffer) => Storager): Promise
   await expect(store.stat("d")).rejects.toMatchObject({ code: "ObjectNotExist" });
   await plain.deleteMany(["a", "c", "plain", "encrypted", "other"]);
 }
+
+/**
+ * Checks that a storager opened with an SSE-C key (`open(key)`, as for {@link checkSseCCopies})
+ * stats the directories it makes: their markers are plain zero-byte objects, which refuse SSE-C
+ * headers, so a directory's stat must not send the key.
+ */
+export async function checkSseCDirs(open: (key?: Buffer) => Storager): Promise<void> {
+  const store = open(randomBytes(32));
+  await store.createDir("d/");
+  expect(await store.stat("d/")).toMatchObject({ mode: "dir" });
+  await store.write("d/x", "inside");
+  expect(await store.stat("d/")).toMatchObject({ mode: "dir" });
+  expect((await store.read("d/x")).toString()).toBe("inside");
+  await store.delete("d/x");
+  await store.delete("d/", { mode: "dir" });
+}
