@@ -26,7 +26,7 @@ export { workDirConnection } from "./work-dir.js";
 export { runFaultSuite, type FaultEmulator, type FaultSuiteOptions, type FaultTarget } from "./faults.js";
 export { startProxy, type Proxy, type ProxyHooks } from "./proxy.js";
 export { checkPresignedStorageClass } from "./presign-storage-class.js";
-export { checkSseCCopies, checkSseCDirs } from "./sse-c-checks.js";
+export { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "./sse-c-checks.js";
 
 /**
  * Registers the behaviour suite (go-storage's go-integration-test, made stricter) as

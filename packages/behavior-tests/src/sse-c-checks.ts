@@ -54,3 +54,20 @@ export async function checkSseCDirs(open: (key?: Buffer) => Storager): Promise<v
   await store.delete("d/x");
   await store.delete("d/", { mode: "dir" });
 }
+
+/**
+ * Checks that a storager opened with an SSE-C key refuses appends (the services append without
+ * one, so the object would be stored unencrypted and unreadable with the key) before anything
+ * changes: an object already at the key stays as it was.
+ */
+export async function checkSseCAppends(open: (key?: Buffer) => Storager): Promise<void> {
+  const store = open(randomBytes(32));
+  await store.write("log", "kept");
+  await expect(store.createAppend("log")).rejects.toMatchObject({ code: "InvalidArgument" });
+  expect((await store.read("log")).toString()).toBe("kept");
+  const plain = open();
+  const created = await plain.createAppend("plain-log");
+  await expect(store.writeAppend(created, "more")).rejects.toMatchObject({ code: "InvalidArgument" });
+  expect((await plain.stat("plain-log")).size).toBe(0);
+  await plain.deleteMany(["log", "plain-log"]);
+}

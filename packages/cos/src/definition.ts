@@ -37,7 +37,7 @@ export function newCosStorageDriver(config: OpenConfig): CosStorageDriver {
   const credentials = credentialSource(config);
   const address = bucketAddress(name, config.location, addressing(config));
   const client = new CosClient(address, credentials, httpClientSettings(config as HttpPairValues));
-  return new CosStorageDriver(client, name, config.location, config["integrity"] !== false);
+  return new CosStorageDriver(client, name, config.location, config["integrity"] !== false, {}, config["serverSideEncryptionCustomerKey"] !== undefined);
 }
 
 /**

@@ -42,7 +42,6 @@ import { sseCustomerHeaders, sseServerHeaders } from "./sse.js";
 export class CosStorageDriver implements StorageDriver {
   readonly service = COS_TYPE;
   readonly features: Readonly<StorageFeatures>;
-  /** The last known CRC-64 of appendable objects written here, to judge lost append answers. */
 
   constructor(
     readonly client: CosClient,
@@ -50,6 +49,8 @@ export class CosStorageDriver implements StorageDriver {
     readonly location: string | undefined,
     readonly integrity = true,
     readonly tuning: CosDriverTuning = {},
+    /** Opened with an SSE-C key: appends, which COS cannot encrypt with one, are refused (see {@link CosStorageDriver.createAppend}). */
+    readonly customerKeyAtOpen = false,
   ) {
     this.features = cosFeatures(integrity);
   }
@@ -199,8 +200,14 @@ export class CosStorageDriver implements StorageDriver {
     return this.client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);
   }
 
-  /** Deletes what is there, then creates an empty appendable object (with the content attributes). @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  /**
+   * Deletes what is there, then creates an empty appendable object (with the content attributes).
+   * COS APPEND takes no SSE-C key: on a storager opened with one, appends are refused before
+   * anything changes (the object would be stored unencrypted, and unreadable with the key).
+   * @throws StorageError `InvalidArgument` (opened with an SSE-C key), `PermissionDenied`, `Aborted`
+   */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
+    this.refuseAppendWithCustomerKey();
     await this.delete(key, { signal: options.signal });
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0, appendBaseCrc64: "0" }, options);
     return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64: appended.crc64 ?? "0" };
@@ -208,10 +215,17 @@ export class CosStorageDriver implements StorageDriver {
 
   /**
    * APPEND Object at `offset`; never re-sent blindly, and a lost answer is judged by the object (see `appendChunk` in append.ts).
-   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
+   * @throws StorageError `InvalidArgument` (opened with an SSE-C key), `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
    */
-  writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
+  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
+    this.refuseAppendWithCustomerKey();
     return appendChunk(this.client, this.integrity, key, offset, body, options);
+  }
+
+  private refuseAppendWithCustomerKey(): void {
+    if (this.customerKeyAtOpen) {
+      throw storageError(ErrorCode.InvalidArgument, "COS appends take no SSE-C key: a storager opened with one cannot append (the object would be stored unencrypted)");
+    }
   }
 
   /** Nothing to do: a COS appendable object is readable at once. */

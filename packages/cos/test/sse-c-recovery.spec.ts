@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { crc64Decimal, newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
-import { checkSseCCopies, checkSseCDirs } from "@stowage/behavior-tests";
+import { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "@stowage/behavior-tests";
 import "../src/index.js";
 import type { CosOptions } from "../src/index.js";
 import { QUICK_RETRIES, rawServer, type RawAnswer } from "./raw-server.js";
@@ -82,7 +82,7 @@ describe("cos copy: the CRC-64 check", () => {
 });
 
 describe("cos SSE-C: copies with the open-time key", () => {
-  it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories", async () => {
+  it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories; appends refused", async () => {
     const emulator = await startEmulator({ provider: "cos", tls: true, buckets: [BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } });
     try {
       const workDir = `/${randomUUID()}/`;
@@ -98,6 +98,7 @@ describe("cos SSE-C: copies with the open-time key", () => {
         });
       await checkSseCCopies(open);
       await checkSseCDirs(open);
+      await checkSseCAppends(open);
     } finally {
       await emulator.stop();
     }

@@ -34,7 +34,7 @@ export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDri
   const credentials = credentialsOf(config);
   const { address, detectZone } = bucketAddress(config.location, config.endpoint);
   const client = new QingStorClient(address, name, credentials, httpClientSettings(config as HttpPairValues), detectZone);
-  return new QingStorStorageDriver(client, name, config.location, config["integrity"] !== false, {}, config["enableVirtualLink"] === true);
+  return new QingStorStorageDriver(client, name, config.location, config["integrity"] !== false, {}, config["enableVirtualLink"] === true, config["encryptionCustomerKey"] !== undefined);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { checkSseCCopies, checkSseCDirs } from "@stowage/behavior-tests";
+import { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "@stowage/behavior-tests";
 import { newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
@@ -17,7 +17,7 @@ describe("qingstor SSE-C copies", () => {
     await tls.stop();
   });
 
-  it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories", async () => {
+  it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories; appends refused", async () => {
     const workDir = `/${randomUUID()}/`;
     const open = (key?: Buffer): Storager =>
       newStorager<QingStorOptions>({
@@ -32,6 +32,7 @@ describe("qingstor SSE-C copies", () => {
       });
     await checkSseCCopies(open);
     await checkSseCDirs(open);
+    await checkSseCAppends(open);
   });
 
   it("a copy with a customer key over plain http is refused before any request", async () => {
