@@ -19,6 +19,18 @@ const SSE_C_OPS = ["new", "read", "stat", "write", "createMultipart", "writeMult
 const SSE_OPS = ["write", "createMultipart", "copy", "move", "presign"] as const;
 const COPY_SOURCE_OPS = ["new", "copy", "move"] as const;
 
+/** A validator: the value must be the padded base64 of a UTF-8 JSON object (COS's KMS encryption context). */
+function base64JsonObject(value: unknown): string | undefined {
+  const message = "must be the base64 of a UTF-8 JSON object, e.g. base64 of {\"project\":\"a\"}";
+  if (typeof value !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return message;
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(value, "base64")));
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? undefined : message;
+  } catch {
+    return message;
+  }
+}
+
 /**
  * The COS driver's own pairs (global ones — credential, endpoint, name,
  * work_dir, location, storage_class, content_type... — come from core), keyed
@@ -74,6 +86,7 @@ export const cosPairs = {
     description: "SSE-KMS: base64 of a UTF-8 JSON object of encryption context (only with cos/kms).",
     operations: SSE_OPS,
     defaultable: true,
+    validate: base64JsonObject,
   }),
   serverSideEncryptionCustomerAlgorithm: definePair({
     name: "server_side_encryption_customer_algorithm",

@@ -96,6 +96,17 @@ describe("opening COS storagers", () => {
     expect(code(() => newStorager("cos://b-1/?credential=hmac:AK:SK&location=x&default_server_side_encryption=DES"))).toBe("ConnectionStringInvalid");
   });
 
+  it("takes a KMS encryption context only as base64 of a UTF-8 JSON object, checked before anything is sent", async () => {
+    const ok = Buffer.from('{"project":"档案"}').toString("base64");
+    const base = "cos://b-1/?credential=hmac:AK:SK&location=x&default_server_side_encryption=cos/kms";
+    expect(code(() => newStorager(`${base}&default_server_side_encryption_context=${encodeURIComponent(ok)}`))).toBeUndefined();
+    for (const bad of ['{"a":"b"}', "plain text", Buffer.from("[1,2]").toString("base64"), Buffer.from("not json").toString("base64"), "é中"]) {
+      expect([bad, code(() => newStorager(`${base}&default_server_side_encryption_context=${encodeURIComponent(bad)}`))]).toEqual([bad, "ConnectionStringInvalid"]);
+    }
+    const s = newStorager(base);
+    await expect(s.write("k", "v", { serverSideEncryptionContext: "é中" } as never)).rejects.toMatchObject({ code: "InvalidArgument" });
+  });
+
   it("opens a servicer with a credential provider instead of a credential", () => {
     const s = newServicer({ type: "cos", credentialProvider: () => ({ secretId: "a", secretKey: "b" }) });
     expect(s.service).toBe("cos");
