@@ -1,28 +1,25 @@
+import { globalPairs, isStorageError, parsePairValue } from "@stowage/core";
+
 /**
  * Parsing and printing of sizes, rates, counts and durations for flags and
- * human output. Sizes accept binary units: `5M`, `5MiB`, `5MB` all mean
- * 5 × 1024 × 1024 bytes (storage tools count in powers of two).
+ * human output. Sizes follow the connection-string grammar of core's pairs, so
+ * `--part-size 64MB` and `part_size=64MB` mean the same: `K`, `M`, `G`, `T` and
+ * `KiB`, `MiB`... are powers of 1024 (`5M` = `5MiB` = 5 × 1024 × 1024), `KB`,
+ * `MB`, `GB`, `TB` powers of 1000 (`64MB` = 64,000,000).
  */
 
-const UNITS: Record<string, number> = {
-  "": 1,
-  b: 1,
-  k: 1024,
-  m: 1024 ** 2,
-  g: 1024 ** 3,
-  t: 1024 ** 4,
-};
-
 /**
- * Parses `1048576`, `512K`, `5MiB`, `1.5g`... into bytes (rounded down).
+ * Parses `1048576`, `512K`, `5MiB`, `64MB`, `1.5G`... into bytes, exactly as core
+ * parses a size pair (a fraction must come to a whole number of bytes).
  * @throws RangeError for anything else, or a negative or unsafe result.
  */
 export function parseSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
-  if (m === null) throw new RangeError(`"${text}" is not a size (try 1048576, 512K, 5MiB, 1.5G)`);
-  const value = Math.floor(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!);
-  if (!Number.isSafeInteger(value)) throw new RangeError(`"${text}" is too large`);
-  return value;
+  try {
+    return parsePairValue(globalPairs.multipartThreshold, text, "size") as number;
+  } catch (e) {
+    if (!isStorageError(e)) throw e;
+    throw new RangeError(`"${text}" is not a size (try 1048576, 512K, 5MiB, 64MB, 1.5G; K, M, G are powers of 1024, KB, MB, GB of 1000)`);
+  }
 }
 
 /**

@@ -28,6 +28,8 @@ export interface Location {
   readonly endpoint?: string;
   /** The `location` pair (region), when given. */
   readonly region?: string;
+  /** True when the connection string gave no work_dir (`path` is then `/`, or the profile's sub-path). */
+  readonly noWorkDir?: boolean;
 }
 
 /** One side of an operation: a storager opened on a directory of a location. */
@@ -64,6 +66,21 @@ function splitObject(path: string, display: string): [string, string] {
   if (trimmed === "") throw storageError(ErrorCode.InvalidArgument, `${display} is a root directory, not an object`);
   const slash = trimmed.lastIndexOf("/");
   return [trimmed.slice(0, slash + 1), trimmed.slice(slash + 1)];
+}
+
+/**
+ * Refuses a connection string without a work_dir for a service that requires one (fs), as
+ * `newStorager` does: the CLI must never fall back to `/` there (`fs://tmp` is a typo of `fs:///tmp`).
+ * Services not registered yet are checked again when opened.
+ * @throws PairRequired
+ */
+function requireWorkDir(type: string, name: string, display: string): void {
+  if (getService(type)?.storagerRequires?.includes("work_dir") !== true) return;
+  const hint = name === "" ? `${type}:///<absolute directory>` : `${type}:///${name}`;
+  throw storageError(ErrorCode.PairRequired, `${display} names no directory, and ${type} needs one (a work_dir): did you mean ${hint} (three slashes)?`, {
+    op: "open",
+    service: type,
+  });
 }
 
 /** Parses locations and opens (and caches) storagers on them. */
@@ -106,7 +123,8 @@ export class Locations {
 
   private fromConnection(conn: string, typed: string, sub: string | undefined): Location {
     const parsed = parseConnectionString(conn);
-    let name = parsed.name ?? "";
+    // As the library: the first name and work_dir win (the path part's come first), even when empty.
+    let name = parsed.name;
     let path = parsed.workDir;
     const rest: string[] = [];
     let endpoint: string | undefined;
@@ -114,21 +132,27 @@ export class Locations {
     for (const { key, value } of parsed.pairs) {
       if (key === "endpoint" && endpoint === undefined) endpoint = value;
       if (key === "location" && region === undefined) region = value;
-      if (key === "name" && name === "") name = value;
-      else if (key === "work_dir" && path === undefined) path = value;
-      else if (key !== "name" && key !== "work_dir") rest.push(value === "" ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+      if (key === "name") name ??= value;
+      else if (key === "work_dir") path ??= value;
+      else rest.push(value === "" ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
     }
-    path = (path ?? "/").replace(/\\/g, "/");
+    const noWorkDir = path === undefined || path === "";
+    if (noWorkDir) {
+      registerBundledDrivers();
+      requireWorkDir(parsed.type, name ?? "", typed);
+    }
+    path = (noWorkDir ? "/" : path!).replace(/\\/g, "/");
     if (!path.startsWith("/")) path = "/" + path;
     if (sub !== undefined && sub !== "") path = asDir(path) + sub.replace(/^\/+/, "");
     const query = rest.join("&");
     return {
       display: redactSecrets(typed),
       type: parsed.type,
-      name,
+      name: name ?? "",
       query,
       path,
       local: false,
+      ...(noWorkDir ? { noWorkDir } : {}),
       key: `${conn}\u0000${sub ?? ""}`,
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(region === undefined ? {} : { region }),
@@ -137,13 +161,14 @@ export class Locations {
 
   /**
    * A storager whose work_dir is `dir` (absolute, ends with `/`) in `loc`'s account.
-   * @throws ServiceNotRegistered, ConnectionStringInvalid, PairRequired, PairUnsupported
+   * @throws ServiceNotRegistered, PairRequired (the service needs a work_dir the location did not give), ConnectionStringInvalid, PairRequired, PairUnsupported
    */
   async open(loc: Location, dir: string): Promise<Storager> {
     const conn = `${loc.type}://${encodeURIComponent(loc.name)}${encodePath(asDir(dir))}${loc.query ? `?${loc.query}` : ""}`;
     let store = this.stores.get(conn);
     if (store === undefined) {
       await ensureDriver(loc.type, this.opts.cwd);
+      if (loc.noWorkDir === true) requireWorkDir(loc.type, loc.name, loc.display);
       store = newStorager(conn);
       this.stores.set(conn, store);
     }

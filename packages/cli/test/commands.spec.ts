@@ -203,7 +203,8 @@ describe("du, presign, verify, profiles", () => {
 
   it("profiles come from STOWAGE_PROFILE_* and the config file, listed with secrets redacted", async () => {
     const config = join(work, "profiles.json");
-    await writeFile(config, JSON.stringify({ profiles: { files: `fs://${work}/src?credential=hmac:AKIDX:TOPSECRET` } }));
+    // fs uses no credential: enable_loose_pair drops it (without, opening refuses it with PairUnsupported)
+    await writeFile(config, JSON.stringify({ profiles: { files: `fs://${work}/src?enable_loose_pair&credential=hmac:AKIDX:TOPSECRET` } }));
     const viaFile = await main(["--config", config, "ls", "files:sub"], { env, cwd: work });
     expect(viaFile.stdout.split("\n").filter(Boolean).sort()).toEqual(["c.txt", "deep/"]);
     const viaEnv = await main(["cat", "data:a.txt"], { env: { ...env, STOWAGE_PROFILE_DATA: `fs://${work}/src` }, cwd: work });

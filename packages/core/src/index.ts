@@ -38,6 +38,7 @@ export * from "./multipart/copy-ranges.js";
 export * from "./multipart/upload-engine.js";
 export * from "./storager/create-storager.js";
 export * from "./storager/create-servicer.js";
+export * from "./storager/servicer-options.js";
 export { DEFAULT_MULTIPART_THRESHOLD } from "./storager/write-plan.js";
 export type { ObjectWriteStream } from "./storager/write-stream.js";
 export * from "./pairs/pairs-table.js";

@@ -22,3 +22,9 @@ export const fsPairs: PairSet = Object.freeze({
 
 /** Open-time pairs a storager needs: a user must say which directory to use. */
 export const FS_STORAGER_REQUIRES: readonly string[] = Object.freeze(["work_dir"]);
+
+/**
+ * Global open pairs fs has no use for, refused at open (`PairUnsupported`; a name in the path
+ * part, `fs://tmp/data`, is `ConnectionStringInvalid` with a `fs:///tmp/data` hint).
+ */
+export const FS_UNUSED_PAIRS: readonly string[] = Object.freeze(["name", "credential", "endpoint", "location"]);

@@ -8,6 +8,6 @@ export { fsFeatures } from "./features.js";
 export { fsError } from "./errors.js";
 export { FsPaths } from "./paths.js";
 export { DirPin } from "./pinned-dir.js";
-export { FS_TYPE, FS_PACKAGE, fsPairs } from "./config.js";
+export { FS_TYPE, FS_PACKAGE, FS_UNUSED_PAIRS, fsPairs } from "./config.js";
 
 registerService(fsService);

@@ -12,3 +12,6 @@ export const MEMORY_DESCRIPTION =
 
 /** The memory driver has no pairs of its own; the global ones (work_dir, name...) come from core. */
 export const memoryPairs: PairSet = Object.freeze({});
+
+/** Global open pairs memory has no use for, refused at open with `PairUnsupported` (dropped with `enable_loose_pair`). */
+export const MEMORY_UNUSED_PAIRS: readonly string[] = Object.freeze(["credential", "endpoint", "location"]);

@@ -8,6 +8,6 @@ export { MemoryServiceDriver, memoryServiceFeatures } from "./servicer.js";
 export { MemoryStore, openStore, findStore, storeNames, type MemoryEntry, type MemoryPart, type MemoryUpload } from "./store.js";
 export { SortedKeys } from "./sorted-keys.js";
 export { memoryFeatures } from "./features.js";
-export { MEMORY_TYPE, MEMORY_PACKAGE, memoryPairs } from "./config.js";
+export { MEMORY_TYPE, MEMORY_PACKAGE, MEMORY_UNUSED_PAIRS, memoryPairs } from "./config.js";
 
 registerService(memoryService);

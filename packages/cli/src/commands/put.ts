@@ -4,7 +4,7 @@ import { describe } from "../locations.js";
 import { formatBytes } from "../format.js";
 import { UsageError } from "../errors.js";
 import { transferObject } from "../transfer/jobs.js";
-import { addTransferOptions, refuseStreamFlags, transferSettings } from "../transfer/settings.js";
+import { addTransferOptions, refuseStreamFlags, transferSettings, tuneFor } from "../transfer/settings.js";
 import { newStats } from "../transfer/stats.js";
 import type { Bind, CommandOptions } from "./command.js";
 
@@ -34,11 +34,13 @@ async function put(ctx: CliContext, [file, dest]: string[], opts: CommandOptions
   refuseStreamFlags("put", settings, false);
   const started = performance.now();
   const { endpoint, key } = await ctx.locations.object(dstLoc);
+  // A tuning flag given wins; else the destination's multipart_threshold, part_size and concurrency pairs; else the flags' defaults.
+  const tuned = tuneFor(settings, dstLoc.query);
   const result = await endpoint.store.write(key, ctx.io.stdin, {
     signal: ctx.signal,
-    multipartThreshold: settings.largeThreshold,
-    partSize: settings.partSize,
-    concurrency: settings.partConcurrency,
+    multipartThreshold: tuned.largeThreshold,
+    partSize: tuned.partSize,
+    concurrency: tuned.partConcurrency,
     ...writeOptions,
   });
   ctx.info(`put: stored ${formatBytes(result.size)} at ${describe(endpoint, key)}${result.crc64 ? ` (crc64 ${result.crc64})` : ""}`);

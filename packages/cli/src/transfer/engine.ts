@@ -8,7 +8,7 @@ import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
 import { copyObject, type CopyEnv } from "./copy-object.js";
 import type { Plan, PlanItem } from "./planner.js";
 import { Limiter } from "./pool.js";
-import type { TransferSettings } from "./settings.js";
+import { tuneFor, type TransferSettings } from "./settings.js";
 import { newStats, summaryLine, type TransferStats } from "./stats.js";
 import { Throttle } from "./throttle.js";
 
@@ -46,7 +46,9 @@ export interface TransferReport {
  * @throws StorageError from planning; `Aborted` when interrupted.
  */
 export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<TransferReport> {
-  const { settings, src, dst } = job;
+  const { src, dst } = job;
+  // The destination's multipart_threshold, part_size and concurrency pairs apply unless a flag was given.
+  const settings = tuneFor(job.settings, dst.loc.query);
   const started = Date.now();
   const stats = newStats(job.command, settings.dryRun);
   const copied: PlanItem[] = [];

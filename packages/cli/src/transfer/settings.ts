@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
+import { globalPairs, parsePairValue } from "@stowage/core";
 import { UsageError } from "../errors.js";
 import { parseCount, parseSize } from "../format.js";
 
@@ -34,7 +35,22 @@ export interface TransferSettings {
   statsJson: boolean;
   /** Copy what symbolic links in a tree point to, instead of skipping them. */
   copyLinks: boolean;
+  /**
+   * The write-tuning flags the user actually gave (none when absent). The others take the destination's
+   * `multipart_threshold`, `part_size` and `concurrency` pairs when it has them (see {@link tuneFor}).
+   */
+  given?: Readonly<Partial<Record<TuningSetting, number>>>;
 }
+
+/** The settings a destination's connection string (or profile) may also set. */
+export type TuningSetting = "largeThreshold" | "partSize" | "partConcurrency";
+
+/** Each tuning setting and the pair that sets it in a connection string. */
+const TUNING_PAIRS: ReadonlyArray<readonly [TuningSetting, keyof typeof globalPairs]> = [
+  ["largeThreshold", "multipartThreshold"],
+  ["partSize", "partSize"],
+  ["partConcurrency", "concurrency"],
+];
 
 const MiB = 1024 * 1024;
 
@@ -88,11 +104,11 @@ export function addFilterOptions(cmd: Command): Command {
 export function addTransferOptions(cmd: Command): Command {
   const d = TRANSFER_DEFAULTS;
   return cmd
-    .option("--large-threshold <size>", "objects above this size go in concurrent parts", positiveSize, d.largeThreshold)
+    .option("--large-threshold <size>", "objects above this size go in concurrent parts (default: the destination's multipart_threshold, else 5MiB)", positiveSize)
     .option("--large-concurrency <n>", "large objects in flight", count, d.largeConcurrency)
     .option("--small-concurrency <n>", "small objects in flight", count, d.smallConcurrency)
-    .option("--part-size <size>", "part size of large objects", positiveSize, d.partSize)
-    .option("--part-concurrency <n>", "parts of one large object in flight", count, d.partConcurrency)
+    .option("--part-size <size>", "part size of large objects (default: the destination's part_size, else 8MiB)", positiveSize)
+    .option("--part-concurrency <n>", "parts of one large object in flight (default: the destination's concurrency, else 4)", count)
     .option("--read-concurrency <n>", "ranges of one large object read from the source at once, part-size each (helps where one connection is slower than the link)", count, 1)
     .option("--bwlimit <rate>", "limit reading to this many bytes per second (e.g. 10M)", positiveSize)
     .option("--verify", "re-read every copied object and compare its CRC64", false)
@@ -106,6 +122,8 @@ export function addTransferOptions(cmd: Command): Command {
 /** The settings from a command's parsed options. */
 export function transferSettings(opts: Record<string, unknown>): TransferSettings {
   const checkpoint = opts["checkpoint"];
+  const given: Partial<Record<TuningSetting, number>> = {};
+  for (const [setting] of TUNING_PAIRS) if (typeof opts[setting] === "number") given[setting] = opts[setting] as number;
   return {
     largeThreshold: (opts["largeThreshold"] as number | undefined) ?? TRANSFER_DEFAULTS.largeThreshold,
     largeConcurrency: (opts["largeConcurrency"] as number | undefined) ?? TRANSFER_DEFAULTS.largeConcurrency,
@@ -122,7 +140,33 @@ export function transferSettings(opts: Record<string, unknown>): TransferSetting
     exclude: (opts["exclude"] as string[] | undefined) ?? [],
     statsJson: opts["statsJson"] === true,
     copyLinks: opts["copyLinks"] === true,
+    given,
   };
+}
+
+/**
+ * The settings for writing to a destination whose connection string (or profile) has the
+ * pairs `query` (re-encoded, as in `Location.query`): each tuning setting whose flag was not
+ * given takes the destination's `multipart_threshold`, `part_size` or `concurrency`, parsed as
+ * core parses them, so a connection string's tuning is not overridden by the flags' defaults.
+ * A value that does not parse is left to opening the destination to report.
+ * @throws nothing.
+ */
+export function tuneFor(settings: TransferSettings, query: string): TransferSettings {
+  if (query === "") return settings;
+  const params = new URLSearchParams(query);
+  const out: TransferSettings = { ...settings };
+  for (const [setting, pair] of TUNING_PAIRS) {
+    if (settings.given?.[setting] !== undefined) continue;
+    const raw = params.get(globalPairs[pair].name);
+    if (raw === null) continue;
+    try {
+      out[setting] = parsePairValue(globalPairs[pair], raw) as number;
+    } catch {
+      // the destination's open refuses it with ConnectionStringInvalid
+    }
+  }
+  return out;
 }
 
 /**

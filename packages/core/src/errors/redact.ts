@@ -1,27 +1,91 @@
 /**
  * Removes secrets from text that may end up in an error message or a log line:
  * credentials in connection strings, Authorization headers, query signatures,
- * security tokens and SSE-C keys. Keeps everything else readable.
+ * security tokens, SSE-C keys and passwords in URLs. Keeps everything else readable.
+ *
+ * A secret's value ends where its syntax says, never at a character the secret
+ * itself may hold: a quoted value (`"..."`, `'...'`) at its closing quote; an
+ * unquoted one at whitespace or `&` (the connection-string separator), so
+ * `credential=hmac:AK:p4ss,W0RD'x}` is hidden whole. A quoted option name
+ * followed by `:` and unquoted text (`option "serverSideEncryptionCustomerKey":
+ * must be 32 bytes`) is prose about the option, not a value, and is kept.
  */
-const PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  // credential=hmac:AK:SK (connection strings), credential: "hmac:AK:SK"
-  // (also percent-encoded: credential=hmac%3AAK%3ASK)
-  [/(credential["']?\s*[=:]\s*["']?)(hmac|apikey|basic|base64|file)(?::|%3a)[^\s&"',}]*/gi, "$1$2:***"],
-  // bare hmac:AK:SK, or percent-encoded
-  [/\bhmac:[^\s&"',}:]+:[^\s&"',}]+/gi, "hmac:***"],
-  [/\bhmac%3a[^\s&"',}]+/gi, "hmac:***"],
-  // Authorization: <anything up to end of line or quote>
-  [/(authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+/gi, "$1***"],
-  // signature / token / key query parameters and headers
-  [
-    /((?:q-signature|signature|x-oss-signature|x-cos-security-token|x-oss-security-token|x-qs-security-token|security[-_]?token|sign|access_key_id|q-ak|ossaccesskeyid|accesskeyid|expires_token|x-cos-server-side-encryption-customer-key|x-oss-server-side-encryption-customer-key|x-qs-encryption-customer-key|x-qs-copy-source-encryption-customer-key|x-cos-copy-source-server-side-encryption-customer-key|customer[-_]?key|secret[-_]?key|secretaccesskey|session[-_]?token)["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi,
-    "$1***",
-  ],
-];
+
+/** Names whose value is secret (matched case-insensitively, as a suffix of a longer name too). */
+const SECRET_NAMES =
+  "q-signature|signature|x-oss-signature|x-cos-security-token|x-oss-security-token|x-qs-security-token|security[-_]?token|sign|" +
+  "access_key_id|q-ak|ossaccesskeyid|accesskeyid|expires_token|x-cos-server-side-encryption-customer-key|" +
+  "x-oss-server-side-encryption-customer-key|x-qs-encryption-customer-key|x-qs-copy-source-encryption-customer-key|" +
+  "x-cos-copy-source-server-side-encryption-customer-key|customer[-_]?key|secret[-_]?key|secretaccesskey|session[-_]?token";
+
+/**
+ * `<name>` then an optional closing quote, a separator, and an optional opening quote.
+ * Groups: 1 = everything up to the value, 2 = closing quote after the name, 3 = separator,
+ * 4 = opening quote of the value.
+ */
+function keyed(names: string): RegExp {
+  return new RegExp(`((?:${names})(["']?)\\s*([=:])\\s*(["']?))`, "gi");
+}
+
+const CREDENTIAL = keyed("credential");
+const SECRET_KEY = keyed(SECRET_NAMES);
+const AUTHORIZATION = keyed("authorization");
+const CREDENTIAL_PROTOCOL = /^(hmac|apikey|basic|base64|file)(?::|%3a)/i;
+
+/** Where a value starting at `start` ends: its closing `quote`, else whitespace or `&` (or `stops`). */
+function valueEnd(text: string, start: number, quote: string, stops: RegExp): number {
+  let i = start;
+  if (quote !== "") {
+    while (i < text.length && text[i] !== quote && text[i] !== "\n" && text[i] !== "\r") i += text[i] === "\\" ? 2 : 1;
+    return Math.min(i, text.length);
+  }
+  while (i < text.length && !stops.test(text[i]!)) i++;
+  return i;
+}
+
+/**
+ * Replaces the value after each match of `pattern` (see {@link keyed}) with what `replace`
+ * returns for it (undefined keeps it).
+ */
+function redactValues(text: string, pattern: RegExp, stops: RegExp, replace: (value: string) => string | undefined): string {
+  let out = "";
+  let last = 0;
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    const [prefix, , nameQuote, separator, valueQuote] = m as unknown as [string, string, string, string, string];
+    const start = m.index + prefix.length;
+    // `"name": prose` — a quoted name, a colon and no quoted value: a message about the option.
+    if (nameQuote !== "" && separator === ":" && valueQuote === "") continue;
+    const end = valueEnd(text, start, valueQuote, stops);
+    const replacement = end > start ? replace(text.slice(start, end)) : undefined;
+    if (replacement === undefined) continue;
+    out += text.slice(last, start) + replacement;
+    last = end;
+    pattern.lastIndex = Math.max(pattern.lastIndex, end);
+  }
+  return out + text.slice(last);
+}
+
+const VALUE_STOPS = /[\s&]/;
+const LINE_STOPS = /[\r\n]/;
 
 /** Returns `text` with every secret we know how to spot replaced by `***`. */
 export function redactSecrets(text: string): string {
   let out = text;
-  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  // credential=hmac:AK:SK (connection strings), credential: "hmac:AK:SK" (also percent-encoded):
+  // the protocol stays readable.
+  out = redactValues(out, CREDENTIAL, VALUE_STOPS, (value) => {
+    const protocol = CREDENTIAL_PROTOCOL.exec(value);
+    return protocol === null ? undefined : `${protocol[1]}:***`;
+  });
+  // Authorization: <anything up to the end of the line or the closing quote>
+  out = redactValues(out, AUTHORIZATION, LINE_STOPS, () => "***");
+  // signature / token / key query parameters, headers and pairs
+  out = redactValues(out, SECRET_KEY, VALUE_STOPS, () => "***");
+  // bare hmac:AK:SK, or percent-encoded: up to whitespace, `&` or a quote
+  out = out.replace(/\bhmac:[^\s&"':]+:[^\s&"']+/gi, "hmac:***");
+  out = out.replace(/\bhmac%3a[^\s&"']+/gi, "hmac:***");
+  // a password in a URL: scheme://user:password@host
+  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]*@/gi, "$1***@");
   return out;
 }

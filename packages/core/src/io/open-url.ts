@@ -13,18 +13,24 @@ export interface OpenedUrl {
 }
 
 /**
- * Checks that `url` is an absolute http or https URL (the only kinds `fetch` takes).
+ * Checks that `url` is an absolute http or https URL (the only kinds `fetch` takes)
+ * without a `user:password@` part (Node's fetch refuses one, with the whole URL in its
+ * message; the password is never echoed here).
  * @throws InvalidArgument
  */
 export function checkHttpUrl(url: string): void {
-  let protocol: string;
+  let parsed: URL;
   try {
-    protocol = new URL(url).protocol;
+    parsed = new URL(url);
   } catch {
     throw storageError(ErrorCode.InvalidArgument, "fetch needs an absolute http or https URL");
   }
+  const protocol = parsed.protocol;
   if (protocol !== "http:" && protocol !== "https:") {
     throw storageError(ErrorCode.InvalidArgument, `fetch supports http and https URLs, not ${protocol}`);
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    throw storageError(ErrorCode.InvalidArgument, "fetch does not take a URL with a user name or password (user:password@host): use a presigned URL");
   }
 }
 

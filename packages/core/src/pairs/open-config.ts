@@ -64,11 +64,14 @@ function shown(name: string): string {
  *   by type; the first occurrence of a key wins (the path's name/work_dir come first).
  * - Object: camelCase keys (`workDir`, `defaultStorageClass`, ...), `type` ignored,
  *   values checked with `checkPairValue`.
- * Then the definition's `storagerRequires`/`servicerRequires` must be present, and
- * `workDir` is normalised (default `/`). Errors carry op `new_storager`/`new_servicer`
+ * Then the definition's `storagerRequires`/`servicerRequires` must be present, a name in the
+ * path part of a service without names (its `unusedPairs` has `name`: `fs://tmp/data`) is refused,
+ * the `unusedPairs` given are refused (dropped when loose), and `workDir` is normalised (default `/`).
+ * An unknown key right after a secret pair is not shown (it may be the secret's tail). Errors carry op `new_storager`/`new_servicer`
  * and the service type; messages never show secret values.
- * @throws ConnectionStringInvalid (string input: bad syntax, unknown pair, bad value),
- *   PairUnsupported (object input: unknown key), InvalidArgument (object input: bad value),
+ * @throws ConnectionStringInvalid (string input: bad syntax, unknown pair, bad value, a name
+ *   where the service has none), PairUnsupported (object input: unknown key; a pair the service
+ *   does not use), InvalidArgument (object input: bad value),
  *   PairRequired (a required pair is missing).
  */
 export function resolveOpenConfig(
@@ -92,6 +95,9 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   const config: Record<string, unknown> = {};
   const defaults: Record<string, unknown> = {};
   const given = new Set<string>();
+  const unused = new Set(definition.unusedPairs ?? []);
+  /** A name written in the path part of a service that has no names (`fs://tmp/data`). */
+  let pathName: { name: string; workDir: string } | undefined;
 
   const set = (name: string, entry: OpenEntry, value: unknown): void => {
     if (given.has(name)) return; // first occurrence wins
@@ -110,15 +116,16 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
     if (parsed.type !== definition.type) {
       throw storageError(ErrorCode.ConnectionStringInvalid, `a "${parsed.type}" connection string cannot open a ${definition.type} ${kind}`);
     }
+    if (parsed.name !== undefined && parsed.name !== "" && unused.has("name")) pathName = { name: parsed.name, workDir: parsed.workDir ?? "" };
     const items: Array<{ key: string; value: string }> = [];
     if (parsed.name !== undefined) items.push({ key: "name", value: parsed.name });
     if (parsed.workDir !== undefined) items.push({ key: "work_dir", value: parsed.workDir });
     items.push(...parsed.pairs);
+    let previous: PairDefinition | undefined;
     for (const { key, value } of items) {
       const entry = entries.get(key);
-      if (entry === undefined) {
-        throw storageError(ErrorCode.ConnectionStringInvalid, `unknown pair ${shown(key)} in a ${definition.type} connection string; accepted: ${accepted}`);
-      }
+      if (entry === undefined) throw unknownPair(definition.type, key, previous, pairs, accepted);
+      previous = entry.def;
       let typed: unknown;
       try {
         typed = parsePairValue(entry.def, value, `pair "${key}"`);
@@ -142,13 +149,18 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   }
 
   const requires = (kind === "storager" ? definition.storagerRequires : definition.servicerRequires) ?? [];
+  const hint = pathName === undefined ? "" : `; ${definition.type} has no names, so "${pathName.name}" is not a directory: did you mean ${definition.type}:///${pathName.name}${pathName.workDir} (three slashes)?`;
   for (const name of requires) {
     const key = camelCase(name);
     if (config[key] === undefined || config[key] === "") {
       const alias = key === name ? "" : ` (${key})`;
-      throw storageError(ErrorCode.PairRequired, `opening a ${definition.type} ${kind} requires pair "${name}"${alias}`);
+      throw storageError(ErrorCode.PairRequired, `opening a ${definition.type} ${kind} requires pair "${name}"${alias}${hint}`);
     }
   }
+  if (pathName !== undefined) {
+    throw storageError(ErrorCode.ConnectionStringInvalid, `a ${definition.type} connection string takes no name before the work_dir${hint}`);
+  }
+  refuseUnused(definition, config, defaults, unused, config.enableLoosePair === true, kind);
 
   try {
     config.workDir = normalizeWorkDir((config.workDir as string | undefined) ?? "/");
@@ -156,6 +168,46 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
     throw fromString ? asConnectionStringError(e) : e;
   }
   return { config: config as OpenConfig, pairs, defaults, loose: config.enableLoosePair === true };
+}
+
+/**
+ * The error for an unknown connection-string key. A key right after a secret pair is not shown
+ * unless it names a pair of another scope: it is most likely the tail of that secret, cut at an
+ * unencoded `&`.
+ */
+function unknownPair(type: string, key: string, previous: PairDefinition | undefined, pairs: PairSet, accepted: string): StorageError {
+  const known = Object.values(pairs).some((def) => def.name === key);
+  if (previous?.secret === true && !known) {
+    return storageError(
+      ErrorCode.ConnectionStringInvalid,
+      `unknown pair (not shown) right after the secret pair "${previous.name}" in a ${type} connection string: ` +
+        `if the secret contains "&", percent-encode it as %26; accepted: ${accepted}`,
+    );
+  }
+  return storageError(ErrorCode.ConnectionStringInvalid, `unknown pair ${shown(key)} in a ${type} connection string; accepted: ${accepted}`);
+}
+
+/**
+ * Refuses the given open pairs the service does not use (`PairUnsupported`); with
+ * `enable_loose_pair` they are dropped instead, so the driver never sees them.
+ */
+function refuseUnused(
+  definition: ServiceDefinition,
+  config: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  unused: ReadonlySet<string>,
+  loose: boolean,
+  kind: string,
+): void {
+  for (const name of unused) {
+    const key = camelCase(name);
+    if (config[key] === undefined || (name === "name" && config[key] === "")) continue;
+    if (!loose) {
+      throw storageError(ErrorCode.PairUnsupported, `pair "${name}" is not supported when opening a ${definition.type} ${kind} (it would be ignored)`);
+    }
+    delete config[key];
+    delete defaults[key];
+  }
 }
 
 function asConnectionStringError(e: unknown): unknown {

@@ -14,6 +14,8 @@ export interface ParsedConnectionString {
 }
 
 const TYPE = /^[a-z][a-z0-9+.-]*$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const FORMAT = "<type>://[<name>][/<work_dir>][?<key>=<value>&<flag>...]";
 
 function invalid(message: string): never {
@@ -36,13 +38,24 @@ function decode(text: string, what: string): string {
  * - The query is split on `&`; empty segments are ignored; a key without `=` has value `""`;
  *   a value may contain `=`, `/`, `:` and `?`. Duplicates are kept in order.
  * - name, work_dir, keys and values are percent-decoded (`%26` carries `&`, `%25` a `%`; `+` stays `+`).
+ * - Raw control characters (C0 and DEL: a newline read from a file or an environment variable,
+ *   a tab...) are refused anywhere in the string; one that is really meant is written
+ *   percent-encoded (`%0A`) and kept after decoding.
  * Messages never echo values (they may hold credentials).
- * @throws ConnectionStringInvalid for a non-string or empty input, a bad type, a missing `//`,
- *   an empty key or a bad percent-escape.
+ * @throws ConnectionStringInvalid for a non-string or empty input, a raw control character, a bad
+ *   type, a missing `//`, an empty key or a bad percent-escape.
  */
 export function parseConnectionString(conn: string): ParsedConnectionString {
   if (typeof conn !== "string") invalid(`a connection string must be a string, got ${conn === null ? "null" : typeof conn}`);
   if (conn === "") invalid(`the connection string is empty, expected ${FORMAT}`);
+  const control = CONTROL.exec(conn);
+  if (control !== null) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(2, "0");
+    invalid(
+      `the connection string has a raw control character (0x${code}) at offset ${control.index}, e.g. a newline read from a file or an ` +
+        `environment variable: remove it, or write it percent-encoded (%${code}) if it is meant`,
+    );
+  }
   const colon = conn.indexOf(":");
   if (colon < 0) invalid(`the connection string has no "<type>:" scheme, expected ${FORMAT}`);
   const type = conn.slice(0, colon);

@@ -51,6 +51,15 @@ function checkDefinition(definition: ServiceDefinition): void {
   for (const name of [...(definition.storagerRequires ?? []), ...(definition.servicerRequires ?? [])]) {
     if (!newNames.has(name)) invalidDefinition(`service "${type}" requires "${name}", which is not an open-time pair`);
   }
+  const required = new Set([...(definition.storagerRequires ?? []), ...(definition.servicerRequires ?? [])]);
+  if (definition.unusedPairs !== undefined && !Array.isArray(definition.unusedPairs)) invalidDefinition(`service "${type}": unusedPairs must be an array`);
+  for (const name of definition.unusedPairs ?? []) {
+    const global = Object.values(globals).find((p) => p.name === name);
+    if (global === undefined || !global.operations.includes("new") || name === "work_dir" || name === "enable_loose_pair") {
+      invalidDefinition(`service "${type}" lists "${name}" as unused, which is not a global open-time pair it may refuse`);
+    }
+    if (required.has(name)) invalidDefinition(`service "${type}" both requires and refuses "${name}"`);
+  }
 }
 
 /**

@@ -31,6 +31,13 @@ export interface ServiceDefinition {
   readonly storagerRequires?: readonly string[];
   /** `new` pairs a servicer needs. */
   readonly servicerRequires?: readonly string[];
+  /**
+   * Global `new` pairs (snake_case: `name`, `credential`, `endpoint`, `location`) this service
+   * does not use. Given at open time they are refused with `PairUnsupported` (dropped, never
+   * handed to the driver, with `enable_loose_pair`); a `name` written in a connection string's
+   * path part is always refused, with `ConnectionStringInvalid` and a `<type>:///dir` hint.
+   */
+  readonly unusedPairs?: readonly string[];
   /** Builds the storage primitives. May throw `InvalidArgument`/`PairUnsupported` for bad config. */
   newStorageDriver(config: OpenConfig): StorageDriver;
   /** Builds the bucket primitives, where the service has buckets. */

@@ -4,10 +4,12 @@ import { isStorageError, StorageError, storageError } from "../errors/storage-er
 import type { ServiceFeatures } from "../features.js";
 import { paginate } from "../listing/page-lister.js";
 import type { CallOptions } from "../options.js";
+import { camelCase } from "../operations.js";
 import { normalizeWorkDir } from "../path/paths.js";
 import type { CreateBucketOptions, Servicer } from "../servicer.js";
 import type { Storager } from "../storager.js";
 import { createStorager } from "./create-storager.js";
+import { checkServicerOptions, type ServicerMethod } from "./servicer-options.js";
 import type { StoragerContext } from "./storager-context.js";
 
 /** The public {@link Servicer} over a driver's bucket primitives. */
@@ -28,26 +30,29 @@ class CoreServicer implements Servicer {
 
   async create(name: string, options: CreateBucketOptions = {}): Promise<Storager> {
     return this.run("create", name, async () => {
+      const checked = this.options("create", options) as { location?: string; signal?: AbortSignal };
       this.require("create");
       checkName(name);
-      const location = options.location ?? this.#ctx.config.location;
-      await this.#driver.create(name, { ...(options.signal ? { signal: options.signal } : {}), ...(location ? { location } : {}) });
+      const location = checked.location ?? this.#ctx.config.location;
+      await this.#driver.create(name, { ...(checked.signal ? { signal: checked.signal } : {}), ...(location ? { location } : {}) });
       return this.storagerFor(name, "/", location);
     });
   }
 
   async delete(name: string, options: CallOptions = {}): Promise<void> {
     return this.run("delete", name, async () => {
+      const { signal } = this.options("delete", options) as { signal?: AbortSignal };
       this.require("delete");
       checkName(name);
-      await this.#driver.delete(name, options.signal ? { signal: options.signal } : {});
+      await this.#driver.delete(name, signal ? { signal } : {});
     });
   }
 
   get(name: string, options: { workDir?: string } = {}): Storager {
     try {
+      const { workDir } = this.options("get", options) as { workDir?: string };
       checkName(name);
-      return this.storagerFor(name, options.workDir ?? "/", this.#ctx.config.location);
+      return this.storagerFor(name, workDir ?? "/", this.#ctx.config.location);
     } catch (e) {
       throw this.error(e, "get", name);
     }
@@ -55,13 +60,19 @@ class CoreServicer implements Servicer {
 
   async *list(options: CallOptions = {}): AsyncIterable<Storager> {
     try {
+      const { signal } = this.options("list", options) as { signal?: AbortSignal };
       this.require("list");
-      const signal = options.signal;
       const buckets = paginate((token) => this.#driver.list(token, signal ? { signal } : {}), signal ? { signal } : {});
       for await (const bucket of buckets) yield this.storagerFor(bucket.name, "/", bucket.location ?? this.#ctx.config.location);
     } catch (e) {
       throw this.error(e, "list", "");
     }
+  }
+
+  /** A method's options, checked (see {@link checkServicerOptions}). */
+  private options(method: ServicerMethod, options: unknown): Record<string, unknown> {
+    const unused = new Set((this.#ctx.definition.unusedPairs ?? []).map(camelCase));
+    return checkServicerOptions(method, options, { service: this.service, loose: this.#ctx.loose, unused });
   }
 
   private storagerFor(name: string, workDir: string, location: string | undefined): Storager {
@@ -108,7 +119,11 @@ function checkName(name: unknown): void {
   }
 }
 
-/** Wraps a driver's bucket primitives into the public {@link Servicer}. Called by `newServicer`. */
+/**
+ * Wraps a driver's bucket primitives into the public {@link Servicer}. Called by `newServicer`.
+ * Its methods check their options as Storager operations do (see `checkServicerOptions`).
+ * @throws nothing itself; its methods throw PairUnsupported, InvalidArgument, CapabilityInsufficient and the driver's errors.
+ */
 export function createServicer(driver: ServiceDriver, ctx: StoragerContext): Servicer {
   return new CoreServicer(driver, ctx);
 }

@@ -63,15 +63,21 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
 
 /**
  * Completes `obj`'s upload from `parts` (any order; they must be numbered
- * 0..n-1, each once). Where every part has a CRC64 and the service returns the object's,
- * the combined CRC is checked.
- * @throws ObjectModeInvalid, InvalidArgument (no parts, a gap or a duplicate index), IntegrityMismatch, ObjectNotExist
+ * 0..n-1, each once). Every part is checked before anything is sent (see
+ * {@link checkParts}): a malformed one is `InvalidArgument` and the upload is
+ * left as it was. Where every part has a CRC64 and the service returns the
+ * object's, the combined CRC is checked after the service completed the upload:
+ * on a mismatch the object just stored is deleted (so is any earlier version of
+ * it, which the upload replaced; the upload itself is consumed) and the call fails
+ * with `IntegrityMismatch`, so corrupt data is never left under the name.
+ * @throws ObjectModeInvalid, InvalidArgument (no parts, a malformed part, a gap or a duplicate index),
+ *   IntegrityMismatch (the object was deleted), ObjectNotExist
  */
 export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, parts: readonly Part[], rawOptions: object | undefined): Promise<WriteResult> {
   scope.require("completeMultipart", "multipart", "completeMultipart");
   const { key, multipartId } = uploadOf(scope, obj);
   const options = scope.options("completeMultipart", rawOptions);
-  const sorted = sortParts(parts);
+  const sorted = sortParts(checkParts(parts));
   const result = await scope.driver.completeMultipart!(key, multipartId, sorted, options);
   const size = sorted.reduce((sum, p) => sum + p.size, 0);
   let crc64: string | undefined;
@@ -108,6 +114,34 @@ function uploadOf(scope: OperationScope, obj: ObjectInfo): { key: string; multip
     throw storageError(ErrorCode.ObjectModeInvalid, `expected a part object with a multipartId, got mode ${obj.mode}`);
   }
   return { key: resolvePath(scope.workDir, obj.path).key, multipartId: obj.multipartId };
+}
+
+const MAX_CRC64 = (1n << 64n) - 1n;
+
+/**
+ * Checks the shape of the parts a caller passes to `completeMultipart`: an array
+ * of objects, each with a whole `index` ≥ 0, a whole `size` ≥ 0, a non-empty
+ * string `etag` and, when present, a `crc64` written as a decimal string below
+ * 2^64 (as `writeMultipart` and `listMultipart` return it). Values are not echoed.
+ * @throws InvalidArgument naming the first bad part (by position) and field
+ */
+export function checkParts(parts: unknown): Part[] {
+  if (!Array.isArray(parts)) throw storageError(ErrorCode.InvalidArgument, "completeMultipart: parts must be an array of parts");
+  (parts as unknown[]).forEach((part, at) => {
+    const bad = (why: string): never => {
+      throw storageError(ErrorCode.InvalidArgument, `completeMultipart: part #${at} (in the order given) ${why}`);
+    };
+    if (part === null || typeof part !== "object") return bad("is not an object");
+    const p = part as Record<string, unknown>;
+    if (!Number.isSafeInteger(p["index"]) || (p["index"] as number) < 0) bad("needs a whole index of 0 or more");
+    if (!Number.isSafeInteger(p["size"]) || (p["size"] as number) < 0) bad("needs a whole size of 0 or more");
+    if (typeof p["etag"] !== "string" || p["etag"] === "") bad("needs a non-empty etag string");
+    const crc = p["crc64"];
+    if (crc !== undefined && (typeof crc !== "string" || !/^[0-9]{1,20}$/.test(crc) || BigInt(crc) > MAX_CRC64)) {
+      bad("has a crc64 that is not a decimal string below 2^64");
+    }
+  });
+  return parts as Part[];
 }
 
 /**

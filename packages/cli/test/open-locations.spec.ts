@@ -1,0 +1,92 @@
+/**
+ * How the CLI opens locations, in process: it must refuse what the library refuses
+ * (`fs://tmp` is a typo of `fs:///tmp`, never the root `/`), agree with it on duplicate
+ * pairs, and never print a piece of a secret.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { join } from "node:path";
+import { EXIT_CODES, main } from "../src/index.js";
+import { cleanEnv, removeDir, tempDir, writeTree } from "./helpers.js";
+
+let work: string;
+let env: NodeJS.ProcessEnv;
+const run = (argv: string[], extra: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) => main(argv, { env, cwd: work, ...extra });
+
+beforeAll(async () => {
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"));
+  await writeTree(join(work, "src"), { "a.txt": "alpha" });
+  expect((await run(["cp", "-r", "--quiet", "src/", "memory://ol-src/"])).code).toBe(0);
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+describe("fs:// without a directory", () => {
+  it.each([
+    ["ls", ["ls", "fs://tmp"]],
+    ["stat", ["stat", "fs://tmp"]],
+    ["cp -r -n", ["cp", "-r", "-n", "memory://ol-src/", "fs://backup"]],
+    ["sync -n --delete", ["sync", "-n", "--delete", "memory://ol-src/", "fs://backup"]],
+    ["rm -r -y", ["rm", "-r", "-y", "fs://backup"]],
+    ["a work_dir= pair that is empty", ["ls", "fs://?work_dir="]],
+  ])("%s is refused with PairRequired and a fs:/// hint, nothing listed or planned", async (_label, argv) => {
+    const r = await run(argv);
+    expect(r.code).toBe(EXIT_CODES.PairRequired);
+    expect(r.stderr).toContain("fs:///");
+    expect(r.stdout).toBe("");
+  });
+
+  it("names the directory the user probably meant", async () => {
+    expect((await run(["ls", "fs://tmp"])).stderr).toContain("fs:///tmp");
+  });
+
+  it("a profile without a work_dir is refused too", async () => {
+    const r = await run(["ls", "bk:"], { env: { ...env, STOWAGE_PROFILE_BK: "fs://backup" } });
+    expect(r.code).toBe(EXIT_CODES.PairRequired);
+  });
+
+  it("fs://<dir>/<sub> is refused as the library refuses it, with the three-slash hint", async () => {
+    const r = await run(["ls", "fs://tmp/data/"]);
+    expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
+    expect(r.stderr).toContain("fs:///tmp/data");
+  });
+
+  it("fs:/// with a directory still works", async () => {
+    const r = await run(["ls", `fs://${work}/src/`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe("a.txt");
+  });
+});
+
+describe("the CLI and the library agree", () => {
+  it("on ?name=&name=x: the first name wins, even empty (a private store, empty)", async () => {
+    expect((await run(["put", "-", "memory://ol-shared13/hello.txt"], { stdin: "hi" })).code).toBe(0);
+    const r = await run(["ls", "memory://?name=&name=ol-shared13"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect((await run(["ls", "memory://ol-shared13/"])).stdout.trim()).toBe("hello.txt");
+  });
+
+  it("on a newline at the end of a location (from a file or an env var)", async () => {
+    const r = await run(["ls", `fs://${work}/src\n`]);
+    expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
+  });
+});
+
+describe("secrets in messages", () => {
+  it.each([",", "'", '"', "}"])("a credential with %s is hidden whole", async (c) => {
+    const r = await run(["cat", `memory://s/?credential=hmac:AKID:p4ss${c}W0RDSECRET`]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).not.toContain("W0RDSECRET");
+    expect(r.stderr).not.toContain("p4ss");
+  });
+
+  it("the tail of a secret cut at an unencoded & is not named as an unknown pair", async () => {
+    const r = await run(["ls", "memory://s/?credential=hmac:AKID:Abc&Tail9SECRET"]);
+    expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
+    expect(r.stderr).not.toContain("Tail9SECRET");
+    expect(r.stderr).toContain("%26");
+  });
+});

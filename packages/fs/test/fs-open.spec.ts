@@ -1,0 +1,63 @@
+/**
+ * Opening fs from a connection string: a missing third slash (`fs://tmp/data`) must not silently
+ * drop the first directory, and pairs fs has no use for are refused, not ignored.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isStorageError, newStorager, type StorageError } from "@stowage/core";
+import "../src/index.js";
+
+function fails(code: string, fn: () => unknown): StorageError {
+  try {
+    fn();
+  } catch (e) {
+    if (!isStorageError(e)) throw e;
+    expect(e.code).toBe(code);
+    return e;
+  }
+  throw new Error(`expected ${code}, nothing was thrown`);
+}
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "stowage-fs-open-"));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe("fs connection strings", () => {
+  it("fs://<dir>/<sub> (two slashes) is refused with a three-slash hint", () => {
+    const e = fails("ConnectionStringInvalid", () => newStorager("fs://tmp/data"));
+    expect(e.message).toContain("fs:///tmp/data");
+    expect(e.service).toBe("fs");
+  });
+
+  it("fs://<dir> (no work_dir) needs a work_dir, with the hint", () => {
+    const e = fails("PairRequired", () => newStorager("fs://tmp"));
+    expect(e.message).toContain("fs:///tmp");
+  });
+
+  it("a name as a pair or an option is unsupported", () => {
+    fails("PairUnsupported", () => newStorager(`fs://${tmp}/?name=x`));
+    fails("PairUnsupported", () => newStorager({ type: "fs", workDir: tmp, name: "x" }));
+  });
+
+  it.each(["credential=hmac:AK:SK", "endpoint=https:evil.example", "location=ap-guangzhou"])("fs://…?%s is PairUnsupported", (pair) => {
+    fails("PairUnsupported", () => newStorager(`fs://${tmp}/?${pair}`));
+  });
+
+  it("a trailing newline (from a file or an env var) is refused, no directory is made", async () => {
+    fails("ConnectionStringInvalid", () => newStorager(`fs://${tmp}/data\n`));
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it("three slashes open the directory; enable_loose_pair drops the unused pairs", async () => {
+    const store = newStorager(`fs://${tmp}/d/?location=x&enable_loose_pair`);
+    expect(store.info.workDir).toBe(`${tmp}/d/`);
+    await store.write("a.txt", "a");
+    expect(await readdir(join(tmp, "d"))).toContain("a.txt");
+  });
+});

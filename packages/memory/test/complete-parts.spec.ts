@@ -1,0 +1,61 @@
+/**
+ * completeMultipart checks every part the caller passes before anything is sent: a malformed
+ * part (e.g. a corrupted checkpoint) is InvalidArgument and the upload is left as it was.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { isStorageError, newStorager, type ObjectInfo, type Part, type Storager } from "@stowage/core";
+import "../src/index.js";
+
+async function code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (e) {
+    if (!isStorageError(e)) throw e;
+    return e.code;
+  }
+}
+
+async function upload(store: Storager, path: string): Promise<{ up: ObjectInfo; parts: Part[] }> {
+  const up = await store.createMultipart(path);
+  const parts = [await store.writeMultipart(up, "hello ", { index: 0 }), await store.writeMultipart(up, "world", { index: 1 })];
+  return { up, parts };
+}
+
+describe("completeMultipart part checks", () => {
+  const store = newStorager("memory://complete-parts/");
+
+  it.each<[string, (p: Part) => unknown]>([
+    ["a crc64 that is not a number", (p) => ({ ...p, crc64: "not-a-number" })],
+    ["a negative crc64", (p) => ({ ...p, crc64: "-1" })],
+    ["a crc64 of 2^64", (p) => ({ ...p, crc64: "18446744073709551616" })],
+    ["a crc64 given as a number", (p) => ({ ...p, crc64: 5 })],
+    ["a null part", () => null],
+    ["a size given as a string", (p) => ({ ...p, size: String(p.size) })],
+    ["an empty etag", (p) => ({ ...p, etag: "" })],
+    ["a fractional index", (p) => ({ ...p, index: 0.5 })],
+  ])("refuses %s with InvalidArgument before the upload is completed", async (_label, spoil) => {
+    const path = `obj-${_label.replace(/\W+/g, "-")}`;
+    const { up, parts } = await upload(store, path);
+    const bad = [parts[0], spoil(parts[1]!)] as Part[];
+    expect(await code(store.completeMultipart(up, bad))).toBe("InvalidArgument");
+    expect(await code(store.stat(path))).toBe("ObjectNotExist");
+    // the upload is untouched: completing it with the right parts works
+    const done = await store.completeMultipart(up, parts);
+    expect(done.size).toBe(11);
+    expect((await store.read(path)).toString()).toBe("hello world");
+  });
+
+  it("refuses parts that are not an array", async () => {
+    const { up } = await upload(store, "not-array");
+    expect(await code(store.completeMultipart(up, "parts" as unknown as Part[]))).toBe("InvalidArgument");
+  });
+
+  it("a well-formed but wrong crc64 stores, then deletes, the object (documented integrity behaviour)", async () => {
+    await store.write("wrong-crc", "previous version");
+    const { up, parts } = await upload(store, "wrong-crc");
+    const wrong = [parts[0]!, { ...parts[1]!, crc64: "12345" }];
+    expect(await code(store.completeMultipart(up, wrong))).toBe("IntegrityMismatch");
+    expect(await code(store.stat("wrong-crc"))).toBe("ObjectNotExist");
+  });
+});
