@@ -15,6 +15,7 @@ import { registerPairCases } from "./cases/pairs.js";
 import { registerPathCases } from "./cases/paths.js";
 import { registerPresignCases } from "./cases/presign.js";
 import { registerPresignMultipartCases } from "./cases/presign-multipart.js";
+import { registerReadDirCases } from "./cases/read-dir.js";
 import { registerResumeCases } from "./cases/resume.js";
 import { registerStoragerCases } from "./cases/storager.js";
 import { registerStreamCases } from "./cases/streams.js";
@@ -69,6 +70,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("conditions", () => registerConditionCases(suite));
     describe("abort", () => registerAbortCases(suite));
     describe("integrity", () => registerIntegrityCases(suite));
+    describe("read dir", () => registerReadDirCases(suite));
 
     it("suite: every case cleaned up after itself (no object or upload left in work_dir)", async () => {
       const s = suite.store;

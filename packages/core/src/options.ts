@@ -52,13 +52,14 @@ export interface ReadOptions extends TransferOptions, Conditions {
   /** Bytes to read (default: to the end). 0 reads nothing. */
   size?: number;
   /**
-   * Ranges fetched at once (default 1: one request). Above 1, a read of more than `readPartSize`
-   * bytes stats the object, then fetches it in ranges, this many in flight, delivered in order; up
+   * Ranges fetched at once (default 1: one request). Above 1, a read that may span more than
+   * `readPartSize` bytes (no `size`, or a larger one) stats the object, and when it does span more,
+   * fetches it in ranges, this many in flight, delivered in order; up
    * to `readConcurrency + 1` ranges are held (one more in a consumer that buffers). Where one
    * connection is slower than the link (long distances), this multiplies a large download's speed.
    * Each range must come from the object the stat described (ETag, size), and a whole read is
    * checked against the CRC-64 the stat reported: on a service without CRC-64 (QingStor, fs) a whole
-   * read stays one stream, with that stream's own checks.
+   * read stays one stream, with that stream's own checks (and one asked without `size` sends no stat).
    */
   readConcurrency?: number;
   /** Range size of a concurrent read (default 8 MiB). */

@@ -268,7 +268,8 @@ export class MemoryStorageDriver implements StorageDriver {
         continue;
       }
       if (entry !== undefined && entry.kind !== "dir") return entry;
-      if (entry !== undefined || this.store.dirExists(at + "/")) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
+      // `at` may be a `dir/` key already: an implied directory has no entry of its own.
+      if (entry !== undefined || this.store.dirExists(at.endsWith("/") ? at : at + "/")) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
       throw at === key ? notExist() : storageError(ErrorCode.ObjectNotExist, "the link's target does not exist");
     }
     throw storageError(ErrorCode.InvalidArgument, `more than ${MEMORY_LINK_HOPS} links in a row (a loop?)`);

@@ -21,7 +21,8 @@ export interface ReadContext {
 
 /**
  * GetObject (with Range); 416 past the end reads nothing. A whole read of a
- * normal object whose ETag is a plain MD5 reports it as `md5`, which core checks
+ * normal object whose ETag is a plain MD5 (no Range sent, or a range whose answer covers the whole
+ * object: `Content-Range: bytes 0-(n-1)/n`) reports it as `md5`, which core checks
  * against the bytes (across every piece of a resumed read) when the GET says the object is a
  * normal one (see {@link isNormalObject}). With virtual links,
  * an answer with link metadata is dropped and the target read instead, with the
@@ -76,10 +77,23 @@ async function readOnce(ctx: ReadContext, key: string, range: { offset?: number;
   }
   const md5 = plainMd5(object.etag);
   const encrypted = usesSseC(options) || object.system?.["encryptionCustomerAlgorithm"] !== undefined;
-  if (ctx.integrity && !ranged && res.status === 200 && md5 !== undefined && object.mode === "file" && !encrypted && isNormalObject(object)) {
+  const whole = ranged ? coversWholeObject(res.status, res.header("content-range"), range, object.size) : res.status === 200;
+  if (ctx.integrity && whole && md5 !== undefined && object.mode === "file" && !encrypted && isNormalObject(object)) {
     return { stream, object, md5 };
   }
   return { stream, object };
+}
+
+/**
+ * True when the answer to a ranged GET delivers the whole object, so its MD5 can be vouched for as
+ * for a read without Range: a 206 whose `Content-Range` is `bytes 0-(n-1)/n` (a range asked as
+ * `{ size: n }` or `{ offset: 0, size: >= n }`), or a 200 (Range ignored) that the slice leaves whole.
+ */
+function coversWholeObject(status: number, contentRange: string | undefined, range: { offset?: number; size?: number }, size: number | undefined): boolean {
+  if (status === 200) return (range.offset ?? 0) === 0 && size !== undefined && (range.size === undefined || range.size >= size);
+  if (status !== 206 || contentRange === undefined) return false;
+  const m = /^\s*bytes\s+0-(\d+)\/(\d+)\s*$/i.exec(contentRange);
+  return m !== null && Number(m[2]) > 0 && Number(m[1]) === Number(m[2]) - 1;
 }
 
 /**

@@ -32,9 +32,12 @@ interface ParallelReadRequest {
  * again from its start after a retryable failure, within the read's resume budget. A whole-object
  * read is checked against the CRC-64 the stat reported. A read that fits in one range, an object
  * stat cannot size (a link, a directory), or a whole read without a CRC-64 to check goes through
- * `single` instead.
+ * `single` instead; where that is clear before the stat (a `size` of at most `readPartSize`, a
+ * whole read without CRC-64, a `dir/` path, a storage without ranged reads) no stat is sent.
+ * An `onProgress` listener that throws fails the read as on `single`: `Unexpected` with the
+ * listener's error as `cause` (a StorageError it throws passes as is), ranges in flight cancelled.
  * @throws nothing itself; the stream errors with `ObjectNotExist`, `IntegrityMismatch` (the object
- *   changed during the read, a range or the whole came back wrong), `Aborted`, ...
+ *   changed during the read, a range or the whole came back wrong), `Aborted`, `Unexpected`, ...
  */
 export function openParallelReadStream(scope: OperationScope, path: string, rawOptions: object | undefined, single: () => Readable): Readable {
   const user = (rawOptions as { signal?: unknown } | undefined)?.signal;
@@ -70,7 +73,8 @@ async function* ranges(
   const options = scope.options("read", rawOptions) as ParallelReadRequest;
   const { key } = resolvePath(scope.workDir, path);
   const oneStream = (): Readable => (inner.stream = single());
-  if (!scope.driver.features.readRange) {
+  const partSize = options.readPartSize ?? DEFAULT_READ_PART_SIZE;
+  if (!mayRunInRanges(scope, key, options, partSize)) {
     yield* oneStream();
     return;
   }
@@ -82,7 +86,6 @@ async function* ranges(
   const info = await scope.driver.stat(key, { ...withoutEtagConditions(driverOptions), signal });
   // Destroyed while the stat was pending: open nothing more.
   if (stopped.aborted) return;
-  const partSize = options.readPartSize ?? DEFAULT_READ_PART_SIZE;
   const objectSize = info.mode === "file" || info.mode === "append" ? info.size : undefined;
   const start = Math.min(options.offset ?? 0, objectSize ?? 0);
   const end = objectSize === undefined ? 0 : Math.min(objectSize, options.size === undefined ? objectSize : start + options.size);
@@ -116,17 +119,33 @@ async function* ranges(
       if (next < end) launch();
       bytes += data.length;
       hash?.update(data);
+      // A listener that throws fails the read here (the stream's destroy wraps it, as the one-stream path does).
       options.onProgress?.({ bytes, total: end - start });
       yield data;
     }
   } finally {
-    // Ranges still in flight are not waited for: the stream's close cancels them.
+    // Ranges still in flight are not waited for, but cancelled.
     inFlight.length = 0;
+    fetcher.close();
   }
   const actual = hash?.digest();
   if (actual !== undefined && (info.crc64 === undefined || !crc64Equal(actual, info.crc64))) {
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: the object's is ${String(info.crc64)}, the ranges read hash to ${actual}`);
   }
+}
+
+/**
+ * False when the read can only go through one stream whatever the object's size, so stat would
+ * change nothing: the storage reads no ranges; the path is a directory (`dir/`, refused by the
+ * one stream); the caller's `size` fits in one range; or a whole read (no offset, no size) where
+ * the service has no CRC-64 to check ranges against.
+ */
+function mayRunInRanges(scope: OperationScope, key: string, options: ParallelReadRequest, partSize: number): boolean {
+  const features = scope.driver.features;
+  if (!features.readRange || key.endsWith("/")) return false;
+  if (options.size !== undefined && options.size <= partSize) return false;
+  const whole = (options.offset ?? 0) === 0 && options.size === undefined;
+  return !whole || features.crc64;
 }
 
 /** The read options a driver takes for each range (core's own removed). */
@@ -135,10 +154,18 @@ function stripReadOptions(options: ParallelReadRequest): Record<string, unknown>
   return rest;
 }
 
-/** Reads one range whole, checking it belongs to the object stat described; retries within one budget for the read. */
+/**
+ * Reads one range whole, checking it belongs to the object stat described; retries within one budget
+ * for the read. Each range gets its own signal, aborted with the read's: the read's signal carries one
+ * listener of the fetcher's (not a few per range in flight, which would pass Node's leak warning
+ * threshold of 10 at a `readConcurrency` above about 10), the ranges' listeners sit on their own.
+ */
 class RangeFetcher {
   private readonly identity: ObjectIdentity;
   private budget: ResumeBudget | undefined;
+  /** The signals of the ranges being fetched. */
+  private readonly ranges = new Set<AbortController>();
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly scope: OperationScope,
@@ -148,25 +175,41 @@ class RangeFetcher {
     private readonly signal: AbortSignal,
   ) {
     this.identity = { size: info.size, etag: info.etag, lastModified: info.lastModified?.getTime(), crc64: undefined, md5: undefined };
+    this.unsubscribe = onAbort(signal, () => {
+      for (const range of this.ranges) range.abort(signal.reason);
+    });
+  }
+
+  /** The read is over (done, failed or stopped): stops the ranges still in flight, nobody will take them, and leaves the read's signal. */
+  close(): void {
+    this.unsubscribe();
+    for (const range of this.ranges) range.abort();
   }
 
   async fetch(offset: number, length: number): Promise<Buffer> {
-    for (;;) {
-      try {
-        return await this.once(offset, length);
-      } catch (e) {
-        this.budget ??= new ResumeBudget(this.scope.ctx.config);
-        if (!this.budget.left || !isResumableFailure(e, this.signal)) throw e;
-        if (!(await waitBeforeResume(this.budget.take(), this.signal))) throw e;
+    const own = new AbortController();
+    if (this.signal.aborted) own.abort(this.signal.reason);
+    this.ranges.add(own);
+    try {
+      for (;;) {
+        try {
+          return await this.once(offset, length, own.signal);
+        } catch (e) {
+          this.budget ??= new ResumeBudget(this.scope.ctx.config);
+          if (!this.budget.left || !isResumableFailure(e, own.signal)) throw e;
+          if (!(await waitBeforeResume(this.budget.take(), own.signal))) throw e;
+        }
       }
+    } finally {
+      this.ranges.delete(own);
     }
   }
 
-  private async once(offset: number, length: number): Promise<Buffer> {
+  private async once(offset: number, length: number, signal: AbortSignal): Promise<Buffer> {
     const range = { offset, size: length };
-    const opened: DriverReadResult = await this.scope.driver.read(this.key, range, { ...this.driverOptions, ...range, signal: this.signal });
+    const opened: DriverReadResult = await this.scope.driver.read(this.key, range, { ...this.driverOptions, ...range, signal });
     // A body already streaming is closed by core on abort, not left to the driver.
-    const off = onAbort(this.signal, () => opened.stream.destroy(abortError(this.signal)));
+    const off = onAbort(signal, () => opened.stream.destroy(abortError(signal)));
     try {
       return await this.collect(opened, offset, length);
     } finally {

@@ -7,9 +7,8 @@ import { Md5 } from "../integrity/md5.js";
 import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
 import { resolvePath } from "../path/paths.js";
-import { withoutEtagConditions } from "../http/condition-headers.js";
-import { checkEtagConditions } from "../object/etag-conditions.js";
 import { openParallelReadStream } from "./parallel-read.js";
+import { checkWhatWouldBeRead, refuseDirectoryPath } from "./read-preflight.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import type { OperationScope } from "./storager-context.js";
 
@@ -37,8 +36,13 @@ interface ReadCheck {
 /**
  * Opens `path` for reading and returns the stream at once; failures arrive as
  * the stream's 'error' (a StorageError with op, service and path). Whole-object
- * reads are checked against the length and CRC64 the service announced: a
- * mismatch errors the stream with `IntegrityMismatch` instead of ending it.
+ * reads (no range asked, or one covering the object) are checked against the
+ * length and CRC64 (or the MD5 the driver vouches for) the service announced: a
+ * mismatch errors the stream with `IntegrityMismatch` instead of ending it. An
+ * answer without a length (a chunked body) is still hashed; only its length goes
+ * unchecked. A path ending in `/` is a directory and never read (`ObjectModeInvalid`).
+ * An `onProgress` listener that throws fails the read with that error, wrapped as
+ * `Unexpected` (a StorageError it throws passes as is), and closes the response.
  * When the service's body breaks mid-way (a retryable failure, or a body that
  * ends short) and the storage can read ranges, the rest is re-requested from
  * where it stopped (see {@link ResumeBudget}) after checking that the new answer
@@ -46,9 +50,10 @@ interface ReadCheck {
  * requested only once the reader wants more data, not while it is still paused.
  * Destroying the stream early closes the service's response.
  *
- * @throws nothing itself; the stream errors with `ObjectNotExist`, `CapabilityInsufficient`,
- * `IntegrityMismatch` (bad length or CRC64, or the object changed during a resumed read),
- * `ServiceInternal` (the body broke and could not be resumed), `Aborted`, ...
+ * @throws nothing itself; the stream errors with `ObjectNotExist`, `ObjectModeInvalid` (a directory),
+ * `CapabilityInsufficient`, `IntegrityMismatch` (bad length, CRC64 or MD5, or the object changed
+ * during a resumed read), `ServiceInternal` (the body broke and could not be resumed), `Aborted`,
+ * `Unexpected` (an `onProgress` listener threw), ...
  */
 export function openReadStream(scope: OperationScope, path: string, rawOptions: object | undefined): Readable {
   const asked = (rawOptions as { readConcurrency?: unknown } | undefined)?.readConcurrency ?? scope.ctx.defaults["readConcurrency"];
@@ -126,6 +131,7 @@ class ObjectReadStream extends Readable {
     const { offset, size, signal, onProgress } = options;
     throwIfAborted(signal);
     if ((offset !== undefined && offset > 0) || size !== undefined) scope.require("read", "readRange");
+    if (key.endsWith("/")) await refuseDirectoryPath(scope, key, options);
 
     if (size === 0) {
       // Nothing to transfer, but a missing object (or a condition that does not hold on what a read
@@ -173,7 +179,17 @@ class ObjectReadStream extends Readable {
       this.bytes += chunk.length;
       this.hash?.update(chunk);
       this.md5?.update(chunk);
-      if (onProgress !== undefined) onProgress(total === undefined ? { bytes: this.bytes } : { bytes: this.bytes, total });
+      if (onProgress !== undefined) {
+        // A listener that throws fails the read (as on the concurrent path), never the process:
+        // this runs inside the source's 'data' emit, where nothing else would catch it.
+        try {
+          onProgress(total === undefined ? { bytes: this.bytes } : { bytes: this.bytes, total });
+        } catch (e) {
+          settled = true;
+          this.fail(e);
+          return;
+        }
+      }
       if (!this.push(chunk)) {
         this.wanted = false;
         source.pause();
@@ -279,41 +295,6 @@ class ObjectReadStream extends Readable {
   }
 }
 
-/** Links a read follows in a row when the driver states no `linkHopsMaximum` (as many as Linux). */
-const DEFAULT_LINK_HOPS = 40;
-
-/**
- * For a read of 0 bytes: stats `key`, follows links to what a read would read, refuses a directory,
- * and checks the read's `ifMatch` / `ifNoneMatch` against that object's ETag. A chain longer than
- * the driver's `linkHopsMaximum` fails as the driver's read of it fails (OSS follows one link and
- * answers a longer chain with `ObjectNotExist`; memory and QingStor with `InvalidArgument`).
- * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `Conflict` (a condition), `InvalidArgument` (too many links)
- */
-async function checkWhatWouldBeRead(scope: OperationScope, key: string, options: ReadRequest, signal: AbortSignal | undefined): Promise<void> {
-  const { offset: _o, size: _s, onProgress: _p, readConcurrency: _c, readPartSize: _r, ...rest } = options;
-  const driverOptions = withoutEtagConditions(rest);
-  const maxHops = scope.driver.features.limits.linkHopsMaximum ?? DEFAULT_LINK_HOPS;
-  let info = await scope.driver.stat(key, driverOptions);
-  for (let hops = 0; info.mode === "link" && info.linkTarget !== undefined; hops++) {
-    if (hops === maxHops) await failAsReadWould(scope, key, driverOptions, maxHops);
-    info = await scope.driver.stat(info.linkTarget.slice(1), signal ? { ...driverOptions, signal } : driverOptions);
-  }
-  if (info.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
-  checkEtagConditions(info.etag, options);
-}
-
-/**
- * A link chain is longer than the driver follows: opens the driver's read of `key`, which fails
- * with the driver's own error for such a chain, and throws that. Should it open after all, the
- * stream is closed unread and the chain refused.
- * @throws StorageError what the driver's read throws, else `InvalidArgument`
- */
-async function failAsReadWould(scope: OperationScope, key: string, driverOptions: ReadRequest, maxHops: number): Promise<never> {
-  const opened = await scope.driver.read(key, {}, driverOptions);
-  opened.stream.destroy();
-  throw storageError(ErrorCode.InvalidArgument, `more than ${maxHops} links in a row`);
-}
-
 /** What to check on a read that starts at `start` and asked for `size` bytes. */
 function readCheck(
   opened: DriverReadResult,
@@ -325,7 +306,9 @@ function readCheck(
 ): ReadCheck {
   const objectSize = opened.object?.size;
   const expected = objectSize === undefined ? undefined : Math.max(0, Math.min(size ?? Infinity, objectSize - start));
-  const whole = start === 0 && objectSize !== undefined && (size === undefined || size >= objectSize);
+  // A read that asked for no range is whole even when the answer does not say the size (a chunked
+  // body without Content-Length): its CRC-64 or MD5 is checked, only the length check is left out.
+  const whole = start === 0 && (size === undefined || (objectSize !== undefined && size >= objectSize));
   const announced = whole && crc64 ? opened.crc64 : undefined;
   const announcedMd5 = whole && announced === undefined ? opened.md5 : undefined;
   return { expected, announced, announcedMd5, onProgress, signal };

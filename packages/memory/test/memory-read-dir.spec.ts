@@ -1,0 +1,28 @@
+import { describe, it } from "@jest/globals";
+import { MemoryStorageDriver } from "../src/storager.js";
+import { MemoryStore } from "../src/store.js";
+import { buf, expectCode } from "./helpers.js";
+
+function driver(): MemoryStorageDriver {
+  return new MemoryStorageDriver(new MemoryStore(), "");
+}
+
+describe("memory driver: reading a directory", () => {
+  it("an implied directory is ObjectModeInvalid with or without its trailing /, as a created one", async () => {
+    const d = driver();
+    await d.write("implied/child", buf("x"), {});
+    await expectCode(d.read("implied", {}, {}), "ObjectModeInvalid");
+    await expectCode(d.read("implied/", {}, {}), "ObjectModeInvalid");
+    await expectCode(d.read("implied/", { offset: 1, size: 3 }, {}), "ObjectModeInvalid");
+    await d.createDir("made/", {});
+    await expectCode(d.read("made/", {}, {}), "ObjectModeInvalid");
+    await expectCode(d.read("missing/", {}, {}), "ObjectNotExist");
+  });
+
+  it("a link to an implied directory is ObjectModeInvalid", async () => {
+    const d = driver();
+    await d.write("implied/child", buf("x"), {});
+    await d.createLink!("l", "implied", {});
+    await expectCode(d.read("l", {}, {}), "ObjectModeInvalid");
+  });
+});
