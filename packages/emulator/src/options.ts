@@ -51,6 +51,12 @@ export interface EmulatorOptions {
   maxSkewSeconds?: number;
   /** Clock in ms since the epoch (default `Date.now`), for tests of expiry. */
   clock?: () => number;
+  /**
+   * Accept SSE-C headers on requests that did not arrive over TLS (default
+   * `false`: they get 400, as from the real services). Set it when a plain-http
+   * emulator sits behind an https proxy.
+   */
+  allowSseCOverHttp?: boolean;
 }
 
 /** The credential used when none is configured. */

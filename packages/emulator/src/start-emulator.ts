@@ -106,6 +106,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     credentials: accepted,
     discard: opts.discard ?? false,
     maxSkewMs: (opts.maxSkewSeconds ?? 900) * 1000,
+    allowSseCOverHttp: opts.allowSseCOverHttp ?? false,
   };
   const stats = new StatsRecorder();
   const frontEnd = frontEndFor(opts.provider, config);

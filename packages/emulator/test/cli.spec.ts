@@ -27,6 +27,11 @@ describe("stowage-emulator CLI", () => {
     expect(() => parseCliArgs(["--provider", "cos", "--nope"])).toThrow();
   });
 
+  it("parses --allow-sse-c-over-http (off by default)", () => {
+    expect(parseCliArgs(["--provider", "cos"]).options.allowSseCOverHttp).toBe(false);
+    expect(parseCliArgs(["--provider", "cos", "--allow-sse-c-over-http"]).options.allowSseCOverHttp).toBe(true);
+  });
+
   it("starts an emulator and prints the endpoint and a connection string", async () => {
     const lines: string[] = [];
     const emu = await runCli(["--provider", "cos", "--port", "0", "--bucket", "cli-1250000000", "--credential", "ak:sk"], { log: (l) => lines.push(l) });

@@ -17,6 +17,7 @@ Options:
   --region <id>           region or zone reported for buckets
   --data-dir <dir>        keep data in this directory across restarts (default: memory)
   --tls                   serve HTTPS with a certificate generated at start
+  --allow-sse-c-over-http accept SSE-C keys on plain http (e.g. behind an https proxy)
   --discard               bench mode: count bytes, keep none
   --faults <file.json>    fault rules to start with (a rule or an array)
   -h, --help              show this help
@@ -56,6 +57,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
         region: { type: "string" },
         "data-dir": { type: "string" },
         tls: { type: "boolean" },
+        "allow-sse-c-over-http": { type: "boolean" },
         discard: { type: "boolean" },
         faults: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -91,6 +93,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
       region: values.region,
       dataDir: values["data-dir"],
       tls: values.tls ?? false,
+      allowSseCOverHttp: values["allow-sse-c-over-http"] ?? false,
       discard: values.discard ?? false,
       faults,
     },

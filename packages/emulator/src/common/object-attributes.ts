@@ -86,9 +86,9 @@ export function applyResponseOverrides(ex: Exchange, h: Record<string, string>):
 
 /**
  * Checks an object key: non-empty, at most `maxBytes` of UTF-8.
- * @throws ProtocolError `InvalidObjectName`
+ * @throws ProtocolError `InvalidObjectName` (empty), `KeyTooLong` (over `maxBytes`)
  */
 export function validateKey(key: string, maxBytes: number): void {
   if (key === "") throw new ProtocolError("InvalidObjectName", "The object name is empty.");
-  if (Buffer.byteLength(key) > maxBytes) throw new ProtocolError("InvalidObjectName", `The object name is longer than ${maxBytes} bytes.`);
+  if (Buffer.byteLength(key) > maxBytes) throw new ProtocolError("KeyTooLong", `The object name is longer than ${maxBytes} bytes.`);
 }

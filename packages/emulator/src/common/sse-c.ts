@@ -14,13 +14,14 @@ export interface PresentedSseC {
  * Reads `<prefix>algorithm`, `<prefix>key`, `<prefix>key-md5` (e.g. prefix
  * `x-cos-server-side-encryption-customer-`). Returns `undefined` when none is
  * sent.
- * @throws ProtocolError `InvalidArgument` when incomplete, not AES256, not a 256-bit key, or the MD5 does not match
+ * @throws ProtocolError `InsecureTransport` when sent over plain http (see {@link Exchange.sseCAllowed}); `InvalidArgument` when incomplete, not AES256, not a 256-bit key, or the MD5 does not match
  */
 export function readSseC(ex: Exchange, prefix: string): PresentedSseC | undefined {
   const algorithm = header(ex, `${prefix}algorithm`);
   const key = header(ex, `${prefix}key`);
   const keyMd5 = header(ex, `${prefix}key-md5`);
   if (algorithm === undefined && key === undefined && keyMd5 === undefined) return undefined;
+  if (!ex.sseCAllowed) throw new ProtocolError("InsecureTransport", "Server Side Encryption with Customer provided keys requires HTTPS.");
   if (algorithm === undefined || key === undefined) {
     throw new ProtocolError("InvalidArgument", "Requests specifying Server Side Encryption with Customer provided keys must provide both the algorithm and the key.");
   }

@@ -63,7 +63,7 @@ export function cosListObjects(ex: Exchange, route: Route, ctx: HandlerContext):
 /** POST Bucket?delete (Content-MD5 required, ≤ 1000 keys). */
 export async function cosDeleteObjects(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   ctx.store.bucket(route.bucket!);
-  if (header(ex, "content-md5") === undefined) throw new ProtocolError("InvalidArgument", "Missing required header for this request: Content-MD5.");
+  if (header(ex, "content-md5") === undefined) throw new ProtocolError("MissingContentMd5", "Missing required header for this request: Content-MD5.");
   const doc = await parseXmlBody(bodyBytes(await ctx.readBody(ex, { store: false, maxBytes: 2 * 1024 * 1024 })).toString("utf8"), "Delete");
   const quiet = childText(doc, "Quiet") === "true";
   const keys = children(doc, "Object").map((o) => childText(o, "Key") ?? "");

@@ -44,7 +44,10 @@ export async function cosDeleteObject(_ex: Exchange, route: Route, ctx: HandlerC
   return emptyResponse(204);
 }
 
-/** PUT Object - Copy. */
+/**
+ * PUT Object - Copy. As COS documents, the copy is STANDARD and unencrypted
+ * unless the request asks otherwise, whatever the metadata directive.
+ */
 export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateKey(route.key!, COS_MAX_KEY_BYTES);
   const srcRef = parseCosCopySource(header(ex, "x-cos-copy-source")!);
@@ -72,8 +75,7 @@ export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   if (directive !== "copy" && directive !== "replaced") throw new ProtocolError("InvalidArgument", "x-cos-metadata-directive must be Copy or Replaced.");
   const sse = readCosSse(ex);
   const attrs = directive === "copy" ? { ...attributesOf(src), sse } : readAttributes(ex, COS_ATTRIBUTES, sse);
-  const sc = header(ex, "x-cos-storage-class");
-  if (sc !== undefined) attrs.storageClass = sc.toUpperCase();
+  attrs.storageClass = (header(ex, "x-cos-storage-class") || COS_ATTRIBUTES.defaultStorageClass).toUpperCase();
   const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs);
   return xmlResponse(200, copyResultXml(o), { ...crcHeader(o.crc64), ...cosSseHeaders(o.sse) });
 }

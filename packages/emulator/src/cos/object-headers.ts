@@ -22,18 +22,42 @@ export const COS_COPY_SSEC = "x-cos-copy-source-server-side-encryption-customer-
 /** COS CRC-64 header. */
 export const COS_CRC = "x-cos-hash-crc64ecma";
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+
 /**
- * Reads the SSE a write asks for: SSE-C (only the key MD5 is kept) or
- * `x-cos-server-side-encryption` (AES256, SM4, cos/kms).
+ * Checks `x-cos-server-side-encryption-context`: base64 of a JSON object.
  * @throws ProtocolError `InvalidArgument`
  */
+export function checkCosKmsContext(value: string | undefined): void {
+  if (value === undefined) return;
+  let parsed: unknown;
+  try {
+    if (value === "" || !BASE64.test(value)) throw new Error("not base64");
+    parsed = JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ProtocolError("InvalidArgument", "x-cos-server-side-encryption-context must be the base64 encoding of a JSON object.");
+  }
+}
+
+/**
+ * Reads the SSE a write asks for: SSE-C (only the key MD5 is kept) or
+ * `x-cos-server-side-encryption` (AES256, SM4, cos/kms). SSE-C and SSE-KMS
+ * objects get an ETag that is not the content MD5, as COS documents.
+ * @throws ProtocolError `InvalidArgument` (also for a KMS context that is not base64 JSON), `InsecureTransport` (SSE-C over http)
+ */
 export function readCosSse(ex: Exchange): StoredSse | undefined {
+  checkCosKmsContext(header(ex, "x-cos-server-side-encryption-context"));
   const c = readSseC(ex, COS_SSEC);
-  if (c !== undefined) return { algorithm: c.algorithm, customerKeyMd5: c.keyMd5 };
+  if (c !== undefined) return { algorithm: c.algorithm, customerKeyMd5: c.keyMd5, sealedEtag: true };
   const alg = header(ex, "x-cos-server-side-encryption");
   if (alg === undefined) return undefined;
   if (!["AES256", "SM4", "cos/kms"].includes(alg)) throw new ProtocolError("InvalidArgument", "The server side encryption algorithm is not supported.");
-  return { algorithm: alg, kmsKeyId: header(ex, "x-cos-server-side-encryption-cos-kms-key-id") };
+  const sse: StoredSse = { algorithm: alg, kmsKeyId: header(ex, "x-cos-server-side-encryption-cos-kms-key-id") };
+  if (alg === "cos/kms") sse.sealedEtag = true;
+  return sse;
 }
 
 /** SSE response headers for a stored object. */

@@ -11,7 +11,7 @@ import { bodyBytes } from "../server/request-body.js";
 import type { CompletePart } from "../store/multipart-store.js";
 import type { StoredUpload } from "../store/types.js";
 import { OSS_ATTRIBUTES, OSS_CRC, ossEtag, ossSseHeaders, readOssSse } from "./object-headers.js";
-import { checkForbidOverwrite, parseOssCopySource, validateOssKey, writeHeaders } from "./object-handlers.js";
+import { checkForbidOverwrite, checkOssCopySource, parseOssCopySource, validateOssKey, writeHeaders } from "./object-handlers.js";
 import { completeXml, copyResultXml, initiateXml, listPartsXml, listUploadsXml } from "./xml-bodies.js";
 
 /** OSS: parts other than the last must be at least 100 KB. */
@@ -54,6 +54,7 @@ export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   const u = upload(ex, route, ctx);
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
+  checkOssCopySource(src);
   const rangeHeader = header(ex, "x-oss-copy-source-range");
   const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);
   if (range === undefined) throw new ProtocolError("InvalidArgument", "The copy range is not valid.");

@@ -80,11 +80,21 @@ export function parseOssCopySource(value: string): { bucket: string; key: string
   return { bucket: v.slice(0, slash), key };
 }
 
+/**
+ * Refuses an appendable copy source. OSS documents that appendable objects
+ * cannot be copied but not the error: 400 `InvalidArgument` is a guess.
+ * @throws ProtocolError `InvalidCopySource`
+ */
+export function checkOssCopySource(src: StoredObject): void {
+  if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "The CopyObject operation cannot be performed on appendable objects.");
+}
+
 /** CopyObject. A symlink source is copied as a symlink (OSS copies the link, not its target). */
 export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateOssKey(route.key!);
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
+  checkOssCopySource(src);
   checkConditions(
     {
       ifMatch: header(ex, "x-oss-copy-source-if-match"),

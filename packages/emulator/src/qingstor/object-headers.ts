@@ -21,17 +21,21 @@ export const QS_COPY_SSEC = "x-qs-copy-source-encryption-customer-";
 
 /**
  * Keys are 1..1023 bytes and must not start with `/`.
- * @throws ProtocolError `InvalidObjectName`
+ * @throws ProtocolError `InvalidObjectName`, `KeyTooLong`
  */
 export function validateQsKey(key: string): void {
   validateKey(key, 1023);
   if (key.startsWith("/")) throw new ProtocolError("InvalidObjectName", "The object name must not start with /.");
 }
 
-/** Reads SSE-C for a write (QingStor's only SSE mode). @throws ProtocolError `InvalidArgument` */
+/**
+ * Reads SSE-C for a write (QingStor's only SSE mode). Such objects get an ETag
+ * that is not the content MD5.
+ * @throws ProtocolError `InvalidArgument`, `InsecureTransport` (over http)
+ */
 export function readQsSse(ex: Exchange): StoredSse | undefined {
   const c = readSseC(ex, QS_SSEC);
-  return c === undefined ? undefined : { algorithm: c.algorithm, customerKeyMd5: c.keyMd5 };
+  return c === undefined ? undefined : { algorithm: c.algorithm, customerKeyMd5: c.keyMd5, sealedEtag: true };
 }
 
 /** SSE response headers. */

@@ -75,7 +75,7 @@ export class Dispatcher {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { frontEnd, faults, stats, clock } = this.deps;
-    const ex = toExchange(req);
+    const ex = toExchange(req, this.deps.config.allowSseCOverHttp);
     if (this.isAdmin(ex)) {
       await handleAdmin(ex, res, faults, stats);
       return;

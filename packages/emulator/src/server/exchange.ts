@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
+import type { TLSSocket } from "node:tls";
 
 /** One incoming request, pre-parsed for the front-ends. */
 export interface Exchange {
@@ -16,6 +17,11 @@ export interface Exchange {
   readonly requestId: string;
   /** Whether the request body has been consumed by a handler. */
   bodyRead: boolean;
+  /**
+   * SSE-C keys may be sent on this request: it arrived over TLS, or the
+   * emulator was started with `allowSseCOverHttp`.
+   */
+  readonly sseCAllowed: boolean;
 }
 
 /** A response built by a handler, sent (and possibly sabotaged) by the dispatcher. */
@@ -29,8 +35,11 @@ export interface EmulatorResponse {
   headOnly?: boolean;
 }
 
-/** Parses `req` into an {@link Exchange}. */
-export function toExchange(req: IncomingMessage): Exchange {
+/**
+ * Parses `req` into an {@link Exchange}. `allowSseCOverHttp` lets SSE-C keys
+ * arrive over plain http (e.g. behind a TLS-terminating proxy).
+ */
+export function toExchange(req: IncomingMessage, allowSseCOverHttp = false): Exchange {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const rawPath = q >= 0 ? url.slice(0, q) : url;
@@ -43,6 +52,7 @@ export function toExchange(req: IncomingMessage): Exchange {
     query: new URLSearchParams(rawQuery),
     requestId: randomBytes(12).toString("hex"),
     bodyRead: false,
+    sseCAllowed: allowSseCOverHttp || (req.socket as Partial<TLSSocket>).encrypted === true,
   };
 }
 

@@ -23,6 +23,8 @@ export interface FrontEndConfig {
   discard: boolean;
   /** Maximum allowed skew between a request's date and the server clock. */
   maxSkewMs: number;
+  /** Accept SSE-C headers on plain-http requests (the real services refuse them). */
+  allowSseCOverHttp: boolean;
 }
 
 /** What a handler gets besides the request. */

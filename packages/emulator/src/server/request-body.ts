@@ -44,12 +44,12 @@ export function bodyBytes(body: ReceivedBody): Buffer {
 /**
  * Checks a `Content-MD5` header (base64 of the digest) against the body.
  * Skipped when the body was not hashed.
- * @throws ProtocolError `BadDigest` on mismatch, `InvalidArgument` when malformed
+ * @throws ProtocolError `BadDigest` on mismatch, `MalformedDigest` when not base64 of 16 bytes
  */
 export function checkContentMd5(headerValue: string | undefined, body: ReceivedBody): void {
   if (headerValue === undefined || body.md5 === undefined) return;
   const given = Buffer.from(headerValue.trim(), "base64");
-  if (given.length !== 16) throw new ProtocolError("InvalidArgument", "The Content-MD5 you specified is not valid.");
+  if (given.length !== 16) throw new ProtocolError("MalformedDigest", "The Content-MD5 you specified is not valid.");
   if (!given.equals(body.md5)) {
     throw new ProtocolError("BadDigest", "The Content-MD5 you specified did not match what was received.", {
       ExpectedDigest: headerValue,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { crc64, crc64Combine } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
+import { contentEtag } from "./content-etag.js";
 import { compareKeys } from "./listing.js";
 import { newBlobId, type ObjectStore } from "./object-store.js";
 import type { ObjectAttributes, ReceivedBody, StoredObject, StoredPart, StoredUpload } from "./types.js";
@@ -70,7 +71,7 @@ export class MultipartStore {
     const part: StoredPart = {
       partNumber,
       size: body.size,
-      etag: body.md5 ? body.md5.toString("hex") : this.store.fakeEtag(),
+      etag: body.md5 ? contentEtag(body.md5, u.attrs.sse) : this.store.fakeEtag(),
       crc64: body.crc64?.toString(),
       lastModified: this.store.now(),
       blobId,

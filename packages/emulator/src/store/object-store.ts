@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { crc64Combine } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
 import type { BlobStore } from "./blob-store.js";
+import { contentEtag } from "./content-etag.js";
 import { compareKeys } from "./listing.js";
 import type { MetadataSink } from "./metadata-sink.js";
 import type { ObjectAttributes, ObjectKind, ReceivedBody, StoredBucket, StoredObject } from "./types.js";
@@ -71,14 +72,15 @@ export class ObjectStore {
     return b;
   }
 
-  /** @throws ProtocolError `NoSuchBucket`, `BucketNotEmpty` */
+  /**
+   * Deletes an empty bucket. Multipart uploads in progress count as content
+   * (COS and OSS document this; QingStor is assumed to behave like S3).
+   * @throws ProtocolError `NoSuchBucket`, `BucketNotEmpty`
+   */
   async deleteBucket(name: string): Promise<void> {
     const b = this.bucket(name);
     if (b.objects.size > 0) throw new ProtocolError("BucketNotEmpty", "The bucket you tried to delete is not empty.");
-    for (const u of b.uploads.values()) {
-      for (const p of u.parts.values()) await this.options.blobs.remove(p.blobId);
-      await this.options.meta.removeUpload(u);
-    }
+    if (b.uploads.size > 0) throw new ProtocolError("BucketNotEmpty", "The bucket you tried to delete has multipart uploads in progress.");
     this.buckets.delete(name);
     this.sorted.delete(name);
     await this.options.meta.removeBucket(name);
@@ -141,7 +143,7 @@ export class ObjectStore {
       ...attrs,
       key,
       size: body.size,
-      etag: body.md5 ? body.md5.toString("hex") : this.fakeEtag(),
+      etag: body.md5 ? contentEtag(body.md5, attrs.sse) : this.fakeEtag(),
       contentMd5: body.md5?.toString("base64"),
       crc64: body.crc64?.toString(),
       lastModified: this.now(),
@@ -165,7 +167,8 @@ export class ObjectStore {
 
   /**
    * Copies `src` to `dstBucket/dstKey` with `attrs` (the caller resolves the
-   * metadata directive). The copy keeps the source's ETag and CRC.
+   * metadata directive). The copy keeps the source's CRC, and its ETag unless
+   * the content MD5 is known: then the ETag follows the copy's SSE.
    * @throws ProtocolError `NoSuchBucket`
    */
   async copyObject(src: StoredObject, dstBucket: string, dstKey: string, attrs: ObjectAttributes): Promise<StoredObject> {
@@ -173,7 +176,8 @@ export class ObjectStore {
     const blobId = newBlobId("o");
     await this.options.blobs.concat(blobId, [{ id: src.blobId, size: src.size }]);
     const kind: ObjectKind = src.kind === "appendable" ? "normal" : src.kind;
-    const o: StoredObject = { ...attrs, key: dstKey, size: src.size, etag: src.etag, contentMd5: src.contentMd5, crc64: src.crc64, lastModified: this.now(), kind, blobId };
+    const etag = src.contentMd5 !== undefined ? contentEtag(Buffer.from(src.contentMd5, "base64"), attrs.sse) : src.etag;
+    const o: StoredObject = { ...attrs, key: dstKey, size: src.size, etag, contentMd5: src.contentMd5, crc64: src.crc64, lastModified: this.now(), kind, blobId };
     return this.install(dstBucket, o);
   }
 

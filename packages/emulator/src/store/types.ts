@@ -9,6 +9,8 @@ export interface StoredSse {
   customerKeyMd5?: string;
   /** SSE-KMS key id, echoed back. */
   kmsKeyId?: string;
+  /** The provider's ETag of such an object is not the content MD5 (see `contentEtag`). */
+  sealedEtag?: boolean;
 }
 
 /** Attributes set at creation and echoed on GET/HEAD. */
