@@ -19,6 +19,7 @@ import { registerReadDirCases } from "./cases/read-dir.js";
 import { registerResumeCases } from "./cases/resume.js";
 import { registerStoragerCases } from "./cases/storager.js";
 import { registerStreamCases } from "./cases/streams.js";
+import { registerWriteFailureCases } from "./cases/write-failures.js";
 import { Suite, type SuiteOptions } from "./context.js";
 import { collect } from "./fixtures.js";
 
@@ -67,6 +68,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("pairs", () => registerPairCases(suite));
     describe("paths", () => registerPathCases(suite));
     describe("streams", () => registerStreamCases(suite));
+    describe("write failures", () => registerWriteFailureCases(suite));
     describe("conditions", () => registerConditionCases(suite));
     describe("abort", () => registerAbortCases(suite));
     describe("integrity", () => registerIntegrityCases(suite));

@@ -19,7 +19,10 @@ export interface DispatchOptions {
    */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
-  /** Cumulative request-body bytes handed to the socket. */
+  /**
+   * Cumulative request-body bytes handed to the socket, until the response head arrives. If it
+   * throws, the attempt is destroyed and fails as a body failure (not retried) with that error.
+   */
   onUploadProgress?: ((bytes: number) => void) | undefined;
 }
 
@@ -129,12 +132,28 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       resolve({ response: res, bodyConsumed: () => consumed });
     });
 
+    // The caller's progress listener runs inside socket and stream events: one that throws must
+    // not escape them (an uncaught exception). It fails this attempt as a body failure (never
+    // retried), with what it threw. Once the response head is in, progress is no longer reported.
+    const listener = options.onUploadProgress;
+    const onProgress =
+      listener === undefined
+        ? undefined
+        : (bytes: number): void => {
+            if (settled || bodyFailed) return;
+            try {
+              listener(bytes);
+            } catch (e) {
+              bodyFailed = true;
+              req.destroy(e instanceof Error ? e : new Error(String(e)));
+            }
+          };
     if (body === undefined) {
       req.end();
     } else if (Buffer.isBuffer(body)) {
-      writeBuffer(req, body, options.onUploadProgress);
+      writeBuffer(req, body, onProgress);
     } else {
-      pipeStream(req, body, options.onUploadProgress, {
+      pipeStream(req, body, onProgress, {
         touched: () => (consumed = true),
         failed: () => (bodyFailed = true),
       });

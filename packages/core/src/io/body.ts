@@ -107,15 +107,20 @@ export async function* limitBody(source: AsyncIterable<Buffer>, size: number): A
 export function sizedBodyChunks(body: Body, size: number | undefined, signal?: AbortSignal): AsyncIterable<Buffer> {
   const chunks = bodyChunks(body, signal);
   if (size === undefined) return chunks;
-  if (size === 0) closeUnread(body);
+  if (size === 0) closeBody(body);
   return limitBody(chunks, size);
 }
 
-/** Closes a streaming body that will not be read; other bodies need nothing. */
-function closeUnread(body: Body): void {
+/**
+ * Closes a streaming body that will not be read (any more): a Readable is destroyed (a file
+ * stream closes its file), an async iterator is returned (without waiting: a generator busy in a
+ * read finishes it first). Bytes, strings and anything that is not a body need nothing. Never throws.
+ */
+export function closeBody(body: unknown): void {
+  if (typeof body !== "object" || body === null || body instanceof Uint8Array) return;
   if (isReadable(body)) {
     body.destroy();
-  } else if (typeof body !== "string" && !(body instanceof Uint8Array) && isAsyncIterable(body)) {
+  } else if (isAsyncIterable(body)) {
     void Promise.resolve()
       .then(() => body[Symbol.asyncIterator]().return?.())
       .catch(() => {});

@@ -2,11 +2,12 @@ import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
-import { hashPool, type PartHashes } from "../integrity/hash-pool.js";
-import { abortError, onAbort, raceAbort } from "../io/abort.js";
+import { hashPool } from "../integrity/hash-pool.js";
+import { abortError, onAbort } from "../io/abort.js";
 import { chunkBody } from "../io/chunker.js";
 import { fillParts, PartBufferPool } from "../io/part-buffers.js";
 import { MAX_PART_BATCH, readPartBatch } from "./part-batch.js";
+import { alreadyStored, listExisting, takenAsStored } from "./resume-parts.js";
 import type { Part } from "../object/object-info.js";
 
 /** The multipart primitives of one object, as the engine drives them. */
@@ -15,7 +16,11 @@ export interface MultipartTarget {
   create(): Promise<string>;
   /** Uploads part `index` (0-based); `checks.crc64` is the part's decimal CRC64, `contentMd5` its base64 MD5 when asked for. */
   writePart(multipartId: string, index: number, data: Buffer, checks: { crc64: string; contentMd5?: string }, signal: AbortSignal): Promise<Part>;
-  /** Completes the upload from `parts`, sorted and contiguous from 0. */
+  /**
+   * Completes the upload from `parts`, sorted and contiguous from 0. Not to be cancelled by the
+   * upload's signal: once sent it may be applied whatever becomes of the request, so the engine
+   * waits for its answer (an abort meanwhile does not change the outcome).
+   */
   complete(multipartId: string, parts: Part[]): Promise<{ etag?: string; crc64?: string }>;
   /** Aborts the upload (must succeed when it is already gone). */
   abort(multipartId: string): Promise<void>;
@@ -215,7 +220,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
         multipartId = await target.create();
         options.onCreate?.(multipartId);
       } else {
-        existing = await listExisting(target, multipartId, controller.signal);
+        existing = await listExisting(target.listParts(multipartId), controller.signal);
       }
       for (; count < startPart; count++) {
         const have = takenAsStored(existing.get(count), count, partSize);
@@ -292,41 +297,6 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
     unlink();
     buffers?.close();
   }
-}
-
-/** The parts the service already holds, by index. */
-async function listExisting(target: MultipartTarget, multipartId: string, signal: AbortSignal): Promise<Map<number, Part>> {
-  const existing = new Map<number, Part>();
-  const it = target.listParts(multipartId)[Symbol.asyncIterator]();
-  for (;;) {
-    const step = await raceAbort(it.next(), signal);
-    if (step.done) return existing;
-    existing.set(step.value.index, step.value);
-  }
-}
-
-/**
- * Part `index` of a resumed upload that the source no longer provides: it must be stored whole,
- * with a CRC64 to combine. @throws StorageError `InvalidArgument` otherwise (resume from an earlier part).
- */
-function takenAsStored(have: Part | undefined, index: number, partSize: number): Part {
-  if (have === undefined || have.size !== partSize || have.crc64 === undefined) {
-    const why = have === undefined ? "is not stored" : have.size !== partSize ? `holds ${have.size} bytes, not ${partSize}` : "has no CRC64 to check it by";
-    throw storageError(ErrorCode.InvalidArgument, `cannot resume at part ${index} and above: part ${index} ${why}`);
-  }
-  return have;
-}
-
-/** A stored part may be kept when its size matches and its CRC64 (or, lacking one, its MD5 ETag) does. */
-function alreadyStored(have: Part, size: number, hashes: PartHashes): boolean {
-  if (have.size !== size) return false;
-  if (have.crc64 !== undefined) return crc64Equal(have.crc64, hashes.crc64);
-  if (have.etag && hashes.md5 !== undefined) return unquote(have.etag).toLowerCase() === Buffer.from(hashes.md5, "base64").toString("hex");
-  return false;
-}
-
-function unquote(etag: string): string {
-  return etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
 }
 
 /** Parts 0..count-1 sorted; anything missing or out of place is a bug we refuse to complete with. */

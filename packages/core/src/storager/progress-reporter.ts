@@ -1,29 +1,65 @@
-import type { ProgressListener } from "../options.js";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError, type StorageError } from "../errors/storage-error.js";
+import type { Progress, ProgressListener } from "../options.js";
 
 /**
  * Reports cumulative bytes to a listener and closes with the final size. Reports never go
  * backwards: a retried request sends its body again from 0, and those bytes are reported only
  * once they pass what the failed attempt had reached.
+ *
+ * A listener that throws fails the transfer: {@link ProgressReporter.report} and
+ * {@link ProgressReporter.finish} throw {@link progressListenerError} of what it threw, so the
+ * code that reported (the HTTP transport, a driver reading the body, the multipart engine)
+ * tears its request down and the call rejects with it. A listener that failed once is not
+ * called again.
  */
 export class ProgressReporter {
   private last = -1;
+  private lastHadTotal = false;
+  private failed = false;
 
   constructor(
     private readonly listener: ProgressListener | undefined,
     private readonly total: number | undefined,
   ) {}
 
-  /** Reports `bytes` done so far, unless it is not more than already reported. */
+  /**
+   * Reports `bytes` done so far, unless it is not more than already reported.
+   * @throws StorageError `Unexpected` when the listener throws (`cause` holds what it threw).
+   */
   report = (bytes: number): void => {
     if (this.listener === undefined || bytes <= this.last) return;
     this.last = bytes;
-    this.listener(this.total === undefined ? { bytes } : { bytes, total: this.total });
+    this.lastHadTotal = this.total !== undefined;
+    this.call(this.total === undefined ? { bytes } : { bytes, total: this.total });
   };
 
-  /** Reports the final size once, if it was not the last thing reported. */
+  /**
+   * Reports the final size as `{ bytes: size, total: size }`, unless exactly that was the last
+   * thing reported (a body of unknown size gets `total` here, even when its last chunk's event
+   * already had the bytes).
+   * @throws StorageError `Unexpected` when the listener throws (`cause` holds what it threw).
+   */
   finish(size: number): void {
-    if (this.listener === undefined || this.last === size) return;
+    if (this.listener === undefined || (this.last === size && this.lastHadTotal)) return;
     this.last = size;
-    this.listener({ bytes: size, total: size });
+    this.lastHadTotal = true;
+    this.call({ bytes: size, total: size });
   }
+
+  private call(progress: Progress): void {
+    if (this.failed) return;
+    try {
+      this.listener!(progress);
+    } catch (e) {
+      this.failed = true;
+      throw progressListenerError(e);
+    }
+  }
+}
+
+/** The error a transfer fails with when its `onProgress` listener throws `e`: `Unexpected`, with `e` as `cause`. */
+export function progressListenerError(e: unknown): StorageError {
+  const message = e instanceof Error ? e.message : String(e);
+  return storageError(ErrorCode.Unexpected, `the onProgress listener threw: ${message}`, { cause: e, retryable: false });
 }

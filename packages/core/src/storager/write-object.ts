@@ -5,7 +5,7 @@ import { crc64Equal } from "../integrity/crc64.js";
 import { hashPool } from "../integrity/hash-pool.js";
 import { Md5 } from "../integrity/md5.js";
 import { throwIfAborted } from "../io/abort.js";
-import { bodySize, readUpTo, sizedBodyChunks } from "../io/body.js";
+import { bodySize, closeBody, readUpTo, sizedBodyChunks } from "../io/body.js";
 import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
 import { uploadMultipart, type MultipartTarget } from "../multipart/upload-engine.js";
@@ -16,6 +16,7 @@ import type { WriteResult } from "../storager.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { planWrite, type WritePlan } from "./write-plan.js";
+import { writeStreamSignal } from "./write-stream.js";
 
 /** Write options after validation. */
 interface WriteRequest {
@@ -49,13 +50,38 @@ const CORE_ONLY = ["size", "contentMd5", "multipartId", "resumeOffset", "crc64",
  * threshold, otherwise a concurrent multipart upload with bounded memory.
  * Verifies the service's CRC64 (and a caller's Content-MD5: sent with a single write, computed
  * over the whole body and checked before complete on a multipart one) before reporting success.
- * @throws InvalidArgument, IntegrityMismatch, CapabilityInsufficient, Aborted
+ *
+ * A streaming body (Readable or async iterable) is always read to its end or closed: when the
+ * write fails, at any point, a Readable is destroyed (a file stream closes its file) and an
+ * iterator is returned, a pending read of it included. An abort that comes once a multipart
+ * upload's Complete has been sent does not cancel it: the write then resolves (the object is
+ * stored). An `onProgress` listener that throws fails the write with `Unexpected` (its error as
+ * `cause`); the request in flight is cancelled, but the object is stored when the throw came from
+ * the last event, `{ bytes: size, total: size }`, which is reported once the service confirmed.
+ * @throws InvalidArgument, IntegrityMismatch, CapabilityInsufficient, Aborted, Unexpected
  */
 export async function writeObject(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined): Promise<WriteResult> {
+  // Bytes and strings have nothing to close.
+  if (bodySize(body) !== undefined) return writeBody(scope, path, body, rawOptions, undefined);
+  // Aborted when the write fails: stops a read of the body still pending (a slow source).
+  const release = new AbortController();
+  try {
+    return await writeBody(scope, path, body, rawOptions, release.signal);
+  } catch (e) {
+    release.abort();
+    closeBody(body);
+    throw e;
+  }
+}
+
+async function writeBody(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined, release: AbortSignal | undefined): Promise<WriteResult> {
   scope.require("write");
   const options = scope.options("write", rawOptions) as WriteRequest;
   const { key } = resolvePath(scope.workDir, path);
-  throwIfAborted(options.signal);
+  // A createWriteStream destroyed before the object is stored cancels the write like the caller's signal.
+  const signal = anySignal(options.signal, writeStreamSignal(body));
+  if (signal !== undefined) options.signal = signal;
+  throwIfAborted(signal);
 
   const inMemory = bodySize(body);
   const size = options.size ?? (inMemory === undefined ? undefined : (options.resumeOffset ?? 0) + inMemory);
@@ -73,13 +99,19 @@ export async function writeObject(scope: OperationScope, path: string, body: Bod
   if (inMemory !== undefined && size !== undefined && size <= plan.threshold && options.multipartId === undefined) {
     return writeSingle(scope, key, toBuffer(body).subarray(0, size), options, driverOptions, progress);
   }
-  const source = sizedBodyChunks(body, options.size === undefined ? undefined : options.size - offset, options.signal);
+  const source = sizedBodyChunks(body, options.size === undefined ? undefined : options.size - offset, anySignal(signal, release));
   if (options.multipartId !== undefined || (size !== undefined && size > plan.threshold)) {
     return writeMultipart(scope, key, source, plan, options, driverOptions, progress);
   }
   const peek = await readUpTo(source, plan.threshold + 1);
   if (peek.done) return writeSingle(scope, key, joinHead(peek.head, peek.headSize), options, driverOptions, progress);
   return writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress);
+}
+
+/** One signal that aborts when either does (`undefined` when neither is given). */
+function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return AbortSignal.any([a, b]);
 }
 
 /**
@@ -152,7 +184,9 @@ async function writeMultipart(
     create: async () => (await driver.createMultipart!(key, driverOptions)).multipartId,
     writePart: (id, index, data, checks, signal) =>
       driver.writePart!(key, id, index, { data, size: data.length, crc64: checks.crc64, ...(checks.contentMd5 ? { contentMd5: checks.contentMd5 } : {}) }, { ...driverOptions, signal }),
-    complete: (id, parts) => driver.completeMultipart!(key, id, parts, driverOptions),
+    // Not cancelled by the signal: once sent, Complete may be applied whatever happens to the
+    // request, so the engine waits for its answer (see uploadMultipart).
+    complete: (id, parts) => driver.completeMultipart!(key, id, parts, withoutSignal(driverOptions)),
     abort: (id) => driver.abortMultipart!(key, id, {}),
     listParts: (id) => paginate((token) => driver.listParts!(key, id, token, driverOptions)),
     discard: () => driver.delete(key, {}),
@@ -208,6 +242,13 @@ function checkWholeMd5(actual: string, expected: string): void {
 export function stripCoreOptions(options: Record<string, unknown>): DriverCallOptions {
   const rest: DriverCallOptions = {};
   for (const [k, v] of Object.entries(options)) if (!CORE_ONLY.includes(k)) rest[k] = v;
+  return rest;
+}
+
+/** `options` without their `signal`. */
+function withoutSignal(options: DriverCallOptions): DriverCallOptions {
+  if (options.signal === undefined) return options;
+  const { signal: _signal, ...rest } = options;
   return rest;
 }
 

@@ -13,42 +13,91 @@ export interface ObjectWriteStream extends Writable {
   result?: WriteResult;
 }
 
+/** The cancel signal of each adapter's body, read by the write it feeds. */
+const cancelSignals = new WeakMap<object, AbortSignal>();
+
+/**
+ * The signal that {@link createObjectWriteStream} aborts when its stream is destroyed before
+ * the object is stored, when `body` is such a stream's body; `undefined` for any other body.
+ * The write combines it with the caller's `signal`.
+ */
+export function writeStreamSignal(body: unknown): AbortSignal | undefined {
+  return typeof body === "object" && body !== null ? cancelSignals.get(body) : undefined;
+}
+
 /**
  * Adapts `write(body)` to a Writable: chunks flow into `write` through a
  * PassThrough with backpressure, and 'finish' is held back until `write`
  * resolved, so it fires only once the object is stored. A failed write
  * destroys the stream with the write's error.
+ *
+ * - Bytes past what `write` takes (more than its `size`) are accepted and dropped, as `write`
+ *   truncates a longer body: the stream finishes with the stored `size` bytes.
+ * - `destroy()` before the object is stored aborts the write through {@link writeStreamSignal}
+ *   (in flight parts are cancelled and the upload aborted, as with the caller's `signal`); a
+ *   multipart Complete already sent is not cancelled. 'close' comes once the write has settled:
+ *   `result` is then set only if the object was stored after all. As with any stream, only
+ *   `destroy(error)` emits 'error'.
  */
 export function createObjectWriteStream(write: (body: PassThrough) => Promise<WriteResult>): ObjectWriteStream {
   const body = new PassThrough({ highWaterMark: STREAM_BUFFER });
+  // The write reports the body's failures; an 'error' on it must not go unhandled meanwhile.
+  body.on("error", () => undefined);
+  const cancel = new AbortController();
+  cancelSignals.set(body, cancel.signal);
   let failure: Error | undefined;
-  const stored = write(body).catch((e: unknown) => {
-    failure = e as Error;
-    body.destroy();
-    throw e;
-  });
+  let settled = false;
+  /** The callback of a chunk waiting for the body to drain (or to close: then no drain comes). */
+  let waiting: ((error?: Error) => void) | undefined;
+  const release = (): void => {
+    const done = waiting;
+    waiting = undefined;
+    done?.(failure);
+  };
+  body.on("drain", release);
+  body.on("close", release);
+
+  const stored = write(body).then(
+    (result) => {
+      settled = true;
+      stream.result = result;
+      release();
+      return result;
+    },
+    (e: unknown) => {
+      settled = true;
+      failure = e as Error;
+      body.destroy();
+      release();
+      throw e;
+    },
+  );
   stored.catch(() => undefined);
 
   const stream: ObjectWriteStream = new Writable({
     highWaterMark: STREAM_BUFFER,
     write(chunk: Buffer, _encoding, done) {
       if (failure) return done(failure);
-      if (body.write(chunk)) done();
-      else body.once("drain", () => done(failure));
+      // The write has all it takes (`size` bytes; the body is then closed): the rest is cut.
+      if (settled || body.destroyed) return done();
+      if (body.write(chunk)) return done();
+      waiting = done;
     },
     final(done) {
-      body.end();
+      if (!body.destroyed) body.end();
       stored.then(
-        (result) => {
-          stream.result = result;
-          done();
-        },
+        () => done(),
         (e: unknown) => done(e as Error),
       );
     },
     destroy(error, done) {
-      if (!body.destroyed) body.destroy(error ?? new Error("write stream destroyed before finish"));
-      done(error);
+      if (settled) return done(error);
+      cancel.abort(error ?? new Error("write stream destroyed before the object was stored"));
+      if (!body.destroyed) body.destroy();
+      stored.then(
+        () => done(error),
+        () => done(error),
+      );
     },
   });
   // A write that fails before the caller ends the stream still surfaces.
