@@ -94,6 +94,24 @@ export function registerWriteFailureCases(suite: Suite): void {
     },
   );
 
+  suite.gated(
+    "writeAppend: a listener that throws does not stop the append: the call fails, but the bytes are stored and the append object moves on",
+    ["append"],
+    async (t) => {
+      const path = t.key();
+      const obj = await t.store.createAppend(path);
+      const data = randomData(5000);
+      expectListenerError(await expectError(() => t.store.writeAppend(obj, data, { onProgress: throwing }), "Unexpected"));
+      expect(obj.appendOffset).toBe(5000);
+      const next = await t.store.writeAppend(obj, data);
+      expect(next.appendOffset).toBe(10_000);
+      expect((await t.store.stat(path)).size).toBe(10_000);
+    },
+    async (t) => {
+      await expectError(() => t.store.createAppend(t.key()), "CapabilityInsufficient");
+    },
+  );
+
   suite.test("write: a refused write destroys the caller's body stream (bad options)", async (t) => {
     await expectRefusedWithBodyClosed(t, { partSize: -1 });
     await expectRefusedWithBodyClosed(t, { noSuchOption: 1 });

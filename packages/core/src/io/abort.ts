@@ -65,3 +65,9 @@ export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal, ctx?: St
     );
   });
 }
+
+/** One signal that aborts when either does (`undefined` when neither is given). @throws nothing. */
+export function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return AbortSignal.any([a, b]);
+}

@@ -29,8 +29,10 @@ export async function createAppend(scope: OperationScope, path: string, rawOptio
 /**
  * Appends `body` at `obj.appendOffset`, then advances `obj.appendOffset`,
  * `obj.size` and `obj.crc64`. Where the service returns the object's CRC64,
- * it is checked against the CRC of everything appended through `obj`.
- * @throws ObjectModeInvalid (not an append object), Conflict (position moved), IntegrityMismatch
+ * it is checked against the CRC of everything appended through `obj`. An `onProgress` listener that
+ * throws does not stop the append: `obj` advances, then the call fails with `Unexpected`.
+ * @throws ObjectModeInvalid (not an append object), Conflict (position moved), IntegrityMismatch,
+ *   Unexpected (the onProgress listener threw; the bytes are appended)
  */
 export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<AppendResult> {
   scope.require("writeAppend", "append", "writeAppend");
@@ -47,19 +49,31 @@ export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: 
   const progress = new ProgressReporter(options.onProgress, data.length);
   const offset = obj.appendOffset ?? 0;
   const local = crc64(data);
-  const driverBody: DriverBody = { data, size: data.length, contentMd5: md5, crc64: local.toString(), onProgress: progress.report };
+  // An append is not torn down by a listener that throws (it is not idempotent: a torn-down append
+  // may still be applied): it goes through, `obj` moves on, then the call fails with the listener's error.
+  let listenerError: unknown;
+  const report = (bytes: number): void => {
+    try {
+      progress.report(bytes);
+    } catch (e) {
+      listenerError ??= e;
+    }
+  };
+  const driverBody: DriverBody = { data, size: data.length, contentMd5: md5, crc64: local.toString(), onProgress: report };
   if (obj.crc64 !== undefined) driverBody.appendBaseCrc64 = obj.crc64;
   const result = await scope.driver.writeAppend!(key, offset, driverBody, stripCoreOptions(options));
   const expected = obj.crc64 === undefined ? undefined : crc64Combine(BigInt(obj.crc64), local, data.length).toString();
   if (scope.driver.features.crc64 && expected !== undefined && result.crc64 !== undefined && !crc64Equal(result.crc64, expected)) {
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch after append: expected ${expected}, service has ${result.crc64}`);
   }
-  progress.finish(data.length);
   obj.appendOffset = result.appendOffset;
   obj.size = result.appendOffset;
   const crc = result.crc64 ?? expected;
   if (crc === undefined) delete obj.crc64;
   else obj.crc64 = crc;
+  // Last: a listener that threw fails a call whose bytes are stored, and `obj` must say so.
+  if (listenerError !== undefined) throw listenerError;
+  progress.finish(data.length);
   return { size: data.length, appendOffset: result.appendOffset, ...(crc === undefined ? {} : { crc64: crc }) };
 }
 

@@ -3,6 +3,7 @@ import type { StorageDriver } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import type { StorageFeatures } from "../features.js";
+import { anySignal } from "../io/abort.js";
 import { collectBody } from "../io/body.js";
 import { paginate } from "../listing/page-lister.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
@@ -63,7 +64,8 @@ class CoreStorager implements Storager {
   }
 
   createWriteStream(path: string, options?: Opts): Writable {
-    return createObjectWriteStream((body) => this.write(path, body, options));
+    // Destroying the stream before the object is stored cancels the write, as the caller's signal does.
+    return createObjectWriteStream((body, cancel) => this.write(path, body, withCancel(options, cancel)));
   }
 
   async delete(path: string, options?: Opts): Promise<void> {
@@ -158,6 +160,12 @@ class CoreStorager implements Storager {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/** `options` whose signal also aborts with `cancel` (options that are no object are left for the write to refuse). */
+function withCancel(options: Opts, cancel: AbortSignal): Opts {
+  if (options !== undefined && (typeof options !== "object" || options === null)) return options;
+  return { ...options, signal: anySignal(signalOf(options), cancel) };
 }
 
 function signalOf(options: Opts): AbortSignal | undefined {

@@ -10,8 +10,8 @@ import type { Progress, ProgressListener } from "../options.js";
  * A listener that throws fails the transfer: {@link ProgressReporter.report} and
  * {@link ProgressReporter.finish} throw {@link progressListenerError} of what it threw, so the
  * code that reported (the HTTP transport, a driver reading the body, the multipart engine)
- * tears its request down and the call rejects with it. A listener that failed once is not
- * called again.
+ * tears its request down and the call rejects with it (an append holds the error back until
+ * the service answered: append-ops.ts). A listener that failed once is not called again.
  */
 export class ProgressReporter {
   private last = -1;

@@ -4,7 +4,7 @@ import { storageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
 import { hashPool } from "../integrity/hash-pool.js";
 import { Md5 } from "../integrity/md5.js";
-import { throwIfAborted } from "../io/abort.js";
+import { anySignal, throwIfAborted } from "../io/abort.js";
 import { bodySize, closeBody, readUpTo, sizedBodyChunks } from "../io/body.js";
 import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
@@ -16,7 +16,6 @@ import type { WriteResult } from "../storager.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { planWrite, type WritePlan } from "./write-plan.js";
-import { writeStreamSignal } from "./write-stream.js";
 
 /** Write options after validation. */
 interface WriteRequest {
@@ -78,9 +77,7 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
   scope.require("write");
   const options = scope.options("write", rawOptions) as WriteRequest;
   const { key } = resolvePath(scope.workDir, path);
-  // A createWriteStream destroyed before the object is stored cancels the write like the caller's signal.
-  const signal = anySignal(options.signal, writeStreamSignal(body));
-  if (signal !== undefined) options.signal = signal;
+  const signal = options.signal;
   throwIfAborted(signal);
 
   const inMemory = bodySize(body);
@@ -106,12 +103,6 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
   const peek = await readUpTo(source, plan.threshold + 1);
   if (peek.done) return writeSingle(scope, key, joinHead(peek.head, peek.headSize), options, driverOptions, progress);
   return writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress);
-}
-
-/** One signal that aborts when either does (`undefined` when neither is given). */
-function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  if (a === undefined || b === undefined) return a ?? b;
-  return AbortSignal.any([a, b]);
 }
 
 /**

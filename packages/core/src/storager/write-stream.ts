@@ -13,18 +13,6 @@ export interface ObjectWriteStream extends Writable {
   result?: WriteResult;
 }
 
-/** The cancel signal of each adapter's body, read by the write it feeds. */
-const cancelSignals = new WeakMap<object, AbortSignal>();
-
-/**
- * The signal that {@link createObjectWriteStream} aborts when its stream is destroyed before
- * the object is stored, when `body` is such a stream's body; `undefined` for any other body.
- * The write combines it with the caller's `signal`.
- */
-export function writeStreamSignal(body: unknown): AbortSignal | undefined {
-  return typeof body === "object" && body !== null ? cancelSignals.get(body) : undefined;
-}
-
 /**
  * Adapts `write(body)` to a Writable: chunks flow into `write` through a
  * PassThrough with backpressure, and 'finish' is held back until `write`
@@ -33,18 +21,17 @@ export function writeStreamSignal(body: unknown): AbortSignal | undefined {
  *
  * - Bytes past what `write` takes (more than its `size`) are accepted and dropped, as `write`
  *   truncates a longer body: the stream finishes with the stored `size` bytes.
- * - `destroy()` before the object is stored aborts the write through {@link writeStreamSignal}
- *   (in flight parts are cancelled and the upload aborted, as with the caller's `signal`); a
+ * - `destroy()` before the object is stored aborts `cancel`, the signal given to `write` (the
+ *   caller combines it with its own signal): in flight parts are cancelled and the upload aborted, as with the caller's `signal`); a
  *   multipart Complete already sent is not cancelled. 'close' comes once the write has settled:
  *   `result` is then set only if the object was stored after all. As with any stream, only
  *   `destroy(error)` emits 'error'.
  */
-export function createObjectWriteStream(write: (body: PassThrough) => Promise<WriteResult>): ObjectWriteStream {
+export function createObjectWriteStream(write: (body: PassThrough, cancel: AbortSignal) => Promise<WriteResult>): ObjectWriteStream {
   const body = new PassThrough({ highWaterMark: STREAM_BUFFER });
   // The write reports the body's failures; an 'error' on it must not go unhandled meanwhile.
   body.on("error", () => undefined);
   const cancel = new AbortController();
-  cancelSignals.set(body, cancel.signal);
   let failure: Error | undefined;
   let settled = false;
   /** The callback of a chunk waiting for the body to drain (or to close: then no drain comes). */
@@ -57,7 +44,7 @@ export function createObjectWriteStream(write: (body: PassThrough) => Promise<Wr
   body.on("drain", release);
   body.on("close", release);
 
-  const stored = write(body).then(
+  const stored = write(body, cancel.signal).then(
     (result) => {
       settled = true;
       stream.result = result;
