@@ -61,3 +61,13 @@ describe("fs connection strings", () => {
     expect(await readdir(join(tmp, "d"))).toContain("a.txt");
   });
 });
+
+describe("fs: defaults of pairs whose feature fs lacks", () => {
+  it("default_content_type and default_storage_class are refused at open (PairUnsupported), as at a call site", () => {
+    for (const pair of ["default_content_type=text/plain", "default_storage_class=STANDARD"]) {
+      const e = fails("PairUnsupported", () => newStorager(`fs://${tmp}/?${pair}`));
+      expect(e.message).toContain(pair.split("=")[0]);
+    }
+    expect(newStorager(`fs://${tmp}/?default_content_type=text/plain&enable_loose_pair=true`).info.service).toBe("fs");
+  });
+});

@@ -27,6 +27,24 @@ function accepts(def: PairDefinition, op: StorageOperation, features: Readonly<S
   return def.operations.includes(op) && (def.feature === undefined || features[def.feature] === true);
 }
 
+/**
+ * Refuses open-time defaults (`default_<pair>`) whose pair needs a feature the storage lacks, as
+ * the same option at a call site is refused: `PairUnsupported`, unless `loose` (they are then
+ * never applied).
+ * @throws PairUnsupported
+ */
+export function checkDefaults(ctx: ValidateOptionsContext): void {
+  if (ctx.loose) return;
+  for (const [key, value] of Object.entries(ctx.defaults)) {
+    const def = lookup(ctx.pairs, key);
+    if (value === undefined || def?.feature === undefined || ctx.features[def.feature] === true) continue;
+    throw storageError(ErrorCode.PairUnsupported, `pair "default_${def.name}" is not supported by ${ctx.service} (it lacks the ${def.feature} feature)`, {
+      op: "new_storager",
+      service: ctx.service,
+    });
+  }
+}
+
 /** What {@link validateOptions} does for one operation whatever the caller passes: see {@link planOptions}. */
 export interface OptionsPlan {
   /** Open-time defaults `op` accepts, as [key, value]. */

@@ -6,6 +6,7 @@ import type { StorageFeatures } from "../features.js";
 import { anySignal } from "../io/abort.js";
 import { collectBody } from "../io/body.js";
 import { paginate } from "../listing/page-lister.js";
+import { checkDefaults } from "../pairs/validate-options.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { Body, PresignOperation } from "../options.js";
 import type { AppendResult, ListPage, PresignedRequest, Storager, StorageInfo, WriteResult } from "../storager.js";
@@ -183,8 +184,10 @@ function pathOf(obj: ObjectInfo): string {
 /**
  * Wraps a driver's primitives into the public {@link Storager}.
  * Called by `newStorager`; drivers never call it themselves.
+ * @throws StorageError `PairUnsupported` for a `default_<pair>` whose feature the storage lacks (unless loose)
  */
 export function createStorager(driver: StorageDriver, ctx: StoragerContext): Storager {
+  checkDefaults({ service: driver.service, pairs: ctx.pairs, features: driver.features, defaults: ctx.defaults, loose: ctx.loose });
   return new CoreStorager(driver, ctx);
 }
 
