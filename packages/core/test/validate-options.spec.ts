@@ -88,6 +88,19 @@ describe("validateOptions", () => {
     }
   });
 
+  it("drops the defaults a given pair replaces (replacesDefaults), never a value the call gives", () => {
+    const sse: PairSet = {
+      ...globalPairs,
+      mode: definePair({ name: "mode", type: "string", description: "m", operations: ["write"], defaultable: true, replacesDefaults: ["keyId"] }),
+      keyId: definePair({ name: "key_id", type: "string", description: "k", operations: ["write"], defaultable: true }),
+    };
+    const c = ctx({ pairs: sse, defaults: { mode: "KMS", keyId: "k1" } });
+    expect(validateOptions("write", {}, c)).toEqual({ mode: "KMS", keyId: "k1" });
+    expect(validateOptions("write", { mode: "AES256" }, c)).toEqual({ mode: "AES256" });
+    expect(validateOptions("write", { mode: "KMS", keyId: "k2" }, c)).toEqual({ mode: "KMS", keyId: "k2" });
+    expect(validateOptions("write", { keyId: "k2" }, c)).toEqual({ mode: "KMS", keyId: "k2" });
+  });
+
   it("normalises values", () => {
     expect(validateOptions("write", { partSize: "8MiB" }, ctx())).toEqual({ partSize: 8 * 1024 ** 2 });
   });

@@ -68,10 +68,11 @@ export const cosPairs = {
   serverSideEncryption: definePair({
     name: "server_side_encryption",
     type: "string",
-    description: "SSE-COS (AES256 or SM4) or SSE-KMS (cos/kms) for new objects.",
+    description: "SSE-COS (AES256 or SM4) or SSE-KMS (cos/kms) for new objects. Given at a call site, the defaulted KMS key id and context do not apply.",
     operations: SSE_OPS,
     enum: ["AES256", "SM4", "cos/kms"],
     defaultable: true,
+    replacesDefaults: ["serverSideEncryptionCosKmsKeyId", "serverSideEncryptionContext"],
   }),
   serverSideEncryptionCosKmsKeyId: definePair({
     name: "server_side_encryption_cos_kms_key_id",
@@ -98,10 +99,11 @@ export const cosPairs = {
   serverSideEncryptionCustomerKey: definePair({
     name: "server_side_encryption_customer_key",
     type: "bytes",
-    description: "SSE-C: the 32-byte AES-256 key (base64 in connection strings). Needs https. Given at open time it applies to every operation that takes it.",
+    description: "SSE-C: the 32-byte AES-256 key (base64 in connection strings). Needs https. Given at open time it applies to every operation that takes it; given at a call site, the SSE-COS/KMS defaults do not apply.",
     operations: SSE_C_OPS,
     validate: bytes32,
     secret: true,
+    replacesDefaults: ["serverSideEncryption", "serverSideEncryptionCosKmsKeyId", "serverSideEncryptionContext"],
   }),
   copySourceServerSideEncryptionCustomerAlgorithm: definePair({
     name: "copy_source_server_side_encryption_customer_algorithm",

@@ -5,6 +5,7 @@ import { COS_DESCRIPTION, COS_PACKAGE, COS_TYPE, cosPairs, type CosCredentialPro
 import { providedCredentials, staticCredentials, type CredentialSource } from "./credentials.js";
 import { CosServiceDriver } from "./servicer.js";
 import { CosStorageDriver } from "./storager.js";
+import { sseServerHeaders } from "./sse.js";
 
 /** A COS bucket name: `<name>-<appid>`, lower-case letters, digits and hyphens. */
 const BUCKET = /^[a-z0-9][a-z0-9-]*-\d+$/;
@@ -26,9 +27,12 @@ function addressing(config: OpenConfig): AddressingConfig {
 
 /**
  * Builds the storage primitives for bucket `name` from a validated open config.
- * @throws StorageError `PairRequired` (name, credential, location without endpoint), `InvalidArgument` (bucket name)
+ * @throws StorageError `PairRequired` (name, credential, location without endpoint), `InvalidArgument` (bucket name;
+ *   SSE defaults that contradict each other)
  */
-export function newCosStorageDriver(config: OpenConfig): CosStorageDriver {
+export function newCosStorageDriver(config: OpenConfig, defaults: Readonly<Record<string, unknown>> = {}): CosStorageDriver {
+  // Defaults that would fail every write: KMS details without cos/kms, an SSE mode with a customer key.
+  sseServerHeaders(defaults);
   const name = config.name;
   if (name === undefined || name === "") throw storageError(ErrorCode.PairRequired, 'COS needs pair "name" (the bucket, <name>-<appid>)');
   if (config.endpoint === undefined && !BUCKET.test(name)) {

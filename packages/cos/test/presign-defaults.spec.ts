@@ -40,3 +40,21 @@ describe("cos presign: open-time SSE defaults", () => {
     await checkPresignedStorageClass(emulator.connectionString(BUCKET, `/${randomUUID()}/`), "STANDARD_IA", "x-cos-storage-class");
   });
 });
+
+describe("cos SSE defaults against call-site values", () => {
+  it("a call-site SSE mode drops the defaulted KMS key id and context; contradictory defaults are refused at open", async () => {
+    const kms = `&default_server_side_encryption=cos/kms&default_server_side_encryption_cos_kms_key_id=cmk-1`;
+    const store = newStorager(`${emulator.connectionString(BUCKET, `/${randomUUID()}/`)}${kms}`);
+    await store.write("aes", "v", { serverSideEncryption: "AES256" } as never);
+    expect((await store.stat("aes")).system).toMatchObject({ serverSideEncryption: "AES256" });
+    await store.write("kms", "v");
+    expect((await store.stat("kms")).system).toMatchObject({ serverSideEncryption: "cos/kms" });
+    await store.deleteMany(["aes", "kms"]);
+    const base = emulator.connectionString(BUCKET, "/");
+    await expect(async () => newStorager(`${base}&default_server_side_encryption_cos_kms_key_id=cmk-1`)).rejects.toMatchObject({ code: "InvalidArgument" });
+    const key = encodeURIComponent(Buffer.alloc(32, 7).toString("base64"));
+    await expect(async () => newStorager(`${base}&server_side_encryption_customer_key=${key}&default_server_side_encryption=AES256`)).rejects.toMatchObject({
+      code: "InvalidArgument",
+    });
+  });
+});

@@ -5,6 +5,7 @@ import { OSS_DESCRIPTION, OSS_PACKAGE, OSS_TYPE, ossPairs, type OssCredentialPro
 import { providedCredentials, staticCredentials, type CredentialSource } from "./credentials.js";
 import { OssServiceDriver } from "./servicer.js";
 import { OssStorageDriver } from "./storager.js";
+import { sseHeaders } from "./sse.js";
 
 /** An OSS bucket name: 3–63 lower-case letters, digits and hyphens, not starting or ending with a hyphen. */
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -32,9 +33,11 @@ function signatureVersion(config: OpenConfig): "v1" | "v4" {
 
 /**
  * Builds the storage primitives for bucket `name` from a validated open config.
- * @throws StorageError `PairRequired` (name, credential, neither location nor endpoint, v4 without a region), `InvalidArgument` (bucket name)
+ * @throws StorageError `PairRequired` (name, credential, neither location nor endpoint, v4 without a region), `InvalidArgument` (bucket name; KMS defaults without KMS)
  */
-export function newOssStorageDriver(config: OpenConfig): OssStorageDriver {
+export function newOssStorageDriver(config: OpenConfig, defaults: Readonly<Record<string, unknown>> = {}): OssStorageDriver {
+  // Defaults that would fail every write: KMS details without KMS.
+  sseHeaders(defaults);
   const name = config.name;
   if (name === undefined || name === "") throw storageError(ErrorCode.PairRequired, 'OSS needs pair "name" (the bucket)');
   if (!BUCKET.test(name)) {

@@ -37,3 +37,14 @@ describe("oss presign: open-time SSE defaults", () => {
     await expect(store.presign("write", "x", { expires: 600, serverSideEncryptionKeyId: "k" } as never)).rejects.toMatchObject({ code: "InvalidArgument" });
   });
 });
+
+describe("oss SSE defaults against call-site values", () => {
+  it("a call-site SSE mode drops the defaulted KMS key id; KMS defaults without KMS are refused at open", async () => {
+    const store = newStorager(`${emulator.connectionString(BUCKET, `/${randomUUID()}/`)}&default_server_side_encryption=KMS&default_server_side_encryption_key_id=cmk-1`);
+    await store.write("aes", "v", { serverSideEncryption: "AES256" } as never);
+    expect((await store.stat("aes")).system).toMatchObject({ serverSideEncryption: "AES256" });
+    expect((await store.stat("aes")).system).not.toHaveProperty("serverSideEncryptionKeyId");
+    await store.delete("aes");
+    await expect(async () => newStorager(`${emulator.connectionString(BUCKET, "/")}&default_server_side_encryption_key_id=cmk-1`)).rejects.toMatchObject({ code: "InvalidArgument" });
+  });
+});

@@ -73,6 +73,12 @@ export interface PairDefinition<T extends PairType = PairType> {
   readonly feature?: FeatureFlag;
   /** Never printed: credentials, keys, tokens. */
   readonly secret?: boolean;
+  /**
+   * Pairs (camelCase keys) whose open-time defaults do not apply to a call that gives this one:
+   * a call-site `server_side_encryption=AES256` drops a defaulted KMS key id, which only goes
+   * with KMS. A value the call gives itself is never dropped.
+   */
+  readonly replacesDefaults?: readonly string[];
 }
 
 /** Declares a pair, keeping its literal types so option types can be derived from it. */

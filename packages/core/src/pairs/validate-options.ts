@@ -80,7 +80,9 @@ export function planOptions(op: StorageOperation, ctx: ValidateOptionsContext): 
  * 1. each own key with a defined value must be a pair that `op` accepts and
  *    whose feature flag is on, else `PairUnsupported` (dropped instead when `loose`);
  * 2. each value is checked and normalised with {@link checkPairValue};
- * 3. defaults fill keys the op accepts that the caller left undefined (the call site wins);
+ * 3. defaults fill keys the op accepts that the caller left undefined (the call site wins),
+ *    except those a given pair replaces (`replacesDefaults`: a call-site SSE mode drops defaulted
+ *    details of another mode);
  * 4. pairs `required` by `op` must then be present.
  * @throws PairUnsupported, InvalidArgument, PairRequired — with op (snake_case) and service set.
  */
@@ -113,7 +115,12 @@ export function validateOptions(
       }
     }
   }
-  for (const [key, value] of plan.defaults) if (out[key] === undefined) out[key] = value;
+  let replaced: Set<string> | undefined;
+  for (const key of Object.keys(out)) {
+    const drops = lookup(ctx.pairs, key)?.replacesDefaults;
+    if (drops !== undefined) for (const k of drops) (replaced ??= new Set()).add(k);
+  }
+  for (const [key, value] of plan.defaults) if (out[key] === undefined && !replaced?.has(key)) out[key] = value;
   for (const key of plan.required) {
     if (out[key] === undefined) throw storageError(ErrorCode.PairRequired, `option "${key}" is required by ${op} on ${ctx.service}`, errorContext());
   }

@@ -143,7 +143,7 @@ export function newStorager<X extends ExtraOptions = ExtraOptions>(conn: OpenInp
   const op = "new_storager";
   const definition = lookup(conn, op);
   const resolved = resolveOpenConfig(definition, conn, "storager");
-  const driver = guard(op, definition.type, () => definition.newStorageDriver(resolved.config));
+  const driver = guard(op, definition.type, () => definition.newStorageDriver(resolved.config, resolved.defaults));
   return guard(op, definition.type, () => createStorager(driver, { definition, ...resolved })) as unknown as Storager<X>;
 }
 

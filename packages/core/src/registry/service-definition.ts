@@ -38,8 +38,13 @@ export interface ServiceDefinition {
    * path part is always refused, with `ConnectionStringInvalid` and a `<type>:///dir` hint.
    */
   readonly unusedPairs?: readonly string[];
-  /** Builds the storage primitives. May throw `InvalidArgument`/`PairUnsupported` for bad config. */
-  newStorageDriver(config: OpenConfig): StorageDriver;
+  /**
+   * Builds the storage primitives. May throw `InvalidArgument`/`PairUnsupported` for bad config.
+   * `defaults` are the operation defaults the storager will apply (`default_<pair>` values and
+   * open-time values of operation pairs, keyed camelCase): a driver refuses combinations that
+   * would fail every call (an SSE mode with a customer key) here, at open.
+   */
+  newStorageDriver(config: OpenConfig, defaults?: Readonly<Record<string, unknown>>): StorageDriver;
   /** Builds the bucket primitives, where the service has buckets. */
   newServiceDriver?(config: OpenConfig): ServiceDriver;
 }
