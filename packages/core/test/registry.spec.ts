@@ -120,7 +120,7 @@ describe("newStorager", () => {
       defaultStorageClass: "COLD",
       partSize: 1024 * 1024,
     };
-    expect(d.newStorageDriver).toHaveBeenCalledWith(config);
+    expect(d.newStorageDriver).toHaveBeenCalledWith(config, { partSize: 1048576, storageClass: "COLD" });
     expect(createStorager).toHaveBeenCalledTimes(1);
     const [driver, ctx] = createStorager.mock.calls[0] as [StorageDriver, Record<string, unknown>];
     expect(driver).toBe(storageDriver);
@@ -133,7 +133,7 @@ describe("newStorager", () => {
     const d = makeDefinition();
     registerService(d);
     expect(newStorager({ type: "fake", name: "b", enableLoosePair: true })).toBe(fakeStorager);
-    expect(d.newStorageDriver).toHaveBeenCalledWith({ name: "b", workDir: "/", enableLoosePair: true });
+    expect(d.newStorageDriver).toHaveBeenCalledWith({ name: "b", workDir: "/", enableLoosePair: true }, {});
     expect(createStorager.mock.calls[0]?.[1]).toMatchObject({ loose: true });
   });
 
