@@ -120,11 +120,11 @@ class CoreStorager implements Storager {
   }
 
   async writeAppend(obj: ObjectInfo, body: Body, options?: Opts): Promise<AppendResult> {
-    return this.#scope.run("writeAppend", pathOf(obj), signalOf(options), () => writeAppend(this.#scope, obj, body, options));
+    return this.#scope.run("writeAppend", pathOf(obj), signalOf(options), () => writeAppend(this.#scope, checkedObject(obj), body, options));
   }
 
   async commitAppend(obj: ObjectInfo, options?: Opts): Promise<void> {
-    return this.#scope.run("commitAppend", pathOf(obj), signalOf(options), () => commitAppend(this.#scope, obj, options));
+    return this.#scope.run("commitAppend", pathOf(obj), signalOf(options), () => commitAppend(this.#scope, checkedObject(obj), options));
   }
 
   async createMultipart(path: string, options?: Opts): Promise<ObjectInfo> {
@@ -132,17 +132,17 @@ class CoreStorager implements Storager {
   }
 
   async writeMultipart(obj: ObjectInfo, body: Body, options: Opts): Promise<Part> {
-    return this.#scope.run("writeMultipart", pathOf(obj), signalOf(options), () => writeMultipart(this.#scope, obj, body, options));
+    return this.#scope.run("writeMultipart", pathOf(obj), signalOf(options), () => writeMultipart(this.#scope, checkedObject(obj), body, options));
   }
 
   async completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: Opts): Promise<WriteResult> {
-    return this.#scope.run("completeMultipart", pathOf(obj), signalOf(options), () => completeMultipart(this.#scope, obj, parts, options));
+    return this.#scope.run("completeMultipart", pathOf(obj), signalOf(options), () => completeMultipart(this.#scope, checkedObject(obj), parts, options));
   }
 
   async *listMultipart(obj: ObjectInfo, options?: Opts): AsyncIterable<Part> {
     const signal = signalOf(options);
     try {
-      yield* listMultipart(this.#scope, obj, options);
+      yield* listMultipart(this.#scope, checkedObject(obj), options);
     } catch (e) {
       throw this.#scope.error(e, "listMultipart", pathOf(obj), signal);
     }
@@ -174,11 +174,17 @@ function signalOf(options: Opts): AbortSignal | undefined {
   return signal instanceof AbortSignal ? signal : undefined;
 }
 
+/** The path errors about `obj` name ("" when it has none: {@link checkedObject} then refuses it). */
 function pathOf(obj: ObjectInfo): string {
+  return obj !== null && typeof obj === "object" && typeof obj.path === "string" ? obj.path : "";
+}
+
+/** `obj`, when it is an ObjectInfo with a path. @throws StorageError `InvalidArgument` */
+function checkedObject(obj: ObjectInfo): ObjectInfo {
   if (obj === null || typeof obj !== "object" || typeof obj.path !== "string") {
     throw storageError(ErrorCode.InvalidArgument, "expected an ObjectInfo with a path");
   }
-  return obj.path;
+  return obj;
 }
 
 /**

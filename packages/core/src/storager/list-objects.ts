@@ -68,6 +68,7 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
 
 /** The key prefix a listing of `path` in `mode` starts from. */
 function listPrefix(workDir: string, path: string, mode: ListMode): string {
+  if (typeof path !== "string") throw storageError(ErrorCode.InvalidArgument, `path must be a string, got ${path === null ? "null" : typeof path}`);
   const normalized = path.replace(/\\/g, "/");
   if (normalized === "") return resolvePath(workDir, "", { dir: true }).key;
   // "/" is the bucket's root, as for every other operation: the work_dir only when that is "/".

@@ -63,6 +63,7 @@ export async function deleteMany(scope: OperationScope, paths: readonly string[]
   if (options["mode"] !== undefined || options["multipartId"] !== undefined) {
     throw storageError(ErrorCode.InvalidArgument, "deleteMany deletes objects only: no mode or multipartId");
   }
+  if (!Array.isArray(paths)) throw storageError(ErrorCode.InvalidArgument, "deleteMany takes an array of paths");
   const keys = paths.map((p) => resolvePath(scope.workDir, p).key);
   const driver = scope.driver;
   if (driver.features.batchDelete && typeof driver.deleteMany === "function") {
