@@ -96,6 +96,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   await store.load();
   for (const b of opts.buckets ?? []) {
     const spec = typeof b === "string" ? { name: b } : b;
+    // `_…` paths are the admin routes: such a bucket could never be reached in path style.
+    if (typeof spec.name !== "string" || spec.name === "" || spec.name.startsWith("_")) {
+      fail(`bucket name ${JSON.stringify(spec.name)} must be non-empty and not start with "_" (the admin routes)`);
+    }
     await store.ensureBucket(spec.name, spec.region ?? region);
   }
   // Front ends look keys up in this Map on every request, so setCredentials refills it in place.

@@ -192,5 +192,7 @@ describe("startEmulator", () => {
     await expect(startEmulator({ provider: "s3" as "cos" })).rejects.toMatchObject({ name: "StorageError", code: "InvalidArgument" });
     await expect(startEmulator({ provider: "cos", discard: true, dataDir: "/tmp/x" })).rejects.toMatchObject({ name: "StorageError", code: "InvalidArgument" });
     await expect(startEmulator({ provider: "cos", faults: [{ kind: "bogus" } as never] })).rejects.toMatchObject({ name: "StorageError", code: "InvalidArgument" });
+    await expect(startEmulator({ provider: "cos", buckets: ["_emulator"] })).rejects.toMatchObject({ name: "StorageError", code: "InvalidArgument" });
+    await expect(startEmulator({ provider: "oss", buckets: [""] })).rejects.toMatchObject({ name: "StorageError", code: "InvalidArgument" });
   });
 });

@@ -45,7 +45,7 @@ function register(program: Command, bind: Bind, move: boolean): void {
       "after",
       move
         ? "\nExamples:\n  stowage mv ./report.pdf backup:reports/\n  stowage mv -r fs:///srv/incoming/ fs:///srv/archive/2026/"
-        : "\nExamples:\n  stowage cp ./photo.jpg backup:photos/\n  stowage cp -r --include '*.jpg' ./photos/ 'cos://bucket-1250000000/photos/?credential=env'",
+        : "\nExamples:\n  stowage cp ./photo.jpg backup:photos/\n  stowage cp -r --include '*.jpg' ./photos/ 'cos://bucket-1250000000/photos/?credential=env&location=ap-guangzhou'",
     )
     .action(bind(copyOrMove(move)));
 }
