@@ -48,10 +48,14 @@ describe("static credentials", () => {
     });
   });
 
-  it("reads env variables in order of preference, skipping empty ones", () => {
+  it("reads one family of env variables, the first with both keys set (empty ones skipped), never mixing families", () => {
     const env = { A_ID: "", B_ID: "bid", A_SECRET: "asecret", B_SECRET: "bsecret", B_TOKEN: "tok" };
-    expect(resolveStaticCredentials({ protocol: "env" }, SHAPE, undefined, env)).toEqual({ id: "bid", secret: "asecret", securityToken: "tok" });
-    expect(resolveStaticCredentials({ protocol: "env" }, SHAPE, "pair", env)).toEqual({ id: "bid", secret: "asecret", securityToken: "pair" });
+    expect(resolveStaticCredentials({ protocol: "env" }, SHAPE, undefined, env)).toEqual({ id: "bid", secret: "bsecret", securityToken: "tok" });
+    expect(resolveStaticCredentials({ protocol: "env" }, SHAPE, "pair", env)).toEqual({ id: "bid", secret: "bsecret", securityToken: "pair" });
+    // A token left over from another family is not sent with long-term keys.
+    expect(resolveStaticCredentials({ protocol: "env" }, SHAPE, undefined, { A_ID: "aid", A_SECRET: "as", B_TOKEN: "stale" })).toEqual({ id: "aid", secret: "as" });
+    // One family's id with another's secret is no pair at all.
+    expect(thrown(() => resolveStaticCredentials({ protocol: "env" }, SHAPE, undefined, { A_ID: "aid", B_SECRET: "bs" }))?.code).toBe("PairRequired");
   });
 
   it("reads no token from the environment when the shape names no variables for it", () => {
@@ -62,7 +66,7 @@ describe("static credentials", () => {
   it("needs both parts from the environment, naming the variables and no values", () => {
     const err = thrown(() => staticCredentialSource({ protocol: "env" }, SHAPE, undefined, { A_ID: "visible-id" }));
     expect(err?.code).toBe("PairRequired");
-    expect(err?.message).toContain("A_ID or B_ID and A_SECRET or B_SECRET");
+    expect(err?.message).toContain("A_ID and A_SECRET, or B_ID and B_SECRET");
     expect(err?.message).not.toContain("visible-id");
   });
 });

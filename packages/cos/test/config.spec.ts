@@ -51,9 +51,10 @@ describe("credentials (COS names; the shared logic is tested in core)", () => {
   });
 
   it("reads the Tencent Cloud and COS env variables, and needs both parts", async () => {
-    const env = { TENCENTCLOUD_SECRET_ID: "eid", COS_SECRET_KEY: "ekey", TENCENTCLOUD_SESSION_TOKEN: "tok" };
+    const env = { TENCENTCLOUD_SECRET_ID: "eid", TENCENTCLOUD_SECRET_KEY: "ekey", TENCENTCLOUD_SESSION_TOKEN: "tok" };
     expect(await staticCredentials({ protocol: "env" }, undefined, env).get()).toEqual({ secretId: "eid", secretKey: "ekey", securityToken: "tok" });
-    expect(await staticCredentials({ protocol: "env" }, undefined, { COS_SECRET_ID: "i", TENCENTCLOUD_SECRET_KEY: "k", COS_SECURITY_TOKEN: "t" }).get()).toEqual({ secretId: "i", secretKey: "k", securityToken: "t" });
+    expect(await staticCredentials({ protocol: "env" }, undefined, { COS_SECRET_ID: "i", COS_SECRET_KEY: "k", COS_SECURITY_TOKEN: "t", TENCENTCLOUD_SECRET_ID: "half" }).get()).toEqual({ secretId: "i", secretKey: "k", securityToken: "t" });
+    expect(code(() => staticCredentials({ protocol: "env" }, undefined, { TENCENTCLOUD_SECRET_ID: "i", COS_SECRET_KEY: "k" }))).toBe("PairRequired");
     expect(code(() => staticCredentials({ protocol: "env" }, undefined, {}))).toBe("PairRequired");
   });
 

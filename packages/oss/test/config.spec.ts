@@ -61,9 +61,10 @@ describe("credentials (OSS names; the shared logic is tested in core)", () => {
   });
 
   it("reads the OSS and Alibaba Cloud env variables, and needs both parts", async () => {
-    const env = { OSS_ACCESS_KEY_ID: "eid", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "ekey", OSS_SESSION_TOKEN: "tok" };
+    const env = { OSS_ACCESS_KEY_ID: "eid", OSS_ACCESS_KEY_SECRET: "ekey", OSS_SESSION_TOKEN: "tok" };
     expect(await staticCredentials({ protocol: "env" }, undefined, env).get()).toEqual({ accessKeyId: "eid", accessKeySecret: "ekey", securityToken: "tok" });
-    expect(await staticCredentials({ protocol: "env" }, undefined, { ALIBABA_CLOUD_ACCESS_KEY_ID: "i", OSS_ACCESS_KEY_SECRET: "k", ALIBABA_CLOUD_SECURITY_TOKEN: "t" }).get()).toEqual({ accessKeyId: "i", accessKeySecret: "k", securityToken: "t" });
+    expect(await staticCredentials({ protocol: "env" }, undefined, { ALIBABA_CLOUD_ACCESS_KEY_ID: "i", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "k", ALIBABA_CLOUD_SECURITY_TOKEN: "t", OSS_ACCESS_KEY_ID: "half" }).get()).toEqual({ accessKeyId: "i", accessKeySecret: "k", securityToken: "t" });
+    expect(code(() => staticCredentials({ protocol: "env" }, undefined, { OSS_ACCESS_KEY_ID: "i", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "k" }))).toBe("PairRequired");
     expect(code(() => staticCredentials({ protocol: "env" }, undefined, {}))).toBe("PairRequired");
   });
 

@@ -40,7 +40,11 @@ export interface CredentialSource<C> {
 export interface CredentialShape<C> {
   /** The fields of `C` holding the access key and the secret key, in that order; named in messages. */
   readonly keys: readonly [keyof C & string, keyof C & string];
-  /** Environment variables for each part, in order of preference. Without `securityToken` the environment supplies no token. */
+  /**
+   * Environment variables for each part, in order of preference. The lists line up: the names at
+   * one position are one family (one tool's variables), and the parts are taken from one family
+   * only, the first with both keys set. Without `securityToken` the environment supplies no token.
+   */
   readonly env: {
     readonly accessKey: readonly string[];
     readonly secretKey: readonly string[];
@@ -56,11 +60,22 @@ export interface DatedCredentials {
   expiration?: Date | number;
 }
 
-/** The first non-empty value among `names` in `env`, if any. */
-function firstEnv(names: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
-  for (const n of names) {
-    const v = env[n];
-    if (v !== undefined && v !== "") return v;
+/** The value of variable `name` in `env`, when it is set and not empty. */
+function envValue(name: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const v = name === undefined ? undefined : env[name];
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/**
+ * The access key, secret key and token of the first family of `shape.env` whose two keys are
+ * both set (never one family's id with another's secret, nor a token left over from another).
+ */
+function envFamily(shape: CredentialShape<unknown>, env: NodeJS.ProcessEnv): { accessKey: string; secretKey: string; token: string | undefined } | undefined {
+  const families = Math.max(shape.env.accessKey.length, shape.env.secretKey.length);
+  for (let i = 0; i < families; i++) {
+    const accessKey = envValue(shape.env.accessKey[i], env);
+    const secretKey = envValue(shape.env.secretKey[i], env);
+    if (accessKey !== undefined && secretKey !== undefined) return { accessKey, secretKey, token: envValue(shape.env.securityToken?.[i], env) };
   }
   return undefined;
 }
@@ -78,13 +93,12 @@ export function resolveStaticCredentials<C>(
   env: NodeJS.ProcessEnv = process.env,
 ): C {
   if (credential.protocol === "env") {
-    const accessKey = firstEnv(shape.env.accessKey, env);
-    const secretKey = firstEnv(shape.env.secretKey, env);
-    if (accessKey === undefined || secretKey === undefined) {
-      throw storageError(ErrorCode.PairRequired, `credential=env needs ${shape.env.accessKey.join(" or ")} and ${shape.env.secretKey.join(" or ")} in the environment`);
+    const found = envFamily(shape as CredentialShape<unknown>, env);
+    if (found === undefined) {
+      const pairs = shape.env.accessKey.map((id, i) => `${id} and ${shape.env.secretKey[i] ?? "?"}`);
+      throw storageError(ErrorCode.PairRequired, `credential=env needs ${pairs.join(", or ")} in the environment`);
     }
-    const token = securityToken ?? (shape.env.securityToken === undefined ? undefined : firstEnv(shape.env.securityToken, env));
-    return shape.make(accessKey, secretKey, token);
+    return shape.make(found.accessKey, found.secretKey, securityToken ?? found.token);
   }
   return shape.make(credential.accessKey, credential.secretKey, securityToken ?? credential.securityToken);
 }
