@@ -53,14 +53,15 @@ export async function appendChunk(
   const call = appendObject(key, offset, body, options, client.secure);
   let res: StreamingResponse;
   try {
-    res = await client.send(call, { signal: options.signal, idempotent: false, accept: (s) => (s >= 200 && s < 300) || s === 409, onUploadProgress: body.onProgress });
+    // A position refusal is read here: COS's APPEND page says 409, its error table 400 (AppendPositionErr).
+    res = await client.send(call, { signal: options.signal, idempotent: false, accept: (s) => (s >= 200 && s < 300) || s === 409 || s === 400, onUploadProgress: body.onProgress });
   } catch (e) {
     if (!mayHaveBeenApplied(e)) throw e;
     return afterLostAnswer(client, key, offset, body, options, e);
   }
-  if (res.status === 409) {
+  if (res.status === 409 || res.status === 400) {
     const error = await parseErrorBody(await res.buffer(64 * 1024));
-    const refused = cosError(409, error, call.operation, res.requestId).withContext({ service: COS_TYPE });
+    const refused = cosError(res.status, error, call.operation, res.requestId).withContext({ service: COS_TYPE });
     if (!res.earlierAttemptMayHaveApplied || !POSITION_MISMATCH.has(error?.code ?? "")) throw refused;
     return afterLostAnswer(client, key, offset, body, options, refused);
   }

@@ -121,14 +121,18 @@ describe("cos append whose answer was lost (scripted)", () => {
     expect(outcome).toMatchObject({ name: "StorageError", code: "ServiceInternal", retryable: true });
   });
 
-  it.each(["AppendPositionErr", "PositionNotEqualToLength"])("a retry (after a 500) refused with %s succeeds when the object is the append's", async (code) => {
+  it.each([
+    ["AppendPositionErr", 409],
+    ["AppendPositionErr", 400],
+    ["PositionNotEqualToLength", 409],
+  ])("a retry (after a 500) refused with %s (%i) succeeds when the object is the append's", async (code, status) => {
     let outcome: unknown;
     const seen = await scripted(
       (req, n) => {
         if (n === 1) return { status: 204 };
         if (n === 2) return { headers: { "x-cos-next-append-position": "0", "x-cos-hash-crc64ecma": "0" } };
         if (n === 3) return { status: 500, headers: XML, body: errorXml("InternalError") };
-        if (n === 4) return { status: 409, headers: XML, body: errorXml(code) };
+        if (n === 4) return { status, headers: XML, body: errorXml(code) };
         return req.method === "HEAD" ? head(5, crc64Decimal(hello)) : { status: 400 };
       },
       async (port) => {
