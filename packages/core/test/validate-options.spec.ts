@@ -98,6 +98,8 @@ describe("validateOptions", () => {
     expect(validateOptions("write", {}, c)).toEqual({ mode: "KMS", keyId: "k1" });
     expect(validateOptions("write", { mode: "AES256" }, c)).toEqual({ mode: "AES256" });
     expect(validateOptions("write", { mode: "KMS", keyId: "k2" }, c)).toEqual({ mode: "KMS", keyId: "k2" });
+    // The default's own value changes nothing: its details stay.
+    expect(validateOptions("write", { mode: "KMS" }, c)).toEqual({ mode: "KMS", keyId: "k1" });
     expect(validateOptions("write", { keyId: "k2" }, c)).toEqual({ mode: "KMS", keyId: "k2" });
   });
 

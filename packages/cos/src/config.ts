@@ -68,7 +68,7 @@ export const cosPairs = {
   serverSideEncryption: definePair({
     name: "server_side_encryption",
     type: "string",
-    description: "SSE-COS (AES256 or SM4) or SSE-KMS (cos/kms) for new objects. Given at a call site, the defaulted KMS key id and context do not apply.",
+    description: "SSE-COS (AES256 or SM4) or SSE-KMS (cos/kms) for new objects. Given at a call site with another value than the default, the defaulted KMS key id and context do not apply.",
     operations: SSE_OPS,
     enum: ["AES256", "SM4", "cos/kms"],
     defaultable: true,

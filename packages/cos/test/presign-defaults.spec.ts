@@ -48,8 +48,11 @@ describe("cos SSE defaults against call-site values", () => {
     await store.write("aes", "v", { serverSideEncryption: "AES256" } as never);
     expect((await store.stat("aes")).system).toMatchObject({ serverSideEncryption: "AES256" });
     await store.write("kms", "v");
-    expect((await store.stat("kms")).system).toMatchObject({ serverSideEncryption: "cos/kms" });
-    await store.deleteMany(["aes", "kms"]);
+    expect((await store.stat("kms")).system).toMatchObject({ serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: "cmk-1" });
+    // The default's own mode at the call site keeps the configured key.
+    await store.write("kms-again", "v", { serverSideEncryption: "cos/kms" } as never);
+    expect((await store.stat("kms-again")).system).toMatchObject({ serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: "cmk-1" });
+    await store.deleteMany(["aes", "kms", "kms-again"]);
     const base = emulator.connectionString(BUCKET, "/");
     await expect(async () => newStorager(`${base}&default_server_side_encryption_cos_kms_key_id=cmk-1`)).rejects.toMatchObject({ code: "InvalidArgument" });
     const key = encodeURIComponent(Buffer.alloc(32, 7).toString("base64"));

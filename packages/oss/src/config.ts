@@ -59,7 +59,7 @@ export const ossPairs = {
   serverSideEncryption: definePair({
     name: "server_side_encryption",
     type: "string",
-    description: "Server-side encryption of new objects: AES256 or SM4 (OSS-managed keys), or KMS. Given at a call site, the defaulted KMS details do not apply.",
+    description: "Server-side encryption of new objects: AES256 or SM4 (OSS-managed keys), or KMS. Given at a call site with another value than the default, the defaulted KMS details do not apply.",
     operations: SSE_OPS,
     enum: ["AES256", "KMS", "SM4"],
     defaultable: true,

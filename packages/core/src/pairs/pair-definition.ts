@@ -74,9 +74,10 @@ export interface PairDefinition<T extends PairType = PairType> {
   /** Never printed: credentials, keys, tokens. */
   readonly secret?: boolean;
   /**
-   * Pairs (camelCase keys) whose open-time defaults do not apply to a call that gives this one:
-   * a call-site `server_side_encryption=AES256` drops a defaulted KMS key id, which only goes
-   * with KMS. A value the call gives itself is never dropped.
+   * Pairs (camelCase keys) whose open-time defaults do not apply to a call that gives this one
+   * with a value other than its own default: a call-site `server_side_encryption=AES256` drops a
+   * defaulted KMS key id, which only goes with KMS (a call-site `KMS` keeps it). A value the call
+   * gives itself is never dropped.
    */
   readonly replacesDefaults?: readonly string[];
 }

@@ -45,6 +45,12 @@ export function checkDefaults(ctx: ValidateOptionsContext): void {
   }
 }
 
+/** Whether two pair values are the same (bytes by content). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.compare(a, b) === 0;
+  return a === b;
+}
+
 /** What {@link validateOptions} does for one operation whatever the caller passes: see {@link planOptions}. */
 export interface OptionsPlan {
   /** Open-time defaults `op` accepts, as [key, value]. */
@@ -81,8 +87,8 @@ export function planOptions(op: StorageOperation, ctx: ValidateOptionsContext): 
  *    whose feature flag is on, else `PairUnsupported` (dropped instead when `loose`);
  * 2. each value is checked and normalised with {@link checkPairValue};
  * 3. defaults fill keys the op accepts that the caller left undefined (the call site wins),
- *    except those a given pair replaces (`replacesDefaults`: a call-site SSE mode drops defaulted
- *    details of another mode);
+ *    except those a given pair replaces (`replacesDefaults`: a call-site SSE mode other than the
+ *    default drops the defaulted details of the default mode);
  * 4. pairs `required` by `op` must then be present.
  * @throws PairUnsupported, InvalidArgument, PairRequired — with op (snake_case) and service set.
  */
@@ -118,7 +124,8 @@ export function validateOptions(
   let replaced: Set<string> | undefined;
   for (const key of Object.keys(out)) {
     const drops = lookup(ctx.pairs, key)?.replacesDefaults;
-    if (drops !== undefined) for (const k of drops) (replaced ??= new Set()).add(k);
+    // The same value as the default changes nothing: the defaults that go with it stay.
+    if (drops !== undefined && !sameValue(out[key], ctx.defaults[key])) for (const k of drops) (replaced ??= new Set()).add(k);
   }
   for (const [key, value] of plan.defaults) if (out[key] === undefined && !replaced?.has(key)) out[key] = value;
   for (const key of plan.required) {
