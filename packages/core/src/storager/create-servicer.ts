@@ -77,7 +77,7 @@ class CoreServicer implements Servicer {
 
   private storagerFor(name: string, workDir: string, location: string | undefined): Storager {
     const config = { ...this.#ctx.config, name, workDir: normalizeWorkDir(workDir), ...(location ? { location } : {}) };
-    return createStorager(this.#ctx.definition.newStorageDriver(config), { ...this.#ctx, config });
+    return createStorager(this.#ctx.definition.newStorageDriver(config, this.#ctx.defaults), { ...this.#ctx, config });
   }
 
   private require(op: keyof ServiceFeatures): void {
