@@ -46,6 +46,8 @@ export class GatedDriver implements StorageDriver {
   failPart = new Map<number, () => Promise<Error>>();
   partGate: Gate | undefined;
   completeGate: Gate | undefined;
+  /** Held by createMultipart (the upload exists once it opens, as a service that applied it). */
+  createGate: Gate | undefined;
   /** Resolves once a writePart or completeMultipart is waiting at its gate. */
   waiting = new Gate();
   private endedGate = new Gate();
@@ -82,6 +84,10 @@ export class GatedDriver implements StorageDriver {
     if (this.failCreate) throw this.failCreate;
     const id = `u${++this.next}`;
     this.uploads.set(id, new Map());
+    if (this.createGate) {
+      this.waiting.open();
+      await raceAbort(this.createGate.opened, options.signal);
+    }
     return { multipartId: id };
   }
   async writePart(_key: string, id: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {

@@ -1,13 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { randomFillSync } from "node:crypto";
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { getEventListeners } from "node:events";
 import { Readable } from "node:stream";
 import { isStorageError, storageError, type StorageError } from "../src/errors/storage-error.js";
 import type { Progress } from "../src/options.js";
 import { ProgressReporter } from "../src/storager/progress-reporter.js";
 import type { ObjectWriteStream } from "../src/storager/write-stream.js";
+import { SENT_REQUEST_GRACE_MS } from "../src/storager/write-object.js";
 import { Gate, once, openGated } from "./gated-driver.js";
 
 const MiB = 1024 * 1024;
@@ -186,9 +188,42 @@ describe("write: an abort once Complete was sent", () => {
     controller.abort();
     driver.completeGate.open();
     expect(await written).toMatchObject({ size: data.length, parts: 3 });
-    expect(driver.completeSignals).toEqual([undefined]);
+    expect(driver.completeSignals.map((s) => s?.aborted)).toEqual([false]);
     expect(driver.objects.get("o")?.equals(data)).toBe(true);
     expect(driver.aborted).toEqual([]);
+  });
+
+  it(`a Complete that does not answer is cut off ${SENT_REQUEST_GRACE_MS} ms after the abort: Aborted`, async () => {
+    jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+    try {
+      const { driver, store } = openGated();
+      driver.completeGate = new Gate();
+      const controller = new AbortController();
+      const written = store.write("o", bytes(3 * MiB), { signal: controller.signal });
+      written.catch(() => undefined);
+      await driver.waiting.opened;
+      controller.abort();
+      jest.advanceTimersByTime(SENT_REQUEST_GRACE_MS - 1);
+      expect(driver.completeSignals[0]?.aborted).toBe(false);
+      jest.advanceTimersByTime(1);
+      expect((await rejection(written)).code).toBe("Aborted");
+      expect(driver.completeSignals[0]?.aborted).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it("an abort while the upload is being initiated waits for its id and aborts it: no upload is left", async () => {
+    const { driver, store } = openGated();
+    driver.createGate = new Gate();
+    const controller = new AbortController();
+    const written = store.write("o", bytes(3 * MiB), { signal: controller.signal });
+    await driver.waiting.opened;
+    controller.abort();
+    driver.createGate.open();
+    expect((await rejection(written)).code).toBe("Aborted");
+    expect(driver.aborted).toEqual(["u1"]);
+    expect(driver.uploads.size).toBe(0);
   });
 
   it("an abort before Complete still stops the upload: Aborted, nothing completed", async () => {
@@ -201,6 +236,22 @@ describe("write: an abort once Complete was sent", () => {
     expect((await rejection(written)).code).toBe("Aborted");
     expect(driver.completed).toEqual([]);
     expect(driver.aborted).toEqual(["u1"]);
+  });
+});
+
+describe("a long-lived caller signal", () => {
+  it("keeps no abort listener once stream writes and write streams are done", async () => {
+    const { store } = openGated();
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      await store.write(`s${i}`, Readable.from([bytes(1000)]), { signal: controller.signal });
+      const ws = store.createWriteStream(`w${i}`, { signal: controller.signal });
+      await new Promise<void>((resolve, reject) => {
+        ws.on("finish", resolve).on("error", reject);
+        ws.end(bytes(1000));
+      });
+    }
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 });
 

@@ -66,8 +66,52 @@ export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal, ctx?: St
   });
 }
 
-/** One signal that aborts when either does (`undefined` when neither is given). @throws nothing. */
-export function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  if (a === undefined || b === undefined) return a ?? b;
-  return AbortSignal.any([a, b]);
+/** A signal derived from others, and how to let go of them. */
+export interface LinkedSignal {
+  /** The derived signal (`undefined` when there was nothing to derive it from). */
+  readonly signal: AbortSignal | undefined;
+  /** Unsubscribes from the signals it was derived from; call it when the work is done. */
+  release(): void;
+}
+
+/**
+ * One signal that aborts when either does (with its reason). Unlike `AbortSignal.any`, it leaves
+ * nothing on a long-lived signal once released (Node 20 keeps an entry per `any` call).
+ * @throws nothing.
+ */
+export function linkSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): LinkedSignal {
+  if (a === undefined || b === undefined) return { signal: a ?? b, release: () => {} };
+  const controller = new AbortController();
+  const offA = onAbort(a, () => controller.abort(a.reason));
+  const offB = onAbort(b, () => controller.abort(b.reason));
+  return {
+    signal: controller.signal,
+    release: () => {
+      offA();
+      offB();
+    },
+  };
+}
+
+/**
+ * A signal that aborts `graceMs` after `signal` does: work that must not be cut short when its
+ * caller aborts (a request the service may already have applied) gets that long to finish, and
+ * no longer.
+ * @throws nothing.
+ */
+export function graceSignal(signal: AbortSignal | undefined, graceMs: number): LinkedSignal {
+  if (signal === undefined) return { signal: undefined, release: () => {} };
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const off = onAbort(signal, () => {
+    timer = setTimeout(() => controller.abort(signal.reason), graceMs);
+    timer.unref();
+  });
+  return {
+    signal: controller.signal,
+    release: () => {
+      off();
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
 }

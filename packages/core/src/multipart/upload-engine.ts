@@ -17,9 +17,9 @@ export interface MultipartTarget {
   /** Uploads part `index` (0-based); `checks.crc64` is the part's decimal CRC64, `contentMd5` its base64 MD5 when asked for. */
   writePart(multipartId: string, index: number, data: Buffer, checks: { crc64: string; contentMd5?: string }, signal: AbortSignal): Promise<Part>;
   /**
-   * Completes the upload from `parts`, sorted and contiguous from 0. Not to be cancelled by the
-   * upload's signal: once sent it may be applied whatever becomes of the request, so the engine
-   * waits for its answer (an abort meanwhile does not change the outcome).
+   * Completes the upload from `parts`, sorted and contiguous from 0. Not to be cut short the
+   * moment the upload's signal aborts: once sent it may be applied whatever becomes of the
+   * request, so the engine waits for its answer (core's write gives it a grace period).
    */
   complete(multipartId: string, parts: Part[]): Promise<{ etag?: string; crc64?: string }>;
   /** Aborts the upload (must succeed when it is already gone). */
@@ -112,7 +112,8 @@ export interface MultipartUploadResult {
  * failure stops reading, cancels in-flight parts, waits for them, aborts the
  * upload (unless `keepOnFailure`) and rethrows the first error; a failed upload
  * is never completed. An empty source uploads one empty part. Once every part is
- * stored and complete has been sent, the call finishes even if the signal aborts.
+ * stored and complete has been sent, the engine waits for complete's answer even if the signal
+ * aborts (how long is `target.complete`'s to bound).
  *
  * Resume (`multipartId`): existing parts with the same index and size whose
  * CRC64 matches (or, without one, whose ETag is the part's MD5) are skipped;

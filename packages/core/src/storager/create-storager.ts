@@ -3,7 +3,7 @@ import type { StorageDriver } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import type { StorageFeatures } from "../features.js";
-import { anySignal } from "../io/abort.js";
+import { linkSignals } from "../io/abort.js";
 import { collectBody } from "../io/body.js";
 import { paginate } from "../listing/page-lister.js";
 import { checkDefaults } from "../pairs/validate-options.js";
@@ -66,7 +66,10 @@ class CoreStorager implements Storager {
 
   createWriteStream(path: string, options?: Opts): Writable {
     // Destroying the stream before the object is stored cancels the write, as the caller's signal does.
-    return createObjectWriteStream((body, cancel) => this.write(path, body, withCancel(options, cancel)));
+    return createObjectWriteStream((body, cancel) => {
+      const linked = linkSignals(signalOf(options), cancel);
+      return this.write(path, body, withSignalOf(options, linked.signal)).finally(linked.release);
+    });
   }
 
   async delete(path: string, options?: Opts): Promise<void> {
@@ -163,10 +166,10 @@ class CoreStorager implements Storager {
   }
 }
 
-/** `options` whose signal also aborts with `cancel` (options that are no object are left for the write to refuse). */
-function withCancel(options: Opts, cancel: AbortSignal): Opts {
+/** `options` with `signal` (options that are no object are left for the write to refuse). */
+function withSignalOf(options: Opts, signal: AbortSignal | undefined): Opts {
   if (options !== undefined && (typeof options !== "object" || options === null)) return options;
-  return { ...options, signal: anySignal(signalOf(options), cancel) };
+  return { ...options, signal };
 }
 
 function signalOf(options: Opts): AbortSignal | undefined {

@@ -4,7 +4,7 @@ import { storageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
 import { hashPool } from "../integrity/hash-pool.js";
 import { Md5 } from "../integrity/md5.js";
-import { anySignal, throwIfAborted } from "../io/abort.js";
+import { graceSignal, linkSignals, throwIfAborted } from "../io/abort.js";
 import { bodySize, closeBody, readUpTo, sizedBodyChunks } from "../io/body.js";
 import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
@@ -40,6 +40,14 @@ interface WriteRequest {
  * rather than held twice.
  */
 const SHARED_COPY_MAXIMUM = 64 * 1024 * 1024;
+
+/**
+ * How long a multipart Initiate or Complete already sent may still run after the caller aborts:
+ * the service may apply either whatever happens to the request, so the engine waits for the
+ * answer (an upload to abort; an object to report) — but not for every retry of a service that
+ * does not answer.
+ */
+export const SENT_REQUEST_GRACE_MS = 10_000;
 
 /** Options core consumes itself; the rest go to the driver. */
 const CORE_ONLY = ["size", "contentMd5", "multipartId", "resumeOffset", "crc64", "onMultipartCreate", "onProgress", "multipartThreshold", "partSize", "concurrency", "partContentMd5"];
@@ -96,13 +104,18 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
   if (inMemory !== undefined && size !== undefined && size <= plan.threshold && options.multipartId === undefined) {
     return writeSingle(scope, key, toBuffer(body).subarray(0, size), options, driverOptions, progress);
   }
-  const source = sizedBodyChunks(body, options.size === undefined ? undefined : options.size - offset, anySignal(signal, release));
-  if (options.multipartId !== undefined || (size !== undefined && size > plan.threshold)) {
-    return writeMultipart(scope, key, source, plan, options, driverOptions, progress);
+  const stop = linkSignals(signal, release);
+  try {
+    const source = sizedBodyChunks(body, options.size === undefined ? undefined : options.size - offset, stop.signal);
+    if (options.multipartId !== undefined || (size !== undefined && size > plan.threshold)) {
+      return await writeMultipart(scope, key, source, plan, options, driverOptions, progress);
+    }
+    const peek = await readUpTo(source, plan.threshold + 1);
+    if (peek.done) return await writeSingle(scope, key, joinHead(peek.head, peek.headSize), options, driverOptions, progress);
+    return await writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress);
+  } finally {
+    stop.release();
   }
-  const peek = await readUpTo(source, plan.threshold + 1);
-  if (peek.done) return writeSingle(scope, key, joinHead(peek.head, peek.headSize), options, driverOptions, progress);
-  return writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress);
 }
 
 /**
@@ -171,13 +184,15 @@ async function writeMultipart(
 ): Promise<WriteResult> {
   scope.require("write", "multipart", "createMultipart");
   const driver = scope.driver;
+  // Initiate and Complete, once sent, may be applied whatever happens to the request: an abort
+  // gives them SENT_REQUEST_GRACE_MS to answer (an upload the engine then aborts; a stored object).
+  const grace = graceSignal(options.signal, SENT_REQUEST_GRACE_MS);
+  const sent = withSignal(driverOptions, grace.signal);
   const target: MultipartTarget = {
-    create: async () => (await driver.createMultipart!(key, driverOptions)).multipartId,
+    create: async () => (await driver.createMultipart!(key, sent)).multipartId,
     writePart: (id, index, data, checks, signal) =>
       driver.writePart!(key, id, index, { data, size: data.length, crc64: checks.crc64, ...(checks.contentMd5 ? { contentMd5: checks.contentMd5 } : {}) }, { ...driverOptions, signal }),
-    // Not cancelled by the signal: once sent, Complete may be applied whatever happens to the
-    // request, so the engine waits for its answer (see uploadMultipart).
-    complete: (id, parts) => driver.completeMultipart!(key, id, parts, withoutSignal(driverOptions)),
+    complete: (id, parts) => driver.completeMultipart!(key, id, parts, sent),
     abort: (id) => driver.abortMultipart!(key, id, {}),
     listParts: (id) => paginate((token) => driver.listParts!(key, id, token, driverOptions)),
     discard: () => driver.delete(key, {}),
@@ -204,7 +219,7 @@ async function writeMultipart(
     // A caller who resumes or checkpoints wants a failed upload kept for the next try.
     keepOnFailure: options.multipartId !== undefined || options.onMultipartCreate !== undefined,
     ...(plan.maxParts !== undefined ? { maxParts: plan.maxParts } : {}),
-  });
+  }).finally(grace.release);
   progress.finish(result.size);
   return {
     size: result.size,
@@ -237,10 +252,10 @@ export function stripCoreOptions(options: Record<string, unknown>): DriverCallOp
 }
 
 /** `options` without their `signal`. */
-function withoutSignal(options: DriverCallOptions): DriverCallOptions {
-  if (options.signal === undefined) return options;
+/** `options` with `signal` in place of theirs (none when `signal` is undefined). */
+function withSignal(options: DriverCallOptions, signal: AbortSignal | undefined): DriverCallOptions {
   const { signal: _signal, ...rest } = options;
-  return rest;
+  return signal === undefined ? rest : { ...rest, signal };
 }
 
 /** The head chunks of a small body as one Buffer: in shared memory when it is large enough to be hashed on workers. */
