@@ -62,6 +62,44 @@ describe("write: the caller's body is closed when the write fails early", () => 
     expect(body.destroyed).toBe(true);
   });
 
+  it("multipart create refused, size unknown: a web ReadableStream is cancelled and unlocked, and the iterator in use is the one returned", async () => {
+    const { driver, store } = openGated();
+    driver.failCreate = storageError("PermissionDenied", "no");
+    let cancelled = false;
+    let pulls = 0;
+    const web = new ReadableStream<Uint8Array>({
+      pull: (c) => {
+        if (++pulls > 64) c.close();
+        else c.enqueue(bytes(64 * 1024));
+      },
+      cancel: () => {
+        cancelled = true;
+      },
+    });
+    expect((await rejection(store.write("o", web as unknown as AsyncIterable<Uint8Array>))).code).toBe("PermissionDenied");
+    await settle(() => cancelled);
+    expect([cancelled, web.locked]).toEqual([true, false]);
+
+    const made: Array<{ returned: boolean }> = [];
+    const perCall: AsyncIterable<Buffer> = {
+      [Symbol.asyncIterator]() {
+        const state = { returned: false };
+        made.push(state);
+        let n = 0;
+        return {
+          next: async () => (n++ < 64 ? { done: false, value: bytes(64 * 1024) } : { done: true, value: undefined }),
+          return: async () => {
+            state.returned = true;
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+    expect((await rejection(store.write("p", perCall))).code).toBe("PermissionDenied");
+    await settle(() => made[0]!.returned);
+    expect(made[0]!.returned).toBe(true);
+  });
+
   it("resume of an upload that is gone: the file stream is destroyed", async () => {
     const { store } = openGated();
     const body = createReadStream(file);

@@ -60,11 +60,13 @@ const CORE_ONLY = ["size", "contentMd5", "multipartId", "resumeOffset", "crc64",
  *
  * A streaming body (Readable or async iterable) is always read to its end or closed: when the
  * write fails, at any point, a Readable is destroyed (a file stream closes its file) and an
- * iterator is returned, a pending read of it included. An abort that comes once a multipart
- * upload's Complete has been sent does not cancel it: the write then resolves (the object is
+ * iterator in use is returned (an async generator busy in a read finishes that read first). An
+ * abort that comes once a multipart upload's Initiate or Complete has been sent gives it
+ * {@link SENT_REQUEST_GRACE_MS} to answer: an answered Complete resolves the write (the object is
  * stored). An `onProgress` listener that throws fails the write with `Unexpected` (its error as
- * `cause`); the request in flight is cancelled, but the object is stored when the throw came from
- * the last event, `{ bytes: size, total: size }`, which is reported once the service confirmed.
+ * `cause`) and cancels the request in flight; the last event, `{ bytes: size, total: size }`,
+ * comes when the last byte was sent, so a single write whose listener throws there may still
+ * have been stored by the service.
  * @throws InvalidArgument, IntegrityMismatch, CapabilityInsufficient, Aborted, Unexpected
  */
 export async function writeObject(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined): Promise<WriteResult> {
@@ -112,7 +114,14 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
     }
     const peek = await readUpTo(source, plan.threshold + 1);
     if (peek.done) return await writeSingle(scope, key, joinHead(peek.head, peek.headSize), options, driverOptions, progress);
-    return await writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress);
+    try {
+      return await writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress);
+    } catch (e) {
+      // The body is open mid-way (its head was read): close the iterator in use, not a new one
+      // (a web ReadableStream stays locked to it; some iterables make a new iterator per call).
+      void peek.close().catch(() => {});
+      throw e;
+    }
   } finally {
     stop.release();
   }
