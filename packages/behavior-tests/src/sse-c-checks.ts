@@ -7,8 +7,9 @@ import { expectSameBytes, randomData } from "./fixtures.js";
  * Checks server-side copies on a service with customer keys (SSE-C). `open(key)` opens a
  * storager on one shared, empty work_dir with `key` as its open-time SSE-C key (none when
  * undefined). A storager opened with a key copies and moves its own objects without a
- * copy-source key, copies a plain object into an encrypted one, and refuses a source encrypted
- * with another key with an error that says a copy-source key may be missing (never the key).
+ * copy-source key, copies a plain object into an encrypted one (onto itself too: in place), and
+ * refuses a source encrypted with another key with an error that says a copy-source key may be
+ * missing (never the key).
  */
 export async function checkSseCCopies(open: (key?: Buffer) => Storager): Promise<void> {
   const key = randomBytes(32);
@@ -26,6 +27,14 @@ export async function checkSseCCopies(open: (key?: Buffer) => Storager): Promise
   expectSameBytes(await store.read("encrypted"), data);
   await expect(plain.read("encrypted")).rejects.toMatchObject({ name: "StorageError" });
 
+  // Onto itself: with the key it already has, nothing changes; a plain object gets encrypted in place.
+  await store.copy("c", "c");
+  expectSameBytes(await store.read("c"), data);
+  await plain.write("in-place", data);
+  await store.copy("in-place", "in-place");
+  expectSameBytes(await store.read("in-place"), data);
+  await expect(plain.read("in-place")).rejects.toMatchObject({ name: "StorageError" });
+
   const other = open(randomBytes(32));
   await other.write("other", data);
   const error = await store.copy("other", "d").then(
@@ -36,7 +45,7 @@ export async function checkSseCCopies(open: (key?: Buffer) => Storager): Promise
   expect(error!.message).toContain("copy-source key");
   expect(error!.message).not.toContain(key.toString("base64"));
   await expect(store.stat("d")).rejects.toMatchObject({ code: "ObjectNotExist" });
-  await plain.deleteMany(["a", "c", "plain", "encrypted", "other"]);
+  await plain.deleteMany(["a", "c", "plain", "encrypted", "other", "in-place"]);
 }
 
 /**

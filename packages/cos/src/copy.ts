@@ -4,6 +4,7 @@ import {
   crc64Equal,
   ErrorCode,
   planCopyParts,
+  sameCustomerKey,
   statSseCSource,
   storageError,
   type DriverCallOptions,
@@ -83,7 +84,10 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   }
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "COS cannot copy an appendable object server-side: read it and write the copy");
-  if (srcKey === dstKey) return;
+  // Onto itself, a copy changes nothing unless it re-encrypts (another SSE-C key, or another SSE mode).
+  const mode = options.serverSideEncryption;
+  const sameMode = mode === undefined || mode === (source.system as { serverSideEncryption?: unknown } | undefined)?.serverSideEncryption;
+  if (srcKey === dstKey && sameMode && sameCustomerKey(options.copySourceServerSideEncryptionCustomerKey, options.serverSideEncryptionCustomerKey)) return;
   // COS makes a copy STANDARD unless told otherwise: keep the source's class, as a copy keeps its other attributes.
   if (options.storageClass === undefined && source.storageClass !== undefined) options = { ...options, storageClass: source.storageClass };
   let copied: DriverWriteResult;

@@ -17,7 +17,8 @@ function bytes32(value: unknown): string | undefined {
 }
 
 /** Operations that send the object's SSE-C key (QingStor wants it on PUT, GET, HEAD, Initiate, Upload Part and Complete). */
-const SSE_C_OPS = ["new", "stat", "read", "write", "copy", "createLink", "createMultipart", "writeMultipart", "completeMultipart", "presign"] as const;
+// move: only the HEADs that identify the object (a lost move's answer is judged by them); the rename sends no key.
+const SSE_C_OPS = ["new", "stat", "read", "write", "copy", "move", "createLink", "createMultipart", "writeMultipart", "completeMultipart", "presign"] as const;
 const COPY_SOURCE_OPS = ["new", "copy"] as const;
 
 /**

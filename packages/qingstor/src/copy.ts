@@ -1,4 +1,4 @@
-import { ErrorCode, statSseCSource, storageError, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { ErrorCode, sameCustomerKey, statSseCSource, storageError, type DriverCallOptions, type RawObject } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
 import { plainMd5 } from "./etag.js";
@@ -66,7 +66,8 @@ export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: s
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   // Undocumented on QingStor (COS and OSS refuse it), and the copy's ETag would be the appendable's, no MD5 of its bytes.
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "QingStor copies no appendable object server-side here: read it and write the copy");
-  if (srcKey === dstKey || from === dstKey) return;
+  // Onto itself, a copy changes nothing unless it re-encrypts (another SSE-C key than the source's).
+  if ((srcKey === dstKey || from === dstKey) && sameCustomerKey(options.copySourceEncryptionCustomerKey, options.encryptionCustomerKey)) return;
   if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
     await multipartCopy(ctx.client, from, dstKey, source, options, ctx.integrity, ctx.tuning.copyPartSize);
     return;

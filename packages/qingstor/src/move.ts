@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, type BufferedResponse, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { ErrorCode, isStorageError, statSseCSource, type BufferedResponse, type DriverCallOptions, type RawObject } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
@@ -16,25 +16,35 @@ export interface MoveContext {
 }
 
 /**
- * A native server-side rename: PUT `dstKey` with `x-qs-move-source`, after a stat of the source.
+ * A native server-side rename: PUT `dstKey` with `x-qs-move-source`, after a stat of the source
+ * (with the call's SSE-C key when it has one: the move itself sends none).
  * A move is not idempotent: when an attempt moved the object but its answer was lost, the retry
  * finds no source (404). The destination is then stat'ed, and the move counts as done when it
  * has the source's ETag, size and mode; otherwise the 404 stands (a 404 on the first attempt too).
  * @throws StorageError `ObjectNotExist` (source), `PermissionDenied`, `Aborted`, ...
  */
 export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-  const source = await ctx.stat(srcKey, { signal: options.signal }).catch((e: unknown) => {
-    // Only a missing source ends the move here; a HEAD refused for another reason (an SSE-C
-    // object stat'ed without its key...) leaves the move to decide, without a source identity.
-    if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.Aborted)) throw e;
-    return undefined;
-  });
+  // An SSE-C object answers a HEAD only with its key: the call's (open-time) key is tried, then none.
+  const keyed: DriverCallOptions = { signal: options.signal, encryptionCustomerKey: options.encryptionCustomerKey, encryptionCustomerAlgorithm: options.encryptionCustomerAlgorithm };
+  let statOptions: DriverCallOptions = { signal: options.signal };
+  const source = await statSseCSource((withKey) => ctx.stat(srcKey, withKey ? keyed : statOptions), options.encryptionCustomerKey !== undefined).then(
+    (found) => {
+      if (found.withObjectKey) statOptions = keyed;
+      return found.source;
+    },
+    (e: unknown) => {
+      // Only a missing source ends the move here; a HEAD refused for another reason (an SSE-C
+      // object under another key...) leaves the move to decide, without a source identity.
+      if (isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.Aborted)) throw e;
+      return undefined;
+    },
+  );
   const res = await ctx.client.sendBuffered(moveCall(dstKey, sourceHeader(ctx.name, srcKey)), {
     signal: options.signal,
     // A 404 comes back here, to tell a retry that lost the race with its own first attempt.
     accept: (status) => (status >= 200 && status < 300) || status === 404,
   });
-  if (res.status === 404) await confirmLostMove(ctx, dstKey, source, res, options);
+  if (res.status === 404) await confirmLostMove(ctx, dstKey, source, res, statOptions);
 }
 
 /**
@@ -42,10 +52,10 @@ export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: strin
  * stat'ed before the move (same ETag, size and mode).
  * @throws StorageError `ObjectNotExist` (the 404), `Aborted`
  */
-async function confirmLostMove(ctx: MoveContext, dstKey: string, source: RawObject | undefined, res: BufferedResponse, options: DriverCallOptions): Promise<void> {
+async function confirmLostMove(ctx: MoveContext, dstKey: string, source: RawObject | undefined, res: BufferedResponse, statOptions: DriverCallOptions): Promise<void> {
   const error = qingstorErrorFromResponse(res, parseErrorBody(res.body)).withContext({ service: QINGSTOR_TYPE });
   if (!res.earlierAttemptMayHaveApplied || source?.etag === undefined) throw error;
-  const moved = await ctx.stat(dstKey, { signal: options.signal }).catch((e: unknown) => {
+  const moved = await ctx.stat(dstKey, statOptions).catch((e: unknown) => {
     if (isStorageError(e, ErrorCode.Aborted)) throw e;
     return undefined;
   });

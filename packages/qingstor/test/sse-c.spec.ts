@@ -35,6 +35,33 @@ describe("qingstor SSE-C copies", () => {
     await checkSseCAppends(open);
   });
 
+  it("a move of an SSE-C object whose answer is lost is recognised (the source's HEAD carries the key)", async () => {
+    const store = newStorager<QingStorOptions>({
+      type: "qingstor",
+      name: BUCKET,
+      workDir: `/${randomUUID()}/`,
+      credential: "hmac:stowage-ak:stowage-sk",
+      endpoint: `https:127.0.0.1:${tls.port}`,
+      location: tls.region,
+      tlsCa: tls.ca,
+      encryptionCustomerKey: randomBytes(32),
+      retryBaseDelay: 1,
+      retryMaxDelay: 5,
+    });
+    await store.write("e", "secret data");
+    // reset: the emulator performs the move, then resets the connection; the retry finds no source.
+    tls.setFaults([{ kind: "reset", operation: "MoveObject", count: 1 }]);
+    try {
+      await store.move("e", "e2");
+      expect(tls.faults().map((f) => f.fired)).toEqual([1]);
+    } finally {
+      tls.setFaults([]);
+    }
+    expect((await store.read("e2")).toString()).toBe("secret data");
+    await expect(store.stat("e")).rejects.toMatchObject({ code: "ObjectNotExist" });
+    await store.delete("e2");
+  });
+
   it("a copy with a customer key over plain http is refused before any request", async () => {
     const plain = await startEmulator({ provider: "qingstor", buckets: [BUCKET] });
     try {

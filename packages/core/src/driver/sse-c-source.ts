@@ -40,3 +40,16 @@ export async function statSseCSource<T>(stat: (withObjectKey: boolean) => Promis
     }
   }
 }
+
+/**
+ * Whether a copy of an object onto itself would store it with the same customer key it has:
+ * `sourceKey` is the key the source answered to (none for a plain object), `destinationKey` the
+ * one the copy would store it with. Only then is such a copy a no-op; a different key (or a key
+ * for a plain object, or none for an encrypted one) re-encrypts it in place.
+ * @throws nothing.
+ */
+export function sameCustomerKey(sourceKey: unknown, destinationKey: unknown): boolean {
+  if (sourceKey === undefined || destinationKey === undefined) return sourceKey === destinationKey;
+  return sourceKey instanceof Uint8Array && destinationKey instanceof Uint8Array && Buffer.compare(sourceKey, destinationKey) === 0;
+}
+
