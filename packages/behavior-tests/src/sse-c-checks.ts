@@ -65,18 +65,20 @@ export async function checkSseCDirs(open: (key?: Buffer) => Storager): Promise<v
 }
 
 /**
- * Checks that a storager opened with an SSE-C key refuses appends (the services append without
- * one, so the object would be stored unencrypted and unreadable with the key) before anything
- * changes: an object already at the key stays as it was.
+ * Checks that a storager opened with an SSE-C key has no appends (`features.append` false: the
+ * services append without a key, so the object would be stored unencrypted and unreadable with
+ * it), and refuses them before anything changes: an object already at the key stays as it was.
  */
 export async function checkSseCAppends(open: (key?: Buffer) => Storager): Promise<void> {
   const store = open(randomBytes(32));
+  expect(store.features.append).toBe(false);
   await store.write("log", "kept");
-  await expect(store.createAppend("log")).rejects.toMatchObject({ code: "InvalidArgument" });
+  await expect(store.createAppend("log")).rejects.toMatchObject({ code: "CapabilityInsufficient" });
   expect((await store.read("log")).toString()).toBe("kept");
   const plain = open();
+  expect(plain.features.append).toBe(true);
   const created = await plain.createAppend("plain-log");
-  await expect(store.writeAppend(created, "more")).rejects.toMatchObject({ code: "InvalidArgument" });
+  await expect(store.writeAppend(created, "more")).rejects.toMatchObject({ code: "CapabilityInsufficient" });
   expect((await plain.stat("plain-log")).size).toBe(0);
   await plain.deleteMany(["log", "plain-log"]);
 }

@@ -33,6 +33,7 @@ function addressing(config: OpenConfig): AddressingConfig {
 export function newCosStorageDriver(config: OpenConfig, defaults: Readonly<Record<string, unknown>> = {}): CosStorageDriver {
   // Defaults that would fail every write: KMS details without cos/kms, an SSE mode with a customer key.
   sseServerHeaders(defaults);
+  const encrypts = config["serverSideEncryptionCustomerKey"] !== undefined || defaults["serverSideEncryption"] !== undefined;
   const name = config.name;
   if (name === undefined || name === "") throw storageError(ErrorCode.PairRequired, 'COS needs pair "name" (the bucket, <name>-<appid>)');
   if (config.endpoint === undefined && !BUCKET.test(name)) {
@@ -41,7 +42,7 @@ export function newCosStorageDriver(config: OpenConfig, defaults: Readonly<Recor
   const credentials = credentialSource(config);
   const address = bucketAddress(name, config.location, addressing(config));
   const client = new CosClient(address, credentials, httpClientSettings(config as HttpPairValues));
-  return new CosStorageDriver(client, name, config.location, config["integrity"] !== false, {}, config["serverSideEncryptionCustomerKey"] !== undefined);
+  return new CosStorageDriver(client, name, config.location, config["integrity"] !== false, {}, encrypts);
 }
 
 /**

@@ -19,7 +19,7 @@ export const cosLimits: Readonly<StorageLimits> = Object.freeze({
  * virtual directories (zero-byte `dir/` objects). `integrity` (default on)
  * decides whether Content-MD5 is sent and CRC64s are verified.
  */
-export function cosFeatures(integrity = true): Readonly<StorageFeatures> {
+export function cosFeatures(integrity = true, appends = true): Readonly<StorageFeatures> {
   return defineFeatures({
     stat: true,
     read: true,
@@ -44,7 +44,7 @@ export function cosFeatures(integrity = true): Readonly<StorageFeatures> {
     presignCompleteMultipart: true,
     responseOverrides: true,
     conditionalRead: true,
-    append: true,
+    append: appends,
     multipart: true,
     userMetadata: true,
     contentType: true,

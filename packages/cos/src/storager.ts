@@ -49,10 +49,13 @@ export class CosStorageDriver implements StorageDriver {
     readonly location: string | undefined,
     readonly integrity = true,
     readonly tuning: CosDriverTuning = {},
-    /** Opened with an SSE-C key: appends, which COS cannot encrypt with one, are refused (see {@link CosStorageDriver.createAppend}). */
-    readonly customerKeyAtOpen = false,
+    /**
+     * Opened to encrypt what it writes (an SSE-C key, or a `default_server_side_encryption`):
+     * appends, which COS cannot encrypt, are off (`features.append` false; see {@link CosStorageDriver.createAppend}).
+     */
+    readonly encryptsAtOpen = false,
   ) {
-    this.features = cosFeatures(integrity);
+    this.features = cosFeatures(integrity, !encryptsAtOpen);
   }
 
   /**
@@ -202,12 +205,13 @@ export class CosStorageDriver implements StorageDriver {
 
   /**
    * Deletes what is there, then creates an empty appendable object (with the content attributes).
-   * COS APPEND takes no SSE-C key: on a storager opened with one, appends are refused before
-   * anything changes (the object would be stored unencrypted, and unreadable with the key).
-   * @throws StorageError `InvalidArgument` (opened with an SSE-C key), `PermissionDenied`, `Aborted`
+   * COS APPEND takes no SSE headers: on a storager opened to encrypt (an SSE-C key or an SSE
+   * default), appends are refused before anything changes (the object would be stored
+   * unencrypted; with SSE-C, unreadable with the key).
+   * @throws StorageError `InvalidArgument` (opened to encrypt), `PermissionDenied`, `Aborted`
    */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
-    this.refuseAppendWithCustomerKey();
+    this.refuseAppendWhenEncrypting();
     await this.delete(key, { signal: options.signal });
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0, appendBaseCrc64: "0" }, options);
     return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64: appended.crc64 ?? "0" };
@@ -215,16 +219,16 @@ export class CosStorageDriver implements StorageDriver {
 
   /**
    * APPEND Object at `offset`; never re-sent blindly, and a lost answer is judged by the object (see `appendChunk` in append.ts).
-   * @throws StorageError `InvalidArgument` (opened with an SSE-C key), `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
+   * @throws StorageError `InvalidArgument` (opened to encrypt), `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
    */
   async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
-    this.refuseAppendWithCustomerKey();
+    this.refuseAppendWhenEncrypting();
     return appendChunk(this.client, this.integrity, key, offset, body, options);
   }
 
-  private refuseAppendWithCustomerKey(): void {
-    if (this.customerKeyAtOpen) {
-      throw storageError(ErrorCode.InvalidArgument, "COS appends take no SSE-C key: a storager opened with one cannot append (the object would be stored unencrypted)");
+  private refuseAppendWhenEncrypting(): void {
+    if (this.encryptsAtOpen) {
+      throw storageError(ErrorCode.InvalidArgument, "COS appends cannot be encrypted: a storager opened with an SSE-C key or an SSE default cannot append (the object would be stored unencrypted)");
     }
   }
 

@@ -45,6 +45,10 @@ describe("cos SSE defaults against call-site values", () => {
   it("a call-site SSE mode drops the defaulted KMS key id and context; contradictory defaults are refused at open", async () => {
     const kms = `&default_server_side_encryption=cos/kms&default_server_side_encryption_cos_kms_key_id=cmk-1`;
     const store = newStorager(`${emulator.connectionString(BUCKET, `/${randomUUID()}/`)}${kms}`);
+    // COS appends take no SSE headers: a storager that encrypts what it writes has none.
+    expect(store.features.append).toBe(false);
+    await expect(store.createAppend("log")).rejects.toMatchObject({ code: "CapabilityInsufficient" });
+    expect(newStorager(emulator.connectionString(BUCKET, "/")).features.append).toBe(true);
     await store.write("aes", "v", { serverSideEncryption: "AES256" } as never);
     expect((await store.stat("aes")).system).toMatchObject({ serverSideEncryption: "AES256" });
     await store.write("kms", "v");

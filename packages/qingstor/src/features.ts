@@ -30,7 +30,7 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
  * links: `createLink` is on only with `virtualLinks` (the `enable_virtual_link`
  * pair), go-storage's links in user metadata.
  */
-export function qingstorFeatures(integrity = true, virtualLinks = false): Readonly<StorageFeatures> {
+export function qingstorFeatures(integrity = true, virtualLinks = false, appends = true): Readonly<StorageFeatures> {
   return defineFeatures({
     stat: true,
     read: true,
@@ -56,7 +56,7 @@ export function qingstorFeatures(integrity = true, virtualLinks = false): Readon
     presignCompleteMultipart: true,
     responseOverrides: true,
     conditionalRead: true,
-    append: true,
+    append: appends,
     multipart: true,
     userMetadata: true,
     contentType: true,

@@ -56,10 +56,10 @@ export class QingStorStorageDriver implements StorageDriver {
     readonly tuning: QingStorDriverTuning = {},
     /** Virtual links (go-storage's `virtual_link`): `createLink`, and links seen as links by stat, read, list and copy. */
     readonly virtualLinks = false,
-    /** Opened with an SSE-C key: appends, which QingStor cannot encrypt with one, are refused (see {@link QingStorStorageDriver.createAppend}). */
+    /** Opened with an SSE-C key: appends, which QingStor cannot encrypt with one, are off (`features.append` false; see {@link QingStorStorageDriver.createAppend}). */
     readonly customerKeyAtOpen = false,
   ) {
-    this.features = qingstorFeatures(integrity, virtualLinks);
+    this.features = qingstorFeatures(integrity, virtualLinks, !customerKeyAtOpen);
   }
 
   /**
