@@ -36,6 +36,12 @@ describe("redactSecrets: whole values, and only values", () => {
     expect(redactSecrets(`{"serverSideEncryptionCustomerKey": "S3CRETKEYBASE64=="}`)).toBe(`{"serverSideEncryptionCustomerKey": "***"}`);
   });
 
+  it("hides an unquoted value after a quoted name that is not core's own message", () => {
+    expect(redactSecrets('{"securityToken": TOK1234567 }')).toBe('{"securityToken": *** }');
+    expect(redactSecrets('"security_token": TOKEN-XYZ, next')).not.toContain("TOKEN-XYZ");
+    expect(redactSecrets('"serverSideEncryptionCustomerKey": qmZp9w4kAAAAsecret then')).not.toContain("qmZp9w4kAAAAsecret");
+  });
+
   it("hides the password of a URL", () => {
     const out = redactSecrets("Request cannot be constructed from a URL that includes credentials: http://alice:S3cretPassw0rd@127.0.0.1:9/obj");
     expect(out).not.toContain("S3cretPassw0rd");

@@ -6,9 +6,10 @@
  * A secret's value ends where its syntax says, never at a character the secret
  * itself may hold: a quoted value (`"..."`, `'...'`) at its closing quote; an
  * unquoted one at whitespace or `&` (the connection-string separator), so
- * `credential=hmac:AK:p4ss,W0RD'x}` is hidden whole. A quoted option name
- * followed by `:` and unquoted text (`option "serverSideEncryptionCustomerKey":
- * must be 32 bytes`) is prose about the option, not a value, and is kept.
+ * `credential=hmac:AK:p4ss,W0RD'x}` is hidden whole. Core's own validation message
+ * about a pair (`invalid value for option "serverSideEncryptionCustomerKey": must be
+ * 32 bytes`) is prose, not a value, and is kept; anywhere else `"securityToken": TOK`
+ * is a value.
  */
 
 /** Names whose value is secret (matched case-insensitively, as a suffix of a longer name too). */
@@ -54,8 +55,8 @@ function redactValues(text: string, pattern: RegExp, stops: RegExp, replace: (va
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
     const [prefix, , nameQuote, separator, valueQuote] = m as unknown as [string, string, string, string, string];
     const start = m.index + prefix.length;
-    // `"name": prose` — a quoted name, a colon and no quoted value: a message about the option.
-    if (nameQuote !== "" && separator === ":" && valueQuote === "") continue;
+    // `invalid value for option "name": prose` — core's own message about the option, no value.
+    if (nameQuote !== "" && separator === ":" && valueQuote === "" && CORE_LABEL.test(text.slice(0, m.index))) continue;
     const end = valueEnd(text, start, valueQuote, stops);
     const replacement = end > start ? replace(text.slice(start, end)) : undefined;
     if (replacement === undefined) continue;
@@ -65,6 +66,9 @@ function redactValues(text: string, pattern: RegExp, stops: RegExp, replace: (va
   }
   return out + text.slice(last);
 }
+
+/** What precedes a pair's quoted name in core's own validation messages (`invalid value for option "`). */
+const CORE_LABEL = /invalid value for (?:option|pair) ["'][\w-]*$/i;
 
 const VALUE_STOPS = /[\s&]/;
 const LINE_STOPS = /[\r\n]/;
