@@ -9,16 +9,29 @@ import { globalPairs, isStorageError, parsePairValue } from "@stowage/core";
  */
 
 /**
- * Parses `1048576`, `512K`, `5MiB`, `64MB`, `1.5G`... into bytes, exactly as core
- * parses a size pair (a fraction must come to a whole number of bytes).
+ * Parses `1048576`, `512K`, `5MiB`, `64MB`, `1.5G`... into bytes with core's units; a
+ * fraction that does not come to a whole number of bytes is rounded down (`--bwlimit 1.3M`),
+ * where a pair would refuse it.
  * @throws RangeError for anything else, or a negative or unsafe result.
  */
 export function parseSize(text: string): number {
+  const bad = (): RangeError => new RangeError(`"${text}" is not a size (try 1048576, 512K, 5MiB, 64MB, 1.5G; K, M, G are powers of 1024, KB, MB, GB of 1000)`);
+  const size = (t: string): number => parsePairValue(globalPairs.multipartThreshold, t, "size") as number;
   try {
-    return parsePairValue(globalPairs.multipartThreshold, text, "size") as number;
+    return size(text);
   } catch (e) {
     if (!isStorageError(e)) throw e;
-    throw new RangeError(`"${text}" is not a size (try 1048576, 512K, 5MiB, 64MB, 1.5G; K, M, G are powers of 1024, KB, MB, GB of 1000)`);
+    const fraction = /^\s*(\d+\.\d+)\s*([a-z]+)\s*$/i.exec(text);
+    if (fraction === null) throw bad();
+    let unit: number;
+    try {
+      unit = size(`1${fraction[2]}`);
+    } catch {
+      throw bad();
+    }
+    const bytes = Math.floor(Number(fraction[1]) * unit);
+    if (!Number.isSafeInteger(bytes)) throw bad();
+    return bytes;
   }
 }
 

@@ -136,12 +136,13 @@ export class Locations {
       else if (key === "work_dir") path ??= value;
       else rest.push(value === "" ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
     }
-    const noWorkDir = path === undefined || path === "";
+    // A path after a profile (`prof:/abs/dir/`) names the directory when the profile has none.
+    const noWorkDir = (path === undefined || path === "") && (sub === undefined || sub === "");
     if (noWorkDir) {
       registerBundledDrivers();
       requireWorkDir(parsed.type, name ?? "", typed);
     }
-    path = (noWorkDir ? "/" : path!).replace(/\\/g, "/");
+    path = (path === undefined || path === "" ? "/" : path).replace(/\\/g, "/");
     if (!path.startsWith("/")) path = "/" + path;
     if (sub !== undefined && sub !== "") path = asDir(path) + sub.replace(/^\/+/, "");
     const query = rest.join("&");

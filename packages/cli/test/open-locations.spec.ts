@@ -47,6 +47,11 @@ describe("fs:// without a directory", () => {
     expect(r.code).toBe(EXIT_CODES.PairRequired);
   });
 
+  it("a profile without a work_dir takes the directory from the path after it", async () => {
+    const r = await run(["ls", `root:${work}/src/`], { env: { ...env, STOWAGE_PROFILE_ROOT: "fs://" } });
+    expect([r.code, r.stdout.trim()]).toEqual([0, "a.txt"]);
+  });
+
   it("fs://<dir>/<sub> is refused as the library refuses it, with the three-slash hint", async () => {
     const r = await run(["ls", "fs://tmp/data/"]);
     expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
