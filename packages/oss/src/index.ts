@@ -6,8 +6,9 @@ export { ossService, newOssStorageDriver, newOssServiceDriver, credentialSource 
 export { OSS_TYPE, OSS_PACKAGE, OSS_DESCRIPTION, ossPairs } from "./config.js";
 export type { OssOptions, OssCredentials, OssCredentialProvider } from "./config.js";
 export { ossFeatures, ossLimits, ossServiceFeatures, V4_PRESIGN_MAXIMUM } from "./features.js";
-export { OssStorageDriver, COPY_SINGLE_MAXIMUM } from "./storager.js";
-export type { OssDriverTuning } from "./storager.js";
+export { OssStorageDriver } from "./storager.js";
+export { COPY_SINGLE_MAXIMUM } from "./copy.js";
+export type { OssDriverTuning } from "./copy.js";
 export { OssServiceDriver } from "./servicer.js";
 export { OssClient } from "./client.js";
 export type { OssTransportSettings, OssSigning } from "./client.js";

@@ -23,27 +23,16 @@ import {
   type StorageDriver,
   type StorageFeatures,
 } from "@stowage/core";
-import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { ossFeatures } from "./features.js";
 import { createSymlink, statObject } from "./links.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
-import { abortUpload, completeUpload, createUpload, multipartCopy, resultDocument, statUpload, writeUploadPart } from "./multipart.js";
+import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
-import { objectFromHeaders, parseResultEtag } from "./responses.js";
+import { objectFromHeaders } from "./responses.js";
 import { sseHeaders } from "./sse.js";
-
-/** The largest object copied with one CopyObject; OSS recommends UploadPartCopy above 1 GB. */
-export const COPY_SINGLE_MAXIMUM = 1024 * 1024 * 1024;
-
-/** Tuning a caller (or a test) may change; the defaults follow OSS's limits. */
-export interface OssDriverTuning {
-  /** Copies larger than this use UploadPartCopy (default {@link COPY_SINGLE_MAXIMUM}). */
-  copyThreshold?: number;
-  /** Part size of multipart copies (default 256 MiB). */
-  copyPartSize?: number;
-}
+import { copyStated, type OssDriverTuning } from "./copy.js";
 
 /**
  * The OSS primitives over one bucket. Keys travel byte-exact; directories are
@@ -59,7 +48,7 @@ export class OssStorageDriver implements StorageDriver {
     readonly name: string,
     readonly location: string | undefined,
     readonly integrity = true,
-    private readonly tuning: OssDriverTuning = {},
+    readonly tuning: OssDriverTuning = {},
   ) {
     this.features = ossFeatures(integrity, client.signing.version);
   }
@@ -153,7 +142,7 @@ export class OssStorageDriver implements StorageDriver {
    * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory, or an appendable object: OSS copies none), `IntegrityMismatch`, ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    await this.copyStated(await this.stat(srcKey, { signal: options.signal }), srcKey, dstKey, options);
+    await copyStated(this, await this.stat(srcKey, { signal: options.signal }), srcKey, dstKey, options);
   }
 
   /** Copy, then delete the source; a symlink is moved as a link (PutSymlink, then delete). @throws StorageError as {@link OssStorageDriver.copy} */
@@ -161,36 +150,8 @@ export class OssStorageDriver implements StorageDriver {
     const source = await this.stat(srcKey, { signal: options.signal });
     if (srcKey === dstKey && source.mode !== "dir") return;
     if (source.mode === "link") await this.createLink(dstKey, source.linkTarget!.slice(1), options);
-    else await this.copyStated(source, srcKey, dstKey, options);
+    else await copyStated(this, source, srcKey, dstKey, options);
     if (srcKey !== dstKey) await this.delete(srcKey, { signal: options.signal });
-  }
-
-  /** {@link OssStorageDriver.copy} of a source already stat'ed. */
-  private async copyStated(stated: RawObject, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    let source = stated;
-    let from = srcKey;
-    if (source.mode === "link") {
-      from = source.linkTarget!.slice(1);
-      source = await this.stat(from, { signal: options.signal });
-      if (source.mode === "link") throw storageError(ErrorCode.ObjectNotExist, "the copy source is a link to a link (OSS follows one link only)");
-    }
-    if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
-    if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "OSS cannot copy an appendable object server-side: read it and write the copy");
-    if (srcKey === dstKey) return;
-    let copied: DriverWriteResult;
-    if ((source.size ?? 0) > (this.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-      copied = await multipartCopy(this.client, from, dstKey, source, options, this.tuning.copyPartSize);
-    } else {
-      const res = await this.client.sendBuffered(req.copyObject(dstKey, copySource(this.name, from), options), {
-        signal: options.signal,
-        validate: resultDocument("CopyObjectResult", "copy_object"),
-      });
-      copied = result((await parseResultEtag(res.body, "CopyObjectResult"))?.etag, res.header("x-oss-hash-crc64ecma"));
-    }
-    if (this.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && copied.crc64 !== source.crc64) {
-      await this.delete(dstKey, {}).catch(() => undefined);
-      throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
-    }
   }
 
   /** A zero-byte `dir/` object (idempotent). @throws StorageError `PermissionDenied`, `Aborted` */

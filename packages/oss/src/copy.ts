@@ -1,0 +1,67 @@
+import { crc64Equal, ErrorCode, storageError, type DriverCallOptions, type DriverWriteResult, type RawObject } from "@stowage/core";
+import { copySource } from "./addressing.js";
+import type { OssClient } from "./client.js";
+import { multipartCopy, resultDocument } from "./multipart.js";
+import * as req from "./requests.js";
+import { parseResultEtag } from "./responses.js";
+
+/** The largest object copied with one CopyObject; OSS recommends UploadPartCopy above 1 GB. */
+export const COPY_SINGLE_MAXIMUM = 1024 * 1024 * 1024;
+
+/** Tuning a caller (or a test) may change; the defaults follow OSS's limits. */
+export interface OssDriverTuning {
+  /** Copies larger than this use UploadPartCopy (default {@link COPY_SINGLE_MAXIMUM}). */
+  copyThreshold?: number;
+  /** Part size of multipart copies (default 256 MiB). */
+  copyPartSize?: number;
+}
+
+/** What {@link copyStated} needs of the driver. */
+export interface CopyContext {
+  readonly client: OssClient;
+  /** The bucket. */
+  readonly name: string;
+  /** False when `integrity=false`: the copy's CRC-64 is not compared. */
+  readonly integrity: boolean;
+  readonly tuning: OssDriverTuning;
+  /** The driver's stat (HEAD, following no link). */
+  stat(key: string, options: DriverCallOptions): Promise<RawObject>;
+  /** The driver's delete (a missing key is fine). */
+  delete(key: string, options: DriverCallOptions): Promise<void>;
+}
+
+/**
+ * Server-side copy of a source already stat'ed: CopyObject, or UploadPartCopy above the tuning's
+ * threshold (1 GiB); the copy's CRC64 must equal the source's (a mismatching copy is deleted). A
+ * symlink source copies its target's bytes (OSS itself would copy the link).
+ * @throws StorageError `ObjectNotExist` (a link's target, or a link to a link), `ObjectModeInvalid` (a
+ *   directory, or an appendable object: OSS copies none), `IntegrityMismatch`, ...
+ */
+export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+  let source = stated;
+  let from = srcKey;
+  if (source.mode === "link") {
+    from = source.linkTarget!.slice(1);
+    source = await ctx.stat(from, { signal: options.signal });
+    if (source.mode === "link") throw storageError(ErrorCode.ObjectNotExist, "the copy source is a link to a link (OSS follows one link only)");
+  }
+  if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
+  if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "OSS cannot copy an appendable object server-side: read it and write the copy");
+  if (srcKey === dstKey) return;
+  let copied: DriverWriteResult;
+  if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
+    copied = await multipartCopy(ctx.client, from, dstKey, source, options, ctx.tuning.copyPartSize);
+  } else {
+    const res = await ctx.client.sendBuffered(req.copyObject(dstKey, copySource(ctx.name, from), options), {
+      signal: options.signal,
+      validate: resultDocument("CopyObjectResult", "copy_object"),
+    });
+    const etag = (await parseResultEtag(res.body, "CopyObjectResult"))?.etag;
+    const crc64 = res.header("x-oss-hash-crc64ecma");
+    copied = { ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
+  }
+  if (ctx.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && !crc64Equal(copied.crc64, source.crc64)) {
+    await ctx.delete(dstKey, {}).catch(() => undefined);
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
+  }
+}
