@@ -183,7 +183,10 @@ describe("write: a slow source is closed when a part fails while a read of it is
     await settle(() => returned);
     expect(returned).toBe(true);
   });
-  it("the iterator in use is returned, when an iterable makes a new one per call", async () => {
+  it.each([
+    ["without a caller signal", undefined],
+    ["with a caller's long-lived signal", new AbortController().signal],
+  ])("the iterator in use is returned, when an iterable makes a new one per call (%s)", async (_label, signal) => {
     const { driver, store } = openGated();
     const stalled = new Gate();
     const made: Array<{ returned: boolean }> = [];
@@ -209,7 +212,7 @@ describe("write: a slow source is closed when a part fails while a read of it is
       await stalled.opened;
       return storageError("ServiceInternal", "part failed");
     });
-    expect((await rejection(store.write("o", body, { size: 3 * MiB, concurrency: 1 }))).code).toBe("ServiceInternal");
+    expect((await rejection(store.write("o", body, { size: 3 * MiB, concurrency: 1, ...(signal ? { signal } : {}) }))).code).toBe("ServiceInternal");
     await settle(() => made[0]!.returned);
     expect(made[0]!.returned).toBe(true);
   });

@@ -75,7 +75,7 @@ export async function writeObject(scope: OperationScope, path: string, body: Bod
   // Aborted when the write fails: stops a read of the body still pending (a slow source).
   const release = new AbortController();
   try {
-    return await writeBody(scope, path, body, rawOptions, release.signal);
+    return await writeBody(scope, path, body, rawOptions, release);
   } catch (e) {
     release.abort();
     closeBody(body);
@@ -83,7 +83,7 @@ export async function writeObject(scope: OperationScope, path: string, body: Bod
   }
 }
 
-async function writeBody(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined, release: AbortSignal | undefined): Promise<WriteResult> {
+async function writeBody(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined, release: AbortController | undefined): Promise<WriteResult> {
   scope.require("write");
   const options = scope.options("write", rawOptions) as WriteRequest;
   const { key } = resolvePath(scope.workDir, path);
@@ -106,7 +106,7 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
   if (inMemory !== undefined && size !== undefined && size <= plan.threshold && options.multipartId === undefined) {
     return writeSingle(scope, key, toBuffer(body).subarray(0, size), options, driverOptions, progress);
   }
-  const stop = linkSignals(signal, release);
+  const stop = linkSignals(signal, release?.signal);
   try {
     const source = sizedBodyChunks(body, options.size === undefined ? undefined : options.size - offset, stop.signal);
     if (options.multipartId !== undefined || (size !== undefined && size > plan.threshold)) {
@@ -122,6 +122,10 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
       void peek.close().catch(() => {});
       throw e;
     }
+  } catch (e) {
+    // While still linked: a read of the body still pending (a slow source) is stopped.
+    release?.abort();
+    throw e;
   } finally {
     stop.release();
   }
