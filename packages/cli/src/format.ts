@@ -9,30 +9,39 @@ import { globalPairs, isStorageError, parsePairValue } from "@stowage/core";
  */
 
 /**
- * Parses `1048576`, `512K`, `5MiB`, `64MB`, `1.5G`... into bytes with core's units; a
- * fraction that does not come to a whole number of bytes is rounded down (`--bwlimit 1.3M`),
- * where a pair would refuse it.
+ * Parses `1048576`, `512K`, `5MiB`, `64MB`, `1.5G`... into bytes, exactly as core parses a
+ * size pair (a fraction must come to a whole number of bytes: exact counts such as a
+ * Content-Length are never rounded).
  * @throws RangeError for anything else, or a negative or unsafe result.
  */
 export function parseSize(text: string): number {
-  const bad = (): RangeError => new RangeError(`"${text}" is not a size (try 1048576, 512K, 5MiB, 64MB, 1.5G; K, M, G are powers of 1024, KB, MB, GB of 1000)`);
-  const size = (t: string): number => parsePairValue(globalPairs.multipartThreshold, t, "size") as number;
   try {
-    return size(text);
+    return parsePairValue(globalPairs.multipartThreshold, text, "size") as number;
   } catch (e) {
     if (!isStorageError(e)) throw e;
+    throw sizeError(text);
+  }
+}
+
+/**
+ * {@link parseSize} for a rate, where a fraction of a unit is natural: one that does not come to
+ * whole bytes is rounded down (`1.3M` = 1,363,148).
+ * @throws RangeError for anything else, or a negative or unsafe result.
+ */
+export function parseRate(text: string): number {
+  try {
+    return parseSize(text);
+  } catch (e) {
     const fraction = /^\s*(\d+\.\d+)\s*([a-z]+)\s*$/i.exec(text);
-    if (fraction === null) throw bad();
-    let unit: number;
-    try {
-      unit = size(`1${fraction[2]}`);
-    } catch {
-      throw bad();
-    }
-    const bytes = Math.floor(Number(fraction[1]) * unit);
-    if (!Number.isSafeInteger(bytes)) throw bad();
+    if (fraction === null) throw e;
+    const bytes = Math.floor(Number(fraction[1]) * parseSize(`1${fraction[2]}`));
+    if (!Number.isSafeInteger(bytes)) throw sizeError(text);
     return bytes;
   }
+}
+
+function sizeError(text: string): RangeError {
+  return new RangeError(`"${text}" is not a size (try 1048576, 512K, 5MiB, 64MB, 1.5G; K, M, G are powers of 1024, KB, MB, GB of 1000)`);
 }
 
 /**

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { globalPairs, parsePairValue, registerService, unregisterService, type OpenConfig, type StorageDriver } from "@stowage/core";
 import { memoryService } from "@stowage/memory";
 import { main, parseSize } from "../src/index.js";
+import { parseRate } from "../src/format.js";
 import { bytes, cleanEnv, removeDir, tempDir } from "./helpers.js";
 
 const MiB = 1024 * 1024;
@@ -96,10 +97,12 @@ describe("sizes", () => {
     expect(parseSize("64MB")).toBe(64_000_000);
     expect(parseSize("64M")).toBe(64 * MiB);
     expect(() => parseSize("lots")).toThrow(RangeError);
-    // A flag (a rate, say) may be a fraction of a unit that is no whole number of bytes: rounded down.
-    expect(parseSize("1.3M")).toBe(Math.floor(1.3 * MiB));
-    expect(parseSize("0.1G")).toBe(Math.floor(0.1 * 1024 * MiB));
-    expect(() => parseSize("1.3x")).toThrow(RangeError);
+    // Sizes are exact (a Content-Length is never rounded); a rate may be a fraction of a unit, rounded down.
+    expect(() => parseSize("1.3M")).toThrow(RangeError);
+    expect(parseRate("1.3M")).toBe(Math.floor(1.3 * MiB));
+    expect(parseRate("0.1G")).toBe(Math.floor(0.1 * 1024 * MiB));
+    expect(parseRate("64MB")).toBe(64_000_000);
+    expect(() => parseRate("1.3x")).toThrow(RangeError);
   });
 
   it("--part-size 3MB splits 6 MiB into 3 parts (3,000,000 bytes each), as part_size=3MB does", async () => {

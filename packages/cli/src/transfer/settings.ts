@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { globalPairs, parsePairValue } from "@stowage/core";
 import { UsageError } from "../errors.js";
-import { parseCount, parseSize } from "../format.js";
+import { parseCount, parseRate, parseSize } from "../format.js";
 
 /** How a copy, move or sync moves data. Every field has a flag. */
 export interface TransferSettings {
@@ -86,6 +86,15 @@ function positiveSize(value: string): number {
   return n;
 }
 
+/** Commander parser for rates (`10M`, `1.3M`: a fraction rounded down to whole bytes). */
+const rate = flagParser(parseRate);
+
+function positiveRate(value: string): number {
+  const n = rate(value);
+  if (n <= 0) throw new InvalidArgumentError(`"${value}" must be more than 0 bytes`);
+  return n;
+}
+
 /** Commander parser for counts ≥ 1. */
 export const count = flagParser((value) => parseCount(value, 1));
 
@@ -110,7 +119,7 @@ export function addTransferOptions(cmd: Command): Command {
     .option("--part-size <size>", "part size of large objects (default: the destination's part_size, else 8MiB)", positiveSize)
     .option("--part-concurrency <n>", "parts of one large object in flight (default: the destination's concurrency, else 4)", count)
     .option("--read-concurrency <n>", "ranges of one large object read from the source at once, part-size each (helps where one connection is slower than the link)", count, 1)
-    .option("--bwlimit <rate>", "limit reading to this many bytes per second (e.g. 10M)", positiveSize)
+    .option("--bwlimit <rate>", "limit reading to this many bytes per second (e.g. 10M, 1.5M)", positiveRate)
     .option("--verify", "re-read every copied object and compare its CRC64", false)
     .option("--no-server-side", "never use the service's own copy, always stream the bytes")
     .option("--checkpoint <file>", "checkpoint file for resume (default: one per source and destination under the state dir)")
