@@ -5,6 +5,7 @@ import {
   ErrorCode,
   planCopyParts,
   sameCustomerKey,
+  sameServerSideEncryption,
   statSseCSource,
   storageError,
   type DriverCallOptions,
@@ -25,6 +26,8 @@ const MiB = 1024 * 1024;
 export const COPY_SINGLE_MAXIMUM = 5_000_000_000;
 /** Size of each part of a multipart copy (COS allows up to 5 GiB; smaller parts retry cheaply). */
 export const COPY_PART_SIZE = 512 * MiB;
+/** The SSE pairs a copy onto itself compares with what the source reports. */
+const SSE_FIELDS = ["serverSideEncryption", "serverSideEncryptionCosKmsKeyId", "serverSideEncryptionContext"] as const;
 /** Parts copied at once by a multipart copy. */
 const COPY_CONCURRENCY = 4;
 
@@ -84,10 +87,14 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   }
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "COS cannot copy an appendable object server-side: read it and write the copy");
-  // Onto itself, a copy changes nothing unless it re-encrypts (another SSE-C key, or another SSE mode).
-  const mode = options.serverSideEncryption;
-  const sameMode = mode === undefined || mode === (source.system as { serverSideEncryption?: unknown } | undefined)?.serverSideEncryption;
-  if (srcKey === dstKey && sameMode && sameCustomerKey(options.copySourceServerSideEncryptionCustomerKey, options.serverSideEncryptionCustomerKey)) return;
+  // Onto itself, a copy changes nothing unless it re-encrypts (another SSE-C key, SSE mode, KMS key or context).
+  if (
+    srcKey === dstKey &&
+    sameServerSideEncryption(options, source.system, SSE_FIELDS) &&
+    sameCustomerKey(options.copySourceServerSideEncryptionCustomerKey, options.serverSideEncryptionCustomerKey)
+  ) {
+    return;
+  }
   // COS makes a copy STANDARD unless told otherwise: keep the source's class, as a copy keeps its other attributes.
   if (options.storageClass === undefined && source.storageClass !== undefined) options = { ...options, storageClass: source.storageClass };
   let copied: DriverWriteResult;

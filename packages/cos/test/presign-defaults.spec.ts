@@ -56,6 +56,12 @@ describe("cos SSE defaults against call-site values", () => {
     // The default's own mode at the call site keeps the configured key.
     await store.write("kms-again", "v", { serverSideEncryption: "cos/kms" } as never);
     expect((await store.stat("kms-again")).system).toMatchObject({ serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: "cmk-1" });
+    // Onto itself: another KMS key re-encrypts in place; the same settings change nothing.
+    await store.copy("kms", "kms", { serverSideEncryptionCosKmsKeyId: "cmk-2" } as never);
+    expect((await store.stat("kms")).system).toMatchObject({ serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: "cmk-2" });
+    emulator.resetStats();
+    await store.copy("kms-again", "kms-again");
+    expect(emulator.stats().byOperation["CopyObject"]).toBeUndefined();
     await store.deleteMany(["aes", "kms", "kms-again"]);
     const base = emulator.connectionString(BUCKET, "/");
     await expect(async () => newStorager(`${base}&default_server_side_encryption_cos_kms_key_id=cmk-1`)).rejects.toMatchObject({ code: "InvalidArgument" });

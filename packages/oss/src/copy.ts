@@ -1,4 +1,4 @@
-import { crc64Equal, ErrorCode, storageError, type DriverCallOptions, type DriverWriteResult, type RawObject } from "@stowage/core";
+import { crc64Equal, ErrorCode, sameServerSideEncryption, storageError, type DriverCallOptions, type DriverWriteResult, type RawObject } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
 import { multipartCopy, resultDocument } from "./multipart.js";
@@ -15,6 +15,9 @@ export interface OssDriverTuning {
   /** Part size of multipart copies (default 256 MiB). */
   copyPartSize?: number;
 }
+
+/** The SSE pairs a copy onto itself compares with what the source reports. */
+const SSE_FIELDS = ["serverSideEncryption", "serverSideDataEncryption", "serverSideEncryptionKeyId"] as const;
 
 /** What {@link copyStated} needs of the driver. */
 export interface CopyContext {
@@ -47,7 +50,8 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
   }
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "OSS cannot copy an appendable object server-side: read it and write the copy");
-  if (srcKey === dstKey) return;
+  // Onto itself, a copy changes nothing unless it re-encrypts (another SSE mode or KMS key).
+  if (srcKey === dstKey && sameServerSideEncryption(options, source.system, SSE_FIELDS)) return;
   let copied: DriverWriteResult;
   if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
     copied = await multipartCopy(ctx.client, from, dstKey, source, options, ctx.tuning.copyPartSize);

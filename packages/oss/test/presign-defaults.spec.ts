@@ -44,6 +44,17 @@ describe("oss SSE defaults against call-site values", () => {
     await store.write("aes", "v", { serverSideEncryption: "AES256" } as never);
     expect((await store.stat("aes")).system).toMatchObject({ serverSideEncryption: "AES256" });
     expect((await store.stat("aes")).system).not.toHaveProperty("serverSideEncryptionKeyId");
+    // Onto itself: another SSE mode re-encrypts in place; the same settings change nothing.
+    const plain = newStorager(emulator.connectionString(BUCKET, `/${randomUUID()}/`));
+    await plain.write("p", "v");
+    await plain.copy("p", "p", { serverSideEncryption: "AES256" } as never);
+    expect((await plain.stat("p")).system).toMatchObject({ serverSideEncryption: "AES256" });
+    emulator.resetStats();
+    await plain.copy("p", "p");
+    await plain.copy("p", "p", { serverSideEncryption: "AES256" } as never);
+    expect(emulator.stats().byOperation["CopyObject"]).toBeUndefined();
+    expect((await plain.read("p")).toString()).toBe("v");
+    await plain.delete("p");
     await store.delete("aes");
     await expect(async () => newStorager(`${emulator.connectionString(BUCKET, "/")}&default_server_side_encryption_key_id=cmk-1`)).rejects.toMatchObject({ code: "InvalidArgument" });
   });

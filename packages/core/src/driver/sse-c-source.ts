@@ -53,3 +53,13 @@ export function sameCustomerKey(sourceKey: unknown, destinationKey: unknown): bo
   return sourceKey instanceof Uint8Array && destinationKey instanceof Uint8Array && Buffer.compare(sourceKey, destinationKey) === 0;
 }
 
+/**
+ * Whether a copy of an object onto itself would keep its server-side encryption: every field of
+ * `fields` the copy sets in `options` (a mode, a KMS key id...) equals what the source reports in
+ * `system` (a field the source does not report, such as a KMS context, counts as a change).
+ * @throws nothing.
+ */
+export function sameServerSideEncryption(options: Readonly<Record<string, unknown>>, system: Readonly<Record<string, unknown>> | undefined, fields: readonly string[]): boolean {
+  return fields.every((f) => options[f] === undefined || options[f] === system?.[f]);
+}
+
