@@ -48,11 +48,14 @@ export async function* bodyChunks(body: Body, signal?: AbortSignal): AsyncGenera
       pending = true;
       let step: IteratorResult<unknown>;
       try {
-        step = await raceAbort(it.next(), signal);
+        // An abort destroys a Readable (above), which settles its pending read: no race needed, and
+        // none paid per chunk (~0.2 core-s/GiB for 64 KiB chunks). Other iterables may stall: raced.
+        step = readable !== undefined ? await it.next() : await raceAbort(it.next(), signal);
       } catch (e) {
         throw signal?.aborted ? abortError(signal) : sourceError(e);
       }
       pending = false;
+      if (signal?.aborted) throw abortError(signal);
       if (step.done) {
         finished = true;
         return;
