@@ -165,7 +165,7 @@ describe("concurrent ranged reads (readConcurrency)", () => {
     stream.destroy();
     const closed = await Promise.race([
       new Promise<boolean>((resolve) => stream.once("close", () => resolve(true))),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000)),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
     ]);
     expect(closed).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -225,6 +225,8 @@ function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       promise.catch(() => undefined);
       reject(TIMED_OUT);
     }, ms);
+    // A stalled provider's timer must not keep a process alive that has nothing else left to do.
+    timer.unref();
     promise.then(
       (value) => {
         clearTimeout(timer);
