@@ -129,7 +129,8 @@ export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSiz
  * the 5 GB limit of PUT Copy): Upload Part - Copy in the ranges of {@link copyPartPlan}, four at a
  * time, then Complete; any failure aborts the upload. The new object gets the source's content
  * type, metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
- * Expires, as PUT Object - Copy keeps them. Returns the new object's ETag and CRC64.
+ * Expires, as PUT Object - Copy keeps them, and the storage class `options` carries (copyStated
+ * sets the source's). Returns the new object's ETag and CRC64.
  * @throws StorageError `InvalidArgument` (a source too large, before anything is sent), from COS; `Aborted`
  */
 export async function multipartCopy(
@@ -146,7 +147,6 @@ export async function multipartCopy(
     ...options,
     ...(source.contentType ? { contentType: source.contentType } : {}),
     ...(source.metadata ? { metadata: source.metadata } : {}),
-    ...(options.storageClass === undefined && source.storageClass ? { storageClass: source.storageClass } : {}),
   };
   delete initOptions.copySourceServerSideEncryptionCustomerKey;
   delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;

@@ -205,13 +205,11 @@ export class CosStorageDriver implements StorageDriver {
 
   /**
    * Deletes what is there, then creates an empty appendable object (with the content attributes).
-   * COS APPEND takes no SSE headers: on a storager opened to encrypt (an SSE-C key or an SSE
-   * default), appends are refused before anything changes (the object would be stored
-   * unencrypted; with SSE-C, unreadable with the key).
-   * @throws StorageError `InvalidArgument` (opened to encrypt), `PermissionDenied`, `Aborted`
+   * COS APPEND takes no SSE headers: a storager opened to encrypt (an SSE-C key or an SSE
+   * default) has `features.append` false, so core refuses appends before they reach here.
+   * @throws StorageError `PermissionDenied`, `Aborted`
    */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
-    this.refuseAppendWhenEncrypting();
     await this.delete(key, { signal: options.signal });
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0, appendBaseCrc64: "0" }, options);
     return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64: appended.crc64 ?? "0" };
@@ -219,17 +217,10 @@ export class CosStorageDriver implements StorageDriver {
 
   /**
    * APPEND Object at `offset`; never re-sent blindly, and a lost answer is judged by the object (see `appendChunk` in append.ts).
-   * @throws StorageError `InvalidArgument` (opened to encrypt), `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
+   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
    */
-  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
-    this.refuseAppendWhenEncrypting();
+  writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
     return appendChunk(this.client, this.integrity, key, offset, body, options);
-  }
-
-  private refuseAppendWhenEncrypting(): void {
-    if (this.encryptsAtOpen) {
-      throw storageError(ErrorCode.InvalidArgument, "COS appends cannot be encrypted: a storager opened with an SSE-C key or an SSE default cannot append (the object would be stored unencrypted)");
-    }
   }
 
   /** Nothing to do: a COS appendable object is readable at once. */

@@ -131,12 +131,6 @@ export class QingStorStorageDriver implements StorageDriver {
     return listObjectsPage(this.client, request, options, this.virtualLinks);
   }
 
-  private refuseAppendWithCustomerKey(): void {
-    if (this.customerKeyAtOpen) {
-      throw storageError(ErrorCode.InvalidArgument, "QingStor appends take no SSE-C key: a storager opened with one cannot append (the object would be stored unencrypted)");
-    }
-  }
-
   /**
    * Server-side copy (`x-qs-copy-source`, with the source's storage class; multipart copy above 5 GiB).
    * Content type and metadata are kept; when QingStor's answer carries an ETag (its documented
@@ -201,12 +195,11 @@ export class QingStorStorageDriver implements StorageDriver {
 
   /**
    * Deletes what is there, then creates an empty appendable object (with the content attributes).
-   * QingStor appends take no SSE-C key: on a storager opened with one, appends are refused before
-   * anything changes (the object would be stored unencrypted, and unreadable with the key).
-   * @throws StorageError `InvalidArgument` (opened with an SSE-C key), `PermissionDenied`, `Aborted`
+   * QingStor appends take no SSE-C key: a storager opened with one has `features.append` false,
+   * so core refuses appends before they reach here.
+   * @throws StorageError `PermissionDenied`, `Aborted`
    */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
-    this.refuseAppendWithCustomerKey();
     await this.delete(key, { signal: options.signal });
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, options);
     return { key, mode: "append", size: 0, appendOffset: appended.appendOffset };
@@ -216,10 +209,9 @@ export class QingStorStorageDriver implements StorageDriver {
    * AppendObject at `offset`; never retried blindly (a lost answer could mean it was applied).
    * QingStor answers a wrong position with a bare `invalid_argument`: the object is then
    * looked at, and a position that no longer matches its length is a `Conflict`.
-   * @throws StorageError `InvalidArgument` (opened with an SSE-C key), `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), ...
+   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), ...
    */
   async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
-    this.refuseAppendWithCustomerKey();
     const call = req.appendObject(key, offset, body, options, this.client.secure);
     let next: number;
     try {
