@@ -3,6 +3,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import type { Body } from "../options.js";
 import { abortError, onAbort, raceAbort, throwIfAborted } from "./abort.js";
+import { readableChunks } from "./readable-chunks.js";
 
 /**
  * Byte length of a body when it is known without reading it: Buffers and
@@ -39,7 +40,8 @@ export async function* bodyChunks(body: Body, signal?: AbortSignal): AsyncGenera
   }
   const readable = isReadable(body) ? body : undefined;
   const off = onAbort(signal, () => readable?.destroy());
-  const it = body[Symbol.asyncIterator]();
+  // A stream's own iterator joins what it buffered into a new Buffer on every read: one copy more.
+  const it = readable !== undefined && typeof readable.readableHighWaterMark === "number" ? readableChunks(readable) : body[Symbol.asyncIterator]();
   let pending = false;
   let finished = false;
   try {
