@@ -3,7 +3,8 @@ import { isStorageError, storageError } from "../src/errors/storage-error.js";
 import { crc64, crc64Decimal } from "../src/integrity/crc64.js";
 import { hashPool } from "../src/integrity/hash-pool.js";
 import { md5Base64, md5Hex } from "../src/integrity/md5.js";
-import { uploadMultipart, type MultipartTarget, type MultipartUploadOptions } from "../src/multipart/upload-engine.js";
+import { uploadMultipart } from "../src/multipart/upload-engine.js";
+import type { MultipartTarget, MultipartUploadOptions } from "../src/multipart/upload-types.js";
 import type { Part } from "../src/object/object-info.js";
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
