@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { availableParallelism } from "node:os";
 import { isSharedArrayBuffer } from "node:util/types";
 import { Worker } from "node:worker_threads";
@@ -6,6 +5,7 @@ import { crc64 } from "./crc64.js";
 import { CRC64_WASM_BASE64 } from "./crc64-wasm-bytes.js";
 import { HASH_WORKER_SOURCE, type HashJobMessage, type HashReadyMessage, type HashResultMessage, type HashWorkerData } from "./hash-worker.js";
 import { MD5_LANES_WASM_BASE64 } from "./md5-lanes-wasm-bytes.js";
+import { md5Base64 } from "./md5.js";
 
 /** Buffers shorter than this are hashed on the calling thread: a round trip to a worker costs more. */
 export const HASH_INLINE_LIMIT = 1024 * 1024;
@@ -281,12 +281,6 @@ function md5Jobs(slot: Slot): number {
   for (const job of slot.jobs.values()) if (job.algorithm === "md5") n++;
   return n;
 }
-
-/** Base64 MD5: node's one-shot `crypto.hash` where it exists (Node ≥ 20.12; no Hash object per call), else a Hash. */
-const md5Base64: (data: Buffer) => string =
-  typeof (crypto as { hash?: unknown }).hash === "function"
-    ? (data) => (crypto as unknown as { hash(algorithm: string, data: Buffer, encoding: "base64"): string }).hash("md5", data, "base64")
-    : (data) => crypto.createHash("md5").update(data).digest("base64");
 
 function inlineHash(algorithm: Algorithm, data: Buffer): string {
   return algorithm === "md5" ? md5Base64(data) : crc64(data).toString();

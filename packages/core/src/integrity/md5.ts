@@ -1,8 +1,11 @@
-import { createHash, type Hash } from "node:crypto";
+import crypto, { createHash, type Hash } from "node:crypto";
+
+/** node's one-shot `crypto.hash` (Node ≥ 20.12): no Hash object per call. */
+const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: Uint8Array, encoding: "base64") => string }).hash;
 
 /** Base64 MD5 of `data`, the form of a `Content-MD5` header (RFC 1864). */
 export function md5Base64(data: Uint8Array): string {
-  return createHash("md5").update(data).digest("base64");
+  return oneShot !== undefined ? oneShot("md5", data, "base64") : createHash("md5").update(data).digest("base64");
 }
 
 /** Lower-case hex MD5 of `data` (the form of a simple upload's ETag on most services). */
