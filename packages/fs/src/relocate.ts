@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { copyFile, rename, stat, unlink } from "node:fs/promises";
+import { copyFile, lstat, rename, stat, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, storageError } from "@stowage/core";
 import { replaceAtomically, syncPath } from "./atomic.js";
@@ -31,7 +31,9 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, signa
     const to = await paths.pinDir(posix.dirname(dst), true);
     try {
       const [srcEntry, dstEntry] = [from.at(posix.basename(src)), to.at(posix.basename(dst))];
-      if (await sameFile(srcEntry, dstEntry)) {
+      // The entries themselves: a link at `dst` that leads to `src` is another entry, which the
+      // rename replaces (following it here took the source for a hard link of itself and deleted it).
+      if (await sameFile(srcEntry, dstEntry, lstat)) {
         // One file under both names. The same entry seen through two mounts (a bind mount): nothing
         // to do, as rename(2) of a name onto itself. Two hard links: the source name goes, as mv(1)
         // does (rename(2) would leave both).
@@ -70,8 +72,8 @@ async function copyInto(paths: FsPaths, src: string, temp: string): Promise<void
   }
 }
 
-/** Whether two paths name one file or directory (device and inode); false when either is missing. */
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
+/** Whether two paths name one file or directory (device and inode; `lstat` compares links themselves); false when either is missing. */
+async function sameFile(a: string, b: string, look: typeof stat = stat): Promise<boolean> {
+  const [x, y] = await Promise.all([look(a).catch(() => undefined), look(b).catch(() => undefined)]);
   return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
 }

@@ -178,6 +178,24 @@ export function registerLinkCases(suite: Suite): void {
   );
 
   suite.gated(
+    "move: an object onto a link that leads to it replaces the link with the object; its bytes survive",
+    ["createLink", "move"],
+    async (t) => {
+      const data = randomData(91);
+      const from = await target(t, data);
+      const path = linkPath(t);
+      await t.store.createLink(path, from);
+      await t.store.move(from, path);
+      const o = await t.store.stat(path);
+      expect(o.mode).toBe("file");
+      expect(o.size).toBe(91);
+      expectSameBytes(await t.store.read(path), data);
+      await expectError(() => t.store.stat(from), "ObjectNotExist");
+    },
+    refuse,
+  );
+
+  suite.gated(
     "list: a link is listed with mode link, in prefix and in dir mode",
     ["createLink", "listPrefix", "listDir"],
     async (t) => {
