@@ -3,6 +3,7 @@ import { ErrorCode, storageError, type DriverBody, type RawObject } from "@stowa
 import { replaceAtomically } from "./atomic.js";
 import { writeBody } from "./body.js";
 import { fsError } from "./errors.js";
+import { withFileLock } from "./file-lock.js";
 import { dateOf, etagOf } from "./objects.js";
 import type { FsPaths } from "./paths.js";
 
@@ -20,25 +21,31 @@ export async function createAppendFile(paths: FsPaths, key: string, path: string
  * Appends `body` to `path` at `offset`, which must be the file's size (the file
  * opened is checked to lie inside the work_dir of `paths`). A
  * failed or aborted append is cut back off, leaving the file as it was. With
- * `durable`, the file is fsynced before the append reports success.
- * (Two appends racing for the same offset are not serialised.)
+ * `durable`, the file is fsynced before the append reports success. Appends
+ * to one file from this process are serialised (check, then write), so of two
+ * at one offset the second fails with `Conflict`; appends from other processes
+ * are not seen.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
  */
 export async function appendToFile(paths: FsPaths, path: string, offset: number, body: DriverBody, signal?: AbortSignal, durable = false): Promise<{ appendOffset: number }> {
   // Checked after opening: only a file inside the work_dir is ever written to.
   const handle = await paths.openInside(path, "r+");
   try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
-    if (st.size !== offset) throw storageError(ErrorCode.Conflict, `append position is ${st.size}, not ${offset}`);
-    try {
-      await writeBody(handle, body, signal, offset);
-      if (durable) await handle.sync();
-    } catch (e) {
-      await handle.truncate(offset).catch(() => undefined);
-      throw e;
-    }
-    return { appendOffset: offset + body.size };
+    const opened = await handle.stat();
+    if (!opened.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
+    return await withFileLock(opened.dev, opened.ino, async () => {
+      // The size now, with the lock held: an append that got in first moved it.
+      const { size } = await handle.stat();
+      if (size !== offset) throw storageError(ErrorCode.Conflict, `append position is ${size}, not ${offset}`);
+      try {
+        await writeBody(handle, body, signal, offset);
+        if (durable) await handle.sync();
+      } catch (e) {
+        await handle.truncate(offset).catch(() => undefined);
+        throw e;
+      }
+      return { appendOffset: offset + body.size };
+    });
   } catch (e) {
     throw fsError(e);
   } finally {
