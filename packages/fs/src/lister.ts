@@ -79,7 +79,7 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
     const dir = await paths.pinExisting(dirPath);
     if (dir === undefined) return [];
     try {
-      dirents = await readdir(dir.self, { withFileTypes: true });
+      dirents = await readdir(dir.self, { withFileTypes: true, encoding: "buffer" });
     } finally {
       await dir.close();
     }
@@ -89,13 +89,25 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
   }
   const out: Entry[] = [];
   for (const d of dirents) {
-    if (isHidden(d.name) || !d.name.startsWith(namePrefix)) continue;
+    const name = addressableName(d.name as unknown as Buffer);
+    if (name === undefined || isHidden(name) || !name.startsWith(namePrefix)) continue;
     const dir = d.isDirectory();
     const link = d.isSymbolicLink();
     if (!dir && !link && !d.isFile()) continue; // sockets, fifos, devices: not objects
-    out.push({ key: dirKey + d.name + (dir ? "/" : ""), path: posix.join(dirPath, d.name), dir, link });
+    out.push({ key: dirKey + name + (dir ? "/" : ""), path: posix.join(dirPath, name), dir, link });
   }
   return out.sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/**
+ * A directory entry's name as a key segment, or `undefined` when no key can name it: a name
+ * with `\` (core reads `\` as `/`, so its key would address another file) or one that is not
+ * valid UTF-8 (its decoded name is another file's, or none). Such entries are not listed.
+ */
+function addressableName(raw: Buffer): string | undefined {
+  const name = raw.toString("utf8");
+  if (name.includes("\\") || !Buffer.from(name, "utf8").equals(raw)) return undefined;
+  return name;
 }
 
 /**
