@@ -19,9 +19,12 @@ export function isHidden(name: string): boolean {
   return name.startsWith(HIDDEN_PREFIX);
 }
 
+/** Temp file names start with this (see {@link tempName}). */
+export const TEMP_PREFIX = `${HIDDEN_PREFIX}tmp-`;
+
 /** A fresh hidden temp file name. */
 export function tempName(): string {
-  return `${HIDDEN_PREFIX}tmp-${randomBytes(12).toString("hex")}`;
+  return `${TEMP_PREFIX}${randomBytes(12).toString("hex")}`;
 }
 
 /** True when `path` is `root` or below it. */

@@ -25,6 +25,7 @@ import { appendToFile, createAppendFile } from "./append.js";
 import { replaceAtomically } from "./atomic.js";
 import { FS_TYPE } from "./config.js";
 import { fsError, isErrno } from "./errors.js";
+import { removeStaleTemps } from "./stale-temps.js";
 import { fsFeatures } from "./features.js";
 import { fillFile, notExist, readRange } from "./files.js";
 import { downloadTo } from "./fetch-url.js";
@@ -203,20 +204,34 @@ export class FsStorageDriver implements StorageDriver {
     return createLinkInside(this.paths, key, targetKey, options.signal, this.durable);
   }
 
-  /** Succeeds when missing. @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file), `InvalidArgument`, `Aborted`. */
+  /**
+   * Succeeds when missing. The work_dir itself is kept (as memory does): emptying a storage leaves
+   * its root, with its mode and owner. Temp files of writes that died with their process
+   * (stale-temps.ts) do not keep a directory from being deleted.
+   * @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file, or a link to a directory), `InvalidArgument`, `Aborted`.
+   */
   async deleteDir(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const path = await this.paths.resolve(key);
-    const dir = path === this.paths.root ? undefined : await this.paths.pinExisting(posix.dirname(path));
-    if (dir === undefined && path !== this.paths.root) return;
+    if (path === this.paths.root) return;
+    const dir = await this.paths.pinExisting(posix.dirname(path));
+    if (dir === undefined) return;
+    const entry = dir.at(posix.basename(path));
     try {
-      await rmdir(dir === undefined ? path : dir.at(posix.basename(path)));
+      await rmdir(entry).catch(async (e: unknown) => {
+        if (!isErrno(e, "ENOTEMPTY", "EEXIST") || (await removeStaleTemps(this.paths, path)) === 0) throw e;
+        await rmdir(entry);
+      });
     } catch (e) {
       if (isErrno(e, "ENOENT")) return;
       if (isErrno(e, "ENOTEMPTY", "EEXIST")) throw storageError(ErrorCode.Conflict, "the directory is not empty");
+      if (isErrno(e, "ENOTDIR")) {
+        const link = await lstat(entry).then((st) => st.isSymbolicLink(), () => false);
+        throw storageError(ErrorCode.ObjectModeInvalid, link ? "this path is a link to a directory; delete the link without mode dir" : "this path is a file; delete it without mode dir");
+      }
       throw fsError(e);
     } finally {
-      await dir?.close();
+      await dir.close();
     }
   }
 
