@@ -1,4 +1,4 @@
-import { ErrorCode, errorCodeForStatus, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { ErrorCode, errorCodeForStatus, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { CosErrorBody } from "./responses.js";
 
 /**
@@ -97,4 +97,15 @@ export function cosError(status: number, body: CosErrorBody | undefined, operati
 /** {@link cosError} for a buffered failed response. */
 export function cosErrorFromResponse(response: BufferedResponse, body: CosErrorBody | undefined): StorageError {
   return cosError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId);
+}
+
+/**
+ * True for the error of a request on a bucket that does not exist (`NoSuchBucket`, mapped to
+ * `ObjectNotExist` like a missing key). A DELETE of a missing key is a 204, so code that takes
+ * `ObjectNotExist` as "already gone" must not take this one: the whole bucket is missing.
+ *
+ * @throws nothing.
+ */
+export function isMissingBucket(e: unknown): boolean {
+  return isStorageError(e, ErrorCode.ObjectNotExist) && e.detail.includes(": NoSuchBucket");
 }

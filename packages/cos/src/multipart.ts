@@ -20,7 +20,7 @@ import { cosLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
 import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart } from "./requests.js";
 import { objectFromHeaders, parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
-import { cosError, cosErrorFromResponse } from "./errors.js";
+import { cosError, cosErrorFromResponse, isMissingBucket } from "./errors.js";
 
 /** Checks a 200 whose body may be an `<Error>` document (Complete and Copy do that). */
 export function errorIn200(expectedRoot: string, operation: string) {
@@ -125,7 +125,7 @@ export async function abortUpload(client: CosClient, key: string, uploadId: stri
     const res = await client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal });
     void res;
   } catch (e) {
-    if (isStorageError(e, ErrorCode.ObjectNotExist)) return;
+    if (isStorageError(e, ErrorCode.ObjectNotExist) && !isMissingBucket(e)) return;
     throw e;
   }
 }

@@ -26,7 +26,7 @@ import type { CosClient } from "./client.js";
 import { appendChunk } from "./append.js";
 import { COS_TYPE } from "./config.js";
 import { copyStated, type CosDriverTuning } from "./copy.js";
-import { cosError } from "./errors.js";
+import { cosError, isMissingBucket } from "./errors.js";
 import { cosFeatures } from "./features.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
@@ -273,6 +273,6 @@ async function ignoreMissing(p: Promise<unknown>): Promise<void> {
   try {
     await p;
   } catch (e) {
-    if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+    if (!isStorageError(e, ErrorCode.ObjectNotExist) || isMissingBucket(e)) throw e;
   }
 }

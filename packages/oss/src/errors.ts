@@ -1,4 +1,4 @@
-import { ErrorCode, errorCodeForStatus, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { ErrorCode, errorCodeForStatus, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { OssErrorBody } from "./responses.js";
 
 /**
@@ -103,4 +103,15 @@ export function ossError(status: number, body: OssErrorBody | undefined, operati
 /** {@link ossError} for a buffered failed response. */
 export function ossErrorFromResponse(response: BufferedResponse, body: OssErrorBody | undefined): StorageError {
   return ossError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId);
+}
+
+/**
+ * True for the error of a request on a bucket that does not exist (`NoSuchBucket`, mapped to
+ * `ObjectNotExist` like a missing key). A DELETE of a missing key is a 204, so code that takes
+ * `ObjectNotExist` as "already gone" must not take this one: the whole bucket is missing.
+ *
+ * @throws nothing.
+ */
+export function isMissingBucket(e: unknown): boolean {
+  return isStorageError(e, ErrorCode.ObjectNotExist) && e.detail.includes(": NoSuchBucket");
 }

@@ -19,7 +19,7 @@ import {
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
-import { ossError, ossErrorFromResponse } from "./errors.js";
+import { isMissingBucket, ossError, ossErrorFromResponse } from "./errors.js";
 import { ossLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
 import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
@@ -135,7 +135,7 @@ export async function abortUpload(client: OssClient, key: string, uploadId: stri
   try {
     await client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal });
   } catch (e) {
-    if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+    if (!isStorageError(e, ErrorCode.ObjectNotExist) || isMissingBucket(e)) throw e;
   }
 }
 

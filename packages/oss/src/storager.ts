@@ -25,6 +25,7 @@ import {
 } from "@stowage/core";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
+import { isMissingBucket } from "./errors.js";
 import { ossFeatures } from "./features.js";
 import { createSymlink, statObject } from "./links.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
@@ -114,7 +115,7 @@ export class OssStorageDriver implements StorageDriver {
     try {
       await this.client.sendBuffered(req.deleteObject(key), { signal: options.signal });
     } catch (e) {
-      if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+      if (!isStorageError(e, ErrorCode.ObjectNotExist) || isMissingBucket(e)) throw e;
     }
   }
 

@@ -1,4 +1,4 @@
-import { ErrorCode, errorCodeForStatus, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { ErrorCode, errorCodeForStatus, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { QsErrorBody } from "./responses.js";
 
 /**
@@ -82,4 +82,15 @@ export function qingstorError(status: number, body: QsErrorBody | undefined, ope
 /** {@link qingstorError} for a buffered failed response. */
 export function qingstorErrorFromResponse(response: BufferedResponse, body: QsErrorBody | undefined): StorageError {
   return qingstorError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId);
+}
+
+/**
+ * True for the error of a request on a bucket that does not exist (`bucket_not_exists`, mapped to
+ * `ObjectNotExist` like a missing key). A DELETE of a missing key is a 204, so code that takes
+ * `ObjectNotExist` as "already gone" must not take this one: the whole bucket is missing.
+ *
+ * @throws nothing.
+ */
+export function isMissingBucket(e: unknown): boolean {
+  return isStorageError(e, ErrorCode.ObjectNotExist) && e.detail.includes(": bucket_not_exists");
 }

@@ -16,7 +16,7 @@ import {
 import { sourceHeader } from "./addressing.js";
 import { expectJson, type QingStorClient } from "./client.js";
 import { QINGSTOR_STORAGE_CLASSES, QINGSTOR_TYPE } from "./config.js";
-import { qingstorErrorFromResponse } from "./errors.js";
+import { isMissingBucket, qingstorErrorFromResponse } from "./errors.js";
 import { etagContradicts, multipartEtag } from "./etag.js";
 import { qingstorLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
@@ -136,7 +136,7 @@ export async function abortUpload(client: QingStorClient, key: string, uploadId:
   try {
     await client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal });
   } catch (e) {
-    if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+    if (!isStorageError(e, ErrorCode.ObjectNotExist) || isMissingBucket(e)) throw e;
   }
 }
 

@@ -26,7 +26,7 @@ import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from ".
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
 import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
-import { qingstorError } from "./errors.js";
+import { isMissingBucket, qingstorError } from "./errors.js";
 import { moveObject } from "./move.js";
 import { presignCall } from "./presigner.js";
 import { readObject } from "./reader.js";
@@ -111,7 +111,7 @@ export class QingStorStorageDriver implements StorageDriver {
     try {
       await this.client.sendBuffered(req.deleteObject(key), { signal: options.signal });
     } catch (e) {
-      if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+      if (!isStorageError(e, ErrorCode.ObjectNotExist) || isMissingBucket(e)) throw e;
     }
   }
 
