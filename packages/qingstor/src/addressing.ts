@@ -64,10 +64,15 @@ export function bucketAddress(location: string | undefined, endpoint: Endpoint |
   return { address: serviceAddress(endpoint), detectZone: true };
 }
 
-/** `address` moved into `zone`: `<zone>.<host>` (unchanged when the host already starts with the zone, or is an IP or `localhost`). */
+/**
+ * `address` moved into `zone`: `<zone>.<host>` (unchanged when the host already starts with the
+ * zone, or is an IP or `localhost`). A zone host of QingStor's own domain (`pek3b.qingstor.com`)
+ * becomes the other zone's host (`sh1a.qingstor.com`), not `sh1a.pek3b.qingstor.com`.
+ */
 export function inZone(address: QingStorAddress, zone: string): QingStorAddress {
   if (isBareHost(address.host) || address.host.startsWith(`${zone}.`)) return address;
-  return { ...address, host: `${zone}.${address.host}` };
+  const zoneHost = address.host.endsWith(`.${QINGSTOR_DOMAIN}`) && !address.host.slice(0, -QINGSTOR_DOMAIN.length - 1).includes(".");
+  return { ...address, host: `${zone}.${zoneHost ? QINGSTOR_DOMAIN : address.host}` };
 }
 
 /** Where GET Service (list buckets) goes: `https://qingstor.com`, or the endpoint itself. */

@@ -34,13 +34,15 @@ export function zoneFromLocation(location: string | undefined, bucket: string): 
  * endpoint given without a location) which zone holds `bucket`, as go-storage
  * does: an unsigned `HEAD /<bucket>`, to which QingStor answers 301 with the
  * zone host in `Location`. Resolves with the zone, or `undefined` when the
- * answer is anything else (the host serves the bucket itself: a zone host, a
+ * answer is another one below 500 (the host serves the bucket itself: a zone host, a
  * private deployment; a missing or private bucket then fails on the real
- * request, with the service's own error). `http` must not sign (the request is
+ * request, with the service's own error). A 5xx or 429 says nothing about the
+ * zone: it is retried as any request, then thrown, so the next call asks again
+ * rather than sending every request to the wrong host. `http` must not sign (the request is
  * anonymous) and must not follow redirects (core's client never does).
  *
- * @throws StorageError `ServiceInternal` (the host could not be reached, after
- *   `http`'s retries), `Aborted`.
+ * @throws StorageError `ServiceInternal` (the host could not be reached, or kept
+ *   failing, after `http`'s retries), `RequestThrottled`, `Aborted`.
  */
 export async function detectZone(http: HttpClient, at: QingStorAddress, bucket: string, signal?: AbortSignal): Promise<string | undefined> {
   const response = await http.sendBuffered(
@@ -53,7 +55,7 @@ export async function detectZone(http: HttpClient, at: QingStorAddress, bucket: 
       headers: {},
       operation: "detect_location",
     },
-    { signal, accept: () => true },
+    { signal, accept: (status) => status < 500 && status !== 429 },
   );
   return response.status === 301 ? zoneFromLocation(response.header("location"), bucket) : undefined;
 }

@@ -48,6 +48,11 @@ describe("bucketAddress / inZone", () => {
     expect(inZone({ protocol: "https", host: "pek3b.qingstor.com" }, "pek3b")).toEqual({ protocol: "https", host: "pek3b.qingstor.com" });
     expect(inZone({ protocol: "http", host: "127.0.0.1", port: 9 }, "pek3b")).toEqual({ protocol: "http", host: "127.0.0.1", port: 9 });
   });
+
+  it("moves a zone host of qingstor.com to the other zone's host, and keeps a private host's labels", () => {
+    expect(inZone({ protocol: "https", host: "pek3b.qingstor.com" }, "sh1a")).toEqual({ protocol: "https", host: "sh1a.qingstor.com" });
+    expect(inZone({ protocol: "https", host: "storage.example.com", port: 8443 }, "sh1a")).toEqual({ protocol: "https", host: "sh1a.storage.example.com", port: 8443 });
+  });
 });
 
 describe("detectZone", () => {
@@ -71,6 +76,24 @@ describe("detectZone", () => {
       const srv = await serve((_req, res) => res.writeHead(status).end());
       try {
         expect(await detectZone(new HttpClient({ service: "qingstor", ...NO_RETRY }), srv.address, "my-bucket")).toBeUndefined();
+      } finally {
+        await srv.close();
+      }
+    }
+  });
+
+  it("retries a 5xx or 429 like any request, then fails, rather than taking it for no zone", async () => {
+    for (const [status, code] of [[500, "ServiceInternal"], [503, "RequestThrottled"], [429, "RequestThrottled"]] as const) {
+      let heads = 0;
+      const srv = await serve((_req, res) => {
+        heads++;
+        res.writeHead(status).end();
+      });
+      try {
+        const http = new HttpClient({ service: "qingstor", retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+        const error = await detectZone(http, srv.address, "my-bucket").catch((e: unknown) => e);
+        expect(isStorageError(error, code)).toBe(true);
+        expect(heads).toBe(2);
       } finally {
         await srv.close();
       }
