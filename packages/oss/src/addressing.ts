@@ -30,14 +30,21 @@ export function normalizeRegion(location: string | undefined): string | undefine
 }
 
 /**
+ * Endpoints of the `oss-<name>.aliyuncs.com` form that name no region: transfer
+ * acceleration and the resource-group hosts serve buckets of every region.
+ */
+const NOT_A_REGION = /^(?:accelerate(?:-overseas)?|rg-.*)$/;
+
+/**
  * The region a V4 signature is scoped to: the `location` pair, else the one
- * an `oss-<region>.aliyuncs.com` endpoint names.
+ * an `oss-<region>.aliyuncs.com` endpoint names (not an acceleration or
+ * resource-group host: those name none, so `location` is then required).
  */
 export function signingRegion(location: string | undefined, endpoint: Endpoint | undefined): string | undefined {
   const region = normalizeRegion(location);
   if (region !== undefined) return region;
   const m = endpoint === undefined ? null : REGION_HOST.exec(endpoint.host);
-  return m ? m[1] : undefined;
+  return m && !NOT_A_REGION.test(m[1]!) ? m[1] : undefined;
 }
 
 function portOf(endpoint: Endpoint): number | undefined {

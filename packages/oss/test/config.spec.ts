@@ -35,6 +35,11 @@ describe("addressing", () => {
     expect(signingRegion(undefined, parseEndpoint("https:oss-cn-shenzhen.aliyuncs.com"))).toBe("cn-shenzhen");
     expect(signingRegion(undefined, parseEndpoint("https:oss-cn-shenzhen-internal.aliyuncs.com"))).toBe("cn-shenzhen");
     expect(signingRegion(undefined, parseEndpoint("http:127.0.0.1:9000"))).toBeUndefined();
+    // Acceleration and resource-group hosts serve every region: they name none.
+    for (const host of ["oss-accelerate.aliyuncs.com", "oss-accelerate-overseas.aliyuncs.com", "oss-rg-china-mainland.aliyuncs.com"]) {
+      expect(signingRegion(undefined, parseEndpoint(`https:${host}`))).toBeUndefined();
+    }
+    expect(signingRegion("cn-beijing", parseEndpoint("https:oss-accelerate.aliyuncs.com"))).toBe("cn-beijing");
     expect(normalizeRegion("")).toBeUndefined();
   });
 
