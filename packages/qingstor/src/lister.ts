@@ -62,7 +62,9 @@ export async function listUploadsPage(client: QingStorClient, request: DriverLis
 /**
  * One page of an upload's parts (0-based indexes). The token is the last part
  * number seen; parts at or below it are dropped, so a server that treats the
- * marker as inclusive does not repeat a part. A page shorter than `limit` is the last.
+ * marker as inclusive does not repeat a part. Only a page with no new part is the last: the
+ * answer says nothing of more parts, and a short page may only mean the service pages by fewer
+ * than `limit` (a listing stopped early would let a resumed upload complete without its later parts).
  * @throws StorageError `ObjectNotExist` (upload_not_exists), `InvalidArgument` (bad token), `Aborted`, ...
  */
 export async function listPartsPage(
@@ -82,5 +84,5 @@ export async function listPartsPage(
   const all = parseListParts(res.body);
   const items = marker === undefined ? all : all.filter((p) => p.index > marker);
   const last = items[items.length - 1];
-  return all.length < limit || last === undefined ? { items } : { items, nextToken: String(last.index) };
+  return last === undefined ? { items } : { items, nextToken: String(last.index) };
 }
