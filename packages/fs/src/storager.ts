@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { lstat, rmdir, unlink } from "node:fs/promises";
+import { lstat, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { Readable } from "node:stream";
 import {
@@ -25,7 +25,6 @@ import { appendToFile, createAppendFile } from "./append.js";
 import { replaceAtomically } from "./atomic.js";
 import { FS_TYPE } from "./config.js";
 import { fsError, isErrno } from "./errors.js";
-import { removeStaleTemps } from "./stale-temps.js";
 import { fsFeatures } from "./features.js";
 import { fillFile, notExist, readRange } from "./files.js";
 import { downloadTo } from "./fetch-url.js";
@@ -35,6 +34,7 @@ import { createLinkInside, entryAt, inwardLinkAt, moveLink, type FoundEntry } fr
 import { dirObject, etagOf, fileObject, linkObject, lstatOrUndefined, statOrUndefined } from "./objects.js";
 import { FsPaths } from "./paths.js";
 import { copyInside, moveInside } from "./relocate.js";
+import { removeDir } from "./remove-dir.js";
 
 /**
  * The fs driver's primitives: key `k` is the file `/k`, and every access is
@@ -204,35 +204,10 @@ export class FsStorageDriver implements StorageDriver {
     return createLinkInside(this.paths, key, targetKey, options.signal, this.durable);
   }
 
-  /**
-   * Succeeds when missing. The work_dir itself is kept (as memory does): emptying a storage leaves
-   * its root, with its mode and owner. Temp files of writes that died with their process
-   * (stale-temps.ts) do not keep a directory from being deleted.
-   * @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file, or a link to a directory), `InvalidArgument`, `Aborted`.
-   */
+  /** Succeeds when missing; keeps the work_dir itself (remove-dir.ts). @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file, a link to a directory), `InvalidArgument`, `Aborted`. */
   async deleteDir(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
-    const path = await this.paths.resolve(key);
-    if (path === this.paths.root) return;
-    const dir = await this.paths.pinExisting(posix.dirname(path));
-    if (dir === undefined) return;
-    const entry = dir.at(posix.basename(path));
-    try {
-      await rmdir(entry).catch(async (e: unknown) => {
-        if (!isErrno(e, "ENOTEMPTY", "EEXIST") || (await removeStaleTemps(this.paths, path)) === 0) throw e;
-        await rmdir(entry);
-      });
-    } catch (e) {
-      if (isErrno(e, "ENOENT")) return;
-      if (isErrno(e, "ENOTEMPTY", "EEXIST")) throw storageError(ErrorCode.Conflict, "the directory is not empty");
-      if (isErrno(e, "ENOTDIR")) {
-        const link = await lstat(entry).then((st) => st.isSymbolicLink(), () => false);
-        throw storageError(ErrorCode.ObjectModeInvalid, link ? "this path is a link to a directory; delete the link without mode dir" : "this path is a file; delete it without mode dir");
-      }
-      throw fsError(e);
-    } finally {
-      await dir.close();
-    }
+    await removeDir(this.paths, await this.paths.resolve(key));
   }
 
   /** Creates or truncates, atomically. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
