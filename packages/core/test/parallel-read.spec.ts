@@ -129,6 +129,21 @@ describe("concurrent ranged reads (readConcurrency)", () => {
     expect((e2 as Error).message).toContain("crc64 mismatch");
   });
 
+  it("fails a corrupted whole read before its last bytes: a consumer that stops at the size it expects never gets them all", async () => {
+    const corrupt = new RangeDriver(40 * KiB);
+    corrupt.faults.set(1, "corrupt");
+    let received = 0;
+    const error = await (async () => {
+      for await (const chunk of open(corrupt).createReadStream("obj", { readConcurrency: 2, readPartSize: 10 * KiB })) {
+        received += (chunk as Buffer).length;
+        if (received === corrupt.data.length) return undefined; // a write that has its size stops reading here
+      }
+      return undefined;
+    })().catch((e: unknown) => e);
+    expect(isStorageError(error, "IntegrityMismatch")).toBe(true);
+    expect(received).toBe(30 * KiB);
+  });
+
   it("compares the stat's CRC-64 by value, not by notation (leading zeros)", async () => {
     const driver = new RangeDriver(40 * KiB);
     driver.crcNotation = (crc) => `000${crc}`;

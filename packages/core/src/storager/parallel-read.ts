@@ -119,6 +119,9 @@ async function* ranges(
       if (next < end) launch();
       bytes += data.length;
       hash?.update(data);
+      // The last range is held back until the whole object checked out: a consumer that stops at
+      // the size it expects (a write) must see the mismatch before it has every byte, not after.
+      if (hash !== undefined && inFlight.length === 0 && next >= end) checkWhole(hash.digest(), info.crc64);
       // A listener that throws fails the read here (the stream's destroy wraps it, as the one-stream path does).
       options.onProgress?.({ bytes, total: end - start });
       yield data;
@@ -128,9 +131,12 @@ async function* ranges(
     inFlight.length = 0;
     fetcher.close();
   }
-  const actual = hash?.digest();
-  if (actual !== undefined && (info.crc64 === undefined || !crc64Equal(actual, info.crc64))) {
-    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: the object's is ${String(info.crc64)}, the ranges read hash to ${actual}`);
+}
+
+/** @throws StorageError `IntegrityMismatch` when the ranges of a whole read do not hash to the object's CRC-64. */
+function checkWhole(actual: string, expected: string | undefined): void {
+  if (expected === undefined || !crc64Equal(actual, expected)) {
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: the object's is ${String(expected)}, the ranges read hash to ${actual}`);
   }
 }
 
