@@ -44,6 +44,31 @@ describe("readableChunks", () => {
     got.forEach((chunk, i) => expect(chunk.buffer).toBe(written[i]!.buffer));
   });
 
+  it("bodyChunks stopped early closes the stream; an error the stream reports while closing is not left unhandled", async () => {
+    const stream = new Readable({
+      read() {
+        this.push(Buffer.alloc(16, 1));
+      },
+      destroy(_error, done) {
+        done(new Error("failed while closing"));
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUncaught = (e: unknown): void => void unhandled.push(e);
+    process.prependListener("uncaughtException", onUncaught);
+    try {
+      for await (const chunk of bodyChunks(stream)) {
+        expect(chunk.length).toBe(16);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.removeListener("uncaughtException", onUncaught);
+    }
+    expect(stream.destroyed).toBe(true);
+    expect(unhandled).toEqual([]);
+  });
+
   it("pauses a fast stream while it holds twice its buffer: a reader that stops asking stops the reads", async () => {
     const { stream, pulled } = counting(10_000, 16, 64);
     const it = readableChunks(stream);

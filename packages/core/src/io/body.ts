@@ -67,8 +67,12 @@ export async function* bodyChunks(body: Body, signal?: AbortSignal): AsyncGenera
     }
   } finally {
     off();
+    if (!finished && readable !== undefined) {
+      // Nobody reads it any more: an error it reports while closing (or late) must not go unhandled.
+      readable.on("error", () => undefined);
+      readable.destroy();
+    }
     if (!finished) {
-      readable?.destroy();
       // A pending next() would queue return() behind it forever: don't wait then.
       const closing = Promise.resolve()
         .then(() => it.return?.())
