@@ -228,6 +228,30 @@ describe("mv keeps what it cannot account for", () => {
   });
 });
 
+describe("cp and sync from local files keep no copy of a file that changed while it was read", () => {
+  it("a file rewritten (same size) after it was listed: Conflict, the copy deleted, so the next sync copies it", async () => {
+    await writeTree(join(work, "edit"), { "config.json": '{"mode":"old"}' });
+    const e = await copyEnv(`fs://${work}/edit/`, "memory://edited/", false);
+    const listed = await e.src.store.stat("config.json");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await writeFile(join(work, "edit", "config.json"), '{"mode":"new"}');
+    const failure = await copyObject(e, item("config.json", listed), noProgress).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isStorageError(failure, "Conflict")).toBe(true);
+    expect((failure as Error).message).toContain("the copy was deleted");
+    await expect(e.dst.store.stat("config.json")).rejects.toMatchObject({ code: "ObjectNotExist" });
+  });
+
+  it("an unchanged local file is copied and kept", async () => {
+    await writeTree(join(work, "still"), { "a.txt": "steady" });
+    const e = await copyEnv(`fs://${work}/still/`, "memory://still/", false);
+    await copyObject(e, item("a.txt", await e.src.store.stat("a.txt")), noProgress);
+    expect((await e.dst.store.read("a.txt")).toString()).toBe("steady");
+  });
+});
+
 describe("rm -r of a link to a directory (defect 5)", () => {
   it("removes the link, not what it leads to, on fs and on memory", async () => {
     await writeTree(join(work, "real"), { "p1.txt": "1", "sub/p2.txt": "2" });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { readFile, utimes, writeFile } from "node:fs/promises";
+import { readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { main } from "../src/index.js";
 import { bytes, cleanEnv, exists, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
@@ -76,6 +76,8 @@ describe("sync", () => {
     await writeTree(join(work, "ck"), {});
     expect((await cli(["sync", "src", "ck"])).code).toBe(0);
     await writeFile(join(work, "ck/index.html"), "<h1>HI</h1>"); // same size, newer than the source
+    // A second later at least (in the source's second, the contents would decide).
+    await utimes(join(work, "ck/index.html"), new Date(), new Date(Date.now() + 60_000));
     const byTime = await cli(["sync", "src", "ck", "--stats-json"]);
     expect(stats(byTime.stdout).objects.copied).toBe(0);
     const byContent = await cli(["sync", "--checksum", "src", "ck", "--stats-json"]);
@@ -106,6 +108,20 @@ describe("sync", () => {
     const r = await cli(["sync", "nope", "x"]);
     expect(r.code).toBe(3);
     expect(await exists(join(work, "x"))).toBe(false);
+  });
+
+  it("a same-size edit stamped in the same second as the copy is found by content, not taken for up to date", async () => {
+    await writeTree(join(work, "s1"), { "config.json": '{"mode":"old"}' });
+    expect((await cli(["sync", "s1", "s1copy"])).code).toBe(0);
+    await writeFile(join(work, "s1/config.json"), '{"mode":"new"}');
+    // The edit lands in the second the copy was written (as a save right after a sync does).
+    const copied = (await stat(join(work, "s1copy/config.json"))).mtime;
+    await utimes(join(work, "s1/config.json"), copied, copied);
+    const r = await cli(["sync", "s1", "s1copy", "--stats-json"]);
+    expect(stats(r.stdout).objects).toMatchObject({ copied: 1, skipped: 0 });
+    expect(await readFile(join(work, "s1copy/config.json"), "utf8")).toBe('{"mode":"new"}');
+    const again = await cli(["sync", "s1", "s1copy", "--stats-json"]);
+    expect(stats(again.stdout).objects).toMatchObject({ copied: 0 });
   });
 
   it("compares by modification time: an older source is not copied over a newer destination", async () => {

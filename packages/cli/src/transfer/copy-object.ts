@@ -70,6 +70,7 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
     const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env) });
     await settle(env, item, check);
     if (env.move) await deleteSource(env, item, sent.size);
+    else await keepOnlyWhole(env, item, sent.size);
   }
   env.checkpoint?.markDone(item.dstPath, sourceIdOf(item.src));
   env.stats.objects.copied++;
@@ -126,15 +127,8 @@ function sameWhenKnown<T>(a: T | undefined, b: T | undefined, norm: (v: T) => st
   return a === undefined || b === undefined || norm(a) === norm(b);
 }
 
-/**
- * mv: deletes the source once its copy is verified, but only when it still is
- * what was copied: a stat taken now must show the size copied and the ETag,
- * CRC64 and modification time planned. A source that changed (grew while it
- * was read, was rewritten, or was the destination itself under another name)
- * is kept and the object reported as failed.
- * @throws Conflict (the source changed: kept), ObjectNotExist, Aborted
- */
-async function deleteSource(env: CopyEnv, item: PlanItem, copied: number): Promise<void> {
+/** Whether the source, stat'ed now, still is what was planned and copied (size, ETag, CRC64, time). */
+async function sourceUnchanged(env: CopyEnv, item: PlanItem, copied: number): Promise<{ same: boolean; size: number | undefined }> {
   const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
   const now = await from.store.stat(from.path, signalOf(env));
   const etag = (v: string): string => v.replace(/"/g, "").toLowerCase();
@@ -145,10 +139,45 @@ async function deleteSource(env: CopyEnv, item: PlanItem, copied: number): Promi
     sameWhenKnown(item.src.etag, now.etag, etag) &&
     (item.src.crc64 === undefined || now.crc64 === undefined || crc64Equal(item.src.crc64, now.crc64)) &&
     sameWhenKnown(item.src.lastModified, now.lastModified, seconds);
+  return { same, size: now.size };
+}
+
+/**
+ * cp and sync from a local file: a file rewritten while it was read may have given a copy that
+ * mixes both versions, stamped later than the edit (so a later sync would take it for up to
+ * date). Read through a file system, not one GET of a service, the source is stat'ed again: if it
+ * changed, the copy is deleted and the object reported. Sources on a service are read in one
+ * GET, or in ranges checked against the object's ETag, so they need no second look.
+ * @throws Conflict (the source changed: the copy was deleted), ObjectNotExist, Aborted
+ */
+async function keepOnlyWhole(env: CopyEnv, item: PlanItem, copied: number): Promise<void> {
+  const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
+  if (from.store.info.service !== "fs") return;
+  const { same, size } = await sourceUnchanged(env, item, copied);
+  if (same) return;
+  await env.dst.store.delete(item.dstPath).catch(() => undefined);
+  throw storageError(ErrorCode.Conflict, `the source changed while it was copied (now ${size ?? "?"} bytes, ${copied} copied): the copy was deleted; run again`, {
+    op: "copy",
+    service: from.store.info.service,
+    path: from.path,
+  });
+}
+
+/**
+ * mv: deletes the source once its copy is verified, but only when it still is
+ * what was copied: a stat taken now must show the size copied and the ETag,
+ * CRC64 and modification time planned. A source that changed (grew while it
+ * was read, was rewritten, or was the destination itself under another name)
+ * is kept and the object reported as failed.
+ * @throws Conflict (the source changed: kept), ObjectNotExist, Aborted
+ */
+async function deleteSource(env: CopyEnv, item: PlanItem, copied: number): Promise<void> {
+  const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
+  const { same, size } = await sourceUnchanged(env, item, copied);
   if (!same) {
     throw storageError(
       ErrorCode.Conflict,
-      `the source changed while it was moved (now ${now.size ?? "?"} bytes, ${copied} copied): it was kept; the destination holds what was read`,
+      `the source changed while it was moved (now ${size ?? "?"} bytes, ${copied} copied): it was kept; the destination holds what was read`,
       { op: "delete", service: from.store.info.service, path: from.path },
     );
   }

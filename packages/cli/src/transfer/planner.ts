@@ -76,9 +76,12 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
   if (options.compare === "checksum") return undefined;
   if (src.lastModified !== undefined && dst.lastModified !== undefined) {
     // Compared in whole seconds: most services list times to the second, while local files have
-    // milliseconds, so a file written in the same second as its upload must not look newer.
+    // milliseconds. In the same second the times cannot tell an edit from the copy before it
+    // (a file changed right after its upload): the contents decide.
     const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
-    return seconds(src.lastModified) > seconds(dst.lastModified) ? [true, "source newer"] : [false, "destination up to date"];
+    const [s, d] = [seconds(src.lastModified), seconds(dst.lastModified)];
+    if (s === d) return undefined;
+    return s > d ? [true, "source newer"] : [false, "destination up to date"];
   }
   return [true, "nothing to compare"];
 }
