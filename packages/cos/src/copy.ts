@@ -97,6 +97,7 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   }
   // COS makes a copy STANDARD unless told otherwise: keep the source's class, as a copy keeps its other attributes.
   if (options.storageClass === undefined && source.storageClass !== undefined) options = { ...options, storageClass: source.storageClass };
+  options = keepSourceEncryption(options, source);
   let copied: DriverWriteResult;
   if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
     copied = await multipartCopy(ctx.client, srcKey, dstKey, source, options, ctx.tuning.copyPartSize);
@@ -113,6 +114,20 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
     await ctx.delete(dstKey, {}).catch(() => undefined);
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
   }
+}
+
+/**
+ * COS stores a copy unencrypted unless the request asks for SSE: a copy (and so a move) of an
+ * SSE-COS or SSE-KMS object asks for the source's mode and KMS key id, unless the caller chose an
+ * encryption (a mode, or an SSE-C key) for the copy. HEAD does not return an SSE-KMS object's
+ * encryption context: the copy has none unless the caller gives one.
+ */
+function keepSourceEncryption(options: DriverCallOptions, source: RawObject): DriverCallOptions {
+  if (options.serverSideEncryption !== undefined || options.serverSideEncryptionCustomerKey !== undefined) return options;
+  const mode = source.system?.["serverSideEncryption"];
+  if (typeof mode !== "string" || mode === "") return options;
+  const keyId = source.system?.["serverSideEncryptionCosKmsKeyId"];
+  return { ...options, serverSideEncryption: mode, ...(mode === "cos/kms" && typeof keyId === "string" && keyId !== "" ? { serverSideEncryptionCosKmsKeyId: keyId } : {}) };
 }
 
 /**

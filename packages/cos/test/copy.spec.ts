@@ -124,4 +124,29 @@ describe("cos multipart copy: content headers", () => {
     expect((await multi.stat(`${src}-multi`, {})).storageClass).toBe("STANDARD_IA");
     await multi.deleteMany([src, `${src}-multi`], {});
   });
+
+  it("keeps the source's SSE-COS or SSE-KMS encryption, single, multipart and on move (COS would store the copy unencrypted)", async () => {
+    const store = newStorager(`${emulator.connectionString(BUCKET, `/${randomUUID()}/`)}&credential=hmac:AK:SK`);
+    await store.write("aes", randomBytes(1000), { serverSideEncryption: "AES256" });
+    await store.write("kms", randomBytes(1000), { serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: "kid-1" });
+    await store.copy("aes", "aes-copy");
+    expect((await store.stat("aes-copy")).system).toMatchObject({ serverSideEncryption: "AES256" });
+    await store.copy("kms", "kms-copy");
+    expect((await store.stat("kms-copy")).system).toMatchObject({ serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: "kid-1" });
+    await store.move("aes", "aes-moved");
+    expect((await store.stat("aes-moved")).system).toMatchObject({ serverSideEncryption: "AES256" });
+    // A mode the caller gives wins.
+    await store.copy("kms", "kms-as-aes", { serverSideEncryption: "AES256" });
+    expect((await store.stat("kms-as-aes")).system).toMatchObject({ serverSideEncryption: "AES256" });
+
+    const credentials = staticCredentials({ protocol: "hmac", accessKey: "AK", secretKey: "SK" }, undefined);
+    const client = new CosClient(bucketAddress(BUCKET, undefined, { endpoint: parseEndpoint(`http:127.0.0.1:${emulator.port}`) }), credentials);
+    const multi = new CosStorageDriver(client, BUCKET, "ap-guangzhou", true, { copyThreshold: 1, copyPartSize: MiB });
+    const src = `aes-${randomUUID()}`;
+    const data = randomBytes(2 * MiB + 1);
+    await client.sendBuffered({ operation: "put_object", method: "PUT", key: src, query: [], headers: { "x-cos-server-side-encryption": "AES256", "content-length": String(data.length) }, body: data });
+    await multi.copy(src, `${src}-multi`, {});
+    expect((await multi.stat(`${src}-multi`, {})).system).toMatchObject({ serverSideEncryption: "AES256" });
+    await multi.deleteMany([src, `${src}-multi`], {});
+  });
 });
