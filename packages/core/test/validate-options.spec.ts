@@ -46,6 +46,20 @@ describe("validateOptions", () => {
     expect(input).toEqual({ size: 3, contentType: "text/plain", serverSideEncryption: "AES256", undefinedOne: undefined });
   });
 
+  it("refuses a content type or metadata value padded with spaces or tabs (HTTP drops them, so the signature would not match)", () => {
+    const withMetadata = ctx({ features: defineFeatures({ write: true, contentType: true, userMetadata: true }) });
+    for (const contentType of [" text/plain", "text/plain ", "", "text/\u00e9"]) {
+      fails("InvalidArgument", () => validateOptions("write", { contentType }, withMetadata));
+    }
+    for (const value of [" v", "v ", "v\t"]) {
+      expect(fails("InvalidArgument", () => validateOptions("write", { metadata: { k: value } }, withMetadata))).toContain('"k"');
+    }
+    expect(validateOptions("write", { contentType: "text/plain; charset=utf-8", metadata: { k: "a  b" } }, withMetadata)).toEqual({
+      contentType: "text/plain; charset=utf-8",
+      metadata: { k: "a  b" },
+    });
+  });
+
   it("accepts undefined options", () => {
     expect(validateOptions("write", undefined, ctx())).toEqual({});
   });

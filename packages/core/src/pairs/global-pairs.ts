@@ -22,16 +22,29 @@ function md5Base64(value: unknown): string | undefined {
   return ok ? undefined : "must be the padded base64 of a 16-byte MD5 digest";
 }
 
+/** Spaces and tabs around a header value: HTTP drops them, so a signed value would not match the one received. */
+const PADDED = /^[ \t]|[ \t]$/;
+
+/** A validator: user metadata values must not start or end with a space or tab (HTTP services drop them). */
+function metadataValues(value: unknown): string | undefined {
+  const padded = Object.entries(value as Record<string, string>).find(([, v]) => typeof v === "string" && PADDED.test(v));
+  return padded === undefined ? undefined : `the value of ${JSON.stringify(padded[0])} must not start or end with a space or tab (HTTP drops them)`;
+}
+
 /** A validator: the value must be a CRC-64 in decimal (0 .. 2^64-1). */
 function crc64Decimal(value: unknown): string | undefined {
   const ok = typeof value === "string" && /^\d{1,20}$/.test(value) && BigInt(value) < 1n << 64n;
   return ok ? undefined : "must be a CRC-64 in decimal (0 to 18446744073709551615)";
 }
 
-/** A validator: the value must be a non-empty header value of printable ASCII (what a service can echo as a header). */
+/**
+ * A validator: the value must be a non-empty header value of printable ASCII (what a service can
+ * echo as a header), not starting or ending with a space.
+ */
 function headerValue(value: unknown): string | undefined {
   if (typeof value !== "string" || value === "") return "must not be empty";
-  return /^[\x20-\x7e]+$/.test(value) ? undefined : "must be printable ASCII (encode a non-ASCII file name as filename*=UTF-8''<percent-encoded>)";
+  if (!/^[\x20-\x7e]+$/.test(value)) return "must be printable ASCII (encode a non-ASCII file name as filename*=UTF-8''<percent-encoded>)";
+  return PADDED.test(value) ? "must not start or end with a space (HTTP drops it, so the value signed would not be the one received)" : undefined;
 }
 
 /**
@@ -123,6 +136,7 @@ export const globalPairs = {
     operations: ["write", "createMultipart", "createAppend", "presign"],
     defaultable: true,
     feature: "contentType",
+    validate: headerValue,
   }),
   contentMd5: definePair({
     name: "content_md5",
@@ -134,9 +148,10 @@ export const globalPairs = {
   metadata: definePair({
     name: "metadata",
     type: "string-map",
-    description: "User metadata stored with the object (keys are lower-cased).",
+    description: "User metadata stored with the object (keys are lower-cased; values must not start or end with a space or tab).",
     operations: ["write", "createMultipart", "createAppend"],
     feature: "userMetadata",
+    validate: metadataValues,
   }),
   storageClass: definePair({
     name: "storage_class",
