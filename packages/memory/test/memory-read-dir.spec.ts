@@ -1,4 +1,4 @@
-import { describe, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { MemoryStorageDriver } from "../src/storager.js";
 import { MemoryStore } from "../src/store.js";
 import { buf, expectCode } from "./helpers.js";
@@ -24,5 +24,18 @@ describe("memory driver: reading a directory", () => {
     await d.write("implied/child", buf("x"), {});
     await d.createLink!("l", "implied", {});
     await expectCode(d.read("l", {}, {}), "ObjectModeInvalid");
+  });
+});
+
+describe("memory storager: stat of a directory", () => {
+  it("reports the path with its trailing /, also when asked without one", async () => {
+    const { newStorager } = await import("@stowage/core");
+    await import("../src/index.js");
+    const store = newStorager(`memory://stat-dir-${Date.now()}/`);
+    await store.write("d/abc/f", "x");
+    const o = await store.stat("d/abc");
+    expect(o).toMatchObject({ path: "d/abc/", mode: "dir" });
+    expect(await store.stat("d/abc", { mode: "dir" })).toMatchObject({ path: "d/abc/", mode: "dir" });
+    expect(await store.stat("d/abc/f")).toMatchObject({ path: "d/abc/f", mode: "file" });
   });
 });

@@ -118,4 +118,30 @@ export function registerPathCases(suite: Suite): void {
     expectSameBytes(await t.store.read(`${base}a`), data);
     expect(await listAll(t, base)).toEqual([`${base}a`]);
   });
+
+  suite.test("paths: nothing creates an object at a directory path (`x/`): InvalidArgument, and the source stays", async (t) => {
+    const base = t.dir();
+    const data = randomData(12);
+    const src = `${base}report.csv`;
+    t.track(src);
+    await t.store.write(src, data);
+    const dir = `${base}archive/`;
+    const f = t.store.features;
+    await expectError(() => t.store.write(dir, randomData(5)), "InvalidArgument");
+    await expectError(async () => {
+      const stream = t.store.createWriteStream(dir, { size: 5 });
+      await new Promise<void>((resolve, reject) => {
+        stream.once("error", reject);
+        stream.end(randomData(5), (error?: Error | null) => (error ? reject(error) : resolve()));
+      });
+    }, "InvalidArgument");
+    if (f.copy) await expectError(() => t.store.copy(src, dir), "InvalidArgument");
+    if (f.move) await expectError(() => t.store.move(src, dir), "InvalidArgument");
+    if (f.append) await expectError(() => t.store.createAppend(dir), "InvalidArgument");
+    if (f.multipart) await expectError(() => t.store.createMultipart(dir), "InvalidArgument");
+    if (f.presignWrite) await expectError(() => t.store.presign("write", dir, { expires: 60 }), "InvalidArgument");
+    expectSameBytes(await t.store.read(src), data);
+    expect(await listAll(t, base)).toEqual([src]);
+    await expectError(() => t.store.stat(dir), "ObjectNotExist");
+  });
 }

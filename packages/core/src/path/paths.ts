@@ -53,16 +53,18 @@ export function normalizeWorkDir(workDir: string): string {
  * - The empty path (or `workDir` itself given absolutely) is only accepted with
  *   `dir: true`, and addresses the work_dir itself (key = work_dir minus its leading `/`).
  * - `dir: true` makes the key (and the returned path, unless empty) end with `/`.
- * - A trailing `/` on a non-dir path is kept in the key.
+ * - A trailing `/` on a non-dir path is kept in the key; with `file: true` (a path an operation
+ *   creates an object at) it is refused: `x/` names a directory, which holds no bytes.
  * @throws InvalidArgument for a non-string, NUL, `.`/`..` or empty inner segments, the empty
- *   path without `dir`, or an absolute path outside `workDir`.
+ *   path without `dir`, a trailing `/` with `file`, or an absolute path outside `workDir`.
  */
-export function resolvePath(workDir: string, path: string, options: { dir?: boolean } = {}): ResolvedPath {
+export function resolvePath(workDir: string, path: string, options: { dir?: boolean; file?: boolean } = {}): ResolvedPath {
   const wd = normalizeWorkDir(workDir);
   const dir = options.dir === true;
   if (typeof path !== "string") invalid(`path must be a string, got ${typeof path}`);
   if (path.includes("\0")) invalid("path must not contain NUL");
   const shown = path.replace(/\\/g, "/");
+  if (options.file === true && shown.endsWith("/")) invalid(`path ${JSON.stringify(shown)} ends with /: that names a directory, not an object to create`);
   let rel = shown;
   if (shown.startsWith("/")) {
     if (shown === wd || shown === wd.slice(0, -1)) rel = "";

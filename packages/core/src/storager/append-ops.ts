@@ -20,7 +20,7 @@ import { stripCoreOptions } from "./write-object.js";
 export async function createAppend(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
   scope.require("createAppend", "append", "createAppend");
   const options = scope.options("createAppend", rawOptions);
-  const resolved = resolvePath(scope.workDir, path);
+  const resolved = resolvePath(scope.workDir, path, { file: true });
   const raw = await scope.driver.createAppend!(resolved.key, options);
   const { key: _key, ...rest } = raw;
   return { ...rest, path: resolved.path, mode: "append", appendOffset: raw.appendOffset ?? 0, size: raw.size ?? 0, crc64: raw.crc64 ?? "0" };

@@ -32,7 +32,8 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
     return { ...toObjectInfo(scope.workDir, raw), path: resolved.path, mode: "part", multipartId: options.multipartId };
   }
   const raw = await scope.driver.stat(resolved.key, options);
-  const shown = dir && !resolved.path.endsWith("/") ? resolved.path + "/" : resolved.path;
+  // A directory ends with `/`, however it was asked for (fs and memory answer a dir for `d`).
+  const shown = (dir || raw.mode === "dir") && !resolved.path.endsWith("/") ? resolved.path + "/" : resolved.path;
   return { ...toObjectInfo(scope.workDir, raw), path: shown };
 }
 
@@ -85,7 +86,7 @@ export async function relocate(scope: OperationScope, op: "copy" | "move", src: 
   scope.require(op, op, op);
   const options = scope.options(op, rawOptions);
   const from = resolvePath(scope.workDir, src).key;
-  const to = resolvePath(scope.workDir, dst).key;
+  const to = resolvePath(scope.workDir, dst, { file: true }).key;
   if (op === "move" && from === to) throw storageError(ErrorCode.InvalidArgument, "move source and destination are the same object");
   if (op === "move" && scope.driver.features.createLink) await refuseMoveOntoTarget(scope, from, to, options);
   await scope.driver[op]!(from, to, options);
@@ -119,7 +120,7 @@ export async function fetchObject(scope: OperationScope, path: string, url: stri
   scope.require("fetch", "fetch", "fetch");
   const options = scope.options("fetch", rawOptions);
   checkHttpUrl(url);
-  await scope.driver.fetch!(resolvePath(scope.workDir, path).key, url, options);
+  await scope.driver.fetch!(resolvePath(scope.workDir, path, { file: true }).key, url, options);
 }
 
 /**
@@ -208,7 +209,8 @@ export async function presign(scope: OperationScope, op: PresignOperation, path:
   if (max !== undefined && options.expires > max) {
     throw storageError(ErrorCode.InvalidArgument, `presign expiry ${options.expires}s exceeds the service's ${max}s`);
   }
-  const { key } = resolvePath(scope.workDir, path);
+  // A URL that writes creates an object: not at a directory path.
+  const { key } = resolvePath(scope.workDir, path, { file: op === "write" || op === "createMultipart" || op === "writeMultipart" || op === "completeMultipart" });
   if (op !== "completeMultipart") return scope.driver.presign!(op, key, options);
   if (parts === undefined) throw storageError(ErrorCode.PairRequired, 'presign completeMultipart needs option "parts"');
   return scope.driver.presign!(op, key, { ...options, parts: sortParts(checkedParts(parts)) });

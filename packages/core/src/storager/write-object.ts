@@ -87,7 +87,7 @@ export async function writeObject(scope: OperationScope, path: string, body: Bod
 async function writeBody(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined, release: AbortController | undefined): Promise<WriteResult> {
   scope.require("write");
   const options = scope.options("write", rawOptions) as WriteRequest;
-  const { key } = resolvePath(scope.workDir, path);
+  const { key } = resolvePath(scope.workDir, path, { file: true });
   const signal = options.signal;
   throwIfAborted(signal);
 
