@@ -155,7 +155,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   createMultipart(path: string, options?: CreateMultipartOptions & Extra<X, "createMultipart">): Promise<ObjectInfo>;
   /** Uploads part `index` (0-based). */
   writeMultipart(obj: ObjectInfo, body: Body, options: WriteMultipartOptions & Extra<X, "writeMultipart">): Promise<Part>;
-  /** Completes the upload from `parts` (any order; sorted and checked first). */
+  /** Completes the upload from `parts` (any order; sorted, and checked against the uploaded parts first: one not uploaded, or of another size, ETag or CRC-64, is `Conflict` and the upload is kept). */
   completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: CompleteMultipartOptions & Extra<X, "completeMultipart">): Promise<WriteResult>;
   /** The parts uploaded so far. */
   listMultipart(obj: ObjectInfo, options?: ListMultipartOptions & Extra<X, "listMultipart">): AsyncIterable<Part>;

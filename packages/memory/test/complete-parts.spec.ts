@@ -51,11 +51,14 @@ describe("completeMultipart part checks", () => {
     expect(await code(store.completeMultipart(up, "parts" as unknown as Part[]))).toBe("InvalidArgument");
   });
 
-  it("a well-formed but wrong crc64 stores, then deletes, the object (documented integrity behaviour)", async () => {
+  it("a well-formed but wrong crc64 or size is Conflict before anything is completed: the previous version and the upload stay", async () => {
     await store.write("wrong-crc", "previous version");
     const { up, parts } = await upload(store, "wrong-crc");
-    const wrong = [parts[0]!, { ...parts[1]!, crc64: "12345" }];
-    expect(await code(store.completeMultipart(up, wrong))).toBe("IntegrityMismatch");
-    expect(await code(store.stat("wrong-crc"))).toBe("ObjectNotExist");
+    expect(await code(store.completeMultipart(up, [parts[0]!, { ...parts[1]!, crc64: "12345" }]))).toBe("Conflict");
+    expect(await code(store.completeMultipart(up, [parts[0]!, { ...parts[1]!, size: parts[1]!.size + 1 }]))).toBe("Conflict");
+    expect(await code(store.completeMultipart(up, [{ ...parts[0]!, size: parts[0]!.size - 1 }, parts[1]!]))).toBe("Conflict");
+    expect((await store.read("wrong-crc")).toString()).toBe("previous version");
+    const done = await store.completeMultipart(up, parts);
+    expect(done.size).toBe(parts[0]!.size + parts[1]!.size);
   });
 });

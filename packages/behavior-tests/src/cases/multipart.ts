@@ -112,6 +112,19 @@ export function registerMultipartCases(suite: Suite): void {
     ["listMultipartUploads"],
   );
 
+  gated("completeMultipart: a part of the wrong size is Conflict before anything is completed; the upload then completes with the right parts", async (t) => {
+    const o = await startUpload(t);
+    t.track(o.path);
+    const size = partSize(t);
+    const data = randomData(size + 10);
+    const parts = [await t.store.writeMultipart(o, data.subarray(0, size), { index: 0 }), await t.store.writeMultipart(o, data.subarray(size), { index: 1 })];
+    await expectError(() => t.store.completeMultipart(o, [parts[0]!, { ...parts[1]!, size: parts[1]!.size + 1 }]), "Conflict");
+    await expectError(() => t.store.completeMultipart(o, [{ ...parts[0]!, size: parts[0]!.size - 1 }, parts[1]!]), "Conflict");
+    await expectError(() => t.store.stat(o.path), "ObjectNotExist");
+    expect((await t.store.completeMultipart(o, parts)).size).toBe(size + 10);
+    expectSameBytes(await t.store.read(o.path), data);
+  });
+
   gated("completeMultipart: one part makes a readable object (MP8)", async (t) => {
     const o = await startUpload(t);
     t.track(o.path);

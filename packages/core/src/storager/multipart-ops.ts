@@ -12,6 +12,7 @@ import type { WriteResult } from "../storager.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { stripCoreOptions } from "./write-object.js";
+import { checkStoredParts } from "../multipart/stored-parts.js";
 
 /**
  * Starts a multipart upload at `path`.
@@ -20,7 +21,7 @@ import { stripCoreOptions } from "./write-object.js";
 export async function createMultipart(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
   scope.require("createMultipart", "multipart", "createMultipart");
   const options = scope.options("createMultipart", rawOptions);
-  const resolved = resolvePath(scope.workDir, path);
+  const resolved = resolvePath(scope.workDir, path, { file: true });
   const { multipartId } = await scope.driver.createMultipart!(resolved.key, options);
   return { path: resolved.path, mode: "part", multipartId };
 }
@@ -65,19 +66,22 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
  * Completes `obj`'s upload from `parts` (any order; they must be numbered
  * 0..n-1, each once). Every part is checked before anything is sent (see
  * {@link checkParts}): a malformed one is `InvalidArgument` and the upload is
- * left as it was. Where every part has a CRC64 and the service returns the
+ * left as it was. Then against the parts the service holds (checkStoredParts:
+ * one listing): a part not uploaded, or whose size, ETag or CRC-64 differs, is
+ * `Conflict`, and the upload is kept. Where every part has a CRC64 and the service returns the
  * object's, the combined CRC is checked after the service completed the upload:
  * on a mismatch the object just stored is deleted (so is any earlier version of
  * it, which the upload replaced; the upload itself is consumed) and the call fails
  * with `IntegrityMismatch`, so corrupt data is never left under the name.
  * @throws ObjectModeInvalid, InvalidArgument (no parts, a malformed part, a gap or a duplicate index),
- *   IntegrityMismatch (the object was deleted), ObjectNotExist
+ *   Conflict (a part unlike the uploaded one), IntegrityMismatch (the object was deleted), ObjectNotExist
  */
 export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, parts: readonly Part[], rawOptions: object | undefined): Promise<WriteResult> {
   scope.require("completeMultipart", "multipart", "completeMultipart");
   const { key, multipartId } = uploadOf(scope, obj);
   const options = scope.options("completeMultipart", rawOptions);
-  const sorted = sortParts(checkParts(parts));
+  const given = sortParts(checkParts(parts));
+  const sorted = await checkStoredParts(scope.driver, key, multipartId, given, (options as { signal?: AbortSignal }).signal);
   const result = await scope.driver.completeMultipart!(key, multipartId, sorted, options);
   const size = sorted.reduce((sum, p) => sum + p.size, 0);
   let crc64: string | undefined;

@@ -1,0 +1,44 @@
+import type { StorageDriver } from "../driver/storage-driver.js";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+import { crc64Equal } from "../integrity/crc64.js";
+import { paginate } from "../listing/page-lister.js";
+import type { Part } from "../object/object-info.js";
+
+/** An ETag compared without quotes and case (services quote and case them differently). */
+function bareEtag(etag: string | undefined): string | undefined {
+  return etag?.replace(/"/g, "").toLowerCase();
+}
+
+/**
+ * Checks the parts a caller wants to complete an upload with against the parts the service
+ * holds (one listing, 1,000 parts a page): each must have been uploaded, with the same size, and
+ * the same ETag and CRC-64 where both sides know one. A caller's part with a wrong size would
+ * otherwise complete into an object whose size the result misstates, or whose combined CRC-64
+ * no longer matches, after which the stored object would be deleted with the upload consumed.
+ * Returns the parts as given, in order, each with the stored CRC-64 where the caller had none. A
+ * driver that lists no parts: `parts` as given.
+ *
+ * @throws StorageError `Conflict` (a part not uploaded, or unlike the one uploaded: nothing is
+ *   completed, the upload is kept), `ObjectNotExist` (no such upload), `Aborted`.
+ */
+export async function checkStoredParts(driver: StorageDriver, key: string, multipartId: string, parts: readonly Part[], signal?: AbortSignal): Promise<Part[]> {
+  if (driver.listParts === undefined) return [...parts];
+  const options = signal === undefined ? {} : { signal };
+  const stored = new Map<number, Part>();
+  for await (const part of paginate((token) => driver.listParts!(key, multipartId, token, options), options)) stored.set(part.index, part);
+  return parts.map((given) => {
+    const have = stored.get(given.index);
+    if (have === undefined) throw storageError(ErrorCode.Conflict, `part ${given.index} was not uploaded to this upload`);
+    const etags = [bareEtag(given.etag), bareEtag(have.etag)];
+    const unlike =
+      have.size !== given.size ||
+      (etags[0] && etags[1] && etags[0] !== etags[1]) ||
+      (given.crc64 !== undefined && have.crc64 !== undefined && !crc64Equal(given.crc64, have.crc64));
+    if (unlike) {
+      throw storageError(ErrorCode.Conflict, `part ${given.index} does not match the uploaded part (given ${given.size} bytes, etag ${given.etag}; uploaded ${have.size} bytes, etag ${have.etag})`);
+    }
+    // As given (its ETag in the form the driver returned it), with the stored CRC-64 when the caller had none.
+    return given.crc64 === undefined && have.crc64 !== undefined ? { ...given, crc64: have.crc64 } : { ...given };
+  });
+}
