@@ -169,15 +169,20 @@ export class OssStorageDriver implements StorageDriver {
   }
 
   /**
-   * A query-signed GET (with Range), PUT or DELETE (abort with `multipartId`), or a multipart step
+   * A query-signed GET, PUT or DELETE (abort with `multipartId`), or a multipart step
    * (initiate, upload part, list parts, complete with its XML body); headers given here must be sent as they are.
-   * A PUT and an Initiate sign the SSE headers (`server_side_encryption*`, open-time defaults included).
+   * A ranged GET signs `Range` with `x-oss-range-behavior: standard` (a range past the end is a 416, as
+   * on COS and QingStor, not the whole object). A PUT and an Initiate sign the SSE headers
+   * (`server_side_encryption*`, open-time defaults included). A PUT and an upload part always sign a
+   * Content-Type and return it (a PUT: `content_type` or `default_content_type`; a part, and a PUT without
+   * either: {@link req.PRESIGNED_BODY_TYPE}), so that a body `fetch` would type by itself (a string, a typed
+   * Blob) cannot change the signed value: the client sends that header, not one of its own.
    * @throws StorageError `InvalidArgument` (a 0-byte range, KMS details without KMS), `PermissionDenied` (credential provider)
    */
   async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
     if (op === "read") {
       if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
-      const call = req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, false);
+      const call = req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, true);
       call.query.push(...responseOverrideQuery(options));
       return this.client.presign(call, options.expires);
     }
@@ -195,7 +200,7 @@ export class OssStorageDriver implements StorageDriver {
       return { ...(await this.client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
     }
     const headers: Record<string, string> = sseHeaders(options);
-    if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
+    headers["content-type"] = typeof options.contentType === "string" ? options.contentType : req.PRESIGNED_BODY_TYPE;
     if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
     if (typeof options.storageClass === "string") headers["x-oss-storage-class"] = options.storageClass;
     if (typeof options.size === "number") headers["content-length"] = String(options.size);

@@ -42,7 +42,7 @@ describe("OSS request builders", () => {
     expect(req.encodeSymlinkTarget("😀")).toBe("%F0%9F%98%80");
   });
 
-  it("GetObject turns offset/size into a standard Range (and presigned reads send a bare Range)", () => {
+  it("GetObject turns offset/size into a standard Range (a bare Range only when asked)", () => {
     expect(req.getObject("k", {}).headers).toEqual({});
     expect(req.getObject("k", { offset: 5 }).headers).toEqual({ range: "bytes=5-", "x-oss-range-behavior": "standard" });
     expect(req.getObject("k", { size: 4 }).headers).toEqual({ range: "bytes=0-3", "x-oss-range-behavior": "standard" });
@@ -103,10 +103,12 @@ describe("OSS request builders", () => {
     expect(req.listObjectsV2("p/", undefined, "tok", 10, "p/k").query.some(([k]) => k === "start-after")).toBe(false);
   });
 
-  it("a presigned part upload signs its number, upload, size and Content-MD5, and has no body", () => {
+  it("a presigned part upload signs its number, upload, Content-Type, size and Content-MD5, and has no body", () => {
     const call = req.presignedUploadPart("k", "ID", 4, { size: 5, contentMd5: "m" });
-    expect(call).toEqual({ operation: "upload_part", method: "PUT", key: "k", query: [["partNumber", "5"], ["uploadId", "ID"]], headers: { "content-length": "5", "content-md5": "m" } });
-    expect(req.presignedUploadPart("k", "ID", 0, {}).headers).toEqual({});
+    const headers = { "content-type": "application/octet-stream", "content-length": "5", "content-md5": "m" };
+    expect(call).toEqual({ operation: "upload_part", method: "PUT", key: "k", query: [["partNumber", "5"], ["uploadId", "ID"]], headers });
+    // Always a Content-Type (fetch would otherwise type a string or Blob body itself), never the object's.
+    expect(req.presignedUploadPart("k", "ID", 0, { contentType: "text/plain" }).headers).toEqual({ "content-type": "application/octet-stream" });
   });
 
   it("multipart calls number parts from 1; complete lists them in order with ETags and Content-MD5", () => {

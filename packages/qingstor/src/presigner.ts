@@ -8,6 +8,9 @@ import { sseHeaders } from "./sse.js";
  * A query-signed GET (Range and SSE-C headers returned to send), PUT or DELETE
  * (abort with `multipartId`), or a multipart step (initiate, upload part, list parts,
  * complete with its JSON body); headers given here must be sent as they are.
+ * A PUT and an upload part always sign a Content-Type and return it (a PUT: `content_type` or
+ * `default_content_type`; a part, and a PUT without either: {@link req.PRESIGNED_BODY_TYPE}), so that
+ * a body `fetch` would type by itself (a string, a typed Blob) cannot change the signed value.
  * A presigned read of a virtual link reads the (empty) link object: the key is signed as it is.
  * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range)
  */
@@ -38,7 +41,7 @@ export async function presignCall(
     return { ...(await client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
   }
   const headers: Record<string, string> = { ...sseHeaders(options, secure), ...req.storageClassHeader(options.storageClass) };
-  if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
+  headers["content-type"] = typeof options.contentType === "string" ? options.contentType : req.PRESIGNED_BODY_TYPE;
   if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
   if (typeof options.size === "number") headers["content-length"] = String(options.size);
   return client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);

@@ -211,12 +211,21 @@ export function uploadPart(key: string, uploadId: string, index: number, body: C
 }
 
 /**
- * UploadMultipart as a client will send it to a presigned URL: no body here; the part's size and
- * Content-MD5 are signed when given, so the client must send exactly those (and the SSE-C headers).
+ * The Content-Type a presigned upload signs when no content type is given. QingStor signs
+ * Content-Type, and `fetch` adds one of its own to a string or typed-Blob body unless the request
+ * names one: a presigned upload therefore always signs one, and the client sends it.
+ */
+export const PRESIGNED_BODY_TYPE = "application/octet-stream";
+
+/**
+ * UploadMultipart as a client will send it to a presigned URL: no body here; Content-Type is always
+ * signed ({@link PRESIGNED_BODY_TYPE}: a part has no content type of its own, the upload's was set at
+ * initiate), the part's size and Content-MD5 when given, so the client must send exactly those (and
+ * the SSE-C headers).
  * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key)
  */
 export function presignedUploadPart(key: string, uploadId: string, index: number, options: DriverCallOptions, secure: boolean): QsCall {
-  const headers: Record<string, string> = sseHeaders(options, secure);
+  const headers: Record<string, string> = { ...sseHeaders(options, secure), "content-type": PRESIGNED_BODY_TYPE };
   if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
   if (typeof options.size === "number") headers["content-length"] = String(options.size);
   return { operation: "upload_multipart", method: "PUT", key, query: [["part_number", String(index)], ["upload_id", uploadId]], headers };

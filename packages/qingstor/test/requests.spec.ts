@@ -70,12 +70,13 @@ describe("QingStor request builders", () => {
     expect(req.listObjects("", undefined, undefined, 1000).query).toEqual([["prefix", ""], ["limit", "1000"]]);
   });
 
-  it("a presigned part upload keeps the 0-based number and signs size, Content-MD5 and SSE-C headers, with no body", () => {
+  it("a presigned part upload keeps the 0-based number and signs Content-Type, size, Content-MD5 and SSE-C headers, with no body", () => {
     const call = req.presignedUploadPart("k", "ID", 4, { size: 5, contentMd5: "m", encryptionCustomerKey: KEY }, true);
     expect(call).toMatchObject({ operation: "upload_multipart", method: "PUT", key: "k", query: [["part_number", "4"], ["upload_id", "ID"]] });
     expect(call.body).toBeUndefined();
-    expect(call.headers).toMatchObject({ "content-length": "5", "content-md5": "m", "x-qs-encryption-customer-algorithm": "AES256" });
-    expect(req.presignedUploadPart("k", "ID", 0, {}, false).headers).toEqual({});
+    expect(call.headers).toMatchObject({ "content-type": "application/octet-stream", "content-length": "5", "content-md5": "m", "x-qs-encryption-customer-algorithm": "AES256" });
+    // Always a Content-Type (fetch would otherwise type a string or Blob body itself), never the object's.
+    expect(req.presignedUploadPart("k", "ID", 0, { contentType: "text/plain" }, false).headers).toEqual({ "content-type": "application/octet-stream" });
     expect(() => req.presignedUploadPart("k", "ID", 0, { encryptionCustomerKey: KEY }, false)).toThrow(/https/);
   });
 
