@@ -69,6 +69,29 @@ describe("multipart store", () => {
     expect(() => mp.upload("b", "k", u.uploadId)).toThrow(/does not exist/);
   });
 
+  it("pages through several uploads of one key one at a time, each exactly once (ids sort in initiation order)", async () => {
+    // Each upload a second after the one before (with random ids, time order and id order then disagree).
+    let clock = Date.now();
+    const store = new ObjectStore({ blobs: new MemoryBlobStore(), meta: new NoMetadataSink(), discard: false, clock: () => (clock += 1000) });
+    await store.createBucket("b", "r");
+    const mp = new MultipartStore(store);
+    const started: string[] = [];
+    for (const key of ["u/a", "u/a", "u/a", "u/ab", "u/a", "u/b/c"]) started.push(`${key}#${(await mp.initiate("b", key, attrs)).uploadId}`);
+    for (const maxUploads of [1, 2, 4]) {
+      const seen: string[] = [];
+      let keyMarker = "";
+      let uploadIdMarker = "";
+      for (let pages = 0; pages < 20; pages++) {
+        const page = mp.listUploads("b", { prefix: "u/", delimiter: "", keyMarker, uploadIdMarker, maxUploads });
+        seen.push(...page.uploads.map((u) => `${u.key}#${u.uploadId}`));
+        if (!page.isTruncated) break;
+        keyMarker = page.nextKeyMarker ?? "";
+        uploadIdMarker = page.nextUploadIdMarker ?? "";
+      }
+      expect(seen.sort()).toEqual([...started].sort());
+    }
+  });
+
   it("enforces order, ETags and the minimum part size", async () => {
     const { mp } = await setup();
     const u = await mp.initiate("b", "k", attrs);

@@ -41,6 +41,22 @@ export interface ListUploadsPage {
   nextUploadIdMarker?: string;
 }
 
+/** Uploads started in this process in the current millisecond (orders ids started within one). */
+let sameMs = { at: 0, count: 0 };
+
+/**
+ * A new upload id (32 upper-case hex digits) that sorts after every id started before it: the
+ * initiation time (ms) and a counter, then random bytes. Listings sort a key's uploads by
+ * initiation and page on `upload-id-marker` compared as text; with ids in initiation order the two
+ * agree (with random ids, pages skipped or repeated uploads of a key that has several).
+ */
+function newUploadId(now: number): string {
+  sameMs = sameMs.at === now ? { at: now, count: sameMs.count + 1 } : { at: now, count: 0 };
+  const time = Math.max(0, Math.floor(now)).toString(16).padStart(12, "0").slice(-12);
+  const count = (sameMs.count & 0xffff).toString(16).padStart(4, "0");
+  return `${time}${count}${randomBytes(8).toString("hex")}`.toUpperCase();
+}
+
 /** Multipart uploads on top of an {@link ObjectStore}. */
 export class MultipartStore {
   constructor(private readonly store: ObjectStore) {}
@@ -48,8 +64,9 @@ export class MultipartStore {
   /** @throws ProtocolError `NoSuchBucket` */
   async initiate(bucket: string, key: string, attrs: ObjectAttributes): Promise<StoredUpload> {
     const b = this.store.bucket(bucket);
-    const uploadId = randomBytes(16).toString("hex").toUpperCase();
-    const u: StoredUpload = { uploadId, bucket, key, initiated: this.store.now(), attrs, parts: new Map() };
+    const initiated = this.store.now();
+    const uploadId = newUploadId(initiated);
+    const u: StoredUpload = { uploadId, bucket, key, initiated, attrs, parts: new Map() };
     b.uploads.set(uploadId, u);
     await this.store.options.meta.saveUpload(u);
     return u;
