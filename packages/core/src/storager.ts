@@ -58,8 +58,12 @@ export interface WriteResult {
 
 /** One page of a listing. */
 export interface ListPage {
+  /**
+   * This page's entries. A page may hold fewer than `limit`, even none, with a `nextToken`:
+   * services count directory markers toward a page, and prefix mode leaves them out.
+   */
   items: ObjectInfo[];
-  /** Pass as `token` to get the next page; absent on the last page. */
+  /** Pass as `token` to get the next page; absent on the last page (only its absence ends a listing). */
   nextToken?: string;
 }
 
@@ -117,7 +121,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   deleteMany(paths: readonly string[], options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
   /** Every entry under `path`, paging internally. */
   list(path: string, options?: ListOptions & Extra<X, "list">): AsyncIterable<ObjectInfo>;
-  /** One page of entries under `path`. */
+  /** One page of entries under `path` (a page may be short, or empty, before the last: see {@link ListPage}). */
   listPage(path: string, options?: ListPageOptions & Extra<X, "list">): Promise<ListPage>;
   /** Server-side copy of one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid */
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
