@@ -4,6 +4,7 @@
  * aborts in-flight transfers, which keep their checkpoint and exit 130; a
  * second Ctrl-C exits at once.
  */
+import { UNLISTED_WARNING } from "@stowage/fs";
 import { EXIT_CODES } from "./errors.js";
 import { run } from "./program.js";
 
@@ -16,6 +17,12 @@ const interrupt = (): void => {
 };
 process.on("SIGINT", interrupt);
 process.on("SIGTERM", interrupt);
+// The commands print the warnings they expect (entries the fs driver could not list) themselves,
+// on the command's stderr, in stowage's words: Node's own "(node:PID) Warning" line would repeat them.
+process.removeAllListeners("warning");
+process.on("warning", (w: Error & { code?: string }) => {
+  if (w.code !== UNLISTED_WARNING) process.stderr.write(`stowage: ${w.name}: ${w.message}\n`);
+});
 // `stowage cat x | head`: a closed pipe ends the command quietly.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(EXIT_CODES.ok);

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { createRequire } from "node:module";
+import { UNLISTED_WARNING } from "@stowage/fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Bind } from "./commands/command.js";
 import { registerCat } from "./commands/cat.js";
@@ -81,13 +82,30 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
     await action(ctx, args, opts);
   };
   const program = buildProgram(io, bind);
+  // Local entries the fs driver could not list (names no key can address) are reported by a
+  // process warning each: counted here, so a command that left files out never ends with success.
+  let unlisted = 0;
+  const onWarning = (w: Error & { code?: string }): void => {
+    if (w.code !== UNLISTED_WARNING) return;
+    unlisted++;
+    io.stderr.write(`stowage: warning: ${w.message}\n`);
+  };
+  process.on("warning", onWarning);
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return ctx?.exitCode ?? EXIT_CODES.ok;
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    const code = ctx?.exitCode ?? EXIT_CODES.ok;
+    if (unlisted === 0) return code;
+    io.stderr.write(
+      `stowage: local entries were left out: ${unlisted} director${unlisted === 1 ? "y holds" : "ies hold"} names no object key can address (not UTF-8, or with a backslash: see the warnings above); rename them to include them\n`,
+    );
+    return code === EXIT_CODES.ok ? EXIT_CODES.ObjectModeInvalid : code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     const interrupted = isAbort(e) && signal.aborted;
     io.stderr.write(`stowage: ${interrupted ? "interrupted" : describeError(e, argv.includes("--debug"))}\n`);
     return exitCodeOf(e);
+  } finally {
+    process.off("warning", onWarning);
   }
 }

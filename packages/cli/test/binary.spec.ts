@@ -4,7 +4,7 @@
  * sync.spec.ts, run in process), globs, dry run and sync twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cleanEnv, ensureBuilt, exists, readTree, removeDir, runCli, tempDir, writeTree } from "./helpers.js";
 
@@ -24,6 +24,21 @@ afterAll(async () => {
 });
 
 describe("the stowage binary", () => {
+  it("never leaves local entries out silently: cp -r, sync and verify handle the rest, name what they left out, and exit 10", async () => {
+    await writeTree(join(work, "odd"), { "ok.txt": "fine" });
+    // A Latin-1 file name: no UTF-8 key can address it (the fs driver lists it with a process warning).
+    await writeFile(Buffer.concat([Buffer.from(join(work, "odd") + "/r"), Buffer.from([0xe9]), Buffer.from("sum.txt")]), "latin-1 name");
+    for (const args of [["cp", "-r", "./odd/", "./odd-copy/"], ["sync", "./odd/", "./odd-sync/"], ["verify", "./odd/", "./odd-sync/"]]) {
+      const r = await cli(args);
+      expect([args[0], r.code]).toEqual([args[0], 10]);
+      expect(r.stderr).toContain("not listed: no key can address the name");
+      expect(r.stderr).toContain("r\\xe9sum.txt");
+      expect(r.stderr).toContain("local entries were left out");
+      expect(r.stderr).not.toContain("(node:");
+    }
+    expect(await readFile(join(work, "odd-sync", "ok.txt"), "utf8")).toBe("fine");
+  });
+
   it("sync: dry run changes nothing, the first run copies, the second copies nothing; globs filter", async () => {
     const dry = await cli(["sync", "--dry-run", "--exclude", "*.tmp", "src", "dst"]);
     expect(dry.code).toBe(0);

@@ -9,5 +9,6 @@ export { fsError } from "./errors.js";
 export { FsPaths } from "./paths.js";
 export { DirPin } from "./pinned-dir.js";
 export { FS_TYPE, FS_PACKAGE, FS_UNUSED_PAIRS, fsPairs } from "./config.js";
+export { UNLISTED_WARNING } from "./unlisted.js";
 
 registerService(fsService);

@@ -4,6 +4,7 @@ import { compareKeys, ErrorCode, isStorageError, type DriverListPage, type Drive
 import { fsError, isErrno } from "./errors.js";
 import { entryIn } from "./links.js";
 import { dirObject, fileObject, linkObject } from "./objects.js";
+import { reportUnlisted } from "./unlisted.js";
 import { isHidden, type FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 
@@ -88,21 +89,30 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
     throw fsError(e);
   }
   const out: Entry[] = [];
+  const unlisted: Buffer[] = [];
+  const prefixBytes = Buffer.from(namePrefix, "utf8");
   for (const d of dirents) {
-    const name = addressableName(d.name as unknown as Buffer);
-    if (name === undefined || isHidden(name) || !name.startsWith(namePrefix)) continue;
+    const raw = d.name as unknown as Buffer;
+    const name = addressableName(raw);
+    if (name === undefined) {
+      if (raw.subarray(0, prefixBytes.length).equals(prefixBytes)) unlisted.push(raw);
+      continue;
+    }
+    if (isHidden(name) || !name.startsWith(namePrefix)) continue;
     const dir = d.isDirectory();
     const link = d.isSymbolicLink();
     if (!dir && !link && !d.isFile()) continue; // sockets, fifos, devices: not objects
     out.push({ key: dirKey + name + (dir ? "/" : ""), path: posix.join(dirPath, name), dir, link });
   }
+  reportUnlisted(dirPath, unlisted);
   return out.sort((a, b) => compareKeys(a.key, b.key));
 }
 
 /**
  * A directory entry's name as a key segment, or `undefined` when no key can name it: a name
  * with `\` (core reads `\` as `/`, so its key would address another file) or one that is not
- * valid UTF-8 (its decoded name is another file's, or none). Such entries are not listed.
+ * valid UTF-8 (its decoded name is another file's, or none). Such entries are not listed, and
+ * reported (unlisted.ts).
  */
 function addressableName(raw: Buffer): string | undefined {
   const name = raw.toString("utf8");

@@ -1,10 +1,11 @@
 import { chmod, lstat, mkdir, readFile, readdir, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import type { DriverListRequest } from "@stowage/core";
 import { buf, drain, expectCode, streamBody } from "./helpers.js";
 import { sandbox, type Sandbox } from "./setup.js";
 import { STALE_TEMP_MS } from "../src/stale-temps.js";
+import { UNLISTED_WARNING } from "../src/unlisted.js";
 
 let s: Sandbox;
 beforeEach(async () => {
@@ -55,8 +56,20 @@ describe("fs driver: names no key can address", () => {
     await writeFile(join(s.root, "a\\b"), "backslash");
     await writeFile(Buffer.concat([Buffer.from(join(s.root, "x")), Buffer.from([0xff]), Buffer.from("y")]), "latin-1");
     await writeFile(join(s.root, "é"), "utf-8 name");
-    expect(await keys("prefix")).toEqual(["a/b", "é"]);
-    expect(await keys("dir")).toEqual(["a/", "é"]);
+    const warn = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    try {
+      expect(await keys("prefix")).toEqual(["a/b", "é"]);
+      expect(await keys("dir")).toEqual(["a/", "é"]);
+      // Left out, but not silently: each listing of the directory says so, with the names escaped.
+      const calls = warn.mock.calls as unknown as Array<[string, { code?: string }]>;
+      expect(calls.length).toBeGreaterThan(0);
+      expect(calls.every(([, options]) => options.code === UNLISTED_WARNING)).toBe(true);
+      expect(calls[0]![0]).toContain("2 entries");
+      expect(calls[0]![0]).toContain("a\\x5cb");
+      expect(calls[0]![0]).toContain("x\\xffy");
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 
