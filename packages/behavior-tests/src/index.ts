@@ -29,6 +29,7 @@ export { runFaultSuite, type FaultEmulator, type FaultSuiteOptions, type FaultTa
 export { startProxy, type Proxy, type ProxyHooks } from "./proxy.js";
 export { checkPresignedStorageClass } from "./presign-storage-class.js";
 export { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "./sse-c-checks.js";
+export { checkMissingBucketDeletes } from "./missing-bucket.js";
 
 /**
  * Registers the behaviour suite (go-storage's go-integration-test, made stricter) as
