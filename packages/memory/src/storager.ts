@@ -99,7 +99,8 @@ export class MemoryStorageDriver implements StorageDriver {
   async delete(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const entry = this.store.get(key);
-    if (entry?.kind === "dir" || (entry === undefined && this.store.dirExists(key + "/"))) {
+    // A directory, made or implied by the objects below it (`d` or `d/` when `d/f` exists).
+    if (entry?.kind === "dir" || (entry === undefined && this.store.dirExists(key.endsWith("/") ? key : key + "/"))) {
       throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
     }
     this.store.remove(key);

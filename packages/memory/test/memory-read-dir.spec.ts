@@ -39,3 +39,15 @@ describe("memory storager: stat of a directory", () => {
     expect(await store.stat("d/abc/f")).toMatchObject({ path: "d/abc/f", mode: "file" });
   });
 });
+
+describe("memory driver: deleting a directory path without mode dir", () => {
+  it("is ObjectModeInvalid for an implied directory too (with or without its /), as for a created one, and deletes nothing", async () => {
+    const d = driver();
+    await d.write("implied/child", buf("x"), {});
+    await expectCode(d.delete("implied/", {}), "ObjectModeInvalid");
+    await expectCode(d.delete("implied", {}), "ObjectModeInvalid");
+    await d.createDir("made/", {});
+    await expectCode(d.delete("made/", {}), "ObjectModeInvalid");
+    expect((await d.stat("implied/child", {})).size).toBe(1);
+  });
+});
