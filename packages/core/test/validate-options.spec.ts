@@ -51,8 +51,11 @@ describe("validateOptions", () => {
     for (const contentType of [" text/plain", "text/plain ", "", "text/\u00e9"]) {
       fails("InvalidArgument", () => validateOptions("write", { contentType }, withMetadata));
     }
-    for (const value of [" v", "v ", "v\t"]) {
+    for (const value of [" v", "v ", "v\t", "ü", "line\nbreak"]) {
       expect(fails("InvalidArgument", () => validateOptions("write", { metadata: { k: value } }, withMetadata))).toContain('"k"');
+    }
+    for (const name of ["a b", "ü", "a:b"]) {
+      expect(fails("InvalidArgument", () => validateOptions("write", { metadata: { [name]: "v" } }, withMetadata))).toContain("HTTP token");
     }
     expect(validateOptions("write", { contentType: "text/plain; charset=utf-8", metadata: { k: "a  b" } }, withMetadata)).toEqual({
       contentType: "text/plain; charset=utf-8",

@@ -25,10 +25,19 @@ function md5Base64(value: unknown): string | undefined {
 /** Spaces and tabs around a header value: HTTP drops them, so a signed value would not match the one received. */
 const PADDED = /^[ \t]|[ \t]$/;
 
-/** A validator: user metadata values must not start or end with a space or tab (HTTP services drop them). */
+/**
+ * A validator: user metadata as every HTTP service can carry it (they send it as headers), so code
+ * that works on memory works on a cloud service: names are HTTP tokens (letters, digits and the
+ * symbols RFC 9110 allows), values printable ASCII (tabs inside allowed: encode anything else
+ * first), not starting or ending with a space or tab (HTTP drops them).
+ */
 function metadataValues(value: unknown): string | undefined {
-  const padded = Object.entries(value as Record<string, string>).find(([, v]) => typeof v === "string" && PADDED.test(v));
-  return padded === undefined ? undefined : `the value of ${JSON.stringify(padded[0])} must not start or end with a space or tab (HTTP drops them)`;
+  for (const [name, v] of Object.entries(value as Record<string, string>)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `key ${JSON.stringify(name)} must be an HTTP token (letters, digits, !#$%&'*+.^_\`|~-)`;
+    if (typeof v !== "string" || !/^[\t\x20-\x7e]*$/.test(v)) return `the value of ${JSON.stringify(name)} must be printable ASCII (encode it first)`;
+    if (PADDED.test(v)) return `the value of ${JSON.stringify(name)} must not start or end with a space or tab (HTTP drops them)`;
+  }
+  return undefined;
 }
 
 /** A validator: the value must be a CRC-64 in decimal (0 .. 2^64-1). */
@@ -148,7 +157,7 @@ export const globalPairs = {
   metadata: definePair({
     name: "metadata",
     type: "string-map",
-    description: "User metadata stored with the object (keys are lower-cased; values must not start or end with a space or tab).",
+    description: "User metadata stored with the object (keys: HTTP tokens, lower-cased; values: printable ASCII, not starting or ending with a space or tab).",
     operations: ["write", "createMultipart", "createAppend"],
     feature: "userMetadata",
     validate: metadataValues,
