@@ -44,6 +44,8 @@ class FakeTarget implements MultipartTarget {
   failOn: number | undefined;
   hangParts = false;
   wrongPartCrcOn: number | undefined;
+  /** How many times part `wrongPartCrcOn` is stored wrong (default: every time). */
+  wrongPartCrcTimes = Number.POSITIVE_INFINITY;
   wrongCompleteCrc = false;
   serviceHasCrc = true;
   private next = 0;
@@ -70,7 +72,8 @@ class FakeTarget implements MultipartTarget {
       if (index === this.failOn) throw storageError("ServiceInternal", `part ${index} failed`);
       const copy = Buffer.from(data);
       const part: Part = { index, size: copy.length, etag: `"${md5Hex(copy)}"` };
-      if (this.serviceHasCrc) part.crc64 = index === this.wrongPartCrcOn ? "12345" : crc64Decimal(copy);
+      const wrong = index === this.wrongPartCrcOn && this.wrongPartCrcTimes-- > 0;
+      if (this.serviceHasCrc) part.crc64 = wrong ? "12345" : crc64Decimal(copy);
       this.uploads.get(id)!.set(index, { data: copy, part });
       this.finishedBytes += data.length;
       return part;
@@ -279,6 +282,28 @@ describe.each([false, true])("uploadMultipart (pooledBuffers: %p)", (pooledBuffe
     expect((e as Error).message).toContain("part 1");
     expect(t.calls.complete).toBe(0);
     expect(t.calls.abort).toBe(1);
+  });
+
+  it("sends a part the service stored with other bytes once more, and completes with the right ones", async () => {
+    const t = new FakeTarget();
+    t.wrongPartCrcOn = 1;
+    t.wrongPartCrcTimes = 1;
+    const data = pattern(5000);
+    const result = await uploadMultipart(t, source(data, 1000).iterable, base);
+    expect(result.size).toBe(5000);
+    expect(t.calls.writePart.filter((i) => i === 1)).toHaveLength(2);
+    expect(t.object!.equals(data)).toBe(true);
+  });
+
+  it("aborts an upload whose part was stored wrong twice, even with keepOnFailure: a resume must not complete from it", async () => {
+    const t = new FakeTarget();
+    t.wrongPartCrcOn = 1;
+    const e = await rejection(uploadMultipart(t, source(pattern(5000), 1000).iterable, { ...base, keepOnFailure: true }));
+    expect(isStorageError(e, "IntegrityMismatch")).toBe(true);
+    expect((e as Error).message).toContain("twice");
+    expect(t.calls.complete).toBe(0);
+    expect(t.calls.abort).toBe(1);
+    expect(t.uploads.size).toBe(0);
   });
 
   it("ignores returned CRCs with verifyCrc64: false", async () => {

@@ -17,7 +17,8 @@ import type { MultipartTarget, MultipartUploadOptions, MultipartUploadResult } f
  * pauses when that many are in memory), checks each part's
  * CRC64, completes with the parts in order and checks the combined CRC64. Any
  * failure stops reading, cancels in-flight parts, waits for them, aborts the
- * upload (unless `keepOnFailure`) and rethrows the first error; a failed upload
+ * upload (unless `keepOnFailure`, and always when a part was stored with other bytes twice: a
+ * part whose CRC-64 differs is sent once more) and rethrows the first error; a failed upload
  * is never completed. An empty source uploads one empty part. Once every part is
  * stored and complete has been sent, the engine waits for complete's answer even if the signal
  * aborts (how long is `target.complete`'s to bound).
@@ -55,6 +56,8 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
 
   let multipartId = options.multipartId;
   let completed = false;
+  /** A part holds bytes other than the source's: the upload is aborted even with keepOnFailure. */
+  let corruptPartStored = false;
   const parts: Part[] = [];
   const crcs: bigint[] = [];
   const sizes: number[] = [];
@@ -97,20 +100,27 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
       const crc = hashes.crc64.toString();
       const checks = options.contentMd5 && hashes.md5 !== undefined ? { crc64: crc, contentMd5: hashes.md5 } : { crc64: crc };
       while (uploading >= concurrency) await new Promise<void>((resolve) => uploadTurns.push(resolve));
-      let part: Part;
+      let part: Part | undefined;
       uploading++;
       try {
-        if (failure !== undefined) return;
-        reusable = false;
-        part = await target.writePart(id, index, data, checks, controller.signal);
-        reusable = true;
+        // A part the service stored with other bytes is sent once more (the same number replaces
+        // it); stored wrong twice, it must not stay in an upload a resume could complete from.
+        for (let attempt = 0; attempt < 2; attempt++) {
+          if (failure !== undefined) return;
+          reusable = false;
+          part = await target.writePart(id, index, data, checks, controller.signal);
+          reusable = true;
+          if (!verify || part.crc64 === undefined || crc64Equal(part.crc64, crc)) break;
+          if (attempt === 1) {
+            corruptPartStored = true;
+            throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${index}, twice: sent ${crc}, service stored ${part.crc64}; the upload is aborted`);
+          }
+        }
       } finally {
         uploading--;
         uploadTurns.shift()?.();
       }
-      if (verify && part.crc64 !== undefined && !crc64Equal(part.crc64, crc)) {
-        throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${index}: sent ${crc}, service stored ${part.crc64}`);
-      }
+      if (part === undefined) return;
       parts[index] = part.crc64 === undefined ? { ...part, crc64: crc } : part;
       uploadedParts++;
       if (failure === undefined) progress(data.length);
@@ -197,7 +207,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
 
     // Failure: release the source, drop the upload, report the first error.
     await closeReader(reader, reading);
-    if (!completed && !options.keepOnFailure && multipartId !== undefined) {
+    if (!completed && (!options.keepOnFailure || corruptPartStored) && multipartId !== undefined) {
       await target.abort(multipartId).catch(() => {});
     }
     throw asStorageError(failure?.error);

@@ -62,7 +62,11 @@ export interface MultipartUploadOptions {
   contentMd5?: boolean;
   /** Check the CRC64s the target returns for parts and the completed object (default true; they are checked only when returned). */
   verifyCrc64?: boolean;
-  /** Leave the upload in place on failure (for callers that resume) instead of aborting it. */
+  /**
+   * Leave the upload in place on failure (for callers that resume) instead of aborting it; except
+   * when a part was stored with other bytes (twice: such a part is sent once more), which a resume
+   * could otherwise complete from.
+   */
   keepOnFailure?: boolean;
   /** Most parts allowed; a longer body fails with `InvalidArgument` (and the upload is aborted). */
   maxParts?: number;
