@@ -36,6 +36,16 @@ export function registerAbortCases(suite: Suite): void {
     expect((await t.store.stat(path)).size).toBe(10);
   });
 
+  suite.test("commitAppend and presign: an already-aborted signal rejects with Aborted, also where they send nothing", async (t) => {
+    const f = t.store.features;
+    if (f.append) {
+      const path = t.key();
+      const obj = await t.store.createAppend(path);
+      await expectError(() => t.store.commitAppend(obj, { signal: aborted() }), "Aborted");
+    }
+    if (f.presignRead) await expectError(() => t.store.presign("read", t.key(), { expires: 60, signal: aborted() }), "Aborted");
+  });
+
   suite.test("write: an already-aborted signal rejects with Aborted and creates nothing", async (t) => {
     const base = t.dir();
     const path = t.key(base);

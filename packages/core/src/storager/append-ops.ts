@@ -4,6 +4,7 @@ import { storageError } from "../errors/storage-error.js";
 import { crc64, crc64Equal } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
 import { md5Base64 } from "../integrity/md5.js";
+import { throwIfAborted } from "../io/abort.js";
 import { collectBody, sizedBodyChunks } from "../io/body.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
@@ -86,6 +87,8 @@ export async function commitAppend(scope: OperationScope, obj: ObjectInfo, rawOp
   if (obj.mode !== "append") throw storageError(ErrorCode.ObjectModeInvalid, `commitAppend needs an append object, got mode ${obj.mode}`);
   const options = scope.options("commitAppend", rawOptions);
   const { key } = resolvePath(scope.workDir, obj.path);
+  // Most services have nothing to commit: an aborted call still says so, as on every storage.
+  throwIfAborted((options as { signal?: AbortSignal }).signal);
   await scope.driver.commitAppend?.(key, options);
 }
 

@@ -3,6 +3,7 @@ import { storageError } from "../errors/storage-error.js";
 import type { RawObject } from "../driver/storage-driver.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { PresignOperation } from "../options.js";
+import { throwIfAborted } from "../io/abort.js";
 import { checkHttpUrl } from "../io/open-url.js";
 import { checkPartIndex } from "../multipart/part-plan.js";
 import { resolvePath } from "../path/paths.js";
@@ -190,7 +191,9 @@ export async function presign(scope: OperationScope, op: PresignOperation, path:
   scope.require("presign", feature, "presign");
   // `parts` is a call argument, not a pair: checked here, passed on sorted.
   const { parts, ...pairs } = (rawOptions ?? {}) as { parts?: unknown } & Record<string, unknown>;
-  const options = scope.options("presign", pairs) as { expires: number; multipartId?: string; index?: number };
+  const options = scope.options("presign", pairs) as { expires: number; multipartId?: string; index?: number; signal?: AbortSignal };
+  // Signing sends nothing, but an aborted call is refused as on every other operation.
+  throwIfAborted(options.signal);
   // What the caller passed, not open-time defaults (a default content type must not fail a presigned read).
   const given = (rawOptions ?? {}) as Record<string, unknown>;
   for (const [name, ops] of Object.entries(PRESIGN_ONLY)) {
