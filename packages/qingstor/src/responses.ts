@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { compareKeys, headerFields, headerValue, metadataFromHeaders, objectSizeFromHeaders, type Part, type RawObject } from "@stowage/core";
+import { compareKeys, ErrorCode, headerFields, headerValue, metadataFromHeaders, objectSizeFromHeaders, storageError, type Part, type RawObject } from "@stowage/core";
 import { isLinkContentType } from "./virtual-link.js";
 
 /** A QingStor error document: `{"code","message","request_id","url"}`. */
@@ -34,11 +34,17 @@ function array(value: unknown): unknown[] {
 
 /**
  * The JSON object of a response body.
- * @throws SyntaxError when the body is not a JSON object (the caller decides what that means).
+ * @throws StorageError `Unexpected` (retryable: a damaged body may be a transfer fault, as a
+ *   malformed XML answer is for the other drivers) when the body is not a JSON object.
  */
 export function parseJson(body: Buffer): Json {
-  const v: unknown = JSON.parse(body.toString("utf8"));
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new SyntaxError("not a JSON object");
+  let v: unknown;
+  try {
+    v = JSON.parse(body.toString("utf8"));
+  } catch (e) {
+    throw storageError(ErrorCode.Unexpected, "the service sent a response that is not well-formed JSON", { cause: e, retryable: true });
+  }
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw storageError(ErrorCode.Unexpected, "the service sent a JSON answer that is not an object", { retryable: true });
   return v as Json;
 }
 

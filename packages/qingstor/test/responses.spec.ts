@@ -7,6 +7,7 @@ import {
   parseDeleteErrors,
   parseErrorBody,
   parseInitiate,
+  parseJson,
   parseListBuckets,
   parseListObjects,
   parseListParts,
@@ -134,6 +135,20 @@ describe("object metadata from headers", () => {
   it("takes the whole size of a 206 from Content-Range", () => {
     expect(objectSize(206, { "content-length": "10", "content-range": "bytes 0-9/4096" })).toBe(4096);
     expect(objectSize(200, { "content-length": "10" })).toBe(10);
+  });
+});
+
+describe("damaged answers", () => {
+  it("a body that is not a JSON object is Unexpected and retryable, as a malformed XML answer is on COS and OSS", () => {
+    for (const body of ['{"errors": [}', "[1,2]", "null"]) {
+      let error: unknown;
+      try {
+        parseJson(Buffer.from(body));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: "Unexpected", retryable: true });
+    }
   });
 });
 
