@@ -130,6 +130,19 @@ for (const c of CASES) {
       expect([full.code, full.stderr.trim()]).toEqual([0, "verify: 4 of 4 objects match (4 by reread)"]);
     });
 
+    it("presign --method write prints the whole request (its signed Content-Type), and sending exactly it stores the bytes", async () => {
+      const r = await cli(["presign", "--method", "write", "emu:presigned.txt"]);
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      const request = JSON.parse(r.stdout) as { method: string; url: string; headers: Record<string, string> };
+      expect(request.headers["content-type"]).toBe("application/octet-stream");
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => k.toLowerCase() !== "host"));
+      const res = await fetch(request.url, { method: request.method, headers, body: "sent by a presigned URL" });
+      expect(res.status).toBeLessThan(300);
+      const cat = await cli(["cat", "emu:presigned.txt"]);
+      expect(cat.stdout).toBe("sent by a presigned URL");
+      expect((await cli(["rm", "emu:presigned.txt"])).code).toBe(0);
+    });
+
     it("syncs again copying nothing, then syncs back out to fs byte for byte", async () => {
       emulator!.resetStats();
       const again = await cli(["sync", "src/", "emu:", "--stats-json", ...uploadFlags]);

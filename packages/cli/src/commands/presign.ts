@@ -27,9 +27,15 @@ async function presign(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
   if (opts["responseContentDisposition"] !== undefined) options.responseContentDisposition = opts["responseContentDisposition"] as string;
   if (opts["parts"] !== undefined) options.parts = await readParts(ctx, opts["parts"] as string);
   const request = await endpoint.store.presign(op, key, options);
-  // A request with a body is useless as a bare URL: it is printed whole.
-  if (opts["json"] || request.body !== undefined) ctx.out(JSON.stringify(request));
+  // A request with a body, or with headers the sender must send as they are (signed ones: a
+  // Content-Type, OSS's range behaviour), is useless as a bare URL: it is printed whole.
+  if (opts["json"] || request.body !== undefined || needsHeaders(request.headers)) ctx.out(JSON.stringify(request));
   else ctx.out(request.url);
+}
+
+/** True when a presigned request carries headers a client would not send by itself (`host` it always does). */
+function needsHeaders(headers: Record<string, string> | undefined): boolean {
+  return headers !== undefined && Object.keys(headers).some((name) => name.toLowerCase() !== "host");
 }
 
 /** The parts of `--parts`: a JSON array of `{ index, size, etag }` in a file, or on stdin for `-`. */
