@@ -84,10 +84,11 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
   const program = buildProgram(io, bind);
   // Local entries the fs driver could not list (names no key can address) are reported by a
   // process warning each: counted here, so a command that left files out never ends with success.
-  let unlisted = 0;
+  // Each listing page of a directory warns again: one line (and one count) per directory.
+  const seen = new Set<string>();
   const onWarning = (w: Error & { code?: string }): void => {
-    if (w.code !== UNLISTED_WARNING) return;
-    unlisted++;
+    if (w.code !== UNLISTED_WARNING || seen.has(w.message)) return;
+    seen.add(w.message);
     io.stderr.write(`stowage: warning: ${w.message}\n`);
   };
   process.on("warning", onWarning);
@@ -95,6 +96,7 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
     await program.parseAsync([...argv], { from: "user" });
     await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
     const code = ctx?.exitCode ?? EXIT_CODES.ok;
+    const unlisted = seen.size;
     if (unlisted === 0) return code;
     io.stderr.write(
       `stowage: local entries were left out: ${unlisted} director${unlisted === 1 ? "y holds" : "ies hold"} names no object key can address (not UTF-8, or with a backslash: see the warnings above); rename them to include them\n`,

@@ -37,6 +37,14 @@ describe("the stowage binary", () => {
       expect(r.stderr).not.toContain("(node:");
     }
     expect(await readFile(join(work, "odd-sync", "ok.txt"), "utf8")).toBe("fine");
+
+    // A directory listed in several pages warns once, and counts once.
+    await writeTree(join(work, "many"), Object.fromEntries(Array.from({ length: 2100 }, (_, i) => [`f${i}.txt`, "x"])));
+    await writeFile(Buffer.concat([Buffer.from(join(work, "many") + "/r"), Buffer.from([0xe9]), Buffer.from("sum.txt")]), "latin-1 name");
+    const du = await cli(["du", "./many/"]);
+    expect(du.code).toBe(10);
+    expect(du.stderr.split("not listed").length - 1).toBe(1);
+    expect(du.stderr).toContain("1 directory holds");
   });
 
   it("sync: dry run changes nothing, the first run copies, the second copies nothing; globs filter", async () => {
