@@ -44,6 +44,14 @@ describe("readableChunks", () => {
     got.forEach((chunk, i) => expect(chunk.buffer).toBe(written[i]!.buffer));
   });
 
+  it("bodyChunks reads a stream that has a 'readable' listener (it never flows) through its own iterator", async () => {
+    const pass = new PassThrough();
+    pass.on("readable", () => undefined);
+    pass.end(Buffer.from("still read"));
+    const got = await Promise.race([all(bodyChunks(pass)), new Promise<"stuck">((resolve) => setTimeout(() => resolve("stuck"), 500))]);
+    expect(got === "stuck" ? got : Buffer.concat(got).toString()).toBe("still read");
+  });
+
   it("bodyChunks stopped early closes the stream; an error the stream reports while closing is not left unhandled", async () => {
     const stream = new Readable({
       read() {

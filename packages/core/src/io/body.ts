@@ -41,7 +41,9 @@ export async function* bodyChunks(body: Body, signal?: AbortSignal): AsyncGenera
   const readable = isReadable(body) ? body : undefined;
   const off = onAbort(signal, () => readable?.destroy());
   // A stream's own iterator joins what it buffered into a new Buffer on every read: one copy more.
-  const it = readable !== undefined && typeof readable.readableHighWaterMark === "number" ? readableChunks(readable) : body[Symbol.asyncIterator]();
+  // Not for a stream someone reads through 'readable' events: it never flows (resume() has no effect).
+  const flows = readable !== undefined && typeof readable.readableHighWaterMark === "number" && readable.listenerCount("readable") === 0;
+  const it = flows ? readableChunks(readable) : body[Symbol.asyncIterator]();
   let pending = false;
   let finished = false;
   try {
