@@ -1,4 +1,4 @@
-/** The `code` of the process warning {@link reportUnlisted} emits. */
+/** The `code` of the process warning the fs lister emits for names no key can address (see `reportUnlisted`). */
 export const UNLISTED_WARNING = "STOWAGE_FS_UNLISTED";
 
 /** A raw file name for a message: printable ASCII as is, every other byte as `\xNN`. */

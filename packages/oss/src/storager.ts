@@ -175,7 +175,7 @@ export class OssStorageDriver implements StorageDriver {
    * on COS and QingStor, not the whole object). A PUT and an Initiate sign the SSE headers
    * (`server_side_encryption*`, open-time defaults included). A PUT and an upload part always sign a
    * Content-Type and return it (a PUT: `content_type` or `default_content_type`; a part, and a PUT without
-   * either: {@link req.PRESIGNED_BODY_TYPE}), so that a body `fetch` would type by itself (a string, a typed
+   * either: `application/octet-stream`), so that a body `fetch` would type by itself (a string, a typed
    * Blob) cannot change the signed value: the client sends that header, not one of its own.
    * @throws StorageError `InvalidArgument` (a 0-byte range, KMS details without KMS), `PermissionDenied` (credential provider)
    */
