@@ -15,6 +15,7 @@ import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../ve
 import { sourceIdOf, type Checkpoint, type UploadRecord } from "./checkpoint.js";
 import type { PlanItem } from "./planner.js";
 import { resumePoint } from "./resume-point.js";
+import { deleteSource, keepOnlyWhole } from "./source-check.js";
 import type { TransferSettings } from "./settings.js";
 import type { TransferStats } from "./stats.js";
 import type { Throttle } from "./throttle.js";
@@ -120,68 +121,6 @@ async function settle(env: CopyEnv, item: PlanItem, check: VerifyResult, keep = 
     service: env.dst.store.info.service,
     path: item.dstPath,
   });
-}
-
-/** Equal when both are known (ETags compared without quotes and case, times in whole seconds). */
-function sameWhenKnown<T>(a: T | undefined, b: T | undefined, norm: (v: T) => string): boolean {
-  return a === undefined || b === undefined || norm(a) === norm(b);
-}
-
-/** Whether the source, stat'ed now, still is what was planned and copied (size, ETag, CRC64, time). */
-async function sourceUnchanged(env: CopyEnv, item: PlanItem, copied: number): Promise<{ same: boolean; size: number | undefined }> {
-  const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
-  const now = await from.store.stat(from.path, signalOf(env));
-  const etag = (v: string): string => v.replace(/"/g, "").toLowerCase();
-  const seconds = (d: Date): string => String(Math.floor(d.getTime() / 1000));
-  const same =
-    now.size === copied &&
-    (item.src.size === undefined || now.size === item.src.size) &&
-    sameWhenKnown(item.src.etag, now.etag, etag) &&
-    (item.src.crc64 === undefined || now.crc64 === undefined || crc64Equal(item.src.crc64, now.crc64)) &&
-    sameWhenKnown(item.src.lastModified, now.lastModified, seconds);
-  return { same, size: now.size };
-}
-
-/**
- * cp and sync from a local file: a file rewritten while it was read may have given a copy that
- * mixes both versions, stamped later than the edit (so a later sync would take it for up to
- * date). Read through a file system, not one GET of a service, the source is stat'ed again: if it
- * changed, the copy is deleted and the object reported. Sources on a service are read in one
- * GET, or in ranges checked against the object's ETag, so they need no second look.
- * @throws Conflict (the source changed: the copy was deleted), ObjectNotExist, Aborted
- */
-async function keepOnlyWhole(env: CopyEnv, item: PlanItem, copied: number): Promise<void> {
-  const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
-  if (from.store.info.service !== "fs") return;
-  const { same, size } = await sourceUnchanged(env, item, copied);
-  if (same) return;
-  await env.dst.store.delete(item.dstPath).catch(() => undefined);
-  throw storageError(ErrorCode.Conflict, `the source changed while it was copied (now ${size ?? "?"} bytes, ${copied} copied): the copy was deleted; run again`, {
-    op: "copy",
-    service: from.store.info.service,
-    path: from.path,
-  });
-}
-
-/**
- * mv: deletes the source once its copy is verified, but only when it still is
- * what was copied: a stat taken now must show the size copied and the ETag,
- * CRC64 and modification time planned. A source that changed (grew while it
- * was read, was rewritten, or was the destination itself under another name)
- * is kept and the object reported as failed.
- * @throws Conflict (the source changed: kept), ObjectNotExist, Aborted
- */
-async function deleteSource(env: CopyEnv, item: PlanItem, copied: number): Promise<void> {
-  const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
-  const { same, size } = await sourceUnchanged(env, item, copied);
-  if (!same) {
-    throw storageError(
-      ErrorCode.Conflict,
-      `the source changed while it was moved (now ${size ?? "?"} bytes, ${copied} copied): it was kept; the destination holds what was read`,
-      { op: "delete", service: from.store.info.service, path: from.path },
-    );
-  }
-  await env.src.store.delete(item.srcPath, signalOf(env));
 }
 
 /** Whether the multipart upload `multipartId` of `path` still exists. */
