@@ -18,6 +18,7 @@ export const EXIT_CODES = {
   PairRequired: 7,
   ConnectionStringInvalid: 8,
   ServiceNotRegistered: 9,
+  /** Also used when a command left local files out (names no object key can address). */
   ObjectModeInvalid: 10,
   InvalidArgument: 11,
   Conflict: 12,

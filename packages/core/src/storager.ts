@@ -113,9 +113,13 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   createReadStream(path: string, options?: ReadOptions & Extra<X, "read">): Readable;
   /** Stores a body of any size (multipart above the threshold). Overwrites. @throws InvalidArgument, IntegrityMismatch, PairUnsupported, Aborted */
   write(path: string, body: Body, options?: WriteOptions & Extra<X, "write">): Promise<WriteResult>;
-  /** A writable whose `finish` fires only once the object is stored. */
+  /** A writable whose `finish` fires only once the object is stored; it errors as `write` fails. @throws InvalidArgument (a path ending in `/`, bad options) */
   createWriteStream(path: string, options?: WriteOptions & Extra<X, "write">): Writable;
-  /** Deletes one object (idempotent), a directory (`mode: "dir"`), or aborts an upload (`multipartId`). */
+  /**
+   * Deletes one object (idempotent: a missing one is no error), a directory (`mode: "dir"`), or
+   * aborts an upload (`multipartId`).
+   * @throws ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (a non-empty directory where the storage refuses), Aborted
+   */
   delete(path: string, options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
   /** Deletes many objects (batched where the service can). Idempotent. */
   deleteMany(paths: readonly string[], options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
@@ -123,11 +127,11 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   list(path: string, options?: ListOptions & Extra<X, "list">): AsyncIterable<ObjectInfo>;
   /** One page of entries under `path` (a page may be short, or empty, before the last: see {@link ListPage}). */
   listPage(path: string, options?: ListPageOptions & Extra<X, "list">): Promise<ListPage>;
-  /** Server-side copy of one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid */
+  /** Server-side copy of one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`) */
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
-  /** Moves one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid */
+  /** Moves one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object) */
   move(src: string, dst: string, options?: CopyOptions & Extra<X, "move">): Promise<void>;
-  /** Has the service fetch `url` into `path`. */
+  /** Has the service fetch `url` into `path`. @throws InvalidArgument (not an http(s) URL, a path ending in `/`), ObjectNotExist, Aborted */
   fetch(path: string, url: string, options?: FetchOptions & Extra<X, "fetch">): Promise<void>;
   /** Creates a directory (idempotent). */
   createDir(path: string, options?: CreateDirOptions & Extra<X, "createDir">): Promise<ObjectInfo>;
@@ -146,20 +150,26 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * `index` of multipart upload `multipartId` (`writeMultipart`; the part's ETag comes back in the
    * answer's `ETag` header, for `completeMultipart`).
    * @throws CapabilityInsufficient, InvalidArgument (expiry, an option the operation does not take,
-   *   a part index out of range), PairRequired (`expires`; `multipartId` and `index` for writeMultipart)
+   *   a part index out of range, a write or multipart step at a path ending in `/`), PairRequired
+   *   (`expires`; `multipartId` and `index` for writeMultipart), Aborted (an aborted `signal`)
    */
   presign(op: PresignOperation, path: string, options: PresignOptions & Extra<X, "presign">): Promise<PresignedRequest>;
-  /** Creates (or resets to empty) an appendable object. */
+  /** Creates (or resets to empty) an appendable object. @throws InvalidArgument (a path ending in `/`), ObjectModeInvalid, CapabilityInsufficient */
   createAppend(path: string, options?: CreateAppendOptions & Extra<X, "createAppend">): Promise<ObjectInfo>;
   /** Appends at `obj.appendOffset` and advances it. @throws Conflict when the position moved */
   writeAppend(obj: ObjectInfo, body: Body, options?: WriteAppendOptions & Extra<X, "writeAppend">): Promise<AppendResult>;
-  /** Finishes an appendable object (a no-op on most services). */
+  /** Finishes an appendable object (a no-op on most services). @throws ObjectModeInvalid (not an append object), Aborted */
   commitAppend(obj: ObjectInfo, options?: CommitAppendOptions & Extra<X, "commitAppend">): Promise<void>;
-  /** Starts a multipart upload: a `part` object with `multipartId`. */
+  /** Starts a multipart upload: a `part` object with `multipartId`. @throws InvalidArgument (a path ending in `/`), CapabilityInsufficient */
   createMultipart(path: string, options?: CreateMultipartOptions & Extra<X, "createMultipart">): Promise<ObjectInfo>;
   /** Uploads part `index` (0-based). */
   writeMultipart(obj: ObjectInfo, body: Body, options: WriteMultipartOptions & Extra<X, "writeMultipart">): Promise<Part>;
-  /** Completes the upload from `parts` (any order; sorted, and checked against the uploaded parts first: one not uploaded, or of another size, ETag or CRC-64, is `Conflict` and the upload is kept). */
+  /**
+   * Completes the upload from `parts` (any order; sorted, and checked against the uploaded parts
+   * first: one not uploaded, or of another size, ETag or CRC-64, is `Conflict` and the upload is kept).
+   * @throws Conflict (a part not uploaded or unlike the uploaded one), InvalidArgument (no parts, a gap or a duplicate index),
+   *   IntegrityMismatch (the completed object hashed differently: it was deleted), ObjectNotExist (no such upload)
+   */
   completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: CompleteMultipartOptions & Extra<X, "completeMultipart">): Promise<WriteResult>;
   /** The parts uploaded so far. */
   listMultipart(obj: ObjectInfo, options?: ListMultipartOptions & Extra<X, "listMultipart">): AsyncIterable<Part>;

@@ -76,7 +76,7 @@ export function registerPresign(program: Command, bind: Bind): void {
     .option("--response-content-type <type>", "read: the Content-Type the service answers with")
     .option("--response-content-disposition <value>", 'read: the Content-Disposition it answers with, e.g. \'attachment; filename="a.pdf"\'')
     .option("--parts <file>", 'completeMultipart: JSON [{"index":0,"size":...,"etag":"..."}, ...] in a file, or - for stdin')
-    .option("--json", "print { method, url, headers, body } (headers and body the sender must send; always so when there is a body)")
+    .option("--json", "print { method, url, headers, body } (headers and body the sender must send; always so when there is a body or a header other than host)")
     .addHelpText(
       "after",
       [
