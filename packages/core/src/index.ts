@@ -4,6 +4,7 @@ export * from "./errors/storage-error.js";
 export * from "./errors/redact.js";
 export * from "./object/object-info.js";
 export * from "./object/etag-conditions.js";
+export * from "./object/etag.js";
 export * from "./operations.js";
 export * from "./features.js";
 export * from "./options.js";

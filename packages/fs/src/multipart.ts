@@ -9,6 +9,7 @@ import {
   uploadToken,
   ErrorCode,
   isStorageError,
+  sameEtag,
   storageError,
   throwIfAborted,
   type DriverBody,
@@ -106,7 +107,7 @@ export class FsMultipart {
       const file = posix.join(dir, `part-${part.index}`);
       const st = await stat(file, { bigint: true }).catch(() => undefined);
       if (st === undefined) throw storageError(ErrorCode.InvalidArgument, `part ${part.index} was never uploaded`);
-      if (etagOf(st) !== part.etag || Number(st.size) !== part.size) {
+      if (!sameEtag(etagOf(st), part.etag) || Number(st.size) !== part.size) {
         throw storageError(ErrorCode.Conflict, `part ${part.index} does not match the uploaded part`);
       }
       files.push(file);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { checkPartIndex, crc64Decimal, ErrorCode, storageError, type DriverPartsPage, type DriverWriteResult, type Part } from "@stowage/core";
+import { checkPartIndex, crc64Decimal, ErrorCode, sameEtag, storageError, type DriverPartsPage, type DriverWriteResult, type Part } from "@stowage/core";
 import { fileEntry, type EntryAttributes, type MemoryStore, type MemoryUpload } from "./store.js";
 
 /** Parts per {@link listUploadParts} page. */
@@ -53,7 +53,7 @@ export function completeUpload(store: MemoryStore, key: string, id: string, part
   for (const part of parts) {
     const stored = upload.parts.get(part.index);
     if (stored === undefined) throw storageError(ErrorCode.InvalidArgument, `part ${part.index} was never uploaded`);
-    if (stored.etag !== part.etag || stored.size !== part.size) {
+    if (!sameEtag(stored.etag, part.etag) || stored.size !== part.size) {
       throw storageError(ErrorCode.Conflict, `part ${part.index} does not match the uploaded part (etag ${stored.etag}, size ${stored.size})`);
     }
     chunks.push(stored.data);

@@ -3,12 +3,8 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
 import { paginate } from "../listing/page-lister.js";
+import { sameEtag } from "../object/etag.js";
 import type { Part } from "../object/object-info.js";
-
-/** An ETag compared without quotes and case (services quote and case them differently). */
-function bareEtag(etag: string | undefined): string | undefined {
-  return etag?.replace(/"/g, "").toLowerCase();
-}
 
 /**
  * Checks the parts a caller wants to complete an upload with against the parts the service
@@ -30,10 +26,9 @@ export async function checkStoredParts(driver: StorageDriver, key: string, multi
   return parts.map((given) => {
     const have = stored.get(given.index);
     if (have === undefined) throw storageError(ErrorCode.Conflict, `part ${given.index} was not uploaded to this upload`);
-    const etags = [bareEtag(given.etag), bareEtag(have.etag)];
     const unlike =
       have.size !== given.size ||
-      (etags[0] && etags[1] && etags[0] !== etags[1]) ||
+      (given.etag && have.etag && !sameEtag(given.etag, have.etag)) ||
       (given.crc64 !== undefined && have.crc64 !== undefined && !crc64Equal(given.crc64, have.crc64));
     if (unlike) {
       throw storageError(ErrorCode.Conflict, `part ${given.index} does not match the uploaded part (given ${given.size} bytes, etag ${given.etag}; uploaded ${have.size} bytes, etag ${have.etag})`);

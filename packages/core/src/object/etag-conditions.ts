@@ -1,15 +1,16 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { bareEtag } from "./etag.js";
 
 /** The ETags of an `If-Match` / `If-None-Match` value, unquoted, lower-cased (`*` kept). */
 function etagsOf(value: string): string[] {
-  return value.split(",").map((s) => s.trim().replace(/^W\//, "").replace(/^"|"$/g, "").toLowerCase());
+  return value.split(",").map(bareEtag);
 }
 
 function matches(value: string, etag: string | undefined): boolean {
   const list = etagsOf(value);
   if (list.includes("*")) return etag !== undefined;
-  return etag !== undefined && list.includes(etag.replace(/^W\//, "").replace(/^"|"$/g, "").toLowerCase());
+  return etag !== undefined && list.includes(bareEtag(etag));
 }
 
 /**
