@@ -119,6 +119,16 @@ export function registerPathCases(suite: Suite): void {
     expect(await listAll(t, base)).toEqual([`${base}a`]);
   });
 
+  suite.test("paths: delete of a directory path (`d/`) without mode dir is ObjectModeInvalid when objects below make it a directory, and deletes nothing", async (t) => {
+    const base = t.dir();
+    const child = `${base}d/f`;
+    t.track(child);
+    await t.store.write(child, randomData(4));
+    await expectError(() => t.store.delete(`${base}d/`), "ObjectModeInvalid");
+    expect(await listAll(t, base)).toEqual([child]);
+    await t.store.delete(`${base}nothing-here/`);
+  });
+
   suite.test("paths: nothing creates an object at a directory path (`x/`): InvalidArgument, and the source stays", async (t) => {
     const base = t.dir();
     const data = randomData(12);

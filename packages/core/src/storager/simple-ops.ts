@@ -1,5 +1,5 @@
 import { ErrorCode } from "../errors/error-code.js";
-import { storageError } from "../errors/storage-error.js";
+import { isStorageError, storageError } from "../errors/storage-error.js";
 import type { RawObject } from "../driver/storage-driver.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { PresignOperation } from "../options.js";
@@ -40,11 +40,14 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
 
 /**
  * Deletes `path` (idempotent), its directory (`mode: "dir"`), or aborts an upload (`multipartId`).
- * @throws InvalidArgument, Conflict (non-empty directory where the service refuses)
+ * A directory path (`d/`) without `mode: "dir"` is `ObjectModeInvalid` when a directory is there,
+ * made or implied by the objects below it, on every storage: memory and fs know it, a service with
+ * virtual directories is asked (a stat, only for such paths).
+ * @throws InvalidArgument, ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (non-empty directory where the service refuses)
  */
 export async function deleteObject(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<void> {
   scope.require("delete");
-  const options = scope.options("delete", rawOptions) as { mode?: string; multipartId?: string };
+  const options = scope.options("delete", rawOptions) as { mode?: string; multipartId?: string; signal?: AbortSignal };
   const dir = checkDirMode("delete", options.mode);
   const { key } = resolvePath(scope.workDir, path, { dir });
   if (options.multipartId !== undefined) {
@@ -52,7 +55,14 @@ export async function deleteObject(scope: OperationScope, path: string, rawOptio
     return scope.driver.abortMultipart!(key, options.multipartId, options);
   }
   if (dir && typeof scope.driver.deleteDir === "function") return scope.driver.deleteDir(key, options);
+  if (!dir && key.endsWith("/") && scope.driver.features.virtualDir) await refuseDirectory(scope, key, options);
   return scope.driver.delete(key, options);
+}
+
+/** @throws StorageError `ObjectModeInvalid` when `key` (ending in `/`) is a directory on a service with virtual directories. */
+async function refuseDirectory(scope: OperationScope, key: string, options: { signal?: AbortSignal }): Promise<void> {
+  const found = await scope.driver.stat(key, options.signal === undefined ? {} : { signal: options.signal }).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
+  if (found?.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
 }
 
 /**
