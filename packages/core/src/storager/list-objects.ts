@@ -61,6 +61,10 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
   for (const raw of page.items) {
     // The dir marker of the listed directory itself is not one of its entries.
     if (mode === "dir" && raw.key === prefix) continue;
+    // A key outside the prefix asked for is the service's fault (or a damaged answer), not the caller's.
+    if (typeof raw.key !== "string" || !raw.key.startsWith(prefix)) {
+      throw storageError(ErrorCode.Unexpected, `the service listed a key outside the prefix asked for: ${JSON.stringify(raw.key)}`, { retryable: true });
+    }
     items.push(toObjectInfo(scope.workDir, raw));
   }
   return page.nextToken ? { items, nextToken: page.nextToken } : { items };
