@@ -32,3 +32,17 @@ describe("qingstor servicer on the emulator", () => {
     expect(seen.sort()).toEqual([...names].sort());
   });
 });
+
+describe("qingstor servicer: create", () => {
+  it("refuses a bucket name the storager refuses before creating anything: no bucket is left behind", async () => {
+    const { newServicer } = await import("@stowage/core");
+    await import("../src/index.js");
+    const base = emu.connectionString(names[0]!).replace(/:\/\/[^/?]*\/?[^?]*/, "://");
+    const svc = newServicer(base);
+    await expect(svc.create("abc12")).rejects.toMatchObject({ code: "InvalidArgument" });
+    const listed: string[] = [];
+    for await (const s of svc.list()) listed.push(s.info.name);
+    expect(listed).not.toContain("abc12");
+    expect((await svc.create("fresh-bucket")).info.name).toBe("fresh-bucket");
+  });
+});

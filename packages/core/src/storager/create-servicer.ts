@@ -34,8 +34,11 @@ class CoreServicer implements Servicer {
       this.require("create");
       checkName(name);
       const location = checked.location ?? this.#ctx.config.location;
+      // The storager first: settings it refuses (a name, SSE defaults) must fail before a bucket
+      // exists that the caller then has no storager for, and a retry finds taken.
+      const storager = this.storagerFor(name, "/", location);
       await this.#driver.create(name, { ...(checked.signal ? { signal: checked.signal } : {}), ...(location ? { location } : {}) });
-      return this.storagerFor(name, "/", location);
+      return storager;
     });
   }
 
