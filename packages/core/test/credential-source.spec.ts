@@ -8,6 +8,7 @@ import {
   providedCredentialSource,
   resolveStaticCredentials,
   staticCredentialSource,
+  SigningCredentials,
   type CredentialShape,
 } from "../src/index.js";
 
@@ -97,6 +98,24 @@ describe("provided credentials", () => {
     now += 1000;
     expect((await renewed(source)).id).toBe("id2");
     expect(calls).toBe(2);
+  });
+
+  it("with fresh (presigning), renews credentials due for renewal before handing them out", async () => {
+    let now = 1_000_000;
+    let calls = 0;
+    const source = providedCredentialSource<Keys>(async () => ({ id: `id${++calls}`, secret: "k", securityToken: `t${calls}`, expiration: now + CREDENTIAL_REFRESH_MARGIN_MS + 1000 }), SHAPE, () => now);
+    expect((await source.get()).id).toBe("id1");
+    now += 2000; // inside the renewal margin, still valid
+    expect((await source.get({ fresh: true })).id).toBe("id2");
+    expect(calls).toBe(2);
+  });
+
+  it("presigning asks its source for fresh credentials; requests do not wait", async () => {
+    const asked: Array<{ fresh?: boolean } | undefined> = [];
+    const signing = new SigningCredentials<Keys>({ get: async (options?: { fresh?: boolean }) => (asked.push(options), { id: "i", secret: "s" }) });
+    await signing.get();
+    await signing.for({});
+    expect(asked).toEqual([{ fresh: true }, undefined]);
   });
 
   it("takes a Date expiration, and treats an invalid one as undated", async () => {

@@ -21,10 +21,12 @@ export const CREDENTIAL_RETRY_AFTER_FAILURE_MS = 10 * 1000;
 /** Something that hands out the credentials to sign with, in a driver's own shape `C`. */
 export interface CredentialSource<C> {
   /**
-   * Current credentials (may call a provider).
+   * Current credentials (may call a provider). With `fresh`, credentials due for renewal are
+   * renewed before they are handed out (presigning: a URL must not outlive its token by much);
+   * without it they are served at once while the renewal runs.
    * @throws StorageError `PermissionDenied` when a provider fails or returns nothing usable.
    */
-  get(): Promise<C>;
+  get(options?: { fresh?: boolean }): Promise<C>;
   /**
    * Reports that the service rejected `used` (a value `get` returned) before it
    * expired: the next `get` asks the provider again, unless the source has already
@@ -184,15 +186,15 @@ export function providedCredentialSource<C extends DatedCredentials>(
     return cached.creds;
   };
   return {
-    get(): Promise<C> {
+    get(options?: { fresh?: boolean }): Promise<C> {
       const now = clock();
       if (cached !== undefined && now < cached.renewAt) return Promise.resolve(cached.creds);
       pending ??= refresh()
         .catch(fallBack)
         .finally(() => (pending = undefined));
       // Due for renewal but still valid: served at once while the renewal runs, so a slow or hung
-      // provider never holds up requests its cached credentials can still sign.
-      if (cached?.expires !== undefined && now < cached.expires) {
+      // provider never holds up requests its cached credentials can still sign (unless `fresh`).
+      if (options?.fresh !== true && cached?.expires !== undefined && now < cached.expires) {
         pending.catch(() => undefined);
         return Promise.resolve(cached.creds);
       }

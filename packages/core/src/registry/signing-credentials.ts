@@ -13,11 +13,13 @@ export class SigningCredentials<C> {
   constructor(private readonly source: CredentialSource<C>) {}
 
   /**
-   * The current credentials, not tied to a request (presigning).
+   * The current credentials, not tied to a request (presigning): credentials due for renewal are
+   * renewed first, so a presigned URL does not carry a token about to expire (a failed renewal
+   * still gives the cached ones while they are valid).
    * @throws StorageError `PermissionDenied` when a provider fails.
    */
   get(): Promise<C> {
-    return this.source.get();
+    return this.source.get({ fresh: true });
   }
 
   /**
