@@ -30,6 +30,7 @@ export { startProxy, type Proxy, type ProxyHooks } from "./proxy.js";
 export { checkPresignedStorageClass } from "./presign-storage-class.js";
 export { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "./sse-c-checks.js";
 export { checkMissingBucketDeletes } from "./missing-bucket.js";
+export { checkPresignedUploadBodies } from "./presign-bodies.js";
 
 /**
  * Registers the behaviour suite (go-storage's go-integration-test, made stricter) as
