@@ -31,6 +31,7 @@ export { checkPresignedStorageClass } from "./presign-storage-class.js";
 export { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "./sse-c-checks.js";
 export { checkMissingBucketDeletes } from "./missing-bucket.js";
 export { checkPresignedUploadBodies } from "./presign-bodies.js";
+export { completeWhileUploadGoes } from "./held-complete.js";
 
 /**
  * Registers the behaviour suite (go-storage's go-integration-test, made stricter) as
