@@ -1,71 +1,15 @@
-import { availableParallelism } from "node:os";
 import { isSharedArrayBuffer } from "node:util/types";
-import { Worker } from "node:worker_threads";
-import { crc64 } from "./crc64.js";
-import { CRC64_WASM_BASE64 } from "./crc64-wasm-bytes.js";
-import { HASH_WORKER_SOURCE, type HashJobMessage, type HashReadyMessage, type HashResultMessage, type HashWorkerData } from "./hash-worker.js";
-import { MD5_LANES_WASM_BASE64 } from "./md5-lanes-wasm-bytes.js";
-import { md5Base64 } from "./md5.js";
+import type { Worker } from "node:worker_threads";
+import { HASH_INLINE_LIMIT, defaultWorkers, type HashPoolOptions, type HashPoolStats } from "./hash-pool-options.js";
+import { MD5_LANES, md5Jobs, spawnHashWorker, type HashJob, type HashSlot } from "./hash-slot.js";
+import { HASH_WORKER_SOURCE, type HashJobMessage, type HashReadyMessage, type HashResultMessage } from "./hash-worker.js";
+import { inlineHash, inlineHashes, type HashAlgorithm, type PartHashes } from "./inline-hash.js";
 
-/** Buffers shorter than this are hashed on the calling thread: a round trip to a worker costs more. */
-export const HASH_INLINE_LIMIT = 1024 * 1024;
-
-/** At most this many MD5 jobs are in flight on one worker with SIMD lanes (the lanes of md5-lanes.ts). */
-export const MD5_LANES = 8;
-
-/** What {@link HashPool.hash} computed. */
-export interface PartHashes {
-  /** CRC-64/XZ of the bytes. */
-  crc64: bigint;
-  /** Base64 MD5 of the bytes, when asked for. */
-  md5?: string;
-}
-
-/** Options of {@link HashPool}. */
-export interface HashPoolOptions {
-  /** Worker threads (0 hashes everything inline). Default: `STOWAGE_HASH_WORKERS`, else min(2, availableParallelism()). */
-  workers?: number;
-  /** Script the workers run (eval'd); for tests of the fallback. Default: hash-worker.ts. */
-  source?: string;
-  /** Below this many bytes, hash inline (default {@link HASH_INLINE_LIMIT}). */
-  inlineLimit?: number;
-}
-
-/**
- * V8 heap limits of a hashing worker. Its bytes live in shared memory and in its WebAssembly
- * memories, outside the heap; the heap holds only messages and digests. Small limits keep its
- * young generation from growing: two workers add ~25 MiB to the process's RSS with them against
- * ~31 MiB without. A worker that ran out of heap would exit and its jobs be hashed inline.
- */
-const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 } as const;
-
-type Algorithm = HashJobMessage["algorithm"];
-
-interface Job {
-  id: number;
-  algorithm: Algorithm;
-  data: Buffer;
-  resolve(value: string): void;
-}
-
-interface Slot {
-  worker: Worker;
-  ready: boolean;
-  /** Whether this worker hashes MD5s in SIMD lanes, several at once, rather than one by one. */
-  md5Lanes: boolean;
-  /** The jobs the worker holds, by id: one, or up to {@link MD5_LANES} MD5 jobs in lanes (plus one CRC job). */
-  jobs: Map<number, Job>;
-}
-
-/** Counters of {@link HashPool.stats}. */
-export interface HashPoolStats {
-  /** Jobs (one algorithm over one buffer) hashed on workers. */
-  offloaded: number;
-  /** MD5 jobs that joined a worker's lanes while other MD5s were running there. */
-  md5Joined: number;
-  /** The most MD5 jobs one worker had in its lanes at once. */
-  md5MostInLanes: number;
-}
+// The pool's constants and types live next to it; re-exported so imports of hash-pool.js keep working.
+export { HASH_INLINE_LIMIT } from "./hash-pool-options.js";
+export type { HashPoolOptions, HashPoolStats } from "./hash-pool-options.js";
+export { MD5_LANES } from "./hash-slot.js";
+export type { PartHashes } from "./inline-hash.js";
 
 /**
  * Hashes part buffers (MD5 and CRC-64) on a few worker threads, so the event
@@ -90,8 +34,8 @@ export class HashPool {
   private readonly size: number;
   private readonly source: string;
   private readonly inlineLimit: number;
-  private slots: Slot[] = [];
-  private readonly queue: Job[] = [];
+  private slots: HashSlot[] = [];
+  private readonly queue: HashJob[] = [];
   private started = false;
   private nextId = 0;
   private readonly counters: HashPoolStats = { offloaded: 0, md5Joined: 0, md5MostInLanes: 0 };
@@ -114,7 +58,7 @@ export class HashPool {
 
   /**
    * CRC-64 (and, with `md5`, the base64 MD5) of `data`. Resolves with exactly
-   * what {@link crc64} and node:crypto give inline. `data` must not change until
+   * what `crc64` (crc64.ts) and node:crypto give inline. `data` must not change until
    * the promise settles.
    *
    * @throws nothing: a worker that fails hands its job back to the calling thread.
@@ -152,7 +96,7 @@ export class HashPool {
     await Promise.all(slots.map((s) => s.worker.terminate().catch(() => 0)));
   }
 
-  private submit(algorithm: Algorithm, data: Buffer): Promise<string> {
+  private submit(algorithm: HashAlgorithm, data: Buffer): Promise<string> {
     return new Promise<string>((resolve) => {
       this.queue.push({ id: ++this.nextId, algorithm, data, resolve });
       if (!this.started) this.start();
@@ -165,16 +109,12 @@ export class HashPool {
     for (let i = 0; i < this.size; i++) {
       let worker: Worker;
       try {
-        worker = new Worker(this.source, {
-          eval: true,
-          resourceLimits: WORKER_HEAP_LIMITS,
-          workerData: { wasm: CRC64_WASM_BASE64, md5Lanes: MD5_LANES_WASM_BASE64 } satisfies HashWorkerData,
-        });
+        worker = spawnHashWorker(this.source);
       } catch {
         continue;
       }
       // Referenced until it is ready (jobs wait for it); from then on only while it has a job.
-      const slot: Slot = { worker, ready: false, md5Lanes: false, jobs: new Map() };
+      const slot: HashSlot = { worker, ready: false, md5Lanes: false, jobs: new Map() };
       worker.on("message", (msg: HashReadyMessage | HashResultMessage) => this.onMessage(slot, msg));
       worker.on("error", () => this.drop(slot));
       worker.on("exit", () => this.drop(slot));
@@ -183,7 +123,7 @@ export class HashPool {
     if (this.slots.length === 0) this.drainInline();
   }
 
-  private onMessage(slot: Slot, msg: HashReadyMessage | HashResultMessage): void {
+  private onMessage(slot: HashSlot, msg: HashReadyMessage | HashResultMessage): void {
     if ("ready" in msg) {
       if (!msg.ready) {
         this.drop(slot);
@@ -241,8 +181,8 @@ export class HashPool {
   }
 
   /** The worker `job` can go to now, if any (see {@link HashPool.pump}). */
-  private slotFor(job: Job): Slot | undefined {
-    let idle: Slot | undefined;
+  private slotFor(job: HashJob): HashSlot | undefined {
+    let idle: HashSlot | undefined;
     for (const slot of this.slots) {
       if (!slot.ready) continue;
       if (slot.jobs.size === 0) idle ??= slot;
@@ -255,7 +195,7 @@ export class HashPool {
   }
 
   /** A worker failed or exited: its job (and, when none is left, the queue) is hashed inline. */
-  private drop(slot: Slot): void {
+  private drop(slot: HashSlot): void {
     const at = this.slots.indexOf(slot);
     if (at < 0) return;
     this.slots.splice(at, 1);
@@ -264,7 +204,7 @@ export class HashPool {
     if (this.slots.length === 0) this.drainInline();
   }
 
-  private finishInline(slot: Slot): void {
+  private finishInline(slot: HashSlot): void {
     const jobs = [...slot.jobs.values()];
     slot.jobs.clear();
     for (const job of jobs) job.resolve(inlineHash(job.algorithm, job.data));
@@ -273,29 +213,6 @@ export class HashPool {
   private drainInline(): void {
     for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) job.resolve(inlineHash(job.algorithm, job.data));
   }
-}
-
-/** MD5 jobs a worker holds (in its lanes, or waiting to join them). */
-function md5Jobs(slot: Slot): number {
-  let n = 0;
-  for (const job of slot.jobs.values()) if (job.algorithm === "md5") n++;
-  return n;
-}
-
-function inlineHash(algorithm: Algorithm, data: Buffer): string {
-  return algorithm === "md5" ? md5Base64(data) : crc64(data).toString();
-}
-
-function inlineHashes(data: Buffer, md5: boolean): PartHashes {
-  const crc = crc64(data);
-  return md5 ? { crc64: crc, md5: md5Base64(data) } : { crc64: crc };
-}
-
-/** `STOWAGE_HASH_WORKERS` when it is a whole number, else min(2, availableParallelism()). */
-function defaultWorkers(): number {
-  const env = process.env["STOWAGE_HASH_WORKERS"];
-  if (env !== undefined && /^\d+$/.test(env.trim())) return Math.min(16, Number(env.trim()));
-  return Math.min(2, availableParallelism());
 }
 
 let shared: HashPool | undefined;

@@ -1,0 +1,250 @@
+import { Readable } from "node:stream";
+import type { DriverReadResult } from "../driver/storage-driver.js";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+import { Crc64 } from "../integrity/crc64.js";
+import { Md5 } from "../integrity/md5.js";
+import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
+import type { ProgressListener } from "../options.js";
+import { resolvePath } from "../path/paths.js";
+import { readCheck, verifyRead, type ReadCheck } from "./read-check.js";
+import { checkWhatWouldBeRead, refuseDirectoryPath } from "./read-preflight.js";
+import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
+import type { OperationScope } from "./storager-context.js";
+
+/** What a read asked for, after validation. */
+interface ReadRequest {
+  offset?: number;
+  size?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  [pair: string]: unknown;
+}
+
+/** Where a resumed piece is read from: the key, the first byte of the read and the driver's options. */
+interface ReadTarget {
+  key: string;
+  start: number;
+  driverOptions: Record<string, unknown>;
+}
+
+/**
+ * The stream `openReadStream` (read-stream.ts) returns: opens the driver's
+ * read on the first `_read`, forwards its chunks with backpressure while hashing and
+ * counting them, resumes a broken body with a ranged read, and ends only
+ * after the checks passed (see `openReadStream` for what is checked).
+ *
+ * @throws nothing itself; the stream errors with the StorageErrors `openReadStream` lists
+ * (`ObjectNotExist`, `ObjectModeInvalid`, `CapabilityInsufficient`, `IntegrityMismatch`,
+ * `ServiceInternal`, `Aborted`, `Unexpected`, ...).
+ */
+export class ObjectReadStream extends Readable {
+  private source: Readable | undefined;
+  private opened = false;
+  private bytes = 0;
+  private hash: Crc64 | undefined;
+  private md5: Md5 | undefined;
+  private check: ReadCheck | undefined;
+  private target: ReadTarget | undefined;
+  /** Set when a broken body may be resumed (ranged reads, known size). */
+  private resumable: { identity: ObjectIdentity; budget: ResumeBudget | undefined } | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly abortSignal: AbortSignal | undefined;
+  /** Aborted when the stream is destroyed: ends a wait before a resume (made on the first resume: most reads never need one). */
+  private stopped: AbortController | undefined;
+  /** False while the reader does not want more (the last push hit the high-water mark), until `_read` asks again. */
+  private wanted = true;
+  /** A resume waiting for the reader to want data: the service's answer would sit idle until then. */
+  private deferredResume: (() => void) | undefined;
+
+  constructor(
+    private readonly scope: OperationScope,
+    private readonly path: string,
+    private readonly rawOptions: object | undefined,
+  ) {
+    super({ highWaterMark: 64 * 1024 });
+    const signal = (rawOptions as { signal?: unknown } | undefined)?.signal;
+    this.abortSignal = signal instanceof AbortSignal ? signal : undefined;
+  }
+
+  override _read(): void {
+    this.wanted = true;
+    if (this.opened) {
+      const resume = this.deferredResume;
+      this.deferredResume = undefined;
+      if (resume !== undefined) resume();
+      else this.source?.resume();
+      return;
+    }
+    this.opened = true;
+    this.open().catch((e: unknown) => this.fail(e));
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.stopped?.abort();
+    this.unsubscribe?.();
+    this.source?.destroy();
+    done(error);
+  }
+
+  private async open(): Promise<void> {
+    const scope = this.scope;
+    scope.require("read");
+    const options = scope.options("read", this.rawOptions) as ReadRequest;
+    const { key } = resolvePath(scope.workDir, this.path);
+    const { offset, size, signal, onProgress } = options;
+    throwIfAborted(signal);
+    if ((offset !== undefined && offset > 0) || size !== undefined) scope.require("read", "readRange");
+    if (key.endsWith("/")) await refuseDirectoryPath(scope, key, options);
+
+    if (size === 0) {
+      // Nothing to transfer, but a missing object (or a condition that does not hold on what a read
+      // would read: a link's target) is still an error.
+      await checkWhatWouldBeRead(scope, key, options, signal);
+      onProgress?.({ bytes: 0, total: 0 });
+      this.push(null);
+      return;
+    }
+
+    const driverOptions = { ...options };
+    delete driverOptions.onProgress;
+    delete driverOptions["readConcurrency"];
+    delete driverOptions["readPartSize"];
+    const opened = await scope.driver.read(key, { offset, size }, driverOptions);
+    if (this.destroyed) {
+      opened.stream.destroy();
+      return;
+    }
+    const features = scope.driver.features;
+    this.check = readCheck(opened, offset ?? 0, size, features.crc64, onProgress, signal);
+    this.hash = this.check.announced === undefined ? undefined : new Crc64();
+    this.md5 = this.check.announcedMd5 === undefined ? undefined : new Md5();
+    this.target = { key, start: offset ?? 0, driverOptions };
+    if (features.readRange && this.check.expected !== undefined) {
+      this.resumable = { identity: identityOf(opened), budget: undefined };
+    }
+    this.attach(opened.stream);
+    this.unsubscribe = onAbort(signal, () => this.fail(abortError(signal)));
+  }
+
+  /** Forwards `source`'s chunks until it ends or fails, then hands over to {@link pieceEnded}. */
+  private attach(source: Readable): void {
+    this.source = source;
+    const total = this.check?.expected;
+    const onProgress = this.check?.onProgress;
+    let settled = false;
+    const settle = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      this.pieceEnded(source, error);
+    };
+    source.on("data", (chunk: Buffer) => {
+      if (this.destroyed || settled) return;
+      this.bytes += chunk.length;
+      this.hash?.update(chunk);
+      this.md5?.update(chunk);
+      if (onProgress !== undefined) {
+        // A listener that throws fails the read (as on the concurrent path), never the process:
+        // this runs inside the source's 'data' emit, where nothing else would catch it.
+        try {
+          onProgress(total === undefined ? { bytes: this.bytes } : { bytes: this.bytes, total });
+        } catch (e) {
+          settled = true;
+          this.fail(e);
+          return;
+        }
+      }
+      if (!this.push(chunk)) {
+        this.wanted = false;
+        source.pause();
+      }
+    });
+    source.once("end", () => settle());
+    source.once("error", (e) => settle(e));
+    source.once("close", () => {
+      if (!settled) settle(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
+    });
+  }
+
+  /** One piece of the body ended (`error` undefined) or failed: resume the rest, finish, or fail. */
+  private pieceEnded(source: Readable, error: unknown): void {
+    if (this.destroyed) return;
+    if (this.source === source) this.source = undefined;
+    source.destroy();
+    const expected = this.check?.expected;
+    const short = expected !== undefined && this.bytes < expected;
+    const resume = this.resumable;
+    if (resume !== undefined && short) resume.budget ??= new ResumeBudget(this.scope.ctx.config);
+    if (short && resume?.budget?.left === true && (error === undefined || isResumableFailure(error, this.abortSignal))) {
+      const { identity, budget } = resume;
+      const start = (): void => void this.resumeRest(identity, budget).catch((e: unknown) => this.fail(e));
+      // The rest is asked for only once the reader wants it, so its answer is read at once.
+      if (this.wanted) start();
+      else this.deferredResume = start;
+    } else if (error !== undefined) {
+      this.fail(error);
+    } else {
+      this.finish();
+    }
+  }
+
+  /**
+   * Waits, then re-reads the bytes not delivered yet and attaches them. A failed
+   * re-open is tried again while the budget lasts and the failure is retryable.
+   * @throws StorageError `IntegrityMismatch` when the answer describes another object; the re-open's own errors.
+   */
+  private async resumeRest(identity: ObjectIdentity, budget: ResumeBudget): Promise<void> {
+    const { key, start, driverOptions } = this.target!;
+    const expected = this.check!.expected!;
+    const stopped = (this.stopped ??= new AbortController()).signal;
+    for (;;) {
+      if (!(await waitBeforeResume(budget.take(), stopped)) || this.destroyed) return;
+      throwIfAborted(this.abortSignal);
+      const from = this.bytes;
+      let opened: DriverReadResult;
+      try {
+        const range = { offset: start + from, size: expected - from };
+        opened = await this.scope.driver.read(key, range, { ...driverOptions, ...range });
+      } catch (e) {
+        if (!this.destroyed && budget.left && isResumableFailure(e, this.abortSignal)) continue;
+        throw e;
+      }
+      if (this.destroyed) {
+        opened.stream.destroy();
+        return;
+      }
+      const change = identityChange(identity, identityOf(opened));
+      if (change !== undefined) {
+        opened.stream.destroy();
+        throw storageError(
+          ErrorCode.IntegrityMismatch,
+          `the object changed during the read (${change}); stopped after ${from} of ${expected} bytes instead of splicing two objects`,
+        );
+      }
+      this.attach(opened.stream);
+      return;
+    }
+  }
+
+  /** The body ended: check length, CRC64 and MD5, then end (or fail). */
+  private finish(): void {
+    if (this.destroyed) return;
+    this.unsubscribe?.();
+    const { expected, onProgress, signal } = this.check!;
+    const bytes = this.bytes;
+    try {
+      throwIfAborted(signal);
+      verifyRead(this.check!, bytes, this.hash, this.md5);
+      if (bytes === 0 || expected === undefined) onProgress?.({ bytes, total: bytes });
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    this.push(null);
+  }
+
+  private fail(e: unknown): void {
+    if (this.destroyed) return;
+    this.destroy(this.scope.error(e, "read", this.path, this.abortSignal));
+  }
+}
