@@ -1,12 +1,6 @@
-import { constants } from "node:fs";
-import { lstat, unlink } from "node:fs/promises";
-import { posix } from "node:path";
-import { Readable } from "node:stream";
 import {
   checkEtagConditions,
-  abortError,
   ErrorCode,
-  isStorageError,
   storageError,
   throwIfAborted,
   type DriverBody,
@@ -24,15 +18,17 @@ import {
 import { appendToFile, createAppendFile } from "./append.js";
 import { replaceAtomically } from "./atomic.js";
 import { FS_TYPE } from "./config.js";
-import { fsError, isErrno } from "./errors.js";
+import { deleteFile } from "./delete-file.js";
 import { fsFeatures } from "./features.js";
-import { fillFile, notExist, readRange } from "./files.js";
+import { fileSlot, refuseDirKey, sourceFile } from "./file-keys.js";
+import { fillFile, notExist } from "./files.js";
 import { downloadTo } from "./fetch-url.js";
 import { listFiles } from "./lister.js";
 import { FsMultipart } from "./multipart.js";
 import { createLinkInside, entryAt, inwardLinkAt, moveLink, type FoundEntry } from "./links.js";
-import { dirObject, etagOf, fileObject, linkObject, lstatOrUndefined, statOrUndefined } from "./objects.js";
+import { dirObject, etagOf, fileObject, linkObject } from "./objects.js";
 import { FsPaths } from "./paths.js";
+import { openFileRead } from "./read-file.js";
 import { copyInside, moveInside } from "./relocate.js";
 import { removeDir } from "./remove-dir.js";
 
@@ -90,37 +86,12 @@ export class FsStorageDriver implements StorageDriver {
   /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `InvalidArgument`, `Aborted`. */
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
     throwIfAborted(options.signal);
-    if (key.endsWith("/")) await this.refuseDirKey(key);
-    const path = await this.paths.resolve(key);
-    // O_NONBLOCK: opening a FIFO must not hang; it is refused below as not a file.
-    const handle = await this.paths.openInside(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    let stream: Readable;
-    let object: RawObject;
-    try {
-      const st = await handle.stat({ bigint: true });
-      if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
-      object = fileObject(key, st);
-      checkEtagConditions(object.etag, options);
-      const size = object.size!;
-      const start = Math.min(range.offset ?? 0, size);
-      const end = range.size === undefined ? size : Math.min(size, start + range.size);
-      stream = await readRange(handle, start, end);
-    } catch (e) {
-      await handle.close().catch(() => undefined);
-      throw fsError(e);
-    }
-    const signal = options.signal;
-    if (signal !== undefined) {
-      const onAbort = (): void => void stream.destroy(abortError(signal));
-      signal.addEventListener("abort", onAbort, { once: true });
-      stream.once("close", () => signal.removeEventListener("abort", onAbort));
-    }
-    return { stream, object };
+    return openFileRead(this.paths, key, range, options);
   }
 
   /** Atomic. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `PermissionDenied`, `Aborted`. */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
-    const path = await this.fileSlot(key);
+    const path = await fileSlot(this.paths, key);
     const st = await replaceAtomically(this.paths, path, (temp) => fillFile(temp, body, options.signal), options.signal, this.durable);
     return { etag: etagOf(st) };
   }
@@ -131,23 +102,7 @@ export class FsStorageDriver implements StorageDriver {
    */
   async delete(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
-    if (key.endsWith("/")) return this.refuseDirKey(key).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
-    const path = await this.paths.resolveEntry(key);
-    if (path === this.paths.root) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
-    const dir = await this.paths.pinExisting(posix.dirname(path));
-    if (dir === undefined) return;
-    const entry = dir.at(posix.basename(path));
-    try {
-      await unlink(entry);
-    } catch (e) {
-      if (isErrno(e, "ENOENT", "ENOTDIR")) return;
-      if ((await lstat(entry).catch(() => undefined))?.isDirectory()) {
-        throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
-      }
-      throw fsError(e);
-    } finally {
-      await dir.close();
-    }
+    await deleteFile(this.paths, key);
   }
 
   /** @throws StorageError `InvalidArgument`, `Aborted`, mapped fs errors. */
@@ -159,8 +114,8 @@ export class FsStorageDriver implements StorageDriver {
   /** Atomic copy (kernel copy where possible). @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
-    const src = await this.sourceFile(srcKey);
-    const dst = await this.fileSlot(dstKey);
+    const src = await sourceFile(this.paths, srcKey);
+    const dst = await fileSlot(this.paths, dstKey);
     if (src !== dst) await copyInside(this.paths, src, dst, options.signal, this.durable);
   }
 
@@ -170,18 +125,18 @@ export class FsStorageDriver implements StorageDriver {
    */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
-    if (srcKey.endsWith("/")) await this.refuseDirKey(srcKey);
+    if (srcKey.endsWith("/")) await refuseDirKey(this.paths, srcKey);
     const link = await this.paths.resolveEntry(srcKey);
     const target = await inwardLinkAt(this.paths, link);
-    if (target !== undefined) return moveLink(this.paths, link, target, await this.fileSlot(dstKey), options.signal, this.durable);
-    const src = await this.sourceFile(srcKey);
-    const dst = await this.fileSlot(dstKey);
+    if (target !== undefined) return moveLink(this.paths, link, target, await fileSlot(this.paths, dstKey), options.signal, this.durable);
+    const src = await sourceFile(this.paths, srcKey);
+    const dst = await fileSlot(this.paths, dstKey);
     if (src !== dst) await moveInside(this.paths, src, dst, options.signal, this.durable);
   }
 
   /** Streams the URL's body into place atomically. @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`. */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
-    const path = await this.fileSlot(key);
+    const path = await fileSlot(this.paths, key);
     await replaceAtomically(this.paths, path, (temp) => downloadTo(url, temp, options.signal), options.signal, this.durable);
   }
 
@@ -212,7 +167,7 @@ export class FsStorageDriver implements StorageDriver {
 
   /** Creates or truncates, atomically. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
-    return createAppendFile(this.paths, key, await this.fileSlot(key), options.signal, this.durable);
+    return createAppendFile(this.paths, key, await fileSlot(this.paths, key), options.signal, this.durable);
   }
 
   /**
@@ -221,13 +176,13 @@ export class FsStorageDriver implements StorageDriver {
    */
   async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
     throwIfAborted(options.signal);
-    if (key.endsWith("/")) await this.refuseDirKey(key);
+    if (key.endsWith("/")) await refuseDirKey(this.paths, key);
     return appendToFile(this.paths, await this.paths.resolve(key), offset, body, options.signal, this.durable);
   }
 
   /** Nothing to commit on a filesystem; checks the file exists. @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
   async commitAppend(key: string, options: DriverCallOptions): Promise<void> {
-    await this.sourceFile(key);
+    await sourceFile(this.paths, key);
     throwIfAborted(options.signal);
   }
 
@@ -270,38 +225,5 @@ export class FsStorageDriver implements StorageDriver {
   async listUploads(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
     throwIfAborted(options.signal);
     return this.multipart.listUploads(request);
-  }
-
-  /**
-   * The confined path of a file key where a file may be written (not a directory). The check is a
-   * quick look that spares reading a body bound to fail; the rename in place is what decides.
-   */
-  private async fileSlot(key: string): Promise<string> {
-    if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
-    // The entry itself, wherever a link there leads: the rename in its pinned directory replaces the link.
-    const path = await this.paths.resolveEntry(key);
-    if ((await lstatOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
-    return path;
-  }
-
-  /** The confined path of an existing regular file (a quick look too: reads and renames decide). */
-  private async sourceFile(key: string): Promise<string> {
-    if (key.endsWith("/")) await this.refuseDirKey(key);
-    const path = await this.paths.resolve(key);
-    const st = await statOrUndefined(path);
-    if (st === undefined) throw notExist();
-    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
-    return path;
-  }
-
-  /**
-   * An object operation on a key ending in `/`, which names a directory and never the file without
-   * the `/` (memory and the object stores keep `a` and `a/` apart): there is no such object.
-   * @throws StorageError `ObjectModeInvalid` (a directory is there), else `ObjectNotExist`; `InvalidArgument` as any path.
-   */
-  private async refuseDirKey(key: string): Promise<never> {
-    const st = await this.paths.statInside(await this.paths.resolve(key));
-    if (st?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
-    throw notExist();
   }
 }

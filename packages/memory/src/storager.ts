@@ -1,6 +1,4 @@
-import { Readable } from "node:stream";
 import {
-  abortError,
   checkEtagConditions,
   openUrl,
   ErrorCode,
@@ -17,19 +15,17 @@ import {
   type Part,
   type RawObject,
   type StorageDriver,
-  type StorageError,
 } from "@stowage/core";
 import { checkContentMd5, readBody } from "./body.js";
+import { attributesOf } from "./call-attributes.js";
 import { MEMORY_TYPE } from "./config.js";
-import { MEMORY_LINK_HOPS, memoryFeatures } from "./features.js";
+import { appendAt, fileAt, notExist } from "./entry-lookup.js";
+import { memoryFeatures } from "./features.js";
 import { listEntries, listUploads } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, findUpload, listUploadParts, putPart } from "./multipart.js";
+import { rangeStream } from "./range-stream.js";
 import { impliedDir, toRawObject, uploadObject } from "./raw-object.js";
-import { dirEntry, fileEntry, linkEntry, type EntryAttributes, type MemoryEntry, type MemoryStore } from "./store.js";
-
-/** Bytes per chunk of a read stream. */
-const READ_CHUNK = 1024 * 1024;
-
+import { dirEntry, fileEntry, linkEntry, type MemoryEntry, type MemoryStore } from "./store.js";
 
 /**
  * The memory driver's primitives over one {@link MemoryStore}. Every
@@ -68,18 +64,9 @@ export class MemoryStorageDriver implements StorageDriver {
   /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `Aborted`. */
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
     throwIfAborted(options.signal);
-    const entry = this.fileAt(key);
+    const entry = fileAt(this.store, key);
     checkEtagConditions(entry.etag, options);
-    const data = entry.data;
-    const start = Math.min(range.offset ?? 0, data.length);
-    const end = range.size === undefined ? data.length : Math.min(data.length, start + range.size);
-    const stream = Readable.from(chunks(data, start, end));
-    const signal = options.signal;
-    if (signal !== undefined) {
-      const onAbort = (): void => void stream.destroy(abortError(signal));
-      signal.addEventListener("abort", onAbort, { once: true });
-      stream.once("close", () => signal.removeEventListener("abort", onAbort));
-    }
+    const stream = rangeStream(entry.data, range, options.signal);
     return { stream, object: toRawObject(key, entry), crc64: entry.crc64 };
   }
 
@@ -90,7 +77,7 @@ export class MemoryStorageDriver implements StorageDriver {
     checkContentMd5(data, body.contentMd5);
     throwIfAborted(options.signal);
     this.store.checkFileSlot(key);
-    const entry = fileEntry("file", data, attributes(options));
+    const entry = fileEntry("file", data, attributesOf(options));
     this.store.set(key, entry);
     return { etag: entry.etag, crc64: entry.crc64 };
   }
@@ -120,7 +107,7 @@ export class MemoryStorageDriver implements StorageDriver {
   /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
-    const entry = this.fileAt(srcKey);
+    const entry = fileAt(this.store, srcKey);
     this.store.checkFileSlot(dstKey);
     if (srcKey === dstKey) return;
     const copy: MemoryEntry = { ...entry, kind: "file", lastModified: new Date() };
@@ -132,7 +119,7 @@ export class MemoryStorageDriver implements StorageDriver {
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const own = this.store.get(srcKey);
-    const entry = own?.kind === "link" ? own : this.fileAt(srcKey);
+    const entry = own?.kind === "link" ? own : fileAt(this.store, srcKey);
     this.store.checkFileSlot(dstKey);
     if (srcKey === dstKey) return;
     this.store.remove(srcKey);
@@ -188,18 +175,18 @@ export class MemoryStorageDriver implements StorageDriver {
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
     throwIfAborted(options.signal);
     this.store.checkFileSlot(key);
-    const entry = fileEntry("append", Buffer.alloc(0), attributes(options));
+    const entry = fileEntry("append", Buffer.alloc(0), attributesOf(options));
     this.store.set(key, entry);
     return toRawObject(key, entry);
   }
 
   /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not an append object), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`. */
   async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64: string }> {
-    this.appendAt(key);
+    appendAt(this.store, key);
     const data = await readBody(body, options.signal);
     checkContentMd5(data, body.contentMd5);
     throwIfAborted(options.signal);
-    const entry = this.appendAt(key);
+    const entry = appendAt(this.store, key);
     if (offset !== entry.data.length) {
       throw storageError(ErrorCode.Conflict, `append position is ${entry.data.length}, not ${offset}`);
     }
@@ -211,13 +198,13 @@ export class MemoryStorageDriver implements StorageDriver {
   /** A no-op check: the object stays appendable. @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
   async commitAppend(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
-    this.appendAt(key);
+    appendAt(this.store, key);
   }
 
   /** @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
   async createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
     throwIfAborted(options.signal);
-    return { multipartId: createUpload(this.store, key, attributes(options)) };
+    return { multipartId: createUpload(this.store, key, attributesOf(options)) };
   }
 
   /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
@@ -258,46 +245,4 @@ export class MemoryStorageDriver implements StorageDriver {
     throwIfAborted(options.signal);
     return listUploads(this.store, request);
   }
-
-  /** The file or append entry at `key`, following links. */
-  private fileAt(key: string): MemoryEntry {
-    let at = key;
-    for (let hops = 0; hops <= MEMORY_LINK_HOPS; hops++) {
-      const entry = this.store.get(at);
-      if (entry?.kind === "link") {
-        at = entry.linkTarget!;
-        continue;
-      }
-      if (entry !== undefined && entry.kind !== "dir") return entry;
-      // `at` may be a `dir/` key already: an implied directory has no entry of its own.
-      if (entry !== undefined || this.store.dirExists(at.endsWith("/") ? at : at + "/")) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
-      throw at === key ? notExist() : storageError(ErrorCode.ObjectNotExist, "the link's target does not exist");
-    }
-    throw storageError(ErrorCode.InvalidArgument, `more than ${MEMORY_LINK_HOPS} links in a row (a loop?)`);
-  }
-
-  /** The append entry at `key`. */
-  private appendAt(key: string): MemoryEntry {
-    const entry = this.fileAt(key);
-    if (entry.kind !== "append") throw storageError(ErrorCode.ObjectModeInvalid, "not an appendable object (create it with createAppend)");
-    return entry;
-  }
-}
-
-function notExist(): StorageError {
-  return storageError(ErrorCode.ObjectNotExist, "no such object");
-}
-
-/** Copies of `data[start, end)` in chunks of at most {@link READ_CHUNK} bytes. */
-function* chunks(data: Buffer, start: number, end: number): Generator<Buffer> {
-  for (let at = start; at < end; at += READ_CHUNK) yield Buffer.from(data.subarray(at, Math.min(end, at + READ_CHUNK)));
-}
-
-/** The content attributes among a call's options. */
-function attributes(options: DriverCallOptions): EntryAttributes {
-  const out: EntryAttributes = {};
-  if (typeof options.contentType === "string") out.contentType = options.contentType;
-  if (typeof options.storageClass === "string") out.storageClass = options.storageClass;
-  if (options.metadata !== null && typeof options.metadata === "object") out.metadata = { ...(options.metadata as Record<string, string>) };
-  return out;
 }

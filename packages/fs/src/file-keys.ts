@@ -1,0 +1,42 @@
+import { ErrorCode, storageError } from "@stowage/core";
+import { notExist } from "./files.js";
+import { lstatOrUndefined, statOrUndefined } from "./objects.js";
+import type { FsPaths } from "./paths.js";
+
+/**
+ * The confined path of a file key where a file may be written (not a directory). The check is a
+ * quick look that spares reading a body bound to fail; the rename in place is what decides.
+ * @throws StorageError `InvalidArgument` (an empty key, one ending in `/`, or any path the rules
+ *   refuse), `ObjectModeInvalid` (a directory is there).
+ */
+export async function fileSlot(paths: FsPaths, key: string): Promise<string> {
+  if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
+  // The entry itself, wherever a link there leads: the rename in its pinned directory replaces the link.
+  const path = await paths.resolveEntry(key);
+  if ((await lstatOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
+  return path;
+}
+
+/**
+ * The confined path of an existing regular file (a quick look too: reads and renames decide).
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a regular file), `InvalidArgument`.
+ */
+export async function sourceFile(paths: FsPaths, key: string): Promise<string> {
+  if (key.endsWith("/")) await refuseDirKey(paths, key);
+  const path = await paths.resolve(key);
+  const st = await statOrUndefined(path);
+  if (st === undefined) throw notExist();
+  if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
+  return path;
+}
+
+/**
+ * An object operation on a key ending in `/`, which names a directory and never the file without
+ * the `/` (memory and the object stores keep `a` and `a/` apart): there is no such object.
+ * @throws StorageError `ObjectModeInvalid` (a directory is there), else `ObjectNotExist`; `InvalidArgument` as any path.
+ */
+export async function refuseDirKey(paths: FsPaths, key: string): Promise<never> {
+  const st = await paths.statInside(await paths.resolve(key));
+  if (st?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
+  throw notExist();
+}

@@ -1,0 +1,44 @@
+import { constants } from "node:fs";
+import type { Readable } from "node:stream";
+import { abortError, checkEtagConditions, ErrorCode, storageError, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
+import { fsError } from "./errors.js";
+import { refuseDirKey } from "./file-keys.js";
+import { readRange } from "./files.js";
+import { fileObject } from "./objects.js";
+import type { FsPaths } from "./paths.js";
+
+/**
+ * Opens the file of `key` and streams bytes `[offset, offset + size)` of it (clamped to its
+ * size), after checking the ETag conditions of `options`. Aborting `options.signal` destroys the
+ * stream with `Aborted`. The caller checks `options.signal` before calling.
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory, or not a regular file),
+ *   `Conflict` (412 or 304: an ETag condition does not hold), `InvalidArgument`, mapped fs errors.
+ */
+export async function openFileRead(paths: FsPaths, key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
+  if (key.endsWith("/")) await refuseDirKey(paths, key);
+  const path = await paths.resolve(key);
+  // O_NONBLOCK: opening a FIFO must not hang; it is refused below as not a file.
+  const handle = await paths.openInside(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  let stream: Readable;
+  let object: RawObject;
+  try {
+    const st = await handle.stat({ bigint: true });
+    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
+    object = fileObject(key, st);
+    checkEtagConditions(object.etag, options);
+    const size = object.size!;
+    const start = Math.min(range.offset ?? 0, size);
+    const end = range.size === undefined ? size : Math.min(size, start + range.size);
+    stream = await readRange(handle, start, end);
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    throw fsError(e);
+  }
+  const signal = options.signal;
+  if (signal !== undefined) {
+    const onAbort = (): void => void stream.destroy(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    stream.once("close", () => signal.removeEventListener("abort", onAbort));
+  }
+  return { stream, object };
+}
