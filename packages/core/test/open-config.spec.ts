@@ -77,7 +77,9 @@ describe("resolveOpenConfig from a connection string", () => {
   it("defaults work_dir to / and normalises it", () => {
     expect(resolveOpenConfig(definition, `demo://b?${CRED}`, "storager").config.workDir).toBe("/");
     expect(resolveOpenConfig(definition, `demo://b/x?${CRED}`, "storager").config.workDir).toBe("/x/");
-    expect(resolveOpenConfig(definition, `demo://b?${CRED}&work_dir=y\\z`, "storager").config.workDir).toBe("/y/z/");
+    expect(resolveOpenConfig(definition, `demo://b?${CRED}&work_dir=\\y\\z`, "storager").config.workDir).toBe("/y/z/");
+    // A relative work_dir pair is refused, not put under /.
+    expect(() => resolveOpenConfig(definition, `demo://b?${CRED}&work_dir=y/z`, "storager")).toThrow(/ConnectionStringInvalid.*must be absolute/);
   });
 
   it("turns default_<x> pairs into operation defaults, driver pairs too", () => {
@@ -187,7 +189,7 @@ describe("resolveOpenConfig from an options object", () => {
       {
         type: "demo",
         name: "b",
-        workDir: "x/y",
+        workDir: "/x/y",
         credential: { protocol: "hmac", accessKey: "AK", secretKey: SECRET },
         endpoint: "http:127.0.0.1:9000",
         defaultStorageClass: "COLD",

@@ -19,15 +19,19 @@ describe("normalizeWorkDir", () => {
     ["", "/"],
     ["/a/b/", "/a/b/"],
     ["/a/b", "/a/b/"],
-    ["a/b", "/a/b/"],
     ["\\a\\b\\", "/a/b/"],
-    ["C:\\data", "/C:/data/"],
     ["/with space/ü/", "/with space/ü/"],
   ])("%j → %j", (input, expected) => {
     expect(normalizeWorkDir(input)).toBe(expected);
   });
 
   it.each(["/a/../b/", "/./", "/a/./", "..", "/a//b/", "//", "/a\0/"])("rejects %j", (input) => {
+    invalidArgument(() => normalizeWorkDir(input));
+  });
+
+  // Never resolved against the current directory: fs would open a directory under / instead.
+  it.each(["a/b", "data", "./data", "~/data", "C:\\data", "C:/data"])("rejects the relative %j, saying it must be absolute", (input) => {
+    expect(() => normalizeWorkDir(input)).toThrow(/must be absolute/);
     invalidArgument(() => normalizeWorkDir(input));
   });
 
@@ -44,7 +48,8 @@ describe("resolvePath", () => {
   });
 
   it("normalises the work_dir it is given", () => {
-    expect(resolvePath("a/b", "c").key).toBe("a/b/c");
+    expect(resolvePath("/a/b", "c").key).toBe("a/b/c");
+    expect(resolvePath("\\a\\b", "c").key).toBe("a/b/c");
   });
 
   it("addresses the same key from an absolute path inside the work_dir and echoes it", () => {

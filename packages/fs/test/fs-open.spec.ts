@@ -40,6 +40,22 @@ describe("fs connection strings", () => {
     expect(e.message).toContain("fs:///tmp");
   });
 
+  it.each(["data", "./data", "~/data", "C:\\data"])("a relative work_dir %j is refused, never put under /", (dir) => {
+    expect(fails("InvalidArgument", () => newStorager({ type: "fs", workDir: dir })).message).toContain("must be absolute");
+    expect(fails("ConnectionStringInvalid", () => newStorager(`fs://?work_dir=${encodeURIComponent(dir)}`)).message).toContain("must be absolute");
+  });
+
+  it.each([
+    ["fs://./data", "absolute POSIX directory"],
+    ["fs://~/data", "absolute POSIX directory"],
+    ["fs://C:/data", "absolute POSIX directory"],
+    ["fs://localhost/tmp/x", "did you mean fs:///tmp/x (no host)"],
+  ])("%s gets a hint that does not open a directory under /", (conn, hint) => {
+    const e = fails("ConnectionStringInvalid", () => newStorager(conn));
+    expect(e.message).toContain(hint);
+    expect(e.message).not.toContain("three slashes");
+  });
+
   it("a name as a pair or an option is unsupported", () => {
     fails("PairUnsupported", () => newStorager(`fs://${tmp}/?name=x`));
     fails("PairUnsupported", () => newStorager({ type: "fs", workDir: tmp, name: "x" }));

@@ -86,7 +86,7 @@ export const globalPairs = {
   workDir: definePair({
     name: "work_dir",
     type: "string",
-    description: "Directory every path is relative to: absolute, Unix style, default /.",
+    description: "Directory every path is relative to: absolute (a relative one is refused), Unix style, default /.",
     operations: ["new"],
   }),
   location: definePair({ name: "location", type: "string", description: "Region or zone of the bucket.", operations: ["new"] }),

@@ -149,7 +149,7 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   }
 
   const requires = (kind === "storager" ? definition.storagerRequires : definition.servicerRequires) ?? [];
-  const hint = pathName === undefined ? "" : `; ${definition.type} has no names, so "${pathName.name}" is not a directory: did you mean ${definition.type}:///${pathName.name}${pathName.workDir} (three slashes)?`;
+  const hint = pathName === undefined ? "" : noNameHint(definition.type, pathName);
   for (const name of requires) {
     const key = camelCase(name);
     if (config[key] === undefined || config[key] === "") {
@@ -213,4 +213,18 @@ function refuseUnused(
 function asConnectionStringError(e: unknown): unknown {
   if (!isStorageError(e) || e.code !== ErrorCode.InvalidArgument) return e;
   return storageError(ErrorCode.ConnectionStringInvalid, (e as StorageError).detail);
+}
+
+/**
+ * The hint for a name given to a service without names (`fs://tmp/data`): three slashes, unless
+ * the "name" shows a relative, home or Windows directory (or a host), which three slashes would
+ * turn into a directory under `/` that was not meant.
+ */
+function noNameHint(type: string, at: { name: string; workDir: string }): string {
+  const start = `; ${type} has no names, so "${at.name}" is not a directory`;
+  if (at.name === "localhost") return `${start}: did you mean ${type}://${at.workDir || "/<absolute dir>"} (no host)?`;
+  if (at.name === "." || at.name === ".." || at.name === "~" || /^[A-Za-z]:/.test(at.name)) {
+    return `${start}: ${type} needs an absolute POSIX directory, ${type}:///<absolute dir> (relative paths, ~ and Windows drives are not expanded)`;
+  }
+  return `${start}: did you mean ${type}:///${at.name}${at.workDir} (three slashes)?`;
 }

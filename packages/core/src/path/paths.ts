@@ -33,15 +33,20 @@ function checkSegments(segments: readonly string[], what: string, shown: string)
 }
 
 /**
- * Normalises a work_dir: `\` becomes `/`, a relative one gets a leading `/`,
- * and a trailing `/` is added. `""` becomes `/`.
- * @throws InvalidArgument for a non-string, NUL, `.`/`..` segments or empty inner segments.
+ * Normalises a work_dir: `\` becomes `/` and a trailing `/` is added; `""`
+ * becomes `/`. A relative one (`data`, `./data`, `~/data`, `C:\data`) is
+ * refused: it is never resolved against the current directory, where fs would
+ * otherwise open a directory under `/` that the caller did not mean.
+ * @throws InvalidArgument for a non-string, a relative work_dir, NUL, `.`/`..` segments or empty inner segments.
  */
 export function normalizeWorkDir(workDir: string): string {
   if (typeof workDir !== "string") invalid(`work_dir must be a string, got ${typeof workDir}`);
   if (workDir.includes("\0")) invalid("work_dir must not contain NUL");
   let wd = workDir.replace(/\\/g, "/");
-  if (!wd.startsWith("/")) wd = "/" + wd;
+  if (wd === "") wd = "/";
+  if (!wd.startsWith("/")) {
+    invalid(`work_dir ${JSON.stringify(workDir)} must be absolute (start with "/"): it is not resolved against the current directory, so pass a full path (path.resolve(...))`);
+  }
   if (!wd.endsWith("/")) wd += "/";
   if (wd !== "/") checkSegments(wd.slice(1, -1).split("/"), "work_dir", workDir);
   return wd;
