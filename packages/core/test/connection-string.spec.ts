@@ -159,8 +159,16 @@ describe("parseConnectionString", () => {
     ["cos:bucket", 'must be followed by "//"'],
     ["cos:/bucket", 'must be followed by "//"'],
     ["t://?=v", "no key"],
+    ["fs:///tmp/ ", "starts or ends with a space"],
+    [" fs:///tmp/", "starts or ends with a space"],
+    ["cos://b/?credential=hmac:AK:SK ", "starts or ends with a space"],
   ])("rejects %j", (conn, expected) => {
     expect(invalid(() => parseConnectionString(conn))).toContain(expected);
+  });
+
+  it("keeps a space that is percent-encoded at the end, or inside", () => {
+    expect(parseConnectionString("fs:///tmp/a%20").workDir).toBe("/tmp/a ");
+    expect(parseConnectionString("fs:///tmp/a b/").workDir).toBe("/tmp/a b/");
   });
 
   it("rejects bad percent-escapes without showing the value", () => {
