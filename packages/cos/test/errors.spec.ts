@@ -37,6 +37,11 @@ describe("COS error mapping", () => {
     expect(cosError(502, { code: "Weird" }, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });
   });
 
+  it("says what a body-less 404 or 403 (a HEAD) may mean: a missing bucket, or the credential", () => {
+    expect(cosError(404, undefined, "head_object", "rid").detail).toBe("head_object: HTTP 404 (no such object, or no such bucket)");
+    expect(cosError(403, undefined, "head_object", "rid").detail).toContain("check the credential");
+  });
+
   it("maps a condition that did not hold (412, or 304 not modified) to Conflict, kept status, never retried", () => {
     expect(COS_ERROR_CODES["PreconditionFailed"]).toBe("Conflict");
     expect(COS_ERROR_CODES["NotModified"]).toBe("Conflict");

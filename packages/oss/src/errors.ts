@@ -74,7 +74,12 @@ export function isOssClockSkew(error: OssErrorBody | undefined): boolean {
 const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
 
 /** What an answer of `status` without an error code means, for the message. */
-const BARE_STATUS: Readonly<Record<number, string>> = { 304: " (not modified)", 404: " (no such object)", 412: " (precondition failed)" };
+const BARE_STATUS: Readonly<Record<number, string>> = {
+  304: " (not modified)",
+  403: " (access denied; the answer has no body to say why: check the credential and its permissions)",
+  404: " (no such object, or no such bucket)",
+  412: " (precondition failed)",
+};
 
 /**
  * The StorageError for an OSS failure: `code` from {@link OSS_ERROR_CODES} (or

@@ -62,6 +62,11 @@ describe("OSS error mapping", () => {
     expect(ossError(412, undefined, "head_object", "rid").code).toBe("Conflict");
   });
 
+  it("says what a body-less 404 or 403 (a HEAD) may mean: a missing bucket, or the credential", () => {
+    expect(ossError(404, undefined, "head_object", "rid").detail).toBe("head_object: HTTP 404 (no such object, or no such bucket)");
+    expect(ossError(403, undefined, "head_object", "rid").detail).toContain("check the credential");
+  });
+
   it("maps a condition that did not hold (412, or 304 not modified) to Conflict, kept status, never retried", async () => {
     expect(OSS_ERROR_CODES["PreconditionFailed"]).toBe("Conflict");
     expect(OSS_ERROR_CODES["NotModified"]).toBe("Conflict");

@@ -52,6 +52,11 @@ describe("QingStor error mapping", () => {
     expect(qingstorError(400, { code: "invalid_argument" }, "x", undefined)).toMatchObject({ code: "InvalidArgument", retryable: false });
   });
 
+  it("says what a body-less 404 or 403 (a HEAD) may mean: a missing bucket, or the credential", () => {
+    expect(qingstorError(404, parseErrorBody(Buffer.alloc(0)), "head_object", "rid").detail).toBe("head_object: HTTP 404 (no such object, or no such bucket)");
+    expect(qingstorError(403, parseErrorBody(Buffer.alloc(0)), "head_object", "rid").detail).toContain("check the credential");
+  });
+
   it("maps a condition that did not hold (412, or 304 not modified) to Conflict, kept status, never retried", () => {
     expect(QINGSTOR_ERROR_CODES["precondition_failed"]).toBe("Conflict");
     expect(QINGSTOR_ERROR_CODES["not_modified"]).toBe("Conflict");
