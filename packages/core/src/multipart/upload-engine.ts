@@ -103,13 +103,27 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
       let part: Part | undefined;
       uploading++;
       try {
-        // A part the service stored with other bytes is sent once more (the same number replaces
-        // it); stored wrong twice, it must not stay in an upload a resume could complete from.
+        // A part the service stored with other bytes (a CRC-64 that differs, or a driver's
+        // IntegrityMismatch: an MD5 ETag that contradicts the bytes, a refused Content-MD5) is sent
+        // once more (the same number replaces it); wrong twice, it must not stay in an upload a
+        // resume could complete from.
+        let failedOnce = false;
         for (let attempt = 0; attempt < 2; attempt++) {
           if (failure !== undefined) return;
           reusable = false;
-          part = await target.writePart(id, index, data, checks, controller.signal);
-          reusable = true;
+          try {
+            part = await target.writePart(id, index, data, checks, controller.signal);
+          } catch (e) {
+            if (!isStorageError(e, ErrorCode.IntegrityMismatch)) throw e;
+            if (attempt === 1) {
+              corruptPartStored = true;
+              throw e;
+            }
+            failedOnce = true;
+            continue;
+          }
+          // A buffer an earlier attempt failed with may still be held by its request: never reused.
+          reusable = !failedOnce;
           if (!verify || part.crc64 === undefined || crc64Equal(part.crc64, crc)) break;
           if (attempt === 1) {
             corruptPartStored = true;
