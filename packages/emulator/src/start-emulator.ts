@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { storageError } from "@stowage/core";
 import { PROVIDERS, type Provider } from "./common/operations.js";
+import { isValidBucketName } from "./common/path-style.js";
 import { createCosFrontEnd } from "./cos/front-end.js";
 import { FaultEngine, type FaultRuleStatus } from "./faults/fault-engine.js";
 import { validateFaultRule, type FaultRule } from "./faults/fault-rule.js";
@@ -100,6 +101,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     if (typeof spec.name !== "string" || spec.name === "" || spec.name.startsWith("_")) {
       fail(`bucket name ${JSON.stringify(spec.name)} must be non-empty and not start with "_" (the admin routes)`);
     }
+    // A name the provider (and so its driver) refuses would give a connection string that does not open.
+    if (!isValidBucketName(spec.name, opts.provider)) {
+      const rule = opts.provider === "qingstor" ? "6-63" : "3-63";
+      fail(`bucket name ${JSON.stringify(spec.name)} is not valid on ${opts.provider}: ${rule} lower-case letters, digits and hyphens, not starting or ending with a hyphen`);
+    }
     await store.ensureBucket(spec.name, spec.region ?? region);
   }
   // Front ends look keys up in this Map on every request, so setCredentials refills it in place.
@@ -121,7 +127,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   try {
     listening = await listen(dispatcher.listener, host, opts.port ?? 0, tls);
   } catch (e) {
-    throw storageError("Unexpected", `emulator could not listen on ${host}:${opts.port ?? 0}`, { service: "emulator", op: "start_emulator", cause: e });
+    const why = (e as { code?: unknown }).code;
+    const reason = why === "EADDRINUSE" ? " (EADDRINUSE: the port is taken)" : typeof why === "string" ? ` (${why})` : "";
+    throw storageError("Unexpected", `emulator could not listen on ${host}:${opts.port ?? 0}${reason}`, { service: "emulator", op: "start_emulator", cause: e });
   }
   const hostPart = host.includes(":") ? `[${host}]` : host;
   const endpoint = `${tls ? "https" : "http"}://${hostPart}:${listening.port}`;

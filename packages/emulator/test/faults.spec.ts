@@ -94,9 +94,9 @@ describe("fault injection", () => {
     } finally {
       await oss.stop();
     }
-    const qs = await startEmulator({ provider: "qingstor", buckets: ["qb"], credentials: cred, faults: [{ kind: "throttle" }] });
+    const qs = await startEmulator({ provider: "qingstor", buckets: ["qb-bucket"], credentials: cred, faults: [{ kind: "throttle" }] });
     try {
-      const res = await fetch(`${qs.endpoint}/qb/k`);
+      const res = await fetch(`${qs.endpoint}/qb-bucket/k`);
       expect(res.status).toBe(429);
       expect(((await res.json()) as { code: string }).code).toBe("too_many_requests");
     } finally {

@@ -41,12 +41,19 @@ export function hostName(hostHeader: string | undefined): string {
 }
 
 /**
- * Checks a bucket name: 3–63 characters of lowercase letters, digits and
- * hyphens, not starting or ending with a hyphen.
+ * True when `name` is a bucket name `provider` accepts: 3–63 characters of lowercase letters,
+ * digits and hyphens, not starting or ending with a hyphen; QingStor wants at least 6.
+ */
+export function isValidBucketName(name: string, provider?: string): boolean {
+  return provider === "qingstor" ? /^[a-z0-9][a-z0-9-]{4,61}[a-z0-9]$/.test(name) : /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name);
+}
+
+/**
+ * Checks a bucket name with {@link isValidBucketName}.
  * @throws ProtocolError `InvalidBucketName`
  */
-export function validateBucketName(name: string): void {
-  if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
+export function validateBucketName(name: string, provider?: string): void {
+  if (!isValidBucketName(name, provider)) {
     throw new ProtocolError("InvalidBucketName", "The specified bucket name is not valid.");
   }
 }

@@ -28,7 +28,7 @@ export function qsListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext):
 
 /** PutBucket (201). */
 export async function qsCreateBucket(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
-  validateBucketName(route.bucket!);
+  validateBucketName(route.bucket!, "qingstor");
   await ctx.store.createBucket(route.bucket!, ctx.config.region);
   return emptyResponse(201);
 }
