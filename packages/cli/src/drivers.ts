@@ -8,6 +8,12 @@ import { memoryService } from "@stowage/memory";
 /** Schemes the CLI ships with; every other scheme is imported on demand as `@stowage/<scheme>`. */
 export const BUNDLED_SCHEMES: readonly string[] = ["fs", "memory"];
 
+/**
+ * Every scheme the CLI opens without anything installed: the bundled ones, and the drivers it
+ * depends on (`@stowage/cos`, `@stowage/oss`, `@stowage/qingstor`), imported the first time used.
+ */
+export const KNOWN_SCHEMES: readonly string[] = [...BUNDLED_SCHEMES, "cos", "oss", "qingstor"];
+
 const SCHEME = /^[a-z][a-z0-9+.-]*$/;
 
 /** Registers the bundled drivers (idempotent). */
@@ -51,10 +57,11 @@ function findInstalled(pkg: string, cwd: string): string | undefined {
  * there; any other is imported as `@stowage/<type>` (from the CLI's own
  * dependencies, else from a `node_modules` above `cwd`). A package that
  * registers into another copy of core is registered here from its exported
- * definition.
+ * definition. `path`, the location's absolute path when it has no host, makes the hint for a
+ * `file://` location name the `fs:///...` string meant.
  * @throws ServiceNotRegistered when no package provides the scheme; Unexpected when it fails to load.
  */
-export async function ensureDriver(type: string, cwd: string = process.cwd()): Promise<void> {
+export async function ensureDriver(type: string, cwd: string = process.cwd(), path?: string): Promise<void> {
   registerBundledDrivers();
   if (getService(type) !== undefined) return;
   if (!SCHEME.test(type)) {
@@ -76,10 +83,20 @@ export async function ensureDriver(type: string, cwd: string = process.cwd()): P
     if (definition !== undefined) registerService(definition as ServiceDefinition);
   }
   if (getService(type) === undefined) {
-    const how = loaded === undefined ? `install it: npm install ${pkg}` : `${pkg} did not register "${type}"`;
-    throw storageError(ErrorCode.ServiceNotRegistered, `no driver for "${type}://" (the CLI bundles ${BUNDLED_SCHEMES.join(", ")}; ${how})`, {
+    throw storageError(ErrorCode.ServiceNotRegistered, `no driver for "${type}://" (${whyNot(type, pkg, loaded !== undefined, path)})`, {
       op: "open",
       service: type,
     });
   }
+}
+
+/** The reason (and the way out) for a scheme no driver registered. */
+function whyNot(type: string, pkg: string, loaded: boolean, path: string | undefined): string {
+  const known = `the CLI opens ${KNOWN_SCHEMES.slice(0, -1).join(", ")} and ${KNOWN_SCHEMES[KNOWN_SCHEMES.length - 1]}`;
+  if (type === "file") {
+    const meant = path === undefined ? "fs:///<absolute dir>" : `fs://${path}`;
+    return `${known}; local files are opened with fs: did you mean ${meant} (or a plain local path)?`;
+  }
+  if (loaded) return `${pkg} was found but did not register "${type}"; ${known}`;
+  return `${known}; for another scheme it loads a driver package named ${pkg} from a node_modules above the current directory, and there is none`;
 }

@@ -68,6 +68,14 @@ export function parseAge(text: string): number {
   return Math.round(Number(m[1]) * AGE_UNITS[m[2]!.toLowerCase()]!);
 }
 
+/**
+ * `n` and a noun, singular for 1: `plural(1, "object")` → `"1 object"`, `plural(2, "upload")` → `"2 uploads"`.
+ * @throws nothing
+ */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** `1536` → `"1.5 KiB"`; bytes below 1 KiB print as `"512 B"`. */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return "? B";

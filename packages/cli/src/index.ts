@@ -8,7 +8,7 @@ export { CliContext, type CliIO, type GlobalOptions, type ProgressMode } from ".
 export { EXIT_CODES, UsageError, exitCodeOf, describeError } from "./errors.js";
 export { Locations, sameAccount, type Location, type Endpoint, type SharedStore } from "./locations.js";
 export { loadProfiles, defaultConfigPath, type Profiles } from "./profiles.js";
-export { ensureDriver, registerBundledDrivers, BUNDLED_SCHEMES } from "./drivers.js";
+export { ensureDriver, registerBundledDrivers, BUNDLED_SCHEMES, KNOWN_SCHEMES } from "./drivers.js";
 export { parseSize, formatBytes } from "./format.js";
 export { TRANSFER_DEFAULTS, type TransferSettings } from "./transfer/settings.js";
 export type { TransferStats } from "./transfer/stats.js";

@@ -1,6 +1,7 @@
 import { posix, resolve as resolvePathNative } from "node:path";
 import { ErrorCode, getService, newStorager, parseConnectionString, redactSecrets, storageError, type Storager } from "@stowage/core";
 import { ensureDriver, registerBundledDrivers } from "./drivers.js";
+import { fromProfile, shortenPairs, workDirHint } from "./location-text.js";
 import { loadProfiles, type Profiles } from "./profiles.js";
 
 /**
@@ -10,7 +11,7 @@ import { loadProfiles, type Profiles } from "./profiles.js";
  * or a local path (`./photos`, opened as `fs`).
  */
 export interface Location {
-  /** What the user typed, secrets redacted: safe to print. */
+  /** What the user typed, secrets redacted and long pair values shortened: safe to print. */
   readonly display: string;
   /** The service scheme (`fs`, `memory`, `cos`...). */
   readonly type: string;
@@ -30,6 +31,8 @@ export interface Location {
   readonly region?: string;
   /** True when the connection string gave no work_dir (`path` is then `/`, or the profile's sub-path). */
   readonly noWorkDir?: boolean;
+  /** Where a profile's connection string came from (`profile "x" (from $STOWAGE_PROFILE_X)`), for its errors. */
+  readonly profile?: string;
 }
 
 /** One side of an operation: a storager opened on a directory of a location. */
@@ -76,8 +79,7 @@ function splitObject(path: string, display: string): [string, string] {
  */
 function requireWorkDir(type: string, name: string, display: string): void {
   if (getService(type)?.storagerRequires?.includes("work_dir") !== true) return;
-  const hint = name === "" ? `${type}:///<absolute directory>` : `${type}:///${name}`;
-  throw storageError(ErrorCode.PairRequired, `${display} names no directory, and ${type} needs one (a work_dir): did you mean ${hint} (three slashes)?`, {
+  throw storageError(ErrorCode.PairRequired, `${display} names no directory, and ${type} needs one (a work_dir): ${workDirHint(type, name)}`, {
     op: "open",
     service: type,
   });
@@ -101,7 +103,14 @@ export class Locations {
       const [, name, rest] = m as unknown as [string, string, string];
       this.profiles ??= loadProfiles(this.opts.env, this.opts.configPath);
       const conn = this.profiles.get(name);
-      if (conn !== undefined) return this.fromConnection(conn, arg, rest);
+      if (conn !== undefined) {
+        const origin = `profile "${name}" (from ${this.profiles.origin(name) ?? this.profiles.configPath})`;
+        try {
+          return { ...this.fromConnection(conn, arg, rest), profile: origin };
+        } catch (e) {
+          throw fromProfile(origin, e);
+        }
+      }
       registerBundledDrivers();
       if (SCHEME.test(name) && getService(name) !== undefined) parseConnectionString(arg); // "fs:/x": report the syntax error
       throw storageError(
@@ -147,7 +156,7 @@ export class Locations {
     if (sub !== undefined && sub !== "") path = asDir(path) + sub.replace(/^\/+/, "");
     const query = rest.join("&");
     return {
-      display: redactSecrets(typed),
+      display: shortenPairs(redactSecrets(typed)),
       type: parsed.type,
       name: name ?? "",
       query,
@@ -162,15 +171,20 @@ export class Locations {
 
   /**
    * A storager whose work_dir is `dir` (absolute, ends with `/`) in `loc`'s account.
+   * A profile's location names the profile (and where it came from) in these errors.
    * @throws ServiceNotRegistered, PairRequired (the service needs a work_dir the location did not give), ConnectionStringInvalid, PairRequired, PairUnsupported
    */
   async open(loc: Location, dir: string): Promise<Storager> {
     const conn = `${loc.type}://${encodeURIComponent(loc.name)}${encodePath(asDir(dir))}${loc.query ? `?${loc.query}` : ""}`;
     let store = this.stores.get(conn);
     if (store === undefined) {
-      await ensureDriver(loc.type, this.opts.cwd);
-      if (loc.noWorkDir === true) requireWorkDir(loc.type, loc.name, loc.display);
-      store = newStorager(conn);
+      try {
+        await ensureDriver(loc.type, this.opts.cwd, loc.name === "" || loc.name === "localhost" ? loc.path : undefined);
+        if (loc.noWorkDir === true) requireWorkDir(loc.type, loc.name, loc.display);
+        store = newStorager(conn);
+      } catch (e) {
+        throw fromProfile(loc.profile, e);
+      }
       this.stores.set(conn, store);
     }
     return store;

@@ -7,13 +7,18 @@ import { ErrorCode, redactSecrets, storageError } from "@stowage/core";
 export interface Profiles {
   /** The connection string of profile `name` (case-insensitive; `-` and `_` are the same). */
   get(name: string): string | undefined;
+  /** Where profile `name` is defined: `$STOWAGE_PROFILE_<NAME>` (the variable as set) or the file's path. */
+  origin(name: string): string | undefined;
   /** Every profile name with where it came from, sorted. */
   list(): Array<{ name: string; source: string }>;
   /** The config file that was read (or would be). */
   readonly configPath: string;
 }
 
-/** Where profiles are read from when nothing is set: `~/.config/stowage/profiles.json`. */
+/**
+ * Where profiles are read from when no `--config` is given: `$STOWAGE_CONFIG`, else
+ * `$XDG_CONFIG_HOME/stowage/profiles.json`, else `~/.config/stowage/profiles.json`.
+ */
 export function defaultConfigPath(env: NodeJS.ProcessEnv): string {
   if (env["STOWAGE_CONFIG"]) return env["STOWAGE_CONFIG"];
   const base = env["XDG_CONFIG_HOME"] || join(env["HOME"] || homedir(), ".config");
@@ -60,8 +65,9 @@ function readConfigFile(path: string, required: boolean): Map<string, string> {
 }
 
 /**
- * Loads profiles from the config file (`configPath`, else `STOWAGE_CONFIG`,
- * else `~/.config/stowage/profiles.json`; a missing default file is fine) and
+ * Loads profiles from the config file (`configPath`, else `STOWAGE_CONFIG`, else
+ * `$XDG_CONFIG_HOME/stowage/profiles.json`, else `~/.config/stowage/profiles.json`; a missing
+ * default file is fine) and
  * from the environment: `STOWAGE_PROFILE_<NAME>=<conn>` defines profile
  * `<name>` and wins over the file.
  * @throws ConnectionStringInvalid when an explicitly named file is missing, or a file is malformed.
@@ -71,13 +77,22 @@ export function loadProfiles(env: NodeJS.ProcessEnv, configPath?: string): Profi
   const explicit = configPath !== undefined || Boolean(env["STOWAGE_CONFIG"]);
   const fromFile = readConfigFile(path, explicit);
   const fromEnv = new Map<string, string>();
+  const variables = new Map<string, string>();
   for (const [key, value] of Object.entries(env)) {
     const m = /^STOWAGE_PROFILE_(.+)$/.exec(key);
-    if (m !== null && value) fromEnv.set(profileKey(m[1]!), value);
+    if (m !== null && value) {
+      fromEnv.set(profileKey(m[1]!), value);
+      variables.set(profileKey(m[1]!), key);
+    }
   }
   return {
     configPath: path,
     get: (name) => fromEnv.get(profileKey(name)) ?? fromFile.get(profileKey(name)),
+    origin: (name) => {
+      const variable = variables.get(profileKey(name));
+      if (variable !== undefined) return `$${variable}`;
+      return fromFile.has(profileKey(name)) ? path : undefined;
+    },
     list: () => {
       const names = new Set([...fromFile.keys(), ...fromEnv.keys()]);
       return [...names].sort().map((name) => ({ name, source: fromEnv.has(name) ? "env" : path }));

@@ -26,7 +26,7 @@ const VERSION = (createRequire(import.meta.url)("../package.json") as { version:
 const EXIT_HELP = `
 Locations:
   a connection string   fs:///srv/data/  memory://name/dir/  cos://bucket-1250000000/dir/?credential=env&location=ap-guangzhou
-  a profile reference   backup:2026/   (profiles.json under ~/.config/stowage, or STOWAGE_PROFILE_BACKUP=<conn>)
+  a profile reference   backup:2026/   (STOWAGE_PROFILE_BACKUP=<conn>, or in the profiles file: see --config)
   a local path          ./photos  /tmp/x.bin   (opened with the fs driver)
 
 Exit codes:
@@ -48,7 +48,7 @@ export function buildProgram(io: CliIO, bind: Bind): Command {
     .version(VERSION, "-V, --version")
     .option("--debug", "print stack traces with errors", false)
     .option("-q, --quiet", "no progress and no summary (errors still print)", false)
-    .option("--config <file>", "profiles file (default: $STOWAGE_CONFIG or ~/.config/stowage/profiles.json)")
+    .option("--config <file>", "profiles file (default: $STOWAGE_CONFIG, else $XDG_CONFIG_HOME/stowage/profiles.json, else ~/.config/stowage/profiles.json)")
     .addOption(new Option("--progress <mode>", "progress display: bars on a terminal, plain lines otherwise").choices(["auto", "bars", "lines", "none"]).default("auto"))
     .option("--progress-interval <seconds>", "seconds between progress lines", seconds, 2)
     .addHelpText("after", EXIT_HELP)
@@ -68,9 +68,10 @@ export function buildProgram(io: CliIO, bind: Bind): Command {
 /**
  * Runs the `stowage` command line `argv` (without `node` and the script) and
  * resolves with the exit code; never exits the process. Errors become one
- * line on stderr (a stack with `--debug`) and their exit code.
+ * line on stderr (a stack with `--debug`) and their exit code. `signal` aborts the command (as
+ * Ctrl-C does); without one it runs to its end.
  */
-export async function run(argv: readonly string[], io: CliIO, signal: AbortSignal): Promise<number> {
+export async function run(argv: readonly string[], io: CliIO, signal: AbortSignal = new AbortController().signal): Promise<number> {
   let ctx: CliContext | undefined;
   setMaxListeners(0, signal); // every in-flight transfer listens for Ctrl-C
   const bind: Bind = (action) => async (...raw) => {

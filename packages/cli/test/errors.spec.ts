@@ -30,11 +30,12 @@ afterAll(async () => {
 });
 
 describe("bad input gives one clear line and a distinct exit code", () => {
-  it("unknown scheme: ServiceNotRegistered (9), naming the package to install", async () => {
+  it("unknown scheme: ServiceNotRegistered (9), naming the schemes it opens and the package it looked for", async () => {
     const r = await cli(["ls", "nosuchsvc://bucket/dir/"]);
     expect(r.code).toBe(9);
     expect(oneLine(r.stderr)).toContain('ServiceNotRegistered: no driver for "nosuchsvc://"');
-    expect(r.stderr).toContain("npm install @stowage/nosuchsvc");
+    expect(r.stderr).toContain("the CLI opens fs, memory, cos, oss and qingstor");
+    expect(r.stderr).toContain("@stowage/nosuchsvc");
   });
 
   it("malformed connection strings and unknown pairs: ConnectionStringInvalid (8)", async () => {

@@ -29,6 +29,7 @@ function copyOrMove(move: boolean) {
 
 function register(program: Command, bind: Bind, move: boolean): void {
   const name = move ? "mv" : "cp";
+  const verb = move ? "move" : "copy";
   const cmd = program
     .command(name)
     .description(
@@ -37,9 +38,9 @@ function register(program: Command, bind: Bind, move: boolean): void {
         : "copy an object, or with -r every object below a directory, between any two storages",
     )
     .argument("<source>", "object or directory")
-    .argument("<destination>", "object, or directory (trailing /) to copy into")
-    .option("-r, --recursive", "copy every object below the source directory to the same path below the destination")
-    .option("-n, --dry-run", "print what would be copied, change nothing");
+    .argument("<destination>", `object, or directory (trailing /) to ${verb} into`)
+    .option("-r, --recursive", `${verb} every object below the source directory to the same path below the destination`)
+    .option("-n, --dry-run", `print what would be ${move ? "moved" : "copied"}, change nothing`);
   addTransferOptions(addFilterOptions(cmd))
     .addHelpText(
       "after",

@@ -4,7 +4,7 @@ import type { CliContext } from "../context.js";
 import type { Location } from "../locations.js";
 import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
 import { formatBytes, formatTable } from "../format.js";
-import { makeFilter } from "../transfer/filter.js";
+import { makeFilter, unmatchedNote } from "../transfer/filter.js";
 import { addFilterOptions } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
@@ -58,6 +58,8 @@ async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
       groups.set("", { ...total });
     }
   }
+  const note = unmatchedNote(filter);
+  if (note !== undefined) ctx.info(note);
   if (opts["json"]) {
     const byDir = levels > 0 ? Object.fromEntries([...groups].sort(([a], [b]) => (a < b ? -1 : 1))) : undefined;
     ctx.out(JSON.stringify({ location: loc.display, ...total, ...(byDir ? { byDir } : {}) }));

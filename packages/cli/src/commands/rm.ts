@@ -3,9 +3,9 @@ import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowa
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { formatBytes } from "../format.js";
+import { formatBytes, plural } from "../format.js";
 import type { Location } from "../locations.js";
-import { makeFilter, type PathFilter } from "../transfer/filter.js";
+import { makeFilter, unmatchedNote, type PathFilter } from "../transfer/filter.js";
 import { isDir, isRoot, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
@@ -66,6 +66,8 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   const { store } = await ctx.locations.dir(loc);
   const targets: ObjectInfo[] = [];
   for await (const o of walk(store, { signal: ctx.signal, dirs: !filter.active, links: true })) if (o.mode === "dir" || filter(o.path)) targets.push(o);
+  const note = unmatchedNote(filter);
+  if (note !== undefined) ctx.info(note);
   const files = targets.filter((o) => o.mode !== "dir");
   // An object named like the directory (`X` beside `X/…`) goes with it.
   const beside = await entryOf(ctx, loc);
@@ -80,10 +82,10 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   if (opts["dryRun"]) {
     if (alsoBeside) ctx.out(`would delete ${besideKey}`);
     for (const o of targets) ctx.out(`would delete ${o.path}`);
-    ctx.info(`rm: would delete ${count} objects (${formatBytes(bytes)})`);
+    ctx.info(`rm: would delete ${plural(count, "object")} (${formatBytes(bytes)})`);
     return;
   }
-  if (!opts["yes"] && !(await confirm(ctx, `delete ${count} objects (${formatBytes(bytes)}) under ${loc.display}?`))) {
+  if (!opts["yes"] && !(await confirm(ctx, `delete ${plural(count, "object")} (${formatBytes(bytes)}) under ${loc.display}?`))) {
     ctx.info("rm: nothing deleted");
     return;
   }
@@ -99,7 +101,7 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
       await endpoint.store.delete(key, { mode: "dir", signal: ctx.signal }).catch(() => undefined);
     }
   }
-  ctx.info(`rm: deleted ${count} objects (${formatBytes(bytes)})`);
+  ctx.info(`rm: deleted ${plural(count, "object")} (${formatBytes(bytes)})`);
 }
 
 async function rm(ctx: CliContext, args: string[], opts: CommandOptions): Promise<void> {

@@ -4,7 +4,7 @@ import { posix } from "node:path";
 import type { ObjectInfo, Storager } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
-import { formatDate, parseAge } from "../format.js";
+import { formatDate, parseAge, plural } from "../format.js";
 import type { Location } from "../locations.js";
 import { flagParser } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
@@ -64,19 +64,19 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
   }
   if (opts["dryRun"]) {
     for (const o of found) ctx.out(`would abort ${o.path} ${o.multipartId ?? ""}`);
-    ctx.info(`uploads: would abort ${found.length} uploads`);
+    ctx.info(`uploads: would abort ${plural(found.length, "upload")}`);
     return;
   }
   if (found.length === 0) {
     ctx.info("uploads: nothing to abort");
     return;
   }
-  if (!opts["yes"] && !(await confirm(ctx, `abort ${found.length} multipart uploads under ${loc.display} (their parts are deleted)?`))) {
+  if (!opts["yes"] && !(await confirm(ctx, `abort ${plural(found.length, "multipart upload")} under ${loc.display} (their parts are deleted)?`))) {
     ctx.info("uploads: nothing aborted");
     return;
   }
   for (const o of found) await o.store.delete(o.own, { multipartId: o.multipartId!, signal: ctx.signal });
-  ctx.info(`uploads: aborted ${found.length} uploads`);
+  ctx.info(`uploads: aborted ${plural(found.length, "upload")}`);
 }
 
 /**

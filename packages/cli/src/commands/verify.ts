@@ -4,7 +4,7 @@ import type { CliContext } from "../context.js";
 import { EXIT_CODES } from "../errors.js";
 import type { Endpoint, Location } from "../locations.js";
 import { followLink, isDir, statOrUndefined } from "../transfer/jobs.js";
-import { makeFilter } from "../transfer/filter.js";
+import { makeFilter, unmatchedNote } from "../transfer/filter.js";
 import { mapLimit } from "../transfer/pool.js";
 import { addFilterOptions, count } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
@@ -61,9 +61,9 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
         : other.mode === "link"
           ? { ok: false, method: "link" as const, detail: "an object at the source, a symbolic link at the destination" }
           : await compareObjects({ store: a.store, path: o.path, info: o }, { store: b.store, path: o.path, info: other }, { full, signal: ctx.signal });
-    methods.set(r.method, (methods.get(r.method) ?? 0) + 1);
     if (r.ok) {
       ok++;
+      methods.set(r.method, (methods.get(r.method) ?? 0) + 1);
       if (opts["verbose"]) ctx.out(`ok        ${o.path} (${r.method})`);
     } else {
       bad++;
@@ -71,6 +71,8 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
     }
   });
   for (const extra of [...theirs.keys()].sort()) ctx.out(`extra     ${extra}`);
+  const note = unmatchedNote(filter);
+  if (note !== undefined) ctx.info(note);
   const how = [...methods].map(([m, n]) => `${n} by ${m}`).join(", ");
   ctx.info(
     `verify: ${ok} of ${ours.length} objects match${how ? ` (${how})` : ""}${bad ? `, ${bad} missing or different` : ""}` +

@@ -81,9 +81,14 @@ export class Checkpoint {
   private constructor(
     readonly path: string,
     private readonly data: CheckpointData,
-    /** True when the file existed and belongs to this source and destination. */
+    /** True when the file existed, belongs to this source and destination, and records something to resume. */
     readonly resumed: boolean,
   ) {}
+
+  /** True when nothing is recorded: no upload started, no object finished (nothing to resume from). */
+  get empty(): boolean {
+    return Object.keys(this.data.uploads).length === 0 && Object.keys(this.data.done).length === 0;
+  }
 
   /** Loads `path` when it matches the command, source and destination; else starts empty. */
   static async open(path: string, meta: { command: string; source: string; destination: string }): Promise<Checkpoint> {
@@ -91,7 +96,10 @@ export class Checkpoint {
     try {
       const old = JSON.parse(await readFile(path, "utf8")) as Partial<CheckpointData>;
       const matches = old.version === 1 && old.command === meta.command && old.source === meta.source && old.destination === meta.destination;
-      if (matches && old.uploads && old.done) return new Checkpoint(path, { ...fresh, uploads: old.uploads, done: old.done }, true);
+      if (matches && old.uploads && old.done) {
+        const some = Object.keys(old.uploads).length + Object.keys(old.done).length > 0;
+        return new Checkpoint(path, { ...fresh, uploads: old.uploads, done: old.done }, some);
+      }
     } catch {
       // missing or unreadable: start over
     }

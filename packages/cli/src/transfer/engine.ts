@@ -1,7 +1,7 @@
 import { abortError } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { describeError, exitCodeOf } from "../errors.js";
-import { formatBytes } from "../format.js";
+import { formatBytes, plural } from "../format.js";
 import type { Endpoint } from "../locations.js";
 import { TransferProgress } from "../progress.js";
 import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
@@ -42,7 +42,9 @@ export interface TransferReport {
  * their own concurrency, progress shown — deletes planned extras when nothing
  * failed, prints the summary (and `--stats-json`), and removes the
  * checkpoint once everything succeeded. Failures are reported per object and
- * set the exit code; Ctrl-C keeps the checkpoint and throws `Aborted`.
+ * set the exit code; Ctrl-C keeps the checkpoint and throws `Aborted`. A run
+ * that failed or was interrupted before anything was recorded (no upload
+ * started, no object finished) leaves no checkpoint: there is nothing to resume.
  * @throws StorageError from planning; `Aborted` when interrupted.
  */
 export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<TransferReport> {
@@ -129,13 +131,12 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   }
 
   if (ctx.signal.aborted) {
-    await checkpoint?.flush().catch(() => undefined);
-    if (checkpoint) ctx.warn(`${job.command}: checkpoint kept at ${checkpoint.path}; run the same command again to resume`);
+    if (await keepCheckpoint(checkpoint)) ctx.warn(`${job.command}: checkpoint kept at ${checkpoint!.path}; run the same command again to resume`);
     throw abortError(ctx.signal);
   }
 
   if (plan.deletes.length > 0) {
-    if (stats.objects.failed > 0) ctx.warn(`not deleting ${plan.deletes.length} extra objects because some copies failed`);
+    if (stats.objects.failed > 0) ctx.warn(`not deleting ${plural(plan.deletes.length, "extra object")} because some copies failed`);
     else {
       await dst.store.deleteMany(
         plan.deletes.map((o) => o.path),
@@ -145,12 +146,26 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
     }
   }
   if (firstFailure !== undefined) {
-    await checkpoint?.flush().catch(() => undefined);
+    await keepCheckpoint(checkpoint);
     ctx.fail(exitCodeOf(firstFailure));
   } else {
     await checkpoint?.remove();
   }
   return finish(ctx, stats, started, copied, settings);
+}
+
+/**
+ * After a failed or interrupted run: writes the checkpoint when it records something to resume
+ * (true), else removes it, so the next run does not claim to resume from it (false).
+ */
+async function keepCheckpoint(checkpoint: Checkpoint | undefined): Promise<boolean> {
+  if (checkpoint === undefined) return false;
+  if (checkpoint.empty) {
+    await checkpoint.remove().catch(() => undefined);
+    return false;
+  }
+  await checkpoint.flush().catch(() => undefined);
+  return true;
 }
 
 function exitCodeName(e: unknown): string {

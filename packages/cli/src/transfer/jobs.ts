@@ -4,7 +4,7 @@ import { UsageError } from "../errors.js";
 import { maybeOverlap, maybeSameObject, SAME_NAME_NOTE } from "../identity.js";
 import type { Endpoint, Location } from "../locations.js";
 import { runTransfer, type TransferReport } from "./engine.js";
-import { makeFilter } from "./filter.js";
+import { makeFilter, unmatchedNote } from "./filter.js";
 import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
 import type { TransferSettings } from "./settings.js";
 
@@ -211,7 +211,7 @@ export async function transferTree(
     throw new UsageError(`${srcLoc.display} and ${dstLoc.display} overlap: one is (or may be) inside the other${note}`);
   }
   const filter = makeFilter(settings.include, settings.exclude);
-  return runTransfer(ctx, {
+  const report = await runTransfer(ctx, {
     command,
     src,
     dst,
@@ -225,6 +225,9 @@ export async function transferTree(
       return plan;
     },
   });
+  const note = unmatchedNote(filter);
+  if (note !== undefined) ctx.info(note);
+  return report;
 }
 
 /**

@@ -182,14 +182,17 @@ export function tuneFor(settings: TransferSettings, query: string): TransferSett
  * Refuses the transfer flags a stream form (`put -`, `get … -`) cannot honour: it reads or writes a
  * pipe once, so there is nothing to re-read (`--verify`), pace (`--bwlimit`) or resume
  * (`--checkpoint`), and `get -` has stdout for the data (`--stats-json`).
- * @throws UsageError naming the flags
+ * @throws UsageError naming the flags, each with its reason
  */
 export function refuseStreamFlags(command: string, settings: TransferSettings, toStdout: boolean): void {
-  const bad = [
+  const once = [
     settings.verify ? "--verify" : "",
     settings.bwlimit !== undefined ? "--bwlimit" : "",
     typeof settings.checkpoint === "string" ? "--checkpoint" : "",
-    toStdout && settings.statsJson ? "--stats-json" : "",
   ].filter((f) => f !== "");
-  if (bad.length > 0) throw new UsageError(`${command} with - does not take ${bad.join(", ")}: a pipe is read or written once`);
+  const reasons = [
+    ...(once.length > 0 ? [`${once.join(", ")}: a pipe is read or written once`] : []),
+    ...(toStdout && settings.statsJson ? ["--stats-json: stdout carries the object, so it has no room for the JSON summary"] : []),
+  ];
+  if (reasons.length > 0) throw new UsageError(`${command} with - does not take ${reasons.join("; ")}`);
 }

@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration, formatRate } from "../format.js";
+import { formatBytes, formatDuration, formatRate, plural } from "../format.js";
 
 /** What a cp, mv or sync did: printed as the summary line and by `--stats-json`. */
 export interface TransferStats {
@@ -50,16 +50,17 @@ export function newStats(command: string, dryRun: boolean): TransferStats {
   };
 }
 
-/** The one-line summary printed when a transfer ends. */
+/** The one-line summary printed when a transfer ends (`mv` says what it moved). */
 export function summaryLine(s: TransferStats): string {
   const o = s.objects;
-  const verb = s.dryRun ? "would copy" : "copied";
-  const parts = [`${s.command}: ${verb} ${s.dryRun ? o.planned : o.copied} objects (${formatBytes(s.dryRun ? s.bytes.planned : s.bytes.copied)})`];
+  const move = s.command === "mv";
+  const verb = s.dryRun ? (move ? "would move" : "would copy") : move ? "moved" : "copied";
+  const parts = [`${s.command}: ${verb} ${plural(s.dryRun ? o.planned : o.copied, "object")} (${formatBytes(s.dryRun ? s.bytes.planned : s.bytes.copied)})`];
   if (o.skipped) parts.push(`skipped ${o.skipped}`);
   if (o.deleted) parts.push(`${s.dryRun ? "would delete" : "deleted"} ${o.deleted}`);
   if (o.failed) parts.push(`failed ${o.failed}`);
-  if (o.mismatched) parts.push(`${o.mismatched} checksum mismatches`);
-  if (s.parts.skipped) parts.push(`resumed ${s.parts.resumedUploads} uploads (${s.parts.skipped} parts, ${formatBytes(s.bytes.resumed)} not re-sent)`);
+  if (o.mismatched) parts.push(plural(o.mismatched, "checksum mismatch", "checksum mismatches"));
+  if (s.parts.skipped) parts.push(`resumed ${plural(s.parts.resumedUploads, "upload")} (${plural(s.parts.skipped, "part")}, ${formatBytes(s.bytes.resumed)} not re-sent)`);
   if (s.bytes.serverSide) parts.push(`${formatBytes(s.bytes.serverSide)} copied server-side`);
   const moved = s.bytes.sent + s.bytes.serverSide;
   if (!s.dryRun) parts.push(`in ${formatDuration(s.durationMs)}${moved > 0 ? ` (${formatRate(moved, s.durationMs)})` : ""}`);

@@ -1,0 +1,52 @@
+import { isStorageError, storageError } from "@stowage/core";
+
+// How locations appear in messages: hints for fs strings without a directory, long pair values
+// shortened, and errors of a profile's connection string naming the profile.
+
+/**
+ * What to write instead of `<type>://<name>` (no path): three slashes, unless the name shows a
+ * relative, home or Windows directory or a host (`.`, `..`, `~`, `C:`, `localhost`), which three
+ * slashes would turn into a directory under `/` that was never meant.
+ * @throws nothing
+ */
+export function workDirHint(type: string, name: string): string {
+  if (name === "." || name === ".." || name.startsWith("~") || /^[A-Za-z]:/.test(name) || name.toLowerCase() === "localhost") {
+    return `${type} needs an absolute POSIX directory, ${type}:///abs/dir (relative paths, ~ and Windows drives are not expanded)`;
+  }
+  return `did you mean ${name === "" ? `${type}:///<absolute directory>` : `${type}:///${name}`} (three slashes)?`;
+}
+
+/** Pair values longer than this are shortened in a location's display. */
+const LONG_VALUE = 48;
+
+/**
+ * `text` (a location as typed, secrets already redacted) with each pair value longer than
+ * {@link LONG_VALUE} cut to its start and its length (`tls_ca=-----BEGIN%20CERTIF…(1234 chars)`):
+ * a percent-encoded PEM would otherwise fill the screen. It shows no character that was not
+ * there, so it never undoes a redaction.
+ * @throws nothing
+ */
+export function shortenPairs(text: string): string {
+  const q = text.indexOf("?");
+  if (q < 0) return text;
+  const pairs = text.slice(q + 1).split("&").map((pair) => {
+    const eq = pair.indexOf("=");
+    const value = pair.slice(eq + 1);
+    return value.length <= LONG_VALUE ? pair : `${pair.slice(0, eq + 1)}${value.slice(0, 24)}…(${value.length} chars)`;
+  });
+  return `${text.slice(0, q + 1)}${pairs.join("&")}`;
+}
+
+/**
+ * `e` with `origin` (where a profile's connection string came from) in front of its message, same
+ * code; anything but a StorageError is returned as it is.
+ * @throws nothing
+ */
+export function fromProfile(origin: string | undefined, e: unknown): unknown {
+  if (origin === undefined || !isStorageError(e)) return e;
+  return storageError(e.code, `${origin}: ${e.detail}`, {
+    ...(e.op === undefined ? {} : { op: e.op }),
+    ...(e.service === undefined ? {} : { service: e.service }),
+    cause: e,
+  });
+}
