@@ -63,9 +63,9 @@ describe("retry policy", () => {
   });
 
   it("maps http pairs onto client settings", () => {
-    expect(httpClientSettings({ maxRetries: 0, retryBaseDelay: 5, retryMaxDelay: 50, requestTimeout: 1000, maxConnections: 8, tlsCa: "PEM" })).toEqual({
+    expect(httpClientSettings({ maxRetries: 0, retryBaseDelay: 5, retryMaxDelay: 50, requestTimeout: 1000, maxConnections: 8, tlsCa: "-----BEGIN CERTIFICATE-----x" })).toEqual({
       retry: { maxRetries: 0, baseDelayMs: 5, maxDelayMs: 50 },
-      agent: { maxSockets: 8, ca: "PEM" },
+      agent: { maxSockets: 8, ca: "-----BEGIN CERTIFICATE-----x" },
       timeoutMs: 1000,
     });
     expect(httpClientSettings({})).toEqual({ retry: {}, agent: {} });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseCliArgs } from "../src/cli/args.js";
 import { runCli } from "../src/cli/run.js";
@@ -42,6 +42,19 @@ describe("stowage-emulator CLI", () => {
       expect(text).toContain(`connection string: cos://cli-1250000000/?credential=hmac:ak:sk&endpoint=http:127.0.0.1:${emu!.port}&location=ap-guangzhou`);
       const health = await fetch(`${emu!.endpoint}/_emulator/health`);
       expect(health.status).toBe(200);
+    } finally {
+      await emu?.stop();
+    }
+  });
+
+  it("with --tls, writes the CA to a file and the printed strings trust it through tls_ca=<path>", async () => {
+    const lines: string[] = [];
+    const emu = await runCli(["--provider", "oss", "--port", "0", "--bucket", "tls-bucket", "--tls"], { log: (l) => lines.push(l) });
+    try {
+      const text = lines.join("\n");
+      const caFile = /CA certificate: (\S+)/.exec(text)![1]!;
+      expect(readFileSync(caFile, "utf8")).toBe(emu!.ca);
+      expect(text).toContain(`&endpoint=https:127.0.0.1:${emu!.port}&location=cn-hangzhou&tls_ca=${caFile}`);
     } finally {
       await emu?.stop();
     }

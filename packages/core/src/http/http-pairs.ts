@@ -1,5 +1,6 @@
 import { definePair, type PairSet } from "../pairs/pair-definition.js";
 import type { HttpClientOptions } from "./http-client.js";
+import { checkTlsCa, tlsCaPem } from "./tls-ca.js";
 
 function atLeast(min: number): (value: unknown) => string | undefined {
   return (value) => (typeof value === "number" && value >= min ? undefined : `must be at least ${min}`);
@@ -12,7 +13,8 @@ function atLeast(min: number): (value: unknown) => string | undefined {
  * - `retry_base_delay` / `retry_max_delay` (duration, default 200ms / 10s): backoff bounds.
  * - `request_timeout` (duration, default 60s): connect time, or idle time, after which a request fails.
  * - `max_connections` (integer, default 64): sockets per host.
- * - `tls_ca` (string): a PEM CA certificate trusted besides the system's (self-signed endpoints).
+ * - `tls_ca` (string): a PEM CA certificate trusted besides the system's (self-signed endpoints),
+ *   or the absolute path of a PEM file, read when the storager or servicer is opened.
  */
 export const httpPairs = {
   maxRetries: definePair({
@@ -53,8 +55,9 @@ export const httpPairs = {
   tlsCa: definePair({
     name: "tls_ca",
     type: "string",
-    description: "PEM CA certificate to trust besides the system's (e.g. an emulator's self-signed certificate).",
+    description: "PEM CA certificate to trust besides the system's (e.g. an emulator's self-signed certificate), or the absolute path of a PEM file.",
     operations: ["new"],
+    validate: (value) => checkTlsCa(value),
   }),
 } as const satisfies PairSet;
 
@@ -68,7 +71,10 @@ export interface HttpPairValues {
   tlsCa?: string;
 }
 
-/** The {@link HttpClientOptions} fields the http pairs of `config` set (absent values keep the client defaults). */
+/**
+ * The {@link HttpClientOptions} fields the http pairs of `config` set (absent values keep the client defaults).
+ * @throws StorageError `InvalidArgument` when `tls_ca` names a file that cannot be read or holds no certificate.
+ */
 export function httpClientSettings(config: HttpPairValues): Pick<HttpClientOptions, "retry" | "timeoutMs" | "agent"> {
   const retry: NonNullable<HttpClientOptions["retry"]> = {};
   if (config.maxRetries !== undefined) retry.maxRetries = config.maxRetries;
@@ -76,6 +82,6 @@ export function httpClientSettings(config: HttpPairValues): Pick<HttpClientOptio
   if (config.retryMaxDelay !== undefined) retry.maxDelayMs = config.retryMaxDelay;
   const agent: NonNullable<HttpClientOptions["agent"]> = {};
   if (config.maxConnections !== undefined) agent.maxSockets = config.maxConnections;
-  if (config.tlsCa !== undefined) agent.ca = config.tlsCa;
+  if (config.tlsCa !== undefined) agent.ca = tlsCaPem(config.tlsCa);
   return { retry, agent, ...(config.requestTimeout === undefined ? {} : { timeoutMs: config.requestTimeout }) };
 }

@@ -41,16 +41,23 @@ export function failedBeforeSend(e: unknown): boolean {
 /**
  * A transport failure (reset, timeout, refused connection, broken response
  * body, bad TLS...) as a StorageError: `ServiceInternal`, retryable when the
- * failure is transient; TLS certificate problems are non-retryable
- * `Unexpected` errors. StorageErrors pass through.
+ * failure is transient; TLS failures (a certificate refused, an https endpoint
+ * that answers in plain text) are non-retryable `Unexpected` errors with a hint.
+ * StorageErrors pass through.
  * The message names the socket error code, never headers or URLs with signatures.
  */
 export function networkError(e: unknown, what = "request"): StorageError {
   if (isStorageError(e)) return e;
   const code = errnoOf(e);
   const message = e instanceof Error ? e.message : String(e);
+  if (code === "EPROTO" || code === "ERR_SSL_WRONG_VERSION_NUMBER") {
+    // OpenSSL's "wrong version number": the server answered the TLS hello in plain text.
+    const hint = /wrong version number/i.test(message) || code === "ERR_SSL_WRONG_VERSION_NUMBER" ? ": the endpoint is https, but the server does not speak TLS there (is it http:?)" : `: ${message}`;
+    return storageError(ErrorCode.Unexpected, `TLS failure during ${what} (${code})${hint}`, { cause: e, retryable: false });
+  }
   if (code !== undefined && (code.startsWith("ERR_TLS") || code.includes("CERT") || code.startsWith("DEPTH_ZERO") || code.startsWith("SELF_SIGNED"))) {
-    return storageError(ErrorCode.Unexpected, `TLS failure during ${what} (${code}): ${message}`, { cause: e, retryable: false });
+    const hint = code === "ERR_TLS_CERT_ALTNAME_INVALID" ? "" : "; for a server with a private CA, give its PEM certificate in the tls_ca pair";
+    return storageError(ErrorCode.Unexpected, `TLS failure during ${what} (${code}): ${message}${hint}`, { cause: e, retryable: false });
   }
   const transient = code === undefined ? /socket hang up|aborted|premature/i.test(message) : TRANSIENT.has(code);
   return storageError(ErrorCode.ServiceInternal, `network failure during ${what}${code ? ` (${code})` : ""}: ${message}`, {

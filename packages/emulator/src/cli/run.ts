@@ -26,13 +26,16 @@ export async function runCli(argv: readonly string[], out: CliOutput): Promise<E
   const emu = await startEmulator(req.options);
   out.log(`stowage-emulator: ${emu.provider} listening on ${emu.endpoint} (region ${emu.region})`);
   out.log(`credential: ${emu.credential.accessKey}:${emu.credential.secretKey}`);
+  // With --tls, the printed strings trust the generated CA through tls_ca, given as the file's path.
+  let trust = "";
   if (emu.ca !== undefined) {
     const caFile = join(tmpdir(), `stowage-emulator-${emu.port}-ca.pem`);
     await writeFile(caFile, emu.ca);
     out.log(`CA certificate: ${caFile}`);
+    trust = `&tls_ca=${encodeURIComponent(caFile).replace(/%2F/g, "/")}`;
   }
   const buckets = req.options.buckets?.length ? [...req.options.buckets] : [EXAMPLE_BUCKET[emu.provider]!];
-  for (const b of buckets) out.log(`connection string: ${emu.connectionString(typeof b === "string" ? b : b.name)}`);
+  for (const b of buckets) out.log(`connection string: ${emu.connectionString(typeof b === "string" ? b : b.name)}${trust}`);
   if (!req.options.buckets?.length) out.log("(no bucket created yet: pass --bucket, or create one through the API)");
   out.log(`admin: ${emu.endpoint}/_emulator/stats  ${emu.endpoint}/_emulator/faults`);
   return emu;
