@@ -27,7 +27,8 @@ const QINGSTOR_SHAPE: CredentialShape<QingStorCredentials> = {
  */
 export function resolveCredentials(credential: Credential, env: NodeJS.ProcessEnv = process.env): QingStorCredentials {
   if (credential.protocol === "hmac" && credential.securityToken !== undefined) {
-    throw storageError(ErrorCode.InvalidArgument, "QingStor credentials are hmac:<access_key_id>:<secret_access_key>; they take no security token");
+    // Worded so that redactSecrets (which hides anything shaped like hmac:x:y) leaves it readable.
+    throw storageError(ErrorCode.InvalidArgument, 'QingStor credentials take no security token: expected "env" or "hmac" followed by :<access_key_id>:<secret_access_key>');
   }
   return resolveStaticCredentials(credential, QINGSTOR_SHAPE, undefined, env);
 }

@@ -12,7 +12,10 @@
  * is a value.
  */
 
-/** Names whose value is secret (matched case-insensitively, as a suffix of a longer name too). */
+/**
+ * Names whose value is secret (matched case-insensitively, as a suffix of a longer name too), except
+ * in a service error code followed by its message (`InvalidAccessKeyId: The ...`, see `ERROR_CODE`).
+ */
 const SECRET_NAMES =
   "q-signature|signature|x-oss-signature|x-cos-security-token|x-oss-security-token|x-qs-security-token|security[-_]?token|sign|" +
   "access_key_id|q-ak|ossaccesskeyid|accesskeyid|expires_token|x-cos-server-side-encryption-customer-key|" +
@@ -57,6 +60,8 @@ function redactValues(text: string, pattern: RegExp, stops: RegExp, replace: (va
     const start = m.index + prefix.length;
     // `invalid value for option "name": prose` — core's own message about the option, no value.
     if (nameQuote !== "" && separator === ":" && valueQuote === "" && CORE_LABEL.test(text.slice(0, m.index))) continue;
+    // `InvalidAccessKeyId: The ...`, `invalid_access_key_id: ...` — a service's error code and its message.
+    if (separator === ":" && nameQuote === "" && ERROR_CODE.test(wordBefore(text, m.index) + m[0])) continue;
     const end = valueEnd(text, start, valueQuote, stops);
     const replacement = end > start ? replace(text.slice(start, end)) : undefined;
     if (replacement === undefined) continue;
@@ -65,6 +70,20 @@ function redactValues(text: string, pattern: RegExp, stops: RegExp, replace: (va
     pattern.lastIndex = Math.max(pattern.lastIndex, end);
   }
   return out + text.slice(last);
+}
+
+/**
+ * A service error code whose name ends like a secret's (`InvalidAccessKeyId`, `InvalidSecurityToken`,
+ * QingStor's `invalid_access_key_id`): a word starting with a failure prefix, in CamelCase or
+ * snake_case, followed by `:`. What follows it is the service's message, not a value.
+ */
+const ERROR_CODE = /^(?:(?:Invalid|Missing|Malformed|Expired|Bad)[A-Z]|(?:invalid|missing|malformed|expired|bad)_)[\w-]*:/;
+
+/** The letters, digits, `_` and `-` right before `index` (the start of the word a name match ends). */
+function wordBefore(text: string, index: number): string {
+  let i = index;
+  while (i > 0 && /[\w-]/.test(text[i - 1]!)) i--;
+  return text.slice(i, index);
 }
 
 /** What precedes a pair's quoted name in core's own validation messages (`invalid value for option "`). */
