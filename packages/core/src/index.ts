@@ -17,6 +17,8 @@ export * from "./pairs/pair-definition.js";
 export * from "./registry/service-definition.js";
 export * from "./registry/credential.js";
 export * from "./registry/credential-source.js";
+export * from "./registry/shared-credential-source.js";
+export * from "./registry/credential-timeout-pair.js";
 export * from "./registry/signing-credentials.js";
 export * from "./registry/endpoint.js";
 export * from "./registry/connection-string.js";

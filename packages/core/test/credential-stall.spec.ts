@@ -72,7 +72,7 @@ describe("a credential provider that never answers", () => {
     expect(server.seen).toHaveLength(0);
   }, 20_000);
 
-  it("times out the provider call with a retryable PermissionDenied, so a retry asks the provider again", async () => {
+  it("times out the provider call with a retryable PermissionDenied (not retried by the client), and the next call asks the provider again", async () => {
     server = await startTestServer((req, res) => reply(res, req.headers["x-key"] === "fresh" ? 200 : 403, "ok"));
     let calls = 0;
     const stallOnce = (): Promise<Keys> | Keys => {
@@ -80,13 +80,15 @@ describe("a credential provider that never answers", () => {
       return calls === 1 ? new Promise<Keys>(() => undefined) : { id: "fresh", secret: "s" };
     };
     const signing = new SigningCredentials(providedCredentialSource(stallOnce, SHAPE, Date.now, { timeoutMs: 100 }));
-    const result = await outcome(signingClient(signing, 1).sendBuffered(request(server.port)), 5000);
-    expect(result).toBe("ok");
+    const client = signingClient(signing, 1);
+    expect(await outcome(client.sendBuffered(request(server.port)), 5000)).toMatchObject({ code: "PermissionDenied", retryable: true });
+    expect(calls).toBe(1);
+    expect(await outcome(client.sendBuffered(request(server.port)), 5000)).toBe("ok");
     expect(calls).toBe(2);
     expect(server.seen.map((r) => r.headers["x-key"])).toEqual(["fresh"]);
   }, 20_000);
 
-  it("fails the call with that error once the retries are spent", async () => {
+  it("fails the call with that error at once, with retries left (one timeout, one provider call)", async () => {
     server = await startTestServer((_req, res) => reply(res, 200, "ok"));
     let calls = 0;
     const never = (): Promise<Keys> => {
@@ -98,7 +100,7 @@ describe("a credential provider that never answers", () => {
     expect(result).not.toBe("still pending");
     expect(result).toMatchObject({ code: "PermissionDenied", retryable: true, service: "test" });
     expect((result as StorageError).message).toContain("did not answer within 50 ms");
-    expect(calls).toBe(2);
+    expect(calls).toBe(1);
     expect(server.seen).toHaveLength(0);
   }, 20_000);
 });

@@ -53,6 +53,65 @@ export function bucketAddress(name: string, location: string | undefined, config
   return { ...base, host: `${name}.${endpoint.host}`, pathPrefix: "" };
 }
 
+/** `cos[-internal].<region>.myqcloud.com` or `.tencentcos.cn`: endpoints of one region (not `cos.accelerate...`). */
+const REGION_HOST = /^cos(?:-internal)?\.([a-z]+-[a-z0-9-]+)\.(?:myqcloud\.com|tencentcos\.cn)$/;
+
+/**
+ * The region an endpoint serves when its host names one: `cos.<region>.myqcloud.com`,
+ * `cos.<region>.tencentcos.cn` (also `cos-internal.`), or a legacy `<region>.myqcloud.com`.
+ * Undefined for other hosts (IP addresses, localhost, custom domains, global acceleration).
+ */
+export function endpointRegion(endpoint: Endpoint | undefined): string | undefined {
+  if (endpoint === undefined) return undefined;
+  const host = endpoint.host.toLowerCase();
+  const m = REGION_HOST.exec(host);
+  if (m !== null) return m[1];
+  const legacy = /^([a-z0-9-]+)\.myqcloud\.com$/.exec(host);
+  return legacy !== null && LEGACY_REGIONS.has(legacy[1]!) ? legacy[1] : undefined;
+}
+
+/**
+ * The region of a bucket opened with `location` through `endpoint`: `location` (a listing's word
+ * for where the bucket is, or the caller's), else the region the endpoint names.
+ */
+export function bucketRegion(location: string | undefined, endpoint: Endpoint | undefined): string | undefined {
+  return (location === "" ? undefined : location) ?? endpointRegion(endpoint);
+}
+
+/**
+ * A servicer's `location` checked against its endpoint, and the region it stands for (see
+ * {@link bucketRegion}): buckets are created where the endpoint is.
+ * @throws StorageError `InvalidArgument` when `location` disagrees with the region the endpoint names.
+ */
+export function servicerRegion(location: string | undefined, endpoint: Endpoint | undefined): string | undefined {
+  const named = endpointRegion(endpoint);
+  const given = location === "" ? undefined : location;
+  if (named !== undefined && given !== undefined && given !== named) {
+    throw storageError(
+      ErrorCode.InvalidArgument,
+      `location "${given}" disagrees with endpoint ${endpoint!.host}, which is in ${named}: requests go to the endpoint (drop location, or use the endpoint of ${given})`,
+    );
+  }
+  return given ?? named;
+}
+
+/**
+ * The region a bucket created with `location` lands in, on a servicer whose own location is `own`:
+ * without an endpoint `location`; with one that names a region, that region (see {@link servicerRegion});
+ * with one that names none (an IP address, localhost, a custom domain), wherever that endpoint
+ * creates buckets, which only the servicer's own `location` can state: another one is refused
+ * rather than ignored.
+ * @throws StorageError `InvalidArgument` when `location` disagrees with the endpoint's region.
+ */
+export function createdRegion(location: string | undefined, own: string | undefined, endpoint: Endpoint | undefined): string | undefined {
+  const region = servicerRegion(location, endpoint);
+  if (endpoint === undefined || endpointRegion(endpoint) !== undefined || region === own) return region;
+  throw storageError(
+    ErrorCode.InvalidArgument,
+    `location "${region}" cannot be honoured: endpoint ${endpoint.host} names no region and creates buckets wherever it serves (set location on the servicer to say which region that is)`,
+  );
+}
+
 /** Where GET Service (list buckets) goes: `service.cos.myqcloud.com`, or the endpoint itself. */
 export function serviceAddress(config: AddressingConfig): BucketAddress {
   const endpoint = config.endpoint;

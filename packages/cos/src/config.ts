@@ -1,4 +1,4 @@
-import { definePair, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
+import { credentialTimeoutPair, definePair, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
 
 /** The connection-string scheme: `cos://<bucket>-<appid>/<work_dir>?...`. */
 export const COS_TYPE = "cos";
@@ -50,9 +50,10 @@ export const cosPairs = {
     name: "credential_provider",
     type: "function",
     description:
-      "Function returning (a promise of) { secretId, secretKey, securityToken?, expiration? }; asked again 5 minutes before expiration (every 5 minutes without one). Replaces credential.",
+      "Function returning (a promise of) { secretId, secretKey, securityToken?, expiration? }; asked again 5 minutes before expiration (a Date, Unix ms or an ISO string; numbers in seconds are refused), every 5 minutes without one. Replaces credential.",
     operations: ["new"],
   }),
+  credentialTimeout: credentialTimeoutPair,
   forcePathStyle: definePair({
     name: "force_path_style",
     type: "boolean",
@@ -133,8 +134,12 @@ export interface CosCredentials {
   secretId: string;
   secretKey: string;
   securityToken?: string;
-  /** When they stop working (a Date or Unix ms); the provider is asked again 5 minutes before. */
-  expiration?: Date | number;
+  /**
+   * When they stop working; the provider is asked again 5 minutes before. A Date, Unix
+   * **milliseconds** (a number below 1e11 looks like Unix seconds and is refused with
+   * `PermissionDenied`: multiply seconds by 1000), or an ISO 8601 string.
+   */
+  expiration?: Date | number | string;
 }
 
 /** The `credential_provider` pair: asked for credentials when none are cached or they are about to expire. */

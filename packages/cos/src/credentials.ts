@@ -2,10 +2,12 @@ import {
   CREDENTIAL_REFRESH_MARGIN_MS,
   CREDENTIAL_UNDATED_TTL_MS,
   providedCredentialSource,
+  sharedCredentialSource,
   staticCredentialSource,
   type Credential,
   type CredentialShape,
   type CredentialSource as CoreCredentialSource,
+  type ProvidedCredentialOptions,
 } from "@stowage/core";
 import type { CosCredentialProvider, CosCredentials } from "./config.js";
 import type { CosErrorBody } from "./responses.js";
@@ -60,9 +62,22 @@ export function staticCredentials(credential: Credential, securityToken: string 
 /**
  * Credentials from a provider function, cached until {@link REFRESH_MARGIN_MS}
  * before they expire ({@link UNDATED_TTL_MS} when they carry no expiration).
- * Concurrent callers share one refresh. `clock` is injectable for tests.
+ * Concurrent callers share one refresh; each call makes a new cache (drivers use
+ * {@link sharedCredentials}). `clock` is injectable for tests; `options.timeoutMs` bounds a provider call.
  * @throws StorageError `PermissionDenied` (from `get`) when the provider fails or returns no secretId/secretKey.
  */
-export function providedCredentials(provider: CosCredentialProvider, clock: () => number = Date.now): CredentialSource {
-  return providedCredentialSource(provider, COS_SHAPE, clock);
+export function providedCredentials(provider: CosCredentialProvider, clock: () => number = Date.now, options: ProvidedCredentialOptions = {}): CredentialSource {
+  return providedCredentialSource(provider, COS_SHAPE, clock, options);
+}
+
+/**
+ * The credentials of `provider` as the driver uses them: one cache per provider function (and
+ * timeout), shared by a servicer and every storager opened with that function (see core's
+ * `sharedCredentialSource`), each provider call bounded by `timeoutMs` (the `credential_timeout`
+ * pair; default 30 s).
+ * @throws StorageError `PermissionDenied` (from `get`) when the provider fails, times out, returns no
+ *   secretId/secretKey or an `expiration` in seconds.
+ */
+export function sharedCredentials(provider: CosCredentialProvider, timeoutMs: number | undefined): CredentialSource {
+  return sharedCredentialSource(provider, COS_SHAPE, timeoutMs === undefined ? {} : { timeoutMs });
 }

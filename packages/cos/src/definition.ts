@@ -1,8 +1,8 @@
 import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
-import { bucketAddress, type AddressingConfig } from "./addressing.js";
+import { bucketAddress, bucketRegion, servicerRegion, type AddressingConfig } from "./addressing.js";
 import { CosClient } from "./client.js";
 import { COS_DESCRIPTION, COS_PACKAGE, COS_TYPE, cosPairs, type CosCredentialProvider } from "./config.js";
-import { providedCredentials, staticCredentials, type CredentialSource } from "./credentials.js";
+import { sharedCredentials, staticCredentials, type CredentialSource } from "./credentials.js";
 import { CosServiceDriver } from "./servicer.js";
 import { CosStorageDriver } from "./storager.js";
 import { sseServerHeaders } from "./sse.js";
@@ -11,12 +11,13 @@ import { sseServerHeaders } from "./sse.js";
 const BUCKET = /^[a-z0-9][a-z0-9-]*-\d+$/;
 
 /**
- * Where credentials come from: `credential_provider`, else `credential` (+ `security_token`).
+ * Where credentials come from: `credential_provider` (bounded by `credential_timeout`; one cache per
+ * provider function, so a servicer and its storagers share it), else `credential` (+ `security_token`).
  * @throws StorageError `PairRequired` when there is neither
  */
 export function credentialSource(config: OpenConfig): CredentialSource {
   const provider = config["credentialProvider"] as CosCredentialProvider | undefined;
-  if (provider !== undefined) return providedCredentials(provider);
+  if (provider !== undefined) return sharedCredentials(provider, config["credentialTimeout"] as number | undefined);
   if (config.credential === undefined) throw storageError(ErrorCode.PairRequired, 'COS needs pair "credential" (hmac:<secret_id>:<secret_key> or env) or "credential_provider"');
   return staticCredentials(config.credential, config["securityToken"] as string | undefined);
 }
@@ -26,7 +27,9 @@ function addressing(config: OpenConfig): AddressingConfig {
 }
 
 /**
- * Builds the storage primitives for bucket `name` from a validated open config.
+ * Builds the storage primitives for bucket `name` from a validated open config. Its location is
+ * `location` (not checked against the endpoint: a servicer's listing names buckets of every region),
+ * else the region an endpoint such as `cos.<region>.myqcloud.com` names.
  * @throws StorageError `PairRequired` (name, credential, location without endpoint), `InvalidArgument` (bucket name;
  *   SSE defaults that contradict each other)
  */
@@ -39,18 +42,20 @@ export function newCosStorageDriver(config: OpenConfig, defaults: Readonly<Recor
   if (config.endpoint === undefined && !BUCKET.test(name)) {
     throw storageError(ErrorCode.InvalidArgument, `COS bucket ${JSON.stringify(name)} must be <name>-<appid> (lower-case letters, digits and hyphens, e.g. examplebucket-1250000000)`);
   }
+  const location = bucketRegion(config.location, config.endpoint);
   const credentials = credentialSource(config);
-  const address = bucketAddress(name, config.location, addressing(config));
+  const address = bucketAddress(name, location, addressing(config));
   const client = new CosClient(address, credentials, httpClientSettings(config as HttpPairValues));
-  return new CosStorageDriver(client, name, config.location, config["integrity"] !== false, {}, encrypts);
+  return new CosStorageDriver(client, name, location, config["integrity"] !== false, {}, encrypts);
 }
 
 /**
- * Builds the bucket primitives.
- * @throws StorageError `PairRequired` (credential)
+ * Builds the bucket primitives; their location is `location`, else the region the endpoint names.
+ * @throws StorageError `PairRequired` (credential), `InvalidArgument` (a location other than the region the endpoint names)
  */
 export function newCosServiceDriver(config: OpenConfig): CosServiceDriver {
-  return new CosServiceDriver(credentialSource(config), addressing(config), config.location, httpClientSettings(config as HttpPairValues));
+  const location = servicerRegion(config.location, config.endpoint);
+  return new CosServiceDriver(credentialSource(config), addressing(config), location, httpClientSettings(config as HttpPairValues));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DriverCallOptions, ServiceDriver, ServiceFeatures } from "@stowage/core";
-import { bucketAddress, serviceAddress, type AddressingConfig } from "./addressing.js";
+import { bucketAddress, createdRegion, serviceAddress, type AddressingConfig } from "./addressing.js";
 import { CosClient, type CosTransportSettings } from "./client.js";
 import { COS_TYPE } from "./config.js";
 import type { CredentialSource } from "./credentials.js";
@@ -24,13 +24,16 @@ export class CosServiceDriver implements ServiceDriver {
   ) {}
 
   /**
-   * Creates bucket `name` (`<bucket>-<appid>`) in `options.location` (or the servicer's). PUT Bucket is
+   * Creates bucket `name` (`<bucket>-<appid>`) in `options.location` (or the servicer's). With an
+   * endpoint, the endpoint decides the region: a location other than the one it names (or, when it
+   * names none, than the servicer's own) is refused before anything is sent. PUT Bucket is
    * retried after a lost answer; a retry answered 409 `BucketAlreadyOwnedByYou` means the first attempt
    * created it, and succeeds. That answer to a first attempt is still `Conflict`.
-   * @throws StorageError `Conflict` (BucketAlreadyExists, BucketAlreadyOwnedByYou), `InvalidArgument` (bad name), `PairRequired` (no location), ...
+   * @throws StorageError `Conflict` (BucketAlreadyExists, BucketAlreadyOwnedByYou), `InvalidArgument` (bad name;
+   *   a location the endpoint does not serve), `PairRequired` (no location), ...
    */
   async create(name: string, options: DriverCallOptions & { location?: string }): Promise<void> {
-    const client = this.clientFor(name, options.location ?? this.location);
+    const client = this.clientFor(name, createdRegion(options.location ?? this.location, this.location, this.addressing.endpoint));
     await sendExpecting(client, putBucket(), 409, "BucketAlreadyOwnedByYou", options);
   }
 

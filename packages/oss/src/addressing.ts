@@ -41,10 +41,58 @@ const NOT_A_REGION = /^(?:accelerate(?:-overseas)?|rg-.*)$/;
  * resource-group host: those name none, so `location` is then required).
  */
 export function signingRegion(location: string | undefined, endpoint: Endpoint | undefined): string | undefined {
-  const region = normalizeRegion(location);
-  if (region !== undefined) return region;
-  const m = endpoint === undefined ? null : REGION_HOST.exec(endpoint.host);
+  return normalizeRegion(location) ?? endpointRegion(endpoint);
+}
+
+/**
+ * The region an `oss-<region>[-internal].aliyuncs.com` endpoint serves; undefined for other hosts
+ * (IP addresses, localhost, custom domains) and for acceleration and resource-group hosts.
+ */
+export function endpointRegion(endpoint: Endpoint | undefined): string | undefined {
+  const m = endpoint === undefined ? null : REGION_HOST.exec(endpoint.host.toLowerCase());
   return m && !NOT_A_REGION.test(m[1]!) ? m[1] : undefined;
+}
+
+/**
+ * The region (without `oss-`) of a bucket opened with `location` through `endpoint`: `location` (a
+ * listing's word for where the bucket is, or the caller's), else the region the endpoint names.
+ */
+export function bucketRegion(location: string | undefined, endpoint: Endpoint | undefined): string | undefined {
+  return normalizeRegion(location) ?? endpointRegion(endpoint);
+}
+
+/**
+ * A servicer's `location` checked against its endpoint, and the region (without `oss-`) it stands
+ * for (see {@link bucketRegion}): OSS creates buckets in the region of the endpoint addressed.
+ * @throws StorageError `InvalidArgument` when `location` disagrees with the region the endpoint names.
+ */
+export function servicerRegion(location: string | undefined, endpoint: Endpoint | undefined): string | undefined {
+  const named = endpointRegion(endpoint);
+  const given = normalizeRegion(location);
+  if (named !== undefined && given !== undefined && given !== named) {
+    throw storageError(
+      ErrorCode.InvalidArgument,
+      `location "${given}" disagrees with endpoint ${endpoint!.host}, which is in ${named}: requests go to the endpoint (drop location, or use the endpoint of ${given})`,
+    );
+  }
+  return given ?? named;
+}
+
+/**
+ * The region a bucket created with `location` lands in, on a servicer whose own location is `own`:
+ * without an endpoint `location`; with one that names a region, that region (see {@link servicerRegion});
+ * with one that names none (an IP address, localhost, a custom domain), wherever that endpoint
+ * creates buckets, which only the servicer's own `location` can state: another one is refused
+ * rather than ignored.
+ * @throws StorageError `InvalidArgument` when `location` disagrees with the endpoint's region.
+ */
+export function createdRegion(location: string | undefined, own: string | undefined, endpoint: Endpoint | undefined): string | undefined {
+  const region = servicerRegion(location, endpoint);
+  if (endpoint === undefined || endpointRegion(endpoint) !== undefined || region === normalizeRegion(own)) return region;
+  throw storageError(
+    ErrorCode.InvalidArgument,
+    `location "${region}" cannot be honoured: endpoint ${endpoint.host} names no region and creates buckets wherever it serves (set location on the servicer to say which region that is)`,
+  );
 }
 
 function portOf(endpoint: Endpoint): number | undefined {

@@ -1,4 +1,4 @@
-import { definePair, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
+import { credentialTimeoutPair, definePair, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
 
 /** The connection-string scheme: `oss://<bucket>/<work_dir>?...`. */
 export const OSS_TYPE = "oss";
@@ -34,9 +34,10 @@ export const ossPairs = {
     name: "credential_provider",
     type: "function",
     description:
-      "Function returning (a promise of) { accessKeyId, accessKeySecret, securityToken?, expiration? }; asked again 5 minutes before expiration (every 5 minutes without one). Replaces credential.",
+      "Function returning (a promise of) { accessKeyId, accessKeySecret, securityToken?, expiration? }; asked again 5 minutes before expiration (a Date, Unix ms or an ISO string; numbers in seconds are refused), every 5 minutes without one. Replaces credential.",
     operations: ["new"],
   }),
+  credentialTimeout: credentialTimeoutPair,
   signatureVersion: definePair({
     name: "signature_version",
     type: "string",
@@ -93,8 +94,12 @@ export interface OssCredentials {
   accessKeyId: string;
   accessKeySecret: string;
   securityToken?: string;
-  /** When they stop working (a Date or Unix ms); the provider is asked again 5 minutes before. */
-  expiration?: Date | number;
+  /**
+   * When they stop working; the provider is asked again 5 minutes before. A Date, Unix
+   * **milliseconds** (a number below 1e11 looks like Unix seconds and is refused with
+   * `PermissionDenied`: multiply seconds by 1000), or an ISO 8601 string.
+   */
+  expiration?: Date | number | string;
 }
 
 /** The `credential_provider` pair: asked for credentials when none are cached or they are about to expire. */

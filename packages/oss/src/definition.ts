@@ -1,8 +1,8 @@
 import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
-import { bucketAddress, normalizeRegion, signingRegion, type AddressingConfig } from "./addressing.js";
+import { bucketAddress, bucketRegion, servicerRegion, signingRegion, type AddressingConfig } from "./addressing.js";
 import { OssClient } from "./client.js";
 import { OSS_DESCRIPTION, OSS_PACKAGE, OSS_TYPE, ossPairs, type OssCredentialProvider } from "./config.js";
-import { providedCredentials, staticCredentials, type CredentialSource } from "./credentials.js";
+import { sharedCredentials, staticCredentials, type CredentialSource } from "./credentials.js";
 import { OssServiceDriver } from "./servicer.js";
 import { OssStorageDriver } from "./storager.js";
 import { sseHeaders } from "./sse.js";
@@ -11,12 +11,13 @@ import { sseHeaders } from "./sse.js";
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /**
- * Where credentials come from: `credential_provider`, else `credential` (+ `security_token`).
+ * Where credentials come from: `credential_provider` (bounded by `credential_timeout`; one cache per
+ * provider function, so a servicer and its storagers share it), else `credential` (+ `security_token`).
  * @throws StorageError `PairRequired` when there is neither
  */
 export function credentialSource(config: OpenConfig): CredentialSource {
   const provider = config["credentialProvider"] as OssCredentialProvider | undefined;
-  if (provider !== undefined) return providedCredentials(provider);
+  if (provider !== undefined) return sharedCredentials(provider, config["credentialTimeout"] as number | undefined);
   if (config.credential === undefined) {
     throw storageError(ErrorCode.PairRequired, 'OSS needs pair "credential" (hmac:<access_key_id>:<access_key_secret> or env) or "credential_provider"');
   }
@@ -33,6 +34,8 @@ function signatureVersion(config: OpenConfig): "v1" | "v4" {
 
 /**
  * Builds the storage primitives for bucket `name` from a validated open config.
+ * Its location is `location` (not checked against the endpoint: a servicer's listing names buckets
+ * of every region), else the region an `oss-<region>.aliyuncs.com` endpoint names.
  * @throws StorageError `PairRequired` (name, credential, neither location nor endpoint, v4 without a region), `InvalidArgument` (bucket name; KMS defaults without KMS)
  */
 export function newOssStorageDriver(config: OpenConfig, defaults: Readonly<Record<string, unknown>> = {}): OssStorageDriver {
@@ -43,19 +46,21 @@ export function newOssStorageDriver(config: OpenConfig, defaults: Readonly<Recor
   if (!BUCKET.test(name)) {
     throw storageError(ErrorCode.InvalidArgument, `OSS bucket ${JSON.stringify(name)} must be 3-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen`);
   }
+  const location = bucketRegion(config.location, config.endpoint);
   const credentials = credentialSource(config);
-  const address = bucketAddress(name, config.location, addressing(config));
-  const signing = { version: signatureVersion(config), region: signingRegion(config.location, config.endpoint) };
+  const address = bucketAddress(name, location, addressing(config));
+  const signing = { version: signatureVersion(config), region: signingRegion(location, config.endpoint) };
   const client = new OssClient(address, name, credentials, signing, httpClientSettings(config as HttpPairValues));
-  return new OssStorageDriver(client, name, normalizeRegion(config.location), config["integrity"] !== false);
+  return new OssStorageDriver(client, name, location, config["integrity"] !== false);
 }
 
 /**
- * Builds the bucket primitives.
- * @throws StorageError `PairRequired` (credential)
+ * Builds the bucket primitives; their location is `location`, else the region the endpoint names.
+ * @throws StorageError `PairRequired` (credential), `InvalidArgument` (a location other than the region the endpoint names)
  */
 export function newOssServiceDriver(config: OpenConfig): OssServiceDriver {
-  return new OssServiceDriver(credentialSource(config), addressing(config), config.location, signatureVersion(config), httpClientSettings(config as HttpPairValues));
+  const location = servicerRegion(config.location, config.endpoint);
+  return new OssServiceDriver(credentialSource(config), addressing(config), location, signatureVersion(config), httpClientSettings(config as HttpPairValues));
 }
 
 /**

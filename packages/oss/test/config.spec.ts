@@ -92,7 +92,7 @@ describe("credentials (OSS names; the shared logic is tested in core)", () => {
 describe("opening OSS storagers", () => {
   it("opens the brief's connection string without network", () => {
     const s = newStorager("oss://examplebucket/backups/?credential=hmac:AK:SK&endpoint=https:oss-cn-hangzhou.aliyuncs.com");
-    expect(s.info).toEqual({ service: "oss", name: "examplebucket", workDir: "/backups/" });
+    expect(s.info).toEqual({ service: "oss", name: "examplebucket", workDir: "/backups/", location: "cn-hangzhou" }); // the region the endpoint names
     expect(s.features).toMatchObject({ crc64: true, contentMd5: true, virtualDir: true, append: true, fetch: false });
     expect(s.features.limits).toMatchObject({ multipartSizeMinimum: 100 * 1024, multipartNumberMaximum: 10000, writeSizeMaximum: 5 * 1024 ** 3 });
     expect(s.features.limits.presignExpiresMaximum).toBeUndefined();

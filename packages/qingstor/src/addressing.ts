@@ -41,6 +41,46 @@ export function zoneAddress(location: string | undefined, endpoint: Endpoint | u
   return fromEndpoint(endpoint, `${zone}.${endpoint.host}`);
 }
 
+/** The zone a `<zone>.qingstor.com` endpoint serves; undefined for other hosts (IP addresses, `qingstor.com`, custom domains). */
+export function endpointZone(endpoint: Endpoint | undefined): string | undefined {
+  const host = endpoint?.host.toLowerCase();
+  if (host === undefined || !host.endsWith(`.${QINGSTOR_DOMAIN}`)) return undefined;
+  const label = host.slice(0, -QINGSTOR_DOMAIN.length - 1);
+  return label !== "" && !label.includes(".") ? label : undefined;
+}
+
+/**
+ * `location` checked against `endpoint`: it must be the zone a `<zone>.qingstor.com` endpoint names.
+ * @throws StorageError `InvalidArgument` when it is another zone.
+ */
+export function checkZone(location: string | undefined, endpoint: Endpoint | undefined): void {
+  const named = endpointZone(endpoint);
+  if (named !== undefined && location !== undefined && location !== "" && location !== named) {
+    throw storageError(
+      ErrorCode.InvalidArgument,
+      `location "${location}" disagrees with endpoint ${endpoint!.host}, which is in ${named}: requests go to the endpoint (drop location, or use the endpoint of ${location})`,
+    );
+  }
+}
+
+/**
+ * The zone a bucket created with `location` lands in, on a servicer whose own location is `own`:
+ * `location` without an endpoint or with one it is put in front of (`qingstor.com`, a custom domain);
+ * the zone a `<zone>.qingstor.com` endpoint names (`location` must agree); with an IP or `localhost`
+ * endpoint, whatever zone that endpoint serves, which only the servicer's own `location` can state:
+ * another one is refused rather than ignored.
+ * @throws StorageError `InvalidArgument` when `location` disagrees with the endpoint's zone.
+ */
+export function createdZone(location: string | undefined, own: string | undefined, endpoint: Endpoint | undefined): string | undefined {
+  checkZone(location, endpoint);
+  const zone = location === "" ? undefined : location;
+  if (endpoint === undefined || !isBareHost(endpoint.host) || zone === own) return zone ?? endpointZone(endpoint);
+  throw storageError(
+    ErrorCode.InvalidArgument,
+    `location "${zone}" cannot be honoured: endpoint ${endpoint.host} creates buckets in whatever zone it serves (set location on the servicer to say which zone that is)`,
+  );
+}
+
 /** Where a bucket's requests go, and whether its zone must first be asked for. */
 export interface BucketAddress {
   address: QingStorAddress;

@@ -1,5 +1,5 @@
 import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
-import { bucketAddress } from "./addressing.js";
+import { bucketAddress, checkZone } from "./addressing.js";
 import { QingStorClient } from "./client.js";
 import { QINGSTOR_DESCRIPTION, QINGSTOR_PACKAGE, QINGSTOR_TYPE, qingstorPairs } from "./config.js";
 import { resolveCredentials, type QingStorCredentials } from "./credentials.js";
@@ -39,9 +39,11 @@ export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDri
 
 /**
  * Builds the bucket primitives.
- * @throws StorageError `PairRequired` (credential)
+ * @throws StorageError `PairRequired` (credential), `InvalidArgument` (a location other than the zone a
+ *   `<zone>.qingstor.com` endpoint names)
  */
 export function newQingStorServiceDriver(config: OpenConfig): QingStorServiceDriver {
+  checkZone(config.location, config.endpoint);
   return new QingStorServiceDriver(credentialsOf(config), config.endpoint, config.location, httpClientSettings(config as HttpPairValues));
 }
 

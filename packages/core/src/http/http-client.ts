@@ -25,6 +25,8 @@ export interface HttpClientOptions {
    * query parameters. `now` is the local clock corrected by the server's `Date`
    * after a clock-skew error. A call's `signal` ends the wait for a hook that does not
    * settle (e.g. a stalled credential provider); the hook itself must bound its own work.
+   * A hook that fails ends the call with its error at once, retryable or not: it is never retried
+   * here (a credential provider that timed out would otherwise be waited on again per retry).
    */
   sign?: (request: HttpRequest, now: Date) => void | Promise<void>;
   /** Turns a failed response (status not accepted, body read up to 1 MiB) into a StorageError. */
@@ -73,7 +75,8 @@ export interface BufferedSendOptions extends SendOptions {
   validate?: (response: BufferedResponse) => StorageError | undefined | Promise<StorageError | undefined>;
 }
 
-type Attempt<T> = { ok: T } | { error: StorageError; network: boolean; response?: BufferedResponse; bodyConsumed: boolean; signed?: HttpRequest };
+/** One attempt's outcome; `signing` marks a failure of the `sign` hook (nothing was sent). */
+type Attempt<T> = { ok: T } | { error: StorageError; network: boolean; response?: BufferedResponse; bodyConsumed: boolean; signed?: HttpRequest; signing?: true };
 
 /**
  * A small HTTP client over node:http with keep-alive agents: it signs every
@@ -149,6 +152,9 @@ export class HttpClient {
       logAttempt(request, `${error.code}: ${error.detail}`, { attempt, ms, requestId: error.requestId });
       if (options.signal?.aborted) throw abortError(options.signal);
       if (error.code === ErrorCode.Aborted) throw error;
+      // Signing failed (a credential provider that failed or timed out): nothing was sent, and
+      // another attempt would only wait on the provider again. The caller decides (`retryable`).
+      if (result.signing === true) throw error;
       const replayable = request.body === undefined || Buffer.isBuffer(request.body) || !result.bodyConsumed;
       // Fixes that make one more attempt worthwhile at once, without using a retry.
       if (result.response !== undefined && replayable) {
@@ -196,7 +202,7 @@ export class HttpClient {
       await raceAbort(Promise.resolve(this.options.sign?.(request, this.now())), options.signal);
     } catch (e) {
       const err = isStorageError(e) ? e : storageError(ErrorCode.Unexpected, `signing failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-      return { error: this.scoped(err), network: false, bodyConsumed: false };
+      return { error: this.scoped(err), network: false, bodyConsumed: false, signing: true };
     }
     try {
       const sent = await dispatch(request, { agents: this.agents, timeoutMs: this.timeoutMs, signal: options.signal, onUploadProgress: options.onUploadProgress });

@@ -56,10 +56,22 @@ export interface CredentialShape<C> {
   make(accessKey: string, secretKey: string, securityToken: string | undefined): C;
 }
 
+/**
+ * Numeric expirations below this (Unix ms of March 1973) are refused as Unix *seconds* (by a source
+ * whose clock reads later, as a real one does): STS answers such as Tencent's `ExpiredTime` are in
+ * seconds, and taken for ms they would date the credentials in 1970 (expired on arrival, so the
+ * provider would be asked on every request).
+ */
+export const MIN_EXPIRATION_MS = 1e11;
+
 /** Credentials a provider returns: the driver's shape, optionally dated. */
 export interface DatedCredentials {
-  /** When they stop working (a Date or Unix ms). */
-  expiration?: Date | number;
+  /**
+   * When they stop working: a Date, Unix **milliseconds** (a number below {@link MIN_EXPIRATION_MS}
+   * looks like Unix seconds and is refused: multiply seconds by 1000), or an ISO 8601 string
+   * (e.g. Alibaba Cloud STS's `Expiration`). A value no date can be made of counts as no expiration.
+   */
+  expiration?: Date | number | string;
 }
 
 /** The value of variable `name` in `env`, when it is set and not empty. */
@@ -123,8 +135,11 @@ export function staticCredentialSource<C>(
 export interface ProvidedCredentialOptions {
   /**
    * How long one provider call may take, in ms (default {@link CREDENTIAL_PROVIDER_TIMEOUT_MS}).
-   * A call that takes longer fails the callers waiting on it with a retryable `PermissionDenied`,
-   * and the next `get` asks the provider again (the late answer is dropped).
+   * A call that takes longer fails the callers waiting on it with a retryable `PermissionDenied`
+   * (the HTTP client does not retry a failed signature itself: one timeout fails one call), and the
+   * next `get` asks the provider again (the late answer is dropped). While a caller waits on the
+   * call, its timer keeps the process alive, so a provider awaiting something that holds no handle
+   * still ends in that error instead of a silent exit; a renewal nobody waits on does not.
    */
   timeoutMs?: number;
 }
@@ -140,10 +155,12 @@ export interface ProvidedCredentialOptions {
  * for it only when none are valid. When a refresh fails while the cached
  * credentials have not expired yet (they were not invalidated), those are returned instead and the
  * provider is asked again after {@link CREDENTIAL_RETRY_AFTER_FAILURE_MS} (or at their expiry, if sooner).
- * `clock` is injectable for tests.
+ * `clock` is injectable for tests. Each call makes a new cache; drivers share one per provider
+ * function with `sharedCredentialSource`.
  * @throws StorageError `PermissionDenied` (from the source's `get`, never from this call) when the
- *   provider throws or returns credentials without a non-empty string in both `shape.keys` fields
- *   (not retryable), or does not answer within the timeout (retryable), and no valid cached
+ *   provider throws or returns credentials without a non-empty string in both `shape.keys` fields,
+ *   or with a numeric `expiration` below {@link MIN_EXPIRATION_MS} (seconds, not ms) (not
+ *   retryable), or does not answer within the timeout (retryable), and no valid cached
  *   credentials are left to fall back on.
  */
 export function providedCredentialSource<C extends DatedCredentials>(
@@ -156,10 +173,12 @@ export function providedCredentialSource<C extends DatedCredentials>(
   /** `expires` is undefined for undated credentials (never used past `renewAt`). */
   let cached: { creds: C; renewAt: number; expires: number | undefined } | undefined;
   let pending: Promise<C> | undefined;
+  /** The timer bounding the provider call in flight (unref'd until a caller waits on it). */
+  let timer: NodeJS.Timeout | undefined;
   const usable = (v: unknown): boolean => typeof v === "string" && v !== "";
   const ask = async (): Promise<C> => {
     try {
-      return await withinTimeout(Promise.resolve().then(provider), timeoutMs);
+      return await withinTimeout(Promise.resolve().then(provider), timeoutMs, (t) => (timer = t));
     } catch (e) {
       if (e === TIMED_OUT) {
         throw storageError(ErrorCode.PermissionDenied, `the credential provider did not answer within ${timeoutMs} ms`, { retryable: true });
@@ -173,8 +192,7 @@ export function providedCredentialSource<C extends DatedCredentials>(
       throw storageError(ErrorCode.PermissionDenied, `the credential provider returned no ${shape.keys[0]}/${shape.keys[1]}`);
     }
     const now = clock();
-    const dated = creds.expiration === undefined ? Number.NaN : new Date(creds.expiration).getTime();
-    const expires = Number.isNaN(dated) ? undefined : dated;
+    const expires = expirationTime(creds.expiration, now);
     cached = { creds, renewAt: renewalTime(now, expires), expires };
     return creds;
   };
@@ -191,13 +209,18 @@ export function providedCredentialSource<C extends DatedCredentials>(
       if (cached !== undefined && now < cached.renewAt) return Promise.resolve(cached.creds);
       pending ??= refresh()
         .catch(fallBack)
-        .finally(() => (pending = undefined));
+        .finally(() => {
+          pending = undefined;
+          timer = undefined;
+        });
       // Due for renewal but still valid: served at once while the renewal runs, so a slow or hung
       // provider never holds up requests its cached credentials can still sign (unless `fresh`).
       if (options?.fresh !== true && cached?.expires !== undefined && now < cached.expires) {
         pending.catch(() => undefined);
         return Promise.resolve(cached.creds);
       }
+      // Someone waits now: the timeout must fire even if nothing else keeps the process alive.
+      timer?.ref();
       return pending;
     },
     invalidate(used: C): void {
@@ -217,18 +240,39 @@ function renewalTime(now: number, expires: number | undefined): number {
   return margin > now ? margin : now + Math.max(0, expires - now) / 2;
 }
 
+/**
+ * The time (Unix ms) an `expiration` stands for; undefined when there is none or no date can be made of it.
+ * `now` is the source's clock: a test clock still in 1970 may use small numbers.
+ * @throws StorageError `PermissionDenied` for a number below {@link MIN_EXPIRATION_MS} (Unix seconds) when `now` is not.
+ */
+function expirationTime(expiration: unknown, now: number): number | undefined {
+  if (expiration === undefined || expiration === null) return undefined;
+  if (typeof expiration === "number" && Number.isFinite(expiration) && expiration < MIN_EXPIRATION_MS && now >= MIN_EXPIRATION_MS) {
+    throw storageError(
+      ErrorCode.PermissionDenied,
+      `the credential provider returned expiration ${expiration}, which looks like Unix seconds: it must be Unix milliseconds (seconds × 1000), a Date or an ISO 8601 string`,
+    );
+  }
+  const time = expiration instanceof Date || typeof expiration === "number" || typeof expiration === "string" ? new Date(expiration).getTime() : Number.NaN;
+  return Number.isNaN(time) ? undefined : time;
+}
+
 /** The rejection of {@link withinTimeout} when time ran out. */
 const TIMED_OUT: unique symbol = Symbol("timed out");
 
-/** Settles like `promise`, or rejects with {@link TIMED_OUT} after `ms` (its later outcome is dropped). */
-function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/**
+ * Settles like `promise`, or rejects with {@link TIMED_OUT} after `ms` (its later outcome is dropped).
+ * The timer starts unref'd and is handed to `onTimer`, whose owner refs it once a caller waits.
+ */
+function withinTimeout<T>(promise: Promise<T>, ms: number, onTimer: (timer: NodeJS.Timeout) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       promise.catch(() => undefined);
       reject(TIMED_OUT);
     }, ms);
-    // A stalled provider's timer must not keep a process alive that has nothing else left to do.
+    // A renewal nobody waits on must not keep alive a process that has nothing else left to do.
     timer.unref();
+    onTimer(timer);
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -9,6 +9,8 @@ import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
 import { bodyBytes } from "../server/request-body.js";
 import { listPage } from "../store/listing.js";
+import { cosErrorXml } from "./errors.js";
+import { parseCosAuthorization, parseCosQueryAuthorization } from "./signature.js";
 import { deleteResultXml, listBucketsXml, listObjectsXml } from "./xml-bodies.js";
 
 /** GET Service. */
@@ -16,10 +18,26 @@ export function cosListBuckets(_ex: Exchange, _route: Route, ctx: HandlerContext
   return xmlResponse(200, listBucketsXml(ctx.store.listBuckets()));
 }
 
-/** PUT Bucket. */
-export async function cosCreateBucket(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+/** The access key a (verified) COS request was signed with: `q-ak` of its Authorization header or query. */
+function requestAccessKey(ex: Exchange): string | undefined {
+  const value = header(ex, "authorization");
+  return (value !== undefined ? parseCosAuthorization(value) : parseCosQueryAuthorization(ex.query))?.accessKey;
+}
+
+/**
+ * PUT Bucket. A bucket that exists is 409 `BucketAlreadyOwnedByYou` when the same access key
+ * created it (what COS answers its owner, e.g. a retry whose first answer was lost), else 409
+ * `BucketAlreadyExists`.
+ */
+export async function cosCreateBucket(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateBucketName(route.bucket!);
-  await ctx.store.createBucket(route.bucket!, route.hostRegion ?? ctx.config.region);
+  const owner = requestAccessKey(ex);
+  const existing = ctx.store.buckets.get(route.bucket!);
+  if (existing !== undefined && owner !== undefined && existing.owner === owner) {
+    const body = cosErrorXml("BucketAlreadyOwnedByYou", "The bucket you tried to create already exists, and you own it.", route.bucket!, ex.requestId);
+    return { status: 409, headers: { "content-type": "application/xml" }, body: Buffer.from(body) };
+  }
+  await ctx.store.createBucket(route.bucket!, route.hostRegion ?? ctx.config.region, owner);
   return emptyResponse(200);
 }
 

@@ -32,6 +32,7 @@ interface BucketFile {
   name: string;
   region: string;
   created: number;
+  owner?: string;
 }
 
 interface UploadFile extends Omit<StoredUpload, "parts"> {
@@ -79,7 +80,7 @@ export class DirMetadataSink implements MetadataSink {
     const d = join(this.dir, "buckets");
     await mkdir(d, { recursive: true });
     await mkdir(join(this.dir, "objects", b.name), { recursive: true });
-    const file: BucketFile = { name: b.name, region: b.region, created: b.created };
+    const file: BucketFile = { name: b.name, region: b.region, created: b.created, ...(b.owner === undefined ? {} : { owner: b.owner }) };
     await writeJson(join(d, `${b.name}.json`), file);
   }
 

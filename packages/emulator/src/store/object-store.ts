@@ -50,11 +50,13 @@ export class ObjectStore {
   // ---- buckets ---------------------------------------------------------
 
   /**
+   * Creates bucket `name`; `owner` is the access key that asked (kept so a front-end can tell its
+   * owner from others, as COS does with `BucketAlreadyOwnedByYou`).
    * @throws ProtocolError `BucketAlreadyExists`
    */
-  async createBucket(name: string, region: string): Promise<StoredBucket> {
+  async createBucket(name: string, region: string, owner?: string): Promise<StoredBucket> {
     if (this.buckets.has(name)) throw new ProtocolError("BucketAlreadyExists", "The requested bucket name already exists.");
-    const b: StoredBucket = { name, region, created: this.now(), objects: new Map(), uploads: new Map() };
+    const b: StoredBucket = { name, region, created: this.now(), objects: new Map(), uploads: new Map(), ...(owner === undefined ? {} : { owner }) };
     this.buckets.set(name, b);
     await this.options.meta.saveBucket(b);
     return b;

@@ -71,6 +71,8 @@ export interface StoredBucket {
   name: string;
   region: string;
   created: number;
+  /** The access key that created it over the API (absent for buckets configured at start). */
+  owner?: string;
   objects: Map<string, StoredObject>;
   uploads: Map<string, StoredUpload>;
 }
