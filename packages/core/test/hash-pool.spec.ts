@@ -1,14 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
-import { spawnSync } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { transformFileSync } from "@swc/core";
 import { crc64 } from "../src/integrity/crc64.js";
 import { HASH_INLINE_LIMIT, HashPool } from "../src/integrity/hash-pool.js";
 import { sharedBuffer } from "../src/io/part-buffers.js";
+import { runCompiled } from "./compiled-core.js";
 
 const MiB = 1024 * 1024;
 
@@ -129,7 +124,7 @@ describe("HashPool", () => {
   it("counts the jobs it sends to workers: two per hash with MD5, one without, none inline", async () => {
     const pool = new HashPool({ workers: 2 });
     try {
-      expect(pool.stats()).toEqual({ offloaded: 0, md5Joined: 0, md5MostInLanes: 0 });
+      expect(pool.stats()).toEqual({ offloaded: 0, md5Joined: 0, md5MostInLanes: 0, recycled: 0, idleStops: 0 });
       const data = randomShared(HASH_INLINE_LIMIT + 5);
       expect(await pool.hash(data, true)).toEqual(expected(data));
       expect(pool.stats().offloaded).toBe(2);
@@ -153,36 +148,21 @@ describe("HashPool", () => {
   });
 
   it("works from compiled JavaScript, and its idle workers never hold a process open", () => {
-    // Compile src/integrity (and the shared-buffer helper) to plain ESM, as tsc does for dist/,
-    // then run a script that hashes on the pool and never closes it: it must print and exit by itself.
-    const src = fileURLToPath(new URL("../src/", import.meta.url));
-    const out = mkdtempSync(join(tmpdir(), "stowage-hash-pool-"));
-    try {
-      for (const dir of ["integrity", "io", "errors"]) {
-        mkdirSync(join(out, dir), { recursive: true });
-        for (const file of readdirSync(join(src, dir)).filter((f) => f.endsWith(".ts"))) {
-          const { code } = transformFileSync(join(src, dir, file), { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "es6" } });
-          writeFileSync(join(out, dir, file.replace(/\.ts$/, ".js")), code);
-        }
-      }
-      writeFileSync(join(out, "package.json"), '{ "type": "module" }');
-      const script = [
-        'import { HashPool } from "./integrity/hash-pool.js";',
-        'import { sharedBuffer } from "./io/part-buffers.js";',
-        "const pool = new HashPool({ workers: 2 });",
-        "const data = sharedBuffer(3 * 1024 * 1024).fill(7);",
-        "const [a, b] = await Promise.all([pool.hash(data, true), pool.hash(data.subarray(1), false)]);",
-        "console.log(JSON.stringify({ workers: pool.workers, crc: a.crc64.toString(), md5: a.md5, crc2: b.crc64.toString() }));",
-      ].join("\n");
-      writeFileSync(join(out, "main.mjs"), script);
-      const run = spawnSync(process.execPath, [join(out, "main.mjs")], { encoding: "utf8", timeout: 30_000 });
-      expect(run.error).toBeUndefined();
-      expect(run.stderr).toBe("");
-      expect(run.status).toBe(0);
-      const data = Buffer.alloc(3 * MiB, 7);
-      expect(JSON.parse(run.stdout)).toEqual({ workers: 2, crc: crc64(data).toString(), md5: expected(data).md5, crc2: crc64(data.subarray(1)).toString() });
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    // Run from plain ESM, as tsc compiles it for dist/: a script that hashes on the pool and never
+    // closes it must print and exit by itself.
+    const script = [
+      'import { HashPool } from "./integrity/hash-pool.js";',
+      'import { sharedBuffer } from "./io/part-buffers.js";',
+      "const pool = new HashPool({ workers: 2 });",
+      "const data = sharedBuffer(3 * 1024 * 1024).fill(7);",
+      "const [a, b] = await Promise.all([pool.hash(data, true), pool.hash(data.subarray(1), false)]);",
+      "console.log(JSON.stringify({ workers: pool.workers, crc: a.crc64.toString(), md5: a.md5, crc2: b.crc64.toString() }));",
+    ].join("\n");
+    const run = runCompiled(script, [], 30_000);
+    expect(run.error).toBeUndefined();
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const data = Buffer.alloc(3 * MiB, 7);
+    expect(JSON.parse(run.stdout)).toEqual({ workers: 2, crc: crc64(data).toString(), md5: expected(data).md5, crc2: crc64(data.subarray(1)).toString() });
   });
 });

@@ -1,12 +1,12 @@
 import { isSharedArrayBuffer } from "node:util/types";
 import type { Worker } from "node:worker_threads";
-import { HASH_INLINE_LIMIT, defaultWorkers, type HashPoolOptions, type HashPoolStats } from "./hash-pool-options.js";
+import { HASH_IDLE_MS, HASH_INLINE_LIMIT, HASH_RECYCLE_BYTES, defaultWorkers, type HashPoolOptions, type HashPoolStats } from "./hash-pool-options.js";
 import { MD5_LANES, md5Jobs, spawnHashWorker, type HashJob, type HashSlot } from "./hash-slot.js";
 import { HASH_WORKER_SOURCE, type HashJobMessage, type HashReadyMessage, type HashResultMessage } from "./hash-worker.js";
 import { inlineHash, inlineHashes, type HashAlgorithm, type PartHashes } from "./inline-hash.js";
 
 // The pool's constants and types live next to it; re-exported so imports of hash-pool.js keep working.
-export { HASH_INLINE_LIMIT } from "./hash-pool-options.js";
+export { HASH_IDLE_MS, HASH_INLINE_LIMIT, HASH_RECYCLE_BYTES } from "./hash-pool-options.js";
 export type { HashPoolOptions, HashPoolStats } from "./hash-pool-options.js";
 export { MD5_LANES } from "./hash-slot.js";
 export type { PartHashes } from "./inline-hash.js";
@@ -17,8 +17,11 @@ export type { PartHashes } from "./inline-hash.js";
  * (SharedArrayBuffer) of at least `inlineLimit` bytes go to a worker — they are
  * read in place, never copied; anything else, and everything when workers cannot
  * start, is hashed inline with the same functions, so results never depend on
- * where they were computed. Workers start on first use, stay alive, and are
- * `unref()`ed whenever idle, so they never hold a process open. The MD5 and the
+ * where they were computed. Workers start on first use and are `unref()`ed
+ * whenever idle, so they never hold a process open; they stop after `idleMs`
+ * without a job, and one is replaced by a fresh worker once it has been handed
+ * `recycleBytes` of distinct buffers, so that the buffers it was sent do not
+ * outlive their use (see {@link HASH_RECYCLE_BYTES}). The MD5 and the
  * CRC of one buffer are separate jobs, so two workers compute them in parallel.
  *
  * MD5 is the expensive one (~630 MiB/s per core in node:crypto, against
@@ -34,16 +37,21 @@ export class HashPool {
   private readonly size: number;
   private readonly source: string;
   private readonly inlineLimit: number;
+  private readonly recycleBytes: number;
+  private readonly idleMs: number;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private slots: HashSlot[] = [];
   private readonly queue: HashJob[] = [];
   private started = false;
   private nextId = 0;
-  private readonly counters: HashPoolStats = { offloaded: 0, md5Joined: 0, md5MostInLanes: 0 };
+  private readonly counters: HashPoolStats = { offloaded: 0, md5Joined: 0, md5MostInLanes: 0, recycled: 0, idleStops: 0 };
 
   constructor(options: HashPoolOptions = {}) {
     this.size = Math.max(0, Math.floor(options.workers ?? defaultWorkers()));
     this.source = options.source ?? HASH_WORKER_SOURCE;
     this.inlineLimit = options.inlineLimit ?? HASH_INLINE_LIMIT;
+    this.recycleBytes = options.recycleBytes ?? HASH_RECYCLE_BYTES;
+    this.idleMs = options.idleMs ?? HASH_IDLE_MS;
   }
 
   /** True when `size` bytes in shared memory would be hashed on a worker (large enough, workers not given up on). */
@@ -88,6 +96,8 @@ export class HashPool {
 
   /** Stops the workers; later jobs start new ones. Jobs queued or in flight finish inline. */
   async close(): Promise<void> {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     const slots = this.slots;
     this.slots = [];
     this.started = false;
@@ -106,21 +116,49 @@ export class HashPool {
 
   private start(): void {
     this.started = true;
-    for (let i = 0; i < this.size; i++) {
-      let worker: Worker;
-      try {
-        worker = spawnHashWorker(this.source);
-      } catch {
-        continue;
-      }
-      // Referenced until it is ready (jobs wait for it); from then on only while it has a job.
-      const slot: HashSlot = { worker, ready: false, md5Lanes: false, jobs: new Map() };
-      worker.on("message", (msg: HashReadyMessage | HashResultMessage) => this.onMessage(slot, msg));
-      worker.on("error", () => this.drop(slot));
-      worker.on("exit", () => this.drop(slot));
-      this.slots.push(slot);
-    }
+    for (let i = 0; i < this.size; i++) this.spawn();
     if (this.slots.length === 0) this.drainInline();
+  }
+
+  /** Starts one worker and adds its slot; false when the thread cannot start. */
+  private spawn(): boolean {
+    let worker: Worker;
+    try {
+      worker = spawnHashWorker(this.source);
+    } catch {
+      return false;
+    }
+    // Referenced until it is ready (jobs wait for it); from then on only while it has a job.
+    const slot: HashSlot = { worker, ready: false, md5Lanes: false, jobs: new Map(), seen: new WeakSet(), seenBytes: 0, retiring: false };
+    worker.on("message", (msg: HashReadyMessage | HashResultMessage) => this.onMessage(slot, msg));
+    worker.on("error", () => this.drop(slot));
+    worker.on("exit", () => this.drop(slot));
+    this.slots.push(slot);
+    return true;
+  }
+
+  /** Replaces a retiring worker whose jobs are done by a fresh one (the old one takes its buffers with it). */
+  private retire(slot: HashSlot): void {
+    const at = this.slots.indexOf(slot);
+    if (at < 0) return;
+    this.slots.splice(at, 1);
+    this.counters.recycled++;
+    void slot.worker.terminate().catch(() => 0);
+    if (!this.spawn() && this.slots.length === 0) this.drainInline();
+  }
+
+  /** Stops idle workers after {@link HashPool.idleMs} without a job; the timer never holds the process open. */
+  private armIdleStop(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (!this.started || this.queue.length > 0 || this.slots.some((s) => s.jobs.size > 0)) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.queue.length > 0 || this.slots.some((s) => s.jobs.size > 0 || !s.ready)) return;
+      this.counters.idleStops++;
+      void this.close();
+    }, this.idleMs);
+    this.idleTimer.unref?.();
   }
 
   private onMessage(slot: HashSlot, msg: HashReadyMessage | HashResultMessage): void {
@@ -140,7 +178,9 @@ export class HashPool {
     slot.jobs.delete(msg.id);
     // A worker that could not hash (msg.error) hands the job back: it is done inline.
     job.resolve(msg.value ?? inlineHash(job.algorithm, job.data));
+    if (slot.retiring && slot.jobs.size === 0) this.retire(slot);
     this.pump();
+    this.armIdleStop();
   }
 
   /**
@@ -164,6 +204,12 @@ export class HashPool {
       }
       this.counters.offloaded++;
       slot.jobs.set(job.id, job);
+      const sab = job.data.buffer as SharedArrayBuffer;
+      if (!slot.seen.has(sab)) {
+        slot.seen.add(sab);
+        slot.seenBytes += sab.byteLength;
+        if (slot.seenBytes >= this.recycleBytes) slot.retiring = true;
+      }
       const message: HashJobMessage = {
         id: job.id,
         algorithm: job.algorithm,
@@ -184,7 +230,7 @@ export class HashPool {
   private slotFor(job: HashJob): HashSlot | undefined {
     let idle: HashSlot | undefined;
     for (const slot of this.slots) {
-      if (!slot.ready) continue;
+      if (!slot.ready || slot.retiring) continue;
       if (slot.jobs.size === 0) idle ??= slot;
       else if (job.algorithm === "md5" && slot.md5Lanes) {
         const md5s = md5Jobs(slot);

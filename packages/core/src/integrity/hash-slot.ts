@@ -31,6 +31,12 @@ export interface HashSlot {
   md5Lanes: boolean;
   /** The jobs the worker holds, by id: one, or up to {@link MD5_LANES} MD5 jobs in lanes (plus one CRC job). */
   jobs: Map<number, HashJob>;
+  /** Shared buffers handed to the worker so far (it may keep each alive until it collects garbage). */
+  seen: WeakSet<SharedArrayBuffer>;
+  /** Their bytes. */
+  seenBytes: number;
+  /** Takes no new jobs: stopped, and replaced, once its jobs are done. */
+  retiring: boolean;
 }
 
 /**
