@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
-import { abortError, raceAbort, throwIfAborted } from "../io/abort.js";
+import { abortableSleep, abortError, raceAbort, throwIfAborted } from "../io/abort.js";
 import { keepAliveAgents, type AgentOptions, type Agents } from "./agents.js";
 import { logAttempt } from "./http-debug.js";
 import type { HttpRequest } from "./http-request.js";
@@ -178,11 +177,8 @@ export class HttpClient {
       const sentMaybe = result.network && options.idempotent === false && reached;
       if (!error.retryable || attempt > this.policy.maxRetries || !replayable || sentMaybe) throw error;
       const retryAfter = parseRetryAfter(result.response?.header("retry-after"));
-      try {
-        await sleep(retryDelay(attempt, this.policy, retryAfter, this.options.random), undefined, options.signal ? { signal: options.signal } : {});
-      } catch {
-        throw abortError(options.signal);
-      }
+      // One listener per caller signal, however many calls share it (io/abort.ts).
+      await abortableSleep(retryDelay(attempt, this.policy, retryAfter, this.options.random), options.signal);
     }
   }
 

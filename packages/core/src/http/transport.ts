@@ -1,7 +1,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
-import { abortError } from "../io/abort.js";
+import { abortError, onAbort } from "../io/abort.js";
 import type { Agents } from "./agents.js";
 import { hostHeader, queryString, type HttpRequest } from "./http-request.js";
 import { connectTimeoutError, timeoutError } from "./network-error.js";
@@ -94,22 +94,15 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
     });
     const signal = options.signal;
     // Rejects at once: a request still waiting for a free socket only reports its destruction once
-    // it gets one, which may be never.
-    const onAbort = (): void => {
+    // it gets one, which may be never. `onAbort` keeps one listener on a signal shared by many
+    // requests in flight (Node warns above 10).
+    const cleanup = onAbort(signal, () => {
       req.destroy(abortError(signal));
       if (!settled) {
         settled = true;
         reject(new DispatchError(abortError(signal), consumed, bodyFailed));
       }
-    };
-    const cleanup = (): void => signal?.removeEventListener("abort", onAbort);
-    if (signal !== undefined) {
-      if (signal.aborted) {
-        onAbort();
-      } else {
-        signal.addEventListener("abort", onAbort, { once: true });
-      }
-    }
+    });
     req.setTimeout(options.timeoutMs, () => {
       const connecting = req.socket?.connecting === true;
       req.destroy(connecting ? connectTimeoutError(options.timeoutMs) : timeoutError(options.timeoutMs));

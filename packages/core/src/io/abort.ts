@@ -19,10 +19,49 @@ export function throwIfAborted(signal?: AbortSignal, ctx?: StorageErrorContext):
   if (signal?.aborted) throw abortError(signal, ctx);
 }
 
+/** The callbacks waiting on one signal through its single `abort` listener (see {@link onAbort}). */
+interface AbortFanOut {
+  readonly callbacks: Set<() => void>;
+  readonly listener: () => void;
+}
+
+const fanOuts = new WeakMap<AbortSignal, AbortFanOut>();
+
+/** Adds core's one `abort` listener to `signal`: it calls the callbacks waiting then. */
+function listenOnce(signal: AbortSignal): AbortFanOut {
+  const callbacks = new Set<() => void>();
+  const listener = (): void => {
+    fanOuts.delete(signal);
+    // A Set iterates in insertion order and skips entries deleted meanwhile.
+    for (const callback of callbacks) {
+      callbacks.delete(callback);
+      try {
+        callback();
+      } catch (e) {
+        process.nextTick(() => {
+          throw e;
+        });
+      }
+    }
+  };
+  const fanOut = { callbacks, listener };
+  fanOuts.set(signal, fanOut);
+  signal.addEventListener("abort", listener, { once: true });
+  return fanOut;
+}
+
 /**
  * Calls `fn` once when `signal` aborts (at once, synchronously, if it already
  * has). Returns an unsubscribe function; call it when the work is done so
  * long-lived signals do not collect listeners.
+ *
+ * However many calls wait on one signal, it carries a single `abort` listener of core's, removed once
+ * the last of them unsubscribed: a caller sharing one signal across many concurrent operations
+ * (cancel a whole batch) never passes Node's limit of 10 listeners per event, which would print a
+ * `MaxListenersExceededWarning`. Callbacks run in the order they subscribed; one unsubscribed by an
+ * earlier one is not called, and one that throws is reported as an uncaught exception (as an event
+ * listener's would be) without keeping the others from running.
+ * @throws nothing itself; `fn`'s exception when the signal had already aborted.
  */
 export function onAbort(signal: AbortSignal | undefined, fn: () => void): () => void {
   if (signal === undefined) return () => {};
@@ -30,8 +69,16 @@ export function onAbort(signal: AbortSignal | undefined, fn: () => void): () => 
     fn();
     return () => {};
   }
-  signal.addEventListener("abort", fn, { once: true });
-  return () => signal.removeEventListener("abort", fn);
+  const fanOut = fanOuts.get(signal) ?? listenOnce(signal);
+  const { callbacks, listener } = fanOut;
+  // A wrapper of its own: the same `fn` subscribed twice is called twice, and unsubscribed one at a time.
+  const entry = (): void => fn();
+  callbacks.add(entry);
+  return () => {
+    if (!callbacks.delete(entry) || callbacks.size > 0) return;
+    signal.removeEventListener("abort", listener);
+    if (fanOuts.get(signal) === fanOut) fanOuts.delete(signal);
+  };
 }
 
 /**
@@ -63,6 +110,26 @@ export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal, ctx?: St
         reject(error);
       },
     );
+  });
+}
+
+/**
+ * Waits `ms`, or rejects with {@link abortError} as soon as `signal` aborts (at once when it already
+ * has), clearing the timer. Unlike `setTimeout` of `node:timers/promises` with a signal, many waits on
+ * one signal (retries in backoff that share the caller's signal) add one listener to it, not one each.
+ * @throws StorageError `Aborted`.
+ */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  return new Promise<void>((resolve, reject) => {
+    const off = onAbort(signal, () => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    });
+    const timer = setTimeout(() => {
+      off();
+      resolve();
+    }, ms);
   });
 }
 
