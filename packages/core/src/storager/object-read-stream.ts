@@ -4,7 +4,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { Crc64 } from "../integrity/crc64.js";
 import { Md5 } from "../integrity/md5.js";
-import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
+import { abortError, linkSignals, onAbort, throwIfAborted, type LinkedSignal } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
 import { resolvePath } from "../path/paths.js";
 import { readCheck, verifyRead, type ReadCheck } from "./read-check.js";
@@ -32,7 +32,9 @@ interface ReadTarget {
  * The stream `openReadStream` (read-stream.ts) returns: opens the driver's
  * read on the first `_read`, forwards its chunks with backpressure while hashing and
  * counting them, resumes a broken body with a ranged read, and ends only
- * after the checks passed (see `openReadStream` for what is checked).
+ * after the checks passed (see `openReadStream` for what is checked). Destroying it before its end
+ * cancels whatever driver call is in flight, even a request still waiting for the service's answer
+ * (which would otherwise hold its connection, and be retried).
  *
  * @throws nothing itself; the stream errors with the StorageErrors `openReadStream` lists
  * (`ObjectNotExist`, `ObjectModeInvalid`, `CapabilityInsufficient`, `IntegrityMismatch`,
@@ -50,8 +52,13 @@ export class ObjectReadStream extends Readable {
   private resumable: { identity: ObjectIdentity; budget: ResumeBudget | undefined } | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly abortSignal: AbortSignal | undefined;
-  /** Aborted when the stream is destroyed: ends a wait before a resume (made on the first resume: most reads never need one). */
-  private stopped: AbortController | undefined;
+  /**
+   * Aborted when the stream is destroyed before its end: cancels the driver call in flight (the first
+   * open, a preflight stat, a resume's re-open, even before the service answered) and a wait before a resume.
+   */
+  private readonly stopped = new AbortController();
+  /** The caller's signal and {@link stopped}, linked once the stream opens: the signal every driver call gets. */
+  private link: LinkedSignal | undefined;
   /** False while the reader does not want more (the last push hit the high-water mark), until `_read` asks again. */
   private wanted = true;
   /** A resume waiting for the reader to want data: the service's answer would sit idle until then. */
@@ -81,8 +88,11 @@ export class ObjectReadStream extends Readable {
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
-    this.stopped?.abort();
+    // After a clean end nothing is in flight; before it, whatever is must not outlive the stream
+    // (a GET still waiting for its answer would otherwise hold its socket, and even be retried).
+    if (!this.readableEnded) this.stopped.abort();
     this.unsubscribe?.();
+    this.link?.release();
     this.source?.destroy();
     done(error);
   }
@@ -95,18 +105,22 @@ export class ObjectReadStream extends Readable {
     const { offset, size, signal, onProgress } = options;
     throwIfAborted(signal);
     if ((offset !== undefined && offset > 0) || size !== undefined) scope.require("read", "readRange");
-    if (key.endsWith("/")) await refuseDirectoryPath(scope, key, options);
+    // Every driver call of this stream takes this signal: the caller's abort and the stream's destroy both end it.
+    this.link = linkSignals(signal, this.stopped.signal);
+    const callSignal = this.link.signal ?? this.stopped.signal;
+    const callOptions: ReadRequest = { ...options, signal: callSignal };
+    if (key.endsWith("/")) await refuseDirectoryPath(scope, key, callOptions);
 
     if (size === 0) {
       // Nothing to transfer, but a missing object (or a condition that does not hold on what a read
       // would read: a link's target) is still an error.
-      await checkWhatWouldBeRead(scope, key, options, signal);
+      await checkWhatWouldBeRead(scope, key, callOptions, callSignal);
       onProgress?.({ bytes: 0, total: 0 });
       this.push(null);
       return;
     }
 
-    const driverOptions = { ...options };
+    const driverOptions = { ...callOptions };
     delete driverOptions.onProgress;
     delete driverOptions["readConcurrency"];
     delete driverOptions["readPartSize"];
@@ -196,7 +210,7 @@ export class ObjectReadStream extends Readable {
   private async resumeRest(identity: ObjectIdentity, budget: ResumeBudget): Promise<void> {
     const { key, start, driverOptions } = this.target!;
     const expected = this.check!.expected!;
-    const stopped = (this.stopped ??= new AbortController()).signal;
+    const stopped = this.stopped.signal;
     for (;;) {
       if (!(await waitBeforeResume(budget.take(), stopped)) || this.destroyed) return;
       throwIfAborted(this.abortSignal);

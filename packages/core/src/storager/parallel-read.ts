@@ -4,7 +4,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { Crc64, crc64Equal } from "../integrity/crc64.js";
 import { withoutEtagConditions } from "../http/condition-headers.js";
-import { abortError, onAbort, throwIfAborted } from "../io/abort.js";
+import { abortError, linkSignals, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
 import { resolvePath } from "../path/paths.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
@@ -78,7 +78,30 @@ async function* ranges(
     yield* oneStream();
     return;
   }
-  const signal = options.signal === undefined ? stopped : AbortSignal.any([options.signal, stopped]);
+  // Not AbortSignal.any: on Node 20 that leaves an entry on the caller's signal for good, one per
+  // read (a long-lived signal would collect them); a link is let go of when the read is over.
+  const link = linkSignals(options.signal, stopped);
+  try {
+    yield* inRanges(scope, key, options, partSize, link.signal ?? stopped, stopped, oneStream);
+  } finally {
+    link.release();
+  }
+}
+
+/**
+ * The ranges of a read that may run in ranges: stats the object, then reads it in ranges (or through
+ * `oneStream` when it turns out to fit one range or cannot be checked). `signal` ends every driver
+ * call (the caller's abort or `stopped`); `stopped` alone means the stream was destroyed.
+ */
+async function* inRanges(
+  scope: OperationScope,
+  key: string,
+  options: ParallelReadRequest,
+  partSize: number,
+  signal: AbortSignal,
+  stopped: AbortSignal,
+  oneStream: () => Readable,
+): AsyncGenerator<Buffer> {
   throwIfAborted(options.signal);
   const driverOptions = stripReadOptions(options);
   // The sizing stat takes the read's pairs (an SSE-C key) but not its conditions: those go with every

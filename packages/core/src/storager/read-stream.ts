@@ -18,7 +18,8 @@ import type { OperationScope } from "./storager-context.js";
  * where it stopped (see `ResumeBudget` in read-resume.ts) after checking that the new answer
  * describes the same object; the checks cover the bytes of every piece. The rest is
  * requested only once the reader wants more data, not while it is still paused.
- * Destroying the stream early closes the service's response.
+ * Destroying the stream early closes the service's response, or cancels the request when the
+ * service has not answered yet (no retry follows).
  *
  * @throws nothing itself; the stream errors with `ObjectNotExist`, `ObjectModeInvalid` (a directory),
  * `CapabilityInsufficient`, `IntegrityMismatch` (bad length, CRC64 or MD5, or the object changed
