@@ -33,6 +33,25 @@ function hasRequestBody(req: IncomingMessage): boolean {
   return (len !== undefined && Number(len) > 0) || req.headers["transfer-encoding"] !== undefined;
 }
 
+/**
+ * Waits `ms` before a request is handled, unless its connection closes first (the client gave up, or
+ * the emulator stopped, which closes every connection). True when the whole wait passed.
+ */
+async function delayWhileConnected(res: ServerResponse, ms: number): Promise<boolean> {
+  if (res.destroyed || res.socket === null || res.socket.destroyed) return false;
+  const gone = new AbortController();
+  const onClose = (): void => gone.abort();
+  res.once("close", onClose);
+  try {
+    await sleep(ms, undefined, { signal: gone.signal });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    res.off("close", onClose);
+  }
+}
+
 /** Routes each request to the admin API or the provider front-end, with faults. */
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
@@ -91,7 +110,9 @@ export class Dispatcher {
       plan = faults.select(frontEnd.provider, ex.method, route);
       for (const f of plan.faults) stats.fault(f.kind);
       now = clock() + plan.skewMs;
-      if (plan.delayMs > 0) await sleep(plan.delayMs);
+      // Nobody is left to answer once the connection closed (the client gave up, or stop() closed it):
+      // the request is then dropped unhandled, and no timer outlives the emulator.
+      if (plan.delayMs > 0 && !(await delayWhileConnected(res, plan.delayMs))) return;
       if (plan.get("reset") && hasRequestBody(req)) {
         stats.status("reset");
         await resetMidRequest(req, plan.get("reset")!.afterBytes);
