@@ -112,6 +112,7 @@ describe("virtual links on the emulator", () => {
     const { s, prefix } = store(false);
     expect(s.features.createLink).toBe(false);
     expect(await code(s.createLink("link", "target"))).toBe("CapabilityInsufficient");
+    await expect(s.createLink("link", "target")).rejects.toThrow(/cannot create_link \(open the storager with enable_virtual_link to have it\)/);
     const links = newStorager<QingStorOptions>(`${emulator.connectionString(BUCKET, `/${prefix}`)}&enable_virtual_link`);
     expect(links.features.createLink).toBe(true);
     await links.createLink("link", "target");

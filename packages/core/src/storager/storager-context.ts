@@ -66,11 +66,17 @@ export class OperationScope {
   require(op: StorageOperation, flag: keyof StorageFeatures = OPERATION_FEATURE[op], method?: keyof StorageDriver): void {
     const supported = this.driver.features[flag] === true && (method === undefined || typeof this.driver[method] === "function");
     if (!supported) {
-      throw storageError(ErrorCode.CapabilityInsufficient, `${this.service} cannot ${describe(op, flag)}`, {
+      throw storageError(ErrorCode.CapabilityInsufficient, `${this.service} cannot ${describe(op, flag)}${this.enableHint(flag)}`, {
         op: snakeCase(op),
         service: this.service,
       });
     }
+  }
+
+  /** For a capability an open-time pair of this driver switches on (go-storage's `enable_virtual_*`), how to get it. */
+  private enableHint(flag: keyof StorageFeatures): string {
+    const pair = ENABLING_PAIRS[flag];
+    return pair !== undefined && this.ctx.pairs[pair] !== undefined ? ` (open the storager with ${this.ctx.pairs[pair]!.name} to have it)` : "";
   }
 
   /** Validated options for `op` with defaults merged (see validateOptions; what depends on `op` alone is planned once). */
@@ -113,6 +119,9 @@ export class OperationScope {
     return storageError(ErrorCode.Unexpected, message, { ...context, cause: e });
   }
 }
+
+/** Features that a driver's `enable_virtual_*` pair, where it has one, turns on (keyed camelCase). */
+const ENABLING_PAIRS: Partial<Record<keyof StorageFeatures, string>> = { createLink: "enableVirtualLink", createDir: "enableVirtualDir" };
 
 function describe(op: StorageOperation, flag: keyof StorageFeatures): string {
   return flag === OPERATION_FEATURE[op] ? snakeCase(op) : `${snakeCase(op)} (${flag})`;
