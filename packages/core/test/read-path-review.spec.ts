@@ -39,7 +39,8 @@ describe("an onProgress listener that throws", () => {
     for (const e of await bothApis(store, { ...extra, onProgress: throwing })) {
       expect(isStorageError(e, "Unexpected")).toBe(true);
       expect((e as Error).cause).toMatchObject({ name: "ListenerBug", message: "listener bug" });
-      expect((e as Error).message).toContain("listener bug");
+      // The same message a write gives.
+      expect((e as Error).message).toContain("the onProgress listener threw: listener bug");
       expect(e).toMatchObject({ op: "read", path: "obj" });
     }
     await settle();
@@ -47,7 +48,7 @@ describe("an onProgress listener that throws", () => {
     expect(driver.open).toBe(0);
   });
 
-  it("a StorageError the listener throws fails the read as is, on both paths", async () => {
+  it("a StorageError the listener throws fails the read (and a write) as is", async () => {
     const driver = new ReadFakeDriver(16 * KiB);
     const store = openFake(driver);
     const denied = (): void => {
@@ -57,6 +58,8 @@ describe("an onProgress listener that throws", () => {
       const e = await store.read("obj", { ...extra, onProgress: denied }).catch((err: unknown) => err);
       expect(isStorageError(e, "PermissionDenied")).toBe(true);
     }
+    const w = await store.write("w", Buffer.alloc(10), { onProgress: denied }).catch((err: unknown) => err);
+    expect(isStorageError(w, "PermissionDenied")).toBe(true);
   });
 
   it("fails a 0-byte read and an empty object's read the same way", async () => {

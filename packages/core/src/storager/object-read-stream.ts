@@ -10,6 +10,7 @@ import { resolvePath } from "../path/paths.js";
 import { readCheck, verifyRead, type ReadCheck } from "./read-check.js";
 import { checkWhatWouldBeRead, refuseDirectoryPath } from "./read-preflight.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
+import { tell } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 
 /** What a read asked for, after validation. */
@@ -115,7 +116,7 @@ export class ObjectReadStream extends Readable {
       // Nothing to transfer, but a missing object (or a condition that does not hold on what a read
       // would read: a link's target) is still an error.
       await checkWhatWouldBeRead(scope, key, callOptions, callSignal);
-      onProgress?.({ bytes: 0, total: 0 });
+      if (onProgress !== undefined) tell(onProgress, { bytes: 0, total: 0 });
       this.push(null);
       return;
     }
@@ -161,7 +162,7 @@ export class ObjectReadStream extends Readable {
         // A listener that throws fails the read (as on the concurrent path), never the process:
         // this runs inside the source's 'data' emit, where nothing else would catch it.
         try {
-          onProgress(total === undefined ? { bytes: this.bytes } : { bytes: this.bytes, total });
+          tell(onProgress, total === undefined ? { bytes: this.bytes } : { bytes: this.bytes, total });
         } catch (e) {
           settled = true;
           this.fail(e);
@@ -249,7 +250,7 @@ export class ObjectReadStream extends Readable {
     try {
       throwIfAborted(signal);
       verifyRead(this.check!, bytes, this.hash, this.md5);
-      if (bytes === 0 || expected === undefined) onProgress?.({ bytes, total: bytes });
+      if ((bytes === 0 || expected === undefined) && onProgress !== undefined) tell(onProgress, { bytes, total: bytes });
     } catch (e) {
       this.fail(e);
       return;
@@ -262,3 +263,4 @@ export class ObjectReadStream extends Readable {
     this.destroy(this.scope.error(e, "read", this.path, this.abortSignal));
   }
 }
+

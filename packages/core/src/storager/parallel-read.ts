@@ -6,6 +6,7 @@ import { Crc64, crc64Equal } from "../integrity/crc64.js";
 import { withoutEtagConditions } from "../http/condition-headers.js";
 import { abortError, linkSignals, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
+import { tell } from "./progress-reporter.js";
 import { resolvePath } from "../path/paths.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import type { OperationScope } from "./storager-context.js";
@@ -146,7 +147,7 @@ async function* inRanges(
       // the size it expects (a write) must see the mismatch before it has every byte, not after.
       if (hash !== undefined && inFlight.length === 0 && next >= end) checkWhole(hash.digest(), info.crc64);
       // A listener that throws fails the read here (the stream's destroy wraps it, as the one-stream path does).
-      options.onProgress?.({ bytes, total: end - start });
+      if (options.onProgress !== undefined) tell(options.onProgress, { bytes, total: end - start });
       yield data;
     }
   } finally {

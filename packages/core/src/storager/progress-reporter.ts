@@ -1,5 +1,5 @@
 import { ErrorCode } from "../errors/error-code.js";
-import { storageError, type StorageError } from "../errors/storage-error.js";
+import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import type { Progress, ProgressListener } from "../options.js";
 
 /**
@@ -58,8 +58,26 @@ export class ProgressReporter {
   }
 }
 
-/** The error a transfer fails with when its `onProgress` listener throws `e`: `Unexpected`, with `e` as `cause`. */
+/**
+ * The error a transfer fails with when its `onProgress` listener throws `e`: a StorageError as is
+ * (a listener may stop a transfer with a typed error of its own), anything else `Unexpected`,
+ * with `e` as `cause`. Reads and writes use it alike.
+ */
 export function progressListenerError(e: unknown): StorageError {
+  if (isStorageError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
   return storageError(ErrorCode.Unexpected, `the onProgress listener threw: ${message}`, { cause: e, retryable: false });
+}
+
+/**
+ * Calls a read's `onProgress` listener; one that throws fails the read with the error writes give
+ * ({@link progressListenerError}: `Unexpected: the onProgress listener threw: …`).
+ * @throws StorageError the listener's own, or `Unexpected` when it throws anything else.
+ */
+export function tell(listener: ProgressListener, progress: Progress): void {
+  try {
+    listener(progress);
+  } catch (e) {
+    throw progressListenerError(e);
+  }
 }
