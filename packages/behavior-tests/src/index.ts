@@ -32,6 +32,7 @@ export { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "./sse-c-checks
 export { checkMissingBucketDeletes } from "./missing-bucket.js";
 export { checkPresignedUploadBodies } from "./presign-bodies.js";
 export { completeWhileUploadGoes } from "./held-complete.js";
+export { runModelSuite, rulesFor, type DriverRules, type ModelSuiteOptions } from "./model/model-suite.js";
 
 /**
  * Registers the behaviour suite (go-storage's go-integration-test, made stricter) as

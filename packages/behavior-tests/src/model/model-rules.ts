@@ -1,0 +1,117 @@
+import type { StorageFeatures } from "@stowage/core";
+
+/**
+ * Where storages legitimately differ, as their docs say, in the terms the model of
+ * {@link runModelSuite} needs. Everything not named here is one rule for every storage (the
+ * public contract); a rule here is a documented per-driver behaviour, never a loosened check.
+ */
+export interface DriverRules {
+  /**
+   * `"tree"`: a name is a file or a directory, never both, and a file has no children (memory,
+   * fs: `virtualDir` false); creating an object or directory in the way of another is
+   * `ObjectModeInvalid`, and `stat`/`delete` of `d` answer for the directory `d/`.
+   * `"flat"`: keys are independent strings (`virtualDir` services): `a` and `a/b` coexist, a
+   * directory is a `d/` marker or implied by keys below it, and `d` without `/` is just another key.
+   */
+  namespace: "tree" | "flat";
+  /**
+   * Directories are real and stay when emptied, and whatever creates an object or directory
+   * makes its missing parents (fs: "createDir: mkdir -p; directories are real"). Elsewhere a
+   * directory without an entry or marker of its own exists only while something lies below it.
+   */
+  parentsPersist: boolean;
+  /** The mode `stat` reports for an appendable object (fs: "A file's stat says mode: file"). */
+  appendStatMode: "append" | "file";
+  /** The mode listings report for an appendable object (COS, QingStor: "listings give no object type"). */
+  appendListMode: "append" | "file";
+  /** `copy` of an appendable source: copies its bytes into a plain file, or is refused with `ObjectModeInvalid` (COS, OSS, QingStor). */
+  copyAppendable: "copy" | "refuse";
+  /** `move` of an appendable source: the object moves as it is (a rename), or is refused with `ObjectModeInvalid` (COS, OSS: copy + delete). */
+  moveAppendable: "keep" | "refuse";
+  /** Tree namespaces: an upload whose path is in the way of a file or directory is refused at `createMultipart` (memory) or only at `completeMultipart` (fs: parts are staged apart). */
+  multipartSlotCheck: "create" | "complete";
+  /**
+   * `writeAppend` through a handle whose object is now a plain file: `ObjectModeInvalid`, or
+   * (fs: "fs keeps no mark of how a file was made") appended when the handle's offset is the
+   * file's length, `Conflict` otherwise.
+   */
+  appendToPlainFile: "refuse" | "byLength";
+  /**
+   * `writeAppend` through a handle whose object is gone: `ObjectNotExist` (memory, fs), or the
+   * services' semantics: "an append at position 0 to an object that is gone makes it again"
+   * (any other position is `Conflict`).
+   */
+  appendToMissing: "notExist" | "recreateAtZero";
+  /** The content type `stat` reports for an object written without one (features.contentType only). */
+  defaultContentType?: string;
+}
+
+const OCTET_STREAM = "application/octet-stream";
+
+/** memory: a tree like a filesystem, but a directory without its own entry lasts only while keys lie below it. */
+export const MEMORY_RULES: Readonly<DriverRules> = Object.freeze({
+  namespace: "tree",
+  parentsPersist: false,
+  appendStatMode: "append",
+  appendListMode: "append",
+  copyAppendable: "copy",
+  moveAppendable: "keep",
+  multipartSlotCheck: "create",
+  appendToPlainFile: "refuse",
+  appendToMissing: "notExist",
+});
+
+/** fs: real directories (packages/fs/README.md, "Directories", "Append", "Multipart"). */
+export const FS_RULES: Readonly<DriverRules> = Object.freeze({
+  namespace: "tree",
+  parentsPersist: true,
+  appendStatMode: "file",
+  appendListMode: "file",
+  copyAppendable: "copy",
+  moveAppendable: "keep",
+  multipartSlotCheck: "complete",
+  appendToPlainFile: "byLength",
+  appendToMissing: "notExist",
+});
+
+/** COS (docs/services/cos.md: list, copy/move, append rows). */
+export const COS_RULES: Readonly<DriverRules> = Object.freeze({
+  namespace: "flat",
+  parentsPersist: false,
+  appendStatMode: "append",
+  appendListMode: "file",
+  copyAppendable: "refuse",
+  moveAppendable: "refuse",
+  multipartSlotCheck: "complete",
+  appendToPlainFile: "refuse",
+  appendToMissing: "recreateAtZero",
+  defaultContentType: OCTET_STREAM,
+});
+
+/** OSS (docs/services/oss.md: "stat and listings report mode: append", copy/move, append rows). */
+export const OSS_RULES: Readonly<DriverRules> = Object.freeze({ ...COS_RULES, appendListMode: "append" });
+
+/** QingStor (docs/services/qingstor.md: list, copy, move "a native rename", append rows). */
+export const QINGSTOR_RULES: Readonly<DriverRules> = Object.freeze({ ...COS_RULES, moveAppendable: "keep" });
+
+const BY_SERVICE: Readonly<Record<string, Readonly<DriverRules>>> = {
+  memory: MEMORY_RULES,
+  fs: FS_RULES,
+  cos: COS_RULES,
+  oss: OSS_RULES,
+  qingstor: QINGSTOR_RULES,
+};
+
+/**
+ * The documented rules of `service` (a storager's `info.service`), checked against its features:
+ * a tree namespace is exactly `virtualDir` false.
+ * @throws Error for a service with no rules here (pass them to runModelSuite instead)
+ */
+export function rulesFor(service: string, features: Readonly<StorageFeatures>): Readonly<DriverRules> {
+  const rules = Object.prototype.hasOwnProperty.call(BY_SERVICE, service) ? BY_SERVICE[service] : undefined;
+  if (rules === undefined) throw new Error(`no model rules for service ${JSON.stringify(service)}: pass options.rules to runModelSuite`);
+  if ((rules.namespace === "flat") !== features.virtualDir) {
+    throw new Error(`${service}: the model's ${rules.namespace} namespace disagrees with features.virtualDir ${String(features.virtualDir)}`);
+  }
+  return rules;
+}

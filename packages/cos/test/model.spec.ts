@@ -1,0 +1,22 @@
+import { afterAll, beforeAll } from "@jest/globals";
+import { runModelSuite, workDirConnection } from "@stowage/behavior-tests";
+import { newStorager } from "@stowage/core";
+import { startEmulator, type Emulator } from "@stowage/emulator";
+import "../src/index.js";
+
+const BUCKET = "model-1250000000";
+let emulator: Emulator | undefined;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ provider: "cos", buckets: [BUCKET] });
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+// A fresh work_dir per run in one bucket of one emulator.
+runModelSuite("cos model on the emulator", () => {
+  if (emulator === undefined) throw new Error("the emulator did not start");
+  return newStorager(workDirConnection(emulator.connectionString(BUCKET, "/model/")));
+});
