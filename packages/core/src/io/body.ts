@@ -125,11 +125,14 @@ export function sizedBodyChunks(body: Body, size: number | undefined, signal?: A
 /**
  * Closes a streaming body that will not be read (any more): a Readable is destroyed (a file
  * stream closes its file), an async iterator is returned (without waiting: a generator busy in a
- * read finishes it first). Bytes, strings and anything that is not a body need nothing. Never throws.
+ * read finishes it first). Bytes, strings and anything that is not a body need nothing. An error
+ * the Readable reports while closing (or later) is not left unhandled: nobody reads it any more.
+ * Never throws.
  */
 export function closeBody(body: unknown): void {
   if (typeof body !== "object" || body === null || body instanceof Uint8Array) return;
   if (isReadable(body)) {
+    body.on("error", () => undefined);
     body.destroy();
   } else if (isAsyncIterable(body)) {
     void Promise.resolve()

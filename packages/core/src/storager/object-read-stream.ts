@@ -12,6 +12,7 @@ import { checkWhatWouldBeRead, refuseDirectoryPath } from "./read-preflight.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import { tell } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
+import { closeBody } from "../io/body.js";
 
 /** What a read asked for, after validation. */
 interface ReadRequest {
@@ -127,7 +128,7 @@ export class ObjectReadStream extends Readable {
     delete driverOptions["readPartSize"];
     const opened = await scope.driver.read(key, { offset, size }, driverOptions);
     if (this.destroyed) {
-      opened.stream.destroy();
+      closeBody(opened.stream);
       return;
     }
     const features = scope.driver.features;
@@ -225,12 +226,12 @@ export class ObjectReadStream extends Readable {
         throw e;
       }
       if (this.destroyed) {
-        opened.stream.destroy();
+        closeBody(opened.stream);
         return;
       }
       const change = identityChange(identity, identityOf(opened));
       if (change !== undefined) {
-        opened.stream.destroy();
+        closeBody(opened.stream);
         throw storageError(
           ErrorCode.IntegrityMismatch,
           `the object changed during the read (${change}); stopped after ${from} of ${expected} bytes instead of splicing two objects`,

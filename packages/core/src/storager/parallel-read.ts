@@ -10,6 +10,7 @@ import { tell } from "./progress-reporter.js";
 import { resolvePath } from "../path/paths.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import type { OperationScope } from "./storager-context.js";
+import { closeBody } from "../io/body.js";
 
 /** Range size of a concurrent read when the caller sets none. */
 export const DEFAULT_READ_PART_SIZE = 8 * 1024 * 1024;
@@ -251,7 +252,7 @@ class RangeFetcher {
     const seen = identityOf(opened);
     const change = identityChange(this.identity, { ...seen, crc64: undefined, md5: undefined });
     if (change !== undefined) {
-      opened.stream.destroy();
+      closeBody(opened.stream);
       throw storageError(ErrorCode.IntegrityMismatch, `the object changed during the read (${change}); stopped instead of splicing two objects`);
     }
     const data = Buffer.allocUnsafe(length);

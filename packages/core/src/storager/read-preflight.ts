@@ -3,6 +3,7 @@ import { storageError } from "../errors/storage-error.js";
 import { withoutEtagConditions } from "../http/condition-headers.js";
 import { checkEtagConditions } from "../object/etag-conditions.js";
 import type { OperationScope } from "./storager-context.js";
+import { closeBody } from "../io/body.js";
 
 /** A read's options after validation, as far as the checks before its first GET use them. */
 export interface ReadPreflightOptions {
@@ -56,6 +57,6 @@ export async function refuseDirectoryPath(scope: OperationScope, key: string, op
  */
 async function failAsReadWould(scope: OperationScope, key: string, driverOptions: ReadPreflightOptions, maxHops: number): Promise<never> {
   const opened = await scope.driver.read(key, {}, driverOptions);
-  opened.stream.destroy();
+  closeBody(opened.stream);
   throw storageError(ErrorCode.InvalidArgument, `more than ${maxHops} links in a row`);
 }
