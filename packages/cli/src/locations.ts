@@ -98,6 +98,8 @@ export class Locations {
    */
   parse(arg: string): Location {
     if (CONN.test(arg)) return this.fromConnection(arg, arg, undefined);
+    // " cos://b/" (copied with a space) is a connection string gone wrong, not a local directory named " cos:".
+    if (arg.trim() !== arg && CONN.test(arg.trim())) parseConnectionString(arg);
     const m = PROFILE.exec(arg);
     if (m !== null && !(process.platform === "win32" && /^[A-Za-z]$/.test(m[1]!))) {
       const [, name, rest] = m as unknown as [string, string, string];
@@ -152,7 +154,10 @@ export class Locations {
       requireWorkDir(parsed.type, name ?? "", typed);
     }
     path = (path === undefined || path === "" ? "/" : path).replace(/\\/g, "/");
-    if (!path.startsWith("/")) path = "/" + path;
+    // As the library: a relative work_dir pair is refused, never put under / (it would open /data for "data").
+    if (!path.startsWith("/")) {
+      throw storageError(ErrorCode.ConnectionStringInvalid, `work_dir ${JSON.stringify(path)} must be absolute (start with "/"): it is not resolved against the current directory`);
+    }
     if (sub !== undefined && sub !== "") path = asDir(path) + sub.replace(/^\/+/, "");
     const query = rest.join("&");
     return {

@@ -38,6 +38,23 @@ describe("fs:// without a directory", () => {
     expect(r.stdout).toBe("");
   });
 
+  it.each([
+    ["ls", ["ls", "fs://?work_dir=data"]],
+    ["cp -r", ["cp", "-r", "memory://ol-src/", "fs://?work_dir=out"]],
+    ["a profile", ["ls", "rel:"]],
+  ])("a relative work_dir pair (%s) is refused as the library refuses it, never put under /", async (_label, argv) => {
+    const r = await run(argv, { env: { ...env, STOWAGE_PROFILE_REL: "fs://?work_dir=data" } });
+    expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
+    expect(r.stderr).toContain("must be absolute");
+    expect(r.stdout).toBe("");
+  });
+
+  it("a connection string with a space before it is refused, not taken for a local directory", async () => {
+    const r = await run(["cp", "-r", "memory://ol-src/", " fs:///tmp/ol-x/"]);
+    expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
+    expect(r.stderr).toContain("space");
+  });
+
   it("names the directory the user probably meant", async () => {
     expect((await run(["ls", "fs://tmp"])).stderr).toContain("fs:///tmp");
   });

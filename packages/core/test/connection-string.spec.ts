@@ -159,9 +159,10 @@ describe("parseConnectionString", () => {
     ["cos:bucket", 'must be followed by "//"'],
     ["cos:/bucket", 'must be followed by "//"'],
     ["t://?=v", "no key"],
-    ["fs:///tmp/ ", "starts or ends with a space"],
-    [" fs:///tmp/", "starts or ends with a space"],
-    ["cos://b/?credential=hmac:AK:SK ", "starts or ends with a space"],
+    ["fs:///tmp/ ", "starts or ends with white space"],
+    [" fs:///tmp/", "starts or ends with white space"],
+    ["cos://b/?credential=hmac:AK:SK ", "starts or ends with white space"],
+    ["fs:///tmp/\u00a0", "starts or ends with white space"],
   ])("rejects %j", (conn, expected) => {
     expect(invalid(() => parseConnectionString(conn))).toContain(expected);
   });

@@ -40,9 +40,9 @@ function decode(text: string, what: string): string {
  * - name, work_dir, keys and values are percent-decoded (`%26` carries `&`, `%25` a `%`; `+` stays `+`).
  * - Raw control characters (C0 and DEL: a newline read from a file or an environment variable,
  *   a tab...) are refused anywhere in the string; one that is really meant is written
- *   percent-encoded (`%0A`) and kept after decoding. So is a leading or trailing space (`%20`).
+ *   percent-encoded (`%0A`) and kept after decoding. So is leading or trailing white space (`%20` for a space).
  * Messages never echo values (they may hold credentials).
- * @throws ConnectionStringInvalid for a non-string or empty input, a raw control character, a leading or trailing space, a bad
+ * @throws ConnectionStringInvalid for a non-string or empty input, a raw control character, leading or trailing white space, a bad
  *   type, a missing `//`, an empty key or a bad percent-escape.
  */
 export function parseConnectionString(conn: string): ParsedConnectionString {
@@ -58,7 +58,7 @@ export function parseConnectionString(conn: string): ParsedConnectionString {
   }
   if (conn.trim() !== conn) {
     invalid(
-      "the connection string starts or ends with a space, e.g. copied or read from a file: remove it, or write it percent-encoded (%20) if it is meant",
+      "the connection string starts or ends with white space (a space, or another blank such as a no-break space), e.g. copied or read from a file: remove it, or write it percent-encoded (%20 for a space) if it is meant",
     );
   }
   const colon = conn.indexOf(":");
