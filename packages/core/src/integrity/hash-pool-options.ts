@@ -11,19 +11,20 @@ export interface HashPoolOptions {
   source?: string;
   /** Below this many bytes, hash inline (default {@link HASH_INLINE_LIMIT}). */
   inlineLimit?: number;
-  /** A worker is replaced once it has been handed this many bytes of distinct buffers (default {@link HASH_RECYCLE_BYTES}). */
+  /** A worker is replaced once this many bytes of buffers it was handed have been let go by the caller (default {@link HASH_RECYCLE_BYTES}). */
   recycleBytes?: number;
   /** Idle workers stop after this many ms without a job (default {@link HASH_IDLE_MS}); the next job starts new ones. */
   idleMs?: number;
 }
 
 /**
- * A worker that was handed this many bytes of distinct shared buffers is replaced by a fresh one.
+ * A worker is replaced by a fresh one once this many bytes of the shared buffers it was handed
+ * have been let go by the calling thread (collected there, seen through a FinalizationRegistry).
  * A worker keeps every buffer it was sent alive until its own garbage collector runs, which its
  * small heap almost never needs: without a bound, buffers the caller let go (part buffers of other
  * sizes, single-write copies, spares dropped) stayed in memory for the life of the worker (2 GiB
- * after 1,000 writes of 1–15 MiB). Buffers sent again (reused part buffers and spares) do not
- * count, so a steady upload never recycles its workers.
+ * after 1,000 writes of 1–15 MiB). Buffers still in use (an upload's part buffers, spares, however
+ * large) never count, so a steady upload never recycles its workers.
  */
 export const HASH_RECYCLE_BYTES = 256 * 1024 * 1024;
 
@@ -38,7 +39,7 @@ export interface HashPoolStats {
   md5Joined: number;
   /** The most MD5 jobs one worker had in its lanes at once. */
   md5MostInLanes: number;
-  /** Workers replaced after {@link HASH_RECYCLE_BYTES} of distinct buffers. */
+  /** Workers replaced after {@link HASH_RECYCLE_BYTES} of buffers let go. */
   recycled: number;
   /** Times idle workers were stopped. */
   idleStops: number;

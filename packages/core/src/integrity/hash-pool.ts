@@ -19,8 +19,8 @@ export type { PartHashes } from "./inline-hash.js";
  * start, is hashed inline with the same functions, so results never depend on
  * where they were computed. Workers start on first use and are `unref()`ed
  * whenever idle, so they never hold a process open; they stop after `idleMs`
- * without a job, and one is replaced by a fresh worker once it has been handed
- * `recycleBytes` of distinct buffers, so that the buffers it was sent do not
+ * without a job, and one is replaced by a fresh worker once `recycleBytes` of
+ * the buffers it was sent have been let go by the caller, so that they do not
  * outlive their use (see {@link HASH_RECYCLE_BYTES}). The MD5 and the
  * CRC of one buffer are separate jobs, so two workers compute them in parallel.
  *
@@ -41,6 +41,9 @@ export class HashPool {
   private readonly idleMs: number;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private slots: HashSlot[] = [];
+  /** Buffers sent to workers, with the workers that saw them; counted dead when collected here. */
+  private readonly sent = new WeakMap<SharedArrayBuffer, SentBuffer>();
+  private readonly collected = new FinalizationRegistry<SentBuffer>((gone) => this.onCollected(gone));
   private readonly queue: HashJob[] = [];
   private started = false;
   private nextId = 0;
@@ -129,7 +132,7 @@ export class HashPool {
       return false;
     }
     // Referenced until it is ready (jobs wait for it); from then on only while it has a job.
-    const slot: HashSlot = { worker, ready: false, md5Lanes: false, jobs: new Map(), seen: new WeakSet(), seenBytes: 0, retiring: false };
+    const slot: HashSlot = { worker, ready: false, md5Lanes: false, jobs: new Map(), seen: new WeakSet(), deadBytes: 0, retiring: false };
     worker.on("message", (msg: HashReadyMessage | HashResultMessage) => this.onMessage(slot, msg));
     worker.on("error", () => this.drop(slot));
     worker.on("exit", () => this.drop(slot));
@@ -145,6 +148,31 @@ export class HashPool {
     this.counters.recycled++;
     void slot.worker.terminate().catch(() => 0);
     if (!this.spawn() && this.slots.length === 0) this.drainInline();
+  }
+
+  /** Notes that `slot` was sent `sab`, to count its bytes against the worker once this thread lets go of it. */
+  private track(sab: SharedArrayBuffer, slot: HashSlot): void {
+    if (slot.seen.has(sab)) return;
+    slot.seen.add(sab);
+    let entry = this.sent.get(sab);
+    if (entry === undefined) {
+      entry = { bytes: sab.byteLength, slots: new Set() };
+      this.sent.set(sab, entry);
+      this.collected.register(sab, entry);
+    }
+    entry.slots.add(slot);
+  }
+
+  /** A buffer sent to workers was collected here: only they still hold it. Retires a worker past the budget. */
+  private onCollected(gone: SentBuffer): void {
+    for (const slot of gone.slots) {
+      if (!this.slots.includes(slot)) continue;
+      slot.deadBytes += gone.bytes;
+      if (slot.deadBytes < this.recycleBytes) continue;
+      slot.retiring = true;
+      if (slot.jobs.size === 0) this.retire(slot);
+    }
+    gone.slots.clear();
   }
 
   /** Stops idle workers after {@link HashPool.idleMs} without a job; the timer never holds the process open. */
@@ -204,12 +232,7 @@ export class HashPool {
       }
       this.counters.offloaded++;
       slot.jobs.set(job.id, job);
-      const sab = job.data.buffer as SharedArrayBuffer;
-      if (!slot.seen.has(sab)) {
-        slot.seen.add(sab);
-        slot.seenBytes += sab.byteLength;
-        if (slot.seenBytes >= this.recycleBytes) slot.retiring = true;
-      }
+      this.track(job.data.buffer as SharedArrayBuffer, slot);
       const message: HashJobMessage = {
         id: job.id,
         algorithm: job.algorithm,
@@ -259,6 +282,12 @@ export class HashPool {
   private drainInline(): void {
     for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) job.resolve(inlineHash(job.algorithm, job.data));
   }
+}
+
+/** A buffer sent to workers: its size and the workers that hold a handle on it. */
+interface SentBuffer {
+  readonly bytes: number;
+  readonly slots: Set<HashSlot>;
 }
 
 let shared: HashPool | undefined;

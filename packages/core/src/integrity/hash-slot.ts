@@ -33,8 +33,8 @@ export interface HashSlot {
   jobs: Map<number, HashJob>;
   /** Shared buffers handed to the worker so far (it may keep each alive until it collects garbage). */
   seen: WeakSet<SharedArrayBuffer>;
-  /** Their bytes. */
-  seenBytes: number;
+  /** Bytes of those the calling thread has since let go (collected there): what only the worker still holds. */
+  deadBytes: number;
   /** Takes no new jobs: stopped, and replaced, once its jobs are done. */
   retiring: boolean;
 }
