@@ -116,7 +116,9 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
           } catch (e) {
             if (!isStorageError(e, ErrorCode.IntegrityMismatch)) throw e;
             if (attempt === 1) {
-              corruptPartStored = true;
+              // A service that refused the bytes (BadDigest: a status code) stored nothing, and the
+              // upload may be kept for resuming; a mismatch found after the service took them may not.
+              if (e.statusCode === undefined) corruptPartStored = true;
               throw e;
             }
             failedOnce = true;

@@ -1,0 +1,65 @@
+/**
+ * A part whose writePart fails with IntegrityMismatch is sent once more. Failing twice, the upload
+ * kept for resuming (keepOnFailure) is aborted only when the part may be stored wrong (a mismatch
+ * found after the service took the bytes); a service that refused the bytes (BadDigest, a status
+ * code) stored nothing, and the parts already uploaded stay for the resume.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { storageError, type StorageError } from "../src/errors/storage-error.js";
+import { crc64Decimal } from "../src/integrity/crc64.js";
+import { uploadMultipart } from "../src/multipart/upload-engine.js";
+import type { MultipartTarget } from "../src/multipart/upload-types.js";
+import type { Part } from "../src/object/object-info.js";
+
+class Target implements MultipartTarget {
+  aborted = 0;
+  sends: number[] = [];
+  constructor(private readonly failure: () => StorageError, private readonly failIndex: number, private failures: number) {}
+  async create(): Promise<string> {
+    return "up-1";
+  }
+  async writePart(_id: string, index: number, data: Buffer): Promise<Part> {
+    this.sends.push(index);
+    if (index === this.failIndex && this.failures-- > 0) throw this.failure();
+    return { index, size: data.length, etag: `"e${index}"`, crc64: crc64Decimal(data) };
+  }
+  async complete(): Promise<{ crc64?: string }> {
+    return {};
+  }
+  async abort(): Promise<void> {
+    this.aborted++;
+  }
+  async *listParts(): AsyncIterable<Part> {}
+}
+
+const body = (): AsyncIterable<Buffer> => (async function* () {
+  yield Buffer.alloc(3500, 7);
+})();
+const options = { partSize: 1000, concurrency: 1, keepOnFailure: true };
+const refused = (): StorageError => storageError("IntegrityMismatch", "upload_part: BadDigest", { statusCode: 400 });
+const storedWrong = (): StorageError => storageError("IntegrityMismatch", "part 1: the service stored other bytes");
+
+describe("a part that fails with IntegrityMismatch", () => {
+  it.each([
+    ["refused by the service", refused],
+    ["stored wrong", storedWrong],
+  ])("is sent once more and the upload completes (%s once)", async (_name, failure) => {
+    const t = new Target(failure, 1, 1);
+    const result = await uploadMultipart(t, body(), options);
+    expect(result.size).toBe(3500);
+    expect(t.sends.filter((i) => i === 1)).toHaveLength(2);
+    expect(t.aborted).toBe(0);
+  });
+
+  it("refused twice: the write fails and the upload is kept for resuming (nothing wrong was stored)", async () => {
+    const t = new Target(refused, 1, 2);
+    await expect(uploadMultipart(t, body(), options)).rejects.toMatchObject({ code: "IntegrityMismatch", statusCode: 400 });
+    expect(t.aborted).toBe(0);
+  });
+
+  it("stored wrong twice: the write fails and the upload is aborted even with keepOnFailure", async () => {
+    const t = new Target(storedWrong, 1, 2);
+    await expect(uploadMultipart(t, body(), options)).rejects.toMatchObject({ code: "IntegrityMismatch" });
+    expect(t.aborted).toBe(1);
+  });
+});
