@@ -95,6 +95,15 @@ describe("status and network errors", () => {
     const cert = networkError(Object.assign(new Error("self-signed certificate"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" }));
     expect(cert.code).toBe("Unexpected");
     expect(cert.retryable).toBe(false);
+    expect(cert.message).toContain("tls_ca");
+    // A certificate the server refused to accept, or a host-name mismatch, is not cured by tls_ca.
+    const altName = networkError(Object.assign(new Error("Hostname/IP does not match"), { code: "ERR_TLS_CERT_ALTNAME_INVALID" }));
+    expect([altName.code, altName.retryable, altName.message.includes("tls_ca")]).toEqual(["Unexpected", false, false]);
+    // Other TLS alerts keep OpenSSL's text, on one line.
+    const alert = networkError(Object.assign(new Error("error:0A000412:SSL routines:\nsslv3 alert bad certificate"), { code: "EPROTO" }));
+    expect(alert.message).toContain("sslv3 alert bad certificate");
+    expect(alert.message).not.toContain("\n");
+    expect(alert.message).not.toContain("tls_ca");
     const dns = networkError(Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" }));
     expect(dns.retryable).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseCliArgs } from "../src/cli/args.js";
 import { runCli } from "../src/cli/run.js";
@@ -55,8 +55,13 @@ describe("stowage-emulator CLI", () => {
       const caFile = /CA certificate: (\S+)/.exec(text)![1]!;
       expect(readFileSync(caFile, "utf8")).toBe(emu!.ca);
       expect(text).toContain(`&endpoint=https:127.0.0.1:${emu!.port}&location=cn-hangzhou&tls_ca=${caFile}`);
+      // In a fresh directory of its own, readable by this user only.
+      expect(caFile).toMatch(/stowage-emulator-ca-[^/]+\/ca-\d+\.pem$/);
+      expect(statSync(caFile).mode & 0o077).toBe(0);
+      await emu!.stop();
+      expect(existsSync(caFile)).toBe(false);
     } finally {
-      await emu?.stop();
+      await emu?.stop().catch(() => undefined);
     }
   });
 

@@ -53,6 +53,14 @@ describe("tls_ca", () => {
     expect(() => newStorager(`oss://${BUCKET}/?${CRED}&endpoint=https:127.0.0.1:${tls.port}&tls_ca=${junk}`)).toThrow(/holds no PEM certificate/);
   });
 
+  it("a PEM that holds no certificate (a key) is refused, in the value or in the file", async () => {
+    const key = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n";
+    expect(() => newStorager(`oss://${BUCKET}/?${CRED}&endpoint=https:127.0.0.1:${tls.port}&tls_ca=${encodeURIComponent(key)}`)).toThrow(/holds no certificate/);
+    const file = join(dir, "key.pem");
+    await writeFile(file, key);
+    expect(() => newStorager(`oss://${BUCKET}/?${CRED}&endpoint=https:127.0.0.1:${tls.port}&tls_ca=${file}`)).toThrow(/holds no PEM certificate/);
+  });
+
   it("a value that is neither a PEM nor an absolute path is refused", () => {
     expect(() => newStorager(`oss://${BUCKET}/?${CRED}&endpoint=https:127.0.0.1:${tls.port}&tls_ca=ca.pem`)).toThrow(/ConnectionStringInvalid.*PEM certificate.*absolute path/);
   });

@@ -23,6 +23,16 @@ const TRANSIENT = new Set([
   "ESTOWAGE_CONNECT_TIMEOUT",
 ]);
 
+/** Certificate failures a CA given in `tls_ca` can cure (a chain this machine does not trust). */
+const UNTRUSTED = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_UNTRUSTED",
+]);
+
 /** Failures that happen before a request can have reached the server. */
 const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN", "ESTOWAGE_CONNECT_TIMEOUT"]);
 
@@ -50,14 +60,17 @@ export function networkError(e: unknown, what = "request"): StorageError {
   if (isStorageError(e)) return e;
   const code = errnoOf(e);
   const message = e instanceof Error ? e.message : String(e);
+  // OpenSSL messages span lines; one line keeps the error readable.
+  const oneLine = message.replace(/\s*\n\s*/g, " ");
   if (code === "EPROTO" || code === "ERR_SSL_WRONG_VERSION_NUMBER") {
     // OpenSSL's "wrong version number": the server answered the TLS hello in plain text.
-    const hint = /wrong version number/i.test(message) || code === "ERR_SSL_WRONG_VERSION_NUMBER" ? ": the endpoint is https, but the server does not speak TLS there (is it http:?)" : `: ${message}`;
+    const plain = /wrong version number/i.test(message) || code === "ERR_SSL_WRONG_VERSION_NUMBER";
+    const hint = plain ? ": the endpoint is https, but the server does not speak TLS there (is it http:?)" : `: ${oneLine}`;
     return storageError(ErrorCode.Unexpected, `TLS failure during ${what} (${code})${hint}`, { cause: e, retryable: false });
   }
   if (code !== undefined && (code.startsWith("ERR_TLS") || code.includes("CERT") || code.startsWith("DEPTH_ZERO") || code.startsWith("SELF_SIGNED"))) {
-    const hint = code === "ERR_TLS_CERT_ALTNAME_INVALID" ? "" : "; for a server with a private CA, give its PEM certificate in the tls_ca pair";
-    return storageError(ErrorCode.Unexpected, `TLS failure during ${what} (${code}): ${message}${hint}`, { cause: e, retryable: false });
+    const hint = UNTRUSTED.has(code) ? "; for a server with a private CA, give its PEM certificate in the tls_ca pair" : "";
+    return storageError(ErrorCode.Unexpected, `TLS failure during ${what} (${code}): ${oneLine}${hint}`, { cause: e, retryable: false });
   }
   const transient = code === undefined ? /socket hang up|aborted|premature/i.test(message) : TRANSIENT.has(code);
   return storageError(ErrorCode.ServiceInternal, `network failure during ${what}${code ? ` (${code})` : ""}: ${message}`, {

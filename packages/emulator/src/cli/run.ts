@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../start-emulator.js";
@@ -29,8 +29,17 @@ export async function runCli(argv: readonly string[], out: CliOutput): Promise<E
   // With --tls, the printed strings trust the generated CA through tls_ca, given as the file's path.
   let trust = "";
   if (emu.ca !== undefined) {
-    const caFile = join(tmpdir(), `stowage-emulator-${emu.port}-ca.pem`);
-    await writeFile(caFile, emu.ca);
+    // In a directory of its own (mode 0700, unpredictable name): another local user must not be
+    // able to place a CA of theirs where the printed strings will look.
+    const caDir = await mkdtemp(join(tmpdir(), "stowage-emulator-ca-"));
+    const caFile = join(caDir, `ca-${emu.port}.pem`);
+    await writeFile(caFile, emu.ca, { flag: "wx", mode: 0o600 });
+    // Removed when the emulator stops (SIGINT, SIGTERM or stop()).
+    const stop = emu.stop.bind(emu);
+    emu.stop = async () => {
+      await stop();
+      await rm(caDir, { recursive: true, force: true });
+    };
     out.log(`CA certificate: ${caFile}`);
     trust = `&tls_ca=${encodeURIComponent(caFile).replace(/%2F/g, "/")}`;
   }
