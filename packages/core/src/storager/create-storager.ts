@@ -51,7 +51,8 @@ class CoreStorager implements Storager {
 
   async read(path: string, options?: Opts): Promise<Buffer> {
     return this.#scope.run("read", path, signalOf(options), async () => {
-      const stream = openReadStream(this.#scope, path, options);
+      // Read to its end (or its error): no early destroy to cancel a request for.
+      const stream = openReadStream(this.#scope, path, options, true);
       return collectBody(stream as AsyncIterable<Buffer>);
     });
   }

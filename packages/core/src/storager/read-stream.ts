@@ -19,15 +19,17 @@ import type { OperationScope } from "./storager-context.js";
  * describes the same object; the checks cover the bytes of every piece. The rest is
  * requested only once the reader wants more data, not while it is still paused.
  * Destroying the stream early closes the service's response, or cancels the request when the
- * service has not answered yet (no retry follows).
+ * service has not answered yet (no retry follows). `consumedToEnd` (for `read()`, which reads every
+ * stream it opens to its end or its error) leaves that out: it costs a signal per stream.
  *
  * @throws nothing itself; the stream errors with `ObjectNotExist`, `ObjectModeInvalid` (a directory),
  * `CapabilityInsufficient`, `IntegrityMismatch` (bad length, CRC64 or MD5, or the object changed
  * during a resumed read), `ServiceInternal` (the body broke and could not be resumed), `Aborted`,
  * `Unexpected` (an `onProgress` listener threw), ...
  */
-export function openReadStream(scope: OperationScope, path: string, rawOptions: object | undefined): Readable {
+export function openReadStream(scope: OperationScope, path: string, rawOptions: object | undefined, consumedToEnd = false): Readable {
   const asked = (rawOptions as { readConcurrency?: unknown } | undefined)?.readConcurrency ?? scope.ctx.defaults["readConcurrency"];
-  if (typeof asked === "number" && asked > 1) return openParallelReadStream(scope, path, rawOptions, () => new ObjectReadStream(scope, path, rawOptions));
-  return new ObjectReadStream(scope, path, rawOptions);
+  const single = (): Readable => new ObjectReadStream(scope, path, rawOptions, !consumedToEnd);
+  if (typeof asked === "number" && asked > 1) return openParallelReadStream(scope, path, rawOptions, single);
+  return single();
 }
