@@ -21,6 +21,7 @@ export * from "./registry/shared-credential-source.js";
 export * from "./registry/credential-timeout-pair.js";
 export * from "./registry/signing-credentials.js";
 export * from "./registry/endpoint.js";
+export * from "./registry/endpoint-region.js";
 export * from "./registry/connection-string.js";
 export * from "./registry/registry.js";
 export * from "./pairs/global-pairs.js";

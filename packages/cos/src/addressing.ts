@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { encodeKeyPath, ErrorCode, storageError, type Endpoint } from "@stowage/core";
+import { agreeingRegion, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
 
 /** Regions that still use `<bucket>.<region>.myqcloud.com` (no `cos.` label). */
 const LEGACY_REGIONS = new Set(["cn-south", "cn-south-2", "cn-north", "cn-east", "cn-southwest", "sg"]);
@@ -84,15 +84,7 @@ export function bucketRegion(location: string | undefined, endpoint: Endpoint | 
  * @throws StorageError `InvalidArgument` when `location` disagrees with the region the endpoint names.
  */
 export function servicerRegion(location: string | undefined, endpoint: Endpoint | undefined): string | undefined {
-  const named = endpointRegion(endpoint);
-  const given = location === "" ? undefined : location;
-  if (named !== undefined && given !== undefined && given !== named) {
-    throw storageError(
-      ErrorCode.InvalidArgument,
-      `location "${given}" disagrees with endpoint ${endpoint!.host}, which is in ${named}: requests go to the endpoint (drop location, or use the endpoint of ${given})`,
-    );
-  }
-  return given ?? named;
+  return agreeingRegion(location, endpointRegion(endpoint), endpoint?.host);
 }
 
 /**
@@ -106,10 +98,7 @@ export function servicerRegion(location: string | undefined, endpoint: Endpoint 
 export function createdRegion(location: string | undefined, own: string | undefined, endpoint: Endpoint | undefined): string | undefined {
   const region = servicerRegion(location, endpoint);
   if (endpoint === undefined || endpointRegion(endpoint) !== undefined || region === own) return region;
-  throw storageError(
-    ErrorCode.InvalidArgument,
-    `location "${region}" cannot be honoured: endpoint ${endpoint.host} names no region and creates buckets wherever it serves (set location on the servicer to say which region that is)`,
-  );
+  throw unstatedRegionError(region, endpoint.host, "region");
 }
 
 /** Where GET Service (list buckets) goes: `service.cos.myqcloud.com`, or the endpoint itself. */

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { encodeKeyPath, ErrorCode, storageError, type Endpoint } from "@stowage/core";
+import { agreeingRegion, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
 
 /** The region ali-oss defaults to, used for bucket listing when nothing names one. */
 export const DEFAULT_REGION = "cn-hangzhou";
@@ -67,15 +67,7 @@ export function bucketRegion(location: string | undefined, endpoint: Endpoint | 
  * @throws StorageError `InvalidArgument` when `location` disagrees with the region the endpoint names.
  */
 export function servicerRegion(location: string | undefined, endpoint: Endpoint | undefined): string | undefined {
-  const named = endpointRegion(endpoint);
-  const given = normalizeRegion(location);
-  if (named !== undefined && given !== undefined && given !== named) {
-    throw storageError(
-      ErrorCode.InvalidArgument,
-      `location "${given}" disagrees with endpoint ${endpoint!.host}, which is in ${named}: requests go to the endpoint (drop location, or use the endpoint of ${given})`,
-    );
-  }
-  return given ?? named;
+  return agreeingRegion(normalizeRegion(location), endpointRegion(endpoint), endpoint?.host);
 }
 
 /**
@@ -89,10 +81,7 @@ export function servicerRegion(location: string | undefined, endpoint: Endpoint 
 export function createdRegion(location: string | undefined, own: string | undefined, endpoint: Endpoint | undefined): string | undefined {
   const region = servicerRegion(location, endpoint);
   if (endpoint === undefined || endpointRegion(endpoint) !== undefined || region === normalizeRegion(own)) return region;
-  throw storageError(
-    ErrorCode.InvalidArgument,
-    `location "${region}" cannot be honoured: endpoint ${endpoint.host} names no region and creates buckets wherever it serves (set location on the servicer to say which region that is)`,
-  );
+  throw unstatedRegionError(region, endpoint.host, "region");
 }
 
 function portOf(endpoint: Endpoint): number | undefined {

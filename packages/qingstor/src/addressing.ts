@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { encodeKeyPath, ErrorCode, storageError, type Endpoint } from "@stowage/core";
+import { agreeingRegion, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
 
 /** QingStor's public domain: zones live at `<zone>.qingstor.com`, bucket listing at `qingstor.com`. */
 export const QINGSTOR_DOMAIN = "qingstor.com";
@@ -54,13 +54,7 @@ export function endpointZone(endpoint: Endpoint | undefined): string | undefined
  * @throws StorageError `InvalidArgument` when it is another zone.
  */
 export function checkZone(location: string | undefined, endpoint: Endpoint | undefined): void {
-  const named = endpointZone(endpoint);
-  if (named !== undefined && location !== undefined && location !== "" && location !== named) {
-    throw storageError(
-      ErrorCode.InvalidArgument,
-      `location "${location}" disagrees with endpoint ${endpoint!.host}, which is in ${named}: requests go to the endpoint (drop location, or use the endpoint of ${location})`,
-    );
-  }
+  agreeingRegion(location, endpointZone(endpoint), endpoint?.host);
 }
 
 /**
@@ -75,10 +69,7 @@ export function createdZone(location: string | undefined, own: string | undefine
   checkZone(location, endpoint);
   const zone = location === "" ? undefined : location;
   if (endpoint === undefined || !isBareHost(endpoint.host) || zone === own) return zone ?? endpointZone(endpoint);
-  throw storageError(
-    ErrorCode.InvalidArgument,
-    `location "${zone}" cannot be honoured: endpoint ${endpoint.host} creates buckets in whatever zone it serves (set location on the servicer to say which zone that is)`,
-  );
+  throw unstatedRegionError(zone, endpoint.host, "zone");
 }
 
 /** Where a bucket's requests go, and whether its zone must first be asked for. */
