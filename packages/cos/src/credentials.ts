@@ -63,7 +63,7 @@ export function staticCredentials(credential: Credential, securityToken: string 
  * Credentials from a provider function, cached until {@link REFRESH_MARGIN_MS}
  * before they expire ({@link UNDATED_TTL_MS} when they carry no expiration).
  * Concurrent callers share one refresh; each call makes a new cache (drivers use
- * {@link sharedCredentials}). `clock` is injectable for tests; `options.timeoutMs` bounds a provider call.
+ * `sharedCredentials`). `clock` is injectable for tests; `options.timeoutMs` bounds a provider call.
  * @throws StorageError `PermissionDenied` (from `get`) when the provider fails or returns no secretId/secretKey.
  */
 export function providedCredentials(provider: CosCredentialProvider, clock: () => number = Date.now, options: ProvidedCredentialOptions = {}): CredentialSource {
