@@ -11,17 +11,24 @@ import { uploadMultipart } from "../src/multipart/upload-engine.js";
 import type { MultipartTarget } from "../src/multipart/upload-types.js";
 import type { Part } from "../src/object/object-info.js";
 
+/** What one attempt at the failing part gets: an error, or a part stored with other bytes. */
+type Outcome = (() => StorageError) | "wrong-crc";
+
 class Target implements MultipartTarget {
   aborted = 0;
   sends: number[] = [];
-  constructor(private readonly failure: () => StorageError, private readonly failIndex: number, private failures: number) {}
+  private readonly outcomes: Outcome[];
+  constructor(failure: Outcome | Outcome[], private readonly failIndex: number, failures = 1) {
+    this.outcomes = Array.isArray(failure) ? [...failure] : Array<Outcome>(failures).fill(failure);
+  }
   async create(): Promise<string> {
     return "up-1";
   }
   async writePart(_id: string, index: number, data: Buffer): Promise<Part> {
     this.sends.push(index);
-    if (index === this.failIndex && this.failures-- > 0) throw this.failure();
-    return { index, size: data.length, etag: `"e${index}"`, crc64: crc64Decimal(data) };
+    const outcome = index === this.failIndex ? this.outcomes.shift() : undefined;
+    if (typeof outcome === "function") throw outcome();
+    return { index, size: data.length, etag: `"e${index}"`, crc64: outcome === "wrong-crc" ? "12345" : crc64Decimal(data) };
   }
   async complete(): Promise<{ crc64?: string }> {
     return {};
@@ -60,6 +67,16 @@ describe("a part that fails with IntegrityMismatch", () => {
   it("stored wrong twice: the write fails and the upload is aborted even with keepOnFailure", async () => {
     const t = new Target(storedWrong, 1, 2);
     await expect(uploadMultipart(t, body(), options)).rejects.toMatchObject({ code: "IntegrityMismatch" });
+    expect(t.aborted).toBe(1);
+  });
+
+  it.each([
+    ["a CRC-64 that differs, then a refusal", ["wrong-crc", refused]],
+    ["stored wrong, then a refusal", [storedWrong, refused]],
+    ["a CRC-64 that differs, then a network failure", ["wrong-crc", () => storageError("ServiceInternal", "socket hang up")]],
+  ] as Array<[string, Outcome[]]>)("stored wrong once and failing after (%s): the kept upload is aborted (the wrong part is still stored)", async (_name, outcomes) => {
+    const t = new Target(outcomes, 1);
+    await expect(uploadMultipart(t, body(), options)).rejects.toMatchObject({ name: "StorageError" });
     expect(t.aborted).toBe(1);
   });
 });

@@ -104,21 +104,25 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
       uploading++;
       try {
         // A part the service stored with other bytes (a CRC-64 that differs, or a driver's
-        // IntegrityMismatch: an MD5 ETag that contradicts the bytes, a refused Content-MD5) is sent
-        // once more (the same number replaces it); wrong twice, it must not stay in an upload a
-        // resume could complete from.
+        // IntegrityMismatch without a status code: an MD5 ETag that contradicts the bytes), or whose
+        // Content-MD5 it refused (BadDigest, with one), is sent once more: the same number replaces it.
+        // Once an attempt left it stored wrong, any failure after that must not leave it in an upload
+        // a resume could complete from (`corruptPartStored` aborts even a kept one).
         let failedOnce = false;
+        let storedWrong = false;
         for (let attempt = 0; attempt < 2; attempt++) {
-          if (failure !== undefined) return;
+          if (failure !== undefined) {
+            corruptPartStored ||= storedWrong;
+            return;
+          }
           reusable = false;
           try {
             part = await target.writePart(id, index, data, checks, controller.signal);
           } catch (e) {
-            if (!isStorageError(e, ErrorCode.IntegrityMismatch)) throw e;
-            if (attempt === 1) {
-              // A service that refused the bytes (BadDigest: a status code) stored nothing, and the
-              // upload may be kept for resuming; a mismatch found after the service took them may not.
-              if (e.statusCode === undefined) corruptPartStored = true;
+            const mismatch = isStorageError(e, ErrorCode.IntegrityMismatch);
+            if (mismatch && e.statusCode === undefined) storedWrong = true;
+            if (!mismatch || attempt === 1) {
+              corruptPartStored ||= storedWrong;
               throw e;
             }
             failedOnce = true;
@@ -127,6 +131,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
           // A buffer an earlier attempt failed with may still be held by its request: never reused.
           reusable = !failedOnce;
           if (!verify || part.crc64 === undefined || crc64Equal(part.crc64, crc)) break;
+          storedWrong = true;
           if (attempt === 1) {
             corruptPartStored = true;
             throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${index}, twice: sent ${crc}, service stored ${part.crc64}; the upload is aborted`);
