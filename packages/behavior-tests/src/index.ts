@@ -32,6 +32,9 @@ export { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "./sse-c-checks
 export { checkMissingBucketDeletes } from "./missing-bucket.js";
 export { checkPresignedUploadBodies } from "./presign-bodies.js";
 export { completeWhileUploadGoes } from "./held-complete.js";
+export { runBucketLostAnswerSuite, type BucketLostAnswerContext, type BucketLostAnswerOptions, type UnreachableBucketScript } from "./bucket-lost-answer.js";
+export { runCreateLocationSuite, type CreateLocationOptions, type NamedEndpoint } from "./create-location.js";
+export { runServicerCredentialSuite, type ServicerCredentialOptions } from "./servicer-credentials.js";
 export { runModelSuite, rulesFor, type DriverRules, type ModelSuiteOptions } from "./model/model-suite.js";
 
 /**

@@ -1,85 +1,22 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { newServicer, type Servicer } from "@stowage/core";
-import { startEmulator, type Emulator } from "@stowage/emulator";
+import { runBucketLostAnswerSuite } from "@stowage/behavior-tests";
+import { startEmulator } from "@stowage/emulator";
 import "../src/index.js";
 
-const QUICK = "&retry_base_delay=1ms&retry_max_delay=2ms&max_retries=3";
-let emulator: Emulator;
-let servicer: Servicer;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ provider: "qingstor", buckets: ["taken-bucket"] });
-  const { accessKey, secretKey } = emulator.credential;
-  servicer = newServicer(`qingstor://?credential=hmac:${accessKey}:${secretKey}&endpoint=http:127.0.0.1:${emulator.port}${QUICK}`);
-});
-
-afterAll(async () => {
-  await emulator.stop();
-});
-
-async function bucketNames(): Promise<string[]> {
-  const names: string[] = [];
-  for await (const s of servicer.list()) names.push(s.info.name);
-  return names;
-}
-
-describe("qingstor: bucket create and delete whose answer is lost", () => {
-  it("a PutBucket that created the bucket but whose answer was lost succeeds (the retry's bucket_already_exists is checked with HeadBucket)", async () => {
-    emulator.setFaults([{ kind: "reset", operation: "CreateBucket", count: 1 }]);
-    emulator.resetStats();
-    const store = await servicer.create("lost-create-qs");
-    expect(emulator.faults()[0]!.fired).toBe(1);
-    expect(emulator.stats().byOperation).toMatchObject({ CreateBucket: 2, HeadBucket: 1 });
-    expect(store.info.name).toBe("lost-create-qs");
-    expect(await bucketNames()).toContain("lost-create-qs");
-    await servicer.delete("lost-create-qs");
-  });
-
-  it("a DeleteBucket that deleted the bucket but whose answer was lost succeeds (the retry's bucket_not_exists means it is gone)", async () => {
-    await servicer.create("lost-delete-qs");
-    emulator.setFaults([{ kind: "reset", operation: "DeleteBucket", count: 1 }]);
-    await servicer.delete("lost-delete-qs");
-    expect(emulator.faults()[0]!.fired).toBe(1);
-    expect(await bucketNames()).not.toContain("lost-delete-qs");
-  });
-
-  it("without a lost answer, a bucket that exists is still Conflict and a missing one ObjectNotExist (nothing more asked)", async () => {
-    emulator.setFaults([]);
-    emulator.resetStats();
-    await expect(servicer.create("taken-bucket")).rejects.toMatchObject({ code: "Conflict", message: expect.stringContaining("bucket_already_exists") });
-    expect(emulator.stats().byOperation).toEqual({ CreateBucket: 1 });
-    await expect(servicer.delete("never-was-here")).rejects.toMatchObject({ code: "ObjectNotExist", message: expect.stringContaining("bucket_not_exists") });
-  });
-});
-
-describe("qingstor: a retried PutBucket answered bucket_already_exists for a bucket the caller cannot reach", () => {
-  it("stays Conflict when HeadBucket is refused", async () => {
-    const seen: string[] = [];
-    const server = http.createServer((req, res) => {
-      req.resume();
-      req.on("end", () => {
-        seen.push(`${req.method} ${req.url}`);
-        const n = seen.length;
-        const error = (status: number, code: string): void => {
-          res.writeHead(status, { "content-type": "application/json" });
-          res.end(req.method === "HEAD" ? undefined : JSON.stringify({ code, message: "m", request_id: `r${n}` }));
-        };
-        if (n === 1) error(500, "internal_server_error"); // may have acted, as far as the client knows
-        else if (n === 2) error(409, "bucket_already_exists");
-        else error(403, "permission_denied");
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const port = (server.address() as AddressInfo).port;
-      const remote = newServicer(`qingstor://?credential=hmac:ak:sk&endpoint=http:127.0.0.1:${port}${QUICK}`);
-      await expect(remote.create("someone-elses")).rejects.toMatchObject({ code: "Conflict", statusCode: 409, message: expect.stringContaining("bucket_already_exists") });
-      expect(seen).toEqual(["PUT /someone-elses", "PUT /someone-elses", "HEAD /someone-elses"]);
-    } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
+runBucketLostAnswerSuite(() => startEmulator({ provider: "qingstor", buckets: ["taken-bucket"] }), {
+  provider: "qingstor",
+  calls: { create: "PutBucket", delete: "DeleteBucket" },
+  codes: { exists: "bucket_already_exists", missing: "bucket_not_exists" },
+  bucket: (stem) => `${stem}-qs`,
+  lostCreate: { retry: "the retry's bucket_already_exists is checked with HeadBucket", requests: { CreateBucket: 2, HeadBucket: 1 } },
+  plainRefusals: { taken: "taken-bucket", missing: "never-was-here" },
+  unreachable: {
+    probe: "HeadBucket",
+    codes: { internal: "internal_server_error", denied: "permission_denied" },
+    // A HEAD answer has no body.
+    errorBody: (code, requestId, method) => ({
+      contentType: "application/json",
+      ...(method === "HEAD" ? {} : { body: JSON.stringify({ code, message: "m", request_id: requestId }) }),
+    }),
+    requests: ["PUT /someone-elses", "PUT /someone-elses", "HEAD /someone-elses"],
+  },
 });
