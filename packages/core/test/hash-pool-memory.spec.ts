@@ -74,4 +74,24 @@ describe("HashPool: workers do not keep buffers alive", () => {
     expect(bounded.recycled).toBeGreaterThan(0);
     expect(bounded.mib).toBeLessThanOrEqual(64);
   });
+
+  it("a worker replaced while the pool is idle is stopped after idleMs too (child process, gc)", () => {
+    const script = [
+      'import { HashPool } from "./integrity/hash-pool.js";',
+      'import { sharedBuffer } from "./io/part-buffers.js";',
+      "const pool = new HashPool({ workers: 2, recycleBytes: 8 * 1024 * 1024, idleMs: 300 });",
+      "for (let i = 0; i < 8; i++) await pool.hash(sharedBuffer(4 * 1024 * 1024).fill(i), true);",
+      // The buffers are collected while the pool is idle: its workers are replaced then, and the
+      // replacements must be stopped after idleMs like any idle worker.
+      "for (let i = 0; i < 4; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 50)); }",
+      "await new Promise((r) => setTimeout(r, 1500));",
+      "console.log(JSON.stringify({ workers: pool.workers, recycled: pool.stats().recycled }));",
+    ].join("\n");
+    const run = runCompiled(script, ["--expose-gc"]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout) as { workers: number; recycled: number };
+    expect(out.recycled).toBeGreaterThan(0);
+    expect(out.workers).toBe(0);
+  });
 });

@@ -4,6 +4,7 @@ import { HASH_IDLE_MS, HASH_INLINE_LIMIT, HASH_RECYCLE_BYTES, defaultWorkers, ty
 import { MD5_LANES, md5Jobs, spawnHashWorker, type HashJob, type HashSlot } from "./hash-slot.js";
 import { HASH_WORKER_SOURCE, type HashJobMessage, type HashReadyMessage, type HashResultMessage } from "./hash-worker.js";
 import { inlineHash, inlineHashes, type HashAlgorithm, type PartHashes } from "./inline-hash.js";
+import { SentBuffers } from "./sent-buffers.js";
 
 // The pool's constants and types live next to it; re-exported so imports of hash-pool.js keep working.
 export { HASH_IDLE_MS, HASH_INLINE_LIMIT, HASH_RECYCLE_BYTES } from "./hash-pool-options.js";
@@ -41,9 +42,8 @@ export class HashPool {
   private readonly idleMs: number;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private slots: HashSlot[] = [];
-  /** Buffers sent to workers, with the workers that saw them; counted dead when collected here. */
-  private readonly sent = new WeakMap<SharedArrayBuffer, SentBuffer>();
-  private readonly collected = new FinalizationRegistry<SentBuffer>((gone) => this.onCollected(gone));
+  /** Buffers sent to workers, counted against them once collected here. */
+  private readonly sentBuffers = new SentBuffers((slot, bytes) => this.onDead(slot, bytes));
   private readonly queue: HashJob[] = [];
   private started = false;
   private nextId = 0;
@@ -148,31 +148,16 @@ export class HashPool {
     this.counters.recycled++;
     void slot.worker.terminate().catch(() => 0);
     if (!this.spawn() && this.slots.length === 0) this.drainInline();
+    this.armIdleStop();
   }
 
-  /** Notes that `slot` was sent `sab`, to count its bytes against the worker once this thread lets go of it. */
-  private track(sab: SharedArrayBuffer, slot: HashSlot): void {
-    if (slot.seen.has(sab)) return;
-    slot.seen.add(sab);
-    let entry = this.sent.get(sab);
-    if (entry === undefined) {
-      entry = { bytes: sab.byteLength, slots: new Set() };
-      this.sent.set(sab, entry);
-      this.collected.register(sab, entry);
-    }
-    entry.slots.add(slot);
-  }
-
-  /** A buffer sent to workers was collected here: only they still hold it. Retires a worker past the budget. */
-  private onCollected(gone: SentBuffer): void {
-    for (const slot of gone.slots) {
-      if (!this.slots.includes(slot)) continue;
-      slot.deadBytes += gone.bytes;
-      if (slot.deadBytes < this.recycleBytes) continue;
-      slot.retiring = true;
-      if (slot.jobs.size === 0) this.retire(slot);
-    }
-    gone.slots.clear();
+  /** A buffer `slot`'s worker was sent is gone here: past the budget, the worker is replaced. */
+  private onDead(slot: HashSlot, bytes: number): void {
+    if (!this.slots.includes(slot)) return;
+    slot.deadBytes += bytes;
+    if (slot.deadBytes < this.recycleBytes) return;
+    slot.retiring = true;
+    if (slot.jobs.size === 0) this.retire(slot);
   }
 
   /** Stops idle workers after {@link HashPool.idleMs} without a job; the timer never holds the process open. */
@@ -199,6 +184,8 @@ export class HashPool {
       slot.ready = true;
       slot.md5Lanes = msg.md5Lanes === true;
       this.pump();
+      // A replacement that got ready after the idle timer looked (and let it be) is stopped in turn.
+      this.armIdleStop();
       return;
     }
     const job = slot.jobs.get(msg.id);
@@ -232,7 +219,7 @@ export class HashPool {
       }
       this.counters.offloaded++;
       slot.jobs.set(job.id, job);
-      this.track(job.data.buffer as SharedArrayBuffer, slot);
+      this.sentBuffers.track(job.data.buffer as SharedArrayBuffer, slot);
       const message: HashJobMessage = {
         id: job.id,
         algorithm: job.algorithm,
@@ -282,12 +269,6 @@ export class HashPool {
   private drainInline(): void {
     for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) job.resolve(inlineHash(job.algorithm, job.data));
   }
-}
-
-/** A buffer sent to workers: its size and the workers that hold a handle on it. */
-interface SentBuffer {
-  readonly bytes: number;
-  readonly slots: Set<HashSlot>;
 }
 
 let shared: HashPool | undefined;
