@@ -61,6 +61,13 @@ describe("tls_ca", () => {
     expect(() => newStorager(`oss://${BUCKET}/?${CRED}&endpoint=https:127.0.0.1:${tls.port}&tls_ca=${file}`)).toThrow(/holds no PEM certificate/);
   });
 
+  it("takes the other certificate markers OpenSSL reads (TRUSTED CERTIFICATE)", async () => {
+    const trusted = tls.ca!.replace(/BEGIN CERTIFICATE/g, "BEGIN TRUSTED CERTIFICATE").replace(/END CERTIFICATE/g, "END TRUSTED CERTIFICATE");
+    const file = join(dir, "trusted.pem");
+    await writeFile(file, trusted);
+    expect(() => newStorager(`oss://${BUCKET}/?${CRED}&endpoint=https:127.0.0.1:${tls.port}&tls_ca=${file}`)).not.toThrow();
+  });
+
   it("a value that is neither a PEM nor an absolute path is refused", () => {
     expect(() => newStorager(`oss://${BUCKET}/?${CRED}&endpoint=https:127.0.0.1:${tls.port}&tls_ca=ca.pem`)).toThrow(/ConnectionStringInvalid.*PEM certificate.*absolute path/);
   });

@@ -3,8 +3,8 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 
 const PEM_BEGIN = "-----BEGIN";
-/** What a CA certificate in PEM starts with (a key or a request is no CA). */
-const CERT_BEGIN = "-----BEGIN CERTIFICATE-----";
+/** What a certificate in PEM starts with, as OpenSSL reads them (a key or a request is no CA). */
+const CERT_BEGIN = /-----BEGIN (?:TRUSTED |X509 )?CERTIFICATE-----/;
 
 /**
  * Checks a `tls_ca` value: a PEM certificate, or the absolute path of a file holding one.
@@ -14,7 +14,7 @@ const CERT_BEGIN = "-----BEGIN CERTIFICATE-----";
  */
 export function checkTlsCa(value: unknown): string | undefined {
   if (typeof value === "string" && value.startsWith("/")) return undefined;
-  if (typeof value === "string" && value.includes(PEM_BEGIN)) return value.includes(CERT_BEGIN) ? undefined : "holds no certificate (-----BEGIN CERTIFICATE-----...): a key is no CA";
+  if (typeof value === "string" && value.includes(PEM_BEGIN)) return CERT_BEGIN.test(value) ? undefined : "holds no certificate (-----BEGIN CERTIFICATE-----...)";
   return "must be a PEM certificate (-----BEGIN CERTIFICATE-----...) or the absolute path of a PEM file";
 }
 
@@ -34,6 +34,6 @@ export function tlsCaPem(value: string): string {
     const code = (e as { code?: unknown }).code;
     throw storageError(ErrorCode.InvalidArgument, `tls_ca: cannot read ${JSON.stringify(value)}${typeof code === "string" ? ` (${code})` : ""}`, { cause: e });
   }
-  if (!text.includes(CERT_BEGIN)) throw storageError(ErrorCode.InvalidArgument, `tls_ca: ${JSON.stringify(value)} holds no PEM certificate`);
+  if (!CERT_BEGIN.test(text)) throw storageError(ErrorCode.InvalidArgument, `tls_ca: ${JSON.stringify(value)} holds no PEM certificate`);
   return text;
 }
