@@ -137,9 +137,10 @@ export interface ProvidedCredentialOptions {
    * How long one provider call may take, in ms (default {@link CREDENTIAL_PROVIDER_TIMEOUT_MS}).
    * A call that takes longer fails the callers waiting on it with a retryable `PermissionDenied`
    * (the HTTP client does not retry a failed signature itself: one timeout fails one call), and the
-   * next `get` asks the provider again (the late answer is dropped). While a caller waits on the
-   * call, its timer keeps the process alive, so a provider awaiting something that holds no handle
-   * still ends in that error instead of a silent exit; a renewal nobody waits on does not.
+   * next `get` asks the provider again (the late answer is dropped). The timer never keeps the
+   * process alive: a caller that gave up (aborted) must not hold it open for the rest of the wait.
+   * So a provider awaiting something that holds no handle (nothing else to do) lets Node exit, as
+   * any such promise would; a provider that really calls a service keeps its socket open.
    */
   timeoutMs?: number;
 }
@@ -173,12 +174,10 @@ export function providedCredentialSource<C extends DatedCredentials>(
   /** `expires` is undefined for undated credentials (never used past `renewAt`). */
   let cached: { creds: C; renewAt: number; expires: number | undefined } | undefined;
   let pending: Promise<C> | undefined;
-  /** The timer bounding the provider call in flight (unref'd until a caller waits on it). */
-  let timer: NodeJS.Timeout | undefined;
   const usable = (v: unknown): boolean => typeof v === "string" && v !== "";
   const ask = async (): Promise<C> => {
     try {
-      return await withinTimeout(Promise.resolve().then(provider), timeoutMs, (t) => (timer = t));
+      return await withinTimeout(Promise.resolve().then(provider), timeoutMs);
     } catch (e) {
       if (e === TIMED_OUT) {
         throw storageError(ErrorCode.PermissionDenied, `the credential provider did not answer within ${timeoutMs} ms`, { retryable: true });
@@ -209,18 +208,13 @@ export function providedCredentialSource<C extends DatedCredentials>(
       if (cached !== undefined && now < cached.renewAt) return Promise.resolve(cached.creds);
       pending ??= refresh()
         .catch(fallBack)
-        .finally(() => {
-          pending = undefined;
-          timer = undefined;
-        });
+        .finally(() => (pending = undefined));
       // Due for renewal but still valid: served at once while the renewal runs, so a slow or hung
       // provider never holds up requests its cached credentials can still sign (unless `fresh`).
       if (options?.fresh !== true && cached?.expires !== undefined && now < cached.expires) {
         pending.catch(() => undefined);
         return Promise.resolve(cached.creds);
       }
-      // Someone waits now: the timeout must fire even if nothing else keeps the process alive.
-      timer?.ref();
       return pending;
     },
     invalidate(used: C): void {
@@ -260,19 +254,15 @@ function expirationTime(expiration: unknown, now: number): number | undefined {
 /** The rejection of {@link withinTimeout} when time ran out. */
 const TIMED_OUT: unique symbol = Symbol("timed out");
 
-/**
- * Settles like `promise`, or rejects with {@link TIMED_OUT} after `ms` (its later outcome is dropped).
- * The timer starts unref'd and is handed to `onTimer`, whose owner refs it once a caller waits.
- */
-function withinTimeout<T>(promise: Promise<T>, ms: number, onTimer: (timer: NodeJS.Timeout) => void): Promise<T> {
+/** Settles like `promise`, or rejects with {@link TIMED_OUT} after `ms` (its later outcome is dropped). */
+function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       promise.catch(() => undefined);
       reject(TIMED_OUT);
     }, ms);
-    // A renewal nobody waits on must not keep alive a process that has nothing else left to do.
+    // Never holds the process open: not for a renewal nobody waits on, nor after a caller gave up.
     timer.unref();
-    onTimer(timer);
     promise.then(
       (value) => {
         clearTimeout(timer);
