@@ -2,19 +2,11 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { ErrorCode } from "../src/errors/error-code.js";
 import { storageError } from "../src/errors/storage-error.js";
 import { HttpClient } from "../src/http/http-client.js";
-import type { HttpRequest } from "../src/http/http-request.js";
 import { credentialTimeoutPair } from "../src/registry/credential-timeout-pair.js";
-import { providedCredentialSource, type CredentialShape } from "../src/registry/credential-source.js";
+import { providedCredentialSource } from "../src/registry/credential-source.js";
 import { SigningCredentials } from "../src/registry/signing-credentials.js";
+import { request, SHAPE, type Keys } from "./provider-keys.js";
 import { failure, reply, startTestServer, type TestServer } from "./http-test-server.js";
-
-interface Keys {
-  id: string;
-  secret: string;
-  expiration?: Date | number;
-}
-
-const SHAPE: Pick<CredentialShape<Keys>, "keys"> = { keys: ["id", "secret"] };
 
 let server: TestServer | undefined;
 
@@ -22,10 +14,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-function request(port: number): HttpRequest {
-  return { method: "GET", protocol: "http", host: "127.0.0.1", port, path: "/k", headers: {}, operation: "get_thing" };
-}
 
 /** Timers that keep the process alive (unref'd ones are not listed). */
 function refTimers(): number {

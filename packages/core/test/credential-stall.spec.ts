@@ -1,18 +1,10 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
 import { HttpClient } from "../src/http/http-client.js";
-import type { HttpRequest } from "../src/http/http-request.js";
-import { providedCredentialSource, type CredentialShape } from "../src/registry/credential-source.js";
+import { providedCredentialSource } from "../src/registry/credential-source.js";
 import { SigningCredentials } from "../src/registry/signing-credentials.js";
+import { request, SHAPE, type Keys } from "./provider-keys.js";
 import { reply, startTestServer, type TestServer } from "./http-test-server.js";
-
-interface Keys {
-  id: string;
-  secret: string;
-  expiration?: Date | number;
-}
-
-const SHAPE: Pick<CredentialShape<Keys>, "keys"> = { keys: ["id", "secret"] };
 
 let server: TestServer | undefined;
 
@@ -20,10 +12,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-function request(port: number): HttpRequest {
-  return { method: "GET", protocol: "http", host: "127.0.0.1", port, path: "/k", headers: {}, operation: "get_thing" };
-}
 
 /** What `p` settled to, or "still pending" when a guard of `ms` fired first (so a hang fails the test instead of stalling it). */
 async function outcome(p: Promise<unknown>, ms: number): Promise<StorageError | "ok" | "still pending"> {
