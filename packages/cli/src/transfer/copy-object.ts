@@ -206,8 +206,10 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   if (known !== undefined) options.crc64 = known;
   if (resumable && resume !== undefined) options.multipartId = resume.multipartId;
   if (offset > 0) options.resumeOffset = offset;
+  let createdId: string | undefined;
   if (resumable && resume === undefined) {
     options.onMultipartCreate = (multipartId) => {
+      createdId = multipartId;
       created = checkpoint.startUpload(key, { multipartId, partSize, source, bytesDone: 0 }).catch(() => undefined);
     };
   }
@@ -217,9 +219,12 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   } catch (e) {
     body.destroy(); // release the source if the write failed before reading it all
     read.destroy();
-    if (resume !== undefined && isStorageError(e, ErrorCode.IntegrityMismatch)) {
-      // The stored parts hold other bytes than the source now has: start this object over next time.
-      await dst.delete(key, { multipartId: resume.multipartId }).catch(() => undefined);
+    const uploadId = resume?.multipartId ?? createdId;
+    if (uploadId !== undefined && isStorageError(e, ErrorCode.IntegrityMismatch)) {
+      // The stored parts hold other bytes than the source has (or a part was stored wrong twice and
+      // the engine aborted the upload): start this object over next time, without claiming a resume.
+      await created;
+      await dst.delete(key, { multipartId: uploadId }).catch(() => undefined);
       checkpoint?.dropUpload(key);
     }
     throw e;
