@@ -16,6 +16,8 @@ describe("redactSecrets", () => {
     ["an Authorization header", `Authorization: q-sign-algorithm=sha1&q-ak=AKID&q-signature=${SECRET}`],
     ["a query signature", `https://b.oss.example.com/k?OSSAccessKeyId=AKID&Expires=1&Signature=${SECRET}`],
     ["a session token", `sessionToken=${SECRET}`],
+    ["a credential whose hmac: was forgotten", `cos://b/?credential=AKID:${SECRET}&location=x`],
+    ["a bare secret as the credential", `cos://b/?credential=${SECRET}&location=x`],
   ])("hides %s", (_label, text) => {
     const out = redactSecrets(text);
     expect(out).not.toContain(SECRET);
@@ -26,5 +28,8 @@ describe("redactSecrets", () => {
     const text = "cos://b-1250000000/dir/?credential=env&location=ap-guangzhou&endpoint=http:127.0.0.1:9000";
     expect(redactSecrets(text)).toBe(text);
     expect(redactSecrets("cos://b/?credential=hmac:AKID:SK&location=x")).toBe("cos://b/?credential=hmac:***&location=x");
+    expect(redactSecrets("cos://b/?credential=ENV&location=x")).toBe("cos://b/?credential=ENV&location=x");
+    // Core's own message about a credential is prose, not a value.
+    expect(redactSecrets("invalid credential (empty, expected ...)")).toBe("invalid credential (empty, expected ...)");
   });
 });

@@ -99,7 +99,10 @@ export function redactSecrets(text: string): string {
   // the protocol stays readable.
   out = redactValues(out, CREDENTIAL, VALUE_STOPS, (value) => {
     const protocol = CREDENTIAL_PROTOCOL.exec(value);
-    return protocol === null ? undefined : `${protocol[1]}:***`;
+    if (protocol !== null) return `${protocol[1]}:***`;
+    // `env` holds nothing secret; anything else without a known protocol may be a bare key pair
+    // (`credential=AK:SK`, the `hmac:` forgotten) or a bare secret: hidden whole.
+    return /^["']?env["']?$/i.test(value) ? undefined : "***";
   });
   // Authorization: <anything up to the end of the line or the closing quote>
   out = redactValues(out, AUTHORIZATION, LINE_STOPS, () => "***");

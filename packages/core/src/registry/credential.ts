@@ -14,7 +14,7 @@ export type Credential =
 const FORMS = 'expected "env" or "hmac" followed by :<access_key>:<secret_key>[:<security_token>]';
 
 function invalid(message: string): never {
-  throw storageError(ErrorCode.InvalidArgument, `invalid credential: ${message}`);
+  throw storageError(ErrorCode.InvalidArgument, `invalid credential (${message})`);
 }
 
 /**
