@@ -29,6 +29,20 @@ describe("a provider's expiration given in Unix seconds", () => {
     expect(calls).toBe(2);
   });
 
+  it("is refused as a string of digits too, and a string of Unix milliseconds dates the credentials", async () => {
+    const seconds = String(Math.floor(Date.now() / 1000) + 3600);
+    await expect(providedCredentialSource<Keys>(() => ({ id: "i", secret: "s", expiration: seconds }), SHAPE).get()).rejects.toMatchObject({ code: "PermissionDenied" });
+    let calls = 0;
+    let now = Date.now();
+    const ms = String(now + 3_600_000);
+    const source = providedCredentialSource<Keys>(() => ({ id: `i${++calls}`, secret: "s", expiration: ms }), SHAPE, () => now);
+    await source.get();
+    // Past the 5 minutes undated credentials are kept, well before this hour is up: still cached.
+    now += 6 * 60_000;
+    await source.get();
+    expect(calls).toBe(1);
+  });
+
   it("is refused below 1e11 (early 1973), even for 0", async () => {
     expect(MIN_EXPIRATION_MS).toBe(1e11);
     for (const expiration of [0, 1, MIN_EXPIRATION_MS - 1]) {

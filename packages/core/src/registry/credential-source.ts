@@ -68,8 +68,9 @@ export const MIN_EXPIRATION_MS = 1e11;
 export interface DatedCredentials {
   /**
    * When they stop working: a Date, Unix **milliseconds** (a number below {@link MIN_EXPIRATION_MS}
-   * looks like Unix seconds and is refused: multiply seconds by 1000), or an ISO 8601 string
-   * (e.g. Alibaba Cloud STS's `Expiration`). A value no date can be made of counts as no expiration.
+   * looks like Unix seconds and is refused: multiply seconds by 1000; a string of digits counts as
+   * that number), or an ISO 8601 string (e.g. Alibaba Cloud STS's `Expiration`). A value no date can
+   * be made of counts as no expiration.
    */
   expiration?: Date | number | string;
 }
@@ -239,8 +240,10 @@ function renewalTime(now: number, expires: number | undefined): number {
  * `now` is the source's clock: a test clock still in 1970 may use small numbers.
  * @throws StorageError `PermissionDenied` for a number below {@link MIN_EXPIRATION_MS} (Unix seconds) when `now` is not.
  */
-function expirationTime(expiration: unknown, now: number): number | undefined {
-  if (expiration === undefined || expiration === null) return undefined;
+function expirationTime(given: unknown, now: number): number | undefined {
+  if (given === undefined || given === null) return undefined;
+  // A string of digits is a number (an STS answer's `ExpiredTime` read from JSON text), not a date.
+  const expiration = typeof given === "string" && /^\s*\d+\s*$/.test(given) ? Number(given) : given;
   if (typeof expiration === "number" && Number.isFinite(expiration) && expiration < MIN_EXPIRATION_MS && now >= MIN_EXPIRATION_MS) {
     throw storageError(
       ErrorCode.PermissionDenied,
