@@ -121,7 +121,12 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * @throws ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (a non-empty directory where the storage refuses), Aborted
    */
   delete(path: string, options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
-  /** Deletes many objects (batched where the service can). Idempotent. */
+  /**
+   * Deletes many objects (batched where the service can; else one at a time, 8 at once). Idempotent.
+   * All paths are checked before anything is deleted. After a failure no further delete starts, and
+   * the call rejects once those in flight settled, so nothing changes after it did.
+   * @throws InvalidArgument (a bad path, or `mode`/`multipartId`), ObjectModeInvalid (a directory, where the storage says so), ObjectNotExist (a bucket that does not exist), Aborted
+   */
   deleteMany(paths: readonly string[], options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
   /** Every entry under `path`, paging internally. */
   list(path: string, options?: ListOptions & Extra<X, "list">): AsyncIterable<ObjectInfo>;

@@ -82,11 +82,21 @@ export async function deleteMany(scope: OperationScope, paths: readonly string[]
     for (let i = 0; i < keys.length; i += DELETE_BATCH) await driver.deleteMany(keys.slice(i, i + DELETE_BATCH), options);
     return;
   }
+  // After a failure no further delete starts, and the call settles only once those in flight have:
+  // nothing changes after it rejected.
   let next = 0;
+  let failed: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < keys.length) await driver.delete(keys[next++]!, options);
+    while (next < keys.length && failed === undefined) {
+      try {
+        await driver.delete(keys[next++]!, options);
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, keys.length) }, worker));
+  if (failed !== undefined) throw failed.error;
 }
 
 /**
