@@ -1,7 +1,7 @@
 import type { ErrorCode, Storager } from "@stowage/core";
 import { callPath, resolveKey, showKey, type KeyRef } from "./arbitraries.js";
 import { attempt, expectOutcome, expectSame } from "./checks.js";
-import { ModelCommand, attributeOptions, attributesError, capabilityError, showAttributes, slashError } from "./model-command.js";
+import { ModelCommand, attributeOptions, attributesError, callAttributes, capabilityError, showAttributes, slashError } from "./model-command.js";
 import type { AppendHandle, Attributes, ModelObject, StoreModel } from "./store-model.js";
 
 /** `createAppend(path)`: creates (or resets to empty) an appendable object; the caller keeps the handle. */
@@ -18,7 +18,7 @@ export class CreateAppendCommand extends ModelCommand {
     const path = callPath(store.info.workDir, this.ref, key);
     const what = `createAppend(${JSON.stringify(path)}${showAttributes(this.attributes)})`;
     const code = capabilityError(model.features, "append") ?? attributesError(model, this.attributes) ?? slashError(key) ?? model.fileSlotError(key);
-    const got = await attempt(what, () => store.createAppend(path, attributeOptions(this.attributes)));
+    const got = await attempt(what, () => store.createAppend(path, callAttributes(model, this.attributes)));
     const obj = expectOutcome(what, got, code);
     if (code !== undefined) return;
     expectSame(what, { path: obj.path, mode: obj.mode, appendOffset: obj.appendOffset }, { path, mode: "append", appendOffset: 0 });

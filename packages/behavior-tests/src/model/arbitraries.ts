@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { Attributes, StoreModel } from "./store-model.js";
+import type { Attributes, StorageClassPick, StoreModel } from "./store-model.js";
 
 /**
  * Path segments the model's keys are made of: few, so that keys collide and one key is often
@@ -139,7 +139,7 @@ export const bodyArb: fc.Arbitrary<BodySpec> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ form: formArb, large: fc.integer({ min: 1, max: 9 }) }) },
 );
 
-/** Content type and metadata, most often none. */
+/** Content type, metadata and storage class (standard or infrequent access), most often none. */
 export const attributesArb: fc.Arbitrary<Attributes> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({}) },
   { weight: 1, arbitrary: fc.record({ contentType: fc.constantFrom("text/plain", "application/json") }) },
@@ -148,4 +148,5 @@ export const attributesArb: fc.Arbitrary<Attributes> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ contentType: fc.constant("image/png"), metadata: fc.constant({ k: "v" }) }),
   },
+  { weight: 2, arbitrary: fc.record({ storageClass: fc.constantFrom<StorageClassPick>("standard", "infrequent", "infrequent") }) },
 );

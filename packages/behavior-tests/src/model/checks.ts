@@ -100,7 +100,8 @@ export function checkHashes(what: string, info: ObjectInfo, data: Buffer): void 
 
 /**
  * Asserts what stat returned for the object the model holds at `path`: path, mode, size, hashes, an
- * append object's `appendOffset` (its size), and content type and metadata where the storage keeps them.
+ * append object's `appendOffset` (its size), content type, metadata and storage class where the
+ * storage keeps them, and the ETag the write that stored it answered with (when both state one).
  * @throws Error when one differs
  */
 export function checkStat(model: StoreModel, what: string, info: ObjectInfo, path: string, obj: ModelObject): void {
@@ -118,6 +119,14 @@ export function checkStat(model: StoreModel, what: string, info: ObjectInfo, pat
   if (model.features.userMetadata) {
     actual["metadata"] = metadataOf(info.metadata);
     expected["metadata"] = metadataOf(obj.metadata);
+  }
+  if (model.features.storageClass) {
+    actual["storageClass"] = info.storageClass;
+    expected["storageClass"] = model.storageClassOf(obj);
+  }
+  if (obj.etag !== undefined && info.etag !== undefined) {
+    actual["etag"] = bareEtag(info.etag);
+    expected["etag"] = bareEtag(obj.etag); // the write's answer
   }
   expectSame(what, actual, expected);
 }

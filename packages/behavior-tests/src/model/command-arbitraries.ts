@@ -15,6 +15,9 @@ import {
 import { DeleteCommand, ReadCommand, StatCommand, WriteCommand, type PathForm, type ReadRange, type ReadVia } from "./object-commands.js";
 import { CapabilityCommand, CreateDirCommand, RelocateCommand, type GatedOp } from "./relocate-commands.js";
 import { ListCommand, ListPageCommand, type ListTarget } from "./list-commands.js";
+import { ConditionalCommand, type EtagPick, type EtagSpelling } from "./conditional-commands.js";
+import { DeleteManyCommand, type BadDeleteMany } from "./delete-many-commands.js";
+import { LinkCommand } from "./link-commands.js";
 
 /** How stat and delete name a path: as it is (most often), with a trailing `/`, or with `mode: "dir"`. */
 const formArb: fc.Arbitrary<PathForm> = fc.constantFrom<PathForm>("plain", "plain", "slash", "dirMode");
@@ -32,6 +35,8 @@ const partIndexArb: fc.Arbitrary<PartIndex> = fc.oneof(
 const startAfterArb: fc.Arbitrary<KeyRef | undefined> = fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: sourceRefArb });
 /** Where a listing starts: a directory (dir, part modes) or a raw prefix (prefix, part modes). */
 const targetArb: fc.Arbitrary<ListTarget> = fc.oneof(listDirArb.map((dir) => ({ dir })), prefixArb.map((prefix) => ({ prefix })));
+/** The key a condition is put on: an existing object's most often (the interesting answers need one), else any source key. */
+const conditionRefArb: fc.Arbitrary<KeyRef> = fc.oneof({ weight: 3, arbitrary: fc.nat(63).map((n) => ({ existing: n - (n % 4) })) }, { weight: 1, arbitrary: sourceRefArb });
 /** A read range (offsets and sizes past the end of short objects included), or none. */
 const rangeArb: fc.Arbitrary<ReadRange | undefined> = fc.option(fc.record({ offset: fc.nat(30), size: fc.option(fc.nat(30), { nil: undefined }) }, { requiredKeys: ["offset"] }), { nil: undefined });
 
@@ -71,6 +76,27 @@ const weighted: { weight: number; arbitrary: fc.Arbitrary<ModelCommand> }[] = [
   { weight: 3, arbitrary: fc.tuple(pickArb, fc.integer({ min: 0, max: 9 })).map(([u, none]) => new CompleteMultipartCommand(u, none === 0)) },
   { weight: 1, arbitrary: pickArb.map((u) => new ListMultipartCommand(u)) },
   { weight: 1, arbitrary: pickArb.map((u) => new AbortMultipartCommand(u)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.array(sourceRefArb, { maxLength: 4 }), fc.oneof({ weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom<BadDeleteMany>("dotdot", "outside", "dirMode") }))
+      .map(([refs, bad]) => new DeleteManyCommand(refs.length > 1 && refs.length % 2 === 0 ? [...refs.slice(1), refs[0]!] : refs, bad)),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom<"stat" | "read" | "stream">("stat", "read", "read", "stream"),
+        conditionRefArb,
+        fc.constantFrom<"ifMatch" | "ifNoneMatch">("ifMatch", "ifNoneMatch"),
+        fc.constantFrom<EtagPick>("current", "current", "stale", "stale", "garbage", "star", "list"),
+        fc.constantFrom<EtagSpelling>("asIs", "asIs", "bare", "upper", "weak"),
+        fc.nat(15),
+        rangeArb,
+      )
+      .map(([op, ref, cond, pick, spelling, stale, range]) => new ConditionalCommand(op, ref, cond, pick, spelling, stale, range)),
+  },
+  { weight: 2, arbitrary: fc.tuple(fc.nat(3), conditionRefArb, fc.constantFrom<"read" | "stream">("read", "stream")).map(([n, t, v]) => new LinkCommand(n, t, v)) },
   {
     weight: 1,
     arbitrary: fc.tuple(fc.constantFrom<GatedOp>("fetch", "createLink", "presignRead", "presignWrite"), keyArb).map(([op, k]) => new CapabilityCommand(op, k)),

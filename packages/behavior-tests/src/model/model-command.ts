@@ -40,19 +40,28 @@ export function capabilityError(features: Readonly<StorageFeatures>, ...flags: (
   return flags.every((f) => features[f] === true) ? undefined : "CapabilityInsufficient";
 }
 
-/** `PairUnsupported` when `attributes` name a content type or metadata the storage does not keep. */
+/** `PairUnsupported` when `attributes` name a content type, metadata or storage class the storage does not keep. */
 export function attributesError(model: StoreModel, attributes: Attributes): ErrorCode | undefined {
   if (attributes.contentType !== undefined && !model.features.contentType) return "PairUnsupported";
   if (attributes.metadata !== undefined && !model.features.userMetadata) return "PairUnsupported";
+  if (attributes.storageClass !== undefined && !model.features.storageClass) return "PairUnsupported";
   return undefined;
 }
 
-/** `attributes` as call options. */
+/** A copy of `attributes` (as the model keeps them: a storage class by its {@link StorageClassPick}). */
 export function attributeOptions(attributes: Attributes): Attributes {
   const out: Attributes = {};
   if (attributes.contentType !== undefined) out.contentType = attributes.contentType;
   if (attributes.metadata !== undefined) out.metadata = { ...attributes.metadata };
+  if (attributes.storageClass !== undefined) out.storageClass = attributes.storageClass;
   return out;
+}
+
+/** `attributes` as call options: the storage class by the storage's own name for it (an unknown name where it has none: the call must refuse the pair). */
+export function callAttributes(model: StoreModel, attributes: Attributes): { contentType?: string; metadata?: Record<string, string>; storageClass?: string } {
+  const { storageClass, ...rest } = attributeOptions(attributes);
+  if (storageClass === undefined) return rest;
+  return { ...rest, storageClass: model.rules.storageClasses?.[storageClass] ?? "STANDARD" };
 }
 
 /** `InvalidArgument` for a path ending in `/` where an object is to be created. */

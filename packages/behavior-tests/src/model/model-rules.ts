@@ -1,4 +1,5 @@
 import type { StorageFeatures } from "@stowage/core";
+import type { StorageClassPick } from "./store-model.js";
 
 /**
  * Where storages legitimately differ, as their docs say, in the terms the model of
@@ -44,11 +45,21 @@ export interface DriverRules {
   appendToMissing: "notExist" | "recreateAtZero";
   /** The content type `stat` reports for an object written without one (features.contentType only). */
   defaultContentType?: string;
+  /**
+   * features.storageClass only: the names of the storage's standard and infrequent-access
+   * classes (the docs' `storage_class` rows), which writes ask for and `stat` reports back.
+   */
+  storageClasses?: Readonly<Record<StorageClassPick, string>>;
+  /** The storage class `stat` reports for an object written without one (none: undefined). */
+  defaultStorageClass?: string;
 }
 
 const OCTET_STREAM = "application/octet-stream";
 
-/** memory: a tree like a filesystem, but a directory without its own entry lasts only while keys lie below it. */
+/**
+ * memory: a tree like a filesystem, but a directory without its own entry lasts only while keys
+ * lie below it. A storage class is any string, "stored and returned as given" (packages/memory/README.md), none by default.
+ */
 export const MEMORY_RULES: Readonly<DriverRules> = Object.freeze({
   namespace: "tree",
   parentsPersist: false,
@@ -59,6 +70,7 @@ export const MEMORY_RULES: Readonly<DriverRules> = Object.freeze({
   multipartSlotCheck: "create",
   appendToPlainFile: "refuse",
   appendToMissing: "notExist",
+  storageClasses: { standard: "STANDARD", infrequent: "STANDARD_IA" },
 });
 
 /** fs: real directories (packages/fs/README.md, "Directories", "Append", "Multipart"). */
@@ -74,7 +86,10 @@ export const FS_RULES: Readonly<DriverRules> = Object.freeze({
   appendToMissing: "notExist",
 });
 
-/** COS (docs/services/cos.md: list, copy/move, append rows). */
+/**
+ * COS (docs/services/cos.md: list, copy/move, append rows; `storage_class`: `STANDARD`,
+ * `STANDARD_IA`...; stat reports `STANDARD` where HEAD names none, as COS does for standard objects).
+ */
 export const COS_RULES: Readonly<DriverRules> = Object.freeze({
   namespace: "flat",
   parentsPersist: false,
@@ -86,12 +101,22 @@ export const COS_RULES: Readonly<DriverRules> = Object.freeze({
   appendToPlainFile: "refuse",
   appendToMissing: "recreateAtZero",
   defaultContentType: OCTET_STREAM,
+  storageClasses: { standard: "STANDARD", infrequent: "STANDARD_IA" },
+  defaultStorageClass: "STANDARD",
 });
 
-/** OSS (docs/services/oss.md: "stat and listings report mode: append", copy/move, append rows). */
-export const OSS_RULES: Readonly<DriverRules> = Object.freeze({ ...COS_RULES, appendListMode: "append" });
+/**
+ * OSS (docs/services/oss.md: "stat and listings report mode: append", copy/move, append rows;
+ * `storage_class`: `Standard`, `IA`...; stat reports "the object's storage class (`Standard` when OSS omits it)").
+ */
+export const OSS_RULES: Readonly<DriverRules> = Object.freeze({
+  ...COS_RULES,
+  appendListMode: "append",
+  storageClasses: { standard: "Standard", infrequent: "IA" },
+  defaultStorageClass: "Standard",
+});
 
-/** QingStor (docs/services/qingstor.md: list, copy, move "a native rename", append rows). */
+/** QingStor (docs/services/qingstor.md: list, copy, move "a native rename", append rows; `storage_class`: `STANDARD` or `STANDARD_IA`). */
 export const QINGSTOR_RULES: Readonly<DriverRules> = Object.freeze({ ...COS_RULES, moveAppendable: "keep" });
 
 const BY_SERVICE: Readonly<Record<string, Readonly<DriverRules>>> = {

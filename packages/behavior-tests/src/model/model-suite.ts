@@ -27,8 +27,11 @@ export interface ModelSuiteOptions {
  * single and multipart, now and then two parts of the storage's minimum size), read (whole,
  * ranged past the end, streamed, in concurrent ranges), stat, delete (objects, directories,
  * uploads), list (dir and prefix mode, `startAfter`) and listPage (small limits, part mode too),
- * copy, move, createDir, appends through fresh and stale handles, the multipart primitives,
- * content type and metadata, and operations the storage lacks. Keys come from a small alphabet
+ * copy, move, createDir, deleteMany (missing and repeated paths, bad paths and options), stat and
+ * read with `ifMatch` / `ifNoneMatch` (current, stale and garbage ETags, `*`, lists, any spelling:
+ * `Conflict` 412 / 304), links (create, stat, list, read through, delete) where features say so,
+ * appends through fresh and stale handles, the multipart primitives, content type, metadata and
+ * storage class (and the ETag a write answered, which stat must report), and operations the storage lacks. Keys come from a small alphabet
  * (spaces, `+`, `%`, `~`, URL characters, unicode, nested directories), relative or absolute, so
  * that files and directory prefixes collide. Every answer, errors included, is checked against
  * the model; after every step the whole work_dir's prefix listing, top-level dir listing and

@@ -2,7 +2,7 @@ import type { ErrorCode, Part, Storager } from "@stowage/core";
 import { collect } from "../fixtures.js";
 import { callPath, resolveKey, showKey, type KeyRef } from "./arbitraries.js";
 import { attempt, bareEtag, expectOutcome, expectSame } from "./checks.js";
-import { ModelCommand, attributeOptions, attributesError, capabilityError, showAttributes, slashError } from "./model-command.js";
+import { ModelCommand, attributeOptions, attributesError, callAttributes, capabilityError, showAttributes, slashError } from "./model-command.js";
 import type { Attributes, ModelUpload, StoreModel } from "./store-model.js";
 
 /** `createMultipart(path)`: a `part` object with its `multipartId`, listed in part mode until completed or aborted. */
@@ -20,7 +20,7 @@ export class CreateMultipartCommand extends ModelCommand {
     const what = `createMultipart(${JSON.stringify(path)}${showAttributes(this.attributes)})`;
     const slot = model.rules.multipartSlotCheck === "create" ? model.fileSlotError(key) : undefined;
     const code = capabilityError(model.features, "multipart") ?? attributesError(model, this.attributes) ?? slashError(key) ?? slot;
-    const got = await attempt(what, () => store.createMultipart(path, attributeOptions(this.attributes)));
+    const got = await attempt(what, () => store.createMultipart(path, callAttributes(model, this.attributes)));
     const obj = expectOutcome(what, got, code);
     if (code !== undefined) return;
     expectSame(what, { path: obj.path, mode: obj.mode, id: typeof obj.multipartId }, { path, mode: "part", id: "string" });

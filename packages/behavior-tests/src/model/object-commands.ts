@@ -8,6 +8,7 @@ import {
   ModelCommand,
   attributeOptions,
   attributesError,
+  callAttributes,
   bodyBytes,
   bodyOf,
   showAttributes,
@@ -32,7 +33,7 @@ export class WriteCommand extends ModelCommand {
     const path = callPath(store.info.workDir, this.ref, key);
     const what = this.show(JSON.stringify(path));
     const data = bodyBytes(this.body, model.features);
-    const options: WriteOptions = attributeOptions(this.attributes);
+    const options: WriteOptions = callAttributes(model, this.attributes);
     if (this.multipart) Object.assign(options, { multipartThreshold: 1, partSize: MODEL_PART_SIZE });
     const code = attributesError(model, this.attributes) ?? slashError(key) ?? model.fileSlotError(key);
     const got = await attempt(what, () => (this.body.form === "writeStream" ? streamWrite(store, path, data, options) : store.write(path, bodyOf(this.body, data), options)));
@@ -41,7 +42,8 @@ export class WriteCommand extends ModelCommand {
     const min = model.features.multipart ? (model.features.limits.multipartSizeMinimum ?? 0) : 0;
     const parts = this.multipart && model.features.multipart && data.length > 1 ? Math.ceil(data.length / Math.max(MODEL_PART_SIZE, min)) : undefined;
     expectSame(`${what} result`, { size: result.size, parts: result.parts }, { size: data.length, parts });
-    model.putFile(key, { data, append: false, ...attributeOptions(this.attributes) });
+    model.sawEtag(result.etag);
+    model.putFile(key, { data, append: false, ...attributeOptions(this.attributes) }, result.etag);
   }
 
   private show(path: string): string {

@@ -5,13 +5,20 @@ import type { DriverRules } from "./model-rules.js";
 export interface Attributes {
   contentType?: string;
   metadata?: Record<string, string>;
+  /** Which of the storage's two storage classes ({@link DriverRules.storageClasses}) to ask for. */
+  storageClass?: StorageClassPick;
 }
+
+/** A storage class as the model names it: the storage's standard one or its infrequent-access one. */
+export type StorageClassPick = "standard" | "infrequent";
 
 /** What the model says is stored at one key. */
 export interface ModelObject extends Attributes {
   data: Buffer;
   /** Made by createAppend (and still appendable). */
   append: boolean;
+  /** The ETag the write that stored these bytes answered with (only a plain write's; stat must report it). */
+  etag?: string;
 }
 
 /** One in-progress (or finished: `alive` false) multipart upload, with the parts sent to it. */
@@ -54,6 +61,8 @@ export class StoreModel {
   readonly dirs = new Set<string>();
   readonly uploads: ModelUpload[] = [];
   readonly appends: AppendHandle[] = [];
+  /** Every ETag answered so far (bare: see `bareEtag`), oldest first: conditional reads take stale ones from here. */
+  readonly etags: string[] = [];
 
   constructor(
     readonly rules: Readonly<DriverRules>,
@@ -98,9 +107,13 @@ export class StoreModel {
     return undefined;
   }
 
-  /** Stores `obj` at `key` (making the parents where directories persist). */
-  putFile(key: string, obj: ModelObject): void {
-    this.files.set(key, obj);
+  /**
+   * Stores `obj` at `key` (making the parents where directories persist). The stored object has
+   * the ETag `etag` (a write's answer) or none known: an ETag `obj` carries over is dropped.
+   */
+  putFile(key: string, obj: ModelObject, etag?: string): void {
+    const { etag: _old, ...rest } = obj;
+    this.files.set(key, etag === undefined ? rest : { ...rest, etag });
     if (this.rules.parentsPersist) for (const p of parentsOf(key)) this.dirs.add(p);
   }
 
@@ -114,6 +127,18 @@ export class StoreModel {
   modeOf(obj: ModelObject, where: "stat" | "list"): "file" | "append" {
     if (!obj.append) return "file";
     return where === "stat" ? this.rules.appendStatMode : this.rules.appendListMode;
+  }
+
+  /** Records an ETag some answer carried (bare), for conditions that name a stale one. */
+  sawEtag(etag: string | undefined): void {
+    const bare = etag?.replace(/"/g, "").toLowerCase();
+    if (bare !== undefined && bare !== "" && !this.etags.includes(bare)) this.etags.push(bare);
+  }
+
+  /** The storage class stat must report for `obj` (undefined: none, or not a feature). */
+  storageClassOf(obj: Attributes): string | undefined {
+    if (!this.features.storageClass) return undefined;
+    return obj.storageClass === undefined ? this.rules.defaultStorageClass : this.rules.storageClasses?.[obj.storageClass];
   }
 
   /** The content type stat must report for `obj` (undefined: none, or not a feature). */
