@@ -21,7 +21,7 @@ const LONG_VALUE = 48;
 
 /**
  * `text` (a location as typed, secrets already redacted) with each pair value longer than
- * {@link LONG_VALUE} cut to its start and its length (`tls_ca=-----BEGIN%20CERTIF…(1234 chars)`):
+ * {@link LONG_VALUE} cut to its start and its length (`tls_ca=-----BEGIN%20CERTIFICATE…(1234 chars)`):
  * a percent-encoded PEM would otherwise fill the screen. It shows no character that was not
  * there, so it never undoes a redaction.
  * @throws nothing
