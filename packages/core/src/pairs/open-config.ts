@@ -7,6 +7,7 @@ import type { OpenConfig, ServiceDefinition } from "../registry/service-definiti
 import { globalPairs } from "./global-pairs.js";
 import type { PairDefinition, PairSet } from "./pair-definition.js";
 import { checkPairValue, parsePairValue } from "./parse-value.js";
+import { closestName } from "./suggest.js";
 
 /** An opened service's configuration, as core keeps it. */
 export interface ResolvedOpenConfig {
@@ -91,11 +92,13 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   const pairs = mergePairs(definition);
   const fromString = typeof input === "string";
   const entries = openEntries(pairs, fromString);
-  const accepted = [...entries.keys()].sort().join(", ");
+  const unused = new Set(definition.unusedPairs ?? []);
+  // What can be given here: not the pairs this service refuses, nor, in a string, a function.
+  const usable = [...entries].filter(([, e]) => !unused.has(e.def.name) && !(fromString && e.def.type === "function")).map(([k]) => k);
+  const accepted = usable.sort().join(", ");
   const config: Record<string, unknown> = {};
   const defaults: Record<string, unknown> = {};
   const given = new Set<string>();
-  const unused = new Set(definition.unusedPairs ?? []);
   /** A name written in the path part of a service that has no names (`fs://tmp/data`). */
   let pathName: { name: string; workDir: string } | undefined;
 
@@ -124,7 +127,7 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
     let previous: PairDefinition | undefined;
     for (const { key, value } of items) {
       const entry = entries.get(key);
-      if (entry === undefined) throw unknownPair(definition.type, key, previous, pairs, accepted);
+      if (entry === undefined) throw unknownPair(definition.type, key, previous, pairs, accepted, usable);
       previous = entry.def;
       let typed: unknown;
       try {
@@ -142,7 +145,7 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
       if (key === "type" || value === undefined) continue;
       const entry = entries.get(key);
       if (entry === undefined) {
-        throw storageError(ErrorCode.PairUnsupported, `option ${shown(key)} is not supported when opening a ${definition.type} ${kind}; accepted: ${accepted}`);
+        throw storageError(ErrorCode.PairUnsupported, `option ${shown(key)} is not supported when opening a ${definition.type} ${kind}${didYouMean(key, usable)}; accepted: ${accepted}`);
       }
       set(key, entry, checkPairValue(entry.def, value, `option "${key}"`));
     }
@@ -175,7 +178,7 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
  * unless it names a pair of another scope: it is most likely the tail of that secret, cut at an
  * unencoded `&`.
  */
-function unknownPair(type: string, key: string, previous: PairDefinition | undefined, pairs: PairSet, accepted: string): StorageError {
+function unknownPair(type: string, key: string, previous: PairDefinition | undefined, pairs: PairSet, accepted: string, usable: readonly string[]): StorageError {
   const known = Object.values(pairs).some((def) => def.name === key);
   if (previous?.secret === true && !known) {
     return storageError(
@@ -184,7 +187,13 @@ function unknownPair(type: string, key: string, previous: PairDefinition | undef
         `if the secret contains "&", percent-encode it as %26; accepted: ${accepted}`,
     );
   }
-  return storageError(ErrorCode.ConnectionStringInvalid, `unknown pair ${shown(key)} in a ${type} connection string; accepted: ${accepted}`);
+  return storageError(ErrorCode.ConnectionStringInvalid, `unknown pair ${shown(key)} in a ${type} connection string${didYouMean(key, usable)}; accepted: ${accepted}`);
+}
+
+/** `: did you mean "x"?` for a name close to one of `usable`, else nothing (a shown name only: never a pasted secret). */
+function didYouMean(key: string, usable: readonly string[]): string {
+  const close = shown(key).startsWith('"') ? closestName(key, usable) : undefined;
+  return close === undefined ? "" : `: did you mean "${close}"?`;
 }
 
 /**
