@@ -11,7 +11,14 @@ import type { FsPaths } from "./paths.js";
  * @throws StorageError `ObjectModeInvalid` (a directory), `InvalidArgument`, `PermissionDenied`, mapped fs errors.
  */
 export async function deleteFile(paths: FsPaths, key: string): Promise<void> {
-  if (key.endsWith("/")) return refuseDirKey(paths, key).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
+  if (key.endsWith("/")) {
+    return refuseDirKey(paths, key).catch((e: unknown) => {
+      if (isStorageError(e, ErrorCode.ObjectNotExist)) return undefined;
+      // Worded as every storage words it for a delete.
+      if (isStorageError(e, ErrorCode.ObjectModeInvalid)) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
+      throw e;
+    });
+  }
   const path = await paths.resolveEntry(key);
   if (path === paths.root) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
   const dir = await paths.pinExisting(posix.dirname(path));
