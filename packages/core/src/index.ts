@@ -48,6 +48,7 @@ export { DEFAULT_MULTIPART_THRESHOLD } from "./storager/write-plan.js";
 export type { ObjectWriteStream } from "./storager/write-stream.js";
 export * from "./pairs/pairs-table.js";
 export * from "./http/http-request.js";
+export * from "./http/driver-call.js";
 export * from "./http/condition-headers.js";
 export * from "./http/content-headers.js";
 export * from "./http/http-response.js";

@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import {
   buildXml,
   ErrorCode,
@@ -8,34 +7,19 @@ import {
   md5Base64,
   metadataToHeaders,
   storageError,
-  withoutEtagConditions,
+  type CallBody,
+  type DriverCall,
   type DriverCallOptions,
   type Part,
   type QueryParam,
 } from "@stowage/core";
 import { copySourceSseHeaders, sseCustomerHeaders, sseServerHeaders } from "./sse.js";
 
-/**
- * One COS API call before addressing and signing: what the client turns into
- * an HTTP request for the bucket (or the service, for bucket listing).
- */
-export interface CosCall {
-  /** snake_case API name for logs and errors (`put_object`). */
-  operation: string;
-  method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
-  /** Object key; absent for bucket-level calls. */
-  key?: string;
-  query: QueryParam[];
-  headers: Record<string, string>;
-  body?: Buffer | Readable;
-}
+/** One COS API call before addressing and signing (core's {@link DriverCall}). */
+export type CosCall = DriverCall;
 
-/** A request body and its Content-MD5 (base64). */
-export interface CallBody {
-  data: Buffer | Readable;
-  size: number;
-  contentMd5?: string | undefined;
-}
+/** A request body and its Content-MD5 (base64); core's. */
+export type { CallBody };
 
 /** Largest total of user metadata COS keeps (names and values), in bytes. */
 export const METADATA_LIMIT = 2048;
