@@ -49,6 +49,7 @@ export type { ObjectWriteStream } from "./storager/write-stream.js";
 export * from "./pairs/pairs-table.js";
 export * from "./http/http-request.js";
 export * from "./http/driver-call.js";
+export * from "./http/range-header.js";
 export * from "./http/condition-headers.js";
 export * from "./http/content-headers.js";
 export * from "./http/http-response.js";

@@ -6,6 +6,7 @@ import {
   fitsXml,
   md5Base64,
   metadataToHeaders,
+  rangeHeader,
   storageError,
   type CallBody,
   type DriverCall,
@@ -48,12 +49,6 @@ function bodyHeaders(body: CallBody, contentType?: string): Record<string, strin
   return h;
 }
 
-/** `Range` for `offset`/`size` (`undefined` = the whole object). */
-export function rangeHeader(offset: number | undefined, size: number | undefined): string | undefined {
-  const start = offset ?? 0;
-  if (size === undefined) return start > 0 ? `bytes=${start}-` : undefined;
-  return `bytes=${start}-${start + size - 1}`;
-}
 
 /**
  * An `ifMatch` / `ifNoneMatch` value as COS compares it: each ETag of the comma list quoted and in

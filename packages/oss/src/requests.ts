@@ -6,6 +6,7 @@ import {
   fitsXml,
   md5Base64,
   metadataToHeaders,
+  rangeHeader,
   storageError,
   type CallBody,
   type DriverCall,
@@ -54,13 +55,6 @@ function bodyHeaders(body: CallBody): Record<string, string> {
 function xmlBody(root: string, value: XmlInputNode): { body: Buffer; headers: Record<string, string> } {
   const body = Buffer.from(buildXml(root, value), "utf8");
   return { body, headers: { "content-type": "application/xml", "content-md5": md5Base64(body), "content-length": String(body.length) } };
-}
-
-/** `Range` for `offset`/`size` (`undefined` = the whole object). */
-export function rangeHeader(offset: number | undefined, size: number | undefined): string | undefined {
-  const start = offset ?? 0;
-  if (size === undefined) return start > 0 ? `bytes=${start}-` : undefined;
-  return `bytes=${start}-${start + size - 1}`;
 }
 
 /**

@@ -61,15 +61,6 @@ export function jsonBody(value: unknown, withMd5: boolean): { headers: Record<st
   return { headers, body };
 }
 
-/**
- * `Range` for `offset`/`size` (`undefined` = the whole object).
- * @throws nothing.
- */
-export function rangeHeader(offset: number | undefined, size: number | undefined): string | undefined {
-  const start = offset ?? 0;
-  if (size === undefined) return start > 0 ? `bytes=${start}-` : undefined;
-  return `bytes=${start}-${start + size - 1}`;
-}
 
 /**
  * An `ifMatch` / `ifNoneMatch` value as QingStor compares it: each ETag of the comma list quoted and

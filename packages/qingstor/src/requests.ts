@@ -1,13 +1,13 @@
-import { ErrorCode, storageError, type DriverCallOptions, type QueryParam } from "@stowage/core";
+import { ErrorCode, rangeHeader, storageError, type DriverCallOptions, type QueryParam } from "@stowage/core";
 import { QINGSTOR_STORAGE_CLASSES } from "./config.js";
 import type { CallBody, QsCall } from "./qs-call.js";
-import { bodyHeaders, conditionHeaders, EMPTY_BODY_HEADERS, jsonBody, newObjectHeaders, rangeHeader } from "./request-headers.js";
+import { bodyHeaders, conditionHeaders, EMPTY_BODY_HEADERS, jsonBody, newObjectHeaders } from "./request-headers.js";
 import { copySourceSseHeaders, sseHeaders } from "./sse.js";
 
 // The request builders of QingStor's API, pure: object and bucket calls here, multipart calls in
 // multipart-requests.ts, shared headers in request-headers.ts (all re-exported from here).
 export type { CallBody, QsCall } from "./qs-call.js";
-export { conditionHeaders, conditionValue, METADATA_LIMIT, metadataHeaders, newObjectHeaders, rangeHeader, storageClassHeader } from "./request-headers.js";
+export { conditionHeaders, conditionValue, METADATA_LIMIT, metadataHeaders, newObjectHeaders, storageClassHeader } from "./request-headers.js";
 export {
   abortMultipart,
   completeMultipart,
