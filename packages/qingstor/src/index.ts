@@ -9,7 +9,7 @@ export { qingstorFeatures, qingstorLimits, qingstorServiceFeatures } from "./fea
 export { QingStorStorageDriver } from "./storager.js";
 export { COPY_SINGLE_MAXIMUM } from "./copy.js";
 export type { QingStorDriverTuning } from "./copy.js";
-export { QingStorServiceDriver, BUCKET_PAGE_SIZE } from "./servicer.js";
+export { QingStorServiceDriver, BUCKET_PAGE_SIZE, OWNED_BUCKET_PAGES } from "./servicer.js";
 export { QingStorClient, expectJson } from "./client.js";
 export type { QingStorTransportSettings } from "./client.js";
 export { QINGSTOR_ERROR_CODES, qingstorError, isQingStorClockSkew } from "./errors.js";

@@ -5,17 +5,17 @@ import { QINGSTOR_TYPE } from "./config.js";
 import type { QingStorCredentials } from "./credentials.js";
 import { qingstorErrorFromResponse } from "./errors.js";
 import { qingstorServiceFeatures } from "./features.js";
-import type { QsCall } from "./qs-call.js";
 import { deleteBucket, listBuckets, putBucket } from "./requests.js";
 import { parseErrorBody, parseListBuckets } from "./responses.js";
 
-/** HeadBucket: asks whether the bucket answers to these credentials. */
-function headBucket(): QsCall {
-  return { operation: "head_bucket", method: "HEAD", query: [], headers: {} };
-}
-
 /** Buckets asked for per ListBuckets page. */
 export const BUCKET_PAGE_SIZE = 100;
+
+/**
+ * ListBuckets pages read at most when a create checks whether a bucket is the caller's (with
+ * {@link BUCKET_PAGE_SIZE}, its first 5,000 buckets); a bucket not found in them is not counted as its.
+ */
+export const OWNED_BUCKET_PAGES = 50;
 
 /**
  * QingStor bucket primitives: PutBucket and DeleteBucket on the zone host,
@@ -40,17 +40,24 @@ export class QingStorServiceDriver implements ServiceDriver {
    * the zone itself) one other than the servicer's own, is refused before anything is sent.
    * PutBucket is retried after a lost answer; QingStor answers a retry whose first attempt created
    * the bucket 409 `bucket_already_exists`, as for anyone's bucket, so after an attempt that may have
-   * acted that answer is checked with HeadBucket signed by the same key: a 200 means the bucket is
-   * the caller's, and the create succeeds. That answer to a first attempt is still `Conflict`.
+   * acted that answer is checked against the caller's own buckets: ListBuckets (GET Service, which
+   * lists only the requester's buckets) is paged through, at most {@link OWNED_BUCKET_PAGES} pages, and
+   * the create succeeds only when `name` is listed, in the zone asked for when that is known. HeadBucket
+   * would not do: it answers 200 to anyone for another account's public-read bucket. A bucket not
+   * listed, listed in another zone, or a listing refused (401, 403) leaves the `Conflict`; that answer
+   * to a first attempt is `Conflict` as well.
    * @throws StorageError `Conflict` (bucket_already_exists), `InvalidArgument` (invalid_bucket_name; a zone the endpoint
-   *   does not serve), `PairRequired` (no zone and no endpoint), ...
+   *   does not serve), `PairRequired` (no zone and no endpoint); after a retry answered bucket_already_exists, any
+   *   failure of the listing other than a refusal (network, throttling, `Aborted`): whether the bucket is the caller's
+   *   stays unknown; ...
    */
   async create(name: string, options: DriverCallOptions & { location?: string }): Promise<void> {
-    const client = this.clientFor(name, createdZone(options.location ?? this.location, this.location, this.endpoint));
+    const zone = createdZone(options.location ?? this.location, this.location, this.endpoint);
+    const client = this.clientFor(name, zone);
     const res = await client.sendBuffered(putBucket(), { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 409 });
     if (res.status !== 409) return;
     const body = parseErrorBody(res.body);
-    if (res.earlierAttemptMayHaveApplied && body?.code === "bucket_already_exists" && (await answersTo(client, options))) return;
+    if (res.earlierAttemptMayHaveApplied && body?.code === "bucket_already_exists" && (await this.owns(name, zone, options))) return;
     throw qingstorErrorFromResponse(res, body).withContext({ service: QINGSTOR_TYPE });
   }
 
@@ -87,22 +94,31 @@ export class QingStorServiceDriver implements ServiceDriver {
     return more ? { items: page.items, nextToken: String(next) } : { items: page.items };
   }
 
+  /**
+   * True when the caller's own buckets (ListBuckets, {@link OWNED_BUCKET_PAGES} pages at most) hold
+   * `name`, in `zone` when that is known and the listing names one; false when they do not, or when
+   * QingStor refuses the listing (401, 403).
+   * @throws StorageError any other failure of the listing (network, throttling, `Aborted`): whether the bucket is the caller's stays unknown.
+   */
+  private async owns(name: string, zone: string | undefined, options: DriverCallOptions): Promise<boolean> {
+    let token: string | undefined;
+    for (let page = 0; page < OWNED_BUCKET_PAGES; page++) {
+      let listed: Awaited<ReturnType<QingStorServiceDriver["list"]>>;
+      try {
+        listed = await this.list(token, options);
+      } catch (e) {
+        if (isStorageError(e) && (e.statusCode === 401 || e.statusCode === 403)) return false;
+        throw e;
+      }
+      const hit = listed.items.find((b) => b.name === name);
+      if (hit !== undefined) return zone === undefined || hit.location === undefined || hit.location.toLowerCase() === zone.toLowerCase();
+      if (listed.nextToken === undefined) return false;
+      token = listed.nextToken;
+    }
+    return false;
+  }
+
   private clientFor(name: string, location: string | undefined): QingStorClient {
     return new QingStorClient(zoneAddress(location, this.endpoint), name, this.credentials, this.settings);
-  }
-}
-
-/**
- * True when the bucket of `client` answers HeadBucket signed with the client's key (the caller's
- * own bucket, or one it may read); false when QingStor refuses it (401, 403) or knows no such bucket (404).
- * @throws StorageError any other failure of the request (network, throttling, `Aborted`): whether the bucket is the caller's stays unknown.
- */
-async function answersTo(client: QingStorClient, options: DriverCallOptions): Promise<boolean> {
-  try {
-    await client.sendBuffered(headBucket(), { signal: options.signal });
-    return true;
-  } catch (e) {
-    if (isStorageError(e) && (e.statusCode === 401 || e.statusCode === 403 || e.statusCode === 404)) return false;
-    throw e;
   }
 }

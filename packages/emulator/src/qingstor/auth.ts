@@ -68,3 +68,15 @@ export function authenticateQingStor(ex: Exchange, _route: Route, config: FrontE
   const query = [...q.entries()].filter(([k]) => k !== "access_key_id" && k !== "signature" && k !== "expires");
   return verify(ex, cred.secretKey, signature, expires, headers, query);
 }
+
+/**
+ * The access key a QingStor request was signed with: `<ak>` of `Authorization: QS <ak>:<sig>`, else
+ * the `access_key_id` of a presigned URL; undefined for an anonymous request. Read after
+ * {@link authenticateQingStor} accepted the request, so the key is one the emulator knows.
+ * @throws nothing.
+ */
+export function qingStorAccessKey(ex: Exchange): string | undefined {
+  const auth = header(ex, "authorization");
+  if (auth !== undefined) return /^QS ([^:]+):/.exec(auth.trim())?.[1];
+  return ex.query.get("access_key_id") ?? undefined;
+}

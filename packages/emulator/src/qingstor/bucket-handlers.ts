@@ -7,6 +7,7 @@ import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
 import { bodyBytes } from "../server/request-body.js";
 import { listPage } from "../store/listing.js";
+import { qingStorAccessKey } from "./auth.js";
 import { listBucketsJson, listObjectsJson } from "./json-bodies.js";
 
 function baseUrl(ex: Exchange): string {
@@ -14,7 +15,11 @@ function baseUrl(ex: Exchange): string {
   return `${secure ? "https" : "http"}://${ex.req.socket.localAddress ?? "127.0.0.1"}:${ex.req.socket.localPort ?? 0}`;
 }
 
-/** ListBuckets: optional `Location` header filter, `offset`/`limit` paging; `count` is the total. */
+/**
+ * ListBuckets (GET Service): the caller's own buckets, as QingStor lists only the requester's. A
+ * bucket is the caller's when its access key created it; buckets created at start (no owner) are
+ * every key's. Optional `Location` header filter, `offset`/`limit` paging; `count` is the total.
+ */
 export function qsListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext): EmulatorResponse {
   const q = ex.query;
   const offset = q.get("offset") ? parseNonNegativeInt(q.get("offset")!) : 0;
@@ -22,14 +27,18 @@ export function qsListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext):
   if (offset === undefined || limit === undefined) throw new ProtocolError("InvalidArgument", "offset and limit must be non-negative integers.");
   const location = ex.req.headers["location"];
   const zone = typeof location === "string" && location !== "" ? location : undefined;
-  const all = ctx.store.listBuckets().filter((b) => zone === undefined || b.region === zone);
+  const caller = qingStorAccessKey(ex);
+  const all = ctx.store.listBuckets().filter((b) => (b.owner === undefined || b.owner === caller) && (zone === undefined || b.region === zone));
   return jsonResponse(200, listBucketsJson(all.slice(offset, offset + Math.min(limit, 1000)), all.length, baseUrl(ex)));
 }
 
-/** PutBucket (201). */
-export async function qsCreateBucket(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+/**
+ * PutBucket (201); the bucket is owned by the access key that signed the request (see
+ * {@link qsListBuckets}). An existing bucket is 409 `bucket_already_exists` for everyone, its owner included.
+ */
+export async function qsCreateBucket(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateBucketName(route.bucket!, "qingstor");
-  await ctx.store.createBucket(route.bucket!, ctx.config.region);
+  await ctx.store.createBucket(route.bucket!, ctx.config.region, qingStorAccessKey(ex));
   return emptyResponse(201);
 }
 
@@ -39,7 +48,10 @@ export async function qsDeleteBucket(_ex: Exchange, route: Route, ctx: HandlerCo
   return emptyResponse(204);
 }
 
-/** HeadBucket and GetBucketLocation. */
+/**
+ * HeadBucket and GetBucketLocation: answered for any accepted key. The emulator keeps no ACLs, so
+ * another key's bucket answers as a public-read one of another account does on QingStor (200).
+ */
 export function qsHeadBucket(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const b = ctx.store.bucket(route.bucket!);
   if (ex.method === "GET") return jsonResponse(200, { location: b.region });
