@@ -67,9 +67,9 @@ export function cosRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   return send(emu, r.method, `/${r.bucket}/${encKey(r.key ?? "")}${q ? "?" + q : ""}`, h, r.body);
 }
 
-const OSS_SUBRESOURCES = new Set(["append", "position", "uploads", "uploadId", "partNumber", "delete"]);
+const OSS_SUBRESOURCES = new Set(["append", "position", "uploads", "uploadId", "partNumber", "delete", "bucketInfo"]);
 
-/** OSS V1, path style. */
+/** OSS V1, path style; bucket `""` addresses the service (GetService). */
 export function ossRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const cred = emu.credential;
   const query = r.query ?? [];
@@ -83,11 +83,12 @@ export function ossRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
     .filter(([k]) => OSS_SUBRESOURCES.has(k))
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => (v === undefined ? k : `${k}=${v}`));
-  const resource = `/${r.bucket}/${r.key ?? ""}${subs.length ? "?" + subs.join("&") : ""}`;
+  const root = r.bucket === "" ? "/" : `/${r.bucket}/`; // bucket "": the service (GetService)
+  const resource = `${root}${r.key ?? ""}${subs.length ? "?" + subs.join("&") : ""}`;
   const stringToSign = `${r.method}\n${h["content-md5"] ?? ""}\n${h["content-type"] ?? ""}\n${h["x-oss-date"]}\n${ossHeaders}${resource}`;
   h.authorization = `OSS ${cred.accessKey}:${createHmac("sha1", cred.secretKey).update(stringToSign).digest("base64")}`;
   const q = queryString(query);
-  return send(emu, r.method, `/${r.bucket}/${encKey(r.key ?? "")}${q ? "?" + q : ""}`, h, r.body);
+  return send(emu, r.method, `${root}${encKey(r.key ?? "")}${q ? "?" + q : ""}`, h, r.body);
 }
 
 const QS_SUBRESOURCES = new Set(["append", "position", "uploads", "upload_id", "part_number", "delete"]);

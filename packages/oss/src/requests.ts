@@ -234,9 +234,13 @@ export function listUploads(prefix: string, keyMarker: string | undefined, uploa
   return { operation: "list_multipart_uploads", method: "GET", query, headers: {} };
 }
 
-/** ListBuckets (GetService), 1000 a page, after `marker`. */
-export function listBuckets(marker: string | undefined): OssCall {
+/**
+ * ListBuckets (GetService): the requester's own buckets, 1000 a page, whose names start with `prefix`
+ * (when given and not empty), after `marker`.
+ */
+export function listBuckets(marker: string | undefined, prefix?: string): OssCall {
   const query: QueryParam[] = [["max-keys", "1000"]];
+  if (prefix) query.push(["prefix", prefix]);
   if (marker) query.push(["marker", marker]);
   return { operation: "list_buckets", method: "GET", query, headers: {} };
 }

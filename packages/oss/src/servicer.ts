@@ -5,13 +5,18 @@ import { OSS_TYPE } from "./config.js";
 import type { CredentialSource } from "./credentials.js";
 import { ossErrorFromResponse } from "./errors.js";
 import { ossServiceFeatures } from "./features.js";
-import { deleteBucket, listBuckets, putBucket, type OssCall } from "./requests.js";
+import { deleteBucket, listBuckets, putBucket } from "./requests.js";
 import { errorDocument, parseListBuckets } from "./responses.js";
 
-/** GetBucketInfo (`GET /?bucketInfo`): asks whether the bucket answers to these credentials. */
-function getBucketInfo(): OssCall {
-  return { operation: "get_bucket_info", method: "GET", query: [["bucketInfo", undefined]], headers: {} };
-}
+/**
+ * ListBuckets pages (of 1000) read at most when a create checks whether a bucket is the caller's.
+ * The listing asks for the bucket's name as `prefix`, and OSS lists by name, so the first page
+ * normally settles it; a bucket not found in these pages is not counted as the caller's.
+ */
+export const OWNED_BUCKET_PAGES = 10;
+
+/** One page of ListBuckets as the servicer reads it. */
+type BucketPage = { items: { name: string; location?: string }[]; nextToken?: string };
 
 /**
  * OSS bucket primitives: PutBucket, DeleteBucket and ListBuckets (GetService,
@@ -34,18 +39,24 @@ export class OssServiceDriver implements ServiceDriver {
    * endpoint addressed, so with an endpoint a location other than the one it names (or, when it names
    * none, than the servicer's own) is refused before anything is sent. PutBucket is retried after a
    * lost answer; OSS answers a retry whose first attempt created the bucket 409 `BucketAlreadyExists`,
-   * as for anyone's bucket, so after an attempt that may have acted that answer is checked with
-   * GetBucketInfo signed by the same credentials: a 200 means the bucket is the caller's, and the
-   * create succeeds. That answer to a first attempt is still `Conflict`.
+   * as for anyone's bucket, so after an attempt that may have acted that answer is checked against
+   * the caller's own buckets: ListBuckets (GetService, which lists only the requester's buckets) with
+   * `name` as `prefix`, paged at most {@link OWNED_BUCKET_PAGES} times, and the create succeeds only
+   * when `name` is listed, in the region asked for when that is known. GetBucketInfo would not do: it
+   * answers 200 to another account granted `oss:GetBucketInfo` by a bucket policy. A bucket not listed,
+   * listed in another region, or a listing refused (401, 403) leaves the `Conflict`; that answer to a
+   * first attempt is `Conflict` as well.
    * @throws StorageError `Conflict` (BucketAlreadyExists), `InvalidArgument` (bad name; a location the endpoint does not serve),
-   *   `PairRequired` (no location nor endpoint), ...
+   *   `PairRequired` (no location nor endpoint); after a retry answered BucketAlreadyExists, any failure of the listing
+   *   other than a refusal (network, throttling, `Aborted`): whether the bucket is the caller's stays unknown; ...
    */
   async create(name: string, options: DriverCallOptions & { location?: string }): Promise<void> {
-    const client = this.clientFor(name, createdRegion(options.location ?? this.location, this.location, this.addressing.endpoint));
+    const region = createdRegion(options.location ?? this.location, this.location, this.addressing.endpoint);
+    const client = this.clientFor(name, region);
     const res = await client.sendBuffered(putBucket(), { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 409 });
     if (res.status !== 409) return;
     const body = await errorDocument(res.body, res.headers);
-    if (res.earlierAttemptMayHaveApplied && body?.code === "BucketAlreadyExists" && (await answersTo(client, options))) return;
+    if (res.earlierAttemptMayHaveApplied && body?.code === "BucketAlreadyExists" && (await this.owns(name, region, options))) return;
     throw ossErrorFromResponse(res, body).withContext({ service: OSS_TYPE });
   }
 
@@ -64,12 +75,44 @@ export class OssServiceDriver implements ServiceDriver {
   }
 
   /** One page of ListBuckets (up to 1000; the token is the next marker). @throws StorageError `PermissionDenied`, ... */
-  async list(token: string | undefined, options: DriverCallOptions): Promise<{ items: { name: string; location?: string }[]; nextToken?: string }> {
+  async list(token: string | undefined, options: DriverCallOptions): Promise<BucketPage> {
+    return this.listPage(token, undefined, options);
+  }
+
+  /**
+   * One page of ListBuckets whose names start with `prefix` (all when undefined), after marker `token`.
+   * @throws StorageError `PermissionDenied`, ...
+   */
+  private async listPage(token: string | undefined, prefix: string | undefined, options: DriverCallOptions): Promise<BucketPage> {
     const address = serviceAddress(this.location, this.addressing);
     const client = new OssClient(address, undefined, this.credentials, { version: this.signatureVersion, region: signingRegion(this.location, this.addressing.endpoint) ?? DEFAULT_REGION }, this.settings);
-    const res = await client.sendBuffered(listBuckets(token), { signal: options.signal });
+    const res = await client.sendBuffered(listBuckets(token, prefix), { signal: options.signal });
     const page = await parseListBuckets(res.body);
     return page.nextMarker === undefined ? { items: page.items } : { items: page.items, nextToken: page.nextMarker };
+  }
+
+  /**
+   * True when the caller's own buckets (ListBuckets with `name` as prefix, {@link OWNED_BUCKET_PAGES}
+   * pages at most) hold `name`, in `region` when that is known and the listing names one; false when
+   * they do not, or when OSS refuses the listing (401, 403).
+   * @throws StorageError any other failure of the listing (network, throttling, `Aborted`): whether the bucket is the caller's stays unknown.
+   */
+  private async owns(name: string, region: string | undefined, options: DriverCallOptions): Promise<boolean> {
+    let token: string | undefined;
+    for (let page = 0; page < OWNED_BUCKET_PAGES; page++) {
+      let listed: BucketPage;
+      try {
+        listed = await this.listPage(token, name, options);
+      } catch (e) {
+        if (isStorageError(e) && (e.statusCode === 401 || e.statusCode === 403)) return false;
+        throw e;
+      }
+      const hit = listed.items.find((b) => b.name === name);
+      if (hit !== undefined) return region === undefined || hit.location === undefined || hit.location.toLowerCase() === region.toLowerCase();
+      if (listed.nextToken === undefined) return false;
+      token = listed.nextToken;
+    }
+    return false;
   }
 
   private signing(location: string | undefined): { version: "v1" | "v4"; region: string | undefined } {
@@ -81,17 +124,3 @@ export class OssServiceDriver implements ServiceDriver {
   }
 }
 
-/**
- * True when the bucket of `client` answers GetBucketInfo signed with the client's credentials (the
- * caller's own bucket, or one it may read); false when OSS refuses it (403) or knows no such bucket (404).
- * @throws StorageError any other failure of the request (network, throttling, `Aborted`): whether the bucket is the caller's stays unknown.
- */
-async function answersTo(client: OssClient, options: DriverCallOptions): Promise<boolean> {
-  try {
-    await client.sendBuffered(getBucketInfo(), { signal: options.signal });
-    return true;
-  } catch (e) {
-    if (isStorageError(e) && (e.statusCode === 403 || e.statusCode === 404)) return false;
-    throw e;
-  }
-}

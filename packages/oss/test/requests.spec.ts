@@ -155,9 +155,12 @@ describe("OSS request builders", () => {
     });
   });
 
-  it("bucket calls: ListBuckets pages with markers, PutBucket and DeleteBucket", () => {
+  it("bucket calls: ListBuckets pages with markers and a prefix, PutBucket and DeleteBucket", () => {
     expect(req.listBuckets(undefined).query).toEqual([["max-keys", "1000"]]);
     expect(req.listBuckets("m").query).toEqual([["max-keys", "1000"], ["marker", "m"]]);
+    expect(req.listBuckets(undefined, "name").query).toEqual([["max-keys", "1000"], ["prefix", "name"]]);
+    expect(req.listBuckets("m", "name").query).toEqual([["max-keys", "1000"], ["prefix", "name"], ["marker", "m"]]);
+    expect(req.listBuckets(undefined, "").query).toEqual([["max-keys", "1000"]]);
     expect(req.putBucket()).toMatchObject({ method: "PUT", headers: { "content-length": "0" } });
     expect(req.deleteBucket()).toMatchObject({ method: "DELETE" });
   });

@@ -142,3 +142,16 @@ export function authenticateOss(ex: Exchange, route: Route, config: FrontEndConf
   }
   throw new ProtocolError("AccessDenied", "You have no right to access this object because of bucket acl.");
 }
+
+/**
+ * The access key an OSS request was signed with: `<ak>` of `OSS <ak>:<sig>` (V1) or of
+ * `Credential=<ak>/...` (V4), else the `OSSAccessKeyId` or `x-oss-credential` of a presigned URL;
+ * undefined for an anonymous request. Read after {@link authenticateOss} accepted the request, so
+ * the key is one the emulator knows.
+ * @throws nothing.
+ */
+export function ossAccessKey(ex: Exchange): string | undefined {
+  const auth = header(ex, "authorization")?.trim();
+  if (auth !== undefined) return /^OSS ([^:]+):/.exec(auth)?.[1] ?? /Credential=([^/,\s]+)\//.exec(auth)?.[1];
+  return ex.query.get("OSSAccessKeyId") ?? ex.query.get("x-oss-credential")?.split("/")[0] ?? undefined;
+}

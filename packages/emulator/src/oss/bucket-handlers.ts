@@ -8,9 +8,22 @@ import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
 import { bodyBytes } from "../server/request-body.js";
 import { listPage } from "../store/listing.js";
+import type { StoredBucket } from "../store/types.js";
+import { ossAccessKey } from "./auth.js";
 import { bucketInfoXml, deleteResultXml, listBucketsXml, listObjectsXml } from "./xml-bodies.js";
 
-/** ListBuckets (GetService): `prefix`, `marker` (exclusive) and `max-keys` (default 100, max 1000) paging. */
+/**
+ * True when `bucket` is the caller's: its access key created it, or it was created at start (no
+ * owner; every key's). The emulator counts an access key as an account.
+ */
+function ownedBy(bucket: StoredBucket, caller: string | undefined): boolean {
+  return bucket.owner === undefined || bucket.owner === caller;
+}
+
+/**
+ * ListBuckets (GetService): the caller's own buckets (see {@link ownedBy}), as OSS lists only the
+ * requester's; `prefix`, `marker` (exclusive) and `max-keys` (default 100, max 1000) paging.
+ */
 export function ossListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext): EmulatorResponse {
   const q = ex.query;
   const prefix = q.get("prefix") ?? "";
@@ -18,19 +31,23 @@ export function ossListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext)
   const maxKeys = q.get("max-keys") ? parseNonNegativeInt(q.get("max-keys")!) : 100;
   if (maxKeys === undefined || maxKeys === 0) throw new ProtocolError("InvalidArgument", "max-keys must be an integer from 1 to 1000.");
   const limit = Math.min(maxKeys, 1000);
+  const caller = ossAccessKey(ex);
   const matching = ctx.store
     .listBuckets()
-    .filter((b) => b.name.startsWith(prefix) && b.name > marker)
+    .filter((b) => ownedBy(b, caller) && b.name.startsWith(prefix) && b.name > marker)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const page = matching.slice(0, limit);
   const more = matching.length > limit ? { nextMarker: page[page.length - 1]!.name } : {};
   return xmlResponse(200, listBucketsXml(page, { prefix, marker, maxKeys: limit, ...more }));
 }
 
-/** PutBucket. */
-export async function ossCreateBucket(_ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
+/**
+ * PutBucket; the bucket is owned by the access key that signed the request (see {@link ossListBuckets}).
+ * An existing bucket is 409 `BucketAlreadyExists` for everyone, its owner included, as OSS answers.
+ */
+export async function ossCreateBucket(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateBucketName(route.bucket!);
-  await ctx.store.createBucket(route.bucket!, route.hostRegion ?? ctx.config.region);
+  await ctx.store.createBucket(route.bucket!, route.hostRegion ?? ctx.config.region, ossAccessKey(ex));
   return emptyResponse(200, { location: `/${route.bucket}` });
 }
 
@@ -40,10 +57,16 @@ export async function ossDeleteBucket(_ex: Exchange, route: Route, ctx: HandlerC
   return emptyResponse(204);
 }
 
-/** GetBucketInfo (`?bucketInfo`) and HEAD. */
+/**
+ * GetBucketInfo (`?bucketInfo`) and HEAD. GetBucketInfo answers only the bucket's owner (see
+ * {@link ownedBy}), as OSS lets only the owner view bucket info by default: another key gets 403
+ * `AccessDenied`. HEAD answers any accepted key.
+ * @throws ProtocolError `NoSuchBucket`, `AccessDenied`
+ */
 export function ossBucketInfo(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const b = ctx.store.bucket(route.bucket!);
   if (ex.method === "HEAD") return emptyResponse(200, { "x-oss-bucket-region": b.region });
+  if (!ownedBy(b, ossAccessKey(ex))) throw new ProtocolError("AccessDenied", "You have no right to access this bucket: only its owner may view its info.");
   return xmlResponse(200, bucketInfoXml(b));
 }
 
