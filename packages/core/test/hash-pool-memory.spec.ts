@@ -94,4 +94,95 @@ describe("HashPool: workers do not keep buffers alive", () => {
     expect(out.recycled).toBeGreaterThan(0);
     expect(out.workers).toBe(0);
   });
+
+  it("a buffer the caller keeps alive does not keep the workers retired meanwhile (child process, gc)", () => {
+    const tick = "const tick = () => new Promise((r) => setTimeout(r, 20));";
+    // SentBuffers alone: a slot tracked for a buffer that stays alive is collectable once nobody
+    // else holds it; a live slot is still told when a buffer it was sent is collected.
+    const unit = [
+      'import { SentBuffers } from "./integrity/sent-buffers.js";',
+      tick,
+      "const dead = [];",
+      "let live = { seen: new WeakSet() };",
+      "const sent = new SentBuffers((slot, bytes) => dead.push([slot === live, bytes]));",
+      "const kept = new SharedArrayBuffer(1024);",
+      "let gone = { seen: new WeakSet() };",
+      "sent.track(kept, gone);",
+      "sent.track(new SharedArrayBuffer(2048), live);",
+      "const goneRef = new WeakRef(gone);",
+      "gone = undefined;",
+      "for (let i = 0; i < 10 && (goneRef.deref() !== undefined || dead.length === 0); i++) { await tick(); globalThis.gc(); }",
+      "console.log(JSON.stringify({ goneCollected: goneRef.deref() === undefined, dead, kept: kept.byteLength }));",
+    ].join("\n");
+    // The pool: both workers are sent `kept`, then retired (8 MiB budget) for the buffers dropped after it.
+    // `pool.slots` is the pool's private list of workers, read here only to watch the first two.
+    const pool = [
+      'import { HashPool } from "./integrity/hash-pool.js";',
+      'import { sharedBuffer } from "./io/part-buffers.js";',
+      tick,
+      "const pool = new HashPool({ workers: 2, recycleBytes: 8 * 1024 * 1024, idleMs: 60000 });",
+      "const kept = sharedBuffer(4 * 1024 * 1024).fill(7);",
+      "await pool.hash(kept, true);",
+      "const first = pool.slots.map((s) => new WeakRef(s));",
+      "for (let i = 0; i < 8; i++) await pool.hash(sharedBuffer(4 * 1024 * 1024).fill(i), true);",
+      "for (let i = 0; i < 10; i++) { globalThis.gc(); await tick(); }",
+      "console.log(JSON.stringify({ first: first.length, firstAlive: first.filter((r) => r.deref() !== undefined).length, recycled: pool.stats().recycled, kept: kept.length }));",
+      "await pool.close();",
+    ].join("\n");
+    const run = (script: string): unknown => {
+      const result = runCompiled(script, ["--expose-gc"]);
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    expect(run(unit)).toEqual({ goneCollected: true, dead: [[true, 2048]], kept: 1024 });
+    const out = run(pool) as { first: number; firstAlive: number; recycled: number };
+    expect(out.first).toBe(2);
+    expect(out.recycled).toBeGreaterThanOrEqual(2);
+    // Before the fix (slots held strongly by the record of `kept`): both retired slots stayed alive.
+    expect(out.firstAlive).toBe(0);
+  }, 60_000);
+
+  it("a worker that gets ready after the idle timer looked (and let it be) is stopped after idleMs too", async () => {
+    // Of the two workers (consecutive thread ids), the even one is ready at once and takes the job;
+    // the odd one says it is ready only when the test tells it to (a BroadcastChannel), after the
+    // pool's idle timer ran with it not ready. Jobs are answered without a value: hashed inline.
+    const name = `hash-pool-late-ready-${process.pid}-${Date.now()}`;
+    const source = [
+      "const { parentPort, threadId } = require('node:worker_threads');",
+      "parentPort.on('message', (m) => parentPort.postMessage({ id: m.id }));",
+      "if (threadId % 2 === 0) parentPort.postMessage({ ready: true });",
+      "else {",
+      `  const channel = new BroadcastChannel(${JSON.stringify(name)});`,
+      "  channel.onmessage = (e) => { if (e.data === 'go') { channel.close(); parentPort.postMessage({ ready: true }); } };",
+      "  channel.postMessage('listening');",
+      "}",
+    ].join("\n");
+    const channel = new BroadcastChannel(name);
+    const listening = new Promise<void>((resolve) => {
+      channel.onmessage = (e) => {
+        if ((e as MessageEvent).data === "listening") resolve();
+      };
+    });
+    const pool = new HashPool({ workers: 2, source, idleMs: 20 });
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    try {
+      const data = randomFillSync(sharedBuffer(2 * MiB));
+      expect(await pool.hash(data, false)).toEqual({ crc64: crc64(data) });
+      await listening;
+      // The idle timer was armed (20 ms) when the job was done, before this longer wait began: it has
+      // run by now, and let the pool be since a worker is not ready.
+      await sleep(100);
+      expect(pool.workers).toBe(2);
+      expect(pool.stats().idleStops).toBe(0);
+      channel.postMessage("go");
+      for (let i = 0; i < 100 && pool.workers > 0; i++) await sleep(20);
+      // Before the fix: nothing armed the timer again, both workers stayed (unref'd) for good.
+      expect(pool.workers).toBe(0);
+      expect(pool.stats().idleStops).toBe(1);
+    } finally {
+      channel.close();
+      await pool.close();
+    }
+  }, 15_000);
 });

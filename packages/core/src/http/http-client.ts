@@ -3,6 +3,7 @@ import { isStorageError, storageError, type StorageError } from "../errors/stora
 import { abortableSleep, abortError, raceAbort, throwIfAborted } from "../io/abort.js";
 import { keepAliveAgents, type AgentOptions, type Agents } from "./agents.js";
 import { logAttempt } from "./http-debug.js";
+import { setCallSignal } from "./call-signal.js";
 import type { HttpRequest } from "./http-request.js";
 import { StreamingResponse, type BufferedResponse } from "./http-response.js";
 import { errorForStatus } from "./status-error.js";
@@ -23,7 +24,9 @@ export interface HttpClientOptions {
    * Signs one attempt: mutate `request` (a fresh copy per attempt) with headers or
    * query parameters. `now` is the local clock corrected by the server's `Date`
    * after a clock-skew error. A call's `signal` ends the wait for a hook that does not
-   * settle (e.g. a stalled credential provider); the hook itself must bound its own work.
+   * settle (e.g. a stalled credential provider); the hook itself must bound its own work. The
+   * signal is recorded for `request` (`callSignal(request)`, call-signal.ts), so a hook can hand it
+   * on: `SigningCredentials.for` does, and a provider call nobody waits on any more holds nothing.
    * A hook that fails ends the call with its error at once, retryable or not: it is never retried
    * here (a credential provider that timed out would otherwise be waited on again per retry).
    */
@@ -191,6 +194,7 @@ export class HttpClient {
   ): Promise<Attempt<T>> {
     const request: HttpRequest = { ...original, headers: { ...original.headers } };
     if (original.query) request.query = [...original.query];
+    setCallSignal(request, options.signal);
     let consumed = false;
     try {
       // Raced against the signal: a signing hook waiting on a stalled credential provider

@@ -1,6 +1,7 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import type { Credential } from "./credential.js";
+import { ProviderCall, TIMED_OUT } from "./provider-call.js";
 
 /**
  * Ask a credential provider again this long before its credentials expire. Credentials that
@@ -18,15 +19,27 @@ export const CREDENTIAL_PROVIDER_TIMEOUT_MS = 30 * 1000;
  */
 export const CREDENTIAL_RETRY_AFTER_FAILURE_MS = 10 * 1000;
 
+/** Options of {@link CredentialSource.get}. */
+export interface CredentialGetOptions {
+  /** Renew credentials due for renewal before handing them out (presigning). */
+  fresh?: boolean;
+  /**
+   * The caller's signal: the call stops waiting on a provider when it aborts, and no longer counts
+   * as a caller waiting on it (a provider call nobody waits on does not keep the process alive).
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /** Something that hands out the credentials to sign with, in a driver's own shape `C`. */
 export interface CredentialSource<C> {
   /**
    * Current credentials (may call a provider). With `fresh`, credentials due for renewal are
    * renewed before they are handed out (presigning: a URL must not outlive its token by much);
    * without it they are served at once while the renewal runs.
-   * @throws StorageError `PermissionDenied` when a provider fails or returns nothing usable.
+   * @throws StorageError `PermissionDenied` when a provider fails or returns nothing usable;
+   *   `Aborted` when `signal` aborts while the call waits on a provider.
    */
-  get(options?: { fresh?: boolean }): Promise<C>;
+  get(options?: CredentialGetOptions): Promise<C>;
   /**
    * Reports that the service rejected `used` (a value `get` returned) before it
    * expired: the next `get` asks the provider again, unless the source has already
@@ -138,10 +151,10 @@ export interface ProvidedCredentialOptions {
    * How long one provider call may take, in ms (default {@link CREDENTIAL_PROVIDER_TIMEOUT_MS}).
    * A call that takes longer fails the callers waiting on it with a retryable `PermissionDenied`
    * (the HTTP client does not retry a failed signature itself: one timeout fails one call), and the
-   * next `get` asks the provider again (the late answer is dropped). The timer never keeps the
-   * process alive: a caller that gave up (aborted) must not hold it open for the rest of the wait.
-   * So a provider awaiting something that holds no handle (nothing else to do) lets Node exit, as
-   * any such promise would; a provider that really calls a service keeps its socket open.
+   * next `get` asks the provider again (the late answer is dropped). The timer keeps the process
+   * alive while a caller waits on the call (so a provider awaiting something that holds no handle
+   * still ends in that error, not in a silent exit of Node), and only then: not for a renewal
+   * nobody waits on, nor once every waiting caller aborted (`get`'s `signal`).
    */
   timeoutMs?: number;
 }
@@ -163,7 +176,8 @@ export interface ProvidedCredentialOptions {
  *   provider throws or returns credentials without a non-empty string in both `shape.keys` fields,
  *   or with a numeric `expiration` below {@link MIN_EXPIRATION_MS} (seconds, not ms) (not
  *   retryable), or does not answer within the timeout (retryable), and no valid cached
- *   credentials are left to fall back on.
+ *   credentials are left to fall back on; `Aborted` (from `get`) when the caller's signal aborts
+ *   while it waits on the provider.
  */
 export function providedCredentialSource<C extends DatedCredentials>(
   provider: () => C | Promise<C>,
@@ -174,11 +188,12 @@ export function providedCredentialSource<C extends DatedCredentials>(
   const timeoutMs = options.timeoutMs ?? CREDENTIAL_PROVIDER_TIMEOUT_MS;
   /** `expires` is undefined for undated credentials (never used past `renewAt`). */
   let cached: { creds: C; renewAt: number; expires: number | undefined } | undefined;
-  let pending: Promise<C> | undefined;
+  /** The refresh in flight, and the provider call it waits on. */
+  let pending: { outcome: Promise<C>; call: ProviderCall<C> } | undefined;
   const usable = (v: unknown): boolean => typeof v === "string" && v !== "";
-  const ask = async (): Promise<C> => {
+  const ask = async (call: ProviderCall<C>): Promise<C> => {
     try {
-      return await withinTimeout(Promise.resolve().then(provider), timeoutMs);
+      return await call.result;
     } catch (e) {
       if (e === TIMED_OUT) {
         throw storageError(ErrorCode.PermissionDenied, `the credential provider did not answer within ${timeoutMs} ms`, { retryable: true });
@@ -186,8 +201,8 @@ export function providedCredentialSource<C extends DatedCredentials>(
       throw storageError(ErrorCode.PermissionDenied, `the credential provider failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   };
-  const refresh = async (): Promise<C> => {
-    const creds = await ask();
+  const refresh = async (call: ProviderCall<C>): Promise<C> => {
+    const creds = await ask(call);
     if (!creds || !usable(creds[shape.keys[0]]) || !usable(creds[shape.keys[1]])) {
       throw storageError(ErrorCode.PermissionDenied, `the credential provider returned no ${shape.keys[0]}/${shape.keys[1]}`);
     }
@@ -204,19 +219,24 @@ export function providedCredentialSource<C extends DatedCredentials>(
     return cached.creds;
   };
   return {
-    get(options?: { fresh?: boolean }): Promise<C> {
+    get(options?: CredentialGetOptions): Promise<C> {
       const now = clock();
       if (cached !== undefined && now < cached.renewAt) return Promise.resolve(cached.creds);
-      pending ??= refresh()
-        .catch(fallBack)
-        .finally(() => (pending = undefined));
+      if (pending === undefined) {
+        const call = new ProviderCall(Promise.resolve().then(provider), timeoutMs);
+        const outcome = refresh(call)
+          .catch(fallBack)
+          .finally(() => (pending = undefined));
+        pending = { outcome, call };
+      }
       // Due for renewal but still valid: served at once while the renewal runs, so a slow or hung
       // provider never holds up requests its cached credentials can still sign (unless `fresh`).
       if (options?.fresh !== true && cached?.expires !== undefined && now < cached.expires) {
-        pending.catch(() => undefined);
+        pending.outcome.catch(() => undefined);
         return Promise.resolve(cached.creds);
       }
-      return pending;
+      // This caller waits: the call's timer holds the process until it settles or the caller aborts.
+      return pending.call.wait(pending.outcome, options?.signal);
     },
     invalidate(used: C): void {
       if (cached?.creds === used) cached = undefined;
@@ -252,29 +272,4 @@ function expirationTime(given: unknown, now: number): number | undefined {
   }
   const time = expiration instanceof Date || typeof expiration === "number" || typeof expiration === "string" ? new Date(expiration).getTime() : Number.NaN;
   return Number.isNaN(time) ? undefined : time;
-}
-
-/** The rejection of {@link withinTimeout} when time ran out. */
-const TIMED_OUT: unique symbol = Symbol("timed out");
-
-/** Settles like `promise`, or rejects with {@link TIMED_OUT} after `ms` (its later outcome is dropped). */
-function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      promise.catch(() => undefined);
-      reject(TIMED_OUT);
-    }, ms);
-    // Never holds the process open: not for a renewal nobody waits on, nor after a caller gave up.
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

@@ -1,3 +1,4 @@
+import { callSignal } from "../http/call-signal.js";
 import type { CredentialSource } from "./credential-source.js";
 
 /**
@@ -15,19 +16,23 @@ export class SigningCredentials<C> {
   /**
    * The current credentials, not tied to a request (presigning): credentials due for renewal are
    * renewed first, so a presigned URL does not carry a token about to expire (a failed renewal
-   * still gives the cached ones while they are valid).
-   * @throws StorageError `PermissionDenied` when a provider fails.
+   * still gives the cached ones while they are valid). `signal` (the presigning call's) ends the
+   * wait on a provider, which then no longer counts it as waiting.
+   * @throws StorageError `PermissionDenied` when a provider fails; `Aborted` when `signal` aborts meanwhile.
    */
-  get(): Promise<C> {
-    return this.source.get({ fresh: true });
+  get(signal?: AbortSignal): Promise<C> {
+    return this.source.get(signal === undefined ? { fresh: true } : { fresh: true, signal });
   }
 
   /**
-   * The credentials to sign `request` with, remembered for it.
-   * @throws StorageError `PermissionDenied` when a provider fails.
+   * The credentials to sign `request` with, remembered for it. The signal of the call `request`
+   * belongs to (recorded by `HttpClient`, call-signal.ts) goes with the wait on a provider: once it
+   * aborts, this call stops waiting and no longer keeps the provider call's timeout timer referenced.
+   * @throws StorageError `PermissionDenied` when a provider fails; `Aborted` when the call's signal aborts meanwhile.
    */
   async for(request: object): Promise<C> {
-    const creds = await this.source.get();
+    const signal = callSignal(request);
+    const creds = await this.source.get(signal === undefined ? undefined : { signal });
     this.used.set(request, creds);
     return creds;
   }
