@@ -1,4 +1,4 @@
-import { isStorageError, storageError } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError } from "@stowage/core";
 
 // How locations appear in messages: hints for fs strings without a directory, long pair values
 // shortened, and errors of a profile's connection string naming the profile.
@@ -49,4 +49,27 @@ export function fromProfile(origin: string | undefined, e: unknown): unknown {
     ...(e.service === undefined ? {} : { service: e.service }),
     cause: e,
   });
+}
+
+/**
+ * An unknown-pair error for a connection string whose query starts right after a name character
+ * (`fs:///d/what?.txt`), with the hint that a `?` in a key is written `%3F`; anything else as it is.
+ * @throws nothing
+ */
+export function withCutHint(e: unknown): unknown {
+  if (!isStorageError(e, ErrorCode.ConnectionStringInvalid) || !e.detail.startsWith("unknown pair") || e.detail.includes("after the secret pair")) return e;
+  return storageError(e.code, `${e.detail} (a "?" ends the path of a connection string: write a "?" that is part of a key as %3F)`, {
+    ...(e.op === undefined ? {} : { op: e.op }),
+    ...(e.service === undefined ? {} : { service: e.service }),
+    cause: e,
+  });
+}
+
+/**
+ * A path as it is written in a connection string: `%`, `?` and control characters percent-encoded, so it reads back the same.
+ * @throws nothing
+ */
+export function connectionPath(path: string): string {
+  // eslint-disable-next-line no-control-regex
+  return path.replace(/[%?\u0000-\u001f\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }

@@ -1,7 +1,7 @@
 import { posix, resolve as resolvePathNative } from "node:path";
 import { ErrorCode, getService, newStorager, parseConnectionString, redactSecrets, storageError, type Storager } from "@stowage/core";
 import { ensureDriver, registerBundledDrivers } from "./drivers.js";
-import { fromProfile, shortenPairs, workDirHint } from "./location-text.js";
+import { connectionPath, fromProfile, shortenPairs, withCutHint, workDirHint } from "./location-text.js";
 import { loadProfiles, type Profiles } from "./profiles.js";
 
 /**
@@ -33,6 +33,11 @@ export interface Location {
   readonly noWorkDir?: boolean;
   /** Where a profile's connection string came from (`profile "x" (from $STOWAGE_PROFILE_X)`), for its errors. */
   readonly profile?: string;
+  /**
+   * A connection string typed with a query right after a name character (`fs:///d/what?.txt`): the
+   * `?` may belong to a key, so an unknown first pair gets the hint to write it `%3F`.
+   */
+  readonly queryAfterName?: boolean;
 }
 
 /** One side of an operation: a storager opened on a directory of a location. */
@@ -160,14 +165,20 @@ export class Locations {
     }
     if (sub !== undefined && sub !== "") path = asDir(path) + sub.replace(/^\/+/, "");
     const query = rest.join("&");
+    // A profile reference (`backup:dir/what?.txt`) holds no pairs: what follows the name is a path,
+    // taken literally, so nothing in it is shortened as if it were a pair value.
+    const display = sub === undefined ? shortenPairs(redactSecrets(typed)) : redactSecrets(typed);
+    const pathEnd = parsed.workDir ?? parsed.name ?? "";
+    const queryAfterName = sub === undefined && query !== "" && pathEnd !== "" && !pathEnd.endsWith("/");
     return {
-      display: shortenPairs(redactSecrets(typed)),
+      display,
       type: parsed.type,
       name: name ?? "",
       query,
       path,
       local: false,
       ...(noWorkDir ? { noWorkDir } : {}),
+      ...(queryAfterName ? { queryAfterName } : {}),
       key: `${conn}\u0000${sub ?? ""}`,
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(region === undefined ? {} : { region }),
@@ -188,7 +199,7 @@ export class Locations {
         if (loc.noWorkDir === true) requireWorkDir(loc.type, loc.name, loc.display);
         store = newStorager(conn);
       } catch (e) {
-        throw fromProfile(loc.profile, e);
+        throw fromProfile(loc.profile, loc.queryAfterName === true ? withCutHint(e) : e);
       }
       this.stores.set(conn, store);
     }
@@ -249,8 +260,11 @@ export function sameAccount(a: Location, b: Location): boolean {
 }
 
 
-/** `dir/name` for messages: the location's display plus a relative path. */
+/**
+ * `dir/name` for messages: the location's display plus a relative path. A service location is
+ * written as a connection string that addresses the same object (`fs:///d/what%3F.txt`).
+ */
 export function describe(e: Endpoint, rel: string): string {
   if (e.loc.local) return posix.join(e.dir, rel);
-  return `${e.loc.type}://${e.loc.name}${e.dir}${rel}`;
+  return `${e.loc.type}://${connectionPath(e.loc.name)}${connectionPath(e.dir + rel)}`;
 }
