@@ -3,6 +3,7 @@ import {
   copyInRanges,
   crc64Equal,
   ErrorCode,
+  isStorageError,
   planCopyParts,
   sameCustomerKey,
   sameServerSideEncryption,
@@ -12,6 +13,7 @@ import {
   type DriverWriteResult,
   type Part,
   type RawObject,
+  type StorageError,
 } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { CosClient } from "./client.js";
@@ -51,33 +53,41 @@ export interface CopyContext {
   delete(key: string, options: DriverCallOptions): Promise<void>;
 }
 
+/** The source version a copy copied: as its HEAD described it, and the options that HEAD it again (its SSE-C key). */
+export interface CopiedSource {
+  source: RawObject;
+  statOptions: DriverCallOptions;
+}
+
 /**
  * Server-side copy: PUT Object - Copy, or a multipart copy above the tuning's threshold (5 GB);
  * the copy's CRC-64 must equal the source's (a mismatching copy is deleted), and it keeps the
- * source's storage class. The SSE-C keys are checked first, so over plain http a customer key
+ * source's storage class. The copy (every part of a multipart one) is pinned to the ETag the source's
+ * HEAD gave (`x-cos-copy-source-If-Match`): a source overwritten in between fails the copy with
+ * `Conflict` (412) and nothing is stored. Returns what was copied, or undefined when a copy onto
+ * itself had nothing to do. The SSE-C keys are checked first, so over plain http a customer key
  * fails before any request is sent. Without a copy-source key, a call with an SSE-C key tries it
  * for the source too (core `statSseCSource`): a storager opened with a key copies its own objects.
  * @throws StorageError `InvalidArgument` (SSE-C over http, a bad key, a source above 10,000 × 5 GiB),
  *   `ObjectNotExist` (source), `ObjectModeInvalid` (a directory, or an appendable object: COS copies
- *   none), `IntegrityMismatch`, ...
+ *   none), `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, ...
  */
-export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<CopiedSource | undefined> {
   const secure = ctx.client.secure;
   sseCustomerHeaders(options, secure);
   copySourceSseHeaders(options, secure);
   const given = options.copySourceServerSideEncryptionCustomerKey !== undefined;
-  const stated = await statSseCSource(
-    (withObjectKey) => {
-      const sourceOptions: DriverCallOptions = { signal: options.signal };
-      if (given || withObjectKey) {
-        sourceOptions.serverSideEncryptionCustomerKey = given ? options.copySourceServerSideEncryptionCustomerKey : options.serverSideEncryptionCustomerKey;
-        sourceOptions.serverSideEncryptionCustomerAlgorithm = given ? options.copySourceServerSideEncryptionCustomerAlgorithm : options.serverSideEncryptionCustomerAlgorithm;
-      }
-      return ctx.stat(srcKey, sourceOptions);
-    },
-    !given && options.serverSideEncryptionCustomerKey !== undefined,
-  );
+  const sourceOptionsOf = (withObjectKey: boolean): DriverCallOptions => {
+    const sourceOptions: DriverCallOptions = { signal: options.signal };
+    if (given || withObjectKey) {
+      sourceOptions.serverSideEncryptionCustomerKey = given ? options.copySourceServerSideEncryptionCustomerKey : options.serverSideEncryptionCustomerKey;
+      sourceOptions.serverSideEncryptionCustomerAlgorithm = given ? options.copySourceServerSideEncryptionCustomerAlgorithm : options.serverSideEncryptionCustomerAlgorithm;
+    }
+    return sourceOptions;
+  };
+  const stated = await statSseCSource((withObjectKey) => ctx.stat(srcKey, sourceOptionsOf(withObjectKey)), !given && options.serverSideEncryptionCustomerKey !== undefined);
   const source = stated.source;
+  const copiedSource: CopiedSource = { source, statOptions: sourceOptionsOf(stated.withObjectKey) };
   if (stated.withObjectKey) {
     options = {
       ...options,
@@ -93,27 +103,48 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
     sameServerSideEncryption(options, source.system, SSE_FIELDS) &&
     sameCustomerKey(options.copySourceServerSideEncryptionCustomerKey, options.serverSideEncryptionCustomerKey)
   ) {
-    return;
+    return undefined;
   }
   // COS makes a copy STANDARD unless told otherwise: keep the source's class, as a copy keeps its other attributes.
   if (options.storageClass === undefined && source.storageClass !== undefined) options = { ...options, storageClass: source.storageClass };
   options = keepSourceEncryption(options, source);
   let copied: DriverWriteResult;
-  if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-    copied = await multipartCopy(ctx.client, srcKey, dstKey, source, options, ctx.tuning.copyPartSize);
-  } else {
-    const res = await ctx.client.sendBuffered(copyObject(dstKey, copySource(ctx.client.address, srcKey), options, secure), {
-      signal: options.signal,
-      validate: errorIn200("CopyObjectResult", "copy_object"),
-    });
-    const parsed = await parseResultEtag(res.body, "CopyObjectResult");
-    const crc = res.header("x-cos-hash-crc64ecma") ?? parsed?.crc64;
-    copied = { ...(parsed?.etag !== undefined ? { etag: parsed.etag } : {}), ...(crc !== undefined ? { crc64: crc } : {}) };
+  try {
+    if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
+      copied = await multipartCopy(ctx.client, srcKey, dstKey, source, options, ctx.tuning.copyPartSize);
+    } else {
+      const res = await ctx.client.sendBuffered(copyObject(dstKey, copySource(ctx.client.address, srcKey), options, secure, undefined, source.etag), {
+        signal: options.signal,
+        validate: errorIn200("CopyObjectResult", "copy_object"),
+      });
+      const parsed = await parseResultEtag(res.body, "CopyObjectResult");
+      const crc = res.header("x-cos-hash-crc64ecma") ?? parsed?.crc64;
+      copied = { ...(parsed?.etag !== undefined ? { etag: parsed.etag } : {}), ...(crc !== undefined ? { crc64: crc } : {}) };
+    }
+  } catch (e) {
+    throw sourceChanged(e, source.etag);
   }
   if (ctx.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && !crc64Equal(copied.crc64, source.crc64)) {
     await ctx.delete(dstKey, {}).catch(() => undefined);
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
   }
+  return copiedSource;
+}
+
+/**
+ * A copy refused because its source condition did not hold (412 `PreconditionFailed`) as a
+ * `Conflict` that says so; any other failure unchanged.
+ * @throws nothing.
+ */
+function sourceChanged(e: unknown, etag: string | undefined): unknown {
+  if (etag === undefined || !isStorageError(e, ErrorCode.Conflict) || !(e.statusCode === 412 || e.detail.includes("PreconditionFailed"))) return e;
+  const failure: StorageError = e;
+  return storageError(ErrorCode.Conflict, `the copy source changed after it was looked at (it is no longer ETag ${etag}): nothing was copied (${failure.detail})`, {
+    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
+    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
+    cause: failure,
+    retryable: false,
+  });
 }
 
 /**
@@ -145,8 +176,10 @@ export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSiz
  * time, then Complete; any failure aborts the upload. The new object gets the source's content
  * type, metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
  * Expires, as PUT Object - Copy keeps them, and the storage class `options` carries (copyStated
- * sets the source's). Returns the new object's ETag and CRC64.
- * @throws StorageError `InvalidArgument` (a source too large, before anything is sent), from COS; `Aborted`
+ * sets the source's). Every range is pinned to `source.etag` (`x-cos-copy-source-If-Match`), so a
+ * source overwritten meanwhile fails the copy (412) instead of splicing two versions.
+ * Returns the new object's ETag and CRC64.
+ * @throws StorageError `InvalidArgument` (a source too large, before anything is sent), `Conflict` (412: the source changed), from COS; `Aborted`
  */
 export async function multipartCopy(
   client: CosClient,
@@ -169,7 +202,7 @@ export async function multipartCopy(
   const from = copySource(client.address, srcKey);
   try {
     const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
-      const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure), {
+      const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure, source.etag), {
         signal: options.signal,
         validate: errorIn200("CopyPartResult", "upload_part_copy"),
       });

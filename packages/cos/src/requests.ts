@@ -122,12 +122,22 @@ export function listObjects(prefix: string, delimiter: string | undefined, marke
 }
 
 /**
- * PUT Object - Copy. `source` is the `x-cos-copy-source` value (host and encoded key).
- * Metadata is copied unless `replace` carries the new content type and metadata.
+ * `x-cos-copy-source-If-Match` with the source's ETag (see {@link conditionValue}), when one is given:
+ * COS refuses the copy (412) when the source is no longer that version.
  */
-export function copyObject(key: string, source: string, options: DriverCallOptions, secure: boolean, replace?: DriverCallOptions): CosCall {
+export function copySourceCondition(sourceEtag: string | undefined): Record<string, string> {
+  return sourceEtag === undefined ? {} : { "x-cos-copy-source-if-match": conditionValue(sourceEtag) };
+}
+
+/**
+ * PUT Object - Copy. `source` is the `x-cos-copy-source` value (host and encoded key).
+ * Metadata is copied unless `replace` carries the new content type and metadata. With `sourceEtag`,
+ * only that version of the source is copied (`x-cos-copy-source-If-Match`; 412 otherwise).
+ */
+export function copyObject(key: string, source: string, options: DriverCallOptions, secure: boolean, replace?: DriverCallOptions, sourceEtag?: string): CosCall {
   const headers: Record<string, string> = {
     "x-cos-copy-source": source,
+    ...copySourceCondition(sourceEtag),
     ...sseServerHeaders(options),
     ...sseCustomerHeaders(options, secure),
     ...copySourceSseHeaders(options, secure),
@@ -176,8 +186,18 @@ export function presignedUploadPart(key: string, uploadId: string, index: number
   return { operation: "upload_part", method: "PUT", key, query: [["partNumber", String(index + 1)], ["uploadId", uploadId]], headers };
 }
 
-/** Upload Part - Copy of bytes `[first, last]` of `source`. */
-export function uploadPartCopy(key: string, uploadId: string, index: number, source: string, first: number, last: number, options: DriverCallOptions, secure: boolean): CosCall {
+/** Upload Part - Copy of bytes `[first, last]` of `source`; with `sourceEtag`, of that version only (412 otherwise). */
+export function uploadPartCopy(
+  key: string,
+  uploadId: string,
+  index: number,
+  source: string,
+  first: number,
+  last: number,
+  options: DriverCallOptions,
+  secure: boolean,
+  sourceEtag?: string,
+): CosCall {
   return {
     operation: "upload_part_copy",
     method: "PUT",
@@ -186,6 +206,7 @@ export function uploadPartCopy(key: string, uploadId: string, index: number, sou
     headers: {
       "x-cos-copy-source": source,
       "x-cos-copy-source-range": `bytes=${first}-${last}`,
+      ...copySourceCondition(sourceEtag),
       ...sseCustomerHeaders(options, secure),
       ...copySourceSseHeaders(options, secure),
     },

@@ -28,6 +28,7 @@ import { COS_TYPE } from "./config.js";
 import { copyStated, type CosDriverTuning } from "./copy.js";
 import { cosError, isMissingBucket } from "./errors.js";
 import { cosFeatures } from "./features.js";
+import { moveObject } from "./move.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
@@ -146,17 +147,20 @@ export class CosStorageDriver implements StorageDriver {
   }
 
   /**
-   * Server-side copy (multipart copy above 5 GB, see `copyStated` in copy.ts); the copy's CRC64 must equal the source's.
-   * @throws StorageError `InvalidArgument` (SSE-C over http, before any request), `ObjectNotExist` (source), `IntegrityMismatch`, ...
+   * Server-side copy (multipart copy above 5 GB, see `copyStated` in copy.ts) of the version a HEAD found; the copy's CRC64 must equal the source's.
+   * @throws StorageError `InvalidArgument` (SSE-C over http, before any request), `ObjectNotExist` (source), `Conflict` (the source changed meanwhile: nothing copied), `IntegrityMismatch`, ...
    */
-  copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    return copyStated(this, srcKey, dstKey, options);
+  async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    await copyStated(this, srcKey, dstKey, options);
   }
 
-  /** Copy, then delete the source. @throws StorageError as {@link CosStorageDriver.copy} */
-  async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    await this.copy(srcKey, dstKey, options);
-    if (srcKey !== dstKey) await this.delete(srcKey, { signal: options.signal });
+  /**
+   * Copy pinned to the source's ETag, then delete the source if a HEAD finds it still that version
+   * (see `moveObject` in move.ts).
+   * @throws StorageError as {@link CosStorageDriver.copy}; `Conflict` (the source changed during the move: it is kept)
+   */
+  move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    return moveObject(this, srcKey, dstKey, options);
   }
 
   /** A zero-byte `dir/` object (idempotent). @throws StorageError `PermissionDenied`, `Aborted` */

@@ -1,6 +1,17 @@
-import { crc64Equal, ErrorCode, sameServerSideEncryption, storageError, type DriverCallOptions, type DriverWriteResult, type RawObject } from "@stowage/core";
+import {
+  crc64Equal,
+  ErrorCode,
+  isStorageError,
+  sameServerSideEncryption,
+  storageError,
+  type DriverCallOptions,
+  type DriverWriteResult,
+  type RawObject,
+  type StorageError,
+} from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
+import { pinCopySource } from "./copy-source-condition.js";
 import { multipartCopy, resultDocument } from "./multipart.js";
 import * as req from "./requests.js";
 import { parseResultEtag } from "./responses.js";
@@ -36,11 +47,14 @@ export interface CopyContext {
 /**
  * Server-side copy of a source already stat'ed: CopyObject, or UploadPartCopy above the tuning's
  * threshold (1 GiB); the copy's CRC64 must equal the source's (a mismatching copy is deleted). A
- * symlink source copies its target's bytes (OSS itself would copy the link).
+ * symlink source copies its target's bytes (OSS itself would copy the link). The copy (every part
+ * of a multipart one) is pinned to the ETag of that stat (`x-oss-copy-source-if-match`): a source
+ * overwritten since fails the copy with `Conflict` (412) and nothing is stored. Returns the object
+ * whose bytes were copied (a link's target), or undefined when a copy onto itself had nothing to do.
  * @throws StorageError `ObjectNotExist` (a link's target, or a link to a link), `ObjectModeInvalid` (a
- *   directory, or an appendable object: OSS copies none), `IntegrityMismatch`, ...
+ *   directory, or an appendable object: OSS copies none), `Conflict` (the source changed after its stat), `IntegrityMismatch`, ...
  */
-export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<RawObject | undefined> {
   let source = stated;
   let from = srcKey;
   if (source.mode === "link") {
@@ -51,21 +65,42 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "OSS cannot copy an appendable object server-side: read it and write the copy");
   // Onto itself, a copy changes nothing unless it re-encrypts (another SSE mode or KMS key).
-  if (srcKey === dstKey && sameServerSideEncryption(options, source.system, SSE_FIELDS)) return;
+  if (srcKey === dstKey && sameServerSideEncryption(options, source.system, SSE_FIELDS)) return undefined;
   let copied: DriverWriteResult;
-  if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-    copied = await multipartCopy(ctx.client, from, dstKey, source, options, ctx.tuning.copyPartSize);
-  } else {
-    const res = await ctx.client.sendBuffered(req.copyObject(dstKey, copySource(ctx.name, from), options), {
-      signal: options.signal,
-      validate: resultDocument("CopyObjectResult", "copy_object"),
-    });
-    const etag = (await parseResultEtag(res.body, "CopyObjectResult"))?.etag;
-    const crc64 = res.header("x-oss-hash-crc64ecma");
-    copied = { ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
+  try {
+    if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
+      copied = await multipartCopy(ctx.client, from, dstKey, source, options, ctx.tuning.copyPartSize);
+    } else {
+      const res = await ctx.client.sendBuffered(pinCopySource(req.copyObject(dstKey, copySource(ctx.name, from), options), source.etag), {
+        signal: options.signal,
+        validate: resultDocument("CopyObjectResult", "copy_object"),
+      });
+      const etag = (await parseResultEtag(res.body, "CopyObjectResult"))?.etag;
+      const crc64 = res.header("x-oss-hash-crc64ecma");
+      copied = { ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
+    }
+  } catch (e) {
+    throw sourceChanged(e, source.etag);
   }
   if (ctx.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && !crc64Equal(copied.crc64, source.crc64)) {
     await ctx.delete(dstKey, {}).catch(() => undefined);
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
   }
+  return source;
+}
+
+/**
+ * A copy refused because its source condition did not hold (412 `PreconditionFailed`) as a
+ * `Conflict` that says so; any other failure unchanged.
+ * @throws nothing.
+ */
+function sourceChanged(e: unknown, etag: string | undefined): unknown {
+  if (etag === undefined || !isStorageError(e, ErrorCode.Conflict) || !(e.statusCode === 412 || e.detail.includes("PreconditionFailed"))) return e;
+  const failure: StorageError = e;
+  return storageError(ErrorCode.Conflict, `the copy source changed after it was looked at (it is no longer ETag ${etag}): nothing was copied (${failure.detail})`, {
+    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
+    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
+    cause: failure,
+    retryable: false,
+  });
 }

@@ -19,6 +19,7 @@ import {
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
+import { pinCopySource } from "./copy-source-condition.js";
 import { isMissingBucket, ossError, ossErrorFromResponse } from "./errors.js";
 import { ossLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
@@ -154,8 +155,10 @@ export async function statUpload(client: OssClient, key: string, uploadId: strin
  * `partSize` (raised to fit 10,000 parts), four at a time, then Complete; any
  * failure aborts the upload. The new object gets the source's content type,
  * metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
- * Expires and storage class, as CopyObject keeps them. Returns the new object's ETag and CRC64.
- * @throws StorageError from OSS; `Aborted`
+ * Expires and storage class, as CopyObject keeps them. Every range is pinned to `source.etag`
+ * (`x-oss-copy-source-if-match`), so a source overwritten meanwhile fails the copy (412, `Conflict`)
+ * instead of splicing two versions. Returns the new object's ETag and CRC64.
+ * @throws StorageError `Conflict` (412: the source changed), from OSS; `Aborted`
  */
 export async function multipartCopy(
   client: OssClient,
@@ -178,7 +181,7 @@ export async function multipartCopy(
   const from = copySource(client.bucket ?? "", srcKey);
   try {
     const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
-      const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last), {
+      const res = await client.sendBuffered(pinCopySource(uploadPartCopy(dstKey, multipartId, index, from, first, last), source.etag), {
         signal: options.signal,
         validate: resultDocument("CopyPartResult", "upload_part_copy"),
       });

@@ -23,6 +23,7 @@ import {
   type StorageDriver,
   type StorageFeatures,
 } from "@stowage/core";
+import { appendChunk } from "./append.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { isMissingBucket } from "./errors.js";
@@ -34,6 +35,7 @@ import * as req from "./requests.js";
 import { objectFromHeaders } from "./responses.js";
 import { sseHeaders } from "./sse.js";
 import { copyStated, type OssDriverTuning } from "./copy.js";
+import { moveObject } from "./move.js";
 
 /**
  * The OSS primitives over one bucket. Keys travel byte-exact; directories are
@@ -139,20 +141,20 @@ export class OssStorageDriver implements StorageDriver {
 
   /**
    * Server-side copy: CopyObject, or UploadPartCopy above 1 GiB; the copy's CRC64 must equal the source's.
-   * A symlink source copies its target's bytes (OSS itself would copy the link).
-   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory, or an appendable object: OSS copies none), `IntegrityMismatch`, ...
+   * A symlink source copies its target's bytes (OSS itself would copy the link). Only the version the stat found is copied.
+   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory, or an appendable object: OSS copies none), `Conflict` (the source changed meanwhile: nothing copied), `IntegrityMismatch`, ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     await copyStated(this, await this.stat(srcKey, { signal: options.signal }), srcKey, dstKey, options);
   }
 
-  /** Copy, then delete the source; a symlink is moved as a link (PutSymlink, then delete). @throws StorageError as {@link OssStorageDriver.copy} */
-  async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    const source = await this.stat(srcKey, { signal: options.signal });
-    if (srcKey === dstKey && source.mode !== "dir") return;
-    if (source.mode === "link") await this.createLink(dstKey, source.linkTarget!.slice(1), options);
-    else await copyStated(this, source, srcKey, dstKey, options);
-    if (srcKey !== dstKey) await this.delete(srcKey, { signal: options.signal });
+  /**
+   * Copy pinned to the source's ETag (a symlink: PutSymlink), then delete the source if a stat finds
+   * it still that version (see `moveObject` in move.ts).
+   * @throws StorageError as {@link OssStorageDriver.copy}; `Conflict` (the source changed during the move: it is kept)
+   */
+  move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    return moveObject(this, srcKey, dstKey, options);
   }
 
   /** A zero-byte `dir/` object (idempotent). @throws StorageError `PermissionDenied`, `Aborted` */
@@ -216,16 +218,11 @@ export class OssStorageDriver implements StorageDriver {
 
   /**
    * AppendObject at `offset` with Content-MD5; returns `x-oss-next-append-position` and the whole object's CRC64.
-   * Never retried blindly (a lost answer could mean it was applied).
-   * @throws StorageError `Conflict` (PositionNotEqualToLength), `ObjectModeInvalid` (ObjectNotAppendable), `IntegrityMismatch`, ...
+   * Never retried blindly; a lost answer is judged by the object's length and CRC-64 (see `appendChunk` in append.ts).
+   * @throws StorageError `Conflict` (PositionNotEqualToLength), `ObjectModeInvalid` (ObjectNotAppendable), `IntegrityMismatch`, `ServiceInternal`, ...
    */
-  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
-    const res = await this.client.send(req.appendObject(key, offset, body, options), { signal: options.signal, idempotent: false, onUploadProgress: body.onProgress });
-    await res.discard();
-    const next = Number(res.header("x-oss-next-append-position"));
-    const appendOffset = Number.isSafeInteger(next) ? next : offset + body.size;
-    const crc = res.header("x-oss-hash-crc64ecma");
-    return crc === undefined ? { appendOffset } : { appendOffset, crc64: crc };
+  writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
+    return appendChunk(this.client, key, offset, body, options);
   }
 
   /** Nothing to do: an OSS appendable object is readable at once. */

@@ -1,3 +1,4 @@
+import { checkConditions } from "../common/conditions.js";
 import { readAttributes } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
@@ -48,13 +49,24 @@ export async function ossUploadPart(ex: Exchange, route: Route, ctx: HandlerCont
   return emptyResponse(200, h);
 }
 
-/** UploadPartCopy (`x-oss-copy-source`, `x-oss-copy-source-range`). */
+/** UploadPartCopy (`x-oss-copy-source`, `x-oss-copy-source-range`); the `x-oss-copy-source-if-*` conditions as on CopyObject (412). */
 export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);
   const u = upload(ex, route, ctx);
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
+  checkConditions(
+    {
+      ifMatch: header(ex, "x-oss-copy-source-if-match"),
+      ifNoneMatch: header(ex, "x-oss-copy-source-if-none-match"),
+      ifModifiedSince: header(ex, "x-oss-copy-source-if-modified-since"),
+      ifUnmodifiedSince: header(ex, "x-oss-copy-source-if-unmodified-since"),
+    },
+    src.etag,
+    src.lastModified,
+    false,
+  );
   const rangeHeader = header(ex, "x-oss-copy-source-range");
   const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);
   if (range === undefined) throw new ProtocolError("InvalidArgument", "The copy range is not valid.");

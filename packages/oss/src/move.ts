@@ -1,0 +1,63 @@
+import { ErrorCode, isStorageError, sameEtag, storageError, StorageError, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { copyStated, type CopyContext } from "./copy.js";
+
+/** What {@link moveObject} needs of the driver besides a copy. */
+export interface MoveContext extends CopyContext {
+  /** PutSymlink. */
+  createLink(key: string, targetKey: string, options: DriverCallOptions): Promise<RawObject>;
+}
+
+/**
+ * Move as OSS allows it: a copy pinned to the source's ETag (see `copyStated`), or for a symlink a
+ * new link to its target; then, before the source is deleted, a stat of it again: it is deleted only
+ * while it is still the version that was copied (same mode and ETag; a link: the same target too).
+ * A source overwritten between the copy and that stat is kept, and the move fails with `Conflict`; a
+ * source already gone is fine (the destination holds the copy). OSS has no conditional DeleteObject:
+ * an overwrite between that stat and the delete is still lost (docs/services/oss.md).
+ * @throws StorageError as `copyStated` (`Conflict` when the source changed before or while it was
+ *   copied: nothing moved), `Conflict` (the source changed after the copy: the destination holds the
+ *   copied version, the newer source is kept), or the failure of the stat (the source is kept)
+ */
+export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+  const signal = { signal: options.signal };
+  const source = await ctx.stat(srcKey, signal);
+  if (srcKey === dstKey && source.mode !== "dir") return;
+  if (source.mode === "link") await ctx.createLink(dstKey, source.linkTarget!.slice(1), options);
+  else if ((await copyStated(ctx, source, srcKey, dstKey, options)) === undefined) return;
+  if (srcKey === dstKey) return;
+  if (!(await stillMovedVersion(ctx, srcKey, source, signal))) return;
+  await ctx.delete(srcKey, signal);
+}
+
+/**
+ * True when `srcKey` is still `moved` (the version copied, or the link re-created), so deleting it
+ * loses nothing; false when it is gone (nothing to delete).
+ * @throws StorageError `Conflict` when it changed; the stat's failure (with what was done) otherwise
+ */
+async function stillMovedVersion(ctx: CopyContext, srcKey: string, moved: RawObject, signal: DriverCallOptions): Promise<boolean> {
+  let now: RawObject;
+  try {
+    now = await ctx.stat(srcKey, signal);
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.ObjectNotExist)) return false;
+    if (!isStorageError(e) || e.code === ErrorCode.Aborted) throw e;
+    throw new StorageError({
+      code: e.code,
+      message: `move: the source was copied, but it could not be looked at again before its delete (${e.detail}): the destination holds the copy, the source is kept`,
+      ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
+      ...(e.requestId !== undefined ? { requestId: e.requestId } : {}),
+      retryable: e.retryable,
+      cause: e,
+    });
+  }
+  const sameTarget = moved.mode !== "link" || now.linkTarget === moved.linkTarget;
+  const sameVersion = moved.etag === undefined || sameEtag(now.etag, moved.etag);
+  if (now.mode === moved.mode && sameTarget && sameVersion) return true;
+  const was = moved.mode === "link" ? `a link to ${moved.linkTarget}` : `ETag ${moved.etag}`;
+  const is = now.mode === "link" ? `a link to ${now.linkTarget}` : now.mode === "file" ? `ETag ${now.etag ?? "(none)"}` : `an object of mode ${now.mode}`;
+  throw storageError(
+    ErrorCode.Conflict,
+    `move: the source changed during the move (${was} was copied, it is now ${is}): the destination holds the version that was copied, the newer source is kept`,
+    { retryable: false },
+  );
+}
