@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, sameEtag, storageError, StorageError, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { movedSourceUnchanged, type DriverCallOptions } from "@stowage/core";
 import { copyStated, type CopiedSource, type CopyContext } from "./copy.js";
 
 /**
@@ -14,36 +14,6 @@ import { copyStated, type CopiedSource, type CopyContext } from "./copy.js";
 export async function moveObject(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
   const copied = await copyStated(ctx, srcKey, dstKey, options);
   if (srcKey === dstKey || copied === undefined) return;
-  if (!(await stillCopiedVersion(ctx, srcKey, copied))) return;
+  if (!(await movedSourceUnchanged((key, o) => ctx.stat(key, o), srcKey, copied.source, copied.statOptions))) return;
   await ctx.delete(srcKey, { signal: options.signal });
-}
-
-/**
- * True when `srcKey` is still the version `copied` names (same ETag), so deleting it loses nothing;
- * false when it is gone (nothing to delete).
- * @throws StorageError `Conflict` when it changed; the HEAD's failure (with what was done) otherwise
- */
-async function stillCopiedVersion(ctx: CopyContext, srcKey: string, copied: CopiedSource): Promise<boolean> {
-  let now: RawObject;
-  try {
-    now = await ctx.stat(srcKey, copied.statOptions);
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.ObjectNotExist)) return false;
-    if (!isStorageError(e) || e.code === ErrorCode.Aborted) throw e;
-    throw new StorageError({
-      code: e.code,
-      message: `move: the source was copied, but it could not be looked at again before its delete (${e.detail}): the destination holds the copy, the source is kept`,
-      ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
-      ...(e.requestId !== undefined ? { requestId: e.requestId } : {}),
-      retryable: e.retryable,
-      cause: e,
-    });
-  }
-  const before = copied.source.etag;
-  if (before === undefined || (now.mode === copied.source.mode && sameEtag(now.etag, before))) return true;
-  throw storageError(
-    ErrorCode.Conflict,
-    `move: the source changed during the move (ETag ${before} was copied, it is now ${now.mode === "file" ? `ETag ${now.etag ?? "(none)"}` : `an object of mode ${now.mode}`}): the destination holds the version that was copied, the newer source is kept`,
-    { retryable: false },
-  );
 }

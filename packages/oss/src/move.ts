@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, sameEtag, storageError, StorageError, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { movedSourceUnchanged, type DriverCallOptions, type RawObject } from "@stowage/core";
 import { copyStated, type CopyContext } from "./copy.js";
 
 /** What {@link moveObject} needs of the driver besides a copy. */
@@ -25,39 +25,6 @@ export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: strin
   if (source.mode === "link") await ctx.createLink(dstKey, source.linkTarget!.slice(1), options);
   else if ((await copyStated(ctx, source, srcKey, dstKey, options)) === undefined) return;
   if (srcKey === dstKey) return;
-  if (!(await stillMovedVersion(ctx, srcKey, source, signal))) return;
+  if (!(await movedSourceUnchanged((key, o) => ctx.stat(key, o), srcKey, source, signal))) return;
   await ctx.delete(srcKey, signal);
-}
-
-/**
- * True when `srcKey` is still `moved` (the version copied, or the link re-created), so deleting it
- * loses nothing; false when it is gone (nothing to delete).
- * @throws StorageError `Conflict` when it changed; the stat's failure (with what was done) otherwise
- */
-async function stillMovedVersion(ctx: CopyContext, srcKey: string, moved: RawObject, signal: DriverCallOptions): Promise<boolean> {
-  let now: RawObject;
-  try {
-    now = await ctx.stat(srcKey, signal);
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.ObjectNotExist)) return false;
-    if (!isStorageError(e) || e.code === ErrorCode.Aborted) throw e;
-    throw new StorageError({
-      code: e.code,
-      message: `move: the source was copied, but it could not be looked at again before its delete (${e.detail}): the destination holds the copy, the source is kept`,
-      ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
-      ...(e.requestId !== undefined ? { requestId: e.requestId } : {}),
-      retryable: e.retryable,
-      cause: e,
-    });
-  }
-  const sameTarget = moved.mode !== "link" || now.linkTarget === moved.linkTarget;
-  const sameVersion = moved.etag === undefined || sameEtag(now.etag, moved.etag);
-  if (now.mode === moved.mode && sameTarget && sameVersion) return true;
-  const was = moved.mode === "link" ? `a link to ${moved.linkTarget}` : `ETag ${moved.etag}`;
-  const is = now.mode === "link" ? `a link to ${now.linkTarget}` : now.mode === "file" ? `ETag ${now.etag ?? "(none)"}` : `an object of mode ${now.mode}`;
-  throw storageError(
-    ErrorCode.Conflict,
-    `move: the source changed during the move (${was} was copied, it is now ${is}): the destination holds the version that was copied, the newer source is kept`,
-    { retryable: false },
-  );
 }

@@ -1,0 +1,50 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError, StorageError } from "../errors/storage-error.js";
+import { sameEtag } from "../object/etag.js";
+import type { DriverCallOptions, RawObject } from "./storage-driver.js";
+
+/**
+ * For a driver whose move is a copy and then a delete of the source (no conditional DELETE on the
+ * service): looks at `srcKey` again after the copy and tells whether deleting it loses nothing,
+ * i.e. it is still `moved`, the object the copy was made from (same mode, same ETag when `moved`
+ * had one, and for a link the same target). The window between this look and the DELETE stays
+ * open; the driver documents it.
+ *
+ * @param stat the driver's stat, called once with `options`.
+ * @returns true when the source is still `moved`; false when it is gone (nothing to delete).
+ * @throws StorageError `Conflict` (not retryable) when the source changed: the destination holds
+ *   the version that was copied, the newer source is kept; `Aborted`; any other failure of the stat,
+ *   with its code, saying the source is kept.
+ */
+export async function movedSourceUnchanged(
+  stat: (key: string, options: DriverCallOptions) => Promise<RawObject>,
+  srcKey: string,
+  moved: RawObject,
+  options: DriverCallOptions,
+): Promise<boolean> {
+  let now: RawObject;
+  try {
+    now = await stat(srcKey, options);
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.ObjectNotExist)) return false;
+    if (!isStorageError(e) || e.code === ErrorCode.Aborted) throw e;
+    throw new StorageError({
+      code: e.code,
+      message: `move: the source was copied, but it could not be looked at again before its delete (${e.detail}): the destination holds the copy, the source is kept`,
+      ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
+      ...(e.requestId !== undefined ? { requestId: e.requestId } : {}),
+      retryable: e.retryable,
+      cause: e,
+    });
+  }
+  const sameTarget = moved.mode !== "link" || now.linkTarget === moved.linkTarget;
+  const sameVersion = moved.etag === undefined || sameEtag(now.etag, moved.etag);
+  if (now.mode === moved.mode && sameTarget && sameVersion) return true;
+  const was = moved.mode === "link" ? `a link to ${moved.linkTarget}` : `ETag ${moved.etag}`;
+  const is = now.mode === "link" ? `a link to ${now.linkTarget}` : now.mode === "file" ? `ETag ${now.etag ?? "(none)"}` : `an object of mode ${now.mode}`;
+  throw storageError(
+    ErrorCode.Conflict,
+    `move: the source changed during the move (${was} was copied, it is now ${is}): the destination holds the version that was copied, the newer source is kept`,
+    { retryable: false },
+  );
+}
