@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
-import { ErrorCode, storageError, type DriverBody, type RawObject } from "@stowage/core";
+import { crc64Combine, crc64Equal, ErrorCode, storageError, type DriverBody, type RawObject } from "@stowage/core";
+import { checkAppendBase, forgetAppend, rememberAppend } from "./append-base.js";
 import { replaceAtomically } from "./atomic.js";
 import { writeBody } from "./body.js";
 import { fsError } from "./errors.js";
@@ -19,13 +20,17 @@ export async function createAppendFile(paths: FsPaths, key: string, path: string
 
 /**
  * Appends `body` to `path` at `offset`, which must be the file's size (the file
- * opened is checked to lie inside the work_dir of `paths`). A
+ * opened is checked to lie inside the work_dir of `paths`). With
+ * `body.appendBaseCrc64` (core sends the append object's CRC-64), the file must
+ * also still hold the bytes the append object describes (append-base.ts), so an
+ * append never goes onto a file that replaced the object. A
  * failed or aborted append is cut back off, leaving the file as it was. With
  * `durable`, the file is fsynced before the append reports success. Appends
  * to one file from this process are serialised (check, then write), so of two
  * at one offset the second fails with `Conflict`; appends from other processes
  * are not seen.
- * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file, or not the append object's
+ *   bytes), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
  */
 export async function appendToFile(paths: FsPaths, path: string, offset: number, body: DriverBody, signal?: AbortSignal, durable = false): Promise<{ appendOffset: number }> {
   // Checked after opening: only a file inside the work_dir is ever written to.
@@ -35,16 +40,27 @@ export async function appendToFile(paths: FsPaths, path: string, offset: number,
     if (!opened.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
     return await withFileLock(opened.dev, opened.ino, async () => {
       // The size now, with the lock held: an append that got in first moved it.
-      const { size } = await handle.stat();
-      if (size !== offset) throw storageError(ErrorCode.Conflict, `append position is ${size}, not ${offset}`);
+      const before = await handle.stat({ bigint: true });
+      if (before.size !== BigInt(offset)) throw storageError(ErrorCode.Conflict, `append position is ${before.size}, not ${offset}`);
+      const base = body.appendBaseCrc64;
+      if (base !== undefined) await checkAppendBase(handle, before, base, signal);
       try {
         await writeBody(handle, body, signal, offset);
         if (durable) await handle.sync();
       } catch (e) {
         await handle.truncate(offset).catch(() => undefined);
+        forgetAppend(before);
         throw e;
       }
-      return { appendOffset: offset + body.size };
+      const after = await handle.stat({ bigint: true }).catch(() => undefined);
+      const end = offset + body.size;
+      if (after !== undefined) {
+        // What the file now holds, for the next append's check (only if nothing else moved it meanwhile).
+        const crc = base !== undefined && body.crc64 !== undefined && crc64Equal(body.crc64, body.crc64) ? crc64Combine(BigInt(base), BigInt(body.crc64), body.size) : undefined;
+        if (crc !== undefined && after.size === BigInt(end)) rememberAppend(after, crc);
+        else forgetAppend(after);
+      }
+      return { appendOffset: end };
     });
   } catch (e) {
     throw fsError(e);

@@ -3,7 +3,8 @@ import { lstat, open, rename, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, throwIfAborted } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
-import { tempName, type FsPaths } from "./paths.js";
+import type { FsPaths } from "./paths.js";
+import { tempName } from "./reserved-names.js";
 import type { DirPin } from "./pinned-dir.js";
 
 /**

@@ -4,8 +4,10 @@ import { compareKeys, ErrorCode, isStorageError, type DriverListPage, type Drive
 import { fsError, isErrno } from "./errors.js";
 import { entryIn } from "./links.js";
 import { dirObject, fileObject, linkObject } from "./objects.js";
+import type { FsPaths } from "./paths.js";
+import { classifyReserved } from "./reserved-entries.js";
+import { isReserved } from "./reserved-names.js";
 import { reportUnlisted } from "./unlisted.js";
-import { isHidden, type FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 
 /** One directory entry, typed by what it is itself (a symlink is a link, whatever it leads to). */
@@ -26,7 +28,8 @@ const STAT_BATCH = 64;
  * prefix. Without: every file below, depth first in key order (a raw string
  * prefix; directories are not items). Items are sorted by key; the token is
  * the last key returned. Symlinks are `link` items in both modes, never
- * followed. `.stowage-*` entries are never shown; a missing directory lists as empty.
+ * followed. The driver's own entries (reserved names, paths.ts isReserved) are never shown; others
+ * under a reserved name are left out too, and reported (unlisted.ts). A missing directory lists as empty.
  * @throws StorageError `InvalidArgument` (prefix outside the work_dir), or mapped fs errors.
  */
 export async function listFiles(paths: FsPaths, request: DriverListRequest): Promise<DriverListPage> {
@@ -72,7 +75,11 @@ async function* walk(paths: FsPaths, dirKey: string, dirPath: string, namePrefix
   }
 }
 
-/** The visible entries of a directory whose names start with `namePrefix`, sorted by key (dirs end with `/`). */
+/**
+ * The visible entries of a directory whose names start with `namePrefix`, sorted by key (dirs end
+ * with `/`). Entries left out that a user may have meant as objects (names no key can address,
+ * reserved names on entries the driver did not make) are reported (unlisted.ts).
+ */
 async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string): Promise<Entry[]> {
   let dirents;
   try {
@@ -89,22 +96,27 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
     throw fsError(e);
   }
   const out: Entry[] = [];
-  const unlisted: Buffer[] = [];
+  const unaddressable: Buffer[] = [];
+  const reserved: Buffer[] = [];
   const prefixBytes = Buffer.from(namePrefix, "utf8");
   for (const d of dirents) {
     const raw = d.name as unknown as Buffer;
     const name = addressableName(raw);
     if (name === undefined) {
-      if (raw.subarray(0, prefixBytes.length).equals(prefixBytes)) unlisted.push(raw);
+      if (raw.subarray(0, prefixBytes.length).equals(prefixBytes)) unaddressable.push(raw);
       continue;
     }
-    if (isHidden(name) || !name.startsWith(namePrefix)) continue;
+    if (!name.startsWith(namePrefix)) continue;
+    if (isReserved(name)) {
+      if ((await classifyReserved(paths, dirPath, name, d)) === "foreign") reserved.push(raw);
+      continue;
+    }
     const dir = d.isDirectory();
     const link = d.isSymbolicLink();
     if (!dir && !link && !d.isFile()) continue; // sockets, fifos, devices: not objects
     out.push({ key: dirKey + name + (dir ? "/" : ""), path: posix.join(dirPath, name), dir, link });
   }
-  reportUnlisted(dirPath, unlisted);
+  reportUnlisted(dirPath, unaddressable, reserved);
   return out.sort((a, b) => compareKeys(a.key, b.key));
 }
 

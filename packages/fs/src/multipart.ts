@@ -30,7 +30,8 @@ import type { DirPin } from "./pinned-dir.js";
 /** Parts per listParts page. */
 export const PARTS_PAGE_SIZE = 1000;
 
-const ID = /^[0-9a-f]{32}$/;
+/** An upload's id, which names its directory in the staging directory. */
+export const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const PART = /^part-(\d+)$/;
 
 /** What `upload.json` in an upload's staging directory holds. */
@@ -161,7 +162,7 @@ export class FsMultipart {
       const staging = await this.paths.pinExisting(this.paths.staging);
       if (staging === undefined) return { items: [] };
       try {
-        ids = (await readdir(staging.self)).filter((n) => ID.test(n));
+        ids = (await readdir(staging.self)).filter((n) => UPLOAD_ID.test(n));
       } finally {
         await staging.close();
       }
@@ -190,7 +191,7 @@ export class FsMultipart {
 
   /** The upload `id` of `key`. @throws StorageError `ObjectNotExist`. */
   private async read(key: string, id: string): Promise<Upload> {
-    if (!ID.test(id)) noUpload();
+    if (!UPLOAD_ID.test(id)) noUpload();
     const upload = await this.load(id).catch(() => undefined);
     if (upload === undefined || upload.key !== key) noUpload();
     return upload;

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { BigIntStats } from "node:fs";
 import { lstat, mkdir, realpath, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
@@ -7,25 +6,7 @@ import { fsError, isErrno } from "./errors.js";
 import { notExist, openExisting } from "./files.js";
 import { statOrUndefined } from "./objects.js";
 import { DirPin, fdPathsWork, openDirFd, realPathOf } from "./pinned-dir.js";
-
-/** Names starting with this are the driver's own (temp files, multipart staging): never listed, never addressable. */
-export const HIDDEN_PREFIX = ".stowage-";
-
-/** The multipart staging directory's name inside the work_dir. */
-export const STAGING_NAME = ".stowage-multipart";
-
-/** True for the driver's own hidden entries. */
-export function isHidden(name: string): boolean {
-  return name.startsWith(HIDDEN_PREFIX);
-}
-
-/** Temp file names start with this (see {@link tempName}). */
-export const TEMP_PREFIX = `${HIDDEN_PREFIX}tmp-`;
-
-/** A fresh hidden temp file name. */
-export function tempName(): string {
-  return `${TEMP_PREFIX}${randomBytes(12).toString("hex")}`;
-}
+import { isReserved, RESERVED_NAMES, STAGING_NAME } from "./reserved-names.js";
 
 /** True when `path` is `root` or below it. */
 function inside(path: string, root: string): boolean {
@@ -62,7 +43,7 @@ export class FsPaths {
 
   /**
    * The absolute path of `key` (a file or dir key), checked to lie inside the work_dir.
-   * @throws StorageError `InvalidArgument` (escapes the work_dir, a reserved `.stowage-` name, NUL),
+   * @throws StorageError `InvalidArgument` (escapes the work_dir, a name {@link isReserved} reserves, NUL),
    *   `PermissionDenied` or `Unexpected` when a real path can't be resolved.
    */
   async resolve(key: string): Promise<string> {
@@ -92,8 +73,9 @@ export class FsPaths {
     const path = posix.resolve("/", key);
     if (!inside(path, this.root)) escape();
     const below = path.slice(this.root === "/" ? 1 : this.root.length + 1);
-    if (below !== "" && below.split("/").some(isHidden)) {
-      throw storageError(ErrorCode.InvalidArgument, `names starting with ${HIDDEN_PREFIX} are reserved`);
+    const reserved = below === "" ? undefined : below.split("/").find(isReserved);
+    if (reserved !== undefined) {
+      throw storageError(ErrorCode.InvalidArgument, `"${reserved}" is a name the fs driver reserves for its own files (${RESERVED_NAMES})`);
     }
     return path;
   }

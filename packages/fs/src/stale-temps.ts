@@ -1,5 +1,6 @@
 import { lstat, readdir, unlink } from "node:fs/promises";
-import { TEMP_PREFIX, type FsPaths } from "./paths.js";
+import type { FsPaths } from "./paths.js";
+import { isOwnTempName } from "./reserved-names.js";
 
 /**
  * A temp file untouched for this long (ms) belongs to a write that died with its process: a live
@@ -10,7 +11,8 @@ export const STALE_TEMP_MS = 60 * 60 * 1000;
 /**
  * Removes the temp files of writes that died with their process (killed mid-write: a temp file is
  * removed on every failure the process lives through) from the directory `dirPath`: hidden
- * `.stowage-tmp-*` files last modified more than {@link STALE_TEMP_MS} ago. They are never listed,
+ * temp files (regular files or symlinks named exactly as paths.ts tempName makes them: `.stowage-tmp-`
+ * and 24 lower-case hex digits; no key can name one, so none is a user's object) last modified more than {@link STALE_TEMP_MS} ago. They are never listed,
  * but kept the directory from being deleted. Looks only inside the directory once pinned and checked
  * to lie inside the work_dir. Resolves with how many it removed; never throws (what cannot be read
  * or removed is left).
@@ -22,10 +24,10 @@ export async function removeStaleTemps(paths: FsPaths, dirPath: string, now = Da
   try {
     const names = await readdir(dir.self).catch(() => [] as string[]);
     for (const name of names) {
-      if (!name.startsWith(TEMP_PREFIX)) continue;
+      if (!isOwnTempName(name)) continue;
       const entry = dir.at(name);
       const st = await lstat(entry).catch(() => undefined);
-      if (st === undefined || st.isDirectory() || now - st.mtimeMs < STALE_TEMP_MS) continue;
+      if (st === undefined || !(st.isFile() || st.isSymbolicLink()) || now - st.mtimeMs < STALE_TEMP_MS) continue;
       if (await unlink(entry).then(() => true, () => false)) removed++;
     }
   } finally {

@@ -171,8 +171,9 @@ export class FsStorageDriver implements StorageDriver {
   }
 
   /**
-   * Appends at `offset`, which must be the file's size; a failed append is cut back off.
-   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
+   * Appends at `offset`, which must be the file's size, onto bytes whose CRC-64 is `body.appendBaseCrc64`
+   * when given (append-base.ts); a failed append is cut back off.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file, or not the append object's bytes), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
    */
   async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
     throwIfAborted(options.signal);

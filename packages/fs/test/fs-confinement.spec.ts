@@ -90,9 +90,9 @@ describe("fs driver: confinement to work_dir", () => {
     expect(await readFile(join(s.tmp, "not/yet/f"), "utf8")).toBe("x");
   });
 
-  it("reserves .stowage- names", async () => {
+  it("reserves the driver's own names (staging directory, temp files)", async () => {
     await expectCode(s.driver.write(s.key(".stowage-multipart/x"), buf("x"), {}), "InvalidArgument");
-    await expectCode(s.driver.write(s.key("a/.stowage-tmp-1"), buf("x"), {}), "InvalidArgument");
+    await expectCode(s.driver.write(s.key("a/.stowage-tmp-0123456789abcdef01234567"), buf("x"), {}), "InvalidArgument");
   });
 });
 

@@ -58,12 +58,12 @@ describe("fs driver: listing", () => {
     expect(await all({ prefix: s.key("missing/"), limit: 5 })).toEqual([]);
   });
 
-  it("never shows .stowage-* entries (temp files, multipart staging)", async () => {
+  it("never shows the driver's own entries (temp files, multipart staging)", async () => {
     await seed(["f"]);
     const { multipartId } = await s.driver.createMultipart(s.key("up"), {});
     await s.driver.writePart(s.key("up"), multipartId, 0, buf("part"), {});
     await mkdir(join(s.root, "sub"));
-    await writeFile(join(s.root, "sub/.stowage-tmp-leftover"), "x");
+    await writeFile(join(s.root, "sub/.stowage-tmp-0123456789abcdef01234567"), "x");
     expect(await all({ prefix: s.key(""), delimiter: "/", limit: 10 })).toEqual(["f", "sub/(dir)"]);
     expect(await all({ prefix: s.key(""), limit: 10 })).toEqual(["f"]);
     expect(await all({ prefix: s.key(".stowage"), limit: 10 })).toEqual([]);

@@ -46,14 +46,17 @@ function appendTarget(model: StoreModel, h: AppendHandle): ModelObject | ErrorCo
     return offset === 0 ? { data: Buffer.alloc(0), append: true } : "Conflict";
   }
   if (!cur.append && model.rules.appendToPlainFile === "refuse") return "ObjectModeInvalid";
-  return offset === cur.data.length ? cur : "Conflict";
+  if (offset !== cur.data.length) return "Conflict";
+  if (model.rules.appendOntoOtherBytes === "refuse" && !h.seen.equals(cur.data)) return "ObjectModeInvalid";
+  return cur;
 }
 
 /**
  * `writeAppend(handle, body)` through one of the handles the caller holds (maybe stale): appends
  * when the handle's offset is the object's length (`Conflict` otherwise). The bytes before the
  * offset being other than the handle saw is `IntegrityMismatch` where the service returns CRC-64
- * (the bytes are appended, the handle does not move). Objects gone or replaced answer by the rules.
+ * (the bytes are appended, the handle does not move), or `ObjectModeInvalid` with nothing appended
+ * where the rules say so (fs). Objects gone or replaced answer by the rules.
  */
 export class WriteAppendCommand extends ModelCommand {
   constructor(

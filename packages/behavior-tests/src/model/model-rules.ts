@@ -38,6 +38,13 @@ export interface DriverRules {
    */
   appendToPlainFile: "refuse" | "byLength";
   /**
+   * `writeAppend` through a handle whose object, at the handle's offset, holds other bytes than the
+   * handle saw (replaced or taken over by another handle): absent, the bytes are appended (and
+   * `IntegrityMismatch` where features.crc64); `"refuse"`, `ObjectModeInvalid` and nothing appended
+   * (fs: "the file still holds the bytes the append object describes").
+   */
+  appendOntoOtherBytes?: "refuse";
+  /**
    * `writeAppend` through a handle whose object is gone: `ObjectNotExist` (memory, fs), or the
    * services' semantics: "an append at position 0 to an object that is gone makes it again"
    * (any other position is `Conflict`).
@@ -83,6 +90,7 @@ export const FS_RULES: Readonly<DriverRules> = Object.freeze({
   moveAppendable: "keep",
   multipartSlotCheck: "complete",
   appendToPlainFile: "byLength",
+  appendOntoOtherBytes: "refuse",
   appendToMissing: "notExist",
 });
 

@@ -1,0 +1,52 @@
+import { randomBytes } from "node:crypto";
+
+// The only names the fs driver makes entries under for itself. They are reserved: no key may name
+// one (InvalidArgument), and listings leave them out (reporting those the driver did not make,
+// reserved-entries.ts). Every other name, `.stowage-` ones included, is an ordinary key. Matched in
+// either case: on a case-insensitive filesystem (macOS) `.STOWAGE-MULTIPART` is the staging directory.
+
+/** The multipart staging directory's name (in the work_dir; below it, another store's). */
+export const STAGING_NAME = ".stowage-multipart";
+
+/** Temp file names start with this (see {@link tempName}). */
+export const TEMP_PREFIX = ".stowage-tmp-";
+
+/** How many random hex digits follow {@link TEMP_PREFIX} in a temp file's name. */
+const TEMP_DIGITS = 24;
+
+/** A temp file's name, in either case. */
+const TEMP_NAME = /^\.stowage-tmp-[0-9a-f]{24}$/i;
+
+/** The reserved names, as a message shows them. */
+export const RESERVED_NAMES = `${STAGING_NAME} and ${TEMP_PREFIX}<${TEMP_DIGITS} hex digits>`;
+
+/** True for the name of a temp file of an atomic write ({@link tempName}: `.stowage-tmp-` and 24 hex digits), in either case. @throws nothing. */
+export function isTempName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
+/** True for a temp file's name exactly as {@link tempName} makes it (lower-case hex): the driver's own, not another case of it. @throws nothing. */
+export function isOwnTempName(name: string): boolean {
+  return name === name.toLowerCase() && TEMP_NAME.test(name);
+}
+
+/** True for the name of the multipart staging directory (in either case). @throws nothing. */
+export function isStagingName(name: string): boolean {
+  return name.length === STAGING_NAME.length && name.toLowerCase() === STAGING_NAME;
+}
+
+/**
+ * True for a name the driver makes entries under itself: the multipart staging directory
+ * ({@link STAGING_NAME}) and the temp files of atomic writes ({@link tempName}), in any directory
+ * (a store whose work_dir lies below this one's keeps its staging there). Such names are never
+ * listed and no key may name them; every other name, `.stowage-` ones included, is an ordinary key.
+ * @throws nothing.
+ */
+export function isReserved(name: string): boolean {
+  return isStagingName(name) || isTempName(name);
+}
+
+/** A fresh hidden temp file name (`.stowage-tmp-` and 24 random lower-case hex digits). @throws nothing. */
+export function tempName(): string {
+  return `${TEMP_PREFIX}${randomBytes(TEMP_DIGITS / 2).toString("hex")}`;
+}
