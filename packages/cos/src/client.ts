@@ -98,11 +98,12 @@ export class CosClient {
   /**
    * A presigned form of `call`: the `q-*` signature (and security token) in the
    * query, `host` plus the call's headers signed; those headers must be sent as given.
-   * @throws StorageError `PermissionDenied` when a credential provider fails
+   * `signal` ends the wait on a credential provider.
+   * @throws StorageError `PermissionDenied` when a credential provider fails; `Aborted` when `signal` aborts meanwhile
    */
-  async presign(call: CosCall, expires: number): Promise<PresignedRequest> {
+  async presign(call: CosCall, expires: number, signal?: AbortSignal): Promise<PresignedRequest> {
     const request = this.toRequest(call);
-    const creds = await this.credentials.get();
+    const creds = await this.credentials.get(signal);
     const headers = { ...request.headers, host: hostHeader(request) };
     const signed = cosPresignQuery(
       { method: request.method, pathname: request.resource ?? "/", query: request.query ?? [], headers },

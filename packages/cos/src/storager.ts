@@ -184,27 +184,27 @@ export class CosStorageDriver implements StorageDriver {
       if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
       const call = req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, options, secure);
       call.query.push(...responseOverrideQuery(options));
-      return this.client.presign(call, options.expires);
+      return this.client.presign(call, options.expires, options.signal);
     }
     if (op === "delete") {
       const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
-      return this.client.presign(call, options.expires);
+      return this.client.presign(call, options.expires, options.signal);
     }
-    if (op === "createMultipart") return this.client.presign(req.initiateMultipart(key, options, secure), options.expires);
+    if (op === "createMultipart") return this.client.presign(req.initiateMultipart(key, options, secure), options.expires, options.signal);
     if (op === "writeMultipart") {
-      return this.client.presign(req.presignedUploadPart(key, options.multipartId as string, options.index as number, options, secure), options.expires);
+      return this.client.presign(req.presignedUploadPart(key, options.multipartId as string, options.index as number, options, secure), options.expires, options.signal);
     }
-    if (op === "listMultipart") return this.client.presign(req.listParts(key, options.multipartId as string, undefined), options.expires);
+    if (op === "listMultipart") return this.client.presign(req.listParts(key, options.multipartId as string, undefined), options.expires, options.signal);
     if (op === "completeMultipart") {
       const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? []);
-      return { ...(await this.client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
+      return { ...(await this.client.presign(call, options.expires, options.signal)), body: (call.body as Buffer).toString("utf8") };
     }
     const headers: Record<string, string> = { ...sseServerHeaders(options), ...sseCustomerHeaders(options, secure) };
     if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
     if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
     if (typeof options.storageClass === "string") headers["x-cos-storage-class"] = options.storageClass;
     if (typeof options.size === "number") headers["content-length"] = String(options.size);
-    return this.client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);
+    return this.client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires, options.signal);
   }
 
   /**

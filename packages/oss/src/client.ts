@@ -110,11 +110,12 @@ export class OssClient {
    * A presigned form of `call`, valid for `expires` seconds: V1 (`OSSAccessKeyId`,
    * `Expires`, `Signature`, `security-token`) or V4 (`x-oss-*` query parameters).
    * The call's headers are signed where OSS signs them and must be sent as given.
-   * @throws StorageError `PermissionDenied` when a credential provider fails
+   * `signal` ends the wait on a credential provider.
+   * @throws StorageError `PermissionDenied` when a credential provider fails; `Aborted` when `signal` aborts meanwhile
    */
-  async presign(call: OssCall, expires: number): Promise<PresignedRequest> {
+  async presign(call: OssCall, expires: number, signal?: AbortSignal): Promise<PresignedRequest> {
     const request = this.toRequest(call);
-    const creds = await this.credentials.get();
+    const creds = await this.credentials.get(signal);
     const key = { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret };
     const now = this.http.now();
     let query = [...(request.query ?? [])];
