@@ -100,7 +100,7 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
     const unlisted = seen.size;
     if (unlisted === 0) return code;
     io.stderr.write(
-      `stowage: local entries were left out: ${unlisted} director${unlisted === 1 ? "y holds" : "ies hold"} names no object key can address (not UTF-8, or with a backslash: see the warnings above); rename them to include them\n`,
+      `stowage: local entries were left out: ${unlisted} director${unlisted === 1 ? "y holds" : "ies hold"} names no object key can address (not UTF-8, with a backslash, or names the fs driver reserves for its own temporary files: see the warnings above); rename them to include them\n`,
     );
     return code === EXIT_CODES.ok ? EXIT_CODES.ObjectModeInvalid : code;
   } catch (e) {

@@ -36,7 +36,8 @@ export interface DriverBody {
   onProgress?: (bytesSent: number) => void;
   /**
    * For `writeAppend`: the whole object's CRC-64 (decimal) before this chunk, when the caller's
-   * object knows it. A driver judging an append whose answer was lost compares the object with it.
+   * object knows it. A driver judging an append whose answer was lost compares the object with it;
+   * fs checks before every append that the file still holds bytes with this CRC-64 (not replaced).
    */
   appendBaseCrc64?: string;
 }
