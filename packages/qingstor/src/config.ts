@@ -32,7 +32,7 @@ export const qingstorPairs = {
   integrity: definePair({
     name: "integrity",
     type: "boolean",
-    description: "Send Content-MD5 and check the MD5 ETags QingStor returns on writes, parts, copies and whole reads (default true).",
+    description: "Send Content-MD5, check the MD5 ETags QingStor returns on writes, parts, copies and whole reads, and check whole reads of multipart objects against the CRC-64 of their Stowage CRC ETag (default true).",
     operations: ["new"],
   }),
   enableVirtualLink: definePair({

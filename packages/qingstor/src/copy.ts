@@ -1,6 +1,7 @@
 import { ErrorCode, sameCustomerKey, statSseCSource, storageError, type DriverCallOptions, type RawObject } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
+import { sourceChanged } from "./copy-pin.js";
 import { plainMd5 } from "./etag.js";
 import { followLinks } from "./links.js";
 import { multipartCopy } from "./multipart.js";
@@ -37,7 +38,11 @@ export interface CopyContext {
  * Content type and metadata are kept; when QingStor's answer carries an ETag (its documented
  * copy answer has none), a copy whose MD5 ETag differs from the source's is removed.
  * A virtual link (seen by the HEAD every copy makes) is followed: its target is copied.
- * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object), `InvalidArgument` (more than 8 links), `IntegrityMismatch`, ...
+ * The copy (every range of a multipart one) is pinned to the ETag that HEAD gave
+ * (`x-qs-copy-source-if-match`): a source overwritten in between fails the copy with `Conflict`
+ * and nothing is stored.
+ * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object), `InvalidArgument` (more than 8 links),
+ *   `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, ...
  */
 export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
   sseHeaders(options, ctx.client.secure);
@@ -72,8 +77,13 @@ export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: s
     await multipartCopy(ctx.client, from, dstKey, source, options, ctx.integrity, ctx.tuning.copyPartSize);
     return;
   }
-  const call = req.copyObject(dstKey, sourceHeader(ctx.name, from), options, ctx.client.secure, source.storageClass);
-  const res = await ctx.client.sendBuffered(call, { signal: options.signal });
+  const call = req.copyObject(dstKey, sourceHeader(ctx.name, from), options, ctx.client.secure, source.storageClass, source.etag);
+  let res;
+  try {
+    res = await ctx.client.sendBuffered(call, { signal: options.signal });
+  } catch (e) {
+    throw sourceChanged(e, source.etag);
+  }
   const copied = plainMd5(res.header("etag"));
   const original = plainMd5(source.etag);
   const encrypted = usesSseC(options) || options.copySourceEncryptionCustomerKey !== undefined;

@@ -20,7 +20,7 @@ export type { BucketAddress, QingStorAddress } from "./addressing.js";
 export { detectZone, zoneFromLocation } from "./zone-detection.js";
 export { ENV_NAMES, resolveCredentials } from "./credentials.js";
 export type { QingStorCredentials } from "./credentials.js";
-export { md5HexOfBase64, multipartEtag, plainMd5 } from "./etag.js";
+export { combinedCrc64, completeEtag, crc64Etag, crc64OfEtag, md5HexOfBase64, multipartEtag, plainMd5 } from "./etag.js";
 export { decodeLinkTarget, encodeLinkTarget, goQueryEscape, LINK_CONTENT_TYPE, LINK_TARGET_HEADER, MAX_LINK_HOPS } from "./virtual-link.js";
 export type { QsCall, CallBody } from "./requests.js";
 export type { QsErrorBody } from "./responses.js";

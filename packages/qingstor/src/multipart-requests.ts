@@ -48,10 +48,21 @@ export function presignedUploadPart(key: string, uploadId: string, index: number
 }
 
 /**
- * UploadMultipart copying bytes `[first, last]` of `source` (`x-qs-copy-source` + `x-qs-copy-range`).
+ * UploadMultipart copying bytes `[first, last]` of `source` (`x-qs-copy-source` + `x-qs-copy-range`),
+ * pinned to the source version whose ETag is `sourceEtag` when given (see {@link copySourcePin}).
  * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key, for the object or the source)
  */
-export function uploadPartCopy(key: string, uploadId: string, index: number, source: string, first: number, last: number, options: DriverCallOptions, secure: boolean): QsCall {
+export function uploadPartCopy(
+  key: string,
+  uploadId: string,
+  index: number,
+  source: string,
+  first: number,
+  last: number,
+  options: DriverCallOptions,
+  secure: boolean,
+  sourceEtag?: string,
+): QsCall {
   return {
     operation: "upload_multipart_copy",
     method: "PUT",
@@ -61,10 +72,24 @@ export function uploadPartCopy(key: string, uploadId: string, index: number, sou
       ...EMPTY_BODY_HEADERS,
       "x-qs-copy-source": source,
       "x-qs-copy-range": `bytes=${first}-${last}`,
+      ...copySourcePin(sourceEtag),
       ...sseHeaders(options, secure),
       ...copySourceSseHeaders(options, secure),
     },
   };
+}
+
+/**
+ * `x-qs-copy-source-if-match: <sourceEtag>` (none without an ETag): the copy reads only the source
+ * version the driver looked at, and QingStor answers 412 `precondition_failed` once it changed.
+ * The ETag goes as the source's HEAD gave it (trimmed; quoted when it was not): QingStor compares
+ * the strings, and an ETag another tool stored at Complete need not be lower-case.
+ * @throws nothing.
+ */
+export function copySourcePin(sourceEtag: string | undefined): Record<string, string> {
+  const etag = sourceEtag?.trim();
+  if (etag === undefined || etag === "") return {};
+  return { "x-qs-copy-source-if-match": /^(W\/)?".*"$/.test(etag) ? etag : `"${etag}"` };
 }
 
 /**

@@ -17,7 +17,8 @@ import { sourceHeader } from "./addressing.js";
 import { expectJson, type QingStorClient } from "./client.js";
 import { QINGSTOR_STORAGE_CLASSES, QINGSTOR_TYPE } from "./config.js";
 import { isMissingBucket, qingstorErrorFromResponse } from "./errors.js";
-import { etagContradicts, multipartEtag } from "./etag.js";
+import { checkSourceUnchanged, sourceChanged } from "./copy-pin.js";
+import { completeEtag, crc64OfEtag, etagContradicts } from "./etag.js";
 import { qingstorLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
 import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
@@ -69,9 +70,12 @@ export async function writeUploadPart(
 }
 
 /**
- * CompleteMultipartUpload with `parts` (sorted). QingStor does not compute the
- * merged object's ETag, so the S3-style `"<md5 of part md5s>-N"` is sent as the
- * `ETag` header (HEAD then returns it) and reported.
+ * CompleteMultipartUpload with `parts` (sorted). QingStor does not compute the merged object's
+ * ETag: the one Stowage sends as the `ETag` header (HEAD then returns it) is reported. When the
+ * object's CRC-64 is known (`crc64`, or every part's CRC-64, which core gives for the parts it
+ * hashed), it is a CRC ETag (`"<crc hex><check hex>-N"`, etag.ts `crc64Etag`) that stat reports
+ * as the object's `crc64` and whole reads are checked against; else the S3-style
+ * `"<md5 of part md5s>-N"` (none when a part's ETag is no plain MD5).
  *
  * Complete is not idempotent: when an attempt completed the upload but its answer was lost,
  * the retry finds no upload (404 upload_not_exists). The object is then looked at (HEAD): when
@@ -87,8 +91,9 @@ export async function completeUpload(
   parts: readonly Part[],
   options: DriverCallOptions,
   integrity: boolean,
+  crc64?: string,
 ): Promise<DriverWriteResult> {
-  const etag = multipartEtag(parts);
+  const etag = completeEtag(parts, crc64);
   const res = await client.sendBuffered(completeMultipart(key, uploadId, parts, etag, options, client.secure, integrity), {
     signal: options.signal,
     // A 404 comes back here, to tell a retry that lost the race with its own first attempt.
@@ -164,7 +169,14 @@ export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSiz
  * {@link copyPartPlan}, then Complete; any failure aborts the upload. The
  * new object gets the source's content type, metadata and storage class (not its
  * Cache-Control, Content-Disposition, Content-Encoding or Expires).
- * @throws StorageError `InvalidArgument` (a source too large, before anything is sent), from QingStor; `Aborted`
+ *
+ * Every range is pinned to `source.etag` (`x-qs-copy-source-if-match`), and before Complete a HEAD
+ * checks the source still has that ETag: a source overwritten meanwhile fails the copy with
+ * `Conflict` and the upload is aborted, so no object spliced from two versions is stored. A source
+ * whose ETag is a Stowage CRC ETag gives the copy a CRC ETag with the same CRC-64 (the bytes are
+ * the same), so reads of the copy are checked too.
+ * @throws StorageError `InvalidArgument` (a source too large, before anything is sent), `Conflict`
+ *   (412, or the HEAD: the source changed during the copy), from QingStor; `Aborted`
  */
 export async function multipartCopy(
   client: QingStorClient,
@@ -183,14 +195,16 @@ export async function multipartCopy(
   delete initOptions.copySourceEncryptionCustomerAlgorithm;
   const { multipartId } = await createUpload(client, dstKey, initOptions);
   const from = sourceHeader(client.bucket ?? "", srcKey);
+  const pin = source.etag;
   try {
     const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
-      const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure), { signal: options.signal });
+      const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure, pin), { signal: options.signal });
       return { index, size: last - first + 1, etag: res.header("etag") ?? "" };
     });
-    return await completeUpload(client, dstKey, multipartId, parts, options, integrity);
+    if (pin !== undefined) await checkSourceUnchanged(client, srcKey, pin, options);
+    return await completeUpload(client, dstKey, multipartId, parts, options, integrity, crc64OfEtag(pin));
   } catch (e) {
     await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);
-    throw e;
+    throw sourceChanged(e, pin);
   }
 }

@@ -1,6 +1,7 @@
 import { ErrorCode, rangeHeader, storageError, type DriverCallOptions, type QueryParam } from "@stowage/core";
 import { QINGSTOR_STORAGE_CLASSES } from "./config.js";
 import type { CallBody, QsCall } from "./qs-call.js";
+import { copySourcePin } from "./multipart-requests.js";
 import { bodyHeaders, conditionHeaders, EMPTY_BODY_HEADERS, jsonBody, newObjectHeaders } from "./request-headers.js";
 import { copySourceSseHeaders, sseHeaders } from "./sse.js";
 
@@ -11,6 +12,7 @@ export { conditionHeaders, conditionValue, METADATA_LIMIT, metadataHeaders, newO
 export {
   abortMultipart,
   completeMultipart,
+  copySourcePin,
   initiateMultipart,
   listParts,
   listUploads,
@@ -77,12 +79,12 @@ export function listObjects(prefix: string, delimiter: string | undefined, marke
 /**
  * PutObject with `x-qs-copy-source` (`source` from `sourceHeader`); content type and metadata are copied.
  * `storageClass` (the source's, when it is a QingStor class) is sent, as QingStor's copy otherwise
- * stores STANDARD.
+ * stores STANDARD. With `sourceEtag`, the copy is pinned to that source version (`copySourcePin`).
  * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key, for the object or the source)
  */
-export function copyObject(key: string, source: string, options: DriverCallOptions, secure: boolean, storageClass?: string): QsCall {
+export function copyObject(key: string, source: string, options: DriverCallOptions, secure: boolean, storageClass?: string, sourceEtag?: string): QsCall {
   const keep: Record<string, string> = storageClass !== undefined && (QINGSTOR_STORAGE_CLASSES as readonly string[]).includes(storageClass) ? { "x-qs-storage-class": storageClass } : {};
-  const headers = { ...EMPTY_BODY_HEADERS, "x-qs-copy-source": source, ...keep, ...sseHeaders(options, secure), ...copySourceSseHeaders(options, secure) };
+  const headers = { ...EMPTY_BODY_HEADERS, "x-qs-copy-source": source, ...keep, ...copySourcePin(sourceEtag), ...sseHeaders(options, secure), ...copySourceSseHeaders(options, secure) };
   return { operation: "copy_object", method: "PUT", key, query: [], headers };
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { compareKeys, ErrorCode, headerFields, headerValue, metadataFromHeaders, objectSizeFromHeaders, storageError, type Part, type RawObject } from "@stowage/core";
+import { crc64OfEtag } from "./etag.js";
 import { isLinkContentType } from "./virtual-link.js";
 
 /** A QingStor error document: `{"code","message","request_id","url"}`. */
@@ -66,7 +67,8 @@ export function parseErrorBody(body: Buffer): QsErrorBody | undefined {
 export const objectSize: (status: number, headers: IncomingHttpHeaders) => number | undefined = objectSizeFromHeaders;
 
 /**
- * An object's metadata from HEAD/GET response headers: size, etag, content type,
+ * An object's metadata from HEAD/GET response headers: size, etag (and the `crc64` a Stowage CRC
+ * ETag carries, etag.ts `crc64OfEtag`), content type,
  * last modified, storage class (STANDARD when absent), user metadata (`x-qs-meta-*`),
  * append mode and offset for appendable objects, and the object type and SSE-C
  * algorithm under `system`. Never derives contentMd5 from the ETag.
@@ -79,6 +81,8 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
   if (size !== undefined) raw.size = size;
   const etag = headerValue(headers, "etag");
   if (etag !== undefined) raw.etag = etag;
+  const crc64 = raw.mode === "file" ? crc64OfEtag(etag) : undefined;
+  if (crc64 !== undefined) raw.crc64 = crc64;
   const contentType = headerValue(headers, "content-type");
   if (contentType !== undefined) raw.contentType = contentType;
   const modified = date(headerValue(headers, "last-modified"));
@@ -115,6 +119,8 @@ function listedObject(k: Json, links: boolean): RawObject {
   if (size !== undefined) raw.size = size;
   const etag = str(k["etag"]);
   if (etag !== undefined && etag !== "") raw.etag = etag;
+  const crc64 = raw.mode === "file" ? crc64OfEtag(etag) : undefined;
+  if (crc64 !== undefined) raw.crc64 = crc64;
   if (type !== undefined && type !== "" && !link) raw.contentType = type;
   const modified = date(k["modified"]) ?? date(k["created"]);
   if (modified !== undefined) raw.lastModified = modified;
@@ -126,8 +132,8 @@ function listedObject(k: Json, links: boolean): RawObject {
 /**
  * Parses the ListObjects JSON: keys as `file` objects (`dir` for keys ending with
  * `/`; with `links`, `link` for keys of the virtual link content type, without
- * size or target), common prefixes as `dir` objects, sorted by key (QingStor lists
- * in its own internal order); `next_marker` while `has_more`.
+ * size or target; a Stowage CRC ETag's `crc64` on files), common prefixes as `dir` objects, sorted
+ * by key (QingStor lists in its own internal order); `next_marker` while `has_more`.
  */
 export function parseListObjects(body: Buffer, links = false): ListObjectsPage {
   const doc = parseJson(body);

@@ -15,7 +15,6 @@ import {
   type PresignOperation,
   type RawObject,
   type StorageDriver,
-  type StorageError,
   type StorageFeatures,
 } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
@@ -23,6 +22,7 @@ import { QINGSTOR_TYPE } from "./config.js";
 import { etagContradicts } from "./etag.js";
 import { qingstorFeatures } from "./features.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
+import { appendChunk } from "./append.js";
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
 import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
@@ -136,7 +136,10 @@ export class QingStorStorageDriver implements StorageDriver {
    * Content type and metadata are kept; when QingStor's answer carries an ETag (its documented
    * copy answer has none), a copy whose MD5 ETag differs from the source's is removed.
    * A virtual link (seen by the HEAD every copy makes) is followed: its target is copied.
-   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object), `InvalidArgument` (more than 8 links), `IntegrityMismatch`, ...
+   * The copy (every range of a multipart one) is pinned to the ETag that HEAD gave: a source
+   * overwritten in between fails the copy with `Conflict` and nothing is stored (copy.ts).
+   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object), `InvalidArgument` (more than 8 links),
+   *   `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, ...
    */
   copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     return serverSideCopy(this, srcKey, dstKey, options);
@@ -206,38 +209,14 @@ export class QingStorStorageDriver implements StorageDriver {
   }
 
   /**
-   * AppendObject at `offset`; never retried blindly (a lost answer could mean it was applied).
-   * QingStor answers a wrong position with a bare `invalid_argument`: the object is then
-   * looked at, and a position that no longer matches its length is a `Conflict`.
-   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), ...
+   * AppendObject at `offset`; never retried blindly. An append whose answer was lost (or whose
+   * retry after a 5xx is refused) is recognised when the object shows it (length and the chunk's
+   * CRC-64 read back); QingStor answers a wrong position with a bare `invalid_argument`: the object
+   * is then looked at, and a position that no longer matches its length is a `Conflict` (append.ts).
+   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), `ServiceInternal`, ...
    */
-  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
-    const call = req.appendObject(key, offset, body, options, this.client.secure);
-    let next: number;
-    try {
-      const res = await this.client.send(call, { signal: options.signal, idempotent: false, onUploadProgress: body.onProgress });
-      await res.discard();
-      next = Number(res.header("x-qs-next-append-position"));
-    } catch (e) {
-      throw isStorageError(e, ErrorCode.InvalidArgument) ? await this.appendRefusal(key, offset, e, options) : e;
-    }
-    return { appendOffset: Number.isSafeInteger(next) ? next : offset + body.size };
-  }
-
-  /** Explains an append refused with `invalid_argument`: a moved position, a plain object, or the original error. */
-  private async appendRefusal(key: string, offset: number, error: StorageError, options: DriverCallOptions): Promise<StorageError> {
-    let o: RawObject | undefined;
-    try {
-      o = await this.stat(key, { signal: options.signal });
-    } catch {
-      if (offset === 0) return error;
-      o = { key, mode: "append", size: 0, appendOffset: 0 };
-    }
-    const ctx = { statusCode: error.statusCode, ...(error.requestId ? { requestId: error.requestId } : {}), cause: error };
-    if (o.mode !== "append") return storageError(ErrorCode.ObjectModeInvalid, `append_object: ${JSON.stringify(key)} is not an appendable object`, ctx);
-    const length = o.appendOffset ?? o.size ?? 0;
-    if (length !== offset) return storageError(ErrorCode.Conflict, `append_object: position ${offset} does not match the object's length ${length}`, ctx);
-    return error;
+  writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
+    return appendChunk(this, key, offset, body, options);
   }
 
   /** Nothing to do: a QingStor appendable object is readable at once. */
@@ -253,7 +232,11 @@ export class QingStorStorageDriver implements StorageDriver {
     return writeUploadPart(this.client, key, multipartId, index, body, options, this.integrity);
   }
 
-  /** CompleteMultipartUpload (with an S3-style ETag). @throws StorageError `ObjectNotExist`, `InvalidArgument` (entity_too_small), `Aborted` */
+  /**
+   * CompleteMultipartUpload with the ETag Stowage stores: a CRC ETag carrying the object's CRC-64 when
+   * every part has one, else the S3-style MD5 of MD5s (multipart.ts `completeUpload`).
+   * @throws StorageError `ObjectNotExist`, `InvalidArgument` (entity_too_small), `Aborted`
+   */
   completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
     return completeUpload(this.client, key, multipartId, parts, options, this.integrity);
   }

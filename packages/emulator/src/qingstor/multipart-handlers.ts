@@ -13,7 +13,7 @@ import type { CompletePart } from "../store/multipart-store.js";
 import type { StoredUpload } from "../store/types.js";
 import { initiateJson, listPartsJson, listUploadsJson } from "./json-bodies.js";
 import { QS_ATTRIBUTES, QS_COPY_SSEC, QS_SSEC, qsSseHeaders, readQsSse, validateQsKey } from "./object-headers.js";
-import { parseQsSource } from "./object-handlers.js";
+import { checkCopySourceConditions, parseQsSource } from "./object-handlers.js";
 
 /** QingStor: parts other than the last must be at least 4 MB. */
 export const QS_MIN_PART_SIZE = 4 * 1024 * 1024;
@@ -50,13 +50,14 @@ export async function qsUploadPart(ex: Exchange, route: Route, ctx: HandlerConte
   return emptyResponse(201, { etag: quoteEtag(p.etag), ...qsSseHeaders(u.attrs.sse) });
 }
 
-/** UploadMultipart with x-qs-copy-source and x-qs-copy-range (201). */
+/** UploadMultipart with x-qs-copy-source and x-qs-copy-range (201); the x-qs-copy-source-if-* conditions hold as for a copy (412). */
 export async function qsUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);
   const u = upload(ex, route, ctx);
   const ref = parseQsSource(header(ex, "x-qs-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkSseCRead(src.sse, readSseC(ex, QS_COPY_SSEC));
+  checkCopySourceConditions(ex, src);
   const rangeHeader = header(ex, "x-qs-copy-range");
   const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);
   if (range === undefined) throw new ProtocolError("InvalidArgument", "x-qs-copy-range is not valid.");

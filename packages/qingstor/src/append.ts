@@ -1,0 +1,154 @@
+import {
+  crc64,
+  ErrorCode,
+  failedBeforeSend,
+  isStorageError,
+  storageError,
+  type DriverBody,
+  type DriverCallOptions,
+  type RawObject,
+  type StorageError,
+  type StreamingResponse,
+} from "@stowage/core";
+import type { QingStorClient } from "./client.js";
+import { QINGSTOR_TYPE } from "./config.js";
+import { qingstorError } from "./errors.js";
+import { appendObject, getObject } from "./requests.js";
+import { objectSize, parseErrorBody } from "./responses.js";
+
+/** What {@link appendChunk} needs of the driver. */
+export interface AppendContext {
+  readonly client: QingStorClient;
+  /** The driver's stat (HEAD). */
+  stat(key: string, options: DriverCallOptions): Promise<RawObject>;
+}
+
+/** Most bytes of an error answer read. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+/**
+ * AppendObject at `offset`. It is never re-sent blindly after a network failure (the lost request
+ * may have been applied). When its answer is lost, or a retry (after a 5xx) is refused with
+ * `invalid_argument` (QingStor's answer to a position that is not the object's length), the object
+ * is looked at (a HEAD, then the bytes at `offset` read back): when it is appendable, `offset + size`
+ * long, and the bytes at `offset` have the chunk's CRC-64, the append succeeded. Otherwise a lost
+ * answer fails as it did, and is not retryable, except a network failure after which the object is
+ * still `offset` bytes long (or, at offset 0, absent): nothing was appended and a retry at the same
+ * position is safe. A refusal is explained as before (see {@link appendRefusal}).
+ * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), `ServiceInternal`, ...
+ */
+export async function appendChunk(ctx: AppendContext, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
+  const call = appendObject(key, offset, body, options, ctx.client.secure);
+  let res: StreamingResponse;
+  try {
+    res = await ctx.client.send(call, { signal: options.signal, idempotent: false, accept: (s) => (s >= 200 && s < 300) || s === 400, onUploadProgress: body.onProgress });
+  } catch (e) {
+    if (!mayHaveBeenApplied(e)) throw e;
+    return afterLostAnswer(ctx, key, offset, body, options, e);
+  }
+  if (res.status === 400) {
+    const error = parseErrorBody(await res.buffer(ERROR_BODY_LIMIT).catch(() => Buffer.alloc(0)));
+    const refused = qingstorError(res.status, error, call.operation, res.requestId).withContext({ service: QINGSTOR_TYPE });
+    if (!isStorageError(refused, ErrorCode.InvalidArgument)) throw refused;
+    if (res.earlierAttemptMayHaveApplied) {
+      const applied = await appliedAppend(ctx, key, offset, body, options).catch((e: unknown) => (isStorageError(e, ErrorCode.Aborted) ? Promise.reject(e) : undefined));
+      if (applied !== undefined && "applied" in applied) return applied.applied;
+    }
+    throw await appendRefusal(ctx, key, offset, refused, options);
+  }
+  await res.discard();
+  const next = Number(res.header("x-qs-next-append-position"));
+  return { appendOffset: Number.isSafeInteger(next) ? next : offset + body.size };
+}
+
+/** A network failure of a request that may have reached QingStor (not a refused connection, not an abort). */
+function mayHaveBeenApplied(e: unknown): e is StorageError {
+  return isStorageError(e, ErrorCode.ServiceInternal) && e.statusCode === undefined && !(e.cause !== undefined && failedBeforeSend(e.cause));
+}
+
+/** What the object says about an append whose answer was lost. */
+type Verdict = { applied: { appendOffset: number } } | { untouched: true } | { unknown: string };
+
+/**
+ * After a lost answer (`failure`, the network error): the append's result when the object shows it
+ * was applied; else `failure` (see {@link appendChunk}).
+ * @throws StorageError `failure` (retryable only when nothing was appended), `Aborted`
+ */
+async function afterLostAnswer(ctx: AppendContext, key: string, offset: number, body: DriverBody, options: DriverCallOptions, failure: StorageError): Promise<{ appendOffset: number }> {
+  let verdict: Verdict;
+  try {
+    verdict = await appliedAppend(ctx, key, offset, body, options);
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.Aborted)) throw e;
+    // No object where a first append (at 0) was lost: it was not applied.
+    verdict = offset === 0 && isStorageError(e, ErrorCode.ObjectNotExist) ? { untouched: true } : { unknown: `the object could not be looked at (${isStorageError(e) ? e.code : "error"})` };
+  }
+  if ("applied" in verdict) return verdict.applied;
+  if ("untouched" in verdict) throw failure;
+  throw storageError(failure.code, `${failure.detail}; the append's answer was lost and ${verdict.unknown}: do not retry it blindly`, {
+    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
+    cause: failure,
+    retryable: false,
+  });
+}
+
+/**
+ * Whether the object shows the append of `body` at `offset`: a HEAD (QingStor documents the object
+ * type and next position there), then, for an appendable object `offset + size` long, its bytes at
+ * `offset` read back (pinned to the HEAD's ETag) and compared with the chunk's CRC-64 (core's, or
+ * computed from the chunk). An empty chunk is applied when the appendable object is `offset` long.
+ * @throws StorageError from the HEAD or the GET (`ObjectNotExist` when there is no object)
+ */
+async function appliedAppend(ctx: AppendContext, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<Verdict> {
+  const length = offset + body.size;
+  const look: DriverCallOptions = { signal: options.signal };
+  const o = await ctx.stat(key, look);
+  const size = o.appendOffset ?? o.size;
+  if (o.mode !== "append") return { unknown: `${JSON.stringify(key)} is not an appendable object` };
+  if (size === length && body.size === 0) return { applied: { appendOffset: length } };
+  if (size === offset) return { untouched: true };
+  if (size !== length) return { unknown: `the object is ${size ?? "of unknown"} bytes long, neither ${offset} nor ${length}` };
+  const chunk = chunkCrc(body);
+  if (chunk === undefined) return { unknown: "the object cannot be compared with the chunk" };
+  const pinned: DriverCallOptions = o.etag === undefined ? look : { ...look, ifMatch: o.etag };
+  const res = await ctx.client.send(getObject(key, { offset, size: body.size }, pinned, ctx.client.secure), { signal: options.signal });
+  const total = objectSize(res.status, res.headers);
+  if (res.status !== 206 || total !== length) {
+    await res.discard();
+    return { unknown: `the object is ${total ?? "of unknown"} bytes long, not ${length}` };
+  }
+  let read = 0n;
+  let bytes = 0;
+  for await (const piece of res.stream()) {
+    read = crc64(piece as Buffer, read);
+    bytes += (piece as Buffer).length;
+  }
+  if (bytes !== body.size || read !== chunk) return { unknown: `the bytes at ${offset} are not the chunk` };
+  return { applied: { appendOffset: length } };
+}
+
+/** The chunk's CRC-64 (core's, or computed from bytes in memory); undefined for a stream without one. */
+function chunkCrc(body: DriverBody): bigint | undefined {
+  if (body.crc64 !== undefined && /^\d{1,20}$/.test(body.crc64)) return BigInt(body.crc64);
+  return Buffer.isBuffer(body.data) ? crc64(body.data) : undefined;
+}
+
+/**
+ * Explains an append refused with `invalid_argument`: a moved position (`Conflict`), a plain
+ * object (`ObjectModeInvalid`), or the original error.
+ * @throws nothing (returns the error).
+ */
+export async function appendRefusal(ctx: AppendContext, key: string, offset: number, error: StorageError, options: DriverCallOptions): Promise<StorageError> {
+  let o: RawObject | undefined;
+  try {
+    o = await ctx.stat(key, { signal: options.signal });
+  } catch {
+    if (offset === 0) return error;
+    o = { key, mode: "append", size: 0, appendOffset: 0 };
+  }
+  const context = { statusCode: error.statusCode, ...(error.requestId ? { requestId: error.requestId } : {}), cause: error };
+  if (o.mode !== "append") return storageError(ErrorCode.ObjectModeInvalid, `append_object: ${JSON.stringify(key)} is not an appendable object`, context);
+  const length = o.appendOffset ?? o.size ?? 0;
+  if (length !== offset) return storageError(ErrorCode.Conflict, `append_object: position ${offset} does not match the object's length ${length}`, context);
+  return error;
+}
