@@ -1,7 +1,6 @@
 import { Readable } from "node:stream";
 import { withoutEtagConditions, ErrorCode, isStorageError, sliceRange, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
-import { crcCheckedStream } from "./crc-checked-stream.js";
 import { plainMd5 } from "./etag.js";
 import { followLinks, type LinkHop } from "./links.js";
 import { getObject } from "./requests.js";
@@ -12,7 +11,7 @@ import { linkTargetOf } from "./virtual-link.js";
 /** What {@link readObject} needs of the driver. */
 export interface ReadContext {
   readonly client: QingStorClient;
-  /** Report a plain-MD5 ETag as `md5` on whole reads (core checks the bytes), and check whole reads of CRC ETag objects. */
+  /** Report a plain-MD5 ETag as `md5`, and a CRC ETag's CRC-64 as `storedCrc64`, on whole reads (core checks the bytes). */
   readonly integrity: boolean;
   /** Follow go-storage's virtual links. */
   readonly virtualLinks: boolean;
@@ -26,10 +25,9 @@ export interface ReadContext {
  * object: `Content-Range: bytes 0-(n-1)/n`) reports it as `md5`, which core checks
  * against the bytes (across every piece of a resumed read) when the GET says the object is a
  * normal one (see {@link isNormalObject}). An object whose ETag is a Stowage CRC ETag (a multipart
- * object Stowage completed, etag.ts `crc64Etag`) reports its `crc64`, and a whole read of it is
- * checked against that CRC-64 here (crc-checked-stream.ts: core checks a driver's CRC-64 only where
- * the service has one), SSE-C or not; the pieces of a read core resumed after a broken body are
- * not (their length and ETag are). With virtual links,
+ * object Stowage completed, etag.ts `crc64Etag`) reports that CRC-64 as `storedCrc64` on a whole
+ * read, SSE-C or not, which core checks against the bytes (across every piece of a resumed read).
+ * With virtual links,
  * an answer with link metadata is dropped and the target read instead, with the
  * same range and options, up to 8 links in a row: the object, ETag and MD5
  * returned are the target's answer, never the link's. A whole read of a link
@@ -86,7 +84,7 @@ async function readOnce(ctx: ReadContext, key: string, range: { offset?: number;
   const crc64 = object.crc64;
   if (crc64 !== undefined) {
     // A Stowage CRC ETag (a multipart object): the CRC-64 of its plain bytes, whatever the encryption.
-    return { stream: ctx.integrity && whole ? crcCheckedStream(stream, crc64, object.size) : stream, object, crc64 };
+    return ctx.integrity && whole ? { stream, object, storedCrc64: crc64 } : { stream, object };
   }
   if (ctx.integrity && whole && md5 !== undefined && object.mode === "file" && !encrypted && isNormalObject(object)) {
     return { stream, object, md5 };

@@ -1,9 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { crc64Decimal, newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
-import { crcCheckedStream } from "../src/crc-checked-stream.js";
 import { combinedCrc64, completeEtag, crc64Etag, crc64OfEtag, multipartEtag } from "../src/etag.js";
 import "../src/index.js";
 
@@ -74,46 +72,6 @@ describe("qingstor CRC ETag format", () => {
   });
 });
 
-describe("qingstor CRC-checked stream", () => {
-  const data = randomBytes(300_000);
-  const chunks = (b: Buffer): Readable => Readable.from([b.subarray(0, 100_000), b.subarray(100_000, 200_000), b.subarray(200_000)]);
-  const drain = async (r: Readable): Promise<{ bytes: number; error?: unknown }> => {
-    let bytes = 0;
-    try {
-      for await (const c of r) bytes += (c as Buffer).length;
-    } catch (error) {
-      return { bytes, error };
-    }
-    return { bytes };
-  };
-
-  it("passes matching bytes through", async () => {
-    expect(await drain(crcCheckedStream(chunks(data), crc64Decimal(data), data.length))).toEqual({ bytes: data.length });
-  });
-
-  it("fails a mismatch with IntegrityMismatch before the last chunk is delivered", async () => {
-    const bad = Buffer.from(data);
-    bad[150_000]! ^= 1;
-    const r = await drain(crcCheckedStream(chunks(bad), crc64Decimal(data), data.length));
-    expect(r.error).toMatchObject({ code: "IntegrityMismatch" });
-    expect(r.bytes).toBe(200_000);
-  });
-
-  it("passes a body that ends short on unchecked (core resumes it), and a source's error as it is", async () => {
-    const short = data.subarray(0, 200_000);
-    expect(await drain(crcCheckedStream(chunks(Buffer.concat([short])).take(2), crc64Decimal(data), data.length))).toEqual({ bytes: 200_000 });
-    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-    const failing = new Readable({
-      read() {
-        this.push(data.subarray(0, 1000));
-        this.destroy(reset);
-      },
-    });
-    const r = await drain(crcCheckedStream(failing, crc64Decimal(data), data.length));
-    expect(r.error).toBe(reset);
-  });
-});
-
 describe("qingstor multipart objects on the emulator", () => {
   it("a multipart write stores a CRC ETag: the write, stat and list report its CRC-64", async () => {
     const data = randomBytes(9 * MiB + 5);
@@ -144,6 +102,18 @@ describe("qingstor multipart objects on the emulator", () => {
     expect(sha(await store.read("r/reset"))).toBe(sha(data));
     expect(emulator.stats().faultsByKind["reset"]).toBe(1);
     expect(emulator.stats().byOperation["GetObject"]).toBe(2);
+  });
+
+  it("a whole read resumed after a reset is checked across its pieces: a byte flipped in the resumed piece fails with IntegrityMismatch", async () => {
+    const data = randomBytes(9 * MiB + 5);
+    await store.write("r/resumed", data);
+    emulator.setFaults([
+      { kind: "reset", operation: "GetObject", count: 1 },
+      { kind: "flip-byte", operation: "GetObject", count: 1, skip: 1 },
+    ]);
+    emulator.resetStats();
+    await expect(store.read("r/resumed")).rejects.toMatchObject({ code: "IntegrityMismatch" });
+    expect(emulator.stats().faultsByKind).toMatchObject({ reset: 1, "flip-byte": 1 });
   });
 
   it("an object whose ETag is not in Stowage's form (an MD5 of MD5s another tool stored) is read unchecked, as before", async () => {

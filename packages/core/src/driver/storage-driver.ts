@@ -54,8 +54,14 @@ export interface DriverReadResult {
   stream: Readable;
   /** Whole-object metadata when known (size is the object's full size). */
   object?: RawObject;
-  /** CRC-64 (decimal) of the whole object, when the service sent one; core checks it on full reads. */
+  /** CRC-64 (decimal) of the whole object, when the service sent one; core checks it on full reads where the driver's feature `crc64` is on. */
   crc64?: string;
+  /**
+   * CRC-64 (decimal) of the whole object that the driver vouches for where the service computes
+   * none (QingStor: the CRC ETag Stowage stored at Complete). Core checks it on full reads, across
+   * every piece of a resumed read, whatever the feature `crc64`; it takes precedence over `md5`.
+   */
+  storedCrc64?: string;
   /**
    * MD5 (lower-case hex) of the whole object, when the service vouches for one
    * (a plain-MD5 ETag of an unencrypted, single-PUT object). Core checks it on

@@ -20,8 +20,8 @@ export interface ReadCheck {
 /**
  * What to check on a read that starts at `start` and asked for `size` bytes:
  * the length when the answer gives the object's size, and, on a whole-object
- * read, the CRC64 the service announced (when `crc64`, the driver's feature)
- * or else the MD5 the driver vouches for.
+ * read, the CRC64 the service announced (when `crc64`, the driver's feature),
+ * else a CRC64 the driver vouches for (`storedCrc64`), else the MD5 it vouches for.
  *
  * @throws nothing.
  */
@@ -38,7 +38,7 @@ export function readCheck(
   // A read that asked for no range is whole even when the answer does not say the size (a chunked
   // body without Content-Length): its CRC-64 or MD5 is checked, only the length check is left out.
   const whole = start === 0 && (size === undefined || (objectSize !== undefined && size >= objectSize));
-  const announced = whole && crc64 ? opened.crc64 : undefined;
+  const announced = whole ? ((crc64 ? opened.crc64 : undefined) ?? opened.storedCrc64) : undefined;
   const announcedMd5 = whole && announced === undefined ? opened.md5 : undefined;
   return { expected, announced, announcedMd5, onProgress, signal };
 }
