@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * The `stowage` executable: argv in, exit code out. Ctrl-C (or SIGTERM)
- * aborts in-flight transfers, which keep their checkpoint and exit 130; a
- * second Ctrl-C exits at once.
+ * aborts in-flight transfers, which keep their checkpoint; a command that
+ * Ctrl-C interrupted says "interrupted" and exits 130, while one whose work was
+ * done (Ctrl-C came too late to stop it) reports it and exits with its own
+ * code. A second Ctrl-C exits 130 at once.
  */
 import { UNLISTED_WARNING } from "@stowage/fs";
 import { EXIT_CODES } from "./errors.js";
@@ -43,6 +45,8 @@ const code = await run(
   },
   controller.signal,
 );
-process.exitCode = signals > 0 && code === EXIT_CODES.ok ? EXIT_CODES.Aborted : code;
+// The command's own code: an interrupted command failed with Aborted (130), and a command that
+// returned normally did its work (commands never swallow an abort), so its summary stands.
+process.exitCode = code;
 // Idle keep-alive sockets or timers must not hold the process open.
 setTimeout(() => process.exit(), 1000).unref();

@@ -128,7 +128,10 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * @throws InvalidArgument (a bad path, or `mode`/`multipartId`), ObjectModeInvalid (a directory, where the storage says so), ObjectNotExist (a bucket that does not exist), Aborted
    */
   deleteMany(paths: readonly string[], options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
-  /** Every entry under `path`, paging internally. */
+  /**
+   * Every entry under `path`, paging internally. Once `signal` aborts, nothing more is yielded
+   * (not even the rest of a page already fetched): the next step of the iteration throws `Aborted`.
+   */
   list(path: string, options?: ListOptions & Extra<X, "list">): AsyncIterable<ObjectInfo>;
   /** One page of entries under `path` (a page may be short, or empty, before the last: see {@link ListPage}). */
   listPage(path: string, options?: ListPageOptions & Extra<X, "list">): Promise<ListPage>;

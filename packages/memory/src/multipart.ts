@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { checkPartIndex, crc64Decimal, ErrorCode, sameEtag, storageError, type DriverPartsPage, type DriverWriteResult, type Part } from "@stowage/core";
-import { fileEntry, type EntryAttributes, type MemoryStore, type MemoryUpload } from "./store.js";
+import { fileEntry, type ContentHashes, type EntryAttributes, type MemoryStore, type MemoryUpload } from "./store.js";
 
 /** Parts per {@link listUploadParts} page. */
 export const PARTS_PAGE_SIZE = 1000;
@@ -31,11 +31,11 @@ export function findUpload(store: MemoryStore, key: string, id: string): MemoryU
  * Stores part `index` (0-based; replaces an earlier upload of the same index).
  * @throws StorageError `ObjectNotExist` (no upload), `InvalidArgument` (bad index).
  */
-export function putPart(store: MemoryStore, key: string, id: string, index: number, data: Buffer): Part {
+export function putPart(store: MemoryStore, key: string, id: string, index: number, data: Buffer, hashes?: ContentHashes): Part {
   const upload = findUpload(store, key, id);
   checkPartIndex(index);
-  const etag = `"${createHash("md5").update(data).digest("hex")}"`;
-  const part = { index, size: data.length, etag, crc64: crc64Decimal(data), lastModified: new Date(), data };
+  const etag = `"${(hashes?.md5 ?? createHash("md5").update(data).digest()).toString("hex")}"`;
+  const part = { index, size: data.length, etag, crc64: hashes?.crc64 ?? crc64Decimal(data), lastModified: new Date(), data };
   upload.parts.set(index, part);
   return publicPart(part);
 }

@@ -16,7 +16,7 @@ import {
   type RawObject,
   type StorageDriver,
 } from "@stowage/core";
-import { checkContentMd5, readBody } from "./body.js";
+import { checkContentMd5, takeBody } from "./body.js";
 import { attributesOf } from "./call-attributes.js";
 import { MEMORY_TYPE } from "./config.js";
 import { appendAt, fileAt, notExist } from "./entry-lookup.js";
@@ -73,11 +73,11 @@ export class MemoryStorageDriver implements StorageDriver {
   /** @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
     this.store.checkFileSlot(key);
-    const data = await readBody(body, options.signal);
-    checkContentMd5(data, body.contentMd5);
+    const taken = await takeBody(body, options.signal);
+    checkContentMd5(taken, body.contentMd5);
     throwIfAborted(options.signal);
     this.store.checkFileSlot(key);
-    const entry = fileEntry("file", data, attributesOf(options));
+    const entry = fileEntry("file", taken.data, attributesOf(options), taken);
     this.store.set(key, entry);
     return { etag: entry.etag, crc64: entry.crc64 };
   }
@@ -183,14 +183,14 @@ export class MemoryStorageDriver implements StorageDriver {
   /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not an append object), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`. */
   async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64: string }> {
     appendAt(this.store, key);
-    const data = await readBody(body, options.signal);
-    checkContentMd5(data, body.contentMd5);
+    const taken = await takeBody(body, options.signal);
+    checkContentMd5(taken, body.contentMd5);
     throwIfAborted(options.signal);
     const entry = appendAt(this.store, key);
     if (offset !== entry.data.length) {
       throw storageError(ErrorCode.Conflict, `append position is ${entry.data.length}, not ${offset}`);
     }
-    const next = fileEntry("append", Buffer.concat([entry.data, data]), entry);
+    const next = fileEntry("append", Buffer.concat([entry.data, taken.data]), entry);
     this.store.set(key, next);
     return { appendOffset: next.data.length, crc64: next.crc64 };
   }
@@ -210,10 +210,10 @@ export class MemoryStorageDriver implements StorageDriver {
   /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
   async writePart(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
     findUpload(this.store, key, multipartId);
-    const data = await readBody(body, options.signal);
-    checkContentMd5(data, body.contentMd5);
+    const taken = await takeBody(body, options.signal);
+    checkContentMd5(taken, body.contentMd5);
     throwIfAborted(options.signal);
-    return putPart(this.store, key, multipartId, index, data);
+    return putPart(this.store, key, multipartId, index, taken.data, taken);
   }
 
   /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `ObjectModeInvalid`, `Aborted`. */

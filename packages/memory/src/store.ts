@@ -44,15 +44,21 @@ export interface EntryAttributes {
   storageClass?: string;
 }
 
-/** Builds a file (or append) entry over `data`, which the entry then owns. */
-export function fileEntry(kind: "file" | "append", data: Buffer, attributes: EntryAttributes = {}): MemoryEntry {
-  const md5 = createHash("md5").update(data).digest();
+/** The MD5 (16 bytes) and decimal CRC-64 of some bytes, when already computed. */
+export interface ContentHashes {
+  md5: Buffer;
+  crc64: string;
+}
+
+/** Builds a file (or append) entry over `data`, which the entry then owns; `hashes` are `data`'s when given (else computed). */
+export function fileEntry(kind: "file" | "append", data: Buffer, attributes: EntryAttributes = {}, hashes?: ContentHashes): MemoryEntry {
+  const md5 = hashes?.md5 ?? createHash("md5").update(data).digest();
   const entry: MemoryEntry = {
     kind,
     data,
     etag: `"${md5.toString("hex")}"`,
     contentMd5: md5.toString("base64"),
-    crc64: crc64Decimal(data),
+    crc64: hashes?.crc64 ?? crc64Decimal(data),
     lastModified: new Date(),
   };
   if (attributes.contentType !== undefined) entry.contentType = attributes.contentType;

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
-import { UsageError } from "../errors.js";
+import { isAbort, UsageError } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import type { Location } from "../locations.js";
 import { makeFilter, unmatchedNote, type PathFilter } from "../transfer/filter.js";
@@ -93,12 +93,14 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   if (alsoBeside) await (await ctx.locations.object(loc)).endpoint.store.delete(besideKey, { signal: ctx.signal });
   // Directory markers (object stores) deepest first, then real directories.
   const markers = targets.filter((o) => o.mode === "dir").sort((a, b) => b.path.length - a.path.length);
-  for (const d of markers) await store.delete(d.path, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => (isStorageError(e) ? undefined : Promise.reject(e)));
+  // Best effort (a directory that is not empty stays), but Ctrl-C stops it: the command is then
+  // interrupted, not done.
+  for (const d of markers) await store.delete(d.path, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => (isStorageError(e) && !isAbort(e) ? undefined : Promise.reject(e)));
   if (!filter.active) {
     await pruneDirs(store, files.map((o) => o.path), ctx.signal);
     if (loc.path.replace(/\/+$/, "") !== "") {
       const { endpoint, key } = await ctx.locations.object(loc);
-      await endpoint.store.delete(key, { mode: "dir", signal: ctx.signal }).catch(() => undefined);
+      await endpoint.store.delete(key, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : undefined));
     }
   }
   ctx.info(`rm: deleted ${plural(count, "object")} (${formatBytes(bytes)})`);

@@ -1,6 +1,6 @@
 import { ErrorCode, isStorageError, storageError, type ObjectInfo, type Storager } from "@stowage/core";
 import type { CliContext } from "../context.js";
-import { UsageError } from "../errors.js";
+import { isAbort, UsageError } from "../errors.js";
 import { maybeOverlap, maybeSameObject, SAME_NAME_NOTE } from "../identity.js";
 import type { Endpoint, Location } from "../locations.js";
 import { runTransfer, type TransferReport } from "./engine.js";
@@ -250,6 +250,7 @@ async function notADirectory(ctx: CliContext, command: string, loc: Location): P
  * Removes the now-empty directories above `paths` (deepest first), and `dir`
  * itself when given; best effort — non-empty directories stay. Only for
  * services with real directories (marker objects are listed and deleted like files).
+ * @throws StorageError `Aborted` (an abort stops it: the command was interrupted, not done)
  */
 export async function pruneDirs(store: Storager, paths: readonly string[], signal: AbortSignal): Promise<void> {
   if (store.features.virtualDir || !store.features.createDir) return;
@@ -259,5 +260,5 @@ export async function pruneDirs(store: Storager, paths: readonly string[], signa
     for (let i = parts.length; i > 0; i--) dirs.add(parts.slice(0, i).join("/") + "/");
   }
   const ordered = [...dirs].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? 1 : -1));
-  for (const dir of ordered) await store.delete(dir, { mode: "dir", signal }).catch(() => undefined);
+  for (const dir of ordered) await store.delete(dir, { mode: "dir", signal }).catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : undefined));
 }

@@ -10,7 +10,7 @@ export interface Page<T> {
 
 /** Options of {@link paginate}. */
 export interface PaginateOptions {
-  /** Checked before every page fetch. */
+  /** Checked before every page fetch and before every item yielded. */
   signal?: AbortSignal;
   /** Token of the first page to fetch (default: the start). */
   token?: string;
@@ -19,10 +19,12 @@ export interface PaginateOptions {
 /**
  * Turns a page fetcher into a lazy stream of items: a page is fetched only when
  * the previous one has been consumed, and iteration stops after a page without
- * `nextToken`. A service that hands back the token it was just given would loop
- * forever; that ends with `Unexpected` instead.
+ * `nextToken`. Once `signal` aborts, no further item is yielded: the next step
+ * of the iteration throws `Aborted`, even when items of the fetched page remain.
+ * A service that hands back the token it was just given would loop forever; that
+ * ends with `Unexpected` instead.
  *
- * @throws StorageError `Aborted` (between pages), `Unexpected` (a repeated token,
+ * @throws StorageError `Aborted` (before any page fetch or item), `Unexpected` (a repeated token,
  *   or a non-StorageError thrown by `fetchPage`), and whatever `fetchPage` throws.
  */
 export async function* paginate<T>(
@@ -40,7 +42,11 @@ export async function* paginate<T>(
       if (isStorageError(e)) throw e;
       throw storageError(ErrorCode.Unexpected, `list page failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-    yield* page.items;
+    for (const item of page.items) {
+      // An abort stops the listing at once, even mid-page: nothing is yielded after it.
+      throwIfAborted(signal);
+      yield item;
+    }
     const next = page.nextToken;
     if (next === undefined || next === "") return;
     if (next === token) {

@@ -1,0 +1,107 @@
+/**
+ * Ctrl-C and the exit code: a command whose work was done exits 0 with its summary, even when
+ * Ctrl-C came while its last request was answered; a command that Ctrl-C interrupted says
+ * "interrupted" and exits 130. Never a success summary and 130 together. On the COS emulator,
+ * whose `delay` fault holds a request until the test has sent SIGINT. Skipped until the COS
+ * driver is built.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { existsSync } from "node:fs";
+import { mkdir, symlink } from "node:fs/promises";
+import { join } from "node:path";
+import { bytes, cleanEnv, ensureBuilt, finished, removeDir, ROOT, spawnCli, tempDir, waitFor } from "./helpers.js";
+
+const MiB = 1024 * 1024;
+const BUCKET = "sigint-1250000000";
+const ready = existsSync(join(ROOT, "packages/cos/dist/index.js")) && existsSync(join(ROOT, "packages/emulator/src/index.ts"));
+const suite = ready ? describe : describe.skip;
+
+interface Emulator {
+  connectionString(bucket: string, workDir?: string): string;
+  setFaults(rules: ReadonlyArray<Record<string, unknown>>): void;
+  stats(): { byOperation: Record<string, number> };
+  stop(): Promise<void>;
+}
+
+interface Store {
+  write(path: string, body: string | Buffer): Promise<unknown>;
+  stat(path: string): Promise<{ size?: number }>;
+  list(path: string, options: { mode: "prefix" }): AsyncIterable<{ path: string }>;
+}
+
+let emulator: Emulator | undefined;
+let work: string;
+let env: NodeJS.ProcessEnv;
+
+async function storeAt(dir: string): Promise<Store> {
+  const { newStorager } = await import("@stowage/core");
+  await import("@stowage/cos");
+  return newStorager(emulator!.connectionString(BUCKET, dir)) as unknown as Store;
+}
+
+/** Resolves once the emulator has received `operation` (it counts a request on arrival, before a delay). */
+function arrived(operation: string): Promise<true> {
+  return waitFor(async () => ((emulator!.stats().byOperation[operation] ?? 0) >= 1 ? true : undefined));
+}
+
+suite("Ctrl-C after the work, and during the last step (COS emulator)", () => {
+  beforeAll(async () => {
+    ensureBuilt();
+    const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
+      startEmulator(o: { provider: "cos"; buckets: string[] }): Promise<Emulator>;
+    };
+    emulator = await startEmulator({ provider: "cos", buckets: [BUCKET] });
+    work = await tempDir();
+    env = cleanEnv(join(work, "home"));
+    await mkdir(join(work, "node_modules/@stowage"), { recursive: true });
+    await symlink(join(ROOT, "packages/cos"), join(work, "node_modules/@stowage/cos"), "dir");
+  });
+
+  afterAll(async () => {
+    emulator?.setFaults([]);
+    await emulator?.stop();
+    if (work) await removeDir(work);
+  });
+
+  it("put - whose Complete is answered after Ctrl-C reports the stored object and exits 0", async () => {
+    emulator!.setFaults([{ kind: "delay", ms: 3000, operation: "CompleteMultipartUpload" }]);
+    const body = bytes(3 * MiB + 7, 5);
+    const child = spawnCli(["put", "--part-size", "1M", "--large-threshold", "1M", "-", "emu:stdin.bin"], {
+      env: { ...env, STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, "/put/") },
+      cwd: work,
+    });
+    const exit = finished(child);
+    child.stdin!.end(body);
+    // Complete is on its way (held 3 s): Ctrl-C now; core gives a sent Complete time to answer.
+    await arrived("CompleteMultipartUpload");
+    child.kill("SIGINT");
+    const r = await exit;
+    emulator!.setFaults([]);
+    expect(r.stderr).toContain("put: stored");
+    expect(r.stderr).not.toContain("interrupted");
+    expect(r.code).toBe(0);
+    expect((await (await storeAt("/put/")).stat("stdin.bin")).size).toBe(body.length);
+  });
+
+  it("rm -r interrupted in its last step (the directory's own delete) says interrupted and exits 130, without the summary", async () => {
+    const store = await storeAt("/rm/");
+    for (const name of ["t/a", "t/b", "t/sub/c"]) await store.write(name, name);
+    // The objects go in one DeleteObjects; the single DeleteObject is the directory's own, held 3 s.
+    emulator!.setFaults([{ kind: "delay", ms: 3000, operation: "DeleteObject" }]);
+    const before = emulator!.stats().byOperation["DeleteObject"] ?? 0;
+    const child = spawnCli(["rm", "-r", "--yes", "emu:t/"], { env: { ...env, STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, "/rm/") }, cwd: work });
+    const exit = finished(child);
+    child.stdin!.end();
+    await waitFor(async () => ((emulator!.stats().byOperation["DeleteObject"] ?? 0) > before ? true : undefined));
+    child.kill("SIGINT");
+    const r = await exit;
+    emulator!.setFaults([]);
+    expect(r.stderr).toContain("stowage: interrupted");
+    expect(r.stderr).not.toContain("rm: deleted");
+    expect(r.code).toBe(130);
+    // The objects themselves were deleted before Ctrl-C.
+    const left: string[] = [];
+    for await (const o of store.list("t/", { mode: "prefix" })) left.push(o.path);
+    expect(left).toEqual([]);
+  });
+});
