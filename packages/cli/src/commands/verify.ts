@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { EXIT_CODES } from "../errors.js";
 import type { Endpoint, Location } from "../locations.js";
@@ -21,7 +21,11 @@ async function compareLink(ctx: CliContext, srcLoc: Location, a: Endpoint, o: Ob
     return { ok: true, method: "link" };
   }
   // A file where the source has a link (cp -L, sync -L): it must hold what the link leads to.
-  const end = await followLink(ctx, srcLoc, { ...o, path: a.dir + o.path }).catch(() => undefined);
+  // A link that leads nowhere readable is a mismatch; an interruption (Ctrl-C) is not.
+  const end = await followLink(ctx, srcLoc, { ...o, path: a.dir + o.path }).catch((e: unknown) => {
+    if (isStorageError(e, ErrorCode.Aborted)) throw e;
+    return undefined;
+  });
   if (end === undefined || (end.mode !== "file" && end.mode !== "append")) return { ok: false, method: "link", detail: "a link to nothing readable at the source, an object at the destination" };
   const root = await ctx.locations.open(srcLoc, "/");
   return compareObjects({ store: root, path: end.path.replace(/^\/+/, ""), info: end }, { store: b.store, path: other.path, info: other }, { full, signal: ctx.signal });
