@@ -42,6 +42,7 @@ export * from "./multipart/part-plan.js";
 export * from "./multipart/copy-ranges.js";
 export * from "./multipart/upload-engine.js";
 export * from "./multipart/upload-types.js";
+export * from "./multipart/upload-cleanup.js";
 export * from "./storager/create-storager.js";
 export * from "./storager/create-servicer.js";
 export * from "./storager/servicer-options.js";

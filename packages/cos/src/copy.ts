@@ -5,6 +5,7 @@ import {
   ErrorCode,
   isStorageError,
   planCopyParts,
+  runUpload,
   sameCustomerKey,
   sameServerSideEncryption,
   statSseCSource,
@@ -173,7 +174,9 @@ export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSiz
 /**
  * Server-side multipart copy of `source` (its `size` bytes) from `srcKey` to `dstKey` (used above
  * the 5 GB limit of PUT Copy): Upload Part - Copy in the ranges of {@link copyPartPlan}, four at a
- * time, then Complete; any failure aborts the upload. The new object gets the source's content
+ * time, then Complete; any failure aborts the upload (core `runUpload`: an Initiate already sent
+ * when the caller aborts gets a grace to answer and its upload is then aborted; the abort is
+ * bounded, and an error whose upload may be left names it). The new object gets the source's content
  * type, metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
  * Expires, as PUT Object - Copy keeps them, and the storage class `options` carries (copyStated
  * sets the source's). Every range is pinned to `source.etag` (`x-cos-copy-source-If-Match`), so a
@@ -198,22 +201,24 @@ export async function multipartCopy(
   };
   delete initOptions.copySourceServerSideEncryptionCustomerKey;
   delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;
-  const { multipartId } = await createUpload(client, dstKey, initOptions, copiedContentHeaders(source));
   const from = copySource(client.address, srcKey);
-  try {
-    const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
-      const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure, source.etag), {
-        signal: options.signal,
-        validate: errorIn200("CopyPartResult", "upload_part_copy"),
+  return runUpload({
+    key: dstKey,
+    signal: options.signal,
+    create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, copiedContentHeaders(source))).multipartId,
+    run: async (multipartId) => {
+      const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
+        const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure, source.etag), {
+          signal: options.signal,
+          validate: errorIn200("CopyPartResult", "upload_part_copy"),
+        });
+        const result = await parseResultEtag(res.body, "CopyPartResult");
+        // protocols.md §1.5 names the header; the XML body may carry it too.
+        const crc64 = res.header("x-cos-hash-crc64ecma") ?? result?.crc64;
+        return { index, size: last - first + 1, etag: result?.etag ?? "", ...(crc64 ? { crc64 } : {}) };
       });
-      const result = await parseResultEtag(res.body, "CopyPartResult");
-      // protocols.md §1.5 names the header; the XML body may carry it too.
-      const crc64 = res.header("x-cos-hash-crc64ecma") ?? result?.crc64;
-      return { index, size: last - first + 1, etag: result?.etag ?? "", ...(crc64 ? { crc64 } : {}) };
-    });
-    return await completeUpload(client, dstKey, multipartId, parts, options);
-  } catch (e) {
-    await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);
-    throw e;
-  }
+      return completeUpload(client, dstKey, multipartId, parts, options);
+    },
+    abort: (multipartId, signal) => abortUpload(client, dstKey, multipartId, { signal }),
+  });
 }

@@ -4,6 +4,7 @@ import {
   ErrorCode,
   isStorageError,
   planCopyParts,
+  runUpload,
   storageError,
   withoutEtagConditions,
   type BufferedResponse,
@@ -166,7 +167,9 @@ export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSiz
 /**
  * Server-side multipart copy of `source` (used above the 5 GiB limit of a single
  * copy): UploadMultipart with `x-qs-copy-source` and `x-qs-copy-range` in ranges of
- * {@link copyPartPlan}, then Complete; any failure aborts the upload. The
+ * {@link copyPartPlan}, then Complete; any failure aborts the upload (core `runUpload`: an
+ * Initiate already sent when the caller aborts gets a grace to answer and its upload is then
+ * aborted; the abort is bounded, and an error whose upload may be left names it). The
  * new object gets the source's content type, metadata and storage class (not its
  * Cache-Control, Content-Disposition, Content-Encoding or Expires).
  *
@@ -193,18 +196,24 @@ export async function multipartCopy(
   if ((QINGSTOR_STORAGE_CLASSES as readonly unknown[]).includes(source.storageClass)) initOptions.storageClass = source.storageClass;
   delete initOptions.copySourceEncryptionCustomerKey;
   delete initOptions.copySourceEncryptionCustomerAlgorithm;
-  const { multipartId } = await createUpload(client, dstKey, initOptions);
   const from = sourceHeader(client.bucket ?? "", srcKey);
   const pin = source.etag;
   try {
-    const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
-      const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure, pin), { signal: options.signal });
-      return { index, size: last - first + 1, etag: res.header("etag") ?? "" };
+    return await runUpload({
+      key: dstKey,
+      signal: options.signal,
+      create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal })).multipartId,
+      run: async (multipartId) => {
+        const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
+          const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure, pin), { signal: options.signal });
+          return { index, size: last - first + 1, etag: res.header("etag") ?? "" };
+        });
+        if (pin !== undefined) await checkSourceUnchanged(client, srcKey, pin, options);
+        return completeUpload(client, dstKey, multipartId, parts, options, integrity, crc64OfEtag(pin));
+      },
+      abort: (multipartId, signal) => abortUpload(client, dstKey, multipartId, { signal }),
     });
-    if (pin !== undefined) await checkSourceUnchanged(client, srcKey, pin, options);
-    return await completeUpload(client, dstKey, multipartId, parts, options, integrity, crc64OfEtag(pin));
   } catch (e) {
-    await abortUpload(client, dstKey, multipartId, {}).catch(() => undefined);
     throw sourceChanged(e, pin);
   }
 }

@@ -8,6 +8,7 @@ import { chunkBody } from "../io/chunker.js";
 import { fillParts, PartBufferPool } from "../io/part-buffers.js";
 import { MAX_PART_BATCH, readPartBatch } from "./part-batch.js";
 import { alreadyStored, listExisting, takenAsStored } from "./resume-parts.js";
+import { abortFailedUpload } from "./upload-cleanup.js";
 import type { Part } from "../object/object-info.js";
 import type { MultipartTarget, MultipartUploadOptions, MultipartUploadResult } from "./upload-types.js";
 
@@ -19,7 +20,9 @@ import type { MultipartTarget, MultipartUploadOptions, MultipartUploadResult } f
  * failure stops reading, cancels in-flight parts, waits for them, aborts the
  * upload (unless `keepOnFailure`, and always when a part was stored with other bytes twice: a
  * part whose CRC-64 differs is sent once more) and rethrows the first error; a failed upload
- * is never completed. An empty source uploads one empty part. Once every part is
+ * is never completed. That abort gets `UPLOAD_CLEANUP_TIMEOUT_MS` (10 s, upload-cleanup.ts):
+ * when it timed out or failed, the error's message names the upload id (and `target.key`) that
+ * may be left on the service. An empty source uploads one empty part. Once every part is
  * stored and complete has been sent, the engine waits for complete's answer even if the signal
  * aborts (how long is `target.complete`'s to bound).
  *
@@ -226,12 +229,15 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
       }
     }
 
-    // Failure: release the source, drop the upload, report the first error.
+    // Failure: release the source, drop the upload (within a bound), report the first error.
     await closeReader(reader, reading);
+    const error = asStorageError(failure?.error);
     if (!completed && (!options.keepOnFailure || corruptPartStored) && multipartId !== undefined) {
-      await target.abort(multipartId).catch(() => {});
+      const id = multipartId;
+      const upload = target.key === undefined ? { multipartId: id } : { key: target.key, multipartId: id };
+      throw await abortFailedUpload(error, upload, (signal) => target.abort(id, signal));
     }
-    throw asStorageError(failure?.error);
+    throw error;
   } finally {
     unlink();
     buffers?.close();

@@ -4,6 +4,8 @@ import type { Part } from "../object/object-info.js";
 
 /** The multipart primitives of one object, as the engine drives them. */
 export interface MultipartTarget {
+  /** The object's key, named in the error when a failed upload could not be aborted. */
+  readonly key?: string;
   /** Starts an upload and returns its multipartId. */
   create(): Promise<string>;
   /** Uploads part `index` (0-based); `checks.crc64` is the part's decimal CRC64, `contentMd5` its base64 MD5 when asked for. */
@@ -14,8 +16,11 @@ export interface MultipartTarget {
    * request, so the engine waits for its answer (core's write gives it a grace period).
    */
   complete(multipartId: string, parts: Part[]): Promise<{ etag?: string; crc64?: string }>;
-  /** Aborts the upload (must succeed when it is already gone). */
-  abort(multipartId: string): Promise<void>;
+  /**
+   * Aborts the upload (must succeed when it is already gone). `signal` aborts once the engine
+   * stops waiting for it (`UPLOAD_CLEANUP_TIMEOUT_MS` after the engine asked).
+   */
+  abort(multipartId: string, signal: AbortSignal): Promise<void>;
   /** The parts the service holds (for resume). */
   listParts(multipartId: string): AsyncIterable<Part>;
   /** Deletes the completed object after it failed verification. */

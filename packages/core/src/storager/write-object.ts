@@ -8,6 +8,7 @@ import { graceSignal, linkSignals, throwIfAborted } from "../io/abort.js";
 import { bodySize, closeBody, readUpTo, sizedBodyChunks } from "../io/body.js";
 import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
+import { SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
 import { uploadMultipart } from "../multipart/upload-engine.js";
 import type { MultipartTarget } from "../multipart/upload-types.js";
 import { readAheadFor } from "../multipart/part-plan.js";
@@ -42,13 +43,7 @@ interface WriteRequest {
  */
 const SHARED_COPY_MAXIMUM = 64 * 1024 * 1024;
 
-/**
- * How long a multipart Initiate or Complete already sent may still run after the caller aborts:
- * the service may apply either whatever happens to the request, so the engine waits for the
- * answer (an upload to abort; an object to report) — but not for every retry of a service that
- * does not answer.
- */
-export const SENT_REQUEST_GRACE_MS = 10_000;
+export { SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
 
 /** Options core consumes itself; the rest go to the driver. */
 const CORE_ONLY = ["size", "contentMd5", "multipartId", "resumeOffset", "crc64", "onMultipartCreate", "onProgress", "multipartThreshold", "partSize", "concurrency", "partContentMd5"];
@@ -64,7 +59,10 @@ const CORE_ONLY = ["size", "contentMd5", "multipartId", "resumeOffset", "crc64",
  * iterator in use is returned (an async generator busy in a read finishes that read first). An
  * abort that comes once a multipart upload's Initiate or Complete has been sent gives it
  * {@link SENT_REQUEST_GRACE_MS} to answer: an answered Complete resolves the write (the object is
- * stored). An `onProgress` listener that throws fails the write with `Unexpected` (its error as
+ * stored). A failed or aborted multipart write aborts its upload (unless `multipartId` or
+ * `onMultipartCreate` keep it) within `UPLOAD_CLEANUP_TIMEOUT_MS` (10 s) and then settles; when
+ * that abort timed out or failed, the error's message names the upload id and key left behind.
+ * An `onProgress` listener that throws fails the write with `Unexpected` (its error as
  * `cause`) and cancels the request in flight; the last event, `{ bytes: size, total: size }`,
  * comes when the last byte was sent, so a single write whose listener throws there may still
  * have been stored by the service.
@@ -203,11 +201,12 @@ async function writeMultipart(
   const grace = graceSignal(options.signal, SENT_REQUEST_GRACE_MS);
   const sent = withSignal(driverOptions, grace.signal);
   const target: MultipartTarget = {
+    key,
     create: async () => (await driver.createMultipart!(key, sent)).multipartId,
     writePart: (id, index, data, checks, signal) =>
       driver.writePart!(key, id, index, { data, size: data.length, crc64: checks.crc64, ...(checks.contentMd5 ? { contentMd5: checks.contentMd5 } : {}) }, { ...driverOptions, signal }),
     complete: (id, parts) => driver.completeMultipart!(key, id, parts, sent),
-    abort: (id) => driver.abortMultipart!(key, id, {}),
+    abort: (id, signal) => driver.abortMultipart!(key, id, { signal }),
     listParts: (id) => paginate((token) => driver.listParts!(key, id, token, driverOptions)),
     discard: () => driver.delete(key, {}),
   };
