@@ -9,15 +9,28 @@ export interface ConnectionTarget {
   credential: EmulatorCredential;
 }
 
+// `%` (escape), `?` (starts the query), `#`, `&`, space, and control characters (C0, DEL, C1).
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_PATH = /[%?#& \u0000-\u001f\u007f-\u009f]/g;
+
+/** The work_dir as it goes into a connection string: `/` kept, characters the parser reads specially percent-encoded. */
+function encodeWorkDir(dir: string): string {
+  return dir.replace(UNSAFE_IN_PATH, (c) => encodeURIComponent(c));
+}
+
 /**
  * A Stowage connection string for `bucket` on an emulator:
  * `cos://<bucket>[/<workDir>]/?credential=hmac:<ak>:<sk>&endpoint=http:127.0.0.1:<port>&location=<region>`.
- * Keys are percent-encoded where needed.
+ * `workDir` is taken as the work_dir itself, not as connection-string text: `%`, `?`, `#`, `&`,
+ * spaces and control characters in it are percent-encoded (so `/a%2Fb/` opens the directory
+ * `a%2Fb/`, not `a/b/`); `/` separates its segments. Leading `/`s are dropped and it gets one
+ * trailing `/`. The access key, secret key and region are percent-encoded too.
+ * Throws nothing; `newStorager` refuses a work_dir that breaks the path rules.
  */
 export function connectionString(t: ConnectionTarget, bucket: string, workDir = "/"): string {
   const url = new URL(t.endpoint);
   const endpoint = `${url.protocol.replace(/:$/, "")}:${url.host}`;
   const dir = "/" + workDir.replace(/^\/+/, "").replace(/\/*$/, "/").replace(/^\/$/, "");
   const cred = `hmac:${encodeURIComponent(t.credential.accessKey)}:${encodeURIComponent(t.credential.secretKey)}`;
-  return `${t.provider}://${bucket}${dir === "/" ? "/" : dir}?credential=${cred}&endpoint=${endpoint}&location=${encodeURIComponent(t.region)}`;
+  return `${t.provider}://${bucket}${dir === "/" ? "/" : encodeWorkDir(dir)}?credential=${cred}&endpoint=${endpoint}&location=${encodeURIComponent(t.region)}`;
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import {
+  compareKeys,
   decodeListedName,
   headerFields,
   headerValue,
@@ -188,7 +189,7 @@ function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
  * Parses `<ListBucketResult>` of ListObjectsV2 (names url-encoded when
  * `EncodingType` says so): files as `file` (`append` for appendable objects,
  * `link` without size or target for symlinks, `dir` for keys ending with `/`),
- * common prefixes as `dir` objects.
+ * common prefixes as `dir` objects, all in UTF-8 byte order (core's `compareKeys`).
  * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML
  */
 export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
@@ -201,7 +202,8 @@ export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
     if (prefix !== undefined) items.push({ key: name(prefix), mode: "dir" });
   }
   for (const c of xmlChildren(value, "Contents")) items.push(listedObject(c, name));
-  items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // OSS sends objects and common prefixes as two lists, each in UTF-8 byte order; merge them in that order.
+  items.sort((a, b) => compareKeys(a.key, b.key));
   if (xmlText(value, "IsTruncated") !== "true") return { items };
   const next = xmlText(value, "NextContinuationToken");
   return next === undefined || next === "" ? { items } : { items, nextToken: encoded ? decodeToken(next) : next };

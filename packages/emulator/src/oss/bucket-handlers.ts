@@ -7,7 +7,7 @@ import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
 import { bodyBytes } from "../server/request-body.js";
-import { listPage } from "../store/listing.js";
+import { compareKeys, listPage } from "../store/listing.js";
 import type { StoredBucket } from "../store/types.js";
 import { ossAccessKey } from "./auth.js";
 import { bucketInfoXml, deleteResultXml, listBucketsXml, listObjectsXml } from "./xml-bodies.js";
@@ -34,8 +34,8 @@ export function ossListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext)
   const caller = ossAccessKey(ex);
   const matching = ctx.store
     .listBuckets()
-    .filter((b) => ownedBy(b, caller) && b.name.startsWith(prefix) && b.name > marker)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .filter((b) => ownedBy(b, caller) && b.name.startsWith(prefix) && compareKeys(b.name, marker) > 0)
+    .sort((a, b) => compareKeys(a.name, b.name));
   const page = matching.slice(0, limit);
   const more = matching.length > limit ? { nextMarker: page[page.length - 1]!.name } : {};
   return xmlResponse(200, listBucketsXml(page, { prefix, marker, maxKeys: limit, ...more }));
