@@ -135,7 +135,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   list(path: string, options?: ListOptions & Extra<X, "list">): AsyncIterable<ObjectInfo>;
   /** One page of entries under `path` (a page may be short, or empty, before the last: see {@link ListPage}). */
   listPage(path: string, options?: ListPageOptions & Extra<X, "list">): Promise<ListPage>;
-  /** Server-side copy of one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`), Conflict (COS, OSS: the source changed while it was copied; nothing copied) */
+  /** Server-side copy of one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`), Conflict (COS, OSS, QingStor: the source changed while it was copied; nothing copied) */
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
   /** Moves one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object), Conflict (COS, OSS: the source changed during the move; it is kept) */
   move(src: string, dst: string, options?: CopyOptions & Extra<X, "move">): Promise<void>;
