@@ -1,10 +1,11 @@
 import {
+  appendChunkCrc64,
   crc64,
-  crc64Combine,
+  crc64AfterAppend,
   crc64Equal,
   ErrorCode,
-  failedBeforeSend,
   isStorageError,
+  mayHaveBeenApplied,
   md5Hex,
   storageError,
   withoutEtagConditions,
@@ -77,25 +78,6 @@ export async function appendChunk(
   return crc === undefined ? { appendOffset } : { appendOffset, crc64: crc };
 }
 
-/** A network failure of a request that may have reached COS (not a refused connection, not an abort). */
-function mayHaveBeenApplied(e: unknown): e is StorageError {
-  return isStorageError(e, ErrorCode.ServiceInternal) && e.statusCode === undefined && !(e.cause !== undefined && failedBeforeSend(e.cause));
-}
-
-/** The chunk's CRC-64 (core's, or computed). */
-function chunkCrc(body: DriverBody): bigint | undefined {
-  if (body.crc64 !== undefined && /^\d+$/.test(body.crc64)) return BigInt(body.crc64);
-  return Buffer.isBuffer(body.data) ? crc64(body.data) : undefined;
-}
-
-/** The whole object's CRC-64 after appending `body`, when the caller's object knew the one before (core passes it). */
-function expectedCrc(body: DriverBody): string | undefined {
-  const before = body.appendBaseCrc64;
-  const chunk = chunkCrc(body);
-  if (before === undefined || chunk === undefined || !/^\d+$/.test(before)) return undefined;
-  return crc64Combine(BigInt(before), chunk, body.size).toString();
-}
-
 /** What the object says about an append whose answer was lost. */
 type Verdict = { applied: AppendResult } | { untouched: true } | { unknown: string };
 
@@ -144,7 +126,7 @@ async function lookAtObject(client: CosClient, key: string, offset: number, body
   const length = offset + body.size;
   const look = withoutEtagConditions(options);
   const before = body.appendBaseCrc64;
-  const expected = expectedCrc(body);
+  const expected = crc64AfterAppend(offset, body);
   if (before !== undefined && expected !== undefined) {
     const head = await client.sendBuffered(headObject(key, look, client.secure), { signal: options.signal });
     const object = objectFromHeaders(key, head.status, head.headers);
@@ -152,7 +134,7 @@ async function lookAtObject(client: CosClient, key: string, offset: number, body
     if (object.mode === "append" && object.size === length && crc !== undefined && crc64Equal(crc, expected)) return { applied: { appendOffset: length, crc64: crc } };
     if (object.size === offset && crc !== undefined && crc64Equal(crc, before)) return { untouched: true };
   }
-  const chunk = chunkCrc(body);
+  const chunk = appendChunkCrc64(body);
   if (chunk === undefined || body.size === 0) return { unknown: "the object cannot be compared with the chunk" };
   const res = await client.send(getObject(key, { offset, size: body.size }, look, client.secure), {
     signal: options.signal,

@@ -1,9 +1,9 @@
 import {
   copiedContentHeaders,
   copyInRanges,
+  copySourceChanged,
   crc64Equal,
   ErrorCode,
-  isStorageError,
   planCopyParts,
   runUpload,
   sameCustomerKey,
@@ -123,29 +123,13 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
       copied = { ...(parsed?.etag !== undefined ? { etag: parsed.etag } : {}), ...(crc !== undefined ? { crc64: crc } : {}) };
     }
   } catch (e) {
-    throw sourceChanged(e, source.etag);
+    throw copySourceChanged(e, source.etag);
   }
   if (ctx.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && !crc64Equal(copied.crc64, source.crc64)) {
     await ctx.delete(dstKey, {}).catch(() => undefined);
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
   }
   return copiedSource;
-}
-
-/**
- * A copy refused because its source condition did not hold (412 `PreconditionFailed`) as a
- * `Conflict` that says so; any other failure unchanged.
- * @throws nothing.
- */
-function sourceChanged(e: unknown, etag: string | undefined): unknown {
-  if (etag === undefined || !isStorageError(e, ErrorCode.Conflict) || !(e.statusCode === 412 || e.detail.includes("PreconditionFailed"))) return e;
-  const failure: StorageError = e;
-  return storageError(ErrorCode.Conflict, `the copy source changed after it was looked at (it is no longer ETag ${etag}): nothing was copied (${failure.detail})`, {
-    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
-    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
-    cause: failure,
-    retryable: false,
-  });
 }
 
 /**

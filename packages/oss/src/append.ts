@@ -1,10 +1,10 @@
 import {
   crc64,
-  crc64Combine,
+  crc64AfterAppend,
   crc64Equal,
   ErrorCode,
-  failedBeforeSend,
   isStorageError,
+  mayHaveBeenApplied,
   type DriverBody,
   type DriverCallOptions,
   type StorageError,
@@ -54,27 +54,13 @@ export async function appendChunk(client: OssClient, key: string, offset: number
   return crc === undefined ? { appendOffset } : { appendOffset, crc64: crc };
 }
 
-/** A network failure of a request that may have reached OSS (not a refused connection, not an abort). */
-function mayHaveBeenApplied(e: unknown): e is StorageError {
-  return isStorageError(e, ErrorCode.ServiceInternal) && e.statusCode === undefined && !(e.cause !== undefined && failedBeforeSend(e.cause));
-}
-
-/** The whole object's CRC-64 (decimal) after appending `body` at `offset`, when the one before is known. */
-function expectedCrc(offset: number, body: DriverBody): string | undefined {
-  const before = body.appendBaseCrc64 ?? (offset === 0 ? "0" : undefined);
-  if (before === undefined || !/^\d+$/.test(before)) return undefined;
-  const chunk = body.crc64 !== undefined && /^\d+$/.test(body.crc64) ? BigInt(body.crc64) : Buffer.isBuffer(body.data) ? crc64(body.data) : undefined;
-  if (chunk === undefined) return undefined;
-  return crc64Combine(BigInt(before), chunk, body.size).toString();
-}
-
 /**
  * After a lost answer (`failure`: the network error, or the retry's 409): the append's result when
  * a HEAD shows the object is exactly what it makes (see {@link appendChunk}); else `failure`.
  * @throws StorageError `failure`, or `Aborted`
  */
 async function afterLostAnswer(client: OssClient, key: string, offset: number, body: DriverBody, options: DriverCallOptions, failure: StorageError): Promise<AppendResult> {
-  const expected = expectedCrc(offset, body);
+  const expected = crc64AfterAppend(offset, body);
   if (expected === undefined) throw failure;
   const length = offset + body.size;
   try {

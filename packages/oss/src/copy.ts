@@ -1,7 +1,7 @@
 import {
+  copySourceChanged,
   crc64Equal,
   ErrorCode,
-  isStorageError,
   sameServerSideEncryption,
   storageError,
   type DriverCallOptions,
@@ -80,7 +80,7 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
       copied = { ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
     }
   } catch (e) {
-    throw sourceChanged(e, source.etag);
+    throw copySourceChanged(e, source.etag);
   }
   if (ctx.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && !crc64Equal(copied.crc64, source.crc64)) {
     await ctx.delete(dstKey, {}).catch(() => undefined);
@@ -89,18 +89,3 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
   return source;
 }
 
-/**
- * A copy refused because its source condition did not hold (412 `PreconditionFailed`) as a
- * `Conflict` that says so; any other failure unchanged.
- * @throws nothing.
- */
-function sourceChanged(e: unknown, etag: string | undefined): unknown {
-  if (etag === undefined || !isStorageError(e, ErrorCode.Conflict) || !(e.statusCode === 412 || e.detail.includes("PreconditionFailed"))) return e;
-  const failure: StorageError = e;
-  return storageError(ErrorCode.Conflict, `the copy source changed after it was looked at (it is no longer ETag ${etag}): nothing was copied (${failure.detail})`, {
-    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
-    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
-    cause: failure,
-    retryable: false,
-  });
-}

@@ -1,8 +1,9 @@
 import {
+  appendChunkCrc64,
   crc64,
   ErrorCode,
-  failedBeforeSend,
   isStorageError,
+  mayHaveBeenApplied,
   storageError,
   type DriverBody,
   type DriverCallOptions,
@@ -61,11 +62,6 @@ export async function appendChunk(ctx: AppendContext, key: string, offset: numbe
   return { appendOffset: Number.isSafeInteger(next) ? next : offset + body.size };
 }
 
-/** A network failure of a request that may have reached QingStor (not a refused connection, not an abort). */
-function mayHaveBeenApplied(e: unknown): e is StorageError {
-  return isStorageError(e, ErrorCode.ServiceInternal) && e.statusCode === undefined && !(e.cause !== undefined && failedBeforeSend(e.cause));
-}
-
 /** What the object says about an append whose answer was lost. */
 type Verdict = { applied: { appendOffset: number } } | { untouched: true } | { unknown: string };
 
@@ -108,7 +104,7 @@ async function appliedAppend(ctx: AppendContext, key: string, offset: number, bo
   if (size === length && body.size === 0) return { applied: { appendOffset: length } };
   if (size === offset) return { untouched: true };
   if (size !== length) return { unknown: `the object is ${size ?? "of unknown"} bytes long, neither ${offset} nor ${length}` };
-  const chunk = chunkCrc(body);
+  const chunk = appendChunkCrc64(body);
   if (chunk === undefined) return { unknown: "the object cannot be compared with the chunk" };
   const pinned: DriverCallOptions = o.etag === undefined ? look : { ...look, ifMatch: o.etag };
   const res = await ctx.client.send(getObject(key, { offset, size: body.size }, pinned, ctx.client.secure), { signal: options.signal });
@@ -125,12 +121,6 @@ async function appliedAppend(ctx: AppendContext, key: string, offset: number, bo
   }
   if (bytes !== body.size || read !== chunk) return { unknown: `the bytes at ${offset} are not the chunk` };
   return { applied: { appendOffset: length } };
-}
-
-/** The chunk's CRC-64 (core's, or computed from bytes in memory); undefined for a stream without one. */
-function chunkCrc(body: DriverBody): bigint | undefined {
-  if (body.crc64 !== undefined && /^\d{1,20}$/.test(body.crc64)) return BigInt(body.crc64);
-  return Buffer.isBuffer(body.data) ? crc64(body.data) : undefined;
 }
 
 /**

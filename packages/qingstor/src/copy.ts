@@ -1,7 +1,6 @@
-import { ErrorCode, sameCustomerKey, statSseCSource, storageError, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { copySourceChanged, ErrorCode, sameCustomerKey, statSseCSource, storageError, type DriverCallOptions, type RawObject } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
-import { sourceChanged } from "./copy-pin.js";
 import { plainMd5 } from "./etag.js";
 import { followLinks } from "./links.js";
 import { multipartCopy } from "./multipart.js";
@@ -82,7 +81,7 @@ export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: s
   try {
     res = await ctx.client.sendBuffered(call, { signal: options.signal });
   } catch (e) {
-    throw sourceChanged(e, source.etag);
+    throw copySourceChanged(e, source.etag);
   }
   const copied = plainMd5(res.header("etag"));
   const original = plainMd5(source.etag);

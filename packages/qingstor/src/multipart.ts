@@ -1,6 +1,7 @@
 import {
   checkPartIndex,
   copyInRanges,
+  copySourceChanged,
   ErrorCode,
   isStorageError,
   planCopyParts,
@@ -18,7 +19,7 @@ import { sourceHeader } from "./addressing.js";
 import { expectJson, type QingStorClient } from "./client.js";
 import { QINGSTOR_STORAGE_CLASSES, QINGSTOR_TYPE } from "./config.js";
 import { isMissingBucket, qingstorErrorFromResponse } from "./errors.js";
-import { checkSourceUnchanged, sourceChanged } from "./copy-pin.js";
+import { checkSourceUnchanged } from "./copy-pin.js";
 import { completeEtag, crc64OfEtag, etagContradicts } from "./etag.js";
 import { qingstorLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
@@ -214,6 +215,6 @@ export async function multipartCopy(
       abort: (multipartId, signal) => abortUpload(client, dstKey, multipartId, { signal }),
     });
   } catch (e) {
-    throw sourceChanged(e, pin);
+    throw copySourceChanged(e, pin);
   }
 }

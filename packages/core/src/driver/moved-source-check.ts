@@ -3,6 +3,35 @@ import { isStorageError, storageError, StorageError } from "../errors/storage-er
 import { sameEtag } from "../object/etag.js";
 import type { DriverCallOptions, RawObject } from "./storage-driver.js";
 
+// A copy or a move made from one version of its source (the ETag a HEAD found) while another
+// client may overwrite it: how drivers say that the source changed, and check it is unchanged.
+
+/**
+ * The `Conflict` (not retryable) of a copy whose source is no longer the version with ETag
+ * `etag`: nothing was copied. `why` says what showed it (the service's refusal, a later HEAD).
+ * @throws nothing (the error is returned).
+ */
+export function copySourceChangedError(etag: string, why: string, cause?: StorageError): StorageError {
+  return storageError(ErrorCode.Conflict, `the copy source changed after it was looked at (it is no longer ETag ${etag}): nothing was copied (${why})`, {
+    ...(cause?.statusCode !== undefined ? { statusCode: cause.statusCode } : {}),
+    ...(cause?.requestId !== undefined ? { requestId: cause.requestId } : {}),
+    ...(cause !== undefined ? { cause } : {}),
+    retryable: false,
+  });
+}
+
+/**
+ * What a copy pinned to the source's ETag (`x-*-copy-source-if-match: etag`) throws: its
+ * precondition failure (412, or a `PreconditionFailed` answer) as {@link copySourceChangedError};
+ * anything else, or without a pin, `e` itself.
+ * @throws nothing (the error is returned).
+ */
+export function copySourceChanged(e: unknown, etag: string | undefined): unknown {
+  if (etag === undefined || !isStorageError(e, ErrorCode.Conflict) || !(e.statusCode === 412 || e.detail.includes("PreconditionFailed"))) return e;
+  if (e.detail.startsWith("the copy source changed")) return e;
+  return copySourceChangedError(etag, e.detail, e);
+}
+
 /**
  * For a driver whose move is a copy and then a delete of the source (no conditional DELETE on the
  * service): looks at `srcKey` again after the copy and tells whether deleting it loses nothing,

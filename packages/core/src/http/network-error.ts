@@ -49,6 +49,15 @@ export function failedBeforeSend(e: unknown): boolean {
 }
 
 /**
+ * True when `e`, a request's failure, may have come after the service applied the request: a
+ * transport failure (`ServiceInternal` without a status) that did not certainly happen before
+ * sending. A driver whose request is not idempotent (an append) then looks at the object to tell.
+ */
+export function mayHaveBeenApplied(e: unknown): e is StorageError {
+  return isStorageError(e, ErrorCode.ServiceInternal) && e.statusCode === undefined && !(e.cause !== undefined && failedBeforeSend(e.cause));
+}
+
+/**
  * A transport failure (reset, timeout, refused connection, broken response
  * body, bad TLS...) as a StorageError: `ServiceInternal`, retryable when the
  * failure is transient; TLS failures (a certificate refused, an https endpoint
