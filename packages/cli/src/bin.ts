@@ -6,9 +6,9 @@
  * done (Ctrl-C came too late to stop it) reports it and exits with its own
  * code. A second Ctrl-C exits 130 at once.
  */
-import { UNLISTED_WARNING } from "@stowage/fs";
 import { EXIT_CODES } from "./errors.js";
 import { run } from "./program.js";
+import { UNLISTED_CODES } from "./unlisted.js";
 
 const controller = new AbortController();
 let signals = 0;
@@ -19,11 +19,11 @@ const interrupt = (): void => {
 };
 process.on("SIGINT", interrupt);
 process.on("SIGTERM", interrupt);
-// The commands print the warnings they expect (entries the fs driver could not list) themselves,
+// The commands print the warnings they expect (entries a listing left out) themselves,
 // on the command's stderr, in stowage's words: Node's own "(node:PID) Warning" line would repeat them.
 process.removeAllListeners("warning");
 process.on("warning", (w: Error & { code?: string }) => {
-  if (w.code !== UNLISTED_WARNING) process.stderr.write(`stowage: ${w.name}: ${w.message}\n`);
+  if (w.code === undefined || !UNLISTED_CODES.has(w.code)) process.stderr.write(`stowage: ${w.name}: ${w.message}\n`);
 });
 // `stowage cat x | head`: a closed pipe ends the command quietly.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {

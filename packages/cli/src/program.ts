@@ -1,6 +1,5 @@
 import { setMaxListeners } from "node:events";
 import { createRequire } from "node:module";
-import { UNLISTED_WARNING } from "@stowage/fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Bind } from "./commands/command.js";
 import { registerCat } from "./commands/cat.js";
@@ -18,6 +17,7 @@ import { registerStat } from "./commands/stat.js";
 import { registerSync } from "./commands/sync.js";
 import { registerUploads } from "./commands/uploads.js";
 import { registerVerify } from "./commands/verify.js";
+import { UnlistedReport } from "./unlisted.js";
 import { CliContext, type CliIO, type GlobalOptions } from "./context.js";
 import { describeError, EXIT_CODES, exitCodeOf, isAbort } from "./errors.js";
 
@@ -83,25 +83,17 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
     await action(ctx, args, opts);
   };
   const program = buildProgram(io, bind);
-  // Local entries the fs driver could not list (names no key can address) are reported by a
-  // process warning each: counted here, so a command that left files out never ends with success.
-  // Each listing page of a directory warns again: one line (and one count) per directory.
-  const seen = new Set<string>();
-  const onWarning = (w: Error & { code?: string }): void => {
-    if (w.code !== UNLISTED_WARNING || seen.has(w.message)) return;
-    seen.add(w.message);
-    io.stderr.write(`stowage: warning: ${w.message}\n`);
-  };
-  process.on("warning", onWarning);
+  // Entries a listing left out (local names no key can address, keys no path can address) are
+  // reported by a process warning each: counted here, so a command that left some out never ends
+  // with success. Each listing page of a local directory warns again: one line (and one count) per directory.
+  const unlisted = new UnlistedReport((line) => io.stderr.write(line));
+  process.on("warning", unlisted.onWarning);
   try {
     await program.parseAsync([...argv], { from: "user" });
     await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
     const code = ctx?.exitCode ?? EXIT_CODES.ok;
-    const unlisted = seen.size;
-    if (unlisted === 0) return code;
-    io.stderr.write(
-      `stowage: local entries were left out: ${unlisted} director${unlisted === 1 ? "y holds" : "ies hold"} names no object key can address (not UTF-8, with a backslash, or names the fs driver reserves for its own temporary files: see the warnings above); rename them to include them\n`,
-    );
+    if (!unlisted.any) return code;
+    unlisted.summarize();
     return code === EXIT_CODES.ok ? EXIT_CODES.ObjectModeInvalid : code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
@@ -109,6 +101,6 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
     io.stderr.write(`stowage: ${interrupted ? "interrupted" : describeError(e, argv.includes("--debug"))}\n`);
     return exitCodeOf(e);
   } finally {
-    process.off("warning", onWarning);
+    process.off("warning", unlisted.onWarning);
   }
 }

@@ -19,6 +19,12 @@ export interface StorageLimits {
   copySizeMaximum?: number;
   /** Most items the service returns in one list page. */
   listPageMaximum?: number;
+  /**
+   * Longest key the service takes (bytes of UTF-8, work_dir included): core refuses a longer one
+   * with `InvalidArgument` for every operation that names an object, before anything is sent.
+   * None on memory and fs (fs refuses a name over 255 bytes itself).
+   */
+  keyMaximum?: number;
   /** Longest presign expiry (seconds). */
   presignExpiresMaximum?: number;
   /**

@@ -131,9 +131,17 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   /**
    * Every entry under `path`, paging internally. Once `signal` aborts, nothing more is yielded
    * (not even the rest of a page already fetched): the next step of the iteration throws `Aborted`.
+   * Keys no path addresses (another client's keys with `\`, an empty, `.` or `..` segment, NUL or a
+   * lone surrogate) are left out and reported by one process warning when the listing ends
+   * (`code` `STOWAGE_UNLISTED_KEYS`, exported as `UNLISTED_KEYS_WARNING`).
+   * @throws InvalidArgument (a bad path: `x//` is refused, never listed as `x/`), CapabilityInsufficient, Aborted
    */
   list(path: string, options?: ListOptions & Extra<X, "list">): AsyncIterable<ObjectInfo>;
-  /** One page of entries under `path` (a page may be short, or empty, before the last: see {@link ListPage}). */
+  /**
+   * One page of entries under `path` (a page may be short, or empty, before the last: see {@link ListPage});
+   * keys no path addresses are left out of it and reported by a process warning for this page.
+   * @throws InvalidArgument, CapabilityInsufficient, Aborted
+   */
   listPage(path: string, options?: ListPageOptions & Extra<X, "list">): Promise<ListPage>;
   /** Server-side copy of one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`), Conflict (COS, OSS, QingStor: the source changed while it was copied; nothing copied) */
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;

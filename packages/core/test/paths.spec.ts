@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { isStorageError } from "../src/errors/storage-error.js";
-import { keyToPath, normalizeWorkDir, resolvePath } from "../src/path/paths.js";
+import { keyToPath, normalizeWorkDir, resolvePath, unaddressableReason } from "../src/path/paths.js";
 
 function invalidArgument(fn: () => unknown): string {
   try {
@@ -167,5 +167,42 @@ describe("path properties", () => {
         expect(resolvePath(wd, wd + p).key).toBe(resolvePath(wd, p).key);
       }),
     );
+  });
+});
+
+describe("unaddressableReason", () => {
+  it.each([
+    ["/", "a\\b", "backslash"],
+    ["/", "a//b", "empty segment"],
+    ["/", "a//", "empty segment"],
+    ["/", "/a", "empty segment"],
+    ["/w/", "w//a", "empty segment"],
+    ["/", "a/./b", '"." segment'],
+    ["/", "..", '".." segment'],
+    ["/", "a/../", '".." segment'],
+    ["/", "a\uD800", "lone surrogate"],
+    ["/", "a\0", "NUL"],
+  ])("work_dir %j, key %j: %s", (workDir, key, reason) => {
+    expect(unaddressableReason(workDir, key)).toBe(reason);
+  });
+
+  it.each([
+    ["/", "a/b"],
+    ["/", "a/b/"],
+    ["/", "a b/ü😀/..."],
+    ["/w/", "w/"],
+    ["/w/", "w/x/"],
+    ["/", "nl\nx"],
+  ])("work_dir %j, key %j: addressable (its path resolves back to it)", (workDir, key) => {
+    expect(unaddressableReason(workDir, key)).toBeUndefined();
+    const path = keyToPath(workDir, key);
+    if (path !== "") expect(resolvePath(workDir, path, { dir: path.endsWith("/") }).key).toBe(key);
+  });
+});
+
+describe("well-formed Unicode", () => {
+  it.each(["a\uD800", "\uDC00", "a\uDC00\uD800b", "x/\uDBFF"])("resolvePath and normalizeWorkDir refuse %j", (text) => {
+    expect(invalidArgument(() => resolvePath("/", text))).toMatch(/not well-formed Unicode/);
+    expect(invalidArgument(() => normalizeWorkDir("/" + text))).toMatch(/not well-formed Unicode/);
   });
 });

@@ -3,7 +3,7 @@ import { defineFeatures, type ServiceFeatures, type StorageFeatures, type Storag
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-/** COS limits (protocols.md §1.7): 5 GiB per PUT, part and append object; 1 MiB–5 GiB parts; 10,000 parts; 1,000 keys per list page. */
+/** COS limits (protocols.md §1.7): 5 GiB per PUT, part and append object; 1 MiB–5 GiB parts; 10,000 parts; 1,000 keys per list page; keys of at most 850 bytes. */
 export const cosLimits: Readonly<StorageLimits> = Object.freeze({
   writeSizeMaximum: 5 * GiB,
   multipartSizeMinimum: MiB,
@@ -12,6 +12,7 @@ export const cosLimits: Readonly<StorageLimits> = Object.freeze({
   appendSizeMaximum: 5 * GiB,
   appendTotalSizeMaximum: 5 * GiB,
   listPageMaximum: 1000,
+  keyMaximum: 850,
 });
 
 /**

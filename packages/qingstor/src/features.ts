@@ -8,7 +8,7 @@ const TiB = 1024 * GiB;
 /**
  * QingStor limits (protocols.md §3.7): 5 GiB per PUT, part and append; parts of
  * at least 4 MiB except the last; 10,000 parts (indexes 0..9999); appendable
- * objects up to 50 TiB; 1,000 keys per list page.
+ * objects up to 50 TiB; 1,000 keys per list page; keys of 1,023 bytes of UTF-8 at most.
  */
 export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
   writeSizeMaximum: 5 * GiB,
@@ -18,6 +18,7 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
   appendSizeMaximum: 5 * GiB,
   appendTotalSizeMaximum: 50 * TiB,
   listPageMaximum: 1000,
+  keyMaximum: 1023,
   // Reads through virtual links (enable_virtual_link) follow at most this many in a row.
   linkHopsMaximum: MAX_LINK_HOPS,
 });

@@ -1,6 +1,7 @@
 import { expect } from "@jest/globals";
+import { normalizeWorkDir } from "@stowage/core";
 import type { CaseScope, Suite } from "../context.js";
-import { collect, expectError, expectSameBytes, randomData, uniqueName } from "../fixtures.js";
+import { collect, expectError, expectIterationError, expectSameBytes, randomData, uniqueName } from "../fixtures.js";
 
 /** Keys that must travel byte-exact (design: "spaces, `+`, `%`, unicode, `~`"). */
 const KEYS: ReadonlyArray<[string, string]> = [
@@ -155,5 +156,75 @@ export function registerPathCases(suite: Suite): void {
     expectSameBytes(await t.store.read(src), data);
     expect(await listAll(t, base)).toEqual([src]);
     await expectError(() => t.store.stat(dir), "ObjectNotExist");
+  });
+
+  suite.test("paths: a path with a lone surrogate is InvalidArgument for every operation, before anything is sent; the U+FFFD key it would collide with is untouched", async (t) => {
+    const base = t.dir();
+    const replaced = `${base}a\uFFFDb`;
+    const lone = `${base}a\uD800b`;
+    const other = `${base}other`;
+    t.track(replaced);
+    t.track(other);
+    const data = randomData(20);
+    await t.store.write(replaced, data);
+    await t.store.write(other, randomData(3));
+    const f = t.store.features;
+    await expectError(() => t.store.write(lone, randomData(5)), "InvalidArgument");
+    await expectError(() => t.store.stat(lone), "InvalidArgument");
+    await expectError(() => t.store.read(lone), "InvalidArgument");
+    await expectError(() => t.store.delete(lone), "InvalidArgument");
+    await expectError(() => t.store.deleteMany([other, lone]), "InvalidArgument");
+    await expectIterationError(() => t.store.list(`${base}\uDC00/`), "InvalidArgument");
+    await expectError(() => t.store.listPage(`${base}\uDC00/`, {}), "InvalidArgument");
+    if (f.copy) await expectError(() => t.store.copy(replaced, lone), "InvalidArgument");
+    if (f.move) await expectError(() => t.store.move(lone, other), "InvalidArgument");
+    if (f.createDir) await expectError(() => t.store.createDir(`${lone}/`), "InvalidArgument");
+    if (f.createLink) await expectError(() => t.store.createLink(lone, other), "InvalidArgument");
+    if (f.append) await expectError(() => t.store.createAppend(lone), "InvalidArgument");
+    if (f.multipart) await expectError(() => t.store.createMultipart(lone), "InvalidArgument");
+    if (f.presignRead) await expectError(() => t.store.presign("read", lone, { expires: 60 }), "InvalidArgument");
+    if (f.presignWrite) await expectError(() => t.store.presign("write", lone, { expires: 60 }), "InvalidArgument");
+    if (f.presignDelete) await expectError(() => t.store.presign("delete", lone, { expires: 60 }), "InvalidArgument");
+    expectSameBytes(await t.store.read(replaced), data);
+    expect((await listAll(t, base)).sort()).toEqual([replaced, other].sort());
+  });
+
+  suite.test("paths: a listing of a path with an empty segment (x//) is InvalidArgument, never a listing of x/", async (t) => {
+    const base = t.dir();
+    t.track(`${base}x/f`);
+    await t.store.write(`${base}x/f`, randomData(2));
+    const modes = [...(t.store.features.listDir ? ["dir" as const] : []), ...(t.store.features.listPrefix ? ["prefix" as const] : [])];
+    for (const mode of modes) {
+      for (const path of [`${base}x//`, `${base}x//f`, `${base}x\\\\`]) {
+        await expectIterationError(() => t.store.list(path, { mode }), "InvalidArgument");
+        await expectError(() => t.store.listPage(path, { mode }), "InvalidArgument");
+      }
+    }
+    expect(await listAll(t, base)).toEqual([`${base}x/f`]);
+  });
+
+  suite.test("paths: a key up to the service's limits.keyMaximum bytes (UTF-8, work_dir included) works; one byte more is InvalidArgument before anything is sent", async (t) => {
+    const base = t.dir();
+    const maximum = t.store.features.limits.keyMaximum;
+    // Without a limit (memory, fs), a key of 1,100 bytes in segments of at most 255 works.
+    const room = (maximum ?? 1100) - Buffer.byteLength(normalizeWorkDir(t.store.info.workDir).slice(1) + base);
+    const segment = "é".repeat(100) + "/"; // 201 bytes
+    let name = segment.repeat(Math.floor(room / Buffer.byteLength(segment)));
+    name += "x".repeat(room - Buffer.byteLength(name));
+    const exact = base + name;
+    t.track(exact);
+    const data = randomData(9);
+    await t.store.write(exact, data);
+    expect((await t.store.stat(exact)).size).toBe(9);
+    expectSameBytes(await t.store.read(exact), data);
+    expect(await listAll(t, base)).toEqual([exact]);
+    if (maximum === undefined) return;
+    const long = exact + "y";
+    await expectError(() => t.store.write(long, randomData(3)), "InvalidArgument");
+    await expectError(() => t.store.stat(long), "InvalidArgument");
+    if (t.store.features.copy) await expectError(() => t.store.copy(exact, long), "InvalidArgument");
+    if (t.store.features.multipart) await expectError(() => t.store.createMultipart(long), "InvalidArgument");
+    if (t.store.features.presignWrite) await expectError(() => t.store.presign("write", long, { expires: 60 }), "InvalidArgument");
+    expect(await listAll(t, base)).toEqual([exact]);
   });
 }

@@ -8,6 +8,7 @@ import { makeFilter, unmatchedNote } from "../transfer/filter.js";
 import { addFilterOptions } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
+import { shownPath } from "../shown-path.js";
 
 function depth(value: string): number {
   const n = Number(value);
@@ -67,7 +68,7 @@ async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
   }
   const size = (n: number): string => (opts["human"] ? formatBytes(n) : String(n));
   const rows: string[][] = [];
-  if (levels > 0) for (const [g, e] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) rows.push([size(e.bytes), String(e.objects), g || "."]);
+  if (levels > 0) for (const [g, e] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) rows.push([size(e.bytes), String(e.objects), g ? shownPath(g) : "."]);
   rows.push([size(total.bytes), String(total.objects), loc.display]);
   for (const line of formatTable(rows, [0, 1])) ctx.out(line);
 }

@@ -6,6 +6,7 @@ import { walk } from "../transfer/walk.js";
 import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
 import type { Bind, CommandOptions } from "./command.js";
 import type { Command } from "commander";
+import { shownPath } from "../shown-path.js";
 
 /** One level of a listing; stores without dir listings get one synthesised from a prefix listing. */
 async function* oneLevel(store: Storager, signal: AbortSignal): AsyncGenerator<ObjectInfo> {
@@ -32,10 +33,10 @@ async function* oneLevel(store: Storager, signal: AbortSignal): AsyncGenerator<O
 /** Formats one entry as `ls` prints it. */
 export function formatEntry(o: ObjectInfo, opts: CommandOptions): string {
   if (opts["json"]) return JSON.stringify(o);
-  if (!opts["long"]) return o.path;
+  if (!opts["long"]) return shownPath(o.path);
   const size = o.mode === "dir" || (o.mode === "link" && o.size === undefined) ? "-" : opts["human"] ? formatBytes(o.size ?? 0) : String(o.size ?? 0);
-  const target = o.linkTarget === undefined ? "" : ` -> ${o.linkTarget}`;
-  return `${o.mode.padEnd(6)} ${size.padStart(opts["human"] ? 10 : 14)}  ${formatDate(o.lastModified).padEnd(20)}  ${o.path}${target}`;
+  const target = o.linkTarget === undefined ? "" : ` -> ${shownPath(o.linkTarget)}`;
+  return `${o.mode.padEnd(6)} ${size.padStart(opts["human"] ? 10 : 14)}  ${formatDate(o.lastModified).padEnd(20)}  ${shownPath(o.path)}${target}`;
 }
 
 async function ls(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {

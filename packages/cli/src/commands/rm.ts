@@ -10,6 +10,7 @@ import { isDir, isRoot, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
+import { shownPath } from "../shown-path.js";
 
 async function removeOne(ctx: CliContext, arg: string, opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg);
@@ -20,7 +21,7 @@ async function removeOne(ctx: CliContext, arg: string, opts: CommandOptions): Pr
     if (opts["force"]) return;
     throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "rm", service: endpoint.store.info.service, path: key });
   }
-  if (opts["dryRun"]) return ctx.out(`would delete ${key}`);
+  if (opts["dryRun"]) return ctx.out(`would delete ${shownPath(key)}`);
   await endpoint.store.delete(key, { signal: ctx.signal });
   ctx.info(`rm: deleted ${loc.display}`);
 }
@@ -51,7 +52,7 @@ async function removeEntry(ctx: CliContext, loc: Location, opts: CommandOptions,
     return true;
   }
   if (opts["dryRun"]) {
-    ctx.out(`would delete ${key}`);
+    ctx.out(`would delete ${shownPath(key)}`);
     return true;
   }
   await endpoint.store.delete(key, { signal: ctx.signal });
@@ -80,8 +81,8 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
     throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "rm", service: store.info.service });
   }
   if (opts["dryRun"]) {
-    if (alsoBeside) ctx.out(`would delete ${besideKey}`);
-    for (const o of targets) ctx.out(`would delete ${o.path}`);
+    if (alsoBeside) ctx.out(`would delete ${shownPath(besideKey)}`);
+    for (const o of targets) ctx.out(`would delete ${shownPath(o.path)}`);
     ctx.info(`rm: would delete ${plural(count, "object")} (${formatBytes(bytes)})`);
     return;
   }

@@ -3,14 +3,15 @@ import { ErrorCode, isStorageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { formatBytes, formatDate } from "../format.js";
 import type { Bind, CommandOptions } from "./command.js";
+import { shownPath } from "../shown-path.js";
 
 /** `key: value` lines for one object (only the fields the service reported). */
 export function describeObject(o: ObjectInfo): string[] {
-  const lines = [`path: ${o.path}`, `mode: ${o.mode}`];
+  const lines = [`path: ${shownPath(o.path)}`, `mode: ${o.mode}`];
   if (o.size !== undefined) lines.push(`size: ${o.size} (${formatBytes(o.size)})`);
   if (o.lastModified !== undefined) lines.push(`lastModified: ${formatDate(o.lastModified)}`);
   const fields: Array<keyof ObjectInfo> = ["etag", "crc64", "contentMd5", "contentType", "storageClass", "multipartId", "appendOffset", "linkTarget"];
-  for (const f of fields) if (o[f] !== undefined) lines.push(`${f}: ${String(o[f])}`);
+  for (const f of fields) if (o[f] !== undefined) lines.push(`${f}: ${f === "linkTarget" ? shownPath(String(o[f])) : String(o[f])}`);
   for (const [k, v] of Object.entries(o.metadata ?? {})) lines.push(`metadata.${k}: ${v}`);
   return lines;
 }

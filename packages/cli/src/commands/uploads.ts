@@ -8,6 +8,7 @@ import { formatDate, parseAge, plural } from "../format.js";
 import type { Location } from "../locations.js";
 import { flagParser } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
+import { shownPath } from "../shown-path.js";
 
 /** One upload as `uploads` prints it. */
 function formatUpload(o: ObjectInfo & { store?: unknown; own?: unknown }, opts: CommandOptions): string {
@@ -15,8 +16,8 @@ function formatUpload(o: ObjectInfo & { store?: unknown; own?: unknown }, opts: 
     const { store: _store, own: _own, ...info } = o;
     return JSON.stringify(info);
   }
-  if (!opts["long"]) return `${o.path}\t${o.multipartId ?? ""}`;
-  return `${formatDate(o.lastModified).padEnd(20)}  ${o.path}\t${o.multipartId ?? ""}`;
+  if (!opts["long"]) return `${shownPath(o.path)}\t${o.multipartId ?? ""}`;
+  return `${formatDate(o.lastModified).padEnd(20)}  ${shownPath(o.path)}\t${o.multipartId ?? ""}`;
 }
 
 /** The fs driver's staging directory name (an fs storager keeps its uploads there, in its work_dir). */
@@ -63,7 +64,7 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
     return;
   }
   if (opts["dryRun"]) {
-    for (const o of found) ctx.out(`would abort ${o.path} ${o.multipartId ?? ""}`);
+    for (const o of found) ctx.out(`would abort ${shownPath(o.path)} ${o.multipartId ?? ""}`);
     ctx.info(`uploads: would abort ${plural(found.length, "upload")}`);
     return;
   }

@@ -10,6 +10,7 @@ import { addFilterOptions, count } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import { compareObjects, type VerifyResult } from "../verify.js";
 import type { Bind, CommandOptions } from "./command.js";
+import { shownPath } from "../shown-path.js";
 
 /** Compares a link at the source with what is at the destination. */
 async function compareLink(ctx: CliContext, srcLoc: Location, a: Endpoint, o: ObjectInfo, b: Endpoint, other: ObjectInfo, full: boolean): Promise<VerifyResult> {
@@ -56,7 +57,7 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
     theirs.delete(o.path);
     if (other === undefined) {
       bad++;
-      ctx.out(`missing   ${o.path}${o.mode === "link" ? " (a symbolic link)" : ""}`);
+      ctx.out(`missing   ${shownPath(o.path)}${o.mode === "link" ? " (a symbolic link)" : ""}`);
       return;
     }
     const r =
@@ -68,13 +69,13 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
     if (r.ok) {
       ok++;
       methods.set(r.method, (methods.get(r.method) ?? 0) + 1);
-      if (opts["verbose"]) ctx.out(`ok        ${o.path} (${r.method})`);
+      if (opts["verbose"]) ctx.out(`ok        ${shownPath(o.path)} (${r.method})`);
     } else {
       bad++;
-      ctx.out(`mismatch  ${o.path}: ${r.detail}`);
+      ctx.out(`mismatch  ${shownPath(o.path)}: ${r.detail}`);
     }
   });
-  for (const extra of [...theirs.keys()].sort()) ctx.out(`extra     ${extra}`);
+  for (const extra of [...theirs.keys()].sort()) ctx.out(`extra     ${shownPath(extra)}`);
   const note = unmatchedNote(filter);
   if (note !== undefined) ctx.info(note);
   const how = [...methods].map(([m, n]) => `${n} by ${m}`).join(", ");

@@ -11,6 +11,7 @@ import { Limiter } from "./pool.js";
 import { tuneFor, type TransferSettings } from "./settings.js";
 import { newStats, summaryLine, type TransferStats } from "./stats.js";
 import { Throttle } from "./throttle.js";
+import { shownPath } from "../shown-path.js";
 
 /** One cp, mv, sync, get or put. */
 export interface TransferJob {
@@ -72,8 +73,8 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   }
 
   if (settings.dryRun) {
-    for (const item of plan.copies) ctx.out(`would ${job.move ? "move" : "copy"} ${item.rel} (${formatBytes(item.size)}, ${item.reason})`);
-    for (const o of plan.deletes) ctx.out(`would delete ${o.path}`);
+    for (const item of plan.copies) ctx.out(`would ${job.move ? "move" : "copy"} ${shownPath(item.rel)} (${formatBytes(item.size)}, ${item.reason})`);
+    for (const o of plan.deletes) ctx.out(`would delete ${shownPath(o.path)}`);
     stats.objects.deleted = plan.deletes.length;
     return finish(ctx, stats, started, copied, settings);
   }
@@ -121,7 +122,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
             firstFailure ??= e;
             stats.objects.failed++;
             stats.failures.push({ path: item.rel, code: exitCodeName(e), message: describeError(e) });
-            progress.log(`stowage: ${job.command} ${item.rel}: ${describeError(e, ctx.options.debug)}`);
+            progress.log(`stowage: ${job.command} ${shownPath(item.rel)}: ${describeError(e, ctx.options.debug)}`);
           }
         }),
       ),

@@ -11,7 +11,8 @@ const FILE_MODES = new Set(["file", "append"]);
  * the service has them, so empty directories show). With `startAfter`, only
  * paths that sort after it (by UTF-8 bytes, as services order keys): the
  * service skips the rest where it lists by prefix. With `links`, symbolic
- * links are yielded too (mode `link`; reading one reads its target).
+ * links are yielded too (mode `link`; reading one reads its target). No directory is listed
+ * twice, whatever the listings answer (a dir entry that lists as itself would loop).
  * @throws whatever the listing throws, except ObjectNotExist.
  */
 export async function* walk(store: Storager, options: { signal?: AbortSignal; dirs?: boolean; links?: boolean; startAfter?: string } = {}): AsyncGenerator<ObjectInfo> {
@@ -27,10 +28,14 @@ export async function* walk(store: Storager, options: { signal?: AbortSignal; di
       return;
     }
     const queue = [""];
+    const queued = new Set(queue);
     while (queue.length > 0) {
       const dir = queue.shift()!;
       for await (const o of store.list(dir, { mode: "dir", ...(signal ? { signal } : {}) })) {
-        if (o.mode === "dir") queue.push(o.path);
+        if (o.mode === "dir" && !queued.has(o.path)) {
+          queued.add(o.path);
+          queue.push(o.path);
+        }
         if (wanted(o)) yield o;
       }
     }

@@ -8,7 +8,6 @@ import { throwIfAborted } from "../io/abort.js";
 import { collectBody, sizedBodyChunks } from "../io/body.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
-import { resolvePath } from "../path/paths.js";
 import type { AppendResult } from "../storager.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
@@ -21,7 +20,7 @@ import { stripCoreOptions } from "./write-object.js";
 export async function createAppend(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
   scope.require("createAppend", "append", "createAppend");
   const options = scope.options("createAppend", rawOptions);
-  const resolved = resolvePath(scope.workDir, path, { file: true });
+  const resolved = scope.resolve(path, { file: true });
   const raw = await scope.driver.createAppend!(resolved.key, options);
   const { key: _key, ...rest } = raw;
   return { ...rest, path: resolved.path, mode: "append", appendOffset: raw.appendOffset ?? 0, size: raw.size ?? 0, crc64: raw.crc64 ?? "0" };
@@ -39,7 +38,7 @@ export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: 
   scope.require("writeAppend", "append", "writeAppend");
   if (obj.mode !== "append") throw storageError(ErrorCode.ObjectModeInvalid, `writeAppend needs an append object, got mode ${obj.mode}`);
   const options = scope.options("writeAppend", rawOptions) as { size?: number; contentMd5?: string; onProgress?: ProgressListener; signal?: AbortSignal };
-  const { key } = resolvePath(scope.workDir, obj.path);
+  const { key } = scope.resolve(obj.path);
   const limit = scope.driver.features.limits.appendSizeMaximum;
   const source = sizedBodyChunks(body, options.size, options.signal);
   const data = await collectBody(source, limit);
@@ -86,7 +85,7 @@ export async function commitAppend(scope: OperationScope, obj: ObjectInfo, rawOp
   scope.require("commitAppend", "append");
   if (obj.mode !== "append") throw storageError(ErrorCode.ObjectModeInvalid, `commitAppend needs an append object, got mode ${obj.mode}`);
   const options = scope.options("commitAppend", rawOptions);
-  const { key } = resolvePath(scope.workDir, obj.path);
+  const { key } = scope.resolve(obj.path);
   // Most services have nothing to commit: an aborted call still says so, as on every storage.
   throwIfAborted((options as { signal?: AbortSignal }).signal);
   await scope.driver.commitAppend?.(key, options);

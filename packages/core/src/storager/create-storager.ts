@@ -16,6 +16,7 @@ import { completeMultipart, createMultipart, listMultipart, writeMultipart } fro
 import { openReadStream } from "./read-stream.js";
 import { OperationScope, type StoragerContext } from "./storager-context.js";
 import { deleteMany, deleteObject, presign, relocate, statObject, createDir, createLink, fetchObject } from "./simple-ops.js";
+import { UnlistedKeys } from "./unlisted-keys.js";
 import { createObjectWriteStream } from "./write-stream.js";
 import { writeObject } from "./write-object.js";
 
@@ -83,11 +84,16 @@ class CoreStorager implements Storager {
 
   async *list(path: string, options?: Opts): AsyncIterable<ObjectInfo> {
     const signal = signalOf(options);
-    const pages = paginate((token) => this.listPage(path, token === undefined ? options : { ...options, token }), signal ? { signal } : {});
+    // Keys no path addresses are left out of every page and reported once, when the listing ends.
+    const unlisted = new UnlistedKeys();
+    const fetchPage = (token: string | undefined): Promise<ListPage> =>
+      this.#scope.run("list", path, signal, () => listPage(this.#scope, path, token === undefined ? options : { ...options, token }, unlisted));
     try {
-      yield* pages;
+      yield* paginate(fetchPage, signal ? { signal } : {});
     } catch (e) {
       throw this.#scope.error(e, "list", path, signal);
+    } finally {
+      unlisted.report(this.info.service, this.info.name, this.info.workDir, path);
     }
   }
 

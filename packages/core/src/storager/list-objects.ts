@@ -4,9 +4,10 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import type { ListMode } from "../options.js";
-import { keyToPath, resolvePath } from "../path/paths.js";
+import { keyToPath, resolvePath, unaddressableReason } from "../path/paths.js";
 import type { ListPage } from "../storager.js";
 import type { OperationScope } from "./storager-context.js";
+import { UnlistedKeys } from "./unlisted-keys.js";
 
 /** The feature flag (and driver method) each list mode needs. */
 const LIST_MODE_NEEDS: Record<string, [keyof StorageFeatures, (keyof StorageDriver)?]> = {
@@ -32,9 +33,15 @@ interface ListRequest {
  * `/`), `prefix` mode every object whose key starts with the path, `part` mode
  * the in-progress multipart uploads under it. `startAfter` (prefix mode) places
  * the first page after that path; a token continues from where it says.
+ *
+ * Keys no path addresses (another client's keys with `\`, an empty, `.` or `..` segment, NUL
+ * or a lone surrogate, dir entries such as `x//` included) are left out, so a page may hold
+ * fewer entries (tokens are the service's, unaffected). They are added to `unlisted` when given
+ * (a listing of several pages reports them once, at its end), else reported at once by one
+ * process warning (`STOWAGE_UNLISTED_KEYS`, see {@link UnlistedKeys}).
  * @throws CapabilityInsufficient, InvalidArgument (also `startAfter` outside prefix mode, or a bad path), PairUnsupported
  */
-export async function listPage(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ListPage> {
+export async function listPage(scope: OperationScope, path: string, rawOptions: object | undefined, unlisted?: UnlistedKeys): Promise<ListPage> {
   scope.require("list");
   const options = scope.options("list", rawOptions) as ListRequest;
   const features = scope.driver.features;
@@ -58,6 +65,7 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
   else if (mode === "prefix") page = await scope.driver.listPage(request, driverOptions);
   else page = await scope.driver.listUploads!(request, driverOptions);
   const items: ObjectInfo[] = [];
+  const skipped = unlisted ?? new UnlistedKeys();
   for (const raw of page.items) {
     // The dir marker of the listed directory itself is not one of its entries.
     if (mode === "dir" && raw.key === prefix) continue;
@@ -65,22 +73,24 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
     if (typeof raw.key !== "string" || !raw.key.startsWith(prefix)) {
       throw storageError(ErrorCode.Unexpected, `the service listed a key outside the prefix asked for: ${JSON.stringify(raw.key)}`, { retryable: true });
     }
-    items.push(toObjectInfo(scope.workDir, raw));
+    const reason = unaddressableReason(scope.workDir, raw.key);
+    if (reason === undefined) items.push(toObjectInfo(scope.workDir, raw));
+    else skipped.add(raw.key, reason);
   }
+  if (unlisted === undefined) skipped.report(scope.service, scope.driver.name, scope.workDir, path);
   return page.nextToken ? { items, nextToken: page.nextToken } : { items };
 }
 
-/** The key prefix a listing of `path` in `mode` starts from. */
+/**
+ * The key prefix a listing of `path` in `mode` starts from: `path` resolved as every operation
+ * resolves it (so `x//` is refused, never listed as `x/`), as a directory in dir mode or when it
+ * ends with `/`.
+ */
 function listPrefix(workDir: string, path: string, mode: ListMode): string {
   if (typeof path !== "string") throw storageError(ErrorCode.InvalidArgument, `path must be a string, got ${path === null ? "null" : typeof path}`);
   const normalized = path.replace(/\\/g, "/");
-  if (normalized === "") return resolvePath(workDir, "", { dir: true }).key;
-  // "/" is the bucket's root, as for every other operation: the work_dir only when that is "/".
-  if (normalized === "/") return resolvePath(workDir, "/", { dir: true }).key;
-  const trailing = normalized.endsWith("/");
-  const base = trailing ? normalized.slice(0, -1) : normalized;
-  if (base === "" || base + "/" === workDir) return resolvePath(workDir, "", { dir: true }).key;
-  return resolvePath(workDir, base, { dir: mode === "dir" || trailing }).key;
+  // "" is the work_dir; "/" is the bucket's root, as for every other operation: the work_dir only when that is "/".
+  return resolvePath(workDir, path, { dir: normalized === "" || mode === "dir" || normalized.endsWith("/") }).key;
 }
 
 /** A driver's object with its key turned into a work_dir-relative path. */

@@ -7,7 +7,6 @@ import { collectBody, sizedBodyChunks } from "../io/body.js";
 import { paginate } from "../listing/page-lister.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
-import { resolvePath } from "../path/paths.js";
 import type { WriteResult } from "../storager.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
@@ -21,7 +20,7 @@ import { checkStoredParts } from "../multipart/stored-parts.js";
 export async function createMultipart(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
   scope.require("createMultipart", "multipart", "createMultipart");
   const options = scope.options("createMultipart", rawOptions);
-  const resolved = resolvePath(scope.workDir, path, { file: true });
+  const resolved = scope.resolve(path, { file: true });
   const { multipartId } = await scope.driver.createMultipart!(resolved.key, options);
   return { path: resolved.path, mode: "part", multipartId };
 }
@@ -117,7 +116,7 @@ function uploadOf(scope: OperationScope, obj: ObjectInfo): { key: string; multip
   if (obj.mode !== "part" || !obj.multipartId) {
     throw storageError(ErrorCode.ObjectModeInvalid, `expected a part object with a multipartId, got mode ${obj.mode}`);
   }
-  return { key: resolvePath(scope.workDir, obj.path).key, multipartId: obj.multipartId };
+  return { key: scope.resolve(obj.path).key, multipartId: obj.multipartId };
 }
 
 const MAX_CRC64 = (1n << 64n) - 1n;

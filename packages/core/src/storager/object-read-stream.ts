@@ -6,7 +6,6 @@ import { Crc64 } from "../integrity/crc64.js";
 import { Md5 } from "../integrity/md5.js";
 import { abortError, linkSignals, onAbort, throwIfAborted, type LinkedSignal } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
-import { resolvePath } from "../path/paths.js";
 import { readCheck, verifyRead, type ReadCheck } from "./read-check.js";
 import { checkWhatWouldBeRead, refuseDirectoryPath } from "./read-preflight.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
@@ -109,7 +108,7 @@ export class ObjectReadStream extends Readable {
     const scope = this.scope;
     scope.require("read");
     const options = scope.options("read", this.rawOptions) as ReadRequest;
-    const { key } = resolvePath(scope.workDir, this.path);
+    const { key } = scope.resolve(this.path);
     const { offset, size, signal, onProgress } = options;
     throwIfAborted(signal);
     if ((offset !== undefined && offset > 0) || size !== undefined) scope.require("read", "readRange");

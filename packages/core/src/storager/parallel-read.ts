@@ -7,7 +7,6 @@ import { withoutEtagConditions } from "../http/condition-headers.js";
 import { abortError, linkSignals, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
 import { tell } from "./progress-reporter.js";
-import { resolvePath } from "../path/paths.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import type { OperationScope } from "./storager-context.js";
 import { closeBody } from "../io/body.js";
@@ -73,7 +72,7 @@ async function* ranges(
 ): AsyncGenerator<Buffer> {
   scope.require("read");
   const options = scope.options("read", rawOptions) as ParallelReadRequest;
-  const { key } = resolvePath(scope.workDir, path);
+  const { key } = scope.resolve(path);
   const oneStream = (): Readable => (inner.stream = single());
   const partSize = options.readPartSize ?? DEFAULT_READ_PART_SIZE;
   if (!mayRunInRanges(scope, key, options, partSize)) {

@@ -6,7 +6,6 @@ import type { PresignOperation } from "../options.js";
 import { throwIfAborted } from "../io/abort.js";
 import { checkHttpUrl } from "../io/open-url.js";
 import { checkPartIndex } from "../multipart/part-plan.js";
-import { resolvePath } from "../path/paths.js";
 import type { PresignedRequest } from "../storager.js";
 import { toObjectInfo } from "./list-objects.js";
 import { sortParts } from "./multipart-ops.js";
@@ -26,7 +25,7 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
   scope.require("stat");
   const options = scope.options("stat", rawOptions) as { mode?: string; multipartId?: string };
   const dir = checkDirMode("stat", options.mode);
-  const resolved = resolvePath(scope.workDir, path, { dir });
+  const resolved = scope.resolve(path, { dir });
   if (options.multipartId !== undefined) {
     scope.require("stat", "multipart", "statMultipart");
     const raw = await scope.driver.statMultipart!(resolved.key, options.multipartId, options);
@@ -49,7 +48,7 @@ export async function deleteObject(scope: OperationScope, path: string, rawOptio
   scope.require("delete");
   const options = scope.options("delete", rawOptions) as { mode?: string; multipartId?: string; signal?: AbortSignal };
   const dir = checkDirMode("delete", options.mode);
-  const { key } = resolvePath(scope.workDir, path, { dir });
+  const { key } = scope.resolve(path, { dir });
   if (options.multipartId !== undefined) {
     scope.require("delete", "multipart", "abortMultipart");
     return scope.driver.abortMultipart!(key, options.multipartId, options);
@@ -67,7 +66,7 @@ async function refuseDirectory(scope: OperationScope, key: string, options: { si
 
 /**
  * Deletes every path, in batches where the driver can.
- * @throws InvalidArgument (any bad path, before anything is deleted)
+ * @throws InvalidArgument (any bad path, before anything is deleted, naming its position: `key 2 of the batch: ...`)
  */
 export async function deleteMany(scope: OperationScope, paths: readonly string[], rawOptions: object | undefined): Promise<void> {
   scope.require("delete");
@@ -76,7 +75,14 @@ export async function deleteMany(scope: OperationScope, paths: readonly string[]
     throw storageError(ErrorCode.InvalidArgument, "deleteMany deletes objects only: no mode or multipartId");
   }
   if (!Array.isArray(paths)) throw storageError(ErrorCode.InvalidArgument, "deleteMany takes an array of paths");
-  const keys = paths.map((p) => resolvePath(scope.workDir, p).key);
+  const keys = paths.map((p, i) => {
+    try {
+      return scope.resolve(p).key;
+    } catch (e) {
+      // Among many paths, the position says which one.
+      throw isStorageError(e) ? storageError(e.code, `key ${i} of the batch: ${e.detail}`) : e;
+    }
+  });
   const driver = scope.driver;
   if (driver.features.batchDelete && typeof driver.deleteMany === "function") {
     for (let i = 0; i < keys.length; i += DELETE_BATCH) await driver.deleteMany(keys.slice(i, i + DELETE_BATCH), options);
@@ -106,8 +112,8 @@ export async function deleteMany(scope: OperationScope, paths: readonly string[]
 export async function relocate(scope: OperationScope, op: "copy" | "move", src: string, dst: string, rawOptions: object | undefined): Promise<void> {
   scope.require(op, op, op);
   const options = scope.options(op, rawOptions);
-  const from = resolvePath(scope.workDir, src).key;
-  const to = resolvePath(scope.workDir, dst, { file: true }).key;
+  const from = scope.resolve(src).key;
+  const to = scope.resolve(dst, { file: true }).key;
   if (op === "move" && from === to) throw storageError(ErrorCode.InvalidArgument, "move source and destination are the same object");
   if (op === "move" && scope.driver.features.createLink) await refuseMoveOntoTarget(scope, from, to, options);
   await scope.driver[op]!(from, to, options);
@@ -141,7 +147,7 @@ export async function fetchObject(scope: OperationScope, path: string, url: stri
   scope.require("fetch", "fetch", "fetch");
   const options = scope.options("fetch", rawOptions);
   checkHttpUrl(url);
-  await scope.driver.fetch!(resolvePath(scope.workDir, path, { file: true }).key, url, options);
+  await scope.driver.fetch!(scope.resolve(path, { file: true }).key, url, options);
 }
 
 /**
@@ -151,7 +157,7 @@ export async function fetchObject(scope: OperationScope, path: string, url: stri
 export async function createDir(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
   scope.require("createDir", "createDir", "createDir");
   const options = scope.options("createDir", rawOptions);
-  const resolved = resolvePath(scope.workDir, path, { dir: true });
+  const resolved = scope.resolve(path, { dir: true });
   const raw = await scope.driver.createDir!(resolved.key, options);
   const shown = resolved.path.endsWith("/") ? resolved.path : resolved.path + "/";
   return { ...toObjectInfo(scope.workDir, raw), path: shown, mode: "dir" };
@@ -164,8 +170,8 @@ export async function createDir(scope: OperationScope, path: string, rawOptions:
 export async function createLink(scope: OperationScope, path: string, target: string, rawOptions: object | undefined): Promise<ObjectInfo> {
   scope.require("createLink", "createLink", "createLink");
   const options = scope.options("createLink", rawOptions);
-  const link = resolvePath(scope.workDir, path);
-  const to = resolvePath(scope.workDir, target);
+  const link = scope.resolve(path);
+  const to = scope.resolve(target);
   if (link.key.endsWith("/") || to.key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a link and its target are objects, not directories (no trailing /)");
   if (link.key === to.key) throw storageError(ErrorCode.InvalidArgument, "a link cannot point to itself");
   const raw = await scope.driver.createLink!(link.key, to.key, options);
@@ -233,7 +239,7 @@ export async function presign(scope: OperationScope, op: PresignOperation, path:
     throw storageError(ErrorCode.InvalidArgument, `presign expiry ${options.expires}s exceeds the service's ${max}s`);
   }
   // A URL that writes creates an object: not at a directory path.
-  const { key } = resolvePath(scope.workDir, path, { file: op === "write" || op === "createMultipart" || op === "writeMultipart" || op === "completeMultipart" });
+  const { key } = scope.resolve(path, { file: op === "write" || op === "createMultipart" || op === "writeMultipart" || op === "completeMultipart" });
   if (op !== "completeMultipart") return scope.driver.presign!(op, key, options);
   if (parts === undefined) throw storageError(ErrorCode.PairRequired, 'presign completeMultipart needs option "parts"');
   return scope.driver.presign!(op, key, { ...options, parts: sortParts(checkedParts(parts)) });

@@ -4,6 +4,7 @@ import { isStorageError, StorageError, storageError } from "../errors/storage-er
 import type { StorageFeatures } from "../features.js";
 import { snakeCase, type StorageOperation } from "../operations.js";
 import type { PairSet } from "../pairs/pair-definition.js";
+import { resolvePath, type ResolvedPath } from "../path/paths.js";
 import { planOptions, validateOptions, type OptionsPlan, type ValidateOptionsContext } from "../pairs/validate-options.js";
 import type { OpenConfig, ServiceDefinition } from "../registry/service-definition.js";
 
@@ -60,6 +61,31 @@ export class OperationScope {
 
   get workDir(): string {
     return this.ctx.config.workDir;
+  }
+
+  /**
+   * {@link resolvePath} for this storage: the key of `path`, also refused when it is longer than
+   * the service allows (`limits.keyMaximum`), before anything is sent.
+   * @throws StorageError `InvalidArgument` (see resolvePath; a key over `keyMaximum` bytes of UTF-8)
+   */
+  resolve(path: string, options: { dir?: boolean; file?: boolean } = {}): ResolvedPath {
+    const resolved = resolvePath(this.workDir, path, options);
+    this.checkKeyLength(resolved.key);
+    return resolved;
+  }
+
+  /**
+   * Refuses a key longer than the service allows (`limits.keyMaximum` bytes of UTF-8, work_dir
+   * included); storages without the limit take any length.
+   * @throws StorageError `InvalidArgument`
+   */
+  checkKeyLength(key: string): void {
+    const maximum = this.driver.features.limits.keyMaximum;
+    if (maximum === undefined || key.length <= maximum / 3) return;
+    const bytes = Buffer.byteLength(key, "utf8");
+    if (bytes > maximum) {
+      throw storageError(ErrorCode.InvalidArgument, `the key is ${bytes} bytes of UTF-8 (work_dir included), longer than the ${maximum} bytes ${this.service} allows`);
+    }
   }
 
   /** Throws CapabilityInsufficient unless the storage can do `op` (and `flag`, when given). */

@@ -13,7 +13,6 @@ import { uploadMultipart } from "../multipart/upload-engine.js";
 import type { MultipartTarget } from "../multipart/upload-types.js";
 import { readAheadFor } from "../multipart/part-plan.js";
 import type { Body, ProgressListener } from "../options.js";
-import { resolvePath } from "../path/paths.js";
 import type { WriteResult } from "../storager.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
@@ -85,7 +84,7 @@ export async function writeObject(scope: OperationScope, path: string, body: Bod
 async function writeBody(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined, release: AbortController | undefined): Promise<WriteResult> {
   scope.require("write");
   const options = scope.options("write", rawOptions) as WriteRequest;
-  const { key } = resolvePath(scope.workDir, path, { file: true });
+  const { key } = scope.resolve(path, { file: true });
   const signal = options.signal;
   throwIfAborted(signal);
 

@@ -1,0 +1,26 @@
+/**
+ * Characters a path never shows raw in human-readable output: a backslash (the escape character
+ * itself), C0 controls and DEL, C1 controls, the Unicode line and paragraph separators, and lone
+ * surrogates.
+ */
+const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const NAMED: Readonly<Record<string, string>> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * `path` as the CLI prints it for humans (`ls`, `ls -l`, `stat`, `du`, `verify`, `uploads`, dry
+ * runs, failures of a transfer): control characters escaped C-style, so that a key cannot split a
+ * line or send escape sequences to the terminal. `\` → `\\`, newline → `\n`, carriage return →
+ * `\r`, tab → `\t`, other C0 controls and DEL → `\xNN`, C1 controls, U+2028, U+2029 and lone
+ * surrogates → `\uNNNN`. Every other character (spaces, unicode) is printed as it is; `--json`
+ * output is JSON and escapes as JSON does.
+ * @throws nothing
+ */
+export function shownPath(path: string): string {
+  return path.replace(UNSAFE, (c) => {
+    const named = NAMED[c];
+    if (named !== undefined) return named;
+    const code = c.charCodeAt(0);
+    return code <= 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
