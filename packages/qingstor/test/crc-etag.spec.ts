@@ -4,6 +4,7 @@ import { crc64Decimal, newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import { combinedCrc64, completeEtag, crc64Etag, crc64OfEtag, multipartEtag } from "../src/etag.js";
 import "../src/index.js";
+import { writtenParts } from "../../core/src/multipart/written-parts.js";
 
 // Multipart objects Stowage completes on QingStor carry their CRC-64 in the ETag Complete stores
 // ("<crc hex><check hex>-N"): stat and list report it, and whole reads are checked against it.
@@ -114,6 +115,38 @@ describe("qingstor multipart objects on the emulator", () => {
     emulator.resetStats();
     await expect(store.read("r/resumed")).rejects.toMatchObject({ code: "IntegrityMismatch" });
     expect(emulator.stats().faultsByKind).toMatchObject({ reset: 1, "flip-byte": 1 });
+  });
+
+  it("completeMultipart with a part crc64 other than the one of the bytes uploaded is Conflict, and the upload is kept", async () => {
+    const data = randomBytes(9 * MiB + 5);
+    const obj = await store.createMultipart("c/swapped");
+    const parts = [
+      await store.writeMultipart(obj, data.subarray(0, 4 * MiB), { index: 0 }),
+      await store.writeMultipart(obj, data.subarray(4 * MiB, 8 * MiB), { index: 1 }),
+      await store.writeMultipart(obj, data.subarray(8 * MiB), { index: 2 }),
+    ];
+    const swapped = [parts[0]!, { ...parts[1]!, crc64: parts[0]!.crc64 }, parts[2]!];
+    await expect(store.completeMultipart(obj, swapped)).rejects.toMatchObject({ code: "Conflict" });
+    await expect(store.stat("c/swapped")).rejects.toMatchObject({ code: "ObjectNotExist" });
+    const written = await store.completeMultipart(obj, parts);
+    expect(crc64OfEtag(written.etag)).toBe(crc64Decimal(data));
+    expect(sha(await store.read("c/swapped"))).toBe(sha(data));
+  });
+
+  it("part crc64s this process did not upload are not vouched for: the object gets the MD5-of-MD5s ETag, no CRC claim", async () => {
+    const data = randomBytes(9 * MiB + 5);
+    const obj = await store.createMultipart("c/elsewhere");
+    const parts = [
+      await store.writeMultipart(obj, data.subarray(0, 4 * MiB), { index: 0 }),
+      await store.writeMultipart(obj, data.subarray(4 * MiB, 8 * MiB), { index: 1 }),
+      await store.writeMultipart(obj, data.subarray(8 * MiB), { index: 2 }),
+    ];
+    // As if the parts had been uploaded by another process: their crc64s come from the caller alone.
+    writtenParts.forget(obj.multipartId!);
+    const written = await store.completeMultipart(obj, [parts[0]!, { ...parts[1]!, crc64: parts[0]!.crc64 }, parts[2]!]);
+    expect(written.etag).toBe(multipartEtag(parts));
+    expect((await store.stat("c/elsewhere")).crc64).toBeUndefined();
+    expect(sha(await store.read("c/elsewhere"))).toBe(sha(data));
   });
 
   it("an object whose ETag is not in Stowage's form (an MD5 of MD5s another tool stored) is read unchecked, as before", async () => {

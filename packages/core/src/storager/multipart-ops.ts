@@ -12,6 +12,7 @@ import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { stripCoreOptions } from "./write-object.js";
 import { checkStoredParts } from "../multipart/stored-parts.js";
+import { writtenParts } from "../multipart/written-parts.js";
 
 /**
  * Starts a multipart upload at `path`.
@@ -58,7 +59,10 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on part ${options.index}: sent ${crc64}, service stored ${part.crc64}`);
   }
   progress.finish(data.length);
-  return { ...part, index: options.index, size: data.length, crc64 };
+  const written = { ...part, index: options.index, size: data.length, crc64 };
+  // A service that keeps no part CRC-64 cannot vouch for one at complete: this process can.
+  if (!scope.driver.features.crc64) writtenParts.record(multipartId, written);
+  return written;
 }
 
 /**
@@ -67,7 +71,10 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
  * {@link checkParts}): a malformed one is `InvalidArgument` and the upload is
  * left as it was. Then against the parts the service holds (checkStoredParts:
  * one listing): a part not uploaded, or whose size, ETag or CRC-64 differs, is
- * `Conflict`, and the upload is kept. Where every part has a CRC64 and the service returns the
+ * `Conflict`, and the upload is kept. Where the service keeps no part CRC-64s
+ * (QingStor), a part's CRC-64 counts only when this process uploaded the part
+ * (written-parts.ts): one that contradicts it is `Conflict`, one not uploaded
+ * here is dropped. Where every part has a CRC64 and the service returns the
  * object's, the combined CRC is checked after the service completed the upload:
  * on a mismatch the object just stored is deleted (so is any earlier version of
  * it, which the upload replaced; the upload itself is consumed) and the call fails
@@ -80,8 +87,11 @@ export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, 
   const { key, multipartId } = uploadOf(scope, obj);
   const options = scope.options("completeMultipart", rawOptions);
   const given = sortParts(checkParts(parts));
-  const sorted = await checkStoredParts(scope.driver, key, multipartId, given, (options as { signal?: AbortSignal }).signal);
+  const stored = await checkStoredParts(scope.driver, key, multipartId, given, (options as { signal?: AbortSignal }).signal);
+  // Where the service lists no part CRC-64s, only those of parts this process uploaded are believed.
+  const sorted = scope.driver.features.crc64 ? stored : writtenParts.vouched(multipartId, stored);
   const result = await scope.driver.completeMultipart!(key, multipartId, sorted, options);
+  writtenParts.forget(multipartId);
   const size = sorted.reduce((sum, p) => sum + p.size, 0);
   let crc64: string | undefined;
   if (sorted.every((p) => p.crc64 !== undefined)) {
