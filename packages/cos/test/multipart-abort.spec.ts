@@ -132,3 +132,19 @@ describe("cos: the abort of a failed multipart upload is bounded", () => {
     UPLOAD_CLEANUP_TIMEOUT_MS + 20_000,
   );
 });
+
+describe("cos: the delete of an object stored wrong is bounded", () => {
+  it(
+    "a write whose stored CRC-64 is wrong, and whose DeleteObject gets no answer, settles IntegrityMismatch",
+    async () => {
+      const { store } = stores();
+      emulator.setFaults([
+        { operation: "PutObject", kind: "wrong-crc64", count: 1 },
+        { operation: "DeleteObject", kind: "delay", ms: LONG_TIMEOUT_MS },
+      ]);
+      await expect(store.write("wrong", randomBytes(1000))).rejects.toMatchObject({ code: "IntegrityMismatch" });
+      emulator.setFaults([]);
+    },
+    UPLOAD_CLEANUP_TIMEOUT_MS + 20_000,
+  );
+});

@@ -1,4 +1,5 @@
 import {
+  cleanupWithin,
   copySourceChanged,
   crc64Equal,
   ErrorCode,
@@ -83,7 +84,7 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
     throw copySourceChanged(e, source.etag);
   }
   if (ctx.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && !crc64Equal(copied.crc64, source.crc64)) {
-    await ctx.delete(dstKey, {}).catch(() => undefined);
+    await cleanupWithin("DeleteObject", (signal) => ctx.delete(dstKey, { signal }));
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
   }
   return source;

@@ -1,4 +1,5 @@
 import {
+  cleanupWithin,
   ErrorCode,
   isStorageError,
   storageError,
@@ -98,7 +99,7 @@ export class QingStorStorageDriver implements StorageDriver {
     await res.discard();
     const etag = res.header("etag");
     if (this.integrity && !usesSseC(options) && etagContradicts(etag, body.contentMd5)) {
-      await this.delete(key, {}).catch(() => undefined);
+      await cleanupWithin("DeleteObject", (signal) => this.delete(key, { signal }));
       throw storageError(ErrorCode.IntegrityMismatch, `put_object: QingStor stored MD5 ${etag}, not the ${body.size} bytes sent; the object was removed`, {
         ...(res.requestId ? { requestId: res.requestId } : {}),
       });

@@ -8,7 +8,7 @@ import { graceSignal, linkSignals, throwIfAborted } from "../io/abort.js";
 import { bodySize, closeBody, readUpTo, sizedBodyChunks } from "../io/body.js";
 import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
-import { SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
+import { cleanupWithin, SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
 import { uploadMultipart } from "../multipart/upload-engine.js";
 import type { MultipartTarget } from "../multipart/upload-types.js";
 import { readAheadFor } from "../multipart/part-plan.js";
@@ -174,7 +174,7 @@ async function writeSingle(
   // next write. After a failure a socket may still hold it, so it is then left to the collector.
   recycleSharedCopy(data);
   if (features.crc64 && result.crc64 !== undefined && !crc64Equal(result.crc64, crc64)) {
-    await scope.driver.delete(key, {}).catch(() => undefined);
+    await cleanupWithin("DeleteObject", (signal) => scope.driver.delete(key, { signal }));
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: sent ${crc64}, service stored ${result.crc64}`);
   }
   progress.finish(data.length);
@@ -207,7 +207,9 @@ async function writeMultipart(
     complete: (id, parts) => driver.completeMultipart!(key, id, parts, sent),
     abort: (id, signal) => driver.abortMultipart!(key, id, { signal }),
     listParts: (id) => paginate((token) => driver.listParts!(key, id, token, driverOptions)),
-    discard: () => driver.delete(key, {}),
+    discard: async () => {
+      await cleanupWithin("DeleteObject", (signal) => driver.delete(key, { signal }));
+    },
   };
   // A caller's MD5 of the whole body: hashed in order as the engine reads it, checked before complete.
   const md5 = options.contentMd5 === undefined ? undefined : new Md5();
