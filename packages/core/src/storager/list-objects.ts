@@ -89,8 +89,10 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
 function listPrefix(workDir: string, path: string, mode: ListMode): string {
   if (typeof path !== "string") throw storageError(ErrorCode.InvalidArgument, `path must be a string, got ${path === null ? "null" : typeof path}`);
   const normalized = path.replace(/\\/g, "/");
-  // "" is the work_dir; "/" is the bucket's root, as for every other operation: the work_dir only when that is "/".
-  return resolvePath(workDir, path, { dir: normalized === "" || mode === "dir" || normalized.endsWith("/") }).key;
+  // "" is the work_dir (so is the work_dir's own absolute path, with or without its "/"); "/" is the
+  // bucket's root, as for every other operation: the work_dir only when that is "/".
+  const isWorkDir = normalized === "" || normalized + "/" === workDir;
+  return resolvePath(workDir, path, { dir: isWorkDir || mode === "dir" || normalized.endsWith("/") }).key;
 }
 
 /** A driver's object with its key turned into a work_dir-relative path. */
