@@ -97,6 +97,9 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
     return code === EXIT_CODES.ok ? EXIT_CODES.ObjectModeInvalid : code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+    // What listings left out before the failure is still said (their warnings come a tick later).
+    await new Promise((resolve) => setImmediate(resolve));
+    if (unlisted.any) unlisted.summarize();
     const interrupted = isAbort(e) && signal.aborted;
     io.stderr.write(`stowage: ${interrupted ? "interrupted" : describeError(e, argv.includes("--debug"))}\n`);
     return exitCodeOf(e);
