@@ -1,11 +1,11 @@
 import {
-  cleanupWithin,
   copiedContentHeaders,
   copyInRanges,
   copySourceChanged,
   crc64Equal,
   ErrorCode,
   planCopyParts,
+  removeStoredWrong,
   runUpload,
   sameCustomerKey,
   sameServerSideEncryption,
@@ -127,8 +127,8 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
     throw copySourceChanged(e, source.etag);
   }
   if (ctx.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && !crc64Equal(copied.crc64, source.crc64)) {
-    await cleanupWithin("DeleteObject", (signal) => ctx.delete(dstKey, { signal }));
-    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}`);
+    const removed = await removeStoredWrong((signal) => ctx.delete(dstKey, { signal }), "copy");
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}; ${removed}`);
   }
   return copiedSource;
 }

@@ -1,4 +1,4 @@
-import { cleanupWithin, copySourceChanged, ErrorCode, sameCustomerKey, statSseCSource, storageError, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { copySourceChanged, ErrorCode, removeStoredWrong, sameCustomerKey, statSseCSource, storageError, type DriverCallOptions, type RawObject } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
 import { plainMd5 } from "./etag.js";
@@ -87,7 +87,7 @@ export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: s
   const original = plainMd5(source.etag);
   const encrypted = usesSseC(options) || options.copySourceEncryptionCustomerKey !== undefined;
   if (ctx.integrity && !encrypted && copied !== undefined && original !== undefined && copied !== original) {
-    await cleanupWithin("DeleteObject", (signal) => ctx.delete(dstKey, { signal }));
-    throw storageError(ErrorCode.IntegrityMismatch, `copy_object: the copy has MD5 ${copied}, the source ${original}; the copy was removed`);
+    const removed = await removeStoredWrong((signal) => ctx.delete(dstKey, { signal }), "copy");
+    throw storageError(ErrorCode.IntegrityMismatch, `copy_object: the copy has MD5 ${copied}, the source ${original}; ${removed}`);
   }
 }

@@ -1,7 +1,7 @@
 import {
-  cleanupWithin,
   ErrorCode,
   isStorageError,
+  removeStoredWrong,
   storageError,
   type DriverBody,
   type DriverCallOptions,
@@ -99,8 +99,8 @@ export class QingStorStorageDriver implements StorageDriver {
     await res.discard();
     const etag = res.header("etag");
     if (this.integrity && !usesSseC(options) && etagContradicts(etag, body.contentMd5)) {
-      await cleanupWithin("DeleteObject", (signal) => this.delete(key, { signal }));
-      throw storageError(ErrorCode.IntegrityMismatch, `put_object: QingStor stored MD5 ${etag}, not the ${body.size} bytes sent; the object was removed`, {
+      const removed = await removeStoredWrong((signal) => this.delete(key, { signal }));
+      throw storageError(ErrorCode.IntegrityMismatch, `put_object: QingStor stored MD5 ${etag}, not the ${body.size} bytes sent; ${removed}`, {
         ...(res.requestId ? { requestId: res.requestId } : {}),
       });
     }

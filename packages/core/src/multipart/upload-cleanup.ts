@@ -56,6 +56,17 @@ export async function cleanupWithin(what: string, cleanup: (signal: AbortSignal)
 }
 
 /**
+ * Deletes an object that was stored with other bytes than sent (a CRC-64 or MD5 mismatch), within
+ * {@link UPLOAD_CLEANUP_TIMEOUT_MS} (see {@link cleanupWithin}), and says how that went, for the
+ * error's message: "the copy was removed", or that it could not be and is still there.
+ * @throws nothing.
+ */
+export async function removeStoredWrong(remove: (signal: AbortSignal) => Promise<unknown>, what = "object"): Promise<string> {
+  const why = await cleanupWithin("DeleteObject", remove);
+  return why === undefined ? `the ${what} was removed` : `the ${what} could not be removed (${why}): it is still there, with the wrong bytes`;
+}
+
+/**
  * `failure` with a message that also says `upload` may be left on the service (`why`: the abort
  * timed out or failed), naming its id and key so it can be removed later (`Storager.delete` with
  * `multipartId`, `stowage uploads --abort`). Upload ids are no secrets. Code, context fields,

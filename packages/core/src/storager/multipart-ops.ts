@@ -12,7 +12,7 @@ import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { stripCoreOptions } from "./write-object.js";
 import { checkStoredParts } from "../multipart/stored-parts.js";
-import { cleanupWithin } from "../multipart/upload-cleanup.js";
+import { removeStoredWrong } from "../multipart/upload-cleanup.js";
 import { writtenParts } from "../multipart/written-parts.js";
 
 /**
@@ -98,8 +98,8 @@ export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, 
   if (sorted.every((p) => p.crc64 !== undefined)) {
     crc64 = sorted.reduce((acc, p) => crc64Combine(acc, BigInt(p.crc64!), p.size), 0n).toString();
     if (scope.driver.features.crc64 && result.crc64 !== undefined && !crc64Equal(result.crc64, crc64)) {
-      await cleanupWithin("DeleteObject", (signal) => scope.driver.delete(key, { signal }));
-      throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${crc64}, service stored ${result.crc64}`);
+      const removed = await removeStoredWrong((signal) => scope.driver.delete(key, { signal }));
+      throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${crc64}, service stored ${result.crc64}; ${removed}`);
     }
   } else {
     crc64 = result.crc64;

@@ -8,7 +8,7 @@ import { graceSignal, linkSignals, throwIfAborted } from "../io/abort.js";
 import { bodySize, closeBody, readUpTo, sizedBodyChunks } from "../io/body.js";
 import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
-import { cleanupWithin, SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
+import { cleanupWithin, removeStoredWrong, SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
 import { uploadMultipart } from "../multipart/upload-engine.js";
 import type { MultipartTarget } from "../multipart/upload-types.js";
 import { readAheadFor } from "../multipart/part-plan.js";
@@ -174,8 +174,8 @@ async function writeSingle(
   // next write. After a failure a socket may still hold it, so it is then left to the collector.
   recycleSharedCopy(data);
   if (features.crc64 && result.crc64 !== undefined && !crc64Equal(result.crc64, crc64)) {
-    await cleanupWithin("DeleteObject", (signal) => scope.driver.delete(key, { signal }));
-    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: sent ${crc64}, service stored ${result.crc64}`);
+    const removed = await removeStoredWrong((signal) => scope.driver.delete(key, { signal }));
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch: sent ${crc64}, service stored ${result.crc64}; ${removed}`);
   }
   progress.finish(data.length);
   const written: WriteResult = { size: data.length, crc64 };
