@@ -24,16 +24,19 @@ function quoted(key: string): string {
  * skipped them would let a copy, a sync or a check of a tree report success without them.
  */
 export class UnlistedKeys {
+  /** The first keys left out (those a warning names); the others are only counted. */
   private readonly found: Array<{ key: string; reason: string }> = [];
+  private total = 0;
 
   /** How many keys were left out so far. */
   get count(): number {
-    return this.found.length;
+    return this.total;
   }
 
   /** Records `key`, left out for `reason`. @throws nothing */
   add(key: string, reason: string): void {
-    this.found.push({ key, reason });
+    this.total++;
+    if (this.found.length < EXAMPLES) this.found.push({ key, reason });
   }
 
   /**
@@ -45,10 +48,9 @@ export class UnlistedKeys {
    * @throws nothing.
    */
   report(service: string, name: string, workDir: string, path: string): void {
-    const count = this.found.length;
+    const count = this.total;
     if (count === 0) return;
     const shown = this.found
-      .slice(0, EXAMPLES)
       .map(({ key, reason }) => `${quoted(key)} (${reason})`)
       .join(", ");
     const more = count > EXAMPLES ? `, and ${count - EXAMPLES} more` : "";
