@@ -27,6 +27,17 @@ export type { SuiteOptions } from "./context.js";
 export { workDirConnection } from "./work-dir.js";
 export { runFaultSuite, type FaultEmulator, type FaultSuiteOptions, type FaultTarget } from "./faults.js";
 export { startProxy, type Proxy, type ProxyHooks } from "./proxy.js";
+export { startAnswerProxy, type AnswerHook, type AnswerProxy } from "./answer-proxy.js";
+export {
+  useProxiedEmulator,
+  type OpenProxiedStore,
+  type ProxiedEmulator,
+  type ProxiedEmulatorOptions,
+  type ProxiedServiceEmulator,
+  type ProxiedStores,
+  type ProxiedStoreSettings,
+  type ProxiedTransport,
+} from "./proxied-emulator.js";
 export { checkPresignedStorageClass } from "./presign-storage-class.js";
 export { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "./sse-c-checks.js";
 export { checkMissingBucketDeletes } from "./missing-bucket.js";
@@ -35,6 +46,9 @@ export { completeWhileUploadGoes } from "./held-complete.js";
 export { runBucketLostAnswerSuite, type BucketLostAnswerContext, type BucketLostAnswerOptions, type UnreachableBucketScript } from "./bucket-lost-answer.js";
 export { runCreateLocationSuite, type CreateLocationOptions, type NamedEndpoint } from "./create-location.js";
 export { runServicerCredentialSuite, type ServicerCredentialOptions } from "./servicer-credentials.js";
+export { runMultipartAbortSuite, type MultipartAbortContext, type MultipartAbortOptions, type UploadLeft } from "./multipart-abort.js";
+export { runMovePinnedSuite, type MovePinnedContext, type MovePinnedOptions } from "./move-pinned.js";
+export { runPresignAbortSuite, type PresignAbortOptions } from "./presign-abort.js";
 export { runModelSuite, rulesFor, type DriverRules, type ModelSuiteOptions } from "./model/model-suite.js";
 
 /**

@@ -1,112 +1,25 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { createStorager, mergePairs, newStorager, parseEndpoint, UPLOAD_CLEANUP_TIMEOUT_MS, type Storager } from "@stowage/core";
-import { startProxy, type Proxy } from "@stowage/behavior-tests";
-import { startEmulator, type Emulator } from "@stowage/emulator";
+import { createStorager, mergePairs, parseEndpoint } from "@stowage/core";
+import { runMultipartAbortSuite } from "@stowage/behavior-tests";
+import { startEmulator } from "@stowage/emulator";
 import { zoneAddress } from "../src/addressing.js";
 import { QingStorClient } from "../src/client.js";
 import { qingstorService } from "../src/index.js";
 import { QingStorStorageDriver } from "../src/storager.js";
 
-// Aborts of multipart copies the service may not answer: a multipart copy aborted while its
-// Initiate is in flight aborts the upload the service created, and the abort of a failed copy's
-// upload is bounded by UPLOAD_CLEANUP_TIMEOUT_MS whatever request_timeout and max_retries
-// say, the error then naming the upload left behind.
+// Aborts of multipart copies the service may not answer (the shared suite).
 
 const BUCKET = "multipart-abort-qs";
-const MiB = 1024 * 1024;
-/** A request timeout no test may wait for: a call that settles did not wait for it. */
-const LONG_TIMEOUT_MS = 600_000;
-let emulator: Emulator;
-let proxy: Proxy;
-/** Run once the answer to a request it matches has arrived, before the proxy passes it on (the request is performed). */
-let onAnswer: { match: (req: IncomingMessage) => boolean; run: () => Promise<void> } | undefined;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ provider: "qingstor", buckets: [BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } });
-  proxy = await startProxy(emulator.port, {
-    drop: async (req) => {
-      const hook = onAnswer;
-      if (hook !== undefined && hook.match(req)) {
-        onAnswer = undefined;
-        await hook.run();
-      }
-      return false;
-    },
-  });
-});
-
-afterAll(async () => {
-  await proxy.stop();
-  await emulator.stop();
-});
-
-afterEach(() => {
-  onAnswer = undefined;
-  emulator.setFaults([]);
-});
-
-/**
- * A storager through the proxy (copies above 1 MiB in 1 MiB parts; 3 retries of a 10 min request
- * timeout) and one straight to the emulator, on the same work dir.
- */
-function stores(): { store: Storager; direct: Storager } {
-  const workDir = `/${randomUUID()}/`;
-  const client = new QingStorClient(zoneAddress("pek3a", parseEndpoint(`http:127.0.0.1:${proxy.port}`)), BUCKET, { accessKeyId: "AK", secretAccessKey: "SK" }, {
-    retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 },
-    timeoutMs: LONG_TIMEOUT_MS,
-  });
-  const driver = new QingStorStorageDriver(client, BUCKET, "pek3a", true, { copyThreshold: MiB, copyPartSize: MiB });
-  const store = createStorager(driver, { definition: qingstorService, config: { name: BUCKET, workDir }, pairs: mergePairs(qingstorService), defaults: {}, loose: false });
-  const direct = newStorager(emulator.connectionString(BUCKET, workDir));
-  return { store, direct };
-}
-
-const isInitiate = (req: IncomingMessage): boolean => req.method === "POST" && /[?&]uploads(=|&|$)/.test(req.url ?? "");
-const isPartCopy = (req: IncomingMessage): boolean => req.method === "PUT" && req.headers["x-qs-copy-source"] !== undefined && (req.url ?? "").includes("part_number");
-const isAbort = (entry: string): boolean => entry.startsWith("DELETE ") && entry.includes("upload_id=");
-
-async function uploadsLeft(direct: Storager): Promise<Array<{ path: string; multipartId: string }>> {
-  const page = await direct.listPage("", { mode: "part", limit: 100 });
-  return page.items.map((o) => ({ path: o.path, multipartId: o.multipartId! }));
-}
-
-describe("qingstor multipart copy: an abort while Initiate is in flight", () => {
-  it("waits for the upload's id and aborts it: Aborted, no upload left, nothing copied", async () => {
-    const { store, direct } = stores();
-    await direct.write("src", randomBytes(2 * MiB + 5));
-    const controller = new AbortController();
-    // The service has created the upload; its answer is on its way when the caller aborts.
-    onAnswer = { match: isInitiate, run: async () => controller.abort() };
-    const seenBefore = proxy.seen.length;
-    await expect(store.copy("src", "dst", { signal: controller.signal })).rejects.toMatchObject({ name: "StorageError", code: "Aborted" });
-    expect(onAnswer).toBeUndefined();
-    expect(proxy.seen.slice(seenBefore).filter(isAbort)).toHaveLength(1);
-    expect(await uploadsLeft(direct)).toEqual([]);
-    await expect(direct.stat("dst")).rejects.toMatchObject({ code: "ObjectNotExist" });
-  });
-});
-
-describe("qingstor: the abort of a failed multipart upload is bounded", () => {
-  it(
-    "a copy aborted during its ranges, whose AbortMultipartUpload gets no answer, settles Aborted and names the upload",
-    async () => {
-      const { store, direct } = stores();
-      await direct.write("src", randomBytes(2 * MiB + 5));
-      emulator.setFaults([{ operation: "AbortMultipartUpload", kind: "delay", ms: LONG_TIMEOUT_MS }]);
-      const controller = new AbortController();
-      onAnswer = { match: isPartCopy, run: async () => controller.abort() };
-      const e = (await store.copy("src", "dst", { signal: controller.signal }).catch((x: unknown) => x)) as Error & { code?: string };
-      expect(e.code).toBe("Aborted");
-      emulator.setFaults([]);
-      const left = await uploadsLeft(direct);
-      expect(left.map((u) => u.path)).toEqual(["dst"]);
-      expect(e.message).toContain(`multipart upload "${left[0]!.multipartId}" of key "`);
-      expect(e.message).toContain(`dst" may be left on the service (AbortMultipartUpload got no answer within ${UPLOAD_CLEANUP_TIMEOUT_MS / 1000} s)`);
-      await direct.delete("dst", { multipartId: left[0]!.multipartId });
-    },
-    UPLOAD_CLEANUP_TIMEOUT_MS + 20_000,
-  );
-
+runMultipartAbortSuite(() => startEmulator({ provider: "qingstor", buckets: [BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } }), {
+  provider: "qingstor",
+  bucket: BUCKET,
+  open: ({ endpoint, workDir, retry, timeoutMs, tuning }) => {
+    const client = new QingStorClient(zoneAddress("pek3a", parseEndpoint(endpoint)), BUCKET, { accessKeyId: "AK", secretAccessKey: "SK" }, { retry, timeoutMs });
+    const driver = new QingStorStorageDriver(client, BUCKET, "pek3a", true, tuning);
+    return createStorager(driver, { definition: qingstorService, config: { name: BUCKET, workDir }, pairs: mergePairs(qingstorService), defaults: {}, loose: false });
+  },
+  requests: {
+    partCopy: (req) => req.method === "PUT" && req.headers["x-qs-copy-source"] !== undefined && (req.url ?? "").includes("part_number"),
+    abort: (entry) => entry.startsWith("DELETE ") && entry.includes("upload_id="),
+  },
 });

@@ -1,3 +1,5 @@
+import type { Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
 import { ProtocolError } from "./protocol-error.js";
 
 /** Conditional request headers (any may be absent). */
@@ -41,4 +43,23 @@ export function checkConditions(c: Conditions, etag: string, lastModified: numbe
     const t = Date.parse(c.ifModifiedSince);
     if (!Number.isNaN(t) && lm <= t) fail("If-Modified-Since");
   }
+}
+
+/**
+ * The `<prefix>-copy-source-if-(match|none-match|modified-since|unmodified-since)` conditions of a
+ * copy or a part copy (`prefix` "x-cos", "x-oss"), checked against the source: 412 when one does not hold.
+ * @throws ProtocolError `PreconditionFailed`
+ */
+export function checkCopySourceConditions(ex: Exchange, prefix: string, src: { etag: string; lastModified: number }): void {
+  checkConditions(
+    {
+      ifMatch: header(ex, `${prefix}-copy-source-if-match`),
+      ifNoneMatch: header(ex, `${prefix}-copy-source-if-none-match`),
+      ifModifiedSince: header(ex, `${prefix}-copy-source-if-modified-since`),
+      ifUnmodifiedSince: header(ex, `${prefix}-copy-source-if-unmodified-since`),
+    },
+    src.etag,
+    src.lastModified,
+    false,
+  );
 }

@@ -1,4 +1,4 @@
-import { checkConditions } from "../common/conditions.js";
+import { checkCopySourceConditions } from "../common/conditions.js";
 import { readAttributes, validateKey } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
@@ -63,17 +63,7 @@ export async function cosUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   const src = ctx.store.object(ref.bucket, ref.key);
   if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "Appendable objects cannot be copied.");
   checkSseCRead(src.sse, readSseC(ex, COS_COPY_SSEC));
-  checkConditions(
-    {
-      ifMatch: header(ex, "x-cos-copy-source-if-match"),
-      ifNoneMatch: header(ex, "x-cos-copy-source-if-none-match"),
-      ifModifiedSince: header(ex, "x-cos-copy-source-if-modified-since"),
-      ifUnmodifiedSince: header(ex, "x-cos-copy-source-if-unmodified-since"),
-    },
-    src.etag,
-    src.lastModified,
-    false,
-  );
+  checkCopySourceConditions(ex, "x-cos", src);
   const rangeHeader = header(ex, "x-cos-copy-source-range");
   const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);
   if (range === undefined) throw new ProtocolError("InvalidArgument", "The x-cos-copy-source-range value is not valid.");

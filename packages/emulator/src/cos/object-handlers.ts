@@ -1,4 +1,4 @@
-import { checkConditions } from "../common/conditions.js";
+import { checkCopySourceConditions } from "../common/conditions.js";
 import { attributesOf, readAttributes, validateKey } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
@@ -60,17 +60,7 @@ export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   }
   if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "Appendable objects cannot be copied.");
   checkSseCRead(src.sse, readSseC(ex, COS_COPY_SSEC));
-  checkConditions(
-    {
-      ifMatch: header(ex, "x-cos-copy-source-if-match"),
-      ifNoneMatch: header(ex, "x-cos-copy-source-if-none-match"),
-      ifModifiedSince: header(ex, "x-cos-copy-source-if-modified-since"),
-      ifUnmodifiedSince: header(ex, "x-cos-copy-source-if-unmodified-since"),
-    },
-    src.etag,
-    src.lastModified,
-    false,
-  );
+  checkCopySourceConditions(ex, "x-cos", src);
   const directive = (header(ex, "x-cos-metadata-directive") ?? "Copy").toLowerCase();
   if (directive !== "copy" && directive !== "replaced") throw new ProtocolError("InvalidArgument", "x-cos-metadata-directive must be Copy or Replaced.");
   const sse = readCosSse(ex);

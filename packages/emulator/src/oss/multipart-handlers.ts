@@ -1,4 +1,4 @@
-import { checkConditions } from "../common/conditions.js";
+import { checkCopySourceConditions } from "../common/conditions.js";
 import { readAttributes } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
@@ -56,17 +56,7 @@ export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
-  checkConditions(
-    {
-      ifMatch: header(ex, "x-oss-copy-source-if-match"),
-      ifNoneMatch: header(ex, "x-oss-copy-source-if-none-match"),
-      ifModifiedSince: header(ex, "x-oss-copy-source-if-modified-since"),
-      ifUnmodifiedSince: header(ex, "x-oss-copy-source-if-unmodified-since"),
-    },
-    src.etag,
-    src.lastModified,
-    false,
-  );
+  checkCopySourceConditions(ex, "x-oss", src);
   const rangeHeader = header(ex, "x-oss-copy-source-range");
   const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);
   if (range === undefined) throw new ProtocolError("InvalidArgument", "The copy range is not valid.");

@@ -1,4 +1,4 @@
-import { checkConditions } from "../common/conditions.js";
+import { checkCopySourceConditions } from "../common/conditions.js";
 import { safeDecode } from "../common/encoding.js";
 import { attributesOf, readAttributes, validateKey } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
@@ -95,17 +95,7 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
-  checkConditions(
-    {
-      ifMatch: header(ex, "x-oss-copy-source-if-match"),
-      ifNoneMatch: header(ex, "x-oss-copy-source-if-none-match"),
-      ifModifiedSince: header(ex, "x-oss-copy-source-if-modified-since"),
-      ifUnmodifiedSince: header(ex, "x-oss-copy-source-if-unmodified-since"),
-    },
-    src.etag,
-    src.lastModified,
-    false,
-  );
+  checkCopySourceConditions(ex, "x-oss", src);
   checkForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-oss-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw new ProtocolError("InvalidArgument", "x-oss-metadata-directive must be COPY or REPLACE.");

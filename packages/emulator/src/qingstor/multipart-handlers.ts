@@ -13,7 +13,8 @@ import type { CompletePart } from "../store/multipart-store.js";
 import type { StoredUpload } from "../store/types.js";
 import { initiateJson, listPartsJson, listUploadsJson } from "./json-bodies.js";
 import { QS_ATTRIBUTES, QS_COPY_SSEC, QS_SSEC, qsSseHeaders, readQsSse, validateQsKey } from "./object-headers.js";
-import { checkCopySourceConditions, parseQsSource } from "./object-handlers.js";
+import { checkCopySourceConditions } from "../common/conditions.js";
+import { parseQsSource } from "./object-handlers.js";
 
 /** QingStor: parts other than the last must be at least 4 MB. */
 export const QS_MIN_PART_SIZE = 4 * 1024 * 1024;
@@ -57,7 +58,7 @@ export async function qsUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerC
   const ref = parseQsSource(header(ex, "x-qs-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkSseCRead(src.sse, readSseC(ex, QS_COPY_SSEC));
-  checkCopySourceConditions(ex, src);
+  checkCopySourceConditions(ex, "x-qs", src);
   const rangeHeader = header(ex, "x-qs-copy-range");
   const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);
   if (range === undefined) throw new ProtocolError("InvalidArgument", "x-qs-copy-range is not valid.");

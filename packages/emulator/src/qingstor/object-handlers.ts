@@ -1,4 +1,4 @@
-import { checkConditions } from "../common/conditions.js";
+import { checkCopySourceConditions } from "../common/conditions.js";
 import { safeDecode } from "../common/encoding.js";
 import { attributesOf, readAttributes } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
@@ -25,25 +25,6 @@ export function parseQsSource(value: string): { bucket: string; key: string } {
   const key = slash > 0 ? safeDecode(v.slice(slash + 1)) : undefined;
   if (key === undefined || key === "") throw new ProtocolError("InvalidCopySource", "The source must be /<bucket>/<object>.");
   return { bucket: safeDecode(v.slice(0, slash)) ?? v.slice(0, slash), key };
-}
-
-/**
- * The `x-qs-copy-source-if-(match|none-match|modified-since|unmodified-since)` conditions of a copy
- * or a part copy, against the source: 412 `precondition_failed` when one does not hold.
- * @throws ProtocolError `PreconditionFailed`
- */
-export function checkCopySourceConditions(ex: Exchange, src: { etag: string; lastModified: number }): void {
-  checkConditions(
-    {
-      ifMatch: header(ex, "x-qs-copy-source-if-match"),
-      ifNoneMatch: header(ex, "x-qs-copy-source-if-none-match"),
-      ifModifiedSince: header(ex, "x-qs-copy-source-if-modified-since"),
-      ifUnmodifiedSince: header(ex, "x-qs-copy-source-if-unmodified-since"),
-    },
-    src.etag,
-    src.lastModified,
-    false,
-  );
 }
 
 /** PutObject (201). */
@@ -78,7 +59,7 @@ export async function qsCopyObject(ex: Exchange, route: Route, ctx: HandlerConte
   const ref = parseQsSource(header(ex, "x-qs-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkSseCRead(src.sse, readSseC(ex, QS_COPY_SSEC));
-  checkCopySourceConditions(ex, src);
+  checkCopySourceConditions(ex, "x-qs", src);
   const directive = (header(ex, "x-qs-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw new ProtocolError("InvalidArgument", "x-qs-metadata-directive must be COPY or REPLACE.");
   const sse = readQsSse(ex);
