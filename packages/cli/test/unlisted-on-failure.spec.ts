@@ -35,7 +35,7 @@ process.stdout.write(JSON.stringify(r));
 
 describe("a listing that left keys out, then failed", () => {
   it("reports what was left out before the error", () => {
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", SCRIPT], { encoding: "utf8", timeout: 30_000 });
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", SCRIPT], { encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "pipe"] });
     const r = JSON.parse(out) as { code: number; stdout: string; stderr: string };
     expect(r.stdout).toBe("ok\n");
     expect(r.stderr).toContain("the second page failed");
