@@ -43,7 +43,7 @@ export class FsPaths {
 
   /**
    * The absolute path of `key` (a file or dir key), checked to lie inside the work_dir.
-   * @throws StorageError `InvalidArgument` (escapes the work_dir, a name {@link isReserved} reserves, NUL),
+   * @throws StorageError `InvalidArgument` (escapes the work_dir, a name the driver reserves for itself (reserved-names.ts `isReserved`), NUL),
    *   `PermissionDenied` or `Unexpected` when a real path can't be resolved.
    */
   async resolve(key: string): Promise<string> {

@@ -9,7 +9,8 @@ export { ossFeatures, ossLimits, ossServiceFeatures, V4_PRESIGN_MAXIMUM } from "
 export { OssStorageDriver } from "./storager.js";
 export { COPY_SINGLE_MAXIMUM } from "./copy.js";
 export type { OssDriverTuning } from "./copy.js";
-export { OssServiceDriver } from "./servicer.js";
+export { OssServiceDriver, OWNED_BUCKET_PAGES } from "./servicer.js";
+export type { BucketPage } from "./servicer.js";
 export { OssClient } from "./client.js";
 export type { OssTransportSettings, OssSigning } from "./client.js";
 export { OSS_ERROR_CODES, ossError, isOssClockSkew } from "./errors.js";

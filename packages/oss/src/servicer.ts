@@ -16,7 +16,7 @@ import { errorDocument, parseListBuckets } from "./responses.js";
 export const OWNED_BUCKET_PAGES = 10;
 
 /** One page of ListBuckets as the servicer reads it. */
-type BucketPage = { items: { name: string; location?: string }[]; nextToken?: string };
+export type BucketPage = { items: { name: string; location?: string }[]; nextToken?: string };
 
 /**
  * OSS bucket primitives: PutBucket, DeleteBucket and ListBuckets (GetService,

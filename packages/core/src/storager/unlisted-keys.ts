@@ -1,6 +1,6 @@
 /**
  * The `code` of the process warning core emits when a listing leaves out keys no path can
- * address (see {@link UnlistedKeys}). The fs driver's own warning for local names is
+ * address (see `UnlistedKeys` in storager/unlisted-keys.ts). The fs driver's own warning for local names is
  * `STOWAGE_FS_UNLISTED`.
  */
 export const UNLISTED_KEYS_WARNING = "STOWAGE_UNLISTED_KEYS";
