@@ -86,10 +86,12 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
   // Entries a listing left out (local names no key can address, keys no path can address) are
   // reported by a process warning each: counted here, so a command that left some out never ends
   // with success. Each listing page of a local directory warns again: one line (and one count) per directory.
+  // The listener hears every warning of the process; it counts those of this command's own listings
+  // (another run() going on at the same time counts its own).
   const unlisted = new UnlistedReport((line) => io.stderr.write(line));
   process.on("warning", unlisted.onWarning);
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    await unlisted.run(() => program.parseAsync([...argv], { from: "user" }));
     await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
     const code = ctx?.exitCode ?? EXIT_CODES.ok;
     if (!unlisted.any) return code;

@@ -1,9 +1,10 @@
 /**
  * Characters a path never shows raw in human-readable output: a backslash (the escape character
- * itself), C0 controls and DEL, C1 controls, the Unicode line and paragraph separators, and lone
- * surrogates.
+ * itself), C0 controls and DEL, C1 controls, the Unicode line and paragraph separators, the
+ * bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: they reorder the
+ * text shown after them, so a key could show as another), and lone surrogates.
  */
-const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const NAMED: Readonly<Record<string, string>> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
@@ -11,7 +12,8 @@ const NAMED: Readonly<Record<string, string>> = { "\\": "\\\\", "\n": "\\n", "\r
  * `path` as the CLI prints it for humans (`ls`, `ls -l`, `stat`, `du`, `verify`, `uploads`, dry
  * runs, failures of a transfer): control characters escaped C-style, so that a key cannot split a
  * line or send escape sequences to the terminal. `\` → `\\`, newline → `\n`, carriage return →
- * `\r`, tab → `\t`, other C0 controls and DEL → `\xNN`, C1 controls, U+2028, U+2029 and lone
+ * `\r`, tab → `\t`, other C0 controls and DEL → `\xNN`, C1 controls, U+2028, U+2029, the
+ * bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and lone
  * surrogates → `\uNNNN`. Every other character (spaces, unicode) is printed as it is; `--json`
  * output is JSON and escapes as JSON does.
  * @throws nothing

@@ -34,6 +34,12 @@ describe("shownPath", () => {
     ["ls\u2028ps\u2029", "ls\\u2028ps\\u2029"],
     ["back\\slash", "back\\\\slash"],
     ["lone\uD800", "lone\\ud800"],
+    // Bidirectional controls reorder what follows: "evil\u202Etxt.exe" would show as "evilexe.txt".
+    ["evil\u202etxt.exe", "evil\\u202etxt.exe"],
+    ["\u061c\u200e\u200f\u202a\u202b\u202c\u202d", "\\u061c\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d"],
+    ["\u2066\u2067\u2068\u2069", "\\u2066\\u2067\\u2068\\u2069"],
+    // Other format characters and scripts are printed as they are.
+    ["zwj\u200dnbsp\u00a0 arabic\u0627", "zwj\u200dnbsp\u00a0 arabic\u0627"],
   ])("%j → %j", (path, shown) => {
     expect(shownPath(path)).toBe(shown);
   });

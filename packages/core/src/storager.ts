@@ -105,7 +105,11 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   readonly info: StorageInfo;
   readonly features: Readonly<StorageFeatures>;
 
-  /** Metadata of one object. @throws ObjectNotExist, PermissionDenied, InvalidArgument */
+  /**
+   * Metadata of one object (of a directory with `mode: "dir"`). A directory whose key is over
+   * `limits.keyMaximum` only by its `/` cannot exist: ObjectNotExist, nothing sent.
+   * @throws ObjectNotExist, PermissionDenied, InvalidArgument (a bad path, a key over `limits.keyMaximum`)
+   */
   stat(path: string, options?: StatOptions & Extra<X, "stat">): Promise<ObjectInfo>;
   /** The object's bytes (or a range). Whole-object reads are CRC64-checked where the service sends one. @throws ObjectNotExist, IntegrityMismatch, Aborted */
   read(path: string, options?: ReadOptions & Extra<X, "read">): Promise<Buffer>;
@@ -117,8 +121,9 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   createWriteStream(path: string, options?: WriteOptions & Extra<X, "write">): Writable;
   /**
    * Deletes one object (idempotent: a missing one is no error), a directory (`mode: "dir"`), or
-   * aborts an upload (`multipartId`).
-   * @throws ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (a non-empty directory where the storage refuses), Aborted
+   * aborts an upload (`multipartId`). A directory whose key is over `limits.keyMaximum` only by
+   * its `/` cannot exist: nothing to delete, nothing sent.
+   * @throws InvalidArgument (a bad path, a key over `limits.keyMaximum`), ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (a non-empty directory where the storage refuses), Aborted
    */
   delete(path: string, options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
   /**
@@ -133,7 +138,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * (not even the rest of a page already fetched): the next step of the iteration throws `Aborted`.
    * Keys no path addresses (another client's keys with `\`, an empty, `.` or `..` segment, NUL or a
    * lone surrogate) are left out and reported by one process warning when the listing ends
-   * (`code` `STOWAGE_UNLISTED_KEYS`, exported as `UNLISTED_KEYS_WARNING`).
+   * (`code` `STOWAGE_UNLISTED_KEYS`, exported as `UNLISTED_KEYS_WARNING`; in part mode it counts
+   * the uploads left out).
    * @throws InvalidArgument (a bad path: `x//` is refused, never listed as `x/`), CapabilityInsufficient, Aborted
    */
   list(path: string, options?: ListOptions & Extra<X, "list">): AsyncIterable<ObjectInfo>;

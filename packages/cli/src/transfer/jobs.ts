@@ -3,6 +3,7 @@ import type { CliContext } from "../context.js";
 import { isAbort, UsageError } from "../errors.js";
 import { maybeOverlap, maybeSameObject, SAME_NAME_NOTE } from "../identity.js";
 import type { Endpoint, Location } from "../locations.js";
+import { uncounted } from "../unlisted.js";
 import { runTransfer, type TransferReport } from "./engine.js";
 import { makeFilter, unmatchedNote } from "./filter.js";
 import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
@@ -26,13 +27,15 @@ export function isRoot(loc: Location): boolean {
 /**
  * True when the root of `loc`'s account exists: the bucket (or store) answers
  * a listing. A missing bucket lists as `ObjectNotExist`; other failures throw.
+ * The listing is a probe: keys it leaves out do not count as left out by the command
+ * (its own listings, which may have covered less, decide that).
  * @throws PermissionDenied and the other errors a listing throws, except ObjectNotExist.
  */
 export async function rootExists(ctx: CliContext, loc: Location): Promise<boolean> {
   if (loc.type === "fs") return true;
   const store = await ctx.locations.open(loc, "/");
   try {
-    await store.listPage("", { limit: 1, signal: ctx.signal });
+    await uncounted(() => store.listPage("", { limit: 1, signal: ctx.signal }));
     return true;
   } catch (e) {
     if (isStorageError(e, ErrorCode.ObjectNotExist)) return false;

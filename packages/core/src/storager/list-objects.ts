@@ -75,7 +75,7 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
     }
     const reason = unaddressableReason(scope.workDir, raw.key);
     if (reason === undefined) items.push(toObjectInfo(scope.workDir, raw));
-    else skipped.add(raw.key, reason);
+    else skipped.add(raw.key, reason, mode === "part");
   }
   if (unlisted === undefined) skipped.report(scope.service, scope.driver.name, scope.workDir, path);
   return page.nextToken ? { items, nextToken: page.nextToken } : { items };

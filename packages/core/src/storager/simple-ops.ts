@@ -18,19 +18,22 @@ const DELETE_CONCURRENCY = 8;
 
 /**
  * Metadata of `path` (or of its directory, or of an upload). The returned
- * path echoes the caller's form; directories end with `/`.
+ * path echoes the caller's form; directories end with `/`. A directory whose key only its `/`
+ * takes over `limits.keyMaximum` cannot exist: ObjectNotExist, without asking the service.
  * @throws ObjectNotExist, InvalidArgument
  */
 export async function statObject(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
   scope.require("stat");
   const options = scope.options("stat", rawOptions) as { mode?: string; multipartId?: string };
   const dir = checkDirMode("stat", options.mode);
-  const resolved = scope.resolve(path, { dir });
   if (options.multipartId !== undefined) {
+    const resolved = scope.resolve(path, { dir });
     scope.require("stat", "multipart", "statMultipart");
     const raw = await scope.driver.statMultipart!(resolved.key, options.multipartId, options);
     return { ...toObjectInfo(scope.workDir, raw), path: resolved.path, mode: "part", multipartId: options.multipartId };
   }
+  const resolved = scope.resolveExisting(path, { dir });
+  if (resolved === undefined) throw storageError(ErrorCode.ObjectNotExist, `no such directory: its key, with the "/", would be longer than ${scope.service} allows`);
   const raw = await scope.driver.stat(resolved.key, options);
   // A directory ends with `/`, however it was asked for (fs and memory answer a dir for `d`).
   const shown = (dir || raw.mode === "dir") && !resolved.path.endsWith("/") ? resolved.path + "/" : resolved.path;
@@ -41,18 +44,23 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
  * Deletes `path` (idempotent), its directory (`mode: "dir"`), or aborts an upload (`multipartId`).
  * A directory path (`d/`) without `mode: "dir"` is `ObjectModeInvalid` when a directory is there,
  * made or implied by the objects below it, on every storage: memory and fs know it, a service with
- * virtual directories is asked (a stat, only for such paths).
+ * virtual directories is asked (a stat, only for such paths). A directory whose key only its `/`
+ * takes over `limits.keyMaximum` cannot exist: nothing to delete, and nothing is sent.
  * @throws InvalidArgument, ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (non-empty directory where the service refuses)
  */
 export async function deleteObject(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<void> {
   scope.require("delete");
   const options = scope.options("delete", rawOptions) as { mode?: string; multipartId?: string; signal?: AbortSignal };
   const dir = checkDirMode("delete", options.mode);
-  const { key } = scope.resolve(path, { dir });
   if (options.multipartId !== undefined) {
+    const { key } = scope.resolve(path, { dir });
     scope.require("delete", "multipart", "abortMultipart");
     return scope.driver.abortMultipart!(key, options.multipartId, options);
   }
+  const resolved = scope.resolveExisting(path, { dir });
+  // Nothing that long can be there; an aborted call is still refused, as one that sends something is.
+  if (resolved === undefined) return throwIfAborted(options.signal);
+  const { key } = resolved;
   if (dir && typeof scope.driver.deleteDir === "function") return scope.driver.deleteDir(key, options);
   if (!dir && key.endsWith("/") && scope.driver.features.virtualDir) await refuseDirectory(scope, key, options);
   return scope.driver.delete(key, options);

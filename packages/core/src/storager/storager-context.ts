@@ -75,17 +75,43 @@ export class OperationScope {
   }
 
   /**
+   * {@link OperationScope.resolve} for a stat or a delete, which only look at (or remove) what is
+   * there: undefined for a directory key (ending in `/`) that is over `limits.keyMaximum` by that
+   * `/` alone. No marker, and no key below it, can be that long on the service, so nothing is
+   * there (the stat answers ObjectNotExist, the delete has nothing to do), while the name without
+   * its `/` may be a valid object's: asking whether it is a directory is no bad argument. A key
+   * over the limit otherwise is refused as by `resolve`; creating such a directory too.
+   * @throws StorageError `InvalidArgument` (see resolve)
+   */
+  resolveExisting(path: string, options: { dir?: boolean } = {}): ResolvedPath | undefined {
+    const resolved = resolvePath(this.workDir, path, options);
+    const bytes = this.bytesOverLimit(resolved.key);
+    if (bytes === undefined) return resolved;
+    if (resolved.key.endsWith("/") && bytes === this.driver.features.limits.keyMaximum! + 1) return undefined;
+    throw this.tooLong(bytes);
+  }
+
+  /**
    * Refuses a key longer than the service allows (`limits.keyMaximum` bytes of UTF-8, work_dir
    * included); storages without the limit take any length.
    * @throws StorageError `InvalidArgument`
    */
   checkKeyLength(key: string): void {
+    const bytes = this.bytesOverLimit(key);
+    if (bytes !== undefined) throw this.tooLong(bytes);
+  }
+
+  /** The length of `key` in bytes of UTF-8 when that is over `limits.keyMaximum`, else undefined. */
+  private bytesOverLimit(key: string): number | undefined {
     const maximum = this.driver.features.limits.keyMaximum;
-    if (maximum === undefined || key.length <= maximum / 3) return;
+    if (maximum === undefined || key.length <= maximum / 3) return undefined;
     const bytes = Buffer.byteLength(key, "utf8");
-    if (bytes > maximum) {
-      throw storageError(ErrorCode.InvalidArgument, `the key is ${bytes} bytes of UTF-8 (work_dir included), longer than the ${maximum} bytes ${this.service} allows`);
-    }
+    return bytes > maximum ? bytes : undefined;
+  }
+
+  private tooLong(bytes: number): StorageError {
+    const maximum = this.driver.features.limits.keyMaximum;
+    return storageError(ErrorCode.InvalidArgument, `the key is ${bytes} bytes of UTF-8 (work_dir included), longer than the ${maximum} bytes ${this.service} allows`);
   }
 
   /** Throws CapabilityInsufficient unless the storage can do `op` (and `flag`, when given). */

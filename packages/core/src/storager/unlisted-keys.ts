@@ -8,16 +8,20 @@ export const UNLISTED_KEYS_WARNING = "STOWAGE_UNLISTED_KEYS";
 /** Keys named in a warning; the rest are counted. */
 const EXAMPLES = 5;
 
-/** Characters JSON.stringify leaves raw that a terminal may act on: DEL, C1 controls, U+2028, U+2029. */
-const RAW_CONTROLS = /[\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Characters JSON.stringify leaves raw that a terminal may act on: DEL, C1 controls, U+2028,
+ * U+2029, and the bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069),
+ * which reorder the text shown after them.
+ */
+const RAW_CONTROLS = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
-/** `key` quoted and escaped as JSON, DEL and C1 controls too (`\u009b`): safe to print. */
+/** `key` quoted and escaped as JSON, DEL, C1 and bidirectional controls too (`\u009b`, `\u202e`): safe to print. */
 function quoted(key: string): string {
   return JSON.stringify(key).replace(RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
- * Keys a listing left out because no path addresses them (written by another client: with `\`,
+ * Keys (in part mode: uploads of keys) a listing left out because no path addresses them (written by another client: with `\`,
  * which core reads as `/`, so the listed path would read or delete another object; with an empty,
  * `.` or `..` segment, NUL or a lone surrogate, which every operation refuses). Gathered over
  * the pages of one listing and reported once by {@link UnlistedKeys.report}: a listing that only
@@ -27,23 +31,28 @@ export class UnlistedKeys {
   /** The first keys left out (those a warning names); the others are only counted. */
   private readonly found: Array<{ key: string; reason: string }> = [];
   private total = 0;
+  /** Whether the listing was of uploads (part mode): what was left out is uploads, not keys. */
+  private uploads = false;
 
-  /** How many keys were left out so far. */
+  /** How many keys (uploads, in part mode) were left out so far. */
   get count(): number {
     return this.total;
   }
 
-  /** Records `key`, left out for `reason`. @throws nothing */
-  add(key: string, reason: string): void {
+  /** Records `key` (an upload's, when `upload`), left out for `reason`. @throws nothing */
+  add(key: string, reason: string, upload = false): void {
     this.total++;
+    this.uploads ||= upload;
     if (this.found.length < EXAMPLES) this.found.push({ key, reason });
   }
 
   /**
    * Emits one process warning (`code` {@link UNLISTED_KEYS_WARNING}, type `StowageWarning`) when
    * keys were left out: the count, the listing (service, bucket, work_dir, path listed) and up to
-   * five of the keys (full keys), quoted and escaped as JSON (DEL and C1 controls too), each with
-   * why. Node prints it on stderr; a program can count them (`process.on("warning", …)`), as the
+   * five of the keys (full keys), quoted and escaped as JSON (DEL, C1 and bidirectional controls
+   * too), each with why. A part-mode listing counts uploads ("2 uploads in the … listing"), whose
+   * keys no path addresses, and ends by saying to abort them with the client that started them.
+   * Node prints it on stderr; a program can count them (`process.on("warning", …)`), as the
    * stowage CLI does. Emits nothing for no keys.
    * @throws nothing.
    */
@@ -54,9 +63,13 @@ export class UnlistedKeys {
       .map(({ key, reason }) => `${quoted(key)} (${reason})`)
       .join(", ");
     const more = count > EXAMPLES ? `, and ${count - EXAMPLES} more` : "";
-    const what = count === 1 ? "1 key" : `${count} keys`;
+    const one = count === 1;
+    const what = `${count} ${this.uploads ? "upload" : "key"}${one ? "" : "s"}`;
+    const whose = this.uploads ? (one ? "its key" : "their keys") : one ? "it" : "them";
+    // An upload cannot be renamed: only the client that started it can abort (or complete) it.
+    const advice = this.uploads ? `; abort ${one ? "it" : "them"} with the client that started ${one ? "it" : "them"}` : "";
     process.emitWarning(
-      `${what} in the ${service} listing of ${quoted(path)} (bucket ${quoted(name)}, work_dir ${quoted(workDir)}) not listed: no path addresses ${count === 1 ? "it" : "them"} ("\\" is read as "/"; empty, "." and ".." segments, NUL and lone surrogates are refused): ${shown}${more}`,
+      `${what} in the ${service} listing of ${quoted(path)} (bucket ${quoted(name)}, work_dir ${quoted(workDir)}) not listed: no path addresses ${whose} ("\\" is read as "/"; empty, "." and ".." segments, NUL and lone surrogates are refused): ${shown}${more}${advice}`,
       { code: UNLISTED_KEYS_WARNING, type: "StowageWarning" },
     );
   }
