@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { bytes, cleanEnv, ensureBuilt, finished, readTree, removeDir, ROOT, runCli, spawnCli, tempDir, waitFor, writeTree } from "./helpers.js";
+import { bytes, cosWorkspace, finished, readTree, removeDir, ROOT, runCli, spawnCli, waitFor, writeTree } from "./helpers.js";
 
 const MiB = 1024 * 1024;
 const BUCKET = "cli-1250000000";
@@ -45,15 +45,7 @@ async function killAfter2MiB(args: string[], checkpoint: string, dir: string): P
 
 suite("the stowage binary on the COS emulator", () => {
   beforeAll(async () => {
-    ensureBuilt();
-    const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-      startEmulator(o: { provider: "cos"; buckets: string[] }): Promise<Emulator>;
-    };
-    emulator = await startEmulator({ provider: "cos", buckets: [BUCKET] });
-    work = await tempDir();
-    env = cleanEnv(join(work, "home"));
-    await mkdir(join(work, "node_modules/@stowage"), { recursive: true });
-    await symlink(join(ROOT, "packages/cos"), join(work, "node_modules/@stowage/cos"), "dir");
+    ({ emulator, work, env } = await cosWorkspace<Emulator>(BUCKET));
     await writeTree(join(work, "site"), { "index.html": "<p>hi</p>", "img/a.png": bytes(40_000, 1), "big.bin": bytes(6 * MiB + 5, 2) });
   });
 

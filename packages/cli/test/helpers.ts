@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -130,4 +130,30 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs 
     if (Date.now() > deadline) throw new Error("waitFor: timed out");
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** What {@link cosWorkspace} sets up. */
+export interface CosWorkspace<E> {
+  /** The COS emulator, serving `bucket`. */
+  emulator: E;
+  /** A temp working directory whose `node_modules/@stowage/cos` is the workspace's COS driver (installed as users do). */
+  work: string;
+  /** A clean environment with its HOME under `work`. */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Starts the COS emulator with `bucket` and makes a working directory the built binary loads the
+ * COS driver from, as it would from a user's install. The caller stops the emulator and removes `work`.
+ */
+export async function cosWorkspace<E>(bucket: string): Promise<CosWorkspace<E>> {
+  ensureBuilt();
+  const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
+    startEmulator(o: { provider: "cos"; buckets: string[] }): Promise<E>;
+  };
+  const emulator = await startEmulator({ provider: "cos", buckets: [bucket] });
+  const work = await tempDir();
+  await mkdir(join(work, "node_modules/@stowage"), { recursive: true });
+  await symlink(join(ROOT, "packages/cos"), join(work, "node_modules/@stowage/cos"), "dir");
+  return { emulator, work, env: cleanEnv(join(work, "home")) };
 }

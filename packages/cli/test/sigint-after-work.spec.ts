@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { existsSync } from "node:fs";
-import { mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
-import { bytes, cleanEnv, ensureBuilt, finished, removeDir, ROOT, spawnCli, tempDir, waitFor } from "./helpers.js";
+import { bytes, cosWorkspace, finished, removeDir, ROOT, spawnCli, waitFor } from "./helpers.js";
 
 const MiB = 1024 * 1024;
 const BUCKET = "sigint-1250000000";
@@ -46,15 +45,7 @@ function arrived(operation: string): Promise<true> {
 
 suite("Ctrl-C after the work, and during the last step (COS emulator)", () => {
   beforeAll(async () => {
-    ensureBuilt();
-    const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-      startEmulator(o: { provider: "cos"; buckets: string[] }): Promise<Emulator>;
-    };
-    emulator = await startEmulator({ provider: "cos", buckets: [BUCKET] });
-    work = await tempDir();
-    env = cleanEnv(join(work, "home"));
-    await mkdir(join(work, "node_modules/@stowage"), { recursive: true });
-    await symlink(join(ROOT, "packages/cos"), join(work, "node_modules/@stowage/cos"), "dir");
+    ({ emulator, work, env } = await cosWorkspace<Emulator>(BUCKET));
   });
 
   afterAll(async () => {
