@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, jest } from "@jest/globals";
 import { randomFillSync } from "node:crypto";
 import type { DriverCallOptions } from "../src/driver/storage-driver.js";
-import { isStorageError, storageError, type StorageError } from "../src/errors/storage-error.js";
+import { storageError } from "../src/errors/storage-error.js";
 import { defineFeatures } from "../src/features.js";
 import { raceAbort } from "../src/io/abort.js";
 import { runUpload, SENT_REQUEST_GRACE_MS, UPLOAD_CLEANUP_TIMEOUT_MS } from "../src/multipart/upload-cleanup.js";
@@ -10,6 +10,7 @@ import type { ServiceDefinition } from "../src/registry/service-definition.js";
 import type { Storager } from "../src/storager.js";
 import { createStorager } from "../src/storager/create-storager.js";
 import { Gate, GatedDriver } from "./gated-driver.js";
+import { rejection } from "./rejection.js";
 
 // A multipart upload that fails, or whose caller aborts, is aborted within UPLOAD_CLEANUP_TIMEOUT_MS:
 // a service that does not answer AbortMultipartUpload no longer holds the call for every retry
@@ -50,16 +51,6 @@ function open(behaviour: AbortBehaviour): { driver: CleanupDriver; store: Storag
 
 function bytes(size: number): Buffer {
   return randomFillSync(Buffer.alloc(size));
-}
-
-async function rejection(p: Promise<unknown>): Promise<StorageError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isStorageError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a failure");
 }
 
 /** Lets pending callbacks run (a bounded number of event-loop turns). */

@@ -11,21 +11,12 @@ import { ProgressReporter } from "../src/storager/progress-reporter.js";
 import type { ObjectWriteStream } from "../src/storager/write-stream.js";
 import { SENT_REQUEST_GRACE_MS } from "../src/storager/write-object.js";
 import { Gate, once, openGated } from "./gated-driver.js";
+import { rejection } from "./rejection.js";
 
 const MiB = 1024 * 1024;
 
 function bytes(size: number): Buffer {
   return randomFillSync(Buffer.alloc(size));
-}
-
-async function rejection(p: Promise<unknown>): Promise<StorageError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isStorageError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a failure");
 }
 
 /** Lets pending callbacks run, at most `n` turns, until `done()`. */
