@@ -147,10 +147,10 @@ export interface ListOptions extends CallOptions {
 export type ListPageOptions = ListOptions;
 
 /** Options of `copy` and `move`. */
-export type CopyOptions = CallOptions;
+export type CopyOptions = TransferOptions;
 
 /** Options of `fetch`. */
-export type FetchOptions = CallOptions;
+export type FetchOptions = TransferOptions;
 
 /** Options of `createLink`. */
 export type CreateLinkOptions = CallOptions;

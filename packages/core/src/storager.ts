@@ -149,11 +149,23 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * @throws InvalidArgument, CapabilityInsufficient, Aborted
    */
   listPage(path: string, options?: ListPageOptions & Extra<X, "list">): Promise<ListPage>;
-  /** Server-side copy of one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`), Conflict (COS, OSS, QingStor: the source changed while it was copied; nothing copied) */
+  /**
+   * Server-side copy of one object; overwrites `dst`. `onProgress` gets `{ bytes, total }` as the
+   * service copies (a multipart copy: part by part) and `{ bytes: size, total: size }` once done.
+   * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`), Conflict (COS, OSS, QingStor: the source changed while it was copied; nothing copied), Unexpected (the onProgress listener threw)
+   */
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
-  /** Moves one object; overwrites `dst`. @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object), Conflict (COS, OSS: the source changed during the move; it is kept) */
+  /**
+   * Moves one object; overwrites `dst`. `onProgress` as on {@link Storager.copy} (a rename reports its size once).
+   * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object), Conflict (COS, OSS: the source changed during the move; it is kept), Unexpected (the onProgress listener threw)
+   */
   move(src: string, dst: string, options?: CopyOptions & Extra<X, "move">): Promise<void>;
-  /** Has the service fetch `url` into `path`. @throws InvalidArgument (not an http(s) URL, a path ending in `/`), ObjectNotExist, Aborted */
+  /**
+   * Has the service fetch `url` into `path`. `onProgress` gets `{ bytes, total }` as bytes arrive
+   * where the driver downloads (fs, memory; `total` when the server sent a length), and the final
+   * size once stored.
+   * @throws InvalidArgument (not an http(s) URL, a path ending in `/`), ObjectNotExist, Aborted, Unexpected (the onProgress listener threw)
+   */
   fetch(path: string, url: string, options?: FetchOptions & Extra<X, "fetch">): Promise<void>;
   /** Creates a directory (idempotent). */
   createDir(path: string, options?: CreateDirOptions & Extra<X, "createDir">): Promise<ObjectInfo>;

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { StorageFeatures } from "../features.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
-import type { PresignOperation } from "../options.js";
+import type { PresignOperation, ProgressListener } from "../options.js";
 import type { PresignedRequest } from "../storager.js";
 
 /**
@@ -16,6 +16,13 @@ export type RawObject = Omit<ObjectInfo, "path"> & { key: string };
  */
 export interface DriverCallOptions {
   signal?: AbortSignal;
+  /**
+   * `copy`, `move` and `fetch` only (core takes it out of the others' options): a listener to
+   * call with `{ bytes, total }` as the service copies or fetches, and, once the call succeeded,
+   * with `{ bytes: size, total: size }` (size: of the object stored). Core relays it (reports that
+   * go backwards are dropped); it throws when the caller's listener threw: let that fail the call.
+   */
+  onProgress?: ProgressListener;
   [pair: string]: unknown;
 }
 

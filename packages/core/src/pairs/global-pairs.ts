@@ -284,8 +284,8 @@ export const globalPairs = {
   onProgress: definePair({
     name: "on_progress",
     type: "function",
-    description: "Called with { bytes, total } as bytes move.",
-    operations: ["read", "write", "writeAppend", "writeMultipart"],
+    description: "Called with { bytes, total } as bytes move (copy, move and fetch: as the service copies or fetches them, and once with the final size).",
+    operations: ["read", "write", "writeAppend", "writeMultipart", "copy", "move", "fetch"],
   }),
   onMultipartCreate: definePair({
     name: "on_multipart_create",

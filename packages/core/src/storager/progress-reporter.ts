@@ -70,6 +70,32 @@ export function progressListenerError(e: unknown): StorageError {
 }
 
 /**
+ * The listener core hands a driver's `copy`, `move` or `fetch` (as `onProgress` in its options):
+ * it passes on what the driver reports, except reports that go backwards or repeat the last one
+ * (a retried range, a driver that reports its last step twice), and a listener that throws fails
+ * the call as on writes: the relay throws {@link progressListenerError} of what it threw and
+ * calls the listener no more. Undefined when there is no listener, so drivers skip the counting.
+ * @throws StorageError (the returned function) the listener's own, or `Unexpected` when it throws anything else.
+ */
+export function progressRelay(listener: ProgressListener | undefined): ProgressListener | undefined {
+  if (listener === undefined) return undefined;
+  let last = -1;
+  let lastTotal: number | undefined;
+  let failed = false;
+  return (progress) => {
+    if (failed || progress.bytes < last || (progress.bytes === last && progress.total === lastTotal)) return;
+    last = progress.bytes;
+    lastTotal = progress.total;
+    try {
+      listener(progress.total === undefined ? { bytes: progress.bytes } : { bytes: progress.bytes, total: progress.total });
+    } catch (e) {
+      failed = true;
+      throw progressListenerError(e);
+    }
+  };
+}
+
+/**
  * Calls a read's `onProgress` listener; one that throws fails the read with the error writes give
  * ({@link progressListenerError}: `Unexpected: the onProgress listener threw: …`).
  * @throws StorageError the listener's own, or `Unexpected` when it throws anything else.

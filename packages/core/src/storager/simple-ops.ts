@@ -2,13 +2,14 @@ import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError } from "../errors/storage-error.js";
 import type { RawObject } from "../driver/storage-driver.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
-import type { PresignOperation } from "../options.js";
+import type { PresignOperation, ProgressListener } from "../options.js";
 import { throwIfAborted } from "../io/abort.js";
 import { checkHttpUrl } from "../io/open-url.js";
 import { checkPartIndex } from "../multipart/part-plan.js";
 import type { PresignedRequest } from "../storager.js";
 import { toObjectInfo } from "./list-objects.js";
 import { sortParts } from "./multipart-ops.js";
+import { progressRelay } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 
 /** Deletes sent to a driver's batch delete at once. */
@@ -114,17 +115,26 @@ export async function deleteMany(scope: OperationScope, paths: readonly string[]
 }
 
 /**
- * Server-side copy or move of one object.
- * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (same source and destination on move)
+ * Server-side copy or move of one object. An `onProgress` listener reaches the driver through
+ * {@link progressRelay}.
+ * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (same source and destination on move),
+ *   Unexpected (the onProgress listener threw)
  */
 export async function relocate(scope: OperationScope, op: "copy" | "move", src: string, dst: string, rawOptions: object | undefined): Promise<void> {
   scope.require(op, op, op);
-  const options = scope.options(op, rawOptions);
+  const options = withProgressRelay(scope.options(op, rawOptions));
   const from = scope.resolve(src).key;
   const to = scope.resolve(dst, { file: true }).key;
   if (op === "move" && from === to) throw storageError(ErrorCode.InvalidArgument, "move source and destination are the same object");
   if (op === "move" && scope.driver.features.createLink) await refuseMoveOntoTarget(scope, from, to, options);
   await scope.driver[op]!(from, to, options);
+}
+
+/** `options` with its `onProgress` listener (if any) behind a {@link progressRelay}. */
+function withProgressRelay(options: Record<string, unknown>): Record<string, unknown> {
+  const relay = progressRelay(options["onProgress"] as ProgressListener | undefined);
+  if (relay === undefined) return options;
+  return { ...options, onProgress: relay };
 }
 
 /** Links followed at most when checking where a moved link leads (a loop stops earlier). */
@@ -148,12 +158,13 @@ async function refuseMoveOntoTarget(scope: OperationScope, from: string, to: str
 }
 
 /**
- * Has the service fetch an http(s) URL into `path`.
- * @throws InvalidArgument (not an http or https URL)
+ * Has the service fetch an http(s) URL into `path`. An `onProgress` listener reaches the driver
+ * through {@link progressRelay}.
+ * @throws InvalidArgument (not an http or https URL), Unexpected (the onProgress listener threw)
  */
 export async function fetchObject(scope: OperationScope, path: string, url: string, rawOptions: object | undefined): Promise<void> {
   scope.require("fetch", "fetch", "fetch");
-  const options = scope.options("fetch", rawOptions);
+  const options = withProgressRelay(scope.options("fetch", rawOptions));
   checkHttpUrl(url);
   await scope.driver.fetch!(scope.resolve(path, { file: true }).key, url, options);
 }
