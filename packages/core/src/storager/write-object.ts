@@ -3,6 +3,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
 import { hashPool } from "../integrity/hash-pool.js";
+import { hashInSlices } from "../integrity/sliced-hash.js";
 import { Md5 } from "../integrity/md5.js";
 import { graceSignal, linkSignals, throwIfAborted } from "../io/abort.js";
 import { bodySize, closeBody, readUpTo, sizedBodyChunks } from "../io/body.js";
@@ -37,8 +38,8 @@ interface WriteRequest {
 
 /**
  * Single writes at least this large are copied once into shared memory and hashed
- * on worker threads; larger ones (drivers without multipart) are hashed inline
- * rather than held twice.
+ * on worker threads; larger ones (drivers without multipart, a high `multipartThreshold`)
+ * are hashed on the calling thread a slice at a time (sliced-hash.ts) rather than held twice.
  */
 const SHARED_COPY_MAXIMUM = 64 * 1024 * 1024;
 
@@ -153,9 +154,11 @@ async function writeSingle(
   const features = scope.driver.features;
   let contentMd5 = options.contentMd5;
   const pool = hashPool();
-  // A large body is hashed on worker threads, from a shared-memory copy that is then what gets sent.
+  // A large body is hashed on worker threads, from a shared-memory copy that is then what gets sent;
+  // one too large to copy, on this thread a slice at a time (the loop keeps turning, an abort lands).
+  const md5 = contentMd5 !== undefined || features.contentMd5;
   if (data.length <= SHARED_COPY_MAXIMUM && pool.offloadsSize(data.length) && !pool.offloads(data)) data = sharedConcat([data], data.length);
-  const hashes = await pool.hash(data, contentMd5 !== undefined || features.contentMd5);
+  const hashes = data.length > SHARED_COPY_MAXIMUM && !pool.offloads(data) ? await hashInSlices(data, md5, options.signal) : await pool.hash(data, md5);
   const crc64 = hashes.crc64.toString();
   if (options.crc64 !== undefined && !crc64Equal(options.crc64, crc64)) {
     throw storageError(ErrorCode.IntegrityMismatch, `the body hashes to crc64 ${crc64}, not the expected ${options.crc64}; nothing was written`);
