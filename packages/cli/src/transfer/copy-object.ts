@@ -6,6 +6,7 @@ import {
   Md5,
   planPartSize,
   storageError,
+  type Progress,
   type Storager,
   type WriteOptions,
 } from "@stowage/core";
@@ -64,7 +65,7 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
 export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<void> {
   const limit = env.shared?.store.features.limits.copySizeMaximum;
   const serverSide = env.shared !== undefined && env.settings.serverSide && env.writeOptions === undefined && !item.viaLink && (limit === undefined || item.size <= limit);
-  if (serverSide && (await serverSideCopy(env, env.shared!, item))) {
+  if (serverSide && (await serverSideCopy(env, env.shared!, item, progress))) {
     progress.update(item.size);
   } else {
     const sent = await streamCopy(env, item, progress);
@@ -83,15 +84,17 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
  * object and changed nothing (`ObjectModeInvalid`: COS, OSS and QingStor copy no appendable
  * object server-side): the caller streams it instead.
  */
-async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem): Promise<boolean> {
+async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem, progress: ObjectProgress): Promise<boolean> {
   const from = shared.aPrefix + item.srcPath;
   const to = shared.bPrefix + item.dstPath;
   let expected: string | undefined = item.src.crc64;
   if (env.settings.verify && expected === undefined) expected = (await hashObject(env.src.store, item.srcPath, signalOf(env))).crc64;
   const moved = env.move && shared.store.features.move;
   try {
-    if (moved) await shared.store.move(from, to, signalOf(env));
-    else await shared.store.copy(from, to, signalOf(env));
+    // The service reports as it copies (a multipart copy: range by range).
+    const options = { ...signalOf(env), onProgress: (p: Progress) => progress.update(p.bytes) };
+    if (moved) await shared.store.move(from, to, options);
+    else await shared.store.copy(from, to, options);
   } catch (e) {
     if (isStorageError(e, ErrorCode.ObjectModeInvalid)) return false;
     throw e;

@@ -1,0 +1,68 @@
+/** A server-side copy or move shows the service's progress as it copies, not only at the end. */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { join } from "node:path";
+import { newStorager, type CopyOptions, type ObjectInfo, type Storager } from "@stowage/core";
+import { registerBundledDrivers } from "../src/drivers.js";
+import { Locations } from "../src/locations.js";
+import { copyObject, type CopyEnv } from "../src/transfer/copy-object.js";
+import { TRANSFER_DEFAULTS } from "../src/transfer/settings.js";
+import { newStats } from "../src/transfer/stats.js";
+import { cleanEnv, removeDir, tempDir } from "./helpers.js";
+
+let work: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") });
+  registerBundledDrivers();
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+/** `store` whose copy and move first report a third and two thirds of `size`, as a multipart copy does range by range. */
+function reportingInSteps(store: Storager, size: number): Storager {
+  const steps = (options: CopyOptions | undefined): void => {
+    options?.onProgress?.({ bytes: Math.floor(size / 3), total: size });
+    options?.onProgress?.({ bytes: Math.floor((2 * size) / 3), total: size });
+  };
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      if (name === "copy" || name === "move") {
+        return async (src: string, dst: string, options?: CopyOptions) => {
+          steps(options);
+          await target[name](src, dst, options);
+        };
+      }
+      const value: unknown = Reflect.get(target, name, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+describe.each([false, true])("a server-side copy (move: %s)", (move) => {
+  it("passes the service's progress to the object's progress", async () => {
+    const bucket = `steps-${move ? "mv" : "cp"}`;
+    const root = newStorager(`memory://${bucket}/`);
+    const size = 3 * 4096;
+    await root.write("src/f.bin", Buffer.alloc(size, 1));
+    const locations = new Locations({ cwd: work, env });
+    const endpoint = (arg: string) => locations.dir(locations.parse(arg));
+    const e: CopyEnv = {
+      src: await endpoint(`memory://${bucket}/src/`),
+      dst: await endpoint(`memory://${bucket}/dst/`),
+      settings: { ...TRANSFER_DEFAULTS, readConcurrency: 1, bwlimit: undefined, verify: false, serverSide: true, dryRun: false, checkpoint: false, include: [], exclude: [], statsJson: false, copyLinks: false },
+      signal: new AbortController().signal,
+      stats: newStats(move ? "mv" : "cp", false),
+      move,
+      shared: { store: reportingInSteps(root, size), aPrefix: "src/", bPrefix: "dst/" },
+    };
+    const listed: ObjectInfo = await root.stat("src/f.bin");
+    const seen: number[] = [];
+    await copyObject(e, { rel: "f.bin", srcPath: "f.bin", dstPath: "f.bin", src: listed, size, reason: "new" }, { update: (b) => seen.push(b), end: () => undefined });
+    expect(seen).toEqual([size / 3, (2 * size) / 3, size]);
+    expect((await root.read("dst/f.bin")).equals(Buffer.alloc(size, 1))).toBe(true);
+  });
+});
