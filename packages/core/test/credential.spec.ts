@@ -61,6 +61,12 @@ describe("parseCredential", () => {
     expect(message).toContain('"hmac" followed by :<access_key>:<secret_key>');
   });
 
+  it.each(["AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "LTAI5tFakeAccessKeyId123", "QYACCESSKEYIDEXAMPLE"])("does not show an access key id given without hmac: (%s:<secret>)", (accessKey) => {
+    const message = rejects(`${accessKey}:${SK}`);
+    expect(message).toContain("unsupported protocol in the value");
+    expect(message.toLowerCase()).not.toContain(accessKey.toLowerCase());
+  });
+
   it("does not show a bare value without a protocol (it may be a secret)", () => {
     const message = rejects(SK);
     expect(message).toContain("unsupported protocol");

@@ -34,8 +34,9 @@ export function parseCredential(text: string): Credential {
     return { protocol: "env" };
   }
   if (protocol !== "hmac") {
-    // Without a ':' the whole text may be a bare secret: do not show it.
-    const shown = colon >= 0 && /^[a-z][a-z0-9+._-]{0,19}$/.test(protocol) ? `"${protocol}"` : "in the value";
+    // Without a ':' the whole text may be a bare secret: do not show it. Nor a longer word: it is
+    // likely an access key given without "hmac:" (access key ids are 20 characters or more).
+    const shown = colon >= 0 && /^[a-z][a-z0-9+._-]{0,11}$/.test(protocol) ? `"${protocol}"` : "in the value";
     invalid(`unsupported protocol ${shown}, ${FORMS}`);
   }
   if (colon < 0) invalid(`hmac needs an access key and a secret key, ${FORMS}`);
