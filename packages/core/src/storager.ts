@@ -44,8 +44,8 @@ export interface WriteResult {
   /**
    * True when the service answered the write with the CRC-64 of what it stored (the object's, for a
    * multipart write) and core found it equal to `crc64`: the stored bytes are the bytes sent, with no
-   * read-back or stat needed to know it. (With `resumeOffset`, the parts taken as stored were not
-   * sent in this call: only the `crc64` option ties them to the source.)
+   * read-back or stat needed to know it. With `resumeOffset`, the parts taken as stored were not
+   * sent in this call: only the `crc64` option ties them to the source, so without it this is false.
    */
   crc64Confirmed?: boolean;
   /** Set when the write went multipart: the number of parts. */

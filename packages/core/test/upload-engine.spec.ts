@@ -399,6 +399,26 @@ describe.each([false, true])("uploadMultipart (pooledBuffers: %p)", (pooledBuffe
     expect(t.calls.writePart).toEqual([]);
     expect(result.parts.map((p) => p.index)).toEqual([0, 1]);
     expect(t.object).toEqual(data);
+    // Nothing tied the parts taken as stored to the caller's source (no expectedCrc64).
+    expect(result.crc64Confirmed).toBe(false);
+  });
+
+  it("does not confirm a resumed object's CRC64 without expectedCrc64, though the service's equals the parts'", async () => {
+    const t = new FakeTarget();
+    const data = pattern(3500, 12);
+    const id = await storedUpload(t, data, [0, 1]);
+    const result = await uploadMultipart(t, source(data.subarray(2000), 1000).iterable, { ...base, multipartId: id, startPart: 2 });
+    expect(result).toMatchObject({ uploadedParts: 2, skippedParts: 2, crc64: crc64Decimal(data), crc64Confirmed: false });
+  });
+
+  it("leaves the caller's upload alone when its stored parts do not fit startPart (no keepOnFailure): bad input changes nothing", async () => {
+    const t = new FakeTarget();
+    const data = pattern(3000, 13);
+    const id = await storedUpload(t, data, [0, 1, 2]);
+    const e = await rejection(uploadMultipart(t, source(pattern(1000, 14), 1000).iterable, { ...base, multipartId: id, startPart: 5 }));
+    expect(isStorageError(e, "InvalidArgument")).toBe(true);
+    expect([t.calls.abort, t.calls.complete, t.calls.writePart.length]).toEqual([0, 0, 0]);
+    expect([...t.uploads.get(id)!.keys()].sort()).toEqual([0, 1, 2]);
   });
 
   it("refuses startPart over a part that is missing, short or without a CRC64, and completes nothing", async () => {

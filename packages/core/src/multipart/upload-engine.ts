@@ -28,7 +28,11 @@ import type { MultipartTarget, MultipartUploadOptions, MultipartUploadResult } f
  *
  * Resume (`multipartId`): existing parts with the same index and size whose
  * CRC64 matches (or, without one, whose ETag is the part's MD5) are skipped;
- * existing parts past the source's end are left out of complete.
+ * existing parts past the source's end are left out of complete. Parts before
+ * `startPart` are taken as stored unhashed: the result's `crc64Confirmed` is then
+ * true only with `expectedCrc64`. A resume whose stored parts do not fit (listing
+ * failed, a part before `startPart` missing or of another size) fails without
+ * aborting the caller's upload.
  *
  * @throws StorageError `InvalidArgument` (bad options, more than `maxParts` parts),
  *   `IntegrityMismatch` (a part or the object hashed differently on the service;
@@ -58,6 +62,8 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
   const unlink = onAbort(signal, () => fail(abortError(signal)));
 
   let multipartId = options.multipartId;
+  /** The caller's upload is aborted on failure only once its stored parts were found to fit the resume: bad resume input changes nothing. */
+  let resumeChecked = options.multipartId === undefined;
   let completed = false;
   /** A part holds bytes other than the source's: the upload is aborted even with keepOnFailure. */
   let corruptPartStored = false;
@@ -174,6 +180,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
         skippedBytes += have.size;
         progress(have.size);
       }
+      resumeChecked = true;
       const id = multipartId;
       const cut = buffers === undefined ? chunkBody(source, partSize) : fillParts(source, partSize, buffers);
       // Resumed past part 0, an empty rest is no part at all.
@@ -222,7 +229,8 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
           await target.discard?.().catch(() => {});
           throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${objectCrc}, service stored ${result.crc64}`);
         }
-        const crc64Confirmed = verify && result.crc64 !== undefined;
+        // Parts taken as stored at startPart were not hashed here: only expectedCrc64 ties them to the source.
+        const crc64Confirmed = verify && result.crc64 !== undefined && (startPart === 0 || options.expectedCrc64 !== undefined);
         return { multipartId, parts: ordered, size, crc64: objectCrc.toString(), etag: result.etag, uploadedParts, skippedParts, skippedBytes, crc64Confirmed };
       } catch (e) {
         fail(e);
@@ -232,7 +240,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
     // Failure: release the source, drop the upload (within a bound), report the first error.
     await closeReader(reader, reading);
     const error = asStorageError(failure?.error);
-    if (!completed && (!options.keepOnFailure || corruptPartStored) && multipartId !== undefined) {
+    if (!completed && resumeChecked && (!options.keepOnFailure || corruptPartStored) && multipartId !== undefined) {
       const id = multipartId;
       const upload = target.key === undefined ? { multipartId: id } : { key: target.key, multipartId: id };
       throw await abortFailedUpload(error, upload, (signal) => target.abort(id, signal));

@@ -101,6 +101,6 @@ export interface MultipartUploadResult {
   skippedParts: number;
   /** Bytes in those parts. */
   skippedBytes: number;
-  /** Complete answered with the object's CRC64 and it equals `crc64` (checked, with `verifyCrc64`). */
+  /** Complete answered with the object's CRC64 and it equals `crc64` (checked, with `verifyCrc64`); resumed at `startPart` > 0, only with `expectedCrc64`. */
   crc64Confirmed: boolean;
 }
