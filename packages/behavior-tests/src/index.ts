@@ -16,6 +16,7 @@ import { registerPathCases } from "./cases/paths.js";
 import { registerPresignCases } from "./cases/presign.js";
 import { registerPresignMultipartCases } from "./cases/presign-multipart.js";
 import { registerReadDirCases } from "./cases/read-dir.js";
+import { registerRelocateProgressCases } from "./cases/relocate-progress.js";
 import { registerResumeCases } from "./cases/resume.js";
 import { registerStoragerCases } from "./cases/storager.js";
 import { registerStreamCases } from "./cases/streams.js";
@@ -86,6 +87,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("presign", () => registerPresignCases(suite));
     describe("presign multipart", () => registerPresignMultipartCases(suite));
     describe("fetch", () => registerFetchCases(suite));
+    describe("relocate progress", () => registerRelocateProgressCases(suite));
     describe("pairs", () => registerPairCases(suite));
     describe("paths", () => registerPathCases(suite));
     describe("streams", () => registerStreamCases(suite));

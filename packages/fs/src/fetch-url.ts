@@ -1,26 +1,65 @@
 import { createWriteStream } from "node:fs";
+import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { abortError, ErrorCode, isStorageError, openUrl, storageError } from "@stowage/core";
+import { abortError, ErrorCode, isStorageError, openUrl, storageError, type ProgressListener } from "@stowage/core";
 import { fsError } from "./errors.js";
 
 /**
- * GETs `url` and streams the body into the new file `file` (created with `wx`).
+ * GETs `url` and streams the body into the new file `file` (created with `wx`). `onProgress` gets
+ * `{ bytes, total }` as bytes arrive (`total`: the Content-Length, when the server sent one) and
+ * `{ bytes: size, total: size }` once the whole body is in the file; a listener that throws stops
+ * the download with what it threw.
  * @throws StorageError `ObjectNotExist` (404), `PermissionDenied` (401/403), `RequestThrottled` (429),
  *   `ServiceInternal` (5xx; a body cut off, retryable), `Aborted`, `Unexpected` (network failure, other
- *   statuses), mapped fs errors (of the file).
+ *   statuses), what `onProgress` throws, mapped fs errors (of the file).
  */
-export async function downloadTo(url: string, file: string, signal?: AbortSignal): Promise<void> {
-  const { body } = await openUrl(url, signal);
+export async function downloadTo(url: string, file: string, signal?: AbortSignal, onProgress?: ProgressListener): Promise<void> {
+  const { body, size } = await openUrl(url, signal);
   // Which side failed: a body that breaks off is the network's doing, not the filesystem's.
   let bodyFailed = false;
   body.once("error", () => (bodyFailed = true));
+  const counter = onProgress === undefined ? undefined : countingStream(size, onProgress);
   try {
     const sink = createWriteStream(file, { flags: "wx" });
-    await (signal ? pipeline(body, sink, { signal }) : pipeline(body, sink));
+    const options = signal ? { signal } : {};
+    await (counter === undefined ? pipeline(body, sink, options) : pipeline(body, counter.stream, sink, options));
   } catch (e) {
     if (signal?.aborted) throw abortError(signal);
-    if (isStorageError(e)) throw e;
+    if (isStorageError(e) || (counter !== undefined && e === counter.thrown())) throw e;
     if (bodyFailed) throw storageError(ErrorCode.ServiceInternal, "the source URL's body broke off before its end", { cause: e, retryable: true });
     throw fsError(e);
   }
+  counter?.finish();
+}
+
+/**
+ * A pass-through that reports the bytes gone through it (`total`: `size`, or the bytes themselves
+ * when more came); `finish` reports the final `{ bytes, total: bytes }` unless that was the last report;
+ * `thrown` is what the listener threw, if it did.
+ */
+function countingStream(size: number | undefined, onProgress: ProgressListener): { stream: Transform; finish: () => void; thrown: () => unknown } {
+  let bytes = 0;
+  let lastTotal: number | undefined;
+  let thrown: unknown;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+      bytes += chunk.length;
+      lastTotal = size === undefined ? undefined : Math.max(size, bytes);
+      try {
+        onProgress(lastTotal === undefined ? { bytes } : { bytes, total: lastTotal });
+      } catch (e) {
+        thrown = e;
+        callback(e as Error);
+        return;
+      }
+      callback(null, chunk);
+    },
+  });
+  return {
+    stream,
+    finish: () => {
+      if (lastTotal !== bytes) onProgress({ bytes, total: bytes });
+    },
+    thrown: () => thrown,
+  };
 }

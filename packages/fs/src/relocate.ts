@@ -1,36 +1,44 @@
 import { constants } from "node:fs";
-import { copyFile, lstat, rename, stat, unlink } from "node:fs/promises";
+import { lstat, open, rename, stat, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, storageError } from "@stowage/core";
 import { replaceAtomically, syncPath } from "./atomic.js";
+import { copyContents, type CopySteps } from "./copy-file.js";
 import { fsError, isErrno } from "./errors.js";
 import type { FsPaths } from "./paths.js";
-import { openedPath } from "./pinned-dir.js";
 
 /**
- * Copies the file `src` over `dst` atomically (a kernel copy where possible),
- * reading only what was checked, once open, to lie inside the work_dir.
+ * Copies the file `src` over `dst` atomically, in chunks (copy-file.ts) into a temp file renamed
+ * into place, reading only what was checked, once open, to lie inside the work_dir. `steps.signal`
+ * stops the copy between chunks; `steps.onProgress` gets `{ bytes, total }` after each chunk, the
+ * last being `{ bytes: size, total: size }` before the rename. An abort, or a listener that throws,
+ * removes the temp file and leaves `dst` as it was.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument` (outside the work_dir), `Aborted`,
- *   mapped fs errors.
+ *   what `onProgress` throws, mapped fs errors.
  */
-export async function copyInside(paths: FsPaths, src: string, dst: string, signal?: AbortSignal, durable = false): Promise<void> {
-  await replaceAtomically(paths, dst, (temp) => copyInto(paths, src, temp), signal, durable);
+export async function copyInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false): Promise<void> {
+  await replaceAtomically(paths, dst, (temp) => copyInto(paths, src, temp, steps), steps.signal, durable);
 }
 
 /**
  * Renames `src` to `dst`, both taken in their pinned directories, so the
  * rename happens where the checks looked; across devices, a copy and a
  * delete. With `durable`, both directories are fsynced (the new name first,
- * so a crash never loses the object).
+ * so a crash never loses the object). `steps.onProgress` gets the file's size once
+ * (`{ bytes: size, total: size }`), just before the rename: a listener that throws leaves both names as they were.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory at `dst`), `InvalidArgument`, `Aborted`,
- *   mapped fs errors.
+ *   what `onProgress` throws, mapped fs errors.
  */
-export async function moveInside(paths: FsPaths, src: string, dst: string, signal?: AbortSignal, durable = false): Promise<void> {
+export async function moveInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false): Promise<void> {
   const from = await paths.pinDir(posix.dirname(src));
   try {
     const to = await paths.pinDir(posix.dirname(dst), true);
     try {
       const [srcEntry, dstEntry] = [from.at(posix.basename(src)), to.at(posix.basename(dst))];
+      if (steps.onProgress !== undefined) {
+        const size = Number((await stat(srcEntry).catch((e: unknown) => Promise.reject(fsError(e)))).size);
+        steps.onProgress({ bytes: size, total: size });
+      }
       // The entries themselves: a link at `dst` that leads to `src` is another entry, which the
       // rename replaces (following it here took the source for a hard link of itself and deleted it).
       if (await sameFile(srcEntry, dstEntry, lstat)) {
@@ -47,7 +55,8 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, signa
         await rename(srcEntry, dstEntry);
       } catch (e) {
         if (!isErrno(e, "EXDEV")) throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
-        await copyInside(paths, src, dst, signal, durable);
+        // The size was reported before the rename: the copy reports nothing more.
+        await copyInside(paths, src, dst, { signal: steps.signal }, durable);
         await unlink(srcEntry).catch((err: unknown) => Promise.reject(fsError(err)));
       }
       if (durable) {
@@ -62,13 +71,26 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, signa
   }
 }
 
-/** Copies the file `src` into the new file `temp`. */
-async function copyInto(paths: FsPaths, src: string, temp: string): Promise<void> {
-  const handle = await paths.openInside(src, constants.O_RDONLY | constants.O_NONBLOCK);
+/**
+ * Copies the file `src` into the new file `temp` (created with `wx`, given the source's permission
+ * bits as a kernel copy does).
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a regular file once open), `InvalidArgument`,
+ *   `Aborted`, what `onProgress` throws; raw fs errors.
+ */
+async function copyInto(paths: FsPaths, src: string, temp: string, steps: CopySteps): Promise<void> {
+  const source = await paths.openInside(src, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    await copyFile(openedPath(handle, src), temp, constants.COPYFILE_EXCL);
+    const st = await source.stat();
+    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
+    const target = await open(temp, "wx");
+    try {
+      await target.chmod(st.mode & 0o777);
+      await copyContents(source, target, st.size, steps);
+    } finally {
+      await target.close();
+    }
   } finally {
-    await handle.close().catch(() => undefined);
+    await source.close().catch(() => undefined);
   }
 }
 

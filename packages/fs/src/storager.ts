@@ -12,6 +12,7 @@ import {
   type DriverUploadsPage,
   type DriverWriteResult,
   type Part,
+  type ProgressListener,
   type RawObject,
   type StorageDriver,
 } from "@stowage/core";
@@ -26,7 +27,7 @@ import { downloadTo } from "./fetch-url.js";
 import { listFiles } from "./lister.js";
 import { FsMultipart } from "./multipart.js";
 import { createLinkInside, entryAt, inwardLinkAt, moveLink, type FoundEntry } from "./links.js";
-import { dirObject, etagOf, fileObject, linkObject } from "./objects.js";
+import { dirObject, etagOf, fileObject, linkObject, statOrUndefined } from "./objects.js";
 import { FsPaths } from "./paths.js";
 import { openFileRead } from "./read-file.js";
 import { copyInside, moveInside } from "./relocate.js";
@@ -111,17 +112,24 @@ export class FsStorageDriver implements StorageDriver {
     return listFiles(this.paths, request);
   }
 
-  /** Atomic copy (kernel copy where possible). @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`. */
+  /**
+   * Atomic copy, in chunks into a temp file renamed into place (relocate.ts): an abort stops it
+   * between chunks. `onProgress` gets `{ bytes, total }` per chunk, the last `{ bytes: size, total: size }`
+   * before the rename; an abort or a listener that throws leaves the destination as it was.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`, what `onProgress` throws.
+   */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const src = await sourceFile(this.paths, srcKey);
     const dst = await fileSlot(this.paths, dstKey);
-    if (src !== dst) await copyInside(this.paths, src, dst, options.signal, this.durable);
+    if (src !== dst) await copyInside(this.paths, src, dst, { signal: options.signal, onProgress: options.onProgress }, this.durable);
+    else if (options.onProgress !== undefined) reportSize(options.onProgress, await statOrUndefined(src));
   }
 
   /**
    * A rename (copy and delete across devices); a link inside the work_dir moves as a link to the same target.
-   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`.
+   * `onProgress` gets the file's size once, before the rename (a link, which has no size: nothing).
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`, what `onProgress` throws.
    */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
@@ -131,13 +139,20 @@ export class FsStorageDriver implements StorageDriver {
     if (target !== undefined) return moveLink(this.paths, link, target, await fileSlot(this.paths, dstKey), options.signal, this.durable);
     const src = await sourceFile(this.paths, srcKey);
     const dst = await fileSlot(this.paths, dstKey);
-    if (src !== dst) await moveInside(this.paths, src, dst, options.signal, this.durable);
+    if (src !== dst) await moveInside(this.paths, src, dst, { signal: options.signal, onProgress: options.onProgress }, this.durable);
+    else if (options.onProgress !== undefined) reportSize(options.onProgress, await statOrUndefined(src));
   }
 
-  /** Streams the URL's body into place atomically. @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`. */
+  /**
+   * Streams the URL's body into place atomically. `onProgress` gets `{ bytes, total }` as bytes
+   * arrive (`total` when the server sent Content-Length) and `{ bytes: size, total: size }` before
+   * the rename; an abort or a listener that throws leaves nothing behind.
+   * @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`,
+   *   what `onProgress` throws.
+   */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
     const path = await fileSlot(this.paths, key);
-    await replaceAtomically(this.paths, path, (temp) => downloadTo(url, temp, options.signal), options.signal, this.durable);
+    await replaceAtomically(this.paths, path, (temp) => downloadTo(url, temp, options.signal, options.onProgress), options.signal, this.durable);
   }
 
   /** mkdir -p. @throws StorageError `ObjectModeInvalid` (a file in the way), `InvalidArgument`, `PermissionDenied`, `Aborted`. */
@@ -227,4 +242,11 @@ export class FsStorageDriver implements StorageDriver {
     throwIfAborted(options.signal);
     return this.multipart.listUploads(request);
   }
+}
+
+/** Reports a file's size as the final progress of a copy or move that had nothing to do (a file onto itself). */
+function reportSize(onProgress: ProgressListener, st: { size: bigint } | undefined): void {
+  if (st === undefined) throw notExist();
+  const size = Number(st.size);
+  onProgress({ bytes: size, total: size });
 }

@@ -1,6 +1,5 @@
 import {
   checkEtagConditions,
-  openUrl,
   ErrorCode,
   throwIfAborted,
   storageError,
@@ -13,6 +12,7 @@ import {
   type DriverUploadsPage,
   type DriverWriteResult,
   type Part,
+  type ProgressListener,
   type RawObject,
   type StorageDriver,
 } from "@stowage/core";
@@ -21,6 +21,7 @@ import { attributesOf } from "./call-attributes.js";
 import { MEMORY_TYPE } from "./config.js";
 import { appendAt, fileAt, notExist } from "./entry-lookup.js";
 import { memoryFeatures } from "./features.js";
+import { fetchBody } from "./fetched-body.js";
 import { listEntries, listUploads } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, findUpload, listUploadParts, putPart } from "./multipart.js";
 import { rangeStream } from "./range-stream.js";
@@ -104,33 +105,47 @@ export class MemoryStorageDriver implements StorageDriver {
     return listEntries(this.store, request);
   }
 
-  /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
+  /**
+   * `onProgress` gets the size once (`{ bytes: size, total: size }`), before the copy is stored: a
+   * listener that throws leaves the destination as it was.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`, what `onProgress` throws.
+   */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const entry = fileAt(this.store, srcKey);
     this.store.checkFileSlot(dstKey);
+    reportSize(options.onProgress, entry.data.length);
     if (srcKey === dstKey) return;
     const copy: MemoryEntry = { ...entry, kind: "file", lastModified: new Date() };
     if (entry.metadata !== undefined) copy.metadata = { ...entry.metadata };
     this.store.set(dstKey, copy);
   }
 
-  /** Moves the entry itself (a link stays a link). @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`. */
+  /**
+   * Moves the entry itself (a link stays a link). `onProgress` gets a file's size once, before it
+   * moves (a listener that throws leaves both keys as they were); a link, which has no size: nothing.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`, what `onProgress` throws.
+   */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const own = this.store.get(srcKey);
     const entry = own?.kind === "link" ? own : fileAt(this.store, srcKey);
     this.store.checkFileSlot(dstKey);
+    if (entry.kind !== "link") reportSize(options.onProgress, entry.data.length);
     if (srcKey === dstKey) return;
     this.store.remove(srcKey);
     this.store.set(dstKey, { ...entry, lastModified: new Date() });
   }
 
-  /** @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`. */
+  /**
+   * `onProgress` gets `{ bytes, total }` as bytes arrive (`total` when the server sent Content-Length)
+   * and the size once the body is complete, before it is stored (fetched-body.ts).
+   * @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`,
+   *   what `onProgress` throws.
+   */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
     this.store.checkFileSlot(key);
-    const { body, contentType } = await openUrl(url, options.signal);
-    const data = Buffer.concat(await body.toArray());
+    const { data, contentType } = await fetchBody(url, options.signal, options.onProgress);
     throwIfAborted(options.signal);
     this.store.checkFileSlot(key);
     this.store.set(key, fileEntry("file", data, contentType === undefined ? {} : { contentType }));
@@ -245,4 +260,9 @@ export class MemoryStorageDriver implements StorageDriver {
     throwIfAborted(options.signal);
     return listUploads(this.store, request);
   }
+}
+
+/** Reports `size` as the whole of a copy or move (memory copies at once), when there is a listener. */
+function reportSize(onProgress: ProgressListener | undefined, size: number): void {
+  onProgress?.({ bytes: size, total: size });
 }

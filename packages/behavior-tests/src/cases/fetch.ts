@@ -4,8 +4,8 @@ import { expect } from "@jest/globals";
 import type { CaseScope, Suite } from "../context.js";
 import { expectError, expectSameBytes, randomData } from "../fixtures.js";
 
-/** Serves `data` at every URL on 127.0.0.1; resolves with the base URL and a close function. */
-async function serve(data: Buffer): Promise<{ url: string; close: () => Promise<void> }> {
+/** Serves `data` at every URL on 127.0.0.1 (with Content-Length); resolves with the base URL and a close function. */
+export async function serve(data: Buffer): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(data.length) });
     res.end(data);
@@ -14,7 +14,13 @@ async function serve(data: Buffer): Promise<{ url: string; close: () => Promise<
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Connections too: a fetch stopped part-way (an abort, a listener that throws) can leave one
+    // open that close() would wait on for seconds.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -1,0 +1,73 @@
+import type { FileHandle } from "node:fs/promises";
+import { abortError, type ProgressListener } from "@stowage/core";
+
+/** Bytes one read (and one write) moves; the copy checks its signal and reports progress after each. */
+const COPY_CHUNK = 4 * 1024 * 1024;
+
+/** What {@link copyContents} reports to and stops on. */
+export interface CopySteps {
+  signal?: AbortSignal | undefined;
+  /** Gets `{ bytes, total }` after every chunk written, and `{ bytes: size, total: size }` at the end. */
+  onProgress?: ProgressListener | undefined;
+}
+
+/**
+ * Copies everything `source` holds, from its start to its end, into `target` (an empty file open
+ * for writing), in {@link COPY_CHUNK} steps. Two buffers take turns: the next chunk is read while
+ * the last one is written. The signal is checked between chunks, so an abort stops the copy after
+ * at most one more chunk. `size` is the source's size when it was opened: the `total` reported
+ * (raised to the bytes copied if the file grew meanwhile). Resolves with the bytes copied.
+ * @throws StorageError `Aborted`, whatever `onProgress` throws; raw fs errors (callers map them).
+ */
+export async function copyContents(source: FileHandle, target: FileHandle, size: number, steps: CopySteps = {}): Promise<number> {
+  const { signal, onProgress } = steps;
+  const buffers = [Buffer.allocUnsafeSlow(COPY_CHUNK), Buffer.allocUnsafeSlow(COPY_CHUNK)] as const;
+  let done = 0;
+  let turn = 0;
+  let reading = readChunk(source, buffers[turn]!, 0);
+  let reported: { bytes: number; total: number } | undefined;
+  for (;;) {
+    const got = await reading;
+    if (got === 0) break;
+    if (signal?.aborted) throw abortError(signal);
+    const filled = buffers[turn]!;
+    turn = 1 - turn;
+    // The next read goes into the other buffer while this one is written.
+    reading = readChunk(source, buffers[turn]!, done + got);
+    try {
+      await writeAll(target, filled, got, done);
+    } catch (e) {
+      await reading.catch(() => undefined);
+      throw e;
+    }
+    done += got;
+    if (onProgress !== undefined) {
+      reported = { bytes: done, total: Math.max(size, done) };
+      try {
+        onProgress(reported);
+      } catch (e) {
+        await reading.catch(() => undefined);
+        throw e;
+      }
+    }
+  }
+  if (signal?.aborted) throw abortError(signal);
+  if (onProgress !== undefined && (reported?.bytes !== done || reported.total !== done)) onProgress({ bytes: done, total: done });
+  return done;
+}
+
+/** Reads up to a buffer's length at `position`; 0 at the end of the file. */
+async function readChunk(source: FileHandle, buffer: Buffer, position: number): Promise<number> {
+  const { bytesRead } = await source.read(buffer, 0, buffer.length, position);
+  return bytesRead;
+}
+
+/** Writes the first `length` bytes of `buffer` at `position`, however many writes that takes. */
+async function writeAll(target: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
+  let written = 0;
+  while (written < length) {
+    const { bytesWritten } = await target.write(buffer, written, length - written, position + written);
+    if (bytesWritten === 0) throw new Error("the copy's write made no progress");
+    written += bytesWritten;
+  }
+}

@@ -1,0 +1,41 @@
+import { abortError, openUrl, throwIfAborted, type ProgressListener } from "@stowage/core";
+
+/** A URL's body, read whole, and the Content-Type its server sent. */
+export interface FetchedBody {
+  data: Buffer;
+  contentType?: string;
+}
+
+/**
+ * GETs `url` and reads its body whole. `onProgress` gets `{ bytes, total }` as bytes arrive
+ * (`total`: the Content-Length when the server sent one, raised to the bytes read if more came)
+ * and `{ bytes: size, total: size }` once the body is complete (before anything is stored). A
+ * listener that throws stops the download (the body is destroyed) with what it threw.
+ * @throws StorageError `InvalidArgument`, `ObjectNotExist`, `PermissionDenied`, `RequestThrottled`,
+ *   `ServiceInternal`, `Aborted`, `Unexpected` (as core's `openUrl`), what `onProgress` throws.
+ */
+export async function fetchBody(url: string, signal: AbortSignal | undefined, onProgress: ProgressListener | undefined): Promise<FetchedBody> {
+  const { body, size, contentType } = await openUrl(url, signal);
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let lastTotal: number | undefined;
+  try {
+    // Leaving the loop by a throw destroys the body (and its request).
+    for await (const chunk of body) {
+      const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      chunks.push(piece);
+      bytes += piece.length;
+      if (onProgress !== undefined) {
+        lastTotal = size === undefined ? undefined : Math.max(size, bytes);
+        onProgress(lastTotal === undefined ? { bytes } : { bytes, total: lastTotal });
+      }
+    }
+  } catch (e) {
+    if (signal?.aborted) throw abortError(signal);
+    throw e;
+  }
+  throwIfAborted(signal);
+  if (onProgress !== undefined && lastTotal !== bytes) onProgress({ bytes, total: bytes });
+  const data = Buffer.concat(chunks, bytes);
+  return contentType === undefined ? { data } : { data, contentType };
+}
