@@ -9,6 +9,8 @@ export interface VerifyResult {
   method: VerifyMethod;
   /** What differed, for the mismatch report. */
   detail?: string;
+  /** {@link verifyCopy}: the destination as its stat showed it, when the check took one. */
+  stored?: ObjectInfo;
 }
 
 /** Size and checksums of some bytes (MD5 as base64, the Content-MD5 form). */
@@ -57,6 +59,11 @@ export async function verifyCopy(
   // The write's own answer named the stored CRC64 and core matched it: a stat would only say it again.
   if (!options.reread && sent.confirmed === true && sent.crc64 !== undefined) return { ok: true, method: "crc64" };
   const info = await dst.stat(path, options.signal ? { signal: options.signal } : {});
+  return { ...(await checkStored(dst, path, sent, info, options)), stored: info };
+}
+
+/** {@link verifyCopy} once the destination was stat'ed. */
+async function checkStored(dst: Storager, path: string, sent: Checksums, info: ObjectInfo, options: { reread: boolean; signal?: AbortSignal }): Promise<VerifyResult> {
   if (info.size !== undefined && info.size !== sent.size) return mismatch("size", "size", sent.size, info.size);
   if (options.reread && sent.crc64 !== undefined) {
     const read = await hashObject(dst, path, options.signal ? { signal: options.signal } : {});

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import type { ObjectInfo } from "@stowage/core";
+import { crc64Equal, type ObjectInfo } from "@stowage/core";
 
 /** What identifies a source object's version: a change means its upload cannot be resumed. */
 export interface SourceId {
@@ -12,6 +12,25 @@ export interface SourceId {
   mtime?: number;
   crc64?: string;
 }
+
+/**
+ * What the destination object was right after its copy: its size and whatever of ETag and CRC-64
+ * the copy learned (from the write's answer or the verifying stat). A later run skips the object
+ * only when the destination still shows the same.
+ */
+export interface DestinationId {
+  size: number;
+  etag?: string;
+  crc64?: string;
+}
+
+/**
+ * An object finished by an earlier run: the source version it was copied from and, since the
+ * destination is recorded too, what the copy left at the destination. Entries written before
+ * `destination` existed (no such field) cannot be checked against the destination: the object is
+ * copied again.
+ */
+export type DoneRecord = SourceId & { destination?: DestinationId };
 
 /** A large object's multipart upload in progress. */
 export interface UploadRecord {
@@ -33,7 +52,7 @@ interface CheckpointData {
   /** By destination path (relative to the destination directory). */
   uploads: Record<string, UploadRecord>;
   /** Objects finished by an earlier run, by destination path. */
-  done: Record<string, SourceId>;
+  done: Record<string, DoneRecord>;
 }
 
 /** Delay before progress changes are written (upload starts are written at once). */
@@ -52,6 +71,30 @@ export function sourceIdOf(o: ObjectInfo): SourceId {
 function sameSource(a: SourceId, b: SourceId): boolean {
   const same = <T>(x: T | undefined, y: T | undefined): boolean => x === undefined || y === undefined || x === y;
   return a.size === b.size && same(a.etag, b.etag) && same(a.mtime, b.mtime) && same(a.crc64, b.crc64);
+}
+
+/** ETags compared without quotes and case (listings and write answers may quote them differently). */
+function etagText(etag: string): string {
+  return etag.replace(/"/g, "").toLowerCase();
+}
+
+/**
+ * Whether `now` (the destination as listed or stat'ed) still is what the copy left (`then`): same
+ * size, and the same ETag and CRC-64 wherever both sides know one — at least one of them must be
+ * known to both, else nothing ties `now` to the copy and the answer is no.
+ */
+function sameDestination(then: DestinationId, now: ObjectInfo): boolean {
+  if (now.mode === "link" || now.size !== then.size) return false;
+  let compared = 0;
+  if (then.etag !== undefined && now.etag !== undefined) {
+    if (etagText(then.etag) !== etagText(now.etag)) return false;
+    compared++;
+  }
+  if (then.crc64 !== undefined && now.crc64 !== undefined) {
+    if (!crc64Equal(then.crc64, now.crc64)) return false;
+    compared++;
+  }
+  return compared > 0;
 }
 
 /** Where checkpoints live: `$STOWAGE_STATE_DIR`, else `$XDG_STATE_HOME/stowage`, else `~/.local/state/stowage`. */
@@ -136,17 +179,23 @@ export class Checkpoint {
     if (delete this.data.uploads[key]) this.schedule();
   }
 
-  /** Records that `key` was copied from this source version. */
-  markDone(key: string, source: SourceId): void {
+  /** Records that `key` was copied from this source version and what the copy left at the destination. */
+  markDone(key: string, source: SourceId, destination: DestinationId): void {
     delete this.data.uploads[key];
-    this.data.done[key] = source;
+    this.data.done[key] = { ...source, destination };
     this.schedule();
   }
 
-  /** True when an earlier run finished `key` from this very source version. */
-  isDone(key: string, source: SourceId): boolean {
+  /**
+   * True when an earlier run finished `key` from this very source version and the destination
+   * (`dst`, as the planner listed or stat'ed it) still is what that copy left there. An entry
+   * without a recorded destination (a checkpoint written by an older stowage) is never done.
+   */
+  isDone(key: string, source: SourceId, dst: ObjectInfo | undefined): boolean {
     const done = this.data.done[key];
-    return done !== undefined && sameSource(done, source);
+    if (done === undefined || dst === undefined || done.destination === undefined) return false;
+    const { destination, ...from } = done;
+    return sameSource(from, source) && sameDestination(destination, dst);
   }
 
   /** Writes pending changes now. */

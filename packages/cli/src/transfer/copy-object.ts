@@ -1,21 +1,21 @@
-import { pipeline, Transform, type Readable, type TransformCallback } from "node:stream";
 import {
   crc64Equal,
   ErrorCode,
   isStorageError,
-  Md5,
   planPartSize,
   storageError,
   type Progress,
   type Storager,
   type WriteOptions,
+  type WriteResult,
 } from "@stowage/core";
 import type { Endpoint, SharedStore } from "../locations.js";
 import type { ObjectProgress } from "../progress.js";
 import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../verify.js";
-import { sourceIdOf, type Checkpoint, type UploadRecord } from "./checkpoint.js";
+import { sourceIdOf, type Checkpoint, type DestinationId, type UploadRecord } from "./checkpoint.js";
 import type { PlanItem } from "./planner.js";
 import { resumePoint } from "./resume-point.js";
+import { Md5Tap, openSource } from "./source-stream.js";
 import { deleteSource, keepOnlyWhole } from "./source-check.js";
 import type { TransferSettings } from "./settings.js";
 import type { TransferStats } from "./stats.js";
@@ -38,13 +38,20 @@ export interface CopyEnv {
   writeOptions?: { contentType?: string; metadata?: Record<string, string> };
 }
 
-/** MD5 of the bytes passing through (for services that report MD5 but no CRC64). */
-class Md5Tap extends Transform {
-  readonly md5 = new Md5();
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.md5.update(chunk);
-    done(null, chunk);
-  }
+/** What a streamed write sent, and the ETag the destination answered it with. */
+type Sent = Checksums & { etag?: string };
+
+/**
+ * What the destination holds after a verified copy, for the checkpoint: the verifying stat's ETag
+ * and CRC-64 when it took one, else the write's answer (its ETag, and its CRC-64 when the service
+ * confirmed it). No extra request.
+ */
+function destinationIdOf(sent: Sent, check: VerifyResult): DestinationId {
+  const stored = check.stored;
+  const etag = stored?.etag ?? sent.etag;
+  const checked = check.method === "crc64" || check.method === "reread" || sent.confirmed === true;
+  const crc64 = stored?.crc64 ?? (checked ? sent.crc64 : undefined);
+  return { size: stored?.size ?? sent.size, ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
 }
 
 function signalOf(env: CopyEnv): { signal: AbortSignal } {
@@ -56,7 +63,8 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  * object is within the service's copy limit), else streamed from source to
  * destination, large objects in concurrent parts with a resumable,
  * checkpointed multipart upload. Then verifies the copy and, for mv, deletes
- * the source once a fresh stat shows it unchanged. A copy that fails
+ * the source once a fresh stat shows it unchanged, and records the object done in the checkpoint
+ * with what the destination then holds (size, ETag, CRC-64). A copy that fails
  * verification is deleted and reported — except after a server-side move,
  * whose destination holds the only copy and is kept.
  * @throws StorageError from either side; IntegrityMismatch when verification fails;
@@ -65,7 +73,8 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
 export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<void> {
   const limit = env.shared?.store.features.limits.copySizeMaximum;
   const serverSide = env.shared !== undefined && env.settings.serverSide && env.writeOptions === undefined && !item.viaLink && (limit === undefined || item.size <= limit);
-  if (serverSide && (await serverSideCopy(env, env.shared!, item, progress))) {
+  let destination = serverSide ? await serverSideCopy(env, env.shared!, item, progress) : false;
+  if (destination !== false) {
     progress.update(item.size);
   } else {
     const sent = await streamCopy(env, item, progress);
@@ -73,18 +82,19 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
     await settle(env, item, check);
     if (env.move) await deleteSource(env, item, sent.size);
     else await keepOnlyWhole(env, item, sent.size);
+    destination = destinationIdOf(sent, check);
   }
-  env.checkpoint?.markDone(item.dstPath, sourceIdOf(item.src));
+  env.checkpoint?.markDone(item.dstPath, sourceIdOf(item.src), destination);
   env.stats.objects.copied++;
   env.stats.bytes.copied += item.size;
 }
 
 /**
- * Copies (or moves) within one storage, then verifies. False when the service copies no such
- * object and changed nothing (`ObjectModeInvalid`: COS, OSS and QingStor copy no appendable
- * object server-side): the caller streams it instead.
+ * Copies (or moves) within one storage, then verifies; returns what the destination then holds.
+ * False when the service copies no such object and changed nothing (`ObjectModeInvalid`: COS, OSS
+ * and QingStor copy no appendable object server-side): the caller streams it instead.
  */
-async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem, progress: ObjectProgress): Promise<boolean> {
+async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem, progress: ObjectProgress): Promise<DestinationId | false> {
   const from = shared.aPrefix + item.srcPath;
   const to = shared.bPrefix + item.dstPath;
   let expected: string | undefined = item.src.crc64;
@@ -105,7 +115,7 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem,
   // After a move the destination holds the only copy: a failed check is reported, never "cleaned up".
   await settle(env, item, check, moved);
   if (env.move && !moved) await deleteSource(env, item, item.size);
-  return true;
+  return destinationIdOf(sent, check);
 }
 
 /** Counts a verification; a mismatch deletes the bad copy (so a re-run copies it again; not with `keep`) and throws. */
@@ -137,8 +147,12 @@ async function uploadExists(store: Storager, path: string, multipartId: string, 
   }
 }
 
-/** Streams the source into the destination; returns what was sent. */
-async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<Checksums> {
+/**
+ * Streams the source into the destination; returns what was sent. A checkpointed upload is
+ * resumed; resumed past its stored parts (`resumeOffset`) and failing with IntegrityMismatch, it is
+ * tried once more from offset 0 in the same upload before the upload is given up.
+ */
+async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<Sent> {
   const { settings, checkpoint, stats } = env;
   const dst = env.dst.store;
   const key = item.dstPath;
@@ -179,19 +193,14 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   // the destination holds is checked against that CRC64 before the upload completes.
   const known = item.src.crc64;
   const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
-  const offset =
+  let offset =
     resume !== undefined && known !== undefined && from.store.features.readRange
       ? await resumePoint(dst, key, resume.multipartId, partSize, item.size, env.signal)
       : 0;
-  const taps: Transform[] = [];
-  if (env.throttle !== undefined) taps.push(env.throttle.stream(env.signal));
-  const md5 = !dst.features.crc64 && !env.dst.loc.local && offset === 0 ? new Md5Tap() : undefined;
-  if (md5 !== undefined) taps.push(md5);
-  const ranged = settings.readConcurrency > 1 ? { readConcurrency: settings.readConcurrency, readPartSize: partSize } : {};
-  const read = from.store.createReadStream(from.path, { ...ranged, ...(offset > 0 ? { offset } : {}), signal: env.signal });
-  const body: Readable = taps.length === 0 ? read : (pipeline([read, ...taps], () => undefined) as unknown as Readable);
 
   let created: Promise<void> | undefined;
+  /** Bytes the current attempt reported done (with a resume: from 0, the parts taken as stored included). */
+  let reached = 0;
   const options: WriteOptions = {
     size: item.size,
     signal: env.signal,
@@ -199,6 +208,7 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
     partSize,
     concurrency: settings.partConcurrency,
     onProgress: (p) => {
+      reached = p.bytes;
       progress.update(p.bytes);
       if (resumable) checkpoint.progress(key, p.bytes);
     },
@@ -208,7 +218,6 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   Object.assign(options, env.writeOptions);
   if (known !== undefined) options.crc64 = known;
   if (resumable && resume !== undefined) options.multipartId = resume.multipartId;
-  if (offset > 0) options.resumeOffset = offset;
   let createdId: string | undefined;
   if (resumable && resume === undefined) {
     options.onMultipartCreate = (multipartId) => {
@@ -216,26 +225,44 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
       created = checkpoint.startUpload(key, { multipartId, partSize, source, bytesDone: 0 }).catch(() => undefined);
     };
   }
-  let result;
-  try {
-    result = await dst.write(key, body, options);
-  } catch (e) {
-    body.destroy(); // release the source if the write failed before reading it all
-    read.destroy();
-    const uploadId = resume?.multipartId ?? createdId;
-    if (uploadId !== undefined && isStorageError(e, ErrorCode.IntegrityMismatch)) {
-      // The stored parts hold other bytes than the source has (or a part was stored wrong twice and
-      // the engine aborted the upload): start this object over next time, without claiming a resume.
+  let result: WriteResult | undefined;
+  let md5: Md5Tap | undefined;
+  /** Parts a failed first attempt stored: the retry finds them stored, but this run sent them. */
+  const earlier = { bytes: 0, parts: 0 };
+  // At most two attempts: a resume from `offset` whose stored parts turn out wrong is tried once more from 0.
+  for (let attempt = 1; result === undefined; attempt++) {
+    md5 = !dst.features.crc64 && !env.dst.loc.local && offset === 0 ? new Md5Tap() : undefined;
+    const { read, body } = openSource(env, from, partSize, offset, md5);
+    try {
+      result = await dst.write(key, body, offset > 0 ? { ...options, resumeOffset: offset } : options);
+    } catch (e) {
+      body.destroy(); // release the source if the write failed before reading it all
+      read.destroy();
+      const uploadId = resume?.multipartId ?? createdId;
+      if (uploadId !== undefined && isStorageError(e, ErrorCode.IntegrityMismatch)) {
+        await created;
+        // Resumed at `offset`, the parts before it were taken as stored unread: one of them (or the
+        // source read after it) holds other bytes. From 0 the engine reads the whole source again,
+        // compares every stored part and re-sends only the wrong ones. Not when the upload is gone.
+        if (offset > 0 && attempt === 1 && (await uploadExists(dst, key, uploadId, env.signal).catch(() => false))) {
+          earlier.bytes = Math.max(0, reached - offset);
+          earlier.parts = Math.ceil(earlier.bytes / partSize);
+          offset = 0;
+          reached = 0;
+          continue;
+        }
+        // The stored parts hold other bytes than the source has (or a part was stored wrong twice and
+        // the engine aborted the upload): start this object over next time, without claiming a resume.
+        await dst.delete(key, { multipartId: uploadId }).catch(() => undefined);
+        checkpoint?.dropUpload(key);
+      }
+      throw e;
+    } finally {
       await created;
-      await dst.delete(key, { multipartId: uploadId }).catch(() => undefined);
-      checkpoint?.dropUpload(key);
     }
-    throw e;
-  } finally {
-    await created;
   }
 
-  const skipped = { parts: result.resumedParts ?? 0, bytes: result.resumedBytes ?? 0 };
+  const skipped = { parts: Math.max(0, (result.resumedParts ?? 0) - earlier.parts), bytes: Math.max(0, (result.resumedBytes ?? 0) - earlier.bytes) };
   if (resume !== undefined) stats.parts.resumedUploads++;
   stats.parts.skipped += skipped.parts;
   stats.bytes.resumed += skipped.bytes;
@@ -254,5 +281,6 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
     ...(result.crc64 === undefined ? {} : { crc64: result.crc64 }),
     ...(md5 === undefined ? {} : { md5: md5.md5.digestBase64() }),
     ...(result.crc64Confirmed === true ? { confirmed: true } : {}),
+    ...(result.etag === undefined ? {} : { etag: result.etag }),
   };
 }

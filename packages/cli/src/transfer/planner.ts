@@ -61,7 +61,8 @@ const HASH_CONCURRENCY = 8;
 function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, options: PlanOptions): [boolean, string] | undefined {
   const size = src.size ?? 0;
   if (options.kind === "copy") {
-    const done = options.checkpoint?.isDone(dstPath, sourceIdOf(src)) === true && dst?.size === size;
+    // Done only while the destination still shows what that copy left (ETag / CRC-64 and size).
+    const done = options.checkpoint?.isDone(dstPath, sourceIdOf(src), dst) === true;
     return done ? [false, "done in an earlier run"] : [true, dst === undefined ? "new" : "overwrite"];
   }
   if (dst === undefined) return [true, "new"];
