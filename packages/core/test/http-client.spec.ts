@@ -49,11 +49,9 @@ describe("HttpClient: success, signing and retries", () => {
     expect(s.seen.map((r) => r.headers.authorization)).toEqual(["sig-1", "sig-2", "sig-3", "sig-4"]);
   });
 
-  it("tells a retry's answer whether an earlier attempt may have acted: after a reset, a 500 or a 503 yes, after a 429 or none no", async () => {
+  it("tells a retry's answer whether an earlier attempt may have acted: after a reset or a 500 yes, after throttling or none no", async () => {
     const cases: Array<[string, (res: import("node:http").ServerResponse) => void, boolean]> = [
-      ["429", (res) => reply(res, 429, "too many requests"), false],
-      // Services map every 503 to throttling, yet a front end may answer 503 for a request its back end applied.
-      ["503", (res) => reply(res, 503, "slow down"), true],
+      ["throttled", (res) => reply(res, 503, "slow down"), false],
       ["reset", (res) => res.destroy(), true],
       ["500", (res) => reply(res, 500, "oops"), true],
     ];

@@ -171,12 +171,10 @@ export class HttpClient {
           continue;
         }
       }
-      // Reached and maybe acted: sent over the network before it broke; or answered 5xx (a 503 too:
-      // the services map every 503 to throttling, yet a front end may answer 503 for a request its
-      // back end applied), or 2xx that `validate` refused (a 200 carrying an error document). A 429
-      // refused the request before acting on it.
+      // Reached and maybe acted: sent over the network before it broke; or answered 5xx, or 2xx that
+      // `validate` refused (a 200 carrying an error document), unless it said "throttled".
       const status: number = result.response?.status ?? 0;
-      const answeredMaybe: boolean = status >= 500 || (status >= 200 && status < 300);
+      const answeredMaybe: boolean = (status >= 500 || (status >= 200 && status < 300)) && error.code !== ErrorCode.RequestThrottled;
       const reached: boolean = result.network ? !(error.cause !== undefined && failedBeforeSend(error.cause)) : answeredMaybe;
       mayHaveApplied ||= reached;
       const sentMaybe = result.network && options.idempotent === false && reached;
