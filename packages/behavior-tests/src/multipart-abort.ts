@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "@jest/globals";
 import { UPLOAD_CLEANUP_TIMEOUT_MS, type Storager } from "@stowage/core";
+import { isCompleteEntry, registerCopyProgressCases } from "./multipart-copy-progress.js";
 import { useProxiedEmulator, type OpenProxiedStore, type ProxiedEmulator, type ProxiedServiceEmulator, type ProxiedStores } from "./proxied-emulator.js";
 
 const MiB = 1024 * 1024;
@@ -22,7 +23,9 @@ export interface MultipartAbortContext<E extends ProxiedServiceEmulator> extends
   readonly longTimeoutMs: number;
   /** The jest timeout of a case that waits out one UPLOAD_CLEANUP_TIMEOUT_MS. */
   readonly boundedCaseMs: number;
-  /** A fresh pair: the driver through the proxy (copies above 1 MiB in 1 MiB parts; 3 retries 1–2 ms apart of a 10 min request timeout) and `direct`. */
+  /** The part size of the pair's multipart copies, and their threshold ({@link MultipartAbortOptions.copyPartSize}). */
+  readonly copyPartSize: number;
+  /** A fresh pair: the driver through the proxy (copies above `copyPartSize` in parts of that size; 3 retries 1–2 ms apart of a 10 min request timeout) and `direct`. */
   pair(): ProxiedStores;
   /** The uploads in progress in `direct`'s work dir. */
   uploadsLeft(direct: Storager): Promise<UploadLeft[]>;
@@ -34,6 +37,8 @@ export interface MultipartAbortOptions<E extends ProxiedServiceEmulator> {
   provider: string;
   /** The bucket the emulator was started with. */
   bucket: string;
+  /** The part size (and threshold) of the multipart copies: the smallest part the provider completes with (default 1 MiB; QingStor 4 MiB). */
+  copyPartSize?: number;
   /** Builds the driver under test (see {@link OpenProxiedStore}). */
   open: OpenProxiedStore;
   /** The provider's spelling of the requests the cases act on. */
@@ -51,6 +56,8 @@ export interface MultipartAbortOptions<E extends ProxiedServiceEmulator> {
 
 /** An InitiateMultipartUpload. */
 const isInitiate = (req: IncomingMessage): boolean => req.method === "POST" && /[?&]uploads(=|&|$)/.test(req.url ?? "");
+/** A CompleteMultipartUpload. */
+const isComplete = (req: IncomingMessage): boolean => isCompleteEntry(`${req.method} ${req.url ?? ""}`);
 
 /** `call` aborted by the proxy's hook on the first request `match` accepts, whose AbortMultipartUpload gets no answer: Aborted, and the message names the upload left at `key`. */
 async function checkBoundedAbort<E extends ProxiedServiceEmulator>(
@@ -80,13 +87,17 @@ async function checkBoundedAbort<E extends ProxiedServiceEmulator>(
  * (Aborted, no upload left, nothing copied), and the abort of a failed copy's upload (a write's
  * too with `requests.partWrite`) is bounded by UPLOAD_CLEANUP_TIMEOUT_MS whatever the request
  * timeout (10 min) and retries say, the error then naming the upload left behind. Each bounded case
- * waits UPLOAD_CLEANUP_TIMEOUT_MS for real.
+ * waits UPLOAD_CLEANUP_TIMEOUT_MS for real. A copy whose caller aborts once its Complete was sent
+ * resolves when the Complete answers (the object is stored), one aborted before that rejects
+ * `Aborted` and sends no Complete. The progress cases of copies and moves run here too
+ * ({@link registerCopyProgressCases}).
  *
  * `setup` runs once in `beforeAll` and starts the emulator with `o.bucket` (stopped in `afterAll`).
  * @throws nothing itself; the registered cases fail on StorageError codes other than Aborted and ObjectNotExist.
  */
 export function runMultipartAbortSuite<E extends ProxiedServiceEmulator>(setup: () => Promise<E>, o: MultipartAbortOptions<E>): void {
   const env = useProxiedEmulator(setup, { bucket: o.bucket });
+  const part = o.copyPartSize ?? MiB;
   const ctx: MultipartAbortContext<E> = {
     get emulator() {
       return env.emulator;
@@ -95,9 +106,10 @@ export function runMultipartAbortSuite<E extends ProxiedServiceEmulator>(setup: 
       return env.proxy;
     },
     stores: (open, transport) => env.stores(open, transport),
+    copyPartSize: part,
     longTimeoutMs: LONG_TIMEOUT_MS,
     boundedCaseMs: BOUNDED_CASE_MS,
-    pair: () => env.stores(o.open, { retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 }, timeoutMs: LONG_TIMEOUT_MS, tuning: { copyThreshold: MiB, copyPartSize: MiB } }),
+    pair: () => env.stores(o.open, { retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 }, timeoutMs: LONG_TIMEOUT_MS, tuning: { copyThreshold: part, copyPartSize: part } }),
     uploadsLeft: async (direct) => {
       const page = await direct.listPage("", { mode: "part", limit: 100 });
       return page.items.map((u) => ({ path: u.path, multipartId: u.multipartId! }));
@@ -107,7 +119,7 @@ export function runMultipartAbortSuite<E extends ProxiedServiceEmulator>(setup: 
   describe(`${o.provider} multipart copy: an abort while Initiate is in flight`, () => {
     it("waits for the upload's id and aborts it: Aborted, no upload left, nothing copied", async () => {
       const { store, direct } = ctx.pair();
-      await direct.write("src", randomBytes(2 * MiB + 5));
+      await direct.write("src", randomBytes(2 * part + 5));
       const controller = new AbortController();
       // The service has created the upload; its answer is on its way when the caller aborts.
       ctx.proxy.hook = { match: isInitiate, run: async () => controller.abort() };
@@ -120,12 +132,45 @@ export function runMultipartAbortSuite<E extends ProxiedServiceEmulator>(setup: 
     });
   });
 
+  describe(`${o.provider} multipart copy: an abort around Complete`, () => {
+    it("after Complete was sent: the copy resolves once Complete answers, and the object is stored byte-exact", async () => {
+      const { store, direct } = ctx.pair();
+      const data = randomBytes(2 * part + 5);
+      await direct.write("src", data);
+      const controller = new AbortController();
+      // The service has completed the upload; its answer is on its way when the caller aborts.
+      ctx.proxy.hook = { match: isComplete, run: async () => controller.abort() };
+      await store.copy("src", "dst", { signal: controller.signal });
+      expect(ctx.proxy.hook).toBeUndefined();
+      expect(controller.signal.aborted).toBe(true);
+      expect((await direct.read("dst")).equals(data)).toBe(true);
+      expect(await ctx.uploadsLeft(direct)).toEqual([]);
+      await direct.delete("src");
+      await direct.delete("dst");
+    });
+
+    it("before Complete was sent: Aborted, no Complete sent, no upload left, nothing copied", async () => {
+      const { store, direct } = ctx.pair();
+      await direct.write("src", randomBytes(2 * part + 5));
+      const controller = new AbortController();
+      ctx.proxy.hook = { match: (req) => o.requests.partCopy(req), run: async () => controller.abort() };
+      const seenBefore = ctx.proxy.seen.length;
+      await expect(store.copy("src", "dst", { signal: controller.signal })).rejects.toMatchObject({ name: "StorageError", code: "Aborted" });
+      expect(ctx.proxy.seen.slice(seenBefore).filter(isCompleteEntry)).toEqual([]);
+      expect(await ctx.uploadsLeft(direct)).toEqual([]);
+      await expect(direct.stat("dst")).rejects.toMatchObject({ code: "ObjectNotExist" });
+      await direct.delete("src");
+    });
+  });
+
+  registerCopyProgressCases(o.provider, ctx);
+
   describe(`${o.provider}: the abort of a failed multipart upload is bounded`, () => {
     it(
       "a copy aborted during its ranges, whose AbortMultipartUpload gets no answer, settles Aborted and names the upload",
       async () => {
         const { store, direct } = ctx.pair();
-        await direct.write("src", randomBytes(2 * MiB + 5));
+        await direct.write("src", randomBytes(2 * part + 5));
         await checkBoundedAbort(ctx, direct, "dst", (req) => o.requests.partCopy(req), (signal) => store.copy("src", "dst", { signal }));
       },
       BOUNDED_CASE_MS,

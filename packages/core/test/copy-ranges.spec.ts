@@ -38,4 +38,42 @@ describe("copyInRanges", () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(started.length).toBeLessThanOrEqual(3);
   });
+
+  it("reports the bytes of the ranges copied so far after each range, but not the range that completes the copy", async () => {
+    const seen: Array<{ bytes: number; total?: number }> = [];
+    // Range 2 (5 bytes) finishes first, then 0, then 1.
+    const order = [1, 2, 0];
+    await copyInRanges(
+      25,
+      { partSize: 10, count: 3 },
+      3,
+      async (r) => {
+        for (let i = 0; i < order[r.index]! * 3; i++) await new Promise((resolve) => setImmediate(resolve));
+        return { index: r.index, size: r.last - r.first + 1, etag: "e" };
+      },
+      (p) => seen.push(p),
+    );
+    expect(seen).toEqual([
+      { bytes: 5, total: 25 },
+      { bytes: 15, total: 25 },
+    ]);
+  });
+
+  it("a listener that throws fails the copy like a range that failed, and no further range starts", async () => {
+    const started: number[] = [];
+    const failing = copyInRanges(
+      100,
+      { partSize: 10, count: 10 },
+      1,
+      async (r) => {
+        started.push(r.index);
+        return { index: r.index, size: 10, etag: "e" };
+      },
+      (p) => {
+        if (p.bytes === 20) throw new Error("listener stops");
+      },
+    );
+    await expect(failing).rejects.toThrow("listener stops");
+    expect(started).toEqual([0, 1]);
+  });
 });

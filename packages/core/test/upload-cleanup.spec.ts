@@ -137,8 +137,12 @@ describe("write: the abort of a failed multipart upload is bounded", () => {
 
 describe("runUpload (a driver's own multipart upload: server-side copies)", () => {
   /** Steps whose Initiate waits at `createGate` (the upload exists once it is sent), recording what ran. */
-  function steps(signal: AbortSignal | undefined, abort: (id: string, signal: AbortSignal) => Promise<void> = async () => undefined) {
-    const record = { created: [] as string[], ran: [] as string[], aborted: [] as string[], createSignal: undefined as AbortSignal | undefined };
+  function steps(
+    signal: AbortSignal | undefined,
+    abort: (id: string, signal: AbortSignal) => Promise<void> = async () => undefined,
+    complete: (result: string, signal: AbortSignal | undefined) => Promise<string> = async (result) => result,
+  ) {
+    const record = { created: [] as string[], ran: [] as string[], completed: [] as string[], aborted: [] as string[], createSignal: undefined as AbortSignal | undefined };
     const createGate = new Gate();
     const createSent = new Gate();
     return {
@@ -146,7 +150,7 @@ describe("runUpload (a driver's own multipart upload: server-side copies)", () =
       createGate,
       createSent,
       run: <T>(run: (id: string) => Promise<T>) =>
-        runUpload<T>({
+        runUpload<string, T>({
           key: "dst",
           signal,
           create: async (s) => {
@@ -159,6 +163,10 @@ describe("runUpload (a driver's own multipart upload: server-side copies)", () =
           run: async (id) => {
             record.ran.push(id);
             return run(id);
+          },
+          complete: async (id, result, s) => {
+            record.completed.push(id);
+            return complete(String(result), s);
           },
           abort: async (id, s) => {
             record.aborted.push(id);
@@ -238,5 +246,73 @@ describe("runUpload (a driver's own multipart upload: server-side copies)", () =
     s.createGate.open();
     await expect(s.run(async (id) => `copied with ${id}`)).resolves.toBe("copied with up-1");
     expect(s.record.aborted).toEqual([]);
+  });
+
+  it("a Complete already sent when the caller aborts gets the grace: its answer resolves the call and nothing is aborted", async () => {
+    const controller = new AbortController();
+    const completeSent = new Gate();
+    const answer = new Gate();
+    let completeSignal: AbortSignal | undefined;
+    const s = steps(controller.signal, undefined, async (result, signal) => {
+      completeSignal = signal;
+      completeSent.open();
+      await raceAbort(answer.opened, signal);
+      return `${result}, completed`;
+    });
+    s.createGate.open();
+    const done = s.run(async () => "copied");
+    await completeSent.opened;
+    controller.abort();
+    await turns();
+    expect(completeSignal?.aborted).toBe(false);
+    answer.open();
+    await expect(done).resolves.toBe("copied, completed");
+    expect(s.record.aborted).toEqual([]);
+  });
+
+  it(`a Complete that does not answer is cut off ${SENT_REQUEST_GRACE_MS} ms after the abort: Aborted, and the upload is aborted`, async () => {
+    jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+    const controller = new AbortController();
+    const completeSent = new Gate();
+    let completeSignal: AbortSignal | undefined;
+    const s = steps(controller.signal, undefined, async (_result, signal) => {
+      completeSignal = signal;
+      completeSent.open();
+      return raceAbort(new Promise<string>(() => undefined), signal);
+    });
+    s.createGate.open();
+    const done = s.run(async () => "copied");
+    const state = watch(done);
+    await completeSent.opened;
+    controller.abort();
+    jest.advanceTimersByTime(SENT_REQUEST_GRACE_MS - 1);
+    await turns();
+    expect(state.settled()).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect((await rejection(done)).code).toBe("Aborted");
+    expect(completeSignal?.aborted).toBe(true);
+    expect(s.record.aborted).toEqual(["up-1"]);
+  });
+
+  it("an abort before Complete was sent rejects Aborted, sends no Complete and aborts the upload", async () => {
+    const controller = new AbortController();
+    const s = steps(controller.signal);
+    s.createGate.open();
+    const done = s.run(async () => {
+      controller.abort();
+      return "copied";
+    });
+    expect((await rejection(done)).code).toBe("Aborted");
+    expect(s.record.completed).toEqual([]);
+    expect(s.record.aborted).toEqual(["up-1"]);
+  });
+
+  it("a Complete that fails aborts the upload and rejects with its failure", async () => {
+    const s = steps(undefined, undefined, async () => {
+      throw storageError("InvalidArgument", "InvalidPart");
+    });
+    s.createGate.open();
+    expect((await rejection(s.run(async () => "copied"))).code).toBe("InvalidArgument");
+    expect(s.record.aborted).toEqual(["up-1"]);
   });
 });

@@ -59,6 +59,8 @@ export interface CopyContext {
 export interface CopiedSource {
   source: RawObject;
   statOptions: DriverCallOptions;
+  /** False when a copy onto itself had nothing to do (nothing was sent). */
+  copied: boolean;
 }
 
 /**
@@ -66,15 +68,17 @@ export interface CopiedSource {
  * the copy's CRC-64 must equal the source's (a mismatching copy is deleted), and it keeps the
  * source's storage class. The copy (every part of a multipart one) is pinned to the ETag the source's
  * HEAD gave (`x-cos-copy-source-If-Match`): a source overwritten in between fails the copy with
- * `Conflict` (412) and nothing is stored. Returns what was copied, or undefined when a copy onto
- * itself had nothing to do. The SSE-C keys are checked first, so over plain http a customer key
+ * `Conflict` (412) and nothing is stored. Returns what was copied (`copied` false when a copy onto
+ * itself had nothing to do). A multipart copy reports its ranges to `options.onProgress` (core
+ * `copyInRanges`); the final `{ bytes: size, total: size }` is the caller's to report, once its
+ * call (a copy, or a move with its delete) succeeded. The SSE-C keys are checked first, so over plain http a customer key
  * fails before any request is sent. Without a copy-source key, a call with an SSE-C key tries it
  * for the source too (core `statSseCSource`): a storager opened with a key copies its own objects.
  * @throws StorageError `InvalidArgument` (SSE-C over http, a bad key, a source above 10,000 × 5 GiB),
  *   `ObjectNotExist` (source), `ObjectModeInvalid` (a directory, or an appendable object: COS copies
  *   none), `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, ...
  */
-export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<CopiedSource | undefined> {
+export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<CopiedSource> {
   const secure = ctx.client.secure;
   sseCustomerHeaders(options, secure);
   copySourceSseHeaders(options, secure);
@@ -89,7 +93,7 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   };
   const stated = await statSseCSource((withObjectKey) => ctx.stat(srcKey, sourceOptionsOf(withObjectKey)), !given && options.serverSideEncryptionCustomerKey !== undefined);
   const source = stated.source;
-  const copiedSource: CopiedSource = { source, statOptions: sourceOptionsOf(stated.withObjectKey) };
+  const copiedSource: CopiedSource = { source, statOptions: sourceOptionsOf(stated.withObjectKey), copied: true };
   if (stated.withObjectKey) {
     options = {
       ...options,
@@ -105,7 +109,7 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
     sameServerSideEncryption(options, source.system, SSE_FIELDS) &&
     sameCustomerKey(options.copySourceServerSideEncryptionCustomerKey, options.serverSideEncryptionCustomerKey)
   ) {
-    return undefined;
+    return { ...copiedSource, copied: false };
   }
   // COS makes a copy STANDARD unless told otherwise: keep the source's class, as a copy keeps its other attributes.
   if (options.storageClass === undefined && source.storageClass !== undefined) options = { ...options, storageClass: source.storageClass };
@@ -134,6 +138,16 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
 }
 
 /**
+ * Reports a copy or move that succeeded to `options.onProgress`: `{ bytes: size, total: size }`,
+ * `size` the copied source's (of the object now at the destination).
+ * @throws StorageError `Unexpected` (the caller's listener threw; core's relay).
+ */
+export function reportCopied(options: DriverCallOptions, copied: CopiedSource): void {
+  const size = copied.source.size ?? 0;
+  options.onProgress?.({ bytes: size, total: size });
+}
+
+/**
  * COS stores a copy unencrypted unless the request asks for SSE: a copy (and so a move) of an
  * SSE-COS or SSE-KMS object asks for the source's mode and KMS key id, unless the caller chose an
  * encryption (a mode, or an SSE-C key) for the copy. HEAD does not return an SSE-KMS object's
@@ -159,9 +173,11 @@ export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSiz
 /**
  * Server-side multipart copy of `source` (its `size` bytes) from `srcKey` to `dstKey` (used above
  * the 5 GB limit of PUT Copy): Upload Part - Copy in the ranges of {@link copyPartPlan}, four at a
- * time, then Complete; any failure aborts the upload (core `runUpload`: an Initiate already sent
- * when the caller aborts gets a grace to answer and its upload is then aborted; the abort is
- * bounded, and an error whose upload may be left names it). The new object gets the source's content
+ * time, then Complete; any failure aborts the upload (core `runUpload`: an Initiate or a Complete
+ * already sent when the caller aborts gets a grace to answer, an upload Initiate answered with is
+ * then aborted and a Complete that answered resolves the copy; the abort is bounded, and an error
+ * whose upload may be left names it). `options.onProgress` gets the bytes of the ranges copied so
+ * far after each range (core `copyInRanges`), with `total` the source's size. The new object gets the source's content
  * type, metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
  * Expires, as PUT Object - Copy keeps them, and the storage class `options` carries (copyStated
  * sets the source's). Every range is pinned to `source.etag` (`x-cos-copy-source-If-Match`), so a
@@ -187,23 +203,28 @@ export async function multipartCopy(
   delete initOptions.copySourceServerSideEncryptionCustomerKey;
   delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;
   const from = copySource(client.address, srcKey);
-  return runUpload({
+  return runUpload<DriverWriteResult, Part[]>({
     key: dstKey,
     signal: options.signal,
     create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, copiedContentHeaders(source))).multipartId,
-    run: async (multipartId) => {
-      const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
-        const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure, source.etag), {
-          signal: options.signal,
-          validate: errorIn200("CopyPartResult", "upload_part_copy"),
-        });
-        const result = await parseResultEtag(res.body, "CopyPartResult");
-        // protocols.md §1.5 names the header; the XML body may carry it too.
-        const crc64 = res.header("x-cos-hash-crc64ecma") ?? result?.crc64;
-        return { index, size: last - first + 1, etag: result?.etag ?? "", ...(crc64 ? { crc64 } : {}) };
-      });
-      return completeUpload(client, dstKey, multipartId, parts, options);
-    },
+    run: (multipartId) =>
+      copyInRanges(
+        size,
+        plan,
+        COPY_CONCURRENCY,
+        async ({ index, first, last }) => {
+          const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure, source.etag), {
+            signal: options.signal,
+            validate: errorIn200("CopyPartResult", "upload_part_copy"),
+          });
+          const result = await parseResultEtag(res.body, "CopyPartResult");
+          // protocols.md §1.5 names the header; the XML body may carry it too.
+          const crc64 = res.header("x-cos-hash-crc64ecma") ?? result?.crc64;
+          return { index, size: last - first + 1, etag: result?.etag ?? "", ...(crc64 ? { crc64 } : {}) };
+        },
+        options.onProgress,
+      ),
+    complete: (multipartId, parts, signal) => completeUpload(client, dstKey, multipartId, parts, { ...options, signal }),
     abort: (multipartId, signal) => abortUpload(client, dstKey, multipartId, { signal }),
   });
 }

@@ -25,7 +25,7 @@ import {
 import type { CosClient } from "./client.js";
 import { appendChunk } from "./append.js";
 import { COS_TYPE } from "./config.js";
-import { copyStated, type CosDriverTuning } from "./copy.js";
+import { copyStated, reportCopied, type CosDriverTuning } from "./copy.js";
 import { cosError, isMissingBucket } from "./errors.js";
 import { cosFeatures } from "./features.js";
 import { moveObject } from "./move.js";
@@ -148,10 +148,13 @@ export class CosStorageDriver implements StorageDriver {
 
   /**
    * Server-side copy (multipart copy above 5 GB, see `copyStated` in copy.ts) of the version a HEAD found; the copy's CRC64 must equal the source's.
-   * @throws StorageError `InvalidArgument` (SSE-C over http, before any request), `ObjectNotExist` (source), `Conflict` (the source changed meanwhile: nothing copied), `IntegrityMismatch`, ...
+   * `options.onProgress` (core's relay) gets a multipart copy's ranges as they are copied, and
+   * `{ bytes: size, total: size }` once the copy succeeded (and its CRC-64 matched).
+   * @throws StorageError `InvalidArgument` (SSE-C over http, before any request), `ObjectNotExist` (source), `Conflict` (the source changed meanwhile: nothing copied), `IntegrityMismatch`,
+   *   `Unexpected` (the onProgress listener threw: a multipart copy is aborted, a copy already stored stays), ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    await copyStated(this, srcKey, dstKey, options);
+    reportCopied(options, await copyStated(this, srcKey, dstKey, options));
   }
 
   /**

@@ -52,6 +52,9 @@ export interface CopyContext {
  * of a multipart one) is pinned to the ETag of that stat (`x-oss-copy-source-if-match`): a source
  * overwritten since fails the copy with `Conflict` (412) and nothing is stored. Returns the object
  * whose bytes were copied (a link's target), or undefined when a copy onto itself had nothing to do.
+ * A multipart copy reports its ranges to `options.onProgress` (core `copyInRanges`); the final
+ * `{ bytes: size, total: size }` is the caller's to report ({@link reportCopied}), once its call (a
+ * copy, or a move with its delete) succeeded.
  * @throws StorageError `ObjectNotExist` (a link's target, or a link to a link), `ObjectModeInvalid` (a
  *   directory, or an appendable object: OSS copies none), `Conflict` (the source changed after its stat), `IntegrityMismatch`, ...
  */
@@ -88,5 +91,15 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}; ${removed}`);
   }
   return source;
+}
+
+/**
+ * Reports a copy or move that succeeded to `options.onProgress`: `{ bytes: size, total: size }`,
+ * `size` that of `copied` (the object whose bytes the destination now holds).
+ * @throws StorageError `Unexpected` (the caller's listener threw; core's relay).
+ */
+export function reportCopied(options: DriverCallOptions, copied: RawObject): void {
+  const size = copied.size ?? 0;
+  options.onProgress?.({ bytes: size, total: size });
 }
 

@@ -1,5 +1,5 @@
 import { movedSourceUnchanged, type DriverCallOptions, type RawObject } from "@stowage/core";
-import { copyStated, type CopyContext } from "./copy.js";
+import { copyStated, reportCopied, type CopyContext } from "./copy.js";
 
 /** What {@link moveObject} needs of the driver besides a copy. */
 export interface MoveContext extends CopyContext {
@@ -14,6 +14,8 @@ export interface MoveContext extends CopyContext {
  * A source overwritten between the copy and that stat is kept, and the move fails with `Conflict`; a
  * source already gone is fine (the destination holds the copy). OSS has no conditional DeleteObject:
  * an overwrite between that stat and the delete is still lost (docs/services/oss.md).
+ * `options.onProgress` gets the copy's progress, and `{ bytes: size, total: size }` only once the
+ * move is done (the source deleted, or found gone already).
  * @throws StorageError as `copyStated` (`Conflict` when the source changed before or while it was
  *   copied: nothing moved), `Conflict` (the source changed after the copy: the destination holds the
  *   copied version, the newer source is kept), or the failure of the stat (the source is kept)
@@ -21,10 +23,12 @@ export interface MoveContext extends CopyContext {
 export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
   const signal = { signal: options.signal };
   const source = await ctx.stat(srcKey, signal);
-  if (srcKey === dstKey && source.mode !== "dir") return;
+  if (srcKey === dstKey && source.mode !== "dir") return reportCopied(options, source);
+  let copied: RawObject | undefined = source;
   if (source.mode === "link") await ctx.createLink(dstKey, source.linkTarget!.slice(1), options);
-  else if ((await copyStated(ctx, source, srcKey, dstKey, options)) === undefined) return;
-  if (srcKey === dstKey) return;
-  if (!(await movedSourceUnchanged((key, o) => ctx.stat(key, o), srcKey, source, signal))) return;
-  await ctx.delete(srcKey, signal);
+  else copied = await copyStated(ctx, source, srcKey, dstKey, options);
+  if (copied !== undefined && srcKey !== dstKey && (await movedSourceUnchanged((key, o) => ctx.stat(key, o), srcKey, source, signal))) {
+    await ctx.delete(srcKey, signal);
+  }
+  reportCopied(options, copied ?? source);
 }

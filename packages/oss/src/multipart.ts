@@ -154,9 +154,11 @@ export async function statUpload(client: OssClient, key: string, uploadId: strin
  * Server-side multipart copy of `source` (its `size` bytes) from `srcKey` to
  * `dstKey`, used above the CopyObject limit: UploadPartCopy in ranges of
  * `partSize` (raised to fit 10,000 parts), four at a time, then Complete; any
- * failure aborts the upload (core `runUpload`: an Initiate already sent when the caller aborts
- * gets a grace to answer and its upload is then aborted; the abort is bounded, and an error whose
- * upload may be left names it). The new object gets the source's content type,
+ * failure aborts the upload (core `runUpload`: an Initiate or a Complete already sent when the
+ * caller aborts gets a grace to answer, an upload Initiate answered with is then aborted and a
+ * Complete that answered resolves the copy; the abort is bounded, and an error whose upload may be
+ * left names it). `options.onProgress` gets the bytes of the ranges copied so far after each range
+ * (core `copyInRanges`), with `total` the source's size. The new object gets the source's content type,
  * metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
  * Expires and storage class, as CopyObject keeps them. Every range is pinned to `source.etag`
  * (`x-oss-copy-source-if-match`), so a source overwritten meanwhile fails the copy (412, `Conflict`)
@@ -181,22 +183,27 @@ export async function multipartCopy(
     ...(source.storageClass && options.storageClass === undefined ? { storageClass: source.storageClass } : {}),
   };
   const from = copySource(client.bucket ?? "", srcKey);
-  return runUpload({
+  return runUpload<DriverWriteResult, Part[]>({
     key: dstKey,
     signal: options.signal,
     create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, copiedContentHeaders(source))).multipartId,
-    run: async (multipartId) => {
-      const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
-        const res = await client.sendBuffered(pinCopySource(uploadPartCopy(dstKey, multipartId, index, from, first, last), source.etag), {
-          signal: options.signal,
-          validate: resultDocument("CopyPartResult", "upload_part_copy"),
-        });
-        const result = await parseResultEtag(res.body, "CopyPartResult");
-        const crc = res.header("x-oss-hash-crc64ecma");
-        return { index, size: last - first + 1, etag: result?.etag ?? "", ...(crc ? { crc64: crc } : {}) };
-      });
-      return completeUpload(client, dstKey, multipartId, parts, options);
-    },
+    run: (multipartId) =>
+      copyInRanges(
+        size,
+        plan,
+        COPY_CONCURRENCY,
+        async ({ index, first, last }) => {
+          const res = await client.sendBuffered(pinCopySource(uploadPartCopy(dstKey, multipartId, index, from, first, last), source.etag), {
+            signal: options.signal,
+            validate: resultDocument("CopyPartResult", "upload_part_copy"),
+          });
+          const result = await parseResultEtag(res.body, "CopyPartResult");
+          const crc = res.header("x-oss-hash-crc64ecma");
+          return { index, size: last - first + 1, etag: result?.etag ?? "", ...(crc ? { crc64: crc } : {}) };
+        },
+        options.onProgress,
+      ),
+    complete: (multipartId, parts, signal) => completeUpload(client, dstKey, multipartId, parts, { ...options, signal }),
     abort: (multipartId, signal) => abortUpload(client, dstKey, multipartId, { signal }),
   });
 }

@@ -34,7 +34,7 @@ import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart 
 import * as req from "./requests.js";
 import { objectFromHeaders } from "./responses.js";
 import { sseHeaders } from "./sse.js";
-import { copyStated, type OssDriverTuning } from "./copy.js";
+import { copyStated, reportCopied, type OssDriverTuning } from "./copy.js";
 import { moveObject } from "./move.js";
 
 /**
@@ -142,10 +142,14 @@ export class OssStorageDriver implements StorageDriver {
   /**
    * Server-side copy: CopyObject, or UploadPartCopy above 1 GiB; the copy's CRC64 must equal the source's.
    * A symlink source copies its target's bytes (OSS itself would copy the link). Only the version the stat found is copied.
-   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory, or an appendable object: OSS copies none), `Conflict` (the source changed meanwhile: nothing copied), `IntegrityMismatch`, ...
+   * `options.onProgress` (core's relay) gets a multipart copy's ranges as they are copied, and
+   * `{ bytes: size, total: size }` once the copy succeeded (and its CRC-64 matched).
+   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory, or an appendable object: OSS copies none), `Conflict` (the source changed meanwhile: nothing copied), `IntegrityMismatch`,
+   *   `Unexpected` (the onProgress listener threw: a multipart copy is aborted, a copy already stored stays), ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    await copyStated(this, await this.stat(srcKey, { signal: options.signal }), srcKey, dstKey, options);
+    const stated = await this.stat(srcKey, { signal: options.signal });
+    reportCopied(options, (await copyStated(this, stated, srcKey, dstKey, options)) ?? stated);
   }
 
   /**

@@ -6,6 +6,7 @@ import { followLinks } from "./links.js";
 import { multipartCopy } from "./multipart.js";
 import * as req from "./requests.js";
 import { copySourceSseHeaders, sseHeaders, usesSseC } from "./sse.js";
+import { reportStored } from "./stored-size.js";
 
 /** The largest object one copy request may copy: 5 GiB. */
 export const COPY_SINGLE_MAXIMUM = 5 * 1024 * 1024 * 1024;
@@ -39,9 +40,12 @@ export interface CopyContext {
  * A virtual link (seen by the HEAD every copy makes) is followed: its target is copied.
  * The copy (every range of a multipart one) is pinned to the ETag that HEAD gave
  * (`x-qs-copy-source-if-match`): a source overwritten in between fails the copy with `Conflict`
- * and nothing is stored.
+ * and nothing is stored. `options.onProgress` gets a multipart copy's ranges as they are copied
+ * (see `multipartCopy`), and `{ bytes: size, total: size }` (the source's size) once the copy
+ * succeeded and its checks passed.
  * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object), `InvalidArgument` (more than 8 links),
- *   `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, ...
+ *   `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, `Unexpected` (the onProgress
+ *   listener threw: a multipart copy is aborted, a copy already stored stays), ...
  */
 export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
   sseHeaders(options, ctx.client.secure);
@@ -71,10 +75,12 @@ export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: s
   // Undocumented on QingStor (COS and OSS refuse it), and the copy's ETag would be the appendable's, no MD5 of its bytes.
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "QingStor copies no appendable object server-side here: read it and write the copy");
   // Onto itself, a copy changes nothing unless it re-encrypts (another SSE-C key than the source's).
-  if ((srcKey === dstKey || from === dstKey) && sameCustomerKey(options.copySourceEncryptionCustomerKey, options.encryptionCustomerKey)) return;
-  if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
+  const stored = { size: source.size ?? 0 };
+  const report = () => reportStored((key, o) => ctx.stat(key, o), dstKey, options, stored);
+  if ((srcKey === dstKey || from === dstKey) && sameCustomerKey(options.copySourceEncryptionCustomerKey, options.encryptionCustomerKey)) return report();
+  if (stored.size > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
     await multipartCopy(ctx.client, from, dstKey, source, options, ctx.integrity, ctx.tuning.copyPartSize);
-    return;
+    return report();
   }
   const call = req.copyObject(dstKey, sourceHeader(ctx.name, from), options, ctx.client.secure, source.storageClass, source.etag);
   let res;
@@ -90,4 +96,5 @@ export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: s
     const removed = await removeStoredWrong((signal) => ctx.delete(dstKey, { signal }), "copy");
     throw storageError(ErrorCode.IntegrityMismatch, `copy_object: the copy has MD5 ${copied}, the source ${original}; ${removed}`);
   }
+  await report();
 }

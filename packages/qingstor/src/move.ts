@@ -5,6 +5,7 @@ import { QINGSTOR_TYPE } from "./config.js";
 import { qingstorErrorFromResponse } from "./errors.js";
 import { moveObject as moveCall } from "./requests.js";
 import { parseErrorBody } from "./responses.js";
+import { reportStored } from "./stored-size.js";
 
 /** What {@link moveObject} needs of the driver. */
 export interface MoveContext {
@@ -21,7 +22,11 @@ export interface MoveContext {
  * A move is not idempotent: when an attempt moved the object but its answer was lost, the retry
  * finds no source (404). The destination is then stat'ed, and the move counts as done when it
  * has the source's ETag, size and mode; otherwise the 404 stands (a 404 on the first attempt too).
- * @throws StorageError `ObjectNotExist` (source), `PermissionDenied`, `Aborted`, ...
+ * `options.onProgress` gets `{ bytes: size, total: size }` once the move is done: the size the
+ * source's stat gave, or (that stat refused, with a listener only) a HEAD of the destination's
+ * (see `reportStored`: no event when that HEAD fails).
+ * @throws StorageError `ObjectNotExist` (source), `PermissionDenied`, `Aborted`, `Unexpected` (the
+ *   onProgress listener threw: the object is moved), ...
  */
 export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
   // An SSE-C object answers a HEAD only with its key: the call's (open-time) key is tried, then none.
@@ -45,6 +50,7 @@ export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: strin
     accept: (status) => (status >= 200 && status < 300) || status === 404,
   });
   if (res.status === 404) await confirmLostMove(ctx, dstKey, source, res, statOptions);
+  await reportStored((key, o) => ctx.stat(key, o), dstKey, options, { size: source?.size }, statOptions);
 }
 
 /**

@@ -169,9 +169,11 @@ export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSiz
  * Server-side multipart copy of `source` (used above the 5 GiB limit of a single
  * copy): UploadMultipart with `x-qs-copy-source` and `x-qs-copy-range` in ranges of
  * {@link copyPartPlan}, then Complete; any failure aborts the upload (core `runUpload`: an
- * Initiate already sent when the caller aborts gets a grace to answer and its upload is then
- * aborted; the abort is bounded, and an error whose upload may be left names it). The
- * new object gets the source's content type, metadata and storage class (not its
+ * Initiate or a Complete already sent when the caller aborts gets a grace to answer, an upload
+ * Initiate answered with is then aborted and a Complete that answered resolves the copy; the abort
+ * is bounded, and an error whose upload may be left names it). `options.onProgress` gets the bytes
+ * of the ranges copied so far after each range (core `copyInRanges`), with `total` the source's
+ * size. The new object gets the source's content type, metadata and storage class (not its
  * Cache-Control, Content-Disposition, Content-Encoding or Expires).
  *
  * Every range is pinned to `source.etag` (`x-qs-copy-source-if-match`), and before Complete a HEAD
@@ -200,18 +202,25 @@ export async function multipartCopy(
   const from = sourceHeader(client.bucket ?? "", srcKey);
   const pin = source.etag;
   try {
-    return await runUpload({
+    return await runUpload<DriverWriteResult, Part[]>({
       key: dstKey,
       signal: options.signal,
       create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal })).multipartId,
       run: async (multipartId) => {
-        const parts = await copyInRanges(size, plan, COPY_CONCURRENCY, async ({ index, first, last }) => {
-          const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure, pin), { signal: options.signal });
-          return { index, size: last - first + 1, etag: res.header("etag") ?? "" };
-        });
+        const parts = await copyInRanges(
+          size,
+          plan,
+          COPY_CONCURRENCY,
+          async ({ index, first, last }) => {
+            const res = await client.sendBuffered(uploadPartCopy(dstKey, multipartId, index, from, first, last, options, client.secure, pin), { signal: options.signal });
+            return { index, size: last - first + 1, etag: res.header("etag") ?? "" };
+          },
+          options.onProgress,
+        );
         if (pin !== undefined) await checkSourceUnchanged(client, srcKey, pin, options);
-        return completeUpload(client, dstKey, multipartId, parts, options, integrity, crc64OfEtag(pin));
+        return parts;
       },
+      complete: (multipartId, parts, signal) => completeUpload(client, dstKey, multipartId, parts, { ...options, signal }, integrity, crc64OfEtag(pin)),
       abort: (multipartId, signal) => abortUpload(client, dstKey, multipartId, { signal }),
     });
   } catch (e) {

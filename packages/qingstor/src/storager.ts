@@ -34,6 +34,7 @@ import { readObject } from "./reader.js";
 import { usesSseC } from "./sse.js";
 import { linkFromHeaders, putLink } from "./virtual-link.js";
 import { serverSideCopy, type QingStorDriverTuning } from "./copy.js";
+import { reportStored } from "./stored-size.js";
 
 /**
  * The QingStor primitives over one bucket. Keys travel byte-exact; directories
@@ -158,10 +159,16 @@ export class QingStorStorageDriver implements StorageDriver {
   /**
    * Has QingStor download `url` into `key` (`x-qs-fetch-source`). `key` already carries
    * the work_dir (go-storage's driver forgot it). The URL never appears in errors.
-   * @throws StorageError `ObjectNotExist` (source 404), `Conflict` (fetch_in_process), `RequestThrottled`, `ServiceInternal` (upstream_failed)
+   * QingStor reports no progress of a fetch, and its answer (201) carries no size: with an
+   * `onProgress` listener only, one HEAD of `key` afterwards tells the size for the one event
+   * `{ bytes: size, total: size }`; that HEAD failing, or finding another ETag than the fetch's
+   * answer gave (the object overwritten since), leaves the event out (see `reportStored`).
+   * @throws StorageError `ObjectNotExist` (source 404), `Conflict` (fetch_in_process), `RequestThrottled`, `ServiceInternal` (upstream_failed),
+   *   `Unexpected` (the onProgress listener threw: the object is fetched)
    */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
-    await this.client.sendBuffered(req.fetchObject(key, new URL(url).href), { signal: options.signal });
+    const res = await this.client.sendBuffered(req.fetchObject(key, new URL(url).href), { signal: options.signal });
+    await reportStored((k, o) => this.stat(k, o), key, options, { etag: res.header("etag") });
   }
 
   /**

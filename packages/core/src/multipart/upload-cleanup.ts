@@ -108,30 +108,43 @@ export async function abortFailedUpload(failure: unknown, upload: LeftUpload, ab
   return why === undefined ? failure : withUploadLeft(failure, upload, why);
 }
 
-/** The steps of a multipart upload a driver runs itself (a server-side multipart copy), for {@link runUpload}. */
-export interface UploadSteps<T> {
+/**
+ * The steps of a multipart upload a driver runs itself (a server-side multipart copy), for
+ * {@link runUpload}: `run` copies the parts and resolves with what `complete` needs (`P`), and
+ * `complete` resolves with the call's result (`T`).
+ */
+export interface UploadSteps<T, P = T> {
   /** The object's key on the service (named in errors). */
   readonly key: string;
   /** The caller's signal. */
   readonly signal: AbortSignal | undefined;
   /** Initiates the upload with `signal`, which aborts {@link SENT_REQUEST_GRACE_MS} after the caller's. */
   create(signal: AbortSignal | undefined): Promise<string>;
-  /** Everything after Initiate (parts, Complete), under the caller's signal. */
-  run(multipartId: string): Promise<T>;
+  /** Everything between Initiate and Complete (the parts, checks before Complete), under the caller's signal. */
+  run(multipartId: string): Promise<P>;
+  /**
+   * Completes the upload with what `run` resolved with, and whatever checks its answer; `signal`
+   * aborts {@link SENT_REQUEST_GRACE_MS} after the caller's (a Complete already sent may have been
+   * applied: its answer is waited for).
+   */
+  complete(multipartId: string, result: P, signal: AbortSignal | undefined): Promise<T>;
   /** Aborts the upload with `signal` (must succeed when it is already gone). */
   abort(multipartId: string, signal: AbortSignal): Promise<void>;
 }
 
 /**
- * Initiates a multipart upload, runs it, and aborts it on any failure, as core's multipart write
- * does: an Initiate already sent when the caller aborts gets {@link SENT_REQUEST_GRACE_MS} to
- * answer (the service may have created the upload whatever becomes of the request), and the
- * upload it answered with is then aborted, so an abort leaves no upload behind; that abort (after
- * any failure) is bounded by {@link UPLOAD_CLEANUP_TIMEOUT_MS}, and when it did not succeed the
- * error names the upload (see {@link abortFailedUpload}).
+ * Initiates a multipart upload, runs it, completes it, and aborts it on any failure, as core's
+ * multipart write does: an Initiate or a Complete already sent when the caller aborts gets
+ * {@link SENT_REQUEST_GRACE_MS} to answer (the service may apply either whatever happens to the
+ * request). The upload an Initiate answered with is then aborted, so an abort leaves no upload
+ * behind; a Complete that answered within the grace resolves the call (the object is stored),
+ * one that did not or failed has its upload aborted. An abort before Complete was sent rejects
+ * `Aborted` (and aborts the upload). The abort of a failed upload is bounded by
+ * {@link UPLOAD_CLEANUP_TIMEOUT_MS}, and when it did not succeed the error names the upload (see
+ * {@link abortFailedUpload}).
  * @throws StorageError `Aborted` (the caller's signal), and whatever the steps throw.
  */
-export async function runUpload<T>(steps: UploadSteps<T>): Promise<T> {
+export async function runUpload<T, P = T>(steps: UploadSteps<T, P>): Promise<T> {
   throwIfAborted(steps.signal);
   const grace = graceSignal(steps.signal, SENT_REQUEST_GRACE_MS);
   let multipartId: string;
@@ -142,7 +155,14 @@ export async function runUpload<T>(steps: UploadSteps<T>): Promise<T> {
   }
   try {
     throwIfAborted(steps.signal);
-    return await steps.run(multipartId);
+    const result = await steps.run(multipartId);
+    throwIfAborted(steps.signal);
+    const completing = graceSignal(steps.signal, SENT_REQUEST_GRACE_MS);
+    try {
+      return await steps.complete(multipartId, result, completing.signal);
+    } finally {
+      completing.release();
+    }
   } catch (e) {
     throw await abortFailedUpload(e, { key: steps.key, multipartId }, (signal) => steps.abort(multipartId, signal));
   }
