@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { open, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { posix } from "node:path";
 import {
   checkPartIndex,
@@ -11,19 +11,21 @@ import {
   isStorageError,
   sameEtag,
   storageError,
-  throwIfAborted,
   type DriverBody,
   type DriverListRequest,
   type DriverPartsPage,
   type DriverUploadsPage,
+  type DriverWriteResult,
   type Part,
   type RawObject,
+  type StorageError,
 } from "@stowage/core";
 import { replaceAtomically } from "./atomic.js";
-import { writeAll } from "./body.js";
+import { concatenateParts, type StagedPart } from "./concatenate-parts.js";
 import { fsError, isErrno } from "./errors.js";
 import { fillFile } from "./files.js";
 import { etagOf, partOf } from "./objects.js";
+import { recordFile, recordText, withRecordedCrc } from "./part-record.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 
@@ -48,10 +50,11 @@ function noUpload(): never {
 /**
  * Multipart uploads staged inside the store, under
  * `<work_dir>/.stowage-multipart/<uploadId>/` (`upload.json` plus one
- * `part-<index>` file per part, and beside it the CRC64 it was written with),
- * which listings never show. Parts are
- * written atomically; complete streams them, in order, into a temp file next
- * to the target and renames it into place, then removes the staging directory.
+ * `part-<index>` file per part, and beside it the CRC64 it was written with and
+ * which file, by device and inode, it went into: part-record.ts), which listings never show.
+ * Parts are written atomically; complete streams them, in order, into a temp file next
+ * to the target, checking each part's CRC-64 on the way (concatenate-parts.ts), and renames
+ * it into place, then removes the staging directory.
  */
 export class FsMultipart {
   /**
@@ -79,14 +82,16 @@ export class FsMultipart {
     checkPartIndex(index);
     const target = posix.join(this.dirOf(id), `part-${index}`);
     try {
-      await this.inUpload(id, (dir) => rm(dir.at(posix.basename(checksumFile(target))), { force: true }));
-      await replaceAtomically(this.paths, target, (temp) => fillFile(temp, body, signal), signal);
-      const part = partOf(index, await stat(target, { bigint: true }));
+      await this.inUpload(id, (dir) => rm(dir.at(posix.basename(recordFile(target))), { force: true }));
+      // The stats of the file this call wrote, taken before its rename: another writer of the same
+      // part may have renamed its own file over it since, and the record must not name that one.
+      const st = await replaceAtomically(this.paths, target, (temp) => fillFile(temp, body, signal), signal);
+      const part = partOf(index, st);
       if (!Buffer.isBuffer(body.data)) return part;
       // Remember what the part hashed to, so a resumed upload can verify it without re-reading.
       const crc64 = body.crc64 ?? crc64Decimal(body.data);
-      const record = JSON.stringify({ etag: part.etag, size: part.size, crc64 });
-      await replaceAtomically(this.paths, checksumFile(target), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+      const record = recordText(st, crc64);
+      await replaceAtomically(this.paths, recordFile(target), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
       return { ...part, crc64 };
     } catch (e) {
       if (isErrno(e, "ENOENT")) noUpload(); // aborted meanwhile
@@ -95,15 +100,20 @@ export class FsMultipart {
   }
 
   /**
-   * Concatenates `parts` into the object at `key` and ends the upload.
+   * Concatenates `parts` into the object at `key` and ends the upload; returns the object's ETag
+   * and the CRC-64 of the bytes written. A part given with a `crc64` (what its writer sent) must
+   * hash to it: otherwise nothing is stored (an object at `key` stays as it was), every such part
+   * is removed from the upload with its record (a resumed upload sends it again) and the upload
+   * is kept.
    * @throws StorageError `ObjectNotExist` (no upload), `InvalidArgument` (no parts, a gap, a part never uploaded),
-   *   `Conflict` (a part changed), `ObjectModeInvalid` (a directory at `key`), `Aborted`.
+   *   `Conflict` (a part changed), `IntegrityMismatch` (a part holds other bytes than its writer sent),
+   *   `ObjectModeInvalid` (a directory at `key`), `Aborted`.
    */
-  async complete(key: string, id: string, parts: readonly Part[], signal?: AbortSignal): Promise<string> {
+  async complete(key: string, id: string, parts: readonly Part[], signal?: AbortSignal): Promise<DriverWriteResult> {
     await this.read(key, id);
     checkContiguous(parts);
     const dir = this.dirOf(id);
-    const files: string[] = [];
+    const staged: StagedPart[] = [];
     for (const part of parts) {
       const file = posix.join(dir, `part-${part.index}`);
       const st = await stat(file, { bigint: true }).catch(() => undefined);
@@ -111,12 +121,39 @@ export class FsMultipart {
       if (!sameEtag(etagOf(st), part.etag) || Number(st.size) !== part.size) {
         throw storageError(ErrorCode.Conflict, `part ${part.index} does not match the uploaded part`);
       }
-      files.push(file);
+      staged.push({ file, part });
     }
     const target = await this.paths.resolve(key);
-    await replaceAtomically(this.paths, target, (temp) => concatenate(this.paths, temp, files, signal), signal, this.durable);
+    let crc64 = "";
+    const produce = async (temp: string): Promise<void> => {
+      const done = await concatenateParts(this.paths, temp, staged, signal);
+      // Thrown before the rename: the temp file goes, nothing is stored.
+      if (done.corrupt.length > 0) throw await this.dropCorrupt(id, done.corrupt);
+      crc64 = done.crc64;
+    };
+    // The object's stats, taken before its rename: its ETag even if another write replaced it since.
+    const st = await replaceAtomically(this.paths, target, produce, signal, this.durable);
     await this.remove(id);
-    return etagOf(await stat(target, { bigint: true }));
+    return { etag: etagOf(st), crc64 };
+  }
+
+  /**
+   * Removes the parts at `indexes` of upload `id` (and their records): they hold other bytes than
+   * their writers sent, so a resumed upload must send them again. Returns the `IntegrityMismatch`
+   * to fail complete with, saying whether they were removed. @throws nothing.
+   */
+  private async dropCorrupt(id: string, indexes: number[]): Promise<StorageError> {
+    const removed = await this.inUpload(id, async (dir) => {
+      for (const index of indexes) {
+        await rm(dir.at(`part-${index}`), { force: true });
+        await rm(dir.at(recordFile(`part-${index}`)), { force: true });
+      }
+    }).then(
+      () => "they were removed from the upload, which is kept",
+      (e: unknown) => `removing them from the upload failed (${e instanceof Error ? e.message : String(e)})`,
+    );
+    const which = indexes.length > 1 ? `parts ${indexes.join(", ")} hold` : `part ${indexes[0]} holds`;
+    return storageError(ErrorCode.IntegrityMismatch, `${which} other bytes than were written to the upload (crc64 differs); nothing was completed, ${removed}`);
   }
 
   /** Ends the upload, deleting its parts; nothing happens when it does not exist. */
@@ -141,7 +178,7 @@ export class FsMultipart {
       for (const index of indexes.slice(0, PARTS_PAGE_SIZE)) {
         const file = dir.at(`part-${index}`);
         const st = await stat(file, { bigint: true }).catch(() => undefined);
-        if (st !== undefined) items.push(await withChecksum(file, partOf(index, st)));
+        if (st !== undefined) items.push(await withRecordedCrc(file, st, partOf(index, st)));
       }
       if (indexes.length <= PARTS_PAGE_SIZE || items.length === 0) return { items };
       return { items, nextToken: String(items[items.length - 1]!.index) };
@@ -228,43 +265,6 @@ export class FsMultipart {
     } finally {
       await dir.close();
     }
-  }
-}
-
-/** The file beside a part that records the CRC64 it was written with. */
-function checksumFile(part: string): string {
-  return part + ".crc64.json";
-}
-
-/**
- * `part` with the CRC64 recorded when it was written, if the record still
- * describes this very file (same etag and size); otherwise `part` as it is,
- * which a resuming writer treats as unverifiable and sends again.
- */
-async function withChecksum(file: string, part: Part): Promise<Part> {
-  const record = await readFile(checksumFile(file), "utf8").then(
-    (text) => JSON.parse(text) as { etag?: unknown; size?: unknown; crc64?: unknown },
-    () => undefined,
-  );
-  if (record === undefined || record.etag !== part.etag || record.size !== part.size || typeof record.crc64 !== "string") return part;
-  return { ...part, crc64: record.crc64 };
-}
-
-/** Streams `files`, in order, into a new temp file; each is checked to lie inside the work_dir once open. */
-async function concatenate(paths: FsPaths, temp: string, files: readonly string[], signal?: AbortSignal): Promise<void> {
-  const handle = await open(temp, "wx");
-  try {
-    let position = 0;
-    for (const file of files) {
-      const part = await paths.openInside(file, "r");
-      for await (const chunk of part.createReadStream({ highWaterMark: 1024 * 1024 })) {
-        throwIfAborted(signal);
-        await writeAll(handle, chunk as Buffer, position);
-        position += (chunk as Buffer).length;
-      }
-    }
-  } finally {
-    await handle.close();
   }
 }
 

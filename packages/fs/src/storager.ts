@@ -213,10 +213,10 @@ export class FsStorageDriver implements StorageDriver {
     return this.multipart.writePart(key, multipartId, index, body, options.signal);
   }
 
-  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `ObjectModeInvalid`, `Aborted`. */
+  /** Returns the ETag and the CRC-64 of the bytes stored. @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `IntegrityMismatch`, `ObjectModeInvalid`, `Aborted`. */
   async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
     throwIfAborted(options.signal);
-    return { etag: await this.multipart.complete(key, multipartId, parts, options.signal) };
+    return this.multipart.complete(key, multipartId, parts, options.signal);
   }
 
   /** Succeeds when the upload does not exist. @throws StorageError `Aborted`. */
