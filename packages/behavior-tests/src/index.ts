@@ -40,7 +40,7 @@ export {
   type ProxiedTransport,
 } from "./proxied-emulator.js";
 export { checkPresignedStorageClass } from "./presign-storage-class.js";
-export { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "./sse-c-checks.js";
+export { checkSseCAppends, checkSseCCopies, checkSseCDirs, checkSseCKeyHints } from "./sse-c-checks.js";
 export { checkMissingBucketDeletes } from "./missing-bucket.js";
 export { checkPresignedUploadBodies } from "./presign-bodies.js";
 export { completeWhileUploadGoes } from "./held-complete.js";
@@ -49,6 +49,7 @@ export { runCreateLocationSuite, type CreateLocationOptions, type NamedEndpoint 
 export { runServicerCredentialSuite, type ServicerCredentialOptions } from "./servicer-credentials.js";
 export { runMultipartAbortSuite, type MultipartAbortContext, type MultipartAbortOptions, type UploadLeft } from "./multipart-abort.js";
 export { runMovePinnedSuite, type MovePinnedContext, type MovePinnedOptions } from "./move-pinned.js";
+export { runAppendLostAnswerSuite, type AppendLostAnswerOptions } from "./append-lost-answer.js";
 export { runPresignAbortSuite, type PresignAbortOptions } from "./presign-abort.js";
 export { runModelSuite, rulesFor, type DriverRules, type ModelSuiteOptions } from "./model/model-suite.js";
 

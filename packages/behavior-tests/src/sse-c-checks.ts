@@ -82,3 +82,29 @@ export async function checkSseCAppends(open: (key?: Buffer) => Storager): Promis
   expect((await plain.stat("plain-log")).size).toBe(0);
   await plain.deleteMany(["log", "plain-log"]);
 }
+
+/**
+ * Checks what a stat of an object written with a customer key says when the key is wrong or
+ * missing (a HEAD answer has no body to say why): with another key, `PermissionDenied` whose
+ * message names the customer key the request carried; without one, a message naming the
+ * customer key and `keyPair` (the pair to give it with). Neither message holds a key, in any
+ * encoding. `open(key)` as in {@link checkSseCCopies}.
+ */
+export async function checkSseCKeyHints(open: (key?: Buffer) => Storager, keyPair: string): Promise<void> {
+  const key = randomBytes(32);
+  const wrong = randomBytes(32);
+  await open(key).write("hinted", "secret");
+  const wrongKey = await open(wrong).stat("hinted").then(
+    () => undefined,
+    (e: unknown) => e as { code?: string; message: string },
+  );
+  expect(wrongKey).toMatchObject({ code: "PermissionDenied", message: expect.stringContaining("the SSE-C customer key the request carried may not be the one the object was written with") });
+  const noKey = await open().stat("hinted").then(
+    () => undefined,
+    (e: unknown) => e as { code?: string; message: string },
+  );
+  expect(noKey?.message).toContain(`a HEAD needs that key: give it with \`${keyPair}\``);
+  for (const shown of [wrongKey!.message, noKey!.message]) {
+    for (const k of [key, wrong]) for (const encoding of ["base64", "base64url", "hex"] as const) expect(shown).not.toContain(k.toString(encoding));
+  }
+}

@@ -83,8 +83,20 @@ export interface AppendResult {
   size: number;
   /** Next append position. */
   appendOffset: number;
-  /** CRC-64 of the whole object so far, where the service returns it (verified). */
+  /**
+   * CRC-64 (decimal) of the whole object after this append, as the storage reported it: OSS and
+   * memory always; COS where its APPEND answer carries one (its documentation names none); fs
+   * after it checked that the file held the bytes `obj` describes. Absent where the storage
+   * reports none (QingStor, which has no CRC-64; COS's documented answer): nothing then says
+   * what the object's bytes are, beyond its length, and `obj.crc64` is removed too.
+   */
   crc64?: string;
+  /**
+   * True when `crc64` is the CRC-64 `obj` had before combined with this chunk's: the object holds
+   * exactly the bytes `obj` described and then this chunk. Absent when the storage reported no
+   * CRC-64, or `obj` had none (an object from `list`, say): the position alone was checked then.
+   */
+  crc64Confirmed?: boolean;
 }
 
 /**
@@ -190,7 +202,15 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   presign(op: PresignOperation, path: string, options: PresignOptions & Extra<X, "presign">): Promise<PresignedRequest>;
   /** Creates (or resets to empty) an appendable object. @throws InvalidArgument (a path ending in `/`), ObjectModeInvalid, CapabilityInsufficient */
   createAppend(path: string, options?: CreateAppendOptions & Extra<X, "createAppend">): Promise<ObjectInfo>;
-  /** Appends at `obj.appendOffset` and advances it. @throws Conflict when the position moved */
+  /**
+   * Appends at `obj.appendOffset` and advances it; `obj.crc64` becomes the object's CRC-64 as the
+   * storage reported it, or is removed where it reports none (see {@link AppendResult}). What is
+   * checked beyond the position depends on the storage: a CRC-64 answer (OSS, memory, COS where
+   * it sends one) or the bytes before the append (fs, memory); QingStor checks the position only.
+   * An append aborted in flight may have been applied: stat the object (its size) to tell.
+   * @throws Conflict (the position moved), ObjectModeInvalid (not appendable; memory, fs: not the
+   *   object `obj` describes any more), IntegrityMismatch, Aborted
+   */
   writeAppend(obj: ObjectInfo, body: Body, options?: WriteAppendOptions & Extra<X, "writeAppend">): Promise<AppendResult>;
   /** Finishes an appendable object (a no-op on most services). @throws ObjectModeInvalid (not an append object), Aborted */
   commitAppend(obj: ObjectInfo, options?: CommitAppendOptions & Extra<X, "commitAppend">): Promise<void>;

@@ -1,4 +1,5 @@
 import {
+  abortedAppendError,
   appendChunkCrc64,
   crc64,
   crc64AfterAppend,
@@ -40,10 +41,31 @@ export interface AppendResult {
  * chunk's; without a remembered one, the bytes at `offset` read back have the chunk's CRC-64),
  * the append succeeded. Otherwise the failure is not retryable (`Conflict` when the object holds
  * something else), except a network failure after which the object is still exactly `offset` bytes
- * long: nothing was appended, and a retry at the same position is safe.
- * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
+ * long: nothing was appended, and a retry at the same position is safe. An abort while the request
+ * is under way is `Aborted` saying the bytes may have been appended (core's `abortedAppendError`).
+ * COS's documented APPEND answer carries no CRC-64: the result then has none, and core keeps none
+ * for the object (only the position and the chunk's Content-MD5 were checked). No HEAD is sent
+ * after each append to learn one: COS documents a CRC-64 on HEAD only "if the object has one",
+ * and its CRC-64 page names APPEND among none of the APIs that compute one, so that extra
+ * request per append could well learn nothing.
+ * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, `Aborted`, ...
  */
 export async function appendChunk(
+  client: CosClient,
+  integrity: boolean,
+  key: string,
+  offset: number,
+  body: DriverBody,
+  options: DriverCallOptions,
+): Promise<AppendResult> {
+  try {
+    return await sendAppend(client, integrity, key, offset, body, options);
+  } catch (e) {
+    throw abortedAppendError(e, offset, body.size);
+  }
+}
+
+async function sendAppend(
   client: CosClient,
   integrity: boolean,
   key: string,

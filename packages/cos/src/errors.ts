@@ -76,6 +76,36 @@ const BARE_STATUS: Readonly<Record<number, string>> = {
   412: " (precondition failed)",
 };
 
+/** What a body-less answer of `status` means when the request carried an SSE-C customer key. */
+const BARE_STATUS_KEYED: Readonly<Record<number, string>> = {
+  400: " (bad request; the answer has no body to say why: the SSE-C customer key the request carried may be wrong, or the object not encrypted with one)",
+  403: " (access denied; the answer has no body to say why: the SSE-C customer key the request carried may not be the one the object was written with; else check the credential and its permissions)",
+};
+
+/** What a body-less 400 to a HEAD without an SSE-C key may mean. */
+const BARE_HEAD_400 = " (bad request; the answer has no body to say why: if the object was written with an SSE-C customer key, a HEAD needs that key: give it with `server_side_encryption_customer_key`)";
+
+/** SSE-C algorithm headers (of the object, of a copy source): their presence says a key was sent (the key itself is never looked at). */
+const SSE_C_MARKS: readonly string[] = ["x-cos-server-side-encryption-customer-algorithm", "x-cos-copy-source-server-side-encryption-customer-algorithm"];
+
+/**
+ * What a request's failure may owe to SSE-C: `"keyed"` when it carried a customer key,
+ * `"head"` for a HEAD without one, else undefined.
+ * @throws nothing.
+ */
+export function sseCContext(request: { method: string; headers: Readonly<Record<string, string>> } | undefined): "keyed" | "head" | undefined {
+  if (request === undefined) return undefined;
+  if (SSE_C_MARKS.some((h) => request.headers[h] !== undefined)) return "keyed";
+  return request.method === "HEAD" ? "head" : undefined;
+}
+
+/** The words after `HTTP <status>` for an answer with no error document. */
+function bareStatus(status: number, sseC: "keyed" | "head" | undefined): string {
+  if (sseC === "keyed") return BARE_STATUS_KEYED[status] ?? BARE_STATUS[status] ?? "";
+  if (sseC === "head" && status === 400) return BARE_HEAD_400;
+  return BARE_STATUS[status] ?? "";
+}
+
 /**
  * The StorageError for a COS failure: `code` from {@link COS_ERROR_CODES} (or
  * the status; a 304 is `Conflict`, a 501 `CapabilityInsufficient`), message
@@ -83,14 +113,16 @@ const BARE_STATUS: Readonly<Record<number, string>> = {
  * header is missing). Throttling and internal errors (so a 5xx without a known code, a short
  * body, or a 500 InternalError inside a 200) are retryable, except a 501 or 505, which no retry
  * can change. A 304 or 412 (a condition that did not hold; HEAD answers have no body) is
- * `Conflict` and not retryable.
+ * `Conflict` and not retryable. `sseC` ({@link sseCContext}) makes a body-less 400 or 403 name
+ * the SSE-C customer key: one the request carried may be the wrong one, a HEAD without one may
+ * need it. The key is never part of the message.
  */
-export function cosError(status: number, body: CosErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
+export function cosError(status: number, body: CosErrorBody | undefined, operation: string, requestId: string | undefined, sseC?: "keyed" | "head"): StorageError {
   const cosCode = body?.code;
   const code =
     (cosCode !== undefined ? COS_ERROR_CODES[cosCode] : undefined) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
-  const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : (BARE_STATUS[status] ?? "")}`;
+  const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : bareStatus(status, sseC)}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
@@ -101,7 +133,7 @@ export function cosError(status: number, body: CosErrorBody | undefined, operati
 
 /** {@link cosError} for a buffered failed response. */
 export function cosErrorFromResponse(response: BufferedResponse, body: CosErrorBody | undefined): StorageError {
-  return cosError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId);
+  return cosError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId, sseCContext(response.request));
 }
 
 /**

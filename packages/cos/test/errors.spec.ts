@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
-import { COS_ERROR_CODES, cosError, isCosClockSkew } from "../src/errors.js";
+import { COS_ERROR_CODES, cosError, isCosClockSkew, sseCContext } from "../src/errors.js";
 import { parseErrorBody } from "../src/responses.js";
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
@@ -40,6 +40,25 @@ describe("COS error mapping", () => {
   it("says what a body-less 404 or 403 (a HEAD) may mean: a missing bucket, or the credential", () => {
     expect(cosError(404, undefined, "head_object", "rid").detail).toBe("head_object: HTTP 404 (no such object, or no such bucket)");
     expect(cosError(403, undefined, "head_object", "rid").detail).toContain("check the credential");
+  });
+
+  it("names the SSE-C customer key in a body-less 400 or 403: one the request carried, or one a HEAD may need; never the key", () => {
+    const key = "c2VjcmV0LWtleS1vZi0zMi1ieXRlcy0xMjM0NTY3ODk=";
+    const keyed = { method: "HEAD", headers: { "x-cos-server-side-encryption-customer-algorithm": "AES256", "x-cos-server-side-encryption-customer-key": key } };
+    const copyKeyed = { method: "PUT", headers: { "x-cos-copy-source-server-side-encryption-customer-algorithm": "AES256", "x-cos-copy-source-server-side-encryption-customer-key": key } };
+    expect(sseCContext(keyed)).toBe("keyed");
+    expect(sseCContext(copyKeyed)).toBe("keyed");
+    expect(sseCContext({ method: "HEAD", headers: {} })).toBe("head");
+    expect(sseCContext({ method: "GET", headers: {} })).toBeUndefined();
+    const wrong = cosError(403, undefined, "head_object", "rid", sseCContext(keyed));
+    expect(wrong).toMatchObject({ code: "PermissionDenied", statusCode: 403 });
+    expect(wrong.detail).toContain("the SSE-C customer key the request carried may not be the one the object was written with");
+    expect(wrong.message).not.toContain(key);
+    expect(cosError(400, undefined, "head_object", "rid", sseCContext(keyed)).detail).toContain("the SSE-C customer key the request carried may be wrong");
+    expect(cosError(400, undefined, "head_object", "rid", "head").detail).toContain("a HEAD needs that key: give it with `server_side_encryption_customer_key`");
+    // A 400 of a request that is not a HEAD, or one with an error document, says what it says.
+    expect(cosError(400, undefined, "get_object", "rid").detail).toBe("get_object: HTTP 400");
+    expect(cosError(403, { code: "AccessDenied", message: "m" }, "head_object", "rid", "keyed").detail).toBe("head_object: AccessDenied: m");
   });
 
   it("maps a condition that did not hold (412, or 304 not modified) to Conflict, kept status, never retried", () => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { crc64Decimal, newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
-import { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "@stowage/behavior-tests";
+import { checkSseCAppends, checkSseCCopies, checkSseCDirs, checkSseCKeyHints } from "@stowage/behavior-tests";
 import "../src/index.js";
 import type { CosOptions } from "../src/index.js";
 import { QUICK_RETRIES, rawServer, type RawAnswer } from "./raw-server.js";
@@ -82,7 +82,7 @@ describe("cos copy: the CRC-64 check", () => {
 });
 
 describe("cos SSE-C: copies with the open-time key", () => {
-  it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories; appends refused", async () => {
+  it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories; appends refused; a stat with a wrong or no key names the key", async () => {
     const emulator = await startEmulator({ provider: "cos", tls: true, buckets: [BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } });
     try {
       const workDir = `/${randomUUID()}/`;
@@ -99,6 +99,7 @@ describe("cos SSE-C: copies with the open-time key", () => {
       await checkSseCCopies(open);
       await checkSseCDirs(open);
       await checkSseCAppends(open);
+      await checkSseCKeyHints(open, "server_side_encryption_customer_key");
     } finally {
       await emulator.stop();
     }

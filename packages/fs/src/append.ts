@@ -28,11 +28,13 @@ export async function createAppendFile(paths: FsPaths, key: string, path: string
  * `durable`, the file is fsynced before the append reports success. Appends
  * to one file from this process are serialised (check, then write), so of two
  * at one offset the second fails with `Conflict`; appends from other processes
- * are not seen.
+ * are not seen. Returns the file's CRC-64 (the checked bytes' combined with the
+ * chunk's) when the bytes were checked and the file is then exactly the append's
+ * end long; else none.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file, or not the append object's
  *   bytes), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
  */
-export async function appendToFile(paths: FsPaths, path: string, offset: number, body: DriverBody, signal?: AbortSignal, durable = false): Promise<{ appendOffset: number }> {
+export async function appendToFile(paths: FsPaths, path: string, offset: number, body: DriverBody, signal?: AbortSignal, durable = false): Promise<{ appendOffset: number; crc64?: string }> {
   // Checked after opening: only a file inside the work_dir is ever written to.
   const handle = await paths.openInside(path, "r+");
   try {
@@ -54,13 +56,13 @@ export async function appendToFile(paths: FsPaths, path: string, offset: number,
       }
       const after = await handle.stat({ bigint: true }).catch(() => undefined);
       const end = offset + body.size;
-      if (after !== undefined) {
-        // What the file now holds, for the next append's check (only if nothing else moved it meanwhile).
-        const crc = base !== undefined && body.crc64 !== undefined && crc64Equal(body.crc64, body.crc64) ? crc64Combine(BigInt(base), BigInt(body.crc64), body.size) : undefined;
-        if (crc !== undefined && after.size === BigInt(end)) rememberAppend(after, crc);
-        else forgetAppend(after);
-      }
-      return { appendOffset: end };
+      // What the file now holds: the bytes checked above and the chunk, when nothing else moved it meanwhile.
+      const crc = base !== undefined && body.crc64 !== undefined && crc64Equal(body.crc64, body.crc64) ? crc64Combine(BigInt(base), BigInt(body.crc64), body.size) : undefined;
+      const known = crc !== undefined && after !== undefined && after.size === BigInt(end);
+      if (known) rememberAppend(after, crc);
+      else if (after !== undefined) forgetAppend(after);
+      // The file's CRC-64 for core (the append object's `crc64`, checked again by the next append), only when known.
+      return known ? { appendOffset: end, crc64: crc.toString() } : { appendOffset: end };
     });
   } catch (e) {
     throw fsError(e);

@@ -187,10 +187,10 @@ export class FsStorageDriver implements StorageDriver {
 
   /**
    * Appends at `offset`, which must be the file's size, onto bytes whose CRC-64 is `body.appendBaseCrc64`
-   * when given (append-base.ts); a failed append is cut back off.
+   * when given (append-base.ts), then reports the file's CRC-64 (append.ts); a failed append is cut back off.
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file, or not the append object's bytes), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
    */
-  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
+  async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
     throwIfAborted(options.signal);
     if (key.endsWith("/")) await refuseDirKey(this.paths, key);
     return appendToFile(this.paths, await this.paths.resolve(key), offset, body, options.signal, this.durable);

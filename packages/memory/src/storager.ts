@@ -1,5 +1,6 @@
 import {
   checkEtagConditions,
+  crc64Equal,
   ErrorCode,
   throwIfAborted,
   storageError,
@@ -195,7 +196,14 @@ export class MemoryStorageDriver implements StorageDriver {
     return toRawObject(key, entry);
   }
 
-  /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not an append object), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`. */
+  /**
+   * Appends at `offset`, which must be the object's length. With `body.appendBaseCrc64` (core
+   * sends the append object's CRC-64), the object must also still hold the bytes the append object
+   * describes: one re-created (another handle's `createAppend`) or moved over since is refused before
+   * anything is appended, as fs does.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not an append object, or not the
+   *   append object's bytes), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
+   */
   async writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64: string }> {
     appendAt(this.store, key);
     const taken = await takeBody(body, options.signal);
@@ -205,6 +213,7 @@ export class MemoryStorageDriver implements StorageDriver {
     if (offset !== entry.data.length) {
       throw storageError(ErrorCode.Conflict, `append position is ${entry.data.length}, not ${offset}`);
     }
+    checkAppendBase(entry, body.appendBaseCrc64);
     const next = fileEntry("append", Buffer.concat([entry.data, taken.data]), entry);
     this.store.set(key, next);
     return { appendOffset: next.data.length, crc64: next.crc64 };
@@ -265,4 +274,21 @@ export class MemoryStorageDriver implements StorageDriver {
 /** Reports `size` as the whole of a copy or move (memory copies at once), when there is a listener. */
 function reportSize(onProgress: ProgressListener | undefined, size: number): void {
   onProgress?.({ bytes: size, total: size });
+}
+
+/**
+ * Refuses an append through an append object whose CRC-64 (`base`, core's `appendBaseCrc64`) is
+ * not the object's: another handle's createAppend re-created it, or a move replaced it, since
+ * the append object last saw it. Nothing to check without `base`.
+ * @throws StorageError `ObjectModeInvalid`, `InvalidArgument` (`base` is not a decimal CRC-64).
+ */
+function checkAppendBase(entry: MemoryEntry, base: string | undefined): void {
+  if (base === undefined) return;
+  if (!/^\d{1,20}$/.test(base)) throw storageError(ErrorCode.InvalidArgument, "the append object's crc64 is not a decimal CRC-64");
+  if (!crc64Equal(base, entry.crc64)) {
+    throw storageError(
+      ErrorCode.ObjectModeInvalid,
+      "the object is not the append object's any more: its bytes changed since the object's last append (another createAppend or a move replaced it); create a new append object",
+    );
+  }
 }

@@ -1,10 +1,13 @@
 import {
+  abortedAppendError,
+  appendChunkCrc64,
   crc64,
   crc64AfterAppend,
   crc64Equal,
   ErrorCode,
   isStorageError,
   mayHaveBeenApplied,
+  storageError,
   type DriverBody,
   type DriverCallOptions,
   type StorageError,
@@ -13,8 +16,8 @@ import {
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { ossError } from "./errors.js";
-import { appendObject, headObject } from "./requests.js";
-import { errorDocument, objectFromHeaders } from "./responses.js";
+import { appendObject, getObject, headObject } from "./requests.js";
+import { errorDocument, objectFromHeaders, objectSize } from "./responses.js";
 
 /** What one append reports: the object's new length, and its CRC-64 when OSS sent it. */
 export interface AppendResult {
@@ -23,16 +26,30 @@ export interface AppendResult {
 }
 
 /**
- * AppendObject at `offset` (Content-MD5). It is never re-sent blindly after a network failure (the
- * lost request may have been applied). When its answer is lost, or a retry (after a 5xx) is refused
- * with `PositionNotEqualToLength`, the object is looked at with one HEAD: when it is appendable,
- * `x-oss-next-append-position` is `offset + size` and its CRC-64 is the previous one (the caller's
- * object's, `appendBaseCrc64`; 0 at offset 0) combined with the chunk's, the append succeeded and
- * its result is returned. Otherwise the failure stands as it was (a network failure stays
- * retryable: a retry at the same position cannot append twice, OSS refuses it with `Conflict`).
- * @throws StorageError `Conflict` (PositionNotEqualToLength), `ObjectModeInvalid` (ObjectNotAppendable), `IntegrityMismatch`, `ServiceInternal`, ...
+ * AppendObject at `offset` (Content-MD5). OSS answers with the whole object's CRC-64, which core
+ * checks against the append object's. It is never re-sent blindly after a network failure (the
+ * lost request may have been applied). When its answer is lost, or a retry (after a 5xx) is
+ * refused with `PositionNotEqualToLength`, the object is looked at: a HEAD first, then, unless
+ * that settles it, the bytes at `offset` read back. Appendable, `offset + size` long, and its
+ * CRC-64 the previous one (the caller's object's, `appendBaseCrc64`; 0 at offset 0) combined with
+ * the chunk's, or else the bytes at `offset` with the chunk's CRC-64: the append succeeded (in
+ * the second case core then finds the object's CRC-64 is not the one expected, when it knew
+ * one: `IntegrityMismatch`). Still `offset` long after a network failure: nothing was appended,
+ * the failure stays retryable (a retry at that position cannot append twice). Anything else (the
+ * object appended to by someone else too, not appendable, or not to be looked at) fails as it
+ * did, not retryable, its message saying not to retry blindly. An abort while the request is
+ * under way is `Aborted` saying the bytes may have been appended (core's `abortedAppendError`).
+ * @throws StorageError `Conflict` (PositionNotEqualToLength), `ObjectModeInvalid` (ObjectNotAppendable), `IntegrityMismatch`, `ServiceInternal`, `Aborted`, ...
  */
 export async function appendChunk(client: OssClient, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<AppendResult> {
+  try {
+    return await sendAppend(client, key, offset, body, options);
+  } catch (e) {
+    throw abortedAppendError(e, offset, body.size);
+  }
+}
+
+async function sendAppend(client: OssClient, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<AppendResult> {
   const call = appendObject(key, offset, body, options);
   let res: StreamingResponse;
   try {
@@ -54,23 +71,71 @@ export async function appendChunk(client: OssClient, key: string, offset: number
   return crc === undefined ? { appendOffset } : { appendOffset, crc64: crc };
 }
 
+/** What the object says about an append whose answer was lost. */
+type Verdict = { applied: AppendResult } | { untouched: true } | { unknown: string };
+
 /**
  * After a lost answer (`failure`: the network error, or the retry's 409): the append's result when
- * a HEAD shows the object is exactly what it makes (see {@link appendChunk}); else `failure`.
- * @throws StorageError `failure`, or `Aborted`
+ * the object shows it was applied; else `failure`, not retryable unless nothing was appended
+ * after a network failure (see {@link appendChunk}).
+ * @throws StorageError `failure` (retryable only when the object is unchanged), `Aborted`
  */
 async function afterLostAnswer(client: OssClient, key: string, offset: number, body: DriverBody, options: DriverCallOptions, failure: StorageError): Promise<AppendResult> {
-  const expected = crc64AfterAppend(offset, body);
-  if (expected === undefined) throw failure;
-  const length = offset + body.size;
+  let verdict: Verdict;
   try {
-    const head = await client.sendBuffered(headObject(key), { signal: options.signal });
-    const object = objectFromHeaders(key, head.status, head.headers);
-    if (object.mode === "append" && object.appendOffset === length && object.crc64 !== undefined && crc64Equal(object.crc64, expected)) {
-      return { appendOffset: length, crc64: object.crc64 };
-    }
+    verdict = await lookAtObject(client, key, offset, body, options);
   } catch (e) {
     if (isStorageError(e, ErrorCode.Aborted)) throw e;
+    // No object where a first append (at 0) was lost: it was not applied.
+    verdict = offset === 0 && isStorageError(e, ErrorCode.ObjectNotExist) ? { untouched: true } : { unknown: `the object could not be looked at (${isStorageError(e) ? e.code : "error"})` };
   }
-  throw failure;
+  if ("applied" in verdict) return verdict.applied;
+  // A network failure after which the object is unchanged: nothing was appended, a retry at the same position is safe.
+  if ("untouched" in verdict && failure.statusCode === undefined) throw failure;
+  const why = "unknown" in verdict ? verdict.unknown : "the object is unchanged";
+  throw storageError(failure.code, `${failure.detail}; the append's answer was lost and ${why}: do not retry it blindly`, {
+    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
+    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
+    cause: failure,
+    retryable: false,
+  });
+}
+
+/**
+ * Whether the object shows the append of `body` at `offset`. A HEAD: appendable, `offset + size`
+ * long and with the CRC-64 the append makes → applied; `offset` long → untouched (an empty chunk:
+ * applied). `offset + size` long with another CRC-64, or no CRC-64 expected (the caller's object
+ * had none, as one from a listing): the bytes at `offset` read back (pinned to the HEAD's ETag)
+ * with the chunk's CRC-64 → applied, with the object's CRC-64 for core to judge.
+ * @throws StorageError from the HEAD or GET
+ */
+async function lookAtObject(client: OssClient, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<Verdict> {
+  const length = offset + body.size;
+  const head = await client.sendBuffered(headObject(key), { signal: options.signal });
+  const object = objectFromHeaders(key, head.status, head.headers);
+  if (object.mode !== "append") return { unknown: `${JSON.stringify(key)} is not an appendable object` };
+  const size = object.appendOffset ?? object.size;
+  const applied: AppendResult = object.crc64 === undefined ? { appendOffset: length } : { appendOffset: length, crc64: object.crc64 };
+  const expected = crc64AfterAppend(offset, body);
+  if (size === length && object.crc64 !== undefined && expected !== undefined && crc64Equal(object.crc64, expected)) return { applied };
+  if (size === length && body.size === 0) return { applied };
+  if (size === offset) return { untouched: true };
+  if (size !== length) return { unknown: `the object is ${size ?? "of unknown"} bytes long, neither ${offset} nor ${length}` };
+  const chunk = appendChunkCrc64(body);
+  if (chunk === undefined) return { unknown: "the object cannot be compared with the chunk" };
+  const pinned: DriverCallOptions = object.etag === undefined ? {} : { ifMatch: object.etag };
+  const res = await client.send(getObject(key, { offset, size: body.size }, true, pinned), { signal: options.signal });
+  const total = objectSize(res.status, res.headers);
+  if (res.status !== 206 || total !== length) {
+    await res.discard();
+    return { unknown: `the object is ${total ?? "of unknown"} bytes long, not ${length}` };
+  }
+  let read = 0n;
+  let bytes = 0;
+  for await (const piece of res.stream()) {
+    read = crc64(piece as Buffer, read);
+    bytes += (piece as Buffer).length;
+  }
+  if (bytes !== body.size || read !== chunk) return { unknown: `the bytes at ${offset} are not the chunk` };
+  return { applied };
 }

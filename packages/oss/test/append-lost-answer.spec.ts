@@ -3,9 +3,10 @@ import http, { type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { crc64Decimal, newStorager, type ObjectInfo } from "@stowage/core";
-import { startProxy, type Proxy } from "@stowage/behavior-tests";
+import { runAppendLostAnswerSuite, startProxy, type Proxy } from "@stowage/behavior-tests";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
+import { proxiedOss } from "./proxied-store.js";
 
 const QUICK = "&retry_base_delay=1ms&retry_max_delay=2ms&max_retries=3";
 const BUCKET = "lost-append-oss";
@@ -59,7 +60,7 @@ describe("oss append whose answer was lost (emulator behind a proxy)", () => {
     expect((await direct.read("log")).toString()).toBe("hello world!");
   });
 
-  it("the failure stands when the object is not what the append makes (someone appended after it)", async () => {
+  it("the failure stands, not retryable, when the object is not what the append makes (someone appended after it)", async () => {
     const { store, direct } = stores();
     const obj = await store.createAppend("log");
     await store.writeAppend(obj, "hello ");
@@ -69,11 +70,37 @@ describe("oss append whose answer was lost (emulator behind a proxy)", () => {
         await direct.writeAppend(other, "and more");
       },
     };
-    await expect(store.writeAppend(obj, "world")).rejects.toMatchObject({ name: "StorageError", code: "ServiceInternal" });
+    await expect(store.writeAppend(obj, "world")).rejects.toMatchObject({
+      name: "StorageError",
+      code: "ServiceInternal",
+      retryable: false,
+      message: expect.stringContaining("the object is 19 bytes long, neither 6 nor 11: do not retry it blindly"),
+    });
     expect(drop).toBeUndefined();
     expect(obj).toMatchObject({ appendOffset: 6 });
     expect((await direct.read("log")).toString()).toBe("hello worldand more");
   });
+});
+
+// The cases every cloud driver shares.
+const SHARED_BUCKET = "append-lost-shared";
+runAppendLostAnswerSuite(() => startEmulator({ provider: "oss", buckets: [SHARED_BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } }), {
+  provider: "oss",
+  bucket: SHARED_BUCKET,
+  open: proxiedOss(SHARED_BUCKET),
+  more: (ctx) => {
+    it("applied, through an object from a listing (OSS lists appendable objects, without CRC-64): done from the bytes read back", async () => {
+      const { store, direct } = ctx.pair();
+      await store.writeAppend(await store.createAppend("log"), "hello ");
+      let listed: ObjectInfo | undefined;
+      for await (const e of store.list("")) if (e.path === "log") listed = e;
+      expect(listed).toMatchObject({ mode: "append", appendOffset: 6 });
+      expect(listed!.crc64).toBeUndefined();
+      ctx.proxy.hook = { match: (req) => req.method === "POST", run: async () => Promise.reject(new Error("lose the answer")) };
+      expect(await store.writeAppend(listed!, "world")).toEqual({ size: 5, appendOffset: 11, crc64: crc64Decimal("hello world") });
+      expect((await direct.read("log")).toString()).toBe("hello world");
+    });
+  },
 });
 
 describe("oss append whose retry is refused (scripted)", () => {
@@ -118,7 +145,26 @@ describe("oss append whose retry is refused (scripted)", () => {
     expect(seen).toEqual(["POST", "POST", "HEAD"]);
   });
 
-  it("the retry's Conflict stands when the HEAD shows another CRC-64", async () => {
+  it("the retry's Conflict stands, not retryable, when the HEAD shows another CRC-64 and the bytes read back are not the chunk", async () => {
+    let outcome: unknown;
+    const seen = await scripted(
+      (method, n) =>
+        n === 1
+          ? { status: 500, headers: XML, body: errorXml("InternalError") }
+          : n === 2
+            ? { status: 409, headers: XML, body: errorXml("PositionNotEqualToLength") }
+            : method === "HEAD"
+              ? { headers: { ...appended.headers, "x-oss-hash-crc64ecma": crc64Decimal("world") } }
+              : { status: 206, headers: { ...appended.headers, "content-range": "bytes 0-4/5", "x-oss-hash-crc64ecma": crc64Decimal("world") }, body: "world" },
+      async (conn) => {
+        outcome = await newStorager(conn).writeAppend(object(), hello).catch((e: unknown) => e);
+      },
+    );
+    expect(outcome).toMatchObject({ name: "StorageError", code: "Conflict", statusCode: 409, retryable: false, message: expect.stringContaining("the bytes at 0 are not the chunk: do not retry it blindly") });
+    expect(seen).toEqual(["POST", "POST", "HEAD", "GET"]);
+  });
+
+  it("a retry refused after a 500 is done when the bytes read back are the chunk, though the HEAD's CRC-64 is another: core then finds the object is not the one described (IntegrityMismatch)", async () => {
     let outcome: unknown;
     await scripted(
       (method, n) =>
@@ -126,12 +172,14 @@ describe("oss append whose retry is refused (scripted)", () => {
           ? { status: 500, headers: XML, body: errorXml("InternalError") }
           : n === 2
             ? { status: 409, headers: XML, body: errorXml("PositionNotEqualToLength") }
-            : { headers: { ...appended.headers, "x-oss-hash-crc64ecma": crc64Decimal("world") } },
+            : method === "HEAD"
+              ? { headers: { ...appended.headers, "x-oss-hash-crc64ecma": crc64Decimal("other") } }
+              : { status: 206, headers: { ...appended.headers, "content-range": "bytes 0-4/5", "x-oss-hash-crc64ecma": crc64Decimal("other") }, body: "hello" },
       async (conn) => {
         outcome = await newStorager(conn).writeAppend(object(), hello).catch((e: unknown) => e);
       },
     );
-    expect(outcome).toMatchObject({ name: "StorageError", code: "Conflict", statusCode: 409 });
+    expect(outcome).toMatchObject({ name: "StorageError", code: "IntegrityMismatch", retryable: false });
   });
 
   it("PositionNotEqualToLength on the first attempt stays Conflict, without a look at the object", async () => {

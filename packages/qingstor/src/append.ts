@@ -1,4 +1,5 @@
 import {
+  abortedAppendError,
   appendChunkCrc64,
   crc64,
   ErrorCode,
@@ -35,10 +36,22 @@ const ERROR_BODY_LIMIT = 64 * 1024;
  * long, and the bytes at `offset` have the chunk's CRC-64, the append succeeded. Otherwise a lost
  * answer fails as it did, and is not retryable, except a network failure after which the object is
  * still `offset` bytes long (or, at offset 0, absent): nothing was appended and a retry at the same
- * position is safe. A refusal is explained as before (see {@link appendRefusal}).
- * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), `ServiceInternal`, ...
+ * position is safe. A refusal is explained as before (see {@link appendRefusal}). An abort while
+ * the request is under way is `Aborted` saying the bytes may have been appended (core's
+ * `abortedAppendError`). QingStor has no CRC-64: the result carries none, and only the position
+ * (and the chunk's Content-MD5) is checked, so an object another writer re-created with exactly
+ * `offset` bytes is appended to without notice.
+ * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), `ServiceInternal`, `Aborted`, ...
  */
 export async function appendChunk(ctx: AppendContext, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
+  try {
+    return await sendAppend(ctx, key, offset, body, options);
+  } catch (e) {
+    throw abortedAppendError(e, offset, body.size);
+  }
+}
+
+async function sendAppend(ctx: AppendContext, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
   const call = appendObject(key, offset, body, options, ctx.client.secure);
   let res: StreamingResponse;
   try {

@@ -63,19 +63,52 @@ const BARE_STATUS: Readonly<Record<number, string>> = {
   412: " (precondition failed)",
 };
 
+/** What a body-less answer of `status` means when the request carried an SSE-C customer key. */
+const BARE_STATUS_KEYED: Readonly<Record<number, string>> = {
+  400: " (bad request; the answer has no body to say why: the SSE-C customer key the request carried may be wrong, or the object not encrypted with one)",
+  403: " (access denied; the answer has no body to say why: the SSE-C customer key the request carried may not be the one the object was written with; else check the credential and its permissions)",
+};
+
+/** What a body-less 400 to a HEAD without an SSE-C key may mean. */
+const BARE_HEAD_400 = " (bad request; the answer has no body to say why: if the object was written with an SSE-C customer key, a HEAD needs that key: give it with `encryption_customer_key`)";
+
+/** SSE-C algorithm headers (of the object, of a copy source): their presence says a key was sent (the key itself is never looked at). */
+const SSE_C_MARKS: readonly string[] = ["x-qs-encryption-customer-algorithm", "x-qs-copy-source-encryption-customer-algorithm"];
+
+/**
+ * What a request's failure may owe to SSE-C: `"keyed"` when it carried a customer key,
+ * `"head"` for a HEAD without one, else undefined.
+ * @throws nothing.
+ */
+export function sseCContext(request: { method: string; headers: Readonly<Record<string, string>> } | undefined): "keyed" | "head" | undefined {
+  if (request === undefined) return undefined;
+  if (SSE_C_MARKS.some((h) => request.headers[h] !== undefined)) return "keyed";
+  return request.method === "HEAD" ? "head" : undefined;
+}
+
+/** The words after `HTTP <status>` for an answer with no error document. */
+function bareStatus(status: number, sseC: "keyed" | "head" | undefined): string {
+  if (sseC === "keyed") return BARE_STATUS_KEYED[status] ?? BARE_STATUS[status] ?? "";
+  if (sseC === "head" && status === 400) return BARE_HEAD_400;
+  return BARE_STATUS[status] ?? "";
+}
+
 /**
  * The StorageError for a QingStor failure: `code` from {@link QINGSTOR_ERROR_CODES}
  * (or the status; a 304 is `Conflict`, a 501 `CapabilityInsufficient`), message `"<op>: <QingStor code>: <message>"`, status
  * and request id (the body's `request_id` when the `X-QS-Request-ID` header is missing). A 304
  * or 412 (a condition that did not hold; HEAD answers and 304s have no body) is `Conflict`, not retryable.
  * Throttling and internal errors are retryable, except a 501 or 505, which no retry can change.
+ * `sseC` ({@link sseCContext}) makes a body-less 400 or 403 name the SSE-C customer key: one the
+ * request carried may be the wrong one, a HEAD without one may need it. The key is never part
+ * of the message.
  */
-export function qingstorError(status: number, body: QsErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
+export function qingstorError(status: number, body: QsErrorBody | undefined, operation: string, requestId: string | undefined, sseC?: "keyed" | "head"): StorageError {
   const qsCode = body?.code;
   const code =
     (qsCode !== undefined ? QINGSTOR_ERROR_CODES[qsCode] : undefined) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
-  const what = qsCode ? `${qsCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : (BARE_STATUS[status] ?? "")}`;
+  const what = qsCode ? `${qsCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : bareStatus(status, sseC)}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
@@ -86,7 +119,7 @@ export function qingstorError(status: number, body: QsErrorBody | undefined, ope
 
 /** {@link qingstorError} for a buffered failed response. */
 export function qingstorErrorFromResponse(response: BufferedResponse, body: QsErrorBody | undefined): StorageError {
-  return qingstorError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId);
+  return qingstorError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId, sseCContext(response.request));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
-import { isQingStorClockSkew, QINGSTOR_ERROR_CODES, qingstorError } from "../src/errors.js";
+import { isQingStorClockSkew, QINGSTOR_ERROR_CODES, qingstorError, sseCContext } from "../src/errors.js";
 import { parseErrorBody } from "../src/responses.js";
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
@@ -55,6 +55,25 @@ describe("QingStor error mapping", () => {
   it("says what a body-less 404 or 403 (a HEAD) may mean: a missing bucket, or the credential", () => {
     expect(qingstorError(404, parseErrorBody(Buffer.alloc(0)), "head_object", "rid").detail).toBe("head_object: HTTP 404 (no such object, or no such bucket)");
     expect(qingstorError(403, parseErrorBody(Buffer.alloc(0)), "head_object", "rid").detail).toContain("check the credential");
+  });
+
+  it("names the SSE-C customer key in a body-less 400 or 403: one the request carried, or one a HEAD may need; never the key", () => {
+    const key = "c2VjcmV0LWtleS1vZi0zMi1ieXRlcy0xMjM0NTY3ODk=";
+    const keyed = { method: "HEAD", headers: { "x-qs-encryption-customer-algorithm": "AES256", "x-qs-encryption-customer-key": key } };
+    const copyKeyed = { method: "PUT", headers: { "x-qs-copy-source-encryption-customer-algorithm": "AES256", "x-qs-copy-source-encryption-customer-key": key } };
+    expect(sseCContext(keyed)).toBe("keyed");
+    expect(sseCContext(copyKeyed)).toBe("keyed");
+    expect(sseCContext({ method: "HEAD", headers: {} })).toBe("head");
+    expect(sseCContext({ method: "GET", headers: {} })).toBeUndefined();
+    const wrong = qingstorError(403, undefined, "head_object", "rid", sseCContext(keyed));
+    expect(wrong).toMatchObject({ code: "PermissionDenied", statusCode: 403 });
+    expect(wrong.detail).toContain("the SSE-C customer key the request carried may not be the one the object was written with");
+    expect(wrong.message).not.toContain(key);
+    expect(qingstorError(400, undefined, "head_object", "rid", sseCContext(keyed)).detail).toContain("the SSE-C customer key the request carried may be wrong");
+    expect(qingstorError(400, undefined, "head_object", "rid", "head").detail).toContain("a HEAD needs that key: give it with `encryption_customer_key`");
+    // A 400 of a request that is not a HEAD, or one with an error document, says what it says.
+    expect(qingstorError(400, undefined, "get_object", "rid").detail).toBe("get_object: HTTP 400");
+    expect(qingstorError(403, { code: "permission_denied", message: "m" }, "head_object", "rid", "keyed").detail).toBe("head_object: permission_denied: m");
   });
 
   it("maps a condition that did not hold (412, or 304 not modified) to Conflict, kept status, never retried", () => {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { checkSseCAppends, checkSseCCopies, checkSseCDirs } from "@stowage/behavior-tests";
+import { checkSseCAppends, checkSseCCopies, checkSseCDirs, checkSseCKeyHints } from "@stowage/behavior-tests";
 import { newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
@@ -17,7 +17,7 @@ describe("qingstor SSE-C copies", () => {
     await tls.stop();
   });
 
-  it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories; appends refused", async () => {
+  it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories; appends refused; a stat with a wrong or no key names the key", async () => {
     const workDir = `/${randomUUID()}/`;
     const open = (key?: Buffer): Storager =>
       newStorager<QingStorOptions>({
@@ -33,6 +33,7 @@ describe("qingstor SSE-C copies", () => {
     await checkSseCCopies(open);
     await checkSseCDirs(open);
     await checkSseCAppends(open);
+    await checkSseCKeyHints(open, "encryption_customer_key");
   });
 
   it("a move of an SSE-C object whose answer is lost is recognised (the source's HEAD carries the key)", async () => {

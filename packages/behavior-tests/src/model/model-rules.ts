@@ -41,7 +41,7 @@ export interface DriverRules {
    * `writeAppend` through a handle whose object, at the handle's offset, holds other bytes than the
    * handle saw (replaced or taken over by another handle): absent, the bytes are appended (and
    * `IntegrityMismatch` where features.crc64); `"refuse"`, `ObjectModeInvalid` and nothing appended
-   * (fs: "the file still holds the bytes the append object describes").
+   * (fs: "the file still holds the bytes the append object describes"; memory likewise).
    */
   appendOntoOtherBytes?: "refuse";
   /**
@@ -76,6 +76,7 @@ export const MEMORY_RULES: Readonly<DriverRules> = Object.freeze({
   moveAppendable: "keep",
   multipartSlotCheck: "create",
   appendToPlainFile: "refuse",
+  appendOntoOtherBytes: "refuse",
   appendToMissing: "notExist",
   storageClasses: { standard: "STANDARD", infrequent: "STANDARD_IA" },
 });

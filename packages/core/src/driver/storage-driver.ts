@@ -44,7 +44,8 @@ export interface DriverBody {
   /**
    * For `writeAppend`: the whole object's CRC-64 (decimal) before this chunk, when the caller's
    * object knows it. A driver judging an append whose answer was lost compares the object with it;
-   * fs checks before every append that the file still holds bytes with this CRC-64 (not replaced).
+   * fs and memory check before every append that the object still holds bytes with this CRC-64
+   * (not re-created or replaced), and refuse with `ObjectModeInvalid` otherwise.
    */
   appendBaseCrc64?: string;
 }
@@ -152,6 +153,11 @@ export interface StorageDriver {
   presign?(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest>;
 
   createAppend?(key: string, options: DriverCallOptions): Promise<RawObject>;
+  /**
+   * Appends at `offset`. `crc64`: the whole object's CRC-64 after the append, only as the service
+   * reported it (or as the driver knows it, having checked the object's bytes against
+   * `body.appendBaseCrc64`); core hands it back as the object's, so never a computed guess.
+   */
   writeAppend?(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }>;
   commitAppend?(key: string, options: DriverCallOptions): Promise<void>;
 

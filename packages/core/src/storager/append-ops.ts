@@ -27,12 +27,24 @@ export async function createAppend(scope: OperationScope, path: string, rawOptio
 }
 
 /**
- * Appends `body` at `obj.appendOffset`, then advances `obj.appendOffset`,
- * `obj.size` and `obj.crc64`. Where the service returns the object's CRC64,
- * it is checked against the CRC of everything appended through `obj`. An `onProgress` listener that
- * throws does not stop the append: `obj` advances, then the call fails with `Unexpected`.
- * @throws ObjectModeInvalid (not an append object), Conflict (position moved), IntegrityMismatch,
- *   Unexpected (the onProgress listener threw; the bytes are appended)
+ * Appends `body` at `obj.appendOffset`, then advances `obj.appendOffset` and `obj.size`. Only the
+ * position is checked by every storage (`Conflict`). `obj.crc64` becomes the whole object's CRC-64
+ * as the storage reported it after this append (the result's `crc64`), or is removed where it
+ * reports none (QingStor; COS's documented APPEND answer): core never presents a CRC-64 it
+ * worked out itself as the object's. Where the storage reports one and `obj` knew the CRC-64
+ * before, the two must agree (`IntegrityMismatch` otherwise, the bytes then being appended
+ * onto an object that is not the one `obj` describes) and `crc64Confirmed` is true. memory and
+ * fs refuse, before writing, to append onto an object whose bytes are not the ones `obj`
+ * describes (`ObjectModeInvalid`: re-created or replaced since). Where neither holds (QingStor,
+ * COS without a CRC-64 in its answer), an object re-created by another writer with exactly
+ * `obj.appendOffset` bytes is appended to without notice. An `onProgress` listener that throws
+ * does not stop the append: `obj` advances, then the call fails with `Unexpected`. An append
+ * aborted while its request was under way may still have been applied (cloud drivers say so in
+ * the `Aborted` message): `obj` is not advanced; stat the object, a size of
+ * `obj.appendOffset` + the chunk's size means it was.
+ * @throws ObjectModeInvalid (not an append object, or not the object `obj` describes), Conflict
+ *   (position moved), IntegrityMismatch, Aborted, Unexpected (the onProgress listener threw; the
+ *   bytes are appended)
  */
 export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<AppendResult> {
   scope.require("writeAppend", "append", "writeAppend");
@@ -63,18 +75,24 @@ export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: 
   if (obj.crc64 !== undefined) driverBody.appendBaseCrc64 = obj.crc64;
   const result = await scope.driver.writeAppend!(key, offset, driverBody, stripCoreOptions(options));
   const expected = obj.crc64 === undefined ? undefined : crc64Combine(BigInt(obj.crc64), local, data.length).toString();
-  if (scope.driver.features.crc64 && expected !== undefined && result.crc64 !== undefined && !crc64Equal(result.crc64, expected)) {
-    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch after append: expected ${expected}, service has ${result.crc64}`);
+  const crc = result.crc64;
+  const confirmed = expected !== undefined && crc !== undefined && crc64Equal(crc, expected);
+  if (scope.driver.features.crc64 && expected !== undefined && crc !== undefined && !confirmed) {
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch after append: expected ${expected}, service has ${crc}`);
   }
   obj.appendOffset = result.appendOffset;
   obj.size = result.appendOffset;
-  const crc = result.crc64 ?? expected;
+  // Only a CRC-64 the storage reported describes the object: `expected` is what it would be had
+  // nobody else changed the object since `obj` last saw it, which nothing here checked.
   if (crc === undefined) delete obj.crc64;
   else obj.crc64 = crc;
   // Last: a listener that threw fails a call whose bytes are stored, and `obj` must say so.
   if (listenerError !== undefined) throw listenerError;
   progress.finish(data.length);
-  return { size: data.length, appendOffset: result.appendOffset, ...(crc === undefined ? {} : { crc64: crc }) };
+  const appended: AppendResult = { size: data.length, appendOffset: result.appendOffset };
+  if (crc !== undefined) appended.crc64 = crc;
+  if (confirmed) appended.crc64Confirmed = true;
+  return appended;
 }
 
 /**
