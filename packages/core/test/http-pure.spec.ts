@@ -80,7 +80,7 @@ describe("status and network errors", () => {
       "Conflict",
       "Conflict",
       "RequestThrottled",
-      "RequestThrottled",
+      "ServiceInternal",
       "ServiceInternal",
       "InvalidArgument",
       "InvalidArgument",

@@ -35,7 +35,8 @@ describe("OSS errors: what is worth a retry", () => {
     expect(ossError(505, undefined, "head_object", "r")).toMatchObject({ code: "ServiceInternal", retryable: false });
     expect(ossError(500, { code: "InternalError" }, "put_object", "r")).toMatchObject({ code: "ServiceInternal", retryable: true });
     expect(ossError(502, undefined, "put_object", "r")).toMatchObject({ code: "ServiceInternal", retryable: true });
-    expect(ossError(503, { code: "ServiceUnavailable" }, "put_object", "r")).toMatchObject({ code: "RequestThrottled", retryable: true });
+    expect(ossError(503, { code: "ServiceUnavailable" }, "put_object", "r")).toMatchObject({ code: "ServiceInternal", retryable: true });
+    expect(ossError(503, { code: "SlowDown" }, "put_object", "r")).toMatchObject({ code: "RequestThrottled", retryable: true });
   });
 
   it("IncompleteBody (OSS got fewer bytes than Content-Length) is a retryable transport failure, not an integrity one", () => {

@@ -5,8 +5,9 @@ import type { QsErrorBody } from "./responses.js";
  * QingStor error codes (protocols.md §3.4, plus the emulator's) and the
  * StorageError code each becomes. Codes not listed fall back to the HTTP status
  * (404 → ObjectNotExist, 401/403 → PermissionDenied, 409/412 → Conflict, 304 → Conflict
- * (not modified: an `If-None-Match` that did not hold), 429/503 → RequestThrottled,
- * 501 → CapabilityInsufficient, other 5xx → ServiceInternal, 4xx → InvalidArgument).
+ * (not modified: an `If-None-Match` that did not hold), 429 → RequestThrottled,
+ * 501 → CapabilityInsufficient, other 5xx → ServiceInternal (a 503 too, and `service_unavailable`:
+ * only throttling codes say the request was refused unapplied), 4xx → InvalidArgument).
  */
 export const QINGSTOR_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   object_not_exists: ErrorCode.ObjectNotExist,
@@ -41,7 +42,7 @@ export const QINGSTOR_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.
   too_many_requests: ErrorCode.RequestThrottled,
   max_requests_exceeded: ErrorCode.RequestThrottled,
   fetch_throttled: ErrorCode.RequestThrottled,
-  service_unavailable: ErrorCode.RequestThrottled,
+  service_unavailable: ErrorCode.ServiceInternal,
   internal_server_error: ErrorCode.ServiceInternal,
   internal_error: ErrorCode.ServiceInternal,
   upstream_failed: ErrorCode.ServiceInternal,
