@@ -49,11 +49,12 @@ describe("HttpClient: success, signing and retries", () => {
     expect(s.seen.map((r) => r.headers.authorization)).toEqual(["sig-1", "sig-2", "sig-3", "sig-4"]);
   });
 
-  it("tells a retry's answer whether an earlier attempt may have acted: after a reset, a 500 or a bare 503 yes, after a 429 or none no", async () => {
+  it("tells a retry's answer whether an earlier attempt may have acted: after a reset, a 500 or a body-less 503 yes, after throttling or none no", async () => {
     const cases: Array<[string, (res: import("node:http").ServerResponse) => void, boolean]> = [
       ["429", (res) => reply(res, 429, "too many requests"), false],
-      // A 503 without a throttling code: a front end may answer it for a request its back end applied.
-      ["503", (res) => reply(res, 503, "unavailable"), true],
+      ["throttled 503", (res) => reply(res, 503, "slow down"), false],
+      // A 503 that names nothing: a front end may answer it for a request its back end applied.
+      ["bare 503", (res) => res.writeHead(503).end(), true],
       ["reset", (res) => res.destroy(), true],
       ["500", (res) => reply(res, 500, "oops"), true],
     ];
@@ -77,7 +78,7 @@ describe("HttpClient: success, signing and retries", () => {
   it("stops after maxRetries and reports code, status and request id", async () => {
     const s = await serve((_req, res) => reply(res, 503, "busy", { "x-request-id": "rid-503" }));
     const e = await failure(client({ retry: { maxRetries: 2, baseDelayMs: 0, maxDelayMs: 0 } }).send(request(s.port)));
-    expect(e.code).toBe("ServiceInternal");
+    expect(e.code).toBe("RequestThrottled");
     expect(e.statusCode).toBe(503);
     expect(e.requestId).toBe("rid-503");
     expect(e.service).toBe("test");

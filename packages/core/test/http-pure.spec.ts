@@ -80,7 +80,7 @@ describe("status and network errors", () => {
       "Conflict",
       "Conflict",
       "RequestThrottled",
-      "ServiceInternal",
+      "RequestThrottled",
       "ServiceInternal",
       "InvalidArgument",
       "InvalidArgument",

@@ -5,8 +5,7 @@ import type { CosErrorBody } from "./responses.js";
  * COS error codes and the StorageError code each becomes. Codes not listed
  * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
  * 409/412 → Conflict, 304 → Conflict (not modified: an `If-None-Match` that did not hold),
- * 429 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx → ServiceInternal (a 503 too, and
- * `ServiceUnavailable`: only throttling codes say the request was refused unapplied),
+ * 429/503 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx → ServiceInternal,
  * 4xx → InvalidArgument). `IncompleteBody` (COS received fewer bytes than Content-Length) is a
  * transport failure, a retryable `ServiceInternal` like a broken connection.
  */
@@ -55,6 +54,7 @@ export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   OperationAborted: ErrorCode.Conflict,
   SlowDown: ErrorCode.RequestThrottled,
   RequestLimitExceeded: ErrorCode.RequestThrottled,
+  // Not throttling: a front end may answer it for a request its back end applied (a retry is judged as after a 500).
   ServiceUnavailable: ErrorCode.ServiceInternal,
   InternalError: ErrorCode.ServiceInternal,
   RequestTimeout: ErrorCode.ServiceInternal,

@@ -32,7 +32,7 @@ describe("COS error mapping", () => {
     expect(cosError(404, undefined, "head_object", "rid").code).toBe("ObjectNotExist");
     expect(cosError(403, undefined, "head_object", "rid").code).toBe("PermissionDenied");
     const e = cosError(503, undefined, "head_object", "rid");
-    expect(e.code).toBe("ServiceInternal");
+    expect(e.code).toBe("RequestThrottled");
     expect(e.retryable).toBe(true);
     expect(cosError(502, { code: "Weird" }, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });
   });

@@ -7,8 +7,7 @@ import type { OssErrorBody } from "./responses.js";
  * too (`InvalidTargetType`: OSS follows one link only) finds no object. Codes not listed
  * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
  * 409/412 → Conflict, 304 → Conflict (not modified: an `If-None-Match` that did not hold),
- * 429 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx → ServiceInternal (a 503 too, and
- * `ServiceUnavailable`: only throttling codes say the request was refused unapplied),
+ * 429/503 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx → ServiceInternal,
  * 4xx → InvalidArgument). `IncompleteBody` (OSS received fewer bytes than Content-Length) is a
  * transport failure, a retryable `ServiceInternal` like a broken connection.
  */
@@ -61,6 +60,7 @@ export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   TotalQpsLimitExceeded: ErrorCode.RequestThrottled,
   QpsLimitExceeded: ErrorCode.RequestThrottled,
   DownloadTrafficRateLimitExceeded: ErrorCode.RequestThrottled,
+  // Not throttling: a front end may answer it for a request its back end applied (a retry is judged as after a 500).
   ServiceUnavailable: ErrorCode.ServiceInternal,
   InternalError: ErrorCode.ServiceInternal,
   RequestTimeout: ErrorCode.ServiceInternal,

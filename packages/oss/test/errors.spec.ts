@@ -51,7 +51,7 @@ describe("OSS error mapping", () => {
   it("makes throttling and 5xx retryable", async () => {
     const t = ossError(503, await parseErrorBody(fixture("error-throttled.xml")), "put_object", "rid");
     expect(t).toMatchObject({ code: "RequestThrottled", retryable: true });
-    expect(ossError(503, undefined, "head_object", "rid")).toMatchObject({ code: "ServiceInternal", retryable: true });
+    expect(ossError(503, undefined, "head_object", "rid")).toMatchObject({ code: "RequestThrottled", retryable: true });
     expect(ossError(500, undefined, "head_object", "rid")).toMatchObject({ code: "ServiceInternal", retryable: true });
     expect(ossError(502, { code: "Weird" }, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });
   });

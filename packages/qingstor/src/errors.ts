@@ -5,9 +5,8 @@ import type { QsErrorBody } from "./responses.js";
  * QingStor error codes (protocols.md §3.4, plus the emulator's) and the
  * StorageError code each becomes. Codes not listed fall back to the HTTP status
  * (404 → ObjectNotExist, 401/403 → PermissionDenied, 409/412 → Conflict, 304 → Conflict
- * (not modified: an `If-None-Match` that did not hold), 429 → RequestThrottled,
- * 501 → CapabilityInsufficient, other 5xx → ServiceInternal (a 503 too, and `service_unavailable`:
- * only throttling codes say the request was refused unapplied), 4xx → InvalidArgument).
+ * (not modified: an `If-None-Match` that did not hold), 429/503 → RequestThrottled,
+ * 501 → CapabilityInsufficient, other 5xx → ServiceInternal, 4xx → InvalidArgument).
  */
 export const QINGSTOR_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   object_not_exists: ErrorCode.ObjectNotExist,
@@ -42,6 +41,7 @@ export const QINGSTOR_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.
   too_many_requests: ErrorCode.RequestThrottled,
   max_requests_exceeded: ErrorCode.RequestThrottled,
   fetch_throttled: ErrorCode.RequestThrottled,
+  // Not throttling: a front end may answer it for a request its back end applied (a retry is judged as after a 500).
   service_unavailable: ErrorCode.ServiceInternal,
   internal_server_error: ErrorCode.ServiceInternal,
   internal_error: ErrorCode.ServiceInternal,

@@ -43,7 +43,7 @@ describe("QingStor error mapping", () => {
     expect(qingstorError(404, undefined, "head_object", "rid").code).toBe("ObjectNotExist");
     expect(qingstorError(401, undefined, "head_object", "rid").code).toBe("PermissionDenied");
     expect(qingstorError(429, undefined, "x", undefined)).toMatchObject({ code: "RequestThrottled", retryable: true });
-    expect(qingstorError(503, undefined, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });
+    expect(qingstorError(503, undefined, "x", undefined)).toMatchObject({ code: "RequestThrottled", retryable: true });
     expect(qingstorError(503, { code: "service_unavailable" }, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });
     expect(qingstorError(502, { code: "weird" }, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });
     expect(qingstorError(500, { code: "internal_server_error" }, "x", undefined)).toMatchObject({ code: "ServiceInternal", retryable: true });

@@ -172,9 +172,11 @@ export class HttpClient {
         }
       }
       // Reached and maybe acted: sent over the network before it broke; or answered 5xx, or 2xx that
-      // `validate` refused (a 200 carrying an error document), unless it said "throttled".
+      // `validate` refused (a 200 carrying an error document), unless its error document said
+      // "throttled" (a 503 without one, as to a HEAD, says nothing of what was done).
       const status: number = result.response?.status ?? 0;
-      const answeredMaybe: boolean = (status >= 500 || (status >= 200 && status < 300)) && error.code !== ErrorCode.RequestThrottled;
+      const saidThrottled: boolean = error.code === ErrorCode.RequestThrottled && (status < 500 || (result.response?.body.length ?? 0) > 0);
+      const answeredMaybe: boolean = (status >= 500 || (status >= 200 && status < 300)) && !saidThrottled;
       const reached: boolean = result.network ? !(error.cause !== undefined && failedBeforeSend(error.cause)) : answeredMaybe;
       mayHaveApplied ||= reached;
       const sentMaybe = result.network && options.idempotent === false && reached;
