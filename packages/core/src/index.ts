@@ -63,6 +63,7 @@ export * from "./http/call-signal.js";
 export * from "./http/http-pairs.js";
 export * from "./http/retry-policy.js";
 export * from "./http/status-error.js";
+export * from "./http/bare-status.js";
 export * from "./http/network-error.js";
 export * from "./http/agents.js";
 export * from "./http/xml.js";

@@ -1,4 +1,4 @@
-import { ErrorCode, errorCodeForStatus, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, errorCodeForStatus, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { OssErrorBody } from "./responses.js";
 
 /**
@@ -74,13 +74,6 @@ export function isOssClockSkew(error: OssErrorBody | undefined): boolean {
 /** 5xx statuses that say the request can never succeed (Not Implemented, HTTP Version Not Supported): not retried. */
 const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
 
-/** What an answer of `status` without an error code means, for the message. */
-const BARE_STATUS: Readonly<Record<number, string>> = {
-  304: " (not modified)",
-  403: " (access denied; the answer has no body to say why: check the credential and its permissions)",
-  404: " (no such object, or no such bucket)",
-  412: " (precondition failed)",
-};
 
 /**
  * The StorageError for an OSS failure: `code` from {@link OSS_ERROR_CODES} (or
@@ -97,7 +90,7 @@ export function ossError(status: number, body: OssErrorBody | undefined, operati
     (ossCode !== undefined ? OSS_ERROR_CODES[ossCode] : undefined) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
   const ec = body?.ec ? ` (EC ${body.ec})` : "";
-  const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}` : `HTTP ${status}${BARE_STATUS[status] ?? ""}${ec}`;
+  const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}` : `HTTP ${status}${bareStatusHint(status)}${ec}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,

@@ -1,4 +1,4 @@
-import { ErrorCode, errorCodeForStatus, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, errorCodeForStatus, sseCContext as coreSseCContext, type SseCContext, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { QsErrorBody } from "./responses.js";
 
 /**
@@ -56,42 +56,20 @@ export function isQingStorClockSkew(error: QsErrorBody | undefined): boolean {
 /** 5xx statuses that say the request can never succeed (Not Implemented, HTTP Version Not Supported): not retried. */
 const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
 
-/** What a body-less answer of `status` means, for the message. */
-const BARE_STATUS: Readonly<Record<number, string>> = {
-  304: " (not modified)",
-  403: " (access denied; the answer has no body to say why: check the credential and its permissions)",
-  404: " (no such object, or no such bucket)",
-  412: " (precondition failed)",
-};
-
-/** What a body-less answer of `status` means when the request carried an SSE-C customer key. */
-const BARE_STATUS_KEYED: Readonly<Record<number, string>> = {
-  400: " (bad request; the answer has no body to say why: the SSE-C customer key the request carried may be wrong, or the object not encrypted with one)",
-  403: " (access denied; the answer has no body to say why: the SSE-C customer key the request carried may not be the one the object was written with; else check the credential and its permissions)",
-};
-
-/** What a body-less 400 to a HEAD without an SSE-C key may mean. */
-const BARE_HEAD_400 = " (bad request; the answer has no body to say why: if the object was written with an SSE-C customer key, a HEAD needs that key: give it with `encryption_customer_key`)";
-
 /** SSE-C algorithm headers (of the object, of a copy source): their presence says a key was sent (the key itself is never looked at). */
 const SSE_C_MARKS: readonly string[] = ["x-qs-encryption-customer-algorithm", "x-qs-copy-source-encryption-customer-algorithm"];
 
 /**
- * What a request's failure may owe to SSE-C: `"keyed"` when it carried a customer key,
- * `"head"` for a HEAD without one, else undefined.
+ * What a request's failure may owe to SSE-C (core `sseCContext` with this service's algorithm headers).
  * @throws nothing.
  */
-export function sseCContext(request: { method: string; headers: Readonly<Record<string, string>> } | undefined): "keyed" | "head" | undefined {
-  if (request === undefined) return undefined;
-  if (SSE_C_MARKS.some((h) => request.headers[h] !== undefined)) return "keyed";
-  return request.method === "HEAD" ? "head" : undefined;
+export function sseCContext(request: { method: string; headers: Readonly<Record<string, string>> } | undefined): SseCContext | undefined {
+  return coreSseCContext(request, SSE_C_MARKS);
 }
 
 /** The words after `HTTP <status>` for an answer with no error document. */
-function bareStatus(status: number, sseC: "keyed" | "head" | undefined): string {
-  if (sseC === "keyed") return BARE_STATUS_KEYED[status] ?? BARE_STATUS[status] ?? "";
-  if (sseC === "head" && status === 400) return BARE_HEAD_400;
-  return BARE_STATUS[status] ?? "";
+function bareStatus(status: number, sseC: SseCContext | undefined): string {
+  return bareStatusHint(status, sseC, "encryption_customer_key");
 }
 
 /**
@@ -104,7 +82,7 @@ function bareStatus(status: number, sseC: "keyed" | "head" | undefined): string 
  * request carried may be the wrong one, a HEAD without one may need it. The key is never part
  * of the message.
  */
-export function qingstorError(status: number, body: QsErrorBody | undefined, operation: string, requestId: string | undefined, sseC?: "keyed" | "head"): StorageError {
+export function qingstorError(status: number, body: QsErrorBody | undefined, operation: string, requestId: string | undefined, sseC?: SseCContext): StorageError {
   const qsCode = body?.code;
   const code =
     (qsCode !== undefined ? QINGSTOR_ERROR_CODES[qsCode] : undefined) ??
