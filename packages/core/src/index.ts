@@ -16,6 +16,7 @@ export * from "./driver/sse-c-source.js";
 export * from "./driver/moved-source-check.js";
 export * from "./driver/append-crc.js";
 export * from "./driver/append-aborted.js";
+export * from "./driver/lost-append.js";
 export * from "./pairs/pair-definition.js";
 export * from "./registry/service-definition.js";
 export * from "./registry/credential.js";

@@ -1,4 +1,6 @@
 import {
+  judgeLostAppend,
+  type LostAppendVerdict,
   abortedAppendError,
   appendChunkCrc64,
   crc64,
@@ -72,7 +74,7 @@ async function sendAppend(client: OssClient, key: string, offset: number, body: 
 }
 
 /** What the object says about an append whose answer was lost. */
-type Verdict = { applied: AppendResult } | { untouched: true } | { unknown: string };
+type Verdict = LostAppendVerdict<AppendResult>;
 
 /**
  * After a lost answer (`failure`: the network error, or the retry's 409): the append's result when
@@ -81,24 +83,7 @@ type Verdict = { applied: AppendResult } | { untouched: true } | { unknown: stri
  * @throws StorageError `failure` (retryable only when the object is unchanged), `Aborted`
  */
 async function afterLostAnswer(client: OssClient, key: string, offset: number, body: DriverBody, options: DriverCallOptions, failure: StorageError): Promise<AppendResult> {
-  let verdict: Verdict;
-  try {
-    verdict = await lookAtObject(client, key, offset, body, options);
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.Aborted)) throw e;
-    // No object where a first append (at 0) was lost: it was not applied.
-    verdict = offset === 0 && isStorageError(e, ErrorCode.ObjectNotExist) ? { untouched: true } : { unknown: `the object could not be looked at (${isStorageError(e) ? e.code : "error"})` };
-  }
-  if ("applied" in verdict) return verdict.applied;
-  // A network failure after which the object is unchanged: nothing was appended, a retry at the same position is safe.
-  if ("untouched" in verdict && failure.statusCode === undefined) throw failure;
-  const why = "unknown" in verdict ? verdict.unknown : "the object is unchanged";
-  throw storageError(failure.code, `${failure.detail}; the append's answer was lost and ${why}: do not retry it blindly`, {
-    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
-    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
-    cause: failure,
-    retryable: false,
-  });
+  return judgeLostAppend(failure, offset, () => lookAtObject(client, key, offset, body, options));
 }
 
 /**

@@ -1,4 +1,6 @@
 import {
+  judgeLostAppend,
+  type LostAppendVerdict,
   abortedAppendError,
   appendChunkCrc64,
   crc64,
@@ -76,7 +78,7 @@ async function sendAppend(ctx: AppendContext, key: string, offset: number, body:
 }
 
 /** What the object says about an append whose answer was lost. */
-type Verdict = { applied: { appendOffset: number } } | { untouched: true } | { unknown: string };
+type Verdict = LostAppendVerdict<{ appendOffset: number }>;
 
 /**
  * After a lost answer (`failure`, the network error): the append's result when the object shows it
@@ -84,21 +86,7 @@ type Verdict = { applied: { appendOffset: number } } | { untouched: true } | { u
  * @throws StorageError `failure` (retryable only when nothing was appended), `Aborted`
  */
 async function afterLostAnswer(ctx: AppendContext, key: string, offset: number, body: DriverBody, options: DriverCallOptions, failure: StorageError): Promise<{ appendOffset: number }> {
-  let verdict: Verdict;
-  try {
-    verdict = await appliedAppend(ctx, key, offset, body, options);
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.Aborted)) throw e;
-    // No object where a first append (at 0) was lost: it was not applied.
-    verdict = offset === 0 && isStorageError(e, ErrorCode.ObjectNotExist) ? { untouched: true } : { unknown: `the object could not be looked at (${isStorageError(e) ? e.code : "error"})` };
-  }
-  if ("applied" in verdict) return verdict.applied;
-  if ("untouched" in verdict) throw failure;
-  throw storageError(failure.code, `${failure.detail}; the append's answer was lost and ${verdict.unknown}: do not retry it blindly`, {
-    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
-    cause: failure,
-    retryable: false,
-  });
+  return judgeLostAppend(failure, offset, () => appliedAppend(ctx, key, offset, body, options));
 }
 
 /**

@@ -1,0 +1,33 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+
+/** What the object says about an append whose answer was lost: applied (with the driver's result), untouched, or unknown (why). */
+export type LostAppendVerdict<R> = { applied: R } | { untouched: true } | { unknown: string };
+
+/**
+ * Settles an append whose answer was lost (`failure`: the network error, or the 409 a retry got
+ * after an attempt that may have been applied) by what `look` finds on the object: applied → its
+ * result; untouched after a network failure → `failure` as it is (retryable: nothing was
+ * appended); anything else, or a look that failed (no object where a first append at offset 0
+ * was lost counts as untouched) → `failure`'s code, not retryable, its message saying the answer
+ * was lost and why the outcome is unknown: "do not retry it blindly".
+ * @throws StorageError `failure` (as described), `Aborted` (from `look`).
+ */
+export async function judgeLostAppend<R>(failure: StorageError, offset: number, look: () => Promise<LostAppendVerdict<R>>): Promise<R> {
+  let verdict: LostAppendVerdict<R>;
+  try {
+    verdict = await look();
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.Aborted)) throw e;
+    verdict = offset === 0 && isStorageError(e, ErrorCode.ObjectNotExist) ? { untouched: true } : { unknown: `the object could not be looked at (${isStorageError(e) ? e.code : "error"})` };
+  }
+  if ("applied" in verdict) return verdict.applied;
+  if ("untouched" in verdict && failure.statusCode === undefined) throw failure;
+  const why = "unknown" in verdict ? verdict.unknown : "the object is unchanged";
+  throw storageError(failure.code, `${failure.detail}; the append's answer was lost and ${why}: do not retry it blindly`, {
+    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
+    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
+    cause: failure,
+    retryable: false,
+  });
+}
