@@ -1,7 +1,7 @@
 import { createWriteStream } from "node:fs";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { abortError, ErrorCode, isStorageError, openUrl, storageError, type ProgressListener } from "@stowage/core";
+import { abortError, ArrivalProgress, ErrorCode, isStorageError, openUrl, storageError, type ProgressListener } from "@stowage/core";
 import { fsError } from "./errors.js";
 
 /**
@@ -33,20 +33,16 @@ export async function downloadTo(url: string, file: string, signal?: AbortSignal
 }
 
 /**
- * A pass-through that reports the bytes gone through it (`total`: `size`, or the bytes themselves
- * when more came); `finish` reports the final `{ bytes, total: bytes }` unless that was the last report;
- * `thrown` is what the listener threw, if it did.
+ * A pass-through that reports the bytes gone through it ({@link ArrivalProgress}); `finish`
+ * reports the final size; `thrown` is what the listener threw, if it did.
  */
 function countingStream(size: number | undefined, onProgress: ProgressListener): { stream: Transform; finish: () => void; thrown: () => unknown } {
-  let bytes = 0;
-  let lastTotal: number | undefined;
+  const progress = new ArrivalProgress(size, onProgress);
   let thrown: unknown;
   const stream = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-      bytes += chunk.length;
-      lastTotal = size === undefined ? undefined : Math.max(size, bytes);
       try {
-        onProgress(lastTotal === undefined ? { bytes } : { bytes, total: lastTotal });
+        progress.add(chunk.length);
       } catch (e) {
         thrown = e;
         callback(e as Error);
@@ -55,11 +51,5 @@ function countingStream(size: number | undefined, onProgress: ProgressListener):
       callback(null, chunk);
     },
   });
-  return {
-    stream,
-    finish: () => {
-      if (lastTotal !== bytes) onProgress({ bytes, total: bytes });
-    },
-    thrown: () => thrown,
-  };
+  return { stream, finish: () => progress.finish(), thrown: () => thrown };
 }

@@ -1,4 +1,4 @@
-import { abortError, openUrl, throwIfAborted, type ProgressListener } from "@stowage/core";
+import { abortError, ArrivalProgress, openUrl, throwIfAborted, type ProgressListener } from "@stowage/core";
 
 /** A URL's body, read whole, and the Content-Type its server sent. */
 export interface FetchedBody {
@@ -17,25 +17,22 @@ export interface FetchedBody {
 export async function fetchBody(url: string, signal: AbortSignal | undefined, onProgress: ProgressListener | undefined): Promise<FetchedBody> {
   const { body, size, contentType } = await openUrl(url, signal);
   const chunks: Buffer[] = [];
+  const progress = onProgress === undefined ? undefined : new ArrivalProgress(size, onProgress);
   let bytes = 0;
-  let lastTotal: number | undefined;
   try {
     // Leaving the loop by a throw destroys the body (and its request).
     for await (const chunk of body) {
       const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
       chunks.push(piece);
       bytes += piece.length;
-      if (onProgress !== undefined) {
-        lastTotal = size === undefined ? undefined : Math.max(size, bytes);
-        onProgress(lastTotal === undefined ? { bytes } : { bytes, total: lastTotal });
-      }
+      progress?.add(piece.length);
     }
   } catch (e) {
     if (signal?.aborted) throw abortError(signal);
     throw e;
   }
   throwIfAborted(signal);
-  if (onProgress !== undefined && lastTotal !== bytes) onProgress({ bytes, total: bytes });
+  progress?.finish();
   const data = Buffer.concat(chunks, bytes);
   return contentType === undefined ? { data } : { data, contentType };
 }
