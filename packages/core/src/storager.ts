@@ -125,7 +125,14 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   stat(path: string, options?: StatOptions & Extra<X, "stat">): Promise<ObjectInfo>;
   /** The object's bytes (or a range). Whole-object reads are CRC64-checked where the service sends one. @throws ObjectNotExist, IntegrityMismatch, Aborted */
   read(path: string, options?: ReadOptions & Extra<X, "read">): Promise<Buffer>;
-  /** Streams the object; the stream errors with `IntegrityMismatch` rather than ending on corrupt data. @throws ObjectNotExist, IntegrityMismatch, Aborted */
+  /**
+   * Streams the object; the stream errors with `IntegrityMismatch` rather than ending on corrupt data.
+   * Read it to its end or destroy it: until then an HTTP service's stream holds one of the host's
+   * `max_connections` (a request finding all busy waits `request_timeout`, then fails). A reader may
+   * pause for long (backpressure); after 10 × `request_timeout` paused (at least 10 min) its connection
+   * is closed, and the rest is asked for again once it reads on.
+   * @throws ObjectNotExist, IntegrityMismatch, Aborted, ServiceInternal
+   */
   createReadStream(path: string, options?: ReadOptions & Extra<X, "read">): Readable;
   /** Stores a body of any size (multipart above the threshold). Overwrites. @throws InvalidArgument, IntegrityMismatch, PairUnsupported, Aborted */
   write(path: string, body: Body, options?: WriteOptions & Extra<X, "write">): Promise<WriteResult>;

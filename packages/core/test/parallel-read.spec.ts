@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { randomFillSync } from "node:crypto";
+import { getEventListeners } from "node:events";
 import { Readable } from "node:stream";
 import type { DriverCallOptions, DriverReadResult, RawObject, StorageDriver } from "../src/driver/storage-driver.js";
 import { isStorageError, storageError } from "../src/errors/storage-error.js";
@@ -186,6 +187,32 @@ describe("concurrent ranged reads (readConcurrency)", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(driver.open).toBe(0);
     expect(driver.reads.length).toBeLessThanOrEqual(4);
+  });
+
+  it("subscribes to the signal on the first read: streams created and never read hold nothing on it", async () => {
+    const driver = new RangeDriver(100 * KiB);
+    const controller = new AbortController();
+    const store = open(driver);
+    const options = { readConcurrency: 3, readPartSize: 10 * KiB, signal: controller.signal };
+    const unread = Array.from({ length: 5 }, () => store.createReadStream("obj", options));
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    for (const stream of unread) stream.destroy();
+    const chunks: Buffer[] = [];
+    for await (const chunk of store.createReadStream("obj", options)) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(driver.data)).toBe(true);
+    expect(driver.stats).toBe(1);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
+  it("an unread stream whose signal already aborted errors with Aborted once read", async () => {
+    const driver = new RangeDriver(100 * KiB);
+    const controller = new AbortController();
+    controller.abort();
+    const stream = open(driver).createReadStream("obj", { readConcurrency: 3, readPartSize: 10 * KiB, signal: controller.signal });
+    const failed = new Promise<unknown>((resolve) => stream.once("error", resolve));
+    stream.resume();
+    expect(isStorageError(await failed, "Aborted")).toBe(true);
+    expect(driver.stats).toBe(0);
   });
 
   it("errors a paused stream with Aborted as soon as the signal aborts", async () => {

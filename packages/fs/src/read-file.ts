@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import type { Readable } from "node:stream";
-import { abortError, checkEtagConditions, ErrorCode, storageError, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
+import { abortError, checkEtagConditions, ErrorCode, onAbort, storageError, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
 import { fsError } from "./errors.js";
 import { refuseDirKey } from "./file-keys.js";
 import { readRange } from "./files.js";
@@ -35,10 +35,13 @@ export async function openFileRead(paths: FsPaths, key: string, range: { offset?
     throw fsError(e);
   }
   const signal = options.signal;
-  if (signal !== undefined) {
-    const onAbort = (): void => void stream.destroy(abortError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    stream.once("close", () => signal.removeEventListener("abort", onAbort));
+  // Aborted while the file was opened: nothing is handed out (an abort would error the stream before anyone listens).
+  if (signal?.aborted) {
+    stream.destroy();
+    throw abortError(signal);
   }
+  // Through core's one listener per signal: many reads sharing a signal add no listener each (Node warns above 10).
+  const unsubscribe = onAbort(signal, () => void stream.destroy(abortError(signal)));
+  stream.once("close", unsubscribe);
   return { stream, object };
 }

@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { abortError } from "@stowage/core";
+import { abortError, onAbort } from "@stowage/core";
 import { nextTurn, STEP_BYTES } from "./steps.js";
 
 /** Bytes per chunk of a read stream. */
@@ -31,17 +31,15 @@ async function* steppedChunks(data: Buffer, start: number, end: number): AsyncGe
  * A stream of copies of bytes `[offset, offset + size)` of `data` (clamped to its length), in
  * chunks of at most 1 MiB. Aborting `signal` destroys the stream with `Aborted`; a range larger
  * than {@link STEP_BYTES} lets the event loop turn between steps, so an abort from a timer
- * stops it part-way.
+ * stops it part-way. The caller checks `signal` first (an abort now would error the stream before anyone listens).
  * @throws nothing (an abort errors the stream).
  */
 export function rangeStream(data: Buffer, range: { offset?: number; size?: number }, signal: AbortSignal | undefined): Readable {
   const start = Math.min(range.offset ?? 0, data.length);
   const end = range.size === undefined ? data.length : Math.min(data.length, start + range.size);
   const stream = Readable.from(end - start > STEP_BYTES ? steppedChunks(data, start, end) : chunks(data, start, end));
-  if (signal !== undefined) {
-    const onAbort = (): void => void stream.destroy(abortError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    stream.once("close", () => signal.removeEventListener("abort", onAbort));
-  }
+  // Through core's one listener per signal: many reads sharing a signal add no listener each (Node warns above 10).
+  const unsubscribe = onAbort(signal, () => void stream.destroy(abortError(signal)));
+  stream.once("close", unsubscribe);
   return stream;
 }

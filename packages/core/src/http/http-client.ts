@@ -48,11 +48,19 @@ export interface HttpClientOptions {
   requestIdHeader?: string;
   retry?: Partial<RetryPolicy>;
   /**
-   * Timeout of each attempt, in ms (default 60 s): for opening the connection, then for
-   * time without a byte in either direction. Time a streamed response body spends paused
-   * by its reader does not count.
+   * Timeout of each attempt, in ms (default 60 s): for getting a pooled connection when all
+   * `agent.maxSockets` are busy (then `ESTOWAGE_POOL_TIMEOUT`, nothing sent, retryable), for
+   * opening the connection, then for time without a byte in either direction. Time a streamed
+   * response body spends paused by its reader does not count: {@link HttpClientOptions.pausedTimeoutMs} bounds that.
    */
   timeoutMs?: number;
+  /**
+   * How long a streamed response body may stay paused by its reader before its connection is
+   * closed, in ms (default `pausedBodyTimeoutMs(timeoutMs)`: 10 × `timeoutMs`, at least 10 min).
+   * The body then fails with a retryable `ServiceInternal` (`ESTOWAGE_PAUSED_TIMEOUT`); a storager's
+   * read stream resumes from there once its reader wants more.
+   */
+  pausedTimeoutMs?: number;
   agent?: AgentOptions;
   /** Jitter source, for tests (default `Math.random`). */
   random?: () => number;
@@ -93,12 +101,14 @@ export class HttpClient {
   private readonly agents: Agents;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly pausedTimeoutMs: number | undefined;
   private offsetMs = 0;
 
   constructor(readonly options: HttpClientOptions) {
     this.agents = keepAliveAgents(options.agent);
     this.policy = resolveRetryPolicy(options.retry);
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.pausedTimeoutMs = options.pausedTimeoutMs;
   }
 
   /** Milliseconds added to the local clock for signing (learned from a skew error). */
@@ -207,7 +217,8 @@ export class HttpClient {
       return { error: this.scoped(err), network: false, bodyConsumed: false, signing: true };
     }
     try {
-      const sent = await dispatch(request, { agents: this.agents, timeoutMs: this.timeoutMs, signal: options.signal, onUploadProgress: options.onUploadProgress });
+      const { agents, timeoutMs, pausedTimeoutMs } = this;
+      const sent = await dispatch(request, { agents, timeoutMs, pausedTimeoutMs, signal: options.signal, onUploadProgress: options.onUploadProgress });
       consumed = sent.bodyConsumed();
       const res = new StreamingResponse(original, sent.response, attempt.number, attempt.mayHaveApplied, this.options.requestIdHeader, options.signal);
       if (!accept(res.status)) {

@@ -11,7 +11,8 @@ function atLeast(min: number): (value: unknown) => string | undefined {
  * spread them into their own pair set (`{ ...httpPairs, ...ownPairs }`).
  * - `max_retries` (integer, default 3): retries after the first attempt of a request.
  * - `retry_base_delay` / `retry_max_delay` (duration, default 200ms / 10s): backoff bounds.
- * - `request_timeout` (duration, default 60s): connect time, or idle time, after which a request fails.
+ * - `request_timeout` (duration, default 60s): wait for a free pooled connection, connect time, or idle
+ *   time, after which a request fails; a response body left paused is closed after 10 times that (at least 10 min).
  * - `max_connections` (integer, default 64): sockets per host.
  * - `tls_ca` (string): a PEM CA certificate trusted besides the system's (self-signed endpoints),
  *   or the absolute path of a PEM file, read when the storager or servicer is opened.
@@ -41,14 +42,15 @@ export const httpPairs = {
   requestTimeout: definePair({
     name: "request_timeout",
     type: "duration",
-    description: "A request fails when connecting takes this long, or its connection is idle this long (time a reader spends paused does not count).",
+    description:
+      "A request fails when getting a free connection or connecting takes this long, or its connection is idle this long (time a reader spends paused does not count; a body left paused 10 times this, at least 10 min, is closed).",
     operations: ["new"],
     validate: atLeast(1),
   }),
   maxConnections: definePair({
     name: "max_connections",
     type: "integer",
-    description: "Keep-alive sockets per host.",
+    description: "Keep-alive sockets per host. A read stream holds one until read to its end or destroyed; a request finding all busy waits up to request_timeout.",
     operations: ["new"],
     validate: atLeast(1),
   }),

@@ -4,7 +4,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { abortError } from "../io/abort.js";
 import { headerValue, type HttpRequest } from "./http-request.js";
-import { networkError } from "./network-error.js";
+import { errnoOf, networkError } from "./network-error.js";
 
 /** What every response exposes: status, headers and the service's request id. */
 export interface HttpResponseHead {
@@ -62,7 +62,9 @@ export class StreamingResponse implements HttpResponseHead {
   /**
    * The body as a stream whose errors are StorageErrors (`ServiceInternal` for a
    * broken connection, `Aborted` after the signal fired), carrying the request id.
-   * Destroying it releases the connection.
+   * Read it to its end or destroy it: that releases the connection. One left paused holds its
+   * connection until the client's paused-body bound closes it (retryable `ServiceInternal`,
+   * `ESTOWAGE_PAUSED_TIMEOUT`).
    */
   stream(): Readable {
     return new ResponseBody(this.message, (e) => this.bodyError(e));
@@ -165,7 +167,8 @@ class ResponseBody extends Readable {
     message.on("data", this.forward);
     message.once("end", () => this.push(null));
     message.once("error", (e) => this.fail(e));
-    message.once("aborted", () => this.fail(cutShort()));
+    // Destroyed by the transport with its own reason (a body left paused too long): that reason.
+    message.once("aborted", () => this.fail(errnoOf(message.errored)?.startsWith("ESTOWAGE_") === true ? message.errored : cutShort()));
     message.once("close", () => {
       if (!message.complete) this.fail(cutShort());
     });
@@ -187,8 +190,8 @@ class ResponseBody extends Readable {
         m.off("data", this.forward);
         m.resume();
       } else {
-        // Still on the wire (and the idle timer may be off for a paused reader): closed, or the
-        // socket would be held forever.
+        // Still on the wire (a paused reader's socket only times out after the long paused bound):
+        // closed now, or the socket would be held until then.
         m.destroy();
       }
     }

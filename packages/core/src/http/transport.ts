@@ -4,20 +4,45 @@ import { Readable } from "node:stream";
 import { abortError, onAbort } from "../io/abort.js";
 import type { Agents } from "./agents.js";
 import { hostHeader, queryString, type HttpRequest } from "./http-request.js";
-import { connectTimeoutError, timeoutError } from "./network-error.js";
+import { connectTimeoutError, pausedTimeoutError, poolTimeoutError, timeoutError } from "./network-error.js";
 
 /** Buffers above this size are written in slices of it, so upload progress can be reported. */
 const PROGRESS_SLICE = 1024 * 1024;
+
+/** The shortest default bound of a paused response body (see {@link pausedBodyTimeoutMs}). */
+const PAUSED_BODY_MIN_MS = 10 * 60_000;
+
+/**
+ * The default bound of a response body paused by its reader, for a client whose request timeout
+ * is `timeoutMs`: 10 times that, and at least 10 minutes. A reader held back by a slower
+ * destination (backpressure: a copy to a slow upload) pauses for long stretches and must not lose
+ * its body to a timer meant for silent servers; a stream dropped (or forgotten) paused, without being
+ * destroyed, would otherwise hold its pooled connection for ever. A storager's read stream that
+ * loses its body this way re-requests the rest once its reader wants more (a resume, within
+ * `max_retries`), so only a reader that really stopped notices.
+ * @throws nothing
+ */
+export function pausedBodyTimeoutMs(timeoutMs: number): number {
+  return Math.max(10 * timeoutMs, PAUSED_BODY_MIN_MS);
+}
 
 /** Settings of one attempt. */
 export interface DispatchOptions {
   agents: Agents;
   /**
-   * Idle time after which the attempt fails, in ms: the time to open the connection,
-   * then time without a byte in either direction. It does not run while the response
-   * body is paused because its reader does not want more yet (backpressure).
+   * Idle time after which the attempt fails, in ms: the wait for a free pooled connection
+   * (`max_connections` busy), the time to open the connection, then time without a byte in
+   * either direction. It does not run while the response body is paused because its reader
+   * does not want more yet (backpressure): `pausedTimeoutMs` does.
    */
   timeoutMs: number;
+  /**
+   * How long the response body may stay paused by its reader before its connection is closed,
+   * in ms (default {@link pausedBodyTimeoutMs} of `timeoutMs`): the body then fails with the
+   * retryable `ESTOWAGE_PAUSED_TIMEOUT`, so a stream nobody reads any more does not hold its
+   * pooled connection for good.
+   */
+  pausedTimeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
   /**
    * Cumulative request-body bytes handed to the socket, until the response head arrives. If it
@@ -56,9 +81,12 @@ export class DispatchError extends Error {
  * arrived (the body is left to the caller; destroying it frees the socket).
  * Adds `host` and, for Buffer bodies, `content-length` when missing. Aborting
  * `signal` destroys the request (and a response still streaming) with `Aborted`;
- * a connection not opened within `timeoutMs` fails with code `ESTOWAGE_CONNECT_TIMEOUT`,
- * an idle one with `ESTOWAGE_TIMEOUT`. The idle timer stops while the response body is
- * paused by its reader and starts again when the reader wants more.
+ * a request that got no pooled connection within `timeoutMs` (all `max_connections` busy)
+ * fails with code `ESTOWAGE_POOL_TIMEOUT` (nothing was sent), a connection not opened within
+ * `timeoutMs` with `ESTOWAGE_CONNECT_TIMEOUT`, an idle one with `ESTOWAGE_TIMEOUT`. While the
+ * response body is paused by its reader the idle timer gives way to `pausedTimeoutMs`, after
+ * which the body fails with `ESTOWAGE_PAUSED_TIMEOUT` and its connection is closed; it starts
+ * again when the reader wants more.
  * @throws DispatchError wrapping the socket error (or `Aborted`, or the body stream's error)
  */
 export function dispatch(request: HttpRequest, options: DispatchOptions): Promise<Dispatched> {
@@ -80,6 +108,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
     let consumed = false;
     let settled = false;
     let bodyFailed = false;
+    const agent = secure ? options.agents.https : options.agents.http;
     const req: ClientRequest = send({
       protocol: secure ? "https:" : "http:",
       hostname,
@@ -87,33 +116,56 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       method: request.method,
       path: request.path + queryString(request.query),
       headers,
-      agent: secure ? options.agents.https : options.agents.http,
+      agent,
       // Set on the socket as soon as it is assigned, so it also bounds opening the connection
       // (req.setTimeout alone starts only once connected; the agent's own timeout is fixed).
       timeout: options.timeoutMs,
     });
     const signal = options.signal;
-    // Rejects at once: a request still waiting for a free socket only reports its destruction once
-    // it gets one, which may be never. `onAbort` keeps one listener on a signal shared by many
-    // requests in flight (Node warns above 10).
-    const cleanup = onAbort(signal, () => {
-      req.destroy(abortError(signal));
+    /** Lets go of the request body stream (a request without a socket never closes to do it). */
+    let detachBody = (): void => {};
+    // A request queued behind `max_connections` busy sockets has no socket, so no socket timer:
+    // without this one it would wait for as long as they stay busy (a paused body holds its socket
+    // for `pausedTimeoutMs`). Node drops a destroyed request from the agent's queue when a socket frees.
+    let waiting: NodeJS.Timeout | undefined = setTimeout(() => {
+      waiting = undefined;
+      if (settled) return;
+      const error = poolTimeoutError(options.timeoutMs, agent.maxSockets);
+      fail(error);
+      req.destroy(error);
+    }, options.timeoutMs);
+    const socketAssigned = (): void => {
+      if (waiting !== undefined) clearTimeout(waiting);
+      waiting = undefined;
+    };
+    req.once("socket", socketAssigned);
+    let cleanup = (): void => {};
+    /** Rejects at once, for a request that may still be waiting for a socket (it reports nothing until it gets one). */
+    const fail = (error: unknown): void => {
+      socketAssigned();
+      cleanup();
+      if (req.socket === null || req.socket === undefined) detachBody();
       if (!settled) {
         settled = true;
-        reject(new DispatchError(abortError(signal), consumed, bodyFailed));
+        reject(new DispatchError(error, consumed, bodyFailed));
       }
+    };
+    // `onAbort` keeps one listener on a signal shared by many requests in flight (Node warns above 10).
+    cleanup = onAbort(signal, () => {
+      req.destroy(abortError(signal));
+      fail(abortError(signal));
     });
+    const pausedMs = options.pausedTimeoutMs ?? pausedBodyTimeoutMs(options.timeoutMs);
+    let response: { message: IncomingMessage; paused: () => boolean } | undefined;
     req.setTimeout(options.timeoutMs, () => {
+      if (response?.paused() === true) {
+        response.message.destroy(pausedTimeoutError(pausedMs));
+        return;
+      }
       const connecting = req.socket?.connecting === true;
       req.destroy(connecting ? connectTimeoutError(options.timeoutMs) : timeoutError(options.timeoutMs));
     });
-    req.on("error", (e) => {
-      cleanup();
-      if (!settled) {
-        settled = true;
-        reject(new DispatchError(e, consumed, bodyFailed));
-      }
-    });
+    req.on("error", fail);
     req.on("response", (res: IncomingMessage) => {
       if (settled) {
         res.destroy();
@@ -121,7 +173,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       }
       settled = true;
       res.once("close", cleanup);
-      idleOnlyWhileWanted(res, options.timeoutMs);
+      response = { message: res, paused: idleOnlyWhileWanted(res, options.timeoutMs, pausedMs) };
       resolve({ response: res, bodyConsumed: () => consumed });
     });
 
@@ -146,7 +198,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
     } else if (Buffer.isBuffer(body)) {
       writeBuffer(req, body, onProgress);
     } else {
-      pipeStream(req, body, onProgress, {
+      detachBody = pipeStream(req, body, onProgress, {
         touched: () => (consumed = true),
         failed: () => (bodyFailed = true),
       });
@@ -185,18 +237,25 @@ function writeBuffer(req: ClientRequest, body: Buffer, onProgress: ((bytes: numb
 }
 
 /**
- * Keeps the socket's idle timer off while `res` is paused by its reader (backpressure):
- * a slow consumer is not a silent server. The timer runs again once the reader wants more.
+ * Swaps the socket's idle timer for the much longer `pausedMs` while `res` is paused by its reader
+ * (backpressure): a slow consumer is not a silent server. The idle timer runs again once the reader
+ * wants more. Returns whether `res` is paused now (what a timeout then means).
  */
-function idleOnlyWhileWanted(res: IncomingMessage, timeoutMs: number): void {
+function idleOnlyWhileWanted(res: IncomingMessage, timeoutMs: number, pausedMs: number): () => boolean {
   const socket = res.socket;
-  if (socket === null) return;
+  let paused = false;
+  if (socket === null) return () => false;
   res.on("pause", () => {
-    if (!res.readableEnded && !socket.destroyed) socket.setTimeout(0);
+    if (res.readableEnded || socket.destroyed) return;
+    paused = true;
+    socket.setTimeout(pausedMs);
   });
   res.on("resume", () => {
-    if (!res.complete && !res.destroyed && !socket.destroyed) socket.setTimeout(timeoutMs);
+    paused = false;
+    // A complete body only drains from memory now; its socket goes back to the pool at its end.
+    if (!res.destroyed && !socket.destroyed) socket.setTimeout(res.complete ? 0 : timeoutMs);
   });
+  return () => paused;
 }
 
 /** True when a one-shot body stream cannot give a byte any more (ended, destroyed or errored). */
@@ -210,11 +269,12 @@ const swallow = (): void => undefined;
 
 /**
  * Pipes `body` into `req`, counting its bytes for progress. Its listeners belong to
- * this attempt only: they are removed when `req` closes, so a retry neither reports
+ * this attempt only: they are removed when `req` closes (or when the returned function is
+ * called: a request that never got a socket never closes), so a retry neither reports
  * progress twice nor sees another attempt's failure. A failure of `body` itself
  * destroys `req` with that error after calling `hooks.failed`.
  */
-function pipeStream(req: ClientRequest, body: Readable, onProgress: ((bytes: number) => void) | undefined, hooks: { touched: () => void; failed: () => void }): void {
+function pipeStream(req: ClientRequest, body: Readable, onProgress: ((bytes: number) => void) | undefined, hooks: { touched: () => void; failed: () => void }): () => void {
   let sent = 0;
   const onData = (chunk: Buffer | string): void => {
     hooks.touched();
@@ -231,10 +291,12 @@ function pipeStream(req: ClientRequest, body: Readable, onProgress: ((bytes: num
   }
   body.on("data", onData);
   body.once("error", onError);
-  req.once("close", () => {
+  const detach = (): void => {
     body.removeListener("data", onData);
     body.removeListener("error", onError);
     if (!body.readableEnded) body.unpipe(req);
-  });
+  };
+  req.once("close", detach);
   body.pipe(req);
+  return detach;
 }

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
-import { abortError } from "./abort.js";
+import { abortError, onAbort } from "./abort.js";
 
 /** The body of a URL being fetched, and what its server said about it. */
 export interface OpenedUrl {
@@ -37,19 +37,26 @@ export function checkHttpUrl(url: string): void {
 /**
  * GETs an http(s) URL with Node's fetch, following redirects, for drivers
  * whose `fetch` runs on this machine (fs, memory). The URL never appears in
- * errors: it may be presigned.
+ * errors: it may be presigned. Aborting `signal` aborts the request and its body. Node's fetch
+ * gets a signal of its own, linked to `signal` through core's one listener and let go of once the
+ * body closed (read, failed or destroyed): fetch would keep a listener on the caller's signal
+ * until its request is garbage-collected, and raise that signal's listener limit to 1500 (hiding
+ * real leaks from Node's warning).
  * @throws InvalidArgument (not http or https), ObjectNotExist (404/410), PermissionDenied (401/403),
  *   RequestThrottled (429), ServiceInternal (5xx), Aborted, Unexpected (network failure, other statuses)
  */
 export async function openUrl(url: string, signal?: AbortSignal): Promise<OpenedUrl> {
   checkHttpUrl(url);
+  const own = signal === undefined ? undefined : new AbortController();
+  const release = onAbort(signal, () => own?.abort(signal?.reason));
   try {
-    const response = await fetch(url, { redirect: "follow", ...(signal ? { signal } : {}) });
+    const response = await fetch(url, { redirect: "follow", ...(own ? { signal: own.signal } : {}) });
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       throw statusError(response.status);
     }
     const body = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+    body.once("close", release);
     const length = Number(response.headers.get("content-length") ?? NaN);
     const contentType = response.headers.get("content-type");
     return {
@@ -58,6 +65,7 @@ export async function openUrl(url: string, signal?: AbortSignal): Promise<Opened
       ...(contentType === null ? {} : { contentType }),
     };
   } catch (e) {
+    release();
     if (signal?.aborted) throw abortError(signal);
     if (isStorageError(e)) throw e;
     throw storageError(ErrorCode.Unexpected, "fetching the source URL failed", { cause: e });

@@ -1,11 +1,14 @@
 import { ErrorCode } from "../errors/error-code.js";
-import { storageError } from "../errors/storage-error.js";
+import { isStorageError, storageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
 import { sameEtag } from "../object/etag.js";
 import type { Part } from "../object/object-info.js";
 
-/** Uploads remembered at most; past that the oldest is forgotten (its parts' CRC-64s are then not vouched for). */
-export const WRITTEN_PARTS_UPLOADS = 1000;
+/**
+ * Parts remembered at most, over all uploads (about 36 MB at ~360 bytes a part: ten uploads of
+ * 10,000 parts). Past that, whole uploads are forgotten, the least recently written to first.
+ */
+export const WRITTEN_PARTS_MAX = 100_000;
 
 /** What `writeMultipart` uploaded, by part index: size, ETag and the CRC-64 core computed of the bytes sent. */
 type Written = Map<number, { size: number; etag: string | undefined; crc64: string }>;
@@ -17,19 +20,39 @@ type Written = Map<number, { size: number; etag: string | undefined; crc64: stri
  * recorded here. A driver may store the combined CRC-64 as a claim about the object (QingStor's
  * CRC ETag, which later reads are checked against): a wrong value there would make a correct
  * object unreadable.
+ *
+ * An upload is forgotten when it is completed or aborted (`delete` with its `multipartId`), and,
+ * past {@link WRITTEN_PARTS_MAX} parts in all, when it is the one written to least recently. A
+ * forgotten upload's parts are simply not vouched for: completing it drops their CRC-64s (as for
+ * parts uploaded by another process), so the object gets no CRC-64 claim. Nothing wrong is ever
+ * believed; only that end-to-end check is lost.
  */
 export class WrittenParts {
+  /** In order of the last write to each upload, least recent first. */
   private readonly uploads = new Map<string, Written>();
+  private parts = 0;
+
+  constructor(private readonly maxParts = WRITTEN_PARTS_MAX) {}
+
+  /** Parts recorded now, over all uploads. */
+  get size(): number {
+    return this.parts;
+  }
 
   /** Notes that part `part.index` of `multipartId` was uploaded as `part`. @throws nothing. */
   record(multipartId: string, part: Part & { crc64: string }): void {
     let written = this.uploads.get(multipartId);
-    if (written === undefined) {
-      written = new Map();
-      this.uploads.set(multipartId, written);
-      if (this.uploads.size > WRITTEN_PARTS_UPLOADS) this.uploads.delete(this.uploads.keys().next().value!);
-    }
+    if (written === undefined) written = new Map();
+    else this.uploads.delete(multipartId); // moved to the most recent end
+    this.uploads.set(multipartId, written);
+    if (!written.has(part.index)) this.parts += 1;
     written.set(part.index, { size: part.size, etag: part.etag, crc64: part.crc64 });
+    // The upload just written to is never the one evicted (one upload alone is bounded by the service's part limit).
+    for (const [id, parts] of this.uploads) {
+      if (this.parts <= this.maxParts || id === multipartId) break;
+      this.uploads.delete(id);
+      this.parts -= parts.size;
+    }
   }
 
   /**
@@ -53,9 +76,28 @@ export class WrittenParts {
     });
   }
 
+  /**
+   * Runs `abort`, the AbortMultipartUpload of `multipartId`, and forgets the upload once it is gone:
+   * aborted, or found missing (`ObjectNotExist`). After another failure it may still be there, to
+   * abort again or complete, and stays recorded.
+   * @throws whatever `abort` throws
+   */
+  async aborting(multipartId: string, abort: () => Promise<void>): Promise<void> {
+    try {
+      await abort();
+    } catch (e) {
+      if (isStorageError(e, ErrorCode.ObjectNotExist)) this.forget(multipartId);
+      throw e;
+    }
+    this.forget(multipartId);
+  }
+
   /** Forgets `multipartId` (completed or aborted). @throws nothing. */
   forget(multipartId: string): void {
+    const written = this.uploads.get(multipartId);
+    if (written === undefined) return;
     this.uploads.delete(multipartId);
+    this.parts -= written.size;
   }
 }
 

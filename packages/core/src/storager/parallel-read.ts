@@ -54,9 +54,16 @@ export function openParallelReadStream(scope: OperationScope, path: string, rawO
     inner.stream?.destroy();
     return destroy(error === undefined ? undefined : scope.error(error, "read", path, signal));
   };
-  const unsubscribe = onAbort(signal, () => stream.destroy(abortError(signal)));
+  // Subscribed on the first read, as the one-stream reader does: a stream created and never read
+  // (nor destroyed) is then not kept alive by a long-lived signal.
+  let unsubscribe: (() => void) | undefined;
+  const read = stream._read.bind(stream);
+  stream._read = (size: number): void => {
+    unsubscribe ??= onAbort(signal, () => stream.destroy(abortError(signal)));
+    if (!stream.destroyed) read(size);
+  };
   stream.once("close", () => {
-    unsubscribe();
+    unsubscribe?.();
     stop.abort();
   });
   return stream;

@@ -19,7 +19,9 @@ import type { OperationScope } from "./storager-context.js";
  * describes the same object; the checks cover the bytes of every piece. The rest is
  * requested only once the reader wants more data, not while it is still paused.
  * Destroying the stream early closes the service's response, or cancels the request when the
- * service has not answered yet (no retry follows). `consumedToEnd` (for `read()`, which reads every
+ * service has not answered yet (no retry follows). A stream must be read to its end or destroyed:
+ * an HTTP response body holds its pooled connection until then (a paused one at most the HTTP
+ * client's paused-body bound, `pausedTimeoutMs`, after which the rest is resumed once it is read on). `consumedToEnd` (for `read()`, which reads every
  * stream it opens to its end or its error) leaves that out: it costs a signal per stream.
  *
  * @throws nothing itself; the stream errors with `ObjectNotExist`, `ObjectModeInvalid` (a directory),

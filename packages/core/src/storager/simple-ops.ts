@@ -6,6 +6,7 @@ import type { PresignOperation, ProgressListener } from "../options.js";
 import { throwIfAborted } from "../io/abort.js";
 import { checkHttpUrl } from "../io/open-url.js";
 import { checkPartIndex } from "../multipart/part-plan.js";
+import { writtenParts } from "../multipart/written-parts.js";
 import type { PresignedRequest } from "../storager.js";
 import { toObjectInfo } from "./list-objects.js";
 import { sortParts } from "./multipart-ops.js";
@@ -56,7 +57,9 @@ export async function deleteObject(scope: OperationScope, path: string, rawOptio
   if (options.multipartId !== undefined) {
     const { key } = scope.resolve(path, { dir });
     scope.require("delete", "multipart", "abortMultipart");
-    return scope.driver.abortMultipart!(key, options.multipartId, options);
+    // The parts this process recorded for the upload (written-parts.ts) go with it.
+    const multipartId = options.multipartId;
+    return writtenParts.aborting(multipartId, () => scope.driver.abortMultipart!(key, multipartId, options));
   }
   const resolved = scope.resolveExisting(path, { dir });
   // Nothing that long can be there; an aborted call is still refused, as one that sends something is.

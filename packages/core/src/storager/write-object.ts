@@ -12,6 +12,7 @@ import { paginate } from "../listing/page-lister.js";
 import { cleanupWithin, removeStoredWrong, SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
 import { uploadMultipart } from "../multipart/upload-engine.js";
 import type { MultipartTarget } from "../multipart/upload-types.js";
+import { writtenParts } from "../multipart/written-parts.js";
 import { readAheadFor } from "../multipart/part-plan.js";
 import type { Body, ProgressListener } from "../options.js";
 import type { WriteResult } from "../storager.js";
@@ -207,8 +208,13 @@ async function writeMultipart(
     create: async () => (await driver.createMultipart!(key, sent)).multipartId,
     writePart: (id, index, data, checks, signal) =>
       driver.writePart!(key, id, index, { data, size: data.length, crc64: checks.crc64, ...(checks.contentMd5 ? { contentMd5: checks.contentMd5 } : {}) }, { ...driverOptions, signal }),
-    complete: (id, parts) => driver.completeMultipart!(key, id, parts, sent),
-    abort: (id, signal) => driver.abortMultipart!(key, id, { signal }),
+    // A caller's upload resumed here may hold parts `writeMultipart` recorded (written-parts.ts): they go with it.
+    complete: async (id, parts) => {
+      const result = await driver.completeMultipart!(key, id, parts, sent);
+      writtenParts.forget(id);
+      return result;
+    },
+    abort: (id, signal) => writtenParts.aborting(id, () => driver.abortMultipart!(key, id, { signal })),
     listParts: (id) => paginate((token) => driver.listParts!(key, id, token, driverOptions)),
     discard: async () => {
       await cleanupWithin("DeleteObject", (signal) => driver.delete(key, { signal }));

@@ -1,0 +1,197 @@
+/**
+ * The connection pool under readers that stop reading: a call waiting for a pooled connection gets
+ * `request_timeout` to get one (then a retryable error, nothing sent), and a body left paused holds
+ * its connection only until the paused-body bound. Every server is on 127.0.0.1; the bounds are small
+ * and the tests wait for the typed error, never measure time.
+ */
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import type { ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import type { DriverReadResult, RawObject, StorageDriver } from "../src/driver/storage-driver.js";
+import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
+import { defineFeatures } from "../src/features.js";
+import { closeIdleConnections } from "../src/http/agents.js";
+import { HttpClient, type HttpClientOptions } from "../src/http/http-client.js";
+import { httpPairs } from "../src/http/http-pairs.js";
+import type { HttpRequest } from "../src/http/http-request.js";
+import { resolveOpenConfig } from "../src/pairs/open-config.js";
+import type { ServiceDefinition } from "../src/registry/service-definition.js";
+import { createStorager } from "../src/storager/create-storager.js";
+import { failure, startTestServer, type TestServer } from "./http-test-server.js";
+
+const MiB = 1024 * 1024;
+/** Far more than the socket buffers of both ends hold, so a paused reader leaves the body on the wire. */
+const SIZE = 8 * MiB;
+const DATA = (() => {
+  const b = Buffer.allocUnsafe(SIZE);
+  for (let i = 0; i < SIZE; i++) b[i] = (i * 13 + (i >> 16)) & 0xff;
+  return b;
+})();
+const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
+/** Ends a wait that the fix makes unnecessary; an `Aborted` failure means the bound never came. */
+const GUARD_MS = 10_000;
+
+let server: TestServer | undefined;
+/** Response bodies a test left paused: destroyed after it. */
+const held: Readable[] = [];
+/** Resolved as the server sees a connection close, one per connection in order. */
+let closes: Array<Promise<void>> = [];
+
+afterEach(async () => {
+  for (const s of held.splice(0)) s.destroy();
+  closeIdleConnections();
+  await server?.close();
+  server = undefined;
+  closes = [];
+});
+
+/** Sends `body` in 256 KiB writes, honouring backpressure (a write after the socket closed is dropped). */
+function pump(res: ServerResponse, body: Buffer): void {
+  let at = 0;
+  const next = (): void => {
+    while (at < body.length && !res.destroyed) {
+      const end = Math.min(body.length, at + 256 * 1024);
+      const ok = res.write(body.subarray(at, end));
+      at = end;
+      if (!ok) {
+        res.once("drain", next);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end();
+  };
+  next();
+}
+
+/** A server for DATA (`Range: bytes=a-b` honoured) and for `/small` (two bytes). */
+async function dataServer(): Promise<TestServer> {
+  server = await startTestServer((req, res) => {
+    closes.push(new Promise<void>((resolve) => req.socket.once("close", () => resolve())));
+    if (req.url === "/small") {
+      res.writeHead(200, { "content-length": "2" });
+      res.end("ok");
+      return;
+    }
+    const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? "");
+    const from = m ? Number(m[1]) : 0;
+    const to = m ? Number(m[2]) + 1 : SIZE;
+    res.writeHead(m ? 206 : 200, { "content-length": String(to - from), etag: '"v1"' });
+    pump(res, DATA.subarray(from, to));
+  });
+  return server;
+}
+
+function client(options: Partial<HttpClientOptions>): HttpClient {
+  return new HttpClient({ service: "test", retry: { maxRetries: 0 }, ...options });
+}
+
+function get(port: number, path = "/obj", headers: Record<string, string> = {}): HttpRequest {
+  return { method: "GET", protocol: "http", host: "127.0.0.1", port, path, headers, operation: "get_object" };
+}
+
+/** Opens the body of `path`, takes its first chunk and leaves it paused (kept in {@link held}). */
+async function readOnceAndPause(c: HttpClient, port: number): Promise<Readable> {
+  const body = (await c.send(get(port))).stream();
+  held.push(body);
+  await once(body, "data");
+  body.pause();
+  return body;
+}
+
+describe("a call waiting for a pooled connection", () => {
+  it("fails with a retryable pool-exhausted error after request_timeout when every connection is held by a paused body; nothing is sent", async () => {
+    const s = await dataServer();
+    const c = client({ timeoutMs: 300, pausedTimeoutMs: 60_000, agent: { maxSockets: 2 } });
+    await readOnceAndPause(c, s.port);
+    await readOnceAndPause(c, s.port);
+    const error = await failure(c.sendBuffered(get(s.port, "/small"), { signal: AbortSignal.timeout(GUARD_MS) }));
+    expect(error.code).toBe("ServiceInternal"); // not Aborted by the guard
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain("ESTOWAGE_POOL_TIMEOUT");
+    expect(error.message).toContain("all 2 (max_connections) are in use");
+    expect(s.seen).toHaveLength(2);
+  });
+
+  it("lets go of a stream body it could not send (non-idempotent POST, retried as nothing was sent)", async () => {
+    const s = await dataServer();
+    let attempts = 0;
+    const c = client({ timeoutMs: 300, pausedTimeoutMs: 60_000, agent: { maxSockets: 3 }, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 }, sign: () => void attempts++ });
+    for (let i = 0; i < 3; i++) await readOnceAndPause(c, s.port);
+    attempts = 0;
+    const source = new Readable({ read() {} });
+    const error = await failure(c.sendBuffered({ ...get(s.port, "/small"), method: "POST", body: source }, { idempotent: false, signal: AbortSignal.timeout(GUARD_MS) }));
+    expect(error.message).toContain("ESTOWAGE_POOL_TIMEOUT");
+    expect(attempts).toBe(2); // retried although not idempotent: it certainly was not sent
+    expect(source.listenerCount("data")).toBe(0);
+    expect(source.listenerCount("error")).toBe(1); // only the guard that keeps a late failure from crashing
+    expect(s.seen).toHaveLength(3);
+    source.destroy();
+  });
+
+  it("gets a connection freed while it waits (bodies read to their end)", async () => {
+    const s = await dataServer();
+    const c = client({ timeoutMs: 5_000, agent: { maxSockets: 1 } });
+    const answers = await Promise.all([0, 1, 2].map(() => c.sendBuffered(get(s.port, "/small"))));
+    expect(answers.map((a) => a.body.toString())).toEqual(["ok", "ok", "ok"]);
+  });
+});
+
+describe("a response body its reader leaves paused", () => {
+  it("fails with a retryable error once paused longer than the paused-body bound, and its connection is closed", async () => {
+    const s = await dataServer();
+    const c = client({ timeoutMs: 5_000, pausedTimeoutMs: 200, agent: { maxSockets: 4 } });
+    const body = await readOnceAndPause(c, s.port);
+    const guard = AbortSignal.timeout(GUARD_MS);
+    const error = await Promise.race([once(body, "error").then(([e]) => e as unknown), once(guard, "abort").then(() => "still held")]);
+    expect(isStorageError(error)).toBe(true);
+    const e = error as StorageError;
+    expect(e.code).toBe("ServiceInternal");
+    expect(e.retryable).toBe(true);
+    expect(e.message).toContain("ESTOWAGE_PAUSED_TIMEOUT");
+    await closes[0];
+    // The pool has the connection back: a call needs no more than the one free slot.
+    expect((await c.sendBuffered(get(s.port, "/small"))).body.toString()).toBe("ok");
+  });
+
+  it("is resumed where it stopped by a storager read stream whose reader comes back", async () => {
+    const s = await dataServer();
+    const http = client({ timeoutMs: 5_000, pausedTimeoutMs: 200, agent: { maxSockets: 5 } });
+    const reads: Array<{ offset?: number; size?: number }> = [];
+    const driver: StorageDriver = {
+      service: "paused",
+      name: "bucket",
+      features: defineFeatures({ stat: true, read: true, write: true, delete: true, list: true, readRange: true }),
+      stat: async (key) => ({ key, mode: "file", size: SIZE }),
+      read: async (key, range): Promise<DriverReadResult> => {
+        reads.push(range);
+        const from = range.offset ?? 0;
+        const headers: Record<string, string> = range.offset === undefined && range.size === undefined ? {} : { range: `bytes=${from}-${from + (range.size ?? SIZE - from) - 1}` };
+        const res = await http.send(get(s.port, "/obj", headers));
+        const object: RawObject = { key, mode: "file", size: SIZE, etag: '"v1"' };
+        return { stream: res.stream(), object };
+      },
+      write: async () => ({}),
+      delete: async () => undefined,
+      listPage: async () => ({ items: [] }),
+    };
+    const definition: ServiceDefinition = { type: "paused", packageName: "paused", description: "test", pairs: { ...httpPairs }, newStorageDriver: () => driver };
+    const store = createStorager(driver, { ...resolveOpenConfig(definition, "paused://bucket/?retry_base_delay=0&max_retries=3", "storager"), definition });
+    const chunks: Buffer[] = [];
+    let waited = "";
+    for await (const chunk of store.createReadStream("obj") as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      if (chunks.length === 1) {
+        // Paused (not reading) until the client closed the first connection for it.
+        waited = await Promise.race([closes[0]!.then(() => "closed"), once(AbortSignal.timeout(GUARD_MS), "abort").then(() => "still held")]);
+      }
+    }
+    expect(waited).toBe("closed");
+    const bytes = Buffer.concat(chunks);
+    expect(bytes.length).toBe(SIZE);
+    expect(sha(bytes)).toBe(sha(DATA));
+    expect(reads).toHaveLength(2);
+    expect(reads[1]!.offset).toBeGreaterThan(0);
+  });
+});

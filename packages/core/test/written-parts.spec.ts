@@ -1,0 +1,113 @@
+/**
+ * The process's record of the parts `writeMultipart` uploaded (for services without part CRC-64s):
+ * bounded by parts, not uploads, and let go of when an upload is aborted or completed.
+ */
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { ErrorCode } from "../src/errors/error-code.js";
+import { storageError } from "../src/errors/storage-error.js";
+import { crc64Decimal } from "../src/integrity/crc64.js";
+import { WRITTEN_PARTS_MAX, WrittenParts, writtenParts } from "../src/multipart/written-parts.js";
+import type { Part } from "../src/object/object-info.js";
+import { openRecording } from "./recording-driver.js";
+import { failure } from "./http-test-server.js";
+
+/** Part `index` of `n` bytes as recorded (with the CRC-64 of its bytes). */
+function part(index: number, n = 4): Part & { crc64: string } {
+  const data = Buffer.alloc(n, index + 1);
+  return { index, size: n, etag: `"e${index}"`, crc64: crc64Decimal(data) };
+}
+
+/** True while `record` still vouches for part `index` of `id` (its CRC-64 kept at complete). */
+function vouches(record: WrittenParts, id: string, index = 0): boolean {
+  return record.vouched(id, [part(index)])[0]!.crc64 !== undefined;
+}
+
+/** True while the process's record vouches for part 0 of upload "u1" as the recording driver stored it (4 bytes of 1). */
+function vouchesU1(): boolean {
+  const data = Buffer.alloc(4, 1);
+  return writtenParts.vouched("u1", [{ index: 0, size: 4, etag: "e", crc64: crc64Decimal(data) }])[0]!.crc64 !== undefined;
+}
+
+afterEach(() => {
+  for (const id of ["u1"]) writtenParts.forget(id);
+});
+
+describe("WrittenParts is bounded by parts", () => {
+  it("forgets whole uploads, the least recently written to first, once past its part limit", () => {
+    const record = new WrittenParts(10);
+    for (let i = 0; i < 4; i++) record.record("a", part(i));
+    for (let i = 0; i < 4; i++) record.record("b", part(i));
+    record.record("a", part(4)); // "a" is now the most recent
+    expect(record.size).toBe(9);
+    for (let i = 0; i < 4; i++) record.record("c", part(i));
+    // 13 > 10: "b" (least recent) goes whole; "a" and "c" stay.
+    expect(record.size).toBe(9);
+    expect(vouches(record, "b")).toBe(false);
+    expect(vouches(record, "a", 4)).toBe(true);
+    expect(vouches(record, "c", 3)).toBe(true);
+    // Recording a part again counts it once.
+    record.record("c", part(3));
+    expect(record.size).toBe(9);
+  });
+
+  it("never evicts the upload being written to, and the default limit counts parts of all uploads", () => {
+    const small = new WrittenParts(3);
+    for (let i = 0; i < 5; i++) small.record("big", part(i));
+    expect(small.size).toBe(5);
+    expect(vouches(small, "big", 4)).toBe(true);
+
+    const record = new WrittenParts();
+    const perUpload = 1000;
+    const uploads = WRITTEN_PARTS_MAX / perUpload + 1;
+    for (let u = 0; u < uploads; u++) for (let i = 0; i < perUpload; i++) record.record(`u${u}`, part(i, 1));
+    expect(record.size).toBe(WRITTEN_PARTS_MAX);
+    expect(record.vouched("u0", [part(0, 1)])[0]!.crc64).toBeUndefined();
+    expect(record.vouched(`u${uploads - 1}`, [part(0, 1)])[0]!.crc64).toBeDefined();
+  });
+
+  it("an upload it forgot is completed without CRC-64s, never refused", () => {
+    const record = new WrittenParts(1);
+    record.record("old", part(0));
+    record.record("new", part(0));
+    const [kept] = record.vouched("old", [part(0)]);
+    expect(kept).toEqual({ index: 0, size: 4, etag: '"e0"' });
+  });
+});
+
+describe("an aborted upload is forgotten", () => {
+  it("delete({ multipartId }) lets go of the parts writeMultipart recorded", async () => {
+    const { store } = openRecording();
+    const upload = await store.createMultipart("k");
+    await store.writeMultipart(upload, Buffer.alloc(4, 1), { index: 0 });
+    expect(vouchesU1()).toBe(true);
+    const before = writtenParts.size;
+    await store.delete("k", { multipartId: upload.multipartId! });
+    expect(vouchesU1()).toBe(false);
+    expect(writtenParts.size).toBe(before - 1);
+  });
+
+  it("an abort that failed keeps the record (the upload may still be completed); one found missing drops it", async () => {
+    const { driver, store } = openRecording();
+    const upload = await store.createMultipart("k");
+    await store.writeMultipart(upload, Buffer.alloc(4, 1), { index: 0 });
+    driver.abortMultipart = async () => {
+      throw storageError(ErrorCode.ServiceInternal, "the service failed", { retryable: true });
+    };
+    await failure(store.delete("k", { multipartId: "u1" }));
+    expect(vouchesU1()).toBe(true);
+    driver.abortMultipart = async () => {
+      throw storageError(ErrorCode.ObjectNotExist, "no such upload");
+    };
+    await failure(store.delete("k", { multipartId: "u1" }));
+    expect(vouchesU1()).toBe(false);
+  });
+
+  it("a write that resumed the upload and completed it lets go of its record too", async () => {
+    const { store } = openRecording();
+    const upload = await store.createMultipart("k");
+    await store.writeMultipart(upload, Buffer.alloc(4, 1), { index: 0 });
+    expect(vouchesU1()).toBe(true);
+    await store.write("k", Buffer.alloc(3 * 1024 * 1024, 2), { multipartId: "u1", multipartThreshold: 1024 * 1024, partSize: 1024 * 1024 });
+    expect(vouchesU1()).toBe(false);
+  });
+});
