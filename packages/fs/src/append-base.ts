@@ -1,6 +1,6 @@
 import type { BigIntStats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { crc64, crc64Equal, ErrorCode, storageError, throwIfAborted } from "@stowage/core";
+import { crc64, ErrorCode, storageError, throwIfAborted } from "@stowage/core";
 
 /** What this process last knew of a file it appended to: its state then, and the CRC-64 of its bytes. */
 interface Known {
@@ -30,23 +30,39 @@ function idOf(st: BigIntStats): string {
  * device, inode, size, mtime and ctime), is known to; any other (another inode: replaced by a
  * write, a move or a new append object; another process's append; times that moved: edited in
  * place) is read whole and its CRC-64 worked out. Files keep no mark of how they were made, so
- * the bytes are what tells the append object's file from another one.
+ * the bytes are what tells the append object's file from another one. Resolves with the CRC-64
+ * `expected` names.
  * @throws StorageError `ObjectModeInvalid` (the bytes differ: the file was replaced or edited since
  *   the append object last saw it), `InvalidArgument` (`expected` is not a decimal CRC-64),
  *   `Aborted`; what reading the file throws.
  */
-export async function checkAppendBase(handle: FileHandle, st: BigIntStats, expected: string, signal?: AbortSignal): Promise<void> {
-  if (!crc64Equal(expected, expected)) throw storageError(ErrorCode.InvalidArgument, "the append object's crc64 is not a decimal CRC-64");
+export async function checkAppendBase(handle: FileHandle, st: BigIntStats, expected: string, signal?: AbortSignal): Promise<bigint> {
+  const base = parseCrc64(expected);
+  if (base === undefined) throw storageError(ErrorCode.InvalidArgument, "the append object's crc64 is not a decimal CRC-64");
   const was = known.get(idOf(st));
-  if (was !== undefined && was.size === st.size && was.mtimeNs === st.mtimeNs && was.ctimeNs === st.ctimeNs && crc64Equal(was.crc64, expected)) return;
+  if (was !== undefined && was.size === st.size && was.mtimeNs === st.mtimeNs && was.ctimeNs === st.ctimeNs && was.crc64 === base) return base;
   const actual = await crc64Of(handle, Number(st.size), signal);
-  if (actual === undefined || !crc64Equal(actual, expected)) {
+  if (actual !== base) {
     throw storageError(
       ErrorCode.ObjectModeInvalid,
       "the file is not the append object's any more: its bytes changed since the object's last append (another write replaced it, or a program edited it); create a new append object",
     );
   }
   rememberAppend(st, actual);
+  return base;
+}
+
+/**
+ * The CRC-64 a decimal string names (as core sends them: DriverBody.crc64 and appendBaseCrc64;
+ * surrounding spaces and leading zeros are tolerated, as by core's crc64Equal), or undefined when
+ * it names none (not decimal digits, or 2^64 and over).
+ * @throws nothing.
+ */
+export function parseCrc64(text: string): bigint | undefined {
+  const t = text.trim();
+  if (!/^\d{1,25}$/.test(t)) return undefined;
+  const n = BigInt(t);
+  return n < 1n << 64n ? n : undefined;
 }
 
 /**

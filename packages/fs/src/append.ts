@@ -1,12 +1,16 @@
-import { writeFile } from "node:fs/promises";
-import { crc64Combine, crc64Equal, ErrorCode, storageError, type DriverBody, type RawObject } from "@stowage/core";
-import { checkAppendBase, forgetAppend, rememberAppend } from "./append-base.js";
+import { constants, type BigIntStats } from "node:fs";
+import { open, writeFile, type FileHandle } from "node:fs/promises";
+import { crc64Combine, ErrorCode, storageError, type DriverBody, type RawObject } from "@stowage/core";
+import { checkAppendBase, forgetAppend, parseCrc64, rememberAppend } from "./append-base.js";
+import { withAppendLock } from "./append-lock.js";
 import { replaceAtomically } from "./atomic.js";
 import { writeBody } from "./body.js";
 import { fsError } from "./errors.js";
+import { isLocalFilesystem } from "./local-fs.js";
 import { withFileLock } from "./file-lock.js";
 import { dateOf, etagOf } from "./objects.js";
 import type { FsPaths } from "./paths.js";
+import type { DirPin } from "./pinned-dir.js";
 
 /**
  * Creates `path` empty, or truncates it, atomically (and durably with `durable`); returns the append object.
@@ -25,48 +29,92 @@ export async function createAppendFile(paths: FsPaths, key: string, path: string
  * also still hold the bytes the append object describes (append-base.ts), so an
  * append never goes onto a file that replaced the object. A
  * failed or aborted append is cut back off, leaving the file as it was. With
- * `durable`, the file is fsynced before the append reports success. Appends
- * to one file from this process are serialised (check, then write), so of two
- * at one offset the second fails with `Conflict`; appends from other processes
- * are not seen. Returns the file's CRC-64 (the checked bytes' combined with the
+ * `durable`, the file is fsynced before the append reports success.
+ *
+ * Appends to one file are serialised (check, then write), so of two at one offset the second
+ * fails with `Conflict`: in this process by an in-memory lock (file-lock.ts), between processes
+ * by a lock file in the file's directory (append-lock.ts), taken within the first. On a
+ * filesystem other hosts may share (local-fs.ts), the file is then opened again by its name, so
+ * on NFS its size is the server's (close-to-open), and closed before the lock is let go of, so
+ * the next holder sees the bytes.
+ * Returns the file's CRC-64 (the checked bytes' combined with the
  * chunk's) when the bytes were checked and the file is then exactly the append's
  * end long; else none.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file, or not the append object's
- *   bytes), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
+ *   bytes), `Conflict` (offset; or, retryable, another process held the file's append lock for
+ *   longer than the wait, append-lock.ts), `IntegrityMismatch`, `InvalidArgument` (a `crc64` or
+ *   `appendBaseCrc64` that is not a decimal CRC-64, before anything is written), `Aborted`,
+ *   `PermissionDenied` (no lock file can be made in the file's directory).
  */
 export async function appendToFile(paths: FsPaths, path: string, offset: number, body: DriverBody, signal?: AbortSignal, durable = false): Promise<{ appendOffset: number; crc64?: string }> {
+  const chunkCrc = body.crc64 === undefined ? undefined : parseCrc64(body.crc64);
+  if (body.crc64 !== undefined && chunkCrc === undefined) throw storageError(ErrorCode.InvalidArgument, "the body's crc64 is not a decimal CRC-64");
   // Checked after opening: only a file inside the work_dir is ever written to.
   const handle = await paths.openInside(path, "r+");
+  // Where the file's lock goes, pinned while the file's stats are fetched.
+  const place = paths.pinPlaceOf(handle, path);
+  place.catch(() => undefined); // awaited below, or in the end to close it
   try {
-    const opened = await handle.stat();
+    const opened = await handle.stat({ bigint: true });
     if (!opened.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
-    return await withFileLock(opened.dev, opened.ino, async () => {
-      // The size now, with the lock held: an append that got in first moved it.
-      const before = await handle.stat({ bigint: true });
-      if (before.size !== BigInt(offset)) throw storageError(ErrorCode.Conflict, `append position is ${before.size}, not ${offset}`);
-      const base = body.appendBaseCrc64;
-      if (base !== undefined) await checkAppendBase(handle, before, base, signal);
-      try {
-        await writeBody(handle, body, signal, offset);
-        if (durable) await handle.sync();
-      } catch (e) {
-        await handle.truncate(offset).catch(() => undefined);
-        forgetAppend(before);
-        throw e;
-      }
-      const after = await handle.stat({ bigint: true }).catch(() => undefined);
-      const end = offset + body.size;
-      // What the file now holds: the bytes checked above and the chunk, when nothing else moved it meanwhile.
-      const crc = base !== undefined && body.crc64 !== undefined && crc64Equal(body.crc64, body.crc64) ? crc64Combine(BigInt(base), BigInt(body.crc64), body.size) : undefined;
-      const known = crc !== undefined && after !== undefined && after.size === BigInt(end);
-      if (known) rememberAppend(after, crc);
-      else if (after !== undefined) forgetAppend(after);
-      // The file's CRC-64 for core (the append object's `crc64`, checked again by the next append), only when known.
-      return known ? { appendOffset: end, crc64: crc.toString() } : { appendOffset: end };
-    });
+    const { dir, name } = await place;
+    return await withFileLock(
+      opened.dev,
+      opened.ino,
+      () =>
+        withAppendLock(dir, opened.ino, signal, async () => {
+          // Local: the handle sees every append. Elsewhere the file is opened again (close-to-open).
+          const fresh = (await isLocalFilesystem(opened.dev, dir.self)) ? undefined : await reopen(dir, name, opened);
+          try {
+            return await appendLocked(fresh ?? handle, offset, body, chunkCrc, signal, durable);
+          } finally {
+            await fresh?.close();
+          }
+        }),
+      signal,
+    );
   } catch (e) {
     throw fsError(e);
   } finally {
+    await place.then(({ dir }) => dir.close(), () => undefined);
     await handle.close().catch(() => undefined);
   }
+}
+
+/** Appends with both locks held: the checks, the write (cut back off when it fails), the CRC-64. */
+async function appendLocked(handle: FileHandle, offset: number, body: DriverBody, chunkCrc: bigint | undefined, signal: AbortSignal | undefined, durable: boolean): Promise<{ appendOffset: number; crc64?: string }> {
+  // The size now, with the locks held: an append that got in first moved it.
+  const before = await handle.stat({ bigint: true });
+  if (before.size !== BigInt(offset)) throw storageError(ErrorCode.Conflict, `append position is ${before.size}, not ${offset}`);
+  const base = body.appendBaseCrc64 === undefined ? undefined : await checkAppendBase(handle, before, body.appendBaseCrc64, signal);
+  try {
+    await writeBody(handle, body, signal, offset);
+    if (durable) await handle.sync();
+  } catch (e) {
+    await handle.truncate(offset).catch(() => undefined);
+    forgetAppend(before);
+    throw e;
+  }
+  const after = await handle.stat({ bigint: true }).catch(() => undefined);
+  const end = offset + body.size;
+  // What the file now holds: the bytes checked above and the chunk, when nothing else moved it meanwhile.
+  const crc = base !== undefined && chunkCrc !== undefined ? crc64Combine(base, chunkCrc, body.size) : undefined;
+  const known = crc !== undefined && after !== undefined && after.size === BigInt(end);
+  if (known) rememberAppend(after, crc);
+  else if (after !== undefined) forgetAppend(after);
+  // The file's CRC-64 for core (the append object's `crc64`, checked again by the next append), only when known.
+  return known ? { appendOffset: end, crc64: crc.toString() } : { appendOffset: end };
+}
+
+/**
+ * The file `name` of `dir` opened again for writing, when it is still the file `opened` describes
+ * (else undefined: the append goes on through the handle first opened).
+ */
+async function reopen(dir: DirPin, name: string, opened: BigIntStats): Promise<FileHandle | undefined> {
+  const handle = await open(dir.at(name), constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
+  if (handle === undefined) return undefined;
+  const st = await handle.stat({ bigint: true }).catch(() => undefined);
+  if (st?.dev === opened.dev && st.ino === opened.ino) return handle;
+  await handle.close().catch(() => undefined);
+  return undefined;
 }

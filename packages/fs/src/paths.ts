@@ -161,6 +161,20 @@ export class FsPaths {
   }
 
   /**
+   * Pins the directory the open file `handle` (opened from `path`, checked to lie inside) really
+   * lies in, and names the file there: on Linux as its handle says now (a file reached through a
+   * symlink lies where the link leads), elsewhere `path`'s directory and name.
+   * @throws StorageError `InvalidArgument` (it lies outside the work_dir), `ObjectNotExist`, mapped fs errors.
+   */
+  async pinPlaceOf(handle: FileHandle, path: string): Promise<{ dir: DirPin; name: string }> {
+    if (!fdPathsWork()) return { dir: await this.pinDir(posix.dirname(path)), name: posix.basename(path) };
+    const [real, root] = [realPathOf(handle.fd), await this.realRoot()];
+    if (!inside(real, root)) escape();
+    const place = root === "/" ? posix.join(this.root, real) : this.root + real.slice(root.length);
+    return { dir: await this.pinDir(posix.dirname(place)), name: posix.basename(place) };
+  }
+
+  /**
    * The stats of `path` (a symlink followed), or undefined when nothing is there. An entry that
    * is not a symlink is looked up in its pinned parent directory; a symlink's target is checked
    * to lie inside the work_dir first.

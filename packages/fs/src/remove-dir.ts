@@ -8,8 +8,8 @@ import { removeStaleTemps } from "./stale-temps.js";
 /**
  * Removes the empty directory `path` (in its pinned parent); succeeds when it is missing. The
  * work_dir itself is kept (as memory does): emptying a storage leaves its root, with its mode and
- * owner. Temp files of writes that died with their process (stale-temps.ts) do not keep a
- * directory from being removed.
+ * owner. Temp files of writes that died with their process, and append locks whose holder is
+ * gone (stale-temps.ts), do not keep a directory from being removed.
  *
  * @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file, or a link to a directory), `InvalidArgument`, mapped fs errors.
  */

@@ -3,7 +3,7 @@ import { readdir } from "node:fs/promises";
 import { posix } from "node:path";
 import { UPLOAD_ID } from "./multipart.js";
 import type { FsPaths } from "./paths.js";
-import { isOwnTempName, STAGING_NAME } from "./reserved-names.js";
+import { isOwnLockName, isOwnTempName, STAGING_NAME } from "./reserved-names.js";
 
 /** What kind of entry a directory entry is. */
 export type EntryKind = Pick<Dirent, "isDirectory" | "isFile" | "isSymbolicLink">;
@@ -14,20 +14,23 @@ export type ReservedEntry = "own" | "foreign" | "ignored";
 /**
  * Whether the entry `name` of directory `dirPath`, whose name is reserved, is the driver's own:
  * - `own`: a temp file of an atomic write (a regular file or a symlink, named exactly as tempName
- *   makes it), or a multipart staging directory (named exactly `.stowage-multipart`, holding
- *   nothing but upload directories). Never listed, and nothing to report.
+ *   makes it), an append lock or its guard (a regular file named exactly as lockName or
+ *   lockGuardName makes it), or a multipart staging directory (named exactly `.stowage-multipart`,
+ *   holding nothing but upload directories). Never listed, and nothing to report.
  * - `foreign`: anything else a user could have meant as an object (a file, directory or link under
- *   a reserved name: another case, a directory named as a temp file, a file named as the staging
- *   directory, a staging directory holding other entries). Not listed either (no key may name it),
- *   but reported (unlisted.ts), so a copy or check of the tree does not pass it over in silence.
+ *   a reserved name: another case, a directory or link named as a temp file or lock, a file named
+ *   as the staging directory, a staging directory holding other entries). Not listed either (no
+ *   key may name it), but reported (unlisted.ts), so a copy or check of the tree does not pass it
+ *   over in silence.
  * - `ignored`: sockets, fifos, devices (not objects under any name).
- * A user's regular file named exactly as a temp file is indistinguishable from one and counts as `own`.
+ * A user's regular file named exactly as a temp file or a lock is indistinguishable from one and counts as `own`.
  * @throws nothing: a staging directory that cannot be read counts as `foreign`.
  */
 export async function classifyReserved(paths: FsPaths, dirPath: string, name: string, d: EntryKind): Promise<ReservedEntry> {
   const dir = d.isDirectory();
   if (!dir && !d.isFile() && !d.isSymbolicLink()) return "ignored";
   if (isOwnTempName(name)) return dir ? "foreign" : "own";
+  if (isOwnLockName(name)) return d.isFile() ? "own" : "foreign";
   if (name !== STAGING_NAME || !dir) return "foreign";
   return (await holdsOnlyUploads(paths, posix.join(dirPath, name))) ? "own" : "foreign";
 }

@@ -1,6 +1,7 @@
 import { lstat, readdir, unlink } from "node:fs/promises";
+import { removeStaleLock } from "./append-lock.js";
 import type { FsPaths } from "./paths.js";
-import { isOwnTempName } from "./reserved-names.js";
+import { isOwnLockName, isOwnTempName } from "./reserved-names.js";
 
 /**
  * A temp file untouched for this long (ms) belongs to a write that died with its process: a live
@@ -13,9 +14,11 @@ export const STALE_TEMP_MS = 60 * 60 * 1000;
  * removed on every failure the process lives through) from the directory `dirPath`: hidden
  * temp files (regular files or symlinks named exactly as paths.ts tempName makes them: `.stowage-tmp-`
  * and 24 lower-case hex digits; no key can name one, so none is a user's object) last modified more than {@link STALE_TEMP_MS} ago. They are never listed,
- * but kept the directory from being deleted. Looks only inside the directory once pinned and checked
- * to lie inside the work_dir. Resolves with how many it removed; never throws (what cannot be read
- * or removed is left).
+ * but kept the directory from being deleted. Append locks (regular files named exactly as
+ * reserved-names.ts lockName or lockGuardName makes them) whose holder is gone are removed too, by
+ * append-lock.ts's own rule (its process gone, or not refreshed for 30 s; `now` is not used for
+ * them). Looks only inside the directory once pinned and checked to lie inside the work_dir.
+ * Resolves with how many it removed; never throws (what cannot be read or removed is left).
  */
 export async function removeStaleTemps(paths: FsPaths, dirPath: string, now = Date.now()): Promise<number> {
   const dir = await paths.pinExisting(dirPath).catch(() => undefined);
@@ -24,6 +27,10 @@ export async function removeStaleTemps(paths: FsPaths, dirPath: string, now = Da
   try {
     const names = await readdir(dir.self).catch(() => [] as string[]);
     for (const name of names) {
+      if (isOwnLockName(name)) {
+        if (await removeStaleLock(dir, name)) removed++;
+        continue;
+      }
       if (!isOwnTempName(name)) continue;
       const entry = dir.at(name);
       const st = await lstat(entry).catch(() => undefined);

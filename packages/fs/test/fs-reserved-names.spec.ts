@@ -25,6 +25,7 @@ afterEach(async () => {
 });
 
 const TEMP = ".stowage-tmp-0123456789abcdef01234567";
+const LOCK = ".stowage-lock-00000000000abcde";
 
 /** Every item as a relative path (dirs marked), page by page (bounded). */
 async function all(request: Omit<DriverListRequest, "token">): Promise<string[]> {
@@ -50,7 +51,17 @@ async function old(path: string): Promise<void> {
 }
 
 describe("fs: .stowage- names the driver does not make are ordinary keys", () => {
-  const names = [".stowage-keep.txt", ".stowage-notes/n.txt", ".stowage-multipart-old/x", "d/.stowage-tmp-notes", "d/.stowage-tmp-0123", "d/.stowage-multipartz"];
+  const names = [
+    ".stowage-keep.txt",
+    ".stowage-notes/n.txt",
+    ".stowage-multipart-old/x",
+    "d/.stowage-tmp-notes",
+    "d/.stowage-tmp-0123",
+    "d/.stowage-multipartz",
+    "d/.stowage-lock-0123",
+    "d/.stowage-lock-0123456789abcdef-c",
+    "d/.stowage-locks",
+  ];
 
   it("lists them (both modes) and reads, stats, overwrites and deletes them, with no warning", async () => {
     for (const name of names) await put(name);
@@ -83,7 +94,7 @@ describe("fs: .stowage- names the driver does not make are ordinary keys", () =>
 
 describe("fs: the names the driver reserves for its own entries", () => {
   it("refuses every key through one (InvalidArgument, naming the reserved names), in either case", async () => {
-    for (const key of [".stowage-multipart", ".stowage-multipart/x", "a/.STOWAGE-MULTIPART/x", `a/${TEMP}`, `a/${TEMP.toUpperCase()}`]) {
+    for (const key of [".stowage-multipart", ".stowage-multipart/x", "a/.STOWAGE-MULTIPART/x", `a/${TEMP}`, `a/${TEMP.toUpperCase()}`, LOCK, `a/${LOCK}-b`, `a/${LOCK.toUpperCase()}/x`]) {
       for (const call of [
         s.driver.write(s.key(key), buf("x"), {}),
         s.driver.read(s.key(key), {}, {}),
@@ -92,7 +103,7 @@ describe("fs: the names the driver reserves for its own entries", () => {
       ]) {
         const e = await call.then(() => undefined, (err: unknown) => err);
         expect(isStorageError(e, "InvalidArgument")).toBe(true);
-        expect((e as Error).message).toContain(".stowage-multipart and .stowage-tmp-<24 hex digits>");
+        expect((e as Error).message).toContain(".stowage-multipart, .stowage-tmp-<24 hex digits> and .stowage-lock-<16 hex digits>[-b]");
       }
     }
   });
@@ -103,6 +114,8 @@ describe("fs: the names the driver reserves for its own entries", () => {
     await put(`sub/${TEMP}`, "a write in progress");
     await symlink("f", join(s.root, "sub/.stowage-tmp-fedcba9876543210fedcba98")); // createLink's temp
     await put("sub/f");
+    await put(`sub/${LOCK}`, "an append in progress");
+    await put(`sub/${LOCK}-b`, "a stale lock being removed");
     // Another store's staging, with its work_dir below this one's (the CLI's get into `nested/`).
     await mkdir(join(s.root, "nested/.stowage-multipart/0123456789abcdef0123456789abcdef"), { recursive: true });
     expect(await all({ prefix: s.key(""), limit: 100 })).toEqual(["sub/f"]);
@@ -117,9 +130,18 @@ describe("fs: the names the driver reserves for its own entries", () => {
     await put("c/.stowage-multipart/notes.txt"); // a staging directory holding a user's file
     await put(`d/${TEMP.toUpperCase()}`); // another case
     await put("e/f");
-    expect(await all({ prefix: s.key(""), limit: 100 })).toEqual(["e/f"]);
-    expect(warnings).toHaveLength(4);
-    const [a, b, c, d] = [...warnings].sort();
+    await put(`g/${LOCK}/f`); // a directory named as a lock
+    await put(`h/${LOCK.toUpperCase()}-B`); // another case of a guard
+    await symlink("../e/f", join(s.root, `i-${LOCK}`)); // not a reserved name: an ordinary link
+    await put("j/f");
+    await symlink("f", join(s.root, `j/${LOCK}`)); // a link named as a lock
+    expect(await all({ prefix: s.key(""), limit: 100 })).toEqual(["e/f", `i-${LOCK}`, "j/f"]);
+    expect(warnings).toHaveLength(7);
+    const [a, b, c, d, g, h, j] = [...warnings].sort();
+    expect(g).toContain(`1 entry in ${join(s.root, "g")} not listed`);
+    expect(g).toContain(LOCK);
+    expect(h).toContain(`${LOCK.toUpperCase()}-B`);
+    expect(j).toContain(`1 entry in ${join(s.root, "j")} not listed`);
     expect(a).toContain(`1 entry in ${join(s.root, "a")} not listed: the name is reserved for the fs driver's own files`);
     expect(a).toContain(TEMP);
     expect(b).toContain(`${join(s.root, "b")} not listed`);

@@ -1,0 +1,232 @@
+import { constants } from "node:fs";
+import { lstat, open, unlink, type FileHandle } from "node:fs/promises";
+import { abortableSleep, ErrorCode, storageError, throwIfAborted, type StorageError } from "@stowage/core";
+import { fsError, isErrno } from "./errors.js";
+import { describeOwner, ownerText, staleness, type LockSeen } from "./lock-owner.js";
+import type { DirPin } from "./pinned-dir.js";
+import { isLockGuardName, lockGuardName, lockName } from "./reserved-names.js";
+
+// Appends to one file from several processes, serialised by a lock file in the file's directory.
+// Node has no flock/fcntl locks, so the lock is a file created with O_CREAT|O_EXCL (atomic on
+// local filesystems and on NFSv3+): whoever creates it holds the lock, removing it lets go. The
+// holder writes who it is into it (lock-owner.ts) and refreshes its mtime while it holds it, so a
+// lock whose holder died is known as stale and removed, under a second lock of the same kind (the
+// guard), so that two processes removing one stale lock never remove a fresh one in its place.
+
+/** How long appends wait for a lock, when a lock counts as stale, how often a holder refreshes its own (ms). */
+export interface LockTiming {
+  /** How long to wait for a lock another process holds before giving up (`Conflict`). */
+  waitMs: number;
+  /** A lock not refreshed for longer than this is stale (lock-owner.ts staleness). */
+  staleMs: number;
+  /** How often a holder refreshes its lock's mtime. */
+  refreshMs: number;
+}
+
+/** The timing appends use: wait up to 10 s; stale after 30 s without a refresh; refreshed every 5 s. */
+export const APPEND_LOCK_TIMING: Readonly<LockTiming> = { waitMs: 10_000, staleMs: 30_000, refreshMs: 5_000 };
+
+/** Longest pause between two tries to take a lock another process holds (ms); the first is 1 ms, doubling. */
+const MAX_PAUSE_MS = 50;
+
+/** Bytes of a lock file read to learn who holds it. */
+const OWNER_BYTES = 1024;
+
+/** A lock this process holds; let go of it with {@link HeldLock.release}. */
+export interface HeldLock {
+  /** The lock file's name (reserved-names.ts lockName). */
+  readonly name: string;
+  /** Stops refreshing the lock, removes its file (if it is still this process's), closes it. @throws nothing. */
+  release(): Promise<void>;
+}
+
+/**
+ * Runs `fn` while holding the append lock of the file whose inode number is `ino`, in `dir` (the
+ * pinned directory the file lies in), then lets go of it, whatever `fn` did.
+ * @throws StorageError as {@link acquireAppendLock}, and whatever `fn` throws.
+ */
+export async function withAppendLock<T>(dir: DirPin, ino: bigint, signal: AbortSignal | undefined, fn: () => Promise<T>, timing: LockTiming = APPEND_LOCK_TIMING): Promise<T> {
+  const lock = await acquireAppendLock(dir, ino, signal, timing);
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * Takes the append lock of the file whose inode number is `ino`: creates the file
+ * `.stowage-lock-<ino in hex>` in `dir` (the pinned directory the file lies in) with O_EXCL and
+ * writes this process's name into it (lock-owner.ts). While another process holds it, tries
+ * again after a pause (1 ms, doubling up to 50 ms) for up to `timing.waitMs`; a stale lock (its
+ * holder gone, lock-owner.ts staleness) is removed, under its guard, and taken. An abort while
+ * waiting stops at once; nothing of this call is left behind.
+ * @throws StorageError `Conflict` (retryable: another process held the lock all along, or an entry
+ *   the driver did not make is in its way), `Aborted`, `PermissionDenied` (the directory refuses
+ *   new files), mapped fs errors.
+ */
+export async function acquireAppendLock(dir: DirPin, ino: bigint, signal?: AbortSignal, timing: LockTiming = APPEND_LOCK_TIMING): Promise<HeldLock> {
+  const name = lockName(ino);
+  const path = dir.at(name);
+  const deadline = Date.now() + timing.waitMs;
+  let pause = 1;
+  let last: LockSeen | undefined;
+  for (let attempt = 0; ; attempt++) {
+    throwIfAborted(signal);
+    if (attempt > 0 && Date.now() > deadline) throw busy(name, last, timing.waitMs);
+    const created = await create(path, name);
+    if (created !== undefined) return hold(created, path, name, timing);
+    const seen = await inspect(path, name);
+    if (seen === undefined) continue; // let go of meanwhile: try again at once
+    last = seen;
+    if (staleness(seen, timing.staleMs) !== undefined && (await breakStale(dir, name, timing.staleMs))) continue;
+    const left = deadline - Date.now();
+    if (left > 0) await abortableSleep(Math.min(pause, left), signal);
+    pause = Math.min(pause * 2, MAX_PAUSE_MS);
+  }
+}
+
+/**
+ * Removes the append lock (or guard) `name` of `dir` when it is stale (its holder gone,
+ * lock-owner.ts staleness with {@link APPEND_LOCK_TIMING}), as an append waiting for it would;
+ * for deleteDir, so a lock left by a process that died never keeps a directory. Resolves with
+ * whether it is gone.
+ * @throws nothing.
+ */
+export async function removeStaleLock(dir: DirPin, name: string): Promise<boolean> {
+  const path = dir.at(name);
+  const seen = await inspect(path, name).catch(() => undefined);
+  if (seen === undefined || staleness(seen, APPEND_LOCK_TIMING.staleMs) === undefined) return false;
+  if (isLockGuardName(name)) return unlink(path).then(() => true, () => false);
+  return breakStale(dir, name, APPEND_LOCK_TIMING.staleMs).catch(() => false);
+}
+
+/** A lock file this process just created, and the write of its owner's name into it (not waited for). */
+interface Created {
+  handle: FileHandle;
+  named: Promise<unknown>;
+}
+
+/**
+ * Creates the lock file `path` and starts writing this process's name into it; undefined when it
+ * exists. The write is not waited for here (it overlaps the append): until it lands, the lock
+ * names nobody, and is stale by age only.
+ */
+async function create(path: string, name: string): Promise<Created | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  } catch (e) {
+    if (isErrno(e, "EEXIST")) return undefined;
+    if (isErrno(e, "EACCES", "EPERM", "EROFS")) {
+      throw storageError(ErrorCode.PermissionDenied, `cannot create the append lock ${name} in the file's directory: appending needs write access to the directory`, { cause: e });
+    }
+    throw fsError(e);
+  }
+  const text = Buffer.from(ownerText());
+  // A failed write leaves the lock naming nobody: it still holds, and is stale by age only.
+  const named = handle.write(text, 0, text.length, 0).catch(() => undefined);
+  return { handle, named };
+}
+
+/** The lock file `path` as it is now, or undefined when there is none. */
+async function inspect(path: string, name: string): Promise<LockSeen | undefined> {
+  let handle: FileHandle;
+  try {
+    // Opened, not just stat'ed: on NFS an open fetches the file's attributes afresh (close-to-open).
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    if (isErrno(e, "ENOENT")) return undefined;
+    if (isErrno(e, "ELOOP")) throw inTheWay(name);
+    throw fsError(e);
+  }
+  try {
+    const st = await handle.stat({ bigint: true });
+    if (!st.isFile()) throw inTheWay(name);
+    const buffer = Buffer.alloc(OWNER_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, OWNER_BYTES, 0);
+    return { ino: st.ino, mtimeMs: Number(st.mtimeNs / 1_000_000n), text: buffer.toString("utf8", 0, bytesRead) };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Removes the stale lock `name` of `dir`, holding its guard (reserved-names.ts lockGuardName,
+ * taken the same way) meanwhile, and checking again under it that the lock there is stale: of
+ * two processes that found one stale lock, the second cannot remove the lock the first took
+ * next. A guard whose holder died (between taking it and letting go: a few system calls) is
+ * stale too, and removed without a guard of its own. Resolves with whether the lock is gone.
+ */
+async function breakStale(dir: DirPin, name: string, staleMs: number): Promise<boolean> {
+  const guardName = lockGuardName(name);
+  const guardPath = dir.at(guardName);
+  const guard = await create(guardPath, guardName);
+  if (guard === undefined) {
+    const seen = await inspect(guardPath, guardName).catch(() => undefined);
+    if (seen !== undefined && staleness(seen, staleMs) !== undefined) await unlink(guardPath).catch(() => undefined);
+    return false;
+  }
+  try {
+    const path = dir.at(name);
+    const again = await inspect(path, name);
+    if (again !== undefined && staleness(again, staleMs) === undefined) return false;
+    await unlink(path).catch((e: unknown) => (isErrno(e, "ENOENT") ? undefined : Promise.reject(fsError(e))));
+    return true;
+  } finally {
+    await guard.named;
+    await Promise.all([unlink(guardPath).catch(() => undefined), guard.handle.close().catch(() => undefined)]);
+  }
+}
+
+/**
+ * Holds the lock file just created: refreshes its mtime every `timing.refreshMs` until released.
+ * Released, it is removed, unless it was held so long (half the stale bound) that another
+ * process may have taken it for stale and made its own in its place: then only if it is still
+ * this one.
+ */
+function hold(created: Created, path: string, name: string, timing: LockTiming): HeldLock {
+  const { handle, named } = created;
+  const since = Date.now();
+  const timer = setInterval(() => {
+    const now = new Date();
+    handle.utimes(now, now).catch(() => undefined);
+  }, timing.refreshMs);
+  timer.unref();
+  let released = false;
+  return {
+    name,
+    async release(): Promise<void> {
+      if (released) return;
+      released = true;
+      clearInterval(timer);
+      await named;
+      if (Date.now() - since < timing.staleMs / 2 || (await stillOurs(handle, path))) {
+        await Promise.all([unlink(path).catch(() => undefined), handle.close().catch(() => undefined)]);
+      } else {
+        await handle.close().catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** True when the lock file at `path` is still the one `handle` has open. */
+async function stillOurs(handle: FileHandle, path: string): Promise<boolean> {
+  const [own, there] = await Promise.all([handle.stat({ bigint: true }).catch(() => undefined), lstat(path, { bigint: true }).catch(() => undefined)]);
+  return own !== undefined && there !== undefined && own.ino === there.ino && own.dev === there.dev;
+}
+
+/** The Conflict of an append that could not take the lock in time. */
+function busy(name: string, seen: LockSeen | undefined, waitMs: number): StorageError {
+  const who = seen === undefined ? "" : ` (${describeOwner(seen)})`;
+  return storageError(
+    ErrorCode.Conflict,
+    `another append to this file held its lock ${name}${who} for more than ${waitMs / 1000} s; nothing was appended: try again`,
+    { retryable: true },
+  );
+}
+
+/** The Conflict of an entry the driver did not make where a lock file goes. */
+function inTheWay(name: string): StorageError {
+  return storageError(ErrorCode.Conflict, `an entry the fs driver did not make, ${name}, is in the way of this file's append lock: remove it to append`);
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+import { readlinkSync } from "node:fs";
+import { hostname } from "node:os";
+import { errnoOf } from "./errors.js";
+
+/**
+ * Who holds an append lock (append-lock.ts), as its lock file says: written by the holder right
+ * after it created the file, as one line of JSON.
+ */
+export interface LockOwner {
+  /** The holder's process id. */
+  pid: number;
+  /** The holder's host name (os.hostname()). */
+  host: string;
+  /** The holder's pid namespace (Linux: `/proc/self/ns/pid`, e.g. `pid:[4026531836]`; empty elsewhere): a container sharing the host name has its own. */
+  ns: string;
+  /** A random token of the holder's process, so a later process given the same pid is told apart. */
+  token: string;
+  /** When the lock was taken (ISO 8601, the holder's clock), for people reading it. */
+  since: string;
+}
+
+/** A lock file as read once: its inode, last modification (the holder refreshes it) and text. */
+export interface LockSeen {
+  ino: bigint;
+  mtimeMs: number;
+  text: string;
+}
+
+/** Shared by every copy of this module loaded in one process (one process, one token). */
+const TOKEN_KEY = Symbol.for("@stowage/fs append-lock process token");
+
+let self: Omit<LockOwner, "since"> | undefined;
+
+/** This process as a lock owner. @throws nothing. */
+export function thisOwner(): Omit<LockOwner, "since"> {
+  if (self === undefined) {
+    const shared = globalThis as { [TOKEN_KEY]?: string };
+    const token = (shared[TOKEN_KEY] ??= randomBytes(8).toString("hex"));
+    self = { pid: process.pid, host: hostname(), ns: pidNamespace(), token };
+  }
+  return self;
+}
+
+/** The text this process writes into a lock file it takes. @throws nothing. */
+export function ownerText(): string {
+  return JSON.stringify({ ...thisOwner(), since: new Date().toISOString() }) + "\n";
+}
+
+/** The owner a lock file's text names, or undefined (not written yet, or not a lock's). @throws nothing. */
+export function parseOwner(text: string): LockOwner | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== "object" || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  // A pid of 0 or below would name a process group to process.kill: never taken as a pid.
+  if (typeof o.pid !== "number" || !Number.isSafeInteger(o.pid) || o.pid <= 0) return undefined;
+  if (typeof o.host !== "string" || typeof o.ns !== "string" || typeof o.token !== "string") return undefined;
+  return { pid: o.pid, host: o.host, ns: o.ns, token: o.token, since: typeof o.since === "string" ? o.since : "?" };
+}
+
+/**
+ * Why the lock file `seen` is stale (its holder is gone), or undefined while it may still be held:
+ * - it was not modified for more than `staleMs` (by this process's clock): a holder refreshes its
+ *   lock's mtime every few seconds, so its process died, or its host, or it stalled that long;
+ * - it names a process on this machine (same host name and pid namespace) that no longer runs
+ *   (`process.kill(pid, 0)` answers ESRCH), or that has this process's pid but another token
+ *   (an earlier process given the same pid).
+ * A lock file whose text is not (yet) an owner's is stale by age only.
+ * @throws nothing.
+ */
+export function staleness(seen: LockSeen, staleMs: number, now = Date.now()): string | undefined {
+  if (now - seen.mtimeMs > staleMs) return `not refreshed for more than ${Math.round(staleMs / 1000)} s`;
+  const owner = parseOwner(seen.text);
+  const me = thisOwner();
+  if (owner === undefined || owner.host !== me.host || owner.ns !== me.ns) return undefined;
+  if (owner.pid === me.pid) return owner.token === me.token ? undefined : "left by an earlier process with this process's pid";
+  return processGone(owner.pid) ? `its process ${owner.pid} is gone` : undefined;
+}
+
+/** Who holds the lock `seen`, for a message. @throws nothing. */
+export function describeOwner(seen: LockSeen): string {
+  const owner = parseOwner(seen.text);
+  return owner === undefined ? "a process that has not said who it is yet" : `process ${owner.pid} on ${owner.host}, since ${owner.since}`;
+}
+
+/** True when no process `pid` runs here (ESRCH); a process this one may not signal (EPERM) runs. */
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return errnoOf(e) === "ESRCH";
+  }
+}
+
+/** This process's pid namespace (Linux), or "" where there is none to read. */
+function pidNamespace(): string {
+  try {
+    return readlinkSync("/proc/self/ns/pid");
+  } catch {
+    return "";
+  }
+}
