@@ -126,7 +126,8 @@ async function afterLostAnswer(
  * object knew its CRC-64 before: length and CRC-64 equal to what the append makes → applied;
  * the length and CRC-64 from before → untouched. Otherwise (no CRC-64 before, or the object
  * matches neither, say it was appended to by someone else too) the bytes at `offset` are read
- * back: the object `offset + size` long with the chunk there → applied.
+ * back: the object `offset + size` long with the chunk there → applied, naming the object's
+ * CRC-64 only when one was known before (core then checks it; without one nothing vouches for it).
  * @throws StorageError from the HEAD or GET
  */
 async function lookAtObject(client: CosClient, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<Verdict> {
@@ -161,5 +162,9 @@ async function lookAtObject(client: CosClient, key: string, offset: number, body
   let read = 0n;
   for await (const piece of res.stream()) read = crc64(piece as Buffer, read);
   if (read !== chunk) return { unknown: `the bytes at ${offset} are not the chunk` };
-  return { applied: { appendOffset: length, ...(object.crc64 !== undefined ? { crc64: object.crc64 } : {}) } };
+  // The bytes read back show the chunk at `offset`, not what precedes it: the object's CRC-64 is
+  // named only when core can judge it (a CRC-64 known before this append, so one it makes); else
+  // it could be another object's that happens to end in the chunk (re-created meanwhile).
+  const judged = expected !== undefined && object.crc64 !== undefined;
+  return { applied: { appendOffset: length, ...(judged ? { crc64: object.crc64 } : {}) } };
 }

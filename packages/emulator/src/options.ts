@@ -57,6 +57,12 @@ export interface EmulatorOptions {
    * emulator sits behind an https proxy.
    */
   allowSseCOverHttp?: boolean;
+  /**
+   * COS only: whether GET and HEAD of an appendable object carry `x-cos-hash-crc64ecma` (default
+   * `true`). COS's APPEND answers carry none (the emulator sends none either); whether reads of an
+   * appendable object carry one is not documented, so set `false` to test a client in that world.
+   */
+  cosAppendableCrc64?: boolean;
 }
 
 /** The credential used when none is configured. */

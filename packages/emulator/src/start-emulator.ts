@@ -85,6 +85,7 @@ function credentialsOf(given: EmulatorOptions["credentials"]): EmulatorCredentia
 export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   if (!PROVIDERS.includes(opts.provider)) fail(`provider must be one of ${PROVIDERS.join(", ")}`);
   if (opts.discard && opts.dataDir !== undefined) fail("discard and dataDir cannot be combined");
+  if (opts.cosAppendableCrc64 !== undefined && opts.provider !== "cos") fail("cosAppendableCrc64 applies to provider cos only");
   const host = opts.host ?? "127.0.0.1";
   const region = opts.region ?? DEFAULT_REGION[opts.provider];
   let creds = credentialsOf(opts.credentials);
@@ -117,6 +118,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     discard: opts.discard ?? false,
     maxSkewMs: (opts.maxSkewSeconds ?? 900) * 1000,
     allowSseCOverHttp: opts.allowSseCOverHttp ?? false,
+    cosAppendableCrc64: opts.cosAppendableCrc64 ?? true,
   };
   const stats = new StatsRecorder();
   const frontEnd = frontEndFor(opts.provider, config);

@@ -103,7 +103,8 @@ describe("startEmulator", () => {
       expect(got.Body.toString()).toBe("persisted");
       expect(got.headers?.["x-cos-meta-x"]).toBe("1");
       const appended = await cos.appendObject({ ...p, Key: "log", Body: "6789", Position: 5 });
-      expect(appended.headers?.["x-cos-hash-crc64ecma"]).toBe("11051210869376104954");
+      expect(appended.headers?.["x-cos-next-append-position"]).toBe("9");
+      expect((await cos.headObject({ ...p, Key: "log" })).headers?.["x-cos-hash-crc64ecma"]).toBe("11051210869376104954");
       const parts = await cos.multipartListPart({ ...p, Key: "mp.bin", UploadId: uploadId });
       const done = await cos.multipartComplete({ ...p, Key: "mp.bin", UploadId: uploadId, Parts: parts.Part.map((x) => ({ PartNumber: Number(x.PartNumber), ETag: x.ETag })) });
       expect(done.statusCode).toBe(200);

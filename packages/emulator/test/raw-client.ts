@@ -23,6 +23,18 @@ export interface RawRequest {
   query?: [string, string | undefined][];
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /**
+   * The Host header (default `127.0.0.1:<port>`; the request still goes to the emulator). A host
+   * that starts with `<bucket>.` is a virtual host: the path is then `/<key>`, without the bucket.
+   */
+  host?: string;
+}
+
+/** The wire path of `r` (`/<bucket>/<key>`, or `/<key>` on a virtual host) and whether it is a virtual host. */
+function pathOf(r: RawRequest): { path: string; vhost: boolean } {
+  const vhost = r.bucket !== "" && r.host !== undefined && r.host.startsWith(`${r.bucket}.`);
+  const root = vhost || r.bucket === "" ? "/" : `/${r.bucket}/`;
+  return { path: `${root}${encKey(r.key ?? "")}`, vhost };
 }
 
 const enc = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
@@ -52,28 +64,29 @@ function withLength(h: Record<string, string>, body: string | Buffer | undefined
 export function cosRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const cred = emu.credential;
   const query = r.query ?? [];
-  const h = withLength({ host: `127.0.0.1:${emu.port}`, ...lower(r.headers) }, r.body);
+  const h = withLength({ host: r.host ?? `127.0.0.1:${emu.port}`, ...lower(r.headers) }, r.body);
   const names = Object.keys(h).sort();
   const params = query.map(([k, v]) => [k.toLowerCase(), v ?? ""] as const).sort(([a], [b]) => (a < b ? -1 : 1));
   const now = Math.floor(Date.now() / 1000);
   const keyTime = `${now - 60};${now + 900}`;
-  const path = `/${r.bucket}/${r.key ?? ""}`;
+  const wire = pathOf(r);
+  const path = wire.vhost ? `/${r.key ?? ""}` : `/${r.bucket}/${r.key ?? ""}`;
   const httpString = [r.method.toLowerCase(), path, params.map(([k, v]) => `${enc(k)}=${enc(v)}`).join("&"), names.map((n) => `${enc(n)}=${enc(h[n]!)}`).join("&"), ""].join("\n");
   const stringToSign = `sha1\n${keyTime}\n${createHash("sha1").update(httpString).digest("hex")}\n`;
   const signKey = createHmac("sha1", cred.secretKey).update(keyTime).digest("hex");
   const signature = createHmac("sha1", signKey).update(stringToSign).digest("hex");
   h.authorization = `q-sign-algorithm=sha1&q-ak=${cred.accessKey}&q-sign-time=${keyTime}&q-key-time=${keyTime}&q-header-list=${names.join(";")}&q-url-param-list=${params.map(([k]) => k).join(";")}&q-signature=${signature}`;
   const q = queryString(query);
-  return send(emu, r.method, `/${r.bucket}/${encKey(r.key ?? "")}${q ? "?" + q : ""}`, h, r.body);
+  return send(emu, r.method, `${wire.path}${q ? "?" + q : ""}`, h, r.body);
 }
 
-const OSS_SUBRESOURCES = new Set(["append", "position", "uploads", "uploadId", "partNumber", "delete", "bucketInfo"]);
+const OSS_SUBRESOURCES = new Set(["append", "position", "uploads", "uploadId", "partNumber", "delete", "bucketInfo", "location"]);
 
-/** OSS V1, path style; bucket `""` addresses the service (GetService). */
+/** OSS V1, path style unless `host` is a virtual host; bucket `""` addresses the service (GetService). */
 export function ossRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const cred = emu.credential;
   const query = r.query ?? [];
-  const h = withLength({ host: `127.0.0.1:${emu.port}`, "x-oss-date": new Date().toUTCString(), ...lower(r.headers) }, r.body);
+  const h = withLength({ host: r.host ?? `127.0.0.1:${emu.port}`, "x-oss-date": new Date().toUTCString(), ...lower(r.headers) }, r.body);
   const ossHeaders = Object.keys(h)
     .filter((k) => k.startsWith("x-oss-"))
     .sort()
@@ -88,7 +101,51 @@ export function ossRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const stringToSign = `${r.method}\n${h["content-md5"] ?? ""}\n${h["content-type"] ?? ""}\n${h["x-oss-date"]}\n${ossHeaders}${resource}`;
   h.authorization = `OSS ${cred.accessKey}:${createHmac("sha1", cred.secretKey).update(stringToSign).digest("base64")}`;
   const q = queryString(query);
-  return send(emu, r.method, `${root}${encKey(r.key ?? "")}${q ? "?" + q : ""}`, h, r.body);
+  return send(emu, r.method, `${pathOf(r).path}${q ? "?" + q : ""}`, h, r.body);
+}
+
+/** The credential scope an {@link ossV4Request} signs with. */
+export interface OssV4Scope {
+  region: string;
+  /** Default `oss`. */
+  product?: string;
+}
+
+/**
+ * OSS V4 (`OSS4-HMAC-SHA256`, protocols.md §2.2) header form with `scope`, path style unless `host`
+ * is a virtual host; every query parameter signed, no additional headers, UNSIGNED-PAYLOAD.
+ */
+export function ossV4Request(emu: Emulator, r: RawRequest, scope: OssV4Scope): Promise<RawResponse> {
+  const cred = emu.credential;
+  const query = r.query ?? [];
+  const iso = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const day = iso.slice(0, 8);
+  const h = withLength({ host: r.host ?? `127.0.0.1:${emu.port}`, "x-oss-date": iso, "x-oss-content-sha256": "UNSIGNED-PAYLOAD", ...lower(r.headers) }, r.body);
+  const uri = r.bucket === "" ? "/" : `/${r.bucket}/${encKey(r.key ?? "")}`;
+  const canonicalQuery = query
+    .map(([k, v]) => [enc(k), enc(v ?? "")] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => (v === "" ? k : `${k}=${v}`))
+    .join("&");
+  const signed = Object.keys(h)
+    .filter((k) => k === "content-type" || k === "content-md5" || k.startsWith("x-oss-"))
+    .sort()
+    .map((k) => `${k}:${h[k]!.trim()}\n`)
+    .join("");
+  const canonical = `${r.method}\n${uri}\n${canonicalQuery}\n${signed}\n\nUNSIGNED-PAYLOAD`;
+  const product = scope.product ?? "oss";
+  const stringToSign = `OSS4-HMAC-SHA256\n${iso}\n${day}/${scope.region}/${product}/aliyun_v4_request\n${createHash("sha256").update(canonical).digest("hex")}`;
+  const hmac = (k: string | Buffer, d: string): Buffer => createHmac("sha256", k).update(d).digest();
+  const signingKey = hmac(hmac(hmac(hmac(`aliyun_v4${cred.secretKey}`, day), scope.region), product), "aliyun_v4_request");
+  const signature = createHmac("sha256", signingKey).update(stringToSign).digest("hex");
+  h.authorization = `OSS4-HMAC-SHA256 Credential=${cred.accessKey}/${day}/${scope.region}/${product}/aliyun_v4_request,Signature=${signature}`;
+  const q = queryString(query);
+  return send(emu, r.method, `${pathOf(r).path}${q ? "?" + q : ""}`, h, r.body);
+}
+
+/** `<EC>` of an OSS XML error body. */
+export function ossEc(r: RawResponse): string | undefined {
+  return /<EC>([^<]*)<\/EC>/.exec(r.body)?.[1];
 }
 
 const QS_SUBRESOURCES = new Set(["append", "position", "uploads", "upload_id", "part_number", "delete"]);

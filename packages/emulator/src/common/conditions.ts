@@ -14,9 +14,10 @@ function etagList(v: string): string[] {
   return v.split(",").map((s) => s.trim().replace(/^W\//, "").replace(/^"|"$/g, "").toLowerCase());
 }
 
+/** True when `list` (If-Match / If-None-Match) names `etag`; an object without an ETag (`""`) matches only `*`. */
 function matchesEtag(list: string, etag: string): boolean {
   const l = etagList(list);
-  return l.includes("*") || l.includes(etag.toLowerCase());
+  return l.includes("*") || (etag !== "" && l.includes(etag.toLowerCase()));
 }
 
 /**

@@ -50,11 +50,11 @@ export function attributesOf(o: StoredObject): ObjectAttributes {
   return { contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata: { ...metadata }, storageClass, sse };
 }
 
-/** Standard headers of an object on GET/HEAD (content type, ETag, dates, user metadata). */
-export function standardObjectHeaders(o: StoredObject, metaPrefix: string, etag: string): Record<string, string> {
+/** Standard headers of an object on GET/HEAD (content type, ETag unless `undefined`, dates, user metadata). */
+export function standardObjectHeaders(o: StoredObject, metaPrefix: string, etag: string | undefined): Record<string, string> {
   const h: Record<string, string> = {
     "content-type": o.contentType,
-    etag,
+    ...(etag === undefined ? {} : { etag }),
     "last-modified": new Date(o.lastModified).toUTCString(),
     "accept-ranges": "bytes",
   };

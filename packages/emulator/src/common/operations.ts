@@ -47,6 +47,11 @@ export interface Route {
   key?: string;
   /** True when the bucket came from the Host header. */
   vhost: boolean;
-  /** Region parsed from a virtual-host Host header, when any. */
+  /**
+   * Region the Host header names: a virtual host (`<bucket>.cos.<region>.myqcloud.com`,
+   * `<bucket>.oss-<region>.aliyuncs.com`) or a region endpoint addressed path style
+   * (`cos.<region>.myqcloud.com`, `oss-<region>.aliyuncs.com`). Absent for hosts that name none
+   * (an IP address, localhost, acceleration hosts): the emulator's own endpoint.
+   */
   hostRegion?: string;
 }

@@ -13,8 +13,9 @@ export interface PresentedSseC {
 /**
  * Reads `<prefix>algorithm`, `<prefix>key`, `<prefix>key-md5` (e.g. prefix
  * `x-cos-server-side-encryption-customer-`). Returns `undefined` when none is
- * sent.
- * @throws ProtocolError `InsecureTransport` when sent over plain http (see {@link Exchange.sseCAllowed}); `InvalidArgument` when incomplete, not AES256, not a 256-bit key, or the MD5 does not match
+ * sent. All three are required, as COS (protocols.md §1.6) and QingStor (§3.6)
+ * list them.
+ * @throws ProtocolError `InsecureTransport` when sent over plain http (see {@link Exchange.sseCAllowed}); `InvalidArgument` when one of the three is missing, not AES256, not a 256-bit key, or the MD5 does not match
  */
 export function readSseC(ex: Exchange, prefix: string): PresentedSseC | undefined {
   const algorithm = header(ex, `${prefix}algorithm`);
@@ -22,14 +23,14 @@ export function readSseC(ex: Exchange, prefix: string): PresentedSseC | undefine
   const keyMd5 = header(ex, `${prefix}key-md5`);
   if (algorithm === undefined && key === undefined && keyMd5 === undefined) return undefined;
   if (!ex.sseCAllowed) throw new ProtocolError("InsecureTransport", "Server Side Encryption with Customer provided keys requires HTTPS.");
-  if (algorithm === undefined || key === undefined) {
-    throw new ProtocolError("InvalidArgument", "Requests specifying Server Side Encryption with Customer provided keys must provide both the algorithm and the key.");
+  if (algorithm === undefined || key === undefined || keyMd5 === undefined) {
+    throw new ProtocolError("InvalidArgument", "Requests specifying Server Side Encryption with Customer provided keys must provide the algorithm, the key and the key MD5.");
   }
   if (algorithm !== "AES256") throw new ProtocolError("InvalidArgument", "The encryption algorithm must be AES256.");
   const raw = Buffer.from(key, "base64");
   if (raw.length !== 32) throw new ProtocolError("InvalidArgument", "The secret key was invalid for the specified algorithm.");
   const md5 = createHash("md5").update(raw).digest("base64");
-  if (keyMd5 !== undefined && keyMd5 !== md5) {
+  if (keyMd5 !== md5) {
     throw new ProtocolError("InvalidArgument", "The calculated MD5 hash of the key did not match the hash that was provided.");
   }
   return { algorithm, keyMd5: md5 };

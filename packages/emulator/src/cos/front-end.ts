@@ -1,3 +1,4 @@
+import { wrongRegionEndpoint } from "../common/endpoint-region.js";
 import type { OperationName, Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
@@ -44,6 +45,15 @@ export function createCosFrontEnd(config: FrontEndConfig): FrontEnd {
     isVirtualHost: (ex) => cosVirtualHost(ex) !== undefined,
     route: routeCos,
     authenticate: (ex, route, now) => authenticateCos(ex, route, config, now),
+    /**
+     * A bucket asked for through another region's endpoint is 404 `NoSuchBucket`: a COS bucket lives
+     * in one region (its host is `<bucket>.cos.<region>.myqcloud.com`), and COS documents no other
+     * answer for one addressed elsewhere (the error-code list has no endpoint or region error;
+     * NoSuchBucket is "the specified bucket does not exist"). An assumption, see the README.
+     */
+    checkEndpoint(_ex, route, bucketRegion) {
+      if (wrongRegionEndpoint(route, bucketRegion)) throw new ProtocolError("NoSuchBucket", "The specified bucket does not exist.");
+    },
     async handle(ex, route, ctx) {
       const h = HANDLERS[route.operation];
       if (h === undefined) throw new ProtocolError("NotImplemented", "This operation is not implemented by the emulator.");

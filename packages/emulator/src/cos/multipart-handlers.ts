@@ -55,10 +55,15 @@ export async function cosUploadPart(ex: Exchange, route: Route, ctx: HandlerCont
   return emptyResponse(200, h);
 }
 
-/** PUT Object?partNumber&uploadId with x-cos-copy-source; the `x-cos-copy-source-If-*` conditions as on PUT Object - Copy (412). */
+/**
+ * PUT Object?partNumber&uploadId with x-cos-copy-source; the `x-cos-copy-source-If-*` conditions as on
+ * PUT Object - Copy (412). Into an SSE-C upload the upload's key is required, as on Upload Part.
+ */
 export async function cosUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);
   const u = upload(ex, route, ctx);
+  // The destination key of an SSE-C upload, as on UploadPart (the source's goes in x-cos-copy-source-…).
+  checkUploadSse(ex, u);
   const ref = parseCosCopySource(header(ex, "x-cos-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "Appendable objects cannot be copied.");

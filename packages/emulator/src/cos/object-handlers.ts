@@ -35,7 +35,7 @@ export async function cosPutObject(ex: Exchange, route: Route, ctx: HandlerConte
 export function cosGetObject(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const o = ctx.store.object(route.bucket!, route.key!);
   checkSseCRead(o.sse, readSseC(ex, COS_SSEC));
-  return serveObject(ex, ctx.store, o, { headers: cosObjectHeaders(o), strictRange: true });
+  return serveObject(ex, ctx.store, o, { headers: cosObjectHeaders(o, ctx.config.cosAppendableCrc64), strictRange: true });
 }
 
 /** DELETE Object (idempotent). */
@@ -70,7 +70,11 @@ export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   return xmlResponse(200, copyResultXml(o), { ...crcHeader(o.crc64), ...cosSseHeaders(o.sse) });
 }
 
-/** POST Object?append&position=N. */
+/**
+ * POST Object?append&position=N. The answer carries `x-cos-next-append-position`, the ETag and
+ * `x-cos-content-sha1` (the chunk's hex MD5, as the Go SDK reads it), and no CRC-64: COS lists
+ * none for APPEND (protocols.md §1.3, and APPEND is not among the CRC-producing APIs of §1.5).
+ */
 export async function cosAppendObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateKey(route.key!, COS_MAX_KEY_BYTES);
   const position = parseNonNegativeInt(ex.query.get("position"));
@@ -86,7 +90,7 @@ export async function cosAppendObject(ex: Exchange, route: Route, ctx: HandlerCo
   const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
   if ((existing?.size ?? 0) + body.size > MAX_SIMPLE_PUT) throw new ProtocolError("EntityTooLarge", "An appendable object is at most 5 GB.");
   const o = await ctx.store.appendObject(route.bucket!, route.key!, position, body, attrs);
-  const h: Record<string, string> = { etag: quoteEtag(o.etag), "x-cos-next-append-position": String(o.size), ...crcHeader(o.crc64) };
+  const h: Record<string, string> = { etag: quoteEtag(o.etag), "x-cos-next-append-position": String(o.size) };
   if (body.md5) h["x-cos-content-sha1"] = body.md5.toString("hex");
   return emptyResponse(200, h);
 }

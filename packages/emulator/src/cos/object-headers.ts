@@ -71,12 +71,15 @@ export function cosSseHeaders(sse: StoredSse | undefined): Record<string, string
   return h;
 }
 
-/** Headers of an object on GET/HEAD. */
-export function cosObjectHeaders(o: StoredObject): Record<string, string> {
+/**
+ * Headers of an object on GET/HEAD. `appendableCrc64` false leaves the CRC-64 out for appendable
+ * objects (whether COS gives one for them is not documented; see `cosAppendableCrc64`).
+ */
+export function cosObjectHeaders(o: StoredObject, appendableCrc64 = true): Record<string, string> {
   const h = standardObjectHeaders(o, COS_ATTRIBUTES.metaPrefix, quoteEtag(o.etag));
   h["x-cos-object-type"] = o.kind === "appendable" ? "appendable" : "normal";
   h["x-cos-storage-class"] = o.storageClass;
-  if (o.crc64 !== undefined) h[COS_CRC] = o.crc64;
+  if (o.crc64 !== undefined && (o.kind !== "appendable" || appendableCrc64)) h[COS_CRC] = o.crc64;
   if (o.kind === "appendable") h["x-cos-next-append-position"] = String(o.size);
   return { ...h, ...cosSseHeaders(o.sse) };
 }

@@ -20,6 +20,21 @@ export function cosVirtualHost(ex: Exchange): { bucket: string; region: string }
   return cosVirtualHostName(hostName(header(ex, "host")));
 }
 
+/** `cos[-internal].<region>.myqcloud.com` (also tencentcos.cn): a region's endpoint, addressed path style. */
+const REGION_HOST = /^cos(?:-internal)?\.([a-z0-9-]+)\.(?:myqcloud\.com|tencentcos\.cn)$/;
+
+/**
+ * Names that are no region of their own here: the acceleration host serves every region, and the
+ * legacy names (`<bucket>.<legacy region>.myqcloud.com`) are aliases of current regions.
+ */
+const NOT_A_REGION = new Set(["accelerate", "cn-south", "cn-south-2", "cn-north", "cn-east", "cn-southwest", "sg"]);
+
+/** The region a COS Host names (virtual host or path-style region endpoint); undefined for any other host. */
+function hostRegionOf(ex: Exchange, vh: { region: string } | undefined): string | undefined {
+  const region = vh?.region ?? REGION_HOST.exec(hostName(header(ex, "host")))?.[1];
+  return region === undefined || NOT_A_REGION.has(region) ? undefined : region;
+}
+
 function bucketOperation(ex: Exchange): OperationName {
   const q = ex.query;
   switch (ex.method) {
@@ -63,13 +78,14 @@ function objectOperation(ex: Exchange): OperationName {
 
 /**
  * Classifies a COS request: bucket from a virtual-host Host header, else
- * path style (`/<bucket>/<key>`).
+ * path style (`/<bucket>/<key>`). The region the Host names, if any, is the
+ * route's `hostRegion`.
  * @throws ProtocolError `MethodNotAllowed`, `NotImplemented`
  */
 export function routeCos(ex: Exchange): Route {
   const vh = cosVirtualHost(ex);
   const parts = vh ? { bucket: vh.bucket, key: keyOfVirtualHost(ex.rawPath) } : splitPathStyle(ex.rawPath);
-  const base = { vhost: vh !== undefined, hostRegion: vh?.region, bucket: parts.bucket, key: parts.key };
+  const base = { vhost: vh !== undefined, hostRegion: hostRegionOf(ex, vh), bucket: parts.bucket, key: parts.key };
   if (parts.bucket === undefined) {
     if (ex.method !== "GET") throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
     return { ...base, operation: "ListBuckets" };

@@ -4,6 +4,7 @@ import { ProtocolError } from "../common/protocol-error.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { FrontEndConfig } from "../server/front-end.js";
+import { invalidV4Scope } from "./errors.js";
 import { ossV1Resource, ossV1Signature, ossV1StringToSign } from "./signature-v1.js";
 import { ossV4CanonicalRequest, ossV4Signature, ossV4StringToSign } from "./signature-v4.js";
 
@@ -75,7 +76,27 @@ function parseCredential(credential: string): Omit<V4Parts, "additional" | "sign
   return { accessKey, day, region, product };
 }
 
-function verifyV4(ex: Exchange, route: Route, config: FrontEndConfig, now: number, p: V4Parts, isoDate: string, presigned: boolean): void {
+/**
+ * Checks a V4 credential scope as OSS does (protocols.md §2.2): the region is the standard id
+ * without `oss-`, the one the Host names; on a Host that names none (the emulator's IP or
+ * `localhost`), the bucket's, or the emulator's own region for a request without a bucket and for
+ * CreateBucket (created where the endpoint is). A request for a bucket that does not exist is
+ * not checked against a region (it gets NoSuchBucket). The product is `oss`.
+ * @throws ProtocolError (OssCodedError) 403 `SignatureDoesNotMatch` with the EC OSS documents
+ */
+function checkV4Scope(p: V4Parts, route: Route, config: FrontEndConfig, bucketRegion: string | undefined): void {
+  if (p.region.startsWith("oss-")) throw invalidV4Scope("0002-00000226", "region");
+  if (route.hostRegion !== undefined) {
+    if (p.region !== route.hostRegion) throw invalidV4Scope("0002-00000226", "region");
+  } else if (route.bucket === undefined || route.operation === "CreateBucket") {
+    if (p.region !== config.region) throw invalidV4Scope("0002-00000226", "region");
+  } else if (bucketRegion !== undefined && p.region !== bucketRegion) {
+    throw invalidV4Scope("0002-00000228", "region");
+  }
+  if (p.product !== "oss") throw invalidV4Scope("0002-00000227", "product");
+}
+
+function verifyV4(ex: Exchange, route: Route, config: FrontEndConfig, now: number, p: V4Parts, isoDate: string, presigned: boolean, bucketRegion: string | undefined): void {
   const cred = lookupCredential(config.credentials, p.accessKey);
   const headers = requestHeaders(ex);
   const dateMs = parseIsoBasic(isoDate);
@@ -90,6 +111,7 @@ function verifyV4(ex: Exchange, route: Route, config: FrontEndConfig, now: numbe
     checkSecurityToken(cred, headers["x-oss-security-token"]);
   }
   if (isoDate.slice(0, 8) !== p.day) throw new ProtocolError("AccessDenied", "The credential date does not match x-oss-date.");
+  checkV4Scope(p, route, config, bucketRegion);
   const query = [...ex.query.entries()].filter(([k]) => k !== "x-oss-signature");
   const canonical = ossV4CanonicalRequest({
     method: ex.method,
@@ -106,10 +128,11 @@ function verifyV4(ex: Exchange, route: Route, config: FrontEndConfig, now: numbe
 
 /**
  * Verifies an OSS request: `OSS ak:sig` (V1), `OSS4-HMAC-SHA256 ...` (V4), or
- * a presigned URL of either version.
+ * a presigned URL of either version. A V4 scope must name the region the request
+ * is for (see {@link checkV4Scope}; `bucketRegion`: the region of the bucket named, when it exists).
  * @throws ProtocolError `AccessDenied`, `RequestExpired`, `TimeSkewed`, `InvalidAccessKeyId`, `SignatureMismatch`
  */
-export function authenticateOss(ex: Exchange, route: Route, config: FrontEndConfig, now: number): void {
+export function authenticateOss(ex: Exchange, route: Route, config: FrontEndConfig, now: number, bucketRegion?: string): void {
   const auth = header(ex, "authorization");
   const q = ex.query;
   if (auth !== undefined) {
@@ -126,7 +149,7 @@ export function authenticateOss(ex: Exchange, route: Route, config: FrontEndConf
       const signature = fields.get("Signature");
       if (!credential || !signature) throw new ProtocolError("AccessDenied", "The V4 authorization is malformed.");
       const additional = (fields.get("AdditionalHeaders") ?? "").split(";").filter((s) => s !== "");
-      return verifyV4(ex, route, config, now, { ...parseCredential(credential), additional, signature }, header(ex, "x-oss-date") ?? "", false);
+      return verifyV4(ex, route, config, now, { ...parseCredential(credential), additional, signature }, header(ex, "x-oss-date") ?? "", false, bucketRegion);
     }
     throw new ProtocolError("AccessDenied", "The authorization header is malformed.");
   }
@@ -138,7 +161,7 @@ export function authenticateOss(ex: Exchange, route: Route, config: FrontEndConf
     const signature = q.get("x-oss-signature");
     if (!credential || !signature) throw new ProtocolError("AccessDenied", "The presigned URL is malformed.");
     const additional = (q.get("x-oss-additional-headers") ?? "").split(";").filter((s) => s !== "");
-    return verifyV4(ex, route, config, now, { ...parseCredential(credential), additional, signature }, q.get("x-oss-date") ?? "", true);
+    return verifyV4(ex, route, config, now, { ...parseCredential(credential), additional, signature }, q.get("x-oss-date") ?? "", true, bucketRegion);
   }
   throw new ProtocolError("AccessDenied", "You have no right to access this object because of bucket acl.");
 }

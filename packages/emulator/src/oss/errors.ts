@@ -50,15 +50,46 @@ const OSS_ERRORS: Record<ProtocolErrorKind, [number, string, string]> = {
  * the nearest provider-neutral kind, for anything that looks at kinds only.
  */
 export class OssCodedError extends ProtocolError {
+  /**
+   * @param ec the `<EC>` of the error document and `x-oss-ec` header (`""`: none)
+   * @param extra further elements of the error document
+   */
   constructor(
     kind: ProtocolErrorKind,
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly ec = "",
+    extra: Readonly<Record<string, string>> = {},
   ) {
-    super(kind, message);
+    super(kind, message, extra);
   }
 }
+
+/**
+ * 403 `AccessDenied` with `<Bucket>` and `<Endpoint>`: a request for `bucket` (in `region`) that came
+ * through another region's endpoint. OSS documents this message for a bucket addressed through the
+ * wrong endpoint (help page "HTTP status code 403", AccessDenied); the `<Endpoint>` element names
+ * the right one. Its EC is not documented: none is sent.
+ */
+export const wrongEndpoint = (bucket: string, region: string): OssCodedError =>
+  new OssCodedError(
+    "AccessDenied",
+    403,
+    "AccessDenied",
+    "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.",
+    "",
+    { Bucket: bucket, Endpoint: `oss-${region}.aliyuncs.com` },
+  );
+
+/**
+ * 403 `SignatureDoesNotMatch` for a V4 credential scope OSS refuses, with the EC of its help pages:
+ * `0002-00000226` (a region with the `oss-` prefix, or not the one the Host names),
+ * `0002-00000227` (a product other than `oss`), `0002-00000228` (not the bucket's region). The pages
+ * give the EC, not the status or code: 403 `SignatureDoesNotMatch` is an assumption.
+ */
+export const invalidV4Scope = (ec: "0002-00000226" | "0002-00000227" | "0002-00000228", what: "region" | "product"): OssCodedError =>
+  new OssCodedError("SignatureMismatch", 403, "SignatureDoesNotMatch", `Invalid signing ${what} in Authorization header.`, ec);
 
 /** 404 `SymlinkTargetNotExist`: a read or HEAD through a symlink whose target is missing. */
 export const symlinkTargetNotExist = (): OssCodedError => new OssCodedError("NoSuchKey", 404, "SymlinkTargetNotExist", "The symlink target object does not exist");
@@ -81,7 +112,7 @@ export function ossErrorXml(err: ProtocolError, code: string, ec: string, reques
  */
 export function ossErrorResponse(err: ProtocolError, ex: Exchange, _route: Route | undefined): EmulatorResponse {
   // The EC of the symlink codes is not documented: none is sent for them.
-  const [status, code, ec] = err instanceof OssCodedError ? [err.status, err.code, ""] : OSS_ERRORS[err.kind];
+  const [status, code, ec] = err instanceof OssCodedError ? [err.status, err.code, err.ec] : OSS_ERRORS[err.kind];
   const headers: Record<string, string> = ec ? { "x-oss-ec": ec } : {};
   if (err.kind === "PositionMismatch" && err.extra.NextAppendPosition !== undefined) {
     headers["x-oss-next-append-position"] = err.extra.NextAppendPosition;

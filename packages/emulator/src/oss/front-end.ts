@@ -1,10 +1,11 @@
+import { wrongRegionEndpoint } from "../common/endpoint-region.js";
 import type { OperationName, Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
 import { authenticateOss } from "./auth.js";
 import { ossBucketInfo, ossBucketLocation, ossCreateBucket, ossDeleteBucket, ossDeleteObjects, ossListBuckets, ossListObjects } from "./bucket-handlers.js";
-import { ossErrorResponse } from "./errors.js";
+import { ossErrorResponse, wrongEndpoint } from "./errors.js";
 import { ossAbort, ossComplete, ossInitiate, ossListParts, ossListUploads, ossUploadPart, ossUploadPartCopy } from "./multipart-handlers.js";
 import { ossAppendObject, ossCopyObject, ossDeleteObject, ossGetObject, ossPutObject } from "./object-handlers.js";
 import { OSS_CRC } from "./object-headers.js";
@@ -46,7 +47,11 @@ export function createOssFrontEnd(config: FrontEndConfig): FrontEnd {
     crc64Header: OSS_CRC,
     isVirtualHost: (ex) => ossVirtualHost(ex) !== undefined,
     route: routeOss,
-    authenticate: (ex, route, now) => authenticateOss(ex, route, config, now),
+    authenticate: (ex, route, now, bucketRegion) => authenticateOss(ex, route, config, now, bucketRegion),
+    // GetBucketLocation is exempt: OSS documents it on the region-less `<bucket>.oss.aliyuncs.com` host.
+    checkEndpoint(_ex, route, bucketRegion) {
+      if (wrongRegionEndpoint(route, bucketRegion, ["GetBucketLocation"])) throw wrongEndpoint(route.bucket!, bucketRegion!);
+    },
     async handle(ex, route, ctx) {
       const h = HANDLERS[route.operation];
       if (h === undefined) throw new ProtocolError("NotImplemented", "This operation is not implemented by the emulator.");

@@ -8,10 +8,22 @@ import { header } from "../server/exchange.js";
 /** `<bucket>.oss-<region>[-internal].aliyuncs.com`. */
 const VHOST = /^([a-z0-9-]+)\.oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/;
 
+/** `oss-<region>[-internal].aliyuncs.com`: a region's endpoint, addressed path style. */
+const REGION_HOST = /^oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/;
+
+/** `oss-<name>` hosts that serve buckets of every region (transfer acceleration, resource groups). */
+const NOT_A_REGION = /^(?:accelerate(?:-overseas)?|rg-.*)$/;
+
 /** Bucket and region from an OSS virtual-host `Host` header, if it is one. */
 export function ossVirtualHost(ex: Exchange): { bucket: string; region: string } | undefined {
   const m = VHOST.exec(hostName(header(ex, "host")));
   return m ? { bucket: m[1]!, region: m[2]! } : undefined;
+}
+
+/** The region an OSS Host names (virtual host or path-style region endpoint); undefined for any other host. */
+function hostRegionOf(ex: Exchange, vh: { region: string } | undefined): string | undefined {
+  const region = vh?.region ?? REGION_HOST.exec(hostName(header(ex, "host")))?.[1];
+  return region === undefined || NOT_A_REGION.test(region) ? undefined : region;
 }
 
 /** Sub-resources of objects this front-end implements although the other providers' do not. */
@@ -69,13 +81,14 @@ function objectOperation(ex: Exchange): OperationName {
 
 /**
  * Classifies an OSS request: bucket from a virtual-host Host header (what
- * ali-oss sends to an IP endpoint), else path style (`sldEnable`).
+ * ali-oss sends to an IP endpoint), else path style (`sldEnable`). The region
+ * the Host names, if any, is the route's `hostRegion`.
  * @throws ProtocolError `MethodNotAllowed`, `NotImplemented`
  */
 export function routeOss(ex: Exchange): Route {
   const vh = ossVirtualHost(ex);
   const parts = vh ? { bucket: vh.bucket, key: keyOfVirtualHost(ex.rawPath) } : splitPathStyle(ex.rawPath);
-  const base = { vhost: vh !== undefined, hostRegion: vh?.region, bucket: parts.bucket, key: parts.key };
+  const base = { vhost: vh !== undefined, hostRegion: hostRegionOf(ex, vh), bucket: parts.bucket, key: parts.key };
   if (parts.bucket === undefined) {
     if (ex.method !== "GET") return notAllowed();
     return { ...base, operation: "ListBuckets" };

@@ -40,7 +40,7 @@ export function listObjectsJson(echo: QsListEcho, page: ListPage, objects: reado
     keys: objects.map((o) => ({
       key: o.key,
       mime_type: o.contentType,
-      etag: quoteEtag(o.etag),
+      etag: o.etag === "" ? "" : quoteEtag(o.etag),
       size: o.size,
       modified: Math.floor(o.lastModified / 1000),
       created: iso(o.lastModified),

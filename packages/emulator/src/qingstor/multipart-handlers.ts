@@ -51,10 +51,15 @@ export async function qsUploadPart(ex: Exchange, route: Route, ctx: HandlerConte
   return emptyResponse(201, { etag: quoteEtag(p.etag), ...qsSseHeaders(u.attrs.sse) });
 }
 
-/** UploadMultipart with x-qs-copy-source and x-qs-copy-range (201); the x-qs-copy-source-if-* conditions hold as for a copy (412). */
+/**
+ * UploadMultipart with x-qs-copy-source and x-qs-copy-range (201); the x-qs-copy-source-if-* conditions
+ * hold as for a copy (412). Into an SSE-C upload the upload's key is required, as on UploadMultipart.
+ */
 export async function qsUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);
   const u = upload(ex, route, ctx);
+  // The destination key of an SSE-C upload, as on UploadMultipart (the source's goes in x-qs-copy-source-…).
+  checkUploadSse(ex, u);
   const ref = parseQsSource(header(ex, "x-qs-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkSseCRead(src.sse, readSseC(ex, QS_COPY_SSEC));
@@ -70,7 +75,11 @@ interface CompleteDoc {
   object_parts?: { part_number?: unknown; etag?: unknown }[];
 }
 
-/** CompleteMultipartUpload (201). An `ETag` request header sets the object's ETag. */
+/**
+ * CompleteMultipartUpload (201). An `ETag` request header sets the object's ETag; without one the
+ * object has none (QingStor computes no ETag for a merged object, protocols.md §3.3/§3.5): GET and
+ * HEAD then send no `ETag` header and listings an empty `etag`.
+ */
 export async function qsComplete(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const u = upload(ex, route, ctx);
   checkUploadSse(ex, u);
@@ -89,7 +98,7 @@ export async function qsComplete(ex: Exchange, route: Route, ctx: HandlerContext
   });
   const rawEtag = header(ex, "etag");
   const etagHeader = rawEtag === undefined ? undefined : (safeDecode(rawEtag) ?? rawEtag); // the JS SDK encodeURI()s header values
-  await ctx.multipart.complete(u, selected, { minPartSize: QS_MIN_PART_SIZE, requireAscending: true, requireEtag: false }, etagHeader ? unquoteEtag(etagHeader) : undefined);
+  await ctx.multipart.complete(u, selected, { minPartSize: QS_MIN_PART_SIZE, requireAscending: true, requireEtag: false }, etagHeader ? unquoteEtag(etagHeader) : "");
   return emptyResponse(201, qsSseHeaders(u.attrs.sse));
 }
 

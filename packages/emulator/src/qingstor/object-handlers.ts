@@ -53,7 +53,7 @@ export async function qsDeleteObject(_ex: Exchange, route: Route, ctx: HandlerCo
   return emptyResponse(204);
 }
 
-/** PutObject with x-qs-copy-source (201). */
+/** PutObject with x-qs-copy-source (201, no ETag: QingStor documents none in its copy answer, protocols.md §3.3). */
 export async function qsCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateQsKey(route.key!);
   const ref = parseQsSource(header(ex, "x-qs-copy-source")!);
@@ -65,7 +65,7 @@ export async function qsCopyObject(ex: Exchange, route: Route, ctx: HandlerConte
   const sse = readQsSse(ex);
   const attrs = directive === "COPY" ? { ...attributesOf(src), sse } : readAttributes(ex, QS_ATTRIBUTES, sse);
   const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs);
-  return emptyResponse(201, { etag: quoteEtag(o.etag), ...qsSseHeaders(o.sse) });
+  return emptyResponse(201, qsSseHeaders(o.sse));
 }
 
 /** PutObject with x-qs-move-source (201). */

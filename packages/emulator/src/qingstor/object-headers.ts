@@ -44,9 +44,9 @@ export function qsSseHeaders(sse: StoredSse | undefined): Record<string, string>
   return { "x-qs-encryption-customer-algorithm": sse.algorithm, "x-qs-encryption-customer-key-md5": sse.customerKeyMd5 };
 }
 
-/** Headers of an object on GET/HEAD. */
+/** Headers of an object on GET/HEAD (no `ETag` for an object that has none). */
 export function qsObjectHeaders(o: StoredObject): Record<string, string> {
-  const h = standardObjectHeaders(o, QS_ATTRIBUTES.metaPrefix, quoteEtag(o.etag));
+  const h = standardObjectHeaders(o, QS_ATTRIBUTES.metaPrefix, o.etag === "" ? undefined : quoteEtag(o.etag));
   h["x-qs-storage-class"] = o.storageClass;
   h["x-qs-object-type"] = o.kind === "appendable" ? "appendable" : "normal";
   if (o.kind === "appendable") h["x-qs-next-append-position"] = String(o.size);

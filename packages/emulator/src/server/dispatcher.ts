@@ -121,7 +121,9 @@ export class Dispatcher {
       const status = plan.get("status");
       if (status) throw new ProtocolError(status.status === 500 ? "InternalError" : "ServiceUnavailable", status.status === 500 ? "We encountered an internal error. Please try again." : "Service is temporarily unavailable. Please retry.");
       if (plan.get("throttle")) throw new ProtocolError("Throttled", "Please reduce your request rate.");
-      frontEnd.authenticate(ex, route, now);
+      const bucketRegion = route.bucket === undefined ? undefined : this.deps.store.buckets.get(route.bucket)?.region;
+      frontEnd.authenticate(ex, route, now, bucketRegion);
+      frontEnd.checkEndpoint?.(ex, route, bucketRegion);
       const e200 = plan.get("error-200");
       if (e200 && frontEnd.error200 && ERROR_200_OPS.has(route.operation)) {
         response = frontEnd.error200(ex, route, e200.code ?? "InternalError");

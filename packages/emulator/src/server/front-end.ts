@@ -25,6 +25,12 @@ export interface FrontEndConfig {
   maxSkewMs: number;
   /** Accept SSE-C headers on plain-http requests (the real services refuse them). */
   allowSseCOverHttp: boolean;
+  /**
+   * COS: GET and HEAD of an appendable object carry `x-cos-hash-crc64ecma` (COS documents a CRC on
+   * reads "if the object has one" and none on APPEND answers: whether an appendable object has one
+   * is not documented).
+   */
+  cosAppendableCrc64: boolean;
 }
 
 /** What a handler gets besides the request. */
@@ -58,10 +64,17 @@ export interface FrontEnd {
    */
   route(ex: Exchange): Route;
   /**
-   * Verifies the request's signature against the clock `now` (ms).
+   * Verifies the request's signature against the clock `now` (ms). `bucketRegion` is the region of
+   * the bucket the request names, when that bucket exists (OSS V4 signatures are scoped to it).
    * @throws ProtocolError `SignatureMismatch`, `InvalidAccessKeyId`, `RequestExpired`, `TimeSkewed`, `AccessDenied`
    */
-  authenticate(ex: Exchange, route: Route, now: number): void;
+  authenticate(ex: Exchange, route: Route, now: number, bucketRegion: string | undefined): void;
+  /**
+   * Refuses, as the provider does, an authenticated request for a bucket in `bucketRegion` that came
+   * through another region's endpoint (see `common/endpoint-region.ts`).
+   * @throws ProtocolError the provider's refusal
+   */
+  checkEndpoint?(ex: Exchange, route: Route, bucketRegion: string | undefined): void;
   /** Performs the operation. @throws ProtocolError */
   handle(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse>;
   /** Renders `err` the provider's way. */

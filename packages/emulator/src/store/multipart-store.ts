@@ -117,7 +117,9 @@ export class MultipartStore {
 
   /**
    * Assembles the listed parts into the object and ends the upload. The
-   * object's CRC is the combination of the parts' CRCs, in order.
+   * object's CRC is the combination of the parts' CRCs, in order. Its ETag is
+   * `etagOverride` when given (`""`: the object has none), else the S3-style
+   * `<md5 of the parts' MD5s>-<parts>`.
    * @throws ProtocolError `InvalidPart`, `InvalidPartOrder`, `EntityTooSmall`, `MalformedBody`
    */
   async complete(u: StoredUpload, selected: readonly CompletePart[], rules: CompleteRules, etagOverride?: string): Promise<StoredObject> {

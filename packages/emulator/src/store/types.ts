@@ -31,7 +31,10 @@ export interface ObjectAttributes {
 export interface StoredObject extends ObjectAttributes {
   key: string;
   size: number;
-  /** Unquoted ETag (lowercase hex MD5 for simple uploads). */
+  /**
+   * Unquoted ETag (lowercase hex MD5 for simple uploads); `""` when the object has none (a QingStor
+   * multipart object completed without an `ETag` header).
+   */
   etag: string;
   /** Base64 MD5 of the content, when known (simple uploads). */
   contentMd5?: string;
