@@ -1,9 +1,9 @@
 import {
+  chunkReadBack,
   judgeLostAppend,
   type LostAppendVerdict,
   abortedAppendError,
   appendChunkCrc64,
-  crc64,
   crc64AfterAppend,
   crc64Equal,
   ErrorCode,
@@ -110,17 +110,6 @@ async function lookAtObject(client: OssClient, key: string, offset: number, body
   if (chunk === undefined) return { unknown: "the object cannot be compared with the chunk" };
   const pinned: DriverCallOptions = object.etag === undefined ? {} : { ifMatch: object.etag };
   const res = await client.send(getObject(key, { offset, size: body.size }, true, pinned), { signal: options.signal });
-  const total = objectSize(res.status, res.headers);
-  if (res.status !== 206 || total !== length) {
-    await res.discard();
-    return { unknown: `the object is ${total ?? "of unknown"} bytes long, not ${length}` };
-  }
-  let read = 0n;
-  let bytes = 0;
-  for await (const piece of res.stream()) {
-    read = crc64(piece as Buffer, read);
-    bytes += (piece as Buffer).length;
-  }
-  if (bytes !== body.size || read !== chunk) return { unknown: `the bytes at ${offset} are not the chunk` };
-  return { applied };
+  const why = await chunkReadBack(res, objectSize(res.status, res.headers), length, offset, body.size, chunk);
+  return why === undefined ? { applied } : { unknown: why };
 }

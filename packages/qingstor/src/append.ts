@@ -1,9 +1,9 @@
 import {
+  chunkReadBack,
   judgeLostAppend,
   type LostAppendVerdict,
   abortedAppendError,
   appendChunkCrc64,
-  crc64,
   ErrorCode,
   isStorageError,
   mayHaveBeenApplied,
@@ -109,19 +109,8 @@ async function appliedAppend(ctx: AppendContext, key: string, offset: number, bo
   if (chunk === undefined) return { unknown: "the object cannot be compared with the chunk" };
   const pinned: DriverCallOptions = o.etag === undefined ? look : { ...look, ifMatch: o.etag };
   const res = await ctx.client.send(getObject(key, { offset, size: body.size }, pinned, ctx.client.secure), { signal: options.signal });
-  const total = objectSize(res.status, res.headers);
-  if (res.status !== 206 || total !== length) {
-    await res.discard();
-    return { unknown: `the object is ${total ?? "of unknown"} bytes long, not ${length}` };
-  }
-  let read = 0n;
-  let bytes = 0;
-  for await (const piece of res.stream()) {
-    read = crc64(piece as Buffer, read);
-    bytes += (piece as Buffer).length;
-  }
-  if (bytes !== body.size || read !== chunk) return { unknown: `the bytes at ${offset} are not the chunk` };
-  return { applied: { appendOffset: length } };
+  const why = await chunkReadBack(res, objectSize(res.status, res.headers), length, offset, body.size, chunk);
+  return why === undefined ? { applied: { appendOffset: length } } : { unknown: why };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import type { StreamingResponse } from "../http/http-response.js";
+import { crc64 } from "../integrity/crc64.js";
 
 /** What the object says about an append whose answer was lost: applied (with the driver's result), untouched, or unknown (why). */
 export type LostAppendVerdict<R> = { applied: R } | { untouched: true } | { unknown: string };
@@ -30,4 +32,25 @@ export async function judgeLostAppend<R>(failure: StorageError, offset: number, 
     cause: failure,
     retryable: false,
   });
+}
+
+/**
+ * Reads the answer to a ranged GET of the `size` bytes at `offset` of an object that should be
+ * `length` bytes long (`total`: the length its answer reports) and tells whether they are the
+ * chunk whose CRC-64 is `chunk`: undefined when they are, else why not (for an `unknown`
+ * verdict). The answer is always consumed.
+ * @throws StorageError from reading the body (`ServiceInternal`, `Aborted`).
+ */
+export async function chunkReadBack(res: StreamingResponse, total: number | undefined, length: number, offset: number, size: number, chunk: bigint): Promise<string | undefined> {
+  if (res.status !== 206 || total !== length) {
+    await res.discard();
+    return `the object is ${total ?? "of unknown"} bytes long, not ${length}`;
+  }
+  let read = 0n;
+  let bytes = 0;
+  for await (const piece of res.stream()) {
+    read = crc64(piece as Buffer, read);
+    bytes += (piece as Buffer).length;
+  }
+  return bytes !== size || read !== chunk ? `the bytes at ${offset} are not the chunk` : undefined;
 }
