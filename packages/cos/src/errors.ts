@@ -92,7 +92,7 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * header is missing). Throttling and internal errors (so a 5xx without a known code, a short
  * body, or a 500 InternalError inside a 200) are retryable, except a 501 or 505, which no retry
  * can change. A 304 or 412 (a condition that did not hold; HEAD answers have no body) is
- * `Conflict` and not retryable. `sseC` ({@link sseCContext}) makes a body-less 400 or 403 name
+ * `Conflict` and not retryable. `sseC` (from `sseCContext`) makes a body-less 400 or 403 name
  * the SSE-C customer key: one the request carried may be the wrong one, a HEAD without one may
  * need it. The key is never part of the message.
  */

@@ -78,7 +78,7 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * and request id (the body's `request_id` when the `X-QS-Request-ID` header is missing). A 304
  * or 412 (a condition that did not hold; HEAD answers and 304s have no body) is `Conflict`, not retryable.
  * Throttling and internal errors are retryable, except a 501 or 505, which no retry can change.
- * `sseC` ({@link sseCContext}) makes a body-less 400 or 403 name the SSE-C customer key: one the
+ * `sseC` (from `sseCContext`) makes a body-less 400 or 403 name the SSE-C customer key: one the
  * request carried may be the wrong one, a HEAD without one may need it. The key is never part
  * of the message.
  */
