@@ -48,9 +48,10 @@ export interface HttpClientOptions {
   requestIdHeader?: string;
   retry?: Partial<RetryPolicy>;
   /**
-   * Timeout of each attempt, in ms (default 60 s): for getting a pooled connection when all
-   * `agent.maxSockets` are busy (then `ESTOWAGE_POOL_TIMEOUT`, nothing sent, retryable), for
-   * opening the connection, then for time without a byte in either direction. Time a streamed
+   * Timeout of each attempt, in ms (default 60 s): for opening the connection, then for time
+   * without a byte in either direction. A request waiting for a pooled connection (all
+   * `agent.maxSockets` busy) waits until one is free: each busy one is bounded by this or by
+   * `pausedTimeoutMs`. Time a streamed
    * response body spends paused by its reader does not count: {@link HttpClientOptions.pausedTimeoutMs} bounds that.
    */
   timeoutMs?: number;

@@ -11,7 +11,7 @@ function atLeast(min: number): (value: unknown) => string | undefined {
  * spread them into their own pair set (`{ ...httpPairs, ...ownPairs }`).
  * - `max_retries` (integer, default 3): retries after the first attempt of a request.
  * - `retry_base_delay` / `retry_max_delay` (duration, default 200ms / 10s): backoff bounds.
- * - `request_timeout` (duration, default 60s): wait for a free pooled connection, connect time, or idle
+ * - `request_timeout` (duration, default 60s): connect time, or idle
  *   time, after which a request fails; a response body left paused is closed after 10 times that (at least 10 min).
  * - `max_connections` (integer, default 64): sockets per host.
  * - `tls_ca` (string): a PEM CA certificate trusted besides the system's (self-signed endpoints),
@@ -50,7 +50,7 @@ export const httpPairs = {
   maxConnections: definePair({
     name: "max_connections",
     type: "integer",
-    description: "Keep-alive sockets per host. A read stream holds one until read to its end or destroyed; a request finding all busy waits up to request_timeout.",
+    description: "Keep-alive sockets per host. A read stream holds one until read to its end or destroyed; a request finding all busy waits for one to be free (each is bounded by request_timeout, a paused body by 10× that, at least 10 min).",
     operations: ["new"],
     validate: atLeast(1),
   }),

@@ -21,7 +21,6 @@ const TRANSIENT = new Set([
   "HPE_UNEXPECTED_CONTENT_LENGTH",
   "ESTOWAGE_TIMEOUT",
   "ESTOWAGE_CONNECT_TIMEOUT",
-  "ESTOWAGE_POOL_TIMEOUT",
   "ESTOWAGE_PAUSED_TIMEOUT",
 ]);
 
@@ -36,7 +35,7 @@ const UNTRUSTED = new Set([
 ]);
 
 /** Failures that happen before a request can have reached the server. */
-const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN", "ESTOWAGE_CONNECT_TIMEOUT", "ESTOWAGE_POOL_TIMEOUT"]);
+const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN", "ESTOWAGE_CONNECT_TIMEOUT"]);
 
 /** The errno-like `code` of an error, if it has one. */
 export function errnoOf(e: unknown): string | undefined {
@@ -101,20 +100,6 @@ export function timeoutError(ms: number): NodeJS.ErrnoException {
 export function connectTimeoutError(ms: number): NodeJS.ErrnoException {
   const e: NodeJS.ErrnoException = new Error(`could not connect within ${ms} ms`);
   e.code = "ESTOWAGE_CONNECT_TIMEOUT";
-  return e;
-}
-
-/**
- * The error a request gets when no pooled connection to its host became free within `ms`: all
- * `maxSockets` (`max_connections`) were busy, for instance held by response bodies nobody reads to
- * their end or destroys. Nothing was sent.
- * @throws nothing
- */
-export function poolTimeoutError(ms: number, maxSockets: number): NodeJS.ErrnoException {
-  const e: NodeJS.ErrnoException = new Error(
-    `no connection to the host became free within ${ms} ms: all ${maxSockets} (max_connections) are in use (response bodies neither read to their end nor destroyed hold theirs)`,
-  );
-  e.code = "ESTOWAGE_POOL_TIMEOUT";
   return e;
 }
 

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { abortError, onAbort } from "../io/abort.js";
 import type { Agents } from "./agents.js";
 import { hostHeader, queryString, type HttpRequest } from "./http-request.js";
-import { connectTimeoutError, pausedTimeoutError, poolTimeoutError, timeoutError } from "./network-error.js";
+import { connectTimeoutError, pausedTimeoutError, timeoutError } from "./network-error.js";
 
 /** Buffers above this size are written in slices of it, so upload progress can be reported. */
 const PROGRESS_SLICE = 1024 * 1024;
@@ -30,9 +30,9 @@ export function pausedBodyTimeoutMs(timeoutMs: number): number {
 export interface DispatchOptions {
   agents: Agents;
   /**
-   * Idle time after which the attempt fails, in ms: the wait for a free pooled connection
-   * (`max_connections` busy), the time to open the connection, then time without a byte in
-   * either direction. It does not run while the response body is paused because its reader
+   * Idle time after which the attempt fails, in ms: the time to open the connection, then time
+   * without a byte in either direction. (A request queued behind `max_connections` busy
+   * connections waits without a bound: each of those is bounded by this, or by `pausedTimeoutMs`.) It does not run while the response body is paused because its reader
    * does not want more yet (backpressure): `pausedTimeoutMs` does.
    */
   timeoutMs: number;
@@ -81,9 +81,7 @@ export class DispatchError extends Error {
  * arrived (the body is left to the caller; destroying it frees the socket).
  * Adds `host` and, for Buffer bodies, `content-length` when missing. Aborting
  * `signal` destroys the request (and a response still streaming) with `Aborted`;
- * a request that got no pooled connection within `timeoutMs` (all `max_connections` busy)
- * fails with code `ESTOWAGE_POOL_TIMEOUT` (nothing was sent), a connection not opened within
- * `timeoutMs` with `ESTOWAGE_CONNECT_TIMEOUT`, an idle one with `ESTOWAGE_TIMEOUT`. While the
+ * a connection not opened within `timeoutMs` fails with code `ESTOWAGE_CONNECT_TIMEOUT`, an idle one with `ESTOWAGE_TIMEOUT`. While the
  * response body is paused by its reader the idle timer gives way to `pausedTimeoutMs`, after
  * which the body fails with `ESTOWAGE_PAUSED_TIMEOUT` and its connection is closed; it starts
  * again when the reader wants more.
@@ -122,29 +120,13 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       timeout: options.timeoutMs,
     });
     const signal = options.signal;
-    /** Lets go of the request body stream (a request without a socket never closes to do it). */
-    let detachBody = (): void => {};
-    // A request queued behind `max_connections` busy sockets has no socket, so no socket timer:
-    // without this one it would wait for as long as they stay busy (a paused body holds its socket
-    // for `pausedTimeoutMs`). Node drops a destroyed request from the agent's queue when a socket frees.
-    let waiting: NodeJS.Timeout | undefined = setTimeout(() => {
-      waiting = undefined;
-      if (settled) return;
-      const error = poolTimeoutError(options.timeoutMs, agent.maxSockets);
-      fail(error);
-      req.destroy(error);
-    }, options.timeoutMs);
-    const socketAssigned = (): void => {
-      if (waiting !== undefined) clearTimeout(waiting);
-      waiting = undefined;
-    };
-    req.once("socket", socketAssigned);
+    // A request queued behind `max_connections` busy sockets waits for one without a timer of its
+    // own: each busy socket is bounded (idle `timeoutMs`, a paused body `pausedTimeoutMs`), so the
+    // wait ends; a deadline here would fail healthy requests queued behind slow transfers.
     let cleanup = (): void => {};
     /** Rejects at once, for a request that may still be waiting for a socket (it reports nothing until it gets one). */
     const fail = (error: unknown): void => {
-      socketAssigned();
       cleanup();
-      if (req.socket === null || req.socket === undefined) detachBody();
       if (!settled) {
         settled = true;
         reject(new DispatchError(error, consumed, bodyFailed));
@@ -198,9 +180,21 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
     } else if (Buffer.isBuffer(body)) {
       writeBuffer(req, body, onProgress);
     } else {
-      detachBody = pipeStream(req, body, onProgress, {
-        touched: () => (consumed = true),
-        failed: () => (bodyFailed = true),
+      // Piped once a connection is assigned: a request queued behind busy sockets would otherwise
+      // drain the stream into its buffer, bytes lost to a retry if it never gets one (an abort).
+      guard(body);
+      req.once("socket", () => {
+        if (settled) return;
+        if (spent(body)) {
+          // It failed (or was ended by someone else) while the request waited: nothing of it can be sent.
+          bodyFailed = true;
+          req.destroy(body.errored ?? new Error("the request body stream was consumed or destroyed while its request waited for a connection"));
+          return;
+        }
+        pipeStream(req, body, onProgress, {
+          touched: () => (consumed = true),
+          failed: () => (bodyFailed = true),
+        });
       });
     }
   });
@@ -267,14 +261,20 @@ function spent(body: Readable): boolean {
 const guarded = new WeakSet<Readable>();
 const swallow = (): void => undefined;
 
+/** Gives `body` the {@link swallow} listener once (from when its request is made, before any socket). */
+function guard(body: Readable): void {
+  if (guarded.has(body)) return;
+  guarded.add(body);
+  body.on("error", swallow);
+}
+
 /**
  * Pipes `body` into `req`, counting its bytes for progress. Its listeners belong to
- * this attempt only: they are removed when `req` closes (or when the returned function is
- * called: a request that never got a socket never closes), so a retry neither reports
+ * this attempt only: they are removed when `req` closes, so a retry neither reports
  * progress twice nor sees another attempt's failure. A failure of `body` itself
  * destroys `req` with that error after calling `hooks.failed`.
  */
-function pipeStream(req: ClientRequest, body: Readable, onProgress: ((bytes: number) => void) | undefined, hooks: { touched: () => void; failed: () => void }): () => void {
+function pipeStream(req: ClientRequest, body: Readable, onProgress: ((bytes: number) => void) | undefined, hooks: { touched: () => void; failed: () => void }): void {
   let sent = 0;
   const onData = (chunk: Buffer | string): void => {
     hooks.touched();
@@ -285,18 +285,13 @@ function pipeStream(req: ClientRequest, body: Readable, onProgress: ((bytes: num
     hooks.failed();
     req.destroy(e);
   };
-  if (!guarded.has(body)) {
-    guarded.add(body);
-    body.on("error", swallow);
-  }
+  guard(body);
   body.on("data", onData);
   body.once("error", onError);
-  const detach = (): void => {
+  req.once("close", () => {
     body.removeListener("data", onData);
     body.removeListener("error", onError);
     if (!body.readableEnded) body.unpipe(req);
-  };
-  req.once("close", detach);
+  });
   body.pipe(req);
-  return detach;
 }
