@@ -2,7 +2,7 @@ import { constants } from "node:fs";
 import { lstat, open, unlink, type FileHandle } from "node:fs/promises";
 import { abortableSleep, ErrorCode, storageError, throwIfAborted, type StorageError } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
-import { describeOwner, ownerText, staleness, type LockSeen } from "./lock-owner.js";
+import { describeOwner, isLockFile, ownerText, staleness, type LockSeen } from "./lock-owner.js";
 import type { DirPin } from "./pinned-dir.js";
 import { isLockGuardName, lockGuardName, lockName } from "./reserved-names.js";
 
@@ -59,11 +59,13 @@ export async function withAppendLock<T>(dir: DirPin, ino: bigint, signal: AbortS
  * `.stowage-lock-<ino in hex>` in `dir` (the pinned directory the file lies in) with O_EXCL and
  * writes this process's name into it (lock-owner.ts). While another process holds it, tries
  * again after a pause (1 ms, doubling up to 50 ms) for up to `timing.waitMs`; a stale lock (its
- * holder gone, lock-owner.ts staleness) is removed, under its guard, and taken. An abort while
- * waiting stops at once; nothing of this call is left behind.
- * @throws StorageError `Conflict` (retryable: another process held the lock all along, or an entry
- *   the driver did not make is in its way), `Aborted`, `PermissionDenied` (the directory refuses
- *   new files), mapped fs errors.
+ * holder gone, lock-owner.ts staleness) is removed, under its guard, and taken. A file in its
+ * place (or its guard's) that is not a lock (lock-owner.ts isLockFile) is a user's: waited for
+ * while it was modified within the stale bound (it may be a lock being written), then `Conflict`,
+ * never removed. An abort while waiting stops at once; nothing of this call is left behind.
+ * @throws StorageError `Conflict` (retryable: another process held the lock all along; not
+ *   retryable: an entry the driver did not make is in its way), `Aborted`, `PermissionDenied`
+ *   (the directory refuses new files), mapped fs errors.
  */
 export async function acquireAppendLock(dir: DirPin, ino: bigint, signal?: AbortSignal, timing: LockTiming = APPEND_LOCK_TIMING): Promise<HeldLock> {
   const name = lockName(ino);
@@ -79,7 +81,9 @@ export async function acquireAppendLock(dir: DirPin, ino: bigint, signal?: Abort
     const seen = await inspect(path, name);
     if (seen === undefined) continue; // let go of meanwhile: try again at once
     last = seen;
-    if (staleness(seen, timing.staleMs) !== undefined && (await breakStale(dir, name, timing.staleMs))) continue;
+    if (!isLockFile(seen, timing.staleMs)) {
+      if (Date.now() - seen.mtimeMs > timing.staleMs) throw inTheWay(name);
+    } else if (staleness(seen, timing.staleMs) !== undefined && (await breakStale(dir, name, timing.staleMs))) continue;
     const left = deadline - Date.now();
     if (left > 0) await abortableSleep(Math.min(pause, left), signal);
     pause = Math.min(pause * 2, MAX_PAUSE_MS);
@@ -89,16 +93,33 @@ export async function acquireAppendLock(dir: DirPin, ino: bigint, signal?: Abort
 /**
  * Removes the append lock (or guard) `name` of `dir` when it is stale (its holder gone,
  * lock-owner.ts staleness with {@link APPEND_LOCK_TIMING}), as an append waiting for it would;
- * for deleteDir, so a lock left by a process that died never keeps a directory. Resolves with
+ * for deleteDir, so a lock left by a process that died never keeps a directory. A file under that
+ * name that is not a lock (lock-owner.ts isLockFile: a user's) is never removed. Resolves with
  * whether it is gone.
  * @throws nothing.
  */
 export async function removeStaleLock(dir: DirPin, name: string): Promise<boolean> {
   const path = dir.at(name);
   const seen = await inspect(path, name).catch(() => undefined);
-  if (seen === undefined || staleness(seen, APPEND_LOCK_TIMING.staleMs) === undefined) return false;
+  if (seen === undefined || !isLockFile(seen, APPEND_LOCK_TIMING.staleMs) || staleness(seen, APPEND_LOCK_TIMING.staleMs) === undefined) return false;
   if (isLockGuardName(name)) return unlink(path).then(() => true, () => false);
   return breakStale(dir, name, APPEND_LOCK_TIMING.staleMs).catch(() => false);
+}
+
+/**
+ * Whether the regular file `name` of `dir`, named as an append lock or its guard, is one
+ * (lock-owner.ts isLockFile with {@link APPEND_LOCK_TIMING}), for listings: "gone" when there is
+ * none by now. A file that cannot be read counts as not a lock (reported, never removed).
+ * @throws nothing.
+ */
+export async function lockEntry(dir: DirPin, name: string): Promise<"lock" | "other" | "gone"> {
+  try {
+    const seen = await inspect(dir.at(name), name);
+    if (seen === undefined) return "gone";
+    return isLockFile(seen, APPEND_LOCK_TIMING.staleMs) ? "lock" : "other";
+  } catch {
+    return "other";
+  }
 }
 
 /** A lock file this process just created, and the write of its owner's name into it (not waited for). */
@@ -156,7 +177,9 @@ async function inspect(path: string, name: string): Promise<LockSeen | undefined
  * taken the same way) meanwhile, and checking again under it that the lock there is stale: of
  * two processes that found one stale lock, the second cannot remove the lock the first took
  * next. A guard whose holder died (between taking it and letting go: a few system calls) is
- * stale too, and removed without a guard of its own. Resolves with whether the lock is gone.
+ * stale too, and removed without a guard of its own. A guard or lock that is not a lock file
+ * (lock-owner.ts isLockFile: a user's) is never removed: a guard like that, older than the stale
+ * bound, is `Conflict`. Resolves with whether the lock is gone.
  */
 async function breakStale(dir: DirPin, name: string, staleMs: number): Promise<boolean> {
   const guardName = lockGuardName(name);
@@ -164,13 +187,18 @@ async function breakStale(dir: DirPin, name: string, staleMs: number): Promise<b
   const guard = await create(guardPath, guardName);
   if (guard === undefined) {
     const seen = await inspect(guardPath, guardName).catch(() => undefined);
-    if (seen !== undefined && staleness(seen, staleMs) !== undefined) await unlink(guardPath).catch(() => undefined);
+    if (seen === undefined) return false;
+    if (!isLockFile(seen, staleMs)) {
+      if (Date.now() - seen.mtimeMs > staleMs) throw inTheWay(guardName);
+      return false;
+    }
+    if (staleness(seen, staleMs) !== undefined) await unlink(guardPath).catch(() => undefined);
     return false;
   }
   try {
     const path = dir.at(name);
     const again = await inspect(path, name);
-    if (again !== undefined && staleness(again, staleMs) === undefined) return false;
+    if (again !== undefined && (!isLockFile(again, staleMs) || staleness(again, staleMs) === undefined)) return false;
     await unlink(path).catch((e: unknown) => (isErrno(e, "ENOENT") ? undefined : Promise.reject(fsError(e))));
     return true;
   } finally {

@@ -64,13 +64,27 @@ export function parseOwner(text: string): LockOwner | undefined {
 }
 
 /**
+ * Whether the file `seen`, named as an append lock or its guard (reserved-names.ts isOwnLockName),
+ * is one: its text names a holder ({@link parseOwner}), or it is empty and was modified within
+ * `staleMs` (a lock just created, its holder's name not written yet; a holder keeps its lock's
+ * mtime fresh). Anything else under such a name (other text, or empty and older) is a user's
+ * file: listings report it, and nothing removes it.
+ * @throws nothing.
+ */
+export function isLockFile(seen: LockSeen, staleMs: number, now = Date.now()): boolean {
+  if (seen.text === "") return now - seen.mtimeMs <= staleMs;
+  return parseOwner(seen.text) !== undefined;
+}
+
+/**
  * Why the lock file `seen` is stale (its holder is gone), or undefined while it may still be held:
  * - it was not modified for more than `staleMs` (by this process's clock): a holder refreshes its
  *   lock's mtime every few seconds, so its process died, or its host, or it stalled that long;
  * - it names a process on this machine (same host name and pid namespace) that no longer runs
  *   (`process.kill(pid, 0)` answers ESRCH), or that has this process's pid but another token
  *   (an earlier process given the same pid).
- * A lock file whose text is not (yet) an owner's is stale by age only.
+ * A lock file whose text is not (yet) an owner's is stale by age only (callers first check
+ * {@link isLockFile}: such a file, not empty, is not a lock at all).
  * @throws nothing.
  */
 export function staleness(seen: LockSeen, staleMs: number, now = Date.now()): string | undefined {

@@ -17,7 +17,7 @@ export const STALE_TEMP_MS = 60 * 60 * 1000;
  * but kept the directory from being deleted. Append locks (regular files named exactly as
  * reserved-names.ts lockName or lockGuardName makes them) whose holder is gone are removed too, by
  * append-lock.ts's own rule (its process gone, or not refreshed for 30 s; `now` is not used for
- * them). Looks only inside the directory once pinned and checked to lie inside the work_dir.
+ * them); a user's file under such a name (not a lock: lock-owner.ts isLockFile) is left. Looks only inside the directory once pinned and checked to lie inside the work_dir.
  * Resolves with how many it removed; never throws (what cannot be read or removed is left).
  */
 export async function removeStaleTemps(paths: FsPaths, dirPath: string, now = Date.now()): Promise<number> {

@@ -201,6 +201,34 @@ describe("fs append lock: waiting for a live one", () => {
     expect((e as Error).message).toContain(`${lock}, is in the way`);
     expect(await contents("log")).toBe("abc");
   });
+
+  it("a user's file named as the lock (its text names no holder, or empty, older than the stale bound) is Conflict and never removed", async () => {
+    const key = await file("log", "abc");
+    const lock = await lockOf("log");
+    const then = (Date.now() - APPEND_LOCK_TIMING.staleMs - 5_000) / 1000;
+    for (const [name, text] of [
+      [lock, "a user's notes"],
+      [lock, ""],
+      [lockGuardName(lock), "a user's notes"],
+    ] as const) {
+      // A guard-named file is met only while a stale lock is removed: plant one naming a dead process.
+      if (name !== lock) await plant("", lock, { pid: deadPid() });
+      await writeFile(join(s.root, name), text);
+      await utimes(join(s.root, name), then, then);
+      const e = await s.driver.writeAppend(key, 3, buf("def"), {}).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(isStorageError(e, "Conflict")).toBe(true);
+      expect((e as { retryable: boolean }).retryable).toBe(false);
+      expect((e as Error).message).toContain(`${name}, is in the way`);
+      expect(await contents("log")).toBe("abc");
+      expect(await contents(name)).toBe(text);
+      await rm(join(s.root, name));
+      if (name !== lock) await rm(join(s.root, lock));
+    }
+    await expect(s.driver.writeAppend(key, 3, buf("def"), {})).resolves.toEqual({ appendOffset: 6 });
+  });
 });
 
 describe("fs append lock: while an append holds it", () => {

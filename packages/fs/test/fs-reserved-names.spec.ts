@@ -1,4 +1,6 @@
 import { mkdir, readFile, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import { readlinkSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import { isStorageError, type DriverListRequest } from "@stowage/core";
@@ -26,6 +28,8 @@ afterEach(async () => {
 
 const TEMP = ".stowage-tmp-0123456789abcdef01234567";
 const LOCK = ".stowage-lock-00000000000abcde";
+/** A lock file's text as its holder writes it (lock-owner.ts), naming a live process of this machine. */
+const OWNER = JSON.stringify({ pid: process.ppid, host: hostname(), ns: process.platform === "linux" ? readlinkSync("/proc/self/ns/pid") : "", token: "t", since: "now" });
 
 /** Every item as a relative path (dirs marked), page by page (bounded). */
 async function all(request: Omit<DriverListRequest, "token">): Promise<string[]> {
@@ -114,8 +118,8 @@ describe("fs: the names the driver reserves for its own entries", () => {
     await put(`sub/${TEMP}`, "a write in progress");
     await symlink("f", join(s.root, "sub/.stowage-tmp-fedcba9876543210fedcba98")); // createLink's temp
     await put("sub/f");
-    await put(`sub/${LOCK}`, "an append in progress");
-    await put(`sub/${LOCK}-b`, "a stale lock being removed");
+    await put(`sub/${LOCK}`, OWNER); // an append in progress
+    await put(`sub/${LOCK}-b`, ""); // a guard just taken, its holder's name not written yet
     // Another store's staging, with its work_dir below this one's (the CLI's get into `nested/`).
     await mkdir(join(s.root, "nested/.stowage-multipart/0123456789abcdef0123456789abcdef"), { recursive: true });
     expect(await all({ prefix: s.key(""), limit: 100 })).toEqual(["sub/f"]);
@@ -152,6 +156,25 @@ describe("fs: the names the driver reserves for its own entries", () => {
     warnings.length = 0;
     expect(await all({ prefix: s.key("a/x"), delimiter: "/", limit: 100 })).toEqual([]);
     expect(warnings).toEqual([]);
+  });
+
+  it("leaves out and reports a user's file named as a lock, and deleteDir never removes it", async () => {
+    const older = (Date.now() - 60_000) / 1000; // beyond the locks' stale bound (30 s)
+    await put(`k/${LOCK}`, "a user's notes, not a lock");
+    await put(`l/${LOCK}-b`, "");
+    await utimes(join(s.root, `l/${LOCK}-b`), older, older); // empty and old: no lock being made
+    await put(`m/${LOCK}`, "a user's notes, not a lock");
+    await utimes(join(s.root, `m/${LOCK}`), older, older);
+    expect(await all({ prefix: s.key(""), limit: 100 })).toEqual([]);
+    expect(warnings).toHaveLength(3);
+    const [k, l, m] = [...warnings].sort();
+    expect(k).toContain(`1 entry in ${join(s.root, "k")} not listed: the name is reserved for the fs driver's own files`);
+    expect(k).toContain(LOCK);
+    expect(l).toContain(`${LOCK}-b`);
+    expect(m).toContain(LOCK);
+    for (const dir of ["k", "l", "m"]) await expectCode(s.driver.deleteDir(s.key(`${dir}/`), {}), "Conflict");
+    expect(await readFile(join(s.root, `l/${LOCK}-b`), "utf8")).toBe("");
+    expect(await readFile(join(s.root, `m/${LOCK}`), "utf8")).toBe("a user's notes, not a lock");
   });
 
   it("reports both kinds a directory leaves out in one warning (the CLI counts one per directory)", async () => {
