@@ -8,7 +8,8 @@ import { httpPairs } from "../src/http/http-pairs.js";
 import { crc64Decimal } from "../src/integrity/crc64.js";
 import { resolveOpenConfig } from "../src/pairs/open-config.js";
 import type { ServiceDefinition } from "../src/registry/service-definition.js";
-import { identityChange, isResumableFailure, ResumeBudget, waitBeforeResume } from "../src/storager/read-resume.js";
+import { networkError, pausedTimeoutError } from "../src/http/network-error.js";
+import { identityChange, isPausedTimeout, isResumableFailure, ResumeBudget, waitBeforeResume } from "../src/storager/read-resume.js";
 import { createStorager } from "../src/storager/create-storager.js";
 import type { Storager } from "../src/storager.js";
 
@@ -292,6 +293,35 @@ describe("read: resuming a broken body", () => {
     expect(isStorageError(e, "ServiceInternal")).toBe(true);
     expect((e as StorageError).op).toBe("read");
     expect(driver.reads).toHaveLength(reads);
+  });
+
+  it("resumes after paused-body timeouts (a reader holding back) use none of max_retries, yet stay bounded", async () => {
+    // As the HTTP client reports it: the reader left the body paused past the paused-body bound.
+    const paused = (): StorageError => networkError(pausedTimeoutError(600_000), "response body");
+    // Five paused timeouts, each after 50 KiB more, with max_retries=1: the read still succeeds.
+    const { driver, data, store } = setup(300 * KiB, {}, "&max_retries=1");
+    for (let i = 0; i < 5; i++) driver.faults.push({ after: 50 * KiB, how: paused() });
+    expect((await store.read("obj")).equals(data)).toBe(true);
+    expect(driver.reads).toHaveLength(6);
+    // A real failure after them still has the whole budget (1): resumed once more, then it fails.
+    driver.reads.length = 0;
+    for (let i = 0; i < 3; i++) driver.faults.push({ after: 50 * KiB, how: paused() });
+    driver.faults.push({ after: 10 * KiB }, { after: 10 * KiB });
+    expect(isStorageError(await store.read("obj").catch((x: unknown) => x), "ServiceInternal")).toBe(true);
+    expect(driver.reads).toHaveLength(5);
+    // No bytes between two paused timeouts: the second counts against the budget (no loop).
+    driver.reads.length = 0;
+    driver.faults.push({ after: 10 * KiB, how: paused() });
+    driver.every = { after: 0, how: paused() };
+    const e = await store.read("obj").catch((x: unknown) => x);
+    expect(isStorageError(e, "ServiceInternal")).toBe(true);
+    expect(isPausedTimeout(e)).toBe(true);
+    expect(driver.reads).toHaveLength(3); // the first, one free resume, one counted (max_retries=1)
+    // max_retries=0 still turns resuming off.
+    const off = setup(300 * KiB, {}, "&max_retries=0");
+    off.driver.faults.push({ after: 50 * KiB, how: paused() });
+    expect(isStorageError(await off.store.read("obj").catch((x: unknown) => x), "ServiceInternal")).toBe(true);
+    expect(off.driver.reads).toHaveLength(1);
   });
 
   it("a body that keeps ending short after the resumes is an IntegrityMismatch", async () => {

@@ -8,7 +8,7 @@ import { abortError, linkSignals, onAbort, throwIfAborted, type LinkedSignal } f
 import type { ProgressListener } from "../options.js";
 import { readCheck, verifyRead, type ReadCheck } from "./read-check.js";
 import { checkWhatWouldBeRead, refuseDirectoryPath } from "./read-preflight.js";
-import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
+import { identityChange, identityOf, isPausedTimeout, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import { tell } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { closeBody } from "../io/body.js";
@@ -64,6 +64,8 @@ export class ObjectReadStream extends Readable {
   private wanted = true;
   /** A resume waiting for the reader to want data: the service's answer would sit idle until then. */
   private deferredResume: (() => void) | undefined;
+  /** {@link bytes} when the last resume after a paused-body timeout was made (not counted against the budget). */
+  private pausedResumeAt = -1;
 
   constructor(
     private readonly scope: OperationScope,
@@ -199,9 +201,18 @@ export class ObjectReadStream extends Readable {
     const short = expected !== undefined && this.bytes < expected;
     const resume = this.resumable;
     if (resume !== undefined && short) resume.budget ??= new ResumeBudget(this.scope.ctx.config);
-    if (short && resume?.budget?.left === true && (error === undefined || isResumableFailure(error, this.abortSignal))) {
+    // A body the HTTP client closed because the reader left it paused for the paused-body bound is
+    // not a service failure: its resume takes nothing from the budget (a reader held back by
+    // backpressure for long stretches must not fail a healthy read) and needs none left (max_retries
+    // 0 still turns resuming off). It cannot spin: such a timeout follows a body paused for that
+    // bound (10 min by default) because the reader wanted no more, so its resume waits for the
+    // reader to read again (deferredResume); and a free one needs bytes delivered since the last
+    // free one (else it counts as any other), so there are at most as many as bytes in the object.
+    const free = resume?.budget?.enabled === true && isPausedTimeout(error) && this.bytes > this.pausedResumeAt && !this.abortSignal?.aborted;
+    if (short && resume?.budget !== undefined && (free || (resume.budget.left && (error === undefined || isResumableFailure(error, this.abortSignal))))) {
       const { identity, budget } = resume;
-      const start = (): void => void this.resumeRest(identity, budget).catch((e: unknown) => this.fail(e));
+      if (free) this.pausedResumeAt = this.bytes;
+      const start = (): void => void this.resumeRest(identity, budget, free).catch((e: unknown) => this.fail(e));
       // The rest is asked for only once the reader wants it, so its answer is read at once.
       if (this.wanted) start();
       else this.deferredResume = start;
@@ -214,15 +225,18 @@ export class ObjectReadStream extends Readable {
 
   /**
    * Waits, then re-reads the bytes not delivered yet and attaches them. A failed
-   * re-open is tried again while the budget lasts and the failure is retryable.
+   * re-open is tried again while the budget lasts and the failure is retryable. A `free` resume
+   * (after a paused-body timeout) re-reads at once and takes nothing from the budget; only its
+   * re-open's failures do.
    * @throws StorageError `IntegrityMismatch` when the answer describes another object; the re-open's own errors.
    */
-  private async resumeRest(identity: ObjectIdentity, budget: ResumeBudget): Promise<void> {
+  private async resumeRest(identity: ObjectIdentity, budget: ResumeBudget, free: boolean): Promise<void> {
     const { key, start, driverOptions } = this.target!;
     const expected = this.check!.expected!;
     const stopped = this.stopped.signal;
-    for (;;) {
-      if (!(await waitBeforeResume(budget.take(), stopped)) || this.destroyed) return;
+    for (let first = true; ; first = false) {
+      const delay = free && first ? 0 : budget.take();
+      if (!(await waitBeforeResume(delay, stopped)) || this.destroyed) return;
       throwIfAborted(this.abortSignal);
       const from = this.bytes;
       let opened: DriverReadResult;

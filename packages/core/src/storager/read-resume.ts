@@ -2,7 +2,7 @@ import type { DriverReadResult } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
-import { networkError } from "../http/network-error.js";
+import { errnoOf, networkError } from "../http/network-error.js";
 import { resolveRetryPolicy, retryDelay, type RetryPolicy } from "../http/retry-policy.js";
 import type { OpenConfig } from "../registry/service-definition.js";
 
@@ -71,12 +71,31 @@ export function isResumableFailure(e: unknown, signal: AbortSignal | undefined):
   return networkError(e).retryable;
 }
 
+/** The code of a body its reader left paused past the HTTP client's paused-body bound (network-error.ts pausedTimeoutError). */
+const PAUSED_TIMEOUT = "ESTOWAGE_PAUSED_TIMEOUT";
+
+/**
+ * True when `e` (a broken body's error, or a StorageError with such a cause, up to 4 deep) is the
+ * HTTP client closing a body its reader left paused for the paused-body bound
+ * (`ESTOWAGE_PAUSED_TIMEOUT`): the reader held it back, nothing failed at the service.
+ * @throws never
+ */
+export function isPausedTimeout(e: unknown): boolean {
+  let at = e;
+  for (let depth = 0; depth < 5 && at !== undefined && at !== null; depth++) {
+    if (errnoOf(at) === PAUSED_TIMEOUT) return true;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Resumes per read when the storager has no `max_retries` (HTTP drivers' pair). */
 export const DEFAULT_READ_RESUMES = 3;
 
 /**
  * The resume budget of one read: how many times a broken body may be re-requested
- * and how long to wait before each try. Bound by the storager's `max_retries`
+ * and how long to wait before each try. A resume after a paused-body timeout
+ * ({@link isPausedTimeout}) does not take from it (object-read-stream.ts). Bound by the storager's `max_retries`
  * (HTTP drivers' open-time pair; 0 disables resuming), else {@link DEFAULT_READ_RESUMES},
  * with the backoff of `retry_base_delay` / `retry_max_delay` (full jitter).
  * @throws never
@@ -97,6 +116,11 @@ export class ResumeBudget {
   /** Resumes this read has made so far. */
   get resumes(): number {
     return this.used;
+  }
+
+  /** False when `max_retries` is 0: the read is never resumed, not even after a paused-body timeout. */
+  get enabled(): boolean {
+    return this.policy.maxRetries > 0;
   }
 
   /** True while another resume is allowed. */
