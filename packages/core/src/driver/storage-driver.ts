@@ -18,9 +18,11 @@ export interface DriverCallOptions {
   signal?: AbortSignal;
   /**
    * `copy`, `move` and `fetch` only (core takes it out of the others' options): a listener to
-   * call with `{ bytes, total }` as the service copies or fetches, and, once the call succeeded,
-   * with `{ bytes: size, total: size }` (size: of the object stored). Core relays it (reports that
-   * go backwards are dropped); it throws when the caller's listener threw: let that fail the call.
+   * call with `{ bytes, total }` as the service copies or fetches, and last with
+   * `{ bytes: size, total: size }` (size: of the object stored): once the call succeeded, or, where
+   * the driver itself puts the object in place (fs, memory), just before it does, so that a listener
+   * that throws changes nothing. Core relays it (reports that go backwards are dropped); it throws
+   * when the caller's listener threw: let that fail the call.
    */
   onProgress?: ProgressListener;
   [pair: string]: unknown;
