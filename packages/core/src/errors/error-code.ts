@@ -25,7 +25,7 @@ export const ErrorCode = {
   Conflict: "Conflict",
   /** Bytes or checksums did not match what was sent or promised. */
   IntegrityMismatch: "IntegrityMismatch",
-  /** The service asked us to slow down (429, SlowDown, 503). Retryable. */
+  /** The service asked us to slow down (429, a 503 naming no other code, SlowDown and other throttling codes). Retryable. */
   RequestThrottled: "RequestThrottled",
   /** The service failed (5xx). Retryable. */
   ServiceInternal: "ServiceInternal",

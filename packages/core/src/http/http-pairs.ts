@@ -43,7 +43,7 @@ export const httpPairs = {
     name: "request_timeout",
     type: "duration",
     description:
-      "A request fails when getting a free connection or connecting takes this long, or its connection is idle this long (time a reader spends paused does not count; a body left paused 10 times this, at least 10 min, is closed).",
+      "A request fails when connecting takes this long, or its connection is idle this long (time a reader spends paused does not count; a body left paused 10 times this, at least 10 min, is closed). Waiting for a free connection is not bounded by it.",
     operations: ["new"],
     validate: atLeast(1),
   }),
