@@ -9,16 +9,11 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import type { DriverReadResult, RawObject, StorageDriver } from "../src/driver/storage-driver.js";
 import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
-import { defineFeatures } from "../src/features.js";
 import { closeIdleConnections } from "../src/http/agents.js";
 import { HttpClient, type HttpClientOptions } from "../src/http/http-client.js";
-import { httpPairs } from "../src/http/http-pairs.js";
 import type { HttpRequest } from "../src/http/http-request.js";
-import { resolveOpenConfig } from "../src/pairs/open-config.js";
-import type { ServiceDefinition } from "../src/registry/service-definition.js";
-import { createStorager } from "../src/storager/create-storager.js";
+import { rangedHttpStore } from "./ranged-http-store.js";
 import { failure, startTestServer, type TestServer } from "./http-test-server.js";
 
 const MiB = 1024 * 1024;
@@ -179,26 +174,7 @@ describe("a response body its reader leaves paused", () => {
   it("is resumed where it stopped by a storager read stream whose reader comes back", async () => {
     const s = await dataServer();
     const http = client({ timeoutMs: 5_000, pausedTimeoutMs: 200, agent: { maxSockets: 5 } });
-    const reads: Array<{ offset?: number; size?: number }> = [];
-    const driver: StorageDriver = {
-      service: "paused",
-      name: "bucket",
-      features: defineFeatures({ stat: true, read: true, write: true, delete: true, list: true, readRange: true }),
-      stat: async (key) => ({ key, mode: "file", size: SIZE }),
-      read: async (key, range): Promise<DriverReadResult> => {
-        reads.push(range);
-        const from = range.offset ?? 0;
-        const headers: Record<string, string> = range.offset === undefined && range.size === undefined ? {} : { range: `bytes=${from}-${from + (range.size ?? SIZE - from) - 1}` };
-        const res = await http.send(get(s.port, "/obj", headers));
-        const object: RawObject = { key, mode: "file", size: SIZE, etag: '"v1"' };
-        return { stream: res.stream(), object };
-      },
-      write: async () => ({}),
-      delete: async () => undefined,
-      listPage: async () => ({ items: [] }),
-    };
-    const definition: ServiceDefinition = { type: "paused", packageName: "paused", description: "test", pairs: { ...httpPairs }, newStorageDriver: () => driver };
-    const store = createStorager(driver, { ...resolveOpenConfig(definition, "paused://bucket/?retry_base_delay=0&max_retries=3", "storager"), definition });
+    const { store, reads } = rangedHttpStore("paused", http, (headers) => get(s.port, "/obj", headers), SIZE);
     const chunks: Buffer[] = [];
     let waited = "";
     for await (const chunk of store.createReadStream("obj") as AsyncIterable<Buffer>) {

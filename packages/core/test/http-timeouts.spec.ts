@@ -4,16 +4,11 @@ import type { ServerResponse } from "node:http";
 import { connect, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
-import type { DriverReadResult, RawObject, StorageDriver } from "../src/driver/storage-driver.js";
 import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
-import { defineFeatures } from "../src/features.js";
 import { closeIdleConnections } from "../src/http/agents.js";
 import { HttpClient } from "../src/http/http-client.js";
-import { httpPairs } from "../src/http/http-pairs.js";
 import type { HttpRequest } from "../src/http/http-request.js";
-import { resolveOpenConfig } from "../src/pairs/open-config.js";
-import type { ServiceDefinition } from "../src/registry/service-definition.js";
-import { createStorager } from "../src/storager/create-storager.js";
+import { rangedHttpStore } from "./ranged-http-store.js";
 import { startTestServer, type TestServer } from "./http-test-server.js";
 
 const MiB = 1024 * 1024;
@@ -116,26 +111,7 @@ describe("request_timeout and a reader that pauses (backpressure)", () => {
   it("a storager read by a slow consumer needs no resume", async () => {
     const s = await dataServer();
     const http = client();
-    const reads: Array<{ offset?: number; size?: number }> = [];
-    const driver: StorageDriver = {
-      service: "slow",
-      name: "bucket",
-      features: defineFeatures({ stat: true, read: true, write: true, delete: true, list: true, readRange: true }),
-      stat: async (key) => ({ key, mode: "file", size: SIZE }),
-      read: async (key, range): Promise<DriverReadResult> => {
-        reads.push(range);
-        const from = range.offset ?? 0;
-        const headers: Record<string, string> = range.offset === undefined && range.size === undefined ? {} : { range: `bytes=${from}-${from + (range.size ?? SIZE - from) - 1}` };
-        const res = await http.send(get(s.port, headers));
-        const object: RawObject = { key, mode: "file", size: SIZE, etag: '"v1"' };
-        return { stream: res.stream(), object };
-      },
-      write: async () => ({}),
-      delete: async () => undefined,
-      listPage: async () => ({ items: [] }),
-    };
-    const definition: ServiceDefinition = { type: "slow", packageName: "slow", description: "test", pairs: { ...httpPairs }, newStorageDriver: () => driver };
-    const store = createStorager(driver, { ...resolveOpenConfig(definition, "slow://bucket/?retry_base_delay=0&max_retries=3", "storager"), definition });
+    const { store, reads } = rangedHttpStore("slow", http, (headers) => get(s.port, headers), SIZE);
     const { bytes, error, paused } = await slowRead(store.createReadStream("obj") as AsyncIterable<Buffer>, 2);
     expect(error).toBeUndefined();
     expect(paused).toBe(2);
