@@ -33,3 +33,20 @@ describe("redactSecrets", () => {
     expect(redactSecrets("invalid credential (empty, expected ...)")).toBe("invalid credential (empty, expected ...)");
   });
 });
+
+describe("redactSecrets: what credential providers and STS answers carry", () => {
+  it.each([
+    ['Alibaba STS JSON', '{"Credentials":{"AccessKeyId":"STS.ID","AccessKeySecret":"ALISECRET789","SecurityToken":"CAIS.TOK"}}', ["ALISECRET789", "CAIS.TOK", "STS.ID"]],
+    ["an inspected OSS credential object", "{ accessKeyId: 'LTAIid', accessKeySecret: 'OSSSECRET1', securityToken: 'TOK1' }", ["OSSSECRET1", "TOK1", "LTAIid"]],
+    ["snake_case", "access_key_secret=SNAKESECRET", ["SNAKESECRET"]],
+    ['Tencent STS JSON', '{"Credentials":{"Token":"TOKENSECRET123","TmpSecretId":"AKIDtmp","TmpSecretKey":"TMPKEY456"},"ExpiredTime":1}', ["TOKENSECRET123", "TMPKEY456"]],
+  ])("hides the secrets of %s", (_label, text, secrets) => {
+    const out = redactSecrets(text);
+    for (const secret of secrets) expect(out).not.toContain(secret);
+  });
+
+  it("keeps a token that is no quoted key: prose, paging tokens", () => {
+    const text = "the token expired; continuation-token=page2 nextToken";
+    expect(redactSecrets(text)).toBe(text);
+  });
+});

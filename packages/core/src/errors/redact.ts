@@ -20,7 +20,9 @@ const SECRET_NAMES =
   "q-signature|signature|x-oss-signature|x-cos-security-token|x-oss-security-token|x-qs-security-token|security[-_]?token|sign|" +
   "access_key_id|q-ak|ossaccesskeyid|accesskeyid|expires_token|x-cos-server-side-encryption-customer-key|" +
   "x-oss-server-side-encryption-customer-key|x-qs-encryption-customer-key|x-qs-copy-source-encryption-customer-key|" +
-  "x-cos-copy-source-server-side-encryption-customer-key|customer[-_]?key|secret[-_]?key|secretaccesskey|session[-_]?token";
+  "x-cos-copy-source-server-side-encryption-customer-key|customer[-_]?key|secret[-_]?key|secretaccesskey|session[-_]?token|" +
+  // OSS and Alibaba STS name the secret AccessKeySecret.
+  "access[-_]?key[-_]?secret";
 
 /**
  * `<name>` then an optional closing quote, a separator, and an optional opening quote.
@@ -34,6 +36,11 @@ function keyed(names: string): RegExp {
 const CREDENTIAL = keyed("credential");
 const SECRET_KEY = keyed(SECRET_NAMES);
 const AUTHORIZATION = keyed("authorization");
+/**
+ * A bare `token` as a quoted key (`"Token": "..."`, Tencent STS's answer): only quoted, so that
+ * plain prose and paging tokens (`continuation-token=`) stay readable. Groups as {@link keyed}.
+ */
+const QUOTED_TOKEN = /((?<=["'])token(["'])\s*([=:])\s*(["']?))/gi;
 const CREDENTIAL_PROTOCOL = /^(hmac|apikey|basic|base64|file)(?::|%3a)/i;
 
 /** Where a value starting at `start` ends: its closing `quote`, else whitespace or `&` (or `stops`). */
@@ -108,6 +115,7 @@ export function redactSecrets(text: string): string {
   out = redactValues(out, AUTHORIZATION, LINE_STOPS, () => "***");
   // signature / token / key query parameters, headers and pairs
   out = redactValues(out, SECRET_KEY, VALUE_STOPS, () => "***");
+  out = redactValues(out, QUOTED_TOKEN, VALUE_STOPS, () => "***");
   // bare hmac:AK:SK, or percent-encoded: up to whitespace, `&` or a quote
   out = out.replace(/\bhmac:[^\s&"':]+:[^\s&"']+/gi, "hmac:***");
   out = out.replace(/\bhmac%3a[^\s&"']+/gi, "hmac:***");
