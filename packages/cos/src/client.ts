@@ -98,16 +98,19 @@ export class CosClient {
   /**
    * A presigned form of `call`: the `q-*` signature (and security token) in the
    * query, `host` plus the call's headers signed; those headers must be sent as given.
-   * `signal` ends the wait on a credential provider.
-   * @throws StorageError `PermissionDenied` when a credential provider fails; `Aborted` when `signal` aborts meanwhile
+   * `signal` ends the wait on a credential provider. Provider credentials that expire within `expires`
+   * are renewed first; when the renewed ones do too, the presign is refused (never silently shortened).
+   * @throws StorageError `PermissionDenied` when a credential provider fails; `Aborted` when `signal` aborts meanwhile;
+   *   `InvalidArgument` when the provider's credentials expire before the URL would
    */
   async presign(call: CosCall, expires: number, signal?: AbortSignal): Promise<PresignedRequest> {
     const request = this.toRequest(call);
-    const creds = await this.credentials.get(signal);
+    const now = this.http.now();
+    const creds = await this.credentials.get(signal, now.getTime() + expires * 1000);
     const headers = { ...request.headers, host: hostHeader(request) };
     const signed = cosPresignQuery(
       { method: request.method, pathname: request.resource ?? "/", query: request.query ?? [], headers },
-      { secretId: creds.secretId, secretKey: creds.secretKey, ...signWindow(this.http.now(), expires) },
+      { secretId: creds.secretId, secretKey: creds.secretKey, ...signWindow(now, expires) },
     );
     const query = [...(request.query ?? []), ...signed, ...(creds.securityToken ? [["x-cos-security-token", creds.securityToken] as const] : [])];
     return { method: request.method, url: requestUrl({ ...request, query }), headers };

@@ -110,14 +110,16 @@ export class OssClient {
    * A presigned form of `call`, valid for `expires` seconds: V1 (`OSSAccessKeyId`,
    * `Expires`, `Signature`, `security-token`) or V4 (`x-oss-*` query parameters).
    * The call's headers are signed where OSS signs them and must be sent as given.
-   * `signal` ends the wait on a credential provider.
-   * @throws StorageError `PermissionDenied` when a credential provider fails; `Aborted` when `signal` aborts meanwhile
+   * `signal` ends the wait on a credential provider. Provider credentials that expire within `expires`
+   * are renewed first; when the renewed ones do too, the presign is refused (never silently shortened).
+   * @throws StorageError `PermissionDenied` when a credential provider fails; `Aborted` when `signal` aborts meanwhile;
+   *   `InvalidArgument` when the provider's credentials expire before the URL would
    */
   async presign(call: OssCall, expires: number, signal?: AbortSignal): Promise<PresignedRequest> {
     const request = this.toRequest(call);
-    const creds = await this.credentials.get(signal);
-    const key = { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret };
     const now = this.http.now();
+    const creds = await this.credentials.get(signal, now.getTime() + expires * 1000);
+    const key = { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret };
     let query = [...(request.query ?? [])];
     if (this.signing.version === "v4") {
       const input: OssSignInput = { method: request.method, resource: request.resource ?? "/", query, headers: request.headers };

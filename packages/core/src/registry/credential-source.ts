@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { checkCredentialCharacters } from "./credential-characters.js";
 import type { Credential } from "./credential.js";
 import { ProviderCall, TIMED_OUT } from "./provider-call.js";
 
@@ -28,6 +29,13 @@ export interface CredentialGetOptions {
    * as a caller waiting on it (a provider call nobody waits on does not keep the process alive).
    */
   signal?: AbortSignal | undefined;
+  /**
+   * Unix ms until which the credentials must stay valid (a presigned URL's expiry). Dated provider
+   * credentials that expire sooner are renewed first (implies `fresh`); when the renewed ones still
+   * expire sooner, `get` refuses with `InvalidArgument` naming both times. Credentials without an
+   * expiration (fixed keys, undated provider answers) are not checked.
+   */
+  validUntil?: number | undefined;
 }
 
 /** Something that hands out the credentials to sign with, in a driver's own shape `C`. */
@@ -37,7 +45,8 @@ export interface CredentialSource<C> {
    * renewed before they are handed out (presigning: a URL must not outlive its token by much);
    * without it they are served at once while the renewal runs.
    * @throws StorageError `PermissionDenied` when a provider fails or returns nothing usable;
-   *   `Aborted` when `signal` aborts while the call waits on a provider.
+   *   `Aborted` when `signal` aborts while the call waits on a provider; `InvalidArgument` when the
+   *   credentials expire before `validUntil`, even after a renewal.
    */
   get(options?: CredentialGetOptions): Promise<C>;
   /**
@@ -175,8 +184,11 @@ export interface ProvidedCredentialOptions {
  * @throws StorageError `PermissionDenied` (from the source's `get`, never from this call) when the
  *   provider throws or returns credentials without a non-empty string in both `shape.keys` fields,
  *   or with a numeric `expiration` below {@link MIN_EXPIRATION_MS} (seconds, not ms) (not
- *   retryable), or does not answer within the timeout (retryable), and no valid cached
- *   credentials are left to fall back on; `Aborted` (from `get`) when the caller's signal aborts
+ *   retryable), or returns credentials already expired (retryable) or with a key or `securityToken`
+ *   holding control characters or characters beyond Latin-1 (not retryable; the value is never
+ *   shown), or does not answer within the timeout (retryable), and no valid cached
+ *   credentials are left to fall back on; `InvalidArgument` (from `get`) when the credentials
+ *   expire before its `validUntil` even after asking the provider again; `Aborted` (from `get`) when the caller's signal aborts
  *   while it waits on the provider.
  */
 export function providedCredentialSource<C extends DatedCredentials>(
@@ -190,6 +202,8 @@ export function providedCredentialSource<C extends DatedCredentials>(
   let cached: { creds: C; renewAt: number; expires: number | undefined } | undefined;
   /** The refresh in flight, and the provider call it waits on. */
   let pending: { outcome: Promise<C>; call: ProviderCall<C> } | undefined;
+  /** The expiry (Unix ms) of each dated credentials object this source handed out. */
+  const expiryOf = new WeakMap<object, number>();
   const usable = (v: unknown): boolean => typeof v === "string" && v !== "";
   const ask = async (call: ProviderCall<C>): Promise<C> => {
     try {
@@ -206,9 +220,16 @@ export function providedCredentialSource<C extends DatedCredentials>(
     if (!creds || !usable(creds[shape.keys[0]]) || !usable(creds[shape.keys[1]])) {
       throw storageError(ErrorCode.PermissionDenied, `the credential provider returned no ${shape.keys[0]}/${shape.keys[1]}`);
     }
+    checkCredentialCharacters(creds, shape.keys);
     const now = clock();
     const expires = expirationTime(creds.expiration, now);
+    if (expires !== undefined && expires <= now) {
+      throw storageError(ErrorCode.PermissionDenied, `the credential provider returned credentials that expired at ${new Date(expires).toISOString()}`, {
+        retryable: true,
+      });
+    }
     cached = { creds, renewAt: renewalTime(now, expires), expires };
+    if (expires !== undefined) expiryOf.set(creds, expires);
     return creds;
   };
   /** A refresh that failed: the cached credentials while they are valid, else the failure. */
@@ -218,10 +239,23 @@ export function providedCredentialSource<C extends DatedCredentials>(
     cached.renewAt = Math.min(cached.expires, now + CREDENTIAL_RETRY_AFTER_FAILURE_MS);
     return cached.creds;
   };
+  /** Whether `c` (the cached entry) stays valid until `until` (always when undated or unasked). */
+  const lasts = (c: { expires: number | undefined }, until: number | undefined): boolean => until === undefined || c.expires === undefined || c.expires >= until;
+  /** `creds` when they last until `until`, else the refusal naming both times. */
+  const lasting = (creds: C, until: number | undefined): C => {
+    const expires = expiryOf.get(creds);
+    if (until === undefined || expires === undefined || expires >= until) return creds;
+    const at = new Date(expires).toISOString();
+    throw storageError(
+      ErrorCode.InvalidArgument,
+      `a signature valid until ${new Date(until).toISOString()} outlasts the provider's credentials, which expire at ${at} (after asking the provider again): ask for a shorter expiry or have the provider return longer-lived credentials`,
+    );
+  };
   return {
-    get(options?: CredentialGetOptions): Promise<C> {
+    async get(options?: CredentialGetOptions): Promise<C> {
       const now = clock();
-      if (cached !== undefined && now < cached.renewAt) return Promise.resolve(cached.creds);
+      const until = options?.validUntil;
+      if (cached !== undefined && now < cached.renewAt && lasts(cached, until)) return cached.creds;
       if (pending === undefined) {
         const call = new ProviderCall(Promise.resolve().then(provider), timeoutMs);
         const outcome = refresh(call)
@@ -231,12 +265,12 @@ export function providedCredentialSource<C extends DatedCredentials>(
       }
       // Due for renewal but still valid: served at once while the renewal runs, so a slow or hung
       // provider never holds up requests its cached credentials can still sign (unless `fresh`).
-      if (options?.fresh !== true && cached?.expires !== undefined && now < cached.expires) {
+      if (options?.fresh !== true && until === undefined && cached?.expires !== undefined && now < cached.expires) {
         pending.outcome.catch(() => undefined);
-        return Promise.resolve(cached.creds);
+        return cached.creds;
       }
       // This caller waits: the call's timer holds the process until it settles or the caller aborts.
-      return pending.call.wait(pending.outcome, options?.signal);
+      return lasting(await pending.call.wait(pending.outcome, options?.signal), until);
     },
     invalidate(used: C): void {
       if (cached?.creds === used) cached = undefined;

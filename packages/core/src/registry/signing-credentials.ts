@@ -17,11 +17,13 @@ export class SigningCredentials<C> {
    * The current credentials, not tied to a request (presigning): credentials due for renewal are
    * renewed first, so a presigned URL does not carry a token about to expire (a failed renewal
    * still gives the cached ones while they are valid). `signal` (the presigning call's) ends the
-   * wait on a provider, which then no longer counts it as waiting.
-   * @throws StorageError `PermissionDenied` when a provider fails; `Aborted` when `signal` aborts meanwhile.
+   * wait on a provider, which then no longer counts it as waiting. `validUntil` (Unix ms, the URL's
+   * expiry): dated credentials expiring sooner are renewed, and refused when the renewed ones do too.
+   * @throws StorageError `PermissionDenied` when a provider fails; `Aborted` when `signal` aborts meanwhile;
+   *   `InvalidArgument` when the credentials expire before `validUntil` even after a renewal.
    */
-  get(signal?: AbortSignal): Promise<C> {
-    return this.source.get(signal === undefined ? { fresh: true } : { fresh: true, signal });
+  get(signal?: AbortSignal, validUntil?: number): Promise<C> {
+    return this.source.get({ fresh: true, ...(signal === undefined ? {} : { signal }), ...(validUntil === undefined ? {} : { validUntil }) });
   }
 
   /**
