@@ -4,6 +4,9 @@ import { abortError, type ProgressListener } from "@stowage/core";
 /** Bytes one read (and one write) moves; the copy checks its signal and reports progress after each. */
 const COPY_CHUNK = 4 * 1024 * 1024;
 
+/** The smallest buffer a copy reads into (a file that grows while it is copied still goes in steps of at least this). */
+const MIN_CHUNK = 64 * 1024;
+
 /** What {@link copyContents} reports to and stops on. */
 export interface CopySteps {
   signal?: AbortSignal | undefined;
@@ -21,7 +24,10 @@ export interface CopySteps {
  */
 export async function copyContents(source: FileHandle, target: FileHandle, size: number, steps: CopySteps = {}): Promise<number> {
   const { signal, onProgress } = steps;
-  const buffers = [Buffer.allocUnsafeSlow(COPY_CHUNK), Buffer.allocUnsafeSlow(COPY_CHUNK)] as const;
+  // Sized to the file (one byte more, so the read after the last sees the end), up to COPY_CHUNK:
+  // two 4 MiB buffers for every small file made copying many of them mostly garbage collection.
+  const chunk = Math.min(COPY_CHUNK, Math.max(MIN_CHUNK, size + 1));
+  const buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)] as const;
   let done = 0;
   let turn = 0;
   let reading = readChunk(source, buffers[turn]!, 0);
