@@ -93,7 +93,8 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
     }
   } catch (e) {
     if (isErrno(e, "ENOENT", "ENOTDIR")) return [];
-    throw fsError(e);
+    // Named by the directory that failed (a listing's own path may be far above it).
+    throw fsError(e).withContext({ path: dirKey });
   }
   const out: Entry[] = [];
   const unaddressable: Buffer[] = [];
