@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
+import { ErrorCode, isStorageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { EXIT_CODES } from "../errors.js";
 import type { Endpoint, Location } from "../locations.js";
-import { followLink, isDir, statOrUndefined } from "../transfer/jobs.js";
+import { followLink, isDir, notADirectory, statOrUndefined } from "../transfer/jobs.js";
 import { makeFilter, unmatchedNote } from "../transfer/filter.js";
 import { mapLimit } from "../transfer/pool.js";
 import { addFilterOptions, count } from "../transfer/settings.js";
@@ -46,7 +46,7 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   for await (const o of walk(a.store, { signal: ctx.signal, links })) if (filter(o.path)) ours.push(o);
   // Nothing listed and no directory there: a typo must not read as "everything matches".
   for (const [loc, listed] of [[srcLoc, ours.length], [dstLoc, theirs.size]] as const) {
-    if (listed === 0 && !(await isDir(ctx, loc))) throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "verify", service: loc.type });
+    if (listed === 0 && !(await isDir(ctx, loc))) await notADirectory(ctx, "verify", loc);
   }
 
   let ok = 0;
@@ -89,7 +89,7 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
 /**
  * `stowage verify <source> <destination>`: compare two directories object by object (and links by
  * target). Exit 13 when an object is missing, different or extra; ObjectNotExist (3) when either
- * location does not exist.
+ * location does not exist; a usage error (2) when either names an object, not a directory.
  */
 export function registerVerify(program: Command, bind: Bind): void {
   const cmd = program
@@ -97,7 +97,7 @@ export function registerVerify(program: Command, bind: Bind): void {
     .description(
       "check that every object below the source is below the destination with the same content: " +
         "CRC64 (or MD5) where the services report one, else read and hashed; links by target; " +
-        "exit 13 on any difference (missing, different or extra), 3 when either side does not exist",
+        "exit 13 on any difference (missing, different or extra), 3 when either side does not exist, 2 when either is one object",
     )
     .argument("<source>", "source directory")
     .argument("<destination>", "destination directory")

@@ -195,7 +195,7 @@ export interface TreeOptions {
  * Copies, moves or syncs every (filtered) object below `srcLoc` to the same
  * relative path below `dstLoc`.
  * The source must exist (a missing directory, prefix or bucket is an error, never "empty").
- * @throws ObjectNotExist (no such source directory or bucket), UsageError (overlapping directories,
+ * @throws ObjectNotExist (no such source directory or bucket; no such destination bucket), UsageError (overlapping directories,
  *   judged on what they resolve to; an object as the source), Aborted
  */
 export async function transferTree(
@@ -225,6 +225,11 @@ export async function transferTree(
       const followLink = settings.copyLinks ? { followLink: linkFollower(ctx, srcLoc, src.dir) } : {};
       const plan = await planTree(src, dst, { ...options, filter, signal: ctx.signal, ...followLink, ...(checkpoint ? { checkpoint } : {}) });
       if (plan.copies.length + plan.skipped.length === 0 && !(await isDir(ctx, srcLoc))) await notADirectory(ctx, command, srcLoc);
+      // Nothing listed at the destination (a missing bucket lists as empty): one probe, not one failed write per object.
+      const dstListed = plan.deletes.length > 0 || plan.copies.some((i) => i.dst !== undefined) || plan.skipped.some((i) => i.dst !== undefined);
+      if (plan.copies.length > 0 && !dstListed && !(await rootExists(ctx, dstLoc))) {
+        throw storageError(ErrorCode.ObjectNotExist, `${dstLoc.display} does not exist (no such bucket or store)`, { op: command, service: dstLoc.type });
+      }
       return plan;
     },
   });
@@ -234,15 +239,17 @@ export async function transferTree(
 }
 
 /**
- * Throws why `loc` (which lists nothing and is no directory) cannot be a tree's source.
+ * Throws why `loc` (which lists nothing and is no directory) cannot be a tree's source
+ * (or, for verify, either side).
  * @throws UsageError (it is an object), ObjectNotExist (nothing there, or no such bucket)
  */
-async function notADirectory(ctx: CliContext, command: string, loc: Location): Promise<never> {
+export async function notADirectory(ctx: CliContext, command: string, loc: Location): Promise<never> {
   if (!isRoot(loc) && !loc.path.endsWith("/")) {
     const { endpoint, key } = await ctx.locations.object(loc);
     const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal }).catch(() => undefined);
     if (info !== undefined && info.mode !== "dir") {
-      throw new UsageError(`${loc.display} is ${info.mode === "link" ? "a symbolic link" : "an object"}, not a directory: ${command === "cp" || command === "mv" ? `${command} it without -r` : "use cp for one object"}`);
+      const hint = command === "cp" || command === "mv" ? `${command} it without -r` : command === "verify" ? "verify compares directories" : "use cp for one object";
+      throw new UsageError(`${loc.display} is ${info.mode === "link" ? "a symbolic link" : "an object"}, not a directory: ${hint}`);
     }
   }
   const what = isRoot(loc) && loc.type !== "fs" ? `${loc.display} does not exist (no such bucket or store)` : `${loc.display} does not exist`;

@@ -57,8 +57,24 @@ export interface PlanOptions {
 /** Objects hashed at once by `--checksum`. */
 const HASH_CONCURRENCY = 8;
 
+/**
+ * Which side of a sync is a local file with no CRC-64 facing a service that has one (listed, or
+ * on a stat): then equal sizes are decided by hashing the local file, never by times — a copy's
+ * time is when it was made, so times alone would re-send every object on each round trip.
+ */
+interface LocalVsCrc {
+  srcLocal: boolean;
+  dstLocal: boolean;
+}
+
+/** {@link LocalVsCrc} of two endpoints: fs on one side, a service reporting CRC-64s on the other. */
+function localVsCrc(src: Endpoint, dst: Endpoint): LocalVsCrc {
+  const crc = (e: Endpoint): boolean => e.loc.type !== "fs" && e.store.features.crc64 === true;
+  return { srcLocal: src.loc.type === "fs" && crc(dst), dstLocal: dst.loc.type === "fs" && crc(src) };
+}
+
 /** The quick decision; `undefined` means "read both and compare". */
-function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, options: PlanOptions): [boolean, string] | undefined {
+function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, options: PlanOptions, local?: LocalVsCrc): [boolean, string] | undefined {
   const size = src.size ?? 0;
   if (options.kind === "copy") {
     // Done only while the destination still shows what that copy left (ETag / CRC-64 and size).
@@ -75,6 +91,8 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
     return src.contentMd5 === dst.contentMd5 ? [false, "same md5"] : [true, "md5 differs"];
   }
   if (options.compare === "checksum") return undefined;
+  // A local file against a service's CRC-64: hash the local file (the other side's CRC-64 is listed or stat'ed, not read).
+  if ((local?.srcLocal === true && src.crc64 === undefined) || (local?.dstLocal === true && dst.crc64 === undefined)) return undefined;
   if (src.lastModified !== undefined && dst.lastModified !== undefined) {
     // Compared in whole seconds: most services list times to the second, while local files have
     // milliseconds. In the same second the times cannot tell an edit from the copy before it
@@ -90,7 +108,8 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
 /**
  * Plans copying every (filtered) object below `src` to the same relative
  * path below `dst`: lists both sides once, decides per object by size and
- * CRC64/MD5 when both services report them, else by modification time
+ * CRC64/MD5 when both services report them, a local file against a service's
+ * CRC64 by hashing the local file only, else by modification time
  * (`--checksum` reads and hashes instead), and lists extras to delete.
  * @throws whatever listing (or hashing) throws, Aborted
  */
@@ -101,6 +120,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   for await (const o of walk(dst.store, { ...signal, links: true })) existing.set(o.path, o);
 
   const plan: Plan = { copies: [], skipped: [], deletes: [], bytes: 0, links: 0 };
+  const local = localVsCrc(src, dst);
   const undecided: PlanItem[] = [];
   const seen = new Set<string>();
   for await (const o of walk(src.store, { ...signal, links: true })) {
@@ -125,7 +145,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
       item.viaLink = true;
       item.readFrom = followed;
     }
-    const decision = decide(info, dstInfo, o.path, options);
+    const decision = decide(info, dstInfo, o.path, options, local);
     if (decision === undefined) undecided.push(item);
     else add(plan, item, decision);
   }
