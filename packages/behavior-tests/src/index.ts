@@ -51,6 +51,7 @@ export { runMultipartAbortSuite, type MultipartAbortContext, type MultipartAbort
 export { runMovePinnedSuite, type MovePinnedContext, type MovePinnedOptions } from "./move-pinned.js";
 export { runAppendLostAnswerSuite, type AppendLostAnswerOptions } from "./append-lost-answer.js";
 export { runPresignAbortSuite, type PresignAbortOptions } from "./presign-abort.js";
+export { runPresignTokenExpirySuite, type PresignTokenExpiryOptions, type TokenCredential } from "./presign-token-expiry.js";
 export { runModelSuite, rulesFor, type DriverRules, type ModelSuiteOptions } from "./model/model-suite.js";
 
 /**
