@@ -32,9 +32,6 @@ async function stat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Pro
       info = await endpoint.store.stat(key, { mode: "dir", signal: ctx.signal }).catch(() => Promise.reject(e));
     }
   }
-  // The path as given (the store answers relative to the object's directory), a directory's ending with `/`.
-  const given = loc.path.replace(/\/+$/, "");
-  info = { ...info, path: info.mode === "dir" && given !== "" ? `${given}/` : info.mode === "dir" ? loc.path : given };
   if (opts["json"]) ctx.out(JSON.stringify(info));
   else for (const line of describeObject(info)) ctx.out(line);
 }
