@@ -21,13 +21,21 @@ const never = new AbortController().signal;
 
 describe("readPartBatch", () => {
   it("reads up to the batch size from a fast source, then the rest, then reports the end", async () => {
-    const reader = parts(6, 8 * MiB);
-    const first = await readPartBatch(reader, MAX_PART_BATCH, never, () => {});
-    expect(first.parts.map((p) => p[0])).toEqual([0, 1, 2, 3]);
-    expect(first.done).toBe(false);
-    const second = await readPartBatch(reader, MAX_PART_BATCH, never, () => {});
-    expect(second.parts.map((p) => p[0])).toEqual([4, 5]);
-    expect(second.done).toBe(true);
+    // "Fast" is judged by the clock (a part later than ~13 ms ends a batch): on a loaded machine a
+    // pause of the process can split a batch, so up to three rounds; code that never batches fails all.
+    let batched = false;
+    for (let round = 0; round < 3 && !batched; round++) {
+      const reader = parts(6, 8 * MiB);
+      const first = await readPartBatch(reader, MAX_PART_BATCH, never, () => {});
+      if (first.parts.length < MAX_PART_BATCH) continue;
+      expect(first.parts.map((p) => p[0])).toEqual([0, 1, 2, 3]);
+      expect(first.done).toBe(false);
+      const second = await readPartBatch(reader, MAX_PART_BATCH, never, () => {});
+      expect(second.parts.map((p) => p[0])).toEqual([4, 5]);
+      expect(second.done).toBe(true);
+      batched = true;
+    }
+    expect(batched).toBe(true);
   });
 
   it("hands over each part of a slow source at once (nothing gained by holding it)", async () => {
