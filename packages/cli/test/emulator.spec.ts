@@ -5,22 +5,15 @@
  * Skipped until the COS driver is built.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { bytes, cosWorkspace, finished, readTree, removeDir, ROOT, runCli, spawnCli, waitFor, writeTree } from "./helpers.js";
+import { bytes, cosWorkspace, finished, readTree, removeDir, runCli, spawnCli, waitFor, writeTree, COS_EMULATOR_READY, type CliEmulator } from "./helpers.js";
 
 const MiB = 1024 * 1024;
 const BUCKET = "cli-1250000000";
-const ready = existsSync(join(ROOT, "packages/cos/dist/index.js")) && existsSync(join(ROOT, "packages/emulator/src/index.ts"));
-const suite = ready ? describe : describe.skip;
+const suite = COS_EMULATOR_READY ? describe : describe.skip;
 
-interface Emulator {
-  connectionString(bucket: string, workDir?: string): string;
-  stats(): { bytesSent: number; byOperation: Record<string, number> };
-  resetStats(): void;
-  stop(): Promise<void>;
-}
+type Emulator = CliEmulator;
 
 let emulator: Emulator | undefined;
 let work: string;

@@ -132,6 +132,18 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs 
   }
 }
 
+/** True once the COS driver is built and the emulator's sources are there: CLI specs against the COS emulator run then (else `describe.skip`). */
+export const COS_EMULATOR_READY = existsSync(join(ROOT, "packages/cos/dist/index.js")) && existsSync(join(ROOT, "packages/emulator/src/index.ts"));
+
+/** The part of `@stowage/emulator`'s Emulator the CLI specs use (imported dynamically, so typed here). */
+export interface CliEmulator {
+  connectionString(bucket: string, workDir?: string): string;
+  stats(): { bytesSent: number; byOperation: Record<string, number> };
+  resetStats(): void;
+  setFaults(rules: ReadonlyArray<Record<string, unknown>>): void;
+  stop(): Promise<void>;
+}
+
 /** What {@link cosWorkspace} sets up. */
 export interface CosWorkspace<E> {
   /** The COS emulator, serving `bucket`. */

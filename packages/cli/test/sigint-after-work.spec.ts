@@ -6,21 +6,14 @@
  * driver is built.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { bytes, cosWorkspace, finished, removeDir, ROOT, spawnCli, waitFor } from "./helpers.js";
+import { bytes, cosWorkspace, finished, removeDir, spawnCli, waitFor, COS_EMULATOR_READY, type CliEmulator } from "./helpers.js";
 
 const MiB = 1024 * 1024;
 const BUCKET = "sigint-1250000000";
-const ready = existsSync(join(ROOT, "packages/cos/dist/index.js")) && existsSync(join(ROOT, "packages/emulator/src/index.ts"));
-const suite = ready ? describe : describe.skip;
+const suite = COS_EMULATOR_READY ? describe : describe.skip;
 
-interface Emulator {
-  connectionString(bucket: string, workDir?: string): string;
-  setFaults(rules: ReadonlyArray<Record<string, unknown>>): void;
-  stats(): { byOperation: Record<string, number> };
-  stop(): Promise<void>;
-}
+type Emulator = CliEmulator;
 
 interface Store {
   write(path: string, body: string | Buffer): Promise<unknown>;
