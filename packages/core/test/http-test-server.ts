@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
 
 /** One request the test server saw (body read completely, unless the handler took over). */
 export interface SeenRequest {
@@ -54,13 +53,5 @@ export function reply(res: ServerResponse, status: number, body: string | Buffer
   res.end(data);
 }
 
-/** The StorageError `p` rejects with (anything else is rethrown; a fulfilment fails the test). */
-export async function failure(p: Promise<unknown>): Promise<StorageError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isStorageError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a failure");
-}
+/** The StorageError `p` rejects with (rejection.ts; the name the HTTP specs use). */
+export { rejection as failure } from "./rejection.js";
