@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { pruneDirs, transferObject, transferTree } from "../transfer/jobs.js";
-import { addFilterOptions, addTransferOptions, transferSettings } from "../transfer/settings.js";
+import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
 
 /** cp and mv: one object, or with -r every object below a directory. */
@@ -41,7 +41,7 @@ function register(program: Command, bind: Bind, move: boolean): void {
     .argument("<destination>", `object, or directory (trailing /) to ${verb} into`)
     .option("-r, --recursive", `${verb} every object below the source directory to the same path below the destination`)
     .option("-n, --dry-run", `print what would be ${move ? "moved" : "copied"}, change nothing`);
-  addTransferOptions(addFilterOptions(cmd))
+  addTransferOptions(addUploadOptions(addFilterOptions(cmd)))
     .addHelpText(
       "after",
       move

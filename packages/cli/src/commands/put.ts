@@ -3,8 +3,9 @@ import type { CliContext } from "../context.js";
 import { describe } from "../locations.js";
 import { formatBytes } from "../format.js";
 import { UsageError } from "../errors.js";
+import { contentTypeFor } from "../transfer/content-type.js";
 import { transferObject } from "../transfer/jobs.js";
-import { addTransferOptions, refuseStreamFlags, transferSettings, tuneFor } from "../transfer/settings.js";
+import { addTransferOptions, addUploadOptions, refuseStreamFlags, transferSettings, tuneFor } from "../transfer/settings.js";
 import { newStats } from "../transfer/stats.js";
 import type { Bind, CommandOptions } from "./command.js";
 
@@ -36,11 +37,14 @@ async function put(ctx: CliContext, [file, dest]: string[], opts: CommandOptions
   const { endpoint, key } = await ctx.locations.object(dstLoc);
   // A tuning flag given wins; else the destination's multipart_threshold, part_size and concurrency pairs; else the flags' defaults.
   const tuned = tuneFor(settings, dstLoc.query);
+  // A pipe has no name: the destination's suggests the type (`--content-type` wins).
+  const guessed = contentTypeFor(endpoint.store, undefined, undefined, key, settings.guessContentType !== false);
   const result = await endpoint.store.write(key, ctx.io.stdin, {
     signal: ctx.signal,
     multipartThreshold: tuned.largeThreshold,
     partSize: tuned.partSize,
     concurrency: tuned.partConcurrency,
+    ...(guessed === undefined ? {} : { contentType: guessed }),
     ...writeOptions,
   });
   ctx.info(`put: stored ${formatBytes(result.size)} at ${describe(endpoint, key)}${result.crc64 ? ` (crc64 ${result.crc64})` : ""}`);
@@ -61,9 +65,9 @@ export function registerPut(program: Command, bind: Bind): void {
     .description("upload a local file (or stdin, as -) to an object")
     .argument("<file>", "local file, or - for stdin")
     .argument("<location>", "destination object (a trailing / keeps the file's name)")
-    .option("--content-type <type>", "Content-Type to store")
+    .option("--content-type <type>", "Content-Type to store (default: the one the file's extension, or for stdin the object name's, suggests)")
     .option("--metadata <key=value>", "user metadata (repeatable)", metadataPair);
-  addTransferOptions(cmd)
+  addTransferOptions(addUploadOptions(cmd))
     .addHelpText("after", "\nExamples:\n  stowage put ./db.dump backup:2026/db.dump\n  tar c . | stowage put - fs:///srv/backups/site.tar")
     .action(bind(put));
 }

@@ -82,7 +82,8 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   }
   if (opts["dryRun"]) {
     if (alsoBeside) ctx.out(`would delete ${shownPath(besideKey)}`);
-    for (const o of targets) ctx.out(`would delete ${shownPath(o.path)}`);
+    // The objects counted, as a real run reports them: directories (markers, real dirs) go with their contents, uncounted.
+    for (const o of files) ctx.out(`would delete ${shownPath(o.path)}`);
     ctx.info(`rm: would delete ${plural(count, "object")} (${formatBytes(bytes)})`);
     return;
   }

@@ -14,6 +14,7 @@ import type { ObjectProgress } from "../progress.js";
 import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../verify.js";
 import { sourceIdOf, type Checkpoint, type DestinationId, type UploadRecord } from "./checkpoint.js";
 import type { PlanItem } from "./planner.js";
+import { contentTypeFor } from "./content-type.js";
 import { resumePoint } from "./resume-point.js";
 import { Md5Tap, openSource } from "./source-stream.js";
 import { deleteSource, keepOnlyWhole } from "./source-check.js";
@@ -198,6 +199,8 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
       ? await resumePoint(dst, key, resume.multipartId, partSize, item.size, env.signal)
       : 0;
 
+  // The source's own type; for a local file, the one its name suggests (unless --no-guess-content-type).
+  const contentType = contentTypeFor(dst, item.src.contentType, from.store, item.srcPath, settings.guessContentType !== false);
   let created: Promise<void> | undefined;
   /** Bytes the current attempt reported done (with a resume: from 0, the parts taken as stored included). */
   let reached = 0;
@@ -212,7 +215,7 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
       progress.update(p.bytes);
       if (resumable) checkpoint.progress(key, p.bytes);
     },
-    ...(item.src.contentType !== undefined && dst.features.contentType ? { contentType: item.src.contentType } : {}),
+    ...(contentType === undefined ? {} : { contentType }),
     ...(item.src.metadata !== undefined && Object.keys(item.src.metadata).length > 0 && dst.features.userMetadata ? { metadata: item.src.metadata } : {}),
   };
   Object.assign(options, env.writeOptions);

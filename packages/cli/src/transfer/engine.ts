@@ -76,7 +76,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
     for (const item of plan.copies) ctx.out(`would ${job.move ? "move" : "copy"} ${shownPath(item.rel)} (${formatBytes(item.size)}, ${item.reason})`);
     for (const o of plan.deletes) ctx.out(`would delete ${shownPath(o.path)}`);
     stats.objects.deleted = plan.deletes.length;
-    return finish(ctx, stats, started, copied, settings);
+    return finish(ctx, job, stats, started, copied, settings);
   }
   if (checkpoint?.resumed) ctx.info(`${job.command}: resuming from checkpoint ${checkpoint.path}`);
 
@@ -152,7 +152,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   } else {
     await checkpoint?.remove();
   }
-  return finish(ctx, stats, started, copied, settings);
+  return finish(ctx, job, stats, started, copied, settings);
 }
 
 /**
@@ -173,9 +173,10 @@ function exitCodeName(e: unknown): string {
   return (e as { code?: unknown } | undefined)?.code === undefined ? "Unexpected" : String((e as { code: unknown }).code);
 }
 
-function finish(ctx: CliContext, stats: TransferStats, started: number, copied: PlanItem[], settings: TransferSettings): TransferReport {
+function finish(ctx: CliContext, job: TransferJob, stats: TransferStats, started: number, copied: PlanItem[], settings: TransferSettings): TransferReport {
   stats.durationMs = Date.now() - started;
-  ctx.info(summaryLine(stats));
+  // A multipart transfer into a local file (get, or cp from a service) is a download.
+  ctx.info(summaryLine(stats, job.dst.loc.type === "fs" && job.src.loc.type !== "fs" ? "download" : "upload"));
   if (settings.statsJson) ctx.out(JSON.stringify(stats));
   if (stats.failures.length > 0) ctx.warn(`${stats.failures.length} of ${stats.objects.planned} objects failed; see the messages above`);
   return { stats, copied };

@@ -36,6 +36,11 @@ export interface TransferSettings {
   /** Copy what symbolic links in a tree point to, instead of skipping them. */
   copyLinks: boolean;
   /**
+   * Store the Content-Type a local file's name suggests (`--no-guess-content-type`: false) when
+   * the destination stores content types and nothing else sets one. Undefined counts as true.
+   */
+  guessContentType?: boolean;
+  /**
    * The write-tuning flags the user actually gave (none when absent). The others take the destination's
    * `multipart_threshold`, `part_size` and `concurrency` pairs when it has them (see {@link tuneFor}).
    */
@@ -128,6 +133,14 @@ export function addTransferOptions(cmd: Command): Command {
     .option("-L, --copy-links", "copy what symbolic links point to (links to files), instead of skipping links", false);
 }
 
+/** Adds `--no-guess-content-type`, to the commands that upload (put, cp, mv, sync). */
+export function addUploadOptions(cmd: Command): Command {
+  return cmd.option(
+    "--no-guess-content-type",
+    "store no Content-Type guessed from a local file's extension (put -: the object name's); by default .html gets text/html, an unknown extension none",
+  );
+}
+
 /** The settings from a command's parsed options. */
 export function transferSettings(opts: Record<string, unknown>): TransferSettings {
   const checkpoint = opts["checkpoint"];
@@ -149,6 +162,7 @@ export function transferSettings(opts: Record<string, unknown>): TransferSetting
     exclude: (opts["exclude"] as string[] | undefined) ?? [],
     statsJson: opts["statsJson"] === true,
     copyLinks: opts["copyLinks"] === true,
+    guessContentType: opts["guessContentType"] !== false,
     given,
   };
 }

@@ -28,7 +28,7 @@ export interface TransferStats {
     serverSide: number;
   };
   parts: {
-    /** Large objects whose upload was resumed from a checkpoint. */
+    /** Large objects whose upload was resumed from a checkpoint (a download too: it is an upload to the local file). */
     resumedUploads: number;
     /** Parts not sent again because the service held them, verified. */
     skipped: number;
@@ -50,8 +50,12 @@ export function newStats(command: string, dryRun: boolean): TransferStats {
   };
 }
 
-/** The one-line summary printed when a transfer ends (`mv` says what it moved). */
-export function summaryLine(s: TransferStats): string {
+/**
+ * The one-line summary printed when a transfer ends (`mv` says what it moved). `resumed` names what
+ * a resumed multipart transfer was: an upload to a service, a download to a local file.
+ * @throws nothing
+ */
+export function summaryLine(s: TransferStats, resumed: "upload" | "download" = "upload"): string {
   const o = s.objects;
   const move = s.command === "mv";
   const verb = s.dryRun ? (move ? "would move" : "would copy") : move ? "moved" : "copied";
@@ -60,7 +64,7 @@ export function summaryLine(s: TransferStats): string {
   if (o.deleted) parts.push(`${s.dryRun ? "would delete" : "deleted"} ${o.deleted}`);
   if (o.failed) parts.push(`failed ${o.failed}`);
   if (o.mismatched) parts.push(plural(o.mismatched, "checksum mismatch", "checksum mismatches"));
-  if (s.parts.skipped) parts.push(`resumed ${plural(s.parts.resumedUploads, "upload")} (${plural(s.parts.skipped, "part")}, ${formatBytes(s.bytes.resumed)} not re-sent)`);
+  if (s.parts.skipped) parts.push(`resumed ${plural(s.parts.resumedUploads, resumed)} (${plural(s.parts.skipped, "part")}, ${formatBytes(s.bytes.resumed)} not re-sent)`);
   if (s.bytes.serverSide) parts.push(`${formatBytes(s.bytes.serverSide)} copied server-side`);
   const moved = s.bytes.sent + s.bytes.serverSide;
   if (!s.dryRun) parts.push(`in ${formatDuration(s.durationMs)}${moved > 0 ? ` (${formatRate(moved, s.durationMs)})` : ""}`);
