@@ -83,10 +83,11 @@ describe("fs:// without a directory", () => {
 });
 
 describe("the CLI and the library agree", () => {
-  it("on ?name=&name=x: the first name wins, even empty (a private store, empty)", async () => {
+  it("on ?name=&name=x: a pair given twice with different values is refused, naming the pair", async () => {
     expect((await run(["put", "-", "memory://ol-shared13/hello.txt"], { stdin: "hi" })).code).toBe(0);
     const r = await run(["ls", "memory://?name=&name=ol-shared13"]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
+    expect(r.stderr).toContain('"name" is given twice');
     expect(r.stdout).toBe("");
     expect((await run(["ls", "memory://ol-shared13/"])).stdout.trim()).toBe("hello.txt");
   });

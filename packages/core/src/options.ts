@@ -189,6 +189,12 @@ export interface PresignOptions extends CallOptions {
   /** write, writeMultipart: the Content-MD5 the client will send. */
   contentMd5?: string;
   /**
+   * write, createMultipart: the storage class the object is stored in (signed, so the client must
+   * send it as the returned headers say; default: the `default_storage_class` pair). Refused on
+   * other operations (`InvalidArgument`).
+   */
+  storageClass?: string;
+  /**
    * delete: abort this multipart upload; writeMultipart, listMultipart and completeMultipart
    * (required): the upload the request works on.
    */

@@ -74,12 +74,15 @@ describe("go-storage connection string table", () => {
       pairs: pairs(["size", "200"], ["storage_class", "sc"]),
     });
   });
-  it("duplicate keys are kept in order", () => {
-    expect(parseConnectionString("tests://abc/tmp/tmp1?size=200&name=def&size=300")).toEqual({
+  it("duplicate keys with different values are refused (go-storage takes the first), naming the key", () => {
+    expect(invalid(() => parseConnectionString("tests://abc/tmp/tmp1?size=200&name=abc&size=300"))).toContain('"size"');
+    expect(invalid(() => parseConnectionString("tests://abc/tmp/tmp1?name=def"))).toContain('"name"');
+    // The same value again is kept, in order.
+    expect(parseConnectionString("tests://abc/tmp/tmp1?size=200&name=abc&size=200")).toEqual({
       type: "tests",
       name: "abc",
       workDir: "/tmp/tmp1",
-      pairs: pairs(["size", "200"], ["name", "def"], ["size", "300"]),
+      pairs: pairs(["size", "200"], ["name", "abc"], ["size", "200"]),
     });
   });
   it("not registered pair (parses; rejected when resolved)", () => {
@@ -118,8 +121,9 @@ describe("go-storage connection string table", () => {
     expect(resolved.config.name).toBe("abc");
     expect(resolved.config.workDir).toBe("/tmp/");
   });
-  it("duplicate keys: the first occurrence wins when resolved", () => {
-    const resolved = resolveOpenConfig(testsService, "tests://abc/tmp/tmp1?int_pair=200&name=def&int_pair=300", "storager");
+  it("duplicate keys: refused when the values differ, resolved once when they are the same", () => {
+    invalid(() => resolveOpenConfig(testsService, "tests://abc/tmp/tmp1?int_pair=200&name=def&int_pair=300", "storager"));
+    const resolved = resolveOpenConfig(testsService, "tests://abc/tmp/tmp1?int_pair=200&name=abc&int_pair=200&work_dir=/tmp/tmp1/", "storager");
     expect(resolved.config).toEqual({ name: "abc", workDir: "/tmp/tmp1/", intPair: 200 });
   });
 });

@@ -94,12 +94,13 @@ describe("resolveOpenConfig from a connection string", () => {
     expect(r.config.customerKey).toEqual(Buffer.from([1, 2, 3]));
   });
 
-  it("the first occurrence wins, the path's name first", () => {
-    const r = resolveOpenConfig(definition, `demo://b/w?${CRED}&name=other&concurrency=2&concurrency=9&location=l1&location=l2`, "storager");
-    expect(r.config.name).toBe("b");
-    expect(r.config.workDir).toBe("/w/");
-    expect(r.config.concurrency).toBe(2);
-    expect(r.config.location).toBe("l1");
+  it("refuses a pair given twice with different values, the path's name and work_dir included; takes a repeat of the same value", () => {
+    for (const extra of ["&name=other", "&work_dir=/x/", "&concurrency=2&concurrency=9", "&location=l1&location=l2", `&${CRED}2`]) {
+      const e = fails("ConnectionStringInvalid", () => resolveOpenConfig(definition, `demo://b/w?${CRED}${extra}`, "storager"));
+      expect(e.message).toContain("given twice");
+    }
+    const r = resolveOpenConfig(definition, `demo://b/w?${CRED}&name=b&work_dir=/w&concurrency=2&concurrency=2&location=l1&location=l1&${CRED}`, "storager");
+    expect(r.config).toMatchObject({ name: "b", workDir: "/w/", concurrency: 2, location: "l1" });
   });
 
   it("still checks later duplicates", () => {

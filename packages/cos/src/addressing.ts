@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { agreeingRegion, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
+import { agreeingRegion, checkHostLocation, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
 
 /** Regions that still use `<bucket>.<region>.myqcloud.com` (no `cos.` label). */
 const LEGACY_REGIONS = new Set(["cn-south", "cn-south-2", "cn-north", "cn-east", "cn-southwest", "sg"]);
@@ -38,12 +38,14 @@ export function usesPathStyle(config: AddressingConfig): boolean {
  * - no endpoint: `https://<name>.cos.<region>.myqcloud.com` (legacy regions without `cos.`);
  * - an endpoint: `<name>.<endpoint host>` (e.g. endpoint `https:cos.ap-guangzhou.tencentcos.cn`),
  *   or path style `<endpoint>/<name>` for IP/localhost endpoints and `force_path_style`.
- * @throws StorageError `PairRequired` when neither an endpoint nor a location is given.
+ * @throws StorageError `PairRequired` when neither an endpoint nor a location is given; `InvalidArgument` for a
+ *   location that is not a DNS name (the open-time pair is checked already; this guards a listing's).
  */
 export function bucketAddress(name: string, location: string | undefined, config: AddressingConfig): BucketAddress {
   const endpoint = config.endpoint;
   if (endpoint === undefined) {
     if (location === undefined || location === "") throw storageError(ErrorCode.PairRequired, "COS needs pair \"location\" (the bucket's region, e.g. ap-guangzhou) or an endpoint");
+    checkHostLocation(location, "COS region");
     const domain = LEGACY_REGIONS.has(location) ? `${location}.myqcloud.com` : `cos.${location}.myqcloud.com`;
     return { protocol: "https", host: `${name}.${domain}`, pathPrefix: "" };
   }

@@ -1,4 +1,4 @@
-import { credentialTimeoutPair, definePair, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
+import { credentialTextProblem, credentialTimeoutPair, definePair, headerValueProblem, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
 
 /** The connection-string scheme: `cos://<bucket>-<appid>/<work_dir>?...`. */
 export const COS_TYPE = "cos";
@@ -45,6 +45,7 @@ export const cosPairs = {
     description: "Security token of temporary credentials (sent as x-cos-security-token).",
     operations: ["new"],
     secret: true,
+    validate: credentialTextProblem,
   }),
   credentialProvider: definePair({
     name: "credential_provider",
@@ -78,9 +79,10 @@ export const cosPairs = {
   serverSideEncryptionCosKmsKeyId: definePair({
     name: "server_side_encryption_cos_kms_key_id",
     type: "string",
-    description: "SSE-KMS: id of the customer master key (only with server_side_encryption cos/kms).",
+    description: "SSE-KMS: id of the customer master key (printable ASCII; only with server_side_encryption cos/kms).",
     operations: SSE_OPS,
     defaultable: true,
+    validate: headerValueProblem,
   }),
   serverSideEncryptionContext: definePair({
     name: "server_side_encryption_context",

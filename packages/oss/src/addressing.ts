@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { agreeingRegion, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
+import { agreeingRegion, checkHostLocation, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
 
 /** The region ali-oss defaults to, used for bucket listing when nothing names one. */
 export const DEFAULT_REGION = "cn-hangzhou";
@@ -102,13 +102,15 @@ export function usesPathStyle(config: AddressingConfig): boolean {
  * - no endpoint: `https://<name>.oss-<region>.aliyuncs.com` (region from `location`);
  * - an endpoint: `<name>.<endpoint host>` (e.g. endpoint `https:oss-cn-hangzhou.aliyuncs.com`),
  *   or path style `<endpoint>/<name>` for IP/localhost endpoints and `force_path_style`.
- * @throws StorageError `PairRequired` when neither an endpoint nor a location is given.
+ * @throws StorageError `PairRequired` when neither an endpoint nor a location is given; `InvalidArgument` for a
+ *   location that is not a DNS name (the open-time pair is checked already; this guards a listing's).
  */
 export function bucketAddress(name: string, location: string | undefined, config: AddressingConfig): BucketAddress {
   const endpoint = config.endpoint;
   if (endpoint === undefined) {
     const region = normalizeRegion(location);
     if (region === undefined) throw storageError(ErrorCode.PairRequired, 'OSS needs pair "location" (the bucket\'s region, e.g. cn-hangzhou) or an endpoint (e.g. https:oss-cn-hangzhou.aliyuncs.com)');
+    checkHostLocation(region, "OSS region");
     return { protocol: "https", host: `${name}.oss-${region}.aliyuncs.com`, pathPrefix: "" };
   }
   const port = portOf(endpoint);
@@ -117,10 +119,17 @@ export function bucketAddress(name: string, location: string | undefined, config
   return { ...base, host: `${name}.${endpoint.host}`, pathPrefix: "" };
 }
 
-/** Where ListBuckets goes: the endpoint itself, else `oss-<region>.aliyuncs.com` (cn-hangzhou without a location). */
+/**
+ * Where ListBuckets goes: the endpoint itself, else `oss-<region>.aliyuncs.com` (cn-hangzhou without a location).
+ * @throws StorageError `InvalidArgument` for a location that is not a DNS name.
+ */
 export function serviceAddress(location: string | undefined, config: AddressingConfig): BucketAddress {
   const endpoint = config.endpoint;
-  if (endpoint === undefined) return { protocol: "https", host: `oss-${normalizeRegion(location) ?? DEFAULT_REGION}.aliyuncs.com`, pathPrefix: "" };
+  if (endpoint === undefined) {
+    const region = normalizeRegion(location) ?? DEFAULT_REGION;
+    checkHostLocation(region, "OSS region");
+    return { protocol: "https", host: `oss-${region}.aliyuncs.com`, pathPrefix: "" };
+  }
   const port = portOf(endpoint);
   return { protocol: endpoint.protocol, host: endpoint.host, ...(port === undefined ? {} : { port }), pathPrefix: "" };
 }

@@ -1,4 +1,4 @@
-import { credentialTimeoutPair, definePair, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
+import { credentialTextProblem, credentialTimeoutPair, definePair, headerValueProblem, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
 
 /** The connection-string scheme: `oss://<bucket>/<work_dir>?...`. */
 export const OSS_TYPE = "oss";
@@ -29,6 +29,7 @@ export const ossPairs = {
     description: "Security token of temporary (STS) credentials (sent as x-oss-security-token).",
     operations: ["new"],
     secret: true,
+    validate: credentialTextProblem,
   }),
   credentialProvider: definePair({
     name: "credential_provider",
@@ -77,9 +78,10 @@ export const ossPairs = {
   serverSideEncryptionKeyId: definePair({
     name: "server_side_encryption_key_id",
     type: "string",
-    description: "KMS only: id of the customer master key (OSS's default key when absent). Not for appendable objects.",
+    description: "KMS only: id of the customer master key (printable ASCII; OSS's default key when absent). Not for appendable objects.",
     operations: KMS_OPS,
     defaultable: true,
+    validate: headerValueProblem,
   }),
 } as const satisfies PairSet;
 

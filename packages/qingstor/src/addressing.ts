@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { agreeingRegion, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
+import { agreeingRegion, checkHostLocation, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
 
 /** QingStor's public domain: zones live at `<zone>.qingstor.com`, bucket listing at `qingstor.com`. */
 export const QINGSTOR_DOMAIN = "qingstor.com";
@@ -29,10 +29,12 @@ export function isBareHost(host: string): boolean {
  * - a named endpoint: `<zone>.<endpoint host>` (e.g. `https:qingstor.com` + `pek3b` →
  *   `pek3b.qingstor.com`), or the endpoint itself without a location or when it already
  *   starts with the zone.
- * @throws StorageError `PairRequired` when there is neither an endpoint nor a location.
+ * @throws StorageError `PairRequired` when there is neither an endpoint nor a location; `InvalidArgument` for a
+ *   location that is not a DNS name (the open-time pair is checked already; this guards others).
  */
 export function zoneAddress(location: string | undefined, endpoint: Endpoint | undefined): QingStorAddress {
   const zone = location === "" ? undefined : location;
+  checkHostLocation(zone, "QingStor zone");
   if (endpoint === undefined) {
     if (zone === undefined) throw storageError(ErrorCode.PairRequired, 'QingStor needs pair "location" (the zone, e.g. pek3b) or an endpoint');
     return { protocol: "https", host: `${zone}.${QINGSTOR_DOMAIN}` };
@@ -87,7 +89,7 @@ export interface BucketAddress {
  *   detected before the first request (go-storage's behaviour; the seed's connection
  *   strings give no location).
  *
- * @throws nothing.
+ * @throws StorageError `InvalidArgument` for a location that is not a DNS name (see {@link zoneAddress}).
  */
 export function bucketAddress(location: string | undefined, endpoint: Endpoint | undefined): BucketAddress {
   if (location !== undefined && location !== "") return { address: zoneAddress(location, endpoint), detectZone: false };

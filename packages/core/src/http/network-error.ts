@@ -37,6 +37,31 @@ const UNTRUSTED = new Set([
 /** Failures that happen before a request can have reached the server. */
 const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN", "ESTOWAGE_CONNECT_TIMEOUT"]);
 
+/**
+ * Node's refusals of a request it was asked to send, raised before anything is sent: a header
+ * value with CR/LF, another control character or a character beyond Latin-1, a header name that
+ * is not an HTTP token, and the like. Bad input, not a network failure.
+ */
+const LOCAL_REFUSALS: Readonly<Record<string, string>> = {
+  ERR_INVALID_CHAR: "holds characters no HTTP header can carry (control characters such as a line break, or characters beyond Latin-1)",
+  ERR_HTTP_INVALID_HEADER_VALUE: "has no valid value",
+  ERR_INVALID_HTTP_TOKEN: "is not an HTTP token (letters, digits and !#$%&'*+.^_`|~-)",
+  ERR_UNESCAPED_CHARACTERS: "holds characters that must be percent-encoded",
+  ERR_INVALID_URL: "is not a valid URL",
+};
+
+/**
+ * What Node refused, as named in its message: `header "x-cos-security-token"`, `the method`, `the
+ * request path` or `the request URL`. Only a name shaped like an HTTP token is shown; never a value.
+ */
+function refusedPart(code: string, message: string): string {
+  if (code === "ERR_UNESCAPED_CHARACTERS") return "the request path";
+  if (code === "ERR_INVALID_URL") return "the request URL";
+  if (code === "ERR_INVALID_HTTP_TOKEN" && message.startsWith("Method")) return "the request method";
+  const name = /\["([^"\]]*)"\]$/.exec(message)?.[1] ?? /for header "([^"]*)"$/.exec(message)?.[1];
+  return name !== undefined && /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/.test(name) ? `header "${name}"` : "a request header";
+}
+
 /** The errno-like `code` of an error, if it has one. */
 export function errnoOf(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
@@ -63,13 +88,21 @@ export function mayHaveBeenApplied(e: unknown): e is StorageError {
  * body, bad TLS...) as a StorageError: `ServiceInternal`, retryable when the
  * failure is transient; TLS failures (a certificate refused, an https endpoint
  * that answers in plain text) are non-retryable `Unexpected` errors with a hint.
- * StorageErrors pass through.
- * The message names the socket error code, never headers or URLs with signatures.
+ * Node's own refusals of the request before sending it (`ERR_INVALID_CHAR`: a header value with a
+ * line break or beyond Latin-1; `ERR_INVALID_HTTP_TOKEN`, `ERR_HTTP_INVALID_HEADER_VALUE`,
+ * `ERR_UNESCAPED_CHARACTERS`, `ERR_INVALID_URL`) are non-retryable `InvalidArgument` errors naming the
+ * header (never its value). StorageErrors pass through.
+ * The message names the socket error code, never header values or URLs with signatures.
  */
 export function networkError(e: unknown, what = "request"): StorageError {
   if (isStorageError(e)) return e;
   const code = errnoOf(e);
   const message = e instanceof Error ? e.message : String(e);
+  const refusal = code === undefined ? undefined : LOCAL_REFUSALS[code];
+  if (refusal !== undefined) {
+    // Node's message may quote the value (ERR_HTTP_INVALID_HEADER_VALUE): it is not repeated, nor kept as the cause.
+    return storageError(ErrorCode.InvalidArgument, `${what} was not sent: ${refusedPart(code!, message)} ${refusal} (${code})`, { retryable: false });
+  }
   // OpenSSL messages span lines; one line keeps the error readable.
   const oneLine = message.replace(/\s*\n\s*/g, " ");
   if (code === "EPROTO" || code === "ERR_SSL_WRONG_VERSION_NUMBER") {

@@ -1,5 +1,6 @@
 import { STORAGE_OPERATIONS } from "../operations.js";
 import { definePair, type PairSet } from "./pair-definition.js";
+import { headerTokenProblem, headerValueProblem, locationProblem, PADDED_HEADER_VALUE } from "./value-checks.js";
 
 /*
  * Validators take `unknown` so a definition stays assignable to `PairSet`
@@ -22,9 +23,6 @@ function md5Base64(value: unknown): string | undefined {
   return ok ? undefined : "must be the padded base64 of a 16-byte MD5 digest";
 }
 
-/** Spaces and tabs around a header value: HTTP drops them, so a signed value would not match the one received. */
-const PADDED = /^[ \t]|[ \t]$/;
-
 /**
  * A validator: user metadata as every HTTP service can carry it (they send it as headers), so code
  * that works on memory works on a cloud service: names are HTTP tokens (letters, digits and the
@@ -35,7 +33,7 @@ function metadataValues(value: unknown): string | undefined {
   for (const [name, v] of Object.entries(value as Record<string, string>)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `key ${JSON.stringify(name)} must be an HTTP token (letters, digits, !#$%&'*+.^_\`|~-)`;
     if (typeof v !== "string" || !/^[\t\x20-\x7e]*$/.test(v)) return `the value of ${JSON.stringify(name)} must be printable ASCII (encode it first)`;
-    if (PADDED.test(v)) return `the value of ${JSON.stringify(name)} must not start or end with a space or tab (HTTP drops them)`;
+    if (PADDED_HEADER_VALUE.test(v)) return `the value of ${JSON.stringify(name)} must not start or end with a space or tab (HTTP drops them)`;
   }
   return undefined;
 }
@@ -46,15 +44,8 @@ function crc64Decimal(value: unknown): string | undefined {
   return ok ? undefined : "must be a CRC-64 in decimal (0 to 18446744073709551615)";
 }
 
-/**
- * A validator: the value must be a non-empty header value of printable ASCII (what a service can
- * echo as a header), not starting or ending with a space.
- */
-function headerValue(value: unknown): string | undefined {
-  if (typeof value !== "string" || value === "") return "must not be empty";
-  if (!/^[\x20-\x7e]+$/.test(value)) return "must be printable ASCII (encode a non-ASCII file name as filename*=UTF-8''<percent-encoded>)";
-  return PADDED.test(value) ? "must not start or end with a space (HTTP drops it, so the value signed would not be the one received)" : undefined;
-}
+/** A validator: a non-empty header value of printable ASCII, not starting or ending with a space (see {@link headerValueProblem}). */
+const headerValue = headerValueProblem;
 
 /**
  * The pairs core defines for every service, keyed by camelCase name (the
@@ -89,7 +80,13 @@ export const globalPairs = {
     description: "Directory every path is relative to: absolute (a relative one is refused), Unix style, default /.",
     operations: ["new"],
   }),
-  location: definePair({ name: "location", type: "string", description: "Region or zone of the bucket.", operations: ["new"] }),
+  location: definePair({
+    name: "location",
+    type: "string",
+    description: "Region or zone of the bucket (lower-case letters, digits and hyphens in dot-separated labels: it goes into host names).",
+    operations: ["new"],
+    validate: locationProblem,
+  }),
   enableLoosePair: definePair({
     name: "enable_loose_pair",
     type: "boolean",
@@ -165,10 +162,12 @@ export const globalPairs = {
   storageClass: definePair({
     name: "storage_class",
     type: "string",
-    description: "Storage class of the object (service-specific values; a presigned write or createMultipart signs it, and the request must send it).",
+    description:
+      "Storage class of the object: a service-specific word such as STANDARD_IA (no spaces, control characters or non-ASCII; a presigned write or createMultipart signs it, and the request must send it).",
     operations: ["write", "createDir", "createMultipart", "createAppend", "presign"],
     defaultable: true,
     feature: "storageClass",
+    validate: headerTokenProblem,
   }),
   responseContentType: definePair({
     name: "response_content_type",
@@ -258,6 +257,7 @@ export const globalPairs = {
     description: "Seconds a presigned request stays valid.",
     operations: ["presign"],
     required: ["presign"],
+    expected: "a number of seconds (an integer such as 3600, not a string)",
     validate: atLeast(1),
   }),
   startAfter: definePair({

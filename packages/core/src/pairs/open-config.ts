@@ -62,16 +62,17 @@ function shown(name: string): string {
  * pair set, the operation defaults and the loose flag.
  * - String: name and work_dir come from the path part; each query key must be a `new`
  *   pair (global or driver) or `default_<x>` for a defaultable pair `x`; values are parsed
- *   by type; the first occurrence of a key wins (the path's name/work_dir come first).
+ *   by type; a key given twice (the path's name/work_dir and the query's count) must carry
+ *   the same value each time (see `parseConnectionString`).
  * - Object: camelCase keys (`workDir`, `defaultStorageClass`, ...), `type` ignored,
  *   values checked with `checkPairValue`.
  * Then the definition's `storagerRequires`/`servicerRequires` must be present, a name in the
  * path part of a service without names (its `unusedPairs` has `name`: `fs://tmp/data`) is refused,
- * the `unusedPairs` given are refused (dropped when loose), and `workDir` is normalised (default `/`).
+ * the `unusedPairs` given are refused, even with a bad value (dropped when loose), and `workDir` is normalised (default `/`).
  * An unknown key right after a secret pair is not shown (it may be the secret's tail). Errors carry op `new_storager`/`new_servicer`
  * and the service type; messages never show secret values.
- * @throws ConnectionStringInvalid (string input: bad syntax, unknown pair, bad value, a name
- *   where the service has none), PairUnsupported (object input: unknown key; a pair the service
+ * @throws ConnectionStringInvalid (string input: bad syntax, unknown pair, bad value, a pair
+ *   given twice with different values, a name where the service has none), PairUnsupported (object input: unknown key; a pair the service
  *   does not use), InvalidArgument (object input: bad value),
  *   PairRequired (a required pair is missing).
  */
@@ -102,8 +103,13 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   /** A name written in the path part of a service that has no names (`fs://tmp/data`). */
   let pathName: { name: string; workDir: string } | undefined;
 
+  /** Pairs this service does not use whose value is also bad: refused as unused (PairUnsupported), or dropped when loose. */
+  const badUnused = new Set<string>();
+  const isUnused = (entry: OpenEntry): boolean => !entry.isDefault && unused.has(entry.def.name);
+
   const set = (name: string, entry: OpenEntry, value: unknown): void => {
-    if (given.has(name)) return; // first occurrence wins
+    // A repeat carries the same value: parseConnectionString refuses different ones.
+    if (given.has(name)) return;
     given.add(name);
     if (entry.isDefault) {
       defaults[entry.key] = value;
@@ -133,6 +139,10 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
       try {
         typed = parsePairValue(entry.def, value, `pair "${key}"`);
       } catch (e) {
+        if (isUnused(entry) && isStorageError(e, ErrorCode.InvalidArgument)) {
+          badUnused.add(entry.def.name);
+          continue;
+        }
         throw asConnectionStringError(e);
       }
       set(key, entry, typed);
@@ -147,7 +157,15 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
       if (entry === undefined) {
         throw storageError(ErrorCode.PairUnsupported, `option ${shown(key)} is not supported when opening a ${definition.type} ${kind}${didYouMean(key, usable)}; accepted: ${accepted}`);
       }
-      set(key, entry, checkPairValue(entry.def, value, `option "${key}"`));
+      let checked: unknown;
+      try {
+        checked = checkPairValue(entry.def, value, `option "${key}"`);
+      } catch (e) {
+        if (!(isUnused(entry) && isStorageError(e, ErrorCode.InvalidArgument))) throw e;
+        badUnused.add(entry.def.name);
+        continue;
+      }
+      set(key, entry, checked);
     }
   }
 
@@ -163,7 +181,7 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   if (pathName !== undefined) {
     throw storageError(ErrorCode.ConnectionStringInvalid, `a ${definition.type} connection string takes no name before the work_dir${hint}`);
   }
-  refuseUnused(definition, config, defaults, unused, config.enableLoosePair === true, kind);
+  refuseUnused(definition, config, defaults, unused, config.enableLoosePair === true, kind, badUnused);
 
   try {
     config.workDir = normalizeWorkDir((config.workDir as string | undefined) ?? "/");
@@ -197,8 +215,9 @@ function didYouMean(key: string, usable: readonly string[]): string {
 }
 
 /**
- * Refuses the given open pairs the service does not use (`PairUnsupported`); with
- * `enable_loose_pair` they are dropped instead, so the driver never sees them.
+ * Refuses the given open pairs the service does not use (`PairUnsupported`), whatever their value
+ * (`badValues`: those whose value did not even parse); with `enable_loose_pair` they are dropped
+ * instead, so the driver never sees them.
  */
 function refuseUnused(
   definition: ServiceDefinition,
@@ -207,10 +226,11 @@ function refuseUnused(
   unused: ReadonlySet<string>,
   loose: boolean,
   kind: string,
+  badValues: ReadonlySet<string>,
 ): void {
   for (const name of unused) {
     const key = camelCase(name);
-    if (config[key] === undefined || (name === "name" && config[key] === "")) continue;
+    if (!badValues.has(name) && (config[key] === undefined || (name === "name" && config[key] === ""))) continue;
     if (!loose) {
       throw storageError(ErrorCode.PairUnsupported, `pair "${name}" is not supported when opening a ${definition.type} ${kind} (it would be ignored)`);
     }

@@ -65,6 +65,11 @@ export interface PairDefinition<T extends PairType = PairType> {
   readonly defaultable?: boolean;
   /** Operations that fail with `PairRequired` without it. */
   readonly required?: readonly PairScope[];
+  /**
+   * How messages describe a valid value when one has the wrong type or form, instead of the
+   * type's wording (`expires`: "a number of seconds ..." rather than "an integer").
+   */
+  readonly expected?: string;
   /** Allowed values (strings only). */
   readonly enum?: readonly string[];
   /** Extra check; returns a problem description or undefined. */

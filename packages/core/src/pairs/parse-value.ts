@@ -1,7 +1,7 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError } from "../errors/storage-error.js";
 import { camelCase } from "../operations.js";
-import { parseCredential, type Credential } from "../registry/credential.js";
+import { checkHmacCharacters, parseCredential, type Credential } from "../registry/credential.js";
 import { makeEndpoint, parseEndpoint, type Endpoint } from "../registry/endpoint.js";
 import type { PairDefinition } from "./pair-definition.js";
 
@@ -105,7 +105,7 @@ function rethrow(label: string, e: unknown): never {
  *   type (`string-map`, `function`, `signal`) cannot be given as a string.
  */
 export function parsePairValue(def: PairDefinition, raw: string, label = `pair "${def.name}"`): unknown {
-  const expected = `expected ${EXPECTED[def.type] ?? def.type}`;
+  const expected = `expected ${def.expected ?? EXPECTED[def.type] ?? def.type}`;
   const bad = (): never => fail(label, expected + describeRaw(def, raw));
   let value: unknown;
   switch (def.type) {
@@ -174,9 +174,13 @@ function checkCredential(value: unknown, label: string): Credential {
     const { accessKey, secretKey, securityToken } = v;
     if (typeof accessKey !== "string" || accessKey === "") fail(label, "hmac credential needs a non-empty accessKey string");
     if (typeof secretKey !== "string" || secretKey === "") fail(label, "hmac credential needs a non-empty secretKey string");
-    if (securityToken === undefined) return { protocol: "hmac", accessKey, secretKey };
-    if (typeof securityToken !== "string" || securityToken === "") fail(label, "securityToken must be a non-empty string");
-    return { protocol: "hmac", accessKey, secretKey, securityToken };
+    if (securityToken !== undefined && (typeof securityToken !== "string" || securityToken === "")) fail(label, "securityToken must be a non-empty string");
+    try {
+      checkHmacCharacters(accessKey, secretKey, securityToken as string | undefined);
+    } catch (e) {
+      rethrow(label, e);
+    }
+    return securityToken === undefined ? { protocol: "hmac", accessKey, secretKey } : { protocol: "hmac", accessKey, secretKey, securityToken: securityToken as string };
   }
   return fail(label, `expected ${EXPECTED.credential} or a { protocol: "hmac" | "env", ... } object`);
 }
@@ -220,7 +224,7 @@ function checkStringMap(value: unknown, label: string): Record<string, string> {
  * @throws InvalidArgument when the value has the wrong type or fails a check.
  */
 export function checkPairValue(def: PairDefinition, value: unknown, label = `option "${camelCase(def.name)}"`): unknown {
-  const wrong = (): never => fail(label, `expected ${EXPECTED[def.type] ?? def.type}, got ${typeName(value)}`);
+  const wrong = (): never => fail(label, `expected ${def.expected ?? EXPECTED[def.type] ?? def.type}, got ${typeName(value)}`);
   let out: unknown = value;
   switch (def.type) {
     case "string":
@@ -231,7 +235,7 @@ export function checkPairValue(def: PairDefinition, value: unknown, label = `opt
       break;
     case "integer":
       if (typeof value !== "number") wrong();
-      if (!Number.isSafeInteger(value)) fail(label, `expected ${EXPECTED.integer}${def.secret ? "" : `, got ${String(value)}`}`);
+      if (!Number.isSafeInteger(value)) fail(label, `expected ${def.expected ?? EXPECTED.integer}${def.secret ? "" : `, got ${String(value)}`}`);
       break;
     case "size":
     case "duration":

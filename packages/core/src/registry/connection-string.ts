@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { normalizeWorkDir } from "../path/paths.js";
 
 /** A connection string split into its parts; values are still strings (see `resolveOpenConfig`). */
 export interface ParsedConnectionString {
@@ -9,7 +10,7 @@ export interface ParsedConnectionString {
   name?: string;
   /** work_dir from the path part, as written (not yet normalised), with its leading `/`. */
   workDir?: string;
-  /** Query pairs in order, duplicates kept (consumers take the first). A bare key has value `""`. */
+  /** Query pairs in order. A key given twice has the same value each time (repeats are kept). A bare key has value `""`. */
   pairs: Array<{ key: string; value: string }>;
 }
 
@@ -38,12 +39,18 @@ function decode(text: string, what: string): string {
  * - The query is split on `&`; empty segments are ignored; a key without `=` has value `""`;
  *   a value may contain `=`, `/`, `:` and `?`. Duplicates are kept in order.
  * - name, work_dir, keys and values are percent-decoded (`%26` carries `&`, `%25` a `%`; `+` stays `+`).
+ * - A key given more than once must have the same value each time; the path part's name and
+ *   work_dir count as pairs `name` and `work_dir` (work_dirs compare normalised: `/a` is `/a/`).
+ *   Unlike go-storage, where the first occurrence wins, different values are refused: a
+ *   `&work_dir=/backup/` appended after a path part `/` would otherwise be ignored silently, and
+ *   writes meant for `/backup/` would overwrite what is at the bucket root.
  * - Raw control characters (C0 and DEL: a newline read from a file or an environment variable,
  *   a tab...) are refused anywhere in the string; one that is really meant is written
  *   percent-encoded (`%0A`) and kept after decoding. So is leading or trailing white space (`%20` for a space).
  * Messages never echo values (they may hold credentials).
  * @throws ConnectionStringInvalid for a non-string or empty input, a raw control character, leading or trailing white space, a bad
- *   type, a missing `//`, an empty key or a bad percent-escape.
+ *   type, a missing `//`, an empty key, a bad percent-escape, or a key given twice with different
+ *   values (the message names the key, never a value: it may be a secret).
  */
 export function parseConnectionString(conn: string): ParsedConnectionString {
   if (typeof conn !== "string") invalid(`a connection string must be a string, got ${conn === null ? "null" : typeof conn}`);
@@ -93,5 +100,37 @@ export function parseConnectionString(conn: string): ParsedConnectionString {
     const value = eq < 0 ? "" : decode(segment.slice(eq + 1), `the value of pair "${key}"`);
     parsed.pairs.push({ key, value });
   }
+  refuseRepeats(parsed);
   return parsed;
+}
+
+/** Two values of pair `key` that open the same thing: equal, or (work_dir) equal once normalised. */
+function sameValue(key: string, a: string, b: string): boolean {
+  if (a === b) return true;
+  if (key !== "work_dir") return false;
+  try {
+    return normalizeWorkDir(a) === normalizeWorkDir(b);
+  } catch {
+    return false;
+  }
+}
+
+/** Refuses a key given twice with different values (the path part's name and work_dir included). */
+function refuseRepeats(parsed: ParsedConnectionString): void {
+  const seen = new Map<string, { value: string; inPath: boolean }>();
+  if (parsed.name !== undefined) seen.set("name", { value: parsed.name, inPath: true });
+  if (parsed.workDir !== undefined) seen.set("work_dir", { value: parsed.workDir, inPath: true });
+  for (const { key, value } of parsed.pairs) {
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, { value, inPath: false });
+      continue;
+    }
+    if (sameValue(key, first.value, value)) continue;
+    const shown = /^[a-z][a-z0-9_]{0,63}$/.test(key) ? `"${key}"` : "(a key not shown)";
+    const where = first.inPath
+      ? `in the path part and in the query: the path part <name>/<work_dir> already sets ${key}, so give it in one place only`
+      : "in the query: give it once";
+    invalid(`pair ${shown} is given twice with different values (values not shown), ${where}`);
+  }
 }

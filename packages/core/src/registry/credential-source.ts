@@ -1,6 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
-import { checkCredentialCharacters } from "./credential-characters.js";
+import { checkCredentialCharacters, hasHeaderUnsafeCharacters } from "./credential-characters.js";
 import type { Credential } from "./credential.js";
 import { ProviderCall, TIMED_OUT } from "./provider-call.js";
 
@@ -110,9 +110,17 @@ function envValue(name: string | undefined, env: NodeJS.ProcessEnv): string | un
 function envFamily(shape: CredentialShape<unknown>, env: NodeJS.ProcessEnv): { accessKey: string; secretKey: string; token: string | undefined } | undefined {
   const families = Math.max(shape.env.accessKey.length, shape.env.secretKey.length);
   for (let i = 0; i < families; i++) {
-    const accessKey = envValue(shape.env.accessKey[i], env);
-    const secretKey = envValue(shape.env.secretKey[i], env);
-    if (accessKey !== undefined && secretKey !== undefined) return { accessKey, secretKey, token: envValue(shape.env.securityToken?.[i], env) };
+    const names = [shape.env.accessKey[i], shape.env.secretKey[i], shape.env.securityToken?.[i]];
+    const [accessKey, secretKey, token] = names.map((name) => envValue(name, env));
+    if (accessKey === undefined || secretKey === undefined) continue;
+    const unsafe = [accessKey, secretKey, token].findIndex((v) => v !== undefined && hasHeaderUnsafeCharacters(v));
+    if (unsafe >= 0) {
+      throw storageError(
+        ErrorCode.InvalidArgument,
+        `environment variable ${names[unsafe]!} holds control characters or characters beyond Latin-1, which no request header can carry (a line break read from a file?)`,
+      );
+    }
+    return { accessKey, secretKey, token };
   }
   return undefined;
 }
@@ -121,7 +129,8 @@ function envFamily(shape: CredentialShape<unknown>, env: NodeJS.ProcessEnv): { a
  * The fixed credentials of a `credential` pair (`hmac:<access_key>:<secret_key>[:<token>]`, or
  * `env`, read through `shape.env`), with an optional `securityToken` (the `security_token`
  * pair) that wins over a token in the credential or the environment.
- * @throws StorageError `PairRequired` when `env` finds no access key or secret key.
+ * @throws StorageError `PairRequired` when `env` finds no access key or secret key; `InvalidArgument`
+ *   when a variable `env` reads holds characters no header can carry (the variable is named, never its value).
  */
 export function resolveStaticCredentials<C>(
   credential: Credential,
@@ -142,7 +151,8 @@ export function resolveStaticCredentials<C>(
 
 /**
  * A source handing out the fixed credentials of {@link resolveStaticCredentials}.
- * @throws StorageError `PairRequired` when `env` finds no access key or secret key.
+ * @throws StorageError `PairRequired` when `env` finds no access key or secret key; `InvalidArgument`
+ *   when a variable it reads holds characters no header can carry.
  */
 export function staticCredentialSource<C>(
   credential: Credential,

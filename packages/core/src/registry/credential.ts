@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { hasHeaderUnsafeCharacters } from "./credential-characters.js";
 
 /**
  * A parsed `credential` pair.
@@ -18,11 +19,26 @@ function invalid(message: string): never {
 }
 
 /**
+ * Refuses hmac parts holding characters no request header can carry (control characters such as
+ * a line break pasted with a token, or characters beyond Latin-1): the access key and the token go
+ * into headers or URLs, and requests would otherwise fail only when sent. The access key is named
+ * only when it is itself clean; the secret key and token never are.
+ * @throws InvalidArgument naming the part.
+ */
+export function checkHmacCharacters(accessKey: string, secretKey: string, securityToken: string | undefined): void {
+  const unsafe = "control characters or characters beyond Latin-1 (a line break copied with it?)";
+  if (hasHeaderUnsafeCharacters(accessKey)) invalid(`hmac has an access key with ${unsafe}`);
+  if (hasHeaderUnsafeCharacters(secretKey)) invalid(`hmac access key "${accessKey}" has a secret key with ${unsafe}`);
+  if (securityToken !== undefined && hasHeaderUnsafeCharacters(securityToken)) invalid(`hmac access key "${accessKey}" has a security token with ${unsafe}`);
+}
+
+/**
  * Parses a credential string (see {@link Credential}). The protocol is
  * case-insensitive. With four or more `:`-separated parts the last one is the
  * security token and the secret key is everything between the access key and it.
  * Messages may name the protocol and the access key, never the secret key or token.
- * @throws InvalidArgument for a non-string, an unknown protocol or missing/empty parts.
+ * @throws InvalidArgument for a non-string, an unknown protocol, missing/empty parts, or parts
+ *   with characters no header can carry (see {@link checkHmacCharacters}).
  */
 export function parseCredential(text: string): Credential {
   if (typeof text !== "string") invalid(`must be a string, ${FORMS}`);
@@ -48,11 +64,13 @@ export function parseCredential(text: string): Credential {
   if (parts.length === 2) {
     const secretKey = parts[1] ?? "";
     if (secretKey === "") invalid(`hmac access key "${accessKey}" has an empty secret key`);
+    checkHmacCharacters(accessKey, secretKey, undefined);
     return { protocol: "hmac", accessKey, secretKey };
   }
   const securityToken = parts[parts.length - 1] ?? "";
   const secretKey = parts.slice(1, -1).join(":");
   if (secretKey === "") invalid(`hmac access key "${accessKey}" has an empty secret key`);
   if (securityToken === "") invalid(`hmac access key "${accessKey}" has an empty security token`);
+  checkHmacCharacters(accessKey, secretKey, securityToken);
   return { protocol: "hmac", accessKey, secretKey, securityToken };
 }

@@ -1,0 +1,61 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+
+/*
+ * Validators for pair values that end up in a request's headers or host name. Each takes
+ * `unknown` (so a definition using it stays assignable to `PairSet`) and returns a problem
+ * description, or undefined when the value is fine. The description never shows the value.
+ */
+
+/** Spaces and tabs around a header value: HTTP drops them, so a signed value would not be the one received. */
+export const PADDED_HEADER_VALUE = /^[ \t]|[ \t]$/;
+
+/**
+ * A non-empty header value of printable ASCII (what a service can echo as a header), not starting
+ * or ending with a space. For values such as a content type, an ETag or a KMS key id.
+ * @throws nothing.
+ */
+export function headerValueProblem(value: unknown): string | undefined {
+  if (typeof value !== "string" || value === "") return "must not be empty";
+  if (!/^[\x20-\x7e]+$/.test(value)) return "must be printable ASCII (encode a non-ASCII file name as filename*=UTF-8''<percent-encoded>)";
+  return PADDED_HEADER_VALUE.test(value) ? "must not start or end with a space (HTTP drops it, so the value signed would not be the one received)" : undefined;
+}
+
+/**
+ * A non-empty HTTP token (RFC 9110: letters, digits and `!#$%&'*+.^_\`|~-`): a single word any
+ * header carries as it is, such as a storage class (`STANDARD_IA`, `Archive`). No spaces, no
+ * control characters, nothing beyond ASCII.
+ * @throws nothing.
+ */
+export function headerTokenProblem(value: unknown): string | undefined {
+  if (typeof value !== "string" || value === "") return "must not be empty";
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value) ? undefined : "must be a single word of letters, digits and !#$%&'*+.^_`|~- (no spaces or control characters)";
+}
+
+/** One DNS label of a location: lower-case letters, digits and hyphens, 1 to 63 of them. */
+const LABEL = /^[a-z0-9-]{1,63}$/;
+
+/**
+ * A region or zone name as it goes into a host name: DNS labels of lower-case letters, digits and
+ * hyphens separated by dots (`ap-guangzhou`, `oss-cn-hangzhou`, `pek3b`), at most 253 characters.
+ * Anything else (`/`, `#`, `@`, `:`, a space, upper case, an empty label) would send requests to
+ * another host, or to none.
+ * @throws nothing.
+ */
+export function locationProblem(value: unknown): string | undefined {
+  if (typeof value !== "string" || value === "") return "must not be empty";
+  const ok = value.length <= 253 && value.split(".").every((label) => LABEL.test(label));
+  return ok ? undefined : "must be a region or zone name: lower-case letters, digits and hyphens, in dot-separated labels of 1 to 63 (e.g. ap-guangzhou, cn-hangzhou, pek3b)";
+}
+
+/**
+ * Refuses a location a driver is about to put into a host name when it is not a DNS-label
+ * sequence (see {@link locationProblem}); `undefined` and `""` (no location) pass. The open-time
+ * pair is checked already: this guards the locations that come from elsewhere (a bucket listing).
+ * @throws StorageError `InvalidArgument` naming what the location must be (not the value).
+ */
+export function checkHostLocation(location: string | undefined, what = "location"): void {
+  if (location === undefined || location === "") return;
+  const problem = locationProblem(location);
+  if (problem !== undefined) throw storageError(ErrorCode.InvalidArgument, `invalid ${what}: ${problem}`);
+}

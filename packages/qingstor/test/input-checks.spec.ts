@@ -1,0 +1,64 @@
+import { describe, expect, it } from "@jest/globals";
+import { isStorageError, newServicer, newStorager, parseEndpoint, type StorageError } from "@stowage/core";
+import { zoneAddress } from "../src/addressing.js";
+import "../src/index.js";
+
+const SECRET = "FAKEsecretKEY0123456789";
+const OPEN = `qingstor://okbucket/?credential=hmac:AKID:${SECRET}&location=pek3b`;
+
+function fails(code: string, fn: () => unknown): StorageError {
+  try {
+    fn();
+  } catch (e) {
+    if (!isStorageError(e)) throw e;
+    expect(e.code).toBe(code);
+    expect(e.message).not.toContain(SECRET);
+    return e;
+  }
+  throw new Error(`expected ${code}, nothing was thrown`);
+}
+
+async function failsAsync(code: string, p: Promise<unknown>): Promise<StorageError> {
+  try {
+    await p;
+  } catch (e) {
+    if (!isStorageError(e)) throw e;
+    expect(e.code).toBe(code);
+    return e;
+  }
+  throw new Error(`expected ${code}, nothing was thrown`);
+}
+
+/** Presign options with pairs `PresignOptions` does not declare (storage class, SSE): accepted at run time. */
+function signed(extra: Record<string, unknown>): { expires: number } {
+  return { expires: 60, ...extra };
+}
+
+describe("QingStor: the zone goes into host names (M2)", () => {
+  it("refuses a location that is not a DNS name at open, with or without an endpoint", () => {
+    for (const location of ["evil.example%23", "a%40evil.example%2F", "pek%203b", "", "PEK3B"]) {
+      expect(fails("ConnectionStringInvalid", () => newStorager(`qingstor://okbucket/?credential=hmac:AKID:${SECRET}&location=${location}`)).message).toContain('"location"');
+      fails("ConnectionStringInvalid", () => newStorager(`qingstor://okbucket/?credential=hmac:AKID:${SECRET}&endpoint=https:qingstor.com&location=${location}`));
+      fails("ConnectionStringInvalid", () => newServicer(`qingstor://?credential=hmac:AKID:${SECRET}&location=${location}`));
+    }
+    fails("InvalidArgument", () => zoneAddress("evil.example#", undefined));
+    fails("InvalidArgument", () => zoneAddress("a@evil.example/", parseEndpoint("https:qingstor.com")));
+  });
+
+  it("presigns only for the intended host", async () => {
+    const r = await newStorager(OPEN).presign("read", "k.txt", { expires: 60 });
+    expect(new URL(r.url).host).toBe("pek3b.qingstor.com");
+    const named = await newStorager(`${OPEN}&endpoint=https:qingstor.com`).presign("read", "k.txt", { expires: 60 });
+    expect(new URL(named.url).host).toBe("pek3b.qingstor.com");
+  });
+});
+
+describe("QingStor: storage classes (M1)", () => {
+  it("refuses one no header can carry before anything is sent, presign included", async () => {
+    const s = newStorager(OPEN);
+    for (const storageClass of ["STANDARD\r\nX-Evil: 1", "", "BOGUS"]) {
+      await failsAsync("InvalidArgument", s.presign("write", "k", signed({ storageClass })));
+    }
+    expect((await s.presign("write", "k", signed({ storageClass: "STANDARD_IA" }))).headers["x-qs-storage-class"]).toBe("STANDARD_IA");
+  });
+});
