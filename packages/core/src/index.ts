@@ -77,6 +77,7 @@ export * from "./http/response-headers.js";
 export * from "./listing/key-order.js";
 export * from "./listing/listed-name.js";
 export * from "./listing/multipart-listings.js";
+export * from "./listing/truncated-page.js";
 export * from "./io/open-url.js";
 export * from "./io/arrival-progress.js";
 export * from "./io/range-slice.js";

@@ -133,7 +133,11 @@ export interface ListOptions extends CallOptions {
   mode?: ListMode;
   /** Page size asked of the service. */
   limit?: number;
-  /** Continue from this token (from `listPage`). */
+  /**
+   * Continue from this token: a `nextToken` that `listPage` returned for the same listing (this
+   * storager's service and bucket, the same path and mode). Any other string, a token of another
+   * listing or of a Stowage version before tokens were checked included, is `InvalidArgument`.
+   */
   token?: string;
   /**
    * Prefix mode only: list just the objects whose path sorts after this one (a path relative to

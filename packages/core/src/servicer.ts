@@ -15,7 +15,10 @@ export interface Servicer<X extends ExtraOptions = ExtraOptions> {
   create(name: string, options?: CreateBucketOptions): Promise<Storager<X>>;
   /** Deletes bucket `name`. @throws ObjectNotExist, Conflict (not empty) */
   delete(name: string, options?: CallOptions): Promise<void>;
-  /** A storager for existing bucket `name` (no network). */
+  /**
+   * A storager for existing bucket `name` (no network, no check that it exists: on a missing
+   * bucket its calls fail with `ObjectNotExist`).
+   */
   get(name: string, options?: { workDir?: string }): Storager<X>;
   /** Every bucket, as storagers. */
   list(options?: CallOptions): AsyncIterable<Storager<X>>;

@@ -63,7 +63,10 @@ export interface ListPage {
    * services count directory markers toward a page, and prefix mode leaves them out.
    */
   items: ObjectInfo[];
-  /** Pass as `token` to get the next page; absent on the last page (only its absence ends a listing). */
+  /**
+   * Pass as `token` to get the next page; absent on the last page (only its absence ends a listing).
+   * Opaque: it is only good for the listing that returned it (same service, bucket, path and mode).
+   */
   nextToken?: string;
 }
 

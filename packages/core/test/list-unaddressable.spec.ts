@@ -62,11 +62,12 @@ describe("listing keys that no path addresses (written by other clients)", () =>
     const { driver, store } = openRecording();
     driver.pages = [[file("f/a\\b"), file("f/a/b")], [file("f/x//y")], [file("f/ok")]];
     const first = await store.listPage("f/", { mode: "prefix", limit: 2 });
-    expect(first).toEqual({ items: [{ path: "f/a/b", mode: "file", size: 1 }], nextToken: "1" });
+    // The driver's token ("1") comes back wrapped (listing/list-token.ts), and reaches the driver again as "1".
+    expect(first).toEqual({ items: [{ path: "f/a/b", mode: "file", size: 1 }], nextToken: expect.stringMatching(/^s1\./) });
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]![0]).toContain('"f/a\\\\b" (backslash)');
     const second = await store.listPage("f/", { mode: "prefix", limit: 2, token: first.nextToken });
-    expect(second).toEqual({ items: [], nextToken: "2" });
+    expect(second).toEqual({ items: [], nextToken: expect.stringMatching(/^s1\./) });
     expect(warnings()).toHaveLength(2);
     expect(await store.listPage("f/", { mode: "prefix", limit: 2, token: second.nextToken })).toEqual({ items: [{ path: "f/ok", mode: "file", size: 1 }] });
     expect(warnings()).toHaveLength(2);

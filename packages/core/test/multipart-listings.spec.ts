@@ -64,3 +64,15 @@ describe("xmlInt and xmlDate", () => {
     expect([xmlDate(value, "X"), xmlDate(value, "missing")]).toEqual([undefined, undefined]);
   });
 });
+
+describe("S3-style multipart listings marked truncated with nothing to continue from", () => {
+  it("are Unexpected (retryable), never the end of the listing nor a restart", async () => {
+    const unexpected = { code: "Unexpected", retryable: true };
+    await expect(parseListPartsResult(xml("<ListPartsResult><IsTruncated>true</IsTruncated></ListPartsResult>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListUploadsResult(xml("<ListMultipartUploadsResult><IsTruncated>true</IsTruncated></ListMultipartUploadsResult>"))).rejects.toMatchObject(unexpected);
+    await expect(
+      parseListUploadsResult(xml("<ListMultipartUploadsResult><IsTruncated>true</IsTruncated><NextKeyMarker></NextKeyMarker></ListMultipartUploadsResult>")),
+    ).rejects.toMatchObject(unexpected);
+    expect((await parseListPartsResult(xml("<ListPartsResult><IsTruncated>true</IsTruncated><NextPartNumberMarker>4</NextPartNumberMarker></ListPartsResult>"))).nextMarker).toBe("4");
+  });
+});

@@ -17,9 +17,11 @@ const PAGE_MAXIMUM = 1000;
 /**
  * One page of GET Bucket. Dir mode (delimiter `/`) yields files and
  * sub-directories; prefix mode yields files only (directory markers, keys
- * ending with `/`, are left out). The token is the marker of the next page
- * (`startAfter` is the marker of the first).
- * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`, ...
+ * ending with `/`, are left out). The token is the marker of the next page, a key
+ * (`NextMarker`, else the page's last entry; `startAfter` is the marker of the first);
+ * core hands back only tokens this driver produced for the same prefix and mode.
+ * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`,
+ *   `Unexpected` (a truncated page with no way on, see parseListObjects), ...
  */
 export async function listObjectsPage(client: CosClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
   const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));

@@ -9,6 +9,7 @@ import {
   parseListPartsResult,
   parseListUploadsResult,
   parseXml,
+  truncatedWithoutMarker,
   xmlChildren,
   xmlText,
   type ListedParts,
@@ -104,6 +105,10 @@ export interface ListObjectsPage {
 /**
  * Parses `<ListBucketResult>` (names url-encoded): files as `file` objects
  * (`dir` for zero-size keys ending with `/`), common prefixes as `dir` objects.
+ * A truncated page continues from `NextMarker`, else after its last entry (COS lists
+ * in key order, so that is where the page ended).
+ * @throws StorageError `Unexpected` (retryable): the body is not well-formed XML, or is
+ *   truncated with no `NextMarker` and no entry (the listing never ends short silently)
  */
 export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
   const { value } = await parseXml(body);
@@ -120,7 +125,8 @@ export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
   if (xmlText(value, "IsTruncated") !== "true") return { items };
   const next = xmlText(value, "NextMarker");
   const marker = next !== undefined && next !== "" ? name(next) : items[items.length - 1]?.key;
-  return marker === undefined ? { items } : { items, nextMarker: marker };
+  if (marker === undefined) throw truncatedWithoutMarker("objects");
+  return { items, nextMarker: marker };
 }
 
 function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
@@ -171,7 +177,10 @@ export async function parseDeleteErrors(body: Buffer): Promise<Array<{ key: stri
   return xmlChildren(value, "Error").map((e) => ({ key: xmlText(e, "Key") ?? "", code: xmlText(e, "Code") ?? "", message: xmlText(e, "Message") ?? "" }));
 }
 
-/** Buckets of `<ListAllMyBucketsResult>`, and the next marker when truncated. */
+/**
+ * Buckets of `<ListAllMyBucketsResult>`, and the next marker (`NextMarker`) when truncated.
+ * @throws StorageError `Unexpected` (retryable): not well-formed XML, or truncated without a `NextMarker`
+ */
 export async function parseListBuckets(body: Buffer): Promise<{ items: { name: string; location?: string }[]; nextMarker?: string }> {
   const { value } = await parseXml(body);
   const buckets = xmlChildren(value, "Buckets")[0];
@@ -179,6 +188,8 @@ export async function parseListBuckets(body: Buffer): Promise<{ items: { name: s
     const location = xmlText(b, "Location");
     return { name: xmlText(b, "Name") ?? "", ...(location ? { location } : {}) };
   });
+  if (xmlText(value, "IsTruncated") !== "true") return { items };
   const next = xmlText(value, "NextMarker");
-  return xmlText(value, "IsTruncated") === "true" && next ? { items, nextMarker: next } : { items };
+  if (next === undefined || next === "") throw truncatedWithoutMarker("buckets", "it gave no NextMarker");
+  return { items, nextMarker: next };
 }

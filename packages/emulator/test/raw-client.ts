@@ -60,7 +60,7 @@ function withLength(h: Record<string, string>, body: string | Buffer | undefined
   return body === undefined || h["content-length"] !== undefined ? h : { ...h, "content-length": String(Buffer.byteLength(body)) };
 }
 
-/** COS, path style, every header and parameter signed. */
+/** COS, path style, every header and parameter signed; bucket `""` addresses the service (GET Service). */
 export function cosRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const cred = emu.credential;
   const query = r.query ?? [];
@@ -70,7 +70,7 @@ export function cosRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const now = Math.floor(Date.now() / 1000);
   const keyTime = `${now - 60};${now + 900}`;
   const wire = pathOf(r);
-  const path = wire.vhost ? `/${r.key ?? ""}` : `/${r.bucket}/${r.key ?? ""}`;
+  const path = wire.vhost || r.bucket === "" ? `/${r.key ?? ""}` : `/${r.bucket}/${r.key ?? ""}`; // bucket "": GET Service
   const httpString = [r.method.toLowerCase(), path, params.map(([k, v]) => `${enc(k)}=${enc(v)}`).join("&"), names.map((n) => `${enc(n)}=${enc(h[n]!)}`).join("&"), ""].join("\n");
   const stringToSign = `sha1\n${keyTime}\n${createHash("sha1").update(httpString).digest("hex")}\n`;
   const signKey = createHmac("sha1", cred.secretKey).update(keyTime).digest("hex");
@@ -80,7 +80,7 @@ export function cosRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   return send(emu, r.method, `${wire.path}${q ? "?" + q : ""}`, h, r.body);
 }
 
-const OSS_SUBRESOURCES = new Set(["append", "position", "uploads", "uploadId", "partNumber", "delete", "bucketInfo", "location"]);
+const OSS_SUBRESOURCES = new Set(["append", "position", "uploads", "uploadId", "partNumber", "delete", "bucketInfo", "location", "continuation-token"]);
 
 /** OSS V1, path style unless `host` is a virtual host; bucket `""` addresses the service (GetService). */
 export function ossRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {

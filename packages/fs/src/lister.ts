@@ -27,7 +27,8 @@ const STAT_BATCH = 64;
  * directly in the prefix's directory whose names start with the rest of the
  * prefix. Without: every file below, depth first in key order (a raw string
  * prefix; directories are not items). Items are sorted by key; the token is
- * the last key returned. Symlinks are `link` items in both modes, never
+ * the last key returned (core hands back only tokens this driver produced for
+ * the same prefix and mode, listing/list-token.ts). Symlinks are `link` items in both modes, never
  * followed. The driver's own entries (reserved names, paths.ts isReserved) are never shown; others
  * under a reserved name are left out too, and reported (unlisted.ts). A missing directory lists as empty.
  * @throws StorageError `InvalidArgument` (prefix outside the work_dir), or mapped fs errors.

@@ -6,8 +6,11 @@ import { openStore } from "./store.js";
 
 /**
  * The memory service: `memory://[name]/[work_dir]`. A named store is shared by
- * every storager opened with that name in this process; `memory://` with no
- * name opens a fresh private store each time. Nothing is required;
+ * every storager opened with that name in this process, and opening one makes
+ * the store when it is missing (a storager from the servicer does not: see
+ * {@link MemoryServiceDriver}); once the store is deleted through the servicer,
+ * every storager of it fails with `ObjectNotExist` until it exists again.
+ * `memory://` with no name opens a fresh private store each time. Nothing is required;
  * `credential`, `endpoint` and `location` are refused (see {@link MEMORY_UNUSED_PAIRS}).
  */
 export const memoryService: ServiceDefinition = Object.freeze({
@@ -20,6 +23,8 @@ export const memoryService: ServiceDefinition = Object.freeze({
   unusedPairs: MEMORY_UNUSED_PAIRS,
   newStorageDriver(config: OpenConfig): MemoryStorageDriver {
     const name = config.name ?? "";
+    // Opening a named store makes it when missing (the documented convenience); the driver then
+    // looks it up by name at each call.
     return new MemoryStorageDriver(openStore(name), name);
   },
   newServiceDriver(_config: OpenConfig): MemoryServiceDriver {

@@ -7,7 +7,9 @@ import type { MemoryStore, MemoryUpload } from "./store.js";
  * key of the previous page). With delimiter `/`: the files directly under the
  * prefix's level and its sub-directories (explicit or implied by deeper keys)
  * as `dir` objects ending with `/`. Without: every file under the prefix
- * (a raw string prefix), no directories.
+ * (a raw string prefix), no directories. Core hands back only tokens this
+ * driver produced for the same prefix and mode (listing/list-token.ts).
+ * @throws never
  */
 export function listEntries(store: MemoryStore, request: DriverListRequest): DriverListPage {
   const { prefix, delimiter } = request;

@@ -1,5 +1,6 @@
-import { ErrorCode, storageError, throwIfAborted, type DriverCallOptions, type ServiceDriver, type ServiceFeatures } from "@stowage/core";
+import { ErrorCode, storageError, throwIfAborted, type DriverCallOptions, type OpenConfig, type ServiceDriver, type ServiceFeatures } from "@stowage/core";
 import { MEMORY_TYPE } from "./config.js";
+import { MemoryStorageDriver } from "./storager.js";
 import { findStore, openStore, dropStore, storeNames } from "./store.js";
 
 /** Store names per {@link MemoryServiceDriver.list} page. */
@@ -9,18 +10,21 @@ export const STORES_PAGE_SIZE = 1000;
 export const memoryServiceFeatures: Readonly<ServiceFeatures> = Object.freeze({ create: true, delete: true, get: true, list: true });
 
 /**
- * Manages the process-wide named memory stores (the "buckets" of the memory
- * service). A store opened by name is created on first use; `create` makes
- * one ahead of time and succeeds when it exists already.
+ * Manages the process-wide named memory stores (the "buckets" of the memory service) with the
+ * codes a cloud servicer gives: `create` of a store that exists is `Conflict`, and the storagers
+ * it hands out (`get`, `create`, `list`) never make a store: on a store that does not exist (never
+ * created, or deleted) every call fails with `ObjectNotExist`. Opening `memory://name` with
+ * `newStorager` still makes the store when it is missing (see `memoryService`).
  */
 export class MemoryServiceDriver implements ServiceDriver {
   readonly service = MEMORY_TYPE;
   readonly features = memoryServiceFeatures;
 
-  /** Idempotent. @throws StorageError `InvalidArgument` (empty name), `Aborted`. */
+  /** @throws StorageError `Conflict` (the store exists), `InvalidArgument` (empty name), `Aborted`. */
   async create(name: string, options: DriverCallOptions & { location?: string }): Promise<void> {
     throwIfAborted(options.signal);
     if (name === "") throw storageError(ErrorCode.InvalidArgument, "a store needs a name");
+    if (findStore(name) !== undefined) throw storageError(ErrorCode.Conflict, "the memory store exists already");
     openStore(name);
   }
 
@@ -39,5 +43,14 @@ export class MemoryServiceDriver implements ServiceDriver {
     const names = storeNames().filter((n) => token === undefined || token === "" || n > token);
     const items = names.slice(0, STORES_PAGE_SIZE).map((name) => ({ name }));
     return names.length > STORES_PAGE_SIZE ? { items, nextToken: items[items.length - 1]!.name } : { items };
+  }
+
+  /**
+   * The primitives of a storager this servicer hands out: the named store, looked up at each call
+   * and never made (`ObjectNotExist` while it does not exist).
+   * @throws never
+   */
+  newStorageDriver(config: OpenConfig): MemoryStorageDriver {
+    return new MemoryStorageDriver(undefined, config.name ?? "");
   }
 }

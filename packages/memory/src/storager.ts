@@ -27,10 +27,11 @@ import { listEntries, listUploads } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, findUpload, listUploadParts, putPart } from "./multipart.js";
 import { rangeStream } from "./range-stream.js";
 import { impliedDir, toRawObject, uploadObject } from "./raw-object.js";
-import { dirEntry, fileEntry, linkEntry, type MemoryEntry, type MemoryStore } from "./store.js";
+import { dirEntry, existingStore, fileEntry, linkEntry, MemoryStore, type MemoryEntry } from "./store.js";
 
 /**
- * The memory driver's primitives over one {@link MemoryStore}. Every
+ * The memory driver's primitives over one {@link MemoryStore}: a private one, or the named store
+ * of its name (looked up at each call; a missing one is `ObjectNotExist`). Every
  * capability except presign; data never leaves the process. Bytes are copied
  * in and out, so callers can't change what is stored by mutating buffers.
  */
@@ -38,14 +39,22 @@ export class MemoryStorageDriver implements StorageDriver {
   readonly service = MEMORY_TYPE;
   readonly features = memoryFeatures;
 
+  // A TypeScript-private field, not `#own`: tests wrap drivers in Proxies, which cannot reach `#` fields.
+  private readonly own: MemoryStore | undefined;
+
   /**
-   * @param store the data (see `openStore`)
-   * @param name the store's name (`""` for a private store)
+   * @param store a private store's data (used when `name` is `""`; a fresh store when absent)
+   * @param name the store's name (`""` for a private store): a named driver works on the store
+   *   registered under it at each call ({@link existingStore}), as a storager of a bucket does.
    */
-  constructor(
-    readonly store: MemoryStore,
-    readonly name: string = "",
-  ) {}
+  constructor(store: MemoryStore | undefined, readonly name: string = "") {
+    this.own = name === "" ? (store ?? new MemoryStore()) : undefined;
+  }
+
+  /** The store this driver works on now. @throws StorageError `ObjectNotExist` (a named store that does not exist) */
+  get store(): MemoryStore {
+    return this.own ?? existingStore(this.name);
+  }
 
   /** @throws StorageError `ObjectNotExist`, `Aborted`. */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {

@@ -177,12 +177,24 @@ export function findStore(name: string): MemoryStore | undefined {
   return registry().get(name);
 }
 
+/**
+ * The named store `name`, which must exist: after a `delete` through the servicer (or before any
+ * `create` or open) its storagers fail, as those of a missing bucket do on a cloud, until a store of
+ * that name exists again.
+ * @throws StorageError `ObjectNotExist` when there is no such store
+ */
+export function existingStore(name: string): MemoryStore {
+  const store = registry().get(name);
+  if (store === undefined) throw storageError(ErrorCode.ObjectNotExist, `the memory store ${JSON.stringify(name)} does not exist (never created, or deleted)`);
+  return store;
+}
+
 /** Names of every named store, sorted. */
 export function storeNames(): string[] {
   return [...registry().keys()].sort();
 }
 
-/** Forgets the named store `name` (its data goes when the last storager using it does). */
+/** Forgets the named store `name`: its data is gone, and its storagers fail with `ObjectNotExist` until a store of that name exists again. */
 export function dropStore(name: string): void {
   registry().delete(name);
 }

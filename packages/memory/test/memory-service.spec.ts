@@ -32,7 +32,7 @@ describe("memory servicer", () => {
 
   it("creates, lists and deletes named stores", async () => {
     await service.create("svc-spec-a", {});
-    await service.create("svc-spec-a", {});
+    await expectCode(service.create("svc-spec-a", {}), "Conflict");
     const names = (await service.list(undefined, {})).items.map((i) => i.name);
     expect(names).toContain("svc-spec-a");
     await open("svc-spec-a").write("f", buf("x"), {});

@@ -17,9 +17,11 @@ const PAGE_MAXIMUM = 1000;
 /**
  * One page of ListObjectsV2. Dir mode (delimiter `/`) yields files and
  * sub-directories; prefix mode yields files only (directory markers, keys
- * ending with `/`, are left out). The token is OSS's continuation token;
+ * ending with `/`, are left out). The token is OSS's continuation token (opaque;
+ * core hands back only tokens this driver produced for the same prefix and mode);
  * `startAfter` goes out as `start-after` on a first page.
- * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`, ...
+ * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `InvalidArgument` (a token OSS
+ *   did not issue), `Aborted`, `Unexpected` (a truncated page without a token, see parseListObjects), ...
  */
 export async function listObjectsPage(client: OssClient, request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
   const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));

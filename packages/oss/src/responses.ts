@@ -9,6 +9,7 @@ import {
   parseListPartsResult,
   parseListUploadsResult,
   parseXml,
+  truncatedWithoutMarker,
   xmlChildren,
   xmlText,
   type ListedParts,
@@ -190,7 +191,9 @@ function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
  * `EncodingType` says so): files as `file` (`append` for appendable objects,
  * `link` without size or target for symlinks, `dir` for keys ending with `/`),
  * common prefixes as `dir` objects, all in UTF-8 byte order (core's `compareKeys`).
- * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML
+ * A truncated page continues only from its `NextContinuationToken` (opaque: no key can stand in).
+ * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, or is
+ *   truncated without a `NextContinuationToken` (the listing never ends short silently)
  */
 export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
   const { value } = await parseXml(body);
@@ -206,7 +209,8 @@ export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
   items.sort((a, b) => compareKeys(a.key, b.key));
   if (xmlText(value, "IsTruncated") !== "true") return { items };
   const next = xmlText(value, "NextContinuationToken");
-  return next === undefined || next === "" ? { items } : { items, nextToken: encoded ? decodeToken(next) : next };
+  if (next === undefined || next === "") throw truncatedWithoutMarker("objects", "it gave no NextContinuationToken");
+  return { items, nextToken: encoded ? decodeToken(next) : next };
 }
 
 /** The UploadId of `<InitiateMultipartUploadResult>`. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
@@ -235,7 +239,10 @@ export function parseListParts(body: Buffer): Promise<ListedParts> {
 /** In-progress uploads of `<ListMultipartUploadsResult>` as `part` objects, and the next markers. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
 export const parseListUploads: (body: Buffer) => Promise<ListedUploads> = parseListUploadsResult;
 
-/** Buckets of `<ListAllMyBucketsResult>` (region without `oss-`), and the next marker when truncated. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+/**
+ * Buckets of `<ListAllMyBucketsResult>` (region without `oss-`), and the next marker when truncated.
+ * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, or is truncated without a `NextMarker`
+ */
 export async function parseListBuckets(body: Buffer): Promise<{ items: { name: string; location?: string }[]; nextMarker?: string }> {
   const { value } = await parseXml(body);
   const buckets = xmlChildren(value, "Buckets")[0];
@@ -243,6 +250,8 @@ export async function parseListBuckets(body: Buffer): Promise<{ items: { name: s
     const location = normalizeRegion(xmlText(b, "Region") || xmlText(b, "Location"));
     return { name: xmlText(b, "Name") ?? "", ...(location ? { location } : {}) };
   });
+  if (xmlText(value, "IsTruncated") !== "true") return { items };
   const next = xmlText(value, "NextMarker");
-  return xmlText(value, "IsTruncated") === "true" && next ? { items, nextMarker: next } : { items };
+  if (next === undefined || next === "") throw truncatedWithoutMarker("buckets", "it gave no NextMarker");
+  return { items, nextMarker: next };
 }

@@ -21,8 +21,11 @@ export const PAGE_MAXIMUM = 1000;
  * sub-directories but not the listed directory's own marker; prefix mode
  * yields files only (directory markers, keys ending with `/`, are left out).
  * With `links`, keys of the link content type are `link`s (without their target).
- * The token is the `next_marker` of the page (`startAfter` is the marker of the first).
- * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`, ...
+ * The token is the `next_marker` of the page, a key (see parseListObjects for a page without
+ * one; `startAfter` is the marker of the first); core hands back only tokens this driver
+ * produced for the same prefix and mode.
+ * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`,
+ *   `Unexpected` (`has_more` with no way on, see parseListObjects), ...
  */
 export async function listObjectsPage(client: QingStorClient, request: DriverListRequest, options: DriverCallOptions, links = false): Promise<DriverListPage> {
   const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));

@@ -1,5 +1,16 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { compareKeys, ErrorCode, headerFields, headerValue, metadataFromHeaders, objectSizeFromHeaders, storageError, type Part, type RawObject } from "@stowage/core";
+import {
+  compareKeys,
+  ErrorCode,
+  headerFields,
+  headerValue,
+  metadataFromHeaders,
+  objectSizeFromHeaders,
+  storageError,
+  truncatedWithoutMarker,
+  type Part,
+  type RawObject,
+} from "@stowage/core";
 import { crc64OfEtag } from "./etag.js";
 import { isLinkContentType } from "./virtual-link.js";
 
@@ -133,19 +144,26 @@ function listedObject(k: Json, links: boolean): RawObject {
  * Parses the ListObjects JSON: keys as `file` objects (`dir` for keys ending with
  * `/`; with `links`, `link` for keys of the virtual link content type, without
  * size or target; a Stowage CRC ETag's `crc64` on files), common prefixes as `dir` objects, sorted
- * by key (QingStor lists in its own internal order); `next_marker` while `has_more`.
+ * by key (QingStor lists in its own internal order); `next_marker` while `has_more`. Without a
+ * `next_marker`, a page of keys only continues after the last key as QingStor sent it (the end of
+ * the page in QingStor's own order; the largest key by byte order could lie beyond keys not listed yet).
+ * @throws StorageError `Unexpected` (retryable): the body is not a JSON object, or `has_more` comes
+ *   without a `next_marker` on a page that holds common prefixes (where the page ended is not known)
+ *   or nothing at all (the listing never ends short silently)
  */
 export function parseListObjects(body: Buffer, links = false): ListObjectsPage {
   const doc = parseJson(body);
-  const items: RawObject[] = array(doc["common_prefixes"])
-    .filter((p): p is string => typeof p === "string")
-    .map((p) => ({ key: p, mode: "dir" }));
+  const prefixes = array(doc["common_prefixes"]).filter((p): p is string => typeof p === "string");
+  const items: RawObject[] = prefixes.map((p) => ({ key: p, mode: "dir" }));
   for (const k of array(doc["keys"])) if (k !== null && typeof k === "object") items.push(listedObject(k as Json, links));
+  // The last key in QingStor's order, before sorting: where this page ended.
+  const lastSent = prefixes.length === items.length ? undefined : items[items.length - 1]!.key;
   items.sort((a, b) => compareKeys(a.key, b.key));
   if (doc["has_more"] !== true) return { items };
   const next = str(doc["next_marker"]);
-  const marker = next !== undefined && next !== "" ? next : items[items.length - 1]?.key;
-  return marker === undefined ? { items } : { items, nextMarker: marker };
+  if (next !== undefined && next !== "") return { items, nextMarker: next };
+  if (prefixes.length > 0 || lastSent === undefined) throw truncatedWithoutMarker("objects", "it gave no next_marker, and the page's end is not known");
+  return { items, nextMarker: lastSent };
 }
 
 /** The `upload_id` of an InitiateMultipartUpload answer. */
@@ -170,7 +188,11 @@ export function parseListParts(body: Buffer): Part[] {
   return parts.sort((a, b) => a.index - b.index);
 }
 
-/** In-progress uploads of a ListMultipartUploads answer as `part` objects, and the next markers while `has_more`. */
+/**
+ * In-progress uploads of a ListMultipartUploads answer as `part` objects, and the next markers while
+ * `has_more` (after the last upload when they are missing).
+ * @throws StorageError `Unexpected` (retryable): not a JSON object, or `has_more` with no next key marker and no upload
+ */
 export function parseListUploads(body: Buffer): { items: RawObject[]; next?: { keyMarker: string; uploadIdMarker: string } } {
   const doc = parseJson(body);
   const items: RawObject[] = [];
@@ -188,6 +210,7 @@ export function parseListUploads(body: Buffer): { items: RawObject[]; next?: { k
   const last = items[items.length - 1];
   const keyMarker = str(doc["next_key_marker"]);
   const uploadIdMarker = str(doc["next_upload_id_marker"]);
+  if ((keyMarker === undefined || keyMarker === "") && last === undefined) throw truncatedWithoutMarker("multipart uploads");
   return {
     items,
     next: {

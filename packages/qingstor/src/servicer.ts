@@ -17,10 +17,45 @@ export const BUCKET_PAGE_SIZE = 100;
  */
 export const OWNED_BUCKET_PAGES = 50;
 
+/** Names a bucket-listing token remembers, to drop the ones a page read again repeats. */
+export const REMEMBERED_BUCKETS = 1000;
+
+/** Where a bucket listing stands between two pages (its token, as JSON `[offset, count, listed]`). */
+interface BucketCursor {
+  /** Offset of the next page. */
+  offset: number;
+  /** The total QingStor reported on the previous page. */
+  count: number | undefined;
+  /** The last names listed (at most {@link REMEMBERED_BUCKETS}). */
+  listed: string[];
+}
+
+/**
+ * The cursor in a bucket-listing token (the start for none).
+ * @throws StorageError `InvalidArgument` for a token {@link QingStorServiceDriver.list} did not produce
+ */
+function parseCursor(token: string | undefined): BucketCursor {
+  if (token === undefined || token === "") return { offset: 0, count: undefined, listed: [] };
+  let value: unknown;
+  try {
+    value = JSON.parse(token);
+  } catch {
+    value = undefined;
+  }
+  if (Array.isArray(value) && value.length === 3) {
+    const [offset, count, listed] = value as unknown[];
+    const isCount = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
+    if (isCount(offset) && (count === null || isCount(count)) && Array.isArray(listed) && listed.every((n) => typeof n === "string")) {
+      return { offset, count: count ?? undefined, listed: listed as string[] };
+    }
+  }
+  throw storageError(ErrorCode.InvalidArgument, "invalid list token for buckets");
+}
+
 /**
  * QingStor bucket primitives: PutBucket and DeleteBucket on the zone host,
  * ListBuckets (GET Service) on the service host, paged by `offset` and `limit`
- * (the token is the offset of the next page).
+ * (the token is a {@link BucketCursor}).
  */
 export class QingStorServiceDriver implements ServiceDriver {
   readonly service = QINGSTOR_TYPE;
@@ -78,20 +113,39 @@ export class QingStorServiceDriver implements ServiceDriver {
   }
 
   /**
-   * One page of ListBuckets: `limit` buckets from `offset` (the token). The next
-   * token is `offset + items`, until that reaches the `count` QingStor reports
-   * or a page comes back empty.
-   * @throws StorageError `PermissionDenied`, `InvalidArgument` (bad token), ...
+   * One page of ListBuckets, which QingStor pages by `offset` and `limit` only: a bucket deleted
+   * before the offset shifts the rest one place down, so the next offset would skip one. The token
+   * ({@link BucketCursor}) carries the next offset, the `count` QingStor reported and the names
+   * listed last; when a page reports fewer buckets than the previous one (d deleted meanwhile), the
+   * page is read again from d places earlier and the names already listed are dropped, so a bucket
+   * that existed all along is not missed, even when the caller deletes each bucket as it is listed.
+   * Creates and deletes that leave the count unchanged between two pages are not seen (a bucket
+   * may then be missed); more than {@link REMEMBERED_BUCKETS} deletes between two pages may repeat one.
+   * @throws StorageError `PermissionDenied`, `InvalidArgument` (a token this driver did not produce), ...
    */
   async list(token: string | undefined, options: DriverCallOptions): Promise<{ items: { name: string; location?: string }[]; nextToken?: string }> {
-    const offset = token === undefined || token === "" ? 0 : Number(token);
-    if (!Number.isSafeInteger(offset) || offset < 0) throw storageError(ErrorCode.InvalidArgument, "invalid list token for buckets");
+    const cursor = parseCursor(token);
+    let start = cursor.offset;
+    let page = await this.bucketsPage(start, options);
+    const deleted = cursor.count !== undefined && page.count !== undefined ? cursor.count - page.count : 0;
+    if (deleted > 0 && start > 0) {
+      start -= Math.min(start, deleted);
+      page = await this.bucketsPage(start, options);
+    }
+    const listed = new Set(cursor.listed);
+    const items = page.items.filter((b) => !listed.has(b.name));
+    const next = start + page.items.length;
+    const more = page.items.length > 0 && (page.count === undefined ? page.items.length >= this.pageSize : next < page.count);
+    if (!more) return { items };
+    const remembered = [...cursor.listed, ...items.map((b) => b.name)].slice(-REMEMBERED_BUCKETS);
+    return { items, nextToken: JSON.stringify([next, page.count ?? null, remembered]) };
+  }
+
+  /** One ListBuckets answer: `pageSize` buckets from `offset`, and the total QingStor reports. */
+  private async bucketsPage(offset: number, options: DriverCallOptions): Promise<ReturnType<typeof parseListBuckets>> {
     const client = new QingStorClient(serviceAddress(this.endpoint), undefined, this.credentials, this.settings);
     const res = await client.sendBuffered(listBuckets(offset, this.pageSize), { signal: options.signal, validate: expectJson("list_buckets") });
-    const page = parseListBuckets(res.body);
-    const next = offset + page.items.length;
-    const more = page.items.length > 0 && (page.count === undefined ? page.items.length >= this.pageSize : next < page.count);
-    return more ? { items: page.items, nextToken: String(next) } : { items: page.items };
+    return parseListBuckets(res.body);
   }
 
   /**

@@ -44,9 +44,9 @@ describe("QingStor response parsers on saved JSON bodies", () => {
     expect(page.nextMarker).toBeUndefined();
   });
 
-  it("falls back to the last key when has_more comes without next_marker", () => {
+  it("falls back to the last key QingStor sent (its own order, not the largest) when has_more comes without next_marker", () => {
     const page = parseListObjects(Buffer.from(JSON.stringify({ has_more: true, keys: [{ key: "b" }, { key: "a" }] })));
-    expect(page.nextMarker).toBe("b");
+    expect(page.nextMarker).toBe("a");
   });
 
   it("reads the upload_id of an initiate answer", () => {

@@ -1,6 +1,6 @@
 /** Bucket listing pages through the emulator's ListBuckets offset/limit paging. */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { resolveOpenConfig } from "@stowage/core";
+import { newServicer, paginate, resolveOpenConfig, type Servicer } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import { credentialsOf, qingstorService, QingStorServiceDriver } from "@stowage/qingstor";
 
@@ -44,5 +44,74 @@ describe("qingstor servicer: create", () => {
     for await (const s of svc.list()) listed.push(s.info.name);
     expect(listed).not.toContain("abc12");
     expect((await svc.create("fresh-bucket")).info.name).toBe("fresh-bucket");
+  });
+});
+
+describe("qingstor servicer list: buckets deleted or created mid-listing (offset paging)", () => {
+  const many = ["shift-a", "shift-b", "shift-c", "shift-d", "shift-e", "shift-f", "shift-g"];
+
+  /** A driver listing pages of two on a fresh emulator holding `many`, and that emulator's servicer. */
+  async function fresh(): Promise<{ e: Emulator; driver: QingStorServiceDriver; svc: Servicer }> {
+    const e = await startEmulator({ provider: "qingstor", buckets: many });
+    const { config } = resolveOpenConfig(qingstorService, e.connectionString(many[0]!), "servicer");
+    const svc = newServicer(e.connectionString(many[0]!).replace(/:\/\/[^/?]*\/?[^?]*/, "://"));
+    return { e, driver: new QingStorServiceDriver(credentialsOf(config), config.endpoint, config.location, {}, 2), svc };
+  }
+
+  it("a bucket already listed and deleted before the next page makes no other go unlisted", async () => {
+    const { e, driver, svc } = await fresh();
+    try {
+      const seen: string[] = [];
+      for await (const b of paginate((t) => driver.list(t, {}))) {
+        seen.push(b.name);
+        if (seen.length === 1) await svc.delete(b.name);
+        if (seen.length > 20) throw new Error("the listing did not end");
+      }
+      expect(seen).toEqual(many);
+    } finally {
+      await e.stop();
+    }
+  });
+
+  it("deleting every bucket as it is listed (a clean-up loop) still lists them all, each once", async () => {
+    const { e, driver, svc } = await fresh();
+    try {
+      const seen: string[] = [];
+      for await (const b of paginate((t) => driver.list(t, {}))) {
+        seen.push(b.name);
+        await svc.delete(b.name);
+        if (seen.length > 20) throw new Error("the listing did not end");
+      }
+      expect(seen).toEqual(many);
+    } finally {
+      await e.stop();
+    }
+  });
+
+  it("a bucket created before the offset mid-listing repeats none", async () => {
+    const { e, driver, svc } = await fresh();
+    try {
+      const seen: string[] = [];
+      for await (const b of paginate((t) => driver.list(t, {}))) {
+        seen.push(b.name);
+        if (seen.length === 3) await svc.create("shift-0");
+        if (seen.length > 20) throw new Error("the listing did not end");
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.filter((n) => n !== "shift-0")).toEqual(many);
+    } finally {
+      await e.stop();
+    }
+  });
+
+  it("refuses a token it did not produce", async () => {
+    const { e, driver } = await fresh();
+    try {
+      for (const token of ["2", "garbage", "[1,2]", '[1,null,[3]]', "[-1,null,[]]"]) {
+        await expect(driver.list(token, {})).rejects.toMatchObject({ code: "InvalidArgument" });
+      }
+    } finally {
+      await e.stop();
+    }
   });
 });

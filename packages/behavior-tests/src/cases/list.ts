@@ -206,6 +206,32 @@ export function registerListCases(suite: Suite): void {
     expect([...seen].sort()).toEqual([...paths].sort());
   });
 
+  suite.test("list: a token no listing produced, or one of another listing, is InvalidArgument, the same on every driver", async (t) => {
+    const base = t.dir();
+    const other = t.dir();
+    await writeTree(t, base, ["a", "b", "c"]);
+    await writeTree(t, other, ["a", "b", "c"]);
+    const mode: ListOptions["mode"] = t.store.features.listDir ? "dir" : "prefix";
+    const first = await t.store.listPage(base, { mode, limit: 1 });
+    const token = first.nextToken as string;
+    expect(typeof token).toBe("string");
+    // A key (what tokens were before they were checked), made-up strings, NUL, a damaged token.
+    const bad = [base + "b", "b", "garbage", "\u0000", token.slice(0, -1), token + "x", token.replace(/\.[^.]*\./, ".e30.")];
+    for (const b of bad) {
+      await expectError(() => t.store.listPage(base, { mode, limit: 1, token: b }), "InvalidArgument");
+      await expectIterationError(() => t.store.list(base, { mode, token: b }), "InvalidArgument");
+    }
+    // A real token, of another path or of the other mode.
+    const foreign = (await t.store.listPage(other, { mode, limit: 1 })).nextToken as string;
+    await expectError(() => t.store.listPage(base, { mode, limit: 1, token: foreign }), "InvalidArgument");
+    if (t.store.features.listDir && t.store.features.listPrefix) {
+      await expectError(() => t.store.listPage(base, { mode: "prefix", limit: 1, token }), "InvalidArgument");
+    }
+    // The token itself still continues its own listing.
+    const rest = await collect(t.store.list(base, { mode, token }));
+    expect([...first.items, ...rest].map((o) => o.path).sort()).toEqual([base + "a", base + "b", base + "c"]);
+  });
+
   suite.test("list: a dir that does not exist yields nothing, even beside other keys", async (t) => {
     const base = t.dir();
     await writeTree(t, base, ["ab", "abc", "b"]);

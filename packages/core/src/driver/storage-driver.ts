@@ -93,6 +93,11 @@ export interface DriverListRequest {
   prefix: string;
   /** `"/"` for one level (dirs come back as `dir` objects ending with `/`), absent for a flat walk. */
   delimiter?: "/";
+  /**
+   * A `nextToken` this driver returned for the same prefix, mode and bucket: core wraps the
+   * driver's tokens in checked public ones (listing/list-token.ts) and hands back only what the
+   * driver produced, so a driver may trust its shape.
+   */
   token?: string;
   /** Flat listings (no delimiter) without a token: only keys that sort after this full key. */
   startAfter?: string;

@@ -2,6 +2,7 @@ import type { RawObject } from "../driver/storage-driver.js";
 import type { Part } from "../object/object-info.js";
 import { parseXml, xmlChildren, xmlDate, xmlInt, xmlText } from "../http/xml.js";
 import { decodeListedName } from "./listed-name.js";
+import { truncatedWithoutMarker } from "./truncated-page.js";
 
 /** A page of `<ListPartsResult>`: the parts (0-based indexes) and the next part-number marker. */
 export interface ListedParts {
@@ -20,7 +21,8 @@ export interface ListedUploads {
  * index n - 1, with size, ETag, last modification and, when the service lists
  * one in element `crc64Element`, the part's CRC-64. A truncated page without
  * `NextPartNumberMarker` continues after its last part.
- * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML.
+ * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, or is a
+ *   truncated page with neither a marker nor a part to continue after.
  */
 export async function parseListPartsResult(body: Buffer, crc64Element?: string): Promise<ListedParts> {
   const { value } = await parseXml(body);
@@ -36,8 +38,10 @@ export async function parseListPartsResult(body: Buffer, crc64Element?: string):
     items.push(part);
   }
   if (xmlText(value, "IsTruncated") !== "true") return { items };
-  const next = xmlText(value, "NextPartNumberMarker") ?? String((items[items.length - 1]?.index ?? 0) + 1);
-  return { items, nextMarker: next };
+  const marker = xmlText(value, "NextPartNumberMarker");
+  const last = items[items.length - 1];
+  if ((marker === undefined || marker === "") && last === undefined) throw truncatedWithoutMarker("parts");
+  return { items, nextMarker: marker !== undefined && marker !== "" ? marker : String(last!.index + 1) };
 }
 
 /**
@@ -45,7 +49,8 @@ export async function parseListPartsResult(body: Buffer, crc64Element?: string):
  * OSS) as `part` objects, keys url-decoded when the answer says it encoded them
  * (`Encoding-Type` or `EncodingType`). A truncated page without next markers
  * continues after its last upload.
- * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML.
+ * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, or is a
+ *   truncated page with neither a next key marker nor an upload to continue after.
  */
 export async function parseListUploadsResult(body: Buffer): Promise<ListedUploads> {
   const { value } = await parseXml(body);
@@ -64,6 +69,7 @@ export async function parseListUploadsResult(body: Buffer): Promise<ListedUpload
   const last = items[items.length - 1];
   const keyMarker = xmlText(value, "NextKeyMarker");
   const uploadIdMarker = xmlText(value, "NextUploadIdMarker");
+  if ((keyMarker === undefined || keyMarker === "") && last === undefined) throw truncatedWithoutMarker("multipart uploads");
   return {
     items,
     next: {

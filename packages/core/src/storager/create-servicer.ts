@@ -80,7 +80,9 @@ class CoreServicer implements Servicer {
 
   private storagerFor(name: string, workDir: string, location: string | undefined): Storager {
     const config = { ...this.#ctx.config, name, workDir: normalizeWorkDir(workDir), ...(location ? { location } : {}) };
-    return createStorager(this.#ctx.definition.newStorageDriver(config, this.#ctx.defaults), { ...this.#ctx, config });
+    // A driver's own builder for servicer storagers, when it has one (ServiceDriver.newStorageDriver).
+    const driver = this.#driver.newStorageDriver?.(config, this.#ctx.defaults) ?? this.#ctx.definition.newStorageDriver(config, this.#ctx.defaults);
+    return createStorager(driver, { ...this.#ctx, config });
   }
 
   private require(op: keyof ServiceFeatures): void {

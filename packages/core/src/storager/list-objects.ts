@@ -4,6 +4,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import type { ListMode } from "../options.js";
+import { unwrapListToken, wrapListToken, type ListTokenScope } from "../listing/list-token.js";
 import { keyToPath, resolvePath, unaddressableReason } from "../path/paths.js";
 import type { ListPage } from "../storager.js";
 import type { OperationScope } from "./storager-context.js";
@@ -34,12 +35,17 @@ interface ListRequest {
  * the in-progress multipart uploads under it. `startAfter` (prefix mode) places
  * the first page after that path; a token continues from where it says.
  *
+ * Tokens are the driver's continuation tokens wrapped by {@link wrapListToken}: a `nextToken` is
+ * good only for the listing that returned it (same service, bucket, path and mode); any other
+ * string, a token of a former version (a bare key) included, is refused before anything is sent.
+ *
  * Keys no path addresses (another client's keys with `\`, an empty, `.` or `..` segment, NUL
  * or a lone surrogate, dir entries such as `x//` included) are left out, so a page may hold
- * fewer entries (tokens are the service's, unaffected). They are added to `unlisted` when given
+ * fewer entries (tokens are the driver's, unaffected). They are added to `unlisted` when given
  * (a listing of several pages reports them once, at its end), else reported at once by one
  * process warning (`STOWAGE_UNLISTED_KEYS`, see {@link UnlistedKeys}).
- * @throws CapabilityInsufficient, InvalidArgument (also `startAfter` outside prefix mode, or a bad path), PairUnsupported
+ * @throws CapabilityInsufficient, InvalidArgument (also `startAfter` outside prefix mode, a bad path, or a
+ *   token this listing did not produce), PairUnsupported
  */
 export async function listPage(scope: OperationScope, path: string, rawOptions: object | undefined, unlisted?: UnlistedKeys): Promise<ListPage> {
   scope.require("list");
@@ -55,7 +61,8 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
   if (options.startAfter !== undefined && mode !== "prefix") {
     throw storageError(ErrorCode.InvalidArgument, `startAfter applies to prefix listings, not to mode ${JSON.stringify(mode)}`);
   }
-  if (options.token) request.token = options.token;
+  const tokenScope: ListTokenScope = { service: scope.service, bucket: scope.ctx.config.name ?? "", mode, prefix };
+  if (options.token) request.token = unwrapListToken(tokenScope, options.token);
   else if (options.startAfter !== undefined) request.startAfter = resolvePath(scope.workDir, options.startAfter).key;
   const driverOptions: { signal?: AbortSignal } = {};
   if (options.signal) driverOptions.signal = options.signal;
@@ -78,7 +85,7 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
     else skipped.add(raw.key, reason, mode === "part");
   }
   if (unlisted === undefined) skipped.report(scope.service, scope.driver.name, scope.workDir, path);
-  return page.nextToken ? { items, nextToken: page.nextToken } : { items };
+  return page.nextToken ? { items, nextToken: wrapListToken(tokenScope, page.nextToken) } : { items };
 }
 
 /**

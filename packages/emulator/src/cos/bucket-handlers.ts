@@ -8,14 +8,33 @@ import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
 import { bodyBytes } from "../server/request-body.js";
-import { listPage } from "../store/listing.js";
+import { compareKeys, listPage } from "../store/listing.js";
 import { cosErrorXml } from "./errors.js";
 import { parseCosAuthorization, parseCosQueryAuthorization } from "./signature.js";
 import { deleteResultXml, listBucketsXml, listObjectsXml } from "./xml-bodies.js";
 
-/** GET Service. */
-export function cosListBuckets(_ex: Exchange, _route: Route, ctx: HandlerContext): EmulatorResponse {
-  return xmlResponse(200, listBucketsXml(ctx.store.listBuckets()));
+/** Most buckets, and the default, per GET Service page. */
+const BUCKETS_PAGE_MAXIMUM = 2000;
+
+/**
+ * GET Service: the caller's own buckets, as COS lists only the requester's account's. A bucket is
+ * the caller's when its access key created it (the emulator counts an access key as an account);
+ * buckets created at start (no owner) are every key's. Paged as COS pages it: `marker` (exclusive,
+ * UTF-8 byte order), `max-keys` (default and maximum 2000), `IsTruncated` and `NextMarker`.
+ * @throws ProtocolError `InvalidArgument` (max-keys not an integer from 1)
+ */
+export function cosListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext): EmulatorResponse {
+  const q = ex.query;
+  const marker = q.get("marker") ?? "";
+  const rawMax = q.get("max-keys");
+  const maxKeys = rawMax === null || rawMax === "" ? BUCKETS_PAGE_MAXIMUM : parseNonNegativeInt(rawMax);
+  if (maxKeys === undefined || maxKeys === 0) throw new ProtocolError("InvalidArgument", "max-keys must be an integer from 1 to 2000.");
+  const limit = Math.min(maxKeys, BUCKETS_PAGE_MAXIMUM);
+  const caller = requestAccessKey(ex);
+  const matching = ctx.store.listBuckets().filter((b) => (b.owner === undefined || b.owner === caller) && compareKeys(b.name, marker) > 0);
+  const page = matching.slice(0, limit);
+  const nextMarker = matching.length > limit ? page[page.length - 1]!.name : undefined;
+  return xmlResponse(200, listBucketsXml(page, { marker, maxKeys: limit, ...(nextMarker === undefined ? {} : { nextMarker }) }));
 }
 
 /** The access key a (verified) COS request was signed with: `q-ak` of its Authorization header or query. */
@@ -25,12 +44,15 @@ function requestAccessKey(ex: Exchange): string | undefined {
 }
 
 /**
- * PUT Bucket. A bucket that exists is 409 `BucketAlreadyOwnedByYou` when the same access key
+ * PUT Bucket. A name that is not `<name>-<APPID>` (digits after the last hyphen) is 400
+ * `InvalidBucketName`. A bucket that exists is 409 `BucketAlreadyOwnedByYou` when the same access key
  * created it (what COS answers its owner, e.g. a retry whose first answer was lost), else 409
  * `BucketAlreadyExists`.
  */
 export async function cosCreateBucket(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateBucketName(route.bucket!);
+  // COS names a bucket `<name>-<APPID>`: a name without the APPID part is not one COS creates.
+  if (!/^[a-z0-9][a-z0-9-]*-\d+$/.test(route.bucket!)) throw new ProtocolError("InvalidBucketName", "The bucket name must be <name>-<APPID>.");
   const owner = requestAccessKey(ex);
   const existing = ctx.store.buckets.get(route.bucket!);
   if (existing !== undefined && owner !== undefined && existing.owner === owner) {

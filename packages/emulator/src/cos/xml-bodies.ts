@@ -19,13 +19,25 @@ function encoder(encodingType: string | undefined): (s: string | undefined) => s
   return encodingType === "url" ? (s) => (s === undefined ? undefined : strictEncode(s)) : (s) => s;
 }
 
-/** GET Service. */
-export function listBucketsXml(buckets: readonly StoredBucket[]): string {
+/** The paging a GET Service answer echoes: the marker asked for, the page size, and where the next page starts. */
+export interface BucketsPageEcho {
+  marker: string;
+  maxKeys: number;
+  /** Present when truncated. */
+  nextMarker?: string;
+}
+
+/** GET Service (one page of buckets). */
+export function listBucketsXml(buckets: readonly StoredBucket[], page: BucketsPageEcho): string {
   return renderXml(
     el(
       "ListAllMyBucketsResult",
       owner(),
       el("Buckets", buckets.map((b) => el("Bucket", el("Name", b.name), el("Location", b.region), el("CreationDate", iso(b.created)), el("BucketType", "cos")))),
+      el("Marker", page.marker),
+      el("MaxKeys", String(page.maxKeys)),
+      el("IsTruncated", page.nextMarker === undefined ? "false" : "true"),
+      page.nextMarker === undefined ? undefined : el("NextMarker", page.nextMarker),
     ),
   );
 }

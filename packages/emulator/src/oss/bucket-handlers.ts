@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Route } from "../common/operations.js";
 import { validateBucketName } from "../common/path-style.js";
 import { ProtocolError } from "../common/protocol-error.js";
@@ -75,15 +76,34 @@ export function ossBucketLocation(_ex: Exchange, route: Route, ctx: HandlerConte
   return xmlResponse(200, renderXml(el("LocationConstraint", `oss-${ctx.store.bucket(route.bucket!).region}`)));
 }
 
-function tokenEncode(marker: string): string {
-  return Buffer.from(marker, "utf8").toString("base64url");
+/** What a continuation token's check covers, so a token is only good for the bucket that issued it. */
+function tokenCheck(bucket: string, marker: string): string {
+  return createHash("sha256").update(JSON.stringify(["oss-continuation-token", bucket, marker]), "utf8").digest("base64url").slice(0, 16);
 }
 
-function tokenDecode(token: string): string {
-  return Buffer.from(token, "base64url").toString("utf8");
+/** The continuation token after `marker`: the marker (base64url) and a check of it. */
+function tokenEncode(bucket: string, marker: string): string {
+  return `${Buffer.from(marker, "utf8").toString("base64url")}.${tokenCheck(bucket, marker)}`;
 }
 
-/** ListObjects (V1, max-keys default 100) and ListObjectsV2 (`list-type=2`). */
+/**
+ * The marker inside a continuation token this emulator issued for `bucket`. OSS answers 400
+ * `InvalidArgument` to a token it did not issue, and so does the emulator.
+ * @throws ProtocolError `InvalidArgument`
+ */
+function tokenDecode(bucket: string, token: string): string {
+  const [body, check, extra] = token.split(".");
+  const marker = body !== undefined && /^[A-Za-z0-9_-]*$/.test(body) ? Buffer.from(body, "base64url").toString("utf8") : undefined;
+  if (extra !== undefined || marker === undefined || check === undefined || tokenEncode(bucket, marker) !== token) {
+    throw new ProtocolError("InvalidArgument", "The continuation-token is not valid.", { ArgumentName: "continuation-token" });
+  }
+  return marker;
+}
+
+/**
+ * ListObjects (V1, max-keys default 100) and ListObjectsV2 (`list-type=2`, whose continuation tokens
+ * are checked: one this emulator did not issue for the bucket is 400 `InvalidArgument`).
+ */
 export function ossListObjects(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const q = ex.query;
   const rawMax = q.get("max-keys");
@@ -96,7 +116,7 @@ export function ossListObjects(ex: Exchange, route: Route, ctx: HandlerContext):
   let marker: string;
   if (v2) {
     const token = q.get("continuation-token");
-    marker = token !== null && token !== "" ? tokenDecode(token) : (q.get("start-after") ?? "");
+    marker = token !== null && token !== "" ? tokenDecode(route.bucket!, token) : (q.get("start-after") ?? "");
   } else marker = q.get("marker") ?? "";
   const page = listPage(ctx.store.sortedKeys(route.bucket!), { prefix, delimiter, marker, maxKeys });
   const objects = page.keys.map((k) => ctx.store.object(route.bucket!, k));
@@ -111,7 +131,7 @@ export function ossListObjects(ex: Exchange, route: Route, ctx: HandlerContext):
       ? {
           continuationToken: q.get("continuation-token") ?? undefined,
           startAfter: q.get("start-after") ?? undefined,
-          nextToken: page.nextMarker !== undefined ? tokenEncode(page.nextMarker) : undefined,
+          nextToken: page.nextMarker !== undefined ? tokenEncode(route.bucket!, page.nextMarker) : undefined,
           fetchOwner: q.get("fetch-owner") === "true",
         }
       : undefined,

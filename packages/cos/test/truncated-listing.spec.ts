@@ -1,0 +1,33 @@
+/**
+ * A listing answer marked truncated that gives no way to go on is an error, never the end of the
+ * listing (a short listing passed off as complete): forged GET Bucket and GET Service bodies.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { parseListBuckets, parseListObjects } from "../src/responses.js";
+
+const xml = (s: string): Buffer => Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${s}`);
+const objects = (inner: string): Buffer => xml(`<ListBucketResult><Name>b-1250000000</Name><EncodingType>url</EncodingType>${inner}</ListBucketResult>`);
+const unexpected = { code: "Unexpected", retryable: true };
+
+describe("cos: truncated listing answers", () => {
+  it("GET Bucket: IsTruncated without NextMarker and without entries is Unexpected (retryable)", async () => {
+    await expect(parseListObjects(objects("<IsTruncated>true</IsTruncated>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListObjects(objects("<IsTruncated>true</IsTruncated><NextMarker></NextMarker>"))).rejects.toMatchObject(unexpected);
+  });
+
+  it("GET Bucket: a truncated page continues from NextMarker, else after its last entry (key order)", async () => {
+    const withMarker = await parseListObjects(objects("<IsTruncated>true</IsTruncated><NextMarker>d%2F</NextMarker><Contents><Key>a</Key></Contents>"));
+    expect(withMarker.nextMarker).toBe("d/");
+    const without = await parseListObjects(objects("<IsTruncated>true</IsTruncated><CommonPrefixes><Prefix>z%2F</Prefix></CommonPrefixes><Contents><Key>b</Key></Contents>"));
+    expect(without.nextMarker).toBe("z/");
+    expect(await parseListObjects(objects("<IsTruncated>false</IsTruncated>"))).toEqual({ items: [] });
+  });
+
+  it("GET Service: IsTruncated without NextMarker is Unexpected, with one it continues there", async () => {
+    const buckets = (inner: string): Buffer => xml(`<ListAllMyBucketsResult><Buckets><Bucket><Name>a-1250000000</Name></Bucket></Buckets>${inner}</ListAllMyBucketsResult>`);
+    await expect(parseListBuckets(buckets("<IsTruncated>true</IsTruncated>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListBuckets(buckets("<IsTruncated>true</IsTruncated><NextMarker></NextMarker>"))).rejects.toMatchObject(unexpected);
+    expect((await parseListBuckets(buckets("<IsTruncated>true</IsTruncated><NextMarker>a-1250000000</NextMarker>"))).nextMarker).toBe("a-1250000000");
+    expect(await parseListBuckets(buckets("<IsTruncated>false</IsTruncated>"))).toEqual({ items: [{ name: "a-1250000000" }] });
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * A ListObjects answer with `has_more` that gives no way to go on is an error, never the end of the
+ * listing; without `next_marker`, a page of keys continues after the last key QingStor sent (its own
+ * order), not after the largest key, which could skip keys not listed yet. Forged JSON bodies.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { parseListObjects, parseListUploads } from "../src/responses.js";
+
+const json = (doc: unknown): Buffer => Buffer.from(JSON.stringify(doc));
+const keys = (...names: string[]): Array<{ key: string; size: number }> => names.map((key) => ({ key, size: 1 }));
+
+describe("qingstor: truncated listing answers", () => {
+  it("has_more with next_marker continues there", () => {
+    expect(parseListObjects(json({ has_more: true, next_marker: "m", keys: keys("b", "a") })).nextMarker).toBe("m");
+  });
+
+  it("has_more without next_marker continues after the last key as sent, not the largest", () => {
+    const page = parseListObjects(json({ has_more: true, keys: keys("c", "z", "b") }));
+    expect(page.items.map((o) => o.key)).toEqual(["b", "c", "z"]);
+    expect(page.nextMarker).toBe("b");
+    expect(parseListObjects(json({ has_more: true, next_marker: "", keys: keys("y", "x") })).nextMarker).toBe("x");
+  });
+
+  it("has_more without next_marker is Unexpected (retryable) when the page is empty or holds common prefixes", () => {
+    const unexpected = (doc: unknown): void => {
+      try {
+        parseListObjects(json(doc));
+      } catch (e) {
+        expect(e).toMatchObject({ code: "Unexpected", retryable: true });
+        return;
+      }
+      throw new Error(`no error for ${JSON.stringify(doc)}`);
+    };
+    unexpected({ has_more: true });
+    unexpected({ has_more: true, keys: [], common_prefixes: [] });
+    unexpected({ has_more: true, common_prefixes: ["d/"] });
+    unexpected({ has_more: true, common_prefixes: ["d/"], keys: keys("a") });
+    expect(parseListObjects(json({ has_more: false })).nextMarker).toBeUndefined();
+  });
+
+  it("ListMultipartUploads: has_more with no next key marker and no upload is Unexpected", () => {
+    expect(() => parseListUploads(json({ has_more: true, uploads: [] }))).toThrow(expect.objectContaining({ code: "Unexpected" }));
+    expect(parseListUploads(json({ has_more: true, uploads: [{ key: "k", upload_id: "u" }] })).next).toEqual({ keyMarker: "k", uploadIdMarker: "u" });
+  });
+});
