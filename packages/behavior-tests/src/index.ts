@@ -4,6 +4,7 @@ import { registerAbortCases } from "./cases/abort.js";
 import { registerAppendCases } from "./cases/append.js";
 import { registerConditionCases } from "./cases/conditions.js";
 import { registerCopyCases } from "./cases/copy.js";
+import { registerDeleteCases } from "./cases/delete.js";
 import { registerDirCases } from "./cases/dir.js";
 import { registerFetchCases } from "./cases/fetch.js";
 import { registerIntegrityCases } from "./cases/integrity.js";
@@ -42,6 +43,7 @@ export {
 export { checkPresignedStorageClass } from "./presign-storage-class.js";
 export { checkSseCAppends, checkSseCCopies, checkSseCDirs, checkSseCKeyHints } from "./sse-c-checks.js";
 export { checkMissingBucketDeletes } from "./missing-bucket.js";
+export { checkRootDeletes } from "./root-deletes.js";
 export { checkPresignedUploadBodies } from "./presign-bodies.js";
 export { completeWhileUploadGoes } from "./held-complete.js";
 export { runBucketLostAnswerSuite, type BucketLostAnswerContext, type BucketLostAnswerOptions, type UnreachableBucketScript } from "./bucket-lost-answer.js";
@@ -79,6 +81,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
 
     describe("storager", () => registerStoragerCases(suite));
     describe("list", () => registerListCases(suite));
+    describe("delete", () => registerDeleteCases(suite));
     describe("dir", () => registerDirCases(suite));
     describe("link", () => registerLinkCases(suite));
     describe("copy", () => registerCopyCases(suite));

@@ -1,6 +1,7 @@
 // Public surface of @stowage/core. Re-exports only.
 export * from "./errors/error-code.js";
 export * from "./errors/storage-error.js";
+export * from "./errors/batch-outcome.js";
 export * from "./errors/redact.js";
 export * from "./object/object-info.js";
 export * from "./object/etag-conditions.js";
@@ -11,6 +12,7 @@ export * from "./options.js";
 export * from "./storager.js";
 export * from "./servicer.js";
 export * from "./driver/storage-driver.js";
+export * from "./driver/batch-delete.js";
 export * from "./driver/service-driver.js";
 export * from "./driver/sse-c-source.js";
 export * from "./driver/moved-source-check.js";

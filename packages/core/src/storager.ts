@@ -144,15 +144,23 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   /**
    * Deletes one object (idempotent: a missing one is no error), a directory (`mode: "dir"`), or
    * aborts an upload (`multipartId`). A directory whose key is over `limits.keyMaximum` only by
-   * its `/` cannot exist: nothing to delete, nothing sent.
-   * @throws InvalidArgument (a bad path, a key over `limits.keyMaximum`), ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (a non-empty directory where the storage refuses), Aborted
+   * its `/` cannot exist: nothing to delete, nothing sent. The work_dir itself (`""` or its
+   * absolute path, with `mode: "dir"`) is never deleted, on any storage: `InvalidArgument`,
+   * nothing sent (delete what is in it, or delete it by name from a storager opened on its parent).
+   * @throws InvalidArgument (a bad path, the work_dir itself, a key over `limits.keyMaximum`), ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (a non-empty directory where the storage refuses), Aborted
    */
   delete(path: string, options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
   /**
    * Deletes many objects (batched where the service can; else one at a time, 8 at once). Idempotent.
-   * All paths are checked before anything is deleted. After a failure no further delete starts, and
-   * the call rejects once those in flight settled, so nothing changes after it did.
-   * @throws InvalidArgument (a bad path, or `mode`/`multipartId`), ObjectModeInvalid (a directory, where the storage says so), ObjectNotExist (a bucket that does not exist), Aborted
+   * All paths are checked before anything is deleted: a bad path is `InvalidArgument`, and a
+   * directory path (`d/`) where a directory is, made or implied, `ObjectModeInvalid` (as `delete`
+   * says it; one stat per such path), each naming its position (`key 2 of the batch: ...`). After a
+   * failure no further delete starts, and the call rejects once those in flight settled, so nothing
+   * changes after it did. That rejection has the first failure's code and `batch`
+   * (a `BatchOutcome`): the paths that failed, each with its code, those deleted and those never
+   * attempted; its message names at most three. A batch answer the service sent as 200 without a
+   * result (an error document, an empty or damaged body) is such a failure, never a success.
+   * @throws InvalidArgument (a bad path, or `mode`/`multipartId`), ObjectModeInvalid (a directory path, on every storage; on memory and fs also a directory named without its `/`: memory before anything is deleted, fs when it gets to it, with `batch`), ObjectNotExist (a bucket that does not exist), PermissionDenied, ServiceInternal, Unexpected (an answer that could not be read), Aborted
    */
   deleteMany(paths: readonly string[], options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
   /**

@@ -171,9 +171,14 @@ export function parseListParts(body: Buffer): Promise<ListedParts> {
 /** In-progress uploads of `<ListMultipartUploadsResult>` as `part` objects, and the next markers. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
 export const parseListUploads: (body: Buffer) => Promise<ListedUploads> = parseListUploadsResult;
 
-/** Keys a `<DeleteResult>` reports as failed, with their codes. */
-export async function parseDeleteErrors(body: Buffer): Promise<Array<{ key: string; code: string; message: string }>> {
-  const { value } = await parseXml(body);
+/**
+ * Keys a `<DeleteResult>` reports as failed, with their codes; undefined when the body is another
+ * document (an `<Error>`: nothing says what was deleted).
+ * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML (or empty)
+ */
+export async function parseDeleteErrors(body: Buffer): Promise<Array<{ key: string; code: string; message: string }> | undefined> {
+  const { root, value } = await parseXml(body);
+  if (root !== "DeleteResult") return undefined;
   return xmlChildren(value, "Error").map((e) => ({ key: xmlText(e, "Key") ?? "", code: xmlText(e, "Code") ?? "", message: xmlText(e, "Message") ?? "" }));
 }
 

@@ -5,6 +5,7 @@ import {
   isMalformedKey,
   isStorageError,
   responseOverrideQuery,
+  runBatchDelete,
   sliceRange,
   storageError,
   type DriverBody,
@@ -26,13 +27,14 @@ import type { CosClient } from "./client.js";
 import { appendChunk } from "./append.js";
 import { COS_TYPE } from "./config.js";
 import { copyStated, reportCopied, type CosDriverTuning } from "./copy.js";
-import { cosError, isMissingBucket } from "./errors.js";
+import { isMissingBucket } from "./errors.js";
 import { cosFeatures } from "./features.js";
 import { moveObject } from "./move.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
-import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
+import { deleteBatch } from "./batch-delete.js";
+import { objectFromHeaders } from "./responses.js";
 import { sseCustomerHeaders, sseServerHeaders } from "./sse.js";
 
 /**
@@ -113,32 +115,33 @@ export class CosStorageDriver implements StorageDriver {
     return result(res.header("etag"), res.header("x-cos-hash-crc64ecma"));
   }
 
-  /** DELETE Object; a missing key is fine. @throws StorageError `PermissionDenied`, `Aborted` */
+  /**
+   * DELETE Object; a missing key is fine. The empty key (the bucket's root) is refused: that
+   * DELETE would delete the bucket.
+   * @throws StorageError `InvalidArgument` (the empty key: nothing sent), `PermissionDenied`, `ObjectNotExist` (no bucket), `Aborted`
+   */
   async delete(key: string, options: DriverCallOptions): Promise<void> {
+    if (key === "") throw storageError(ErrorCode.InvalidArgument, "delete: the empty key is the bucket's root, and that DELETE would delete the bucket: nothing sent");
     await ignoreMissing(this.client.sendBuffered(req.deleteObject(key), { signal: options.signal }));
   }
 
   /**
-   * POST ?delete (quiet) for the keys XML 1.0 can carry; the others (control characters COS allows
-   * in keys, see `fitsXml`) are deleted one by one with DELETE Object. The first key COS could not
-   * delete fails the call, after every key was tried.
-   * @throws StorageError `InvalidArgument` (a key that is not well-formed Unicode: nothing is deleted), `PermissionDenied`, `Aborted`
+   * POST ?delete (quiet) for the keys XML 1.0 can carry, then the others (control characters COS
+   * allows in keys, see `fitsXml`) one by one with DELETE Object, unless the batch failed: after a
+   * failure nothing more is sent (core `runBatchDelete`; the error's `batch` names the keys). Only
+   * a `<DeleteResult>` answer is a result: a 200 with an `<Error>` document is that error (retried
+   * when COS says it is internal: a batch delete is idempotent), any other body a retryable
+   * `ServiceInternal` or `Unexpected`.
+   * @throws StorageError `InvalidArgument` (an empty key, or one that is not well-formed Unicode: nothing is deleted), `PermissionDenied`, `ServiceInternal`, `Unexpected`, `Aborted`
    */
   async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
     const malformed = keys.findIndex((k) => isMalformedKey(k));
     if (malformed >= 0) throw storageError(ErrorCode.InvalidArgument, `delete: key ${malformed} of the batch is not well-formed Unicode (a lone surrogate)`);
-    const batch = keys.filter((k) => fitsXml(k));
-    let failure: Error | undefined;
-    if (batch.length > 0) {
-      const res = await this.client.sendBuffered(req.deleteObjects(batch), { signal: options.signal });
-      const failed = (await parseDeleteErrors(res.body)).filter((e) => e.code !== "NoSuchKey");
-      const first = failed[0];
-      if (first !== undefined) {
-        failure = cosError(res.status, { code: first.code, message: `${first.message} (key ${JSON.stringify(first.key)}; ${failed.length} failed)` }, "delete_objects", res.requestId);
-      }
-    }
-    for (const key of keys) if (!fitsXml(key)) await this.delete(key, { signal: options.signal });
-    if (failure !== undefined) throw failure;
+    await runBatchDelete(keys, {
+      fitsBatch: fitsXml,
+      batch: (batch) => deleteBatch(this.client, batch, options),
+      single: (key) => this.delete(key, { signal: options.signal }),
+    });
   }
 
   /** One page of GET Bucket (files and, in dir mode, sub-directories; no dir markers in prefix mode). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted` */

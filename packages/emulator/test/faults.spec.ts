@@ -221,6 +221,23 @@ describe("fault injection", () => {
     expect(emu.stats().faultsByKind["error-200"]).toBe(1);
   });
 
+  it("error-200: a COS batch delete answered 200 with an <Error> deletes nothing", async () => {
+    await cos.putObject({ ...params, Key: "batch-kept.txt", Body: "k" });
+    emu.setFaults([{ kind: "error-200", operation: "DeleteObjects", count: 1 }]);
+    await cos.deleteMultipleObject({ ...params, Objects: [{ Key: "batch-kept.txt" }] }).catch(() => undefined);
+    expect(emu.faults()[0]).toMatchObject({ matched: 1, fired: 1 });
+    expect((await cos.headObject({ ...params, Key: "batch-kept.txt" })).statusCode).toBe(200);
+  });
+
+  it("error-200 never fires on an operation without such an answer, and a rule naming only such operations is refused", async () => {
+    emu.setFaults([{ kind: "error-200" }]);
+    await cos.putObject({ ...params, Key: "e200-put.txt", Body: "p" });
+    await cos.deleteObject({ ...params, Key: "e200-put.txt" });
+    expect(emu.faults()[0]).toMatchObject({ matched: 0, fired: 0 });
+    expect(emu.stats().faultsByKind["error-200"]).toBeUndefined();
+    expect(() => emu.setFaults([{ kind: "error-200", operation: ["PutObject", "DeleteObject"] }])).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+  });
+
   it("clock-skew: COS answers 'Request has expired' and the SDK corrects its clock", async () => {
     emu.setFaults([{ kind: "clock-skew", seconds: 3600 }]);
     const fresh = cosClient();

@@ -18,6 +18,7 @@ import {
   type StorageDriver,
 } from "@stowage/core";
 import { checkContentMd5, takeBody } from "./body.js";
+import { refuseNonObject, refuseNonObjects } from "./delete-check.js";
 import { attributesOf } from "./call-attributes.js";
 import { MEMORY_TYPE } from "./config.js";
 import { appendAt, fileAt, notExist } from "./entry-lookup.js";
@@ -93,20 +94,18 @@ export class MemoryStorageDriver implements StorageDriver {
     return { etag: entry.etag, crc64: entry.crc64 };
   }
 
-  /** Succeeds when nothing is there. @throws StorageError `ObjectModeInvalid` (a directory), `Aborted`. */
+  /** Succeeds when nothing is there. @throws StorageError `ObjectModeInvalid` (a directory), `InvalidArgument` (the empty key: the store's root), `Aborted`. */
   async delete(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
-    const entry = this.store.get(key);
-    // A directory, made or implied by the objects below it (`d` or `d/` when `d/f` exists).
-    if (entry?.kind === "dir" || (entry === undefined && this.store.dirExists(key.endsWith("/") ? key : key + "/"))) {
-      throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
-    }
+    refuseNonObject(this.store, key);
     this.store.remove(key);
   }
 
-  /** @throws StorageError `ObjectModeInvalid` (a directory), `Aborted`. */
+  /** Checks every key, then deletes them all. @throws StorageError `ObjectModeInvalid` (a directory, naming its position: nothing deleted), `InvalidArgument` (the empty key), `Aborted`. */
   async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
-    for (const key of keys) await this.delete(key, options);
+    throwIfAborted(options.signal);
+    refuseNonObjects(this.store, keys);
+    for (const key of keys) this.store.remove(key);
   }
 
   /** @throws StorageError `Aborted`. */
@@ -187,10 +186,11 @@ export class MemoryStorageDriver implements StorageDriver {
     return toRawObject(key, entry);
   }
 
-  /** Succeeds when missing. @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file), `Aborted`. */
+  /** Succeeds when missing. @throws StorageError `Conflict` (not empty), `ObjectModeInvalid` (a file), `InvalidArgument` (the empty key: the store's root, which core never sends), `Aborted`. */
   async deleteDir(key: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
-    const file = key === "" ? undefined : this.store.get(key.slice(0, -1));
+    if (key === "") throw storageError(ErrorCode.InvalidArgument, "the empty key is the store's root, which delete never removes");
+    const file = this.store.get(key.slice(0, -1));
     if (file !== undefined && file.kind !== "dir") throw storageError(ErrorCode.ObjectModeInvalid, "this path is a file");
     if (this.store.keys.hasKeysUnder(key)) throw storageError(ErrorCode.Conflict, "the directory is not empty");
     this.store.remove(key);

@@ -5,6 +5,7 @@ import {
   isMalformedKey,
   isStorageError,
   responseOverrideQuery,
+  runBatchDelete,
   sliceRange,
   storageError,
   withoutEtagConditions,
@@ -24,6 +25,7 @@ import {
   type StorageFeatures,
 } from "@stowage/core";
 import { appendChunk } from "./append.js";
+import { deleteBatch } from "./batch-delete.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { isMissingBucket } from "./errors.js";
@@ -112,8 +114,13 @@ export class OssStorageDriver implements StorageDriver {
     return result(res.header("etag"), res.header("x-oss-hash-crc64ecma"));
   }
 
-  /** DeleteObject (OSS answers 204 for a missing key too). @throws StorageError `PermissionDenied`, `Aborted` */
+  /**
+   * DeleteObject (OSS answers 204 for a missing key too). The empty key (the bucket's root) is
+   * refused: that DELETE would delete the bucket.
+   * @throws StorageError `InvalidArgument` (the empty key: nothing sent), `PermissionDenied`, `ObjectNotExist` (no bucket), `Aborted`
+   */
   async delete(key: string, options: DriverCallOptions): Promise<void> {
+    if (key === "") throw storageError(ErrorCode.InvalidArgument, "delete: the empty key is the bucket's root, and that DELETE would delete the bucket: nothing sent");
     try {
       await this.client.sendBuffered(req.deleteObject(key), { signal: options.signal });
     } catch (e) {
@@ -122,16 +129,20 @@ export class OssStorageDriver implements StorageDriver {
   }
 
   /**
-   * DeleteMultipleObjects (quiet, Content-MD5), up to 1000 keys. Keys an XML body cannot carry
-   * (control characters OSS allows in keys, see `fitsXml`) are deleted one by one with DeleteObject.
-   * @throws StorageError `InvalidArgument` (a key that is not well-formed Unicode: nothing is deleted), `PermissionDenied`, `Aborted`
+   * DeleteMultipleObjects (quiet, Content-MD5), up to 1000 keys, then the keys an XML body cannot
+   * carry (control characters OSS allows in keys, see `fitsXml`) one by one with DeleteObject,
+   * unless the batch failed: after a failure nothing more is sent (core `runBatchDelete`; the
+   * error's `batch` names the keys). A 200 with an `<Error>` document fails (batch-delete.ts).
+   * @throws StorageError `InvalidArgument` (an empty key, or one that is not well-formed Unicode: nothing is deleted), `PermissionDenied`, `ServiceInternal`, `Unexpected`, `Aborted`
    */
   async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
     const malformed = keys.findIndex((k) => isMalformedKey(k));
     if (malformed >= 0) throw storageError(ErrorCode.InvalidArgument, `delete: key ${malformed} of the batch is not well-formed Unicode (a lone surrogate)`);
-    const batch = keys.filter((k) => fitsXml(k));
-    if (batch.length > 0) await this.client.sendBuffered(req.deleteObjects(batch), { signal: options.signal });
-    for (const key of keys) if (!fitsXml(key)) await this.delete(key, { signal: options.signal });
+    await runBatchDelete(keys, {
+      fitsBatch: fitsXml,
+      batch: (batch) => deleteBatch(this.client, batch, options),
+      single: (key) => this.delete(key, { signal: options.signal }),
+    });
   }
 
   /** One page of ListObjectsV2 (files and, in dir mode, sub-directories; no dir markers in prefix mode). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted` */

@@ -220,9 +220,15 @@ export function parseListUploads(body: Buffer): { items: RawObject[]; next?: { k
   };
 }
 
-/** Keys a DeleteMultipleObjects answer reports as failed, with their codes. */
-export function parseDeleteErrors(body: Buffer): Array<{ key: string; code: string; message: string }> {
-  return array(parseJson(body)["errors"])
+/**
+ * Keys a DeleteMultipleObjects answer reports as failed, with their codes; undefined when the
+ * object has neither a `deleted` nor an `errors` list (an error document: nothing says what was deleted).
+ * @throws StorageError `Unexpected` (retryable) when the body is not a JSON object (an empty body included)
+ */
+export function parseDeleteErrors(body: Buffer): Array<{ key: string; code: string; message: string }> | undefined {
+  const doc = parseJson(body);
+  if (!Array.isArray(doc["deleted"]) && !Array.isArray(doc["errors"])) return undefined;
+  return array(doc["errors"])
     .filter((e): e is Json => e !== null && typeof e === "object")
     .map((e) => ({ key: str(e["key"]) ?? "", code: str(e["code"]) ?? "", message: str(e["message"]) ?? "" }));
 }

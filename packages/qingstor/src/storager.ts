@@ -2,6 +2,7 @@ import {
   ErrorCode,
   isStorageError,
   removeStoredWrong,
+  runBatchDelete,
   storageError,
   type DriverBody,
   type DriverCallOptions,
@@ -18,6 +19,7 @@ import {
   type StorageDriver,
   type StorageFeatures,
 } from "@stowage/core";
+import { deleteBatch } from "./batch-delete.js";
 import type { QingStorClient } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
 import { etagContradicts } from "./etag.js";
@@ -26,8 +28,8 @@ import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from ".
 import { appendChunk } from "./append.js";
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
-import { objectFromHeaders, parseDeleteErrors } from "./responses.js";
-import { isMissingBucket, qingstorError } from "./errors.js";
+import { objectFromHeaders } from "./responses.js";
+import { isMissingBucket } from "./errors.js";
 import { moveObject } from "./move.js";
 import { presignCall } from "./presigner.js";
 import { readObject } from "./reader.js";
@@ -108,8 +110,13 @@ export class QingStorStorageDriver implements StorageDriver {
     return etag === undefined ? {} : { etag };
   }
 
-  /** DeleteObject (204); a missing key is fine. @throws StorageError `PermissionDenied`, `Aborted` */
+  /**
+   * DeleteObject (204); a missing key is fine. The empty key (the bucket's root) is refused: that
+   * DELETE would delete the bucket.
+   * @throws StorageError `InvalidArgument` (the empty key: nothing sent), `PermissionDenied`, `ObjectNotExist` (no bucket), `Aborted`
+   */
   async delete(key: string, options: DriverCallOptions): Promise<void> {
+    if (key === "") throw storageError(ErrorCode.InvalidArgument, "delete: the empty key is the bucket's root, and that DELETE would delete the bucket: nothing sent");
     try {
       await this.client.sendBuffered(req.deleteObject(key), { signal: options.signal });
     } catch (e) {
@@ -117,15 +124,18 @@ export class QingStorStorageDriver implements StorageDriver {
     }
   }
 
-  /** DeleteMultipleObjects (quiet); the first key QingStor could not delete fails the call. @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  /**
+   * DeleteMultipleObjects (quiet; JSON carries every key). A 200 without a result (an error
+   * document, an empty or damaged body) fails (batch-delete.ts); the error's `batch` names the
+   * keys that failed, with their codes, and those deleted (core `runBatchDelete`).
+   * @throws StorageError `InvalidArgument` (an empty key: nothing sent), `PermissionDenied`, `ServiceInternal`, `Unexpected`, `Aborted`
+   */
   async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
-    if (keys.length === 0) return;
-    const res = await this.client.sendBuffered(req.deleteObjects(keys), { signal: options.signal });
-    const failed = res.body.length === 0 ? [] : parseDeleteErrors(res.body).filter((e) => e.code !== "object_not_exists");
-    if (failed.length > 0) {
-      const first = failed[0]!;
-      throw qingstorError(res.status, { code: first.code, message: `${first.message} (key ${JSON.stringify(first.key)}; ${failed.length} failed)` }, "delete_multiple_objects", res.requestId);
-    }
+    await runBatchDelete(keys, {
+      fitsBatch: () => true,
+      batch: (batch) => deleteBatch(this.client, batch, options),
+      single: (key) => this.delete(key, { signal: options.signal }),
+    });
   }
 
   /** One page of ListObjects (with virtual links, keys of the link content type are `link`s). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted` */

@@ -133,8 +133,20 @@ export interface StorageDriver {
   stat(key: string, options: DriverCallOptions): Promise<RawObject>;
   read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult>;
   write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult>;
-  /** Must succeed when the key does not exist. */
+  /**
+   * Must succeed when the key does not exist. Core never passes the empty key (the root of a
+   * bucket, whose DELETE would name the bucket); a driver refuses it too (`InvalidArgument`,
+   * nothing sent).
+   */
   delete(key: string, options: DriverCallOptions): Promise<void>;
+  /**
+   * Deletes up to 1,000 keys (core batches; every key was checked, none is empty or a directory
+   * path that a stat found to be a directory). After a failure no further delete starts. A failure
+   * once something was sent carries `batch` (a BatchOutcome naming keys: failed ones with their
+   * codes, deleted ones, ones never sent); without it every key of the call counts as failed.
+   * A 200 answer that is no batch result (an error document, an empty or damaged body) is a
+   * failure, never a success.
+   */
   deleteMany?(keys: string[], options: DriverCallOptions): Promise<void>;
   listPage(request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage>;
   copy?(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void>;

@@ -1,3 +1,4 @@
+import type { BatchOutcome } from "./batch-outcome.js";
 import { ErrorCode, RETRYABLE_CODES } from "./error-code.js";
 import { redactSecrets } from "./redact.js";
 
@@ -22,6 +23,8 @@ export interface StorageErrorInit extends StorageErrorContext {
   code: ErrorCode;
   message: string;
   cause?: unknown;
+  /** Where a call over many paths (`deleteMany`) stood when it failed. */
+  batch?: BatchOutcome;
 }
 
 /**
@@ -40,6 +43,11 @@ export class StorageError extends Error {
   readonly retryable: boolean;
   /** The message without the context suffix. */
   readonly detail: string;
+  /**
+   * Only on a `deleteMany` that failed once something was sent: which paths failed (with their
+   * codes), which were deleted and which were never tried. The message names only a few of them.
+   */
+  readonly batch: BatchOutcome | undefined;
 
   constructor(init: StorageErrorInit) {
     const detail = redactSecrets(init.message);
@@ -52,6 +60,7 @@ export class StorageError extends Error {
     this.statusCode = init.statusCode;
     this.requestId = init.requestId;
     this.retryable = init.retryable ?? RETRYABLE_CODES.has(init.code);
+    this.batch = init.batch;
   }
 
   /**
@@ -69,13 +78,15 @@ export class StorageError extends Error {
       statusCode: this.statusCode ?? ctx.statusCode,
       requestId: this.requestId ?? ctx.requestId,
       retryable: this.retryable,
+      ...(this.batch === undefined ? {} : { batch: this.batch }),
     });
     if (this.stack) copy.stack = copy.stack?.split("\n")[0] + "\n" + this.stack.split("\n").slice(1).join("\n");
     return copy;
   }
 
-  /** A plain object for logs and JSON output (no cause, no stack). */
+  /** A plain object for logs and JSON output (no cause, no stack; of a `batch`, the counts only). */
   toJSON(): Record<string, unknown> {
+    const batch = this.batch;
     return {
       name: this.name,
       code: this.code,
@@ -86,6 +97,7 @@ export class StorageError extends Error {
       statusCode: this.statusCode,
       requestId: this.requestId,
       retryable: this.retryable,
+      ...(batch === undefined ? {} : { batch: { failed: batch.failed.length, deleted: batch.deleted.length, notAttempted: batch.notAttempted.length } }),
     };
   }
 }
@@ -94,10 +106,20 @@ function formatMessage(code: ErrorCode, detail: string, ctx: StorageErrorContext
   const parts: string[] = [];
   if (ctx.op) parts.push(`op=${ctx.op}`);
   if (ctx.service) parts.push(`service=${ctx.service}`);
-  if (ctx.path !== undefined) parts.push(`path=${JSON.stringify(ctx.path)}`);
+  if (ctx.path !== undefined) parts.push(`path=${showPath(ctx.path)}`);
   if (ctx.statusCode !== undefined) parts.push(`status=${ctx.statusCode}`);
   if (ctx.requestId) parts.push(`requestId=${ctx.requestId}`);
   return parts.length ? `${code}: ${detail} (${parts.join(", ")})` : `${code}: ${detail}`;
+}
+
+/** Paths a message shows of a call over many (deleteMany); the `path` field keeps them all. */
+const SHOWN_PATHS = 3;
+
+/** `path` as JSON, a long list cut to its first {@link SHOWN_PATHS} and a count, so a message stays short. */
+function showPath(path: string | readonly string[]): string {
+  // Whatever a caller passed as a path (a wrong type included) is shown as given.
+  if (!Array.isArray(path) || path.length <= SHOWN_PATHS) return JSON.stringify(path);
+  return `${JSON.stringify(path.slice(0, SHOWN_PATHS)).slice(0, -1)},… ${path.length - SHOWN_PATHS} more]`;
 }
 
 /** Keeps a cause's type and redacted message, drops anything that could hold secrets (headers, options). */

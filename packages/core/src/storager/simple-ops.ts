@@ -1,22 +1,16 @@
 import { ErrorCode } from "../errors/error-code.js";
-import { isStorageError, storageError } from "../errors/storage-error.js";
+import { storageError } from "../errors/storage-error.js";
 import type { RawObject } from "../driver/storage-driver.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { PresignOperation, ProgressListener } from "../options.js";
 import { throwIfAborted } from "../io/abort.js";
 import { checkHttpUrl } from "../io/open-url.js";
 import { checkPartIndex } from "../multipart/part-plan.js";
-import { writtenParts } from "../multipart/written-parts.js";
 import type { PresignedRequest } from "../storager.js";
 import { toObjectInfo } from "./list-objects.js";
 import { sortParts } from "./multipart-ops.js";
 import { progressRelay } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
-
-/** Deletes sent to a driver's batch delete at once. */
-const DELETE_BATCH = 1000;
-/** Single deletes in flight when the driver has no batch delete. */
-const DELETE_CONCURRENCY = 8;
 
 /**
  * Metadata of `path` (or of its directory, or of an upload). The returned
@@ -40,81 +34,6 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
   // A directory ends with `/`, however it was asked for (fs and memory answer a dir for `d`).
   const shown = (dir || raw.mode === "dir") && !resolved.path.endsWith("/") ? resolved.path + "/" : resolved.path;
   return { ...toObjectInfo(scope.workDir, raw), path: shown };
-}
-
-/**
- * Deletes `path` (idempotent), its directory (`mode: "dir"`), or aborts an upload (`multipartId`).
- * A directory path (`d/`) without `mode: "dir"` is `ObjectModeInvalid` when a directory is there,
- * made or implied by the objects below it, on every storage: memory and fs know it, a service with
- * virtual directories is asked (a stat, only for such paths). A directory whose key only its `/`
- * takes over `limits.keyMaximum` cannot exist: nothing to delete, and nothing is sent.
- * @throws InvalidArgument, ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (non-empty directory where the service refuses)
- */
-export async function deleteObject(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<void> {
-  scope.require("delete");
-  const options = scope.options("delete", rawOptions) as { mode?: string; multipartId?: string; signal?: AbortSignal };
-  const dir = checkDirMode("delete", options.mode);
-  if (options.multipartId !== undefined) {
-    const { key } = scope.resolve(path, { dir });
-    scope.require("delete", "multipart", "abortMultipart");
-    // The parts this process recorded for the upload (written-parts.ts) go with it.
-    const multipartId = options.multipartId;
-    return writtenParts.aborting(multipartId, () => scope.driver.abortMultipart!(key, multipartId, options));
-  }
-  const resolved = scope.resolveExisting(path, { dir });
-  // Nothing that long can be there; an aborted call is still refused, as one that sends something is.
-  if (resolved === undefined) return throwIfAborted(options.signal);
-  const { key } = resolved;
-  if (dir && typeof scope.driver.deleteDir === "function") return scope.driver.deleteDir(key, options);
-  if (!dir && key.endsWith("/") && scope.driver.features.virtualDir) await refuseDirectory(scope, key, options);
-  return scope.driver.delete(key, options);
-}
-
-/** @throws StorageError `ObjectModeInvalid` when `key` (ending in `/`) is a directory on a service with virtual directories. */
-async function refuseDirectory(scope: OperationScope, key: string, options: { signal?: AbortSignal }): Promise<void> {
-  const found = await scope.driver.stat(key, options.signal === undefined ? {} : { signal: options.signal }).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
-  if (found?.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
-}
-
-/**
- * Deletes every path, in batches where the driver can.
- * @throws InvalidArgument (any bad path, before anything is deleted, naming its position: `key 2 of the batch: ...`)
- */
-export async function deleteMany(scope: OperationScope, paths: readonly string[], rawOptions: object | undefined): Promise<void> {
-  scope.require("delete");
-  const options = scope.options("delete", rawOptions);
-  if (options["mode"] !== undefined || options["multipartId"] !== undefined) {
-    throw storageError(ErrorCode.InvalidArgument, "deleteMany deletes objects only: no mode or multipartId");
-  }
-  if (!Array.isArray(paths)) throw storageError(ErrorCode.InvalidArgument, "deleteMany takes an array of paths");
-  const keys = paths.map((p, i) => {
-    try {
-      return scope.resolve(p).key;
-    } catch (e) {
-      // Among many paths, the position says which one.
-      throw isStorageError(e) ? storageError(e.code, `key ${i} of the batch: ${e.detail}`) : e;
-    }
-  });
-  const driver = scope.driver;
-  if (driver.features.batchDelete && typeof driver.deleteMany === "function") {
-    for (let i = 0; i < keys.length; i += DELETE_BATCH) await driver.deleteMany(keys.slice(i, i + DELETE_BATCH), options);
-    return;
-  }
-  // After a failure no further delete starts, and the call settles only once those in flight have:
-  // nothing changes after it rejected.
-  let next = 0;
-  let failed: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < keys.length && failed === undefined) {
-      try {
-        await driver.delete(keys[next++]!, options);
-      } catch (error) {
-        failed ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, keys.length) }, worker));
-  if (failed !== undefined) throw failed.error;
 }
 
 /**
@@ -279,7 +198,8 @@ function checkedParts(value: unknown): Part[] {
   return value as Part[];
 }
 
-function checkDirMode(op: string, mode: string | undefined): boolean {
+/** True for `mode: "dir"`, false without a mode. @throws StorageError `InvalidArgument` (another mode) */
+export function checkDirMode(op: string, mode: string | undefined): boolean {
   if (mode === undefined) return false;
   if (mode === "dir") return true;
   throw storageError(ErrorCode.InvalidArgument, `${op} accepts mode "dir" only, not ${JSON.stringify(mode)}`);

@@ -164,7 +164,9 @@ export class OperationScope {
   error(e: unknown, op: StorageOperation, path: string | readonly string[], signal?: AbortSignal): StorageError {
     const context = { op: snakeCase(op), service: this.service, path };
     if (signal?.aborted && !(isStorageError(e) && e.code === ErrorCode.Aborted)) {
-      return storageError(ErrorCode.Aborted, "operation aborted", { ...context, cause: signal.reason instanceof Error ? signal.reason : e });
+      // What a deleteMany had done when the abort stopped it stays on the error.
+      const batch = isStorageError(e) ? e.batch : undefined;
+      return storageError(ErrorCode.Aborted, "operation aborted", { ...context, cause: signal.reason instanceof Error ? signal.reason : e, ...(batch ? { batch } : {}) });
     }
     if (isStorageError(e)) return e.withContext(context);
     const message = e instanceof Error ? e.message : String(e);

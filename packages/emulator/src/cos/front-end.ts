@@ -62,8 +62,9 @@ export function createCosFrontEnd(config: FrontEndConfig): FrontEnd {
     errorResponse: cosErrorResponse,
     error200(ex, route, code) {
       const resource = `${route.bucket ?? ""}/${route.key ?? ""}`;
-      const body = Buffer.from(cosErrorXml(code, "We encountered an internal error. Please try again.", resource, ex.requestId));
+      const body = Buffer.from(cosErrorXml(code ?? "InternalError", "We encountered an internal error. Please try again.", resource, ex.requestId));
       return { status: 200, headers: { "content-type": "application/xml" }, body };
     },
+    error200Operations: new Set<OperationName>(["CompleteMultipartUpload", "CopyObject", "UploadPartCopy", "DeleteObjects"]),
   };
 }

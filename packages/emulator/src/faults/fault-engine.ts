@@ -74,11 +74,15 @@ export class FaultEngine {
     return this.states.map((s) => ({ rule: s.rule, matched: s.seen, fired: s.fired }));
   }
 
-  /** The faults that fire for this request (updates the rules' counters). */
-  select(provider: Provider, method: string, route: Route): FaultPlan {
+  /**
+   * The faults that fire for this request (updates the rules' counters). A rule whose fault
+   * `applies` says cannot be applied to it (an `error-200` on an operation without such an
+   * answer) does not match it: neither `matched` nor `fired` counts it.
+   */
+  select(provider: Provider, method: string, route: Route, applies: (fault: Fault) => boolean = () => true): FaultPlan {
     const fired: Fault[] = [];
     for (const s of this.states) {
-      if (!matches(s.rule, provider, method, route)) continue;
+      if (!matches(s.rule, provider, method, route) || !applies(s.rule)) continue;
       s.seen++;
       if (s.seen <= (s.rule.skip ?? 0)) continue;
       if (s.rule.count !== undefined && s.fired >= s.rule.count) continue;

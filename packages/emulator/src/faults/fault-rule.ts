@@ -47,10 +47,17 @@ export type Fault =
   | { kind: "flip-byte"; offset?: number }
   /** Return a wrong `x-*-hash-crc64ecma` header (the operation itself is performed). */
   | { kind: "wrong-crc64" }
-  /** COS only: 200 OK whose body is an `<Error>` (Complete and Copy); nothing is performed. */
+  /**
+   * 200 OK whose body is the provider's error document; nothing is performed. COS: Complete, Copy,
+   * UploadPartCopy and DeleteObjects (an `<Error>`); OSS: DeleteObjects (an `<Error>`); QingStor:
+   * DeleteObjects (its JSON error document). It never fires on another operation.
+   */
   | { kind: "error-200"; code?: string }
   /** Check signatures (and send `Date`) as if the server clock were `seconds` ahead (negative: behind). */
   | { kind: "clock-skew"; seconds: number };
+
+/** Operations some provider has an `error-200` answer for (which ones, per provider: see the fault). */
+export const ERROR_200_OPERATIONS: readonly OperationName[] = ["CompleteMultipartUpload", "CopyObject", "UploadPartCopy", "DeleteObjects"];
 
 /** Which requests a rule applies to; every given field must match. */
 export interface FaultMatch {
@@ -116,5 +123,8 @@ export function validateFaultRule(input: unknown): FaultRule {
   if (r.kind === "bandwidth") optNumber({ bytesPerSecond: r.bytesPerSecond ?? 0 }, "bytesPerSecond", 1024, 2 ** 40);
   if (r.kind === "clock-skew") optNumber({ seconds: r.seconds ?? NaN }, "seconds", -(10 ** 9), 10 ** 9);
   if (r.kind === "error-200" && r.code !== undefined && typeof r.code !== "string") fail("code must be a string");
+  if (r.kind === "error-200" && ops.length > 0 && !ops.some((op) => ERROR_200_OPERATIONS.includes(op as OperationName))) {
+    fail(`error-200 applies to ${ERROR_200_OPERATIONS.join(", ")} only`);
+  }
   return r as unknown as FaultRule;
 }

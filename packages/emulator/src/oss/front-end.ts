@@ -1,11 +1,11 @@
 import { wrongRegionEndpoint } from "../common/endpoint-region.js";
 import type { OperationName, Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
-import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import { header, type EmulatorResponse, type Exchange } from "../server/exchange.js";
 import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
 import { authenticateOss } from "./auth.js";
 import { ossBucketInfo, ossBucketLocation, ossCreateBucket, ossDeleteBucket, ossDeleteObjects, ossListBuckets, ossListObjects } from "./bucket-handlers.js";
-import { ossErrorResponse, wrongEndpoint } from "./errors.js";
+import { ossErrorResponse, ossErrorXml, wrongEndpoint } from "./errors.js";
 import { ossAbort, ossComplete, ossInitiate, ossListParts, ossListUploads, ossUploadPart, ossUploadPartCopy } from "./multipart-handlers.js";
 import { ossAppendObject, ossCopyObject, ossDeleteObject, ossGetObject, ossPutObject } from "./object-handlers.js";
 import { OSS_CRC } from "./object-headers.js";
@@ -58,5 +58,12 @@ export function createOssFrontEnd(config: FrontEndConfig): FrontEnd {
       return h(ex, route, ctx);
     },
     errorResponse: ossErrorResponse,
+    // OSS documents no such answer; offered so a client can show it never takes one for a batch result.
+    error200(ex, _route, code) {
+      const err = new ProtocolError("InternalError", "We encountered an internal error. Please try again.");
+      const body = Buffer.from(ossErrorXml(err, code ?? "InternalError", "", ex.requestId, header(ex, "host") ?? ""));
+      return { status: 200, headers: { "content-type": "application/xml" }, body };
+    },
+    error200Operations: new Set<OperationName>(["DeleteObjects"]),
   };
 }

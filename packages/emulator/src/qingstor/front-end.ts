@@ -4,7 +4,7 @@ import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
 import { authenticateQingStor } from "./auth.js";
 import { qsCreateBucket, qsDeleteBucket, qsDeleteObjects, qsHeadBucket, qsListBuckets, qsListObjects } from "./bucket-handlers.js";
-import { qsErrorResponse } from "./errors.js";
+import { qsErrorBody, qsErrorResponse } from "./errors.js";
 import { qsAbort, qsComplete, qsInitiate, qsListParts, qsListUploads, qsUploadPart, qsUploadPartCopy } from "./multipart-handlers.js";
 import { qsAppendObject, qsCopyObject, qsDeleteObject, qsFetchObject, qsGetObject, qsMoveObject, qsPutObject } from "./object-handlers.js";
 import { routeQingStor } from "./router.js";
@@ -50,5 +50,11 @@ export function createQingStorFrontEnd(config: FrontEndConfig): FrontEnd {
       return h(ex, route, ctx);
     },
     errorResponse: qsErrorResponse,
+    // QingStor documents no such answer; offered so a client can show it never takes one for a batch result.
+    error200(ex, _route, code) {
+      const body = qsErrorBody(code ?? "internal_server_error", "We encountered an internal error. Please try again.", ex.requestId);
+      return { status: 200, headers: { "content-type": "application/json" }, body };
+    },
+    error200Operations: new Set<OperationName>(["DeleteObjects"]),
   };
 }

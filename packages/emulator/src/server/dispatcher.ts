@@ -26,8 +26,6 @@ export interface DispatcherDeps {
   clock: () => number;
 }
 
-const ERROR_200_OPS = new Set(["CompleteMultipartUpload", "CopyObject", "UploadPartCopy"]);
-
 function hasRequestBody(req: IncomingMessage): boolean {
   const len = req.headers["content-length"];
   return (len !== undefined && Number(len) > 0) || req.headers["transfer-encoding"] !== undefined;
@@ -107,7 +105,9 @@ export class Dispatcher {
     try {
       route = frontEnd.route(ex);
       stats.operation(route.operation);
-      plan = faults.select(frontEnd.provider, ex.method, route);
+      // A fault this front-end cannot apply to the request (an error-200 where it has no such answer) does not fire.
+      const r = route;
+      plan = faults.select(frontEnd.provider, ex.method, r, (f) => f.kind !== "error-200" || (frontEnd.error200 !== undefined && frontEnd.error200Operations?.has(r.operation) === true));
       for (const f of plan.faults) stats.fault(f.kind);
       now = clock() + plan.skewMs;
       // Nobody is left to answer once the connection closed (the client gave up, or stop() closed it):
@@ -125,8 +125,8 @@ export class Dispatcher {
       frontEnd.authenticate(ex, route, now, bucketRegion);
       frontEnd.checkEndpoint?.(ex, route, bucketRegion);
       const e200 = plan.get("error-200");
-      if (e200 && frontEnd.error200 && ERROR_200_OPS.has(route.operation)) {
-        response = frontEnd.error200(ex, route, e200.code ?? "InternalError");
+      if (e200 && frontEnd.error200) {
+        response = frontEnd.error200(ex, route, e200.code);
       } else {
         response = await frontEnd.handle(ex, route, this.context(plan, now));
       }

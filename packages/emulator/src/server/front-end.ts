@@ -1,4 +1,4 @@
-import type { Provider, Route } from "../common/operations.js";
+import type { OperationName, Provider, Route } from "../common/operations.js";
 import type { ProtocolError } from "../common/protocol-error.js";
 import type { FaultPlan } from "../faults/fault-engine.js";
 import type { MultipartStore } from "../store/multipart-store.js";
@@ -79,6 +79,11 @@ export interface FrontEnd {
   handle(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse>;
   /** Renders `err` the provider's way. */
   errorResponse(err: ProtocolError, ex: Exchange, route: Route | undefined): EmulatorResponse;
-  /** Renders a 200 whose body is an error document (COS only). */
-  error200?(ex: Exchange, route: Route, code: string): EmulatorResponse;
+  /**
+   * Renders a 200 whose body is an error document (the `error-200` fault), for the operations in
+   * {@link FrontEnd.error200Operations} only; `code` is the fault's, when it gave one.
+   */
+  error200?(ex: Exchange, route: Route, code: string | undefined): EmulatorResponse;
+  /** The operations the `error-200` fault applies to (none without {@link FrontEnd.error200}): on others it never fires. */
+  error200Operations?: ReadonlySet<OperationName>;
 }

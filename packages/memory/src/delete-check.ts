@@ -1,0 +1,30 @@
+import { ErrorCode, storageError } from "@stowage/core";
+import type { MemoryStore } from "./store.js";
+
+/**
+ * Refuses to delete `key` as an object: the empty key (the store's root, which core never sends)
+ * or a directory, made or implied by the objects below it (`d` or `d/` when `d/f` exists).
+ * @throws StorageError `InvalidArgument` (the empty key), `ObjectModeInvalid` (a directory)
+ */
+export function refuseNonObject(store: MemoryStore, key: string): void {
+  if (key === "") throw storageError(ErrorCode.InvalidArgument, "the empty key is the store's root, which delete never removes");
+  const entry = store.get(key);
+  if (entry?.kind === "dir" || (entry === undefined && store.dirExists(key.endsWith("/") ? key : key + "/"))) {
+    throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory; delete it with mode dir");
+  }
+}
+
+/**
+ * {@link refuseNonObject} for every key, before any is deleted.
+ * @throws StorageError as refuseNonObject, naming the key's position (`key 2 of the batch: ...`)
+ */
+export function refuseNonObjects(store: MemoryStore, keys: readonly string[]): void {
+  keys.forEach((key, i) => {
+    try {
+      refuseNonObject(store, key);
+    } catch (e) {
+      const { code, detail } = e as { code: ErrorCode; detail: string };
+      throw storageError(code, `key ${i} of the batch: ${detail}`);
+    }
+  });
+}

@@ -1,0 +1,30 @@
+import { ErrorCode, storageError, type DriverCallOptions, type KeyDeleteFailure } from "@stowage/core";
+import type { QingStorClient } from "./client.js";
+import { qingstorError } from "./errors.js";
+import { deleteObjects } from "./requests.js";
+import { parseDeleteErrors, parseErrorBody } from "./responses.js";
+
+/**
+ * One DeleteMultipleObjects (quiet, Content-MD5) of `keys` (1 to 1,000): the keys QingStor
+ * reports as not deleted (`object_not_exists` is no failure), each with its StorageError. Only a
+ * JSON object with a `deleted` or `errors` list is an answer: a 200 carrying an error document
+ * fails as that error (`internal_server_error` is a retryable `ServiceInternal`, which the client
+ * retries: a batch delete is idempotent), another object as a retryable `ServiceInternal`, an
+ * empty body or one that is no JSON object as a retryable `Unexpected`.
+ * @throws StorageError `PermissionDenied`, `ServiceInternal`, `Unexpected`, `Aborted`, ...
+ */
+export async function deleteBatch(client: QingStorClient, keys: string[], options: DriverCallOptions): Promise<KeyDeleteFailure[]> {
+  let failed: Array<{ key: string; code: string; message: string }> = [];
+  const res = await client.sendBuffered(deleteObjects(keys), {
+    signal: options.signal,
+    validate: (answer) => {
+      const error = parseErrorBody(answer.body);
+      if (error !== undefined) return qingstorError(answer.status, error, "delete_multiple_objects", answer.requestId);
+      const reported = parseDeleteErrors(answer.body);
+      if (reported === undefined) return storageError(ErrorCode.ServiceInternal, "delete_multiple_objects: the service answered 200 without a result", { retryable: true });
+      failed = reported.filter((e) => e.code !== "object_not_exists");
+      return undefined;
+    },
+  });
+  return failed.map((e) => ({ key: e.key, serviceCode: e.code, error: qingstorError(res.status, { code: e.code, message: e.message }, "delete_multiple_objects", res.requestId) }));
+}
