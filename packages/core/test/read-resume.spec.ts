@@ -118,8 +118,9 @@ function pieceStream(body: Buffer, end: Error | "close" | "end" | undefined, fai
 
 function open(driver: FlakyDriver, query = ""): Storager {
   const definition: ServiceDefinition = { type: "flaky", packageName: "flaky", description: "test", pairs: { ...httpPairs }, newStorageDriver: () => driver };
-  // The first occurrence of a pair wins: the case's own pairs come before the no-wait default.
-  const resolved = resolveOpenConfig(definition, `flaky://bucket/?${query.slice(1)}${query === "" ? "" : "&"}retry_base_delay=0`, "storager");
+  // The no-wait default, unless the case sets its own delay (a pair may be given only once).
+  const delay = query.includes("retry_base_delay=") ? "" : "&retry_base_delay=0";
+  const resolved = resolveOpenConfig(definition, `flaky://bucket/?${`${query}${delay}`.slice(1)}`, "storager");
   return createStorager(driver, { ...resolved, definition });
 }
 
