@@ -182,7 +182,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   /**
    * Server-side copy of one object; overwrites `dst`. `onProgress` gets `{ bytes, total }` as the
    * service copies (a multipart copy: part by part) and `{ bytes: size, total: size }` once done.
-   * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`), Conflict (COS, OSS, QingStor: the source changed while it was copied; nothing copied), Unexpected (the onProgress listener threw)
+   * A directory source (`d/`, or `d` where `d/` is a directory) is `ObjectModeInvalid` on every storage.
+   * @throws ObjectNotExist, ObjectModeInvalid (a directory source or destination), InvalidArgument (a `dst` ending in `/`), Conflict (COS, OSS, QingStor: the source changed while it was copied; nothing copied), Unexpected (the onProgress listener threw)
    */
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
   /**
@@ -193,8 +194,12 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   /**
    * Has the service fetch `url` into `path`. `onProgress` gets `{ bytes, total }` as bytes arrive
    * where the driver downloads (fs, memory; `total` when the server sent a length), and the final
-   * size once stored.
-   * @throws InvalidArgument (not an http(s) URL, a path ending in `/`), ObjectNotExist, Aborted, Unexpected (the onProgress listener threw)
+   * size once stored. fs and memory follow at most 20 redirects, to http(s) URLs only, and store
+   * a body the server sent with `Content-Encoding` decoded.
+   * @throws InvalidArgument (not an http(s) URL, a path ending in `/`; fs, memory: a redirect loop or
+   *   a redirect to another scheme), ObjectNotExist, CapabilityInsufficient (QingStor opened with an
+   *   SSE-C key), ServiceInternal (the source failed, or its body broke off: retryable), Aborted,
+   *   Unexpected (the onProgress listener threw)
    */
   fetch(path: string, url: string, options?: FetchOptions & Extra<X, "fetch">): Promise<void>;
   /** Creates a directory (idempotent). */
@@ -205,8 +210,9 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * a link overwrite one. Stat and list report the link itself (`mode: "link"`, `linkTarget` the
    * target's absolute path); reads and `copy` follow it to the target; `move` and `delete` act on
    * the link itself.
-   * @throws CapabilityInsufficient, InvalidArgument (a directory path or target, a link to itself,
-   *   a target outside the work_dir), ObjectModeInvalid (a directory is at `path`)
+   * A target that leads back to `path` through the links already there would close a loop: refused.
+   * @throws CapabilityInsufficient, InvalidArgument (a directory path or target, a link to itself or
+   *   to links leading back to it, a target outside the work_dir), ObjectModeInvalid (a directory is at `path`)
    */
   createLink(path: string, target: string, options?: CreateLinkOptions & Extra<X, "createLink">): Promise<ObjectInfo>;
   /**

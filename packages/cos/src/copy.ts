@@ -34,6 +34,10 @@ export const COPY_PART_SIZE = 512 * MiB;
 const SSE_FIELDS = ["serverSideEncryption", "serverSideEncryptionCosKmsKeyId", "serverSideEncryptionContext"] as const;
 /** Parts copied at once by a multipart copy. */
 const COPY_CONCURRENCY = 4;
+/** What a copy onto itself whose CRC-64 COS contradicts says of the object (it is not deleted). */
+export const IN_PLACE_KEPT = "the copy was onto the source itself, so it was not removed (it is the only copy): read it to check it";
+/** The SSE pairs that, given by the call itself (not by a default), replace the source's encryption on a copy. */
+const CALL_SSE = ["serverSideEncryption", "serverSideEncryptionCosKmsKeyId", "serverSideEncryptionContext"] as const;
 
 /** Tuning a caller (or a test) may change; the defaults follow COS's limits. */
 export interface CosDriverTuning {
@@ -65,8 +69,9 @@ export interface CopiedSource {
 
 /**
  * Server-side copy: PUT Object - Copy, or a multipart copy above the tuning's threshold (5 GB);
- * the copy's CRC-64 must equal the source's (a mismatching copy is deleted), and it keeps the
- * source's storage class. The copy (every part of a multipart one) is pinned to the ETag the source's
+ * the copy's CRC-64 must equal the source's (a mismatching copy is deleted, unless it was made
+ * onto the source itself, an in-place re-encryption: that object is the only copy and is kept,
+ * the call still fails), and it keeps the source's storage class and SSE ({@link keepSourceEncryption}). The copy (every part of a multipart one) is pinned to the ETag the source's
  * HEAD gave (`x-cos-copy-source-If-Match`): a source overwritten in between fails the copy with
  * `Conflict` (412) and nothing is stored. Returns what was copied (`copied` false when a copy onto
  * itself had nothing to do). A multipart copy reports its ranges to `options.onProgress` (core
@@ -103,6 +108,7 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   }
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "COS cannot copy an appendable object server-side: read it and write the copy");
+  options = keepSourceEncryption(options, source);
   // Onto itself, a copy changes nothing unless it re-encrypts (another SSE-C key, SSE mode, KMS key or context).
   if (
     srcKey === dstKey &&
@@ -113,7 +119,6 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   }
   // COS makes a copy STANDARD unless told otherwise: keep the source's class, as a copy keeps its other attributes.
   if (options.storageClass === undefined && source.storageClass !== undefined) options = { ...options, storageClass: source.storageClass };
-  options = keepSourceEncryption(options, source);
   let copied: DriverWriteResult;
   try {
     if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
@@ -131,7 +136,8 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
     throw copySourceChanged(e, source.etag);
   }
   if (ctx.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && !crc64Equal(copied.crc64, source.crc64)) {
-    const removed = await removeStoredWrong((signal) => ctx.delete(dstKey, { signal }), "copy");
+    // Onto itself (an in-place re-encryption), the copy is the only copy there is: never deleted.
+    const removed = srcKey === dstKey ? IN_PLACE_KEPT : await removeStoredWrong((signal) => ctx.delete(dstKey, { signal }), "copy");
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}; ${removed}`);
   }
   return copiedSource;
@@ -149,16 +155,25 @@ export function reportCopied(options: DriverCallOptions, copied: CopiedSource): 
 
 /**
  * COS stores a copy unencrypted unless the request asks for SSE: a copy (and so a move) of an
- * SSE-COS or SSE-KMS object asks for the source's mode and KMS key id, unless the caller chose an
- * encryption (a mode, or an SSE-C key) for the copy. HEAD does not return an SSE-KMS object's
- * encryption context: the copy has none unless the caller gives one.
+ * SSE-COS or SSE-KMS object asks for the source's mode and KMS key id, unless the call itself
+ * chose an encryption (an SSE pair it gave, or an SSE-C key). An open-time default
+ * (`default_server_side_encryption*`, named in `options.defaulted`) is no choice of the call: it
+ * applies to a source without SSE, and gives way to the encryption of a source that has one.
+ * HEAD does not return an SSE-KMS object's encryption context: the copy has none unless the
+ * caller gives one.
  */
-function keepSourceEncryption(options: DriverCallOptions, source: RawObject): DriverCallOptions {
-  if (options.serverSideEncryption !== undefined || options.serverSideEncryptionCustomerKey !== undefined) return options;
+export function keepSourceEncryption(options: DriverCallOptions, source: RawObject): DriverCallOptions {
+  if (options.serverSideEncryptionCustomerKey !== undefined) return options;
+  const defaulted = options.defaulted ?? [];
+  if (CALL_SSE.some((k) => options[k] !== undefined && !defaulted.includes(k))) return options;
   const mode = source.system?.["serverSideEncryption"];
   if (typeof mode !== "string" || mode === "") return options;
   const keyId = source.system?.["serverSideEncryptionCosKmsKeyId"];
-  return { ...options, serverSideEncryption: mode, ...(mode === "cos/kms" && typeof keyId === "string" && keyId !== "" ? { serverSideEncryptionCosKmsKeyId: keyId } : {}) };
+  const kept: DriverCallOptions = { ...options, serverSideEncryption: mode };
+  delete kept.serverSideEncryptionCosKmsKeyId;
+  delete kept.serverSideEncryptionContext;
+  if (mode === "cos/kms" && typeof keyId === "string" && keyId !== "") kept.serverSideEncryptionCosKmsKeyId = keyId;
+  return kept;
 }
 
 /**

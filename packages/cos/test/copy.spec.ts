@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { newStorager, parseEndpoint } from "@stowage/core";
+import { createStorager, mergePairs, newStorager, parseEndpoint, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import { bucketAddress } from "../src/addressing.js";
 import { CosClient } from "../src/client.js";
 import { COPY_PART_SIZE, copyPartPlan } from "../src/copy.js";
 import { staticCredentials } from "../src/credentials.js";
-import "../src/index.js";
+import { cosService } from "../src/index.js";
 import { headObject } from "../src/requests.js";
 import { CosStorageDriver } from "../src/storager.js";
 import { errorXml, rawServer, type RawAnswer } from "./raw-server.js";
@@ -166,5 +166,46 @@ describe("cos multipart copy: content headers", () => {
     await multi.copy(src, `${src}-multi`, {});
     expect((await multi.stat(`${src}-multi`, {})).system).toMatchObject({ serverSideEncryption: "AES256" });
     await multi.deleteMany([src, `${src}-multi`], {});
+  });
+
+  it.each([
+    ["a single copy", Number.MAX_SAFE_INTEGER],
+    ["a multipart copy", 1],
+  ])("%s: default_server_side_encryption encrypts a plain source's copy and gives way to an SSE-KMS source's (mode and key id); the call's own choice wins", async (_name, copyThreshold) => {
+    const credentials = staticCredentials({ protocol: "hmac", accessKey: "AK", secretKey: "SK" }, undefined);
+    const client = new CosClient(bucketAddress(BUCKET, undefined, { endpoint: parseEndpoint(`http:127.0.0.1:${emulator.port}`) }), credentials);
+    const workDir = `/${randomUUID()}/`;
+    const open = (defaults: Record<string, unknown>): Storager =>
+      createStorager(new CosStorageDriver(client, BUCKET, "ap-guangzhou", true, { copyThreshold, copyPartSize: MiB }), {
+        definition: cosService,
+        config: { name: BUCKET, workDir },
+        pairs: mergePairs(cosService),
+        defaults,
+        loose: false,
+      });
+    const plain = open({});
+    const s = open({ serverSideEncryption: "AES256" });
+    const sse = async (path: string) => {
+      const system = (await s.stat(path)).system ?? {};
+      return { mode: system["serverSideEncryption"], keyId: system["serverSideEncryptionCosKmsKeyId"] };
+    };
+    const data = randomBytes(2 * MiB + 1);
+    await plain.write("plain", data);
+    await s.copy("plain", "plain-copy");
+    expect(await sse("plain-copy")).toEqual({ mode: "AES256", keyId: undefined });
+    await plain.write("kms", data, { serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: "kid-1" } as never);
+    await s.copy("kms", "kms-copy");
+    expect(await sse("kms-copy")).toEqual({ mode: "cos/kms", keyId: "kid-1" });
+    await s.move("kms-copy", "kms-moved");
+    expect(await sse("kms-moved")).toEqual({ mode: "cos/kms", keyId: "kid-1" });
+    await s.copy("kms", "kms-as-aes", { serverSideEncryption: "AES256" } as never);
+    expect(await sse("kms-as-aes")).toEqual({ mode: "AES256", keyId: undefined });
+    // Onto itself with only the default to go by, a copy changes nothing: nothing is copied.
+    emulator.resetStats();
+    await s.copy("kms", "kms");
+    expect(emulator.stats().byOperation["CopyObject"] ?? 0).toBe(0);
+    expect(emulator.stats().byOperation["InitiateMultipartUpload"] ?? 0).toBe(0);
+    expect(await sse("kms")).toEqual({ mode: "cos/kms", keyId: "kid-1" });
+    await plain.deleteMany(["plain", "plain-copy", "kms", "kms-moved", "kms-as-aes"]);
   });
 });

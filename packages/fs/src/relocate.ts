@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { lstat, open, rename, stat, unlink } from "node:fs/promises";
 import { posix } from "node:path";
-import { ErrorCode, storageError } from "@stowage/core";
+import { ErrorCode, storageError, throwIfAborted } from "@stowage/core";
 import { replaceAtomically, syncPath } from "./atomic.js";
 import { copyContents, type CopySteps } from "./copy-file.js";
 import { fsError, isErrno } from "./errors.js";
@@ -25,7 +25,8 @@ export async function copyInside(paths: FsPaths, src: string, dst: string, steps
  * rename happens where the checks looked; across devices, a copy and a
  * delete. With `durable`, both directories are fsynced (the new name first,
  * so a crash never loses the object). `steps.onProgress` gets the file's size once
- * (`{ bytes: size, total: size }`), just before the rename: a listener that throws leaves both names as they were.
+ * (`{ bytes: size, total: size }`), just before the rename: a listener that throws, or aborts
+ * `steps.signal`, leaves both names as they were.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory at `dst`), `InvalidArgument`, `Aborted`,
  *   what `onProgress` throws, mapped fs errors.
  */
@@ -38,6 +39,8 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
       if (steps.onProgress !== undefined) {
         const size = Number((await stat(srcEntry).catch((e: unknown) => Promise.reject(fsError(e)))).size);
         steps.onProgress({ bytes: size, total: size });
+        // An abort during that event still stops the move: nothing has moved yet.
+        throwIfAborted(steps.signal);
       }
       // The entries themselves: a link at `dst` that leads to `src` is another entry, which the
       // rename replaces (following it here took the source for a hard link of itself and deleted it).

@@ -93,6 +93,20 @@ describe("fs driver: move and fetch report progress", () => {
     expect(await tree(s.root)).toEqual(["dst"]);
   });
 
+  it("an abort during the move's size event stops it with Aborted: both names as they were", async () => {
+    await writeFile(join(s.root, "src"), "twelve bytes");
+    const controller = new AbortController();
+    const events: Progress[] = [];
+    const onProgress = (p: Progress): void => {
+      events.push(p);
+      controller.abort();
+    };
+    await expectCode(s.driver.move(s.key("src"), s.key("dst"), { signal: controller.signal, onProgress }), "Aborted");
+    expect(events).toEqual([{ bytes: 12, total: 12 }]);
+    expect(await tree(s.root)).toEqual(["src"]);
+    expect(await readFile(join(s.root, "src"), "utf8")).toBe("twelve bytes");
+  });
+
   describe("fetch", () => {
     let server: Server;
     let base: string;

@@ -1,4 +1,4 @@
-import { abortError, ArrivalProgress, openUrl, throwIfAborted, type ProgressListener } from "@stowage/core";
+import { abortError, ArrivalProgress, ErrorCode, openUrl, storageError, throwIfAborted, type ProgressListener } from "@stowage/core";
 
 /** A URL's body, read whole, and the Content-Type its server sent. */
 export interface FetchedBody {
@@ -6,13 +6,19 @@ export interface FetchedBody {
   contentType?: string;
 }
 
+/** What the `onProgress` listener threw, told apart from the body's own failures. */
+class ListenerThrew {
+  constructor(readonly thrown: unknown) {}
+}
+
 /**
  * GETs `url` and reads its body whole. `onProgress` gets `{ bytes, total }` as bytes arrive
  * (`total`: the Content-Length when the server sent one, raised to the bytes read if more came)
  * and `{ bytes: size, total: size }` once the body is complete (before anything is stored). A
- * listener that throws stops the download (the body is destroyed) with what it threw.
+ * listener that throws stops the download (the body is destroyed) with what it threw. A body that
+ * breaks off before its end (the connection closed early) is a retryable `ServiceInternal`, as on fs.
  * @throws StorageError `InvalidArgument`, `ObjectNotExist`, `PermissionDenied`, `RequestThrottled`,
- *   `ServiceInternal`, `Aborted`, `Unexpected` (as core's `openUrl`), what `onProgress` throws.
+ *   `ServiceInternal` (5xx; a body cut off, retryable), `Aborted`, `Unexpected` (as core's `openUrl`), what `onProgress` throws.
  */
 export async function fetchBody(url: string, signal: AbortSignal | undefined, onProgress: ProgressListener | undefined): Promise<FetchedBody> {
   const { body, size, contentType } = await openUrl(url, signal);
@@ -25,11 +31,16 @@ export async function fetchBody(url: string, signal: AbortSignal | undefined, on
       const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
       chunks.push(piece);
       bytes += piece.length;
-      progress?.add(piece.length);
+      try {
+        progress?.add(piece.length);
+      } catch (e) {
+        throw new ListenerThrew(e);
+      }
     }
   } catch (e) {
     if (signal?.aborted) throw abortError(signal);
-    throw e;
+    if (e instanceof ListenerThrew) throw e.thrown;
+    throw storageError(ErrorCode.ServiceInternal, "the source URL's body broke off before its end", { cause: e, retryable: true });
   }
   throwIfAborted(signal);
   progress?.finish();

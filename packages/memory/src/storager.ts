@@ -116,7 +116,7 @@ export class MemoryStorageDriver implements StorageDriver {
 
   /**
    * `onProgress` gets the size once (`{ bytes: size, total: size }`), before the copy is stored: a
-   * listener that throws leaves the destination as it was.
+   * listener that throws, or aborts the call's signal, leaves the destination as it was.
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`, what `onProgress` throws.
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
@@ -124,6 +124,8 @@ export class MemoryStorageDriver implements StorageDriver {
     const entry = fileAt(this.store, srcKey);
     this.store.checkFileSlot(dstKey);
     reportSize(options.onProgress, entry.data.length);
+    // An abort during that event still stops the copy: nothing is stored yet.
+    throwIfAborted(options.signal);
     if (srcKey === dstKey) return;
     const copy: MemoryEntry = { ...entry, kind: "file", lastModified: new Date() };
     if (entry.metadata !== undefined) copy.metadata = { ...entry.metadata };
@@ -132,7 +134,7 @@ export class MemoryStorageDriver implements StorageDriver {
 
   /**
    * Moves the entry itself (a link stays a link). `onProgress` gets a file's size once, before it
-   * moves (a listener that throws leaves both keys as they were); a link, which has no size: nothing.
+   * moves (a listener that throws, or aborts the call's signal, leaves both keys as they were); a link, which has no size: nothing.
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`, what `onProgress` throws.
    */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
@@ -141,6 +143,8 @@ export class MemoryStorageDriver implements StorageDriver {
     const entry = own?.kind === "link" ? own : fileAt(this.store, srcKey);
     this.store.checkFileSlot(dstKey);
     if (entry.kind !== "link") reportSize(options.onProgress, entry.data.length);
+    // An abort during that event still stops the move: nothing has moved yet.
+    throwIfAborted(options.signal);
     if (srcKey === dstKey) return;
     this.store.remove(srcKey);
     this.store.set(dstKey, { ...entry, lastModified: new Date() });

@@ -1,7 +1,20 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
-import { newStorager } from "@stowage/core";
-import "@stowage/memory";
+import { newStorager, type Storager } from "@stowage/core";
+import { MemoryStorageDriver } from "@stowage/memory";
 import { expectCode } from "./helpers.js";
+
+/**
+ * A storager on a fresh named store, with `x → y` and `y → x`: core refuses a link that closes a
+ * loop, so the second link goes through the driver (a loop another writer made, as it were).
+ */
+async function withLoop(x: string, y: string): Promise<Storager> {
+  const name = `loop-${randomUUID()}`;
+  const s = newStorager(`memory://${name}/`);
+  await s.createLink(x, y);
+  await new MemoryStorageDriver(undefined, name).createLink(y, x, {});
+  return s;
+}
 
 /** The memory driver's links beyond the behaviour suite: what follows them, what does not, and what is refused. */
 describe("memory links", () => {
@@ -35,8 +48,8 @@ describe("memory links", () => {
     await s.createLink("b", "a");
     expect((await s.read("b")).toString()).toBe("end");
     await s.createLink("x", "y");
-    await s.createLink("y", "x");
-    await expectCode(s.read("x"), "InvalidArgument");
+    await expectCode(s.createLink("y", "x"), "InvalidArgument");
+    await expectCode((await withLoop("x", "y")).read("x"), "InvalidArgument");
   });
 
   it("a directory at the link's path is ObjectModeInvalid and stays a directory", async () => {
@@ -95,9 +108,7 @@ describe("memory links", () => {
     await expectCode(s.read("l", { ifNoneMatch: etag, size: 0 }), "Conflict");
   });
   it("moves a looping or long-chained link anywhere else (only the move onto its target is refused); a 0-byte read of a link to a directory is ObjectModeInvalid", async () => {
-    const s = open();
-    await s.createLink("a", "b");
-    await s.createLink("b", "a");
+    const s = await withLoop("a", "b");
     await s.move("a", "z");
     expect((await s.stat("z")).linkTarget).toBe("/b");
     await s.write("t", "x");

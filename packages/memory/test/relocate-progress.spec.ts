@@ -89,6 +89,24 @@ describe("memory copy and move: onProgress", () => {
     await expect(s.stat("c")).rejects.toMatchObject({ code: "ObjectNotExist" });
   });
 
+  it("an abort during the size event stops copy and move with Aborted: nothing copied, the source where it was", async () => {
+    const s = open();
+    await s.write("a", Buffer.from("eleven byte"));
+    for (const op of ["copy", "move"] as const) {
+      const controller = new AbortController();
+      const events: Progress[] = [];
+      const onProgress = (p: Progress): void => {
+        events.push(p);
+        controller.abort();
+      };
+      const error = await rejection(s[op]("a", `${op}-dst`, { signal: controller.signal, onProgress }));
+      expect(isStorageError(error, "Aborted")).toBe(true);
+      expect(events).toEqual([{ bytes: 11, total: 11 }]);
+      await expect(s.stat(`${op}-dst`)).rejects.toMatchObject({ code: "ObjectNotExist" });
+      expect((await s.read("a")).toString()).toBe("eleven byte");
+    }
+  });
+
   it("moving a link reports nothing (a link has no size)", async () => {
     const s = open();
     await s.write("target", Buffer.from("bytes"));

@@ -28,8 +28,10 @@ export interface OssDriverTuning {
   copyPartSize?: number;
 }
 
-/** The SSE pairs a copy onto itself compares with what the source reports. */
+/** The SSE pairs a copy onto itself compares with what the source reports; given by the call itself (not by a default), they replace the source's encryption. */
 const SSE_FIELDS = ["serverSideEncryption", "serverSideDataEncryption", "serverSideEncryptionKeyId"] as const;
+/** What a copy onto itself whose CRC-64 OSS contradicts says of the object (it is not deleted). */
+export const IN_PLACE_KEPT = "the copy was onto the source itself, so it was not removed (it is the only copy): read it to check it";
 
 /** What {@link copyStated} needs of the driver. */
 export interface CopyContext {
@@ -47,7 +49,10 @@ export interface CopyContext {
 
 /**
  * Server-side copy of a source already stat'ed: CopyObject, or UploadPartCopy above the tuning's
- * threshold (1 GiB); the copy's CRC64 must equal the source's (a mismatching copy is deleted). A
+ * threshold (1 GiB), both keeping the source's encryption ({@link keepSourceEncryption}); the
+ * copy's CRC64 must equal the source's (a mismatching copy is deleted, unless it was made onto the
+ * object whose bytes it copied: that object is kept, and the call still fails). A copy onto
+ * itself, or of a link onto the link's own target, changes nothing unless it re-encrypts. A
  * symlink source copies its target's bytes (OSS itself would copy the link). The copy (every part
  * of a multipart one) is pinned to the ETag of that stat (`x-oss-copy-source-if-match`): a source
  * overwritten since fails the copy with `Conflict` (412) and nothing is stored. Returns the object
@@ -68,8 +73,10 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
   }
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "OSS cannot copy an appendable object server-side: read it and write the copy");
-  // Onto itself, a copy changes nothing unless it re-encrypts (another SSE mode or KMS key).
-  if (srcKey === dstKey && sameServerSideEncryption(options, source.system, SSE_FIELDS)) return undefined;
+  options = keepSourceEncryption(options, source);
+  // Onto itself (a link onto its own target too), a copy changes nothing unless it re-encrypts (another SSE mode or KMS key).
+  const ontoItself = srcKey === dstKey || from === dstKey;
+  if (ontoItself && sameServerSideEncryption(options, source.system, SSE_FIELDS)) return undefined;
   let copied: DriverWriteResult;
   try {
     if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
@@ -87,10 +94,37 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
     throw copySourceChanged(e, source.etag);
   }
   if (ctx.integrity && source.crc64 !== undefined && copied.crc64 !== undefined && !crc64Equal(copied.crc64, source.crc64)) {
-    const removed = await removeStoredWrong((signal) => ctx.delete(dstKey, { signal }), "copy");
+    // Onto the object whose bytes were copied (an in-place re-encryption), the copy is the only copy there is: never deleted.
+    const removed = ontoItself ? IN_PLACE_KEPT : await removeStoredWrong((signal) => ctx.delete(dstKey, { signal }), "copy");
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}; ${removed}`);
   }
   return source;
+}
+
+/**
+ * The options of a copy of `source`, single or multipart: OSS's CopyObject and
+ * InitiateMultipartUpload are asked for the source's SSE mode (AES256, SM4 or KMS), and with KMS
+ * its data encryption (SM4) and key id, so that a copy (and so a move) of an encrypted object is
+ * encrypted alike whatever its size, unless the call itself chose an encryption (an SSE pair it
+ * gave). An open-time default (`default_server_side_encryption*`, named in `options.defaulted`)
+ * is no choice of the call: it applies to a source without SSE, and gives way to the encryption
+ * of a source that has one.
+ */
+export function keepSourceEncryption(options: DriverCallOptions, source: RawObject): DriverCallOptions {
+  const defaulted = options.defaulted ?? [];
+  if (SSE_FIELDS.some((k) => options[k] !== undefined && !defaulted.includes(k))) return options;
+  const mode = source.system?.["serverSideEncryption"];
+  if (typeof mode !== "string" || mode === "") return options;
+  const kept: DriverCallOptions = { ...options, serverSideEncryption: mode };
+  delete kept.serverSideDataEncryption;
+  delete kept.serverSideEncryptionKeyId;
+  if (mode === "KMS") {
+    const data = source.system?.["serverSideDataEncryption"];
+    const keyId = source.system?.["serverSideEncryptionKeyId"];
+    if (typeof data === "string" && data !== "") kept.serverSideDataEncryption = data;
+    if (typeof keyId === "string" && keyId !== "") kept.serverSideEncryptionKeyId = keyId;
+  }
+  return kept;
 }
 
 /**

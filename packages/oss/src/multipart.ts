@@ -160,7 +160,8 @@ export async function statUpload(client: OssClient, key: string, uploadId: strin
  * left names it). `options.onProgress` gets the bytes of the ranges copied so far after each range
  * (core `copyInRanges`), with `total` the source's size. The new object gets the source's content type,
  * metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
- * Expires and storage class, as CopyObject keeps them. Every range is pinned to `source.etag`
+ * Expires and storage class, as CopyObject keeps them, and the encryption `options` carries
+ * (copy.ts `keepSourceEncryption` sets the source's SSE mode, data encryption and KMS key id). Every range is pinned to `source.etag`
  * (`x-oss-copy-source-if-match`), so a source overwritten meanwhile fails the copy (412, `Conflict`)
  * instead of splicing two versions. Returns the new object's ETag and CRC64.
  * @throws StorageError `Conflict` (412: the source changed), from OSS; `Aborted`

@@ -29,13 +29,14 @@ function requests(): Record<string, number> {
 }
 
 describe.each(["v1", "v4"] as const)("oss symlinks on the emulator (%s)", (version) => {
-  it("creates a link with PutSymlink and stats it with HEAD + GetSymlink; plain objects and missing keys cost one HEAD", async () => {
+  it("creates a link with a HEAD of its target and PutSymlink, and stats it with HEAD + GetSymlink; plain objects and missing keys cost one HEAD", async () => {
     const s = open(version);
     const data = randomBytes(300);
     await s.write("dir/t ar+get é.bin", data);
     emulator.resetStats();
     const o = await s.createLink("links/l ink+ü 😀", "dir/t ar+get é.bin");
-    expect(requests()).toEqual({ PutSymlink: 1 });
+    // One HEAD of the target first (core: does it lead back to the link?), then PutSymlink.
+    expect(requests()).toEqual({ HeadObject: 1, PutSymlink: 1 });
     expect(o).toMatchObject({ path: "links/l ink+ü 😀", mode: "link" });
     expect(o.linkTarget).toMatch(/\/dir\/t ar\+get é\.bin$/);
     emulator.resetStats();
@@ -85,6 +86,21 @@ describe.each(["v1", "v4"] as const)("oss symlinks on the emulator (%s)", (versi
     expect(moved.mode).toBe("link");
     expect(moved.linkTarget).toMatch(/\/t$/);
     expect((await s.read("moved")).toString()).toBe("target bytes");
+  });
+
+  it("copy of a link onto its own target is a copy onto itself: nothing is sent but the stats, the target is unchanged", async () => {
+    const s = open(version);
+    await s.write("t", "target bytes");
+    await s.createLink("l", "t");
+    const before = await s.stat("t");
+    emulator.resetStats();
+    await s.copy("l", "t");
+    expect(requests().CopyObject).toBeUndefined();
+    expect(requests().PutObject).toBeUndefined();
+    const after = await s.stat("t");
+    expect(after.etag).toBe(before.etag);
+    expect((await s.read("t")).toString()).toBe("target bytes");
+    expect((await s.stat("l")).mode).toBe("link");
   });
 
   it("lists links as links, and a link can replace an appendable object", async () => {

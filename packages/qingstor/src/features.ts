@@ -29,9 +29,11 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
  * (`crc64` is false); `integrity` (default on) decides whether Content-MD5 is
  * sent and the MD5 ETags QingStor returns are checked. QingStor has no symbolic
  * links: `createLink` is on only with `virtualLinks` (the `enable_virtual_link`
- * pair), go-storage's links in user metadata.
+ * pair), go-storage's links in user metadata. Appends and fetches take no SSE-C key on QingStor:
+ * both are off when the storager was opened with one (`withoutCustomerKey` false), rather than
+ * store plain bytes that storager could not read back.
  */
-export function qingstorFeatures(integrity = true, virtualLinks = false, appends = true): Readonly<StorageFeatures> {
+export function qingstorFeatures(integrity = true, virtualLinks = false, withoutCustomerKey = true): Readonly<StorageFeatures> {
   return defineFeatures({
     stat: true,
     read: true,
@@ -45,7 +47,7 @@ export function qingstorFeatures(integrity = true, virtualLinks = false, appends
     listMultipartUploads: true,
     copy: true,
     move: true,
-    fetch: true,
+    fetch: withoutCustomerKey,
     createDir: true,
     createLink: virtualLinks,
     presignRead: true,
@@ -57,7 +59,7 @@ export function qingstorFeatures(integrity = true, virtualLinks = false, appends
     presignCompleteMultipart: true,
     responseOverrides: true,
     conditionalRead: true,
-    append: appends,
+    append: withoutCustomerKey,
     multipart: true,
     userMetadata: true,
     contentType: true,

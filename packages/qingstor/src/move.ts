@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, statSseCSource, type BufferedResponse, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { ErrorCode, isStorageError, statSseCSource, storageError, type BufferedResponse, type DriverCallOptions, type RawObject } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
@@ -24,8 +24,10 @@ export interface MoveContext {
  * has the source's ETag, size and mode; otherwise the 404 stands (a 404 on the first attempt too).
  * `options.onProgress` gets `{ bytes: size, total: size }` once the move is done: the size the
  * source's stat gave, or (that stat refused, with a listener only) a HEAD of the destination's
- * (see `reportStored`: no event when that HEAD fails).
- * @throws StorageError `ObjectNotExist` (source), `PermissionDenied`, `Aborted`, `Unexpected` (the
+ * (see `reportStored`: no event when that HEAD fails). A directory source (a `dir/` key, or a
+ * stat that finds a directory) is refused before the move is sent: QingStor would rename the
+ * marker into a file and leave the objects below it where they are.
+ * @throws StorageError `ObjectNotExist` (source), `ObjectModeInvalid` (a directory: nothing moved), `PermissionDenied`, `Aborted`, `Unexpected` (the
  *   onProgress listener threw: the object is moved), ...
  */
 export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
@@ -44,6 +46,8 @@ export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: strin
       return undefined;
     },
   );
+  // QingStor would rename a `dir/` marker into a file and leave the objects below it: refused, as on every driver.
+  if (source?.mode === "dir" || srcKey.endsWith("/")) throw storageError(ErrorCode.ObjectModeInvalid, "the move source is a directory");
   const res = await ctx.client.sendBuffered(moveCall(dstKey, sourceHeader(ctx.name, srcKey)), {
     signal: options.signal,
     // A 404 comes back here, to tell a retry that lost the race with its own first attempt.

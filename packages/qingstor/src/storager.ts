@@ -60,7 +60,10 @@ export class QingStorStorageDriver implements StorageDriver {
     readonly tuning: QingStorDriverTuning = {},
     /** Virtual links (go-storage's `virtual_link`): `createLink`, and links seen as links by stat, read, list and copy. */
     readonly virtualLinks = false,
-    /** Opened with an SSE-C key: appends, which QingStor cannot encrypt with one, are off (`features.append` false; see {@link QingStorStorageDriver.createAppend}). */
+    /**
+   * Opened with an SSE-C key: appends and fetches, which QingStor cannot encrypt with one, are off
+   * (`features.append` and `features.fetch` false; see {@link QingStorStorageDriver.createAppend}, {@link QingStorStorageDriver.fetch}).
+   */
     readonly customerKeyAtOpen = false,
   ) {
     this.features = qingstorFeatures(integrity, virtualLinks, !customerKeyAtOpen);
@@ -160,8 +163,8 @@ export class QingStorStorageDriver implements StorageDriver {
 
   /**
    * A native server-side rename (`x-qs-move-source`; a virtual link keeps its metadata and type, so it
-   * stays a link); a retry after a lost answer is recognised (move.ts).
-   * @throws StorageError `ObjectNotExist` (source), `PermissionDenied`, ...
+   * stays a link); a retry after a lost answer is recognised (move.ts). A directory source is refused.
+   * @throws StorageError `ObjectNotExist` (source), `ObjectModeInvalid` (a directory: nothing moved), `PermissionDenied`, ...
    */
   move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     return moveObject(this, srcKey, dstKey, options);
@@ -174,6 +177,8 @@ export class QingStorStorageDriver implements StorageDriver {
    * `onProgress` listener only, one HEAD of `key` afterwards tells the size for the one event
    * `{ bytes: size, total: size }`; that HEAD failing, or finding another ETag than the fetch's
    * answer gave (the object overwritten since), leaves the event out (see `reportStored`).
+   * QingStor's fetch takes no SSE-C key: a storager opened with one has `features.fetch` false, so
+   * core refuses fetches (`CapabilityInsufficient`) rather than store plain bytes it could not read back.
    * @throws StorageError `ObjectNotExist` (source 404), `Conflict` (fetch_in_process), `RequestThrottled`, `ServiceInternal` (upstream_failed),
    *   `Unexpected` (the onProgress listener threw: the object is fetched)
    */

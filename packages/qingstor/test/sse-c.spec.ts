@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { checkSseCAppends, checkSseCCopies, checkSseCDirs, checkSseCKeyHints } from "@stowage/behavior-tests";
 import { newStorager, type Storager } from "@stowage/core";
@@ -34,6 +36,43 @@ describe("qingstor SSE-C copies", () => {
     await checkSseCDirs(open);
     await checkSseCAppends(open);
     await checkSseCKeyHints(open, "encryption_customer_key");
+  });
+
+  it("a storager opened with a customer key has no fetch (QingStor's fetch takes no key: it would store plain bytes): refused, nothing stored", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-length": "12" });
+      res.end("fetched data");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+      const workDir = `/${randomUUID()}/`;
+      const open = (key?: Buffer): Storager =>
+        newStorager<QingStorOptions>({
+          type: "qingstor",
+          name: BUCKET,
+          workDir,
+          credential: "hmac:stowage-ak:stowage-sk",
+          endpoint: `https:127.0.0.1:${tls.port}`,
+          location: tls.region,
+          tlsCa: tls.ca,
+          ...(key === undefined ? {} : { encryptionCustomerKey: key }),
+        });
+      const keyed = open(randomBytes(32));
+      const plain = open();
+      expect(keyed.features.fetch).toBe(false);
+      tls.resetStats();
+      await expect(keyed.fetch("f", url)).rejects.toMatchObject({ code: "CapabilityInsufficient" });
+      expect(tls.stats().requests).toBe(0);
+      await expect(plain.stat("f")).rejects.toMatchObject({ code: "ObjectNotExist" });
+      expect(plain.features.fetch).toBe(true);
+      await plain.fetch("f", url);
+      expect((await plain.read("f")).toString()).toBe("fetched data");
+      await plain.delete("f");
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("a move of an SSE-C object whose answer is lost is recognised (the source's HEAD carries the key)", async () => {

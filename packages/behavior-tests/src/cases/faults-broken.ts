@@ -107,6 +107,36 @@ export function registerBrokenFaultCases(ctx: FaultContext): void {
     await store.delete(src);
   });
 
+  itCrc64("a wrong CRC64 on a copy onto the source itself (an in-place re-encryption, a link copied onto its target) keeps the object: it is the only copy", async () => {
+    const store = ctx.store;
+    const path = `b/${randomUUID()}`;
+    const data = randomBytes(3000);
+    await store.write(path, data);
+    ctx.faults({ kind: "wrong-crc64", operation: "CopyObject", count: 1 });
+    const error = await store.copy(path, path, { serverSideEncryption: "AES256" } as never).catch((x: unknown) => x);
+    expect(ctx.fired()).toEqual([1]);
+    expect(isStorageError(error, "IntegrityMismatch")).toBe(true);
+    expect((error as Error).message).toMatch(/not removed/);
+    ctx.faults();
+    expect(sha256(await store.read(path))).toBe(sha256(data));
+    if (store.features.createLink) {
+      // Copying a link onto the object it leads to copies that object onto itself.
+      const link = `b/${randomUUID()}`;
+      await store.createLink(link, path);
+      ctx.faults({ kind: "wrong-crc64", operation: "CopyObject", count: 1 });
+      const outcome = await store.copy(link, path).then(
+        () => "no error",
+        (x: unknown) => (isStorageError(x) ? x.code : String(x)),
+      );
+      expect(["no error", "IntegrityMismatch"]).toContain(outcome);
+      ctx.faults();
+      expect(sha256(await store.read(path))).toBe(sha256(data));
+      expect((await store.stat(link)).mode).toBe("link");
+      await store.delete(link);
+    }
+    await store.delete(path);
+  });
+
   it("persistent failures give up with a typed, retryable error carrying the request id, and no object", async () => {
     const store = ctx.store;
     const path = `b/${randomUUID()}`;

@@ -24,6 +24,27 @@ export async function serve(data: Buffer): Promise<{ url: string; close: () => P
   };
 }
 
+/**
+ * Serves a body that breaks off: every URL answers with a Content-Length of `size` bytes, sends
+ * the first 1,000 of them, and closes the connection (on 127.0.0.1).
+ */
+export async function serveCutShort(size: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(size) });
+    res.write(randomData(1000), () => res.socket?.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 async function refuse(t: CaseScope): Promise<void> {
   await expectError(() => t.store.fetch(t.key(), "http://127.0.0.1:9/none"), "CapabilityInsufficient");
 }
@@ -41,6 +62,20 @@ export function registerFetchCases(suite: Suite): void {
       await t.store.fetch(path, server.url + "object.bin");
       expect((await t.store.stat(path)).size).toBe(data.length);
       expectSameBytes(await t.store.read(path), data);
+    },
+    refuse,
+  );
+
+  suite.gated(
+    "fetch: a body that breaks off before its end is a retryable ServiceInternal, and nothing is stored",
+    ["fetch"],
+    async (t) => {
+      const server = await serveCutShort(300_000);
+      t.defer(server.close);
+      const path = t.key();
+      const error = await expectError(() => t.store.fetch(path, server.url + "object.bin"), "ServiceInternal");
+      expect(error.retryable).toBe(true);
+      await expectError(() => t.store.stat(path), "ObjectNotExist");
     },
     refuse,
   );

@@ -246,6 +246,25 @@ export function registerLinkCases(suite: Suite): void {
   );
 
   suite.gated(
+    "createLink: a target that leads back to the link's path (a loop of two or three links) is InvalidArgument; the file there keeps its bytes",
+    ["createLink"],
+    async (t) => {
+      const data = randomData(50);
+      const file = await target(t, data);
+      const first = linkPath(t);
+      await t.store.createLink(first, file);
+      await expectError(() => t.store.createLink(file, first), "InvalidArgument");
+      const second = linkPath(t);
+      await t.store.createLink(second, first);
+      await expectError(() => t.store.createLink(file, second), "InvalidArgument");
+      expect((await t.store.stat(file)).mode).toBe("file");
+      expectSameBytes(await t.store.read(file), data);
+      expectSameBytes(await t.store.read(first), data);
+    },
+    refuse,
+  );
+
+  suite.gated(
     "createLink: a directory path or target, a link to itself and a target outside the work_dir are InvalidArgument, and create nothing",
     ["createLink"],
     async (t) => {

@@ -123,6 +123,31 @@ export function registerTransferCases(suite: Suite, op: TransferOp): void {
   );
 
   suite.gated(
+    `${op}: a directory source, with its trailing / or without, is ObjectModeInvalid and changes nothing`,
+    [op, "createDir"],
+    async (t) => {
+      const dir = t.key();
+      const child = `${dir}/child`;
+      const dst = t.key();
+      t.defer(() => t.store.delete(`${dir}/`, { mode: "dir" }));
+      t.track(child);
+      const data = randomData(300);
+      await t.store.createDir(dir);
+      await t.store.write(child, data);
+      for (const src of [`${dir}/`, dir]) {
+        await expectError(() => transfer(t, op, src, dst), "ObjectModeInvalid");
+        await expectError(() => t.store.stat(dst), "ObjectNotExist");
+        expect((await t.store.stat(`${dir}/`)).mode).toBe("dir");
+        expectSameBytes(await t.store.read(child), data);
+      }
+    },
+    async (t) => {
+      if (!t.store.features[op]) await refuse(t, op);
+      else await expectError(() => t.store.createDir(t.key()), "CapabilityInsufficient");
+    },
+  );
+
+  suite.gated(
     `${op}: onto an existing dir (${tag}D1 without virtual dirs, ${tag}V1 with them)`,
     [op, "createDir"],
     async (t) => {

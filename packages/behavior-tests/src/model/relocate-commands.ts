@@ -11,8 +11,9 @@ import type { ModelObject, StoreModel } from "./store-model.js";
 function sourceOf(model: StoreModel, src: string): ModelObject | ErrorCode {
   const obj = src.endsWith("/") ? undefined : model.files.get(src);
   if (obj !== undefined) return obj;
-  const dir = src.endsWith("/") ? src : model.tree ? src + "/" : undefined;
-  return dir !== undefined && model.dirExists(dir) ? "ObjectModeInvalid" : "ObjectNotExist";
+  // `d` with no object but a directory `d/` (a tree's, or a service's marker or objects below) is a directory on every driver.
+  const dir = src.endsWith("/") ? src : src + "/";
+  return model.dirExists(dir) ? "ObjectModeInvalid" : "ObjectNotExist";
 }
 
 /**

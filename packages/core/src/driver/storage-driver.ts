@@ -25,6 +25,12 @@ export interface DriverCallOptions {
    * when the caller's listener threw: let that fail the call.
    */
   onProgress?: ProgressListener;
+  /**
+   * `copy` and `move` only: the pairs (camelCase) core filled in from open-time defaults
+   * (`default_*`), which the call did not give itself. A copy keeps some of its source's
+   * attributes over a default (COS, OSS: the source's server-side encryption), never over the call's own choice.
+   */
+  defaulted?: readonly string[];
   [pair: string]: unknown;
 }
 

@@ -34,15 +34,26 @@ export function checkHttpUrl(url: string): void {
   }
 }
 
+/** Redirects followed at most (as Node's fetch would), before the fetch is refused. */
+export const MAX_URL_REDIRECTS = 20;
+/** The answers whose `Location` is followed. */
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
 /**
- * GETs an http(s) URL with Node's fetch, following redirects, for drivers
+ * GETs an http(s) URL with Node's fetch, following up to {@link MAX_URL_REDIRECTS} redirects
+ * (each to an http or https URL only, checked before it is requested), for drivers
  * whose `fetch` runs on this machine (fs, memory). The URL never appears in
- * errors: it may be presigned. Aborting `signal` aborts the request and its body. Node's fetch
+ * errors: it may be presigned. The request asks for the bytes as they are (`Accept-Encoding:
+ * identity`); a server that encodes the body anyway (`Content-Encoding: gzip`, `deflate`, `br`) has
+ * it decoded by Node's fetch, which offers no way to keep it encoded: the decoded bytes are
+ * what is read, and `size` is left out (the Content-Length counts the encoded bytes).
+ * Aborting `signal` aborts the request and its body. Node's fetch
  * gets a signal of its own, linked to `signal` through core's one listener and let go of once the
  * body closed (read, failed or destroyed): fetch would keep a listener on the caller's signal
  * until its request is garbage-collected, and raise that signal's listener limit to 1500 (hiding
  * real leaks from Node's warning).
- * @throws InvalidArgument (not http or https), ObjectNotExist (404/410), PermissionDenied (401/403),
+ * @throws InvalidArgument (not http or https; a redirect to a URL that is not, or more than
+ *   {@link MAX_URL_REDIRECTS} of them), ObjectNotExist (404/410), PermissionDenied (401/403),
  *   RequestThrottled (429), ServiceInternal (5xx), Aborted, Unexpected (network failure, other statuses)
  */
 export async function openUrl(url: string, signal?: AbortSignal): Promise<OpenedUrl> {
@@ -50,7 +61,7 @@ export async function openUrl(url: string, signal?: AbortSignal): Promise<Opened
   const own = signal === undefined ? undefined : new AbortController();
   const release = onAbort(signal, () => own?.abort(signal?.reason));
   try {
-    const response = await fetch(url, { redirect: "follow", ...(own ? { signal: own.signal } : {}) });
+    const response = await followRedirects(url, own?.signal);
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       throw statusError(response.status);
@@ -59,9 +70,11 @@ export async function openUrl(url: string, signal?: AbortSignal): Promise<Opened
     body.once("close", release);
     const length = Number(response.headers.get("content-length") ?? NaN);
     const contentType = response.headers.get("content-type");
+    const encoding = (response.headers.get("content-encoding") ?? "").trim().toLowerCase();
+    const decoded = encoding !== "" && encoding !== "identity";
     return {
       body,
-      ...(Number.isSafeInteger(length) && length >= 0 ? { size: length } : {}),
+      ...(!decoded && Number.isSafeInteger(length) && length >= 0 ? { size: length } : {}),
       ...(contentType === null ? {} : { contentType }),
     };
   } catch (e) {
@@ -70,6 +83,46 @@ export async function openUrl(url: string, signal?: AbortSignal): Promise<Opened
     if (isStorageError(e)) throw e;
     throw storageError(ErrorCode.Unexpected, "fetching the source URL failed", { cause: e });
   }
+}
+
+/**
+ * GETs `url`, and the `Location` of each redirect answer in turn, up to {@link MAX_URL_REDIRECTS}
+ * redirects: the first answer that is no redirect. A redirect's body is discarded.
+ * @throws StorageError `InvalidArgument` (a redirect to a URL that is not http or https, or with a
+ *   user name or password; too many redirects); what fetch throws
+ */
+async function followRedirects(url: string, signal: AbortSignal | undefined): Promise<Response> {
+  let at = url;
+  for (let redirects = 0; ; redirects++) {
+    const response = await fetch(at, { redirect: "manual", headers: { "accept-encoding": "identity" }, ...(signal ? { signal } : {}) });
+    const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+    if (location === null) return response;
+    await response.body?.cancel().catch(() => undefined);
+    if (redirects === MAX_URL_REDIRECTS) {
+      throw storageError(ErrorCode.InvalidArgument, `the source URL redirects more than ${MAX_URL_REDIRECTS} times (a redirect loop?)`, { statusCode: response.status });
+    }
+    at = redirectTarget(location, at);
+  }
+}
+
+/**
+ * Where a redirect leads: `location` resolved against the URL that answered it.
+ * @throws StorageError `InvalidArgument` (not a URL, not http or https, or with a user name or password); the URL is never named
+ */
+function redirectTarget(location: string, from: string): string {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw storageError(ErrorCode.InvalidArgument, "the source URL redirected to something that is not a URL");
+  }
+  if (next.protocol !== "http:" && next.protocol !== "https:") {
+    throw storageError(ErrorCode.InvalidArgument, `the source URL redirected to a ${next.protocol} URL: fetch follows redirects to http and https URLs only`);
+  }
+  if (next.username !== "" || next.password !== "") {
+    throw storageError(ErrorCode.InvalidArgument, "the source URL redirected to a URL with a user name or password (user:password@host), which fetch does not take");
+  }
+  return next.href;
 }
 
 /** The error for a non-2xx answer of the source server. */

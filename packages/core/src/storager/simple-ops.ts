@@ -10,6 +10,7 @@ import type { PresignedRequest } from "../storager.js";
 import { toObjectInfo } from "./list-objects.js";
 import { sortParts } from "./multipart-ops.js";
 import { progressRelay } from "./progress-reporter.js";
+import { defaultedPairs, refuseLinkLoop, sourceDirError } from "./relocate-checks.js";
 import type { OperationScope } from "./storager-context.js";
 
 /**
@@ -38,18 +39,27 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
 
 /**
  * Server-side copy or move of one object. An `onProgress` listener reaches the driver through
- * {@link progressRelay}.
- * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (same source and destination on move),
+ * {@link progressRelay}; the pairs filled in from open-time defaults are named to it
+ * (`DriverCallOptions.defaulted`). A source the driver did not find whose path is a directory
+ * without its `/` (`d` for `d/`) is `ObjectModeInvalid` on every storage (relocate-checks.ts
+ * `sourceDirError`: one stat more, only after such a failure).
+ * @throws ObjectNotExist, ObjectModeInvalid (a directory source), InvalidArgument (same source and destination on move),
  *   Unexpected (the onProgress listener threw)
  */
 export async function relocate(scope: OperationScope, op: "copy" | "move", src: string, dst: string, rawOptions: object | undefined): Promise<void> {
   scope.require(op, op, op);
-  const options = withProgressRelay(scope.options(op, rawOptions));
+  const validated = scope.options(op, rawOptions);
+  const defaulted = defaultedPairs(validated, rawOptions);
+  const options = withProgressRelay(defaulted.length === 0 ? validated : { ...validated, defaulted });
   const from = scope.resolve(src).key;
   const to = scope.resolve(dst, { file: true }).key;
   if (op === "move" && from === to) throw storageError(ErrorCode.InvalidArgument, "move source and destination are the same object");
   if (op === "move" && scope.driver.features.createLink) await refuseMoveOntoTarget(scope, from, to, options);
-  await scope.driver[op]!(from, to, options);
+  try {
+    await scope.driver[op]!(from, to, options);
+  } catch (e) {
+    throw await sourceDirError(scope.driver, from, e, options["signal"] as AbortSignal | undefined);
+  }
 }
 
 /** `options` with its `onProgress` listener (if any) behind a {@link progressRelay}. */
@@ -105,8 +115,12 @@ export async function createDir(scope: OperationScope, path: string, rawOptions:
 }
 
 /**
- * Makes `path` a symbolic link to `target`. The returned object is the link.
- * @throws InvalidArgument (a directory path or target, a link to itself, a target outside the work_dir)
+ * Makes `path` a symbolic link to `target`. The returned object is the link. A target that
+ * leads back to `path` through the links already there (`b → a` when making `a → b`) would close
+ * a loop over what is at `path`: refused before anything changes (relocate-checks.ts
+ * `refuseLinkLoop`: one stat of the target, and one per link it leads through).
+ * @throws InvalidArgument (a directory path or target, a link to itself or to a chain of links that
+ *   leads back to it or through more than 40 links, a target outside the work_dir)
  */
 export async function createLink(scope: OperationScope, path: string, target: string, rawOptions: object | undefined): Promise<ObjectInfo> {
   scope.require("createLink", "createLink", "createLink");
@@ -115,6 +129,7 @@ export async function createLink(scope: OperationScope, path: string, target: st
   const to = scope.resolve(target);
   if (link.key.endsWith("/") || to.key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a link and its target are objects, not directories (no trailing /)");
   if (link.key === to.key) throw storageError(ErrorCode.InvalidArgument, "a link cannot point to itself");
+  await refuseLinkLoop(scope.driver, link.key, to.key, options["signal"] as AbortSignal | undefined);
   const raw = await scope.driver.createLink!(link.key, to.key, options);
   return { ...toObjectInfo(scope.workDir, raw), path: link.path, mode: "link", linkTarget: "/" + to.key };
 }

@@ -1,0 +1,56 @@
+import { ErrorCode } from "../errors/error-code.js";
+import { isStorageError, storageError } from "../errors/storage-error.js";
+import type { RawObject, StorageDriver } from "../driver/storage-driver.js";
+
+/** Links followed at most when checking where a new link's target leads (a loop stops earlier). */
+const MAX_LINK_HOPS = 40;
+
+/**
+ * The pairs of `options` (validated, defaults merged) that the call did not give itself: those
+ * core filled in from open-time defaults (`DriverCallOptions.defaulted`). `signal` and
+ * `onProgress` are never defaults.
+ */
+export function defaultedPairs(options: Readonly<Record<string, unknown>>, given: object | undefined): string[] {
+  const own = (given ?? {}) as Record<string, unknown>;
+  return Object.keys(options).filter((k) => k !== "signal" && k !== "onProgress" && options[k] !== undefined && own[k] === undefined);
+}
+
+/**
+ * What a failed copy or move reports: `error` itself, unless it is `ObjectNotExist` for a source
+ * key without a trailing `/` that names a directory (`d` while `d/` exists, made or implied by the
+ * objects below it): then `ObjectModeInvalid`, as memory and fs report it. Asked only after the
+ * driver failed with `ObjectNotExist` (a stat of `key/`: on a cloud a HEAD of the marker and, with
+ * none, a LIST of one key), so a copy that succeeds costs nothing more. Any failure of that
+ * stat leaves `error` as it was.
+ * @throws nothing: returns the error to throw.
+ */
+export async function sourceDirError(driver: StorageDriver, key: string, error: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+  if (!isStorageError(error, ErrorCode.ObjectNotExist) || key === "" || key.endsWith("/") || signal?.aborted) return error;
+  const dir = await driver.stat(key + "/", signal ? { signal } : {}).catch(() => undefined);
+  if (dir?.mode !== "dir") return error;
+  return storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory (copy or move the objects below it one by one)");
+}
+
+/**
+ * A new link at `link` whose target leads back to `link` (directly, or through the links already
+ * there) would close a loop, and replace whatever is at `link` (a file's bytes included) with it:
+ * refused. Costs one stat of the target, and one per link it leads through (at most
+ * {@link MAX_LINK_HOPS}); a target that is missing or cannot be stat'ed ends the walk (a dangling
+ * link is allowed).
+ * @throws StorageError `InvalidArgument` (a loop, or a chain too long to check), `Aborted`
+ */
+export async function refuseLinkLoop(driver: StorageDriver, link: string, target: string, signal: AbortSignal | undefined): Promise<void> {
+  const options = signal ? { signal } : {};
+  const look = (key: string): Promise<RawObject | undefined> =>
+    driver.stat(key, options).catch((e: unknown) => (isStorageError(e, ErrorCode.Aborted) || signal?.aborted ? Promise.reject(e) : undefined));
+  let at = await look(target);
+  const seen = new Set<string>([target]);
+  for (let hops = 0; at?.mode === "link" && at.linkTarget !== undefined; hops++) {
+    const next = at.linkTarget.slice(1);
+    if (next === link) throw storageError(ErrorCode.InvalidArgument, "the link's target leads back to the link: it would close a loop (and replace what is at the link's path)");
+    if (seen.has(next)) return;
+    if (hops === MAX_LINK_HOPS) throw storageError(ErrorCode.InvalidArgument, `the link's target leads through more than ${MAX_LINK_HOPS} links: it cannot be checked for a loop`);
+    seen.add(next);
+    at = await look(next);
+  }
+}

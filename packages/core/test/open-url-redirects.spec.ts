@@ -1,0 +1,86 @@
+/**
+ * `openUrl` (the fs and memory drivers' `fetch`): redirects are followed up to 20, each to an
+ * http(s) URL only, with clear `InvalidArgument`s otherwise (no URL in the message); the bytes are
+ * asked for as they are (`Accept-Encoding: identity`), and a body the server encodes anyway has no
+ * `size` (its Content-Length counts the encoded bytes, not those read).
+ */
+import { gzipSync } from "node:zlib";
+import { afterEach, describe, expect, it } from "@jest/globals";
+import type { Readable } from "node:stream";
+import { openUrl } from "../src/io/open-url.js";
+
+/** Redirects followed at most (open-url.ts `MAX_URL_REDIRECTS`, as Node's fetch). */
+const MAX_URL_REDIRECTS = 20;
+import { failure, reply, startTestServer, type TestServer } from "./http-test-server.js";
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function drain(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+describe("openUrl: redirects", () => {
+  it("follows a chain of redirects (relative and absolute) to the body", async () => {
+    server = await startTestServer((req, res) => {
+      if (req.url === "/a") reply(res, 301, "", { location: "/b" });
+      else if (req.url === "/b") reply(res, 307, "", { location: `http://127.0.0.1:${server!.port}/c?sig=secret` });
+      else reply(res, 200, "the end", { "content-type": "text/plain" });
+    });
+    const opened = await openUrl(`http://127.0.0.1:${server.port}/a`);
+    expect((await drain(opened.body)).toString()).toBe("the end");
+    expect(opened).toMatchObject({ size: 7, contentType: "text/plain" });
+    expect(server.seen.map((r) => r.url)).toEqual(["/a", "/b", "/c?sig=secret"]);
+  });
+
+  it(`a redirect loop is InvalidArgument after ${MAX_URL_REDIRECTS} redirects, naming no URL`, async () => {
+    server = await startTestServer((req, res) => reply(res, 302, "", { location: req.url === "/a" ? "/b?sig=secret" : "/a" }));
+    const e = await failure(openUrl(`http://127.0.0.1:${server.port}/a`));
+    expect(e.code).toBe("InvalidArgument");
+    expect(e.message).toMatch(/redirects more than 20 times/);
+    expect(e.message).not.toMatch(/secret|127\.0\.0\.1/);
+    expect(server.seen).toHaveLength(MAX_URL_REDIRECTS + 1);
+  });
+
+  it("a redirect to a file:, ftp: or user:password@ URL is InvalidArgument, and nothing is read there", async () => {
+    for (const location of ["file:///etc/passwd", "ftp://127.0.0.1/x", "http://user:pw@127.0.0.1:9/x"]) {
+      server = await startTestServer((_req, res) => reply(res, 302, "", { location }));
+      const e = await failure(openUrl(`http://127.0.0.1:${server.port}/a`));
+      expect(e.code).toBe("InvalidArgument");
+      expect(e.message).toMatch(/redirected to/);
+      expect(e.message).not.toMatch(/passwd|pw@/);
+      expect(server.seen).toHaveLength(1);
+      await server.close();
+      server = undefined;
+    }
+  });
+});
+
+describe("openUrl: content encoding", () => {
+  const data = Buffer.from("a body a server could compress ".repeat(200));
+
+  it("asks for the bytes as they are (Accept-Encoding: identity): a server that negotiates sends them, with their size", async () => {
+    server = await startTestServer((req, res) => {
+      const gzip = /gzip/.test(String(req.headers["accept-encoding"] ?? ""));
+      if (gzip) reply(res, 200, gzipSync(data), { "content-encoding": "gzip" });
+      else reply(res, 200, data);
+    });
+    const opened = await openUrl(`http://127.0.0.1:${server.port}/x`);
+    expect(server.seen[0]!.headers["accept-encoding"]).toBe("identity");
+    expect(opened.size).toBe(data.length);
+    expect((await drain(opened.body)).equals(data)).toBe(true);
+  });
+
+  it("a body encoded anyway is read decoded (Node's fetch decodes it), without a size: its Content-Length counts the encoded bytes", async () => {
+    const encoded = gzipSync(data);
+    server = await startTestServer((_req, res) => reply(res, 200, encoded, { "content-encoding": "gzip" }));
+    const opened = await openUrl(`http://127.0.0.1:${server.port}/x`);
+    expect(opened.size).toBeUndefined();
+    expect((await drain(opened.body)).equals(data)).toBe(true);
+  });
+});
