@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { Part } from "./object/object-info.js";
+import type { ObjectInfo, Part } from "./object/object-info.js";
 
 /** Progress of one transfer: bytes moved so far and, when known, the total. */
 export interface Progress {
@@ -64,6 +64,18 @@ export interface ReadOptions extends TransferOptions, Conditions {
   readConcurrency?: number;
   /** Range size of a concurrent read (default 8 MiB). */
   readPartSize?: number;
+  /**
+   * Called once, when the service's answer arrived and before the stream delivers its first byte
+   * or ends, with what that answer says of the object: size (the whole object's, whatever range
+   * was asked), ETag, content type, user metadata, `system` fields (Cache-Control, ...), as `stat`
+   * would return them (its `path` echoes the caller's form). A concurrent read (`readConcurrency`)
+   * that stats the object first passes the stat's answer. Undefined when the answer describes no
+   * object (a read of 0 bytes, which sends no GET; a range past the end; a driver that reports
+   * nothing). Not called when the read fails first. Lets a copy between storages keep what the
+   * source object has without a stat per object. A listener that throws fails the read: with its
+   * StorageError as is, anything else as `Unexpected`.
+   */
+  onObject?: (object: ObjectInfo | undefined) => void;
 }
 
 /** Tuning of multipart uploads; core picks sane values when absent. */

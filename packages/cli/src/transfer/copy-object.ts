@@ -15,6 +15,7 @@ import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../ve
 import { sourceIdOf, type Checkpoint, type DestinationId, type UploadRecord } from "./checkpoint.js";
 import type { PlanItem } from "./planner.js";
 import { contentTypeFor } from "./content-type.js";
+import { fillFromSource, lackingFields } from "./kept-fields.js";
 import { resumePoint } from "./resume-point.js";
 import { Md5Tap, openSource } from "./source-stream.js";
 import { deleteSource, keepOnlyWhole } from "./source-check.js";
@@ -219,6 +220,10 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
     ...(item.src.metadata !== undefined && Object.keys(item.src.metadata).length > 0 && dst.features.userMetadata ? { metadata: item.src.metadata } : {}),
   };
   Object.assign(options, env.writeOptions);
+  // What the source's listing lacks (COS and OSS list neither type nor metadata, QingStor no metadata) comes
+  // from its GET's answer, before the write starts: no stat per object. Not for a resumed upload,
+  // which has the type and metadata its first run gave it.
+  let lacking = resume === undefined ? lackingFields(env, item, from.store) : undefined;
   if (known !== undefined) options.crc64 = known;
   if (resumable && resume !== undefined) options.multipartId = resume.multipartId;
   let createdId: string | undefined;
@@ -235,8 +240,12 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   // At most two attempts: a resume from `offset` whose stored parts turn out wrong is tried once more from 0.
   for (let attempt = 1; result === undefined; attempt++) {
     md5 = !dst.features.crc64 && !env.dst.loc.local && offset === 0 ? new Md5Tap() : undefined;
-    const { read, body } = openSource(env, from, partSize, offset, md5);
+    const { read, body, object } = openSource(env, from, partSize, offset, md5, lacking !== undefined);
     try {
+      if (object !== undefined) {
+        fillFromSource(options, lacking!, await object);
+        lacking = undefined;
+      }
       result = await dst.write(key, body, offset > 0 ? { ...options, resumeOffset: offset } : options);
     } catch (e) {
       body.destroy(); // release the source if the write failed before reading it all

@@ -287,6 +287,12 @@ export const globalPairs = {
     description: "Called with { bytes, total } as bytes move (copy, move and fetch: as the service copies or fetches them, and once with the final size).",
     operations: ["read", "write", "writeAppend", "writeMultipart", "copy", "move", "fetch"],
   }),
+  onObject: definePair({
+    name: "on_object",
+    type: "function",
+    description: "Called once with what the read's answer says of the object (an ObjectInfo: type, metadata, ...), before its first byte; undefined when it describes none.",
+    operations: ["read"],
+  }),
   onMultipartCreate: definePair({
     name: "on_multipart_create",
     type: "function",

@@ -10,6 +10,7 @@ import { readCheck, verifyRead, type ReadCheck } from "./read-check.js";
 import { checkWhatWouldBeRead, refuseDirectoryPath } from "./read-preflight.js";
 import { identityChange, identityOf, isPausedTimeout, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import { tell } from "./progress-reporter.js";
+import { announceObject, type ObjectListener } from "./read-answer.js";
 import type { OperationScope } from "./storager-context.js";
 import { closeBody } from "../io/body.js";
 
@@ -19,6 +20,7 @@ interface ReadRequest {
   size?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  onObject?: ObjectListener;
   [pair: string]: unknown;
 }
 
@@ -110,8 +112,8 @@ export class ObjectReadStream extends Readable {
     const scope = this.scope;
     scope.require("read");
     const options = scope.options("read", this.rawOptions) as ReadRequest;
-    const { key } = scope.resolve(this.path);
-    const { offset, size, signal, onProgress } = options;
+    const { key, path } = scope.resolve(this.path);
+    const { offset, size, signal, onProgress, onObject } = options;
     throwIfAborted(signal);
     if ((offset !== undefined && offset > 0) || size !== undefined) scope.require("read", "readRange");
     // Every driver call of this stream takes this signal: the caller's abort and the stream's destroy both end it.
@@ -121,12 +123,14 @@ export class ObjectReadStream extends Readable {
       callSignal = this.link.signal ?? this.stopped.signal;
     }
     const callOptions: ReadRequest = { ...options, signal: callSignal };
+    delete callOptions.onObject;
     if (key.endsWith("/")) await refuseDirectoryPath(scope, key, callOptions);
 
     if (size === 0) {
       // Nothing to transfer, but a missing object (or a condition that does not hold on what a read
       // would read: a link's target) is still an error.
       await checkWhatWouldBeRead(scope, key, callOptions, callSignal);
+      announceObject(onObject, scope.workDir, path, undefined);
       if (onProgress !== undefined) tell(onProgress, { bytes: 0, total: 0 });
       this.push(null);
       return;
@@ -140,6 +144,12 @@ export class ObjectReadStream extends Readable {
     if (this.destroyed) {
       closeBody(opened.stream);
       return;
+    }
+    try {
+      announceObject(onObject, scope.workDir, path, opened.object);
+    } catch (e) {
+      closeBody(opened.stream);
+      throw e;
     }
     const features = scope.driver.features;
     this.check = readCheck(opened, offset ?? 0, size, features.crc64, onProgress, signal);

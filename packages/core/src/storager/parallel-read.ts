@@ -7,6 +7,7 @@ import { withoutEtagConditions } from "../http/condition-headers.js";
 import { abortError, linkSignals, onAbort, throwIfAborted } from "../io/abort.js";
 import type { ProgressListener } from "../options.js";
 import { tell } from "./progress-reporter.js";
+import { announceObject, type ObjectListener } from "./read-answer.js";
 import { identityChange, identityOf, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import type { OperationScope } from "./storager-context.js";
 import { closeBody } from "../io/body.js";
@@ -22,6 +23,7 @@ interface ParallelReadRequest {
   readPartSize?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  onObject?: ObjectListener;
   [pair: string]: unknown;
 }
 
@@ -79,7 +81,7 @@ async function* ranges(
 ): AsyncGenerator<Buffer> {
   scope.require("read");
   const options = scope.options("read", rawOptions) as ParallelReadRequest;
-  const { key } = scope.resolve(path);
+  const { key, path: shown } = scope.resolve(path);
   const oneStream = (): Readable => (inner.stream = single());
   const partSize = options.readPartSize ?? DEFAULT_READ_PART_SIZE;
   if (!mayRunInRanges(scope, key, options, partSize)) {
@@ -90,7 +92,7 @@ async function* ranges(
   // read (a long-lived signal would collect them); a link is let go of when the read is over.
   const link = linkSignals(options.signal, stopped);
   try {
-    yield* inRanges(scope, key, options, partSize, link.signal ?? stopped, stopped, oneStream);
+    yield* inRanges(scope, { key, path: shown }, options, partSize, link.signal ?? stopped, stopped, oneStream);
   } finally {
     link.release();
   }
@@ -103,7 +105,7 @@ async function* ranges(
  */
 async function* inRanges(
   scope: OperationScope,
-  key: string,
+  { key, path }: { key: string; path: string },
   options: ParallelReadRequest,
   partSize: number,
   signal: AbortSignal,
@@ -128,6 +130,8 @@ async function* inRanges(
     yield* oneStream();
     return;
   }
+  // The one stream tells `onObject` itself; read in ranges, the stat's answer is what there is to tell.
+  announceObject(options.onObject, scope.workDir, path, info);
   const hash = whole ? new Crc64() : undefined;
   const fetcher = new RangeFetcher(scope, key, info, driverOptions, signal);
   const inFlight: Array<Promise<Buffer>> = [];
@@ -187,7 +191,7 @@ function mayRunInRanges(scope: OperationScope, key: string, options: ParallelRea
 
 /** The read options a driver takes for each range (core's own removed). */
 function stripReadOptions(options: ParallelReadRequest): Record<string, unknown> {
-  const { offset: _o, size: _s, readConcurrency: _c, readPartSize: _p, onProgress: _g, signal: _x, ...rest } = options;
+  const { offset: _o, size: _s, readConcurrency: _c, readPartSize: _p, onProgress: _g, onObject: _b, signal: _x, ...rest } = options;
   return rest;
 }
 

@@ -11,6 +11,9 @@ import type { OperationScope } from "./storager-context.js";
  * mismatch errors the stream with `IntegrityMismatch` instead of ending it. An
  * answer without a length (a chunked body) is still hashed; only its length goes
  * unchecked. A path ending in `/` is a directory and never read (`ObjectModeInvalid`).
+ * An `onObject` listener hears, once and before the first byte or the end, what the answer says
+ * of the object (its ObjectInfo: content type, user metadata, ...; see `ReadOptions.onObject`);
+ * one that throws fails the read as a throwing `onProgress` listener does.
  * An `onProgress` listener that throws fails the read with that error, wrapped as
  * `Unexpected` (a StorageError it throws passes as is), and closes the response.
  * When the service's body breaks mid-way (a retryable failure, or a body that
@@ -27,7 +30,7 @@ import type { OperationScope } from "./storager-context.js";
  * @throws nothing itself; the stream errors with `ObjectNotExist`, `ObjectModeInvalid` (a directory),
  * `CapabilityInsufficient`, `IntegrityMismatch` (bad length, CRC64 or MD5, or the object changed
  * during a resumed read), `ServiceInternal` (the body broke and could not be resumed), `Aborted`,
- * `Unexpected` (an `onProgress` listener threw), ...
+ * `Unexpected` (an `onProgress` or `onObject` listener threw), ...
  */
 export function openReadStream(scope: OperationScope, path: string, rawOptions: object | undefined, consumedToEnd = false): Readable {
   const asked = (rawOptions as { readConcurrency?: unknown } | undefined)?.readConcurrency ?? scope.ctx.defaults["readConcurrency"];
