@@ -123,6 +123,22 @@ export async function expectError(fn: () => unknown, code: ErrorCode): Promise<S
   throw new Error(`expected a rejection with ${code}, but the call resolved with ${describeValue(result)}`);
 }
 
+/**
+ * Calls `fn` and asserts it throws, synchronously (a refusal at open or of an argument), a
+ * {@link StorageError} of `code` whose message shows none of `hidden` (the secrets it was given).
+ */
+export function expectThrown(fn: () => unknown, code: ErrorCode, hidden: readonly string[] = []): StorageError {
+  try {
+    fn();
+  } catch (e) {
+    if (!isStorageError(e)) throw e;
+    expect(e.code).toBe(code);
+    for (const text of hidden) expect(e.message).not.toContain(text);
+    return e;
+  }
+  throw new Error(`expected ${code}, nothing was thrown`);
+}
+
 /** Asserts that iterating what `iterable()` returns fails with a {@link StorageError} of `code` (creating it must not throw). */
 export async function expectIterationError(iterable: () => AsyncIterable<unknown>, code: ErrorCode): Promise<StorageError> {
   let it: AsyncIterable<unknown>;

@@ -27,6 +27,7 @@ import { collect } from "./fixtures.js";
 
 export type { SuiteOptions } from "./context.js";
 export { workDirConnection } from "./work-dir.js";
+export { expectError, expectThrown } from "./fixtures.js";
 export { runFaultSuite, type FaultEmulator, type FaultSuiteOptions, type FaultTarget } from "./faults.js";
 export { startProxy, type Proxy, type ProxyHooks } from "./proxy.js";
 export { startAnswerProxy, type AnswerHook, type AnswerProxy } from "./answer-proxy.js";
@@ -44,6 +45,7 @@ export { checkPresignedStorageClass } from "./presign-storage-class.js";
 export { checkSseCAppends, checkSseCCopies, checkSseCDirs, checkSseCKeyHints } from "./sse-c-checks.js";
 export { checkMissingBucketDeletes } from "./missing-bucket.js";
 export { checkRootDeletes } from "./root-deletes.js";
+export { runBatchDeleteSuite, type BatchDeleteContext, type BatchDeleteOptions } from "./batch-delete.js";
 export { checkPresignedUploadBodies } from "./presign-bodies.js";
 export { completeWhileUploadGoes } from "./held-complete.js";
 export { runBucketLostAnswerSuite, type BucketLostAnswerContext, type BucketLostAnswerOptions, type UnreachableBucketScript } from "./bucket-lost-answer.js";

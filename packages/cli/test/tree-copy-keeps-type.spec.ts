@@ -9,18 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../src/index.js";
-import { bytes, cleanEnv, ensureBuilt, removeDir, ROOT, runCli, tempDir, writeTree } from "./helpers.js";
+import { bytes, cleanEnv, ensureBuilt, removeDir, ROOT, runCli, tempDir, writeTree, type CliEmulator } from "./helpers.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-
-interface Emulator {
-  connectionString(bucket: string, workDir?: string): string;
-  stats(): { byOperation: Record<string, number> };
-  resetStats(): void;
-  setFaults(rules: ReadonlyArray<Record<string, unknown>>): void;
-  stop(): Promise<void>;
-}
 
 interface Case {
   provider: "cos" | "oss";
@@ -50,7 +42,7 @@ const suite = ready ? describe : describe.skip;
 
 for (const c of CASES) {
   suite(`a streamed tree copy between two ${c.provider} buckets`, () => {
-    let emulator: Emulator | undefined;
+    let emulator: CliEmulator | undefined;
     let work: string;
     let env: NodeJS.ProcessEnv;
     const profiles = (): NodeJS.ProcessEnv => ({ ...env, STOWAGE_PROFILE_A: emulator!.connectionString(c.buckets[0], "/"), STOWAGE_PROFILE_B: emulator!.connectionString(c.buckets[1], "/") });
@@ -73,7 +65,7 @@ for (const c of CASES) {
     beforeAll(async () => {
       ensureBuilt();
       const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-        startEmulator(o: { provider: "cos" | "oss"; buckets: string[]; host: string }): Promise<Emulator>;
+        startEmulator(o: { provider: "cos" | "oss"; buckets: string[]; host: string }): Promise<CliEmulator>;
       };
       emulator = await startEmulator({ provider: c.provider, buckets: [...c.buckets], host: "127.0.0.1" });
       work = await tempDir();

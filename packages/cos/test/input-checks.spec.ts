@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import { isStorageError, newStorager, type StorageError } from "@stowage/core";
+import { expectError, expectThrown } from "@stowage/behavior-tests";
+import { newStorager, type ErrorCode, type PresignOptions, type StorageError } from "@stowage/core";
 import { bucketAddress } from "../src/addressing.js";
 import "../src/index.js";
 
@@ -7,34 +8,8 @@ const SECRET = "FAKEsecretKEY0123456789";
 const TOKEN = "FAKEtoken";
 const OPEN = `cos://b-1250000000/?credential=hmac:AKID:${SECRET}&location=ap-guangzhou`;
 
-function fails(code: string, fn: () => unknown): StorageError {
-  try {
-    fn();
-  } catch (e) {
-    if (!isStorageError(e)) throw e;
-    expect(e.code).toBe(code);
-    expect(e.message).not.toContain(SECRET);
-    expect(e.message).not.toContain(TOKEN);
-    return e;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
-
-async function failsAsync(code: string, p: Promise<unknown>): Promise<StorageError> {
-  try {
-    await p;
-  } catch (e) {
-    if (!isStorageError(e)) throw e;
-    expect(e.code).toBe(code);
-    return e;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
-
-/** Presign options with pairs `PresignOptions` does not declare (storage class, SSE): accepted at run time. */
-function signed(extra: Record<string, unknown>): { expires: number } {
-  return { expires: 60, ...extra };
-}
+/** The StorageError of `code` that `fn` throws, which must show no secret. */
+const fails = (code: ErrorCode, fn: () => unknown): StorageError => expectThrown(fn, code, [SECRET, TOKEN]);
 
 describe("COS: location and bucket names go into host names (M2)", () => {
   it("refuses a location that is not a DNS name at open, with a typed error (no TypeError at presign)", () => {
@@ -66,8 +41,8 @@ describe("COS: header pairs are checked before anything is sent (M1)", () => {
   it("refuses a storage class no header can carry, presign included", async () => {
     const s = newStorager(OPEN);
     for (const storageClass of ["STANDARD\r\nX-Evil: 1", "Stándard", ""]) {
-      await failsAsync("InvalidArgument", s.presign("write", "k", signed({ storageClass })));
-      await failsAsync("InvalidArgument", s.write("k", "v", { storageClass }));
+      await expectError(() => s.presign("write", "k", { expires: 60, storageClass }), "InvalidArgument");
+      await expectError(() => s.write("k", "v", { storageClass }), "InvalidArgument");
     }
     fails("ConnectionStringInvalid", () => newStorager(`${OPEN}&default_storage_class=A%0AB`));
   });
@@ -77,9 +52,9 @@ describe("COS: header pairs are checked before anything is sent (M1)", () => {
     expect(e.message).toContain("server_side_encryption_cos_kms_key_id");
     const s = newStorager(OPEN);
     for (const id of ["k\r\nX-Evil: 1", "ké", ""]) {
-      await failsAsync("InvalidArgument", s.presign("write", "k", signed({ serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: id })));
+      await expectError(() => s.presign("write", "k", { expires: 60, serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: id } as PresignOptions), "InvalidArgument");
     }
-    const ok = await s.presign("write", "k", signed({ serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: "cmk-1" }));
+    const ok = await s.presign("write", "k", { expires: 60, serverSideEncryption: "cos/kms", serverSideEncryptionCosKmsKeyId: "cmk-1" } as PresignOptions);
     expect(ok.headers["x-cos-server-side-encryption-cos-kms-key-id"]).toBe("cmk-1");
   });
 });

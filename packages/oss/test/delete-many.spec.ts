@@ -1,120 +1,33 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { checkRootDeletes } from "@stowage/behavior-tests";
-import { getService, newStorager, resolveOpenConfig, type ObjectInfo, type StorageError, type Storager } from "@stowage/core";
-import { startEmulator, type Emulator } from "@stowage/emulator";
+import { expect, it } from "@jest/globals";
+import { runBatchDeleteSuite } from "@stowage/behavior-tests";
+import type { StorageError } from "@stowage/core";
+import { startEmulator } from "@stowage/emulator";
 import "../src/index.js";
 import { deleteObjects } from "../src/requests.js";
-import { fitsXml } from "@stowage/core";
 
-const BUCKET = "delete-many";
-const ROOT_BUCKET = "delete-root";
-let emulator: Emulator;
-let store: Storager;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ provider: "oss", buckets: [BUCKET, ROOT_BUCKET] });
-  store = newStorager(`${emulator.connectionString(BUCKET, `/${randomUUID()}/`)}&retry_base_delay=1ms&retry_max_delay=5ms&max_retries=2`);
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-
-async function names(): Promise<string[]> {
-  const out: string[] = [];
-  for await (const o of store.list("", { mode: "prefix" }) as AsyncIterable<ObjectInfo>) out.push(o.path);
-  return out.sort();
-}
-
-describe("oss deleteMany with keys XML cannot carry", () => {
-  it("deletes keys with control characters one by one, and the others in the batch", async () => {
-    const keys = ["ok.txt", "ctl\u0001key.txt", "tab\tand\rcr.txt", "unit\u001fsep.txt", "amp&<lt>.txt"];
-    for (const k of keys) await store.write(k, k);
-    expect(await names()).toEqual([...keys].sort());
-    emulator.resetStats();
-    await store.deleteMany(keys);
-    expect(await names()).toEqual([]);
-    expect(emulator.stats().byOperation["DeleteObjects"]).toBe(1);
-    expect(emulator.stats().byOperation["DeleteObject"]).toBe(2);
-  });
-
-  it("a batch of only such keys sends no DeleteMultipleObjects", async () => {
-    await store.write("only\u0002one", "x");
-    emulator.resetStats();
-    await store.deleteMany(["only\u0002one", "missing\u0003too"]);
-    expect(await names()).toEqual([]);
-    expect(emulator.stats().byOperation["DeleteObjects"]).toBeUndefined();
-    expect(emulator.stats().byOperation["DeleteObject"]).toBe(2);
-  });
-
-  it("a key with a lone surrogate is refused as InvalidArgument naming its position, before anything is deleted", async () => {
-    await store.write("kept.txt", "x");
-    await expect(store.deleteMany(["kept.txt", "bad\uD800.txt"])).rejects.toMatchObject({ code: "InvalidArgument", message: expect.stringContaining("key 1") });
-    expect(await names()).toEqual(["kept.txt"]);
-    await store.delete("kept.txt");
-  });
-
-  it("the XML request refuses such keys with InvalidArgument, never a plain Error", () => {
-    expect(fitsXml("a\u0001b")).toBe(false);
-    expect(fitsXml("a\t\n\r&<>b")).toBe(true);
-    expect(fitsXml("\uD83D\uDE00")).toBe(true);
-    expect(fitsXml("\uDE00")).toBe(false);
-    expect(() => deleteObjects(["fine", "x\u001f"])).toThrow(expect.objectContaining({ name: "StorageError", code: "InvalidArgument", message: expect.stringContaining("key 1") }));
-  });
-});
-
-/** Delete requests of any kind the emulator got. */
-function deletesSent(): number {
-  const ops = emulator.stats().byOperation;
-  return (ops["DeleteBucket"] ?? 0) + (ops["DeleteObject"] ?? 0) + (ops["DeleteObjects"] ?? 0);
-}
-
-describe("oss deletes never reach the bucket itself", () => {
-  it("the driver itself refuses the empty key (the bucket's root): delete and deleteMany are InvalidArgument, nothing sent", async () => {
-    const definition = getService("oss")!;
-    const resolved = resolveOpenConfig(definition, emulator.connectionString(ROOT_BUCKET, "/"), "storager");
-    const driver = definition.newStorageDriver(resolved.config, resolved.defaults);
-    const before = deletesSent();
-    await expect(driver.delete("", {})).rejects.toMatchObject({ code: "InvalidArgument" });
-    await expect(driver.deleteMany!(["a", ""], {})).rejects.toMatchObject({ code: "InvalidArgument", message: expect.stringContaining("key 1") });
-    expect(deletesSent()).toBe(before);
-  });
-
-  it('delete("" | "/", mode dir) at the bucket root is InvalidArgument and sends nothing; the bucket stays', async () => {
-    await checkRootDeletes(newStorager(emulator.connectionString(ROOT_BUCKET, "/")), deletesSent);
-    expect(emulator.stats().byOperation["DeleteBucket"]).toBeUndefined();
-  });
-});
-
-describe("oss batch delete answers", () => {
-  it("a 200 carrying an <Error> is a retryable ServiceInternal naming every path as failed; nothing was deleted", async () => {
-    await store.write("a", "x");
-    await store.write("b", "x");
-    emulator.setFaults([{ kind: "error-200", operation: "DeleteObjects" }]);
-    try {
-      const e = (await store.deleteMany(["a", "b"]).catch((err: unknown) => err)) as StorageError;
-      expect(e).toMatchObject({ code: "ServiceInternal", retryable: true, statusCode: 200 });
-      expect(e.batch).toEqual({ failed: [{ path: "a", code: "ServiceInternal" }, { path: "b", code: "ServiceInternal" }], deleted: [], notAttempted: [] });
-      expect(emulator.faults()[0]).toMatchObject({ matched: 3, fired: 3 });
-    } finally {
-      emulator.setFaults([]);
-    }
-    expect(await names()).toEqual(["a", "b"]);
-  });
-
-  it("a batch that failed as a whole: no DeleteObject follows for the keys XML cannot carry, which are not attempted", async () => {
-    await store.write("ctl\u0001key", "x");
-    emulator.setFaults([{ kind: "status", status: 500, operation: "DeleteObjects" }]);
-    emulator.resetStats();
-    try {
-      const e = (await store.deleteMany(["a", "ctl\u0001key", "b"]).catch((err: unknown) => err)) as StorageError;
-      expect(e.code).toBe("ServiceInternal");
-      expect(e.batch).toEqual({ failed: [{ path: "a", code: "ServiceInternal" }, { path: "b", code: "ServiceInternal" }], deleted: [], notAttempted: ["ctl\u0001key"] });
-      expect(emulator.stats().byOperation["DeleteObject"]).toBeUndefined();
-    } finally {
-      emulator.setFaults([]);
-    }
-    await store.deleteMany(["a", "ctl\u0001key", "b"]);
-    expect(await names()).toEqual([]);
-  });
+runBatchDeleteSuite({
+  provider: "oss",
+  start: (buckets) => startEmulator({ provider: "oss", buckets }),
+  buckets: ["delete-many", "delete-root"],
+  errorCode: "InternalError",
+  errorDocument: "an <Error>",
+  xml: { request: "DeleteMultipleObjects", deleteObjects },
+  more: (ctx) => {
+    it("a batch that failed as a whole: no DeleteObject follows for the keys XML cannot carry, which are not attempted", async () => {
+      const { emulator, store } = ctx;
+      await store.write("ctl\u0001key", "x");
+      emulator.setFaults([{ kind: "status", status: 500, operation: "DeleteObjects" }]);
+      emulator.resetStats();
+      try {
+        const e = (await store.deleteMany(["a", "ctl\u0001key", "b"]).catch((err: unknown) => err)) as StorageError;
+        expect(e.code).toBe("ServiceInternal");
+        expect(e.batch).toEqual({ failed: [{ path: "a", code: "ServiceInternal" }, { path: "b", code: "ServiceInternal" }], deleted: [], notAttempted: ["ctl\u0001key"] });
+        expect(emulator.stats().byOperation["DeleteObject"]).toBeUndefined();
+      } finally {
+        emulator.setFaults([]);
+      }
+      await store.deleteMany(["a", "ctl\u0001key", "b"]);
+      expect(await ctx.names()).toEqual([]);
+    });
+  },
 });

@@ -1,38 +1,14 @@
 import { describe, expect, it } from "@jest/globals";
-import { isStorageError, newServicer, newStorager, parseEndpoint, type StorageError } from "@stowage/core";
+import { expectError, expectThrown } from "@stowage/behavior-tests";
+import { newServicer, newStorager, parseEndpoint, type ErrorCode, type StorageError } from "@stowage/core";
 import { zoneAddress } from "../src/addressing.js";
 import "../src/index.js";
 
 const SECRET = "FAKEsecretKEY0123456789";
 const OPEN = `qingstor://okbucket/?credential=hmac:AKID:${SECRET}&location=pek3b`;
 
-function fails(code: string, fn: () => unknown): StorageError {
-  try {
-    fn();
-  } catch (e) {
-    if (!isStorageError(e)) throw e;
-    expect(e.code).toBe(code);
-    expect(e.message).not.toContain(SECRET);
-    return e;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
-
-async function failsAsync(code: string, p: Promise<unknown>): Promise<StorageError> {
-  try {
-    await p;
-  } catch (e) {
-    if (!isStorageError(e)) throw e;
-    expect(e.code).toBe(code);
-    return e;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
-
-/** Presign options with pairs `PresignOptions` does not declare (storage class, SSE): accepted at run time. */
-function signed(extra: Record<string, unknown>): { expires: number } {
-  return { expires: 60, ...extra };
-}
+/** The StorageError of `code` that `fn` throws, which must show no secret. */
+const fails = (code: ErrorCode, fn: () => unknown): StorageError => expectThrown(fn, code, [SECRET]);
 
 describe("QingStor: the zone goes into host names (M2)", () => {
   it("refuses a location that is not a DNS name at open, with or without an endpoint", () => {
@@ -57,8 +33,8 @@ describe("QingStor: storage classes (M1)", () => {
   it("refuses one no header can carry before anything is sent, presign included", async () => {
     const s = newStorager(OPEN);
     for (const storageClass of ["STANDARD\r\nX-Evil: 1", "", "BOGUS"]) {
-      await failsAsync("InvalidArgument", s.presign("write", "k", signed({ storageClass })));
+      await expectError(() => s.presign("write", "k", { expires: 60, storageClass }), "InvalidArgument");
     }
-    expect((await s.presign("write", "k", signed({ storageClass: "STANDARD_IA" }))).headers["x-qs-storage-class"]).toBe("STANDARD_IA");
+    expect((await s.presign("write", "k", { expires: 60, storageClass: "STANDARD_IA" })).headers["x-qs-storage-class"]).toBe("STANDARD_IA");
   });
 });

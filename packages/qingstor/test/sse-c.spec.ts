@@ -19,23 +19,27 @@ describe("qingstor SSE-C copies", () => {
     await tls.stop();
   });
 
+  /** A storager on `workDir` of the TLS emulator, with customer key `key` (none: plain) and `more` options. */
+  const open = (workDir: string, key?: Buffer, more: Record<string, unknown> = {}): Storager =>
+    newStorager<QingStorOptions>({
+      type: "qingstor",
+      name: BUCKET,
+      workDir,
+      credential: "hmac:stowage-ak:stowage-sk",
+      endpoint: `https:127.0.0.1:${tls.port}`,
+      location: tls.region,
+      tlsCa: tls.ca,
+      ...(key === undefined ? {} : { encryptionCustomerKey: key }),
+      ...more,
+    });
+
   it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories; appends refused; a stat with a wrong or no key names the key", async () => {
     const workDir = `/${randomUUID()}/`;
-    const open = (key?: Buffer): Storager =>
-      newStorager<QingStorOptions>({
-        type: "qingstor",
-        name: BUCKET,
-        workDir,
-        credential: "hmac:stowage-ak:stowage-sk",
-        endpoint: `https:127.0.0.1:${tls.port}`,
-        location: tls.region,
-        tlsCa: tls.ca,
-        ...(key === undefined ? {} : { encryptionCustomerKey: key }),
-      });
-    await checkSseCCopies(open);
-    await checkSseCDirs(open);
-    await checkSseCAppends(open);
-    await checkSseCKeyHints(open, "encryption_customer_key");
+    const opened = (key?: Buffer): Storager => open(workDir, key);
+    await checkSseCCopies(opened);
+    await checkSseCDirs(opened);
+    await checkSseCAppends(opened);
+    await checkSseCKeyHints(opened, "encryption_customer_key");
   });
 
   it("a storager opened with a customer key has no fetch (QingStor's fetch takes no key: it would store plain bytes): refused, nothing stored", async () => {
@@ -47,19 +51,8 @@ describe("qingstor SSE-C copies", () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
       const workDir = `/${randomUUID()}/`;
-      const open = (key?: Buffer): Storager =>
-        newStorager<QingStorOptions>({
-          type: "qingstor",
-          name: BUCKET,
-          workDir,
-          credential: "hmac:stowage-ak:stowage-sk",
-          endpoint: `https:127.0.0.1:${tls.port}`,
-          location: tls.region,
-          tlsCa: tls.ca,
-          ...(key === undefined ? {} : { encryptionCustomerKey: key }),
-        });
-      const keyed = open(randomBytes(32));
-      const plain = open();
+      const keyed = open(workDir, randomBytes(32));
+      const plain = open(workDir);
       expect(keyed.features.fetch).toBe(false);
       tls.resetStats();
       await expect(keyed.fetch("f", url)).rejects.toMatchObject({ code: "CapabilityInsufficient" });
@@ -76,18 +69,7 @@ describe("qingstor SSE-C copies", () => {
   });
 
   it("a move of an SSE-C object whose answer is lost is recognised (the source's HEAD carries the key)", async () => {
-    const store = newStorager<QingStorOptions>({
-      type: "qingstor",
-      name: BUCKET,
-      workDir: `/${randomUUID()}/`,
-      credential: "hmac:stowage-ak:stowage-sk",
-      endpoint: `https:127.0.0.1:${tls.port}`,
-      location: tls.region,
-      tlsCa: tls.ca,
-      encryptionCustomerKey: randomBytes(32),
-      retryBaseDelay: 1,
-      retryMaxDelay: 5,
-    });
+    const store = open(`/${randomUUID()}/`, randomBytes(32), { retryBaseDelay: 1, retryMaxDelay: 5 });
     await store.write("e", "secret data");
     // reset: the emulator performs the move, then resets the connection; the retry finds no source.
     tls.setFaults([{ kind: "reset", operation: "MoveObject", count: 1 }]);

@@ -1,21 +1,18 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "@jest/globals";
 import type { CaseScope, Suite } from "../context.js";
 import { expectError, expectSameBytes, randomData } from "../fixtures.js";
 
-/** Serves `data` at every URL on 127.0.0.1 (with Content-Length); resolves with the base URL and a close function. */
-export async function serve(data: Buffer): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(data.length) });
-    res.end(data);
-  });
+/** Starts `handler` on 127.0.0.1; resolves with its base URL and a close function. */
+async function listen(handler: RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    // Connections too: a fetch stopped part-way (an abort, a listener that throws) can leave one
-    // open that close() would wait on for seconds.
+    // Connections too: a fetch stopped part-way (an abort, a listener that throws, a body cut
+    // short) can leave one open that close() would wait on for seconds.
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -24,25 +21,23 @@ export async function serve(data: Buffer): Promise<{ url: string; close: () => P
   };
 }
 
+/** Serves `data` at every URL on 127.0.0.1 (with Content-Length); resolves with the base URL and a close function. */
+export function serve(data: Buffer): Promise<{ url: string; close: () => Promise<void> }> {
+  return listen((_req, res) => {
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(data.length) });
+    res.end(data);
+  });
+}
+
 /**
  * Serves a body that breaks off: every URL answers with a Content-Length of `size` bytes, sends
  * the first 1,000 of them, and closes the connection (on 127.0.0.1).
  */
-export async function serveCutShort(size: number): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((_req, res) => {
+export function serveCutShort(size: number): Promise<{ url: string; close: () => Promise<void> }> {
+  return listen((_req, res) => {
     res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(size) });
     res.write(randomData(1000), () => res.socket?.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
 }
 
 async function refuse(t: CaseScope): Promise<void> {
