@@ -46,25 +46,43 @@ export async function replaceAtomically(
   throwIfAborted(signal);
   const dir = await paths.pinDir(posix.dirname(target), true);
   try {
-    const temp = dir.at(tempName());
-    let st: BigIntStats;
-    try {
-      await produce(temp, dir);
-      throwIfAborted(signal);
-      // The new entry's stats (its ETag): neither fsync nor the rename changes its size or times.
-      st = await lstat(temp, { bigint: true });
-      // Opening a symlink would follow it: never done.
-      if (durable && !st.isSymbolicLink()) await syncPath(temp);
-      await rename(temp, dir.at(posix.basename(target)));
-    } catch (e) {
-      await unlink(temp).catch(() => undefined);
-      if (isStorageError(e)) throw e;
-      if (isErrno(e, "EISDIR", "ENOTEMPTY", "EEXIST")) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path", { cause: e });
-      throw fsError(e);
-    }
-    if (durable) await syncPath(dir.self).catch((e: unknown) => Promise.reject(fsError(e)));
-    return st;
+    return await replaceIn(dir, posix.basename(target), produce, signal, durable);
   } finally {
     await dir.close();
   }
+}
+
+/**
+ * {@link replaceAtomically} of the entry `name` of the directory `dir`, already pinned by the
+ * caller (which closes it): nothing is created but the temp file and, by the rename, the entry.
+ * A directory removed meanwhile (its pin then names a directory without a name) takes no new
+ * entries: the call fails `ObjectNotExist` and leaves nothing.
+ * @throws StorageError as {@link replaceAtomically}.
+ */
+export async function replaceIn(
+  dir: DirPin,
+  name: string,
+  produce: (temp: string, dir: DirPin) => Promise<void>,
+  signal?: AbortSignal,
+  durable = false,
+): Promise<BigIntStats> {
+  throwIfAborted(signal);
+  const temp = dir.at(tempName());
+  let st: BigIntStats;
+  try {
+    await produce(temp, dir);
+    throwIfAborted(signal);
+    // The new entry's stats (its ETag): neither fsync nor the rename changes its size or times.
+    st = await lstat(temp, { bigint: true });
+    // Opening a symlink would follow it: never done.
+    if (durable && !st.isSymbolicLink()) await syncPath(temp);
+    await rename(temp, dir.at(name));
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    if (isStorageError(e)) throw e;
+    if (isErrno(e, "EISDIR", "ENOTEMPTY", "EEXIST")) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path", { cause: e });
+    throw fsError(e);
+  }
+  if (durable) await syncPath(dir.self).catch((e: unknown) => Promise.reject(fsError(e)));
+  return st;
 }

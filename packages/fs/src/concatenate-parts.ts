@@ -2,6 +2,8 @@ import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
 import { crc64, crc64Combine, crc64Equal, ErrorCode, storageError, throwIfAborted, type Part } from "@stowage/core";
 import { writeAll } from "./body.js";
+import { fsError, isErrno } from "./errors.js";
+import { notExist, OWN_FILE_READ_FLAGS } from "./files.js";
 import type { FsPaths } from "./paths.js";
 
 // Multipart complete's copy of the staged parts into the object (only multipart.ts uses it).
@@ -33,14 +35,15 @@ interface Copy {
 }
 
 /**
- * Streams the staged parts' files, in order, into the new file `temp` (each checked to lie inside
- * the work_dir once open), hashing them with CRC-64. Reads, writes and hashing overlap: while
+ * Streams the staged parts' files, in order, into the new file `temp` (each opened without
+ * following a link or waiting on a fifo, and checked to be a regular file inside the work_dir
+ * once open: openPart), hashing them with CRC-64. Reads, writes and hashing overlap: while
  * one chunk is written and hashed, the next is read into the other buffer. Every file must yield
  * exactly its part's size and, where the part carries a `crc64` (what its writer sent), hash to
  * it. A file that holds other bytes (rewritten behind its record, or by another writer of the
  * same part) stops the writing; the remaining parts with a `crc64` are still read and hashed, so
  * that `corrupt` names every part that holds wrong bytes.
- * @throws StorageError `Conflict` (a part's file changed size), `Aborted`, raw fs errors.
+ * @throws StorageError `Conflict` (a part's file changed size, or is no longer a regular file), `ObjectNotExist`, `Aborted`, raw fs errors.
  */
 export async function concatenateParts(paths: FsPaths, temp: string, staged: readonly StagedPart[], signal?: AbortSignal): Promise<Concatenated> {
   const out = await open(temp, "wx");
@@ -51,7 +54,7 @@ export async function concatenateParts(paths: FsPaths, temp: string, staged: rea
     for (const { file, part } of staged) {
       // Once a part is known bad nothing more is written; parts without a CRC-64 need no reading then.
       if (corrupt.length > 0 && part.crc64 === undefined) continue;
-      const input = await paths.openInside(file, "r");
+      const input = await openPart(paths, file, part.index);
       let crc: bigint;
       try {
         crc = await copyHashed(input, part, copy, signal);
@@ -70,6 +73,31 @@ export async function concatenateParts(paths: FsPaths, temp: string, staged: rea
     await out.close();
   }
   return { crc64: whole.toString(), corrupt };
+}
+
+/**
+ * Opens the staged part `index`'s file `file` for reading: never through a link, never waiting for
+ * a fifo's writer (OWN_FILE_READ_FLAGS), and only a regular file inside the work_dir.
+ * @throws StorageError `Conflict` (a link or not a regular file in its place), `ObjectNotExist`, `InvalidArgument`, mapped fs errors.
+ */
+async function openPart(paths: FsPaths, file: string, index: number): Promise<FileHandle> {
+  const changed = (): Error => storageError(ErrorCode.Conflict, `part ${index} is no longer the regular file it was uploaded as`);
+  let input: FileHandle;
+  try {
+    input = await open(file, OWN_FILE_READ_FLAGS);
+  } catch (e) {
+    if (isErrno(e, "ELOOP")) throw changed();
+    if (isErrno(e, "ENOENT", "ENOTDIR")) throw notExist();
+    throw fsError(e);
+  }
+  try {
+    await paths.checkOpened(input);
+    if (!(await input.stat()).isFile()) throw changed();
+  } catch (e) {
+    await input.close().catch(() => undefined);
+    throw e;
+  }
+  return input;
 }
 
 /**
@@ -117,4 +145,15 @@ async function copyHashed(input: FileHandle, part: Part, copy: Copy, signal?: Ab
   }
   if (got !== size) throw storageError(ErrorCode.Conflict, `part ${part.index} changed size while the upload was completed`);
   return crc;
+}
+
+/**
+ * Checks that `parts` is not empty and numbered 0, 1, 2... without gaps.
+ * @throws StorageError `InvalidArgument`.
+ */
+export function checkContiguous(parts: readonly Part[]): void {
+  if (parts.length === 0) throw storageError(ErrorCode.InvalidArgument, "completing a multipart upload needs at least one part");
+  parts.forEach((part, i) => {
+    if (part.index !== i) throw storageError(ErrorCode.InvalidArgument, `parts must be numbered 0, 1, 2... without gaps; found ${part.index} at position ${i}`);
+  });
 }

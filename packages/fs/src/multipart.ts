@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { readdir, rmdir, writeFile } from "node:fs/promises";
 import { posix } from "node:path";
 import {
   checkPartIndex,
@@ -18,16 +18,16 @@ import {
   type DriverWriteResult,
   type Part,
   type RawObject,
-  type StorageError,
 } from "@stowage/core";
-import { replaceAtomically } from "./atomic.js";
-import { concatenateParts, type StagedPart } from "./concatenate-parts.js";
+import { replaceAtomically, replaceIn } from "./atomic.js";
+import { checkContiguous, concatenateParts, type StagedPart } from "./concatenate-parts.js";
 import { fsError, isErrno } from "./errors.js";
-import { fillFile } from "./files.js";
+import { fillFile, lstatRegular, readOwnText } from "./files.js";
 import { etagOf, partOf } from "./objects.js";
 import { recordFile, recordText, withRecordedCrc } from "./part-record.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
+import { dropCorrupt, hasRecord, removeUpload, unlinkIfThere, UPLOAD_RECORD } from "./upload-dir.js";
 
 /** Parts per listParts page. */
 export const PARTS_PAGE_SIZE = 1000;
@@ -35,6 +35,9 @@ export const PARTS_PAGE_SIZE = 1000;
 /** An upload's id, which names its directory in the staging directory. */
 export const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const PART = /^part-(\d+)$/;
+
+/** Largest `upload.json` read (a key of the longest path, JSON-escaped, fits many times over). */
+const UPLOAD_RECORD_LIMIT = 64 * 1024;
 
 /** What `upload.json` in an upload's staging directory holds. */
 interface Upload {
@@ -52,9 +55,11 @@ function noUpload(): never {
  * `<work_dir>/.stowage-multipart/<uploadId>/` (`upload.json` plus one
  * `part-<index>` file per part, and beside it the CRC64 it was written with and
  * which file, by device and inode, it went into: part-record.ts), which listings never show.
- * Parts are written atomically; complete streams them, in order, into a temp file next
- * to the target, checking each part's CRC-64 on the way (concatenate-parts.ts), and renames
- * it into place, then removes the staging directory.
+ * An upload's directory is reached only as an entry of the pinned staging directory, never
+ * through a link, and the files in it only as regular files, never followed (upload-dir.ts).
+ * Parts are written atomically into the existing upload directory (never made again); complete
+ * streams them, in order, into a temp file next to the target, checking each part's CRC-64 on the
+ * way (concatenate-parts.ts), and renames it into place, then removes the upload's entries.
  */
 export class FsMultipart {
   /**
@@ -72,31 +77,52 @@ export class FsMultipart {
     await this.paths.resolve(key);
     const id = randomBytes(16).toString("hex");
     const record = JSON.stringify({ key, created: new Date().toISOString() });
-    await replaceAtomically(this.paths, posix.join(this.dirOf(id), "upload.json"), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+    await replaceAtomically(this.paths, posix.join(this.dirOf(id), UPLOAD_RECORD), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
     return id;
   }
 
-  /** Stores part `index`. @throws StorageError `ObjectNotExist`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
+  /**
+   * Stores part `index`, in the upload's directory as it exists: a part written into an upload
+   * that is aborted (or completed) meanwhile fails and leaves nothing.
+   * @throws StorageError `ObjectNotExist` (no upload, or it ended meanwhile), `InvalidArgument`, `IntegrityMismatch`, `Aborted`.
+   */
   async writePart(key: string, id: string, index: number, body: DriverBody, signal?: AbortSignal): Promise<Part> {
     await this.read(key, id);
     checkPartIndex(index);
-    const target = posix.join(this.dirOf(id), `part-${index}`);
-    try {
-      await this.inUpload(id, (dir) => rm(dir.at(posix.basename(recordFile(target))), { force: true }));
-      // The stats of the file this call wrote, taken before its rename: another writer of the same
-      // part may have renamed its own file over it since, and the record must not name that one.
-      const st = await replaceAtomically(this.paths, target, (temp) => fillFile(temp, body, signal), signal);
-      const part = partOf(index, st);
-      if (!Buffer.isBuffer(body.data)) return part;
-      // Remember what the part hashed to, so a resumed upload can verify it without re-reading.
-      const crc64 = body.crc64 ?? crc64Decimal(body.data);
-      const record = recordText(st, crc64);
-      await replaceAtomically(this.paths, recordFile(target), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
-      return { ...part, crc64 };
-    } catch (e) {
-      if (isErrno(e, "ENOENT")) noUpload(); // aborted meanwhile
-      throw e;
-    }
+    const name = `part-${index}`;
+    return this.inUpload(id, async (dir, staging) => {
+      try {
+        await unlinkIfThere(dir.at(recordFile(name)));
+        // The stats of the file this call wrote, taken before its rename: another writer of the same
+        // part may have renamed its own file over it since, and the record must not name that one.
+        const st = await replaceIn(dir, name, (temp) => fillFile(temp, body, signal), signal);
+        let part = partOf(index, st);
+        if (Buffer.isBuffer(body.data)) {
+          // Remember what the part hashed to, so a resumed upload can verify it without re-reading.
+          const crc64 = body.crc64 ?? crc64Decimal(body.data);
+          const record = recordText(st, crc64);
+          await replaceIn(dir, recordFile(name), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+          part = { ...part, crc64 };
+        }
+        await this.stillThere(dir, staging, id);
+        return part;
+      } catch (e) {
+        await this.stillThere(dir, staging, id);
+        throw isStorageError(e, ErrorCode.ObjectNotExist) ? noUpload() : e;
+      }
+    });
+  }
+
+  /**
+   * Checks that upload `id` (its pinned directory `dir`) still has its record. An abort (or complete)
+   * removes the record first: a part write that ran meanwhile then removes the upload's entries
+   * (what it wrote, which the abort may not have seen), so nothing is left behind.
+   * @throws StorageError `ObjectNotExist` when the upload has ended.
+   */
+  private async stillThere(dir: DirPin, staging: DirPin, id: string): Promise<void> {
+    if (await hasRecord(dir)) return;
+    await removeUpload(staging, id).catch(() => undefined);
+    noUpload();
   }
 
   /**
@@ -112,48 +138,32 @@ export class FsMultipart {
   async complete(key: string, id: string, parts: readonly Part[], signal?: AbortSignal): Promise<DriverWriteResult> {
     await this.read(key, id);
     checkContiguous(parts);
-    const dir = this.dirOf(id);
-    const staged: StagedPart[] = [];
-    for (const part of parts) {
-      const file = posix.join(dir, `part-${part.index}`);
-      const st = await stat(file, { bigint: true }).catch(() => undefined);
-      if (st === undefined) throw storageError(ErrorCode.InvalidArgument, `part ${part.index} was never uploaded`);
-      if (!sameEtag(etagOf(st), part.etag) || Number(st.size) !== part.size) {
-        throw storageError(ErrorCode.Conflict, `part ${part.index} does not match the uploaded part`);
+    const result = await this.inUpload(id, async (dir) => {
+      const staged: StagedPart[] = [];
+      for (const part of parts) {
+        const file = dir.at(`part-${part.index}`);
+        // The part's file itself, a regular one: a link or fifo in its place is no part.
+        const st = await lstatRegular(file);
+        if (st === undefined) throw storageError(ErrorCode.InvalidArgument, `part ${part.index} was never uploaded`);
+        if (!sameEtag(etagOf(st), part.etag) || Number(st.size) !== part.size) {
+          throw storageError(ErrorCode.Conflict, `part ${part.index} does not match the uploaded part`);
+        }
+        staged.push({ file, part });
       }
-      staged.push({ file, part });
-    }
-    const target = await this.paths.resolve(key);
-    let crc64 = "";
-    const produce = async (temp: string): Promise<void> => {
-      const done = await concatenateParts(this.paths, temp, staged, signal);
-      // Thrown before the rename: the temp file goes, nothing is stored.
-      if (done.corrupt.length > 0) throw await this.dropCorrupt(id, done.corrupt);
-      crc64 = done.crc64;
-    };
-    // The object's stats, taken before its rename: its ETag even if another write replaced it since.
-    const st = await replaceAtomically(this.paths, target, produce, signal, this.durable);
+      const target = await this.paths.resolve(key);
+      let crc64 = "";
+      const produce = async (temp: string): Promise<void> => {
+        const done = await concatenateParts(this.paths, temp, staged, signal);
+        // Thrown before the rename: the temp file goes, nothing is stored.
+        if (done.corrupt.length > 0) throw await dropCorrupt(dir, done.corrupt);
+        crc64 = done.crc64;
+      };
+      // The object's stats, taken before its rename: its ETag even if another write replaced it since.
+      const st = await replaceAtomically(this.paths, target, produce, signal, this.durable);
+      return { etag: etagOf(st), crc64 };
+    });
     await this.remove(id);
-    return { etag: etagOf(st), crc64 };
-  }
-
-  /**
-   * Removes the parts at `indexes` of upload `id` (and their records): they hold other bytes than
-   * their writers sent, so a resumed upload must send them again. Returns the `IntegrityMismatch`
-   * to fail complete with, saying whether they were removed. @throws nothing.
-   */
-  private async dropCorrupt(id: string, indexes: number[]): Promise<StorageError> {
-    const removed = await this.inUpload(id, async (dir) => {
-      for (const index of indexes) {
-        await rm(dir.at(`part-${index}`), { force: true });
-        await rm(dir.at(recordFile(`part-${index}`)), { force: true });
-      }
-    }).then(
-      () => "they were removed from the upload, which is kept",
-      (e: unknown) => `removing them from the upload failed (${e instanceof Error ? e.message : String(e)})`,
-    );
-    const which = indexes.length > 1 ? `parts ${indexes.join(", ")} hold` : `part ${indexes[0]} holds`;
-    return storageError(ErrorCode.IntegrityMismatch, `${which} other bytes than were written to the upload (crc64 differs); nothing was completed, ${removed}`);
+    return result;
   }
 
   /** Ends the upload, deleting its parts; nothing happens when it does not exist. */
@@ -177,7 +187,8 @@ export class FsMultipart {
       const items: Part[] = [];
       for (const index of indexes.slice(0, PARTS_PAGE_SIZE)) {
         const file = dir.at(`part-${index}`);
-        const st = await stat(file, { bigint: true }).catch(() => undefined);
+        // The part's file itself, a regular one: a link or fifo in its place is no part.
+        const st = await lstatRegular(file);
         if (st !== undefined) items.push(await withRecordedCrc(file, st, partOf(index, st)));
       }
       if (indexes.length <= PARTS_PAGE_SIZE || items.length === 0) return { items };
@@ -234,17 +245,25 @@ export class FsMultipart {
     return upload;
   }
 
+  /** Upload `id`'s record, read only from a regular file. @throws StorageError `ObjectNotExist`, `InvalidArgument` (not a record), SyntaxError. */
   private async load(id: string): Promise<Upload> {
-    const record = JSON.parse(await this.inUpload(id, (dir) => readFile(dir.at("upload.json"), "utf8"))) as { key: string; created: string };
-    return { key: record.key, id, created: new Date(record.created) };
+    const text = await this.inUpload(id, (dir) => readOwnText(dir.at(UPLOAD_RECORD), UPLOAD_RECORD_LIMIT));
+    const record = JSON.parse(text) as { key?: unknown; created?: unknown } | null;
+    const created = new Date(typeof record?.created === "string" ? record.created : NaN);
+    if (typeof record?.key !== "string" || Number.isNaN(created.getTime())) throw storageError(ErrorCode.InvalidArgument, "not an upload record");
+    return { key: record.key, id, created };
   }
 
-  /** Deletes an upload's staging directory (in the pinned staging root), and the staging root once it is empty. */
+  /**
+   * Deletes upload `id`'s entries and directory, without following or recursing into anything
+   * (upload-dir.ts removeUpload), and the staging root once it is empty.
+   * @throws StorageError mapped fs errors.
+   */
   private async remove(id: string): Promise<void> {
     const staging = await this.paths.pinExisting(this.paths.staging);
     if (staging === undefined) return;
     try {
-      await rm(staging.at(id), { recursive: true, force: true });
+      await removeUpload(staging, id).catch((e: unknown) => Promise.reject(fsError(e)));
     } finally {
       await staging.close();
     }
@@ -252,29 +271,27 @@ export class FsMultipart {
   }
 
   /**
-   * Runs `fn` on upload `id`'s pinned staging directory.
-   * @throws StorageError `ObjectNotExist` when the upload's directory is gone, or what `fn` throws (mapped).
+   * Runs `fn` on upload `id`'s directory, pinned as an entry of the pinned staging directory (also
+   * given) that is a directory, never a link to one.
+   * @throws StorageError `ObjectNotExist` when the upload's directory is gone, `InvalidArgument`
+   *   (the staging directory leads outside the work_dir), or what `fn` throws (mapped).
    */
-  private async inUpload<T>(id: string, fn: (dir: DirPin) => Promise<T>): Promise<T> {
-    const dir = await this.paths.pinDir(this.dirOf(id)).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? noUpload() : Promise.reject(e)));
+  private async inUpload<T>(id: string, fn: (dir: DirPin, staging: DirPin) => Promise<T>): Promise<T> {
+    const staging = await this.paths.pinExisting(this.paths.staging);
+    if (staging === undefined) noUpload();
     try {
-      return await fn(dir);
-    } catch (e) {
-      if (isErrno(e, "ENOENT")) noUpload();
-      throw fsError(e);
+      const dir = await staging.pinChild(id).catch((e: unknown) => Promise.reject(fsError(e)));
+      if (dir === undefined) noUpload();
+      try {
+        return await fn(dir, staging);
+      } catch (e) {
+        if (isErrno(e, "ENOENT")) noUpload();
+        throw fsError(e);
+      } finally {
+        await dir.close();
+      }
     } finally {
-      await dir.close();
+      await staging.close();
     }
   }
-}
-
-/**
- * Checks that `parts` is not empty and numbered 0, 1, 2... without gaps.
- * @throws StorageError `InvalidArgument`.
- */
-function checkContiguous(parts: readonly Part[]): void {
-  if (parts.length === 0) throw storageError(ErrorCode.InvalidArgument, "completing a multipart upload needs at least one part");
-  parts.forEach((part, i) => {
-    if (part.index !== i) throw storageError(ErrorCode.InvalidArgument, `parts must be numbered 0, 1, 2... without gaps; found ${part.index} at position ${i}`);
-  });
 }

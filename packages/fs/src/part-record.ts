@@ -1,6 +1,6 @@
 import type { BigIntStats } from "node:fs";
-import { readFile } from "node:fs/promises";
 import type { Part } from "@stowage/core";
+import { readOwnText } from "./files.js";
 import { etagOf } from "./objects.js";
 
 // The record a staged multipart part keeps beside it (`part-<n>.crc64.json`): the CRC-64 of the
@@ -10,6 +10,9 @@ import { etagOf } from "./objects.js";
 export function recordFile(part: string): string {
   return part + ".crc64.json";
 }
+
+/** Largest record read (one holds five short fields). */
+const RECORD_LIMIT = 4096;
 
 /** What a record holds. `dev` and `ino` as decimal strings (they may exceed 2^53). */
 interface PartRecord {
@@ -41,7 +44,7 @@ export function recordText(st: BigIntStats, crc64: string): string {
 export async function withRecordedCrc(file: string, st: BigIntStats, part: Part): Promise<Part> {
   let record: Partial<Record<keyof PartRecord, unknown>> | null;
   try {
-    record = JSON.parse(await readFile(recordFile(file), "utf8")) as Partial<Record<keyof PartRecord, unknown>> | null;
+    record = JSON.parse(await readOwnText(recordFile(file), RECORD_LIMIT)) as Partial<Record<keyof PartRecord, unknown>> | null;
   } catch {
     return part;
   }

@@ -1,5 +1,5 @@
 import { closeSync, constants, open, openSync, readlinkSync } from "node:fs";
-import type { FileHandle } from "node:fs/promises";
+import { lstat, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 
 /**
@@ -44,9 +44,10 @@ export function openedPath(handle: FileHandle, path: string): string {
   return fdPathsWork() ? `${FD_DIR}/${handle.fd}` : path;
 }
 
-/** Opens directory `dir` (following symlinks) and resolves with its descriptor. */
-export function openDirFd(dir: string): Promise<number> {
-  return new Promise((resolve, reject) => open(dir, constants.O_RDONLY | constants.O_DIRECTORY, (error, fd) => (error ? reject(error) : resolve(fd))));
+/** Opens directory `dir` (following symlinks, unless `noFollow`: then a link there fails) and resolves with its descriptor. */
+export function openDirFd(dir: string, noFollow = false): Promise<number> {
+  const flags = constants.O_RDONLY | constants.O_DIRECTORY | (noFollow ? constants.O_NOFOLLOW : 0);
+  return new Promise((resolve, reject) => open(dir, flags, (error, fd) => (error ? reject(error) : resolve(fd))));
 }
 
 /**
@@ -78,6 +79,28 @@ export class DirPin {
   /** A path of the directory itself (to list it, or fsync it). */
   get self(): string {
     return this.fd === undefined ? this.path : `${FD_DIR}/${this.fd}`;
+  }
+
+  /**
+   * Pins the subdirectory `name` of this directory, never following a symlink there: undefined
+   * when there is no such entry, or it is a link or not a directory. Being an entry of this
+   * (checked) directory, it lies where this one does. Where the platform has no /proc paths the
+   * entry is lstat'ed and its path joined (checked, not pinned). Close the pin when done.
+   * @throws raw fs errors other than ENOENT, ENOTDIR and ELOOP.
+   */
+  async pinChild(name: string): Promise<DirPin | undefined> {
+    const path = posix.join(this.path, name);
+    const gone = (e: unknown): undefined => {
+      const code = (e as NodeJS.ErrnoException | null)?.code;
+      if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return undefined;
+      throw e;
+    };
+    if (this.fd === undefined) {
+      const st = await lstat(path).catch(gone);
+      return st?.isDirectory() ? new DirPin(path, undefined) : undefined;
+    }
+    const fd = await openDirFd(this.at(name), true).catch(gone);
+    return fd === undefined ? undefined : new DirPin(path, fd);
   }
 
   /** Closes the directory (errors ignored; closing a directory never waits on the disk). */

@@ -75,8 +75,9 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
 }
 
 /**
- * Copies the file `src` into the new file `temp` (created with `wx`, given the source's permission
- * bits as a kernel copy does).
+ * Copies the file `src` into the new file `temp`, created with `wx` and the source's permission
+ * bits, from which the kernel takes away the process's umask, as cp(1) without `-p` does: a copy
+ * is never more open than the source, nor than a new file `write` makes.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a regular file once open), `InvalidArgument`,
  *   `Aborted`, what `onProgress` throws; raw fs errors.
  */
@@ -85,9 +86,8 @@ async function copyInto(paths: FsPaths, src: string, temp: string, steps: CopySt
   try {
     const st = await source.stat();
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
-    const target = await open(temp, "wx");
+    const target = await open(temp, "wx", st.mode & 0o777);
     try {
-      await target.chmod(st.mode & 0o777);
       await copyContents(source, target, st.size, steps);
     } finally {
       await target.close();

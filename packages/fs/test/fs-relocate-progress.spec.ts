@@ -72,6 +72,23 @@ describe("fs driver: copy is abortable and reports progress", () => {
     expect((await stat(join(s.root, "dst"))).mode & 0o777).toBe(0o640);
   });
 
+  it("takes the umask away from the source's bits, as cp without -p does: a copy is never more open than a new file", async () => {
+    await writeFile(join(s.root, "shared"), "some bytes");
+    await chmod(join(s.root, "shared"), 0o666);
+    await writeFile(join(s.root, "script"), "#!/bin/sh");
+    await chmod(join(s.root, "script"), 0o777);
+    const old = process.umask(0o077);
+    try {
+      await s.driver.copy(s.key("shared"), s.key("shared-copy"), {});
+      await s.driver.copy(s.key("script"), s.key("script-copy"), {});
+      await s.driver.write(s.key("written"), { data: Buffer.from("x"), size: 1 }, {});
+    } finally {
+      process.umask(old);
+    }
+    const mode = async (name: string): Promise<number> => (await stat(join(s.root, name))).mode & 0o777;
+    expect([await mode("shared-copy"), await mode("script-copy"), await mode("written")]).toEqual([0o600, 0o700, 0o600]);
+  });
+
   it("a listener that throws fails the copy with its error: the old destination stays, no temp file", async () => {
     await writeFile(join(s.root, "src"), largeData(LARGE));
     await writeFile(join(s.root, "dst"), "old bytes");

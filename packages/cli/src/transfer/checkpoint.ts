@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { crc64Equal, type ObjectInfo } from "@stowage/core";
@@ -54,6 +54,12 @@ interface CheckpointData {
   /** Objects finished by an earlier run, by destination path. */
   done: Record<string, DoneRecord>;
 }
+
+/** Mode of a checkpoint file (it names the objects transferred): the user's only. */
+const FILE_MODE = 0o600;
+
+/** Mode of the directories the CLI makes for checkpoints. */
+const DIR_MODE = 0o700;
 
 /** Delay before progress changes are written (upload starts are written at once). */
 const FLUSH_DELAY_MS = 100;
@@ -114,7 +120,9 @@ export function defaultCheckpointPath(env: NodeJS.ProcessEnv, identity: string):
  * The resume state of a cp, mv or sync: multipart uploads in progress (so a
  * re-run hands their ids to core, which resumes from the verified parts) and
  * objects already finished. Written atomically (temp file + rename), so a
- * killed process leaves the last complete state.
+ * killed process leaves the last complete state. The temp file is new (O_EXCL, a random name:
+ * never a file or symlink someone put there), and the file is mode 0600, the directories the CLI
+ * makes for it 0700: it names every object transferred.
  */
 export class Checkpoint {
   private timer: NodeJS.Timeout | undefined;
@@ -207,10 +215,16 @@ export class Checkpoint {
     const text = JSON.stringify(this.data, null, 1);
     this.writing = this.writing.then(async () => {
       if (this.removed) return;
-      await mkdir(dirname(this.path), { recursive: true });
-      const temp = `${this.path}.${process.pid}.tmp`;
-      await writeFile(temp, text);
-      await rename(temp, this.path);
+      await mkdir(dirname(this.path), { recursive: true, mode: DIR_MODE });
+      const temp = `${this.path}.${randomBytes(8).toString("hex")}.tmp`;
+      try {
+        await writeFile(temp, text, { flag: "wx", mode: FILE_MODE });
+        await rename(temp, this.path);
+      } catch (e) {
+        // Never remove what someone else made under the name (EEXIST: nothing was written).
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") await unlink(temp).catch(() => undefined);
+        throw e;
+      }
     });
     await this.writing;
   }
