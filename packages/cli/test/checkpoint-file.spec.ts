@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { lstat, mkdir, readdir, readFile, readlink, stat, symlink, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { Checkpoint } from "../src/transfer/checkpoint.js";
 import { removeDir, tempDir } from "./helpers.js";
@@ -60,5 +61,26 @@ describe("checkpoint file", () => {
     await second.startUpload("big", { multipartId: "id", partSize: 1, source: { size: 2 }, bytesDone: 0 });
     expect(await modeOf(join(open, "run.json"))).toBe(0o600);
     expect(await modeOf(open)).toBe(0o755);
+  });
+
+  it("is not read through a symbolic link or from a fifo: the run starts over, and the first save puts a file there", async () => {
+    const own = join(work, "own.json");
+    const first = await Checkpoint.open(own, META);
+    first.markDone("a", { size: 1 }, { size: 1, etag: '"e"' });
+    await first.flush();
+    // A link planted at the path, to a checkpoint that matches: not followed.
+    const linked = join(work, "linked.json");
+    await symlink(own, linked);
+    const viaLink = await Checkpoint.open(linked, META);
+    expect(viaLink.resumed).toBe(false);
+    viaLink.markDone("b", { size: 1 }, { size: 1, etag: '"f"' });
+    await viaLink.flush();
+    expect((await lstat(linked)).isFile()).toBe(true);
+    expect(JSON.parse(await readFile(own, "utf8")).done).not.toHaveProperty("b");
+    // A fifo: a blocking read would wait for a writer for ever; the open returns at once.
+    const fifo = join(work, "fifo.json");
+    execFileSync("mkfifo", [fifo]);
+    const viaFifo = await Checkpoint.open(fifo, META);
+    expect(viaFifo.resumed).toBe(false);
   });
 });

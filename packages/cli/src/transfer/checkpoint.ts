@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { constants, mkdir, open, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { crc64Equal, type ObjectInfo } from "@stowage/core";
@@ -141,11 +141,16 @@ export class Checkpoint {
     return Object.keys(this.data.uploads).length === 0 && Object.keys(this.data.done).length === 0;
   }
 
-  /** Loads `path` when it matches the command, source and destination; else starts empty. */
+  /**
+   * Loads `path` when it matches the command, source and destination; else starts empty. A path
+   * that is a symbolic link, a fifo or anything but a regular file is not read (in a shared
+   * directory someone else may have planted it): the run starts over, and its first save
+   * replaces that entry with the checkpoint file.
+   */
   static async open(path: string, meta: { command: string; source: string; destination: string }): Promise<Checkpoint> {
     const fresh: CheckpointData = { version: 1, ...meta, updated: new Date().toISOString(), uploads: {}, done: {} };
     try {
-      const old = JSON.parse(await readFile(path, "utf8")) as Partial<CheckpointData>;
+      const old = JSON.parse(await readOwnFile(path)) as Partial<CheckpointData>;
       const matches = old.version === 1 && old.command === meta.command && old.source === meta.source && old.destination === meta.destination;
       if (matches && old.uploads && old.done) {
         const some = Object.keys(old.uploads).length + Object.keys(old.done).length > 0;
@@ -245,5 +250,20 @@ export class Checkpoint {
       this.flush().catch(() => undefined);
     }, FLUSH_DELAY_MS);
     this.timer.unref();
+  }
+}
+
+/**
+ * The text of the regular file at `path`, opened without following a symbolic link and without
+ * waiting on a fifo (O_NOFOLLOW | O_NONBLOCK, then checked to be a regular file).
+ * @throws the open's error (ELOOP for a link, ENOENT...), or an Error for anything but a regular file
+ */
+async function readOwnFile(path: string): Promise<string> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) throw new Error("not a regular file");
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
   }
 }
