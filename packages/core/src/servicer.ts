@@ -20,6 +20,10 @@ export interface Servicer<X extends ExtraOptions = ExtraOptions> {
    * bucket its calls fail with `ObjectNotExist`).
    */
   get(name: string, options?: { workDir?: string }): Storager<X>;
-  /** Every bucket, as storagers. */
+  /**
+   * Every bucket, as storagers.
+   * @throws PermissionDenied, Unexpected (an answer that could not be read, or a page marked truncated
+   *   that gives no way on: never a short listing), Aborted
+   */
   list(options?: CallOptions): AsyncIterable<Storager<X>>;
 }

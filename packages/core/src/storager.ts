@@ -160,7 +160,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * (a `BatchOutcome`): the paths that failed, each with its code, those deleted and those never
    * attempted; its message names at most three. A batch answer the service sent as 200 without a
    * result (an error document, an empty or damaged body) is such a failure, never a success.
-   * @throws InvalidArgument (a bad path, or `mode`/`multipartId`), ObjectModeInvalid (a directory path, on every storage; on memory and fs also a directory named without its `/`: memory before anything is deleted, fs when it gets to it, with `batch`), ObjectNotExist (a bucket that does not exist), PermissionDenied, ServiceInternal, Unexpected (an answer that could not be read), Aborted
+   * @throws InvalidArgument (a bad path, or `mode`/`multipartId`), ObjectModeInvalid (a directory path, on every storage; on memory and fs also a directory named without its `/`: memory before anything of that batch of 1,000 is deleted, fs when it gets to it, with `batch`), ObjectNotExist (a bucket that does not exist), PermissionDenied, ServiceInternal, Unexpected (an answer that could not be read), Aborted
    */
   deleteMany(paths: readonly string[], options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
   /**
@@ -170,13 +170,17 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * lone surrogate) are left out and reported by one process warning when the listing ends
    * (`code` `STOWAGE_UNLISTED_KEYS`, exported as `UNLISTED_KEYS_WARNING`; in part mode it counts
    * the uploads left out).
-   * @throws InvalidArgument (a bad path: `x//` is refused, never listed as `x/`), CapabilityInsufficient, Aborted
+   * @throws InvalidArgument (a bad path: `x//` is refused, never listed as `x/`; a `token` this listing did
+   *   not produce), CapabilityInsufficient, ObjectNotExist (a bucket that does not exist), Unexpected (a page
+   *   marked truncated that gives no way on: never a short listing), Aborted
    */
   list(path: string, options?: ListOptions & Extra<X, "list">): AsyncIterable<ObjectInfo>;
   /**
    * One page of entries under `path` (a page may be short, or empty, before the last: see {@link ListPage});
    * keys no path addresses are left out of it and reported by a process warning for this page.
-   * @throws InvalidArgument, CapabilityInsufficient, Aborted
+   * @throws InvalidArgument (a bad path; a `token` that is not a `nextToken` of this same listing: same
+   *   service, bucket, path and mode), CapabilityInsufficient, ObjectNotExist (a bucket that does not exist),
+   *   Unexpected (a page marked truncated that gives no way on), Aborted
    */
   listPage(path: string, options?: ListPageOptions & Extra<X, "list">): Promise<ListPage>;
   /**

@@ -12,7 +12,9 @@ export interface DriverRules {
    * fs: `virtualDir` false); creating an object or directory in the way of another is
    * `ObjectModeInvalid`, and `stat`/`delete` of `d` answer for the directory `d/`.
    * `"flat"`: keys are independent strings (`virtualDir` services): `a` and `a/b` coexist, a
-   * directory is a `d/` marker or implied by keys below it, and `d` without `/` is just another key.
+   * directory is a `d/` marker or implied by keys below it, and `d` without `/` is just another key
+   * (except as a `copy` or `move` source with no object `d`: where `d/` is a directory, that is
+   * `ObjectModeInvalid` on every driver, as in a tree).
    */
   namespace: "tree" | "flat";
   /**
