@@ -139,7 +139,9 @@ export class Locations {
 
   private fromConnection(conn: string, typed: string, sub: string | undefined): Location {
     const parsed = parseConnectionString(conn);
-    // As the library: the first name and work_dir win (the path part's come first), even when empty.
+    // parseConnectionString refused any pair given twice with different values (the path part's name
+    // and work_dir included), so a repeat holds the same value: the first one is taken (the path
+    // part's, which comes first; for work_dir `/a` and `/a/` count as the same), even when empty.
     let name = parsed.name;
     let path = parsed.workDir;
     const rest: string[] = [];

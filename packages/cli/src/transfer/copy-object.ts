@@ -15,7 +15,7 @@ import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../ve
 import { sourceIdOf, type Checkpoint, type DestinationId, type UploadRecord } from "./checkpoint.js";
 import type { PlanItem } from "./planner.js";
 import { contentTypeFor } from "./content-type.js";
-import { fillFromSource, lackingFields } from "./kept-fields.js";
+import { fillFromSource, lackingFields, leaveOutUncarried } from "./kept-fields.js";
 import { resumePoint } from "./resume-point.js";
 import { Md5Tap, openSource } from "./source-stream.js";
 import { deleteSource, keepOnlyWhole } from "./source-check.js";
@@ -38,6 +38,8 @@ export interface CopyEnv {
   move: boolean;
   /** Set on every streamed write (put --content-type, --metadata); wins over the source's. */
   writeOptions?: { contentType?: string; metadata?: Record<string, string> };
+  /** Prints a warning about `item` (on stderr, without breaking the progress display). */
+  warn?: (item: PlanItem, message: string) => void;
 }
 
 /** What a streamed write sent, and the ETag the destination answered it with. */
@@ -246,6 +248,8 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
         fillFromSource(options, lacking!, await object);
         lacking = undefined;
       }
+      // What of the source's type and metadata the write would refuse is left out, with a warning.
+      if (attempt === 1) leaveOutUncarried(env, item, options);
       result = await dst.write(key, body, offset > 0 ? { ...options, resumeOffset: offset } : options);
     } catch (e) {
       body.destroy(); // release the source if the write failed before reading it all

@@ -1,4 +1,4 @@
-import { abortError } from "@stowage/core";
+import { abortError, redactSecrets } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { describeError, exitCodeOf } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
@@ -102,6 +102,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
     objects: plan.copies.length,
     bytes: plan.bytes,
   });
+  env.warn = (item, message) => progress.log(`stowage: ${job.command} ${shownPath(item.rel)}: ${redactSecrets(message)}`);
   const small = new Limiter(settings.smallConcurrency);
   const large = new Limiter(settings.largeConcurrency);
   let firstFailure: unknown;

@@ -1,0 +1,129 @@
+/**
+ * A copy whose source holds user metadata the destination's write refuses (a value another client
+ * stored as UTF-8, which a header answer gives as Latin-1 characters) still copies: it keeps the
+ * entries a write takes, leaves out the others and says so once per object on stderr, naming the
+ * keys, never the values. `cp -r`, `sync --delete`, `mv -r` (metadata from the GET's answer) and a
+ * single-object `cp` (from its stat). The built binary against the COS emulator, two buckets.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { writeFile } from "node:fs/promises";
+import { request } from "node:http";
+import { join } from "node:path";
+import { main } from "../src/index.js";
+import { cleanEnv, ensureBuilt, removeDir, runCli, tempDir, COS_EMULATOR_READY, type CliEmulator } from "./helpers.js";
+
+const BUCKETS = ["meta-a-1250000000", "meta-b-1250000000"] as const;
+/** The warning each copy of `meta.txt` prints (after `stowage: <command> `). */
+const WARNING = 'meta.txt: leaving out user metadata "city" (a write takes only printable-ASCII values under HTTP-token keys)';
+
+const suite = COS_EMULATOR_READY ? describe : describe.skip;
+
+suite("a copy of an object whose metadata a write cannot carry", () => {
+  let emulator: CliEmulator | undefined;
+  let work: string;
+  let env: NodeJS.ProcessEnv;
+  const profiles = (): NodeJS.ProcessEnv => ({
+    ...env,
+    STOWAGE_PROFILE_A: emulator!.connectionString(BUCKETS[0], "/"),
+    STOWAGE_PROFILE_B: emulator!.connectionString(BUCKETS[1], "/"),
+  });
+  const cli = (args: string[]) => runCli(args, { env: profiles(), cwd: work, timeoutMs: 30_000 });
+  const metadataOf = async (location: string): Promise<Record<string, string> | undefined> => {
+    const r = await main(["stat", "--json", location], { env: profiles(), cwd: work });
+    expect([location, r.code, r.stderr]).toEqual([location, 0, ""]);
+    return (JSON.parse(r.stdout) as { metadata?: Record<string, string> }).metadata;
+  };
+  const names = async (location: string): Promise<string[]> => (await cli(["ls", "-r", location])).stdout.split("\n").filter(Boolean);
+
+  /** Sends a raw PUT of `key` (one byte) to bucket a through a presigned URL, with `headers` as they are. */
+  const rawPut = async (dir: string, key: string, headers: Record<string, string>): Promise<void> => {
+    const { newStorager } = await import("@stowage/core");
+    await import("@stowage/cos");
+    // Core refuses such values, so the object is written through a presigned PUT, as another client would.
+    const pre = await newStorager(emulator!.connectionString(BUCKETS[0], dir)).presign("write", key, { expires: 300 });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(new URL(pre.url), { method: "PUT", headers: { ...pre.headers, ...headers, "content-length": "1" } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+      req.end("m");
+    });
+    expect(status).toBe(200);
+  };
+
+  /** Puts `t/meta.txt` and `t/plain.txt` below `dir` of bucket a: the first with a UTF-8 `city` (sent raw, as another client would) and an ASCII `kind`. */
+  const seed = async (dir: string): Promise<void> => {
+    const { newStorager } = await import("@stowage/core");
+    await import("@stowage/cos");
+    const store = newStorager(emulator!.connectionString(BUCKETS[0], dir));
+    await store.write("plain.txt", Buffer.from("p"), { metadata: { a: "b" } });
+    await rawPut(dir, "meta.txt", { "x-cos-meta-city": "Z\u00fcrich", "x-cos-meta-kind": "ascii" });
+    // The emulator answers the value as UTF-8 bytes, as COS does one another client stored so; Node
+    // reads each byte as one character: "ZÃ¼rich".
+    expect((await store.stat("meta.txt")).metadata).toEqual({ city: "Z\u00c3\u00bcrich", kind: "ascii" });
+  };
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
+      startEmulator(o: { provider: "cos"; buckets: string[]; host: string }): Promise<CliEmulator>;
+    };
+    emulator = await startEmulator({ provider: "cos", buckets: [...BUCKETS], host: "127.0.0.1" });
+    work = await tempDir();
+    env = cleanEnv(join(work, "home"));
+    await seed("/t/");
+  });
+
+  afterAll(async () => {
+    await emulator?.stop();
+    if (work) await removeDir(work);
+  });
+
+  it("cp -r copies both objects, keeps the ASCII entry and warns once, naming the key and not the value", async () => {
+    const r = await cli(["cp", "-r", "a:t/", "b:cp/", "--quiet"]);
+    expect([r.code, r.stderr]).toEqual([0, `stowage: cp ${WARNING}\n`]);
+    expect(r.stderr).not.toContain("rich");
+    expect(await names("b:cp/")).toEqual(["meta.txt", "plain.txt"]);
+    expect(await metadataOf("b:cp/meta.txt")).toEqual({ kind: "ascii" });
+    expect(await metadataOf("b:cp/plain.txt")).toEqual({ a: "b" });
+  });
+
+  it("sync --delete copies it and then deletes the extra object", async () => {
+    const { newStorager } = await import("@stowage/core");
+    await newStorager(emulator!.connectionString(BUCKETS[1], "/sync/")).write("extra.txt", Buffer.from("x"));
+    const r = await cli(["sync", "--delete", "a:t/", "b:sync/", "--quiet"]);
+    expect([r.code, r.stderr]).toEqual([0, `stowage: sync ${WARNING}\n`]);
+    expect(await names("b:sync/")).toEqual(["meta.txt", "plain.txt"]);
+    expect(await metadataOf("b:sync/meta.txt")).toEqual({ kind: "ascii" });
+  });
+
+  it("mv -r moves both objects: the sources are deleted", async () => {
+    await seed("/mv/");
+    const r = await cli(["mv", "-r", "a:mv/", "b:mv/", "--quiet"]);
+    expect([r.code, r.stderr]).toEqual([0, `stowage: mv ${WARNING}\n`]);
+    expect(await names("b:mv/")).toEqual(["meta.txt", "plain.txt"]);
+    expect(await names("a:mv/")).toEqual([]);
+    expect(await metadataOf("b:mv/meta.txt")).toEqual({ kind: "ascii" });
+  });
+
+  it("a single-object cp (metadata from its stat) copies it too", async () => {
+    const r = await cli(["cp", "a:t/meta.txt", "b:one/meta.txt", "--quiet"]);
+    expect([r.code, r.stderr]).toEqual([0, `stowage: cp ${WARNING}\n`]);
+    expect(await metadataOf("b:one/meta.txt")).toEqual({ kind: "ascii" });
+  });
+
+  it("a Content-Type a write refuses is left out too (the copy gets the service's default)", async () => {
+    await rawPut("/ct/", "typed.txt", { "content-type": "text/plain; name=Z\u00fcrich" });
+    const r = await cli(["cp", "-r", "a:ct/", "b:ct/", "--quiet"]);
+    expect([r.code, r.stderr]).toEqual([0, "stowage: cp typed.txt: leaving out the source's Content-Type (a write takes only printable ASCII)\n"]);
+    expect(await names("b:ct/")).toEqual(["typed.txt"]);
+  });
+
+  it("--metadata given on the command line is not left out: a value the write refuses fails the copy", async () => {
+    await writeFile(join(work, "given.txt"), "g");
+    const r = await cli(["put", "--metadata", "city=Zürich", "--quiet", "given.txt", "b:given/x"]);
+    expect([r.code, r.stderr]).toEqual([11, expect.stringContaining('the value of "city" must be printable ASCII')]);
+    expect(await names("b:given/")).toEqual([]);
+  });
+});
