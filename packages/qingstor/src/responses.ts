@@ -221,13 +221,19 @@ export function parseListUploads(body: Buffer): { items: RawObject[]; next?: { k
 }
 
 /**
- * Keys a DeleteMultipleObjects answer reports as failed, with their codes; undefined when the
- * object has neither a `deleted` nor an `errors` list (an error document: nothing says what was deleted).
- * @throws StorageError `Unexpected` (retryable) when the body is not a JSON object (an empty body included)
+ * Keys a DeleteMultipleObjects answer reports as failed, with their codes (none when the answer has
+ * no `errors` list: a quiet answer may carry neither `deleted`, which quiet mode leaves out, nor
+ * `errors`). The caller first refuses an error document (parseErrorBody: a string `code`).
+ * @throws StorageError `Unexpected` (retryable) when the body is not a JSON object (an empty body
+ *   included), or has a `deleted` or `errors` field that is not a list
  */
-export function parseDeleteErrors(body: Buffer): Array<{ key: string; code: string; message: string }> | undefined {
+export function parseDeleteErrors(body: Buffer): Array<{ key: string; code: string; message: string }> {
   const doc = parseJson(body);
-  if (!Array.isArray(doc["deleted"]) && !Array.isArray(doc["errors"])) return undefined;
+  for (const field of ["deleted", "errors"]) {
+    if (doc[field] !== undefined && doc[field] !== null && !Array.isArray(doc[field])) {
+      throw storageError(ErrorCode.Unexpected, `the service sent a batch-delete answer whose "${field}" is not a list`, { retryable: true });
+    }
+  }
   return array(doc["errors"])
     .filter((e): e is Json => e !== null && typeof e === "object")
     .map((e) => ({ key: str(e["key"]) ?? "", code: str(e["code"]) ?? "", message: str(e["message"]) ?? "" }));

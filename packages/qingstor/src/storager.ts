@@ -128,8 +128,9 @@ export class QingStorStorageDriver implements StorageDriver {
   }
 
   /**
-   * DeleteMultipleObjects (quiet; JSON carries every key). A 200 without a result (an error
-   * document, an empty or damaged body) fails (batch-delete.ts); the error's `batch` names the
+   * DeleteMultipleObjects (quiet; JSON carries every key). A 200 that is no result (an error
+   * document, an empty or damaged body) fails (batch-delete.ts; a JSON object without `deleted`
+   * or `errors` lists is a result without failures); the error's `batch` names the
    * keys that failed, with their codes, and those deleted (core `runBatchDelete`).
    * @throws StorageError `InvalidArgument` (an empty key: nothing sent), `PermissionDenied`, `ServiceInternal`, `Unexpected`, `Aborted`
    */

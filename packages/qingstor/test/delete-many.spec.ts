@@ -61,11 +61,38 @@ runBatchDeleteSuite({
       }
     });
 
-    it("parses only a result: an error document or another object is no list of failed keys", () => {
-      expect(parseDeleteErrors(Buffer.from(JSON.stringify({ code: "internal_server_error", message: "x" })))).toBeUndefined();
-      expect(parseDeleteErrors(Buffer.from("{}"))).toBeUndefined();
+    it("a quiet 200 without a deleted or errors list is a success: one POST, every key deleted", async () => {
+      // QingStor's quiet mode leaves `deleted` out, and its SDKs treat `errors` as optional.
+      for (const body of ["{}", JSON.stringify({ request_id: "x" }), JSON.stringify({ errors: [] }), JSON.stringify({ deleted: [] })]) {
+        const server = await scripted(body);
+        try {
+          await expect(server.store.deleteMany(["a", "b"])).resolves.toBeUndefined();
+          expect([body, server.methods]).toEqual([body, ["POST"]]);
+        } finally {
+          await server.stop();
+        }
+      }
+    });
+
+    it("a 200 carrying QingStor's error document fails as that error, every key reported failed", async () => {
+      const server = await scripted(JSON.stringify({ code: "permission_denied", message: "no", request_id: "rid", url: "https://docs.qingcloud.com/" }));
+      try {
+        const e = (await server.store.deleteMany(["a", "b"]).catch((err: unknown) => err)) as StorageError;
+        expect(e).toMatchObject({ code: "PermissionDenied" });
+        expect(e.batch!.failed.map((f) => f.path)).toEqual(["a", "b"]);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it("parses a result: no errors list is no failure; a list field that is no list, or no JSON object, is a retryable Unexpected", () => {
+      expect(parseDeleteErrors(Buffer.from("{}"))).toEqual([]);
+      expect(parseDeleteErrors(Buffer.from(JSON.stringify({ request_id: "x" })))).toEqual([]);
       expect(parseDeleteErrors(Buffer.from(JSON.stringify({ deleted: [] })))).toEqual([]);
-      expect(() => parseDeleteErrors(Buffer.alloc(0))).toThrow(expect.objectContaining({ code: "Unexpected", retryable: true }));
+      expect(parseDeleteErrors(Buffer.from(JSON.stringify({ errors: [{ key: "k", code: "permission_denied", message: "no" }] })))).toEqual([{ key: "k", code: "permission_denied", message: "no" }]);
+      for (const body of [Buffer.alloc(0), Buffer.from("[]"), Buffer.from(JSON.stringify({ errors: "none" })), Buffer.from(JSON.stringify({ deleted: {} }))]) {
+        expect(() => parseDeleteErrors(body)).toThrow(expect.objectContaining({ code: "Unexpected", retryable: true }));
+      }
     });
   },
 });

@@ -72,6 +72,19 @@ describe("qingstor driver on the emulator", () => {
     await s.delete("to");
   });
 
+  it("refuses a move of a `d/` source with ObjectModeInvalid before sending anything", async () => {
+    const s = store();
+    await s.createDir("d");
+    await s.write("d/in.txt", "below");
+    emulator.resetStats();
+    await expect(s.move("d/", "e")).rejects.toMatchObject({ code: "ObjectModeInvalid" });
+    expect(emulator.stats().requests).toBe(0);
+    expect((await s.stat("d/")).mode).toBe("dir");
+    await expect(s.stat("e")).rejects.toMatchObject({ code: "ObjectNotExist" });
+    await s.deleteMany(["d/in.txt"]);
+    await s.delete("d", { mode: "dir" });
+  });
+
   it("fetches into the work_dir key, not the bare path (go-storage bug)", async () => {
     const data = randomBytes(3000);
     const server = createServer((_req, res) => {

@@ -97,5 +97,6 @@ export async function qsDeleteObjects(ex: Exchange, route: Route, ctx: HandlerCo
     await ctx.store.deleteObject(route.bucket!, key);
     deleted.push({ key });
   }
-  return jsonResponse(200, { deleted: doc.quiet === true ? [] : deleted, errors });
+  // Quiet mode leaves `deleted` out of the answer, as QingStor documents.
+  return jsonResponse(200, doc.quiet === true ? { errors } : { deleted, errors });
 }
