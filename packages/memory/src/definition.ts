@@ -2,7 +2,7 @@ import type { OpenConfig, ServiceDefinition } from "@stowage/core";
 import { MEMORY_DESCRIPTION, MEMORY_PACKAGE, MEMORY_TYPE, MEMORY_UNUSED_PAIRS, memoryPairs } from "./config.js";
 import { MemoryServiceDriver } from "./servicer.js";
 import { MemoryStorageDriver } from "./storager.js";
-import { openStore } from "./store.js";
+import { MemoryStore, openStore } from "./store.js";
 
 /**
  * The memory service: `memory://[name]/[work_dir]`. A named store is shared by
@@ -23,9 +23,11 @@ export const memoryService: ServiceDefinition = Object.freeze({
   unusedPairs: MEMORY_UNUSED_PAIRS,
   newStorageDriver(config: OpenConfig): MemoryStorageDriver {
     const name = config.name ?? "";
+    if (name === "") return new MemoryStorageDriver(new MemoryStore());
     // Opening a named store makes it when missing (the documented convenience); the driver then
     // looks it up by name at each call.
-    return new MemoryStorageDriver(openStore(name), name);
+    openStore(name);
+    return new MemoryStorageDriver(undefined, name);
   },
   newServiceDriver(_config: OpenConfig): MemoryServiceDriver {
     return new MemoryServiceDriver();

@@ -44,11 +44,21 @@ export class MemoryStorageDriver implements StorageDriver {
   private readonly own: MemoryStore | undefined;
 
   /**
-   * @param store a private store's data (used when `name` is `""`; a fresh store when absent)
-   * @param name the store's name (`""` for a private store): a named driver works on the store
-   *   registered under it at each call ({@link existingStore}), as a storager of a bucket does.
+   * Either a private store (`name` `""`: `store`, or a fresh one when absent) or a named one (`store`
+   * undefined): a named driver works on the store registered under `name` at each call
+   * ({@link existingStore}; `openStore(name)` makes it), as a storager of a bucket does.
+   * @param store a private store's data; must be undefined with a `name`
+   * @param name the store's name (`""` for a private store)
+   * @throws StorageError `InvalidArgument` when both `store` and a `name` are given: a named driver
+   *   never uses a store passed in, so the pair would write elsewhere than the caller meant
    */
   constructor(store: MemoryStore | undefined, readonly name: string = "") {
+    if (store !== undefined && name !== "") {
+      throw storageError(
+        ErrorCode.InvalidArgument,
+        `a memory driver takes a store or a name, not both: a named driver works on the store registered as ${JSON.stringify(name)} (openStore makes it)`,
+      );
+    }
     this.own = name === "" ? (store ?? new MemoryStore()) : undefined;
   }
 

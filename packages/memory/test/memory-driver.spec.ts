@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "@jest/globals";
 import { crc64Decimal } from "@stowage/core";
 import { MemoryStorageDriver } from "../src/storager.js";
-import { MemoryStore } from "../src/store.js";
+import { dropStore, findStore, MemoryStore, openStore } from "../src/store.js";
 import { buf, drain, expectCode, md5, streamBody } from "./helpers.js";
 
 function driver(): MemoryStorageDriver {
@@ -206,5 +206,21 @@ describe("memory driver: append", () => {
     await d.createAppend("ap", {});
     await expectCode(d.writeAppend("ap", 0, { ...buf("y"), contentMd5: md5("z") }, {}), "IntegrityMismatch");
     expect((await d.stat("ap", {})).size).toBe(0);
+  });
+});
+
+describe("memory driver: construction", () => {
+  it("takes a store or a name, not both: the pair is InvalidArgument, never a store silently unused", async () => {
+    expect(() => new MemoryStorageDriver(new MemoryStore(), "ctor-both")).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+    expect(findStore("ctor-both")).toBeUndefined();
+    // A private store is the one passed in.
+    const mine = new MemoryStore();
+    await new MemoryStorageDriver(mine).write("k", buf("v"), {});
+    expect(mine.get("k")).toBeDefined();
+    // A named driver works on the store registered under its name.
+    const named = openStore("ctor-named");
+    await new MemoryStorageDriver(undefined, "ctor-named").write("k", buf("v"), {});
+    expect(named.get("k")).toBeDefined();
+    dropStore("ctor-named");
   });
 });
