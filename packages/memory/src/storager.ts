@@ -13,7 +13,6 @@ import {
   type DriverUploadsPage,
   type DriverWriteResult,
   type Part,
-  type ProgressListener,
   type RawObject,
   type StorageDriver,
 } from "@stowage/core";
@@ -27,6 +26,7 @@ import { fetchBody } from "./fetched-body.js";
 import { listEntries, listUploads } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, findUpload, listUploadParts, putPart } from "./multipart.js";
 import { rangeStream } from "./range-stream.js";
+import { copyEntry, moveEntry } from "./relocate.js";
 import { impliedDir, toRawObject, uploadObject } from "./raw-object.js";
 import { dirEntry, existingStore, fileEntry, linkEntry, MemoryStore, type MemoryEntry } from "./store.js";
 
@@ -130,16 +130,7 @@ export class MemoryStorageDriver implements StorageDriver {
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`, what `onProgress` throws.
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    throwIfAborted(options.signal);
-    const entry = fileAt(this.store, srcKey);
-    this.store.checkFileSlot(dstKey);
-    reportSize(options.onProgress, entry.data.length);
-    // An abort during that event still stops the copy: nothing is stored yet.
-    throwIfAborted(options.signal);
-    if (srcKey === dstKey) return;
-    const copy: MemoryEntry = { ...entry, kind: "file", lastModified: new Date() };
-    if (entry.metadata !== undefined) copy.metadata = { ...entry.metadata };
-    this.store.set(dstKey, copy);
+    copyEntry(this, srcKey, dstKey, options);
   }
 
   /**
@@ -148,16 +139,7 @@ export class MemoryStorageDriver implements StorageDriver {
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`, what `onProgress` throws.
    */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-    throwIfAborted(options.signal);
-    const own = this.store.get(srcKey);
-    const entry = own?.kind === "link" ? own : fileAt(this.store, srcKey);
-    this.store.checkFileSlot(dstKey);
-    if (entry.kind !== "link") reportSize(options.onProgress, entry.data.length);
-    // An abort during that event still stops the move: nothing has moved yet.
-    throwIfAborted(options.signal);
-    if (srcKey === dstKey) return;
-    this.store.remove(srcKey);
-    this.store.set(dstKey, { ...entry, lastModified: new Date() });
+    moveEntry(this, srcKey, dstKey, options);
   }
 
   /**
@@ -292,11 +274,6 @@ export class MemoryStorageDriver implements StorageDriver {
     throwIfAborted(options.signal);
     return listUploads(this.store, request);
   }
-}
-
-/** Reports `size` as the whole of a copy or move (memory copies at once), when there is a listener. */
-function reportSize(onProgress: ProgressListener | undefined, size: number): void {
-  onProgress?.({ bytes: size, total: size });
 }
 
 /**
