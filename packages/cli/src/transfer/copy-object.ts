@@ -5,14 +5,13 @@ import {
   planPartSize,
   storageError,
   type Progress,
-  type Storager,
   type WriteOptions,
   type WriteResult,
 } from "@stowage/core";
 import type { Endpoint, SharedStore } from "../locations.js";
 import type { ObjectProgress } from "../progress.js";
 import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../verify.js";
-import { sourceIdOf, type Checkpoint, type DestinationId, type UploadRecord } from "./checkpoint.js";
+import { sourceIdOf, type Checkpoint, type DestinationId } from "./checkpoint.js";
 import type { PlanItem } from "./planner.js";
 import { contentTypeFor } from "./content-type.js";
 import { fillFromSource, lackingFields, leaveOutUncarried } from "./kept-fields.js";
@@ -22,6 +21,7 @@ import { deleteSource, keepOnlyWhole } from "./source-check.js";
 import type { TransferSettings } from "./settings.js";
 import type { TransferStats } from "./stats.js";
 import type { Throttle } from "./throttle.js";
+import { uploadExists, uploadToResume } from "./upload-to-resume.js";
 
 /** Everything one object copy needs besides the object. */
 export interface CopyEnv {
@@ -140,17 +140,6 @@ async function settle(env: CopyEnv, item: PlanItem, check: VerifyResult, keep = 
   });
 }
 
-/** Whether the multipart upload `multipartId` of `path` still exists. */
-async function uploadExists(store: Storager, path: string, multipartId: string, signal: AbortSignal): Promise<boolean> {
-  try {
-    await store.stat(path, { multipartId, signal });
-    return true;
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.ObjectNotExist)) return false;
-    throw e;
-  }
-}
-
 /**
  * Streams the source into the destination; returns what was sent. A checkpointed upload is
  * resumed; resumed past its stored parts (`resumeOffset`) and failing with IntegrityMismatch, it is
@@ -163,27 +152,7 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
   const source = sourceIdOf(item.src);
   const resumable = checkpoint !== undefined && item.size > settings.largeThreshold && dst.features.multipart;
 
-  let resume: UploadRecord | undefined;
-  const leftover = checkpoint?.staleUpload(key);
-  if (!resumable && leftover !== undefined) {
-    // An upload an earlier run started (e.g. with a lower --large-threshold): this copy will not use it.
-    await dst.delete(key, { multipartId: leftover.multipartId, signal: env.signal }).catch(() => undefined);
-    checkpoint!.dropUpload(key);
-  }
-  if (resumable) {
-    resume = checkpoint.upload(key, source);
-    const stale = checkpoint.staleUpload(key);
-    if (stale !== undefined && stale !== resume) {
-      await dst.delete(key, { multipartId: stale.multipartId }).catch(() => undefined);
-      checkpoint.dropUpload(key);
-    }
-    if (resume !== undefined) {
-      if (!(await uploadExists(dst, key, resume.multipartId, env.signal))) {
-        checkpoint.dropUpload(key);
-        resume = undefined;
-      }
-    }
-  }
+  const resume = await uploadToResume(dst, checkpoint, key, source, resumable, env.signal);
   const limits = dst.features.limits;
   const partSize = planPartSize({
     size: item.size,
