@@ -2,9 +2,10 @@ import type { Command } from "commander";
 import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
-import { isAbort, UsageError } from "../errors.js";
+import { exitCodeOf, isAbort, UsageError } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import type { Location } from "../locations.js";
+import { deleteFailureLines, deleteReporting, type DeleteResult } from "../transfer/delete-report.js";
 import { makeFilter, unmatchedNote, type PathFilter } from "../transfer/filter.js";
 import { isDir, isRoot, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
@@ -91,7 +92,14 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
     ctx.info("rm: nothing deleted");
     return;
   }
-  await store.deleteMany(files.map((o) => o.path), { signal: ctx.signal });
+  const result = await deleteReporting(store, files.map((o) => o.path), ctx.signal);
+  if (result.error !== undefined) {
+    // As deleteMany does after a failure, nothing more is deleted: the object beside the
+    // directory (not attempted) and the directories stay.
+    reportPartial(ctx, { ...result, notAttempted: alsoBeside ? [...result.notAttempted, besideKey] : result.notAttempted }, files, count);
+    ctx.fail(exitCodeOf(result.error));
+    return;
+  }
   if (alsoBeside) await (await ctx.locations.object(loc)).endpoint.store.delete(besideKey, { signal: ctx.signal });
   // Directory markers (object stores) deepest first, then real directories.
   const markers = targets.filter((o) => o.mode === "dir").sort((a, b) => b.path.length - a.path.length);
@@ -108,8 +116,24 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   ctx.info(`rm: deleted ${plural(count, "object")} (${formatBytes(bytes)})`);
 }
 
+/**
+ * After a `deleteMany` that failed part-way: a line per path not deleted (at most
+ * SHOWN_DELETE_FAILURES, then a count), and the summary of what was really deleted, of `count`.
+ */
+function reportPartial(ctx: CliContext, result: DeleteResult, files: readonly ObjectInfo[], count: number): void {
+  for (const line of deleteFailureLines("rm", result)) ctx.warn(line);
+  const sizes = new Map(files.map((o) => [o.path, o.size ?? 0]));
+  const bytes = result.deleted.reduce((n, p) => n + (sizes.get(p) ?? 0), 0);
+  const notAttempted = result.notAttempted.length > 0 ? `, not attempted ${result.notAttempted.length}` : "";
+  ctx.info(`rm: deleted ${result.deleted.length} of ${plural(count, "object")} (${formatBytes(bytes)}), failed ${result.failed.length}${notAttempted}`);
+}
+
 async function rm(ctx: CliContext, args: string[], opts: CommandOptions): Promise<void> {
-  for (const arg of args) await (opts["recursive"] ? removeTree(ctx, arg, opts) : removeOne(ctx, arg, opts));
+  for (const arg of args) {
+    await (opts["recursive"] ? removeTree(ctx, arg, opts) : removeOne(ctx, arg, opts));
+    // A delete that failed part-way stops the command, as any other failure does.
+    if (ctx.exitCode !== 0) return;
+  }
 }
 
 /** `stowage rm <location...>`: delete objects, or with -r everything below a directory. */

@@ -6,6 +6,7 @@ import type { Endpoint } from "../locations.js";
 import { TransferProgress } from "../progress.js";
 import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
 import { copyObject, type CopyEnv } from "./copy-object.js";
+import { deleteFailureLines, deleteReporting, notDeletedReason } from "./delete-report.js";
 import type { Plan, PlanItem } from "./planner.js";
 import { Limiter } from "./pool.js";
 import { tuneFor, type TransferSettings } from "./settings.js";
@@ -43,7 +44,10 @@ export interface TransferReport {
  * their own concurrency, progress shown — deletes planned extras when nothing
  * failed, prints the summary (and `--stats-json`), and removes the
  * checkpoint once everything succeeded. Failures are reported per object and
- * set the exit code; Ctrl-C keeps the checkpoint and throws `Aborted`. A run
+ * set the exit code (the first failure's): a copy's, and a delete's (a
+ * `deleteMany` that failed part-way: the summary and the stats count the
+ * extras really deleted, and those not deleted are named); Ctrl-C keeps the
+ * checkpoint and throws `Aborted`. A run
  * that failed or was interrupted before anything was recorded (no upload
  * started, no object finished) leaves no checkpoint: there is nothing to resume.
  * @throws StorageError from planning; `Aborted` when interrupted.
@@ -106,6 +110,8 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   const small = new Limiter(settings.smallConcurrency);
   const large = new Limiter(settings.largeConcurrency);
   let firstFailure: unknown;
+  /** Extra objects (sync --delete) not deleted: failed or never attempted. */
+  let deleteFailed = 0;
   progress.start();
   try {
     await Promise.all(
@@ -140,11 +146,19 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   if (plan.deletes.length > 0) {
     if (stats.objects.failed > 0) ctx.warn(`not deleting ${plural(plan.deletes.length, "extra object")} because some copies failed`);
     else {
-      await dst.store.deleteMany(
+      const result = await deleteReporting(
+        dst.store,
         plan.deletes.map((o) => o.path),
-        { signal: ctx.signal },
+        ctx.signal,
       );
-      stats.objects.deleted = plan.deletes.length;
+      stats.objects.deleted = result.deleted.length;
+      if (result.error !== undefined) {
+        firstFailure ??= result.error;
+        deleteFailed = result.failed.length + result.notAttempted.length;
+        stats.objects.failed += result.failed.length;
+        for (const f of result.failed) stats.failures.push({ path: f.path, code: f.code, message: notDeletedReason(f) });
+        for (const line of deleteFailureLines(job.command, result)) ctx.warn(line);
+      }
     }
   }
   if (firstFailure !== undefined) {
@@ -153,7 +167,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   } else {
     await checkpoint?.remove();
   }
-  return finish(ctx, job, stats, started, copied, settings);
+  return finish(ctx, job, stats, started, copied, settings, deleteFailed === 0 ? undefined : { notDeleted: deleteFailed, of: plan.deletes.length });
 }
 
 /**
@@ -174,11 +188,21 @@ function exitCodeName(e: unknown): string {
   return (e as { code?: unknown } | undefined)?.code === undefined ? "Unexpected" : String((e as { code: unknown }).code);
 }
 
-function finish(ctx: CliContext, job: TransferJob, stats: TransferStats, started: number, copied: PlanItem[], settings: TransferSettings): TransferReport {
+function finish(
+  ctx: CliContext,
+  job: TransferJob,
+  stats: TransferStats,
+  started: number,
+  copied: PlanItem[],
+  settings: TransferSettings,
+  deletes?: { notDeleted: number; of: number },
+): TransferReport {
   stats.durationMs = Date.now() - started;
   // A multipart transfer into a local file (get, or cp from a service) is a download.
   ctx.info(summaryLine(stats, job.dst.loc.type === "fs" && job.src.loc.type !== "fs" ? "download" : "upload"));
   if (settings.statsJson) ctx.out(JSON.stringify(stats));
-  if (stats.failures.length > 0) ctx.warn(`${stats.failures.length} of ${stats.objects.planned} objects failed; see the messages above`);
+  // Extras are deleted only when every copy succeeded: the failures are copies', or deletes'.
+  if (deletes !== undefined) ctx.warn(`${deletes.notDeleted} of ${plural(deletes.of, "extra object")} not deleted; see the messages above`);
+  else if (stats.failures.length > 0) ctx.warn(`${stats.failures.length} of ${stats.objects.planned} objects failed; see the messages above`);
   return { stats, copied };
 }
