@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, statSseCSource, storageError, type BufferedResponse, type StorageError, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { ErrorCode, isStorageError, statSseCSource, storageError, type BufferedResponse, type DriverCallOptions, type RawObject } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
@@ -25,16 +25,12 @@ export interface MoveContext {
  * `options.onProgress` gets `{ bytes: size, total: size }` once the move is done: the size the
  * source's stat gave, or (that stat refused, with a listener only) a HEAD of the destination's
  * (see `reportStored`: no event when that HEAD fails). A directory source (a `dir/` key, or a
- * stat that finds a directory) is refused before the move is sent (a `dir/` key before the stat
- * too: nothing is sent): QingStor would rename the marker into a file and leave the objects below
- * it where they are.
+ * stat that finds a directory) is refused before the move is sent: QingStor would rename the
+ * marker into a file and leave the objects below it where they are.
  * @throws StorageError `ObjectNotExist` (source), `ObjectModeInvalid` (a directory: nothing moved), `PermissionDenied`, `Aborted`, `Unexpected` (the
  *   onProgress listener threw: the object is moved), ...
  */
 export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
-  // QingStor would rename a `dir/` marker into a file and leave the objects below it: refused, as on
-  // every driver, and before anything is sent.
-  if (srcKey.endsWith("/")) throw directorySource();
   // An SSE-C object answers a HEAD only with its key: the call's (open-time) key is tried, then none.
   const keyed: DriverCallOptions = { signal: options.signal, encryptionCustomerKey: options.encryptionCustomerKey, encryptionCustomerAlgorithm: options.encryptionCustomerAlgorithm };
   let statOptions: DriverCallOptions = { signal: options.signal };
@@ -50,7 +46,8 @@ export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: strin
       return undefined;
     },
   );
-  if (source?.mode === "dir") throw directorySource();
+  // QingStor would rename a `dir/` marker into a file and leave the objects below it: refused, as on every driver.
+  if (source?.mode === "dir" || srcKey.endsWith("/")) throw storageError(ErrorCode.ObjectModeInvalid, "the move source is a directory");
   const res = await ctx.client.sendBuffered(moveCall(dstKey, sourceHeader(ctx.name, srcKey)), {
     signal: options.signal,
     // A 404 comes back here, to tell a retry that lost the race with its own first attempt.
@@ -73,9 +70,4 @@ async function confirmLostMove(ctx: MoveContext, dstKey: string, source: RawObje
     return undefined;
   });
   if (moved?.etag !== source.etag || moved.size !== source.size || moved.mode !== source.mode) throw error;
-}
-
-/** The refusal of a directory source. */
-function directorySource(): StorageError {
-  return storageError(ErrorCode.ObjectModeInvalid, "the move source is a directory");
 }
