@@ -17,6 +17,13 @@ export interface BatchDeleteOptions {
   errorCode: string;
   /** What the service's error document is, for case names ("an <Error>"). */
   errorDocument: string;
+  /**
+   * Per-key service codes of the emulator's `delete-key-errors` fault: its default, which the driver
+   * takes for `PermissionDenied` (COS "AccessDenied"), and one it takes for `InvalidArgument` (COS
+   * "InvalidArgument"). Absent where the batch answer has no per-key error (OSS): the case then
+   * checks that the emulator refuses such a rule.
+   */
+  keyErrors?: { denied: string; invalid: string };
   /** Where the batch is an XML body (COS, OSS): the request's name for case names, and the driver's builder of it. */
   xml?: { request: string; deleteObjects(keys: string[]): unknown };
   /** Registers the driver's own cases at the end of "batch delete answers". */
@@ -44,7 +51,8 @@ const allFailed = (paths: string[]): object[] => paths.map((path) => ({ path, co
  * against its emulator: keys an XML body cannot carry go one by one (`xml` only) and a lone
  * surrogate is `InvalidArgument` before anything is sent; no delete reaches the bucket itself
  * (the driver refuses the empty key, and {@link checkRootDeletes} at the bucket's root); a 200
- * error document is a retryable `ServiceInternal` naming every path failed, retried like any.
+ * error document is a retryable `ServiceInternal` naming every path failed, retried like any; keys
+ * the answer reports failed (`keyErrors`) fail with their codes, the others are deleted.
  * @throws nothing itself; the registered cases fail.
  */
 export function runBatchDeleteSuite(o: BatchDeleteOptions): void {
@@ -127,8 +135,55 @@ export function runBatchDeleteSuite(o: BatchDeleteOptions): void {
         expect(await ctx.names()).toEqual([]);
       });
 
+      registerKeyErrorCase(ctx, o.keyErrors);
+
       o.more?.(ctx);
     });
+  });
+}
+
+/** The case of a batch the emulator answers with per-key errors (`delete-key-errors`), or, without `keyErrors`, its refusal of such a rule. */
+function registerKeyErrorCase(ctx: BatchDeleteContext, keyErrors: BatchDeleteOptions["keyErrors"]): void {
+  if (keyErrors === undefined) {
+    it("the emulator refuses a delete-key-errors rule: this service's batch answer has no per-key error", () => {
+      const refused = expect.objectContaining({ code: "InvalidArgument", message: expect.stringContaining("has no per-key error") });
+      expect(() => ctx.emulator.setFaults([{ kind: "delete-key-errors", keys: ["a"] }])).toThrow(refused);
+    });
+    return;
+  }
+  it("keys the service refuses: the first failure's code, error.batch names exactly them failed (with codes) and the others deleted; they alone stay", async () => {
+    const paths = ["a", "b", "c", "d", "e"];
+    for (const path of paths) await ctx.store.write(path, "x");
+    ctx.emulator.resetStats();
+    // The answer lists "b" before "d" (the batch's order), whichever rule names it.
+    ctx.emulator.setFaults([
+      { kind: "delete-key-errors", operation: "DeleteObjects", keyPattern: "/d$", code: keyErrors.invalid },
+      { kind: "delete-key-errors", operation: "DeleteObjects", keyPattern: "/b$" },
+    ]);
+    try {
+      const e = (await ctx.store.deleteMany(paths).catch((err: unknown) => err)) as StorageError;
+      expect(e.code).toBe("PermissionDenied");
+      expect(e.batch).toEqual({
+        failed: [
+          { path: "b", code: "PermissionDenied", serviceCode: keyErrors.denied },
+          { path: "d", code: "InvalidArgument", serviceCode: keyErrors.invalid },
+        ],
+        deleted: ["a", "c", "e"],
+        notAttempted: [],
+      });
+      expect(e.detail).toContain(`2 of 5 paths failed ("b" ${keyErrors.denied}, "d" ${keyErrors.invalid}), 3 deleted, 0 not attempted`);
+      // A batch answer that reports keys is no failed request: it is not sent again.
+      expect(opsOf(ctx)["DeleteObjects"]).toBe(1);
+      expect(ctx.emulator.faults()).toMatchObject([
+        { matched: 1, fired: 1 },
+        { matched: 1, fired: 1 },
+      ]);
+    } finally {
+      ctx.emulator.setFaults([]);
+    }
+    expect(await ctx.names()).toEqual(["b", "d"]);
+    await ctx.store.deleteMany(["b", "d"]);
+    expect(await ctx.names()).toEqual([]);
   });
 }
 

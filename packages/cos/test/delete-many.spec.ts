@@ -12,6 +12,7 @@ runBatchDeleteSuite({
   buckets: ["delete-many-1250000000", "delete-root-1250000000"],
   errorCode: "InternalError",
   errorDocument: "an <Error>",
+  keyErrors: { denied: "AccessDenied", invalid: "InvalidArgument" },
   xml: { request: "POST ?delete", deleteObjects },
   more: () => {
     it("a key the batch reports failed: the rejection names it with its code and the others as deleted, and no single DELETE follows", async () => {

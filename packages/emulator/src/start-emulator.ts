@@ -90,7 +90,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const region = opts.region ?? DEFAULT_REGION[opts.provider];
   let creds = credentialsOf(opts.credentials);
   const clock = opts.clock ?? Date.now;
-  const faults = new FaultEngine();
+  const faults = new FaultEngine(opts.provider);
   faults.set((opts.faults ?? []).map(validateFaultRule));
   const blobs: BlobStore = opts.discard ? new DiscardBlobStore() : opts.dataDir ? new DirBlobStore(join(opts.dataDir, "blobs")) : new MemoryBlobStore();
   const meta = opts.dataDir ? new DirMetadataSink(join(opts.dataDir, "meta")) : new NoMetadataSink();

@@ -37,6 +37,7 @@ runBatchDeleteSuite({
   buckets: ["delete-many", "delete-root"],
   errorCode: "internal_server_error",
   errorDocument: "an error document",
+  keyErrors: { denied: "permission_denied", invalid: "invalid_argument" },
   more: () => {
     it("a 200 with an empty body is a retryable Unexpected, never a success", async () => {
       const server = await scripted("");

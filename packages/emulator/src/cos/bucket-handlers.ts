@@ -4,6 +4,7 @@ import { ProtocolError } from "../common/protocol-error.js";
 import { emptyResponse, parseNonNegativeInt, xmlResponse } from "../common/responses.js";
 import { childText, children, parseXmlBody } from "../common/xml.js";
 import { el, renderXml } from "../common/xml.js";
+import { deleteKeyRefusals } from "../faults/delete-key-errors.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
@@ -100,7 +101,7 @@ export function cosListObjects(ex: Exchange, route: Route, ctx: HandlerContext):
   return xmlResponse(200, listObjectsXml(echo, page, objects));
 }
 
-/** POST Bucket?delete (Content-MD5 required, ≤ 1000 keys). */
+/** POST Bucket?delete (Content-MD5 required, ≤ 1000 keys); a `delete-key-errors` fault's keys get an `<Error>` and stay. */
 export async function cosDeleteObjects(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   ctx.store.bucket(route.bucket!);
   if (header(ex, "content-md5") === undefined) throw new ProtocolError("MissingContentMd5", "Missing required header for this request: Content-MD5.");
@@ -110,9 +111,15 @@ export async function cosDeleteObjects(ex: Exchange, route: Route, ctx: HandlerC
   if (keys.length > 1000) throw new ProtocolError("MalformedBody", "At most 1000 keys can be deleted at once.");
   const deleted: string[] = [];
   const errors: { key: string; code: string; message: string }[] = [];
+  const refusal = deleteKeyRefusals(ctx.plan.faults, "cos");
   for (const k of keys) {
     if (k === "") {
       errors.push({ key: k, code: "InvalidArgument", message: "The key is empty." });
+      continue;
+    }
+    const refused = refusal(k);
+    if (refused !== undefined) {
+      errors.push({ key: k, ...refused });
       continue;
     }
     await ctx.store.deleteObject(route.bucket!, k);

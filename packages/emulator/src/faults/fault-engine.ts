@@ -1,4 +1,5 @@
 import type { Provider, Route } from "../common/operations.js";
+import { checkRuleOnProvider } from "./delete-key-errors.js";
 import type { Fault, FaultKind, FaultRule } from "./fault-rule.js";
 import { seededRandom } from "./prng.js";
 
@@ -59,14 +60,29 @@ function matches(rule: FaultRule, provider: Provider, method: string, route: Rou
 export class FaultEngine {
   private states: RuleState[] = [];
 
-  /** Replaces every rule (counters restart). */
+  /** @param provider the emulator's provider, when known: rules that can never fire on it are refused */
+  constructor(private readonly provider?: Provider) {}
+
+  /**
+   * Replaces every rule (counters restart). Nothing changes when one is refused.
+   * @throws StorageError `InvalidArgument` for a rule that can never fire on this provider (a `delete-key-errors` on OSS)
+   */
   set(rules: readonly FaultRule[]): void {
+    this.check(rules);
     this.states = rules.map((rule) => ({ rule, seen: 0, fired: 0, random: seededRandom(rule.seed ?? 1) }));
   }
 
-  /** Adds rules after the existing ones. */
+  /**
+   * Adds rules after the existing ones. Nothing changes when one is refused.
+   * @throws StorageError `InvalidArgument` for a rule that can never fire on this provider (a `delete-key-errors` on OSS)
+   */
   add(rules: readonly FaultRule[]): void {
+    this.check(rules);
     for (const rule of rules) this.states.push({ rule, seen: 0, fired: 0, random: seededRandom(rule.seed ?? 1) });
+  }
+
+  private check(rules: readonly FaultRule[]): void {
+    if (this.provider !== undefined) for (const rule of rules) checkRuleOnProvider(rule, this.provider);
   }
 
   /** The rules with their counters. */
@@ -77,7 +93,8 @@ export class FaultEngine {
   /**
    * The faults that fire for this request (updates the rules' counters). A rule whose fault
    * `applies` says cannot be applied to it (an `error-200` on an operation without such an
-   * answer) does not match it: neither `matched` nor `fired` counts it.
+   * answer, a `delete-key-errors` on anything but a batch delete with per-key errors) does not
+   * match it: neither `matched` nor `fired` counts it.
    */
   select(provider: Provider, method: string, route: Route, applies: (fault: Fault) => boolean = () => true): FaultPlan {
     const fired: Fault[] = [];

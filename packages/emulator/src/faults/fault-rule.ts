@@ -1,5 +1,6 @@
 import { storageError } from "@stowage/core";
 import { OPERATIONS, PROVIDERS, type OperationName, type Provider } from "../common/operations.js";
+import { checkDeleteKeyErrorsRule } from "./delete-key-errors.js";
 
 /** Every fault kind the emulator can inject. */
 export const FAULT_KINDS = [
@@ -12,6 +13,7 @@ export const FAULT_KINDS = [
   "flip-byte",
   "wrong-crc64",
   "error-200",
+  "delete-key-errors",
   "clock-skew",
 ] as const;
 
@@ -53,6 +55,15 @@ export type Fault =
    * DeleteObjects (its JSON error document). It never fires on another operation.
    */
   | { kind: "error-200"; code?: string }
+  /**
+   * A batch delete (DeleteObjects) answers 200 with a per-key error for each key of its body that
+   * `keys` lists or `keyPattern` (a JavaScript regular expression, no flags, searched in the key)
+   * matches, and does not delete those keys; the others are deleted as usual. COS: an
+   * `<Error><Key/><Code/><Message/></Error>` in `<DeleteResult>` (default code `AccessDenied`);
+   * QingStor: an entry of `errors` (default `permission_denied`). OSS has no per-key error: the
+   * fault never fires there, and a rule that could only apply there is refused.
+   */
+  | { kind: "delete-key-errors"; keys?: string[]; keyPattern?: string; code?: string; message?: string }
   /** Check signatures (and send `Date`) as if the server clock were `seconds` ahead (negative: behind). */
   | { kind: "clock-skew"; seconds: number };
 
@@ -126,5 +137,6 @@ export function validateFaultRule(input: unknown): FaultRule {
   if (r.kind === "error-200" && ops.length > 0 && !ops.some((op) => ERROR_200_OPERATIONS.includes(op as OperationName))) {
     fail(`error-200 applies to ${ERROR_200_OPERATIONS.join(", ")} only`);
   }
+  if (r.kind === "delete-key-errors") checkDeleteKeyErrorsRule(r, ops, fail);
   return r as unknown as FaultRule;
 }

@@ -2,6 +2,7 @@ import type { Route } from "../common/operations.js";
 import { validateBucketName } from "../common/path-style.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import { emptyResponse, jsonResponse, parseNonNegativeInt } from "../common/responses.js";
+import { deleteKeyRefusals } from "../faults/delete-key-errors.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
@@ -75,7 +76,7 @@ interface DeleteDoc {
   quiet?: unknown;
 }
 
-/** DeleteMultipleObjects (Content-MD5 required, ≤ 1000 keys). */
+/** DeleteMultipleObjects (Content-MD5 required, ≤ 1000 keys); a `delete-key-errors` fault's keys get an `errors` entry and stay. */
 export async function qsDeleteObjects(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   ctx.store.bucket(route.bucket!);
   if (header(ex, "content-md5") === undefined) throw new ProtocolError("InvalidArgument", "Content-MD5 is required.");
@@ -89,9 +90,15 @@ export async function qsDeleteObjects(ex: Exchange, route: Route, ctx: HandlerCo
   if (keys.length > 1000) throw new ProtocolError("MalformedBody", "At most 1000 keys can be deleted at once.");
   const deleted: { key: string }[] = [];
   const errors: { key: string; code: string; message: string }[] = [];
+  const refusal = deleteKeyRefusals(ctx.plan.faults, "qingstor");
   for (const key of keys) {
     if (key === "") {
       errors.push({ key, code: "invalid_object_name", message: "The key is empty." });
+      continue;
+    }
+    const refused = refusal(key);
+    if (refused !== undefined) {
+      errors.push({ key, ...refused });
       continue;
     }
     await ctx.store.deleteObject(route.bucket!, key);

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Route } from "../common/operations.js";
 import { isProtocolError, ProtocolError } from "../common/protocol-error.js";
+import { DELETE_KEY_ERROR_CODES } from "../faults/delete-key-errors.js";
 import { NO_FAULTS, type FaultEngine, type FaultPlan } from "../faults/fault-engine.js";
+import type { Fault } from "../faults/fault-rule.js";
 import { resetMidRequest } from "../faults/sabotage.js";
 import type { MultipartStore } from "../store/multipart-store.js";
 import type { ObjectStore } from "../store/object-store.js";
@@ -68,6 +70,18 @@ export class Dispatcher {
     return (ex.rawPath === "/_emulator" || ex.rawPath.startsWith("/_emulator/")) && !this.deps.frontEnd.isVirtualHost(ex);
   }
 
+  /**
+   * False for a fault this front-end cannot apply to the request, which then does not fire: an
+   * error-200 where it has no such answer, a delete-key-errors on anything but a batch delete whose
+   * answer has per-key errors.
+   */
+  private applies(f: Fault, route: Route): boolean {
+    const { frontEnd } = this.deps;
+    if (f.kind === "error-200") return frontEnd.error200 !== undefined && frontEnd.error200Operations?.has(route.operation) === true;
+    if (f.kind === "delete-key-errors") return route.operation === "DeleteObjects" && DELETE_KEY_ERROR_CODES[frontEnd.provider] !== undefined;
+    return true;
+  }
+
   private context(plan: FaultPlan, now: number): HandlerContext {
     const { store, multipart, config, stats } = this.deps;
     return {
@@ -105,9 +119,8 @@ export class Dispatcher {
     try {
       route = frontEnd.route(ex);
       stats.operation(route.operation);
-      // A fault this front-end cannot apply to the request (an error-200 where it has no such answer) does not fire.
       const r = route;
-      plan = faults.select(frontEnd.provider, ex.method, r, (f) => f.kind !== "error-200" || (frontEnd.error200 !== undefined && frontEnd.error200Operations?.has(r.operation) === true));
+      plan = faults.select(frontEnd.provider, ex.method, r, (f) => this.applies(f, r));
       for (const f of plan.faults) stats.fault(f.kind);
       now = clock() + plan.skewMs;
       // Nobody is left to answer once the connection closed (the client gave up, or stop() closed it):
