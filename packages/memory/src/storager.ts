@@ -46,7 +46,7 @@ export class MemoryStorageDriver implements StorageDriver {
   /**
    * Either a private store (`name` `""`: `store`, or a fresh one when absent) or a named one (`store`
    * undefined): a named driver works on the store registered under `name` at each call
-   * ({@link existingStore}; `openStore(name)` makes it), as a storager of a bucket does.
+   * (`existingStore`; `openStore(name)` makes it), as a storager of a bucket does.
    * @param store a private store's data; must be undefined with a `name`
    * @param name the store's name (`""` for a private store)
    * @throws StorageError `InvalidArgument` when both `store` and a `name` are given: a named driver

@@ -26,7 +26,7 @@ interface BucketCursor {
   offset: number;
   /** The total QingStor reported on the previous page. */
   count: number | undefined;
-  /** The last names listed (at most {@link REMEMBERED_BUCKETS}). */
+  /** The last names listed (at most `REMEMBERED_BUCKETS`). */
   listed: string[];
 }
 
@@ -55,7 +55,7 @@ function parseCursor(token: string | undefined): BucketCursor {
 /**
  * QingStor bucket primitives: PutBucket and DeleteBucket on the zone host,
  * ListBuckets (GET Service) on the service host, paged by `offset` and `limit`
- * (the token is a {@link BucketCursor}).
+ * (the token is a `BucketCursor`).
  */
 export class QingStorServiceDriver implements ServiceDriver {
   readonly service = QINGSTOR_TYPE;
@@ -115,12 +115,12 @@ export class QingStorServiceDriver implements ServiceDriver {
   /**
    * One page of ListBuckets, which QingStor pages by `offset` and `limit` only: a bucket deleted
    * before the offset shifts the rest one place down, so the next offset would skip one. The token
-   * ({@link BucketCursor}) carries the next offset, the `count` QingStor reported and the names
+   * (`BucketCursor`) carries the next offset, the `count` QingStor reported and the names
    * listed last; when a page reports fewer buckets than the previous one (d deleted meanwhile), the
    * page is read again from d places earlier and the names already listed are dropped, so a bucket
    * that existed all along is not missed, even when the caller deletes each bucket as it is listed.
    * Creates and deletes that leave the count unchanged between two pages are not seen (a bucket
-   * may then be missed); more than {@link REMEMBERED_BUCKETS} deletes between two pages may repeat one.
+   * may then be missed); more than `REMEMBERED_BUCKETS` deletes between two pages may repeat one.
    * @throws StorageError `PermissionDenied`, `InvalidArgument` (a token this driver did not produce), ...
    */
   async list(token: string | undefined, options: DriverCallOptions): Promise<{ items: { name: string; location?: string }[]; nextToken?: string }> {
