@@ -12,12 +12,14 @@ import type { FsPaths } from "./paths.js";
  * into place, reading only what was checked, once open, to lie inside the work_dir. `steps.signal`
  * stops the copy between chunks; `steps.onProgress` gets `{ bytes, total }` after each chunk, the
  * last being `{ bytes: size, total: size }` before the rename. An abort, or a listener that throws,
- * removes the temp file and leaves `dst` as it was.
+ * removes the temp file and leaves `dst` as it was. The copy's permission bits are the source's
+ * less the umask (as cp(1) without `-p`), or with `keepMode` the source's own (a move across
+ * filesystems, as mv(1): the file moved keeps its mode, as a rename would).
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument` (outside the work_dir), `Aborted`,
  *   what `onProgress` throws, mapped fs errors.
  */
-export async function copyInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false): Promise<void> {
-  await replaceAtomically(paths, dst, (temp) => copyInto(paths, src, temp, steps), steps.signal, durable);
+export async function copyInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, keepMode = false): Promise<void> {
+  await replaceAtomically(paths, dst, (temp) => copyInto(paths, src, temp, steps, keepMode), steps.signal, durable);
 }
 
 /**
@@ -59,7 +61,7 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
       } catch (e) {
         if (!isErrno(e, "EXDEV")) throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
         // The size was reported before the rename: the copy reports nothing more.
-        await copyInside(paths, src, dst, { signal: steps.signal }, durable);
+        await copyInside(paths, src, dst, { signal: steps.signal }, durable, true);
         await unlink(srcEntry).catch((err: unknown) => Promise.reject(fsError(err)));
       }
       if (durable) {
@@ -77,17 +79,19 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
 /**
  * Copies the file `src` into the new file `temp`, created with `wx` and the source's permission
  * bits, from which the kernel takes away the process's umask, as cp(1) without `-p` does: a copy
- * is never more open than the source, nor than a new file `write` makes.
+ * is never more open than the source, nor than a new file `write` makes. With `keepMode` the
+ * temp file gets the source's bits exactly (a move across filesystems keeps the file's mode).
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a regular file once open), `InvalidArgument`,
  *   `Aborted`, what `onProgress` throws; raw fs errors.
  */
-async function copyInto(paths: FsPaths, src: string, temp: string, steps: CopySteps): Promise<void> {
+async function copyInto(paths: FsPaths, src: string, temp: string, steps: CopySteps, keepMode: boolean): Promise<void> {
   const source = await paths.openInside(src, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = await source.stat();
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
     const target = await open(temp, "wx", st.mode & 0o777);
     try {
+      if (keepMode) await target.chmod(st.mode & 0o777);
       await copyContents(source, target, st.size, steps);
     } finally {
       await target.close();

@@ -5,6 +5,7 @@ import { chmod, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { storageError, type Progress } from "@stowage/core";
+import { copyInside } from "../src/relocate.js";
 import { expectCode, tree } from "./helpers.js";
 import { sandbox, type Sandbox } from "./setup.js";
 
@@ -87,6 +88,21 @@ describe("fs driver: copy is abortable and reports progress", () => {
     }
     const mode = async (name: string): Promise<number> => (await stat(join(s.root, name))).mode & 0o777;
     expect([await mode("shared-copy"), await mode("script-copy"), await mode("written")]).toEqual([0o600, 0o700, 0o600]);
+  });
+
+  it("keeps the source's bits exactly for a move across filesystems (keepMode), as mv does, whatever the umask", async () => {
+    // rename(2) keeps a file's mode; a move that falls back to copy + unlink (EXDEV) must too.
+    await writeFile(join(s.root, "shared"), "some bytes");
+    await chmod(join(s.root, "shared"), 0o664);
+    const old = process.umask(0o077);
+    try {
+      await copyInside(s.driver.paths, join(s.root, "shared"), join(s.root, "moved"), {}, false, true);
+      await copyInside(s.driver.paths, join(s.root, "shared"), join(s.root, "copied"), {}, false, false);
+    } finally {
+      process.umask(old);
+    }
+    const mode = async (name: string): Promise<number> => (await stat(join(s.root, name))).mode & 0o777;
+    expect([await mode("moved"), await mode("copied")]).toEqual([0o664, 0o600]);
   });
 
   it("a listener that throws fails the copy with its error: the old destination stays, no temp file", async () => {
