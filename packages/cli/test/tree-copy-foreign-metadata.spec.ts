@@ -2,8 +2,11 @@
  * A copy whose source holds user metadata the destination's write refuses (a value another client
  * stored as UTF-8, which a header answer gives as Latin-1 characters) still copies: it keeps the
  * entries a write takes, leaves out the others and says so once per object on stderr, naming the
- * keys, never the values. `cp -r`, `sync --delete`, `mv -r` (metadata from the GET's answer) and a
- * single-object `cp` (from its stat). The built binary against the COS emulator, two buckets.
+ * keys, never the values. `cp -r`, `sync --delete` (metadata from the GET's answer) and a
+ * single-object `cp` (from its stat). A move never leaves anything out: it would delete the only
+ * place the value is kept, so `mv -r` and a single-object `mv` fail that object (exit 11) before
+ * anything is written and keep its source, metadata and all. The built binary against the COS
+ * emulator, two buckets.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { writeFile } from "node:fs/promises";
@@ -15,6 +18,9 @@ import { cleanEnv, ensureBuilt, removeDir, runCli, tempDir, COS_EMULATOR_READY, 
 const BUCKETS = ["meta-a-1250000000", "meta-b-1250000000"] as const;
 /** The warning each copy of `meta.txt` prints (after `stowage: <command> `). */
 const WARNING = 'meta.txt: leaving out user metadata "city" (a write takes only printable-ASCII values under HTTP-token keys)';
+/** What a move of `meta.txt` fails with (after `stowage: mv `), up to the error's context. */
+const NOT_MOVED =
+  'meta.txt: InvalidArgument: not moved: the destination cannot take user metadata "city" (a write takes only printable-ASCII values under HTTP-token keys); nothing was written and the source is kept (cp copies it without them)';
 
 const suite = COS_EMULATOR_READY ? describe : describe.skip;
 
@@ -98,13 +104,26 @@ suite("a copy of an object whose metadata a write cannot carry", () => {
     expect(await metadataOf("b:sync/meta.txt")).toEqual({ kind: "ascii" });
   });
 
-  it("mv -r moves both objects: the sources are deleted", async () => {
+  it("mv -r moves the other object, and fails this one: nothing written, the source kept with its metadata, exit 11", async () => {
     await seed("/mv/");
-    const r = await cli(["mv", "-r", "a:mv/", "b:mv/", "--quiet"]);
-    expect([r.code, r.stderr]).toEqual([0, `stowage: mv ${WARNING}\n`]);
-    expect(await names("b:mv/")).toEqual(["meta.txt", "plain.txt"]);
-    expect(await names("a:mv/")).toEqual([]);
-    expect(await metadataOf("b:mv/meta.txt")).toEqual({ kind: "ascii" });
+    const r = await cli(["mv", "-r", "a:mv/", "b:mv/", "--quiet", "--no-checkpoint"]);
+    expect(r.code).toBe(11);
+    expect(r.stderr).toContain(`stowage: mv ${NOT_MOVED} (op=move`);
+    expect(r.stderr).not.toContain("leaving out");
+    expect(r.stderr).not.toContain("rich");
+    expect(await names("b:mv/")).toEqual(["plain.txt"]);
+    expect(await names("a:mv/")).toEqual(["meta.txt"]);
+    expect(await metadataOf("a:mv/meta.txt")).toEqual({ city: "Z\u00c3\u00bcrich", kind: "ascii" });
+  });
+
+  it("a single-object mv (metadata from its stat) fails the same way and keeps the source", async () => {
+    await seed("/mv1/");
+    const r = await cli(["mv", "a:mv1/meta.txt", "b:mv1/meta.txt", "--quiet", "--no-checkpoint"]);
+    expect(r.code).toBe(11);
+    expect(r.stderr).toContain(`stowage: mv ${NOT_MOVED} (op=move`);
+    expect(r.stderr).not.toContain("rich");
+    expect(await names("b:mv1/")).toEqual([]);
+    expect(await metadataOf("a:mv1/meta.txt")).toEqual({ city: "Z\u00c3\u00bcrich", kind: "ascii" });
   });
 
   it("a single-object cp (metadata from its stat) copies it too", async () => {
@@ -118,6 +137,12 @@ suite("a copy of an object whose metadata a write cannot carry", () => {
     const r = await cli(["cp", "-r", "a:ct/", "b:ct/", "--quiet"]);
     expect([r.code, r.stderr]).toEqual([0, "stowage: cp typed.txt: leaving out the source's Content-Type (a write takes only printable ASCII)\n"]);
     expect(await names("b:ct/")).toEqual(["typed.txt"]);
+    // A move keeps such a source rather than lose its type.
+    const mv = await cli(["mv", "-r", "a:ct/", "b:ct-mv/", "--quiet", "--no-checkpoint"]);
+    expect(mv.code).toBe(11);
+    expect(mv.stderr).toContain("stowage: mv typed.txt: InvalidArgument: not moved: the destination cannot take the source's Content-Type");
+    expect(await names("a:ct/")).toEqual(["typed.txt"]);
+    expect(await names("b:ct-mv/")).toEqual([]);
   });
 
   it("--metadata given on the command line is not left out: a value the write refuses fails the copy", async () => {

@@ -25,6 +25,12 @@ export interface StorageLimits {
    * None on memory and fs (fs refuses a name over 255 bytes itself).
    */
   keyMaximum?: number;
+  /**
+   * Most bytes of user metadata one object may carry: the names (lower-cased) and values added up,
+   * as the service counts them (COS and QingStor 2,048, OSS 8,192). A write over it is
+   * `InvalidArgument`, before anything is sent. None on memory and fs.
+   */
+  metadataMaximum?: number;
   /** Longest presign expiry (seconds). */
   presignExpiresMaximum?: number;
   /**

@@ -1,9 +1,10 @@
 import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
+import { METADATA_LIMIT } from "./requests.js";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-/** COS limits (protocols.md §1.7): 5 GiB per PUT, part and append object; 1 MiB–5 GiB parts; 10,000 parts; 1,000 keys per list page; keys of at most 850 bytes. */
+/** COS limits (protocols.md §1.7): 5 GiB per PUT, part and append object; 1 MiB–5 GiB parts; 10,000 parts; 1,000 keys per list page; keys of at most 850 bytes; 2 KiB of user metadata. */
 export const cosLimits: Readonly<StorageLimits> = Object.freeze({
   writeSizeMaximum: 5 * GiB,
   multipartSizeMinimum: MiB,
@@ -13,6 +14,7 @@ export const cosLimits: Readonly<StorageLimits> = Object.freeze({
   appendTotalSizeMaximum: 5 * GiB,
   listPageMaximum: 1000,
   keyMaximum: 850,
+  metadataMaximum: METADATA_LIMIT,
 });
 
 /**

@@ -1,4 +1,5 @@
 import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
+import { METADATA_LIMIT } from "./requests.js";
 
 const KiB = 1024;
 const GiB = 1024 * 1024 * KiB;
@@ -9,8 +10,8 @@ export const V4_PRESIGN_MAXIMUM = 7 * 24 * 3600;
 /**
  * OSS limits (protocols.md §2.8): 5 GiB per PUT and per appendable object;
  * parts of 100 KiB–5 GiB (the last may be smaller), at most 10,000;
- * 1,000 keys per list page; keys of 1,023 bytes of UTF-8 at most. V4 presigned URLs live at
- * most 7 days.
+ * 1,000 keys per list page; keys of 1,023 bytes of UTF-8 at most; 8 KiB of user metadata. V4
+ * presigned URLs live at most 7 days.
  */
 export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<StorageLimits> {
   return Object.freeze({
@@ -22,6 +23,7 @@ export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<Storag
     appendTotalSizeMaximum: 5 * GiB,
     listPageMaximum: 1000,
     keyMaximum: 1023,
+    metadataMaximum: METADATA_LIMIT,
     // GetObject follows one symlink; a link to a link answers InvalidTargetType.
     linkHopsMaximum: 1,
     ...(signatureVersion === "v4" ? { presignExpiresMaximum: V4_PRESIGN_MAXIMUM } : {}),

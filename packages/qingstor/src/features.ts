@@ -1,4 +1,5 @@
 import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
+import { METADATA_LIMIT } from "./requests.js";
 import { MAX_LINK_HOPS } from "./virtual-link.js";
 
 const MiB = 1024 * 1024;
@@ -8,7 +9,8 @@ const TiB = 1024 * GiB;
 /**
  * QingStor limits (protocols.md §3.7): 5 GiB per PUT, part and append; parts of
  * at least 4 MiB except the last; 10,000 parts (indexes 0..9999); appendable
- * objects up to 50 TiB; 1,000 keys per list page; keys of 1,023 bytes of UTF-8 at most.
+ * objects up to 50 TiB; 1,000 keys per list page; keys of 1,023 bytes of UTF-8 at most; 2 KiB of user
+ * metadata.
  */
 export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
   writeSizeMaximum: 5 * GiB,
@@ -19,6 +21,7 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
   appendTotalSizeMaximum: 50 * TiB,
   listPageMaximum: 1000,
   keyMaximum: 1023,
+  metadataMaximum: METADATA_LIMIT,
   // Reads through virtual links (enable_virtual_link) follow at most this many in a row.
   linkHopsMaximum: MAX_LINK_HOPS,
 });

@@ -72,7 +72,9 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  * verification is deleted and reported — except after a server-side move,
  * whose destination holds the only copy and is kept.
  * @throws StorageError from either side; IntegrityMismatch when verification fails;
- *   Conflict (mv) when the source changed while it was copied (the source is kept).
+ *   Conflict (mv) when the source changed while it was copied (the source is kept);
+ *   InvalidArgument (mv) when the destination cannot take all of the source's metadata or its
+ *   Content-Type (nothing is written, the source is kept).
  */
 export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<void> {
   const limit = env.shared?.store.features.limits.copySizeMaximum;
@@ -217,7 +219,8 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
         fillFromSource(options, lacking!, await object);
         lacking = undefined;
       }
-      // What of the source's type and metadata the write would refuse is left out, with a warning.
+      // What of the source's type and metadata the write would refuse is left out, with a warning
+      // (a move fails here instead, before anything is written: its source keeps what would be lost).
       if (attempt === 1) leaveOutUncarried(env, item, options);
       result = await dst.write(key, body, offset > 0 ? { ...options, resumeOffset: offset } : options);
     } catch (e) {

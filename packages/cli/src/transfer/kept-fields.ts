@@ -1,4 +1,4 @@
-import { globalPairs, type ObjectInfo, type Storager, type WriteOptions } from "@stowage/core";
+import { ErrorCode, globalPairs, storageError, type ObjectInfo, type Storager, type WriteOptions } from "@stowage/core";
 import { shownPath } from "../shown-path.js";
 import type { CopyEnv } from "./copy-object.js";
 import type { PlanItem } from "./planner.js";
@@ -6,7 +6,8 @@ import type { PlanItem } from "./planner.js";
 /**
  * What a streamed copy keeps of its source beyond the bytes: the content type and user metadata
  * its listing reports, else those its GET's answer reports (`ReadOptions.onObject`), less what the
- * destination's write would refuse (left out with a warning, so the copy does not fail).
+ * destination's write would refuse (left out with a warning, so the copy does not fail; a move
+ * fails instead, keeping its source).
  */
 
 /** The write options a streamed copy may still have to take from the source's answer. */
@@ -40,29 +41,75 @@ export function fillFromSource(options: WriteOptions, lacking: Lacking, object: 
 
 /** What {@link dropUncarried} left out of a write's options: metadata keys, and whether the content type. */
 export interface LeftOut {
+  /** Keys of entries a write refuses one by one (the key is no HTTP token, the value no printable ASCII). */
   metadataKeys: string[];
+  /** Keys of entries left out so that the rest fits the destination's {@link LeftOut.metadataMaximum}. */
+  oversizeKeys: string[];
+  /** The destination's `limits.metadataMaximum`, when {@link LeftOut.oversizeKeys} is not empty. */
+  metadataMaximum?: number;
   contentType: boolean;
+}
+
+/**
+ * The bytes `metadata` takes as a service counts them (core's `metadataToHeaders`): each name,
+ * lower-cased, and each value added up (printable ASCII: one byte a character).
+ * @throws nothing
+ */
+export function metadataSize(metadata: Record<string, string>): number {
+  let total = 0;
+  for (const [key, value] of Object.entries(metadata)) total += key.toLowerCase().length + value.length;
+  return total;
+}
+
+/**
+ * The keys to leave out of `metadata` so that the rest takes at most `maximum` bytes
+ * ({@link metadataSize}): the largest entries first (the fewest entries left out), in the given
+ * order among entries of one size. None when it fits.
+ */
+function overLimit(metadata: Record<string, string>, maximum: number): string[] {
+  let total = metadataSize(metadata);
+  if (total <= maximum) return [];
+  const bySize = Object.entries(metadata)
+    .map(([key, value]) => ({ key, size: key.toLowerCase().length + value.length }))
+    .sort((a, b) => b.size - a.size);
+  const out: string[] = [];
+  for (const { key, size } of bySize) {
+    if (total <= maximum) break;
+    out.push(key);
+    total -= size;
+  }
+  return out;
 }
 
 /**
  * Leaves out of `options` what the copy took from its source (listing, stat or GET answer) and the
  * destination's write would refuse: user metadata entries core's `metadata` check refuses (a key
  * that is not an HTTP token; a value that is not printable ASCII, such as one another client stored
- * as UTF-8, which arrives as Latin-1 characters; a padded value) and a Content-Type its
- * `content_type` check refuses. The other entries are kept. What `--content-type` / `--metadata`
- * set (`given`) is never touched: the write refuses it as it should. Undefined when nothing was
- * left out.
+ * as UTF-8, which arrives as Latin-1 characters; a padded value); then, when the entries kept take
+ * more than the destination's `metadataMaximum` bytes ({@link metadataSize}; OSS keeps 8 KiB, COS and
+ * QingStor 2 KiB), the largest entries until the rest fits; and a Content-Type its `content_type`
+ * check refuses. The other entries are kept. What `--content-type` / `--metadata` set (`given`) is
+ * never touched: the write refuses it as it should. Undefined when nothing was left out.
  * @throws nothing
  */
-export function dropUncarried(options: WriteOptions, given: { contentType?: string; metadata?: Record<string, string> } | undefined): LeftOut | undefined {
+export function dropUncarried(
+  options: WriteOptions,
+  given: { contentType?: string; metadata?: Record<string, string> } | undefined,
+  metadataMaximum?: number,
+): LeftOut | undefined {
   const metadataKeys: string[] = [];
+  let oversizeKeys: string[] = [];
   if (given?.metadata === undefined && options.metadata !== undefined) {
     const kept: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.metadata)) {
       if (globalPairs.metadata.validate?.({ [key]: value }) === undefined) kept[key] = value;
       else metadataKeys.push(key);
     }
-    if (metadataKeys.length > 0) {
+    if (metadataMaximum !== undefined) {
+      oversizeKeys = overLimit(kept, metadataMaximum);
+      for (const key of oversizeKeys) delete kept[key];
+    }
+    if (metadataKeys.length + oversizeKeys.length > 0) {
       if (Object.keys(kept).length > 0) options.metadata = kept;
       else delete options.metadata;
     }
@@ -72,7 +119,20 @@ export function dropUncarried(options: WriteOptions, given: { contentType?: stri
     delete options.contentType;
     contentType = true;
   }
-  return metadataKeys.length > 0 || contentType ? { metadataKeys, contentType } : undefined;
+  if (metadataKeys.length + oversizeKeys.length === 0 && !contentType) return undefined;
+  return { metadataKeys, oversizeKeys, ...(oversizeKeys.length > 0 ? { metadataMaximum } : {}), contentType };
+}
+
+/** What {@link dropUncarried} left out, and why, in words: the metadata keys (escaped as paths are), never the values. */
+function leftOutText(left: LeftOut): string {
+  const keys = (list: string[]): string => list.map((k) => `"${shownPath(k)}"`).join(", ");
+  const what: string[] = [];
+  if (left.metadataKeys.length > 0) what.push(`user metadata ${keys(left.metadataKeys)} (a write takes only printable-ASCII values under HTTP-token keys)`);
+  if (left.oversizeKeys.length > 0) {
+    what.push(`user metadata ${keys(left.oversizeKeys)} (the destination keeps at most ${left.metadataMaximum} bytes of names and values; the largest left out)`);
+  }
+  if (left.contentType) what.push("the source's Content-Type (a write takes only printable ASCII)");
+  return what.join(" and ");
 }
 
 /**
@@ -81,22 +141,28 @@ export function dropUncarried(options: WriteOptions, given: { contentType?: stri
  * @throws nothing
  */
 export function leftOutWarning(left: LeftOut): string {
-  const what: string[] = [];
-  if (left.metadataKeys.length > 0) {
-    const keys = left.metadataKeys.map((k) => `"${shownPath(k)}"`).join(", ");
-    what.push(`user metadata ${keys} (a write takes only printable-ASCII values under HTTP-token keys)`);
-  }
-  if (left.contentType) what.push("the source's Content-Type (a write takes only printable ASCII)");
-  return `leaving out ${what.join(" and ")}`;
+  return `leaving out ${leftOutText(left)}`;
 }
 
 /**
  * Before a streamed write: leaves out of `options` what the source gave that the write would refuse
- * ({@link dropUncarried}; such as a UTF-8 metadata value another client stored), so that the copy
- * goes on without it, and says so once for the object (`env.warn`).
- * @throws nothing
+ * ({@link dropUncarried}; such as a UTF-8 metadata value another client stored, or more metadata
+ * than the destination keeps), so that the copy goes on without it, and says so once for the
+ * object (`env.warn`). A move (`env.move`) never leaves anything out: its source would be deleted
+ * with the only copy of what was left out, so the object fails before anything is written, and the
+ * source stays as it is.
+ * @throws StorageError `InvalidArgument` (a move that would leave something out: nothing written,
+ *   the source kept; the message names the metadata keys, never the values)
  */
 export function leaveOutUncarried(env: CopyEnv, item: PlanItem, options: WriteOptions): void {
-  const left = dropUncarried(options, env.writeOptions);
-  if (left !== undefined) env.warn?.(item, leftOutWarning(left));
+  const left = dropUncarried(options, env.writeOptions, env.dst.store.features.limits.metadataMaximum);
+  if (left === undefined) return;
+  if (env.move) {
+    throw storageError(
+      ErrorCode.InvalidArgument,
+      `not moved: the destination cannot take ${leftOutText(left)}; nothing was written and the source is kept (cp copies it without them)`,
+      { op: "move", service: env.dst.store.info.service, path: item.dstPath },
+    );
+  }
+  env.warn?.(item, leftOutWarning(left));
 }
