@@ -9,8 +9,10 @@ import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { lstat, mkdir, readdir, readFile, readlink, stat, symlink, writeFile } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { newStorager } from "@stowage/core";
+import { main } from "../src/index.js";
 import { Checkpoint } from "../src/transfer/checkpoint.js";
-import { removeDir, tempDir } from "./helpers.js";
+import { cleanEnv, removeDir, tempDir } from "./helpers.js";
 
 const META = { command: "cp", source: "cos://bucket/src/", destination: "fs:///dst/" };
 
@@ -73,6 +75,8 @@ describe("checkpoint file", () => {
     await symlink(own, linked);
     const viaLink = await Checkpoint.open(linked, META);
     expect(viaLink.resumed).toBe(false);
+    expect(viaLink.notRead).toBe("a symbolic link");
+    expect(first.notRead).toBeUndefined();
     viaLink.markDone("b", { size: 1 }, { size: 1, etag: '"f"' });
     await viaLink.flush();
     expect((await lstat(linked)).isFile()).toBe(true);
@@ -82,5 +86,24 @@ describe("checkpoint file", () => {
     execFileSync("mkfifo", [fifo]);
     const viaFifo = await Checkpoint.open(fifo, META);
     expect(viaFifo.resumed).toBe(false);
+    expect(viaFifo.notRead).toBe("a fifo");
+    // A file that is not a checkpoint, or nothing at all: started over without a word.
+    await writeFile(join(work, "junk.json"), "not json");
+    expect((await Checkpoint.open(join(work, "junk.json"), META)).notRead).toBeUndefined();
+    expect((await Checkpoint.open(join(work, "none.json"), META)).notRead).toBeUndefined();
+  });
+
+  it("a --checkpoint path that is a symbolic link: one warning says it is not read and the run starts over", async () => {
+    await newStorager("memory://ck-link-src/").write("a.txt", "a");
+    const own = join(work, "own.json");
+    await writeFile(own, "{}");
+    const linked = join(work, "linked.json");
+    await symlink(own, linked);
+    const env = cleanEnv(join(work, "home"));
+    const r = await main(["cp", "--checkpoint", linked, "memory://ck-link-src/a.txt", "memory://ck-link-dst/a.txt"], { env, cwd: work });
+    expect(r.code).toBe(0);
+    const warnings = r.stderr.split("\n").filter((l) => l.includes("checkpoint"));
+    expect(warnings).toEqual([`stowage: cp: checkpoint ${linked} is a symbolic link: not read (only a regular file is); starting over`]);
+    expect(await readFile(own, "utf8")).toBe("{}");
   });
 });

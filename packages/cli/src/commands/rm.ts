@@ -5,7 +5,7 @@ import type { CliContext } from "../context.js";
 import { exitCodeOf, isAbort, UsageError } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import type { Location } from "../locations.js";
-import { deleteFailureLines, deleteReporting, type DeleteResult } from "../transfer/delete-report.js";
+import { deleteFailureLines, deleteReporting, failedCount, mayBeGone, type DeleteResult } from "../transfer/delete-report.js";
 import { makeFilter, unmatchedNote, type PathFilter } from "../transfer/filter.js";
 import { isDir, isRoot, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
@@ -118,14 +118,16 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
 
 /**
  * After a `deleteMany` that failed part-way: a line per path not deleted (at most
- * SHOWN_DELETE_FAILURES, then a count), and the summary of what was really deleted, of `count`.
+ * SHOWN_DELETE_FAILURES, then a count), and the summary of what was really deleted, of `count`
+ * (the failed paths whose delete may have happened all the same counted as not confirmed deleted).
  */
 function reportPartial(ctx: CliContext, result: DeleteResult, files: readonly ObjectInfo[], count: number): void {
   for (const line of deleteFailureLines("rm", result)) ctx.warn(line);
   const sizes = new Map(files.map((o) => [o.path, o.size ?? 0]));
   const bytes = result.deleted.reduce((n, p) => n + (sizes.get(p) ?? 0), 0);
   const notAttempted = result.notAttempted.length > 0 ? `, not attempted ${result.notAttempted.length}` : "";
-  ctx.info(`rm: deleted ${result.deleted.length} of ${plural(count, "object")} (${formatBytes(bytes)}), failed ${result.failed.length}${notAttempted}`);
+  const failed = failedCount(result.failed.length, result.failed.filter(mayBeGone).length);
+  ctx.info(`rm: deleted ${result.deleted.length} of ${plural(count, "object")} (${formatBytes(bytes)}), ${failed}${notAttempted}`);
 }
 
 async function rm(ctx: CliContext, args: string[], opts: CommandOptions): Promise<void> {

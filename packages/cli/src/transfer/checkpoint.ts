@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { constants, mkdir, open, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { constants, lstat, mkdir, open, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { crc64Equal, type ObjectInfo } from "@stowage/core";
@@ -134,6 +134,11 @@ export class Checkpoint {
     private readonly data: CheckpointData,
     /** True when the file existed, belongs to this source and destination, and records something to resume. */
     readonly resumed: boolean,
+    /**
+     * Why what is at `path` was not read, when it is not a regular file (`a symbolic link`, `a
+     * fifo`...): the run starts over. Undefined when it was read, or nothing is there.
+     */
+    readonly notRead?: string,
   ) {}
 
   /** True when nothing is recorded: no upload started, no object finished (nothing to resume from). */
@@ -145,7 +150,8 @@ export class Checkpoint {
    * Loads `path` when it matches the command, source and destination; else starts empty. A path
    * that is a symbolic link, a fifo or anything but a regular file is not read (in a shared
    * directory someone else may have planted it): the run starts over, and its first save
-   * replaces that entry with the checkpoint file.
+   * replaces that entry with the checkpoint file; {@link Checkpoint.notRead} then says what it was.
+   * @throws nothing (a file that cannot be read or parsed is a fresh start)
    */
   static async open(path: string, meta: { command: string; source: string; destination: string }): Promise<Checkpoint> {
     const fresh: CheckpointData = { version: 1, ...meta, updated: new Date().toISOString(), uploads: {}, done: {} };
@@ -157,7 +163,8 @@ export class Checkpoint {
         return new Checkpoint(path, { ...fresh, uploads: old.uploads, done: old.done }, some);
       }
     } catch {
-      // missing or unreadable: start over
+      // missing or unreadable: start over (saying so when it is no regular file)
+      return new Checkpoint(path, fresh, false, await notRegular(path));
     }
     return new Checkpoint(path, fresh, false);
   }
@@ -266,4 +273,15 @@ async function readOwnFile(path: string): Promise<string> {
   } finally {
     await handle.close();
   }
+}
+
+/** What is at `path` when it is there but no regular file (`a symbolic link`, `a fifo`...); else undefined. */
+async function notRegular(path: string): Promise<string | undefined> {
+  const st = await lstat(path).catch(() => undefined);
+  if (st === undefined || st.isFile()) return undefined;
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isFIFO()) return "a fifo";
+  if (st.isDirectory()) return "a directory";
+  if (st.isSocket()) return "a socket";
+  return "a device";
 }

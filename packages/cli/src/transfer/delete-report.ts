@@ -1,4 +1,4 @@
-import { isStorageError, type BatchFailure, type StorageError, type Storager } from "@stowage/core";
+import { ErrorCode, isStorageError, type BatchFailure, type StorageError, type Storager } from "@stowage/core";
 import { isAbort } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 
@@ -32,22 +32,53 @@ export async function deleteReporting(store: Storager, paths: readonly string[],
   }
 }
 
-/** Why one path was not deleted, printable: its code, and the service's own code when it sent one. */
+/**
+ * True when `failure` does not say the path is still there: no answer refused it (it carries no
+ * service code of its own) and it failed as a request that may have been carried out does
+ * (`ServiceInternal`: a network failure, a lost or 5xx answer; `Unexpected`: an answer that could
+ * not be read). Its delete was sent, so the path may in fact be gone. A refusal (a per-key error of
+ * a batch answer, or `PermissionDenied`, `InvalidArgument`... for the request) left it in place.
+ * @throws nothing
+ */
+export function mayBeGone(failure: BatchFailure): boolean {
+  return failure.serviceCode === undefined && (failure.code === ErrorCode.ServiceInternal || failure.code === ErrorCode.Unexpected);
+}
+
+/**
+ * Why one path was not deleted, printable: `not deleted: <code> (<service code>)`, or, when its
+ * delete failed without saying the path is still there ({@link mayBeGone}),
+ * `not confirmed deleted: <code> (it may be gone)`.
+ * @throws nothing
+ */
 export function notDeletedReason(failure: BatchFailure): string {
+  if (mayBeGone(failure)) return `not confirmed deleted: ${failure.code} (it may be gone)`;
   return `not deleted: ${failure.code}${failure.serviceCode === undefined ? "" : ` (${shownPath(failure.serviceCode)})`}`;
+}
+
+/**
+ * The summary's count of failed paths: `failed N`, and of them how many {@link mayBeGone}
+ * (`failed N (M not confirmed deleted)`).
+ * @throws nothing
+ */
+export function failedCount(failed: number, notConfirmed: number): string {
+  return `failed ${failed}${notConfirmed > 0 ? ` (${notConfirmed} not confirmed deleted)` : ""}`;
 }
 
 /**
  * The lines (without the `stowage: ` prefix) a command prints for the paths a delete failed on:
  * one per path (`<command> <path>: not deleted: <code> (<service code>)`, the path as
- * {@link shownPath} prints it) for the first {@link SHOWN_DELETE_FAILURES}, then one line counting
- * the others, and one counting the paths never attempted.
+ * {@link shownPath} prints it; `not confirmed deleted` when it {@link mayBeGone}) for the first
+ * {@link SHOWN_DELETE_FAILURES}, then one line counting the others, and one counting the paths
+ * never attempted.
  * @throws nothing
  */
 export function deleteFailureLines(command: string, result: DeleteResult): string[] {
   const lines = result.failed.slice(0, SHOWN_DELETE_FAILURES).map((f) => `${command} ${shownPath(f.path)}: ${notDeletedReason(f)}`);
-  const more = result.failed.length - SHOWN_DELETE_FAILURES;
-  if (more > 0) lines.push(`${command}: … and ${more} more not deleted`);
+  const rest = result.failed.slice(SHOWN_DELETE_FAILURES);
+  const unknown = rest.filter(mayBeGone).length;
+  const refused = rest.length - unknown;
+  if (refused > 0) lines.push(`${command}: … and ${refused} more not deleted`);
+  if (unknown > 0) lines.push(`${command}: … and ${unknown} more not confirmed deleted`);
   const skipped = result.notAttempted.length;
   if (skipped > 0) lines.push(`${command}: ${skipped} more not attempted after the failure`);
   return lines;

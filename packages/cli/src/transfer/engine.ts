@@ -6,7 +6,7 @@ import type { Endpoint } from "../locations.js";
 import { TransferProgress } from "../progress.js";
 import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
 import { copyObject, type CopyEnv } from "./copy-object.js";
-import { deleteFailureLines, deleteReporting, notDeletedReason } from "./delete-report.js";
+import { deleteFailureLines, deleteReporting, mayBeGone, notDeletedReason, type DeleteResult } from "./delete-report.js";
 import type { Plan, PlanItem } from "./planner.js";
 import { Limiter } from "./pool.js";
 import { tuneFor, type TransferSettings } from "./settings.js";
@@ -46,7 +46,8 @@ export interface TransferReport {
  * checkpoint once everything succeeded. Failures are reported per object and
  * set the exit code (the first failure's): a copy's, and a delete's (a
  * `deleteMany` that failed part-way: the summary and the stats count the
- * extras really deleted, and those not deleted are named); Ctrl-C keeps the
+ * extras really deleted, those never attempted, and those failed, naming them, as not deleted or,
+ * when their delete may have happened all the same, not confirmed deleted); Ctrl-C keeps the
  * checkpoint and throws `Aborted`. A run
  * that failed or was interrupted before anything was recorded (no upload
  * started, no object finished) leaves no checkpoint: there is nothing to resume.
@@ -82,6 +83,9 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
     stats.objects.deleted = plan.deletes.length;
     return finish(ctx, job, stats, started, copied, settings);
   }
+  if (checkpoint?.notRead !== undefined) {
+    ctx.warn(`${job.command}: checkpoint ${checkpoint.path} is ${checkpoint.notRead}: not read (only a regular file is); starting over`);
+  }
   if (checkpoint?.resumed) ctx.info(`${job.command}: resuming from checkpoint ${checkpoint.path}`);
 
   const env: CopyEnv = {
@@ -110,8 +114,8 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   const small = new Limiter(settings.smallConcurrency);
   const large = new Limiter(settings.largeConcurrency);
   let firstFailure: unknown;
-  /** Extra objects (sync --delete) not deleted: failed or never attempted. */
-  let deleteFailed = 0;
+  /** What the delete of the extras (sync --delete) did, when it failed. */
+  let deleteFailed: DeleteResult | undefined;
   progress.start();
   try {
     await Promise.all(
@@ -144,8 +148,10 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   }
 
   if (plan.deletes.length > 0) {
-    if (stats.objects.failed > 0) ctx.warn(`not deleting ${plural(plan.deletes.length, "extra object")} because some copies failed`);
-    else {
+    if (stats.objects.failed > 0) {
+      ctx.warn(`not deleting ${plural(plan.deletes.length, "extra object")} because some copies failed`);
+      stats.objects.notAttempted = plan.deletes.length;
+    } else {
       const result = await deleteReporting(
         dst.store,
         plan.deletes.map((o) => o.path),
@@ -154,8 +160,10 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
       stats.objects.deleted = result.deleted.length;
       if (result.error !== undefined) {
         firstFailure ??= result.error;
-        deleteFailed = result.failed.length + result.notAttempted.length;
+        deleteFailed = result;
         stats.objects.failed += result.failed.length;
+        stats.objects.notConfirmed += result.failed.filter(mayBeGone).length;
+        stats.objects.notAttempted = result.notAttempted.length;
         for (const f of result.failed) stats.failures.push({ path: f.path, code: f.code, message: notDeletedReason(f) });
         for (const line of deleteFailureLines(job.command, result)) ctx.warn(line);
       }
@@ -167,7 +175,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   } else {
     await checkpoint?.remove();
   }
-  return finish(ctx, job, stats, started, copied, settings, deleteFailed === 0 ? undefined : { notDeleted: deleteFailed, of: plan.deletes.length });
+  return finish(ctx, job, stats, started, copied, settings, deleteFailed === undefined ? undefined : { result: deleteFailed, of: plan.deletes.length });
 }
 
 /**
@@ -195,14 +203,31 @@ function finish(
   started: number,
   copied: PlanItem[],
   settings: TransferSettings,
-  deletes?: { notDeleted: number; of: number },
+  deletes?: { result: DeleteResult; of: number },
 ): TransferReport {
   stats.durationMs = Date.now() - started;
   // A multipart transfer into a local file (get, or cp from a service) is a download.
   ctx.info(summaryLine(stats, job.dst.loc.type === "fs" && job.src.loc.type !== "fs" ? "download" : "upload"));
   if (settings.statsJson) ctx.out(JSON.stringify(stats));
   // Extras are deleted only when every copy succeeded: the failures are copies', or deletes'.
-  if (deletes !== undefined) ctx.warn(`${deletes.notDeleted} of ${plural(deletes.of, "extra object")} not deleted; see the messages above`);
+  if (deletes !== undefined) ctx.warn(`${extrasLeft(deletes.result, deletes.of)}; see the messages above`);
   else if (stats.failures.length > 0) ctx.warn(`${stats.failures.length} of ${stats.objects.planned} objects failed; see the messages above`);
   return { stats, copied };
+}
+
+/**
+ * The extras a failed delete left, by kind (`2 of 4 extra objects not deleted`, then `, 1 not
+ * confirmed deleted`, `, 5 not attempted` for the kinds there are), the first kind naming the total.
+ */
+function extrasLeft(result: DeleteResult, of: number): string {
+  const notConfirmed = result.failed.filter(mayBeGone).length;
+  const kinds: Array<[number, string]> = (
+    [
+      [result.failed.length - notConfirmed, "not deleted"],
+      [notConfirmed, "not confirmed deleted"],
+      [result.notAttempted.length, "not attempted"],
+    ] as Array<[number, string]>
+  ).filter(([n]) => n > 0);
+  if (kinds.length === 0) kinds.push([0, "not deleted"]);
+  return kinds.map(([n, what], i) => (i === 0 ? `${n} of ${plural(of, "extra object")} ${what}` : `${n} ${what}`)).join(", ");
 }

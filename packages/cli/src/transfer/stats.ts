@@ -1,4 +1,5 @@
 import { formatBytes, formatDuration, formatRate, plural } from "../format.js";
+import { failedCount } from "./delete-report.js";
 
 /** What a cp, mv or sync did: printed as the summary line and by `--stats-json`. */
 export interface TransferStats {
@@ -11,7 +12,18 @@ export interface TransferStats {
     /** Unchanged (sync) or finished by an earlier run. */
     skipped: number;
     deleted: number;
+    /** Copies that failed and extras (`sync --delete`) whose delete failed: each in `failures`. */
     failed: number;
+    /**
+     * Of `failed`, extras whose delete failed without an answer refusing them (the request failed as
+     * a whole, or its answer was lost): they may be gone. Their message says `not confirmed deleted`.
+     */
+    notConfirmed: number;
+    /**
+     * Extras (`sync --delete`) never sent for deletion: those after a failed delete, and all of them
+     * when a copy failed (then none is deleted). Not in `failed`.
+     */
+    notAttempted: number;
     /** Copies whose checksum (or re-read) was compared and matched. */
     verified: number;
     mismatched: number;
@@ -42,7 +54,7 @@ export function newStats(command: string, dryRun: boolean): TransferStats {
   return {
     command,
     dryRun,
-    objects: { planned: 0, copied: 0, skipped: 0, deleted: 0, failed: 0, verified: 0, mismatched: 0 },
+    objects: { planned: 0, copied: 0, skipped: 0, deleted: 0, failed: 0, notConfirmed: 0, notAttempted: 0, verified: 0, mismatched: 0 },
     bytes: { planned: 0, copied: 0, sent: 0, resumed: 0, serverSide: 0 },
     parts: { resumedUploads: 0, skipped: 0 },
     failures: [],
@@ -62,7 +74,8 @@ export function summaryLine(s: TransferStats, resumed: "upload" | "download" = "
   const parts = [`${s.command}: ${verb} ${plural(s.dryRun ? o.planned : o.copied, "object")} (${formatBytes(s.dryRun ? s.bytes.planned : s.bytes.copied)})`];
   if (o.skipped) parts.push(`skipped ${o.skipped}`);
   if (o.deleted) parts.push(`${s.dryRun ? "would delete" : "deleted"} ${o.deleted}`);
-  if (o.failed) parts.push(`failed ${o.failed}`);
+  if (o.failed) parts.push(failedCount(o.failed, o.notConfirmed));
+  if (o.notAttempted) parts.push(`not attempted ${o.notAttempted}`);
   if (o.mismatched) parts.push(plural(o.mismatched, "checksum mismatch", "checksum mismatches"));
   if (s.parts.skipped) parts.push(`resumed ${plural(s.parts.resumedUploads, resumed)} (${plural(s.parts.skipped, "part")}, ${formatBytes(s.bytes.resumed)} not re-sent)`);
   if (s.bytes.serverSide) parts.push(`${formatBytes(s.bytes.serverSide)} copied server-side`);
