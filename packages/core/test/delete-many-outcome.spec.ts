@@ -143,10 +143,41 @@ describe("runBatchDelete (a driver's deleteMany)", () => {
     expect(e.batch).toEqual({ failed: [{ path: "b", code: "PermissionDenied", serviceCode: "AccessDenied" }], deleted: ["a", "d"], notAttempted: ["c\u0001"] });
   });
 
-  it("a failure naming a key that was not sent leaves every key of the batch failed", async () => {
-    const e = await failure(() => runBatchDelete(["a", "b"], { fitsBatch: () => true, batch: async () => [{ key: "zz", error: boom }], single: async () => undefined }));
-    expect(e.batch!.failed.map((f) => f.path)).toEqual(["a", "b"]);
-    expect(e.batch!.deleted).toEqual([]);
+  it("an answer naming a key that was not sent: named keys keep their codes, the others are not confirmed deleted", async () => {
+    const singles: string[] = [];
+    const e = await failure(() =>
+      runBatchDelete(["a", "b", "c", "d\u0001"], {
+        fitsBatch: (k) => !k.includes("\u0001"),
+        batch: async (): Promise<KeyDeleteFailure[]> => [
+          { key: "zz", error: boom, serviceCode: "AccessDenied" },
+          { key: "b", error: boom, serviceCode: "AccessDenied" },
+        ],
+        single: async (k) => void singles.push(k),
+      }),
+    );
+    expect(singles).toEqual([]);
+    expect(e.code).toBe("Unexpected");
+    expect(e.detail).toContain("named a key that was not sent");
+    expect(e.detail).toContain("2 of 3 sent keys not confirmed deleted");
+    // "b" was refused by name; "a" and "c" carry no service code: the CLI says "not confirmed deleted".
+    expect(e.batch).toEqual({
+      failed: [
+        { path: "a", code: "Unexpected" },
+        { path: "b", code: "PermissionDenied", serviceCode: "AccessDenied" },
+        { path: "c", code: "Unexpected" },
+      ],
+      deleted: [],
+      notAttempted: ["d\u0001"],
+    });
+  });
+
+  it("through core's deleteMany, keys an inconsistent answer leaves out stay failed with no service code", async () => {
+    const { driver, store } = openRecording("/w/");
+    driver.deleteMany = async (keys: string[]) => runBatchDelete(keys, { fitsBatch: () => true, batch: async () => [{ key: "w/zz", error: boom, serviceCode: "AccessDenied" }], single: async () => undefined });
+    const e = await failure(() => store.deleteMany(["a", "b"]));
+    expect(e.code).toBe("Unexpected");
+    expect(e.batch).toEqual({ failed: [{ path: "a", code: "Unexpected" }, { path: "b", code: "Unexpected" }], deleted: [], notAttempted: [] });
+    expect(e.detail).toContain("not sent");
   });
 
   it("a failed single delete stops the others", async () => {

@@ -29,9 +29,12 @@ export interface BatchDeleteSteps {
  * bucket) before anything is sent, sends the keys that fit in one batch request, then the others
  * one by one. After a failure nothing more is sent, and the error carries `batch`, a
  * {@link BatchOutcome} naming keys (the failed ones with their codes, the deleted ones, the ones
- * never sent), which core turns into the caller's paths.
- * @throws StorageError `InvalidArgument` (an empty key, naming its position: nothing sent), else
- *   the first failure (a key's own code, or the request's), with `batch`
+ * never sent), which core turns into the caller's paths. An answer that names a key that was not
+ * sent is inconsistent: the sent keys it names stay failed with their codes, the others are not
+ * known to be gone and fail as `Unexpected` without a service code ("not confirmed deleted").
+ * @throws StorageError `InvalidArgument` (an empty key, naming its position: nothing sent),
+ *   `Unexpected` (a batch answer named a key that was not sent), else the first failure (a key's
+ *   own code, or the request's), with `batch`
  */
 export async function runBatchDelete(keys: readonly string[], steps: BatchDeleteSteps): Promise<void> {
   const empty = keys.indexOf("");
@@ -45,21 +48,7 @@ export async function runBatchDelete(keys: readonly string[], steps: BatchDelete
     } catch (e) {
       throw withOutcome(e, { failed: batched.map((path) => ({ path, code: codeOf(e) })), deleted: [], notAttempted: singles });
     }
-    if (failures.length > 0) {
-      const byKey = new Map(failures.map((f) => [f.key, f]));
-      // A failure naming a key that was not sent says nothing of which key failed: none is known to be gone.
-      const sent = new Set(batched);
-      const known = failures.every((f) => sent.has(f.key));
-      const first = failures[0]!;
-      const failed: BatchFailure[] = [];
-      const deleted: string[] = [];
-      for (const key of sent) {
-        const f = byKey.get(key) ?? (known ? undefined : first);
-        if (f === undefined) deleted.push(key);
-        else failed.push(f.serviceCode === undefined ? { path: key, code: f.error.code } : { path: key, code: f.error.code, serviceCode: f.serviceCode });
-      }
-      throw withOutcome(first.error, { failed, deleted, notAttempted: singles });
-    }
+    if (failures.length > 0) throw batchFailure(batched, failures, singles);
   }
   for (let i = 0; i < singles.length; i++) {
     try {
@@ -68,6 +57,48 @@ export async function runBatchDelete(keys: readonly string[], steps: BatchDelete
       throw withOutcome(e, { failed: [{ path: singles[i]!, code: codeOf(e) }], deleted: [...batched, ...singles.slice(0, i)], notAttempted: singles.slice(i + 1) });
     }
   }
+}
+
+/**
+ * The error of a batch whose answer reported `failures`: the first one's, with every sent key
+ * failed (its own code) or deleted. When a failure names a key that was not sent, the answer does
+ * not say which keys are gone: the sent keys it does not name fail as `Unexpected` with no service
+ * code, and so does the error, saying so.
+ */
+function batchFailure(batched: readonly string[], failures: readonly KeyDeleteFailure[], singles: string[]): StorageError {
+  const sent = new Set(batched);
+  const byKey = new Map<string, KeyDeleteFailure>();
+  for (const f of failures) if (sent.has(f.key) && !byKey.has(f.key)) byKey.set(f.key, f);
+  const foreign = failures.filter((f) => !sent.has(f.key));
+  const failed: BatchFailure[] = [];
+  const deleted: string[] = [];
+  let unconfirmed = 0;
+  for (const key of sent) {
+    const f = byKey.get(key);
+    if (f !== undefined) failed.push(f.serviceCode === undefined ? { path: key, code: f.error.code } : { path: key, code: f.error.code, serviceCode: f.serviceCode });
+    else if (foreign.length === 0) deleted.push(key);
+    else {
+      failed.push({ path: key, code: ErrorCode.Unexpected });
+      unconfirmed++;
+    }
+  }
+  const batch: BatchOutcome = { failed, deleted, notAttempted: singles };
+  if (foreign.length === 0) return withOutcome(failures[0]!.error, batch);
+  const other = foreign[0]!;
+  const named = foreign.length === 1 ? "a key that was not sent" : `${foreign.length} keys that were not sent`;
+  const reported = other.serviceCode === undefined ? other.error.code : other.serviceCode;
+  const detail = `delete: the batch answer named ${named} (reported ${reported}): it does not say which keys are gone; ${unconfirmed} of ${sent.size} sent keys not confirmed deleted`;
+  return withOutcome(
+    storageError(ErrorCode.Unexpected, detail, {
+      cause: other.error,
+      retryable: false,
+      ...(other.error.op === undefined ? {} : { op: other.error.op }),
+      ...(other.error.service === undefined ? {} : { service: other.error.service }),
+      ...(other.error.statusCode === undefined ? {} : { statusCode: other.error.statusCode }),
+      ...(other.error.requestId === undefined ? {} : { requestId: other.error.requestId }),
+    }),
+    batch,
+  );
 }
 
 function codeOf(e: unknown): ErrorCode {
