@@ -127,7 +127,7 @@ describe("delete-key-errors fault", () => {
 
   it("OSS has no per-key error: a rule that could apply there is refused, one for another provider is kept and never fires", async () => {
     const rule = { kind: "delete-key-errors" as const, keys: ["a"] };
-    await expect(startEmulator({ provider: "oss", faults: [rule] })).rejects.toMatchObject({ code: "InvalidArgument" });
+    expect(await startRefusal({ provider: "oss", faults: [rule] })).toMatchObject({ code: "InvalidArgument" });
     oss.setFaults([{ kind: "status", operation: "GetObject" }]);
     expect(() => oss.setFaults([rule])).toThrow(expect.objectContaining({ code: "InvalidArgument", message: expect.stringContaining("has no per-key error") }));
     expect(() => oss.addFaults([rule])).toThrow(invalid);
@@ -174,5 +174,55 @@ describe("delete-key-errors fault", () => {
     expect(ok.status).toBe(200);
     expect(cos.faults()).toHaveLength(1);
     cos.setFaults([]);
+  });
+});
+
+/** What starting an emulator with `opts` was refused with (one that starts is stopped: undefined). */
+async function startRefusal(opts: Parameters<typeof startEmulator>[0]): Promise<unknown> {
+  return startEmulator(opts).then(
+    async (emu) => void (await emu.stop()),
+    (e: unknown) => e,
+  );
+}
+
+describe("error-200 fault, per provider", () => {
+  it("a rule whose operations have no error-200 answer on the emulator's provider is refused at start, setFaults, addFaults and the admin route", async () => {
+    const copy = { kind: "error-200" as const, operation: "CopyObject" as const };
+    expect(await startRefusal({ provider: "oss", faults: [copy] })).toMatchObject({ code: "InvalidArgument", message: expect.stringContaining("error-200 cannot apply") });
+    expect(await startRefusal({ provider: "qingstor", faults: [{ kind: "error-200", operation: ["CompleteMultipartUpload", "UploadPartCopy"] }] })).toMatchObject({ code: "InvalidArgument" });
+    oss.setFaults([{ kind: "status", operation: "GetObject" }]);
+    expect(() => oss.setFaults([copy])).toThrow(expect.objectContaining({ code: "InvalidArgument", message: expect.stringContaining("applies to DeleteObjects only") }));
+    expect(() => oss.addFaults([copy])).toThrow(invalid);
+    expect(() => qs.addFaults([copy])).toThrow(invalid);
+    expect(oss.faults().map((f) => f.rule.kind)).toEqual(["status"]);
+    const admin = await fetch(`${oss.endpoint}/_emulator/faults`, { method: "POST", body: JSON.stringify(copy) });
+    expect(admin.status).toBe(400);
+    expect(((await admin.json()) as { error: string }).error).toContain("error-200");
+    // A rule naming its provider is checked against that provider wherever it is given.
+    expect(() => cos.setFaults([{ ...copy, provider: "oss" }])).toThrow(invalid);
+    expect(oss.faults().map((f) => f.rule.kind)).toEqual(["status"]);
+
+    // Kept: one operation of the list has the answer, no operation at all, COS copies, a rule for another provider.
+    oss.setFaults([{ kind: "error-200", operation: ["CopyObject", "DeleteObjects"] }, { kind: "error-200" }, { ...copy, provider: "cos" }]);
+    expect(oss.faults()).toHaveLength(3);
+    cos.setFaults([copy]);
+    expect(cos.faults()).toHaveLength(1);
+    cos.setFaults([]);
+    oss.setFaults([]);
+  });
+
+  it("when error-200 and delete-key-errors both fire on one batch, error-200 wins: an error document, nothing deleted", async () => {
+    await putAll(cos, COS_BUCKET, ["w1", "w2"]);
+    cos.setFaults([
+      { kind: "delete-key-errors", keys: ["w1"] },
+      { kind: "error-200", operation: "DeleteObjects", code: "InternalError" },
+    ]);
+    const r = await cosBatch(["w1", "w2"]);
+    expect(r.status).toBe(200);
+    expect(r.body).not.toContain("<DeleteResult>");
+    expect(r.body).toContain("<Code>InternalError</Code>");
+    expect(await present(cos, COS_BUCKET, ["w1", "w2"])).toEqual(["w1", "w2"]);
+    cos.setFaults([]);
+    expect(cosResult(await cosBatch(["w1", "w2"])).deleted).toEqual(["w1", "w2"]);
   });
 });

@@ -1,6 +1,7 @@
 import { wrongRegionEndpoint } from "../common/endpoint-region.js";
 import type { OperationName, Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
+import { ERROR_200_OPERATIONS_BY_PROVIDER } from "../faults/error-200.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
 import { authenticateCos } from "./auth.js";
@@ -65,6 +66,6 @@ export function createCosFrontEnd(config: FrontEndConfig): FrontEnd {
       const body = Buffer.from(cosErrorXml(code ?? "InternalError", "We encountered an internal error. Please try again.", resource, ex.requestId));
       return { status: 200, headers: { "content-type": "application/xml" }, body };
     },
-    error200Operations: new Set<OperationName>(["CompleteMultipartUpload", "CopyObject", "UploadPartCopy", "DeleteObjects"]),
+    error200Operations: new Set<OperationName>(ERROR_200_OPERATIONS_BY_PROVIDER.cos),
   };
 }

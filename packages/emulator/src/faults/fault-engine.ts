@@ -1,5 +1,6 @@
 import type { Provider, Route } from "../common/operations.js";
 import { checkRuleOnProvider } from "./delete-key-errors.js";
+import { checkError200OnProvider } from "./error-200.js";
 import type { Fault, FaultKind, FaultRule } from "./fault-rule.js";
 import { seededRandom } from "./prng.js";
 
@@ -65,7 +66,7 @@ export class FaultEngine {
 
   /**
    * Replaces every rule (counters restart). Nothing changes when one is refused.
-   * @throws StorageError `InvalidArgument` for a rule that can never fire on this provider (a `delete-key-errors` on OSS)
+   * @throws StorageError `InvalidArgument` for a rule that can never fire on this provider (a `delete-key-errors` on OSS, an `error-200` on operations without such an answer there)
    */
   set(rules: readonly FaultRule[]): void {
     this.check(rules);
@@ -74,7 +75,7 @@ export class FaultEngine {
 
   /**
    * Adds rules after the existing ones. Nothing changes when one is refused.
-   * @throws StorageError `InvalidArgument` for a rule that can never fire on this provider (a `delete-key-errors` on OSS)
+   * @throws StorageError `InvalidArgument` for a rule that can never fire on this provider (a `delete-key-errors` on OSS, an `error-200` on operations without such an answer there)
    */
   add(rules: readonly FaultRule[]): void {
     this.check(rules);
@@ -82,7 +83,11 @@ export class FaultEngine {
   }
 
   private check(rules: readonly FaultRule[]): void {
-    if (this.provider !== undefined) for (const rule of rules) checkRuleOnProvider(rule, this.provider);
+    if (this.provider === undefined) return;
+    for (const rule of rules) {
+      checkRuleOnProvider(rule, this.provider);
+      checkError200OnProvider(rule, this.provider);
+    }
   }
 
   /** The rules with their counters. */

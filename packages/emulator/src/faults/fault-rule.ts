@@ -1,6 +1,7 @@
 import { storageError } from "@stowage/core";
 import { OPERATIONS, PROVIDERS, type OperationName, type Provider } from "../common/operations.js";
 import { checkDeleteKeyErrorsRule } from "./delete-key-errors.js";
+import { checkError200Rule, ERROR_200_OPERATIONS_BY_PROVIDER } from "./error-200.js";
 
 /** Every fault kind the emulator can inject. */
 export const FAULT_KINDS = [
@@ -52,7 +53,9 @@ export type Fault =
   /**
    * 200 OK whose body is the provider's error document; nothing is performed. COS: Complete, Copy,
    * UploadPartCopy and DeleteObjects (an `<Error>`); OSS: DeleteObjects (an `<Error>`); QingStor:
-   * DeleteObjects (its JSON error document). It never fires on another operation.
+   * DeleteObjects (its JSON error document). It never fires on another operation, and a rule
+   * whose operations have no such answer on its provider (or the emulator's) is refused. When it
+   * fires on a batch delete together with `delete-key-errors`, `error-200` wins.
    */
   | { kind: "error-200"; code?: string }
   /**
@@ -67,8 +70,8 @@ export type Fault =
   /** Check signatures (and send `Date`) as if the server clock were `seconds` ahead (negative: behind). */
   | { kind: "clock-skew"; seconds: number };
 
-/** Operations some provider has an `error-200` answer for (which ones, per provider: see the fault). */
-export const ERROR_200_OPERATIONS: readonly OperationName[] = ["CompleteMultipartUpload", "CopyObject", "UploadPartCopy", "DeleteObjects"];
+/** Operations some provider has an `error-200` answer for (per provider: {@link ERROR_200_OPERATIONS_BY_PROVIDER}). */
+export const ERROR_200_OPERATIONS: readonly OperationName[] = [...new Set(Object.values(ERROR_200_OPERATIONS_BY_PROVIDER).flat())];
 
 /** Which requests a rule applies to; every given field must match. */
 export interface FaultMatch {
@@ -137,6 +140,7 @@ export function validateFaultRule(input: unknown): FaultRule {
   if (r.kind === "error-200" && ops.length > 0 && !ops.some((op) => ERROR_200_OPERATIONS.includes(op as OperationName))) {
     fail(`error-200 applies to ${ERROR_200_OPERATIONS.join(", ")} only`);
   }
+  if (r.kind === "error-200") checkError200Rule(r, ops, fail);
   if (r.kind === "delete-key-errors") checkDeleteKeyErrorsRule(r, ops, fail);
   return r as unknown as FaultRule;
 }

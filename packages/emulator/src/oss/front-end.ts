@@ -1,6 +1,7 @@
 import { wrongRegionEndpoint } from "../common/endpoint-region.js";
 import type { OperationName, Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
+import { ERROR_200_OPERATIONS_BY_PROVIDER } from "../faults/error-200.js";
 import { header, type EmulatorResponse, type Exchange } from "../server/exchange.js";
 import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
 import { authenticateOss } from "./auth.js";
@@ -64,6 +65,6 @@ export function createOssFrontEnd(config: FrontEndConfig): FrontEnd {
       const body = Buffer.from(ossErrorXml(err, code ?? "InternalError", "", ex.requestId, header(ex, "host") ?? ""));
       return { status: 200, headers: { "content-type": "application/xml" }, body };
     },
-    error200Operations: new Set<OperationName>(["DeleteObjects"]),
+    error200Operations: new Set<OperationName>(ERROR_200_OPERATIONS_BY_PROVIDER.oss),
   };
 }

@@ -1,5 +1,6 @@
 import type { OperationName, Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
+import { ERROR_200_OPERATIONS_BY_PROVIDER } from "../faults/error-200.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
 import { authenticateQingStor } from "./auth.js";
@@ -55,6 +56,6 @@ export function createQingStorFrontEnd(config: FrontEndConfig): FrontEnd {
       const body = qsErrorBody(code ?? "internal_server_error", "We encountered an internal error. Please try again.", ex.requestId);
       return { status: 200, headers: { "content-type": "application/json" }, body };
     },
-    error200Operations: new Set<OperationName>(["DeleteObjects"]),
+    error200Operations: new Set<OperationName>(ERROR_200_OPERATIONS_BY_PROVIDER.qingstor),
   };
 }
