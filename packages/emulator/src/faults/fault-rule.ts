@@ -70,7 +70,7 @@ export type Fault =
   /** Check signatures (and send `Date`) as if the server clock were `seconds` ahead (negative: behind). */
   | { kind: "clock-skew"; seconds: number };
 
-/** Operations some provider has an `error-200` answer for (per provider: {@link ERROR_200_OPERATIONS_BY_PROVIDER}). */
+/** Operations some provider has an `error-200` answer for (per provider: `ERROR_200_OPERATIONS_BY_PROVIDER`). */
 export const ERROR_200_OPERATIONS: readonly OperationName[] = [...new Set(Object.values(ERROR_200_OPERATIONS_BY_PROVIDER).flat())];
 
 /** Which requests a rule applies to; every given field must match. */
