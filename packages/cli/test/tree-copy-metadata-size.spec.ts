@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
 import type { WriteOptions } from "@stowage/core";
-import { dropUncarried, metadataSize } from "../src/transfer/kept-fields.js";
+import { metadataSize } from "@stowage/core";
+import { dropUncarried } from "../src/transfer/kept-fields.js";
 import { main } from "../src/index.js";
 import { cleanEnv, COS_EMULATOR_READY, ensureBuilt, removeDir, runCli, tempDir, type CliEmulator } from "./helpers.js";
 

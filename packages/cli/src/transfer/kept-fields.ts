@@ -1,4 +1,4 @@
-import { ErrorCode, globalPairs, storageError, type ObjectInfo, type Storager, type WriteOptions } from "@stowage/core";
+import { ErrorCode, globalPairs, metadataSize, storageError, type ObjectInfo, type Storager, type WriteOptions } from "@stowage/core";
 import { shownPath } from "../shown-path.js";
 import type { CopyEnv } from "./copy-object.js";
 import type { PlanItem } from "./planner.js";
@@ -51,19 +51,8 @@ export interface LeftOut {
 }
 
 /**
- * The bytes `metadata` takes as a service counts them (core's `metadataToHeaders`): each name,
- * lower-cased, and each value added up (printable ASCII: one byte a character).
- * @throws nothing
- */
-export function metadataSize(metadata: Record<string, string>): number {
-  let total = 0;
-  for (const [key, value] of Object.entries(metadata)) total += key.toLowerCase().length + value.length;
-  return total;
-}
-
-/**
  * The keys to leave out of `metadata` so that the rest takes at most `maximum` bytes
- * ({@link metadataSize}): the largest entries first (the fewest entries left out), in the given
+ * (core `metadataSize`): the largest entries first (the fewest entries left out), in the given
  * order among entries of one size. None when it fits.
  */
 function overLimit(metadata: Record<string, string>, maximum: number): string[] {
@@ -86,7 +75,7 @@ function overLimit(metadata: Record<string, string>, maximum: number): string[] 
  * destination's write would refuse: user metadata entries core's `metadata` check refuses (a key
  * that is not an HTTP token; a value that is not printable ASCII, such as one another client stored
  * as UTF-8, which arrives as Latin-1 characters; a padded value); then, when the entries kept take
- * more than the destination's `metadataMaximum` bytes ({@link metadataSize}; OSS keeps 8 KiB, COS and
+ * more than the destination's `metadataMaximum` bytes (core `metadataSize`; OSS keeps 8 KiB, COS and
  * QingStor 2 KiB), the largest entries until the rest fits; and a Content-Type its `content_type`
  * check refuses. The other entries are kept. What `--content-type` / `--metadata` set (`given`) is
  * never touched: the write refuses it as it should. Undefined when nothing was left out.

@@ -16,6 +16,18 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const HEADER_TEXT = /^[\t\x20-\x7e]*$/;
 
 /**
+ * The bytes user metadata takes as the services count them: each name, lower-cased, and each
+ * value added up (printable ASCII: one byte a character). What `metadataToHeaders` holds against
+ * `rule.limit` and `StorageLimits.metadataMaximum` bounds.
+ * @throws never
+ */
+export function metadataSize(metadata: Readonly<Record<string, string>>): number {
+  let total = 0;
+  for (const [name, value] of Object.entries(metadata)) total += name.toLowerCase().length + value.length;
+  return total;
+}
+
+/**
  * `<prefix><name>` headers from a metadata map (names lower-cased).
  * @throws StorageError `InvalidArgument` for names that are not HTTP tokens, values
  *   outside printable ASCII (encode them first), or more than `rule.limit` bytes in total.
@@ -23,14 +35,13 @@ const HEADER_TEXT = /^[\t\x20-\x7e]*$/;
 export function metadataToHeaders(metadata: unknown, rule: MetadataHeaderRule): Record<string, string> {
   if (metadata === undefined) return {};
   const out: Record<string, string> = {};
-  let total = 0;
   for (const [k, v] of Object.entries(metadata as Record<string, string>)) {
     const name = k.toLowerCase();
     if (!TOKEN.test(name)) throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k)} is not a valid HTTP header name`);
     if (!HEADER_TEXT.test(v)) throw storageError(ErrorCode.InvalidArgument, `metadata value of ${JSON.stringify(k)} must be printable ASCII (encode it first)`);
-    total += name.length + v.length;
     out[`${rule.prefix}${name}`] = v;
   }
+  const total = metadataSize(metadata as Record<string, string>);
   if (total > rule.limit) throw storageError(ErrorCode.InvalidArgument, `user metadata is ${total} bytes; ${rule.service} keeps at most ${rule.limit}`);
   return out;
 }
