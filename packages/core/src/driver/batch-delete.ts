@@ -1,6 +1,6 @@
 import type { BatchFailure, BatchOutcome } from "../errors/batch-outcome.js";
 import { ErrorCode } from "../errors/error-code.js";
-import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import { contextOf, isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 
 /** A key a batch-delete answer reports as not deleted. */
 export interface KeyDeleteFailure {
@@ -92,10 +92,7 @@ function batchFailure(batched: readonly string[], failures: readonly KeyDeleteFa
     storageError(ErrorCode.Unexpected, detail, {
       cause: other.error,
       retryable: false,
-      ...(other.error.op === undefined ? {} : { op: other.error.op }),
-      ...(other.error.service === undefined ? {} : { service: other.error.service }),
-      ...(other.error.statusCode === undefined ? {} : { statusCode: other.error.statusCode }),
-      ...(other.error.requestId === undefined ? {} : { requestId: other.error.requestId }),
+      ...contextOf(other.error),
     }),
     batch,
   );
@@ -112,10 +109,6 @@ function withOutcome(e: unknown, batch: BatchOutcome): StorageError {
     cause: error.cause,
     retryable: error.retryable,
     batch,
-    ...(error.op === undefined ? {} : { op: error.op }),
-    ...(error.service === undefined ? {} : { service: error.service }),
-    ...(error.path === undefined ? {} : { path: error.path }),
-    ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
-    ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+    ...contextOf(error, true),
   });
 }

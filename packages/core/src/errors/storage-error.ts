@@ -151,3 +151,18 @@ export function isStorageError(e: unknown, code?: ErrorCode): e is StorageError 
 export function storageError(code: ErrorCode, message: string, ctx: Omit<StorageErrorInit, "code" | "message"> = {}): StorageError {
   return new StorageError({ code, message, ...ctx });
 }
+
+/**
+ * The context `e` carries (operation, service, statusCode, requestId; with `withPath`, its path),
+ * only the fields it has: to build another error about the same answer.
+ * @throws never
+ */
+export function contextOf(e: StorageError, withPath = false): StorageErrorContext {
+  return {
+    ...(e.op === undefined ? {} : { op: e.op }),
+    ...(e.service === undefined ? {} : { service: e.service }),
+    ...(withPath && e.path !== undefined ? { path: e.path } : {}),
+    ...(e.statusCode === undefined ? {} : { statusCode: e.statusCode }),
+    ...(e.requestId === undefined ? {} : { requestId: e.requestId }),
+  };
+}

@@ -1,6 +1,6 @@
 import type { BatchFailure, BatchOutcome } from "../errors/batch-outcome.js";
 import { ErrorCode } from "../errors/error-code.js";
-import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import { contextOf, isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 
 /** Failed paths a deleteMany rejection names in its message; `error.batch` has them all. */
 const NAMED_IN_MESSAGE = 3;
@@ -83,10 +83,7 @@ export class DeleteProgress {
       cause: first,
       retryable: first.retryable,
       batch,
-      ...(first.op === undefined ? {} : { op: first.op }),
-      ...(first.service === undefined ? {} : { service: first.service }),
-      ...(first.statusCode === undefined ? {} : { statusCode: first.statusCode }),
-      ...(first.requestId === undefined ? {} : { requestId: first.requestId }),
+      ...contextOf(first),
     });
   }
 
