@@ -12,6 +12,7 @@ import { registerLinkCases } from "./cases/link.js";
 import { registerListCases } from "./cases/list.js";
 import { registerMoveCases } from "./cases/move.js";
 import { registerMultipartCases } from "./cases/multipart.js";
+import { registerObjectHeaderCases } from "./cases/object-headers.js";
 import { registerPairCases } from "./cases/pairs.js";
 import { registerPathCases } from "./cases/paths.js";
 import { registerPresignCases } from "./cases/presign.js";
@@ -96,6 +97,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("fetch", () => registerFetchCases(suite));
     describe("relocate progress", () => registerRelocateProgressCases(suite));
     describe("pairs", () => registerPairCases(suite));
+    describe("object headers", () => registerObjectHeaderCases(suite));
     describe("paths", () => registerPathCases(suite));
     describe("streams", () => registerStreamCases(suite));
     describe("write failures", () => registerWriteFailureCases(suite));

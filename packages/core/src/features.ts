@@ -87,6 +87,14 @@ export interface StorageFeatures {
   contentType: boolean;
   /** `storageClass` option on writes. */
   storageClass: boolean;
+  /** `cacheControl` option on writes (see `ObjectHeaders`), and returned by stat. */
+  cacheControl: boolean;
+  /** `contentDisposition` option on writes, and returned by stat. */
+  contentDisposition: boolean;
+  /** `contentEncoding` option on writes, and returned by stat. */
+  contentEncoding: boolean;
+  /** `httpExpires` option on writes (the Expires header), and returned by stat. */
+  httpExpires: boolean;
   /** The service returns CRC-64/ECMA-182 of what it stored. */
   crc64: boolean;
   /** The service checks a Content-MD5 sent with a write. */
@@ -137,6 +145,10 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   userMetadata: false,
   contentType: false,
   storageClass: false,
+  cacheControl: false,
+  contentDisposition: false,
+  contentEncoding: false,
+  httpExpires: false,
   crc64: false,
   contentMd5: false,
   virtualDir: false,

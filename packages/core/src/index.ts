@@ -4,6 +4,7 @@ export * from "./errors/storage-error.js";
 export * from "./errors/batch-outcome.js";
 export * from "./errors/redact.js";
 export * from "./object/object-info.js";
+export * from "./object/object-headers.js";
 export * from "./object/etag-conditions.js";
 export * from "./object/etag.js";
 export * from "./operations.js";

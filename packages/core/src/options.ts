@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { ObjectHeaders } from "./object/object-headers.js";
 import type { ObjectInfo, Part } from "./object/object-info.js";
 
 /** Progress of one transfer: bytes moved so far and, when known, the total. */
@@ -67,7 +68,7 @@ export interface ReadOptions extends TransferOptions, Conditions {
   /**
    * Called once, when the service's answer arrived and before the stream delivers its first byte
    * or ends, with what that answer says of the object: size (the whole object's, whatever range
-   * was asked), ETag, content type, user metadata, `system` fields (Cache-Control, ...), as `stat`
+   * was asked), ETag, content type, user metadata, the object headers (Cache-Control, ...), as `stat`
    * would return them (its `path` echoes the caller's form). A concurrent read (`readConcurrency`)
    * that stats the object first passes the stat's answer. Undefined when the answer describes no
    * object (a read of 0 bytes, which sends no GET; a range past the end; a driver that reports
@@ -94,8 +95,8 @@ export interface MultipartTuning {
   partContentMd5?: boolean;
 }
 
-/** Options of `write` and `createWriteStream`. */
-export interface WriteOptions extends TransferOptions, MultipartTuning {
+/** Options of `write` and `createWriteStream`; the {@link ObjectHeaders} are stored with the object. */
+export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHeaders {
   /** Exact number of bytes to store: a longer body is truncated, a shorter one fails with `InvalidArgument`. */
   size?: number;
   contentType?: string;
@@ -184,8 +185,11 @@ export interface CreateDirOptions extends CallOptions {
  */
 export type PresignOperation = "read" | "write" | "delete" | "createMultipart" | "writeMultipart" | "listMultipart" | "completeMultipart";
 
-/** Options of `presign`. */
-export interface PresignOptions extends CallOptions {
+/**
+ * Options of `presign`. The {@link ObjectHeaders} go with write and createMultipart only: they are
+ * signed, and the returned headers carry them (the client must send them as given).
+ */
+export interface PresignOptions extends CallOptions, ObjectHeaders {
   /** Seconds the URL stays valid. */
   expires: number;
   /** read: first byte. */
@@ -225,8 +229,8 @@ export interface PresignOptions extends CallOptions {
   parts?: readonly Part[];
 }
 
-/** Options of `createAppend`. */
-export interface CreateAppendOptions extends CallOptions {
+/** Options of `createAppend`; the {@link ObjectHeaders} are stored with the object. */
+export interface CreateAppendOptions extends CallOptions, ObjectHeaders {
   contentType?: string;
   metadata?: Record<string, string>;
   storageClass?: string;
@@ -241,8 +245,8 @@ export interface WriteAppendOptions extends TransferOptions {
 /** Options of `commitAppend`. */
 export type CommitAppendOptions = CallOptions;
 
-/** Options of `createMultipart`. */
-export interface CreateMultipartOptions extends CallOptions {
+/** Options of `createMultipart`; the {@link ObjectHeaders} are stored with the completed object. */
+export interface CreateMultipartOptions extends CallOptions, ObjectHeaders {
   contentType?: string;
   metadata?: Record<string, string>;
   storageClass?: string;

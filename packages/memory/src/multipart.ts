@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { checkPartIndex, crc64Decimal, ErrorCode, sameEtag, storageError, type DriverPartsPage, type DriverWriteResult, type Part } from "@stowage/core";
-import { fileEntry, type ContentHashes, type EntryAttributes, type MemoryStore, type MemoryUpload } from "./store.js";
+import { assignAttributes, fileEntry, type ContentHashes, type EntryAttributes, type MemoryStore, type MemoryUpload } from "./store.js";
 
 /** Parts per {@link listUploadParts} page. */
 export const PARTS_PAGE_SIZE = 1000;
@@ -10,9 +10,7 @@ export function createUpload(store: MemoryStore, key: string, attributes: EntryA
   store.checkFileSlot(key);
   const id = randomBytes(16).toString("hex");
   const upload: MemoryUpload = { key, id, created: new Date(), parts: new Map() };
-  if (attributes.contentType !== undefined) upload.contentType = attributes.contentType;
-  if (attributes.metadata !== undefined) upload.metadata = { ...attributes.metadata };
-  if (attributes.storageClass !== undefined) upload.storageClass = attributes.storageClass;
+  assignAttributes(upload, attributes);
   store.uploads.set(id, upload);
   return id;
 }

@@ -1,5 +1,5 @@
 import type { RawObject } from "@stowage/core";
-import type { MemoryEntry, MemoryUpload } from "./store.js";
+import { assignAttributes, type MemoryEntry, type MemoryUpload } from "./store.js";
 
 /**
  * What stat and list report for `entry`: files with size, etag, MD5, CRC64,
@@ -19,9 +19,7 @@ export function toRawObject(key: string, entry: MemoryEntry): RawObject {
     lastModified: new Date(entry.lastModified),
   };
   if (entry.kind === "append") raw.appendOffset = entry.data.length;
-  if (entry.contentType !== undefined) raw.contentType = entry.contentType;
-  if (entry.storageClass !== undefined) raw.storageClass = entry.storageClass;
-  if (entry.metadata !== undefined) raw.metadata = { ...entry.metadata };
+  assignAttributes(raw, entry);
   return raw;
 }
 
@@ -33,8 +31,6 @@ export function impliedDir(key: string): RawObject {
 /** What statMultipart and listUploads report for an upload. */
 export function uploadObject(upload: MemoryUpload): RawObject {
   const raw: RawObject = { key: upload.key, mode: "part", multipartId: upload.id, lastModified: new Date(upload.created) };
-  if (upload.contentType !== undefined) raw.contentType = upload.contentType;
-  if (upload.storageClass !== undefined) raw.storageClass = upload.storageClass;
-  if (upload.metadata !== undefined) raw.metadata = { ...upload.metadata };
+  assignAttributes(raw, upload);
   return raw;
 }

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { crc64Decimal, ErrorCode, storageError, type Part } from "@stowage/core";
+import { crc64Decimal, ErrorCode, OBJECT_HEADERS, storageError, type ObjectHeaders, type Part } from "@stowage/core";
 import { SortedKeys } from "./sorted-keys.js";
 
 /** What is stored under one key: a file, an appendable file, a real directory or a symbolic link. */
-export interface MemoryEntry {
+export interface MemoryEntry extends EntryAttributes {
   kind: "file" | "append" | "dir" | "link";
   /** Content (empty for dirs and links). Never shared with callers: copied in and out. */
   data: Buffer;
@@ -14,9 +14,6 @@ export interface MemoryEntry {
   /** Decimal CRC-64/XZ of `data`. */
   crc64: string;
   lastModified: Date;
-  contentType?: string;
-  metadata?: Record<string, string>;
-  storageClass?: string;
   /** The key a `link` points to. */
   linkTarget?: string;
 }
@@ -26,22 +23,33 @@ export interface MemoryPart extends Part {
   data: Buffer;
 }
 
-/** An in-progress multipart upload. */
-export interface MemoryUpload {
+/** An in-progress multipart upload; its attributes go to the completed object. */
+export interface MemoryUpload extends EntryAttributes {
   key: string;
   id: string;
   created: Date;
-  contentType?: string;
-  metadata?: Record<string, string>;
-  storageClass?: string;
   parts: Map<number, MemoryPart>;
 }
 
-/** The content attributes a write may set. */
-export interface EntryAttributes {
+/** The content attributes a write may set: type, metadata, storage class and the other {@link ObjectHeaders}. */
+export interface EntryAttributes extends ObjectHeaders {
   contentType?: string;
   metadata?: Record<string, string>;
   storageClass?: string;
+}
+
+/**
+ * Copies the attributes `source` has onto `target` (metadata as a new object, so neither shares it).
+ * @throws nothing.
+ */
+export function assignAttributes(target: EntryAttributes, source: EntryAttributes): void {
+  if (source.contentType !== undefined) target.contentType = source.contentType;
+  if (source.metadata !== undefined) target.metadata = { ...source.metadata };
+  if (source.storageClass !== undefined) target.storageClass = source.storageClass;
+  for (const [field] of OBJECT_HEADERS) {
+    const value = source[field];
+    if (value !== undefined) target[field] = value;
+  }
 }
 
 /** The MD5 (16 bytes) and decimal CRC-64 of some bytes, when already computed. */
@@ -61,9 +69,7 @@ export function fileEntry(kind: "file" | "append", data: Buffer, attributes: Ent
     crc64: hashes?.crc64 ?? crc64Decimal(data),
     lastModified: new Date(),
   };
-  if (attributes.contentType !== undefined) entry.contentType = attributes.contentType;
-  if (attributes.metadata !== undefined) entry.metadata = { ...attributes.metadata };
-  if (attributes.storageClass !== undefined) entry.storageClass = attributes.storageClass;
+  assignAttributes(entry, attributes);
   return entry;
 }
 

@@ -26,9 +26,11 @@ export interface DriverCallOptions {
    */
   onProgress?: ProgressListener;
   /**
-   * `copy` and `move` only: the pairs (camelCase) core filled in from open-time defaults
-   * (`default_*`), which the call did not give itself. A copy keeps some of its source's
-   * attributes over a default (COS, OSS: the source's server-side encryption), never over the call's own choice.
+   * `copy`, `move`, `write`, `createMultipart`, `createAppend` and `presign`: the pairs (camelCase)
+   * core filled in from open-time defaults (`default_*`), which the call did not give itself
+   * (empty when there are none; absent on other operations). A copy keeps some of its source's attributes over a default (COS,
+   * OSS: the source's server-side encryption), never over the call's own choice; a driver whose
+   * request cannot carry a pair may skip it when defaulted and must refuse it when given.
    */
   defaulted?: readonly string[];
   [pair: string]: unknown;

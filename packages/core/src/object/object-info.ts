@@ -1,3 +1,5 @@
+import type { ObjectHeaders } from "./object-headers.js";
+
 /**
  * What kind of thing an {@link ObjectInfo} describes.
  * - `file`: a readable object.
@@ -8,8 +10,12 @@
  */
 export type ObjectMode = "file" | "dir" | "part" | "append" | "link";
 
-/** Metadata of one object, as returned by stat, list and the create operations. */
-export interface ObjectInfo {
+/**
+ * Metadata of one object, as returned by stat, list and the create operations. The
+ * {@link ObjectHeaders} (Cache-Control, Content-Disposition, ...) come with stat and reads, not
+ * with listings (services list none of them).
+ */
+export interface ObjectInfo extends ObjectHeaders {
   /** Path relative to the storage's work_dir (or absolute, echoing the caller's form). Dirs end with `/`. */
   path: string;
   mode: ObjectMode;

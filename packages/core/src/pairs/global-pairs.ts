@@ -54,10 +54,11 @@ const headerValue = headerValueProblem;
  * - Open-time (`new`): `credential`, `endpoint`, `name`, `work_dir`, `location`, `enable_loose_pair`.
  * - Open-time and `write` (open-time values become write defaults): `multipart_threshold`, `part_size`, `concurrency`,
  *   `part_content_md5`.
- * - Call-site: `content_type`, `content_md5`, `metadata`, `storage_class`, `response_content_type`,
+ * - Call-site: `content_type`, `cache_control`, `content_disposition`, `content_encoding`, `http_expires`,
+ *   `content_md5`, `metadata`, `storage_class`, `response_content_type`,
  *   `response_content_disposition`, `offset`, `size`,
  *   `multipart_id`, `mode`, `limit`, `token`, `expires`, `index`, `signal`, `on_progress`,
- *   `on_multipart_create`. `content_type` and `storage_class` are defaultable (`default_content_type`, ...).
+ *   `on_multipart_create`. `content_type`, `cache_control` and `storage_class` are defaultable (`default_content_type`, ...).
  */
 export const globalPairs = {
   credential: definePair({
@@ -142,6 +143,39 @@ export const globalPairs = {
     operations: ["write", "createMultipart", "createAppend", "presign"],
     defaultable: true,
     feature: "contentType",
+    validate: headerValue,
+  }),
+  cacheControl: definePair({
+    name: "cache_control",
+    type: "string",
+    description: "Cache-Control stored with the object and answered with its reads, e.g. public, max-age=86400 (a presigned write or createMultipart returns it among the headers to send, signed where the service signs it).",
+    operations: ["write", "createMultipart", "createAppend", "presign"],
+    defaultable: true,
+    feature: "cacheControl",
+    validate: headerValue,
+  }),
+  contentDisposition: definePair({
+    name: "content_disposition",
+    type: "string",
+    description: 'Content-Disposition stored with the object and answered with its reads, e.g. attachment; filename="report.pdf" (printable ASCII; a presigned write or createMultipart returns it among the headers to send).',
+    operations: ["write", "createMultipart", "createAppend", "presign"],
+    feature: "contentDisposition",
+    validate: headerValue,
+  }),
+  contentEncoding: definePair({
+    name: "content_encoding",
+    type: "string",
+    description: "Content-Encoding label of the stored bytes, e.g. gzip: stored and answered as given, the bytes never compressed or decoded (a presigned write or createMultipart returns it among the headers to send).",
+    operations: ["write", "createMultipart", "createAppend", "presign"],
+    feature: "contentEncoding",
+    validate: headerValue,
+  }),
+  httpExpires: definePair({
+    name: "http_expires",
+    type: "string",
+    description: "Expires header stored with the object and answered with its reads: an HTTP date such as Fri, 01 Jan 2027 00:00:00 GMT (a presigned write or createMultipart returns it among the headers to send).",
+    operations: ["write", "createMultipart", "createAppend", "presign"],
+    feature: "httpExpires",
     validate: headerValue,
   }),
   contentMd5: definePair({

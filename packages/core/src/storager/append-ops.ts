@@ -9,6 +9,7 @@ import { collectBody, sizedBodyChunks } from "../io/body.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
 import type { AppendResult } from "../storager.js";
+import { withDefaulted } from "./defaulted-pairs.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { stripCoreOptions } from "./write-object.js";
@@ -21,7 +22,7 @@ export async function createAppend(scope: OperationScope, path: string, rawOptio
   scope.require("createAppend", "append", "createAppend");
   const options = scope.options("createAppend", rawOptions);
   const resolved = scope.resolve(path, { file: true });
-  const raw = await scope.driver.createAppend!(resolved.key, options);
+  const raw = await scope.driver.createAppend!(resolved.key, withDefaulted(options, rawOptions));
   const { key: _key, ...rest } = raw;
   return { ...rest, path: resolved.path, mode: "append", appendOffset: raw.appendOffset ?? 0, size: raw.size ?? 0, crc64: raw.crc64 ?? "0" };
 }

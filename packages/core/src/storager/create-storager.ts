@@ -38,7 +38,8 @@ class CoreStorager implements Storager {
 
   constructor(driver: StorageDriver, ctx: StoragerContext) {
     this.#scope = new OperationScope(driver, ctx);
-    this.features = driver.features;
+    // `loosePair` says how the storager was opened, which the driver need not know.
+    this.features = ctx.loose && !driver.features.loosePair ? Object.freeze({ ...driver.features, loosePair: true }) : driver.features;
     this.info = {
       service: driver.service,
       name: driver.name,

@@ -14,6 +14,7 @@ import { stripCoreOptions } from "./write-object.js";
 import { checkStoredParts } from "../multipart/stored-parts.js";
 import { removeStoredWrong } from "../multipart/upload-cleanup.js";
 import { writtenParts } from "../multipart/written-parts.js";
+import { withDefaulted } from "./defaulted-pairs.js";
 
 /**
  * Starts a multipart upload at `path`.
@@ -23,7 +24,7 @@ export async function createMultipart(scope: OperationScope, path: string, rawOp
   scope.require("createMultipart", "multipart", "createMultipart");
   const options = scope.options("createMultipart", rawOptions);
   const resolved = scope.resolve(path, { file: true });
-  const { multipartId } = await scope.driver.createMultipart!(resolved.key, options);
+  const { multipartId } = await scope.driver.createMultipart!(resolved.key, withDefaulted(options, rawOptions));
   return { path: resolved.path, mode: "part", multipartId };
 }
 

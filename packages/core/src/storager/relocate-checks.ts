@@ -6,16 +6,6 @@ import type { RawObject, StorageDriver } from "../driver/storage-driver.js";
 const MAX_LINK_HOPS = 40;
 
 /**
- * The pairs of `options` (validated, defaults merged) that the call did not give itself: those
- * core filled in from open-time defaults (`DriverCallOptions.defaulted`). `signal` and
- * `onProgress` are never defaults.
- */
-export function defaultedPairs(options: Readonly<Record<string, unknown>>, given: object | undefined): string[] {
-  const own = (given ?? {}) as Record<string, unknown>;
-  return Object.keys(options).filter((k) => k !== "signal" && k !== "onProgress" && options[k] !== undefined && own[k] === undefined);
-}
-
-/**
  * What a failed copy or move reports: `error` itself, unless it is `ObjectNotExist` for a source
  * key without a trailing `/` that names a directory (`d` while `d/` exists, made or implied by the
  * objects below it): then `ObjectModeInvalid`, as memory and fs report it. Asked only after the

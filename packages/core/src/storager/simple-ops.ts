@@ -10,7 +10,8 @@ import type { PresignedRequest } from "../storager.js";
 import { toObjectInfo } from "./list-objects.js";
 import { sortParts } from "./multipart-ops.js";
 import { progressRelay } from "./progress-reporter.js";
-import { defaultedPairs, refuseLinkLoop, sourceDirError } from "./relocate-checks.js";
+import { withDefaulted } from "./defaulted-pairs.js";
+import { refuseLinkLoop, sourceDirError } from "./relocate-checks.js";
 import type { OperationScope } from "./storager-context.js";
 
 /**
@@ -49,8 +50,7 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
 export async function relocate(scope: OperationScope, op: "copy" | "move", src: string, dst: string, rawOptions: object | undefined): Promise<void> {
   scope.require(op, op, op);
   const validated = scope.options(op, rawOptions);
-  const defaulted = defaultedPairs(validated, rawOptions);
-  const options = withProgressRelay(defaulted.length === 0 ? validated : { ...validated, defaulted });
+  const options = withProgressRelay(withDefaulted(validated, rawOptions));
   const from = scope.resolve(src).key;
   const to = scope.resolve(dst, { file: true }).key;
   if (op === "move" && from === to) throw storageError(ErrorCode.InvalidArgument, "move source and destination are the same object");
@@ -151,6 +151,10 @@ const PRESIGN_ONLY: Record<string, readonly PresignOperation[]> = {
   responseContentDisposition: ["read"],
   size: ["read", "write", "writeMultipart"],
   contentType: ["write", "createMultipart"],
+  cacheControl: ["write", "createMultipart"],
+  contentDisposition: ["write", "createMultipart"],
+  contentEncoding: ["write", "createMultipart"],
+  httpExpires: ["write", "createMultipart"],
   storageClass: ["write", "createMultipart"],
   contentMd5: ["write", "writeMultipart"],
   multipartId: ["delete", "writeMultipart", "listMultipart", "completeMultipart"],
@@ -196,9 +200,10 @@ export async function presign(scope: OperationScope, op: PresignOperation, path:
   }
   // A URL that writes creates an object: not at a directory path.
   const { key } = scope.resolve(path, { file: op === "write" || op === "createMultipart" || op === "writeMultipart" || op === "completeMultipart" });
-  if (op !== "completeMultipart") return scope.driver.presign!(op, key, options);
+  const sent = withDefaulted(options, pairs);
+  if (op !== "completeMultipart") return scope.driver.presign!(op, key, sent);
   if (parts === undefined) throw storageError(ErrorCode.PairRequired, 'presign completeMultipart needs option "parts"');
-  return scope.driver.presign!(op, key, { ...options, parts: sortParts(checkedParts(parts)) });
+  return scope.driver.presign!(op, key, { ...sent, parts: sortParts(checkedParts(parts)) });
 }
 
 /** `value` as a list of parts, each with a whole index, a size and an ETag. */

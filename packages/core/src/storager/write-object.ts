@@ -16,6 +16,7 @@ import { writtenParts } from "../multipart/written-parts.js";
 import { readAheadFor } from "../multipart/part-plan.js";
 import type { Body, ProgressListener } from "../options.js";
 import type { WriteResult } from "../storager.js";
+import { withDefaulted } from "./defaulted-pairs.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { planWrite, type WritePlan } from "./write-plan.js";
@@ -101,7 +102,7 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
     throw storageError(ErrorCode.InvalidArgument, `body has ${inMemory} bytes, fewer than size ${options.size}${offset > 0 ? ` from resume_offset ${offset}` : ""}`);
   }
   const progress = new ProgressReporter(options.onProgress, size);
-  const driverOptions = stripCoreOptions(options);
+  const driverOptions = withDefaulted(stripCoreOptions(options), rawOptions);
 
   if (inMemory !== undefined && size !== undefined && size <= plan.threshold && options.multipartId === undefined) {
     return writeSingle(scope, key, toBuffer(body).subarray(0, size), options, driverOptions, progress);

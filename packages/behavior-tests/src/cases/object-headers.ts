@@ -1,0 +1,199 @@
+import { expect } from "@jest/globals";
+import { OBJECT_HEADERS, type ObjectHeaders, type ObjectInfo, type WriteOptions } from "@stowage/core";
+import type { CaseScope, Suite } from "../context.js";
+import { collect, expectError, expectSameBytes, expectStorageErrorCode, randomData } from "../fixtures.js";
+import { partSize } from "./multipart.js";
+import { EXPIRES, send } from "./presign.js";
+
+/** A value of each object header that every service stores and answers as given. */
+const VALUES: Required<ObjectHeaders> = {
+  cacheControl: "public, max-age=3600",
+  contentDisposition: 'attachment; filename="report 2026.bin"',
+  // A label only: the bytes below are random, and must come back as written (never decoded).
+  contentEncoding: "gzip",
+  httpExpires: "Fri, 01 Jan 2027 00:00:00 GMT",
+};
+
+type Field = keyof ObjectHeaders;
+
+/** The object headers `t`'s storage says it stores (each has a feature flag of its own name). */
+function supported(t: CaseScope): Field[] {
+  return OBJECT_HEADERS.map(([field]) => field).filter((field) => t.store.features[field]);
+}
+
+/** The values of `fields`, as write options. */
+function valuesOf(fields: readonly Field[]): ObjectHeaders {
+  return Object.fromEntries(fields.map((field) => [field, VALUES[field]]));
+}
+
+/** The object headers `o` reports. */
+function headersOf(o: ObjectInfo | undefined): ObjectHeaders {
+  return Object.fromEntries(OBJECT_HEADERS.filter(([field]) => o?.[field] !== undefined).map(([field]) => [field, o?.[field]]));
+}
+
+/** True when the storage holds no in-progress upload of `path` (where it can list them). */
+async function noUploadOf(t: CaseScope, path: string): Promise<boolean> {
+  if (!t.store.features.listMultipartUploads) return true;
+  const uploads = await collect(t.store.list(path, { mode: "part" }));
+  return uploads.every((u) => u.path !== path);
+}
+
+/**
+ * Cache-Control, Content-Disposition, Content-Encoding and Expires (`ObjectHeaders`): each one a
+ * storage's features name is stored by writes and reported by stat and by read's `onObject`;
+ * one it lacks is refused (`PairUnsupported`) with nothing written. A request that cannot carry a
+ * header it otherwise stores (QingStor's multipart uploads and appends) refuses it before it
+ * starts anything, never dropping it silently.
+ */
+export function registerObjectHeaderCases(suite: Suite): void {
+  for (const [field] of OBJECT_HEADERS) {
+    suite.gated(
+      `write: ${field} round-trips through stat and read's onObject, the bytes as written`,
+      [field],
+      async (t) => {
+        const path = t.key();
+        const data = randomData(77);
+        await t.store.write(path, data, { [field]: VALUES[field] });
+        expect((await t.store.stat(path))[field]).toBe(VALUES[field]);
+        let seen: ObjectInfo | undefined;
+        const back = await t.store.read(path, { onObject: (o: ObjectInfo | undefined) => void (seen = o) });
+        expectSameBytes(back, data);
+        expect(seen?.[field]).toBe(VALUES[field]);
+      },
+      async (t) => {
+        const path = t.key();
+        await expectError(() => t.store.write(path, randomData(1), { [field]: VALUES[field] }), "PairUnsupported");
+        await expectError(() => t.store.stat(path), "ObjectNotExist");
+      },
+    );
+  }
+
+  suite.test("write: bad object header values reject with InvalidArgument and create nothing", async (t) => {
+    const path = t.key();
+    for (const field of supported(t)) {
+      for (const value of ["", "a\r\nx-evil: 1", "caf\u00e9", " padded", 42]) {
+        await expectError(() => t.store.write(path, randomData(3), { [field]: value } as WriteOptions), "InvalidArgument");
+      }
+    }
+    await expectError(() => t.store.stat(path), "ObjectNotExist");
+  });
+
+  suite.test("write: overwriting without the object headers drops the old ones", async (t) => {
+    const fields = supported(t);
+    if (fields.length === 0) return;
+    const path = t.key();
+    await t.store.write(path, randomData(10), valuesOf(fields));
+    expect(headersOf(await t.store.stat(path))).toEqual(valuesOf(fields));
+    await t.store.write(path, randomData(5));
+    expect(headersOf(await t.store.stat(path))).toEqual({});
+  });
+
+  suite.gated(
+    "write: a multipart write stores the object headers, or refuses them before any upload starts",
+    ["multipart"],
+    async (t) => {
+      const part = partSize(t);
+      const data = randomData(2 * part + 100);
+      for (const field of supported(t)) {
+        const path = t.key();
+        const options: WriteOptions = { [field]: VALUES[field], multipartThreshold: part, partSize: part };
+        const done = await t.store.write(path, data, options).then(
+          (r) => r,
+          (e: unknown) => e,
+        );
+        if (done instanceof Error) {
+          expectStorageErrorCode(done, "PairUnsupported");
+          await expectError(() => t.store.stat(path), "ObjectNotExist");
+          expect(await noUploadOf(t, path)).toBe(true);
+          continue;
+        }
+        expect((done as { parts?: number }).parts).toBe(3);
+        expect((await t.store.stat(path))[field]).toBe(VALUES[field]);
+      }
+    },
+    async () => undefined,
+  );
+
+  suite.gated(
+    "createMultipart: the object headers reach the completed object, or are refused with no upload left",
+    ["multipart"],
+    async (t) => {
+      const fields = supported(t);
+      if (fields.length === 0) return;
+      const path = t.key();
+      const started = await t.store.createMultipart(path, valuesOf(fields)).then(
+        (o) => o,
+        (e: unknown) => e,
+      );
+      if (started instanceof Error) {
+        expectStorageErrorCode(started, "PairUnsupported");
+        expect(await noUploadOf(t, path)).toBe(true);
+        return;
+      }
+      const o = started as ObjectInfo;
+      t.defer(() => t.store.delete(path, { multipartId: o.multipartId as string }));
+      const part = await t.store.writeMultipart(o, randomData(100), { index: 0 });
+      await t.store.completeMultipart(o, [part]);
+      expect(headersOf(await t.store.stat(path))).toEqual(valuesOf(fields));
+    },
+    async () => undefined,
+  );
+
+  suite.gated(
+    "createAppend: the object headers reach the appended object, or are refused with nothing created",
+    ["append"],
+    async (t) => {
+      const fields = supported(t);
+      if (fields.length === 0) return;
+      const path = t.key();
+      const created = await t.store.createAppend(path, valuesOf(fields)).then(
+        (o) => o,
+        (e: unknown) => e,
+      );
+      if (created instanceof Error) {
+        expectStorageErrorCode(created, "PairUnsupported");
+        await expectError(() => t.store.stat(path), "ObjectNotExist");
+        return;
+      }
+      await t.store.writeAppend(created as ObjectInfo, randomData(10));
+      expect(headersOf(await t.store.stat(path))).toEqual(valuesOf(fields));
+    },
+    async () => undefined,
+  );
+
+  suite.gated(
+    "copy: keeps the object headers",
+    ["copy"],
+    async (t) => {
+      const fields = supported(t);
+      if (fields.length === 0) return;
+      const src = t.key();
+      const dst = t.key();
+      await t.store.write(src, randomData(10), valuesOf(fields));
+      await t.store.copy(src, dst);
+      expect(headersOf(await t.store.stat(dst))).toEqual(valuesOf(fields));
+    },
+    async () => undefined,
+  );
+
+  suite.gated(
+    "presign: a write sent with the headers it returns stores the object headers; other operations refuse them",
+    ["presignWrite"],
+    async (t) => {
+      const fields = supported(t);
+      if (fields.length === 0) return;
+      const path = t.key();
+      const data = randomData(64);
+      const req = await t.store.presign("write", path, { expires: EXPIRES, ...valuesOf(fields) });
+      const res = await send(req, data);
+      expect(res.status).toBeGreaterThanOrEqual(200);
+      expect(res.status).toBeLessThan(300);
+      expect(headersOf(await t.store.stat(path))).toEqual(valuesOf(fields));
+      expectSameBytes(await t.store.read(path), data);
+      if (t.store.features.presignRead) {
+        await expectError(() => t.store.presign("read", path, { expires: EXPIRES, [fields[0] as Field]: VALUES[fields[0] as Field] }), "InvalidArgument");
+      }
+    },
+    async () => undefined,
+  );
+}
