@@ -52,6 +52,11 @@ export function cosFeatures(integrity = true, appends = true): Readonly<StorageF
     userMetadata: true,
     contentType: true,
     storageClass: true,
+    // PUT Object, Initiate Multipart Upload and APPEND Object store all four; HEAD and GET answer them.
+    cacheControl: true,
+    contentDisposition: true,
+    contentEncoding: true,
+    httpExpires: true,
     crc64: integrity,
     contentMd5: integrity,
     virtualDir: true,

@@ -6,6 +6,7 @@ import {
   fitsXml,
   md5Base64,
   metadataToHeaders,
+  objectHeadersOf,
   rangeHeader,
   storageError,
   type CallBody,
@@ -34,9 +35,13 @@ export function metadataHeaders(metadata: unknown): Record<string, string> {
   return metadataToHeaders(metadata, { prefix: "x-cos-meta-", limit: METADATA_LIMIT, service: "COS" });
 }
 
-/** Content type, metadata, storage class and SSE headers of a new object. */
+/**
+ * Content type, metadata, storage class, SSE headers and the object headers (Cache-Control,
+ * Content-Disposition, Content-Encoding, Expires: core `objectHeadersOf`) of a new object: what PUT
+ * Object, Initiate Multipart Upload and the APPEND Object that creates an appendable object send.
+ */
 export function newObjectHeaders(options: DriverCallOptions, secure: boolean): Record<string, string> {
-  const h: Record<string, string> = { ...metadataHeaders(options.metadata), ...sseServerHeaders(options), ...sseCustomerHeaders(options, secure) };
+  const h: Record<string, string> = { ...objectHeadersOf(options), ...metadataHeaders(options.metadata), ...sseServerHeaders(options), ...sseCustomerHeaders(options, secure) };
   if (typeof options.contentType === "string") h["content-type"] = options.contentType;
   if (typeof options.storageClass === "string") h["x-cos-storage-class"] = options.storageClass;
   return h;

@@ -9,6 +9,7 @@ import {
   parseListPartsResult,
   parseListUploadsResult,
   parseXml,
+  readObjectHeaders,
   truncatedWithoutMarker,
   xmlChildren,
   xmlText,
@@ -44,9 +45,10 @@ export const objectSize: (status: number, headers: IncomingHttpHeaders) => numbe
 /**
  * An object's metadata from HEAD/GET response headers: size, etag, content
  * type, CRC64, last modified, storage class (STANDARD when COS omits it),
- * user metadata, append mode and offset for appendable objects, and SSE details,
- * Cache-Control, Content-Disposition, Content-Encoding, Content-Language and Expires
- * under `system`. Never derives contentMd5 from the ETag.
+ * user metadata, append mode and offset for appendable objects, Cache-Control,
+ * Content-Disposition, Content-Encoding and Expires (the object headers, top-level fields: core
+ * `readObjectHeaders`), and the object type, SSE details, version id and Content-Language under
+ * `system`. Never derives contentMd5 from the ETag.
  */
 export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
   const size = objectSize(status, headers);
@@ -71,14 +73,11 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
     ["serverSideEncryptionCosKmsKeyId", "x-cos-server-side-encryption-cos-kms-key-id"],
     ["serverSideEncryptionCustomerAlgorithm", "x-cos-server-side-encryption-customer-algorithm"],
     ["versionId", "x-cos-version-id"],
-    // Content headers a multipart copy re-creates (PUT Object - Copy keeps them itself).
-    ["cacheControl", "cache-control"],
-    ["contentDisposition", "content-disposition"],
-    ["contentEncoding", "content-encoding"],
+    // Read by a multipart copy, which re-creates it with the object headers (PUT Object - Copy keeps them itself).
     ["contentLanguage", "content-language"],
-    ["expires", "expires"],
   ]);
   if (system !== undefined) raw.system = system;
+  readObjectHeaders(headers, raw);
   return raw;
 }
 

@@ -4,6 +4,7 @@ import {
   fitsXml,
   isMalformedKey,
   isStorageError,
+  objectHeadersOf,
   responseOverrideQuery,
   runBatchDelete,
   sliceRange,
@@ -108,7 +109,7 @@ export class CosStorageDriver implements StorageDriver {
     return opened;
   }
 
-  /** PUT Object. @throws StorageError `IntegrityMismatch` (BadDigest), `InvalidArgument`, ... */
+  /** PUT Object (with the content type, metadata, storage class, SSE and object headers asked for). @throws StorageError `IntegrityMismatch` (BadDigest), `InvalidArgument`, ... */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
     const res = await this.client.send(req.putObject(key, body, options, this.client.secure), { signal: options.signal, onUploadProgress: body.onProgress });
     await res.discard();
@@ -181,7 +182,9 @@ export class CosStorageDriver implements StorageDriver {
   /**
    * A query-signed GET, PUT or DELETE (abort with `multipartId`), or a multipart step (initiate,
    * upload part, list parts, complete with its XML body); headers given here must be sent as they are.
-   * A PUT and an Initiate sign the SSE-COS/KMS headers (`server_side_encryption*`, open-time defaults included).
+   * A PUT and an Initiate sign the SSE-COS/KMS headers (`server_side_encryption*`, open-time defaults included)
+   * and the object headers (`cache_control` and `default_cache_control`, `content_disposition`, `content_encoding`,
+   * `http_expires`: COS signs Cache-Control, Content-Disposition, Content-Encoding and Expires); no other request takes them.
    * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range, KMS details without KMS), `PermissionDenied` (credential provider)
    */
   async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
@@ -205,7 +208,7 @@ export class CosStorageDriver implements StorageDriver {
       const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? []);
       return { ...(await this.client.presign(call, options.expires, options.signal)), body: (call.body as Buffer).toString("utf8") };
     }
-    const headers: Record<string, string> = { ...sseServerHeaders(options), ...sseCustomerHeaders(options, secure) };
+    const headers: Record<string, string> = { ...objectHeadersOf(options), ...sseServerHeaders(options), ...sseCustomerHeaders(options, secure) };
     if (typeof options.contentType === "string") headers["content-type"] = options.contentType;
     if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
     if (typeof options.storageClass === "string") headers["x-cos-storage-class"] = options.storageClass;
@@ -214,7 +217,8 @@ export class CosStorageDriver implements StorageDriver {
   }
 
   /**
-   * Deletes what is there, then creates an empty appendable object (with the content attributes).
+   * Deletes what is there, then creates an empty appendable object with the content attributes: its
+   * APPEND at position 0 carries the content type, metadata and object headers (Cache-Control...).
    * COS APPEND takes no SSE headers: a storager opened to encrypt (an SSE-C key or an SSE
    * default) has `features.append` false, so core refuses appends before they reach here.
    * @throws StorageError `PermissionDenied`, `Aborted`

@@ -101,7 +101,8 @@ describe("cos multipart copy: content headers", () => {
       for (const [name, value] of Object.entries(content)) expect([key, name, head.header(name)]).toEqual([key, name, value]);
       expect(head.header("x-cos-meta-k")).toBe("v");
       const stat = await multi.stat(key, {});
-      expect(stat.system).toMatchObject({ cacheControl: "max-age=3600", contentEncoding: "gzip", contentLanguage: "de-CH" });
+      expect(stat).toMatchObject({ cacheControl: "max-age=3600", contentDisposition: "attachment; filename=a.csv", contentEncoding: "gzip", httpExpires: content.expires });
+      expect(stat.system).toMatchObject({ contentLanguage: "de-CH" });
     }
     await multi.deleteMany([src, `${src}-single`, `${src}-multi`], {});
   });

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   hostHeader,
   HttpClient,
+  OBJECT_HEADERS,
   requestUrl,
   SigningCredentials,
   storageError,
@@ -20,6 +21,13 @@ import { isOssClockSkew, ossErrorFromResponse } from "./errors.js";
 import type { OssCall } from "./requests.js";
 import { errorDocument } from "./responses.js";
 import { isoBasic, ossV1Authorization, ossV1PresignQuery, ossV4Authorization, ossV4PresignQuery, UNSIGNED_PAYLOAD, type OssSignInput } from "./signer.js";
+
+/**
+ * Headers a V4 presigned URL signs as additional headers when its request carries them: the object
+ * headers (Cache-Control, Content-Disposition, Content-Encoding, Expires) of a presigned PUT or
+ * InitiateMultipartUpload, so that a client sending other values is refused. V1 cannot sign them.
+ */
+export const PRESIGN_ADDITIONAL_HEADERS: readonly string[] = Object.freeze(OBJECT_HEADERS.map(([, name]) => name));
 
 /** A body-less 403 whose `Date` is this far from our clock is taken for a clock-skew refusal. */
 const SKEW_GUESS_MS = 60_000;
@@ -109,7 +117,9 @@ export class OssClient {
   /**
    * A presigned form of `call`, valid for `expires` seconds: V1 (`OSSAccessKeyId`,
    * `Expires`, `Signature`, `security-token`) or V4 (`x-oss-*` query parameters).
-   * The call's headers are signed where OSS signs them and must be sent as given.
+   * The call's headers are signed where OSS signs them and must be sent as given: V1 signs
+   * Content-Type, Content-MD5 and `x-oss-*`; V4 those and, as additional headers, the
+   * {@link PRESIGN_ADDITIONAL_HEADERS} the call carries (a V1 URL does not bind those).
    * `signal` ends the wait on a credential provider. Provider credentials that expire within `expires`
    * are renewed first; when the renewed ones do too, the presign is refused (never silently shortened).
    * @throws StorageError `PermissionDenied` when a credential provider fails; `Aborted` when `signal` aborts meanwhile;
@@ -123,7 +133,13 @@ export class OssClient {
     let query = [...(request.query ?? [])];
     if (this.signing.version === "v4") {
       const input: OssSignInput = { method: request.method, resource: request.resource ?? "/", query, headers: request.headers };
-      const ctx = { region: this.signing.region!, date: now, expires, ...(creds.securityToken ? { securityToken: creds.securityToken } : {}) };
+      const ctx = {
+        region: this.signing.region!,
+        date: now,
+        expires,
+        additionalHeaders: PRESIGN_ADDITIONAL_HEADERS,
+        ...(creds.securityToken ? { securityToken: creds.securityToken } : {}),
+      };
       query = [...query, ...ossV4PresignQuery(input, key, ctx)];
     } else {
       if (creds.securityToken) query.push(["security-token", creds.securityToken]);

@@ -66,6 +66,11 @@ export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v
     userMetadata: true,
     contentType: true,
     storageClass: true,
+    // PutObject, InitiateMultipartUpload and AppendObject store all four; HeadObject and GetObject answer them.
+    cacheControl: true,
+    contentDisposition: true,
+    contentEncoding: true,
+    httpExpires: true,
     crc64: integrity,
     contentMd5: integrity,
     virtualDir: true,

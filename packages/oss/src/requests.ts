@@ -6,6 +6,7 @@ import {
   fitsXml,
   md5Base64,
   metadataToHeaders,
+  objectHeadersOf,
   rangeHeader,
   storageError,
   type CallBody,
@@ -36,11 +37,13 @@ export function metadataHeaders(metadata: unknown): Record<string, string> {
 }
 
 /**
- * Content type, metadata, storage class and SSE headers of a new object.
+ * Content type, metadata, storage class, SSE headers and the object headers (Cache-Control,
+ * Content-Disposition, Content-Encoding, Expires: core `objectHeadersOf`) of a new object: what
+ * PutObject, InitiateMultipartUpload and the AppendObject that creates an appendable object send.
  * @throws StorageError `InvalidArgument` (bad metadata, KMS details without KMS)
  */
 export function newObjectHeaders(options: DriverCallOptions): Record<string, string> {
-  const h: Record<string, string> = { ...metadataHeaders(options.metadata), ...sseHeaders(options) };
+  const h: Record<string, string> = { ...objectHeadersOf(options), ...metadataHeaders(options.metadata), ...sseHeaders(options) };
   if (typeof options.contentType === "string") h["content-type"] = options.contentType;
   if (typeof options.storageClass === "string") h["x-oss-storage-class"] = options.storageClass;
   return h;

@@ -9,6 +9,7 @@ import {
   parseListPartsResult,
   parseListUploadsResult,
   parseXml,
+  readObjectHeaders,
   truncatedWithoutMarker,
   xmlChildren,
   xmlText,
@@ -59,21 +60,18 @@ const SYSTEM_HEADERS: ReadonlyArray<[string, string]> = [
   ["serverSideDataEncryption", "x-oss-server-side-data-encryption"],
   ["serverSideEncryptionKeyId", "x-oss-server-side-encryption-key-id"],
   ["versionId", "x-oss-version-id"],
-  // Content headers a multipart copy re-creates (CopyObject keeps them itself).
-  ["cacheControl", "cache-control"],
-  ["contentDisposition", "content-disposition"],
-  ["contentEncoding", "content-encoding"],
+  // Read by a multipart copy, which re-creates it with the object headers (CopyObject keeps them itself).
   ["contentLanguage", "content-language"],
-  ["expires", "expires"],
 ];
 
 /**
  * An object's metadata from HEAD/GET response headers: size, etag, content
  * type, Content-MD5 (only on a whole answer, and only when OSS states it),
  * CRC64, last modified, storage class (Standard when OSS omits it), user
- * metadata, append mode and next position for appendable objects, and object
- * type / SSE details / Cache-Control, Content-Disposition, Content-Encoding,
- * Content-Language and Expires under `system`. Never derives contentMd5 from the ETag.
+ * metadata, append mode and next position for appendable objects, Cache-Control,
+ * Content-Disposition, Content-Encoding and Expires (the object headers, top-level fields: core
+ * `readObjectHeaders`), and object type / SSE details / version id / Content-Language under
+ * `system`. Never derives contentMd5 from the ETag.
  */
 export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
   const size = objectSize(status, headers);
@@ -100,6 +98,7 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
   }
   const system = headerFields(headers, SYSTEM_HEADERS);
   if (system !== undefined) raw.system = system;
+  readObjectHeaders(headers, raw);
   return raw;
 }
 

@@ -4,6 +4,7 @@ import {
   fitsXml,
   isMalformedKey,
   isStorageError,
+  objectHeadersOf,
   responseOverrideQuery,
   runBatchDelete,
   sliceRange,
@@ -107,7 +108,7 @@ export class OssStorageDriver implements StorageDriver {
     return opened;
   }
 
-  /** PutObject with Content-MD5. @throws StorageError `IntegrityMismatch` (InvalidDigest), `InvalidArgument`, ... */
+  /** PutObject with Content-MD5 (and the content type, metadata, storage class, SSE and object headers asked for). @throws StorageError `IntegrityMismatch` (InvalidDigest), `InvalidArgument`, ... */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
     const res = await this.client.send(req.putObject(key, body, options), { signal: options.signal, onUploadProgress: body.onProgress });
     await res.discard();
@@ -190,7 +191,10 @@ export class OssStorageDriver implements StorageDriver {
    * (initiate, upload part, list parts, complete with its XML body); headers given here must be sent as they are.
    * A ranged GET signs `Range` with `x-oss-range-behavior: standard` (a range past the end is a 416, as
    * on COS and QingStor, not the whole object). A PUT and an Initiate sign the SSE headers
-   * (`server_side_encryption*`, open-time defaults included). A PUT and an upload part always sign a
+   * (`server_side_encryption*`, open-time defaults included), and return the object headers
+   * (`cache_control` and `default_cache_control`, `content_disposition`, `content_encoding`, `http_expires`;
+   * no other request takes them): V4 signs those as additional headers, V1 cannot (its URL does not
+   * bind them: a client may send other values, or none). A PUT and an upload part always sign a
    * Content-Type and return it (a PUT: `content_type` or `default_content_type`; a part, and a PUT without
    * either: `application/octet-stream`), so that a body `fetch` would type by itself (a string, a typed
    * Blob) cannot change the signed value: the client sends that header, not one of its own.
@@ -216,7 +220,7 @@ export class OssStorageDriver implements StorageDriver {
       const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? []);
       return { ...(await this.client.presign(call, options.expires, options.signal)), body: (call.body as Buffer).toString("utf8") };
     }
-    const headers: Record<string, string> = sseHeaders(options);
+    const headers: Record<string, string> = { ...objectHeadersOf(options), ...sseHeaders(options) };
     headers["content-type"] = typeof options.contentType === "string" ? options.contentType : req.PRESIGNED_BODY_TYPE;
     if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
     if (typeof options.storageClass === "string") headers["x-oss-storage-class"] = options.storageClass;
@@ -224,7 +228,11 @@ export class OssStorageDriver implements StorageDriver {
     return this.client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires, options.signal);
   }
 
-  /** Deletes what is there, then creates an empty appendable object with the content attributes. @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted` */
+  /**
+   * Deletes what is there, then creates an empty appendable object with the content attributes: its
+   * AppendObject at position 0 carries the content type, metadata, storage class, SSE and object headers (Cache-Control...).
+   * @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted`
+   */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
     await this.delete(key, { signal: options.signal });
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, options);
