@@ -22,7 +22,8 @@ export function credentialsOf(config: OpenConfig): QingStorCredentials {
  * Builds the storage primitives for bucket `name` from a validated open config.
  * The zone is the `location` pair; without it, it is detected on first use
  * (`HEAD /<bucket>` on the zone-less host, which redirects to the zone; see
- * {@link bucketAddress}).
+ * {@link bucketAddress}). `enable_loose_pair` decides what a multipart upload or an append does
+ * with a Cache-Control or Content-Encoding it cannot carry (object-headers.ts).
  * @throws StorageError `PairRequired` (name, credential), `InvalidArgument` (bucket name)
  */
 export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDriver {
@@ -34,7 +35,8 @@ export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDri
   const credentials = credentialsOf(config);
   const { address, detectZone } = bucketAddress(config.location, config.endpoint);
   const client = new QingStorClient(address, name, credentials, httpClientSettings(config as HttpPairValues), detectZone);
-  return new QingStorStorageDriver(client, name, config.location, config["integrity"] !== false, {}, config["enableVirtualLink"] === true, config["encryptionCustomerKey"] !== undefined);
+  const loose = config["enableLoosePair"] === true;
+  return new QingStorStorageDriver(client, name, config.location, config["integrity"] !== false, {}, config["enableVirtualLink"] === true, config["encryptionCustomerKey"] !== undefined, loose);
 }
 
 /**

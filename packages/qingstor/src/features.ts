@@ -34,9 +34,12 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
  * links: `createLink` is on only with `virtualLinks` (the `enable_virtual_link`
  * pair), go-storage's links in user metadata. Appends and fetches take no SSE-C key on QingStor:
  * both are off when the storager was opened with one (`withoutCustomerKey` false), rather than
- * store plain bytes that storager could not read back.
+ * store plain bytes that storager could not read back. Cache-Control and Content-Encoding are
+ * stored with a single PutObject only (see object-headers.ts: a multipart upload or an append
+ * refuses them); Content-Disposition and Expires are documented on no QingStor write, so
+ * `contentDisposition` and `httpExpires` are off. `loosePair`: opened with `enable_loose_pair`.
  */
-export function qingstorFeatures(integrity = true, virtualLinks = false, withoutCustomerKey = true): Readonly<StorageFeatures> {
+export function qingstorFeatures(integrity = true, virtualLinks = false, withoutCustomerKey = true, loosePair = false): Readonly<StorageFeatures> {
   return defineFeatures({
     stat: true,
     read: true,
@@ -67,9 +70,12 @@ export function qingstorFeatures(integrity = true, virtualLinks = false, without
     userMetadata: true,
     contentType: true,
     storageClass: true,
+    cacheControl: true,
+    contentEncoding: true,
     crc64: false,
     contentMd5: integrity,
     virtualDir: true,
+    loosePair,
     limits: qingstorLimits,
   });
 }

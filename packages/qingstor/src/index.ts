@@ -9,6 +9,8 @@ export { qingstorFeatures, qingstorLimits, qingstorServiceFeatures } from "./fea
 export { QingStorStorageDriver } from "./storager.js";
 export { COPY_SINGLE_MAXIMUM } from "./copy.js";
 export type { QingStorDriverTuning } from "./copy.js";
+export { withoutObjectHeaders } from "./object-headers.js";
+export type { HeaderlessRequest } from "./object-headers.js";
 export { QingStorServiceDriver, BUCKET_PAGE_SIZE, OWNED_BUCKET_PAGES } from "./servicer.js";
 export { QingStorClient, expectJson } from "./client.js";
 export type { QingStorTransportSettings } from "./client.js";

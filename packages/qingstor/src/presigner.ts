@@ -1,6 +1,7 @@
-import { ErrorCode, responseOverrideQuery, storageError, type DriverCallOptions, type Part, type PresignedRequest, type PresignOperation } from "@stowage/core";
+import { ErrorCode, objectHeadersOf, responseOverrideQuery, storageError, type DriverCallOptions, type Part, type PresignedRequest, type PresignOperation } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { PAGE_MAXIMUM } from "./lister.js";
+import { withoutObjectHeaders } from "./object-headers.js";
 import * as req from "./requests.js";
 import { sseHeaders } from "./sse.js";
 
@@ -11,14 +12,19 @@ import { sseHeaders } from "./sse.js";
  * A PUT and an upload part always sign a Content-Type and return it (a PUT: `content_type` or
  * `default_content_type`; a part, and a PUT without either: {@link req.PRESIGNED_BODY_TYPE}), so that
  * a body `fetch` would type by itself (a string, a typed Blob) cannot change the signed value.
+ * A PUT also returns the `cacheControl` and `contentEncoding` given (Cache-Control, Content-Encoding):
+ * QingStor signs neither, so the URL works without them, but only a PUT that sends them stores
+ * them. An Initiate cannot carry them: given, they are refused (dropped when `loose` or when
+ * they are open-time defaults; see object-headers.ts).
  * A presigned read of a virtual link reads the (empty) link object: the key is signed as it is.
- * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range)
+ * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range), `PairUnsupported` (cacheControl or contentEncoding on createMultipart)
  */
 export async function presignCall(
   client: QingStorClient,
   op: PresignOperation,
   key: string,
   options: DriverCallOptions & { expires: number; parts?: readonly Part[] },
+  loose = false,
 ): Promise<PresignedRequest> {
   const secure = client.secure;
   if (op === "read") {
@@ -31,7 +37,7 @@ export async function presignCall(
     const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
     return client.presign(call, options.expires);
   }
-  if (op === "createMultipart") return client.presign(req.initiateMultipart(key, options, secure), options.expires);
+  if (op === "createMultipart") return client.presign(req.initiateMultipart(key, withoutObjectHeaders(options, "multipart", loose), secure), options.expires);
   if (op === "writeMultipart") {
     return client.presign(req.presignedUploadPart(key, options.multipartId as string, options.index as number, options, secure), options.expires);
   }
@@ -40,7 +46,7 @@ export async function presignCall(
     const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? [], undefined, options, secure);
     return { ...(await client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
   }
-  const headers: Record<string, string> = { ...sseHeaders(options, secure), ...req.storageClassHeader(options.storageClass) };
+  const headers: Record<string, string> = { ...sseHeaders(options, secure), ...req.storageClassHeader(options.storageClass), ...objectHeadersOf(options) };
   headers["content-type"] = typeof options.contentType === "string" ? options.contentType : req.PRESIGNED_BODY_TYPE;
   if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
   if (typeof options.size === "number") headers["content-length"] = String(options.size);

@@ -1,4 +1,4 @@
-import { ErrorCode, rangeHeader, storageError, type DriverCallOptions, type QueryParam } from "@stowage/core";
+import { ErrorCode, objectHeadersOf, rangeHeader, storageError, type DriverCallOptions, type QueryParam } from "@stowage/core";
 import { QINGSTOR_STORAGE_CLASSES } from "./config.js";
 import type { CallBody, QsCall } from "./qs-call.js";
 import { copySourcePin } from "./multipart-requests.js";
@@ -45,11 +45,13 @@ export function getObject(key: string, range: { offset?: number | undefined; siz
 }
 
 /**
- * PutObject (201).
+ * PutObject (201), with the Cache-Control and Content-Encoding given (`objectHeadersOf`: the only
+ * QingStor write that stores them).
  * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key, bad metadata or storage class)
  */
 export function putObject(key: string, body: CallBody, options: DriverCallOptions, secure: boolean): QsCall {
-  return { operation: "put_object", method: "PUT", key, query: [], headers: { ...newObjectHeaders(options, secure), ...bodyHeaders(body) }, body: body.data };
+  const headers = { ...newObjectHeaders(options, secure), ...objectHeadersOf(options), ...bodyHeaders(body) };
+  return { operation: "put_object", method: "PUT", key, query: [], headers, body: body.data };
 }
 
 /** DeleteObject (204). */

@@ -6,6 +6,7 @@ import {
   headerValue,
   metadataFromHeaders,
   objectSizeFromHeaders,
+  readObjectHeaders,
   storageError,
   truncatedWithoutMarker,
   type Part,
@@ -79,10 +80,11 @@ export const objectSize: (status: number, headers: IncomingHttpHeaders) => numbe
 
 /**
  * An object's metadata from HEAD/GET response headers: size, etag (and the `crc64` a Stowage CRC
- * ETag carries, etag.ts `crc64OfEtag`), content type,
- * last modified, storage class (STANDARD when absent), user metadata (`x-qs-meta-*`),
- * append mode and offset for appendable objects, and the object type and SSE-C
- * algorithm under `system`. Never derives contentMd5 from the ETag.
+ * ETag carries, etag.ts `crc64OfEtag`), content type, last modified, storage class (STANDARD when
+ * absent), user metadata (`x-qs-meta-*`), the Cache-Control, Content-Disposition, Content-Encoding
+ * and Expires answered (`cacheControl`, ... at the top level), append mode and offset for
+ * appendable objects, and the object type and SSE-C algorithm under `system`. Never derives
+ * contentMd5 from the ETag.
  */
 export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
   const size = objectSize(status, headers);
@@ -101,6 +103,7 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
   raw.storageClass = headerValue(headers, "x-qs-storage-class") ?? "STANDARD";
   const metadata = metadataFromHeaders(headers, "x-qs-meta-");
   if (metadata !== undefined) raw.metadata = metadata;
+  readObjectHeaders(headers, raw);
   if (appendable) {
     const next = int(headerValue(headers, "x-qs-next-append-position"));
     const offset = next ?? size;

@@ -31,6 +31,7 @@ import * as req from "./requests.js";
 import { objectFromHeaders } from "./responses.js";
 import { isMissingBucket } from "./errors.js";
 import { moveObject } from "./move.js";
+import { withoutObjectHeaders } from "./object-headers.js";
 import { presignCall } from "./presigner.js";
 import { readObject } from "./reader.js";
 import { usesSseC } from "./sse.js";
@@ -65,8 +66,10 @@ export class QingStorStorageDriver implements StorageDriver {
    * (`features.append` and `features.fetch` false; see {@link QingStorStorageDriver.createAppend}, {@link QingStorStorageDriver.fetch}).
    */
     readonly customerKeyAtOpen = false,
+    /** `enable_loose_pair`: a request that cannot carry Cache-Control or Content-Encoding drops them instead of refusing (object-headers.ts). */
+    readonly loose = false,
   ) {
-    this.features = qingstorFeatures(integrity, virtualLinks, !customerKeyAtOpen);
+    this.features = qingstorFeatures(integrity, virtualLinks, !customerKeyAtOpen, loose);
   }
 
   /**
@@ -99,7 +102,7 @@ export class QingStorStorageDriver implements StorageDriver {
     return readObject(this, key, range, options);
   }
 
-  /** PutObject (201); a stored MD5 that contradicts the body removes the object. @throws StorageError `IntegrityMismatch` (bad_digest, ETag), `InvalidArgument`, ... */
+  /** PutObject (201; with the Cache-Control and Content-Encoding given); a stored MD5 that contradicts the body removes the object. @throws StorageError `IntegrityMismatch` (bad_digest, ETag), `InvalidArgument`, ... */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
     const res = await this.client.send(req.putObject(key, body, options, this.client.secure), { signal: options.signal, onUploadProgress: body.onProgress });
     await res.discard();
@@ -214,22 +217,26 @@ export class QingStorStorageDriver implements StorageDriver {
   /**
    * A query-signed GET (Range and SSE-C headers returned to send), PUT or DELETE
    * (abort with `multipartId`), or a multipart step (initiate, upload part, list parts,
-   * complete with its JSON body); headers given here must be sent as they are.
-   * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range)
+   * complete with its JSON body); headers given here must be sent as they are. A PUT returns the
+   * Cache-Control and Content-Encoding given (QingStor does not sign them); an Initiate refuses them
+   * (see {@link QingStorStorageDriver.createMultipart}).
+   * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range), `PairUnsupported` (cacheControl or contentEncoding given to createMultipart)
    */
   presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
-    return presignCall(this.client, op, key, options);
+    return presignCall(this.client, op, key, options, this.loose);
   }
 
   /**
    * Deletes what is there, then creates an empty appendable object (with the content attributes).
    * QingStor appends take no SSE-C key: a storager opened with one has `features.append` false,
-   * so core refuses appends before they reach here.
-   * @throws StorageError `PermissionDenied`, `Aborted`
+   * so core refuses appends before they reach here. AppendObject takes no Cache-Control or
+   * Content-Encoding: given, they are refused before anything is deleted or sent (object-headers.ts).
+   * @throws StorageError `PairUnsupported` (cacheControl, contentEncoding: nothing sent), `PermissionDenied`, `Aborted`
    */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
+    const sent = withoutObjectHeaders(options, "append", this.loose);
     await this.delete(key, { signal: options.signal });
-    const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, options);
+    const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, sent);
     return { key, mode: "append", size: 0, appendOffset: appended.appendOffset };
   }
 
@@ -247,14 +254,22 @@ export class QingStorStorageDriver implements StorageDriver {
   /** Nothing to do: a QingStor appendable object is readable at once. */
   async commitAppend(): Promise<void> {}
 
-  /** InitiateMultipartUpload. @throws StorageError `InvalidArgument`, `PermissionDenied`, `Aborted` */
-  createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
-    return createUpload(this.client, key, options);
+  /**
+   * InitiateMultipartUpload (`createMultipart`, a multipart `write`): a Cache-Control or Content-Encoding the call
+   * gives is refused before anything is sent, dropped when loose or defaulted (object-headers.ts).
+   * @throws StorageError `PairUnsupported` (cacheControl, contentEncoding), `InvalidArgument`, `PermissionDenied`, `Aborted`
+   */
+  async createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
+    return createUpload(this.client, key, withoutObjectHeaders(options, "multipart", this.loose));
   }
 
-  /** UploadMultipart (index = QingStor's 0-based part number). @throws StorageError `ObjectNotExist` (no upload), `IntegrityMismatch`, `InvalidArgument`, `Aborted` */
-  writePart(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
-    return writeUploadPart(this.client, key, multipartId, index, body, options, this.integrity);
+  /**
+   * UploadMultipart (index = QingStor's 0-based part number). A resumed `write` giving Cache-Control or
+   * Content-Encoding is refused before its first part is sent: the upload cannot store them.
+   * @throws StorageError `PairUnsupported`, `ObjectNotExist` (no upload), `IntegrityMismatch`, `InvalidArgument`, `Aborted`
+   */
+  async writePart(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
+    return writeUploadPart(this.client, key, multipartId, index, body, withoutObjectHeaders(options, "multipart", this.loose), this.integrity);
   }
 
   /**

@@ -12,7 +12,7 @@ import { bodyBytes } from "../server/request-body.js";
 import type { CompletePart } from "../store/multipart-store.js";
 import type { StoredUpload } from "../store/types.js";
 import { initiateJson, listPartsJson, listUploadsJson } from "./json-bodies.js";
-import { QS_ATTRIBUTES, QS_COPY_SSEC, QS_SSEC, qsSseHeaders, readQsSse, validateQsKey } from "./object-headers.js";
+import { QS_ATTRIBUTES, QS_COPY_SSEC, QS_SSEC, qsSseHeaders, readQsSse, validateQsKey, withoutContentHeaders } from "./object-headers.js";
 import { checkCopySourceConditions } from "../common/conditions.js";
 import { parseQsSource } from "./object-handlers.js";
 
@@ -34,10 +34,10 @@ function checkUploadSse(ex: Exchange, u: StoredUpload): void {
   if (u.attrs.sse?.customerKeyMd5 !== undefined) checkSseCRead(u.attrs.sse, readSseC(ex, QS_SSEC));
 }
 
-/** InitiateMultipartUpload (200). */
+/** InitiateMultipartUpload (200): content type, metadata, storage class and SSE-C; no other content header is stored. */
 export async function qsInitiate(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateQsKey(route.key!);
-  const u = await ctx.multipart.initiate(route.bucket!, route.key!, readAttributes(ex, QS_ATTRIBUTES, readQsSse(ex)));
+  const u = await ctx.multipart.initiate(route.bucket!, route.key!, withoutContentHeaders(readAttributes(ex, QS_ATTRIBUTES, readQsSse(ex))));
   return jsonResponse(200, initiateJson(u), qsSseHeaders(u.attrs.sse));
 }
 

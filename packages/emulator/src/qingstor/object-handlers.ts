@@ -10,7 +10,7 @@ import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
 import { fetchSource } from "./fetch-source.js";
-import { QS_ATTRIBUTES, QS_COPY_SSEC, QS_SSEC, qsObjectHeaders, qsSseHeaders, readQsSse, validateQsKey } from "./object-headers.js";
+import { QS_ATTRIBUTES, QS_COPY_SSEC, QS_SSEC, qsObjectHeaders, qsSseHeaders, readQsSse, validateQsKey, withoutContentHeaders } from "./object-headers.js";
 
 const MAX_SIMPLE_PUT = 5 * 1024 ** 3;
 
@@ -98,13 +98,13 @@ export async function qsFetchObject(ex: Exchange, route: Route, ctx: HandlerCont
   return emptyResponse(201, { etag: quoteEtag(o.etag) });
 }
 
-/** AppendObject (`?append&position=N`, 200). */
+/** AppendObject (`?append&position=N`, 200): the first append stores content type, metadata and storage class, no other content header. */
 export async function qsAppendObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateQsKey(route.key!);
   const position = parseNonNegativeInt(ex.query.get("position"));
   if (position === undefined) throw new ProtocolError("InvalidArgument", "position is required.");
   if (readSseC(ex, QS_SSEC) !== undefined) throw new ProtocolError("InvalidArgument", "Appendable objects cannot be encrypted.");
-  const attrs = readAttributes(ex, QS_ATTRIBUTES);
+  const attrs = withoutContentHeaders(readAttributes(ex, QS_ATTRIBUTES));
   const existing = ctx.store.bucket(route.bucket!).objects.get(route.key!);
   if (existing !== undefined && existing.kind !== "appendable") throw new ProtocolError("NotAppendable", "The object is not appendable.");
   if (position !== (existing?.size ?? 0)) {

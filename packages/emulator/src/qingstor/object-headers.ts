@@ -4,7 +4,7 @@ import { ProtocolError } from "../common/protocol-error.js";
 import { quoteEtag } from "../common/responses.js";
 import { readSseC } from "../common/sse-c.js";
 import type { Exchange } from "../server/exchange.js";
-import type { StoredObject, StoredSse } from "../store/types.js";
+import type { ObjectAttributes, StoredObject, StoredSse } from "../store/types.js";
 
 /** QingStor attribute header names and limits. */
 export const QS_ATTRIBUTES: AttributeNames = {
@@ -36,6 +36,17 @@ export function validateQsKey(key: string): void {
 export function readQsSse(ex: Exchange): StoredSse | undefined {
   const c = readSseC(ex, QS_SSEC);
   return c === undefined ? undefined : { algorithm: c.algorithm, customerKeyMd5: c.keyMd5, sealedEtag: true };
+}
+
+/**
+ * `attrs` without the content headers besides Content-Type (Cache-Control, Content-Disposition,
+ * Content-Encoding, Content-Language, Expires): what InitiateMultipartUpload and AppendObject store,
+ * as QingStor documents none of them on either (protocols.md §3.3; PutObject takes Cache-Control
+ * and Content-Encoding).
+ */
+export function withoutContentHeaders(attrs: ObjectAttributes): ObjectAttributes {
+  const { cacheControl: _c, contentDisposition: _d, contentEncoding: _e, contentLanguage: _l, expires: _x, ...kept } = attrs;
+  return kept;
 }
 
 /** SSE response headers. */
