@@ -75,7 +75,10 @@ export interface StorageFeatures {
   presignListMultipart: boolean;
   /** `presign("completeMultipart", ...)`: a signed completion of an upload, with its body. */
   presignCompleteMultipart: boolean;
-  /** A presigned read takes `responseContentType` / `responseContentDisposition`: the service answers with them. */
+  /**
+   * A presigned read takes `responseContentType`, `responseContentDisposition`, `responseCacheControl`,
+   * `responseContentEncoding`, `responseContentLanguage` and `responseExpires`: the service answers with them.
+   */
   responseOverrides: boolean;
   /** `stat` and `read` take `ifMatch` / `ifNoneMatch`. */
   conditionalRead: boolean;

@@ -202,6 +202,14 @@ export interface PresignOptions extends CallOptions, ObjectHeaders {
    * `filename*=UTF-8''<percent-encoded>` (RFC 6266).
    */
   responseContentDisposition?: string;
+  /** read: the Cache-Control the service answers with (feature `responseOverrides`). */
+  responseCacheControl?: string;
+  /** read: the Content-Encoding the service answers with (feature `responseOverrides`); a label only, the bytes are sent as stored. */
+  responseContentEncoding?: string;
+  /** read: the Content-Language the service answers with (feature `responseOverrides`). */
+  responseContentLanguage?: string;
+  /** read: the Expires header the service answers with, an HTTP date (feature `responseOverrides`). */
+  responseExpires?: string;
   /** read: bytes; write, writeMultipart: the exact Content-Length the client will send. */
   size?: number;
   /** write: the Content-Type the client will send; createMultipart: the completed object's Content-Type. */

@@ -85,6 +85,36 @@ export function registerPresignCases(suite: Suite): void {
   );
 
   suite.gated(
+    "presign: read with the other response overrides — Cache-Control, Content-Encoding, Content-Language and Expires as asked for",
+    ["presignRead", "responseOverrides"],
+    async (t) => {
+      const path = t.key();
+      const data = randomData(123);
+      await t.store.write(path, data);
+      const asked = { cacheControl: "no-store, max-age=0", contentEncoding: "identity", contentLanguage: "de-CH", expires: "Fri, 01 Jan 2027 00:00:00 GMT" };
+      const req = await t.store.presign("read", path, {
+        expires: EXPIRES,
+        responseCacheControl: asked.cacheControl,
+        responseContentEncoding: asked.contentEncoding,
+        responseContentLanguage: asked.contentLanguage,
+        responseExpires: asked.expires,
+      });
+      const res = await send(req);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe(asked.cacheControl);
+      expect(res.headers.get("content-encoding")).toBe(asked.contentEncoding);
+      expect(res.headers.get("content-language")).toBe(asked.contentLanguage);
+      expect(res.headers.get("expires")).toBe(asked.expires);
+      expectSameBytes(Buffer.from(await res.arrayBuffer()), data);
+      await expectError(() => t.store.presign("read", path, { expires: EXPIRES, responseContentLanguage: "d\u00e9" }), "InvalidArgument");
+      if (t.store.features.presignWrite) await expectError(() => t.store.presign("write", path, { expires: EXPIRES, responseExpires: asked.expires }), "InvalidArgument");
+    },
+    async (t) => {
+      if (t.store.features.presignRead) await expectError(() => t.store.presign("read", t.key(), { expires: EXPIRES, responseCacheControl: "no-store" }), "PairUnsupported");
+    },
+  );
+
+  suite.gated(
     "presign: write — a PUT of the bytes returns 2xx and stores them (H2)",
     ["presignWrite"],
     async (t) => {

@@ -56,7 +56,8 @@ const headerValue = headerValueProblem;
  *   `part_content_md5`.
  * - Call-site: `content_type`, `cache_control`, `content_disposition`, `content_encoding`, `http_expires`,
  *   `content_md5`, `metadata`, `storage_class`, `response_content_type`,
- *   `response_content_disposition`, `offset`, `size`,
+ *   `response_content_disposition`, `response_cache_control`, `response_content_encoding`,
+ *   `response_content_language`, `response_expires`, `offset`, `size`,
  *   `multipart_id`, `mode`, `limit`, `token`, `expires`, `index`, `signal`, `on_progress`,
  *   `on_multipart_create`. `content_type`, `cache_control` and `storage_class` are defaultable (`default_content_type`, ...).
  */
@@ -215,6 +216,38 @@ export const globalPairs = {
     name: "response_content_disposition",
     type: "string",
     description: 'Content-Disposition the service answers a presigned read with (e.g. attachment; filename="report.pdf": browsers save the download under that name).',
+    operations: ["presign"],
+    feature: "responseOverrides",
+    validate: headerValue,
+  }),
+  responseCacheControl: definePair({
+    name: "response_cache_control",
+    type: "string",
+    description: "Cache-Control the service answers a presigned read with, instead of the stored one.",
+    operations: ["presign"],
+    feature: "responseOverrides",
+    validate: headerValue,
+  }),
+  responseContentEncoding: definePair({
+    name: "response_content_encoding",
+    type: "string",
+    description: "Content-Encoding the service answers a presigned read with, instead of the stored one (a label: the bytes are sent as stored).",
+    operations: ["presign"],
+    feature: "responseOverrides",
+    validate: headerValue,
+  }),
+  responseContentLanguage: definePair({
+    name: "response_content_language",
+    type: "string",
+    description: "Content-Language the service answers a presigned read with.",
+    operations: ["presign"],
+    feature: "responseOverrides",
+    validate: headerValue,
+  }),
+  responseExpires: definePair({
+    name: "response_expires",
+    type: "string",
+    description: "Expires header the service answers a presigned read with (an HTTP date), instead of the stored one.",
     operations: ["presign"],
     feature: "responseOverrides",
     validate: headerValue,
