@@ -98,6 +98,13 @@ export interface StorageFeatures {
   contentEncoding: boolean;
   /** `httpExpires` option on writes (the Expires header), and returned by stat. */
   httpExpires: boolean;
+  /**
+   * The object headers (`cacheControl`, ... where their features are on) go only with a write in
+   * one request (QingStor: its Initiate and Append take none): `createMultipart`, `createAppend`
+   * and a `write` that goes multipart refuse them given by the call (`PairUnsupported`, nothing
+   * sent), and leave out an open-time default. False: every write carries them.
+   */
+  objectHeadersSingleWriteOnly: boolean;
   /** The service returns CRC-64/ECMA-182 of what it stored. */
   crc64: boolean;
   /** The service checks a Content-MD5 sent with a write. */
@@ -152,6 +159,7 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   contentDisposition: false,
   contentEncoding: false,
   httpExpires: false,
+  objectHeadersSingleWriteOnly: false,
   crc64: false,
   contentMd5: false,
   virtualDir: false,

@@ -72,6 +72,7 @@ export function qingstorFeatures(integrity = true, virtualLinks = false, without
     storageClass: true,
     cacheControl: true,
     contentEncoding: true,
+    objectHeadersSingleWriteOnly: true,
     crc64: false,
     contentMd5: integrity,
     virtualDir: true,
