@@ -134,7 +134,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
     };
     // `onAbort` keeps one listener on a signal shared by many requests in flight (Node warns above 10).
     cleanup = onAbort(signal, () => {
-      req.destroy(abortError(signal));
+      destroyRequest(req, abortError(signal));
       fail(abortError(signal));
     });
     const pausedMs = options.pausedTimeoutMs ?? pausedBodyTimeoutMs(options.timeoutMs);
@@ -145,7 +145,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
         return;
       }
       const connecting = req.socket?.connecting === true;
-      req.destroy(connecting ? connectTimeoutError(options.timeoutMs) : timeoutError(options.timeoutMs));
+      destroyRequest(req, connecting ? connectTimeoutError(options.timeoutMs) : timeoutError(options.timeoutMs));
     });
     req.on("error", fail);
     req.on("response", (res: IncomingMessage) => {
@@ -250,6 +250,20 @@ function idleOnlyWhileWanted(res: IncomingMessage, timeoutMs: number, pausedMs: 
     if (!res.destroyed && !socket.destroyed) socket.setTimeout(res.complete ? 0 : timeoutMs);
   });
   return () => paused;
+}
+
+/**
+ * Destroys `req` with `error`, first giving its socket a listener of its own for that error. Node
+ * frees a keep-alive socket to the pool when a response that arrived whole emits its `end`, and
+ * takes the request's socket 'error' listener off then; a destroy that lands while that `end` is
+ * still pending (the body drains from memory: an abort just after the reader started) destroys the
+ * socket, which reports the error a tick later, once nobody listens: an uncaught exception. A
+ * request already destroyed (its socket maybe back in the pool, serving another request) is left alone.
+ */
+function destroyRequest(req: ClientRequest, error: Error): void {
+  if (req.destroyed) return;
+  req.socket?.once("error", swallow);
+  req.destroy(error);
 }
 
 /** True when a one-shot body stream cannot give a byte any more (ended, destroyed or errored). */
