@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { addHeaderOptions, givenFieldsOf } from "../transfer/given-fields.js";
 import { pruneDirs, transferObject, transferTree } from "../transfer/jobs.js";
 import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
@@ -11,11 +12,18 @@ function copyOrMove(move: boolean) {
     const settings = transferSettings(opts);
     const srcLoc = ctx.locations.parse(src!);
     const dstLoc = ctx.locations.parse(dst!);
+    const writeOptions = givenFieldsOf(opts);
     if (!opts["recursive"]) {
-      await transferObject(ctx, command, srcLoc, dstLoc, settings, move);
+      await transferObject(ctx, command, srcLoc, dstLoc, settings, move, writeOptions);
       return;
     }
-    const report = await transferTree(ctx, command, srcLoc, dstLoc, settings, { kind: "copy", move, compare: "default", deleteExtras: false });
+    const report = await transferTree(ctx, command, srcLoc, dstLoc, settings, {
+      kind: "copy",
+      move,
+      compare: "default",
+      deleteExtras: false,
+      ...(writeOptions === undefined ? {} : { writeOptions }),
+    });
     if (move && !settings.dryRun && report.stats.objects.failed === 0) {
       const from = await ctx.locations.dir(srcLoc);
       await pruneDirs(from.store, report.copied.map((i) => i.srcPath), ctx.signal);
@@ -41,7 +49,7 @@ function register(program: Command, bind: Bind, move: boolean): void {
     .argument("<destination>", `object, or directory (trailing /) to ${verb} into`)
     .option("-r, --recursive", `${verb} every object below the source directory to the same path below the destination`)
     .option("-n, --dry-run", `print what would be ${move ? "moved" : "copied"}, change nothing`);
-  addTransferOptions(addUploadOptions(addFilterOptions(cmd)))
+  addTransferOptions(addUploadOptions(addHeaderOptions(addFilterOptions(cmd))))
     .addHelpText(
       "after",
       move

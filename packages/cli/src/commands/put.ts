@@ -4,6 +4,7 @@ import { describe } from "../locations.js";
 import { formatBytes } from "../format.js";
 import { UsageError } from "../errors.js";
 import { contentTypeFor } from "../transfer/content-type.js";
+import { addHeaderOptions, givenFieldsOf, refuseUnstorable } from "../transfer/given-fields.js";
 import { transferObject } from "../transfer/jobs.js";
 import { addTransferOptions, addUploadOptions, refuseStreamFlags, transferSettings, tuneFor } from "../transfer/settings.js";
 import { newStats } from "../transfer/stats.js";
@@ -15,17 +16,9 @@ function metadataPair(value: string, previous: Record<string, string>): Record<s
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
-/** `--content-type` and `--metadata` as write options (undefined when neither was given). */
-export function writeOptionsOf(opts: CommandOptions): { contentType?: string; metadata?: Record<string, string> } | undefined {
-  const contentType = opts["contentType"] as string | undefined;
-  const metadata = opts["metadata"] as Record<string, string> | undefined;
-  if (contentType === undefined && metadata === undefined) return undefined;
-  return { ...(contentType ? { contentType } : {}), ...(metadata ? { metadata } : {}) };
-}
-
 async function put(ctx: CliContext, [file, dest]: string[], opts: CommandOptions): Promise<void> {
   const settings = transferSettings(opts);
-  const writeOptions = writeOptionsOf(opts);
+  const writeOptions = givenFieldsOf(opts);
   const dstLoc = ctx.locations.parse(dest!);
   if (file !== "-") {
     await transferObject(ctx, "put", ctx.locations.local(file!), dstLoc, settings, false, writeOptions);
@@ -35,6 +28,7 @@ async function put(ctx: CliContext, [file, dest]: string[], opts: CommandOptions
   refuseStreamFlags("put", settings, false);
   const started = performance.now();
   const { endpoint, key } = await ctx.locations.object(dstLoc);
+  refuseUnstorable("put", endpoint.store, writeOptions);
   // A tuning flag given wins; else the destination's multipart_threshold, part_size and concurrency pairs; else the flags' defaults.
   const tuned = tuneFor(settings, dstLoc.query);
   // A pipe has no name: the destination's suggests the type (`--content-type` wins).
@@ -67,7 +61,11 @@ export function registerPut(program: Command, bind: Bind): void {
     .argument("<location>", "destination object (a trailing / keeps the file's name)")
     .option("--content-type <type>", "Content-Type to store (default: the one the file's extension, or for stdin the object name's, suggests)")
     .option("--metadata <key=value>", "user metadata (repeatable)", metadataPair);
-  addTransferOptions(addUploadOptions(cmd))
-    .addHelpText("after", "\nExamples:\n  stowage put ./db.dump backup:2026/db.dump\n  tar c . | stowage put - fs:///srv/backups/site.tar")
+  addTransferOptions(addUploadOptions(addHeaderOptions(cmd)))
+    .addHelpText(
+      "after",
+      "\nExamples:\n  stowage put ./db.dump backup:2026/db.dump\n  tar c . | stowage put - fs:///srv/backups/site.tar\n" +
+        "  stowage put --content-encoding gzip --content-type text/css ./site.css.gz backup:site/site.css",
+    )
     .action(bind(put));
 }

@@ -10,7 +10,20 @@ export function describeObject(o: ObjectInfo): string[] {
   const lines = [`path: ${shownPath(o.path)}`, `mode: ${o.mode}`];
   if (o.size !== undefined) lines.push(`size: ${o.size} (${formatBytes(o.size)})`);
   if (o.lastModified !== undefined) lines.push(`lastModified: ${formatDate(o.lastModified)}`);
-  const fields: Array<keyof ObjectInfo> = ["etag", "crc64", "contentMd5", "contentType", "storageClass", "multipartId", "appendOffset", "linkTarget"];
+  const fields: Array<keyof ObjectInfo> = [
+    "etag",
+    "crc64",
+    "contentMd5",
+    "contentType",
+    "cacheControl",
+    "contentDisposition",
+    "contentEncoding",
+    "httpExpires",
+    "storageClass",
+    "multipartId",
+    "appendOffset",
+    "linkTarget",
+  ];
   for (const f of fields) if (o[f] !== undefined) lines.push(`${f}: ${f === "linkTarget" ? shownPath(String(o[f])) : String(o[f])}`);
   for (const [k, v] of Object.entries(o.metadata ?? {})) lines.push(`metadata.${k}: ${v}`);
   return lines;
@@ -40,7 +53,7 @@ async function stat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Pro
 export function registerStat(program: Command, bind: Bind): void {
   program
     .command("stat")
-    .description("show an object's metadata: size, time, etag, crc64, content type, user metadata")
+    .description("show an object's metadata: size, time, etag, crc64, content type, Cache-Control and the other headers stored with it, user metadata")
     .argument("<location>", "the object")
     .option("--json", "print the ObjectInfo as JSON")
     .addHelpText("after", "\nExamples:\n  stowage stat ./photos/cat.jpg\n  stowage stat --json backup:2026/db.dump")

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CliContext } from "../context.js";
+import { addHeaderOptions, givenFieldsOf } from "../transfer/given-fields.js";
 import { transferTree } from "../transfer/jobs.js";
 import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
@@ -8,11 +9,13 @@ import type { Bind, CommandOptions } from "./command.js";
 async function sync(ctx: CliContext, [src, dst]: string[], opts: CommandOptions): Promise<void> {
   if (opts["checksum"] && opts["sizeOnly"]) throw new UsageError("--checksum and --size-only exclude each other");
   const compare = opts["checksum"] ? "checksum" : opts["sizeOnly"] ? "size-only" : "default";
+  const writeOptions = givenFieldsOf(opts);
   await transferTree(ctx, "sync", ctx.locations.parse(src!), ctx.locations.parse(dst!), transferSettings(opts), {
     kind: "sync",
     move: false,
     compare,
     deleteExtras: opts["delete"] === true,
+    ...(writeOptions === undefined ? {} : { writeOptions }),
   });
 }
 
@@ -30,7 +33,7 @@ export function registerSync(program: Command, bind: Bind): void {
     .option("-n, --dry-run", "print what would be copied and deleted, change nothing")
     .option("--checksum", "compare content (read and hash objects lacking a service checksum) instead of times")
     .option("--size-only", "treat objects of the same size as unchanged");
-  addTransferOptions(addUploadOptions(addFilterOptions(cmd)))
+  addTransferOptions(addUploadOptions(addHeaderOptions(addFilterOptions(cmd))))
     .addHelpText(
       "after",
       "\nExamples:\n  stowage sync ./site/ backup:site/\n  stowage sync --delete --exclude '*.tmp' fs:///srv/data/ memory://scratch/\n  stowage sync --dry-run --checksum ./a/ ./b/",

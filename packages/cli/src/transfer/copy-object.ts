@@ -14,7 +14,8 @@ import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../ve
 import { sourceIdOf, type Checkpoint, type DestinationId } from "./checkpoint.js";
 import type { PlanItem } from "./planner.js";
 import { contentTypeFor } from "./content-type.js";
-import { fillFromSource, lackingFields, leaveOutUncarried } from "./kept-fields.js";
+import type { GivenFields } from "./given-fields.js";
+import { fillFromSource, headersOf, lackingFields, leaveOutUncarried } from "./kept-fields.js";
 import { resumePoint } from "./resume-point.js";
 import { Md5Tap, openSource } from "./source-stream.js";
 import { deleteSource, keepOnlyWhole } from "./source-check.js";
@@ -36,8 +37,8 @@ export interface CopyEnv {
   stats: TransferStats;
   /** Delete the source once the copy is verified (mv). */
   move: boolean;
-  /** Set on every streamed write (put --content-type, --metadata); wins over the source's. */
-  writeOptions?: { contentType?: string; metadata?: Record<string, string> };
+  /** Set on every streamed write (put --content-type, --metadata; --cache-control, ...); wins over the source's. */
+  writeOptions?: GivenFields;
   /** Prints a warning about `item` (on stderr, without breaking the progress display). */
   warn?: (item: PlanItem, message: string) => void;
 }
@@ -73,8 +74,9 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  * whose destination holds the only copy and is kept.
  * @throws StorageError from either side; IntegrityMismatch when verification fails;
  *   Conflict (mv) when the source changed while it was copied (the source is kept);
- *   InvalidArgument (mv) when the destination cannot take all of the source's metadata or its
- *   Content-Type (nothing is written, the source is kept).
+ *   InvalidArgument (mv) when the destination cannot take all of the source's metadata, its
+ *   Content-Type or its Cache-Control, Content-Disposition, Content-Encoding or Expires (nothing is
+ *   written, the source is kept).
  */
 export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<void> {
   const limit = env.shared?.store.features.limits.copySizeMaximum;
@@ -191,11 +193,14 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
     },
     ...(contentType === undefined ? {} : { contentType }),
     ...(item.src.metadata !== undefined && Object.keys(item.src.metadata).length > 0 && dst.features.userMetadata ? { metadata: item.src.metadata } : {}),
+    // Those a destination cannot store are left out below, with a warning (a move fails instead).
+    ...headersOf(item.src),
   };
   Object.assign(options, env.writeOptions);
-  // What the source's listing lacks (COS and OSS list neither type nor metadata, QingStor no metadata) comes
-  // from its GET's answer, before the write starts: no stat per object. Not for a resumed upload,
-  // which has the type and metadata its first run gave it.
+  // What the source's listing lacks (COS and OSS list neither type nor metadata, QingStor no metadata,
+  // and none lists Cache-Control, Content-Disposition, Content-Encoding or Expires) comes from its
+  // GET's answer, before the write starts: no stat per object. Not for a resumed upload, which has
+  // the type, metadata and headers its first run gave it.
   let lacking = resume === undefined ? lackingFields(env, item, from.store) : undefined;
   if (known !== undefined) options.crc64 = known;
   if (resumable && resume !== undefined) options.multipartId = resume.multipartId;
@@ -219,7 +224,7 @@ async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress
         fillFromSource(options, lacking!, await object);
         lacking = undefined;
       }
-      // What of the source's type and metadata the write would refuse is left out, with a warning
+      // What of the source's type, metadata and headers the write would refuse is left out, with a warning
       // (a move fails here instead, before anything is written: its source keeps what would be lost).
       if (attempt === 1) leaveOutUncarried(env, item, options);
       result = await dst.write(key, body, offset > 0 ? { ...options, resumeOffset: offset } : options);

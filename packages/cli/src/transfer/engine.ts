@@ -7,6 +7,7 @@ import { TransferProgress } from "../progress.js";
 import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
 import { copyObject, type CopyEnv } from "./copy-object.js";
 import { deleteFailureLines, deleteReporting, mayBeGone, notDeletedReason, type DeleteResult } from "./delete-report.js";
+import { refuseUnstorable, type GivenFields } from "./given-fields.js";
 import type { Plan, PlanItem } from "./planner.js";
 import { Limiter } from "./pool.js";
 import { tuneFor, type TransferSettings } from "./settings.js";
@@ -23,8 +24,8 @@ export interface TransferJob {
   settings: TransferSettings;
   /** Delete sources once copied and verified. */
   move: boolean;
-  /** Content type and metadata to set on every written object (put). */
-  writeOptions?: { contentType?: string; metadata?: Record<string, string> };
+  /** Content type and metadata (put), and headers (put, cp, mv, sync) to set on every written object. */
+  writeOptions?: GivenFields;
   /** Identifies this job's checkpoint (hashed into the default file name). */
   identity: string;
   /** Builds the plan (after the checkpoint is loaded, which it may consult). */
@@ -51,10 +52,12 @@ export interface TransferReport {
  * checkpoint and throws `Aborted`. A run
  * that failed or was interrupted before anything was recorded (no upload
  * started, no object finished) leaves no checkpoint: there is nothing to resume.
- * @throws StorageError from planning; `Aborted` when interrupted.
+ * @throws StorageError from planning; `PairUnsupported` (before anything else) when a flag sets
+ *   what the destination cannot store; `Aborted` when interrupted.
  */
 export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<TransferReport> {
   const { src, dst } = job;
+  refuseUnstorable(job.command, dst.store, job.writeOptions);
   // The destination's multipart_threshold, part_size and concurrency pairs apply unless a flag was given.
   const settings = tuneFor(job.settings, dst.loc.query);
   const started = Date.now();

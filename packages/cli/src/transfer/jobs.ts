@@ -6,6 +6,7 @@ import type { Endpoint, Location } from "../locations.js";
 import { uncounted } from "../unlisted.js";
 import { runTransfer, type TransferReport } from "./engine.js";
 import { makeFilter, unmatchedNote } from "./filter.js";
+import type { GivenFields } from "./given-fields.js";
 import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
 import type { TransferSettings } from "./settings.js";
 
@@ -139,7 +140,7 @@ export async function transferObject(
   dstLoc: Location,
   settings: TransferSettings,
   move: boolean,
-  writeOptions?: { contentType?: string; metadata?: Record<string, string> },
+  writeOptions?: GivenFields,
 ): Promise<TransferReport> {
   const { src, key, name, info, viaLink } = await sourceObject(ctx, srcLoc, command, move);
   let dst: Endpoint;
@@ -189,6 +190,8 @@ export interface TreeOptions {
   move: boolean;
   compare: CompareMode;
   deleteExtras: boolean;
+  /** What the flags set on every object written (`--cache-control`, ...); a copy within one account then streams. */
+  writeOptions?: GivenFields;
 }
 
 /**
@@ -220,6 +223,7 @@ export async function transferTree(
     dst,
     settings,
     move: options.move,
+    ...(options.writeOptions === undefined ? {} : { writeOptions: options.writeOptions }),
     identity: `${command}\0${src.loc.key}\0${src.dir}\0${dst.loc.key}\0${dst.dir}`,
     plan: async (checkpoint) => {
       const followLink = settings.copyLinks ? { followLink: linkFollower(ctx, srcLoc, src.dir) } : {};

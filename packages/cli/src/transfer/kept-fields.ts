@@ -1,12 +1,26 @@
-import { ErrorCode, globalPairs, metadataSize, storageError, type ObjectInfo, type Storager, type WriteOptions } from "@stowage/core";
+import {
+  ErrorCode,
+  globalPairs,
+  metadataSize,
+  OBJECT_HEADERS,
+  storageError,
+  type ObjectHeaders,
+  type ObjectInfo,
+  type StorageFeatures,
+  type Storager,
+  type WriteOptions,
+} from "@stowage/core";
 import { shownPath } from "../shown-path.js";
 import type { CopyEnv } from "./copy-object.js";
+import { headerNameOf, type GivenFields } from "./given-fields.js";
 import type { PlanItem } from "./planner.js";
 
 /**
  * What a streamed copy keeps of its source beyond the bytes: the content type and user metadata
- * its listing reports, else those its GET's answer reports (`ReadOptions.onObject`), less what the
- * destination's write would refuse (left out with a warning, so the copy does not fail; a move
+ * its listing reports, else those its GET's answer reports (`ReadOptions.onObject`), and the
+ * {@link ObjectHeaders} (Cache-Control, Content-Disposition, Content-Encoding, Expires: no listing
+ * reports them, a single object's stat does, else the GET's answer), less what the destination's
+ * write would refuse or cannot store (left out with a warning, so the copy does not fail; a move
  * fails instead, keeping its source).
  */
 
@@ -14,19 +28,23 @@ import type { PlanItem } from "./planner.js";
 export interface Lacking {
   contentType: boolean;
   metadata: boolean;
+  /** The source's headers to take from its answer (also those the destination cannot store: their loss is reported). */
+  headers: Array<keyof ObjectHeaders>;
 }
 
 /**
  * What the listing did not say of the source (`item.src`) and the destination would store, unless
- * `--content-type` / `--metadata` set it; undefined when nothing is lacking (a local source has
- * neither, and its type is guessed).
+ * `--content-type` / `--metadata` set it, and the headers the source may have that neither the
+ * listing (or stat) nor a flag gave; undefined when nothing is lacking (a local source has none of
+ * them, and its type is guessed).
  * @throws nothing
  */
 export function lackingFields(env: CopyEnv, item: PlanItem, from: Storager): Lacking | undefined {
   const dst = env.dst.store.features;
   const contentType = dst.contentType && from.features.contentType && item.src.contentType === undefined && env.writeOptions?.contentType === undefined;
   const metadata = dst.userMetadata && from.features.userMetadata && item.src.metadata === undefined && env.writeOptions?.metadata === undefined;
-  return contentType || metadata ? { contentType, metadata } : undefined;
+  const headers = OBJECT_HEADERS.map(([field]) => field).filter((f) => from.features[f] && item.src[f] === undefined && env.writeOptions?.[f] === undefined);
+  return contentType || metadata || headers.length > 0 ? { contentType, metadata, headers } : undefined;
 }
 
 /**
@@ -37,9 +55,22 @@ export function lackingFields(env: CopyEnv, item: PlanItem, from: Storager): Lac
 export function fillFromSource(options: WriteOptions, lacking: Lacking, object: ObjectInfo | undefined): void {
   if (lacking.contentType && object?.contentType !== undefined) options.contentType = object.contentType;
   if (lacking.metadata && object?.metadata !== undefined && Object.keys(object.metadata).length > 0) options.metadata = object.metadata;
+  for (const field of lacking.headers) if (object?.[field] !== undefined) options[field] = object[field];
 }
 
-/** What {@link dropUncarried} left out of a write's options: metadata keys, and whether the content type. */
+/**
+ * The source's {@link ObjectHeaders} as its listing or stat (`src`) reports them: what a streamed
+ * copy starts its write options with (those the destination cannot store are left out later, with
+ * a warning: see {@link leaveOutUncarried}).
+ * @throws nothing
+ */
+export function headersOf(src: ObjectHeaders): ObjectHeaders {
+  const out: ObjectHeaders = {};
+  for (const [field] of OBJECT_HEADERS) if (src[field] !== undefined) out[field] = src[field];
+  return out;
+}
+
+/** What {@link dropUncarried} left out of a write's options: metadata keys, whether the content type, and headers. */
 export interface LeftOut {
   /** Keys of entries a write refuses one by one (the key is no HTTP token, the value no printable ASCII). */
   metadataKeys: string[];
@@ -48,6 +79,10 @@ export interface LeftOut {
   /** The destination's `limits.metadataMaximum`, when {@link LeftOut.oversizeKeys} is not empty. */
   metadataMaximum?: number;
   contentType: boolean;
+  /** Headers the destination's check refuses (a value that is not printable ASCII); absent when none. */
+  headers?: Array<keyof ObjectHeaders>;
+  /** Headers the destination cannot store (it lacks the feature of the field's name); absent when none. */
+  unstored?: Array<keyof ObjectHeaders>;
 }
 
 /**
@@ -77,15 +112,13 @@ function overLimit(metadata: Record<string, string>, maximum: number): string[] 
  * as UTF-8, which arrives as Latin-1 characters; a padded value); then, when the entries kept take
  * more than the destination's `metadataMaximum` bytes (core `metadataSize`; OSS keeps 8 KiB, COS and
  * QingStor 2 KiB), the largest entries until the rest fits; and a Content-Type its `content_type`
- * check refuses. The other entries are kept. What `--content-type` / `--metadata` set (`given`) is
- * never touched: the write refuses it as it should. Undefined when nothing was left out.
+ * check refuses; and each of the {@link ObjectHeaders} the destination cannot store (`features`, when
+ * given, lacks the feature of its name) or whose pair check refuses its value. The other entries
+ * are kept. What the flags set (`given`) is never touched: the write refuses it as it should.
+ * Undefined when nothing was left out.
  * @throws nothing
  */
-export function dropUncarried(
-  options: WriteOptions,
-  given: { contentType?: string; metadata?: Record<string, string> } | undefined,
-  metadataMaximum?: number,
-): LeftOut | undefined {
+export function dropUncarried(options: WriteOptions, given: GivenFields | undefined, metadataMaximum?: number, features?: StorageFeatures): LeftOut | undefined {
   const metadataKeys: string[] = [];
   let oversizeKeys: string[] = [];
   if (given?.metadata === undefined && options.metadata !== undefined) {
@@ -108,12 +141,34 @@ export function dropUncarried(
     delete options.contentType;
     contentType = true;
   }
-  if (metadataKeys.length + oversizeKeys.length === 0 && !contentType) return undefined;
-  return { metadataKeys, oversizeKeys, ...(oversizeKeys.length > 0 ? { metadataMaximum } : {}), contentType };
+  const headers: Array<keyof ObjectHeaders> = [];
+  const unstored: Array<keyof ObjectHeaders> = [];
+  for (const [field] of OBJECT_HEADERS) {
+    if (given?.[field] !== undefined || options[field] === undefined) continue;
+    if (features !== undefined && !features[field]) unstored.push(field);
+    else if (globalPairs[field].validate?.(options[field]) !== undefined) headers.push(field);
+    else continue;
+    delete options[field];
+  }
+  if (metadataKeys.length + oversizeKeys.length + headers.length + unstored.length === 0 && !contentType) return undefined;
+  return {
+    metadataKeys,
+    oversizeKeys,
+    ...(oversizeKeys.length > 0 ? { metadataMaximum } : {}),
+    contentType,
+    ...(headers.length > 0 ? { headers } : {}),
+    ...(unstored.length > 0 ? { unstored } : {}),
+  };
 }
 
-/** What {@link dropUncarried} left out, and why, in words: the metadata keys (escaped as paths are), never the values. */
-function leftOutText(left: LeftOut): string {
+/** `the source's Cache-Control and Expires`. */
+function sourceHeaders(fields: ReadonlyArray<keyof ObjectHeaders>): string {
+  const names = fields.map(headerNameOf);
+  return `the source's ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`}`;
+}
+
+/** What {@link dropUncarried} left out, and why, in words: the metadata keys (escaped as paths are) and header names, never the values. */
+function leftOutText(left: LeftOut, service = "the destination"): string {
   const keys = (list: string[]): string => list.map((k) => `"${shownPath(k)}"`).join(", ");
   const what: string[] = [];
   if (left.metadataKeys.length > 0) what.push(`user metadata ${keys(left.metadataKeys)} (a write takes only printable-ASCII values under HTTP-token keys)`);
@@ -121,37 +176,43 @@ function leftOutText(left: LeftOut): string {
     what.push(`user metadata ${keys(left.oversizeKeys)} (the destination keeps at most ${left.metadataMaximum} bytes of names and values; the largest left out)`);
   }
   if (left.contentType) what.push("the source's Content-Type (a write takes only printable ASCII)");
+  if (left.headers !== undefined) what.push(`${sourceHeaders(left.headers)} (a write takes only printable ASCII)`);
+  if (left.unstored !== undefined) {
+    what.push(`${sourceHeaders(left.unstored)} (${service} does not store ${left.unstored.length === 1 ? "it" : "them"})`);
+  }
   return what.join(" and ");
 }
 
 /**
  * The warning for what {@link dropUncarried} left out: it names the metadata keys (escaped as
- * paths are), never the values.
+ * paths are) and the headers, never the values; `service` names the destination's service.
  * @throws nothing
  */
-export function leftOutWarning(left: LeftOut): string {
-  return `leaving out ${leftOutText(left)}`;
+export function leftOutWarning(left: LeftOut, service?: string): string {
+  return `leaving out ${leftOutText(left, service)}`;
 }
 
 /**
  * Before a streamed write: leaves out of `options` what the source gave that the write would refuse
- * ({@link dropUncarried}; such as a UTF-8 metadata value another client stored, or more metadata
- * than the destination keeps), so that the copy goes on without it, and says so once for the
- * object (`env.warn`). A move (`env.move`) never leaves anything out: its source would be deleted
- * with the only copy of what was left out, so the object fails before anything is written, and the
- * source stays as it is.
+ * or cannot store ({@link dropUncarried}; such as a UTF-8 metadata value another client stored, more
+ * metadata than the destination keeps, or a Cache-Control for fs), so that the copy goes on without
+ * it, and says so once for the object (`env.warn`). A move (`env.move`) never leaves anything out:
+ * its source would be deleted with the only copy of what was left out, so the object fails before
+ * anything is written, and the source stays as it is.
  * @throws StorageError `InvalidArgument` (a move that would leave something out: nothing written,
- *   the source kept; the message names the metadata keys, never the values)
+ *   the source kept; the message names the metadata keys and headers, never the values)
  */
 export function leaveOutUncarried(env: CopyEnv, item: PlanItem, options: WriteOptions): void {
-  const left = dropUncarried(options, env.writeOptions, env.dst.store.features.limits.metadataMaximum);
+  const features = env.dst.store.features;
+  const left = dropUncarried(options, env.writeOptions, features.limits.metadataMaximum, features);
   if (left === undefined) return;
+  const service = env.dst.store.info.service;
   if (env.move) {
     throw storageError(
       ErrorCode.InvalidArgument,
-      `not moved: the destination cannot take ${leftOutText(left)}; nothing was written and the source is kept (cp copies it without them)`,
-      { op: "move", service: env.dst.store.info.service, path: item.dstPath },
+      `not moved: the destination cannot take ${leftOutText(left, service)}; nothing was written and the source is kept (cp copies it without them)`,
+      { op: "move", service, path: item.dstPath },
     );
   }
-  env.warn?.(item, leftOutWarning(left));
+  env.warn?.(item, leftOutWarning(left, service));
 }

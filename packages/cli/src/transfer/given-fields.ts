@@ -1,0 +1,105 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { ErrorCode, globalPairs, storageError, type ObjectHeaders, type StorageFeatures, type Storager } from "@stowage/core";
+
+/**
+ * What the command line sets on every object a transfer writes (`put --content-type`, `--metadata`;
+ * `--cache-control`, `--content-disposition`, `--content-encoding`, `--expires` on put, cp, mv and
+ * sync): it wins over what the source has.
+ */
+export interface GivenFields extends ObjectHeaders {
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+/** A field the command line may set: its flag, the feature the destination needs, and its HTTP header's name. */
+interface GivenField {
+  field: keyof GivenFields;
+  flag: string;
+  feature: keyof StorageFeatures & keyof GivenFields | "userMetadata";
+  header: string;
+}
+
+/** The {@link ObjectHeaders} flags (aws s3 cp's names), each with its field, feature and header. */
+export const HEADER_FLAGS: ReadonlyArray<GivenField & { field: keyof ObjectHeaders }> = [
+  { field: "cacheControl", flag: "--cache-control", feature: "cacheControl", header: "Cache-Control" },
+  { field: "contentDisposition", flag: "--content-disposition", feature: "contentDisposition", header: "Content-Disposition" },
+  { field: "contentEncoding", flag: "--content-encoding", feature: "contentEncoding", header: "Content-Encoding" },
+  { field: "httpExpires", flag: "--expires", feature: "httpExpires", header: "Expires" },
+];
+
+/** Every field of {@link GivenFields}, with `put`'s own two first. */
+const GIVEN_FIELDS: readonly GivenField[] = [
+  { field: "contentType", flag: "--content-type", feature: "contentType", header: "Content-Type" },
+  { field: "metadata", flag: "--metadata", feature: "userMetadata", header: "user metadata" },
+  ...HEADER_FLAGS,
+];
+
+/** The HTTP header name of an {@link ObjectHeaders} field (`cacheControl` → `Cache-Control`). */
+export function headerNameOf(field: keyof ObjectHeaders): string {
+  return HEADER_FLAGS.find((f) => f.field === field)!.header;
+}
+
+/** A flag parser refusing (as a usage error, exit 2) a value core's pair check for `field` refuses. */
+function headerFlag(field: keyof ObjectHeaders): (value: string) => string {
+  return (value) => {
+    const problem = globalPairs[field].validate?.(value);
+    if (problem !== undefined) throw new InvalidArgumentError(`${headerNameOf(field)} ${problem}`);
+    return value;
+  };
+}
+
+/**
+ * `--expires`: any date `Date.parse` reads (`2027-01-01`, `2027-01-01T08:00:00+08:00`, an HTTP
+ * date), sent as the HTTP date `toUTCString()` gives (`Fri, 01 Jan 2027 00:00:00 GMT`).
+ * @throws InvalidArgumentError (a usage error, exit 2) for a date it cannot read
+ */
+export function httpDateFlag(value: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(`not a date (give one such as 2027-01-01T00:00:00Z or "Fri, 01 Jan 2027 00:00:00 GMT")`);
+  return new Date(ms).toUTCString();
+}
+
+/** Adds `--cache-control`, `--content-disposition`, `--content-encoding` and `--expires` (put, cp, mv, sync). */
+export function addHeaderOptions(cmd: Command): Command {
+  return cmd
+    .option("--cache-control <value>", "Cache-Control to store with every object written, e.g. 'public, max-age=86400' (default: the source's)", headerFlag("cacheControl"))
+    .option(
+      "--content-disposition <value>",
+      "Content-Disposition to store, e.g. 'attachment; filename=\"report.pdf\"' (printable ASCII; default: the source's)",
+      headerFlag("contentDisposition"),
+    )
+    .option("--content-encoding <value>", "Content-Encoding label to store, e.g. gzip: the bytes are sent as they are, never compressed (default: the source's)", headerFlag("contentEncoding"))
+    .option("--expires <http-date>", "Expires to store: a date (2027-01-01T00:00:00Z, or an HTTP date), sent as an HTTP date (default: the source's)", httpDateFlag);
+}
+
+/**
+ * The fields the command line set (undefined when none): `--content-type` and `--metadata` (put)
+ * and the {@link HEADER_FLAGS}.
+ * @throws nothing
+ */
+export function givenFieldsOf(opts: Record<string, unknown>): GivenFields | undefined {
+  const out: GivenFields = {};
+  const contentType = opts["contentType"] as string | undefined;
+  const metadata = opts["metadata"] as Record<string, string> | undefined;
+  if (contentType) out.contentType = contentType;
+  if (metadata) out.metadata = metadata;
+  if (typeof opts["cacheControl"] === "string") out.cacheControl = opts["cacheControl"];
+  if (typeof opts["contentDisposition"] === "string") out.contentDisposition = opts["contentDisposition"];
+  if (typeof opts["contentEncoding"] === "string") out.contentEncoding = opts["contentEncoding"];
+  if (typeof opts["expires"] === "string") out.httpExpires = opts["expires"];
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * Refuses, before anything is planned or written, a flag whose field `dst` cannot store (fs: none of
+ * them): the whole command fails with the code a write would fail with, naming the flag.
+ * @throws StorageError `PairUnsupported` (exit 6; nothing transferred)
+ */
+export function refuseUnstorable(command: string, dst: Storager, given: GivenFields | undefined): void {
+  if (given === undefined) return;
+  const refused = GIVEN_FIELDS.filter((f) => given[f.field] !== undefined && dst.features[f.feature] !== true);
+  if (refused.length === 0) return;
+  const service = dst.info.service;
+  const what = refused.map((f) => `${f.flag}: ${service} stores no ${f.header} (it lacks the ${f.feature} feature)`).join("; ");
+  throw storageError(ErrorCode.PairUnsupported, `${what}; nothing was transferred`, { op: command, service });
+}
