@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Storager } from "@stowage/core";
 import { registerAbortCases } from "./cases/abort.js";
 import { registerAppendCases } from "./cases/append.js";
+import { registerConditionalWriteCases } from "./cases/conditional-write.js";
 import { registerConditionCases } from "./cases/conditions.js";
 import { registerCopyCases } from "./cases/copy.js";
 import { registerDeleteCases } from "./cases/delete.js";
@@ -102,6 +103,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("streams", () => registerStreamCases(suite));
     describe("write failures", () => registerWriteFailureCases(suite));
     describe("conditions", () => registerConditionCases(suite));
+    describe("conditional writes", () => registerConditionalWriteCases(suite));
     describe("abort", () => registerAbortCases(suite));
     describe("integrity", () => registerIntegrityCases(suite));
     describe("read dir", () => registerReadDirCases(suite));

@@ -82,6 +82,12 @@ export interface StorageFeatures {
   responseOverrides: boolean;
   /** `stat` and `read` take `ifMatch` / `ifNoneMatch`. */
   conditionalRead: boolean;
+  /**
+   * `write` (and `createWriteStream`) and `completeMultipart` take `ifNotExists`: the object is
+   * stored only where none exists at its path, the service deciding atomically (a multipart write:
+   * at its Complete); otherwise `Conflict` and nothing changed.
+   */
+  writeIfNotExists: boolean;
   append: boolean;
   multipart: boolean;
   /** `metadata` option on writes and returned by stat. */
@@ -150,6 +156,7 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   presignCompleteMultipart: false,
   responseOverrides: false,
   conditionalRead: false,
+  writeIfNotExists: false,
   append: false,
   multipart: false,
   userMetadata: false,

@@ -105,6 +105,12 @@ export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHe
   /** User metadata (keys are lower-cased). */
   metadata?: Record<string, string>;
   storageClass?: string;
+  /**
+   * Store the object only where none exists at its path (feature `writeIfNotExists`): the service
+   * decides atomically, a multipart write at its Complete (after a stat that fails early, before any
+   * part is sent); where one exists, `Conflict` (its `statusCode` 409 or 412) and nothing changed.
+   */
+  ifNotExists?: boolean;
   /** Resume this multipart upload: parts already uploaded and verified are not sent again. */
   multipartId?: string;
   /**
@@ -269,7 +275,11 @@ export interface WriteMultipartOptions extends TransferOptions {
 }
 
 /** Options of `completeMultipart`. */
-export type CompleteMultipartOptions = CallOptions;
+/** Options of `completeMultipart`. */
+export interface CompleteMultipartOptions extends CallOptions {
+  /** Complete only if no object exists at the upload's path (feature `writeIfNotExists`); else `Conflict`, the upload kept. */
+  ifNotExists?: boolean;
+}
 
 /** Options of `listMultipart`. */
 export type ListMultipartOptions = CallOptions;

@@ -3,6 +3,7 @@ import { lstat, open, rename, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, throwIfAborted } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
+import { placeNew } from "./if-not-exists.js";
 import type { FsPaths } from "./paths.js";
 import { tempName } from "./reserved-names.js";
 import type { DirPin } from "./pinned-dir.js";
@@ -33,8 +34,12 @@ export async function syncPath(path: string): Promise<void> {
  * the temp file is fsynced before the rename and the directory after it, so a
  * completed call survives a crash or power loss (a symlink made as the temp file has
  * no data of its own to fsync: its directory's fsync keeps it). Resolves with the new entry's stats.
+ * With `exclusive` (a conditional write, `ifNotExists`) nothing is replaced: the temp file is
+ * hard-linked in as `target` only where no entry of any kind is there (if-not-exists.ts placeNew),
+ * else `Conflict` and the temp file is removed.
  * @throws StorageError `ObjectModeInvalid` (target is a directory or a parent a file), `InvalidArgument`
- *   (the directory leads outside the work_dir), `Aborted`, whatever `produce` throws, or the mapped fs error.
+ *   (the directory leads outside the work_dir), `Conflict` and `CapabilityInsufficient` (`exclusive`,
+ *   see placeNew), `Aborted`, whatever `produce` throws, or the mapped fs error.
  */
 export async function replaceAtomically(
   paths: FsPaths,
@@ -42,11 +47,12 @@ export async function replaceAtomically(
   produce: (temp: string, dir: DirPin) => Promise<void>,
   signal?: AbortSignal,
   durable = false,
+  exclusive = false,
 ): Promise<BigIntStats> {
   throwIfAborted(signal);
   const dir = await paths.pinDir(posix.dirname(target), true);
   try {
-    return await replaceIn(dir, posix.basename(target), produce, signal, durable);
+    return await replaceIn(dir, posix.basename(target), produce, signal, durable, exclusive);
   } finally {
     await dir.close();
   }
@@ -65,6 +71,7 @@ export async function replaceIn(
   produce: (temp: string, dir: DirPin) => Promise<void>,
   signal?: AbortSignal,
   durable = false,
+  exclusive = false,
 ): Promise<BigIntStats> {
   throwIfAborted(signal);
   const temp = dir.at(tempName());
@@ -72,11 +79,12 @@ export async function replaceIn(
   try {
     await produce(temp, dir);
     throwIfAborted(signal);
-    // The new entry's stats (its ETag): neither fsync nor the rename changes its size or times.
+    // The new entry's stats (its ETag): neither fsync nor the rename (nor a link) changes its size or mtime.
     st = await lstat(temp, { bigint: true });
     // Opening a symlink would follow it: never done.
     if (durable && !st.isSymbolicLink()) await syncPath(temp);
-    await rename(temp, dir.at(name));
+    if (exclusive) await placeNew(temp, dir.at(name));
+    else await rename(temp, dir.at(name));
   } catch (e) {
     await unlink(temp).catch(() => undefined);
     if (isStorageError(e)) throw e;

@@ -5,7 +5,8 @@ import { defineFeatures, type StorageFeatures } from "@stowage/core";
  * presign (no server), no storage class, user metadata or content type (a
  * file has none), no CRC64 (nothing to compare with: the bytes are local),
  * no native batch delete. A given Content-MD5 is checked. Directories are real,
- * and so are symbolic links.
+ * and so are symbolic links. Conditional writes (`writeIfNotExists`) hard-link the finished file
+ * into place, so the kernel decides (if-not-exists.ts).
  */
 export const fsFeatures: Readonly<StorageFeatures> = defineFeatures({
   stat: true,
@@ -23,6 +24,7 @@ export const fsFeatures: Readonly<StorageFeatures> = defineFeatures({
   createDir: true,
   createLink: true,
   conditionalRead: true,
+  writeIfNotExists: true,
   append: true,
   multipart: true,
   contentMd5: true,

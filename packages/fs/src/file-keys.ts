@@ -1,19 +1,23 @@
 import { ErrorCode, storageError } from "@stowage/core";
 import { notExist } from "./files.js";
+import { refuseOccupied } from "./if-not-exists.js";
 import { lstatOrUndefined, statOrUndefined } from "./objects.js";
 import type { FsPaths } from "./paths.js";
 
 /**
  * The confined path of a file key where a file may be written (not a directory). The check is a
- * quick look that spares reading a body bound to fail; the rename in place is what decides.
+ * quick look that spares reading a body bound to fail; the rename in place is what decides. With
+ * `ifNotExists` (a conditional write) any entry there, a directory too, is `Conflict`
+ * (if-not-exists.ts refuseOccupied); the link in place is what decides.
  * @throws StorageError `InvalidArgument` (an empty key, one ending in `/`, or any path the rules
- *   refuse), `ObjectModeInvalid` (a directory is there).
+ *   refuse), `ObjectModeInvalid` (a directory is there), `Conflict` (`ifNotExists`: anything is there).
  */
-export async function fileSlot(paths: FsPaths, key: string): Promise<string> {
+export async function fileSlot(paths: FsPaths, key: string, ifNotExists = false): Promise<string> {
   if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
   // The entry itself, wherever a link there leads: the rename in its pinned directory replaces the link.
   const path = await paths.resolveEntry(key);
-  if ((await lstatOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
+  if (ifNotExists) await refuseOccupied(path);
+  else if ((await lstatOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
   return path;
 }
 

@@ -23,6 +23,7 @@ import { replaceAtomically, replaceIn } from "./atomic.js";
 import { checkContiguous, concatenateParts, type StagedPart } from "./concatenate-parts.js";
 import { fsError, isErrno } from "./errors.js";
 import { fillFile, lstatRegular, readOwnText } from "./files.js";
+import { refuseOccupied } from "./if-not-exists.js";
 import { etagOf, partOf } from "./objects.js";
 import { recordFile, recordText, withRecordedCrc } from "./part-record.js";
 import type { FsPaths } from "./paths.js";
@@ -130,14 +131,18 @@ export class FsMultipart {
    * and the CRC-64 of the bytes written. A part given with a `crc64` (what its writer sent) must
    * hash to it: otherwise nothing is stored (an object at `key` stays as it was), every such part
    * is removed from the upload with its record (a resumed upload sends it again) and the upload
-   * is kept.
+   * is kept. With `ifNotExists` the object is linked in only where no entry of any kind is at
+   * `key` (if-not-exists.ts), else nothing is stored and the upload is kept.
    * @throws StorageError `ObjectNotExist` (no upload), `InvalidArgument` (no parts, a gap, a part never uploaded),
-   *   `Conflict` (a part changed), `IntegrityMismatch` (a part holds other bytes than its writer sent),
+   *   `Conflict` (a part changed; `ifNotExists`: an entry at `key`), `CapabilityInsufficient` (`ifNotExists`
+   *   without hard links), `IntegrityMismatch` (a part holds other bytes than its writer sent),
    *   `ObjectModeInvalid` (a directory at `key`), `Aborted`.
    */
-  async complete(key: string, id: string, parts: readonly Part[], signal?: AbortSignal): Promise<DriverWriteResult> {
+  async complete(key: string, id: string, parts: readonly Part[], signal?: AbortSignal, ifNotExists = false): Promise<DriverWriteResult> {
     await this.read(key, id);
     checkContiguous(parts);
+    // A quick look that spares copying the parts; the link in place decides.
+    if (ifNotExists) await refuseOccupied(await this.paths.resolveEntry(key));
     const result = await this.inUpload(id, async (dir) => {
       const staged: StagedPart[] = [];
       for (const part of parts) {
@@ -159,7 +164,7 @@ export class FsMultipart {
         crc64 = done.crc64;
       };
       // The object's stats, taken before its rename: its ETag even if another write replaced it since.
-      const st = await replaceAtomically(this.paths, target, produce, signal, this.durable);
+      const st = await replaceAtomically(this.paths, target, produce, signal, this.durable, ifNotExists);
       return { etag: etagOf(st), crc64 };
     });
     await this.remove(id);

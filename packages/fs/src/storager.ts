@@ -23,6 +23,7 @@ import { deleteFile } from "./delete-file.js";
 import { fsFeatures } from "./features.js";
 import { fileSlot, refuseDirKey, sourceFile } from "./file-keys.js";
 import { fillFile, notExist } from "./files.js";
+import { wantsNew } from "./if-not-exists.js";
 import { downloadTo } from "./fetch-url.js";
 import { listFiles } from "./lister.js";
 import { FsMultipart } from "./multipart.js";
@@ -90,10 +91,15 @@ export class FsStorageDriver implements StorageDriver {
     return openFileRead(this.paths, key, range, options);
   }
 
-  /** Atomic. @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `PermissionDenied`, `Aborted`. */
+  /**
+   * Atomic. With `ifNotExists`, the file is hard-linked in only where no entry of any kind is at `key` (if-not-exists.ts).
+   * @throws StorageError `Conflict` (`ifNotExists`), `CapabilityInsufficient` (`ifNotExists` on a filesystem without hard links),
+   *   `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `PermissionDenied`, `Aborted`.
+   */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
-    const path = await fileSlot(this.paths, key);
-    const st = await replaceAtomically(this.paths, path, (temp) => fillFile(temp, body, options.signal), options.signal, this.durable);
+    const exclusive = wantsNew(options);
+    const path = await fileSlot(this.paths, key, exclusive);
+    const st = await replaceAtomically(this.paths, path, (temp) => fillFile(temp, body, options.signal), options.signal, this.durable, exclusive);
     return { etag: etagOf(st) };
   }
 
@@ -213,10 +219,13 @@ export class FsStorageDriver implements StorageDriver {
     return this.multipart.writePart(key, multipartId, index, body, options.signal);
   }
 
-  /** Returns the ETag and the CRC-64 of the bytes stored. @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `IntegrityMismatch`, `ObjectModeInvalid`, `Aborted`. */
+  /**
+   * Returns the ETag and the CRC-64 of the bytes stored. With `ifNotExists`, only where no entry is at `key` (else the upload is kept).
+   * @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `CapabilityInsufficient`, `IntegrityMismatch`, `ObjectModeInvalid`, `Aborted`.
+   */
   async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
     throwIfAborted(options.signal);
-    return this.multipart.complete(key, multipartId, parts, options.signal);
+    return this.multipart.complete(key, multipartId, parts, options.signal, wantsNew(options));
   }
 
   /** Succeeds when the upload does not exist. @throws StorageError `Aborted`. */

@@ -7,7 +7,8 @@ export const MEMORY_LINK_HOPS = 8;
  * What the memory driver can do: everything except presigning (there is no
  * server to sign for). It computes CRC64 and MD5 of what it stores, checks a
  * given Content-MD5, keeps content type, user metadata and storage class, and
- * has real directories (`virtualDir` false) and symbolic links that reads follow.
+ * has real directories (`virtualDir` false) and symbolic links that reads follow. Conditional
+ * writes (`writeIfNotExists`) are decided with the store's update (if-not-exists.ts).
  */
 export const memoryFeatures: Readonly<StorageFeatures> = defineFeatures({
   stat: true,
@@ -26,6 +27,7 @@ export const memoryFeatures: Readonly<StorageFeatures> = defineFeatures({
   createDir: true,
   createLink: true,
   conditionalRead: true,
+  writeIfNotExists: true,
   append: true,
   multipart: true,
   userMetadata: true,

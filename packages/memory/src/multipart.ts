@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { checkPartIndex, crc64Decimal, ErrorCode, sameEtag, storageError, type DriverPartsPage, type DriverWriteResult, type Part } from "@stowage/core";
+import { refuseOccupied } from "./if-not-exists.js";
 import { assignAttributes, fileEntry, type ContentHashes, type EntryAttributes, type MemoryStore, type MemoryUpload } from "./store.js";
 
 /** Parts per {@link listUploadParts} page. */
@@ -40,12 +41,15 @@ export function putPart(store: MemoryStore, key: string, id: string, index: numb
 
 /**
  * Concatenates `parts` (in the given order) into the object at `key` and ends the upload.
- * Parts uploaded but not named are discarded.
+ * Parts uploaded but not named are discarded. With `ifNotExists`, nothing is stored where something
+ * exists at `key` (if-not-exists.ts), and the upload is kept.
  * @throws StorageError `ObjectNotExist` (no upload), `InvalidArgument` (no parts, a gap, a part never uploaded),
- *   `Conflict` (a part's etag or size differs from the stored one), `ObjectModeInvalid` (a dir at `key`).
+ *   `Conflict` (a part's etag or size differs from the stored one; with `ifNotExists`, something exists at `key`),
+ *   `ObjectModeInvalid` (a dir at `key`).
  */
-export function completeUpload(store: MemoryStore, key: string, id: string, parts: readonly Part[]): DriverWriteResult {
+export function completeUpload(store: MemoryStore, key: string, id: string, parts: readonly Part[], ifNotExists = false): DriverWriteResult {
   const upload = findUpload(store, key, id);
+  if (ifNotExists) refuseOccupied(store, key);
   checkContiguous(parts);
   const chunks: Buffer[] = [];
   for (const part of parts) {

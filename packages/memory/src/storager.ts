@@ -23,6 +23,7 @@ import { MEMORY_TYPE } from "./config.js";
 import { appendAt, fileAt, notExist } from "./entry-lookup.js";
 import { memoryFeatures } from "./features.js";
 import { fetchBody } from "./fetched-body.js";
+import { refuseOccupied, wantsNew } from "./if-not-exists.js";
 import { listEntries, listUploads } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, findUpload, listUploadParts, putPart } from "./multipart.js";
 import { rangeStream } from "./range-stream.js";
@@ -92,15 +93,22 @@ export class MemoryStorageDriver implements StorageDriver {
     return { stream, object: toRawObject(key, entry), crc64: entry.crc64 };
   }
 
-  /** @throws StorageError `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
+  /**
+   * With `ifNotExists`, stores nothing where anything is at `key` (if-not-exists.ts): checked before the body is taken and again with the `set`, no `await` between.
+   * @throws StorageError `Conflict` (`ifNotExists`: something exists at `key`), `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`.
+   */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
+    const exclusive = wantsNew(options);
+    if (exclusive) refuseOccupied(this.store, key);
     this.store.checkFileSlot(key);
     const taken = await takeBody(body, options.signal);
     checkContentMd5(taken, body.contentMd5);
     throwIfAborted(options.signal);
-    this.store.checkFileSlot(key);
+    const store = this.store;
+    if (exclusive) refuseOccupied(store, key);
+    store.checkFileSlot(key);
     const entry = fileEntry("file", taken.data, attributesOf(options), taken);
-    this.store.set(key, entry);
+    store.set(key, entry);
     return { etag: entry.etag, crc64: entry.crc64 };
   }
 
@@ -245,10 +253,13 @@ export class MemoryStorageDriver implements StorageDriver {
     return putPart(this.store, key, multipartId, index, taken.data, taken);
   }
 
-  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `ObjectModeInvalid`, `Aborted`. */
+  /**
+   * With `ifNotExists`, completes nothing where anything is at `key`: `Conflict`, the upload kept.
+   * @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict` (a part changed; `ifNotExists`: something exists at `key`), `ObjectModeInvalid`, `Aborted`.
+   */
   async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
     throwIfAborted(options.signal);
-    return completeUpload(this.store, key, multipartId, parts);
+    return completeUpload(this.store, key, multipartId, parts, wantsNew(options));
   }
 
   /** Succeeds when the upload does not exist. @throws StorageError `Aborted`. */

@@ -275,6 +275,14 @@ export const globalPairs = {
     feature: "conditionalRead",
     validate: headerValue,
   }),
+  ifNotExists: definePair({
+    name: "if_not_exists",
+    type: "boolean",
+    description:
+      "Store the object only if none exists at its path (checked atomically by the service; a multipart write: at its completion, after a stat that fails early); otherwise Conflict and nothing changed.",
+    operations: ["write", "completeMultipart"],
+    feature: "writeIfNotExists",
+  }),
   crc64: definePair({
     name: "crc64",
     type: "string",

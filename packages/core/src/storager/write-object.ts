@@ -17,6 +17,7 @@ import { readAheadFor } from "../multipart/part-plan.js";
 import type { Body, ProgressListener } from "../options.js";
 import type { WriteResult } from "../storager.js";
 import { withDefaulted } from "./defaulted-pairs.js";
+import { refuseExisting } from "./if-not-exists.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { planWrite, type WritePlan } from "./write-plan.js";
@@ -34,6 +35,7 @@ interface WriteRequest {
   partSize?: number;
   concurrency?: number;
   partContentMd5?: boolean;
+  ifNotExists?: boolean;
   signal?: AbortSignal;
   [pair: string]: unknown;
 }
@@ -200,6 +202,7 @@ async function writeMultipart(
 ): Promise<WriteResult> {
   scope.require("write", "multipart", "createMultipart");
   const driver = scope.driver;
+  if (options.ifNotExists === true && options.multipartId === undefined) await refuseExisting(driver, key, options.signal);
   // Initiate and Complete, once sent, may be applied whatever happens to the request: an abort
   // gives them SENT_REQUEST_GRACE_MS to answer (an upload the engine then aborts; a stored object).
   const grace = graceSignal(options.signal, SENT_REQUEST_GRACE_MS);
