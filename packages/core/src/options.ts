@@ -111,7 +111,12 @@ export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHe
    * part is sent); where one exists, `Conflict` (its `statusCode` 409 or 412) and nothing changed.
    */
   ifNotExists?: boolean;
-  /** Resume this multipart upload: parts already uploaded and verified are not sent again. */
+  /**
+   * Resume this multipart upload: parts already uploaded and verified are not sent again. The
+   * object gets what the upload was created with (its `contentType`, `metadata`, `storageClass`
+   * and object headers, sent by its Initiate): those given to the resumed write are not sent again,
+   * so give the same values (QingStor, whose uploads take no object headers, refuses them).
+   */
   multipartId?: string;
   /**
    * With `multipartId`: the body holds the object from this byte on, a whole number of parts in
@@ -192,8 +197,10 @@ export interface CreateDirOptions extends CallOptions {
 export type PresignOperation = "read" | "write" | "delete" | "createMultipart" | "writeMultipart" | "listMultipart" | "completeMultipart";
 
 /**
- * Options of `presign`. The {@link ObjectHeaders} go with write and createMultipart only: they are
- * signed, and the returned headers carry them (the client must send them as given).
+ * Options of `presign`. The {@link ObjectHeaders} go with write and createMultipart only: the
+ * returned headers carry them, for the client to send as given. They are signed where the service
+ * signs such headers (COS; OSS with V4 signing: another value is refused); with OSS V1 and QingStor
+ * the URL does not bind them, so a client may send other values, and those are stored.
  */
 export interface PresignOptions extends CallOptions, ObjectHeaders {
   /** Seconds the URL stays valid. */

@@ -86,6 +86,8 @@ describe("status and network errors", () => {
       "InvalidArgument",
       "Unexpected",
     ]);
+    // Headers or a URL too large for the service: the request, not the service, is at fault.
+    expect([413, 414, 431].map(errorCodeForStatus)).toEqual(["InvalidArgument", "InvalidArgument", "InvalidArgument"]);
   });
 
   it("makes resets and timeouts retryable, certificate failures not", () => {

@@ -11,8 +11,8 @@ export type HeaderlessRequest = "multipart" | "append";
 
 const WHY: Record<HeaderlessRequest, string> = {
   multipart:
-    "QingStor stores Cache-Control and Content-Encoding only with a single PutObject, and InitiateMultipartUpload takes neither " +
-    "(a write larger than multipart_threshold is a multipart upload: give a multipart_threshold above its size, up to 5 GiB, or leave them out)",
+    "QingStor stores Cache-Control and Content-Encoding only with a single PutObject, and its multipart uploads take neither " +
+    "(a write larger than multipart_threshold, or resuming an upload, goes in parts: a multipart_threshold above the size, up to 5 GiB, keeps it a single PutObject)",
   append: "QingStor stores Cache-Control and Content-Encoding only with a single PutObject, and AppendObject takes neither",
 };
 
@@ -33,7 +33,7 @@ export function withoutObjectHeaders(options: DriverCallOptions, request: Header
   const given = present.filter((field) => !defaulted.includes(field));
   if (given.length > 0 && !loose) {
     const names = given.map((field) => `"${field}" (${snakeCase(field)})`).join(", ");
-    throw storageError(ErrorCode.PairUnsupported, `option${given.length > 1 ? "s" : ""} ${names} cannot be stored here: ${WHY[request]}; nothing was sent`, {
+    throw storageError(ErrorCode.PairUnsupported, `option${given.length > 1 ? "s" : ""} ${names} cannot be stored here: ${WHY[request]}; the request was not sent`, {
       service: QINGSTOR_TYPE,
     });
   }

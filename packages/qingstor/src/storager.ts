@@ -265,7 +265,8 @@ export class QingStorStorageDriver implements StorageDriver {
 
   /**
    * UploadMultipart (index = QingStor's 0-based part number). A resumed `write` giving Cache-Control or
-   * Content-Encoding is refused before its first part is sent: the upload cannot store them.
+   * Content-Encoding is refused before its first part is sent (and, with every part stored, before
+   * Complete): the upload cannot store them.
    * @throws StorageError `PairUnsupported`, `ObjectNotExist` (no upload), `IntegrityMismatch`, `InvalidArgument`, `Aborted`
    */
   async writePart(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
@@ -274,11 +275,13 @@ export class QingStorStorageDriver implements StorageDriver {
 
   /**
    * CompleteMultipartUpload with the ETag Stowage stores: a CRC ETag carrying the object's CRC-64 when
-   * every part has one, else the S3-style MD5 of MD5s (multipart.ts `completeUpload`).
-   * @throws StorageError `ObjectNotExist`, `InvalidArgument` (entity_too_small), `Aborted`
+   * every part has one, else the S3-style MD5 of MD5s (multipart.ts `completeUpload`). A write that
+   * resumes an upload whose parts are all stored and gives Cache-Control or Content-Encoding is refused
+   * here, before Complete (the upload cannot store them).
+   * @throws StorageError `PairUnsupported` (cacheControl, contentEncoding), `ObjectNotExist`, `InvalidArgument` (entity_too_small), `Aborted`
    */
-  completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
-    return completeUpload(this.client, key, multipartId, parts, options, this.integrity);
+  async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+    return completeUpload(this.client, key, multipartId, parts, withoutObjectHeaders(options, "multipart", this.loose), this.integrity);
   }
 
   /** AbortMultipartUpload; succeeds when the upload is gone. @throws StorageError `PermissionDenied`, `Aborted` */

@@ -118,6 +118,19 @@ describe("qingstor Cache-Control and Content-Encoding", () => {
     expect(await uploads(store)).toBe(1);
   });
 
+  it("a resumed write whose parts are all stored refuses them before Complete, never dropping them", async () => {
+    const store = open();
+    const upload = await store.createMultipart("all-stored");
+    // The whole body in one part, as the resumed write below would cut it: nothing is left to send.
+    await store.writeMultipart(upload, DATA, { index: 0 });
+    emulator.resetStats();
+    const e = await failure(() => store.write("all-stored", DATA, { multipartId: upload.multipartId!, cacheControl: "no-cache", multipartThreshold: 10, partSize: DATA.length }));
+    expect(isStorageError(e, "PairUnsupported")).toBe(true);
+    expect(sent("UploadPart", "CompleteMultipartUpload", "AbortMultipartUpload")).toBe(0);
+    await expect(store.stat("all-stored")).rejects.toMatchObject({ code: "ObjectNotExist" });
+    expect(await uploads(store)).toBe(1);
+  });
+
   it("createAppend refuses them before it deletes or appends anything", async () => {
     const store = open();
     await store.write("log", Buffer.from("old"));

@@ -6,7 +6,7 @@ import type { BufferedResponse } from "./http-response.js";
  * The error code an HTTP status means when the service says nothing more:
  * 404/410 → ObjectNotExist, 401/403 → PermissionDenied, 409/412 → Conflict,
  * 429 and 503 → RequestThrottled, other 5xx → ServiceInternal,
- * 400/405/411/413/416 → InvalidArgument, anything else → Unexpected.
+ * 400/405/411/413/414/416/431 → InvalidArgument, anything else → Unexpected.
  */
 export function errorCodeForStatus(status: number): ErrorCode {
   if (status === 404 || status === 410) return ErrorCode.ObjectNotExist;
@@ -14,7 +14,7 @@ export function errorCodeForStatus(status: number): ErrorCode {
   if (status === 409 || status === 412) return ErrorCode.Conflict;
   if (status === 429 || status === 503) return ErrorCode.RequestThrottled;
   if (status >= 500) return ErrorCode.ServiceInternal;
-  if (status === 400 || status === 405 || status === 411 || status === 413 || status === 416) return ErrorCode.InvalidArgument;
+  if (status === 400 || status === 405 || status === 411 || status === 413 || status === 414 || status === 416 || status === 431) return ErrorCode.InvalidArgument;
   return ErrorCode.Unexpected;
 }
 

@@ -12,8 +12,8 @@ export type ObjectMode = "file" | "dir" | "part" | "append" | "link";
 
 /**
  * Metadata of one object, as returned by stat, list and the create operations. The
- * {@link ObjectHeaders} (Cache-Control, Content-Disposition, ...) come with stat and reads, not
- * with listings (services list none of them).
+ * {@link ObjectHeaders} (Cache-Control, Content-Disposition, ...) come with stat and reads; listings
+ * of COS, OSS and QingStor carry none of them (memory's do).
  */
 export interface ObjectInfo extends ObjectHeaders {
   /** Path relative to the storage's work_dir (or absolute, echoing the caller's form). Dirs end with `/`. */
