@@ -1,10 +1,8 @@
 /**
  * `openUrl` (the fs and memory drivers' `fetch`): redirects are followed up to 20, each to an
- * http(s) URL only, with clear `InvalidArgument`s otherwise (no URL in the message); the bytes are
- * asked for as they are (`Accept-Encoding: identity`), and a body the server encodes anyway has no
- * `size` (its Content-Length counts the encoded bytes, not those read).
+ * http(s) URL only, with clear `InvalidArgument`s otherwise (no URL in the message). Content
+ * encodings and the answer's headers: open-url-encoding.spec.ts.
  */
-import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import type { Readable } from "node:stream";
 import { openUrl } from "../src/io/open-url.js";
@@ -58,29 +56,5 @@ describe("openUrl: redirects", () => {
       await server.close();
       server = undefined;
     }
-  });
-});
-
-describe("openUrl: content encoding", () => {
-  const data = Buffer.from("a body a server could compress ".repeat(200));
-
-  it("asks for the bytes as they are (Accept-Encoding: identity): a server that negotiates sends them, with their size", async () => {
-    server = await startTestServer((req, res) => {
-      const gzip = /gzip/.test(String(req.headers["accept-encoding"] ?? ""));
-      if (gzip) reply(res, 200, gzipSync(data), { "content-encoding": "gzip" });
-      else reply(res, 200, data);
-    });
-    const opened = await openUrl(`http://127.0.0.1:${server.port}/x`);
-    expect(server.seen[0]!.headers["accept-encoding"]).toBe("identity");
-    expect(opened.size).toBe(data.length);
-    expect((await drain(opened.body)).equals(data)).toBe(true);
-  });
-
-  it("a body encoded anyway is read decoded (Node's fetch decodes it), without a size: its Content-Length counts the encoded bytes", async () => {
-    const encoded = gzipSync(data);
-    server = await startTestServer((_req, res) => reply(res, 200, encoded, { "content-encoding": "gzip" }));
-    const opened = await openUrl(`http://127.0.0.1:${server.port}/x`);
-    expect(opened.size).toBeUndefined();
-    expect((await drain(opened.body)).equals(data)).toBe(true);
   });
 });

@@ -5,11 +5,13 @@ import { abortError, ArrivalProgress, ErrorCode, isStorageError, openUrl, storag
 import { fsError } from "./errors.js";
 
 /**
- * GETs `url` and streams the body into the new file `file` (created with `wx`). `onProgress` gets
- * `{ bytes, total }` as bytes arrive (`total`: the Content-Length, when the server sent one) and
- * `{ bytes: size, total: size }` once the whole body is in the file; a listener that throws stops
- * the download with what it threw.
- * @throws StorageError `ObjectNotExist` (404), `PermissionDenied` (401/403), `RequestThrottled` (429),
+ * GETs `url` and streams the body into the new file `file` (created with `wx`), as the server sent
+ * it: a body sent with a `Content-Encoding` is stored encoded, never decoded (fs keeps no headers,
+ * that label included). `onProgress` gets `{ bytes, total }` as bytes arrive (`total`: the
+ * Content-Length, when the server sent one) and `{ bytes: size, total: size }` once the whole body
+ * is in the file; a listener that throws stops the download with what it threw.
+ * @throws StorageError `InvalidArgument` (redirects, as core's `openUrl`), `ObjectNotExist` (404/410),
+ *   `PermissionDenied` (401/403), `RequestThrottled` (429),
  *   `ServiceInternal` (5xx; a body cut off, retryable), `Aborted`, `Unexpected` (network failure, other
  *   statuses), what `onProgress` throws, mapped fs errors (of the file).
  */

@@ -1,9 +1,13 @@
-import { abortError, ArrivalProgress, ErrorCode, openUrl, storageError, throwIfAborted, type ProgressListener } from "@stowage/core";
+import { abortError, ArrivalProgress, ErrorCode, openUrl, storageError, throwIfAborted, type ObjectHeaders, type ProgressListener } from "@stowage/core";
 
-/** A URL's body, read whole, and the Content-Type its server sent. */
+/**
+ * A URL's body, read whole as the server sent it (a `Content-Encoding` never decoded), and the
+ * Content-Type and {@link ObjectHeaders} its server sent (those a write would take: core's `openUrl`).
+ */
 export interface FetchedBody {
   data: Buffer;
   contentType?: string;
+  headers: ObjectHeaders;
 }
 
 /** What the `onProgress` listener threw, told apart from the body's own failures. */
@@ -21,7 +25,7 @@ class ListenerThrew {
  *   `ServiceInternal` (5xx; a body cut off, retryable), `Aborted`, `Unexpected` (as core's `openUrl`), what `onProgress` throws.
  */
 export async function fetchBody(url: string, signal: AbortSignal | undefined, onProgress: ProgressListener | undefined): Promise<FetchedBody> {
-  const { body, size, contentType } = await openUrl(url, signal);
+  const { body, size, contentType, headers } = await openUrl(url, signal);
   const chunks: Buffer[] = [];
   const progress = onProgress === undefined ? undefined : new ArrivalProgress(size, onProgress);
   let bytes = 0;
@@ -45,5 +49,5 @@ export async function fetchBody(url: string, signal: AbortSignal | undefined, on
   throwIfAborted(signal);
   progress?.finish();
   const data = Buffer.concat(chunks, bytes);
-  return contentType === undefined ? { data } : { data, contentType };
+  return contentType === undefined ? { data, headers } : { data, contentType, headers };
 }

@@ -151,6 +151,8 @@ export class MemoryStorageDriver implements StorageDriver {
   }
 
   /**
+   * Stores the bytes as the server sent them (never decoded), with the answer's Content-Type,
+   * Content-Encoding, Cache-Control, Content-Disposition and Expires (each one a write would take).
    * `onProgress` gets `{ bytes, total }` as bytes arrive (`total` when the server sent Content-Length)
    * and the size once the body is complete, before it is stored (fetched-body.ts).
    * @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`,
@@ -158,10 +160,10 @@ export class MemoryStorageDriver implements StorageDriver {
    */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
     this.store.checkFileSlot(key);
-    const { data, contentType } = await fetchBody(url, options.signal, options.onProgress);
+    const { data, contentType, headers } = await fetchBody(url, options.signal, options.onProgress);
     throwIfAborted(options.signal);
     this.store.checkFileSlot(key);
-    this.store.set(key, fileEntry("file", data, contentType === undefined ? {} : { contentType }));
+    this.store.set(key, fileEntry("file", data, contentType === undefined ? headers : { ...headers, contentType }));
   }
 
   /** Idempotent. @throws StorageError `InvalidArgument`, `ObjectModeInvalid` (a file in the way), `Aborted`. */

@@ -1,21 +1,31 @@
-import { Readable } from "node:stream";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import type { ClientRequest, IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import { OBJECT_HEADERS, type ObjectHeaders } from "../object/object-headers.js";
+import { headerValueProblem } from "../pairs/value-checks.js";
 import { abortError, onAbort } from "./abort.js";
+import { httpGet } from "./http-get.js";
 
 /** The body of a URL being fetched, and what its server said about it. */
 export interface OpenedUrl {
+  /** The bytes as the server sent them (a `Content-Encoding` is never decoded). */
   body: Readable;
-  /** Content-Length, when sent. */
+  /** Content-Length, when sent: the length of `body`. */
   size?: number;
   contentType?: string;
+  /**
+   * The answer's Cache-Control, Content-Disposition, Content-Encoding and Expires, each one that a
+   * write would take as that {@link ObjectHeaders} field (printable ASCII, at most 4,096 characters,
+   * not padded); one that would not is left out.
+   */
+  headers: ObjectHeaders;
 }
 
 /**
  * Checks that `url` is an absolute http or https URL (the only kinds `fetch` takes)
- * without a `user:password@` part (Node's fetch refuses one, with the whole URL in its
- * message; the password is never echoed here).
+ * without a `user:password@` part (refused: a presigned URL is the way to give access; the
+ * password is never echoed here).
  * @throws InvalidArgument
  */
 export function checkHttpUrl(url: string): void {
@@ -36,49 +46,59 @@ export function checkHttpUrl(url: string): void {
 
 /** Redirects followed at most (as Node's fetch would), before the fetch is refused. */
 export const MAX_URL_REDIRECTS = 20;
+/** How long the source's server may send nothing (no answer, or no byte of the body) before the fetch fails: 300 s, as Node's fetch. */
+export const URL_IDLE_TIMEOUT_MS = 300_000;
 /** The answers whose `Location` is followed. */
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /**
- * GETs an http(s) URL with Node's fetch, following up to {@link MAX_URL_REDIRECTS} redirects
- * (each to an http or https URL only, checked before it is requested), for drivers
- * whose `fetch` runs on this machine (fs, memory). The URL never appears in
- * errors: it may be presigned. The request asks for the bytes as they are (`Accept-Encoding:
- * identity`); a server that encodes the body anyway (`Content-Encoding: gzip`, `deflate`, `br`) has
- * it decoded by Node's fetch, which offers no way to keep it encoded: the decoded bytes are
- * what is read, and `size` is left out (the Content-Length counts the encoded bytes).
- * Aborting `signal` aborts the request and its body. Node's fetch
- * gets a signal of its own, linked to `signal` through core's one listener and let go of once the
- * body closed (read, failed or destroyed): fetch would keep a listener on the caller's signal
- * until its request is garbage-collected, and raise that signal's listener limit to 1500 (hiding
- * real leaks from Node's warning).
+ * GETs an http(s) URL with node:http(s), following up to {@link MAX_URL_REDIRECTS} redirects
+ * (each to an http or https URL only, checked before it is requested), for drivers whose `fetch`
+ * runs on this machine (fs, memory). The URL never appears in errors: it may be presigned. The
+ * request asks for the bytes as they are (`Accept-Encoding: identity`); a body the server encodes
+ * anyway, or one stored encoded and served with its `Content-Encoding` label (an object written
+ * with `contentEncoding: "gzip"`), is read as sent, never decoded, as a service's own fetch or copy
+ * keeps an object's bytes: `size` is the Content-Length, and `headers.contentEncoding` the label.
+ * A server that sends nothing for {@link URL_IDLE_TIMEOUT_MS} fails the request (`Unexpected`) or
+ * breaks the body off. Aborting `signal` destroys the request, or the body with an error named
+ * `AbortError`; the signal carries one listener of core's ({@link onAbort}), let go of once the
+ * body closed (read, failed or destroyed) or the call failed.
  * @throws InvalidArgument (not http or https; a redirect to a URL that is not, or more than
  *   {@link MAX_URL_REDIRECTS} of them), ObjectNotExist (404/410), PermissionDenied (401/403),
  *   RequestThrottled (429), ServiceInternal (5xx), Aborted, Unexpected (network failure, other statuses)
  */
 export async function openUrl(url: string, signal?: AbortSignal): Promise<OpenedUrl> {
   checkHttpUrl(url);
-  const own = signal === undefined ? undefined : new AbortController();
-  const release = onAbort(signal, () => own?.abort(signal?.reason));
+  if (signal?.aborted) throw abortError(signal);
+  let request: ClientRequest | undefined;
+  let response: IncomingMessage | undefined;
+  const release = onAbort(signal, () => {
+    const error = bodyAbortError(signal);
+    response?.destroy(error);
+    request?.destroy(error);
+  });
   try {
-    const response = await followRedirects(url, own?.signal);
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw statusError(response.status);
+    response = await followRedirects(url, signal, (r) => (request = r));
+    if (signal?.aborted) throw abortError(signal);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      response.destroy();
+      throw statusError(status);
     }
-    const body = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-    body.once("close", release);
-    const length = Number(response.headers.get("content-length") ?? NaN);
-    const contentType = response.headers.get("content-type");
-    const encoding = (response.headers.get("content-encoding") ?? "").trim().toLowerCase();
-    const decoded = encoding !== "" && encoding !== "identity";
+    const body = response;
+    if (body.closed) release();
+    else body.once("close", release);
+    const length = Number(body.headers["content-length"] ?? NaN);
+    const contentType = body.headers["content-type"];
     return {
       body,
-      ...(!decoded && Number.isSafeInteger(length) && length >= 0 ? { size: length } : {}),
-      ...(contentType === null ? {} : { contentType }),
+      ...(Number.isSafeInteger(length) && length >= 0 ? { size: length } : {}),
+      ...(contentType === undefined ? {} : { contentType }),
+      headers: objectHeaders(body),
     };
   } catch (e) {
     release();
+    response?.destroy();
     if (signal?.aborted) throw abortError(signal);
     if (isStorageError(e)) throw e;
     throw storageError(ErrorCode.Unexpected, "fetching the source URL failed", { cause: e });
@@ -87,19 +107,22 @@ export async function openUrl(url: string, signal?: AbortSignal): Promise<Opened
 
 /**
  * GETs `url`, and the `Location` of each redirect answer in turn, up to {@link MAX_URL_REDIRECTS}
- * redirects: the first answer that is no redirect. A redirect's body is discarded.
+ * redirects: the first answer that is no redirect. A redirect's body is discarded (its
+ * connection closed). `onRequest` gets each request as it is sent.
  * @throws StorageError `InvalidArgument` (a redirect to a URL that is not http or https, or with a
- *   user name or password; too many redirects); what fetch throws
+ *   user name or password; too many redirects), `Aborted`; what node:http throws
  */
-async function followRedirects(url: string, signal: AbortSignal | undefined): Promise<Response> {
+async function followRedirects(url: string, signal: AbortSignal | undefined, onRequest: (request: ClientRequest) => void): Promise<IncomingMessage> {
   let at = url;
   for (let redirects = 0; ; redirects++) {
-    const response = await fetch(at, { redirect: "manual", headers: { "accept-encoding": "identity" }, ...(signal ? { signal } : {}) });
-    const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
-    if (location === null) return response;
-    await response.body?.cancel().catch(() => undefined);
+    const response = await httpGet(at, URL_IDLE_TIMEOUT_MS, onRequest);
+    const status = response.statusCode ?? 0;
+    const location = REDIRECT_STATUSES.has(status) ? response.headers.location : undefined;
+    if (location === undefined) return response;
+    response.destroy();
+    if (signal?.aborted) throw abortError(signal);
     if (redirects === MAX_URL_REDIRECTS) {
-      throw storageError(ErrorCode.InvalidArgument, `the source URL redirects more than ${MAX_URL_REDIRECTS} times (a redirect loop?)`, { statusCode: response.status });
+      throw storageError(ErrorCode.InvalidArgument, `the source URL redirects more than ${MAX_URL_REDIRECTS} times (a redirect loop?)`, { statusCode: status });
     }
     at = redirectTarget(location, at);
   }
@@ -123,6 +146,23 @@ function redirectTarget(location: string, from: string): string {
     throw storageError(ErrorCode.InvalidArgument, "the source URL redirected to a URL with a user name or password (user:password@host), which fetch does not take");
   }
   return next.href;
+}
+
+/** The answer's {@link ObjectHeaders} that a write would take as they are (see {@link OpenedUrl.headers}). */
+function objectHeaders(response: IncomingMessage): ObjectHeaders {
+  const headers: ObjectHeaders = {};
+  for (const [field, name] of OBJECT_HEADERS) {
+    const value = response.headers[name];
+    if (typeof value === "string" && headerValueProblem(value) === undefined) headers[field] = value;
+  }
+  return headers;
+}
+
+/** What a body (or request) stopped by `signal` is destroyed with: an `AbortError`, the signal's reason as its cause. */
+function bodyAbortError(signal: AbortSignal | undefined): Error {
+  const error = new Error("the fetch was aborted", { cause: signal?.reason });
+  error.name = "AbortError";
+  return error;
 }
 
 /** The error for a non-2xx answer of the source server. */
