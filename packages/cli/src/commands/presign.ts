@@ -2,10 +2,11 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Part, PresignOperation, PresignOptions } from "@stowage/core";
+import type { ObjectHeaders, Part, PresignOperation, PresignOptions } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { parseCount } from "../format.js";
+import { headerFlag, httpDateFlag, pairFlag } from "../transfer/given-fields.js";
 import { count, flagParser, size } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
 
@@ -25,6 +26,7 @@ async function presign(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
   if (opts["contentMd5"] !== undefined) options.contentMd5 = opts["contentMd5"] as string;
   if (opts["responseContentType"] !== undefined) options.responseContentType = opts["responseContentType"] as string;
   if (opts["responseContentDisposition"] !== undefined) options.responseContentDisposition = opts["responseContentDisposition"] as string;
+  for (const [flag, option] of PASSED) if (opts[flag] !== undefined) options[option] = opts[flag] as string;
   if (opts["parts"] !== undefined) options.parts = await readParts(ctx, opts["parts"] as string);
   const request = await endpoint.store.presign(op, key, options);
   // A request with a body, or with headers the sender must send as they are (signed ones: a
@@ -59,6 +61,18 @@ async function readParts(ctx: CliContext, from: string): Promise<Part[]> {
 
 const wholeNumber = flagParser((value) => parseCount(value, 0));
 
+/** Flags (commander's names) passed on as the presign option of another name, or of the same. */
+const PASSED: ReadonlyArray<readonly [string, keyof ObjectHeaders | `response${"CacheControl" | "ContentEncoding" | "ContentLanguage" | "Expires"}`]> = [
+  ["cacheControl", "cacheControl"],
+  ["contentDisposition", "contentDisposition"],
+  ["contentEncoding", "contentEncoding"],
+  ["expiresHeader", "httpExpires"],
+  ["responseCacheControl", "responseCacheControl"],
+  ["responseContentEncoding", "responseContentEncoding"],
+  ["responseContentLanguage", "responseContentLanguage"],
+  ["responseExpires", "responseExpires"],
+];
+
 /** `stowage presign <location>`: a request anyone can send, without credentials, until it expires. */
 export function registerPresign(program: Command, bind: Bind): void {
   program
@@ -73,8 +87,20 @@ export function registerPresign(program: Command, bind: Bind): void {
     .option("--size <bytes>", "bytes to read (read), or the exact Content-Length the sender will send (write, writeMultipart)", size)
     .option("--content-type <type>", "Content-Type the sender will send (write) or of the object (createMultipart)")
     .option("--content-md5 <base64>", "Content-MD5 the sender will send (write, writeMultipart)")
+    .option("--cache-control <value>", "write, createMultipart: Cache-Control to store with the object (signed: the sender sends it as returned)", headerFlag("cacheControl"))
+    .option("--content-disposition <value>", "write, createMultipart: Content-Disposition to store (printable ASCII; signed)", headerFlag("contentDisposition"))
+    .option("--content-encoding <value>", "write, createMultipart: Content-Encoding label to store, e.g. gzip (signed; the bytes are stored as sent)", headerFlag("contentEncoding"))
+    .option(
+      "--expires-header <http-date>",
+      "write, createMultipart: the Expires header to store, a date (2027-01-01T00:00:00Z, or an HTTP date) sent as an HTTP date (signed); what put and cp call --expires: here --expires is the URL's lifetime",
+      httpDateFlag,
+    )
     .option("--response-content-type <type>", "read: the Content-Type the service answers with")
     .option("--response-content-disposition <value>", 'read: the Content-Disposition it answers with, e.g. \'attachment; filename="a.pdf"\'')
+    .option("--response-cache-control <value>", "read: the Cache-Control it answers with", pairFlag("responseCacheControl", "Cache-Control"))
+    .option("--response-content-encoding <value>", "read: the Content-Encoding it answers with (a label: the bytes are sent as stored)", pairFlag("responseContentEncoding", "Content-Encoding"))
+    .option("--response-content-language <value>", "read: the Content-Language it answers with, e.g. en", pairFlag("responseContentLanguage", "Content-Language"))
+    .option("--response-expires <http-date>", "read: the Expires it answers with, a date (2027-01-01T00:00:00Z, or an HTTP date) sent as an HTTP date", httpDateFlag)
     .option("--parts <file>", 'completeMultipart: JSON [{"index":0,"size":...,"etag":"..."}, ...] in a file, or - for stdin')
     .option("--json", "print { method, url, headers, body } (headers and body the sender must send; always so when there is a body or a header other than host)")
     .addHelpText(
@@ -85,6 +111,8 @@ export function registerPresign(program: Command, bind: Bind): void {
         "  stowage presign backup:2026/db.dump --expires 600",
         "  stowage presign --response-content-disposition 'attachment; filename=\"db.dump\"' backup:2026/db.dump",
         "  stowage presign --method write --json backup:upload/new.bin",
+        "  stowage presign --method write --cache-control 'max-age=86400' --expires-header 2027-01-01 backup:site/app.js",
+        "  stowage presign --response-cache-control no-cache --response-content-language en backup:site/index.html",
         "  stowage presign --method writeMultipart --multipart-id <id> --index 0 --size 8M --json backup:big.bin",
         "  stowage presign --method completeMultipart --multipart-id <id> --parts parts.json backup:big.bin",
       ].join("\n"),

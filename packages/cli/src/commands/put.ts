@@ -5,6 +5,7 @@ import { formatBytes } from "../format.js";
 import { UsageError } from "../errors.js";
 import { contentTypeFor } from "../transfer/content-type.js";
 import { addHeaderOptions, givenFieldsOf, refuseUnstorable } from "../transfer/given-fields.js";
+import { givenInPartsError } from "../transfer/in-parts.js";
 import { transferObject } from "../transfer/jobs.js";
 import { addTransferOptions, addUploadOptions, refuseStreamFlags, transferSettings, tuneFor } from "../transfer/settings.js";
 import { newStats } from "../transfer/stats.js";
@@ -33,14 +34,17 @@ async function put(ctx: CliContext, [file, dest]: string[], opts: CommandOptions
   const tuned = tuneFor(settings, dstLoc.query);
   // A pipe has no name: the destination's suggests the type (`--content-type` wins).
   const guessed = contentTypeFor(endpoint.store, undefined, undefined, key, settings.guessContentType !== false);
-  const result = await endpoint.store.write(key, ctx.io.stdin, {
-    signal: ctx.signal,
-    multipartThreshold: tuned.largeThreshold,
-    partSize: tuned.partSize,
-    concurrency: tuned.partConcurrency,
-    ...(guessed === undefined ? {} : { contentType: guessed }),
-    ...writeOptions,
-  });
+  const result = await endpoint.store
+    .write(key, ctx.io.stdin, {
+      signal: ctx.signal,
+      multipartThreshold: tuned.largeThreshold,
+      partSize: tuned.partSize,
+      concurrency: tuned.partConcurrency,
+      ...(guessed === undefined ? {} : { contentType: guessed }),
+      ...writeOptions,
+    })
+    // More than the threshold came: a header flag QingStor stores only with one request is refused.
+    .catch((e: unknown) => Promise.reject(givenInPartsError(e, endpoint.store, writeOptions, tuned.largeThreshold)));
   ctx.info(`put: stored ${formatBytes(result.size)} at ${describe(endpoint, key)}${result.crc64 ? ` (crc64 ${result.crc64})` : ""}`);
   if (settings.statsJson) {
     // The same shape as every other transfer's summary.

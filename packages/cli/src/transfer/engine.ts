@@ -8,6 +8,7 @@ import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
 import { copyObject, type CopyEnv } from "./copy-object.js";
 import { deleteFailureLines, deleteReporting, mayBeGone, notDeletedReason, type DeleteResult } from "./delete-report.js";
 import { refuseUnstorable, type GivenFields } from "./given-fields.js";
+import { refuseGivenInParts } from "./in-parts.js";
 import type { Plan, PlanItem } from "./planner.js";
 import { Limiter } from "./pool.js";
 import { tuneFor, type TransferSettings } from "./settings.js";
@@ -53,7 +54,9 @@ export interface TransferReport {
  * that failed or was interrupted before anything was recorded (no upload
  * started, no object finished) leaves no checkpoint: there is nothing to resume.
  * @throws StorageError from planning; `PairUnsupported` (before anything else) when a flag sets
- *   what the destination cannot store; `Aborted` when interrupted.
+ *   what the destination cannot store, or (once planned, before any copy) a header that a
+ *   destination storing headers only with single-request writes cannot take on planned objects
+ *   that go in parts; `Aborted` when interrupted.
  */
 export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<TransferReport> {
   const { src, dst } = job;
@@ -72,6 +75,8 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
           destination: `${dst.loc.type}://${dst.loc.name}${dst.dir}`,
         });
   const plan = await job.plan(checkpoint);
+  // A header flag QingStor cannot store with the objects that go in parts: refused before any copy.
+  refuseGivenInParts(job.command, dst.store, job.writeOptions, settings.largeThreshold, plan.copies);
   stats.objects.planned = plan.copies.length;
   stats.objects.skipped = plan.skipped.length;
   stats.bytes.planned = plan.bytes;

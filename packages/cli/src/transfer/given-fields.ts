@@ -39,17 +39,26 @@ export function headerNameOf(field: keyof ObjectHeaders): string {
   return HEADER_FLAGS.find((f) => f.field === field)!.header;
 }
 
-/** A flag parser refusing (as a usage error, exit 2) a value core's pair check for `field` refuses. */
-function headerFlag(field: keyof ObjectHeaders): (value: string) => string {
+/**
+ * A flag parser refusing (as a usage error, exit 2) a value core's check of `pair` refuses, naming
+ * `header` (`Cache-Control`); presign's `--response-cache-control` and the like use it too.
+ */
+export function pairFlag(pair: keyof typeof globalPairs, header: string): (value: string) => string {
   return (value) => {
-    const problem = globalPairs[field].validate?.(value);
-    if (problem !== undefined) throw new InvalidArgumentError(`${headerNameOf(field)} ${problem}`);
+    const def = globalPairs[pair] as { validate?: (v: unknown) => string | undefined };
+    const problem = def.validate?.(value);
+    if (problem !== undefined) throw new InvalidArgumentError(`${header} ${problem}`);
     return value;
   };
 }
 
+/** A flag parser refusing (as a usage error, exit 2) a value core's pair check for `field` refuses. */
+export function headerFlag(field: keyof ObjectHeaders): (value: string) => string {
+  return pairFlag(field, headerNameOf(field));
+}
+
 /**
- * `--expires`: any date `Date.parse` reads (`2027-01-01`, `2027-01-01T08:00:00+08:00`, an HTTP
+ * `--expires` (presign: `--expires-header`, `--response-expires`): any date `Date.parse` reads (`2027-01-01`, `2027-01-01T08:00:00+08:00`, an HTTP
  * date), sent as the HTTP date `toUTCString()` gives (`Fri, 01 Jan 2027 00:00:00 GMT`).
  * @throws InvalidArgumentError (a usage error, exit 2) for a date it cannot read
  */

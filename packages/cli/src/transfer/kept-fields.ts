@@ -13,6 +13,7 @@ import {
 import { shownPath } from "../shown-path.js";
 import type { CopyEnv } from "./copy-object.js";
 import { headerNameOf, type GivenFields } from "./given-fields.js";
+import { headersLostInParts, inPartsReason } from "./in-parts.js";
 import type { PlanItem } from "./planner.js";
 
 /**
@@ -83,6 +84,11 @@ export interface LeftOut {
   headers?: Array<keyof ObjectHeaders>;
   /** Headers the destination cannot store (it lacks the feature of the field's name); absent when none. */
   unstored?: Array<keyof ObjectHeaders>;
+  /**
+   * Headers the destination stores only with single-request writes (`objectHeadersSingleWriteOnly`:
+   * QingStor) while this write goes in parts; absent when none.
+   */
+  inParts?: Array<keyof ObjectHeaders>;
 }
 
 /**
@@ -113,12 +119,13 @@ function overLimit(metadata: Record<string, string>, maximum: number): string[] 
  * more than the destination's `metadataMaximum` bytes (core `metadataSize`; OSS keeps 8 KiB, COS and
  * QingStor 2 KiB), the largest entries until the rest fits; and a Content-Type its `content_type`
  * check refuses; and each of the {@link ObjectHeaders} the destination cannot store (`features`, when
- * given, lacks the feature of its name) or whose pair check refuses its value. The other entries
- * are kept. What the flags set (`given`) is never touched: the write refuses it as it should.
- * Undefined when nothing was left out.
+ * given, lacks the feature of its name) or whose pair check refuses its value, or, when `inParts`
+ * (the write goes in parts to a destination that stores them only with single-request writes), that
+ * it would store. The other entries are kept. What the flags set (`given`) is never touched: the
+ * write refuses it as it should. Undefined when nothing was left out.
  * @throws nothing
  */
-export function dropUncarried(options: WriteOptions, given: GivenFields | undefined, metadataMaximum?: number, features?: StorageFeatures): LeftOut | undefined {
+export function dropUncarried(options: WriteOptions, given: GivenFields | undefined, metadataMaximum?: number, features?: StorageFeatures, inParts = false): LeftOut | undefined {
   const metadataKeys: string[] = [];
   let oversizeKeys: string[] = [];
   if (given?.metadata === undefined && options.metadata !== undefined) {
@@ -143,14 +150,16 @@ export function dropUncarried(options: WriteOptions, given: GivenFields | undefi
   }
   const headers: Array<keyof ObjectHeaders> = [];
   const unstored: Array<keyof ObjectHeaders> = [];
+  const single: Array<keyof ObjectHeaders> = [];
   for (const [field] of OBJECT_HEADERS) {
     if (given?.[field] !== undefined || options[field] === undefined) continue;
     if (features !== undefined && !features[field]) unstored.push(field);
     else if (globalPairs[field].validate?.(options[field]) !== undefined) headers.push(field);
+    else if (inParts) single.push(field);
     else continue;
     delete options[field];
   }
-  if (metadataKeys.length + oversizeKeys.length + headers.length + unstored.length === 0 && !contentType) return undefined;
+  if (metadataKeys.length + oversizeKeys.length + headers.length + unstored.length + single.length === 0 && !contentType) return undefined;
   return {
     metadataKeys,
     oversizeKeys,
@@ -158,6 +167,7 @@ export function dropUncarried(options: WriteOptions, given: GivenFields | undefi
     contentType,
     ...(headers.length > 0 ? { headers } : {}),
     ...(unstored.length > 0 ? { unstored } : {}),
+    ...(single.length > 0 ? { inParts: single } : {}),
   };
 }
 
@@ -167,8 +177,11 @@ function sourceHeaders(fields: ReadonlyArray<keyof ObjectHeaders>): string {
   return `the source's ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`}`;
 }
 
-/** What {@link dropUncarried} left out, and why, in words: the metadata keys (escaped as paths are) and header names, never the values. */
-function leftOutText(left: LeftOut, service = "the destination"): string {
+/**
+ * What {@link dropUncarried} left out, and why, in words: the metadata keys (escaped as paths are)
+ * and header names, never the values. `inParts`: why {@link LeftOut.inParts} were (see in-parts.ts).
+ */
+function leftOutText(left: LeftOut, service = "the destination", inParts?: string): string {
   const keys = (list: string[]): string => list.map((k) => `"${shownPath(k)}"`).join(", ");
   const what: string[] = [];
   if (left.metadataKeys.length > 0) what.push(`user metadata ${keys(left.metadataKeys)} (a write takes only printable-ASCII values under HTTP-token keys)`);
@@ -180,6 +193,7 @@ function leftOutText(left: LeftOut, service = "the destination"): string {
   if (left.unstored !== undefined) {
     what.push(`${sourceHeaders(left.unstored)} (${service} does not store ${left.unstored.length === 1 ? "it" : "them"})`);
   }
+  if (left.inParts !== undefined) what.push(`${sourceHeaders(left.inParts)} (${inParts ?? `${service} stores them only with single-request writes, and this object goes in parts`})`);
   return what.join(" and ");
 }
 
@@ -188,31 +202,35 @@ function leftOutText(left: LeftOut, service = "the destination"): string {
  * paths are) and the headers, never the values; `service` names the destination's service.
  * @throws nothing
  */
-export function leftOutWarning(left: LeftOut, service?: string): string {
-  return `leaving out ${leftOutText(left, service)}`;
+export function leftOutWarning(left: LeftOut, service?: string, inParts?: string): string {
+  return `leaving out ${leftOutText(left, service, inParts)}`;
 }
 
 /**
  * Before a streamed write: leaves out of `options` what the source gave that the write would refuse
  * or cannot store ({@link dropUncarried}; such as a UTF-8 metadata value another client stored, more
- * metadata than the destination keeps, or a Cache-Control for fs), so that the copy goes on without
- * it, and says so once for the object (`env.warn`). A move (`env.move`) never leaves anything out:
+ * metadata than the destination keeps, a Cache-Control for fs, or one for QingStor when the object
+ * goes in parts: see in-parts.ts), so that the copy goes on without it, and says so once for the
+ * object (`env.warn`). A move (`env.move`) never leaves anything out:
  * its source would be deleted with the only copy of what was left out, so the object fails before
  * anything is written, and the source stays as it is.
  * @throws StorageError `InvalidArgument` (a move that would leave something out: nothing written,
  *   the source kept; the message names the metadata keys and headers, never the values)
  */
 export function leaveOutUncarried(env: CopyEnv, item: PlanItem, options: WriteOptions): void {
-  const features = env.dst.store.features;
-  const left = dropUncarried(options, env.writeOptions, features.limits.metadataMaximum, features);
+  const dst = env.dst.store;
+  const features = dst.features;
+  const inParts = headersLostInParts(dst, env.settings.largeThreshold, item.size);
+  const left = dropUncarried(options, env.writeOptions, features.limits.metadataMaximum, features, inParts);
   if (left === undefined) return;
-  const service = env.dst.store.info.service;
+  const service = dst.info.service;
+  const why = left.inParts === undefined ? undefined : inPartsReason(dst, item.size, left.inParts.length);
   if (env.move) {
     throw storageError(
       ErrorCode.InvalidArgument,
-      `not moved: the destination cannot take ${leftOutText(left, service)}; nothing was written and the source is kept (cp copies it without them)`,
+      `not moved: the destination cannot take ${leftOutText(left, service, why)}; nothing was written and the source is kept (cp copies it without them)`,
       { op: "move", service, path: item.dstPath },
     );
   }
-  env.warn?.(item, leftOutWarning(left, service));
+  env.warn?.(item, leftOutWarning(left, service, why));
 }
