@@ -14,6 +14,8 @@ export interface OpenedUrl {
   /** Content-Length, when sent: the length of `body`. */
   size?: number;
   contentType?: string;
+  /** Last-Modified (ms since the epoch), when sent and a date. */
+  lastModified?: number;
   /**
    * The answer's Cache-Control, Content-Disposition, Content-Encoding and Expires, each one that a
    * write would take as that {@link ObjectHeaders} field (printable ASCII, at most 4,096 characters,
@@ -90,10 +92,12 @@ export async function openUrl(url: string, signal?: AbortSignal): Promise<Opened
     else body.once("close", release);
     const length = Number(body.headers["content-length"] ?? NaN);
     const contentType = body.headers["content-type"];
+    const lastModified = Date.parse(body.headers["last-modified"] ?? "");
     return {
       body,
       ...(Number.isSafeInteger(length) && length >= 0 ? { size: length } : {}),
       ...(contentType === undefined ? {} : { contentType }),
+      ...(Number.isNaN(lastModified) ? {} : { lastModified }),
       headers: objectHeaders(body),
     };
   } catch (e) {

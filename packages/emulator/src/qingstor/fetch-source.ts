@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Crc64 } from "@stowage/core";
+import { checkHttpUrl, Crc64, ErrorCode, isStorageError, openUrl, type OpenedUrl } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
 import type { ReceivedBody } from "../store/types.js";
 
@@ -12,45 +12,54 @@ export interface FetchedSource {
 
 const MAX_FETCH = 5 * 1024 ** 3;
 
+/** The ProtocolError a failed GET of the fetch source answers with (the source's own status as QingStor maps it). */
+function upstreamError(e: unknown): ProtocolError {
+  if (isStorageError(e, ErrorCode.ObjectNotExist)) return new ProtocolError("NoSuchKey", "The fetch source does not exist.");
+  if (isStorageError(e, ErrorCode.InvalidArgument)) return new ProtocolError("InvalidArgument", "x-qs-fetch-source must be an http or https URL (redirects too).");
+  return new ProtocolError("ServiceUnavailable", "The fetch source could not be read.");
+}
+
 /**
- * Downloads `x-qs-fetch-source` (http or https; redirects followed). The
- * source must send Content-Length.
+ * Downloads `x-qs-fetch-source` (http or https; redirects followed) with core's `openUrl`, which
+ * keeps the bytes as the source sent them (a `Content-Encoding` is never decoded, as a service's
+ * own fetch stores an object's bytes). The source must send Content-Length.
  * @throws ProtocolError `NoSuchKey` (source 404), `InvalidArgument` (bad URL, no length), `ServiceUnavailable` (upstream failure)
  */
 export async function fetchSource(url: string, discard: boolean): Promise<FetchedSource> {
-  let parsed: URL;
   try {
-    parsed = new URL(url);
+    checkHttpUrl(url);
   } catch {
-    throw new ProtocolError("InvalidArgument", "x-qs-fetch-source is not a valid URL.");
+    throw new ProtocolError("InvalidArgument", "x-qs-fetch-source must be a valid http or https URL.");
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new ProtocolError("InvalidArgument", "x-qs-fetch-source must be http or https.");
-  let res: Response;
+  let opened: OpenedUrl;
   try {
-    res = await fetch(parsed, { redirect: "follow", signal: AbortSignal.timeout(60_000) });
-  } catch {
-    throw new ProtocolError("ServiceUnavailable", "The fetch source could not be reached.");
+    opened = await openUrl(url, AbortSignal.timeout(60_000));
+  } catch (e) {
+    throw upstreamError(e);
   }
-  if (res.status === 404) throw new ProtocolError("NoSuchKey", "The fetch source does not exist.");
-  if (res.status < 200 || res.status > 299 || res.body === null) throw new ProtocolError("ServiceUnavailable", `The fetch source answered ${res.status}.`);
-  const length = Number(res.headers.get("content-length") ?? "NaN");
-  if (!Number.isSafeInteger(length) || length > MAX_FETCH) throw new ProtocolError("InvalidArgument", "The fetch source must return a Content-Length.");
+  const length = opened.size;
+  if (length === undefined || length > MAX_FETCH) {
+    opened.body.destroy();
+    throw new ProtocolError("InvalidArgument", "The fetch source must return a Content-Length.");
+  }
   const chunks: Buffer[] = [];
   const md5 = createHash("md5");
   const crc = new Crc64();
   let size = 0;
-  for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
-    const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-    size += b.length;
-    if (discard) continue;
-    chunks.push(b);
-    md5.update(b);
-    crc.update(b);
+  try {
+    for await (const c of opened.body as AsyncIterable<Buffer>) {
+      size += c.length;
+      if (discard) continue;
+      chunks.push(c);
+      md5.update(c);
+      crc.update(c);
+    }
+  } catch {
+    throw new ProtocolError("ServiceUnavailable", "The fetch source broke off.");
   }
-  const lm = res.headers.get("last-modified");
   return {
     body: discard ? { chunks: [], size } : { chunks, size, md5: md5.digest(), crc64: crc.value },
-    contentType: res.headers.get("content-type") ?? undefined,
-    lastModified: lm ? Date.parse(lm) : undefined,
+    ...(opened.contentType === undefined ? {} : { contentType: opened.contentType }),
+    ...(opened.lastModified === undefined ? {} : { lastModified: opened.lastModified }),
   };
 }
