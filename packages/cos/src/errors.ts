@@ -7,7 +7,9 @@ import type { CosErrorBody } from "./responses.js";
  * 409/412 → Conflict, 304 → Conflict (not modified: an `If-None-Match` that did not hold),
  * 429/503 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx → ServiceInternal,
  * 4xx → InvalidArgument). `IncompleteBody` (COS received fewer bytes than Content-Length) is a
- * transport failure, a retryable `ServiceInternal` like a broken connection.
+ * transport failure, a retryable `ServiceInternal` like a broken connection. A write refused by
+ * `x-cos-forbid-overwrite` (an object exists) is `Conflict`: COS's pages give the header, not the
+ * code; `FileAlreadyExists` (OSS's) and `ObjectAlreadyExists` are both taken, and any 409 is `Conflict`.
  */
 export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -48,6 +50,8 @@ export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   ObjectNotAppendable: ErrorCode.ObjectModeInvalid,
   PositionNotEqualToLength: ErrorCode.Conflict,
   AppendPositionErr: ErrorCode.Conflict,
+  FileAlreadyExists: ErrorCode.Conflict,
+  ObjectAlreadyExists: ErrorCode.Conflict,
   BucketAlreadyExists: ErrorCode.Conflict,
   BucketAlreadyOwnedByYou: ErrorCode.Conflict,
   BucketNotEmpty: ErrorCode.Conflict,

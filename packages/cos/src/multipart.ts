@@ -21,6 +21,7 @@ import { listPartsPage } from "./lister.js";
 import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart } from "./requests.js";
 import { objectFromHeaders, parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
 import { cosError, cosErrorFromResponse, isMissingBucket } from "./errors.js";
+import { completedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
 
 /** Checks a 200 whose body may be an `<Error>` document (Complete and Copy do that). */
 export function errorIn200(expectedRoot: string, operation: string) {
@@ -69,25 +70,31 @@ export async function writeUploadPart(client: CosClient, key: string, uploadId: 
  * Complete Multipart Upload with `parts` (sorted, PartNumber = index + 1). A 200
  * carrying an `<Error>` is a failure (retried when COS says it is internal).
  * Returns the object's ETag and CRC64 (core compares it with the combined part CRCs).
+ * With `options.ifNotExists`, `x-cos-forbid-overwrite: true` is sent: an object at the key refuses
+ * the Complete (409, `Conflict`), the upload kept.
  *
  * Complete is not idempotent: when an attempt completed the upload but its answer was lost,
- * the retry finds no upload (404 NoSuchUpload). The object is then looked at (HEAD): when its
- * CRC-64 and size are exactly what `parts` combine to, the complete succeeded and its ETag and
- * CRC-64 are reported; otherwise the 404 stands. A 404 on the first attempt is never reinterpreted.
+ * the retry finds no upload (404 NoSuchUpload), or, sent with `x-cos-forbid-overwrite`, the object
+ * that attempt made (409). The object is then looked at (HEAD; after a 409 only once List Parts
+ * shows the upload is gone): when its CRC-64 and size are exactly what `parts` combine to, the
+ * complete succeeded and its ETag and CRC-64 are reported; otherwise the 404 or 409 stands. A 404
+ * or 409 on the first attempt is never reinterpreted.
  * That HEAD carries the SSE-C key of `options` (a write's, a multipart copy's, or the
  * `server_side_encryption_customer_*` pairs of `completeMultipart`, open-time ones included):
  * without it COS refuses the HEAD of an SSE-C object, and the 404 stands.
- * @throws StorageError `ObjectNotExist` (NoSuchUpload), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
+ * @throws StorageError `ObjectNotExist` (NoSuchUpload), `Conflict` (an object exists, with `ifNotExists`), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
  */
 export async function completeUpload(client: CosClient, key: string, uploadId: string, parts: readonly Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
   const validate = errorIn200("CompleteMultipartUploadResult", "complete_multipart_upload");
-  const res = await client.sendBuffered(completeMultipart(key, uploadId, parts), {
+  const forbid = options.ifNotExists === true;
+  // A 404 (and, with forbid-overwrite, a 409) comes back here, to tell a retry that lost the race with its own first attempt.
+  const judged = (status: number): boolean => status === 404 || (forbid && status === 409);
+  const res = await client.sendBuffered(completeMultipart(key, uploadId, parts, options), {
     signal: options.signal,
-    // A 404 comes back here, to tell a retry that lost the race with its own first attempt.
-    accept: (status) => (status >= 200 && status < 300) || status === 404,
-    validate: (response) => (response.status === 404 ? undefined : validate(response)),
+    accept: (status) => (status >= 200 && status < 300) || judged(status),
+    validate: (response) => (judged(response.status) ? undefined : validate(response)),
   });
-  if (res.status === 404) return completedByLostAttempt(client, key, parts, res, options);
+  if (judged(res.status)) return completedByLostAttempt(client, key, uploadId, parts, res, options);
   const result = await parseResultEtag(res.body, "CompleteMultipartUploadResult");
   const out: DriverWriteResult = {};
   if (result?.etag !== undefined) out.etag = result.etag;
@@ -97,16 +104,29 @@ export async function completeUpload(client: CosClient, key: string, uploadId: s
 }
 
 /**
- * A Complete answered 404: the result of an earlier attempt whose answer was lost when this
- * was a retry, the upload is gone (NoSuchUpload) and the object is exactly the parts' (see
- * {@link completeUpload}); else the 404's error.
- * @throws StorageError `ObjectNotExist` (the 404), `Aborted`
+ * A Complete answered 404 (or 409 to `x-cos-forbid-overwrite`): the result of an earlier attempt
+ * whose answer was lost when this was a retry, the upload is gone (NoSuchUpload; after a 409, see
+ * `completedDespiteRefusal`) and the object is exactly the parts' (see {@link completeUpload}); else
+ * the answer's error.
+ * @throws StorageError `ObjectNotExist` (the 404), `Conflict` (the 409), `Aborted`
  */
-async function completedByLostAttempt(client: CosClient, key: string, parts: readonly Part[], res: BufferedResponse, options: DriverCallOptions): Promise<DriverWriteResult> {
+async function completedByLostAttempt(
+  client: CosClient,
+  key: string,
+  uploadId: string,
+  parts: readonly Part[],
+  res: BufferedResponse,
+  options: DriverCallOptions,
+): Promise<DriverWriteResult> {
   const body = await parseErrorBody(res.body);
   const error = cosErrorFromResponse(res, body).withContext({ service: COS_TYPE });
   const expected = combinePartCrcs(parts);
-  if (!res.earlierAttemptMayHaveApplied || body?.code !== "NoSuchUpload" || expected === undefined) throw error;
+  if (!res.earlierAttemptMayHaveApplied || expected === undefined) throw error;
+  if (res.status === 409) {
+    if (!isOverwriteRefusal(res.status, body?.code)) throw error;
+    return completedDespiteRefusal(client, key, uploadId, expected, options, error);
+  }
+  if (body?.code !== "NoSuchUpload") throw error;
   let head: BufferedResponse;
   try {
     head = await client.sendBuffered(headObject(key, withoutEtagConditions(options), client.secure), { signal: options.signal });

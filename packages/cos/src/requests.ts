@@ -47,6 +47,15 @@ export function newObjectHeaders(options: DriverCallOptions, secure: boolean): R
   return h;
 }
 
+/**
+ * `x-cos-forbid-overwrite: true` when `options.ifNotExists` is true (core's `if_not_exists`), else
+ * nothing: PUT Object, Initiate Multipart Upload and Complete Multipart Upload then refuse (409) to
+ * replace an object at the key. COS honours it on a bucket whose versioning was never enabled only.
+ */
+export function forbidOverwriteHeaders(options: DriverCallOptions): Record<string, string> {
+  return options.ifNotExists === true ? { "x-cos-forbid-overwrite": "true" } : {};
+}
+
 function bodyHeaders(body: CallBody, contentType?: string): Record<string, string> {
   const h: Record<string, string> = { "content-length": String(body.size) };
   if (body.contentMd5 !== undefined) h["content-md5"] = body.contentMd5;
@@ -89,9 +98,10 @@ export function getObject(key: string, range: { offset?: number | undefined; siz
   return { operation: "get_object", method: "GET", key, query: [], headers };
 }
 
-/** PUT Object. */
+/** PUT Object (with `x-cos-forbid-overwrite` given `ifNotExists`). */
 export function putObject(key: string, body: CallBody, options: DriverCallOptions, secure: boolean): CosCall {
-  return { operation: "put_object", method: "PUT", key, query: [], headers: { ...newObjectHeaders(options, secure), ...bodyHeaders(body) }, body: body.data };
+  const headers = { ...newObjectHeaders(options, secure), ...forbidOverwriteHeaders(options), ...bodyHeaders(body) };
+  return { operation: "put_object", method: "PUT", key, query: [], headers, body: body.data };
 }
 
 /** DELETE Object. */
@@ -162,9 +172,13 @@ export function appendObject(key: string, position: number, body: CallBody, opti
   return { operation: "append_object", method: "POST", key, query: [["append", undefined], ["position", String(position)]], headers, body: body.data };
 }
 
-/** POST Object?uploads (Initiate Multipart Upload); `contentHeaders` (Cache-Control and the like) are sent as given. */
+/**
+ * POST Object?uploads (Initiate Multipart Upload); `contentHeaders` (Cache-Control and the like) are
+ * sent as given; `x-cos-forbid-overwrite` given `ifNotExists` (an object at the key refuses it early).
+ */
 export function initiateMultipart(key: string, options: DriverCallOptions, secure: boolean, contentHeaders: Readonly<Record<string, string>> = {}): CosCall {
-  return { operation: "initiate_multipart_upload", method: "POST", key, query: [["uploads", undefined]], headers: { ...contentHeaders, ...newObjectHeaders(options, secure) } };
+  const headers = { ...contentHeaders, ...newObjectHeaders(options, secure), ...forbidOverwriteHeaders(options) };
+  return { operation: "initiate_multipart_upload", method: "POST", key, query: [["uploads", undefined]], headers };
 }
 
 /** PUT Object?partNumber=N&uploadId=ID (`index` is 0-based; COS numbers parts from 1). */
@@ -218,8 +232,8 @@ export function uploadPartCopy(
   };
 }
 
-/** POST Object?uploadId=ID with the parts in order (PartNumber = index + 1). */
-export function completeMultipart(key: string, uploadId: string, parts: readonly Pick<Part, "index" | "etag">[]): CosCall {
+/** POST Object?uploadId=ID with the parts in order (PartNumber = index + 1); `x-cos-forbid-overwrite` given `options.ifNotExists`. */
+export function completeMultipart(key: string, uploadId: string, parts: readonly Pick<Part, "index" | "etag">[], options: DriverCallOptions = {}): CosCall {
   const xml = buildXml("CompleteMultipartUpload", { Part: parts.map((p) => ({ PartNumber: p.index + 1, ETag: p.etag })) });
   const body = Buffer.from(xml, "utf8");
   return {
@@ -227,7 +241,7 @@ export function completeMultipart(key: string, uploadId: string, parts: readonly
     method: "POST",
     key,
     query: [["uploadId", uploadId]],
-    headers: { "content-type": "application/xml", "content-md5": md5Base64(body), "content-length": String(body.length) },
+    headers: { "content-type": "application/xml", "content-md5": md5Base64(body), "content-length": String(body.length), ...forbidOverwriteHeaders(options) },
     body,
   };
 }

@@ -30,6 +30,7 @@ import { COS_TYPE } from "./config.js";
 import { copyStated, reportCopied, type CosDriverTuning } from "./copy.js";
 import { isMissingBucket } from "./errors.js";
 import { cosFeatures } from "./features.js";
+import { putIfAbsent } from "./if-not-exists.js";
 import { moveObject } from "./move.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
@@ -109,8 +110,13 @@ export class CosStorageDriver implements StorageDriver {
     return opened;
   }
 
-  /** PUT Object (with the content type, metadata, storage class, SSE and object headers asked for). @throws StorageError `IntegrityMismatch` (BadDigest), `InvalidArgument`, ... */
+  /**
+   * PUT Object (with the content type, metadata, storage class, SSE and object headers asked for);
+   * with `ifNotExists`, `x-cos-forbid-overwrite: true` (see `putIfAbsent` in if-not-exists.ts).
+   * @throws StorageError `IntegrityMismatch` (BadDigest), `InvalidArgument`, `Conflict` (an object exists, with `ifNotExists`), ...
+   */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
+    if (options.ifNotExists === true) return putIfAbsent(this.client, key, body, options);
     const res = await this.client.send(req.putObject(key, body, options, this.client.secure), { signal: options.signal, onUploadProgress: body.onProgress });
     await res.discard();
     return result(res.header("etag"), res.header("x-cos-hash-crc64ecma"));
@@ -240,7 +246,7 @@ export class CosStorageDriver implements StorageDriver {
   /** Nothing to do: a COS appendable object is readable at once. */
   async commitAppend(): Promise<void> {}
 
-  /** Initiate Multipart Upload. @throws StorageError `InvalidArgument`, `PermissionDenied`, `Aborted` */
+  /** Initiate Multipart Upload (`x-cos-forbid-overwrite` with `ifNotExists`). @throws StorageError `InvalidArgument`, `PermissionDenied`, `Conflict` (an object exists, with `ifNotExists`), `Aborted` */
   createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
     return createUpload(this.client, key, options);
   }
@@ -250,7 +256,7 @@ export class CosStorageDriver implements StorageDriver {
     return writeUploadPart(this.client, key, multipartId, index, body, options);
   }
 
-  /** Complete Multipart Upload (200-with-`<Error>` answers are failures). @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPart, EntityTooSmall), `Aborted` */
+  /** Complete Multipart Upload (200-with-`<Error>` answers are failures). @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPart, EntityTooSmall), `Conflict` (`ifNotExists`: an object exists, the upload kept), `Aborted` */
   completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
     return completeUpload(this.client, key, multipartId, parts, options);
   }

@@ -28,6 +28,16 @@ describe("COS error mapping", () => {
     expect(e.retryable).toBe(false);
   });
 
+  it("maps a write refused by x-cos-forbid-overwrite (saved body; FileAlreadyExists or ObjectAlreadyExists) to Conflict, 409, not retryable", async () => {
+    const body = await parseErrorBody(fixture("error-forbid-overwrite.xml"));
+    const e = cosError(409, body, "put_object", "rid");
+    expect(e).toMatchObject({ code: "Conflict", statusCode: 409, retryable: false, requestId: "rid" });
+    expect(e.detail).toBe("put_object: FileAlreadyExists: The object you specified already exists and can not be overwritten.");
+    expect(cosError(409, { ...body, code: "ObjectAlreadyExists" }, "complete_multipart_upload", undefined)).toMatchObject({ code: "Conflict", retryable: false });
+    // Inside a 200 (Complete may answer so): still Conflict, not retried.
+    expect(cosError(200, body, "complete_multipart_upload", undefined)).toMatchObject({ code: "Conflict", statusCode: 200, retryable: false });
+  });
+
   it("falls back to the status for HEAD answers without a body", () => {
     expect(cosError(404, undefined, "head_object", "rid").code).toBe("ObjectNotExist");
     expect(cosError(403, undefined, "head_object", "rid").code).toBe("PermissionDenied");

@@ -25,6 +25,17 @@ describe("COS request builders", () => {
     });
   });
 
+  it("ifNotExists adds x-cos-forbid-overwrite: true to PUT Object, Initiate and Complete, and nothing without it", () => {
+    const body = { data: Buffer.from("hi"), size: 2 };
+    const parts = [{ index: 0, etag: '"e"' }];
+    for (const [options, want] of [[{ ifNotExists: true }, "true"], [{ ifNotExists: false }, undefined], [{}, undefined]] as const) {
+      expect(req.putObject("k", body, options, false).headers["x-cos-forbid-overwrite"]).toBe(want);
+      expect(req.initiateMultipart("k", options, false).headers["x-cos-forbid-overwrite"]).toBe(want);
+      expect(req.completeMultipart("k", "UP", parts, options).headers["x-cos-forbid-overwrite"]).toBe(want);
+    }
+    expect(req.completeMultipart("k", "UP", parts).headers["x-cos-forbid-overwrite"]).toBeUndefined();
+  });
+
   it("GET Object turns offset/size into a Range", () => {
     expect(req.getObject("k", {}, {}, false).headers).toEqual({});
     expect(req.getObject("k", { offset: 5 }, {}, false).headers).toEqual({ range: "bytes=5-" });

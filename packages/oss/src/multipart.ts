@@ -22,6 +22,7 @@ import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { pinCopySource } from "./copy-source-condition.js";
 import { isMissingBucket, ossError, ossErrorFromResponse } from "./errors.js";
+import { completedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
 import { ossLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
 import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
@@ -82,23 +83,28 @@ export async function writeUploadPart(client: OssClient, key: string, uploadId: 
 /**
  * CompleteMultipartUpload with `parts` (sorted, PartNumber = index + 1).
  * Returns the object's ETag and CRC64 (core compares it with the combined part CRCs).
+ * With `options.ifNotExists`, `x-oss-forbid-overwrite: true` is sent: an object at the key refuses
+ * the Complete (409 `FileAlreadyExists`, `Conflict`), the upload kept.
  *
  * Complete is not idempotent: when an attempt completed the upload but its answer was lost,
- * the retry finds no upload (404 NoSuchUpload). The object is then looked at (HEAD): when it
- * is a multipart object whose CRC-64 and size are exactly what `parts` combine to, the
- * complete succeeded and its ETag and CRC-64 are reported; otherwise the 404 stands. A 404
- * on the first attempt is never reinterpreted.
- * @throws StorageError `ObjectNotExist` (NoSuchUpload), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
+ * the retry finds no upload (404 NoSuchUpload), or, sent with `x-oss-forbid-overwrite`, the object
+ * that attempt made (409). The object is then looked at (HEAD; after a 409 only once ListParts shows
+ * the upload is gone): when it is a multipart object whose CRC-64 and size are exactly what `parts`
+ * combine to, the complete succeeded and its ETag and CRC-64 are reported; otherwise the 404 or 409
+ * stands. A 404 or 409 on the first attempt is never reinterpreted.
+ * @throws StorageError `ObjectNotExist` (NoSuchUpload), `Conflict` (an object exists, with `ifNotExists`), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
  */
 export async function completeUpload(client: OssClient, key: string, uploadId: string, parts: readonly Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
   const validate = resultDocument("CompleteMultipartUploadResult", "complete_multipart_upload");
-  const res = await client.sendBuffered(completeMultipart(key, uploadId, parts), {
+  const forbid = options.ifNotExists === true;
+  // A 404 (and, with forbid-overwrite, a 409) comes back here, to tell a retry that lost the race with its own first attempt.
+  const judged = (status: number): boolean => status === 404 || (forbid && status === 409);
+  const res = await client.sendBuffered(completeMultipart(key, uploadId, parts, options), {
     signal: options.signal,
-    // A 404 comes back here, to tell a retry that lost the race with its own first attempt.
-    accept: (status) => (status >= 200 && status < 300) || status === 404,
-    validate: (response) => (response.status === 404 ? undefined : validate(response)),
+    accept: (status) => (status >= 200 && status < 300) || judged(status),
+    validate: (response) => (judged(response.status) ? undefined : validate(response)),
   });
-  if (res.status === 404) return completedByLostAttempt(client, key, parts, res, options);
+  if (judged(res.status)) return completedByLostAttempt(client, key, uploadId, parts, res, options);
   const result = await parseResultEtag(res.body, "CompleteMultipartUploadResult");
   const out: DriverWriteResult = {};
   if (result?.etag !== undefined) out.etag = result.etag;
@@ -108,16 +114,29 @@ export async function completeUpload(client: OssClient, key: string, uploadId: s
 }
 
 /**
- * A Complete answered 404: the result of an earlier attempt whose answer was lost when this
- * was a retry, the upload is gone (NoSuchUpload) and the object is exactly the parts' (see
- * {@link completeUpload}); else the 404's error.
- * @throws StorageError `ObjectNotExist` (the 404), `Aborted`
+ * A Complete answered 404 (or 409 to `x-oss-forbid-overwrite`): the result of an earlier attempt
+ * whose answer was lost when this was a retry, the upload is gone (NoSuchUpload; after a 409, see
+ * `completedDespiteRefusal`) and the object is exactly the parts' (see {@link completeUpload}); else
+ * the answer's error.
+ * @throws StorageError `ObjectNotExist` (the 404), `Conflict` (the 409), `Aborted`
  */
-async function completedByLostAttempt(client: OssClient, key: string, parts: readonly Part[], res: BufferedResponse, options: DriverCallOptions): Promise<DriverWriteResult> {
+async function completedByLostAttempt(
+  client: OssClient,
+  key: string,
+  uploadId: string,
+  parts: readonly Part[],
+  res: BufferedResponse,
+  options: DriverCallOptions,
+): Promise<DriverWriteResult> {
   const body = await errorDocument(res.body, res.headers);
   const error = ossErrorFromResponse(res, body).withContext({ service: OSS_TYPE });
   const expected = combinePartCrcs(parts);
-  if (!res.earlierAttemptMayHaveApplied || body?.code !== "NoSuchUpload" || expected === undefined) throw error;
+  if (!res.earlierAttemptMayHaveApplied || expected === undefined) throw error;
+  if (res.status === 409) {
+    if (!isOverwriteRefusal(res.status, body?.code)) throw error;
+    return completedDespiteRefusal(client, key, uploadId, expected, options, error);
+  }
+  if (body?.code !== "NoSuchUpload") throw error;
   let head: BufferedResponse;
   try {
     head = await client.sendBuffered(headObject(key), { signal: options.signal });

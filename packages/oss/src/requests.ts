@@ -49,6 +49,16 @@ export function newObjectHeaders(options: DriverCallOptions): Record<string, str
   return h;
 }
 
+/**
+ * `x-oss-forbid-overwrite: true` when `options.ifNotExists` is true (core's `if_not_exists`), else
+ * nothing: PutObject, InitiateMultipartUpload and CompleteMultipartUpload then refuse (409
+ * `FileAlreadyExists`) to replace an object at the key. OSS honours it on a bucket whose versioning
+ * is not enabled or suspended only.
+ */
+export function forbidOverwriteHeaders(options: DriverCallOptions): Record<string, string> {
+  return options.ifNotExists === true ? { "x-oss-forbid-overwrite": "true" } : {};
+}
+
 function bodyHeaders(body: CallBody): Record<string, string> {
   const h: Record<string, string> = { "content-length": String(body.size) };
   if (body.contentMd5 !== undefined) h["content-md5"] = body.contentMd5;
@@ -99,9 +109,10 @@ export function getObject(key: string, range: { offset?: number | undefined; siz
   return { operation: "get_object", method: "GET", key, query: [], headers };
 }
 
-/** PutObject. @throws StorageError `InvalidArgument` (bad metadata or SSE options) */
+/** PutObject (with `x-oss-forbid-overwrite` given `ifNotExists`). @throws StorageError `InvalidArgument` (bad metadata or SSE options) */
 export function putObject(key: string, body: CallBody, options: DriverCallOptions): OssCall {
-  return { operation: "put_object", method: "PUT", key, query: [], headers: { ...newObjectHeaders(options), ...bodyHeaders(body) }, body: body.data };
+  const headers = { ...newObjectHeaders(options), ...forbidOverwriteHeaders(options), ...bodyHeaders(body) };
+  return { operation: "put_object", method: "PUT", key, query: [], headers, body: body.data };
 }
 
 /** The header that names a symlink's target in PutSymlink and GetSymlink. */
@@ -171,9 +182,13 @@ export function appendObject(key: string, position: number, body: CallBody, opti
   return { operation: "append_object", method: "POST", key, query: [["append", undefined], ["position", String(position)]], headers, body: body.data };
 }
 
-/** InitiateMultipartUpload (`POST ?uploads`). @throws StorageError `InvalidArgument` (bad metadata or SSE options) */
+/**
+ * InitiateMultipartUpload (`POST ?uploads`; `x-oss-forbid-overwrite` given `ifNotExists`: an object at
+ * the key refuses it early). @throws StorageError `InvalidArgument` (bad metadata or SSE options)
+ */
 export function initiateMultipart(key: string, options: DriverCallOptions, contentHeaders: Readonly<Record<string, string>> = {}): OssCall {
-  return { operation: "initiate_multipart_upload", method: "POST", key, query: [["uploads", undefined]], headers: { ...contentHeaders, ...newObjectHeaders(options) } };
+  const headers = { ...contentHeaders, ...newObjectHeaders(options), ...forbidOverwriteHeaders(options) };
+  return { operation: "initiate_multipart_upload", method: "POST", key, query: [["uploads", undefined]], headers };
 }
 
 /** UploadPart (`index` is 0-based; OSS numbers parts from 1). */
@@ -211,10 +226,13 @@ export function uploadPartCopy(key: string, uploadId: string, index: number, sou
   };
 }
 
-/** CompleteMultipartUpload with the parts in order (PartNumber = index + 1) and the body's Content-MD5. */
-export function completeMultipart(key: string, uploadId: string, parts: readonly Pick<Part, "index" | "etag">[]): OssCall {
+/**
+ * CompleteMultipartUpload with the parts in order (PartNumber = index + 1) and the body's Content-MD5;
+ * `x-oss-forbid-overwrite` given `options.ifNotExists`.
+ */
+export function completeMultipart(key: string, uploadId: string, parts: readonly Pick<Part, "index" | "etag">[], options: DriverCallOptions = {}): OssCall {
   const { body, headers } = xmlBody("CompleteMultipartUpload", { Part: parts.map((p) => ({ PartNumber: p.index + 1, ETag: p.etag })) });
-  return { operation: "complete_multipart_upload", method: "POST", key, query: [["uploadId", uploadId]], headers, body };
+  return { operation: "complete_multipart_upload", method: "POST", key, query: [["uploadId", uploadId]], headers: { ...headers, ...forbidOverwriteHeaders(options) }, body };
 }
 
 /** AbortMultipartUpload (204). */

@@ -31,6 +31,7 @@ import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { isMissingBucket } from "./errors.js";
 import { ossFeatures } from "./features.js";
+import { putIfAbsent } from "./if-not-exists.js";
 import { createSymlink, statObject } from "./links.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
@@ -108,8 +109,12 @@ export class OssStorageDriver implements StorageDriver {
     return opened;
   }
 
-  /** PutObject with Content-MD5 (and the content type, metadata, storage class, SSE and object headers asked for). @throws StorageError `IntegrityMismatch` (InvalidDigest), `InvalidArgument`, ... */
+  /**
+   * PutObject with Content-MD5 (and the content type, metadata, storage class, SSE and object headers asked for;
+   * `x-oss-forbid-overwrite` with `ifNotExists`, see `putIfAbsent`). @throws StorageError `IntegrityMismatch` (InvalidDigest), `InvalidArgument`, `Conflict` (`ifNotExists`), ...
+   */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
+    if (options.ifNotExists === true) return putIfAbsent(this.client, key, body, options);
     const res = await this.client.send(req.putObject(key, body, options), { signal: options.signal, onUploadProgress: body.onProgress });
     await res.discard();
     return result(res.header("etag"), res.header("x-oss-hash-crc64ecma"));
@@ -251,7 +256,7 @@ export class OssStorageDriver implements StorageDriver {
   /** Nothing to do: an OSS appendable object is readable at once. */
   async commitAppend(): Promise<void> {}
 
-  /** InitiateMultipartUpload. @throws StorageError `InvalidArgument`, `PermissionDenied`, `Aborted` */
+  /** InitiateMultipartUpload (`x-oss-forbid-overwrite` with `ifNotExists`). @throws StorageError `InvalidArgument`, `PermissionDenied`, `Conflict` (`ifNotExists`: an object exists), `Aborted` */
   createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
     return createUpload(this.client, key, options);
   }
@@ -261,7 +266,7 @@ export class OssStorageDriver implements StorageDriver {
     return writeUploadPart(this.client, key, multipartId, index, body, options);
   }
 
-  /** CompleteMultipartUpload. @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPart, EntityTooSmall), `Aborted` */
+  /** CompleteMultipartUpload. @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPart, EntityTooSmall), `Conflict` (`ifNotExists`: an object exists, the upload kept), `Aborted` */
   completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
     return completeUpload(this.client, key, multipartId, parts, options);
   }

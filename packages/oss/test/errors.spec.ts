@@ -48,6 +48,12 @@ describe("OSS error mapping", () => {
     expect(e).toMatchObject({ code: "Conflict", requestId: "header-id", retryable: false });
   });
 
+  it("maps a Complete refused by x-oss-forbid-overwrite (saved body, EC 0042-00000214) to Conflict, 409, not retryable", async () => {
+    const e = ossError(409, await parseErrorBody(fixture("error-file-already-exists.xml")), "complete_multipart_upload", undefined);
+    expect(e).toMatchObject({ code: "Conflict", statusCode: 409, retryable: false, requestId: "65AF1D6D0ACA54D87B46****" });
+    expect(e.detail).toBe("complete_multipart_upload: FileAlreadyExists: The object you specified already exists and can not be overwritten. (EC 0042-00000214)");
+  });
+
   it("makes throttling and 5xx retryable", async () => {
     const t = ossError(503, await parseErrorBody(fixture("error-throttled.xml")), "put_object", "rid");
     expect(t).toMatchObject({ code: "RequestThrottled", retryable: true });

@@ -24,6 +24,17 @@ describe("OSS request builders", () => {
     });
   });
 
+  it("ifNotExists adds x-oss-forbid-overwrite: true to PutObject, Initiate and Complete, and nothing without it", () => {
+    const body = { data: Buffer.from("hi"), size: 2 };
+    const parts = [{ index: 0, etag: '"E"' }];
+    for (const [options, want] of [[{ ifNotExists: true }, "true"], [{ ifNotExists: false }, undefined], [{}, undefined]] as const) {
+      expect(req.putObject("k", body, options).headers["x-oss-forbid-overwrite"]).toBe(want);
+      expect(req.initiateMultipart("k", options).headers["x-oss-forbid-overwrite"]).toBe(want);
+      expect(req.completeMultipart("k", "UP", parts, options).headers["x-oss-forbid-overwrite"]).toBe(want);
+    }
+    expect(req.completeMultipart("k", "UP", parts).headers["x-oss-forbid-overwrite"]).toBeUndefined();
+  });
+
   it("HEAD is a full HeadObject, not ?objectMeta", () => {
     expect(req.headObject("k")).toEqual({ operation: "head_object", method: "HEAD", key: "k", query: [], headers: {} });
   });

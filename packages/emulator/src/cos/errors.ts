@@ -3,7 +3,12 @@ import type { ProtocolError, ProtocolErrorKind } from "../common/protocol-error.
 import { el, renderXml } from "../common/xml.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 
-/** COS status and error code per failure kind. */
+/**
+ * COS status and error code per failure kind. `FileAlreadyExists` (an `x-cos-forbid-overwrite`
+ * refusal): COS documents the header but, in the pages at hand, not its error's code; 409
+ * `FileAlreadyExists` (OSS's name, and the one reported for COS) is an assumption. The driver takes
+ * `ObjectAlreadyExists` too, and any 409 is `Conflict` there.
+ */
 const COS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
   AccessDenied: [403, "AccessDenied"],
   BadDigest: [400, "BadDigest"],
@@ -11,7 +16,7 @@ const COS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
   BucketNotEmpty: [409, "BucketNotEmpty"],
   EntityTooLarge: [400, "EntityTooLarge"],
   EntityTooSmall: [400, "EntityTooSmall"],
-  FileAlreadyExists: [409, "ObjectAlreadyExists"],
+  FileAlreadyExists: [409, "FileAlreadyExists"],
   InsecureTransport: [400, "InvalidRequest"],
   InternalError: [500, "InternalError"],
   InvalidAccessKeyId: [403, "InvalidAccessKeyId"],

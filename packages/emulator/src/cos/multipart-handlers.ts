@@ -14,7 +14,7 @@ import type { CompletePart } from "../store/multipart-store.js";
 import type { StoredUpload } from "../store/types.js";
 import { parseCosCopySource } from "./copy-source.js";
 import { COS_ATTRIBUTES, COS_COPY_SSEC, COS_CRC, COS_SSEC, cosSseHeaders, readCosSse } from "./object-headers.js";
-import { COS_MAX_KEY_BYTES } from "./object-handlers.js";
+import { COS_MAX_KEY_BYTES, cosForbidOverwrite } from "./object-handlers.js";
 import { completeXml, copyPartResultXml, initiateXml, listPartsXml, listUploadsXml } from "./xml-bodies.js";
 
 /** COS: parts other than the last must be at least 1 MB. */
@@ -36,9 +36,10 @@ function checkUploadSse(ex: Exchange, u: StoredUpload): void {
   if (u.attrs.sse?.customerKeyMd5 !== undefined) checkSseCRead(u.attrs.sse, readSseC(ex, COS_SSEC));
 }
 
-/** POST Object?uploads. */
+/** POST Object?uploads; `x-cos-forbid-overwrite: true` refuses it while an object exists at the key (Complete checks again). */
 export async function cosInitiate(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateKey(route.key!, COS_MAX_KEY_BYTES);
+  cosForbidOverwrite(ex, route, ctx);
   const u = await ctx.multipart.initiate(route.bucket!, route.key!, readAttributes(ex, COS_ATTRIBUTES, readCosSse(ex)));
   return xmlResponse(200, initiateXml(u), cosSseHeaders(u.attrs.sse));
 }
@@ -78,9 +79,10 @@ export async function cosUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   return xmlResponse(200, copyPartResultXml(p), h);
 }
 
-/** POST Object?uploadId (Complete). */
+/** POST Object?uploadId (Complete); refused (409) by `x-cos-forbid-overwrite: true` when an object exists at the key, the upload kept. */
 export async function cosComplete(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const u = upload(ex, route, ctx);
+  const installGuard = cosForbidOverwrite(ex, route, ctx);
   const doc = await parseXmlBody(bodyBytes(await ctx.readBody(ex, { store: false, maxBytes: 4 * 1024 * 1024 })).toString("utf8"), "CompleteMultipartUpload");
   const selected: CompletePart[] = children(doc, "Part").map((p) => {
     const n = parseNonNegativeInt(childText(p, "PartNumber"));
@@ -88,7 +90,7 @@ export async function cosComplete(ex: Exchange, route: Route, ctx: HandlerContex
     const etag = childText(p, "ETag");
     return { partNumber: n, etag: etag === undefined ? undefined : unquoteEtag(etag) };
   });
-  const o = await ctx.multipart.complete(u, selected, { minPartSize: COS_MIN_PART_SIZE, requireAscending: true, requireEtag: true });
+  const o = await ctx.multipart.complete(u, selected, { minPartSize: COS_MIN_PART_SIZE, requireAscending: true, requireEtag: true, ...(installGuard ? { installGuard } : {}) });
   const host = header(ex, "host") ?? "";
   const location = `${host}${route.vhost ? "" : "/" + route.bucket}/${encodeURI(o.key)}`;
   const h: Record<string, string> = { ...cosSseHeaders(o.sse) };

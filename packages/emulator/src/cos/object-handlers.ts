@@ -8,6 +8,7 @@ import { checkSseCRead, readSseC } from "../common/sse-c.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
+import type { InstallGuard } from "../store/object-store.js";
 import { parseCosCopySource } from "./copy-source.js";
 import { COS_ATTRIBUTES, COS_COPY_SSEC, COS_CRC, COS_SSEC, cosObjectHeaders, cosSseHeaders, readCosSse } from "./object-headers.js";
 import { copyResultXml } from "./xml-bodies.js";
@@ -20,14 +21,34 @@ function crcHeader(crc: string | undefined): Record<string, string> {
   return crc === undefined ? {} : { [COS_CRC]: crc };
 }
 
-/** PUT Object. */
+/**
+ * `x-cos-forbid-overwrite: true` of a PUT Object, PUT Object - Copy, Initiate Multipart Upload or
+ * Complete Multipart Upload (COS documents it on each): an object at the key refuses the request
+ * with 409 (see `FileAlreadyExists` in errors.ts). The object is looked for now (an early refusal,
+ * before the body is read) and the returned guard looks again as the object is installed (see
+ * `InstallGuard`), so of two writes racing for a new key one is refused. Any other value allows the
+ * overwrite. COS ignores the header on a bucket whose versioning was ever enabled; the emulator
+ * has no versioning.
+ * @throws ProtocolError `FileAlreadyExists`, `NoSuchBucket`
+ */
+export function cosForbidOverwrite(ex: Exchange, route: Route, ctx: HandlerContext): InstallGuard | undefined {
+  const objects = ctx.store.bucket(route.bucket!).objects;
+  if (header(ex, "x-cos-forbid-overwrite")?.toLowerCase() !== "true") return undefined;
+  const guard: InstallGuard = (existing) => {
+    if (existing !== undefined) throw new ProtocolError("FileAlreadyExists", "The object already exists and x-cos-forbid-overwrite forbids overwriting it.");
+  };
+  guard(objects.get(route.key!));
+  return guard;
+}
+
+/** PUT Object (refused by `x-cos-forbid-overwrite: true` over an existing object, see {@link cosForbidOverwrite}). */
 export async function cosPutObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateKey(route.key!, COS_MAX_KEY_BYTES);
   const sse = readCosSse(ex);
   const attrs = readAttributes(ex, COS_ATTRIBUTES, sse);
-  ctx.store.bucket(route.bucket!);
+  const guard = cosForbidOverwrite(ex, route, ctx);
   const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
-  const o = await ctx.store.putObject(route.bucket!, route.key!, body, attrs);
+  const o = await ctx.store.putObject(route.bucket!, route.key!, body, attrs, guard);
   return emptyResponse(200, { etag: quoteEtag(o.etag), ...crcHeader(o.crc64), ...cosSseHeaders(o.sse) });
 }
 
@@ -46,7 +67,8 @@ export async function cosDeleteObject(_ex: Exchange, route: Route, ctx: HandlerC
 
 /**
  * PUT Object - Copy. As COS documents, the copy is STANDARD and unencrypted
- * unless the request asks otherwise, whatever the metadata directive.
+ * unless the request asks otherwise, whatever the metadata directive; `x-cos-forbid-overwrite: true`
+ * refuses to replace an object (see {@link cosForbidOverwrite}).
  */
 export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateKey(route.key!, COS_MAX_KEY_BYTES);
@@ -61,12 +83,13 @@ export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "Appendable objects cannot be copied.");
   checkSseCRead(src.sse, readSseC(ex, COS_COPY_SSEC));
   checkCopySourceConditions(ex, "x-cos", src);
+  const guard = cosForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-cos-metadata-directive") ?? "Copy").toLowerCase();
   if (directive !== "copy" && directive !== "replaced") throw new ProtocolError("InvalidArgument", "x-cos-metadata-directive must be Copy or Replaced.");
   const sse = readCosSse(ex);
   const attrs = directive === "copy" ? { ...attributesOf(src), sse } : readAttributes(ex, COS_ATTRIBUTES, sse);
   attrs.storageClass = (header(ex, "x-cos-storage-class") || COS_ATTRIBUTES.defaultStorageClass).toUpperCase();
-  const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs);
+  const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs, guard);
   return xmlResponse(200, copyResultXml(o), { ...crcHeader(o.crc64), ...cosSseHeaders(o.sse) });
 }
 

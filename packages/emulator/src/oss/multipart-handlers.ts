@@ -31,9 +31,10 @@ function partNumber(ex: Exchange): number {
   return n;
 }
 
-/** InitiateMultipartUpload. */
+/** InitiateMultipartUpload; `x-oss-forbid-overwrite: true` refuses it while an object exists at the key (Complete checks again). */
 export async function ossInitiate(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateOssKey(route.key!);
+  checkForbidOverwrite(ex, route, ctx);
   const u = await ctx.multipart.initiate(route.bucket!, route.key!, readAttributes(ex, OSS_ATTRIBUTES, readOssSse(ex)));
   return xmlResponse(200, initiateXml(u), ossSseHeaders(u.attrs.sse));
 }
@@ -66,10 +67,13 @@ export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   return xmlResponse(200, copyResultXml(p.etag, p.lastModified, "CopyPartResult"), h);
 }
 
-/** CompleteMultipartUpload (XML part list, or `x-oss-complete-all: yes`). */
+/**
+ * CompleteMultipartUpload (XML part list, or `x-oss-complete-all: yes`); refused by
+ * `x-oss-forbid-overwrite: true` when an object exists at the key, the upload kept.
+ */
 export async function ossComplete(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const u = upload(ex, route, ctx);
-  checkForbidOverwrite(ex, route, ctx);
+  const installGuard = checkForbidOverwrite(ex, route, ctx, "complete");
   let selected: CompletePart[];
   const text = bodyBytes(await ctx.readBody(ex, { store: false, maxBytes: 4 * 1024 * 1024 })).toString("utf8");
   if (header(ex, "x-oss-complete-all")?.toLowerCase() === "yes") {
@@ -84,7 +88,7 @@ export async function ossComplete(ex: Exchange, route: Route, ctx: HandlerContex
       return { partNumber: n, etag: etag === undefined ? undefined : unquoteEtag(etag) };
     });
   }
-  const o = await ctx.multipart.complete(u, selected, { minPartSize: OSS_MIN_PART_SIZE, requireAscending: true, requireEtag: true });
+  const o = await ctx.multipart.complete(u, selected, { minPartSize: OSS_MIN_PART_SIZE, requireAscending: true, requireEtag: true, ...(installGuard ? { installGuard } : {}) });
   const location = `http://${header(ex, "host") ?? ""}${route.vhost ? "" : "/" + route.bucket}/${encodeURI(o.key)}`;
   const h = writeHeaders(o);
   delete h.etag;

@@ -8,7 +8,9 @@ import { serveObject } from "../common/serve-object.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
+import type { InstallGuard } from "../store/object-store.js";
 import type { StoredObject } from "../store/types.js";
+import { OssCodedError } from "./errors.js";
 import { OSS_ATTRIBUTES, OSS_CRC, ossEtag, ossObjectHeaders, ossSseHeaders, readOssSse } from "./object-headers.js";
 import { installSymlink, symlinkHeaders, symlinkTarget } from "./symlinks.js";
 import { copyResultXml } from "./xml-bodies.js";
@@ -29,21 +31,41 @@ export function writeHeaders(o: StoredObject): Record<string, string> {
   return h;
 }
 
-/** `x-oss-forbid-overwrite: true` refuses to replace an existing object. */
-export function checkForbidOverwrite(ex: Exchange, route: Route, ctx: HandlerContext): void {
-  if (header(ex, "x-oss-forbid-overwrite")?.toLowerCase() !== "true") return;
-  if (ctx.store.bucket(route.bucket!).objects.has(route.key!)) {
-    throw new ProtocolError("FileAlreadyExists", "The object you specified already exists and can not be overwritten.");
+/** The EC OSS documents for a CompleteMultipartUpload refused by `x-oss-forbid-overwrite` (help page 0042-00000214). */
+const COMPLETE_EXISTS_EC = "0042-00000214";
+
+/**
+ * `x-oss-forbid-overwrite` of a PutObject, CopyObject, PutSymlink, InitiateMultipartUpload or
+ * CompleteMultipartUpload: `true` refuses to replace an existing object (409 `FileAlreadyExists`;
+ * on Complete with the EC of its help page), `false` or none allows it, any other value is 400
+ * `InvalidArgument` (EC 0017-00000279). The object is looked for now (an early refusal, before the
+ * body is read) and the returned guard looks again as the object is installed (see
+ * `InstallGuard`), so of two writes racing for a new key one is refused. OSS ignores the header on
+ * a bucket whose versioning is or was enabled; the emulator has no versioning.
+ * @throws ProtocolError `FileAlreadyExists`, `InvalidArgument`
+ */
+export function checkForbidOverwrite(ex: Exchange, route: Route, ctx: HandlerContext, operation: "write" | "complete" = "write"): InstallGuard | undefined {
+  const value = header(ex, "x-oss-forbid-overwrite")?.toLowerCase();
+  if (value === undefined || value === "false") return undefined;
+  if (value !== "true") {
+    throw new OssCodedError("InvalidArgument", 400, "InvalidArgument", "The x-oss-forbid-overwrite header must be true or false.", "0017-00000279", { ArgumentName: "x-oss-forbid-overwrite", ArgumentValue: value });
   }
+  const guard: InstallGuard = (existing) => {
+    if (existing === undefined) return;
+    const message = "The object you specified already exists and can not be overwritten.";
+    throw operation === "complete" ? new OssCodedError("FileAlreadyExists", 409, "FileAlreadyExists", message, COMPLETE_EXISTS_EC) : new ProtocolError("FileAlreadyExists", message);
+  };
+  guard(ctx.store.bucket(route.bucket!).objects.get(route.key!));
+  return guard;
 }
 
 /** PutObject. */
 export async function ossPutObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateOssKey(route.key!);
   const attrs = readAttributes(ex, OSS_ATTRIBUTES, readOssSse(ex));
-  checkForbidOverwrite(ex, route, ctx);
+  const guard = checkForbidOverwrite(ex, route, ctx);
   const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
-  const o = await ctx.store.putObject(route.bucket!, route.key!, body, attrs);
+  const o = await ctx.store.putObject(route.bucket!, route.key!, body, attrs, guard);
   return emptyResponse(200, writeHeaders(o));
 }
 
@@ -96,7 +118,7 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
   checkCopySourceConditions(ex, "x-oss", src);
-  checkForbidOverwrite(ex, route, ctx);
+  const guard = checkForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-oss-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw new ProtocolError("InvalidArgument", "x-oss-metadata-directive must be COPY or REPLACE.");
   const sse = readOssSse(ex) ?? src.sse;
@@ -104,10 +126,10 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const sc = header(ex, "x-oss-storage-class");
   if (sc !== undefined) attrs.storageClass = OSS_ATTRIBUTES.normalizeStorageClass!(sc);
   if (src.symlinkTarget !== undefined) {
-    const link = await installSymlink(ctx.store, route.bucket!, route.key!, src.symlinkTarget, attrs);
+    const link = await installSymlink(ctx.store, route.bucket!, route.key!, src.symlinkTarget, attrs, guard);
     return xmlResponse(200, copyResultXml(link.etag, link.lastModified));
   }
-  const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs);
+  const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs, guard);
   const h: Record<string, string> = { ...ossSseHeaders(o.sse) };
   if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;
   return xmlResponse(200, copyResultXml(o.etag, o.lastModified), h);

@@ -21,9 +21,9 @@ export async function ossPutSymlink(ex: Exchange, route: Route, ctx: HandlerCont
   }
   validateOssKey(target);
   const attrs = readAttributes(ex, OSS_ATTRIBUTES);
-  checkForbidOverwrite(ex, route, ctx);
+  const guard = checkForbidOverwrite(ex, route, ctx);
   await ctx.readBody(ex, { store: false, maxBytes: 1024 * 1024 });
-  const o = await installSymlink(ctx.store, route.bucket!, route.key!, target, attrs);
+  const o = await installSymlink(ctx.store, route.bucket!, route.key!, target, attrs, guard);
   return emptyResponse(200, { etag: ossEtag(o.etag) });
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { newBlobId, type ObjectStore } from "../store/object-store.js";
+import { newBlobId, type InstallGuard, type ObjectStore } from "../store/object-store.js";
 import type { ObjectAttributes, StoredObject } from "../store/types.js";
 import { invalidTargetType, symlinkTargetNotExist } from "./errors.js";
 import { OSS_CRC, ossEtag, ossObjectHeaders } from "./object-headers.js";
@@ -14,15 +14,15 @@ export function encodeSymlinkTarget(key: string): string {
 
 /**
  * Stores `key` as a symlink to `target` (which need not exist), replacing
- * what is there. Its bytes are empty; its ETag is the MD5 of the target key.
- * @throws ProtocolError `NoSuchBucket`
+ * what is there (unless `guard` refuses). Its bytes are empty; its ETag is the MD5 of the target key.
+ * @throws ProtocolError `NoSuchBucket`, what `guard` throws
  */
-export async function installSymlink(store: ObjectStore, bucket: string, key: string, target: string, attrs: ObjectAttributes): Promise<StoredObject> {
+export async function installSymlink(store: ObjectStore, bucket: string, key: string, target: string, attrs: ObjectAttributes, guard?: InstallGuard): Promise<StoredObject> {
   store.bucket(bucket);
   const blobId = newBlobId("o");
   await store.options.blobs.put(blobId, []);
   const etag = createHash("md5").update(target, "utf8").digest("hex");
-  return store.install(bucket, { ...attrs, key, size: 0, etag, lastModified: store.now(), kind: "normal", blobId, symlinkTarget: target });
+  return store.install(bucket, { ...attrs, key, size: 0, etag, lastModified: store.now(), kind: "normal", blobId, symlinkTarget: target }, guard);
 }
 
 /**

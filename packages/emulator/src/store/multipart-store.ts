@@ -3,7 +3,7 @@ import { crc64, crc64Combine } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
 import { contentEtag } from "./content-etag.js";
 import { compareKeys } from "./listing.js";
-import { newBlobId, type ObjectStore } from "./object-store.js";
+import { newBlobId, type InstallGuard, type ObjectStore } from "./object-store.js";
 import type { ObjectAttributes, ReceivedBody, StoredObject, StoredPart, StoredUpload } from "./types.js";
 
 /** One part named in a Complete request. */
@@ -21,6 +21,8 @@ export interface CompleteRules {
   requireAscending: boolean;
   /** Every listed part must carry its ETag (COS, OSS); QingStor's are optional. */
   requireEtag: boolean;
+  /** Checked as the object is installed (a forbid-overwrite header): a refusal keeps the upload. */
+  installGuard?: InstallGuard;
 }
 
 /** Inputs of a List Multipart Uploads page. */
@@ -119,8 +121,9 @@ export class MultipartStore {
    * Assembles the listed parts into the object and ends the upload. The
    * object's CRC is the combination of the parts' CRCs, in order. Its ETag is
    * `etagOverride` when given (`""`: the object has none), else the S3-style
-   * `<md5 of the parts' MD5s>-<parts>`.
-   * @throws ProtocolError `InvalidPart`, `InvalidPartOrder`, `EntityTooSmall`, `MalformedBody`
+   * `<md5 of the parts' MD5s>-<parts>`. With `rules.installGuard`, the object is installed before the
+   * upload ends, so that the guard and the install are one step: a refusal keeps the upload.
+   * @throws ProtocolError `InvalidPart`, `InvalidPartOrder`, `EntityTooSmall`, `MalformedBody`, what the guard throws
    */
   async complete(u: StoredUpload, selected: readonly CompletePart[], rules: CompleteRules, etagOverride?: string): Promise<StoredObject> {
     if (selected.length === 0) throw new ProtocolError("MalformedBody", "You must specify at least one part.");
@@ -160,8 +163,13 @@ export class MultipartStore {
       kind: "multipart",
       blobId,
     };
+    if (rules.installGuard === undefined) {
+      await this.drop(u);
+      return this.store.install(u.bucket, o);
+    }
+    const installed = await this.store.install(u.bucket, o, rules.installGuard);
     await this.drop(u);
-    return this.store.install(u.bucket, o);
+    return installed;
   }
 
   /** Ends an upload and frees its parts. */

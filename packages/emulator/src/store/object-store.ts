@@ -18,6 +18,13 @@ export interface ObjectStoreOptions {
   clock: () => number;
 }
 
+/**
+ * A check made at the instant an object is installed, with no await between it and the install
+ * (so two requests cannot both pass it): it throws (a ProtocolError) to refuse, e.g. a write with a
+ * forbid-overwrite header over `existing`. A refused object's new bytes are removed.
+ */
+export type InstallGuard = (existing: StoredObject | undefined) => void;
+
 /** A fresh filename-safe blob id. */
 export function newBlobId(kind: "o" | "p"): string {
   return `${kind}-${randomBytes(12).toString("hex")}`;
@@ -122,10 +129,21 @@ export class ObjectStore {
     return createHash("md5").update(`stowage-${++this.fakeEtags}`).digest("hex");
   }
 
-  /** Installs `o` as the current version of its key, dropping the previous bytes. */
-  async install(bucket: string, o: StoredObject): Promise<StoredObject> {
+  /**
+   * Installs `o` as the current version of its key, dropping the previous bytes; `guard` may refuse
+   * (see {@link InstallGuard}: `o`'s bytes are then removed and its error thrown).
+   */
+  async install(bucket: string, o: StoredObject, guard?: InstallGuard): Promise<StoredObject> {
     const b = this.bucket(bucket);
     const old = b.objects.get(o.key);
+    if (guard !== undefined) {
+      try {
+        guard(old);
+      } catch (e) {
+        await this.options.blobs.remove(o.blobId);
+        throw e;
+      }
+    }
     b.objects.set(o.key, o);
     if (old === undefined) this.sorted.delete(bucket);
     await this.options.meta.saveObject(bucket, o);
@@ -134,10 +152,10 @@ export class ObjectStore {
   }
 
   /**
-   * Stores a simple upload.
-   * @throws ProtocolError `NoSuchBucket`
+   * Stores a simple upload (unless `guard` refuses, see {@link InstallGuard}).
+   * @throws ProtocolError `NoSuchBucket`, what `guard` throws
    */
-  async putObject(bucket: string, key: string, body: ReceivedBody, attrs: ObjectAttributes): Promise<StoredObject> {
+  async putObject(bucket: string, key: string, body: ReceivedBody, attrs: ObjectAttributes, guard?: InstallGuard): Promise<StoredObject> {
     this.bucket(bucket);
     const blobId = newBlobId("o");
     await this.options.blobs.put(blobId, body.chunks);
@@ -152,7 +170,7 @@ export class ObjectStore {
       kind: "normal",
       blobId,
     };
-    return this.install(bucket, o);
+    return this.install(bucket, o, guard);
   }
 
   /** Removes an object; a missing key is not an error. @throws ProtocolError `NoSuchBucket` */
@@ -170,17 +188,17 @@ export class ObjectStore {
   /**
    * Copies `src` to `dstBucket/dstKey` with `attrs` (the caller resolves the
    * metadata directive). The copy keeps the source's CRC, and its ETag unless
-   * the content MD5 is known: then the ETag follows the copy's SSE.
-   * @throws ProtocolError `NoSuchBucket`
+   * the content MD5 is known: then the ETag follows the copy's SSE. `guard` may refuse (see {@link InstallGuard}).
+   * @throws ProtocolError `NoSuchBucket`, what `guard` throws
    */
-  async copyObject(src: StoredObject, dstBucket: string, dstKey: string, attrs: ObjectAttributes): Promise<StoredObject> {
+  async copyObject(src: StoredObject, dstBucket: string, dstKey: string, attrs: ObjectAttributes, guard?: InstallGuard): Promise<StoredObject> {
     this.bucket(dstBucket);
     const blobId = newBlobId("o");
     await this.options.blobs.concat(blobId, [{ id: src.blobId, size: src.size }]);
     const kind: ObjectKind = src.kind === "appendable" ? "normal" : src.kind;
     const etag = src.contentMd5 !== undefined ? contentEtag(Buffer.from(src.contentMd5, "base64"), attrs.sse) : src.etag;
     const o: StoredObject = { ...attrs, key: dstKey, size: src.size, etag, contentMd5: src.contentMd5, crc64: src.crc64, lastModified: this.now(), kind, blobId };
-    return this.install(dstBucket, o);
+    return this.install(dstBucket, o, guard);
   }
 
   /**
