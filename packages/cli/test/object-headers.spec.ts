@@ -207,6 +207,8 @@ describe("the header flags", () => {
     const cases: Array<[string[], string]> = [
       [["put", "files/note.txt", "memory://hbad/x.txt", "--expires", "next tuesday"], "option '--expires <http-date>' argument 'next tuesday' is invalid. not a date"],
       [["cp", "-r", "memory://hsrc/t/", "memory://hbad/t/", "--expires", "2027-13-45"], "option '--expires <http-date>' argument '2027-13-45' is invalid. not a date"],
+      // A number of seconds (presign's --expires) is no date: Date.parse would read the year 3600.
+      [["put", "files/note.txt", "memory://hbad/y.txt", "--expires", "3600"], "option '--expires <http-date>' argument '3600' is invalid. not a date"],
       [
         ["put", "files/note.txt", "memory://hbad/y.txt", "--content-disposition", "attachment; filename=\u00e9.txt"],
         "argument 'attachment; filename=\u00e9.txt' is invalid. Content-Disposition must be printable ASCII",

@@ -137,7 +137,10 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * @throws ObjectNotExist, IntegrityMismatch, Aborted, ServiceInternal
    */
   createReadStream(path: string, options?: ReadOptions & Extra<X, "read">): Readable;
-  /** Stores a body of any size (multipart above the threshold). Overwrites. @throws InvalidArgument, IntegrityMismatch, PairUnsupported, Aborted */
+  /**
+   * Stores a body of any size (multipart above the threshold). Overwrites, unless `ifNotExists`.
+   * @throws InvalidArgument, IntegrityMismatch, PairUnsupported, Conflict (`ifNotExists`: an object exists), Aborted
+   */
   write(path: string, body: Body, options?: WriteOptions & Extra<X, "write">): Promise<WriteResult>;
   /** A writable whose `finish` fires only once the object is stored; it errors as `write` fails. @throws InvalidArgument (a path ending in `/`, bad options) */
   createWriteStream(path: string, options?: WriteOptions & Extra<X, "write">): Writable;

@@ -59,12 +59,14 @@ export function headerFlag(field: keyof ObjectHeaders): (value: string) => strin
 
 /**
  * `--expires` (presign: `--expires-header`, `--response-expires`): any date `Date.parse` reads (`2027-01-01`, `2027-01-01T08:00:00+08:00`, an HTTP
- * date), sent as the HTTP date `toUTCString()` gives (`Fri, 01 Jan 2027 00:00:00 GMT`).
- * @throws InvalidArgumentError (a usage error, exit 2) for a date it cannot read
+ * date) in the years 1970 to 9999, sent as the HTTP date `toUTCString()` gives (`Fri, 01 Jan 2027 00:00:00 GMT`).
+ * @throws InvalidArgumentError (a usage error, exit 2) for a date it cannot read, a bare number (read as a year) or a year outside 1970-9999
  */
 export function httpDateFlag(value: string): string {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new InvalidArgumentError(`not a date (give one such as 2027-01-01T00:00:00Z or "Fri, 01 Jan 2027 00:00:00 GMT")`);
+  // A bare number is no date here (Date.parse reads `3600` as the year 3600): presign's --expires takes seconds.
+  const ms = /^\s*\d+\s*$/.test(value) ? Number.NaN : Date.parse(value);
+  const year = Number.isNaN(ms) ? 0 : new Date(ms).getUTCFullYear();
+  if (year < 1970 || year > 9999) throw new InvalidArgumentError(`not a date (give one such as 2027-01-01T00:00:00Z or "Fri, 01 Jan 2027 00:00:00 GMT"; a number of seconds is no date)`);
   return new Date(ms).toUTCString();
 }
 

@@ -202,7 +202,7 @@ async function writeMultipart(
 ): Promise<WriteResult> {
   scope.require("write", "multipart", "createMultipart");
   const driver = scope.driver;
-  if (options.ifNotExists === true && options.multipartId === undefined) await refuseExisting(driver, key, options.signal);
+  if (options.ifNotExists === true) await refuseExisting(driver, key, withSignal(driverOptions, options.signal));
   // Initiate and Complete, once sent, may be applied whatever happens to the request: an abort
   // gives them SENT_REQUEST_GRACE_MS to answer (an upload the engine then aborts; a stored object).
   const grace = graceSignal(options.signal, SENT_REQUEST_GRACE_MS);
