@@ -4,6 +4,7 @@ import { registerAbortCases } from "./cases/abort.js";
 import { registerAppendCases } from "./cases/append.js";
 import { registerConditionalWriteCases } from "./cases/conditional-write.js";
 import { registerConditionCases } from "./cases/conditions.js";
+import { registerCopyAttributeCases } from "./cases/copy-attributes.js";
 import { registerCopyCases } from "./cases/copy.js";
 import { registerDeleteCases } from "./cases/delete.js";
 import { registerDirCases } from "./cases/dir.js";
@@ -89,6 +90,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("dir", () => registerDirCases(suite));
     describe("link", () => registerLinkCases(suite));
     describe("copy", () => registerCopyCases(suite));
+    describe("copy attributes", () => registerCopyAttributeCases(suite));
     describe("move", () => registerMoveCases(suite));
     describe("append", () => registerAppendCases(suite));
     describe("multipart", () => registerMultipartCases(suite));

@@ -83,11 +83,18 @@ export interface StorageFeatures {
   /** `stat` and `read` take `ifMatch` / `ifNoneMatch`. */
   conditionalRead: boolean;
   /**
-   * `write` (and `createWriteStream`) and `completeMultipart` take `ifNotExists`: the object is
-   * stored only where none exists at its path, the service deciding atomically (a multipart write:
-   * at its Complete); otherwise `Conflict` and nothing changed.
+   * `write` (and `createWriteStream`), `completeMultipart`, `copy` and `move` take `ifNotExists`:
+   * the object is stored only where none exists at its path, the service deciding atomically (a
+   * multipart write: at its Complete); otherwise `Conflict` and nothing changed (a move keeps its source).
    */
   writeIfNotExists: boolean;
+  /**
+   * `copy` takes `contentType`, `metadata`, `storageClass` and the object headers: given any but
+   * `storageClass`, they replace the source's as a whole (the copy carries exactly those given; the
+   * services' REPLACE directive), so a copy onto its own path changes an object's attributes in
+   * place; `storageClass` sets the copy's class. Each also needs its own feature (`contentType`, ...).
+   */
+  copyAttributes: boolean;
   append: boolean;
   multipart: boolean;
   /** `metadata` option on writes and returned by stat. */
@@ -157,6 +164,7 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   responseOverrides: false,
   conditionalRead: false,
   writeIfNotExists: false,
+  copyAttributes: false,
   append: false,
   multipart: false,
   userMetadata: false,

@@ -174,8 +174,29 @@ export interface ListOptions extends CallOptions {
 /** Options of `listPage`. */
 export type ListPageOptions = ListOptions;
 
-/** Options of `copy` and `move`. */
-export type CopyOptions = TransferOptions;
+/**
+ * Options of `copy`. Given any of `contentType`, `metadata` and the {@link ObjectHeaders}, the
+ * copy's attributes are replaced as a whole (feature `copyAttributes`; the services' REPLACE
+ * directive): it carries exactly those given, none of the source's others (a Content-Type not
+ * given becomes the service's default). A copy onto its own path so changes an object's attributes
+ * in place, its bytes untouched. Without any, the copy keeps the source's. `storageClass` sets the
+ * copy's storage class, keeping the rest; without it the copy has the source's class, whether or
+ * not the rest is replaced. Open-time defaults (`default_content_type`, ...) never apply to a copy.
+ */
+export interface CopyOptions extends TransferOptions, ObjectHeaders {
+  contentType?: string;
+  /** User metadata (keys are lower-cased). */
+  metadata?: Record<string, string>;
+  storageClass?: string;
+  /** Copy only where no object exists at the destination (feature `writeIfNotExists`); else `Conflict`, nothing changed. */
+  ifNotExists?: boolean;
+}
+
+/** Options of `move`. */
+export interface MoveOptions extends TransferOptions {
+  /** Move only where no object exists at the destination (feature `writeIfNotExists`); else `Conflict`, the source kept. */
+  ifNotExists?: boolean;
+}
 
 /** Options of `fetch`. */
 export type FetchOptions = TransferOptions;

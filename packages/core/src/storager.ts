@@ -6,6 +6,7 @@ import type {
   CommitAppendOptions,
   CompleteMultipartOptions,
   CopyOptions,
+  MoveOptions,
   CreateAppendOptions,
   CreateDirOptions,
   CreateLinkOptions,
@@ -187,17 +188,18 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    */
   listPage(path: string, options?: ListPageOptions & Extra<X, "list">): Promise<ListPage>;
   /**
-   * Server-side copy of one object; overwrites `dst`. `onProgress` gets `{ bytes, total }` as the
+   * Server-side copy of one object; overwrites `dst` (unless `ifNotExists`). Given `contentType`,
+   * `metadata` or object headers, the copy carries exactly those (see {@link CopyOptions}). `onProgress` gets `{ bytes, total }` as the
    * service copies (a multipart copy: part by part) and `{ bytes: size, total: size }` once done.
    * A directory source (`d/`, or `d` where `d/` is a directory) is `ObjectModeInvalid` on every storage.
-   * @throws ObjectNotExist, ObjectModeInvalid (a directory source or destination), InvalidArgument (a `dst` ending in `/`), Conflict (COS, OSS, QingStor: the source changed while it was copied; nothing copied), Unexpected (the onProgress listener threw)
+   * @throws ObjectNotExist, ObjectModeInvalid (a directory source or destination), InvalidArgument (a `dst` ending in `/`), Conflict (COS, OSS, QingStor: the source changed while it was copied; `ifNotExists` and an object at `dst`; nothing copied), PairUnsupported (attributes without `copyAttributes`), Unexpected (the onProgress listener threw)
    */
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
   /**
-   * Moves one object; overwrites `dst`. `onProgress` as on {@link Storager.copy} (a rename reports its size once).
-   * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object), Conflict (COS, OSS: the source changed during the move; it is kept), Unexpected (the onProgress listener threw)
+   * Moves one object; overwrites `dst` (unless `ifNotExists`). `onProgress` as on {@link Storager.copy} (a rename reports its size once).
+   * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object), Conflict (COS, OSS: the source changed during the move; `ifNotExists` and an object at `dst`; the source kept), Unexpected (the onProgress listener threw)
    */
-  move(src: string, dst: string, options?: CopyOptions & Extra<X, "move">): Promise<void>;
+  move(src: string, dst: string, options?: MoveOptions & Extra<X, "move">): Promise<void>;
   /**
    * Has the service fetch `url` into `path`. `onProgress` gets `{ bytes, total }` as bytes arrive
    * where the driver downloads (fs, memory; `total` when the server sent a length), and the final

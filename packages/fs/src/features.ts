@@ -5,8 +5,9 @@ import { defineFeatures, type StorageFeatures } from "@stowage/core";
  * presign (no server), no storage class, user metadata or content type (a
  * file has none), no CRC64 (nothing to compare with: the bytes are local),
  * no native batch delete. A given Content-MD5 is checked. Directories are real,
- * and so are symbolic links. Conditional writes (`writeIfNotExists`) hard-link the finished file
- * into place, so the kernel decides (if-not-exists.ts).
+ * and so are symbolic links. Conditional writes, copies and moves (`writeIfNotExists`) hard-link
+ * the finished file (a moved one itself) into place, so the kernel decides (if-not-exists.ts,
+ * move-new.ts). A copy takes no attributes (`copyAttributes` off): a file has none.
  */
 export const fsFeatures: Readonly<StorageFeatures> = defineFeatures({
   stat: true,

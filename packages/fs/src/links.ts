@@ -4,6 +4,7 @@ import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, type RawObject } from "@stowage/core";
 import { replaceAtomically, syncPath } from "./atomic.js";
 import { fsError, isErrno } from "./errors.js";
+import { occupied } from "./if-not-exists.js";
 import { linkObject } from "./objects.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
@@ -20,11 +21,14 @@ export interface FoundEntry {
  * symlink made under a hidden temp name in the link's pinned directory is renamed over `path`, so
  * a link or file there is replaced and a directory there is left alone (`ObjectModeInvalid`).
  * Missing parent directories are created. The link stores the target relative to its own
- * directory, so a work_dir moved as a whole keeps its links. Resolves with the link's stats.
+ * directory, so a work_dir moved as a whole keeps its links. Resolves with the link's stats. With
+ * `exclusive` (`ifNotExists`) the symlink is hard-linked in instead, only where no entry of any kind
+ * is at `path` (if-not-exists.ts placeNew).
  * @throws StorageError `ObjectModeInvalid` (a directory at `path`, a file in the way of a parent),
- *   `InvalidArgument` (the directory leads outside the work_dir), `Aborted`, mapped fs errors.
+ *   `InvalidArgument` (the directory leads outside the work_dir), `Conflict` and `CapabilityInsufficient`
+ *   (`exclusive`), `Aborted`, mapped fs errors.
  */
-export async function makeLink(paths: FsPaths, path: string, target: string, signal?: AbortSignal, durable = false): Promise<BigIntStats> {
+export async function makeLink(paths: FsPaths, path: string, target: string, signal?: AbortSignal, durable = false, exclusive = false): Promise<BigIntStats> {
   return replaceAtomically(
     paths,
     path,
@@ -34,6 +38,7 @@ export async function makeLink(paths: FsPaths, path: string, target: string, sig
     },
     signal,
     durable,
+    exclusive,
   );
 }
 
@@ -128,14 +133,19 @@ async function sameFile(paths: FsPaths, entry: string, target: string): Promise<
 /**
  * Moves the link at `src` (leading to `target`) to `dst`: a link to the same target is made at
  * `dst` (its relative target worked out anew), then the one at `src` is removed. With `durable`,
- * both directories are fsynced.
+ * both directories are fsynced. With `exclusive` (`ifNotExists`) the new link is put in only where
+ * no entry of any kind is at `dst` ({@link makeLink}); else `Conflict` and the link at `src` stays.
  * @throws StorageError `InvalidArgument` (`dst` is the link's own target, or leads outside), `ObjectModeInvalid`
- *   (a directory at `dst`), `Aborted`, mapped fs errors.
+ *   (a directory at `dst`), `Conflict` and `CapabilityInsufficient` (`exclusive`), `Aborted`, mapped fs errors.
  */
-export async function moveLink(paths: FsPaths, src: string, target: string, dst: string, signal?: AbortSignal, durable = false): Promise<void> {
-  if (src === dst || (await sameEntry(src, dst))) return;
+export async function moveLink(paths: FsPaths, src: string, target: string, dst: string, signal?: AbortSignal, durable = false, exclusive = false): Promise<void> {
+  if (src === dst || (await sameEntry(src, dst))) {
+    // The link is already there: that is an entry at `dst`.
+    if (exclusive) throw occupied();
+    return;
+  }
   if (dst === target || (await sameFile(paths, dst, target))) throw storageError(ErrorCode.InvalidArgument, "a link cannot be moved onto its own target");
-  await makeLink(paths, dst, target, signal, durable);
+  await makeLink(paths, dst, target, signal, durable, exclusive);
   const dir = await paths.pinExisting(posix.dirname(src));
   if (dir === undefined) return;
   try {

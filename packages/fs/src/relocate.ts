@@ -14,12 +14,14 @@ import type { FsPaths } from "./paths.js";
  * last being `{ bytes: size, total: size }` before the rename. An abort, or a listener that throws,
  * removes the temp file and leaves `dst` as it was. The copy's permission bits are the source's
  * less the umask (as cp(1) without `-p`), or with `keepMode` the source's own (a move across
- * filesystems, as mv(1): the file moved keeps its mode, as a rename would).
- * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument` (outside the work_dir), `Aborted`,
- *   what `onProgress` throws, mapped fs errors.
+ * filesystems, as mv(1): the file moved keeps its mode, as a rename would). With `exclusive`
+ * (`ifNotExists`) the temp file is hard-linked in only where no entry of any kind is at `dst`
+ * (if-not-exists.ts placeNew), else `Conflict`, the temp file removed.
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument` (outside the work_dir), `Conflict` and
+ *   `CapabilityInsufficient` (`exclusive`), `Aborted`, what `onProgress` throws, mapped fs errors.
  */
-export async function copyInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, keepMode = false): Promise<void> {
-  await replaceAtomically(paths, dst, (temp) => copyInto(paths, src, temp, steps, keepMode), steps.signal, durable);
+export async function copyInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, keepMode = false, exclusive = false): Promise<void> {
+  await replaceAtomically(paths, dst, (temp) => copyInto(paths, src, temp, steps, keepMode), steps.signal, durable, exclusive);
 }
 
 /**
@@ -38,12 +40,7 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
     const to = await paths.pinDir(posix.dirname(dst), true);
     try {
       const [srcEntry, dstEntry] = [from.at(posix.basename(src)), to.at(posix.basename(dst))];
-      if (steps.onProgress !== undefined) {
-        const size = Number((await stat(srcEntry).catch((e: unknown) => Promise.reject(fsError(e)))).size);
-        steps.onProgress({ bytes: size, total: size });
-        // An abort during that event still stops the move: nothing has moved yet.
-        throwIfAborted(steps.signal);
-      }
+      await reportMoving(srcEntry, steps);
       // The entries themselves: a link at `dst` that leads to `src` is another entry, which the
       // rename replaces (following it here took the source for a hard link of itself and deleted it).
       if (await sameFile(srcEntry, dstEntry, lstat)) {
@@ -74,6 +71,18 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
   } finally {
     await from.close();
   }
+}
+
+/**
+ * Reports the size of the file `entry` (about to move) to `steps.onProgress`, once, when there is
+ * a listener; an abort during that event still stops the move (nothing has moved yet).
+ * @throws StorageError `ObjectNotExist`, `Aborted`, what `onProgress` throws, mapped fs errors.
+ */
+export async function reportMoving(entry: string, steps: CopySteps): Promise<void> {
+  if (steps.onProgress === undefined) return;
+  const size = Number((await stat(entry).catch((e: unknown) => Promise.reject(fsError(e)))).size);
+  steps.onProgress({ bytes: size, total: size });
+  throwIfAborted(steps.signal);
 }
 
 /**

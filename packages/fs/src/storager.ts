@@ -23,9 +23,10 @@ import { deleteFile } from "./delete-file.js";
 import { fsFeatures } from "./features.js";
 import { fileSlot, refuseDirKey, sourceFile } from "./file-keys.js";
 import { fillFile, notExist } from "./files.js";
-import { wantsNew } from "./if-not-exists.js";
+import { occupied, wantsNew } from "./if-not-exists.js";
 import { downloadTo } from "./fetch-url.js";
 import { listFiles } from "./lister.js";
+import { moveNew } from "./move-new.js";
 import { FsMultipart } from "./multipart.js";
 import { createLinkInside, entryAt, inwardLinkAt, moveLink, type FoundEntry } from "./links.js";
 import { dirObject, etagOf, fileObject, linkObject, statOrUndefined } from "./objects.js";
@@ -121,31 +122,44 @@ export class FsStorageDriver implements StorageDriver {
   /**
    * Atomic copy, in chunks into a temp file renamed into place (relocate.ts): an abort stops it
    * between chunks. `onProgress` gets `{ bytes, total }` per chunk, the last `{ bytes: size, total: size }`
-   * before the rename; an abort or a listener that throws leaves the destination as it was.
-   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`, what `onProgress` throws.
+   * before the rename; an abort or a listener that throws leaves the destination as it was. With
+   * `ifNotExists` the temp file is hard-linked in only where no entry of any kind is at `dstKey`
+   * (if-not-exists.ts); a copy onto its own key is then a `Conflict` too. fs keeps no attributes
+   * (`copyAttributes` off: core refuses them).
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Conflict` and `CapabilityInsufficient`
+   *   (`ifNotExists`), `Aborted`, what `onProgress` throws.
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
+    const exclusive = wantsNew(options);
     const src = await sourceFile(this.paths, srcKey);
-    const dst = await fileSlot(this.paths, dstKey);
-    if (src !== dst) await copyInside(this.paths, src, dst, { signal: options.signal, onProgress: options.onProgress }, this.durable);
+    const dst = await fileSlot(this.paths, dstKey, exclusive);
+    if (src !== dst) await copyInside(this.paths, src, dst, { signal: options.signal, onProgress: options.onProgress }, this.durable, false, exclusive);
+    else if (exclusive) throw occupied();
     else if (options.onProgress !== undefined) reportSize(options.onProgress, await statOrUndefined(src));
   }
 
   /**
    * A rename (copy and delete across devices); a link inside the work_dir moves as a link to the same target.
    * `onProgress` gets the file's size once, before the rename (a link, which has no size: nothing).
-   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Aborted`, what `onProgress` throws.
+   * With `ifNotExists`, never a rename (which replaces): the file is hard-linked in only where no
+   * entry of any kind is at `dstKey`, then its source name goes (move-new.ts); a link is made anew
+   * the same way. Refused: `Conflict`, the source kept.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Conflict` and `CapabilityInsufficient`
+   *   (`ifNotExists`), `PermissionDenied`, `Aborted`, what `onProgress` throws.
    */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
+    const exclusive = wantsNew(options);
     if (srcKey.endsWith("/")) await refuseDirKey(this.paths, srcKey);
     const link = await this.paths.resolveEntry(srcKey);
     const target = await inwardLinkAt(this.paths, link);
-    if (target !== undefined) return moveLink(this.paths, link, target, await fileSlot(this.paths, dstKey), options.signal, this.durable);
+    if (target !== undefined) return moveLink(this.paths, link, target, await fileSlot(this.paths, dstKey, exclusive), options.signal, this.durable, exclusive);
     const src = await sourceFile(this.paths, srcKey);
-    const dst = await fileSlot(this.paths, dstKey);
-    if (src !== dst) await moveInside(this.paths, src, dst, { signal: options.signal, onProgress: options.onProgress }, this.durable);
+    const dst = await fileSlot(this.paths, dstKey, exclusive);
+    const steps = { signal: options.signal, onProgress: options.onProgress };
+    if (src !== dst) await (exclusive ? moveNew : moveInside)(this.paths, src, dst, steps, this.durable);
+    else if (exclusive) throw occupied();
     else if (options.onProgress !== undefined) reportSize(options.onProgress, await statOrUndefined(src));
   }
 

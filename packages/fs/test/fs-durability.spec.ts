@@ -72,6 +72,26 @@ describe("fs driver: durability (the fsync pair)", () => {
     expect(syncs).toHaveLength(0);
   });
 
+  it("fsyncs a conditional copy (file, directory) and move (the new name's directory, then the source's); a refused one flushes nothing", async () => {
+    const d = new FsStorageDriver(s.root + "/");
+    await d.write(s.key("src.txt"), buf("x"), {});
+    await d.write(s.key("taken.txt"), buf("t"), {});
+    syncs.length = 0;
+    await d.copy(s.key("src.txt"), s.key("copy.txt"), { ifNotExists: true });
+    expect(syncs).toHaveLength(2);
+    syncs.length = 0;
+    await d.move(s.key("copy.txt"), s.key("other/moved.txt"), { ifNotExists: true });
+    expect(syncs).toHaveLength(2);
+    syncs.length = 0;
+    for (const op of ["copy", "move"] as const) {
+      await d[op](s.key("src.txt"), s.key("taken.txt"), { ifNotExists: true }).then(
+        () => Promise.reject(new Error(`${op} replaced taken.txt`)),
+        (e: unknown) => expect(isStorageError(e, "Conflict")).toBe(true),
+      );
+    }
+    expect(syncs).toHaveLength(0);
+  });
+
   it("fsync=false flushes nothing; writes stay atomic and correct", async () => {
     const store = newStorager(`fs://${s.root}/?fsync=false`);
     await store.write("k.txt", Buffer.from("no flush"));

@@ -8,7 +8,8 @@ export const MEMORY_LINK_HOPS = 8;
  * server to sign for). It computes CRC64 and MD5 of what it stores, checks a
  * given Content-MD5, keeps content type, user metadata and storage class, and
  * has real directories (`virtualDir` false) and symbolic links that reads follow. Conditional
- * writes (`writeIfNotExists`) are decided with the store's update (if-not-exists.ts).
+ * writes, copies and moves (`writeIfNotExists`) are decided with the store's update
+ * (if-not-exists.ts); a copy takes attributes that replace the source's (`copyAttributes`, relocate.ts).
  */
 export const memoryFeatures: Readonly<StorageFeatures> = defineFeatures({
   stat: true,
@@ -28,6 +29,7 @@ export const memoryFeatures: Readonly<StorageFeatures> = defineFeatures({
   createLink: true,
   conditionalRead: true,
   writeIfNotExists: true,
+  copyAttributes: true,
   append: true,
   multipart: true,
   userMetadata: true,

@@ -133,18 +133,21 @@ export class MemoryStorageDriver implements StorageDriver {
   }
 
   /**
-   * `onProgress` gets the size once (`{ bytes: size, total: size }`), before the copy is stored: a
-   * listener that throws, or aborts the call's signal, leaves the destination as it was.
-   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`, what `onProgress` throws.
+   * The copy gets the call's attributes, replacing the source's (`copyAttributes`; onto its own key: in
+   * place), or the source's (relocate.ts). With `ifNotExists`, nothing is stored where anything is at
+   * `dstKey`, decided with the store's update. `onProgress` gets the size once (`{ bytes: size, total: size }`),
+   * before the copy is stored: a listener that throws, or aborts the call's signal, leaves the destination as it was.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Conflict` (`ifNotExists`), `Aborted`, what `onProgress` throws.
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     copyEntry(this, srcKey, dstKey, options);
   }
 
   /**
-   * Moves the entry itself (a link stays a link). `onProgress` gets a file's size once, before it
+   * Moves the entry itself (a link stays a link). With `ifNotExists`, nothing moves where anything is at
+   * `dstKey` (the source kept), decided with the store's update. `onProgress` gets a file's size once, before it
    * moves (a listener that throws, or aborts the call's signal, leaves both keys as they were); a link, which has no size: nothing.
-   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Aborted`, what `onProgress` throws.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `Conflict` (`ifNotExists`), `Aborted`, what `onProgress` throws.
    */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     moveEntry(this, srcKey, dstKey, options);

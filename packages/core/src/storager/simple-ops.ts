@@ -6,6 +6,7 @@ import type { PresignOperation, ProgressListener } from "../options.js";
 import { throwIfAborted } from "../io/abort.js";
 import { checkHttpUrl } from "../io/open-url.js";
 import { checkPartIndex } from "../multipart/part-plan.js";
+import { OBJECT_HEADERS } from "../object/object-headers.js";
 import type { PresignedRequest } from "../storager.js";
 import { toObjectInfo } from "./list-objects.js";
 import { sortParts } from "./multipart-ops.js";
@@ -49,8 +50,7 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
  */
 export async function relocate(scope: OperationScope, op: "copy" | "move", src: string, dst: string, rawOptions: object | undefined): Promise<void> {
   scope.require(op, op, op);
-  const validated = scope.options(op, rawOptions);
-  const options = withProgressRelay(withDefaulted(validated, rawOptions));
+  const options = withProgressRelay(copyAttributesOf(scope, withDefaulted(scope.options(op, rawOptions), rawOptions)));
   const from = scope.resolve(src).key;
   const to = scope.resolve(dst, { file: true }).key;
   if (op === "move" && from === to) throw storageError(ErrorCode.InvalidArgument, "move source and destination are the same object");
@@ -60,6 +60,29 @@ export async function relocate(scope: OperationScope, op: "copy" | "move", src: 
   } catch (e) {
     throw await sourceDirError(scope.driver, from, e, options["signal"] as AbortSignal | undefined);
   }
+}
+
+/** The pairs a copy takes that set the copy's attributes (`copyAttributes`). */
+const COPY_ATTRIBUTES: readonly string[] = ["contentType", "metadata", "storageClass", ...OBJECT_HEADERS.map(([field]) => field)];
+
+/**
+ * A copy's (or move's) options without the attributes open-time defaults filled in (a default
+ * content type never turns a copy into a replacing one); the call's own need `copyAttributes`.
+ * @throws StorageError `PairUnsupported` (attributes given to a storage without `copyAttributes`)
+ */
+function copyAttributesOf(scope: OperationScope, options: Record<string, unknown> & { defaulted: readonly string[] }): Record<string, unknown> {
+  const dropped = options.defaulted.filter((k) => COPY_ATTRIBUTES.includes(k));
+  const out: Record<string, unknown> = { ...options, defaulted: options.defaulted.filter((k) => !dropped.includes(k)) };
+  for (const k of dropped) delete out[k];
+  const given = COPY_ATTRIBUTES.filter((k) => out[k] !== undefined);
+  if (given.length > 0 && !scope.driver.features.copyAttributes) {
+    if (scope.ctx.loose) {
+      for (const k of given) delete out[k];
+    } else {
+      throw storageError(ErrorCode.PairUnsupported, `copy cannot set ${given.join(", ")} on ${scope.driver.service} (it lacks the copyAttributes feature)`);
+    }
+  }
+  return out;
 }
 
 /** `options` with its `onProgress` listener (if any) behind a {@link progressRelay}. */

@@ -1,0 +1,139 @@
+import { expect } from "@jest/globals";
+import type { CopyOptions } from "@stowage/core";
+import type { CaseScope, Suite } from "../context.js";
+import { expectError, expectSameBytes, randomData } from "../fixtures.js";
+
+const OLD_TYPE = "application/x-stowage-old";
+const NEW_TYPE = "text/x-stowage-new";
+
+/** The attributes `t`'s storage keeps that a source is written with: type, metadata and Cache-Control where it stores them. */
+function sourceAttributes(t: CaseScope): CopyOptions {
+  return {
+    ...(t.store.features.contentType ? { contentType: OLD_TYPE } : {}),
+    ...(t.store.features.userMetadata ? { metadata: { old: "1", shared: "old" } } : {}),
+    ...(t.store.features.cacheControl ? { cacheControl: "max-age=1" } : {}),
+  };
+}
+
+/**
+ * `copy` with attributes (feature `copyAttributes`): given content type, metadata or object
+ * headers replace the source's as a whole (the services' REPLACE directive), also in place;
+ * without them the copy keeps the source's. `ifNotExists` on copy and move (feature
+ * `writeIfNotExists`): nothing replaced, a move's source kept.
+ */
+export function registerCopyAttributeCases(suite: Suite): void {
+  suite.gated(
+    "copy with attributes: the copy carries exactly those given, none of the source's others; the source unchanged",
+    ["copy", "copyAttributes", "userMetadata"],
+    async (t) => {
+      const src = t.key();
+      const dst = t.key();
+      const data = randomData(300);
+      await t.store.write(src, data, sourceAttributes(t));
+      await t.store.copy(src, dst, { metadata: { shared: "new", Added: "2" } });
+      const copied = await t.store.stat(dst);
+      expect(copied.metadata).toEqual({ shared: "new", added: "2" });
+      if (t.store.features.contentType) expect(copied.contentType).not.toBe(OLD_TYPE);
+      expect(copied.cacheControl).toBeUndefined();
+      expectSameBytes(await t.store.read(dst), data);
+      const source = await t.store.stat(src);
+      expect(source.metadata).toEqual({ old: "1", shared: "old" });
+    },
+    async (t) => {
+      if (!t.store.features.copy || t.store.features.copyAttributes) return;
+      const src = t.key();
+      await t.store.write(src, randomData(3));
+      const dst = t.key();
+      const given: CopyOptions = t.store.features.contentType ? { contentType: NEW_TYPE } : { metadata: { a: "1" } };
+      await expectError(() => t.store.copy(src, dst, given), "PairUnsupported");
+      await expectError(() => t.store.stat(dst), "ObjectNotExist");
+    },
+  );
+
+  suite.gated(
+    "copy onto its own path with attributes changes them in place, the bytes and their CRC-64 untouched",
+    ["copy", "copyAttributes", "contentType"],
+    async (t) => {
+      const path = t.key();
+      const data = randomData(1234);
+      await t.store.write(path, data, sourceAttributes(t));
+      const before = await t.store.stat(path);
+      await t.store.copy(path, path, { contentType: NEW_TYPE });
+      const after = await t.store.stat(path);
+      expect(after.contentType).toBe(NEW_TYPE);
+      expect(after.metadata ?? {}).toEqual({});
+      expect(after.size).toBe(1234);
+      if (before.crc64 !== undefined && after.crc64 !== undefined) expect(after.crc64).toBe(before.crc64);
+      expectSameBytes(await t.store.read(path), data);
+    },
+    async () => undefined,
+  );
+
+  suite.gated(
+    "copy without attributes keeps the source's content type, metadata and object headers",
+    ["copy", "copyAttributes", "contentType", "userMetadata"],
+    async (t) => {
+      const src = t.key();
+      const dst = t.key();
+      const attributes = sourceAttributes(t);
+      await t.store.write(src, randomData(10), attributes);
+      await t.store.copy(src, dst);
+      const copied = await t.store.stat(dst);
+      expect(copied.contentType).toBe(OLD_TYPE);
+      expect(copied.metadata).toEqual({ old: "1", shared: "old" });
+      if (t.store.features.cacheControl) expect(copied.cacheControl).toBe("max-age=1");
+    },
+    async () => undefined,
+  );
+
+  suite.gated(
+    "copy ifNotExists: refused with Conflict over an existing object, which stays as it was; allowed where none is",
+    ["copy", "writeIfNotExists"],
+    async (t) => {
+      const src = t.key();
+      const dst = t.key();
+      const data = randomData(50);
+      const there = randomData(20);
+      await t.store.write(src, data);
+      await t.store.write(dst, there);
+      await expectError(() => t.store.copy(src, dst, { ifNotExists: true }), "Conflict");
+      expectSameBytes(await t.store.read(dst), there);
+      const fresh = t.key();
+      await t.store.copy(src, fresh, { ifNotExists: true });
+      expectSameBytes(await t.store.read(fresh), data);
+    },
+    async (t) => {
+      if (!t.store.features.copy) return;
+      const src = t.key();
+      await t.store.write(src, randomData(3));
+      await expectError(() => t.store.copy(src, t.key(), { ifNotExists: true }), "PairUnsupported");
+    },
+  );
+
+  suite.gated(
+    "move ifNotExists: refused with Conflict over an existing object, the source kept; allowed where none is",
+    ["move", "writeIfNotExists"],
+    async (t) => {
+      const src = t.key();
+      const dst = t.key();
+      const data = randomData(60);
+      const there = randomData(25);
+      await t.store.write(src, data);
+      await t.store.write(dst, there);
+      await expectError(() => t.store.move(src, dst, { ifNotExists: true }), "Conflict");
+      expectSameBytes(await t.store.read(dst), there);
+      expectSameBytes(await t.store.read(src), data);
+      const fresh = t.key();
+      await t.store.move(src, fresh, { ifNotExists: true });
+      expectSameBytes(await t.store.read(fresh), data);
+      await expectError(() => t.store.stat(src), "ObjectNotExist");
+    },
+    async (t) => {
+      if (!t.store.features.move) return;
+      const src = t.key();
+      await t.store.write(src, randomData(3));
+      await expectError(() => t.store.move(src, t.key(), { ifNotExists: true }), "PairUnsupported");
+      expect((await t.store.stat(src)).size).toBe(3);
+    },
+  );
+}

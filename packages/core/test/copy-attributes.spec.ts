@@ -1,0 +1,83 @@
+import { describe, expect, it } from "@jest/globals";
+import type { DriverCallOptions, RawObject } from "../src/driver/storage-driver.js";
+import { defineFeatures } from "../src/features.js";
+import { resolveOpenConfig } from "../src/pairs/open-config.js";
+import type { ServiceDefinition } from "../src/registry/service-definition.js";
+import type { Storager } from "../src/storager.js";
+import { createStorager } from "../src/storager/create-storager.js";
+
+/** A driver recording the options its copy and move get; `attributes` turns `copyAttributes` on. */
+function open(query: string, attributes = true): { store: Storager; seen: DriverCallOptions[] } {
+  const seen: DriverCallOptions[] = [];
+  const keep = async (_src: string, _dst: string, options: DriverCallOptions): Promise<void> => {
+    const { signal: _signal, ...rest } = options;
+    seen.push(rest);
+  };
+  const driver = {
+    service: "ca",
+    name: "bucket",
+    features: defineFeatures({
+      stat: true,
+      write: true,
+      delete: true,
+      list: true,
+      listPrefix: true,
+      copy: true,
+      move: true,
+      contentType: true,
+      userMetadata: true,
+      storageClass: true,
+      cacheControl: true,
+      writeIfNotExists: true,
+      copyAttributes: attributes,
+    }),
+    async stat(key: string): Promise<RawObject> {
+      return { key, mode: "file", size: 0 };
+    },
+    async read(): Promise<never> {
+      throw new Error("not used");
+    },
+    async write() {
+      return {};
+    },
+    async delete(): Promise<void> {},
+    async listPage() {
+      return { items: [] };
+    },
+    copy: keep,
+    move: keep,
+  };
+  const definition: ServiceDefinition = { type: "ca", packageName: "ca", description: "test", pairs: {}, newStorageDriver: () => driver };
+  const resolved = resolveOpenConfig(definition, `ca://bucket/${query}`, "storager");
+  return { store: createStorager(driver, { ...resolved, definition }), seen };
+}
+
+describe("copy attributes and ifNotExists on copy and move (core)", () => {
+  it("hands the call's attributes and ifNotExists to the driver; a move takes ifNotExists only", async () => {
+    const { store, seen } = open("");
+    await store.copy("a", "b", { contentType: "text/plain", metadata: { k: "v" }, cacheControl: "no-cache", storageClass: "IA", ifNotExists: true });
+    await store.move("a", "c", { ifNotExists: true });
+    expect(seen[0]).toMatchObject({ contentType: "text/plain", metadata: { k: "v" }, cacheControl: "no-cache", storageClass: "IA", ifNotExists: true, defaulted: [] });
+    expect(seen[1]).toMatchObject({ ifNotExists: true });
+    await expect(store.move("a", "d", { contentType: "text/plain" } as never)).rejects.toMatchObject({ code: "PairUnsupported" });
+  });
+
+  it("open-time defaults never turn a copy into a replacing one", async () => {
+    const { store, seen } = open("?default_content_type=text%2Fhtml&default_cache_control=no-store&default_storage_class=IA");
+    await store.copy("a", "b");
+    expect(seen[0]?.contentType).toBeUndefined();
+    expect(seen[0]?.cacheControl).toBeUndefined();
+    expect(seen[0]?.storageClass).toBeUndefined();
+    expect(seen[0]?.defaulted).toEqual([]);
+  });
+
+  it("a storage without copyAttributes refuses them (PairUnsupported) before the driver, or drops them when loose", async () => {
+    const strict = open("", false);
+    await expect(strict.store.copy("a", "b", { metadata: { k: "v" } })).rejects.toMatchObject({ code: "PairUnsupported" });
+    expect(strict.seen).toEqual([]);
+    const loose = open("?enable_loose_pair=true", false);
+    await loose.store.copy("a", "b", { metadata: { k: "v" }, ifNotExists: true });
+    expect(loose.seen[0]?.metadata).toBeUndefined();
+    expect(loose.seen[0]?.ifNotExists).toBe(true);
+  });
+});
