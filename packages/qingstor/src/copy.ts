@@ -1,9 +1,11 @@
 import { copySourceChanged, ErrorCode, removeStoredWrong, sameCustomerKey, statSseCSource, storageError, type DriverCallOptions, type RawObject } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import type { QingStorClient } from "./client.js";
+import { checkCopyAttributes, replacesAttributes, setsAttributes } from "./copy-attributes.js";
 import { plainMd5 } from "./etag.js";
 import { followLinks } from "./links.js";
 import { multipartCopy } from "./multipart.js";
+import { withoutObjectHeaders } from "./object-headers.js";
 import * as req from "./requests.js";
 import { copySourceSseHeaders, sseHeaders, usesSseC } from "./sse.js";
 import { reportStored } from "./stored-size.js";
@@ -27,6 +29,8 @@ export interface CopyContext {
   /** False when `integrity=false`: the copy's ETag is not compared. */
   readonly integrity: boolean;
   readonly tuning: QingStorDriverTuning;
+  /** `enable_loose_pair`: a multipart copy drops a given Cache-Control / Content-Encoding instead of refusing it. */
+  readonly loose: boolean;
   /** The driver's stat (HEAD). */
   stat(key: string, options: DriverCallOptions): Promise<RawObject>;
   /** The driver's delete (a missing key is fine). */
@@ -34,8 +38,18 @@ export interface CopyContext {
 }
 
 /**
- * Server-side copy (`x-qs-copy-source`, with the source's storage class; multipart copy above 5 GiB).
- * Content type and metadata are kept; when QingStor's answer carries an ETag, a copy whose MD5
+ * Server-side copy (`x-qs-copy-source`; multipart copy above 5 GiB). Without attributes the copy
+ * keeps the source's content type, metadata and storage class (and, a single copy, its
+ * Cache-Control and Content-Encoding). Given a content type, metadata, Cache-Control or
+ * Content-Encoding (feature `copyAttributes`), they replace the source's as a whole
+ * (`x-qs-metadata-directive: REPLACE`; a multipart copy's Initiate carries exactly those given and
+ * refuses a Cache-Control or Content-Encoding, as multipart writes do, after the source's HEAD and
+ * before the upload starts); `storageClass` sets the copy's class, the source's kept otherwise.
+ * A copy onto the object itself (its key, or a link's target onto that target) changes nothing and
+ * sends no copy unless it re-encrypts (another SSE-C key) or sets attributes: those then change in
+ * place, the bytes kept (and, on the emulator, the ETag). A virtual link copied onto its own key with attributes is refused
+ * (`ObjectModeInvalid`): the copy would replace the link with its target's bytes.
+ * When QingStor's answer carries an ETag, a copy whose MD5
  * ETag differs from the source's is removed. Its documented copy answer has none (nor has the
  * emulator's): against QingStor a single copy is then not verified, the check is skipped.
  * A virtual link (seen by the HEAD every copy makes) is followed: its target is copied.
@@ -44,11 +58,13 @@ export interface CopyContext {
  * and nothing is stored. `options.onProgress` gets a multipart copy's ranges as they are copied
  * (see `multipartCopy`), and `{ bytes: size, total: size }` (the source's size) once the copy
  * succeeded and its checks passed.
- * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object), `InvalidArgument` (more than 8 links),
- *   `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, `Unexpected` (the onProgress
+ * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object, a link onto itself with attributes),
+ *   `InvalidArgument` (more than 8 links, bad metadata or storage class: before anything is sent), `PairUnsupported` (Cache-Control or
+ *   Content-Encoding on a multipart copy), `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, `Unexpected` (the onProgress
  *   listener threw: a multipart copy is aborted, a copy already stored stays), ...
  */
 export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+  checkCopyAttributes(options);
   sseHeaders(options, ctx.client.secure);
   copySourceSseHeaders(options, ctx.client.secure);
   const given = options.copySourceEncryptionCustomerKey !== undefined;
@@ -75,12 +91,18 @@ export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: s
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   // Undocumented on QingStor (COS and OSS refuse it), and the copy's ETag would be the appendable's, no MD5 of its bytes.
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "QingStor copies no appendable object server-side here: read it and write the copy");
-  // Onto itself, a copy changes nothing unless it re-encrypts (another SSE-C key than the source's).
+  const attributes = setsAttributes(options);
+  // Through a link onto the link itself: copying would put the target's bytes in the link's place.
+  if (attributes && srcKey === dstKey && from !== dstKey) {
+    throw storageError(ErrorCode.ObjectModeInvalid, "a virtual link's attributes cannot be changed in place: copy its target onto the target's own key");
+  }
+  // Onto itself, a copy changes nothing unless it re-encrypts (another SSE-C key than the source's) or sets attributes.
   const stored = { size: source.size ?? 0 };
   const report = () => reportStored((key, o) => ctx.stat(key, o), dstKey, options, stored);
-  if ((srcKey === dstKey || from === dstKey) && sameCustomerKey(options.copySourceEncryptionCustomerKey, options.encryptionCustomerKey)) return report();
+  if (!attributes && (srcKey === dstKey || from === dstKey) && sameCustomerKey(options.copySourceEncryptionCustomerKey, options.encryptionCustomerKey)) return report();
   if (stored.size > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-    await multipartCopy(ctx.client, from, dstKey, source, options, ctx.integrity, ctx.tuning.copyPartSize);
+    const sent = withoutObjectHeaders(options, "multipartCopy", ctx.loose);
+    await multipartCopy(ctx.client, from, dstKey, source, sent, ctx.integrity, ctx.tuning.copyPartSize, replacesAttributes(options));
     return report();
   }
   const call = req.copyObject(dstKey, sourceHeader(ctx.name, from), options, ctx.client.secure, source.storageClass, source.etag);

@@ -37,7 +37,10 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
  * store plain bytes that storager could not read back. Cache-Control and Content-Encoding are
  * stored with a single PutObject only (see object-headers.ts: a multipart upload or an append
  * refuses them); Content-Disposition and Expires are documented on no QingStor write, so
- * `contentDisposition` and `httpExpires` are off. `loosePair`: opened with `enable_loose_pair`.
+ * `contentDisposition` and `httpExpires` are off. `copyAttributes`: a copy given a content type,
+ * metadata, Cache-Control or Content-Encoding sends them with `x-qs-metadata-directive: REPLACE`
+ * (a multipart copy, above 5 GiB, refuses the headers), and a storage class with `x-qs-storage-class`
+ * (copy.ts). `loosePair`: opened with `enable_loose_pair`.
  */
 export function qingstorFeatures(integrity = true, virtualLinks = false, withoutCustomerKey = true, loosePair = false): Readonly<StorageFeatures> {
   return defineFeatures({
@@ -52,6 +55,7 @@ export function qingstorFeatures(integrity = true, virtualLinks = false, without
     listPrefix: true,
     listMultipartUploads: true,
     copy: true,
+    copyAttributes: true,
     move: true,
     fetch: withoutCustomerKey,
     createDir: true,

@@ -19,6 +19,7 @@ import { sourceHeader } from "./addressing.js";
 import { expectJson, type QingStorClient } from "./client.js";
 import { QINGSTOR_STORAGE_CLASSES, QINGSTOR_TYPE } from "./config.js";
 import { isMissingBucket, qingstorErrorFromResponse } from "./errors.js";
+import { replacesAttributes } from "./copy-attributes.js";
 import { checkSourceUnchanged } from "./copy-pin.js";
 import { completeEtag, crc64OfEtag, etagContradicts } from "./etag.js";
 import { qingstorLimits } from "./features.js";
@@ -174,7 +175,11 @@ export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSiz
  * is bounded, and an error whose upload may be left names it). `options.onProgress` gets the bytes
  * of the ranges copied so far after each range (core `copyInRanges`), with `total` the source's
  * size. The new object gets the source's content type, metadata and storage class (not its
- * Cache-Control, Content-Disposition, Content-Encoding or Expires).
+ * Cache-Control, Content-Disposition, Content-Encoding or Expires, which no Initiate takes); with
+ * `replace` (the call gave a content type or metadata: `replacesAttributes`), exactly the content
+ * type and metadata of `options` instead, none of the source's; a storage class in `options` wins
+ * over the source's. `options` carries no Cache-Control or Content-Encoding (the caller refused
+ * them: `withoutObjectHeaders`).
  *
  * Every range is pinned to `source.etag` (`x-qs-copy-source-if-match`), and before Complete a HEAD
  * checks the source still has that ETag: a source overwritten meanwhile fails the copy with
@@ -192,11 +197,13 @@ export async function multipartCopy(
   options: DriverCallOptions,
   integrity: boolean,
   partSize = COPY_PART_SIZE,
+  replace = replacesAttributes(options),
 ): Promise<DriverWriteResult> {
   const size = source.size ?? 0;
   const plan = copyPartPlan(size, partSize);
-  const initOptions: DriverCallOptions = { ...options, ...(source.contentType ? { contentType: source.contentType } : {}), ...(source.metadata ? { metadata: source.metadata } : {}) };
-  if ((QINGSTOR_STORAGE_CLASSES as readonly unknown[]).includes(source.storageClass)) initOptions.storageClass = source.storageClass;
+  const kept = replace ? {} : { ...(source.contentType ? { contentType: source.contentType } : {}), ...(source.metadata ? { metadata: source.metadata } : {}) };
+  const initOptions: DriverCallOptions = { ...options, ...kept };
+  if (options.storageClass === undefined && (QINGSTOR_STORAGE_CLASSES as readonly unknown[]).includes(source.storageClass)) initOptions.storageClass = source.storageClass;
   delete initOptions.copySourceEncryptionCustomerKey;
   delete initOptions.copySourceEncryptionCustomerAlgorithm;
   const from = sourceHeader(client.bucket ?? "", srcKey);

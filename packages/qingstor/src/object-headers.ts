@@ -7,19 +7,22 @@ import { QINGSTOR_TYPE } from "./config.js";
 // documented on no write (features `contentDisposition` and `httpExpires` are off: core refuses them).
 
 /** The QingStor requests that take none of the {@link ObjectHeaders}. */
-export type HeaderlessRequest = "multipart" | "append";
+export type HeaderlessRequest = "multipart" | "append" | "multipartCopy";
 
 const WHY: Record<HeaderlessRequest, string> = {
   multipart:
     "QingStor stores Cache-Control and Content-Encoding only with a single PutObject, and its multipart uploads take neither " +
     "(a write larger than multipart_threshold, or resuming an upload, goes in parts: a multipart_threshold above the size, up to 5 GiB, keeps it a single PutObject)",
   append: "QingStor stores Cache-Control and Content-Encoding only with a single PutObject, and AppendObject takes neither",
+  multipartCopy:
+    "QingStor stores Cache-Control and Content-Encoding only with a single PutObject, and a copy of a source larger than 5 GiB goes as a multipart copy, " +
+    "whose InitiateMultipartUpload takes neither (copy with content type and metadata only, or write the headers with a single PutObject)",
 };
 
 /**
  * `options` without the {@link ObjectHeaders}, for a QingStor request that cannot carry them
  * (InitiateMultipartUpload: `createMultipart`, a multipart `write`, a presigned `createMultipart`, a
- * part of a resumed write; AppendObject: `createAppend`). Checked before anything is sent:
+ * part of a resumed write, a multipart `copy`; AppendObject: `createAppend`). Checked before anything is sent:
  * - filled in from an open-time default (`default_cache_control`, named in `options.defaulted`):
  *   dropped, so a default applies to the writes that can carry it and leaves the others alone;
  * - given by the call: refused, unless the storager is `loose` (`enable_loose_pair`), which drops them.

@@ -2,7 +2,8 @@ import { ErrorCode, objectHeadersOf, rangeHeader, storageError, type DriverCallO
 import { QINGSTOR_STORAGE_CLASSES } from "./config.js";
 import type { CallBody, QsCall } from "./qs-call.js";
 import { copySourcePin } from "./multipart-requests.js";
-import { bodyHeaders, conditionHeaders, EMPTY_BODY_HEADERS, jsonBody, newObjectHeaders } from "./request-headers.js";
+import { replacesAttributes } from "./copy-attributes.js";
+import { bodyHeaders, conditionHeaders, EMPTY_BODY_HEADERS, jsonBody, metadataHeaders, newObjectHeaders, storageClassHeader } from "./request-headers.js";
 import { copySourceSseHeaders, sseHeaders } from "./sse.js";
 
 // The request builders of QingStor's API, pure: object and bucket calls here, multipart calls in
@@ -79,14 +80,32 @@ export function listObjects(prefix: string, delimiter: string | undefined, marke
 }
 
 /**
- * PutObject with `x-qs-copy-source` (`source` from `sourceHeader`); content type and metadata are copied.
- * `storageClass` (the source's, when it is a QingStor class) is sent, as QingStor's copy otherwise
- * stores STANDARD. With `sourceEtag`, the copy is pinned to that source version (`copySourcePin`).
- * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key, for the object or the source)
+ * PutObject with `x-qs-copy-source` (`source` from `sourceHeader`). Given a content type, metadata
+ * or an object header (`replacesAttributes`), it sends `x-qs-metadata-directive: REPLACE` with exactly
+ * those (Content-Type, `x-qs-meta-*`, Cache-Control, Content-Encoding): the copy carries them and
+ * none of the source's; else the source's content type, metadata and headers are copied. The
+ * storage class sent is `options.storageClass` when given, else `storageClass` (the source's, when
+ * it is a QingStor class), as QingStor's copy otherwise stores STANDARD. With `sourceEtag`, the copy
+ * is pinned to that source version (`copySourcePin`).
+ * @throws StorageError `InvalidArgument` (SSE-C over http or a bad key, for the object or the source; bad metadata or storage class)
  */
 export function copyObject(key: string, source: string, options: DriverCallOptions, secure: boolean, storageClass?: string, sourceEtag?: string): QsCall {
   const keep: Record<string, string> = storageClass !== undefined && (QINGSTOR_STORAGE_CLASSES as readonly string[]).includes(storageClass) ? { "x-qs-storage-class": storageClass } : {};
-  const headers = { ...EMPTY_BODY_HEADERS, "x-qs-copy-source": source, ...keep, ...copySourcePin(sourceEtag), ...sseHeaders(options, secure), ...copySourceSseHeaders(options, secure) };
+  const cls = options.storageClass !== undefined ? storageClassHeader(options.storageClass) : keep;
+  const replace: Record<string, string> = {};
+  if (replacesAttributes(options)) {
+    Object.assign(replace, { "x-qs-metadata-directive": "REPLACE" }, metadataHeaders(options.metadata), objectHeadersOf(options));
+    if (typeof options.contentType === "string") replace["content-type"] = options.contentType;
+  }
+  const headers = {
+    ...EMPTY_BODY_HEADERS,
+    "x-qs-copy-source": source,
+    ...replace,
+    ...cls,
+    ...copySourcePin(sourceEtag),
+    ...sseHeaders(options, secure),
+    ...copySourceSseHeaders(options, secure),
+  };
   return { operation: "copy_object", method: "PUT", key, query: [], headers };
 }
 

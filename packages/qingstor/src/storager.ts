@@ -151,15 +151,16 @@ export class QingStorStorageDriver implements StorageDriver {
   }
 
   /**
-   * Server-side copy (`x-qs-copy-source`, with the source's storage class; multipart copy above 5 GiB).
-   * Content type and metadata are kept; when QingStor's answer carries an ETag, a copy whose MD5
-   * ETag differs from the source's is removed. Its documented copy answer has none (nor has the
-   * emulator's): against QingStor a single copy is then not verified, the check is skipped.
-   * A virtual link (seen by the HEAD every copy makes) is followed: its target is copied.
-   * The copy (every range of a multipart one) is pinned to the ETag that HEAD gave: a source
-   * overwritten in between fails the copy with `Conflict` and nothing is stored (copy.ts).
-   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object), `InvalidArgument` (more than 8 links),
-   *   `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, ...
+   * Server-side copy (`x-qs-copy-source`; multipart copy above 5 GiB). Without attributes the source's
+   * are kept (its storage class sent along); given a content type, metadata or object headers, they
+   * replace the source's (`x-qs-metadata-directive: REPLACE`; a multipart copy refuses Cache-Control and
+   * Content-Encoding), also in place onto the object itself; `storageClass` sets the copy's class.
+   * A copy whose MD5 ETag (when QingStor answers one) differs from the source's is removed.
+   * A virtual link is followed: its target is copied. The copy (every range of a multipart one) is
+   * pinned to the ETag the source's HEAD gave: a source overwritten in between fails the copy with
+   * `Conflict` and nothing is stored (copy.ts).
+   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a dir, an appendable object, a link onto itself with attributes),
+   *   `InvalidArgument` (more than 8 links, bad metadata or storage class), `PairUnsupported` (object headers on a multipart copy), `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, ...
    */
   copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     return serverSideCopy(this, srcKey, dstKey, options);

@@ -10,7 +10,18 @@ import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
 import { fetchSource } from "./fetch-source.js";
-import { QS_ATTRIBUTES, QS_COPY_SSEC, QS_SSEC, qsObjectHeaders, qsSseHeaders, readQsSse, validateQsKey, withoutContentHeaders } from "./object-headers.js";
+import {
+  QS_ATTRIBUTES,
+  QS_COPY_SSEC,
+  QS_SSEC,
+  qsObjectHeaders,
+  qsSseHeaders,
+  qsStorageClass,
+  readQsSse,
+  validateQsKey,
+  withoutContentHeaders,
+  withoutContentLanguage,
+} from "./object-headers.js";
 
 const MAX_SIMPLE_PUT = 5 * 1024 ** 3;
 
@@ -53,7 +64,15 @@ export async function qsDeleteObject(_ex: Exchange, route: Route, ctx: HandlerCo
   return emptyResponse(204);
 }
 
-/** PutObject with x-qs-copy-source (201, no ETag: QingStor documents none in its copy answer, protocols.md §3.3). */
+/**
+ * PutObject with x-qs-copy-source (201, no ETag: QingStor documents none in its copy answer, protocols.md §3.3).
+ * `x-qs-metadata-directive` COPY (the default) copies the source's content type, metadata and
+ * content headers; REPLACE stores those the request sends instead (Content-Type, Cache-Control,
+ * Content-Disposition, Content-Encoding, Expires and `x-qs-meta-*`: QingStor's modifiable metadata),
+ * none of the source's. Under either directive the copy's storage class is `x-qs-storage-class`,
+ * STANDARD without it (onto the source's own key, that changes the object's class in place).
+ * A copy onto its source keeps the bytes and ETag.
+ */
 export async function qsCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateQsKey(route.key!);
   const ref = parseQsSource(header(ex, "x-qs-copy-source")!);
@@ -62,8 +81,9 @@ export async function qsCopyObject(ex: Exchange, route: Route, ctx: HandlerConte
   checkCopySourceConditions(ex, "x-qs", src);
   const directive = (header(ex, "x-qs-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw new ProtocolError("InvalidArgument", "x-qs-metadata-directive must be COPY or REPLACE.");
+  const storageClass = qsStorageClass(ex);
   const sse = readQsSse(ex);
-  const attrs = directive === "COPY" ? { ...attributesOf(src), sse } : readAttributes(ex, QS_ATTRIBUTES, sse);
+  const attrs = directive === "COPY" ? { ...attributesOf(src), sse, storageClass } : withoutContentLanguage(readAttributes(ex, QS_ATTRIBUTES, sse));
   const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs);
   return emptyResponse(201, qsSseHeaders(o.sse));
 }

@@ -4,6 +4,7 @@ import { ProtocolError } from "../common/protocol-error.js";
 import { quoteEtag } from "../common/responses.js";
 import { readSseC } from "../common/sse-c.js";
 import type { Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
 import type { ObjectAttributes, StoredObject, StoredSse } from "../store/types.js";
 
 /** QingStor attribute header names and limits. */
@@ -47,6 +48,20 @@ export function readQsSse(ex: Exchange): StoredSse | undefined {
 export function withoutContentHeaders(attrs: ObjectAttributes): ObjectAttributes {
   const { cacheControl: _c, contentDisposition: _d, contentEncoding: _e, contentLanguage: _l, expires: _x, ...kept } = attrs;
   return kept;
+}
+
+/**
+ * `attrs` without Content-Language, which a copy's REPLACE does not store: QingStor's modifiable
+ * metadata are Cache-Control, Content-Disposition, Content-Encoding, Content-Type, Expires and `x-qs-meta-*`.
+ */
+export function withoutContentLanguage(attrs: ObjectAttributes): ObjectAttributes {
+  const { contentLanguage: _l, ...kept } = attrs;
+  return kept;
+}
+
+/** The `x-qs-storage-class` of a request (upper-cased, as PutObject stores it), STANDARD without one. */
+export function qsStorageClass(ex: Exchange): string {
+  return (header(ex, QS_ATTRIBUTES.storageClassHeader) || QS_ATTRIBUTES.defaultStorageClass).toUpperCase();
 }
 
 /** SSE response headers. */
