@@ -1,5 +1,4 @@
 import {
-  copiedContentHeaders,
   copyInRanges,
   copySourceChanged,
   crc64Equal,
@@ -19,10 +18,14 @@ import {
 } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { CosClient } from "./client.js";
+import { COS_TYPE } from "./config.js";
+import { callAttributes, keepsStorageClass, sourceAttributes, withAttributes, type CopyReplacement } from "./copy-attributes.js";
+import { cosErrorFromResponse } from "./errors.js";
 import { cosLimits } from "./features.js";
+import { copiedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
 import { abortUpload, completeUpload, createUpload, errorIn200 } from "./multipart.js";
 import { copyObject, uploadPartCopy } from "./requests.js";
-import { parseResultEtag } from "./responses.js";
+import { parseErrorBody, parseResultEtag } from "./responses.js";
 import { copySourceSseHeaders, sseCustomerHeaders } from "./sse.js";
 
 const MiB = 1024 * 1024;
@@ -70,18 +73,27 @@ export interface CopiedSource {
 /**
  * Server-side copy: PUT Object - Copy, or a multipart copy above the tuning's threshold (5 GB);
  * the copy's CRC-64 must equal the source's (a mismatching copy is deleted, unless it was made
- * onto the source itself, an in-place re-encryption: that object is the only copy and is kept,
- * the call still fails), and it keeps the source's storage class and SSE ({@link keepSourceEncryption}). The copy (every part of a multipart one) is pinned to the ETag the source's
- * HEAD gave (`x-cos-copy-source-If-Match`): a source overwritten in between fails the copy with
- * `Conflict` (412) and nothing is stored. Returns what was copied (`copied` false when a copy onto
- * itself had nothing to do). A multipart copy reports its ranges to `options.onProgress` (core
+ * onto the source itself, an in-place change: that object is the only copy and is kept, the call
+ * still fails), and it keeps the source's storage class unless the call gives one, and its SSE
+ * ({@link keepSourceEncryption}). Attributes the call gives (content type, metadata, object headers:
+ * `callAttributes`) replace the source's as a whole (`x-cos-metadata-directive: Replaced`, or the
+ * multipart copy's Initiate); without them the copy keeps the source's. Onto the source itself COS
+ * must be told Replaced: the request then carries the call's attributes, or the source's own as its
+ * HEAD gave them. With `ifNotExists`, `x-cos-forbid-overwrite: true` goes on the copy (a multipart
+ * one: its Initiate and Complete): an object at the destination refuses it (409, `Conflict`, nothing
+ * copied); a copy onto its source is that refusal before anything is sent. The copy (every part of a
+ * multipart one) is pinned to the ETag the source's HEAD gave (`x-cos-copy-source-If-Match`): a
+ * source overwritten in between fails the copy with `Conflict` (412) and nothing is stored. Returns
+ * what was copied (`copied` false when a copy onto itself had nothing to do: no attributes, the same
+ * storage class and encryption). A multipart copy reports its ranges to `options.onProgress` (core
  * `copyInRanges`); the final `{ bytes: size, total: size }` is the caller's to report, once its
  * call (a copy, or a move with its delete) succeeded. The SSE-C keys are checked first, so over plain http a customer key
  * fails before any request is sent. Without a copy-source key, a call with an SSE-C key tries it
  * for the source too (core `statSseCSource`): a storager opened with a key copies its own objects.
- * @throws StorageError `InvalidArgument` (SSE-C over http, a bad key, a source above 10,000 × 5 GiB),
- *   `ObjectNotExist` (source), `ObjectModeInvalid` (a directory, or an appendable object: COS copies
- *   none), `Conflict` (the source changed after its HEAD), `IntegrityMismatch`, ...
+ * @throws StorageError `InvalidArgument` (SSE-C over http, a bad key, a source above 10,000 × 5 GiB,
+ *   metadata COS cannot carry), `ObjectNotExist` (source), `ObjectModeInvalid` (a directory, or an
+ *   appendable object: COS copies none), `Conflict` (the source changed after its HEAD; `ifNotExists`
+ *   and an object at the destination), `IntegrityMismatch`, ...
  */
 export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<CopiedSource> {
   const secure = ctx.client.secure;
@@ -108,10 +120,17 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   }
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "COS cannot copy an appendable object server-side: read it and write the copy");
+  const ontoItself = srcKey === dstKey;
+  if (ontoItself && options.ifNotExists === true) {
+    throw storageError(ErrorCode.Conflict, "copy with ifNotExists onto its own source: an object exists at the destination (the source itself); nothing was sent", { retryable: false });
+  }
   options = keepSourceEncryption(options, source);
-  // Onto itself, a copy changes nothing unless it re-encrypts (another SSE-C key, SSE mode, KMS key or context).
+  const attributes = callAttributes(options);
+  // Onto itself, a copy changes nothing unless it sets attributes or another storage class, or re-encrypts (another SSE-C key, SSE mode, KMS key or context).
   if (
-    srcKey === dstKey &&
+    ontoItself &&
+    attributes === undefined &&
+    keepsStorageClass(options.storageClass, source.storageClass) &&
     sameServerSideEncryption(options, source.system, SSE_FIELDS) &&
     sameCustomerKey(options.copySourceServerSideEncryptionCustomerKey, options.serverSideEncryptionCustomerKey)
   ) {
@@ -122,15 +141,10 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   let copied: DriverWriteResult;
   try {
     if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-      copied = await multipartCopy(ctx.client, srcKey, dstKey, source, options, ctx.tuning.copyPartSize);
+      copied = await multipartCopy(ctx.client, srcKey, dstKey, source, options, ctx.tuning.copyPartSize, attributes);
     } else {
-      const res = await ctx.client.sendBuffered(copyObject(dstKey, copySource(ctx.client.address, srcKey), options, secure, undefined, source.etag), {
-        signal: options.signal,
-        validate: errorIn200("CopyObjectResult", "copy_object"),
-      });
-      const parsed = await parseResultEtag(res.body, "CopyObjectResult");
-      const crc = res.header("x-cos-hash-crc64ecma") ?? parsed?.crc64;
-      copied = { ...(parsed?.etag !== undefined ? { etag: parsed.etag } : {}), ...(crc !== undefined ? { crc64: crc } : {}) };
+      // Onto itself COS wants Replaced: the source's own attributes, unless the call gives others.
+      copied = await singleCopy(ctx.client, srcKey, dstKey, source, options, attributes ?? (ontoItself ? sourceAttributes(source) : undefined));
     }
   } catch (e) {
     throw copySourceChanged(e, source.etag);
@@ -141,6 +155,32 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}; ${removed}`);
   }
   return copiedSource;
+}
+
+/**
+ * One PUT Object - Copy of `source` (pinned to its ETag), `replace` its attributes when given (see
+ * `copyObject`). With `options.ifNotExists`, a 409 after an attempt that may have been applied (a
+ * lost answer, retried) is judged by the object at `dstKey` (`copiedDespiteRefusal`); any other
+ * 409 is `Conflict`, never retried.
+ * @throws StorageError `Conflict` (412: the source changed; 409: an object exists, with `ifNotExists`), from COS; `Aborted`
+ */
+async function singleCopy(client: CosClient, srcKey: string, dstKey: string, source: RawObject, options: DriverCallOptions, replace: CopyReplacement | undefined): Promise<DriverWriteResult> {
+  const forbid = options.ifNotExists === true;
+  const validate = errorIn200("CopyObjectResult", "copy_object");
+  const res = await client.sendBuffered(copyObject(dstKey, copySource(client.address, srcKey), options, client.secure, replace, source.etag), {
+    signal: options.signal,
+    accept: (status) => (status >= 200 && status < 300) || (forbid && status === 409),
+    validate: async (response) => (response.status === 409 ? undefined : validate(response)),
+  });
+  if (res.status === 409) {
+    const body = await parseErrorBody(res.body);
+    const refused = cosErrorFromResponse(res, body).withContext({ service: COS_TYPE });
+    if (!res.earlierAttemptMayHaveApplied || !isOverwriteRefusal(res.status, body?.code)) throw refused;
+    return copiedDespiteRefusal(client, dstKey, source, options, refused);
+  }
+  const parsed = await parseResultEtag(res.body, "CopyObjectResult");
+  const crc = res.header("x-cos-hash-crc64ecma") ?? parsed?.crc64;
+  return { ...(parsed?.etag !== undefined ? { etag: parsed.etag } : {}), ...(crc !== undefined ? { crc64: crc } : {}) };
 }
 
 /**
@@ -192,13 +232,15 @@ export function copyPartPlan(size: number, partSize = COPY_PART_SIZE): { partSiz
  * already sent when the caller aborts gets a grace to answer, an upload Initiate answered with is
  * then aborted and a Complete that answered resolves the copy; the abort is bounded, and an error
  * whose upload may be left names it). `options.onProgress` gets the bytes of the ranges copied so
- * far after each range (core `copyInRanges`), with `total` the source's size. The new object gets the source's content
- * type, metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
- * Expires, as PUT Object - Copy keeps them, and the storage class `options` carries (copyStated
- * sets the source's). Every range is pinned to `source.etag` (`x-cos-copy-source-If-Match`), so a
- * source overwritten meanwhile fails the copy (412) instead of splicing two versions.
- * Returns the new object's ETag and CRC64.
- * @throws StorageError `InvalidArgument` (a source too large, before anything is sent), `Conflict` (412: the source changed), from COS; `Aborted`
+ * far after each range (core `copyInRanges`), with `total` the source's size. The new object gets
+ * `attributes` (the call's, `callAttributes`) when given, else the source's content type, metadata,
+ * Cache-Control, Content-Disposition, Content-Encoding, Content-Language and Expires, as a PUT
+ * Object - Copy keeps them; and the storage class `options` carries (copyStated sets the source's
+ * unless the call gives one). `options.ifNotExists` puts `x-cos-forbid-overwrite` on the Initiate and the
+ * Complete (`Conflict` over an object; the upload aborted). Every range is pinned to `source.etag`
+ * (`x-cos-copy-source-If-Match`), so a source overwritten meanwhile fails the copy (412) instead of
+ * splicing two versions. Returns the new object's ETag and CRC64.
+ * @throws StorageError `InvalidArgument` (a source too large, before anything is sent), `Conflict` (412: the source changed; 409: an object exists, with `ifNotExists`), from COS; `Aborted`
  */
 export async function multipartCopy(
   client: CosClient,
@@ -207,21 +249,19 @@ export async function multipartCopy(
   source: RawObject,
   options: DriverCallOptions,
   partSize = COPY_PART_SIZE,
+  attributes?: CopyReplacement,
 ): Promise<DriverWriteResult> {
   const size = source.size ?? 0;
   const plan = copyPartPlan(size, partSize);
-  const initOptions: DriverCallOptions = {
-    ...options,
-    ...(source.contentType ? { contentType: source.contentType } : {}),
-    ...(source.metadata ? { metadata: source.metadata } : {}),
-  };
+  const kept = attributes ?? sourceAttributes(source);
+  const initOptions = withAttributes(options, kept);
   delete initOptions.copySourceServerSideEncryptionCustomerKey;
   delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;
   const from = copySource(client.address, srcKey);
   return runUpload<DriverWriteResult, Part[]>({
     key: dstKey,
     signal: options.signal,
-    create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, copiedContentHeaders(source))).multipartId,
+    create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, kept.headers)).multipartId,
     run: (multipartId) =>
       copyInRanges(
         size,

@@ -21,7 +21,8 @@ export const cosLimits: Readonly<StorageLimits> = Object.freeze({
  * What a COS storager can do: everything in the contract except `fetch`, with
  * virtual directories (zero-byte `dir/` objects). `integrity` (default on)
  * decides whether Content-MD5 is sent and CRC64s are verified. `writeIfNotExists`: PUT Object,
- * Initiate and Complete Multipart Upload carry `x-cos-forbid-overwrite: true`, which COS honours on a
+ * PUT Object - Copy (copy, move), Initiate and Complete Multipart Upload carry
+ * `x-cos-forbid-overwrite: true`, which COS honours on a
  * bucket whose versioning was never enabled; on one where it was (even suspended since) COS ignores
  * the header and the write replaces the object (docs/services/cos.md says so).
  */
@@ -52,6 +53,8 @@ export function cosFeatures(integrity = true, appends = true): Readonly<StorageF
     conditionalRead: true,
     // x-cos-forbid-overwrite: honoured only where versioning was never enabled (see above).
     writeIfNotExists: true,
+    // PUT Object - Copy with `x-cos-metadata-directive: Replaced` (a multipart copy: its Initiate) carries the call's attributes.
+    copyAttributes: true,
     append: appends,
     multipart: true,
     userMetadata: true,

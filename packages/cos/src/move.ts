@@ -8,9 +8,11 @@ import { copyStated, reportCopied, type CopyContext } from "./copy.js";
  * `Conflict`; a source already gone is fine (the destination holds the copy). COS has no
  * conditional DELETE: an overwrite between that HEAD and the DELETE is still lost (docs/services/cos.md).
  * `options.onProgress` gets the copy's progress, and `{ bytes: size, total: size }` only once the
- * move is done (the source deleted, or found gone already).
+ * move is done (the source deleted, or found gone already). With `ifNotExists` the copy carries
+ * `x-cos-forbid-overwrite: true`: an object at the destination refuses it (`Conflict`), and the
+ * source, deleted only after a copy that succeeded, is kept.
  * @throws StorageError as `copyStated` (`Conflict` when the source changed before or while it was
- *   copied: nothing moved), `Conflict` (the source changed after the copy: the destination holds the
+ *   copied, or with `ifNotExists` over an object: nothing moved), `Conflict` (the source changed after the copy: the destination holds the
  *   copied version, the newer source is kept), or the failure of the HEAD (the source is kept)
  */
 export async function moveObject(ctx: CopyContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {

@@ -15,6 +15,7 @@ import {
   type Part,
   type QueryParam,
 } from "@stowage/core";
+import type { CopyReplacement } from "./copy-attributes.js";
 import { copySourceSseHeaders, sseCustomerHeaders, sseServerHeaders } from "./sse.js";
 
 /** One COS API call before addressing and signing (core's {@link DriverCall}). */
@@ -49,7 +50,7 @@ export function newObjectHeaders(options: DriverCallOptions, secure: boolean): R
 
 /**
  * `x-cos-forbid-overwrite: true` when `options.ifNotExists` is true (core's `if_not_exists`), else
- * nothing: PUT Object, Initiate Multipart Upload and Complete Multipart Upload then refuse (409) to
+ * nothing: PUT Object, PUT Object - Copy, Initiate Multipart Upload and Complete Multipart Upload then refuse (409) to
  * replace an object at the key. COS honours it on a bucket whose versioning was never enabled only.
  */
 export function forbidOverwriteHeaders(options: DriverCallOptions): Record<string, string> {
@@ -146,21 +147,25 @@ export function copySourceCondition(sourceEtag: string | undefined): Record<stri
 
 /**
  * PUT Object - Copy. `source` is the `x-cos-copy-source` value (host and encoded key).
- * Metadata is copied unless `replace` carries the new content type and metadata. With `sourceEtag`,
- * only that version of the source is copied (`x-cos-copy-source-If-Match`; 412 otherwise).
+ * The source's attributes are kept (directive Copy) unless `replace` is given: then
+ * `x-cos-metadata-directive: Replaced` with exactly its content type, metadata and content headers.
+ * With `sourceEtag`, only that version of the source is copied (`x-cos-copy-source-If-Match`; 412
+ * otherwise); with `options.ifNotExists`, `x-cos-forbid-overwrite: true` (409 over an object).
+ * @throws StorageError `InvalidArgument` (metadata that cannot travel in headers, SSE-C over http)
  */
-export function copyObject(key: string, source: string, options: DriverCallOptions, secure: boolean, replace?: DriverCallOptions, sourceEtag?: string): CosCall {
+export function copyObject(key: string, source: string, options: DriverCallOptions, secure: boolean, replace?: CopyReplacement, sourceEtag?: string): CosCall {
   const headers: Record<string, string> = {
     "x-cos-copy-source": source,
     ...copySourceCondition(sourceEtag),
     ...sseServerHeaders(options),
     ...sseCustomerHeaders(options, secure),
     ...copySourceSseHeaders(options, secure),
+    ...forbidOverwriteHeaders(options),
   };
   if (typeof options.storageClass === "string") headers["x-cos-storage-class"] = options.storageClass;
   if (replace !== undefined) {
     headers["x-cos-metadata-directive"] = "Replaced";
-    Object.assign(headers, metadataHeaders(replace.metadata));
+    Object.assign(headers, replace.headers ?? {}, metadataHeaders(replace.metadata));
     if (typeof replace.contentType === "string") headers["content-type"] = replace.contentType;
   }
   return { operation: "copy_object", method: "PUT", key, query: [], headers };

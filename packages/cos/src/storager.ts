@@ -158,9 +158,11 @@ export class CosStorageDriver implements StorageDriver {
 
   /**
    * Server-side copy (multipart copy above 5 GB, see `copyStated` in copy.ts) of the version a HEAD found; the copy's CRC64 must equal the source's.
+   * The call's content type, metadata and object headers replace the source's (`x-cos-metadata-directive: Replaced`),
+   * also onto the source itself; `ifNotExists` sends `x-cos-forbid-overwrite: true`.
    * `options.onProgress` (core's relay) gets a multipart copy's ranges as they are copied, and
    * `{ bytes: size, total: size }` once the copy succeeded (and its CRC-64 matched).
-   * @throws StorageError `InvalidArgument` (SSE-C over http, before any request), `ObjectNotExist` (source), `Conflict` (the source changed meanwhile: nothing copied), `IntegrityMismatch`,
+   * @throws StorageError `InvalidArgument` (SSE-C over http, before any request), `ObjectNotExist` (source), `Conflict` (the source changed meanwhile; `ifNotExists` and an object at the destination: nothing copied), `IntegrityMismatch`,
    *   `Unexpected` (the onProgress listener threw: a multipart copy is aborted, a copy already stored stays), ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
@@ -170,7 +172,7 @@ export class CosStorageDriver implements StorageDriver {
   /**
    * Copy pinned to the source's ETag, then delete the source if a HEAD finds it still that version
    * (see `moveObject` in move.ts).
-   * @throws StorageError as {@link CosStorageDriver.copy}; `Conflict` (the source changed during the move: it is kept)
+   * @throws StorageError as {@link CosStorageDriver.copy}; `Conflict` (the source changed during the move, or `ifNotExists` and an object at the destination: it is kept)
    */
   move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     return moveObject(this, srcKey, dstKey, options);

@@ -123,6 +123,18 @@ describe("COS request builders", () => {
     });
   });
 
+  it("copy replacing attributes sends exactly the given content headers; ifNotExists adds x-cos-forbid-overwrite", () => {
+    const call = req.copyObject("dst", "h/src", { ifNotExists: true, storageClass: "ARCHIVE" }, false, { headers: { "cache-control": "no-store" } }, "e");
+    expect(call.headers).toEqual({
+      "x-cos-copy-source": "h/src",
+      "x-cos-copy-source-if-match": '"e"',
+      "x-cos-forbid-overwrite": "true",
+      "x-cos-storage-class": "ARCHIVE",
+      "x-cos-metadata-directive": "Replaced",
+      "cache-control": "no-store",
+    });
+  });
+
   it("refuses metadata that cannot travel in a header, or beyond 2 KB", () => {
     expect(() => req.metadataHeaders({ "bad name": "v" })).toThrow(/header name/);
     expect(() => req.metadataHeaders({ k: "é" })).toThrow(/printable ASCII/);

@@ -12,10 +12,14 @@ import {
 } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
+import { OSS_TYPE } from "./config.js";
+import { callAttributes, keepsStorageClass, sourceAttributes, type CopyReplacement } from "./copy-attributes.js";
 import { pinCopySource } from "./copy-source-condition.js";
+import { ossErrorFromResponse } from "./errors.js";
+import { copiedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
 import { multipartCopy, resultDocument } from "./multipart.js";
 import * as req from "./requests.js";
-import { parseResultEtag } from "./responses.js";
+import { errorDocument, parseResultEtag } from "./responses.js";
 
 /** The largest object copied with one CopyObject; OSS recommends UploadPartCopy above 1 GB. */
 export const COPY_SINGLE_MAXIMUM = 1024 * 1024 * 1024;
@@ -51,8 +55,16 @@ export interface CopyContext {
  * Server-side copy of a source already stat'ed: CopyObject, or UploadPartCopy above the tuning's
  * threshold (1 GiB), both keeping the source's encryption ({@link keepSourceEncryption}); the
  * copy's CRC64 must equal the source's (a mismatching copy is deleted, unless it was made onto the
- * object whose bytes it copied: that object is kept, and the call still fails). A copy onto
- * itself, or of a link onto the link's own target, changes nothing unless it re-encrypts. A
+ * object whose bytes it copied: that object is kept, and the call still fails). Attributes the call
+ * gives (content type, metadata, object headers: `callAttributes`) replace the source's as a whole
+ * (`x-oss-metadata-directive: REPLACE`, or the multipart copy's Initiate), with the storage class
+ * said (the call's, else the source's); without them the copy keeps the source's. Onto the object
+ * itself OSS takes the request's metadata whatever the directive: the request then carries the
+ * call's attributes, or the source's own as its HEAD gave them. A copy onto itself, or of a link
+ * onto the link's own target, changes nothing unless it sets attributes or another storage class,
+ * or re-encrypts. With `ifNotExists`, `x-oss-forbid-overwrite: true` goes on the copy (a multipart
+ * one: its Initiate and Complete): an object at the destination refuses it (409, `Conflict`,
+ * nothing copied); a copy onto itself is that refusal before anything is sent. A
  * symlink source copies its target's bytes (OSS itself would copy the link). The copy (every part
  * of a multipart one) is pinned to the ETag of that stat (`x-oss-copy-source-if-match`): a source
  * overwritten since fails the copy with `Conflict` (412) and nothing is stored. Returns the object
@@ -61,7 +73,8 @@ export interface CopyContext {
  * `{ bytes: size, total: size }` is the caller's to report ({@link reportCopied}), once its call (a
  * copy, or a move with its delete) succeeded.
  * @throws StorageError `ObjectNotExist` (a link's target, or a link to a link), `ObjectModeInvalid` (a
- *   directory, or an appendable object: OSS copies none), `Conflict` (the source changed after its stat), `IntegrityMismatch`, ...
+ *   directory, or an appendable object: OSS copies none), `Conflict` (the source changed after its
+ *   stat; `ifNotExists` and an object at the destination), `IntegrityMismatch`, `InvalidArgument` (metadata OSS cannot carry), ...
  */
 export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<RawObject | undefined> {
   let source = stated;
@@ -73,22 +86,26 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
   }
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "OSS cannot copy an appendable object server-side: read it and write the copy");
-  options = keepSourceEncryption(options, source);
-  // Onto itself (a link onto its own target too), a copy changes nothing unless it re-encrypts (another SSE mode or KMS key).
+  // Onto itself (a link onto its own target too).
   const ontoItself = srcKey === dstKey || from === dstKey;
-  if (ontoItself && sameServerSideEncryption(options, source.system, SSE_FIELDS)) return undefined;
+  if (ontoItself && options.ifNotExists === true) {
+    throw storageError(ErrorCode.Conflict, "copy with ifNotExists onto its own source: an object exists at the destination; nothing was sent", { retryable: false });
+  }
+  options = keepSourceEncryption(options, source);
+  const attributes = callAttributes(options);
+  // Onto itself, a copy changes nothing unless it sets attributes or another storage class, or re-encrypts (another SSE mode or KMS key).
+  if (ontoItself && attributes === undefined && keepsStorageClass(options.storageClass, source.storageClass) && sameServerSideEncryption(options, source.system, SSE_FIELDS)) {
+    return undefined;
+  }
+  // Onto itself OSS takes the request's metadata whatever the directive: the source's own, unless the call gives others.
+  const replace = attributes ?? (ontoItself ? sourceAttributes(source) : undefined);
+  if (replace !== undefined && options.storageClass === undefined && source.storageClass !== undefined) options = { ...options, storageClass: source.storageClass };
   let copied: DriverWriteResult;
   try {
     if ((source.size ?? 0) > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-      copied = await multipartCopy(ctx.client, from, dstKey, source, options, ctx.tuning.copyPartSize);
+      copied = await multipartCopy(ctx.client, from, dstKey, source, options, ctx.tuning.copyPartSize, attributes);
     } else {
-      const res = await ctx.client.sendBuffered(pinCopySource(req.copyObject(dstKey, copySource(ctx.name, from), options), source.etag), {
-        signal: options.signal,
-        validate: resultDocument("CopyObjectResult", "copy_object"),
-      });
-      const etag = (await parseResultEtag(res.body, "CopyObjectResult"))?.etag;
-      const crc64 = res.header("x-oss-hash-crc64ecma");
-      copied = { ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
+      copied = await singleCopy(ctx, from, dstKey, source, options, replace);
     }
   } catch (e) {
     throw copySourceChanged(e, source.etag);
@@ -99,6 +116,32 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
     throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on copy: source has ${source.crc64}, the copy ${copied.crc64}; ${removed}`);
   }
   return source;
+}
+
+/**
+ * One CopyObject of `source` (at `from`, pinned to its ETag), `replace` its attributes when given
+ * (see `copyObject`). With `options.ifNotExists`, a 409 after an attempt that may have been applied
+ * (a lost answer, retried) is judged by the object at `dstKey` (`copiedDespiteRefusal`); any other
+ * 409 is `Conflict`, never retried.
+ * @throws StorageError `Conflict` (412: the source changed; 409: an object exists, with `ifNotExists`), from OSS; `Aborted`
+ */
+async function singleCopy(ctx: CopyContext, from: string, dstKey: string, source: RawObject, options: DriverCallOptions, replace: CopyReplacement | undefined): Promise<DriverWriteResult> {
+  const forbid = options.ifNotExists === true;
+  const validate = resultDocument("CopyObjectResult", "copy_object");
+  const res = await ctx.client.sendBuffered(pinCopySource(req.copyObject(dstKey, copySource(ctx.name, from), options, replace), source.etag), {
+    signal: options.signal,
+    accept: (status) => (status >= 200 && status < 300) || (forbid && status === 409),
+    validate: async (response) => (response.status === 409 ? undefined : validate(response)),
+  });
+  if (res.status === 409) {
+    const doc = await errorDocument(res.body, res.headers);
+    const refused = ossErrorFromResponse(res, doc).withContext({ service: OSS_TYPE });
+    if (!res.earlierAttemptMayHaveApplied || !isOverwriteRefusal(res.status, doc?.code)) throw refused;
+    return copiedDespiteRefusal(ctx.client, dstKey, source, options, refused);
+  }
+  const etag = (await parseResultEtag(res.body, "CopyObjectResult"))?.etag;
+  const crc64 = res.header("x-oss-hash-crc64ecma");
+  return { ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
 }
 
 /**

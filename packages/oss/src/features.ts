@@ -34,7 +34,8 @@ export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<Storag
  * What an OSS storager can do: everything in the contract except `fetch`, with
  * virtual directories (zero-byte `dir/` objects) and symlinks (PutSymlink). `integrity` (default on)
  * decides whether Content-MD5 is sent and CRC64s are verified. `writeIfNotExists`: PutObject,
- * InitiateMultipartUpload and CompleteMultipartUpload carry `x-oss-forbid-overwrite: true`, which OSS
+ * CopyObject and PutSymlink (copy, move), InitiateMultipartUpload and CompleteMultipartUpload carry
+ * `x-oss-forbid-overwrite: true`, which OSS
  * honours on a bucket whose versioning is not enabled or suspended; on one where it is, OSS ignores
  * the header and the write replaces the object (docs/services/oss.md says so).
  */
@@ -66,6 +67,8 @@ export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v
     conditionalRead: true,
     // x-oss-forbid-overwrite: honoured only where versioning is not enabled or suspended (see above).
     writeIfNotExists: true,
+    // CopyObject with `x-oss-metadata-directive: REPLACE` (a multipart copy: its Initiate) carries the call's attributes.
+    copyAttributes: true,
     append: true,
     multipart: true,
     userMetadata: true,

@@ -96,6 +96,21 @@ export async function completedDespiteRefusal(
 }
 
 /**
+ * A retried conditional copy (CopyObject with `x-oss-forbid-overwrite`) refused because an object
+ * exists (`refused`, a 409 after an attempt that may have been applied): it was this copy's own
+ * earlier attempt when the object at `key` has exactly the bytes of `source` (a HEAD: its size and
+ * CRC-64 are the source's). Then its ETag and CRC-64; else `refused` (another writer's object, or a
+ * source without a CRC-64, which cannot be compared).
+ * @throws StorageError `refused`, `Aborted`
+ */
+export async function copiedDespiteRefusal(client: OssClient, key: string, source: RawObject, options: DriverCallOptions, refused: StorageError): Promise<DriverWriteResult> {
+  if (source.crc64 === undefined || source.size === undefined) throw refused;
+  const object = await headOrNothing(client, key, options);
+  if (object === undefined || object.crc64 === undefined || !crc64Equal(object.crc64, source.crc64) || object.size !== source.size) throw refused;
+  return { ...(object.etag !== undefined ? { etag: object.etag } : {}), crc64: object.crc64 };
+}
+
+/**
  * The object at `key` as a HeadObject shows it, or undefined when the HEAD fails for any reason but an abort.
  * @throws StorageError `Aborted`
  */

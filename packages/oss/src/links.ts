@@ -2,6 +2,7 @@ import { ErrorCode, isStorageError, type DriverCallOptions, type RawObject } fro
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { ossErrorFromResponse } from "./errors.js";
+import { isOverwriteRefusal } from "./if-not-exists.js";
 import { getSymlink, headObject, putSymlink } from "./requests.js";
 import { errorDocument, isSymlinkType, linkFromHeaders, objectFromHeaders } from "./responses.js";
 
@@ -62,12 +63,28 @@ export async function statObject(client: OssClient, key: string, options: Driver
 }
 
 /**
- * PutSymlink: `key` becomes a symlink to `targetKey` (which need not exist),
- * replacing an object or link there.
- * @throws StorageError `InvalidArgument` (a bad key), `PermissionDenied`, `Aborted`, ...
+ * PutSymlink: `key` becomes a symlink to `targetKey` (which need not exist), replacing an object
+ * or link there, unless `options.ifNotExists` (a move's): then `x-oss-forbid-overwrite: true`, and
+ * an object at `key` refuses it (409 `FileAlreadyExists`, `Conflict`, never retried). Such a 409 to
+ * a retry whose earlier attempt may have been applied (a lost answer) is that attempt's own link
+ * when GetSymlink finds `key` a link to `targetKey`: then the link is returned.
+ * @throws StorageError `InvalidArgument` (a bad key), `Conflict` (`ifNotExists`: an object exists), `PermissionDenied`, `Aborted`, ...
  */
 export async function createSymlink(client: OssClient, key: string, targetKey: string, options: DriverCallOptions): Promise<RawObject> {
-  const res = await client.sendBuffered(putSymlink(key, targetKey), { signal: options.signal });
+  const forbid = options.ifNotExists === true;
+  const call = putSymlink(key, targetKey, forbid ? { ifNotExists: true } : {});
+  const res = await client.sendBuffered(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || (forbid && s === 409) });
+  if (res.status === 409) {
+    const doc = await errorDocument(res.body, res.headers);
+    const refused = ossErrorFromResponse(res, doc).withContext({ service: OSS_TYPE });
+    if (!res.earlierAttemptMayHaveApplied || !isOverwriteRefusal(res.status, doc?.code)) throw refused;
+    const there = await readSymlink(client, key, { signal: options.signal }).catch((e: unknown) => {
+      if (isStorageError(e, ErrorCode.Aborted)) throw e;
+      return undefined;
+    });
+    if (there?.linkTarget !== "/" + targetKey) throw refused;
+    return there;
+  }
   const link: RawObject = { key, mode: "link", linkTarget: "/" + targetKey };
   const etag = res.header("etag");
   if (etag !== undefined) link.etag = etag;

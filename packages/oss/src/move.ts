@@ -3,7 +3,7 @@ import { copyStated, reportCopied, type CopyContext } from "./copy.js";
 
 /** What {@link moveObject} needs of the driver besides a copy. */
 export interface MoveContext extends CopyContext {
-  /** PutSymlink. */
+  /** PutSymlink (`x-oss-forbid-overwrite` given `options.ifNotExists`). */
   createLink(key: string, targetKey: string, options: DriverCallOptions): Promise<RawObject>;
 }
 
@@ -15,9 +15,11 @@ export interface MoveContext extends CopyContext {
  * source already gone is fine (the destination holds the copy). OSS has no conditional DeleteObject:
  * an overwrite between that stat and the delete is still lost (docs/services/oss.md).
  * `options.onProgress` gets the copy's progress, and `{ bytes: size, total: size }` only once the
- * move is done (the source deleted, or found gone already).
+ * move is done (the source deleted, or found gone already). With `ifNotExists` the copy (or
+ * PutSymlink) carries `x-oss-forbid-overwrite: true`: an object at the destination refuses it
+ * (`Conflict`), and the source, deleted only after a copy that succeeded, is kept.
  * @throws StorageError as `copyStated` (`Conflict` when the source changed before or while it was
- *   copied: nothing moved), `Conflict` (the source changed after the copy: the destination holds the
+ *   copied, or with `ifNotExists` over an object: nothing moved), `Conflict` (the source changed after the copy: the destination holds the
  *   copied version, the newer source is kept), or the failure of the stat (the source is kept)
  */
 export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
@@ -25,7 +27,7 @@ export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: strin
   const source = await ctx.stat(srcKey, signal);
   if (srcKey === dstKey && source.mode !== "dir") return reportCopied(options, source);
   let copied: RawObject | undefined = source;
-  if (source.mode === "link") await ctx.createLink(dstKey, source.linkTarget!.slice(1), options);
+  if (source.mode === "link") await ctx.createLink(dstKey, source.linkTarget!.slice(1), { signal: options.signal, ...(options.ifNotExists === true ? { ifNotExists: true } : {}) });
   else copied = await copyStated(ctx, source, srcKey, dstKey, options);
   if (copied !== undefined && srcKey !== dstKey && (await movedSourceUnchanged((key, o) => ctx.stat(key, o), srcKey, source, signal))) {
     await ctx.delete(srcKey, signal);

@@ -1,7 +1,6 @@
 import {
   checkPartIndex,
   combinePartCrcs,
-  copiedContentHeaders,
   copyInRanges,
   crc64Equal,
   ErrorCode,
@@ -20,6 +19,7 @@ import {
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
+import { sourceAttributes, withAttributes, type CopyReplacement } from "./copy-attributes.js";
 import { pinCopySource } from "./copy-source-condition.js";
 import { isMissingBucket, ossError, ossErrorFromResponse } from "./errors.js";
 import { completedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
@@ -177,13 +177,16 @@ export async function statUpload(client: OssClient, key: string, uploadId: strin
  * caller aborts gets a grace to answer, an upload Initiate answered with is then aborted and a
  * Complete that answered resolves the copy; the abort is bounded, and an error whose upload may be
  * left names it). `options.onProgress` gets the bytes of the ranges copied so far after each range
- * (core `copyInRanges`), with `total` the source's size. The new object gets the source's content type,
+ * (core `copyInRanges`), with `total` the source's size. The new object gets `attributes` (the
+ * call's, copy-attributes.ts `callAttributes`) when given, else the source's content type,
  * metadata, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
- * Expires and storage class, as CopyObject keeps them, and the encryption `options` carries
+ * Expires, as CopyObject keeps them; the storage class the call gives, else the source's; `options.ifNotExists`
+ * puts `x-oss-forbid-overwrite` on the Initiate and the Complete (`Conflict` over an object, the
+ * upload aborted); and the encryption `options` carries
  * (copy.ts `keepSourceEncryption` sets the source's SSE mode, data encryption and KMS key id). Every range is pinned to `source.etag`
  * (`x-oss-copy-source-if-match`), so a source overwritten meanwhile fails the copy (412, `Conflict`)
  * instead of splicing two versions. Returns the new object's ETag and CRC64.
- * @throws StorageError `Conflict` (412: the source changed), from OSS; `Aborted`
+ * @throws StorageError `Conflict` (412: the source changed; 409: an object exists, with `ifNotExists`), from OSS; `Aborted`
  */
 export async function multipartCopy(
   client: OssClient,
@@ -192,21 +195,21 @@ export async function multipartCopy(
   source: RawObject,
   options: DriverCallOptions,
   partSize = COPY_PART_SIZE,
+  attributes?: CopyReplacement,
 ): Promise<DriverWriteResult> {
   const size = source.size ?? 0;
   // Raised to fit the 10,000 part numbers; a source too large fails here, before anything is sent.
   const plan = planCopyParts(size, partSize, ossLimits());
+  const kept = attributes ?? sourceAttributes(source);
   const initOptions: DriverCallOptions = {
-    ...options,
-    ...(source.contentType ? { contentType: source.contentType } : {}),
-    ...(source.metadata ? { metadata: source.metadata } : {}),
+    ...withAttributes(options, kept),
     ...(source.storageClass && options.storageClass === undefined ? { storageClass: source.storageClass } : {}),
   };
   const from = copySource(client.bucket ?? "", srcKey);
   return runUpload<DriverWriteResult, Part[]>({
     key: dstKey,
     signal: options.signal,
-    create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, copiedContentHeaders(source))).multipartId,
+    create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, kept.headers)).multipartId,
     run: (multipartId) =>
       copyInRanges(
         size,

@@ -16,6 +16,7 @@ import {
   type QueryParam,
   type XmlInputNode,
 } from "@stowage/core";
+import type { CopyReplacement } from "./copy-attributes.js";
 import { sseHeaders } from "./sse.js";
 
 /** One OSS API call before addressing and signing (core's {@link DriverCall}). */
@@ -51,7 +52,7 @@ export function newObjectHeaders(options: DriverCallOptions): Record<string, str
 
 /**
  * `x-oss-forbid-overwrite: true` when `options.ifNotExists` is true (core's `if_not_exists`), else
- * nothing: PutObject, InitiateMultipartUpload and CompleteMultipartUpload then refuse (409
+ * nothing: PutObject, CopyObject, PutSymlink, InitiateMultipartUpload and CompleteMultipartUpload then refuse (409
  * `FileAlreadyExists`) to replace an object at the key. OSS honours it on a bucket whose versioning
  * is not enabled or suspended only.
  */
@@ -123,9 +124,13 @@ export function encodeSymlinkTarget(targetKey: string): string {
   return encodeURIComponent(targetKey).replace(/%2F/g, "/");
 }
 
-/** PutSymlink (`PUT ?symlink`): makes `key` a symlink to `targetKey`, replacing what is there; the target need not exist. */
-export function putSymlink(key: string, targetKey: string): OssCall {
-  return { operation: "put_symlink", method: "PUT", key, query: [["symlink", undefined]], headers: { [SYMLINK_TARGET_HEADER]: encodeSymlinkTarget(targetKey) } };
+/**
+ * PutSymlink (`PUT ?symlink`): makes `key` a symlink to `targetKey`, replacing what is there (unless
+ * `options.ifNotExists`: `x-oss-forbid-overwrite: true`, 409 over an object); the target need not exist.
+ */
+export function putSymlink(key: string, targetKey: string, options: DriverCallOptions = {}): OssCall {
+  const headers = { [SYMLINK_TARGET_HEADER]: encodeSymlinkTarget(targetKey), ...forbidOverwriteHeaders(options) };
+  return { operation: "put_symlink", method: "PUT", key, query: [["symlink", undefined]], headers };
 }
 
 /** GetSymlink (`GET ?symlink`): the target of the symlink `key` in {@link SYMLINK_TARGET_HEADER}, no body. */
@@ -162,15 +167,17 @@ export function listObjectsV2(prefix: string, delimiter: string | undefined, tok
 
 /**
  * CopyObject. `source` is the `x-oss-copy-source` value (`/<bucket>/<encoded key>`).
- * Metadata is copied unless `replace` carries the new content type and metadata.
+ * The source's attributes are kept (directive COPY) unless `replace` is given: then
+ * `x-oss-metadata-directive: REPLACE` with exactly its content type, metadata and content headers.
+ * `x-oss-forbid-overwrite: true` given `options.ifNotExists` (409 over an object).
  * @throws StorageError `InvalidArgument` (bad metadata or SSE options)
  */
-export function copyObject(key: string, source: string, options: DriverCallOptions, replace?: DriverCallOptions): OssCall {
-  const headers: Record<string, string> = { "x-oss-copy-source": source, ...sseHeaders(options) };
+export function copyObject(key: string, source: string, options: DriverCallOptions, replace?: CopyReplacement): OssCall {
+  const headers: Record<string, string> = { "x-oss-copy-source": source, ...sseHeaders(options), ...forbidOverwriteHeaders(options) };
   if (typeof options.storageClass === "string") headers["x-oss-storage-class"] = options.storageClass;
   if (replace !== undefined) {
     headers["x-oss-metadata-directive"] = "REPLACE";
-    Object.assign(headers, metadataHeaders(replace.metadata));
+    Object.assign(headers, replace.headers ?? {}, metadataHeaders(replace.metadata));
     if (typeof replace.contentType === "string") headers["content-type"] = replace.contentType;
   }
   return { operation: "copy_object", method: "PUT", key, query: [], headers };

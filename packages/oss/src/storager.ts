@@ -159,9 +159,10 @@ export class OssStorageDriver implements StorageDriver {
   /**
    * Server-side copy: CopyObject, or UploadPartCopy above 1 GiB; the copy's CRC64 must equal the source's.
    * A symlink source copies its target's bytes (OSS itself would copy the link). Only the version the stat found is copied.
+   * The call's attributes replace the source's (`x-oss-metadata-directive: REPLACE`); `ifNotExists`: `x-oss-forbid-overwrite: true`.
    * `options.onProgress` (core's relay) gets a multipart copy's ranges as they are copied, and
    * `{ bytes: size, total: size }` once the copy succeeded (and its CRC-64 matched).
-   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory, or an appendable object: OSS copies none), `Conflict` (the source changed meanwhile: nothing copied), `IntegrityMismatch`,
+   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory, or an appendable object: OSS copies none), `Conflict` (the source changed meanwhile; `ifNotExists` and an object at the destination: nothing copied), `IntegrityMismatch`,
    *   `Unexpected` (the onProgress listener threw: a multipart copy is aborted, a copy already stored stays), ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
@@ -172,7 +173,7 @@ export class OssStorageDriver implements StorageDriver {
   /**
    * Copy pinned to the source's ETag (a symlink: PutSymlink), then delete the source if a stat finds
    * it still that version (see `moveObject` in move.ts).
-   * @throws StorageError as {@link OssStorageDriver.copy}; `Conflict` (the source changed during the move: it is kept)
+   * @throws StorageError as {@link OssStorageDriver.copy}; `Conflict` (the source changed during the move, or `ifNotExists` and an object at the destination: it is kept)
    */
   move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     return moveObject(this, srcKey, dstKey, options);

@@ -166,6 +166,18 @@ describe("OSS request builders", () => {
     });
   });
 
+  it("copy replacing attributes sends exactly the given content headers; ifNotExists adds x-oss-forbid-overwrite to CopyObject and PutSymlink", () => {
+    expect(req.copyObject("dst", "/b/src", { ifNotExists: true, storageClass: "IA" }, { headers: { "cache-control": "no-store" } }).headers).toEqual({
+      "x-oss-copy-source": "/b/src",
+      "x-oss-forbid-overwrite": "true",
+      "x-oss-storage-class": "IA",
+      "x-oss-metadata-directive": "REPLACE",
+      "cache-control": "no-store",
+    });
+    expect(req.putSymlink("l", "t", { ifNotExists: true }).headers).toEqual({ "x-oss-symlink-target": "t", "x-oss-forbid-overwrite": "true" });
+    expect(req.putSymlink("l", "t").headers).toEqual({ "x-oss-symlink-target": "t" });
+  });
+
   it("bucket calls: ListBuckets pages with markers and a prefix, PutBucket and DeleteBucket", () => {
     expect(req.listBuckets(undefined).query).toEqual([["max-keys", "1000"]]);
     expect(req.listBuckets("m").query).toEqual([["max-keys", "1000"], ["marker", "m"]]);

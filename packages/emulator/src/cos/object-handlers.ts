@@ -68,7 +68,11 @@ export async function cosDeleteObject(_ex: Exchange, route: Route, ctx: HandlerC
 /**
  * PUT Object - Copy. As COS documents, the copy is STANDARD and unencrypted
  * unless the request asks otherwise, whatever the metadata directive; `x-cos-forbid-overwrite: true`
- * refuses to replace an object (see {@link cosForbidOverwrite}).
+ * refuses to replace an object (see {@link cosForbidOverwrite}). `x-cos-metadata-directive: Replaced`
+ * gives the copy exactly the request's content type, metadata and content headers (Copy: the
+ * source's). COS says the directive must be Replaced when the destination is the source itself: a
+ * copy onto itself with Copy is refused (400 `InvalidArgument`; the code COS answers is not
+ * documented), which is stricter than a reading that lets Copy change only the storage class or SSE.
  */
 export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateKey(route.key!, COS_MAX_KEY_BYTES);
@@ -86,6 +90,9 @@ export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const guard = cosForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-cos-metadata-directive") ?? "Copy").toLowerCase();
   if (directive !== "copy" && directive !== "replaced") throw new ProtocolError("InvalidArgument", "x-cos-metadata-directive must be Copy or Replaced.");
+  if (directive === "copy" && srcRef.bucket === route.bucket && srcRef.key === route.key) {
+    throw new ProtocolError("InvalidArgument", "x-cos-metadata-directive must be Replaced when the copy source is the destination itself.");
+  }
   const sse = readCosSse(ex);
   const attrs = directive === "copy" ? { ...attributesOf(src), sse } : readAttributes(ex, COS_ATTRIBUTES, sse);
   attrs.storageClass = (header(ex, "x-cos-storage-class") || COS_ATTRIBUTES.defaultStorageClass).toUpperCase();

@@ -111,7 +111,13 @@ export function checkOssCopySource(src: StoredObject): void {
   if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "The CopyObject operation cannot be performed on appendable objects.");
 }
 
-/** CopyObject. A symlink source is copied as a symlink (OSS copies the link, not its target). */
+/**
+ * CopyObject. A symlink source is copied as a symlink (OSS copies the link, not its target).
+ * `x-oss-metadata-directive: REPLACE` gives the copy exactly the request's content type, metadata
+ * and content headers (COPY: the source's). As OSS documents, a copy onto the object itself (on a
+ * bucket without versioning, as every emulated bucket is) takes the request's metadata whatever the
+ * directive: COPY there keeps none of the source's.
+ */
 export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateOssKey(route.key!);
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
@@ -122,7 +128,8 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const directive = (header(ex, "x-oss-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw new ProtocolError("InvalidArgument", "x-oss-metadata-directive must be COPY or REPLACE.");
   const sse = readOssSse(ex) ?? src.sse;
-  const attrs = directive === "COPY" ? { ...attributesOf(src), sse } : readAttributes(ex, OSS_ATTRIBUTES, sse);
+  const ontoItself = ref.bucket === route.bucket && ref.key === route.key;
+  const attrs = directive === "COPY" && !ontoItself ? { ...attributesOf(src), sse } : readAttributes(ex, OSS_ATTRIBUTES, sse);
   const sc = header(ex, "x-oss-storage-class");
   if (sc !== undefined) attrs.storageClass = OSS_ATTRIBUTES.normalizeStorageClass!(sc);
   if (src.symlinkTarget !== undefined) {
