@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import type { DriverCallOptions, RawObject } from "../src/driver/storage-driver.js";
+import { ErrorCode } from "../src/errors/error-code.js";
+import { storageError } from "../src/errors/storage-error.js";
 import { defineFeatures } from "../src/features.js";
 import { resolveOpenConfig } from "../src/pairs/open-config.js";
 import type { ServiceDefinition } from "../src/registry/service-definition.js";
@@ -32,6 +34,7 @@ function open(query: string, attributes = true): { store: Storager; seen: Driver
       copyAttributes: attributes,
     }),
     async stat(key: string): Promise<RawObject> {
+      if (key !== "taken") throw storageError(ErrorCode.ObjectNotExist, "none");
       return { key, mode: "file", size: 0 };
     },
     async read(): Promise<never> {
@@ -60,6 +63,13 @@ describe("copy attributes and ifNotExists on copy and move (core)", () => {
     expect(seen[0]).toMatchObject({ contentType: "text/plain", metadata: { k: "v" }, cacheControl: "no-cache", storageClass: "IA", ifNotExists: true, defaulted: [] });
     expect(seen[1]).toMatchObject({ ifNotExists: true });
     await expect(store.move("a", "d", { contentType: "text/plain" } as never)).rejects.toMatchObject({ code: "PairUnsupported" });
+  });
+
+  it("ifNotExists onto an existing object is Conflict after one stat, before the driver's copy or move", async () => {
+    const { store, seen } = open("");
+    await expect(store.copy("a", "taken", { ifNotExists: true })).rejects.toMatchObject({ code: "Conflict" });
+    await expect(store.move("a", "taken", { ifNotExists: true })).rejects.toMatchObject({ code: "Conflict" });
+    expect(seen).toEqual([]);
   });
 
   it("open-time defaults never turn a copy into a replacing one", async () => {

@@ -40,10 +40,10 @@ function clientOn(port: number): CosClient {
 }
 
 /** A storager under a fresh work dir whose copies above `copyThreshold` go part by part (1 MiB parts). */
-function storager(copyThreshold: number, port = emulator.port): { s: Storager; dir: string } {
+function storager(copyThreshold: number, port = emulator.port): { s: Storager; dir: string; driver: CosStorageDriver } {
   const dir = `${randomUUID()}/`;
   const driver = new CosStorageDriver(clientOn(port), BUCKET, "ap-guangzhou", true, { copyThreshold, copyPartSize: MiB });
-  return { s: createStorager(driver, { definition: cosService, config: { name: BUCKET, workDir: `/${dir}` }, pairs: mergePairs(cosService), defaults: {}, loose: false }), dir };
+  return { s: createStorager(driver, { definition: cosService, config: { name: BUCKET, workDir: `/${dir}` }, pairs: mergePairs(cosService), defaults: {}, loose: false }), dir, driver };
 }
 
 /** The source's attributes (as PUT sends them: Content-Language has no pair). */
@@ -128,13 +128,17 @@ describe("cos copy onto itself without attributes", () => {
 describe("cos copy and move ifNotExists", () => {
   it("copy over an object is Conflict (409, not retried) and leaves it; copied where none is; onto itself Conflict before anything is sent", async () => {
     for (const threshold of [SINGLE, MULTIPART]) {
-      const { s } = storager(threshold);
+      const { s, dir, driver } = storager(threshold);
       const data = randomBytes(2 * MiB + 3);
       const there = randomBytes(100);
       await s.write("src", data);
       await s.write("dst", there);
       emulator.resetStats();
+      // Core's stat finds the object first: no copy is sent.
       await expect(s.copy("src", "dst", { ifNotExists: true })).rejects.toMatchObject({ code: "Conflict", statusCode: 409, retryable: false });
+      expect(copies() + (emulator.stats().byOperation["InitiateMultipartUpload"] ?? 0)).toBe(0);
+      // The driver's own request carries the condition (an object created after that stat): the service refuses, once.
+      await expect(driver.copy(`${dir}src`, `${dir}dst`, { ifNotExists: true })).rejects.toMatchObject({ code: "Conflict", statusCode: 409, retryable: false });
       expect(emulator.stats().byStatus["409"]).toBe(1);
       expect((await s.read("dst")).equals(there)).toBe(true);
       await s.copy("src", "fresh", { ifNotExists: true });

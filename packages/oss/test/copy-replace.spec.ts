@@ -41,10 +41,10 @@ function clientOn(port: number): OssClient {
 }
 
 /** A storager under a fresh work dir whose copies above `copyThreshold` go part by part (200 KiB parts). */
-function storager(copyThreshold: number, port = emulator.port): { s: Storager; dir: string } {
+function storager(copyThreshold: number, port = emulator.port): { s: Storager; dir: string; driver: OssStorageDriver } {
   const dir = `${randomUUID()}/`;
   const driver = new OssStorageDriver(clientOn(port), BUCKET, "cn-hangzhou", true, { copyThreshold, copyPartSize: 200 * KiB });
-  return { s: createStorager(driver, { definition: ossService, config: { name: BUCKET, workDir: `/${dir}` }, pairs: mergePairs(ossService), defaults: {}, loose: false }), dir };
+  return { s: createStorager(driver, { definition: ossService, config: { name: BUCKET, workDir: `/${dir}` }, pairs: mergePairs(ossService), defaults: {}, loose: false }), dir, driver };
 }
 
 /** The source's attributes (as PUT sends them: Content-Language has no pair). */
@@ -129,13 +129,17 @@ describe("oss copy onto itself without attributes", () => {
 describe("oss copy and move ifNotExists", () => {
   it("copy over an object is Conflict (409, not retried) and leaves it; copied where none is; onto itself Conflict before anything is sent", async () => {
     for (const threshold of [SINGLE, MULTIPART]) {
-      const { s } = storager(threshold);
+      const { s, dir, driver } = storager(threshold);
       const data = randomBytes(SIZE);
       const there = randomBytes(100);
       await s.write("src", data);
       await s.write("dst", there);
       emulator.resetStats();
+      // Core's stat finds the object first: no copy is sent.
       await expect(s.copy("src", "dst", { ifNotExists: true })).rejects.toMatchObject({ code: "Conflict", statusCode: 409, retryable: false });
+      expect(copies() + (emulator.stats().byOperation["InitiateMultipartUpload"] ?? 0)).toBe(0);
+      // The driver's own request carries the condition (an object created after that stat): the service refuses, once.
+      await expect(driver.copy(`${dir}src`, `${dir}dst`, { ifNotExists: true })).rejects.toMatchObject({ code: "Conflict", statusCode: 409, retryable: false });
       expect(emulator.stats().byStatus["409"]).toBe(1);
       expect((await s.read("dst")).equals(there)).toBe(true);
       await s.copy("src", "fresh", { ifNotExists: true });
@@ -164,7 +168,7 @@ describe("oss copy and move ifNotExists", () => {
   });
 
   it("a link moved over an object is Conflict (PutSymlink with x-oss-forbid-overwrite), the link and the object kept; moved where none is", async () => {
-    const { s } = storager(SINGLE);
+    const { s, dir, driver } = storager(SINGLE);
     const data = randomBytes(100);
     const there = randomBytes(50);
     await s.write("target", data);
@@ -172,6 +176,8 @@ describe("oss copy and move ifNotExists", () => {
     await s.write("dst", there);
     emulator.resetStats();
     await expect(s.move("link", "dst", { ifNotExists: true })).rejects.toMatchObject({ code: "Conflict", statusCode: 409, retryable: false });
+    expect(emulator.stats().byOperation["PutSymlink"] ?? 0).toBe(0);
+    await expect(driver.move(`${dir}link`, `${dir}dst`, { ifNotExists: true })).rejects.toMatchObject({ code: "Conflict", statusCode: 409, retryable: false });
     expect(emulator.stats().byOperation["PutSymlink"]).toBe(1);
     expect((await s.read("dst")).equals(there)).toBe(true);
     expect((await s.stat("link")).mode).toBe("link");

@@ -12,6 +12,7 @@ import { toObjectInfo } from "./list-objects.js";
 import { sortParts } from "./multipart-ops.js";
 import { progressRelay } from "./progress-reporter.js";
 import { withDefaulted } from "./defaulted-pairs.js";
+import { refuseExisting } from "./if-not-exists.js";
 import { refuseLinkLoop, sourceDirError } from "./relocate-checks.js";
 import type { OperationScope } from "./storager-context.js";
 
@@ -55,6 +56,12 @@ export async function relocate(scope: OperationScope, op: "copy" | "move", src: 
   const to = scope.resolve(dst, { file: true }).key;
   if (op === "move" && from === to) throw storageError(ErrorCode.InvalidArgument, "move source and destination are the same object");
   if (op === "move" && scope.driver.features.createLink) await refuseMoveOntoTarget(scope, from, to, options);
+  // The store decides (COS, OSS: forbid-overwrite; fs: link(); memory): a stat first fails early, and
+  // narrows the window where a service would ignore the condition (COS documents none on a single copy).
+  if (options["ifNotExists"] === true && from !== to) {
+    const signal = options["signal"] as AbortSignal | undefined;
+    await refuseExisting(scope.driver, to, signal ? { signal } : {});
+  }
   try {
     await scope.driver[op]!(from, to, options);
   } catch (e) {
