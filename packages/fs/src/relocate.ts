@@ -1,4 +1,4 @@
-import { constants } from "node:fs";
+import { constants, type BigIntStats } from "node:fs";
 import { lstat, open, rename, stat, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, storageError, throwIfAborted } from "@stowage/core";
@@ -6,6 +6,7 @@ import { replaceAtomically, syncPath } from "./atomic.js";
 import { copyContents, type CopySteps } from "./copy-file.js";
 import { fsError, isErrno } from "./errors.js";
 import type { FsPaths } from "./paths.js";
+import { asCopied, sourceChanged, takeSourceName } from "./source-name.js";
 
 /**
  * Copies the file `src` over `dst` atomically, in chunks (copy-file.ts) into a temp file renamed
@@ -16,23 +17,45 @@ import type { FsPaths } from "./paths.js";
  * less the umask (as cp(1) without `-p`), or with `keepMode` the source's own (a move across
  * filesystems, as mv(1): the file moved keeps its mode, as a rename would). With `exclusive`
  * (`ifNotExists`) the temp file is hard-linked in only where no entry of any kind is at `dst`
- * (if-not-exists.ts placeNew), else `Conflict`, the temp file removed.
+ * (if-not-exists.ts placeNew), else `Conflict`, the temp file removed. Resolves with the source's
+ * stats as the copy opened it (what was copied) and the copy's.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument` (outside the work_dir), `Conflict` and
  *   `CapabilityInsufficient` (`exclusive`), `Aborted`, what `onProgress` throws, mapped fs errors.
  */
-export async function copyInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, keepMode = false, exclusive = false): Promise<void> {
-  await replaceAtomically(paths, dst, (temp) => copyInto(paths, src, temp, steps, keepMode), steps.signal, durable, exclusive);
+export async function copyInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, keepMode = false, exclusive = false): Promise<CopiedFile> {
+  let source: BigIntStats | undefined;
+  const placed = await replaceAtomically(
+    paths,
+    dst,
+    async (temp) => {
+      source = await copyInto(paths, src, temp, steps, keepMode);
+    },
+    steps.signal,
+    durable,
+    exclusive,
+  );
+  if (source === undefined) throw storageError(ErrorCode.Unexpected, "the copy made no file");
+  return { source, placed };
+}
+
+/** What {@link copyInside} copied: the source's stats when it was opened, and the copy's as placed at `dst`. */
+export interface CopiedFile {
+  source: BigIntStats;
+  placed: BigIntStats;
 }
 
 /**
  * Renames `src` to `dst`, both taken in their pinned directories, so the
- * rename happens where the checks looked; across devices, a copy and a
- * delete. With `durable`, both directories are fsynced (the new name first,
+ * rename happens where the checks looked; across devices (EXDEV), a copy and then the source
+ * name taken away, only while it still holds the file as it was copied (source-name.ts: the same
+ * inode, size and mtime). A source replaced or written to during the copy is kept, the copy stays
+ * at `dst`: `Conflict`. With `durable`, both directories are fsynced (the new name first,
  * so a crash never loses the object). `steps.onProgress` gets the file's size once
  * (`{ bytes: size, total: size }`), just before the rename: a listener that throws, or aborts
  * `steps.signal`, leaves both names as they were.
- * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory at `dst`), `InvalidArgument`, `Aborted`,
- *   what `onProgress` throws, mapped fs errors.
+ * @throws StorageError `ObjectNotExist` (also the source name gone after the copy: the copy kept),
+ *   `ObjectModeInvalid` (a directory at `dst`), `InvalidArgument`, `Conflict` (the source changed
+ *   during a copy), `Aborted`, what `onProgress` throws, mapped fs errors.
  */
 export async function moveInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false): Promise<void> {
   const from = await paths.pinDir(posix.dirname(src));
@@ -58,8 +81,9 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
       } catch (e) {
         if (!isErrno(e, "EXDEV")) throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
         // The size was reported before the rename: the copy reports nothing more.
-        await copyInside(paths, src, dst, { signal: steps.signal }, durable, true);
-        await unlink(srcEntry).catch((err: unknown) => Promise.reject(fsError(err)));
+        const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true);
+        // The source name goes only while it holds the file as it was copied (source-name.ts).
+        if (!(await takeSourceName(from, posix.basename(src), asCopied(copied.source)))) throw sourceChanged();
       }
       if (durable) {
         await syncPath(to.self).catch((err: unknown) => Promise.reject(fsError(err)));
@@ -90,21 +114,24 @@ export async function reportMoving(entry: string, steps: CopySteps): Promise<voi
  * bits, from which the kernel takes away the process's umask, as cp(1) without `-p` does: a copy
  * is never more open than the source, nor than a new file `write` makes. With `keepMode` the
  * temp file gets the source's bits exactly (a move across filesystems keeps the file's mode).
+ * Resolves with the source's stats, taken once it was open, before anything was read.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a regular file once open), `InvalidArgument`,
  *   `Aborted`, what `onProgress` throws; raw fs errors.
  */
-async function copyInto(paths: FsPaths, src: string, temp: string, steps: CopySteps, keepMode: boolean): Promise<void> {
+async function copyInto(paths: FsPaths, src: string, temp: string, steps: CopySteps, keepMode: boolean): Promise<BigIntStats> {
   const source = await paths.openInside(src, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const st = await source.stat();
+    const st = await source.stat({ bigint: true });
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
-    const target = await open(temp, "wx", st.mode & 0o777);
+    const mode = Number(st.mode & 0o777n);
+    const target = await open(temp, "wx", mode);
     try {
-      if (keepMode) await target.chmod(st.mode & 0o777);
-      await copyContents(source, target, st.size, steps);
+      if (keepMode) await target.chmod(mode);
+      await copyContents(source, target, Number(st.size), steps);
     } finally {
       await target.close();
     }
+    return st;
   } finally {
     await source.close().catch(() => undefined);
   }

@@ -140,13 +140,15 @@ export class FsStorageDriver implements StorageDriver {
   }
 
   /**
-   * A rename (copy and delete across devices); a link inside the work_dir moves as a link to the same target.
+   * A rename (across devices a copy, then the source name taken away only while it still holds the
+   * file as it was copied: relocate.ts); a link inside the work_dir moves as a link to the same target.
    * `onProgress` gets the file's size once, before the rename (a link, which has no size: nothing).
    * With `ifNotExists`, never a rename (which replaces): the file is hard-linked in only where no
    * entry of any kind is at `dstKey`, then its source name goes (move-new.ts); a link is made anew
    * the same way. Refused: `Conflict`, the source kept.
-   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Conflict` and `CapabilityInsufficient`
-   *   (`ifNotExists`), `PermissionDenied`, `Aborted`, what `onProgress` throws.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Conflict` (`ifNotExists`;
+   *   or a source replaced or written to while it was copied: the copy stays at `dstKey`, the source
+   *   is kept), `CapabilityInsufficient` (`ifNotExists`), `PermissionDenied`, `Aborted`, what `onProgress` throws.
    */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
