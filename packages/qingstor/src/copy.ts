@@ -13,6 +13,9 @@ import { reportStored } from "./stored-size.js";
 /** The largest object one copy request may copy: 5 GiB. */
 export const COPY_SINGLE_MAXIMUM = 5 * 1024 * 1024 * 1024;
 
+/** What a copy onto the object whose bytes it copies says of that object when QingStor's answer contradicts it (it is not deleted). */
+export const IN_PLACE_KEPT = "the copy was onto the source itself, so it was not removed (it is the only copy): read it to check it";
+
 /** Tuning a caller (or a test) may change; the defaults follow QingStor's limits. */
 export interface QingStorDriverTuning {
   /** Copies larger than this use multipart copy (default {@link COPY_SINGLE_MAXIMUM}). */
@@ -50,8 +53,13 @@ export interface CopyContext {
  * place, the bytes kept (and, on the emulator, the ETag). A virtual link copied onto its own key with attributes is refused
  * (`ObjectModeInvalid`): the copy would replace the link with its target's bytes.
  * When QingStor's answer carries an ETag, a copy whose MD5
- * ETag differs from the source's is removed. Its documented copy answer has none (nor has the
+ * ETag differs from the source's fails with `IntegrityMismatch` and is removed, unless it was made
+ * onto the object whose bytes it copied (its own key, or a link's target onto that target): that
+ * object is the only copy and is kept. Its documented copy answer has none (nor has the
  * emulator's): against QingStor a single copy is then not verified, the check is skipped.
+ * With `enable_loose_pair`, a multipart copy drops a Cache-Control or Content-Encoding it cannot carry
+ * and decides by what is left: given nothing else, it keeps the source's type and metadata (in
+ * place: nothing is sent).
  * A virtual link (seen by the HEAD every copy makes) is followed: its target is copied.
  * The copy (every range of a multipart one) is pinned to the ETag that HEAD gave
  * (`x-qs-copy-source-if-match`): a source overwritten in between fails the copy with `Conflict`
@@ -96,13 +104,18 @@ export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: s
   if (attributes && srcKey === dstKey && from !== dstKey) {
     throw storageError(ErrorCode.ObjectModeInvalid, "a virtual link's attributes cannot be changed in place: copy its target onto the target's own key");
   }
-  // Onto itself, a copy changes nothing unless it re-encrypts (another SSE-C key than the source's) or sets attributes.
   const stored = { size: source.size ?? 0 };
   const report = () => reportStored((key, o) => ctx.stat(key, o), dstKey, options, stored);
-  if (!attributes && (srcKey === dstKey || from === dstKey) && sameCustomerKey(options.copySourceEncryptionCustomerKey, options.encryptionCustomerKey)) return report();
-  if (stored.size > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM)) {
-    const sent = withoutObjectHeaders(options, "multipartCopy", ctx.loose);
-    await multipartCopy(ctx.client, from, dstKey, source, sent, ctx.integrity, ctx.tuning.copyPartSize, replacesAttributes(options));
+  const multipart = stored.size > (ctx.tuning.copyThreshold ?? COPY_SINGLE_MAXIMUM);
+  // A multipart copy's Initiate takes no Cache-Control or Content-Encoding: refused, or dropped when loose (the copy then decides by what is left).
+  const sent = multipart ? withoutObjectHeaders(options, "multipartCopy", ctx.loose) : options;
+  // Onto the object whose bytes it copies (its key, or a link's target), a copy is an in-place change: that object is the only copy there is.
+  const inPlace = srcKey === dstKey || from === dstKey;
+  // In place, a copy changes nothing unless it re-encrypts (another SSE-C key than the source's) or sets attributes.
+  if (inPlace && !setsAttributes(sent) && sameCustomerKey(options.copySourceEncryptionCustomerKey, options.encryptionCustomerKey)) return report();
+  if (multipart) {
+    // Attributes all dropped: the copy keeps the source's type and metadata, as one given none does.
+    await multipartCopy(ctx.client, from, dstKey, source, sent, ctx.integrity, ctx.tuning.copyPartSize, replacesAttributes(sent));
     return report();
   }
   const call = req.copyObject(dstKey, sourceHeader(ctx.name, from), options, ctx.client.secure, source.storageClass, source.etag);
@@ -116,7 +129,7 @@ export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: s
   const original = plainMd5(source.etag);
   const encrypted = usesSseC(options) || options.copySourceEncryptionCustomerKey !== undefined;
   if (ctx.integrity && !encrypted && copied !== undefined && original !== undefined && copied !== original) {
-    const removed = await removeStoredWrong((signal) => ctx.delete(dstKey, { signal }), "copy");
+    const removed = inPlace ? IN_PLACE_KEPT : await removeStoredWrong((signal) => ctx.delete(dstKey, { signal }), "copy");
     throw storageError(ErrorCode.IntegrityMismatch, `copy_object: the copy has MD5 ${copied}, the source ${original}; ${removed}`);
   }
   await report();

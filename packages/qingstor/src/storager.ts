@@ -155,7 +155,8 @@ export class QingStorStorageDriver implements StorageDriver {
    * are kept (its storage class sent along); given a content type, metadata or object headers, they
    * replace the source's (`x-qs-metadata-directive: REPLACE`; a multipart copy refuses Cache-Control and
    * Content-Encoding), also in place onto the object itself; `storageClass` sets the copy's class.
-   * A copy whose MD5 ETag (when QingStor answers one) differs from the source's is removed.
+   * A copy whose MD5 ETag (when QingStor answers one) differs from the source's is removed, unless made
+   * onto the object whose bytes it copied (in place: the only copy, kept); the call fails either way.
    * A virtual link is followed: its target is copied. The copy (every range of a multipart one) is
    * pinned to the ETag the source's HEAD gave: a source overwritten in between fails the copy with
    * `Conflict` and nothing is stored (copy.ts).

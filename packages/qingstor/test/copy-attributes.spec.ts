@@ -145,6 +145,24 @@ describe("qingstor copy with attributes on the emulator", () => {
     expect(await attributesOf(loose, "loose.bin")).toMatchObject({ contentType: "text/x-new", cacheControl: undefined });
   });
 
+  it("with enable_loose_pair, a multipart copy given only a dropped header keeps the source's type and metadata (in place: nothing sent)", async () => {
+    const loose = tuned(MiB, 4 * MiB, true);
+    const data = randomBytes(4 * MiB + 99);
+    await loose.write("src.bin", data, { contentType: "text/x-old", metadata: { old: "1" } });
+    emulator.resetStats();
+    await loose.copy("src.bin", "dst.bin", { cacheControl: "no-cache" });
+    expect(emulator.stats().byOperation["UploadPartCopy"]).toBe(2);
+    expect(await attributesOf(loose, "dst.bin")).toEqual({ contentType: "text/x-old", metadata: { old: "1" }, cacheControl: undefined, contentEncoding: undefined, storageClass: "STANDARD" });
+    await loose.copy("src.bin", "enc.bin", { contentEncoding: "gzip", storageClass: "STANDARD_IA" });
+    expect(await attributesOf(loose, "enc.bin")).toEqual({ contentType: "text/x-old", metadata: { old: "1" }, cacheControl: undefined, contentEncoding: undefined, storageClass: "STANDARD_IA" });
+    const before = await loose.stat("src.bin");
+    emulator.resetStats();
+    await loose.copy("src.bin", "src.bin", { cacheControl: "no-cache" });
+    expect(Object.keys(emulator.stats().byOperation)).toEqual(["HeadObject"]);
+    expect(await loose.stat("src.bin")).toMatchObject({ contentType: "text/x-old", metadata: { old: "1" }, etag: before.etag });
+    expect(sha(await loose.read("dst.bin"))).toBe(sha(data));
+  });
+
   it("a multipart copy onto its own key changes the attributes in place, the bytes and their CRC-64 kept", async () => {
     const s = tuned(MiB, 4 * MiB);
     const data = randomBytes(4 * MiB + 99);
