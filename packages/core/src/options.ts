@@ -179,7 +179,9 @@ export type ListPageOptions = ListOptions;
  * copy's attributes are replaced as a whole (feature `copyAttributes`; the services' REPLACE
  * directive): it carries exactly those given, none of the source's others (a Content-Type not
  * given becomes the service's default). A copy onto its own path so changes an object's attributes
- * in place, its bytes untouched. Without any, the copy keeps the source's. `storageClass` sets the
+ * in place, its bytes untouched. Without any, the copy keeps the source's (encryption aside: an
+ * open-time default encryption still encrypts the copy of a source without one, in place too; see
+ * the driver's page). `storageClass` sets the
  * copy's storage class, keeping the rest; without it the copy has the source's class, whether or
  * not the rest is replaced. Open-time defaults (`default_content_type`, ...) never apply to a copy.
  */

@@ -192,12 +192,21 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * `metadata` or object headers, the copy carries exactly those (see {@link CopyOptions}). `onProgress` gets `{ bytes, total }` as the
    * service copies (a multipart copy: part by part) and `{ bytes: size, total: size }` once done.
    * A directory source (`d/`, or `d` where `d/` is a directory) is `ObjectModeInvalid` on every storage.
-   * @throws ObjectNotExist, ObjectModeInvalid (a directory source or destination), InvalidArgument (a `dst` ending in `/`), Conflict (COS, OSS, QingStor: the source changed while it was copied; `ifNotExists` and an object at `dst`; nothing copied), PairUnsupported (attributes without `copyAttributes`), Unexpected (the onProgress listener threw)
+   * @throws ObjectNotExist, ObjectModeInvalid (a directory source or destination), InvalidArgument (a `dst` ending in `/`),
+   *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, QingStor:
+   *   the source changed while it was copied; nothing copied), PairUnsupported (attributes without `copyAttributes`;
+   *   `ifNotExists` without `writeIfNotExists`, as on QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem
+   *   without hard links; nothing copied), IntegrityMismatch (COS, OSS, QingStor: the copy contradicts the source's
+   *   checksum; the copy removed, unless made onto the source itself, which is kept), Unexpected (the onProgress listener threw)
    */
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
   /**
    * Moves one object; overwrites `dst` (unless `ifNotExists`). `onProgress` as on {@link Storager.copy} (a rename reports its size once).
-   * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object), Conflict (COS, OSS: the source changed during the move; `ifNotExists` and an object at `dst`; the source kept), Unexpected (the onProgress listener threw)
+   * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object),
+   *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, fs: the
+   *   source changed during the move; the source kept), PairUnsupported (`ifNotExists` without `writeIfNotExists`, as on
+   *   QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem without hard links; nothing moved),
+   *   Unexpected (the onProgress listener threw)
    */
   move(src: string, dst: string, options?: MoveOptions & Extra<X, "move">): Promise<void>;
   /**

@@ -1,4 +1,11 @@
-import { copiedContentHeaders, objectHeadersOf, OBJECT_HEADERS, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { copiedContentHeaders, ErrorCode, objectHeadersOf, OBJECT_HEADERS, storageError, type DriverCallOptions, type RawObject } from "@stowage/core";
+
+/** The prefix of the user metadata headers. */
+const META_PREFIX = "x-cos-meta-";
+/** A stored metadata value Stowage can sign to send back: printable ASCII (one another client stored as UTF-8 arrives as Latin-1 characters, which the signer would not sign as the service reads them). */
+const STORED_VALUE = /^[\t\x20-\x7e]*$/;
+/** An HTTP header name (a token). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
 /**
  * The attributes a copy sends with `x-cos-metadata-directive: Replaced` (PUT Object - Copy) or with
@@ -11,6 +18,11 @@ export interface CopyReplacement {
   metadata?: Record<string, string>;
   /** Content headers by their (lower-case) HTTP names. */
   headers?: Record<string, string>;
+  /**
+   * True when these are the source's own as its HEAD gave them ({@link sourceAttributes}), not the
+   * call's: their metadata is re-sent as it came ({@link storedMetadataHeaders}).
+   */
+  stored?: boolean;
 }
 
 /**
@@ -38,12 +50,48 @@ export function sourceAttributes(source: RawObject): CopyReplacement {
     ...(source.contentType ? { contentType: source.contentType } : {}),
     ...(source.metadata ? { metadata: source.metadata } : {}),
     headers: copiedContentHeaders(source),
+    stored: true,
   };
 }
 
 /**
+ * The headers of the Initiate of a multipart copy that creates the object with `attributes`: their
+ * content headers, and the metadata when it is the source's ({@link storedMetadataHeaders}; the
+ * call's goes through the Initiate's own check, see {@link withAttributes}).
+ * @throws StorageError `InvalidArgument` (stored metadata no HTTP header can carry: not from a HEAD)
+ */
+export function initiateHeaders(attributes: CopyReplacement): Record<string, string> {
+  return { ...(attributes.headers ?? {}), ...(attributes.stored === true ? storedMetadataHeaders(attributes.metadata) : {}) };
+}
+
+/**
+ * `x-cos-meta-<name>` headers of the source's metadata as its HEAD reported it, unchanged but for
+ * the names lower-cased: what a copy that keeps the source's attributes re-sends. Unlike the call's
+ * metadata (core `metadataToHeaders`: printable ASCII, at most COS's total size), it is not held to
+ * the size rule: COS stored it, so it takes it back whatever its size. A value that is not printable
+ * ASCII (another client stored UTF-8; it arrives as one Latin-1 character a byte) is refused: the
+ * signer signs header values as UTF-8 text, which the service would not match.
+ * @throws StorageError `InvalidArgument` (a name no HTTP header can carry, a value that is not printable ASCII)
+ */
+export function storedMetadataHeaders(metadata: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metadata ?? {})) {
+    const name = k.toLowerCase();
+    if (!TOKEN.test(name) || !STORED_VALUE.test(v)) {
+      throw storageError(
+        ErrorCode.InvalidArgument,
+        `the source's stored metadata ${JSON.stringify(k)} is not printable ASCII (another client stored it as UTF-8?), and this copy has to send the object's metadata again (in place, or in parts): give \`metadata\` to replace it; nothing was copied`,
+      );
+    }
+    out[`${META_PREFIX}${name}`] = v;
+  }
+  return out;
+}
+
+/**
  * `options` for a request that creates the copy (an Initiate) with `attributes` in place of the
- * call's content type, metadata and object headers; `contentHeaders` are then passed on their own.
+ * call's content type, metadata and object headers; the content headers, and metadata that is the
+ * source's, are then passed on their own ({@link initiateHeaders}).
  * @throws nothing.
  */
 export function withAttributes(options: DriverCallOptions, attributes: CopyReplacement): DriverCallOptions {
@@ -52,7 +100,7 @@ export function withAttributes(options: DriverCallOptions, attributes: CopyRepla
   delete out.metadata;
   for (const [field] of OBJECT_HEADERS) delete out[field];
   if (attributes.contentType !== undefined) out.contentType = attributes.contentType;
-  if (attributes.metadata !== undefined) out.metadata = attributes.metadata;
+  if (attributes.metadata !== undefined && attributes.stored !== true) out.metadata = attributes.metadata;
   return out;
 }
 

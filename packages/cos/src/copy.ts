@@ -19,7 +19,7 @@ import {
 import { copySource } from "./addressing.js";
 import type { CosClient } from "./client.js";
 import { COS_TYPE } from "./config.js";
-import { callAttributes, keepsStorageClass, sourceAttributes, withAttributes, type CopyReplacement } from "./copy-attributes.js";
+import { callAttributes, initiateHeaders, keepsStorageClass, sourceAttributes, withAttributes, type CopyReplacement } from "./copy-attributes.js";
 import { cosErrorFromResponse } from "./errors.js";
 import { cosLimits } from "./features.js";
 import { copiedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
@@ -79,7 +79,8 @@ export interface CopiedSource {
  * `callAttributes`) replace the source's as a whole (`x-cos-metadata-directive: Replaced`, or the
  * multipart copy's Initiate); without them the copy keeps the source's. Onto the source itself COS
  * must be told Replaced: the request then carries the call's attributes, or the source's own as its
- * HEAD gave them. With `ifNotExists`, `x-cos-forbid-overwrite: true` goes on the copy (a multipart
+ * HEAD gave them (its metadata re-sent as it came, unchecked: `storedMetadataHeaders`; a multipart
+ * copy's Initiate alike). With `ifNotExists`, `x-cos-forbid-overwrite: true` goes on the copy (a multipart
  * one: its Initiate and Complete): an object at the destination refuses it (409, `Conflict`, nothing
  * copied); a copy onto its source is that refusal before anything is sent. The copy (every part of a
  * multipart one) is pinned to the ETag the source's HEAD gave (`x-cos-copy-source-If-Match`): a
@@ -91,7 +92,7 @@ export interface CopiedSource {
  * fails before any request is sent. Without a copy-source key, a call with an SSE-C key tries it
  * for the source too (core `statSseCSource`): a storager opened with a key copies its own objects.
  * @throws StorageError `InvalidArgument` (SSE-C over http, a bad key, a source above 10,000 × 5 GiB,
- *   metadata COS cannot carry), `ObjectNotExist` (source), `ObjectModeInvalid` (a directory, or an
+ *   the call's metadata COS cannot carry), `ObjectNotExist` (source), `ObjectModeInvalid` (a directory, or an
  *   appendable object: COS copies none), `Conflict` (the source changed after its HEAD; `ifNotExists`
  *   and an object at the destination), `IntegrityMismatch`, ...
  */
@@ -255,13 +256,14 @@ export async function multipartCopy(
   const plan = copyPartPlan(size, partSize);
   const kept = attributes ?? sourceAttributes(source);
   const initOptions = withAttributes(options, kept);
+  const initHeaders = initiateHeaders(kept);
   delete initOptions.copySourceServerSideEncryptionCustomerKey;
   delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;
   const from = copySource(client.address, srcKey);
   return runUpload<DriverWriteResult, Part[]>({
     key: dstKey,
     signal: options.signal,
-    create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, kept.headers)).multipartId,
+    create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, initHeaders)).multipartId,
     run: (multipartId) =>
       copyInRanges(
         size,

@@ -15,7 +15,7 @@ import {
   type Part,
   type QueryParam,
 } from "@stowage/core";
-import type { CopyReplacement } from "./copy-attributes.js";
+import { storedMetadataHeaders, type CopyReplacement } from "./copy-attributes.js";
 import { copySourceSseHeaders, sseCustomerHeaders, sseServerHeaders } from "./sse.js";
 
 /** One COS API call before addressing and signing (core's {@link DriverCall}). */
@@ -165,7 +165,7 @@ export function copyObject(key: string, source: string, options: DriverCallOptio
   if (typeof options.storageClass === "string") headers["x-cos-storage-class"] = options.storageClass;
   if (replace !== undefined) {
     headers["x-cos-metadata-directive"] = "Replaced";
-    Object.assign(headers, replace.headers ?? {}, metadataHeaders(replace.metadata));
+    Object.assign(headers, replace.headers ?? {}, replace.stored === true ? storedMetadataHeaders(replace.metadata) : metadataHeaders(replace.metadata));
     if (typeof replace.contentType === "string") headers["content-type"] = replace.contentType;
   }
   return { operation: "copy_object", method: "PUT", key, query: [], headers };

@@ -60,7 +60,8 @@ export interface CopyContext {
  * (`x-oss-metadata-directive: REPLACE`, or the multipart copy's Initiate), with the storage class
  * said (the call's, else the source's); without them the copy keeps the source's. Onto the object
  * itself OSS takes the request's metadata whatever the directive: the request then carries the
- * call's attributes, or the source's own as its HEAD gave them. A copy onto itself, or of a link
+ * call's attributes, or the source's own as its HEAD gave them (its metadata re-sent as it came,
+ * unchecked: `storedMetadataHeaders`; a multipart copy's Initiate alike). A copy onto itself, or of a link
  * onto the link's own target, changes nothing unless it sets attributes or another storage class,
  * or re-encrypts. With `ifNotExists`, `x-oss-forbid-overwrite: true` goes on the copy (a multipart
  * one: its Initiate and Complete): an object at the destination refuses it (409, `Conflict`,
@@ -74,7 +75,7 @@ export interface CopyContext {
  * copy, or a move with its delete) succeeded.
  * @throws StorageError `ObjectNotExist` (a link's target, or a link to a link), `ObjectModeInvalid` (a
  *   directory, or an appendable object: OSS copies none), `Conflict` (the source changed after its
- *   stat; `ifNotExists` and an object at the destination), `IntegrityMismatch`, `InvalidArgument` (metadata OSS cannot carry), ...
+ *   stat; `ifNotExists` and an object at the destination), `IntegrityMismatch`, `InvalidArgument` (the call's metadata OSS cannot carry), ...
  */
 export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<RawObject | undefined> {
   let source = stated;

@@ -19,7 +19,7 @@ import {
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
-import { sourceAttributes, withAttributes, type CopyReplacement } from "./copy-attributes.js";
+import { initiateHeaders, sourceAttributes, withAttributes, type CopyReplacement } from "./copy-attributes.js";
 import { pinCopySource } from "./copy-source-condition.js";
 import { isMissingBucket, ossError, ossErrorFromResponse } from "./errors.js";
 import { completedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
@@ -205,11 +205,12 @@ export async function multipartCopy(
     ...withAttributes(options, kept),
     ...(source.storageClass && options.storageClass === undefined ? { storageClass: source.storageClass } : {}),
   };
+  const initHeaders = initiateHeaders(kept);
   const from = copySource(client.bucket ?? "", srcKey);
   return runUpload<DriverWriteResult, Part[]>({
     key: dstKey,
     signal: options.signal,
-    create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, kept.headers)).multipartId,
+    create: async (signal) => (await createUpload(client, dstKey, { ...initOptions, signal }, initHeaders)).multipartId,
     run: (multipartId) =>
       copyInRanges(
         size,
