@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
-import { addHeaderOptions, givenFieldsOf } from "../transfer/given-fields.js";
+import { addHeaderOptions, addTypeOptions, givenFieldsOf, TYPE_DEFAULT } from "../transfer/given-fields.js";
 import { pruneDirs, transferObject, transferTree } from "../transfer/jobs.js";
 import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
@@ -49,7 +49,7 @@ function register(program: Command, bind: Bind, move: boolean): void {
     .argument("<destination>", `object, or directory (trailing /) to ${verb} into`)
     .option("-r, --recursive", `${verb} every object below the source directory to the same path below the destination`)
     .option("-n, --dry-run", `print what would be ${move ? "moved" : "copied"}, change nothing`);
-  addTransferOptions(addUploadOptions(addHeaderOptions(addFilterOptions(cmd))))
+  addTransferOptions(addUploadOptions(addHeaderOptions(addTypeOptions(addFilterOptions(cmd), TYPE_DEFAULT))))
     .addHelpText(
       "after",
       move

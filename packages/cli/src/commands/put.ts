@@ -4,18 +4,12 @@ import { describe } from "../locations.js";
 import { formatBytes } from "../format.js";
 import { UsageError } from "../errors.js";
 import { contentTypeFor } from "../transfer/content-type.js";
-import { addHeaderOptions, givenFieldsOf, refuseUnstorable } from "../transfer/given-fields.js";
+import { addHeaderOptions, addTypeOptions, givenFieldsOf, refuseUnstorable } from "../transfer/given-fields.js";
 import { givenInPartsError } from "../transfer/in-parts.js";
 import { transferObject } from "../transfer/jobs.js";
 import { addTransferOptions, addUploadOptions, refuseStreamFlags, transferSettings, tuneFor } from "../transfer/settings.js";
 import { newStats } from "../transfer/stats.js";
 import type { Bind, CommandOptions } from "./command.js";
-
-function metadataPair(value: string, previous: Record<string, string>): Record<string, string> {
-  const eq = value.indexOf("=");
-  if (eq <= 0) throw new UsageError(`--metadata wants key=value, got "${value}"`);
-  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
-}
 
 async function put(ctx: CliContext, [file, dest]: string[], opts: CommandOptions): Promise<void> {
   const settings = transferSettings(opts);
@@ -62,10 +56,8 @@ export function registerPut(program: Command, bind: Bind): void {
     .command("put")
     .description("upload a local file (or stdin, as -) to an object")
     .argument("<file>", "local file, or - for stdin")
-    .argument("<location>", "destination object (a trailing / keeps the file's name)")
-    .option("--content-type <type>", "Content-Type to store (default: the one the file's extension, or for stdin the object name's, suggests)")
-    .option("--metadata <key=value>", "user metadata (repeatable)", metadataPair);
-  addTransferOptions(addUploadOptions(addHeaderOptions(cmd)))
+    .argument("<location>", "destination object (a trailing / keeps the file's name)");
+  addTransferOptions(addUploadOptions(addHeaderOptions(addTypeOptions(cmd, "the one the file's extension, or for stdin the object name's, suggests"))))
     .addHelpText(
       "after",
       "\nExamples:\n  stowage put ./db.dump backup:2026/db.dump\n  tar c . | stowage put - fs:///srv/backups/site.tar\n" +

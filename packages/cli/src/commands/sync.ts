@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CliContext } from "../context.js";
-import { addHeaderOptions, givenFieldsOf } from "../transfer/given-fields.js";
+import { addHeaderOptions, addTypeOptions, givenFieldsOf, TYPE_DEFAULT } from "../transfer/given-fields.js";
 import { transferTree } from "../transfer/jobs.js";
 import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
@@ -33,7 +33,7 @@ export function registerSync(program: Command, bind: Bind): void {
     .option("-n, --dry-run", "print what would be copied and deleted, change nothing")
     .option("--checksum", "compare content (read and hash objects lacking a service checksum) instead of times")
     .option("--size-only", "treat objects of the same size as unchanged");
-  addTransferOptions(addUploadOptions(addHeaderOptions(addFilterOptions(cmd))))
+  addTransferOptions(addUploadOptions(addHeaderOptions(addTypeOptions(addFilterOptions(cmd), TYPE_DEFAULT))))
     .addHelpText(
       "after",
       "\nExamples:\n  stowage sync ./site/ backup:site/\n  stowage sync --delete --exclude '*.tmp' fs:///srv/data/ memory://scratch/\n  stowage sync --dry-run --checksum ./a/ ./b/",

@@ -14,6 +14,7 @@ import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../ve
 import { sourceIdOf, type Checkpoint, type DestinationId } from "./checkpoint.js";
 import type { PlanItem } from "./planner.js";
 import { contentTypeFor } from "./content-type.js";
+import { carriesGiven, copyAttributesFor, inPlace } from "./attribute-copy.js";
 import type { GivenFields } from "./given-fields.js";
 import { fillFromSource, headersOf, lackingFields, leaveOutUncarried } from "./kept-fields.js";
 import { resumePoint } from "./resume-point.js";
@@ -37,7 +38,11 @@ export interface CopyEnv {
   stats: TransferStats;
   /** Delete the source once the copy is verified (mv). */
   move: boolean;
-  /** Set on every streamed write (put --content-type, --metadata; --cache-control, ...); wins over the source's. */
+  /**
+   * Set on every object written (--content-type, --metadata, --cache-control, ...); wins over the
+   * source's. A server-side copy carries it with the source's other attributes where the storage
+   * copies with attributes (attribute-copy.ts); elsewhere such a copy streams.
+   */
   writeOptions?: GivenFields;
   /** Prints a warning about `item` (on stderr, without breaking the progress display). */
   warn?: (item: PlanItem, message: string) => void;
@@ -65,7 +70,8 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
 
 /**
  * Copies one planned object: server-side when the account is shared (and the
- * object is within the service's copy limit), else streamed from source to
+ * object is within the service's copy limit; with flags, when the storage copies with attributes:
+ * the copy then carries the source's attributes with the flags over them), else streamed from source to
  * destination, large objects in concurrent parts with a resumable,
  * checkpointed multipart upload. Then verifies the copy and, for mv, deletes
  * the source once a fresh stat shows it unchanged, and records the object done in the checkpoint
@@ -80,7 +86,7 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  */
 export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<void> {
   const limit = env.shared?.store.features.limits.copySizeMaximum;
-  const serverSide = env.shared !== undefined && env.settings.serverSide && env.writeOptions === undefined && !item.viaLink && (limit === undefined || item.size <= limit);
+  const serverSide = env.shared !== undefined && env.settings.serverSide && carriesGiven(env) && !item.viaLink && (limit === undefined || item.size <= limit);
   let destination = serverSide ? await serverSideCopy(env, env.shared!, item, progress) : false;
   if (destination !== false) {
     progress.update(item.size);
@@ -99,44 +105,54 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
 
 /**
  * Copies (or moves) within one storage, then verifies; returns what the destination then holds.
+ * With flags the copy carries the source's attributes with the flags over them (attribute-copy.ts),
+ * and a move is a copy then the checked delete of the source. A copy onto the object itself (cp
+ * changing its attributes in place) keeps it whatever the verification says.
  * False when the service copies no such object and changed nothing (`ObjectModeInvalid`: COS, OSS
- * and QingStor copy no appendable object server-side): the caller streams it instead.
+ * and QingStor copy no appendable object server-side): the caller streams it instead (never onto itself).
  */
 async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem, progress: ObjectProgress): Promise<DestinationId | false> {
   const from = shared.aPrefix + item.srcPath;
   const to = shared.bPrefix + item.dstPath;
+  // Before anything is copied: a move whose attributes the destination cannot all take fails here.
+  const attributes = await copyAttributesFor(env, item);
+  const onItself = inPlace(env, item);
   let expected: string | undefined = item.src.crc64;
   if (env.settings.verify && expected === undefined) expected = (await hashObject(env.src.store, item.srcPath, signalOf(env))).crc64;
-  const moved = env.move && shared.store.features.move;
+  const moved = env.move && shared.store.features.move && attributes === undefined;
   try {
     // The service reports as it copies (a multipart copy: range by range).
-    const options = { ...signalOf(env), onProgress: (p: Progress) => progress.update(p.bytes) };
+    const options = { ...signalOf(env), onProgress: (p: Progress) => progress.update(p.bytes), ...attributes };
     if (moved) await shared.store.move(from, to, options);
     else await shared.store.copy(from, to, options);
   } catch (e) {
-    if (isStorageError(e, ErrorCode.ObjectModeInvalid)) return false;
+    if (isStorageError(e, ErrorCode.ObjectModeInvalid) && !onItself) return false;
     throw e;
   }
   env.stats.bytes.serverSide += item.size;
   const sent: Checksums = { size: item.size, ...(expected === undefined ? {} : { crc64: expected }) };
   const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env) });
-  // After a move the destination holds the only copy: a failed check is reported, never "cleaned up".
-  await settle(env, item, check, moved);
+  // After a move, or onto itself, the destination holds the only copy: a failed check is reported, never "cleaned up".
+  const kept = moved
+    ? "the object was moved server-side and is kept at the destination (it may have changed while being moved)"
+    : "the object's attributes were changed in place and it is kept (it may have changed while being copied)";
+  await settle(env, item, check, moved || onItself ? kept : undefined);
   if (env.move && !moved) await deleteSource(env, item, item.size);
   return destinationIdOf(sent, check);
 }
 
-/** Counts a verification; a mismatch deletes the bad copy (so a re-run copies it again; not with `keep`) and throws. */
-async function settle(env: CopyEnv, item: PlanItem, check: VerifyResult, keep = false): Promise<void> {
+/**
+ * Counts a verification; a mismatch deletes the bad copy (so a re-run copies it again) and throws;
+ * not with `kept` (the destination holds the only copy; why it is kept, for the message).
+ */
+async function settle(env: CopyEnv, item: PlanItem, check: VerifyResult, kept?: string): Promise<void> {
   if (check.ok) {
     if (check.method !== "size") env.stats.objects.verified++;
     return;
   }
   env.stats.objects.mismatched++;
-  if (!keep) await env.dst.store.delete(item.dstPath).catch(() => undefined);
-  const what = keep
-    ? "the object was moved server-side and is kept at the destination (it may have changed while being moved); check it"
-    : "the copy was deleted";
+  if (kept === undefined) await env.dst.store.delete(item.dstPath).catch(() => undefined);
+  const what = kept !== undefined ? `${kept}; check it` : "the copy was deleted";
   throw storageError(ErrorCode.IntegrityMismatch, `verification failed (${check.method}): ${check.detail}; ${what}`, {
     op: "verify",
     service: env.dst.store.info.service,

@@ -1,10 +1,11 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { ErrorCode, globalPairs, storageError, type ObjectHeaders, type StorageFeatures, type Storager } from "@stowage/core";
+import { UsageError } from "../errors.js";
 
 /**
- * What the command line sets on every object a transfer writes (`put --content-type`, `--metadata`;
+ * What the command line sets on every object a transfer writes (`--content-type`, `--metadata`,
  * `--cache-control`, `--content-disposition`, `--content-encoding`, `--expires` on put, cp, mv and
- * sync): it wins over what the source has.
+ * sync): it wins over what the source has (`--metadata` replacing the source's metadata as a whole).
  */
 export interface GivenFields extends ObjectHeaders {
   contentType?: string;
@@ -70,6 +71,29 @@ export function httpDateFlag(value: string): string {
   return new Date(ms).toUTCString();
 }
 
+/**
+ * `--metadata key=value` (repeatable): the entries so far, with this one.
+ * @throws UsageError (exit 2) for a value without `=` or with an empty key
+ */
+export function metadataPair(value: string, previous: Record<string, string> | undefined): Record<string, string> {
+  const eq = value.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--metadata wants key=value, got "${value}"`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+/** What cp, mv and sync store without `--content-type`. */
+export const TYPE_DEFAULT = "the source's; from a local file, the one its extension suggests";
+
+/**
+ * Adds `--content-type` and `--metadata` (put, cp, mv, sync); `typeDefault` says what an object gets
+ * without the flag. `--metadata` replaces the source's user metadata as a whole.
+ */
+export function addTypeOptions(cmd: Command, typeDefault: string): Command {
+  return cmd
+    .option("--content-type <type>", `Content-Type to store with every object written (default: ${typeDefault})`)
+    .option("--metadata <key=value>", "user metadata to store with every object written, instead of the source's (repeatable)", metadataPair);
+}
+
 /** Adds `--cache-control`, `--content-disposition`, `--content-encoding` and `--expires` (put, cp, mv, sync). */
 export function addHeaderOptions(cmd: Command): Command {
   return cmd
@@ -84,8 +108,8 @@ export function addHeaderOptions(cmd: Command): Command {
 }
 
 /**
- * The fields the command line set (undefined when none): `--content-type` and `--metadata` (put)
- * and the {@link HEADER_FLAGS}.
+ * The fields the command line set (undefined when none): `--content-type`, `--metadata` and the
+ * {@link HEADER_FLAGS}.
  * @throws nothing
  */
 export function givenFieldsOf(opts: Record<string, unknown>): GivenFields | undefined {

@@ -6,6 +6,7 @@ import type { Endpoint, Location } from "../locations.js";
 import { uncounted } from "../unlisted.js";
 import { runTransfer, type TransferReport } from "./engine.js";
 import { makeFilter, unmatchedNote } from "./filter.js";
+import { refuseSameObject } from "./attribute-copy.js";
 import type { GivenFields } from "./given-fields.js";
 import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
 import type { TransferSettings } from "./settings.js";
@@ -130,7 +131,8 @@ function linkFollower(ctx: CliContext, loc: Location, dir: string): NonNullable<
  * Copies (or moves) one object. A destination ending in `/`, or naming an
  * existing directory, receives the object under its own name.
  * The same object under another spelling (other pairs or profile, an fs symlink) is refused.
- * Without `writeOptions`, a copy within one account is server-side.
+ * A copy within one account is server-side (with `writeOptions`: where the storage copies with
+ * attributes); cp with `writeOptions` onto the object itself changes its attributes in place.
  * @throws ObjectNotExist (source), InvalidArgument (same object, or maybe), UsageError, Aborted
  */
 export async function transferObject(
@@ -157,9 +159,9 @@ export async function transferObject(
     dstKey = target.key;
   }
   // Decided on what both sides resolve to (not their spelling): a copy onto itself, then a delete, would lose it.
+  // Only cp with flags onto the very same path goes on: it changes the object's attributes in place.
   if (await maybeSameObject(src.loc, src.dir + key, dst.loc, dst.dir + dstKey, move ? "destructive" : "copy")) {
-    const note = move && src.loc.type !== "fs" ? `; ${SAME_NAME_NOTE}` : "";
-    throw storageError(ErrorCode.InvalidArgument, `source and destination are (or may be) the same object (${srcLoc.display}, ${dstLoc.display})${note}`, { op: command });
+    await refuseSameObject(ctx, command, { endpoint: src, key, display: srcLoc.display, info, viaLink }, { endpoint: dst, key: dstKey, display: dstLoc.display }, settings, writeOptions, move);
   }
   const dstInfo = await statOrUndefined(dst.store, dstKey, { signal: ctx.signal });
   return runTransfer(ctx, {
@@ -178,7 +180,10 @@ export async function transferObject(
         deleteExtras: false,
         ...(checkpoint ? { checkpoint } : {}),
       });
-      if (viaLink) for (const item of plan.copies) item.viaLink = true;
+      for (const item of plan.copies) {
+        item.stated = true;
+        if (viaLink) item.viaLink = true;
+      }
       return plan;
     },
   });
@@ -190,7 +195,7 @@ export interface TreeOptions {
   move: boolean;
   compare: CompareMode;
   deleteExtras: boolean;
-  /** What the flags set on every object written (`--cache-control`, ...); a copy within one account then streams. */
+  /** What the flags set on every object written (`--cache-control`, ...); a copy within one account then streams unless the storage copies with attributes. */
   writeOptions?: GivenFields;
 }
 

@@ -207,20 +207,23 @@ export function leftOutWarning(left: LeftOut, service?: string, inParts?: string
 }
 
 /**
- * Before a streamed write: leaves out of `options` what the source gave that the write would refuse
+ * Before a streamed write (or a server-side copy carrying attributes: see attribute-copy.ts): leaves
+ * out of `options` what the source gave that the write would refuse
  * or cannot store ({@link dropUncarried}; such as a UTF-8 metadata value another client stored, more
  * metadata than the destination keeps, a Cache-Control for fs, or one for QingStor when the object
  * goes in parts: see in-parts.ts), so that the copy goes on without it, and says so once for the
  * object (`env.warn`). A move (`env.move`) never leaves anything out:
  * its source would be deleted with the only copy of what was left out, so the object fails before
- * anything is written, and the source stays as it is.
+ * anything is written, and the source stays as it is. `largeThreshold`: the size above which the
+ * copy goes in parts (a streamed one: `--large-threshold`; a server-side one: none of its own, so
+ * only the destination's single-write limit counts).
  * @throws StorageError `InvalidArgument` (a move that would leave something out: nothing written,
  *   the source kept; the message names the metadata keys and headers, never the values)
  */
-export function leaveOutUncarried(env: CopyEnv, item: PlanItem, options: WriteOptions): void {
+export function leaveOutUncarried(env: CopyEnv, item: PlanItem, options: WriteOptions, largeThreshold = env.settings.largeThreshold): void {
   const dst = env.dst.store;
   const features = dst.features;
-  const inParts = headersLostInParts(dst, env.settings.largeThreshold, item.size);
+  const inParts = headersLostInParts(dst, largeThreshold, item.size);
   const left = dropUncarried(options, env.writeOptions, features.limits.metadataMaximum, features, inParts);
   if (left === undefined) return;
   const service = dst.info.service;

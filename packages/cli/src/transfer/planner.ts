@@ -19,6 +19,11 @@ export interface PlanItem {
   dst?: ObjectInfo;
   size: number;
   reason: string;
+  /**
+   * `src` is what a stat of the source answered (a single-object transfer), not a listing: it holds
+   * the source's headers, so a server-side copy carrying attributes need not stat it again.
+   */
+  stated?: boolean;
   /** Read through a symbolic link (`src` is its target's metadata): streamed, never copied server-side, where a service may copy the link itself. */
   viaLink?: boolean;
   /** Where to read the bytes, when not at `srcPath` in the source (what a followed link leads to). */
