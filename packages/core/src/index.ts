@@ -14,6 +14,7 @@ export * from "./storager.js";
 export * from "./servicer.js";
 export * from "./driver/storage-driver.js";
 export * from "./driver/batch-delete.js";
+export * from "./driver/copy-attributes.js";
 export * from "./driver/service-driver.js";
 export * from "./driver/sse-c-source.js";
 export * from "./driver/moved-source-check.js";

@@ -1,15 +1,21 @@
 import {
+  callAttributes,
   copyInRanges,
   copySourceChanged,
   crc64Equal,
   ErrorCode,
+  initiateHeaders,
+  keepsStorageClass,
   planCopyParts,
   removeStoredWrong,
   runUpload,
   sameCustomerKey,
   sameServerSideEncryption,
+  sourceAttributes,
   statSseCSource,
   storageError,
+  withAttributes,
+  type CopyReplacement,
   type DriverCallOptions,
   type DriverWriteResult,
   type Part,
@@ -19,7 +25,6 @@ import {
 import { copySource } from "./addressing.js";
 import type { CosClient } from "./client.js";
 import { COS_TYPE } from "./config.js";
-import { callAttributes, initiateHeaders, keepsStorageClass, sourceAttributes, withAttributes, type CopyReplacement } from "./copy-attributes.js";
 import { cosErrorFromResponse } from "./errors.js";
 import { cosLimits } from "./features.js";
 import { copiedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
@@ -131,7 +136,7 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   if (
     ontoItself &&
     attributes === undefined &&
-    keepsStorageClass(options.storageClass, source.storageClass) &&
+    keepsStorageClass(options.storageClass, source.storageClass, "STANDARD") &&
     sameServerSideEncryption(options, source.system, SSE_FIELDS) &&
     sameCustomerKey(options.copySourceServerSideEncryptionCustomerKey, options.serverSideEncryptionCustomerKey)
   ) {
@@ -256,7 +261,7 @@ export async function multipartCopy(
   const plan = copyPartPlan(size, partSize);
   const kept = attributes ?? sourceAttributes(source);
   const initOptions = withAttributes(options, kept);
-  const initHeaders = initiateHeaders(kept);
+  const initHeaders = initiateHeaders(kept, "x-cos-meta-");
   delete initOptions.copySourceServerSideEncryptionCustomerKey;
   delete initOptions.copySourceServerSideEncryptionCustomerAlgorithm;
   const from = copySource(client.address, srcKey);

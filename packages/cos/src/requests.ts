@@ -9,13 +9,14 @@ import {
   objectHeadersOf,
   rangeHeader,
   storageError,
+  storedMetadataHeaders,
   type CallBody,
+  type CopyReplacement,
   type DriverCall,
   type DriverCallOptions,
   type Part,
   type QueryParam,
 } from "@stowage/core";
-import { storedMetadataHeaders, type CopyReplacement } from "./copy-attributes.js";
 import { copySourceSseHeaders, sseCustomerHeaders, sseServerHeaders } from "./sse.js";
 
 /** One COS API call before addressing and signing (core's {@link DriverCall}). */
@@ -165,7 +166,7 @@ export function copyObject(key: string, source: string, options: DriverCallOptio
   if (typeof options.storageClass === "string") headers["x-cos-storage-class"] = options.storageClass;
   if (replace !== undefined) {
     headers["x-cos-metadata-directive"] = "Replaced";
-    Object.assign(headers, replace.headers ?? {}, replace.stored === true ? storedMetadataHeaders(replace.metadata) : metadataHeaders(replace.metadata));
+    Object.assign(headers, replace.headers ?? {}, replace.stored === true ? storedMetadataHeaders(replace.metadata, "x-cos-meta-") : metadataHeaders(replace.metadata));
     if (typeof replace.contentType === "string") headers["content-type"] = replace.contentType;
   }
   return { operation: "copy_object", method: "PUT", key, query: [], headers };

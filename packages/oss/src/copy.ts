@@ -1,10 +1,14 @@
 import {
+  callAttributes,
   copySourceChanged,
   crc64Equal,
   ErrorCode,
+  keepsStorageClass,
   removeStoredWrong,
   sameServerSideEncryption,
+  sourceAttributes,
   storageError,
+  type CopyReplacement,
   type DriverCallOptions,
   type DriverWriteResult,
   type RawObject,
@@ -13,7 +17,6 @@ import {
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
-import { callAttributes, keepsStorageClass, sourceAttributes, type CopyReplacement } from "./copy-attributes.js";
 import { pinCopySource } from "./copy-source-condition.js";
 import { ossErrorFromResponse } from "./errors.js";
 import { copiedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
@@ -95,7 +98,7 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
   options = keepSourceEncryption(options, source);
   const attributes = callAttributes(options);
   // Onto itself, a copy changes nothing unless it sets attributes or another storage class, or re-encrypts (another SSE mode or KMS key).
-  if (ontoItself && attributes === undefined && keepsStorageClass(options.storageClass, source.storageClass) && sameServerSideEncryption(options, source.system, SSE_FIELDS)) {
+  if (ontoItself && attributes === undefined && keepsStorageClass(options.storageClass, source.storageClass, "Standard") && sameServerSideEncryption(options, source.system, SSE_FIELDS)) {
     return undefined;
   }
   // Onto itself OSS takes the request's metadata whatever the directive: the source's own, unless the call gives others.

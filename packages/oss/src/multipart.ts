@@ -4,11 +4,15 @@ import {
   copyInRanges,
   crc64Equal,
   ErrorCode,
+  initiateHeaders,
   isStorageError,
   planCopyParts,
   runUpload,
+  sourceAttributes,
   storageError,
+  withAttributes,
   type BufferedResponse,
+  type CopyReplacement,
   type DriverBody,
   type DriverCallOptions,
   type DriverWriteResult,
@@ -19,7 +23,6 @@ import {
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
-import { initiateHeaders, sourceAttributes, withAttributes, type CopyReplacement } from "./copy-attributes.js";
 import { pinCopySource } from "./copy-source-condition.js";
 import { isMissingBucket, ossError, ossErrorFromResponse } from "./errors.js";
 import { completedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
@@ -205,7 +208,7 @@ export async function multipartCopy(
     ...withAttributes(options, kept),
     ...(source.storageClass && options.storageClass === undefined ? { storageClass: source.storageClass } : {}),
   };
-  const initHeaders = initiateHeaders(kept);
+  const initHeaders = initiateHeaders(kept, "x-oss-meta-");
   const from = copySource(client.bucket ?? "", srcKey);
   return runUpload<DriverWriteResult, Part[]>({
     key: dstKey,

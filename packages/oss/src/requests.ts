@@ -9,14 +9,15 @@ import {
   objectHeadersOf,
   rangeHeader,
   storageError,
+  storedMetadataHeaders,
   type CallBody,
+  type CopyReplacement,
   type DriverCall,
   type DriverCallOptions,
   type Part,
   type QueryParam,
   type XmlInputNode,
 } from "@stowage/core";
-import { storedMetadataHeaders, type CopyReplacement } from "./copy-attributes.js";
 import { sseHeaders } from "./sse.js";
 
 /** One OSS API call before addressing and signing (core's {@link DriverCall}). */
@@ -177,7 +178,7 @@ export function copyObject(key: string, source: string, options: DriverCallOptio
   if (typeof options.storageClass === "string") headers["x-oss-storage-class"] = options.storageClass;
   if (replace !== undefined) {
     headers["x-oss-metadata-directive"] = "REPLACE";
-    Object.assign(headers, replace.headers ?? {}, replace.stored === true ? storedMetadataHeaders(replace.metadata) : metadataHeaders(replace.metadata));
+    Object.assign(headers, replace.headers ?? {}, replace.stored === true ? storedMetadataHeaders(replace.metadata, "x-oss-meta-") : metadataHeaders(replace.metadata));
     if (typeof replace.contentType === "string") headers["content-type"] = replace.contentType;
   }
   return { operation: "copy_object", method: "PUT", key, query: [], headers };

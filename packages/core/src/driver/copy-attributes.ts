@@ -1,17 +1,24 @@
-import { copiedContentHeaders, ErrorCode, objectHeadersOf, OBJECT_HEADERS, storageError, type DriverCallOptions, type RawObject } from "@stowage/core";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
+import { copiedContentHeaders, objectHeadersOf } from "../http/content-headers.js";
+import { OBJECT_HEADERS } from "../object/object-headers.js";
+import type { DriverCallOptions, RawObject } from "./storage-driver.js";
 
-/** The prefix of the user metadata headers. */
-const META_PREFIX = "x-cos-meta-";
+/*
+ * What an S3-style copy with a metadata directive sends (COS `x-cos-metadata-directive: Replaced`,
+ * OSS `x-oss-metadata-directive: REPLACE`), shared by the drivers whose copies replace attributes.
+ */
+
 /** A stored metadata value Stowage can sign to send back: printable ASCII (one another client stored as UTF-8 arrives as Latin-1 characters, which the signer would not sign as the service reads them). */
 const STORED_VALUE = /^[\t\x20-\x7e]*$/;
 /** An HTTP header name (a token). */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
 /**
- * The attributes a copy sends with `x-cos-metadata-directive: Replaced` (PUT Object - Copy) or with
- * the Initiate of a multipart copy: its content type, user metadata and content headers
- * (Cache-Control, Content-Disposition, Content-Encoding, Expires; Content-Language when they are a
- * source's). The object gets exactly these: COS stores nothing of the source's others.
+ * The attributes a copy sends with a REPLACE metadata directive or with the Initiate of a multipart
+ * copy: its content type, user metadata and content headers (Cache-Control, Content-Disposition,
+ * Content-Encoding, Expires; Content-Language when they are a source's). The object gets exactly
+ * these: the service stores nothing of the source's others.
  */
 export interface CopyReplacement {
   contentType?: string;
@@ -41,8 +48,9 @@ export function callAttributes(options: DriverCallOptions): CopyReplacement | un
 
 /**
  * The attributes of `source` as its HEAD reported them (content type, user metadata, the object
- * headers and Content-Language): what a copy that keeps them sends when it cannot say Copy (a
- * multipart copy's Initiate, a copy onto the object itself).
+ * headers and Content-Language): what a copy that keeps them sends when it cannot say COPY (a
+ * multipart copy's Initiate; a copy onto the object itself, where COS wants REPLACE and OSS takes the
+ * request's metadata whatever the directive).
  * @throws nothing.
  */
 export function sourceAttributes(source: RawObject): CopyReplacement {
@@ -60,20 +68,21 @@ export function sourceAttributes(source: RawObject): CopyReplacement {
  * call's goes through the Initiate's own check, see {@link withAttributes}).
  * @throws StorageError `InvalidArgument` (stored metadata no HTTP header can carry: not from a HEAD)
  */
-export function initiateHeaders(attributes: CopyReplacement): Record<string, string> {
-  return { ...(attributes.headers ?? {}), ...(attributes.stored === true ? storedMetadataHeaders(attributes.metadata) : {}) };
+export function initiateHeaders(attributes: CopyReplacement, metaPrefix: string): Record<string, string> {
+  return { ...(attributes.headers ?? {}), ...(attributes.stored === true ? storedMetadataHeaders(attributes.metadata, metaPrefix) : {}) };
 }
 
 /**
- * `x-cos-meta-<name>` headers of the source's metadata as its HEAD reported it, unchanged but for
- * the names lower-cased: what a copy that keeps the source's attributes re-sends. Unlike the call's
- * metadata (core `metadataToHeaders`: printable ASCII, at most COS's total size), it is not held to
- * the size rule: COS stored it, so it takes it back whatever its size. A value that is not printable
+ * `<metaPrefix><name>` headers (`x-cos-meta-`, `x-oss-meta-`) of the source's metadata as its HEAD
+ * reported it, unchanged but for the names lower-cased: what a copy that keeps the source's
+ * attributes re-sends. Unlike the call's metadata (`metadataToHeaders`: printable ASCII, at most the
+ * service's total size), it is not held to the size rule: the service stored it, so it takes it
+ * back whatever its size. A value that is not printable
  * ASCII (another client stored UTF-8; it arrives as one Latin-1 character a byte) is refused: the
  * signer signs header values as UTF-8 text, which the service would not match.
  * @throws StorageError `InvalidArgument` (a name no HTTP header can carry, a value that is not printable ASCII)
  */
-export function storedMetadataHeaders(metadata: Readonly<Record<string, string>> | undefined): Record<string, string> {
+export function storedMetadataHeaders(metadata: Readonly<Record<string, string>> | undefined, metaPrefix: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata ?? {})) {
     const name = k.toLowerCase();
@@ -83,7 +92,7 @@ export function storedMetadataHeaders(metadata: Readonly<Record<string, string>>
         `the source's stored metadata ${JSON.stringify(k)} is not printable ASCII (another client stored it as UTF-8?), and this copy has to send the object's metadata again (in place, or in parts): give \`metadata\` to replace it; nothing was copied`,
       );
     }
-    out[`${META_PREFIX}${name}`] = v;
+    out[`${metaPrefix}${name}`] = v;
   }
   return out;
 }
@@ -105,10 +114,10 @@ export function withAttributes(options: DriverCallOptions, attributes: CopyRepla
 }
 
 /**
- * True when a copy asked for `given` (or no class) keeps an object of class `current` (COS HEAD
- * omits STANDARD, which the driver reports as such): compared without regard to case.
+ * True when a copy asked for `given` (or no class) keeps an object of class `current`, `standard`
+ * when its HEAD named none (COS `STANDARD`, OSS `Standard`): compared without regard to case.
  * @throws nothing.
  */
-export function keepsStorageClass(given: unknown, current: string | undefined): boolean {
-  return typeof given !== "string" || given.toUpperCase() === (current ?? "STANDARD").toUpperCase();
+export function keepsStorageClass(given: unknown, current: string | undefined, standard: string): boolean {
+  return typeof given !== "string" || given.toUpperCase() === (current ?? standard).toUpperCase();
 }
