@@ -119,7 +119,7 @@ export class OssClient {
    * `Expires`, `Signature`, `security-token`) or V4 (`x-oss-*` query parameters).
    * The call's headers are signed where OSS signs them and must be sent as given: V1 signs
    * Content-Type, Content-MD5 and `x-oss-*`; V4 those and, as additional headers, the
-   * {@link PRESIGN_ADDITIONAL_HEADERS} the call carries (a V1 URL does not bind those).
+   * `PRESIGN_ADDITIONAL_HEADERS` the call carries (a V1 URL does not bind those).
    * `signal` ends the wait on a credential provider. Provider credentials that expire within `expires`
    * are renewed first; when the renewed ones do too, the presign is refused (never silently shortened).
    * @throws StorageError `PermissionDenied` when a credential provider fails; `Aborted` when `signal` aborts meanwhile;
