@@ -102,6 +102,24 @@ describe("HashPool", () => {
     }
   });
 
+  it("a single worker answers a CRC job at once while its lanes run MD5s (it does not wait for them to run dry)", async () => {
+    const pool = new HashPool({ workers: 1 });
+    try {
+      const big = Array.from({ length: 4 }, (_, i) => randomShared(24 * MiB + i));
+      const small = randomShared(HASH_INLINE_LIMIT + 3);
+      const order: string[] = [];
+      const hashes = big.map((b, i) => pool.hash(b, true).then((r) => (order.push(`big ${i}`), r)));
+      const crcOnly = pool.hash(small, false).then((r) => (order.push("crc only"), r));
+      const results = await Promise.all(hashes);
+      results.forEach((r, i) => expect({ i, r }).toEqual({ i, r: expected(big[i]!) }));
+      expect(await crcOnly).toEqual({ crc64: crc64(small) });
+      expect(order[0]).toBe("crc only");
+      expect(pool.stats().md5MostInLanes).toBeGreaterThan(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("never puts more than eight MD5 jobs in one worker's lanes", async () => {
     const pool = new HashPool({ workers: 1 });
     try {

@@ -5,7 +5,7 @@ export const HASH_INLINE_LIMIT = 1024 * 1024;
 
 /** Options of `HashPool` (hash-pool.ts). */
 export interface HashPoolOptions {
-  /** Worker threads (0 hashes everything inline). Default: `STOWAGE_HASH_WORKERS`, else min(2, availableParallelism()). */
+  /** Worker threads (0 hashes everything inline). Default: `STOWAGE_HASH_WORKERS`, else min(2, max(1, availableParallelism() − 1)) (see `defaultWorkers`). */
   workers?: number;
   /** Script the workers run (eval'd); for tests of the fallback. Default: hash-worker.ts. */
   source?: string;
@@ -47,12 +47,17 @@ export interface HashPoolStats {
 
 /**
  * The default number of hashing workers: `STOWAGE_HASH_WORKERS` when it is a
- * whole number (at most 16), else min(2, availableParallelism()).
+ * whole number (at most 16), else one per core beyond the first, between one
+ * and two: min(2, max(1, availableParallelism() − 1)). The calling thread
+ * (reading, copying, sending) keeps a core; on two cores a second worker only
+ * competes with it and with the network stack, and costs ~10 MiB of RSS (a 1 GiB
+ * upload at concurrency 8: 195 MiB peak with one worker, 215 with two, the same
+ * throughput; docs/benchmarks.md).
  *
  * @throws nothing.
  */
 export function defaultWorkers(): number {
   const env = process.env["STOWAGE_HASH_WORKERS"];
   if (env !== undefined && /^\d+$/.test(env.trim())) return Math.min(16, Number(env.trim()));
-  return Math.min(2, availableParallelism());
+  return Math.min(2, Math.max(1, availableParallelism() - 1));
 }

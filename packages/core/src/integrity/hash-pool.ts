@@ -32,7 +32,8 @@ export type { PartHashes } from "./inline-hash.js";
  * {@link MD5_LANES} at a time, and joins them at their next pass, so the parts
  * of a multipart upload, which are ready one after another, share the passes
  * (a job alone on idle lanes is hashed by node:crypto, faster for one). No
- * job waits for others to arrive. CRC jobs go to idle workers.
+ * job waits for others to arrive. CRC jobs go to idle workers (with a single
+ * worker, to it at once).
  */
 export class HashPool {
   private readonly size: number;
@@ -201,7 +202,8 @@ export class HashPool {
   /**
    * Hands out queued jobs, in order where they can go: an MD5 job to the worker
    * whose lanes already run MD5s (while it has a free lane), else to an idle
-   * worker; any other job to an idle worker. Refs busy workers, unrefs idle ones.
+   * worker; any other job to an idle worker (a single worker takes every job; see
+   * `slotFor`). Refs busy workers, unrefs idle ones.
    */
   private pump(): void {
     for (let i = 0; i < this.queue.length; ) {
@@ -236,18 +238,28 @@ export class HashPool {
     }
   }
 
-  /** The worker `job` can go to now, if any (see {@link HashPool.pump}). */
+  /**
+   * The worker `job` can go to now, if any (see {@link HashPool.pump}). A pool of
+   * one worker hands it every job at once (MD5s up to {@link MD5_LANES}): the
+   * worker answers a CRC job between two passes of its lanes, so CRCs do not wait
+   * for the lanes to run dry, and the MD5s that arrive meanwhile still meet there.
+   */
   private slotFor(job: HashJob): HashSlot | undefined {
     let idle: HashSlot | undefined;
+    let usable = 0;
+    let only: HashSlot | undefined;
     for (const slot of this.slots) {
       if (!slot.ready || slot.retiring) continue;
+      usable++;
+      only = slot;
       if (slot.jobs.size === 0) idle ??= slot;
       else if (job.algorithm === "md5" && slot.md5Lanes) {
         const md5s = md5Jobs(slot);
         if (md5s > 0 && md5s < MD5_LANES) return slot;
       }
     }
-    return idle;
+    if (idle !== undefined || usable !== 1 || this.slots.length !== 1) return idle;
+    return job.algorithm === "crc64" || md5Jobs(only!) < MD5_LANES ? only : undefined;
   }
 
   /** A worker failed or exited: its job (and, when none is left, the queue) is hashed inline. */
