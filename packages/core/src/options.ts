@@ -85,7 +85,7 @@ export interface MultipartTuning {
   multipartThreshold?: number;
   /** Part size in bytes (raised as needed to fit the part-count limit). */
   partSize?: number;
-  /** Parts uploaded at once. Up to 8 parts are kept in memory, hashed ahead of their upload, or `concurrency` when that is more (see `readAheadFor`). */
+  /** Parts uploaded at once. Up to 6 parts are kept in memory, hashed ahead of their upload, or `concurrency` when that is more (see `readAheadFor`). */
   concurrency?: number;
   /**
    * Send Content-MD5 with each part (default true). `false` saves the MD5 of every

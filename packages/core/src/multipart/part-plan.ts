@@ -8,18 +8,18 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_MULTIPART_CONCURRENCY = 4;
 
 /** Parts a write keeps in memory, uploading or hashing, when its concurrency is below this. */
-export const HASH_WINDOW = 8;
+export const HASH_WINDOW = 6;
 
 /**
  * Parts core's writes read and hash beyond `concurrency` while that many upload:
  * enough for {@link HASH_WINDOW} parts in memory, at most `concurrency` more
- * (so 1 → 1, 2 → 2, 3 → 3, 4 → 4, 5 → 3, 6 → 2, 7 → 1, 8 and above → 0).
- * Hashing then runs ahead of the uploads instead of in step with them, and
- * parts are read in batches of up to four (part-batch.ts) whose MD5s share the
- * SIMD lanes of a hashing worker (hash-pool.ts). Memory: part size ×
- * (concurrency + readAhead). At concurrency 4 a window of 8 hashes with ~15%
- * less CPU than the window of 6 it replaced (batches of 4 instead of 2), for
- * two more parts in memory (docs/benchmarks.md).
+ * (so 1 → 1, 2 → 2, 3 → 3, 4 → 2, 5 → 1, 6 and above → 0). Hashing then
+ * runs ahead of the uploads instead of in step with them, and parts are read
+ * in batches of this many whose MD5s share the SIMD lanes of a hashing worker
+ * (hash-pool.ts, part-batch.ts). Memory: part size × (concurrency + readAhead).
+ * A window of 8 (4 parts ahead at concurrency 4) hashes with ~14% less CPU
+ * but holds two more parts: a 1 GiB upload at concurrency 4 peaked at 194–212
+ * MiB against 179–183 with 6 (docs/benchmarks.md), so 6 stays.
  */
 export function readAheadFor(concurrency: number): number {
   return Math.max(0, Math.min(concurrency, HASH_WINDOW - concurrency));
