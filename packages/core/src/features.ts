@@ -86,6 +86,7 @@ export interface StorageFeatures {
    * `write` (and `createWriteStream`), `completeMultipart`, `copy` and `move` take `ifNotExists`:
    * the object is stored only where none exists at its path, the service deciding atomically (a
    * multipart write: at its Complete); otherwise `Conflict` and nothing changed (a move keeps its source).
+   * A copy or move of a missing source is `ObjectNotExist` before that, whatever is at its destination.
    */
   writeIfNotExists: boolean;
   /**

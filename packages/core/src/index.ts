@@ -21,6 +21,7 @@ export * from "./driver/moved-source-check.js";
 export * from "./driver/append-crc.js";
 export * from "./driver/append-aborted.js";
 export * from "./driver/lost-append.js";
+export * from "./driver/overwrite-judgement.js";
 export * from "./pairs/pair-definition.js";
 export * from "./registry/service-definition.js";
 export * from "./registry/credential.js";

@@ -192,7 +192,9 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * `metadata` or object headers, the copy carries exactly those (see {@link CopyOptions}). `onProgress` gets `{ bytes, total }` as the
    * service copies (a multipart copy: part by part) and `{ bytes: size, total: size }` once done.
    * A directory source (`d/`, or `d` where `d/` is a directory) is `ObjectModeInvalid` on every storage.
-   * @throws ObjectNotExist, ObjectModeInvalid (a directory source or destination), InvalidArgument (a `dst` ending in `/`),
+   * A missing source is `ObjectNotExist` whatever is at `dst`, with `ifNotExists` too (an object at `dst`
+   * is `Conflict` only when the source is there).
+   * @throws ObjectNotExist (the source), ObjectModeInvalid (a directory source or destination), InvalidArgument (a `dst` ending in `/`),
    *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, QingStor:
    *   the source changed while it was copied; nothing copied), PairUnsupported (attributes without `copyAttributes`;
    *   `ifNotExists` without `writeIfNotExists`, as on QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem
@@ -202,7 +204,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
   /**
    * Moves one object; overwrites `dst` (unless `ifNotExists`). `onProgress` as on {@link Storager.copy} (a rename reports its size once).
-   * @throws ObjectNotExist, ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object),
+   * A missing source is `ObjectNotExist` whatever is at `dst`, with `ifNotExists` too.
+   * @throws ObjectNotExist (the source), ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object),
    *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, fs: the
    *   source changed during the move; the source kept), PairUnsupported (`ifNotExists` without `writeIfNotExists`, as on
    *   QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem without hard links; nothing moved),

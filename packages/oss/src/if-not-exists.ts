@@ -1,9 +1,7 @@
 import {
-  crc64,
-  crc64Equal,
-  ErrorCode,
-  isStorageError,
-  type BufferedResponse,
+  judgeRefusedComplete,
+  judgeRefusedCopy,
+  judgeRefusedPut,
   type DriverBody,
   type DriverCallOptions,
   type DriverWriteResult,
@@ -27,7 +25,8 @@ export function isOverwriteRefusal(status: number, code: string | undefined): bo
  * none exists (on a bucket whose versioning is not enabled or suspended), else answers 409
  * `FileAlreadyExists`, which is `Conflict` (not retryable). A retry of a PutObject whose first
  * attempt may have been applied (its answer lost: a network failure after sending, a 5xx) meets its
- * own object: that 409 is judged by the object (see {@link storedByEarlierAttempt}).
+ * own object: that 409 is judged by the object (core `judgeRefusedPut`: a HEAD shows exactly the
+ * body's size and CRC-64; a body given as a stream is never re-sent, so never judged).
  * @throws StorageError `Conflict` (an object exists), `IntegrityMismatch` (InvalidDigest), `InvalidArgument`, `ServiceInternal`, `Aborted`, ...
  */
 export async function putIfAbsent(client: OssClient, key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
@@ -37,7 +36,7 @@ export async function putIfAbsent(client: OssClient, key: string, body: DriverBo
     const error = await errorDocument(await res.buffer(64 * 1024), res.headers);
     const refused = ossError(res.status, error, call.operation, res.requestId).withContext({ service: OSS_TYPE });
     if (!res.earlierAttemptMayHaveApplied || !isOverwriteRefusal(res.status, error?.code)) throw refused;
-    return storedByEarlierAttempt(client, key, body, options, refused);
+    return judgeRefusedPut(body, () => head(client, key, options), refused);
   }
   await res.discard();
   const out: DriverWriteResult = {};
@@ -49,30 +48,13 @@ export async function putIfAbsent(client: OssClient, key: string, body: DriverBo
 }
 
 /**
- * A retried conditional PutObject refused because an object exists: the object an earlier attempt
- * of this PutObject stored when it is exactly the body (a HEAD: its size and CRC-64 are the body's),
- * and its ETag and CRC-64 are reported; else `refused` stands (another writer's object, or one that
- * cannot be compared: a body that was a stream, an object without a CRC-64). An object with the
- * same bytes written by someone else cannot be told apart: the bytes at the path are then those written.
- * @throws StorageError `refused`, `Aborted`
- */
-async function storedByEarlierAttempt(client: OssClient, key: string, body: DriverBody, options: DriverCallOptions, refused: StorageError): Promise<DriverWriteResult> {
-  if (!Buffer.isBuffer(body.data)) throw refused;
-  const object = await headOrNothing(client, key, options);
-  if (object === undefined) throw refused;
-  const expected = body.crc64 ?? crc64(body.data.subarray(0, body.size)).toString();
-  if (object.size !== body.size || object.crc64 === undefined || !crc64Equal(object.crc64, expected)) throw refused;
-  return { ...(object.etag !== undefined ? { etag: object.etag } : {}), crc64: object.crc64 };
-}
-
-/**
  * A retried conditional Complete refused because an object exists (`refused`, a 409 after an attempt
- * that may have been applied): it was this upload's own Complete when the upload is gone (ListParts:
- * NoSuchUpload; an upload still there was not completed) and the object is a multipart object
- * exactly what the parts combine to (`expected`: size and CRC-64). Then its ETag and CRC-64; else `refused`.
+ * that may have been applied), judged by core `judgeRefusedComplete`: this upload's own Complete when
+ * ListParts shows the upload gone (NoSuchUpload) and a HEAD shows a multipart object of exactly what
+ * the parts combine to (`expected`: size and CRC-64). Then its ETag and CRC-64; else `refused`.
  * @throws StorageError `refused`, `Aborted`
  */
-export async function completedDespiteRefusal(
+export function completedDespiteRefusal(
   client: OssClient,
   key: string,
   uploadId: string,
@@ -80,47 +62,32 @@ export async function completedDespiteRefusal(
   options: DriverCallOptions,
   refused: StorageError,
 ): Promise<DriverWriteResult> {
-  let gone = false;
-  try {
-    await listPartsPage(client, key, uploadId, undefined, { signal: options.signal });
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.Aborted)) throw e;
-    gone = isStorageError(e, ErrorCode.ObjectNotExist) && !isMissingBucket(e);
-  }
-  if (!gone) throw refused;
-  const object = await headOrNothing(client, key, options);
-  const type = object?.system?.["objectType"];
-  const multipart = type === undefined || String(type).toLowerCase() === "multipart";
-  if (object === undefined || !multipart || object.crc64 === undefined || !crc64Equal(object.crc64, expected.crc64) || object.size !== expected.size) throw refused;
-  return { ...(object.etag !== undefined ? { etag: object.etag } : {}), crc64: object.crc64 };
+  const listParts = (): Promise<unknown> => listPartsPage(client, key, uploadId, undefined, { signal: options.signal });
+  return judgeRefusedComplete(expected, { listParts, isMissingBucket, head: () => head(client, key, options), completedKind: isMultipartObject }, refused);
 }
 
 /**
  * A retried conditional copy (CopyObject with `x-oss-forbid-overwrite`) refused because an object
- * exists (`refused`, a 409 after an attempt that may have been applied): it was this copy's own
- * earlier attempt when the object at `key` has exactly the bytes of `source` (a HEAD: its size and
- * CRC-64 are the source's). Then its ETag and CRC-64; else `refused` (another writer's object, or a
- * source without a CRC-64, which cannot be compared).
+ * exists (`refused`, a 409 after an attempt that may have been applied), judged by core
+ * `judgeRefusedCopy`: this copy's own earlier attempt when a HEAD shows exactly `source`'s bytes
+ * (size and CRC-64). Then its ETag and CRC-64; else `refused`.
  * @throws StorageError `refused`, `Aborted`
  */
-export async function copiedDespiteRefusal(client: OssClient, key: string, source: RawObject, options: DriverCallOptions, refused: StorageError): Promise<DriverWriteResult> {
-  if (source.crc64 === undefined || source.size === undefined) throw refused;
-  const object = await headOrNothing(client, key, options);
-  if (object === undefined || object.crc64 === undefined || !crc64Equal(object.crc64, source.crc64) || object.size !== source.size) throw refused;
-  return { ...(object.etag !== undefined ? { etag: object.etag } : {}), crc64: object.crc64 };
+export function copiedDespiteRefusal(client: OssClient, key: string, source: RawObject, options: DriverCallOptions, refused: StorageError): Promise<DriverWriteResult> {
+  return judgeRefusedCopy(source, () => head(client, key, options), refused);
+}
+
+/** True for an object a Complete made (`x-oss-object-type: Multipart`), or one whose type is not said. @throws nothing */
+function isMultipartObject(object: RawObject): boolean {
+  const type = object.system?.["objectType"];
+  return type === undefined || String(type).toLowerCase() === "multipart";
 }
 
 /**
- * The object at `key` as a HeadObject shows it, or undefined when the HEAD fails for any reason but an abort.
- * @throws StorageError `Aborted`
+ * The object at `key` as a HeadObject shows it.
+ * @throws StorageError as the HEAD fails (`ObjectNotExist`, `Aborted`, ...)
  */
-async function headOrNothing(client: OssClient, key: string, options: DriverCallOptions): Promise<RawObject | undefined> {
-  let head: BufferedResponse;
-  try {
-    head = await client.sendBuffered(headObject(key), { signal: options.signal });
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.Aborted)) throw e;
-    return undefined;
-  }
-  return objectFromHeaders(key, head.status, head.headers);
+async function head(client: OssClient, key: string, options: DriverCallOptions): Promise<RawObject> {
+  const res = await client.sendBuffered(headObject(key), { signal: options.signal });
+  return objectFromHeaders(key, res.status, res.headers);
 }

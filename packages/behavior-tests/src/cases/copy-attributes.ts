@@ -19,7 +19,8 @@ function sourceAttributes(t: CaseScope): CopyOptions {
  * `copy` with attributes (feature `copyAttributes`): given content type, metadata or object
  * headers replace the source's as a whole (the services' REPLACE directive), also in place;
  * without them the copy keeps the source's. `ifNotExists` on copy and move (feature
- * `writeIfNotExists`): nothing replaced, a move's source kept.
+ * `writeIfNotExists`): nothing replaced, a move's source kept; a missing source is `ObjectNotExist`
+ * whatever the destination, as without `ifNotExists`.
  */
 export function registerCopyAttributeCases(suite: Suite): void {
   suite.gated(
@@ -134,6 +135,42 @@ export function registerCopyAttributeCases(suite: Suite): void {
       await t.store.write(src, randomData(3));
       await expectError(() => t.store.move(src, t.key(), { ifNotExists: true }), "PairUnsupported");
       expect((await t.store.stat(src)).size).toBe(3);
+    },
+  );
+
+  suite.gated(
+    "copy and move ifNotExists of a missing source are ObjectNotExist (a directory's ObjectModeInvalid) whatever the destination, which stays as it was",
+    ["writeIfNotExists"],
+    async (t) => {
+      const there = randomData(20);
+      const dst = t.key();
+      await t.store.write(dst, there);
+      const ops = (["copy", "move"] as const).filter((op) => t.store.features[op]);
+      for (const op of ops) {
+        for (const to of [dst, t.key()]) {
+          await expectError(() => t.store[op](t.key(), to, { ifNotExists: true }), "ObjectNotExist");
+          if (to === dst) expectSameBytes(await t.store.read(dst), there);
+          else await expectError(() => t.store.stat(to), "ObjectNotExist");
+        }
+        if (t.store.features.createDir) {
+          const dir = t.key();
+          t.defer(() => t.store.delete(`${dir}/`, { mode: "dir" }));
+          await t.store.createDir(dir);
+          await expectError(() => t.store[op](dir, dst, { ifNotExists: true }), "ObjectModeInvalid");
+          expect((await t.store.stat(`${dir}/`)).mode).toBe("dir");
+        }
+      }
+      if (t.store.features.copy && t.store.features.createLink) {
+        // A copy copies what a link leads to: nothing, here.
+        const link = t.key();
+        await t.store.createLink(link, t.key());
+        await expectError(() => t.store.copy(link, dst, { ifNotExists: true }), "ObjectNotExist");
+      }
+      expectSameBytes(await t.store.read(dst), there);
+    },
+    async (t) => {
+      if (!t.store.features.copy) return;
+      await expectError(() => t.store.copy(t.key(), t.key(), { ifNotExists: true }), "PairUnsupported");
     },
   );
 }

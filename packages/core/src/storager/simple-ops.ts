@@ -1,5 +1,5 @@
 import { ErrorCode } from "../errors/error-code.js";
-import { storageError } from "../errors/storage-error.js";
+import { isStorageError, storageError } from "../errors/storage-error.js";
 import type { RawObject } from "../driver/storage-driver.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { PresignOperation, ProgressListener } from "../options.js";
@@ -13,7 +13,7 @@ import { sortParts } from "./multipart-ops.js";
 import { progressRelay } from "./progress-reporter.js";
 import { withDefaulted } from "./defaulted-pairs.js";
 import { refuseExisting } from "./if-not-exists.js";
-import { refuseLinkLoop, sourceDirError } from "./relocate-checks.js";
+import { refuseLinkLoop, sourceDirError, sourceError } from "./relocate-checks.js";
 import type { OperationScope } from "./storager-context.js";
 
 /**
@@ -45,9 +45,11 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
  * {@link progressRelay}; the pairs filled in from open-time defaults are named to it
  * (`DriverCallOptions.defaulted`). A source the driver did not find whose path is a directory
  * without its `/` (`d` for `d/`) is `ObjectModeInvalid` on every storage (relocate-checks.ts
- * `sourceDirError`: one stat more, only after such a failure).
+ * `sourceDirError`: one stat more, only after such a failure). With `ifNotExists` the destination is
+ * stat'ed first; when an object is there, the source is stat'ed before the refusal (relocate-checks.ts
+ * `sourceError`), so a missing source is `ObjectNotExist` (a directory one `ObjectModeInvalid`) rather than `Conflict`.
  * @throws ObjectNotExist, ObjectModeInvalid (a directory source), InvalidArgument (same source and destination on move),
- *   Unexpected (the onProgress listener threw)
+ *   Conflict (`ifNotExists`: an object at the destination, the source there), Unexpected (the onProgress listener threw)
  */
 export async function relocate(scope: OperationScope, op: "copy" | "move", src: string, dst: string, rawOptions: object | undefined): Promise<void> {
   scope.require(op, op, op);
@@ -58,9 +60,15 @@ export async function relocate(scope: OperationScope, op: "copy" | "move", src: 
   if (op === "move" && scope.driver.features.createLink) await refuseMoveOntoTarget(scope, from, to, options);
   // The store decides (COS, OSS: forbid-overwrite; fs: link(); memory): a stat first fails early, and
   // narrows the window where a service would ignore the condition (COS documents none on a single copy).
+  // Before that refusal, the source: a missing one is ObjectNotExist whatever the destination.
   if (options["ifNotExists"] === true && from !== to) {
     const signal = options["signal"] as AbortSignal | undefined;
-    await refuseExisting(scope.driver, to, signal ? { signal } : {});
+    try {
+      await refuseExisting(scope.driver, to, signal ? { signal } : {});
+    } catch (e) {
+      if (!isStorageError(e, ErrorCode.Conflict)) throw e;
+      throw (await sourceError(scope.driver, op, from, signal)) ?? e;
+    }
   }
   try {
     await scope.driver[op]!(from, to, options);
