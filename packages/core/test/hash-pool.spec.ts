@@ -75,6 +75,59 @@ describe("HashPool", () => {
     }
   });
 
+  it("hashes inline, never hanging, when a worker thread cannot even be constructed (the OS refuses a thread)", () => {
+    // new Worker throws synchronously (ERR_WORKER_INIT_FAILED); the MD5 job, queued after the CRC
+    // job that started the pool, used to wait forever.
+    const script = [
+      'import { createRequire, syncBuiltinESMExports } from "node:module";',
+      "const wt = createRequire(import.meta.url)('node:worker_threads');",
+      "let attempts = 0;",
+      "wt.Worker = class { constructor() { attempts++; const e = new Error('EAGAIN'); e.code = 'ERR_WORKER_INIT_FAILED'; throw e; } };",
+      "syncBuiltinESMExports();",
+      'const { HashPool } = await import("./integrity/hash-pool.js");',
+      'const { sharedBuffer } = await import("./io/part-buffers.js");',
+      "const pool = new HashPool({ workers: 1, idleMs: 50 });",
+      "const data = sharedBuffer(2 * 1024 * 1024).fill(9);",
+      "const timeout = new Promise((r) => setTimeout(() => r('timeout'), 5000));",
+      "const a = await Promise.race([pool.hash(data, true), timeout]);",
+      "const b = await Promise.race([pool.hash(data.subarray(3), true), timeout]);",
+      "await new Promise((r) => setTimeout(r, 200));",
+      "const c = await Promise.race([pool.hash(data, false), timeout]);",
+      "console.log(JSON.stringify({ a: a === 'timeout' ? a : { crc: a.crc64.toString(), md5: a.md5 }, b: b === 'timeout' ? b : b.md5, c: c === 'timeout' ? c : c.crc64.toString(), attempts, workers: pool.workers }));",
+      "process.exit(0);",
+    ].join("\n");
+    const run = runCompiled(script, [], 30_000);
+    expect(run.error).toBeUndefined();
+    expect(run.stderr).toBe("");
+    const data = Buffer.alloc(2 * MiB, 9);
+    const out = JSON.parse(run.stdout) as { a: unknown; b: unknown; c: unknown; attempts: number; workers: number };
+    expect(out.a).toEqual({ crc: crc64(data).toString(), md5: expected(data).md5 });
+    expect(out.b).toBe(expected(data.subarray(3)).md5);
+    expect(out.c).toBe(crc64(data).toString());
+    expect(out.workers).toBe(0);
+    // Tried again after the idle stop (the third call), not on every job.
+    expect(out.attempts).toBe(2);
+  });
+
+  it("after its last worker died, starts a fresh one once idle for idleMs (not inline for good)", async () => {
+    // A worker that gets ready, then exits on its first job.
+    const source = "const { parentPort } = require('node:worker_threads'); parentPort.on('message', () => process.exit(3)); parentPort.postMessage({ ready: true });";
+    const pool = new HashPool({ workers: 1, idleMs: 100, source });
+    try {
+      const data = randomShared(HASH_INLINE_LIMIT + 11);
+      expect(await pool.hash(data, true)).toEqual(expected(data));
+      for (let i = 0; i < 50 && pool.workers > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(pool.workers).toBe(0);
+      expect(pool.offloads(data)).toBe(false);
+      for (let i = 0; i < 50 && !pool.offloads(data); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(pool.offloads(data)).toBe(true);
+      expect(pool.stats().idleStops).toBeGreaterThanOrEqual(1);
+      expect(await pool.hash(data, false)).toEqual({ crc64: crc64(data) });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("with workers: 0 never starts a worker", async () => {
     const pool = new HashPool({ workers: 0 });
     const data = randomShared(2 * MiB);

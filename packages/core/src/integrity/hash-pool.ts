@@ -23,7 +23,8 @@ export type { PartHashes } from "./inline-hash.js";
  * without a job, and one is replaced by a fresh worker once `recycleBytes` of
  * the buffers it was sent have been let go by the caller, so that they do not
  * outlive their use (see {@link HASH_RECYCLE_BYTES}). The MD5 and the
- * CRC of one buffer are separate jobs, so two workers compute them in parallel.
+ * CRC of one buffer are separate jobs, so two workers (three cores or more)
+ * compute them in parallel; a single worker answers CRCs between MD5 passes.
  *
  * MD5 is the expensive one (~630 MiB/s per core in node:crypto, against
  * ~2,000 for the CRC). Workers hash MD5s in WebAssembly SIMD lanes
@@ -114,14 +115,20 @@ export class HashPool {
     return new Promise<string>((resolve) => {
       this.queue.push({ id: ++this.nextId, algorithm, data, resolve });
       if (!this.started) this.start();
-      this.pump();
+      // No worker could start (or every one died): what is queued, this job included, is hashed here.
+      if (this.slots.length === 0) this.drainInline();
+      else this.pump();
     });
   }
 
   private start(): void {
     this.started = true;
     for (let i = 0; i < this.size; i++) this.spawn();
-    if (this.slots.length === 0) this.drainInline();
+    if (this.slots.length === 0) {
+      // Threads cannot start now (the OS refused one): inline until the idle stop, then try again.
+      this.drainInline();
+      this.armIdleStop();
+    }
   }
 
   /** Starts one worker and adds its slot; false when the thread cannot start. */
@@ -262,14 +269,22 @@ export class HashPool {
     return job.algorithm === "crc64" || md5Jobs(only!) < MD5_LANES ? only : undefined;
   }
 
-  /** A worker failed or exited: its job (and, when none is left, the queue) is hashed inline. */
+  /**
+   * A worker failed or exited: its job (and, when none is left, the queue) is hashed inline. When
+   * it was the last one, the idle stop is armed: after {@link HashPool.idleMs} the pool closes,
+   * and the next job starts workers afresh (so one crash does not keep hashing inline for good,
+   * and a worker that cannot live is tried again at most once per idle period).
+   */
   private drop(slot: HashSlot): void {
     const at = this.slots.indexOf(slot);
     if (at < 0) return;
     this.slots.splice(at, 1);
     slot.worker.unref();
     this.finishInline(slot);
-    if (this.slots.length === 0) this.drainInline();
+    if (this.slots.length === 0) {
+      this.drainInline();
+      this.armIdleStop();
+    }
   }
 
   private finishInline(slot: HashSlot): void {

@@ -29,7 +29,7 @@ export interface HashSlot {
   ready: boolean;
   /** Whether this worker hashes MD5s in SIMD lanes, several at once, rather than one by one. */
   md5Lanes: boolean;
-  /** The jobs the worker holds, by id: one, or up to {@link MD5_LANES} MD5 jobs in lanes (plus one CRC job). */
+  /** The jobs the worker holds, by id: one, or up to {@link MD5_LANES} MD5 jobs in lanes (plus CRC jobs, which a pool's only worker is handed at once). */
   jobs: Map<number, HashJob>;
   /** Shared buffers handed to the worker so far (it may keep each alive until it collects garbage). */
   seen: WeakSet<SharedArrayBuffer>;
