@@ -2,11 +2,8 @@ import { describe, expect, it } from "@jest/globals";
 import type { DriverCallOptions, RawObject } from "../src/driver/storage-driver.js";
 import { ErrorCode } from "../src/errors/error-code.js";
 import { storageError } from "../src/errors/storage-error.js";
-import { defineFeatures } from "../src/features.js";
-import { resolveOpenConfig } from "../src/pairs/open-config.js";
-import type { ServiceDefinition } from "../src/registry/service-definition.js";
 import type { Storager } from "../src/storager.js";
-import { createStorager } from "../src/storager/create-storager.js";
+import { relocateStore } from "./relocate-store.js";
 
 /** A driver recording the options its copy and move get; `attributes` turns `copyAttributes` on. */
 function open(query: string, attributes = true): { store: Storager; seen: DriverCallOptions[] } {
@@ -15,45 +12,20 @@ function open(query: string, attributes = true): { store: Storager; seen: Driver
     const { signal: _signal, ...rest } = options;
     seen.push(rest);
   };
-  const driver = {
-    service: "ca",
-    name: "bucket",
-    features: defineFeatures({
-      stat: true,
-      write: true,
-      delete: true,
-      list: true,
-      listPrefix: true,
-      copy: true,
-      move: true,
-      contentType: true,
-      userMetadata: true,
-      storageClass: true,
-      cacheControl: true,
-      writeIfNotExists: true,
-      copyAttributes: attributes,
-    }),
-    async stat(key: string): Promise<RawObject> {
-      // "a" is the source the cases copy; "taken" an object in the way.
-      if (key !== "taken" && key !== "a") throw storageError(ErrorCode.ObjectNotExist, "none");
-      return { key, mode: "file", size: 0 };
+  const store = relocateStore(
+    {
+      features: { contentType: true, userMetadata: true, storageClass: true, cacheControl: true, writeIfNotExists: true, copyAttributes: attributes },
+      async stat(key: string): Promise<RawObject> {
+        // "a" is the source the cases copy; "taken" an object in the way.
+        if (key !== "taken" && key !== "a") throw storageError(ErrorCode.ObjectNotExist, "none");
+        return { key, mode: "file", size: 0 };
+      },
+      copy: keep,
+      move: keep,
     },
-    async read(): Promise<never> {
-      throw new Error("not used");
-    },
-    async write() {
-      return {};
-    },
-    async delete(): Promise<void> {},
-    async listPage() {
-      return { items: [] };
-    },
-    copy: keep,
-    move: keep,
-  };
-  const definition: ServiceDefinition = { type: "ca", packageName: "ca", description: "test", pairs: {}, newStorageDriver: () => driver };
-  const resolved = resolveOpenConfig(definition, `ca://bucket/${query}`, "storager");
-  return { store: createStorager(driver, { ...resolved, definition }), seen };
+    query,
+  );
+  return { store, seen };
 }
 
 describe("copy attributes and ifNotExists on copy and move (core)", () => {

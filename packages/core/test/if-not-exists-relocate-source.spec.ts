@@ -2,11 +2,8 @@ import { describe, expect, it } from "@jest/globals";
 import type { DriverCallOptions, RawObject } from "../src/driver/storage-driver.js";
 import { ErrorCode } from "../src/errors/error-code.js";
 import { storageError } from "../src/errors/storage-error.js";
-import { defineFeatures } from "../src/features.js";
-import { resolveOpenConfig } from "../src/pairs/open-config.js";
-import type { ServiceDefinition } from "../src/registry/service-definition.js";
 import type { Storager } from "../src/storager.js";
-import { createStorager } from "../src/storager/create-storager.js";
+import { relocateStore } from "./relocate-store.js";
 
 /**
  * A store holding "src", "dst" and "sealed" (whose stat is refused, as an SSE-C object's HEAD
@@ -23,32 +20,18 @@ function open(): { store: Storager; calls: string[] } {
     objects.add(to);
     if (op === "move") objects.delete(from);
   };
-  const driver = {
-    service: "rs",
-    name: "bucket",
-    features: defineFeatures({ stat: true, write: true, delete: true, list: true, listPrefix: true, copy: true, move: true, writeIfNotExists: true }),
+  const store = relocateStore({
+    features: { writeIfNotExists: true },
     async stat(key: string): Promise<RawObject> {
       calls.push(`stat ${key}`);
       if (key === "sealed") throw storageError(ErrorCode.InvalidArgument, "the object needs its SSE-C key");
       if (!objects.has(key)) throw storageError(ErrorCode.ObjectNotExist, "none");
       return { key, mode: "file", size: 1 };
     },
-    async read(): Promise<never> {
-      throw new Error("not used");
-    },
-    async write() {
-      return {};
-    },
-    async delete(): Promise<void> {},
-    async listPage() {
-      return { items: [] };
-    },
     copy: relocate("copy"),
     move: relocate("move"),
-  };
-  const definition: ServiceDefinition = { type: "rs", packageName: "rs", description: "test", pairs: {}, newStorageDriver: () => driver };
-  const resolved = resolveOpenConfig(definition, "rs://bucket/", "storager");
-  return { store: createStorager(driver, { ...resolved, definition }), calls };
+  });
+  return { store, calls };
 }
 
 describe("copy and move ifNotExists: the source before the refusal", () => {

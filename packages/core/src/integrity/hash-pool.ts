@@ -124,11 +124,8 @@ export class HashPool {
   private start(): void {
     this.started = true;
     for (let i = 0; i < this.size; i++) this.spawn();
-    if (this.slots.length === 0) {
-      // Threads cannot start now (the OS refused one): inline until the idle stop, then try again.
-      this.drainInline();
-      this.armIdleStop();
-    }
+    // Threads cannot start now (the OS refused one): inline until the idle stop, then try again.
+    if (this.slots.length === 0) this.fallBackInline();
   }
 
   /** Starts one worker and adds its slot; false when the thread cannot start. */
@@ -253,20 +250,17 @@ export class HashPool {
    */
   private slotFor(job: HashJob): HashSlot | undefined {
     let idle: HashSlot | undefined;
-    let usable = 0;
-    let only: HashSlot | undefined;
     for (const slot of this.slots) {
       if (!slot.ready || slot.retiring) continue;
-      usable++;
-      only = slot;
       if (slot.jobs.size === 0) idle ??= slot;
       else if (job.algorithm === "md5" && slot.md5Lanes) {
         const md5s = md5Jobs(slot);
         if (md5s > 0 && md5s < MD5_LANES) return slot;
       }
     }
-    if (idle !== undefined || usable !== 1 || this.slots.length !== 1) return idle;
-    return job.algorithm === "crc64" || md5Jobs(only!) < MD5_LANES ? only : undefined;
+    const only = this.slots.length === 1 ? this.slots[0]! : undefined;
+    if (idle !== undefined || only === undefined || !only.ready || only.retiring) return idle;
+    return job.algorithm === "crc64" || md5Jobs(only) < MD5_LANES ? only : undefined;
   }
 
   /**
@@ -281,10 +275,13 @@ export class HashPool {
     this.slots.splice(at, 1);
     slot.worker.unref();
     this.finishInline(slot);
-    if (this.slots.length === 0) {
-      this.drainInline();
-      this.armIdleStop();
-    }
+    if (this.slots.length === 0) this.fallBackInline();
+  }
+
+  /** No worker is left: what is queued is hashed here, and the idle stop lets the next job try workers afresh. */
+  private fallBackInline(): void {
+    this.drainInline();
+    this.armIdleStop();
   }
 
   private finishInline(slot: HashSlot): void {
