@@ -202,7 +202,7 @@ describe("read: resuming a broken body", () => {
     expect(driver.reads).toHaveLength(2);
   });
 
-  it("without an ETag the modification time identifies the object; without a size the read is not resumed", async () => {
+  it("without an ETag (the announced CRC-64 pins the version) the modification time is checked too; without a size the read is not resumed", async () => {
     const { driver, data, store } = setup(200 * KiB, { crc64: false });
     driver.objects.set("obj", { data, lastModified: new Date(1_000_000) });
     driver.faults.push({ after: 50 * KiB }, { before: () => driver.objects.set("obj", { data, lastModified: new Date(2_000_000) }) });

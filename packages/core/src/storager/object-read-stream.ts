@@ -8,7 +8,7 @@ import { abortError, linkSignals, onAbort, throwIfAborted, type LinkedSignal } f
 import type { ProgressListener } from "../options.js";
 import { readCheck, verifyRead, type ReadCheck } from "./read-check.js";
 import { checkWhatWouldBeRead, refuseDirectoryPath } from "./read-preflight.js";
-import { identityChange, identityOf, isPausedTimeout, isResumableFailure, ResumeBudget, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
+import { identityChange, identityOf, isPausedTimeout, isResumableFailure, ResumeBudget, unpinnedBreak, versionPinned, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import { tell } from "./progress-reporter.js";
 import { announceObject, type ObjectListener } from "./read-answer.js";
 import type { OperationScope } from "./storager-context.js";
@@ -25,19 +25,15 @@ interface ReadRequest {
 }
 
 /** Where a resumed piece is read from: the key, the first byte of the read and the driver's options. */
-interface ReadTarget {
-  key: string;
-  start: number;
-  driverOptions: Record<string, unknown>;
-}
+type ReadTarget = { key: string; start: number; driverOptions: Record<string, unknown> };
 
 /**
  * The stream `openReadStream` (read-stream.ts) returns: opens the driver's
- * read on the first `_read`, forwards its chunks with backpressure while hashing and
- * counting them, resumes a broken body with a ranged read, and ends only
- * after the checks passed (see `openReadStream` for what is checked). Destroying it before its end
- * cancels whatever driver call is in flight, even a request still waiting for the service's answer
- * (which would otherwise hold its connection, and be retried).
+ * read on the first `_read`, forwards its chunks with backpressure while hashing and counting
+ * them, resumes a broken body with a ranged read (only when an ETag or CRC-64 pins the object's
+ * version), and ends only after the checks passed (see `openReadStream` for what is checked).
+ * Destroying it before its end cancels whatever driver call is in flight, even a request still
+ * waiting for the service's answer (which would otherwise hold its connection, and be retried).
  *
  * @throws nothing itself; the stream errors with the StorageErrors `openReadStream` lists
  * (`ObjectNotExist`, `ObjectModeInvalid`, `CapabilityInsufficient`, `IntegrityMismatch`,
@@ -51,8 +47,10 @@ export class ObjectReadStream extends Readable {
   private md5: Md5 | undefined;
   private check: ReadCheck | undefined;
   private target: ReadTarget | undefined;
-  /** Set when a broken body may be resumed (ranged reads, known size). */
+  /** Set when a broken body may be resumed (ranged reads, known size, a version pinned by ETag or CRC-64). */
   private resumable: { identity: ObjectIdentity; budget: ResumeBudget | undefined } | undefined;
+  /** Set when it would be resumable but for the version: nothing pins it (read-resume.ts `versionPinned`). */
+  private unpinned = false;
   private unsubscribe: (() => void) | undefined;
   private readonly abortSignal: AbortSignal | undefined;
   /**
@@ -157,7 +155,9 @@ export class ObjectReadStream extends Readable {
     this.md5 = this.check.announcedMd5 === undefined ? undefined : new Md5();
     this.target = { key, start: offset ?? 0, driverOptions };
     if (features.readRange && this.check.expected !== undefined) {
-      this.resumable = { identity: identityOf(opened), budget: undefined };
+      const identity = identityOf(opened);
+      if (versionPinned(identity)) this.resumable = { identity, budget: undefined };
+      else this.unpinned = true;
     }
     this.attach(opened.stream);
     this.unsubscribe = onAbort(signal, () => this.fail(abortError(signal)));
@@ -226,6 +226,8 @@ export class ObjectReadStream extends Readable {
       // The rest is asked for only once the reader wants it, so its answer is read at once.
       if (this.wanted) start();
       else this.deferredResume = start;
+    } else if (short && this.unpinned && (error === undefined || isResumableFailure(error, this.abortSignal))) {
+      this.fail(unpinnedBreak(this.bytes, expected, error));
     } else if (error !== undefined) {
       this.fail(error);
     } else {

@@ -30,13 +30,15 @@ interface ParallelReadRequest {
 /**
  * A read of `path` in ranges of `readPartSize` bytes, `readConcurrency` of them in flight (the way
  * the vendors' download managers fetch large objects), delivered in order. One stat first gives
- * the size and the object's identity; each range is read whole into memory (so at most
- * `readConcurrency + 1` ranges are held), must describe the same object (ETag, size) and is read
- * again from its start after a retryable failure, within the read's resume budget. A whole-object
- * read is checked against the CRC-64 the stat reported. A read that fits in one range, an object
- * stat cannot size (a link, a directory), or a whole read without a CRC-64 to check goes through
- * `single` instead; where that is clear before the stat (a `size` of at most `readPartSize`, a
- * whole read without CRC-64, a `dir/` path, a storage without ranged reads) no stat is sent.
+ * the size and the object's identity; each range is read whole into memory (the driver's chunks,
+ * not copied; so at most `readConcurrency + 1` ranges are held, and a range may exceed the largest
+ * Buffer), must describe the same object (ETag, size) and is read again from its start after a
+ * retryable failure, within the read's resume budget. A whole-object read is checked against the
+ * CRC-64 the stat reported. A read that fits in one range, an object stat cannot size (a link, a
+ * directory) or gives no ETag (nothing would tell ranges of another version of the same size
+ * apart), or a whole read without a CRC-64 to check goes through `single` instead; where that is
+ * clear before the stat (a `size` of at most `readPartSize`, a whole read without CRC-64, a `dir/`
+ * path, a storage without ranged reads) no stat is sent.
  * An `onProgress` listener that throws fails the read as on `single`: `Unexpected` with the
  * listener's error as `cause` (a StorageError it throws passes as is), ranges in flight cancelled.
  * @throws nothing itself; the stream errors with `ObjectNotExist`, `IntegrityMismatch` (the object
@@ -126,7 +128,9 @@ async function* inRanges(
   // A whole read is checked against the stat's CRC-64; without one it stays one stream, whose own
   // checks (a QingStor object's MD5) would not apply to ranges.
   const checkable = !whole || (scope.driver.features.crc64 && info.crc64 !== undefined);
-  if (objectSize === undefined || end - start <= partSize || !checkable) {
+  // Every range is checked against the stat's ETag: without one (a QingStor multipart object another
+  // tool completed), ranges of two versions of the same size could be spliced unseen.
+  if (objectSize === undefined || end - start <= partSize || !checkable || info.etag === undefined) {
     yield* oneStream();
     return;
   }
@@ -134,7 +138,7 @@ async function* inRanges(
   announceObject(options.onObject, scope.workDir, path, info);
   const hash = whole ? new Crc64() : undefined;
   const fetcher = new RangeFetcher(scope, key, info, driverOptions, signal);
-  const inFlight: Array<Promise<Buffer>> = [];
+  const inFlight: Array<Promise<Buffer[]>> = [];
   let next = start;
   const launch = (): void => {
     const length = Math.min(partSize, end - next);
@@ -148,18 +152,20 @@ async function* inRanges(
   try {
     while (inFlight.length < Math.max(1, options.readConcurrency ?? 1) && next < end) launch();
     while (inFlight.length > 0) {
-      const data = await inFlight.shift()!;
+      const chunks = await inFlight.shift()!;
       throwIfAborted(options.signal);
       if (stopped.aborted) return;
       if (next < end) launch();
-      bytes += data.length;
-      hash?.update(data);
+      for (const chunk of chunks) {
+        bytes += chunk.length;
+        hash?.update(chunk);
+      }
       // The last range is held back until the whole object checked out: a consumer that stops at
       // the size it expects (a write) must see the mismatch before it has every byte, not after.
       if (hash !== undefined && inFlight.length === 0 && next >= end) checkWhole(hash.digest(), info.crc64);
       // A listener that throws fails the read here (the stream's destroy wraps it, as the one-stream path does).
       if (options.onProgress !== undefined) tell(options.onProgress, { bytes, total: end - start });
-      yield data;
+      yield* chunks;
     }
   } finally {
     // Ranges still in flight are not waited for, but cancelled.
@@ -227,7 +233,8 @@ class RangeFetcher {
     for (const range of this.ranges) range.abort();
   }
 
-  async fetch(offset: number, length: number): Promise<Buffer> {
+  /** The range's bytes, as the driver's chunks. */
+  async fetch(offset: number, length: number): Promise<Buffer[]> {
     const own = new AbortController();
     if (this.signal.aborted) own.abort(this.signal.reason);
     this.ranges.add(own);
@@ -246,7 +253,7 @@ class RangeFetcher {
     }
   }
 
-  private async once(offset: number, length: number, signal: AbortSignal): Promise<Buffer> {
+  private async once(offset: number, length: number, signal: AbortSignal): Promise<Buffer[]> {
     const range = { offset, size: length };
     const opened: DriverReadResult = await this.scope.driver.read(this.key, range, { ...this.driverOptions, ...range, signal });
     // A body already streaming is closed by core on abort, not left to the driver.
@@ -258,21 +265,23 @@ class RangeFetcher {
     }
   }
 
-  private async collect(opened: DriverReadResult, offset: number, length: number): Promise<Buffer> {
+  private async collect(opened: DriverReadResult, offset: number, length: number): Promise<Buffer[]> {
     const seen = identityOf(opened);
     const change = identityChange(this.identity, { ...seen, crc64: undefined, md5: undefined });
     if (change !== undefined) {
       closeBody(opened.stream);
       throw storageError(ErrorCode.IntegrityMismatch, `the object changed during the read (${change}); stopped instead of splicing two objects`);
     }
-    const data = Buffer.allocUnsafe(length);
+    // The chunks are kept as they came, not copied into one Buffer: no copy, and a range may be
+    // longer than the largest Buffer (4 GiB on Node 20; the CLI's readPartSize is a part size, up to 5 GiB).
+    const chunks: Buffer[] = [];
     let at = 0;
     for await (const chunk of opened.stream as AsyncIterable<Buffer>) {
       if (at + chunk.length > length) throw storageError(ErrorCode.IntegrityMismatch, `a range of ${length} bytes at ${offset} came back longer`);
-      chunk.copy(data, at);
+      chunks.push(chunk);
       at += chunk.length;
     }
     if (at !== length) throw storageError(ErrorCode.ServiceInternal, `a range of ${length} bytes at ${offset} ended after ${at}`, { retryable: true });
-    return data;
+    return chunks;
   }
 }

@@ -18,7 +18,8 @@ const DEFAULT_LINK_HOPS = 40;
 
 /**
  * For a read of 0 bytes: stats `key`, follows links to what a read would read, refuses a directory,
- * and checks the read's `ifMatch` / `ifNoneMatch` against that object's ETag. A chain longer than
+ * and checks the read's `ifMatch` / `ifNoneMatch` against that object's ETag (`*` against its existence,
+ * as a service does, also for an object without an ETag). A chain longer than
  * the driver's `linkHopsMaximum` fails as the driver's read of it fails (OSS follows one link and
  * answers a longer chain with `ObjectNotExist`; memory and QingStor with `InvalidArgument`).
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `Conflict` (a condition), `InvalidArgument` (too many links)
@@ -33,7 +34,8 @@ export async function checkWhatWouldBeRead(scope: OperationScope, key: string, o
     info = await scope.driver.stat(info.linkTarget.slice(1), signal ? { ...driverOptions, signal } : driverOptions);
   }
   if (info.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
-  checkEtagConditions(info.etag, options);
+  // The object exists (stat found it) whether or not it has an ETag: `*` matches it either way.
+  checkEtagConditions(info.etag, options, true);
 }
 
 /**

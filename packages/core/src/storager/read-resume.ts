@@ -1,6 +1,6 @@
 import type { DriverReadResult } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
-import { isStorageError } from "../errors/storage-error.js";
+import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
 import { errnoOf, networkError } from "../http/network-error.js";
 import { resolveRetryPolicy, retryDelay, type RetryPolicy } from "../http/retry-policy.js";
@@ -38,24 +38,54 @@ export function identityOf(opened: DriverReadResult): ObjectIdentity {
 }
 
 /**
+ * True when `identity` pins one version of the object: it has an ETag, or a whole-object CRC-64
+ * the service announced. Without either (a QingStor multipart object another tool completed without
+ * an ETag), nothing tells a later answer from one for another version of the same size:
+ * Last-Modified has one-second steps, so an overwrite within the same second goes unseen. Such a
+ * read is neither resumed nor split into ranges.
+ * @throws never
+ */
+export function versionPinned(identity: ObjectIdentity): boolean {
+  return identity.etag !== undefined || identity.crc64 !== undefined;
+}
+
+/**
  * Why `next` (a resumed answer) may describe another object than `first`, or
- * `undefined` when it is the same one. The size must match; the ETag must
- * match when the first answer had one, else the modification time when it had
- * one; announced CRC-64s must agree when both answers carry one. A resumed
- * answer that leaves out what the first one said cannot be trusted either.
+ * `undefined` when it is the same one. The size must match; the ETags must be equal, an ETag
+ * that appears or disappears being a change; without an ETag, the first answer's CRC-64 must come
+ * back (equal), and so must its modification time when it had one; announced CRC-64s and MD5s
+ * must agree when both answers carry one. A first answer that pins no version
+ * ({@link versionPinned}) can never be confirmed, so it always gets a reason.
  * @throws never
  */
 export function identityChange(first: ObjectIdentity, next: ObjectIdentity): string | undefined {
   if (next.size !== first.size) return `size ${String(first.size)} became ${String(next.size)}`;
-  if (first.etag !== undefined) {
-    if (next.etag !== first.etag) return `etag ${first.etag} became ${String(next.etag)}`;
-  } else if (first.lastModified !== undefined && next.lastModified !== first.lastModified) {
-    const when = (ms: number | undefined): string => (ms === undefined ? "unknown" : new Date(ms).toISOString());
-    return `last-modified ${when(first.lastModified)} became ${when(next.lastModified)}`;
+  if (next.etag !== first.etag) return `etag ${first.etag ?? "(none)"} became ${next.etag ?? "(none)"}`;
+  if (first.etag === undefined) {
+    if (first.crc64 === undefined) return "nothing identifies the object's version (no ETag, no CRC-64)";
+    if (next.crc64 === undefined) return `crc64 ${first.crc64} became (none)`;
+    if (first.lastModified !== undefined && next.lastModified !== first.lastModified) {
+      const when = (ms: number | undefined): string => (ms === undefined ? "unknown" : new Date(ms).toISOString());
+      return `last-modified ${when(first.lastModified)} became ${when(next.lastModified)}`;
+    }
   }
   if (first.crc64 !== undefined && next.crc64 !== undefined && !crc64Equal(next.crc64, first.crc64)) return `crc64 ${first.crc64} became ${next.crc64}`;
   if (first.md5 !== undefined && next.md5 !== undefined && next.md5 !== first.md5) return `md5 ${first.md5} became ${next.md5}`;
   return undefined;
+}
+
+/**
+ * The error of a body that broke (`cause`, or ended short) after `bytes` of `expected` on a read
+ * that pins no version ({@link versionPinned}), so is not resumed: a retryable `ServiceInternal`
+ * (reading again from the start is safe), as with `max_retries=0`.
+ * @throws never
+ */
+export function unpinnedBreak(bytes: number, expected: number, cause: unknown): StorageError {
+  return storageError(
+    ErrorCode.ServiceInternal,
+    `the body broke after ${bytes} of ${expected} bytes; not resumed: the object has no ETag or CRC-64, so a resumed answer could come from another version`,
+    cause === undefined ? { retryable: true } : { retryable: true, cause },
+  );
 }
 
 /**

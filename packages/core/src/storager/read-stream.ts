@@ -19,7 +19,9 @@ import type { OperationScope } from "./storager-context.js";
  * When the service's body breaks mid-way (a retryable failure, or a body that
  * ends short) and the storage can read ranges, the rest is re-requested from
  * where it stopped (see `ResumeBudget` in read-resume.ts) after checking that the new answer
- * describes the same object; the checks cover the bytes of every piece. The rest is
+ * describes the same object; the checks cover the bytes of every piece. An object whose first
+ * answer has neither an ETag nor a CRC-64 is never resumed (nothing would tell another version of
+ * it apart): its broken body fails the read with a retryable `ServiceInternal`. The rest is
  * requested only once the reader wants more data, not while it is still paused.
  * Destroying the stream early closes the service's response, or cancels the request when the
  * service has not answered yet (no retry follows). A stream must be read to its end or destroyed:
