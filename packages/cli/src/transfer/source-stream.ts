@@ -26,8 +26,14 @@ export interface SourceRead {
 }
 
 /**
- * Opens the source read of a streamed copy from `offset` on (ranged reads of `partSize` with
- * `--read-concurrency`), through the throttle and `md5` when given. With `wantObject` the read
+ * The largest range a `--read-concurrency` read asks for: a part size (up to 5 GiB) would hold
+ * `readConcurrency + 1` such ranges in memory; 64 MiB ranges already fill a far link.
+ */
+export const READ_RANGE_MAX = 64 * 1024 * 1024;
+
+/**
+ * Opens the source read of a streamed copy from `offset` on (ranged reads of `partSize`, at most
+ * {@link READ_RANGE_MAX}, with `--read-concurrency`), through the throttle and `md5` when given. With `wantObject` the read
  * starts at once and `object` tells what its answer says of the object (no extra request). Read
  * errors (StorageError from the source, Aborted) come through the streams (and `object`); destroy
  * both streams when the write fails.
@@ -37,7 +43,7 @@ export function openSource(env: CopyEnv, from: { store: Storager; path: string }
   if (env.throttle !== undefined) taps.push(env.throttle.stream(env.signal));
   if (md5 !== undefined) taps.push(md5);
   const settings = env.settings;
-  const ranged = settings.readConcurrency > 1 ? { readConcurrency: settings.readConcurrency, readPartSize: partSize } : {};
+  const ranged = settings.readConcurrency > 1 ? { readConcurrency: settings.readConcurrency, readPartSize: Math.min(partSize, READ_RANGE_MAX) } : {};
   const answer = wantObject ? objectAnswer() : undefined;
   const read = from.store.createReadStream(from.path, {
     ...ranged,
