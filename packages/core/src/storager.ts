@@ -266,8 +266,13 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   /**
    * Completes the upload from `parts` (any order; sorted, and checked against the uploaded parts
    * first: one not uploaded, or of another size, ETag or CRC-64, is `Conflict` and the upload is kept).
+   * A part's `crc64` is checked against the one the service lists or, where it lists none (COS,
+   * QingStor), the one core hashed when this process uploaded the part with `writeMultipart`; one
+   * nothing can check (a part uploaded elsewhere) is never believed: it never becomes the object's
+   * CRC-64 and never has the object deleted.
    * @throws Conflict (a part not uploaded or unlike the uploaded one), InvalidArgument (no parts, a gap or a duplicate index),
-   *   IntegrityMismatch (the completed object hashed differently: it was deleted), ObjectNotExist (no such upload)
+   *   IntegrityMismatch (the completed object hashed differently from the parts' known CRC-64s: it was
+   *   deleted; or from a combination that includes an unchecked `crc64`: it was kept), ObjectNotExist (no such upload)
    */
   completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: CompleteMultipartOptions & Extra<X, "completeMultipart">): Promise<WriteResult>;
   /** The parts uploaded so far. */

@@ -17,60 +17,61 @@ function part(index: number, n = 4): Part & { crc64: string } {
   return { index, size: n, etag: `"e${index}"`, crc64: crc64Decimal(data) };
 }
 
-/** True while `record` still vouches for part `index` of `id` (its CRC-64 kept at complete). */
+/** True while `record` still vouches for part `index` of `id` at key "k" (its CRC-64 kept at complete). */
 function vouches(record: WrittenParts, id: string, index = 0): boolean {
-  return record.vouched(id, [part(index)])[0]!.crc64 !== undefined;
+  return record.vouched("k", id, [part(index)]).parts[0]!.crc64 !== undefined;
 }
 
-/** True while the process's record vouches for part 0 of upload "u1" as the recording driver stored it (4 bytes of 1). */
-function vouchesU1(): boolean {
+/** True while the process's record vouches for part 0 of upload "u1" at `key` as the recording driver stored it (4 bytes of 1). */
+function vouchesU1(key = "k"): boolean {
   const data = Buffer.alloc(4, 1);
-  return writtenParts.vouched("u1", [{ index: 0, size: 4, etag: "e", crc64: crc64Decimal(data) }])[0]!.crc64 !== undefined;
+  return writtenParts.vouched(key, "u1", [{ index: 0, size: 4, etag: "e", crc64: crc64Decimal(data) }]).parts[0]!.crc64 !== undefined;
 }
 
 afterEach(() => {
-  for (const id of ["u1"]) writtenParts.forget(id);
+  for (const key of ["k", "other"]) writtenParts.forget(key, "u1");
 });
 
 describe("WrittenParts is bounded by parts", () => {
   it("forgets whole uploads, the least recently written to first, once past its part limit", () => {
     const record = new WrittenParts(10);
-    for (let i = 0; i < 4; i++) record.record("a", part(i));
-    for (let i = 0; i < 4; i++) record.record("b", part(i));
-    record.record("a", part(4)); // "a" is now the most recent
+    for (let i = 0; i < 4; i++) record.record("k", "a", part(i));
+    for (let i = 0; i < 4; i++) record.record("k", "b", part(i));
+    record.record("k", "a", part(4)); // "a" is now the most recent
     expect(record.size).toBe(9);
-    for (let i = 0; i < 4; i++) record.record("c", part(i));
+    for (let i = 0; i < 4; i++) record.record("k", "c", part(i));
     // 13 > 10: "b" (least recent) goes whole; "a" and "c" stay.
     expect(record.size).toBe(9);
     expect(vouches(record, "b")).toBe(false);
     expect(vouches(record, "a", 4)).toBe(true);
     expect(vouches(record, "c", 3)).toBe(true);
     // Recording a part again counts it once.
-    record.record("c", part(3));
+    record.record("k", "c", part(3));
     expect(record.size).toBe(9);
   });
 
   it("never evicts the upload being written to, and the default limit counts parts of all uploads", () => {
     const small = new WrittenParts(3);
-    for (let i = 0; i < 5; i++) small.record("big", part(i));
+    for (let i = 0; i < 5; i++) small.record("k", "big", part(i));
     expect(small.size).toBe(5);
     expect(vouches(small, "big", 4)).toBe(true);
 
     const record = new WrittenParts();
     const perUpload = 1000;
     const uploads = WRITTEN_PARTS_MAX / perUpload + 1;
-    for (let u = 0; u < uploads; u++) for (let i = 0; i < perUpload; i++) record.record(`u${u}`, part(i, 1));
+    for (let u = 0; u < uploads; u++) for (let i = 0; i < perUpload; i++) record.record("k", `u${u}`, part(i, 1));
     expect(record.size).toBe(WRITTEN_PARTS_MAX);
-    expect(record.vouched("u0", [part(0, 1)])[0]!.crc64).toBeUndefined();
-    expect(record.vouched(`u${uploads - 1}`, [part(0, 1)])[0]!.crc64).toBeDefined();
+    expect(record.vouched("k", "u0", [part(0, 1)]).parts[0]!.crc64).toBeUndefined();
+    expect(record.vouched("k", `u${uploads - 1}`, [part(0, 1)]).parts[0]!.crc64).toBeDefined();
   });
 
   it("an upload it forgot is completed without CRC-64s, never refused", () => {
     const record = new WrittenParts(1);
-    record.record("old", part(0));
-    record.record("new", part(0));
-    const [kept] = record.vouched("old", [part(0)]);
+    record.record("k", "old", part(0));
+    record.record("k", "new", part(0));
+    const { parts: [kept], unchecked } = record.vouched("k", "old", [part(0)]);
     expect(kept).toEqual({ index: 0, size: 4, etag: '"e0"' });
+    expect([...unchecked]).toEqual([[0, part(0).crc64]]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { ErrorCode, objectHeadersOf, responseOverrideQuery, storageError, type DriverCallOptions, type Part, type PresignedRequest, type PresignOperation } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
+import { multipartEtag } from "./etag.js";
 import { PAGE_MAXIMUM } from "./lister.js";
 import { withoutObjectHeaders } from "./object-headers.js";
 import * as req from "./requests.js";
@@ -17,6 +18,9 @@ import { sseHeaders } from "./sse.js";
  * them. An Initiate cannot carry them: given, they are refused (dropped when `loose` or when
  * they are open-time defaults; see object-headers.ts).
  * A presigned read of a virtual link reads the (empty) link object: the key is signed as it is.
+ * A presigned Complete returns the `ETag` header the driver's own Complete sends for parts whose
+ * CRC-64s it does not know (`"<md5 of the parts' MD5 digests>-<n>"`; none when a part's ETag is no
+ * plain MD5): QingStor stores that header as the object's ETag and computes none itself.
  * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range), `PairUnsupported` (cacheControl or contentEncoding on createMultipart)
  */
 export async function presignCall(
@@ -43,7 +47,11 @@ export async function presignCall(
   }
   if (op === "listMultipart") return client.presign(req.listParts(key, options.multipartId as string, undefined, PAGE_MAXIMUM), options.expires);
   if (op === "completeMultipart") {
-    const call = req.completeMultipart(key, options.multipartId as string, options.parts ?? [], undefined, options, secure);
+    // QingStor keeps the ETag Complete sends (it computes none): the MD5-of-MD5s one, as the driver's own
+    // Complete sends without known part CRC-64s (a caller's crc64 here is unchecked: never a CRC ETag).
+    // QingStor does not sign the header, so it is returned to send.
+    const parts = options.parts ?? [];
+    const call = req.completeMultipart(key, options.multipartId as string, parts, multipartEtag(parts), options, secure);
     return { ...(await client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
   }
   const headers: Record<string, string> = { ...sseHeaders(options, secure), ...req.storageClassHeader(options.storageClass), ...objectHeadersOf(options) };

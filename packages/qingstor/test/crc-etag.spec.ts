@@ -14,13 +14,15 @@ const MiB = 1024 * 1024;
 const TUNING = "&multipart_threshold=5MiB&part_size=4MiB&retry_base_delay=1ms&retry_max_delay=2ms&max_retries=3";
 let emulator: Emulator;
 let store: Storager;
+/** The store's work_dir as a key prefix ("<uuid>/"). */
+const WORK = `${randomUUID()}/`;
 
 const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
 const md5 = (b: Buffer): string => createHash("md5").update(b).digest("hex");
 
 beforeAll(async () => {
   emulator = await startEmulator({ provider: "qingstor", buckets: [BUCKET] });
-  store = newStorager(`${emulator.connectionString(BUCKET, `/${randomUUID()}/`)}${TUNING}`);
+  store = newStorager(`${emulator.connectionString(BUCKET, `/${WORK}`)}${TUNING}`);
 });
 afterAll(async () => {
   await emulator.stop();
@@ -142,7 +144,7 @@ describe("qingstor multipart objects on the emulator", () => {
       await store.writeMultipart(obj, data.subarray(8 * MiB), { index: 2 }),
     ];
     // As if the parts had been uploaded by another process: their crc64s come from the caller alone.
-    writtenParts.forget(obj.multipartId!);
+    writtenParts.forget(`${WORK}c/elsewhere`, obj.multipartId!);
     const written = await store.completeMultipart(obj, [parts[0]!, { ...parts[1]!, crc64: parts[0]!.crc64 }, parts[2]!]);
     expect(written.etag).toBe(multipartEtag(parts));
     expect((await store.stat("c/elsewhere")).crc64).toBeUndefined();

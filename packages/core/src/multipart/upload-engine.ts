@@ -166,7 +166,14 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
       let existing = new Map<number, Part>();
       if (multipartId === undefined) {
         multipartId = await target.create();
-        options.onCreate?.(multipartId);
+        const created = multipartId;
+        try {
+          options.onCreate?.(created);
+        } catch (e) {
+          // The caller never got the id, so it can neither resume nor abort the upload: it goes (best effort).
+          const upload = target.key === undefined ? { multipartId: created } : { key: target.key, multipartId: created };
+          throw await abortFailedUpload(e, upload, (signal) => target.abort(created, signal));
+        }
       } else {
         existing = await listExisting(target.listParts(multipartId), controller.signal);
       }

@@ -46,7 +46,10 @@ export interface MultipartUploadOptions {
   onProgress?: (bytesDone: number) => void;
   /** Resume this upload: parts already stored and verified are not sent again. */
   multipartId?: string;
-  /** Called with the new multipartId right after `create` (store it to resume later). */
+  /**
+   * Called with the new multipartId right after `create` (store it to resume later). When it
+   * throws, the upload is aborted (its id never reached the caller) and the call fails with its error.
+   */
   onCreate?: (multipartId: string) => void;
   /**
    * With `multipartId`: the source starts at part `startPart` (default 0). Parts 0..startPart-1 are

@@ -31,7 +31,7 @@ export async function deleteObject(scope: OperationScope, path: string, rawOptio
     scope.require("delete", "multipart", "abortMultipart");
     // The parts this process recorded for the upload (written-parts.ts) go with it.
     const multipartId = options.multipartId;
-    return writtenParts.aborting(multipartId, () => scope.driver.abortMultipart!(key, multipartId, options));
+    return writtenParts.aborting(key, multipartId, () => scope.driver.abortMultipart!(key, multipartId, options));
   }
   const resolved = scope.resolveExisting(path, { dir });
   // Nothing that long can be there; an aborted call is still refused, as one that sends something is.

@@ -62,8 +62,8 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
   }
   progress.finish(data.length);
   const written = { ...part, index: options.index, size: data.length, crc64 };
-  // A service that keeps no part CRC-64 cannot vouch for one at complete: this process can.
-  if (!scope.driver.features.crc64) writtenParts.record(multipartId, written);
+  // A service that lists no part CRC-64 (COS, QingStor) cannot vouch for one at complete: this process can.
+  writtenParts.record(key, multipartId, written);
   return written;
 }
 
@@ -73,16 +73,27 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
  * {@link checkParts}): a malformed one is `InvalidArgument` and the upload is
  * left as it was. Then against the parts the service holds (checkStoredParts:
  * one listing): a part not uploaded, or whose size, ETag or CRC-64 differs, is
- * `Conflict`, and the upload is kept. Where the service keeps no part CRC-64s
- * (QingStor), a part's CRC-64 counts only when this process uploaded the part
- * (written-parts.ts): one that contradicts it is `Conflict`, one not uploaded
- * here is dropped. Where every part has a CRC64 and the service returns the
- * object's, the combined CRC is checked after the service completed the upload:
- * on a mismatch the object just stored is deleted (so is any earlier version of
- * it, which the upload replaced; the upload itself is consumed) and the call fails
- * with `IntegrityMismatch`, so corrupt data is never left under the name.
+ * `Conflict`, and the upload is kept.
+ *
+ * A part's CRC-64 is known when the service lists it (memory, fs, OSS) or when
+ * this process uploaded the part with `writeMultipart` and hashed its bytes
+ * (written-parts.ts; any storage). A caller's `crc64` that contradicts the known
+ * one is `Conflict` before anything is sent, the upload kept. A caller's `crc64`
+ * for a part nothing here knows (uploaded elsewhere, on a service that lists no
+ * part CRC-64: COS, QingStor) is not believed: it never becomes the object's
+ * CRC-64 (QingStor: no CRC ETag) and can never get the object deleted.
+ *
+ * After the service completed the upload: when every part's CRC-64 is known and
+ * they combine to another CRC-64 than the one the service returns for the object,
+ * the object just stored is deleted (so is any earlier version of it, which the
+ * upload replaced; the upload itself is consumed) and the call fails with
+ * `IntegrityMismatch`, so corrupt data is never left under the name. When the
+ * combination that disagrees includes a caller's unchecked `crc64`, the object is
+ * kept (the caller's value may be the wrong one) and the call fails with
+ * `IntegrityMismatch` saying so: read the object to check it.
  * @throws ObjectModeInvalid, InvalidArgument (no parts, a malformed part, a gap or a duplicate index),
- *   Conflict (a part unlike the uploaded one), IntegrityMismatch (the object was deleted), ObjectNotExist
+ *   Conflict (a part unlike the uploaded one), IntegrityMismatch (the object was deleted, or kept
+ *   when a caller's unchecked crc64 is in the combination that disagrees), ObjectNotExist
  */
 export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, parts: readonly Part[], rawOptions: object | undefined): Promise<WriteResult> {
   scope.require("completeMultipart", "multipart", "completeMultipart");
@@ -90,27 +101,41 @@ export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, 
   const options = scope.options("completeMultipart", rawOptions);
   const given = sortParts(checkParts(parts));
   const stored = await checkStoredParts(scope.driver, key, multipartId, given, (options as { signal?: AbortSignal }).signal);
-  // Where the service lists no part CRC-64s, only those of parts this process uploaded are believed.
-  const sorted = scope.driver.features.crc64 ? stored : writtenParts.vouched(multipartId, stored);
-  const result = await scope.driver.completeMultipart!(key, multipartId, sorted, options);
-  writtenParts.forget(multipartId);
-  const size = sorted.reduce((sum, p) => sum + p.size, 0);
-  let crc64: string | undefined;
-  if (sorted.every((p) => p.crc64 !== undefined)) {
-    crc64 = sorted.reduce((acc, p) => crc64Combine(acc, BigInt(p.crc64!), p.size), 0n).toString();
-    if (scope.driver.features.crc64 && result.crc64 !== undefined && !crc64Equal(result.crc64, crc64)) {
-      const removed = await removeStoredWrong((signal) => scope.driver.delete(key, { signal }));
-      throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${crc64}, service stored ${result.crc64}; ${removed}`);
-    }
-  } else {
-    crc64 = result.crc64;
+  // Only CRC-64s the service listed or this process hashed are believed; the rest are `unchecked`.
+  const { parts: known, unchecked } = writtenParts.vouched(key, multipartId, stored.parts, stored.listedCrc64);
+  // A driver that stores the parts' combined CRC-64 as a claim (QingStor's CRC ETag) gets the known ones
+  // only; one that uses them just to recognise a Complete whose answer was lost (COS, OSS) gets them all.
+  const sent = scope.driver.features.crc64 ? stored.parts : known;
+  const result = await scope.driver.completeMultipart!(key, multipartId, sent, options);
+  writtenParts.forget(key, multipartId);
+  const size = known.reduce((sum, p) => sum + p.size, 0);
+  const serviceCrc = scope.driver.features.crc64 ? result.crc64 : undefined;
+  const combined = combinedCrc64(known);
+  if (combined !== undefined && serviceCrc !== undefined && !crc64Equal(serviceCrc, combined)) {
+    const removed = await removeStoredWrong((signal) => scope.driver.delete(key, { signal }));
+    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch on complete: parts combine to ${combined}, service stored ${serviceCrc}; ${removed}`);
   }
+  const claimed = combined === undefined && unchecked.size > 0 ? combinedCrc64(stored.parts) : undefined;
+  if (claimed !== undefined && serviceCrc !== undefined && !crc64Equal(serviceCrc, claimed)) {
+    const which = [...unchecked.keys()].join(", ");
+    throw storageError(
+      ErrorCode.IntegrityMismatch,
+      `crc64 mismatch on complete: the parts combine to ${claimed} with the crc64 given for part(s) ${which}, which nothing here could check (uploaded elsewhere, and the service lists no part CRC-64), but the service stored ${serviceCrc}; the object was kept, as a given crc64 may be the wrong one: read it to check it`,
+    );
+  }
+  const crc64 = combined ?? result.crc64;
   return {
     size,
-    parts: sorted.length,
+    parts: known.length,
     ...(crc64 === undefined ? {} : { crc64 }),
     ...(result.etag === undefined ? {} : { etag: result.etag }),
   };
+}
+
+/** The CRC-64 of the object `parts` (sorted) make, when every part has one; else undefined. */
+function combinedCrc64(parts: readonly Part[]): string | undefined {
+  if (!parts.every((p) => p.crc64 !== undefined)) return undefined;
+  return parts.reduce((acc, p) => crc64Combine(acc, BigInt(p.crc64!), p.size), 0n).toString();
 }
 
 /**

@@ -215,10 +215,10 @@ async function writeMultipart(
     // A caller's upload resumed here may hold parts `writeMultipart` recorded (written-parts.ts): they go with it.
     complete: async (id, parts) => {
       const result = await driver.completeMultipart!(key, id, parts, sent);
-      writtenParts.forget(id);
+      writtenParts.forget(key, id);
       return result;
     },
-    abort: (id, signal) => writtenParts.aborting(id, () => driver.abortMultipart!(key, id, { signal })),
+    abort: (id, signal) => writtenParts.aborting(key, id, () => driver.abortMultipart!(key, id, { signal })),
     listParts: (id) => paginate((token) => driver.listParts!(key, id, token, driverOptions)),
     discard: async () => {
       await cleanupWithin("DeleteObject", (signal) => driver.delete(key, { signal }));
