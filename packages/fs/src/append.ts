@@ -11,15 +11,16 @@ import { withFileLock } from "./file-lock.js";
 import { dateOf, etagOf } from "./objects.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
+import { stampOpenFile } from "./write-time.js";
 
 /**
  * Creates `path` empty, or truncates it, atomically (and durably with `durable`); returns the append object.
  * @throws StorageError `ObjectModeInvalid`, `Aborted`, mapped fs errors.
  */
 export async function createAppendFile(paths: FsPaths, key: string, path: string, signal?: AbortSignal, durable = false): Promise<RawObject> {
-  await replaceAtomically(paths, path, (temp) => writeFile(temp, "", { flag: "wx" }), signal, durable);
-  const st = await paths.statInside(path);
-  return { key, mode: "append", appendOffset: 0, size: 0, ...(st ? { etag: etagOf(st), lastModified: dateOf(st) } : {}) };
+  // The stats of the file made, taken before its rename (as `write` reports): not of whatever another write put there since.
+  const st = await replaceAtomically(paths, path, (temp) => writeFile(temp, "", { flag: "wx" }), signal, durable);
+  return { key, mode: "append", appendOffset: 0, size: 0, etag: etagOf(st), lastModified: dateOf(st) };
 }
 
 /**
@@ -89,6 +90,8 @@ async function appendLocked(handle: FileHandle, offset: number, body: DriverBody
   const base = body.appendBaseCrc64 === undefined ? undefined : await checkAppendBase(handle, before, body.appendBaseCrc64, signal);
   try {
     await writeBody(handle, body, signal, offset);
+    // A modification time of its own (write-time.ts), as every write through the driver gets; the access time kept.
+    await stampOpenFile(handle, Number(before.atimeNs) / 1e9);
     if (durable) await handle.sync();
   } catch (e) {
     await handle.truncate(offset).catch(() => undefined);

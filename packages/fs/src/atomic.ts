@@ -7,6 +7,7 @@ import { placeNew } from "./if-not-exists.js";
 import type { FsPaths } from "./paths.js";
 import { tempName } from "./reserved-names.js";
 import type { DirPin } from "./pinned-dir.js";
+import { stampWriteTime } from "./write-time.js";
 
 /**
  * Flushes `path` (a file, or a directory's entries) to stable storage with
@@ -33,7 +34,8 @@ export async function syncPath(path: string): Promise<void> {
  * renamed, in the very directory whose real path was checked. With `durable`,
  * the temp file is fsynced before the rename and the directory after it, so a
  * completed call survives a crash or power loss (a symlink made as the temp file has
- * no data of its own to fsync: its directory's fsync keeps it). Resolves with the new entry's stats.
+ * no data of its own to fsync: its directory's fsync keeps it). Before that the new entry gets a
+ * modification time of its own (write-time.ts), so its ETag names this version. Resolves with the new entry's stats.
  * With `exclusive` (a conditional write, `ifNotExists`) nothing is replaced: the temp file is
  * hard-linked in as `target` only where no entry of any kind is there (if-not-exists.ts placeNew),
  * else `Conflict` and the temp file is removed.
@@ -79,7 +81,9 @@ export async function replaceIn(
   try {
     await produce(temp, dir);
     throwIfAborted(signal);
-    // The new entry's stats (its ETag): neither fsync nor the rename (nor a link) changes its size or mtime.
+    // A modification time of its own (write-time.ts): with its inode, the ETag tells this version from any other.
+    await stampWriteTime(temp);
+    // The new entry's stats (its ETag): neither fsync nor the rename (nor a link) changes its size, mtime or inode.
     st = await lstat(temp, { bigint: true });
     // Opening a symlink would follow it: never done.
     if (durable && !st.isSymbolicLink()) await syncPath(temp);

@@ -19,6 +19,14 @@ interface Entry {
   link: boolean;
 }
 
+/** Entries a directory read left out (unlisted.ts), with the directory's key and path. */
+interface LeftOut {
+  dirKey: string;
+  dirPath: string;
+  unaddressable: Buffer[];
+  reserved: Buffer[];
+}
+
 /** Stats fetched at once when filling a page. */
 const STAT_BATCH = 64;
 
@@ -30,7 +38,8 @@ const STAT_BATCH = 64;
  * the last key returned (core hands back only tokens this driver produced for
  * the same prefix and mode, listing/list-token.ts). Symlinks are `link` items in both modes, never
  * followed. The driver's own entries (reserved names, paths.ts isReserved) are never shown; others
- * under a reserved name are left out too, and reported (unlisted.ts). A missing directory lists as empty.
+ * under a reserved name are left out too, and reported (unlisted.ts): once per directory per
+ * listing (see {@link reportLeftOut}). A missing directory lists as empty.
  * @throws StorageError `InvalidArgument` (prefix outside the work_dir), or mapped fs errors.
  */
 export async function listFiles(paths: FsPaths, request: DriverListRequest): Promise<DriverListPage> {
@@ -41,7 +50,9 @@ export async function listFiles(paths: FsPaths, request: DriverListRequest): Pro
   const basePath = await paths.resolve(baseKey);
   // Tokens are keys: `startAfter` places a first page the same way.
   const token = request.token || request.startAfter || undefined;
-  const source = request.delimiter === undefined ? walk(paths, baseKey, basePath, namePrefix, token) : level(paths, baseKey, basePath, namePrefix, token);
+  const leftOut: LeftOut[] = [];
+  const source =
+    request.delimiter === undefined ? walk(paths, baseKey, basePath, namePrefix, token, leftOut) : level(paths, baseKey, basePath, namePrefix, token, leftOut);
   const picked: Entry[] = [];
   let more = false;
   for await (const entry of source) {
@@ -51,27 +62,51 @@ export async function listFiles(paths: FsPaths, request: DriverListRequest): Pro
     }
     picked.push(entry);
   }
+  const last = more && picked.length > 0 ? picked[picked.length - 1]!.key : undefined;
+  reportLeftOut(leftOut, request, last);
   const items: RawObject[] = [];
   for (const item of await describeAll(paths, picked)) if (item !== undefined) items.push(item);
-  return more && picked.length > 0 ? { items, nextToken: picked[picked.length - 1]!.key } : { items };
+  return last !== undefined ? { items, nextToken: last } : { items };
 }
 
-/** The entries of one directory level, sorted, after `token`. */
-async function* level(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string, token: string | undefined): AsyncGenerator<Entry> {
-  for (const entry of await entries(paths, dirKey, dirPath, namePrefix)) {
+/**
+ * Reports (unlisted.ts) what the directories read for this page left out, each directory once per
+ * listing, although every page reads again the directories that hold its token: a directory is
+ * reported by the page that reaches it, that is, whose range of keys (after the request's token,
+ * up to `last`, the page's last key, or to the end on the last page) holds the directory's key.
+ * The page before (whose last key is the request's token) reported those at or before its token;
+ * a directory read only to see whether more keys follow (after `last`) is the next page's. On a
+ * first page with `startAfter`, the names at or before it are not the listing's and are not named.
+ * @throws nothing.
+ */
+function reportLeftOut(leftOut: readonly LeftOut[], request: DriverListRequest, last: string | undefined): void {
+  const token = request.token || undefined;
+  const after = token === undefined && request.startAfter ? Buffer.from(request.startAfter, "utf8") : undefined;
+  for (const dir of leftOut) {
+    if (token !== undefined && compareKeys(dir.dirKey, token) < 0) continue;
+    if (last !== undefined && compareKeys(dir.dirKey, last) >= 0) continue;
+    const keyBytes = Buffer.from(dir.dirKey, "utf8");
+    const inRange = (raw: Buffer): boolean => after === undefined || Buffer.compare(Buffer.concat([keyBytes, raw]), after) > 0;
+    reportUnlisted(dir.dirPath, dir.unaddressable.filter(inRange), dir.reserved.filter(inRange));
+  }
+}
+
+/** The entries of one directory level, sorted, after `token`; what it left out goes to `leftOut`. */
+async function* level(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string, token: string | undefined, leftOut: LeftOut[]): AsyncGenerator<Entry> {
+  for (const entry of await entries(paths, dirKey, dirPath, namePrefix, leftOut)) {
     if (token === undefined || compareKeys(entry.key, token) > 0) yield entry;
   }
 }
 
-/** Every file below `dirPath`, depth first in key order, after `token`. */
-async function* walk(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string, token: string | undefined): AsyncGenerator<Entry> {
-  for (const entry of await entries(paths, dirKey, dirPath, namePrefix)) {
+/** Every file below `dirPath`, depth first in key order, after `token`; what the directories read left out goes to `leftOut`. */
+async function* walk(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string, token: string | undefined, leftOut: LeftOut[]): AsyncGenerator<Entry> {
+  for (const entry of await entries(paths, dirKey, dirPath, namePrefix, leftOut)) {
     if (!entry.dir) {
       if (token === undefined || compareKeys(entry.key, token) > 0) yield entry;
     } else {
       // Every key below starts with entry.key: skip the subtree when all of them are <= token.
       if (token !== undefined && !token.startsWith(entry.key) && compareKeys(entry.key, token) < 0) continue;
-      yield* walk(paths, entry.key, entry.path, "", token);
+      yield* walk(paths, entry.key, entry.path, "", token, leftOut);
     }
   }
 }
@@ -79,9 +114,9 @@ async function* walk(paths: FsPaths, dirKey: string, dirPath: string, namePrefix
 /**
  * The visible entries of a directory whose names start with `namePrefix`, sorted by key (dirs end
  * with `/`). Entries left out that a user may have meant as objects (names no key can address,
- * reserved names on entries the driver did not make) are reported (unlisted.ts).
+ * reserved names on entries the driver did not make) go to `leftOut`, to be reported (unlisted.ts).
  */
-async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string): Promise<Entry[]> {
+async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePrefix: string, leftOut: LeftOut[]): Promise<Entry[]> {
   let dirents;
   try {
     // The names come from the directory that was checked and held open, not whatever its path names by now.
@@ -118,7 +153,7 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
     if (!dir && !link && !d.isFile()) continue; // sockets, fifos, devices: not objects
     out.push({ key: dirKey + name + (dir ? "/" : ""), path: posix.join(dirPath, name), dir, link });
   }
-  reportUnlisted(dirPath, unaddressable, reserved);
+  if (unaddressable.length + reserved.length > 0) leftOut.push({ dirKey, dirPath, unaddressable, reserved });
   return out.sort((a, b) => compareKeys(a.key, b.key));
 }
 

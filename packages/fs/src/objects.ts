@@ -4,12 +4,17 @@ import type { Part, RawObject } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 
 /**
- * A file's etag: its modification time in nanoseconds and its size, in hex
- * (`"<mtimeNs>-<size>"`). Stable while the file is unchanged; any write
- * through this driver changes it. Not a content hash.
+ * A file's etag, the one function every fs ETag comes from (stat, list, read, write results,
+ * multipart parts and complete, append objects): its modification time in nanoseconds, its size
+ * and its inode number, in hex (`"<mtimeNs>-<size>-<ino>"`). Stable while the file is unchanged
+ * (neither a rename nor a hard link changes any of the three). Every write through this driver
+ * makes a new file, renamed into place, so its inode differs from the one it replaces (both exist
+ * at the rename), and stamps it with a modification time of its own (write-time.ts), so a version
+ * whose inode number was freed and used again within one tick of the kernel's file clock still
+ * differs; an append moves the size. Not a content hash.
  */
 export function etagOf(st: BigIntStats): string {
-  return `"${st.mtimeNs.toString(16)}-${st.size.toString(16)}"`;
+  return `"${st.mtimeNs.toString(16)}-${st.size.toString(16)}-${st.ino.toString(16)}"`;
 }
 
 /** The stats of `path` (symlinks followed), or undefined when nothing is there. */
