@@ -180,3 +180,16 @@ describe("presign read with response overrides", () => {
     expect(driver.asked).toHaveLength(1);
   });
 });
+
+describe("presign expiry without a service maximum", () => {
+  it("is refused when the URL would live past the year 9999 (no date can say when), nothing asked of the driver", async () => {
+    const { driver, store } = open(true, "", { limits: { multipartNumberMaximum: 10_000 } });
+    expect(await code(store.presign("read", "a", { expires: Number.MAX_SAFE_INTEGER }))).toBe("InvalidArgument");
+    const left = Math.floor(253_402_300_799 - Date.now() / 1000);
+    expect(await code(store.presign("read", "a", { expires: left + 10 }))).toBe("InvalidArgument");
+    expect(driver.asked).toHaveLength(0);
+    // A hundred years is an odd wish, but a date can still say when it ends.
+    expect(await code(store.presign("read", "a", { expires: 100 * 365 * 86_400 }))).toBeUndefined();
+    expect(driver.asked).toHaveLength(1);
+  });
+});

@@ -204,12 +204,15 @@ const PRESIGN_ONLY: Record<string, readonly PresignOperation[]> = {
   parts: ["completeMultipart"],
 };
 
+/** 9999-12-31T23:59:59Z in seconds since the epoch: the last instant a four-digit year can write. */
+const LAST_WRITABLE_SECOND = 253_402_300_799;
+
 /** Operations whose presigned request works on one upload: `multipartId` is required. */
 const PRESIGN_NEEDS_UPLOAD: readonly PresignOperation[] = ["writeMultipart", "listMultipart", "completeMultipart"];
 
 /**
  * A signed request for `op` on `path`, valid for `expires` seconds.
- * @throws CapabilityInsufficient, InvalidArgument (bad op or expiry, an option `op` does not take, a part index
+ * @throws CapabilityInsufficient, InvalidArgument (bad op, an expiry past the service's maximum or the year 9999, an option `op` does not take, a part index
  *   out of range, parts not numbered 0..n-1), PairRequired (no expires; writeMultipart, listMultipart or
  *   completeMultipart without multipartId; writeMultipart without index; completeMultipart without parts)
  */
@@ -239,6 +242,11 @@ export async function presign(scope: OperationScope, op: PresignOperation, path:
   const max = scope.driver.features.limits.presignExpiresMaximum;
   if (max !== undefined && options.expires > max) {
     throw storageError(ErrorCode.InvalidArgument, `presign expiry ${options.expires}s exceeds the service's ${max}s`);
+  }
+  // Past the last second of year 9999 no date can be written (HTTP dates, ISO 8601), and far before
+  // 2^53 s the signed timestamp would lose its last digits: such an expiry is a mistake, not a wish.
+  if (Date.now() / 1000 + options.expires > LAST_WRITABLE_SECOND) {
+    throw storageError(ErrorCode.InvalidArgument, `presign expiry ${options.expires}s would end after the year 9999`);
   }
   // A URL that writes creates an object: not at a directory path.
   const { key } = scope.resolve(path, { file: op === "write" || op === "createMultipart" || op === "writeMultipart" || op === "completeMultipart" });
