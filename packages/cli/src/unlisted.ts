@@ -72,7 +72,7 @@ export class UnlistedReport {
     const keys = this.keys.size - uploads;
     if (keys > 0) {
       this.write(
-        `stowage: objects were left out: ${keys} listing${keys === 1 ? " holds" : "s hold"} keys no path can address (written by another client with ${reasons}: see the warnings above); rename them with that client to include them\n`,
+        `stowage: objects were left out: ${keys} listing${keys === 1 ? " holds" : "s hold"} keys no path can address (written by another client with ${reasons}, or ending in "/" while holding bytes: see the warnings above); rename them with that client to include them\n`,
       );
     }
     if (uploads > 0) {

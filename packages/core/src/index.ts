@@ -81,6 +81,7 @@ export * from "./http/response-overrides.js";
 export * from "./http/response-headers.js";
 export * from "./listing/key-order.js";
 export * from "./listing/listed-name.js";
+export * from "./listing/listing-document.js";
 export * from "./listing/multipart-listings.js";
 export * from "./listing/truncated-page.js";
 export * from "./io/open-url.js";

@@ -117,4 +117,23 @@ describe("listing keys that no path addresses (written by other clients)", () =>
     expect(await paths(store.list("", { mode: "prefix" }))).toEqual(["ok", "sp ace", "nl\nx", "😀"]);
     expect(warnings()).toHaveLength(1);
   });
+
+  it("leaves out another client's `x/` key that holds bytes, never silently: in a prefix listing, and as the marker of the dir listed", async () => {
+    const { driver, store } = openRecording();
+    const held: RawObject = { key: "n/", mode: "dir", size: 25 };
+    driver.pages = [[file("k"), held, { key: "m/", mode: "dir", size: 0 }, file("n/c")]];
+    expect(await paths(store.list("", { mode: "prefix" }))).toEqual(["k", "m/", "n/c"]);
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]![0]).toMatch(/^1 key in the rec listing of "" .*: "n\/" \(ends in "\/" \(a directory\) but holds 25 bytes\)$/);
+    driver.pages = [[held, file("n/c")]];
+    expect(await paths(store.list("n/", { mode: "dir" }))).toEqual(["n/c"]);
+    expect(warnings()).toHaveLength(2);
+    expect(warnings()[1]![0]).toContain('"n/" (ends in "/" (a directory) but holds 25 bytes)');
+    // A zero-byte marker, and a dir listing of the parent (where it shows as the dir it reads as), warn nothing.
+    driver.pages = [[{ key: "n/", mode: "dir", size: 0 }, file("n/c")]];
+    expect(await paths(store.list("n/", { mode: "dir" }))).toEqual(["n/c"]);
+    driver.pages = [[held]];
+    expect(await paths(store.list("", { mode: "dir" }))).toEqual(["n/"]);
+    expect(warnings()).toHaveLength(2);
+  });
 });

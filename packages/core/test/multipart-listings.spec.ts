@@ -76,3 +76,19 @@ describe("S3-style multipart listings marked truncated with nothing to continue 
     expect((await parseListPartsResult(xml("<ListPartsResult><IsTruncated>true</IsTruncated><NextPartNumberMarker>4</NextPartNumberMarker></ListPartsResult>"))).nextMarker).toBe("4");
   });
 });
+
+describe("S3-style multipart listings that are no listing (a 200 with another document)", () => {
+  it("refuse an <Error> document, another root and an absent or unreadable IsTruncated: never an empty last page", async () => {
+    const unexpected = { code: "Unexpected", retryable: true };
+    const error = xml("<Error><Code>InternalError</Code><Message>m</Message><RequestId>r</RequestId></Error>");
+    await expect(parseListPartsResult(error)).rejects.toMatchObject(unexpected);
+    await expect(parseListUploadsResult(error)).rejects.toMatchObject(unexpected);
+    await expect(parseListPartsResult(xml("<ListMultipartUploadsResult><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListUploadsResult(xml("<ListPartsResult><IsTruncated>false</IsTruncated></ListPartsResult>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListPartsResult(xml("<ListPartsResult><Part><PartNumber>1</PartNumber></Part></ListPartsResult>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListUploadsResult(xml("<ListMultipartUploadsResult></ListMultipartUploadsResult>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListPartsResult(xml("<ListPartsResult><IsTruncated>yes</IsTruncated></ListPartsResult>"))).rejects.toMatchObject(unexpected);
+    // A whole answer still reads, namespaced root (OSS) included.
+    expect(await parseListPartsResult(xml('<ListPartsResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com"><IsTruncated>false</IsTruncated></ListPartsResult>'))).toEqual({ items: [] });
+  });
+});

@@ -67,6 +67,55 @@ describe("paginate", () => {
     expect(calls).toBe(2);
   });
 
+  it("fails with Unexpected when a token comes back after other pages (A, B, A) instead of looping", async () => {
+    const next: Record<string, string> = { start: "A", A: "B", B: "A" };
+    const calls: Array<string | undefined> = [];
+    const items: string[] = [];
+    const e = await (async () => {
+      for await (const x of paginate(async (token) => {
+        calls.push(token);
+        // Bounded whatever paginate does: a 10th page ends the test.
+        if (calls.length > 10) throw new Error("paginate did not stop the cycle");
+        return { items: [token ?? "start"], nextToken: next[token ?? "start"]! };
+      })) {
+        items.push(x);
+      }
+    })().catch((x: unknown) => x);
+    expect(isStorageError(e, "Unexpected")).toBe(true);
+    expect(calls).toEqual([undefined, "A", "B"]);
+    expect(items).toEqual(["start", "A", "B"]);
+  });
+
+  it("fails with Unexpected when the start token comes back", async () => {
+    let calls = 0;
+    const e = await collect(
+      paginate(
+        async (token) => {
+          calls++;
+          if (calls > 10) throw new Error("paginate did not stop the cycle");
+          return { items: [calls], nextToken: token === "s" ? "t" : "s" };
+        },
+        { token: "s" },
+      ),
+    ).catch((x: unknown) => x);
+    expect(isStorageError(e, "Unexpected")).toBe(true);
+    expect(calls).toBe(2);
+  });
+
+  it("follows a long listing of distinct tokens to its end (more pages than it remembers)", async () => {
+    // More than the 10,000 tokens paginate remembers (REMEMBERED_TOKENS).
+    const last = 12_000;
+    let count = 0;
+    for await (const x of paginate(async (token) => {
+      const i = token === undefined ? 0 : Number(token);
+      return i < last ? { items: [i], nextToken: String(i + 1) } : { items: [i] };
+    })) {
+      expect(x).toBe(count);
+      count++;
+    }
+    expect(count).toBe(last + 1);
+  });
+
   it("checks the signal between pages", async () => {
     const ac = new AbortController();
     const { calls, fetchPage } = pages([{ items: [1], nextToken: "1" }, { items: [2] }]);

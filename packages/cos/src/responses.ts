@@ -6,6 +6,7 @@ import {
   headerValue,
   metadataFromHeaders,
   objectSizeFromHeaders,
+  parseListingXml,
   parseListPartsResult,
   parseListUploadsResult,
   parseXml,
@@ -103,14 +104,16 @@ export interface ListObjectsPage {
 
 /**
  * Parses `<ListBucketResult>` (names url-encoded): files as `file` objects
- * (`dir` for zero-size keys ending with `/`), common prefixes as `dir` objects.
+ * (`dir`, with their size, for keys ending with `/`), common prefixes as `dir` objects.
  * A truncated page continues from `NextMarker`, else after its last entry (COS lists
  * in key order, so that is where the page ended).
- * @throws StorageError `Unexpected` (retryable): the body is not well-formed XML, or is
- *   truncated with no `NextMarker` and no entry (the listing never ends short silently)
+ * @throws StorageError `Unexpected` (retryable): the body is not well-formed XML, is another
+ *   document (an `<Error>` in a 200) or has no `IsTruncated` of `true` or `false` (core
+ *   `parseListingXml`), or is truncated with no `NextMarker` and no entry (the listing never ends
+ *   short silently)
  */
 export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
-  const { value } = await parseXml(body);
+  const { value, truncated } = await parseListingXml(body, "ListBucketResult");
   const encoded = xmlText(value, "EncodingType") === "url";
   const name = (s: string): string => (encoded ? decodeListedName(s) : s);
   const items: RawObject[] = [];
@@ -121,7 +124,7 @@ export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
   for (const c of xmlChildren(value, "Contents")) items.push(listedObject(c, name));
   // Key (UTF-8 byte) order, as COS and every other driver list: not UTF-16 code units.
   items.sort((a, b) => compareKeys(a.key, b.key));
-  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  if (!truncated) return { items };
   const next = xmlText(value, "NextMarker");
   const marker = next !== undefined && next !== "" ? name(next) : items[items.length - 1]?.key;
   if (marker === undefined) throw truncatedWithoutMarker("objects");
@@ -162,12 +165,12 @@ export async function parseResultEtag(body: Buffer, expectedRoot: string): Promi
   return out;
 }
 
-/** The parts of `<ListPartsResult>` (index = PartNumber - 1). @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+/** The parts of `<ListPartsResult>` (index = PartNumber - 1). @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML or not a whole `<ListPartsResult>` (core `parseListPartsResult`) */
 export function parseListParts(body: Buffer): Promise<ListedParts> {
   return parseListPartsResult(body);
 }
 
-/** In-progress uploads of `<ListMultipartUploadsResult>` as `part` objects, and the next markers. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+/** In-progress uploads of `<ListMultipartUploadsResult>` as `part` objects, and the next markers. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML or not a whole `<ListMultipartUploadsResult>` (core `parseListUploadsResult`) */
 export const parseListUploads: (body: Buffer) => Promise<ListedUploads> = parseListUploadsResult;
 
 /**
@@ -182,17 +185,19 @@ export async function parseDeleteErrors(body: Buffer): Promise<Array<{ key: stri
 }
 
 /**
- * Buckets of `<ListAllMyBucketsResult>`, and the next marker (`NextMarker`) when truncated.
- * @throws StorageError `Unexpected` (retryable): not well-formed XML, or truncated without a `NextMarker`
+ * Buckets of `<ListAllMyBucketsResult>`, and the next marker (`NextMarker`) when truncated (an
+ * absent `IsTruncated` is the last page: GET Service without a marker may leave it out).
+ * @throws StorageError `Unexpected` (retryable): not well-formed XML, another document (an
+ *   `<Error>` in a 200), an `IsTruncated` neither `true` nor `false`, or truncated without a `NextMarker`
  */
 export async function parseListBuckets(body: Buffer): Promise<{ items: { name: string; location?: string }[]; nextMarker?: string }> {
-  const { value } = await parseXml(body);
+  const { value, truncated } = await parseListingXml(body, "ListAllMyBucketsResult", "optional");
   const buckets = xmlChildren(value, "Buckets")[0];
   const items = xmlChildren(buckets, "Bucket").map((b) => {
     const location = xmlText(b, "Location");
     return { name: xmlText(b, "Name") ?? "", ...(location ? { location } : {}) };
   });
-  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  if (!truncated) return { items };
   const next = xmlText(value, "NextMarker");
   if (next === undefined || next === "") throw truncatedWithoutMarker("buckets", "it gave no NextMarker");
   return { items, nextMarker: next };

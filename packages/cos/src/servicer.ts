@@ -5,6 +5,7 @@ import { COS_TYPE } from "./config.js";
 import type { CredentialSource } from "./credentials.js";
 import { cosServiceFeatures } from "./features.js";
 import { cosErrorFromResponse } from "./errors.js";
+import { sendListing } from "./listing-answer.js";
 import { deleteBucket, listBuckets, putBucket, type CosCall } from "./requests.js";
 import { parseErrorBody, parseListBuckets } from "./responses.js";
 
@@ -47,11 +48,10 @@ export class CosServiceDriver implements ServiceDriver {
     await sendExpecting(this.clientFor(name, this.location), deleteBucket(), 404, "NoSuchBucket", options);
   }
 
-  /** One page of GET Service. @throws StorageError `PermissionDenied`, ... */
+  /** One page of GET Service. @throws StorageError `PermissionDenied`, `Unexpected` (an answer that is no bucket listing, see parseListBuckets), ... */
   async list(token: string | undefined, options: DriverCallOptions): Promise<{ items: { name: string; location?: string }[]; nextToken?: string }> {
     const client = new CosClient(serviceAddress(this.addressing), this.credentials, this.settings);
-    const res = await client.sendBuffered(listBuckets(token), { signal: options.signal });
-    const page = await parseListBuckets(res.body);
+    const page = await sendListing(client, listBuckets(token), options, parseListBuckets);
     return page.nextMarker === undefined ? { items: page.items } : { items: page.items, nextToken: page.nextMarker };
   }
 

@@ -6,6 +6,7 @@ import {
   headerValue,
   metadataFromHeaders,
   objectSizeFromHeaders,
+  parseListingXml,
   parseListPartsResult,
   parseListUploadsResult,
   parseXml,
@@ -191,11 +192,13 @@ function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
  * `link` without size or target for symlinks, `dir` for keys ending with `/`),
  * common prefixes as `dir` objects, all in UTF-8 byte order (core's `compareKeys`).
  * A truncated page continues only from its `NextContinuationToken` (opaque: no key can stand in).
- * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, or is
- *   truncated without a `NextContinuationToken` (the listing never ends short silently)
+ * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, is another
+ *   document (an `<Error>` in a 200) or has no `IsTruncated` of `true` or `false` (core
+ *   `parseListingXml`), or is truncated without a `NextContinuationToken` (the listing never ends
+ *   short silently)
  */
 export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
-  const { value } = await parseXml(body);
+  const { value, truncated } = await parseListingXml(body, "ListBucketResult");
   const encoded = xmlText(value, "EncodingType") === "url";
   const name = (s: string): string => (encoded ? decodeListedName(s) : s);
   const items: RawObject[] = [];
@@ -206,7 +209,7 @@ export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
   for (const c of xmlChildren(value, "Contents")) items.push(listedObject(c, name));
   // OSS sends objects and common prefixes as two lists, each in UTF-8 byte order; merge them in that order.
   items.sort((a, b) => compareKeys(a.key, b.key));
-  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  if (!truncated) return { items };
   const next = xmlText(value, "NextContinuationToken");
   if (next === undefined || next === "") throw truncatedWithoutMarker("objects", "it gave no NextContinuationToken");
   return { items, nextToken: encoded ? decodeToken(next) : next };
@@ -230,26 +233,28 @@ export async function parseResultEtag(body: Buffer, expectedRoot: string): Promi
   return out;
 }
 
-/** The parts of `<ListPartsResult>` (index = PartNumber - 1), with their CRC64. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+/** The parts of `<ListPartsResult>` (index = PartNumber - 1), with their CRC64. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML or not a whole `<ListPartsResult>` (core `parseListPartsResult`) */
 export function parseListParts(body: Buffer): Promise<ListedParts> {
   return parseListPartsResult(body, "HashCrc64ecma");
 }
 
-/** In-progress uploads of `<ListMultipartUploadsResult>` as `part` objects, and the next markers. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML */
+/** In-progress uploads of `<ListMultipartUploadsResult>` as `part` objects, and the next markers. @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML or not a whole `<ListMultipartUploadsResult>` (core `parseListUploadsResult`) */
 export const parseListUploads: (body: Buffer) => Promise<ListedUploads> = parseListUploadsResult;
 
 /**
- * Buckets of `<ListAllMyBucketsResult>` (region without `oss-`), and the next marker when truncated.
- * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, or is truncated without a `NextMarker`
+ * Buckets of `<ListAllMyBucketsResult>` (region without `oss-`), and the next marker when truncated
+ * (an absent `IsTruncated` is the last page: OSS sends it only when it pages).
+ * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, is another
+ *   document (an `<Error>` in a 200), has an `IsTruncated` neither `true` nor `false`, or is truncated without a `NextMarker`
  */
 export async function parseListBuckets(body: Buffer): Promise<{ items: { name: string; location?: string }[]; nextMarker?: string }> {
-  const { value } = await parseXml(body);
+  const { value, truncated } = await parseListingXml(body, "ListAllMyBucketsResult", "optional");
   const buckets = xmlChildren(value, "Buckets")[0];
   const items = xmlChildren(buckets, "Bucket").map((b) => {
     const location = normalizeRegion(xmlText(b, "Region") || xmlText(b, "Location"));
     return { name: xmlText(b, "Name") ?? "", ...(location ? { location } : {}) };
   });
-  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  if (!truncated) return { items };
   const next = xmlText(value, "NextMarker");
   if (next === undefined || next === "") throw truncatedWithoutMarker("buckets", "it gave no NextMarker");
   return { items, nextMarker: next };

@@ -5,6 +5,7 @@ import { OSS_TYPE } from "./config.js";
 import type { CredentialSource } from "./credentials.js";
 import { ossErrorFromResponse } from "./errors.js";
 import { ossServiceFeatures } from "./features.js";
+import { sendListing } from "./listing-answer.js";
 import { deleteBucket, listBuckets, putBucket } from "./requests.js";
 import { errorDocument, parseListBuckets } from "./responses.js";
 
@@ -74,7 +75,7 @@ export class OssServiceDriver implements ServiceDriver {
     throw ossErrorFromResponse(res, body).withContext({ service: OSS_TYPE });
   }
 
-  /** One page of ListBuckets (up to 1000; the token is the next marker). @throws StorageError `PermissionDenied`, ... */
+  /** One page of ListBuckets (up to 1000; the token is the next marker). @throws StorageError `PermissionDenied`, `Unexpected` (an answer that is no bucket listing, see parseListBuckets), ... */
   async list(token: string | undefined, options: DriverCallOptions): Promise<BucketPage> {
     return this.listPage(token, undefined, options);
   }
@@ -86,8 +87,7 @@ export class OssServiceDriver implements ServiceDriver {
   private async listPage(token: string | undefined, prefix: string | undefined, options: DriverCallOptions): Promise<BucketPage> {
     const address = serviceAddress(this.location, this.addressing);
     const client = new OssClient(address, undefined, this.credentials, { version: this.signatureVersion, region: signingRegion(this.location, this.addressing.endpoint) ?? DEFAULT_REGION }, this.settings);
-    const res = await client.sendBuffered(listBuckets(token, prefix), { signal: options.signal });
-    const page = await parseListBuckets(res.body);
+    const page = await sendListing(client, listBuckets(token, prefix), options, parseListBuckets);
     return page.nextMarker === undefined ? { items: page.items } : { items: page.items, nextToken: page.nextMarker };
   }
 

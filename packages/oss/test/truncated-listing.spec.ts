@@ -24,4 +24,17 @@ describe("oss: truncated listing answers", () => {
     expect((await parseListBuckets(buckets("<IsTruncated>true</IsTruncated><NextMarker>a</NextMarker>"))).nextMarker).toBe("a");
     expect(await parseListBuckets(buckets("<IsTruncated>false</IsTruncated>"))).toEqual({ items: [{ name: "a" }] });
   });
+
+  it("a 200 that is no listing (an <Error> document, another document, no IsTruncated) is Unexpected (retryable), never an empty last page", async () => {
+    const error = xml("<Error><Code>InternalError</Code><Message>m</Message><RequestId>r</RequestId></Error>");
+    await expect(parseListObjects(error)).rejects.toMatchObject(unexpected);
+    await expect(parseListObjects(xml("<ListAllMyBucketsResult><IsTruncated>false</IsTruncated></ListAllMyBucketsResult>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListObjects(objects("<Contents><Key>a</Key></Contents>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListObjects(objects("<IsTruncated>False</IsTruncated>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListBuckets(error)).rejects.toMatchObject(unexpected);
+    await expect(parseListBuckets(objects("<IsTruncated>false</IsTruncated>"))).rejects.toMatchObject(unexpected);
+    await expect(parseListBuckets(xml("<ListAllMyBucketsResult><IsTruncated>1</IsTruncated></ListAllMyBucketsResult>"))).rejects.toMatchObject(unexpected);
+    // GET Service may leave IsTruncated out when it does not page: the last page.
+    expect(await parseListBuckets(xml("<ListAllMyBucketsResult><Buckets><Bucket><Name>a</Name></Bucket></Buckets></ListAllMyBucketsResult>"))).toEqual({ items: [{ name: "a" }] });
+  });
 });

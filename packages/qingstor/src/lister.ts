@@ -8,8 +8,10 @@ import {
   type DriverListRequest,
   type DriverPartsPage,
   type DriverUploadsPage,
+  type RawObject,
 } from "@stowage/core";
-import { expectJson, type QingStorClient } from "./client.js";
+import type { QingStorClient } from "./client.js";
+import { sendListing } from "./listing-answer.js";
 import { listObjects, listParts, listUploads } from "./requests.js";
 import { parseListObjects, parseListParts, parseListUploads } from "./responses.js";
 
@@ -19,30 +21,31 @@ export const PAGE_MAXIMUM = 1000;
 /**
  * One page of ListObjects. Dir mode (delimiter `/`) yields files and
  * sub-directories but not the listed directory's own marker; prefix mode
- * yields files only (directory markers, keys ending with `/`, are left out).
+ * yields files only (directory markers, zero-byte keys ending with `/`, are left out; such a key
+ * that holds bytes is passed on as a `dir` with its size, which core reports as not listed).
  * With `links`, keys of the link content type are `link`s (without their target).
  * The token is the `next_marker` of the page, a key (see parseListObjects for a page without
  * one; `startAfter` is the marker of the first); core hands back only tokens this driver
  * produced for the same prefix and mode.
  * @throws StorageError `ObjectNotExist` (no such bucket), `PermissionDenied`, `Aborted`,
- *   `Unexpected` (`has_more` with no way on, see parseListObjects), ...
+ *   `Unexpected` (`has_more` with no way on, or a 200 that is no listing, retried first: see
+ *   parseListObjects and sendListing), `ServiceInternal` (a 200 carrying `internal_server_error`), ...
  */
 export async function listObjectsPage(client: QingStorClient, request: DriverListRequest, options: DriverCallOptions, links = false): Promise<DriverListPage> {
   const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
   // The marker is a key: a first page starts after `startAfter`, later ones after their token.
-  const res = await client.sendBuffered(listObjects(request.prefix, request.delimiter, request.token || request.startAfter, limit), {
-    signal: options.signal,
-    validate: expectJson("list_objects"),
-  });
-  const page = parseListObjects(res.body, links);
-  const items = request.delimiter === undefined ? page.items.filter((o) => o.mode !== "dir") : page.items.filter((o) => o.key !== request.prefix);
+  const call = listObjects(request.prefix, request.delimiter, request.token || request.startAfter, limit);
+  const page = await sendListing(client, call, options, (body) => parseListObjects(body, links));
+  // Prefix mode lists objects, dir mode the directory's entries: markers (zero-byte `x/` keys) are
+  // left out; another client's `x/` key that holds bytes goes on to core, which reports it.
+  const isMarker = (o: RawObject): boolean => (o.size ?? 0) === 0 && (request.delimiter === undefined ? o.mode === "dir" : o.key === request.prefix);
+  const items = page.items.filter((o) => !isMarker(o));
   return page.nextMarker === undefined ? { items } : { items, nextToken: page.nextMarker };
 }
 
 /** True when anything at all lies under `prefix` (a directory implied by its contents). */
 export async function hasKeysUnder(client: QingStorClient, prefix: string, options: DriverCallOptions): Promise<boolean> {
-  const res = await client.sendBuffered(listObjects(prefix, undefined, undefined, 1), { signal: options.signal, validate: expectJson("list_objects") });
-  return parseListObjects(res.body).items.length > 0;
+  return (await sendListing(client, listObjects(prefix, undefined, undefined, 1), options, (body) => parseListObjects(body))).items.length > 0;
 }
 
 /**
@@ -54,11 +57,7 @@ export async function listUploadsPage(client: QingStorClient, request: DriverLis
   const limit = Math.max(1, Math.min(PAGE_MAXIMUM, request.limit));
   const after = request.token ? parseUploadToken(request.token) : undefined;
   const [keyMarker, uploadIdMarker] = after === undefined ? [undefined, undefined] : [after.key, after.id];
-  const res = await client.sendBuffered(listUploads(request.prefix, keyMarker, uploadIdMarker, limit), {
-    signal: options.signal,
-    validate: expectJson("list_multipart_uploads"),
-  });
-  const page = parseListUploads(res.body);
+  const page = await sendListing(client, listUploads(request.prefix, keyMarker, uploadIdMarker, limit), options, parseListUploads);
   return page.next === undefined ? { items: page.items } : { items: page.items, nextToken: uploadToken({ key: page.next.keyMarker, id: page.next.uploadIdMarker }) };
 }
 
@@ -83,8 +82,7 @@ export async function listPartsPage(
     if (!/^\d+$/.test(token)) throw storageError(ErrorCode.InvalidArgument, "invalid list token for parts");
     marker = Number(token);
   }
-  const res = await client.sendBuffered(listParts(key, uploadId, marker, limit), { signal: options.signal, validate: expectJson("list_multipart") });
-  const all = parseListParts(res.body);
+  const all = await sendListing(client, listParts(key, uploadId, marker, limit), options, parseListParts);
   const items = marker === undefined ? all : all.filter((p) => p.index > marker);
   const last = items[items.length - 1];
   return last === undefined ? { items } : { items, nextToken: String(last.index) };

@@ -13,6 +13,7 @@ import {
   type RawObject,
 } from "@stowage/core";
 import { crc64OfEtag } from "./etag.js";
+import { hasMore, listingJson, notAListing } from "./listing-json.js";
 import { isLinkContentType } from "./virtual-link.js";
 
 /** A QingStor error document: `{"code","message","request_id","url"}`. */
@@ -150,19 +151,21 @@ function listedObject(k: Json, links: boolean): RawObject {
  * by key (QingStor lists in its own internal order); `next_marker` while `has_more`. Without a
  * `next_marker`, a page of keys only continues after the last key as QingStor sent it (the end of
  * the page in QingStor's own order; the largest key by byte order could lie beyond keys not listed yet).
- * @throws StorageError `Unexpected` (retryable): the body is not a JSON object, or `has_more` comes
- *   without a `next_marker` on a page that holds common prefixes (where the page ended is not known)
- *   or nothing at all (the listing never ends short silently)
+ * @throws StorageError `Unexpected` (retryable): the body is not a JSON object, is an error
+ *   document (a string `code`), has no boolean `has_more` or a `keys` or `common_prefixes` that is
+ *   not a list, or `has_more` comes without a `next_marker` on a page that holds common prefixes
+ *   (where the page ended is not known) or nothing at all (the listing never ends short silently)
  */
 export function parseListObjects(body: Buffer, links = false): ListObjectsPage {
-  const doc = parseJson(body);
+  const doc = listingJson(parseJson(body), "list_objects", ["keys", "common_prefixes"]);
+  const more = hasMore(doc, "list_objects");
   const prefixes = array(doc["common_prefixes"]).filter((p): p is string => typeof p === "string");
   const items: RawObject[] = prefixes.map((p) => ({ key: p, mode: "dir" }));
   for (const k of array(doc["keys"])) if (k !== null && typeof k === "object") items.push(listedObject(k as Json, links));
   // The last key in QingStor's order, before sorting: where this page ended.
   const lastSent = prefixes.length === items.length ? undefined : items[items.length - 1]!.key;
   items.sort((a, b) => compareKeys(a.key, b.key));
-  if (doc["has_more"] !== true) return { items };
+  if (!more) return { items };
   const next = str(doc["next_marker"]);
   if (next !== undefined && next !== "") return { items, nextMarker: next };
   if (prefixes.length > 0 || lastSent === undefined) throw truncatedWithoutMarker("objects", "it gave no next_marker, and the page's end is not known");
@@ -175,10 +178,18 @@ export function parseInitiate(body: Buffer): string | undefined {
   return id === "" ? undefined : id;
 }
 
-/** The parts of a ListMultipart answer (QingStor's 0-based part numbers are Stowage's indexes), sorted. */
+/**
+ * The parts of a ListMultipart answer (QingStor's 0-based part numbers are Stowage's indexes),
+ * sorted. The answer has no `has_more`; it must carry `object_parts` or `count`, so that a JSON
+ * object that is no part listing is not read as "no parts" (which would end the listing).
+ * @throws StorageError `Unexpected` (retryable) when the body is not a JSON object, is an error
+ *   document (a string `code`), has an `object_parts` that is not a list, or has neither `object_parts` nor `count`.
+ */
 export function parseListParts(body: Buffer): Part[] {
+  const doc = listingJson(parseJson(body), "list_multipart", ["object_parts"]);
+  if (!Array.isArray(doc["object_parts"]) && int(doc["count"]) === undefined) throw notAListing("list_multipart", "neither object_parts nor count");
   const parts: Part[] = [];
-  for (const p of array(parseJson(body)["object_parts"])) {
+  for (const p of array(doc["object_parts"])) {
     if (p === null || typeof p !== "object") continue;
     const o = p as Json;
     const index = int(o["part_number"]);
@@ -194,10 +205,13 @@ export function parseListParts(body: Buffer): Part[] {
 /**
  * In-progress uploads of a ListMultipartUploads answer as `part` objects, and the next markers while
  * `has_more` (after the last upload when they are missing).
- * @throws StorageError `Unexpected` (retryable): not a JSON object, or `has_more` with no next key marker and no upload
+ * @throws StorageError `Unexpected` (retryable): not a JSON object, an error document (a string
+ *   `code`), no boolean `has_more`, an `uploads` that is not a list, or `has_more` with no next key
+ *   marker and no upload
  */
 export function parseListUploads(body: Buffer): { items: RawObject[]; next?: { keyMarker: string; uploadIdMarker: string } } {
-  const doc = parseJson(body);
+  const doc = listingJson(parseJson(body), "list_multipart_uploads", ["uploads", "common_prefixes"]);
+  const more = hasMore(doc, "list_multipart_uploads");
   const items: RawObject[] = [];
   for (const u of array(doc["uploads"])) {
     if (u === null || typeof u !== "object") continue;
@@ -209,7 +223,7 @@ export function parseListUploads(body: Buffer): { items: RawObject[]; next?: { k
     if (storageClass !== undefined && storageClass !== "") raw.storageClass = storageClass;
     items.push(raw);
   }
-  if (doc["has_more"] !== true) return { items };
+  if (!more) return { items };
   const last = items[items.length - 1];
   const keyMarker = str(doc["next_key_marker"]);
   const uploadIdMarker = str(doc["next_upload_id_marker"]);
@@ -242,9 +256,15 @@ export function parseDeleteErrors(body: Buffer): Array<{ key: string; code: stri
     .map((e) => ({ key: str(e["key"]) ?? "", code: str(e["code"]) ?? "", message: str(e["message"]) ?? "" }));
 }
 
-/** Buckets of a ListBuckets answer and the total `count` QingStor reports. */
+/**
+ * Buckets of a ListBuckets answer and the total `count` QingStor reports. The answer must carry
+ * `buckets` or `count`, so that a JSON object that is no bucket listing is not read as "no buckets".
+ * @throws StorageError `Unexpected` (retryable) when the body is not a JSON object, is an error
+ *   document (a string `code`), has a `buckets` that is not a list, or has neither `buckets` nor `count`.
+ */
 export function parseListBuckets(body: Buffer): { items: { name: string; location?: string }[]; count: number | undefined } {
-  const doc = parseJson(body);
+  const doc = listingJson(parseJson(body), "list_buckets", ["buckets"]);
+  if (!Array.isArray(doc["buckets"]) && int(doc["count"]) === undefined) throw notAListing("list_buckets", "neither buckets nor count");
   const items = array(doc["buckets"])
     .filter((b): b is Json => b !== null && typeof b === "object")
     .map((b) => {

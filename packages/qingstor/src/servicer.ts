@@ -1,10 +1,11 @@
 import { ErrorCode, isStorageError, storageError, type DriverCallOptions, type Endpoint, type ServiceDriver, type ServiceFeatures } from "@stowage/core";
 import { bucketAddress, createdZone, serviceAddress, zoneAddress } from "./addressing.js";
-import { expectJson, QingStorClient, type QingStorTransportSettings } from "./client.js";
+import { QingStorClient, type QingStorTransportSettings } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
 import type { QingStorCredentials } from "./credentials.js";
 import { qingstorErrorFromResponse } from "./errors.js";
 import { qingstorServiceFeatures } from "./features.js";
+import { sendListing } from "./listing-answer.js";
 import { deleteBucket, listBuckets, putBucket } from "./requests.js";
 import { parseErrorBody, parseListBuckets } from "./responses.js";
 
@@ -144,8 +145,7 @@ export class QingStorServiceDriver implements ServiceDriver {
   /** One ListBuckets answer: `pageSize` buckets from `offset`, and the total QingStor reports. */
   private async bucketsPage(offset: number, options: DriverCallOptions): Promise<ReturnType<typeof parseListBuckets>> {
     const client = new QingStorClient(serviceAddress(this.endpoint), undefined, this.credentials, this.settings);
-    const res = await client.sendBuffered(listBuckets(offset, this.pageSize), { signal: options.signal, validate: expectJson("list_buckets") });
-    return parseListBuckets(res.body);
+    return sendListing(client, listBuckets(offset, this.pageSize), options, parseListBuckets);
   }
 
   /**

@@ -156,10 +156,14 @@ describe("part listing pages", () => {
   /** A client whose ListMultipart answers come from `pages` (by marker), recording the markers asked for. */
   function fakeClient(answer: (marker: string | undefined) => unknown[], asked: Array<string | undefined>) {
     return {
-      sendBuffered: async (call: { query: Array<readonly [string, string | undefined]> }) => {
+      sendBuffered: async (call: { query: Array<readonly [string, string | undefined]> }, options?: { validate?: (res: unknown) => unknown }) => {
         const marker = call.query.find(([k]) => k === "part_number_marker")?.[1];
         asked.push(marker);
-        return { body: Buffer.from(JSON.stringify({ count: 0, object_parts: answer(marker) })) };
+        const res = { status: 200, body: Buffer.from(JSON.stringify({ count: 0, object_parts: answer(marker) })) };
+        // As the client does: a refused answer is an error.
+        const refused = await options?.validate?.(res);
+        if (refused !== undefined) throw refused;
+        return res;
       },
     } as never;
   }

@@ -4,7 +4,7 @@
  * order), not after the largest key, which could skip keys not listed yet. Forged JSON bodies.
  */
 import { describe, expect, it } from "@jest/globals";
-import { parseListObjects, parseListUploads } from "../src/responses.js";
+import { parseListBuckets, parseListObjects, parseListParts, parseListUploads } from "../src/responses.js";
 
 const json = (doc: unknown): Buffer => Buffer.from(JSON.stringify(doc));
 const keys = (...names: string[]): Array<{ key: string; size: number }> => names.map((key) => ({ key, size: 1 }));
@@ -41,5 +41,36 @@ describe("qingstor: truncated listing answers", () => {
   it("ListMultipartUploads: has_more with no next key marker and no upload is Unexpected", () => {
     expect(() => parseListUploads(json({ has_more: true, uploads: [] }))).toThrow(expect.objectContaining({ code: "Unexpected" }));
     expect(parseListUploads(json({ has_more: true, uploads: [{ key: "k", upload_id: "u" }] })).next).toEqual({ keyMarker: "k", uploadIdMarker: "u" });
+  });
+
+  it("a 200 that is no listing (an error document, no has_more, lists that are not lists) is Unexpected (retryable), never an empty last page", () => {
+    const refused = (parse: (body: Buffer) => unknown, doc: unknown): void => {
+      let error: unknown;
+      try {
+        parse(json(doc));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: "Unexpected", retryable: true });
+    };
+    const errorDocument = { code: "internal_server_error", message: "m", request_id: "r", url: "u" };
+    for (const parse of [(b: Buffer) => parseListObjects(b), parseListUploads, parseListParts, parseListBuckets]) {
+      refused(parse, errorDocument);
+      refused(parse, {});
+    }
+    refused((b) => parseListObjects(b), { keys: [] });
+    refused((b) => parseListObjects(b), { has_more: "false", keys: [] });
+    refused((b) => parseListObjects(b), { has_more: false, keys: { key: "a" } });
+    refused((b) => parseListObjects(b), { has_more: false, common_prefixes: "d/" });
+    refused(parseListUploads, { uploads: [] });
+    refused(parseListUploads, { has_more: false, uploads: {} });
+    refused(parseListParts, { count: 1, object_parts: {} });
+    refused(parseListBuckets, { buckets: {} });
+    // Whole answers still read.
+    expect(parseListObjects(json({ has_more: false, keys: null })).items).toEqual([]);
+    expect(parseListUploads(json({ has_more: false }))).toEqual({ items: [] });
+    expect(parseListParts(json({ count: 0 }))).toEqual([]);
+    expect(parseListParts(json({ object_parts: [] }))).toEqual([]);
+    expect(parseListBuckets(json({ count: 0 }))).toEqual({ items: [], count: 0 });
   });
 });

@@ -98,7 +98,7 @@ describe("the link target value (x-qs-meta-bs-link-target)", () => {
   });
 
   it("lists keys of the link type as links only when links are on", () => {
-    const body = Buffer.from(JSON.stringify({ keys: [{ key: "l", mime_type: LINK_CONTENT_TYPE, size: 0, etag: '"e"' }, { key: "f", mime_type: "text/plain", size: 3 }] }));
+    const body = Buffer.from(JSON.stringify({ has_more: false, keys: [{ key: "l", mime_type: LINK_CONTENT_TYPE, size: 0, etag: '"e"' }, { key: "f", mime_type: "text/plain", size: 3 }] }));
     expect(parseListObjects(body, true).items.map((o) => [o.key, o.mode, o.size])).toEqual([
       ["f", "file", 3],
       ["l", "link", undefined],

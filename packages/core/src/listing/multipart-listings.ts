@@ -1,7 +1,8 @@
 import type { RawObject } from "../driver/storage-driver.js";
 import type { Part } from "../object/object-info.js";
-import { parseXml, xmlChildren, xmlDate, xmlInt, xmlText } from "../http/xml.js";
+import { xmlChildren, xmlDate, xmlInt, xmlText } from "../http/xml.js";
 import { decodeListedName } from "./listed-name.js";
+import { parseListingXml } from "./listing-document.js";
 import { truncatedWithoutMarker } from "./truncated-page.js";
 
 /** A page of `<ListPartsResult>`: the parts (0-based indexes) and the next part-number marker. */
@@ -21,11 +22,12 @@ export interface ListedUploads {
  * index n - 1, with size, ETag, last modification and, when the service lists
  * one in element `crc64Element`, the part's CRC-64. A truncated page without
  * `NextPartNumberMarker` continues after its last part.
- * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, or is a
- *   truncated page with neither a marker nor a part to continue after.
+ * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, is another
+ *   document (an `<Error>`: see {@link parseListingXml}) or has no `IsTruncated` of `true` or
+ *   `false`, or is a truncated page with neither a marker nor a part to continue after.
  */
 export async function parseListPartsResult(body: Buffer, crc64Element?: string): Promise<ListedParts> {
-  const { value } = await parseXml(body);
+  const { value, truncated } = await parseListingXml(body, "ListPartsResult");
   const items: Part[] = [];
   for (const p of xmlChildren(value, "Part")) {
     const number = xmlInt(p, "PartNumber");
@@ -37,7 +39,7 @@ export async function parseListPartsResult(body: Buffer, crc64Element?: string):
     if (modified !== undefined) part.lastModified = modified;
     items.push(part);
   }
-  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  if (!truncated) return { items };
   const marker = xmlText(value, "NextPartNumberMarker");
   const last = items[items.length - 1];
   if ((marker === undefined || marker === "") && last === undefined) throw truncatedWithoutMarker("parts");
@@ -49,11 +51,12 @@ export async function parseListPartsResult(body: Buffer, crc64Element?: string):
  * OSS) as `part` objects, keys url-decoded when the answer says it encoded them
  * (`Encoding-Type` or `EncodingType`). A truncated page without next markers
  * continues after its last upload.
- * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, or is a
- *   truncated page with neither a next key marker nor an upload to continue after.
+ * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, is another
+ *   document (an `<Error>`: see {@link parseListingXml}) or has no `IsTruncated` of `true` or
+ *   `false`, or is a truncated page with neither a next key marker nor an upload to continue after.
  */
 export async function parseListUploadsResult(body: Buffer): Promise<ListedUploads> {
-  const { value } = await parseXml(body);
+  const { value, truncated } = await parseListingXml(body, "ListMultipartUploadsResult");
   const encoded = (xmlText(value, "Encoding-Type") ?? xmlText(value, "EncodingType")) === "url";
   const name = (s: string): string => (encoded ? decodeListedName(s) : s);
   const items: RawObject[] = [];
@@ -65,7 +68,7 @@ export async function parseListUploadsResult(body: Buffer): Promise<ListedUpload
     if (storageClass !== undefined) raw.storageClass = storageClass;
     items.push(raw);
   }
-  if (xmlText(value, "IsTruncated") !== "true") return { items };
+  if (!truncated) return { items };
   const last = items[items.length - 1];
   const keyMarker = xmlText(value, "NextKeyMarker");
   const uploadIdMarker = xmlText(value, "NextUploadIdMarker");

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError } from "../errors/storage-error.js";
 import { throwIfAborted } from "../io/abort.js";
@@ -7,6 +8,12 @@ export interface Page<T> {
   items: T[];
   nextToken?: string;
 }
+
+/**
+ * How many of the latest continuation tokens {@link paginate} remembers to tell a service that
+ * sends the listing back to a page it already gave (a cycle of up to this many pages).
+ */
+export const REMEMBERED_TOKENS = 10_000;
 
 /** Options of {@link paginate}. */
 export interface PaginateOptions {
@@ -21,11 +28,13 @@ export interface PaginateOptions {
  * the previous one has been consumed, and iteration stops after a page without
  * `nextToken`. Once `signal` aborts, no further item is yielded: the next step
  * of the iteration throws `Aborted`, even when items of the fetched page remain.
- * A service that hands back the token it was just given would loop forever; that
- * ends with `Unexpected` instead.
+ * A service that hands back a token it gave before (the one it was just given, or one of an
+ * earlier page: a marker that goes back, A, B, A) would loop forever, yielding the same items
+ * again; that ends with `Unexpected` instead. The last {@link REMEMBERED_TOKENS} tokens are
+ * remembered (as digests), so a cycle through more pages than that is not caught.
  *
- * @throws StorageError `Aborted` (before any page fetch or item), `Unexpected` (a repeated token,
- *   or a non-StorageError thrown by `fetchPage`), and whatever `fetchPage` throws.
+ * @throws StorageError `Aborted` (before any page fetch or item), `Unexpected` (a token the listing
+ *   already used, or a non-StorageError thrown by `fetchPage`), and whatever `fetchPage` throws.
  */
 export async function* paginate<T>(
   fetchPage: (token: string | undefined) => Promise<Page<T>>,
@@ -33,6 +42,8 @@ export async function* paginate<T>(
 ): AsyncGenerator<T, void, undefined> {
   const { signal } = options;
   let token = options.token === "" ? undefined : options.token;
+  const seen = new Set<string>();
+  if (token !== undefined) seen.add(digest(token));
   for (;;) {
     throwIfAborted(signal);
     let page: Page<T>;
@@ -49,9 +60,18 @@ export async function* paginate<T>(
     }
     const next = page.nextToken;
     if (next === undefined || next === "") return;
-    if (next === token) {
-      throw storageError(ErrorCode.Unexpected, "list returned the same continuation token twice");
+    const key = digest(next);
+    if (seen.has(key)) {
+      throw storageError(ErrorCode.Unexpected, "list returned a continuation token it had already returned: the listing would start over again and never end");
     }
+    seen.add(key);
+    // Oldest first (a Set keeps insertion order): forget it once the bound is reached.
+    if (seen.size > REMEMBERED_TOKENS) seen.delete(seen.values().next().value as string);
     token = next;
   }
+}
+
+/** A fixed-size stand-in for a token (keys can be 1 KiB long). */
+function digest(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("base64url").slice(0, 22);
 }

@@ -41,7 +41,9 @@ interface ListRequest {
  *
  * Keys no path addresses (another client's keys with `\`, an empty, `.` or `..` segment, NUL
  * or a lone surrogate, dir entries such as `x//` included) are left out, so a page may hold
- * fewer entries (tokens are the driver's, unaffected). They are added to `unlisted` when given
+ * fewer entries (tokens are the driver's, unaffected); so are the bytes of another client's key
+ * ending in `/` that holds some (its path names a directory: a prefix listing leaves it out, a dir
+ * listing shows it as a `dir`, and it is reported when it is the marker of the directory listed). They are added to `unlisted` when given
  * (a listing of several pages reports them once, at its end), else reported at once by one
  * process warning (`STOWAGE_UNLISTED_KEYS`, see {@link UnlistedKeys}).
  * @throws CapabilityInsufficient, InvalidArgument (also `startAfter` outside prefix mode, a bad path, or a
@@ -74,12 +76,16 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
   const items: ObjectInfo[] = [];
   const skipped = unlisted ?? new UnlistedKeys();
   for (const raw of page.items) {
-    // The dir marker of the listed directory itself is not one of its entries.
-    if (mode === "dir" && raw.key === prefix) continue;
     // A key outside the prefix asked for is the service's fault (or a damaged answer), not the caller's.
     if (typeof raw.key !== "string" || !raw.key.startsWith(prefix)) {
       throw storageError(ErrorCode.Unexpected, `the service listed a key outside the prefix asked for: ${JSON.stringify(raw.key)}`, { retryable: true });
     }
+    // Another client's `x/` key that holds bytes: its path names a directory, so no path reads
+    // them. A prefix listing (of objects) and the listing of that directory leave it out; never silently.
+    const holdsBytes = raw.mode === "dir" && (raw.size ?? 0) > 0;
+    if (holdsBytes && (mode === "prefix" || raw.key === prefix)) skipped.add(raw.key, `ends in "/" (a directory) but holds ${raw.size} bytes`);
+    // Not entries: the dir marker of the listed directory itself, and such a key in a prefix listing.
+    if ((mode === "dir" && raw.key === prefix) || (mode === "prefix" && holdsBytes)) continue;
     const reason = unaddressableReason(scope.workDir, raw.key);
     if (reason === undefined) items.push(toObjectInfo(scope.workDir, raw));
     else skipped.add(raw.key, reason, mode === "part");

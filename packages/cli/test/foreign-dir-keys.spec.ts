@@ -1,0 +1,107 @@
+/**
+ * Another client's key ending in `/` that holds bytes (`x/n/`, 25 bytes): its path names a
+ * directory, so no path reads those bytes. Listings leave it out, never silently (review-list
+ * F3): a prefix listing, and the dir listing of that directory, warn (`STOWAGE_UNLISTED_KEYS`),
+ * so `stowage cp -r` warns (and exits 10: jest's sandbox delivers no process warning, so the
+ * CLI's count of them is tested in a child process, unlisted-scope.spec.ts); a zero-byte marker
+ * (`x/m/`) stays silent. The keys are written by
+ * each driver itself, below core's path rules, on the protocol emulators (127.0.0.1), in process.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import { join } from "node:path";
+import { getService, newStorager, resolveOpenConfig, UNLISTED_KEYS_WARNING, type ObjectInfo } from "@stowage/core";
+import { main } from "../src/index.js";
+import { cleanEnv, readTree, removeDir, tempDir } from "./helpers.js";
+
+type Provider = "cos" | "oss" | "qingstor";
+
+interface Emulator {
+  connectionString(bucket: string, workDir?: string): string;
+  stop(): Promise<void>;
+}
+
+const BUCKET: Record<Provider, string> = { cos: "fdk-1250000000", oss: "fdk-bucket", qingstor: "fdk-bucket" };
+
+let work: string;
+let warn: ReturnType<typeof jest.spyOn> | undefined;
+const unlisted = (): string[] =>
+  (warn!.mock.calls as unknown[][]).filter((c) => (c[1] as { code?: string } | undefined)?.code === UNLISTED_KEYS_WARNING).map((c) => String(c[0]));
+
+async function paths(items: AsyncIterable<ObjectInfo>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const o of items) out.push(o.path);
+  return out;
+}
+
+beforeAll(async () => {
+  work = await tempDir("stowage-dir-keys-");
+  await Promise.all([import("@stowage/cos"), import("@stowage/oss"), import("@stowage/qingstor")]);
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+describe.each(["cos", "oss", "qingstor"] as const)("%s: another client's `x/` key that holds bytes", (provider) => {
+  let emulator: Emulator;
+  let conn: string;
+
+  beforeAll(async () => {
+    const { startEmulator } = (await import("@stowage/emulator")) as unknown as { startEmulator(o: { provider: Provider; buckets: string[] }): Promise<Emulator> };
+    emulator = await startEmulator({ provider, buckets: [BUCKET[provider]] });
+    conn = emulator.connectionString(BUCKET[provider]);
+    const definition = getService(provider)!;
+    const resolved = resolveOpenConfig(definition, conn, "storager");
+    const driver = definition.newStorageDriver(resolved.config, resolved.defaults);
+    const put = (key: string, text: string) => driver.write(key, { data: Buffer.from(text), size: Buffer.byteLength(text) }, {});
+    await put("x/n/", "twenty-five bytes of data");
+    await put("x/m/", "");
+    await put("x/n/c", "c");
+    await put("x/k", "kkkkkk");
+  });
+
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  const catchWarnings = (): void => {
+    warn = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+  };
+  afterEach(() => {
+    warn?.mockRestore();
+    warn = undefined;
+  });
+
+  it("a prefix listing leaves it out with a warning naming it; a zero-byte marker stays silent", async () => {
+    catchWarnings();
+    const store = newStorager(conn);
+    expect(await paths(store.list("x/", { mode: "prefix" }))).toEqual(["x/k", "x/n/c"]);
+    expect(unlisted()).toHaveLength(1);
+    expect(unlisted()[0]).toMatch(/^1 key in the /);
+    expect(unlisted()[0]).toContain('"x/n/" (ends in "/" (a directory) but holds 25 bytes)');
+    expect(unlisted()[0]).not.toContain("x/m/");
+  });
+
+  it("so does the dir listing of that directory; the listing of its parent shows it as a dir", async () => {
+    catchWarnings();
+    const store = newStorager(conn);
+    expect(await paths(store.list("x/n/", { mode: "dir" }))).toEqual(["x/n/c"]);
+    expect(unlisted()).toHaveLength(1);
+    expect(unlisted()[0]).toContain('"x/n/"');
+    expect(await paths(store.list("x/", { mode: "dir" }))).toEqual(["x/k", "x/m/", "x/n/"]);
+    expect(unlisted()).toHaveLength(1);
+    expect(await paths(store.list("x/m/", { mode: "dir" }))).toEqual([]);
+    expect(unlisted()).toHaveLength(1);
+  });
+
+  it("stowage cp -r copies the rest and reports it (the warning that makes the CLI exit 10)", async () => {
+    catchWarnings();
+    const dst = join(work, `${provider}-copy`);
+    const env = cleanEnv(join(work, "home"), { STOWAGE_PROFILE_E: conn });
+    const cp = await main(["cp", "-r", "e:x/", `${dst}/`], { env, cwd: work });
+    expect(cp.code).toBe(0);
+    expect(unlisted()).toHaveLength(1);
+    expect(unlisted()[0]).toContain('"x/n/" (ends in "/" (a directory) but holds 25 bytes)');
+    expect(await readTree(dst)).toEqual({ k: "kkkkkk", "n/c": "c" });
+  });
+});

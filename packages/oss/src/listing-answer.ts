@@ -1,0 +1,35 @@
+import { ErrorCode, isStorageError, storageError, type DriverCallOptions, type StorageError } from "@stowage/core";
+import type { OssClient } from "./client.js";
+import { ossErrorFromResponse } from "./errors.js";
+import type { OssCall } from "./requests.js";
+import { parseErrorBody } from "./responses.js";
+
+/**
+ * Sends a listing `call` (ListObjectsV2, ListMultipartUploads, ListParts, ListBuckets) and parses
+ * its answer with `parse` inside the client's retry loop: a 200 whose body is an `<Error>`
+ * document is the error it says (OSS error table: `InternalError` is a retryable
+ * `ServiceInternal`, `NoSuchBucket` is `ObjectNotExist`, ...), and a 200 that `parse` refuses (not
+ * the listing's document, no `IsTruncated`, not well-formed) is retried like a 5xx while retries
+ * remain. Neither ever reads as an empty last page.
+ * @throws StorageError mapped from OSS's answer, `Unexpected` (retryable) from `parse` once retries
+ *   are spent, `ServiceInternal` (network), `Aborted`
+ */
+export async function sendListing<T>(client: OssClient, call: OssCall, options: DriverCallOptions, parse: (body: Buffer) => Promise<T>): Promise<T> {
+  let parsed: { page: T } | undefined;
+  await client.sendBuffered(call, {
+    signal: options.signal,
+    validate: async (response): Promise<StorageError | undefined> => {
+      const error = await parseErrorBody(response.body);
+      if (error !== undefined) return ossErrorFromResponse(response, error);
+      try {
+        parsed = { page: await parse(response.body) };
+        return undefined;
+      } catch (e) {
+        if (isStorageError(e)) return e;
+        return storageError(ErrorCode.Unexpected, `${call.operation}: the answer could not be read`, { cause: e, retryable: true });
+      }
+    },
+  });
+  if (parsed === undefined) throw storageError(ErrorCode.Unexpected, `${call.operation}: the answer was not read`);
+  return parsed.page;
+}
