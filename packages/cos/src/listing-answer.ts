@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, storageError, type DriverCallOptions, type StorageError } from "@stowage/core";
+import { parsedAnswer, type DriverCallOptions } from "@stowage/core";
 import type { CosClient } from "./client.js";
 import { cosErrorFromResponse } from "./errors.js";
 import type { CosCall } from "./requests.js";
@@ -15,21 +15,14 @@ import { parseErrorBody } from "./responses.js";
  *   are spent, `ServiceInternal` (network), `Aborted`
  */
 export async function sendListing<T>(client: CosClient, call: CosCall, options: DriverCallOptions, parse: (body: Buffer) => Promise<T>): Promise<T> {
-  let parsed: { page: T } | undefined;
-  await client.sendBuffered(call, {
-    signal: options.signal,
-    validate: async (response): Promise<StorageError | undefined> => {
+  const answer = parsedAnswer(
+    call.operation,
+    async (response) => {
       const error = await parseErrorBody(response.body);
-      if (error !== undefined) return cosErrorFromResponse(response, error);
-      try {
-        parsed = { page: await parse(response.body) };
-        return undefined;
-      } catch (e) {
-        if (isStorageError(e)) return e;
-        return storageError(ErrorCode.Unexpected, `${call.operation}: the answer could not be read`, { cause: e, retryable: true });
-      }
+      return error === undefined ? undefined : cosErrorFromResponse(response, error);
     },
-  });
-  if (parsed === undefined) throw storageError(ErrorCode.Unexpected, `${call.operation}: the answer was not read`);
-  return parsed.page;
+    parse,
+  );
+  await client.sendBuffered(call, { signal: options.signal, validate: answer.validate });
+  return answer.value();
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, storageError, type DriverCallOptions, type StorageError } from "@stowage/core";
+import { parsedAnswer, type DriverCallOptions } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { qingstorErrorFromResponse } from "./errors.js";
 import type { QsCall } from "./qs-call.js";
@@ -15,21 +15,14 @@ import { parseErrorBody } from "./responses.js";
  *   retries are spent, `ServiceInternal` (network), `Aborted`
  */
 export async function sendListing<T>(client: QingStorClient, call: QsCall, options: DriverCallOptions, parse: (body: Buffer) => T): Promise<T> {
-  let parsed: { page: T } | undefined;
-  await client.sendBuffered(call, {
-    signal: options.signal,
-    validate: (response): StorageError | undefined => {
+  const answer = parsedAnswer(
+    call.operation,
+    (response) => {
       const error = parseErrorBody(response.body);
-      if (error !== undefined) return qingstorErrorFromResponse(response, error);
-      try {
-        parsed = { page: parse(response.body) };
-        return undefined;
-      } catch (e) {
-        if (isStorageError(e)) return e;
-        return storageError(ErrorCode.Unexpected, `${call.operation}: the answer could not be read`, { cause: e, retryable: true });
-      }
+      return error === undefined ? undefined : qingstorErrorFromResponse(response, error);
     },
-  });
-  if (parsed === undefined) throw storageError(ErrorCode.Unexpected, `${call.operation}: the answer was not read`);
-  return parsed.page;
+    parse,
+  );
+  await client.sendBuffered(call, { signal: options.signal, validate: answer.validate });
+  return answer.value();
 }
