@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { ErrorCode } from "../src/errors/error-code.js";
 import { storageError } from "../src/errors/storage-error.js";
 import { crc64Decimal } from "../src/integrity/crc64.js";
-import { WRITTEN_PARTS_MAX, WrittenParts, writtenParts } from "../src/multipart/written-parts.js";
+import { WRITTEN_PARTS_MAX, WRITTEN_UPLOADS_MAX, WrittenParts, writtenParts } from "../src/multipart/written-parts.js";
 import type { Part } from "../src/object/object-info.js";
 import { openRecording } from "./recording-driver.js";
 import { failure } from "./http-test-server.js";
@@ -63,6 +63,20 @@ describe("WrittenParts is bounded by parts", () => {
     expect(record.size).toBe(WRITTEN_PARTS_MAX);
     expect(record.vouched("k", "u0", [part(0, 1)]).parts[0]!.crc64).toBeUndefined();
     expect(record.vouched("k", `u${uploads - 1}`, [part(0, 1)]).parts[0]!.crc64).toBeDefined();
+  });
+
+  it("is bounded by uploads too: one-part uploads nobody completes here do not pile up their keys", () => {
+    const record = new WrittenParts(WRITTEN_PARTS_MAX, 3);
+    for (const id of ["a", "b", "c", "d"]) record.record("k", id, part(0));
+    expect(record.size).toBe(3);
+    expect(vouches(record, "a")).toBe(false);
+    expect(vouches(record, "b")).toBe(true);
+    expect(vouches(record, "d")).toBe(true);
+
+    const fresh = new WrittenParts();
+    for (let u = 0; u <= WRITTEN_UPLOADS_MAX; u++) fresh.record("k", `u${u}`, part(0, 1));
+    expect(fresh.size).toBe(WRITTEN_UPLOADS_MAX);
+    expect(fresh.vouched("k", "u0", [part(0, 1)]).parts[0]!.crc64).toBeUndefined();
   });
 
   it("an upload it forgot is completed without CRC-64s, never refused", () => {

@@ -10,6 +10,14 @@ import type { Part } from "../object/object-info.js";
  */
 export const WRITTEN_PARTS_MAX = 100_000;
 
+/**
+ * Uploads remembered at most (each holds its key, up to a few KiB: some 16 MiB for 10,000 uploads of
+ * 1,000-byte keys). Past that, the least recently written to is forgotten, so uploads nobody
+ * completes or aborts here (abandoned, or completed by a presigned request or another process)
+ * cannot grow the record with their keys.
+ */
+export const WRITTEN_UPLOADS_MAX = 10_000;
+
 /** What `writeMultipart` uploaded, by part index: size, ETag and the CRC-64 core computed of the bytes sent. */
 type Written = Map<number, { size: number; etag: string | undefined; crc64: string }>;
 
@@ -38,7 +46,7 @@ export interface VouchedParts {
  *
  * Uploads are told apart by key and id (an abort of the right id under another key forgets nothing).
  * An upload is forgotten when it is completed or aborted (`delete` with its `multipartId`), and,
- * past {@link WRITTEN_PARTS_MAX} parts in all, when it is the one written to least recently. A
+ * past {@link WRITTEN_PARTS_MAX} parts or {@link WRITTEN_UPLOADS_MAX} uploads in all, when it is the one written to least recently. A
  * forgotten upload's parts are simply not vouched for: completing it treats their CRC-64s as
  * parts uploaded by another process. Nothing wrong is ever believed; only that end-to-end check is lost.
  */
@@ -47,7 +55,10 @@ export class WrittenParts {
   private readonly uploads = new Map<string, Written>();
   private parts = 0;
 
-  constructor(private readonly maxParts = WRITTEN_PARTS_MAX) {}
+  constructor(
+    private readonly maxParts = WRITTEN_PARTS_MAX,
+    private readonly maxUploads = WRITTEN_UPLOADS_MAX,
+  ) {}
 
   /** Parts recorded now, over all uploads. */
   get size(): number {
@@ -65,7 +76,7 @@ export class WrittenParts {
     written.set(part.index, { size: part.size, etag: part.etag, crc64: part.crc64 });
     // The upload just written to is never the one evicted (one upload alone is bounded by the service's part limit).
     for (const [id, parts] of this.uploads) {
-      if (this.parts <= this.maxParts || id === upload) break;
+      if ((this.parts <= this.maxParts && this.uploads.size <= this.maxUploads) || id === upload) break;
       this.uploads.delete(id);
       this.parts -= parts.size;
     }
