@@ -136,8 +136,9 @@ export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHe
    * Called once a multipart upload exists, with its id (for checkpoints). Giving it also
    * keeps the upload when the write fails or is aborted, so a later write with
    * `multipartId` can resume it; abort it with `delete(path, { multipartId })` otherwise.
-   * When it throws, the write fails with its error and the new upload is aborted (best effort;
-   * an upload the abort could not remove is named in the error).
+   * When it throws, the write fails (a StorageError it throws as is, anything else as `Unexpected`
+   * with it as `cause`) and the new upload is aborted (best effort; an upload the abort could not
+   * remove is named in the error).
    */
   onMultipartCreate?: (multipartId: string) => void;
 }

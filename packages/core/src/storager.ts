@@ -127,7 +127,12 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * @throws ObjectNotExist, PermissionDenied, InvalidArgument (a bad path, a key over `limits.keyMaximum`)
    */
   stat(path: string, options?: StatOptions & Extra<X, "stat">): Promise<ObjectInfo>;
-  /** The object's bytes (or a range). Whole-object reads are CRC64-checked where the service sends one. @throws ObjectNotExist, IntegrityMismatch, Aborted */
+  /**
+   * The object's bytes (or a range). Whole-object reads are CRC64-checked where the service sends one.
+   * @throws ObjectNotExist, ObjectModeInvalid (a directory), Conflict (`ifMatch`/`ifNoneMatch`), IntegrityMismatch,
+   *   ServiceInternal (retryable: a body that broke past the resume budget, or at all when nothing pins the
+   *   object's version: no ETag, no CRC-64), Aborted
+   */
   read(path: string, options?: ReadOptions & Extra<X, "read">): Promise<Buffer>;
   /**
    * Streams the object; the stream errors with `IntegrityMismatch` rather than ending on corrupt data.
