@@ -30,12 +30,18 @@ export function listingJson(doc: Json, operation: string, lists: readonly string
 
 /**
  * Whether more follows a page of a listing QingStor pages with `has_more` (ListObjects,
- * ListMultipartUploads), which every such answer carries: a JSON object without it says nothing
- * of the rest, and is not taken for the last page.
- * @throws StorageError `Unexpected` (retryable) when `has_more` is not a boolean.
+ * ListMultipartUploads). Answers carry it since 2019; an older service's answer without it is
+ * still a listing when it carries its entries' list (`list`: `keys`, `uploads`), and then more
+ * follows exactly when it names a next marker (`marker`: `next_marker`, `next_key_marker`), as
+ * older clients paged. A JSON object with neither says nothing of the rest and is not taken for the last page.
+ * @throws StorageError `Unexpected` (retryable) when `has_more` is there but not a boolean, or
+ *   absent from an answer without the list.
  */
-export function hasMore(doc: Json, operation: string): boolean {
+export function hasMore(doc: Json, operation: string, list: string, marker: string): boolean {
   const v = doc["has_more"];
-  if (typeof v !== "boolean") throw notAListing(operation, v === undefined ? "no has_more" : "a has_more that is not a boolean");
-  return v;
+  if (typeof v === "boolean") return v;
+  if (v !== undefined && v !== null) throw notAListing(operation, "a has_more that is not a boolean");
+  if (!Array.isArray(doc[list])) throw notAListing(operation, `neither has_more nor ${list}`);
+  const next = doc[marker];
+  return typeof next === "string" && next !== "";
 }

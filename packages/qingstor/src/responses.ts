@@ -152,13 +152,14 @@ function listedObject(k: Json, links: boolean): RawObject {
  * `next_marker`, a page of keys only continues after the last key as QingStor sent it (the end of
  * the page in QingStor's own order; the largest key by byte order could lie beyond keys not listed yet).
  * @throws StorageError `Unexpected` (retryable): the body is not a JSON object, is an error
- *   document (a string `code`), has no boolean `has_more` or a `keys` or `common_prefixes` that is
+ *   document (a string `code`), has neither `has_more` nor a `keys` list (an answer without `has_more`
+ *   continues when it has a `next_marker`), a `has_more` that is no boolean, a `keys` or `common_prefixes` that is
  *   not a list, or `has_more` comes without a `next_marker` on a page that holds common prefixes
  *   (where the page ended is not known) or nothing at all (the listing never ends short silently)
  */
 export function parseListObjects(body: Buffer, links = false): ListObjectsPage {
   const doc = listingJson(parseJson(body), "list_objects", ["keys", "common_prefixes"]);
-  const more = hasMore(doc, "list_objects");
+  const more = hasMore(doc, "list_objects", "keys", "next_marker");
   const prefixes = array(doc["common_prefixes"]).filter((p): p is string => typeof p === "string");
   const items: RawObject[] = prefixes.map((p) => ({ key: p, mode: "dir" }));
   for (const k of array(doc["keys"])) if (k !== null && typeof k === "object") items.push(listedObject(k as Json, links));
@@ -206,12 +207,13 @@ export function parseListParts(body: Buffer): Part[] {
  * In-progress uploads of a ListMultipartUploads answer as `part` objects, and the next markers while
  * `has_more` (after the last upload when they are missing).
  * @throws StorageError `Unexpected` (retryable): not a JSON object, an error document (a string
- *   `code`), no boolean `has_more`, an `uploads` that is not a list, or `has_more` with no next key
+ *   `code`), neither `has_more` nor an `uploads` list (without `has_more`, a `next_key_marker` says more
+ *   follows), a `has_more` that is no boolean, an `uploads` that is not a list, or `has_more` with no next key
  *   marker and no upload
  */
 export function parseListUploads(body: Buffer): { items: RawObject[]; next?: { keyMarker: string; uploadIdMarker: string } } {
   const doc = listingJson(parseJson(body), "list_multipart_uploads", ["uploads", "common_prefixes"]);
-  const more = hasMore(doc, "list_multipart_uploads");
+  const more = hasMore(doc, "list_multipart_uploads", "uploads", "next_key_marker");
   const items: RawObject[] = [];
   for (const u of array(doc["uploads"])) {
     if (u === null || typeof u !== "object") continue;

@@ -58,11 +58,11 @@ describe("qingstor: truncated listing answers", () => {
       refused(parse, errorDocument);
       refused(parse, {});
     }
-    refused((b) => parseListObjects(b), { keys: [] });
+    refused((b) => parseListObjects(b), { common_prefixes: [] });
     refused((b) => parseListObjects(b), { has_more: "false", keys: [] });
     refused((b) => parseListObjects(b), { has_more: false, keys: { key: "a" } });
     refused((b) => parseListObjects(b), { has_more: false, common_prefixes: "d/" });
-    refused(parseListUploads, { uploads: [] });
+    refused(parseListUploads, { common_prefixes: [] });
     refused(parseListUploads, { has_more: false, uploads: {} });
     refused(parseListParts, { count: 1, object_parts: {} });
     refused(parseListBuckets, { buckets: {} });
@@ -72,5 +72,14 @@ describe("qingstor: truncated listing answers", () => {
     expect(parseListParts(json({ count: 0 }))).toEqual([]);
     expect(parseListParts(json({ object_parts: [] }))).toEqual([]);
     expect(parseListBuckets(json({ count: 0 }))).toEqual({ items: [], count: 0 });
+  });
+
+  it("an answer of a service from before has_more (2019) pages by its next marker alone, and still needs its list", () => {
+    expect(parseListObjects(json({ keys: keys("a") })).nextMarker).toBeUndefined();
+    expect(parseListObjects(json({ keys: keys("a"), next_marker: "" })).nextMarker).toBeUndefined();
+    expect(parseListObjects(json({ keys: keys("b", "a"), next_marker: "b" }))).toMatchObject({ nextMarker: "b", items: [{ key: "a" }, { key: "b" }] });
+    expect(parseListUploads(json({ uploads: [] }))).toEqual({ items: [] });
+    expect(parseListUploads(json({ uploads: [{ key: "k", upload_id: "u" }], next_key_marker: "k", next_upload_id_marker: "u" })).next).toEqual({ keyMarker: "k", uploadIdMarker: "u" });
+    expect(() => parseListObjects(json({ keys: [], has_more: null, next_marker: "x" }))).not.toThrow();
   });
 });
