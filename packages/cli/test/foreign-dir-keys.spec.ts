@@ -104,4 +104,32 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: another client's `x/` ke
     expect(unlisted()[0]).toContain('"x/n/" (ends in "/" (a directory) but holds 25 bytes)');
     expect(await readTree(dst)).toEqual({ k: "kkkkkk", "n/c": "c" });
   });
+
+  it("delete with mode dir refuses it (ObjectModeInvalid, kept), and stowage rm -r deletes everything but it", async () => {
+    catchWarnings();
+    const store = newStorager(conn);
+    const driver = definitionDriver(provider, conn);
+    await driver.write("y/n/", { data: Buffer.from("foreign bytes"), size: 13 }, {});
+    await driver.write("y/n/c", { data: Buffer.from("c"), size: 1 }, {});
+    await driver.write("y/m/", { data: Buffer.alloc(0), size: 0 }, {});
+    await expect(store.delete("y/n/", { mode: "dir" })).rejects.toMatchObject({ code: "ObjectModeInvalid", message: expect.stringContaining("holds 13 bytes") });
+    expect((await driver.stat("y/n/", {})).size).toBe(13);
+    // A zero-byte marker, and one that is not there, are deleted as before.
+    await store.delete("y/m/", { mode: "dir" });
+    await expect(driver.stat("y/m/", {})).rejects.toMatchObject({ code: "ObjectNotExist" });
+    await store.delete("y/gone/", { mode: "dir" });
+
+    const env = cleanEnv(join(work, "home"), { STOWAGE_PROFILE_E: conn });
+    const rm = await main(["rm", "-r", "--yes", "e:y/"], { env, cwd: work });
+    expect(rm.code).toBe(0);
+    await expect(driver.stat("y/n/c", {})).rejects.toMatchObject({ code: "ObjectNotExist" });
+    expect((await driver.stat("y/n/", {})).size).toBe(13);
+  });
 });
+
+/** A driver of `provider` opened on `conn`, below core's path rules (it writes keys no path addresses). */
+function definitionDriver(provider: Provider, conn: string) {
+  const definition = getService(provider)!;
+  const resolved = resolveOpenConfig(definition, conn, "storager");
+  return definition.newStorageDriver(resolved.config, resolved.defaults);
+}

@@ -156,7 +156,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * its `/` cannot exist: nothing to delete, nothing sent. The work_dir itself (`""` or its
    * absolute path, with `mode: "dir"`) is never deleted, on any storage: `InvalidArgument`,
    * nothing sent (delete what is in it, or delete it by name from a storager opened on its parent).
-   * @throws InvalidArgument (a bad path, the work_dir itself, a key over `limits.keyMaximum`), ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (a non-empty directory where the storage refuses), Aborted
+   * @throws InvalidArgument (a bad path, the work_dir itself, a key over `limits.keyMaximum`), ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`; with it, on object stores, a `d/` key another client filled with bytes), Conflict (a non-empty directory where the storage refuses), Aborted
    */
   delete(path: string, options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
   /**

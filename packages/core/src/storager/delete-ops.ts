@@ -19,7 +19,8 @@ const DELETE_CONCURRENCY = 8;
  * takes over `limits.keyMaximum` cannot exist: nothing to delete, and nothing is sent. The work_dir
  * itself (`""`, or its absolute path) is never deleted, on any storage: `InvalidArgument`, nothing
  * sent (at a bucket's root that request would name the bucket).
- * @throws InvalidArgument (a bad path, the work_dir itself), ObjectModeInvalid (a directory without `mode: "dir"`), Conflict (non-empty directory where the service refuses)
+ * @throws InvalidArgument (a bad path, the work_dir itself), ObjectModeInvalid (a directory without `mode: "dir"`; with it, on
+ *   object stores, a `d/` key that holds bytes: not a marker), Conflict (non-empty directory where the service refuses)
  */
 export async function deleteObject(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<void> {
   scope.require("delete");
@@ -40,7 +41,20 @@ export async function deleteObject(scope: OperationScope, path: string, rawOptio
   refuseWorkDir(scope, key, path);
   if (dir && typeof scope.driver.deleteDir === "function") return scope.driver.deleteDir(key, options);
   if (!dir && key.endsWith("/") && scope.driver.features.virtualDir) await refuseDirectory(scope, key, options);
+  if (dir && scope.driver.features.virtualDir) await refuseFilledMarker(scope, key, path, options);
   return scope.driver.delete(key, options);
+}
+
+/**
+ * Refuses to delete a `d/` key that holds bytes: not a directory marker (those are empty) but an
+ * object another client wrote, which no path addresses and listings leave out with a warning, so
+ * the caller never saw it. One HEAD; a marker that is not there is fine (nothing to delete).
+ * @throws StorageError `ObjectModeInvalid` (the key holds bytes), or what the stat throws other than `ObjectNotExist`
+ */
+async function refuseFilledMarker(scope: OperationScope, key: string, path: string, options: { signal?: AbortSignal }): Promise<void> {
+  const found = await scope.driver.stat(key, options.signal === undefined ? {} : { signal: options.signal }).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
+  if (found?.size === undefined || found.size === 0) return;
+  throw storageError(ErrorCode.ObjectModeInvalid, `${JSON.stringify(path)} holds ${found.size} bytes another client wrote under a directory's name: not a directory marker, so not deleted (no path addresses it; remove or rename it with that client)`);
 }
 
 /**
