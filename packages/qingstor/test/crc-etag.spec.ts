@@ -159,10 +159,26 @@ describe("qingstor multipart objects on the emulator", () => {
       await store.writeMultipart(obj, data.subarray(4 * MiB, 8 * MiB), { index: 1 }),
       await store.writeMultipart(obj, data.subarray(8 * MiB), { index: 2 }),
     ];
-    // Parts without their CRC-64 (as a listing gives them): Complete stores the MD5 of MD5s.
+    // Parts without their CRC-64 (as a listing gives them) that another process uploaded: Complete stores the MD5 of MD5s.
+    writtenParts.forget(`${WORK}r/other`, obj.multipartId!);
     const written = await store.completeMultipart(obj, parts.map(({ crc64: _c, ...p }) => p));
     expect(written.etag).toBe(multipartEtag(parts));
     expect((await store.stat("r/other")).crc64).toBeUndefined();
     expect(sha(await store.read("r/other"))).toBe(sha(data));
+  });
+
+  it("parts listMultipart gives (no crc64) that this process uploaded get their recorded CRC-64s: the object gets its CRC ETag", async () => {
+    const data = randomBytes(9 * MiB + 5);
+    const obj = await store.createMultipart("r/listed");
+    await store.writeMultipart(obj, data.subarray(0, 4 * MiB), { index: 0 });
+    await store.writeMultipart(obj, data.subarray(4 * MiB, 8 * MiB), { index: 1 });
+    await store.writeMultipart(obj, data.subarray(8 * MiB), { index: 2 });
+    const listed = [];
+    for await (const p of store.listMultipart(obj)) listed.push(p);
+    expect(listed.every((p) => p.crc64 === undefined)).toBe(true);
+    const written = await store.completeMultipart(obj, listed);
+    expect(written.crc64).toBe(crc64Decimal(data));
+    expect(crc64OfEtag(written.etag)).toBe(crc64Decimal(data));
+    expect((await store.stat("r/listed")).crc64).toBe(crc64Decimal(data));
   });
 });

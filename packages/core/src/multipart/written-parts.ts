@@ -86,7 +86,9 @@ export class WrittenParts {
    * Sorts the CRC-64s of `parts` (of upload `multipartId` at `key`) by where they come from. One the
    * service listed (`listed`: the indexes whose CRC-64 `checkStoredParts` got from the listing) is
    * kept; one of a part recorded here (same size and ETag) is kept when it is the recorded one;
-   * any other is left out of the parts and returned in `unchecked`.
+   * any other is left out of the parts and returned in `unchecked`. A part given without a CRC-64
+   * (as `listMultipart` returns them on COS and QingStor) gets the recorded one when it is the part
+   * recorded here (same size, same ETag), so that the object's CRC-64 is still checked end to end.
    * @throws StorageError `Conflict` when a part's CRC-64 contradicts the recorded one: it is not the
    *   CRC-64 of the bytes uploaded (nothing is completed, the upload is kept).
    */
@@ -94,8 +96,13 @@ export class WrittenParts {
     const written = this.uploads.get(uploadKey(key, multipartId));
     const unchecked = new Map<number, string>();
     const vouched = parts.map((part) => {
-      if (part.crc64 === undefined || listed.has(part.index)) return part;
       const known = written?.get(part.index);
+      if (part.crc64 === undefined) {
+        // Given without one (listMultipart's parts): the CRC-64 hashed here, when the part is the one uploaded here.
+        const recorded = known !== undefined && known.size === part.size && known.etag !== undefined && part.etag !== undefined && sameEtag(known.etag, part.etag);
+        return recorded ? { ...part, crc64: known.crc64 } : part;
+      }
+      if (listed.has(part.index)) return part;
       const same = known !== undefined && known.size === part.size && (known.etag === undefined || part.etag === undefined || sameEtag(known.etag, part.etag));
       if (same && !crc64Equal(known.crc64, part.crc64)) {
         throw storageError(ErrorCode.Conflict, `part ${part.index}'s crc64 ${part.crc64} is not the one of the bytes uploaded (${known.crc64})`);
