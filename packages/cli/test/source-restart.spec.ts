@@ -1,0 +1,219 @@
+/**
+ * A streamed copy whose SOURCE read broke is started again from byte 0, at most twice (review-fixes10
+ * M1). A QingStor multipart object another tool completed without an ETag has nothing that pins its
+ * version, so core never resumes its reads: the read fails with a retryable ServiceInternal at the
+ * first broken body, and `stowage cp` of such an object, however large, used to fail there.
+ * QingStor emulator (source) → a local directory (one PUT: a file renamed into place) or the OSS
+ * emulator (multipart; it lists each part's CRC-64). A failure of the write is never restarted.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import "@stowage/oss";
+import "@stowage/qingstor";
+import { newStorager, storageError, type Storager } from "@stowage/core";
+import { startEmulator, type Emulator } from "@stowage/emulator";
+import { main } from "../src/index.js";
+import { sourceBreak, waitToRestart } from "../src/transfer/source-restart.js";
+import { bytes, cleanEnv, exists, removeDir, tempDir } from "./helpers.js";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const SRC_BUCKET = "restart-src";
+const DST_BUCKET = "restart-dst";
+const SMALL = bytes(MiB, 3);
+const LARGE = bytes(MiB, 4);
+
+interface Stats {
+  objects: { copied: number; failed: number };
+  bytes: { sent: number; resumed: number };
+  parts: { resumedUploads: number; skipped: number };
+}
+
+let work: string;
+let env: NodeJS.ProcessEnv;
+let srcEmu: Emulator;
+let dstEmu: Emulator;
+let src: Storager;
+let dst: Storager;
+
+/** A location of `path` in a bucket (the connection string's path names the object or directory). */
+const at = (cs: string, path: string): string => cs.replace(/^(\w+:\/\/[^/]+)\/\?/, (_, host: string) => `${host}${path}?`);
+const srcAt = (path: string): string => at(srcEmu.connectionString(SRC_BUCKET), path);
+// Write requests are tried twice at most, without waiting: a failing write ends quickly.
+const dstAt = (path: string): string => `${at(dstEmu.connectionString(DST_BUCKET), path)}&max_retries=1&retry_base_delay=0`;
+
+async function cli(argv: string[]): Promise<{ code: number; stderr: string; stats: Stats | undefined }> {
+  const r = await main([...argv, "--stats-json", "--progress", "none"], { env, cwd: work });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
+  return { code: r.code, stderr: r.stderr, stats: line === undefined ? undefined : (JSON.parse(line) as Stats) };
+}
+
+const gets = (): number => srcEmu.stats().byOperation["GetObject"] ?? 0;
+const dstOps = (op: string): number => dstEmu.stats().byOperation[op] ?? 0;
+
+/**
+ * Stores `body` at `path` as a one-part multipart object completed without an `ETag` header, as
+ * qingstor-sdk or qsctl complete one: a presigned Complete sent without the header it returns (the
+ * URL does not bind it). The object then has no ETag and no CRC-64.
+ */
+async function etagless(path: string, body: Buffer): Promise<void> {
+  const upload = await src.createMultipart(path);
+  const part = await src.writeMultipart(upload, body, { index: 0 });
+  const request = await src.presign("completeMultipart", path, { expires: 60, multipartId: upload.multipartId!, parts: [part] });
+  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== "etag"));
+  const res = await fetch(request.url, { method: request.method, headers, body: request.body! });
+  expect(res.status).toBe(201);
+  const info = await src.stat(path);
+  expect([info.size, info.etag, info.crc64]).toEqual([body.length, undefined, undefined]);
+}
+
+beforeAll(async () => {
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") });
+  srcEmu = await startEmulator({ provider: "qingstor", buckets: [SRC_BUCKET] });
+  dstEmu = await startEmulator({ provider: "oss", buckets: [DST_BUCKET] });
+  src = newStorager(srcAt("/"));
+  dst = newStorager(dstAt("/"));
+  await etagless("small", SMALL);
+  await etagless("large", LARGE);
+});
+
+afterAll(async () => {
+  await srcEmu.stop();
+  await dstEmu.stop();
+  await removeDir(work);
+});
+
+beforeEach(() => {
+  srcEmu.setFaults([]);
+  dstEmu.setFaults([]);
+  srcEmu.resetStats();
+  dstEmu.resetStats();
+});
+
+describe("cp of a QingStor object without an ETag whose GET breaks", () => {
+  it("once: the copy starts again from byte 0 and is byte-exact (2 GETs)", async () => {
+    srcEmu.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB, count: 1 }]);
+    // --bwlimit puts the throttle between the read and the write: the read's error reaches the write through it.
+    const r = await cli(["cp", srcAt("/small"), "./once/small", "--bwlimit", "1G"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("not resumed");
+    expect(r.stderr).toContain("copying it again from the start (1 of 2)");
+    expect((await readFile(join(work, "once", "small"))).equals(SMALL)).toBe(true);
+    expect(gets()).toBe(2);
+    expect(r.stats?.bytes.sent).toBe(SMALL.length);
+  });
+
+  it("every time: fails with the read's error after 3 GETs (2 restarts), and writes nothing", async () => {
+    srcEmu.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB }]);
+    const r = await cli(["cp", srcAt("/small"), "./every/small"]);
+    expect(r.code).toBe(15); // ServiceInternal
+    expect(r.stderr).toMatch(/ServiceInternal: the body broke after 262144 of 1048576 bytes; not resumed/);
+    expect(r.stderr).toContain("(2 of 2)");
+    expect(r.stderr).not.toContain("(3 of 2)");
+    expect(gets()).toBe(3);
+    expect(r.stats?.objects).toMatchObject({ copied: 0, failed: 1 });
+    expect(await exists(join(work, "every", "small"))).toBe(false);
+  });
+
+  it("checkpointed multipart: goes on with the upload it created, stored parts are not sent again", async () => {
+    // Slow enough that parts 0 and 1 (256 KiB each) are stored long before the body breaks at 700 KiB.
+    srcEmu.setFaults([
+      { kind: "bandwidth", operation: "GetObject", key: "large", bytesPerSecond: 512 * KiB, count: 1 },
+      { kind: "truncate", operation: "GetObject", key: "large", afterBytes: 700 * KiB, count: 1 },
+    ]);
+    const tuning = ["--large-threshold", "256KiB", "--part-size", "256KiB", "--part-concurrency", "1"];
+    const r = await cli(["cp", srcAt("/large"), dstAt("/large"), ...tuning]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("copying it again from the start (1 of 2)");
+    expect((await dst.read("large")).equals(LARGE)).toBe(true);
+    expect(gets()).toBe(2);
+    // One upload: parts 0 and 1 sent by the first try, found stored (CRC-64) by the second, which sent 2 and 3.
+    expect([dstOps("InitiateMultipartUpload"), dstOps("UploadPart"), dstOps("CompleteMultipartUpload")]).toEqual([1, 4, 1]);
+    // Every byte was sent by this run: nothing counts as resumed.
+    expect(r.stats?.bytes).toMatchObject({ sent: LARGE.length, resumed: 0 });
+    expect(r.stats?.parts).toEqual({ resumedUploads: 0, skipped: 0 });
+    const left = [];
+    for await (const upload of dst.list("", { mode: "part" })) left.push(upload);
+    expect(left).toEqual([]);
+  });
+
+  it("a re-run that resumes an upload goes on with it too, counting what the first run stored as resumed", async () => {
+    const tuning = ["--large-threshold", "256KiB", "--part-size", "256KiB", "--part-concurrency", "1"];
+    const argv = ["cp", srcAt("/large"), dstAt("/again/large"), ...tuning];
+    // Run 1 stores parts 0 and 1, then every UploadPart fails: the upload stays in the checkpoint.
+    dstEmu.setFaults([{ kind: "status", status: 500, operation: "UploadPart", skip: 2 }]);
+    expect((await cli(argv)).code).toBe(15);
+    dstEmu.setFaults([]);
+    dstEmu.resetStats();
+    srcEmu.resetStats();
+    // Run 2 finds parts 0 and 1 stored (read and compared), then the body breaks within part 2.
+    srcEmu.setFaults([
+      { kind: "bandwidth", operation: "GetObject", key: "large", bytesPerSecond: 512 * KiB, count: 1 },
+      { kind: "truncate", operation: "GetObject", key: "large", afterBytes: 700 * KiB, count: 1 },
+    ]);
+    const r = await cli(argv);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("copying it again from the start (1 of 2)");
+    expect((await dst.read("again/large")).equals(LARGE)).toBe(true);
+    expect(gets()).toBe(2);
+    expect([dstOps("InitiateMultipartUpload"), dstOps("UploadPart"), dstOps("CompleteMultipartUpload")]).toEqual([0, 2, 1]);
+    expect(r.stats?.parts).toEqual({ resumedUploads: 1, skipped: 2 });
+    expect(r.stats?.bytes).toMatchObject({ sent: 512 * KiB, resumed: 512 * KiB });
+  });
+});
+
+describe("a write that fails", () => {
+  it("is not restarted: one GET, whether one PUT or parts", async () => {
+    dstEmu.setFaults([{ kind: "status", status: 500, operation: ["PutObject", "UploadPart"] }]);
+    const one = await cli(["cp", srcAt("/small"), dstAt("/w/small")]);
+    expect(one.code).toBe(15);
+    expect(one.stderr).not.toContain("copying it again");
+    expect(gets()).toBe(1);
+    expect(dstOps("PutObject")).toBe(2); // core's own retry (max_retries=1)
+
+    srcEmu.resetStats();
+    const parts = await cli(["cp", srcAt("/large"), dstAt("/w/large"), "--large-threshold", "256KiB", "--part-size", "256KiB"]);
+    expect(parts.code).toBe(15);
+    expect(parts.stderr).not.toContain("copying it again");
+    expect(gets()).toBe(1);
+  });
+});
+
+describe("what restarts a copy", () => {
+  /** A source read that failed with `e` (none: still open). */
+  const readFailing = (e?: Error): Readable => {
+    const read = new Readable({ read: () => undefined });
+    read.on("error", () => undefined);
+    if (e !== undefined) read.destroy(e);
+    return read;
+  };
+  const live = new AbortController().signal;
+
+  it("the read's retryable error, as the write passes it on; not the write's own, nor one retrying cannot fix", () => {
+    const broke = storageError("ServiceInternal", "the body broke after 1 of 2 bytes", { retryable: true, op: "read" });
+    expect(sourceBreak(broke, readFailing(broke), live)).toBe(broke);
+    expect(sourceBreak(broke.withContext({ op: "write", path: "x" }), readFailing(broke), live)).toBe(broke);
+    // The write failed on its own (retryable), the read did not.
+    expect(sourceBreak(storageError("ServiceInternal", "put failed", { retryable: true }), readFailing(), live)).toBeUndefined();
+    // Both failed, the write with another error than the read's.
+    expect(sourceBreak(storageError("ServiceInternal", "put failed", { retryable: true }), readFailing(broke), live)).toBeUndefined();
+    const gone = storageError("ObjectNotExist", "no such object");
+    expect(sourceBreak(gone, readFailing(gone), live)).toBeUndefined();
+    const aborted = storageError("Aborted", "operation aborted", { retryable: true });
+    expect(sourceBreak(aborted, readFailing(aborted), live)).toBeUndefined();
+    const stop = new AbortController();
+    stop.abort();
+    expect(sourceBreak(broke, readFailing(broke), stop.signal)).toBeUndefined();
+  });
+
+  it("the wait before a restart ends with Aborted as soon as the signal aborts (no timer left)", async () => {
+    const stop = new AbortController();
+    const waiting = waitToRestart(2, stop.signal);
+    stop.abort();
+    await expect(waiting).rejects.toMatchObject({ code: "Aborted" });
+    await expect(waitToRestart(1, stop.signal)).rejects.toMatchObject({ code: "Aborted" });
+  });
+});
