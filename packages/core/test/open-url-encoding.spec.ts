@@ -6,24 +6,18 @@
  * name no part of the URL (a presigned URL's query holds its signature).
  */
 import { randomBytes } from "node:crypto";
-import type { Readable } from "node:stream";
 import { inspect } from "node:util";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { openUrl } from "../src/io/open-url.js";
 import { failure, reply, startTestServer, type TestServer } from "./http-test-server.js";
+import { drain } from "./drain.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function drain(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
-}
 
 const data = Buffer.from("a body a server could compress ".repeat(200));
 

@@ -4,24 +4,18 @@
  * encodings and the answer's headers: open-url-encoding.spec.ts.
  */
 import { afterEach, describe, expect, it } from "@jest/globals";
-import type { Readable } from "node:stream";
 import { openUrl } from "../src/io/open-url.js";
 
 /** Redirects followed at most (open-url.ts `MAX_URL_REDIRECTS`, as Node's fetch). */
 const MAX_URL_REDIRECTS = 20;
 import { failure, reply, startTestServer, type TestServer } from "./http-test-server.js";
+import { drain } from "./drain.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function drain(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
-}
 
 describe("openUrl: redirects", () => {
   it("follows a chain of redirects (relative and absolute) to the body", async () => {

@@ -6,22 +6,16 @@
  */
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { defaultMaxListeners, getEventListeners, getMaxListeners } from "node:events";
-import type { Readable } from "node:stream";
 import { isStorageError } from "../src/errors/storage-error.js";
 import { openUrl } from "../src/io/open-url.js";
 import { failure, startTestServer, type TestServer } from "./http-test-server.js";
+import { drain } from "./drain.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function drain(body: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks).toString();
-}
 
 describe("openUrl and the caller's signal", () => {
   it("leaves no listener on a shared signal once the bodies are read, and keeps its listener limit", async () => {
@@ -31,7 +25,7 @@ describe("openUrl and the caller's signal", () => {
     });
     const signal = new AbortController().signal;
     const url = `http://127.0.0.1:${server.port}/obj`;
-    const bodies = await Promise.all(Array.from({ length: 20 }, async () => drain((await openUrl(url, signal)).body)));
+    const bodies = await Promise.all(Array.from({ length: 20 }, async () => drain((await openUrl(url, signal)).body).then(String)));
     expect(bodies).toEqual(Array.from({ length: 20 }, () => "hello"));
     // A failed call lets go too.
     expect((await failure(openUrl(`http://127.0.0.1:${server.port}/missing`, signal))).code).toBe("ObjectNotExist");

@@ -12,6 +12,7 @@ import { networkError, pausedTimeoutError } from "../src/http/network-error.js";
 import { identityChange, isPausedTimeout, isResumableFailure, ResumeBudget, waitBeforeResume } from "../src/storager/read-resume.js";
 import { createStorager } from "../src/storager/create-storager.js";
 import type { Storager } from "../src/storager.js";
+import { drainKeeping } from "./drain.js";
 
 const KiB = 1024;
 const CHUNK = 16 * KiB;
@@ -131,17 +132,6 @@ function setup(size = 300 * KiB, flags: Partial<StorageFeatures> = {}, query = "
   return { driver, data, store: open(driver, query) };
 }
 
-/** Reads the stream to its end, keeping the bytes that arrived before a failure. */
-async function drain(stream: Readable): Promise<{ bytes: Buffer; error: unknown }> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const c of stream) chunks.push(c as Buffer);
-    return { bytes: Buffer.concat(chunks), error: undefined };
-  } catch (e) {
-    return { bytes: Buffer.concat(chunks), error: e };
-  }
-}
-
 describe("read: resuming a broken body", () => {
   it("resumes after a mid-body reset at the byte it stopped, with identical bytes and the CRC64 verified", async () => {
     const { driver, data, store } = setup();
@@ -179,7 +169,7 @@ describe("read: resuming a broken body", () => {
     driver.faults.push({ after: 32 * KiB }, { after: 48 * KiB }, { after: 16 * KiB });
     const seen: Array<{ bytes: number; total?: number }> = [];
     const stream = store.createReadStream("obj", { offset: 1000, size: 200 * KiB, onProgress: (p: { bytes: number; total?: number }) => seen.push(p) });
-    const { bytes, error } = await drain(stream);
+    const { bytes, error } = await drainKeeping(stream);
     expect(error).toBeUndefined();
     expect(bytes.equals(data.subarray(1000, 1000 + 200 * KiB))).toBe(true);
     expect(driver.reads.map((r) => r.offset)).toEqual([1000, 1000 + 32 * KiB, 1000 + 80 * KiB, 1000 + 96 * KiB]);
@@ -194,7 +184,7 @@ describe("read: resuming a broken body", () => {
     const { driver, data, store } = setup();
     const other = randomFillSync(Buffer.alloc(data.length));
     driver.faults.push({ after: 100 * KiB }, { before: () => driver.objects.set("obj", { data: other, etag: '"v2"' }) });
-    const { bytes, error } = await drain(store.createReadStream("obj"));
+    const { bytes, error } = await drainKeeping(store.createReadStream("obj"));
     expect(isStorageError(error, "IntegrityMismatch")).toBe(true);
     expect((error as Error).message).toMatch(/object changed during the read/);
     expect(bytes.length).toBeLessThanOrEqual(100 * KiB);
@@ -249,7 +239,7 @@ describe("read: resuming a broken body", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(driver.reads).toHaveLength(1);
     stream.removeAllListeners("readable");
-    const { bytes, error } = await drain(stream);
+    const { bytes, error } = await drainKeeping(stream);
     expect(error).toBeUndefined();
     expect(bytes.equals(data)).toBe(true);
     expect(driver.reads).toEqual([

@@ -11,6 +11,7 @@ import type { ServiceDefinition } from "../src/registry/service-definition.js";
 import { createStorager } from "../src/storager/create-storager.js";
 import { identityChange, versionPinned, type ObjectIdentity } from "../src/storager/read-resume.js";
 import type { Storager } from "../src/storager.js";
+import { drainKeeping } from "./drain.js";
 
 // Objects whose version nothing pins: no ETag and no CRC-64 (a QingStor multipart object another
 // tool completed without an ETag). Last-Modified (one-second steps) cannot tell two versions of the
@@ -93,23 +94,12 @@ function open(driver: VersionDriver): Storager {
 const A = Buffer.alloc(64 * KiB, 0x41);
 const B = Buffer.alloc(64 * KiB, 0x42);
 
-/** Reads to the end, keeping the bytes that came before a failure. */
-async function drain(stream: Readable): Promise<{ bytes: Buffer; error: unknown }> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const c of stream) chunks.push(c as Buffer);
-    return { bytes: Buffer.concat(chunks), error: undefined };
-  } catch (e) {
-    return { bytes: Buffer.concat(chunks), error: e };
-  }
-}
-
 describe("a read of an object without an ETag or CRC-64", () => {
   it.each(["reset", "end"] as const)("is not resumed after a broken body (%s): ServiceInternal, never the bytes of the version that replaced it", async (how) => {
     const driver = new VersionDriver({ data: A });
     driver.cutAt.set(0, { after: 16 * KiB, how });
     driver.replaceAt.set(1, { data: B });
-    const { bytes, error } = await drain(open(driver).createReadStream("obj"));
+    const { bytes, error } = await drainKeeping(open(driver).createReadStream("obj"));
     expect(isStorageError(error, "ServiceInternal")).toBe(true);
     expect((error as { retryable?: boolean }).retryable).toBe(true);
     expect((error as Error).message).toMatch(/not resumed: the object has no ETag or CRC-64/);
@@ -147,7 +137,7 @@ describe("a read of an object without an ETag or CRC-64", () => {
     driver.reads.length = 0;
     driver.cutAt.set(0, { after: 16 * KiB, how: "reset" });
     driver.replaceAt.set(1, { data: A, crc64: true, etag: '"new"' });
-    const { bytes, error } = await drain(store.createReadStream("obj", { offset: 1 }));
+    const { bytes, error } = await drainKeeping(store.createReadStream("obj", { offset: 1 }));
     expect(isStorageError(error, "IntegrityMismatch")).toBe(true);
     expect((error as Error).message).toMatch(/etag \(none\) became "new"/);
     expect(bytes.length).toBe(16 * KiB);
