@@ -17,6 +17,8 @@ type Provider = "cos" | "oss" | "qingstor";
 
 interface Emulator {
   connectionString(bucket: string, workDir?: string): string;
+  stats(): { byOperation: Record<string, number> };
+  resetStats(): void;
   stop(): Promise<void>;
 }
 
@@ -117,7 +119,12 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: another client's `x/` ke
     // A zero-byte marker, and one that is not there, are deleted as before.
     await store.delete("y/m/", { mode: "dir" });
     await expect(driver.stat("y/m/", {})).rejects.toMatchObject({ code: "ObjectNotExist" });
+    // One HEAD of the marker, no listing of what lies below it, then the DELETE.
+    emulator.resetStats();
     await store.delete("y/gone/", { mode: "dir" });
+    const ops = emulator.stats().byOperation;
+    expect(Object.values(ops).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(Object.keys(ops).some((op) => /list/i.test(op))).toBe(false);
 
     const env = cleanEnv(join(work, "home"), { STOWAGE_PROFILE_E: conn });
     const rm = await main(["rm", "-r", "--yes", "e:y/"], { env, cwd: work });

@@ -76,7 +76,7 @@ export class CosStorageDriver implements StorageDriver {
       const res = await this.client.sendBuffered(req.headObject(key, head, this.client.secure), { signal: options.signal });
       return objectFromHeaders(key, res.status, res.headers);
     } catch (e) {
-      if (key.endsWith("/") && isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
+      if (key.endsWith("/") && options.markerOnly !== true && isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
       throw e;
     }
   }

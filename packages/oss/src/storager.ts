@@ -74,7 +74,7 @@ export class OssStorageDriver implements StorageDriver {
       const res = await this.client.sendBuffered(req.headObject(key, withoutEtagConditions(options)), { signal: options.signal });
       return objectFromHeaders(key, res.status, res.headers);
     } catch (e) {
-      if (isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
+      if (options.markerOnly !== true && isStorageError(e, ErrorCode.ObjectNotExist) && (await hasKeysUnder(this.client, key, options))) return { key, mode: "dir" };
       throw e;
     }
   }

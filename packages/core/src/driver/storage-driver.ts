@@ -33,6 +33,12 @@ export interface DriverCallOptions {
    * request cannot carry a pair may skip it when defaulted and must refuse it when given.
    */
   defaulted?: readonly string[];
+  /**
+   * `stat` of a `d/` key on an object store only: the marker object itself (one HEAD), not whether
+   * keys lie below it (no listing): `ObjectNotExist` when there is no marker. Core sets it where it
+   * needs to know what the marker holds (delete with `mode: "dir"`).
+   */
+  markerOnly?: boolean;
   [pair: string]: unknown;
 }
 

@@ -48,11 +48,13 @@ export async function deleteObject(scope: OperationScope, path: string, rawOptio
 /**
  * Refuses to delete a `d/` key that holds bytes: not a directory marker (those are empty) but an
  * object another client wrote, which no path addresses and listings leave out with a warning, so
- * the caller never saw it. One HEAD; a marker that is not there is fine (nothing to delete).
+ * the caller never saw it. One HEAD (`markerOnly`: no listing); a marker that is not there is fine
+ * (nothing to delete); a refused HEAD fails the delete (what the key holds is not known).
  * @throws StorageError `ObjectModeInvalid` (the key holds bytes), or what the stat throws other than `ObjectNotExist`
  */
 async function refuseFilledMarker(scope: OperationScope, key: string, path: string, options: { signal?: AbortSignal }): Promise<void> {
-  const found = await scope.driver.stat(key, options.signal === undefined ? {} : { signal: options.signal }).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
+  const head = options.signal === undefined ? { markerOnly: true } : { markerOnly: true, signal: options.signal };
+  const found = await scope.driver.stat(key, head).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
   if (found?.size === undefined || found.size === 0) return;
   throw storageError(ErrorCode.ObjectModeInvalid, `${JSON.stringify(path)} holds ${found.size} bytes another client wrote under a directory's name: not a directory marker, so not deleted (no path addresses it; remove or rename it with that client)`);
 }
