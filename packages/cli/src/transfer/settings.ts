@@ -123,7 +123,7 @@ export function addTransferOptions(cmd: Command): Command {
     .option("--small-concurrency <n>", "small objects in flight", count, d.smallConcurrency)
     .option("--part-size <size>", "part size of large objects (default: the destination's part_size, else 8MiB)", positiveSize)
     .option("--part-concurrency <n>", "parts of one large object in flight (default: the destination's concurrency, else 4)", count)
-    .option("--read-concurrency <n>", "ranges of one large object read from the source at once, part-size each (helps where one connection is slower than the link)", count, 1)
+    .option("--read-concurrency <n>", "ranges of one large object read from the source at once, part-size each, at most 64 MiB (helps where one connection is slower than the link)", count, 1)
     .option("--bwlimit <rate>", "limit reading to this many bytes per second (e.g. 10M, 1.5M)", positiveRate)
     .option("--verify", "re-read every copied object and compare its CRC64", false)
     .option("--no-server-side", "never use the service's own copy, always stream the bytes")
