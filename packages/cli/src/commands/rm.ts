@@ -105,15 +105,29 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   const markers = targets.filter((o) => o.mode === "dir").sort((a, b) => b.path.length - a.path.length);
   // Best effort (a directory that is not empty stays), but Ctrl-C stops it: the command is then
   // interrupted, not done.
-  for (const d of markers) await store.delete(d.path, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => (isStorageError(e) && !isAbort(e) ? undefined : Promise.reject(e)));
+  for (const d of markers) await store.delete(d.path, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => keptMarker(ctx, d.path, e));
   if (!filter.active) {
     await pruneDirs(store, files.map((o) => o.path), ctx.signal);
     if (loc.path.replace(/\/+$/, "") !== "") {
       const { endpoint, key } = await ctx.locations.object(loc);
-      await endpoint.store.delete(key, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : undefined));
+      await endpoint.store.delete(key, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => keptMarker(ctx, key, e));
     }
   }
   ctx.info(`rm: deleted ${plural(count, "object")} (${formatBytes(bytes)})`);
+}
+
+/**
+ * A directory (marker) `rm -r` could not delete stays, best effort: quietly when it is not empty
+ * (`Conflict`) or gone, with a warning naming it and why otherwise (a refused HEAD or DELETE, a `d/`
+ * key another client filled with bytes), which also sets the exit code. Ctrl-C and errors that are
+ * no StorageError go on.
+ * @throws what it was given, when that is an abort or no StorageError
+ */
+function keptMarker(ctx: CliContext, path: string, e: unknown): void {
+  if (!isStorageError(e) || isAbort(e)) throw e;
+  if (e.code === ErrorCode.Conflict || e.code === ErrorCode.ObjectNotExist) return;
+  ctx.warn(`rm: kept ${shownPath(path)}: ${e.code}: ${e.detail}`);
+  ctx.fail(exitCodeOf(e));
 }
 
 /**
