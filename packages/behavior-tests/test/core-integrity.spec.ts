@@ -99,7 +99,9 @@ describe("core integrity over a lying driver", () => {
     }));
     await honest.write("t.bin", randomBytes(4096));
     const e = await rejection(store.read("t.bin"));
-    expect(e.code).toBe("IntegrityMismatch");
+    // Too few bytes, none wrong: a failed transfer (retryable), once the resumes brought no more.
+    expect(e.code).toBe("ServiceInternal");
+    expect(e.retryable).toBe(true);
     expect(e.message).toContain("4089 of 4096");
   });
 

@@ -315,14 +315,19 @@ describe("read: resuming a broken body", () => {
     expect(off.driver.reads).toHaveLength(1);
   });
 
-  it("a body that keeps ending short after the resumes is an IntegrityMismatch", async () => {
+  it("a body that keeps ending short after the resumes is a retryable ServiceInternal (too few bytes, none wrong), as a reset is", async () => {
     const { driver, store } = setup(100 * KiB, {}, "&max_retries=2");
     driver.faults.push({ after: 1 * KiB, how: "end" });
     driver.every = { after: 1 * KiB, how: "end" };
     const e = await store.read("obj").catch((x: unknown) => x);
-    expect(isStorageError(e, "IntegrityMismatch")).toBe(true);
-    expect((e as Error).message).toMatch(/read ended after 3072 of 102400 bytes/);
+    expect(e).toMatchObject({ code: "ServiceInternal", retryable: true });
+    expect((e as Error).message).toMatch(/the body ended after 3072 of 102400 bytes, and its resumes are used up/);
     expect(driver.reads).toHaveLength(3);
+    // Without resuming (max_retries=0) the first short end is the same error.
+    const off = setup(100 * KiB, {}, "&max_retries=0");
+    off.driver.faults.push({ after: 1 * KiB, how: "end" });
+    expect(await off.store.read("obj").catch((x: unknown) => x)).toMatchObject({ code: "ServiceInternal", retryable: true });
+    expect(off.driver.reads).toHaveLength(1);
   });
 
   it("a failed re-open is tried again within the budget; a missing object stops it", async () => {

@@ -8,7 +8,7 @@ import { abortError, linkSignals, onAbort, throwIfAborted, type LinkedSignal } f
 import type { ProgressListener } from "../options.js";
 import { readCheck, verifyRead, type ReadCheck } from "./read-check.js";
 import { checkWhatWouldBeRead, refuseDirectoryPath } from "./read-preflight.js";
-import { identityChange, identityOf, isPausedTimeout, isResumableFailure, ResumeBudget, unpinnedBreak, versionPinned, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
+import { endedShort, identityChange, identityOf, isPausedTimeout, isResumableFailure, ResumeBudget, unpinnedBreak, versionPinned, waitBeforeResume, type ObjectIdentity } from "./read-resume.js";
 import { tell } from "./progress-reporter.js";
 import { announceObject, type ObjectListener } from "./read-answer.js";
 import type { OperationScope } from "./storager-context.js";
@@ -230,6 +230,10 @@ export class ObjectReadStream extends Readable {
       this.fail(unpinnedBreak(this.bytes, expected, error));
     } else if (error !== undefined) {
       this.fail(error);
+    } else if (short) {
+      // A body that ended short, with no resume left (or none possible), is a failed transfer, not
+      // corrupt bytes: retryable, as a reset at the same point would be.
+      this.fail(endedShort(this.bytes, expected, resume !== undefined));
     } else {
       this.finish();
     }

@@ -89,6 +89,17 @@ export function unpinnedBreak(bytes: number, expected: number, cause: unknown): 
 }
 
 /**
+ * The error of a body that ended (cleanly) after `bytes` of `expected`, with no resume left
+ * (`resumable`: the read's resumes are used up) or none possible (no ranged reads): a retryable
+ * `ServiceInternal`, as a reset at the same point gives; the bytes delivered are not wrong, only too few.
+ * @throws never
+ */
+export function endedShort(bytes: number, expected: number, resumable: boolean): StorageError {
+  const why = resumable ? "its resumes are used up (max_retries)" : "it cannot be resumed here";
+  return storageError(ErrorCode.ServiceInternal, `the body ended after ${bytes} of ${expected} bytes, and ${why}`, { retryable: true });
+}
+
+/**
  * True when a read that failed with `e` may be resumed: a retryable
  * StorageError other than `Aborted`, or a raw transient socket failure
  * (reset, premature close, timeout). Never after `signal` fired.

@@ -8,7 +8,8 @@ import type { OperationScope } from "./storager-context.js";
  * the stream's 'error' (a StorageError with op, service and path). Whole-object
  * reads (no range asked, or one covering the object) are checked against the
  * length and CRC64 (or the MD5 the driver vouches for) the service announced: a
- * mismatch errors the stream with `IntegrityMismatch` instead of ending it. An
+ * mismatch errors the stream with `IntegrityMismatch` instead of ending it (a body that only ends
+ * short, with no resume left, errors with a retryable `ServiceInternal`: too few bytes, none wrong). An
  * answer without a length (a chunked body) is still hashed; only its length goes
  * unchecked. A path ending in `/` is a directory and never read (`ObjectModeInvalid`).
  * An `onObject` listener hears, once and before the first byte or the end, what the answer says
@@ -30,8 +31,9 @@ import type { OperationScope } from "./storager-context.js";
  * stream it opens to its end or its error) leaves that out: it costs a signal per stream.
  *
  * @throws nothing itself; the stream errors with `ObjectNotExist`, `ObjectModeInvalid` (a directory),
- * `CapabilityInsufficient`, `IntegrityMismatch` (bad length, CRC64 or MD5, or the object changed
- * during a resumed read), `ServiceInternal` (the body broke and could not be resumed), `Aborted`,
+ * `CapabilityInsufficient`, `IntegrityMismatch` (a body longer than announced, a bad CRC64 or MD5, or
+ * the object changed during a resumed read), `ServiceInternal` (retryable: the body broke or ended
+ * short and could not be resumed), `Aborted`,
  * `Unexpected` (an `onProgress` or `onObject` listener threw), ...
  */
 export function openReadStream(scope: OperationScope, path: string, rawOptions: object | undefined, consumedToEnd = false): Readable {
