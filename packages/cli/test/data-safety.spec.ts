@@ -268,6 +268,16 @@ describe("rm -r of a link to a directory (defect 5)", () => {
     expect((await cli(["ls", "-r", "memory://links/"])).stdout.trim()).toBe("real/f.txt");
   });
 
+  it("rm -r link/ on fs deletes what the directory it leads to holds, keeps the link, and exits 0", async () => {
+    await writeTree(join(work, "real2"), { "p1.txt": "1", "sub/p2.txt": "2" });
+    await symlink("real2", join(work, "shortcut2"));
+    const r = await cli(["rm", "-r", "--yes", "./shortcut2/"]);
+    expect(r.stderr).not.toContain("kept");
+    expect(r.code).toBe(0);
+    expect(await readTree(join(work, "real2"))).toEqual({});
+    expect((await lstat(join(work, "shortcut2"))).isSymbolicLink()).toBe(true);
+  });
+
   it("rm -r of a file deletes it; cp -r of a file says it is one (defect 8)", async () => {
     await writeTree(join(work, "single"), { "a.txt": "a", "b.txt": "b" });
     const cp = await cli(["cp", "-r", "./single/a.txt", "./single-out/"]);

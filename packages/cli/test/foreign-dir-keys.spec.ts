@@ -129,7 +129,7 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: another client's `x/` ke
     const env = cleanEnv(join(work, "home"), { STOWAGE_PROFILE_E: conn });
     const rm = await main(["rm", "-r", "--yes", "e:y/"], { env, cwd: work });
     // The kept key is named, and the exit code says the directory was not all removed.
-    expect(rm.stderr).toContain("rm: kept n/: ObjectModeInvalid");
+    expect(rm.stderr).toContain("rm n/: directory kept: ObjectModeInvalid");
     expect(rm.code).toBe(10);
     await expect(driver.stat("y/n/c", {})).rejects.toMatchObject({ code: "ObjectNotExist" });
     expect((await driver.stat("y/n/", {})).size).toBe(13);

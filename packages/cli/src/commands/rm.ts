@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, type ObjectInfo, type StorageError } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
 import { exitCodeOf, isAbort, UsageError } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import type { Location } from "../locations.js";
-import { deleteFailureLines, deleteReporting, failedCount, mayBeGone, type DeleteResult } from "../transfer/delete-report.js";
+import { deleteFailureLines, deleteReporting, failedCount, mayBeGone, SHOWN_DELETE_FAILURES, type DeleteResult } from "../transfer/delete-report.js";
 import { makeFilter, unmatchedNote, type PathFilter } from "../transfer/filter.js";
 import { isDir, isRoot, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
@@ -105,29 +105,50 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   const markers = targets.filter((o) => o.mode === "dir").sort((a, b) => b.path.length - a.path.length);
   // Best effort (a directory that is not empty stays), but Ctrl-C stops it: the command is then
   // interrupted, not done.
-  for (const d of markers) await store.delete(d.path, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => keptMarker(ctx, d.path, e));
+  const kept: KeptMarker[] = [];
+  for (const d of markers) await store.delete(d.path, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => keptMarker(kept, d.path, e));
+  reportKept(ctx, kept);
   if (!filter.active) {
     await pruneDirs(store, files.map((o) => o.path), ctx.signal);
     if (loc.path.replace(/\/+$/, "") !== "") {
+      // The operand itself, quietly (a link to a directory on fs stays, as rm(1) keeps it for `link/`).
       const { endpoint, key } = await ctx.locations.object(loc);
-      await endpoint.store.delete(key, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => keptMarker(ctx, key, e));
+      await endpoint.store.delete(key, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : undefined));
     }
   }
   ctx.info(`rm: deleted ${plural(count, "object")} (${formatBytes(bytes)})`);
 }
 
+/** A directory marker `rm -r` listed but could not delete, and why. */
+interface KeptMarker {
+  path: string;
+  error: StorageError;
+}
+
 /**
- * A directory (marker) `rm -r` could not delete stays, best effort: quietly when it is not empty
- * (`Conflict`) or gone, with a warning naming it and why otherwise (a refused HEAD or DELETE, a `d/`
- * key another client filled with bytes), which also sets the exit code. Ctrl-C and errors that are
- * no StorageError go on.
+ * Notes a directory marker `rm -r` could not delete (best effort): quietly dropped when it is not
+ * empty (`Conflict`) or gone; kept in `kept` otherwise (a refused HEAD or DELETE, a `d/` key
+ * another client filled with bytes). Ctrl-C and errors that are no StorageError go on.
  * @throws what it was given, when that is an abort or no StorageError
  */
-function keptMarker(ctx: CliContext, path: string, e: unknown): void {
+function keptMarker(kept: KeptMarker[], path: string, e: unknown): void {
   if (!isStorageError(e) || isAbort(e)) throw e;
   if (e.code === ErrorCode.Conflict || e.code === ErrorCode.ObjectNotExist) return;
-  ctx.warn(`rm: kept ${shownPath(path)}: ${e.code}: ${e.detail}`);
-  ctx.fail(exitCodeOf(e));
+  kept.push({ path, error: e });
+}
+
+/**
+ * A line per kept marker (at most SHOWN_DELETE_FAILURES, then a count), as failed object deletes
+ * get them: `not confirmed deleted … (it may be gone)` where the delete got no answer; the first
+ * one's code becomes the exit code.
+ */
+function reportKept(ctx: CliContext, kept: readonly KeptMarker[]): void {
+  for (const { path, error } of kept.slice(0, SHOWN_DELETE_FAILURES)) {
+    const unanswered = error.statusCode === undefined && (error.code === ErrorCode.ServiceInternal || error.code === ErrorCode.Unexpected);
+    ctx.warn(`rm ${shownPath(path)}: ${unanswered ? "directory not confirmed deleted" : "directory kept"}: ${error.code}: ${error.detail}${unanswered ? " (it may be gone)" : ""}`);
+  }
+  if (kept.length > SHOWN_DELETE_FAILURES) ctx.warn(`rm: … and ${kept.length - SHOWN_DELETE_FAILURES} more directories kept`);
+  if (kept.length > 0) ctx.fail(exitCodeOf(kept[0]!.error));
 }
 
 /**
