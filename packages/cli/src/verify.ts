@@ -24,7 +24,8 @@ export interface Checksums {
 
 /**
  * Reads an object to the end and hashes it (CRC64, and MD5 when asked).
- * @throws ObjectNotExist, IntegrityMismatch (the service's own CRC check on the read), Aborted
+ * @throws ObjectNotExist, IntegrityMismatch (the service's own CRC check on the read), ServiceInternal
+ *   (retryable: the read broke or ended short and could not be resumed), Aborted
  */
 export async function hashObject(store: Storager, path: string, options: { md5?: boolean; signal?: AbortSignal } = {}): Promise<Checksums> {
   const crc = new Crc64();
@@ -91,7 +92,8 @@ export interface StoredObject {
  * services report (or MD5s; a stat fills in a CRC64 a listing left out),
  * reading and hashing whichever side lacks one.
  * `full` reads both sides whatever they report.
- * @throws ObjectNotExist, IntegrityMismatch (a read failed its own check), Aborted
+ * @throws ObjectNotExist, IntegrityMismatch (a read failed its own check), ServiceInternal (retryable:
+ *   a read broke or ended short and could not be resumed), Aborted
  */
 export async function compareObjects(a: StoredObject, b: StoredObject, options: { full?: boolean; signal?: AbortSignal } = {}): Promise<VerifyResult> {
   if (a.info.size !== undefined && b.info.size !== undefined && a.info.size !== b.info.size) {

@@ -326,7 +326,7 @@ describe("read: resuming a broken body", () => {
     // Without resuming (max_retries=0) the first short end is the same error.
     const off = setup(100 * KiB, {}, "&max_retries=0");
     off.driver.faults.push({ after: 1 * KiB, how: "end" });
-    expect(await off.store.read("obj").catch((x: unknown) => x)).toMatchObject({ code: "ServiceInternal", retryable: true });
+    expect(await off.store.read("obj").catch((x: unknown) => x)).toMatchObject({ code: "ServiceInternal", retryable: true, message: expect.stringContaining("resuming is off (max_retries=0)") });
     expect(off.driver.reads).toHaveLength(1);
   });
 

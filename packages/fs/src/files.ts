@@ -36,7 +36,7 @@ const READ_AT_ONCE = 64 * 1024;
 /**
  * The bytes `[start, end)` of the open file as a stream, which owns `handle` from here on: it is
  * closed once read (or when the stream is destroyed). A file that shrank meanwhile yields fewer
- * bytes (core's length check then reports it).
+ * bytes (core's resume then finds another size: `IntegrityMismatch`, the object changed).
  * @throws raw fs errors (the handle is closed).
  */
 export async function readRange(handle: FileHandle, start: number, end: number): Promise<Readable> {

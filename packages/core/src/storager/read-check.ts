@@ -54,7 +54,7 @@ export function readCheck(
 export function verifyRead(check: ReadCheck, bytes: number, hash: Crc64 | undefined, md5: Md5 | undefined): void {
   const { expected, announced, announcedMd5 } = check;
   if (expected !== undefined && bytes !== expected) {
-    throw storageError(ErrorCode.IntegrityMismatch, `read ended after ${bytes} of ${expected} bytes`);
+    throw storageError(ErrorCode.IntegrityMismatch, `the body held ${bytes} bytes, ${expected} announced`);
   }
   const actual = hash?.digest();
   if (actual !== undefined && !crc64Equal(actual, announced!)) {

@@ -90,12 +90,13 @@ export function unpinnedBreak(bytes: number, expected: number, cause: unknown): 
 
 /**
  * The error of a body that ended (cleanly) after `bytes` of `expected`, with no resume left
- * (`resumable`: the read's resumes are used up) or none possible (no ranged reads): a retryable
- * `ServiceInternal`, as a reset at the same point gives; the bytes delivered are not wrong, only too few.
+ * (`resumes`: `"spent"`, the read's `max_retries` resumes are used up; `"off"`, max_retries=0) or
+ * none possible (`"none"`: no ranged reads): a retryable `ServiceInternal`, as a reset at the same
+ * point gives; the bytes delivered are not wrong, only too few.
  * @throws never
  */
-export function endedShort(bytes: number, expected: number, resumable: boolean): StorageError {
-  const why = resumable ? "its resumes are used up (max_retries)" : "it cannot be resumed here";
+export function endedShort(bytes: number, expected: number, resumes: "spent" | "off" | "none"): StorageError {
+  const why = resumes === "spent" ? "its resumes are used up (max_retries)" : resumes === "off" ? "resuming is off (max_retries=0)" : "it cannot be resumed here";
   return storageError(ErrorCode.ServiceInternal, `the body ended after ${bytes} of ${expected} bytes, and ${why}`, { retryable: true });
 }
 
