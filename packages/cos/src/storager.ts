@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import {
+  checkRangeResponse,
   ErrorCode,
   fitsXml,
   isMalformedKey,
@@ -93,10 +94,11 @@ export class CosStorageDriver implements StorageDriver {
       await res.discard();
       return { stream: Readable.from([]) };
     }
+    const offset = range.offset ?? 0;
+    checkRangeResponse(res, offset, range.size);
     const object = objectFromHeaders(key, res.status, res.headers);
     const crc = res.header("x-cos-hash-crc64ecma");
     let stream = res.stream();
-    const offset = range.offset ?? 0;
     if (res.status === 200 && call.headers["range"] !== undefined) {
       // The server ignored Range (HTTP allows it): cut the range out of the whole object.
       if (offset >= (object.size ?? 0)) {

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import {
+  checkRangeResponse,
   ErrorCode,
   fitsXml,
   isMalformedKey,
@@ -92,10 +93,11 @@ export class OssStorageDriver implements StorageDriver {
       await res.discard();
       return { stream: Readable.from([]) };
     }
+    const offset = range.offset ?? 0;
+    checkRangeResponse(res, offset, range.size);
     const object = objectFromHeaders(key, res.status, res.headers);
     const crc = res.header("x-oss-hash-crc64ecma");
     let stream = res.stream();
-    const offset = range.offset ?? 0;
     if (res.status === 200 && call.headers["range"] !== undefined) {
       // The whole object came back for a range: cut the range out of it.
       if (offset >= (object.size ?? 0)) {

@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { withoutEtagConditions, ErrorCode, isStorageError, sliceRange, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
+import { checkRangeResponse, withoutEtagConditions, ErrorCode, isStorageError, sliceRange, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { plainMd5 } from "./etag.js";
 import { followLinks, type LinkHop } from "./links.js";
@@ -66,6 +66,7 @@ async function readOnce(ctx: ReadContext, key: string, range: { offset?: number;
     await res.discard();
     return { follow: target };
   }
+  checkRangeResponse(res, range.offset ?? 0, range.size);
   const object = objectFromHeaders(key, res.status, res.headers);
   let stream: Readable = res.stream();
   const ranged = call.headers["range"] !== undefined;

@@ -1,4 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
 import { headerValue } from "./http-request.js";
 
 /**
@@ -15,6 +18,36 @@ export function objectSizeFromHeaders(status: number, headers: IncomingHttpHeade
   const length = headerValue(headers, "content-length");
   if (length === undefined || !/^\d+$/.test(length.trim())) return undefined;
   return Number(length.trim());
+}
+
+/**
+ * Checks that a 206 answer to a ranged GET starts where the range asked for starts: its
+ * `Content-Range` (`bytes a-b/total`) must begin at `offset`. A server or proxy that answers
+ * another range would otherwise have its bytes taken for the ones asked (a ranged read has no
+ * whole-object CRC-64 to catch it). Fewer bytes than asked are core's to handle (a body that ends
+ * short: resumed), more are its length check's. Nothing to check on another status, or without
+ * a `Content-Range` in that form.
+ * @throws StorageError `IntegrityMismatch` (not retryable: the answer is for other bytes)
+ */
+export function checkRangeAnswer(status: number, contentRange: string | undefined, offset: number, size: number | undefined): void {
+  if (status !== 206 || contentRange === undefined) return;
+  const m = /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(contentRange);
+  if (m === null || Number(m[1]) === offset) return;
+  throw storageError(ErrorCode.IntegrityMismatch, `the service answered bytes ${m[1]}-${m[2]} for a read of ${size === undefined ? "the rest" : `${size} bytes`} from ${offset}`);
+}
+
+/**
+ * {@link checkRangeAnswer} on a streaming answer (`status`, its `Content-Range`): a refused one's
+ * body is closed (not read to its end) before the error is thrown.
+ * @throws StorageError `IntegrityMismatch`
+ */
+export function checkRangeResponse(res: { status: number; header(name: string): string | undefined; stream(): Readable }, offset: number, size: number | undefined): void {
+  try {
+    checkRangeAnswer(res.status, res.header("content-range"), offset, size);
+  } catch (e) {
+    res.stream().destroy();
+    throw e;
+  }
 }
 
 /**
