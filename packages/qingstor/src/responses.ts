@@ -64,7 +64,9 @@ export function parseJson(body: Buffer): Json {
 
 /** The error fields of a body, or undefined when it is no QingStor error document. */
 export function parseErrorBody(body: Buffer): QsErrorBody | undefined {
-  if (body.length === 0) return undefined;
+  // An error document has a `code` property; a body without that name is none, and is not parsed
+  // here (a listing page, parsed by its own parser, would otherwise be parsed twice).
+  if (body.length === 0 || !body.includes('"code"')) return undefined;
   let doc: Json;
   try {
     doc = parseJson(body);
