@@ -1,4 +1,5 @@
-import { Crc64, crc64Equal, Md5, type ObjectInfo, type Storager } from "@stowage/core";
+import { Crc64, crc64Equal, ErrorCode, isStorageError, Md5, type ObjectInfo, type StorageError, type Storager } from "@stowage/core";
+import { SOURCE_RESTARTS, waitToRestart } from "./transfer/source-restart.js";
 
 /** How two objects were found equal (or not); `link`: two symbolic links, by target (verify). */
 export type VerifyMethod = "crc64" | "md5" | "size" | "reread" | "link";
@@ -22,12 +23,43 @@ export interface Checksums {
   confirmed?: boolean;
 }
 
+/** What {@link hashObject} takes. */
+export interface HashObjectOptions {
+  /** Hash MD5 too. */
+  md5?: boolean;
+  signal?: AbortSignal;
+  /**
+   * Told before a read that broke is started again from byte 0: `n` is the restart (1-based, at
+   * most {@link SOURCE_RESTARTS}) and `error` the read's error.
+   */
+  onRestart?: (n: number, error: StorageError) => void;
+}
+
 /**
- * Reads an object to the end and hashes it (CRC64, and MD5 when asked).
+ * Reads an object to the end and hashes it (CRC64, and MD5 when asked). A read that breaks with a
+ * retryable error (core resumes a broken read where it can pin the object's version, and gives up
+ * with a retryable `ServiceInternal` once its resumes are spent or when nothing pins it) is started
+ * again from byte 0, with fresh hashes, at most {@link SOURCE_RESTARTS} times (the waits of
+ * {@link waitToRestart}); every other error ends it at once.
  * @throws ObjectNotExist, IntegrityMismatch (the service's own CRC check on the read), ServiceInternal
- *   (retryable: the read broke or ended short and could not be resumed), Aborted
+ *   (retryable: the read broke or ended short on every try), Aborted
  */
-export async function hashObject(store: Storager, path: string, options: { md5?: boolean; signal?: AbortSignal } = {}): Promise<Checksums> {
+export async function hashObject(store: Storager, path: string, options: HashObjectOptions = {}): Promise<Checksums> {
+  for (let restarts = 0; ; ) {
+    try {
+      return await hashOnce(store, path, options);
+    } catch (e) {
+      const signal = options.signal ?? new AbortController().signal;
+      if (!isStorageError(e) || !e.retryable || e.code === ErrorCode.Aborted || signal.aborted || restarts >= SOURCE_RESTARTS) throw e;
+      restarts++;
+      options.onRestart?.(restarts, e);
+      await waitToRestart(restarts, signal);
+    }
+  }
+}
+
+/** One read of {@link hashObject}, from byte 0 to the end. */
+async function hashOnce(store: Storager, path: string, options: HashObjectOptions): Promise<Checksums> {
   const crc = new Crc64();
   const md5 = options.md5 ? new Md5() : undefined;
   let size = 0;
@@ -55,7 +87,7 @@ export async function verifyCopy(
   dst: Storager,
   path: string,
   sent: Checksums,
-  options: { reread: boolean; signal?: AbortSignal },
+  options: { reread: boolean; signal?: AbortSignal; onRestart?: HashObjectOptions["onRestart"] },
 ): Promise<VerifyResult> {
   // The write's own answer named the stored CRC64 and core matched it: a stat would only say it again.
   if (!options.reread && sent.confirmed === true && sent.crc64 !== undefined) return { ok: true, method: "crc64" };
@@ -64,10 +96,10 @@ export async function verifyCopy(
 }
 
 /** {@link verifyCopy} once the destination was stat'ed. */
-async function checkStored(dst: Storager, path: string, sent: Checksums, info: ObjectInfo, options: { reread: boolean; signal?: AbortSignal }): Promise<VerifyResult> {
+async function checkStored(dst: Storager, path: string, sent: Checksums, info: ObjectInfo, options: { reread: boolean; signal?: AbortSignal; onRestart?: HashObjectOptions["onRestart"] }): Promise<VerifyResult> {
   if (info.size !== undefined && info.size !== sent.size) return mismatch("size", "size", sent.size, info.size);
   if (options.reread && sent.crc64 !== undefined) {
-    const read = await hashObject(dst, path, options.signal ? { signal: options.signal } : {});
+    const read = await hashObject(dst, path, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onRestart ? { onRestart: options.onRestart } : {}) });
     if (read.size !== sent.size) return mismatch("reread", "size", sent.size, read.size);
     return crc64Equal(read.crc64!, sent.crc64) ? { ok: true, method: "reread" } : mismatch("reread", "crc64", sent.crc64, read.crc64!);
   }

@@ -165,6 +165,31 @@ describe("cp of a QingStor object without an ETag whose GET breaks", () => {
   });
 });
 
+describe("--verify reads of an object without a CRC-64", () => {
+  it("a server-side copy's read of the source, before the copy, starts again when it breaks", async () => {
+    // Nothing tells the source's CRC-64, so --verify hashes it first, then copies it within the bucket.
+    srcEmu.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB, count: 1 }]);
+    const r = await cli(["cp", srcAt("/small"), srcAt("/server-side/small"), "--verify"]);
+    expect([r.code, r.stats?.objects]).toEqual([0, expect.objectContaining({ copied: 1, failed: 0 })]);
+    expect(r.stderr).toContain("the source read for its CRC-64 failed");
+    expect(r.stderr).toContain("reading it again from the start (1 of 2)");
+    expect(srcEmu.stats().byOperation["CopyObject"]).toBe(1);
+    // The source twice (broken, then whole), then the copy once (--verify's re-read).
+    expect(gets()).toBe(3);
+    expect((await src.read("server-side/small")).equals(SMALL)).toBe(true);
+  });
+
+  it("a read that always breaks fails the copy after 3 tries, before anything is copied", async () => {
+    srcEmu.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB }]);
+    const r = await cli(["cp", srcAt("/small"), srcAt("/server-side/never"), "--verify"]);
+    expect(r.code).toBe(15);
+    expect(r.stderr).toContain("(2 of 2)");
+    expect(gets()).toBe(3);
+    expect(srcEmu.stats().byOperation["CopyObject"]).toBeUndefined();
+    await expect(src.stat("server-side/never")).rejects.toMatchObject({ code: "ObjectNotExist" });
+  });
+});
+
 describe("a write that fails", () => {
   it("is not restarted: one GET, whether one PUT or parts", async () => {
     dstEmu.setFaults([{ kind: "status", status: 500, operation: ["PutObject", "UploadPart"] }]);

@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, storageError, type Progress } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, type Progress, type StorageError } from "@stowage/core";
 import type { Endpoint, SharedStore } from "../locations.js";
 import type { ObjectProgress } from "../progress.js";
 import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../verify.js";
@@ -9,6 +9,7 @@ import type { GivenFields } from "./given-fields.js";
 import { deleteSource, keepOnlyWhole } from "./source-check.js";
 import type { TransferSettings } from "./settings.js";
 import type { TransferStats } from "./stats.js";
+import { SOURCE_RESTARTS } from "./source-restart.js";
 import { streamCopy, type Sent } from "./stream-copy.js";
 import type { Throttle } from "./throttle.js";
 
@@ -48,6 +49,11 @@ function destinationIdOf(sent: Sent, check: VerifyResult): DestinationId {
   return { size: stored?.size ?? sent.size, ...(etag === undefined ? {} : { etag }), ...(crc64 === undefined ? {} : { crc64 }) };
 }
 
+/** Warns that the `--verify` re-read of the copy broke and is started again (verify.ts hashObject). */
+function rereadRestart(env: CopyEnv, item: PlanItem): (n: number, e: StorageError) => void {
+  return (n, e) => env.warn?.(item, `the re-read of the copy failed (${e.detail}); reading it again from the start (${n} of ${SOURCE_RESTARTS})`);
+}
+
 function signalOf(env: CopyEnv): { signal: AbortSignal } {
   return { signal: env.signal };
 }
@@ -78,7 +84,7 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
     progress.update(item.size);
   } else {
     const sent = await streamCopy(env, item, progress);
-    const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env) });
+    const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env), onRestart: rereadRestart(env, item) });
     await settle(env, item, check);
     if (env.move) await deleteSource(env, item, sent.size);
     else await keepOnlyWhole(env, item, sent.size);
@@ -104,7 +110,12 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem,
   const attributes = await copyAttributesFor(env, item);
   const onItself = inPlace(env, item);
   let expected: string | undefined = item.src.crc64;
-  if (env.settings.verify && expected === undefined) expected = (await hashObject(env.src.store, item.srcPath, signalOf(env))).crc64;
+  if (env.settings.verify && expected === undefined) {
+    // Read before anything is copied: a read that breaks is started again (hashObject) and warned of.
+    const onRestart = (n: number, e: StorageError): void =>
+      env.warn?.(item, `the source read for its CRC-64 failed (${e.detail}); reading it again from the start (${n} of ${SOURCE_RESTARTS})`);
+    expected = (await hashObject(env.src.store, item.srcPath, { ...signalOf(env), onRestart })).crc64;
+  }
   const moved = env.move && shared.store.features.move && attributes === undefined;
   try {
     // The service reports as it copies (a multipart copy: range by range).
@@ -117,7 +128,7 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem,
   }
   env.stats.bytes.serverSide += item.size;
   const sent: Checksums = { size: item.size, ...(expected === undefined ? {} : { crc64: expected }) };
-  const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env) });
+  const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env), onRestart: rereadRestart(env, item) });
   // After a move, or onto itself, the destination holds the only copy: a failed check is reported, never "cleaned up".
   const kept = moved
     ? "the object was moved server-side and is kept at the destination (it may have changed while being moved)"
