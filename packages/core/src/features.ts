@@ -80,6 +80,15 @@ export interface StorageFeatures {
    * `responseContentEncoding`, `responseContentLanguage` and `responseExpires`: the service answers with them.
    */
   responseOverrides: boolean;
+  /**
+   * A presign's `size` (write, writeMultipart: the Content-Length to send) and `offset` / `size`
+   * (read: the Range) are signed: the service refuses a request to the URL that sends another
+   * length or range, or none (COS). False (OSS V1 and V4, QingStor): they come back among the
+   * headers to send but are not signed, so the URL's holder may write any length, or read another
+   * range or the whole object. Hand out a URL to cap an upload's size or a read's range only where
+   * this is true.
+   */
+  presignBindsSize: boolean;
   /** `stat` and `read` take `ifMatch` / `ifNoneMatch`. */
   conditionalRead: boolean;
   /**
@@ -163,6 +172,7 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   presignListMultipart: false,
   presignCompleteMultipart: false,
   responseOverrides: false,
+  presignBindsSize: false,
   conditionalRead: false,
   writeIfNotExists: false,
   copyAttributes: false,

@@ -231,7 +231,10 @@ export type PresignOperation = "read" | "write" | "delete" | "createMultipart" |
 export interface PresignOptions extends CallOptions, ObjectHeaders {
   /** Seconds the URL stays valid. */
   expires: number;
-  /** read: first byte. */
+  /**
+   * read: first byte. Signed into the URL (its Range) only where `features.presignBindsSize` is
+   * true (COS); elsewhere (OSS, QingStor) a Range header to send, not a limit (see `size`).
+   */
   offset?: number;
   /** read: the Content-Type the service answers with, instead of the stored one (feature `responseOverrides`). */
   responseContentType?: string;
@@ -249,7 +252,14 @@ export interface PresignOptions extends CallOptions, ObjectHeaders {
   responseContentLanguage?: string;
   /** read: the Expires header the service answers with, an HTTP date (feature `responseOverrides`). */
   responseExpires?: string;
-  /** read: bytes; write, writeMultipart: the exact Content-Length the client will send. */
+  /**
+   * read: bytes; write, writeMultipart: the exact Content-Length the client will send.
+   * Whether the URL enforces it depends on the service (`features.presignBindsSize`):
+   * - COS (true): the Content-Length and Range are signed; a request that sends another length or
+   *   range, or none, is refused.
+   * - OSS V1 and V4, QingStor (false): they come back in `headers` to send but are not signed; the
+   *   URL's holder may upload any length, or read another range or the whole object.
+   */
   size?: number;
   /** write: the Content-Type the client will send; createMultipart: the completed object's Content-Type. */
   contentType?: string;

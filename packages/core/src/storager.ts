@@ -244,7 +244,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   /**
    * A request anyone can send until it expires: to read, write or delete `path`, or to upload part
    * `index` of multipart upload `multipartId` (`writeMultipart`; the part's ETag comes back in the
-   * answer's `ETag` header, for `completeMultipart`).
+   * answer's `ETag` header, for `completeMultipart`). A `size` or `offset` given binds the URL only
+   * where `features.presignBindsSize` is true (COS); on OSS and QingStor they are headers to send.
    * @throws CapabilityInsufficient, InvalidArgument (expiry, an option the operation does not take,
    *   a part index out of range, a write or multipart step at a path ending in `/`), PairRequired
    *   (`expires`; `multipartId` and `index` for writeMultipart), Aborted (an aborted `signal`)

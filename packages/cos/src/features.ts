@@ -50,6 +50,8 @@ export function cosFeatures(integrity = true, appends = true): Readonly<StorageF
     presignListMultipart: true,
     presignCompleteMultipart: true,
     responseOverrides: true,
+    // Content-Length and Range are in the signed header list (signer.ts): COS refuses another length or range.
+    presignBindsSize: true,
     conditionalRead: true,
     // x-cos-forbid-overwrite: honoured only where versioning was never enabled (see above).
     writeIfNotExists: true,

@@ -64,6 +64,8 @@ export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v
     presignListMultipart: true,
     presignCompleteMultipart: true,
     responseOverrides: true,
+    // Content-Length and Range are returned to send, unsigned (V1 signs no such header; V4 adds only the object headers).
+    presignBindsSize: false,
     conditionalRead: true,
     // x-oss-forbid-overwrite: honoured only where versioning is not enabled or suspended (see above).
     writeIfNotExists: true,

@@ -168,11 +168,12 @@ export class QingStorClient {
    * A presigned form of `call` (protocols.md §3.1 query form): `access_key_id`,
    * `expires` and `signature` in the query; Content-MD5, Content-Type and
    * `x-qs-*` headers of the call are signed and must be sent as given. Waits for
-   * the zone detection when it is still to run.
-   * @throws StorageError `ServiceInternal` (zone detection could not reach the service)
+   * the zone detection when it is still to run; `signal` ends that wait (the detection
+   * itself goes on for the other calls sharing it).
+   * @throws StorageError `ServiceInternal` (zone detection could not reach the service), `Aborted`
    */
-  async presign(call: QsCall, expiresIn: number): Promise<PresignedRequest> {
-    await this.ready();
+  async presign(call: QsCall, expiresIn: number, signal?: AbortSignal): Promise<PresignedRequest> {
+    await this.ready(signal);
     const request = this.toRequest(call);
     const expires = Math.floor(this.http.now().getTime() / 1000) + expiresIn;
     const signed = qsPresignQuery(

@@ -68,6 +68,8 @@ export function qingstorFeatures(integrity = true, virtualLinks = false, without
     presignListMultipart: true,
     presignCompleteMultipart: true,
     responseOverrides: true,
+    // Content-Length and Range are returned to send, unsigned (QingStor signs neither).
+    presignBindsSize: false,
     conditionalRead: true,
     append: withoutCustomerKey,
     multipart: true,

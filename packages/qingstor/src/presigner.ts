@@ -21,7 +21,9 @@ import { sseHeaders } from "./sse.js";
  * A presigned Complete returns the `ETag` header the driver's own Complete sends for parts whose
  * CRC-64s it does not know (`"<md5 of the parts' MD5 digests>-<n>"`; none when a part's ETag is no
  * plain MD5): QingStor stores that header as the object's ETag and computes none itself.
- * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range), `PairUnsupported` (cacheControl or contentEncoding on createMultipart)
+ * Signing waits for the zone detection when it is still to run; `options.signal` ends that wait.
+ * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range), `PairUnsupported` (cacheControl or contentEncoding on createMultipart),
+ *   `ServiceInternal` (zone detection could not reach the service), `Aborted`
  */
 export async function presignCall(
   client: QingStorClient,
@@ -35,28 +37,28 @@ export async function presignCall(
     if (options.size === 0) throw storageError(ErrorCode.InvalidArgument, "presign read of 0 bytes: there is no such range");
     const call = req.getObject(key, { offset: options.offset as number | undefined, size: options.size as number | undefined }, options, secure);
     call.query.push(...responseOverrideQuery(options));
-    return client.presign(call, options.expires);
+    return client.presign(call, options.expires, options.signal);
   }
   if (op === "delete") {
     const call = typeof options.multipartId === "string" ? req.abortMultipart(key, options.multipartId) : req.deleteObject(key);
-    return client.presign(call, options.expires);
+    return client.presign(call, options.expires, options.signal);
   }
-  if (op === "createMultipart") return client.presign(req.initiateMultipart(key, withoutObjectHeaders(options, "multipart", loose), secure), options.expires);
+  if (op === "createMultipart") return client.presign(req.initiateMultipart(key, withoutObjectHeaders(options, "multipart", loose), secure), options.expires, options.signal);
   if (op === "writeMultipart") {
-    return client.presign(req.presignedUploadPart(key, options.multipartId as string, options.index as number, options, secure), options.expires);
+    return client.presign(req.presignedUploadPart(key, options.multipartId as string, options.index as number, options, secure), options.expires, options.signal);
   }
-  if (op === "listMultipart") return client.presign(req.listParts(key, options.multipartId as string, undefined, PAGE_MAXIMUM), options.expires);
+  if (op === "listMultipart") return client.presign(req.listParts(key, options.multipartId as string, undefined, PAGE_MAXIMUM), options.expires, options.signal);
   if (op === "completeMultipart") {
     // QingStor keeps the ETag Complete sends (it computes none): the MD5-of-MD5s one, as the driver's own
     // Complete sends without known part CRC-64s (a caller's crc64 here is unchecked: never a CRC ETag).
     // QingStor does not sign the header, so it is returned to send.
     const parts = options.parts ?? [];
     const call = req.completeMultipart(key, options.multipartId as string, parts, multipartEtag(parts), options, secure);
-    return { ...(await client.presign(call, options.expires)), body: (call.body as Buffer).toString("utf8") };
+    return { ...(await client.presign(call, options.expires, options.signal)), body: (call.body as Buffer).toString("utf8") };
   }
   const headers: Record<string, string> = { ...sseHeaders(options, secure), ...req.storageClassHeader(options.storageClass), ...objectHeadersOf(options) };
   headers["content-type"] = typeof options.contentType === "string" ? options.contentType : req.PRESIGNED_BODY_TYPE;
   if (typeof options.contentMd5 === "string") headers["content-md5"] = options.contentMd5;
   if (typeof options.size === "number") headers["content-length"] = String(options.size);
-  return client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires);
+  return client.presign({ operation: "put_object", method: "PUT", key, query: [], headers }, options.expires, options.signal);
 }

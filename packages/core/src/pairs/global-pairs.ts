@@ -255,7 +255,7 @@ export const globalPairs = {
   offset: definePair({
     name: "offset",
     type: "integer",
-    description: "First byte to read.",
+    description: "First byte to read (presign: signed into the URL only where feature presignBindsSize is true, COS; elsewhere a Range header to send, not a limit).",
     operations: ["read", "presign"],
     validate: atLeast(0),
   }),
@@ -300,7 +300,8 @@ export const globalPairs = {
   size: definePair({
     name: "size",
     type: "integer",
-    description: "Number of bytes to read or write.",
+    description:
+      "Number of bytes to read or write (presign: signed into the URL only where feature presignBindsSize is true, COS; on OSS and QingStor a Content-Length or Range header to send, not a limit).",
     operations: ["read", "write", "writeAppend", "writeMultipart", "presign"],
     validate: atLeast(0),
   }),

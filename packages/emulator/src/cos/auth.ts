@@ -7,10 +7,22 @@ import { header } from "../server/exchange.js";
 import type { FrontEndConfig } from "../server/front-end.js";
 import { cosSignature, parseCosAuthorization, parseCosQueryAuthorization, type CosAuthorization } from "./signature.js";
 
-function parseTimes(v: string): [number, number] {
+function parseTimes(v: string, name: string): [number, number] {
   const m = /^(\d+);(\d+)$/.exec(v);
-  if (!m) throw new ProtocolError("AccessDenied", "The q-sign-time is malformed.");
+  if (!m) throw new ProtocolError("AccessDenied", `The ${name} is malformed.`);
   return [Number(m[1]), Number(m[2])];
+}
+
+/**
+ * Checks a `<start>;<end>` window (`q-key-time`, the signing key's; `q-sign-time`, the request's own,
+ * which the StringToSign carries: protocols.md §1.1) against the server clock: refused once it has
+ * ended, or when it starts further in the future than the allowed clock skew.
+ * @throws ProtocolError `AccessDenied` (malformed), `RequestExpired`, `TimeSkewed`
+ */
+function checkWindow(value: string, name: string, nowSec: number, config: FrontEndConfig): void {
+  const [start, end] = parseTimes(value, name);
+  if (nowSec > end) throw new ProtocolError("RequestExpired", "Request has expired");
+  if (start > nowSec + config.maxSkewMs / 1000) throw new ProtocolError("TimeSkewed", "The difference between the request time and the server's time is too large.");
 }
 
 function requestHeaders(ex: Exchange): Record<string, string> {
@@ -33,7 +45,8 @@ function candidatePaths(ex: Exchange, route: Route): string[] {
 }
 
 /**
- * Verifies a COS request: `Authorization` header or presigned `q-*` query.
+ * Verifies a COS request: `Authorization` header or presigned `q-*` query. Both `q-key-time` and
+ * `q-sign-time` must be current (see {@link checkWindow}); a security token must be the key's.
  * @throws ProtocolError `AccessDenied` (none / expired), `TimeSkewed`, `InvalidAccessKeyId`, `SignatureMismatch`
  */
 export function authenticateCos(ex: Exchange, route: Route, config: FrontEndConfig, now: number): void {
@@ -53,10 +66,9 @@ export function authenticateCos(ex: Exchange, route: Route, config: FrontEndConf
     throw new ProtocolError("AccessDenied", "The authorization is malformed.");
   }
   const cred = lookupCredential(config.credentials, auth.accessKey);
-  const [start, end] = parseTimes(auth.keyTime);
   const nowSec = Math.floor(now / 1000);
-  if (nowSec > end) throw new ProtocolError("RequestExpired", "Request has expired");
-  if (start > nowSec + config.maxSkewMs / 1000) throw new ProtocolError("TimeSkewed", "The difference between the request time and the server's time is too large.");
+  checkWindow(auth.keyTime, "q-key-time", nowSec, config);
+  checkWindow(auth.signTime, "q-sign-time", nowSec, config);
   checkSecurityToken(cred, token);
   const query = [...ex.query.entries()];
   const headers = requestHeaders(ex);

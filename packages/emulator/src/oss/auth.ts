@@ -27,6 +27,18 @@ function parseIsoBasic(v: string): number {
   return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
 }
 
+/**
+ * A presigned URL's expiry (V1 `Expires`, V4 `x-oss-expires`) as a whole number of seconds: decimal
+ * digits only, at most 2^53 - 1. Anything else (`NaN`, `abc`, `9e9`, `1.5`, `0x10`, `Infinity`,
+ * `1e+300`) is refused as a malformed URL, never taken for one that does not expire.
+ * @throws ProtocolError `AccessDenied` (403, as OSS answers a malformed presigned URL)
+ */
+function wholeSeconds(value: string | null | undefined, name: string): number {
+  const n = value !== null && value !== undefined && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new ProtocolError("AccessDenied", `The presigned URL is malformed: ${name} is not a whole number of seconds.`);
+  return n;
+}
+
 function checkSkew(dateMs: number, now: number, config: FrontEndConfig): void {
   if (Number.isNaN(dateMs)) throw new ProtocolError("AccessDenied", "The request date is missing or malformed.");
   if (Math.abs(now - dateMs) > config.maxSkewMs) {
@@ -39,7 +51,7 @@ function verifyV1(ex: Exchange, route: Route, config: FrontEndConfig, now: numbe
   const headers = requestHeaders(ex);
   let date: string;
   if (presignExpires !== undefined) {
-    if (Number(presignExpires) * 1000 < now) throw new ProtocolError("RequestExpired", "Request has expired.");
+    if (wholeSeconds(presignExpires, "Expires") * 1000 < now) throw new ProtocolError("RequestExpired", "Request has expired.");
     date = presignExpires;
     checkSecurityToken(cred, ex.query.get("security-token") ?? headers["x-oss-security-token"]);
   } else {
@@ -101,8 +113,8 @@ function verifyV4(ex: Exchange, route: Route, config: FrontEndConfig, now: numbe
   const headers = requestHeaders(ex);
   const dateMs = parseIsoBasic(isoDate);
   if (presigned) {
-    const expires = Number(ex.query.get("x-oss-expires") ?? "NaN");
-    if (Number.isNaN(dateMs) || Number.isNaN(expires)) throw new ProtocolError("AccessDenied", "The presigned URL is malformed.");
+    if (Number.isNaN(dateMs)) throw new ProtocolError("AccessDenied", "The presigned URL is malformed.");
+    const expires = wholeSeconds(ex.query.get("x-oss-expires"), "x-oss-expires");
     if (dateMs + expires * 1000 < now) throw new ProtocolError("RequestExpired", "Request has expired.");
     if (dateMs > now + config.maxSkewMs) throw new ProtocolError("TimeSkewed", "The request time is too far in the future.");
     checkSecurityToken(cred, ex.query.get("x-oss-security-token") ?? undefined);

@@ -1,0 +1,58 @@
+// features.presignBindsSize (review-presign M1): OSS (V1 and V4) returns a presign's Content-Length and
+// Range among the headers to send but signs neither, so the URL does not bind them; the flag says so.
+import { randomUUID } from "node:crypto";
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { newStorager, type PresignedRequest } from "@stowage/core";
+import { startEmulator, type Emulator } from "@stowage/emulator";
+import "../src/index.js";
+
+const BUCKET = "presign-size";
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ provider: "oss", buckets: [BUCKET] });
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
+/** Sends `p` with its headers but `drop`, plus `extra`, and `body` with its true Content-Length. */
+function send(p: PresignedRequest, body: Buffer | undefined, drop: string[] = [], extra: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(p.headers)) if (!drop.includes(k.toLowerCase()) && k.toLowerCase() !== "content-length") headers[k] = v;
+  if (body !== undefined) headers["content-length"] = String(body.length);
+  const u = new URL(p.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, method: p.method, path: u.pathname + u.search, headers: { ...headers, ...extra } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe.each(["v1", "v4"])("oss %s presign does not bind size and offset", (version) => {
+  const open = (): ReturnType<typeof newStorager> => newStorager(`${emulator.connectionString(BUCKET, `/${randomUUID()}/`)}&signature_version=${version}`);
+
+  it("features.presignBindsSize is false", () => {
+    expect(open().features.presignBindsSize).toBe(false);
+  });
+
+  it("a presigned write's size is a header to send, not a limit: another length is stored", async () => {
+    const store = open();
+    const put = await store.presign("write", "w.txt", { expires: 600, size: 13 });
+    expect(put.headers["content-length"]).toBe("13");
+    expect((await send(put, Buffer.from("fifteen bytes!!"))).status).toBe(200);
+    expect((await store.stat("w.txt")).size).toBe(15);
+  });
+
+  it("a presigned read's range is a header to send, not a limit: another range is served", async () => {
+    const store = open();
+    await store.write("r.txt", "0123456789abc");
+    const get = await store.presign("read", "r.txt", { expires: 600, offset: 2, size: 5 });
+    expect(await send(get, undefined)).toEqual({ status: 206, body: "23456" });
+    expect(await send(get, undefined, ["range"], { range: "bytes=0-12" })).toEqual({ status: 206, body: "0123456789abc" });
+  });
+});
