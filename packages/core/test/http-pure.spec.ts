@@ -152,6 +152,24 @@ describe("debug-log redaction", () => {
     });
   });
 
+  it("hides the MD5 of SSE-C keys (COS, QingStor, OSS spellings, copy-source ones, any case) and the KMS encryption context", () => {
+    const headers = {
+      "x-cos-server-side-encryption-customer-algorithm": "AES256",
+      "x-cos-server-side-encryption-customer-key-MD5": "MD5A==",
+      "x-cos-copy-source-server-side-encryption-customer-key-MD5": "MD5B==",
+      "x-qs-encryption-customer-key-md5": "MD5C==",
+      "x-qs-copy-source-encryption-customer-key-md5": "MD5D==",
+      "x-oss-server-side-encryption-customer-key-md5": "MD5E==",
+      "X-Cos-Server-Side-Encryption-Customer-Key-Md5": "MD5F==",
+      "x-cos-server-side-encryption-context": "eyJhIjoiYiJ9",
+      "x-cos-server-side-encryption": "cos/kms",
+    };
+    const shown = redactHeaders(headers);
+    for (const name of Object.keys(headers).filter((n) => /md5|context/i.test(n))) expect([name, shown[name]]).toEqual([name, "***"]);
+    expect(shown["x-cos-server-side-encryption-customer-algorithm"]).toBe("AES256");
+    expect(shown["x-cos-server-side-encryption"]).toBe("cos/kms");
+  });
+
   it("hides signatures and tokens in URLs", () => {
     const url = redactedUrl({
       method: "GET",

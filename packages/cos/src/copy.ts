@@ -201,8 +201,9 @@ export function reportCopied(options: DriverCallOptions, copied: CopiedSource): 
 
 /**
  * COS stores a copy unencrypted unless the request asks for SSE: a copy (and so a move) of an
- * SSE-COS or SSE-KMS object asks for the source's mode and KMS key id, unless the call itself
- * chose an encryption (an SSE pair it gave, or an SSE-C key). An open-time default
+ * SSE-COS or SSE-KMS object asks for the source's mode and KMS key id, and one of an SSE-C object
+ * (read with the copy-source key) is encrypted with that same key, unless the call itself chose an
+ * encryption (an SSE pair it gave, or an SSE-C key, an open-time one included). An open-time default
  * (`default_server_side_encryption*`, named in `options.defaulted`) is no choice of the call: it
  * applies to a source without SSE, and gives way to the encryption of a source that has one.
  * HEAD does not return an SSE-KMS object's encryption context: the copy has none unless the
@@ -212,6 +213,16 @@ export function keepSourceEncryption(options: DriverCallOptions, source: RawObje
   if (options.serverSideEncryptionCustomerKey !== undefined) return options;
   const defaulted = options.defaulted ?? [];
   if (CALL_SSE.some((k) => options[k] !== undefined && !defaulted.includes(k))) return options;
+  if (options.copySourceServerSideEncryptionCustomerKey !== undefined) {
+    // An SSE-C source stays SSE-C, under its own key (the SSE-COS/KMS defaults give way, as to any encrypted source).
+    const kept: DriverCallOptions = {
+      ...options,
+      serverSideEncryptionCustomerKey: options.copySourceServerSideEncryptionCustomerKey,
+      serverSideEncryptionCustomerAlgorithm: options.copySourceServerSideEncryptionCustomerAlgorithm,
+    };
+    for (const k of CALL_SSE) delete kept[k];
+    return kept;
+  }
   const mode = source.system?.["serverSideEncryption"];
   if (typeof mode !== "string" || mode === "") return options;
   const keyId = source.system?.["serverSideEncryptionCosKmsKeyId"];

@@ -66,10 +66,14 @@ export class CosStorageDriver implements StorageDriver {
 
   /**
    * HEAD, with `If-Match` / `If-None-Match` when asked; a missing `dir/` marker with keys below it is
-   * still a dir. A directory's stat ignores the conditions (as on every storage: a directory has no ETag).
-   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `PermissionDenied`, ...
+   * still a dir. A directory's stat ignores the conditions (as on every storage: a directory has no ETag),
+   * and sends no SSE-C key, but refuses one it could not send (over http) as every stat does.
+   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `PermissionDenied`,
+   *   `InvalidArgument` (an SSE-C key over http, a bad key, an algorithm without a key: before any request), ...
    */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
+    // Checked even where no key is sent (a directory): over http a customer key fails every operation alike.
+    sseCustomerHeaders(options, this.client.secure);
     if (key === "") return { key, mode: "dir" };
     // A directory marker is a plain zero-byte object: no conditions, and no SSE-C key (which a plain object refuses).
     const head: DriverCallOptions = key.endsWith("/") ? { signal: options.signal } : options;
@@ -260,8 +264,14 @@ export class CosStorageDriver implements StorageDriver {
     return writeUploadPart(this.client, key, multipartId, index, body, options);
   }
 
-  /** Complete Multipart Upload (200-with-`<Error>` answers are failures). @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPart, EntityTooSmall), `Conflict` (`ifNotExists`: an object exists, the upload kept), `Aborted` */
-  completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+  /**
+   * Complete Multipart Upload (200-with-`<Error>` answers are failures). Complete itself sends no
+   * SSE-C key (only the HEAD that judges a Complete whose answer was lost does), but a key it could
+   * not send (over http), a bad one or an algorithm without one is refused before the Complete.
+   * @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPart, EntityTooSmall; SSE-C over http), `Conflict` (`ifNotExists`: an object exists, the upload kept), `Aborted`
+   */
+  async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
+    sseCustomerHeaders(options, this.client.secure);
     return completeUpload(this.client, key, multipartId, parts, options);
   }
 

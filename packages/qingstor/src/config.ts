@@ -17,7 +17,7 @@ function bytes32(value: unknown): string | undefined {
 }
 
 /** Operations that send the object's SSE-C key (QingStor wants it on PUT, GET, HEAD, Initiate, Upload Part and Complete). */
-// move: only the HEADs that identify the object (a lost move's answer is judged by them); the rename sends no key.
+// move: the HEADs of the source before the rename (key first, then none) and of the destination that judge a lost answer; the rename sends no key.
 const SSE_C_OPS = ["new", "stat", "read", "write", "copy", "move", "createLink", "createMultipart", "writeMultipart", "completeMultipart", "presign"] as const;
 const COPY_SOURCE_OPS = ["new", "copy"] as const;
 

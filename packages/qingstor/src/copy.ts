@@ -48,6 +48,8 @@ export interface CopyContext {
  * (`x-qs-metadata-directive: REPLACE`; a multipart copy's Initiate carries exactly those given and
  * refuses a Cache-Control or Content-Encoding, as multipart writes do, after the source's HEAD and
  * before the upload starts); `storageClass` sets the copy's class, the source's kept otherwise.
+ * A copy of an SSE-C source (read with the copy-source key) is encrypted with that same key unless
+ * the call has a key of its own (an open-time one included): copies keep the source's encryption.
  * A copy onto the object itself (its key, or a link's target onto that target) changes nothing and
  * sends no copy unless it re-encrypts (another SSE-C key) or sets attributes: those then change in
  * place, the bytes kept (and, on the emulator, the ETag). A virtual link copied onto its own key with attributes is refused
@@ -95,6 +97,9 @@ export async function serverSideCopy(ctx: CopyContext, srcKey: string, dstKey: s
   const source = stated.source;
   if (stated.withObjectKey) {
     options = { ...options, copySourceEncryptionCustomerKey: options.encryptionCustomerKey, copySourceEncryptionCustomerAlgorithm: options.encryptionCustomerAlgorithm };
+  } else if (given && options.encryptionCustomerKey === undefined) {
+    // An SSE-C source stays SSE-C: without a key of its own, the copy is encrypted with the source's.
+    options = { ...options, encryptionCustomerKey: options.copySourceEncryptionCustomerKey, encryptionCustomerAlgorithm: options.copySourceEncryptionCustomerAlgorithm };
   }
   if (source.mode === "dir") throw storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory");
   // Undocumented on QingStor (COS and OSS refuse it), and the copy's ETag would be the appendable's, no MD5 of its bytes.

@@ -5,6 +5,7 @@ import { QINGSTOR_TYPE } from "./config.js";
 import { qingstorErrorFromResponse } from "./errors.js";
 import { moveObject as moveCall } from "./requests.js";
 import { parseErrorBody } from "./responses.js";
+import { sseHeaders } from "./sse.js";
 import { reportStored } from "./stored-size.js";
 
 /** What {@link moveObject} needs of the driver. */
@@ -18,7 +19,8 @@ export interface MoveContext {
 
 /**
  * A native server-side rename: PUT `dstKey` with `x-qs-move-source`, after a stat of the source
- * (with the call's SSE-C key when it has one: the move itself sends none).
+ * (with the call's SSE-C key when it has one, tried first, then none: the move itself sends none).
+ * A key it could not send (over http), a bad key or an algorithm without one is refused before any request.
  * A move is not idempotent: when an attempt moved the object but its answer was lost, the retry
  * finds no source (404). The destination is then stat'ed, and the move counts as done when it
  * has the source's ETag, size and mode; otherwise the 404 stands (a 404 on the first attempt too).
@@ -27,10 +29,13 @@ export interface MoveContext {
  * (see `reportStored`: no event when that HEAD fails). A directory source (a `dir/` key, or a
  * stat that finds a directory) is refused before the move is sent: QingStor would rename the
  * marker into a file and leave the objects below it where they are.
- * @throws StorageError `ObjectNotExist` (source), `ObjectModeInvalid` (a directory: nothing moved), `PermissionDenied`, `Aborted`, `Unexpected` (the
+ * @throws StorageError `ObjectNotExist` (source), `ObjectModeInvalid` (a directory: nothing moved), `InvalidArgument` (SSE-C over http:
+ *   nothing sent), `PermissionDenied`, `Aborted`, `Unexpected` (the
  *   onProgress listener threw: the object is moved), ...
  */
 export async function moveObject(ctx: MoveContext, srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+  // Over http a key fails here, before any request, as on every operation (the rename itself sends none).
+  sseHeaders(options, ctx.client.secure);
   // An SSE-C object answers a HEAD only with its key: the call's (open-time) key is tried, then none.
   const keyed: DriverCallOptions = { signal: options.signal, encryptionCustomerKey: options.encryptionCustomerKey, encryptionCustomerAlgorithm: options.encryptionCustomerAlgorithm };
   let statOptions: DriverCallOptions = { signal: options.signal };

@@ -34,7 +34,7 @@ import { moveObject } from "./move.js";
 import { withoutObjectHeaders } from "./object-headers.js";
 import { presignCall } from "./presigner.js";
 import { readObject } from "./reader.js";
-import { usesSseC } from "./sse.js";
+import { sseHeaders, usesSseC } from "./sse.js";
 import { linkFromHeaders, putLink } from "./virtual-link.js";
 import { serverSideCopy, type QingStorDriverTuning } from "./copy.js";
 import { reportStored } from "./stored-size.js";
@@ -77,10 +77,13 @@ export class QingStorStorageDriver implements StorageDriver {
    * links, an answer with link metadata is a `link` (its own ETag and date, no size).
    * `If-Match` / `If-None-Match` go on the HEAD of an object: a virtual link's stat compares the
    * link's own ETag, the one it reports (a read through it compares its target's); a directory's
-   * stat ignores them.
-   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `PermissionDenied`, ...
+   * stat ignores them, and sends no SSE-C key, but refuses one it could not send (over http) as every stat does.
+   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `PermissionDenied`,
+   *   `InvalidArgument` (an SSE-C key over http, a bad key, an algorithm without a key: before any request), ...
    */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
+    // Checked even where no key is sent (a directory): over http a customer key fails every operation alike.
+    sseHeaders(options, this.client.secure);
     if (key === "") return { key, mode: "dir" };
     // A directory marker is a plain zero-byte object: no conditions, and no SSE-C key (which a plain object refuses).
     const head: DriverCallOptions = key.endsWith("/") ? { signal: options.signal } : options;

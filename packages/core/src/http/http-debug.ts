@@ -2,8 +2,12 @@ import { debuglog } from "node:util";
 import { redactSecrets } from "../errors/redact.js";
 import { requestUrl, type HttpRequest } from "./http-request.js";
 
-/** Header names whose values are never shown. */
-const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie|x-[a-z]+-security-token|.*customer-key|.*-signature)$/i;
+/**
+ * Header names whose values are never shown (any case): credentials and tokens, SSE-C keys and
+ * their MD5 (`...-customer-key`, `...-customer-key-MD5`, copy-source ones too: the MD5 fingerprints
+ * the key), and a KMS encryption context (`x-cos-server-side-encryption-context`).
+ */
+const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie|x-[a-z]+-security-token|.*customer-key(-md5)?|.*encryption-context|.*-signature)$/i;
 
 const log = debuglog("stowage:http");
 

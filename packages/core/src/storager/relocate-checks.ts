@@ -61,27 +61,3 @@ export async function sourceError(driver: StorageDriver, op: "copy" | "move", ke
 function dirSource(): StorageError {
   return storageError(ErrorCode.ObjectModeInvalid, "the copy source is a directory (copy or move the objects below it one by one)");
 }
-
-/**
- * A new link at `link` whose target leads back to `link` (directly, or through the links already
- * there) would close a loop, and replace whatever is at `link` (a file's bytes included) with it:
- * refused. Costs one stat of the target, and one per link it leads through (at most
- * {@link MAX_LINK_HOPS}); a target that is missing or cannot be stat'ed ends the walk (a dangling
- * link is allowed).
- * @throws StorageError `InvalidArgument` (a loop, or a chain too long to check), `Aborted`
- */
-export async function refuseLinkLoop(driver: StorageDriver, link: string, target: string, signal: AbortSignal | undefined): Promise<void> {
-  const options = signal ? { signal } : {};
-  const look = (key: string): Promise<RawObject | undefined> =>
-    driver.stat(key, options).catch((e: unknown) => (isStorageError(e, ErrorCode.Aborted) || signal?.aborted ? Promise.reject(e) : undefined));
-  let at = await look(target);
-  const seen = new Set<string>([target]);
-  for (let hops = 0; at?.mode === "link" && at.linkTarget !== undefined; hops++) {
-    const next = at.linkTarget.slice(1);
-    if (next === link) throw storageError(ErrorCode.InvalidArgument, "the link's target leads back to the link: it would close a loop (and replace what is at the link's path)");
-    if (seen.has(next)) return;
-    if (hops === MAX_LINK_HOPS) throw storageError(ErrorCode.InvalidArgument, `the link's target leads through more than ${MAX_LINK_HOPS} links: it cannot be checked for a loop`);
-    seen.add(next);
-    at = await look(next);
-  }
-}

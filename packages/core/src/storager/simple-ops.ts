@@ -1,6 +1,5 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError } from "../errors/storage-error.js";
-import type { RawObject } from "../driver/storage-driver.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { PresignOperation, ProgressListener } from "../options.js";
 import { throwIfAborted } from "../io/abort.js";
@@ -13,7 +12,8 @@ import { sortParts } from "./multipart-ops.js";
 import { progressRelay } from "./progress-reporter.js";
 import { withDefaulted } from "./defaulted-pairs.js";
 import { refuseExisting } from "./if-not-exists.js";
-import { refuseLinkLoop, sourceDirError, sourceError } from "./relocate-checks.js";
+import { objectStatPairs, refuseLinkLoop, refuseMoveOntoTarget } from "./link-checks.js";
+import { sourceDirError, sourceError } from "./relocate-checks.js";
 import type { OperationScope } from "./storager-context.js";
 
 /**
@@ -48,8 +48,13 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
  * `sourceDirError`: one stat more, only after such a failure). With `ifNotExists` the destination is
  * stat'ed first; when an object is there, the source is stat'ed before the refusal (relocate-checks.ts
  * `sourceError`), so a missing source is `ObjectNotExist` (a directory one `ObjectModeInvalid`) rather than `Conflict`.
- * @throws ObjectNotExist, ObjectModeInvalid (a directory source), InvalidArgument (same source and destination on move),
- *   Conflict (`ifNotExists`: an object at the destination, the source there), Unexpected (the onProgress listener threw)
+ * On a storage with links, a move is first checked not to put a link onto what it leads to
+ * (link-checks.ts `refuseMoveOntoTarget`). These stats of core carry the call's SSE-C pairs
+ * (link-checks.ts `objectStatPairs`: an encrypted link or destination answers only to its key).
+ * @throws ObjectNotExist, ObjectModeInvalid (a directory source), InvalidArgument (same source and destination on move,
+ *   a link moved onto what it leads to), Conflict (`ifNotExists`: an object at the destination, the source there),
+ *   the code of a stat of a move's source (or of a link it leads through) that failed otherwise, on a storage with
+ *   links (`PermissionDenied`...: nothing moved), Unexpected (the onProgress listener threw)
  */
 export async function relocate(scope: OperationScope, op: "copy" | "move", src: string, dst: string, rawOptions: object | undefined): Promise<void> {
   scope.require(op, op, op);
@@ -57,14 +62,16 @@ export async function relocate(scope: OperationScope, op: "copy" | "move", src: 
   const from = scope.resolve(src).key;
   const to = scope.resolve(dst, { file: true }).key;
   if (op === "move" && from === to) throw storageError(ErrorCode.InvalidArgument, "move source and destination are the same object");
-  if (op === "move" && scope.driver.features.createLink) await refuseMoveOntoTarget(scope, from, to, options);
+  const signal = options["signal"] as AbortSignal | undefined;
+  // Core's own stats carry the call's SSE-C pairs (an encrypted link, or destination, answers only to its key).
+  const pairs = objectStatPairs(scope.ctx.pairs, op, options);
+  if (op === "move" && scope.driver.features.createLink) await refuseMoveOntoTarget(scope.driver, from, to, pairs, signal);
   // The store decides (COS, OSS: forbid-overwrite; fs: link(); memory): a stat first fails early, and
   // narrows the window where a service would ignore the condition (COS documents none on a single copy).
   // Before that refusal, the source: a missing one is ObjectNotExist whatever the destination.
   if (options["ifNotExists"] === true && from !== to) {
-    const signal = options["signal"] as AbortSignal | undefined;
     try {
-      await refuseExisting(scope.driver, to, signal ? { signal } : {});
+      await refuseExisting(scope.driver, to, signal ? { ...pairs, signal } : pairs);
     } catch (e) {
       if (!isStorageError(e, ErrorCode.Conflict)) throw e;
       throw (await sourceError(scope.driver, op, from, signal)) ?? e;
@@ -107,26 +114,6 @@ function withProgressRelay(options: Record<string, unknown>): Record<string, unk
   return { ...options, onProgress: relay };
 }
 
-/** Links followed at most when checking where a moved link leads (a loop stops earlier). */
-const MAX_LINK_HOPS = 40;
-
-/**
- * A link moved onto what it leads to (directly or through more links) would replace the target's
- * bytes with a link to itself: refused. Costs one stat of the source, and one per link it leads through.
- * @throws StorageError `InvalidArgument`
- */
-async function refuseMoveOntoTarget(scope: OperationScope, from: string, to: string, options: Record<string, unknown>): Promise<void> {
-  const signal = options["signal"] as AbortSignal | undefined;
-  let at: RawObject | undefined = await scope.driver.stat(from, signal ? { signal } : {}).catch(() => undefined);
-  const seen = new Set<string>();
-  for (let hops = 0; at?.mode === "link" && at.linkTarget !== undefined && !seen.has(at.linkTarget); hops++) {
-    if (at.linkTarget === "/" + to) throw storageError(ErrorCode.InvalidArgument, "moving a link onto the object it leads to would replace that object with a link to itself");
-    if (hops === MAX_LINK_HOPS) throw storageError(ErrorCode.InvalidArgument, `the link leads through more than ${MAX_LINK_HOPS} links: it cannot be checked before moving`);
-    seen.add(at.linkTarget);
-    at = await scope.driver.stat(at.linkTarget.slice(1), signal ? { signal } : {}).catch(() => undefined);
-  }
-}
-
 /**
  * Has the service fetch an http(s) URL into `path`. An `onProgress` listener reaches the driver
  * through {@link progressRelay}.
@@ -155,8 +142,9 @@ export async function createDir(scope: OperationScope, path: string, rawOptions:
 /**
  * Makes `path` a symbolic link to `target`. The returned object is the link. A target that
  * leads back to `path` through the links already there (`b → a` when making `a → b`) would close
- * a loop over what is at `path`: refused before anything changes (relocate-checks.ts
- * `refuseLinkLoop`: one stat of the target, and one per link it leads through).
+ * a loop over what is at `path`: refused before anything changes (link-checks.ts
+ * `refuseLinkLoop`: one stat of the target, and one per link it leads through, with the call's
+ * SSE-C pairs, then without).
  * @throws InvalidArgument (a directory path or target, a link to itself or to a chain of links that
  *   leads back to it or through more than 40 links, a target outside the work_dir)
  */
@@ -167,7 +155,7 @@ export async function createLink(scope: OperationScope, path: string, target: st
   const to = scope.resolve(target);
   if (link.key.endsWith("/") || to.key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a link and its target are objects, not directories (no trailing /)");
   if (link.key === to.key) throw storageError(ErrorCode.InvalidArgument, "a link cannot point to itself");
-  await refuseLinkLoop(scope.driver, link.key, to.key, options["signal"] as AbortSignal | undefined);
+  await refuseLinkLoop(scope.driver, link.key, to.key, objectStatPairs(scope.ctx.pairs, "createLink", options), options["signal"] as AbortSignal | undefined);
   const raw = await scope.driver.createLink!(link.key, to.key, options);
   return { ...toObjectInfo(scope.workDir, raw), path: link.path, mode: "link", linkTarget: "/" + to.key };
 }
