@@ -10,5 +10,6 @@ export { FsPaths } from "./paths.js";
 export { DirPin } from "./pinned-dir.js";
 export { FS_TYPE, FS_PACKAGE, FS_UNUSED_PAIRS, fsPairs } from "./config.js";
 export { UNLISTED_WARNING } from "./unlisted.js";
+export { isReserved, RESERVED_NAMES } from "./reserved-names.js";
 
 registerService(fsService);

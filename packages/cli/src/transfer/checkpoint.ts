@@ -48,6 +48,8 @@ interface CheckpointData {
   command: string;
   source: string;
   destination: string;
+  /** Digest of what the flags set on every object written (given-fields.ts `writesDigest`); absent when none. */
+  writes?: string;
   updated: string;
   /** By destination path (relative to the destination directory). */
   uploads: Record<string, UploadRecord>;
@@ -128,6 +130,11 @@ export class Checkpoint {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private removed = false;
+  /**
+   * Uploads recorded by a run that wrote with other flags ({@link Checkpoint.writesChanged}): never
+   * resumed (their objects would get the old attributes), only aborted by the copy that replaces them.
+   */
+  private readonly staleOnly: Set<string>;
 
   private constructor(
     readonly path: string,
@@ -139,7 +146,15 @@ export class Checkpoint {
      * fifo`...): the run starts over. Undefined when it was read, or nothing is there.
      */
     readonly notRead?: string,
-  ) {}
+    /**
+     * True when the file belongs to this command, source and destination but was written by a run
+     * whose flags set other attributes on the objects written (`--content-type`, `--metadata`, a
+     * header flag, `--no-guess-content-type`): the run starts over; its uploads are aborted, not resumed.
+     */
+    readonly writesChanged = false,
+  ) {
+    this.staleOnly = new Set(writesChanged ? Object.keys(data.uploads) : []);
+  }
 
   /** True when nothing is recorded: no upload started, no object finished (nothing to resume from). */
   get empty(): boolean {
@@ -147,19 +162,22 @@ export class Checkpoint {
   }
 
   /**
-   * Loads `path` when it matches the command, source and destination; else starts empty. A path
+   * Loads `path` when it matches the command, source and destination; else starts empty. One
+   * whose `writes` digest differs starts over too ({@link Checkpoint.writesChanged}). A path
    * that is a symbolic link, a fifo or anything but a regular file is not read (in a shared
    * directory someone else may have planted it): the run starts over, and its first save
    * replaces that entry with the checkpoint file; {@link Checkpoint.notRead} then says what it was.
    * @throws nothing (a file that cannot be read or parsed is a fresh start)
    */
-  static async open(path: string, meta: { command: string; source: string; destination: string }): Promise<Checkpoint> {
+  static async open(path: string, meta: { command: string; source: string; destination: string; writes?: string }): Promise<Checkpoint> {
     const fresh: CheckpointData = { version: 1, ...meta, updated: new Date().toISOString(), uploads: {}, done: {} };
     try {
       const old = JSON.parse(await readOwnFile(path)) as Partial<CheckpointData>;
       const matches = old.version === 1 && old.command === meta.command && old.source === meta.source && old.destination === meta.destination;
       if (matches && old.uploads && old.done) {
         const some = Object.keys(old.uploads).length + Object.keys(old.done).length > 0;
+        // Objects finished with other attributes are done no more; their uploads are only aborted.
+        if (old.writes !== meta.writes) return new Checkpoint(path, { ...fresh, uploads: old.uploads }, false, undefined, some);
         return new Checkpoint(path, { ...fresh, uploads: old.uploads, done: old.done }, some);
       }
     } catch {
@@ -171,6 +189,7 @@ export class Checkpoint {
 
   /** The recorded upload of `key`, when its source is unchanged. */
   upload(key: string, source: SourceId): UploadRecord | undefined {
+    if (this.staleOnly.has(key)) return undefined;
     const record = this.data.uploads[key];
     return record !== undefined && sameSource(record.source, source) ? record : undefined;
   }
@@ -182,6 +201,7 @@ export class Checkpoint {
 
   /** Records a new upload and writes the file at once (the id is what a resume needs). */
   async startUpload(key: string, record: UploadRecord): Promise<void> {
+    this.staleOnly.delete(key);
     this.data.uploads[key] = record;
     await this.flush();
   }
@@ -196,11 +216,13 @@ export class Checkpoint {
 
   /** Forgets an upload (finished, aborted or gone). */
   dropUpload(key: string): void {
+    this.staleOnly.delete(key);
     if (delete this.data.uploads[key]) this.schedule();
   }
 
   /** Records that `key` was copied from this source version and what the copy left at the destination. */
   markDone(key: string, source: SourceId, destination: DestinationId): void {
+    this.staleOnly.delete(key);
     delete this.data.uploads[key];
     this.data.done[key] = { ...source, destination };
     this.schedule();

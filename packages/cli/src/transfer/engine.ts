@@ -7,7 +7,7 @@ import { TransferProgress } from "../progress.js";
 import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
 import { copyObject, type CopyEnv } from "./copy-object.js";
 import { deleteFailureLines, deleteReporting, mayBeGone, notDeletedReason, type DeleteResult } from "./delete-report.js";
-import { refuseUnstorable, type GivenFields } from "./given-fields.js";
+import { refuseUnstorable, writesDigest, type GivenFields } from "./given-fields.js";
 import { refuseGivenInParts } from "./in-parts.js";
 import type { Plan, PlanItem } from "./planner.js";
 import { Limiter } from "./pool.js";
@@ -66,6 +66,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   const started = Date.now();
   const stats = newStats(job.command, settings.dryRun);
   const copied: PlanItem[] = [];
+  const writes = writesDigest(job.writeOptions, settings.guessContentType !== false);
   const checkpoint =
     settings.checkpoint === false || settings.dryRun
       ? undefined
@@ -73,6 +74,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
           command: job.command,
           source: `${src.loc.type}://${src.loc.name}${src.dir}`,
           destination: `${dst.loc.type}://${dst.loc.name}${dst.dir}`,
+          ...(writes === undefined ? {} : { writes }),
         });
   const plan = await job.plan(checkpoint);
   // A header flag QingStor cannot store with the objects that go in parts: refused before any copy.
@@ -80,6 +82,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   stats.objects.planned = plan.copies.length;
   stats.objects.skipped = plan.skipped.length;
   stats.bytes.planned = plan.bytes;
+  reportSpecials(ctx, job.command, plan, stats);
   if (plan.links > 0) {
     const why = settings.copyLinks ? "leading to nothing readable: dangling, in a loop, or to a directory" : "not followed; -L copies what links lead to";
     ctx.info(`${job.command}: skipped ${plan.links} symbolic link${plan.links === 1 ? "" : "s"} (${why})`);
@@ -93,6 +96,12 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   }
   if (checkpoint?.notRead !== undefined) {
     ctx.warn(`${job.command}: checkpoint ${checkpoint.path} is ${checkpoint.notRead}: not read (only a regular file is); starting over`);
+  }
+  if (checkpoint?.writesChanged) {
+    ctx.warn(
+      `${job.command}: checkpoint ${checkpoint.path} was written by a run with other --content-type, --metadata, header or --no-guess-content-type flags: ` +
+        "starting over (objects it finished are copied again, its uploads aborted)",
+    );
   }
   if (checkpoint?.resumed) ctx.info(`${job.command}: resuming from checkpoint ${checkpoint.path}`);
 
@@ -184,6 +193,20 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
     await checkpoint?.remove();
   }
   return finish(ctx, job, stats, started, copied, settings, deleteFailed === undefined ? undefined : { result: deleteFailed, of: plan.deletes.length });
+}
+
+/** Special-file warnings printed, at most; the rest is a count. */
+const SPECIALS_SHOWN = 20;
+
+/**
+ * Warns of each fifo, socket and device a local source holds (at most {@link SPECIALS_SHOWN}, then
+ * how many more), which no object can hold, and counts them for the summary. The exit code stays.
+ */
+function reportSpecials(ctx: CliContext, command: string, plan: Plan, stats: TransferStats): void {
+  stats.objects.special = plan.specials.length;
+  for (const s of plan.specials.slice(0, SPECIALS_SHOWN)) ctx.warn(`${command} ${shownPath(s.rel)}: left out: a ${s.kind}, not a regular file (only files are copied)`);
+  const more = plan.specials.length - SPECIALS_SHOWN;
+  if (more > 0) ctx.warn(`${command}: … and ${plural(more, "more special file")} left out`);
 }
 
 /**

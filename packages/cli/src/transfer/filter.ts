@@ -10,14 +10,35 @@ export interface PathFilter {
    * (`--include 'raw/*.jpg'`); empty when no path was tested.
    */
   unmatched(): string[];
+  /**
+   * Records a path of the other tree (a destination's), for {@link PathFilter.unmatched} and
+   * {@link PathFilter.directoryOnly}, deciding nothing.
+   */
+  see(rel: string): void;
+  /**
+   * The globs that matched none of the paths seen (tested or {@link PathFilter.see}n) but match
+   * one of their directories (`--exclude cache` while `cache/data.bin` exists): such a glob
+   * filters nothing, although its author most likely meant the directory's contents.
+   */
+  directoryOnly(): DirectoryGlob[];
 }
 
-/** One glob's matcher, and whether it matched a path yet. */
+/** A glob that matched no path, only a directory ({@link PathFilter.directoryOnly}). */
+export interface DirectoryGlob {
+  /** The flag and the glob, as typed (`--exclude 'cache'`). */
+  readonly flag: string;
+  readonly glob: string;
+  /** The first directory it matched (relative, no trailing `/`). */
+  readonly dir: string;
+}
+
+/** One glob's matcher, whether it matched a path yet, and the first directory it matched. */
 interface Matcher {
   readonly flag: string;
   readonly glob: string;
   readonly match: (rel: string) => boolean;
   hit: boolean;
+  dir?: string;
 }
 
 /**
@@ -31,14 +52,33 @@ interface Matcher {
 export function makeFilter(include: readonly string[], exclude: readonly string[]): PathFilter {
   const inc = anyOf("--include", include);
   const exc = anyOf("--exclude", exclude);
+  const all = [...inc.matchers, ...exc.matchers];
+  const dirs = new Set<string>();
   let tested = 0;
+  /** Tries the globs not yet hit on the directories of `rel` not seen before. */
+  const seeDirs = (rel: string): void => {
+    for (let end = rel.indexOf("/"); end > 0; end = rel.indexOf("/", end + 1)) {
+      const dir = rel.slice(0, end);
+      if (dirs.has(dir)) continue;
+      dirs.add(dir);
+      for (const m of all) if (!m.hit && m.dir === undefined && (m.match(dir) || m.match(dir + "/"))) m.dir = dir;
+    }
+  };
   const filter = (rel: string): boolean => {
     tested++;
-    return (include.length === 0 || inc.test(rel)) && (exclude.length === 0 || !exc.test(rel));
+    // Both sets are always tried, so that "matched nothing" is exact for every glob.
+    const included = include.length === 0 || inc.test(rel);
+    const excluded = exclude.length > 0 && exc.test(rel);
+    if (all.length > 0) seeDirs(rel);
+    return included && !excluded;
   };
-  const unmatched = (): string[] =>
-    tested === 0 ? [] : [...inc.matchers, ...exc.matchers].filter((m) => !m.hit && m.glob.includes("/")).map((m) => `${m.flag} '${m.glob}'`);
-  return Object.assign(filter, { active: include.length + exclude.length > 0, unmatched });
+  const see = (rel: string): void => {
+    if (all.length === 0) return;
+    filter(rel);
+  };
+  const unmatched = (): string[] => (tested === 0 ? [] : all.filter((m) => !m.hit && m.glob.includes("/")).map((m) => `${m.flag} '${m.glob}'`));
+  const directoryOnly = (): DirectoryGlob[] => all.filter((m) => !m.hit && m.dir !== undefined).map((m) => ({ flag: m.flag, glob: m.glob, dir: m.dir! }));
+  return Object.assign(filter, { active: all.length > 0, unmatched, see, directoryOnly });
 }
 
 /**
@@ -66,14 +106,32 @@ function anyOf(flag: string, globs: readonly string[]): { matchers: Matcher[]; t
 /**
  * A one-line note for the globs with a `/` that matched nothing (a glob with `/` is matched
  * against the whole path from the source directory, which surprises who expects it to match at
- * any depth), or undefined when there are none.
+ * any depth), or undefined when there are none. Globs in `said` (already named by
+ * {@link directoryGlobsText}) are left out.
  * @throws nothing
  */
-export function unmatchedNote(filter: PathFilter): string | undefined {
-  const globs = filter.unmatched();
+export function unmatchedNote(filter: PathFilter, said: readonly DirectoryGlob[] = []): string | undefined {
+  const globs = filter.unmatched().filter((flag) => !said.some((g) => `${g.flag} '${g.glob}'` === flag));
   if (globs.length === 0) return undefined;
   return (
     `stowage: note: no path matched ${globs.join(", ")}; a glob with / matches the whole path from the source root ` +
     `('raw/*.jpg' matches raw/a.jpg right below it; '**/raw/*.jpg' matches at any depth)`
   );
+}
+
+/**
+ * What to say of {@link PathFilter.directoryOnly}'s globs: each names a directory but matched no
+ * path, and the glob that matches what the directory holds (`'cache/**'`; for a glob without `/`
+ * also `'**\/cache/**'`, at any depth). Undefined when there are none.
+ * @throws nothing
+ */
+export function directoryGlobsText(globs: readonly DirectoryGlob[]): string | undefined {
+  if (globs.length === 0) return undefined;
+  const each = globs.map((g) => {
+    const bare = g.glob.replace(/\/+$/, "");
+    const why = !g.glob.includes("/") ? "a glob without / matches file names" : g.glob.endsWith("/") ? "a glob ending in / matches no file" : "globs match files, not directories";
+    const write = g.glob.includes("/") ? `'${bare}/**'` : `'${bare}/**' (right below the source root) or '**/${bare}/**' (at any depth)`;
+    return `${g.flag} '${g.glob}' matched no path but names the directory ${g.dir}/ (${why}): to match what it holds, write ${write}`;
+  });
+  return each.join("; ");
 }

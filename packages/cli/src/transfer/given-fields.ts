@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { InvalidArgumentError, type Command } from "commander";
 import { ErrorCode, globalPairs, storageError, type ObjectHeaders, type StorageFeatures, type Storager } from "@stowage/core";
 import { UsageError } from "../errors.js";
@@ -137,4 +138,20 @@ export function refuseUnstorable(command: string, dst: Storager, given: GivenFie
   const service = dst.info.service;
   const what = refused.map((f) => `${f.flag}: ${service} stores no ${f.header} (it lacks the ${f.feature} feature)`).join("; ");
   throw storageError(ErrorCode.PairUnsupported, `${what}; nothing was transferred`, { op: command, service });
+}
+
+/**
+ * A digest of what a transfer sets on every object it writes, for its checkpoint: the given fields
+ * (`--content-type`, `--metadata`, the header flags) and `--no-guess-content-type` (`guess` false).
+ * A re-run whose digest differs does not skip objects an earlier run finished with other attributes,
+ * nor resume their uploads. Undefined when nothing is set (as a checkpoint without one records).
+ * @throws nothing
+ */
+export function writesDigest(given: GivenFields | undefined, guess: boolean): string | undefined {
+  if (given === undefined && guess) return undefined;
+  const fields = Object.entries(given ?? {})
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => [k, k === "metadata" ? Object.entries(v as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : v]);
+  return createHash("sha256").update(JSON.stringify({ fields, guess })).digest("hex").slice(0, 32);
 }

@@ -5,7 +5,7 @@ import { maybeOverlap, maybeSameObject, SAME_NAME_NOTE } from "../identity.js";
 import type { Endpoint, Location } from "../locations.js";
 import { uncounted } from "../unlisted.js";
 import { runTransfer, type TransferReport } from "./engine.js";
-import { makeFilter, unmatchedNote } from "./filter.js";
+import { directoryGlobsText, makeFilter, unmatchedNote, type DirectoryGlob } from "./filter.js";
 import { refuseSameObject } from "./attribute-copy.js";
 import type { GivenFields } from "./given-fields.js";
 import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
@@ -203,8 +203,10 @@ export interface TreeOptions {
  * Copies, moves or syncs every (filtered) object below `srcLoc` to the same
  * relative path below `dstLoc`.
  * The source must exist (a missing directory, prefix or bucket is an error, never "empty").
+ * A filter glob that matched no path of either tree but names a directory there is refused with
+ * `--delete`, else warned of, before anything is copied or deleted.
  * @throws ObjectNotExist (no such source directory or bucket; no such destination bucket), UsageError (overlapping directories,
- *   judged on what they resolve to; an object as the source), Aborted
+ *   judged on what they resolve to; an object as the source), InvalidArgument (such a glob with `--delete`), Aborted
  */
 export async function transferTree(
   ctx: CliContext,
@@ -222,6 +224,7 @@ export async function transferTree(
     throw new UsageError(`${srcLoc.display} and ${dstLoc.display} overlap: one is (or may be) inside the other${note}`);
   }
   const filter = makeFilter(settings.include, settings.exclude);
+  let directoryGlobs: DirectoryGlob[] = [];
   const report = await runTransfer(ctx, {
     command,
     src,
@@ -239,12 +242,28 @@ export async function transferTree(
       if (plan.copies.length > 0 && !dstListed && !(await rootExists(ctx, dstLoc))) {
         throw storageError(ErrorCode.ObjectNotExist, `${dstLoc.display} does not exist (no such bucket or store)`, { op: command, service: dstLoc.type });
       }
+      directoryGlobs = filter.directoryOnly();
+      refuseDirectoryGlobs(ctx, command, directoryGlobs, options.deleteExtras);
       return plan;
     },
   });
-  const note = unmatchedNote(filter);
+  const note = unmatchedNote(filter, directoryGlobs);
   if (note !== undefined) ctx.info(note);
   return report;
+}
+
+/**
+ * Before anything is copied or deleted: a glob that matched no path of either tree but names a
+ * directory there (`--exclude cache` while `cache/` exists, where `cache/**` was meant) is refused
+ * with `--delete` (the directory's contents, not excluded, would be deleted at the destination),
+ * else warned of.
+ * @throws StorageError `InvalidArgument` (with `--delete`; nothing copied or deleted)
+ */
+function refuseDirectoryGlobs(ctx: CliContext, command: string, globs: readonly DirectoryGlob[], deleting: boolean): void {
+  const text = directoryGlobsText(globs);
+  if (text === undefined) return;
+  if (deleting) throw storageError(ErrorCode.InvalidArgument, `${text}; refused with --delete, which would act on what the glob does not cover: nothing was copied or deleted`, { op: command });
+  ctx.warn(`${command}: warning: ${text}`);
 }
 
 /**

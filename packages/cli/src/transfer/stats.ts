@@ -11,6 +11,8 @@ export interface TransferStats {
     copied: number;
     /** Unchanged (sync) or finished by an earlier run. */
     skipped: number;
+    /** Fifos, sockets and devices in a local source, left out (not objects; not in `skipped`). */
+    special: number;
     deleted: number;
     /** Copies that failed and extras (`sync --delete`) whose delete failed: each in `failures`. */
     failed: number;
@@ -54,7 +56,7 @@ export function newStats(command: string, dryRun: boolean): TransferStats {
   return {
     command,
     dryRun,
-    objects: { planned: 0, copied: 0, skipped: 0, deleted: 0, failed: 0, notConfirmed: 0, notAttempted: 0, verified: 0, mismatched: 0 },
+    objects: { planned: 0, copied: 0, skipped: 0, special: 0, deleted: 0, failed: 0, notConfirmed: 0, notAttempted: 0, verified: 0, mismatched: 0 },
     bytes: { planned: 0, copied: 0, sent: 0, resumed: 0, serverSide: 0 },
     parts: { resumedUploads: 0, skipped: 0 },
     failures: [],
@@ -73,6 +75,7 @@ export function summaryLine(s: TransferStats, resumed: "upload" | "download" = "
   const verb = s.dryRun ? (move ? "would move" : "would copy") : move ? "moved" : "copied";
   const parts = [`${s.command}: ${verb} ${plural(s.dryRun ? o.planned : o.copied, "object")} (${formatBytes(s.dryRun ? s.bytes.planned : s.bytes.copied)})`];
   if (o.skipped) parts.push(`skipped ${o.skipped}`);
+  if (o.special) parts.push(`${plural(o.special, "special file")} left out (fifos, sockets, devices)`);
   if (o.deleted) parts.push(`${s.dryRun ? "would delete" : "deleted"} ${o.deleted}`);
   if (o.failed) parts.push(failedCount(o.failed, o.notConfirmed));
   if (o.notAttempted) parts.push(`not attempted ${o.notAttempted}`);

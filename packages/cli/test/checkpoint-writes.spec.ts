@@ -1,0 +1,99 @@
+/**
+ * A checkpoint records a digest of what the flags set on every object written (`--content-type`,
+ * `--metadata`, the header flags, `--no-guess-content-type`). Re-running `cp -r` after a partial
+ * failure with other such flags must not skip the objects the earlier run finished (they hold the
+ * old attributes), nor resume its uploads (they would complete with the old attributes): it starts
+ * over, aborting those uploads. With the same flags it resumes as before.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { newStorager, type ObjectInfo } from "@stowage/core";
+import { main } from "../src/index.js";
+import { bytes, cleanEnv, removeDir, tempDir } from "./helpers.js";
+
+let work: string;
+let env: NodeJS.ProcessEnv;
+const cli = (args: string[]) => main(args, { env, cwd: work });
+const KiB = 1024;
+
+beforeAll(async () => {
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"));
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+/** A source `a` and `x/y`, and a destination whose file `x` is in the way of `x/y` (so each run fails, keeping its checkpoint). */
+async function seed(name: string): Promise<void> {
+  const src = newStorager(`memory://${name}-src/`);
+  await src.write("a", Buffer.from("AAAA"));
+  await src.write("x/y", Buffer.from("Y"));
+  await newStorager(`memory://${name}-dst/`).write("x", Buffer.from("file in the way"));
+}
+
+describe("cp -r re-run after a partial failure", () => {
+  it("copies again what an earlier run finished with other --metadata / --content-type", async () => {
+    await seed("flags");
+    const first = await cli(["cp", "-r", "--metadata", "v=1", "memory://flags-src/", "memory://flags-dst/"]);
+    expect(first.code).not.toBe(0);
+    expect((await newStorager("memory://flags-dst/").stat("a")).metadata).toEqual({ v: "1" });
+
+    const second = await cli(["cp", "-r", "--stats-json", "--metadata", "v=2", "--content-type", "text/x-new", "memory://flags-src/", "memory://flags-dst/"]);
+    expect(second.code).not.toBe(0);
+    const a = await newStorager("memory://flags-dst/").stat("a");
+    expect([a.metadata, a.contentType]).toEqual([{ v: "2" }, "text/x-new"]);
+    expect(JSON.parse(second.stdout.trim())).toMatchObject({ objects: { copied: 1, skipped: 0 } });
+    expect(second.stderr).toContain("was written by a run with other --content-type, --metadata, header or --no-guess-content-type flags: starting over");
+  });
+
+  it("with the same flags still skips what the earlier run finished", async () => {
+    await seed("same");
+    const args = ["cp", "-r", "--stats-json", "--metadata", "v=1", "--cache-control", "no-cache", "memory://same-src/", "memory://same-dst/"];
+    expect((await cli(args)).code).not.toBe(0);
+    const again = await cli(args);
+    expect(again.stderr).not.toContain("starting over");
+    expect(JSON.parse(again.stdout.trim())).toMatchObject({ objects: { copied: 0, skipped: 1 } });
+  });
+
+  it("aborts, never resumes, an upload a run with other flags started", async () => {
+    const src = newStorager("memory://up-src/");
+    const body = bytes(200 * KiB, 5);
+    await src.write("big.bin", body);
+    const listed: ObjectInfo = await src.stat("big.bin");
+    const dst = newStorager("memory://up-dst/");
+    const upload = await dst.createMultipart("big.bin");
+    const checkpoint = join(work, "up.json");
+    await writeFile(
+      checkpoint,
+      JSON.stringify({
+        version: 1,
+        command: "cp",
+        source: "memory://up-src/",
+        destination: "memory://up-dst/",
+        writes: "digest-of-a-run-with-other-flags",
+        updated: new Date().toISOString(),
+        uploads: {
+          "big.bin": {
+            multipartId: upload.multipartId,
+            partSize: 64 * KiB,
+            source: { size: listed.size, etag: listed.etag, mtime: listed.lastModified!.getTime(), crc64: listed.crc64 },
+            bytesDone: 0,
+          },
+        },
+        done: {},
+      }),
+    );
+    const r = await cli(["cp", "-r", "--stats-json", "--checkpoint", checkpoint, "--large-threshold", "64K", "--part-size", "64K", "--metadata", "v=2", "memory://up-src/", "memory://up-dst/"]);
+    expect(r.code).toBe(0);
+    const copy = await dst.stat("big.bin");
+    expect(copy.metadata).toEqual({ v: "2" });
+    expect(JSON.parse(r.stdout.trim())).toMatchObject({ parts: { resumedUploads: 0 } });
+    expect(r.stderr).toContain("starting over");
+    expect((await dst.read("big.bin")).equals(body)).toBe(true);
+    await expect(dst.stat("big.bin", { multipartId: upload.multipartId! })).rejects.toMatchObject({ code: "ObjectNotExist" });
+    await expect(readFile(checkpoint)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * A filter glob that matched no path in either tree but names a directory there (`--exclude cache`
+ * while `cache/` exists: a glob without `/` matches file names, one ending in `/` no file) would let
+ * `sync --delete` delete what the user meant to keep. Found before anything is copied or deleted:
+ * refused with `--delete` (InvalidArgument, exit 11, nothing changed), a warning otherwise.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { join } from "node:path";
+import { main } from "../src/index.js";
+import { cleanEnv, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+
+let work: string;
+let env: NodeJS.ProcessEnv;
+const cli = (args: string[]) => main(args, { env, cwd: work });
+
+beforeAll(async () => {
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"));
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+/** A source with `a` and a destination with `cache/data.bin` (and `nested/cache/x` when asked) below `work/<name>`. */
+async function trees(name: string, nested = false): Promise<{ s: string; d: string }> {
+  const s = join(work, name, "s");
+  const d = join(work, name, "d");
+  await writeTree(s, { a: "A" });
+  await writeTree(d, { "cache/data.bin": "precious", ...(nested ? { "nested/cache/x": "deep" } : {}) });
+  return { s: s + "/", d: d + "/" };
+}
+
+describe("sync --delete with a glob that names only a directory", () => {
+  it.each([["cache"], ["cache/"]])("--exclude '%s' is refused before anything is copied or deleted", async (glob) => {
+    const { s, d } = await trees(`refuse-${glob.replace("/", "slash")}`);
+    const r = await cli(["sync", "--delete", "--exclude", glob, s, d]);
+    expect(r.code).toBe(11);
+    expect(r.stderr).toContain(`--exclude '${glob}' matched no path but names the directory cache/`);
+    expect(r.stderr).toContain("'cache/**'");
+    expect(r.stderr).toContain("nothing was copied or deleted");
+    expect(await readTree(d)).toEqual({ "cache/data.bin": "precious" });
+  });
+
+  it("names the glob for any depth when the directory is nested, and a dry run is refused too", async () => {
+    const { s, d } = await trees("nested", true);
+    await removeDir(join(d, "cache"));
+    const r = await cli(["sync", "--delete", "--dry-run", "--exclude", "cache", s, d]);
+    expect(r.code).toBe(11);
+    expect(r.stderr).toContain("names the directory nested/cache/");
+    expect(r.stderr).toContain("'**/cache/**' (at any depth)");
+    expect(r.stdout).toBe("");
+  });
+
+  it("the glob the message names keeps the directory", async () => {
+    const { s, d } = await trees("fixed");
+    const r = await cli(["sync", "--delete", "--exclude", "cache/**", s, d]);
+    expect([r.code, r.stderr]).toEqual([0, expect.not.stringContaining("names the directory")]);
+    expect(await readTree(d)).toEqual({ a: "A", "cache/data.bin": "precious" });
+  });
+
+  it("a glob that matched a file too is not refused", async () => {
+    const { s, d } = await trees("file-too");
+    await writeTree(s, { "sub/cache": "a file named cache" });
+    const r = await cli(["sync", "--delete", "--exclude", "cache", s, d]);
+    expect(r.code).toBe(0);
+    // As documented: `cache` matched the file, not what the directory holds, so that was deleted.
+    expect(await readTree(d)).toEqual({ a: "A" });
+  });
+});
+
+describe("without --delete such a glob is a warning", () => {
+  it("sync and cp -r warn before copying, and go on", async () => {
+    const { s, d } = await trees("warn");
+    await writeTree(s, { "cache/tmp.bin": "scratch" });
+    for (const command of [["sync"], ["cp", "-r"]]) {
+      const r = await cli([...command, "--exclude", "cache", s, d]);
+      expect([command, r.code]).toEqual([command, 0]);
+      expect(r.stderr).toContain(`stowage: ${command[0]}: warning: --exclude 'cache' matched no path but names the directory cache/`);
+    }
+    expect(await readTree(d)).toEqual({ a: "A", "cache/data.bin": "precious", "cache/tmp.bin": "scratch" });
+  });
+});
