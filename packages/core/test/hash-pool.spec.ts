@@ -155,7 +155,7 @@ describe("HashPool", () => {
     }
   });
 
-  it("a single worker answers a CRC job at once while its lanes run MD5s (it does not wait for them to run dry)", async () => {
+  it("a single worker answers jobs oldest first: a CRC job sent after four MD5s waits for them", async () => {
     const pool = new HashPool({ workers: 1 });
     try {
       const big = Array.from({ length: 4 }, (_, i) => randomShared(24 * MiB + i));
@@ -166,8 +166,25 @@ describe("HashPool", () => {
       const results = await Promise.all(hashes);
       results.forEach((r, i) => expect({ i, r }).toEqual({ i, r: expected(big[i]!) }));
       expect(await crcOnly).toEqual({ crc64: crc64(small) });
-      expect(order[0]).toBe("crc only");
+      // The parts' hashes come first, in the order they were asked for; the younger CRC after them.
+      expect(order).toEqual(["big 0", "big 1", "big 2", "big 3", "crc only"]);
       expect(pool.stats().md5MostInLanes).toBeGreaterThan(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("runs at most four MD5s in one worker's lanes at once: a fifth, even a short one, waits for a lane", async () => {
+    const pool = new HashPool({ workers: 1 });
+    try {
+      const big = Array.from({ length: 4 }, (_, i) => randomShared(16 * MiB + i));
+      const short = randomShared(HASH_INLINE_LIMIT + 5);
+      const order: string[] = [];
+      const all = [...big, short].map((b, i) => pool.hash(b, true).then((r) => (order.push(i < 4 ? `big ${i}` : "short"), r)));
+      const results = await Promise.all(all);
+      results.forEach((r, i) => expect({ i, r }).toEqual({ i, r: expected([...big, short][i]!) }));
+      // Sharing the lanes from the start, the short one would have been done long before the others.
+      expect(order).toEqual(["big 0", "big 1", "big 2", "big 3", "short"]);
     } finally {
       await pool.close();
     }

@@ -24,17 +24,18 @@ export type { PartHashes } from "./inline-hash.js";
  * the buffers it was sent have been let go by the caller, so that they do not
  * outlive their use (see {@link HASH_RECYCLE_BYTES}). The MD5 and the
  * CRC of one buffer are separate jobs, so two workers (three cores or more)
- * compute them in parallel; a single worker answers CRCs between MD5 passes.
+ * compute them in parallel. A worker does its jobs oldest first (hash-worker.ts),
+ * so the oldest part waiting for its hashes gets them first.
  *
  * MD5 is the expensive one (~630 MiB/s per core in node:crypto, against
  * ~2,000 for the CRC). Workers hash MD5s in WebAssembly SIMD lanes
  * (md5-lanes.ts: ~1,600 MiB/s for four buffers at once, ~2,600 for eight): an
  * MD5 job goes to the worker whose lanes are already running, up to
- * {@link MD5_LANES} at a time, and joins them at their next pass, so the parts
- * of a multipart upload, which are ready one after another, share the passes
- * (a job alone on idle lanes is hashed by node:crypto, faster for one). No
- * job waits for others to arrive. CRC jobs go to idle workers (with a single
- * worker, to it at once).
+ * {@link MD5_LANES} at a time, and joins them (four at most run together) when
+ * a lane is free, so the parts of a multipart upload, which are ready one after
+ * another, share the passes (a job alone on idle lanes is hashed by node:crypto,
+ * faster for one). No job waits for others to arrive. CRC jobs go to idle
+ * workers (with a single worker, to it at once).
  */
 export class HashPool {
   private readonly size: number;
@@ -245,8 +246,8 @@ export class HashPool {
   /**
    * The worker `job` can go to now, if any (see {@link HashPool.pump}). A pool of
    * one worker hands it every job at once (MD5s up to {@link MD5_LANES}): the
-   * worker answers a CRC job between two passes of its lanes, so CRCs do not wait
-   * for the lanes to run dry, and the MD5s that arrive meanwhile still meet there.
+   * worker does them oldest first, a part's CRC between two passes of its lanes
+   * once the older parts are done, and the MD5s that arrive meanwhile still meet there.
    */
   private slotFor(job: HashJob): HashSlot | undefined {
     let idle: HashSlot | undefined;

@@ -84,65 +84,74 @@ export function hashWorkerMain(): void {
   // Checks itself against RFC 1321; undefined (one MD5 at a time) without WebAssembly SIMD.
   let lanes = createMd5Lanes(wasm, data.md5Lanes);
 
-  // MD5 jobs that arrive together start together in SIMD lanes; a job that arrives while others
-  // run joins them at the next pass. A lone job on idle lanes is hashed with node:crypto instead
-  // (one lane alone runs at 0.7× its speed), and jobs arriving meanwhile wait to start together.
-  // The loop yields to the event loop every MD5_SLICE bytes so that new jobs (and CRC jobs,
-  // answered at once) get in. Without SIMD lanes an MD5 job is answered at once with node:crypto.
+  // Jobs are done oldest first, so that a part's hashes are ready as soon as they can be and the
+  // upload of the oldest part waiting for them starts first. The oldest job, if a CRC, is hashed
+  // whole; if an MD5, it runs in SIMD lanes together with the next MD5 jobs (up to LANE_CAP: four
+  // fill one vector, so a pass costs the same with one to four lanes), one pass budget
+  // (MD5_SLICE) at a time, and younger MD5s join free lanes between passes. An MD5 with no other
+  // MD5 to share passes with is hashed by node:crypto (one lane alone runs at 0.7× its speed);
+  // so is every MD5 without SIMD lanes. Between steps the event loop runs, so new jobs get in.
   const MD5_SLICE = 512 * 1024;
-  const arrived: Array<{ id: number; bytes: Buffer }> = [];
-  const waiting = new Map<number, number>(); // lane → job id
+  const LANE_CAP = 4;
+  interface Job {
+    id: number;
+    algorithm: HashJobMessage["algorithm"];
+    bytes: Buffer;
+    /** The lane an MD5 job runs in, once admitted. */
+    lane?: number;
+  }
+  const order: Job[] = []; // unfinished jobs, oldest first
+  const inLanes = new Map<number, Job>(); // lane → job
   let running = false;
-  const md5Alone = (id: number, bytes: Buffer): void => {
-    port.postMessage({ id, value: createHash("md5").update(bytes).digest("base64") } satisfies HashResultMessage);
+  const answer = (job: Job, message: HashResultMessage): void => {
+    port.postMessage(message);
+    order.splice(order.indexOf(job), 1);
   };
-  const runLanes = (): void => {
+  const hashAlone = (job: Job): void => {
+    const value = job.algorithm === "crc64" ? update(job.bytes, 0n).toString() : createHash("md5").update(job.bytes).digest("base64");
+    answer(job, { id: job.id, value });
+  };
+  const step = (): void => {
+    const head = order[0]!;
     try {
-      if (lanes === undefined) {
-        for (let job = arrived.shift(); job !== undefined; job = arrived.shift()) md5Alone(job.id, job.bytes);
-      } else if (waiting.size === 0 && arrived.length === 1) {
-        const job = arrived.shift()!;
-        md5Alone(job.id, job.bytes);
+      if (head.algorithm === "crc64" || lanes === undefined || (inLanes.size === 0 && !order.some((j) => j !== head && j.algorithm === "md5"))) {
+        hashAlone(head);
       } else {
-        while (arrived.length > 0 && lanes.free > 0) {
-          const job = arrived.shift()!;
-          waiting.set(lanes.add(job.bytes), job.id);
+        for (const job of order) {
+          if (inLanes.size >= LANE_CAP) break;
+          if (job.algorithm !== "md5" || job.lane !== undefined) continue;
+          job.lane = lanes.add(job.bytes);
+          inLanes.set(job.lane, job);
         }
-        if (waiting.size > 0) {
-          for (const done of lanes.run(MD5_SLICE)) {
-            port.postMessage({ id: waiting.get(done.lane)!, value: done.md5 } satisfies HashResultMessage);
-            waiting.delete(done.lane);
-          }
+        for (const done of lanes.run(MD5_SLICE)) {
+          const job = inLanes.get(done.lane)!;
+          inLanes.delete(done.lane);
+          answer(job, { id: job.id, value: done.md5 });
         }
       }
     } catch (e) {
+      // The lanes failed (or the head's hash threw): what they held, or the head, is handed back to be hashed by the caller.
       const message = e instanceof Error ? e.message : String(e);
-      for (const id of waiting.values()) port.postMessage({ id, error: message } satisfies HashResultMessage);
-      for (const job of arrived) port.postMessage({ id: job.id, error: message } satisfies HashResultMessage);
-      waiting.clear();
-      arrived.length = 0;
+      const failed = inLanes.size > 0 ? [...inLanes.values()] : [head];
+      for (const job of failed) if (order.includes(job)) answer(job, { id: job.id, error: message });
+      inLanes.clear();
+      for (const job of order) delete job.lane;
       lanes = undefined;
     }
-    running = waiting.size > 0 || arrived.length > 0;
-    if (running) setImmediate(runLanes);
+    running = order.length > 0;
+    if (running) setImmediate(step);
   };
 
   port.on("message", (job: HashJobMessage) => {
     try {
-      const bytes = Buffer.from(job.buffer, job.offset, job.length);
-      if (job.algorithm === "crc64") {
-        port.postMessage({ id: job.id, value: update(bytes, 0n).toString() } satisfies HashResultMessage);
-      } else if (lanes !== undefined) {
-        arrived.push({ id: job.id, bytes });
-        if (!running) {
-          running = true;
-          setImmediate(runLanes);
-        }
-      } else {
-        md5Alone(job.id, bytes);
-      }
+      order.push({ id: job.id, algorithm: job.algorithm, bytes: Buffer.from(job.buffer, job.offset, job.length) });
     } catch (e) {
       port.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) } satisfies HashResultMessage);
+      return;
+    }
+    if (!running) {
+      running = true;
+      setImmediate(step);
     }
   });
   port.postMessage({ ready: true, md5Lanes: lanes !== undefined } satisfies HashReadyMessage);
