@@ -3,6 +3,7 @@
  * while `cache/` exists: a glob without `/` matches file names, one ending in `/` no file) would let
  * `sync --delete` delete what the user meant to keep. Found before anything is copied or deleted:
  * refused with `--delete` (InvalidArgument, exit 11, nothing changed), a warning otherwise.
+ * `rm -r` refuses such a glob the same way before it deletes anything (`--dry-run` too).
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
@@ -79,5 +80,37 @@ describe("without --delete such a glob is a warning", () => {
       expect(r.stderr).toContain(`stowage: ${command[0]}: warning: --exclude 'cache' matched no path but names the directory cache/`);
     }
     expect(await readTree(d)).toEqual({ a: "A", "cache/data.bin": "precious", "cache/tmp.bin": "scratch" });
+  });
+});
+
+describe("rm -r with a glob that names only a directory", () => {
+  /** `d/` with `a`, `cache/data.bin` and `sub/cache/deep` below `work/<name>`. */
+  async function tree(name: string): Promise<string> {
+    const d = join(work, name, "d");
+    await writeTree(d, { a: "A", "cache/data.bin": "precious", "sub/cache/deep": "deep" });
+    return d + "/";
+  }
+
+  it.each([["cache"], ["cache/"]])("--exclude '%s' is refused before anything is deleted, a dry run too", async (glob) => {
+    const d = await tree(`rm-${glob.replace("/", "slash")}`);
+    for (const dry of [["--dry-run"], []]) {
+      const r = await cli(["rm", "-r", "--yes", ...dry, "--exclude", glob, d]);
+      expect([dry, r.code]).toEqual([dry, 11]);
+      expect(r.stderr).toContain(`InvalidArgument: --exclude '${glob}' matched no path but names the directory cache/`);
+      expect(r.stderr).toContain("write 'cache/**'");
+      expect(r.stderr).toContain("nothing was deleted");
+      expect(r.stdout).toBe("");
+    }
+    expect(await readTree(d)).toEqual({ a: "A", "cache/data.bin": "precious", "sub/cache/deep": "deep" });
+  });
+
+  it("an --include that names only a directory is refused too; the glob the message names works", async () => {
+    const d = await tree("rm-fixed");
+    const inc = await cli(["rm", "-r", "--yes", "--include", "sub/cache", d]);
+    expect(inc.code).toBe(11);
+    expect(inc.stderr).toContain("--include 'sub/cache' matched no path but names the directory sub/cache/");
+    const r = await cli(["rm", "-r", "--yes", "--exclude", "**/cache/**", d]);
+    expect([r.code, r.stderr]).toEqual([0, expect.not.stringContaining("names the directory")]);
+    expect(await readTree(d)).toEqual({ "cache/data.bin": "precious", "sub/cache/deep": "deep" });
   });
 });

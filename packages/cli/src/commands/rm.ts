@@ -6,7 +6,7 @@ import { exitCodeOf, isAbort, UsageError } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import type { Location } from "../locations.js";
 import { deleteFailureLines, deleteReporting, failedCount, mayBeGone, SHOWN_DELETE_FAILURES, type DeleteResult } from "../transfer/delete-report.js";
-import { makeFilter, unmatchedNote, type PathFilter } from "../transfer/filter.js";
+import { directoryGlobsText, makeFilter, unmatchedNote, type DirectoryGlob, type PathFilter } from "../transfer/filter.js";
 import { isDir, isRoot, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
@@ -68,7 +68,9 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   const { store } = await ctx.locations.dir(loc);
   const targets: ObjectInfo[] = [];
   for await (const o of walk(store, { signal: ctx.signal, dirs: !filter.active, links: true })) if (o.mode === "dir" || filter(o.path)) targets.push(o);
-  const note = unmatchedNote(filter);
+  const directoryGlobs = filter.directoryOnly();
+  refuseDirectoryGlobs(directoryGlobs);
+  const note = unmatchedNote(filter, directoryGlobs);
   if (note !== undefined) ctx.info(note);
   const files = targets.filter((o) => o.mode !== "dir");
   // An object named like the directory (`X` beside `X/…`) goes with it.
@@ -117,6 +119,19 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
     }
   }
   ctx.info(`rm: deleted ${plural(count, "object")} (${formatBytes(bytes)})`);
+}
+
+/**
+ * Before anything below the operand is deleted (and on a dry run): a filter glob that matched no
+ * path there but names a directory (`--exclude cache` while `cache/data.bin` exists: a glob without
+ * `/` matches file names, one ending in `/` no file) is refused, as `sync --delete` refuses it:
+ * `rm -r --exclude cache` would delete what `cache/` holds, which its author meant to keep.
+ * @throws StorageError `InvalidArgument` (nothing deleted), naming the glob to write instead
+ */
+function refuseDirectoryGlobs(globs: readonly DirectoryGlob[]): void {
+  const text = directoryGlobsText(globs, "the directory rm -r was given");
+  if (text === undefined) return;
+  throw storageError(ErrorCode.InvalidArgument, `${text}; refused, as rm -r would act on what the glob does not cover: nothing was deleted`, { op: "rm" });
 }
 
 /** A directory marker `rm -r` listed but could not delete, and why. */

@@ -46,7 +46,8 @@ export interface TransferReport {
  * their own concurrency, progress shown — deletes planned extras when nothing
  * failed, prints the summary (and `--stats-json`), and removes the
  * checkpoint once everything succeeded. Failures are reported per object and
- * set the exit code (the first failure's): a copy's, and a delete's (a
+ * set the exit code (the first failure's): a copy's (one refused when planned, PlanItem `refused`,
+ * fails without a write, and likewise on `--dry-run`, which then lists no deletes), and a delete's (a
  * `deleteMany` that failed part-way: the summary and the stats count the
  * extras really deleted, those never attempted, and those failed, naming them, as not deleted or,
  * when their delete may have happened all the same, not confirmed deleted); Ctrl-C keeps the
@@ -88,10 +89,29 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
     ctx.info(`${job.command}: skipped ${plan.links} symbolic link${plan.links === 1 ? "" : "s"} (${why})`);
   }
 
+  let firstFailure: unknown;
+  /** Counts a copy that failed (or was refused when planned) and names it through `log`. */
+  const failed = (item: PlanItem, e: unknown, log: (line: string) => void): void => {
+    firstFailure ??= e;
+    stats.objects.failed++;
+    stats.failures.push({ path: item.rel, code: exitCodeName(e), message: describeError(e) });
+    log(`${job.command} ${shownPath(item.rel)}: ${describeError(e, ctx.options.debug)}`);
+  };
+
   if (settings.dryRun) {
-    for (const item of plan.copies) ctx.out(`would ${job.move ? "move" : "copy"} ${shownPath(item.rel)} (${formatBytes(item.size)}, ${item.reason})`);
-    for (const o of plan.deletes) ctx.out(`would delete ${shownPath(o.path)}`);
-    stats.objects.deleted = plan.deletes.length;
+    // A copy refused when planned (link-parents.ts) would fail as it does in a real run, and hold `--delete` back.
+    for (const item of plan.copies) {
+      if (item.refused !== undefined) failed(item, item.refused, (line) => ctx.warn(line));
+      else ctx.out(`would ${job.move ? "move" : "copy"} ${shownPath(item.rel)} (${formatBytes(item.size)}, ${item.reason})`);
+    }
+    if (firstFailure !== undefined && plan.deletes.length > 0) {
+      ctx.warn(`would not delete ${plural(plan.deletes.length, "extra object")} because some copies would fail`);
+      stats.objects.notAttempted = plan.deletes.length;
+    } else {
+      for (const o of plan.deletes) ctx.out(`would delete ${shownPath(o.path)}`);
+      stats.objects.deleted = plan.deletes.length;
+    }
+    if (firstFailure !== undefined) ctx.fail(exitCodeOf(firstFailure));
     return finish(ctx, job, stats, started, copied, settings);
   }
   if (checkpoint?.notRead !== undefined) {
@@ -130,7 +150,6 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   env.warn = (item, message) => progress.log(`stowage: ${job.command} ${shownPath(item.rel)}: ${redactSecrets(message)}`);
   const small = new Limiter(settings.smallConcurrency);
   const large = new Limiter(settings.largeConcurrency);
-  let firstFailure: unknown;
   /** What the delete of the extras (sync --delete) did, when it failed. */
   let deleteFailed: DeleteResult | undefined;
   progress.start();
@@ -141,16 +160,15 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
           if (ctx.signal.aborted) return;
           const p = progress.object(item.rel, item.size);
           try {
+            // Refused when planned (a destination path through a symbolic link): nothing is written.
+            if (item.refused !== undefined) throw item.refused;
             await copyObject(env, item, p);
             p.end(true);
             copied.push(item);
           } catch (e) {
             p.end(false);
             if (ctx.signal.aborted) return;
-            firstFailure ??= e;
-            stats.objects.failed++;
-            stats.failures.push({ path: item.rel, code: exitCodeName(e), message: describeError(e) });
-            progress.log(`stowage: ${job.command} ${shownPath(item.rel)}: ${describeError(e, ctx.options.debug)}`);
+            failed(item, e, (line) => progress.log(`stowage: ${line}`));
           }
         }),
       ),

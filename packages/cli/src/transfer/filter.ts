@@ -122,15 +122,16 @@ export function unmatchedNote(filter: PathFilter, said: readonly DirectoryGlob[]
 /**
  * What to say of {@link PathFilter.directoryOnly}'s globs: each names a directory but matched no
  * path, and the glob that matches what the directory holds (`'cache/**'`; for a glob without `/`
- * also `'**\/cache/**'`, at any depth). Undefined when there are none.
+ * also `'**\/cache/**'`, at any depth). `root` names what the paths are relative to (a tree
+ * copy's source root; rm's directory). Undefined when there are none.
  * @throws nothing
  */
-export function directoryGlobsText(globs: readonly DirectoryGlob[]): string | undefined {
+export function directoryGlobsText(globs: readonly DirectoryGlob[], root = "the source root"): string | undefined {
   if (globs.length === 0) return undefined;
   const each = globs.map((g) => {
     const bare = g.glob.replace(/\/+$/, "");
     const why = !g.glob.includes("/") ? "a glob without / matches file names" : g.glob.endsWith("/") ? "a glob ending in / matches no file" : "globs match files, not directories";
-    const write = g.glob.includes("/") ? `'${bare}/**'` : `'${bare}/**' (right below the source root) or '**/${bare}/**' (at any depth)`;
+    const write = g.glob.includes("/") ? `'${bare}/**'` : `'${bare}/**' (right below ${root}) or '**/${bare}/**' (at any depth)`;
     return `${g.flag} '${g.glob}' matched no path but names the directory ${g.dir}/ (${why}): to match what it holds, write ${write}`;
   });
   return each.join("; ");

@@ -1,8 +1,9 @@
-import type { ObjectInfo, Storager } from "@stowage/core";
+import type { ObjectInfo, Storager, StorageError } from "@stowage/core";
 import type { Endpoint } from "../locations.js";
 import { compareObjects } from "../verify.js";
 import { sourceIdOf, type Checkpoint } from "./checkpoint.js";
 import type { PathFilter } from "./filter.js";
+import { refuseThroughLinks } from "./link-parents.js";
 import { mapLimit } from "./pool.js";
 import { specialEntries, type SpecialEntry } from "./special-files.js";
 import { walk } from "./walk.js";
@@ -29,6 +30,11 @@ export interface PlanItem {
   viaLink?: boolean;
   /** Where to read the bytes, when not at `srcPath` in the source (what a followed link leads to). */
   readFrom?: { store: Storager; path: string };
+  /**
+   * Why the copy is refused before anything is written (its destination path passes through a
+   * symbolic link the destination lists: link-parents.ts); the transfer reports it as a failed copy.
+   */
+  refused?: StorageError;
 }
 
 /** What a transfer will do. */
@@ -119,7 +125,9 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
  * CRC64/MD5 when both services report them, a local file against a service's
  * CRC64 by hashing the local file only, else by modification time
  * (`--checksum` reads and hashes instead), and lists extras to delete, and, from a local source,
- * the fifos, sockets and devices it leaves out.
+ * the fifos, sockets and devices it leaves out. A copy whose destination path passes through a
+ * symbolic link the destination lists (`inner/x` while `inner` is a link) is marked refused
+ * ({@link PlanItem.refused}; link-parents.ts).
  * @throws whatever listing (or hashing) throws, Aborted
  */
 export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOptions): Promise<Plan> {
@@ -167,6 +175,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   );
   undecided.forEach((item, i) => add(plan, item, compared[i]!.ok ? [false, "same content"] : [true, "content differs"]));
   plan.copies.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  refuseThroughLinks(plan, existing, dst);
   // The fs listing leaves fifos, sockets and devices out without a word: found here, to be reported.
   if (src.loc.type === "fs") plan.specials = await specialEntries(src.dir, options.filter, options.signal);
 

@@ -73,7 +73,8 @@ export function summaryLine(s: TransferStats, resumed: "upload" | "download" = "
   const o = s.objects;
   const move = s.command === "mv";
   const verb = s.dryRun ? (move ? "would move" : "would copy") : move ? "moved" : "copied";
-  const parts = [`${s.command}: ${verb} ${plural(s.dryRun ? o.planned : o.copied, "object")} (${formatBytes(s.dryRun ? s.bytes.planned : s.bytes.copied)})`];
+  // A dry run's failures are copies refused when planned (their bytes are not in `bytes.planned`).
+  const parts = [`${s.command}: ${verb} ${plural(s.dryRun ? o.planned - o.failed : o.copied, "object")} (${formatBytes(s.dryRun ? s.bytes.planned : s.bytes.copied)})`];
   if (o.skipped) parts.push(`skipped ${o.skipped}`);
   if (o.special) parts.push(`${plural(o.special, "special file")} left out (fifos, sockets, devices)`);
   if (o.deleted) parts.push(`${s.dryRun ? "would delete" : "deleted"} ${o.deleted}`);
