@@ -51,14 +51,19 @@ export async function lookAt(driver: StorageDriver, key: string, pairs: DriverCa
  * A link moved onto what it leads to (directly or through more links) would replace the target's
  * bytes with a link to itself: refused. Costs one stat of the source, and one per link it leads
  * through ({@link lookAt}: with the call's SSE-C pairs, then without). A missing object ends the
- * walk; one the stats cannot see (a key other than the call's, no HeadObject permission) might be
- * a link onto the destination: the move is refused, its code kept, rather than risk the target.
+ * walk; so does a link's target that a local stat refuses (no status code: fs's fifo, a path
+ * outside the work_dir, an unreadable directory), which is no link the walk could follow, and
+ * moving the link needs nothing of it. An object a service refuses to show (a key other than the
+ * call's, no HeadObject permission) might be a link onto the destination: the move is refused,
+ * its code kept, rather than risk the target. The source's own local refusal is thrown as it is
+ * (the move would fail alike: an SSE-C key over plain http, for one).
  * @throws StorageError `InvalidArgument` (a link onto its target, a chain too long to check), the code of a stat
  *   that failed otherwise (`PermissionDenied`, ...: nothing moved), `Aborted`
  */
 export async function refuseMoveOntoTarget(driver: StorageDriver, from: string, to: string, pairs: DriverCallOptions, signal: AbortSignal | undefined): Promise<void> {
-  const look = (key: string): Promise<RawObject | undefined> =>
+  const look = (key: string, hop: number): Promise<RawObject | undefined> =>
     lookAt(driver, key, pairs, signal).catch((e: unknown) => {
+      if (isStorageError(e) && e.code !== ErrorCode.Aborted && e.statusCode === undefined && hop > 0) return undefined;
       if (!isStorageError(e) || e.code === ErrorCode.Aborted || e.statusCode === undefined) throw e;
       throw new StorageError({
         code: e.code,
@@ -68,13 +73,13 @@ export async function refuseMoveOntoTarget(driver: StorageDriver, from: string, 
         retryable: e.retryable,
       });
     });
-  let at = await look(from);
+  let at = await look(from, 0);
   const seen = new Set<string>();
   for (let hops = 0; at?.mode === "link" && at.linkTarget !== undefined && !seen.has(at.linkTarget); hops++) {
     if (at.linkTarget === "/" + to) throw storageError(ErrorCode.InvalidArgument, "moving a link onto the object it leads to would replace that object with a link to itself");
     if (hops === MAX_LINK_HOPS) throw storageError(ErrorCode.InvalidArgument, `the link leads through more than ${MAX_LINK_HOPS} links: it cannot be checked before moving`);
     seen.add(at.linkTarget);
-    at = await look(at.linkTarget.slice(1));
+    at = await look(at.linkTarget.slice(1), hops + 1);
   }
 }
 
