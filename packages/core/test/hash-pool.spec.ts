@@ -190,7 +190,7 @@ describe("HashPool", () => {
     }
   });
 
-  it("never puts more than eight MD5 jobs in one worker's lanes", async () => {
+  it("never hands one worker more than eight MD5 jobs", async () => {
     const pool = new HashPool({ workers: 1 });
     try {
       const big = randomShared(HASH_INLINE_LIMIT + 12 * 4099);
@@ -204,6 +204,19 @@ describe("HashPool", () => {
       expect(stats.md5MostInLanes).toBeLessThanOrEqual(8);
       expect(stats.md5Joined).toBeGreaterThanOrEqual(4); // the four beyond eight joined lanes that were running
       expect(stats.offloaded).toBe(24);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("with two workers, a fifth MD5 goes to the other worker rather than wait for a lane", async () => {
+    const pool = new HashPool({ workers: 2 });
+    try {
+      const buffers = Array.from({ length: 6 }, (_, i) => randomShared(4 * MiB + i));
+      const results = await Promise.all(buffers.map((b) => pool.hash(b, true)));
+      results.forEach((r, i) => expect({ i, r }).toEqual({ i, r: expected(buffers[i]!) }));
+      expect(pool.md5LaneWorkers).toBe(2);
+      expect(pool.stats().md5MostInLanes).toBeLessThanOrEqual(4);
     } finally {
       await pool.close();
     }

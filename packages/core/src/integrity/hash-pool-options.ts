@@ -37,7 +37,7 @@ export interface HashPoolStats {
   offloaded: number;
   /** MD5 jobs that joined a worker's lanes while other MD5s were running there. */
   md5Joined: number;
-  /** The most MD5 jobs one worker had in its lanes at once. */
+  /** The most MD5 jobs one worker held at once: in its lanes (four at most) or waiting there for one. */
   md5MostInLanes: number;
   /** Workers replaced after {@link HASH_RECYCLE_BYTES} of buffers let go. */
   recycled: number;

@@ -1,7 +1,7 @@
 import { isSharedArrayBuffer } from "node:util/types";
 import type { Worker } from "node:worker_threads";
 import { HASH_IDLE_MS, HASH_INLINE_LIMIT, HASH_RECYCLE_BYTES, defaultWorkers, type HashPoolOptions, type HashPoolStats } from "./hash-pool-options.js";
-import { MD5_LANES, md5Jobs, spawnHashWorker, type HashJob, type HashSlot } from "./hash-slot.js";
+import { MD5_LANES, MD5_LANES_AT_ONCE, md5Jobs, spawnHashWorker, type HashJob, type HashSlot } from "./hash-slot.js";
 import { HASH_WORKER_SOURCE, type HashJobMessage, type HashReadyMessage, type HashResultMessage } from "./hash-worker.js";
 import { inlineHash, inlineHashes, type HashAlgorithm, type PartHashes } from "./inline-hash.js";
 import { SentBuffers } from "./sent-buffers.js";
@@ -9,7 +9,7 @@ import { SentBuffers } from "./sent-buffers.js";
 // The pool's constants and types live next to it; re-exported so imports of hash-pool.js keep working.
 export { HASH_IDLE_MS, HASH_INLINE_LIMIT, HASH_RECYCLE_BYTES } from "./hash-pool-options.js";
 export type { HashPoolOptions, HashPoolStats } from "./hash-pool-options.js";
-export { MD5_LANES } from "./hash-slot.js";
+export { MD5_LANES, MD5_LANES_AT_ONCE } from "./hash-slot.js";
 export type { PartHashes } from "./inline-hash.js";
 
 /**
@@ -31,9 +31,9 @@ export type { PartHashes } from "./inline-hash.js";
  * ~2,000 for the CRC). Workers hash MD5s in WebAssembly SIMD lanes
  * (md5-lanes.ts: ~1,600 MiB/s for four buffers at once, ~2,600 for eight): an
  * MD5 job goes to the worker whose lanes are already running, up to
- * {@link MD5_LANES} at a time, and joins them (four at most run together) when
- * a lane is free, so the parts of a multipart upload, which are ready one after
- * another, share the passes (a job alone on idle lanes is hashed by node:crypto,
+ * {@link MD5_LANES_AT_ONCE} at a time (a pool's only worker: {@link MD5_LANES},
+ * the rest waiting there for a lane), and joins them at their next pass, so the
+ * parts of a multipart upload, which are ready one after another, share the passes (a job alone on idle lanes is hashed by node:crypto,
  * faster for one). No job waits for others to arrive. CRC jobs go to idle
  * workers (with a single worker, to it at once).
  */
@@ -244,8 +244,9 @@ export class HashPool {
   }
 
   /**
-   * The worker `job` can go to now, if any (see {@link HashPool.pump}). A pool of
-   * one worker hands it every job at once (MD5s up to {@link MD5_LANES}): the
+   * The worker `job` can go to now, if any (see {@link HashPool.pump}). An MD5 joins the worker
+   * whose lanes run while it has fewer than {@link MD5_LANES_AT_ONCE}, else goes to an idle
+   * worker. A pool of one worker hands it every job at once (MD5s up to {@link MD5_LANES}): the
    * worker does them oldest first, a part's CRC between two passes of its lanes
    * once the older parts are done, and the MD5s that arrive meanwhile still meet there.
    */
@@ -256,7 +257,7 @@ export class HashPool {
       if (slot.jobs.size === 0) idle ??= slot;
       else if (job.algorithm === "md5" && slot.md5Lanes) {
         const md5s = md5Jobs(slot);
-        if (md5s > 0 && md5s < MD5_LANES) return slot;
+        if (md5s > 0 && md5s < MD5_LANES_AT_ONCE) return slot;
       }
     }
     const only = this.slots.length === 1 ? this.slots[0]! : undefined;

@@ -8,6 +8,12 @@ import { MD5_LANES_WASM_BASE64 } from "./md5-lanes-wasm-bytes.js";
 export const MD5_LANES = 8;
 
 /**
+ * MD5s a worker runs in its lanes at once (one SIMD vector; hash-worker.ts `LANE_CAP`, which the
+ * worker's self-contained source cannot import): a pool with another worker free sends a fifth there.
+ */
+export const MD5_LANES_AT_ONCE = 4;
+
+/**
  * V8 heap limits of a hashing worker. Its bytes live in shared memory and in its WebAssembly
  * memories, outside the heap; the heap holds only messages and digests. Small limits keep its
  * young generation from growing: two workers add ~25 MiB to the process's RSS with them against
@@ -29,7 +35,7 @@ export interface HashSlot {
   ready: boolean;
   /** Whether this worker hashes MD5s in SIMD lanes, several at once, rather than one by one. */
   md5Lanes: boolean;
-  /** The jobs the worker holds, by id: one, or up to {@link MD5_LANES} MD5 jobs in lanes (plus CRC jobs, which a pool's only worker is handed at once). */
+  /** The jobs the worker holds, by id: one, or up to {@link MD5_LANES_AT_ONCE} MD5 jobs for its lanes (a pool's only worker: up to {@link MD5_LANES}, the rest waiting for a lane, plus CRC jobs, which it is handed at once). */
   jobs: Map<number, HashJob>;
   /** Shared buffers handed to the worker so far (it may keep each alive until it collects garbage). */
   seen: WeakSet<SharedArrayBuffer>;

@@ -92,7 +92,7 @@ export function hashWorkerMain(): void {
   // MD5 to share passes with is hashed by node:crypto (one lane alone runs at 0.7× its speed);
   // so is every MD5 without SIMD lanes. Between steps the event loop runs, so new jobs get in.
   const MD5_SLICE = 512 * 1024;
-  const LANE_CAP = 4;
+  const LANE_CAP = 4; // hash-slot.ts MD5_LANES_AT_ONCE: the pool routes by it
   interface Job {
     id: number;
     algorithm: HashJobMessage["algorithm"];
