@@ -124,8 +124,9 @@ export interface StoredObject {
  * services report (or MD5s; a stat fills in a CRC64 a listing left out),
  * reading and hashing whichever side lacks one.
  * `full` reads both sides whatever they report.
+ * A read that breaks starts again from byte 0, at most twice ({@link hashObject}).
  * @throws ObjectNotExist, IntegrityMismatch (a read failed its own check), ServiceInternal (retryable:
- *   a read broke or ended short and could not be resumed), Aborted
+ *   a read broke or ended short on every try), Aborted
  */
 export async function compareObjects(a: StoredObject, b: StoredObject, options: { full?: boolean; signal?: AbortSignal } = {}): Promise<VerifyResult> {
   if (a.info.size !== undefined && b.info.size !== undefined && a.info.size !== b.info.size) {

@@ -190,6 +190,19 @@ describe("--verify reads of an object without a CRC-64", () => {
   });
 });
 
+describe("--verify's re-read of the copy", () => {
+  it("starts again when it breaks, and the copy stands", async () => {
+    // The copy (OSS) is read back whole. Its GET breaks, and so does core's one resume (max_retries=1).
+    dstEmu.setFaults([{ kind: "truncate", operation: "GetObject", key: "reread/small", afterBytes: 128 * KiB, count: 2 }]);
+    const r = await cli(["cp", srcAt("/small"), dstAt("/reread/small"), "--verify"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("the re-read of the copy failed");
+    expect(r.stderr).toContain("reading it again from the start (1 of 2)");
+    expect(dstOps("GetObject")).toBe(3);
+    expect((await dst.read("reread/small")).equals(SMALL)).toBe(true);
+  });
+});
+
 describe("a write that fails", () => {
   it("is not restarted: one GET, whether one PUT or parts", async () => {
     dstEmu.setFaults([{ kind: "status", status: 500, operation: ["PutObject", "UploadPart"] }]);
