@@ -233,13 +233,13 @@ export class Locations {
    * One storager reaching both endpoints when they are in the same account
    * (same service, name and pairs) and it can copy server-side; else undefined.
    * An unnamed `memory://` store is private to each storager, so never shared.
-   * Two local (fs) directories share one opened at their common parent, which keeps paths inside
-   * that parent only: a directory symlink inside either side would be followed anywhere below it,
-   * so each object is checked before it is copied through it (local-confinement.ts), and streamed
-   * (each side confined to its own directory) when the check fails.
+   * Nor are two local (fs) directories: a storager opened at their common parent would keep paths
+   * inside that parent only, so a directory symlink inside the destination (or the source) would be
+   * followed anywhere below it, the source included; each side keeps its own storager, confined to
+   * its own directory, and copies stream (with the checks, throttling and confinement of a streamed copy).
    */
   async shared(a: Endpoint, b: Endpoint): Promise<SharedStore | undefined> {
-    if (!sameAccount(a.loc, b.loc) || !a.store.features.copy || needsCopySourceKey(a.loc)) return undefined;
+    if (!sameAccount(a.loc, b.loc) || a.loc.type === "fs" || !a.store.features.copy || needsCopySourceKey(a.loc)) return undefined;
     const sa = a.dir.split("/");
     const sb = b.dir.split("/");
     let n = 0;

@@ -42,7 +42,7 @@ function register(program: Command, bind: Bind, move: boolean): void {
     .command(name)
     .description(
       move
-        ? "move an object, or with -r every object below a directory (server-side within one account; between local directories a rename, where both paths stay inside their own directories)"
+        ? "move an object, or with -r every object below a directory (server-side within one account; streamed between local directories)"
         : "copy an object, or with -r every object below a directory, between any two storages",
     )
     .argument("<source>", "object or directory")

@@ -6,7 +6,6 @@ import { sourceIdOf, type Checkpoint, type DestinationId } from "./checkpoint.js
 import type { PlanItem } from "./planner.js";
 import { carriesGiven, copyAttributesFor, inPlace } from "./attribute-copy.js";
 import type { GivenFields } from "./given-fields.js";
-import { bothLocal, confinedLocally } from "./local-confinement.js";
 import { deleteSource, keepOnlyWhole } from "./source-check.js";
 import type { TransferSettings } from "./settings.js";
 import type { TransferStats } from "./stats.js";
@@ -62,8 +61,7 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
 /**
  * Copies one planned object: server-side when the account is shared (and the
  * object is within the service's copy limit; with flags, when the storage copies with attributes:
- * the copy then carries the source's attributes with the flags over them; between two local
- * directories, when the object's paths stay inside their own directories, local-confinement.ts), else streamed from source to
+ * the copy then carries the source's attributes with the flags over them), else streamed from source to
  * destination, large objects in concurrent parts with a resumable,
  * checkpointed multipart upload; a streamed copy whose source read broke starts again from byte 0,
  * at most twice (stream-copy.ts). Then verifies the copy and, for mv, deletes
@@ -73,22 +71,14 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  * whose destination holds the only copy and is kept.
  * @throws StorageError from either side (a source read's retryable error once the restarts are
  *   used up); IntegrityMismatch when verification fails;
- *   Conflict (mv) when the source changed while it was copied (the source is kept); Conflict (cp,
- *   sync from a local file, streamed or copied server-side) when it changed while it was copied (the copy is deleted);
+ *   Conflict (mv) when the source changed while it was copied (the source is kept);
  *   InvalidArgument (mv) when the destination cannot take all of the source's metadata, its
  *   Content-Type or its Cache-Control, Content-Disposition, Content-Encoding or Expires (nothing is
  *   written, the source is kept).
  */
 export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<void> {
   const limit = env.shared?.store.features.limits.copySizeMaximum;
-  const serverSide =
-    env.shared !== undefined &&
-    env.settings.serverSide &&
-    carriesGiven(env) &&
-    !item.viaLink &&
-    (limit === undefined || item.size <= limit) &&
-    // Between two local directories: only while each side's path stays inside its own directory.
-    (await confinedLocally(env.src, env.dst, env.shared, item));
+  const serverSide = env.shared !== undefined && env.settings.serverSide && carriesGiven(env) && !item.viaLink && (limit === undefined || item.size <= limit);
   let destination = serverSide ? await serverSideCopy(env, env.shared!, item, progress) : false;
   if (destination !== false) {
     progress.update(item.size);
@@ -111,10 +101,7 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
  * and a move is a copy then the checked delete of the source. A copy onto the object itself (cp
  * changing its attributes in place) keeps it whatever the verification says.
  * False when the service copies no such object and changed nothing (`ObjectModeInvalid`: COS, OSS
- * and QingStor copy no appendable object server-side), or, between two local directories, refused a
- * path (`InvalidArgument`: `path escapes work_dir`, a symlink swapped in since local-confinement.ts
- * looked): the caller streams it instead (never onto itself). A copy (not a rename) from a local file
- * is then checked as a streamed one is (source-check.ts `keepOnlyWhole`).
+ * and QingStor copy no appendable object server-side): the caller streams it instead (never onto itself).
  */
 async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem, progress: ObjectProgress): Promise<DestinationId | false> {
   const from = shared.aPrefix + item.srcPath;
@@ -137,8 +124,6 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem,
     else await shared.store.copy(from, to, options);
   } catch (e) {
     if (isStorageError(e, ErrorCode.ObjectModeInvalid) && !onItself) return false;
-    // The fs driver refuses a path before anything changes: streamed, each side stays in its own directory.
-    if (isStorageError(e, ErrorCode.InvalidArgument) && bothLocal(env.src, env.dst) && !onItself) return false;
     throw e;
   }
   env.stats.bytes.serverSide += item.size;
@@ -150,8 +135,6 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem,
     : "the object's attributes were changed in place and it is kept (it may have changed while being copied)";
   await settle(env, item, check, moved || onItself ? kept : undefined);
   if (env.move && !moved) await deleteSource(env, item, item.size);
-  // A local file edited while the file system copied it: reported, the copy deleted, as when streamed.
-  else if (!moved && !onItself) await keepOnlyWhole(env, item, item.size);
   return destinationIdOf(sent, check);
 }
 
