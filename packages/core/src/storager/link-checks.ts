@@ -51,9 +51,9 @@ export async function lookAt(driver: StorageDriver, key: string, pairs: DriverCa
  * A link moved onto what it leads to (directly or through more links) would replace the target's
  * bytes with a link to itself: refused. Costs one stat of the source, and one per link it leads
  * through ({@link lookAt}: with the call's SSE-C pairs, then without). A missing object ends the
- * walk; so does a link's target that a local stat refuses (no status code: fs's fifo, a path
- * outside the work_dir, an unreadable directory), which is no link the walk could follow, and
- * moving the link needs nothing of it. An object a service refuses to show (a key other than the
+ * walk; so does a link's target that a local stat refuses (no status code and not retryable: fs's
+ * fifo, a path outside the work_dir, an unreadable directory), which is no link the walk could
+ * follow, and moving the link needs nothing of it (a network failure there fails the move). An object a service refuses to show (a key other than the
  * call's, no HeadObject permission) might be a link onto the destination: the move is refused,
  * its code kept, rather than risk the target. The source's own local refusal is thrown as it is
  * (the move would fail alike: an SSE-C key over plain http, for one).
@@ -63,7 +63,9 @@ export async function lookAt(driver: StorageDriver, key: string, pairs: DriverCa
 export async function refuseMoveOntoTarget(driver: StorageDriver, from: string, to: string, pairs: DriverCallOptions, signal: AbortSignal | undefined): Promise<void> {
   const look = (key: string, hop: number): Promise<RawObject | undefined> =>
     lookAt(driver, key, pairs, signal).catch((e: unknown) => {
-      if (isStorageError(e) && e.code !== ErrorCode.Aborted && e.statusCode === undefined && hop > 0) return undefined;
+      // Past the source, a local refusal (no status code, not retryable: fs's fifo, a path outside the
+      // work_dir) ends the walk; a network failure (retryable) does not: nothing was seen there.
+      if (isStorageError(e) && e.code !== ErrorCode.Aborted && e.statusCode === undefined && !e.retryable && hop > 0) return undefined;
       if (!isStorageError(e) || e.code === ErrorCode.Aborted || e.statusCode === undefined) throw e;
       throw new StorageError({
         code: e.code,
