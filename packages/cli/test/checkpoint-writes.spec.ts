@@ -10,6 +10,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager, type ObjectInfo } from "@stowage/core";
 import { main } from "../src/index.js";
+import { writesDigest, writtenPairs } from "../src/transfer/given-fields.js";
 import { bytes, cleanEnv, removeDir, tempDir } from "./helpers.js";
 
 let work: string;
@@ -46,7 +47,34 @@ describe("cp -r re-run after a partial failure", () => {
     const a = await newStorager("memory://flags-dst/").stat("a");
     expect([a.metadata, a.contentType]).toEqual([{ v: "2" }, "text/x-new"]);
     expect(JSON.parse(second.stdout.trim())).toMatchObject({ objects: { copied: 1, skipped: 0 } });
-    expect(second.stderr).toContain("was written by a run with other --content-type, --metadata, header or --no-guess-content-type flags: starting over");
+    expect(second.stderr).toContain("was written by a run with other --content-type, --metadata, header or --no-guess-content-type flags, or other destination defaults (default_* pairs, storage class, SSE mode): starting over");
+  });
+
+  it("copies again what an earlier run finished under other destination defaults (one --checkpoint file for both)", async () => {
+    // The default checkpoint path follows the whole connection string, pairs included: other pairs,
+    // another file. A --checkpoint given is shared, and the digest tells the runs apart.
+    await seed("pairs");
+    const dst = (type: string): string => `memory://pairs-dst/?default_content_type=${encodeURIComponent(type)}`;
+    const checkpoint = ["--checkpoint", join(work, "pairs.json"), "--no-guess-content-type"];
+    expect((await cli(["cp", "-r", ...checkpoint, "memory://pairs-src/", dst("text/x-old")])).code).not.toBe(0);
+    expect((await newStorager("memory://pairs-dst/").stat("a")).contentType).toBe("text/x-old");
+    const second = await cli(["cp", "-r", "--stats-json", ...checkpoint, "memory://pairs-src/", dst("text/x-new")]);
+    expect((await newStorager("memory://pairs-dst/").stat("a")).contentType).toBe("text/x-new");
+    expect(JSON.parse(second.stdout.trim())).toMatchObject({ objects: { copied: 1, skipped: 0 } });
+    expect(second.stderr).toContain("or other destination defaults");
+  });
+
+  it("keeps secrets out of the digest: only pairs that set what is written count", () => {
+    const query = "credential=hmac%3Aak%3Ask&default_storage_class=STANDARD_IA&server_side_encryption_customer_key=c2VjcmV0&" +
+      "server_side_encryption_customer_algorithm=AES256&endpoint=http%3A127.0.0.1%3A9000&storage_class=ARCHIVE";
+    expect(writtenPairs(query)).toEqual([
+      ["default_storage_class", "STANDARD_IA"],
+      ["server_side_encryption_customer_algorithm", "AES256"],
+      ["storage_class", "ARCHIVE"],
+    ]);
+    // Without such pairs the digest is what a checkpoint written before recorded.
+    expect(writesDigest(undefined, true, "credential=hmac%3Aak%3Ask&endpoint=x")).toBeUndefined();
+    expect(writesDigest({ contentType: "text/plain" }, true, "")).toBe(writesDigest({ contentType: "text/plain" }, true, "credential=x"));
   });
 
   it("with the same flags still skips what the earlier run finished", async () => {

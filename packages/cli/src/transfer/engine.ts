@@ -67,7 +67,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   const started = Date.now();
   const stats = newStats(job.command, settings.dryRun);
   const copied: PlanItem[] = [];
-  const writes = writesDigest(job.writeOptions, settings.guessContentType !== false);
+  const writes = writesDigest(job.writeOptions, settings.guessContentType !== false, dst.loc.query);
   const checkpoint =
     settings.checkpoint === false || settings.dryRun
       ? undefined
@@ -119,7 +119,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   }
   if (checkpoint?.writesChanged) {
     ctx.warn(
-      `${job.command}: checkpoint ${checkpoint.path} was written by a run with other --content-type, --metadata, header or --no-guess-content-type flags: ` +
+      `${job.command}: checkpoint ${checkpoint.path} was written by a run with other --content-type, --metadata, header or --no-guess-content-type flags, or other destination defaults (default_* pairs, storage class, SSE mode): ` +
         "starting over (objects it finished are copied again, its uploads aborted)",
     );
   }

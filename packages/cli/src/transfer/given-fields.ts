@@ -141,17 +141,35 @@ export function refuseUnstorable(command: string, dst: Storager, given: GivenFie
 }
 
 /**
- * A digest of what a transfer sets on every object it writes, for its checkpoint: the given fields
- * (`--content-type`, `--metadata`, the header flags) and `--no-guess-content-type` (`guess` false).
- * A re-run whose digest differs does not skip objects an earlier run finished with other attributes,
- * nor resume their uploads. Undefined when nothing is set (as a checkpoint without one records).
+ * The destination's connection pairs that set what every object written gets: open-time defaults
+ * (`default_storage_class`, `default_content_type`, `default_server_side_encryption`...), a storage
+ * class, and SSE modes and algorithms. Keys, tokens and credentials are left out (a checkpoint file
+ * holds no digest of a secret), and so is anything about reaching the service.
  * @throws nothing
  */
-export function writesDigest(given: GivenFields | undefined, guess: boolean): string | undefined {
-  if (given === undefined && guess) return undefined;
+export function writtenPairs(query: string): Array<[string, string]> {
+  const secret = /(^|_)(key|key_md5|token|secret|credential|context)$/;
+  const shapes = /^(default_|storage_class$|server_side_encryption|encryption_)/;
+  return [...new URLSearchParams(query)]
+    .filter(([k]) => shapes.test(k) && !secret.test(k))
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+}
+
+/**
+ * A digest of what a transfer sets on every object it writes, for its checkpoint: the given fields
+ * (`--content-type`, `--metadata`, the header flags), `--no-guess-content-type` (`guess` false) and
+ * the destination's {@link writtenPairs} (`dstQuery`: its connection string's pairs). A re-run whose
+ * digest differs does not skip objects an earlier run finished with other attributes, nor resume
+ * their uploads. Undefined when nothing is set (as a checkpoint without one records).
+ * @throws nothing
+ */
+export function writesDigest(given: GivenFields | undefined, guess: boolean, dstQuery = ""): string | undefined {
+  const pairs = writtenPairs(dstQuery);
+  if (given === undefined && guess && pairs.length === 0) return undefined;
   const fields = Object.entries(given ?? {})
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => [k, k === "metadata" ? Object.entries(v as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : v]);
-  return createHash("sha256").update(JSON.stringify({ fields, guess })).digest("hex").slice(0, 32);
+  // The pairs join the digest only when there are some: checkpoints written before keep matching.
+  return createHash("sha256").update(JSON.stringify(pairs.length === 0 ? { fields, guess } : { fields, guess, pairs })).digest("hex").slice(0, 32);
 }
