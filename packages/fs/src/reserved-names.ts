@@ -64,8 +64,8 @@ export function isStagingName(name: string): boolean {
 
 /**
  * True for a name the driver makes entries under itself: the multipart staging directory
- * ({@link STAGING_NAME}), the temp files of atomic writes ({@link tempName}) and the append locks
- * ({@link lockName}, {@link lockGuardName}), in any directory (a store whose work_dir lies below
+ * (`STAGING_NAME`), the temp files of atomic writes (`tempName`) and the append locks
+ * (`lockName`, `lockGuardName`), in any directory (a store whose work_dir lies below
  * this one's keeps its staging there). Such names are never listed and no key may name them;
  * every other name, `.stowage-` ones included, is an ordinary key.
  * @throws nothing.
