@@ -81,7 +81,8 @@ function mismatch(method: VerifyMethod, what: string, expected: string | number,
  * CRC64 of it — or its MD5 where the service has no CRC64 — and with
  * `reread` a full read of the stored bytes hashed here. A write the service
  * answered with the matching CRC64 (`sent.confirmed`) needs no stat.
- * @throws ObjectNotExist (the copy is gone), Aborted
+ * @throws ObjectNotExist (the copy is gone), Aborted; with `reread`, what {@link hashObject} throws:
+ *   ServiceInternal (the re-read broke on every try), IntegrityMismatch (the service's own check on it)
  */
 export async function verifyCopy(
   dst: Storager,

@@ -124,7 +124,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   /**
    * Metadata of one object (of a directory with `mode: "dir"`). A directory whose key is over
    * `limits.keyMaximum` only by its `/` cannot exist: ObjectNotExist, nothing sent.
-   * @throws ObjectNotExist, PermissionDenied, InvalidArgument (a bad path, a key over `limits.keyMaximum`)
+   * @throws ObjectNotExist, PermissionDenied, InvalidArgument (a bad path, a key over `limits.keyMaximum`; COS, QingStor: an
+   *   SSE-C key over http, a bad key, an algorithm without a key, before any request)
    */
   stat(path: string, options?: StatOptions & Extra<X, "stat">): Promise<ObjectInfo>;
   /**
@@ -204,7 +205,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    *   the source changed while it was copied; nothing copied), PairUnsupported (attributes without `copyAttributes`;
    *   `ifNotExists` without `writeIfNotExists`, as on QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem
    *   without hard links; nothing copied), IntegrityMismatch (COS, OSS, QingStor: the copy contradicts the source's
-   *   checksum; the copy removed, unless made onto the source itself, which is kept), Unexpected (the onProgress listener threw)
+   *   checksum; the copy removed, unless made onto the source itself, which is kept), Unexpected (the onProgress listener threw);
+   *   InvalidArgument also for an SSE-C key over http (COS, QingStor: before any request)
    */
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
   /**
@@ -214,7 +216,10 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, fs: the
    *   source changed during the move; the source kept), PairUnsupported (`ifNotExists` without `writeIfNotExists`, as on
    *   QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem without hard links; nothing moved),
-   *   Unexpected (the onProgress listener threw)
+   *   Unexpected (the onProgress listener threw); on a storage with links, InvalidArgument (a link moved onto what it
+   *   leads to, or a chain of more than 40 links) and the code of a stat of the source, or of a link it leads through,
+   *   that a service refused (`PermissionDenied`, ...: nothing moved); InvalidArgument for an SSE-C key over http
+   *   (COS, QingStor: before any request); Aborted
    */
   move(src: string, dst: string, options?: MoveOptions & Extra<X, "move">): Promise<void>;
   /**
@@ -238,7 +243,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * the link itself.
    * A target that leads back to `path` through the links already there would close a loop: refused.
    * @throws CapabilityInsufficient, InvalidArgument (a directory path or target, a link to itself or
-   *   to links leading back to it, a target outside the work_dir), ObjectModeInvalid (a directory is at `path`)
+   *   to links leading back to it or through more than 40 links, a target outside the work_dir), ObjectModeInvalid
+   *   (a directory is at `path`), Aborted
    */
   createLink(path: string, target: string, options?: CreateLinkOptions & Extra<X, "createLink">): Promise<ObjectInfo>;
   /**
@@ -248,7 +254,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * where `features.presignBindsSize` is true (COS); on OSS and QingStor they are headers to send.
    * @throws CapabilityInsufficient, InvalidArgument (expiry, an option the operation does not take,
    *   a part index out of range, a write or multipart step at a path ending in `/`), PairRequired
-   *   (`expires`; `multipartId` and `index` for writeMultipart), Aborted (an aborted `signal`)
+   *   (`expires`; `multipartId` and `index` for writeMultipart), Aborted (an aborted `signal`), ServiceInternal
+   *   (QingStor without `location`: the zone detection a presign waits for could not reach the service)
    */
   presign(op: PresignOperation, path: string, options: PresignOptions & Extra<X, "presign">): Promise<PresignedRequest>;
   /** Creates (or resets to empty) an appendable object. @throws InvalidArgument (a path ending in `/`), ObjectModeInvalid, CapabilityInsufficient */
@@ -278,7 +285,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * CRC-64 and never has the object deleted.
    * @throws Conflict (a part not uploaded or unlike the uploaded one), InvalidArgument (no parts, a gap or a duplicate index),
    *   IntegrityMismatch (the completed object hashed differently from the parts' known CRC-64s: it was
-   *   deleted; or from a combination that includes an unchecked `crc64`: it was kept), ObjectNotExist (no such upload)
+   *   deleted; or from a combination that includes an unchecked `crc64`: it was kept), ObjectNotExist (no such upload),
+   *   InvalidArgument also for an SSE-C key over http (COS, QingStor; core lists the parts first, sending no key)
    */
   completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: CompleteMultipartOptions & Extra<X, "completeMultipart">): Promise<WriteResult>;
   /** The parts uploaded so far. */

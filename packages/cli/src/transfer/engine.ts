@@ -120,7 +120,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   if (checkpoint?.writesChanged) {
     ctx.warn(
       `${job.command}: checkpoint ${checkpoint.path} was written by a run with other --content-type, --metadata, header or --no-guess-content-type flags, or other destination defaults (default_* pairs, storage class, SSE mode): ` +
-        "starting over (objects it finished are copied again, its uploads aborted)",
+        (job.command === "sync" ? "starting over (its uploads aborted; sync decides by content as always)" : "starting over (objects it finished are copied again, its uploads aborted)"),
     );
   }
   if (checkpoint?.resumed) ctx.info(`${job.command}: resuming from checkpoint ${checkpoint.path}`);

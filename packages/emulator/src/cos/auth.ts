@@ -47,7 +47,8 @@ function candidatePaths(ex: Exchange, route: Route): string[] {
 /**
  * Verifies a COS request: `Authorization` header or presigned `q-*` query. Both `q-key-time` and
  * `q-sign-time` must be current (see {@link checkWindow}); a security token must be the key's.
- * @throws ProtocolError `AccessDenied` (none / expired), `TimeSkewed`, `InvalidAccessKeyId`, `SignatureMismatch`
+ * @throws ProtocolError `AccessDenied` (none, or a malformed time window), `RequestExpired` (a window that ended:
+ *   answered 403 AccessDenied), `TimeSkewed`, `InvalidAccessKeyId` (unknown key, or a token not the key's), `SignatureMismatch`
  */
 export function authenticateCos(ex: Exchange, route: Route, config: FrontEndConfig, now: number): void {
   const headerValue = header(ex, "authorization");
