@@ -7,6 +7,7 @@ import { placeNew } from "./if-not-exists.js";
 import type { FsPaths } from "./paths.js";
 import { tempName } from "./reserved-names.js";
 import type { DirPin } from "./pinned-dir.js";
+import type { Within } from "./within.js";
 import { stampWriteTime } from "./write-time.js";
 
 /**
@@ -38,9 +39,10 @@ export async function syncPath(path: string): Promise<void> {
  * modification time of its own (write-time.ts), so its ETag names this version. Resolves with the new entry's stats.
  * With `exclusive` (a conditional write, `ifNotExists`) nothing is replaced: the temp file is
  * hard-linked in as `target` only where no entry of any kind is there (if-not-exists.ts placeNew),
- * else `Conflict` and the temp file is removed.
+ * else `Conflict` and the temp file is removed. With `within` (a copy's `destinationWithin`) the
+ * directory, and each one made for it, must really lie inside it too (FsPaths.pinDir).
  * @throws StorageError `ObjectModeInvalid` (target is a directory or a parent a file), `InvalidArgument`
- *   (the directory leads outside the work_dir), `Conflict` and `CapabilityInsufficient` (`exclusive`,
+ *   (the directory leads outside the work_dir or `within`), `Conflict` and `CapabilityInsufficient` (`exclusive`,
  *   see placeNew), `Aborted`, whatever `produce` throws, or the mapped fs error.
  */
 export async function replaceAtomically(
@@ -50,9 +52,10 @@ export async function replaceAtomically(
   signal?: AbortSignal,
   durable = false,
   exclusive = false,
+  within?: Within,
 ): Promise<BigIntStats> {
   throwIfAborted(signal);
-  const dir = await paths.pinDir(posix.dirname(target), true);
+  const dir = await paths.pinDir(posix.dirname(target), true, within);
   try {
     return await replaceIn(dir, posix.basename(target), produce, signal, durable, exclusive);
   } finally {

@@ -1,4 +1,5 @@
 import { definePair, type PairSet } from "@stowage/core";
+import { withinProblem } from "./within.js";
 
 /** The connection-string scheme: `fs:///abs/work_dir`. */
 export const FS_TYPE = "fs";
@@ -17,6 +18,22 @@ export const fsPairs: PairSet = Object.freeze({
     description:
       "Flush every completed write, copy, move, fetch, append and multipart complete to stable storage (fsync of the file and its directory) before reporting success (default true). false is faster and still atomic, but a crash or power loss may lose writes that had returned.",
     operations: ["new"],
+  }),
+  sourceWithin: definePair({
+    name: "source_within",
+    type: "string",
+    description:
+      "copy and move: a directory key relative to the work_dir, ending in / (e.g. a/): the source must be a regular file (a symbolic link is refused, never followed) that really lies inside it, checked on what was opened; else InvalidArgument (path escapes source_within) before anything changes. For one storager copying between two directories of its work_dir as two storagers opened at each would (the CLI between two local directories).",
+    operations: ["copy", "move"],
+    validate: withinProblem,
+  }),
+  destinationWithin: definePair({
+    name: "destination_within",
+    type: "string",
+    description:
+      "copy and move: a directory key relative to the work_dir, ending in / (e.g. b/): the destination's directory, and each one made for it, must really lie inside it, checked on what was opened; else InvalidArgument (path escapes destination_within) before anything changes.",
+    operations: ["copy", "move"],
+    validate: withinProblem,
   }),
 });
 

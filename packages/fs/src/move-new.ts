@@ -11,6 +11,7 @@ import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { copyInside, reportMoving } from "./relocate.js";
 import { asCopied, sameInode, sourceChanged, takeSourceName, unplace } from "./source-name.js";
+import { escapesWithin, type Confinement } from "./within.js";
 
 // A conditional move (`ifNotExists`) of a file: never a rename(2), which replaces what is at the
 // destination. The file is hard-linked in as the destination (link(2) fails with EEXIST when any
@@ -31,29 +32,36 @@ import { asCopied, sameInode, sourceChanged, takeSourceName, unplace } from "./s
  * away again: `ObjectNotExist`.
  * `steps.onProgress` gets the size once, before anything is linked; an abort or a listener that
  * throws leaves both names as they were. With `durable` the destination's directory is fsynced
- * before the source name goes, then the source's.
+ * before the source name goes, then the source's. With `confine` (confinement.ts) each directory
+ * pinned must really lie inside its side's directory, and with `confine.source` a symbolic link
+ * linked in (link(2) never follows it) is taken away again and refused (`InvalidArgument`).
  * @throws StorageError `Conflict` (statusCode 409: an entry is at `dst`; nothing changed, the source
  *   kept; or, after a copy, not retryable: the source changed during the move, both kept),
  *   `CapabilityInsufficient` (no hard links on the filesystem: nothing changed), `ObjectNotExist`,
  *   `ObjectModeInvalid`, `InvalidArgument`, `PermissionDenied` (the source's directory refuses the
  *   removal: the new name is taken away again), `Aborted`, what `onProgress` throws, mapped fs errors.
  */
-export async function moveNew(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false): Promise<void> {
-  const from = await paths.pinDir(posix.dirname(src));
+export async function moveNew(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, confine: Confinement = {}): Promise<void> {
+  const from = await paths.pinDir(posix.dirname(src), false, confine.source);
   try {
-    const to = await paths.pinDir(posix.dirname(dst), true);
+    const to = await paths.pinDir(posix.dirname(dst), true, confine.destination);
     try {
       const [srcEntry, dstEntry] = [from.at(posix.basename(src)), to.at(posix.basename(dst))];
       await reportMoving(srcEntry, steps);
       throwIfAborted(steps.signal);
       if (await linkNew(srcEntry, dstEntry)) {
         const placed = await lstat(dstEntry, { bigint: true }).catch((e: unknown) => Promise.reject(fsError(e)));
+        if (confine.source !== undefined && placed.isSymbolicLink()) {
+          // link(2) does not follow a link: the link itself was placed, taken away again.
+          await unplace(dstEntry, placed);
+          escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
+        }
         if (durable) await syncPath(to.self).catch((e: unknown) => Promise.reject(fsError(e)));
         // The file itself moved at the link: a file put under the source name since is a later write, kept.
         await takeName(from, posix.basename(src), dstEntry, placed, (now) => sameInode(now, placed));
       } else {
         // The size was reported before: the copy reports nothing more.
-        const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, true);
+        const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, true, confine);
         if (!(await takeName(from, posix.basename(src), dstEntry, copied.placed, asCopied(copied.source)))) throw sourceChanged();
       }
       if (durable) await syncPath(from.self).catch((e: unknown) => Promise.reject(fsError(e)));

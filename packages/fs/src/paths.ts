@@ -6,10 +6,11 @@ import { fsError, isErrno } from "./errors.js";
 import { notExist, openExisting } from "./files.js";
 import { statOrUndefined } from "./objects.js";
 import { DirPin, fdPathsWork, openDirFd, realPathOf } from "./pinned-dir.js";
+import { escapesWithin, type Within } from "./within.js";
 import { isReserved, RESERVED_NAMES, STAGING_NAME } from "./reserved-names.js";
 
 /** True when `path` is `root` or below it. */
-function inside(path: string, root: string): boolean {
+export function inside(path: string, root: string): boolean {
   return root === "/" || path === root || path.startsWith(root + "/");
 }
 
@@ -102,14 +103,18 @@ export class FsPaths {
   /**
    * Opens directory `dir` (a path inside the work_dir), checks where it really
    * is, and holds it open; with `create`, missing directories are made first,
-   * each inside its own checked parent. Close the pin when done.
-   * @throws StorageError `InvalidArgument` (it leads outside the work_dir), `ObjectNotExist` (missing,
-   *   without `create`), `ObjectModeInvalid` (a file in the way), mapped fs errors.
+   * each inside its own checked parent. With `within` (a copy's or move's `sourceWithin` or
+   * `destinationWithin`, within.ts), every directory at or below `within.path` that is opened or made
+   * a parent of must also really lie inside `within.real`, checked the same way (on what was opened).
+   * Close the pin when done.
+   * @throws StorageError `InvalidArgument` (it leads outside the work_dir, or outside `within`),
+   *   `ObjectNotExist` (missing, without `create`), `ObjectModeInvalid` (a file in the way), mapped fs errors.
    */
-  async pinDir(dir: string, create = false): Promise<DirPin> {
+  async pinDir(dir: string, create = false, within?: Within): Promise<DirPin> {
     if (!inside(dir, this.root)) escape();
     if (!fdPathsWork()) {
       if (!(await this.confined(dir))) escape();
+      if (within !== undefined && inside(dir, within.path) && !inside(await realish(dir), within.real)) escapesWithin(within);
       if (create) await makeDirsUnpinned(dir);
       return new DirPin(dir, undefined);
     }
@@ -118,12 +123,13 @@ export class FsPaths {
       fd = await openDirFd(dir);
     } catch (e) {
       if (!create || !isErrno(e, "ENOENT")) throw dirError(e);
-      await this.makeDir(dir);
+      await this.makeDir(dir, within);
       fd = await openDirFd(dir).catch((err: unknown) => Promise.reject(dirError(err)));
     }
     const pin = new DirPin(dir, fd);
     try {
       await this.checkOpenedFd(fd);
+      if (within !== undefined && inside(dir, within.path) && !inside(realPathOf(fd), within.real)) escapesWithin(within);
     } catch (e) {
       await pin.close();
       throw e;
@@ -209,10 +215,10 @@ export class FsPaths {
     if (!inside(realPathOf(fd), root)) escape();
   }
 
-  /** Makes directory `dir` inside its pinned parent (the work_dir itself with all its parents). */
-  private async makeDir(dir: string): Promise<void> {
+  /** Makes directory `dir` inside its pinned parent (the work_dir itself with all its parents), checked against `within` too. */
+  private async makeDir(dir: string, within?: Within): Promise<void> {
     if (dir === this.root) return makeDirsUnpinned(dir);
-    const parent = await this.pinDir(posix.dirname(dir), true);
+    const parent = await this.pinDir(posix.dirname(dir), true, within);
     try {
       await mkdir(parent.at(posix.basename(dir)));
     } catch (e) {
@@ -253,8 +259,11 @@ async function makeDirsUnpinned(dir: string): Promise<void> {
   }
 }
 
-/** The real path of the deepest existing ancestor of `path`, joined with the rest of `path`. */
-async function realish(path: string): Promise<string> {
+/**
+ * The real path of the deepest existing ancestor of `path`, joined with the rest of `path`.
+ * @throws StorageError mapped fs errors (no permission, a loop).
+ */
+export async function realish(path: string): Promise<string> {
   const rest: string[] = [];
   let current = path;
   for (;;) {

@@ -1,11 +1,15 @@
-import { constants, type BigIntStats } from "node:fs";
-import { lstat, open, rename, stat, unlink } from "node:fs/promises";
+import type { BigIntStats } from "node:fs";
+import { lstat, open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, storageError, throwIfAborted } from "@stowage/core";
 import { replaceAtomically, syncPath } from "./atomic.js";
+import { openSource } from "./confinement.js";
 import { copyContents, type CopySteps } from "./copy-file.js";
 import { fsError, isErrno } from "./errors.js";
 import type { FsPaths } from "./paths.js";
+import { relinkFile } from "./relink.js";
+import type { DirPin } from "./pinned-dir.js";
+import type { Confinement, Within } from "./within.js";
 import { asCopied, sourceChanged, takeSourceName } from "./source-name.js";
 
 /**
@@ -17,25 +21,34 @@ import { asCopied, sourceChanged, takeSourceName } from "./source-name.js";
  * less the umask (as cp(1) without `-p`), or with `keepMode` the source's own (a move across
  * filesystems, as mv(1): the file moved keeps its mode, as a rename would). With `exclusive`
  * (`ifNotExists`) the temp file is hard-linked in only where no entry of any kind is at `dst`
- * (if-not-exists.ts placeNew), else `Conflict`, the temp file removed. Resolves with the source's
- * stats as the copy opened it (what was copied) and the copy's.
- * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument` (outside the work_dir), `Conflict` and
+ * (if-not-exists.ts placeNew), else `Conflict`, the temp file removed. With `confine`
+ * (confinement.ts) the source is opened never through a link at `src` and must really lie inside
+ * `confine.source`, and `dst`'s directory (and each one made for it) inside `confine.destination`:
+ * the source is opened and checked before anything is made. Resolves with the source's stats as
+ * the copy opened it (what was copied) and the copy's.
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument` (outside the work_dir, or `confine`), `Conflict` and
  *   `CapabilityInsufficient` (`exclusive`), `Aborted`, what `onProgress` throws, mapped fs errors.
  */
-export async function copyInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, keepMode = false, exclusive = false): Promise<CopiedFile> {
-  let source: BigIntStats | undefined;
-  const placed = await replaceAtomically(
-    paths,
-    dst,
-    async (temp) => {
-      source = await copyInto(paths, src, temp, steps, keepMode);
-    },
-    steps.signal,
-    durable,
-    exclusive,
-  );
-  if (source === undefined) throw storageError(ErrorCode.Unexpected, "the copy made no file");
-  return { source, placed };
+export async function copyInside(
+  paths: FsPaths,
+  src: string,
+  dst: string,
+  steps: CopySteps = {},
+  durable = false,
+  keepMode = false,
+  exclusive = false,
+  confine: Confinement = {},
+): Promise<CopiedFile> {
+  throwIfAborted(steps.signal);
+  const source = await openSource(paths, src, confine.source);
+  try {
+    const st = await source.stat({ bigint: true }).catch((e: unknown) => Promise.reject(fsError(e)));
+    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
+    const placed = await replaceAtomically(paths, dst, (temp) => copyInto(source, st, temp, steps, keepMode), steps.signal, durable, exclusive, confine.destination);
+    return { source: st, placed };
+  } finally {
+    await source.close().catch(() => undefined);
+  }
 }
 
 /** What {@link copyInside} copied: the source's stats when it was opened, and the copy's as placed at `dst`. */
@@ -52,15 +65,19 @@ export interface CopiedFile {
  * at `dst`: `Conflict`. With `durable`, both directories are fsynced (the new name first,
  * so a crash never loses the object). `steps.onProgress` gets the file's size once
  * (`{ bytes: size, total: size }`), just before the rename: a listener that throws, or aborts
- * `steps.signal`, leaves both names as they were.
+ * `steps.signal`, leaves both names as they were. With `confine` (confinement.ts) each directory
+ * pinned must really lie inside its side's directory (`dst`'s, and each one made for it, before it
+ * is made), and with `confine.source` the file is never renamed by its name: it is hard-linked in
+ * beside `dst` and renamed over it only when what was linked is a regular file (relink.ts), so a
+ * symbolic link at `src`, even one swapped in during the call, is refused with nothing changed.
  * @throws StorageError `ObjectNotExist` (also the source name gone after the copy: the copy kept),
- *   `ObjectModeInvalid` (a directory at `dst`), `InvalidArgument`, `Conflict` (the source changed
+ *   `ObjectModeInvalid` (a directory at `dst`), `InvalidArgument` (also outside `confine`), `Conflict` (the source changed
  *   during a copy), `Aborted`, what `onProgress` throws, mapped fs errors.
  */
-export async function moveInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false): Promise<void> {
-  const from = await paths.pinDir(posix.dirname(src));
+export async function moveInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, confine: Confinement = {}): Promise<void> {
+  const from = await paths.pinDir(posix.dirname(src), false, confine.source);
   try {
-    const to = await paths.pinDir(posix.dirname(dst), true);
+    const to = await paths.pinDir(posix.dirname(dst), true, confine.destination);
     try {
       const [srcEntry, dstEntry] = [from.at(posix.basename(src)), to.at(posix.basename(dst))];
       await reportMoving(srcEntry, steps);
@@ -76,12 +93,9 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
         }
         return;
       }
-      try {
-        await rename(srcEntry, dstEntry);
-      } catch (e) {
-        if (!isErrno(e, "EXDEV")) throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
-        // The size was reported before the rename: the copy reports nothing more.
-        const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true);
+      if (!(await renameOrRelink(from, to, posix.basename(src), posix.basename(dst), confine.source))) {
+        // Another filesystem (or, relinking, no hard link there): the size was reported before, the copy reports nothing more.
+        const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, false, confine);
         // The source name goes only while it holds the file as it was copied (source-name.ts).
         if (!(await takeSourceName(from, posix.basename(src), asCopied(copied.source)))) throw sourceChanged();
       }
@@ -98,6 +112,23 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
 }
 
 /**
+ * Renames entry `name` of pinned `from` to `dstName` of pinned `to`; with `source` (a move's
+ * `sourceWithin`) relinks it instead (relink.ts). False where the file must be copied instead
+ * (EXDEV; relinking: no hard link there either).
+ * @throws StorageError `ObjectModeInvalid` (a directory at the destination), `InvalidArgument` (relinking: not a regular file), mapped fs errors.
+ */
+async function renameOrRelink(from: DirPin, to: DirPin, name: string, dstName: string, source: Within | undefined): Promise<boolean> {
+  if (source !== undefined) return relinkFile(from, name, to, dstName, source);
+  try {
+    await rename(from.at(name), to.at(dstName));
+    return true;
+  } catch (e) {
+    if (isErrno(e, "EXDEV")) return false;
+    throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
+  }
+}
+
+/**
  * Reports the size of the file `entry` (about to move) to `steps.onProgress`, once, when there is
  * a listener; an abort during that event still stops the move (nothing has moved yet).
  * @throws StorageError `ObjectNotExist`, `Aborted`, what `onProgress` throws, mapped fs errors.
@@ -110,30 +141,21 @@ export async function reportMoving(entry: string, steps: CopySteps): Promise<voi
 }
 
 /**
- * Copies the file `src` into the new file `temp`, created with `wx` and the source's permission
- * bits, from which the kernel takes away the process's umask, as cp(1) without `-p` does: a copy
- * is never more open than the source, nor than a new file `write` makes. With `keepMode` the
- * temp file gets the source's bits exactly (a move across filesystems keeps the file's mode).
- * Resolves with the source's stats, taken once it was open, before anything was read.
- * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a regular file once open), `InvalidArgument`,
- *   `Aborted`, what `onProgress` throws; raw fs errors.
+ * Copies the open regular file `source` (stats `st`, taken once it was open, before anything was
+ * read) into the new file `temp`, created with `wx` and the source's permission bits, from which
+ * the kernel takes away the process's umask, as cp(1) without `-p` does: a copy is never more open
+ * than the source, nor than a new file `write` makes. With `keepMode` the temp file gets the
+ * source's bits exactly (a move across filesystems keeps the file's mode).
+ * @throws StorageError `Aborted`, what `onProgress` throws; raw fs errors.
  */
-async function copyInto(paths: FsPaths, src: string, temp: string, steps: CopySteps, keepMode: boolean): Promise<BigIntStats> {
-  const source = await paths.openInside(src, constants.O_RDONLY | constants.O_NONBLOCK);
+async function copyInto(source: FileHandle, st: BigIntStats, temp: string, steps: CopySteps, keepMode: boolean): Promise<void> {
+  const mode = Number(st.mode & 0o777n);
+  const target = await open(temp, "wx", mode);
   try {
-    const st = await source.stat({ bigint: true });
-    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
-    const mode = Number(st.mode & 0o777n);
-    const target = await open(temp, "wx", mode);
-    try {
-      if (keepMode) await target.chmod(mode);
-      await copyContents(source, target, Number(st.size), steps);
-    } finally {
-      await target.close();
-    }
-    return st;
+    if (keepMode) await target.chmod(mode);
+    await copyContents(source, target, Number(st.size), steps);
   } finally {
-    await source.close().catch(() => undefined);
+    await target.close();
   }
 }
 

@@ -34,6 +34,8 @@ import { FsPaths } from "./paths.js";
 import { openFileRead } from "./read-file.js";
 import { copyInside, moveInside } from "./relocate.js";
 import { removeDir } from "./remove-dir.js";
+import { confinementOf } from "./confinement.js";
+import { escapesWithin } from "./within.js";
 
 /**
  * The fs driver's primitives: key `k` is the file `/k`, and every access is
@@ -125,16 +127,20 @@ export class FsStorageDriver implements StorageDriver {
    * before the rename; an abort or a listener that throws leaves the destination as it was. With
    * `ifNotExists` the temp file is hard-linked in only where no entry of any kind is at `dstKey`
    * (if-not-exists.ts); a copy onto its own key is then a `Conflict` too. fs keeps no attributes
-   * (`copyAttributes` off: core refuses them).
+   * (`copyAttributes` off: core refuses them). `sourceWithin` / `destinationWithin` confine each
+   * side to a directory of its own (confinement.ts): the source, never a symbolic link, must really
+   * lie inside the one, the destination's directory inside the other, else `InvalidArgument`
+   * (`path escapes source_within`) before anything changes.
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Conflict` and `CapabilityInsufficient`
    *   (`ifNotExists`), `Aborted`, what `onProgress` throws.
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const exclusive = wantsNew(options);
+    const confine = await confinementOf(this.paths, options, this.paths.lexical(srcKey), this.paths.lexical(dstKey));
     const src = await sourceFile(this.paths, srcKey);
     const dst = await fileSlot(this.paths, dstKey, exclusive);
-    if (src !== dst) await copyInside(this.paths, src, dst, { signal: options.signal, onProgress: options.onProgress }, this.durable, false, exclusive);
+    if (src !== dst) await copyInside(this.paths, src, dst, { signal: options.signal, onProgress: options.onProgress }, this.durable, false, exclusive, confine);
     else if (exclusive) throw occupied();
     else if (options.onProgress !== undefined) reportSize(options.onProgress, await statOrUndefined(src));
   }
@@ -145,7 +151,11 @@ export class FsStorageDriver implements StorageDriver {
    * `onProgress` gets the file's size once, before the rename (a link, which has no size: nothing).
    * With `ifNotExists`, never a rename (which replaces): the file is hard-linked in only where no
    * entry of any kind is at `dstKey`, then its source name goes (move-new.ts); a link is made anew
-   * the same way. Refused: `Conflict`, the source kept.
+   * the same way. Refused: `Conflict`, the source kept. `sourceWithin` / `destinationWithin` confine
+   * each side to a directory of its own (confinement.ts): the source must be a regular file (a link
+   * is refused, never moved) whose directory really lies inside the one, the destination's
+   * directory inside the other; the file is then hard-linked in and renamed into place, never
+   * renamed by its name (relink.ts). Else `InvalidArgument` (`path escapes ...`), nothing changed.
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Conflict` (`ifNotExists`;
    *   or a source replaced or written to while it was copied: the copy stays at `dstKey`, the source
    *   is kept), `CapabilityInsufficient` (`ifNotExists`), `PermissionDenied`, `Aborted`, what `onProgress` throws.
@@ -155,12 +165,15 @@ export class FsStorageDriver implements StorageDriver {
     const exclusive = wantsNew(options);
     if (srcKey.endsWith("/")) await refuseDirKey(this.paths, srcKey);
     const link = await this.paths.resolveEntry(srcKey);
-    const target = await inwardLinkAt(this.paths, link);
+    const confine = await confinementOf(this.paths, options, link, this.paths.lexical(dstKey));
+    // Confined, a link is no source: a quick look here, the relink decides (relink.ts).
+    if (confine.source !== undefined && (await entryAt(this.paths, link))?.st.isSymbolicLink()) escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
+    const target = confine.source === undefined ? await inwardLinkAt(this.paths, link) : undefined;
     if (target !== undefined) return moveLink(this.paths, link, target, await fileSlot(this.paths, dstKey, exclusive), options.signal, this.durable, exclusive);
     const src = await sourceFile(this.paths, srcKey);
     const dst = await fileSlot(this.paths, dstKey, exclusive);
     const steps = { signal: options.signal, onProgress: options.onProgress };
-    if (src !== dst) await (exclusive ? moveNew : moveInside)(this.paths, src, dst, steps, this.durable);
+    if (src !== dst) await (exclusive ? moveNew : moveInside)(this.paths, src, dst, steps, this.durable, confine);
     else if (exclusive) throw occupied();
     else if (options.onProgress !== undefined) reportSize(options.onProgress, await statOrUndefined(src));
   }

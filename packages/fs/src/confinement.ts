@@ -1,0 +1,72 @@
+import { constants } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import { posix } from "node:path";
+import type { DriverCallOptions } from "@stowage/core";
+import { fsError, isErrno } from "./errors.js";
+import { notExist } from "./files.js";
+import { inside, realish, type FsPaths } from "./paths.js";
+import { fdPathsWork, realPathOf } from "./pinned-dir.js";
+import { escapesWithin, withinProblem, type Confinement, type Within } from "./within.js";
+
+// A copy or move may confine each side to a directory of the work_dir of its own (the driver
+// options `sourceWithin` and `destinationWithin`): one storager opened at the common parent of two
+// directories then copies between them as two storagers opened at each would, each side checked
+// on what was really opened (race-free on Linux), never only against the work_dir.
+
+/**
+ * The {@link Confinement} `options` ask for a copy or move of `src` to `dst` (absolute paths,
+ * checked lexically): each option's directory, its real path looked up now, and each side checked
+ * to lie lexically inside its directory.
+ * @throws StorageError `InvalidArgument` (a value that is no directory key, a side outside its
+ *   directory), mapped fs errors of the real-path lookup.
+ */
+export async function confinementOf(paths: FsPaths, options: DriverCallOptions, src: string, dst: string): Promise<Confinement> {
+  const [source, destination] = await Promise.all([
+    withinOf(paths, "source_within", options["sourceWithin"]),
+    withinOf(paths, "destination_within", options["destinationWithin"]),
+  ]);
+  if (source !== undefined && (src === source.path || !inside(src, source.path))) escapesWithin(source);
+  if (destination !== undefined && (dst === destination.path || !inside(dst, destination.path))) escapesWithin(destination);
+  return { source, destination };
+}
+
+/** The {@link Within} of one option's value (undefined when not given). */
+async function withinOf(paths: FsPaths, pair: string, value: unknown): Promise<Within | undefined> {
+  if (value === undefined) return undefined;
+  // Core checked the pair's value; a driver called directly is checked here.
+  const problem = typeof value === "string" ? withinProblem(value) : "must be a string";
+  const path = typeof value === "string" ? posix.resolve(paths.root, value) : paths.root;
+  if (problem !== undefined || !inside(path, paths.root)) escapesWithin({ pair, path, real: "" }, problem);
+  paths.lexical(paths.keyOf(path));
+  return { pair, path, real: await realish(path) };
+}
+
+/**
+ * Opens the existing file `path` to copy it: as FsPaths.openInside does, and with `within` (a
+ * copy's `sourceWithin`) never through a symbolic link at `path` itself (O_NOFOLLOW: a link is
+ * refused, not followed), and what was opened must really lie inside `within` (Linux: the open
+ * descriptor's path; elsewhere the real path of `path`, looked up after the open).
+ * @throws StorageError `ObjectNotExist`, `InvalidArgument` (outside the work_dir or `within`; a link
+ *   at `path`), mapped fs errors.
+ */
+export async function openSource(paths: FsPaths, path: string, within: Within | undefined): Promise<FileHandle> {
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK;
+  if (within === undefined) return paths.openInside(path, flags);
+  let handle: FileHandle;
+  try {
+    handle = await open(path, flags | constants.O_NOFOLLOW);
+  } catch (e) {
+    if (isErrno(e, "ENOENT", "ENOTDIR")) throw notExist();
+    if (isErrno(e, "ELOOP")) escapesWithin(within, "the source is a symbolic link (never followed here)");
+    throw fsError(e);
+  }
+  try {
+    await paths.checkOpened(handle);
+    const real = fdPathsWork() ? realPathOf(handle.fd) : await realish(path);
+    if (!inside(real, within.real)) escapesWithin(within);
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    throw e;
+  }
+  return handle;
+}
