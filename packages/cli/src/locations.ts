@@ -54,6 +54,12 @@ export interface SharedStore {
   /** Path of the first endpoint's dir relative to the shared work_dir (`""` or ends with `/`). */
   readonly aPrefix: string;
   readonly bPrefix: string;
+  /**
+   * Between two local (fs) directories: the fs driver's call options that confine each side of a
+   * copy or move to its own directory (`sourceWithin`: `aPrefix`, `destinationWithin`: `bPrefix`),
+   * given on every copy and move through the shared storager; undefined elsewhere.
+   */
+  readonly within?: { readonly sourceWithin: string; readonly destinationWithin: string };
 }
 
 const CONN = /^[a-z][a-z0-9+.-]*:\/\//;
@@ -233,19 +239,23 @@ export class Locations {
    * One storager reaching both endpoints when they are in the same account
    * (same service, name and pairs) and it can copy server-side; else undefined.
    * An unnamed `memory://` store is private to each storager, so never shared.
-   * Nor are two local (fs) directories: a storager opened at their common parent would keep paths
-   * inside that parent only, so a directory symlink inside the destination (or the source) would be
-   * followed anywhere below it, the source included; each side keeps its own storager, confined to
-   * its own directory, and copies stream (with the checks, throttling and confinement of a streamed copy).
+   * Two local (fs) directories share one opened at their common parent, which on its own keeps paths
+   * inside that parent only: every copy and move through it carries `within` (`a` the source, `b`
+   * the destination), with which the fs driver confines each side to its own directory, checked on
+   * what it opens (a directory symlink inside either side leading elsewhere, or a source that is a
+   * symbolic link, is refused with nothing changed: copy-object.ts then streams that object).
    */
   async shared(a: Endpoint, b: Endpoint): Promise<SharedStore | undefined> {
-    if (!sameAccount(a.loc, b.loc) || a.loc.type === "fs" || !a.store.features.copy || needsCopySourceKey(a.loc)) return undefined;
+    if (!sameAccount(a.loc, b.loc) || !a.store.features.copy || needsCopySourceKey(a.loc)) return undefined;
     const sa = a.dir.split("/");
     const sb = b.dir.split("/");
     let n = 0;
     while (n < sa.length - 1 && n < sb.length - 1 && sa[n] === sb[n]) n++;
     const root = sa.slice(0, n).join("/") + "/";
-    return { store: await this.open(a.loc, root), aPrefix: a.dir.slice(root.length), bPrefix: b.dir.slice(root.length) };
+    const [aPrefix, bPrefix] = [a.dir.slice(root.length), b.dir.slice(root.length)];
+    const store = await this.open(a.loc, root);
+    if (a.loc.type !== "fs") return { store, aPrefix, bPrefix };
+    return { store, aPrefix, bPrefix, within: { sourceWithin: aPrefix, destinationWithin: bPrefix } };
   }
 }
 

@@ -321,11 +321,11 @@ describe("single-object transfers within one account are server-side (defect 6)"
     expect(r.code).toBe(0);
     const stats = JSON.parse(r.stdout.trim()) as { bytes: { sent: number; serverSide: number } };
     expect(stats.bytes).toMatchObject({ sent: 0, serverSide: 4096 });
-    // mv of a local file to another local path: streamed (each side confined to its own directory), then the source deleted.
+    // mv of a local file to another local path: the file system moves it (the fs driver confines each side to its own directory).
     await writeFile(join(work, "mv-from.txt"), "moved");
     const mv = await cli(["mv", "--stats-json", "./mv-from.txt", "./mv-to.txt"]);
     expect(mv.code).toBe(0);
-    expect((JSON.parse(mv.stdout.trim()) as { bytes: { sent: number; serverSide: number } }).bytes).toMatchObject({ sent: 5, serverSide: 0 });
+    expect((JSON.parse(mv.stdout.trim()) as { bytes: { sent: number; serverSide: number } }).bytes).toMatchObject({ sent: 0, serverSide: 5 });
     expect([await exists(join(work, "mv-from.txt")), await readFile(join(work, "mv-to.txt"), "utf8")]).toEqual([false, "moved"]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Copies between two local (fs) directories never share one storager opened at the directories'
- * common parent: each side keeps its own, confined to its own directory, so the copy streams.
+ * Copies between two local (fs) directories go through one storager opened at the directories'
+ * common parent, each copy or move confined by the fs driver to each side's own directory
+ * (`sourceWithin` / `destinationWithin`); what it refuses streams, each side confined by its own storager.
  * A directory symlink inside the destination is then never written through (neither into the
  * source nor into a third tree; `mv -r` loses nothing), a local source edited during its copy is
  * caught (Conflict, the copy deleted), and directories reached through symlinks copy as any other.
@@ -53,7 +54,8 @@ describe("a symlinked directory inside the destination is never written through"
     expect(r.stderr).toContain(`${command[0]} other/v.txt: ObjectModeInvalid: ${join(base, "b/dst/other")} is a symbolic link`);
     expect(await readTree(join(base, "a/src"))).toEqual({ "top.txt": "SOURCE-TOP", "inner/top.txt": "from-inner", "other/v.txt": "from-other" });
     expect(await readTree(victim)).toEqual({ "v.txt": "VICTIM" });
-    expect(stats(r.stdout)).toMatchObject({ objects: { copied: 1, failed: 2 }, bytes: { serverSide: 0 } });
+    // top.txt, inside both directories, is copied by the file system.
+    expect(stats(r.stdout)).toMatchObject({ objects: { copied: 1, failed: 2 }, bytes: { sent: 0, serverSide: 10 } });
     expect(await readFile(join(base, "b/dst/top.txt"), "utf8")).toBe("SOURCE-TOP");
   });
 

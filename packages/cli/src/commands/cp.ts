@@ -42,7 +42,7 @@ function register(program: Command, bind: Bind, move: boolean): void {
     .command(name)
     .description(
       move
-        ? "move an object, or with -r every object below a directory (server-side within one account; streamed between local directories)"
+        ? "move an object, or with -r every object below a directory (server-side within one account; between local directories a rename, where the file stays inside its own directories)"
         : "copy an object, or with -r every object below a directory, between any two storages",
     )
     .argument("<source>", "object or directory")

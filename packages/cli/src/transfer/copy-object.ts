@@ -61,7 +61,8 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
 /**
  * Copies one planned object: server-side when the account is shared (and the
  * object is within the service's copy limit; with flags, when the storage copies with attributes:
- * the copy then carries the source's attributes with the flags over them), else streamed from source to
+ * the copy then carries the source's attributes with the flags over them; between two local
+ * directories each side confined by the fs driver to its own directory), else streamed from source to
  * destination, large objects in concurrent parts with a resumable,
  * checkpointed multipart upload; a streamed copy whose source read broke starts again from byte 0,
  * at most twice (stream-copy.ts). Then verifies the copy and, for mv, deletes
@@ -71,7 +72,8 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  * whose destination holds the only copy and is kept.
  * @throws StorageError from either side (a source read's retryable error once the restarts are
  *   used up); IntegrityMismatch when verification fails;
- *   Conflict (mv) when the source changed while it was copied (the source is kept);
+ *   Conflict (mv) when the source changed while it was copied (the source is kept); Conflict (cp,
+ *   sync from a local file, streamed or copied server-side) when it changed while it was copied (the copy is deleted);
  *   InvalidArgument (mv) when the destination cannot take all of the source's metadata, its
  *   Content-Type or its Cache-Control, Content-Disposition, Content-Encoding or Expires (nothing is
  *   written, the source is kept).
@@ -101,7 +103,12 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
  * and a move is a copy then the checked delete of the source. A copy onto the object itself (cp
  * changing its attributes in place) keeps it whatever the verification says.
  * False when the service copies no such object and changed nothing (`ObjectModeInvalid`: COS, OSS
- * and QingStor copy no appendable object server-side): the caller streams it instead (never onto itself).
+ * and QingStor copy no appendable object server-side), or, between two local directories, the fs
+ * driver refused a path that leaves its side's directory (`InvalidArgument`, `path escapes ...`:
+ * `shared.within`; a directory symlink inside either side, a source that is a symbolic link) before
+ * anything changed: the caller streams it instead (never onto itself), each side then confined by
+ * its own storager. A copy (not a rename) from a local file is then checked as a streamed one is
+ * (source-check.ts `keepOnlyWhole`).
  */
 async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem, progress: ObjectProgress): Promise<DestinationId | false> {
   const from = shared.aPrefix + item.srcPath;
@@ -119,11 +126,13 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem,
   const moved = env.move && shared.store.features.move && attributes === undefined;
   try {
     // The service reports as it copies (a multipart copy: range by range).
-    const options = { ...signalOf(env), onProgress: (p: Progress) => progress.update(p.bytes), ...attributes };
+    const options = { ...signalOf(env), onProgress: (p: Progress) => progress.update(p.bytes), ...attributes, ...shared.within };
     if (moved) await shared.store.move(from, to, options);
     else await shared.store.copy(from, to, options);
   } catch (e) {
     if (isStorageError(e, ErrorCode.ObjectModeInvalid) && !onItself) return false;
+    // The fs driver refuses a path before anything changes: streamed, each side stays in its own directory.
+    if (isStorageError(e, ErrorCode.InvalidArgument) && shared.within !== undefined && !onItself) return false;
     throw e;
   }
   env.stats.bytes.serverSide += item.size;
@@ -135,6 +144,8 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem,
     : "the object's attributes were changed in place and it is kept (it may have changed while being copied)";
   await settle(env, item, check, moved || onItself ? kept : undefined);
   if (env.move && !moved) await deleteSource(env, item, item.size);
+  // A local file edited while the file system copied it: reported, the copy deleted, as when streamed.
+  else if (!moved && !onItself) await keepOnlyWhole(env, item, item.size);
   return destinationIdOf(sent, check);
 }
 
