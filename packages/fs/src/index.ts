@@ -7,7 +7,7 @@ export { FsStorageDriver } from "./storager.js";
 export { fsFeatures } from "./features.js";
 export { fsError } from "./errors.js";
 export { FsPaths } from "./paths.js";
-export type { WithinOptions } from "./within.js";
+export type { Within, WithinOptions } from "./within.js";
 export { DirPin } from "./pinned-dir.js";
 export { FS_TYPE, FS_PACKAGE, FS_UNUSED_PAIRS, fsPairs } from "./config.js";
 export { UNLISTED_WARNING } from "./unlisted.js";
