@@ -15,7 +15,8 @@ import { escapesWithin, withinProblem, type Confinement, type Within } from "./w
 
 /**
  * The {@link Confinement} `options` ask for a copy or move of `src` to `dst` (absolute paths,
- * checked lexically): each option's directory, its real path looked up now, and each side checked
+ * checked lexically): each option's directory, its real path (looked up once per storager, once it
+ * exists: FsPaths.keptRealPath), and each side checked
  * to lie lexically inside its directory.
  * @throws StorageError `InvalidArgument` (a value that is no directory key, a side outside its
  *   directory), mapped fs errors of the real-path lookup.
@@ -38,7 +39,8 @@ async function withinOf(paths: FsPaths, pair: string, value: unknown): Promise<W
   const path = typeof value === "string" ? posix.resolve(paths.root, value) : paths.root;
   if (problem !== undefined || !inside(path, paths.root)) escapesWithin({ pair, path, real: "" }, problem);
   paths.lexical(paths.keyOf(path));
-  return { pair, path, real: await realish(path) };
+  // Looked up once per storager (once it exists): a directory swapped for a link later confines as before.
+  return { pair, path, real: await paths.keptRealPath(path) };
 }
 
 /**

@@ -36,6 +36,8 @@ export class FsPaths {
   /** The multipart staging directory. */
   readonly staging: string;
   private rootReal: string | undefined;
+  /** Real paths of confinement directories, kept once they exist ({@link FsPaths.keptRealPath}). */
+  private readonly withinReals = new Map<string, string>();
 
   constructor(workDir: string) {
     this.root = posix.resolve("/", workDir);
@@ -241,7 +243,28 @@ export class FsPaths {
     if (await exists(this.root)) this.rootReal = real;
     return real;
   }
+
+  /**
+   * The real path of directory `path` (inside the work_dir), looked up once it exists and kept
+   * for the life of this storager, as the work_dir's own is: a directory renamed away and replaced
+   * by a link later does not move what a copy's or move's `sourceWithin` / `destinationWithin`
+   * confines to (confinement.ts). At most {@link WITHIN_REALS_KEPT} are kept.
+   * @throws nothing (what cannot be resolved is taken as far as it exists, as `realish` does)
+   */
+  async keptRealPath(path: string): Promise<string> {
+    const kept = this.withinReals.get(path);
+    if (kept !== undefined) return kept;
+    const real = await realish(path);
+    if (await exists(path)) {
+      if (this.withinReals.size >= WITHIN_REALS_KEPT) this.withinReals.clear();
+      this.withinReals.set(path, real);
+    }
+    return real;
+  }
 }
+
+/** Real paths of confinement directories one storager keeps ({@link FsPaths.keptRealPath}). */
+const WITHIN_REALS_KEPT = 1024;
 
 /** A failure to open or make a directory, as a StorageError. */
 function dirError(e: unknown): Error {

@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { access, link, lstat, rename, unlink } from "node:fs/promises";
 import { ErrorCode, isStorageError, storageError } from "@stowage/core";
+import { syncPath } from "./atomic.js";
 import { fsError, isErrno } from "./errors.js";
 import { notExist } from "./files.js";
 import type { DirPin } from "./pinned-dir.js";
@@ -22,11 +23,12 @@ import { escapesWithin, type Within } from "./within.js";
  * whatever it leads to) is unlinked again: refused, nothing changed. False when the filesystem
  * will not link the file (another filesystem: EXDEV; none, or not this user's: EPERM, ENOTSUP...):
  * nothing changed, the caller copies. A source directory this process may not write to is refused
- * first (a rename would be).
+ * first (a rename would be). With `durable` the destination directory is fsynced before the
+ * source name is taken away.
  * @throws StorageError `InvalidArgument` (not a regular file: "path escapes source_within"), `PermissionDenied`,
  *   `ObjectModeInvalid` (a directory at the destination), `ObjectNotExist`, mapped fs errors.
  */
-export async function relinkFile(from: DirPin, name: string, to: DirPin, dstName: string, within: Within): Promise<boolean> {
+export async function relinkFile(from: DirPin, name: string, to: DirPin, dstName: string, within: Within, durable = false): Promise<boolean> {
   // The source name must be taken away at the end, as a rename would (which fails first where it cannot).
   await access(from.self, constants.W_OK | constants.X_OK).catch((e: unknown) => Promise.reject(fsError(e)));
   const temp = to.at(tempName());
@@ -48,6 +50,8 @@ export async function relinkFile(from: DirPin, name: string, to: DirPin, dstName
     throw isErrno(e, "EISDIR", "ENOTEMPTY", "EEXIST") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination", { cause: e }) : fsError(e);
   }
   const moved = placed;
+  // With `durable`, the new name is on disk before the source name goes (as a copy's move does it).
+  if (durable) await syncPath(to.self).catch((e: unknown) => Promise.reject(fsError(e)));
   // The file moved at the link: a file put under the source name since is a later write, kept.
   await takeSourceName(from, name, (now) => sameInode(now, moved)).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? false : Promise.reject(e)));
   return true;

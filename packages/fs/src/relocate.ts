@@ -93,7 +93,7 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
         }
         return;
       }
-      if (!(await renameOrRelink(from, to, posix.basename(src), posix.basename(dst), confine.source))) {
+      if (!(await renameOrRelink(from, to, posix.basename(src), posix.basename(dst), confine.source, durable))) {
         // Another filesystem (or, relinking, no hard link there): the size was reported before, the copy reports nothing more.
         const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, false, confine);
         // The source name goes only while it holds the file as it was copied (source-name.ts).
@@ -117,8 +117,8 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
  * (EXDEV; relinking: no hard link there either).
  * @throws StorageError `ObjectModeInvalid` (a directory at the destination), `InvalidArgument` (relinking: not a regular file), mapped fs errors.
  */
-async function renameOrRelink(from: DirPin, to: DirPin, name: string, dstName: string, source: Within | undefined): Promise<boolean> {
-  if (source !== undefined) return relinkFile(from, name, to, dstName, source);
+async function renameOrRelink(from: DirPin, to: DirPin, name: string, dstName: string, source: Within | undefined, durable: boolean): Promise<boolean> {
+  if (source !== undefined) return relinkFile(from, name, to, dstName, source, durable);
   try {
     await rename(from.at(name), to.at(dstName));
     return true;
