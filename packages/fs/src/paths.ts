@@ -35,9 +35,8 @@ export class FsPaths {
   readonly root: string;
   /** The multipart staging directory. */
   readonly staging: string;
-  private rootReal: string | undefined;
-  /** Real paths of confinement directories, kept once they exist ({@link FsPaths.keptRealPath}). */
-  private readonly withinReals = new Map<string, string>();
+  /** Real paths of the work_dir and of confinement directories, kept once they exist ({@link FsPaths.keptRealPath}). */
+  private readonly keptReals = new Map<string, string>();
 
   constructor(workDir: string) {
     this.root = posix.resolve("/", workDir);
@@ -236,35 +235,30 @@ export class FsPaths {
     return dir && key !== "" ? key + "/" : key;
   }
 
-  private async realRoot(): Promise<string> {
-    if (this.rootReal !== undefined) return this.rootReal;
-    const real = await realish(this.root);
-    // Cache only once the work_dir exists: before that its real path may still change.
-    if (await exists(this.root)) this.rootReal = real;
-    return real;
+  private realRoot(): Promise<string> {
+    return this.keptRealPath(this.root);
   }
 
   /**
-   * The real path of directory `path` (inside the work_dir), looked up once it exists and kept
-   * for the life of this storager, as the work_dir's own is: a directory renamed away and replaced
-   * by a link later does not move what a copy's or move's `sourceWithin` / `destinationWithin`
-   * confines to (confinement.ts). At most {@link WITHIN_REALS_KEPT} are kept.
+   * The real path of directory `path` (the work_dir, or one inside it), looked up once it exists
+   * (before that its real path may still change) and kept for the life of this storager: a
+   * directory renamed away and replaced by a link later moves neither the work_dir nor what a
+   * copy's or move's `sourceWithin` / `destinationWithin` confines to (confinement.ts). Nothing
+   * kept is dropped; past {@link KEPT_REAL_PATHS} directories (the work_dir always kept), a new
+   * one is looked up on each call.
    * @throws nothing (what cannot be resolved is taken as far as it exists, as `realish` does)
    */
   async keptRealPath(path: string): Promise<string> {
-    const kept = this.withinReals.get(path);
+    const kept = this.keptReals.get(path);
     if (kept !== undefined) return kept;
     const real = await realish(path);
-    if (await exists(path)) {
-      if (this.withinReals.size >= WITHIN_REALS_KEPT) this.withinReals.clear();
-      this.withinReals.set(path, real);
-    }
+    if ((path === this.root || this.keptReals.size < KEPT_REAL_PATHS) && (await exists(path))) this.keptReals.set(path, real);
     return real;
   }
 }
 
-/** Real paths of confinement directories one storager keeps ({@link FsPaths.keptRealPath}). */
-const WITHIN_REALS_KEPT = 1024;
+/** Real paths of directories one storager keeps besides its work_dir's ({@link FsPaths.keptRealPath}). */
+const KEPT_REAL_PATHS = 1024;
 
 /** A failure to open or make a directory, as a StorageError. */
 function dirError(e: unknown): Error {
