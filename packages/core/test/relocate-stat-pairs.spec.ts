@@ -2,12 +2,9 @@ import { describe, expect, it } from "@jest/globals";
 import type { DriverCallOptions, RawObject } from "../src/driver/storage-driver.js";
 import { ErrorCode } from "../src/errors/error-code.js";
 import { storageError } from "../src/errors/storage-error.js";
-import { defineFeatures } from "../src/features.js";
-import { resolveOpenConfig } from "../src/pairs/open-config.js";
 import { definePair } from "../src/pairs/pair-definition.js";
-import type { ServiceDefinition } from "../src/registry/service-definition.js";
 import type { Storager } from "../src/storager.js";
-import { createStorager } from "../src/storager/create-storager.js";
+import { relocateStore } from "./relocate-store.js";
 
 /**
  * A store with links whose objects named `enc*` answer a stat only with the option `key: "k"` (as
@@ -30,46 +27,36 @@ function open(): { store: Storager; calls: string[] } {
     calls.push(`${op} ${from} ${to}`);
     if (options.ifNotExists === true && objects[to] !== undefined) throw storageError(ErrorCode.Conflict, "exists", { statusCode: 409 });
   };
-  const driver = {
-    service: "ls",
-    name: "bucket",
-    features: defineFeatures({ stat: true, write: true, delete: true, list: true, listPrefix: true, copy: true, move: true, createLink: true, writeIfNotExists: true }),
-    async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
-      const given = options["key"] as string | undefined;
-      calls.push(`stat ${key}${given === undefined ? "" : ` key=${given}`}`);
-      if (options["other"] !== undefined) throw new Error("a pair stat does not take reached the stat");
-      if (key === "locked") throw storageError(ErrorCode.PermissionDenied, "no HeadObject permission", { statusCode: 403 });
-      const found = objects[key];
-      if (found === undefined) throw storageError(ErrorCode.ObjectNotExist, "none", { statusCode: 404 });
-      if (key.startsWith("enc") && given !== "k") throw storageError(given === undefined ? ErrorCode.InvalidArgument : ErrorCode.PermissionDenied, "the key", { statusCode: given === undefined ? 400 : 403 });
-      if (!key.startsWith("enc") && given !== undefined) throw storageError(ErrorCode.InvalidArgument, "a plain object takes no key", { statusCode: 400 });
-      return found;
-    },
-    async read(): Promise<never> {
-      throw new Error("not used");
-    },
-    async write() {
-      return {};
-    },
-    async delete(): Promise<void> {},
-    async listPage() {
-      return { items: [] };
-    },
-    copy: relocate("copy"),
-    move: relocate("move"),
-    async createLink(key: string, target: string): Promise<RawObject> {
-      calls.push(`createLink ${key} ${target}`);
-      return { key, mode: "link", linkTarget: "/" + target };
-    },
-  };
   // A driver pair standing for an SSE-C key (stat, copy, move and createLink take it), and one stat does not take.
   const pairs = {
     key: definePair({ name: "key", type: "string", description: "test key", operations: ["new", "stat", "copy", "move", "createLink"] }),
     other: definePair({ name: "other", type: "string", description: "test pair", operations: ["copy", "move", "createLink"] }),
   };
-  const definition: ServiceDefinition = { type: "ls", packageName: "ls", description: "test", pairs, newStorageDriver: () => driver };
-  const resolved = resolveOpenConfig(definition, "ls://bucket/?key=k", "storager");
-  return { store: createStorager(driver, { ...resolved, definition }), calls };
+  const store = relocateStore(
+    {
+      features: { createLink: true, writeIfNotExists: true },
+      pairs,
+      async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
+        const given = options["key"] as string | undefined;
+        calls.push(`stat ${key}${given === undefined ? "" : ` key=${given}`}`);
+        if (options["other"] !== undefined) throw new Error("a pair stat does not take reached the stat");
+        if (key === "locked") throw storageError(ErrorCode.PermissionDenied, "no HeadObject permission", { statusCode: 403 });
+        const found = objects[key];
+        if (found === undefined) throw storageError(ErrorCode.ObjectNotExist, "none", { statusCode: 404 });
+        if (key.startsWith("enc") && given !== "k") throw storageError(given === undefined ? ErrorCode.InvalidArgument : ErrorCode.PermissionDenied, "the key", { statusCode: given === undefined ? 400 : 403 });
+        if (!key.startsWith("enc") && given !== undefined) throw storageError(ErrorCode.InvalidArgument, "a plain object takes no key", { statusCode: 400 });
+        return found;
+      },
+      copy: relocate("copy"),
+      move: relocate("move"),
+      async createLink(key: string, target: string): Promise<RawObject> {
+        calls.push(`createLink ${key} ${target}`);
+        return { key, mode: "link", linkTarget: "/" + target };
+      },
+    },
+    "?key=k",
+  );
+  return { store, calls };
 }
 
 describe("core's stats in copy, move and createLink carry the call's stat pairs (an SSE-C key)", () => {
