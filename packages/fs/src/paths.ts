@@ -244,7 +244,7 @@ export class FsPaths {
    * (before that its real path may still change) and kept for the life of this storager: a
    * directory renamed away and replaced by a link later moves neither the work_dir nor what a
    * copy's or move's `sourceWithin` / `destinationWithin` confines to (confinement.ts). Nothing
-   * kept is dropped; past {@link KEPT_REAL_PATHS} directories (the work_dir always kept), a new
+   * kept is dropped; past 1,024 directories (`KEPT_REAL_PATHS`; the work_dir always kept), a new
    * one is looked up on each call.
    * @throws nothing (what cannot be resolved is taken as far as it exists, as `realish` does)
    */
