@@ -19,6 +19,7 @@ import { registerPairCases } from "./cases/pairs.js";
 import { registerPathCases } from "./cases/paths.js";
 import { registerPresignCases } from "./cases/presign.js";
 import { registerPresignMultipartCases } from "./cases/presign-multipart.js";
+import { registerPresignSizeCases } from "./cases/presign-size.js";
 import { registerReadDirCases } from "./cases/read-dir.js";
 import { registerRelocateProgressCases } from "./cases/relocate-progress.js";
 import { registerResumeCases } from "./cases/resume.js";
@@ -97,6 +98,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("resume", () => registerResumeCases(suite));
     describe("presign", () => registerPresignCases(suite));
     describe("presign multipart", () => registerPresignMultipartCases(suite));
+    describe("presign size", () => registerPresignSizeCases(suite));
     describe("fetch", () => registerFetchCases(suite));
     describe("relocate progress", () => registerRelocateProgressCases(suite));
     describe("pairs", () => registerPairCases(suite));
