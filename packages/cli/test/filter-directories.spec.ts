@@ -1,7 +1,8 @@
 /**
- * A filter glob that matched no path in either tree but names a directory there (`--exclude cache`
- * while `cache/` exists: a glob without `/` matches file names, one ending in `/` no file) would let
- * `sync --delete` delete what the user meant to keep. Found before anything is copied or deleted:
+ * A filter glob that names a directory in either tree whose contents no glob of its flag matched
+ * (`--exclude cache` while `cache/` exists: a glob without `/` matches file names, one ending in `/`
+ * no file), whether or not it matched files elsewhere, would let `sync --delete` delete what the
+ * user meant to keep. Found before anything is copied or deleted:
  * refused with `--delete` (InvalidArgument, exit 11, nothing changed), a warning otherwise.
  * `rm -r` refuses such a glob the same way before it deletes anything (`--dry-run` too).
  */
@@ -60,13 +61,43 @@ describe("sync --delete with a glob that names only a directory", () => {
     expect(await readTree(d)).toEqual({ a: "A", "cache/data.bin": "precious" });
   });
 
-  it("a glob that matched a file too is not refused", async () => {
+  it("a glob that matched a file too but not what the directory holds is refused", async () => {
     const { s, d } = await trees("file-too");
     await writeTree(s, { "sub/cache": "a file named cache" });
     const r = await cli(["sync", "--delete", "--exclude", "cache", s, d]);
-    expect(r.code).toBe(0);
-    // As documented: `cache` matched the file, not what the directory holds, so that was deleted.
-    expect(await readTree(d)).toEqual({ a: "A" });
+    expect(r.code).toBe(11);
+    expect(r.stderr).toContain("--exclude 'cache' matched files but also names the directory cache/, not what it holds");
+    expect(r.stderr).toContain("add --exclude 'cache/**'");
+    expect(await readTree(d)).toEqual({ "cache/data.bin": "precious" });
+  });
+
+  it.each([[["cache", "cache/**"]], [["cache", "**/cache/**"]], [[".*", "**/.*/**"]]])("with a glob for the contents as well (%j) nothing is refused and the directory is kept", async (globs) => {
+    const { s, d } = await trees(`covered-${globs[1]!.replace(/[/*.]/g, "_")}`);
+    await writeTree(s, { "sub/cache": "a file named cache", ".hidden": "h" });
+    await writeTree(d, { ".git/config": "mine" });
+    const r = await cli(["sync", "--delete", ...globs.flatMap((g) => ["--exclude", g]), s, d]);
+    expect([r.code, r.stderr]).toEqual([0, expect.not.stringContaining("names the directory")]);
+    const kept = await readTree(d);
+    // What the globs leave out is kept; the rest is synced (.git/ or cache/ deleted, as not in the source).
+    if (globs[0] === "cache") expect(kept).toEqual({ a: "A", ".hidden": "h", "cache/data.bin": "precious" });
+    else expect(kept).toEqual({ a: "A", "sub/cache": "a file named cache", ".git/config": "mine" });
+  });
+
+  it("a glob that names only the directory, given with the glob the message names, is not refused", async () => {
+    const { s, d } = await trees("named-and-fixed");
+    const r = await cli(["sync", "--delete", "--exclude", "cache", "--exclude", "cache/**", s, d]);
+    expect([r.code, r.stderr]).toEqual([0, expect.not.stringContaining("names the directory")]);
+    expect(await readTree(d)).toEqual({ a: "A", "cache/data.bin": "precious" });
+  });
+
+  it("--exclude '.*' alone names .git/ and is refused: what .git/ holds would be deleted", async () => {
+    const { s, d } = await trees("dot");
+    await writeTree(s, { ".hidden": "h" });
+    await writeTree(d, { ".git/config": "mine" });
+    const r = await cli(["sync", "--delete", "--exclude", ".*", s, d]);
+    expect(r.code).toBe(11);
+    expect(r.stderr).toContain("--exclude '.*' matched files but also names the directory .git/");
+    expect(await readTree(d)).toEqual({ ".git/config": "mine", "cache/data.bin": "precious" });
   });
 });
 

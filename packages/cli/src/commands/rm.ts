@@ -122,9 +122,9 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
 }
 
 /**
- * Before anything below the operand is deleted (and on a dry run): a filter glob that matched no
- * path there but names a directory (`--exclude cache` while `cache/data.bin` exists: a glob without
- * `/` matches file names, one ending in `/` no file) is refused, as `sync --delete` refuses it:
+ * Before anything below the operand is deleted (and on a dry run): a filter glob that names a
+ * directory there whose contents no glob of its flag matched (`--exclude cache` while `cache/data.bin`
+ * exists: a glob without `/` matches file names, one ending in `/` no file) is refused, as `sync --delete` refuses it:
  * `rm -r --exclude cache` would delete what `cache/` holds, which its author meant to keep.
  * @throws StorageError `InvalidArgument` (nothing deleted), naming the glob to write instead
  */

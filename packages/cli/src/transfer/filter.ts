@@ -16,23 +16,26 @@ export interface PathFilter {
    */
   see(rel: string): void;
   /**
-   * The globs that matched none of the paths seen (tested or {@link PathFilter.see}n) but match
-   * one of their directories (`--exclude cache` while `cache/data.bin` exists): such a glob
-   * filters nothing, although its author most likely meant the directory's contents.
+   * The globs that name a directory of the paths seen (tested or {@link PathFilter.see}n) whose
+   * contents their flag does not cover: a path below it that no glob of the same flag matched
+   * (`--exclude cache` while `cache/data.bin` exists, with no `--exclude 'cache/**'`). Such a glob
+   * leaves the directory's contents unfiltered, although its author most likely meant them.
    */
   directoryOnly(): DirectoryGlob[];
 }
 
-/** A glob that matched no path, only a directory ({@link PathFilter.directoryOnly}). */
+/** A glob that names a directory whose contents its flag does not cover ({@link PathFilter.directoryOnly}). */
 export interface DirectoryGlob {
   /** The flag and the glob, as typed (`--exclude 'cache'`). */
   readonly flag: string;
   readonly glob: string;
-  /** The first directory it matched (relative, no trailing `/`). */
+  /** The first such directory it named (relative, no trailing `/`). */
   readonly dir: string;
+  /** Whether it matched paths too (a file named `cache` elsewhere). */
+  readonly matchedPaths: boolean;
 }
 
-/** One glob's matcher, whether it matched a path yet, and the first directory it matched. */
+/** One glob's matcher, whether it matched a path yet, and the first directory it named whose contents went uncovered. */
 interface Matcher {
   readonly flag: string;
   readonly glob: string;
@@ -40,6 +43,8 @@ interface Matcher {
   hit: boolean;
   dir?: string;
 }
+
+const NONE: readonly Matcher[] = [];
 
 /**
  * A filter from `--include` and `--exclude` globs (picomatch syntax), matched
@@ -53,23 +58,28 @@ export function makeFilter(include: readonly string[], exclude: readonly string[
   const inc = anyOf("--include", include);
   const exc = anyOf("--exclude", exclude);
   const all = [...inc.matchers, ...exc.matchers];
-  const dirs = new Set<string>();
-  let tested = 0;
-  /** Tries the globs not yet hit on the directories of `rel` not seen before. */
-  const seeDirs = (rel: string): void => {
+  /** The globs that name each directory seen (most name none). */
+  const named = new Map<string, readonly Matcher[]>();
+  /** Marks the globs naming a directory of `rel` when their flag did not decide `rel` (`covered`). */
+  const checkDirs = (rel: string, covered: { readonly "--include": boolean; readonly "--exclude": boolean }): void => {
     for (let end = rel.indexOf("/"); end > 0; end = rel.indexOf("/", end + 1)) {
       const dir = rel.slice(0, end);
-      if (dirs.has(dir)) continue;
-      dirs.add(dir);
-      for (const m of all) if (!m.hit && m.dir === undefined && (m.match(dir) || m.match(dir + "/"))) m.dir = dir;
+      let naming = named.get(dir);
+      if (naming === undefined) {
+        const found = all.filter((m) => m.match(dir) || m.match(dir + "/"));
+        naming = found.length === 0 ? NONE : found;
+        named.set(dir, naming);
+      }
+      for (const m of naming) if (m.dir === undefined && !covered[m.flag as "--include" | "--exclude"]) m.dir = dir;
     }
   };
+  let tested = 0;
   const filter = (rel: string): boolean => {
     tested++;
     // Both sets are always tried, so that "matched nothing" is exact for every glob.
     const included = include.length === 0 || inc.test(rel);
     const excluded = exclude.length > 0 && exc.test(rel);
-    if (all.length > 0) seeDirs(rel);
+    if (all.length > 0) checkDirs(rel, { "--include": included, "--exclude": excluded });
     return included && !excluded;
   };
   const see = (rel: string): void => {
@@ -77,7 +87,7 @@ export function makeFilter(include: readonly string[], exclude: readonly string[
     filter(rel);
   };
   const unmatched = (): string[] => (tested === 0 ? [] : all.filter((m) => !m.hit && m.glob.includes("/")).map((m) => `${m.flag} '${m.glob}'`));
-  const directoryOnly = (): DirectoryGlob[] => all.filter((m) => !m.hit && m.dir !== undefined).map((m) => ({ flag: m.flag, glob: m.glob, dir: m.dir! }));
+  const directoryOnly = (): DirectoryGlob[] => all.filter((m) => m.dir !== undefined).map((m) => ({ flag: m.flag, glob: m.glob, dir: m.dir!, matchedPaths: m.hit }));
   return Object.assign(filter, { active: all.length > 0, unmatched, see, directoryOnly });
 }
 
@@ -120,10 +130,10 @@ export function unmatchedNote(filter: PathFilter, said: readonly DirectoryGlob[]
 }
 
 /**
- * What to say of {@link PathFilter.directoryOnly}'s globs: each names a directory but matched no
- * path, and the glob that matches what the directory holds (`'cache/**'`; for a glob without `/`
- * also `'**\/cache/**'`, at any depth). `root` names what the paths are relative to (a tree
- * copy's source root; rm's directory). Undefined when there are none.
+ * What to say of {@link PathFilter.directoryOnly}'s globs: each names a directory whose contents no
+ * glob of its flag matched, and the glob that matches what the directory holds (`'cache/**'`; for a
+ * glob without `/` also `'**\/cache/**'`, at any depth). `root` names what the paths are relative to
+ * (a tree copy's source root; rm's directory). Undefined when there are none.
  * @throws nothing
  */
 export function directoryGlobsText(globs: readonly DirectoryGlob[], root = "the source root"): string | undefined {
@@ -132,7 +142,8 @@ export function directoryGlobsText(globs: readonly DirectoryGlob[], root = "the 
     const bare = g.glob.replace(/\/+$/, "");
     const why = !g.glob.includes("/") ? "a glob without / matches file names" : g.glob.endsWith("/") ? "a glob ending in / matches no file" : "globs match files, not directories";
     const write = g.glob.includes("/") ? `'${bare}/**'` : `'${bare}/**' (right below ${root}) or '**/${bare}/**' (at any depth)`;
-    return `${g.flag} '${g.glob}' matched no path but names the directory ${g.dir}/ (${why}): to match what it holds, write ${write}`;
+    const what = g.matchedPaths ? `matched files but also names the directory ${g.dir}/, not what it holds` : `matched no path but names the directory ${g.dir}/`;
+    return `${g.flag} '${g.glob}' ${what} (${why}): to match what it holds, ${g.matchedPaths ? `add ${g.flag} ${write}` : `write ${write}`}`;
   });
   return each.join("; ");
 }

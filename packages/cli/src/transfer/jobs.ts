@@ -203,7 +203,7 @@ export interface TreeOptions {
  * Copies, moves or syncs every (filtered) object below `srcLoc` to the same
  * relative path below `dstLoc`.
  * The source must exist (a missing directory, prefix or bucket is an error, never "empty").
- * A filter glob that matched no path of either tree but names a directory there is refused with
+ * A filter glob that names a directory of either tree whose contents no glob of its flag matched is refused with
  * `--delete`, else warned of, before anything is copied or deleted.
  * @throws ObjectNotExist (no such source directory or bucket; no such destination bucket), UsageError (overlapping directories,
  *   judged on what they resolve to; an object as the source), InvalidArgument (such a glob with `--delete`), Aborted
@@ -253,8 +253,8 @@ export async function transferTree(
 }
 
 /**
- * Before anything is copied or deleted: a glob that matched no path of either tree but names a
- * directory there (`--exclude cache` while `cache/` exists, where `cache/**` was meant) is refused
+ * Before anything is copied or deleted: a glob that names a directory of either tree whose contents
+ * no glob of its flag matched (`--exclude cache` while `cache/` exists, where `cache/**` was meant) is refused
  * with `--delete` (the directory's contents, not excluded, would be deleted at the destination),
  * else warned of.
  * @throws StorageError `InvalidArgument` (with `--delete`; nothing copied or deleted)

@@ -136,7 +136,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   // Links too: an object replaces a link, and `--delete` removes links the source lacks.
   for await (const o of walk(dst.store, { ...signal, links: true })) {
     existing.set(o.path, o);
-    // What the globs matched counts in both trees (a glob that matched nothing but a directory, jobs.ts).
+    // What the globs matched counts in both trees (a glob naming a directory whose contents it leaves, jobs.ts).
     options.filter.see(o.path);
   }
 
