@@ -267,7 +267,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * it sends one) or the bytes before the append (fs, memory); QingStor checks the position only.
    * An append aborted in flight may have been applied: stat the object (its size) to tell.
    * @throws Conflict (the position moved), ObjectModeInvalid (not appendable; memory, fs: not the
-   *   object `obj` describes any more), IntegrityMismatch, Aborted
+   *   object `obj` describes any more), IntegrityMismatch, InvalidArgument (a malformed
+   *   `obj.appendOffset` or `obj.crc64`, a chunk or object past `features.limits`; nothing sent), Aborted
    */
   writeAppend(obj: ObjectInfo, body: Body, options?: WriteAppendOptions & Extra<X, "writeAppend">): Promise<AppendResult>;
   /** Finishes an appendable object (a no-op on most services). @throws ObjectModeInvalid (not an append object), Aborted */

@@ -171,6 +171,26 @@ export function registerAppendCases(suite: Suite): void {
   );
 
   suite.gated(
+    "writeAppend: a malformed appendOffset or crc64, or an object past the size limit, rejects with InvalidArgument and changes nothing",
+    ["append"],
+    async (t) => {
+      const path = t.key();
+      const a = randomData(100);
+      const o = await t.store.createAppend(path);
+      await t.store.writeAppend(o, a);
+      const bad = [{ appendOffset: -1 }, { appendOffset: 1.5 }, { appendOffset: Number.NaN }, { appendOffset: "0" as unknown as number }, { crc64: "not-a-crc" }, { crc64: "-5" }, { crc64: "1".repeat(30) }];
+      for (const b of bad) await expectError(() => t.store.writeAppend({ ...o, ...b }, randomData(10)), "InvalidArgument");
+      const total = t.store.features.limits.appendTotalSizeMaximum;
+      if (total !== undefined) await expectError(() => t.store.writeAppend({ ...o, appendOffset: total - 1 }, randomData(2)), "InvalidArgument");
+      expect(o.appendOffset).toBe(100);
+      await t.store.commitAppend(o);
+      expect((await t.store.stat(path)).size).toBe(100);
+      expectSameBytes(await t.store.read(path), a);
+    },
+    refuse,
+  );
+
+  suite.gated(
     "write: over an append object replaces it with a plain object",
     ["append"],
     async (t) => {

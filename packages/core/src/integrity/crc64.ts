@@ -45,12 +45,17 @@ export function crc64Decimal(data: Uint8Array | string): string {
  * zeros and surrounding spaces are tolerated); anything unparsable never matches.
  */
 export function crc64Equal(a: string | bigint, b: string | bigint): boolean {
-  const x = parseCrc(a);
-  const y = parseCrc(b);
+  const x = parseCrc64(a);
+  const y = parseCrc64(b);
   return x !== undefined && x === y;
 }
 
-function parseCrc(v: string | bigint): bigint | undefined {
+/**
+ * The CRC-64 `v` names: a bigint within 64 bits, or a decimal string (leading zeros and surrounding
+ * spaces tolerated); undefined for anything else.
+ * @throws nothing
+ */
+export function parseCrc64(v: string | bigint): bigint | undefined {
   if (typeof v === "bigint") return BigInt.asUintN(64, v) === v ? v : undefined;
   const t = v.trim();
   if (!/^\d{1,25}$/.test(t)) return undefined;

@@ -1,7 +1,7 @@
 import type { DriverBody } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
-import { crc64, crc64Equal } from "../integrity/crc64.js";
+import { crc64, crc64Equal, parseCrc64 } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
 import { md5Base64 } from "../integrity/md5.js";
 import { throwIfAborted } from "../io/abort.js";
@@ -43,24 +43,33 @@ export async function createAppend(scope: OperationScope, path: string, rawOptio
  * aborted while its request was under way may still have been applied (cloud drivers say so in
  * the `Aborted` message): `obj` is not advanced; stat the object, a size of
  * `obj.appendOffset` + the chunk's size means it was.
+ * `obj.appendOffset` (a whole number), `obj.crc64` (decimal) and the object's size after the append
+ * (`features.limits.appendTotalSizeMaximum`) are checked before anything is sent.
  * @throws ObjectModeInvalid (not an append object, or not the object `obj` describes), Conflict
- *   (position moved), IntegrityMismatch, Aborted, Unexpected (the onProgress listener threw; the
- *   bytes are appended)
+ *   (position moved), IntegrityMismatch, InvalidArgument (a malformed `obj.appendOffset` or
+ *   `obj.crc64`; past the size limits; nothing appended), Aborted, Unexpected (the onProgress
+ *   listener threw; the bytes are appended)
  */
 export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<AppendResult> {
   scope.require("writeAppend", "append", "writeAppend");
   if (obj.mode !== "append") throw storageError(ErrorCode.ObjectModeInvalid, `writeAppend needs an append object, got mode ${obj.mode}`);
   const options = scope.options("writeAppend", rawOptions) as { size?: number; contentMd5?: string; onProgress?: ProgressListener; signal?: AbortSignal };
   const { key } = scope.resolve(obj.path);
-  const limit = scope.driver.features.limits.appendSizeMaximum;
+  const offset = obj.appendOffset ?? 0;
+  if (!Number.isSafeInteger(offset) || offset < 0) throw storageError(ErrorCode.InvalidArgument, `writeAppend: obj.appendOffset must be a whole number of bytes, got ${String(offset).slice(0, 40)}`);
+  const baseCrc = obj.crc64 === undefined ? undefined : parseCrc64(obj.crc64);
+  if (obj.crc64 !== undefined && baseCrc === undefined) throw storageError(ErrorCode.InvalidArgument, `writeAppend: obj.crc64 must be a decimal CRC-64, got ${JSON.stringify(String(obj.crc64).slice(0, 40))}`);
+  const { appendSizeMaximum: limit, appendTotalSizeMaximum: totalLimit } = scope.driver.features.limits;
   const source = sizedBodyChunks(body, options.size, options.signal);
   const data = await collectBody(source, limit);
+  if (totalLimit !== undefined && offset + data.length > totalLimit) {
+    throw storageError(ErrorCode.InvalidArgument, `writeAppend: ${offset} + ${data.length} bytes would pass the ${totalLimit}-byte limit of an append object`);
+  }
   const md5 = md5Base64(data);
   if (options.contentMd5 !== undefined && options.contentMd5 !== md5) {
     throw storageError(ErrorCode.IntegrityMismatch, `content_md5 ${options.contentMd5} does not match the body (${md5})`);
   }
   const progress = new ProgressReporter(options.onProgress, data.length);
-  const offset = obj.appendOffset ?? 0;
   const local = crc64(data);
   // An append is not torn down by a listener that throws (it is not idempotent: a torn-down append
   // may still be applied): it goes through, `obj` moves on, then the call fails with the listener's error.
@@ -73,9 +82,9 @@ export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: 
     }
   };
   const driverBody: DriverBody = { data, size: data.length, contentMd5: md5, crc64: local.toString(), onProgress: report };
-  if (obj.crc64 !== undefined) driverBody.appendBaseCrc64 = obj.crc64;
+  if (baseCrc !== undefined) driverBody.appendBaseCrc64 = baseCrc.toString();
   const result = await scope.driver.writeAppend!(key, offset, driverBody, stripCoreOptions(options));
-  const expected = obj.crc64 === undefined ? undefined : crc64Combine(BigInt(obj.crc64), local, data.length).toString();
+  const expected = baseCrc === undefined ? undefined : crc64Combine(baseCrc, local, data.length).toString();
   const crc = result.crc64;
   const confirmed = expected !== undefined && crc !== undefined && crc64Equal(crc, expected);
   if (scope.driver.features.crc64 && expected !== undefined && crc !== undefined && !confirmed) {
