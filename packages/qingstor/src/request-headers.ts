@@ -5,16 +5,18 @@ import { sseHeaders } from "./sse.js";
 
 /** Largest total of user metadata QingStor keeps (names and values), in bytes. */
 export const METADATA_LIMIT = 2048;
+/** Longest user metadata name QingStor keeps, in bytes (protocols.md §3.2, as the Go SDK checks). */
+const METADATA_NAME_LIMIT = 512;
 /** The headers of a request without a body. */
 export const EMPTY_BODY_HEADERS = { "content-length": "0" } as const;
 
 /**
  * `x-qs-meta-*` headers from a metadata map (keys lower-cased).
- * @throws StorageError `InvalidArgument` for names that are not HTTP tokens, values
- *   outside printable ASCII (encode them first), or more than 2 KB in total.
+ * @throws StorageError `InvalidArgument` for names that are not HTTP tokens or longer than 512
+ *   bytes, values outside printable ASCII (encode them first), or more than 2 KB in total.
  */
 export function metadataHeaders(metadata: unknown): Record<string, string> {
-  return metadataToHeaders(metadata, { prefix: "x-qs-meta-", limit: METADATA_LIMIT, service: "QingStor" });
+  return metadataToHeaders(metadata, { prefix: "x-qs-meta-", limit: METADATA_LIMIT, nameLimit: METADATA_NAME_LIMIT, service: "QingStor" });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { expectError, expectThrown } from "@stowage/behavior-tests";
 import { newServicer, newStorager, parseEndpoint, type ErrorCode, type StorageError } from "@stowage/core";
+import { startEmulator } from "@stowage/emulator";
 import { zoneAddress } from "../src/addressing.js";
 import "../src/index.js";
 
@@ -36,5 +37,22 @@ describe("QingStor: storage classes (M1)", () => {
       await expectError(() => s.presign("write", "k", { expires: 60, storageClass }), "InvalidArgument");
     }
     expect((await s.presign("write", "k", { expires: 60, storageClass: "STANDARD_IA" })).headers["x-qs-storage-class"]).toBe("STANDARD_IA");
+  });
+});
+
+describe("QingStor: user metadata names (review-ops L4)", () => {
+  it("refuses a name over 512 bytes before anything is sent; 512 go", async () => {
+    const emulator = await startEmulator({ provider: "qingstor", buckets: ["meta-names"] });
+    try {
+      const s = newStorager(emulator.connectionString("meta-names", "/"));
+      emulator.resetStats();
+      const e = await expectError(() => s.write("k", "x", { metadata: { ["n".repeat(513)]: "v" } }), "InvalidArgument");
+      expect(e.message).toContain("513 bytes; QingStor keeps names of at most 512");
+      expect(emulator.stats().requests).toBe(0);
+      await s.write("k", "x", { metadata: { ["n".repeat(512)]: "v" } });
+      expect((await s.stat("k")).metadata).toEqual({ ["n".repeat(512)]: "v" });
+    } finally {
+      await emulator.stop();
+    }
   });
 });

@@ -8,6 +8,8 @@ export interface MetadataHeaderRule {
   prefix: string;
   /** Largest total of names and values the service keeps, in bytes. */
   limit: number;
+  /** Longest name the service keeps, in bytes, where it has a limit of its own (QingStor: 512). */
+  nameLimit?: number;
   /** The service's name, for messages (`COS`). */
   service: string;
 }
@@ -29,8 +31,9 @@ export function metadataSize(metadata: Readonly<Record<string, string>>): number
 
 /**
  * `<prefix><name>` headers from a metadata map (names lower-cased).
- * @throws StorageError `InvalidArgument` for names that are not HTTP tokens, values
- *   outside printable ASCII (encode them first), or more than `rule.limit` bytes in total.
+ * @throws StorageError `InvalidArgument` for names that are not HTTP tokens or longer than
+ *   `rule.nameLimit`, values outside printable ASCII (encode them first), or more than
+ *   `rule.limit` bytes in total.
  */
 export function metadataToHeaders(metadata: unknown, rule: MetadataHeaderRule): Record<string, string> {
   if (metadata === undefined) return {};
@@ -38,6 +41,9 @@ export function metadataToHeaders(metadata: unknown, rule: MetadataHeaderRule): 
   for (const [k, v] of Object.entries(metadata as Record<string, string>)) {
     const name = k.toLowerCase();
     if (!TOKEN.test(name)) throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k)} is not a valid HTTP header name`);
+    if (rule.nameLimit !== undefined && name.length > rule.nameLimit) {
+      throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k.slice(0, 40))}… is ${name.length} bytes; ${rule.service} keeps names of at most ${rule.nameLimit}`);
+    }
     if (!HEADER_TEXT.test(v)) throw storageError(ErrorCode.InvalidArgument, `metadata value of ${JSON.stringify(k)} must be printable ASCII (encode it first)`);
     out[`${rule.prefix}${name}`] = v;
   }
