@@ -20,6 +20,7 @@ import { registerPathCases } from "./cases/paths.js";
 import { registerPresignCases } from "./cases/presign.js";
 import { registerPresignMultipartCases } from "./cases/presign-multipart.js";
 import { registerPresignSizeCases } from "./cases/presign-size.js";
+import { registerProgressFinalCases } from "./cases/progress-final.js";
 import { registerReadDirCases } from "./cases/read-dir.js";
 import { registerRelocateProgressCases } from "./cases/relocate-progress.js";
 import { registerResumeCases } from "./cases/resume.js";
@@ -99,6 +100,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("presign", () => registerPresignCases(suite));
     describe("presign multipart", () => registerPresignMultipartCases(suite));
     describe("presign size", () => registerPresignSizeCases(suite));
+    describe("progress final event", () => registerProgressFinalCases(suite));
     describe("fetch", () => registerFetchCases(suite));
     describe("relocate progress", () => registerRelocateProgressCases(suite));
     describe("pairs", () => registerPairCases(suite));

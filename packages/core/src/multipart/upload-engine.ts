@@ -223,7 +223,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
 
     if (failure === undefined && multipartId !== undefined) {
       try {
-        options.beforeComplete?.();
+        options.beforeComplete?.(size);
         const ordered = inOrder(parts, count);
         let objectCrc = 0n;
         for (let i = 0; i < count; i++) objectCrc = crc64Combine(objectCrc, crcs[i]!, sizes[i]!);

@@ -63,9 +63,10 @@ export interface MultipartUploadOptions {
   /**
    * Called once the source has been read to its end and every part is stored, just before
    * complete: what it throws fails the upload (which is then aborted unless `keepOnFailure`).
-   * For checks over the whole source, such as a caller's MD5 of the body.
+   * For checks over the whole source, such as a caller's MD5 of the body, and for the final
+   * progress event. `size` is the upload's size (as the result's).
    */
-  beforeComplete?: () => void;
+  beforeComplete?: (size: number) => void;
   /** Compute each part's MD5 and pass it to the target as `contentMd5`. */
   contentMd5?: boolean;
   /** Check the CRC64s the target returns for parts and the completed object (default true; they are checked only when returned). */

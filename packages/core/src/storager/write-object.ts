@@ -237,7 +237,12 @@ async function writeMultipart(
     ...(options.onMultipartCreate ? { onCreate: options.onMultipartCreate } : {}),
     ...(options.resumeOffset ? { startPart: options.resumeOffset / plan.partSize } : {}),
     ...(options.crc64 !== undefined ? { expectedCrc64: options.crc64 } : {}),
-    ...(md5 === undefined ? {} : { beforeComplete: () => checkWholeMd5(md5.digestBase64(), expectedMd5!) }),
+    // The last event, with the size now known, comes before Complete: a listener that throws there
+    // (a size cap) leaves the object as it was, as it does for a body of known size.
+    beforeComplete: (size) => {
+      if (md5 !== undefined) checkWholeMd5(md5.digestBase64(), expectedMd5!);
+      progress.finish(size);
+    },
     // part_content_md5=false drops the per-part MD5 only where each part's CRC-64 is verified instead.
     contentMd5: driver.features.contentMd5 && (options.partContentMd5 !== false || !driver.features.crc64),
     verifyCrc64: driver.features.crc64,
