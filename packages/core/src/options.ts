@@ -8,7 +8,10 @@ export interface Progress {
   total?: number;
 }
 
-/** Receives {@link Progress} as bytes move. Called often: keep it cheap. */
+/**
+ * Receives {@link Progress} as bytes move. Called often: keep it cheap. A synchronous throw fails
+ * the transfer; a listener is not awaited, and a promise it returns that rejects is dropped.
+ */
 export type ProgressListener = (progress: Progress) => void;
 
 /** Accepted by every operation. */

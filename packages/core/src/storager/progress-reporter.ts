@@ -50,7 +50,7 @@ export class ProgressReporter {
   private call(progress: Progress): void {
     if (this.failed) return;
     try {
-      this.listener!(progress);
+      callListener(this.listener!, progress);
     } catch (e) {
       this.failed = true;
       throw progressListenerError(e);
@@ -87,7 +87,7 @@ export function progressRelay(listener: ProgressListener | undefined): ProgressL
     last = progress.bytes;
     lastTotal = progress.total;
     try {
-      listener(progress.total === undefined ? { bytes: progress.bytes } : { bytes: progress.bytes, total: progress.total });
+      callListener(listener, progress.total === undefined ? { bytes: progress.bytes } : { bytes: progress.bytes, total: progress.total });
     } catch (e) {
       failed = true;
       throw progressListenerError(e);
@@ -102,8 +102,21 @@ export function progressRelay(listener: ProgressListener | undefined): ProgressL
  */
 export function tell(listener: ProgressListener, progress: Progress): void {
   try {
-    listener(progress);
+    callListener(listener, progress);
   } catch (e) {
     throw progressListenerError(e);
+  }
+}
+
+/**
+ * Calls `listener`. A listener is not awaited: when it is an `async` function (the type lets one
+ * through) and the promise it returns rejects, the rejection is caught and dropped, never left to
+ * end the process as an unhandled rejection. Only a synchronous throw stops a transfer.
+ * @throws what the listener throws synchronously
+ */
+function callListener(listener: ProgressListener, progress: Progress): void {
+  const returned = (listener as (p: Progress) => unknown)(progress);
+  if (returned !== null && typeof returned === "object" && typeof (returned as PromiseLike<unknown>).then === "function") {
+    (returned as PromiseLike<unknown>).then(undefined, () => undefined);
   }
 }
