@@ -10,6 +10,11 @@ import type { CosErrorBody } from "./responses.js";
  * transport failure, a retryable `ServiceInternal` like a broken connection. A write refused by
  * `x-cos-forbid-overwrite` (an object exists) is `Conflict`: COS's pages give the header, not the
  * code; `FileAlreadyExists` (OSS's) and `ObjectAlreadyExists` are both taken, and any 409 is `Conflict`.
+ * `InvalidObjectState` (403: a GET, or a copy source, of an ARCHIVE or DEEP_ARCHIVE object not
+ * restored) is `Conflict`, the object's state, not the credential: protocols.md has no COS row for it;
+ * COS follows S3, whose 403 `InvalidObjectState` says "Object is archived and inaccessible until
+ * restored" (AWS S3 API reference, and COS's "POST Object restore" page: an archived object is
+ * restored "so that you can read it"). `InvalidStorageClass` (S3's 400 for an unknown class) is `InvalidArgument`.
  */
 export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -31,6 +36,7 @@ export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   InvalidRequest: ErrorCode.InvalidArgument,
   InvalidURI: ErrorCode.InvalidArgument,
   InvalidObjectName: ErrorCode.InvalidArgument,
+  InvalidStorageClass: ErrorCode.InvalidArgument,
   InvalidBucketName: ErrorCode.InvalidArgument,
   KeyTooLong: ErrorCode.InvalidArgument,
   MetadataTooLarge: ErrorCode.InvalidArgument,
@@ -56,12 +62,20 @@ export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   BucketAlreadyOwnedByYou: ErrorCode.Conflict,
   BucketNotEmpty: ErrorCode.Conflict,
   OperationAborted: ErrorCode.Conflict,
+  InvalidObjectState: ErrorCode.Conflict,
   SlowDown: ErrorCode.RequestThrottled,
   RequestLimitExceeded: ErrorCode.RequestThrottled,
   // Not throttling: a front end may answer it for a request its back end applied (a retry is judged as after a 500).
   ServiceUnavailable: ErrorCode.ServiceInternal,
   InternalError: ErrorCode.ServiceInternal,
   RequestTimeout: ErrorCode.ServiceInternal,
+});
+
+/** What the caller can do about some COS codes, added to the message after the service's own words. */
+const COS_ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
+  InvalidObjectState:
+    "the object (for a copy, its source) is in an archive storage class (ARCHIVE, DEEP_ARCHIVE) and must be restored before it can be read or copied; " +
+    "Stowage has no restore operation: restore it with the COS console, COSCLI or an SDK (POST Object restore), then try again",
 });
 
 /** COS codes of a refused request time; the client corrects its clock from the response's `Date` and tries again. */
@@ -98,14 +112,16 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * can change. A 304 or 412 (a condition that did not hold; HEAD answers have no body) is
  * `Conflict` and not retryable. `sseC` (from `sseCContext`) makes a body-less 400 or 403 name
  * the SSE-C customer key: one the request carried may be the wrong one, a HEAD without one may
- * need it. The key is never part of the message.
+ * need it. The key is never part of the message. `InvalidObjectState` (an archived object not restored)
+ * is `Conflict`, its message saying the object must be restored outside Stowage.
  */
 export function cosError(status: number, body: CosErrorBody | undefined, operation: string, requestId: string | undefined, sseC?: SseCContext): StorageError {
   const cosCode = body?.code;
   const code =
     (cosCode !== undefined ? COS_ERROR_CODES[cosCode] : undefined) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
-  const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : bareStatus(status, sseC)}`;
+  const hint = cosCode !== undefined ? COS_ERROR_HINTS[cosCode] : undefined;
+  const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}${hint ? `; ${hint}` : ""}` : `HTTP ${status}${body ? "" : bareStatus(status, sseC)}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,

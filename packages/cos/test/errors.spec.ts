@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
 import { COS_ERROR_CODES, cosError, isCosClockSkew, sseCContext } from "../src/errors.js";
+import { isCosCredentialRejection } from "../src/credentials.js";
 import { parseErrorBody } from "../src/responses.js";
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
@@ -105,5 +106,17 @@ describe("COS error mapping", () => {
     expect(isCosClockSkew({ code: "AccessDenied", message: "Request has expired" }, 403)).toBe(true);
     expect(isCosClockSkew({ code: "AccessDenied", message: "Access Denied." }, 403)).toBe(false);
     expect(isCosClockSkew(undefined, 403)).toBe(false);
+  });
+});
+
+describe("COS InvalidObjectState (an archived object not restored)", () => {
+  it("is Conflict, not retried, its message saying to restore the object outside Stowage; not a credential rejection", () => {
+    const body = { code: "InvalidObjectState", message: "The operation is not valid for the object's storage class" };
+    const e = cosError(403, body, "get_object", "rid");
+    expect(e).toMatchObject({ code: "Conflict", statusCode: 403, retryable: false, requestId: "rid" });
+    expect(e.message).toContain("get_object: InvalidObjectState: The operation is not valid for the object's storage class;");
+    expect(e.message).toMatch(/archive storage class \(ARCHIVE, DEEP_ARCHIVE\) and must be restored before it can be read or copied; Stowage has no restore operation/);
+    expect(isCosCredentialRejection(body)).toBe(false);
+    expect(isCosClockSkew(body, 403)).toBe(false);
   });
 });

@@ -9,7 +9,9 @@ import type { OssErrorBody } from "./responses.js";
  * 409/412 → Conflict, 304 → Conflict (not modified: an `If-None-Match` that did not hold),
  * 429/503 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx → ServiceInternal,
  * 4xx → InvalidArgument). `IncompleteBody` (OSS received fewer bytes than Content-Length) is a
- * transport failure, a retryable `ServiceInternal` like a broken connection.
+ * transport failure, a retryable `ServiceInternal` like a broken connection. `InvalidObjectState`
+ * (403, EC 0016-00000404: a GetObject, or a copy source, of an Archive, ColdArchive or DeepColdArchive
+ * object not restored) is `Conflict`: the object's state, not the credential.
  */
 export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -53,6 +55,7 @@ export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   ObjectNotAppendable: ErrorCode.ObjectModeInvalid,
   NotSymlink: ErrorCode.ObjectModeInvalid,
   FileAlreadyExists: ErrorCode.Conflict,
+  InvalidObjectState: ErrorCode.Conflict,
   BucketAlreadyExists: ErrorCode.Conflict,
   BucketNotEmpty: ErrorCode.Conflict,
   OperationAborted: ErrorCode.Conflict,
@@ -64,6 +67,13 @@ export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   ServiceUnavailable: ErrorCode.ServiceInternal,
   InternalError: ErrorCode.ServiceInternal,
   RequestTimeout: ErrorCode.ServiceInternal,
+});
+
+/** What the caller can do about some OSS codes, added to the message after the service's own words. */
+const OSS_ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
+  InvalidObjectState:
+    "the object (for a copy, its source) is in an archive storage class (Archive, ColdArchive, DeepColdArchive) and must be restored before it can be read or copied; " +
+    "Stowage has no restore operation: restore it with the OSS console, ossutil or an SDK (RestoreObject), then try again",
 });
 
 /** OSS codes of a refused request time; the client corrects its clock from the response's `Date` and tries again. */
@@ -82,7 +92,8 @@ const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
  * Throttling and internal errors (so a 5xx without a known code, or a short body) are retryable,
  * except a 501 or 505, which no retry can change; a 501 `NotImplemented` is `CapabilityInsufficient`.
  * A 304 or 412 (a condition that did not hold; HEAD answers carry at most `x-oss-err`, a 304
- * nothing) is `Conflict`, not retryable.
+ * nothing) is `Conflict`, not retryable. `InvalidObjectState` (an archived object not restored) is
+ * `Conflict`, its message saying the object must be restored outside Stowage.
  */
 export function ossError(status: number, body: OssErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
   const ossCode = body?.code;
@@ -90,7 +101,8 @@ export function ossError(status: number, body: OssErrorBody | undefined, operati
     (ossCode !== undefined ? OSS_ERROR_CODES[ossCode] : undefined) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
   const ec = body?.ec ? ` (EC ${body.ec})` : "";
-  const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}` : `HTTP ${status}${bareStatusHint(status)}${ec}`;
+  const hint = ossCode !== undefined ? OSS_ERROR_HINTS[ossCode] : undefined;
+  const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}${hint ? `; ${hint}` : ""}` : `HTTP ${status}${bareStatusHint(status)}${ec}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,

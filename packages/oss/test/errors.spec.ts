@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
 import { isOssClockSkew, OSS_ERROR_CODES, ossError } from "../src/errors.js";
+import { isOssCredentialRejection } from "../src/credentials.js";
 import { errorDocument, parseErrorBody } from "../src/responses.js";
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
@@ -99,5 +100,17 @@ describe("OSS error mapping", () => {
     expect(isOssClockSkew(await parseErrorBody(fixture("error-skewed.xml")))).toBe(true);
     expect(isOssClockSkew({ code: "AccessDenied" })).toBe(false);
     expect(isOssClockSkew(undefined)).toBe(false);
+  });
+});
+
+describe("OSS InvalidObjectState (an archived object not restored)", () => {
+  it("is Conflict, not retried, its message saying to restore the object outside Stowage; not a credential rejection", () => {
+    const body = { code: "InvalidObjectState", message: "The operation is not valid for the object's state", ec: "0016-00000404" };
+    const e = ossError(403, body, "get_object", "rid");
+    expect(e).toMatchObject({ code: "Conflict", statusCode: 403, retryable: false, requestId: "rid" });
+    expect(e.message).toContain("get_object: InvalidObjectState: The operation is not valid for the object's state (EC 0016-00000404);");
+    expect(e.message).toMatch(/archive storage class \(Archive, ColdArchive, DeepColdArchive\) and must be restored before it can be read or copied; Stowage has no restore operation/);
+    expect(isOssCredentialRejection(body)).toBe(false);
+    expect(isOssClockSkew(body)).toBe(false);
   });
 });
