@@ -12,13 +12,44 @@ export interface AttributeNames {
   defaultStorageClass: string;
   /** Maximum total size of user metadata (names + values), bytes. */
   maxMetadataBytes: number;
-  /** Canonical spelling of a storage class (default: uppercase). */
+  /** Canonical spelling of a storage class (default: uppercase); only without {@link storageClasses}. */
   normalizeStorageClass?: (v: string) => string;
+  /** The storage classes the service takes, spelled exactly; others are refused (`InvalidStorageClass`). */
+  storageClasses?: readonly string[];
+  /** The classes whose objects cannot be read or copied until restored, and the message of that refusal (`InvalidObjectState`). */
+  archive?: { classes: readonly string[]; message: string };
+}
+
+/**
+ * The storage class a request asks for (`names.defaultStorageClass` without the header): one of
+ * `names.storageClasses` exactly when the provider lists them, else normalized (uppercase by default).
+ * @throws ProtocolError `InvalidStorageClass` (a class outside `names.storageClasses`)
+ */
+export function storageClassOf(ex: Exchange, names: AttributeNames): string {
+  const value = header(ex, names.storageClassHeader) || names.defaultStorageClass;
+  if (names.storageClasses === undefined) return (names.normalizeStorageClass ?? ((v: string) => v.toUpperCase()))(value);
+  if (!names.storageClasses.includes(value)) {
+    throw new ProtocolError("InvalidStorageClass", `The storage class you specified is not valid: ${names.storageClassHeader} must be one of ${names.storageClasses.join(", ")}.`, {
+      ArgumentName: names.storageClassHeader,
+      ArgumentValue: value,
+    });
+  }
+  return value;
+}
+
+/**
+ * Refuses to read or copy an object stored in an archive class (`names.archive`): the
+ * services answer 403 `InvalidObjectState` until the object is restored, which the emulator does not
+ * do. HEAD is not refused.
+ * @throws ProtocolError `InvalidObjectState`
+ */
+export function checkNotArchived(o: StoredObject, names: AttributeNames): void {
+  if (names.archive?.classes.includes(o.storageClass)) throw new ProtocolError("InvalidObjectState", names.archive.message);
 }
 
 /**
  * Reads content headers, user metadata and storage class from a request.
- * @throws ProtocolError `InvalidArgument` when metadata is too large
+ * @throws ProtocolError `InvalidArgument` when metadata is too large, `InvalidStorageClass` (see {@link storageClassOf})
  */
 export function readAttributes(ex: Exchange, names: AttributeNames, sse?: StoredSse): ObjectAttributes {
   const metadata: Record<string, string> = {};
@@ -39,7 +70,7 @@ export function readAttributes(ex: Exchange, names: AttributeNames, sse?: Stored
     contentLanguage: header(ex, "content-language") || undefined,
     expires: header(ex, "expires") || undefined,
     metadata,
-    storageClass: (names.normalizeStorageClass ?? ((v: string) => v.toUpperCase()))(header(ex, names.storageClassHeader) || names.defaultStorageClass),
+    storageClass: storageClassOf(ex, names),
     sse,
   };
 }

@@ -7,7 +7,12 @@ import type { EmulatorResponse, Exchange } from "../server/exchange.js";
  * COS status and error code per failure kind. `FileAlreadyExists` (an `x-cos-forbid-overwrite`
  * refusal): COS documents the header but, in the pages at hand, not its error's code; 409
  * `FileAlreadyExists` (OSS's name, and the one reported for COS) is an assumption. The driver takes
- * `ObjectAlreadyExists` too, and any 409 is `Conflict` there.
+ * `ObjectAlreadyExists` too, and any 409 is `Conflict` there. `InvalidObjectState` (a GET, or a copy
+ * source, of an ARCHIVE or DEEP_ARCHIVE object not restored): protocols.md has no row for it and the
+ * COS pages at hand do not name the answer; COS follows S3 here, whose answer is 403
+ * `InvalidObjectState` ("Object is archived and inaccessible until restored", AWS S3 API reference).
+ * `InvalidStorageClass` (an `x-cos-storage-class` COS does not know): S3's 400 code; the COS pages at
+ * hand do not name the code, and the driver takes any 400 as `InvalidArgument`.
  */
 const COS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
   AccessDenied: [403, "AccessDenied"],
@@ -24,9 +29,11 @@ const COS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
   InvalidBucketName: [400, "InvalidBucketName"],
   InvalidCopySource: [400, "InvalidCopySource"],
   InvalidObjectName: [400, "InvalidObjectName"],
+  InvalidObjectState: [403, "InvalidObjectState"],
   InvalidPart: [400, "InvalidPart"],
   InvalidPartOrder: [400, "InvalidPartOrder"],
   InvalidRange: [416, "InvalidRange"],
+  InvalidStorageClass: [400, "InvalidStorageClass"],
   KeyTooLong: [400, "KeyTooLong"],
   MalformedDigest: [400, "InvalidDigest"],
   MalformedBody: [400, "MalformedXML"],

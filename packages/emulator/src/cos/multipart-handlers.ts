@@ -1,5 +1,5 @@
 import { checkCopySourceConditions } from "../common/conditions.js";
-import { readAttributes, validateKey } from "../common/object-attributes.js";
+import { checkNotArchived, readAttributes, validateKey } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import { parseRange } from "../common/range.js";
@@ -58,7 +58,8 @@ export async function cosUploadPart(ex: Exchange, route: Route, ctx: HandlerCont
 
 /**
  * PUT Object?partNumber&uploadId with x-cos-copy-source; the `x-cos-copy-source-If-*` conditions as on
- * PUT Object - Copy (412). Into an SSE-C upload the upload's key is required, as on Upload Part.
+ * PUT Object - Copy (412). Into an SSE-C upload the upload's key is required, as on Upload Part. An
+ * ARCHIVE or DEEP_ARCHIVE source is 403 `InvalidObjectState`.
  */
 export async function cosUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);
@@ -69,6 +70,7 @@ export async function cosUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   const src = ctx.store.object(ref.bucket, ref.key);
   if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "Appendable objects cannot be copied.");
   checkSseCRead(src.sse, readSseC(ex, COS_COPY_SSEC));
+  checkNotArchived(src, COS_ATTRIBUTES);
   checkCopySourceConditions(ex, "x-cos", src);
   const rangeHeader = header(ex, "x-cos-copy-source-range");
   const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);

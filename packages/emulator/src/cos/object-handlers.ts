@@ -1,5 +1,5 @@
 import { checkCopySourceConditions } from "../common/conditions.js";
-import { attributesOf, readAttributes, validateKey } from "../common/object-attributes.js";
+import { attributesOf, checkNotArchived, readAttributes, storageClassOf, validateKey } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import { emptyResponse, parseNonNegativeInt, quoteEtag, xmlResponse } from "../common/responses.js";
@@ -52,10 +52,11 @@ export async function cosPutObject(ex: Exchange, route: Route, ctx: HandlerConte
   return emptyResponse(200, { etag: quoteEtag(o.etag), ...crcHeader(o.crc64), ...cosSseHeaders(o.sse) });
 }
 
-/** GET and HEAD Object. */
+/** GET and HEAD Object; a GET (ranged or not) of an ARCHIVE or DEEP_ARCHIVE object is 403 `InvalidObjectState`, a HEAD answers. */
 export function cosGetObject(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const o = ctx.store.object(route.bucket!, route.key!);
   checkSseCRead(o.sse, readSseC(ex, COS_SSEC));
+  if (ex.method === "GET") checkNotArchived(o, COS_ATTRIBUTES);
   return serveObject(ex, ctx.store, o, { headers: cosObjectHeaders(o, ctx.config.cosAppendableCrc64), strictRange: true });
 }
 
@@ -73,6 +74,8 @@ export async function cosDeleteObject(_ex: Exchange, route: Route, ctx: HandlerC
  * source's). COS says the directive must be Replaced when the destination is the source itself: a
  * copy onto itself with Copy is refused (400 `InvalidArgument`; the code COS answers is not
  * documented), which is stricter than a reading that lets Copy change only the storage class or SSE.
+ * An ARCHIVE or DEEP_ARCHIVE source is 403 `InvalidObjectState` (it must be restored first), and a
+ * storage class COS does not list is 400 `InvalidStorageClass`.
  */
 export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateKey(route.key!, COS_MAX_KEY_BYTES);
@@ -86,6 +89,7 @@ export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   }
   if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "Appendable objects cannot be copied.");
   checkSseCRead(src.sse, readSseC(ex, COS_COPY_SSEC));
+  checkNotArchived(src, COS_ATTRIBUTES);
   checkCopySourceConditions(ex, "x-cos", src);
   const guard = cosForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-cos-metadata-directive") ?? "Copy").toLowerCase();
@@ -95,7 +99,7 @@ export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   }
   const sse = readCosSse(ex);
   const attrs = directive === "copy" ? { ...attributesOf(src), sse } : readAttributes(ex, COS_ATTRIBUTES, sse);
-  attrs.storageClass = (header(ex, "x-cos-storage-class") || COS_ATTRIBUTES.defaultStorageClass).toUpperCase();
+  attrs.storageClass = storageClassOf(ex, COS_ATTRIBUTES);
   const o = await ctx.store.copyObject(src, route.bucket!, route.key!, attrs, guard);
   return xmlResponse(200, copyResultXml(o), { ...crcHeader(o.crc64), ...cosSseHeaders(o.sse) });
 }

@@ -7,12 +7,18 @@ import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { StoredObject, StoredSse } from "../store/types.js";
 
-/** COS attribute header names and limits. */
+/**
+ * COS attribute header names and limits. The storage classes are those COS's pages list for
+ * `x-cos-storage-class` (the CAM condition key `cos:x-cos-storage-class`, the storage class overview),
+ * spelled as listed; ARCHIVE and DEEP_ARCHIVE objects must be restored before a GET or a copy.
+ */
 export const COS_ATTRIBUTES: AttributeNames = {
   metaPrefix: "x-cos-meta-",
   storageClassHeader: "x-cos-storage-class",
   defaultStorageClass: "STANDARD",
   maxMetadataBytes: 2048,
+  storageClasses: ["STANDARD", "STANDARD_IA", "ARCHIVE", "DEEP_ARCHIVE", "INTELLIGENT_TIERING", "MAZ_STANDARD", "MAZ_STANDARD_IA", "MAZ_INTELLIGENT_TIERING"],
+  archive: { classes: ["ARCHIVE", "DEEP_ARCHIVE"], message: "The operation is not valid for the object's storage class" },
 };
 
 /** COS SSE-C request header prefix. */

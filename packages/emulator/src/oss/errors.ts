@@ -4,7 +4,14 @@ import { el, renderXml } from "../common/xml.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 
-/** OSS status, error code and EC per failure kind. */
+/**
+ * OSS status, error code and EC per failure kind. `InvalidObjectState`: a GET of an Archive,
+ * ColdArchive or DeepColdArchive object not restored (help page 0016-00000404: 403,
+ * "The operation is not valid for the object's state"); the pages give no other EC for a copy source,
+ * so it goes with that one too. `InvalidStorageClass`: an `x-oss-storage-class` outside the documented
+ * values (help page 0017-00000132, PutObject; 0013-00000101 shows the same refusal of a CopyObject);
+ * the pages give the EC, not the code: 400 `InvalidArgument` is an assumption.
+ */
 const OSS_ERRORS: Record<ProtocolErrorKind, [number, string, string]> = {
   AccessDenied: [403, "AccessDenied", "0003-00000001"],
   BadDigest: [400, "InvalidDigest", "0016-00000005"],
@@ -20,9 +27,11 @@ const OSS_ERRORS: Record<ProtocolErrorKind, [number, string, string]> = {
   InvalidBucketName: [400, "InvalidBucketName", "0015-00000101"],
   InvalidCopySource: [400, "InvalidArgument", "0017-00000801"],
   InvalidObjectName: [400, "InvalidObjectName", "0016-00000005"],
+  InvalidObjectState: [403, "InvalidObjectState", "0016-00000404"],
   InvalidPart: [400, "InvalidPart", "0042-00000213"],
   InvalidPartOrder: [400, "InvalidPartOrder", "0042-00000214"],
   InvalidRange: [416, "InvalidRange", "0016-00000302"],
+  InvalidStorageClass: [400, "InvalidArgument", "0017-00000132"],
   KeyTooLong: [400, "InvalidObjectName", "0016-00000005"],
   MalformedDigest: [400, "InvalidArgument", "0016-00000501"],
   MalformedBody: [400, "MalformedXML", "0016-00000601"],

@@ -1,5 +1,5 @@
 import { checkCopySourceConditions } from "../common/conditions.js";
-import { readAttributes } from "../common/object-attributes.js";
+import { checkNotArchived, readAttributes } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import { parseRange } from "../common/range.js";
@@ -50,13 +50,17 @@ export async function ossUploadPart(ex: Exchange, route: Route, ctx: HandlerCont
   return emptyResponse(200, h);
 }
 
-/** UploadPartCopy (`x-oss-copy-source`, `x-oss-copy-source-range`); the `x-oss-copy-source-if-*` conditions as on CopyObject (412). */
+/**
+ * UploadPartCopy (`x-oss-copy-source`, `x-oss-copy-source-range`); the `x-oss-copy-source-if-*`
+ * conditions as on CopyObject (412). A source in an archive class is 403 `InvalidObjectState`.
+ */
 export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);
   const u = upload(ex, route, ctx);
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
+  checkNotArchived(src, OSS_ATTRIBUTES);
   checkCopySourceConditions(ex, "x-oss", src);
   const rangeHeader = header(ex, "x-oss-copy-source-range");
   const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);

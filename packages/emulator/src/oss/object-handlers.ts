@@ -1,6 +1,6 @@
 import { checkCopySourceConditions } from "../common/conditions.js";
 import { safeDecode } from "../common/encoding.js";
-import { attributesOf, readAttributes, validateKey } from "../common/object-attributes.js";
+import { attributesOf, checkNotArchived, readAttributes, storageClassOf, validateKey } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import { emptyResponse, parseNonNegativeInt, xmlResponse } from "../common/responses.js";
@@ -69,7 +69,11 @@ export async function ossPutObject(ex: Exchange, route: Route, ctx: HandlerConte
   return emptyResponse(200, writeHeaders(o));
 }
 
-/** GetObject, HeadObject and GetObjectMeta; a symlink serves its target (see {@link symlinkHeaders}). */
+/**
+ * GetObject, HeadObject and GetObjectMeta; a symlink serves its target (see {@link symlinkHeaders}).
+ * A GetObject (ranged or not) of an Archive, ColdArchive or DeepColdArchive object (a link's target
+ * included) is 403 `InvalidObjectState`; HeadObject and GetObjectMeta answer.
+ */
 export function ossGetObject(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const found = ctx.store.object(route.bucket!, route.key!);
   const target = found.symlinkTarget === undefined ? undefined : symlinkTarget(ctx.store, route.bucket!, found);
@@ -79,6 +83,7 @@ export function ossGetObject(ex: Exchange, route: Route, ctx: HandlerContext): E
     if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;
     return emptyResponse(200, h);
   }
+  if (ex.method === "GET") checkNotArchived(o, OSS_ATTRIBUTES);
   const strict = header(ex, "x-oss-range-behavior")?.toLowerCase() === "standard";
   const headers = target === undefined ? ossObjectHeaders(o) : symlinkHeaders(found, target);
   return serveObject(ex, ctx.store, o, { headers, strictRange: strict });
@@ -116,13 +121,16 @@ export function checkOssCopySource(src: StoredObject): void {
  * `x-oss-metadata-directive: REPLACE` gives the copy exactly the request's content type, metadata
  * and content headers (COPY: the source's). As OSS documents, a copy onto the object itself (on a
  * bucket without versioning, as every emulated bucket is) takes the request's metadata whatever the
- * directive: COPY there keeps none of the source's.
+ * directive: COPY there keeps none of the source's. A source in an archive class is 403
+ * `InvalidObjectState` (a symlink source is not: the link, not its target, is copied), and a storage
+ * class OSS does not document is 400 (EC 0017-00000132).
  */
 export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateOssKey(route.key!);
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
+  if (src.symlinkTarget === undefined) checkNotArchived(src, OSS_ATTRIBUTES);
   checkCopySourceConditions(ex, "x-oss", src);
   const guard = checkForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-oss-metadata-directive") ?? "COPY").toUpperCase();
@@ -130,8 +138,7 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const sse = readOssSse(ex) ?? src.sse;
   const ontoItself = ref.bucket === route.bucket && ref.key === route.key;
   const attrs = directive === "COPY" && !ontoItself ? { ...attributesOf(src), sse } : readAttributes(ex, OSS_ATTRIBUTES, sse);
-  const sc = header(ex, "x-oss-storage-class");
-  if (sc !== undefined) attrs.storageClass = OSS_ATTRIBUTES.normalizeStorageClass!(sc);
+  if (header(ex, OSS_ATTRIBUTES.storageClassHeader) !== undefined) attrs.storageClass = storageClassOf(ex, OSS_ATTRIBUTES);
   if (src.symlinkTarget !== undefined) {
     const link = await installSymlink(ctx.store, route.bucket!, route.key!, src.symlinkTarget, attrs, guard);
     return xmlResponse(200, copyResultXml(link.etag, link.lastModified));

@@ -5,15 +5,19 @@ import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { StoredObject, StoredSse } from "../store/types.js";
 
-const CLASSES = ["Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive"];
-
-/** OSS attribute header names and limits. */
+/**
+ * OSS attribute header names and limits. The storage classes are the values OSS documents for
+ * `x-oss-storage-class`, spelled as documented (other spellings are refused: the pages list exact
+ * values, help page 0017-00000132); Archive, ColdArchive and DeepColdArchive objects must be restored
+ * before a GetObject or a copy (help page 0016-00000404).
+ */
 export const OSS_ATTRIBUTES: AttributeNames = {
   metaPrefix: "x-oss-meta-",
   storageClassHeader: "x-oss-storage-class",
   defaultStorageClass: "Standard",
   maxMetadataBytes: 8192,
-  normalizeStorageClass: (v) => CLASSES.find((c) => c.toLowerCase() === v.toLowerCase()) ?? v,
+  storageClasses: ["Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive"],
+  archive: { classes: ["Archive", "ColdArchive", "DeepColdArchive"], message: "The operation is not valid for the object's state" },
 };
 
 /** OSS CRC-64 header. */

@@ -18,9 +18,12 @@ const QS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
   InvalidBucketName: [400, "invalid_bucket_name"],
   InvalidCopySource: [400, "invalid_argument"],
   InvalidObjectName: [400, "invalid_object_name"],
+  // Neither is raised by the QingStor handlers (no archive class; the class list is not checked here).
+  InvalidObjectState: [403, "invalid_object_state"],
   InvalidPart: [400, "invalid_argument"],
   InvalidPartOrder: [400, "invalid_argument"],
   InvalidRange: [416, "invalid_range"],
+  InvalidStorageClass: [400, "invalid_argument"],
   KeyTooLong: [400, "invalid_object_name"],
   MalformedDigest: [400, "invalid_argument"],
   MalformedBody: [400, "invalid_request"],
