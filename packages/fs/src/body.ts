@@ -7,7 +7,7 @@ const SLICE = 8 * 1024 * 1024;
 
 /**
  * Streams `body` into `handle` starting at `position`, never holding more
- * than one chunk. Checks that exactly `body.size` bytes arrive and, when the
+ * than one chunk, reporting `body.onProgress` after each chunk (an in-memory body: each 8 MiB slice). Checks that exactly `body.size` bytes arrive and, when the
  * body carries a Content-MD5, that they hash to it. A stalled stream stops at
  * once when `signal` aborts (and is destroyed).
  * @throws StorageError `InvalidArgument` (wrong length), `IntegrityMismatch`, `Aborted`, or fs errors (raw).
@@ -26,7 +26,10 @@ export async function writeBody(handle: FileHandle, body: DriverBody, signal?: A
   const { data } = body;
   if (Buffer.isBuffer(data)) {
     if (data.length !== body.size) throw sizeMismatch(data.length, body.size);
-    for (let at = 0; at < data.length; at += SLICE) await put(data.subarray(at, at + SLICE));
+    for (let at = 0; at < data.length; at += SLICE) {
+      await put(data.subarray(at, at + SLICE));
+      body.onProgress?.(total);
+    }
   } else {
     let done = false;
     const iterator = data[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
