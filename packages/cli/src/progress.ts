@@ -12,7 +12,7 @@ const MAX_FILE_BARS = 8;
 export interface ObjectProgress {
   /** Bytes of this object done so far (cumulative). */
   update(bytes: number): void;
-  /** The object finished (or failed: `ok` false). */
+  /** The object finished (or failed: `ok` false, its bytes no longer counted as done). */
   end(ok: boolean): void;
 }
 
@@ -88,6 +88,10 @@ export class TransferProgress {
           if (size > last) this.bytesDone += size - last;
           last = Math.max(last, size);
           this.objectsDone++;
+        } else {
+          // A failed object's bytes are not done: what it sent (parts of an aborted upload, a refused body) is taken back.
+          this.bytesDone -= last;
+          last = 0;
         }
         if (bar !== undefined) {
           this.multibar?.remove(bar);
