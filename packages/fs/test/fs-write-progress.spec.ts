@@ -27,13 +27,13 @@ describe("fs: progress of a single (not multipart) Buffer write", () => {
   it("a listener that throws at the first slice leaves the old object and no temporary file", async () => {
     const store = newStorager(`fs://${s.root}/`);
     await writeFile(`${s.root}/big.bin`, "old");
-    const e = await store.write("big.bin", Buffer.alloc(20 * MiB, 7), {
+    const write = store.write("big.bin", Buffer.alloc(20 * MiB, 7), {
       multipartThreshold: 1024 * MiB,
       onProgress: () => {
         throw new Error("stop");
       },
-    }).catch((err: unknown) => err as { code: string });
-    expect(e.code).toBe("Unexpected");
+    });
+    await expect(write).rejects.toMatchObject({ code: "Unexpected" });
     expect(await readFile(`${s.root}/big.bin`, "utf8")).toBe("old");
     expect(await readdir(s.root)).toEqual(["big.bin"]);
   });
