@@ -73,3 +73,24 @@ export function connectionPath(path: string): string {
   // eslint-disable-next-line no-control-regex
   return path.replace(/[%?\u0000-\u001f\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
+
+/**
+ * Refuses a name holding URL user information (`cos://AK:SK@bucket/`, `oss://TOKEN@bucket/`,
+ * `fs://AK:SK@/dir/`): credentials go in the `credential` pair. The name is never echoed whole:
+ * the message masks the password as `stowage profiles` does (`AK:***@bucket`), and a user part
+ * without one, which may be a token, whole (`***@bucket`). Refused before any driver sees the name,
+ * whose own checks would quote it.
+ * @throws ConnectionStringInvalid
+ */
+export function refuseUserInfo(type: string, name: string | undefined): void {
+  const at = name?.lastIndexOf("@") ?? -1;
+  if (name === undefined || at < 0) return;
+  const user = name.slice(0, at);
+  const colon = user.indexOf(":");
+  const masked = `${colon < 0 ? "***" : `${user.slice(0, colon)}:***`}@${name.slice(at + 1)}`;
+  throw storageError(
+    ErrorCode.ConnectionStringInvalid,
+    `${type}://${masked}: a connection string takes no user or password before the ${type === "fs" ? "directory" : "name"} ` +
+      '(credentials go in the "credential" pair: see docs/connection-strings.md); nothing was opened',
+  );
+}

@@ -1,8 +1,10 @@
 import { posix, resolve as resolvePathNative } from "node:path";
 import { ErrorCode, getService, newStorager, parseConnectionString, redactSecrets, storageError, type Storager } from "@stowage/core";
 import { ensureDriver, registerBundledDrivers } from "./drivers.js";
-import { connectionPath, fromProfile, shortenPairs, withCutHint, workDirHint } from "./location-text.js";
+import { connectionPath, fromProfile, refuseUserInfo, shortenPairs, withCutHint, workDirHint } from "./location-text.js";
+import { UsageError } from "./errors.js";
 import { loadProfiles, type Profiles } from "./profiles.js";
+import { shownPath } from "./shown-path.js";
 
 /**
  * Where a command reads or writes: a service account (type, name, pairs) and
@@ -104,10 +106,13 @@ export class Locations {
   constructor(private readonly opts: { cwd: string; env: NodeJS.ProcessEnv; configPath?: string }) {}
 
   /**
-   * Parses a location argument.
-   * @throws ConnectionStringInvalid (malformed string, unknown profile, bad profiles file).
+   * Parses a location argument. An empty one is refused: it never means the current directory
+   * (an unset shell variable would otherwise make `rm -r "$DIR"` delete it; `.` is written for it).
+   * @throws UsageError (an empty argument), ConnectionStringInvalid (malformed string, a name with
+   *   user information such as `AK:SK@bucket`, unknown profile, bad profiles file).
    */
   parse(arg: string): Location {
+    if (arg === "") throw new UsageError('an empty location ("") names nothing: write . for the current directory');
     if (CONN.test(arg)) return this.fromConnection(arg, arg, undefined);
     // " cos://b/" (copied with a space) is a connection string gone wrong, not a local directory named " cos:".
     if (arg.trim() !== arg && CONN.test(arg.trim())) parseConnectionString(arg);
@@ -160,6 +165,7 @@ export class Locations {
       else if (key === "work_dir") path ??= value;
       else rest.push(value === "" ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
     }
+    refuseUserInfo(parsed.type, name);
     // A path after a profile (`prof:/abs/dir/`) names the directory when the profile has none.
     const noWorkDir = (path === undefined || path === "") && (sub === undefined || sub === "");
     if (noWorkDir) {
@@ -283,4 +289,23 @@ export function sameAccount(a: Location, b: Location): boolean {
 export function describe(e: Endpoint, rel: string): string {
   if (e.loc.local) return posix.join(e.dir, rel);
   return `${e.loc.type}://${connectionPath(e.loc.name)}${connectionPath(e.dir + rel)}`;
+}
+
+/**
+ * A path below an operand as the user can tell it apart from those of other operands: a local
+ * path or a profile reference as it was typed followed by the path below it (`tree/a.txt`,
+ * `backup:t/a.txt`; the operand alone for the object it names), a connection string as
+ * {@link describe} writes it (`cos://bucket/t/a.txt`, without pairs). Escaped as {@link shownPath}
+ * escapes paths.
+ * @throws nothing
+ */
+export function shownUnder(e: Endpoint, key: string): string {
+  const full = e.dir + key;
+  const { loc } = e;
+  const base = asDir(loc.path);
+  if ((loc.local || loc.profile !== undefined) && (full === loc.path || full.startsWith(base))) {
+    if (full === loc.path || full === base) return shownPath(loc.display);
+    return shownPath(`${loc.display.endsWith("/") || loc.display.endsWith(":") ? loc.display : `${loc.display}/`}${full.slice(base.length)}`);
+  }
+  return shownPath(describe(e, key));
 }

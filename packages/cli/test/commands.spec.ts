@@ -162,7 +162,7 @@ describe("rm", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("refusing without --yes");
     const dry = await cli(["rm", "-r", "--dry-run", "rm2"]);
-    expect(dry.stdout).toContain("would delete d/e/f.txt");
+    expect(dry.stdout).toContain("would delete rm2/d/e/f.txt");
     expect(Object.keys(await readTree(join(work, "rm2")))).toHaveLength(4);
     expect((await cli(["rm", "-r", "--yes", "--include", "*.tmp", "rm2"])).code).toBe(0);
     expect(await readTree(join(work, "rm2"))).toEqual({ "keep.txt": "2", "d/e/f.txt": "4" });

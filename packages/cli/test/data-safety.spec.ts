@@ -305,7 +305,7 @@ describe("rm -r of a name that is both an object and a directory (an object stor
       expect((await cli(["put", "-", at(path)], {}, text)).code).toBe(0);
     }
     const dry = await cli(["rm", "-r", "--dry-run", at("X")]);
-    expect(dry.stdout).toContain("would delete X\n");
+    expect(dry.stdout).toContain("would delete oss://both/X\n");
     expect(dry.stderr).toContain("would delete 2 objects");
     expect((await cli(["rm", "-r", "--yes", at("X")])).code).toBe(0);
     expect((await cli(["ls", "-r", base])).stdout.trim()).toBe("Xkeep");

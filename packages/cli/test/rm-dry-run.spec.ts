@@ -1,6 +1,7 @@
 /**
  * `rm -r --dry-run` prints the objects a real `rm -r` deletes and counts, one line each: never the
- * directories (markers on memory, real directories on fs) that go with them uncounted.
+ * directories (markers on memory, real directories on fs) that go with them uncounted. Each is
+ * named as the operand plus the path below it (a connection string for a service location).
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdir } from "node:fs/promises";
@@ -30,7 +31,7 @@ describe("rm -r --dry-run", () => {
     expect(lines(listed)).toEqual(expect.arrayContaining(["a.txt", "sub/b.txt"]));
     const dry = await run(["rm", "-r", "--dry-run", "memory://rd/t/"]);
     expect(dry.code).toBe(0);
-    expect(lines(dry.stdout)).toEqual(["would delete a.txt", "would delete sub/b.txt"]);
+    expect(lines(dry.stdout)).toEqual(["would delete memory://rd/t/a.txt", "would delete memory://rd/t/sub/b.txt"]);
     expect(dry.stderr).toContain("rm: would delete 2 objects (2 B)");
     const real = await run(["rm", "-r", "--yes", "memory://rd/t/"]);
     expect([real.code, real.stderr.trim()]).toEqual([0, "rm: deleted 2 objects (2 B)"]);
@@ -42,7 +43,7 @@ describe("rm -r --dry-run", () => {
     await mkdir(join(work, "tree/empty"), { recursive: true });
     const dry = await run(["rm", "-r", "--dry-run", "tree/"]);
     expect(dry.code).toBe(0);
-    expect(lines(dry.stdout)).toEqual(["would delete a.txt", "would delete sub/b.txt", "would delete sub/deep/c.txt"]);
+    expect(lines(dry.stdout)).toEqual(["would delete tree/a.txt", "would delete tree/sub/b.txt", "would delete tree/sub/deep/c.txt"]);
     expect(dry.stderr).toContain("rm: would delete 3 objects (3 B)");
     expect(await exists(join(work, "tree/sub/deep/c.txt"))).toBe(true);
   });

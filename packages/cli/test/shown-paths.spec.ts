@@ -67,7 +67,7 @@ describe("human-readable listings escape control characters in keys", () => {
     expect(du.stdout).toContain("d\\r/\n");
     expect(du.stdout).not.toContain("\r");
     const dry = await run(["rm", "-r", "--dry-run", "memory://shown-paths/"]);
-    expect(dry.stdout).toContain("would delete nl\\nx.txt\n");
+    expect(dry.stdout).toContain("would delete memory://shown-paths/nl%0Ax.txt\n");
     expect(dry.stdout).not.toMatch(/[\x1b\r]/);
   });
 });

@@ -2,9 +2,11 @@ import type { Command } from "commander";
 import { ErrorCode, isStorageError, storageError, type ObjectInfo, type StorageError } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
-import { exitCodeOf, isAbort, UsageError } from "../errors.js";
+import { describeError, exitCodeOf, isAbort, UsageError } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
-import type { Location } from "../locations.js";
+import { shownUnder, type Location } from "../locations.js";
+import { refuseProtectedDir } from "../protected-dirs.js";
+import { namesDirectory, notADirectory } from "../slashed-operand.js";
 import { deleteFailureLines, deleteReporting, failedCount, mayBeGone, SHOWN_DELETE_FAILURES, type DeleteResult } from "../transfer/delete-report.js";
 import { directoryGlobsText, makeFilter, unmatchedNote, type DirectoryGlob, type PathFilter } from "../transfer/filter.js";
 import { isDir, isRoot, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
@@ -13,16 +15,25 @@ import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
 
-async function removeOne(ctx: CliContext, arg: string, opts: CommandOptions): Promise<void> {
-  const loc = ctx.locations.parse(arg);
+/** A failure of one operand (as opposed to one of the command line): rm reports it and goes on with the others. */
+class OperandError extends UsageError {}
+
+async function removeOne(ctx: CliContext, loc: Location, opts: CommandOptions): Promise<void> {
   const { endpoint, key } = await ctx.locations.object(loc);
+  if (namesDirectory(loc)) {
+    // `x/` names a directory: never the object `x` (README: a path that ends in `/` is a directory).
+    if (await isDir(ctx, loc)) throw new OperandError(`${loc.display} is a directory: use rm -r`);
+    const error = await notADirectory(ctx, loc, endpoint, key, "rm");
+    if (opts["force"] && error.code === ErrorCode.ObjectNotExist) return;
+    throw error;
+  }
   const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
   if (info === undefined || info.mode === "dir") {
-    if (info !== undefined || (await isDir(ctx, loc))) throw new UsageError(`${loc.display} is a directory: use rm -r`);
+    if (info !== undefined || (await isDir(ctx, loc))) throw new OperandError(`${loc.display} is a directory: use rm -r`);
     if (opts["force"]) return;
     throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "rm", service: endpoint.store.info.service, path: key });
   }
-  if (opts["dryRun"]) return ctx.out(`would delete ${shownPath(key)}`);
+  if (opts["dryRun"]) return ctx.out(`would delete ${shownUnder(endpoint, key)}`);
   await endpoint.store.delete(key, { signal: ctx.signal });
   ctx.info(`rm: deleted ${loc.display}`);
 }
@@ -53,7 +64,7 @@ async function removeEntry(ctx: CliContext, loc: Location, opts: CommandOptions,
     return true;
   }
   if (opts["dryRun"]) {
-    ctx.out(`would delete ${shownPath(key)}`);
+    ctx.out(`would delete ${shownUnder(endpoint, key)}`);
     return true;
   }
   await endpoint.store.delete(key, { signal: ctx.signal });
@@ -61,11 +72,11 @@ async function removeEntry(ctx: CliContext, loc: Location, opts: CommandOptions,
   return true;
 }
 
-async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): Promise<void> {
-  const loc = ctx.locations.parse(arg);
+async function removeTree(ctx: CliContext, loc: Location, opts: CommandOptions): Promise<void> {
   const filter = makeFilter((opts["include"] as string[]) ?? [], (opts["exclude"] as string[]) ?? []);
   if (await removeEntry(ctx, loc, opts, filter)) return;
-  const { store } = await ctx.locations.dir(loc);
+  const dirEndpoint = await ctx.locations.dir(loc);
+  const { store } = dirEndpoint;
   const targets: ObjectInfo[] = [];
   for await (const o of walk(store, { signal: ctx.signal, dirs: !filter.active, links: true })) if (o.mode === "dir" || filter(o.path)) targets.push(o);
   const directoryGlobs = filter.directoryOnly();
@@ -75,7 +86,8 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
   const files = targets.filter((o) => o.mode !== "dir");
   // An object named like the directory (`X` beside `X/…`) goes with it.
   const beside = await entryOf(ctx, loc);
-  const besideKey = beside !== undefined ? (await ctx.locations.object(loc)).key : undefined;
+  const besideAt = beside !== undefined ? await ctx.locations.object(loc) : undefined;
+  const besideKey = besideAt?.key;
   const alsoBeside = besideKey !== undefined && filter(besideKey);
   const bytes = files.reduce((n, o) => n + (o.size ?? 0), 0) + (alsoBeside ? (beside!.size ?? 0) : 0);
   const count = files.length + (alsoBeside ? 1 : 0);
@@ -84,9 +96,11 @@ async function removeTree(ctx: CliContext, arg: string, opts: CommandOptions): P
     throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "rm", service: store.info.service });
   }
   if (opts["dryRun"]) {
-    if (alsoBeside) ctx.out(`would delete ${shownPath(besideKey)}`);
+    // Each path as the operand plus the path below it (or a connection string), so that the
+    // lines of two operands (`rm -rn x1/ x2/`) can be told apart.
+    if (alsoBeside) ctx.out(`would delete ${shownUnder(besideAt!.endpoint, besideKey!)}`);
     // The objects counted, as a real run reports them: directories (markers, real dirs) go with their contents, uncounted.
-    for (const o of files) ctx.out(`would delete ${shownPath(o.path)}`);
+    for (const o of files) ctx.out(`would delete ${shownUnder(dirEndpoint, o.path)}`);
     ctx.info(`rm: would delete ${plural(count, "object")} (${formatBytes(bytes)})`);
     return;
   }
@@ -180,11 +194,24 @@ function reportPartial(ctx: CliContext, result: DeleteResult, files: readonly Ob
   ctx.info(`rm: deleted ${result.deleted.length} of ${plural(count, "object")} (${formatBytes(bytes)}), ${failed}${notAttempted}`);
 }
 
+/**
+ * Every operand is parsed, and with -r checked against the protected directories, before anything
+ * is listed or deleted. Then, as rm(1) does, a failed operand (missing, a directory without -r, a
+ * delete that failed part-way) is reported and the others are still done; the exit code is the
+ * first failure's. Ctrl-C, a refusal to go on without --yes and unexpected errors stop the command.
+ */
 async function rm(ctx: CliContext, args: string[], opts: CommandOptions): Promise<void> {
-  for (const arg of args) {
-    await (opts["recursive"] ? removeTree(ctx, arg, opts) : removeOne(ctx, arg, opts));
-    // A delete that failed part-way stops the command, as any other failure does.
-    if (ctx.exitCode !== 0) return;
+  const locs = args.map((arg) => ctx.locations.parse(arg));
+  const filtered = ((opts["include"] as string[] | undefined)?.length ?? 0) + ((opts["exclude"] as string[] | undefined)?.length ?? 0) > 0;
+  if (opts["recursive"]) for (const loc of locs) refuseProtectedDir(ctx, loc, { command: "rm -r", cwdAndParents: !filtered });
+  for (const loc of locs) {
+    try {
+      await (opts["recursive"] ? removeTree(ctx, loc, opts) : removeOne(ctx, loc, opts));
+    } catch (e) {
+      if (isAbort(e) || !(isStorageError(e) || e instanceof OperandError)) throw e;
+      ctx.warn(describeError(e, ctx.options.debug));
+      ctx.fail(exitCodeOf(e));
+    }
   }
 }
 

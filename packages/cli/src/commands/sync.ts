@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CliContext } from "../context.js";
+import { refuseProtectedDir } from "../protected-dirs.js";
 import { addHeaderOptions, addTypeOptions, givenFieldsOf, TYPE_DEFAULT } from "../transfer/given-fields.js";
 import { transferTree } from "../transfer/jobs.js";
 import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings } from "../transfer/settings.js";
@@ -10,7 +11,10 @@ async function sync(ctx: CliContext, [src, dst]: string[], opts: CommandOptions)
   if (opts["checksum"] && opts["sizeOnly"]) throw new UsageError("--checksum and --size-only exclude each other");
   const compare = opts["checksum"] ? "checksum" : opts["sizeOnly"] ? "size-only" : "default";
   const writeOptions = givenFieldsOf(opts);
-  await transferTree(ctx, "sync", ctx.locations.parse(src!), ctx.locations.parse(dst!), transferSettings(opts), {
+  const [srcLoc, dstLoc] = [ctx.locations.parse(src!), ctx.locations.parse(dst!)];
+  // Deleting extras in the file system's root or the home directory is refused before anything is listed.
+  if (opts["delete"] === true) refuseProtectedDir(ctx, dstLoc, { command: "sync --delete", cwdAndParents: false });
+  await transferTree(ctx, "sync", srcLoc, dstLoc, transferSettings(opts), {
     kind: "sync",
     move: false,
     compare,

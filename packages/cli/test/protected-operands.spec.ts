@@ -1,0 +1,188 @@
+/**
+ * Operands that would delete far more than meant are refused before anything is listed or deleted:
+ * an empty operand (an unset shell variable) never means the current directory, for any command;
+ * `rm -r` refuses the file system's root, the home directory and (unfiltered) the current directory
+ * and its parents; `sync --delete` refuses the root and the home directory as its destination.
+ * The root is only ever given with --dry-run here, and every refusal is asserted to come before
+ * any `would delete` line. In process, on fs and memory.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { mkdir, symlink, unlink } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { Locations, main, UsageError } from "../src/index.js";
+import { cleanEnv, exists, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+
+let work: string;
+let home: string;
+let env: NodeJS.ProcessEnv;
+/** Runs in `cwd` (default: `work/here`, a directory holding precious.txt). */
+const run = (argv: string[], cwd = join(work, "here")) => main(argv, { env, cwd });
+
+beforeAll(async () => {
+  work = await tempDir();
+  home = join(work, "home");
+  env = cleanEnv(home);
+  await writeTree(work, { "here/precious.txt": "keep", "here/sub/deep.txt": "keep", "home/dot.txt": "keep", "src/s.txt": "s" });
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+/** The files under work/here and work/home, which every refused command must leave alone. */
+const kept = async (): Promise<Record<string, string>> => ({ ...(await readTree(join(work, "here"))), ...(await readTree(home)) });
+const KEPT = { "precious.txt": "keep", "sub/deep.txt": "keep", "dot.txt": "keep" };
+
+describe("an empty operand", () => {
+  it("rm -r --yes \"\" is a usage error naming the empty operand; the current directory is kept", async () => {
+    const r = await run(["rm", "-r", "--yes", ""]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain('operand 1 of rm is empty ("")');
+    expect(await kept()).toEqual(KEPT);
+    expect(await exists(join(work, "here"))).toBe(true);
+  });
+
+  it("among other operands it is refused before any of them is deleted", async () => {
+    await writeTree(work, { "here/first.txt": "1" });
+    const r = await run(["rm", "first.txt", ""]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain('operand 2 of rm is empty ("")');
+    expect(await exists(join(work, "here/first.txt"))).toBe(true);
+    expect((await run(["rm", "first.txt"])).code).toBe(0);
+  });
+
+  it("sync --delete src/ \"\" plans and deletes nothing in the current directory", async () => {
+    for (const dry of [["--dry-run"], []]) {
+      const r = await run(["sync", "--delete", ...dry, "../src/", ""]);
+      expect([dry, r.code, r.stdout]).toEqual([dry, 2, ""]);
+      expect(r.stderr).toContain('operand 2 of sync is empty ("")');
+      expect(r.stderr).not.toContain("would delete");
+    }
+    expect(await kept()).toEqual(KEPT);
+  });
+
+  it("is refused by Locations.parse itself (the library entry), never resolved against the cwd", () => {
+    const locations = new Locations({ cwd: join(work, "here"), env });
+    expect(() => locations.parse("")).toThrow(UsageError);
+    expect(() => locations.parse("")).toThrow('an empty location ("") names nothing');
+  });
+
+  it("is a usage error for every command that takes a location", async () => {
+    const commands = [
+      ["ls", ""],
+      ["ls", "-r", ""],
+      ["stat", ""],
+      ["cat", ""],
+      ["du", ""],
+      ["get", "", "out.txt"],
+      ["put", "precious.txt", ""],
+      ["cp", "-r", "", "../copy/"],
+      ["mv", "-r", "", "../moved/"],
+      ["verify", "", "../src/"],
+      ["mkdir", ""],
+      ["uploads", ""],
+      ["presign", ""],
+      ["rm", ""],
+      ["rm", "-r", "-f", "--yes", ""],
+    ];
+    for (const argv of commands) {
+      const r = await run(argv);
+      expect([argv, r.code, r.stdout, r.stderr]).toEqual([argv, 2, "", expect.stringContaining(`operand ${argv.indexOf("") - argv.filter((a) => a.startsWith("-")).length} of ${argv[0]} is empty ("")`)]);
+    }
+    expect(await kept()).toEqual(KEPT);
+    expect(await exists(join(work, "moved"))).toBe(false);
+  });
+});
+
+describe("rm -r of a protected directory", () => {
+  it("refuses the file system's root however it is written (dry runs only), before listing anything", async () => {
+    const up = relative(join(work, "here"), "/");
+    for (const root of ["/", "//", "/..", `${up}`, `${up}/`, "fs:///"]) {
+      const r = await run(["rm", "-r", "--dry-run", root]);
+      expect([root, r.code, r.stdout]).toEqual([root, 2, ""]);
+      expect(r.stderr).toContain("refused, it is the file system's root: nothing was listed or deleted");
+      expect(r.stderr).not.toContain("would delete");
+    }
+  });
+
+  it("refuses the root behind a link (with a trailing /), yet would remove such a link itself without one (dry runs only)", async () => {
+    await symlink("/", join(work, "here/to-root"));
+    try {
+      const through = await run(["rm", "-r", "--dry-run", "to-root/"]);
+      expect([through.code, through.stdout]).toEqual([2, ""]);
+      expect(through.stderr).toContain('rm -r "to-root/": refused, it is the file system\'s root (/)');
+      const link = await run(["rm", "-r", "--dry-run", "to-root"]);
+      expect([link.code, link.stdout]).toEqual([0, "would delete to-root\n"]);
+    } finally {
+      await unlink(join(work, "here/to-root"));
+    }
+  });
+
+  it("refuses the home directory, even filtered; nothing in it is deleted", async () => {
+    for (const argv of [["rm", "-r", "--yes", home], ["rm", "-r", "--yes", "--include", "*.txt", `${home}/`], ["rm", "-r", "--yes", "../home"]]) {
+      const r = await run(argv);
+      expect([argv, r.code, r.stdout]).toEqual([argv, 2, ""]);
+      expect(r.stderr).toContain("refused, it is the home directory: nothing was listed or deleted");
+    }
+    expect(await kept()).toEqual(KEPT);
+  });
+
+  it("refuses the current directory and its parents without a filter, as rm(1) refuses . and ..", async () => {
+    const deep = join(work, "here/sub");
+    for (const [operand, reason] of [
+      [".", "the current directory"],
+      ["./", "the current directory"],
+      [deep, "the current directory"],
+      ["..", "a parent of the current directory"],
+      ["../", "a parent of the current directory"],
+      [work, "a parent of the current directory"],
+    ] as const) {
+      const r = await run(["rm", "-r", "--yes", operand], deep);
+      expect([operand, r.code, r.stdout]).toEqual([operand, 2, ""]);
+      expect(r.stderr).toContain(`refused, it is ${reason}`);
+    }
+    expect(await kept()).toEqual(KEPT);
+    // With a filter the directory itself stays: cleaning the current directory is allowed.
+    const filtered = await run(["rm", "-r", "--dry-run", "--include", "*.txt", "."], deep);
+    expect([filtered.code, filtered.stdout]).toEqual([0, "would delete ./deep.txt\n"]);
+  });
+
+  it("refuses every operand before deleting any (one protected operand among others)", async () => {
+    await writeTree(work, { "other/o.txt": "o" });
+    // (The protected operand here is the test's own home directory, never the real root.)
+    const r = await run(["rm", "-r", "--yes", "../other/", home]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain(`rm -r ${JSON.stringify(home)}: refused`);
+    expect(await readTree(join(work, "other"))).toEqual({ "o.txt": "o" });
+    expect(await kept()).toEqual(KEPT);
+  });
+
+  it("leaves the root of a bucket or store alone: it is an ordinary (confirmed) target", async () => {
+    expect((await run(["put", "precious.txt", "memory://protected-ops/a.txt"])).code).toBe(0);
+    const r = await run(["rm", "-r", "--yes", "memory://protected-ops/"]);
+    expect([r.code, r.stderr]).toEqual([0, "rm: deleted 1 object (4 B)\n"]);
+  });
+});
+
+describe("sync --delete into a protected directory", () => {
+  it("refuses the file system's root as the destination (dry run only)", async () => {
+    for (const dst of ["/", "fs:///"]) {
+      const r = await run(["sync", "--delete", "--dry-run", "../src/", dst]);
+      expect([dst, r.code, r.stdout]).toEqual([dst, 2, ""]);
+      expect(r.stderr).toContain("refused, it is the file system's root: nothing was listed or deleted");
+    }
+  });
+
+  it("refuses the home directory; nothing there is deleted or copied", async () => {
+    const r = await run(["sync", "--delete", "../src/", home]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain(`sync --delete ${JSON.stringify(home)}: refused, it is the home directory`);
+    expect(await readTree(home)).toEqual({ "dot.txt": "keep" });
+  });
+
+  it("still syncs into the current directory (rsync's `--delete src/ .`)", async () => {
+    await mkdir(join(work, "mirror"));
+    const r = await run(["sync", "--delete", "--dry-run", "../src/", "."], join(work, "mirror"));
+    expect(r.code).toBe(0);
+  });
+});
