@@ -4,11 +4,13 @@
  * aborts in-flight transfers, which keep their checkpoint; a command that
  * Ctrl-C interrupted says "interrupted" and exits 130, while one whose work was
  * done (Ctrl-C came too late to stop it) reports it and exits with its own
- * code. A second Ctrl-C exits 130 at once.
+ * code. A second Ctrl-C exits 130 at once. A failed write to stdout ends the command as run() says
+ * (output.ts).
  */
 import { EXIT_CODES } from "./errors.js";
 import { run } from "./program.js";
 import { UNLISTED_CODES } from "./unlisted.js";
+import { watchOutput } from "./output.js";
 
 const controller = new AbortController();
 let signals = 0;
@@ -25,10 +27,12 @@ process.removeAllListeners("warning");
 process.on("warning", (w: Error & { code?: string }) => {
   if (w.code === undefined || !UNLISTED_CODES.has(w.code)) process.stderr.write(`stowage: ${w.name}: ${w.message}\n`);
 });
-// `stowage cat x | head`: a closed pipe ends the command quietly.
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(EXIT_CODES.ok);
-});
+// A failed write to stdout (`stowage ls | head` closing the pipe: EPIPE; `> /dev/full`: ENOSPC) stops
+// the command at its next line of output, and run() chooses the exit code: the command's own when it
+// had failed already (a verify that found differences stays 13), else 141 for EPIPE, quietly, or 1
+// with a one-line message. A closed stderr drops its lines.
+watchOutput(process.stdout);
+process.stderr.on("error", () => undefined);
 
 const code = await run(
   process.argv.slice(2),

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from "node:stream";
 import { redactSecrets } from "@stowage/core";
 import { Locations } from "./locations.js";
+import { outputError } from "./output.js";
 
 /** The process around a command run; tests pass their own streams. */
 export interface CliIO {
@@ -48,9 +49,18 @@ export class CliContext {
     return this.io.stderrIsTTY ? "bars" : "lines";
   }
 
-  /** Writes a line of command output to stdout. */
+  /**
+   * Writes a line of command output to stdout. Once a write to stdout failed (its reader went away:
+   * EPIPE; a full disk: ENOSPC; ...), throws that error, so the command stops: `run` ends it with
+   * its own exit code, or the one for a failed output.
+   * @throws the stdout's write error (a NodeJS.ErrnoException, not a StorageError).
+   */
   out(line: string): void {
+    const before = outputError(this.io.stdout);
+    if (before !== undefined) throw before;
     this.io.stdout.write(line + "\n");
+    const after = outputError(this.io.stdout);
+    if (after !== undefined) throw after;
   }
 
   /** Writes a status line to stderr (suppressed by `--quiet`), secrets redacted. */

@@ -18,8 +18,9 @@ import { registerSync } from "./commands/sync.js";
 import { registerUploads } from "./commands/uploads.js";
 import { registerVerify } from "./commands/verify.js";
 import { UnlistedReport } from "./unlisted.js";
+import { isOutputFailure, outputError, settleOutput, watchOutput } from "./output.js";
 import { CliContext, type CliIO, type GlobalOptions } from "./context.js";
-import { describeError, EXIT_CODES, exitCodeOf, isAbort } from "./errors.js";
+import { describeError, EXIT_CODES, exitCodeOf, isAbort, UsageError } from "./errors.js";
 
 const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
@@ -33,7 +34,10 @@ Exit codes:
   0 ok, 1 unexpected, 2 usage, 3 ObjectNotExist, 4 PermissionDenied, 5 CapabilityInsufficient,
   6 PairUnsupported, 7 PairRequired, 8 ConnectionStringInvalid, 9 ServiceNotRegistered,
   10 ObjectModeInvalid, 11 InvalidArgument, 12 Conflict, 13 IntegrityMismatch (or verify failed),
-  14 RequestThrottled, 15 ServiceInternal, 130 interrupted (Ctrl-C; the checkpoint is kept)`;
+  14 RequestThrottled, 15 ServiceInternal, 130 interrupted (Ctrl-C; the checkpoint is kept),
+  141 stdout closed by its reader (| head) before all output was written.
+  A failed write to stdout (EPIPE, ENOSPC...) ends the command with its own code if it had
+  failed already, else 141 (EPIPE) or 1 (any other, with a message).`;
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -80,6 +84,12 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
     const globals = cmd.optsWithGlobals() as unknown as GlobalOptions;
     ctx = new CliContext(io, globals, signal);
     const args = raw.slice(0, -2).flatMap((a) => (Array.isArray(a) ? (a as string[]) : a === undefined ? [] : [a as string]));
+    // Every operand names a location or a file: an empty one (an unset shell variable) never means
+    // the current directory, and is refused before anything is listed, read or deleted.
+    const empty = args.indexOf("");
+    if (empty >= 0) {
+      throw new UsageError(`operand ${empty + 1} of ${cmd.name()} is empty (""): an empty location names nothing (write . for the current directory); nothing was done`);
+    }
     await action(ctx, args, opts);
   };
   const program = buildProgram(io, bind);
@@ -90,21 +100,30 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
   // (another run() going on at the same time counts its own).
   const unlisted = new UnlistedReport((line) => io.stderr.write(line));
   process.on("warning", unlisted.onWarning);
+  // A failed write to stdout (EPIPE, ENOSPC...) stops the command at its next line of output; the
+  // exit code stays the command's own when it had failed already (settleOutput).
+  watchOutput(io.stdout);
   try {
     await unlisted.run(() => program.parseAsync([...argv], { from: "user" }));
     await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
     const code = ctx?.exitCode ?? EXIT_CODES.ok;
-    if (!unlisted.any) return code;
+    if (!unlisted.any) return settleOutput(io.stdout, io.stderr, code);
     unlisted.summarize();
-    return code === EXIT_CODES.ok ? EXIT_CODES.ObjectModeInvalid : code;
+    return settleOutput(io.stdout, io.stderr, code === EXIT_CODES.ok ? EXIT_CODES.ObjectModeInvalid : code);
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+    if (e instanceof CommanderError) return settleOutput(io.stdout, io.stderr, e.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage);
     // What listings left out before the failure is still said (their warnings come a tick later).
     await new Promise((resolve) => setImmediate(resolve));
     if (unlisted.any) unlisted.summarize();
+    const failed = outputError(io.stdout);
+    if (failed !== undefined && isOutputFailure(e, failed)) {
+      // Stopped by its output, not by a failure of its own: the code it had come to, if any.
+      const own = ctx?.exitCode || (unlisted.any ? EXIT_CODES.ObjectModeInvalid : EXIT_CODES.ok);
+      return settleOutput(io.stdout, io.stderr, own);
+    }
     const interrupted = isAbort(e) && signal.aborted;
     io.stderr.write(`stowage: ${interrupted ? "interrupted" : describeError(e, argv.includes("--debug"))}\n`);
-    return exitCodeOf(e);
+    return settleOutput(io.stdout, io.stderr, exitCodeOf(e));
   } finally {
     process.off("warning", unlisted.onWarning);
   }

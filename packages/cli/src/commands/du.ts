@@ -16,11 +16,13 @@ function depth(value: string): number {
   return n;
 }
 
-/** The group of `path` at `depth` directory levels (`""` = the location itself). */
+/**
+ * The group `path` counts toward with `-d levels`: the directory it is in, cut to its first
+ * `levels` directories (`a/b/c/f` at 2 is `a/b/`, `a/f` at 2 is `a/`); `""` is the location itself.
+ */
 function groupOf(path: string, levels: number): string {
-  if (levels === 0) return "";
-  const parts = path.split("/");
-  return parts.length <= levels ? "" : parts.slice(0, levels).join("/") + "/";
+  const dirs = path.split("/").slice(0, -1).slice(0, levels);
+  return dirs.length === 0 ? "" : dirs.join("/") + "/";
 }
 
 /** The object `loc` names (its path: the object's name), or undefined. */
@@ -37,26 +39,29 @@ async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
   const levels = (opts["depth"] as number | undefined) ?? 0;
   const groups = new Map<string, { objects: number; bytes: number }>();
   const total = { objects: 0, bytes: 0 };
-  for await (const o of walk(store, { signal: ctx.signal })) {
-    if (!filter(o.path)) continue;
-    const g = groupOf(o.path, levels);
-    const entry = groups.get(g) ?? { objects: 0, bytes: 0 };
+  const count = (o: ObjectInfo, group: string): void => {
+    if (!filter(o.path)) return;
+    const entry = groups.get(group) ?? { objects: 0, bytes: 0 };
     entry.objects++;
     entry.bytes += o.size ?? 0;
-    groups.set(g, entry);
+    groups.set(group, entry);
     total.objects++;
     total.bytes += o.size ?? 0;
-  }
-  if (total.objects === 0 && !(await isDir(ctx, loc))) {
-    // Not a directory: an object counts itself (as du(1) does for a file); nothing there is an error.
-    const info = isRoot(loc) || loc.path.endsWith("/") ? undefined : await objectInfo(ctx, loc);
-    if (info === undefined || info.mode === "dir") {
-      throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "du", service: store.info.service });
-    }
-    if (filter(info.path)) {
-      total.objects = 1;
-      total.bytes = info.size ?? 0;
-      groups.set("", { ...total });
+  };
+  // Named without a trailing "/", a symbolic link counts as itself, as it does in a tree (never
+  // followed: `du link/` goes through it to the directory it leads to).
+  const named = isRoot(loc) || loc.path.endsWith("/") ? undefined : await objectInfo(ctx, loc);
+  if (named?.mode === "link") {
+    count(named, "");
+  } else {
+    // Links below count as objects of their own size (0 where the listing gives none), as ls -r lists them.
+    for await (const o of walk(store, { signal: ctx.signal, links: true })) count(o, groupOf(o.path, levels));
+    if (total.objects === 0 && !(await isDir(ctx, loc))) {
+      // Not a directory: an object counts itself (as du(1) does for a file); nothing there is an error.
+      if (named === undefined || named.mode === "dir") {
+        throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "du", service: store.info.service });
+      }
+      count(named, "");
     }
   }
   const note = unmatchedNote(filter);
@@ -74,17 +79,19 @@ async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
 }
 
 /**
- * `stowage du <location>`: bytes and objects below a location (an object: itself).
- * A location with nothing there fails with ObjectNotExist (exit 3).
+ * `stowage du <location>`: bytes and objects below a location (an object: itself), symbolic links
+ * included as objects (never followed). With `-d N` also one row per directory down to N levels,
+ * each counting the objects in it and, at level N, below it. A location with nothing there fails
+ * with ObjectNotExist (exit 3).
  */
 export function registerDu(program: Command, bind: Bind): void {
   const cmd = program
     .command("du")
     .description("count the bytes and objects below a location (columns: bytes, objects, path)")
     .argument("<location>", "directory or prefix")
-    .option("-d, --depth <n>", "also show totals per directory this many levels down", depth)
+    .option("-d, --depth <n>", "also show totals per directory down to this many levels (a directory at the last level includes what is below it)", depth)
     .option("--human", "sizes in KiB/MiB/GiB")
-    .option("--json", "print { objects, bytes, byDir } as JSON");
+    .option("--json", 'print { location, objects, bytes, byDir } as JSON (byDir with -d; "" is the location itself)');
   addFilterOptions(cmd)
     .addHelpText("after", "\nExamples:\n  stowage du --human ./photos\n  stowage du -d 1 --json backup:")
     .action(bind(du));

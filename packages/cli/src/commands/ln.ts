@@ -3,6 +3,8 @@ import { ErrorCode, storageError } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { sameAccount, type Location } from "../locations.js";
 import type { Bind, CommandOptions } from "./command.js";
+import { UsageError } from "../errors.js";
+import { statOrUndefined } from "../transfer/jobs.js";
 
 /** The deepest directory holding both absolute paths (ends with `/`). */
 function commonDir(a: string, b: string): string {
@@ -19,7 +21,7 @@ function objectPath(loc: Location, what: string): string {
   return path;
 }
 
-async function ln(ctx: CliContext, [targetArg, linkArg]: string[], _opts: CommandOptions): Promise<void> {
+async function ln(ctx: CliContext, [targetArg, linkArg]: string[], opts: CommandOptions): Promise<void> {
   const target = ctx.locations.parse(targetArg!);
   const link = ctx.locations.parse(linkArg!);
   if (!sameAccount(target, link)) {
@@ -29,17 +31,32 @@ async function ln(ctx: CliContext, [targetArg, linkArg]: string[], _opts: Comman
   const targetPath = objectPath(target, "the target");
   const root = commonDir(linkPath, targetPath);
   const store = await ctx.locations.open(link, root);
-  const info = await store.createLink(linkPath.slice(root.length), targetPath.slice(root.length), { signal: ctx.signal });
+  const rel = linkPath.slice(root.length);
+  if (!opts["force"]) {
+    // As ln(1): an object (a file) there is not replaced without --force, its bytes would be lost. A
+    // link is replaced (it holds no bytes: `ln v3 latest` moves a pointer); a directory is for createLink to refuse.
+    const existing = await statOrUndefined(store, rel, { signal: ctx.signal });
+    if (existing !== undefined && existing.mode !== "link" && existing.mode !== "dir") {
+      throw new UsageError(`ln: ${link.display} exists and is not a link: --force replaces it with the link (its bytes are lost)`);
+    }
+  }
+  const info = await store.createLink(rel, targetPath.slice(root.length), { signal: ctx.signal });
   ctx.info(`ln: ${link.display} -> ${info.linkTarget ?? target.display}`);
 }
 
-/** `stowage ln <target> <link>`: make `link` a symbolic link to `target`, both in one storage. */
+/**
+ * `stowage ln <target> <link>`: make `link` a symbolic link to `target`, both in one storage. An
+ * existing link is replaced; an existing object (a file) only with `--force` (else UsageError, exit 2,
+ * nothing changed). Throws CapabilityInsufficient where the storage has no links, InvalidArgument
+ * across storages, ObjectModeInvalid over a directory (fs).
+ */
 export function registerLn(program: Command, bind: Bind): void {
   program
     .command("ln")
     .description("make <link> a symbolic link to <target> in the same storage (fs, memory, OSS; QingStor with enable_virtual_link); reads of the link read the target")
     .argument("<target>", "the object the link points to (it need not exist)")
-    .argument("<link>", "the link to create or replace")
+    .argument("<link>", "the link to create, or an existing link to replace")
+    .option("-f, --force", "replace an object (a file) already at <link> with the link (its bytes are lost)")
     .addHelpText("after", "\nExamples:\n  stowage ln ./releases/v2.1.tar.gz ./releases/latest.tar.gz\n  stowage ln backup:reports/2026-q4.pdf backup:reports/latest.pdf")
     .action(bind(ln));
 }

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { ErrorCode, isStorageError, type ObjectInfo } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { formatBytes, formatDate } from "../format.js";
+import { isRoot, rootExists } from "../transfer/jobs.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
 
@@ -32,8 +33,13 @@ export function describeObject(o: ObjectInfo): string[] {
 async function stat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg!);
   let info: ObjectInfo;
-  if (loc.path.replace(/\/+$/, "") === "") {
-    info = { ...(await (await ctx.locations.dir(loc)).store.stat("", { mode: "dir", signal: ctx.signal })), path: loc.path };
+  if (isRoot(loc)) {
+    const { store } = await ctx.locations.dir(loc);
+    // A bucket's root "exists" for a stat of it whether or not the bucket does: ask the bucket, as ls and du do.
+    if (!(await rootExists(ctx, loc))) {
+      throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist (no such bucket or store)`, { op: "stat", service: store.info.service });
+    }
+    info = { ...(await store.stat("", { mode: "dir", signal: ctx.signal })), path: loc.path };
   } else {
     const { endpoint, key } = await ctx.locations.object(loc);
     const asDir = loc.path.endsWith("/");
@@ -49,7 +55,10 @@ async function stat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Pro
   else for (const line of describeObject(info)) ctx.out(line);
 }
 
-/** `stowage stat <location>`: metadata of one object (or directory). */
+/**
+ * `stowage stat <location>`: metadata of one object (or directory). Something that is not there,
+ * the root of a bucket that does not exist included, fails with ObjectNotExist (exit 3).
+ */
 export function registerStat(program: Command, bind: Bind): void {
   program
     .command("stat")

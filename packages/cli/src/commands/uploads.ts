@@ -1,12 +1,14 @@
 import type { Command } from "commander";
 import { readdir } from "node:fs/promises";
 import { posix } from "node:path";
-import type { ObjectInfo, Storager } from "@stowage/core";
+import { ErrorCode, storageError, type ObjectInfo, type Storager } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
 import { formatDate, parseAge, plural } from "../format.js";
 import type { Location } from "../locations.js";
 import { flagParser } from "../transfer/settings.js";
+import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
+import { UsageError } from "../errors.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
 
@@ -52,12 +54,24 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
   const olderThan = opts["olderThan"] as number | undefined;
   const cutoff = olderThan === undefined ? undefined : Date.now() - olderThan;
   const found: Array<ObjectInfo & { store: Storager; own: string }> = [];
+  let listed = 0;
   for (const { store, prefix } of await uploadStores(ctx, loc)) {
     for await (const o of store.list("", { mode: "part", signal: ctx.signal })) {
+      listed++;
       // An upload whose start the service does not report is never "old enough".
       if (cutoff !== undefined && !(o.lastModified !== undefined && o.lastModified.getTime() < cutoff)) continue;
       found.push({ ...o, path: prefix + o.path, store, own: o.path });
     }
+  }
+  if (listed === 0 && !(await isDir(ctx, loc))) {
+    // Nothing there at all, as ls sees it: a typo must not read as "no uploads".
+    if (!isRoot(loc) && !loc.path.endsWith("/")) {
+      const { endpoint, key } = await ctx.locations.object(loc);
+      const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
+      if (info !== undefined && info.mode !== "dir") throw new UsageError(`${loc.display} is an object, not a directory: uploads lists those below a directory`);
+    }
+    const what = isRoot(loc) && loc.type !== "fs" ? `${loc.display} does not exist (no such bucket or store)` : `${loc.display} does not exist`;
+    throw storageError(ErrorCode.ObjectNotExist, what, { op: "uploads", service: loc.type });
   }
   if (!opts["abort"]) {
     for (const o of found) ctx.out(formatUpload(o, opts));
@@ -83,6 +97,9 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
 /**
  * `stowage uploads <location>`: the multipart uploads in progress below a location, and with
  * `--abort` an end to them (an interrupted upload keeps its parts, and their cost, until then).
+ * A location with no uploads that is no directory either (a missing local directory, an empty
+ * prefix, a missing bucket) fails with ObjectNotExist (exit 3), as `ls` of it does; an object
+ * there, with UsageError (exit 2).
  */
 export function registerUploads(program: Command, bind: Bind): void {
   program

@@ -57,6 +57,9 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
     theirs.delete(o.path);
     if (other === undefined) {
       bad++;
+      // The code is set as each difference is found, before its line: a reader that stops reading
+      // (`| head -1`) stops the command at its next line, which must still end with 13.
+      ctx.fail(EXIT_CODES.IntegrityMismatch);
       ctx.out(`missing   ${shownPath(o.path)}${o.mode === "link" ? " (a symbolic link)" : ""}`);
       return;
     }
@@ -72,9 +75,11 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
       if (opts["verbose"]) ctx.out(`ok        ${shownPath(o.path)} (${r.method})`);
     } else {
       bad++;
+      ctx.fail(EXIT_CODES.IntegrityMismatch);
       ctx.out(`mismatch  ${shownPath(o.path)}: ${r.detail}`);
     }
   });
+  if (theirs.size > 0) ctx.fail(EXIT_CODES.IntegrityMismatch);
   for (const extra of [...theirs.keys()].sort()) ctx.out(`extra     ${shownPath(extra)}`);
   const note = unmatchedNote(filter);
   if (note !== undefined) ctx.info(note);
