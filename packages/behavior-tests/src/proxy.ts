@@ -10,6 +10,11 @@ export interface ProxyHooks {
   drop?: (req: IncomingMessage) => boolean | Promise<boolean>;
   /** Rewrites the answer's headers. */
   rewrite?: (req: IncomingMessage, headers: IncomingHttpHeaders) => IncomingHttpHeaders;
+  /**
+   * An answer to send instead of the service's (the request is forwarded, so performed, and its
+   * answer read to the end first), or undefined to pass the service's on: a gateway's error page.
+   */
+  replace?: (req: IncomingMessage) => { status: number; contentType: string; body: string } | undefined;
 }
 
 /** A running proxy: its port, the requests it saw (method and URL) and a stop function. */
@@ -21,7 +26,7 @@ export interface Proxy {
 
 /**
  * A reverse proxy on 127.0.0.1 in front of `targetPort` (an emulator), for faults the
- * emulator cannot make: an answer lost after the request was performed, or changed headers.
+ * emulator cannot make: an answer lost or replaced after the request was performed, or changed headers.
  */
 export async function startProxy(targetPort: number, hooks: ProxyHooks = {}): Promise<Proxy> {
   const seen: string[] = [];
@@ -34,6 +39,15 @@ export async function startProxy(targetPort: number, hooks: ProxyHooks = {}): Pr
         if ((await hooks.drop?.(req)) === true) {
           answer.resume();
           req.socket.resetAndDestroy();
+          return;
+        }
+        const instead = hooks.replace?.(req);
+        if (instead !== undefined) {
+          answer.resume();
+          answer.once("end", () => {
+            res.writeHead(instead.status, { "content-type": instead.contentType, "content-length": String(Buffer.byteLength(instead.body)) });
+            res.end(instead.body);
+          });
           return;
         }
         const headers = hooks.rewrite ? hooks.rewrite(req, { ...answer.headers }) : answer.headers;

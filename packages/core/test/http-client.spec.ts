@@ -49,24 +49,38 @@ describe("HttpClient: success, signing and retries", () => {
     expect(s.seen.map((r) => r.headers.authorization)).toEqual(["sig-1", "sig-2", "sig-3", "sig-4"]);
   });
 
-  it("tells a retry's answer whether an earlier attempt may have acted: after a reset, a 500 or a body-less 503 yes, after throttling or none no", async () => {
+  it("tells a retry's answer whether an earlier attempt may have acted: after a reset, a 500, a body-less 503 or a proxy's 503 page yes, after throttling or none no", async () => {
+    // The service's own error document says "slow down"; anything else in a 503's body is not it.
+    const saysThrottled = (r: { body: Buffer }): boolean => r.body.toString() === "slow down";
     const cases: Array<[string, (res: import("node:http").ServerResponse) => void, boolean]> = [
       ["429", (res) => reply(res, 429, "too many requests"), false],
       ["throttled 503", (res) => reply(res, 503, "slow down"), false],
       // A 503 that names nothing: a front end may answer it for a request its back end applied.
       ["bare 503", (res) => res.writeHead(503).end(), true],
+      // A proxy's page is not the service's document: it says nothing of what the service did.
+      ["html 503", (res) => reply(res, 503, "<html><body>503 Service Unavailable</body></html>", { "content-type": "text/html" }), true],
       ["reset", (res) => res.destroy(), true],
       ["500", (res) => reply(res, 500, "oops"), true],
     ];
     for (const [label, first, expected] of cases) {
       const s = await serve((_req, res, n) => (n === 0 ? first(res) : reply(res, 200, "ok")));
-      const res = await client().sendBuffered(request(s.port, { method: "PUT", body: Buffer.from("x") }));
+      const res = await client({ saysThrottled }).sendBuffered(request(s.port, { method: "PUT", body: Buffer.from("x") }));
       expect([label, res.attempts, res.earlierAttemptMayHaveApplied]).toEqual([label, 2, expected]);
       await s.close();
       server = undefined;
     }
     const s = await serve((_req, res) => reply(res, 200, "ok"));
     expect((await client().sendBuffered(request(s.port))).earlierAttemptMayHaveApplied).toBe(false);
+  });
+
+  it("counts a 503 with a body as maybe applied when no saysThrottled hook vouches for it, or the hook throws", async () => {
+    for (const hook of [undefined, (): boolean => { throw new Error("no"); }]) {
+      const s = await serve((_req, res, n) => (n === 0 ? reply(res, 503, "slow down") : reply(res, 200, "ok")));
+      const res = await client(hook === undefined ? {} : { saysThrottled: hook }).sendBuffered(request(s.port, { method: "PUT", body: Buffer.from("x") }));
+      expect([res.attempts, res.earlierAttemptMayHaveApplied]).toEqual([2, true]);
+      await s.close();
+      server = undefined;
+    }
   });
 
   it("judges an error answer whose body is over 1 MiB by its status: a 503 is still retried", async () => {

@@ -1,4 +1,5 @@
 import {
+  ErrorCode,
   hostHeader,
   HttpClient,
   requestUrl,
@@ -14,7 +15,7 @@ import {
 import { objectPath, type BucketAddress } from "./addressing.js";
 import { COS_TYPE, type CosCredentials } from "./config.js";
 import { isCosCredentialRejection, type CredentialSource } from "./credentials.js";
-import { cosErrorFromResponse, isCosClockSkew } from "./errors.js";
+import { COS_ERROR_CODES, cosErrorFromResponse, isCosClockSkew } from "./errors.js";
 import type { CosCall } from "./requests.js";
 import { parseErrorBody } from "./responses.js";
 import { cosAuthorization, cosPresignQuery, signWindow } from "./signer.js";
@@ -52,6 +53,8 @@ export class CosClient {
       sign: (request, now) => this.sign(request, now),
       mapError: async (response) => cosErrorFromResponse(response, await parseErrorBody(response.body)),
       isClockSkew: (_error, response) => this.isClockSkew(response),
+      // Only COS's own document says the request was refused unapplied (SlowDown); a proxy's 503 page does not.
+      saysThrottled: async (response) => COS_ERROR_CODES[(await parseErrorBody(response.body))?.code ?? ""] === ErrorCode.RequestThrottled,
       renewCredentials: (_error, request, response, signal) => this.renewCredentials(request, response, signal),
     });
   }

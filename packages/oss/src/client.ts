@@ -17,7 +17,7 @@ import {
 import { objectPath, type BucketAddress } from "./addressing.js";
 import { OSS_TYPE, type OssCredentials } from "./config.js";
 import { isOssCredentialRejection, type CredentialSource } from "./credentials.js";
-import { isOssClockSkew, ossErrorFromResponse } from "./errors.js";
+import { isOssClockSkew, OSS_ERROR_CODES, ossErrorFromResponse } from "./errors.js";
 import type { OssCall } from "./requests.js";
 import { errorDocument } from "./responses.js";
 import { isoBasic, ossV1Authorization, ossV1PresignQuery, ossV4Authorization, ossV4PresignQuery, UNSIGNED_PAYLOAD, type OssSignInput } from "./signer.js";
@@ -76,6 +76,8 @@ export class OssClient {
       sign: (request, now) => this.sign(request, now),
       mapError: async (response) => ossErrorFromResponse(response, await errorDocument(response.body, response.headers)),
       isClockSkew: (_error, response) => this.isClockSkew(response),
+      // Only OSS's own document says the request was refused unapplied (SlowDown); a proxy's 503 page does not.
+      saysThrottled: async (response) => OSS_ERROR_CODES[(await errorDocument(response.body, response.headers))?.code ?? ""] === ErrorCode.RequestThrottled,
       renewCredentials: (_error, request, response) => this.renewCredentials(request, response),
     });
   }

@@ -17,7 +17,7 @@ import {
 import { inZone, requestPath, type QingStorAddress } from "./addressing.js";
 import { QINGSTOR_TYPE } from "./config.js";
 import type { QingStorCredentials } from "./credentials.js";
-import { isQingStorClockSkew, qingstorErrorFromResponse } from "./errors.js";
+import { isQingStorClockSkew, QINGSTOR_ERROR_CODES, qingstorErrorFromResponse } from "./errors.js";
 import type { QsCall } from "./requests.js";
 import { parseErrorBody, parseJson } from "./responses.js";
 import { qsAuthorization, qsPresignQuery } from "./signer.js";
@@ -79,6 +79,8 @@ export class QingStorClient {
       sign: (request, now) => this.sign(request, now),
       mapError: (response) => qingstorErrorFromResponse(response, parseErrorBody(response.body)),
       isClockSkew: (_error, response) => this.isClockSkew(response),
+      // Only QingStor's own document says the request was refused unapplied; a proxy's 503 page does not.
+      saysThrottled: (response) => QINGSTOR_ERROR_CODES[parseErrorBody(response.body)?.code ?? ""] === ErrorCode.RequestThrottled,
     });
   }
 

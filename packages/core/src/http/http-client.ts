@@ -1,7 +1,7 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import { abortableSleep, abortError, raceAbort, throwIfAborted } from "../io/abort.js";
-import { keepAliveAgents, type AgentOptions, type Agents } from "./agents.js";
+import { keepAliveAgents, type Agents } from "./agents.js";
 import { logAttempt } from "./http-debug.js";
 import { setCallSignal } from "./call-signal.js";
 import type { HttpRequest } from "./http-request.js";
@@ -10,91 +10,25 @@ import { errorForStatus } from "./status-error.js";
 import { failedBeforeSend, networkError } from "./network-error.js";
 import { parseRetryAfter, resolveRetryPolicy, retryDelay, type RetryPolicy } from "./retry-policy.js";
 import { dispatch, DispatchError } from "./transport.js";
+import { RESIGN_AFTER_MS, type BufferedSendOptions, type HttpClientOptions, type SendOptions } from "./http-client-options.js";
+
+export type { BufferedSendOptions, HttpClientOptions, SendOptions } from "./http-client-options.js";
 
 /** Most bytes of an error body read for mapping. */
 const ERROR_BODY_LIMIT = 1024 * 1024;
 /** Clock offsets smaller than this are not worth a correction (Date has second resolution). */
 const SKEW_TOLERANCE_MS = 1500;
 
-/** How one HTTP client signs, retries and maps errors (every hook is optional). */
-export interface HttpClientOptions {
-  /** Service type, put on every error (`"cos"`). */
-  service: string;
-  /**
-   * Signs one attempt: mutate `request` (a fresh copy per attempt) with headers or
-   * query parameters. `now` is the local clock corrected by the server's `Date`
-   * after a clock-skew error. A call's `signal` ends the wait for a hook that does not
-   * settle (e.g. a stalled credential provider); the hook itself must bound its own work. The
-   * signal is recorded for `request` (`callSignal(request)`, call-signal.ts), so a hook can hand it
-   * on: `SigningCredentials.for` does, and a provider call nobody waits on any more holds nothing.
-   * A hook that fails ends the call with its error at once, retryable or not: it is never retried
-   * here (a credential provider that timed out would otherwise be waited on again per retry).
-   */
-  sign?: (request: HttpRequest, now: Date) => void | Promise<void>;
-  /** Turns a failed response (status not accepted, body read up to 1 MiB) into a StorageError. */
-  mapError?: (response: BufferedResponse) => StorageError | Promise<StorageError>;
-  /** True when `error` means the request time was refused (the clock is then corrected from the response's `Date`). */
-  isClockSkew?: (error: StorageError, response: BufferedResponse) => boolean | Promise<boolean>;
-  /**
-   * Called when an attempt failed with an error response; `request` is that attempt's
-   * signed copy. True when the credentials that signed it were rejected and have been
-   * dropped: the request is then signed and sent once more at once (no backoff, no retry
-   * used; at most once per call, only with a replayable body). A hook that throws counts as false.
-   * `signal` is the call's: a hook that sends requests of its own passes it on; the call stops
-   * waiting for the hook when it aborts.
-   */
-  renewCredentials?: (error: StorageError, request: HttpRequest, response: BufferedResponse, signal: AbortSignal | undefined) => boolean | Promise<boolean>;
-  /** Response header holding the service's request id (`x-cos-request-id`). */
-  requestIdHeader?: string;
-  retry?: Partial<RetryPolicy>;
-  /**
-   * Timeout of each attempt, in ms (default 60 s): for opening the connection, then for time
-   * without a byte in either direction. A request waiting for a pooled connection (all
-   * `agent.maxSockets` busy) waits until one is free: each busy one is bounded by this or by
-   * `pausedTimeoutMs`. Time a streamed
-   * response body spends paused by its reader does not count: {@link HttpClientOptions.pausedTimeoutMs} bounds that.
-   */
-  timeoutMs?: number;
-  /**
-   * How long a streamed response body may stay paused by its reader before its connection is
-   * closed, in ms (default `pausedBodyTimeoutMs(timeoutMs)`: 10 × `timeoutMs`, at least 10 min).
-   * The body then fails with a retryable `ServiceInternal` (`ESTOWAGE_PAUSED_TIMEOUT`); a storager's
-   * read stream resumes from there once its reader wants more.
-   */
-  pausedTimeoutMs?: number;
-  agent?: AgentOptions;
-  /** Jitter source, for tests (default `Math.random`). */
-  random?: () => number;
-}
-
-/** Options of one call. */
-export interface SendOptions {
-  signal?: AbortSignal | undefined;
-  /** Statuses that count as success (default: 200–299). */
-  accept?: (status: number) => boolean;
-  /**
-   * `false` for requests that must not run twice (e.g. an append): a network
-   * failure that may have reached the server is then not retried. Default true.
-   */
-  idempotent?: boolean;
-  onUploadProgress?: ((bytes: number) => void) | undefined;
-}
-
-/** Options of {@link HttpClient.sendBuffered}. */
-export interface BufferedSendOptions extends SendOptions {
-  /** Checks a successful response; an error returned is handled like a failed attempt (e.g. a 200 carrying an error document). */
-  validate?: (response: BufferedResponse) => StorageError | undefined | Promise<StorageError | undefined>;
-}
-
 /** One attempt's outcome; `signing` marks a failure of the `sign` hook (nothing was sent). */
 type Attempt<T> = { ok: T } | { error: StorageError; network: boolean; response?: BufferedResponse; bodyConsumed: boolean; signed?: HttpRequest; signing?: true };
 
 /**
  * A small HTTP client over node:http with keep-alive agents: it signs every
- * attempt afresh, retries network failures, 5xx and throttling with capped
- * exponential backoff and jitter (honouring `Retry-After`), never re-sends a
- * one-shot stream body that was already read, corrects the clock once from the
- * server's `Date` on a skew error, re-sends once with fresh credentials when the
+ * attempt afresh (and again when it waited long for a pooled connection), retries network
+ * failures, 5xx and throttling with capped exponential backoff and jitter (honouring
+ * `Retry-After`), never re-sends a one-shot stream body that was already read, re-signs and
+ * re-sends once on a refused request time (correcting the clock from the server's `Date` when it
+ * is off), re-sends once with fresh credentials when the
  * `renewCredentials` hook says they were rejected, and reports every failure as a StorageError
  * carrying the status and request id. Nothing it logs or throws holds a secret.
  */
@@ -103,6 +37,7 @@ export class HttpClient {
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly pausedTimeoutMs: number | undefined;
+  private readonly resignAfterMs: number;
   private offsetMs = 0;
 
   constructor(readonly options: HttpClientOptions) {
@@ -110,6 +45,7 @@ export class HttpClient {
     this.policy = resolveRetryPolicy(options.retry);
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.pausedTimeoutMs = options.pausedTimeoutMs;
+    this.resignAfterMs = options.resignAfterMs ?? RESIGN_AFTER_MS;
   }
 
   /** Milliseconds added to the local clock for signing (learned from a skew error). */
@@ -183,11 +119,10 @@ export class HttpClient {
         }
       }
       // Reached and maybe acted: sent over the network before it broke; or answered 5xx, or 2xx that
-      // `validate` refused (a 200 carrying an error document), unless its error document said
-      // "throttled" (a 503 without one, as to a HEAD, says nothing of what was done).
+      // `validate` refused (a 200 carrying an error document), unless the service's own error
+      // document said "throttled" (a 503 without one, empty or a proxy's page, says nothing of what was done).
       const status: number = result.response?.status ?? 0;
-      const saidThrottled: boolean = error.code === ErrorCode.RequestThrottled && (status < 500 || (result.response?.body.length ?? 0) > 0);
-      const answeredMaybe: boolean = (status >= 500 || (status >= 200 && status < 300)) && !saidThrottled;
+      const answeredMaybe: boolean = (status >= 500 || (status >= 200 && status < 300)) && !(await this.saidThrottled(error, result.response));
       const reached: boolean = result.network ? !(error.cause !== undefined && failedBeforeSend(error.cause)) : answeredMaybe;
       mayHaveApplied ||= reached;
       const sentMaybe = result.network && options.idempotent === false && reached;
@@ -205,21 +140,27 @@ export class HttpClient {
     accept: (status: number) => boolean,
     onAccepted: (res: StreamingResponse) => Promise<Attempt<T>>,
   ): Promise<Attempt<T>> {
-    const request: HttpRequest = { ...original, headers: { ...original.headers } };
-    if (original.query) request.query = [...original.query];
-    setCallSignal(request, options.signal);
+    let request: HttpRequest = copyRequest(original);
     let consumed = false;
-    try {
-      // Raced against the signal: a signing hook waiting on a stalled credential provider
-      // must not outlive the caller's abort.
-      await raceAbort(Promise.resolve(this.options.sign?.(request, this.now())), options.signal);
-    } catch (e) {
-      const err = isStorageError(e) ? e : storageError(ErrorCode.Unexpected, `signing failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-      return { error: this.scoped(err), network: false, bodyConsumed: false, signing: true };
-    }
+    const signedAt = performance.now();
+    const signing = await this.signCopy(request, options.signal);
+    if (signing !== undefined) return { error: signing, network: false, bodyConsumed: false, signing: true };
+    let resignFailure: StorageError | undefined;
+    // Called once the request has its connection: signed again when it waited too long for one.
+    const beforeWrite =
+      this.options.sign === undefined
+        ? undefined
+        : (): Promise<HttpRequest> | undefined => {
+            if (performance.now() - signedAt <= this.resignAfterMs) return undefined;
+            const fresh = copyRequest(original);
+            return this.signCopy(fresh, options.signal).then((failure) => {
+              if (failure !== undefined) throw (resignFailure = failure);
+              return (request = fresh);
+            });
+          };
     try {
       const { agents, timeoutMs, pausedTimeoutMs } = this;
-      const sent = await dispatch(request, { agents, timeoutMs, pausedTimeoutMs, signal: options.signal, onUploadProgress: options.onUploadProgress });
+      const sent = await dispatch(request, { agents, timeoutMs, pausedTimeoutMs, signal: options.signal, onUploadProgress: options.onUploadProgress, beforeWrite });
       consumed = sent.bodyConsumed();
       const res = new StreamingResponse(original, sent.response, attempt.number, attempt.mayHaveApplied, this.options.requestIdHeader, options.signal);
       if (!accept(res.status)) {
@@ -231,6 +172,7 @@ export class HttpClient {
       const accepted = await onAccepted(res);
       return "ok" in accepted ? accepted : { ...accepted, bodyConsumed: accepted.bodyConsumed || consumed, signed: request };
     } catch (e) {
+      if (resignFailure !== undefined && e instanceof DispatchError && e.error === resignFailure) return { error: resignFailure, network: false, bodyConsumed: false, signing: true };
       if (e instanceof DispatchError && e.fromBody) {
         // The request body's own source failed (or was spent): not a network failure, never retried.
         // Its StorageError is passed on as is: it belongs to the source (e.g. another storage).
@@ -247,18 +189,45 @@ export class HttpClient {
     }
   }
 
+  /** Signs `request` (a fresh copy) with the corrected clock; the hook's failure as a StorageError, or undefined. */
+  private async signCopy(request: HttpRequest, signal: AbortSignal | undefined): Promise<StorageError | undefined> {
+    setCallSignal(request, signal);
+    try {
+      // Raced against the signal: a signing hook waiting on a stalled credential provider
+      // must not outlive the caller's abort.
+      await raceAbort(Promise.resolve(this.options.sign?.(request, this.now())), signal);
+      return undefined;
+    } catch (e) {
+      return this.scoped(isStorageError(e) ? e : storageError(ErrorCode.Unexpected, `signing failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+    }
+  }
+
+  /** True when a failed answer said the request was throttled before anything was done (see `saysThrottled`). */
+  private async saidThrottled(error: StorageError, response: BufferedResponse | undefined): Promise<boolean> {
+    if (error.code !== ErrorCode.RequestThrottled || response === undefined) return false;
+    if (response.status < 500) return true;
+    if (response.body.length === 0 || this.options.saysThrottled === undefined) return false;
+    try {
+      return (await this.options.saysThrottled(response)) === true;
+    } catch {
+      return false;
+    }
+  }
+
   private async mapError(response: BufferedResponse): Promise<StorageError> {
     return (await this.options.mapError?.(response)) ?? errorForStatus(response);
   }
 
-  /** Learns the server's clock from a skew error; true when the clock changed (worth one more attempt). */
+  /**
+   * On a refused request time, learns the server's clock from the answer's `Date` when ours is off.
+   * True (worth one more attempt, signed afresh) for every such refusal: with the clock right, the
+   * request aged before it left (it waited for a connection), and a fresh signature is on time.
+   */
   private async fixClock(error: StorageError, response: BufferedResponse): Promise<boolean> {
     if ((await this.options.isClockSkew?.(error, response)) !== true) return false;
     const date = Date.parse(response.header("date") ?? "");
-    if (Number.isNaN(date)) return false;
     const offset = date - Date.now();
-    if (Math.abs(offset - this.offsetMs) < SKEW_TOLERANCE_MS) return false;
-    this.offsetMs = offset;
+    if (!Number.isNaN(date) && Math.abs(offset - this.offsetMs) >= SKEW_TOLERANCE_MS) this.offsetMs = offset;
     return true;
   }
 
@@ -279,6 +248,13 @@ export class HttpClient {
   private scoped(error: StorageError): StorageError {
     return error.service === undefined ? error.withContext({ service: this.options.service }) : error;
   }
+}
+
+/** A copy of `request` one attempt may sign (its headers and query are its own). */
+function copyRequest(original: HttpRequest): HttpRequest {
+  const request: HttpRequest = { ...original, headers: { ...original.headers } };
+  if (original.query) request.query = [...original.query];
+  return request;
 }
 
 function toBuffered(res: StreamingResponse, body: Buffer): BufferedResponse {

@@ -49,6 +49,13 @@ export interface DispatchOptions {
    * throws, the attempt is destroyed and fails as a body failure (not retried) with that error.
    */
   onUploadProgress?: ((bytes: number) => void) | undefined;
+  /**
+   * Called once the request has its connection, before a byte of it is written: undefined to send
+   * it as it is, or a promise of the request to send instead (signed afresh: its method, host and
+   * body are the same; its path, query and headers replace the pending ones). A rejection fails the
+   * attempt with that error, nothing sent. For a request that waited long for a pooled connection.
+   */
+  beforeWrite?: (() => Promise<HttpRequest> | undefined) | undefined;
 }
 
 /** One attempt in flight: the response once its head arrived, and whether the body stream was touched. */
@@ -88,11 +95,8 @@ export class DispatchError extends Error {
  * @throws DispatchError wrapping the socket error (or `Aborted`, or the body stream's error)
  */
 export function dispatch(request: HttpRequest, options: DispatchOptions): Promise<Dispatched> {
-  const headers: Record<string, string> = { ...request.headers };
-  headers["host"] ??= hostHeader(request);
+  const headers = headersToSend(request);
   const body = request.body;
-  if (Buffer.isBuffer(body)) headers["content-length"] ??= String(body.length);
-  else if (body === undefined && needsLength(request.method)) headers["content-length"] ??= "0";
   const secure = request.protocol === "https";
   const send = secure ? httpsRequest : httpRequest;
   const hostname = request.host.startsWith("[") ? request.host.slice(1, -1) : request.host;
@@ -140,8 +144,9 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
     const pausedMs = options.pausedTimeoutMs ?? pausedBodyTimeoutMs(options.timeoutMs);
     let response: { message: IncomingMessage; paused: () => boolean } | undefined;
     req.setTimeout(options.timeoutMs, () => {
-      if (response?.paused() === true) {
-        response.message.destroy(pausedTimeoutError(pausedMs));
+      if (response !== undefined) {
+        // In the middle of the body: the message carries the reason (not "the connection closed").
+        response.message.destroy(response.paused() ? pausedTimeoutError(pausedMs) : timeoutError(options.timeoutMs));
         return;
       }
       const connecting = req.socket?.connecting === true;
@@ -175,29 +180,59 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
               req.destroy(e instanceof Error ? e : new Error(String(e)));
             }
           };
-    if (body === undefined) {
-      req.end();
-    } else if (Buffer.isBuffer(body)) {
-      writeBuffer(req, body, onProgress);
-    } else {
-      // Piped once a connection is assigned: a request queued behind busy sockets would otherwise
-      // drain the stream into its buffer, bytes lost to a retry if it never gets one (an abort).
-      guard(body);
-      req.once("socket", () => {
-        if (settled) return;
-        if (spent(body)) {
-          // It failed (or was ended by someone else) while the request waited: nothing of it can be sent.
-          bodyFailed = true;
-          req.destroy(body.errored ?? new Error("the request body stream was consumed or destroyed while its request waited for a connection"));
-          return;
-        }
+    const write = (): void => {
+      if (settled || req.destroyed) return;
+      if (body === undefined) {
+        req.end();
+      } else if (Buffer.isBuffer(body)) {
+        writeBuffer(req, body, onProgress);
+      } else if (spent(body)) {
+        // It failed (or was ended by someone else) while the request waited: nothing of it can be sent.
+        bodyFailed = true;
+        req.destroy(body.errored ?? new Error("the request body stream was consumed or destroyed while its request waited for a connection"));
+      } else {
         pipeStream(req, body, onProgress, {
           touched: () => (consumed = true),
           failed: () => (bodyFailed = true),
         });
-      });
-    }
+      }
+    };
+    // Written once a connection is assigned: a request queued behind busy sockets is not rendered
+    // (so it can be signed again if it waited long), nor does it drain a stream body into its buffer,
+    // bytes lost to a retry if it never gets one (an abort).
+    if (body !== undefined && !Buffer.isBuffer(body)) guard(body);
+    req.once("socket", () => {
+      if (settled) return;
+      const fresh = options.beforeWrite?.();
+      if (fresh === undefined) return write();
+      fresh.then(
+        (signed) => {
+          if (settled || req.destroyed) return;
+          replaceHead(req, headers, signed);
+          write();
+        },
+        (e: unknown) => destroyRequest(req, e instanceof Error ? e : new Error(String(e))),
+      );
+    });
   });
+}
+
+/** The headers `request` is sent with: its own, plus `host` and `content-length` when missing. */
+function headersToSend(request: HttpRequest): Record<string, string> {
+  const headers: Record<string, string> = { ...request.headers };
+  headers["host"] ??= hostHeader(request);
+  const body = request.body;
+  if (Buffer.isBuffer(body)) headers["content-length"] ??= String(body.length);
+  else if (body === undefined && needsLength(request.method)) headers["content-length"] ??= "0";
+  return headers;
+}
+
+/** Makes `req` (nothing written yet) send `signed`'s path, query and headers instead of `pending`. */
+function replaceHead(req: ClientRequest, pending: Readonly<Record<string, string>>, signed: HttpRequest): void {
+  const headers = headersToSend(signed);
+  for (const name of Object.keys(pending)) if (!(name in headers)) req.removeHeader(name);
+  for (const [name, value] of Object.entries(headers)) req.setHeader(name, value);
+  req.path = signed.path + queryString(signed.query);
 }
 
 function needsLength(method: string): boolean {
