@@ -22,7 +22,9 @@ const SECRET_NAMES =
   "x-oss-server-side-encryption-customer-key|x-qs-encryption-customer-key|x-qs-copy-source-encryption-customer-key|" +
   "x-cos-copy-source-server-side-encryption-customer-key|customer[-_]?key|secret[-_]?key|secretaccesskey|session[-_]?token|" +
   // OSS and Alibaba STS name the secret AccessKeySecret.
-  "access[-_]?key[-_]?secret";
+  "access[-_]?key[-_]?secret|" +
+  // Presigned URLs of other services (Azure SAS `sig`), bearer tokens, API keys and passwords in a query.
+  "sig|access[-_]?token|id[-_]?token|refresh[-_]?token|api[-_]?key|client[-_]?secret|password|passwd";
 
 /**
  * `<name>` then an optional closing quote, a separator, and an optional opening quote.

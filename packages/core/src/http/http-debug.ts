@@ -16,10 +16,33 @@ export function httpDebugEnabled(): boolean {
   return log.enabled;
 }
 
-/** The headers of a request with every secret value replaced by `***`. */
+/**
+ * A URL inside a header value (QingStor's `x-qs-fetch-source`): scheme, userinfo, host and path,
+ * query, fragment. Such a URL is the caller's, maybe presigned with parameters of any name.
+ */
+const EMBEDDED_URL = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]*@)?([^\s?#]*)(\?[^\s#]*)?(#\S*)?/gi;
+
+/**
+ * `text` with every URL in it stripped of what may be secret: its userinfo and its fragment become
+ * `***`, and so does the value of every query parameter (names stay, to show what was sent; a
+ * parameter without `=` may be a bare token, and is hidden whole).
+ * @throws nothing.
+ */
+export function redactEmbeddedUrls(text: string): string {
+  if (!text.includes("://")) return text;
+  return text.replace(EMBEDDED_URL, (_all, scheme: string, userinfo: string | undefined, rest: string, query: string | undefined, fragment: string | undefined) => {
+    const params = query === undefined ? "" : "?" + query.slice(1).split("&").map((p) => (p.includes("=") ? `${p.slice(0, p.indexOf("="))}=***` : p === "" ? p : "***")).join("&");
+    return `${scheme}${userinfo === undefined ? "" : "***@"}${rest}${params}${fragment === undefined ? "" : "#***"}`;
+  });
+}
+
+/**
+ * The headers of a request with every secret value replaced by `***`: secret headers whole, known
+ * secrets inside other values, and the userinfo, fragment and query values of a URL a value carries.
+ */
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) out[k] = SECRET_HEADERS.test(k) ? "***" : redactSecrets(v);
+  for (const [k, v] of Object.entries(headers)) out[k] = SECRET_HEADERS.test(k) ? "***" : redactSecrets(redactEmbeddedUrls(v));
   return out;
 }
 
