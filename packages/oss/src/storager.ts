@@ -9,6 +9,7 @@ import {
   responseOverrideQuery,
   runBatchDelete,
   sliceRange,
+  unrangedRangeRefusal,
   storageError,
   withoutEtagConditions,
   type DriverBody,
@@ -83,14 +84,16 @@ export class OssStorageDriver implements StorageDriver {
   /**
    * GetObject, with a standard Range when asked, and `If-Match` / `If-None-Match` when asked (on every GET
    * of a resumed or concurrent read; through a link, they are its target's); 416 (past the end) reads nothing.
-   * A 304 or 412 is an error, never a body.
-   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), ...
+   * A 304 or 412 is an error, never a body; so is a 416 to a GET that asked no range (`Unexpected`: no OSS answer, a proxy's).
+   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `Unexpected` (a 416 without a Range), ...
    */
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
     const call = req.getObject(key, range, true, options);
     const res = await this.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
     if (res.status === 416) {
       await res.discard();
+      // Past the end of a ranged read; without a Range it is no answer of the service's.
+      if (call.headers["range"] === undefined) throw unrangedRangeRefusal(res);
       return { stream: Readable.from([]) };
     }
     const offset = range.offset ?? 0;

@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { checkRangeResponse, withoutEtagConditions, ErrorCode, isStorageError, sliceRange, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
+import { checkRangeResponse, withoutEtagConditions, ErrorCode, isStorageError, sliceRange, unrangedRangeRefusal, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { plainMd5 } from "./etag.js";
 import { followLinks, type LinkHop } from "./links.js";
@@ -20,7 +20,8 @@ export interface ReadContext {
 }
 
 /**
- * GetObject (with Range); 416 past the end reads nothing. A whole read of a
+ * GetObject (with Range); 416 past the end reads nothing (without a Range, a 416 is no QingStor
+ * answer: `Unexpected`). A whole read of a
  * normal object whose ETag is a plain MD5 (no Range sent, or a range whose answer covers the whole
  * object: `Content-Range: bytes 0-(n-1)/n`) reports it as `md5`, which core checks
  * against the bytes (across every piece of a resumed read) when the GET says the object is a
@@ -38,7 +39,7 @@ export interface ReadContext {
  * its target's ETag. QingStor compares them with the ETag of the key asked, so a GET of a link may
  * fail them (412 or 304) for the link's own ETag: with virtual links, such an answer costs a HEAD
  * without them, and a link is then followed (the target's GET decides); anything else keeps the error.
- * @throws StorageError `ObjectNotExist` (the key, or a link's target), `Conflict` (412 or 304: a condition did not hold), `InvalidArgument` (more than 8 links), `PermissionDenied` (SSE-C key), ...
+ * @throws StorageError `ObjectNotExist` (the key, or a link's target), `Conflict` (412 or 304: a condition did not hold), `InvalidArgument` (more than 8 links), `PermissionDenied` (SSE-C key), `Unexpected` (a 416 to a GET without a Range), ...
  */
 export function readObject(ctx: ReadContext, key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
   return followLinks(key, (at) => readOnce(ctx, at, range, options));
@@ -58,6 +59,8 @@ async function readOnce(ctx: ReadContext, key: string, range: { offset?: number;
   }
   if (res.status === 416) {
     await res.discard();
+    // Past the end of a ranged read (or a zero-byte link); without a Range it is no answer of QingStor's.
+    if (call.headers["range"] === undefined) throw unrangedRangeRefusal(res);
     const target = await linkTargetAt(ctx, key, options);
     return target === undefined ? { stream: Readable.from([]) } : { follow: target };
   }

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { ErrorCode } from "../errors/error-code.js";
-import { storageError } from "../errors/storage-error.js";
+import { storageError, type StorageError } from "../errors/storage-error.js";
 import { headerValue } from "./http-request.js";
 
 /**
@@ -48,6 +48,21 @@ export function checkRangeResponse(res: { status: number; header(name: string): 
     res.stream().destroy();
     throw e;
   }
+}
+
+/**
+ * The error for a 416 (Range Not Satisfiable) answer to a GET that sent no `Range`: no service
+ * gives that answer (a proxy or a broken front end did), and it must not be read as an empty
+ * object. `Unexpected`, not retryable, with the status and request id.
+ * @throws nothing (returns the error).
+ */
+export function unrangedRangeRefusal(res: { status: number; requestId?: string | undefined; request?: { operation?: string | undefined } }): StorageError {
+  const what = res.request?.operation ?? "get_object";
+  return storageError(ErrorCode.Unexpected, `${what}: HTTP ${res.status} (range not satisfiable) to a GET that asked no range: not an answer the service gives (a proxy?); nothing was read`, {
+    statusCode: res.status,
+    ...(res.requestId ? { requestId: res.requestId } : {}),
+    retryable: false,
+  });
 }
 
 /**
