@@ -12,8 +12,10 @@ import { registerFetchCases } from "./cases/fetch.js";
 import { registerIntegrityCases } from "./cases/integrity.js";
 import { registerLinkCases } from "./cases/link.js";
 import { registerListCases } from "./cases/list.js";
+import { registerListOrderCases } from "./cases/list-order.js";
 import { registerMoveCases } from "./cases/move.js";
 import { registerMultipartCases } from "./cases/multipart.js";
+import { registerMultipartEdgeCases } from "./cases/multipart-edges.js";
 import { registerObjectHeaderCases } from "./cases/object-headers.js";
 import { registerPairCases } from "./cases/pairs.js";
 import { registerPathCases } from "./cases/paths.js";
@@ -60,6 +62,9 @@ export { runMultipartAbortSuite, type MultipartAbortContext, type MultipartAbort
 export { runMovePinnedSuite, type MovePinnedContext, type MovePinnedOptions } from "./move-pinned.js";
 export { runAppendLostAnswerSuite, type AppendLostAnswerOptions } from "./append-lost-answer.js";
 export { runPresignAbortSuite, type PresignAbortOptions } from "./presign-abort.js";
+export { runForeignErrorBodySuite } from "./foreign-error-body.js";
+export { runGateway503Suite, type Gateway503Options } from "./gateway-503.js";
+export { runUnranged416Suite } from "./unranged-416.js";
 export { runPresignTokenExpirySuite, type PresignTokenExpiryOptions, type TokenCredential } from "./presign-token-expiry.js";
 export { runModelSuite, rulesFor, type DriverRules, type ModelSuiteOptions } from "./model/model-suite.js";
 
@@ -88,6 +93,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
 
     describe("storager", () => registerStoragerCases(suite));
     describe("list", () => registerListCases(suite));
+    describe("list order", () => registerListOrderCases(suite));
     describe("delete", () => registerDeleteCases(suite));
     describe("dir", () => registerDirCases(suite));
     describe("link", () => registerLinkCases(suite));
@@ -96,6 +102,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("move", () => registerMoveCases(suite));
     describe("append", () => registerAppendCases(suite));
     describe("multipart", () => registerMultipartCases(suite));
+    describe("multipart edges", () => registerMultipartEdgeCases(suite));
     describe("resume", () => registerResumeCases(suite));
     describe("presign", () => registerPresignCases(suite));
     describe("presign multipart", () => registerPresignMultipartCases(suite));

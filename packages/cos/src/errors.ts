@@ -1,4 +1,4 @@
-import { bareStatusHint, ErrorCode, errorCodeForStatus, sseCContext as coreSseCContext, type SseCContext, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, sseCContext as coreSseCContext, type SseCContext, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { CosErrorBody } from "./responses.js";
 
 /**
@@ -115,13 +115,21 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * need it. The key is never part of the message. `InvalidObjectState` (an archived object not restored)
  * is `Conflict`, its message saying the object must be restored outside Stowage.
  */
-export function cosError(status: number, body: CosErrorBody | undefined, operation: string, requestId: string | undefined, sseC?: SseCContext): StorageError {
+export function cosError(
+  status: number,
+  body: CosErrorBody | undefined,
+  operation: string,
+  requestId: string | undefined,
+  sseC?: SseCContext,
+  foreign?: { contentType: string | undefined },
+): StorageError {
   const cosCode = body?.code;
   const code =
     (cosCode !== undefined ? COS_ERROR_CODES[cosCode] : undefined) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
   const hint = cosCode !== undefined ? COS_ERROR_HINTS[cosCode] : undefined;
-  const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}${hint ? `; ${hint}` : ""}` : `HTTP ${status}${body ? "" : bareStatus(status, sseC)}`;
+  const bare = foreign !== undefined ? foreignBodyHint(status, foreign.contentType, "COS") : bareStatus(status, sseC);
+  const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}${hint ? `; ${hint}` : ""}` : `HTTP ${status}${body ? "" : bare}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
@@ -130,9 +138,10 @@ export function cosError(status: number, body: CosErrorBody | undefined, operati
   });
 }
 
-/** {@link cosError} for a buffered failed response. */
+/** {@link cosError} for a buffered failed response (`body` its parsed error document, if it is one: a body that is not says so). */
 export function cosErrorFromResponse(response: BufferedResponse, body: CosErrorBody | undefined): StorageError {
-  return cosError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId, sseCContext(response.request));
+  const foreign = body === undefined && response.body.length > 0 ? { contentType: response.header("content-type") } : undefined;
+  return cosError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId, sseCContext(response.request), foreign);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { bareStatusHint, ErrorCode, errorCodeForStatus, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { OssErrorBody } from "./responses.js";
 
 /**
@@ -95,14 +95,14 @@ const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
  * nothing) is `Conflict`, not retryable. `InvalidObjectState` (an archived object not restored) is
  * `Conflict`, its message saying the object must be restored outside Stowage.
  */
-export function ossError(status: number, body: OssErrorBody | undefined, operation: string, requestId: string | undefined): StorageError {
+export function ossError(status: number, body: OssErrorBody | undefined, operation: string, requestId: string | undefined, foreign?: { contentType: string | undefined }): StorageError {
   const ossCode = body?.code;
   const code =
     (ossCode !== undefined ? OSS_ERROR_CODES[ossCode] : undefined) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
   const ec = body?.ec ? ` (EC ${body.ec})` : "";
   const hint = ossCode !== undefined ? OSS_ERROR_HINTS[ossCode] : undefined;
-  const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}${hint ? `; ${hint}` : ""}` : `HTTP ${status}${bareStatusHint(status)}${ec}`;
+  const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}${hint ? `; ${hint}` : ""}` : `HTTP ${status}${foreign !== undefined ? foreignBodyHint(status, foreign.contentType, "OSS") : bareStatusHint(status)}${ec}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
@@ -111,9 +111,10 @@ export function ossError(status: number, body: OssErrorBody | undefined, operati
   });
 }
 
-/** {@link ossError} for a buffered failed response. */
+/** {@link ossError} for a buffered failed response (`body` its parsed error document, if it is one: a body that is not says so). */
 export function ossErrorFromResponse(response: BufferedResponse, body: OssErrorBody | undefined): StorageError {
-  return ossError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId);
+  const foreign = body === undefined && response.body.length > 0 ? { contentType: response.header("content-type") } : undefined;
+  return ossError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId, foreign);
 }
 
 /**

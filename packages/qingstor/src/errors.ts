@@ -1,4 +1,4 @@
-import { bareStatusHint, ErrorCode, errorCodeForStatus, sseCContext as coreSseCContext, type SseCContext, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, foreignBodyHint, errorCodeForStatus, sseCContext as coreSseCContext, type SseCContext, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { QsErrorBody } from "./responses.js";
 
 /**
@@ -80,14 +80,23 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * Throttling and internal errors are retryable, except a 501 or 505, which no retry can change.
  * `sseC` (from `sseCContext`) makes a body-less 400 or 403 name the SSE-C customer key: one the
  * request carried may be the wrong one, a HEAD without one may need it. The key is never part
- * of the message.
+ * of the message. `foreign` (an answer whose body is not a QingStor error document: a proxy's HTML
+ * page) makes the message say so, with the body's media type, never the body itself.
  */
-export function qingstorError(status: number, body: QsErrorBody | undefined, operation: string, requestId: string | undefined, sseC?: SseCContext): StorageError {
+export function qingstorError(
+  status: number,
+  body: QsErrorBody | undefined,
+  operation: string,
+  requestId: string | undefined,
+  sseC?: SseCContext,
+  foreign?: { contentType: string | undefined },
+): StorageError {
   const qsCode = body?.code;
   const code =
     (qsCode !== undefined ? QINGSTOR_ERROR_CODES[qsCode] : undefined) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
-  const what = qsCode ? `${qsCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : bareStatus(status, sseC)}`;
+  const bare = foreign !== undefined ? foreignBodyHint(status, foreign.contentType, "QingStor") : bareStatus(status, sseC);
+  const what = qsCode ? `${qsCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : bare}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
@@ -96,9 +105,10 @@ export function qingstorError(status: number, body: QsErrorBody | undefined, ope
   });
 }
 
-/** {@link qingstorError} for a buffered failed response. */
+/** {@link qingstorError} for a buffered failed response (`body` its parsed error document, if it is one). */
 export function qingstorErrorFromResponse(response: BufferedResponse, body: QsErrorBody | undefined): StorageError {
-  return qingstorError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId, sseCContext(response.request));
+  const foreign = body === undefined && response.body.length > 0 ? { contentType: response.header("content-type") } : undefined;
+  return qingstorError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId, sseCContext(response.request), foreign);
 }
 
 /**

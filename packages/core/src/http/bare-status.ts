@@ -41,3 +41,29 @@ export function bareStatusHint(status: number, sseC?: SseCContext, keyPair = "th
   }
   return BARE_STATUS[status] ?? "";
 }
+
+/** What a status means, for an answer whose body is not the service's error document. */
+const FOREIGN_STATUS: Readonly<Record<number, string>> = {
+  400: "bad request",
+  401: "not authenticated",
+  403: "access denied",
+  404: "no such object, or no such bucket",
+  405: "method not allowed",
+  409: "conflict",
+  412: "precondition failed",
+  413: "request too large",
+  416: "range not satisfiable",
+};
+
+/**
+ * The hint for an answer of `status` whose body is not `service`'s error document (a proxy's or
+ * gateway's HTML page, plain text): what the status means, and that the body is not the service's
+ * error format, naming its media type (`contentType`, only when it has the `type/subtype` form;
+ * parameters dropped). Never contains the body, which may hold anything.
+ * @throws nothing.
+ */
+export function foreignBodyHint(status: number, contentType: string | undefined, service: string): string {
+  const type = /^\s*([\w.+-]{1,40}\/[\w.+-]{1,60})\s*(?:;|$)/.exec(contentType ?? "")?.[1]?.toLowerCase();
+  const meaning = FOREIGN_STATUS[status];
+  return ` (${meaning === undefined ? "" : `${meaning}; `}the answer's body${type === undefined ? "" : ` (${type})`} is not ${/^[aeiou]/i.test(service) ? "an" : "a"} ${service} error document: a proxy or gateway may have answered)`;
+}
