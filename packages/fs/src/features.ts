@@ -30,6 +30,7 @@ export const fsFeatures: Readonly<StorageFeatures> = defineFeatures({
   multipart: true,
   contentMd5: true,
   virtualDir: false,
-  // Reads follow links as the kernel does: ELOOP past 40.
-  limits: { linkHopsMaximum: 40 },
+  // Reads follow links as the kernel does: ELOOP past 40. Uploads take the clouds' 10,000 parts
+  // (indexes 0..9999; core refuses 10000 and beyond), and non-last parts of any size.
+  limits: { linkHopsMaximum: 40, multipartNumberMaximum: 10_000 },
 });

@@ -21,6 +21,11 @@ function supported(t: CaseScope): Field[] {
   return OBJECT_HEADERS.map(([field]) => field).filter((field) => t.store.features[field]);
 }
 
+/** The object headers `t`'s storage lacks (each one given to an operation is `PairUnsupported`). */
+function lacking(t: CaseScope): Field[] {
+  return OBJECT_HEADERS.map(([field]) => field).filter((field) => !t.store.features[field]);
+}
+
 /** The values of `fields`, as write options. */
 function valuesOf(fields: readonly Field[]): ObjectHeaders {
   return Object.fromEntries(fields.map((field) => [field, VALUES[field]]));
@@ -36,6 +41,11 @@ async function noUploadOf(t: CaseScope, path: string): Promise<boolean> {
   if (!t.store.features.listMultipartUploads) return true;
   const uploads = await collect(t.store.list(path, { mode: "part" }));
   return uploads.every((u) => u.path !== path);
+}
+
+/** For a storage without multipart: `createMultipart` is refused. */
+async function noMultipart(t: CaseScope): Promise<void> {
+  await expectError(() => t.store.createMultipart(t.key()), "CapabilityInsufficient");
 }
 
 /**
@@ -68,20 +78,27 @@ export function registerObjectHeaderCases(suite: Suite): void {
     );
   }
 
-  suite.test("write: bad object header values reject with InvalidArgument and create nothing", async (t) => {
+  suite.test("write: bad object header values reject with InvalidArgument (PairUnsupported for a header the storage lacks) and create nothing", async (t) => {
     const path = t.key();
-    for (const field of supported(t)) {
+    for (const [field] of OBJECT_HEADERS) {
       for (const value of ["", "a\r\nx-evil: 1", "caf\u00e9", " padded", 42]) {
-        await expectError(() => t.store.write(path, randomData(3), { [field]: value } as WriteOptions), "InvalidArgument");
+        await expectError(() => t.store.write(path, randomData(3), { [field]: value } as WriteOptions), t.store.features[field] ? "InvalidArgument" : "PairUnsupported");
       }
     }
     await expectError(() => t.store.stat(path), "ObjectNotExist");
   });
 
-  suite.test("write: overwriting without the object headers drops the old ones", async (t) => {
+  suite.test("write: overwriting without the object headers drops the old ones (where there are none, an overwrite with one is refused)", async (t) => {
     const fields = supported(t);
-    if (fields.length === 0) return;
     const path = t.key();
+    if (fields.length === 0) {
+      const data = randomData(10);
+      await t.store.write(path, data);
+      for (const field of lacking(t)) await expectError(() => t.store.write(path, randomData(5), { [field]: VALUES[field] }), "PairUnsupported");
+      expectSameBytes(await t.store.read(path), data);
+      expect(headersOf(await t.store.stat(path))).toEqual({});
+      return;
+    }
     await t.store.write(path, randomData(10), valuesOf(fields));
     expect(headersOf(await t.store.stat(path))).toEqual(valuesOf(fields));
     await t.store.write(path, randomData(5));
@@ -94,6 +111,12 @@ export function registerObjectHeaderCases(suite: Suite): void {
     async (t) => {
       const part = partSize(t);
       const data = randomData(2 * part + 100);
+      for (const field of lacking(t)) {
+        const path = t.key();
+        await expectError(() => t.store.write(path, data, { [field]: VALUES[field], multipartThreshold: part, partSize: part }), "PairUnsupported");
+        await expectError(() => t.store.stat(path), "ObjectNotExist");
+        expect(await noUploadOf(t, path)).toBe(true);
+      }
       for (const field of supported(t)) {
         const path = t.key();
         const options: WriteOptions = { [field]: VALUES[field], multipartThreshold: part, partSize: part };
@@ -112,13 +135,18 @@ export function registerObjectHeaderCases(suite: Suite): void {
         expect((await t.store.stat(path))[field]).toBe(VALUES[field]);
       }
     },
-    async () => undefined,
+    noMultipart,
   );
 
   suite.gated(
     "createMultipart: the object headers reach the completed object (are refused with no upload left where they go only with single writes)",
     ["multipart"],
     async (t) => {
+      for (const field of lacking(t)) {
+        const path = t.key();
+        await expectError(() => t.store.createMultipart(path, { [field]: VALUES[field] }), "PairUnsupported");
+        expect(await noUploadOf(t, path)).toBe(true);
+      }
       const fields = supported(t);
       if (fields.length === 0) return;
       const path = t.key();
@@ -138,13 +166,18 @@ export function registerObjectHeaderCases(suite: Suite): void {
       await t.store.completeMultipart(o, [part]);
       expect(headersOf(await t.store.stat(path))).toEqual(valuesOf(fields));
     },
-    async () => undefined,
+    noMultipart,
   );
 
   suite.gated(
     "createAppend: the object headers reach the appended object (are refused with nothing created where they go only with single writes)",
     ["append"],
     async (t) => {
+      for (const field of lacking(t)) {
+        const path = t.key();
+        await expectError(() => t.store.createAppend(path, { [field]: VALUES[field] }), "PairUnsupported");
+        await expectError(() => t.store.stat(path), "ObjectNotExist");
+      }
       const fields = supported(t);
       if (fields.length === 0) return;
       const path = t.key();
@@ -161,22 +194,29 @@ export function registerObjectHeaderCases(suite: Suite): void {
       await t.store.writeAppend(created as ObjectInfo, randomData(10));
       expect(headersOf(await t.store.stat(path))).toEqual(valuesOf(fields));
     },
-    async () => undefined,
+    async (t) => {
+      await expectError(() => t.store.createAppend(t.key()), "CapabilityInsufficient");
+    },
   );
 
   suite.gated(
-    "copy: keeps the object headers",
+    "copy: keeps the object headers (refuses one the storage lacks, copying nothing)",
     ["copy"],
     async (t) => {
       const fields = supported(t);
-      if (fields.length === 0) return;
       const src = t.key();
       const dst = t.key();
-      await t.store.write(src, randomData(10), valuesOf(fields));
+      const data = randomData(10);
+      await t.store.write(src, data, valuesOf(fields));
+      for (const field of lacking(t)) await expectError(() => t.store.copy(src, dst, { [field]: VALUES[field] }), "PairUnsupported");
+      await expectError(() => t.store.stat(dst), "ObjectNotExist");
       await t.store.copy(src, dst);
       expect(headersOf(await t.store.stat(dst))).toEqual(valuesOf(fields));
+      expectSameBytes(await t.store.read(dst), data);
     },
-    async () => undefined,
+    async (t) => {
+      await expectError(() => t.store.copy(t.key(), t.key()), "CapabilityInsufficient");
+    },
   );
 
   suite.gated(
@@ -197,6 +237,8 @@ export function registerObjectHeaderCases(suite: Suite): void {
         await expectError(() => t.store.presign("read", path, { expires: EXPIRES, [fields[0] as Field]: VALUES[fields[0] as Field] }), "InvalidArgument");
       }
     },
-    async () => undefined,
+    async (t) => {
+      await expectError(() => t.store.presign("write", t.key(), { expires: EXPIRES, ...valuesOf(supported(t)) }), "CapabilityInsufficient");
+    },
   );
 }

@@ -64,6 +64,9 @@ export function registerStoragerCases(suite: Suite): void {
     ["offset at the end returns nothing", { offset: SIZE }, SIZE, SIZE],
     ["offset of the last byte", { offset: SIZE - 1 }, SIZE - 1, SIZE],
     ["size of the whole object", { offset: 0, size: SIZE }, 0, SIZE],
+    ["offset past the end returns nothing", { offset: SIZE + 100 }, SIZE, SIZE],
+    ["offset and size past the end returns nothing", { offset: SIZE + 1, size: 10 }, SIZE, SIZE],
+    ["size past the end returns the tail", { offset: SIZE - 10, size: 1000 }, SIZE - 10, SIZE],
   ];
   for (const [label, range, from, to] of ranges) {
     suite.gated(

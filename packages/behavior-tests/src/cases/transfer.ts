@@ -1,6 +1,6 @@
 import { expect } from "@jest/globals";
 import type { CaseScope, Suite } from "../context.js";
-import { expectError, expectSameBytes, randomData } from "../fixtures.js";
+import { collect, expectError, expectSameBytes, randomData } from "../fixtures.js";
 
 /** Copy and move share their cases; `op` picks which one runs. */
 export type TransferOp = "copy" | "move";
@@ -151,8 +151,9 @@ export function registerTransferCases(suite: Suite, op: TransferOp): void {
     `${op}: onto an existing dir (${tag}D1 without virtual dirs, ${tag}V1 with them)`,
     [op, "createDir"],
     async (t) => {
-      const src = t.key();
-      const dst = t.key();
+      const base = t.dir();
+      const src = t.key(base);
+      const dst = t.key(base);
       t.defer(() => t.store.delete(dst, { mode: "dir" }));
       const data = randomData(777);
       await t.store.write(src, data);
@@ -168,6 +169,16 @@ export function registerTransferCases(suite: Suite, op: TransferOp): void {
       expect(o.path).toBe(dst);
       expect(o.mode).toBe("file");
       expect(o.size).toBe(777);
+      expectSameBytes(await t.store.read(dst), data);
+      await checkSource(t, op, src, data);
+      // A flat namespace (model-rules.ts): the key `dst` and the marker `dst/` are independent, so both stay.
+      expect((await t.store.stat(`${dst}/`)).mode).toBe("dir");
+      const listed = await collect(t.store.list(base, { mode: "dir" }));
+      const left = listed.filter((x) => x.path.startsWith(dst)).map((x) => [x.path, x.mode]);
+      expect(left.sort()).toEqual([
+        [dst, "file"],
+        [`${dst}/`, "dir"],
+      ]);
     },
     async (t) => {
       if (!t.store.features[op]) await refuse(t, op);
