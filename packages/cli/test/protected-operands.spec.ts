@@ -186,3 +186,19 @@ describe("sync --delete into a protected directory", () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe("mv -r of a protected directory (its source tree is deleted as rm -r deletes it)", () => {
+  it("refuses the file system's root (dry run only), the home directory and . without a filter; nothing moves", async () => {
+    const root = await run(["mv", "-r", "--dry-run", "/", "../moved-root/"]);
+    expect([root.code, root.stdout]).toEqual([2, ""]);
+    expect(root.stderr).toContain("mv -r \"/\": refused, it is the file system's root: nothing was listed or deleted");
+    const fromHome = await run(["mv", "-r", home, "../moved-home/"]);
+    expect([fromHome.code, fromHome.stderr]).toEqual([2, expect.stringContaining("refused, it is the home directory")]);
+    expect(await readTree(home)).toEqual({ "dot.txt": "keep" });
+    const here = await run(["mv", "-r", ".", "../moved-here/"]);
+    expect([here.code, here.stderr]).toEqual([2, expect.stringContaining("refused, it is the current directory")]);
+    expect(await kept()).toEqual(KEPT);
+    expect(await exists(join(work, "moved-home"))).toBe(false);
+    expect(await exists(join(work, "moved-here"))).toBe(false);
+  });
+});

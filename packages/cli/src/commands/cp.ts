@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { refuseProtectedDir } from "../protected-dirs.js";
 import { addHeaderOptions, addTypeOptions, givenFieldsOf, TYPE_DEFAULT } from "../transfer/given-fields.js";
 import { pruneDirs, transferObject, transferTree } from "../transfer/jobs.js";
 import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings } from "../transfer/settings.js";
@@ -17,6 +18,9 @@ function copyOrMove(move: boolean) {
       await transferObject(ctx, command, srcLoc, dstLoc, settings, move, writeOptions);
       return;
     }
+    // mv -r deletes its source tree as rm -r does: not the file system's root, the home directory, . or its parents.
+    const filtered = ((opts["include"] as string[] | undefined)?.length ?? 0) + ((opts["exclude"] as string[] | undefined)?.length ?? 0) > 0;
+    if (move) refuseProtectedDir(ctx, srcLoc, { command: "mv -r", cwdAndParents: !filtered });
     const report = await transferTree(ctx, command, srcLoc, dstLoc, settings, {
       kind: "copy",
       move,
