@@ -259,3 +259,17 @@ describe("resolveOpenConfig from an options object", () => {
     );
   });
 });
+
+describe("a name holding @ (URL user information, review-cli-cmds M6)", () => {
+  it("is refused before any driver sees it, and never shown: connection string and options object", () => {
+    for (const conn of [`demo://AK:${SECRET}@bucket/dir/?credential=hmac:a:b`, `demo://${TOKEN}@bucket?credential=hmac:a:b`, `demo://AK%3A${SECRET}%40bucket/?credential=hmac:a:b`]) {
+      const e = fails("ConnectionStringInvalid", () => resolveOpenConfig(definition, conn, "storager"));
+      expect(e.message).toContain('the name holds "@"');
+      expect(e.message).not.toContain(SECRET);
+      expect(e.message).not.toContain(TOKEN);
+    }
+    const e = fails("InvalidArgument", () => resolveOpenConfig(definition, { type: "demo", name: `AK:${SECRET}@bucket`, credential: "hmac:a:b" }, "storager"));
+    expect(e.message).not.toContain(SECRET);
+    expect(resolveOpenConfig(definition, "demo://bucket/a@b/?credential=hmac:a:b", "storager").config.workDir).toBe("/a@b/");
+  });
+});

@@ -72,8 +72,8 @@ function shown(name: string): string {
  * An unknown key right after a secret pair is not shown (it may be the secret's tail). Errors carry op `new_storager`/`new_servicer`
  * and the service type; messages never show secret values.
  * @throws ConnectionStringInvalid (string input: bad syntax, unknown pair, bad value, a pair
- *   given twice with different values, a name where the service has none), PairUnsupported (object input: unknown key; a pair the service
- *   does not use), InvalidArgument (object input: bad value),
+ *   given twice with different values, a name where the service has none, a name holding `@`), PairUnsupported (object input: unknown key; a pair the service
+ *   does not use), InvalidArgument (object input: bad value, a name holding `@`),
  *   PairRequired (a required pair is missing).
  */
 export function resolveOpenConfig(
@@ -169,6 +169,7 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
     }
   }
 
+  refuseUserInfo([config["name"], pathName?.name], fromString);
   const requires = (kind === "storager" ? definition.storagerRequires : definition.servicerRequires) ?? [];
   const hint = pathName === undefined ? "" : noNameHint(definition.type, pathName);
   for (const name of requires) {
@@ -189,6 +190,19 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
     throw fromString ? asConnectionStringError(e) : e;
   }
   return { config: config as OpenConfig, pairs, defaults, loose: config.enableLoosePair === true };
+}
+
+/**
+ * Refuses a name holding `@`: URL user information (`cos://AK:SK@bucket/`) is no name, and what is
+ * before the `@` may be a secret, which the driver's own name check would quote. Never shows it.
+ * @throws ConnectionStringInvalid (string input), InvalidArgument (object input)
+ */
+function refuseUserInfo(names: readonly unknown[], fromString: boolean): void {
+  if (!names.some((n) => typeof n === "string" && n.includes("@"))) return;
+  throw storageError(
+    fromString ? ErrorCode.ConnectionStringInvalid : ErrorCode.InvalidArgument,
+    'the name holds "@": URL user information (a user or password and "@" before the bucket name) is not taken, and the name is not shown (it may hold a secret); credentials go in the "credential" pair',
+  );
 }
 
 /**
