@@ -75,6 +75,17 @@ describe("a trailing / names a directory", () => {
     expect((await run(["cat", "c.txt"])).stdout).toBe("hello");
   });
 
+  it("ls file/ lists nothing of the file: ObjectModeInvalid (ls(1): not a directory); ls file lists it", async () => {
+    await writeTree(work, { "l.txt": "hello" });
+    const fs = await run(["ls", "l.txt/"]);
+    expect([fs.code, fs.stdout]).toEqual([10, ""]);
+    expect(fs.stderr).toContain("l.txt/ ends in / (a directory), but l.txt is an object");
+    const store = await run(["ls", cos("obj.bin/")]);
+    expect([store.code, store.stdout]).toEqual([10, ""]);
+    expect((await run(["ls", "no-such-dir/"])).code).toBe(3);
+    expect((await run(["ls", "l.txt"])).stdout).toBe("l.txt\n");
+  });
+
   it("presign d/ is refused as a directory (exit 2) and signs nothing; presign d signs d", async () => {
     const r = await run(["presign", cos("obj.bin/")]);
     expect([r.code, r.stdout]).toEqual([2, ""]);

@@ -7,6 +7,7 @@ import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
 import type { Bind, CommandOptions } from "./command.js";
 import type { Command } from "commander";
 import { shownPath } from "../shown-path.js";
+import { namesDirectory, notADirectory } from "../slashed-operand.js";
 
 /** One level of a listing; stores without dir listings get one synthesised from a prefix listing. */
 async function* oneLevel(store: Storager, signal: AbortSignal): AsyncGenerator<ObjectInfo> {
@@ -58,8 +59,9 @@ async function ls(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
   if (count > 0 || (await isDir(ctx, loc))) return;
   if (isRoot(loc)) throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist (no such bucket or store)`, { op: "ls", service: store.info.service });
   if (startAfter !== undefined) return;
-  // Not a directory: list the object itself, like ls(1) does for a file.
+  // Not a directory: list the object itself, like ls(1) does for a file; `x/` names a directory, never the object x.
   const { endpoint, key } = await ctx.locations.object(loc);
+  if (namesDirectory(loc)) throw await notADirectory(ctx, loc, endpoint, key, "ls");
   const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
   if (info === undefined) {
     throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "ls", service: store.info.service });
