@@ -18,6 +18,10 @@ describe("redactSecrets", () => {
     ["a session token", `sessionToken=${SECRET}`],
     ["a credential whose hmac: was forgotten", `cos://b/?credential=AKID:${SECRET}&location=x`],
     ["a bare secret as the credential", `cos://b/?credential=${SECRET}&location=x`],
+    ["a password in URL user information", `cos://AKID:${SECRET}@b-1250000000/`],
+    ["a percent-encoded password in URL user information", `cos://AKID%3A${SECRET}%40b-1250000000/`],
+    ["a token as URL user information", `oss://${SECRET}@b/`],
+    ["a percent-encoded token as URL user information", `oss://${SECRET}%40b/dir/`],
   ])("hides %s", (_label, text) => {
     const out = redactSecrets(text);
     expect(out).not.toContain(SECRET);
@@ -29,6 +33,8 @@ describe("redactSecrets", () => {
     expect(redactSecrets(text)).toBe(text);
     expect(redactSecrets("cos://b/?credential=hmac:AKID:SK&location=x")).toBe("cos://b/?credential=hmac:***&location=x");
     expect(redactSecrets("cos://b/?credential=ENV&location=x")).toBe("cos://b/?credential=ENV&location=x");
+    // An @ in a path, or an e-mail address, is no user information.
+    expect(redactSecrets("cos://b/dir%40x/a@b.txt, ops@example.com")).toBe("cos://b/dir%40x/a@b.txt, ops@example.com");
     // Core's own message about a credential is prose, not a value.
     expect(redactSecrets("invalid credential (empty, expected ...)")).toBe("invalid credential (empty, expected ...)");
   });

@@ -121,7 +121,10 @@ export function redactSecrets(text: string): string {
   // bare hmac:AK:SK, or percent-encoded: up to whitespace, `&` or a quote
   out = out.replace(/\bhmac:[^\s&"':]+:[^\s&"']+/gi, "hmac:***");
   out = out.replace(/\bhmac%3a[^\s&"']+/gi, "hmac:***");
-  // a password in a URL: scheme://user:password@host
+  // a password in a URL: scheme://user:password@host, also percent-encoded (user%3Apassword%40host)
   out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]*@/gi, "$1***@");
+  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/(?:(?!%3a)[^\s/?#@:%]|%(?!3a|40)[0-9a-f]{2})*%3a)[^\s/?#@]*?%40/gi, "$1***%40");
+  // user information without a password (scheme://TOKEN@host), which may be a token: hidden whole
+  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)(?:[^\s/?#@:%]|%(?!3a|40)[0-9a-f]{2})+(@|%40)/gi, "$1***$2");
   return out;
 }
