@@ -138,3 +138,18 @@ describe("uploads of a location that is not there (L6)", () => {
     expect([r.code, r.stdout]).toEqual([0, ""]);
   });
 });
+
+describe("uploads flags that only shape an abort (review-cli-cmds LOW)", () => {
+  it("--yes or --dry-run without --abort is a usage error, nothing listed or aborted", async () => {
+    const store = newStorager("memory://up-flags/");
+    const upload = await store.createMultipart("big.bin");
+    for (const flag of ["--yes", "--dry-run", "-n"]) {
+      const r = await cli(["uploads", flag, "memory://up-flags/"]);
+      expect([flag, r.code, r.stdout]).toEqual([flag, 2, ""]);
+      expect(r.stderr).toContain("go with --abort");
+    }
+    const left: string[] = [];
+    for await (const o of store.list("", { mode: "part" })) left.push(o.multipartId ?? "");
+    expect(left).toEqual([upload.multipartId]);
+  });
+});
