@@ -20,8 +20,18 @@ export class ProgressReporter {
 
   constructor(
     private readonly listener: ProgressListener | undefined,
-    private readonly total: number | undefined,
+    private total: number | undefined,
   ) {}
+
+  /**
+   * Sets the total once it is known (a body of unknown size read to its end before it is sent), so
+   * the events from here on carry it and the last one, `{ bytes: size, total: size }`, comes as the
+   * last byte goes, not after the service answered. A total given before is kept.
+   * @throws nothing
+   */
+  learnTotal(size: number): void {
+    this.total ??= size;
+  }
 
   /**
    * Reports `bytes` done so far, unless it is not more than already reported.

@@ -173,6 +173,8 @@ async function writeSingle(
     }
     contentMd5 = hashes.md5;
   }
+  // A body of unknown size is whole here: its events carry the total, the last one before the answer.
+  progress.learnTotal(data.length);
   // Plain assignments rather than conditional spreads, which cost ~0.5 µs each on this per-request path.
   const body: DriverBody = { data, size: data.length, onProgress: progress.report };
   if (contentMd5 !== undefined) body.contentMd5 = contentMd5;
