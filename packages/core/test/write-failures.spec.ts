@@ -347,8 +347,9 @@ describe("progress of a body of unknown size", () => {
     const { store } = openGated();
     const small = events();
     await store.write("s", Readable.from([bytes(100_000), bytes(100_000)]), { onProgress: small.onProgress });
+    // Read whole before it is sent, the body's total is known for every event of the request.
     expect(small.seen.at(-1)).toEqual({ bytes: 200_000, total: 200_000 });
-    expect(small.seen.at(-2)).toEqual({ bytes: 200_000 });
+    expect(small.seen.every((p) => p.total === 200_000)).toBe(true);
     const large = events();
     await store.write("m", Readable.from([bytes(MiB), bytes(MiB), bytes(5000)]), { onProgress: large.onProgress });
     expect(large.seen.at(-1)).toEqual({ bytes: 2 * MiB + 5000, total: 2 * MiB + 5000 });
