@@ -58,20 +58,26 @@ export interface ProtectedDirOptions {
   readonly command: string;
   /** Also refuse the current directory and its parents (an unfiltered `rm -r`, which deletes the directory itself). */
   readonly cwdAndParents: boolean;
+  /**
+   * Whether the command goes through a symbolic link the location ends in even without a trailing
+   * `/` (`sync --delete`, `mv -r`: they list and delete what it leads to); `rm -r link` removes the
+   * link itself, so by default only a trailing `/` follows it.
+   */
+  readonly throughLink?: boolean;
 }
 
 /**
  * Refuses, before anything is listed or deleted, a whole-tree delete of a local (fs) location that
  * is the file system's root or the home directory (`$HOME`), or with `cwdAndParents` the current
  * directory or one of its parents: as written (`/`, `/..`, `../../..`, `fs:///`, a profile whose
- * directory is `/`) and where it leads through symbolic links (the last component followed only
- * when the operand ends in `/`). Locations of other services are never refused.
+ * directory is `/`) and where it leads through symbolic links (the last component followed when the
+ * operand ends in `/` or with `throughLink`). Locations of other services are never refused.
  * @throws UsageError (exit 2), naming the operand and the directory it resolves to
  */
 export function refuseProtectedDir(ctx: CliContext, loc: Location, options: ProtectedDirOptions): void {
   if (loc.type !== "fs") return;
   const written = trimmed(loc.path);
-  const real = realOf(loc.path, loc.path.endsWith("/"));
+  const real = realOf(loc.path, options.throughLink === true || loc.path.endsWith("/"));
   const paths = [written, real];
   const what = (reason: string): UsageError =>
     new UsageError(`${options.command} ${JSON.stringify(loc.display)}: refused, it is ${reason}${real === written ? "" : ` (${real})`}: nothing was listed or deleted`);

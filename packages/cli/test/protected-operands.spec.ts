@@ -202,3 +202,20 @@ describe("mv -r of a protected directory (its source tree is deleted as rm -r de
     expect(await exists(join(work, "moved-here"))).toBe(false);
   });
 });
+
+describe("a symbolic link to a protected directory, without a trailing / (review-fixes16 M1)", () => {
+  it("sync --delete into it and mv -r of it are refused: both go through the link; nothing in home changes", async () => {
+    const link = join(work, "homelink");
+    await symlink(home, link);
+    try {
+      const synced = await run(["sync", "--delete", "../src/", link]);
+      expect([synced.code, synced.stderr]).toEqual([2, expect.stringContaining(`refused, it is the home directory (${home})`)]);
+      const moved = await run(["mv", "-r", link, "../moved-link/"]);
+      expect([moved.code, moved.stderr]).toEqual([2, expect.stringContaining("refused, it is the home directory")]);
+      expect(await readTree(home)).toEqual({ "dot.txt": "keep" });
+      expect(await exists(join(work, "moved-link"))).toBe(false);
+    } finally {
+      await unlink(link);
+    }
+  });
+});

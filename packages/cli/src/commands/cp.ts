@@ -20,7 +20,7 @@ function copyOrMove(move: boolean) {
     }
     // mv -r deletes its source tree as rm -r does: not the file system's root, the home directory, . or its parents.
     const filtered = ((opts["include"] as string[] | undefined)?.length ?? 0) + ((opts["exclude"] as string[] | undefined)?.length ?? 0) > 0;
-    if (move) refuseProtectedDir(ctx, srcLoc, { command: "mv -r", cwdAndParents: !filtered });
+    if (move) refuseProtectedDir(ctx, srcLoc, { command: "mv -r", cwdAndParents: !filtered, throughLink: true });
     const report = await transferTree(ctx, command, srcLoc, dstLoc, settings, {
       kind: "copy",
       move,

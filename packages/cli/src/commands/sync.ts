@@ -13,7 +13,7 @@ async function sync(ctx: CliContext, [src, dst]: string[], opts: CommandOptions)
   const writeOptions = givenFieldsOf(opts);
   const [srcLoc, dstLoc] = [ctx.locations.parse(src!), ctx.locations.parse(dst!)];
   // Deleting extras in the file system's root or the home directory is refused before anything is listed.
-  if (opts["delete"] === true) refuseProtectedDir(ctx, dstLoc, { command: "sync --delete", cwdAndParents: false });
+  if (opts["delete"] === true) refuseProtectedDir(ctx, dstLoc, { command: "sync --delete", cwdAndParents: false, throughLink: true });
   await transferTree(ctx, "sync", srcLoc, dstLoc, transferSettings(opts), {
     kind: "sync",
     move: false,
