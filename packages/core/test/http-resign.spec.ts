@@ -113,6 +113,34 @@ describe("a request waiting for a pooled connection", () => {
   });
 });
 
+describe("a fresh signature that brings a header Node refuses (review-fixes16 L1)", () => {
+  it("fails that request with InvalidArgument, nothing sent, and leaves no unhandled rejection", async () => {
+    const s = await serve(slowFirst());
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      let n = 0;
+      const c = client({
+        resignAfterMs: 100,
+        sign: (r) => {
+          n += 1;
+          r.headers["x-token"] = n === 3 ? "tok\nen" : "token";
+        },
+      });
+      const slow = c.sendBuffered(get(s.port, "/slow"));
+      const e = await failure(c.sendBuffered(get(s.port, "/queued")));
+      await slow;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(e.code).toBe("InvalidArgument");
+      expect(s.seen.map((r) => r.url)).toEqual(["/slow"]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});
+
 describe("a refused request time (the request expired) with the clock right", () => {
   const expired: Handler = (_req, res, n) => (n === 0 ? reply(res, 403, "expired", { date: new Date().toUTCString() }) : reply(res, 200, "ok"));
 

@@ -205,14 +205,19 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       if (settled) return;
       const fresh = options.beforeWrite?.();
       if (fresh === undefined) return write();
-      fresh.then(
-        (signed) => {
-          if (settled || req.destroyed) return;
+      // Errors kept as they are (their code classifies them; one from another realm is no `instanceof Error`).
+      const fail = (e: unknown): void => destroyRequest(req, typeof e === "object" && e !== null ? (e as Error) : new Error(String(e)));
+      fresh.then((signed) => {
+        if (settled || req.destroyed) return;
+        // A header the new signature brought that Node refuses fails this attempt, never the process.
+        try {
           replaceHead(req, headers, signed);
-          write();
-        },
-        (e: unknown) => destroyRequest(req, e instanceof Error ? e : new Error(String(e))),
-      );
+        } catch (e) {
+          fail(e);
+          return;
+        }
+        write();
+      }, fail);
     });
   });
 }
