@@ -143,7 +143,8 @@ export class Locations {
   /** A local path (never a profile or connection string), opened as `fs`. */
   local(arg: string): Location {
     const abs = resolvePathNative(this.opts.cwd, arg).split("\\").join("/");
-    const dir = /[\\/]$/.test(arg) || arg === "." || arg === "..";
+    // `x/`, and `x/.` or `x/..` (which name a directory too: `rm x/.` must not delete a file x).
+    const dir = /[\\/]$/.test(arg) || /(^|[\\/])\.\.?$/.test(arg);
     const path = dir ? asDir(abs) : abs;
     return { display: arg, type: "fs", name: "", query: "", path, local: true, key: `fs://${path}` };
   }

@@ -86,6 +86,15 @@ describe("a trailing / names a directory", () => {
     expect((await run(["ls", "l.txt"])).stdout).toBe("l.txt\n");
   });
 
+  it("x/. names a directory as x/ does (review-fixes16 L3): rm, cat and ls of file/. act on nothing", async () => {
+    await writeTree(work, { "dot.txt": "kept" });
+    for (const argv of [["rm", "dot.txt/."], ["rm", "-f", "dot.txt/."], ["cat", "dot.txt/."], ["ls", "dot.txt/."]]) {
+      const r = await run(argv);
+      expect([argv, r.code, r.stdout]).toEqual([argv, 10, ""]);
+    }
+    expect((await run(["cat", "dot.txt"])).stdout).toBe("kept");
+  });
+
   it("presign d/ is refused as a directory (exit 2) and signs nothing; presign d signs d", async () => {
     const r = await run(["presign", cos("obj.bin/")]);
     expect([r.code, r.stdout]).toEqual([2, ""]);
