@@ -62,6 +62,7 @@ export { runMultipartAbortSuite, type MultipartAbortContext, type MultipartAbort
 export { runMovePinnedSuite, type MovePinnedContext, type MovePinnedOptions } from "./move-pinned.js";
 export { runAppendLostAnswerSuite, type AppendLostAnswerOptions } from "./append-lost-answer.js";
 export { runPresignAbortSuite, type PresignAbortOptions } from "./presign-abort.js";
+export { runArchivedObjectSuite, type ArchivedObjectOptions, type ArchiveEmulator } from "./archived-objects.js";
 export { runForeignErrorBodySuite } from "./foreign-error-body.js";
 export { runGateway503Suite, type Gateway503Options } from "./gateway-503.js";
 export { runUnranged416Suite } from "./unranged-416.js";
