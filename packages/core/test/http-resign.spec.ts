@@ -141,6 +141,29 @@ describe("a fresh signature that brings a header Node refuses (review-fixes16 L1
   });
 });
 
+describe("a re-signing slower than the idle timeout (review-fixes16 L2)", () => {
+  it("fails that attempt as one before sending, so even a non-idempotent POST is retried, and sent once", async () => {
+    const s = await serve(slowFirst());
+    let n = 0;
+    const c = client({
+      resignAfterMs: 50,
+      timeoutMs: 150,
+      retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+      sign: async (r) => {
+        n += 1;
+        if (n === 3) await new Promise((resolve) => timers.push(setTimeout(resolve, 400)));
+        r.headers["authorization"] = `sig-${n}`;
+      },
+    });
+    const slow = c.sendBuffered(get(s.port, "/slow")).catch(() => undefined);
+    const post: HttpRequest = { ...get(s.port, "/append"), method: "POST", body: Buffer.from("data") };
+    const r = await c.sendBuffered(post, { idempotent: false });
+    await slow;
+    expect(r.status).toBe(200);
+    expect(s.seen.filter((q) => q.url === "/append")).toHaveLength(1);
+  });
+});
+
 describe("a refused request time (the request expired) with the clock right", () => {
   const expired: Handler = (_req, res, n) => (n === 0 ? reply(res, 403, "expired", { date: new Date().toUTCString() }) : reply(res, 200, "ok"));
 

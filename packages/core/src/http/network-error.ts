@@ -21,6 +21,7 @@ const TRANSIENT = new Set([
   "HPE_UNEXPECTED_CONTENT_LENGTH",
   "ESTOWAGE_TIMEOUT",
   "ESTOWAGE_CONNECT_TIMEOUT",
+  "ESTOWAGE_UNSENT_TIMEOUT",
   "ESTOWAGE_PAUSED_TIMEOUT",
 ]);
 
@@ -35,7 +36,7 @@ const UNTRUSTED = new Set([
 ]);
 
 /** Failures that happen before a request can have reached the server. */
-const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN", "ESTOWAGE_CONNECT_TIMEOUT"]);
+const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN", "ESTOWAGE_CONNECT_TIMEOUT", "ESTOWAGE_UNSENT_TIMEOUT"]);
 
 /**
  * Node's refusals of a request it was asked to send, raised before anything is sent: a header
@@ -133,6 +134,17 @@ export function timeoutError(ms: number): NodeJS.ErrnoException {
 export function connectTimeoutError(ms: number): NodeJS.ErrnoException {
   const e: NodeJS.ErrnoException = new Error(`could not connect within ${ms} ms`);
   e.code = "ESTOWAGE_CONNECT_TIMEOUT";
+  return e;
+}
+
+/**
+ * The error a request gets when its connection sat idle for `ms` before a byte of it was written
+ * (signing it again took that long): nothing was sent, so it is retried as a failure before sending.
+ * @throws nothing
+ */
+export function unsentTimeoutError(ms: number): NodeJS.ErrnoException {
+  const e: NodeJS.ErrnoException = new Error(`nothing was sent within ${ms} ms of getting a connection (signing the request again took that long)`);
+  e.code = "ESTOWAGE_UNSENT_TIMEOUT";
   return e;
 }
 

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { abortError, onAbort } from "../io/abort.js";
 import type { Agents } from "./agents.js";
 import { hostHeader, queryString, type HttpRequest } from "./http-request.js";
-import { connectTimeoutError, pausedTimeoutError, timeoutError } from "./network-error.js";
+import { connectTimeoutError, pausedTimeoutError, timeoutError, unsentTimeoutError } from "./network-error.js";
 
 /** Buffers above this size are written in slices of it, so upload progress can be reported. */
 const PROGRESS_SLICE = 1024 * 1024;
@@ -143,6 +143,8 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
     });
     const pausedMs = options.pausedTimeoutMs ?? pausedBodyTimeoutMs(options.timeoutMs);
     let response: { message: IncomingMessage; paused: () => boolean } | undefined;
+    /** Whether a byte of the request may have been written (a timeout before is one before sending). */
+    let writing = false;
     req.setTimeout(options.timeoutMs, () => {
       if (response !== undefined) {
         // In the middle of the body: the message carries the reason (not "the connection closed").
@@ -150,7 +152,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
         return;
       }
       const connecting = req.socket?.connecting === true;
-      destroyRequest(req, connecting ? connectTimeoutError(options.timeoutMs) : timeoutError(options.timeoutMs));
+      destroyRequest(req, connecting ? connectTimeoutError(options.timeoutMs) : writing ? timeoutError(options.timeoutMs) : unsentTimeoutError(options.timeoutMs));
     });
     req.on("error", fail);
     req.on("response", (res: IncomingMessage) => {
@@ -182,6 +184,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
           };
     const write = (): void => {
       if (settled || req.destroyed) return;
+      writing = true;
       if (body === undefined) {
         req.end();
       } else if (Buffer.isBuffer(body)) {
