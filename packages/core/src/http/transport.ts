@@ -1,13 +1,10 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { Readable } from "node:stream";
 import { abortError, onAbort } from "../io/abort.js";
 import type { Agents } from "./agents.js";
 import { hostHeader, queryString, type HttpRequest } from "./http-request.js";
 import { connectTimeoutError, pausedTimeoutError, timeoutError, unsentTimeoutError } from "./network-error.js";
-
-/** Buffers above this size are written in slices of it, so upload progress can be reported. */
-const PROGRESS_SLICE = 1024 * 1024;
+import { guard, pipeStream, spent, swallow, writeBuffer } from "./request-body.js";
 
 /** The shortest default bound of a paused response body (see {@link pausedBodyTimeoutMs}). */
 const PAUSED_BODY_MIN_MS = 10 * 60_000;
@@ -247,32 +244,6 @@ function needsLength(method: string): boolean {
   return method === "PUT" || method === "POST";
 }
 
-function writeBuffer(req: ClientRequest, body: Buffer, onProgress: ((bytes: number) => void) | undefined): void {
-  if (onProgress === undefined || body.length <= PROGRESS_SLICE) {
-    req.end(body, () => onProgress?.(body.length));
-    return;
-  }
-  let at = 0;
-  const pump = (): void => {
-    while (at < body.length) {
-      const end = Math.min(body.length, at + PROGRESS_SLICE);
-      const ok = req.write(body.subarray(at, end));
-      at = end;
-      const sent = at;
-      if (!ok) {
-        req.once("drain", () => {
-          onProgress(sent);
-          pump();
-        });
-        return;
-      }
-      onProgress(sent);
-    }
-    req.end();
-  };
-  pump();
-}
-
 /**
  * Swaps the socket's idle timer for the much longer `pausedMs` while `res` is paused by its reader
  * (backpressure): a slow consumer is not a silent server. The idle timer runs again once the reader
@@ -307,48 +278,4 @@ function destroyRequest(req: ClientRequest, error: Error): void {
   if (req.destroyed) return;
   req.socket?.once("error", swallow);
   req.destroy(error);
-}
-
-/** True when a one-shot body stream cannot give a byte any more (ended, destroyed or errored). */
-function spent(body: Readable): boolean {
-  return body.destroyed || body.errored !== null || body.readableEnded;
-}
-
-/** Bodies that already carry {@link swallow}: a failure after their request closed must not crash the process. */
-const guarded = new WeakSet<Readable>();
-const swallow = (): void => undefined;
-
-/** Gives `body` the {@link swallow} listener once (from when its request is made, before any socket). */
-function guard(body: Readable): void {
-  if (guarded.has(body)) return;
-  guarded.add(body);
-  body.on("error", swallow);
-}
-
-/**
- * Pipes `body` into `req`, counting its bytes for progress. Its listeners belong to
- * this attempt only: they are removed when `req` closes, so a retry neither reports
- * progress twice nor sees another attempt's failure. A failure of `body` itself
- * destroys `req` with that error after calling `hooks.failed`.
- */
-function pipeStream(req: ClientRequest, body: Readable, onProgress: ((bytes: number) => void) | undefined, hooks: { touched: () => void; failed: () => void }): void {
-  let sent = 0;
-  const onData = (chunk: Buffer | string): void => {
-    hooks.touched();
-    sent += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-    onProgress?.(sent);
-  };
-  const onError = (e: Error): void => {
-    hooks.failed();
-    req.destroy(e);
-  };
-  guard(body);
-  body.on("data", onData);
-  body.once("error", onError);
-  req.once("close", () => {
-    body.removeListener("data", onData);
-    body.removeListener("error", onError);
-    if (!body.readableEnded) body.unpipe(req);
-  });
-  body.pipe(req);
 }
