@@ -22,6 +22,10 @@ describe("redactSecrets", () => {
     ["a percent-encoded password in URL user information", `cos://AKID%3A${SECRET}%40b-1250000000/`],
     ["a token as URL user information", `oss://${SECRET}@b/`],
     ["a percent-encoded token as URL user information", `oss://${SECRET}%40b/dir/`],
+    ["user information encoded in part (: literal, @ encoded)", `cos://AKID:${SECRET}%40b-1250000000/`],
+    ["user information encoded in part (: encoded, @ literal)", `cos://AKID%3A${SECRET}@b-1250000000/`],
+    ["a password holding @", `cos://AKID:${SECRET}@x@b-1250000000/`],
+    ["user information in a wholly encoded endpoint URL", `cos://b/?endpoint=https%3A%2F%2Fuser%3A${SECRET}%40host&location=x`],
   ])("hides %s", (_label, text) => {
     const out = redactSecrets(text);
     expect(out).not.toContain(SECRET);
@@ -35,6 +39,8 @@ describe("redactSecrets", () => {
     expect(redactSecrets("cos://b/?credential=ENV&location=x")).toBe("cos://b/?credential=ENV&location=x");
     // An @ in a path, or an e-mail address, is no user information.
     expect(redactSecrets("cos://b/dir%40x/a@b.txt, ops@example.com")).toBe("cos://b/dir%40x/a@b.txt, ops@example.com");
+    // Neighbouring quoted values never merge into one "user information".
+    expect(redactSecrets('"memory://x","admin@example.com"')).toBe('"memory://x","admin@example.com"');
     // Core's own message about a credential is prose, not a value.
     expect(redactSecrets("invalid credential (empty, expected ...)")).toBe("invalid credential (empty, expected ...)");
   });

@@ -45,6 +45,21 @@ const AUTHORIZATION = keyed("authorization");
 const QUOTED_TOKEN = /((?<=["'])token(["'])\s*([=:])\s*(["']?))/gi;
 const CREDENTIAL_PROTOCOL = /^(hmac|apikey|basic|base64|file)(?::|%3a)/i;
 
+/**
+ * `scheme://` then user information up to the last `@` (or `%40`) before the host: a value ends
+ * at whitespace, a quote, a comma or `<>`, so neighbouring values never merge. Groups: 1 = the
+ * scheme and `//`, 2 = the user information, 3 = the `@`.
+ */
+const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'`,<>]*)(@|%40)/gi;
+/** {@link USERINFO} in a URL percent-encoded whole (`https%3A%2F%2F…%40host`), which ends at `&` or an encoded `/` too. */
+const ENCODED_USERINFO = /(\b[a-z][a-z0-9+.-]*%3a%2f%2f)((?:(?!%2f)[^\s/?#&"'`,<>])*)(%40)/gi;
+
+/** Keeps a user name (up to the first `:` or `%3A`), hides what follows; user information without one is hidden whole. */
+function hideUserinfo(_match: string, scheme: string, userinfo: string, at: string): string {
+  const colon = /:|%3a/i.exec(userinfo);
+  return colon === null ? `${scheme}***${at}` : `${scheme}${userinfo.slice(0, colon.index + colon[0].length)}***${at}`;
+}
+
 /** Where a value starting at `start` ends: its closing `quote`, else whitespace or `&` (or `stops`). */
 function valueEnd(text: string, start: number, quote: string, stops: RegExp): number {
   let i = start;
@@ -121,10 +136,10 @@ export function redactSecrets(text: string): string {
   // bare hmac:AK:SK, or percent-encoded: up to whitespace, `&` or a quote
   out = out.replace(/\bhmac:[^\s&"':]+:[^\s&"']+/gi, "hmac:***");
   out = out.replace(/\bhmac%3a[^\s&"']+/gi, "hmac:***");
-  // a password in a URL: scheme://user:password@host, also percent-encoded (user%3Apassword%40host)
-  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]*@/gi, "$1***@");
-  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/(?:(?!%3a)[^\s/?#@:%]|%(?!3a|40)[0-9a-f]{2})*%3a)[^\s/?#@]*?%40/gi, "$1***%40");
-  // user information without a password (scheme://TOKEN@host), which may be a token: hidden whole
-  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)(?:[^\s/?#@:%]|%(?!3a|40)[0-9a-f]{2})+(@|%40)/gi, "$1***$2");
+  // URL user information (scheme://user:password@host), also percent-encoded in part or whole, or
+  // the whole URL so (an endpoint pair: https%3A%2F%2Fuser%3Apass%40host): the password, or a user
+  // part without one (which may be a token), is hidden.
+  out = out.replace(USERINFO, hideUserinfo);
+  out = out.replace(ENCODED_USERINFO, hideUserinfo);
   return out;
 }
