@@ -164,6 +164,37 @@ describe("a re-signing slower than the idle timeout (review-fixes16 L2)", () => 
   });
 });
 
+describe("a pooled connection the server closes while the request is signed again (review-fixes17 L1)", () => {
+  it("fails that attempt as one before sending, so a non-idempotent POST is retried, and sent once", async () => {
+    // `/slow` is answered after 150 ms, then its kept-alive connection is closed 100 ms later.
+    const s = await serve((req, res) => {
+      if (req.url?.startsWith("/slow") !== true) return reply(res, 200, "ok");
+      timers.push(
+        setTimeout(() => {
+          reply(res, 200, "slow");
+          timers.push(setTimeout(() => req.socket.destroy(), 100));
+        }, 150),
+      );
+    });
+    let n = 0;
+    const c = client({
+      resignAfterMs: 50,
+      retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+      sign: async (r) => {
+        n += 1;
+        if (n === 3) await new Promise((resolve) => timers.push(setTimeout(resolve, 400)));
+        r.headers["authorization"] = `sig-${n}`;
+      },
+    });
+    const slow = c.sendBuffered(get(s.port, "/slow"));
+    const post: HttpRequest = { ...get(s.port, "/append"), method: "POST", body: Buffer.from("data") };
+    const r = await c.sendBuffered(post, { idempotent: false });
+    await slow;
+    expect(r.status).toBe(200);
+    expect(s.seen.filter((q) => q.url === "/append")).toHaveLength(1);
+  });
+});
+
 describe("a refused request time (the request expired) with the clock right", () => {
   const expired: Handler = (_req, res, n) => (n === 0 ? reply(res, 403, "expired", { date: new Date().toUTCString() }) : reply(res, 200, "ok"));
 

@@ -22,6 +22,7 @@ const TRANSIENT = new Set([
   "ESTOWAGE_TIMEOUT",
   "ESTOWAGE_CONNECT_TIMEOUT",
   "ESTOWAGE_UNSENT_TIMEOUT",
+  "ESTOWAGE_UNSENT",
   "ESTOWAGE_PAUSED_TIMEOUT",
 ]);
 
@@ -36,7 +37,7 @@ const UNTRUSTED = new Set([
 ]);
 
 /** Failures that happen before a request can have reached the server. */
-const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN", "ESTOWAGE_CONNECT_TIMEOUT", "ESTOWAGE_UNSENT_TIMEOUT"]);
+const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN", "ESTOWAGE_CONNECT_TIMEOUT", "ESTOWAGE_UNSENT_TIMEOUT", "ESTOWAGE_UNSENT"]);
 
 /**
  * Node's refusals of a request it was asked to send, raised before anything is sent: a header
@@ -146,6 +147,23 @@ export function unsentTimeoutError(ms: number): NodeJS.ErrnoException {
   const e: NodeJS.ErrnoException = new Error(`nothing was sent within ${ms} ms of getting a connection (signing the request again took that long)`);
   e.code = "ESTOWAGE_UNSENT_TIMEOUT";
   return e;
+}
+
+/**
+ * `e`, a socket's failure before a byte of the request was written (a pooled connection the server
+ * closed while the request was signed again), as one that certainly happened before sending: its
+ * code `ESTOWAGE_UNSENT`, `e` its cause. Only transient socket failures are so turned; others
+ * (a header Node refuses, errors already known to come before sending, StorageErrors) are
+ * returned as they are.
+ * @throws nothing
+ */
+export function unsentError(e: unknown): unknown {
+  // Only a transient socket failure (a reset, a hang-up); anything else keeps its own meaning.
+  const code = errnoOf(e);
+  if (isStorageError(e) || failedBeforeSend(e) || code === undefined || !TRANSIENT.has(code)) return e;
+  const error: NodeJS.ErrnoException = new Error(`${(e as Error).message ?? String(e)} (before a byte of the request was written)`, { cause: e });
+  error.code = "ESTOWAGE_UNSENT";
+  return error;
 }
 
 /** The error of a response body whose reader left it paused for `ms`: its connection was closed. @throws nothing */

@@ -33,16 +33,17 @@ export function writeBuffer(req: ClientRequest, body: Buffer, onProgress: ((byte
   pump();
 }
 
-/** True when a one-shot body stream cannot give a byte any more (ended, destroyed or errored). */
+/** True when a one-shot body stream cannot give a byte any more (ended, destroyed or errored). @throws nothing */
 export function spent(body: Readable): boolean {
   return body.destroyed || body.errored !== null || body.readableEnded;
 }
 
 /** Bodies that already carry {@link swallow}: a failure after their request closed must not crash the process. */
 const guarded = new WeakSet<Readable>();
+/** An error listener that does nothing (the failure is reported elsewhere). @throws nothing */
 export const swallow = (): void => undefined;
 
-/** Gives `body` the {@link swallow} listener once (from when its request is made, before any socket). */
+/** Gives `body` the {@link swallow} listener once (from when its request is made, before any socket). @throws nothing */
 export function guard(body: Readable): void {
   if (guarded.has(body)) return;
   guarded.add(body);
@@ -54,6 +55,7 @@ export function guard(body: Readable): void {
  * this attempt only: they are removed when `req` closes, so a retry neither reports
  * progress twice nor sees another attempt's failure. A failure of `body` itself
  * destroys `req` with that error after calling `hooks.failed`.
+ * @throws nothing (failures reach `req` as its error)
  */
 export function pipeStream(req: ClientRequest, body: Readable, onProgress: ((bytes: number) => void) | undefined, hooks: { touched: () => void; failed: () => void }): void {
   let sent = 0;

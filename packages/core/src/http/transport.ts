@@ -3,7 +3,7 @@ import { request as httpsRequest } from "node:https";
 import { abortError, onAbort } from "../io/abort.js";
 import type { Agents } from "./agents.js";
 import { hostHeader, queryString, type HttpRequest } from "./http-request.js";
-import { connectTimeoutError, pausedTimeoutError, timeoutError, unsentTimeoutError } from "./network-error.js";
+import { connectTimeoutError, pausedTimeoutError, timeoutError, unsentError, unsentTimeoutError } from "./network-error.js";
 import { guard, pipeStream, spent, swallow, writeBuffer } from "./request-body.js";
 
 /** The shortest default bound of a paused response body (see {@link pausedBodyTimeoutMs}). */
@@ -85,7 +85,8 @@ export class DispatchError extends Error {
  * arrived (the body is left to the caller; destroying it frees the socket).
  * Adds `host` and, for Buffer bodies, `content-length` when missing. Aborting
  * `signal` destroys the request (and a response still streaming) with `Aborted`;
- * a connection not opened within `timeoutMs` fails with code `ESTOWAGE_CONNECT_TIMEOUT`, an idle one with `ESTOWAGE_TIMEOUT`. While the
+ * a connection not opened within `timeoutMs` fails with code `ESTOWAGE_CONNECT_TIMEOUT`, an idle one with `ESTOWAGE_TIMEOUT`
+ * (`ESTOWAGE_UNSENT_TIMEOUT` while nothing was written yet; a socket failure then is `ESTOWAGE_UNSENT`). While the
  * response body is paused by its reader the idle timer gives way to `pausedTimeoutMs`, after
  * which the body fails with `ESTOWAGE_PAUSED_TIMEOUT` and its connection is closed; it starts
  * again when the reader wants more.
@@ -151,7 +152,9 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       const connecting = req.socket?.connecting === true;
       destroyRequest(req, connecting ? connectTimeoutError(options.timeoutMs) : writing ? timeoutError(options.timeoutMs) : unsentTimeoutError(options.timeoutMs));
     });
-    req.on("error", fail);
+    // A socket failure before a byte was written (a pooled connection closed while the request was
+    // signed again) certainly came before sending: even a non-idempotent request may be retried.
+    req.on("error", (e: unknown) => fail(writing ? e : unsentError(e)));
     req.on("response", (res: IncomingMessage) => {
       if (settled) {
         res.destroy();
