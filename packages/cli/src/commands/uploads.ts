@@ -52,7 +52,7 @@ async function uploadStores(ctx: CliContext, loc: Location): Promise<Array<{ sto
 async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   // --yes and --dry-run only shape an abort: without --abort they would be ignored, so the command may not be what was meant.
   const abortOnly = [opts["yes"] ? "--yes" : "", opts["dryRun"] ? "--dry-run" : ""].filter((f) => f !== "");
-  if (!opts["abort"] && abortOnly.length > 0) throw new UsageError(`uploads: ${abortOnly.join(" and ")} go with --abort (without it, uploads only lists)`);
+  if (!opts["abort"] && abortOnly.length > 0) throw new UsageError(`uploads: ${abortOnly.join(" and ")} ${abortOnly.length === 1 ? "goes" : "go"} with --abort (without it, uploads only lists)`);
   const loc = ctx.locations.parse(arg!);
   const olderThan = opts["olderThan"] as number | undefined;
   const cutoff = olderThan === undefined ? undefined : Date.now() - olderThan;
