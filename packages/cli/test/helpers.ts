@@ -144,6 +144,18 @@ export interface CliEmulator {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the COS emulator on 127.0.0.1 with `buckets`, in this process, with the COS driver
+ * registered for `main`/`run` (the caller stops it).
+ */
+export async function startCosEmulator(buckets: readonly string[]): Promise<CliEmulator> {
+  await import("@stowage/cos");
+  const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
+    startEmulator(o: { provider: "cos"; buckets: string[]; host: string }): Promise<CliEmulator>;
+  };
+  return startEmulator({ provider: "cos", buckets: [...buckets], host: "127.0.0.1" });
+}
+
 /** What {@link cosWorkspace} sets up. */
 export interface CosWorkspace<E> {
   /** The COS emulator, serving `bucket`. */

@@ -12,7 +12,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ObjectInfo } from "@stowage/core";
 import { main } from "../src/index.js";
-import { bytes, cleanEnv, removeDir, tempDir, type CliEmulator } from "./helpers.js";
+import { bytes, cleanEnv, removeDir, tempDir, startCosEmulator, type CliEmulator } from "./helpers.js";
 
 const BUCKET = "presign-headers-1250000000";
 const MiB = 1024 * 1024;
@@ -59,11 +59,7 @@ async function headersOf(loc: string): Promise<Partial<ObjectInfo>> {
 }
 
 beforeAll(async () => {
-  await import("@stowage/cos");
-  const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-    startEmulator(o: { provider: "cos"; buckets: string[]; host: string }): Promise<CliEmulator>;
-  };
-  emulator = await startEmulator({ provider: "cos", buckets: [BUCKET], host: "127.0.0.1" });
+  emulator = await startCosEmulator([BUCKET]);
   work = await tempDir();
   env = cleanEnv(join(work, "home"));
 });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
 import { main } from "../src/index.js";
-import { cleanEnv, exists, readTree, removeDir, tempDir, writeTree, type CliEmulator } from "./helpers.js";
+import { cleanEnv, exists, readTree, removeDir, tempDir, writeTree, startCosEmulator, type CliEmulator } from "./helpers.js";
 
 const BUCKET = "rm-operands-1250000000";
 let emulator: CliEmulator | undefined;
@@ -19,11 +19,7 @@ const run = (argv: string[], stdin?: string) =>
 const cos = (path: string): string => emulator!.connectionString(BUCKET, "/").replace(`cos://${BUCKET}/`, `cos://${BUCKET}/${path}`);
 
 beforeAll(async () => {
-  await import("@stowage/cos");
-  const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-    startEmulator(o: { provider: "cos"; buckets: string[]; host: string }): Promise<CliEmulator>;
-  };
-  emulator = await startEmulator({ provider: "cos", buckets: [BUCKET], host: "127.0.0.1" });
+  emulator = await startCosEmulator([BUCKET]);
   work = await tempDir();
   env = cleanEnv(join(work, "home"));
 });
