@@ -1,6 +1,7 @@
-import { posix, resolve as resolvePathNative } from "node:path";
+import { posix } from "node:path";
 import { ErrorCode, getService, newStorager, parseConnectionString, redactSecrets, storageError, type Storager } from "@stowage/core";
 import { ensureDriver, registerBundledDrivers } from "./drivers.js";
+import { resolveLocalPath } from "./local-path.js";
 import { connectionPath, fromProfile, refuseUserInfo, shortenPairs, withCutHint, workDirHint } from "./location-text.js";
 import { UsageError } from "./errors.js";
 import { loadProfiles, type Profiles } from "./profiles.js";
@@ -140,9 +141,14 @@ export class Locations {
     return this.local(arg);
   }
 
-  /** A local path (never a profile or connection string), opened as `fs`. */
+  /**
+   * A local path (never a profile or connection string), opened as `fs`. A `..` in it is resolved as
+   * the kernel does: through symbolic links, and only after a directory.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` or `PermissionDenied` when a name
+   *   before a `..` cannot be gone through
+   */
   local(arg: string): Location {
-    const abs = resolvePathNative(this.opts.cwd, arg).split("\\").join("/");
+    const abs = resolveLocalPath(this.opts.cwd, arg).split("\\").join("/");
     // `x/`, and `x/.` or `x/..` (which name a directory too: `rm x/.` must not delete a file x).
     const dir = /[\\/]$/.test(arg) || /(^|[\\/])\.\.?$/.test(arg);
     const path = dir ? asDir(abs) : abs;

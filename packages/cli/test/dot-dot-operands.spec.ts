@@ -1,0 +1,69 @@
+/**
+ * A local operand holding `..` names what the kernel reaches, as rm(1) and ls(1) see it: `p/g/..`
+ * with `g` a file or a missing name names nothing (nothing deleted), and `p/link/..` is the parent
+ * of where the link leads, not `p`. In process, on fs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { symlink } from "node:fs/promises";
+import { join } from "node:path";
+import { main } from "../src/index.js";
+import { cleanEnv, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+
+let work: string;
+let env: NodeJS.ProcessEnv;
+const run = (argv: string[]) => main(argv, { env, cwd: work });
+
+beforeAll(async () => {
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"));
+});
+
+afterAll(async () => {
+  await removeDir(work);
+});
+
+describe("a .. after a name that is not a directory", () => {
+  it("rm -r p/g/.. with g a file deletes nothing and says g is not a directory", async () => {
+    await writeTree(work, { "p/g": "file", "p/keep.txt": "keep" });
+    const r = await run(["rm", "-r", "--yes", "p/g/.."]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("is not a directory");
+    expect(await readTree(join(work, "p"))).toEqual({ g: "file", "keep.txt": "keep" });
+  });
+
+  it("rm -r p/missing/.. deletes nothing and exits as for a missing operand", async () => {
+    await writeTree(work, { "q/keep.txt": "keep" });
+    const r = await run(["rm", "-r", "--yes", "q/missing/.."]);
+    expect([r.code, r.stdout]).toEqual([3, ""]);
+    expect(r.stderr).toContain("does not exist");
+    expect(await readTree(join(work, "q"))).toEqual({ "keep.txt": "keep" });
+  });
+
+  it("cp into d/new/.. with new missing copies nothing", async () => {
+    await writeTree(work, { "src.txt": "s", "d/old.txt": "o" });
+    const r = await run(["cp", "src.txt", "d/new/../copy.txt"]);
+    expect(r.code).toBe(3);
+    expect(await readTree(join(work, "d"))).toEqual({ "old.txt": "o" });
+  });
+});
+
+describe("a .. after a symbolic link to a directory", () => {
+  it("ls and rm -r go to the parent of where the link leads, as the shell does", async () => {
+    await writeTree(work, { "far/dir/inner.txt": "i", "far/sibling.txt": "s", "near/keep.txt": "keep" });
+    await symlink(join(work, "far/dir"), join(work, "near/link"));
+    const ls = await run(["ls", "near/link/../"]);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).toContain("sibling.txt");
+    expect(ls.stdout).not.toContain("keep.txt");
+    const rm = await run(["rm", "-r", "--yes", "--include", "sibling.txt", "near/link/.."]);
+    expect(rm.code).toBe(0);
+    expect(await readTree(join(work, "far"))).toEqual({ "dir/inner.txt": "i" });
+    expect(await readTree(join(work, "near"))).toMatchObject({ "keep.txt": "keep" });
+  });
+
+  it("a .. without links still resolves as before", async () => {
+    await writeTree(work, { "plain/a/x.txt": "x", "plain/b.txt": "b" });
+    const r = await run(["cat", "plain/a/../b.txt"]);
+    expect([r.code, r.stdout]).toEqual([0, "b"]);
+  });
+});
