@@ -6,6 +6,10 @@ import { globalPairs, isStorageError, parsePairValue } from "@stowage/core";
  * `--part-size 64MB` and `part_size=64MB` mean the same: `K`, `M`, `G`, `T` and
  * `KiB`, `MiB`... are powers of 1024 (`5M` = `5MiB` = 5 × 1024 × 1024), `KB`,
  * `MB`, `GB`, `TB` powers of 1000 (`64MB` = 64,000,000).
+ *
+ * The parsers (`parseSize`, `parseRate`, `parseCount`, `parseAge`) are CLI-internal: not exported
+ * from `@stowage/cli`, called only with flag text; `flagParser` (transfer/settings.ts) turns their
+ * RangeError into commander's InvalidArgumentError, a usage error.
  */
 
 /**

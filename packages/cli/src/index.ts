@@ -9,7 +9,7 @@ export { EXIT_CODES, UsageError, exitCodeOf, describeError } from "./errors.js";
 export { Locations, sameAccount, type Location, type Endpoint, type SharedStore } from "./locations.js";
 export { loadProfiles, defaultConfigPath, type Profiles } from "./profiles.js";
 export { ensureDriver, registerBundledDrivers, BUNDLED_SCHEMES, KNOWN_SCHEMES } from "./drivers.js";
-export { parseSize, formatBytes } from "./format.js";
+export { formatBytes } from "./format.js";
 export { TRANSFER_DEFAULTS, type TransferSettings } from "./transfer/settings.js";
 export type { TransferStats } from "./transfer/stats.js";
 export { compareObjects, verifyCopy, hashObject, type VerifyResult, type Checksums } from "./verify.js";

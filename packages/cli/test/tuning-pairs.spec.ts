@@ -8,8 +8,8 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { globalPairs, parsePairValue, registerService, unregisterService, type OpenConfig, type StorageDriver } from "@stowage/core";
 import { memoryService } from "@stowage/memory";
-import { main, parseSize } from "../src/index.js";
-import { parseRate } from "../src/format.js";
+import { main } from "../src/index.js";
+import { parseRate, parseSize } from "../src/format.js";
 import { bytes, cleanEnv, removeDir, tempDir } from "./helpers.js";
 
 const MiB = 1024 * 1024;

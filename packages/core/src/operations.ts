@@ -26,9 +26,6 @@ export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
 /** Names of the Servicer operations. */
 export const SERVICE_OPERATIONS = ["create", "delete", "get", "list"] as const;
 
-/** One Servicer operation name. */
-export type ServiceOperation = (typeof SERVICE_OPERATIONS)[number];
-
 /** `completeMultipart` → `complete_multipart`: the op names used in errors. */
 export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());

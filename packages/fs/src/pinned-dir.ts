@@ -1,5 +1,5 @@
 import { closeSync, constants, open, openSync, readlinkSync } from "node:fs";
-import { lstat, type FileHandle } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import { posix } from "node:path";
 
 /**
@@ -37,11 +37,6 @@ export function fdPathsWork(): boolean {
  */
 export function realPathOf(fd: number): string {
   return readlinkSync(`${FD_DIR}/${fd}`);
-}
-
-/** A path that reaches what `handle` has open, not whatever `path` names now (`path` itself where the platform has no such paths). */
-export function openedPath(handle: FileHandle, path: string): string {
-  return fdPathsWork() ? `${FD_DIR}/${handle.fd}` : path;
 }
 
 /** Opens directory `dir` (following symlinks, unless `noFollow`: then a link there fails) and resolves with its descriptor. */

@@ -1,13 +1,24 @@
 import { createHash } from "node:crypto";
-import { crc64Combine, type Part } from "@stowage/core";
+import { combinePartCrcs, ErrorCode, storageError, type Part, type StorageError } from "@stowage/core";
+
+/** The `InvalidArgument` error for a bad argument of the helpers here. */
+function invalid(message: string): StorageError {
+  return storageError(ErrorCode.InvalidArgument, message);
+}
+
+/** How a message names the kind of an argument of the wrong type (never its value). */
+function kindOf(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+}
 
 /**
  * The lower-case hex MD5 an ETag carries, when it is a plain MD5 (`"<32 hex>"`,
  * as QingStor returns for simple PUTs and parts); undefined for anything else
- * (a multipart `…-N` ETag, an appendable object's, none).
+ * (a multipart `…-N` ETag, an appendable object's, none, or a value that is no string).
+ * @throws nothing.
  */
 export function plainMd5(etag: string | undefined): string | undefined {
-  if (etag === undefined) return undefined;
+  if (typeof etag !== "string") return undefined;
   const bare = etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
   return /^[0-9a-fA-F]{32}$/.test(bare) ? bare.toLowerCase() : undefined;
 }
@@ -29,12 +40,14 @@ export function etagContradicts(etag: string | undefined, contentMd5: string | u
 /**
  * The S3-convention ETag of a multipart object, `"<md5 of the parts' MD5 digests>-<count>"`: what
  * Stowage stores at Complete when it does not know every part's CRC-64 (see {@link completeEtag}).
- * Undefined when a part's ETag is not a plain MD5.
+ * Undefined when a part is not an object or its ETag is not a plain MD5.
+ * @throws StorageError `InvalidArgument` when `parts` is not an array.
  */
 export function multipartEtag(parts: readonly Pick<Part, "etag">[]): string | undefined {
+  if (!Array.isArray(parts)) throw invalid(`multipartEtag: parts must be an array of parts, got ${kindOf(parts)}`);
   const hash = createHash("md5");
   for (const p of parts) {
-    const md5 = plainMd5(p.etag);
+    const md5 = p !== null && typeof p === "object" ? plainMd5(p.etag) : undefined;
     if (md5 === undefined) return undefined;
     hash.update(Buffer.from(md5, "hex"));
   }
@@ -58,11 +71,15 @@ function checkDigits(crcHex: string, parts: number): string {
  * and `<k>` 16 check digits (SHA-256 of a fixed domain string, `<c>` and the part count).
  * {@link crc64OfEtag} takes an ETag for one only when its check digits match: an MD5-of-MD5s ETag
  * another tool stored passes by accident with a chance of 2^-64.
- * @throws RangeError when `crc64` is not a decimal 64-bit value or `parts` is not 1..10001.
+ * @throws StorageError `InvalidArgument` when `crc64` is not a decimal string below 2^64 or `parts` is not a whole number 1..10001.
  */
 export function crc64Etag(crc64: string, parts: number): string {
-  if (!/^\d{1,20}$/.test(crc64) || BigInt(crc64) >= 1n << 64n) throw new RangeError(`not a CRC-64: ${crc64}`);
-  if (!Number.isSafeInteger(parts) || parts < 1 || parts > MAX_PARTS) throw new RangeError(`not a part count: ${parts}`);
+  if (typeof crc64 !== "string" || !/^\d{1,20}$/.test(crc64) || BigInt(crc64) >= 1n << 64n) {
+    throw invalid(`crc64Etag: crc64 must be a decimal string below 2^64, got ${typeof crc64 === "string" ? JSON.stringify(crc64.slice(0, 40)) : kindOf(crc64)}`);
+  }
+  if (!Number.isSafeInteger(parts) || parts < 1 || parts > MAX_PARTS) {
+    throw invalid(`crc64Etag: parts must be a whole number 1..${MAX_PARTS}, got ${typeof parts === "number" ? parts : kindOf(parts)}`);
+  }
   const hex = BigInt(crc64).toString(16).padStart(16, "0");
   return `"${hex}${checkDigits(hex, parts)}-${parts}"`;
 }
@@ -73,7 +90,7 @@ export function crc64Etag(crc64: string, parts: number): string {
  * @throws nothing.
  */
 export function crc64OfEtag(etag: string | undefined): string | undefined {
-  if (etag === undefined) return undefined;
+  if (typeof etag !== "string") return undefined;
   const bare = etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1").toLowerCase();
   const m = /^([0-9a-f]{16})([0-9a-f]{16})-([1-9]\d{0,4})$/.exec(bare);
   if (m === null) return undefined;
@@ -84,26 +101,24 @@ export function crc64OfEtag(etag: string | undefined): string | undefined {
 
 /**
  * The CRC-64 (decimal) of the object `parts` make, when every part carries its CRC-64 (core hashes
- * each part it sends); else undefined.
- * @throws nothing for well-formed parts (a part CRC that is not decimal gives undefined).
+ * each part it sends); undefined when there are no parts or a part cannot be used (not an object, no
+ * CRC-64 or one that is not a decimal string below 2^64, a size that is not a whole number of 0 or more).
+ * @throws StorageError `InvalidArgument` when `parts` is not an array (nothing for any part in one).
  */
 export function combinedCrc64(parts: readonly Pick<Part, "size" | "crc64">[]): string | undefined {
-  let crc = 0n;
-  for (const p of parts) {
-    if (p.crc64 === undefined || !/^\d{1,20}$/.test(p.crc64)) return undefined;
-    crc = crc64Combine(crc, BigInt(p.crc64), p.size);
-  }
-  return parts.length === 0 ? undefined : crc.toString();
+  if (!Array.isArray(parts)) throw invalid(`combinedCrc64: parts must be an array of parts, got ${kindOf(parts)}`);
+  return parts.length === 0 ? undefined : combinePartCrcs(parts)?.crc64;
 }
 
 /**
  * The ETag Complete sends for `parts`: a CRC ETag ({@link crc64Etag}) when the object's CRC-64 is
- * known (`crc64`, or every part's), else the MD5-of-MD5s one ({@link multipartEtag}; undefined when a
- * part's ETag is no plain MD5).
- * @throws nothing.
+ * known (`crc64`, or every part's), else the MD5-of-MD5s one ({@link multipartEtag}); undefined when
+ * neither can be made (a part's ETag is no plain MD5, or a part is not an object).
+ * @throws StorageError `InvalidArgument` when `parts` is not an array (nothing for any part in one).
  */
 export function completeEtag(parts: readonly Pick<Part, "etag" | "size" | "crc64">[], crc64?: string): string | undefined {
+  if (!Array.isArray(parts)) throw invalid(`completeEtag: parts must be an array of parts, got ${kindOf(parts)}`);
   const crc = crc64 ?? combinedCrc64(parts);
-  if (crc !== undefined && parts.length >= 1 && parts.length <= MAX_PARTS && /^\d{1,20}$/.test(crc) && BigInt(crc) < 1n << 64n) return crc64Etag(crc, parts.length);
+  if (typeof crc === "string" && parts.length >= 1 && parts.length <= MAX_PARTS && /^\d{1,20}$/.test(crc) && BigInt(crc) < 1n << 64n) return crc64Etag(crc, parts.length);
   return multipartEtag(parts);
 }

@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 
 /** Parsed options of one command (commander's camelCase keys). */
@@ -9,6 +8,3 @@ export type CommandAction = (ctx: CliContext, args: string[], opts: CommandOptio
 
 /** Turns a {@link CommandAction} into a commander action handler (program.ts builds the context). */
 export type Bind = (action: CommandAction) => (...raw: unknown[]) => Promise<void>;
-
-/** Every command module exports one of these. */
-export type RegisterCommand = (program: Command, bind: Bind) => void;

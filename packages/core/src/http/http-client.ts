@@ -274,8 +274,3 @@ function toBuffered(res: StreamingResponse, body: Buffer): BufferedResponse {
 function bodyError(e: unknown): StorageError {
   return storageError(ErrorCode.Unexpected, `the request body stream failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, retryable: false });
 }
-
-/** A StorageError for `code` (helper for hooks that build errors from responses). */
-export function responseError(code: ErrorCode, message: string, response: BufferedResponse): StorageError {
-  return storageError(code, message, { statusCode: response.status, ...(response.requestId ? { requestId: response.requestId } : {}) });
-}

@@ -11,11 +11,6 @@ const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie|x-
 
 const log = debuglog("stowage:http");
 
-/** True when `NODE_DEBUG` includes `stowage:http` (or `stowage*`). */
-export function httpDebugEnabled(): boolean {
-  return log.enabled;
-}
-
 /**
  * A URL inside a header value (QingStor's `x-qs-fetch-source`): scheme, userinfo, host and path,
  * query, fragment. Such a URL is the caller's, maybe presigned with parameters of any name.

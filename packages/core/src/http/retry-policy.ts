@@ -1,3 +1,5 @@
+import { wrongType } from "../errors/wrong-type.js";
+
 /** How an HTTP client retries failed attempts. */
 export interface RetryPolicy {
   /** Retries after the first attempt (0 disables retrying). */
@@ -27,8 +29,11 @@ export function retryDelay(retry: number, policy: RetryPolicy, retryAfterMs?: nu
 /**
  * A `Retry-After` header (seconds, or an HTTP date) in ms from `now`, or
  * `undefined` when absent or unreadable.
+ * @throws StorageError `InvalidArgument` when `value` is neither a string nor undefined, or `now` is not a number.
  */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value !== undefined && typeof value !== "string") throw wrongType("parseRetryAfter", "value", "a string or undefined", value);
+  if (typeof now !== "number") throw wrongType("parseRetryAfter", "now", "a number (ms since the epoch)", now);
   if (value === undefined || value.trim() === "") return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;

@@ -1,6 +1,7 @@
 import xml2js from "xml2js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { wrongType } from "../errors/wrong-type.js";
 import { readXml } from "./xml-reader.js";
 
 /** A parsed XML element: text, or an object of child elements (a repeated child is an array). */
@@ -22,9 +23,11 @@ export interface XmlDocument {
  * shapes xml2js gives with `explicitArray: false` (a repeated child is an array,
  * an empty element is `""`, attributes are dropped, text is kept exactly), read
  * by core's own strict reader (xml-reader.ts), several times faster on listings.
- * @throws StorageError `Unexpected` (retryable: a damaged body may be a transfer fault) when it is not well-formed XML.
+ * @throws StorageError `Unexpected` (retryable: a damaged body may be a transfer fault) when it is not
+ *   well-formed XML; `InvalidArgument` when `text` is neither a string nor a Buffer.
  */
 export async function parseXml(text: string | Buffer): Promise<XmlDocument> {
+  if (typeof text !== "string" && !Buffer.isBuffer(text)) throw wrongType("parseXml", "text", "a string or a Buffer", text);
   const source = typeof text === "string" ? text : text.toString("utf8");
   let parsed: ReturnType<typeof readXml>;
   try {

@@ -1,5 +1,7 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { typeName, wrongType } from "../errors/wrong-type.js";
+import { parseCrc64 } from "./crc64.js";
 
 // Polynomial arithmetic over GF(2) modulo the CRC-64/XZ polynomial, in the
 // reflected bit order the CRC uses (bit 63 is x^0). Values travel as two
@@ -90,11 +92,15 @@ function byteShift(len: number | bigint): readonly [number, number] {
  * equal zlib's GF(2) matrix method). Costs a few microseconds; repeated lengths are cached.
  *
  * @example crc64Combine(crc64("12345"), crc64("6789"), 4) === crc64("123456789")
- * @throws StorageError `InvalidArgument` when `len2` is negative, fractional or at least 2^64.
+ * @throws StorageError `InvalidArgument` when `crc1` or `crc2` is not a bigint, or `len2` is not a
+ *   number or bigint, or is negative, fractional or at least 2^64.
  */
 export function crc64Combine(crc1: bigint, crc2: bigint, len2: number | bigint): bigint {
-  if (typeof len2 === "number" ? !Number.isSafeInteger(len2) || len2 < 0 : len2 < 0n || len2 >= 1n << 64n) {
-    throw storageError(ErrorCode.InvalidArgument, `crc64 combine: invalid length ${String(len2)}`);
+  if (typeof crc1 !== "bigint") throw wrongType("crc64Combine", "crc1", "a bigint", crc1);
+  if (typeof crc2 !== "bigint") throw wrongType("crc64Combine", "crc2", "a bigint", crc2);
+  if (typeof len2 === "number" ? !Number.isSafeInteger(len2) || len2 < 0 : typeof len2 !== "bigint" || len2 < 0n || len2 >= 1n << 64n) {
+    const shown = typeof len2 === "number" || typeof len2 === "bigint" ? String(len2) : typeName(len2);
+    throw storageError(ErrorCode.InvalidArgument, `crc64Combine: len2 must be a whole number of bytes below 2^64, got ${shown}`);
   }
   if (len2 === 0 || len2 === 0n) return BigInt.asUintN(64, crc1);
   const a = BigInt.asUintN(64, crc1);
@@ -106,17 +112,23 @@ export function crc64Combine(crc1: bigint, crc2: bigint, len2: number | bigint):
 
 /**
  * The CRC-64 (decimal) and size of the object `parts` make, in the order given; `undefined` when a
- * part lacks a CRC-64 (or has one that is not a decimal number) or a size. Drivers use it to
- * recognise an object a lost Complete answer made.
- * @throws nothing.
+ * part cannot be used: not an object, no CRC-64 (or one that is not a decimal number below 2^64),
+ * or a size that is not a whole number of 0 or more (or a total above `Number.MAX_SAFE_INTEGER`).
+ * Drivers use it to recognise an object a lost Complete answer made.
+ * @throws StorageError `InvalidArgument` when `parts` is not an array (nothing for any part in one).
  */
 export function combinePartCrcs(parts: ReadonlyArray<{ crc64?: string | undefined; size: number }>): { crc64: string; size: number } | undefined {
+  if (!Array.isArray(parts)) throw wrongType("combinePartCrcs", "parts", "an array of parts", parts);
   let crc = 0n;
   let size = 0;
-  for (const p of parts) {
-    if (p.crc64 === undefined || !/^\d+$/.test(p.crc64.trim()) || !Number.isSafeInteger(p.size)) return undefined;
-    crc = crc64Combine(crc, BigInt(p.crc64.trim()), p.size);
-    size += p.size;
+  for (const p of parts as ReadonlyArray<unknown>) {
+    if (p === null || typeof p !== "object") return undefined;
+    const { crc64, size: partSize } = p as { crc64?: unknown; size?: unknown };
+    const partCrc = typeof crc64 === "string" ? parseCrc64(crc64) : undefined;
+    if (partCrc === undefined || !Number.isSafeInteger(partSize) || (partSize as number) < 0) return undefined;
+    crc = crc64Combine(crc, partCrc, partSize as number);
+    size += partSize as number;
+    if (!Number.isSafeInteger(size)) return undefined;
   }
   return { crc64: crc.toString(), size };
 }

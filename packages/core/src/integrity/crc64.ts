@@ -1,3 +1,4 @@
+import { wrongType } from "../errors/wrong-type.js";
 import { crc64Ecma182 } from "./crc64-ecma182.js";
 import { loadCrc64Wasm, type Crc64Update } from "./crc64-wasm.js";
 
@@ -42,9 +43,12 @@ export function crc64Decimal(data: Uint8Array | string): string {
 
 /**
  * True when two CRC64s are the same number. Strings must be decimal (leading
- * zeros and surrounding spaces are tolerated); anything unparsable never matches.
+ * zeros and surrounding spaces are tolerated); anything unparsable (or neither
+ * a string nor a bigint) never matches.
+ * @throws nothing
  */
 export function crc64Equal(a: string | bigint, b: string | bigint): boolean {
+  if ((typeof a !== "string" && typeof a !== "bigint") || (typeof b !== "string" && typeof b !== "bigint")) return false;
   const x = parseCrc64(a);
   const y = parseCrc64(b);
   return x !== undefined && x === y;
@@ -52,11 +56,12 @@ export function crc64Equal(a: string | bigint, b: string | bigint): boolean {
 
 /**
  * The CRC-64 `v` names: a bigint within 64 bits, or a decimal string (leading zeros and surrounding
- * spaces tolerated); undefined for anything else.
- * @throws nothing
+ * spaces tolerated); undefined for any other string or bigint.
+ * @throws StorageError `InvalidArgument` when `v` is neither a string nor a bigint.
  */
 export function parseCrc64(v: string | bigint): bigint | undefined {
   if (typeof v === "bigint") return BigInt.asUintN(64, v) === v ? v : undefined;
+  if (typeof v !== "string") throw wrongType("parseCrc64", "v", "a decimal string or a bigint", v);
   const t = v.trim();
   if (!/^\d{1,25}$/.test(t)) return undefined;
   const n = BigInt(t);

@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { typeName, wrongType } from "../errors/wrong-type.js";
 
 /** Part size used when the caller sets none: 8 MiB. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
@@ -46,10 +47,12 @@ const MiB = 1024 * 1024;
  * the service minimum and, when the total size is known, raised (to a whole MiB)
  * until the parts fit the part-count limit; never above the service maximum.
  *
- * @throws StorageError `InvalidArgument` for a non-positive or fractional part size, a
- *   requested part size above the maximum, or a size that cannot fit in the part limits.
+ * @throws StorageError `InvalidArgument` for an `input` that is not an object, a field that is
+ *   not a number (`size` not a whole number of 0 or more, a limit below 0 or NaN), a non-positive or
+ *   fractional part size, a requested part size above the maximum, or a size that cannot fit in the part limits.
  */
 export function planPartSize(input: PartPlanInput): number {
+  checkPlanInput(input);
   const { size, multipartSizeMinimum: min, multipartSizeMaximum: max, multipartNumberMaximum: maxParts } = input;
   if (input.partSize !== undefined && (!Number.isSafeInteger(input.partSize) || input.partSize <= 0)) {
     throw storageError(ErrorCode.InvalidArgument, `part size must be a positive integer, got ${input.partSize}`);
@@ -69,6 +72,20 @@ export function planPartSize(input: PartPlanInput): number {
     }
   }
   return partSize;
+}
+
+/** Checks the types and ranges of {@link planPartSize}'s input (the part size is checked there). */
+function checkPlanInput(input: PartPlanInput): void {
+  if (input === null || typeof input !== "object") throw wrongType("planPartSize", "input", "an object", input);
+  const { size, multipartSizeMinimum, multipartSizeMaximum, multipartNumberMaximum } = input;
+  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
+    throw storageError(ErrorCode.InvalidArgument, `planPartSize: size must be a whole number of 0 or more, got ${typeof size === "number" ? size : typeName(size)}`);
+  }
+  for (const [name, value] of Object.entries({ multipartSizeMinimum, multipartSizeMaximum, multipartNumberMaximum })) {
+    if (value !== undefined && (typeof value !== "number" || !(value >= 0))) {
+      throw storageError(ErrorCode.InvalidArgument, `planPartSize: ${name} must be a number of 0 or more, got ${typeof value === "number" ? value : typeName(value)}`);
+    }
+  }
 }
 
 /**

@@ -100,11 +100,6 @@ export type PairOptions<P extends PairSet, S extends PairScope> = {
   -readonly [K in keyof P as S extends P[K]["operations"][number] ? K : never]?: PairValue<P[K]["type"]>;
 };
 
-/** The `default_<name>` options pairs `P` add at open time: `{ defaultStorageClass?: string }`. */
-export type DefaultPairOptions<P extends PairSet> = {
-  -readonly [K in keyof P as P[K]["defaultable"] extends true ? `default${Capitalize<K & string>}` : never]?: PairValue<P[K]["type"]>;
-};
-
 /** Per-operation extra options for `Storager<X>`, derived from a driver's pairs. */
 export type ExtraOptionsOf<P extends PairSet> = {
   [S in StorageOperation]: PairOptions<P, S>;

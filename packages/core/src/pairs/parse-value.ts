@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError } from "../errors/storage-error.js";
+import { typeName, wrongType } from "../errors/wrong-type.js";
 import { camelCase } from "../operations.js";
 import { checkHmacCharacters, parseCredential, type Credential } from "../registry/credential.js";
 import { makeEndpoint, parseEndpoint, type Endpoint } from "../registry/endpoint.js";
@@ -68,8 +69,12 @@ function parseUnitNumber(raw: string, units: Readonly<Record<string, number>>): 
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** Parses strict base64, padded or not; undefined when it is not canonical base64. */
+/**
+ * Parses strict base64, padded or not; undefined when the string is not canonical base64.
+ * @throws StorageError `InvalidArgument` when `raw` is not a string (the message never shows the value).
+ */
 export function parseBase64(raw: string): Buffer | undefined {
+  if (typeof raw !== "string") throw wrongType("parseBase64", "raw", "a string", raw);
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(raw)) return undefined;
   const body = raw.replace(/=+$/, "");
   if (body.length % 4 === 1) return undefined;
@@ -101,10 +106,16 @@ function rethrow(label: string, e: unknown): never {
  * (`64M` = `64MiB`). Durations: `ms`, `s`, `m`, `h`; a bare number is milliseconds.
  * Messages name the pair and the expected form; a secret pair's value is never shown.
  * @param label how to name the pair in messages (default: `pair "<snake_name>"`).
- * @throws InvalidArgument when the text does not parse, fails a check, or the
- *   type (`string-map`, `function`, `signal`) cannot be given as a string.
+ * @throws StorageError `InvalidArgument` when the text does not parse, fails a check, or the
+ *   type (`string-map`, `function`, `signal`) cannot be given as a string; also when `def` is not a
+ *   pair definition or `raw` is not a string (its value never shown).
  */
-export function parsePairValue(def: PairDefinition, raw: string, label = `pair "${def.name}"`): unknown {
+export function parsePairValue(def: PairDefinition, raw: string, label?: string): unknown {
+  if (def === null || typeof def !== "object" || typeof def.name !== "string" || typeof def.type !== "string") {
+    throw wrongType("parsePairValue", "def", "a pair definition (see definePair)", def);
+  }
+  label ??= `pair "${def.name}"`;
+  if (typeof raw !== "string") fail(label, `expected a string to parse, got ${typeName(raw)}`);
   const expected = `expected ${def.expected ?? EXPECTED[def.type] ?? def.type}`;
   const bad = (): never => fail(label, expected + describeRaw(def, raw));
   let value: unknown;
@@ -152,12 +163,6 @@ export function parsePairValue(def: PairDefinition, raw: string, label = `pair "
       fail(label, `${EXPECTED[def.type] ?? def.type} cannot be given as a string`);
   }
   return finalCheck(def, value, label);
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value;
 }
 
 function checkCredential(value: unknown, label: string): Credential {

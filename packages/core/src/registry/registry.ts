@@ -32,7 +32,18 @@ function checkDefinition(definition: ServiceDefinition): void {
   if (definition.newServiceDriver !== undefined && typeof definition.newServiceDriver !== "function") {
     invalidDefinition(`service "${type}": newServiceDriver must be a function`);
   }
+  if (typeof definition.packageName !== "string") invalidDefinition(`service "${type}": packageName must be a string`);
+  if (typeof definition.description !== "string") invalidDefinition(`service "${type}": description must be a string`);
   const pairs = definition.pairs ?? {};
+  if (pairs === null || typeof pairs !== "object" || Array.isArray(pairs)) {
+    invalidDefinition(`service "${type}": pairs must be an object of pair definitions`);
+  }
+  for (const field of ["storagerRequires", "servicerRequires", "unusedPairs"] as const) {
+    const names: unknown = definition[field];
+    if (names !== undefined && (!Array.isArray(names) || !names.every((n) => typeof n === "string"))) {
+      invalidDefinition(`service "${type}": ${field} must be an array of pair names`);
+    }
+  }
   const globals: PairSet = globalPairs;
   const globalNames = new Set<string>(Object.values(globals).map((p) => p.name));
   const newNames = new Set<string>(Object.values(globals).filter((p) => p.operations.includes("new")).map((p) => p.name));
@@ -52,7 +63,6 @@ function checkDefinition(definition: ServiceDefinition): void {
     if (!newNames.has(name)) invalidDefinition(`service "${type}" requires "${name}", which is not an open-time pair`);
   }
   const required = new Set([...(definition.storagerRequires ?? []), ...(definition.servicerRequires ?? [])]);
-  if (definition.unusedPairs !== undefined && !Array.isArray(definition.unusedPairs)) invalidDefinition(`service "${type}": unusedPairs must be an array`);
   for (const name of definition.unusedPairs ?? []) {
     const global = Object.values(globals).find((p) => p.name === name);
     if (global === undefined || !global.operations.includes("new") || name === "work_dir" || name === "enable_loose_pair") {
@@ -65,8 +75,9 @@ function checkDefinition(definition: ServiceDefinition): void {
 /**
  * Registers a service (drivers call this when their package is imported).
  * Registering the same definition object again is a no-op.
- * @throws InvalidArgument for a malformed definition, a driver pair that clashes
- *   with a global pair, or a different definition for an already registered type.
+ * @throws StorageError `InvalidArgument` for a malformed definition (not an object; a `type`,
+ *   `packageName`, `description`, factory, `pairs` or pair-name list of the wrong type or form), a
+ *   driver pair that clashes with a global pair, or a different definition for an already registered type.
  */
 export function registerService(definition: ServiceDefinition): void {
   checkDefinition(definition);

@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from "@jest/globals";
+import {
+  combinePartCrcs,
+  crc64,
+  crc64Combine,
+  crc64Equal,
+  definePair,
+  globalPairs,
+  isStorageError,
+  parseBase64,
+  parseCrc64,
+  parsePairValue,
+  parseRetryAfter,
+  parseXml,
+  planPartSize,
+  registerService,
+  unregisterService,
+  type PairDefinition,
+  type ServiceDefinition,
+  type StorageDriver,
+  type StorageError,
+} from "../src/index.js";
+
+// Core's exported helpers, given an argument of the wrong type or range, fail with a StorageError
+// `InvalidArgument` that names the argument (never a TypeError, RangeError or SyntaxError), and
+// never show the value itself (it may be a secret).
+
+const SECRET = "S3cretValue0123456789abcdef";
+/** A value whose string form is the secret: a message that stringifies it would show it. */
+const secretish = { toString: () => SECRET };
+
+/** The InvalidArgument `fn` throws synchronously. */
+function invalid(fn: () => unknown, names?: string): StorageError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  if (!isStorageError(thrown)) throw new Error(`expected a StorageError InvalidArgument, got ${String(thrown)}`);
+  expect(thrown.code).toBe("InvalidArgument");
+  expect(thrown.message).not.toContain(SECRET);
+  if (names !== undefined) expect(thrown.message).toContain(names);
+  return thrown;
+}
+
+describe("registerService checks the definition's shape", () => {
+  const base: ServiceDefinition = {
+    type: "shapedemo",
+    packageName: "@stowage/shapedemo",
+    description: "a definition for shape checks",
+    pairs: {},
+    newStorageDriver: () => ({}) as unknown as StorageDriver,
+  };
+  afterEach(() => unregisterService("shapedemo"));
+  const bad = (extra: Record<string, unknown>): ServiceDefinition => ({ ...base, ...extra }) as unknown as ServiceDefinition;
+
+  it("refuses pair-name lists that are not arrays of strings", () => {
+    invalid(() => registerService(bad({ storagerRequires: 5 })), "storagerRequires");
+    invalid(() => registerService(bad({ servicerRequires: "credential" })), "servicerRequires");
+    invalid(() => registerService(bad({ unusedPairs: [5] })), "unusedPairs");
+  });
+
+  it("refuses pairs that are not an object, and a packageName or description that is not a string", () => {
+    invalid(() => registerService(bad({ pairs: 5 })), "pairs");
+    invalid(() => registerService(bad({ pairs: [] })), "pairs");
+    invalid(() => registerService(bad({ packageName: 5 })), "packageName");
+    invalid(() => registerService(bad({ description: secretish })), "description");
+  });
+
+  it("still registers a well-formed definition", () => {
+    expect(() => registerService(base)).not.toThrow();
+  });
+});
+
+describe("parsers given a value of the wrong type", () => {
+  it("parseCrc64", () => {
+    for (const v of [undefined, null, 42, {}, secretish]) invalid(() => parseCrc64(v as never), "parseCrc64: v");
+    expect(parseCrc64(" 42 ")).toBe(42n);
+    expect(parseCrc64("x")).toBeUndefined();
+  });
+
+  it("crc64Equal never matches such a value (and does not throw)", () => {
+    expect(crc64Equal(undefined as never, "1")).toBe(false);
+    expect(crc64Equal("1", 1 as never)).toBe(false);
+    expect(crc64Equal("01", 1n)).toBe(true);
+  });
+
+  it("parseBase64", () => {
+    for (const v of [undefined, null, 42, {}, secretish]) invalid(() => parseBase64(v as never), "parseBase64: raw");
+    expect(parseBase64("aGk=")).toEqual(Buffer.from("hi"));
+  });
+
+  it("parseRetryAfter", () => {
+    for (const v of [null, 42, {}]) invalid(() => parseRetryAfter(v as never), "parseRetryAfter: value");
+    invalid(() => parseRetryAfter("5", "now" as never), "parseRetryAfter: now");
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(parseRetryAfter("5", 0)).toBe(5000);
+  });
+
+  it("parsePairValue: a raw value that is not a string, a def that is not a pair", () => {
+    for (const v of [undefined, null, 42, {}]) invalid(() => parsePairValue(globalPairs.multipartThreshold, v as never), 'pair "multipart_threshold"');
+    const secretPair: PairDefinition = definePair({ name: "sse_key", type: "bytes", description: "x", operations: ["write"], secret: true });
+    invalid(() => parsePairValue(secretPair, secretish as never), 'pair "sse_key"');
+    for (const def of [undefined, null, 5, {}]) invalid(() => parsePairValue(def as never, "1"), "parsePairValue: def");
+    expect(parsePairValue(globalPairs.multipartThreshold, "1K")).toBe(1024);
+  });
+
+  it("parseXml: InvalidArgument for a non-string, Unexpected for text that is not XML", async () => {
+    for (const v of [undefined, null, 42, {}]) {
+      const e = await parseXml(v as never).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(isStorageError(e) && e.code).toBe("InvalidArgument");
+      expect((e as Error).message).toContain("parseXml: text");
+    }
+    await expect(parseXml("<a>")).rejects.toMatchObject({ code: "Unexpected" });
+    await expect(parseXml(Buffer.from("<a>x</a>"))).resolves.toEqual({ root: "a", value: "x" });
+  });
+});
+
+describe("planPartSize given input of the wrong type or range", () => {
+  it("refuses an input that is not an object", () => {
+    for (const v of [undefined, null, 42]) invalid(() => planPartSize(v as never), "planPartSize: input");
+  });
+
+  it("refuses a size or limit that is not a number of 0 or more", () => {
+    invalid(() => planPartSize({ size: "x" as never }), "size");
+    invalid(() => planPartSize({ size: -1 }), "size");
+    invalid(() => planPartSize({ size: 1.5 }), "size");
+    invalid(() => planPartSize({ multipartSizeMinimum: "1M" as never }), "multipartSizeMinimum");
+    invalid(() => planPartSize({ multipartSizeMaximum: Number.NaN }), "multipartSizeMaximum");
+    invalid(() => planPartSize({ multipartNumberMaximum: -1 }), "multipartNumberMaximum");
+    expect(planPartSize({ size: 0 })).toBe(8 * 1024 * 1024);
+  });
+});
+
+describe("crc64Combine and combinePartCrcs", () => {
+  it("crc64Combine: InvalidArgument for crcs that are not bigints and a length that is not a number or bigint", () => {
+    for (const len of ["x", {}, undefined, null, "4"]) invalid(() => crc64Combine(1n, 2n, len as never), "crc64Combine: len2");
+    invalid(() => crc64Combine(1 as never, 2n, 4), "crc64Combine: crc1");
+    invalid(() => crc64Combine(1n, "2" as never, 4), "crc64Combine: crc2");
+    expect(crc64Combine(crc64("12345"), crc64("6789"), 4)).toBe(crc64("123456789"));
+  });
+
+  it("combinePartCrcs: InvalidArgument for parts that are not an array", () => {
+    for (const v of [undefined, null, 42, {}, "parts"]) invalid(() => combinePartCrcs(v as never), "combinePartCrcs: parts");
+  });
+
+  it("combinePartCrcs: undefined (no throw, as documented) for a part it cannot use", () => {
+    const good = { crc64: crc64("ab").toString(), size: 2 };
+    for (const part of [
+      { crc64: "1", size: -1 },
+      { crc64: "1", size: 1.5 },
+      { crc64: "1", size: "2" },
+      { crc64: "1" },
+      { crc64: 1, size: 1 },
+      { crc64: (1n << 64n).toString(), size: 1 },
+      null,
+      5,
+    ]) {
+      expect(combinePartCrcs([good, part] as never)).toBeUndefined();
+    }
+    expect(combinePartCrcs([{ crc64: "0", size: Number.MAX_SAFE_INTEGER }, { crc64: "0", size: 1 }])).toBeUndefined();
+    expect(combinePartCrcs([good, { crc64: crc64("c").toString(), size: 1 }])).toEqual({ crc64: crc64("abc").toString(), size: 3 });
+  });
+});
