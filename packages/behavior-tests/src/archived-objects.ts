@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import type { Storager } from "@stowage/core";
+import type { RestoreOptions, Storager } from "@stowage/core";
+import { registerArchivedRestoreCases, RESTORE_FIRST } from "./archived-restore.js";
 
 /** The parts of a running emulator {@link runArchivedObjectSuite} uses (typed structurally). */
 export interface ArchiveEmulator {
@@ -7,6 +8,14 @@ export interface ArchiveEmulator {
   stats(): { byOperation: Record<string, number> };
   resetStats(): void;
   stop(): Promise<void>;
+}
+
+/** What {@link runArchivedObjectSuite} starts the emulator with: its clock, and the delay of a restore. */
+export interface ArchiveEmulatorSettings {
+  /** The emulator's clock (ms): the suite moves it on to see a restore done. */
+  clock: () => number;
+  /** Milliseconds of that clock from an accepted restore until the object reads. */
+  restoreDelayMs: number;
 }
 
 /** Provider-specific values of {@link runArchivedObjectSuite}. */
@@ -29,22 +38,32 @@ export interface ArchivedObjectOptions {
   partCopying(emulator: ArchiveEmulator, copyThreshold: number): Storager;
   /** More cases for an unrestored object of `storageClass` (OSS: a read through a link). */
   more?: (s: Storager, storageClass: string, state: { calls: number }) => Promise<void>;
+  /** Days or a tier an archive class does not take (the driver refuses them once a HEAD told it the class). */
+  refusedByClass: ReadonlyArray<{ storageClass: string; options: RestoreOptions }>;
+  /** A class the driver leaves to the service to judge (COS's intelligent tiering), if any. */
+  undecided?: string;
 }
 
-const RESTORE_HINT = /archive storage class.*must be restored before it can be read or copied.*Stowage has no restore operation/;
+const RESTORE_HINT = new RegExp(`archive storage class.*${RESTORE_FIRST.source}`);
+/** The emulator's restore delay: less than the signatures' allowed clock skew, so moving the clock on by it refuses no request. */
+const RESTORE_DELAY_MS = 60_000;
 const settle = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (x: unknown) => x);
 
 /**
  * Registers the cases of an object in an archive storage class not restored: the service answers
  * 403 InvalidObjectState to a read or a copy. That is the object's state (`Conflict`), not a refused
- * credential: no provider renewal, no re-send, and the message says what to do. `setup` starts the
- * provider's emulator (in `beforeAll`), which refuses such reads and copies as the service does.
+ * credential: no provider renewal, no re-send, and the message says to restore it first. Then the
+ * restore itself (archived-restore.ts). `setup` starts the provider's emulator (in `beforeAll`) with
+ * the settings given (a clock the suite moves on, a restore delay), which refuses such reads and
+ * copies as the service does until the object is restored.
  * @throws nothing itself.
  */
-export function runArchivedObjectSuite(setup: () => Promise<ArchiveEmulator>, o: ArchivedObjectOptions): void {
+export function runArchivedObjectSuite(setup: (settings: ArchiveEmulatorSettings) => Promise<ArchiveEmulator>, o: ArchivedObjectOptions): void {
   let emulator: ArchiveEmulator;
+  let offset = 0;
+  const clock = (): number => Date.now() + offset;
   beforeAll(async () => {
-    emulator = await setup();
+    emulator = await setup({ clock, restoreDelayMs: RESTORE_DELAY_MS });
   });
   afterAll(async () => {
     await emulator.stop();
@@ -97,6 +116,21 @@ export function runArchivedObjectSuite(setup: () => Promise<ArchiveEmulator>, o:
       expect([ops()["UploadPartCopy"], ops()["AbortMultipartUpload"], ops()["CompleteMultipartUpload"]]).toEqual([1, 1, undefined]);
       await expect(s.stat("big-copy")).rejects.toMatchObject({ code: "ObjectNotExist" });
     });
+  });
+
+  registerArchivedRestoreCases(() => emulator, (state) => o.provided(emulator, state), {
+    provider: o.provider,
+    archive: o.archive,
+    warm: o.warm,
+    standard: o.standard,
+    refusedByClass: o.refusedByClass,
+    ...(o.undecided === undefined ? {} : { undecided: o.undecided }),
+    delayMs: RESTORE_DELAY_MS,
+    // Each case's clock starts where the last one left it; objects (fresh paths, fresh work dirs) do not share restores.
+    advance: (ms) => {
+      offset += ms;
+    },
+    now: clock,
   });
 
   describe(`${o.provider}: other classes`, () => {

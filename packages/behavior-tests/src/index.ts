@@ -25,6 +25,7 @@ import { registerPresignSizeCases } from "./cases/presign-size.js";
 import { registerProgressFinalCases } from "./cases/progress-final.js";
 import { registerReadDirCases } from "./cases/read-dir.js";
 import { registerRelocateProgressCases } from "./cases/relocate-progress.js";
+import { registerRestoreCases } from "./cases/restore.js";
 import { registerResumeCases } from "./cases/resume.js";
 import { registerStoragerCases } from "./cases/storager.js";
 import { registerStreamCases } from "./cases/streams.js";
@@ -62,7 +63,8 @@ export { runMultipartAbortSuite, type MultipartAbortContext, type MultipartAbort
 export { runMovePinnedSuite, type MovePinnedContext, type MovePinnedOptions } from "./move-pinned.js";
 export { runAppendLostAnswerSuite, type AppendLostAnswerOptions } from "./append-lost-answer.js";
 export { runPresignAbortSuite, type PresignAbortOptions } from "./presign-abort.js";
-export { runArchivedObjectSuite, type ArchivedObjectOptions, type ArchiveEmulator } from "./archived-objects.js";
+export { runArchivedObjectSuite, type ArchivedObjectOptions, type ArchiveEmulator, type ArchiveEmulatorSettings } from "./archived-objects.js";
+export { runRestoreLostAnswerSuite, type RestoreLostAnswerEmulator, type RestoreLostAnswerOptions } from "./restore-lost-answer.js";
 export { runForeignErrorBodySuite } from "./foreign-error-body.js";
 export { runGateway503Suite, type Gateway503Options } from "./gateway-503.js";
 export { runUnranged416Suite } from "./unranged-416.js";
@@ -121,6 +123,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("abort", () => registerAbortCases(suite));
     describe("integrity", () => registerIntegrityCases(suite));
     describe("read dir", () => registerReadDirCases(suite));
+    describe("restore", () => registerRestoreCases(suite));
 
     it("suite: every case cleaned up after itself (no object or upload left in work_dir)", async () => {
       const s = suite.store;

@@ -12,6 +12,7 @@ import { registerMkdir } from "./commands/mkdir.js";
 import { registerPresign } from "./commands/presign.js";
 import { registerProfiles } from "./commands/profiles.js";
 import { registerPut } from "./commands/put.js";
+import { registerRestore } from "./commands/restore.js";
 import { registerRm } from "./commands/rm.js";
 import { registerStat } from "./commands/stat.js";
 import { registerSync } from "./commands/sync.js";
@@ -62,7 +63,7 @@ export function buildProgram(io: CliIO, bind: Bind): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const register of [registerLs, registerStat, registerCat, registerPut, registerGet, registerCp, registerMv, registerRm, registerSync, registerDu, registerPresign, registerUploads, registerMkdir, registerLn, registerVerify, registerProfiles]) {
+  for (const register of [registerLs, registerStat, registerCat, registerPut, registerGet, registerCp, registerMv, registerRm, registerSync, registerDu, registerPresign, registerUploads, registerMkdir, registerLn, registerRestore, registerVerify, registerProfiles]) {
     register(program, bind);
   }
   for (const cmd of program.commands) cmd.exitOverride();

@@ -34,6 +34,12 @@ export interface StorageLimits {
   /** Longest presign expiry (seconds). */
   presignExpiresMaximum?: number;
   /**
+   * Most days a `restore` keeps an archived object readable: a larger `days` is `InvalidArgument`,
+   * before anything is sent (OSS 365; its Archive class takes at most 7, which the driver checks
+   * once it knows the object's class). None where the service documents none (COS).
+   */
+  restoreDaysMaximum?: number;
+  /**
    * Most symbolic links a read follows in a row (default 40, as Linux); a read through a longer
    * chain fails (OSS follows 1, the memory driver and QingStor's virtual links 8).
    */
@@ -64,6 +70,12 @@ export interface StorageFeatures {
   createDir: boolean;
   /** `createLink`: symbolic links, reported by stat and list as `link` objects with their `linkTarget`. */
   createLink: boolean;
+  /**
+   * `restore`: an object in an archive storage class (COS ARCHIVE, DEEP_ARCHIVE; OSS Archive,
+   * ColdArchive, DeepColdArchive) is made readable for some days; stat and reads report its state
+   * in `ObjectInfo.restore`.
+   */
+  restore: boolean;
   presignRead: boolean;
   presignWrite: boolean;
   presignDelete: boolean;
@@ -164,6 +176,7 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   fetch: false,
   createDir: false,
   createLink: false,
+  restore: false,
   presignRead: false,
   presignWrite: false,
   presignDelete: false,

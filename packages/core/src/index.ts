@@ -80,6 +80,7 @@ export * from "./http/http-debug.js";
 export * from "./http/metadata-headers.js";
 export * from "./http/response-overrides.js";
 export * from "./http/response-headers.js";
+export * from "./http/restore-header.js";
 export * from "./listing/key-order.js";
 export * from "./listing/listed-name.js";
 export * from "./listing/listing-document.js";

@@ -18,6 +18,7 @@ export const STORAGE_OPERATIONS = [
   "writeMultipart",
   "completeMultipart",
   "listMultipart",
+  "restore",
 ] as const;
 
 /** One Storager operation name. */

@@ -19,6 +19,7 @@ import type {
   PresignOperation,
   PresignOptions,
   ReadOptions,
+  RestoreOptions,
   StatOptions,
   WriteAppendOptions,
   WriteMultipartOptions,
@@ -101,6 +102,16 @@ export interface AppendResult {
    * CRC-64, or `obj` had none (an object from `list`, say): the position alone was checked then.
    */
   crc64Confirmed?: boolean;
+}
+
+/** What `restore` reports once the service accepted it. */
+export interface RestoreResult {
+  /**
+   * True when the object was restored already (the service answered 200): its copy's expiry was set
+   * `days` on, as the service counts them. False when this call started the restore (202): stat shows
+   * `restore.ongoing` until the object can be read.
+   */
+  alreadyRestored: boolean;
 }
 
 /**
@@ -292,4 +303,19 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: CompleteMultipartOptions & Extra<X, "completeMultipart">): Promise<WriteResult>;
   /** The parts uploaded so far. */
   listMultipart(obj: ObjectInfo, options?: ListMultipartOptions & Extra<X, "listMultipart">): AsyncIterable<Part>;
+  /**
+   * Asks the service to restore an object of an archive storage class (COS ARCHIVE, DEEP_ARCHIVE;
+   * OSS Archive, ColdArchive, DeepColdArchive: until then reads and copies of it fail with
+   * `Conflict`) for `days` (default 1). Resolves once the service accepted the request, which is
+   * not when the object is readable: `stat` reports `restore: { ongoing: true }` until it is, then
+   * `{ ongoing: false, expiresAt }`. An object restored already gets its expiry extended
+   * (`alreadyRestored`). The drivers stat the object first (one HEAD) to check its class, `days` and
+   * `tier` before the restore request is sent.
+   * @throws CapabilityInsufficient (a storage without restore: memory, fs, QingStor), InvalidArgument (a path ending in `/`;
+   *   `days` not a whole number of at least 1 or over `limits.restoreDaysMaximum`, a `tier` not Expedited, Standard or Bulk:
+   *   nothing sent; a `days` or `tier` the object's class does not take: nothing sent after the stat), ObjectNotExist,
+   *   ObjectModeInvalid (the object is in no archive class, or is a link: there is nothing to restore), Conflict (a restore
+   *   of it is under way already: 409 RestoreAlreadyInProgress), PermissionDenied, Aborted
+   */
+  restore(path: string, options?: RestoreOptions & Extra<X, "restore">): Promise<RestoreResult>;
 }

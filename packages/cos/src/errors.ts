@@ -15,6 +15,7 @@ import type { CosErrorBody } from "./responses.js";
  * COS follows S3, whose 403 `InvalidObjectState` says "Object is archived and inaccessible until
  * restored" (AWS S3 API reference, and COS's "POST Object restore" page: an archived object is
  * restored "so that you can read it"). `InvalidStorageClass` (S3's 400 for an unknown class) is `InvalidArgument`.
+ * `RestoreAlreadyInProgress` (409: POST Object restore of an object being restored) is `Conflict`.
  */
 export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -63,6 +64,7 @@ export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   BucketNotEmpty: ErrorCode.Conflict,
   OperationAborted: ErrorCode.Conflict,
   InvalidObjectState: ErrorCode.Conflict,
+  RestoreAlreadyInProgress: ErrorCode.Conflict,
   SlowDown: ErrorCode.RequestThrottled,
   RequestLimitExceeded: ErrorCode.RequestThrottled,
   // Not throttling: a front end may answer it for a request its back end applied (a retry is judged as after a 500).
@@ -75,7 +77,8 @@ export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
 const COS_ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
   InvalidObjectState:
     "the object (for a copy, its source) is in an archive storage class (ARCHIVE, DEEP_ARCHIVE) and must be restored before it can be read or copied; " +
-    "Stowage has no restore operation: restore it with the COS console, COSCLI or an SDK (POST Object restore), then try again",
+    "restore it first (Storager restore(), or stowage restore), then try again once stat shows its restore done (restore.ongoing false)",
+  RestoreAlreadyInProgress: "a restore of the object is under way already: stat shows restore.ongoing until it can be read",
 });
 
 /** COS codes of a refused request time; the client corrects its clock from the response's `Date` and tries again. */
@@ -113,7 +116,7 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * `Conflict` and not retryable. `sseC` (from `sseCContext`) makes a body-less 400 or 403 name
  * the SSE-C customer key: one the request carried may be the wrong one, a HEAD without one may
  * need it. The key is never part of the message. `InvalidObjectState` (an archived object not restored)
- * is `Conflict`, its message saying the object must be restored outside Stowage.
+ * is `Conflict`, its message saying the object must be restored first (`restore()`, `stowage restore`).
  */
 export function cosError(
   status: number,

@@ -18,7 +18,7 @@ export const cosLimits: Readonly<StorageLimits> = Object.freeze({
 });
 
 /**
- * What a COS storager can do: everything in the contract except `fetch`, with
+ * What a COS storager can do: everything in the contract except `fetch` (and links), `restore` included, with
  * virtual directories (zero-byte `dir/` objects). `integrity` (default on)
  * decides whether Content-MD5 is sent and CRC64s are verified. `writeIfNotExists`: PUT Object,
  * PUT Object - Copy (copy, move), Initiate and Complete Multipart Upload carry
@@ -42,6 +42,8 @@ export function cosFeatures(integrity = true, appends = true): Readonly<StorageF
     move: true,
     fetch: false,
     createDir: true,
+    // POST Object restore of ARCHIVE and DEEP_ARCHIVE objects (restore.ts); HEAD and GET answer x-cos-restore.
+    restore: true,
     presignRead: true,
     presignWrite: true,
     presignDelete: true,

@@ -252,6 +252,22 @@ export function completeMultipart(key: string, uploadId: string, parts: readonly
   };
 }
 
+/**
+ * POST Object?restore: `<RestoreRequest>` with `Days` and `CASJobParameters/Tier` (COS's page lists
+ * both as required; its older page gives Standard as the default), with the Content-MD5 COS requires.
+ */
+export function restoreObject(key: string, days: number, tier: string): CosCall {
+  const body = Buffer.from(buildXml("RestoreRequest", { Days: days, CASJobParameters: { Tier: tier } }), "utf8");
+  return {
+    operation: "restore_object",
+    method: "POST",
+    key,
+    query: [["restore", undefined]],
+    headers: { "content-type": "application/xml", "content-md5": md5Base64(body), "content-length": String(body.length) },
+    body,
+  };
+}
+
 /** DELETE Object?uploadId=ID. */
 export function abortMultipart(key: string, uploadId: string): CosCall {
   return { operation: "abort_multipart_upload", method: "DELETE", key, query: [["uploadId", uploadId]], headers: {} };

@@ -9,6 +9,7 @@ import {
   parseListingXml,
   parseListPartsResult,
   parseListUploadsResult,
+  parseRestoreHeader,
   parseXml,
   readObjectHeaders,
   truncatedWithoutMarker,
@@ -48,8 +49,10 @@ export const objectSize: (status: number, headers: IncomingHttpHeaders) => numbe
  * type, CRC64, last modified, storage class (STANDARD when COS omits it),
  * user metadata, append mode and offset for appendable objects, Cache-Control,
  * Content-Disposition, Content-Encoding and Expires (the object headers, top-level fields: core
- * `readObjectHeaders`), and the object type, SSE details, version id and Content-Language under
- * `system`. Never derives contentMd5 from the ETag.
+ * `readObjectHeaders`), an archived object's restore state (`x-cos-restore`: core
+ * `parseRestoreHeader`), and the object type, SSE details, version id, Content-Language and the
+ * restore's tier and date (`x-cos-restore-status`, while it is under way) under `system`. Never
+ * derives contentMd5 from the ETag.
  */
 export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
   const size = objectSize(status, headers);
@@ -68,6 +71,8 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
   const metadata = metadataFromHeaders(headers, "x-cos-meta-");
   if (metadata !== undefined) raw.metadata = metadata;
   if (appendable && size !== undefined) raw.appendOffset = size;
+  const restore = parseRestoreHeader(headerValue(headers, "x-cos-restore"));
+  if (restore !== undefined) raw.restore = restore;
   const system = headerFields(headers, [
     ["objectType", "x-cos-object-type"],
     ["serverSideEncryption", "x-cos-server-side-encryption"],
@@ -76,6 +81,7 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
     ["versionId", "x-cos-version-id"],
     // Read by a multipart copy, which re-creates it with the object headers (PUT Object - Copy keeps them itself).
     ["contentLanguage", "content-language"],
+    ["restoreStatus", "x-cos-restore-status"],
   ]);
   if (system !== undefined) raw.system = system;
   readObjectHeaders(headers, raw);

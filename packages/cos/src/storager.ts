@@ -23,6 +23,8 @@ import {
   type PresignedRequest,
   type PresignOperation,
   type RawObject,
+  type RestoreResult,
+  type RestoreTier,
   type StorageDriver,
   type StorageFeatures,
 } from "@stowage/core";
@@ -38,6 +40,7 @@ import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from ".
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
 import { deleteBatch } from "./batch-delete.js";
+import { restoreArchived } from "./restore.js";
 import { objectFromHeaders } from "./responses.js";
 import { sseCustomerHeaders, sseServerHeaders } from "./sse.js";
 
@@ -297,6 +300,14 @@ export class CosStorageDriver implements StorageDriver {
   /** One page of List Multipart Uploads. @throws StorageError `InvalidArgument` (bad token), `Aborted` */
   listUploads(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
     return listUploadsPage(this.client, request, options);
+  }
+
+  /**
+   * HEAD (the object's class), then POST Object restore (see `restoreArchived` in restore.ts).
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (no archive class), `InvalidArgument` (a tier the class does not take), `Conflict` (a restore under way), `Aborted`, ...
+   */
+  restore(key: string, options: DriverCallOptions & { days: number; tier?: RestoreTier }): Promise<RestoreResult> {
+    return restoreArchived(this.client, (k, o) => this.stat(k, o), key, options);
   }
 }
 

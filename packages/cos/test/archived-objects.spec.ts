@@ -1,5 +1,6 @@
 // An ARCHIVE or DEEP_ARCHIVE object cannot be read or copied until restored: COS answers 403
-// InvalidObjectState, which is Conflict with a restore hint (behavior-tests archived-objects.ts).
+// InvalidObjectState, which is Conflict with a restore hint (behavior-tests archived-objects.ts);
+// restore() (POST Object restore) makes it readable (behavior-tests archived-restore.ts).
 import { randomUUID } from "node:crypto";
 import { runArchivedObjectSuite, type ArchiveEmulator } from "@stowage/behavior-tests";
 import { createStorager, mergePairs, newStorager, parseEndpoint, type Storager } from "@stowage/core";
@@ -13,13 +14,15 @@ import { CosStorageDriver } from "../src/storager.js";
 const BUCKET = "archived-1250000000";
 const KEYS = { accessKey: "AK", secretKey: "SK", securityToken: "TOKEN" };
 
-runArchivedObjectSuite(() => startEmulator({ provider: "cos", buckets: [BUCKET], credentials: KEYS }), {
+runArchivedObjectSuite((settings) => startEmulator({ provider: "cos", buckets: [BUCKET], credentials: KEYS, ...settings }), {
   provider: "cos",
   archive: ["ARCHIVE", "DEEP_ARCHIVE"],
   warm: ["INTELLIGENT_TIERING", "STANDARD_IA"],
   unknown: ["GLACIER"],
   standard: "STANDARD",
   code: /InvalidObjectState/,
+  refusedByClass: [{ storageClass: "DEEP_ARCHIVE", options: { tier: "Expedited" } }],
+  undecided: "INTELLIGENT_TIERING",
   provided: (emulator: ArchiveEmulator, state: { calls: number }): Storager =>
     newStorager({
       type: "cos",

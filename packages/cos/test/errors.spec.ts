@@ -110,13 +110,22 @@ describe("COS error mapping", () => {
 });
 
 describe("COS InvalidObjectState (an archived object not restored)", () => {
-  it("is Conflict, not retried, its message saying to restore the object outside Stowage; not a credential rejection", () => {
+  it("is Conflict, not retried, its message saying to restore the object first with restore() or stowage restore; not a credential rejection", () => {
     const body = { code: "InvalidObjectState", message: "The operation is not valid for the object's storage class" };
     const e = cosError(403, body, "get_object", "rid");
     expect(e).toMatchObject({ code: "Conflict", statusCode: 403, retryable: false, requestId: "rid" });
     expect(e.message).toContain("get_object: InvalidObjectState: The operation is not valid for the object's storage class;");
-    expect(e.message).toMatch(/archive storage class \(ARCHIVE, DEEP_ARCHIVE\) and must be restored before it can be read or copied; Stowage has no restore operation/);
+    expect(e.message).toMatch(/archive storage class \(ARCHIVE, DEEP_ARCHIVE\) and must be restored before it can be read or copied; restore it first \(Storager restore\(\), or stowage restore\)/);
+    expect(e.message).not.toMatch(/outside Stowage|no restore operation/);
     expect(isCosCredentialRejection(body)).toBe(false);
     expect(isCosClockSkew(body, 403)).toBe(false);
+  });
+});
+
+describe("RestoreAlreadyInProgress (a restore of an object being restored)", () => {
+  it("is Conflict, not retried, saying a restore is under way", () => {
+    const e = cosError(409, { code: "RestoreAlreadyInProgress", message: "Object restore is already in progress." }, "restore_object", "rid");
+    expect(e).toMatchObject({ code: "Conflict", statusCode: 409, retryable: false });
+    expect(e.message).toContain("restore_object: RestoreAlreadyInProgress: Object restore is already in progress.; a restore of the object is under way already");
   });
 });

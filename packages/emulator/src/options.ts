@@ -63,6 +63,14 @@ export interface EmulatorOptions {
    * appendable object carry one is not documented, so set `false` to test a client in that world.
    */
   cosAppendableCrc64?: boolean;
+  /**
+   * COS and OSS: milliseconds, by `clock`, from an accepted restore of an archived object (POST
+   * `?restore`, answered 202) until the object can be read and copied (default 0: at once). Until
+   * then HEAD and GET answer `x-cos-restore` / `x-oss-restore: ongoing-request="true"` and a second
+   * restore is 409 `RestoreAlreadyInProgress`; tests that want to see both states give a delay and a
+   * `clock` they move on.
+   */
+  restoreDelayMs?: number;
 }
 
 /** The credential used when none is configured. */

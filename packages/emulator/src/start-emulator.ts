@@ -86,6 +86,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   if (!PROVIDERS.includes(opts.provider)) fail(`provider must be one of ${PROVIDERS.join(", ")}`);
   if (opts.discard && opts.dataDir !== undefined) fail("discard and dataDir cannot be combined");
   if (opts.cosAppendableCrc64 !== undefined && opts.provider !== "cos") fail("cosAppendableCrc64 applies to provider cos only");
+  const restoreDelayMs = opts.restoreDelayMs ?? 0;
+  if (!Number.isSafeInteger(restoreDelayMs) || restoreDelayMs < 0) fail("restoreDelayMs must be a whole number of milliseconds, 0 or more");
   const host = opts.host ?? "127.0.0.1";
   const region = opts.region ?? DEFAULT_REGION[opts.provider];
   let creds = credentialsOf(opts.credentials);
@@ -119,6 +121,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     maxSkewMs: (opts.maxSkewSeconds ?? 900) * 1000,
     allowSseCOverHttp: opts.allowSseCOverHttp ?? false,
     cosAppendableCrc64: opts.cosAppendableCrc64 ?? true,
+    restoreDelayMs,
   };
   const stats = new StatsRecorder();
   const frontEnd = frontEndFor(opts.provider, config);

@@ -27,6 +27,12 @@ describe("stowage-emulator CLI", () => {
     expect(() => parseCliArgs(["--provider", "cos", "--nope"])).toThrow();
   });
 
+  it("parses --restore-delay into restoreDelayMs (none by default); refuses one that is no whole number of ms", () => {
+    expect(parseCliArgs(["--provider", "cos"]).options.restoreDelayMs).toBeUndefined();
+    expect(parseCliArgs(["--provider", "oss", "--restore-delay", "60000"]).options.restoreDelayMs).toBe(60000);
+    for (const bad of ["-1", "1.5", "x", ""]) expect(() => parseCliArgs(["--provider", "cos", "--restore-delay", bad])).toThrow(/--restore-delay/);
+  });
+
   it("parses --allow-sse-c-over-http (off by default)", () => {
     expect(parseCliArgs(["--provider", "cos"]).options.allowSseCOverHttp).toBe(false);
     expect(parseCliArgs(["--provider", "cos", "--allow-sse-c-over-http"]).options.allowSseCOverHttp).toBe(true);

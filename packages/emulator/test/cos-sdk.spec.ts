@@ -155,6 +155,19 @@ describe("cos-nodejs-sdk-v5 against the emulator", () => {
     await expect(cos.appendObject({ Bucket: BUCKET, Region: REGION, Key: "normal.txt", Body: b, Position: 1 })).rejects.toMatchObject({ code: "ObjectNotAppendable", statusCode: 409 });
   });
 
+  it("restores an ARCHIVE object with restoreObject (202; readable at once with no restoreDelayMs); a STANDARD one is 405", async () => {
+    const Key = "frozen.txt";
+    await cos.putObject({ Bucket: BUCKET, Region: REGION, Key, Body: "frozen", StorageClass: "ARCHIVE" } as COS.PutObjectParams);
+    await expect(cos.getObject({ Bucket: BUCKET, Region: REGION, Key })).rejects.toMatchObject({ code: "InvalidObjectState", statusCode: 403 });
+    const r = await cos.restoreObject({ Bucket: BUCKET, Region: REGION, Key, RestoreRequest: { Days: 1, CASJobParameters: { Tier: "Expedited" } } });
+    expect(r.statusCode).toBe(202);
+    const head = await cos.headObject({ Bucket: BUCKET, Region: REGION, Key });
+    expect(head.headers?.["x-cos-restore"]).toMatch(/^ongoing-request="false", expiry-date="/);
+    expect((await cos.getObject({ Bucket: BUCKET, Region: REGION, Key })).Body.toString()).toBe("frozen");
+    await cos.putObject({ Bucket: BUCKET, Region: REGION, Key: "warm.txt", Body: "warm" });
+    await expect(cos.restoreObject({ Bucket: BUCKET, Region: REGION, Key: "warm.txt", RestoreRequest: { Days: 1, CASJobParameters: { Tier: "Standard" } } })).rejects.toMatchObject({ statusCode: 405 });
+  });
+
   it("copies an object, keeping or replacing metadata", async () => {
     await cos.putObject({ Bucket: BUCKET, Region: REGION, Key: "src/a b.txt", Body: "copy me", Headers: { "x-cos-meta-k": "v" } });
     const CopySource = `${BUCKET}.cos.${REGION}.myqcloud.com/${encodeURIComponent("src/a b.txt")}`;

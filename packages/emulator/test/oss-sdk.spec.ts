@@ -183,6 +183,20 @@ describe("ali-oss against the emulator", () => {
     await expect(badV4.get("nope.txt")).rejects.toMatchObject({ code: "SignatureDoesNotMatch", status: 403 });
   });
 
+  it("restores Archive and ColdArchive objects with restore() (202); a Standard one is 400 OperationNotSupported", async () => {
+    await oss.put("frozen.txt", Buffer.from("frozen"), { headers: { "x-oss-storage-class": "Archive" } });
+    await expect(oss.get("frozen.txt")).rejects.toMatchObject({ code: "InvalidObjectState", status: 403 });
+    expect((await oss.restore("frozen.txt")).res.status).toBe(202);
+    const head = await oss.head("frozen.txt");
+    expect(head.res.headers["x-oss-restore"]).toMatch(/^ongoing-request="false", expiry-date="/);
+    expect((await oss.get("frozen.txt")).content.toString()).toBe("frozen");
+    await oss.put("cold.txt", Buffer.from("cold"), { headers: { "x-oss-storage-class": "ColdArchive" } });
+    expect((await oss.restore("cold.txt", { type: "ColdArchive", Days: 3, JobParameters: "Bulk" })).res.status).toBe(202);
+    expect((await oss.get("cold.txt")).content.toString()).toBe("cold");
+    await oss.put("warm.txt", Buffer.from("warm"));
+    await expect(oss.restore("warm.txt")).rejects.toMatchObject({ code: "OperationNotSupported", status: 400 });
+  });
+
   it("keeps server-side encryption headers", async () => {
     await oss.put("sse.txt", Buffer.from("enc"), { headers: { "x-oss-server-side-encryption": "AES256" } });
     const head = await oss.head("sse.txt");

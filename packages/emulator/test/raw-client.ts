@@ -80,7 +80,7 @@ export function cosRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   return send(emu, r.method, `${wire.path}${q ? "?" + q : ""}`, h, r.body);
 }
 
-const OSS_SUBRESOURCES = new Set(["append", "position", "uploads", "uploadId", "partNumber", "delete", "bucketInfo", "location", "continuation-token"]);
+const OSS_SUBRESOURCES = new Set(["append", "position", "uploads", "uploadId", "partNumber", "delete", "bucketInfo", "location", "continuation-token", "restore"]);
 
 /** OSS V1, path style unless `host` is a virtual host; bucket `""` addresses the service (GetService). */
 export function ossRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {

@@ -11,7 +11,8 @@ import type { OssErrorBody } from "./responses.js";
  * 4xx → InvalidArgument). `IncompleteBody` (OSS received fewer bytes than Content-Length) is a
  * transport failure, a retryable `ServiceInternal` like a broken connection. `InvalidObjectState`
  * (403, EC 0016-00000404: a GetObject, or a copy source, of an Archive, ColdArchive or DeepColdArchive
- * object not restored) is `Conflict`: the object's state, not the credential.
+ * object not restored) is `Conflict`: the object's state, not the credential. `RestoreAlreadyInProgress`
+ * (409: RestoreObject of an object being restored) is `Conflict` too.
  */
 export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -56,6 +57,7 @@ export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   NotSymlink: ErrorCode.ObjectModeInvalid,
   FileAlreadyExists: ErrorCode.Conflict,
   InvalidObjectState: ErrorCode.Conflict,
+  RestoreAlreadyInProgress: ErrorCode.Conflict,
   BucketAlreadyExists: ErrorCode.Conflict,
   BucketNotEmpty: ErrorCode.Conflict,
   OperationAborted: ErrorCode.Conflict,
@@ -73,7 +75,8 @@ export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
 const OSS_ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
   InvalidObjectState:
     "the object (for a copy, its source) is in an archive storage class (Archive, ColdArchive, DeepColdArchive) and must be restored before it can be read or copied; " +
-    "Stowage has no restore operation: restore it with the OSS console, ossutil or an SDK (RestoreObject), then try again",
+    "restore it first (Storager restore(), or stowage restore), then try again once stat shows its restore done (restore.ongoing false)",
+  RestoreAlreadyInProgress: "a restore of the object is under way already: stat shows restore.ongoing until it can be read",
 });
 
 /** OSS codes of a refused request time; the client corrects its clock from the response's `Date` and tries again. */
@@ -93,7 +96,7 @@ const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
  * except a 501 or 505, which no retry can change; a 501 `NotImplemented` is `CapabilityInsufficient`.
  * A 304 or 412 (a condition that did not hold; HEAD answers carry at most `x-oss-err`, a 304
  * nothing) is `Conflict`, not retryable. `InvalidObjectState` (an archived object not restored) is
- * `Conflict`, its message saying the object must be restored outside Stowage.
+ * `Conflict`, its message saying the object must be restored first (`restore()`, `stowage restore`).
  */
 export function ossError(status: number, body: OssErrorBody | undefined, operation: string, requestId: string | undefined, foreign?: { contentType: string | undefined }): StorageError {
   const ossCode = body?.code;

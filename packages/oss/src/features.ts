@@ -11,7 +11,7 @@ export const V4_PRESIGN_MAXIMUM = 7 * 24 * 3600;
  * OSS limits (protocols.md §2.8): 5 GiB per PUT and per appendable object;
  * parts of 100 KiB–5 GiB (the last may be smaller), at most 10,000;
  * 1,000 keys per list page; keys of 1,023 bytes of UTF-8 at most; 8 KiB of user metadata. V4
- * presigned URLs live at most 7 days.
+ * presigned URLs live at most 7 days. A restore keeps an object readable for at most 365 days.
  */
 export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<StorageLimits> {
   return Object.freeze({
@@ -26,6 +26,8 @@ export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<Storag
     metadataMaximum: METADATA_LIMIT,
     // GetObject follows one symlink; a link to a link answers InvalidTargetType.
     linkHopsMaximum: 1,
+    // RestoreObject: ColdArchive and DeepColdArchive 1 to 365 days (Archive 1 to 7: restore.ts checks it after the HEAD).
+    restoreDaysMaximum: 365,
     ...(signatureVersion === "v4" ? { presignExpiresMaximum: V4_PRESIGN_MAXIMUM } : {}),
   });
 }
@@ -56,6 +58,8 @@ export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v
     fetch: false,
     createDir: true,
     createLink: true,
+    // RestoreObject of Archive, ColdArchive and DeepColdArchive objects (restore.ts); HeadObject and GetObject answer x-oss-restore.
+    restore: true,
     presignRead: true,
     presignWrite: true,
     presignDelete: true,

@@ -243,6 +243,15 @@ export function completeMultipart(key: string, uploadId: string, parts: readonly
   return { operation: "complete_multipart_upload", method: "POST", key, query: [["uploadId", uploadId]], headers: { ...headers, ...forbidOverwriteHeaders(options) }, body };
 }
 
+/**
+ * RestoreObject (POST Object?restore): `<RestoreRequest>` with `Days`, and `JobParameters/Tier` when
+ * a tier is given (ColdArchive and DeepColdArchive take one; Standard is OSS's default), with Content-MD5.
+ */
+export function restoreObject(key: string, days: number, tier: string | undefined): OssCall {
+  const { body, headers } = xmlBody("RestoreRequest", tier === undefined ? { Days: days } : { Days: days, JobParameters: { Tier: tier } });
+  return { operation: "restore_object", method: "POST", key, query: [["restore", undefined]], headers, body };
+}
+
 /** AbortMultipartUpload (204). */
 export function abortMultipart(key: string, uploadId: string): OssCall {
   return { operation: "abort_multipart_upload", method: "DELETE", key, query: [["uploadId", uploadId]], headers: {} };

@@ -9,6 +9,7 @@ import {
   parseListingXml,
   parseListPartsResult,
   parseListUploadsResult,
+  parseRestoreHeader,
   parseXml,
   readObjectHeaders,
   truncatedWithoutMarker,
@@ -71,7 +72,8 @@ const SYSTEM_HEADERS: ReadonlyArray<[string, string]> = [
  * CRC64, last modified, storage class (Standard when OSS omits it), user
  * metadata, append mode and next position for appendable objects, Cache-Control,
  * Content-Disposition, Content-Encoding and Expires (the object headers, top-level fields: core
- * `readObjectHeaders`), and object type / SSE details / version id / Content-Language under
+ * `readObjectHeaders`), an archived object's restore state (`x-oss-restore`: core
+ * `parseRestoreHeader`), and object type / SSE details / version id / Content-Language under
  * `system`. Never derives contentMd5 from the ETag.
  */
 export function objectFromHeaders(key: string, status: number, headers: IncomingHttpHeaders): RawObject {
@@ -97,6 +99,8 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
     const offset = next ?? size;
     if (offset !== undefined) raw.appendOffset = offset;
   }
+  const restore = parseRestoreHeader(headerValue(headers, "x-oss-restore"));
+  if (restore !== undefined) raw.restore = restore;
   const system = headerFields(headers, SYSTEM_HEADERS);
   if (system !== undefined) raw.system = system;
   readObjectHeaders(headers, raw);

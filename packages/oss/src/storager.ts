@@ -24,6 +24,8 @@ import {
   type PresignedRequest,
   type PresignOperation,
   type RawObject,
+  type RestoreResult,
+  type RestoreTier,
   type StorageDriver,
   type StorageFeatures,
 } from "@stowage/core";
@@ -42,6 +44,7 @@ import { objectFromHeaders } from "./responses.js";
 import { sseHeaders } from "./sse.js";
 import { copyStated, reportCopied, type OssDriverTuning } from "./copy.js";
 import { moveObject } from "./move.js";
+import { restoreArchived } from "./restore.js";
 
 /**
  * The OSS primitives over one bucket. Keys travel byte-exact; directories are
@@ -295,6 +298,14 @@ export class OssStorageDriver implements StorageDriver {
   /** One page of ListMultipartUploads. @throws StorageError `InvalidArgument` (bad token), `Aborted` */
   listUploads(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
     return listUploadsPage(this.client, request, options);
+  }
+
+  /**
+   * HeadObject (the object's class), then RestoreObject (see `restoreArchived` in restore.ts).
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (no archive class, a symlink), `InvalidArgument` (days or a tier the class does not take), `Conflict` (a restore under way), `Aborted`, ...
+   */
+  restore(key: string, options: DriverCallOptions & { days: number; tier?: RestoreTier }): Promise<RestoreResult> {
+    return restoreArchived(this.client, (k, o) => this.stat(k, o), key, options);
   }
 }
 

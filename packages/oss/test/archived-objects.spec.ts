@@ -1,6 +1,7 @@
 // An Archive, ColdArchive or DeepColdArchive object cannot be read or copied until restored: OSS
 // answers 403 InvalidObjectState (EC 0016-00000404), which is Conflict with a restore hint
 // (behavior-tests archived-objects.ts); a read through a symlink is decided by the target's state.
+// restore() (RestoreObject) makes it readable (behavior-tests archived-restore.ts).
 import { randomUUID } from "node:crypto";
 import { expect } from "@jest/globals";
 import { runArchivedObjectSuite, type ArchiveEmulator } from "@stowage/behavior-tests";
@@ -15,13 +16,18 @@ import { OssStorageDriver } from "../src/storager.js";
 const BUCKET = "archived-oss";
 const KEYS = { accessKey: "AK", secretKey: "SK", securityToken: "TOKEN" };
 
-runArchivedObjectSuite(() => startEmulator({ provider: "oss", buckets: [BUCKET], credentials: KEYS }), {
+runArchivedObjectSuite((settings) => startEmulator({ provider: "oss", buckets: [BUCKET], credentials: KEYS, ...settings }), {
   provider: "oss",
   archive: ["Archive", "ColdArchive", "DeepColdArchive"],
   warm: ["Standard", "IA"],
   unknown: ["GLACIER", "STANDARD_IA", "STANDARD"],
   standard: "Standard",
   code: /InvalidObjectState.*EC 0016-00000404/,
+  refusedByClass: [
+    { storageClass: "Archive", options: { days: 8 } },
+    { storageClass: "Archive", options: { tier: "Standard" } },
+    { storageClass: "DeepColdArchive", options: { tier: "Bulk" } },
+  ],
   provided: (emulator: ArchiveEmulator, state: { calls: number }): Storager =>
     newStorager({
       type: "oss",

@@ -104,13 +104,22 @@ describe("OSS error mapping", () => {
 });
 
 describe("OSS InvalidObjectState (an archived object not restored)", () => {
-  it("is Conflict, not retried, its message saying to restore the object outside Stowage; not a credential rejection", () => {
+  it("is Conflict, not retried, its message saying to restore the object first with restore() or stowage restore; not a credential rejection", () => {
     const body = { code: "InvalidObjectState", message: "The operation is not valid for the object's state", ec: "0016-00000404" };
     const e = ossError(403, body, "get_object", "rid");
     expect(e).toMatchObject({ code: "Conflict", statusCode: 403, retryable: false, requestId: "rid" });
     expect(e.message).toContain("get_object: InvalidObjectState: The operation is not valid for the object's state (EC 0016-00000404);");
-    expect(e.message).toMatch(/archive storage class \(Archive, ColdArchive, DeepColdArchive\) and must be restored before it can be read or copied; Stowage has no restore operation/);
+    expect(e.message).toMatch(/archive storage class \(Archive, ColdArchive, DeepColdArchive\) and must be restored before it can be read or copied; restore it first \(Storager restore\(\), or stowage restore\)/);
+    expect(e.message).not.toMatch(/outside Stowage|no restore operation/);
     expect(isOssCredentialRejection(body)).toBe(false);
     expect(isOssClockSkew(body)).toBe(false);
+  });
+});
+
+describe("RestoreAlreadyInProgress (a restore of an object being restored)", () => {
+  it("is Conflict, not retried, saying a restore is under way", () => {
+    const e = ossError(409, { code: "RestoreAlreadyInProgress", message: "Object restore is already in progress." }, "restore_object", "rid");
+    expect(e).toMatchObject({ code: "Conflict", statusCode: 409, retryable: false });
+    expect(e.message).toContain("restore_object: RestoreAlreadyInProgress: Object restore is already in progress.; a restore of the object is under way already");
   });
 });

@@ -26,6 +26,10 @@ export function describeObject(o: ObjectInfo): string[] {
     "linkTarget",
   ];
   for (const f of fields) if (o[f] !== undefined) lines.push(`${f}: ${f === "linkTarget" ? shownPath(String(o[f])) : String(o[f])}`);
+  if (o.restore !== undefined) {
+    const until = o.restore.expiresAt === undefined ? "" : `, readable until ${formatDate(o.restore.expiresAt)}`;
+    lines.push(`restore: ${o.restore.ongoing ? "ongoing (not readable yet)" : `done${until}`}`);
+  }
   for (const [k, v] of Object.entries(o.metadata ?? {})) lines.push(`metadata.${k}: ${v}`);
   return lines;
 }
@@ -62,7 +66,7 @@ async function stat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Pro
 export function registerStat(program: Command, bind: Bind): void {
   program
     .command("stat")
-    .description("show an object's metadata: size, time, etag, crc64, content type, Cache-Control and the other headers stored with it, user metadata")
+    .description("show an object's metadata: size, time, etag, crc64, content type, Cache-Control and the other headers stored with it, storage class and an archived object's restore, user metadata")
     .argument("<location>", "the object")
     .option("--json", "print the ObjectInfo as JSON")
     .addHelpText("after", "\nExamples:\n  stowage stat ./photos/cat.jpg\n  stowage stat --json backup:2026/db.dump")

@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
 import type { StorageFeatures } from "../features.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
-import type { PresignOperation, ProgressListener } from "../options.js";
-import type { PresignedRequest } from "../storager.js";
+import type { PresignOperation, ProgressListener, RestoreTier } from "../options.js";
+import type { PresignedRequest, RestoreResult } from "../storager.js";
 
 /**
  * An object as a driver reports it: the full key (no leading `/`, dirs end
@@ -205,4 +205,12 @@ export interface StorageDriver {
   /** Throws ObjectNotExist if the upload does not exist. */
   statMultipart?(key: string, multipartId: string, options: DriverCallOptions): Promise<RawObject>;
   listUploads?(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage>;
+  /**
+   * Restores archived object `key` (not ending with `/`) for `options.days` (core fills in the
+   * default, 1, and has checked it against `limits.restoreDaysMaximum`) at `options.tier` (one of
+   * the three, when given). Refuses an object in no archive class (`ObjectModeInvalid`) and a `days`
+   * or `tier` its class does not take (`InvalidArgument`) where it can tell, before the request;
+   * maps the service's "in progress" refusal to `Conflict`.
+   */
+  restore?(key: string, options: DriverCallOptions & { days: number; tier?: RestoreTier }): Promise<RestoreResult>;
 }

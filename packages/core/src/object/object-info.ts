@@ -11,6 +11,18 @@ import type { ObjectHeaders } from "./object-headers.js";
 export type ObjectMode = "file" | "dir" | "part" | "append" | "link";
 
 /**
+ * Where the restore of an archived object stands (feature `restore`), as stat and reads report it
+ * (COS `x-cos-restore`, OSS `x-oss-restore`). Absent on an object never restored, or whose restored
+ * copy expired: in an archive class it then cannot be read or copied (`Conflict`) until restored.
+ */
+export interface RestoreState {
+  /** True while the service is restoring it (reads and copies still fail); false once it is readable. */
+  ongoing: boolean;
+  /** When the restored copy expires (the object is archived again), once `ongoing` is false. */
+  expiresAt?: Date;
+}
+
+/**
  * Metadata of one object, as returned by stat, list and the create operations. The
  * {@link ObjectHeaders} (Cache-Control, Content-Disposition, ...) come with stat and reads; listings
  * of COS, OSS and QingStor carry none of them (memory's do).
@@ -38,6 +50,11 @@ export interface ObjectInfo extends ObjectHeaders {
   appendOffset?: number;
   /** Absolute path of a `link` object's target: `/` and the target's key (a driver reports it so too). */
   linkTarget?: string;
+  /**
+   * An archived object's restore (see {@link RestoreState}): from stat and reads of COS and OSS, once
+   * a restore was asked for and until its copy expires. Listings carry none.
+   */
+  restore?: RestoreState;
   /** Service-specific metadata (SSE algorithm, key id, object type...). */
   system?: Record<string, unknown>;
 }

@@ -59,7 +59,7 @@ const headerValue = headerValueProblem;
  *   `response_content_disposition`, `response_cache_control`, `response_content_encoding`,
  *   `response_content_language`, `response_expires`, `offset`, `size`,
  *   `multipart_id`, `mode`, `limit`, `token`, `expires`, `index`, `signal`, `on_progress`,
- *   `on_multipart_create`. `content_type`, `cache_control` and `storage_class` are defaultable (`default_content_type`, ...).
+ *   `on_multipart_create`, `days`, `tier` (restore). `content_type`, `cache_control` and `storage_class` are defaultable (`default_content_type`, ...).
  */
 export const globalPairs = {
   credential: definePair({
@@ -368,6 +368,23 @@ export const globalPairs = {
     type: "function",
     description: "Called once with what the read's answer says of the object (an ObjectInfo: type, metadata, ...), before its first byte; undefined when it describes none.",
     operations: ["read"],
+  }),
+  days: definePair({
+    name: "days",
+    type: "integer",
+    description: "Days a restored archived object stays readable (default 1; at most the service's restoreDaysMaximum and what the object's class allows).",
+    operations: ["restore"],
+    feature: "restore",
+    expected: "a whole number of days, at least 1",
+    validate: atLeast(1),
+  }),
+  tier: definePair({
+    name: "tier",
+    type: "string",
+    description: "Restore speed of an archived object: Expedited, Standard (the default) or Bulk (the object's class may take fewer).",
+    operations: ["restore"],
+    feature: "restore",
+    enum: ["Expedited", "Standard", "Bulk"],
   }),
   onMultipartCreate: definePair({
     name: "on_multipart_create",

@@ -9,7 +9,7 @@ import { paginate } from "../listing/page-lister.js";
 import { checkDefaults } from "../pairs/validate-options.js";
 import type { ObjectInfo, Part } from "../object/object-info.js";
 import type { Body, PresignOperation } from "../options.js";
-import type { AppendResult, ListPage, PresignedRequest, Storager, StorageInfo, WriteResult } from "../storager.js";
+import type { AppendResult, ListPage, PresignedRequest, RestoreResult, Storager, StorageInfo, WriteResult } from "../storager.js";
 import { commitAppend, createAppend, writeAppend } from "./append-ops.js";
 import { listPage } from "./list-objects.js";
 import { completeMultipart, createMultipart, listMultipart, writeMultipart } from "./multipart-ops.js";
@@ -17,6 +17,7 @@ import { openReadStream } from "./read-stream.js";
 import { OperationScope, type StoragerContext } from "./storager-context.js";
 import { deleteMany, deleteObject } from "./delete-ops.js";
 import { presign, relocate, statObject, createDir, createLink, fetchObject } from "./simple-ops.js";
+import { restoreObject } from "./restore-ops.js";
 import { UnlistedKeys } from "./unlisted-keys.js";
 import { createObjectWriteStream } from "./write-stream.js";
 import { writeObject } from "./write-object.js";
@@ -158,6 +159,10 @@ class CoreStorager implements Storager {
     } catch (e) {
       throw this.#scope.error(e, "listMultipart", pathOf(obj), signal);
     }
+  }
+
+  async restore(path: string, options?: Opts): Promise<RestoreResult> {
+    return this.#scope.run("restore", path, signalOf(options), () => restoreObject(this.#scope, path, options));
   }
 
   toString(): string {

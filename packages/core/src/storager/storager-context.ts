@@ -40,6 +40,7 @@ const OPERATION_FEATURE: Record<StorageOperation, keyof StorageFeatures> = {
   writeMultipart: "multipart",
   completeMultipart: "multipart",
   listMultipart: "multipart",
+  restore: "restore",
 };
 
 /**

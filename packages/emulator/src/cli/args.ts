@@ -19,6 +19,7 @@ Options:
   --tls                   serve HTTPS with a certificate generated at start
   --allow-sse-c-over-http accept SSE-C keys on plain http (e.g. behind an https proxy)
   --discard               bench mode: count bytes, keep none
+  --restore-delay <ms>    COS, OSS: milliseconds from an accepted restore until the object reads (default 0)
   --faults <file.json>    fault rules to start with (a rule or an array)
   -h, --help              show this help
 `;
@@ -59,6 +60,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
         tls: { type: "boolean" },
         "allow-sse-c-over-http": { type: "boolean" },
         discard: { type: "boolean" },
+        "restore-delay": { type: "string" },
         faults: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -73,6 +75,9 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
   if (provider === undefined || !PROVIDERS.includes(provider)) fail(`--provider must be one of ${PROVIDERS.join(", ")}`);
   const port = values.port === undefined ? 9000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail("--port must be an integer in 0..65535");
+  const restoreDelayText = values["restore-delay"];
+  if (restoreDelayText !== undefined && !/^\d{1,15}$/.test(restoreDelayText)) fail("--restore-delay must be a whole number of milliseconds, 0 or more");
+  const restoreDelay = restoreDelayText === undefined ? undefined : Number(restoreDelayText);
   let faults: FaultRule[] | undefined;
   if (values.faults !== undefined) {
     try {
@@ -95,6 +100,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
       tls: values.tls ?? false,
       allowSseCOverHttp: values["allow-sse-c-over-http"] ?? false,
       discard: values.discard ?? false,
+      ...(restoreDelay === undefined ? {} : { restoreDelayMs: restoreDelay }),
       faults,
     },
   };

@@ -2,6 +2,7 @@ import type { Exchange } from "../server/exchange.js";
 import { header, headersWithPrefix } from "../server/exchange.js";
 import type { ObjectAttributes, StoredObject, StoredSse } from "../store/types.js";
 import { ProtocolError } from "./protocol-error.js";
+import { restorePhase } from "./restore-state.js";
 
 /** Provider-specific header names used for object attributes. */
 export interface AttributeNames {
@@ -38,13 +39,13 @@ export function storageClassOf(ex: Exchange, names: AttributeNames): string {
 }
 
 /**
- * Refuses to read or copy an object stored in an archive class (`names.archive`): the
- * services answer 403 `InvalidObjectState` until the object is restored, which the emulator does not
- * do. HEAD is not refused.
+ * Refuses to read or copy an object stored in an archive class (`names.archive`) unless restored at
+ * `now` (its restore done, its copy not expired: see `restore-state.ts`): the services answer 403
+ * `InvalidObjectState` until then. HEAD is not refused.
  * @throws ProtocolError `InvalidObjectState`
  */
-export function checkNotArchived(o: StoredObject, names: AttributeNames): void {
-  if (names.archive?.classes.includes(o.storageClass)) throw new ProtocolError("InvalidObjectState", names.archive.message);
+export function checkNotArchived(o: StoredObject, names: AttributeNames, now: number): void {
+  if (names.archive?.classes.includes(o.storageClass) && restorePhase(o, now) !== "done") throw new ProtocolError("InvalidObjectState", names.archive.message);
 }
 
 /**

@@ -6,7 +6,8 @@ export const PROVIDERS: readonly Provider[] = ["cos", "oss", "qingstor"];
 
 /**
  * Provider-neutral operation names, used by fault rules and stats. Not every
- * provider has every operation (only QingStor moves and fetches, only OSS has symlinks).
+ * provider has every operation (only QingStor moves and fetches, only OSS has symlinks, only COS
+ * and OSS restore archived objects).
  */
 export const OPERATIONS = [
   "ListBuckets",
@@ -33,6 +34,7 @@ export const OPERATIONS = [
   "ListMultipartUploads",
   "PutSymlink",
   "GetSymlink",
+  "RestoreObject",
 ] as const;
 
 /** One of {@link OPERATIONS}. */

@@ -37,6 +37,7 @@ export type ProtocolErrorKind =
   | "PositionMismatch"
   | "PreconditionFailed"
   | "RequestExpired"
+  | "RestoreAlreadyInProgress"
   | "ServiceUnavailable"
   | "SignatureMismatch"
   | "SseKeyMismatch"

@@ -48,6 +48,7 @@ const COS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
   PositionMismatch: [409, "AppendPositionErr"],
   PreconditionFailed: [412, "PreconditionFailed"],
   RequestExpired: [403, "AccessDenied"],
+  RestoreAlreadyInProgress: [409, "RestoreAlreadyInProgress"],
   ServiceUnavailable: [503, "ServiceUnavailable"],
   SignatureMismatch: [403, "SignatureDoesNotMatch"],
   SseKeyMismatch: [403, "AccessDenied"],

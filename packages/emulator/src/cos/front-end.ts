@@ -10,6 +10,7 @@ import { cosErrorResponse, cosErrorXml } from "./errors.js";
 import { cosAbort, cosComplete, cosInitiate, cosListParts, cosListUploads, cosUploadPart, cosUploadPartCopy } from "./multipart-handlers.js";
 import { cosAppendObject, cosCopyObject, cosDeleteObject, cosGetObject, cosPutObject } from "./object-handlers.js";
 import { COS_CRC } from "./object-headers.js";
+import { cosRestoreObject } from "./restore-handler.js";
 import { cosVirtualHost, routeCos } from "./router.js";
 
 type Handler = (ex: Exchange, route: Route, ctx: HandlerContext) => EmulatorResponse | Promise<EmulatorResponse>;
@@ -35,6 +36,7 @@ const HANDLERS: Partial<Record<OperationName, Handler>> = {
   AbortMultipartUpload: cosAbort,
   ListParts: cosListParts,
   ListMultipartUploads: cosListUploads,
+  RestoreObject: cosRestoreObject,
 };
 
 /** The Tencent COS XML API front-end. */

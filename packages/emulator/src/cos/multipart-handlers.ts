@@ -70,7 +70,7 @@ export async function cosUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   const src = ctx.store.object(ref.bucket, ref.key);
   if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "Appendable objects cannot be copied.");
   checkSseCRead(src.sse, readSseC(ex, COS_COPY_SSEC));
-  checkNotArchived(src, COS_ATTRIBUTES);
+  checkNotArchived(src, COS_ATTRIBUTES, ctx.now);
   checkCopySourceConditions(ex, "x-cos", src);
   const rangeHeader = header(ex, "x-cos-copy-source-range");
   const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);

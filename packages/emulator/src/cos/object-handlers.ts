@@ -56,8 +56,8 @@ export async function cosPutObject(ex: Exchange, route: Route, ctx: HandlerConte
 export function cosGetObject(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const o = ctx.store.object(route.bucket!, route.key!);
   checkSseCRead(o.sse, readSseC(ex, COS_SSEC));
-  if (ex.method === "GET") checkNotArchived(o, COS_ATTRIBUTES);
-  return serveObject(ex, ctx.store, o, { headers: cosObjectHeaders(o, ctx.config.cosAppendableCrc64), strictRange: true });
+  if (ex.method === "GET") checkNotArchived(o, COS_ATTRIBUTES, ctx.now);
+  return serveObject(ex, ctx.store, o, { headers: cosObjectHeaders(o, ctx.config.cosAppendableCrc64, ctx.now), strictRange: true });
 }
 
 /** DELETE Object (idempotent). */
@@ -89,7 +89,7 @@ export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   }
   if (src.kind === "appendable") throw new ProtocolError("InvalidCopySource", "Appendable objects cannot be copied.");
   checkSseCRead(src.sse, readSseC(ex, COS_COPY_SSEC));
-  checkNotArchived(src, COS_ATTRIBUTES);
+  checkNotArchived(src, COS_ATTRIBUTES, ctx.now);
   checkCopySourceConditions(ex, "x-cos", src);
   const guard = cosForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-cos-metadata-directive") ?? "Copy").toLowerCase();

@@ -1,6 +1,7 @@
 import type { AttributeNames } from "../common/object-attributes.js";
 import { standardObjectHeaders } from "../common/object-attributes.js";
 import { ProtocolError } from "../common/protocol-error.js";
+import { restoreHeaderValue, restorePhase } from "../common/restore-state.js";
 import { quoteEtag } from "../common/responses.js";
 import { readSseC } from "../common/sse-c.js";
 import type { Exchange } from "../server/exchange.js";
@@ -79,12 +80,20 @@ export function cosSseHeaders(sse: StoredSse | undefined): Record<string, string
 
 /**
  * Headers of an object on GET/HEAD. `appendableCrc64` false leaves the CRC-64 out for appendable
- * objects (whether COS gives one for them is not documented; see `cosAppendableCrc64`).
+ * objects (whether COS gives one for them is not documented; see `cosAppendableCrc64`). An archived
+ * object's restore at `now` (COS's HEAD Object page): `x-cos-restore` (`ongoing-request="true"`, or
+ * `"false"` with the copy's `expiry-date`), and while it is under way `x-cos-restore-status`
+ * (`tier="bulk"; request-date="<HTTP date>"`, the tier in lower case as in COS's example).
  */
-export function cosObjectHeaders(o: StoredObject, appendableCrc64 = true): Record<string, string> {
+export function cosObjectHeaders(o: StoredObject, appendableCrc64 = true, now?: number): Record<string, string> {
   const h = standardObjectHeaders(o, COS_ATTRIBUTES.metaPrefix, quoteEtag(o.etag));
   h["x-cos-object-type"] = o.kind === "appendable" ? "appendable" : "normal";
   h["x-cos-storage-class"] = o.storageClass;
+  const restore = now === undefined ? undefined : restoreHeaderValue(o, now);
+  if (restore !== undefined) h["x-cos-restore"] = restore;
+  if (now !== undefined && restorePhase(o, now) === "ongoing") {
+    h["x-cos-restore-status"] = `tier="${o.restore!.tier.toLowerCase()}"; request-date="${new Date(o.restore!.requestedAt).toUTCString()}"`;
+  }
   if (o.crc64 !== undefined && (o.kind !== "appendable" || appendableCrc64)) h[COS_CRC] = o.crc64;
   if (o.kind === "appendable") h["x-cos-next-append-position"] = String(o.size);
   return { ...h, ...cosSseHeaders(o.sse) };

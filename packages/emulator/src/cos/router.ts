@@ -35,6 +35,9 @@ function hostRegionOf(ex: Exchange, vh: { region: string } | undefined): string 
   return region === undefined || NOT_A_REGION.has(region) ? undefined : region;
 }
 
+/** Sub-resources of objects this front-end implements although the emulator's others may not. */
+const OBJECT_SUBRESOURCES = ["restore"];
+
 function bucketOperation(ex: Exchange): OperationName {
   const q = ex.query;
   switch (ex.method) {
@@ -69,6 +72,7 @@ function objectOperation(ex: Exchange): OperationName {
       if (q.has("uploads")) return "InitiateMultipartUpload";
       if (q.has("uploadId")) return "CompleteMultipartUpload";
       if (q.has("append")) return "AppendObject";
+      if (q.has("restore")) return "RestoreObject";
       break;
     case "DELETE":
       return q.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
@@ -90,6 +94,6 @@ export function routeCos(ex: Exchange): Route {
     if (ex.method !== "GET") throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
     return { ...base, operation: "ListBuckets" };
   }
-  rejectUnsupported(ex);
+  rejectUnsupported(ex, parts.key === undefined ? [] : OBJECT_SUBRESOURCES);
   return { ...base, operation: parts.key === undefined ? bucketOperation(ex) : objectOperation(ex) };
 }

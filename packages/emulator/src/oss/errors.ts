@@ -46,6 +46,8 @@ const OSS_ERRORS: Record<ProtocolErrorKind, [number, string, string]> = {
   PositionMismatch: [409, "PositionNotEqualToLength", "0026-00000016"],
   PreconditionFailed: [412, "PreconditionFailed", "0016-00000301"],
   RequestExpired: [403, "AccessDenied", "0002-00000069"],
+  // OSS's restore pages give the code and status (409), not an EC: none is sent.
+  RestoreAlreadyInProgress: [409, "RestoreAlreadyInProgress", ""],
   ServiceUnavailable: [503, "ServiceUnavailable", "0001-00000503"],
   SignatureMismatch: [403, "SignatureDoesNotMatch", "0002-00000040"],
   SseKeyMismatch: [403, "AccessDenied", "0003-00000001"],

@@ -10,6 +10,7 @@ import { ossErrorResponse, ossErrorXml, wrongEndpoint } from "./errors.js";
 import { ossAbort, ossComplete, ossInitiate, ossListParts, ossListUploads, ossUploadPart, ossUploadPartCopy } from "./multipart-handlers.js";
 import { ossAppendObject, ossCopyObject, ossDeleteObject, ossGetObject, ossPutObject } from "./object-handlers.js";
 import { OSS_CRC } from "./object-headers.js";
+import { ossRestoreObject } from "./restore-handler.js";
 import { ossVirtualHost, routeOss } from "./router.js";
 import { ossGetSymlink, ossPutSymlink } from "./symlink-handlers.js";
 
@@ -38,6 +39,7 @@ const HANDLERS: Partial<Record<OperationName, Handler>> = {
   ListMultipartUploads: ossListUploads,
   PutSymlink: ossPutSymlink,
   GetSymlink: ossGetSymlink,
+  RestoreObject: ossRestoreObject,
 };
 
 /** The Aliyun OSS front-end (V1 and V4 signatures, virtual-host and path style). */

@@ -60,7 +60,7 @@ export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
-  checkNotArchived(src, OSS_ATTRIBUTES);
+  checkNotArchived(src, OSS_ATTRIBUTES, ctx.now);
   checkCopySourceConditions(ex, "x-oss", src);
   const rangeHeader = header(ex, "x-oss-copy-source-range");
   const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);

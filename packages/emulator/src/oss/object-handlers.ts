@@ -83,9 +83,9 @@ export function ossGetObject(ex: Exchange, route: Route, ctx: HandlerContext): E
     if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;
     return emptyResponse(200, h);
   }
-  if (ex.method === "GET") checkNotArchived(o, OSS_ATTRIBUTES);
+  if (ex.method === "GET") checkNotArchived(o, OSS_ATTRIBUTES, ctx.now);
   const strict = header(ex, "x-oss-range-behavior")?.toLowerCase() === "standard";
-  const headers = target === undefined ? ossObjectHeaders(o) : symlinkHeaders(found, target);
+  const headers = target === undefined ? ossObjectHeaders(o, ctx.now) : symlinkHeaders(found, target, ctx.now);
   return serveObject(ex, ctx.store, o, { headers, strictRange: strict });
 }
 
@@ -130,7 +130,7 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const ref = parseOssCopySource(header(ex, "x-oss-copy-source")!);
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
-  if (src.symlinkTarget === undefined) checkNotArchived(src, OSS_ATTRIBUTES);
+  if (src.symlinkTarget === undefined) checkNotArchived(src, OSS_ATTRIBUTES, ctx.now);
   checkCopySourceConditions(ex, "x-oss", src);
   const guard = checkForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-oss-metadata-directive") ?? "COPY").toUpperCase();

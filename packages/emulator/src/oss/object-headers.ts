@@ -1,6 +1,7 @@
 import type { AttributeNames } from "../common/object-attributes.js";
 import { standardObjectHeaders } from "../common/object-attributes.js";
 import { ProtocolError } from "../common/protocol-error.js";
+import { restoreHeaderValue } from "../common/restore-state.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { StoredObject, StoredSse } from "../store/types.js";
@@ -54,11 +55,16 @@ export function ossObjectType(o: StoredObject): string {
   return o.kind === "appendable" ? "Appendable" : o.kind === "multipart" ? "Multipart" : "Normal";
 }
 
-/** Headers of an object on GET/HEAD. */
-export function ossObjectHeaders(o: StoredObject): Record<string, string> {
+/**
+ * Headers of an object on GET/HEAD; an archived object's restore at `now` as `x-oss-restore`
+ * (`ongoing-request="true"`, or `"false"` with the copy's `expiry-date`: OSS's HeadObject page).
+ */
+export function ossObjectHeaders(o: StoredObject, now?: number): Record<string, string> {
   const h = standardObjectHeaders(o, OSS_ATTRIBUTES.metaPrefix, ossEtag(o.etag));
   h["x-oss-object-type"] = ossObjectType(o);
   h["x-oss-storage-class"] = o.storageClass;
+  const restore = now === undefined ? undefined : restoreHeaderValue(o, now);
+  if (restore !== undefined) h["x-oss-restore"] = restore;
   if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;
   if (o.contentMd5 !== undefined) h["content-md5"] = o.contentMd5;
   if (o.kind === "appendable") h["x-oss-next-append-position"] = String(o.size);

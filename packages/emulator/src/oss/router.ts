@@ -27,7 +27,7 @@ function hostRegionOf(ex: Exchange, vh: { region: string } | undefined): string 
 }
 
 /** Sub-resources of objects this front-end implements although the other providers' do not. */
-const OBJECT_SUBRESOURCES = ["symlink"];
+const OBJECT_SUBRESOURCES = ["symlink", "restore"];
 
 const notAllowed = (): never => {
   throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
@@ -72,6 +72,7 @@ function objectOperation(ex: Exchange): OperationName {
       if (q.has("uploads")) return "InitiateMultipartUpload";
       if (q.has("uploadId")) return "CompleteMultipartUpload";
       if (q.has("append")) return "AppendObject";
+      if (q.has("restore")) return "RestoreObject";
       break;
     case "DELETE":
       return q.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";

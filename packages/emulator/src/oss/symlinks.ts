@@ -40,10 +40,13 @@ export function symlinkTarget(store: ObjectStore, bucket: string, link: StoredOb
  * GET/HEAD headers of a symlink, as OSS documents them for HeadObject:
  * Content-Length, ETag and Content-MD5 (and here the CRC-64) of the target,
  * Last-Modified the later of the two, everything else the link's own
- * (user metadata, storage class, content type, `x-oss-object-type: Symlink`).
+ * (user metadata, storage class, content type, `x-oss-object-type: Symlink`). The restore state at
+ * `now` is the target's (its state decides whether a read through the link is served).
  */
-export function symlinkHeaders(link: StoredObject, target: StoredObject): Record<string, string> {
+export function symlinkHeaders(link: StoredObject, target: StoredObject, now?: number): Record<string, string> {
   const h = ossObjectHeaders(link);
+  const restore = now === undefined ? undefined : ossObjectHeaders(target, now)["x-oss-restore"];
+  if (restore !== undefined) h["x-oss-restore"] = restore;
   h["etag"] = ossEtag(target.etag);
   h["last-modified"] = new Date(Math.max(link.lastModified, target.lastModified)).toUTCString();
   delete h["content-md5"];

@@ -38,6 +38,8 @@ const QS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
   PositionMismatch: [400, "invalid_argument"],
   PreconditionFailed: [412, "precondition_failed"],
   RequestExpired: [403, "request_expired"],
+  // Never raised: QingStor has no archive class, so nothing to restore.
+  RestoreAlreadyInProgress: [409, "restore_already_in_progress"],
   ServiceUnavailable: [503, "service_unavailable"],
   SignatureMismatch: [401, "signature_not_matched"],
   SseKeyMismatch: [403, "permission_denied"],

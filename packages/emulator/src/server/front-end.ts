@@ -31,6 +31,8 @@ export interface FrontEndConfig {
    * is not documented).
    */
   cosAppendableCrc64: boolean;
+  /** COS and OSS: milliseconds (of the emulator's clock) from an accepted restore until the object reads. */
+  restoreDelayMs: number;
 }
 
 /** What a handler gets besides the request. */

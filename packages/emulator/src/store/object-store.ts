@@ -6,7 +6,7 @@ import type { BlobStore } from "./blob-store.js";
 import { contentEtag } from "./content-etag.js";
 import { compareKeys } from "./listing.js";
 import type { MetadataSink } from "./metadata-sink.js";
-import type { ObjectAttributes, ObjectKind, ReceivedBody, StoredBucket, StoredObject } from "./types.js";
+import type { ObjectAttributes, ObjectKind, ReceivedBody, StoredBucket, StoredObject, StoredRestore } from "./types.js";
 
 /** What an {@link ObjectStore} is built from. */
 export interface ObjectStoreOptions {
@@ -171,6 +171,20 @@ export class ObjectStore {
       blobId,
     };
     return this.install(bucket, o, guard);
+  }
+
+  /**
+   * Records the restore of `o` (the current version of its key): the object itself is unchanged
+   * (bytes, ETag, dates), only its restore state. A version replaced meanwhile is left alone.
+   * @throws ProtocolError `NoSuchBucket`, `NoSuchKey` (the object was deleted or replaced meanwhile)
+   */
+  async setRestore(bucket: string, o: StoredObject, restore: StoredRestore): Promise<StoredObject> {
+    const b = this.bucket(bucket);
+    if (b.objects.get(o.key) !== o) throw new ProtocolError("NoSuchKey", "The specified key does not exist.");
+    const restored: StoredObject = { ...o, restore };
+    b.objects.set(o.key, restored);
+    await this.options.meta.saveObject(bucket, restored);
+    return restored;
   }
 
   /** Removes an object; a missing key is not an error. @throws ProtocolError `NoSuchBucket` */

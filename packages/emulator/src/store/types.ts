@@ -13,6 +13,21 @@ export interface StoredSse {
   sealedEtag?: boolean;
 }
 
+/**
+ * The restore of an archived object (COS POST Object restore, OSS RestoreObject): readable from
+ * `readyAt` until `expiresAt` (ms since the epoch); before `readyAt` it is under way.
+ */
+export interface StoredRestore {
+  /** When the restore was asked for. */
+  requestedAt: number;
+  /** When the restored copy becomes readable. */
+  readyAt: number;
+  /** When the restored copy expires (the object is archived again). */
+  expiresAt: number;
+  /** The tier asked for (`Expedited`, `Standard`, `Bulk`). */
+  tier: string;
+}
+
 /** Attributes set at creation and echoed on GET/HEAD. */
 export interface ObjectAttributes {
   contentType: string;
@@ -46,6 +61,8 @@ export interface StoredObject extends ObjectAttributes {
   blobId: string;
   /** OSS symlinks only: the key this object links to (its own bytes are empty; reads follow it). */
   symlinkTarget?: string;
+  /** An archived object's restore, once one was asked for (see `common/restore-state.ts`). */
+  restore?: StoredRestore;
 }
 
 /** One uploaded part of a multipart upload. */

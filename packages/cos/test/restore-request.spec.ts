@@ -1,0 +1,31 @@
+// POST Object restore as the COS driver builds it (body, Content-MD5, the tier always sent), and
+// the restore state HEAD and GET report (x-cos-restore, x-cos-restore-status).
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "@jest/globals";
+import { restoreObject } from "../src/requests.js";
+import { objectFromHeaders } from "../src/responses.js";
+
+describe("COS restore request", () => {
+  it("POST ?restore with Days and CASJobParameters/Tier, application/xml and the body's Content-MD5", () => {
+    const call = restoreObject("a b/c.bin", 3, "Bulk");
+    const body = (call.body as Buffer).toString("utf8");
+    expect([call.method, call.key, call.query, call.operation]).toEqual(["POST", "a b/c.bin", [["restore", undefined]], "restore_object"]);
+    expect(body).toBe('<?xml version="1.0" encoding="UTF-8"?><RestoreRequest><Days>3</Days><CASJobParameters><Tier>Bulk</Tier></CASJobParameters></RestoreRequest>');
+    expect(call.headers).toEqual({
+      "content-type": "application/xml",
+      "content-md5": createHash("md5").update(body).digest("base64"),
+      "content-length": String(Buffer.byteLength(body)),
+    });
+  });
+});
+
+describe("COS restore state", () => {
+  it("x-cos-restore becomes ObjectInfo.restore, x-cos-restore-status system.restoreStatus; none without the header", () => {
+    const ongoing = objectFromHeaders("k", 200, { "x-cos-storage-class": "ARCHIVE", "x-cos-restore": 'ongoing-request="true"', "x-cos-restore-status": 'tier="bulk"; request-date="Mon, 18 Nov 2019 09:34:50 GMT"' });
+    expect(ongoing.restore).toEqual({ ongoing: true });
+    expect(ongoing.system).toMatchObject({ restoreStatus: 'tier="bulk"; request-date="Mon, 18 Nov 2019 09:34:50 GMT"' });
+    const done = objectFromHeaders("k", 200, { "x-cos-storage-class": "ARCHIVE", "x-cos-restore": 'ongoing-request="false", expiry-date="Tue, 19 Nov 2019 16:00:00 GMT"' });
+    expect(done.restore).toEqual({ ongoing: false, expiresAt: new Date("2019-11-19T16:00:00Z") });
+    expect(objectFromHeaders("k", 200, { "x-cos-storage-class": "ARCHIVE" }).restore).toBeUndefined();
+  });
+});
