@@ -134,7 +134,9 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
 
   /**
    * Metadata of one object (of a directory with `mode: "dir"`). A directory whose key is over
-   * `limits.keyMaximum` only by its `/` cannot exist: ObjectNotExist, nothing sent.
+   * `limits.keyMaximum` only by its `/` cannot exist: ObjectNotExist, nothing sent. On memory and fs
+   * `d` names the directory `d/` where one is, and its stat is returned (`path` `d/`, mode `dir`); on
+   * COS, OSS and QingStor `d` and `d/` are different keys: `stat("d")` is ObjectNotExist (ask `d/`).
    * @throws ObjectNotExist, PermissionDenied, InvalidArgument (a bad path, a key over `limits.keyMaximum`; COS, QingStor: an
    *   SSE-C key over http, a bad key, an algorithm without a key, before any request)
    */
@@ -157,7 +159,10 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   createReadStream(path: string, options?: ReadOptions & Extra<X, "read">): Readable;
   /**
    * Stores a body of any size (multipart above the threshold). Overwrites, unless `ifNotExists`.
-   * @throws InvalidArgument, IntegrityMismatch, PairUnsupported, Conflict (`ifNotExists`: an object exists), Aborted
+   * On memory and fs `d` names the directory `d/` where one is: a write onto it is ObjectModeInvalid;
+   * on COS, OSS and QingStor `d` and `d/` are different keys, and the write makes an object `d` beside `d/`.
+   * @throws InvalidArgument, IntegrityMismatch, PairUnsupported, Conflict (`ifNotExists`: an object exists),
+   *   ObjectModeInvalid (memory, fs: a directory at the path, named without its `/`; a file in the place of a parent), Aborted
    */
   write(path: string, body: Body, options?: WriteOptions & Extra<X, "write">): Promise<WriteResult>;
   /** A writable whose `finish` fires only once the object is stored; it errors as `write` fails. @throws InvalidArgument (a path ending in `/`, bad options) */
@@ -168,7 +173,10 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * its `/` cannot exist: nothing to delete, nothing sent. The work_dir itself (`""` or its
    * absolute path, with `mode: "dir"`) is never deleted, on any storage: `InvalidArgument`,
    * nothing sent (delete what is in it, or delete it by name from a storager opened on its parent).
-   * @throws InvalidArgument (a bad path, the work_dir itself, a key over `limits.keyMaximum`), ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`; with it, on object stores, a `d/` key another client filled with bytes), Conflict (a non-empty directory where the storage refuses), Aborted
+   * On memory and fs `d` names the directory `d/` where one is: `delete("d")` is ObjectModeInvalid (give
+   * `mode: "dir"`), as is `delete("f", { mode: "dir" })` of a file; on COS, OSS and QingStor `d` and `d/`
+   * are different keys, so `delete("d")` deletes nothing (no error), nor does a file given `mode: "dir"`.
+   * @throws InvalidArgument (a bad path, the work_dir itself, a key over `limits.keyMaximum`), ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`: `d/` on every storage, `d` on memory and fs; memory, fs: a file with it; with it, on object stores, a `d/` key another client filled with bytes), Conflict (a non-empty directory where the storage refuses), Aborted
    */
   delete(path: string, options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
   /**
@@ -209,9 +217,12 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * `metadata` or object headers, the copy carries exactly those (see {@link CopyOptions}). `onProgress` gets `{ bytes, total }` as the
    * service copies (a multipart copy: part by part) and `{ bytes: size, total: size }` once done.
    * A directory source (`d/`, or `d` where `d/` is a directory) is `ObjectModeInvalid` on every storage.
+   * A directory destination named without its `/` (`d` where `d/` is one) is `ObjectModeInvalid` on
+   * memory and fs, where `d` names that directory; on COS, OSS and QingStor `d` and `d/` are different
+   * keys, and the copy makes an object `d` beside `d/`.
    * A missing source is `ObjectNotExist` whatever is at `dst`, with `ifNotExists` too (an object at `dst`
    * is `Conflict` only when the source is there).
-   * @throws ObjectNotExist (the source), ObjectModeInvalid (a directory source or destination), InvalidArgument (a `dst` ending in `/`),
+   * @throws ObjectNotExist (the source), ObjectModeInvalid (a directory source; memory, fs: a directory destination `d`), InvalidArgument (a `dst` ending in `/`),
    *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, QingStor:
    *   the source changed while it was copied; nothing copied), PairUnsupported (attributes without `copyAttributes`;
    *   `ifNotExists` without `writeIfNotExists`, as on QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem
@@ -222,8 +233,10 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   copy(src: string, dst: string, options?: CopyOptions & Extra<X, "copy">): Promise<void>;
   /**
    * Moves one object; overwrites `dst` (unless `ifNotExists`). `onProgress` as on {@link Storager.copy} (a rename reports its size once).
-   * A missing source is `ObjectNotExist` whatever is at `dst`, with `ifNotExists` too.
-   * @throws ObjectNotExist (the source), ObjectModeInvalid, InvalidArgument (a `dst` ending in `/`, the same object),
+   * A missing source is `ObjectNotExist` whatever is at `dst`, with `ifNotExists` too. A directory, as source or
+   * destination, is as on {@link Storager.copy}: on memory and fs `d` names the directory `d/`, on COS, OSS and
+   * QingStor the move makes an object `d` beside `d/`.
+   * @throws ObjectNotExist (the source), ObjectModeInvalid (a directory source; memory, fs: a directory destination `d`), InvalidArgument (a `dst` ending in `/`, the same object),
    *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, fs: the
    *   source changed during the move; the source kept), PairUnsupported (`ifNotExists` without `writeIfNotExists`, as on
    *   QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem without hard links; nothing moved),
@@ -237,11 +250,15 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * Has the service fetch `url` into `path`. `onProgress` gets `{ bytes, total }` as bytes arrive
    * where the driver downloads (fs, memory; `total` when the server sent a length), and the final
    * size once stored. fs and memory follow at most 20 redirects, to http(s) URLs only, and store
-   * a body the server sent with `Content-Encoding` decoded.
+   * the bytes as the server sent them (a body sent with `Content-Encoding` is never decoded).
+   * A failing source is never `PermissionDenied` (that is the storage refusing the caller's
+   * credential). On fs and memory, an error for the source's answer carries its status as `statusCode`.
    * @throws InvalidArgument (not an http(s) URL, a path ending in `/`; fs, memory: a redirect loop or
-   *   a redirect to another scheme), ObjectNotExist, CapabilityInsufficient (QingStor opened with an
-   *   SSE-C key), ServiceInternal (the source failed, or its body broke off: retryable), Aborted,
-   *   Unexpected (the onProgress listener threw)
+   *   a redirect to another scheme, or the source answered 401 or 403: not retryable), ObjectNotExist
+   *   (also the source's 404), CapabilityInsufficient (QingStor opened with an SSE-C key), RequestThrottled
+   *   (fs, memory: the source answered 429), ServiceInternal (the source failed (5xx; QingStor: also its
+   *   401/403), refused or reset the connection, could not be resolved, or its body broke off: retryable),
+   *   Aborted, Unexpected (the onProgress listener threw; fs, memory: the source answered another status)
    */
   fetch(path: string, url: string, options?: FetchOptions & Extra<X, "fetch">): Promise<void>;
   /** Creates a directory (idempotent). */

@@ -87,13 +87,14 @@ describe("openUrl: the answer's object headers", () => {
 });
 
 describe("openUrl: errors name no part of the URL", () => {
-  it("a connection dropped before the answer is Unexpected; a 5xx ServiceInternal; neither shows the query", async () => {
+  it("a connection dropped before the answer and a 5xx are each a retryable ServiceInternal; neither shows the query", async () => {
     server = await startTestServer((req, res) => {
       if (req.url?.startsWith("/drop")) res.socket?.destroy();
       else reply(res, 503, "");
     });
     const dropped = await failure(openUrl(`http://127.0.0.1:${server.port}/drop?sig=s3cretSignature`));
-    expect(dropped.code).toBe("Unexpected");
+    expect(dropped.code).toBe("ServiceInternal");
+    expect(dropped.retryable).toBe(true);
     const failed = await failure(openUrl(`http://127.0.0.1:${server.port}/fail?sig=s3cretSignature`));
     expect(failed.code).toBe("ServiceInternal");
     for (const e of [dropped, failed]) {

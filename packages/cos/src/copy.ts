@@ -128,7 +128,7 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   if (source.mode === "append") throw storageError(ErrorCode.ObjectModeInvalid, "COS cannot copy an appendable object server-side: read it and write the copy");
   const ontoItself = srcKey === dstKey;
   if (ontoItself && options.ifNotExists === true) {
-    throw storageError(ErrorCode.Conflict, "copy with ifNotExists onto its own source: an object exists at the destination (the source itself); nothing was sent", { retryable: false });
+    throw storageError(ErrorCode.Conflict, "copy with ifNotExists onto its own source: an object exists at the destination (the source itself); nothing was sent", { statusCode: 409, retryable: false });
   }
   options = keepSourceEncryption(options, source);
   const attributes = callAttributes(options);

@@ -10,10 +10,9 @@ import { fsError } from "./errors.js";
  * that label included). `onProgress` gets `{ bytes, total }` as bytes arrive (`total`: the
  * Content-Length, when the server sent one) and `{ bytes: size, total: size }` once the whole body
  * is in the file; a listener that throws stops the download with what it threw.
- * @throws StorageError `InvalidArgument` (redirects, as core's `openUrl`), `ObjectNotExist` (404/410),
- *   `PermissionDenied` (401/403), `RequestThrottled` (429),
- *   `ServiceInternal` (5xx; a body cut off, retryable), `Aborted`, `Unexpected` (network failure, other
- *   statuses), what `onProgress` throws, mapped fs errors (of the file).
+ * @throws StorageError `InvalidArgument` (redirects, the source's 401/403, as core's `openUrl`), `ObjectNotExist` (404/410),
+ *   `RequestThrottled` (429), `ServiceInternal` (5xx, a network failure, a body cut off: retryable),
+ *   `Aborted`, `Unexpected` (other statuses), what `onProgress` throws, mapped fs errors (of the file).
  */
 export async function downloadTo(url: string, file: string, signal?: AbortSignal, onProgress?: ProgressListener): Promise<void> {
   const { body, size } = await openUrl(url, signal);

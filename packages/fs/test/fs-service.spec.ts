@@ -61,7 +61,7 @@ describe("fs driver: fetch", () => {
 
   it("maps failures and leaves no partial file", async () => {
     await expectCode(s.driver.fetch(s.key("x"), `${base}/missing`, {}), "ObjectNotExist");
-    await expectCode(s.driver.fetch(s.key("x"), `${base}/secret`, {}), "PermissionDenied");
+    await expectCode(s.driver.fetch(s.key("x"), `${base}/secret`, {}), "InvalidArgument");
     await expectCode(s.driver.fetch(s.key("x"), "ftp://example.invalid/x", {}), "InvalidArgument");
     // A body that breaks off is the network's failure, worth another try, not the filesystem's.
     await expect(s.driver.fetch(s.key("x"), `${base}/broken`, {})).rejects.toMatchObject({ code: "ServiceInternal", retryable: true });

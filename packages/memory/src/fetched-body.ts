@@ -21,8 +21,8 @@ class ListenerThrew {
  * and `{ bytes: size, total: size }` once the body is complete (before anything is stored). A
  * listener that throws stops the download (the body is destroyed) with what it threw. A body that
  * breaks off before its end (the connection closed early) is a retryable `ServiceInternal`, as on fs.
- * @throws StorageError `InvalidArgument`, `ObjectNotExist`, `PermissionDenied`, `RequestThrottled`,
- *   `ServiceInternal` (5xx; a body cut off, retryable), `Aborted`, `Unexpected` (as core's `openUrl`), what `onProgress` throws.
+ * @throws StorageError `InvalidArgument` (also the source's 401/403), `ObjectNotExist`, `RequestThrottled`,
+ *   `ServiceInternal` (5xx, a network failure, a body cut off: retryable), `Aborted`, `Unexpected` (as core's `openUrl`), what `onProgress` throws.
  */
 export async function fetchBody(url: string, signal: AbortSignal | undefined, onProgress: ProgressListener | undefined): Promise<FetchedBody> {
   const { body, size, contentType, headers } = await openUrl(url, signal);

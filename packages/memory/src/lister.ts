@@ -1,5 +1,5 @@
 import { compareKeys, compareUploads, parseUploadToken, uploadToken, type DriverListPage, type DriverListRequest, type DriverUploadsPage, type RawObject } from "@stowage/core";
-import { impliedDir, toRawObject, uploadObject } from "./raw-object.js";
+import { impliedDir, listedObject, listedUpload } from "./raw-object.js";
 import type { MemoryStore, MemoryUpload } from "./store.js";
 
 /**
@@ -9,6 +9,7 @@ import type { MemoryStore, MemoryUpload } from "./store.js";
  * as `dir` objects ending with `/`. Without: every file under the prefix
  * (a raw string prefix), no directories. Core hands back only tokens this
  * driver produced for the same prefix and mode (listing/list-token.ts).
+ * Each entry carries only what a cloud listing does ({@link listedObject}).
  * @throws never
  */
 export function listEntries(store: MemoryStore, request: DriverListRequest): DriverListPage {
@@ -33,15 +34,15 @@ export function listEntries(store: MemoryStore, request: DriverListRequest): Dri
     let item: RawObject | undefined;
     let next = i + 1;
     if (delimiter === undefined) {
-      if (entry.kind !== "dir") item = toRawObject(key, entry);
+      if (entry.kind !== "dir") item = listedObject(key, entry);
     } else {
       const slash = rest.indexOf("/");
       if (slash === -1) {
-        if (rest !== "" || entry.kind !== "dir") item = toRawObject(key, entry);
+        if (rest !== "" || entry.kind !== "dir") item = listedObject(key, entry);
       } else {
         const dir = key.slice(0, prefix.length + slash + 1);
         const own = store.get(dir);
-        item = own?.kind === "dir" ? toRawObject(dir, own) : impliedDir(dir);
+        item = own?.kind === "dir" ? listedObject(dir, own) : impliedDir(dir);
         next = keys.prefixEnd(dir);
       }
     }
@@ -59,7 +60,8 @@ export function listEntries(store: MemoryStore, request: DriverListRequest): Dri
 
 /**
  * One page of in-progress uploads whose key starts with `prefix`, sorted by
- * key then upload id, as `part` objects carrying their `multipartId`.
+ * key then upload id, as `part` objects carrying their `multipartId` (and only what a cloud's
+ * upload listing does: {@link listedUpload}).
  * @throws StorageError `InvalidArgument` for a token this driver did not issue.
  */
 export function listUploads(store: MemoryStore, request: DriverListRequest): DriverUploadsPage {
@@ -69,7 +71,7 @@ export function listUploads(store: MemoryStore, request: DriverListRequest): Dri
     .filter((u) => u.key.startsWith(request.prefix) && (after === undefined || compareUploads(u, after) > 0))
     .sort(compareUploads);
   const page = matching.slice(0, limit);
-  const items = page.map(uploadObject);
+  const items = page.map(listedUpload);
   if (matching.length <= limit) return { items };
   const last = page[page.length - 1]!;
   return { items, nextToken: uploadToken(last) };

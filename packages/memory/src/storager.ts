@@ -158,8 +158,8 @@ export class MemoryStorageDriver implements StorageDriver {
    * Content-Encoding, Cache-Control, Content-Disposition and Expires (each one a write would take).
    * `onProgress` gets `{ bytes, total }` as bytes arrive (`total` when the server sent Content-Length)
    * and the size once the body is complete, before it is stored (fetched-body.ts).
-   * @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`,
-   *   what `onProgress` throws.
+   * @throws StorageError `InvalidArgument` (also the source's 401/403), `ObjectModeInvalid`, `ObjectNotExist`, `RequestThrottled`,
+   *   `ServiceInternal` (the source failed or could not be reached: retryable), `Aborted`, `Unexpected`, what `onProgress` throws.
    */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
     this.store.checkFileSlot(key);

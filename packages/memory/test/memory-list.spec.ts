@@ -69,13 +69,34 @@ describe("memory driver: listing", () => {
     expect(result.pages).toBe(5);
   });
 
-  it("carries size, etag, crc64 and lastModified on listed files", async () => {
-    const d = await seeded(["l/f"]);
-    const [item] = (await d.listPage({ prefix: "l/", delimiter: "/", limit: 5 }, {})).items;
-    expect(item).toMatchObject({ key: "l/f", mode: "file", size: 3 });
-    expect(item!.etag).toMatch(/^"[0-9a-f]{32}"$/);
-    expect(item!.crc64).toMatch(/^\d+$/);
-    expect(item!.lastModified).toBeInstanceOf(Date);
+  it("a listed file carries what a cloud listing does (size, etag, lastModified, storageClass), no other attribute; stat keeps them all", async () => {
+    const d = await seeded([]);
+    const attributes = { contentType: "text/csv", metadata: { k: "v" }, storageClass: "COLD", cacheControl: "no-cache", contentDisposition: "inline" };
+    await d.write("l/f", buf("abc"), attributes);
+    for (const delimiter of ["/" as const, undefined]) {
+      const [item] = (await d.listPage(delimiter === undefined ? { prefix: "l/", limit: 5 } : { prefix: "l/", delimiter, limit: 5 }, {})).items;
+      expect(Object.keys(item!).sort()).toEqual(["etag", "key", "lastModified", "mode", "size", "storageClass"]);
+      expect(item).toMatchObject({ key: "l/f", mode: "file", size: 3, storageClass: "COLD" });
+      expect(item!.etag).toMatch(/^"[0-9a-f]{32}"$/);
+      expect(item!.lastModified).toBeInstanceOf(Date);
+    }
+    const stat = await d.stat("l/f", {});
+    expect(stat).toMatchObject({ ...attributes, size: 3 });
+    expect(stat.crc64).toMatch(/^\d+$/);
+    expect(stat.contentMd5).toBeDefined();
+  });
+
+  it("a listed append object carries its next append offset; a listed upload its id, date and storage class only", async () => {
+    const d = await seeded([]);
+    await d.createAppend("l/a", { contentType: "text/plain", metadata: { k: "v" } });
+    await d.writeAppend("l/a", 0, buf("xyz"), {});
+    const [append] = (await d.listPage({ prefix: "l/", limit: 5 }, {})).items;
+    expect(Object.keys(append!).sort()).toEqual(["appendOffset", "etag", "key", "lastModified", "mode", "size"]);
+    expect(append).toMatchObject({ mode: "append", size: 3, appendOffset: 3 });
+    const { multipartId } = await d.createMultipart("l/u", { contentType: "text/plain", metadata: { k: "v" }, storageClass: "COLD" });
+    const [upload] = (await d.listUploads({ prefix: "l/", limit: 5 }, {})).items;
+    expect(upload).toEqual({ key: "l/u", mode: "part", multipartId, lastModified: expect.any(Date), storageClass: "COLD" });
+    expect(await d.statMultipart("l/u", multipartId, {})).toMatchObject({ contentType: "text/plain", metadata: { k: "v" } });
   });
 
   it("sorts by code point (UTF-8 byte order)", async () => {

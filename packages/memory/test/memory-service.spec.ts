@@ -74,7 +74,7 @@ describe("memory driver: fetch", () => {
   it("maps HTTP failures and refuses other schemes", async () => {
     const d = open();
     await expectCode(d.fetch("x", `${base}/missing`, {}), "ObjectNotExist");
-    await expectCode(d.fetch("x", `${base}/secret`, {}), "PermissionDenied");
+    await expectCode(d.fetch("x", `${base}/secret`, {}), "InvalidArgument");
     await expectCode(d.fetch("x", "file:///etc/passwd", {}), "InvalidArgument");
     await expectCode(d.stat("x", {}), "ObjectNotExist");
   });

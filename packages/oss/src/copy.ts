@@ -93,7 +93,7 @@ export async function copyStated(ctx: CopyContext, stated: RawObject, srcKey: st
   // Onto itself (a link onto its own target too).
   const ontoItself = srcKey === dstKey || from === dstKey;
   if (ontoItself && options.ifNotExists === true) {
-    throw storageError(ErrorCode.Conflict, "copy with ifNotExists onto its own source: an object exists at the destination; nothing was sent", { retryable: false });
+    throw storageError(ErrorCode.Conflict, "copy with ifNotExists onto its own source: an object exists at the destination; nothing was sent", { statusCode: 409, retryable: false });
   }
   options = keepSourceEncryption(options, source);
   const attributes = callAttributes(options);

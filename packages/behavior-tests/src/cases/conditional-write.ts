@@ -155,6 +155,26 @@ export function registerConditionalWriteCases(suite: Suite): void {
   );
 
   suite.gated(
+    "copy ifNotExists: onto its own source, as onto another existing object, is Conflict with statusCode 409; nothing changed",
+    ["writeIfNotExists", "copy"],
+    async (t) => {
+      const src = t.key();
+      const other = t.key();
+      const data = randomData(40);
+      await t.store.write(src, data);
+      await t.store.write(other, randomData(5));
+      for (const dst of [src, other]) {
+        const e = await expectError(() => t.store.copy(src, dst, { ifNotExists: true }), "Conflict");
+        expect(e.statusCode).toBe(409);
+        expect(e.retryable).toBe(false);
+      }
+      expectSameBytes(await t.store.read(src), data);
+      expect((await t.store.stat(other)).size).toBe(5);
+    },
+    refuse,
+  );
+
+  suite.gated(
     "write ifNotExists: of several writes racing for one new path, exactly one succeeds and its bytes are stored (where unsupported: copy and move refuse it too)",
     ["writeIfNotExists"],
     async (t) => {

@@ -76,6 +76,21 @@ export function registerFetchCases(suite: Suite): void {
   );
 
   suite.gated(
+    "fetch: a source that refuses the connection is a retryable ServiceInternal, and nothing is stored",
+    ["fetch"],
+    async (t) => {
+      // A port on 127.0.0.1 that nothing listens on: a server's, closed.
+      const closed = await serve(randomData(1));
+      await closed.close();
+      const path = t.key();
+      const error = await expectError(() => t.store.fetch(path, closed.url + "object.bin"), "ServiceInternal");
+      expect(error.retryable).toBe(true);
+      await expectError(() => t.store.stat(path), "ObjectNotExist");
+    },
+    refuse,
+  );
+
+  suite.gated(
     "fetch: a URL that is not http(s) rejects with InvalidArgument",
     ["fetch"],
     async (t) => {

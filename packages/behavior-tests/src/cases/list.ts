@@ -73,6 +73,19 @@ export function registerListCases(suite: Suite): void {
     },
   );
 
+  suite.test("list: an entry's lastModified and etag are stat's (a listing gives the same second as HEAD)", async (t) => {
+    const base = t.dir();
+    // Three objects: a listing that kept milliseconds HEAD drops matches stat only when they are 0.
+    const paths = await writeTree(t, base, ["a", "b", "c"]);
+    const listed = byPath((await collect(t.store.list(base))).filter((o) => o.mode !== "dir"));
+    expect(listed.map((o) => o.path)).toEqual(paths);
+    for (const entry of listed) {
+      const stat = await t.store.stat(entry.path);
+      expect(entry.lastModified?.getTime()).toBe(stat.lastModified?.getTime());
+      expect(entry.etag).toBe(stat.etag);
+    }
+  });
+
   suite.test("list: the default mode lists a written file with its path and size (S15)", async (t) => {
     const base = t.dir();
     const [path] = await writeTree(t, base, ["only"]);

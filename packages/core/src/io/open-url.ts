@@ -61,13 +61,15 @@ const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]
  * anyway, or one stored encoded and served with its `Content-Encoding` label (an object written
  * with `contentEncoding: "gzip"`), is read as sent, never decoded, as a service's own fetch or copy
  * keeps an object's bytes: `size` is the Content-Length, and `headers.contentEncoding` the label.
- * A server that sends nothing for {@link URL_IDLE_TIMEOUT_MS} fails the request (`Unexpected`) or
- * breaks the body off. Aborting `signal` destroys the request, or the body with an error named
+ * A source that cannot be reached (refused, reset, unresolvable) or sends nothing for
+ * {@link URL_IDLE_TIMEOUT_MS} fails the request with a retryable `ServiceInternal`, or breaks the body off. Aborting `signal` destroys the request, or the body with an error named
  * `AbortError`; the signal carries one listener of core's ({@link onAbort}), let go of once the
  * body closed (read, failed or destroyed) or the call failed.
  * @throws InvalidArgument (not http or https; a redirect to a URL that is not, or more than
- *   {@link MAX_URL_REDIRECTS} of them), ObjectNotExist (404/410), PermissionDenied (401/403),
- *   RequestThrottled (429), ServiceInternal (5xx), Aborted, Unexpected (network failure, other statuses)
+ *   {@link MAX_URL_REDIRECTS} of them; the source answered 401 or 403: its refusal, not the storage's,
+ *   so never `PermissionDenied`), ObjectNotExist (404/410), RequestThrottled (429), ServiceInternal
+ *   (5xx; a network failure: retryable), Aborted, Unexpected (other statuses); each status error
+ *   carries the source's status as `statusCode`
  */
 export async function openUrl(url: string, signal?: AbortSignal): Promise<OpenedUrl> {
   checkHttpUrl(url);
@@ -105,7 +107,9 @@ export async function openUrl(url: string, signal?: AbortSignal): Promise<Opened
     response?.destroy();
     if (signal?.aborted) throw abortError(signal);
     if (isStorageError(e)) throw e;
-    throw storageError(ErrorCode.Unexpected, "fetching the source URL failed", { cause: e });
+    const code = (e as { code?: unknown } | null)?.code;
+    const named = typeof code === "string" && /^[A-Z0-9_]+$/.test(code) ? ` (${code})` : "";
+    throw storageError(ErrorCode.ServiceInternal, `the source URL could not be fetched${named}`, { cause: e, retryable: true });
   }
 }
 
@@ -173,7 +177,10 @@ function bodyAbortError(signal: AbortSignal | undefined): Error {
 function statusError(status: number): StorageError {
   const ctx = { statusCode: status };
   if (status === 404 || status === 410) return storageError(ErrorCode.ObjectNotExist, "the source URL does not exist", ctx);
-  if (status === 401 || status === 403) return storageError(ErrorCode.PermissionDenied, "the source URL refused access", ctx);
+  // The source's refusal, not the storage's: PermissionDenied would read as the caller's credential refused.
+  if (status === 401 || status === 403) {
+    return storageError(ErrorCode.InvalidArgument, `the source URL answered ${status}: its server refused to serve it (a presigned URL expired or signed wrong?)`, ctx);
+  }
   if (status === 429) return storageError(ErrorCode.RequestThrottled, "the source URL is throttling requests", ctx);
   if (status >= 500) return storageError(ErrorCode.ServiceInternal, "the source URL's server failed", ctx);
   return storageError(ErrorCode.Unexpected, `the source URL answered with status ${status}`, ctx);

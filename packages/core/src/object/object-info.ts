@@ -24,8 +24,10 @@ export interface RestoreState {
 
 /**
  * Metadata of one object, as returned by stat, list and the create operations. The
- * {@link ObjectHeaders} (Cache-Control, Content-Disposition, ...) come with stat and reads; listings
- * of COS, OSS and QingStor carry none of them (memory's do).
+ * {@link ObjectHeaders} (Cache-Control, Content-Disposition, ...), `contentType`, `metadata` and the
+ * checksums come with stat and reads; a listing entry carries `path`, `mode`, `size`, `etag`,
+ * `lastModified` and, where the service lists them, `storageClass`, `appendOffset` or `linkTarget`
+ * (on every driver, memory's included).
  */
 export interface ObjectInfo extends ObjectHeaders {
   /** Path relative to the storage's work_dir (or absolute, echoing the caller's form). Dirs end with `/`. */

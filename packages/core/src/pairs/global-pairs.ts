@@ -92,7 +92,8 @@ export const globalPairs = {
   enableLoosePair: definePair({
     name: "enable_loose_pair",
     type: "boolean",
-    description: "Drop options an operation does not support instead of failing with PairUnsupported.",
+    description:
+      "Drop options an operation does not support instead of failing with PairUnsupported: only pairs the service defines (a global pair, or one of its own) but does not take for that operation; a pair the service does not define at all (another driver's, e.g. max_retries or fsync) is still ConnectionStringInvalid.",
     operations: ["new"],
   }),
   multipartThreshold: definePair({

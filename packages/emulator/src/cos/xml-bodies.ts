@@ -8,7 +8,8 @@ import type { StoredBucket, StoredObject, StoredPart, StoredUpload } from "../st
 /** The owner every listing reports (COS CAM style). */
 export const COS_OWNER_ID = "qcs::cam::uin/100000000001:uin/100000000001";
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** A time as the service's XML gives it: ISO 8601 to the whole second (`2019-04-24T11:52:30.000Z`), the second HEAD's Last-Modified names. */
+const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString();
 
 function owner(tag = "Owner"): XmlElement {
   return el(tag, el("ID", COS_OWNER_ID), el("DisplayName", "100000000001"));

@@ -8,7 +8,8 @@ import { ossEtag, ossObjectType } from "./object-headers.js";
 /** The owner every listing reports. */
 export const OSS_OWNER_ID = "1000000000000001";
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** A time as the service's XML gives it: ISO 8601 to the whole second (`2019-04-24T11:52:30.000Z`), the second HEAD's Last-Modified names. */
+const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString();
 const owner = (): XmlElement => el("Owner", el("ID", OSS_OWNER_ID), el("DisplayName", OSS_OWNER_ID));
 
 function encoder(encodingType: string | undefined): (s: string | undefined) => string | undefined {

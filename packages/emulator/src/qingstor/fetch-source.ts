@@ -15,7 +15,9 @@ const MAX_FETCH = 5 * 1024 ** 3;
 /** The ProtocolError a failed GET of the fetch source answers with (the source's own status as QingStor maps it). */
 function upstreamError(e: unknown): ProtocolError {
   if (isStorageError(e, ErrorCode.ObjectNotExist)) return new ProtocolError("NoSuchKey", "The fetch source does not exist.");
-  if (isStorageError(e, ErrorCode.InvalidArgument)) return new ProtocolError("InvalidArgument", "x-qs-fetch-source must be an http or https URL (redirects too).");
+  // A source's 401/403 (InvalidArgument with that status) is its failure to serve, as any other status.
+  const refused = isStorageError(e) && (e.statusCode === 401 || e.statusCode === 403);
+  if (isStorageError(e, ErrorCode.InvalidArgument) && !refused) return new ProtocolError("InvalidArgument", "x-qs-fetch-source must be an http or https URL (redirects too).");
   return new ProtocolError("ServiceUnavailable", "The fetch source could not be read.");
 }
 
