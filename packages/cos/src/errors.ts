@@ -16,6 +16,9 @@ import type { CosErrorBody } from "./responses.js";
  * restored" (AWS S3 API reference, and COS's "POST Object restore" page: an archived object is
  * restored "so that you can read it"). `InvalidStorageClass` (S3's 400 for an unknown class) is `InvalidArgument`.
  * `RestoreAlreadyInProgress` (409: POST Object restore of an object being restored) is `Conflict`.
+ * `InvalidPart` (400: a Complete naming a part that was not uploaded, or whose ETag is not the uploaded
+ * part's, e.g. one uploaded again meanwhile) is `Conflict`, as docs/errors.md says of such a part on
+ * every driver; `InvalidPartOrder` (a malformed part list) stays `InvalidArgument`.
  */
 export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -43,7 +46,8 @@ export const COS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   MetadataTooLarge: ErrorCode.InvalidArgument,
   EntityTooSmall: ErrorCode.InvalidArgument,
   EntityTooLarge: ErrorCode.InvalidArgument,
-  InvalidPart: ErrorCode.InvalidArgument,
+  // Complete named a part that is not (or no longer) the uploaded one: the upload's state, as memory and fs say.
+  InvalidPart: ErrorCode.Conflict,
   InvalidPartOrder: ErrorCode.InvalidArgument,
   MalformedXML: ErrorCode.InvalidArgument,
   InvalidCopySource: ErrorCode.InvalidArgument,

@@ -82,7 +82,8 @@ export async function writeUploadPart(client: CosClient, key: string, uploadId: 
  * That HEAD carries the SSE-C key of `options` (a write's, a multipart copy's, or the
  * `server_side_encryption_customer_*` pairs of `completeMultipart`, open-time ones included):
  * without it COS refuses the HEAD of an SSE-C object, and the 404 stands.
- * @throws StorageError `ObjectNotExist` (NoSuchUpload), `Conflict` (an object exists, with `ifNotExists`), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
+ * @throws StorageError `ObjectNotExist` (NoSuchUpload), `Conflict` (InvalidPart: a part not uploaded or unlike the uploaded one,
+ *   the upload kept; an object exists, with `ifNotExists`), `InvalidArgument` (InvalidPartOrder, EntityTooSmall...), ...
  */
 export async function completeUpload(client: CosClient, key: string, uploadId: string, parts: readonly Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
   const validate = errorIn200("CompleteMultipartUploadResult", "complete_multipart_upload");

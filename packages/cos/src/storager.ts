@@ -275,7 +275,7 @@ export class CosStorageDriver implements StorageDriver {
    * Complete Multipart Upload (200-with-`<Error>` answers are failures). Complete itself sends no
    * SSE-C key (only the HEAD that judges a Complete whose answer was lost does), but a key it could
    * not send (over http), a bad one or an algorithm without one is refused before the Complete.
-   * @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPart, EntityTooSmall; SSE-C over http), `Conflict` (`ifNotExists`: an object exists, the upload kept), `Aborted`
+   * @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPartOrder, EntityTooSmall; SSE-C over http), `Conflict` (InvalidPart: a part not uploaded or unlike the uploaded one; `ifNotExists`: an object exists; the upload kept), `Aborted`
    */
   async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
     sseCustomerHeaders(options, this.client.secure);

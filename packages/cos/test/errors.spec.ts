@@ -94,6 +94,16 @@ describe("COS error mapping", () => {
     expect(cosError(304, { code: "NotModified" }, "get_object", undefined)).toMatchObject({ code: "Conflict", statusCode: 304, retryable: false });
   });
 
+  it("maps a Complete refused with InvalidPart (saved body: a part not uploaded, or unlike the uploaded one) to Conflict, not retryable; InvalidPartOrder stays InvalidArgument", async () => {
+    const body = await parseErrorBody(fixture("error-invalid-part.xml"));
+    const e = cosError(400, body, "complete_multipart_upload", undefined);
+    expect(e).toMatchObject({ code: "Conflict", statusCode: 400, retryable: false, requestId: "NjE0ZGE5NjZfOGRiNDA4MGJfMjQxMDFfMmM1****" });
+    expect(e.detail).toBe("complete_multipart_upload: InvalidPart: One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.");
+    // Inside a 200 (Complete may answer so): the same.
+    expect(cosError(200, body, "complete_multipart_upload", undefined)).toMatchObject({ code: "Conflict", retryable: false });
+    expect(cosError(400, { ...body, code: "InvalidPartOrder" }, "complete_multipart_upload", undefined)).toMatchObject({ code: "InvalidArgument", retryable: false });
+  });
+
   it("treats an InternalError inside a 200 as a retryable ServiceInternal", async () => {
     const e = cosError(200, await parseErrorBody(fixture("complete-error-200.xml")), "complete_multipart_upload", "rid");
     expect(e.code).toBe("ServiceInternal");

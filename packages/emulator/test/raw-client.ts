@@ -28,6 +28,11 @@ export interface RawRequest {
    * that starts with `<bucket>.` is a virtual host: the path is then `/<key>`, without the bucket.
    */
   host?: string;
+  /**
+   * Holds the body open: its first `bytes` are sent with the headers, the rest once `release`
+   * resolves (a request whose body is still arriving when something else happens).
+   */
+  hold?: { bytes: number; release: Promise<unknown> };
 }
 
 /** The wire path of `r` (`/<bucket>/<key>`, or `/<key>` on a virtual host) and whether it is a virtual host. */
@@ -41,7 +46,7 @@ const enc = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c)
 const encKey = (k: string): string => k.split("/").map(enc).join("/");
 const queryString = (q: [string, string | undefined][]): string => q.map(([k, v]) => (v === undefined ? enc(k) : `${enc(k)}=${enc(v)}`)).join("&");
 
-function send(emu: Emulator, method: string, path: string, headers: Record<string, string>, body?: string | Buffer): Promise<RawResponse> {
+function send(emu: Emulator, method: string, path: string, headers: Record<string, string>, body?: string | Buffer, hold?: RawRequest["hold"]): Promise<RawResponse> {
   const url = new URL(emu.endpoint);
   const https = url.protocol === "https:";
   return new Promise((resolve, reject) => {
@@ -52,7 +57,13 @@ function send(emu: Emulator, method: string, path: string, headers: Record<strin
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
     });
     req.on("error", reject);
-    req.end(body);
+    if (hold === undefined) {
+      req.end(body);
+      return;
+    }
+    const data = Buffer.from(body ?? "");
+    req.write(data.subarray(0, hold.bytes));
+    hold.release.then(() => req.end(data.subarray(hold.bytes)), reject);
   });
 }
 
@@ -77,7 +88,7 @@ export function cosRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const signature = createHmac("sha1", signKey).update(stringToSign).digest("hex");
   h.authorization = `q-sign-algorithm=sha1&q-ak=${cred.accessKey}&q-sign-time=${keyTime}&q-key-time=${keyTime}&q-header-list=${names.join(";")}&q-url-param-list=${params.map(([k]) => k).join(";")}&q-signature=${signature}`;
   const q = queryString(query);
-  return send(emu, r.method, `${wire.path}${q ? "?" + q : ""}`, h, r.body);
+  return send(emu, r.method, `${wire.path}${q ? "?" + q : ""}`, h, r.body, r.hold);
 }
 
 const OSS_SUBRESOURCES = new Set(["append", "position", "uploads", "uploadId", "partNumber", "delete", "bucketInfo", "location", "continuation-token", "restore"]);
@@ -101,7 +112,7 @@ export function ossRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const stringToSign = `${r.method}\n${h["content-md5"] ?? ""}\n${h["content-type"] ?? ""}\n${h["x-oss-date"]}\n${ossHeaders}${resource}`;
   h.authorization = `OSS ${cred.accessKey}:${createHmac("sha1", cred.secretKey).update(stringToSign).digest("base64")}`;
   const q = queryString(query);
-  return send(emu, r.method, `${pathOf(r).path}${q ? "?" + q : ""}`, h, r.body);
+  return send(emu, r.method, `${pathOf(r).path}${q ? "?" + q : ""}`, h, r.body, r.hold);
 }
 
 /** The credential scope an {@link ossV4Request} signs with. */
@@ -140,7 +151,7 @@ export function ossV4Request(emu: Emulator, r: RawRequest, scope: OssV4Scope): P
   const signature = createHmac("sha256", signingKey).update(stringToSign).digest("hex");
   h.authorization = `OSS4-HMAC-SHA256 Credential=${cred.accessKey}/${day}/${scope.region}/${product}/aliyun_v4_request,Signature=${signature}`;
   const q = queryString(query);
-  return send(emu, r.method, `${pathOf(r).path}${q ? "?" + q : ""}`, h, r.body);
+  return send(emu, r.method, `${pathOf(r).path}${q ? "?" + q : ""}`, h, r.body, r.hold);
 }
 
 /** `<EC>` of an OSS XML error body. */
@@ -168,7 +179,7 @@ export function qsRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const stringToSign = `${r.method}\n${h["content-md5"] ?? ""}\n${h["content-type"] ?? ""}\n\n${qsHeaders}${path}${subs.length ? "?" + subs.join("&") : ""}`;
   h.authorization = `QS ${cred.accessKey}:${createHmac("sha256", cred.secretKey).update(stringToSign).digest("base64")}`;
   const q = queryString(query);
-  return send(emu, r.method, `${path}${q ? "?" + q : ""}`, h, r.body);
+  return send(emu, r.method, `${path}${q ? "?" + q : ""}`, h, r.body, r.hold);
 }
 
 function lower(h: Record<string, string> | undefined): Record<string, string> {

@@ -12,7 +12,10 @@ import type { OssErrorBody } from "./responses.js";
  * transport failure, a retryable `ServiceInternal` like a broken connection. `InvalidObjectState`
  * (403, EC 0016-00000404: a GetObject, or a copy source, of an Archive, ColdArchive or DeepColdArchive
  * object not restored) is `Conflict`: the object's state, not the credential. `RestoreAlreadyInProgress`
- * (409: RestoreObject of an object being restored) is `Conflict` too.
+ * (409: RestoreObject of an object being restored) is `Conflict` too. `InvalidPart` (400: a Complete
+ * naming a part that was not uploaded, or whose ETag is not the uploaded part's, e.g. one uploaded again
+ * meanwhile) is `Conflict`, as docs/errors.md says of such a part on every driver; `InvalidPartOrder`
+ * (a malformed part list) stays `InvalidArgument`.
  */
 export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NoSuchKey: ErrorCode.ObjectNotExist,
@@ -43,7 +46,8 @@ export const OSS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freez
   EntityTooSmall: ErrorCode.InvalidArgument,
   EntityTooLarge: ErrorCode.InvalidArgument,
   FieldItemTooLong: ErrorCode.InvalidArgument,
-  InvalidPart: ErrorCode.InvalidArgument,
+  // Complete named a part that is not (or no longer) the uploaded one: the upload's state, as memory and fs say.
+  InvalidPart: ErrorCode.Conflict,
   InvalidPartOrder: ErrorCode.InvalidArgument,
   MalformedXML: ErrorCode.InvalidArgument,
   InvalidRange: ErrorCode.InvalidArgument,

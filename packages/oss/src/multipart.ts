@@ -95,7 +95,8 @@ export async function writeUploadPart(client: OssClient, key: string, uploadId: 
  * the upload is gone): when it is a multipart object whose CRC-64 and size are exactly what `parts`
  * combine to, the complete succeeded and its ETag and CRC-64 are reported; otherwise the 404 or 409
  * stands. A 404 or 409 on the first attempt is never reinterpreted.
- * @throws StorageError `ObjectNotExist` (NoSuchUpload), `Conflict` (an object exists, with `ifNotExists`), `InvalidArgument` (InvalidPart, EntityTooSmall...), ...
+ * @throws StorageError `ObjectNotExist` (NoSuchUpload), `Conflict` (InvalidPart: a part not uploaded or unlike the uploaded one,
+ *   the upload kept; an object exists, with `ifNotExists`), `InvalidArgument` (InvalidPartOrder, EntityTooSmall...), ...
  */
 export async function completeUpload(client: OssClient, key: string, uploadId: string, parts: readonly Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
   const validate = resultDocument("CompleteMultipartUploadResult", "complete_multipart_upload");

@@ -55,6 +55,14 @@ describe("OSS error mapping", () => {
     expect(e.detail).toBe("complete_multipart_upload: FileAlreadyExists: The object you specified already exists and can not be overwritten. (EC 0042-00000214)");
   });
 
+  it("maps a Complete refused with InvalidPart (saved body: a part not uploaded, or unlike the uploaded one) to Conflict, not retryable; InvalidPartOrder stays InvalidArgument", async () => {
+    const body = await parseErrorBody(fixture("error-invalid-part.xml"));
+    const e = ossError(400, body, "complete_multipart_upload", undefined);
+    expect(e).toMatchObject({ code: "Conflict", statusCode: 400, retryable: false, requestId: "5C3D8D2A0ACA54D87B44****" });
+    expect(e.detail).toBe("complete_multipart_upload: InvalidPart: One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.");
+    expect(ossError(400, { ...body!, code: "InvalidPartOrder" }, "complete_multipart_upload", undefined)).toMatchObject({ code: "InvalidArgument", retryable: false });
+  });
+
   it("makes throttling and 5xx retryable", async () => {
     const t = ossError(503, await parseErrorBody(fixture("error-throttled.xml")), "put_object", "rid");
     expect(t).toMatchObject({ code: "RequestThrottled", retryable: true });

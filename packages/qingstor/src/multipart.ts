@@ -19,6 +19,7 @@ import { sourceHeader } from "./addressing.js";
 import { expectJson, type QingStorClient } from "./client.js";
 import { QINGSTOR_STORAGE_CLASSES, QINGSTOR_TYPE } from "./config.js";
 import { isMissingBucket, qingstorErrorFromResponse } from "./errors.js";
+import { completeRefusal, isInvalidArgumentAnswer } from "./complete-refusal.js";
 import { replacesAttributes } from "./copy-attributes.js";
 import { checkSourceUnchanged } from "./copy-pin.js";
 import { completeEtag, crc64OfEtag, etagContradicts } from "./etag.js";
@@ -85,7 +86,12 @@ export async function writeUploadPart(
  * its ETag is the one sent (which names this list of parts) and its size the parts' total, the
  * complete succeeded; otherwise (or without such an ETag) the 404 stands. A 404 on the first
  * attempt is never reinterpreted.
- * @throws StorageError `ObjectNotExist` (upload_not_exists), `InvalidArgument` (entity_too_small...), ...
+ *
+ * A Complete refused with `invalid_argument` (QingStor's answer to a part not uploaded or unlike the
+ * uploaded one, e.g. one uploaded again meanwhile) is explained by listing the upload's parts: such
+ * a part makes it `Conflict`, the upload kept (see `completeRefusal`).
+ * @throws StorageError `ObjectNotExist` (upload_not_exists), `Conflict` (a part not uploaded or unlike
+ *   the uploaded one), `InvalidArgument` (entity_too_small, another invalid_argument...), ...
  */
 export async function completeUpload(
   client: QingStorClient,
@@ -97,11 +103,17 @@ export async function completeUpload(
   crc64?: string,
 ): Promise<DriverWriteResult> {
   const etag = completeEtag(parts, crc64);
-  const res = await client.sendBuffered(completeMultipart(key, uploadId, parts, etag, options, client.secure, integrity), {
-    signal: options.signal,
-    // A 404 comes back here, to tell a retry that lost the race with its own first attempt.
-    accept: (status) => (status >= 200 && status < 300) || status === 404,
-  });
+  let res: BufferedResponse;
+  try {
+    res = await client.sendBuffered(completeMultipart(key, uploadId, parts, etag, options, client.secure, integrity), {
+      signal: options.signal,
+      // A 404 comes back here, to tell a retry that lost the race with its own first attempt.
+      accept: (status) => (status >= 200 && status < 300) || status === 404,
+    });
+  } catch (e) {
+    if (isInvalidArgumentAnswer(e)) throw await completeRefusal(client, key, uploadId, parts, e, options);
+    throw e;
+  }
   if (res.status === 404) await confirmLostComplete(client, key, parts, etag, res, options);
   return etag === undefined ? {} : { etag };
 }

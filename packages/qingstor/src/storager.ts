@@ -283,7 +283,8 @@ export class QingStorStorageDriver implements StorageDriver {
    * every part has one, else the S3-style MD5 of MD5s (multipart.ts `completeUpload`). A write that
    * resumes an upload whose parts are all stored and gives Cache-Control or Content-Encoding is refused
    * here, before Complete (the upload cannot store them).
-   * @throws StorageError `PairUnsupported` (cacheControl, contentEncoding), `ObjectNotExist`, `InvalidArgument` (entity_too_small), `Aborted`
+   * @throws StorageError `PairUnsupported` (cacheControl, contentEncoding), `ObjectNotExist`, `Conflict` (a part not uploaded or unlike
+   *   the uploaded one: invalid_argument, explained by a ListMultipart; the upload kept), `InvalidArgument` (entity_too_small), `Aborted`
    */
   async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
     return completeUpload(this.client, key, multipartId, parts, withoutObjectHeaders(options, "multipart", this.loose), this.integrity);

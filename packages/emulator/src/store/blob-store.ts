@@ -14,7 +14,10 @@ export interface BlobRef {
 export interface BlobStore {
   /** Stores `chunks` under `id`. */
   put(id: string, chunks: readonly Buffer[]): Promise<void>;
-  /** Stores the concatenation of `sources` under `id` (sources stay). */
+  /**
+   * Stores the concatenation of `sources` under `id` (sources stay).
+   * @throws Error when a source is missing (removed): nothing is stored under `id`
+   */
   concat(id: string, sources: readonly BlobRef[]): Promise<void>;
   /** Appends `chunks` to the blob `id` (created if missing). */
   append(id: string, chunks: readonly Buffer[]): Promise<void>;
@@ -47,7 +50,12 @@ export class MemoryBlobStore implements BlobStore {
 
   async concat(id: string, sources: readonly BlobRef[]): Promise<void> {
     const all: Buffer[] = [];
-    for (const s of sources) all.push(...(this.blobs.get(s.id) ?? []));
+    for (const s of sources) {
+      const chunks = this.blobs.get(s.id);
+      // A removed part would make an object shorter than its size says: refuse (DirBlobStore fails to read it too).
+      if (chunks === undefined) throw new Error(`blob ${s.id} is missing`);
+      all.push(...chunks);
+    }
     this.blobs.set(id, all);
   }
 

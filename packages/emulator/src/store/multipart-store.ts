@@ -5,6 +5,7 @@ import { contentEtag } from "./content-etag.js";
 import { compareKeys } from "./listing.js";
 import { newBlobId, type InstallGuard, type ObjectStore } from "./object-store.js";
 import type { ObjectAttributes, ReceivedBody, StoredObject, StoredPart, StoredUpload } from "./types.js";
+import { UploadOrder } from "./upload-order.js";
 
 /** One part named in a Complete request. */
 export interface CompletePart {
@@ -59,9 +60,37 @@ function newUploadId(now: number): string {
   return `${time}${count}${randomBytes(8).toString("hex")}`.toUpperCase();
 }
 
-/** Multipart uploads on top of an {@link ObjectStore}. */
+function noSuchUpload(): ProtocolError {
+  return new ProtocolError("NoSuchUpload", "The specified multipart upload does not exist.");
+}
+
+/**
+ * Multipart uploads on top of an {@link ObjectStore}. A request looks its upload up ({@link upload})
+ * before its body arrives; the methods that take that upload check again that it is still there
+ * when they act (`NoSuchUpload` once it was aborted or completed meanwhile), and a Complete holds
+ * the upload until it ends (see {@link UploadOrder}).
+ */
 export class MultipartStore {
-  constructor(private readonly store: ObjectStore) {}
+  private readonly order: UploadOrder;
+
+  constructor(private readonly store: ObjectStore) {
+    this.order = new UploadOrder(store.options.meta);
+  }
+
+  /** True while `u` is the upload listed under its id (not aborted or completed). */
+  private listed(u: StoredUpload): boolean {
+    return this.store.buckets.get(u.bucket)?.uploads.get(u.uploadId) === u;
+  }
+
+  /** @throws ProtocolError `NoSuchUpload` once `u` was aborted or completed */
+  private mustBeListed(u: StoredUpload): void {
+    if (!this.listed(u)) throw noSuchUpload();
+  }
+
+  /** Saves (while listed) or removes the record of `u`, after the writes of `u` queued before. */
+  private persist(u: StoredUpload): Promise<void> {
+    return this.order.persist(u, () => this.listed(u));
+  }
 
   /** @throws ProtocolError `NoSuchBucket` */
   async initiate(bucket: string, key: string, attrs: ObjectAttributes): Promise<StoredUpload> {
@@ -70,21 +99,23 @@ export class MultipartStore {
     const uploadId = newUploadId(initiated);
     const u: StoredUpload = { uploadId, bucket, key, initiated, attrs, parts: new Map() };
     b.uploads.set(uploadId, u);
-    await this.store.options.meta.saveUpload(u);
+    await this.persist(u);
     return u;
   }
 
   /** @throws ProtocolError `NoSuchBucket`, `NoSuchUpload` */
   upload(bucket: string, key: string, uploadId: string): StoredUpload {
     const u = this.store.bucket(bucket).uploads.get(uploadId);
-    if (u === undefined || u.key !== key) {
-      throw new ProtocolError("NoSuchUpload", "The specified multipart upload does not exist.");
-    }
+    if (u === undefined || u.key !== key) throw noSuchUpload();
     return u;
   }
 
-  /** Stores (or replaces) one part. */
+  /**
+   * Stores (or replaces) one part; waits for a Complete of `u` under way to end.
+   * @throws ProtocolError `NoSuchUpload` (`u` was aborted or completed, before or while the part was stored: the part is dropped)
+   */
   async uploadPart(u: StoredUpload, partNumber: number, body: ReceivedBody): Promise<StoredPart> {
+    this.mustBeListed(u);
     const blobId = newBlobId("p");
     await this.store.options.blobs.put(blobId, body.chunks);
     const part: StoredPart = {
@@ -98,7 +129,10 @@ export class MultipartStore {
     return this.installPart(u, part);
   }
 
-  /** Stores bytes `[start, end)` of `src` as one part (Upload Part Copy). */
+  /**
+   * Stores bytes `[start, end)` of `src` as one part (Upload Part Copy).
+   * @throws ProtocolError `NoSuchUpload` (as {@link uploadPart})
+   */
   async uploadPartCopy(u: StoredUpload, partNumber: number, src: StoredObject, start: number, end: number): Promise<StoredPart> {
     const chunks: Buffer[] = [];
     for await (const c of this.store.read(src, start, end)) chunks.push(c as Buffer);
@@ -110,9 +144,19 @@ export class MultipartStore {
   }
 
   private async installPart(u: StoredUpload, part: StoredPart): Promise<StoredPart> {
-    const old = u.parts.get(part.partNumber);
-    u.parts.set(part.partNumber, part);
-    await this.store.options.meta.saveUpload(u);
+    let old: StoredPart | undefined;
+    try {
+      old = await this.order.whenFree(u, () => {
+        this.mustBeListed(u);
+        const replaced = u.parts.get(part.partNumber);
+        u.parts.set(part.partNumber, part);
+        return replaced;
+      });
+    } catch (e) {
+      await this.store.options.blobs.remove(part.blobId);
+      throw e;
+    }
+    await this.persist(u);
     if (old !== undefined) await this.store.options.blobs.remove(old.blobId);
     return part;
   }
@@ -123,9 +167,24 @@ export class MultipartStore {
    * `etagOverride` when given (`""`: the object has none), else the S3-style
    * `<md5 of the parts' MD5s>-<parts>`. With `rules.installGuard`, the object is installed before the
    * upload ends, so that the guard and the install are one step: a refusal keeps the upload.
-   * @throws ProtocolError `InvalidPart`, `InvalidPartOrder`, `EntityTooSmall`, `MalformedBody`, what the guard throws
+   * The Complete claims `u` first (after one under way ended): another Complete, an UploadPart or an
+   * Abort of `u` waits until this one ends, then finds `u` gone (or kept, when this one was refused).
+   * @throws ProtocolError `NoSuchUpload` (`u` was aborted or completed), `InvalidPart`, `InvalidPartOrder`,
+   *   `EntityTooSmall`, `MalformedBody`, what the guard throws
    */
   async complete(u: StoredUpload, selected: readonly CompletePart[], rules: CompleteRules, etagOverride?: string): Promise<StoredObject> {
+    const release = await this.order.whenFree(u, () => {
+      this.mustBeListed(u);
+      return this.order.claim(u);
+    });
+    try {
+      return await this.completeClaimed(u, selected, rules, etagOverride);
+    } finally {
+      release();
+    }
+  }
+
+  private async completeClaimed(u: StoredUpload, selected: readonly CompletePart[], rules: CompleteRules, etagOverride?: string): Promise<StoredObject> {
     if (selected.length === 0) throw new ProtocolError("MalformedBody", "You must specify at least one part.");
     const parts: StoredPart[] = [];
     let prev = -Infinity;
@@ -148,7 +207,12 @@ export class MultipartStore {
       }
     }
     const blobId = newBlobId("o");
-    await this.store.options.blobs.concat(blobId, parts.map((p) => ({ id: p.blobId, size: p.size })));
+    try {
+      await this.store.options.blobs.concat(blobId, parts.map((p) => ({ id: p.blobId, size: p.size })));
+    } catch (e) {
+      await this.store.options.blobs.remove(blobId);
+      throw e;
+    }
     const allCrc = parts.every((p) => p.crc64 !== undefined);
     const crc = allCrc ? parts.reduce((acc, p) => crc64Combine(acc, BigInt(p.crc64!), p.size), 0n).toString() : undefined;
     const md5s = createHash("md5");
@@ -164,22 +228,35 @@ export class MultipartStore {
       blobId,
     };
     if (rules.installGuard === undefined) {
-      await this.drop(u);
+      this.unlist(u);
+      await this.forget(u);
       return this.store.install(u.bucket, o);
     }
     const installed = await this.store.install(u.bucket, o, rules.installGuard);
-    await this.drop(u);
+    this.unlist(u);
+    await this.forget(u);
     return installed;
   }
 
-  /** Ends an upload and frees its parts. */
+  /**
+   * Ends an upload and frees its parts; waits for a Complete of `u` under way to end.
+   * @throws ProtocolError `NoSuchUpload` (`u` was aborted or completed meanwhile)
+   */
   async abort(u: StoredUpload): Promise<void> {
-    await this.drop(u);
+    await this.order.whenFree(u, () => {
+      this.mustBeListed(u);
+      this.unlist(u);
+    });
+    await this.forget(u);
   }
 
-  private async drop(u: StoredUpload): Promise<void> {
-    this.store.bucket(u.bucket).uploads.delete(u.uploadId);
-    await this.store.options.meta.removeUpload(u);
+  private unlist(u: StoredUpload): void {
+    this.store.buckets.get(u.bucket)?.uploads.delete(u.uploadId);
+  }
+
+  /** Removes the record of `u` (unlisted) and its parts' bytes. */
+  private async forget(u: StoredUpload): Promise<void> {
+    await this.persist(u);
     for (const p of u.parts.values()) await this.store.options.blobs.remove(p.blobId);
   }
 
