@@ -1,8 +1,11 @@
 /**
- * `stowage restore` against the COS emulator (in process): an archived object refused by cat is
- * restored, stat shows the restore (under way, then readable until a date), cat reads it; a restore
- * under way is reported, not a failure; -r restores what is listed in an archive class and skips the
- * rest; bad operands and options fail with their exit codes, the other operands still done.
+ * `stowage restore` against the COS and OSS emulators (in process): an archived object refused by
+ * cat is restored, stat shows the restore (under way, then readable until a date), cat reads it; a
+ * restore under way is reported, not a failure; -r restores what is listed in an archive class (a
+ * tier a class does not take left out, noted once per class; days over a class's maximum fail that
+ * object), asks COS about intelligent-tiering objects and skips the rest, and takes an object named
+ * like the directory too; bad operands and options fail with their exit codes, the other operands
+ * still done.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
@@ -12,15 +15,19 @@ import { cleanEnv, removeDir, startCosEmulator, tempDir, type CliEmulator } from
 
 const BUCKET = "restore-cli-1250000000";
 const SLOW = "restore-slow-1250000000";
+const OSS_BUCKET = "restore-cli-oss";
 let emulator: CliEmulator | undefined;
 /** An emulator whose restores take an hour: they stay under way for the whole spec. */
 let slow: CliEmulator | undefined;
+let ossEmulator: CliEmulator | undefined;
+let ossStore: Storager;
 let work: string;
 let env: NodeJS.ProcessEnv;
 const run = (argv: string[]) => main(argv, { env, cwd: work });
 /** `path` in `bucket` of `emu`, as a connection string. */
 const at = (emu: CliEmulator, bucket: string, path: string): string => emu.connectionString(bucket, "/").replace(`cos://${bucket}/`, `cos://${bucket}/${path}`);
 const cos = (path: string): string => at(emulator!, BUCKET, path);
+const oss = (path: string): string => ossEmulator!.connectionString(OSS_BUCKET, "/").replace(`oss://${OSS_BUCKET}/`, `oss://${OSS_BUCKET}/${path}`);
 let store: Storager;
 
 beforeAll(async () => {
@@ -29,6 +36,9 @@ beforeAll(async () => {
     startEmulator(o: { provider: "cos"; buckets: string[]; host: string; restoreDelayMs: number }): Promise<CliEmulator>;
   };
   slow = await startEmulator({ provider: "cos", buckets: [SLOW], host: "127.0.0.1", restoreDelayMs: 3_600_000 });
+  await import("@stowage/oss");
+  ossEmulator = await (startEmulator as unknown as (o: { provider: "oss"; buckets: string[]; host: string }) => Promise<CliEmulator>)({ provider: "oss", buckets: [OSS_BUCKET], host: "127.0.0.1" });
+  ossStore = newStorager(ossEmulator.connectionString(OSS_BUCKET, "/"));
   store = newStorager(emulator.connectionString(BUCKET, "/"));
   work = await tempDir();
   env = cleanEnv(join(work, "home"));
@@ -37,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator?.stop();
   await slow?.stop();
+  await ossEmulator?.stop();
   if (work) await removeDir(work);
 });
 
@@ -57,7 +68,7 @@ describe("stowage restore", () => {
     expect((await run(["cat", cos("one/frozen.txt")])).stdout).toBe("frozen bytes");
     const again = await run(["restore", "--days", "3", cos("one/frozen.txt")]);
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain(": restored already: its expiry set 3 days on");
+    expect(again.stderr).toContain(": restored already: its expiry set 3 days from now");
   });
 
   it("a restore under way: stat says so, cat is refused, a second restore is reported and exits 0", async () => {
@@ -77,7 +88,7 @@ describe("stowage restore", () => {
     await store.write("tree/warm.txt", "w", { storageClass: "STANDARD_IA" });
     const r = await run(["restore", "-r", "--tier", "Standard", cos("tree/")]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/tree\/\?\S*: started 2, extended 0, under way 0, skipped 1 object in no archive class/);
+    expect(r.stderr).toMatch(/tree\/\?\S*: started 2, extended 0, under way 0, failed 0, skipped 1 object not archived/);
     expect((await run(["cat", cos("tree/sub/b.txt")])).stdout).toBe("b");
     expect((await store.stat("tree/warm.txt")).restore).toBeUndefined();
   });
@@ -107,5 +118,85 @@ describe("stowage restore", () => {
     expect(memory.stderr).toContain("CapabilityInsufficient: memory cannot restore");
     const memoryTree = await run(["restore", "-r", "memory://restore-cli/"]);
     expect(memoryTree.code).toBe(5);
+  });
+
+  it("-r over mixed OSS classes with --tier Bulk: a class without Bulk is restored at its default, one note per class, exit 0; one object named alone is still refused", async () => {
+    for (const [path, storageClass] of [["mixed/a1", "Archive"], ["mixed/a2", "Archive"], ["mixed/cold", "ColdArchive"], ["mixed/deep", "DeepColdArchive"], ["mixed/std", "Standard"]] as const) {
+      await ossStore.write(path, "x", { storageClass });
+    }
+    const r = await run(["restore", "-r", "--tier", "Bulk", oss("mixed/")]);
+    expect([r.code, r.stdout]).toEqual([0, ""]);
+    expect(r.stderr.match(/note: OSS Archive objects take no tier \(they restore in about a minute\): restored without --tier Bulk/g)?.length).toBe(1);
+    expect(r.stderr.match(/note: OSS DeepColdArchive objects take tier Expedited or Standard, not Bulk: restored at the service's default, Standard/g)?.length).toBe(1);
+    expect(r.stderr).not.toContain("OSS ColdArchive objects take");
+    expect(r.stderr).toMatch(/mixed\/\?\S*: started 4, extended 0, under way 0, failed 0, skipped 1 object not archived/);
+    for (const path of ["mixed/a1", "mixed/a2", "mixed/cold", "mixed/deep"]) expect([path, (await ossStore.stat(path)).restore?.ongoing]).toEqual([path, false]);
+    await ossStore.write("mixed/a3", "x", { storageClass: "Archive" });
+    const alone = await run(["restore", "--tier", "Bulk", oss("mixed/a3")]);
+    expect(alone.code).toBe(11);
+    expect(alone.stderr).toContain("OSS restores Archive objects with no tier");
+    expect((await ossStore.stat("mixed/a3")).restore).toBeUndefined();
+  });
+
+  it("-r --days over a class's maximum fails that object with the maximum named, counts it, and restores the others", async () => {
+    await ossStore.write("days/arch", "x", { storageClass: "Archive" });
+    await ossStore.write("days/cold", "x", { storageClass: "ColdArchive" });
+    const r = await run(["restore", "-r", "--days", "30", oss("days/")]);
+    expect(r.code).toBe(11);
+    expect(r.stderr).toMatch(/restore \S*days\/arch\S*: InvalidArgument: restore for 30 days: OSS keeps a restored Archive object readable for at most 7 days; nothing sent/);
+    expect(r.stderr).toMatch(/days\/\?\S*: started 1, extended 0, under way 0, failed 1, skipped 0 objects not archived/);
+    expect((await ossStore.stat("days/arch")).restore).toBeUndefined();
+    expect((await ossStore.stat("days/cold")).restore?.ongoing).toBe(false);
+    const again = await run(["restore", "--days", "2", oss("days/cold")]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(": restored already: 2 days added to its expiry (up to the class's maximum)");
+  });
+
+  it("-r --tier Expedited on COS: DEEP_ARCHIVE objects at Standard, noted; ARCHIVE ones at Expedited", async () => {
+    await store.write("fast/deep1", "d", { storageClass: "DEEP_ARCHIVE" });
+    await store.write("fast/deep2", "d", { storageClass: "DEEP_ARCHIVE" });
+    await store.write("fast/arch", "a", { storageClass: "ARCHIVE" });
+    const r = await run(["restore", "-r", "--tier", "Expedited", cos("fast/")]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/note: COS DEEP_ARCHIVE objects take tier Standard or Bulk, not Expedited: restored at the service's default, Standard/g)?.length).toBe(1);
+    expect(r.stderr).toMatch(/fast\/\?\S*: started 3, extended 0, under way 0, failed 0, skipped 0 objects not archived/);
+  });
+
+  it("-r x where x is an object and a directory restores both", async () => {
+    await store.write("both", "b", { storageClass: "ARCHIVE" });
+    await store.write("both/inner", "i", { storageClass: "ARCHIVE" });
+    const r = await run(["restore", "-r", cos("both")]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/started 2, extended 0, under way 0, failed 0, skipped 0 objects not archived/);
+    expect((await store.stat("both")).restore?.ongoing).toBe(false);
+    expect((await store.stat("both/inner")).restore?.ongoing).toBe(false);
+  });
+
+  it("restore x of a directory named without its / says use -r (exit 2), as with its /; a missing x is still exit 3", async () => {
+    await store.write("onlydir/obj", "o", { storageClass: "ARCHIVE" });
+    const dir = await run(["restore", cos("onlydir")]);
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toMatch(/onlydir\S* is a directory: use restore -r\n$/);
+    const missing = await run(["restore", cos("nothing-here")]);
+    expect(missing.code).toBe(3);
+  });
+
+  it("-r asks COS about INTELLIGENT_TIERING objects (one may be in an archive tier): one COS says is not archived is skipped, no failure", async () => {
+    await store.write("it/smart", "s", { storageClass: "INTELLIGENT_TIERING" });
+    await store.write("it/arch", "a", { storageClass: "ARCHIVE" });
+    emulator!.resetStats();
+    const r = await run(["restore", "-r", cos("it/")]);
+    expect(r.code).toBe(0);
+    expect(emulator!.stats().byOperation["RestoreObject"]).toBe(2);
+    expect(r.stderr).toMatch(/it\/smart\S*: INTELLIGENT_TIERING and in no archive tier: nothing to restore/);
+    expect(r.stderr).toMatch(/it\/\?\S*: started 1, extended 0, under way 0, failed 0, skipped 1 object not archived/);
+  });
+
+  it("the CLI's table of what each class takes is the drivers'", async () => {
+    const { RESTORE_TIERS_BY_CLASS } = await import("../src/commands/restore-classes.js");
+    const { OSS_RESTORE_RULES } = await import("@stowage/oss");
+    const { COS_RESTORE_TIERS } = await import("@stowage/cos");
+    expect(RESTORE_TIERS_BY_CLASS["cos"]).toEqual(COS_RESTORE_TIERS);
+    expect(RESTORE_TIERS_BY_CLASS["oss"]).toEqual(Object.fromEntries(Object.entries(OSS_RESTORE_RULES).map(([c, r]) => [c, r.tiers])));
   });
 });

@@ -86,4 +86,21 @@ describe("parseRestoreHeader", () => {
     expect(parseRestoreHeader('ongoing-request="true", expiry-date="Fri, 23 Dec 2012 00:00:00 GMT"')).toEqual({ ongoing: true });
     for (const value of [undefined, "", "restored", 'ongoing-request="maybe"']) expect(parseRestoreHeader(value)).toBeUndefined();
   });
+
+  it("takes an unquoted expiry date (an HTTP date holds a comma), in either order", () => {
+    const at = new Date(Date.UTC(2012, 11, 23));
+    expect(parseRestoreHeader("ongoing-request=false, expiry-date=Fri, 23 Dec 2012 00:00:00 GMT")).toEqual({ ongoing: false, expiresAt: at });
+    expect(parseRestoreHeader('ongoing-request="false", expiry-date=Fri, 23 Dec 2012 00:00:00 GMT')).toEqual({ ongoing: false, expiresAt: at });
+    expect(parseRestoreHeader('expiry-date=Fri, 23 Dec 2012 00:00:00 GMT, ongoing-request="false"')).toEqual({ ongoing: false, expiresAt: at });
+    expect(parseRestoreHeader("ongoing-request=false;expiry-date=2012-12-23T00:00:00Z")).toEqual({ ongoing: false, expiresAt: at });
+    expect(parseRestoreHeader("ongoing-request=false, expiry-date=")).toEqual({ ongoing: false });
+  });
+
+  it("takes the names whole and the values whole: x-ongoing-request, \"trueish\" and x-expiry-date are not them", () => {
+    for (const value of ['x-ongoing-request="false"', 'ongoing-request="trueish"', "ongoing-request=truest", 'ongoing-request="true', 'my-ongoing-request="true"']) {
+      expect([value, parseRestoreHeader(value)]).toEqual([value, undefined]);
+    }
+    expect(parseRestoreHeader('x-ongoing-request="true", ongoing-request="false"')).toEqual({ ongoing: false });
+    expect(parseRestoreHeader('ongoing-request="false", x-expiry-date="Fri, 23 Dec 2012 00:00:00 GMT"')).toEqual({ ongoing: false });
+  });
 });

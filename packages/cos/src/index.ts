@@ -8,6 +8,7 @@ export type { CosOptions, CosCredentials, CosCredentialProvider } from "./config
 export { cosFeatures, cosLimits, cosServiceFeatures } from "./features.js";
 export { CosStorageDriver } from "./storager.js";
 export { COPY_SINGLE_MAXIMUM, COPY_PART_SIZE, copyPartPlan } from "./copy.js";
+export { COS_RESTORE_TIERS } from "./restore.js";
 export type { CosDriverTuning } from "./copy.js";
 export { CosServiceDriver } from "./servicer.js";
 export { CosClient, SIGNATURE_SECONDS } from "./client.js";

@@ -2,7 +2,9 @@
  * POST ?restore on the COS and OSS emulators: the services' answers (202 first, 200 once restored,
  * 409 RestoreAlreadyInProgress while under way), the refusals (an object in no archive class, a bad
  * body, days or tier), the restore state on HEAD and GET, and reads and copies allowed once the
- * restore is done (after `restoreDelayMs` of the emulator's clock, moved on by the test).
+ * restore is done (after `restoreDelayMs` of the emulator's clock, moved on by the test); a restore
+ * of a readable copy (COS: `Days` from now; OSS: `Days` added), and a restore judged on the object as
+ * it is once its body has arrived (another restore or a PUT meanwhile).
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
@@ -22,13 +24,37 @@ const ossBody = (days: number | string, tier?: string): string =>
 /** The expiry date a restore header states, in ms. */
 const expiryOf = (value: unknown): number => Date.parse(/expiry-date="([^"]+)"/.exec(String(value))?.[1] ?? "");
 
+/** Resolves when `ready()` holds, checking it once per macrotask (at most 5,000 times). */
+async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 5000 && !ready(); i++) await new Promise((r) => setTimeout(r, 1));
+  if (!ready()) throw new Error("the emulator never received the request");
+}
+
+/**
+ * Sends a restore through `send` with its body held open after 10 bytes; once the emulator has
+ * routed it (counted, the key looked up), runs `meanwhile`, then lets the body finish.
+ */
+async function whileBodyArrives(emu: Emulator, send: (hold: NonNullable<RawRequest["hold"]>) => Promise<RawResponse>, meanwhile: () => Promise<void>): Promise<RawResponse> {
+  const routed = emu.stats().byOperation["RestoreObject"] ?? 0;
+  let release!: () => void;
+  const opened = new Promise<void>((r) => (release = r));
+  const answer = send({ bytes: 10, release: opened });
+  await until(() => (emu.stats().byOperation["RestoreObject"] ?? 0) > routed);
+  try {
+    await meanwhile();
+  } finally {
+    release();
+  }
+  return answer;
+}
+
 describe("COS POST Object restore", () => {
   const bucket = "restore-1250000000";
   let emu: Emulator;
   const req = (r: Omit<RawRequest, "bucket">): Promise<RawResponse> => cosRequest(emu, { ...r, bucket });
   const put = (key: string, cls: string): Promise<RawResponse> => req({ method: "PUT", key, body: "frozen bytes", headers: { "x-cos-storage-class": cls } });
-  const restore = (key: string, body: string, headers: Record<string, string> = { "content-md5": md5(body) }): Promise<RawResponse> =>
-    req({ method: "POST", key, query: [["restore", undefined]], body, headers: { "content-type": "application/xml", ...headers } });
+  const restore = (key: string, body: string, headers: Record<string, string> = { "content-md5": md5(body) }, hold?: RawRequest["hold"]): Promise<RawResponse> =>
+    req({ method: "POST", key, query: [["restore", undefined]], body, headers: { "content-type": "application/xml", ...headers }, ...(hold === undefined ? {} : { hold }) });
   beforeAll(async () => {
     emu = await startEmulator({ provider: "cos", buckets: [bucket], clock, restoreDelayMs: DELAY });
   });
@@ -106,6 +132,47 @@ describe("COS POST Object restore", () => {
     expect((await req({ method: "GET", key: "deep" })).body).toBe("frozen bytes");
     offset = 0;
   });
+
+  it("a restore whose body arrives after another restore of the key: 409 RestoreAlreadyInProgress, not NoSuchKey", async () => {
+    offset = 0;
+    await put("race", "ARCHIVE");
+    const body = cosBody(2, "Standard");
+    const late = await whileBodyArrives(emu, (hold) => restore("race", body, { "content-md5": md5(body) }, hold), async () => {
+      expect((await restore("race", cosBody(1, "Bulk"))).status).toBe(202);
+    });
+    expect([late.status, errorCode(late)]).toEqual([409, "RestoreAlreadyInProgress"]);
+    expect((await req({ method: "HEAD", key: "race" })).headers["x-cos-restore-status"]).toMatch(/^tier="bulk"/);
+  });
+
+  it("a restore whose body arrives after a PUT of the key judges the new object: an archived one is restored, a STANDARD one is 405", async () => {
+    offset = 0;
+    await put("race-put", "ARCHIVE");
+    const body = cosBody(1, "Standard");
+    const archived = await whileBodyArrives(emu, (hold) => restore("race-put", body, { "content-md5": md5(body) }, hold), async () => {
+      expect((await put("race-put", "DEEP_ARCHIVE")).status).toBe(200);
+    });
+    expect(archived.status).toBe(202);
+    const head = await req({ method: "HEAD", key: "race-put" });
+    expect([head.headers["x-cos-storage-class"], head.headers["x-cos-restore"]]).toEqual(["DEEP_ARCHIVE", 'ongoing-request="true"']);
+    await put("race-warm", "ARCHIVE");
+    const warm = await whileBodyArrives(emu, (hold) => restore("race-warm", body, { "content-md5": md5(body) }, hold), async () => {
+      expect((await put("race-warm", "STANDARD")).status).toBe(200);
+    });
+    expect([warm.status, errorCode(warm)]).toEqual([405, "MethodNotAllowed"]);
+  });
+
+  it("a restore of a readable copy sets its expiry Days from that request, shorter than before included", async () => {
+    offset = 0;
+    await put("short", "ARCHIVE");
+    expect((await restore("short", cosBody(5))).status).toBe(202);
+    offset = DELAY;
+    const long = expiryOf((await req({ method: "HEAD", key: "short" })).headers["x-cos-restore"]);
+    expect((await restore("short", cosBody(1))).status).toBe(200);
+    const short = expiryOf((await req({ method: "HEAD", key: "short" })).headers["x-cos-restore"]);
+    expect(long - short).toBeGreaterThan(3 * DAY);
+    expect(Math.abs(short - (Date.now() + DELAY + DAY))).toBeLessThan(10 * 60_000);
+    offset = 0;
+  });
 });
 
 describe("OSS RestoreObject", () => {
@@ -113,7 +180,8 @@ describe("OSS RestoreObject", () => {
   let emu: Emulator;
   const req = (r: Omit<RawRequest, "bucket">): Promise<RawResponse> => ossRequest(emu, { ...r, bucket });
   const put = (key: string, cls: string): Promise<RawResponse> => req({ method: "PUT", key, body: "frozen bytes", headers: { "x-oss-storage-class": cls } });
-  const restore = (key: string, body?: string): Promise<RawResponse> => req({ method: "POST", key, query: [["restore", undefined]], ...(body === undefined ? {} : { body, headers: { "content-type": "application/xml" } }) });
+  const restore = (key: string, body?: string, hold?: RawRequest["hold"]): Promise<RawResponse> =>
+    req({ method: "POST", key, query: [["restore", undefined]], ...(body === undefined ? {} : { body, headers: { "content-type": "application/xml" } }), ...(hold === undefined ? {} : { hold }) });
   beforeAll(async () => {
     emu = await startEmulator({ provider: "oss", buckets: [bucket], clock, restoreDelayMs: DELAY });
   });
@@ -145,6 +213,64 @@ describe("OSS RestoreObject", () => {
     expect((await restore("cold", ossBody(3, "Standard"))).status).toBe(409);
     expect((await restore("cold", ossBody(3, "Expedited"))).status).toBe(202);
     expect((await restore("cold", ossBody(3, "Expedited"))).status).toBe(409);
+  });
+
+  it("a slower tier than the restore under way is 409 with EC 0016-00000715 (the priority is raised, never lowered); the same tier 409 without", async () => {
+    offset = 0;
+    await put("slower", "ColdArchive");
+    expect((await restore("slower", ossBody(3, "Standard"))).status).toBe(202);
+    const same = await restore("slower", ossBody(3, "Standard"));
+    expect([same.status, errorCode(same), ossEc(same)]).toEqual([409, "RestoreAlreadyInProgress", undefined]);
+    const lower = await restore("slower", ossBody(3, "Bulk"));
+    expect([lower.status, errorCode(lower), ossEc(lower)]).toEqual([409, "RestoreAlreadyInProgress", "0016-00000715"]);
+    await put("slower-deep", "DeepColdArchive");
+    expect((await restore("slower-deep", ossBody(3, "Expedited"))).status).toBe(202);
+    expect(ossEc(await restore("slower-deep", ossBody(3, "Standard")))).toBe("0016-00000715");
+  });
+
+  it("an Archive object takes no tier: JobParameters is 400 InvalidArgument, nothing restored", async () => {
+    offset = 0;
+    await put("arch-tier", "Archive");
+    for (const tier of ["Standard", "Bulk", "Expedited"]) {
+      const r = await restore("arch-tier", ossBody(1, tier));
+      expect([tier, r.status, errorCode(r)]).toEqual([tier, 400, "InvalidArgument"]);
+    }
+    expect((await req({ method: "HEAD", key: "arch-tier" })).headers["x-oss-restore"]).toBeUndefined();
+    expect((await restore("arch-tier", ossBody(1))).status).toBe(202);
+  });
+
+  it("a restore of a readable copy adds Days to its expiry, at most the class's maximum after it became readable", async () => {
+    offset = 0;
+    await put("adds", "Archive");
+    expect((await restore("adds", ossBody(2))).status).toBe(202);
+    offset = DELAY;
+    const first = expiryOf((await req({ method: "HEAD", key: "adds" })).headers["x-oss-restore"]);
+    expect((await restore("adds", ossBody(3))).status).toBe(200);
+    const added = expiryOf((await req({ method: "HEAD", key: "adds" })).headers["x-oss-restore"]);
+    expect(added - first).toBe(3 * DAY);
+    // Archive keeps a copy at most 7 days: 2 + 3 + 7 is held to 7 from when it became readable.
+    expect((await restore("adds", ossBody(7))).status).toBe(200);
+    expect(expiryOf((await req({ method: "HEAD", key: "adds" })).headers["x-oss-restore"]) - first).toBe(5 * DAY);
+    offset = 0;
+  });
+
+  it("a restore whose body arrives after another restore of the key: 409 RestoreAlreadyInProgress, not NoSuchKey", async () => {
+    offset = 0;
+    await put("race", "ColdArchive");
+    const late = await whileBodyArrives(emu, (hold) => restore("race", ossBody(2, "Standard"), hold), async () => {
+      expect((await restore("race", ossBody(1, "Standard"))).status).toBe(202);
+    });
+    expect([late.status, errorCode(late)]).toEqual([409, "RestoreAlreadyInProgress"]);
+    expect((await req({ method: "HEAD", key: "race" })).headers["x-oss-restore"]).toBe('ongoing-request="true"');
+  });
+
+  it("a restore whose body arrives after a PUT of the key judges the new object: a Standard one is 400 OperationNotSupported", async () => {
+    offset = 0;
+    await put("race-put", "ColdArchive");
+    const warm = await whileBodyArrives(emu, (hold) => restore("race-put", ossBody(1), hold), async () => {
+      expect((await put("race-put", "Standard")).status).toBe(200);
+    });
+    expect([warm.status, errorCode(warm)]).toEqual([400, "OperationNotSupported"]);
   });
 
   it("refuses an object in no archive class (400 OperationNotSupported), bad days and tiers with their ECs", async () => {

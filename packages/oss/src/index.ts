@@ -8,6 +8,7 @@ export type { OssOptions, OssCredentials, OssCredentialProvider } from "./config
 export { ossFeatures, ossLimits, ossServiceFeatures, V4_PRESIGN_MAXIMUM } from "./features.js";
 export { OssStorageDriver } from "./storager.js";
 export { COPY_SINGLE_MAXIMUM } from "./copy.js";
+export { OSS_RESTORE_RULES } from "./restore.js";
 export type { OssDriverTuning } from "./copy.js";
 export { OssServiceDriver, OWNED_BUCKET_PAGES } from "./servicer.js";
 export type { BucketPage } from "./servicer.js";

@@ -7,7 +7,8 @@ import { errorDocument } from "./responses.js";
 
 /**
  * What each archive class takes (OSS RestoreObject and its error pages): Archive 1 to 7 days and no
- * tier (it restores in about a minute); ColdArchive 1 to 365 days at Expedited, Standard or Bulk;
+ * tier (it restores in about a minute; OSS answers a `JobParameters` for it 400, as ossutil's restore
+ * tests against the service expect); ColdArchive 1 to 365 days at Expedited, Standard or Bulk;
  * DeepColdArchive 1 to 365 days at Expedited or Standard.
  */
 export const OSS_RESTORE_RULES: Readonly<Record<string, { daysMaximum: number; tiers: readonly RestoreTier[] }>> = Object.freeze({
@@ -22,7 +23,9 @@ const WARM_CLASSES: ReadonlySet<string> = new Set(["Standard", "IA"]);
 /**
  * RestoreObject of `key` for `days` (`JobParameters/Tier` only when a tier is given). A HEAD first
  * learns the object's class: one in no archive class, or a symlink, is refused (`ObjectModeInvalid`),
- * and so are days or a tier its class does not take (`InvalidArgument`), with no POST. 202 is a
+ * and so are days or a tier its class does not take (`InvalidArgument`), with no POST. A HEAD OSS
+ * refuses with 400 or 403 (a credential allowed `oss:RestoreObject` but not `oss:GetObject`) leaves
+ * the judging to OSS: the POST is sent unchecked. 202 is a
  * restore started, 200 one done already (OSS extends its copy). 409 `RestoreAlreadyInProgress` is
  * `Conflict`, except to a re-sent request whose earlier attempt may have started that very restore
  * (its answer lost): then it is this call's. 400 `OperationNotSupported` (what OSS answers for an
@@ -35,7 +38,8 @@ export async function restoreArchived(
   key: string,
   options: DriverCallOptions & { days: number; tier?: RestoreTier },
 ): Promise<RestoreResult> {
-  checkRestorable(await stat(key, options.signal === undefined ? {} : { signal: options.signal }), options.days, options.tier);
+  const object = await statOrUnknown(stat, key, options.signal);
+  if (object !== undefined) checkRestorable(object, options.days, options.tier);
   let res;
   try {
     res = await client.sendBuffered(restoreObject(key, options.days, options.tier), { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 409 });
@@ -48,6 +52,21 @@ export async function restoreArchived(
     throw ossErrorFromResponse(res, doc).withContext({ service: OSS_TYPE });
   }
   return { alreadyRestored: res.status === 200 };
+}
+
+/**
+ * The object as a HEAD describes it, or undefined when OSS refused the HEAD for a reason the restore
+ * request may not share (400, or 403: HeadObject needs `oss:GetObject`, RestoreObject only
+ * `oss:RestoreObject`).
+ * @throws StorageError `ObjectNotExist`, `Aborted`, and any other failure of the HEAD
+ */
+async function statOrUnknown(stat: (key: string, options: DriverCallOptions) => Promise<RawObject>, key: string, signal: AbortSignal | undefined): Promise<RawObject | undefined> {
+  try {
+    return await stat(key, signal === undefined ? {} : { signal });
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.InvalidArgument) || isStorageError(e, ErrorCode.PermissionDenied)) return undefined;
+    throw e;
+  }
 }
 
 /**

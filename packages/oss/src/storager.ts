@@ -275,7 +275,7 @@ export class OssStorageDriver implements StorageDriver {
     return writeUploadPart(this.client, key, multipartId, index, body, options);
   }
 
-  /** CompleteMultipartUpload. @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPart, EntityTooSmall), `Conflict` (`ifNotExists`: an object exists, the upload kept), `Aborted` */
+  /** CompleteMultipartUpload. @throws StorageError `ObjectNotExist`, `InvalidArgument` (InvalidPartOrder, EntityTooSmall), `Conflict` (InvalidPart: a part not uploaded or unlike the uploaded one; `ifNotExists`: an object exists; the upload kept), `Aborted` */
   completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
     return completeUpload(this.client, key, multipartId, parts, options);
   }
@@ -301,7 +301,7 @@ export class OssStorageDriver implements StorageDriver {
   }
 
   /**
-   * HeadObject (the object's class), then RestoreObject (see `restoreArchived` in restore.ts).
+   * HeadObject (the object's class; one refused with 400 or 403 leaves the checks to OSS), then RestoreObject (see `restoreArchived` in restore.ts).
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (no archive class, a symlink), `InvalidArgument` (days or a tier the class does not take), `Conflict` (a restore under way), `Aborted`, ...
    */
   restore(key: string, options: DriverCallOptions & { days: number; tier?: RestoreTier }): Promise<RestoreResult> {

@@ -1,12 +1,13 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { ErrorCode, isStorageError, storageError, type RestoreOptions, type RestoreTier, type Storager } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, type ObjectInfo, type RestoreOptions, type RestoreTier, type Storager } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { describeError, exitCodeOf, isAbort, UsageError } from "../errors.js";
 import { plural } from "../format.js";
 import { shownUnder, type Location } from "../locations.js";
-import { isDir } from "../transfer/jobs.js";
+import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
+import { tierNotTaken, treeRestoreKind } from "./restore-classes.js";
 
 /** A failure of one operand: reported, and the other operands are still done (as rm does). */
 class OperandError extends UsageError {}
@@ -16,16 +17,29 @@ interface Tally {
   started: number;
   extended: number;
   underWay: number;
+  failed: number;
   skipped: number;
 }
 
-/** A class `restore -r` restores: its name holds ARCHIVE (COS ARCHIVE, DEEP_ARCHIVE; OSS Archive, ColdArchive, DeepColdArchive). */
-const ARCHIVE_CLASS = /archive/i;
+/** One `restore` command: the tally of the operand at hand, and the classes whose tier note was given (once each). */
+interface Run {
+  tally: Tally;
+  noted: Set<string>;
+}
 
 function days(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number of days, at least 1`);
   return n;
+}
+
+/**
+ * What a restore of an object restored already did to its expiry: COS sets it `days` from the
+ * request (earlier if an earlier restore was longer), OSS adds `days` to it (up to the class's maximum).
+ */
+function extended(service: string, days: number): string {
+  const kept = plural(days, "day");
+  return service === "oss" ? `restored already: ${kept} added to its expiry (up to the class's maximum)` : `restored already: its expiry set ${kept} from now`;
 }
 
 /**
@@ -38,8 +52,8 @@ async function restoreOne(ctx: CliContext, store: Storager, path: string, shown:
     const { alreadyRestored } = await store.restore(path, { ...options, signal: ctx.signal });
     if (alreadyRestored) tally.extended++;
     else tally.started++;
-    const kept = plural(options.days ?? 1, "day");
-    ctx.info(`restore: ${shown}: ${alreadyRestored ? `restored already: its expiry set ${kept} on` : `restore started, for ${kept} (stowage stat shows when it reads)`}`);
+    const line = alreadyRestored ? extended(store.info.service, options.days ?? 1) : `restore started, for ${plural(options.days ?? 1, "day")} (stowage stat shows when it reads)`;
+    ctx.info(`restore: ${shown}: ${line}`);
   } catch (e) {
     if (!isStorageError(e, ErrorCode.Conflict)) throw e;
     tally.underWay++;
@@ -47,37 +61,100 @@ async function restoreOne(ctx: CliContext, store: Storager, path: string, shown:
   }
 }
 
+/** The object (or link) an operand without a trailing `/` names, if any (not a directory). */
+async function entryOf(ctx: CliContext, loc: Location): Promise<ObjectInfo | undefined> {
+  if (loc.path.endsWith("/") || isRoot(loc)) return undefined;
+  const { endpoint, key } = await ctx.locations.object(loc);
+  const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal }).catch((e: unknown) => {
+    if (isStorageError(e, ErrorCode.InvalidArgument)) return undefined;
+    throw e;
+  });
+  return info?.mode === "dir" ? undefined : info;
+}
+
 /**
- * Every object below the operand that is listed in an archive class, each restored; the others
- * counted as skipped. An operand that names an object and no directory is that object.
+ * Every object below the operand that is listed in an archive class (or in a COS intelligent-tiering
+ * class: COS says whether it is archived), each restored; the others counted as skipped. An operand
+ * without a trailing `/` that names an object is restored too, beside the directory of that name if
+ * there is one (as rm -r removes both).
  * @throws StorageError `CapabilityInsufficient` (a storage without restore), `ObjectNotExist` (nothing there), what the listing throws
  */
-async function restoreTree(ctx: CliContext, loc: Location, options: RestoreOptions, tally: Tally): Promise<void> {
+async function restoreTree(ctx: CliContext, loc: Location, options: RestoreOptions, run: Run): Promise<void> {
   const dir = await ctx.locations.dir(loc);
   const { store } = dir;
   if (!store.features.restore) throw storageError(ErrorCode.CapabilityInsufficient, `${store.info.service} cannot restore (it has no archive class)`, { op: "restore", service: store.info.service });
-  if (!(await isDir(ctx, loc))) {
-    if (loc.path.endsWith("/") || loc.path === "") throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist (no such directory)`, { op: "restore", service: store.info.service });
-    const { endpoint, key } = await ctx.locations.object(loc);
-    return restoreOne(ctx, endpoint.store, key, loc.display, options, tally);
+  const entry = await entryOf(ctx, loc);
+  const hasDir = await isDir(ctx, loc);
+  if (entry === undefined && !hasDir) {
+    const what = loc.path.endsWith("/") || isRoot(loc) ? " (no such directory)" : "";
+    throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist${what}`, { op: "restore", service: store.info.service });
   }
-  for await (const o of walk(store, { signal: ctx.signal })) {
-    if (o.storageClass === undefined || !ARCHIVE_CLASS.test(o.storageClass)) {
-      tally.skipped++;
-      continue;
+  if (entry !== undefined) {
+    const { endpoint, key } = await ctx.locations.object(loc);
+    await restoreListed(ctx, run, endpoint.store, key, loc.display, entry.storageClass, options);
+  }
+  if (!hasDir) return;
+  for await (const o of walk(store, { signal: ctx.signal })) await restoreListed(ctx, run, store, o.path, shownUnder(dir, o.path), o.storageClass, options);
+}
+
+/**
+ * `options` for an object of `storageClass` under -r: a tier its class does not take is left out
+ * (its one speed, or the service's default), said once per class in a note; days are left as
+ * they are (more than the class keeps fails that object, with the maximum named).
+ */
+function optionsFor(ctx: CliContext, run: Run, service: string, storageClass: string, options: RestoreOptions): RestoreOptions {
+  if (options.tier === undefined) return options;
+  const note = tierNotTaken(service, storageClass, options.tier);
+  if (note === undefined) return options;
+  if (!run.noted.has(`${service} ${storageClass}`)) {
+    run.noted.add(`${service} ${storageClass}`);
+    ctx.warn(`restore: note: ${note}`);
+  }
+  const { tier: _left, ...rest } = options;
+  return rest;
+}
+
+/**
+ * An object `restore -r` found, listed in `storageClass`: restored if that class is archived (a
+ * tier it does not take left out), skipped if it is not; a failure is reported and counted and the
+ * others go on (Ctrl-C and unexpected errors stop). A COS intelligent-tiering object COS says is not
+ * archived (`ObjectModeInvalid`) is skipped.
+ */
+async function restoreListed(ctx: CliContext, run: Run, store: Storager, path: string, shown: string, storageClass: string | undefined, options: RestoreOptions): Promise<void> {
+  const kind = treeRestoreKind(storageClass);
+  if (kind === "skip") {
+    run.tally.skipped++;
+    return;
+  }
+  try {
+    await restoreOne(ctx, store, path, shown, optionsFor(ctx, run, store.info.service, storageClass!, options), run.tally);
+  } catch (e) {
+    if (isAbort(e) || !isStorageError(e)) throw e;
+    if (kind === "maybe" && isStorageError(e, ErrorCode.ObjectModeInvalid)) {
+      run.tally.skipped++;
+      ctx.info(`restore: ${shown}: ${storageClass} and in no archive tier: nothing to restore`);
+      return;
     }
-    await restoreObject(ctx, store, o.path, shownUnder(dir, o.path), options, tally);
+    run.tally.failed++;
+    ctx.warn(`restore ${shown}: ${describeError(e, ctx.options.debug)}`);
+    ctx.fail(exitCodeOf(e));
   }
 }
 
-/** {@link restoreOne}, reporting a failure of that object and going on with the others (Ctrl-C and unexpected errors stop). */
-async function restoreObject(ctx: CliContext, store: Storager, path: string, shown: string, options: RestoreOptions, tally: Tally): Promise<void> {
+/**
+ * The single-object restore of `loc`; an operand that names a directory (without its `/`) and no
+ * object is told to use -r, as one with its `/` is.
+ * @throws OperandError (a directory), what `restore` throws
+ */
+async function restoreOperand(ctx: CliContext, loc: Location, options: RestoreOptions, tally: Tally): Promise<void> {
+  const directory = (): OperandError => new OperandError(`${loc.display} is a directory: use restore -r`);
+  if (loc.path.endsWith("/") || isRoot(loc)) throw directory();
+  const { endpoint, key } = await ctx.locations.object(loc);
   try {
-    await restoreOne(ctx, store, path, shown, options, tally);
+    await restoreOne(ctx, endpoint.store, key, loc.display, options, tally);
   } catch (e) {
-    if (isAbort(e) || !isStorageError(e)) throw e;
-    ctx.warn(`restore ${shown}: ${describeError(e, ctx.options.debug)}`);
-    ctx.fail(exitCodeOf(e));
+    if (isStorageError(e, ErrorCode.ObjectNotExist) && (await isDir(ctx, loc))) throw directory();
+    throw e;
   }
 }
 
@@ -86,18 +163,17 @@ async function restore(ctx: CliContext, args: string[], opts: CommandOptions): P
   const options: RestoreOptions = {};
   if (opts["days"] !== undefined) options.days = opts["days"] as number;
   if (opts["tier"] !== undefined) options.tier = opts["tier"] as RestoreTier;
+  const noted = new Set<string>();
   for (const loc of locs) {
-    const tally: Tally = { started: 0, extended: 0, underWay: 0, skipped: 0 };
+    const tally: Tally = { started: 0, extended: 0, underWay: 0, failed: 0, skipped: 0 };
     try {
       if (opts["recursive"]) {
-        await restoreTree(ctx, loc, options, tally);
-        const counts = [`started ${tally.started}`, `extended ${tally.extended}`, `under way ${tally.underWay}`, `skipped ${plural(tally.skipped, "object")} in no archive class`];
+        await restoreTree(ctx, loc, options, { tally, noted });
+        const counts = [`started ${tally.started}`, `extended ${tally.extended}`, `under way ${tally.underWay}`, `failed ${tally.failed}`, `skipped ${plural(tally.skipped, "object")} not archived`];
         ctx.info(`restore: ${loc.display}: ${counts.join(", ")}`);
         continue;
       }
-      if (loc.path.endsWith("/") || loc.path === "") throw new OperandError(`${loc.display} is a directory: use restore -r`);
-      const { endpoint, key } = await ctx.locations.object(loc);
-      await restoreOne(ctx, endpoint.store, key, loc.display, options, tally);
+      await restoreOperand(ctx, loc, options, tally);
     } catch (e) {
       if (isAbort(e) || !(isStorageError(e) || e instanceof OperandError)) throw e;
       ctx.warn(describeError(e, ctx.options.debug));
@@ -108,20 +184,24 @@ async function restore(ctx: CliContext, args: string[], opts: CommandOptions): P
 
 /**
  * `stowage restore <location...>`: restore archived objects (COS ARCHIVE, DEEP_ARCHIVE; OSS
- * Archive, ColdArchive, DeepColdArchive) so that they can be read, or with -r every object listed
- * in such a class below a directory. A restore under way already is reported, not a failure; any
- * other failure of an operand (or of one object under -r) is reported, the others still done, and
- * its code is the exit code (3 missing, 5 a storage without restore, 10 an object in no archive
- * class, 11 bad days or tier for the class).
+ * Archive, ColdArchive, DeepColdArchive) so that they can be read, or with -r every archived object
+ * below a directory (a `--tier` an object's class does not take is left out for it, with a note per
+ * class). A restore under way already is reported, not a failure; any other failure of an operand
+ * (or of one object under -r) is reported, the others still done, and its code is the exit code (3
+ * missing, 5 a storage without restore, 10 an object in no archive class, 11 bad days or tier for
+ * the class; 2 a directory without -r).
  */
 export function registerRestore(program: Command, bind: Bind): void {
   program
     .command("restore")
     .description("restore archived objects (COS ARCHIVE/DEEP_ARCHIVE, OSS Archive/ColdArchive/DeepColdArchive) so they can be read; stowage stat shows when they do")
     .argument("<locations...>", "archived objects, or with -r directories")
-    .option("-r, --recursive", "restore every object listed in an archive class below the directory")
-    .option("-d, --days <n>", "days the restored copy stays readable (default 1)", days)
-    .addOption(new Option("-t, --tier <tier>", "restore speed (default Standard; what a class takes is the service's)").choices(["Expedited", "Standard", "Bulk"]))
-    .addHelpText("after", "\nExamples:\n  stowage restore --days 7 backup:2024/db.dump\n  stowage restore -r --tier Bulk backup:2023/\n  stowage stat backup:2024/db.dump   # restore: ongoing, then readable until ...")
+    .option("-r, --recursive", "restore every archived object below the directory (and an object of its name); a --tier a class does not take is left out for it, with a note")
+    .option("-d, --days <n>", "days the restored copy stays readable (default 1; an object restored already: COS sets its expiry N days from now, OSS adds N days)", days)
+    .addOption(new Option("-t, --tier <tier>", "restore speed (default Standard; a tier the object's class does not take is refused, with -r left out)").choices(["Expedited", "Standard", "Bulk"]))
+    .addHelpText(
+      "after",
+      "\nExamples:\n  stowage restore --days 7 backup:2024/db.dump\n  stowage restore -r --tier Bulk backup:2023/   # classes without Bulk (OSS Archive, DeepColdArchive) at their default, noted\n  stowage stat backup:2024/db.dump   # restore: ongoing, then readable until ...",
+    )
     .action(bind(restore));
 }

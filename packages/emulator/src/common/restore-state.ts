@@ -32,33 +32,45 @@ export function restoreHeaderValue(o: StoredObject, now: number): string | undef
   return `ongoing-request="false", expiry-date="${new Date(o.restore!.expiresAt).toUTCString()}"`;
 }
 
-/** How a provider answers a restore of an object whose restore is under way. */
+/** How a provider answers a restore of an object whose restore is under way, or done. */
 export interface RestoreRules {
   /** A faster tier than the one under way is accepted (202; OSS ColdArchive and DeepColdArchive) instead of refused. */
   speedUp: boolean;
+  /** The error for a slower tier than the one under way (OSS: EC 0016-00000715); without it, as for the same tier. */
+  slower?: () => Error;
+  /**
+   * How a restore of a readable copy sets its expiry. Absent: `days` from now (COS, as S3). A number:
+   * `days` added to its expiry, at most that many days after the copy became readable (OSS: "the
+   * durations add up; the total cannot exceed the class's maximum").
+   */
+  addedUpTo?: number;
 }
 
 /**
  * Applies a valid restore request of archived object `o` (the caller checked its class, `days` and
- * `tier`): none under way or readable → 202, the copy readable after the emulator's restore delay
- * (`config.restoreDelayMs`) for `days` from then; readable → 200, its expiry set `days` from now;
- * under way → 409 `RestoreAlreadyInProgress`, unless `rules.speedUp` and a faster tier (202, the tier
- * raised; the emulator keeps the time it is ready).
- * @throws ProtocolError `RestoreAlreadyInProgress`, `NoSuchKey` (deleted meanwhile)
+ * `tier`, and looked `o` up after the request's body was read, with no wait since: the judging and
+ * the recording below are one step): none under way or readable → 202, the copy readable after the
+ * emulator's restore delay (`config.restoreDelayMs`) for `days` from then; readable → 200, its
+ * expiry set as `rules.addedUpTo` says; under way → 409 `RestoreAlreadyInProgress` (a slower tier:
+ * `rules.slower`), unless `rules.speedUp` and a faster tier (202, the tier raised; the emulator keeps
+ * the time it is ready).
+ * @throws ProtocolError `RestoreAlreadyInProgress`, what `rules.slower` makes, `NoSuchKey` (deleted meanwhile)
  */
 export async function applyRestore(ctx: HandlerContext, bucket: string, o: StoredObject, days: number, tier: string, rules: RestoreRules): Promise<EmulatorResponse> {
   const now = ctx.now;
   const phase = restorePhase(o, now);
   if (phase === "ongoing") {
     const current = o.restore!;
-    if (!rules.speedUp || RESTORE_TIERS.indexOf(tier) <= RESTORE_TIERS.indexOf(current.tier)) {
-      throw new ProtocolError("RestoreAlreadyInProgress", "Object restore is already in progress.");
-    }
+    const change = RESTORE_TIERS.indexOf(tier) - RESTORE_TIERS.indexOf(current.tier);
+    if (change < 0 && rules.slower !== undefined) throw rules.slower();
+    if (!rules.speedUp || change <= 0) throw new ProtocolError("RestoreAlreadyInProgress", "Object restore is already in progress.");
     await ctx.store.setRestore(bucket, o, { ...current, tier });
     return emptyResponse(202);
   }
   if (phase === "done") {
-    await ctx.store.setRestore(bucket, o, { ...o.restore!, expiresAt: now + days * DAY_MS });
+    const r = o.restore!;
+    const expiresAt = rules.addedUpTo === undefined ? now + days * DAY_MS : Math.min(r.expiresAt + days * DAY_MS, r.readyAt + rules.addedUpTo * DAY_MS);
+    await ctx.store.setRestore(bucket, o, { ...r, expiresAt });
     return emptyResponse(200);
   }
   const readyAt = now + ctx.config.restoreDelayMs;

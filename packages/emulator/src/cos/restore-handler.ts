@@ -31,13 +31,17 @@ const invalid = (message: string): ProtocolError => new ProtocolError("InvalidAr
  * @throws ProtocolError `NoSuchKey`, `MissingContentMd5`, `MalformedBody`, `InvalidArgument`, `MethodNotAllowed`, `RestoreAlreadyInProgress`
  */
 export async function cosRestoreObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
-  const o = ctx.store.object(route.bucket!, route.key!);
+  // A missing key is 404 before the body is read; the object is looked up again once it is (below).
+  ctx.store.object(route.bucket!, route.key!);
   if (header(ex, "content-md5") === undefined) throw new ProtocolError("MissingContentMd5", "Missing required header for this request: Content-MD5.");
   const doc = await parseXmlBody(bodyBytes(await ctx.readBody(ex, { store: false, maxBytes: 64 * 1024 })).toString("utf8"), "RestoreRequest");
   const days = restoreDays(childText(doc, "Days"), DAYS_MAXIMUM, invalid);
   if (days === undefined) throw new ProtocolError("MalformedBody", "The RestoreRequest must give Days.");
   const tier = childText(children(doc, "CASJobParameters")[0], "Tier") ?? "Standard";
   if (!TIERS.ARCHIVE!.includes(tier)) throw invalid("Tier must be Expedited, Standard or Bulk.");
+  // As it is now, not as it was when the request arrived: a restore or a PUT of the key may have
+  // replaced it while the body was read. Nothing below waits, so judging and recording are one step.
+  const o = ctx.store.object(route.bucket!, route.key!);
   const tiers = TIERS[o.storageClass];
   if (!COS_ATTRIBUTES.archive!.classes.includes(o.storageClass) || tiers === undefined) {
     throw new ProtocolError("MethodNotAllowed", "The operation is not supported for the object's storage class: only ARCHIVE and DEEP_ARCHIVE objects are restored.");
