@@ -32,10 +32,28 @@ const MAX_PAUSE_MS = 50;
 /** Bytes of a lock file read to learn who holds it. */
 const OWNER_BYTES = 1024;
 
+/** What an append does while it takes a file's lock (append.ts). */
+export interface LockHooks {
+  /**
+   * Called, under the guard, with a stale lock about to be removed (its holder gone), before it is
+   * removed; what it throws stops the taking (the lock is left). An append cuts back here the
+   * bytes a holder that died mid-append left past what it had committed (committed.ts).
+   */
+  recover?: (seen: LockSeen) => Promise<void>;
+  /**
+   * Called once the lock file is made, before its holder's name is written into it: fields to
+   * write with the name (an append's committed state, committed.ts). The text is then written,
+   * and waited for, before the lock is handed out. What it throws lets go of the lock and is thrown.
+   */
+  describe?: () => Promise<Record<string, unknown>>;
+}
+
 /** A lock this process holds; let go of it with {@link HeldLock.release}. */
 export interface HeldLock {
   /** The lock file's name (reserved-names.ts lockName). */
   readonly name: string;
+  /** Whether the lock file in its place is still this one (not removed as stale, nor replaced). @throws nothing. */
+  stillHeld(): Promise<boolean>;
   /** Stops refreshing the lock, removes its file (if it is still this process's), closes it. @throws nothing. */
   release(): Promise<void>;
 }
@@ -45,10 +63,17 @@ export interface HeldLock {
  * pinned directory the file lies in), then lets go of it, whatever `fn` did.
  * @throws StorageError as {@link acquireAppendLock}, and whatever `fn` throws.
  */
-export async function withAppendLock<T>(dir: DirPin, ino: bigint, signal: AbortSignal | undefined, fn: () => Promise<T>, timing: LockTiming = APPEND_LOCK_TIMING): Promise<T> {
-  const lock = await acquireAppendLock(dir, ino, signal, timing);
+export async function withAppendLock<T>(
+  dir: DirPin,
+  ino: bigint,
+  signal: AbortSignal | undefined,
+  fn: (lock: HeldLock) => Promise<T>,
+  timing: LockTiming = APPEND_LOCK_TIMING,
+  hooks: LockHooks = {},
+): Promise<T> {
+  const lock = await acquireAppendLock(dir, ino, signal, timing, hooks);
   try {
-    return await fn();
+    return await fn(lock);
   } finally {
     await lock.release();
   }
@@ -63,11 +88,12 @@ export async function withAppendLock<T>(dir: DirPin, ino: bigint, signal: AbortS
  * place (or its guard's) that is not a lock (lock-owner.ts isLockFile) is a user's: waited for
  * while it was modified within the stale bound (it may be a lock being written), then `Conflict`,
  * never removed. An abort while waiting stops at once; nothing of this call is left behind.
+ * `hooks` (an append's) see a stale lock before it is removed and add to the lock's text.
  * @throws StorageError `Conflict` (retryable: another process held the lock all along; not
  *   retryable: an entry the driver did not make is in its way), `Aborted`, `PermissionDenied`
- *   (the directory refuses new files), mapped fs errors.
+ *   (the directory refuses new files), mapped fs errors; what `hooks` throw.
  */
-export async function acquireAppendLock(dir: DirPin, ino: bigint, signal?: AbortSignal, timing: LockTiming = APPEND_LOCK_TIMING): Promise<HeldLock> {
+export async function acquireAppendLock(dir: DirPin, ino: bigint, signal?: AbortSignal, timing: LockTiming = APPEND_LOCK_TIMING, hooks: LockHooks = {}): Promise<HeldLock> {
   const name = lockName(ino);
   const path = dir.at(name);
   const deadline = Date.now() + timing.waitMs;
@@ -76,14 +102,14 @@ export async function acquireAppendLock(dir: DirPin, ino: bigint, signal?: Abort
   for (let attempt = 0; ; attempt++) {
     throwIfAborted(signal);
     if (attempt > 0 && Date.now() > deadline) throw busy(name, last, timing.waitMs);
-    const created = await create(path, name);
+    const created = await create(path, name, hooks.describe);
     if (created !== undefined) return hold(created, path, name, timing);
     const seen = await inspect(path, name);
     if (seen === undefined) continue; // let go of meanwhile: try again at once
     last = seen;
     if (!isLockFile(seen, timing.staleMs)) {
       if (Date.now() - seen.mtimeMs > timing.staleMs) throw inTheWay(name);
-    } else if (staleness(seen, timing.staleMs) !== undefined && (await breakStale(dir, name, timing.staleMs))) continue;
+    } else if (staleness(seen, timing.staleMs) !== undefined && (await breakStale(dir, name, timing.staleMs, hooks.recover))) continue;
     const left = deadline - Date.now();
     if (left > 0) await abortableSleep(Math.min(pause, left), signal);
     pause = Math.min(pause * 2, MAX_PAUSE_MS);
@@ -131,9 +157,10 @@ interface Created {
 /**
  * Creates the lock file `path` and starts writing this process's name into it; undefined when it
  * exists. The write is not waited for here (it overlaps the append): until it lands, the lock
- * names nobody, and is stale by age only.
+ * names nobody, and is stale by age only. With `describe`, its fields go into the text too, and
+ * the text is written before this resolves (a `describe` that throws: the file is removed).
  */
-async function create(path: string, name: string): Promise<Created | undefined> {
+async function create(path: string, name: string, describe?: () => Promise<Record<string, unknown>>): Promise<Created | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
@@ -144,10 +171,29 @@ async function create(path: string, name: string): Promise<Created | undefined> 
     }
     throw fsError(e);
   }
-  const text = Buffer.from(ownerText());
+  let extra: Record<string, unknown> = {};
+  if (describe !== undefined) {
+    try {
+      extra = await describe();
+    } catch (e) {
+      await Promise.all([unlink(path).catch(() => undefined), handle.close().catch(() => undefined)]);
+      throw e;
+    }
+  }
+  const text = Buffer.from(ownerText(extra));
   // A failed write leaves the lock naming nobody: it still holds, and is stale by age only.
   const named = handle.write(text, 0, text.length, 0).catch(() => undefined);
+  if (describe !== undefined) await named;
   return { handle, named };
+}
+
+/**
+ * The lock file at `path` as it is now, for a reader (committed.ts); undefined when there is none,
+ * or it cannot be read, or it is no regular file.
+ * @throws nothing.
+ */
+export async function peekLock(path: string): Promise<LockSeen | undefined> {
+  return inspect(path, "").catch(() => undefined);
 }
 
 /** The lock file `path` as it is now, or undefined when there is none. */
@@ -179,9 +225,9 @@ async function inspect(path: string, name: string): Promise<LockSeen | undefined
  * next. A guard whose holder died (between taking it and letting go: a few system calls) is
  * stale too, and removed without a guard of its own. A guard or lock that is not a lock file
  * (lock-owner.ts isLockFile: a user's) is never removed: a guard like that, older than the stale
- * bound, is `Conflict`. Resolves with whether the lock is gone.
+ * bound, is `Conflict`. `recover` sees the stale lock first, under the guard. Resolves with whether the lock is gone.
  */
-async function breakStale(dir: DirPin, name: string, staleMs: number): Promise<boolean> {
+async function breakStale(dir: DirPin, name: string, staleMs: number, recover?: (seen: LockSeen) => Promise<void>): Promise<boolean> {
   const guardName = lockGuardName(name);
   const guardPath = dir.at(guardName);
   const guard = await create(guardPath, guardName);
@@ -199,6 +245,7 @@ async function breakStale(dir: DirPin, name: string, staleMs: number): Promise<b
     const path = dir.at(name);
     const again = await inspect(path, name);
     if (again !== undefined && (!isLockFile(again, staleMs) || staleness(again, staleMs) === undefined)) return false;
+    if (again !== undefined && recover !== undefined) await recover(again);
     await unlink(path).catch((e: unknown) => (isErrno(e, "ENOENT") ? undefined : Promise.reject(fsError(e))));
     return true;
   } finally {
@@ -209,9 +256,9 @@ async function breakStale(dir: DirPin, name: string, staleMs: number): Promise<b
 
 /**
  * Holds the lock file just created: refreshes its mtime every `timing.refreshMs` until released.
- * Released, it is removed, unless it was held so long (half the stale bound) that another
- * process may have taken it for stale and made its own in its place: then only if it is still
- * this one.
+ * Released, it is removed, unless it was seen taken over, or held so long (half the stale bound)
+ * that another process may have taken it for stale and made its own in its place: then only if
+ * it is still this one.
  */
 function hold(created: Created, path: string, name: string, timing: LockTiming): HeldLock {
   const { handle, named } = created;
@@ -222,14 +269,21 @@ function hold(created: Created, path: string, name: string, timing: LockTiming):
   }, timing.refreshMs);
   timer.unref();
   let released = false;
+  // Seen taken over (HeldLock.stillHeld): the lock file there is another's, never removed.
+  let lost = false;
   return {
     name,
+    async stillHeld(): Promise<boolean> {
+      if (released || lost) return false;
+      lost = !(await stillOurs(handle, path));
+      return !lost;
+    },
     async release(): Promise<void> {
       if (released) return;
       released = true;
       clearInterval(timer);
       await named;
-      if (Date.now() - since < timing.staleMs / 2 || (await stillOurs(handle, path))) {
+      if (!lost && (Date.now() - since < timing.staleMs / 2 || (await stillOurs(handle, path)))) {
         await Promise.all([unlink(path).catch(() => undefined), handle.close().catch(() => undefined)]);
       } else {
         await handle.close().catch(() => undefined);

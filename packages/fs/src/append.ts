@@ -2,12 +2,14 @@ import { constants, type BigIntStats } from "node:fs";
 import { open, writeFile, type FileHandle } from "node:fs/promises";
 import { crc64Combine, ErrorCode, storageError, type DriverBody, type RawObject } from "@stowage/core";
 import { checkAppendBase, forgetAppend, parseCrc64, rememberAppend } from "./append-base.js";
-import { withAppendLock } from "./append-lock.js";
+import { APPEND_LOCK_TIMING, withAppendLock, type HeldLock } from "./append-lock.js";
 import { replaceAtomically } from "./atomic.js";
 import { writeBody } from "./body.js";
+import { committedFields, committedOf, parseCommitted } from "./committed.js";
 import { fsError } from "./errors.js";
 import { isLocalFilesystem } from "./local-fs.js";
 import { withFileLock } from "./file-lock.js";
+import type { LockSeen } from "./lock-owner.js";
 import { dateOf, etagOf } from "./objects.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
@@ -37,7 +39,12 @@ export async function createAppendFile(paths: FsPaths, key: string, path: string
  * by a lock file in the file's directory (append-lock.ts), taken within the first. On a
  * filesystem other hosts may share (local-fs.ts), the file is then opened again by its name, so
  * on NFS its size is the server's (close-to-open), and closed before the lock is let go of, so
- * the next holder sees the bytes.
+ * the next holder sees the bytes. Before it writes a byte, the append records in its lock the
+ * file as committed (committed.ts), which readers report and serve until the lock is gone; it
+ * cuts back the bytes a holder that died mid-append left past what that one had committed
+ * (append-lock.ts LockHooks.recover). Between slices and before it reports success it checks
+ * (fencing) that the lock is still its own and the file still the size its bytes left it at:
+ * else `Conflict`, and it cuts back nothing (the bytes past its offset may be another append's).
  * Returns the file's CRC-64 (the checked bytes' combined with the
  * chunk's) when the bytes were checked and the file is then exactly the append's
  * end long; else none.
@@ -62,16 +69,25 @@ export async function appendToFile(paths: FsPaths, path: string, offset: number,
     return await withFileLock(
       opened.dev,
       opened.ino,
-      () =>
-        withAppendLock(dir, opened.ino, signal, async () => {
+      async () => {
+        const local = await isLocalFilesystem(opened.dev, dir.self);
+        // Both taken once the lock file is made, before it names its holder and what is committed.
+        let fresh: FileHandle | undefined;
+        let before: BigIntStats | undefined;
+        const describe = async (): Promise<Record<string, unknown>> => {
           // Local: the handle sees every append. Elsewhere the file is opened again (close-to-open).
-          const fresh = (await isLocalFilesystem(opened.dev, dir.self)) ? undefined : await reopen(dir, name, opened);
-          try {
-            return await appendLocked(fresh ?? handle, offset, body, chunkCrc, signal, durable);
-          } finally {
-            await fresh?.close();
-          }
-        }),
+          fresh = local ? undefined : await reopen(dir, name, opened);
+          // The size now, with the locks held: an append that got in first moved it.
+          before = await (fresh ?? handle).stat({ bigint: true });
+          return committedFields(committedOf(before));
+        };
+        try {
+          const hooks = { describe, recover: (seen: LockSeen) => cutBackDead(handle, seen) };
+          return await withAppendLock(dir, opened.ino, signal, (lock) => appendLocked(fresh ?? handle, before!, lock, offset, body, chunkCrc, signal, durable), APPEND_LOCK_TIMING, hooks);
+        } finally {
+          await fresh?.close();
+        }
+      },
       signal,
     );
   } catch (e) {
@@ -82,19 +98,40 @@ export async function appendToFile(paths: FsPaths, path: string, offset: number,
   }
 }
 
-/** Appends with both locks held: the checks, the write (cut back off when it fails), the CRC-64. */
-async function appendLocked(handle: FileHandle, offset: number, body: DriverBody, chunkCrc: bigint | undefined, signal: AbortSignal | undefined, durable: boolean): Promise<{ appendOffset: number; crc64?: string }> {
-  // The size now, with the locks held: an append that got in first moved it.
-  const before = await handle.stat({ bigint: true });
+/**
+ * Appends with both locks held (`before`: the file's stats once the lock was made): the checks,
+ * the write (fenced, and cut back off when it fails while the bytes are still its own), the CRC-64.
+ */
+async function appendLocked(
+  handle: FileHandle,
+  before: BigIntStats,
+  lock: HeldLock,
+  offset: number,
+  body: DriverBody,
+  chunkCrc: bigint | undefined,
+  signal: AbortSignal | undefined,
+  durable: boolean,
+): Promise<{ appendOffset: number; crc64?: string }> {
   if (before.size !== BigInt(offset)) throw storageError(ErrorCode.Conflict, `append position is ${before.size}, not ${offset}`);
   const base = body.appendBaseCrc64 === undefined ? undefined : await checkAppendBase(handle, before, body.appendBaseCrc64, signal);
+  // Whether the bytes past `offset` are still this append's to cut back: not once the fence failed.
+  let owned = true;
+  const fence = async (written: number): Promise<void> => {
+    const held = await lock.stillHeld();
+    const size = held ? (await handle.stat({ bigint: true })).size : undefined;
+    if (held && size === BigInt(offset + written)) return;
+    owned = false;
+    const why = held ? `the file is ${size} bytes long, not ${offset + written}: something else wrote to it` : `its lock ${lock.name} was taken over (held too long)`;
+    throw storageError(ErrorCode.Conflict, `append stopped after ${written} of its ${body.size} bytes: ${why}; nothing was cut back`);
+  };
   try {
-    await writeBody(handle, body, signal, offset);
+    await writeBody(handle, body, signal, offset, fence);
+    await fence(body.size);
     // A modification time of its own (write-time.ts), as every write through the driver gets; the access time kept.
     await stampOpenFile(handle, Number(before.atimeNs) / 1e9);
     if (durable) await handle.sync();
   } catch (e) {
-    await handle.truncate(offset).catch(() => undefined);
+    if (owned && (await lock.stillHeld())) await handle.truncate(offset).catch(() => undefined);
     forgetAppend(before);
     throw e;
   }
@@ -107,6 +144,22 @@ async function appendLocked(handle: FileHandle, offset: number, body: DriverBody
   else if (after !== undefined) forgetAppend(after);
   // The file's CRC-64 for core (the append object's `crc64`, checked again by the next append), only when known.
   return known ? { appendOffset: end, crc64: crc.toString() } : { appendOffset: end };
+}
+
+/**
+ * Cuts the file `handle` has open back to the size the stale lock `seen` (its holder gone: died
+ * mid-append) says was committed, when that lock records it and the file's birth time (so it is
+ * this file, not an earlier one given the same inode number) and the file is longer. Run under
+ * the lock's guard, before the stale lock is removed (append-lock.ts LockHooks.recover).
+ * @throws raw fs errors.
+ */
+async function cutBackDead(handle: FileHandle, seen: LockSeen): Promise<void> {
+  const committed = parseCommitted(seen.text);
+  if (committed === undefined || committed.birthNs === 0n) return;
+  const st = await handle.stat({ bigint: true });
+  if (st.birthtimeNs !== committed.birthNs || st.size <= committed.size) return;
+  await handle.truncate(Number(committed.size));
+  forgetAppend(st);
 }
 
 /**

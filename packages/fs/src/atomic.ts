@@ -1,5 +1,5 @@
 import type { BigIntStats } from "node:fs";
-import { lstat, open, rename, unlink } from "node:fs/promises";
+import { lstat, open, rename, stat, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, throwIfAborted } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
@@ -40,7 +40,9 @@ export async function syncPath(path: string): Promise<void> {
  * With `exclusive` (a conditional write, `ifNotExists`) nothing is replaced: the temp file is
  * hard-linked in as `target` only where no entry of any kind is there (if-not-exists.ts placeNew),
  * else `Conflict` and the temp file is removed. With `within` (a copy's `destinationWithin`) the
- * directory, and each one made for it, must really lie inside it too (FsPaths.pinDir).
+ * directory, and each one made for it, must really lie inside it too (FsPaths.pinDir). A directory
+ * removed meanwhile (another call's `deleteDir` of it, empty) is made again and the write done
+ * there, up to {@link PLACE_TRIES} times: the file is stored, as on the cloud services.
  * @throws StorageError `ObjectModeInvalid` (target is a directory or a parent a file), `InvalidArgument`
  *   (the directory leads outside the work_dir or `within`), `Conflict` and `CapabilityInsufficient` (`exclusive`,
  *   see placeNew), `Aborted`, whatever `produce` throws, or the mapped fs error.
@@ -55,11 +57,38 @@ export async function replaceAtomically(
   within?: Within,
 ): Promise<BigIntStats> {
   throwIfAborted(signal);
-  const dir = await paths.pinDir(posix.dirname(target), true, within);
+  for (let attempt = 1; ; attempt++) {
+    let dir: DirPin;
+    try {
+      dir = await paths.pinDir(posix.dirname(target), true, within);
+    } catch (e) {
+      // Made, then removed before it could be opened: made again.
+      if (attempt < PLACE_TRIES && isStorageError(e, ErrorCode.ObjectNotExist)) continue;
+      throw e;
+    }
+    try {
+      return await replaceIn(dir, posix.basename(target), produce, signal, durable, exclusive);
+    } catch (e) {
+      // Removed before the temp file was made in it (only an empty directory can be): each
+      // `produce` makes its temp file before it reads a byte of a body it was given, so it is all
+      // done again (a fetch asks its URL again).
+      if (attempt < PLACE_TRIES && isStorageError(e, ErrorCode.ObjectNotExist) && (await removed(dir))) continue;
+      throw e;
+    } finally {
+      await dir.close();
+    }
+  }
+}
+
+/** How many times {@link replaceAtomically} makes a directory removed under it again. */
+const PLACE_TRIES = 4;
+
+/** Whether the pinned directory `dir` was removed (its handle names a directory with no links; without a handle, its path names none). */
+async function removed(dir: DirPin): Promise<boolean> {
   try {
-    return await replaceIn(dir, posix.basename(target), produce, signal, durable, exclusive);
-  } finally {
-    await dir.close();
+    return (await stat(dir.self)).nlink === 0;
+  } catch (e) {
+    return isErrno(e, "ENOENT");
   }
 }
 

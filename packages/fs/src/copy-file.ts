@@ -19,10 +19,12 @@ export interface CopySteps {
  * for writing), in {@link COPY_CHUNK} steps. Two buffers take turns: the next chunk is read while
  * the last one is written. The signal is checked between chunks, so an abort stops the copy after
  * at most one more chunk. `size` is the source's size when it was opened: the `total` reported
- * (raised to the bytes copied if the file grew meanwhile). Resolves with the bytes copied.
+ * (raised to the bytes copied if the file grew meanwhile); with `upTo`, no byte past it is copied
+ * (an append object's committed bytes, committed.ts). Resolves with the bytes copied.
  * @throws StorageError `Aborted`, whatever `onProgress` throws; raw fs errors (callers map them).
  */
-export async function copyContents(source: FileHandle, target: FileHandle, size: number, steps: CopySteps = {}): Promise<number> {
+export async function copyContents(source: FileHandle, target: FileHandle, size: number, steps: CopySteps = {}, upTo = false): Promise<number> {
+  const end = upTo ? size : Infinity;
   const { signal, onProgress } = steps;
   // Sized to the file (one byte more, so the read after the last sees the end), up to COPY_CHUNK:
   // two 4 MiB buffers for every small file made copying many of them mostly garbage collection.
@@ -30,7 +32,7 @@ export async function copyContents(source: FileHandle, target: FileHandle, size:
   const buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)] as const;
   let done = 0;
   let turn = 0;
-  let reading = readChunk(source, buffers[turn]!, 0);
+  let reading = readChunk(source, buffers[turn]!, 0, end);
   let reported: { bytes: number; total: number } | undefined;
   for (;;) {
     const got = await reading;
@@ -39,7 +41,7 @@ export async function copyContents(source: FileHandle, target: FileHandle, size:
     const filled = buffers[turn]!;
     turn = 1 - turn;
     // The next read goes into the other buffer while this one is written.
-    reading = readChunk(source, buffers[turn]!, done + got);
+    reading = readChunk(source, buffers[turn]!, done + got, end);
     try {
       await writeAll(target, filled, got, done);
     } catch (e) {
@@ -62,9 +64,11 @@ export async function copyContents(source: FileHandle, target: FileHandle, size:
   return done;
 }
 
-/** Reads up to a buffer's length at `position`; 0 at the end of the file. */
-async function readChunk(source: FileHandle, buffer: Buffer, position: number): Promise<number> {
-  const { bytesRead } = await source.read(buffer, 0, buffer.length, position);
+/** Reads up to a buffer's length at `position`, never past `end`; 0 at the end of the file (or at `end`). */
+async function readChunk(source: FileHandle, buffer: Buffer, position: number, end: number): Promise<number> {
+  const length = Math.min(buffer.length, end - position);
+  if (length <= 0) return 0;
+  const { bytesRead } = await source.read(buffer, 0, length, position);
   return bytesRead;
 }
 

@@ -1,12 +1,13 @@
 import { lstat, readdir } from "node:fs/promises";
 import { posix } from "node:path";
 import { compareKeys, ErrorCode, isStorageError, type DriverListPage, type DriverListRequest, type RawObject } from "@stowage/core";
+import { committedStats } from "./committed.js";
 import { fsError, isErrno } from "./errors.js";
 import { entryIn } from "./links.js";
 import { dirObject, fileObject, linkObject } from "./objects.js";
 import type { FsPaths } from "./paths.js";
 import { classifyReserved } from "./reserved-entries.js";
-import { isReserved } from "./reserved-names.js";
+import { isLockGuardName, isOwnLockName, isReserved, lockName } from "./reserved-names.js";
 import { reportUnlisted } from "./unlisted.js";
 import type { DirPin } from "./pinned-dir.js";
 
@@ -17,6 +18,8 @@ interface Entry {
   dir: boolean;
   /** A symlink: listed as a link with its target, never followed nor walked into (no escapes, no cycles). */
   link: boolean;
+  /** The names of the append locks its directory held when read: a file whose lock is among them is described as committed (committed.ts). */
+  locks: ReadonlySet<string>;
 }
 
 /** Entries a directory read left out (unlisted.ts), with the directory's key and path. */
@@ -136,6 +139,7 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
   const unaddressable: Buffer[] = [];
   const reserved: Buffer[] = [];
   const prefixBytes = Buffer.from(namePrefix, "utf8");
+  const locks = new Set<string>();
   for (const d of dirents) {
     const raw = d.name as unknown as Buffer;
     const name = addressableName(raw);
@@ -143,6 +147,7 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
       if (raw.subarray(0, prefixBytes.length).equals(prefixBytes)) unaddressable.push(raw);
       continue;
     }
+    if (isOwnLockName(name) && !isLockGuardName(name)) locks.add(name);
     if (!name.startsWith(namePrefix)) continue;
     if (isReserved(name)) {
       if ((await classifyReserved(paths, dirPath, name, d)) === "foreign") reserved.push(raw);
@@ -151,7 +156,7 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
     const dir = d.isDirectory();
     const link = d.isSymbolicLink();
     if (!dir && !link && !d.isFile()) continue; // sockets, fifos, devices: not objects
-    out.push({ key: dirKey + name + (dir ? "/" : ""), path: posix.join(dirPath, name), dir, link });
+    out.push({ key: dirKey + name + (dir ? "/" : ""), path: posix.join(dirPath, name), dir, link, locks });
   }
   if (unaddressable.length + reserved.length > 0) leftOut.push({ dirKey, dirPath, unaddressable, reserved });
   return out.sort((a, b) => compareKeys(a.key, b.key));
@@ -211,7 +216,10 @@ async function describe(paths: FsPaths, entry: Entry, dir: DirPin | undefined, b
     }
     const st = await lstat(dir.at(name), { bigint: true });
     if (st.isSymbolicLink()) return undefined;
-    return entry.dir ? dirObject(entry.key, st) : fileObject(entry.key, st);
+    if (entry.dir) return dirObject(entry.key, st);
+    // A file an append was writing to when the directory was read: as committed.
+    const look = (): Promise<typeof st> => lstat(dir.at(name), { bigint: true });
+    return fileObject(entry.key, entry.locks.has(lockName(st.ino)) ? await committedStats(st, look, dir.self) : st);
   } catch (e) {
     if (isErrno(e, "ENOENT", "ENOTDIR") || isStorageError(e, ErrorCode.InvalidArgument)) return undefined;
     throw fsError(e);

@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import type { Readable } from "node:stream";
 import { abortError, checkEtagConditions, ErrorCode, onAbort, storageError, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
+import { committedStats, lockDirOf } from "./committed.js";
 import { fsError } from "./errors.js";
 import { refuseDirKey } from "./file-keys.js";
 import { readRange } from "./files.js";
@@ -9,7 +10,8 @@ import type { FsPaths } from "./paths.js";
 
 /**
  * Opens the file of `key` and streams bytes `[offset, offset + size)` of it (clamped to its
- * size), after checking the ETag conditions of `options`. Aborting `options.signal` destroys the
+ * size), after checking the ETag conditions of `options`. While an append writes to the file, its
+ * size and ETag are those it had before (committed.ts), and no byte past that size is served. Aborting `options.signal` destroys the
  * stream with `Aborted`. The caller checks `options.signal` before calling.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory, or not a regular file),
  *   `Conflict` (412 or 304: an ETag condition does not hold), `InvalidArgument`, mapped fs errors.
@@ -22,8 +24,9 @@ export async function openFileRead(paths: FsPaths, key: string, range: { offset?
   let stream: Readable;
   let object: RawObject;
   try {
-    const st = await handle.stat({ bigint: true });
-    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
+    const opened = await handle.stat({ bigint: true });
+    if (!opened.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
+    const st = await committedStats(opened, () => handle.stat({ bigint: true }), lockDirOf(handle, path));
     object = fileObject(key, st);
     checkEtagConditions(object.etag, options);
     const size = object.size!;

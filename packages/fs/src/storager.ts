@@ -18,6 +18,7 @@ import {
 } from "@stowage/core";
 import { appendToFile, createAppendFile } from "./append.js";
 import { replaceAtomically } from "./atomic.js";
+import { committedEntry } from "./committed.js";
 import { FS_TYPE } from "./config.js";
 import { deleteFile } from "./delete-file.js";
 import { fsFeatures } from "./features.js";
@@ -69,7 +70,8 @@ export class FsStorageDriver implements StorageDriver {
 
   /**
    * An object key names the entry itself: a symlink there is a `link` (its target never followed,
-   * wherever it leads); a directory key follows one.
+   * wherever it leads); a directory key follows one. A file an append writes to is reported as it
+   * was before (committed.ts).
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file, dir or link), `InvalidArgument`, `Aborted`.
    */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
@@ -83,7 +85,7 @@ export class FsStorageDriver implements StorageDriver {
     if (linkTarget !== undefined) return linkObject(key, linkTarget, st);
     if (st.isDirectory()) return dirObject(key === "" || key.endsWith("/") ? key : key + "/", st);
     if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "not a regular file");
-    const file = fileObject(key, st);
+    const file = fileObject(key, await committedEntry(this.paths, path, st));
     checkEtagConditions(file.etag, options);
     return file;
   }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readlinkSync } from "node:fs";
+import { appendFileSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -46,13 +46,22 @@ function deadPid(): number {
 /** A running process that is not this one (the one that started this test worker). */
 const livePid = process.ppid;
 
+/** When process `pid` started, as a lock file records it (Linux: field 22 of /proc/<pid>/stat). */
+function startOf(pid: number): string {
+  const text = readFileSync(`/proc/${pid}/stat`, "latin1");
+  return text.slice(text.lastIndexOf(")") + 2).split(" ")[19]!;
+}
+
+/** Linux only: where a process's start time can be read. */
+const onLinux = process.platform === "linux" ? it : it.skip;
+
 /** The lock file name of the file at `path` (relative to the store). */
 async function lockOf(path: string): Promise<string> {
   return lockName((await stat(join(s.root, path), { bigint: true })).ino);
 }
 
 /** Writes a lock file as another process would have, optionally `ageMs` old. */
-async function plant(dir: string, name: string, owner: { pid: number; host?: string; ns?: string; token?: string }, ageMs = 0): Promise<string> {
+async function plant(dir: string, name: string, owner: { pid: number; host?: string; ns?: string; token?: string; start?: string }, ageMs = 0): Promise<string> {
   const path = join(s.root, dir, name);
   const text = JSON.stringify({ host: here.host, ns: here.ns, token: "0123456789abcdef", since: new Date().toISOString(), ...owner }) + "\n";
   await writeFile(path, text, { flag: "wx" });
@@ -91,6 +100,13 @@ describe("fs append lock: a stale lock is recovered", () => {
   it("one naming this process's pid with another process's token (an earlier process given the same pid)", async () => {
     const key = await file("log", "abc");
     await plant("", await lockOf("log"), { pid: process.pid, token: "a-process-before" });
+    await expect(s.driver.writeAppend(key, 3, buf("def"), {})).resolves.toEqual({ appendOffset: 6 });
+    expect(await names()).toEqual(["log"]);
+  });
+
+  onLinux("one naming a live process of this machine whose pid a later process was given (another start time): at once", async () => {
+    const key = await file("log", "abc");
+    await plant("", await lockOf("log"), { pid: livePid, start: "1" });
     await expect(s.driver.writeAppend(key, 3, buf("def"), {})).resolves.toEqual({ appendOffset: 6 });
     expect(await names()).toEqual(["log"]);
   });
@@ -152,6 +168,29 @@ describe("fs append lock: a stale lock is recovered", () => {
 });
 
 describe("fs append lock: waiting for a live one", () => {
+  onLinux("one naming a live process of this machine, started when the lock says, is never stale, however long since it was refreshed (a stalled holder)", async () => {
+    await file("d/log", "abc");
+    const lock = await lockOf("d/log");
+    const text = await plant("d", lock, { pid: livePid, start: startOf(livePid) }, APPEND_LOCK_TIMING.staleMs * 10);
+    const dir = await s.driver.paths.pinDir(join(s.root, "d"));
+    try {
+      const e = await acquireAppendLock(dir, (await stat(join(s.root, "d/log"), { bigint: true })).ino, undefined, { ...APPEND_LOCK_TIMING, waitMs: 30 }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(isStorageError(e, "Conflict")).toBe(true);
+      expect((e as { retryable: boolean }).retryable).toBe(true);
+    } finally {
+      await dir.close();
+    }
+    expect(await contents(`d/${lock}`)).toBe(text);
+    expect(await contents("d/log")).toBe("abc");
+    // deleteDir keeps it too.
+    await rm(join(s.root, "d/log"));
+    await expectCode(s.driver.deleteDir(s.key("d/"), {}), "Conflict");
+    expect(await names("d")).toEqual([lock]);
+  });
+
   it("an abort while waiting rejects Aborted at once and leaves nothing behind; the holder's lock is untouched", async () => {
     const key = await file("log", "abc");
     const lock = await lockOf("log");
@@ -305,6 +344,58 @@ describe("fs append lock: while an append holds it", () => {
     } finally {
       await dir.close();
     }
+  });
+});
+
+describe("fs append: fencing, a holder that lost its lock or its place", () => {
+  /** A body of 8 MiB (one slice) and 3 bytes more; `between` runs after the first slice (synchronously). */
+  function twoSlices(between: () => void): { data: Buffer; size: number; onProgress: (n: number) => void } {
+    const data = Buffer.alloc(8 * 1024 * 1024 + 3, 0x41);
+    let done = false;
+    return {
+      data,
+      size: data.length,
+      onProgress: () => {
+        if (done) return;
+        done = true;
+        between();
+      },
+    };
+  }
+
+  it("its lock taken over mid-append (another process took it for stale): Conflict before the next slice; nothing cut back, the other's lock kept", async () => {
+    const key = await file("log", "abc");
+    const lock = await lockOf("log");
+    let theirs = "";
+    const body = twoSlices(() => {
+      rmSync(join(s.root, lock));
+      theirs = JSON.stringify({ pid: livePid, host: here.host, ns: here.ns, token: "fedcba9876543210", since: new Date().toISOString() }) + "\n";
+      writeFileSync(join(s.root, lock), theirs);
+    });
+    const e = await s.driver.writeAppend(key, 3, body, {}).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isStorageError(e, "Conflict")).toBe(true);
+    expect((e as Error).message).toContain("was taken over");
+    // Its first slice stays (the new holder may build on it); the rest was never written.
+    expect((await stat(join(s.root, "log"))).size).toBe(3 + 8 * 1024 * 1024);
+    expect(await contents(lock)).toBe(theirs);
+  });
+
+  it("the file grown by something else mid-append: Conflict before the next slice, and those bytes are not cut off", async () => {
+    const key = await file("log", "abc");
+    const body = twoSlices(() => appendFileSync(join(s.root, "log"), "zz"));
+    const e = await s.driver.writeAppend(key, 3, body, {}).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isStorageError(e, "Conflict")).toBe(true);
+    expect((e as Error).message).toContain("something else wrote to it");
+    const now = await readFile(join(s.root, "log"));
+    expect(now.length).toBe(3 + 8 * 1024 * 1024 + 2);
+    expect(now.subarray(now.length - 2).toString()).toBe("zz");
+    expect(await names()).toEqual(["log"]);
   });
 });
 

@@ -1,11 +1,13 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { getEventListeners } from "node:events";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { isStorageError } from "@stowage/core";
+import { acquireAppendLock, APPEND_LOCK_TIMING } from "../src/append-lock.js";
+import { FsPaths } from "../src/paths.js";
 import { lockName } from "../src/reserved-names.js";
 import { FsStorageDriver } from "../src/storager.js";
 import { buf, expectCode, waitFor } from "./helpers.js";
@@ -130,5 +132,33 @@ describe("fs appends while another process holds the file's lock", () => {
     expect(await readFile(join(tmp, "log"), "utf8")).toBe("abcdef");
     expect(await readdir(tmp)).toEqual(["log"]);
     await expectCode(driver.writeAppend(key, 3, buf("ghi"), {}), "Conflict");
+  });
+
+  (process.platform === "linux" ? it : it.skip)("a holder stopped for longer than the stale bound (SIGSTOP, its lock not refreshed since) keeps it: an append waits, then Conflict", async () => {
+    await writeFile(join(tmp, "log"), "abc");
+    const ino = (await stat(join(tmp, "log"), { bigint: true })).ino;
+    const lock = lockName(ino);
+    const held = await holder();
+    // Its name written (the holder does not wait for that), then stopped.
+    await waitFor(async () => (await readFile(join(tmp, lock), "utf8")).endsWith("\n"));
+    held.kill("SIGSTOP");
+    // Stopped and not refreshed for ten times the stale bound, as a frozen process would leave it.
+    const then = (Date.now() - APPEND_LOCK_TIMING.staleMs * 10) / 1000;
+    await utimes(join(tmp, lock), then, then);
+    const text = await readFile(join(tmp, lock), "utf8");
+    expect(JSON.parse(text)).toMatchObject({ pid: held.pid, start: expect.stringMatching(/^\d+$/) });
+    const dir = await new FsPaths(tmp).pinDir(tmp);
+    try {
+      const e = await acquireAppendLock(dir, ino, undefined, { ...APPEND_LOCK_TIMING, waitMs: 50 }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(isStorageError(e, "Conflict")).toBe(true);
+    } finally {
+      await dir.close();
+    }
+    expect(await readFile(join(tmp, lock), "utf8")).toBe(text);
+    expect(await readFile(join(tmp, "log"), "utf8")).toBe("abc");
+    held.kill("SIGKILL");
   });
 });
