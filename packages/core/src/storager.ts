@@ -25,108 +25,28 @@ import type {
   WriteMultipartOptions,
   WriteOptions,
 } from "./options.js";
-import type { StorageOperation } from "./operations.js";
+import type { Extra, ExtraOptions } from "./extra-options.js";
+import type { AppendResult, ListPage, PresignedRequest, RestoreResult, StorageInfo, WriteResult } from "./storager-results.js";
 
-/** Who a storager is: service type, bucket (or root) name, work_dir. */
-export interface StorageInfo {
-  service: string;
-  name: string;
-  /** Absolute, ends with `/`. */
-  workDir: string;
-  location?: string;
-}
-
-/** What a completed write reports. */
-export interface WriteResult {
-  /** Bytes stored. */
-  size: number;
-  etag?: string;
-  /** CRC-64/ECMA-182 (decimal) of what was stored, verified against the service where it returns one. */
-  crc64?: string;
-  /**
-   * True when the service answered the write with the CRC-64 of what it stored (the object's, for a
-   * multipart write) and core found it equal to `crc64`: the stored bytes are the bytes sent, with no
-   * read-back or stat needed to know it. With `resumeOffset`, the parts taken as stored were not
-   * sent in this call: only the `crc64` option ties them to the source, so without it this is false.
-   */
-  crc64Confirmed?: boolean;
-  /** Set when the write went multipart: the number of parts. */
-  parts?: number;
-  /** Resumed writes: parts already stored and verified, not sent again. */
-  resumedParts?: number;
-  /** Resumed writes: bytes in those parts. */
-  resumedBytes?: number;
-}
-
-/** One page of a listing. */
-export interface ListPage {
-  /**
-   * This page's entries. A page may hold fewer than `limit`, even none, with a `nextToken`:
-   * services count directory markers toward a page, and prefix mode leaves them out.
-   */
-  items: ObjectInfo[];
-  /**
-   * Pass as `token` to get the next page; absent on the last page (only its absence ends a listing).
-   * Opaque: it is only good for the listing that returned it (same service, bucket, path and mode).
-   */
-  nextToken?: string;
-}
-
-/** A signed request anyone can send without credentials. */
-export interface PresignedRequest {
-  method: string;
-  url: string;
-  /** Headers the sender must send as they are. */
-  headers: Record<string, string>;
-  /** The body the sender must send as it is, when the request has one (completeMultipart: the list of parts). */
-  body?: string;
-}
-
-/** What `writeAppend` reports. */
-export interface AppendResult {
-  /** Bytes appended by this call. */
-  size: number;
-  /** Next append position. */
-  appendOffset: number;
-  /**
-   * CRC-64 (decimal) of the whole object after this append, as the storage reported it: OSS and
-   * memory always; COS where its APPEND answer carries one (its documentation names none); fs
-   * after it checked that the file held the bytes `obj` describes. Absent where the storage
-   * reports none (QingStor, which has no CRC-64; COS's documented answer): nothing then says
-   * what the object's bytes are, beyond its length, and `obj.crc64` is removed too.
-   */
-  crc64?: string;
-  /**
-   * True when `crc64` is the CRC-64 `obj` had before combined with this chunk's: the object holds
-   * exactly the bytes `obj` described and then this chunk. Absent when the storage reported no
-   * CRC-64, or `obj` had none (an object from `list`, say): the position alone was checked then.
-   */
-  crc64Confirmed?: boolean;
-}
-
-/** What `restore` reports once the service accepted it. */
-export interface RestoreResult {
-  /**
-   * True when the object was restored already (the service answered 200): its copy's expiry was set
-   * `days` on, as the service counts them. False when this call started the restore (202): stat shows
-   * `restore.ongoing` until the object can be read.
-   */
-  alreadyRestored: boolean;
-}
-
-/**
- * Driver-specific options per operation, e.g. `{ write: { serverSideEncryption?: string } }`.
- * Drivers export their own (`CosOptions`), used as `Storager<CosOptions>`.
- */
-export type ExtraOptions = Partial<Record<StorageOperation, object>>;
-
-/** Options of operation `K` added by a driver's {@link ExtraOptions}. */
-export type Extra<X extends ExtraOptions, K extends StorageOperation> = X[K] extends object ? X[K] : unknown;
+export * from "./extra-options.js";
+export * from "./storager-results.js";
 
 /**
  * One storage: a bucket (or directory) below a work_dir, with every operation.
- * Operations a service cannot do throw `CapabilityInsufficient`; check `features` first.
  * Every call rejects with a `StorageError` and takes `signal`; transfers take `onProgress`.
+ *
+ * Besides the codes each member names, every call may fail with:
+ * - `InvalidArgument`: a path that is no path (not a string; an empty, `.` or `..` segment; NUL; an absolute path outside
+ *   the work_dir; one ending in `/` where the call makes an object), a key over `limits.keyMaximum`, options that are
+ *   not an object, an option value of the wrong type or form.
+ * - `PairUnsupported`: an option the operation does not take, or one whose feature the storage lacks (dropped instead
+ *   with `enable_loose_pair`).
+ * - `CapabilityInsufficient`: an operation, or a feature it needs (ranged reads, a list mode), the storage lacks (see `features`).
+ * - `Aborted`: once `signal` fired, whatever else went wrong.
+ * - COS, OSS and QingStor, on a call that sends requests: `PermissionDenied` (the credential refused, a credential provider
+ *   that failed), `RequestThrottled` and `ServiceInternal` (retryable: throttling, a 5xx, a network failure, once
+ *   `max_retries` are spent), `ObjectNotExist` (the bucket does not exist), `Unexpected` (an unreadable answer, a TLS failure).
+ * - fs: `PermissionDenied` (the filesystem refused access), `Unexpected` (another filesystem error).
  */
 export interface Storager<X extends ExtraOptions = ExtraOptions> {
   readonly info: StorageInfo;
@@ -137,15 +57,18 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * `limits.keyMaximum` only by its `/` cannot exist: ObjectNotExist, nothing sent. On memory and fs
    * `d` names the directory `d/` where one is, and its stat is returned (`path` `d/`, mode `dir`); on
    * COS, OSS and QingStor `d` and `d/` are different keys: `stat("d")` is ObjectNotExist (ask `d/`).
-   * @throws ObjectNotExist, PermissionDenied, InvalidArgument (a bad path, a key over `limits.keyMaximum`; COS, QingStor: an
-   *   SSE-C key over http, a bad key, an algorithm without a key, before any request)
+   * @throws ObjectNotExist (nothing at `path`; with `multipartId`, no such upload), Conflict (`ifMatch`/`ifNoneMatch`
+   *   does not hold), PermissionDenied, InvalidArgument (a `mode` other than `dir`; COS, QingStor: an SSE-C key over
+   *   http, a bad key, an algorithm without a key, before any request)
    */
   stat(path: string, options?: StatOptions & Extra<X, "stat">): Promise<ObjectInfo>;
   /**
    * The object's bytes (or a range). Whole-object reads are CRC64-checked where the service sends one.
-   * @throws ObjectNotExist, ObjectModeInvalid (a directory), Conflict (`ifMatch`/`ifNoneMatch`), IntegrityMismatch,
+   * @throws ObjectNotExist, ObjectModeInvalid (a directory), Conflict (`ifMatch`/`ifNoneMatch`; COS, OSS: an archived
+   *   object not restored), IntegrityMismatch (a wrong length, CRC-64 or MD5; the object changed during a resumed read),
    *   ServiceInternal (retryable: a body that broke past the resume budget, or at all when nothing pins the
-   *   object's version: no ETag, no CRC-64), Aborted
+   *   object's version: no ETag, no CRC-64), InvalidArgument (memory, QingStor: more links in a row than the storage
+   *   follows), Unexpected (the `onProgress` or `onObject` listener threw), Aborted
    */
   read(path: string, options?: ReadOptions & Extra<X, "read">): Promise<Buffer>;
   /**
@@ -161,11 +84,18 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * Stores a body of any size (multipart above the threshold). Overwrites, unless `ifNotExists`.
    * On memory and fs `d` names the directory `d/` where one is: a write onto it is ObjectModeInvalid;
    * on COS, OSS and QingStor `d` and `d/` are different keys, and the write makes an object `d` beside `d/`.
-   * @throws InvalidArgument, IntegrityMismatch, PairUnsupported, Conflict (`ifNotExists`: an object exists),
-   *   ObjectModeInvalid (memory, fs: a directory at the path, named without its `/`; a file in the place of a parent), Aborted
+   * @throws InvalidArgument (a body that is no Body or is shorter than `size`, `resumeOffset` without `multipartId` or
+   *   not on a part boundary, a body past the service's size limits), IntegrityMismatch (the body is not `contentMd5` or
+   *   `crc64`; the service stored other bytes), Conflict (`ifNotExists`: an object exists), ObjectModeInvalid (memory,
+   *   fs: a directory at the path, named without its `/`; a file in the place of a parent), ObjectNotExist (`multipartId`:
+   *   no such upload), Unexpected (the `onProgress` listener threw; the body's stream failed), Aborted
    */
   write(path: string, body: Body, options?: WriteOptions & Extra<X, "write">): Promise<WriteResult>;
-  /** A writable whose `finish` fires only once the object is stored; it errors as `write` fails. @throws InvalidArgument (a path ending in `/`, bad options) */
+  /**
+   * A writable whose `finish` fires only once the object is stored; it errors as `write` fails.
+   * @throws nothing itself: the stream errors with the codes of `write` (InvalidArgument, IntegrityMismatch, Conflict,
+   *   ObjectModeInvalid, ObjectNotExist, Unexpected, Aborted)
+   */
   createWriteStream(path: string, options?: WriteOptions & Extra<X, "write">): Writable;
   /**
    * Deletes one object (idempotent: a missing one is no error), a directory (`mode: "dir"`), or
@@ -224,7 +154,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * is `Conflict` only when the source is there).
    * @throws ObjectNotExist (the source), ObjectModeInvalid (a directory source; memory, fs: a directory destination `d`), InvalidArgument (a `dst` ending in `/`),
    *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, QingStor:
-   *   the source changed while it was copied; nothing copied), PairUnsupported (attributes without `copyAttributes`;
+   *   the source changed while it was copied, nothing copied; COS, OSS: an archived source not restored), PairUnsupported (attributes without `copyAttributes`;
    *   `ifNotExists` without `writeIfNotExists`, as on QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem
    *   without hard links; nothing copied), IntegrityMismatch (COS, OSS, QingStor: the copy contradicts the source's
    *   checksum; the copy removed, unless made onto the source itself, which is kept), Unexpected (the onProgress listener threw);
@@ -255,13 +185,17 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * credential). On fs and memory, an error for the source's answer carries its status as `statusCode`.
    * @throws InvalidArgument (not an http(s) URL, a path ending in `/`; fs, memory: a redirect loop or
    *   a redirect to another scheme, or the source answered 401 or 403: not retryable), ObjectNotExist
-   *   (also the source's 404), CapabilityInsufficient (QingStor opened with an SSE-C key), RequestThrottled
+   *   (also the source's 404), CapabilityInsufficient (COS, OSS: no fetch; QingStor opened with an SSE-C key), Conflict
+   *   (QingStor: a fetch into the path is under way), RequestThrottled
    *   (fs, memory: the source answered 429), ServiceInternal (the source failed (5xx; QingStor: also its
    *   401/403), refused or reset the connection, could not be resolved, or its body broke off: retryable),
    *   Aborted, Unexpected (the onProgress listener threw; fs, memory: the source answered another status)
    */
   fetch(path: string, url: string, options?: FetchOptions & Extra<X, "fetch">): Promise<void>;
-  /** Creates a directory (idempotent). */
+  /**
+   * Creates a directory (idempotent). On COS, OSS and QingStor it is a `d/` marker, made beside an object `d`.
+   * @throws ObjectModeInvalid (memory, fs: a file at the path, named without its `/`, or in the place of a parent)
+   */
   createDir(path: string, options?: CreateDirOptions & Extra<X, "createDir">): Promise<ObjectInfo>;
   /**
    * Makes `path` a symbolic link to `target` (a path like any other, inside the work_dir; it need
@@ -286,7 +220,11 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    *   (QingStor without `location`: the zone detection a presign waits for could not reach the service)
    */
   presign(op: PresignOperation, path: string, options: PresignOptions & Extra<X, "presign">): Promise<PresignedRequest>;
-  /** Creates (or resets to empty) an appendable object. @throws InvalidArgument (a path ending in `/`), ObjectModeInvalid, CapabilityInsufficient */
+  /**
+   * Creates (or resets to empty) an appendable object, replacing what is at the path.
+   * @throws ObjectModeInvalid (memory, fs: a directory at the path, named without its `/`; a file in the place of a
+   *   parent), CapabilityInsufficient (COS and QingStor opened with an SSE-C key; COS with an SSE default)
+   */
   createAppend(path: string, options?: CreateAppendOptions & Extra<X, "createAppend">): Promise<ObjectInfo>;
   /**
    * Appends at `obj.appendOffset` and advances it; `obj.crc64` becomes the object's CRC-64 as the
@@ -296,14 +234,28 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * An append aborted in flight may have been applied: stat the object (its size) to tell.
    * @throws Conflict (the position moved), ObjectModeInvalid (not appendable; memory, fs: not the
    *   object `obj` describes any more), IntegrityMismatch, InvalidArgument (a malformed
-   *   `obj.appendOffset` or `obj.crc64`, a chunk or object past `features.limits`; nothing sent), Aborted
+   *   `obj.appendOffset` or `obj.crc64`, a chunk or object past `features.limits`; nothing sent), ObjectNotExist (memory,
+   *   fs: no object at the path), Unexpected (the `onProgress` listener threw: the bytes are appended), Aborted
    */
   writeAppend(obj: ObjectInfo, body: Body, options?: WriteAppendOptions & Extra<X, "writeAppend">): Promise<AppendResult>;
-  /** Finishes an appendable object (a no-op on most services). @throws ObjectModeInvalid (not an append object), Aborted */
+  /**
+   * Finishes an appendable object (a no-op on most services).
+   * @throws InvalidArgument (`obj` is no ObjectInfo with a path), ObjectModeInvalid (not an append object), ObjectNotExist
+   *   (memory, fs: no object at the path), Aborted
+   */
   commitAppend(obj: ObjectInfo, options?: CommitAppendOptions & Extra<X, "commitAppend">): Promise<void>;
-  /** Starts a multipart upload: a `part` object with `multipartId`. @throws InvalidArgument (a path ending in `/`), CapabilityInsufficient */
+  /**
+   * Starts a multipart upload: a `part` object with `multipartId`.
+   * @throws ObjectModeInvalid (memory: a directory at the path, named without its `/`; a file in the place of a parent)
+   */
   createMultipart(path: string, options?: CreateMultipartOptions & Extra<X, "createMultipart">): Promise<ObjectInfo>;
-  /** Uploads part `index` (0-based). */
+  /**
+   * Uploads part `index` (0-based) of `obj`'s upload.
+   * @throws PairRequired (no `index`), InvalidArgument (`obj` is no ObjectInfo with a path; an `index` past
+   *   `limits.multipartNumberMaximum`, a body that is no Body or is over `limits.multipartSizeMaximum`), ObjectModeInvalid
+   *   (`obj` is no `part` object with `multipartId`), ObjectNotExist (no such upload), IntegrityMismatch (the body is not
+   *   `contentMd5`; the service stored other bytes), Unexpected (the `onProgress` listener threw), Aborted
+   */
   writeMultipart(obj: ObjectInfo, body: Body, options: WriteMultipartOptions & Extra<X, "writeMultipart">): Promise<Part>;
   /**
    * Completes the upload from `parts` (any order; sorted, and checked against the uploaded parts
@@ -312,13 +264,19 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * QingStor), the one core hashed when this process uploaded the part with `writeMultipart`; one
    * nothing can check (a part uploaded elsewhere) is never believed: it never becomes the object's
    * CRC-64 and never has the object deleted.
-   * @throws Conflict (a part not uploaded or unlike the uploaded one), InvalidArgument (no parts, a gap or a duplicate index),
-   *   IntegrityMismatch (the completed object hashed differently from the parts' known CRC-64s: it was
-   *   deleted; or from a combination that includes an unchecked `crc64`: it was kept), ObjectNotExist (no such upload),
-   *   InvalidArgument also for an SSE-C key over http (COS, QingStor; core lists the parts first, sending no key)
+   * @throws Conflict (a part not uploaded or unlike the uploaded one; `ifNotExists` and an object at the path: nothing
+   *   completed), InvalidArgument (`obj` is no ObjectInfo with a path; no parts, a malformed part, a gap or a duplicate
+   *   index), ObjectModeInvalid (`obj` is no `part` object with `multipartId`), IntegrityMismatch (the completed object
+   *   hashed differently from the parts' known CRC-64s: it was deleted; or from a combination that includes an unchecked
+   *   `crc64`: it was kept), ObjectNotExist (no such upload), InvalidArgument also for an SSE-C key over http (COS,
+   *   QingStor; core lists the parts first, sending no key)
    */
   completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: CompleteMultipartOptions & Extra<X, "completeMultipart">): Promise<WriteResult>;
-  /** The parts uploaded so far. */
+  /**
+   * The parts uploaded so far.
+   * @throws InvalidArgument (`obj` is no ObjectInfo with a path), ObjectModeInvalid (`obj` is no `part` object with
+   *   `multipartId`), ObjectNotExist (no such upload), Unexpected (a page marked truncated that gives no way on), Aborted
+   */
   listMultipart(obj: ObjectInfo, options?: ListMultipartOptions & Extra<X, "listMultipart">): AsyncIterable<Part>;
   /**
    * Asks the service to restore an object of an archive storage class (COS ARCHIVE, DEEP_ARCHIVE;
@@ -331,8 +289,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * @throws CapabilityInsufficient (a storage without restore: memory, fs, QingStor), InvalidArgument (a path ending in `/`;
    *   `days` not a whole number of at least 1 or over `limits.restoreDaysMaximum`, a `tier` not Expedited, Standard or Bulk:
    *   nothing sent; a `days` or `tier` the object's class does not take: nothing sent after the stat), ObjectNotExist,
-   *   ObjectModeInvalid (the object is in no archive class, or is a link: there is nothing to restore), Conflict (a restore
-   *   of it is under way already: 409 RestoreAlreadyInProgress), PermissionDenied, Aborted
+   *   ObjectModeInvalid (the object is in no archive class, or is no plain object: a link, an append object; there is
+   *   nothing to restore), Conflict (a restore of it is under way already: 409 RestoreAlreadyInProgress), PermissionDenied, Aborted
    */
   restore(path: string, options?: RestoreOptions & Extra<X, "restore">): Promise<RestoreResult>;
 }

@@ -72,7 +72,12 @@ export interface PairDefinition<T extends PairType = PairType> {
   readonly expected?: string;
   /** Allowed values (strings only). */
   readonly enum?: readonly string[];
-  /** Extra check; returns a problem description or undefined. */
+  /**
+   * Extra check of a value already of the pair's type; returns a problem description or undefined.
+   * @throws nothing: it returns the problem, and core throws with it, naming the pair: `InvalidArgument`
+   *   (`ConnectionStringInvalid` for a value written in a connection string). Core does not catch what
+   *   it throws itself: that escapes `newStorager` as it is, and fails an operation as `Unexpected`.
+   */
   validate?(value: PairValue<T>): string | undefined;
   /** Only accepted where this feature flag is true. */
   readonly feature?: FeatureFlag;

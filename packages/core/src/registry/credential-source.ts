@@ -53,6 +53,10 @@ export interface CredentialSource<C> {
    * Reports that the service rejected `used` (a value `get` returned) before it
    * expired: the next `get` asks the provider again, unless the source has already
    * moved on from `used`. Absent on sources whose credentials cannot change.
+   * Core calls it while judging a refused request ({@link SigningCredentials.renew}, from the
+   * HTTP client's `renewCredentials` hook), then signs the request again with what `get` gives.
+   * @throws nothing: it only drops `used`. One that throws counts as no renewal: the service's
+   *   refusal (`PermissionDenied`) is what the call fails with.
    */
   invalidate?(used: C): void;
 }
@@ -74,7 +78,12 @@ export interface CredentialShape<C> {
     readonly secretKey: readonly string[];
     readonly securityToken?: readonly string[];
   };
-  /** Builds the driver's credentials from the parts (`securityToken` only when there is one). */
+  /**
+   * Builds the driver's credentials from the parts (`securityToken` only when there is one). Core
+   * calls it with parts it has checked (non-empty; from the environment, header-safe).
+   * @throws nothing: a plain constructor of `C`. What it throws escapes {@link resolveStaticCredentials}
+   *   as it is (at open time, `newStorager` reports it as `Unexpected`).
+   */
   make(accessKey: string, secretKey: string, securityToken: string | undefined): C;
 }
 

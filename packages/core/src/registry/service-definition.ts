@@ -39,12 +39,20 @@ export interface ServiceDefinition {
    */
   readonly unusedPairs?: readonly string[];
   /**
-   * Builds the storage primitives. May throw `InvalidArgument`/`PairUnsupported` for bad config.
+   * Builds the storage primitives: synchronous, no network (`newStorager` promises both).
    * `defaults` are the operation defaults the storager will apply (`default_<pair>` values and
    * open-time values of operation pairs, keyed camelCase): a driver refuses combinations that
-   * would fail every call (an SSE mode with a customer key) here, at open.
+   * would fail every call (an SSE mode with a customer key) here, at open. Core has checked every
+   * pair's type and rules, and the required ones, before.
+   * @throws InvalidArgument (a bucket name, endpoint or setting the service cannot take; such a
+   *   combination), PairUnsupported (a pair this configuration cannot honour). Core adds `op` and
+   *   `service` to what it throws; anything but a StorageError becomes `Unexpected`.
    */
   newStorageDriver(config: OpenConfig, defaults?: Readonly<Record<string, unknown>>): StorageDriver;
-  /** Builds the bucket primitives, where the service has buckets. */
+  /**
+   * Builds the bucket primitives, where the service has buckets (absent: `newServicer` is
+   * `CapabilityInsufficient`). Synchronous; no network.
+   * @throws InvalidArgument, PairUnsupported, as {@link ServiceDefinition.newStorageDriver}
+   */
   newServiceDriver?(config: OpenConfig): ServiceDriver;
 }
