@@ -283,9 +283,10 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * OSS Archive, ColdArchive, DeepColdArchive: until then reads and copies of it fail with
    * `Conflict`) for `days` (default 1). Resolves once the service accepted the request, which is
    * not when the object is readable: `stat` reports `restore: { ongoing: true }` until it is, then
-   * `{ ongoing: false, expiresAt }`. An object restored already gets its expiry extended
-   * (`alreadyRestored`). The drivers stat the object first (one HEAD) to check its class, `days` and
-   * `tier` before the restore request is sent.
+   * `{ ongoing: false, expiresAt }`. An object restored already gets a new expiry (`alreadyRestored`;
+   * COS sets it `days` from now, OSS adds `days`, up to the class's maximum). The drivers stat the
+   * object first (one HEAD) to check its class, `days` and `tier` before the restore request is
+   * sent; when that HEAD is refused (400 or 403) the restore is sent unchecked and the service judges.
    * @throws CapabilityInsufficient (a storage without restore: memory, fs, QingStor), InvalidArgument (a path ending in `/`;
    *   `days` not a whole number of at least 1 or over `limits.restoreDaysMaximum`, a `tier` not Expedited, Standard or Bulk:
    *   nothing sent; a `days` or `tier` the object's class does not take: nothing sent after the stat), ObjectNotExist,
