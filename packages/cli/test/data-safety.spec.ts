@@ -229,7 +229,7 @@ describe("mv keeps what it cannot account for", () => {
 });
 
 describe("cp and sync from local files keep no copy of a file that changed while it was read", () => {
-  it("a file rewritten (same size) after it was listed: Conflict, the copy deleted, so the next sync copies it", async () => {
+  it("a file rewritten (same size) after it was listed: Conflict, nothing stored, so the next sync copies it", async () => {
     await writeTree(join(work, "edit"), { "config.json": '{"mode":"old"}' });
     const e = await copyEnv(`fs://${work}/edit/`, "memory://edited/", false);
     const listed = await e.src.store.stat("config.json");
@@ -240,7 +240,7 @@ describe("cp and sync from local files keep no copy of a file that changed while
       (err: unknown) => err,
     );
     expect(isStorageError(failure, "Conflict")).toBe(true);
-    expect((failure as Error).message).toContain("the copy was deleted");
+    expect((failure as Error).message).toContain("the copy was not stored");
     await expect(e.dst.store.stat("config.json")).rejects.toMatchObject({ code: "ObjectNotExist" });
   });
 

@@ -6,8 +6,9 @@
  * the umask). One whose path goes through a directory symlink leading out of its directory
  * (swapped in after the listing, or right before the copy itself) is refused by the driver with
  * nothing changed and streams, each side confined by its own storager, so nothing outside either
- * is read or written. A local file edited during a server-side copy is reported (Conflict, the
- * copy deleted), as when streamed; a path the shared storager refuses streams.
+ * is read or written. A local file edited once a server-side copy read it is reported (Conflict, the
+ * copy deleted), as when streamed (an edit during the copy: source-changes.spec.ts); a path the
+ * shared storager refuses streams.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { chmod, mkdir, rename, stat, symlink, utimes, writeFile } from "node:fs/promises";
@@ -197,6 +198,7 @@ describe("a local file edited during a server-side copy", () => {
     const r = await cli([...command, "--stats-json", from, to]);
     expect(r.code).toBe(12);
     expect(r.stderr).toContain("f.txt: Conflict: the source changed while it was copied");
+    expect(r.stderr).toContain("the copy was deleted, so the destination's previous object is gone too");
     expect(await exists(join(base, "dst/f.txt"))).toBe(false);
     expect(stats(r.stdout).objects).toMatchObject({ copied: 0, failed: 1 });
     jest.restoreAllMocks();

@@ -31,13 +31,14 @@ export function carriesGiven(env: CopyEnv): boolean {
 /**
  * The attributes a server-side copy of `item` is given: undefined without flags (the service then
  * keeps the source's own); else the source's (`item.src` when it is a stat's answer, `item.stated`;
- * else one stat of the source) with the flags over them, less what the destination cannot take.
+ * else `stat`, the caller's stat of the source, or one stat of it) with the flags over them, less
+ * what the destination cannot take.
  * @throws StorageError from the source's stat (`ObjectNotExist`, ...); `InvalidArgument` (mv: the
  *   destination cannot take all of the source's attributes; nothing written, the source kept)
  */
-export async function copyAttributesFor(env: CopyEnv, item: PlanItem): Promise<CopyOptions | undefined> {
+export async function copyAttributesFor(env: CopyEnv, item: PlanItem, stat?: ObjectInfo): Promise<CopyOptions | undefined> {
   if (env.writeOptions === undefined) return undefined;
-  const src: ObjectInfo = item.stated === true ? item.src : await env.src.store.stat(item.srcPath, { signal: env.signal });
+  const src: ObjectInfo = item.stated === true ? item.src : (stat ?? (await env.src.store.stat(item.srcPath, { signal: env.signal })));
   const features = env.dst.store.features;
   const options: WriteOptions = {
     ...(src.contentType !== undefined && features.contentType ? { contentType: src.contentType } : {}),

@@ -7,6 +7,7 @@ import type { PlanItem } from "./planner.js";
 import { carriesGiven, copyAttributesFor, inPlace } from "./attribute-copy.js";
 import type { GivenFields } from "./given-fields.js";
 import { deleteSource, keepOnlyWhole } from "./source-check.js";
+import { guardedLocalCopy } from "./source-guard.js";
 import type { TransferSettings } from "./settings.js";
 import type { TransferStats } from "./stats.js";
 import { SOURCE_RESTARTS } from "./source-restart.js";
@@ -72,8 +73,11 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  * whose destination holds the only copy and is kept.
  * @throws StorageError from either side (a source read's retryable error once the restarts are
  *   used up); IntegrityMismatch when verification fails;
- *   Conflict (mv) when the source changed while it was copied (the source is kept); Conflict (cp,
- *   sync from a local file, streamed or copied server-side) when it changed while it was copied (the copy is deleted);
+ *   Conflict from a local file that changed while it was read (nothing stored: the destination
+ *   keeps what it held; mv keeps the source; source-guard.ts); Conflict (mv) when the source changed
+ *   after it was copied (the source is kept); Conflict (cp, sync from a local file, streamed or
+ *   copied by the file system) when it changed after it was read, while the copy was stored (the
+ *   copy is deleted: the destination's previous object is gone);
  *   InvalidArgument (mv) when the destination cannot take all of the source's metadata, its
  *   Content-Type or its Cache-Control, Content-Disposition, Content-Encoding or Expires (nothing is
  *   written, the source is kept).
@@ -113,10 +117,15 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
 async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem, progress: ObjectProgress): Promise<DestinationId | false> {
   const from = shared.aPrefix + item.srcPath;
   const to = shared.bPrefix + item.dstPath;
+  // No listing of COS, OSS or memory carries a CRC-64, their stat does: one stat (HEAD) of the source,
+  // before anything is copied, gives the CRC-64 the copy's (from the verifying stat or re-read) must
+  // match; the same stat gives the attributes a copy with flags carries.
+  const wantCrc = item.src.crc64 === undefined && shared.store.features.crc64;
+  const stat = item.stated !== true && (wantCrc || env.writeOptions !== undefined) ? await env.src.store.stat(item.srcPath, signalOf(env)) : undefined;
   // Before anything is copied: a move whose attributes the destination cannot all take fails here.
-  const attributes = await copyAttributesFor(env, item);
+  const attributes = await copyAttributesFor(env, item, stat);
   const onItself = inPlace(env, item);
-  let expected: string | undefined = item.src.crc64;
+  let expected: string | undefined = item.src.crc64 ?? stat?.crc64;
   if (env.settings.verify && expected === undefined) {
     // Read before anything is copied: a read that breaks is started again (hashObject) and warned of.
     const onRestart = (n: number, e: StorageError): void =>
@@ -126,7 +135,12 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem,
   const moved = env.move && shared.store.features.move && attributes === undefined;
   try {
     // The service reports as it copies (a multipart copy: range by range).
-    const options = { ...signalOf(env), onProgress: (p: Progress) => progress.update(p.bytes), ...attributes, ...shared.within };
+    const report = (p: Progress): void => progress.update(p.bytes);
+    // Between two local directories: a source file edited during the copy fails it before the
+    // fs driver renames the copy into place (the destination keeps what it held).
+    const local = shared.within !== undefined && !moved && !onItself;
+    const onProgress = local ? guardedLocalCopy(env, item, env.src.store.info.workDir + item.srcPath, report) : report;
+    const options = { ...signalOf(env), onProgress, ...attributes, ...shared.within };
     if (moved) await shared.store.move(from, to, options);
     else await shared.store.copy(from, to, options);
   } catch (e) {

@@ -4,7 +4,8 @@ import { describeError, exitCodeOf } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import type { Endpoint } from "../locations.js";
 import { TransferProgress } from "../progress.js";
-import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
+import { defaultCheckpointPath, type Checkpoint } from "./checkpoint.js";
+import { openLocked } from "./checkpoint-lock.js";
 import { copyObject, type CopyEnv } from "./copy-object.js";
 import { deleteFailureLines, deleteReporting, mayBeGone, notDeletedReason, type DeleteResult } from "./delete-report.js";
 import { refuseUnstorable, writesDigest, type GivenFields } from "./given-fields.js";
@@ -53,7 +54,8 @@ export interface TransferReport {
  * when their delete may have happened all the same, not confirmed deleted); Ctrl-C keeps the
  * checkpoint and throws `Aborted`. A run
  * that failed or was interrupted before anything was recorded (no upload
- * started, no object finished) leaves no checkpoint: there is nothing to resume.
+ * started, no object finished) leaves no checkpoint: there is nothing to resume. The checkpoint is
+ * locked while the run goes on; one another live run holds is not used (checkpoint-lock.ts).
  * @throws StorageError from planning; `PairUnsupported` (before anything else) when a flag sets
  *   what the destination cannot store, or (once planned, before any copy) a header that a
  *   destination storing headers only with single-request writes cannot take on planned objects
@@ -64,19 +66,34 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   refuseUnstorable(job.command, dst.store, job.writeOptions);
   // The destination's multipart_threshold, part_size and concurrency pairs apply unless a flag was given.
   const settings = tuneFor(job.settings, dst.loc.query);
+  const writes = writesDigest(job.writeOptions, settings.guessContentType !== false, dst.loc.query);
+  const locked =
+    settings.checkpoint === false || settings.dryRun
+      ? undefined
+      : await openLocked(
+          job.command,
+          settings.checkpoint ?? defaultCheckpointPath(ctx.io.env, job.identity),
+          {
+            command: job.command,
+            source: `${src.loc.type}://${src.loc.name}${src.dir}`,
+            destination: `${dst.loc.type}://${dst.loc.name}${dst.dir}`,
+            ...(writes === undefined ? {} : { writes }),
+          },
+          (line) => ctx.warn(line),
+        );
+  try {
+    return await transfer(ctx, job, settings, locked?.checkpoint);
+  } finally {
+    await locked?.release();
+  }
+}
+
+/** {@link runTransfer} once its checkpoint (if any) is open and locked. */
+async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSettings, checkpoint: Checkpoint | undefined): Promise<TransferReport> {
+  const { src, dst } = job;
   const started = Date.now();
   const stats = newStats(job.command, settings.dryRun);
   const copied: PlanItem[] = [];
-  const writes = writesDigest(job.writeOptions, settings.guessContentType !== false, dst.loc.query);
-  const checkpoint =
-    settings.checkpoint === false || settings.dryRun
-      ? undefined
-      : await Checkpoint.open(settings.checkpoint ?? defaultCheckpointPath(ctx.io.env, job.identity), {
-          command: job.command,
-          source: `${src.loc.type}://${src.loc.name}${src.dir}`,
-          destination: `${dst.loc.type}://${dst.loc.name}${dst.dir}`,
-          ...(writes === undefined ? {} : { writes }),
-        });
   const plan = await job.plan(checkpoint);
   // A header flag QingStor cannot store with the objects that go in parts: refused before any copy.
   refuseGivenInParts(job.command, dst.store, job.writeOptions, settings.largeThreshold, plan.copies);

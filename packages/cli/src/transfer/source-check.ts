@@ -3,7 +3,8 @@ import type { CopyEnv } from "./copy-object.js";
 import type { PlanItem } from "./planner.js";
 
 // Second looks at a source after its copy: mv deletes only what is unchanged, and a copy of a
-// local file that changed while it was read is not kept.
+// local file that changed after it was read is not kept. (A change while it was read fails the copy
+// before anything is stored: source-guard.ts.)
 
 function signalOf(env: CopyEnv): { signal: AbortSignal } {
   return { signal: env.signal };
@@ -14,8 +15,12 @@ function sameWhenKnown<T>(a: T | undefined, b: T | undefined, norm: (v: T) => st
   return a === undefined || b === undefined || norm(a) === norm(b);
 }
 
-/** Whether the source, stat'ed now, still is what was planned and copied (size, ETag, CRC64, time). */
-async function sourceUnchanged(env: CopyEnv, item: PlanItem, copied: number): Promise<{ same: boolean; size: number | undefined }> {
+/**
+ * Whether the source, stat'ed now, still is what was planned and copied (size, ETag, CRC64, time);
+ * `size`: its size now.
+ * @throws StorageError from the stat (ObjectNotExist, Aborted...)
+ */
+export async function sourceUnchanged(env: CopyEnv, item: PlanItem, copied: number): Promise<{ same: boolean; size: number | undefined }> {
   const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
   const now = await from.store.stat(from.path, signalOf(env));
   const etag = (v: string): string => v.replace(/"/g, "").toLowerCase();
@@ -30,11 +35,13 @@ async function sourceUnchanged(env: CopyEnv, item: PlanItem, copied: number): Pr
 }
 
 /**
- * cp and sync from a local file: a file rewritten while it was read may have given a copy that
- * mixes both versions, stamped later than the edit (so a later sync would take it for up to
- * date). Read through a file system, not one GET of a service, the source is stat'ed again: if it
- * changed, the copy is deleted and the object reported. Sources on a service are read in one
- * GET, or in ranges checked against the object's ETag, so they need no second look.
+ * cp and sync from a local file: a file rewritten while it was read fails the copy before anything
+ * is stored (source-guard.ts); one rewritten after its last byte was read, while the copy was being
+ * stored, is caught here, once the copy has replaced what the destination held. Its time is later
+ * than the edit, so a later sync could take it for up to date: the file is stat'ed again and, if it
+ * changed, the copy is deleted — the destination's previous object is gone — and the object
+ * reported. Sources on a service are read in one GET, or in ranges checked against the object's
+ * ETag, so they need no second look.
  * @throws Conflict (the source changed: the copy was deleted), ObjectNotExist, Aborted
  */
 export async function keepOnlyWhole(env: CopyEnv, item: PlanItem, copied: number): Promise<void> {
@@ -43,11 +50,12 @@ export async function keepOnlyWhole(env: CopyEnv, item: PlanItem, copied: number
   const { same, size } = await sourceUnchanged(env, item, copied);
   if (same) return;
   await env.dst.store.delete(item.dstPath).catch(() => undefined);
-  throw storageError(ErrorCode.Conflict, `the source changed while it was copied (now ${size ?? "?"} bytes, ${copied} copied): the copy was deleted; run again`, {
-    op: "copy",
-    service: from.store.info.service,
-    path: from.path,
-  });
+  throw storageError(
+    ErrorCode.Conflict,
+    `the source changed while it was copied (now ${size ?? "?"} bytes, ${copied} copied), after the copy had replaced what the destination held: ` +
+      "the copy was deleted, so the destination's previous object is gone too; run again",
+    { op: "copy", service: from.store.info.service, path: from.path },
+  );
 }
 
 /**

@@ -33,15 +33,25 @@ export const READ_RANGE_MAX = 64 * 1024 * 1024;
 
 /**
  * Opens the source read of a streamed copy from `offset` on (ranged reads of `partSize`, at most
- * {@link READ_RANGE_MAX}, with `--read-concurrency`), through the throttle and `md5` when given. With `wantObject` the read
+ * {@link READ_RANGE_MAX}, with `--read-concurrency`), through the throttle, `md5` and `guard` (source-guard.ts) when given. With `wantObject` the read
  * starts at once and `object` tells what its answer says of the object (no extra request). Read
  * errors (StorageError from the source, Aborted) come through the streams (and `object`); destroy
  * both streams when the write fails.
  */
-export function openSource(env: CopyEnv, from: { store: Storager; path: string }, partSize: number, offset: number, md5: Md5Tap | undefined, wantObject = false): SourceRead {
+export function openSource(
+  env: CopyEnv,
+  from: { store: Storager; path: string },
+  partSize: number,
+  offset: number,
+  md5: Md5Tap | undefined,
+  wantObject = false,
+  guard?: Transform,
+): SourceRead {
   const taps: Transform[] = [];
   if (env.throttle !== undefined) taps.push(env.throttle.stream(env.signal));
   if (md5 !== undefined) taps.push(md5);
+  // Last: what it holds back reaches the write only once its check passed.
+  if (guard !== undefined) taps.push(guard);
   const settings = env.settings;
   const ranged = settings.readConcurrency > 1 ? { readConcurrency: settings.readConcurrency, readPartSize: Math.min(partSize, READ_RANGE_MAX) } : {};
   const answer = wantObject ? objectAnswer() : undefined;

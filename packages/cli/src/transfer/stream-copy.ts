@@ -8,6 +8,8 @@ import { fillFromSource, headersOf, lackingFields, leaveOutUncarried } from "./k
 import type { PlanItem } from "./planner.js";
 import { resumePoint } from "./resume-point.js";
 import { SOURCE_RESTARTS, sourceBreak, waitToRestart } from "./source-restart.js";
+import { completedElsewhere } from "./completed-elsewhere.js";
+import { sourceGuard } from "./source-guard.js";
 import { Md5Tap, openSource } from "./source-stream.js";
 import { uploadExists, uploadToResume } from "./upload-to-resume.js";
 
@@ -21,9 +23,14 @@ export type Sent = Checksums & { etag?: string };
  * source read broke (a retryable StorageError of the read, not of the write) is started again from
  * byte 0 after a short wait, at most {@link SOURCE_RESTARTS} times: in the multipart upload it kept
  * (checkpointed), whose stored parts the engine checks against the new read and does not send
- * again, else anew. A write's own failure is not restarted (core retried its requests).
+ * again, else anew. A write's own failure is not restarted (core retried its requests). A local
+ * source is stat'ed again before its last bytes reach the write (source-guard.ts): changed, the
+ * copy fails with nothing stored and its checkpointed upload aborted. A checkpointed upload found
+ * gone (`ObjectNotExist`) is done when another run completed it with the source's bytes
+ * (completed-elsewhere.ts): what the destination holds is returned.
  * @throws StorageError from either side (the last read's error once the restarts are used up);
- *   IntegrityMismatch when the bytes read do not hash to the source's CRC-64; Aborted.
+ *   IntegrityMismatch when the bytes read do not hash to the source's CRC-64; Conflict when a
+ *   local source changed while it was read; Aborted.
  */
 export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectProgress): Promise<Sent> {
   const { settings, checkpoint, stats } = env;
@@ -103,7 +110,9 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
   // source read broke is started again from 0, at most SOURCE_RESTARTS times.
   while (result === undefined) {
     md5 = !dst.features.crc64 && !env.dst.loc.local && offset === 0 ? new Md5Tap() : undefined;
-    const { read, body, object } = openSource(env, from, partSize, offset, md5, lacking !== undefined);
+    // A local file is stat'ed again once read, before its last bytes reach the write (source-guard.ts).
+    const guard = sourceGuard(env, item, offset);
+    const { read, body, object } = openSource(env, from, partSize, offset, md5, lacking !== undefined, guard);
     try {
       if (object !== undefined) {
         fillFromSource(options, lacking!, await object);
@@ -116,9 +125,21 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
       result = await dst.write(key, body, offset > 0 ? { ...options, resumeOffset: offset } : options);
     } catch (e) {
       const broke = sourceBreak(e, read, env.signal);
+      // The write's error is the source read's own (core passes a body's StorageError on as is).
+      const readFailed = isStorageError(read.errored) && read.errored.code === (e as { code?: unknown }).code;
       body.destroy(); // release the source if the write failed before reading it all
       read.destroy();
       const uploadId = options.multipartId ?? createdId;
+      if (guard?.failure !== undefined && isStorageError(e, ErrorCode.Conflict)) {
+        // The local file changed while it was read: nothing was completed. A checkpointed upload
+        // (kept on failure for a resume) holds parts of both versions: aborted, never completed.
+        await created;
+        if (uploadId !== undefined) {
+          await dst.delete(key, { multipartId: uploadId }).catch(() => undefined);
+          checkpoint?.dropUpload(key);
+        }
+        throw e;
+      }
       const sameUpload = (): void => {
         earlier.bytes = Math.max(earlier.bytes, reached - held);
         earlier.parts = Math.ceil(earlier.bytes / partSize);
@@ -163,6 +184,15 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
         offset = 0;
         reached = 0;
         continue;
+      }
+      if (uploadId !== undefined && !readFailed && isStorageError(e, ErrorCode.ObjectNotExist) && !env.signal.aborted) {
+        // The upload is gone under this run (NoSuchUpload): another run may have completed it.
+        await created;
+        const done = await completedElsewhere(env, item, key, uploadId).catch(() => undefined);
+        if (done !== undefined) {
+          stats.bytes.sent += Math.max(0, reached - held);
+          return done;
+        }
       }
       if (uploadId !== undefined && isStorageError(e, ErrorCode.IntegrityMismatch)) {
         await created;

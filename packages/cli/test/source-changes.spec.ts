@@ -1,0 +1,168 @@
+/**
+ * A local file rewritten while `cp`, `sync` or `mv` reads it (review-concurrency M5): the copy
+ * fails with Conflict (exit 12) before it replaces anything — before the single PUT, before the
+ * multipart Complete (the upload aborted, none left, no checkpoint kept), before the fs driver's
+ * rename, and between two local directories before the file system's copy is renamed into place —
+ * so the destination keeps its previous object, and a re-run copies the new version.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import { closeSync, openSync, utimesSync, writeSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline, Transform, type Readable } from "node:stream";
+import { newStorager, type CopyOptions, type Progress, type Storager } from "@stowage/core";
+import { main } from "../src/index.js";
+import { bytes, cleanEnv, removeDir, startCosEmulator, tempDir, type CliEmulator } from "./helpers.js";
+
+const MiB = 1024 * 1024;
+const BUCKET = "source-changes-1250000000";
+/** The prototype every storager shares (to hook its reads and copies). */
+const proto = Object.getPrototypeOf(newStorager("memory://source-changes-probe/")) as Storager;
+let emulator: CliEmulator;
+let work: string;
+let env: NodeJS.ProcessEnv;
+const run = (argv: string[]) => main(argv, { env, cwd: work });
+
+beforeAll(async () => {
+  emulator = await startCosEmulator([BUCKET]);
+  work = await tempDir();
+  env = cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") });
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+  if (work) await removeDir(work);
+});
+
+/** `path` in the bucket, as a connection string. */
+const cos = (path: string): string => emulator.connectionString(BUCKET, "/").replace(`cos://${BUCKET}/`, `cos://${BUCKET}/${path}`);
+
+/** Rewrites `file` in place with `data` (same size) and moves its time on, as an editor saving over it would. */
+function rewrite(file: string, data: Buffer): void {
+  const fd = openSync(file, "r+");
+  try {
+    writeSync(fd, data, 0, data.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const later = new Date(Date.now() + 10_000);
+  utimesSync(file, later, later);
+}
+
+/** Local reads of `name` rewrite the file with `data` once their first chunk passed: the rest of the read is the new version. */
+function rewriteDuringRead(name: string, file: string, data: Buffer): void {
+  const createReadStream = proto.createReadStream;
+  jest.spyOn(proto, "createReadStream").mockImplementation(function (this: Storager, ...args: Parameters<Storager["createReadStream"]>) {
+    const inner = createReadStream.apply(this, args) as Readable;
+    if (this.info.service !== "fs" || !args[0].endsWith(name)) return inner;
+    let first = true;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        if (first) rewrite(file, data);
+        first = false;
+        done(null, chunk);
+      },
+    });
+    return pipeline(inner, tap, () => undefined) as unknown as ReturnType<Storager["createReadStream"]>;
+  });
+}
+
+async function uploadsLeft(): Promise<string[]> {
+  const store = newStorager(cos(""));
+  const left: string[] = [];
+  for await (const o of store.list("", { mode: "part" })) left.push(o.path);
+  return left;
+}
+
+async function checkpointsLeft(): Promise<string[]> {
+  return readdir(join(work, "state", "checkpoints")).catch(() => []);
+}
+
+describe("a local file rewritten while it is read: the destination keeps its previous object", () => {
+  const SIZE = 3 * MiB;
+  const v1 = bytes(SIZE, 1);
+  const v2 = bytes(SIZE, 2);
+  const previous = bytes(SIZE, 3);
+
+  it.each([
+    ["in parts to COS", "cos", ["--large-threshold", "1MiB", "--part-size", "1MiB"]],
+    ["in one PUT to COS", "cos", ["--large-threshold", "64MiB"]],
+    ["in parts to fs", "fs", ["--no-server-side", "--large-threshold", "1MiB", "--part-size", "1MiB"]],
+    ["in one write to fs", "fs", ["--no-server-side", "--large-threshold", "64MiB"]],
+  ])("cp %s: Conflict (exit 12), nothing stored, no upload or checkpoint left; a re-run copies the new version", async (label, kind, flags) => {
+    const name = label.replace(/ /g, "-");
+    const dir = join(work, `src-${name}`);
+    const file = join(dir, "f.bin");
+    await mkdir(dir, { recursive: true });
+    await writeFile(file, v1);
+    const out = join(work, `dst-${name}`);
+    const dst = kind === "cos" ? cos(`${name}/f.bin`) : join(out, "f.bin");
+    const read = async (): Promise<Buffer> => (kind === "cos" ? newStorager(cos("")).read(`${name}/f.bin`) : readFile(join(out, "f.bin")));
+    if (kind === "cos") {
+      await newStorager(cos("")).write(`${name}/f.bin`, previous);
+    } else {
+      await mkdir(out, { recursive: true });
+      await writeFile(join(out, "f.bin"), previous);
+    }
+
+    rewriteDuringRead("f.bin", file, v2);
+    const r = await run(["cp", file, dst, ...flags]);
+    expect(r.code).toBe(12);
+    expect((await read()).equals(previous)).toBe(true);
+    expect(r.stderr).toContain("Conflict: the source changed while it was copied");
+    expect(r.stderr).toContain("the copy was not stored, the destination keeps what it held");
+    if (kind === "cos") expect(await uploadsLeft()).toEqual([]);
+    expect(await checkpointsLeft()).toEqual([]);
+    jest.restoreAllMocks();
+
+    const again = await run(["cp", file, dst, ...flags]);
+    expect(again.code).toBe(0);
+    expect((await read()).equals(v2)).toBe(true);
+  });
+
+  it("mv in parts to COS: Conflict, the source kept, the destination keeps its previous object", async () => {
+    const dir = join(work, "mv-src");
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, "m.bin");
+    await writeFile(file, v1);
+    await newStorager(cos("")).write("mv/m.bin", previous);
+    rewriteDuringRead("m.bin", file, v2);
+    const r = await run(["mv", file, cos("mv/m.bin"), "--large-threshold", "1MiB", "--part-size", "1MiB"]);
+    expect(r.code).toBe(12);
+    expect((await readFile(file)).equals(v2)).toBe(true);
+    expect((await newStorager(cos("")).read("mv/m.bin")).equals(previous)).toBe(true);
+    expect(r.stderr).toContain("the source is kept and the destination keeps what it held");
+    expect(await uploadsLeft()).toEqual([]);
+  });
+
+  it("cp between two local directories (the file system's copy): the edit fails the copy before its rename", async () => {
+    const size = 9 * MiB; // the fs driver copies 4 MiB at a time: the edit lands after the first chunk
+    const base = join(work, "local-local");
+    await mkdir(join(base, "src"), { recursive: true });
+    await mkdir(join(base, "dst"), { recursive: true });
+    const file = join(base, "src/big.bin");
+    await writeFile(file, bytes(size, 4));
+    const old = bytes(size, 5);
+    await writeFile(join(base, "dst/big.bin"), old);
+    const copy = proto.copy;
+    jest.spyOn(proto, "copy").mockImplementation(async function (this: Storager, from: string, to: string, options?: CopyOptions) {
+      const listener = options?.onProgress;
+      let first = true;
+      const onProgress = (p: Progress): void => {
+        if (first && this.info.service === "fs") rewrite(file, bytes(size, 6));
+        first = false;
+        listener?.(p);
+      };
+      return copy.call(this, from, to, { ...options, onProgress });
+    });
+    const r = await run(["cp", "-r", "--stats-json", join(base, "src/"), join(base, "dst/")]);
+    expect(r.code).toBe(12);
+    expect((await readFile(join(base, "dst/big.bin"))).equals(old)).toBe(true);
+    expect(r.stderr).toContain("the copy was not stored, the destination keeps what it held");
+    expect(JSON.parse(r.stdout.trim()) as unknown).toMatchObject({ objects: { copied: 0, failed: 1 } });
+  });
+});
