@@ -74,10 +74,12 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   /**
    * Streams the object; the stream errors with `IntegrityMismatch` rather than ending on corrupt data.
    * Read it to its end or destroy it: until then an HTTP service's stream holds one of the host's
-   * `max_connections` (a request finding all busy waits `request_timeout`, then fails). A reader may
+   * `max_connections` for reads (other requests, writes included, have as many of their own; a read
+   * finding all busy waits, with no timer, for one to be freed). A reader may
    * pause for long (backpressure); after 10 × `request_timeout` paused (at least 10 min) its connection
    * is closed, and the rest is asked for again once it reads on.
-   * @throws ObjectNotExist, IntegrityMismatch, Aborted, ServiceInternal
+   * @throws nothing itself: the stream errors with the codes of `read` (ObjectNotExist, ObjectModeInvalid, Conflict,
+   *   IntegrityMismatch, ServiceInternal, InvalidArgument, Unexpected, Aborted)
    */
   createReadStream(path: string, options?: ReadOptions & Extra<X, "read">): Readable;
   /**

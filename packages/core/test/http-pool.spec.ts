@@ -86,9 +86,12 @@ function get(port: number, path = "/obj", headers: Record<string, string> = {}):
   return { method: "GET", protocol: "http", host: "127.0.0.1", port, path, headers, operation: "get_object" };
 }
 
-/** Opens the body of `path`, takes its first chunk and leaves it paused (kept in {@link held}). */
-async function readOnceAndPause(c: HttpClient, port: number): Promise<Readable> {
-  const body = (await c.send(get(port))).stream();
+/**
+ * Opens the body of `/obj` (a GET: over the pool of streamed reads; another method: over the other
+ * pool), takes its first chunk and leaves it paused (kept in {@link held}).
+ */
+async function readOnceAndPause(c: HttpClient, port: number, method = "GET"): Promise<Readable> {
+  const body = (await c.send({ ...get(port), method })).stream();
   held.push(body);
   // A raw HttpClient body: its paused-bound error would be uncaught without a listener (a storager
   // read stream listens itself, and resumes).
@@ -132,7 +135,8 @@ describe("a call waiting for a pooled connection", () => {
   it("does not read a stream body before it has a connection, so an abort while queued leaves the stream whole", async () => {
     const s = await dataServer();
     const c = client({ timeoutMs: 5_000, pausedTimeoutMs: 60_000, agent: { maxSockets: 1 } });
-    await readOnceAndPause(c, s.port);
+    // The POST's own pool is held (a streamed GET would hold the other one).
+    await readOnceAndPause(c, s.port, "POST");
     const source = new Readable({ read() {} });
     source.push(Buffer.alloc(64 * 1024, 7));
     const controller = new AbortController();

@@ -84,10 +84,10 @@ function openHttp(port: number, timeoutMs: number, maxRetries: number): Storager
   return createStorager(driver, { ...resolved, definition });
 }
 
-/** Sockets of this file's agent that carry a request. */
+/** Sockets of this file's agents (streamed reads' pool and the other one) that carry a request. */
 function busySockets(): number {
-  const agent = keepAliveAgents(AGENT).http;
-  return Object.values(agent.sockets).reduce((n, list) => n + (list?.length ?? 0), 0);
+  const agents = keepAliveAgents(AGENT);
+  return [agents.http, agents.streamed.http].reduce((n, agent) => n + Object.values(agent.sockets).reduce((m, list) => m + (list?.length ?? 0), 0), 0);
 }
 
 /** Polls `done` every 10 ms, at most `tries` times; true once it held. */

@@ -4,18 +4,29 @@ import { rootCertificates } from "node:tls";
 
 /** Connection pool settings of an HTTP client. */
 export interface AgentOptions {
-  /** Most sockets per host (default 64). */
+  /** Most sockets per host in each pool (default 64): streamed reads, and every other request (see {@link Agents}). */
   maxSockets?: number;
-  /** Idle sockets kept per host (default 32). */
+  /** Idle sockets kept per host in each pool (default 32). */
   maxFreeSockets?: number;
   /** PEM certificate(s) to trust in addition to the system's (e.g. an emulator's self-signed CA). */
   ca?: string;
 }
 
-/** The pair of keep-alive agents one client uses. */
-export interface Agents {
+/** A pair of keep-alive agents: one pool of connections per host, for http and for https. */
+export interface AgentPair {
   http: HttpAgent;
   https: HttpsAgent;
+}
+
+/**
+ * The pools one client uses: its own pair for every request but streamed reads, and `streamed`,
+ * a pair of its own for GETs whose answer is handed to the caller as a stream
+ * (`HttpClient.send`). Each holds up to `maxSockets` connections per host. A streamed body
+ * that its reader pauses holds its connection for as long; kept apart, such bodies never hold the
+ * connections that the uploads feeding on them (a copy: `write(dst, createReadStream(src))`) wait for.
+ */
+export interface Agents extends AgentPair {
+  streamed: AgentPair;
 }
 
 /** Idle pooled sockets older than this are closed. */
@@ -37,8 +48,9 @@ const PAIR = Symbol("stowage.agentPair");
 
 /**
  * Keep-alive agents (LIFO scheduling, so idle sockets age out) shared by every
- * client with the same options: one process keeps one pool per endpoint set, for as long as a
- * client uses it or it has sockets open.
+ * client with the same options: one process keeps one set of pools (streamed reads, everything
+ * else) per set of options, for as long as a client uses it or it has sockets open.
+ * @throws nothing
  */
 export function keepAliveAgents(options: AgentOptions = {}): Agents {
   const key = JSON.stringify([options.maxSockets ?? 64, options.maxFreeSockets ?? 32, options.ca ?? ""]);
@@ -54,18 +66,17 @@ export function keepAliveAgents(options: AgentOptions = {}): Agents {
       timeout: IDLE_SOCKET_MS,
       scheduling: "lifo" as const,
     };
-    agents = {
-      http: new HttpAgent(common),
-      https: new HttpsAgent({ ...common, ...(options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca] }) }),
-    };
-    for (const agent of [agents.http, agents.https]) Object.defineProperty(agent, PAIR, { value: agents });
+    const tls = options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca] };
+    const pair = (): AgentPair => ({ http: new HttpAgent(common), https: new HttpsAgent({ ...common, ...tls }) });
+    agents = { ...pair(), streamed: pair() };
+    for (const agent of everyAgent(agents)) Object.defineProperty(agent, PAIR, { value: agents });
     shared.set(key, new WeakRef(agents));
     collected.register(agents, key);
   }
   return agents;
 }
 
-/** How many agent pairs the process holds now (each a pool per host for one set of options). @throws nothing */
+/** How many sets of agents ({@link Agents}, one per set of options) the process holds now. @throws nothing */
 export function agentPairCount(): number {
   let n = 0;
   for (const ref of shared.values()) if (ref.deref() !== undefined) n += 1;
@@ -77,8 +88,13 @@ export function closeIdleConnections(): void {
   for (const ref of shared.values()) {
     const agents = ref.deref();
     if (agents === undefined) continue;
-    for (const agent of [agents.http, agents.https]) {
+    for (const agent of everyAgent(agents)) {
       for (const sockets of Object.values(agent.freeSockets)) for (const s of sockets ?? []) s.destroy();
     }
   }
+}
+
+/** The four agents of `agents`: its own pair and its streamed pair. */
+function everyAgent(agents: Agents): Array<HttpAgent | HttpsAgent> {
+  return [agents.http, agents.https, agents.streamed.http, agents.streamed.https];
 }

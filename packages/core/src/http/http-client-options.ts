@@ -56,8 +56,8 @@ export interface HttpClientOptions {
   /**
    * Timeout of each attempt, in ms (default 60 s): for opening the connection, then for time
    * without a byte in either direction. A request waiting for a pooled connection (all
-   * `agent.maxSockets` busy) waits until one is free: each busy one is bounded by this or by
-   * `pausedTimeoutMs`. Time a streamed
+   * `agent.maxSockets` of its pool busy: streamed GETs, or every other request) waits until one is
+   * free, with no timer: each busy one is bounded by this or by `pausedTimeoutMs`. Time a streamed
    * response body spends paused by its reader does not count: {@link HttpClientOptions.pausedTimeoutMs} bounds that.
    */
   timeoutMs?: number;
@@ -68,12 +68,13 @@ export interface HttpClientOptions {
    * read stream resumes from there once its reader wants more.
    */
   pausedTimeoutMs?: number;
+  /** Its connection pools (shared by every client with the same options; see `Agents`). */
   agent?: AgentOptions;
   /** Jitter source, for tests (default `Math.random`). */
   random?: () => number;
   /**
    * A request whose signing began more than this many ms before it got a connection (it waited for
-   * a pooled one: all `agent.maxSockets` busy) is signed again, on a fresh copy, before a byte of it
+   * a pooled one: all `agent.maxSockets` of its pool busy) is signed again, on a fresh copy, before a byte of it
    * is written, so its signature and date are not older than this when it leaves (default 60 s).
    * A request that gets a connection sooner is signed once. A failure of that second signing ends
    * the call as one of the first would.

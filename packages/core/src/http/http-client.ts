@@ -60,18 +60,21 @@ export class HttpClient {
 
   /**
    * Sends `request` and resolves once an accepted response head arrived; the
-   * body is the caller's to read.
+   * body is the caller's to read. A GET takes its connection from the pool of streamed reads
+   * (`Agents.streamed`), every other request from the client's own: a body its reader leaves
+   * paused (a copy waiting for its upload) never holds a connection that an upload waits for.
    * @throws StorageError from `mapError` or the `sign` hook (e.g. `PermissionDenied` from a credential
    *   provider), `ServiceInternal` (network, timeouts), `Aborted`, or the request body stream's own
    *   error (never retried; a non-StorageError is wrapped as `Unexpected`)
    */
   async send(request: HttpRequest, options: SendOptions = {}): Promise<StreamingResponse> {
-    return this.run<StreamingResponse>(request, options, async (res) => ({ ok: res }));
+    return this.run<StreamingResponse>(request, options, async (res) => ({ ok: res }), request.method === "GET");
   }
 
   /**
    * Sends `request` and reads the whole response body inside the retry loop,
-   * so a body cut short is retried like any other transient failure.
+   * so a body cut short is retried like any other transient failure. Every method takes its
+   * connection from the client's own pool, never from the one of streamed reads.
    * @throws StorageError from `mapError`, `validate` or the `sign` hook, `ServiceInternal` (network,
    *   timeouts), `Aborted`, or the request body stream's own error (as {@link HttpClient.send})
    */
@@ -83,7 +86,8 @@ export class HttpClient {
     });
   }
 
-  private async run<T>(request: HttpRequest, options: SendOptions, onAccepted: (res: StreamingResponse) => Promise<Attempt<T>>): Promise<T> {
+  /** `streamed`: a GET whose body goes to the caller, sent over the client's pool for those (agents.ts). */
+  private async run<T>(request: HttpRequest, options: SendOptions, onAccepted: (res: StreamingResponse) => Promise<Attempt<T>>, streamed = false): Promise<T> {
     const accept = options.accept ?? ((s: number) => s >= 200 && s < 300);
     let skewFixed = false;
     let renewed = false;
@@ -91,7 +95,7 @@ export class HttpClient {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(options.signal);
       const started = performance.now();
-      const result: Attempt<T> = await this.attempt(request, options, { number: attempt, mayHaveApplied }, accept, onAccepted);
+      const result: Attempt<T> = await this.attempt(request, options, { number: attempt, mayHaveApplied, streamed }, accept, onAccepted);
       const ms = performance.now() - started;
       if ("ok" in result) {
         logAttempt(request, "ok", { attempt, ms, requestId: (result.ok as { requestId?: string }).requestId });
@@ -136,7 +140,7 @@ export class HttpClient {
   private async attempt<T>(
     original: HttpRequest,
     options: SendOptions,
-    attempt: { number: number; mayHaveApplied: boolean },
+    attempt: { number: number; mayHaveApplied: boolean; streamed: boolean },
     accept: (status: number) => boolean,
     onAccepted: (res: StreamingResponse) => Promise<Attempt<T>>,
   ): Promise<Attempt<T>> {
@@ -159,7 +163,8 @@ export class HttpClient {
             });
           };
     try {
-      const { agents, timeoutMs, pausedTimeoutMs } = this;
+      const { timeoutMs, pausedTimeoutMs } = this;
+      const agents = attempt.streamed ? this.agents.streamed : this.agents;
       const sent = await dispatch(request, { agents, timeoutMs, pausedTimeoutMs, signal: options.signal, onUploadProgress: options.onUploadProgress, beforeWrite });
       consumed = sent.bodyConsumed();
       const res = new StreamingResponse(original, sent.response, attempt.number, attempt.mayHaveApplied, this.options.requestIdHeader, options.signal);

@@ -13,7 +13,8 @@ function atLeast(min: number): (value: unknown) => string | undefined {
  * - `retry_base_delay` / `retry_max_delay` (duration, default 200ms / 10s): backoff bounds.
  * - `request_timeout` (duration, default 60s): connect time, or idle
  *   time, after which a request fails; a response body left paused is closed after 10 times that (at least 10 min).
- * - `max_connections` (integer, default 64): sockets per host.
+ * - `max_connections` (integer, default 64): sockets per host in each of two pools: GETs of object
+ *   bytes (streamed to the caller), and every other request.
  * - `tls_ca` (string): a PEM CA certificate trusted besides the system's (self-signed endpoints),
  *   or the absolute path of a PEM file, read when the storager or servicer is opened.
  */
@@ -50,7 +51,8 @@ export const httpPairs = {
   maxConnections: definePair({
     name: "max_connections",
     type: "integer",
-    description: "Keep-alive sockets per host. A read stream holds one until read to its end or destroyed; a request finding all busy waits for one to be free (each is bounded by request_timeout, a paused body by 10× that, at least 10 min).",
+    description:
+      "Keep-alive sockets per host, in each of two pools: one for reads of object bytes (read, createReadStream), one for every other request (writes, parts, stat, listings, copies); so up to twice this in all. A read stream holds one of the first until read to its end or destroyed, so a stream paused by a slow consumer (a copy into the same service) never holds a connection a write needs. A request finding all of its pool busy waits for one, without a timer (each busy one is bounded by request_timeout, a paused body by 10× that, at least 10 min).",
     operations: ["new"],
     validate: atLeast(1),
   }),

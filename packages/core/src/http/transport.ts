@@ -1,7 +1,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { abortError, onAbort } from "../io/abort.js";
-import type { Agents } from "./agents.js";
+import type { AgentPair } from "./agents.js";
 import { hostHeader, queryString, type HttpRequest } from "./http-request.js";
 import { connectTimeoutError, pausedTimeoutError, timeoutError, unsentError, unsentTimeoutError } from "./network-error.js";
 import { guard, pipeStream, spent, swallow, writeBuffer } from "./request-body.js";
@@ -25,11 +25,13 @@ export function pausedBodyTimeoutMs(timeoutMs: number): number {
 
 /** Settings of one attempt. */
 export interface DispatchOptions {
-  agents: Agents;
+  /** The pool the attempt takes its connection from (a client's own pair, or its `streamed` one). */
+  agents: AgentPair;
   /**
    * Idle time after which the attempt fails, in ms: the time to open the connection, then time
    * without a byte in either direction. (A request queued behind `max_connections` busy
-   * connections waits without a bound: each of those is bounded by this, or by `pausedTimeoutMs`.) It does not run while the response body is paused because its reader
+   * connections of its pool waits without a bound: each of those is bounded by this, or by
+   * `pausedTimeoutMs`.) It does not run while the response body is paused because its reader
    * does not want more yet (backpressure): `pausedTimeoutMs` does.
    */
   timeoutMs: number;
@@ -122,9 +124,11 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       timeout: options.timeoutMs,
     });
     const signal = options.signal;
-    // A request queued behind `max_connections` busy sockets waits for one without a timer of its
-    // own: each busy socket is bounded (idle `timeoutMs`, a paused body `pausedTimeoutMs`), so the
-    // wait ends; a deadline here would fail healthy requests queued behind slow transfers.
+    // A request queued behind `max_connections` busy sockets of its pool waits for one without a
+    // timer of its own: each busy socket is bounded (idle `timeoutMs`, a paused body
+    // `pausedTimeoutMs`), so the wait ends; a deadline here would fail healthy requests queued
+    // behind slow transfers. Bodies a reader may pause are all in the pool of streamed reads
+    // (agents.ts): no upload waits behind a body whose reader waits for that upload (a copy).
     let cleanup = (): void => {};
     /** Rejects at once, for a request that may still be waiting for a socket (it reports nothing until it gets one). */
     const fail = (error: unknown): void => {
