@@ -10,7 +10,8 @@
  *      storages live in the process that opened them).
  * Exits non-zero if any step fails. `--keep` keeps the temp directory.
  *
- *   pnpm --filter @stowage/cli demo        (or: node packages/cli/scripts/demo.mjs after a build)
+ * Runs in a checkout of the repository (it is not published with @stowage/cli):
+ *   pnpm start        at the repository root (or: node packages/cli/scripts/demo.mjs after pnpm build)
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -23,7 +24,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const cliDir = join(here, "..");
 const bin = join(cliDir, "dist", "bin.js");
 if (!existsSync(bin)) {
-  console.error("demo: build first (pnpm -r build, or npx tsc -b packages/cli)");
+  console.error("demo: build first (pnpm build at the repository root)");
   process.exit(1);
 }
 const keep = process.argv.includes("--keep");

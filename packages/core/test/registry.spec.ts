@@ -77,10 +77,17 @@ describe("registerService", () => {
     expect(listServices()).toEqual([d]);
   });
 
-  it("rejects a different definition for a registered type", () => {
+  it("rejects a definition for a registered type from another package", () => {
     registerService(makeDefinition());
-    const e = fails("InvalidArgument", () => registerService(makeDefinition()));
-    expect(e.message).toContain('"fake" is already registered');
+    const e = fails("InvalidArgument", () => registerService(makeDefinition({ packageName: "@acme/fake" })));
+    expect(e.message).toContain('"fake" is already registered (by @stowage/fake)');
+  });
+
+  it("keeps the first definition when the same package registers its type again (a second installed copy)", () => {
+    const d = makeDefinition();
+    registerService(d);
+    registerService(makeDefinition());
+    expect(getService("fake")).toBe(d);
   });
 
   it("rejects driver pairs that clash with global pairs", () => {

@@ -26,7 +26,7 @@ export interface StorageDriver {
   readonly service: string;
   /** Bucket or root name. */
   readonly name: string;
-  readonly location?: string;
+  readonly location?: string | undefined;
   readonly features: Readonly<StorageFeatures>;
 
   /**

@@ -10,11 +10,14 @@ import { createStorager } from "../storager/create-storager.js";
 import type { ExtraOptions, Storager } from "../storager.js";
 import { parseConnectionString } from "./connection-string.js";
 import type { ServiceDefinition } from "./service-definition.js";
+import { sharedServices } from "./shared-registry.js";
 
 /** What `newStorager`/`newServicer` accept: a connection string or `{ type, ...camelCaseOptions }`. */
 export type OpenInput = string | ({ type: string } & Record<string, unknown>);
 
-const services = new Map<string, ServiceDefinition>();
+// One registry per process, shared by every copy of core (see shared-registry.ts): a driver that
+// resolved another copy of @stowage/core than the application still registers where it opens.
+const services = sharedServices();
 const TYPE = /^[a-z][a-z0-9+.-]*$/;
 
 function invalidDefinition(message: string): never {
@@ -73,16 +76,18 @@ function checkDefinition(definition: ServiceDefinition): void {
 }
 
 /**
- * Registers a service (drivers call this when their package is imported).
- * Registering the same definition object again is a no-op.
+ * Registers a service (drivers call this when their package is imported) in the registry every
+ * copy of core in the process shares. Registering the same definition object again is a no-op, and
+ * so is a definition of an already registered type from the same package (a second installed copy
+ * of the driver): the first registration stays.
  * @throws StorageError `InvalidArgument` for a malformed definition (not an object; a `type`,
  *   `packageName`, `description`, factory, `pairs` or pair-name list of the wrong type or form), a
- *   driver pair that clashes with a global pair, or a different definition for an already registered type.
+ *   driver pair that clashes with a global pair, or a definition for a type another package registered.
  */
 export function registerService(definition: ServiceDefinition): void {
   checkDefinition(definition);
   const existing = services.get(definition.type);
-  if (existing === definition) return;
+  if (existing === definition || existing?.packageName === definition.packageName) return;
   if (existing !== undefined) {
     invalidDefinition(`service "${definition.type}" is already registered (by ${existing.packageName})`);
   }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "@jest/globals";
+import { readFileSync } from "node:fs";
+
+// What the published package.json of every public package must say (checked on the sources,
+// since pnpm pack copies them except for workspace: ranges).
+const PUBLIC = ["core", "memory", "fs", "cos", "oss", "qingstor", "emulator", "cli"];
+const root = new URL("../../../", import.meta.url);
+
+interface Manifest {
+  name: string;
+  private?: boolean;
+  license?: string;
+  exports?: Record<string, Record<string, string>>;
+  files?: string[];
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+}
+
+function manifest(pkg: string): Manifest {
+  return JSON.parse(readFileSync(new URL(`packages/${pkg}/package.json`, root), "utf8")) as Manifest;
+}
+
+describe.each(PUBLIC)("packages/%s/package.json", (pkg) => {
+  const m = manifest(pkg);
+
+  it("is public", () => {
+    expect(m.private).toBeUndefined();
+    expect(m.name).toBe(`@stowage/${pkg}`);
+  });
+
+  it("exports types first, then import and a default that require() (Node's require(esm)) takes", () => {
+    const dot = m.exports?.["."];
+    expect(dot).toBeDefined();
+    expect(Object.keys(dot ?? {})).toEqual(["types", "import", "default"]);
+    expect(dot?.default).toBe(dot?.import);
+  });
+
+  it("builds from a clean dist before it is packed", () => {
+    expect(m.scripts?.prepack).toBe("node ../../scripts/clean-dist.mjs && tsc -b");
+    for (const name of ["prepare", "preinstall", "install", "postinstall"]) expect(m.scripts?.[name]).toBeUndefined();
+  });
+
+  it("ships dist, README.md and LICENSE only; its LICENSE is the repository's", () => {
+    expect(m.files).toEqual(["dist", "README.md", "LICENSE"]);
+    expect(m.license).toBe("Apache-2.0");
+    const license = readFileSync(new URL(`packages/${pkg}/LICENSE`, root), "utf8");
+    expect(license).toBe(readFileSync(new URL("LICENSE", root), "utf8"));
+    expect(license).toContain("Apache License\n                           Version 2.0, January 2004");
+  });
+
+  it("depends on the other public packages by a caret range (packed as ^version)", () => {
+    for (const [name, range] of Object.entries(m.dependencies ?? {})) {
+      if (name.startsWith("@stowage/")) expect([name, range]).toEqual([name, "workspace:^"]);
+    }
+  });
+});
