@@ -1,5 +1,4 @@
-import { isIP } from "node:net";
-import { agreeingRegion, checkHostLocation, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
+import { agreeingRegion, checkHostLocation, encodeKeyPath, ErrorCode, explicitPort, storageError, unstatedRegionError, usesPathStyle, type Endpoint } from "@stowage/core";
 
 /** Regions that still use `<bucket>.<region>.myqcloud.com` (no `cos.` label). */
 const LEGACY_REGIONS = new Set(["cn-south", "cn-south-2", "cn-north", "cn-east", "cn-southwest", "sg"]);
@@ -20,18 +19,8 @@ export interface AddressingConfig {
   forcePathStyle?: boolean | undefined;
 }
 
-function portOf(endpoint: Endpoint): number | undefined {
-  const fallback = endpoint.protocol === "https" ? 443 : 80;
-  return endpoint.port === fallback ? undefined : endpoint.port;
-}
-
-/** True when the endpoint is addressed path-style: forced, or an IP address / localhost (no virtual hosts there). */
-export function usesPathStyle(config: AddressingConfig): boolean {
-  const host = config.endpoint?.host;
-  if (host === undefined) return false;
-  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
-  return config.forcePathStyle === true || isIP(bare) !== 0 || bare === "localhost";
-}
+/** True when the endpoint is addressed path-style: forced, or an IP address / localhost (no virtual hosts there; core's). */
+export { usesPathStyle };
 
 /**
  * The address of bucket `name` (`<bucket>-<appid>`):
@@ -49,7 +38,7 @@ export function bucketAddress(name: string, location: string | undefined, config
     const domain = LEGACY_REGIONS.has(location) ? `${location}.myqcloud.com` : `cos.${location}.myqcloud.com`;
     return { protocol: "https", host: `${name}.${domain}`, pathPrefix: "" };
   }
-  const port = portOf(endpoint);
+  const port = explicitPort(endpoint);
   const base = { protocol: endpoint.protocol, ...(port === undefined ? {} : { port }) };
   if (usesPathStyle(config)) return { ...base, host: endpoint.host, pathPrefix: `/${encodeURIComponent(name)}` };
   return { ...base, host: `${name}.${endpoint.host}`, pathPrefix: "" };
@@ -107,7 +96,7 @@ export function createdRegion(location: string | undefined, own: string | undefi
 export function serviceAddress(config: AddressingConfig): BucketAddress {
   const endpoint = config.endpoint;
   if (endpoint === undefined) return { protocol: "https", host: "service.cos.myqcloud.com", pathPrefix: "" };
-  const port = portOf(endpoint);
+  const port = explicitPort(endpoint);
   return { protocol: endpoint.protocol, host: endpoint.host, ...(port === undefined ? {} : { port }), pathPrefix: "" };
 }
 

@@ -1,4 +1,4 @@
-import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, sseCContext as coreSseCContext, type SseCContext, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, sseCContext as coreSseCContext, type SseCContext, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { CosErrorBody } from "./responses.js";
 
 /**
@@ -114,9 +114,9 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * The StorageError for a COS failure: `code` from {@link COS_ERROR_CODES} (or
  * the status; a 304 is `Conflict`, a 501 `CapabilityInsufficient`), message
  * `"<op>: <COS code>: <COS message>"`, status and request id (the body's RequestId when the
- * header is missing). Throttling and internal errors (so a 5xx without a known code, a short
- * body, or a 500 InternalError inside a 200) are retryable, except a 501 or 505, which no retry
- * can change. A 304 or 412 (a condition that did not hold; HEAD answers have no body) is
+ * header is missing), and the COS code as `serviceCode` (core `isMissingBucket` reads it).
+ * Throttling and internal errors (so a 5xx without a known code, a short body, or a 500
+ * InternalError inside a 200) are retryable, except a 501 or 505, which no retry can change. A 304 or 412 (a condition that did not hold; HEAD answers have no body) is
  * `Conflict` and not retryable. `sseC` (from `sseCContext`) makes a body-less 400 or 403 name
  * the SSE-C customer key: one the request carried may be the wrong one, a HEAD without one may
  * need it. The key is never part of the message. `InvalidObjectState` (an archived object not restored)
@@ -141,6 +141,7 @@ export function cosError(
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
     ...(id ? { requestId: id } : {}),
+    ...(cosCode ? { serviceCode: cosCode } : {}),
     retryable: (code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status),
   });
 }
@@ -149,15 +150,4 @@ export function cosError(
 export function cosErrorFromResponse(response: BufferedResponse, body: CosErrorBody | undefined): StorageError {
   const foreign = body === undefined && response.body.length > 0 ? { contentType: response.header("content-type") } : undefined;
   return cosError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId, sseCContext(response.request), foreign);
-}
-
-/**
- * True for the error of a request on a bucket that does not exist (`NoSuchBucket`, mapped to
- * `ObjectNotExist` like a missing key). A DELETE of a missing key is a 204, so code that takes
- * `ObjectNotExist` as "already gone" must not take this one: the whole bucket is missing.
- *
- * @throws nothing.
- */
-export function isMissingBucket(e: unknown): boolean {
-  return isStorageError(e, ErrorCode.ObjectNotExist) && e.detail.includes(": NoSuchBucket");
 }

@@ -11,7 +11,7 @@ import {
 } from "@stowage/core";
 import type { CosClient } from "./client.js";
 import { COS_TYPE } from "./config.js";
-import { cosError, isMissingBucket } from "./errors.js";
+import { cosError } from "./errors.js";
 import { listPartsPage } from "./lister.js";
 import { headObject, putObject } from "./requests.js";
 import { objectFromHeaders, parseErrorBody } from "./responses.js";
@@ -43,7 +43,7 @@ export async function putIfAbsent(client: CosClient, key: string, body: DriverBo
     const error = await parseErrorBody(await res.buffer(64 * 1024));
     const refused = cosError(res.status, error, call.operation, res.requestId).withContext({ service: COS_TYPE });
     if (!res.earlierAttemptMayHaveApplied || !isOverwriteRefusal(res.status, error?.code)) throw refused;
-    return judgeRefusedPut(body, () => head(client, key, options), refused);
+    return judgeRefusedPut(body, () => headStored(client, key, options), refused);
   }
   await res.discard();
   const out: DriverWriteResult = {};
@@ -70,7 +70,7 @@ export function completedDespiteRefusal(
   refused: StorageError,
 ): Promise<DriverWriteResult> {
   const listParts = (): Promise<unknown> => listPartsPage(client, key, uploadId, undefined, { signal: options.signal });
-  return judgeRefusedComplete(expected, { listParts, isMissingBucket, head: () => head(client, key, options) }, refused);
+  return judgeRefusedComplete(expected, { listParts, head: () => headStored(client, key, options) }, refused);
 }
 
 /**
@@ -82,14 +82,14 @@ export function completedDespiteRefusal(
  * @throws StorageError `refused`, `Aborted`
  */
 export function copiedDespiteRefusal(client: CosClient, key: string, source: RawObject, options: DriverCallOptions, refused: StorageError): Promise<DriverWriteResult> {
-  return judgeRefusedCopy(source, () => head(client, key, options), refused);
+  return judgeRefusedCopy(source, () => headStored(client, key, options), refused);
 }
 
 /**
  * The object at `key` as a HEAD shows it (with the SSE-C key of `options`, without its ETag conditions).
  * @throws StorageError as the HEAD fails (`ObjectNotExist`, `Aborted`, ...)
  */
-async function head(client: CosClient, key: string, options: DriverCallOptions): Promise<RawObject> {
+export async function headStored(client: CosClient, key: string, options: DriverCallOptions): Promise<RawObject> {
   const res = await client.sendBuffered(headObject(key, withoutEtagConditions(options), client.secure), { signal: options.signal });
   return objectFromHeaders(key, res.status, res.headers);
 }

@@ -1,11 +1,10 @@
 import {
   checkPartIndex,
   combinePartCrcs,
-  crc64Equal,
   ErrorCode,
-  isStorageError,
+  goneIsDone,
+  judgeLostComplete,
   storageError,
-  withoutEtagConditions,
   type BufferedResponse,
   type DriverBody,
   type DriverCallOptions,
@@ -18,10 +17,10 @@ import type { CosClient } from "./client.js";
 import { COS_TYPE } from "./config.js";
 import { cosLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
-import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart } from "./requests.js";
-import { objectFromHeaders, parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
-import { cosError, cosErrorFromResponse, isMissingBucket } from "./errors.js";
-import { completedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
+import { abortMultipart, completeMultipart, initiateMultipart, uploadPart } from "./requests.js";
+import { parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
+import { cosError, cosErrorFromResponse } from "./errors.js";
+import { completedDespiteRefusal, headStored, isOverwriteRefusal } from "./if-not-exists.js";
 
 /** Checks a 200 whose body may be an `<Error>` document (Complete and Copy do that). */
 export function errorIn200(expectedRoot: string, operation: string) {
@@ -106,9 +105,9 @@ export async function completeUpload(client: CosClient, key: string, uploadId: s
 
 /**
  * A Complete answered 404 (or 409 to `x-cos-forbid-overwrite`): the result of an earlier attempt
- * whose answer was lost when this was a retry, the upload is gone (NoSuchUpload; after a 409, see
- * `completedDespiteRefusal`) and the object is exactly the parts' (see {@link completeUpload}); else
- * the answer's error.
+ * whose answer was lost when this was a retry, the upload is gone (NoSuchUpload, core
+ * `judgeLostComplete`; after a 409, see `completedDespiteRefusal`) and the object is exactly the
+ * parts' (see {@link completeUpload}); else the answer's error.
  * @throws StorageError `ObjectNotExist` (the 404), `Conflict` (the 409), `Aborted`
  */
 async function completedByLostAttempt(
@@ -127,28 +126,12 @@ async function completedByLostAttempt(
     if (!isOverwriteRefusal(res.status, body?.code)) throw error;
     return completedDespiteRefusal(client, key, uploadId, expected, options, error);
   }
-  if (body?.code !== "NoSuchUpload") throw error;
-  let head: BufferedResponse;
-  try {
-    head = await client.sendBuffered(headObject(key, withoutEtagConditions(options), client.secure), { signal: options.signal });
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.Aborted)) throw e;
-    throw error;
-  }
-  const object = objectFromHeaders(key, head.status, head.headers);
-  if (object.crc64 === undefined || !crc64Equal(object.crc64, expected.crc64) || object.size !== expected.size) throw error;
-  return { ...(object.etag !== undefined ? { etag: object.etag } : {}), crc64: object.crc64 };
+  return judgeLostComplete(error, res.earlierAttemptMayHaveApplied, expected, { uploadGoneCode: "NoSuchUpload", head: () => headStored(client, key, options) });
 }
 
-/** Abort Multipart Upload; succeeds when the upload is already gone. */
+/** Abort Multipart Upload; succeeds when the upload is already gone (core `goneIsDone`). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted`, ... */
 export async function abortUpload(client: CosClient, key: string, uploadId: string, options: DriverCallOptions): Promise<void> {
-  try {
-    const res = await client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal });
-    void res;
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.ObjectNotExist) && !isMissingBucket(e)) return;
-    throw e;
-  }
+  await goneIsDone(client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal }));
 }
 
 /**

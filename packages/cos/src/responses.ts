@@ -9,6 +9,8 @@ import {
   parseListingXml,
   parseListPartsResult,
   parseListUploadsResult,
+  parseWholeNumber,
+  parseWireDate,
   parseRestoreHeader,
   parseXml,
   readObjectHeaders,
@@ -28,17 +30,6 @@ export interface CosErrorBody {
   code?: string | undefined;
   message?: string | undefined;
   requestId?: string | undefined;
-}
-
-function int(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
-  return Number(text.trim());
-}
-
-function date(text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const d = new Date(text);
-  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 /** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. @throws never */
@@ -65,7 +56,7 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
   if (type !== undefined) raw.contentType = type;
   const crc = headerValue(headers, "x-cos-hash-crc64ecma");
   if (crc !== undefined) raw.crc64 = crc;
-  const modified = date(headerValue(headers, "last-modified"));
+  const modified = parseWireDate(headerValue(headers, "last-modified"));
   if (modified !== undefined) raw.lastModified = modified;
   raw.storageClass = headerValue(headers, "x-cos-storage-class") ?? "STANDARD";
   const metadata = metadataFromHeaders(headers, "x-cos-meta-");
@@ -140,11 +131,11 @@ export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
 function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
   const key = name(xmlText(c, "Key") ?? "");
   const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : "file" };
-  const size = int(xmlText(c, "Size"));
+  const size = parseWholeNumber(xmlText(c, "Size"));
   if (size !== undefined) raw.size = size;
   const etag = xmlText(c, "ETag");
   if (etag !== undefined) raw.etag = etag;
-  const modified = date(xmlText(c, "LastModified"));
+  const modified = parseWireDate(xmlText(c, "LastModified"));
   if (modified !== undefined) raw.lastModified = modified;
   const storageClass = xmlText(c, "StorageClass");
   if (storageClass !== undefined) raw.storageClass = storageClass;
@@ -166,7 +157,7 @@ export async function parseResultEtag(body: Buffer, expectedRoot: string): Promi
   if (etag !== undefined) out.etag = etag;
   const crc = xmlText(value, "CRC64");
   if (crc !== undefined && crc !== "") out.crc64 = crc;
-  const modified = date(xmlText(value, "LastModified"));
+  const modified = parseWireDate(xmlText(value, "LastModified"));
   if (modified !== undefined) out.lastModified = modified;
   return out;
 }

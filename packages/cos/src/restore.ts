@@ -85,7 +85,7 @@ function checkRestorable(object: RawObject, tier: RestoreTier | undefined): void
 /** COS's answers that say the object is in no archive class, as `ObjectModeInvalid`; any other error as it is. */
 function notArchivedError(e: unknown): unknown {
   if (!isStorageError(e)) return e;
-  const refused = e.statusCode === 405 || /: (InvalidObjectState|OperationNotSupported)\b/.test(e.detail);
+  const refused = e.statusCode === 405 || e.serviceCode === "InvalidObjectState" || e.serviceCode === "OperationNotSupported";
   if (!refused) return e;
   return storageError(ErrorCode.ObjectModeInvalid, `${e.detail}; COS restores ARCHIVE and DEEP_ARCHIVE objects only: this one reads as it is`, restoreContext(e));
 }

@@ -1,6 +1,4 @@
-import { Readable } from "node:stream";
 import {
-  checkRangeResponse,
   ErrorCode,
   fitsXml,
   isMalformedKey,
@@ -8,8 +6,8 @@ import {
   objectHeadersOf,
   responseOverrideQuery,
   runBatchDelete,
-  sliceRange,
-  unrangedRangeRefusal,
+  openedRange,
+  goneIsDone,
   storageError,
   type DriverBody,
   type DriverCallOptions,
@@ -32,7 +30,6 @@ import type { CosClient } from "./client.js";
 import { appendChunk } from "./append.js";
 import { COS_TYPE } from "./config.js";
 import { copyStated, reportCopied, type CosDriverTuning } from "./copy.js";
-import { isMissingBucket } from "./errors.js";
 import { cosFeatures } from "./features.js";
 import { putIfAbsent } from "./if-not-exists.js";
 import { moveObject } from "./move.js";
@@ -93,34 +90,15 @@ export class CosStorageDriver implements StorageDriver {
   /**
    * GET (with Range, and `If-Match` / `If-None-Match` when asked: on every GET of a resumed or
    * concurrent read); 416 past the end reads nothing. A 304 or 412 is an error, never a body; so is a
-   * 416 to a GET that asked no range (`Unexpected`: no COS answer, a proxy's).
-   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `Unexpected` (a 416 without a Range), ...
+   * 416 to a GET that asked no range (`Unexpected`: no COS answer, a proxy's). A 200 to a ranged GET
+   * (Range ignored) is sliced, a 206 must be for the range asked (core `openedRange`).
+   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `Unexpected` (a 416 without a Range),
+   *   `IntegrityMismatch` (a 206 for other bytes), ...
    */
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
     const call = req.getObject(key, range, options, this.client.secure);
     const res = await this.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
-    if (res.status === 416) {
-      await res.discard();
-      // Past the end of a ranged read; without a Range it is no answer of the service's.
-      if (call.headers["range"] === undefined) throw unrangedRangeRefusal(res);
-      return { stream: Readable.from([]) };
-    }
-    const offset = range.offset ?? 0;
-    checkRangeResponse(res, offset, range.size);
-    const object = objectFromHeaders(key, res.status, res.headers);
-    const crc = res.header("x-cos-hash-crc64ecma");
-    let stream = res.stream();
-    if (res.status === 200 && call.headers["range"] !== undefined) {
-      // The server ignored Range (HTTP allows it): cut the range out of the whole object.
-      if (offset >= (object.size ?? 0)) {
-        stream.destroy();
-        return { stream: Readable.from([]), object };
-      }
-      stream = sliceRange(stream, offset, range.size);
-    }
-    const opened: DriverReadResult = { stream, object };
-    if (crc !== undefined) opened.crc64 = crc;
-    return opened;
+    return openedRange(res, range, () => objectFromHeaders(key, res.status, res.headers), "x-cos-hash-crc64ecma");
   }
 
   /**
@@ -142,7 +120,7 @@ export class CosStorageDriver implements StorageDriver {
    */
   async delete(key: string, options: DriverCallOptions): Promise<void> {
     if (key === "") throw storageError(ErrorCode.InvalidArgument, "delete: the empty key is the bucket's root, and that DELETE would delete the bucket: nothing sent");
-    await ignoreMissing(this.client.sendBuffered(req.deleteObject(key), { signal: options.signal }));
+    await goneIsDone(this.client.sendBuffered(req.deleteObject(key), { signal: options.signal }));
   }
 
   /**
@@ -316,12 +294,4 @@ function result(etag: string | undefined, crc64: string | undefined): DriverWrit
   if (etag !== undefined) written.etag = etag;
   if (crc64 !== undefined) written.crc64 = crc64;
   return written;
-}
-
-async function ignoreMissing(p: Promise<unknown>): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    if (!isStorageError(e, ErrorCode.ObjectNotExist) || isMissingBucket(e)) throw e;
-  }
 }

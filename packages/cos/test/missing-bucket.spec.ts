@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import { checkMissingBucketDeletes } from "@stowage/behavior-tests";
-import { newStorager } from "@stowage/core";
+import { isMissingBucket, newStorager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
-import { isMissingBucket } from "../src/errors.js";
 
 let emulator: Emulator;
 beforeAll(async () => {

@@ -145,3 +145,12 @@ describe("object metadata from headers", () => {
     expect(objectSize(200, { "content-length": "10" })).toBe(10);
   });
 });
+
+describe("COS numbers beyond 2^53 - 1 (core parseWholeNumber)", () => {
+  it("leaves out a listed Size no number holds exactly, and keeps one that fits", async () => {
+    const listing = (size: string): Buffer =>
+      Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>b</Name><IsTruncated>false</IsTruncated><Contents><Key>k</Key><Size>${size}</Size></Contents></ListBucketResult>`);
+    expect((await parseListObjects(listing("99999999999999999999"))).items).toEqual([{ key: "k", mode: "file" }]);
+    expect((await parseListObjects(listing("9007199254740991"))).items).toEqual([{ key: "k", mode: "file", size: Number.MAX_SAFE_INTEGER }]);
+  });
+});

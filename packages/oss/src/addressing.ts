@@ -1,5 +1,4 @@
-import { isIP } from "node:net";
-import { agreeingRegion, checkHostLocation, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
+import { agreeingRegion, checkHostLocation, encodeKeyPath, ErrorCode, explicitPort, storageError, unstatedRegionError, usesPathStyle, type Endpoint } from "@stowage/core";
 
 /** The region ali-oss defaults to, used for bucket listing when nothing names one. */
 export const DEFAULT_REGION = "cn-hangzhou";
@@ -84,18 +83,8 @@ export function createdRegion(location: string | undefined, own: string | undefi
   throw unstatedRegionError(region, endpoint.host, "region");
 }
 
-function portOf(endpoint: Endpoint): number | undefined {
-  const fallback = endpoint.protocol === "https" ? 443 : 80;
-  return endpoint.port === fallback ? undefined : endpoint.port;
-}
-
-/** True when the endpoint is addressed path-style: forced, or an IP address / localhost (no virtual hosts there). */
-export function usesPathStyle(config: AddressingConfig): boolean {
-  const host = config.endpoint?.host;
-  if (host === undefined) return false;
-  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
-  return config.forcePathStyle === true || isIP(bare) !== 0 || bare === "localhost";
-}
+/** True when the endpoint is addressed path-style: forced, or an IP address / localhost (no virtual hosts there; core's). */
+export { usesPathStyle };
 
 /**
  * The address of bucket `name`:
@@ -113,7 +102,7 @@ export function bucketAddress(name: string, location: string | undefined, config
     checkHostLocation(region, "OSS region");
     return { protocol: "https", host: `${name}.oss-${region}.aliyuncs.com`, pathPrefix: "" };
   }
-  const port = portOf(endpoint);
+  const port = explicitPort(endpoint);
   const base = { protocol: endpoint.protocol, ...(port === undefined ? {} : { port }) };
   if (usesPathStyle(config)) return { ...base, host: endpoint.host, pathPrefix: `/${encodeURIComponent(name)}` };
   return { ...base, host: `${name}.${endpoint.host}`, pathPrefix: "" };
@@ -130,7 +119,7 @@ export function serviceAddress(location: string | undefined, config: AddressingC
     checkHostLocation(region, "OSS region");
     return { protocol: "https", host: `oss-${region}.aliyuncs.com`, pathPrefix: "" };
   }
-  const port = portOf(endpoint);
+  const port = explicitPort(endpoint);
   return { protocol: endpoint.protocol, host: endpoint.host, ...(port === undefined ? {} : { port }), pathPrefix: "" };
 }
 

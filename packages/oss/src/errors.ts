@@ -1,4 +1,4 @@
-import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { OssErrorBody } from "./responses.js";
 
 /**
@@ -95,7 +95,8 @@ const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
 /**
  * The StorageError for an OSS failure: `code` from {@link OSS_ERROR_CODES} (or
  * the status; a 304 is `Conflict`), message `"<op>: <OSS code>: <OSS message>"` (plus the EC),
- * status and request id (the body's RequestId when the `x-oss-request-id` header is missing).
+ * status and request id (the body's RequestId when the `x-oss-request-id` header is missing), and the
+ * OSS code as `serviceCode` (core `isMissingBucket` reads it).
  * Throttling and internal errors (so a 5xx without a known code, or a short body) are retryable,
  * except a 501 or 505, which no retry can change; a 501 `NotImplemented` is `CapabilityInsufficient`.
  * A 304 or 412 (a condition that did not hold; HEAD answers carry at most `x-oss-err`, a 304
@@ -114,6 +115,7 @@ export function ossError(status: number, body: OssErrorBody | undefined, operati
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
     ...(id ? { requestId: id } : {}),
+    ...(ossCode ? { serviceCode: ossCode } : {}),
     retryable: (code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status),
   });
 }
@@ -122,15 +124,4 @@ export function ossError(status: number, body: OssErrorBody | undefined, operati
 export function ossErrorFromResponse(response: BufferedResponse, body: OssErrorBody | undefined): StorageError {
   const foreign = body === undefined && response.body.length > 0 ? { contentType: response.header("content-type") } : undefined;
   return ossError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId, foreign);
-}
-
-/**
- * True for the error of a request on a bucket that does not exist (`NoSuchBucket`, mapped to
- * `ObjectNotExist` like a missing key). A DELETE of a missing key is a 204, so code that takes
- * `ObjectNotExist` as "already gone" must not take this one: the whole bucket is missing.
- *
- * @throws nothing.
- */
-export function isMissingBucket(e: unknown): boolean {
-  return isStorageError(e, ErrorCode.ObjectNotExist) && e.detail.includes(": NoSuchBucket");
 }

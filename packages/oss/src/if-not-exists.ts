@@ -10,7 +10,7 @@ import {
 } from "@stowage/core";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
-import { isMissingBucket, ossError } from "./errors.js";
+import { ossError } from "./errors.js";
 import { listPartsPage } from "./lister.js";
 import { headObject, putObject } from "./requests.js";
 import { errorDocument, objectFromHeaders } from "./responses.js";
@@ -36,7 +36,7 @@ export async function putIfAbsent(client: OssClient, key: string, body: DriverBo
     const error = await errorDocument(await res.buffer(64 * 1024), res.headers);
     const refused = ossError(res.status, error, call.operation, res.requestId).withContext({ service: OSS_TYPE });
     if (!res.earlierAttemptMayHaveApplied || !isOverwriteRefusal(res.status, error?.code)) throw refused;
-    return judgeRefusedPut(body, () => head(client, key, options), refused);
+    return judgeRefusedPut(body, () => headStored(client, key, options), refused);
   }
   await res.discard();
   const out: DriverWriteResult = {};
@@ -63,7 +63,7 @@ export function completedDespiteRefusal(
   refused: StorageError,
 ): Promise<DriverWriteResult> {
   const listParts = (): Promise<unknown> => listPartsPage(client, key, uploadId, undefined, { signal: options.signal });
-  return judgeRefusedComplete(expected, { listParts, isMissingBucket, head: () => head(client, key, options), completedKind: isMultipartObject }, refused);
+  return judgeRefusedComplete(expected, { listParts, head: () => headStored(client, key, options), completedKind: isMultipartObject }, refused);
 }
 
 /**
@@ -74,11 +74,11 @@ export function completedDespiteRefusal(
  * @throws StorageError `refused`, `Aborted`
  */
 export function copiedDespiteRefusal(client: OssClient, key: string, source: RawObject, options: DriverCallOptions, refused: StorageError): Promise<DriverWriteResult> {
-  return judgeRefusedCopy(source, () => head(client, key, options), refused);
+  return judgeRefusedCopy(source, () => headStored(client, key, options), refused);
 }
 
 /** True for an object a Complete made (`x-oss-object-type: Multipart`), or one whose type is not said. @throws nothing */
-function isMultipartObject(object: RawObject): boolean {
+export function isMultipartObject(object: RawObject): boolean {
   const type = object.system?.["objectType"];
   return type === undefined || String(type).toLowerCase() === "multipart";
 }
@@ -87,7 +87,7 @@ function isMultipartObject(object: RawObject): boolean {
  * The object at `key` as a HeadObject shows it.
  * @throws StorageError as the HEAD fails (`ObjectNotExist`, `Aborted`, ...)
  */
-async function head(client: OssClient, key: string, options: DriverCallOptions): Promise<RawObject> {
+export async function headStored(client: OssClient, key: string, options: DriverCallOptions): Promise<RawObject> {
   const res = await client.sendBuffered(headObject(key), { signal: options.signal });
   return objectFromHeaders(key, res.status, res.headers);
 }

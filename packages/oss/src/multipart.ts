@@ -2,10 +2,10 @@ import {
   checkPartIndex,
   combinePartCrcs,
   copyInRanges,
-  crc64Equal,
   ErrorCode,
   initiateHeaders,
-  isStorageError,
+  goneIsDone,
+  judgeLostComplete,
   planCopyParts,
   runUpload,
   sourceAttributes,
@@ -24,12 +24,12 @@ import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { pinCopySource } from "./copy-source-condition.js";
-import { isMissingBucket, ossError, ossErrorFromResponse } from "./errors.js";
-import { completedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
+import { ossError, ossErrorFromResponse } from "./errors.js";
+import { completedDespiteRefusal, headStored, isMultipartObject, isOverwriteRefusal } from "./if-not-exists.js";
 import { ossLimits } from "./features.js";
 import { listPartsPage } from "./lister.js";
-import { abortMultipart, completeMultipart, headObject, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
-import { errorDocument, objectFromHeaders, parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
+import { abortMultipart, completeMultipart, initiateMultipart, uploadPart, uploadPartCopy } from "./requests.js";
+import { errorDocument, parseErrorBody, parseInitiate, parseResultEtag } from "./responses.js";
 
 /** Size of each part of a multipart copy (OSS allows up to 5 GiB; smaller parts retry cheaply). */
 export const COPY_PART_SIZE = 256 * 1024 * 1024;
@@ -119,9 +119,9 @@ export async function completeUpload(client: OssClient, key: string, uploadId: s
 
 /**
  * A Complete answered 404 (or 409 to `x-oss-forbid-overwrite`): the result of an earlier attempt
- * whose answer was lost when this was a retry, the upload is gone (NoSuchUpload; after a 409, see
- * `completedDespiteRefusal`) and the object is exactly the parts' (see {@link completeUpload}); else
- * the answer's error.
+ * whose answer was lost when this was a retry, the upload is gone (NoSuchUpload, core
+ * `judgeLostComplete`; after a 409, see `completedDespiteRefusal`) and the object is exactly the
+ * parts' (see {@link completeUpload}); else the answer's error.
  * @throws StorageError `ObjectNotExist` (the 404), `Conflict` (the 409), `Aborted`
  */
 async function completedByLostAttempt(
@@ -140,28 +140,12 @@ async function completedByLostAttempt(
     if (!isOverwriteRefusal(res.status, body?.code)) throw error;
     return completedDespiteRefusal(client, key, uploadId, expected, options, error);
   }
-  if (body?.code !== "NoSuchUpload") throw error;
-  let head: BufferedResponse;
-  try {
-    head = await client.sendBuffered(headObject(key), { signal: options.signal });
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.Aborted)) throw e;
-    throw error;
-  }
-  const object = objectFromHeaders(key, head.status, head.headers);
-  const type = object.system?.["objectType"];
-  const multipart = type === undefined || String(type).toLowerCase() === "multipart";
-  if (!multipart || object.crc64 === undefined || !crc64Equal(object.crc64, expected.crc64) || object.size !== expected.size) throw error;
-  return { ...(object.etag !== undefined ? { etag: object.etag } : {}), crc64: object.crc64 };
+  return judgeLostComplete(error, res.earlierAttemptMayHaveApplied, expected, { uploadGoneCode: "NoSuchUpload", head: () => headStored(client, key, options), completedKind: isMultipartObject });
 }
 
-/** AbortMultipartUpload; succeeds when the upload is already gone. @throws StorageError `PermissionDenied`, `Aborted`, ... */
+/** AbortMultipartUpload; succeeds when the upload is already gone (core `goneIsDone`). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted`, ... */
 export async function abortUpload(client: OssClient, key: string, uploadId: string, options: DriverCallOptions): Promise<void> {
-  try {
-    await client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal });
-  } catch (e) {
-    if (!isStorageError(e, ErrorCode.ObjectNotExist) || isMissingBucket(e)) throw e;
-  }
+  await goneIsDone(client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal }));
 }
 
 /**

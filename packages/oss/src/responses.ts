@@ -9,6 +9,8 @@ import {
   parseListingXml,
   parseListPartsResult,
   parseListUploadsResult,
+  parseWholeNumber,
+  parseWireDate,
   parseRestoreHeader,
   parseXml,
   readObjectHeaders,
@@ -31,17 +33,6 @@ export interface OssErrorBody {
   requestId?: string | undefined;
   /** OSS's detailed error code (`0026-00000001`). */
   ec?: string | undefined;
-}
-
-function int(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
-  return Number(text.trim());
-}
-
-function date(text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const d = new Date(text);
-  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 /** Decodes an opaque token that may come url-encoded (`+` stays `+`: tokens are base64). */
@@ -89,13 +80,13 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
   if (md5 !== undefined && status === 200) raw.contentMd5 = md5;
   const crc = headerValue(headers, "x-oss-hash-crc64ecma");
   if (crc !== undefined) raw.crc64 = crc;
-  const modified = date(headerValue(headers, "last-modified"));
+  const modified = parseWireDate(headerValue(headers, "last-modified"));
   if (modified !== undefined) raw.lastModified = modified;
   raw.storageClass = headerValue(headers, "x-oss-storage-class") ?? "Standard";
   const metadata = metadataFromHeaders(headers, "x-oss-meta-");
   if (metadata !== undefined) raw.metadata = metadata;
   if (appendable) {
-    const next = int(headerValue(headers, "x-oss-next-append-position"));
+    const next = parseWholeNumber(headerValue(headers, "x-oss-next-append-position"));
     const offset = next ?? size;
     if (offset !== undefined) raw.appendOffset = offset;
   }
@@ -123,7 +114,7 @@ export function linkFromHeaders(key: string, headers: IncomingHttpHeaders): RawO
   const raw: RawObject = { key, mode: "link", linkTarget: "/" + decodeToken(target) };
   const etag = headerValue(headers, "etag");
   if (etag !== undefined) raw.etag = etag;
-  const modified = date(headerValue(headers, "last-modified"));
+  const modified = parseWireDate(headerValue(headers, "last-modified"));
   if (modified !== undefined) raw.lastModified = modified;
   const storageClass = headerValue(headers, "x-oss-storage-class");
   if (storageClass !== undefined) raw.storageClass = storageClass;
@@ -174,14 +165,14 @@ function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
   const appendable = type?.toLowerCase() === "appendable";
   const link = type?.toLowerCase() === "symlink";
   const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : link ? "link" : appendable ? "append" : "file" };
-  const size = link ? undefined : int(xmlText(c, "Size"));
+  const size = link ? undefined : parseWholeNumber(xmlText(c, "Size"));
   if (size !== undefined) {
     raw.size = size;
     if (appendable) raw.appendOffset = size;
   }
   const etag = xmlText(c, "ETag");
   if (etag !== undefined) raw.etag = etag;
-  const modified = date(xmlText(c, "LastModified"));
+  const modified = parseWireDate(xmlText(c, "LastModified"));
   if (modified !== undefined) raw.lastModified = modified;
   // go-service-oss put <Type> here (go-storage.md §8.3 bug 5); the storage class is <StorageClass>.
   const storageClass = xmlText(c, "StorageClass");
@@ -232,7 +223,7 @@ export async function parseResultEtag(body: Buffer, expectedRoot: string): Promi
   const out: { etag?: string; lastModified?: Date } = {};
   const etag = xmlText(value, "ETag");
   if (etag !== undefined) out.etag = etag;
-  const modified = date(xmlText(value, "LastModified"));
+  const modified = parseWireDate(xmlText(value, "LastModified"));
   if (modified !== undefined) out.lastModified = modified;
   return out;
 }

@@ -95,7 +95,7 @@ function checkRestorable(object: RawObject, days: number, tier: RestoreTier | un
 
 /** OSS's answers that say the object is in no archive class, as `ObjectModeInvalid`; any other error as it is. */
 function notArchivedError(e: unknown): unknown {
-  if (!isStorageError(e) || !/: (OperationNotSupported|InvalidObjectState)\b/.test(e.detail)) return e;
+  if (!isStorageError(e) || (e.serviceCode !== "OperationNotSupported" && e.serviceCode !== "InvalidObjectState")) return e;
   return storageError(ErrorCode.ObjectModeInvalid, `${e.detail}; OSS restores Archive, ColdArchive and DeepColdArchive objects only: this one reads as it is`, restoreContext(e));
 }
 

@@ -1,6 +1,4 @@
-import { Readable } from "node:stream";
 import {
-  checkRangeResponse,
   ErrorCode,
   fitsXml,
   isMalformedKey,
@@ -8,8 +6,8 @@ import {
   objectHeadersOf,
   responseOverrideQuery,
   runBatchDelete,
-  sliceRange,
-  unrangedRangeRefusal,
+  openedRange,
+  goneIsDone,
   storageError,
   withoutEtagConditions,
   type DriverBody,
@@ -33,7 +31,6 @@ import { appendChunk } from "./append.js";
 import { deleteBatch } from "./batch-delete.js";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
-import { isMissingBucket } from "./errors.js";
 import { ossFeatures } from "./features.js";
 import { putIfAbsent } from "./if-not-exists.js";
 import { createSymlink, statObject } from "./links.js";
@@ -88,33 +85,14 @@ export class OssStorageDriver implements StorageDriver {
    * GetObject, with a standard Range when asked, and `If-Match` / `If-None-Match` when asked (on every GET
    * of a resumed or concurrent read; through a link, they are its target's); 416 (past the end) reads nothing.
    * A 304 or 412 is an error, never a body; so is a 416 to a GET that asked no range (`Unexpected`: no OSS answer, a proxy's).
-   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `Unexpected` (a 416 without a Range), ...
+   * A 200 to a ranged GET (Range ignored) is sliced, a 206 must be for the range asked (core `openedRange`).
+   * @throws StorageError `ObjectNotExist`, `Conflict` (412, or 304 not modified: a condition did not hold), `Unexpected` (a 416 without a Range),
+   *   `IntegrityMismatch` (a 206 for other bytes), ...
    */
   async read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult> {
     const call = req.getObject(key, range, true, options);
     const res = await this.client.send(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 416 });
-    if (res.status === 416) {
-      await res.discard();
-      // Past the end of a ranged read; without a Range it is no answer of the service's.
-      if (call.headers["range"] === undefined) throw unrangedRangeRefusal(res);
-      return { stream: Readable.from([]) };
-    }
-    const offset = range.offset ?? 0;
-    checkRangeResponse(res, offset, range.size);
-    const object = objectFromHeaders(key, res.status, res.headers);
-    const crc = res.header("x-oss-hash-crc64ecma");
-    let stream = res.stream();
-    if (res.status === 200 && call.headers["range"] !== undefined) {
-      // The whole object came back for a range: cut the range out of it.
-      if (offset >= (object.size ?? 0)) {
-        stream.destroy();
-        return { stream: Readable.from([]), object };
-      }
-      stream = sliceRange(stream, offset, range.size);
-    }
-    const opened: DriverReadResult = { stream, object };
-    if (crc !== undefined) opened.crc64 = crc;
-    return opened;
+    return openedRange(res, range, () => objectFromHeaders(key, res.status, res.headers), "x-oss-hash-crc64ecma");
   }
 
   /**
@@ -135,11 +113,7 @@ export class OssStorageDriver implements StorageDriver {
    */
   async delete(key: string, options: DriverCallOptions): Promise<void> {
     if (key === "") throw storageError(ErrorCode.InvalidArgument, "delete: the empty key is the bucket's root, and that DELETE would delete the bucket: nothing sent");
-    try {
-      await this.client.sendBuffered(req.deleteObject(key), { signal: options.signal });
-    } catch (e) {
-      if (!isStorageError(e, ErrorCode.ObjectNotExist) || isMissingBucket(e)) throw e;
-    }
+    await goneIsDone(this.client.sendBuffered(req.deleteObject(key), { signal: options.signal }));
   }
 
   /**

@@ -209,3 +209,11 @@ describe("object metadata from headers", () => {
     expect(objectFromHeaders("k", 206, { ...headers, "content-range": "bytes 0-9/1024" }).contentMd5).toBeUndefined();
   });
 });
+
+describe("OSS numbers beyond 2^53 - 1 (core parseWholeNumber)", () => {
+  it("takes no next append position no number holds exactly (the size instead), and keeps one that fits", () => {
+    const appendable = (next: string) => objectFromHeaders("a", 200, { "x-oss-object-type": "Appendable", "content-length": "5", "x-oss-next-append-position": next });
+    expect(appendable("99999999999999999999").appendOffset).toBe(5);
+    expect(appendable("7").appendOffset).toBe(7);
+  });
+});

@@ -1,5 +1,4 @@
-import { isIP } from "node:net";
-import { agreeingRegion, checkHostLocation, encodeKeyPath, ErrorCode, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
+import { agreeingRegion, checkHostLocation, encodeKeyPath, ErrorCode, explicitPort, isBareHost, storageError, unstatedRegionError, type Endpoint } from "@stowage/core";
 
 /** QingStor's public domain: zones live at `<zone>.qingstor.com`, bucket listing at `qingstor.com`. */
 export const QINGSTOR_DOMAIN = "qingstor.com";
@@ -12,15 +11,12 @@ export interface QingStorAddress {
 }
 
 function fromEndpoint(endpoint: Endpoint, host: string): QingStorAddress {
-  const fallback = endpoint.protocol === "https" ? 443 : 80;
-  return { protocol: endpoint.protocol, host, ...(endpoint.port === fallback ? {} : { port: endpoint.port }) };
+  const port = explicitPort(endpoint);
+  return { protocol: endpoint.protocol, host, ...(port === undefined ? {} : { port }) };
 }
 
-/** True for an IP address or `localhost` (no zone label can go in front of those). */
-export function isBareHost(host: string): boolean {
-  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
-  return isIP(bare) !== 0 || bare === "localhost";
-}
+/** True for an IP address or `localhost` (no zone label can go in front of those; core's). */
+export { isBareHost };
 
 /**
  * The host of zone `location`:

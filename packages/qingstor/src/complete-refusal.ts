@@ -1,4 +1,4 @@
-import { ErrorCode, contextOf, isStorageError, storageError, type DriverCallOptions, type Part, type StorageError } from "@stowage/core";
+import { ErrorCode, contextOf, isStorageError, sameEtag, storageError, type DriverCallOptions, type Part, type StorageError } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { listPartsPage } from "./lister.js";
 
@@ -12,12 +12,7 @@ const MAX_PAGES = 11;
  * @throws nothing.
  */
 export function isInvalidArgumentAnswer(e: unknown): e is StorageError {
-  return isStorageError(e, ErrorCode.InvalidArgument) && e.statusCode === 400 && e.detail.includes(": invalid_argument");
-}
-
-/** An ETag without quotes, lower-case, for comparing. */
-function bareEtag(etag: string): string {
-  return etag.trim().replace(/^"(.*)"$/, "$1").toLowerCase();
+  return isStorageError(e, ErrorCode.InvalidArgument) && e.statusCode === 400 && e.serviceCode === "invalid_argument";
 }
 
 /**
@@ -45,7 +40,7 @@ export async function completeRefusal(client: QingStorClient, key: string, uploa
   }
   for (const p of parts) {
     const have = uploaded.get(p.index);
-    const unlike = have === undefined ? "was not uploaded to this upload" : p.size !== have.size || (p.etag !== "" && bareEtag(p.etag) !== bareEtag(have.etag)) ? `is not the uploaded part (etag ${have.etag}, size ${have.size})` : undefined;
+    const unlike = have === undefined ? "was not uploaded to this upload" : p.size !== have.size || (p.etag !== "" && !sameEtag(p.etag, have.etag)) ? `is not the uploaded part (etag ${have.etag}, size ${have.size})` : undefined;
     if (unlike !== undefined) {
       return storageError(ErrorCode.Conflict, `complete_multipart_upload: part ${p.index} ${unlike}; nothing was completed, the upload is kept`, { ...contextOf(error), cause: error });
     }

@@ -1,6 +1,5 @@
-import { copySourceChangedError, ErrorCode, isStorageError, sameEtag, type DriverCallOptions } from "@stowage/core";
+import { copySourceChangedError, ErrorCode, isMissingBucket, isStorageError, sameEtag, type DriverCallOptions } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
-import { isMissingBucket } from "./errors.js";
 import { headObject } from "./requests.js";
 import { objectFromHeaders } from "./responses.js";
 

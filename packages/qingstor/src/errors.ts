@@ -1,4 +1,4 @@
-import { bareStatusHint, ErrorCode, foreignBodyHint, errorCodeForStatus, sseCContext as coreSseCContext, type SseCContext, isStorageError, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, foreignBodyHint, errorCodeForStatus, sseCContext as coreSseCContext, type SseCContext, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { QsErrorBody } from "./responses.js";
 
 /**
@@ -75,7 +75,8 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
 /**
  * The StorageError for a QingStor failure: `code` from {@link QINGSTOR_ERROR_CODES}
  * (or the status; a 304 is `Conflict`, a 501 `CapabilityInsufficient`), message `"<op>: <QingStor code>: <message>"`, status
- * and request id (the body's `request_id` when the `X-QS-Request-ID` header is missing). A 304
+ * and request id (the body's `request_id` when the `X-QS-Request-ID` header is missing), and the
+ * QingStor code as `serviceCode` (core `isMissingBucket` reads it). A 304
  * or 412 (a condition that did not hold; HEAD answers and 304s have no body) is `Conflict`, not retryable.
  * Throttling and internal errors are retryable, except a 501 or 505, which no retry can change.
  * `sseC` (from `sseCContext`) makes a body-less 400 or 403 name the SSE-C customer key: one the
@@ -101,6 +102,7 @@ export function qingstorError(
   return storageError(code, `${operation}: ${what}`, {
     statusCode: status,
     ...(id ? { requestId: id } : {}),
+    ...(qsCode ? { serviceCode: qsCode } : {}),
     retryable: (code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status),
   });
 }
@@ -109,15 +111,4 @@ export function qingstorError(
 export function qingstorErrorFromResponse(response: BufferedResponse, body: QsErrorBody | undefined): StorageError {
   const foreign = body === undefined && response.body.length > 0 ? { contentType: response.header("content-type") } : undefined;
   return qingstorError(response.status, body, response.request.operation ?? response.request.method.toLowerCase(), response.requestId, sseCContext(response.request), foreign);
-}
-
-/**
- * True for the error of a request on a bucket that does not exist (`bucket_not_exists`, mapped to
- * `ObjectNotExist` like a missing key). A DELETE of a missing key is a 204, so code that takes
- * `ObjectNotExist` as "already gone" must not take this one: the whole bucket is missing.
- *
- * @throws nothing.
- */
-export function isMissingBucket(e: unknown): boolean {
-  return isStorageError(e, ErrorCode.ObjectNotExist) && e.detail.includes(": bucket_not_exists");
 }

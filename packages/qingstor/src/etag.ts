@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { combinePartCrcs, ErrorCode, storageError, type Part, type StorageError } from "@stowage/core";
+import { bareEtag, combinePartCrcs, ErrorCode, storageError, type Part, type StorageError } from "@stowage/core";
 
 /** The `InvalidArgument` error for a bad argument of the helpers here. */
 function invalid(message: string): StorageError {
@@ -19,8 +19,8 @@ function kindOf(value: unknown): string {
  */
 export function plainMd5(etag: string | undefined): string | undefined {
   if (typeof etag !== "string") return undefined;
-  const bare = etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
-  return /^[0-9a-fA-F]{32}$/.test(bare) ? bare.toLowerCase() : undefined;
+  const bare = bareEtag(etag);
+  return /^[0-9a-f]{32}$/.test(bare) ? bare : undefined;
 }
 
 /** Hex form of a base64 Content-MD5. */
@@ -91,7 +91,7 @@ export function crc64Etag(crc64: string, parts: number): string {
  */
 export function crc64OfEtag(etag: string | undefined): string | undefined {
   if (typeof etag !== "string") return undefined;
-  const bare = etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1").toLowerCase();
+  const bare = bareEtag(etag);
   const m = /^([0-9a-f]{16})([0-9a-f]{16})-([1-9]\d{0,4})$/.exec(bare);
   if (m === null) return undefined;
   const parts = Number(m[3]);

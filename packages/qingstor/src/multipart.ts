@@ -3,7 +3,8 @@ import {
   copyInRanges,
   copySourceChanged,
   ErrorCode,
-  isStorageError,
+  goneIsDone,
+  judgeLostComplete,
   planCopyParts,
   runUpload,
   storageError,
@@ -18,7 +19,7 @@ import {
 import { sourceHeader } from "./addressing.js";
 import { expectJson, type QingStorClient } from "./client.js";
 import { QINGSTOR_STORAGE_CLASSES, QINGSTOR_TYPE } from "./config.js";
-import { isMissingBucket, qingstorErrorFromResponse } from "./errors.js";
+import { qingstorErrorFromResponse } from "./errors.js";
 import { completeRefusal, isInvalidArgumentAnswer } from "./complete-refusal.js";
 import { replacesAttributes } from "./copy-attributes.js";
 import { checkSourceUnchanged } from "./copy-pin.js";
@@ -120,7 +121,8 @@ export async function completeUpload(
 
 /**
  * A Complete answered 404 stands unless this was a retry, the upload is gone (upload_not_exists)
- * and the object has the ETag the Complete sent and the parts' total size (see {@link completeUpload}).
+ * and the object is a file with the ETag the Complete sent and the parts' total size (core
+ * `judgeLostComplete`; see {@link completeUpload}).
  * @throws StorageError `ObjectNotExist` (the 404), `Aborted`
  */
 async function confirmLostComplete(
@@ -131,33 +133,18 @@ async function confirmLostComplete(
   res: BufferedResponse,
   options: DriverCallOptions,
 ): Promise<void> {
-  const body = parseErrorBody(res.body);
-  const error = qingstorErrorFromResponse(res, body).withContext({ service: QINGSTOR_TYPE });
-  if (!res.earlierAttemptMayHaveApplied || body?.code !== "upload_not_exists" || etag === undefined) throw error;
-  let head: BufferedResponse;
-  try {
-    head = await client.sendBuffered(headObject(key, withoutEtagConditions(options), client.secure), { signal: options.signal });
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.Aborted)) throw e;
-    throw error;
-  }
-  const object = objectFromHeaders(key, head.status, head.headers);
-  const size = parts.reduce((n, p) => n + p.size, 0);
-  if (object.mode !== "file" || bareEtag(object.etag) !== bareEtag(etag) || object.size !== size) throw error;
+  const error = qingstorErrorFromResponse(res, parseErrorBody(res.body)).withContext({ service: QINGSTOR_TYPE });
+  const expected = etag === undefined ? undefined : { size: parts.reduce((n, p) => n + p.size, 0), etag };
+  const head = async (): Promise<RawObject> => {
+    const answer = await client.sendBuffered(headObject(key, withoutEtagConditions(options), client.secure), { signal: options.signal });
+    return objectFromHeaders(key, answer.status, answer.headers);
+  };
+  await judgeLostComplete(error, res.earlierAttemptMayHaveApplied, expected, { uploadGoneCode: "upload_not_exists", head, completedKind: (o) => o.mode === "file" });
 }
 
-/** An ETag without quotes, lower-case, for comparing. */
-function bareEtag(etag: string | undefined): string | undefined {
-  return etag?.trim().replace(/^"(.*)"$/, "$1").toLowerCase();
-}
-
-/** AbortMultipartUpload; succeeds when the upload is already gone. */
+/** AbortMultipartUpload; succeeds when the upload is already gone (core `goneIsDone`). @throws StorageError `ObjectNotExist` (no bucket), `PermissionDenied`, `Aborted`, ... */
 export async function abortUpload(client: QingStorClient, key: string, uploadId: string, options: DriverCallOptions): Promise<void> {
-  try {
-    await client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal });
-  } catch (e) {
-    if (!isStorageError(e, ErrorCode.ObjectNotExist) || isMissingBucket(e)) throw e;
-  }
+  await goneIsDone(client.sendBuffered(abortMultipart(key, uploadId), { signal: options.signal }));
 }
 
 /**

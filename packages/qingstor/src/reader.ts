@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { checkRangeResponse, withoutEtagConditions, ErrorCode, isStorageError, sliceRange, unrangedRangeRefusal, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
+import { askedRange, ErrorCode, isStorageError, pastTheEnd, rangeBody, withoutEtagConditions, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { plainMd5 } from "./etag.js";
 import { followLinks, type LinkHop } from "./links.js";
@@ -57,10 +57,8 @@ async function readOnce(ctx: ReadContext, key: string, range: { offset?: number;
     if (target === undefined) throw e;
     return { follow: target };
   }
-  if (res.status === 416) {
-    await res.discard();
-    // Past the end of a ranged read (or a zero-byte link); without a Range it is no answer of QingStor's.
-    if (call.headers["range"] === undefined) throw unrangedRangeRefusal(res);
+  // Past the end of a ranged read (or a zero-byte link); without a Range it is no answer of QingStor's.
+  if (await pastTheEnd(res)) {
     const target = await linkTargetAt(ctx, key, options);
     return target === undefined ? { stream: Readable.from([]) } : { follow: target };
   }
@@ -69,19 +67,10 @@ async function readOnce(ctx: ReadContext, key: string, range: { offset?: number;
     await res.discard();
     return { follow: target };
   }
-  checkRangeResponse(res, range.offset ?? 0, range.size);
-  const object = objectFromHeaders(key, res.status, res.headers);
-  let stream: Readable = res.stream();
-  const ranged = call.headers["range"] !== undefined;
-  if (res.status === 200 && ranged) {
-    // The server ignored Range (HTTP allows it): cut the range out of the whole object.
-    const offset = range.offset ?? 0;
-    if (offset >= (object.size ?? 0)) {
-      stream.destroy();
-      return { stream: Readable.from([]), object };
-    }
-    stream = sliceRange(stream, offset, range.size);
-  }
+  // A 206 must be for the range asked; a 200 (Range ignored) is cut down to it.
+  const { stream, object, past } = rangeBody(res, range, () => objectFromHeaders(key, res.status, res.headers));
+  if (past) return { stream, object };
+  const ranged = askedRange(res);
   const md5 = plainMd5(object.etag);
   const encrypted = usesSseC(options) || object.system?.["encryptionCustomerAlgorithm"] !== undefined;
   const whole = ranged ? coversWholeObject(res.status, res.header("content-range"), range, object.size) : res.status === 200;

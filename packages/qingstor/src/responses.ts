@@ -6,6 +6,8 @@ import {
   headerValue,
   metadataFromHeaders,
   objectSizeFromHeaders,
+  parseWholeNumber,
+  parseWireDate,
   readObjectHeaders,
   storageError,
   truncatedWithoutMarker,
@@ -26,20 +28,8 @@ export interface QsErrorBody {
 
 type Json = Record<string, unknown>;
 
-function int(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-  if (typeof value !== "string" || !/^\d+$/.test(value.trim())) return undefined;
-  return Number(value.trim());
-}
-
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-function date(value: unknown): Date | undefined {
-  if (typeof value !== "string" && typeof value !== "number") return undefined;
-  const d = typeof value === "number" ? new Date(value * 1000) : new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 function array(value: unknown): unknown[] {
@@ -101,14 +91,14 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
   if (crc64 !== undefined) raw.crc64 = crc64;
   const contentType = headerValue(headers, "content-type");
   if (contentType !== undefined) raw.contentType = contentType;
-  const modified = date(headerValue(headers, "last-modified"));
+  const modified = parseWireDate(headerValue(headers, "last-modified"));
   if (modified !== undefined) raw.lastModified = modified;
   raw.storageClass = headerValue(headers, "x-qs-storage-class") ?? "STANDARD";
   const metadata = metadataFromHeaders(headers, "x-qs-meta-");
   if (metadata !== undefined) raw.metadata = metadata;
   readObjectHeaders(headers, raw);
   if (appendable) {
-    const next = int(headerValue(headers, "x-qs-next-append-position"));
+    const next = parseWholeNumber(headerValue(headers, "x-qs-next-append-position"));
     const offset = next ?? size;
     if (offset !== undefined) raw.appendOffset = offset;
   }
@@ -132,14 +122,14 @@ function listedObject(k: Json, links: boolean): RawObject {
   const type = str(k["mime_type"]);
   const link = links && !key.endsWith("/") && isLinkContentType(type);
   const raw: RawObject = { key, mode: key.endsWith("/") ? "dir" : link ? "link" : "file" };
-  const size = link ? undefined : int(k["size"]);
+  const size = link ? undefined : parseWholeNumber(k["size"]);
   if (size !== undefined) raw.size = size;
   const etag = str(k["etag"]);
   if (etag !== undefined && etag !== "") raw.etag = etag;
   const crc64 = raw.mode === "file" ? crc64OfEtag(etag) : undefined;
   if (crc64 !== undefined) raw.crc64 = crc64;
   if (type !== undefined && type !== "" && !link) raw.contentType = type;
-  const modified = date(k["modified"]) ?? date(k["created"]);
+  const modified = parseWireDate(k["modified"]) ?? parseWireDate(k["created"]);
   if (modified !== undefined) raw.lastModified = modified;
   const storageClass = str(k["storage_class"]);
   if (storageClass !== undefined && storageClass !== "") raw.storageClass = storageClass;
@@ -190,15 +180,15 @@ export function parseInitiate(body: Buffer): string | undefined {
  */
 export function parseListParts(body: Buffer): Part[] {
   const doc = listingJson(parseJson(body), "list_multipart", ["object_parts"]);
-  if (!Array.isArray(doc["object_parts"]) && int(doc["count"]) === undefined) throw notAListing("list_multipart", "neither object_parts nor count");
+  if (!Array.isArray(doc["object_parts"]) && parseWholeNumber(doc["count"]) === undefined) throw notAListing("list_multipart", "neither object_parts nor count");
   const parts: Part[] = [];
   for (const p of array(doc["object_parts"])) {
     if (p === null || typeof p !== "object") continue;
     const o = p as Json;
-    const index = int(o["part_number"]);
+    const index = parseWholeNumber(o["part_number"]);
     if (index === undefined) continue;
-    const part: Part = { index, size: int(o["size"]) ?? 0, etag: str(o["etag"]) ?? "" };
-    const created = date(o["created"]);
+    const part: Part = { index, size: parseWholeNumber(o["size"]) ?? 0, etag: str(o["etag"]) ?? "" };
+    const created = parseWireDate(o["created"]);
     if (created !== undefined) part.lastModified = created;
     parts.push(part);
   }
@@ -221,7 +211,7 @@ export function parseListUploads(body: Buffer): { items: RawObject[]; next?: { k
     if (u === null || typeof u !== "object") continue;
     const o = u as Json;
     const raw: RawObject = { key: str(o["key"]) ?? "", mode: "part", multipartId: str(o["upload_id"]) ?? "" };
-    const created = date(o["created"]);
+    const created = parseWireDate(o["created"]);
     if (created !== undefined) raw.lastModified = created;
     const storageClass = str(o["storage_class"]);
     if (storageClass !== undefined && storageClass !== "") raw.storageClass = storageClass;
@@ -268,12 +258,12 @@ export function parseDeleteErrors(body: Buffer): Array<{ key: string; code: stri
  */
 export function parseListBuckets(body: Buffer): { items: { name: string; location?: string }[]; count: number | undefined } {
   const doc = listingJson(parseJson(body), "list_buckets", ["buckets"]);
-  if (!Array.isArray(doc["buckets"]) && int(doc["count"]) === undefined) throw notAListing("list_buckets", "neither buckets nor count");
+  if (!Array.isArray(doc["buckets"]) && parseWholeNumber(doc["count"]) === undefined) throw notAListing("list_buckets", "neither buckets nor count");
   const items = array(doc["buckets"])
     .filter((b): b is Json => b !== null && typeof b === "object")
     .map((b) => {
       const location = str(b["location"]);
       return { name: str(b["name"]) ?? "", ...(location ? { location } : {}) };
     });
-  return { items, count: int(doc["count"]) };
+  return { items, count: parseWholeNumber(doc["count"]) };
 }

@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  goneIsDone,
   isStorageError,
   removeStoredWrong,
   runBatchDelete,
@@ -29,7 +30,6 @@ import { appendChunk } from "./append.js";
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
 import { objectFromHeaders } from "./responses.js";
-import { isMissingBucket } from "./errors.js";
 import { moveObject } from "./move.js";
 import { withoutObjectHeaders } from "./object-headers.js";
 import { presignCall } from "./presigner.js";
@@ -126,11 +126,7 @@ export class QingStorStorageDriver implements StorageDriver {
    */
   async delete(key: string, options: DriverCallOptions): Promise<void> {
     if (key === "") throw storageError(ErrorCode.InvalidArgument, "delete: the empty key is the bucket's root, and that DELETE would delete the bucket: nothing sent");
-    try {
-      await this.client.sendBuffered(req.deleteObject(key), { signal: options.signal });
-    } catch (e) {
-      if (!isStorageError(e, ErrorCode.ObjectNotExist) || isMissingBucket(e)) throw e;
-    }
+    await goneIsDone(this.client.sendBuffered(req.deleteObject(key), { signal: options.signal }));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { DriverCallOptions, RawObject } from "@stowage/core";
+import { sameEtag, type DriverCallOptions, type RawObject } from "@stowage/core";
 
 /** What {@link reportStored} knows of the object a call stored. */
 export interface StoredObject {
@@ -6,11 +6,6 @@ export interface StoredObject {
   size?: number | undefined;
   /** The ETag the service answered the call with, to check a HEAD finds that object. */
   etag?: string | undefined;
-}
-
-/** An ETag without `W/` and quotes, lower-case, for comparing. */
-function bareEtag(etag: string): string {
-  return etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1").toLowerCase();
 }
 
 /**
@@ -35,7 +30,7 @@ export async function reportStored(
   if (size === undefined) {
     const object = await stat(key, statOptions).catch(() => undefined);
     if (object === undefined || object.size === undefined) return;
-    if (stored.etag !== undefined && object.etag !== undefined && bareEtag(stored.etag) !== bareEtag(object.etag)) return;
+    if (stored.etag !== undefined && object.etag !== undefined && !sameEtag(stored.etag, object.etag)) return;
     size = object.size;
   }
   listener({ bytes: size, total: size });

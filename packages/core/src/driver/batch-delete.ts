@@ -110,5 +110,6 @@ function withOutcome(e: unknown, batch: BatchOutcome): StorageError {
     retryable: error.retryable,
     batch,
     ...contextOf(error, true),
+    ...(error.serviceCode === undefined ? {} : { serviceCode: error.serviceCode }),
   });
 }

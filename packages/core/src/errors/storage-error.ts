@@ -14,6 +14,12 @@ export interface StorageErrorContext {
   statusCode?: number;
   /** The service's request id, when it sent one. */
   requestId?: string;
+  /**
+   * The service's own code word for the failure (`NoSuchBucket`, `upload_not_exists`...), when its
+   * answer named one. Only a code word is kept (letters, digits, `_`, `.`, `-`; at most 64
+   * characters): anything else is dropped, so it never carries a message, a key or a secret.
+   */
+  serviceCode?: string;
   /** Overrides the retryable default of the code. */
   retryable?: boolean;
 }
@@ -40,6 +46,8 @@ export class StorageError extends Error {
   readonly path: string | readonly string[] | undefined;
   readonly statusCode: number | undefined;
   readonly requestId: string | undefined;
+  /** The service's own code word for the failure, when its answer named one (see {@link StorageErrorContext.serviceCode}). */
+  readonly serviceCode: string | undefined;
   readonly retryable: boolean;
   /** The message without the context suffix. */
   readonly detail: string;
@@ -59,6 +67,7 @@ export class StorageError extends Error {
     this.path = init.path;
     this.statusCode = init.statusCode;
     this.requestId = init.requestId;
+    this.serviceCode = codeWord(init.serviceCode);
     this.retryable = init.retryable ?? RETRYABLE_CODES.has(init.code);
     this.batch = init.batch;
   }
@@ -77,6 +86,7 @@ export class StorageError extends Error {
       path: this.path ?? ctx.path,
       statusCode: this.statusCode ?? ctx.statusCode,
       requestId: this.requestId ?? ctx.requestId,
+      serviceCode: this.serviceCode ?? ctx.serviceCode,
       retryable: this.retryable,
       ...(this.batch === undefined ? {} : { batch: this.batch }),
     });
@@ -96,6 +106,7 @@ export class StorageError extends Error {
       path: this.path,
       statusCode: this.statusCode,
       requestId: this.requestId,
+      ...(this.serviceCode === undefined ? {} : { serviceCode: this.serviceCode }),
       retryable: this.retryable,
       ...(batch === undefined ? {} : { batch: { failed: batch.failed.length, deleted: batch.deleted.length, notAttempted: batch.notAttempted.length } }),
     };
@@ -110,6 +121,14 @@ function formatMessage(code: ErrorCode, detail: string, ctx: StorageErrorContext
   if (ctx.statusCode !== undefined) parts.push(`status=${ctx.statusCode}`);
   if (ctx.requestId) parts.push(`requestId=${ctx.requestId}`);
   return parts.length ? `${code}: ${detail} (${parts.join(", ")})` : `${code}: ${detail}`;
+}
+
+/** A service's code word: letters, digits, `_`, `.`, `-`, starting with a letter or digit, 1 to 64 characters. */
+const CODE_WORD = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** `code` when it is a service's code word (see {@link CODE_WORD}), else undefined: nothing else is kept. */
+function codeWord(code: unknown): string | undefined {
+  return typeof code === "string" && CODE_WORD.test(code) ? code : undefined;
 }
 
 /** Paths a message shows of a call over many (deleteMany); the `path` field keeps them all. */

@@ -2,6 +2,7 @@ import xml2js from "xml2js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { wrongType } from "../errors/wrong-type.js";
+import { parseWholeNumber, parseWireDate } from "./wire-values.js";
 import { readXml } from "./xml-reader.js";
 
 /** A parsed XML element: text, or an object of child elements (a repeated child is an array). */
@@ -53,18 +54,14 @@ export function xmlText(node: XmlValue | undefined, name: string): string | unde
   return typeof first === "string" ? first : undefined;
 }
 
-/** The text of child `name` as a whole number (`undefined` when absent or not digits only). @throws never */
+/** The text of child `name` as a whole number (`undefined` when absent, not digits only, or above 2^53 − 1: see `parseWholeNumber`). @throws never */
 export function xmlInt(node: XmlValue | undefined, name: string): number | undefined {
-  const text = xmlText(node, name)?.trim();
-  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+  return parseWholeNumber(xmlText(node, name));
 }
 
 /** The text of child `name` as a date (`undefined` when absent or not a date). @throws never */
 export function xmlDate(node: XmlValue | undefined, name: string): Date | undefined {
-  const text = xmlText(node, name);
-  if (text === undefined) return undefined;
-  const d = new Date(text);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  return parseWireDate(xmlText(node, name));
 }
 
 /** A value to render with {@link buildXml}: text, numbers, nested elements, arrays for repeated elements. */

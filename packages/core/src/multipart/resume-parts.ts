@@ -3,6 +3,7 @@ import { storageError } from "../errors/storage-error.js";
 import { crc64Equal } from "../integrity/crc64.js";
 import type { PartHashes } from "../integrity/hash-pool.js";
 import { raceAbort } from "../io/abort.js";
+import { bareEtag } from "../object/etag.js";
 import type { Part } from "../object/object-info.js";
 
 // How a resumed multipart upload (see uploadMultipart) decides which of the parts the service
@@ -38,11 +39,7 @@ export function takenAsStored(have: Part | undefined, index: number, partSize: n
 export function alreadyStored(have: Part, size: number, hashes: PartHashes): boolean {
   if (have.size !== size) return false;
   if (have.crc64 !== undefined) return crc64Equal(have.crc64, hashes.crc64);
-  if (have.etag && hashes.md5 !== undefined) return unquote(have.etag).toLowerCase() === Buffer.from(hashes.md5, "base64").toString("hex");
+  if (have.etag && hashes.md5 !== undefined) return bareEtag(have.etag) === Buffer.from(hashes.md5, "base64").toString("hex");
   return false;
-}
-
-function unquote(etag: string): string {
-  return etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
 }
 
