@@ -101,8 +101,8 @@ function coversWholeObject(status: number, contentRange: string | undefined, ran
  * True when the GET said the object is a normal one (a single PUT, or a copy of one), whose
  * plain-MD5 ETag is the MD5 of its bytes; an appendable object's ETag is not. QingStor documents
  * `x-qs-object-type` for HEAD only: a GET without it is not checked against its ETag (asking a
- * HEAD while the GET's body waits would hold two connections per read, and could deadlock at
- * `max_connections`), so such a read is checked by its length only.
+ * HEAD while the GET's body waits would cost a second connection and a round trip per read), so
+ * such a read is checked by its length only.
  */
 function isNormalObject(object: RawObject): boolean {
   const type = object.system?.["objectType"];
