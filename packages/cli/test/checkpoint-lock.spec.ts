@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { spawn } from "node:child_process";
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { pipeline, Transform, type Readable } from "node:stream";
@@ -17,6 +17,7 @@ import { main } from "../src/index.js";
 import { registerBundledDrivers } from "../src/drivers.js";
 import { Locations } from "../src/locations.js";
 import { Checkpoint } from "../src/transfer/checkpoint.js";
+import { OTHER_HOST_STALE_MS } from "../src/transfer/checkpoint-lock.js";
 import { copyObject, type CopyEnv } from "../src/transfer/copy-object.js";
 import { TRANSFER_DEFAULTS } from "../src/transfer/settings.js";
 import { newStats } from "../src/transfer/stats.js";
@@ -91,6 +92,23 @@ describe("the checkpoint's lock", () => {
     const r = await run(["cp", "--checkpoint", checkpoint, ...FLAGS, "stale.bin", "memory://lock-stale/stale.bin"]);
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain("in use by another run");
+    expect([await exists(checkpoint), await exists(`${checkpoint}.lock`)]).toEqual([false, false]);
+  });
+
+  it("another host's lock is live while touched and stale once untouched for 10 minutes", async () => {
+    await writeFile(join(work, "far.bin"), bytes(3 * MiB, 4));
+    const checkpoint = join(work, "far.ckpt");
+    const lock = JSON.stringify({ pid: 1, host: `${hostname()}-elsewhere` });
+    await writeFile(`${checkpoint}.lock`, lock);
+    const fresh = await run(["cp", "--checkpoint", checkpoint, ...FLAGS, "far.bin", "memory://lock-far/a.bin"]);
+    expect(fresh.code).toBe(0);
+    expect(fresh.stderr).toContain("is in use by another run (pid 1 on ");
+    expect(await readFile(`${checkpoint}.lock`, "utf8")).toBe(lock);
+    const old = new Date(Date.now() - OTHER_HOST_STALE_MS - 60_000);
+    await utimes(`${checkpoint}.lock`, old, old);
+    const stale = await run(["cp", "--checkpoint", checkpoint, ...FLAGS, "far.bin", "memory://lock-far/b.bin"]);
+    expect(stale.code).toBe(0);
+    expect(stale.stderr).not.toContain("in use by another run");
     expect([await exists(checkpoint), await exists(`${checkpoint}.lock`)]).toEqual([false, false]);
   });
 

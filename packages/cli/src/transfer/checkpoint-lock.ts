@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { link, lstat, mkdir, open, readFile, unlink, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, open, readFile, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { Checkpoint } from "./checkpoint.js";
@@ -9,7 +9,9 @@ import { Checkpoint } from "./checkpoint.js";
 // command (same checkpoint) does not resume the uploads the first is still sending and complete them
 // under it. The lock file names the holder: its pid, host and, on Linux, its process start time. A
 // lock whose holder is gone (no such pid on this host, or the pid now belongs to a process started
-// later) is stale and taken over.
+// later) is stale and taken over. A holder touches its lock every minute; a lock of another host
+// (whose pid cannot be asked) is stale once untouched for 10 minutes (a killed run in a container,
+// whose next run has another host name, would otherwise never resume again).
 
 /** Who holds a checkpoint's lock. */
 export interface LockHolder {
@@ -31,6 +33,11 @@ export interface CheckpointLock {
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
+/** How often a holder touches its lock's modification time. */
+export const LOCK_REFRESH_MS = 60_000;
+/** A lock of another host untouched this long is stale. */
+export const OTHER_HOST_STALE_MS = 10 * 60_000;
+
 /** Lock files this process holds: a pid of this process is alive only for these. */
 const heldHere = new Set<string>();
 
@@ -45,9 +52,10 @@ async function startOf(pid: number): Promise<string | undefined> {
   }
 }
 
-/** Whether `holder`, of lock file `path`, may still be running. */
-async function alive(holder: LockHolder, path: string): Promise<boolean> {
-  if (holder.host !== hostname()) return true; // cannot tell: taken as alive
+/** Whether `holder`, of lock file `path` last touched at `touchedMs`, may still be running. */
+async function alive(holder: LockHolder, path: string, touchedMs: number): Promise<boolean> {
+  // Another host's pid cannot be asked: alive while it keeps touching the lock.
+  if (holder.host !== hostname()) return Date.now() - touchedMs < OTHER_HOST_STALE_MS;
   if (holder.pid === process.pid) return heldHere.has(path);
   try {
     process.kill(holder.pid, 0);
@@ -60,7 +68,7 @@ async function alive(holder: LockHolder, path: string): Promise<boolean> {
 }
 
 /** The holder a lock file names; undefined when it names none (unreadable, not ours). */
-async function holderOf(path: string): Promise<{ holder: LockHolder; ino: number } | undefined> {
+async function holderOf(path: string): Promise<{ holder: LockHolder; ino: number; touchedMs: number } | undefined> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -72,7 +80,7 @@ async function holderOf(path: string): Promise<{ holder: LockHolder; ino: number
     if (!st.isFile()) return undefined;
     const parsed = JSON.parse(await handle.readFile("utf8")) as Partial<LockHolder>;
     if (typeof parsed.pid !== "number" || typeof parsed.host !== "string") return undefined;
-    return { holder: { pid: parsed.pid, host: parsed.host, ...(typeof parsed.start === "string" ? { start: parsed.start } : {}) }, ino: st.ino };
+    return { holder: { pid: parsed.pid, host: parsed.host, ...(typeof parsed.start === "string" ? { start: parsed.start } : {}) }, ino: st.ino, touchedMs: st.mtimeMs };
   } catch {
     return undefined;
   } finally {
@@ -83,8 +91,8 @@ async function holderOf(path: string): Promise<{ holder: LockHolder; ino: number
 /**
  * Takes the lock of the checkpoint at `checkpoint` (`<checkpoint>.lock`). The lock file is written
  * whole under a temp name and then hard-linked to its name, so it never exists half-written. A lock
- * held by a live run (this host, pid alive and started when the lock says; any lock of another
- * host) is not taken: `holder` says whose it is. One whose holder is gone, or that names no holder,
+ * held by a live run (this host, pid alive and started when the lock says; a lock of another
+ * host touched in the last {@link OTHER_HOST_STALE_MS}) is not taken: `holder` says whose it is. One whose holder is gone, or that names no holder,
  * is removed and taken (best effort against two runs breaking one stale lock at the same moment:
  * it is removed only while it is the file that was read).
  * @throws the file system's errors other than an existing lock (EACCES...); an Error when what is
@@ -108,7 +116,7 @@ export async function lockCheckpoint(checkpoint: string): Promise<{ lock: Checkp
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       }
       const found = await holderOf(path);
-      if (found !== undefined && (await alive(found.holder, path))) return { holder: found.holder };
+      if (found !== undefined && (await alive(found.holder, path, found.touchedMs))) return { holder: found.holder };
       // Stale (or naming nobody): removed only while it is the very file read.
       const now = await lstat(path).catch(() => undefined);
       if (now !== undefined && (found === undefined || now.ino === found.ino)) await unlink(path).catch(() => undefined);
@@ -121,11 +129,18 @@ export async function lockCheckpoint(checkpoint: string): Promise<{ lock: Checkp
 
 function lockOf(path: string): CheckpointLock {
   let released = false;
+  // Touched while held, so that a run on another host can tell a live lock from a dead one's.
+  const touch = setInterval(() => {
+    const now = new Date();
+    utimes(path, now, now).catch(() => undefined);
+  }, LOCK_REFRESH_MS);
+  touch.unref();
   return {
     path,
     release: async () => {
       if (released) return;
       released = true;
+      clearInterval(touch);
       heldHere.delete(path);
       // Only our own: a lock another run took over (ours deemed stale) stays.
       const found = await holderOf(path);
