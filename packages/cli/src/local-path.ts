@@ -1,6 +1,9 @@
 import { realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, parse, resolve } from "node:path";
+import nativePaths from "node:path";
 import { ErrorCode, isStorageError, storageError, type StorageError } from "@stowage/core";
+
+/** The path functions used (node:path; `path.win32` in tests of Windows paths). */
+export type PathApi = Pick<typeof nativePaths, "isAbsolute" | "parse" | "resolve" | "dirname" | "join">;
 
 // A local operand holding `..` names what the kernel would reach, not what dropping the segment
 // before it gives: `p/g/..` with `g` a file names nothing (rm(1): "Not a directory"), and
@@ -39,13 +42,16 @@ function realDirectory(arg: string, dir: string): string {
  *   `ObjectModeInvalid` when it is not a directory (a file, a link to one), `PermissionDenied`
  *   when it cannot be read
  */
-export function resolveLocalPath(cwd: string, arg: string): string {
-  const segments = arg.split(/[\\/]/);
-  if (!segments.includes("..")) return resolve(cwd, arg);
-  let at = isAbsolute(arg) ? parse(resolve(cwd, arg)).root : resolve(cwd);
+export function resolveLocalPath(cwd: string, arg: string, paths: PathApi = nativePaths): string {
+  // The root as written (`/`, `C:\`, `\\server\share\`) is not a segment to join.
+  const absolute = paths.isAbsolute(arg);
+  const root = absolute ? paths.parse(arg).root : "";
+  const segments = arg.slice(root.length).split(/[\\/]/);
+  if (!segments.includes("..")) return paths.resolve(cwd, arg);
+  let at = absolute ? paths.resolve(root) : paths.resolve(cwd);
   for (const segment of segments) {
     if (segment === "" || segment === ".") continue;
-    at = segment === ".." ? dirname(realDirectory(arg, at)) : join(at, segment);
+    at = segment === ".." ? paths.dirname(realDirectory(arg, at)) : paths.join(at, segment);
   }
   return at;
 }

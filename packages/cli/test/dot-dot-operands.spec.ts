@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { symlink } from "node:fs/promises";
-import { join } from "node:path";
+import { join, win32 } from "node:path";
+import { resolveLocalPath } from "../src/local-path.js";
 import { main } from "../src/index.js";
 import { cleanEnv, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
 
@@ -65,5 +66,22 @@ describe("a .. after a symbolic link to a directory", () => {
     await writeTree(work, { "plain/a/x.txt": "x", "plain/b.txt": "b" });
     const r = await run(["cat", "plain/a/../b.txt"]);
     expect([r.code, r.stdout]).toEqual([0, "b"]);
+  });
+});
+
+describe("Windows paths (path.win32 rules)", () => {
+  it("the drive or share is the root, never a segment joined onto it", () => {
+    const at = (arg: string): unknown => {
+      try {
+        return resolveLocalPath("C:\\work", arg, win32);
+      } catch (e) {
+        return (e as { path?: string }).path;
+      }
+    };
+    // Nothing of these exists here: the name before the `..` is reported, as Windows would reach it.
+    expect(at("C:\\data\\sub\\..\\x")).toBe("C:\\data\\sub");
+    expect(at("\\\\server\\share\\dir\\..\\x")).toBe("\\\\server\\share\\dir");
+    expect(at("rel\\..\\x")).toBe("C:\\work\\rel");
+    expect(resolveLocalPath("C:\\work", "C:\\data\\x", win32)).toBe("C:\\data\\x");
   });
 });

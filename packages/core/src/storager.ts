@@ -186,7 +186,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * A failing source is never `PermissionDenied` (that is the storage refusing the caller's
    * credential). On fs and memory, an error for the source's answer carries its status as `statusCode`.
    * @throws InvalidArgument (not an http(s) URL, a path ending in `/`; fs, memory: a redirect loop or
-   *   a redirect to another scheme, or the source answered 401 or 403: not retryable), ObjectNotExist
+   *   a redirect to another scheme, the source answered 401 or 403, or its TLS certificate was refused: not retryable), ObjectNotExist
    *   (also the source's 404), CapabilityInsufficient (COS, OSS: no fetch; QingStor opened with an SSE-C key), Conflict
    *   (QingStor: a fetch into the path is under way), RequestThrottled
    *   (fs, memory: the source answered 429), ServiceInternal (the source failed (5xx; QingStor: also its

@@ -32,6 +32,15 @@ describe("openUrl: a failing source", () => {
     expect(inspect(e, { depth: 8 })).not.toMatch(/s3cretSignature/);
   });
 
+  it("a TLS failure (an https URL whose server speaks plain HTTP) is InvalidArgument, not retryable", async () => {
+    server = await startTestServer((_req, res) => reply(res, 200, "plain"));
+    const e = await failure(openUrl(`https://127.0.0.1:${server.port}/x?sig=s3cretSignature`));
+    expect(e.code).toBe("InvalidArgument");
+    expect(e.retryable).toBe(false);
+    expect(e.detail).toContain("TLS");
+    expect(inspect(e, { depth: 8 })).not.toMatch(/s3cretSignature/);
+  });
+
   it.each([401, 403])("a %i answer is InvalidArgument (not retryable) with the source's status, never PermissionDenied", async (status) => {
     server = await startTestServer((_req, res) => reply(res, status, "<Error>AccessDenied</Error>"));
     const e = await failure(openUrl(`http://127.0.0.1:${server.port}/obj?sig=s3cretSignature`));

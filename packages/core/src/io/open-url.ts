@@ -67,7 +67,7 @@ const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]
  * body closed (read, failed or destroyed) or the call failed.
  * @throws InvalidArgument (not http or https; a redirect to a URL that is not, or more than
  *   {@link MAX_URL_REDIRECTS} of them; the source answered 401 or 403: its refusal, not the storage's,
- *   so never `PermissionDenied`), ObjectNotExist (404/410), RequestThrottled (429), ServiceInternal
+ *   so never `PermissionDenied`; its server's TLS certificate was refused), ObjectNotExist (404/410), RequestThrottled (429), ServiceInternal
  *   (5xx; a network failure: retryable), Aborted, Unexpected (other statuses); each status error
  *   carries the source's status as `statusCode`
  */
@@ -109,8 +109,17 @@ export async function openUrl(url: string, signal?: AbortSignal): Promise<Opened
     if (isStorageError(e)) throw e;
     const code = (e as { code?: unknown } | null)?.code;
     const named = typeof code === "string" && /^[A-Z0-9_]+$/.test(code) ? ` (${code})` : "";
+    if (typeof code === "string" && isTlsRefusal(code)) {
+      // Another attempt meets the same certificate: the URL cannot be fetched as given.
+      throw storageError(ErrorCode.InvalidArgument, `the source URL could not be fetched: its server's TLS certificate was refused${named}`, { cause: e, retryable: false });
+    }
     throw storageError(ErrorCode.ServiceInternal, `the source URL could not be fetched${named}`, { cause: e, retryable: true });
   }
+}
+
+/** A TLS failure no retry cures: a certificate refused, or a server that does not speak TLS. */
+function isTlsRefusal(code: string): boolean {
+  return code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") || code.includes("CERT") || code.startsWith("DEPTH_ZERO") || code.startsWith("SELF_SIGNED") || code === "EPROTO";
 }
 
 /**
