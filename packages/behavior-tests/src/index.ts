@@ -64,6 +64,8 @@ export { runMovePinnedSuite, type MovePinnedContext, type MovePinnedOptions } fr
 export { runAppendLostAnswerSuite, type AppendLostAnswerOptions } from "./append-lost-answer.js";
 export { runPresignAbortSuite, type PresignAbortOptions } from "./presign-abort.js";
 export { runArchivedObjectSuite, type ArchivedObjectOptions, type ArchiveEmulator, type ArchiveEmulatorSettings } from "./archived-objects.js";
+export { runCompleteInvalidPartSuite, type CompleteInvalidPartOptions, type InvalidPartTarget } from "./complete-invalid-part.js";
+export { runFetchSourceErrorSuite, type FetchSourceTarget } from "./fetch-source-errors.js";
 export { runRestoreLostAnswerSuite, type RestoreLostAnswerEmulator, type RestoreLostAnswerOptions } from "./restore-lost-answer.js";
 export { runForeignErrorBodySuite } from "./foreign-error-body.js";
 export { runGateway503Suite, type Gateway503Options } from "./gateway-503.js";

@@ -24,6 +24,7 @@ export * from "./driver/lost-append.js";
 export * from "./driver/overwrite-judgement.js";
 export * from "./driver/missing-bucket.js";
 export * from "./driver/ranged-read.js";
+export * from "./driver/restore-flow.js";
 export * from "./pairs/pair-definition.js";
 export * from "./registry/service-definition.js";
 export * from "./registry/credential.js";

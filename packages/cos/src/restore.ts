@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, storageError, type DriverCallOptions, type RawObject, type RestoreResult, type RestoreTier, type StorageError } from "@stowage/core";
+import { ErrorCode, restoreArchivedObject, storageError, type DriverCallOptions, type RawObject, type RestoreResult, type RestoreTier } from "@stowage/core";
 import type { CosClient } from "./client.js";
 import { COS_TYPE } from "./config.js";
 import { cosErrorFromResponse } from "./errors.js";
@@ -29,41 +29,16 @@ const WARM_CLASSES: ReadonlySet<string> = new Set(["STANDARD", "STANDARD_IA", "M
  * 400 `OperationNotSupported` (S3's and OSS's words for it) is.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Conflict`, `PermissionDenied`, `Aborted`, ...
  */
-export async function restoreArchived(
-  client: CosClient,
-  stat: (key: string, options: DriverCallOptions) => Promise<RawObject>,
-  key: string,
-  options: DriverCallOptions & { days: number; tier?: RestoreTier },
-): Promise<RestoreResult> {
-  const object = await statOrUnknown(stat, key, options.signal);
-  if (object !== undefined) checkRestorable(object, options.tier);
-  const call = restoreObject(key, options.days, options.tier ?? "Standard");
-  let res;
-  try {
-    res = await client.sendBuffered(call, { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 409 });
-  } catch (e) {
-    throw notArchivedError(e);
-  }
-  if (res.status === 409) {
-    const doc = await parseErrorBody(res.body);
-    if (doc?.code === "RestoreAlreadyInProgress" && res.earlierAttemptMayHaveApplied) return { alreadyRestored: false };
-    throw cosErrorFromResponse(res, doc).withContext({ service: COS_TYPE });
-  }
-  return { alreadyRestored: res.status === 200 };
-}
-
-/**
- * The object as a HEAD describes it, or undefined when COS refused the HEAD for a reason the restore
- * request may not share (400 or 403: an SSE-C object's HEAD wants its key, which a restore does not).
- * @throws StorageError `ObjectNotExist`, `Aborted`, and any other failure of the HEAD
- */
-async function statOrUnknown(stat: (key: string, options: DriverCallOptions) => Promise<RawObject>, key: string, signal: AbortSignal | undefined): Promise<RawObject | undefined> {
-  try {
-    return await stat(key, signal === undefined ? {} : { signal });
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.InvalidArgument) || isStorageError(e, ErrorCode.PermissionDenied)) return undefined;
-    throw e;
-  }
+export async function restoreArchived(client: CosClient, stat: (key: string, options: DriverCallOptions) => Promise<RawObject>, key: string, options: DriverCallOptions & { days: number; tier?: RestoreTier }): Promise<RestoreResult> {
+  return restoreArchivedObject(key, options.signal, {
+    stat,
+    check: (object) => checkRestorable(object, options.tier),
+    send: (sendOptions) => client.sendBuffered(restoreObject(key, options.days, options.tier ?? "Standard"), sendOptions),
+    errorDocument: (res) => parseErrorBody(res.body),
+    errorFrom: (res, doc) => cosErrorFromResponse(res, doc).withContext({ service: COS_TYPE }),
+    notArchived: (e) => e.statusCode === 405 || e.serviceCode === "InvalidObjectState" || e.serviceCode === "OperationNotSupported",
+    restores: "COS restores ARCHIVE and DEEP_ARCHIVE objects only",
+  });
 }
 
 /**
@@ -80,16 +55,4 @@ function checkRestorable(object: RawObject, tier: RestoreTier | undefined): void
   if (tier !== undefined && tiers !== undefined && !tiers.includes(tier)) {
     throw storageError(ErrorCode.InvalidArgument, `restore: COS restores ${storageClass} objects at tier ${tiers.join(" or ")}, not ${tier}; nothing sent`);
   }
-}
-
-/** COS's answers that say the object is in no archive class, as `ObjectModeInvalid`; any other error as it is. */
-function notArchivedError(e: unknown): unknown {
-  if (!isStorageError(e)) return e;
-  const refused = e.statusCode === 405 || e.serviceCode === "InvalidObjectState" || e.serviceCode === "OperationNotSupported";
-  if (!refused) return e;
-  return storageError(ErrorCode.ObjectModeInvalid, `${e.detail}; COS restores ARCHIVE and DEEP_ARCHIVE objects only: this one reads as it is`, restoreContext(e));
-}
-
-function restoreContext(e: StorageError): { statusCode?: number; requestId?: string; cause: StorageError } {
-  return { ...(e.statusCode === undefined ? {} : { statusCode: e.statusCode }), ...(e.requestId === undefined ? {} : { requestId: e.requestId }), cause: e };
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, storageError, type DriverCallOptions, type RawObject, type RestoreResult, type RestoreTier, type StorageError } from "@stowage/core";
+import { ErrorCode, restoreArchivedObject, storageError, type DriverCallOptions, type RawObject, type RestoreResult, type RestoreTier } from "@stowage/core";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { ossErrorFromResponse } from "./errors.js";
@@ -32,41 +32,16 @@ const WARM_CLASSES: ReadonlySet<string> = new Set(["Standard", "IA"]);
  * object in no archive class) is `ObjectModeInvalid`.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Conflict`, `PermissionDenied`, `Aborted`, ...
  */
-export async function restoreArchived(
-  client: OssClient,
-  stat: (key: string, options: DriverCallOptions) => Promise<RawObject>,
-  key: string,
-  options: DriverCallOptions & { days: number; tier?: RestoreTier },
-): Promise<RestoreResult> {
-  const object = await statOrUnknown(stat, key, options.signal);
-  if (object !== undefined) checkRestorable(object, options.days, options.tier);
-  let res;
-  try {
-    res = await client.sendBuffered(restoreObject(key, options.days, options.tier), { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 409 });
-  } catch (e) {
-    throw notArchivedError(e);
-  }
-  if (res.status === 409) {
-    const doc = await errorDocument(res.body, res.headers);
-    if (doc?.code === "RestoreAlreadyInProgress" && res.earlierAttemptMayHaveApplied) return { alreadyRestored: false };
-    throw ossErrorFromResponse(res, doc).withContext({ service: OSS_TYPE });
-  }
-  return { alreadyRestored: res.status === 200 };
-}
-
-/**
- * The object as a HEAD describes it, or undefined when OSS refused the HEAD for a reason the restore
- * request may not share (400, or 403: HeadObject needs `oss:GetObject`, RestoreObject only
- * `oss:RestoreObject`).
- * @throws StorageError `ObjectNotExist`, `Aborted`, and any other failure of the HEAD
- */
-async function statOrUnknown(stat: (key: string, options: DriverCallOptions) => Promise<RawObject>, key: string, signal: AbortSignal | undefined): Promise<RawObject | undefined> {
-  try {
-    return await stat(key, signal === undefined ? {} : { signal });
-  } catch (e) {
-    if (isStorageError(e, ErrorCode.InvalidArgument) || isStorageError(e, ErrorCode.PermissionDenied)) return undefined;
-    throw e;
-  }
+export async function restoreArchived(client: OssClient, stat: (key: string, options: DriverCallOptions) => Promise<RawObject>, key: string, options: DriverCallOptions & { days: number; tier?: RestoreTier }): Promise<RestoreResult> {
+  return restoreArchivedObject(key, options.signal, {
+    stat,
+    check: (object) => checkRestorable(object, options.days, options.tier),
+    send: (sendOptions) => client.sendBuffered(restoreObject(key, options.days, options.tier), sendOptions),
+    errorDocument: (res) => errorDocument(res.body, res.headers),
+    errorFrom: (res, doc) => ossErrorFromResponse(res, doc).withContext({ service: OSS_TYPE }),
+    notArchived: (e) => e.serviceCode === "OperationNotSupported" || e.serviceCode === "InvalidObjectState",
+    restores: "OSS restores Archive, ColdArchive and DeepColdArchive objects only",
+  });
 }
 
 /**
@@ -91,14 +66,4 @@ function checkRestorable(object: RawObject, days: number, tier: RestoreTier | un
     const takes = rules.tiers.length === 0 ? "with no tier (in about a minute): leave tier out" : `at tier ${rules.tiers.join(" or ")}, not ${tier}`;
     throw storageError(ErrorCode.InvalidArgument, `restore: OSS restores ${storageClass} objects ${takes}; nothing sent`);
   }
-}
-
-/** OSS's answers that say the object is in no archive class, as `ObjectModeInvalid`; any other error as it is. */
-function notArchivedError(e: unknown): unknown {
-  if (!isStorageError(e) || (e.serviceCode !== "OperationNotSupported" && e.serviceCode !== "InvalidObjectState")) return e;
-  return storageError(ErrorCode.ObjectModeInvalid, `${e.detail}; OSS restores Archive, ColdArchive and DeepColdArchive objects only: this one reads as it is`, restoreContext(e));
-}
-
-function restoreContext(e: StorageError): { statusCode?: number; requestId?: string; cause: StorageError } {
-  return { ...(e.statusCode === undefined ? {} : { statusCode: e.statusCode }), ...(e.requestId === undefined ? {} : { requestId: e.requestId }), cause: e };
 }

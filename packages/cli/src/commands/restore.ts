@@ -1,16 +1,14 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { ErrorCode, isStorageError, storageError, type ObjectInfo, type RestoreOptions, type RestoreTier, type Storager } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, type RestoreOptions, type RestoreTier, type Storager } from "@stowage/core";
 import type { CliContext } from "../context.js";
-import { describeError, exitCodeOf, isAbort, UsageError } from "../errors.js";
+import { describeError, exitCodeOf, isAbort } from "../errors.js";
 import { plural } from "../format.js";
 import { shownUnder, type Location } from "../locations.js";
-import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
+import { forEachOperand, OperandError, operandEntry } from "../operand-loop.js";
+import { isDir, isRoot } from "../transfer/jobs.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { tierNotTaken, treeRestoreKind } from "./restore-classes.js";
-
-/** A failure of one operand: reported, and the other operands are still done (as rm does). */
-class OperandError extends UsageError {}
 
 /** What became of the objects of one operand. */
 interface Tally {
@@ -61,17 +59,6 @@ async function restoreOne(ctx: CliContext, store: Storager, path: string, shown:
   }
 }
 
-/** The object (or link) an operand without a trailing `/` names, if any (not a directory). */
-async function entryOf(ctx: CliContext, loc: Location): Promise<ObjectInfo | undefined> {
-  if (loc.path.endsWith("/") || isRoot(loc)) return undefined;
-  const { endpoint, key } = await ctx.locations.object(loc);
-  const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal }).catch((e: unknown) => {
-    if (isStorageError(e, ErrorCode.InvalidArgument)) return undefined;
-    throw e;
-  });
-  return info?.mode === "dir" ? undefined : info;
-}
-
 /**
  * Every object below the operand that is listed in an archive class (or in a COS intelligent-tiering
  * class: COS says whether it is archived), each restored; the others counted as skipped. An operand
@@ -83,7 +70,7 @@ async function restoreTree(ctx: CliContext, loc: Location, options: RestoreOptio
   const dir = await ctx.locations.dir(loc);
   const { store } = dir;
   if (!store.features.restore) throw storageError(ErrorCode.CapabilityInsufficient, `${store.info.service} cannot restore (it has no archive class)`, { op: "restore", service: store.info.service });
-  const entry = await entryOf(ctx, loc);
+  const entry = await operandEntry(ctx, loc);
   const hasDir = await isDir(ctx, loc);
   if (entry === undefined && !hasDir) {
     const what = loc.path.endsWith("/") || isRoot(loc) ? " (no such directory)" : "";
@@ -164,22 +151,13 @@ async function restore(ctx: CliContext, args: string[], opts: CommandOptions): P
   if (opts["days"] !== undefined) options.days = opts["days"] as number;
   if (opts["tier"] !== undefined) options.tier = opts["tier"] as RestoreTier;
   const noted = new Set<string>();
-  for (const loc of locs) {
+  await forEachOperand(ctx, locs, async (loc) => {
     const tally: Tally = { started: 0, extended: 0, underWay: 0, failed: 0, skipped: 0 };
-    try {
-      if (opts["recursive"]) {
-        await restoreTree(ctx, loc, options, { tally, noted });
-        const counts = [`started ${tally.started}`, `extended ${tally.extended}`, `under way ${tally.underWay}`, `failed ${tally.failed}`, `skipped ${plural(tally.skipped, "object")} not archived`];
-        ctx.info(`restore: ${loc.display}: ${counts.join(", ")}`);
-        continue;
-      }
-      await restoreOperand(ctx, loc, options, tally);
-    } catch (e) {
-      if (isAbort(e) || !(isStorageError(e) || e instanceof OperandError)) throw e;
-      ctx.warn(describeError(e, ctx.options.debug));
-      ctx.fail(exitCodeOf(e));
-    }
-  }
+    if (!opts["recursive"]) return restoreOperand(ctx, loc, options, tally);
+    await restoreTree(ctx, loc, options, { tally, noted });
+    const counts = [`started ${tally.started}`, `extended ${tally.extended}`, `under way ${tally.underWay}`, `failed ${tally.failed}`, `skipped ${plural(tally.skipped, "object")} not archived`];
+    ctx.info(`restore: ${loc.display}: ${counts.join(", ")}`);
+  });
 }
 
 /**

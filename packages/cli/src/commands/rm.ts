@@ -2,21 +2,19 @@ import type { Command } from "commander";
 import { ErrorCode, isStorageError, storageError, type ObjectInfo, type StorageError } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
-import { describeError, exitCodeOf, isAbort, UsageError } from "../errors.js";
+import { exitCodeOf, isAbort } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import { shownUnder, type Location } from "../locations.js";
+import { forEachOperand, OperandError, operandEntry } from "../operand-loop.js";
 import { refuseProtectedDir } from "../protected-dirs.js";
 import { namesDirectory, notADirectory } from "../slashed-operand.js";
 import { deleteFailureLines, deleteReporting, failedCount, mayBeGone, SHOWN_DELETE_FAILURES, type DeleteResult } from "../transfer/delete-report.js";
 import { directoryGlobsText, makeFilter, unmatchedNote, type DirectoryGlob, type PathFilter } from "../transfer/filter.js";
-import { isDir, isRoot, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
+import { isDir, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
-
-/** A failure of one operand (as opposed to one of the command line): rm reports it and goes on with the others. */
-class OperandError extends UsageError {}
 
 async function removeOne(ctx: CliContext, loc: Location, opts: CommandOptions): Promise<void> {
   const { endpoint, key } = await ctx.locations.object(loc);
@@ -38,17 +36,6 @@ async function removeOne(ctx: CliContext, loc: Location, opts: CommandOptions): 
   ctx.info(`rm: deleted ${loc.display}`);
 }
 
-/** The object (or link) an operand without a trailing `/` names, if any. */
-async function entryOf(ctx: CliContext, loc: Location): Promise<ObjectInfo | undefined> {
-  if (loc.path.endsWith("/") || isRoot(loc)) return undefined;
-  const { endpoint, key } = await ctx.locations.object(loc);
-  const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal }).catch((e: unknown) => {
-    if (isStorageError(e, ErrorCode.InvalidArgument)) return undefined;
-    throw e;
-  });
-  return info?.mode === "dir" ? undefined : info;
-}
-
 /**
  * `rm -r` of an operand without a trailing `/` that names a link or an object: removes that entry
  * alone, as rm(1) does (a link to a directory is removed, never walked through). False when the
@@ -56,7 +43,7 @@ async function entryOf(ctx: CliContext, loc: Location): Promise<ObjectInfo | und
  * object store can hold `X` and `X/…`): the tree walk handles those, the object with the tree.
  */
 async function removeEntry(ctx: CliContext, loc: Location, opts: CommandOptions, filter: PathFilter): Promise<boolean> {
-  const info = await entryOf(ctx, loc);
+  const info = await operandEntry(ctx, loc);
   if (info === undefined || (info.mode !== "link" && (await isDir(ctx, loc)))) return false;
   const { endpoint, key } = await ctx.locations.object(loc);
   if (!filter(key)) {
@@ -85,7 +72,7 @@ async function removeTree(ctx: CliContext, loc: Location, opts: CommandOptions):
   if (note !== undefined) ctx.info(note);
   const files = targets.filter((o) => o.mode !== "dir");
   // An object named like the directory (`X` beside `X/…`) goes with it.
-  const beside = await entryOf(ctx, loc);
+  const beside = await operandEntry(ctx, loc);
   const besideAt = beside !== undefined ? await ctx.locations.object(loc) : undefined;
   const besideKey = besideAt?.key;
   const alsoBeside = besideKey !== undefined && filter(besideKey);
@@ -204,15 +191,7 @@ async function rm(ctx: CliContext, args: string[], opts: CommandOptions): Promis
   const locs = args.map((arg) => ctx.locations.parse(arg));
   const filtered = ((opts["include"] as string[] | undefined)?.length ?? 0) + ((opts["exclude"] as string[] | undefined)?.length ?? 0) > 0;
   if (opts["recursive"]) for (const loc of locs) refuseProtectedDir(ctx, loc, { command: "rm -r", cwdAndParents: !filtered });
-  for (const loc of locs) {
-    try {
-      await (opts["recursive"] ? removeTree(ctx, loc, opts) : removeOne(ctx, loc, opts));
-    } catch (e) {
-      if (isAbort(e) || !(isStorageError(e) || e instanceof OperandError)) throw e;
-      ctx.warn(describeError(e, ctx.options.debug));
-      ctx.fail(exitCodeOf(e));
-    }
-  }
+  await forEachOperand(ctx, locs, (loc) => (opts["recursive"] ? removeTree(ctx, loc, opts) : removeOne(ctx, loc, opts)));
 }
 
 /** `stowage rm <location...>`: delete objects, or with -r everything below a directory. */
