@@ -6,8 +6,10 @@
  * so the destination keeps its previous object, and a re-run copies the new version.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
-import { closeSync, openSync, utimesSync, writeSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { closeSync, openSync, readlinkSync, statSync, utimesSync, writeSync } from "node:fs";
+import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { pipeline, Transform, type Readable } from "node:stream";
 import { newStorager, type CopyOptions, type Progress, type Storager } from "@stowage/core";
@@ -164,5 +166,26 @@ describe("a local file rewritten while it is read: the destination keeps its pre
     expect((await readFile(join(base, "dst/big.bin"))).equals(old)).toBe(true);
     expect(r.stderr).toContain("the copy was not stored, the destination keeps what it held");
     expect(JSON.parse(r.stdout.trim()) as unknown).toMatchObject({ objects: { copied: 0, failed: 1 } });
+  });
+
+  it("cp between two local directories of a file a killed append left a torn tail on: the committed bytes are copied (review-fixes18 L4)", async () => {
+    const base = join(work, "local-torn");
+    await mkdir(join(base, "src"), { recursive: true });
+    await mkdir(join(base, "dst"), { recursive: true });
+    const file = join(base, "src/log");
+    await writeFile(file, "abc");
+    const st = statSync(file, { bigint: true });
+    // The lock a process killed mid-append leaves: committed 3 bytes, its 10-byte append ending at 13; it wrote "TORN".
+    const { pid } = spawnSync(process.execPath, ["-e", ""]);
+    const ns = process.platform === "linux" ? readlinkSync("/proc/self/ns/pid") : "";
+    const committed = { size: "3", mtimeNs: st.mtimeNs.toString(), birthNs: st.birthtimeNs.toString(), end: "13" };
+    const owner = { pid, host: hostname(), ns, token: "0123456789abcdef", start: "1", since: new Date().toISOString(), committed };
+    await writeFile(join(base, "src", `.stowage-lock-${st.ino.toString(16).padStart(16, "0")}`), JSON.stringify(owner) + "\n");
+    await appendFile(file, "TORN");
+    if (st.birthtimeNs === 0n) return; // no birth times here: the lock is not taken for this file's
+    const r = await run(["cp", join(base, "src/log"), join(base, "dst/log")]);
+    expect(r.stderr).not.toContain("Conflict");
+    expect(r.code).toBe(0);
+    expect(await readFile(join(base, "dst/log"), "utf8")).toBe("abc");
   });
 });

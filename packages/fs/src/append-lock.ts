@@ -36,8 +36,9 @@ const OWNER_BYTES = 1024;
 export interface LockHooks {
   /**
    * Called, under the guard, with a stale lock about to be removed (its holder gone), before it is
-   * removed; what it throws stops the taking (the lock is left). An append cuts back here the
-   * bytes a holder that died mid-append left past what it had committed (committed.ts).
+   * removed; what it throws stops the taking (the lock is left). An append notes here what a
+   * holder that died mid-append had committed (committed.ts), to cut its torn tail back off once
+   * it holds the lock and its offset is checked (append.ts).
    */
   recover?: (seen: LockSeen) => Promise<void>;
   /**
@@ -54,6 +55,20 @@ export interface HeldLock {
   readonly name: string;
   /** Whether the lock file in its place is still this one (not removed as stale, nor replaced). @throws nothing. */
   stillHeld(): Promise<boolean>;
+  /**
+   * Writes the lock's text again, naming this process with the fields of `extra` (an append's
+   * committed state, once its bytes are written: committed.ts), in one write, padded with spaces
+   * to at least the length of the text before (JSON allows them), so no text of another length
+   * is ever seen.
+   * @throws StorageError mapped fs errors (the lock's text is then in doubt).
+   */
+  record(extra: Record<string, unknown>): Promise<void>;
+  /**
+   * Makes {@link HeldLock.release} put the stale lock `seen` back (its text and mtime) instead of
+   * removing the lock file: an append refused without cutting a dead holder's torn tail keeps that
+   * holder's record of what was committed, so readers go on hiding the tail. @throws nothing.
+   */
+  restoreOnRelease(seen: LockSeen): void;
   /** Stops refreshing the lock, removes its file (if it is still this process's), closes it. @throws nothing. */
   release(): Promise<void>;
 }
@@ -152,6 +167,8 @@ export async function lockEntry(dir: DirPin, name: string): Promise<"lock" | "ot
 interface Created {
   handle: FileHandle;
   named: Promise<unknown>;
+  /** The length of the text written into it. */
+  length: number;
 }
 
 /**
@@ -184,7 +201,13 @@ async function create(path: string, name: string, describe?: () => Promise<Recor
   // A failed write leaves the lock naming nobody: it still holds, and is stale by age only.
   const named = handle.write(text, 0, text.length, 0).catch(() => undefined);
   if (describe !== undefined) await named;
-  return { handle, named };
+  return { handle, named, length: text.length };
+}
+
+/** `text` padded with spaces to at least `length` bytes (JSON.parse allows trailing whitespace). */
+function padded(text: string, length: number): Buffer {
+  const bytes = Buffer.from(text);
+  return bytes.length >= length ? bytes : Buffer.concat([bytes, Buffer.alloc(length - bytes.length, " ")]);
 }
 
 /**
@@ -262,6 +285,9 @@ async function breakStale(dir: DirPin, name: string, staleMs: number, recover?: 
  */
 function hold(created: Created, path: string, name: string, timing: LockTiming): HeldLock {
   const { handle, named } = created;
+  let length = created.length;
+  // A stale lock to put back in place of this one when released (HeldLock.restoreOnRelease).
+  let restore: LockSeen | undefined;
   const since = Date.now();
   const timer = setInterval(() => {
     const now = new Date();
@@ -278,18 +304,49 @@ function hold(created: Created, path: string, name: string, timing: LockTiming):
       lost = !(await stillOurs(handle, path));
       return !lost;
     },
+    async record(extra: Record<string, unknown>): Promise<void> {
+      await named;
+      const text = padded(ownerText(extra), length);
+      try {
+        await handle.write(text, 0, text.length, 0);
+      } catch (e) {
+        throw fsError(e);
+      }
+      length = text.length;
+    },
+    restoreOnRelease(seen: LockSeen): void {
+      restore = seen;
+    },
     async release(): Promise<void> {
       if (released) return;
       released = true;
       clearInterval(timer);
       await named;
       if (!lost && (Date.now() - since < timing.staleMs / 2 || (await stillOurs(handle, path)))) {
+        if (restore !== undefined && (await putBack(handle, restore, length))) return;
         await Promise.all([unlink(path).catch(() => undefined), handle.close().catch(() => undefined)]);
       } else {
         await handle.close().catch(() => undefined);
       }
     },
   };
+}
+
+/**
+ * Writes the stale lock `seen`'s text (padded to `length`) and mtime into the lock file `handle`
+ * has open, and closes it; false (nothing closed) when that failed: the lock is then removed.
+ */
+async function putBack(handle: FileHandle, seen: LockSeen, length: number): Promise<boolean> {
+  try {
+    const text = padded(seen.text, length);
+    await handle.write(text, 0, text.length, 0);
+    const mtime = new Date(seen.mtimeMs);
+    await handle.utimes(mtime, mtime);
+  } catch {
+    return false;
+  }
+  await handle.close().catch(() => undefined);
+  return true;
 }
 
 /** True when the lock file at `path` is still the one `handle` has open. */

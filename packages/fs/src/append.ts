@@ -5,7 +5,7 @@ import { checkAppendBase, forgetAppend, parseCrc64, rememberAppend } from "./app
 import { APPEND_LOCK_TIMING, withAppendLock, type HeldLock } from "./append-lock.js";
 import { replaceAtomically } from "./atomic.js";
 import { writeBody } from "./body.js";
-import { committedFields, committedOf, parseCommitted } from "./committed.js";
+import { committedFields, committedOf, isDeadTail, parseCommitted, type Committed } from "./committed.js";
 import { fsError } from "./errors.js";
 import { isLocalFilesystem } from "./local-fs.js";
 import { withFileLock } from "./file-lock.js";
@@ -40,9 +40,12 @@ export async function createAppendFile(paths: FsPaths, key: string, path: string
  * filesystem other hosts may share (local-fs.ts), the file is then opened again by its name, so
  * on NFS its size is the server's (close-to-open), and closed before the lock is let go of, so
  * the next holder sees the bytes. Before it writes a byte, the append records in its lock the
- * file as committed (committed.ts), which readers report and serve until the lock is gone; it
- * cuts back the bytes a holder that died mid-append left past what that one had committed
- * (append-lock.ts LockHooks.recover). Between slices and before it reports success it checks
+ * file as committed and where the append ends (committed.ts), which readers report and serve
+ * until the lock is gone, and once its bytes are written, records them as committed before it
+ * lets go. Once its offset is checked against what a holder that died mid-append had committed,
+ * it cuts back the bytes that one left past it, up to where that one's append ended, when nothing
+ * wrote to the file since (a refused append cuts nothing, and leaves that holder's lock in place).
+ * Between slices and before it reports success it checks
  * (fencing) that the lock is still its own and the file still the size its bytes left it at:
  * else `Conflict`, and it cuts back nothing (the bytes past its offset may be another append's).
  * Returns the file's CRC-64 (the checked bytes' combined with the
@@ -74,16 +77,28 @@ export async function appendToFile(paths: FsPaths, path: string, offset: number,
         // Both taken once the lock file is made, before it names its holder and what is committed.
         let fresh: FileHandle | undefined;
         let before: BigIntStats | undefined;
+        // The last stale lock removed on the way to the lock, with the file's stats then (under its guard).
+        let stale: { seen: LockSeen; st: BigIntStats } | undefined;
+        // A torn tail that lock's holder (died mid-append) left, still as it left it: cut back once the offset is checked.
+        let dead: Dead | undefined;
         const describe = async (): Promise<Record<string, unknown>> => {
           // Local: the handle sees every append. Elsewhere the file is opened again (close-to-open).
           fresh = local ? undefined : await reopen(dir, name, opened);
           // The size now, with the locks held: an append that got in first moved it.
           before = await (fresh ?? handle).stat({ bigint: true });
-          return committedFields(committedOf(before));
+          dead = deadTailOf(stale, before);
+          const committed = dead?.committed ?? committedOf(before);
+          const writes = committed.size === BigInt(offset) ? BigInt(body.size) : 0n;
+          // Readers see the committed bytes, up to where this append (or the dead one) can have written.
+          const ends = [committed.size + writes, committed.end ?? 0n];
+          const end = ends[0]! > ends[1]! ? ends[0]! : ends[1]!;
+          return committedFields({ ...committed, end });
+        };
+        const recover = async (seen: LockSeen): Promise<void> => {
+          stale = { seen, st: await handle.stat({ bigint: true }) };
         };
         try {
-          const hooks = { describe, recover: (seen: LockSeen) => cutBackDead(handle, seen) };
-          return await withAppendLock(dir, opened.ino, signal, (lock) => appendLocked(fresh ?? handle, before!, lock, offset, body, chunkCrc, signal, durable), APPEND_LOCK_TIMING, hooks);
+          return await withAppendLock(dir, opened.ino, signal, (lock) => appendLocked(fresh ?? handle, before!, dead, lock, offset, body, chunkCrc, signal, durable), APPEND_LOCK_TIMING, { describe, recover });
         } finally {
           await fresh?.close();
         }
@@ -105,6 +120,7 @@ export async function appendToFile(paths: FsPaths, path: string, offset: number,
 async function appendLocked(
   handle: FileHandle,
   before: BigIntStats,
+  dead: Dead | undefined,
   lock: HeldLock,
   offset: number,
   body: DriverBody,
@@ -112,7 +128,17 @@ async function appendLocked(
   signal: AbortSignal | undefined,
   durable: boolean,
 ): Promise<{ appendOffset: number; crc64?: string }> {
-  if (before.size !== BigInt(offset)) throw storageError(ErrorCode.Conflict, `append position is ${before.size}, not ${offset}`);
+  const position = dead?.committed.size ?? before.size;
+  if (position !== BigInt(offset)) {
+    // Refused: the dead holder's torn tail stays, and so does its record of what was committed.
+    if (dead !== undefined) lock.restoreOnRelease(dead.seen);
+    throw storageError(ErrorCode.Conflict, `append position is ${position}, not ${offset}`);
+  }
+  if (dead !== undefined) {
+    await handle.truncate(offset);
+    forgetAppend(before);
+    before = await handle.stat({ bigint: true });
+  }
   const base = body.appendBaseCrc64 === undefined ? undefined : await checkAppendBase(handle, before, body.appendBaseCrc64, signal);
   // Whether the bytes past `offset` are still this append's to cut back: not once the fence failed.
   let owned = true;
@@ -130,6 +156,9 @@ async function appendLocked(
     // A modification time of its own (write-time.ts), as every write through the driver gets; the access time kept.
     await stampOpenFile(handle, Number(before.atimeNs) / 1e9);
     if (durable) await handle.sync();
+    // The bytes are committed: the lock says so before it is removed, so one left behind (its unlink failed) hides nothing.
+    const written = await handle.stat({ bigint: true });
+    await lock.record(committedFields({ ...committedOf(written), end: written.size }));
   } catch (e) {
     if (owned && (await lock.stillHeld())) await handle.truncate(offset).catch(() => undefined);
     forgetAppend(before);
@@ -146,20 +175,25 @@ async function appendLocked(
   return known ? { appendOffset: end, crc64: crc.toString() } : { appendOffset: end };
 }
 
+/** A torn tail left by an append whose holder died: the stale lock it left, and what that lock says was committed. */
+interface Dead {
+  seen: LockSeen;
+  committed: Committed;
+}
+
 /**
- * Cuts the file `handle` has open back to the size the stale lock `seen` (its holder gone: died
- * mid-append) says was committed, when that lock records it and the file's birth time (so it is
- * this file, not an earlier one given the same inode number) and the file is longer. Run under
- * the lock's guard, before the stale lock is removed (append-lock.ts LockHooks.recover).
- * @throws raw fs errors.
+ * The torn tail the stale lock `stale` (removed on the way to this append's lock) says its holder
+ * left, when the file (stats `now`, with the lock held) is still as it was when that lock was
+ * seen (nothing wrote to it since) and the tail is that holder's (committed.ts isDeadTail); else
+ * undefined: nothing is cut.
+ * @throws nothing.
  */
-async function cutBackDead(handle: FileHandle, seen: LockSeen): Promise<void> {
+function deadTailOf(stale: { seen: LockSeen; st: BigIntStats } | undefined, now: BigIntStats): Dead | undefined {
+  if (stale === undefined) return undefined;
+  const { seen, st } = stale;
+  if (st.ino !== now.ino || st.size !== now.size || st.mtimeNs !== now.mtimeNs || st.ctimeNs !== now.ctimeNs) return undefined;
   const committed = parseCommitted(seen.text);
-  if (committed === undefined || committed.birthNs === 0n) return;
-  const st = await handle.stat({ bigint: true });
-  if (st.birthtimeNs !== committed.birthNs || st.size <= committed.size) return;
-  await handle.truncate(Number(committed.size));
-  forgetAppend(st);
+  return committed !== undefined && isDeadTail(committed, now) ? { seen, committed } : undefined;
 }
 
 /**

@@ -86,11 +86,15 @@ describe("fs append: a lock left by an append whose process died", () => {
     return pid;
   }
 
-  /** Plants the lock of `path` as a process that died mid-append would leave it: committed at `size`, the file's birth time `birthNs`. */
-  async function plantDead(path: string, size: number, birthNs?: bigint): Promise<void> {
+  /**
+   * Plants the lock of `path` as a process that died mid-append would leave it: committed at
+   * `size`, its append ending at `end` (none: a lock of an earlier version), the file's birth time `birthNs`.
+   */
+  async function plantDead(path: string, size: number, end: number | undefined, birthNs?: bigint): Promise<void> {
     const st = await stat(join(s.root, path), { bigint: true });
     const ns = process.platform === "linux" ? readlinkSync("/proc/self/ns/pid") : "";
-    const committed = { size: String(size), mtimeNs: st.mtimeNs.toString(), birthNs: (birthNs ?? st.birthtimeNs).toString() };
+    const committed: Record<string, string> = { size: String(size), mtimeNs: st.mtimeNs.toString(), birthNs: (birthNs ?? st.birthtimeNs).toString() };
+    if (end !== undefined) committed.end = String(end);
     const owner = { pid: deadPid(), host: hostname(), ns, token: "0123456789abcdef", start: "1", since: new Date().toISOString(), committed };
     await writeFile(join(s.root, lockName(st.ino)), JSON.stringify(owner) + "\n", { flag: "wx" });
   }
@@ -98,8 +102,8 @@ describe("fs append: a lock left by an append whose process died", () => {
   it("readers keep to what it committed; the next append at that size cuts the torn tail back off and succeeds", async () => {
     await writeFile(join(s.root, "log"), "abc");
     const before = await s.driver.stat(s.key("log"), {});
-    // The holder died after writing part of its chunk.
-    await plantDead("log", 3);
+    // The holder died after writing part of its 10-byte chunk.
+    await plantDead("log", 3, 13);
     await appendFile(join(s.root, "log"), "TORN");
     if ((await stat(join(s.root, "log"), { bigint: true })).birthtimeNs === 0n) return; // no birth times here: nothing is cut (README)
     expect(await seen("log")).toMatchObject({ size: 3, etag: before.etag, read: "abc", copy: "abc", listed: 3 });
@@ -110,10 +114,55 @@ describe("fs append: a lock left by an append whose process died", () => {
 
   it("one naming an earlier file given the same inode number (another birth time) is not this file's: nothing hidden, nothing cut", async () => {
     await writeFile(join(s.root, "log"), "abcdef");
-    await plantDead("log", 1, 12345n);
+    await plantDead("log", 1, 9, 12345n);
     expect(await seen("log")).toMatchObject({ size: 6, read: "abcdef", copy: "abcdef", listed: 6 });
     await expectCode(s.driver.writeAppend(s.key("log"), 1, buf("x"), {}), "Conflict");
     await expect(s.driver.writeAppend(s.key("log"), 6, buf("g"), {})).resolves.toEqual({ appendOffset: 7 });
     expect(await contents("log")).toBe("abcdefg");
+  });
+
+  /** Plants a dead holder's lock (committed 3, its 10-byte append ending at 13) on "log" holding "abc" and a torn "TORN"; false where no birth times are kept. */
+  async function tornLog(): Promise<boolean> {
+    await writeFile(join(s.root, "log"), "abc");
+    await plantDead("log", 3, 13);
+    await appendFile(join(s.root, "log"), "TORN");
+    return (await stat(join(s.root, "log"), { bigint: true })).birthtimeNs !== 0n;
+  }
+
+  it("an append refused for its offset cuts nothing and keeps the dead holder's record: readers still hide the tail, the right append then cuts it", async () => {
+    if (!(await tornLog())) return;
+    const lock = (await names()).find((n) => n.startsWith(".stowage-lock-"))!;
+    const planted = await readFile(join(s.root, lock), "utf8");
+    await expectCode(s.driver.writeAppend(s.key("log"), 7, buf("Q"), {}), "Conflict");
+    await expectCode(s.driver.writeAppend(s.key("log"), 999, buf("Q"), {}), "Conflict");
+    expect(await contents("log")).toBe("abcTORN");
+    expect((await readFile(join(s.root, lock), "utf8")).trimEnd()).toBe(planted.trimEnd());
+    expect(await seen("log")).toMatchObject({ size: 3, read: "abc", copy: "abc", listed: 3 });
+    await expect(s.driver.writeAppend(s.key("log"), 3, buf("def"), {})).resolves.toEqual({ appendOffset: 6 });
+    expect(await contents("log")).toBe("abcdef");
+    expect(await names()).toEqual(["copy", "log"]);
+  });
+
+  it("bytes another program appended past where the dead append ended are not its: shown, and kept by every append", async () => {
+    await writeFile(join(s.root, "log"), "abc");
+    // Its 2-byte append ended at 5: it wrote "1", then a logger appended "XYZ".
+    await plantDead("log", 3, 5);
+    await appendFile(join(s.root, "log"), "1XYZ");
+    expect(await seen("log")).toMatchObject({ size: 7, read: "abc1XYZ", copy: "abc1XYZ", listed: 7 });
+    await expectCode(s.driver.writeAppend(s.key("log"), 999, buf("Q"), {}), "Conflict");
+    await expectCode(s.driver.writeAppend(s.key("log"), 3, buf("Q"), {}), "Conflict");
+    expect(await contents("log")).toBe("abc1XYZ");
+    await expect(s.driver.writeAppend(s.key("log"), 7, buf("!"), {})).resolves.toEqual({ appendOffset: 8 });
+    expect(await contents("log")).toBe("abc1XYZ!");
+  });
+
+  it("a lock of an earlier version (no end recorded) still hides the tail from readers, but no append cuts it", async () => {
+    await writeFile(join(s.root, "log"), "abc");
+    await plantDead("log", 3, undefined);
+    await appendFile(join(s.root, "log"), "TORN");
+    if ((await stat(join(s.root, "log"), { bigint: true })).birthtimeNs === 0n) return;
+    expect(await seen("log")).toMatchObject({ size: 3, read: "abc" });
+    await expectCode(s.driver.writeAppend(s.key("log"), 3, buf("def"), {}), "Conflict");
+    expect(await contents("log")).toBe("abcTORN");
   });
 });

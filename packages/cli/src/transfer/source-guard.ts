@@ -1,6 +1,6 @@
-import { statSync } from "node:fs";
 import { Transform, type TransformCallback } from "node:stream";
 import { ErrorCode, storageError, type Progress, type ProgressListener, type StorageError } from "@stowage/core";
+import { committedStatSync } from "@stowage/fs";
 import type { CopyEnv } from "./copy-object.js";
 import type { PlanItem } from "./planner.js";
 import { sourceUnchanged } from "./source-check.js";
@@ -91,10 +91,12 @@ export function sourceGuard(env: CopyEnv, item: PlanItem, offset: number): Sourc
 
 /**
  * The fs ETag of what is at local path `path` now (fs README "Etag": `"<mtime ns>-<size>-<inode>"`
- * in hex), and its size; undefined when nothing is there.
+ * in hex), and its size, as the fs driver reports them (a file an append is writing to, or that a
+ * killed append left a torn tail on: as committed), so that they compare with the plan's; undefined
+ * when nothing is there.
  */
 function localNow(path: string): { etag: string; size: number } | undefined {
-  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  const st = committedStatSync(path);
   if (st === undefined) return undefined;
   return { etag: `${st.mtimeNs.toString(16)}-${st.size.toString(16)}-${st.ino.toString(16)}`, size: Number(st.size) };
 }
