@@ -49,16 +49,20 @@ describe("a .. after a name that is not a directory", () => {
 });
 
 describe("a .. after a symbolic link to a directory", () => {
-  it("ls and rm -r go to the parent of where the link leads, as the shell does", async () => {
+  it("ls and cat go to the parent of where the link leads, as the shell does; rm refuses a final .."), async () => {
     await writeTree(work, { "far/dir/inner.txt": "i", "far/sibling.txt": "s", "near/keep.txt": "keep" });
     await symlink(join(work, "far/dir"), join(work, "near/link"));
     const ls = await run(["ls", "near/link/../"]);
     expect(ls.code).toBe(0);
     expect(ls.stdout).toContain("sibling.txt");
     expect(ls.stdout).not.toContain("keep.txt");
+    const cat = await run(["cat", "near/link/../sibling.txt"]);
+    expect([cat.code, cat.stdout]).toEqual([0, "s"]);
+    // rm refuses an operand ending in `..`, as rm(1) does: nothing is deleted on either side.
     const rm = await run(["rm", "-r", "--yes", "--include", "sibling.txt", "near/link/.."]);
-    expect(rm.code).toBe(0);
-    expect(await readTree(join(work, "far"))).toEqual({ "dir/inner.txt": "i" });
+    expect([rm.code, rm.stdout]).toEqual([2, ""]);
+    expect(rm.stderr).toContain("refused, as rm(1) refuses '..'");
+    expect(await readTree(join(work, "far"))).toEqual({ "dir/inner.txt": "i", "sibling.txt": "s" });
     expect(await readTree(join(work, "near"))).toMatchObject({ "keep.txt": "keep" });
   });
 
