@@ -49,7 +49,7 @@ describe("a .. after a name that is not a directory", () => {
 });
 
 describe("a .. after a symbolic link to a directory", () => {
-  it("ls and cat go to the parent of where the link leads, as the shell does; rm refuses a final .."), async () => {
+  it("ls and cat go to the parent of where the link leads, as the shell does; rm refuses a final ..", async () => {
     await writeTree(work, { "far/dir/inner.txt": "i", "far/sibling.txt": "s", "near/keep.txt": "keep" });
     await symlink(join(work, "far/dir"), join(work, "near/link"));
     const ls = await run(["ls", "near/link/../"]);
@@ -62,6 +62,10 @@ describe("a .. after a symbolic link to a directory", () => {
     const rm = await run(["rm", "-r", "--yes", "--include", "sibling.txt", "near/link/.."]);
     expect([rm.code, rm.stdout]).toEqual([2, ""]);
     expect(rm.stderr).toContain("refused, as rm(1) refuses '..'");
+    for (const operand of ["near/link/../", "near/link/../.", "near/link/.././"]) {
+      const again = await run(["rm", "-r", "--yes", operand]);
+      expect([operand, again.code, again.stdout]).toEqual([operand, 2, ""]);
+    }
     expect(await readTree(join(work, "far"))).toEqual({ "dir/inner.txt": "i", "sibling.txt": "s" });
     expect(await readTree(join(work, "near"))).toMatchObject({ "keep.txt": "keep" });
   });

@@ -191,9 +191,9 @@ async function rm(ctx: CliContext, args: string[], opts: CommandOptions): Promis
   const locs = args.map((arg) => ctx.locations.parse(arg));
   const filtered = ((opts["include"] as string[] | undefined)?.length ?? 0) + ((opts["exclude"] as string[] | undefined)?.length ?? 0) > 0;
   if (opts["recursive"]) for (const loc of locs) refuseProtectedDir(ctx, loc, { command: "rm -r", cwdAndParents: !filtered });
-  // As rm(1), an operand ending in `..` is refused, before anything is deleted: through a symbolic
-  // link it names the parent of the link's target, wherever that is.
-  const dotDot = args.find((arg) => /(^|[\\/])\.\.[\\/]*$/.test(arg));
+  // As rm(1), an operand whose last segment (`.` and empty ones aside: `x/../.`) is `..` is refused,
+  // before anything is deleted: through a symbolic link it names the parent of the link's target.
+  const dotDot = args.find((arg) => arg.split(/[\\/]/).filter((s) => s !== "" && s !== ".").at(-1) === "..");
   if (dotDot !== undefined) throw new UsageError(`rm ${JSON.stringify(dotDot)}: refused, as rm(1) refuses '..': name the directory itself; nothing was listed or deleted`);
   await forEachOperand(ctx, locs, (loc) => (opts["recursive"] ? removeTree(ctx, loc, opts) : removeOne(ctx, loc, opts)));
 }
