@@ -191,7 +191,8 @@ export function findStore(name: string): MemoryStore | undefined {
  */
 export function existingStore(name: string): MemoryStore {
   const store = registry().get(name);
-  if (store === undefined) throw storageError(ErrorCode.ObjectNotExist, `the memory store ${JSON.stringify(name)} does not exist (never created, or deleted)`);
+  // `serviceCode` as the clouds' answer names it, so `isMissingBucket` tells it from a missing key here too.
+  if (store === undefined) throw storageError(ErrorCode.ObjectNotExist, `the memory store ${JSON.stringify(name)} does not exist (never created, or deleted)`, { serviceCode: "NoSuchBucket" });
   return store;
 }
 

@@ -5,7 +5,7 @@
  * Opening `memory://name` with newStorager still makes a missing store (the documented convenience).
  */
 import { describe, expect, it } from "@jest/globals";
-import { newServicer, newStorager, type Storager } from "@stowage/core";
+import { isMissingBucket, newServicer, newStorager, type Storager } from "@stowage/core";
 import "../src/index.js";
 import { findStore } from "../src/store.js";
 import { expectCode } from "./helpers.js";
@@ -89,5 +89,19 @@ describe("memory servicer: the codes of a cloud servicer", () => {
     await a.write("k", "v");
     expect((await a.stat("k")).size).toBe(1);
     await expectCode(newStorager("memory://").stat("k"), "ObjectNotExist");
+  });
+});
+
+describe("a missing store, as isMissingBucket sees it", () => {
+  it("a call on a store that does not exist names NoSuchBucket as its serviceCode; a missing key does not", async () => {
+    // Opening memory://name makes a missing store: a deleted one is missing for the storagers it handed out.
+    const servicer = newServicer("memory://");
+    const gone = await servicer.create("ss-missing-bucket");
+    await servicer.delete("ss-missing-bucket");
+    const e = await gone.stat("k").catch((x: unknown) => x);
+    expect(isMissingBucket(e)).toBe(true);
+    const here = newStorager("memory://");
+    const missingKey = await here.stat("no-such-key").catch((x: unknown) => x);
+    expect(isMissingBucket(missingKey)).toBe(false);
   });
 });

@@ -36,6 +36,21 @@ const UNTRUSTED = new Set([
   "CERT_UNTRUSTED",
 ]);
 
+/**
+ * True for a TLS failure no retry cures: a certificate refused (untrusted, expired, revoked, for
+ * another host...), or a server that does not speak TLS where https was asked.
+ * @throws nothing
+ */
+export function isTlsFailureCode(code: string): boolean {
+  return (
+    code.startsWith("ERR_TLS") ||
+    code.startsWith("ERR_SSL") ||
+    code === "EPROTO" ||
+    code.includes("CERT") ||
+    /^(DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|INVALID_CA|INVALID_PURPOSE|HOSTNAME_MISMATCH|CRL_|PATH_LENGTH_EXCEEDED)/.test(code)
+  );
+}
+
 /** Failures that happen before a request can have reached the server. */
 const BEFORE_SEND = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EHOSTDOWN", "ESTOWAGE_CONNECT_TIMEOUT", "ESTOWAGE_UNSENT_TIMEOUT", "ESTOWAGE_UNSENT"]);
 
@@ -113,7 +128,7 @@ export function networkError(e: unknown, what = "request"): StorageError {
     const hint = plain ? ": the endpoint is https, but the server does not speak TLS there (is it http:?)" : `: ${oneLine}`;
     return storageError(ErrorCode.Unexpected, `TLS failure during ${what} (${code})${hint}`, { cause: e, retryable: false });
   }
-  if (code !== undefined && (code.startsWith("ERR_TLS") || code.includes("CERT") || code.startsWith("DEPTH_ZERO") || code.startsWith("SELF_SIGNED"))) {
+  if (code !== undefined && isTlsFailureCode(code)) {
     const hint = UNTRUSTED.has(code) ? "; for a server with a private CA, give its PEM certificate in the tls_ca pair" : "";
     return storageError(ErrorCode.Unexpected, `TLS failure during ${what} (${code}): ${oneLine}${hint}`, { cause: e, retryable: false });
   }

@@ -6,6 +6,7 @@ import { OBJECT_HEADERS, type ObjectHeaders } from "../object/object-headers.js"
 import { headerValueProblem } from "../pairs/value-checks.js";
 import { abortError, onAbort } from "./abort.js";
 import { httpGet } from "./http-get.js";
+import { isTlsFailureCode } from "../http/network-error.js";
 
 /** The body of a URL being fetched, and what its server said about it. */
 export interface OpenedUrl {
@@ -109,17 +110,12 @@ export async function openUrl(url: string, signal?: AbortSignal): Promise<Opened
     if (isStorageError(e)) throw e;
     const code = (e as { code?: unknown } | null)?.code;
     const named = typeof code === "string" && /^[A-Z0-9_]+$/.test(code) ? ` (${code})` : "";
-    if (typeof code === "string" && isTlsRefusal(code)) {
+    if (typeof code === "string" && isTlsFailureCode(code)) {
       // Another attempt meets the same certificate: the URL cannot be fetched as given.
       throw storageError(ErrorCode.InvalidArgument, `the source URL could not be fetched: its server's TLS certificate was refused${named}`, { cause: e, retryable: false });
     }
     throw storageError(ErrorCode.ServiceInternal, `the source URL could not be fetched${named}`, { cause: e, retryable: true });
   }
-}
-
-/** A TLS failure no retry cures: a certificate refused, or a server that does not speak TLS. */
-function isTlsRefusal(code: string): boolean {
-  return code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") || code.includes("CERT") || code.startsWith("DEPTH_ZERO") || code.startsWith("SELF_SIGNED") || code === "EPROTO";
 }
 
 /**
