@@ -37,6 +37,27 @@ describe("response headers", () => {
     expect(objectSizeFromHeaders(200, {})).toBeUndefined();
   });
 
+  it("refuses a size no number holds exactly (above 2^53 - 1) as Unexpected naming the header, never a rounded size", () => {
+    const max = String(Number.MAX_SAFE_INTEGER);
+    expect(objectSizeFromHeaders(200, { "content-length": max })).toBe(Number.MAX_SAFE_INTEGER);
+    expect(objectSizeFromHeaders(206, { "content-range": `bytes 0-9/${max}` })).toBe(Number.MAX_SAFE_INTEGER);
+    // 2^53 + 1 reads as 2^53 through Number(): another size.
+    const over = "9007199254740993";
+    const refused = (status: number, headers: Record<string, string>): unknown => {
+      try {
+        return objectSizeFromHeaders(status, headers);
+      } catch (e) {
+        return e;
+      }
+    };
+    expect(refused(200, { "content-length": over })).toMatchObject({ code: "Unexpected", retryable: false, statusCode: 200, detail: expect.stringContaining(`Content-Length gives the object's size as ${over}`) });
+    expect(refused(206, { "content-length": "10", "content-range": `bytes 0-9/${over}` })).toMatchObject({ code: "Unexpected", statusCode: 206, detail: expect.stringContaining("Content-Range") });
+    const long = "9".repeat(400);
+    const e = refused(200, { "content-length": long }) as Error & { detail: string };
+    expect(e.detail).toContain("a number of 400 digits");
+    expect(e.detail).not.toContain(long);
+  });
+
   it("collects the present headers of a table, or nothing", () => {
     const table = [["objectType", "x-v-object-type"], ["versionId", "x-v-version-id"]] as const;
     expect(headerFields({ "x-v-version-id": "v1" }, table)).toEqual({ versionId: "v1" });

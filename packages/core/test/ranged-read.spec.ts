@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "@jest/globals";
 import { askedRange, openedRange, pastTheEnd, rangeBody, type RangedGetAnswer } from "../src/driver/ranged-read.js";
 import type { RawObject } from "../src/driver/storage-driver.js";
+import { objectSizeFromHeaders } from "../src/http/response-headers.js";
 
 /** A GET's answer: `status`, `headers`, the body `data`; `range` says whether the GET sent a Range header. */
 function answer(status: number, headers: Record<string, string>, data: Buffer, range: string | undefined): RangedGetAnswer & { discarded: boolean; body: Readable } {
@@ -74,6 +75,17 @@ describe("rangeBody", () => {
     ).toThrow(expect.objectContaining({ code: "IntegrityMismatch" }));
     expect(looked).toBe(false);
     expect(res.body.destroyed).toBe(true);
+  });
+
+  it("closes the body when the object cannot be read from the headers (a size above 2^53 - 1), throwing that error", async () => {
+    const headers = { "content-range": "bytes 2-4/9007199254740993" };
+    const objectFromHeaders = (): RawObject => ({ key: "k", mode: "file", size: objectSizeFromHeaders(206, headers)! });
+    const res = answer(206, headers, Buffer.from("234"), "bytes=2-4");
+    expect(() => rangeBody(res, { offset: 2, size: 3 }, objectFromHeaders)).toThrow(expect.objectContaining({ code: "Unexpected" }));
+    expect(res.body.destroyed).toBe(true);
+    const opened = answer(206, headers, Buffer.from("234"), "bytes=2-4");
+    await expect(openedRange(opened, { offset: 2, size: 3 }, objectFromHeaders)).rejects.toMatchObject({ code: "Unexpected", detail: expect.stringContaining("Content-Range") });
+    expect(opened.body.destroyed).toBe(true);
   });
 
   it("slices a 200 to a ranged GET (the server ignored Range)", async () => {

@@ -1,3 +1,4 @@
+import { answerOf } from "../errors/answer-of.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 
@@ -19,6 +20,6 @@ export function abortedAppendError(e: unknown, offset: number, size: number): un
   return storageError(
     ErrorCode.Aborted,
     `${aborted.detail}; ${APPLIED_HINT} before the abort (its request may have reached the service), and the append object was not advanced: stat the object to tell (${offset + size} bytes long: applied; ${offset}: not)`,
-    { ...(aborted.statusCode !== undefined ? { statusCode: aborted.statusCode } : {}), ...(aborted.requestId !== undefined ? { requestId: aborted.requestId } : {}), cause: aborted, retryable: false },
+    { ...answerOf(aborted), cause: aborted, retryable: false },
   );
 }

@@ -88,14 +88,9 @@ function batchFailure(batched: readonly string[], failures: readonly KeyDeleteFa
   const named = foreign.length === 1 ? "a key that was not sent" : `${foreign.length} keys that were not sent`;
   const reported = other.serviceCode === undefined ? other.error.code : other.serviceCode;
   const detail = `delete: the batch answer named ${named} (reported ${reported}): it does not say which keys are gone; ${unconfirmed} of ${sent.size} sent keys not confirmed deleted`;
-  return withOutcome(
-    storageError(ErrorCode.Unexpected, detail, {
-      cause: other.error,
-      retryable: false,
-      ...contextOf(other.error),
-    }),
-    batch,
-  );
+  // The Unexpected is core's verdict on the answer, not the service's code for a failure: no serviceCode.
+  const { serviceCode: _foreignKeyCode, ...context } = contextOf(other.error);
+  return withOutcome(storageError(ErrorCode.Unexpected, detail, { cause: other.error, retryable: false, ...context }), batch);
 }
 
 function codeOf(e: unknown): ErrorCode {
@@ -110,6 +105,5 @@ function withOutcome(e: unknown, batch: BatchOutcome): StorageError {
     retryable: error.retryable,
     batch,
     ...contextOf(error, true),
-    ...(error.serviceCode === undefined ? {} : { serviceCode: error.serviceCode }),
   });
 }

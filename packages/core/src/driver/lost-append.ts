@@ -1,3 +1,4 @@
+import { answerOf } from "../errors/answer-of.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import type { StreamingResponse } from "../http/http-response.js";
@@ -27,8 +28,7 @@ export async function judgeLostAppend<R>(failure: StorageError, offset: number, 
   if ("untouched" in verdict && failure.statusCode === undefined) throw failure;
   const why = "unknown" in verdict ? verdict.unknown : "the object is unchanged";
   throw storageError(failure.code, `${failure.detail}; the append's answer was lost and ${why}: do not retry it blindly`, {
-    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
-    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
+    ...answerOf(failure),
     cause: failure,
     retryable: false,
   });

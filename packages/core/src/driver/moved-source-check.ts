@@ -1,3 +1,4 @@
+import { answerOf } from "../errors/answer-of.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, StorageError } from "../errors/storage-error.js";
 import { sameEtag } from "../object/etag.js";
@@ -13,9 +14,7 @@ import type { DriverCallOptions, RawObject } from "./storage-driver.js";
  */
 export function copySourceChangedError(etag: string, why: string, cause?: StorageError): StorageError {
   return storageError(ErrorCode.Conflict, `the copy source changed after it was looked at (it is no longer ETag ${etag}): nothing was copied (${why})`, {
-    ...(cause?.statusCode !== undefined ? { statusCode: cause.statusCode } : {}),
-    ...(cause?.requestId !== undefined ? { requestId: cause.requestId } : {}),
-    ...(cause !== undefined ? { cause } : {}),
+    ...(cause !== undefined ? { ...answerOf(cause), cause } : {}),
     retryable: false,
   });
 }
@@ -60,8 +59,7 @@ export async function movedSourceUnchanged(
     throw new StorageError({
       code: e.code,
       message: `move: the source was copied, but it could not be looked at again before its delete (${e.detail}): the destination holds the copy, the source is kept`,
-      ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
-      ...(e.requestId !== undefined ? { requestId: e.requestId } : {}),
+      ...answerOf(e),
       retryable: e.retryable,
       cause: e,
     });

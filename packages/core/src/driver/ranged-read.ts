@@ -53,14 +53,22 @@ export async function pastTheEnd(res: RangedGetAnswer): Promise<boolean> {
  * (`checkRangeResponse`); a 200 to a ranged GET (the server ignored Range) is sliced
  * (`sliceRange`), or, when the range starts at or past the object's end, closed and replaced by
  * an empty stream (`past`). `objectOf` reads the object from the answer's headers; it is called
- * once the range is known to be the one asked.
- * @throws StorageError `IntegrityMismatch` (a 206 for other bytes; its body is closed)
+ * once the range is known to be the one asked; what it throws is thrown, the body closed.
+ * @throws StorageError `IntegrityMismatch` (a 206 for other bytes; its body is closed), and what
+ *   `objectOf` throws (`Unexpected`: a size no number holds exactly, see `objectSizeFromHeaders`)
  */
 export function rangeBody(res: RangedGetAnswer, range: ReadRange, objectOf: () => RawObject): RangeBody {
   const offset = range.offset ?? 0;
   checkRangeResponse(res, offset, range.size);
-  const object = objectOf();
   const stream = res.stream();
+  let object: RawObject;
+  try {
+    object = objectOf();
+  } catch (e) {
+    // Not read to its end: the connection is not kept for another request.
+    stream.destroy();
+    throw e;
+  }
   if (res.status !== 200 || !askedRange(res)) return { stream, object, past: false };
   if (offset >= (object.size ?? 0)) {
     stream.destroy();
@@ -73,7 +81,8 @@ export function rangeBody(res: RangedGetAnswer, range: ReadRange, objectOf: () =
  * The read of `range` from the answer `res` to a GET (sent with `Range` for a ranged read, and
  * accepting 416): {@link pastTheEnd} reads nothing, else {@link rangeBody}, with the whole
  * object's CRC-64 from header `crcHeader` (when given and sent; not on a range past the end).
- * @throws StorageError `Unexpected` (a 416 to a GET without `Range`), `IntegrityMismatch` (a 206 for other bytes)
+ * @throws StorageError `Unexpected` (a 416 to a GET without `Range`; what `objectOf` throws, the
+ *   body closed), `IntegrityMismatch` (a 206 for other bytes)
  */
 export async function openedRange(res: RangedGetAnswer, range: ReadRange, objectOf: () => RawObject, crcHeader?: string): Promise<DriverReadResult> {
   if (await pastTheEnd(res)) return { stream: Readable.from([]) };

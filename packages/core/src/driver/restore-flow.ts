@@ -1,3 +1,4 @@
+import { answerOf } from "../errors/answer-of.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import type { BufferedSendOptions } from "../http/http-client-options.js";
@@ -76,6 +77,6 @@ function notArchivedError(e: unknown, flow: RestoreFlow<RestoreErrorDocument>): 
   return storageError(ErrorCode.ObjectModeInvalid, `${e.detail}; ${flow.restores}: this one reads as it is`, restoreContext(e));
 }
 
-function restoreContext(e: StorageError): { statusCode?: number; requestId?: string; cause: StorageError } {
-  return { ...(e.statusCode === undefined ? {} : { statusCode: e.statusCode }), ...(e.requestId === undefined ? {} : { requestId: e.requestId }), cause: e };
+function restoreContext(e: StorageError): ReturnType<typeof answerOf> & { cause: StorageError } {
+  return { ...answerOf(e), cause: e };
 }

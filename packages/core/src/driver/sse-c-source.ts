@@ -1,5 +1,5 @@
 import { ErrorCode } from "../errors/error-code.js";
-import { isStorageError, StorageError } from "../errors/storage-error.js";
+import { contextOf, isStorageError, StorageError } from "../errors/storage-error.js";
 
 /** What {@link statSseCSource} found: the source, and whether it answered to the object's SSE-C key. */
 export interface SseCSource<T> {
@@ -30,11 +30,7 @@ export async function statSseCSource<T>(stat: (withObjectKey: boolean) => Promis
       throw new StorageError({
         code: keyed.code,
         message: `${keyed.detail}: the copy source answers neither to this call's SSE-C key nor to none (it may be encrypted with another key: give the copy-source key)`,
-        op: keyed.op,
-        service: keyed.service,
-        path: keyed.path,
-        statusCode: keyed.statusCode,
-        requestId: keyed.requestId,
+        ...contextOf(keyed, true),
         retryable: keyed.retryable,
       });
     }

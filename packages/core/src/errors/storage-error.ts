@@ -1,3 +1,4 @@
+import { answerOf } from "./answer-of.js";
 import type { BatchOutcome } from "./batch-outcome.js";
 import { ErrorCode, RETRYABLE_CODES } from "./error-code.js";
 import { redactSecrets } from "./redact.js";
@@ -172,8 +173,8 @@ export function storageError(code: ErrorCode, message: string, ctx: Omit<Storage
 }
 
 /**
- * The context `e` carries (operation, service, statusCode, requestId; with `withPath`, its path),
- * only the fields it has: to build another error about the same answer.
+ * The context `e` carries (operation, service, statusCode, requestId, serviceCode; with
+ * `withPath`, its path), only the fields it has: to build another error about the same answer.
  * @throws never
  */
 export function contextOf(e: StorageError, withPath = false): StorageErrorContext {
@@ -181,7 +182,6 @@ export function contextOf(e: StorageError, withPath = false): StorageErrorContex
     ...(e.op === undefined ? {} : { op: e.op }),
     ...(e.service === undefined ? {} : { service: e.service }),
     ...(withPath && e.path !== undefined ? { path: e.path } : {}),
-    ...(e.statusCode === undefined ? {} : { statusCode: e.statusCode }),
-    ...(e.requestId === undefined ? {} : { requestId: e.requestId }),
+    ...answerOf(e),
   };
 }

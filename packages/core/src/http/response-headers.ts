@@ -8,16 +8,29 @@ import { headerValue } from "./http-request.js";
  * The whole object's size from a GET/HEAD answer: the total of
  * `Content-Range: bytes a-b/total` on a 206, else `Content-Length`.
  * Undefined when the header is absent or not a plain decimal.
- * @throws never
+ * @throws StorageError `Unexpected` (not retryable) naming the header, when the size it gives is
+ *   above `Number.MAX_SAFE_INTEGER` (2^53 - 1): no number holds it exactly, and a rounded size
+ *   would be taken for another object's.
  */
 export function objectSizeFromHeaders(status: number, headers: IncomingHttpHeaders): number | undefined {
   if (status === 206) {
     const m = /\/(\d+)\s*$/.exec(headerValue(headers, "content-range") ?? "");
-    return m ? Number(m[1]) : undefined;
+    return m ? exactSize(m[1]!, "Content-Range", status) : undefined;
   }
   const length = headerValue(headers, "content-length");
   if (length === undefined || !/^\d+$/.test(length.trim())) return undefined;
-  return Number(length.trim());
+  return exactSize(length.trim(), "Content-Length", status);
+}
+
+/** Digits (`digits`, of header `header`) as a number, when one holds them exactly. @throws StorageError `Unexpected` otherwise */
+function exactSize(digits: string, header: string, status: number): number {
+  const n = Number(digits);
+  if (Number.isSafeInteger(n)) return n;
+  const shown = digits.length <= 40 ? digits : `a number of ${digits.length} digits`;
+  throw storageError(ErrorCode.Unexpected, `the answer's ${header} gives the object's size as ${shown}, above ${Number.MAX_SAFE_INTEGER} (2^53 - 1): no size that large can be read exactly`, {
+    statusCode: status,
+    retryable: false,
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ErrorCode } from "../errors/error-code.js";
-import { isStorageError, StorageError, storageError } from "../errors/storage-error.js";
+import { contextOf, isStorageError, StorageError, storageError } from "../errors/storage-error.js";
 import { graceSignal, raceAbort, throwIfAborted } from "../io/abort.js";
 
 // How a multipart upload's own requests are bounded once the call fails or its caller aborts:
@@ -69,9 +69,9 @@ export async function removeStoredWrong(remove: (signal: AbortSignal) => Promise
 /**
  * `failure` with a message that also says `upload` may be left on the service (`why`: the abort
  * timed out or failed), naming its id and key so it can be removed later (`Storager.delete` with
- * `multipartId`, `stowage uploads --abort`). Upload ids are no secrets. Code, context fields,
- * cause and `retryable` stay `failure`'s; a failure that is no StorageError becomes `Unexpected`
- * with it as `cause`.
+ * `multipartId`, `stowage uploads --abort`). Upload ids are no secrets. Code, context fields (the
+ * service's code word too), cause and `retryable` stay `failure`'s; a failure that is no
+ * StorageError becomes `Unexpected` with it as `cause`.
  * @throws nothing.
  */
 export function withUploadLeft(failure: unknown, upload: LeftUpload, why: string): StorageError {
@@ -85,11 +85,7 @@ export function withUploadLeft(failure: unknown, upload: LeftUpload, why: string
     code: failure.code,
     message: `${failure.detail}; ${note}`,
     cause: failure.cause,
-    ...(failure.op !== undefined ? { op: failure.op } : {}),
-    ...(failure.service !== undefined ? { service: failure.service } : {}),
-    ...(failure.path !== undefined ? { path: failure.path } : {}),
-    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
-    ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
+    ...contextOf(failure, true),
     retryable: failure.retryable,
   });
   if (failure.stack) noted.stack = `${noted.stack?.split("\n")[0]}\n${failure.stack.split("\n").slice(1).join("\n")}`;

@@ -1,4 +1,5 @@
 import type { DriverCallOptions, RawObject, StorageDriver } from "../driver/storage-driver.js";
+import { answerOf } from "../errors/answer-of.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, StorageError, storageError } from "../errors/storage-error.js";
 import type { StorageOperation } from "../operations.js";
@@ -70,8 +71,7 @@ export async function refuseMoveOntoTarget(driver: StorageDriver, from: string, 
       throw new StorageError({
         code: e.code,
         message: `${e.detail}: the move source (or a link it leads through) cannot be stat'ed, so whether it is a link onto the destination is unknown; nothing was moved (give the key it was written with, or check the HeadObject permission)`,
-        statusCode: e.statusCode,
-        ...(e.requestId === undefined ? {} : { requestId: e.requestId }),
+        ...answerOf(e),
         retryable: e.retryable,
       });
     });
