@@ -189,6 +189,11 @@ describe("ali-oss against the emulator", () => {
     expect((await oss.restore("frozen.txt")).res.status).toBe(202);
     const head = await oss.head("frozen.txt");
     expect(head.res.headers["x-oss-restore"]).toMatch(/^ongoing-request="false", expiry-date="/);
+    // ali-oss reads a listing's <RestoreInfo> into restoreInfo (list and listV2): the header's state.
+    const expiryDate = new Date(/expiry-date="([^"]+)"/.exec(head.res.headers["x-oss-restore"])![1]!);
+    for (const listed of [await oss.list({ prefix: "frozen" }), await oss.listV2({ prefix: "frozen" })]) {
+      expect(listed.objects.map((o: { name: string; restoreInfo?: unknown }) => [o.name, o.restoreInfo])).toEqual([["frozen.txt", { ongoingRequest: false, expiryDate }]]);
+    }
     expect((await oss.get("frozen.txt")).content.toString()).toBe("frozen");
     await oss.put("cold.txt", Buffer.from("cold"), { headers: { "x-oss-storage-class": "ColdArchive" } });
     expect((await oss.restore("cold.txt", { type: "ColdArchive", Days: 3, JobParameters: "Bulk" })).res.status).toBe(202);

@@ -177,6 +177,9 @@ function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
   // go-service-oss put <Type> here (go-storage.md §8.3 bug 5); the storage class is <StorageClass>.
   const storageClass = xmlText(c, "StorageClass");
   if (storageClass !== undefined) raw.storageClass = storageClass;
+  // <RestoreInfo> states an archived object's restore in the words of the x-oss-restore header.
+  const restore = parseRestoreHeader(xmlText(c, "RestoreInfo"));
+  if (restore !== undefined) raw.restore = restore;
   if (type !== undefined) raw.system = { objectType: type };
   return raw;
 }
@@ -185,7 +188,10 @@ function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
  * Parses `<ListBucketResult>` of ListObjectsV2 (names url-encoded when
  * `EncodingType` says so): files as `file` (`append` for appendable objects,
  * `link` without size or target for symlinks, `dir` for keys ending with `/`),
- * common prefixes as `dir` objects, all in UTF-8 byte order (core's `compareKeys`).
+ * common prefixes as `dir` objects, all in UTF-8 byte order (core's `compareKeys`). An archived
+ * object's `<RestoreInfo>` (`ongoing-request="true"`, or `"false"` with its `expiry-date`: the
+ * `x-oss-restore` header's words) is its `restore`, read as stat reads that header (core
+ * `parseRestoreHeader`); none without one, or with one naming no `ongoing-request`.
  * A truncated page continues only from its `NextContinuationToken` (opaque: no key can stand in).
  * @throws StorageError `Unexpected` (retryable) when the body is not well-formed XML, is another
  *   document (an `<Error>` in a 200) or has no `IsTruncated` of `true` or `false` (core

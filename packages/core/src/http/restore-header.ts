@@ -14,7 +14,7 @@ const EXPIRY = /(?:^|[\s,;])expiry-date\s*=\s*(?:"([^"]*)"|((?:[a-z]{3},)?[^,;]*
 
 /**
  * The {@link RestoreState} a restore header states (COS `x-cos-restore`, OSS `x-oss-restore`, S3's
- * `x-amz-restore`): `ongoing-request="true"` while the service restores the object,
+ * `x-amz-restore`; OSS listings' `<RestoreInfo>` has the same text): `ongoing-request="true"` while the service restores the object,
  * `ongoing-request="false", expiry-date="Fri, 23 Dec 2012 00:00:00 GMT"` once it is readable (the
  * values quoted or not, the names in any case and order). Undefined without a header, or one that
  * names no `ongoing-request` of `true` or `false` (nothing is then claimed; a longer name such as

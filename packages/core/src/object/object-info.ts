@@ -26,8 +26,8 @@ export interface RestoreState {
  * Metadata of one object, as returned by stat, list and the create operations. The
  * {@link ObjectHeaders} (Cache-Control, Content-Disposition, ...), `contentType`, `metadata` and the
  * checksums come with stat and reads; a listing entry carries `path`, `mode`, `size`, `etag`,
- * `lastModified` and, where the service lists them, `storageClass`, `appendOffset` or `linkTarget`
- * (on every driver, memory's included).
+ * `lastModified` and, where the service lists them, `storageClass`, `appendOffset`, `linkTarget` or
+ * `restore` (on every driver, memory's included).
  */
 export interface ObjectInfo extends ObjectHeaders {
   /** Path relative to the storage's work_dir (or absolute, echoing the caller's form). Dirs end with `/`. */
@@ -54,7 +54,8 @@ export interface ObjectInfo extends ObjectHeaders {
   linkTarget?: string;
   /**
    * An archived object's restore (see {@link RestoreState}): from stat and reads of COS and OSS, once
-   * a restore was asked for and until its copy expires. Listings carry none.
+   * a restore was asked for and until its copy expires, and from OSS listings (`<RestoreInfo>`);
+   * COS listings carry none.
    */
   restore?: RestoreState;
   /** Service-specific metadata (SSE algorithm, key id, object type...). */

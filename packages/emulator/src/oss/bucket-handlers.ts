@@ -102,7 +102,8 @@ function tokenDecode(bucket: string, token: string): string {
 
 /**
  * ListObjects (V1, max-keys default 100) and ListObjectsV2 (`list-type=2`, whose continuation tokens
- * are checked: one this emulator did not issue for the bucket is 400 `InvalidArgument`).
+ * are checked: one this emulator did not issue for the bucket is 400 `InvalidArgument`). Archived
+ * objects with a restore state carry `<RestoreInfo>` (see `listObjectsXml`).
  */
 export function ossListObjects(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const q = ex.query;
@@ -136,7 +137,7 @@ export function ossListObjects(ex: Exchange, route: Route, ctx: HandlerContext):
         }
       : undefined,
   };
-  return xmlResponse(200, listObjectsXml(echo, page, objects));
+  return xmlResponse(200, listObjectsXml(echo, page, objects, ctx.now));
 }
 
 /** DeleteMultipleObjects (Content-MD5 required, ≤ 1000 keys). */

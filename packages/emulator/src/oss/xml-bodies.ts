@@ -1,4 +1,5 @@
 import { strictEncode } from "../common/encoding.js";
+import { restoreHeaderValue } from "../common/restore-state.js";
 import { el, renderXml, type XmlElement } from "../common/xml.js";
 import type { ListPage } from "../store/listing.js";
 import type { ListUploadsPage } from "../store/multipart-store.js";
@@ -66,8 +67,13 @@ export interface OssListEcho {
   v2?: { continuationToken?: string; startAfter?: string; nextToken?: string; fetchOwner: boolean };
 }
 
-/** ListObjects (V1) and ListObjectsV2 results. */
-export function listObjectsXml(echo: OssListEcho, page: ListPage, objects: readonly StoredObject[]): string {
+/**
+ * ListObjects (V1) and ListObjectsV2 results. An archived object's restore at `now` is its
+ * `<RestoreInfo>`, the text `x-oss-restore` would carry (`ongoing-request="true"`, or `"false"` with
+ * the copy's `expiry-date`: OSS's ListObjectsV2 page, which places it after `StorageClass`); none
+ * without a restore or once its copy expired.
+ */
+export function listObjectsXml(echo: OssListEcho, page: ListPage, objects: readonly StoredObject[], now: number): string {
   const enc = encoder(echo.encodingType);
   const v2 = echo.v2;
   const withOwner = v2 === undefined || v2.fetchOwner;
@@ -87,11 +93,17 @@ export function listObjectsXml(echo: OssListEcho, page: ListPage, objects: reado
       v2 !== undefined && page.isTruncated ? el("NextContinuationToken", v2.nextToken) : undefined,
       v2 !== undefined ? el("KeyCount", page.keys.length + page.commonPrefixes.length) : undefined,
       objects.map((o) =>
-        el("Contents", el("Key", enc(o.key)), el("LastModified", iso(o.lastModified)), el("ETag", ossEtag(o.etag)), el("Type", ossObjectType(o)), el("Size", o.size), el("StorageClass", o.storageClass), withOwner ? owner() : undefined),
+        el("Contents", el("Key", enc(o.key)), el("LastModified", iso(o.lastModified)), el("ETag", ossEtag(o.etag)), el("Type", ossObjectType(o)), el("Size", o.size), el("StorageClass", o.storageClass), restoreInfo(o, now), withOwner ? owner() : undefined),
       ),
       page.commonPrefixes.map((p) => el("CommonPrefixes", el("Prefix", enc(p)))),
     ),
   );
+}
+
+/** The `<RestoreInfo>` of a listed object at `now`, or nothing without a restore state. */
+function restoreInfo(o: StoredObject, now: number): XmlElement | undefined {
+  const value = restoreHeaderValue(o, now);
+  return value === undefined ? undefined : el("RestoreInfo", value);
 }
 
 /** DeleteMultipleObjects result. */
