@@ -16,6 +16,14 @@ interface Manifest {
   dependencies?: Record<string, string>;
 }
 
+interface TsConfig {
+  extends?: string;
+  compilerOptions: Record<string, unknown>;
+  include?: string[];
+}
+
+const base = JSON.parse(readFileSync(new URL("tsconfig.base.json", root), "utf8")) as TsConfig;
+
 function manifest(pkg: string): Manifest {
   return JSON.parse(readFileSync(new URL(`packages/${pkg}/package.json`, root), "utf8")) as Manifest;
 }
@@ -40,12 +48,22 @@ describe.each(PUBLIC)("packages/%s/package.json", (pkg) => {
     for (const name of ["prepare", "preinstall", "install", "postinstall"]) expect(m.scripts?.[name]).toBeUndefined();
   });
 
-  it("ships dist, README.md and LICENSE only; its LICENSE is the repository's", () => {
-    expect(m.files).toEqual(["dist", "README.md", "LICENSE"]);
+  it("ships dist, src, README.md and LICENSE only; its LICENSE is the repository's", () => {
+    expect(m.files).toEqual(["dist", "src", "README.md", "LICENSE"]);
     expect(m.license).toBe("Apache-2.0");
     const license = readFileSync(new URL(`packages/${pkg}/LICENSE`, root), "utf8");
     expect(license).toBe(readFileSync(new URL("LICENSE", root), "utf8"));
     expect(license).toContain("Apache License\n                           Version 2.0, January 2004");
+  });
+
+  it("builds dist from src with source and declaration maps, whose ../src paths resolve in the tarball (src is shipped)", () => {
+    const tsconfig = JSON.parse(readFileSync(new URL(`packages/${pkg}/tsconfig.json`, root), "utf8")) as TsConfig;
+    expect(tsconfig.extends).toBe("../../tsconfig.base.json");
+    expect(tsconfig.compilerOptions).toMatchObject({ rootDir: "src", outDir: "dist" });
+    expect(tsconfig.include).toEqual(["src/**/*.ts"]);
+    expect(base.compilerOptions).toMatchObject({ sourceMap: true, declarationMap: true });
+    for (const option of ["inlineSourceMap", "sourceRoot", "mapRoot"]) expect(base.compilerOptions[option]).toBeUndefined();
+    expect(m.files).toContain("src");
   });
 
   it("depends on the other public packages by a caret range (packed as ^version)", () => {

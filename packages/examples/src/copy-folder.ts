@@ -1,8 +1,8 @@
 /**
  * The README's main job: open an fs storage and a memory storage from
  * connection strings, copy a sample folder into memory and on to a second
- * fs storage, then list the result and verify every object's CRC64 against
- * its source. Exits non-zero on any mismatch.
+ * fs storage, then verify every object of the source against the copy's CRC64
+ * (a missing or extra object counts as a mismatch). Exits non-zero on any mismatch.
  */
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -38,6 +38,30 @@ async function copyAll(from: Storager, to: Storager): Promise<number> {
   return bytes;
 }
 
+/**
+ * Checks every object of `source` against its copy in `copy` (the same CRC64; a missing copy is a
+ * failure) and that `copy` holds no other object. Prints one line per object.
+ */
+async function verify(source: Storager, copy: Storager): Promise<{ count: number; failures: number }> {
+  let count = 0;
+  let failures = 0;
+  const expected = new Set<string>();
+  for await (const entry of source.list("", { mode: "prefix" })) {
+    expected.add(entry.path);
+    count++;
+    const [a, b] = await Promise.all([source.read(entry.path), copy.read(entry.path).catch((e: unknown) => e as Error)]);
+    const ok = Buffer.isBuffer(b) && crc64Decimal(a) === crc64Decimal(b);
+    if (!ok) failures++;
+    console.log(`  ${ok ? "ok  " : "FAIL"} ${entry.path} ${entry.size} B${Buffer.isBuffer(b) ? "" : ` (${b.message})`}`);
+  }
+  for await (const entry of copy.list("", { mode: "prefix" })) {
+    if (expected.has(entry.path)) continue;
+    failures++;
+    console.log(`  FAIL ${entry.path}: not in the source`);
+  }
+  return { count, failures };
+}
+
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), "stowage-example-"));
   try {
@@ -56,15 +80,7 @@ async function main(): Promise<void> {
     await copyAll(memory, restore);
 
     console.log("verify:");
-    let failures = 0;
-    let count = 0;
-    for await (const entry of restore.list("", { mode: "prefix" })) {
-      const [a, b] = await Promise.all([source.read(entry.path), restore.read(entry.path)]);
-      const ok = crc64Decimal(a) === crc64Decimal(b);
-      if (!ok) failures++;
-      count++;
-      console.log(`  ${ok ? "ok  " : "FAIL"} ${entry.path} ${entry.size} B`);
-    }
+    const { count, failures } = await verify(source, restore);
     console.log(`${count} objects, ${sent} bytes, ${failures} mismatches`);
     if (failures > 0 || count === 0) process.exitCode = 1;
   } finally {
