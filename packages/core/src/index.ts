@@ -20,6 +20,7 @@ export * from "./driver/sse-c-source.js";
 export * from "./driver/moved-source-check.js";
 export * from "./driver/append-crc.js";
 export * from "./driver/append-aborted.js";
+export * from "./driver/append-position.js";
 export * from "./driver/lost-append.js";
 export * from "./driver/overwrite-judgement.js";
 export * from "./driver/missing-bucket.js";

@@ -10,10 +10,12 @@ import {
   isStorageError,
   mayHaveBeenApplied,
   md5Hex,
+  nextAppendPosition,
   storageError,
   withoutEtagConditions,
   type DriverBody,
   type DriverCallOptions,
+  type RawObject,
   type StorageError,
   type StreamingResponse,
 } from "@stowage/core";
@@ -28,6 +30,9 @@ import { objectFromHeaders, objectSize, parseErrorBody } from "./responses.js";
  * COS documents; `PositionNotEqualToLength` (OSS's name) is taken too, in case a gateway speaks it.
  */
 const POSITION_MISMATCH: ReadonlySet<string> = new Set(["AppendPositionErr", "PositionNotEqualToLength"]);
+
+/** The header of an APPEND answer that gives the object's length after the append. */
+const NEXT_POSITION = "x-cos-next-append-position";
 
 /** What one append reports: the object's new length, and its CRC-64 when known. */
 export interface AppendResult {
@@ -50,7 +55,8 @@ export interface AppendResult {
  * after each append to learn one: COS documents a CRC-64 on HEAD only "if the object has one",
  * and its CRC-64 page names APPEND among none of the APIs that compute one, so that extra
  * request per append could well learn nothing.
- * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, `Aborted`, ...
+ * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, `Aborted`,
+ *   `Unexpected` (a 2xx whose next append position is no whole number of bytes: the append was applied), ...
  */
 export async function appendChunk(
   client: CosClient,
@@ -95,12 +101,12 @@ async function sendAppend(
   if (integrity && md5 !== undefined && body.contentMd5 !== undefined && Buffer.isBuffer(body.data) && md5.toLowerCase() !== md5Hex(body.data)) {
     throw storageError(ErrorCode.IntegrityMismatch, `append: the service hashed the chunk to ${md5}, not ${md5Hex(body.data)}`);
   }
-  const next = Number(res.header("x-cos-next-append-position"));
-  const appendOffset = Number.isSafeInteger(next) ? next : offset + body.size;
+  const appendOffset = nextAppendPosition(res, NEXT_POSITION, call.operation, offset + body.size);
   // Only a CRC-64 COS sent: core checks it against the one it expects.
   const crc = res.header("x-cos-hash-crc64ecma");
   return crc === undefined ? { appendOffset } : { appendOffset, crc64: crc };
 }
+
 
 /** What the object says about an append whose answer was lost. */
 type Verdict = LostAppendVerdict<AppendResult>;
@@ -153,8 +159,16 @@ async function lookAtObject(client: CosClient, key: string, offset: number, body
     // Nothing at `offset`: the object is at most `offset` bytes long.
     return { untouched: true };
   }
-  const object = objectFromHeaders(key, res.status, res.headers);
-  const total = objectSize(res.status, res.headers);
+  let object: RawObject;
+  let total: number | undefined;
+  try {
+    object = objectFromHeaders(key, res.status, res.headers);
+    total = objectSize(res.status, res.headers);
+  } catch (e) {
+    // A size no number holds exactly (`Unexpected`): the body is closed, not left holding its connection.
+    res.stream().destroy();
+    throw e;
+  }
   if (res.status !== 206 || total !== length || object.mode !== "append") {
     await res.discard();
     return { unknown: `the object is ${total ?? "of unknown"} bytes long, not ${length}` };

@@ -230,7 +230,8 @@ export class CosStorageDriver implements StorageDriver {
 
   /**
    * APPEND Object at `offset`; never re-sent blindly, and a lost answer is judged by the object (see `appendChunk` in append.ts).
-   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`, ...
+   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch`, `ServiceInternal`,
+   *   `Unexpected` (an answer whose next append position is no whole number: the append was applied), ...
    */
   writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
     return appendChunk(this.client, this.integrity, key, offset, body, options);

@@ -9,6 +9,7 @@ import {
   ErrorCode,
   isStorageError,
   mayHaveBeenApplied,
+  nextAppendPosition,
   storageError,
   type DriverBody,
   type DriverCallOptions,
@@ -20,6 +21,9 @@ import { OSS_TYPE } from "./config.js";
 import { ossError } from "./errors.js";
 import { appendObject, getObject, headObject } from "./requests.js";
 import { errorDocument, objectFromHeaders, objectSize } from "./responses.js";
+
+/** The header of an AppendObject answer that gives the object's length after the append. */
+const NEXT_POSITION = "x-oss-next-append-position";
 
 /** What one append reports: the object's new length, and its CRC-64 when OSS sent it. */
 export interface AppendResult {
@@ -41,7 +45,8 @@ export interface AppendResult {
  * object appended to by someone else too, not appendable, or not to be looked at) fails as it
  * did, not retryable, its message saying not to retry blindly. An abort while the request is
  * under way is `Aborted` saying the bytes may have been appended (core's `abortedAppendError`).
- * @throws StorageError `Conflict` (PositionNotEqualToLength), `ObjectModeInvalid` (ObjectNotAppendable), `IntegrityMismatch`, `ServiceInternal`, `Aborted`, ...
+ * @throws StorageError `Conflict` (PositionNotEqualToLength), `ObjectModeInvalid` (ObjectNotAppendable), `IntegrityMismatch`, `ServiceInternal`, `Aborted`,
+ *   `Unexpected` (a 2xx whose next append position is no whole number of bytes: the append was applied), ...
  */
 export async function appendChunk(client: OssClient, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<AppendResult> {
   try {
@@ -67,11 +72,11 @@ async function sendAppend(client: OssClient, key: string, offset: number, body: 
     return afterLostAnswer(client, key, offset, body, options, refused);
   }
   await res.discard();
-  const next = Number(res.header("x-oss-next-append-position"));
-  const appendOffset = Number.isSafeInteger(next) ? next : offset + body.size;
+  const appendOffset = nextAppendPosition(res, NEXT_POSITION, call.operation, offset + body.size);
   const crc = res.header("x-oss-hash-crc64ecma");
   return crc === undefined ? { appendOffset } : { appendOffset, crc64: crc };
 }
+
 
 /** What the object says about an append whose answer was lost. */
 type Verdict = LostAppendVerdict<AppendResult>;
@@ -110,6 +115,14 @@ async function lookAtObject(client: OssClient, key: string, offset: number, body
   if (chunk === undefined) return { unknown: "the object cannot be compared with the chunk" };
   const pinned: DriverCallOptions = object.etag === undefined ? {} : { ifMatch: object.etag };
   const res = await client.send(getObject(key, { offset, size: body.size }, true, pinned), { signal: options.signal });
-  const why = await chunkReadBack(res, objectSize(res.status, res.headers), length, offset, body.size, chunk);
+  let total: number | undefined;
+  try {
+    total = objectSize(res.status, res.headers);
+  } catch (e) {
+    // A size no number holds exactly (`Unexpected`): the body is closed, not left holding its connection.
+    res.stream().destroy();
+    throw e;
+  }
+  const why = await chunkReadBack(res, total, length, offset, body.size, chunk);
   return why === undefined ? { applied } : { unknown: why };
 }

@@ -230,7 +230,8 @@ export class OssStorageDriver implements StorageDriver {
   /**
    * AppendObject at `offset` with Content-MD5; returns `x-oss-next-append-position` and the whole object's CRC64.
    * Never retried blindly; a lost answer is judged by the object's length and CRC-64 (see `appendChunk` in append.ts).
-   * @throws StorageError `Conflict` (PositionNotEqualToLength), `ObjectModeInvalid` (ObjectNotAppendable), `IntegrityMismatch`, `ServiceInternal`, ...
+   * @throws StorageError `Conflict` (PositionNotEqualToLength), `ObjectModeInvalid` (ObjectNotAppendable), `IntegrityMismatch`, `ServiceInternal`,
+   *   `Unexpected` (an answer whose next append position is no whole number: the append was applied), ...
    */
   writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number; crc64?: string }> {
     return appendChunk(this.client, key, offset, body, options);

@@ -7,6 +7,7 @@ import {
   ErrorCode,
   isStorageError,
   mayHaveBeenApplied,
+  nextAppendPosition,
   storageError,
   type DriverBody,
   type DriverCallOptions,
@@ -27,6 +28,9 @@ export interface AppendContext {
   stat(key: string, options: DriverCallOptions): Promise<RawObject>;
 }
 
+/** The header of an AppendObject answer that gives the object's length after the append. */
+const NEXT_POSITION = "x-qs-next-append-position";
+
 /** Most bytes of an error answer read. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 
@@ -43,7 +47,8 @@ const ERROR_BODY_LIMIT = 64 * 1024;
  * `abortedAppendError`). QingStor has no CRC-64: the result carries none, and only the position
  * (and the chunk's Content-MD5) is checked, so an object another writer re-created with exactly
  * `offset` bytes is appended to without notice.
- * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), `ServiceInternal`, `Aborted`, ...
+ * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), `ServiceInternal`, `Aborted`,
+ *   `Unexpected` (a 2xx whose next append position is no whole number of bytes: the append was applied), ...
  */
 export async function appendChunk(ctx: AppendContext, key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
   try {
@@ -73,9 +78,9 @@ async function sendAppend(ctx: AppendContext, key: string, offset: number, body:
     throw await appendRefusal(ctx, key, offset, refused, options);
   }
   await res.discard();
-  const next = Number(res.header("x-qs-next-append-position"));
-  return { appendOffset: Number.isSafeInteger(next) ? next : offset + body.size };
+  return { appendOffset: nextAppendPosition(res, NEXT_POSITION, call.operation, offset + body.size) };
 }
+
 
 /** What the object says about an append whose answer was lost. */
 type Verdict = LostAppendVerdict<{ appendOffset: number }>;
@@ -109,7 +114,15 @@ async function appliedAppend(ctx: AppendContext, key: string, offset: number, bo
   if (chunk === undefined) return { unknown: "the object cannot be compared with the chunk" };
   const pinned: DriverCallOptions = o.etag === undefined ? look : { ...look, ifMatch: o.etag };
   const res = await ctx.client.send(getObject(key, { offset, size: body.size }, pinned, ctx.client.secure), { signal: options.signal });
-  const why = await chunkReadBack(res, objectSize(res.status, res.headers), length, offset, body.size, chunk);
+  let total: number | undefined;
+  try {
+    total = objectSize(res.status, res.headers);
+  } catch (e) {
+    // A size no number holds exactly (`Unexpected`): the body is closed, not left holding its connection.
+    res.stream().destroy();
+    throw e;
+  }
+  const why = await chunkReadBack(res, total, length, offset, body.size, chunk);
   return why === undefined ? { applied: { appendOffset: length } } : { unknown: why };
 }
 

@@ -31,7 +31,9 @@ export async function completeRefusal(client: QingStorClient, key: string, uploa
     for (let page = 0; page < MAX_PAGES; page++) {
       const listed = await listPartsPage(client, key, uploadId, token, { signal: options.signal });
       for (const p of listed.items) uploaded.set(p.index, p);
-      if (listed.nextToken === undefined || Number(listed.nextToken) >= last) break;
+      // Done once the listing ends or has passed the highest part named (the parts come sorted).
+      const highest = listed.items[listed.items.length - 1]?.index;
+      if (listed.nextToken === undefined || highest === undefined || highest >= last) break;
       token = listed.nextToken;
     }
   } catch (e) {

@@ -61,13 +61,18 @@ export async function listUploadsPage(client: QingStorClient, request: DriverLis
   return page.next === undefined ? { items: page.items } : { items: page.items, nextToken: uploadToken({ key: page.next.keyMarker, id: page.next.uploadIdMarker }) };
 }
 
+/** QingStor's highest part number (its parts are numbered 0..10000; Stowage writes 0..9999). */
+const LAST_PART_NUMBER = 10_000;
+
 /**
  * One page of an upload's parts (0-based indexes). The token is the last part
  * number seen; parts at or below it are dropped, so a server that treats the
  * marker as inclusive does not repeat a part. Only a page with no new part is the last: the
  * answer says nothing of more parts, and a short page may only mean the service pages by fewer
- * than `limit` (a listing stopped early would let a resumed upload complete without its later parts).
- * @throws StorageError `ObjectNotExist` (upload_not_exists), `InvalidArgument` (bad token), `Aborted`, ...
+ * than `limit` (a listing stopped early would let a resumed upload complete without its later parts),
+ * or one that reaches part number 10000, QingStor's last.
+ * @throws StorageError `ObjectNotExist` (upload_not_exists), `InvalidArgument` (a token that is
+ *   not a part number, 0..10000 in decimal digits: nothing is sent), `Aborted`, ...
  */
 export async function listPartsPage(
   client: QingStorClient,
@@ -77,13 +82,21 @@ export async function listPartsPage(
   options: DriverCallOptions,
   limit = PAGE_MAXIMUM,
 ): Promise<DriverPartsPage> {
-  let marker: number | undefined;
-  if (token !== undefined && token !== "") {
-    if (!/^\d+$/.test(token)) throw storageError(ErrorCode.InvalidArgument, "invalid list token for parts");
-    marker = Number(token);
-  }
+  const marker = token === undefined || token === "" ? undefined : partMarker(token);
   const all = await sendListing(client, listParts(key, uploadId, marker, limit), options, parseListParts);
   const items = marker === undefined ? all : all.filter((p) => p.index > marker);
   const last = items[items.length - 1];
-  return last === undefined ? { items } : { items, nextToken: String(last.index) };
+  // No part follows QingStor's last part number: the listing ends there (and never hands on a token it would refuse).
+  return last === undefined || last.index >= LAST_PART_NUMBER ? { items } : { items, nextToken: String(last.index) };
+}
+
+/**
+ * The part number a parts token names: decimal digits only, 0..10000 (QingStor's part numbers).
+ * @throws StorageError `InvalidArgument` for anything else (empty, signed, hex, exponent, larger)
+ */
+function partMarker(token: string): number {
+  const n = /^\d{1,5}$/.test(token) ? Number(token) : undefined;
+  if (n !== undefined && n <= LAST_PART_NUMBER) return n;
+  const shown = token.length <= 40 ? JSON.stringify(token) : `a token of ${token.length} characters`;
+  throw storageError(ErrorCode.InvalidArgument, `invalid list token for parts: ${shown} is not a part number (0..${LAST_PART_NUMBER})`);
 }

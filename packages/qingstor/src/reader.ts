@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { askedRange, ErrorCode, isStorageError, pastTheEnd, rangeBody, withoutEtagConditions, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
+import { askedRange, ErrorCode, isStorageError, parseWholeNumber, pastTheEnd, rangeBody, withoutEtagConditions, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { plainMd5 } from "./etag.js";
 import { followLinks, type LinkHop } from "./links.js";
@@ -89,12 +89,17 @@ async function readOnce(ctx: ReadContext, key: string, range: { offset?: number;
  * True when the answer to a ranged GET delivers the whole object, so its MD5 can be vouched for as
  * for a read without Range: a 206 whose `Content-Range` is `bytes 0-(n-1)/n` (a range asked as
  * `{ size: n }` or `{ offset: 0, size: >= n }`), or a 200 (Range ignored) that the slice leaves whole.
+ * Both numbers must be exact (up to 2^53 - 1): anything larger is not read as a whole object.
  */
 function coversWholeObject(status: number, contentRange: string | undefined, range: { offset?: number; size?: number }, size: number | undefined): boolean {
   if (status === 200) return (range.offset ?? 0) === 0 && size !== undefined && (range.size === undefined || range.size >= size);
   if (status !== 206 || contentRange === undefined) return false;
   const m = /^\s*bytes\s+0-(\d+)\/(\d+)\s*$/i.exec(contentRange);
-  return m !== null && Number(m[2]) > 0 && Number(m[1]) === Number(m[2]) - 1;
+  if (m === null) return false;
+  // Exact numbers only: two values above 2^53 - 1 could round to ones that look whole.
+  const last = parseWholeNumber(m[1]);
+  const total = parseWholeNumber(m[2]);
+  return last !== undefined && total !== undefined && total > 0 && last === total - 1;
 }
 
 /**

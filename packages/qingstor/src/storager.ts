@@ -246,7 +246,8 @@ export class QingStorStorageDriver implements StorageDriver {
    * retry after a 5xx is refused) is recognised when the object shows it (length and the chunk's
    * CRC-64 read back); QingStor answers a wrong position with a bare `invalid_argument`: the object
    * is then looked at, and a position that no longer matches its length is a `Conflict` (append.ts).
-   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), `ServiceInternal`, ...
+   * @throws StorageError `Conflict` (position), `ObjectModeInvalid` (not appendable), `IntegrityMismatch` (bad_digest), `ServiceInternal`,
+   *   `Unexpected` (an answer whose next append position is no whole number: the append was applied), ...
    */
   writeAppend(key: string, offset: number, body: DriverBody, options: DriverCallOptions): Promise<{ appendOffset: number }> {
     return appendChunk(this, key, offset, body, options);
