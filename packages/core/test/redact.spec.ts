@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
+import { ErrorCode } from "../src/errors/error-code.js";
 import { redactSecrets } from "../src/errors/redact.js";
+import { StorageError } from "../src/errors/storage-error.js";
 
 const SECRET = "S3cr3tValue99";
 
@@ -60,5 +62,121 @@ describe("redactSecrets: what credential providers and STS answers carry", () =>
   it("keeps a token that is no quoted key: prose, paging tokens", () => {
     const text = "the token expired; continuation-token=page2 nextToken";
     expect(redactSecrets(text)).toBe(text);
+  });
+});
+
+describe("redactSecrets: XML elements, snake_case names, encoded pairs, cookies and bearer tokens", () => {
+  const S = "SECRETzz9";
+  it.each([
+    `<Authorization>OSS AKID:${S}</Authorization>`,
+    `<SecurityToken>${S}</SecurityToken>`,
+    `<SignatureProvided>${S}</SignatureProvided>`,
+    `<Signature>${S}</Signature>`,
+    `<AccessKeySecret>${S}</AccessKeySecret>`,
+    `<SessionToken>${S}</SessionToken>`,
+    `<Token>${S}</Token>`,
+    `<TmpSecretKey>${S}</TmpSecretKey>`,
+    `<SecretAccessKey>${S}</SecretAccessKey>`,
+    `<Token xmlns="x">${S}</Token>`,
+    `a message cut short: <SecurityToken>${S}`,
+    `Authorization=OSS AKID:${S}`,
+    `authorization: QS AKID:${S}`,
+    `"authorization":"q-sign-algorithm=sha1&q-ak=AK&q-signature=${S}"`,
+    `x-cos-security-token: ${S}`,
+    `X-Oss-Security-Token=${S}`,
+    `token=${S}`,
+    `Token: ${S}`,
+    `"Token":"${S}"`,
+    `{ token: '${S}' }`,
+    `{"Credentials":{"TmpSecretKey":"${S}","Token":"${S}"}}`,
+    `{"AccessKeySecret":"${S}","SecurityToken":"${S}"}`,
+    `secret_access_key: ${S}`,
+    `{"secret_access_key":"${S}"}`,
+    `aws_secret_access_key = ${S}`,
+    `secret-access-key=${S}`,
+    `X-Amz-Security-Token=${S}`,
+    `x-amz-signature=${S}`,
+    `X-Amz-Credential=AK%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=${S}`,
+    `x-oss-credential=AK&x-oss-signature=${S}`,
+    `https://host/obj?Expires=1&OSSAccessKeyId=AK&Signature=${S}`,
+    `https://host/obj?access_key_id=AK&expires=1&signature=${S}`,
+    `x-cos-server-side-encryption-customer-key: ${S}`,
+    `x-cos-server-side-encryption-customer-key-MD5: ${S}`,
+    `x-qs-encryption-customer-key=${S}`,
+    `sseCustomerKey=${S}`,
+    `SSECustomerKey: ${S}`,
+    `serverSideEncryptionCustomerKey: "${S}"`,
+    `password%3D${S}`,
+    `password%253D${S}`,
+    `credential%3Dhmac%3AAK%3A${S}`,
+    `cos%3A%2F%2Fb%2F%3Flocation%3Dx%26credential%3Dhmac%3AAK%3A${S}%26endpoint%3Dy`,
+    `endpoint%3Dy%26c%3Dhmac%3AAK%3A${S}`,
+    `credential = 'hmac:AK:${S}'`,
+    `Bearer ${S}`,
+    `Cookie: session=${S}`,
+    `Set-Cookie: session=${S}; Path=/; HttpOnly`,
+  ])("hides %s", (text) => {
+    const out = redactSecrets(text);
+    expect(out).not.toContain(S);
+    expect(out).toContain("***");
+    // Redacting twice (core, then the CLI) changes nothing more.
+    expect(redactSecrets(out)).toBe(out);
+  });
+
+  it("keeps the text around a hidden value", () => {
+    expect(redactSecrets(`<Code>AccessDenied</Code><SignatureProvided>${S}</SignatureProvided><Key>a.txt</Key>`)).toBe(
+      "<Code>AccessDenied</Code><SignatureProvided>***</SignatureProvided><Key>a.txt</Key>",
+    );
+    expect(redactSecrets(`cos%3A%2F%2Fb%2F%3Fpassword%3D${S}%26location%3Dx`)).toBe("cos%3A%2F%2Fb%2F%3Fpassword%3D***%26location%3Dx");
+    expect(redactSecrets(`Cookie: a=${S}\nnext line`)).toBe("Cookie: ***\nnext line");
+    expect(redactSecrets(`sent Bearer ${S} to the service`)).toBe("sent Bearer *** to the service");
+  });
+
+  it("keeps ordinary messages readable", () => {
+    const texts = [
+      'stat: ObjectNotExist: no such object (op=stat, service=oss, path="token.txt")',
+      'read: PermissionDenied: denied (path="secret/file")',
+      'path="token:abc", dir/token=1, key=photos/a.jpg',
+      "invalid list token: not a nextToken that listPage returned; list again without a token",
+      "<Key>token.txt</Key><NextContinuationToken>page2</NextContinuationToken><StringToSign>PUT</StringToSign>",
+      "<Credentials>\n  <Expiration>soon</Expiration>\n</Credentials><Token></Token>",
+      "the Bearer token was refused; bearer tokens expire",
+      "the token expired; continuation-token=page2 nextToken",
+      'QingStor credentials take no security token: expected "env" or "hmac" followed by :<access_key_id>:<secret_access_key> (op=new_storager)',
+    ];
+    for (const text of texts) expect(redactSecrets(text)).toBe(text);
+  });
+
+  it("cannot know a secret that no name announces, nor an object key named like one", () => {
+    // Nothing marks these as secret: a quoted word in prose, and `key=` (an object key).
+    expect(redactSecrets(`expected "${S}" (the secret)`)).toBe(`expected "${S}" (the secret)`);
+    expect(redactSecrets(`key=${S}`)).toBe(`key=${S}`);
+  });
+});
+
+describe("redactSecrets: a credential provider's error quoting the STS answer", () => {
+  const SK = "STSSECRETzz9";
+  const TK = "STSTOKENqq7";
+  const bodies: [string, string][] = [
+    [
+      "Alibaba AssumeRole, Format=XML",
+      `<?xml version="1.0"?><AssumeRoleResponse><Credentials><AccessKeyId>STS.AK</AccessKeyId><AccessKeySecret>${SK}</AccessKeySecret><SecurityToken>${TK}</SecurityToken><Expiration>soon</Expiration></Credentials></AssumeRoleResponse>`,
+    ],
+    ["Alibaba STS JSON", `{"Credentials":{"AccessKeyId":"STS.AK","AccessKeySecret":"${SK}","SecurityToken":"${TK}","Expiration":"soon"}}`],
+    ["an INI credentials file", `[default]\naws_access_key_id = AK\naws_secret_access_key = ${SK}\naws_session_token=${TK}`],
+    ["QingStor-style YAML", `access_key_id: AK\nsecret_access_key: ${SK}`],
+    ["an env dump", `OSS_ACCESS_KEY_SECRET=${SK} OSS_SESSION_TOKEN=${TK}`],
+    ["a COS env dump", `TENCENTCLOUD_SECRETKEY=${SK} TENCENTCLOUD_SESSIONTOKEN=${TK}`],
+  ];
+
+  it.each(bodies)("hides the secret and token of %s in the message, its JSON and its cause", (_label, body) => {
+    const text = `the credential provider failed: STS answer not understood: ${body}`;
+    const error = new StorageError({ code: ErrorCode.PermissionDenied, message: text, cause: new Error(text), op: "stat", service: "oss", path: "x" });
+    const cause = error.cause as Error;
+    for (const shown of [error.message, error.detail, JSON.stringify(error), cause.message, String(cause.stack)]) {
+      expect(shown).not.toContain(SK);
+      expect(shown).not.toContain(TK);
+    }
+    expect(error.message).toContain("STS answer not understood");
   });
 });

@@ -3,7 +3,7 @@ import { runCli } from "./cli/run.js";
 
 /** Entry point of the `stowage-emulator` command; stops cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
-  const emu = await runCli(process.argv.slice(2), { log: (line) => console.log(line) });
+  const emu = await runCli(process.argv.slice(2), { log: (line) => console.log(line), warn: (line) => console.error(line) });
   if (emu === undefined) return;
   let stopping = false;
   const stop = (signal: string): void => {

@@ -22,7 +22,11 @@ export interface EmulatorOptions {
   provider: Provider;
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
-  /** Interface to listen on; default `127.0.0.1`. */
+  /**
+   * Interface to listen on; default `127.0.0.1`. A host beyond loopback (`0.0.0.0`) lets other
+   * machines use the buckets with the credential, and the admin routes, which have no authentication
+   * (they answer only a `Host` that is an IP address, `localhost` or this host, and no `Origin`).
+   */
   host?: string;
   /** Accepted credentials; default one pair, {@link DEFAULT_CREDENTIAL}. */
   credentials?: EmulatorCredential | readonly EmulatorCredential[];

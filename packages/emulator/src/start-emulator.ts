@@ -125,7 +125,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   };
   const stats = new StatsRecorder();
   const frontEnd = frontEndFor(opts.provider, config);
-  const dispatcher = new Dispatcher({ frontEnd, store, multipart: new MultipartStore(store), config, faults, stats, clock });
+  const dispatcher = new Dispatcher({ frontEnd, store, multipart: new MultipartStore(store), config, faults, stats, host, clock });
   const generated = opts.tls === true ? generateCert(host) : undefined;
   const tls = generated ?? (typeof opts.tls === "object" ? opts.tls : undefined);
   let listening;

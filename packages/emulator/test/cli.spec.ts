@@ -40,9 +40,12 @@ describe("stowage-emulator CLI", () => {
 
   it("starts an emulator and prints the endpoint and a connection string", async () => {
     const lines: string[] = [];
-    const emu = await runCli(["--provider", "cos", "--port", "0", "--bucket", "cli-1250000000", "--credential", "ak:sk"], { log: (l) => lines.push(l) });
+    const warnings: string[] = [];
+    const emu = await runCli(["--provider", "cos", "--port", "0", "--bucket", "cli-1250000000", "--credential", "ak:sk"], { log: (l) => lines.push(l), warn: (l) => warnings.push(l) });
     try {
       expect(emu).toBeDefined();
+      // On loopback (the default host) there is nothing to warn about.
+      expect(warnings).toEqual([]);
       const text = lines.join("\n");
       expect(text).toContain(`listening on http://127.0.0.1:${emu!.port}`);
       expect(text).toContain(`connection string: cos://cli-1250000000/?credential=hmac:ak:sk&endpoint=http:127.0.0.1:${emu!.port}&location=ap-guangzhou`);
@@ -55,7 +58,7 @@ describe("stowage-emulator CLI", () => {
 
   it("with --tls, writes the CA to a file and the printed strings trust it through tls_ca=<path>", async () => {
     const lines: string[] = [];
-    const emu = await runCli(["--provider", "oss", "--port", "0", "--bucket", "tls-bucket", "--tls"], { log: (l) => lines.push(l) });
+    const emu = await runCli(["--provider", "oss", "--port", "0", "--bucket", "tls-bucket", "--tls"], { log: (l) => lines.push(l), warn: (l) => lines.push(l) });
     try {
       const text = lines.join("\n");
       const caFile = /CA certificate: (\S+)/.exec(text)![1]!;

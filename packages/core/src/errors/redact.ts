@@ -10,39 +10,79 @@
  * about a pair (`invalid value for option "serverSideEncryptionCustomerKey": must be
  * 32 bytes`) is prose, not a value, and is kept; anywhere else `"securityToken": TOK`
  * is a value.
+ *
+ * The same names are found as XML elements (`<AccessKeySecret>…</AccessKeySecret>`, how Alibaba's
+ * STS and the services' error documents carry them), after a percent-encoded `=` (`password%3D…`,
+ * a connection string encoded whole), and `Cookie:` values and `Bearer` tokens are hidden too.
  */
 
 /**
  * Names whose value is secret (matched case-insensitively, as a suffix of a longer name too), except
  * in a service error code followed by its message (`InvalidAccessKeyId: The ...`, see `ERROR_CODE`).
  */
-const SECRET_NAMES =
-  "q-signature|signature|x-oss-signature|x-cos-security-token|x-oss-security-token|x-qs-security-token|security[-_]?token|sign|" +
+const LONG_SECRET_NAMES =
+  "q-signature|signature|x-oss-signature|x-cos-security-token|x-oss-security-token|x-qs-security-token|security[-_]?token|" +
   "access_key_id|q-ak|ossaccesskeyid|accesskeyid|expires_token|x-cos-server-side-encryption-customer-key|" +
   "x-oss-server-side-encryption-customer-key|x-qs-encryption-customer-key|x-qs-copy-source-encryption-customer-key|" +
-  "x-cos-copy-source-server-side-encryption-customer-key|customer[-_]?key|secret[-_]?key|secretaccesskey|session[-_]?token|" +
+  "x-cos-copy-source-server-side-encryption-customer-key|customer[-_]?key|secret[-_]?key|session[-_]?token|" +
+  // The SSE-C key's MD5 fingerprint (hidden in debug logs too); QingStor's, AWS's and INI files' secret name.
+  "customer[-_]?key[-_]?md5|secret[-_]?access[-_]?key|" +
   // OSS and Alibaba STS name the secret AccessKeySecret.
   "access[-_]?key[-_]?secret|" +
-  // Presigned URLs of other services (Azure SAS `sig`), bearer tokens, API keys and passwords in a query.
-  "sig|access[-_]?token|id[-_]?token|refresh[-_]?token|api[-_]?key|client[-_]?secret|password|passwd";
+  // Bearer tokens, API keys and passwords in a query.
+  "access[-_]?token|id[-_]?token|refresh[-_]?token|api[-_]?key|client[-_]?secret|password|passwd";
+/** Short names (COS's `sign`, Azure SAS `sig`): as a suffix in pairs, but only whole as an XML element. */
+const SHORT_SECRET_NAMES = "sign|sig";
+const SECRET_NAMES = `${LONG_SECRET_NAMES}|${SHORT_SECRET_NAMES}`;
+
+/** A separator: `=`, `:`, or `=` percent-encoded once or twice (`%3D`, `%253D`). */
+const SEPARATOR = "[=:]|%(?:25)?3d";
 
 /**
- * `<name>` then an optional closing quote, a separator, and an optional opening quote.
- * Groups: 1 = everything up to the value, 2 = closing quote after the name, 3 = separator,
- * 4 = opening quote of the value.
+ * `<name>` then an optional closing quote, a separator (see {@link SEPARATOR}), and an optional
+ * opening quote. Groups: 1 = everything up to the value, 2 = closing quote after the name,
+ * 3 = separator, 4 = opening quote of the value.
  */
 function keyed(names: string): RegExp {
-  return new RegExp(`((?:${names})(["']?)\\s*([=:])\\s*(["']?))`, "gi");
+  return new RegExp(`((?:${names})(["']?)\\s*(${SEPARATOR})\\s*(["']?))`, "gi");
 }
 
 const CREDENTIAL = keyed("credential");
 const SECRET_KEY = keyed(SECRET_NAMES);
 const AUTHORIZATION = keyed("authorization");
+/** `Cookie:` and `Set-Cookie:` values: sessions, hidden up to the end of the line. */
+const COOKIE = keyed("cookie");
 /**
  * A bare `token` as a quoted key (`"Token": "..."`, Tencent STS's answer): only quoted, so that
  * plain prose and paging tokens (`continuation-token=`) stay readable. Groups as {@link keyed}.
  */
 const QUOTED_TOKEN = /((?<=["'])token(["'])\s*([=:])\s*(["']?))/gi;
+/**
+ * A bare `token` as a whole name after a delimiter: `token=…` (a query, an env or INI line, also
+ * percent-encoded) or `token: '…'` with a quoted value (an inspected object). Prose (`invalid list
+ * token: not a …`) and paging tokens (`continuation-token=`, `nextToken`) stay readable. Groups as {@link keyed}.
+ */
+const BARE_TOKEN = /((?<=^|[\s?&;,{(])token()\s*(=|%(?:25)?3d|:(?=[ \t]*["']))\s*(["']?))/gi;
+/** `token: …` opening a line (YAML, a header line). Groups as {@link keyed}. */
+const LINE_TOKEN = /((?<=^[ \t]*)token()[ \t]*(:)[ \t]*(["']?))/gim;
+/**
+ * An XML element whose name is a secret's (suffix matches as in pairs; `Sign`, `Sig` and `Token`
+ * only whole, so `<StringToSign>` and `<NextContinuationToken>` stay readable), with optional
+ * attributes, and its text: up to its closing tag, or a word that ends the text (an answer cut
+ * short). A placeholder in prose (`:<access_key_id>:<secret_access_key>`) is no element.
+ * Groups: 1 = the opening tag, 2 = the name, 3 = the text.
+ */
+const XML_ELEMENT = new RegExp(
+  `(<((?:[\\w.-]*?(?:${LONG_SECRET_NAMES}|authorization|credential|cookie|signature[-_]?provided)|${SHORT_SECRET_NAMES}|token))(?:\\s[^<>]*)?>)` +
+    `([^<]*(?=</\\2\\s*>)|[^<\\s]+$)`,
+  "gi",
+);
+/** `Bearer <token>` (RFC 6750's token syntax), unless the next word is prose (`Bearer token`). */
+const BEARER = /(?<![\w-])(bearer)\s+(?!tokens?\b)[\w.~+/-]+=*/gi;
+/** What may precede a bare `hmac:`: nothing that makes it part of a longer word, but `%3D` (an encoded `=`) may. */
+const HMAC_START = "(?<=^|[^A-Za-z0-9_]|%[0-9A-Fa-f]{2})";
+const BARE_HMAC = new RegExp(`${HMAC_START}hmac:[^\\s&"':]+:[^\\s&"']+`, "gi");
+const BARE_ENCODED_HMAC = new RegExp(`${HMAC_START}hmac%3a(?:(?!%(?:25)?26)[^\\s&"'])+`, "gi");
 const CREDENTIAL_PROTOCOL = /^(hmac|apikey|basic|base64|file)(?::|%3a)/i;
 
 /**
@@ -60,14 +100,20 @@ function hideUserinfo(_match: string, scheme: string, userinfo: string, at: stri
   return colon === null ? `${scheme}***${at}` : `${scheme}${userinfo.slice(0, colon.index + colon[0].length)}***${at}`;
 }
 
-/** Where a value starting at `start` ends: its closing `quote`, else whitespace or `&` (or `stops`). */
-function valueEnd(text: string, start: number, quote: string, stops: RegExp): number {
+/** An `&` percent-encoded once or twice: where a value after an encoded `=` ends. */
+const ENCODED_AMPERSAND = /^%(?:25)?26/i;
+
+/**
+ * Where a value starting at `start` ends: its closing `quote`, else at one of `stops` (whitespace
+ * or `&`, or the end of the line), or an encoded `&` when the value followed an `encoded` `=`.
+ */
+function valueEnd(text: string, start: number, quote: string, stops: RegExp, encoded: boolean): number {
   let i = start;
   if (quote !== "") {
     while (i < text.length && text[i] !== quote && text[i] !== "\n" && text[i] !== "\r") i += text[i] === "\\" ? 2 : 1;
     return Math.min(i, text.length);
   }
-  while (i < text.length && !stops.test(text[i]!)) i++;
+  while (i < text.length && !stops.test(text[i]!) && !(encoded && ENCODED_AMPERSAND.test(text.slice(i, i + 5)))) i++;
   return i;
 }
 
@@ -86,7 +132,7 @@ function redactValues(text: string, pattern: RegExp, stops: RegExp, replace: (va
     if (nameQuote !== "" && separator === ":" && valueQuote === "" && CORE_LABEL.test(text.slice(0, m.index))) continue;
     // `InvalidAccessKeyId: The ...`, `invalid_access_key_id: ...` — a service's error code and its message.
     if (separator === ":" && nameQuote === "" && ERROR_CODE.test(wordBefore(text, m.index) + m[0])) continue;
-    const end = valueEnd(text, start, valueQuote, stops);
+    const end = valueEnd(text, start, valueQuote, stops, separator.startsWith("%"));
     const replacement = end > start ? replace(text.slice(start, end)) : undefined;
     if (replacement === undefined) continue;
     out += text.slice(last, start) + replacement;
@@ -119,23 +165,30 @@ const LINE_STOPS = /[\r\n]/;
 /** Returns `text` with every secret we know how to spot replaced by `***`. */
 export function redactSecrets(text: string): string {
   let out = text;
+  // <AccessKeySecret>…</AccessKeySecret>, <Signature>…, <Token>… (STS answers, error documents)
+  out = out.replace(XML_ELEMENT, (element: string, open: string, _name: string, value: string) => (value.trim() === "" ? element : `${open}***`));
   // credential=hmac:AK:SK (connection strings), credential: "hmac:AK:SK" (also percent-encoded):
   // the protocol stays readable.
   out = redactValues(out, CREDENTIAL, VALUE_STOPS, (value) => {
     const protocol = CREDENTIAL_PROTOCOL.exec(value);
-    if (protocol !== null) return `${protocol[1]}:***`;
+    if (protocol !== null) return `${protocol[0]}***`;
     // `env` holds nothing secret; anything else without a known protocol may be a bare key pair
     // (`credential=AK:SK`, the `hmac:` forgotten) or a bare secret: hidden whole.
     return /^["']?env["']?$/i.test(value) ? undefined : "***";
   });
   // Authorization: <anything up to the end of the line or the closing quote>
   out = redactValues(out, AUTHORIZATION, LINE_STOPS, () => "***");
+  out = redactValues(out, COOKIE, LINE_STOPS, () => "***");
+  out = out.replace(BEARER, "$1 ***");
   // signature / token / key query parameters, headers and pairs
   out = redactValues(out, SECRET_KEY, VALUE_STOPS, () => "***");
   out = redactValues(out, QUOTED_TOKEN, VALUE_STOPS, () => "***");
-  // bare hmac:AK:SK, or percent-encoded: up to whitespace, `&` or a quote
-  out = out.replace(/\bhmac:[^\s&"':]+:[^\s&"']+/gi, "hmac:***");
-  out = out.replace(/\bhmac%3a[^\s&"']+/gi, "hmac:***");
+  out = redactValues(out, BARE_TOKEN, VALUE_STOPS, () => "***");
+  out = redactValues(out, LINE_TOKEN, VALUE_STOPS, () => "***");
+  // bare hmac:AK:SK, or percent-encoded (also after an encoded `=`): up to whitespace, `&` (or an
+  // encoded one) or a quote
+  out = out.replace(BARE_HMAC, "hmac:***");
+  out = out.replace(BARE_ENCODED_HMAC, "hmac%3A***");
   // URL user information (scheme://user:password@host), also percent-encoded in part or whole, or
   // the whole URL so (an endpoint pair: https%3A%2F%2Fuser%3Apass%40host): the password, or a user
   // part without one (which may be a token), is hidden.

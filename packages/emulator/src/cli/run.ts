@@ -3,10 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../start-emulator.js";
 import { parseCliArgs, USAGE } from "./args.js";
+import { exposureWarning } from "./exposure-warning.js";
 
 /** Where the CLI writes its messages. */
 export interface CliOutput {
+  /** What the emulator serves (stdout). */
   log(line: string): void;
+  /** Warnings (stderr). */
+  warn(line: string): void;
 }
 
 /** Placeholder bucket names used in the printed connection string when none is configured. */
@@ -26,6 +30,8 @@ export async function runCli(argv: readonly string[], out: CliOutput): Promise<E
   const emu = await startEmulator(req.options);
   out.log(`stowage-emulator: ${emu.provider} listening on ${emu.endpoint} (region ${emu.region})`);
   out.log(`credential: ${emu.credential.accessKey}:${emu.credential.secretKey}`);
+  const exposed = exposureWarning(emu.host, emu.credential);
+  if (exposed !== undefined) out.warn(exposed);
   // With --tls, the printed strings trust the generated CA through tls_ca, given as the file's path.
   let trust = "";
   if (emu.ca !== undefined) {

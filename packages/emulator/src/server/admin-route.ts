@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import { isStorageError } from "@stowage/core";
 import type { FaultEngine } from "../faults/fault-engine.js";
 import { validateFaultRule, type FaultRule } from "../faults/fault-rule.js";
+import { adminRefusal } from "./admin-guard.js";
 import type { Exchange } from "./exchange.js";
 import type { StatsRecorder } from "./stats.js";
 
@@ -37,13 +38,17 @@ function toRules(value: unknown): FaultRule[] {
 }
 
 /**
- * The admin API (no authentication; the emulator listens on loopback):
+ * The admin API (no authentication; the emulator listens on loopback). Requests from web pages
+ * (an `Origin` header) and under a foreign `Host` (DNS rebinding) get 403, see `adminRefusal`;
+ * `host` is the host the emulator listens on.
  * - `GET /_emulator/stats`, `DELETE /_emulator/stats` (reset counters)
  * - `GET /_emulator/faults` (rules with counters), `PUT` (replace; a rule or an
  *   array), `POST` (append), `DELETE` (clear)
  * - `GET /_emulator/health`
  */
-export async function handleAdmin(ex: Exchange, res: ServerResponse, faults: FaultEngine, stats: StatsRecorder): Promise<void> {
+export async function handleAdmin(ex: Exchange, res: ServerResponse, faults: FaultEngine, stats: StatsRecorder, host: string): Promise<void> {
+  const refusal = adminRefusal(ex.req.headers, host);
+  if (refusal !== undefined) return json(res, 403, { error: refusal });
   const what = ex.rawPath.slice(ADMIN_PREFIX.length).replace(/\/+$/, "");
   try {
     if (what === "/health" && ex.method === "GET") return json(res, 200, { ok: true });

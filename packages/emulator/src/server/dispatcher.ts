@@ -24,6 +24,8 @@ export interface DispatcherDeps {
   config: FrontEndConfig;
   faults: FaultEngine;
   stats: StatsRecorder;
+  /** The host the server listens on (its name is accepted as `Host` by the admin routes). */
+  host: string;
   /** Real clock, ms. */
   clock: () => number;
 }
@@ -108,7 +110,7 @@ export class Dispatcher {
     const { frontEnd, faults, stats, clock } = this.deps;
     const ex = toExchange(req, this.deps.config.allowSseCOverHttp);
     if (this.isAdmin(ex)) {
-      await handleAdmin(ex, res, faults, stats);
+      await handleAdmin(ex, res, faults, stats, this.deps.host);
       return;
     }
     stats.request();
