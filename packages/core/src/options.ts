@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { ObjectHeaders } from "./object/object-headers.js";
+import type { ObjectHeaderOptions, ObjectHeaders } from "./object/object-headers.js";
 import type { ObjectInfo, Part } from "./object/object-info.js";
 
 /** Progress of one transfer: bytes moved so far and, when known, the total. */
@@ -14,15 +14,19 @@ export interface Progress {
  */
 export type ProgressListener = (progress: Progress) => void;
 
-/** Accepted by every operation. */
+/**
+ * Accepted by every operation. In this and every other options type an option may be given as
+ * `undefined` (`size: info.size` where that is unknown, under `exactOptionalPropertyTypes` too),
+ * which is the same as leaving it out: no check, no default overridden.
+ */
 export interface CallOptions {
   /** Aborting rejects the call with `Aborted` and cancels its I/O. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Accepted by every operation that moves bytes. */
 export interface TransferOptions extends CallOptions {
-  onProgress?: ProgressListener;
+  onProgress?: ProgressListener | undefined;
 }
 
 /** What can be written: bytes, text (UTF-8), a Node stream or any async iterable of bytes. */
@@ -31,9 +35,9 @@ export type Body = Buffer | Uint8Array | string | Readable | AsyncIterable<Uint8
 /** Options of `stat`. */
 export interface StatOptions extends CallOptions, Conditions {
   /** Stat the in-progress multipart upload with this id instead of the object. */
-  multipartId?: string;
+  multipartId?: string | undefined;
   /** `"dir"`: stat the directory (the `path/` marker on object stores). */
-  mode?: "dir";
+  mode?: "dir" | undefined;
 }
 
 /**
@@ -44,17 +48,17 @@ export interface StatOptions extends CallOptions, Conditions {
  */
 export interface Conditions {
   /** Go ahead only while the object's ETag is this one (optimistic concurrency: it did not change since). */
-  ifMatch?: string;
+  ifMatch?: string | undefined;
   /** Go ahead only when the object's ETag is not this one (a cache revalidation: it changed since). */
-  ifNoneMatch?: string;
+  ifNoneMatch?: string | undefined;
 }
 
 /** Options of `read` and `createReadStream`. */
 export interface ReadOptions extends TransferOptions, Conditions {
   /** First byte to read (default 0). */
-  offset?: number;
+  offset?: number | undefined;
   /** Bytes to read (default: to the end). 0 reads nothing. */
-  size?: number;
+  size?: number | undefined;
   /**
    * Ranges fetched at once (default 1: one request). Above 1, a read that may span more than
    * `readPartSize` bytes (no `size`, or a larger one) stats the object, and when it does span more,
@@ -65,9 +69,9 @@ export interface ReadOptions extends TransferOptions, Conditions {
    * checked against the CRC-64 the stat reported: on a service without CRC-64 (QingStor, fs) a whole
    * read stays one stream, with that stream's own checks (and one asked without `size` sends no stat).
    */
-  readConcurrency?: number;
+  readConcurrency?: number | undefined;
   /** Range size of a concurrent read (default 8 MiB). */
-  readPartSize?: number;
+  readPartSize?: number | undefined;
   /**
    * Called once, when the service's answer arrived and before the stream delivers its first byte
    * or ends, with what that answer says of the object: size (the whole object's, whatever range
@@ -79,48 +83,48 @@ export interface ReadOptions extends TransferOptions, Conditions {
    * source object has without a stat per object. A listener that throws fails the read: with its
    * StorageError as is, anything else as `Unexpected`.
    */
-  onObject?: (object: ObjectInfo | undefined) => void;
+  onObject?: ((object: ObjectInfo | undefined) => void) | undefined;
 }
 
 /** Tuning of multipart uploads; core picks sane values when absent. */
 export interface MultipartTuning {
   /** Bodies larger than this (or of unknown size) go multipart. */
-  multipartThreshold?: number;
+  multipartThreshold?: number | undefined;
   /** Part size in bytes (raised as needed to fit the part-count limit). */
-  partSize?: number;
+  partSize?: number | undefined;
   /** Parts uploaded at once. Up to 6 parts are kept in memory, hashed ahead of their upload, or `concurrency` when that is more (see `readAheadFor`). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * Send Content-MD5 with each part (default true). `false` saves the MD5 of every
    * part (about 40% of an upload's CPU); each part's CRC-64 is still verified before
    * complete. Ignored where the service returns no CRC-64.
    */
-  partContentMd5?: boolean;
+  partContentMd5?: boolean | undefined;
 }
 
 /** Options of `write` and `createWriteStream`; the {@link ObjectHeaders} are stored with the object. */
-export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHeaders {
+export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHeaderOptions {
   /** Exact number of bytes to store: a longer body is truncated, a shorter one fails with `InvalidArgument`. */
-  size?: number;
-  contentType?: string;
+  size?: number | undefined;
+  contentType?: string | undefined;
   /** Base64 MD5 the service must check (single-request writes only). */
-  contentMd5?: string;
+  contentMd5?: string | undefined;
   /** User metadata (keys are lower-cased). */
-  metadata?: Record<string, string>;
-  storageClass?: string;
+  metadata?: Record<string, string> | undefined;
+  storageClass?: string | undefined;
   /**
    * Store the object only where none exists at its path (feature `writeIfNotExists`): the service
    * decides atomically, a multipart write at its Complete (after a stat that fails early, before any
    * part is sent); where one exists, `Conflict` (its `statusCode` 409 or 412) and nothing changed.
    */
-  ifNotExists?: boolean;
+  ifNotExists?: boolean | undefined;
   /**
    * Resume this multipart upload: parts already uploaded and verified are not sent again. The
    * object gets what the upload was created with (its `contentType`, `metadata`, `storageClass`
    * and object headers, sent by its Initiate): those given to the resumed write are not sent again,
    * so give the same values (QingStor, whose uploads take no object headers, refuses them).
    */
-  multipartId?: string;
+  multipartId?: string | undefined;
   /**
    * With `multipartId`: the body holds the object from this byte on, a whole number of parts in
    * (`partSize` must be the upload's). The parts before it are kept as the service holds them, each
@@ -128,13 +132,13 @@ export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHe
    * fetch them twice. Give `crc64` (the source's) so that stale parts stop the write before it
    * completes; `size` stays the whole object's.
    */
-  resumeOffset?: number;
+  resumeOffset?: number | undefined;
   /**
    * CRC-64/ECMA-182 (decimal) the stored object must have: a single write whose body hashes to
    * another is not sent, a multipart upload whose parts combine to another is not completed
    * (`IntegrityMismatch` either way).
    */
-  crc64?: string;
+  crc64?: string | undefined;
   /**
    * Called once a multipart upload exists, with its id (for checkpoints). Giving it also
    * keeps the upload when the write fails or is aborted, so a later write with
@@ -143,15 +147,15 @@ export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHe
    * with it as `cause`) and the new upload is aborted (best effort; an upload the abort could not
    * remove is named in the error).
    */
-  onMultipartCreate?: (multipartId: string) => void;
+  onMultipartCreate?: ((multipartId: string) => void) | undefined;
 }
 
 /** Options of `delete`. */
 export interface DeleteOptions extends CallOptions {
   /** Abort this multipart upload instead of deleting the object. */
-  multipartId?: string;
+  multipartId?: string | undefined;
   /** `"dir"`: delete the (empty) directory. */
-  mode?: "dir";
+  mode?: "dir" | undefined;
 }
 
 /** How `list` walks: one level (`dir`), every key under a prefix (`prefix`), or in-progress uploads (`part`). */
@@ -160,21 +164,21 @@ export type ListMode = "dir" | "prefix" | "part";
 /** Options of `list`. */
 export interface ListOptions extends CallOptions {
   /** Default `"dir"` on fs and memory-like stores, `"prefix"` where `listDir` is false. */
-  mode?: ListMode;
+  mode?: ListMode | undefined;
   /** Page size asked of the service. */
-  limit?: number;
+  limit?: number | undefined;
   /**
    * Continue from this token: a `nextToken` that `listPage` returned for the same listing (this
    * storager's service and bucket, the same path and mode). Any other string, a token of another
    * listing or of a Stowage version before tokens were checked included, is `InvalidArgument`.
    */
-  token?: string;
+  token?: string | undefined;
   /**
    * Prefix mode only: list just the objects whose path sorts after this one (a path relative to
    * the work_dir, like those `list` returns; the order is the service's: bytes of UTF-8). It places
    * the first page; a `token` given with it continues where that token says.
    */
-  startAfter?: string;
+  startAfter?: string | undefined;
 }
 
 /** Options of `listPage`. */
@@ -191,19 +195,19 @@ export type ListPageOptions = ListOptions;
  * copy's storage class, keeping the rest; without it the copy has the source's class, whether or
  * not the rest is replaced. Open-time defaults (`default_content_type`, ...) never apply to a copy.
  */
-export interface CopyOptions extends TransferOptions, ObjectHeaders {
-  contentType?: string;
+export interface CopyOptions extends TransferOptions, ObjectHeaderOptions {
+  contentType?: string | undefined;
   /** User metadata (keys are lower-cased). */
-  metadata?: Record<string, string>;
-  storageClass?: string;
+  metadata?: Record<string, string> | undefined;
+  storageClass?: string | undefined;
   /** Copy only where no object exists at the destination (feature `writeIfNotExists`); else `Conflict`, nothing changed. */
-  ifNotExists?: boolean;
+  ifNotExists?: boolean | undefined;
 }
 
 /** Options of `move`. */
 export interface MoveOptions extends TransferOptions {
   /** Move only where no object exists at the destination (feature `writeIfNotExists`); else `Conflict`, the source kept. */
-  ifNotExists?: boolean;
+  ifNotExists?: boolean | undefined;
 }
 
 /** Options of `fetch`. */
@@ -214,7 +218,7 @@ export type CreateLinkOptions = CallOptions;
 
 /** Options of `createDir`. */
 export interface CreateDirOptions extends CallOptions {
-  storageClass?: string;
+  storageClass?: string | undefined;
 }
 
 /**
@@ -231,30 +235,30 @@ export type PresignOperation = "read" | "write" | "delete" | "createMultipart" |
  * signs such headers (COS; OSS with V4 signing: another value is refused); with OSS V1 and QingStor
  * the URL does not bind them, so a client may send other values, and those are stored.
  */
-export interface PresignOptions extends CallOptions, ObjectHeaders {
+export interface PresignOptions extends CallOptions, ObjectHeaderOptions {
   /** Seconds the URL stays valid. */
   expires: number;
   /**
    * read: first byte. Signed into the URL (its Range) only where `features.presignBindsSize` is
    * true (COS); elsewhere (OSS, QingStor) a Range header to send, not a limit (see `size`).
    */
-  offset?: number;
+  offset?: number | undefined;
   /** read: the Content-Type the service answers with, instead of the stored one (feature `responseOverrides`). */
-  responseContentType?: string;
+  responseContentType?: string | undefined;
   /**
    * read: the Content-Disposition the service answers with (feature `responseOverrides`), e.g.
    * `attachment; filename="report.pdf"`. Printable ASCII only: give a non-ASCII name as
    * `filename*=UTF-8''<percent-encoded>` (RFC 6266).
    */
-  responseContentDisposition?: string;
+  responseContentDisposition?: string | undefined;
   /** read: the Cache-Control the service answers with (feature `responseOverrides`). */
-  responseCacheControl?: string;
+  responseCacheControl?: string | undefined;
   /** read: the Content-Encoding the service answers with (feature `responseOverrides`); a label only, the bytes are sent as stored. */
-  responseContentEncoding?: string;
+  responseContentEncoding?: string | undefined;
   /** read: the Content-Language the service answers with (feature `responseOverrides`). */
-  responseContentLanguage?: string;
+  responseContentLanguage?: string | undefined;
   /** read: the Expires header the service answers with, an HTTP date (feature `responseOverrides`). */
-  responseExpires?: string;
+  responseExpires?: string | undefined;
   /**
    * read: bytes; write, writeMultipart: the exact Content-Length the client will send.
    * Whether the URL enforces it depends on the service (`features.presignBindsSize`):
@@ -263,68 +267,67 @@ export interface PresignOptions extends CallOptions, ObjectHeaders {
    * - OSS V1 and V4, QingStor (false): they come back in `headers` to send but are not signed; the
    *   URL's holder may upload any length, or read another range or the whole object.
    */
-  size?: number;
+  size?: number | undefined;
   /** write: the Content-Type the client will send; createMultipart: the completed object's Content-Type. */
-  contentType?: string;
+  contentType?: string | undefined;
   /** write, writeMultipart: the Content-MD5 the client will send. */
-  contentMd5?: string;
+  contentMd5?: string | undefined;
   /**
    * write, createMultipart: the storage class the object is stored in (signed, so the client must
    * send it as the returned headers say; default: the `default_storage_class` pair). Refused on
    * other operations (`InvalidArgument`).
    */
-  storageClass?: string;
+  storageClass?: string | undefined;
   /**
    * delete: abort this multipart upload; writeMultipart, listMultipart and completeMultipart
    * (required): the upload the request works on.
    */
-  multipartId?: string;
+  multipartId?: string | undefined;
   /** writeMultipart (required): the part's 0-based index. */
-  index?: number;
+  index?: number | undefined;
   /**
    * completeMultipart (required): the parts to join, numbered 0..n-1 (as `writeMultipart`
    * returns them, or built from a presigned part upload's index, size and `ETag`). The
    * request's body lists them.
    */
-  parts?: readonly Part[];
+  parts?: readonly Part[] | undefined;
 }
 
 /** Options of `createAppend`; the {@link ObjectHeaders} are stored with the object. */
-export interface CreateAppendOptions extends CallOptions, ObjectHeaders {
-  contentType?: string;
-  metadata?: Record<string, string>;
-  storageClass?: string;
+export interface CreateAppendOptions extends CallOptions, ObjectHeaderOptions {
+  contentType?: string | undefined;
+  metadata?: Record<string, string> | undefined;
+  storageClass?: string | undefined;
 }
 
 /** Options of `writeAppend`. */
 export interface WriteAppendOptions extends TransferOptions {
-  size?: number;
-  contentMd5?: string;
+  size?: number | undefined;
+  contentMd5?: string | undefined;
 }
 
 /** Options of `commitAppend`. */
 export type CommitAppendOptions = CallOptions;
 
 /** Options of `createMultipart`; the {@link ObjectHeaders} are stored with the completed object. */
-export interface CreateMultipartOptions extends CallOptions, ObjectHeaders {
-  contentType?: string;
-  metadata?: Record<string, string>;
-  storageClass?: string;
+export interface CreateMultipartOptions extends CallOptions, ObjectHeaderOptions {
+  contentType?: string | undefined;
+  metadata?: Record<string, string> | undefined;
+  storageClass?: string | undefined;
 }
 
 /** Options of `writeMultipart`. */
 export interface WriteMultipartOptions extends TransferOptions {
   /** 0-based part index. */
   index: number;
-  size?: number;
-  contentMd5?: string;
+  size?: number | undefined;
+  contentMd5?: string | undefined;
 }
 
 /** Options of `completeMultipart`. */
-/** Options of `completeMultipart`. */
 export interface CompleteMultipartOptions extends CallOptions {
   /** Complete only if no object exists at the upload's path (feature `writeIfNotExists`); else `Conflict`, the upload kept. */
-  ifNotExists?: boolean;
+  ifNotExists?: boolean | undefined;
 }
 
 /** Options of `listMultipart`. */
@@ -344,7 +347,7 @@ export interface RestoreOptions extends CallOptions {
    * `features.limits.restoreDaysMaximum`, and what the object's class allows). Restoring an object
    * already restored sets its expiry this many days on, as the service counts them.
    */
-  days?: number;
+  days?: number | undefined;
   /** Restore speed (default: the service's, `Standard`). */
-  tier?: RestoreTier;
+  tier?: RestoreTier | undefined;
 }

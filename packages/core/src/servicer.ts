@@ -4,7 +4,7 @@ import type { ExtraOptions, Storager } from "./storager.js";
 
 /** Options of `Servicer.create`. */
 export interface CreateBucketOptions extends CallOptions {
-  location?: string;
+  location?: string | undefined;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface Servicer<X extends ExtraOptions = ExtraOptions> {
    * @throws InvalidArgument (an empty name, one with `/`, not a string; COS, OSS, QingStor: not a valid bucket name; a
    *   `workDir` that is not absolute), PairUnsupported (an option other than `workDir`: `signal` too), synchronously
    */
-  get(name: string, options?: { workDir?: string }): Storager<X>;
+  get(name: string, options?: { workDir?: string | undefined }): Storager<X>;
   /**
    * Every bucket, as storagers.
    * @throws PermissionDenied, Unexpected (an answer that could not be read, or a page marked truncated

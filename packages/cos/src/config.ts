@@ -135,13 +135,13 @@ export type CosOptions = ExtraOptionsOf<typeof cosPairs>;
 export interface CosCredentials {
   secretId: string;
   secretKey: string;
-  securityToken?: string;
+  securityToken?: string | undefined;
   /**
    * When they stop working; the provider is asked again 5 minutes before. A Date, Unix
    * **milliseconds** (a number below 1e11 looks like Unix seconds and is refused with
    * `PermissionDenied`: multiply seconds by 1000), or an ISO 8601 string.
    */
-  expiration?: Date | number | string;
+  expiration?: Date | number | string | undefined;
 }
 
 /** The `credential_provider` pair: asked for credentials when none are cached or they are about to expire. */

@@ -19,8 +19,8 @@ export interface Within {
  * each a directory key relative to the work_dir, ending in `/`, that side is confined to.
  */
 export interface WithinOptions {
-  sourceWithin?: string;
-  destinationWithin?: string;
+  sourceWithin?: string | undefined;
+  destinationWithin?: string | undefined;
 }
 
 /** What a copy or move is confined to: either side, both, or neither (no option given). */

@@ -27,7 +27,7 @@ export interface MultipartTarget {
   discard?(): Promise<void>;
 }
 
-/** Options of {@link uploadMultipart}. */
+/** Options of {@link uploadMultipart} (an optional one given as `undefined` counts as not given). */
 export interface MultipartUploadOptions {
   /** Bytes per part (the last part may be smaller). */
   partSize: number;
@@ -39,46 +39,46 @@ export interface MultipartUploadOptions {
    * of this many (at most 4, from a source fast enough), whose MD5s share the
    * hashing workers' SIMD lanes. See `readAheadFor`.
    */
-  readAhead?: number;
+  readAhead?: number | undefined;
   /** Aborting stops reading, cancels in-flight parts and rejects with `Aborted`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Cumulative bytes of parts finished (or skipped on resume). */
-  onProgress?: (bytesDone: number) => void;
+  onProgress?: ((bytesDone: number) => void) | undefined;
   /** Resume this upload: parts already stored and verified are not sent again. */
-  multipartId?: string;
+  multipartId?: string | undefined;
   /**
    * Called with the new multipartId right after `create` (store it to resume later). When it
    * throws, the upload is aborted (its id never reached the caller) and the call fails with its error.
    */
-  onCreate?: (multipartId: string) => void;
+  onCreate?: ((multipartId: string) => void) | undefined;
   /**
    * With `multipartId`: the source starts at part `startPart` (default 0). Parts 0..startPart-1 are
    * taken as the service holds them, each whole (`partSize` bytes) with the CRC64 it reports; they
    * are not read or sent again, and their CRC64s go into the object's. Check the result's `crc64`
    * (or give `expectedCrc64`) to know they hold the source's bytes.
    */
-  startPart?: number;
+  startPart?: number | undefined;
   /** The CRC64 (decimal) the whole object must have: an upload that combines to another is not completed. */
-  expectedCrc64?: string;
+  expectedCrc64?: string | undefined;
   /**
    * Called once the source has been read to its end and every part is stored, just before
    * complete: what it throws fails the upload (which is then aborted unless `keepOnFailure`).
    * For checks over the whole source, such as a caller's MD5 of the body, and for the final
    * progress event. `size` is the upload's size (as the result's).
    */
-  beforeComplete?: (size: number) => void;
+  beforeComplete?: ((size: number) => void) | undefined;
   /** Compute each part's MD5 and pass it to the target as `contentMd5`. */
-  contentMd5?: boolean;
+  contentMd5?: boolean | undefined;
   /** Check the CRC64s the target returns for parts and the completed object (default true; they are checked only when returned). */
-  verifyCrc64?: boolean;
+  verifyCrc64?: boolean | undefined;
   /**
    * Leave the upload in place on failure (for callers that resume) instead of aborting it; except
    * when a part was stored with other bytes (twice: such a part is sent once more), which a resume
    * could otherwise complete from.
    */
-  keepOnFailure?: boolean;
+  keepOnFailure?: boolean | undefined;
   /** Most parts allowed; a longer body fails with `InvalidArgument` (and the upload is aborted). */
-  maxParts?: number;
+  maxParts?: number | undefined;
   /**
    * Copy each part once into a reused shared-memory buffer and hash it (MD5, CRC64)
    * on worker threads, keeping the event loop free (default false: parts are
@@ -86,7 +86,7 @@ export interface MultipartUploadOptions {
    * `writePart` must not keep `data` once its promise has resolved: the buffer
    * then carries a later part. A buffer whose `writePart` failed is never reused.
    */
-  pooledBuffers?: boolean;
+  pooledBuffers?: boolean | undefined;
 }
 
 /** What {@link uploadMultipart} did. */

@@ -22,6 +22,14 @@ export interface ObjectHeaders {
   httpExpires?: string;
 }
 
+/**
+ * The {@link ObjectHeaders} as options take them (`write`, `copy`, `createMultipart`,
+ * `createAppend`, `presign`): each field also admits an explicit `undefined`, which counts as not
+ * given, so a value that may be unknown passes as it is under `exactOptionalPropertyTypes`
+ * (`cacheControl: source.cacheControl`).
+ */
+export type ObjectHeaderOptions = { [K in keyof ObjectHeaders]?: ObjectHeaders[K] | undefined };
+
 /** The {@link ObjectHeaders} fields with their HTTP header names (lower case); each field's feature flag has the field's name. */
 export const OBJECT_HEADERS: ReadonlyArray<readonly [keyof ObjectHeaders, string]> = Object.freeze([
   ["cacheControl", "cache-control"],

@@ -100,9 +100,12 @@ export function definePair<const T extends PairType, const D extends PairDefinit
 /** A record of pair definitions keyed by their camelCase names. */
 export type PairSet = Readonly<Record<string, PairDefinition>>;
 
-/** The options of scope `S` that the pairs `P` add: `{ storageClass?: string, ... }`. */
+/**
+ * The options of scope `S` that the pairs `P` add: `{ storageClass?: string | undefined, ... }`
+ * (`undefined` counts as not given).
+ */
 export type PairOptions<P extends PairSet, S extends PairScope> = {
-  -readonly [K in keyof P as S extends P[K]["operations"][number] ? K : never]?: PairValue<P[K]["type"]>;
+  -readonly [K in keyof P as S extends P[K]["operations"][number] ? K : never]?: PairValue<P[K]["type"]> | undefined;
 };
 
 /** Per-operation extra options for `Storager<X>`, derived from a driver's pairs. */

@@ -103,7 +103,7 @@ export interface DatedCredentials {
    * that number), or an ISO 8601 string (e.g. Alibaba Cloud STS's `Expiration`). A value no date can
    * be made of counts as no expiration.
    */
-  expiration?: Date | number | string;
+  expiration?: Date | number | string | undefined;
 }
 
 /** The value of variable `name` in `env`, when it is set and not empty. */
