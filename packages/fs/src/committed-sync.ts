@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { describesFile, parseCommitted } from "./committed.js";
 import { lockName } from "./reserved-names.js";
 
-/** Bytes of a lock file read for its committed state (as append-lock.ts reads). */
+/** Bytes of a lock file read for its committed state (as lock-file.ts reads). */
 const LOCK_BYTES = 1024;
 
 /** A local file as the fs driver's readers report it (committed.ts): its size, mtime and inode. */

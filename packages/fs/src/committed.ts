@@ -1,18 +1,11 @@
 import type { BigIntStats } from "node:fs";
-import { lstat, type FileHandle } from "node:fs/promises";
-import { posix } from "node:path";
-import { APPEND_LOCK_TIMING, peekLock } from "./append-lock.js";
-import { notExist } from "./files.js";
-import { entryAt } from "./links.js";
 import { staleness, type LockSeen } from "./lock-owner.js";
-import type { FsPaths } from "./paths.js";
-import { fdPathsWork, realPathOf } from "./pinned-dir.js";
-import { lockName } from "./reserved-names.js";
+import { APPEND_LOCK_TIMING } from "./lock-timing.js";
 
 // An append writes its chunk in place, into the file itself (append.ts). Before it writes a byte,
 // it records in the file's append lock (append-lock.ts) the file as it was: its size (the bytes
 // that are committed), its mtime and its birth time. While that lock is there, readers (stat,
-// read, copy, list) report and serve the file as it was committed: the chunk's bytes, written
+// read, copy, list: committed-view.ts) report and serve the file as it was committed: the chunk's bytes, written
 // or cut back off, are not seen until the append let go of its lock. A lock left by an append
 // whose process died still says so, until the next append cuts those bytes back off. The lock
 // also records where the append ends (`end`): only a tail up to there can be that append's, so a
@@ -31,9 +24,6 @@ export interface Committed {
   /** Where the append ends (`size` + its chunk's length; `size` when it writes nothing); undefined in locks of earlier versions. */
   end?: bigint;
 }
-
-/** Tries of {@link committedStats} while the file changes under it without a lock that says what is committed. */
-const TRIES = 4;
 
 /** The committed state of the file with stats `st` (taken with its lock held, before the append writes). @throws nothing. */
 export function committedOf(st: BigIntStats): Committed {
@@ -88,74 +78,4 @@ export function describesFile(committed: Committed, st: BigIntStats, seen: LockS
   if (committed.size > st.size || (committed.end !== undefined && st.size > committed.end)) return false;
   if (committed.birthNs !== 0n && committed.birthNs === st.birthtimeNs) return true;
   return staleness(seen, APPEND_LOCK_TIMING.staleMs) === undefined;
-}
-
-/**
- * The stats a reader reports of a file (`first`, as `look` fetches them again): while an append's
- * lock in the directory `lockDir` (a path) records the file's committed state
- * ({@link describesFile}), the file as committed (its size and mtime then, the rest as now);
- * else stats taken with no append writing: `look` is asked again, and while the file changed
- * between the two looks, again, up to {@link TRIES} times (then the last stats). An append writes
- * only while its lock records what is committed, so two equal looks around a lock seen missing
- * are stats of a committed file.
- * @throws what `look` throws.
- */
-export async function committedStats(first: BigIntStats, look: () => Promise<BigIntStats>, lockDir: string): Promise<BigIntStats> {
-  let st = first;
-  for (let i = 0; i < TRIES; i++) {
-    const seen = await peekLock(posix.join(lockDir, lockName(st.ino)));
-    const committed = seen === undefined ? undefined : parseCommitted(seen.text);
-    if (committed !== undefined && describesFile(committed, st, seen!)) return asCommitted(st, committed);
-    const again = await look();
-    if (again.ino === st.ino && again.size === st.size && again.mtimeNs === st.mtimeNs && again.ctimeNs === st.ctimeNs) return again;
-    st = again;
-  }
-  return st;
-}
-
-/**
- * {@link committedStats} of the file entry `path` (stats `st`, looked up in its pinned directory),
- * for stat: looked at again by its path only while that names this very file (device and
- * inode), else in its pinned directory again (links.ts entryAt).
- * @throws StorageError `ObjectNotExist` (no file there any more), `InvalidArgument`, mapped fs errors.
- */
-export async function committedEntry(paths: FsPaths, path: string, st: BigIntStats): Promise<BigIntStats> {
-  const look = async (): Promise<BigIntStats> => {
-    const again = await lstat(path, { bigint: true }).catch(() => undefined);
-    if (again?.dev === st.dev && again.ino === st.ino) return again;
-    const now = await entryAt(paths, path);
-    if (now === undefined || now.linkTarget !== undefined || !now.st.isFile()) throw notExist();
-    return now.st;
-  };
-  return committedStats(st, look, posix.dirname(path));
-}
-
-/**
- * The directory an append to the file `handle` has open (opened by `path`) takes its lock in
- * (append.ts: FsPaths.pinPlaceOf): on Linux where the file really lies, elsewhere `path`'s.
- * @throws nothing.
- */
-export function lockDirOf(handle: FileHandle, path: string): string {
-  if (!fdPathsWork()) return posix.dirname(path);
-  try {
-    return posix.dirname(realPathOf(handle.fd));
-  } catch {
-    return posix.dirname(path);
-  }
-}
-
-/** The stats {@link committedStats} made from a lock's record (not the file's own). */
-const views = new WeakSet<BigIntStats>();
-
-/** True for stats {@link committedStats} took from an append's lock: a file an append writes to, as it was committed. @throws nothing. */
-export function isCommittedView(st: BigIntStats): boolean {
-  return views.has(st);
-}
-
-/** `st` with the committed size and mtime (the same kind of object: its methods, as isFile, still answer). */
-function asCommitted(st: BigIntStats, committed: Committed): BigIntStats {
-  const view = Object.create(Object.getPrototypeOf(st) as object) as BigIntStats;
-  views.add(view);
-  const mtimeMs = committed.mtimeNs / 1_000_000n;
-  return Object.assign(view, st, { size: committed.size, mtimeNs: committed.mtimeNs, mtimeMs, mtime: new Date(Number(mtimeMs)) });
 }

@@ -4,7 +4,8 @@ import { posix } from "node:path";
 import type { DriverCallOptions } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { notExist } from "./files.js";
-import { inside, realish, type FsPaths } from "./paths.js";
+import type { FsPaths } from "./paths.js";
+import { inside, realish } from "./real-paths.js";
 import { fdPathsWork, realPathOf } from "./pinned-dir.js";
 import { escapesWithin, withinProblem, type Confinement, type Within } from "./within.js";
 

@@ -1,7 +1,7 @@
 import { lstat, readdir } from "node:fs/promises";
 import { posix } from "node:path";
 import { compareKeys, ErrorCode, isStorageError, type DriverListPage, type DriverListRequest, type RawObject } from "@stowage/core";
-import { committedStats } from "./committed.js";
+import { committedStats } from "./committed-view.js";
 import { fsError, isErrno } from "./errors.js";
 import { entryIn } from "./links.js";
 import { dirObject, fileObject, linkObject } from "./objects.js";

@@ -22,34 +22,19 @@ import {
 import { replaceAtomically, replaceIn } from "./atomic.js";
 import { checkContiguous, concatenateParts, type StagedPart } from "./concatenate-parts.js";
 import { fsError, isErrno } from "./errors.js";
-import { fillFile, lstatRegular, readOwnText } from "./files.js";
+import { fillFile, lstatRegular } from "./files.js";
 import { refuseOccupied } from "./if-not-exists.js";
 import { etagOf, partOf } from "./objects.js";
 import { recordFile, recordText, withRecordedCrc } from "./part-record.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
-import { dropCorrupt, hasRecord, removeUpload, unlinkIfThere, UPLOAD_RECORD } from "./upload-dir.js";
+import { dropCorrupt, hasRecord, inUpload, noUpload, removeUpload, unlinkIfThere, UPLOAD_RECORD } from "./upload-dir.js";
+import { loadUpload, readUpload, UPLOAD_ID, uploadRecordText, type Upload } from "./upload-record.js";
 
 /** Parts per listParts page. */
 export const PARTS_PAGE_SIZE = 1000;
 
-/** An upload's id, which names its directory in the staging directory. */
-export const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const PART = /^part-(\d+)$/;
-
-/** Largest `upload.json` read (a key of the longest path, JSON-escaped, fits many times over). */
-const UPLOAD_RECORD_LIMIT = 64 * 1024;
-
-/** What `upload.json` in an upload's staging directory holds. */
-interface Upload {
-  key: string;
-  id: string;
-  created: Date;
-}
-
-function noUpload(): never {
-  throw storageError(ErrorCode.ObjectNotExist, "no such multipart upload");
-}
 
 /**
  * Multipart uploads staged inside the store, under
@@ -77,7 +62,7 @@ export class FsMultipart {
     if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
     await this.paths.resolve(key);
     const id = randomBytes(16).toString("hex");
-    const record = JSON.stringify({ key, created: new Date().toISOString() });
+    const record = uploadRecordText(key);
     await replaceAtomically(this.paths, posix.join(this.dirOf(id), UPLOAD_RECORD), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
     return id;
   }
@@ -88,10 +73,10 @@ export class FsMultipart {
    * @throws StorageError `ObjectNotExist` (no upload, or it ended meanwhile), `InvalidArgument`, `IntegrityMismatch`, `Aborted`.
    */
   async writePart(key: string, id: string, index: number, body: DriverBody, signal?: AbortSignal): Promise<Part> {
-    await this.read(key, id);
+    await readUpload(this.paths, key, id);
     checkPartIndex(index);
     const name = `part-${index}`;
-    return this.inUpload(id, async (dir, staging) => {
+    return inUpload(this.paths, id, async (dir, staging) => {
       try {
         await unlinkIfThere(dir.at(recordFile(name)));
         // The stats of the file this call wrote, taken before its rename: another writer of the same
@@ -139,11 +124,11 @@ export class FsMultipart {
    *   `ObjectModeInvalid` (a directory at `key`), `Aborted`.
    */
   async complete(key: string, id: string, parts: readonly Part[], signal?: AbortSignal, ifNotExists = false): Promise<DriverWriteResult> {
-    await this.read(key, id);
+    await readUpload(this.paths, key, id);
     checkContiguous(parts);
     // A quick look that spares copying the parts; the link in place decides.
     if (ifNotExists) await refuseOccupied(await this.paths.resolveEntry(key));
-    const result = await this.inUpload(id, async (dir) => {
+    const result = await inUpload(this.paths, id, async (dir) => {
       const staged: StagedPart[] = [];
       for (const part of parts) {
         const file = dir.at(`part-${part.index}`);
@@ -173,16 +158,16 @@ export class FsMultipart {
 
   /** Ends the upload, deleting its parts; nothing happens when it does not exist. */
   async abort(key: string, id: string): Promise<void> {
-    const upload = await this.read(key, id).catch(() => undefined);
+    const upload = await readUpload(this.paths, key, id).catch(() => undefined);
     if (upload !== undefined) await this.remove(id);
   }
 
   /** One page of parts by index. @throws StorageError `ObjectNotExist`, `InvalidArgument` (bad token). */
   async listParts(key: string, id: string, token: string | undefined): Promise<DriverPartsPage> {
-    await this.read(key, id);
+    await readUpload(this.paths, key, id);
     const after = token === undefined || token === "" ? -1 : Number(token);
     if (!Number.isSafeInteger(after)) throw storageError(ErrorCode.InvalidArgument, "invalid list token for parts");
-    return this.inUpload(id, async (dir) => {
+    return inUpload(this.paths, id, async (dir) => {
       const indexes = (await readdir(dir.self))
         .map((n) => PART.exec(n)?.[1])
         .filter((i): i is string => i !== undefined)
@@ -203,7 +188,7 @@ export class FsMultipart {
 
   /** The upload as a `part` object. @throws StorageError `ObjectNotExist`. */
   async stat(key: string, id: string): Promise<RawObject> {
-    const upload = await this.read(key, id);
+    const upload = await readUpload(this.paths, key, id);
     return { key, mode: "part", multipartId: id, lastModified: upload.created };
   }
 
@@ -225,7 +210,7 @@ export class FsMultipart {
     }
     const uploads: Upload[] = [];
     for (const id of ids) {
-      const upload = await this.load(id).catch(() => undefined);
+      const upload = await loadUpload(this.paths, id).catch(() => undefined);
       if (upload === undefined || !upload.key.startsWith(request.prefix)) continue;
       if (after === undefined || compareUploads(upload, after) > 0) uploads.push(upload);
     }
@@ -242,23 +227,6 @@ export class FsMultipart {
     return posix.join(this.paths.staging, id);
   }
 
-  /** The upload `id` of `key`. @throws StorageError `ObjectNotExist`. */
-  private async read(key: string, id: string): Promise<Upload> {
-    if (!UPLOAD_ID.test(id)) noUpload();
-    const upload = await this.load(id).catch(() => undefined);
-    if (upload === undefined || upload.key !== key) noUpload();
-    return upload;
-  }
-
-  /** Upload `id`'s record, read only from a regular file. @throws StorageError `ObjectNotExist`, `InvalidArgument` (not a record), SyntaxError. */
-  private async load(id: string): Promise<Upload> {
-    const text = await this.inUpload(id, (dir) => readOwnText(dir.at(UPLOAD_RECORD), UPLOAD_RECORD_LIMIT));
-    const record = JSON.parse(text) as { key?: unknown; created?: unknown } | null;
-    const created = new Date(typeof record?.created === "string" ? record.created : NaN);
-    if (typeof record?.key !== "string" || Number.isNaN(created.getTime())) throw storageError(ErrorCode.InvalidArgument, "not an upload record");
-    return { key: record.key, id, created };
-  }
-
   /**
    * Deletes upload `id`'s entries and directory, without following or recursing into anything
    * (upload-dir.ts removeUpload), and the staging root once it is empty.
@@ -273,30 +241,5 @@ export class FsMultipart {
       await staging.close();
     }
     await rmdir(this.paths.staging).catch(() => undefined);
-  }
-
-  /**
-   * Runs `fn` on upload `id`'s directory, pinned as an entry of the pinned staging directory (also
-   * given) that is a directory, never a link to one.
-   * @throws StorageError `ObjectNotExist` when the upload's directory is gone, `InvalidArgument`
-   *   (the staging directory leads outside the work_dir), or what `fn` throws (mapped).
-   */
-  private async inUpload<T>(id: string, fn: (dir: DirPin, staging: DirPin) => Promise<T>): Promise<T> {
-    const staging = await this.paths.pinExisting(this.paths.staging);
-    if (staging === undefined) noUpload();
-    try {
-      const dir = await staging.pinChild(id).catch((e: unknown) => Promise.reject(fsError(e)));
-      if (dir === undefined) noUpload();
-      try {
-        return await fn(dir, staging);
-      } catch (e) {
-        if (isErrno(e, "ENOENT")) noUpload();
-        throw fsError(e);
-      } finally {
-        await dir.close();
-      }
-    } finally {
-      await staging.close();
-    }
   }
 }

@@ -1,18 +1,14 @@
 import type { BigIntStats } from "node:fs";
-import { lstat, mkdir, realpath, type FileHandle } from "node:fs/promises";
+import { lstat, mkdir, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { notExist, openExisting } from "./files.js";
 import { statOrUndefined } from "./objects.js";
 import { DirPin, fdPathsWork, openDirFd, realPathOf } from "./pinned-dir.js";
+import { inside, KeptRealPaths, realish } from "./real-paths.js";
 import { escapesWithin, type Within } from "./within.js";
 import { isReserved, RESERVED_NAMES, STAGING_NAME } from "./reserved-names.js";
-
-/** True when `path` is `root` or below it. */
-export function inside(path: string, root: string): boolean {
-  return root === "/" || path === root || path.startsWith(root + "/");
-}
 
 function escape(): never {
   throw storageError(ErrorCode.InvalidArgument, "path escapes work_dir");
@@ -36,11 +32,12 @@ export class FsPaths {
   /** The multipart staging directory. */
   readonly staging: string;
   /** Real paths of the work_dir and of confinement directories, kept once they exist ({@link FsPaths.keptRealPath}). */
-  private readonly keptReals = new Map<string, string>();
+  private readonly keptReals: KeptRealPaths;
 
   constructor(workDir: string) {
     this.root = posix.resolve("/", workDir);
     this.staging = posix.join(this.root, STAGING_NAME);
+    this.keptReals = new KeptRealPaths(this.root);
   }
 
   /**
@@ -169,13 +166,13 @@ export class FsPaths {
 
   /**
    * Pins the directory the open file `handle` (opened from `path`, checked to lie inside) really
-   * lies in, and names the file there: on Linux as its handle says now (a file reached through a
-   * symlink lies where the link leads), elsewhere `path`'s directory and name.
+   * lies in, and names the file there (a file reached through a symlink lies where the link
+   * leads): on Linux as its handle says now, elsewhere as `path` resolves now (its real path).
+   * Every reader looks for an append's lock there too (committed.ts lockDirOf).
    * @throws StorageError `InvalidArgument` (it lies outside the work_dir), `ObjectNotExist`, mapped fs errors.
    */
   async pinPlaceOf(handle: FileHandle, path: string): Promise<{ dir: DirPin; name: string }> {
-    if (!fdPathsWork()) return { dir: await this.pinDir(posix.dirname(path)), name: posix.basename(path) };
-    const [real, root] = [realPathOf(handle.fd), await this.realRoot()];
+    const [real, root] = await Promise.all([fdPathsWork() ? realPathOf(handle.fd) : realish(path), this.realRoot()]);
     if (!inside(real, root)) escape();
     const place = root === "/" ? posix.join(this.root, real) : this.root + real.slice(root.length);
     return { dir: await this.pinDir(posix.dirname(place)), name: posix.basename(place) };
@@ -241,24 +238,16 @@ export class FsPaths {
 
   /**
    * The real path of directory `path` (the work_dir, or one inside it), looked up once it exists
-   * (before that its real path may still change) and kept for the life of this storager: a
-   * directory renamed away and replaced by a link later moves neither the work_dir nor what a
-   * copy's or move's `sourceWithin` / `destinationWithin` confines to (confinement.ts). Nothing
-   * kept is dropped; past 1,024 directories (`KEPT_REAL_PATHS`; the work_dir always kept), a new
-   * one is looked up on each call.
-   * @throws nothing (what cannot be resolved is taken as far as it exists, as `realish` does)
+   * and kept for the life of this storager (real-paths.ts KeptRealPaths): a directory renamed
+   * away and replaced by a link later moves neither the work_dir nor what a copy's or move's
+   * `sourceWithin` / `destinationWithin` confines to (confinement.ts).
+   * What does not exist yet is taken as far as it exists (real-paths.ts realish).
+   * @throws StorageError mapped fs errors (no permission, a loop).
    */
-  async keptRealPath(path: string): Promise<string> {
-    const kept = this.keptReals.get(path);
-    if (kept !== undefined) return kept;
-    const real = await realish(path);
-    if ((path === this.root || this.keptReals.size < KEPT_REAL_PATHS) && (await exists(path))) this.keptReals.set(path, real);
-    return real;
+  keptRealPath(path: string): Promise<string> {
+    return this.keptReals.of(path);
   }
 }
-
-/** Real paths of directories one storager keeps besides its work_dir's ({@link FsPaths.keptRealPath}). */
-const KEPT_REAL_PATHS = 1024;
 
 /** A failure to open or make a directory, as a StorageError. */
 function dirError(e: unknown): Error {
@@ -273,33 +262,5 @@ async function makeDirsUnpinned(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
   } catch (e) {
     throw dirError(e);
-  }
-}
-
-/**
- * The real path of the deepest existing ancestor of `path`, joined with the rest of `path`.
- * @throws StorageError mapped fs errors (no permission, a loop).
- */
-export async function realish(path: string): Promise<string> {
-  const rest: string[] = [];
-  let current = path;
-  for (;;) {
-    try {
-      const real = await realpath(current);
-      return rest.length === 0 ? real : posix.join(real, ...rest.reverse());
-    } catch (e) {
-      if (!isErrno(e, "ENOENT", "ENOTDIR") || current === "/") throw fsError(e);
-      rest.push(posix.basename(current));
-      current = posix.dirname(current);
-    }
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await realpath(path);
-    return true;
-  } catch {
-    return false;
   }
 }

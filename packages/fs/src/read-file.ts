@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import type { Readable } from "node:stream";
 import { abortError, checkEtagConditions, ErrorCode, onAbort, storageError, type DriverCallOptions, type DriverReadResult, type RawObject } from "@stowage/core";
-import { committedStats, lockDirOf } from "./committed.js";
+import { committedStats, lockDirOf, openFileLook } from "./committed-view.js";
 import { fsError } from "./errors.js";
 import { refuseDirKey } from "./file-keys.js";
 import { readRange } from "./files.js";
@@ -26,7 +26,8 @@ export async function openFileRead(paths: FsPaths, key: string, range: { offset?
   try {
     const opened = await handle.stat({ bigint: true });
     if (!opened.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
-    const st = await committedStats(opened, () => handle.stat({ bigint: true }), lockDirOf(handle, path));
+    const lockDir = await lockDirOf(handle, path);
+    const st = await committedStats(opened, await openFileLook(handle, opened, lockDir), lockDir);
     object = fileObject(key, st);
     checkEtagConditions(object.etag, options);
     const size = object.size!;

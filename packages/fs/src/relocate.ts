@@ -4,7 +4,7 @@ import { posix } from "node:path";
 import { ErrorCode, storageError, throwIfAborted } from "@stowage/core";
 import { replaceAtomically, syncPath } from "./atomic.js";
 import { openSource } from "./confinement.js";
-import { committedStats, isCommittedView, lockDirOf } from "./committed.js";
+import { committedStats, isCommittedView, lockDirOf, openFileLook } from "./committed-view.js";
 import { copyContents, type CopySteps } from "./copy-file.js";
 import { fsError, isErrno } from "./errors.js";
 import type { FsPaths } from "./paths.js";
@@ -26,7 +26,7 @@ import { asCopied, sourceChanged, takeSourceName } from "./source-name.js";
  * (confinement.ts) the source is opened never through a link at `src` and must really lie inside
  * `confine.source`, and `dst`'s directory (and each one made for it) inside `confine.destination`:
  * the source is opened and checked before anything is made. A source an append writes to is
- * copied as it was before (committed.ts): its committed bytes only. Resolves with the source's
+ * copied as it was before (committed-view.ts): its committed bytes only. Resolves with the source's
  * stats as the copy opened it (what was copied: while an append wrote, the size and mtime it had
  * before) and the copy's.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument` (outside the work_dir, or `confine`), `Conflict` and
@@ -47,7 +47,9 @@ export async function copyInside(
   try {
     const opened = await source.stat({ bigint: true }).catch((e: unknown) => Promise.reject(fsError(e)));
     if (!opened.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
-    const st = await committedStats(opened, () => source.stat({ bigint: true }), lockDirOf(source, src)).catch((e: unknown) => Promise.reject(fsError(e)));
+    const lockDir = await lockDirOf(source, src);
+    const look = await openFileLook(source, opened, lockDir);
+    const st = await committedStats(opened, look, lockDir).catch((e: unknown) => Promise.reject(fsError(e)));
     const placed = await replaceAtomically(paths, dst, (temp) => copyInto(source, st, temp, steps, keepMode), steps.signal, durable, exclusive, confine.destination);
     return { source: st, placed };
   } finally {

@@ -1,8 +1,8 @@
 import type { Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { posix } from "node:path";
-import { lockEntry } from "./append-lock.js";
-import { UPLOAD_ID } from "./multipart.js";
+import { lockEntry } from "./lock-file.js";
+import { UPLOAD_ID } from "./upload-record.js";
 import type { FsPaths } from "./paths.js";
 import { isOwnLockName, isOwnTempName, STAGING_NAME } from "./reserved-names.js";
 
@@ -17,7 +17,7 @@ export type ReservedEntry = "own" | "foreign" | "ignored";
  * - `own`: a temp file of an atomic write (a regular file or a symlink, named exactly as tempName
  *   makes it), an append lock or its guard (a regular file named exactly as lockName or
  *   lockGuardName makes it whose text names its holder, or empty and modified within the stale
- *   bound: append-lock.ts lockEntry), or a multipart staging directory (named exactly `.stowage-multipart`,
+ *   bound: lock-file.ts lockEntry), or a multipart staging directory (named exactly `.stowage-multipart`,
  *   holding nothing but upload directories). Never listed, and nothing to report.
  * - `foreign`: anything else a user could have meant as an object (a file, directory or link under
  *   a reserved name: another case, a directory or link named as a temp file or lock, a file named

@@ -1,5 +1,5 @@
 import { lstat, readdir, unlink } from "node:fs/promises";
-import { removeStaleLock } from "./append-lock.js";
+import { removeStaleLock } from "./stale-lock.js";
 import type { FsPaths } from "./paths.js";
 import { isOwnLockName, isOwnTempName } from "./reserved-names.js";
 

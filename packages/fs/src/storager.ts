@@ -1,7 +1,4 @@
 import {
-  checkEtagConditions,
-  ErrorCode,
-  storageError,
   throwIfAborted,
   type DriverBody,
   type DriverCallOptions,
@@ -18,7 +15,6 @@ import {
 } from "@stowage/core";
 import { appendToFile, createAppendFile } from "./append.js";
 import { replaceAtomically } from "./atomic.js";
-import { committedEntry } from "./committed.js";
 import { FS_TYPE } from "./config.js";
 import { deleteFile } from "./delete-file.js";
 import { fsFeatures } from "./features.js";
@@ -29,12 +25,13 @@ import { downloadTo } from "./fetch-url.js";
 import { listFiles } from "./lister.js";
 import { moveNew } from "./move-new.js";
 import { FsMultipart } from "./multipart.js";
-import { createLinkInside, entryAt, inwardLinkAt, moveLink, type FoundEntry } from "./links.js";
-import { dirObject, etagOf, fileObject, linkObject, statOrUndefined } from "./objects.js";
+import { createLinkInside, entryAt, inwardLinkAt, moveLink } from "./links.js";
+import { dirObject, etagOf, statOrUndefined } from "./objects.js";
 import { FsPaths } from "./paths.js";
 import { openFileRead } from "./read-file.js";
 import { copyInside, moveInside } from "./relocate.js";
 import { removeDir } from "./remove-dir.js";
+import { statObject } from "./stat-object.js";
 import { confinementOf } from "./confinement.js";
 import { escapesWithin } from "./within.js";
 
@@ -71,23 +68,12 @@ export class FsStorageDriver implements StorageDriver {
   /**
    * An object key names the entry itself: a symlink there is a `link` (its target never followed,
    * wherever it leads); a directory key follows one. A file an append writes to is reported as it
-   * was before (committed.ts).
+   * was before (committed-view.ts). See stat-object.ts.
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file, dir or link), `InvalidArgument`, `Aborted`.
    */
   async stat(key: string, options: DriverCallOptions): Promise<RawObject> {
     throwIfAborted(options.signal);
-    const wantDir = options.mode === "dir" || key === "" || key.endsWith("/");
-    const path = wantDir ? await this.paths.resolve(key) : await this.paths.resolveEntry(key);
-    const found: FoundEntry | undefined =
-      wantDir || path === this.paths.root ? await this.paths.statInside(path).then((st) => st && { st }) : await entryAt(this.paths, path);
-    if (found === undefined || (wantDir && !found.st.isDirectory())) throw notExist();
-    const { st, linkTarget } = found;
-    if (linkTarget !== undefined) return linkObject(key, linkTarget, st);
-    if (st.isDirectory()) return dirObject(key === "" || key.endsWith("/") ? key : key + "/", st);
-    if (!st.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "not a regular file");
-    const file = fileObject(key, await committedEntry(this.paths, path, st));
-    checkEtagConditions(file.etag, options);
-    return file;
+    return statObject(this.paths, key, options);
   }
 
   /** @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (a directory), `InvalidArgument`, `Aborted`. */

@@ -1,12 +1,13 @@
 import { lstat, readdir, rmdir, unlink } from "node:fs/promises";
 import { ErrorCode, storageError, type StorageError } from "@stowage/core";
-import { isErrno } from "./errors.js";
+import { fsError, isErrno } from "./errors.js";
 import { recordFile } from "./part-record.js";
+import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { isOwnTempName } from "./reserved-names.js";
 
-// One upload's staging directory, `<work_dir>/.stowage-multipart/<uploadId>/` (only multipart.ts
-// uses it). It is flat: the driver makes `upload.json`, `part-<n>`, `part-<n>.crc64.json` and temp
+// One upload's staging directory, `<work_dir>/.stowage-multipart/<uploadId>/` (multipart.ts and
+// upload-record.ts use it). It is flat: the driver makes `upload.json`, `part-<n>`, `part-<n>.crc64.json` and temp
 // files in it, never a directory. Its entries are never followed: a symlink, fifo, device or
 // directory under one of those names is not the driver's file, so it is not read, listed as a
 // part or removed.
@@ -19,6 +20,36 @@ const PART_ENTRY = /^part-\d+(?:\.crc64\.json)?$/;
 
 /** Passes over the entries of an upload's directory made while it was being removed: at most this many. */
 const REMOVE_ROUNDS = 100;
+
+/** Throws the `ObjectNotExist` of an upload that does not exist (or no longer). @throws StorageError `ObjectNotExist`, always. */
+export function noUpload(): never {
+  throw storageError(ErrorCode.ObjectNotExist, "no such multipart upload");
+}
+
+/**
+ * Runs `fn` on upload `id`'s directory, pinned as an entry of the pinned staging directory (also
+ * given) that is a directory, never a link to one.
+ * @throws StorageError `ObjectNotExist` when the upload's directory is gone, `InvalidArgument`
+ *   (the staging directory leads outside the work_dir), or what `fn` throws (mapped).
+ */
+export async function inUpload<T>(paths: FsPaths, id: string, fn: (dir: DirPin, staging: DirPin) => Promise<T>): Promise<T> {
+  const staging = await paths.pinExisting(paths.staging);
+  if (staging === undefined) noUpload();
+  try {
+    const dir = await staging.pinChild(id).catch((e: unknown) => Promise.reject(fsError(e)));
+    if (dir === undefined) noUpload();
+    try {
+      return await fn(dir, staging);
+    } catch (e) {
+      if (isErrno(e, "ENOENT")) noUpload();
+      throw fsError(e);
+    } finally {
+      await dir.close();
+    }
+  } finally {
+    await staging.close();
+  }
+}
 
 /** True for a name the driver makes entries under in an upload's directory (its record, a part, a part's record, a temp file). @throws nothing. */
 export function isUploadEntry(name: string): boolean {
