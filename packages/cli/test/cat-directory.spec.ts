@@ -2,31 +2,26 @@
  * `cat` (and `get <loc> -`) of a directory is a usage error, exit 2, on every storage: fs and memory
  * refused the read as ObjectModeInvalid (10) and object stores answered "no such key" (3).
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
-import { main } from "../src/index.js";
-import { cleanEnv, cosWorkspace, removeDir, runCli, tempDir, writeTree, COS_EMULATOR_READY, type CliEmulator } from "./helpers.js";
+import { useEmulator } from "./emulators.js";
+import { builtSuite, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { binary, inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], stdin?: string) => main(argv, { env, cwd: work, ...(stdin === undefined ? {} : { stdin }) });
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "d"), { "sub/x.txt": "x" });
-  await mkdir(join(work, "d/empty"));
-  await symlink("sub", join(work, "d/to-sub"));
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  await writeTree(join(ws.work, "d"), { "sub/x.txt": "x" });
+  await mkdir(join(ws.work, "d/empty"));
+  await symlink("sub", join(ws.work, "d/to-sub"));
 });
 
 describe("cat of a directory", () => {
   it("exits 2 on fs: a directory, an empty one, with a trailing /, a link to one; get - alike", async () => {
-    for (const loc of ["d", "d/", "d/sub", "d/empty", `fs://${work}/d/sub`, "d/to-sub"]) {
+    for (const loc of ["d", "d/", "d/sub", "d/empty", `fs://${ws.work}/d/sub`, "d/to-sub"]) {
       const r = await run(["cat", loc]);
       expect([loc, r.code, r.stdout]).toEqual([loc, 2, ""]);
       expect(r.stderr).toMatch(/is (a symbolic link to )?a directory, not an object/);
@@ -49,24 +44,13 @@ describe("cat of a directory", () => {
   });
 });
 
-const suite = COS_EMULATOR_READY ? describe : describe.skip;
+const suite = builtSuite(["cos"]);
 const BUCKET = "catdir-1250000000";
 
 suite("cat of a directory on the COS emulator (the built binary)", () => {
-  let emulator: CliEmulator | undefined;
-  let cosWork: string;
-  let cosEnv: NodeJS.ProcessEnv;
-  const cli = (args: string[], input?: string) =>
-    runCli(args, { env: { ...cosEnv, STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, "/") }, cwd: cosWork, ...(input === undefined ? {} : { input }) });
-
-  beforeAll(async () => {
-    ({ emulator, work: cosWork, env: cosEnv } = await cosWorkspace<CliEmulator>(BUCKET));
-  });
-
-  afterAll(async () => {
-    await emulator?.stop();
-    if (cosWork) await removeDir(cosWork);
-  });
+  const cosWs = useWorkspace({ linkCosDriver: true });
+  const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
+  const cli = binary(cosWs, { env: () => ({ STOWAGE_PROFILE_EMU: emu.emulator.connectionString(BUCKET, "/") }) });
 
   it("exits 2 for a prefix and a marker, 3 for nothing there", async () => {
     expect((await cli(["put", "-", "emu:prefix/x.txt"], "x")).code).toBe(0);

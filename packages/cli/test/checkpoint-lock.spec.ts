@@ -6,14 +6,13 @@
  * another run completed anyway (one that took its lock for stale) finds the destination holding the
  * source's bytes (size and CRC-64) and succeeds.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import { afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { spawn } from "node:child_process";
 import { mkdir, readFile, readdir, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { pipeline, Transform, type Readable } from "node:stream";
 import { newStorager } from "@stowage/core";
-import { main } from "../src/index.js";
 import { registerBundledDrivers } from "../src/drivers.js";
 import { Locations } from "../src/locations.js";
 import { Checkpoint } from "../src/transfer/checkpoint.js";
@@ -21,26 +20,21 @@ import { OTHER_HOST_STALE_MS } from "../src/transfer/checkpoint-lock.js";
 import { copyObject, type CopyEnv } from "../src/transfer/copy-object.js";
 import { TRANSFER_DEFAULTS } from "../src/transfer/settings.js";
 import { newStats } from "../src/transfer/stats.js";
-import { bytes, cleanEnv, ensureBuilt, exists, finished, removeDir, spawnCli, tempDir, waitFor } from "./helpers.js";
+import { bytes, ensureBuilt, exists, finished, spawnCli, waitFor } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
 const MiB = 1024 * 1024;
 const FLAGS = ["--large-threshold", "1MiB", "--part-size", "1MiB", "--part-concurrency", "1"];
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[]) => main(argv, { env, cwd: work });
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
   registerBundledDrivers();
 });
 
 afterEach(() => {
   jest.restoreAllMocks();
-});
-
-afterAll(async () => {
-  await removeDir(work);
 });
 
 /** A process that stays alive until killed (a live lock holder); the caller kills it. */
@@ -67,8 +61,8 @@ async function deadPid(): Promise<number> {
 describe("the checkpoint's lock", () => {
   it("a checkpoint whose lock a live process holds is not used: the run copies without it and says so", async () => {
     const data = bytes(3 * MiB, 1);
-    await writeFile(join(work, "held.bin"), data);
-    const checkpoint = join(work, "held.ckpt");
+    await writeFile(join(ws.work, "held.bin"), data);
+    const checkpoint = join(ws.work, "held.ckpt");
     const holder = await liveProcess();
     try {
       const lock = JSON.stringify({ pid: holder.pid, host: hostname() });
@@ -86,8 +80,8 @@ describe("the checkpoint's lock", () => {
   });
 
   it("a lock whose process is gone is stale: taken over, the checkpoint used, the lock removed at the end", async () => {
-    await writeFile(join(work, "stale.bin"), bytes(3 * MiB, 2));
-    const checkpoint = join(work, "stale.ckpt");
+    await writeFile(join(ws.work, "stale.bin"), bytes(3 * MiB, 2));
+    const checkpoint = join(ws.work, "stale.ckpt");
     await writeFile(`${checkpoint}.lock`, JSON.stringify({ pid: await deadPid(), host: hostname() }));
     const r = await run(["cp", "--checkpoint", checkpoint, ...FLAGS, "stale.bin", "memory://lock-stale/stale.bin"]);
     expect(r.code).toBe(0);
@@ -96,8 +90,8 @@ describe("the checkpoint's lock", () => {
   });
 
   it("another host's lock is live while touched and stale once untouched for 10 minutes", async () => {
-    await writeFile(join(work, "far.bin"), bytes(3 * MiB, 4));
-    const checkpoint = join(work, "far.ckpt");
+    await writeFile(join(ws.work, "far.bin"), bytes(3 * MiB, 4));
+    const checkpoint = join(ws.work, "far.ckpt");
     const lock = JSON.stringify({ pid: 1, host: `${hostname()}-elsewhere` });
     await writeFile(`${checkpoint}.lock`, lock);
     const fresh = await run(["cp", "--checkpoint", checkpoint, ...FLAGS, "far.bin", "memory://lock-far/a.bin"]);
@@ -114,14 +108,14 @@ describe("the checkpoint's lock", () => {
 
   it("a second run started while the first uploads does not take the first's upload over; both succeed", async () => {
     ensureBuilt();
-    const base = join(work, "two-runs");
+    const base = join(ws.work, "two-runs");
     await mkdir(join(base, "dst"), { recursive: true });
     const data = bytes(6 * MiB, 3);
     await writeFile(join(base, "big.bin"), data);
     const checkpoint = join(base, "run.ckpt");
     const args = ["cp", "--no-server-side", "--checkpoint", checkpoint, ...FLAGS, join(base, "big.bin"), join(base, "dst/big.bin")];
     // Run A, slowed down, in a process of its own; B starts once A's checkpoint records its upload.
-    const a = spawnCli([...args, "--bwlimit", "2MiB"], { env });
+    const a = spawnCli([...args, "--bwlimit", "2MiB"], { env: ws.env });
     a.stdin?.end();
     const aDone = finished(a, 120_000);
     await waitFor(async () => {
@@ -142,13 +136,13 @@ describe("the checkpoint's lock", () => {
 describe("an upload another run completed", () => {
   it("the run whose upload is gone finds the destination holding the source's bytes and succeeds", async () => {
     const data = bytes(3 * MiB, 4);
-    const dir = join(work, "elsewhere");
+    const dir = join(ws.work, "elsewhere");
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, "big.bin"), data);
-    const locations = new Locations({ cwd: work, env });
+    const locations = new Locations({ cwd: ws.work, env: ws.env });
     const src = await locations.dir(locations.parse(`${dir}/`));
     const dst = await locations.dir(locations.parse("memory://elsewhere/"));
-    const checkpoint = await Checkpoint.open(join(work, "elsewhere.ckpt"), { command: "cp", source: "a", destination: "b" });
+    const checkpoint = await Checkpoint.open(join(ws.work, "elsewhere.ckpt"), { command: "cp", source: "a", destination: "b" });
     const warnings: string[] = [];
     const e: CopyEnv = {
       src,

@@ -8,15 +8,14 @@
  *   behind the CLI's back) is tried again from offset 0 in the same run and upload, re-sending only
  *   the wrong part and the missing ones, instead of failing and discarding the whole upload.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import "@stowage/cos";
-import "@stowage/oss";
 import { newStorager, type Storager } from "@stowage/core";
-import { startEmulator, type Emulator } from "@stowage/emulator";
-import { main } from "../src/index.js";
-import { bytes, cleanEnv, exists, removeDir, tempDir } from "./helpers.js";
+import { bytes, exists } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { keyLocation, useEmulator } from "./emulators.js";
+import { inProcess, withStats } from "./cli-run.js";
 
 const MiB = 1024 * 1024;
 const SRC_BUCKET = "resume-src-1250000000";
@@ -34,39 +33,22 @@ interface CheckpointFile {
   done: Record<string, { size: number; destination?: unknown }>;
 }
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-let srcEmu: Emulator;
-let dstEmu: Emulator;
+const ws = useWorkspace({ stateDir: true });
+const srcEmu = useEmulator({ provider: "cos", buckets: [SRC_BUCKET] });
+const dstEmu = useEmulator({ provider: "oss", buckets: [DST_BUCKET] });
+const run = inProcess(ws);
 let src: Storager;
 let dst: Storager;
 
-/** A location of `path` in a bucket (the connection string's path names the object or directory). */
-const at = (cs: string, path: string): string => cs.replace(/^(\w+:\/\/[^/]+)\/\?/, (_, host: string) => `${host}${path}?`);
-const srcAt = (path: string): string => at(srcEmu.connectionString(SRC_BUCKET), path);
-const dstAt = (path: string): string => at(dstEmu.connectionString(DST_BUCKET), path);
-
-async function cli(argv: string[]): Promise<{ code: number; stderr: string; stats: Stats | undefined }> {
-  const r = await main(argv, { env, cwd: work });
-  const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
-  return { code: r.code, stderr: r.stderr, stats: line === undefined ? undefined : (JSON.parse(line) as Stats) };
-}
+const srcAt = (path: string): string => keyLocation(srcEmu.emulator, SRC_BUCKET, path);
+const dstAt = (path: string): string => keyLocation(dstEmu.emulator, DST_BUCKET, path);
+const cli = (argv: string[]) => withStats<Stats>(run(argv));
 
 const readCheckpoint = async (path: string): Promise<CheckpointFile> => JSON.parse(await readFile(path, "utf8")) as CheckpointFile;
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") });
-  srcEmu = await startEmulator({ provider: "cos", buckets: [SRC_BUCKET] });
-  dstEmu = await startEmulator({ provider: "oss", buckets: [DST_BUCKET] });
-  src = newStorager(srcAt("/"));
-  dst = newStorager(dstAt("/"));
-});
-
-afterAll(async () => {
-  await srcEmu.stop();
-  await dstEmu.stop();
-  await removeDir(work);
+  src = newStorager(srcAt(""));
+  dst = newStorager(dstAt(""));
 });
 
 describe("a checkpoint's done objects", () => {
@@ -75,20 +57,20 @@ describe("a checkpoint's done objects", () => {
   /** Run 1 of `cp -r` of every file under `dir`: all copied but `b` (its requests fail), checkpoint kept. */
   async function firstRun(dir: string, checkpoint: string): Promise<string[]> {
     for (const [name, body] of Object.entries(files)) await src.write(`${dir}/${name}`, body);
-    const argv = ["cp", "-r", srcAt(`/${dir}/`), dstAt(`/${dir}/`), "--checkpoint", checkpoint, ...FLAGS];
-    dstEmu.setFaults([{ kind: "status", status: 500, keyPrefix: `${dir}/b` }]);
+    const argv = ["cp", "-r", srcAt(`${dir}/`), dstAt(`${dir}/`), "--checkpoint", checkpoint, ...FLAGS];
+    dstEmu.emulator.setFaults([{ kind: "status", status: 500, keyPrefix: `${dir}/b` }]);
     try {
       const first = await cli(argv);
       expect(first.code).not.toBe(0);
       expect(first.stats?.objects).toMatchObject({ copied: 3, failed: 1 });
     } finally {
-      dstEmu.setFaults([]);
+      dstEmu.emulator.setFaults([]);
     }
     return argv;
   }
 
   it("are copied again when the destination was overwritten since (CLI-4); untouched ones are skipped", async () => {
-    const checkpoint = join(work, "done.json");
+    const checkpoint = join(ws.work, "done.json");
     const argv = await firstRun("t", checkpoint);
     expect(Object.keys((await readCheckpoint(checkpoint)).done).sort()).toEqual(["a", "c", "s"]);
 
@@ -103,7 +85,7 @@ describe("a checkpoint's done objects", () => {
   });
 
   it("recorded by an older stowage (no destination in the entry) are copied again", async () => {
-    const checkpoint = join(work, "old.json");
+    const checkpoint = join(ws.work, "old.json");
     const argv = await firstRun("o", checkpoint);
     const data = (await readCheckpoint(checkpoint)) as CheckpointFile & Record<string, unknown>;
     for (const entry of Object.values(data.done)) delete entry.destination;
@@ -121,14 +103,14 @@ describe("a resume past the stored parts that finds one of them wrong", () => {
   it("is tried again from offset 0 in the same run, re-sending only the wrong and missing parts (CLI-3)", async () => {
     const body = bytes(6 * MiB, 1);
     await src.write("o3", body);
-    const checkpoint = join(work, "parts.json");
-    const argv = ["cp", srcAt("/o3"), dstAt("/o3"), "--checkpoint", checkpoint, ...FLAGS];
+    const checkpoint = join(ws.work, "parts.json");
+    const argv = ["cp", srcAt("o3"), dstAt("o3"), "--checkpoint", checkpoint, ...FLAGS];
     // Parts 0-3 are stored, then every UploadPart fails.
-    dstEmu.setFaults([{ kind: "status", status: 500, operation: "UploadPart", skip: 4 }]);
+    dstEmu.emulator.setFaults([{ kind: "status", status: 500, operation: "UploadPart", skip: 4 }]);
     try {
       expect((await cli(argv)).code).not.toBe(0);
     } finally {
-      dstEmu.setFaults([]);
+      dstEmu.emulator.setFaults([]);
     }
     const multipartId = (await readCheckpoint(checkpoint)).uploads["o3"]?.multipartId;
     expect(multipartId).toBeDefined();

@@ -5,27 +5,18 @@
  * old attributes), nor resume its uploads (they would complete with the old attributes): it starts
  * over, aborting those uploads. With the same flags it resumes as before.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager, type ObjectInfo } from "@stowage/core";
-import { main } from "../src/index.js";
 import { writesDigest, writtenPairs } from "../src/transfer/given-fields.js";
-import { bytes, cleanEnv, removeDir, tempDir } from "./helpers.js";
+import { bytes } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const cli = (args: string[]) => main(args, { env, cwd: work });
+const ws = useWorkspace();
+const cli = inProcess(ws);
 const KiB = 1024;
-
-beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-
-afterAll(async () => {
-  await removeDir(work);
-});
 
 /** A source `a` and `x/y`, and a destination whose file `x` is in the way of `x/y` (so each run fails, keeping its checkpoint). */
 async function seed(name: string): Promise<void> {
@@ -55,7 +46,7 @@ describe("cp -r re-run after a partial failure", () => {
     // another file. A --checkpoint given is shared, and the digest tells the runs apart.
     await seed("pairs");
     const dst = (type: string): string => `memory://pairs-dst/?default_content_type=${encodeURIComponent(type)}`;
-    const checkpoint = ["--checkpoint", join(work, "pairs.json"), "--no-guess-content-type"];
+    const checkpoint = ["--checkpoint", join(ws.work, "pairs.json"), "--no-guess-content-type"];
     expect((await cli(["cp", "-r", ...checkpoint, "memory://pairs-src/", dst("text/x-old")])).code).not.toBe(0);
     expect((await newStorager("memory://pairs-dst/").stat("a")).contentType).toBe("text/x-old");
     const second = await cli(["cp", "-r", "--stats-json", ...checkpoint, "memory://pairs-src/", dst("text/x-new")]);
@@ -93,7 +84,7 @@ describe("cp -r re-run after a partial failure", () => {
     const listed: ObjectInfo = await src.stat("big.bin");
     const dst = newStorager("memory://up-dst/");
     const upload = await dst.createMultipart("big.bin");
-    const checkpoint = join(work, "up.json");
+    const checkpoint = join(ws.work, "up.json");
     await writeFile(
       checkpoint,
       JSON.stringify({

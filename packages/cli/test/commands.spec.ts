@@ -1,28 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { main } from "../src/index.js";
-import { cleanEnv, exists, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+import { exists, readTree, removeDir, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
+const ws = useWorkspace();
 /** Every command and its variants, run in process (the binary itself is exercised in binary.spec.ts). */
-const cli = (args: string[], input?: string) => main(args, { env, cwd: work, ...(input === undefined ? {} : { stdin: input }) });
+const cli = inProcess(ws);
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "src"), {
+  await writeTree(join(ws.work, "src"), {
     "a.txt": "alpha\n",
     "b.log": "bravo log\n",
     "sub/c.txt": "charlie\n",
     "sub/deep/d.jpg": "delta jpeg bytes",
     ".hidden": "dot file\n",
   });
-});
-
-afterAll(async () => {
-  await removeDir(work);
 });
 
 describe("ls", () => {
@@ -33,7 +27,7 @@ describe("ls", () => {
   });
 
   it("-r lists every object; --json gives one ObjectInfo per line", async () => {
-    const r = await cli(["ls", "-r", "--json", `fs://${work}/src/`]);
+    const r = await cli(["ls", "-r", "--json", `fs://${ws.work}/src/`]);
     expect(r.code).toBe(0);
     const items = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { path: string; size: number; mode: string });
     expect(items.map((i) => i.path).sort()).toEqual([".hidden", "a.txt", "b.log", "sub/c.txt", "sub/deep/d.jpg"]);
@@ -84,7 +78,7 @@ describe("stat and cat", () => {
 
 describe("put, get and mkdir", () => {
   it("put uploads a file and stdin; a trailing / keeps the file's name", async () => {
-    expect((await cli(["put", "src/a.txt", `fs://${work}/up/one.txt`])).code).toBe(0);
+    expect((await cli(["put", "src/a.txt", `fs://${ws.work}/up/one.txt`])).code).toBe(0);
     expect((await cli(["put", "src/b.log", "up/"])).code).toBe(0);
     const piped = await cli(["put", "-", "up/stdin.txt", "--stats-json"], "from stdin\n");
     expect(piped.code).toBe(0);
@@ -95,22 +89,22 @@ describe("put, get and mkdir", () => {
       expect([flag[0], refused.code]).toEqual([flag[0], 2]);
     }
     expect((await cli(["get", "up/stdin.txt", "-", "--stats-json"])).code).toBe(2);
-    expect(await readTree(join(work, "up"))).toEqual({ "one.txt": "alpha\n", "b.log": "bravo log\n", "stdin.txt": "from stdin\n" });
+    expect(await readTree(join(ws.work, "up"))).toEqual({ "one.txt": "alpha\n", "b.log": "bravo log\n", "stdin.txt": "from stdin\n" });
   });
 
   it("get downloads to a file, to its own name in the cwd, and to stdout", async () => {
     expect((await cli(["get", "src/sub/c.txt", "got.txt"])).code).toBe(0);
-    expect(await readFile(join(work, "got.txt"), "utf8")).toBe("charlie\n");
-    expect((await cli(["get", `fs://${work}/src/sub/deep/d.jpg`])).code).toBe(0);
-    expect(await readFile(join(work, "d.jpg"), "utf8")).toBe("delta jpeg bytes");
+    expect(await readFile(join(ws.work, "got.txt"), "utf8")).toBe("charlie\n");
+    expect((await cli(["get", `fs://${ws.work}/src/sub/deep/d.jpg`])).code).toBe(0);
+    expect(await readFile(join(ws.work, "d.jpg"), "utf8")).toBe("delta jpeg bytes");
     expect((await cli(["get", "src/a.txt", "-"])).stdout).toBe("alpha\n");
   });
 
   it("mkdir creates nested directories and accepts existing ones", async () => {
     expect((await cli(["mkdir", "made/x/y"])).code).toBe(0);
     expect((await cli(["mkdir", "made/x/y", "made/z"])).code).toBe(0);
-    expect(await exists(join(work, "made/x/y"))).toBe(true);
-    expect(await exists(join(work, "made/z"))).toBe(true);
+    expect(await exists(join(ws.work, "made/x/y"))).toBe(true);
+    expect(await exists(join(ws.work, "made/z"))).toBe(true);
   });
 });
 
@@ -118,7 +112,7 @@ describe("cp and mv", () => {
   it("cp copies one object, into a directory, and refuses a directory without -r", async () => {
     expect((await cli(["cp", "src/a.txt", "cp1/renamed.txt"])).code).toBe(0);
     expect((await cli(["cp", "src/a.txt", "cp1/"])).code).toBe(0);
-    expect(await readTree(join(work, "cp1"))).toEqual({ "renamed.txt": "alpha\n", "a.txt": "alpha\n" });
+    expect(await readTree(join(ws.work, "cp1"))).toEqual({ "renamed.txt": "alpha\n", "a.txt": "alpha\n" });
     const dir = await cli(["cp", "src/sub", "cp1/x"]);
     expect(dir.code).toBe(2);
     expect(dir.stderr).toContain("use cp -r");
@@ -127,47 +121,47 @@ describe("cp and mv", () => {
   it("cp -r copies a tree, filtered by --include and --exclude globs", async () => {
     const r = await cli(["cp", "-r", "src/", "cp2/", "--include", "*.txt", "--include", "sub/deep/**", "--exclude", "sub/c.txt"]);
     expect(r.code).toBe(0);
-    expect(await readTree(join(work, "cp2"))).toEqual({ "a.txt": "alpha\n", "sub/deep/d.jpg": "delta jpeg bytes" });
+    expect(await readTree(join(ws.work, "cp2"))).toEqual({ "a.txt": "alpha\n", "sub/deep/d.jpg": "delta jpeg bytes" });
   });
 
   it("cp -r --dry-run prints the plan and writes nothing", async () => {
     const r = await cli(["cp", "-r", "--dry-run", "src", "cp3"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("would copy sub/c.txt (8 B, new)");
-    expect(await exists(join(work, "cp3"))).toBe(false);
+    expect(await exists(join(ws.work, "cp3"))).toBe(false);
   });
 
   it("mv moves one object and, with -r, a whole tree (source gone)", async () => {
-    await writeTree(join(work, "mvsrc"), { "m.txt": "move me", "t/u.txt": "tree" });
+    await writeTree(join(ws.work, "mvsrc"), { "m.txt": "move me", "t/u.txt": "tree" });
     expect((await cli(["mv", "mvsrc/m.txt", "mvdst/m2.txt"])).code).toBe(0);
-    expect(await exists(join(work, "mvsrc/m.txt"))).toBe(false);
+    expect(await exists(join(ws.work, "mvsrc/m.txt"))).toBe(false);
     expect((await cli(["mv", "-r", "mvsrc", "mvdst/tree"])).code).toBe(0);
-    expect(await readTree(join(work, "mvdst"))).toEqual({ "m2.txt": "move me", "tree/t/u.txt": "tree" });
-    expect(await exists(join(work, "mvsrc"))).toBe(false);
+    expect(await readTree(join(ws.work, "mvdst"))).toEqual({ "m2.txt": "move me", "tree/t/u.txt": "tree" });
+    expect(await exists(join(ws.work, "mvsrc"))).toBe(false);
   });
 });
 
 describe("rm", () => {
   it("deletes one object; a missing one exits 3 unless -f", async () => {
-    await writeTree(join(work, "rm1"), { "x.txt": "x", "y.txt": "y" });
+    await writeTree(join(ws.work, "rm1"), { "x.txt": "x", "y.txt": "y" });
     expect((await cli(["rm", "rm1/x.txt"])).code).toBe(0);
-    expect(await readTree(join(work, "rm1"))).toEqual({ "y.txt": "y" });
+    expect(await readTree(join(ws.work, "rm1"))).toEqual({ "y.txt": "y" });
     expect((await cli(["rm", "rm1/x.txt"])).code).toBe(3);
     expect((await cli(["rm", "-f", "rm1/x.txt"])).code).toBe(0);
   });
 
   it("rm -r asks for --yes without a terminal, honours --dry-run and filters, then deletes the tree", async () => {
-    await writeTree(join(work, "rm2"), { "a.tmp": "1", "keep.txt": "2", "d/b.tmp": "3", "d/e/f.txt": "4" });
+    await writeTree(join(ws.work, "rm2"), { "a.tmp": "1", "keep.txt": "2", "d/b.tmp": "3", "d/e/f.txt": "4" });
     const refused = await cli(["rm", "-r", "rm2"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("refusing without --yes");
     const dry = await cli(["rm", "-r", "--dry-run", "rm2"]);
     expect(dry.stdout).toContain("would delete rm2/d/e/f.txt");
-    expect(Object.keys(await readTree(join(work, "rm2")))).toHaveLength(4);
+    expect(Object.keys(await readTree(join(ws.work, "rm2")))).toHaveLength(4);
     expect((await cli(["rm", "-r", "--yes", "--include", "*.tmp", "rm2"])).code).toBe(0);
-    expect(await readTree(join(work, "rm2"))).toEqual({ "keep.txt": "2", "d/e/f.txt": "4" });
+    expect(await readTree(join(ws.work, "rm2"))).toEqual({ "keep.txt": "2", "d/e/f.txt": "4" });
     expect((await cli(["rm", "-r", "-y", "rm2"])).code).toBe(0);
-    expect(await exists(join(work, "rm2"))).toBe(false);
+    expect(await exists(join(ws.work, "rm2"))).toBe(false);
   });
 });
 
@@ -193,8 +187,8 @@ describe("du, presign, verify, profiles", () => {
     const ok = await cli(["verify", "src", "ver"]);
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain("5 of 5 objects match");
-    await writeFile(join(work, "ver/sub/c.txt"), "CHARLIE\n");
-    await removeDir(join(work, "ver/a.txt"));
+    await writeFile(join(ws.work, "ver/sub/c.txt"), "CHARLIE\n");
+    await removeDir(join(ws.work, "ver/a.txt"));
     const bad = await cli(["verify", "src", "ver"]);
     expect(bad.code).toBe(13);
     expect(bad.stdout).toContain("mismatch  sub/c.txt");
@@ -202,21 +196,21 @@ describe("du, presign, verify, profiles", () => {
   });
 
   it("profiles come from STOWAGE_PROFILE_* and the config file, listed with secrets redacted", async () => {
-    const config = join(work, "profiles.json");
+    const config = join(ws.work, "profiles.json");
     // fs uses no credential: enable_loose_pair drops it (without, opening refuses it with PairUnsupported)
-    await writeFile(config, JSON.stringify({ profiles: { files: `fs://${work}/src?enable_loose_pair&credential=hmac:AKIDX:TOPSECRET` } }));
-    const viaFile = await main(["--config", config, "ls", "files:sub"], { env, cwd: work });
+    await writeFile(config, JSON.stringify({ profiles: { files: `fs://${ws.work}/src?enable_loose_pair&credential=hmac:AKIDX:TOPSECRET` } }));
+    const viaFile = await cli(["--config", config, "ls", "files:sub"]);
     expect(viaFile.stdout.split("\n").filter(Boolean).sort()).toEqual(["c.txt", "deep/"]);
-    const viaEnv = await main(["cat", "data:a.txt"], { env: { ...env, STOWAGE_PROFILE_DATA: `fs://${work}/src` }, cwd: work });
+    const viaEnv = await cli(["cat", "data:a.txt"], { env: { STOWAGE_PROFILE_DATA: `fs://${ws.work}/src` } });
     expect(viaEnv.stdout).toBe("alpha\n");
-    const list = await main(["--config", config, "profiles"], { env, cwd: work });
+    const list = await cli(["--config", config, "profiles"]);
     expect(list.stdout).toContain("files");
     expect(list.stdout).not.toContain("TOPSECRET");
   });
 
   it("sync of a tree skips an unchanged destination (mtime older than the copy)", async () => {
-    await writeTree(join(work, "old"), { "o.txt": "old" });
-    await utimes(join(work, "old/o.txt"), new Date(2000, 0, 1), new Date(2000, 0, 1));
+    await writeTree(join(ws.work, "old"), { "o.txt": "old" });
+    await utimes(join(ws.work, "old/o.txt"), new Date(2000, 0, 1), new Date(2000, 0, 1));
     const first = await cli(["sync", "old", "old2", "--stats-json", "--quiet"]);
     expect(JSON.parse(first.stdout)).toMatchObject({ objects: { copied: 1 } });
     const second = await cli(["sync", "old", "old2", "--stats-json", "--quiet"]);

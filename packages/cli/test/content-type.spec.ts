@@ -4,18 +4,19 @@
  * source service reports win; `--no-guess-content-type` turns it off; sync never re-sends an
  * object for its type. On memory (in process) and on the COS emulator (the built binary).
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
-import { main } from "../src/index.js";
 import { contentTypeOfName } from "../src/transfer/content-type.js";
-import { cleanEnv, cosWorkspace, removeDir, runCli, tempDir, writeTree, COS_EMULATOR_READY, type CliEmulator } from "./helpers.js";
+import { useEmulator } from "./emulators.js";
+import { builtSuite, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { binary, inProcess } from "./cli-run.js";
 
 const FILES = { "index.html": "<p>hi</p>", "data.json": "{}", "img/logo.png": "PNG", "blob.unknownext": "?", README: "read me" };
 const GUESSED = { "index.html": "text/html", "data.json": "application/json", "img/logo.png": "image/png" };
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], stdin?: string) => main(argv, { env, cwd: work, ...(stdin === undefined ? {} : { stdin }) });
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 /** The Content-Type `stat --json` reports for `loc` (undefined: none). */
 async function typeOf(loc: string): Promise<string | undefined> {
@@ -32,13 +33,7 @@ async function typesBelow(base: string): Promise<Record<string, string | undefin
 }
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "site"), FILES);
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  await writeTree(join(ws.work, "site"), FILES);
 });
 
 describe("content types guessed from names", () => {
@@ -54,7 +49,7 @@ describe("content types guessed from names", () => {
     expect(await typesBelow("memory://ct1/")).toEqual(want);
     expect((await run(["sync", "site/", "memory://ct2/", "--quiet"])).code).toBe(0);
     expect(await typesBelow("memory://ct2/")).toEqual(want);
-    await writeTree(join(work, "moving"), FILES);
+    await writeTree(join(ws.work, "moving"), FILES);
     expect((await run(["mv", "-r", "moving/", "memory://ct3/", "--quiet"])).code).toBe(0);
     expect(await typesBelow("memory://ct3/")).toEqual(want);
   });
@@ -89,7 +84,7 @@ describe("content types guessed from names", () => {
     expect(await typeOf("memory://ct6/one.json")).toBeUndefined();
     expect((await run(["sync", "site/", "memory://ct7/", "--no-guess-content-type", "--quiet"])).code).toBe(0);
     expect(await typesBelow("memory://ct7/")).toEqual(none);
-    await writeTree(join(work, "moving2"), FILES);
+    await writeTree(join(ws.work, "moving2"), FILES);
     expect((await run(["mv", "-r", "moving2/", "memory://ct8/", "--no-guess-content-type", "--quiet"])).code).toBe(0);
     expect(await typesBelow("memory://ct8/")).toEqual(none);
   });
@@ -118,15 +113,15 @@ describe("content types guessed from names", () => {
   });
 });
 
-const suite = COS_EMULATOR_READY ? describe : describe.skip;
+const suite = builtSuite(["cos"]);
 const BUCKET = "ctype-1250000000";
 
 suite("content types on the COS emulator (the built binary)", () => {
-  let emulator: CliEmulator | undefined;
-  let cosWork: string;
-  let cosEnv: NodeJS.ProcessEnv;
-  const cli = (args: string[], dir: string, input?: string) =>
-    runCli(args, { env: { ...cosEnv, STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, dir) }, cwd: cosWork, ...(input === undefined ? {} : { input }) });
+  const cosWs = useWorkspace({ linkCosDriver: true });
+  const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
+  const bin = binary(cosWs);
+  /** The binary with profile `emu` on `dir` of the bucket. */
+  const cli = (args: string[], dir: string, stdin?: string) => bin(args, { env: { STOWAGE_PROFILE_EMU: emu.emulator.connectionString(BUCKET, dir) }, ...(stdin === undefined ? {} : { stdin }) });
   const cosType = async (path: string, dir: string): Promise<string | undefined> => {
     const r = await cli(["stat", "--json", `emu:${path}`], dir);
     expect(r.code).toBe(0);
@@ -134,14 +129,9 @@ suite("content types on the COS emulator (the built binary)", () => {
   };
 
   beforeAll(async () => {
-    ({ emulator, work: cosWork, env: cosEnv } = await cosWorkspace<CliEmulator>(BUCKET));
-    await writeTree(join(cosWork, "site"), FILES);
+    await writeTree(join(cosWs.work, "site"), FILES);
   });
 
-  afterAll(async () => {
-    await emulator?.stop();
-    if (cosWork) await removeDir(cosWork);
-  });
 
   it("sync sends the guessed types (COS answers its default for the rest); a re-run copies nothing", async () => {
     expect((await cli(["sync", "site", "emu:", "--quiet"], "/up/")).code).toBe(0);

@@ -6,35 +6,26 @@
  * back as after any failed copy, and a dry run says the same. Decided on the listing the planner
  * already has. A path the user names in full (`cp x dst/inner/x`) is followed, as cp(1) does.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { lstat, readFile, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager, type ObjectInfo, type Storager } from "@stowage/core";
 import "@stowage/memory";
-import { main } from "../src/index.js";
 import type { Endpoint } from "../src/locations.js";
 import { linkOnTheWay, refuseThroughLinks } from "../src/transfer/link-parents.js";
 import type { Plan, PlanItem } from "../src/transfer/planner.js";
-import { cleanEnv, exists, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+import { exists, readTree, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const cli = (args: string[]) => main(args, { env, cwd: work });
+const ws = useWorkspace();
+const cli = inProcess(ws);
 const REFUSED = "is a symbolic link (to ";
-
-beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-
-afterAll(async () => {
-  await removeDir(work);
-});
 
 /** `s/inner/x` and `s/other/x` (same size, other bytes), and `d/` with `d/other/x` and `d/inner -> other`. */
 async function trees(name: string, extra: Record<string, string> = {}): Promise<{ s: string; d: string }> {
-  const s = join(work, name, "s");
-  const d = join(work, name, "d");
+  const s = join(ws.work, name, "s");
+  const d = join(ws.work, name, "d");
   await writeTree(s, { "inner/x": "INNER-X", "other/x": "OTHER-X" });
   await writeTree(d, { "other/x": "OTHER-X", ...extra });
   await symlink("other", join(d, "inner"), "dir");
@@ -82,8 +73,8 @@ describe("a directory symlink inside a local destination", () => {
   });
 
   it("a link deeper in the tree, and a link to a file, are refused the same way", async () => {
-    const s = join(work, "deep", "s");
-    const d = join(work, "deep", "d");
+    const s = join(ws.work, "deep", "s");
+    const d = join(ws.work, "deep", "d");
     await writeTree(s, { "a/b/c/x": "X", "f/y": "Y" });
     await writeTree(d, { "a/real/keep": "K", plain: "P" });
     await symlink("real", join(d, "a/b"), "dir");

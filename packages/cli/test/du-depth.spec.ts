@@ -4,33 +4,27 @@
  * And links (L7): counted as objects of their own, the same whether du is given the link or a tree
  * that holds it, and never followed unless named with a trailing `/`.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { symlink } from "node:fs/promises";
 import { join } from "node:path";
-import { main } from "../src/index.js";
-import { cleanEnv, removeDir, tempDir, writeTree } from "./helpers.js";
+import { writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const cli = (args: string[]) => main(args, { env, cwd: work });
+const ws = useWorkspace();
+const cli = inProcess(ws);
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "r"), {
+  await writeTree(join(ws.work, "r"), {
     top: Buffer.alloc(1000),
     "a/x": Buffer.alloc(200),
     "a/b/y": Buffer.alloc(30),
     "a/b/c/z": Buffer.alloc(7),
     "e/f/g": Buffer.alloc(3),
   });
-  await writeTree(join(work, "lk"), { f: "12345", "d/inner": "123" });
-  await symlink("f", join(work, "lk", "l"));
-  await symlink("d", join(work, "lk", "dl"));
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  await writeTree(join(ws.work, "lk"), { f: "12345", "d/inner": "123" });
+  await symlink("f", join(ws.work, "lk", "l"));
+  await symlink("d", join(ws.work, "lk", "dl"));
 });
 
 /** `du -d levels r/` as rows of [bytes, objects, path], and its --json. */

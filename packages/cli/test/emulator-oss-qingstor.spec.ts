@@ -10,21 +10,16 @@
  * times, while QingStor lists whole seconds: the second sync (no checksum on
  * both sides) must still see the destination as up to date.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { existsSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { bytes, cleanEnv, ensureBuilt, removeDir, ROOT, runCli, tempDir, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { binary } from "./cli-run.js";
+import { builtSuite, bytes, writeTree } from "./helpers.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-
-interface Emulator {
-  connectionString(bucket: string, workDir?: string): string;
-  stats(): { byOperation: Record<string, number> };
-  resetStats(): void;
-  stop(): Promise<void>;
-}
 
 interface Case {
   provider: "oss" | "qingstor";
@@ -72,39 +67,24 @@ async function readBytes(dir: string): Promise<Record<string, Buffer>> {
   return out;
 }
 
-const ready = ["oss", "qingstor"].every((p) => existsSync(join(ROOT, `packages/${p}/dist/index.js`))) && existsSync(join(ROOT, "packages/emulator/src/index.ts"));
-const suite = ready ? describe : describe.skip;
+const suite = builtSuite(["oss", "qingstor"]);
 
 for (const c of CASES) {
   suite(`the stowage binary on the ${c.provider} emulator`, () => {
     const files = FILES(c);
     const names = Object.keys(files).sort();
     const total = Object.values(files).reduce((n, v) => n + Buffer.byteLength(v), 0);
-    let emulator: Emulator | undefined;
-    let work: string;
-    let env: NodeJS.ProcessEnv;
-    const cli = (args: string[]) =>
-      runCli(args, { env: { ...env, STOWAGE_PROFILE_EMU: emulator!.connectionString(c.bucket, "/dir/") }, cwd: work, timeoutMs: 15_000 });
+    const ws = useWorkspace();
+    const emu = useEmulator({ provider: c.provider, buckets: [c.bucket] });
+    const cli = binary(ws, { env: () => ({ STOWAGE_PROFILE_EMU: emu.emulator.connectionString(c.bucket, "/dir/") }), timeoutMs: 15_000 });
     const uploadFlags = ["--large-threshold", "100K", "--part-size", c.partSize, "--part-concurrency", "2"];
 
     beforeAll(async () => {
-      ensureBuilt();
-      const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-        startEmulator(o: { provider: "oss" | "qingstor"; buckets: string[]; host: string }): Promise<Emulator>;
-      };
-      emulator = await startEmulator({ provider: c.provider, buckets: [c.bucket], host: "127.0.0.1" });
-      work = await tempDir();
-      env = cleanEnv(join(work, "home"));
-      await writeTree(join(work, "src"), files);
-    });
-
-    afterAll(async () => {
-      await emulator?.stop();
-      if (work) await removeDir(work);
+      await writeTree(join(ws.work, "src"), files);
     });
 
     it("syncs a folder in (the large file in parts), lists it and verifies it", async () => {
-      emulator!.resetStats();
+      emu.emulator.resetStats();
       const up = await cli(["sync", "src/", "emu:", "--stats-json", ...uploadFlags, ...c.syncFlags]);
       expect(up.code).toBe(0);
       expect(up.stderr).toMatch(/^sync: copied 4 objects \(/);
@@ -113,7 +93,7 @@ for (const c of CASES) {
         bytes: { planned: total, copied: total, sent: total },
         failures: [],
       });
-      const ops = emulator!.stats().byOperation;
+      const ops = emu.emulator.stats().byOperation;
       expect([ops.InitiateMultipartUpload, ops.UploadPart, ops.CompleteMultipartUpload, ops.PutObject]).toEqual([1, c.parts, 1, 3]);
       expect(ops.HeadObject ?? 0).toBe(c.heads);
 
@@ -145,18 +125,18 @@ for (const c of CASES) {
     });
 
     it("syncs again copying nothing, then syncs back out to fs byte for byte", async () => {
-      emulator!.resetStats();
+      emu.emulator.resetStats();
       const again = await cli(["sync", "src/", "emu:", "--stats-json", ...uploadFlags]);
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout)).toMatchObject({ objects: { planned: 0, copied: 0, skipped: 4, failed: 0 }, bytes: { sent: 0 } });
-      const ops = emulator!.stats().byOperation;
+      const ops = emu.emulator.stats().byOperation;
       expect([ops.PutObject ?? 0, ops.InitiateMultipartUpload ?? 0, ops.UploadPart ?? 0]).toEqual([0, 0, 0]);
 
       const down = await cli(["sync", "emu:", "out/", "--stats-json"]);
       expect(down.code).toBe(0);
       expect(down.stderr).toMatch(/^sync: copied 4 objects \(/);
       expect(JSON.parse(down.stdout)).toMatchObject({ objects: { copied: 4, failed: 0 }, bytes: { copied: total } });
-      const out = await readBytes(join(work, "out"));
+      const out = await readBytes(join(ws.work, "out"));
       expect(Object.keys(out).sort()).toEqual(names);
       for (const name of names) expect(out[name]!.equals(Buffer.from(files[name]!))).toBe(true);
     });

@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
-import { main } from "../src/index.js";
-import { cleanEnv, ensureBuilt, removeDir, runCli, tempDir, writeTree } from "./helpers.js";
+import { writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { binary, inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
+const ws = useWorkspace();
 /** The built binary (exit codes through bin.ts). */
-const cli = (args: string[]) => runCli(args, { env, cwd: work });
+const cli = binary(ws);
 /** The same command line in process, for variants. */
-const inproc = (args: string[]) => main(args, { env, cwd: work });
+const inproc = inProcess(ws);
 
 /** One line on stderr, no stack trace. */
 function oneLine(stderr: string): string {
@@ -19,14 +19,7 @@ function oneLine(stderr: string): string {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "src"), { "a.txt": "a" });
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  await writeTree(join(ws.work, "src"), { "a.txt": "a" });
 });
 
 describe("bad input gives one clear line and a distinct exit code", () => {
@@ -42,7 +35,7 @@ describe("bad input gives one clear line and a distinct exit code", () => {
     const noSlashes = await cli(["ls", "fs:/tmp"]);
     expect(noSlashes.code).toBe(8);
     expect(oneLine(noSlashes.stderr)).toContain('"fs:" must be followed by "//"');
-    const badPair = await inproc(["cat", `fs://${work}/src/a.txt?no_such_pair=1`]);
+    const badPair = await inproc(["cat", `fs://${ws.work}/src/a.txt?no_such_pair=1`]);
     expect(badPair.code).toBe(8);
     expect(oneLine(badPair.stderr)).toContain('unknown pair "no_such_pair"');
     const badEscape = await inproc(["ls", "memory://x/%zz"]);
@@ -80,9 +73,9 @@ describe("bad input gives one clear line and a distinct exit code", () => {
     const secret = "S3cr3tKeyV4lue";
     const r = await cli(["ls", `nosuchsvc://bucket/?credential=hmac:AKIDEXAMPLE:${secret}`]);
     expect(r.code).toBe(9);
-    const bad = await cli(["--debug", "ls", `fs://${work}/src?credential=hmac:AKIDEXAMPLE:${secret}&bogus=1`]);
+    const bad = await cli(["--debug", "ls", `fs://${ws.work}/src?credential=hmac:AKIDEXAMPLE:${secret}&bogus=1`]);
     expect(bad.code).toBe(8);
-    const typo = await inproc(["ls", `fs:${work}?credential=hmac:AKIDEXAMPLE:${secret}`]);
+    const typo = await inproc(["ls", `fs:${ws.work}?credential=hmac:AKIDEXAMPLE:${secret}`]);
     expect(typo.code).toBe(8);
     for (const out of [r, bad, typo]) expect(out.stdout + out.stderr).not.toContain(secret);
   });

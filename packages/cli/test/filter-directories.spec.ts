@@ -6,28 +6,19 @@
  * refused with `--delete` (InvalidArgument, exit 11, nothing changed), a warning otherwise.
  * `rm -r` refuses such a glob the same way before it deletes anything (`--dry-run` too).
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
-import { main } from "../src/index.js";
-import { cleanEnv, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+import { readTree, removeDir, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const cli = (args: string[]) => main(args, { env, cwd: work });
-
-beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-
-afterAll(async () => {
-  await removeDir(work);
-});
+const ws = useWorkspace();
+const cli = inProcess(ws);
 
 /** A source with `a` and a destination with `cache/data.bin` (and `nested/cache/x` when asked) below `work/<name>`. */
 async function trees(name: string, nested = false): Promise<{ s: string; d: string }> {
-  const s = join(work, name, "s");
-  const d = join(work, name, "d");
+  const s = join(ws.work, name, "s");
+  const d = join(ws.work, name, "d");
   await writeTree(s, { a: "A" });
   await writeTree(d, { "cache/data.bin": "precious", ...(nested ? { "nested/cache/x": "deep" } : {}) });
   return { s: s + "/", d: d + "/" };
@@ -117,7 +108,7 @@ describe("without --delete such a glob is a warning", () => {
 describe("rm -r with a glob that names only a directory", () => {
   /** `d/` with `a`, `cache/data.bin` and `sub/cache/deep` below `work/<name>`. */
   async function tree(name: string): Promise<string> {
-    const d = join(work, name, "d");
+    const d = join(ws.work, name, "d");
     await writeTree(d, { a: "A", "cache/data.bin": "precious", "sub/cache/deep": "deep" });
     return d + "/";
   }

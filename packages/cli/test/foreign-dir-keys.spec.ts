@@ -7,24 +7,21 @@
  * (`x/m/`) stays silent. The keys are written by
  * each driver itself, below core's path rules, on the protocol emulators (127.0.0.1), in process.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import { afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { join } from "node:path";
-import { getService, newStorager, resolveOpenConfig, UNLISTED_KEYS_WARNING, type ObjectInfo } from "@stowage/core";
-import { main } from "../src/index.js";
-import { cleanEnv, readTree, removeDir, tempDir } from "./helpers.js";
+import { newStorager, UNLISTED_KEYS_WARNING, type ObjectInfo } from "@stowage/core";
+import { readTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { inProcess } from "./cli-run.js";
+import { rawDriver } from "./raw-driver.js";
 
 type Provider = "cos" | "oss" | "qingstor";
 
-interface Emulator {
-  connectionString(bucket: string, workDir?: string): string;
-  stats(): { byOperation: Record<string, number> };
-  resetStats(): void;
-  stop(): Promise<void>;
-}
-
 const BUCKET: Record<Provider, string> = { cos: "fdk-1250000000", oss: "fdk-bucket", qingstor: "fdk-bucket" };
 
-let work: string;
+const ws = useWorkspace({ prefix: "stowage-dir-keys-" });
+const run = inProcess(ws);
 let warn: ReturnType<typeof jest.spyOn> | undefined;
 const unlisted = (): string[] =>
   (warn!.mock.calls as unknown[][]).filter((c) => (c[1] as { code?: string } | undefined)?.code === UNLISTED_KEYS_WARNING).map((c) => String(c[0]));
@@ -35,35 +32,18 @@ async function paths(items: AsyncIterable<ObjectInfo>): Promise<string[]> {
   return out;
 }
 
-beforeAll(async () => {
-  work = await tempDir("stowage-dir-keys-");
-  await Promise.all([import("@stowage/cos"), import("@stowage/oss"), import("@stowage/qingstor")]);
-});
-
-afterAll(async () => {
-  await removeDir(work);
-});
-
 describe.each(["cos", "oss", "qingstor"] as const)("%s: another client's `x/` key that holds bytes", (provider) => {
-  let emulator: Emulator;
+  const emu = useEmulator({ provider, buckets: [BUCKET[provider]] });
   let conn: string;
 
   beforeAll(async () => {
-    const { startEmulator } = (await import("@stowage/emulator")) as unknown as { startEmulator(o: { provider: Provider; buckets: string[] }): Promise<Emulator> };
-    emulator = await startEmulator({ provider, buckets: [BUCKET[provider]] });
-    conn = emulator.connectionString(BUCKET[provider]);
-    const definition = getService(provider)!;
-    const resolved = resolveOpenConfig(definition, conn, "storager");
-    const driver = definition.newStorageDriver(resolved.config, resolved.defaults);
+    conn = emu.emulator.connectionString(BUCKET[provider]);
+    const driver = rawDriver(provider, conn);
     const put = (key: string, text: string) => driver.write(key, { data: Buffer.from(text), size: Buffer.byteLength(text) }, {});
     await put("x/n/", "twenty-five bytes of data");
     await put("x/m/", "");
     await put("x/n/c", "c");
     await put("x/k", "kkkkkk");
-  });
-
-  afterAll(async () => {
-    await emulator?.stop();
   });
 
   const catchWarnings = (): void => {
@@ -98,9 +78,8 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: another client's `x/` ke
 
   it("stowage cp -r copies the rest and reports it (the warning that makes the CLI exit 10)", async () => {
     catchWarnings();
-    const dst = join(work, `${provider}-copy`);
-    const env = cleanEnv(join(work, "home"), { STOWAGE_PROFILE_E: conn });
-    const cp = await main(["cp", "-r", "e:x/", `${dst}/`], { env, cwd: work });
+    const dst = join(ws.work, `${provider}-copy`);
+    const cp = await run(["cp", "-r", "e:x/", `${dst}/`], { env: { STOWAGE_PROFILE_E: conn } });
     expect(cp.code).toBe(0);
     expect(unlisted()).toHaveLength(1);
     expect(unlisted()[0]).toContain('"x/n/" (ends in "/" (a directory) but holds 25 bytes)');
@@ -110,7 +89,7 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: another client's `x/` ke
   it("delete with mode dir refuses it (ObjectModeInvalid, kept), and stowage rm -r deletes everything but it", async () => {
     catchWarnings();
     const store = newStorager(conn);
-    const driver = definitionDriver(provider, conn);
+    const driver = rawDriver(provider, conn);
     await driver.write("y/n/", { data: Buffer.from("foreign bytes"), size: 13 }, {});
     await driver.write("y/n/c", { data: Buffer.from("c"), size: 1 }, {});
     await driver.write("y/m/", { data: Buffer.alloc(0), size: 0 }, {});
@@ -120,14 +99,13 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: another client's `x/` ke
     await store.delete("y/m/", { mode: "dir" });
     await expect(driver.stat("y/m/", {})).rejects.toMatchObject({ code: "ObjectNotExist" });
     // One HEAD of the marker, no listing of what lies below it, then the DELETE.
-    emulator.resetStats();
+    emu.emulator.resetStats();
     await store.delete("y/gone/", { mode: "dir" });
-    const ops = emulator.stats().byOperation;
+    const ops = emu.emulator.stats().byOperation;
     expect(Object.values(ops).reduce((a, b) => a + b, 0)).toBe(2);
     expect(Object.keys(ops).some((op) => /list/i.test(op))).toBe(false);
 
-    const env = cleanEnv(join(work, "home"), { STOWAGE_PROFILE_E: conn });
-    const rm = await main(["rm", "-r", "--yes", "e:y/"], { env, cwd: work });
+    const rm = await run(["rm", "-r", "--yes", "e:y/"], { env: { STOWAGE_PROFILE_E: conn } });
     // The kept key is named, and the exit code says the directory was not all removed.
     expect(rm.stderr).toContain("rm n/: directory kept: ObjectModeInvalid");
     expect(rm.code).toBe(10);
@@ -135,10 +113,3 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: another client's `x/` ke
     expect((await driver.stat("y/n/", {})).size).toBe(13);
   });
 });
-
-/** A driver of `provider` opened on `conn`, below core's path rules (it writes keys no path addresses). */
-function definitionDriver(provider: Provider, conn: string) {
-  const definition = getService(provider)!;
-  const resolved = resolveOpenConfig(definition, conn, "storager");
-  return definition.newStorageDriver(resolved.config, resolved.defaults);
-}

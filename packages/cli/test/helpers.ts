@@ -1,6 +1,7 @@
+import { describe } from "@jest/globals";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -132,52 +133,13 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs 
   }
 }
 
-/** True once the COS driver is built and the emulator's sources are there: CLI specs against the COS emulator run then (else `describe.skip`). */
-export const COS_EMULATOR_READY = existsSync(join(ROOT, "packages/cos/dist/index.js")) && existsSync(join(ROOT, "packages/emulator/src/index.ts"));
-
-/** The part of `@stowage/emulator`'s Emulator the CLI specs use (imported dynamically, so typed here). */
-export interface CliEmulator {
-  connectionString(bucket: string, workDir?: string): string;
-  stats(): { bytesSent: number; byOperation: Record<string, number> };
-  resetStats(): void;
-  setFaults(rules: ReadonlyArray<Record<string, unknown>>): void;
-  stop(): Promise<void>;
-}
-
 /**
- * Starts the COS emulator on 127.0.0.1 with `buckets`, in this process, with the COS driver
- * registered for `main`/`run` (the caller stops it).
+ * `describe`, for specs that run the built drivers of `providers` against the emulator. Throws when
+ * one is not built (`pnpm test` builds first; alone: `npx tsc -b`), so such a suite fails to run
+ * rather than being skipped.
  */
-export async function startCosEmulator(buckets: readonly string[]): Promise<CliEmulator> {
-  await import("@stowage/cos");
-  const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-    startEmulator(o: { provider: "cos"; buckets: string[]; host: string }): Promise<CliEmulator>;
-  };
-  return startEmulator({ provider: "cos", buckets: [...buckets], host: "127.0.0.1" });
-}
-
-/** What {@link cosWorkspace} sets up. */
-export interface CosWorkspace<E> {
-  /** The COS emulator, serving `bucket`. */
-  emulator: E;
-  /** A temp working directory whose `node_modules/@stowage/cos` is the workspace's COS driver (installed as users do). */
-  work: string;
-  /** A clean environment with its HOME under `work`. */
-  env: NodeJS.ProcessEnv;
-}
-
-/**
- * Starts the COS emulator with `bucket` and makes a working directory the built binary loads the
- * COS driver from, as it would from a user's install. The caller stops the emulator and removes `work`.
- */
-export async function cosWorkspace<E>(bucket: string): Promise<CosWorkspace<E>> {
-  ensureBuilt();
-  const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-    startEmulator(o: { provider: "cos"; buckets: string[] }): Promise<E>;
-  };
-  const emulator = await startEmulator({ provider: "cos", buckets: [bucket] });
-  const work = await tempDir();
-  await mkdir(join(work, "node_modules/@stowage"), { recursive: true });
-  await symlink(join(ROOT, "packages/cos"), join(work, "node_modules/@stowage/cos"), "dir");
-  return { emulator, work, env: cleanEnv(join(work, "home")) };
+export function builtSuite(providers: readonly string[]): typeof describe {
+  const missing = providers.filter((p) => !existsSync(join(ROOT, `packages/${p}/dist/index.js`)));
+  if (missing.length > 0) throw new Error(`build first (npx tsc -b): packages/${missing.join(", packages/")} has no dist`);
+  return describe;
 }

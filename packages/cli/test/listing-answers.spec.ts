@@ -17,17 +17,13 @@ import type { AddressInfo } from "node:net";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { isStorageError, newStorager, type Storager } from "@stowage/core";
-import { main } from "../src/index.js";
-import { cleanEnv, removeDir, tempDir, writeTree } from "./helpers.js";
+import { writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { inProcess } from "./cli-run.js";
 
 type Provider = "cos" | "oss" | "qingstor";
 type Mode = "error200" | "other200" | "404";
-
-interface Emulator {
-  endpoint: string;
-  connectionString(bucket: string, workDir?: string): string;
-  stop(): Promise<void>;
-}
 
 const BUCKET: Record<Provider, string> = { cos: "lst-1250000000", oss: "lst-bucket", qingstor: "lst-bucket" };
 const QUICK_RETRIES = "&retry_base_delay=1ms&retry_max_delay=2ms&max_retries=2";
@@ -95,28 +91,19 @@ async function keys(items: AsyncIterable<{ path: string }>): Promise<string[]> {
   return out;
 }
 
-let work: string;
 
-beforeAll(async () => {
-  work = await tempDir("stowage-listing-");
-  await Promise.all([import("@stowage/cos"), import("@stowage/oss"), import("@stowage/qingstor")]);
-});
-
-afterAll(async () => {
-  await removeDir(work);
-});
+const ws = useWorkspace({ prefix: "stowage-listing-" });
 
 describe.each(["cos", "oss", "qingstor"] as const)("%s: a listing page that is no listing", (provider) => {
-  let emulator: Emulator;
   let proxy: Awaited<ReturnType<typeof startSabotage>>;
+  const emu = useEmulator({ provider, buckets: [BUCKET[provider]] });
   let proxied: string;
   let store: Storager;
+  const run = inProcess(ws, { env: () => ({ STOWAGE_PROFILE_E: proxied }) });
 
   beforeAll(async () => {
-    const { startEmulator } = (await import("@stowage/emulator")) as unknown as { startEmulator(o: { provider: Provider; buckets: string[] }): Promise<Emulator> };
-    emulator = await startEmulator({ provider, buckets: [BUCKET[provider]] });
-    proxy = await startSabotage(provider, new URL(emulator.endpoint));
-    const direct = emulator.connectionString(BUCKET[provider]);
+    proxy = await startSabotage(provider, new URL(emu.emulator.endpoint));
+    const direct = emu.emulator.connectionString(BUCKET[provider]);
     proxied = direct.replace(/endpoint=http:127\.0\.0\.1:\d+/, `endpoint=http:127.0.0.1:${proxy.port}`) + QUICK_RETRIES;
     expect(proxied).not.toBe(direct + QUICK_RETRIES);
     const writer = newStorager(direct);
@@ -127,7 +114,6 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: a listing page that is n
 
   afterAll(async () => {
     await proxy?.stop();
-    await emulator?.stop();
   });
 
   it("the library's listing fails (after its retries) instead of ending short, whatever the 200 holds", async () => {
@@ -153,14 +139,13 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: a listing page that is n
   });
 
   it("sync --delete from that source fails and deletes nothing (error in a 200, or a 404 past the first page)", async () => {
-    const dst = join(work, `${provider}-dst`);
+    const dst = join(ws.work, `${provider}-dst`);
     const tree: Record<string, string> = {};
     for (let i = 0; i < SYNCED; i++) tree[`k${String(i).padStart(5, "0")}`] = "v";
     await writeTree(dst, tree);
-    const env = cleanEnv(join(work, "home"), { STOWAGE_PROFILE_E: proxied });
     for (const mode of ["error200", "404"] as const) {
       proxy.arm(mode);
-      const sync = await main(["sync", "--delete", "e:src/", `${dst}/`], { env, cwd: work });
+      const sync = await run(["sync", "--delete", "e:src/", `${dst}/`]);
       expect(proxy.sabotaged).toBeGreaterThan(0);
       expect(sync.code).not.toBe(0);
       expect(sync.stderr).not.toMatch(/deleted [1-9]/);
@@ -168,7 +153,7 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: a listing page that is n
     }
     proxy.arm(undefined);
     // The same sync through a well-behaved proxy: nothing to copy, nothing to delete.
-    const clean = await main(["sync", "--delete", "e:src/", `${dst}/`], { env, cwd: work });
+    const clean = await run(["sync", "--delete", "e:src/", `${dst}/`]);
     expect(clean.code).toBe(0);
     expect((await readdir(dst)).length).toBe(SYNCED);
   });

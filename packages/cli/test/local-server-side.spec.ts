@@ -10,33 +10,24 @@
  * copy deleted), as when streamed (an edit during the copy: source-changes.spec.ts); a path the
  * shared storager refuses streams.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import { afterEach, describe, expect, it, jest } from "@jest/globals";
 import { chmod, mkdir, rename, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ErrorCode, newStorager, storageError, type Storager } from "@stowage/core";
-import { main } from "../src/index.js";
-import { cleanEnv, exists, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+import { exists, readTree, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const cli = (args: string[]) => main(args, { env, cwd: work });
+const ws = useWorkspace();
+const cli = inProcess(ws);
 type Stats = { objects: { copied: number; failed: number }; bytes: { sent: number; serverSide: number } };
 const stats = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop()!) as Stats;
 /** The prototype every storager shares (to hook its list and copy). */
 const proto = Object.getPrototypeOf(newStorager("memory://local-server-side-probe/")) as Storager;
 const OLD = new Date("2020-01-01T00:00:00Z");
 
-beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-
 afterEach(() => {
   jest.restoreAllMocks();
-});
-
-afterAll(async () => {
-  await removeDir(work);
 });
 
 /** An executable script, mode 0750, last modified in 2020. */
@@ -61,11 +52,11 @@ function afterListing(dir: string, after: () => Promise<void>): void {
 
 describe("a local mv is a rename", () => {
   it("keeps mode bits, mtime and inode, and copies no byte (mv ./a/run.sh ./b/)", async () => {
-    const base = join(work, "mv-one");
+    const base = join(ws.work, "mv-one");
     await script(join(base, "a/run.sh"));
     await mkdir(join(base, "b"));
     const before = await stat(join(base, "a/run.sh"));
-    const r = await main(["mv", "./a/run.sh", "./b/", "--stats-json", "--progress", "none"], { env, cwd: base });
+    const r = await cli(["mv", "./a/run.sh", "./b/", "--stats-json", "--progress", "none"], { cwd: base });
     expect(r.code).toBe(0);
     const after = await stat(join(base, "b/run.sh"));
     expect([after.mode & 0o777, after.mtime.toISOString(), after.ino]).toEqual([0o750, OLD.toISOString(), before.ino]);
@@ -74,7 +65,7 @@ describe("a local mv is a rename", () => {
   });
 
   it("mv -r keeps them too, into a destination that does not exist yet", async () => {
-    const base = join(work, "mv-tree");
+    const base = join(ws.work, "mv-tree");
     await script(join(base, "src/bin/run.sh"));
     await writeTree(join(base, "src"), { "top.txt": "top" });
     const before = await stat(join(base, "src/bin/run.sh"));
@@ -87,7 +78,7 @@ describe("a local mv is a rename", () => {
   });
 
   it("cp is the file system's copy: the mode's owner bits are kept, the source stays", async () => {
-    const base = join(work, "cp-one");
+    const base = join(ws.work, "cp-one");
     await script(join(base, "a/run.sh"));
     const r = await cli(["cp", "--stats-json", join(base, "a/run.sh"), join(base, "b/")]);
     expect(r.code).toBe(0);
@@ -99,7 +90,7 @@ describe("a local mv is a rename", () => {
 
 describe("a directory symlink swapped in after the listing is not followed", () => {
   it("mv -r: dst/inner -> src made after the destination was listed: every source file is kept", async () => {
-    const base = join(work, "swap-dst");
+    const base = join(ws.work, "swap-dst");
     const files: Record<string, string> = {};
     for (let i = 1; i <= 10; i++) {
       files[`z${i}`] = `top-${i}`;
@@ -121,7 +112,7 @@ describe("a directory symlink swapped in after the listing is not followed", () 
   });
 
   it("cp -r: src/inner -> a tree outside the source made after the source was listed: nothing is read there", async () => {
-    const base = join(work, "swap-src");
+    const base = join(ws.work, "swap-src");
     await writeTree(join(base, "src"), { "top.txt": "top", "inner/x": "INNER" });
     await writeTree(join(base, "secret"), { x: "SECRET" });
     await mkdir(join(base, "dst"), { recursive: true });
@@ -139,7 +130,7 @@ describe("a directory symlink swapped in after the listing is not followed", () 
   });
 
   it("mv -r: dst/inner -> a third tree made right before the shared storager moves: nothing lands there", async () => {
-    const base = join(work, "swap-late");
+    const base = join(ws.work, "swap-late");
     await writeTree(join(base, "src"), { "inner/z": "INNER", top: "TOP" });
     await writeTree(join(base, "victim"), { z: "VICTIM" });
     await mkdir(join(base, "dst"), { recursive: true });
@@ -162,7 +153,7 @@ describe("a directory symlink swapped in after the listing is not followed", () 
   });
 
   it("a path the shared storager refuses streams instead", async () => {
-    const base = join(work, "refused");
+    const base = join(ws.work, "refused");
     await writeTree(join(base, "src"), { "a.txt": "alpha" });
     const copy = proto.copy;
     jest.spyOn(proto, "copy").mockImplementation(async function (this: Storager, ...args: Parameters<Storager["copy"]>) {
@@ -180,7 +171,7 @@ describe("a directory symlink swapped in after the listing is not followed", () 
 describe("a local file edited during a server-side copy", () => {
   it.each([["cp"], ["cp -r"], ["sync"]])("%s: reported as Conflict, the copy deleted, the next run copies it", async (typed) => {
     const command = typed.split(" ");
-    const base = join(work, `edited-${command.join("")}`);
+    const base = join(ws.work, `edited-${command.join("")}`);
     await writeTree(join(base, "src"), { "f.txt": "version-1" });
     const file = join(base, "src/f.txt");
     const copy = proto.copy;

@@ -10,20 +10,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jes
 import { mkdir, readFile, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager, type Storager } from "@stowage/core";
-import { main } from "../src/index.js";
-import { cleanEnv, exists, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+import { exists, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-/** A tree outside `work`: symlinks inside `work` lead here. */
+const ws = useWorkspace();
+/** A tree outside `ws.work`: symlinks inside `ws.work` lead here. */
 let outside: string;
-let env: NodeJS.ProcessEnv;
-const cli = (args: string[]) => main(args, { env, cwd: work });
+const cli = inProcess(ws);
 const stats = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop()!) as { objects: { copied: number; failed: number }; bytes: { sent: number; serverSide: number } };
 
 beforeAll(async () => {
-  work = await tempDir();
   outside = await tempDir();
-  env = cleanEnv(join(work, "home"));
 });
 
 afterEach(() => {
@@ -31,14 +29,13 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await removeDir(work);
   await removeDir(outside);
 });
 
 describe("a symlinked directory inside the destination is never written through", () => {
   it.each([["sync"], ["cp -r"]])("%s: nothing outside the destination changes", async (typed) => {
     const command = typed.split(" ");
-    const base = join(work, `esc-${command.join("")}`);
+    const base = join(ws.work, `esc-${command.join("")}`);
     const victim = join(outside, `victim-${command.join("")}`);
     await writeTree(join(base, "a/src"), { "top.txt": "SOURCE-TOP", "inner/top.txt": "from-inner", "other/v.txt": "from-other" });
     await writeTree(victim, { "v.txt": "VICTIM" });
@@ -60,7 +57,7 @@ describe("a symlinked directory inside the destination is never written through"
   });
 
   it("mv -r with dst/inner -> src: every source file is kept (moved, or left in place)", async () => {
-    const base = join(work, "mvloss");
+    const base = join(ws.work, "mvloss");
     const files: Record<string, string> = {};
     for (let i = 1; i <= 40; i++) {
       files[`z${i}`] = `top-${i}`;
@@ -83,7 +80,7 @@ describe("a symlinked directory inside the destination is never written through"
 
 describe("a local source edited during its copy to another local directory", () => {
   it("is reported as Conflict and its copy deleted, so the next run copies it again", async () => {
-    const base = join(work, "mixed");
+    const base = join(ws.work, "mixed");
     await writeTree(join(base, "src"), { "f.txt": "version-1", "g.txt": "steady" });
     const file = join(base, "src/f.txt");
     // The edit lands between the listing (the plan) and the read (the copy): same size, a later time.
@@ -113,7 +110,7 @@ describe("a local source edited during its copy to another local directory", () 
 
 describe("local directories reached through symlinks", () => {
   it("copy, sync and move like any other (each side read and written in its own directory)", async () => {
-    const base = join(work, "linked");
+    const base = join(ws.work, "linked");
     const ext = join(outside, "ext");
     const extDst = join(outside, "ext-dst");
     await writeTree(ext, { "a.txt": "alpha", "sub/b.txt": "beta" });

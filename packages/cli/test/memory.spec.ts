@@ -3,26 +3,21 @@
  * process through its programmatic entry point, `main(argv)`, chaining
  * commands against named memory stores.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { lstat, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager } from "@stowage/core";
-import { main } from "../src/index.js";
-import { bytes, cleanEnv, readTree, removeDir, tempDir, waitFor, writeTree } from "./helpers.js";
+import { bytes, readTree, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { uploadReached } from "./checkpoint-progress.js";
+import { inProcess } from "./cli-run.js";
 
 const MiB = 1024 * 1024;
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], extra: { stdin?: string; signal?: AbortSignal } = {}) => main(argv, { env, cwd: work, ...extra });
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "site"), { "index.html": "<p>home</p>", "a/b.txt": "bee", "a/c/d.bin": bytes(70_000, 5) });
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  await writeTree(join(ws.work, "site"), { "index.html": "<p>home</p>", "a/b.txt": "bee", "a/c/d.bin": bytes(70_000, 5) });
 });
 
 describe("memory storage, in one process", () => {
@@ -39,7 +34,7 @@ describe("memory storage, in one process", () => {
     expect(verify.stderr).toContain("3 of 3 objects match (3 by crc64)");
     const down = await run(["sync", "memory://m1/site/", "back/", "--quiet"]);
     expect(down.code).toBe(0);
-    expect(await readTree(join(work, "back"))).toEqual(await readTree(join(work, "site")));
+    expect(await readTree(join(ws.work, "back"))).toEqual(await readTree(join(ws.work, "site")));
     const again = await run(["sync", "site/", "memory://m1/site/", "--stats-json", "--quiet"]);
     expect(JSON.parse(again.stdout)).toMatchObject({ objects: { copied: 0, skipped: 3 } });
   });
@@ -70,15 +65,12 @@ describe("memory storage, in one process", () => {
   });
 
   it("an aborted large upload resumes: stored parts are verified by CRC64 and not sent again", async () => {
-    await writeTree(join(work, "big"), { "big.bin": bytes(6 * MiB + 3, 9) });
-    const checkpoint = join(work, "mem-resume.json");
+    await writeTree(join(ws.work, "big"), { "big.bin": bytes(6 * MiB + 3, 9) });
+    const checkpoint = join(ws.work, "mem-resume.json");
     const controller = new AbortController();
     const args = ["cp", "big/big.bin", "memory://m4/big.bin", "--part-size", "1M", "--checkpoint", checkpoint];
     const first = run([...args, "--part-concurrency", "1", "--bwlimit", "4M"], { signal: controller.signal });
-    await waitFor(async () => {
-      const data = JSON.parse(await readFile(checkpoint, "utf8")) as { uploads: Record<string, { bytesDone: number }> };
-      return (data.uploads["big.bin"]?.bytesDone ?? 0) >= 2 * MiB ? true : undefined;
-    });
+    await uploadReached(checkpoint, "big.bin", 2 * MiB);
     controller.abort();
     expect((await first).code).toBe(130);
 
@@ -167,31 +159,31 @@ describe("memory storage, in one process", () => {
     expect((await run(["ls", "-r", "memory://m8/"])).stdout).toBe("");
   });
   it("local links into another directory: cat, cp and get read the target, cp over the link replaces the link, -L skips loops", async () => {
-    await writeTree(join(work, "lk"), { "releases/v2.txt": "v2", "src/a.txt": "a" });
+    await writeTree(join(ws.work, "lk"), { "releases/v2.txt": "v2", "src/a.txt": "a" });
     expect((await run(["ln", "lk/releases/v2.txt", "lk/links/latest.txt"])).code).toBe(0);
     expect((await run(["cat", "lk/links/latest.txt"])).stdout).toBe("v2");
     expect((await run(["cp", "lk/links/latest.txt", "lk/copy.txt"])).code).toBe(0);
-    expect(await readFile(join(work, "lk/copy.txt"), "utf8")).toBe("v2");
+    expect(await readFile(join(ws.work, "lk/copy.txt"), "utf8")).toBe("v2");
     expect((await run(["get", "lk/links/latest.txt", "lk/got.txt"])).code).toBe(0);
-    expect(await readFile(join(work, "lk/got.txt"), "utf8")).toBe("v2");
-    await symlink("../releases/v2.txt", join(work, "lk/src/l.txt"));
-    await symlink("lp2", join(work, "lk/src/lp1"));
-    await symlink("lp1", join(work, "lk/src/lp2"));
-    await symlink("lp1/x", join(work, "lk/src/through"));
+    expect(await readFile(join(ws.work, "lk/got.txt"), "utf8")).toBe("v2");
+    await symlink("../releases/v2.txt", join(ws.work, "lk/src/l.txt"));
+    await symlink("lp2", join(ws.work, "lk/src/lp1"));
+    await symlink("lp1", join(ws.work, "lk/src/lp2"));
+    await symlink("lp1/x", join(ws.work, "lk/src/through"));
     const tree = await run(["cp", "-r", "-L", "lk/src/", "lk/dst/", "--stats-json"]);
     expect(tree.code).toBe(0);
     expect(JSON.parse(tree.stdout)).toMatchObject({ objects: { copied: 2, skipped: 3 } });
     expect(tree.stderr).toContain("skipped 3 symbolic links (leading to nothing readable");
-    expect(await readTree(join(work, "lk/dst"))).toEqual({ "a.txt": "a", "l.txt": "v2" });
+    expect(await readTree(join(ws.work, "lk/dst"))).toEqual({ "a.txt": "a", "l.txt": "v2" });
     // --checksum compares what the link leads to, read from where it is.
-    await writeFile(join(work, "lk/dst/l.txt"), "V2");
+    await writeFile(join(ws.work, "lk/dst/l.txt"), "V2");
     const check = await run(["sync", "-L", "--checksum", "lk/src/", "lk/dst/", "--stats-json", "--quiet"]);
     expect(check.code).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({ objects: { copied: 1 } });
-    expect(await readFile(join(work, "lk/dst/l.txt"), "utf8")).toBe("v2");
-    await writeFile(join(work, "lk/new.txt"), "new");
+    expect(await readFile(join(ws.work, "lk/dst/l.txt"), "utf8")).toBe("v2");
+    await writeFile(join(ws.work, "lk/new.txt"), "new");
     expect((await run(["cp", "lk/new.txt", "lk/links/latest.txt"])).code).toBe(0);
-    expect((await lstat(join(work, "lk/links/latest.txt"))).isSymbolicLink()).toBe(false);
-    expect(await readFile(join(work, "lk/releases/v2.txt"), "utf8")).toBe("v2");
+    expect((await lstat(join(ws.work, "lk/links/latest.txt"))).isSymbolicLink()).toBe(false);
+    expect(await readFile(join(ws.work, "lk/releases/v2.txt"), "utf8")).toBe("v2");
   });
 });

@@ -13,9 +13,11 @@ import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { newStorager, NO_STORAGE_FEATURES, type ObjectHeaders, type ObjectInfo, type Storager, type WriteOptions } from "@stowage/core";
-import { main } from "../src/index.js";
 import { dropUncarried } from "../src/transfer/kept-fields.js";
-import { bytes, cleanEnv, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+import { bytes, readTree, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { statFields } from "./stat-fields.js";
+import { inProcess } from "./cli-run.js";
 
 const KiB = 1024;
 const ALL: Required<ObjectHeaders> = {
@@ -37,9 +39,8 @@ const LARGE = ["--large-threshold", "64K", "--part-size", "64K"];
 const A_TO_FS = "a.txt: leaving out the source's Cache-Control, Content-Disposition, Content-Encoding and Expires (fs does not store them)";
 const BIG_TO_FS = "sub/big.bin: leaving out the source's Cache-Control and Expires (fs does not store them)";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], stdin?: string) => main(argv, { env, cwd: work, ...(stdin === undefined ? {} : { stdin }) });
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 /** The storager class every `newStorager` makes (memory and fs alike): spied on below. */
 const proto = Object.getPrototypeOf(newStorager("memory://headers-probe/")) as Storager;
@@ -47,14 +48,7 @@ const proto = Object.getPrototypeOf(newStorager("memory://headers-probe/")) as S
 let stats: Array<[string, string]> = [];
 
 /** The four headers of an object, as `stat --json` reports them (only those present). */
-async function headersOf(loc: string): Promise<ObjectHeaders> {
-  const r = await run(["stat", "--json", loc]);
-  expect([loc, r.code, r.stderr]).toEqual([loc, 0, ""]);
-  const info = JSON.parse(r.stdout) as ObjectInfo;
-  const out: ObjectHeaders = {};
-  for (const f of FIELDS) if (info[f] !== undefined) out[f] = info[f];
-  return out;
-}
+const headersOf = (loc: string): Promise<ObjectHeaders> => statFields(run, loc, FIELDS);
 
 /** The headers of every SOURCE object below `base`. */
 async function headersBelow(base: string): Promise<Record<string, ObjectHeaders>> {
@@ -71,9 +65,7 @@ async function seed(store: string, dir: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "files"), { "style.css.gz": bytes(100, 1), "note.txt": "note" });
+  await writeTree(join(ws.work, "files"), { "style.css.gz": bytes(100, 1), "note.txt": "note" });
   // As on COS, OSS and QingStor, whose listings carry none of the four: what a tree copy keeps of
   // them must come from its GET's answer.
   const list = proto.list;
@@ -94,7 +86,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   jest.restoreAllMocks();
-  await removeDir(work);
 });
 
 describe("a streamed copy between two storages keeps the four headers", () => {
@@ -139,7 +130,7 @@ describe("a copy to a destination that stores none of them (fs)", () => {
     expect(r.code).toBe(0);
     expect(r.stderr.split("\n").filter(Boolean).sort()).toEqual([`stowage: cp ${A_TO_FS}`, `stowage: cp ${BIG_TO_FS}`]);
     for (const value of [...Object.values(ALL), "no-store"]) expect(r.stderr).not.toContain(value);
-    expect(Object.keys(await readTree(join(work, "local-cp"))).sort()).toEqual(["a.txt", "plain.txt", "sub/big.bin"]);
+    expect(Object.keys(await readTree(join(ws.work, "local-cp"))).sort()).toEqual(["a.txt", "plain.txt", "sub/big.bin"]);
     // A single object too (its stat gave them).
     const one = await run(["cp", "memory://hsrc/t/a.txt", "local-one.txt", "--quiet"]);
     expect([one.code, one.stderr]).toEqual([0, "stowage: cp local-one.txt: leaving out the source's Cache-Control, Content-Disposition, Content-Encoding and Expires (fs does not store them)\n"]);
@@ -155,12 +146,12 @@ describe("a copy to a destination that stores none of them (fs)", () => {
     expect(r.stderr).toContain("stowage: mv sub/big.bin: InvalidArgument: not moved: the destination cannot take the source's Cache-Control and Expires");
     expect(r.stderr).not.toContain(ALL.cacheControl);
     // Only the object without headers moved.
-    expect(Object.keys(await readTree(join(work, "local-mv")))).toEqual(["plain.txt"]);
+    expect(Object.keys(await readTree(join(ws.work, "local-mv")))).toEqual(["plain.txt"]);
     expect((await run(["ls", "-r", "memory://hsrc/mvfs/"])).stdout.split("\n").filter(Boolean)).toEqual(["a.txt", "sub/big.bin"]);
     expect(await headersOf("memory://hsrc/mvfs/a.txt")).toEqual(ALL);
     const one = await run(["mv", "memory://hsrc/mvfs/a.txt", "local-mv1.txt", "--quiet", "--no-checkpoint"]);
     expect(one.code).toBe(11);
-    expect(existsSync(join(work, "local-mv1.txt"))).toBe(false);
+    expect(existsSync(join(ws.work, "local-mv1.txt"))).toBe(false);
     expect(await headersOf("memory://hsrc/mvfs/a.txt")).toEqual(ALL);
   });
 });
@@ -236,7 +227,7 @@ describe("the header flags", () => {
       expect(r.stderr).toContain(`PairUnsupported: ${flag}: fs stores no `);
       expect(r.stderr).toContain("nothing was transferred");
     }
-    for (const dir of ["fs-put", "fs-cp", "fs-cp1", "fs-sync"]) expect(await readTree(join(work, dir))).toEqual({});
+    for (const dir of ["fs-put", "fs-cp", "fs-cp1", "fs-sync"]) expect(await readTree(join(ws.work, dir))).toEqual({});
     // mv too: the source stays.
     expect((await run(["mv", "-r", "memory://hsrc/t/", "fs-mv/", "--cache-control", "no-store"])).code).toBe(6);
     expect(await headersBelow("memory://hsrc/t/")).toEqual(WANT);

@@ -3,24 +3,19 @@
  * (`fs://tmp` is a typo of `fs:///tmp`, never the root `/`), agree with it on duplicate
  * pairs, and never print a piece of a secret.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
-import { EXIT_CODES, main } from "../src/index.js";
-import { cleanEnv, removeDir, tempDir, writeTree } from "./helpers.js";
+import { EXIT_CODES } from "../src/index.js";
+import { writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], extra: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) => main(argv, { env, cwd: work, ...extra });
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "src"), { "a.txt": "alpha" });
+  await writeTree(join(ws.work, "src"), { "a.txt": "alpha" });
   expect((await run(["cp", "-r", "--quiet", "src/", "memory://ol-src/"])).code).toBe(0);
-});
-
-afterAll(async () => {
-  await removeDir(work);
 });
 
 describe("fs:// without a directory", () => {
@@ -43,7 +38,7 @@ describe("fs:// without a directory", () => {
     ["cp -r", ["cp", "-r", "memory://ol-src/", "fs://?work_dir=out"]],
     ["a profile", ["ls", "rel:"]],
   ])("a relative work_dir pair (%s) is refused as the library refuses it, never put under /", async (_label, argv) => {
-    const r = await run(argv, { env: { ...env, STOWAGE_PROFILE_REL: "fs://?work_dir=data" } });
+    const r = await run(argv, { env: { ...ws.env, STOWAGE_PROFILE_REL: "fs://?work_dir=data" } });
     expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
     expect(r.stderr).toContain("must be absolute");
     expect(r.stdout).toBe("");
@@ -60,12 +55,12 @@ describe("fs:// without a directory", () => {
   });
 
   it("a profile without a work_dir is refused too", async () => {
-    const r = await run(["ls", "bk:"], { env: { ...env, STOWAGE_PROFILE_BK: "fs://backup" } });
+    const r = await run(["ls", "bk:"], { env: { ...ws.env, STOWAGE_PROFILE_BK: "fs://backup" } });
     expect(r.code).toBe(EXIT_CODES.PairRequired);
   });
 
   it("a profile without a work_dir takes the directory from the path after it", async () => {
-    const r = await run(["ls", `root:${work}/src/`], { env: { ...env, STOWAGE_PROFILE_ROOT: "fs://" } });
+    const r = await run(["ls", `root:${ws.work}/src/`], { env: { ...ws.env, STOWAGE_PROFILE_ROOT: "fs://" } });
     expect([r.code, r.stdout.trim()]).toEqual([0, "a.txt"]);
   });
 
@@ -76,7 +71,7 @@ describe("fs:// without a directory", () => {
   });
 
   it("fs:/// with a directory still works", async () => {
-    const r = await run(["ls", `fs://${work}/src/`]);
+    const r = await run(["ls", `fs://${ws.work}/src/`]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe("a.txt");
   });
@@ -93,7 +88,7 @@ describe("the CLI and the library agree", () => {
   });
 
   it("on a newline at the end of a location (from a file or an env var)", async () => {
-    const r = await run(["ls", `fs://${work}/src\n`]);
+    const r = await run(["ls", `fs://${ws.work}/src\n`]);
     expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
   });
 });

@@ -5,32 +5,26 @@
  * process through `run()` with a stdout that fails, and as the built binary on a real pipe, on
  * /dev/full and with its stdout closed.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { run, type CliIO } from "../src/index.js";
-import { CLI, cleanEnv, ensureBuilt, finished, removeDir, spawnCli, tempDir, writeTree } from "./helpers.js";
+import { CLI, ensureBuilt, finished, spawnCli, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
+const ws = useWorkspace();
 /** 120 characters: 2000 such lines are more than a pipe holds. */
 const LONG = "n".repeat(120);
 
 beforeAll(async () => {
   ensureBuilt();
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
   const files: Record<string, string> = {};
   for (let i = 0; i < 2000; i++) files[`${LONG}${i}`] = String(i);
-  await writeTree(join(work, "many"), files);
-  await mkdir(join(work, "empty"));
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  await writeTree(join(ws.work, "many"), files);
+  await mkdir(join(ws.work, "empty"));
 });
 
 /** A stdout that takes `ok` writes, then fails every one with `code`. */
@@ -50,7 +44,7 @@ async function runWith(args: string[], stdout: Writable): Promise<{ code: number
   const stderr = new PassThrough().on("data", (c: Buffer) => err.push(c));
   const stdin = new PassThrough();
   stdin.end();
-  const io: CliIO = { stdin, stdout, stderr, env, cwd: work, stderrIsTTY: false, stdinIsTTY: false };
+  const io: CliIO = { stdin, stdout, stderr, env: ws.env, cwd: ws.work, stderrIsTTY: false, stdinIsTTY: false };
   const code = await run(args, io);
   return { code, stderr: Buffer.concat(err).toString("utf8") };
 }
@@ -74,7 +68,7 @@ describe("in process: a stdout whose writes fail", () => {
 describe("the binary", () => {
   /** Runs the binary with its stdout on a pipe that is closed after the first chunk. */
   async function readOneChunk(args: string[]): Promise<{ code: number | null; stderr: string }> {
-    const child = spawnCli(args, { env, cwd: work });
+    const child = spawnCli(args, { env: ws.env, cwd: ws.work });
     child.stdin?.end();
     child.stdout?.once("data", () => child.stdout?.destroy());
     const r = await finished(child);
@@ -94,7 +88,7 @@ describe("the binary", () => {
     for (const args of [["ls", "-r", "--json", "./many/"], ["stat", "--json", `./many/${LONG}1`], ["ls", "./many/"]]) {
       const fd = openSync("/dev/full", "w");
       try {
-        const child = spawn(process.execPath, [CLI, ...args], { cwd: work, env, stdio: ["ignore", fd, "pipe"] });
+        const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.work, env: ws.env, stdio: ["ignore", fd, "pipe"] });
         const r = await finished(child);
         expect([args[0], r.code, r.stderr]).toEqual([args[0], 1, "stowage: cannot write the output: ENOSPC: no space left on device, write\n"]);
       } finally {
@@ -104,7 +98,7 @@ describe("the binary", () => {
   });
 
   it("a stdout on /dev/null, or closed at the start (Node puts /dev/null there), is no failure", async () => {
-    const sh = (command: string) => finished(spawn("/bin/sh", ["-c", command], { cwd: work, env, stdio: ["pipe", "pipe", "pipe"] }));
+    const sh = (command: string) => finished(spawn("/bin/sh", ["-c", command], { cwd: ws.work, env: ws.env, stdio: ["pipe", "pipe", "pipe"] }));
     const node = JSON.stringify(process.execPath);
     for (const redirect of ["> /dev/null", ">&-"]) {
       const r = await sh(`${node} ${JSON.stringify(CLI)} ls ./many/ ${redirect}`);

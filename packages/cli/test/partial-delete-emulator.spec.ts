@@ -6,42 +6,32 @@
  * through a fake service; this one goes through the COS driver and the wire.
  * Skipped until the COS driver is built.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { EXIT_CODES } from "../src/errors.js";
-import { cosWorkspace, removeDir, runCli, COS_EMULATOR_READY, type CliEmulator } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { binary } from "./cli-run.js";
+import { builtSuite } from "./helpers.js";
 
 const BUCKET = "partial-1250000000";
-const suite = COS_EMULATOR_READY ? describe : describe.skip;
-
-/** The emulator, with the rule counters this spec reads. */
-type Emulator = CliEmulator & { faults(): Array<{ matched: number; fired: number }> };
+const suite = builtSuite(["cos"]);
 
 suite("rm -r on the COS emulator, when the batch delete refuses some keys", () => {
-  let emulator: Emulator | undefined;
-  let work: string;
-  let env: NodeJS.ProcessEnv;
-  const cli = (args: string[]) => runCli(args, { env: { ...env, STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, "/pd/") }, cwd: work });
-
-  beforeAll(async () => {
-    ({ emulator, work, env } = await cosWorkspace<Emulator>(BUCKET));
-  });
-
-  afterAll(async () => {
-    await emulator?.stop();
-    if (work) await removeDir(work);
-  });
+  const ws = useWorkspace({ linkCosDriver: true });
+  const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
+  const cli = binary(ws, { env: () => ({ STOWAGE_PROFILE_EMU: emu.emulator.connectionString(BUCKET, "/pd/") }) });
 
   it("names each refused path with its codes, counts only what was deleted, exits with the first failure's code; the refused keys stay", async () => {
     const { newStorager } = await import("@stowage/core");
     await import("@stowage/cos");
-    const store = newStorager(emulator!.connectionString(BUCKET, "/pd/"));
+    const store = newStorager(emu.emulator.connectionString(BUCKET, "/pd/"));
     const files: Record<string, string> = { "t/a.txt": "a", "t/b.txt": "bb", "t/locked-1.txt": "ccc", "t/sub/c.txt": "dddd", "t/sub/locked\n2.txt": "eeeee" };
     for (const [key, body] of Object.entries(files)) await store.write(key, body);
-    emulator!.setFaults([
+    emu.emulator.setFaults([
       { kind: "delete-key-errors", keyPattern: "/locked-1\\.txt$" },
       { kind: "delete-key-errors", keyPattern: "/sub/locked\n2\\.txt$", code: "InvalidArgument", message: "refused here" },
     ]);
-    emulator!.resetStats();
+    emu.emulator.resetStats();
     try {
       const r = await cli(["rm", "-r", "--yes", "emu:t/"]);
       expect(r.stderr.split("\n").filter(Boolean)).toEqual([
@@ -52,14 +42,14 @@ suite("rm -r on the COS emulator, when the batch delete refuses some keys", () =
       // The first failure in the answer (the batch's key order) gives the exit code.
       expect(r.code).toBe(EXIT_CODES.PermissionDenied);
       // One batch request, answered for every key: no key is sent again one by one.
-      expect(emulator!.stats().byOperation["DeleteObjects"]).toBe(1);
-      expect(emulator!.stats().byOperation["DeleteObject"]).toBeUndefined();
-      expect(emulator!.faults().map(({ matched, fired }) => ({ matched, fired }))).toEqual([
+      expect(emu.emulator.stats().byOperation["DeleteObjects"]).toBe(1);
+      expect(emu.emulator.stats().byOperation["DeleteObject"]).toBeUndefined();
+      expect(emu.emulator.faults().map(({ matched, fired }) => ({ matched, fired }))).toEqual([
         { matched: 1, fired: 1 },
         { matched: 1, fired: 1 },
       ]);
     } finally {
-      emulator!.setFaults([]);
+      emu.emulator.setFaults([]);
     }
     const left: string[] = [];
     for await (const o of store.list("", { mode: "prefix" })) left.push(o.path);

@@ -8,88 +8,47 @@
  * answer lost): its paths are `not confirmed deleted`, not `not deleted`. A "walled" one refuses
  * every batch as a whole (`PermissionDenied`) and refuses to write a key ending in `broken.txt`.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { join } from "node:path";
-import {
-  ErrorCode,
-  newStorager,
-  registerService,
-  runBatchDelete,
-  storageError,
-  unregisterService,
-  type KeyDeleteFailure,
-  type OpenConfig,
-  type StorageDriver,
-} from "@stowage/core";
-import { memoryService } from "@stowage/memory";
-import { main } from "../src/index.js";
+import { describe, expect, it } from "@jest/globals";
+import { ErrorCode, newStorager, runBatchDelete, storageError, type KeyDeleteFailure } from "@stowage/core";
 import { EXIT_CODES } from "../src/errors.js";
-import { cleanEnv, removeDir, tempDir } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useMemoryVariant } from "./memory-variants.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[]) => main(argv, { env, cwd: work });
+const ws = useWorkspace();
+const run = inProcess(ws);
 const refused = (key: string): boolean => (key.split("/").pop() ?? "").startsWith("locked");
 
-beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  registerService({
-    ...memoryService,
-    type: "refusing",
-    packageName: "@stowage/refusing",
-    newStorageDriver(config: OpenConfig): StorageDriver {
-      const driver = memoryService.newStorageDriver(config);
-      const deleteOne = driver.delete.bind(driver);
-      driver.deleteMany = (keys, options) =>
-        runBatchDelete(keys, {
-          fitsBatch: () => true,
-          batch: async (batch) => {
-            const failures: KeyDeleteFailure[] = [];
-            for (const key of batch) {
-              if (refused(key)) failures.push({ key, error: storageError(ErrorCode.PermissionDenied, "Access Denied."), serviceCode: "AccessDenied" });
-              else await deleteOne(key, options);
-            }
-            return failures;
-          },
-          single: (key) => deleteOne(key, options),
-        });
-      return driver;
-    },
-  });
-  registerService({
-    ...memoryService,
-    type: "lossy",
-    packageName: "@stowage/lossy",
-    newStorageDriver(config: OpenConfig): StorageDriver {
-      const driver = memoryService.newStorageDriver(config);
-      const deleteOne = driver.delete.bind(driver);
-      driver.deleteMany = async (keys, options) => {
-        for (const key of keys) await deleteOne(key, options);
-        throw storageError(ErrorCode.ServiceInternal, "network failure during delete_objects (ECONNRESET)");
-      };
-      return driver;
-    },
-  });
-  registerService({
-    ...memoryService,
-    type: "walled",
-    packageName: "@stowage/walled",
-    newStorageDriver(config: OpenConfig): StorageDriver {
-      const driver = memoryService.newStorageDriver(config);
-      const write = driver.write.bind(driver);
-      driver.write = (key, body, options) => (key.endsWith("broken.txt") ? Promise.reject(storageError(ErrorCode.PermissionDenied, "Access Denied.")) : write(key, body, options));
-      driver.deleteMany = () => Promise.reject(storageError(ErrorCode.PermissionDenied, "Access Denied."));
-      return driver;
-    },
-  });
+useMemoryVariant("refusing", (driver) => {
+  const deleteOne = driver.delete.bind(driver);
+  driver.deleteMany = (keys, options) =>
+    runBatchDelete(keys, {
+      fitsBatch: () => true,
+      batch: async (batch) => {
+        const failures: KeyDeleteFailure[] = [];
+        for (const key of batch) {
+          if (refused(key)) failures.push({ key, error: storageError(ErrorCode.PermissionDenied, "Access Denied."), serviceCode: "AccessDenied" });
+          else await deleteOne(key, options);
+        }
+        return failures;
+      },
+      single: (key) => deleteOne(key, options),
+    });
+  return driver;
 });
-
-afterAll(async () => {
-  unregisterService("refusing");
-  unregisterService("lossy");
-  unregisterService("walled");
-  await removeDir(work);
+useMemoryVariant("lossy", (driver) => {
+  const deleteOne = driver.delete.bind(driver);
+  driver.deleteMany = async (keys, options) => {
+    for (const key of keys) await deleteOne(key, options);
+    throw storageError(ErrorCode.ServiceInternal, "network failure during delete_objects (ECONNRESET)");
+  };
+  return driver;
+});
+useMemoryVariant("walled", (driver) => {
+  const write = driver.write.bind(driver);
+  driver.write = (key, body, options) => (key.endsWith("broken.txt") ? Promise.reject(storageError(ErrorCode.PermissionDenied, "Access Denied.")) : write(key, body, options));
+  driver.deleteMany = () => Promise.reject(storageError(ErrorCode.PermissionDenied, "Access Denied."));
+  return driver;
 });
 
 /** The keys in the named memory store. */

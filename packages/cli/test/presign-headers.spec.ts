@@ -7,12 +7,14 @@
  * presigned read's query, and the service answers with them. A value no header can carry, or a
  * date the flag cannot read, is a usage error. In process, against the COS emulator.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ObjectInfo } from "@stowage/core";
-import { main } from "../src/index.js";
-import { bytes, cleanEnv, removeDir, tempDir, startCosEmulator, type CliEmulator } from "./helpers.js";
+import { bytes } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { inProcess } from "./cli-run.js";
 
 const BUCKET = "presign-headers-1250000000";
 const MiB = 1024 * 1024;
@@ -29,10 +31,9 @@ interface Request {
   body?: string;
 }
 
-let emulator: CliEmulator | undefined;
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[]) => main(argv, { env: { ...env, STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, "/p/") }, cwd: work });
+const ws = useWorkspace();
+const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
+const run = inProcess(ws, { env: () => ({ STOWAGE_PROFILE_EMU: emu.emulator.connectionString(BUCKET, "/p/") }) });
 
 /** The request `presign --json <args>` prints. */
 async function presigned(args: string[]): Promise<Request> {
@@ -57,17 +58,6 @@ async function headersOf(loc: string): Promise<Partial<ObjectInfo>> {
   const info = JSON.parse(r.stdout) as ObjectInfo;
   return { cacheControl: info.cacheControl, contentDisposition: info.contentDisposition, contentEncoding: info.contentEncoding, httpExpires: info.httpExpires };
 }
-
-beforeAll(async () => {
-  emulator = await startCosEmulator([BUCKET]);
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-
-afterAll(async () => {
-  await emulator?.stop();
-  if (work) await removeDir(work);
-});
 
 describe("presign and the object headers", () => {
   it("write: the flags are signed and returned as headers; sending the request as returned stores them", async () => {
@@ -96,7 +86,7 @@ describe("presign and the object headers", () => {
       expect(res.status).toBe(200);
       parts.push({ index, size: data.length, etag: res.headers.get("etag") });
     }
-    await writeFile(join(work, "parts.json"), JSON.stringify(parts));
+    await writeFile(join(ws.work, "parts.json"), JSON.stringify(parts));
     const done = await send(await presigned(["--method", "completeMultipart", "--multipart-id", uploadId!, "--parts", "parts.json", "emu:big.bin"]));
     expect(done.status).toBe(200);
     expect(await headersOf("emu:big.bin")).toEqual(STORED);

@@ -6,31 +6,25 @@
  * The root is only ever given with --dry-run here, and every refusal is asserted to come before
  * any `would delete` line. In process, on fs and memory.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdir, symlink, unlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { Locations, main, UsageError } from "../src/index.js";
-import { cleanEnv, exists, readTree, removeDir, tempDir, writeTree } from "./helpers.js";
+import { exists, readTree, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
 
-let work: string;
+const ws = useWorkspace();
 let home: string;
-let env: NodeJS.ProcessEnv;
 /** Runs in `cwd` (default: `work/here`, a directory holding precious.txt). */
-const run = (argv: string[], cwd = join(work, "here")) => main(argv, { env, cwd });
+const run = (argv: string[], cwd = join(ws.work, "here")) => main(argv, { env: ws.env, cwd });
 
 beforeAll(async () => {
-  work = await tempDir();
-  home = join(work, "home");
-  env = cleanEnv(home);
-  await writeTree(work, { "here/precious.txt": "keep", "here/sub/deep.txt": "keep", "home/dot.txt": "keep", "src/s.txt": "s" });
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  home = join(ws.work, "home");
+  await writeTree(ws.work, { "here/precious.txt": "keep", "here/sub/deep.txt": "keep", "home/dot.txt": "keep", "src/s.txt": "s" });
 });
 
 /** The files under work/here and work/home, which every refused command must leave alone. */
-const kept = async (): Promise<Record<string, string>> => ({ ...(await readTree(join(work, "here"))), ...(await readTree(home)) });
+const kept = async (): Promise<Record<string, string>> => ({ ...(await readTree(join(ws.work, "here"))), ...(await readTree(home)) });
 const KEPT = { "precious.txt": "keep", "sub/deep.txt": "keep", "dot.txt": "keep" };
 
 describe("an empty operand", () => {
@@ -39,15 +33,15 @@ describe("an empty operand", () => {
     expect([r.code, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toContain('operand 1 of rm is empty ("")');
     expect(await kept()).toEqual(KEPT);
-    expect(await exists(join(work, "here"))).toBe(true);
+    expect(await exists(join(ws.work, "here"))).toBe(true);
   });
 
   it("among other operands it is refused before any of them is deleted", async () => {
-    await writeTree(work, { "here/first.txt": "1" });
+    await writeTree(ws.work, { "here/first.txt": "1" });
     const r = await run(["rm", "first.txt", ""]);
     expect([r.code, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toContain('operand 2 of rm is empty ("")');
-    expect(await exists(join(work, "here/first.txt"))).toBe(true);
+    expect(await exists(join(ws.work, "here/first.txt"))).toBe(true);
     expect((await run(["rm", "first.txt"])).code).toBe(0);
   });
 
@@ -62,7 +56,7 @@ describe("an empty operand", () => {
   });
 
   it("is refused by Locations.parse itself (the library entry), never resolved against the cwd", () => {
-    const locations = new Locations({ cwd: join(work, "here"), env });
+    const locations = new Locations({ cwd: join(ws.work, "here"), env: ws.env });
     expect(() => locations.parse("")).toThrow(UsageError);
     expect(() => locations.parse("")).toThrow('an empty location ("") names nothing');
   });
@@ -90,13 +84,13 @@ describe("an empty operand", () => {
       expect([argv, r.code, r.stdout, r.stderr]).toEqual([argv, 2, "", expect.stringContaining(`operand ${argv.indexOf("") - argv.filter((a) => a.startsWith("-")).length} of ${argv[0]} is empty ("")`)]);
     }
     expect(await kept()).toEqual(KEPT);
-    expect(await exists(join(work, "moved"))).toBe(false);
+    expect(await exists(join(ws.work, "moved"))).toBe(false);
   });
 });
 
 describe("rm -r of a protected directory", () => {
   it("refuses the file system's root however it is written (dry runs only), before listing anything", async () => {
-    const up = relative(join(work, "here"), "/");
+    const up = relative(join(ws.work, "here"), "/");
     for (const root of ["/", "//", "/..", `${up}`, `${up}/`, "fs:///"]) {
       const r = await run(["rm", "-r", "--dry-run", root]);
       expect([root, r.code, r.stdout]).toEqual([root, 2, ""]);
@@ -106,7 +100,7 @@ describe("rm -r of a protected directory", () => {
   });
 
   it("refuses the root behind a link (with a trailing /), yet would remove such a link itself without one (dry runs only)", async () => {
-    await symlink("/", join(work, "here/to-root"));
+    await symlink("/", join(ws.work, "here/to-root"));
     try {
       const through = await run(["rm", "-r", "--dry-run", "to-root/"]);
       expect([through.code, through.stdout]).toEqual([2, ""]);
@@ -114,7 +108,7 @@ describe("rm -r of a protected directory", () => {
       const link = await run(["rm", "-r", "--dry-run", "to-root"]);
       expect([link.code, link.stdout]).toEqual([0, "would delete to-root\n"]);
     } finally {
-      await unlink(join(work, "here/to-root"));
+      await unlink(join(ws.work, "here/to-root"));
     }
   });
 
@@ -128,14 +122,14 @@ describe("rm -r of a protected directory", () => {
   });
 
   it("refuses the current directory and its parents without a filter, as rm(1) refuses . and ..", async () => {
-    const deep = join(work, "here/sub");
+    const deep = join(ws.work, "here/sub");
     for (const [operand, reason] of [
       [".", "the current directory"],
       ["./", "the current directory"],
       [deep, "the current directory"],
       ["..", "a parent of the current directory"],
       ["../", "a parent of the current directory"],
-      [work, "a parent of the current directory"],
+      [ws.work, "a parent of the current directory"],
     ] as const) {
       const r = await run(["rm", "-r", "--yes", operand], deep);
       expect([operand, r.code, r.stdout]).toEqual([operand, 2, ""]);
@@ -148,12 +142,12 @@ describe("rm -r of a protected directory", () => {
   });
 
   it("refuses every operand before deleting any (one protected operand among others)", async () => {
-    await writeTree(work, { "other/o.txt": "o" });
+    await writeTree(ws.work, { "other/o.txt": "o" });
     // (The protected operand here is the test's own home directory, never the real root.)
     const r = await run(["rm", "-r", "--yes", "../other/", home]);
     expect([r.code, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toContain(`rm -r ${JSON.stringify(home)}: refused`);
-    expect(await readTree(join(work, "other"))).toEqual({ "o.txt": "o" });
+    expect(await readTree(join(ws.work, "other"))).toEqual({ "o.txt": "o" });
     expect(await kept()).toEqual(KEPT);
   });
 
@@ -181,8 +175,8 @@ describe("sync --delete into a protected directory", () => {
   });
 
   it("still syncs into the current directory (rsync's `--delete src/ .`)", async () => {
-    await mkdir(join(work, "mirror"));
-    const r = await run(["sync", "--delete", "--dry-run", "../src/", "."], join(work, "mirror"));
+    await mkdir(join(ws.work, "mirror"));
+    const r = await run(["sync", "--delete", "--dry-run", "../src/", "."], join(ws.work, "mirror"));
     expect(r.code).toBe(0);
   });
 });
@@ -198,14 +192,14 @@ describe("mv -r of a protected directory (its source tree is deleted as rm -r de
     const here = await run(["mv", "-r", ".", "../moved-here/"]);
     expect([here.code, here.stderr]).toEqual([2, expect.stringContaining("refused, it is the current directory")]);
     expect(await kept()).toEqual(KEPT);
-    expect(await exists(join(work, "moved-home"))).toBe(false);
-    expect(await exists(join(work, "moved-here"))).toBe(false);
+    expect(await exists(join(ws.work, "moved-home"))).toBe(false);
+    expect(await exists(join(ws.work, "moved-here"))).toBe(false);
   });
 });
 
 describe("a symbolic link to a protected directory, without a trailing / (review-fixes16 M1)", () => {
   it("sync --delete into it and mv -r of it are refused: both go through the link; nothing in home changes", async () => {
-    const link = join(work, "homelink");
+    const link = join(ws.work, "homelink");
     await symlink(home, link);
     try {
       const synced = await run(["sync", "--delete", "../src/", link]);
@@ -213,7 +207,7 @@ describe("a symbolic link to a protected directory, without a trailing / (review
       const moved = await run(["mv", "-r", link, "../moved-link/"]);
       expect([moved.code, moved.stderr]).toEqual([2, expect.stringContaining("refused, it is the home directory")]);
       expect(await readTree(home)).toEqual({ "dot.txt": "keep" });
-      expect(await exists(join(work, "moved-link"))).toBe(false);
+      expect(await exists(join(ws.work, "moved-link"))).toBe(false);
     } finally {
       await unlink(link);
     }

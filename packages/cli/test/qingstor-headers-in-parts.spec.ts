@@ -8,12 +8,15 @@
  * once read, in the flags' words too). In process (memory is the source: it lives in one process),
  * against the QingStor emulator; a small `--large-threshold` sends the larger objects in parts.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { newStorager, type ObjectHeaders, type ObjectInfo } from "@stowage/core";
-import { main } from "../src/index.js";
-import { bytes, cleanEnv, removeDir, tempDir, type CliEmulator } from "./helpers.js";
+import { newStorager, type ObjectHeaders } from "@stowage/core";
+import { bytes } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { statFields } from "./stat-fields.js";
+import { useEmulator } from "./emulators.js";
+import { inProcess } from "./cli-run.js";
 
 const KiB = 1024;
 const BUCKET = "cli-qs-headers";
@@ -33,21 +36,12 @@ const LARGE = ["--large-threshold", "64K"];
 /** Why big.bin's headers are left out (after "the source's Cache-Control and Content-Encoding "). */
 const BIG_WHY = "(qingstor stores them only with single-request writes, and this object goes in parts: a --large-threshold of at least 102403 (up to 5 GiB) keeps them)";
 
-let emulator: CliEmulator | undefined;
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], stdin?: string) =>
-  main(argv, { env: { ...env, STOWAGE_PROFILE_Q: emulator!.connectionString(BUCKET, "/") }, cwd: work, ...(stdin === undefined ? {} : { stdin }) });
+const ws = useWorkspace();
+const emu = useEmulator({ provider: "qingstor", buckets: [BUCKET] });
+const run = inProcess(ws, { env: () => ({ STOWAGE_PROFILE_Q: emu.emulator.connectionString(BUCKET, "/") }) });
 
 /** What `stat --json` shows of the four headers (only those present). */
-async function headersOf(loc: string): Promise<ObjectHeaders> {
-  const r = await run(["stat", "--json", loc]);
-  expect([loc, r.code, r.stderr]).toEqual([loc, 0, ""]);
-  const info = JSON.parse(r.stdout) as ObjectInfo;
-  const out: ObjectHeaders = {};
-  for (const f of FIELDS) if (info[f] !== undefined) out[f] = info[f];
-  return out;
-}
+const headersOf = (loc: string): Promise<ObjectHeaders> => statFields(run, loc, FIELDS);
 
 /** The names below `loc`. */
 async function names(loc: string): Promise<string[]> {
@@ -59,7 +53,7 @@ async function names(loc: string): Promise<string[]> {
 async function bytesOf(loc: string, file: string): Promise<Buffer> {
   const r = await run(["get", loc, file, "--quiet"]);
   expect([loc, r.code]).toEqual([loc, 0]);
-  return readFile(join(work, file));
+  return readFile(join(ws.work, file));
 }
 
 /** Writes the named SOURCE objects below `dir` of memory store `qsrc`, headers and all. */
@@ -68,27 +62,15 @@ async function seed(dir: string, which = Object.keys(SOURCE)): Promise<void> {
   for (const name of which) await s.write(name, SOURCE[name]!.body, SOURCE[name]!.headers);
 }
 
-const ops = (): Record<string, number> => emulator!.stats().byOperation;
+const ops = (): Record<string, number> => emu.emulator.stats().byOperation;
 
 beforeAll(async () => {
-  await import("@stowage/qingstor");
-  const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-    startEmulator(o: { provider: "qingstor"; buckets: string[]; host: string }): Promise<CliEmulator>;
-  };
-  emulator = await startEmulator({ provider: "qingstor", buckets: [BUCKET], host: "127.0.0.1" });
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
   await seed("/t/");
-});
-
-afterAll(async () => {
-  await emulator?.stop();
-  if (work) await removeDir(work);
 });
 
 describe("a streamed copy to QingStor of an object that goes in parts", () => {
   it("cp -r copies it without the source's Cache-Control and Content-Encoding, with a warning; the others keep theirs", async () => {
-    emulator!.resetStats();
+    emu.emulator.resetStats();
     const r = await run(["cp", "-r", "memory://qsrc/t/", "q:cp/", "--quiet", "--no-checkpoint", ...LARGE]);
     expect(r.code).toBe(0);
     expect(r.stderr.split("\n").filter(Boolean).sort()).toEqual([
@@ -109,7 +91,7 @@ describe("a streamed copy to QingStor of an object that goes in parts", () => {
     expect([one.code, one.stderr]).toEqual([0, `stowage: cp big.bin: leaving out the source's Cache-Control and Content-Encoding ${BIG_WHY}\n`]);
     expect(await headersOf("q:one/big.bin")).toEqual({});
     // The threshold the warning names keeps them: one PutObject.
-    emulator!.resetStats();
+    emu.emulator.resetStats();
     const kept = await run(["cp", "memory://qsrc/t/big.bin", "q:kept/big.bin", "--quiet", "--no-checkpoint", "--large-threshold", "102403"]);
     expect([kept.code, kept.stderr]).toEqual([0, ""]);
     expect([ops()["InitiateMultipartUpload"] ?? 0, ops()["PutObject"]]).toEqual([0, 1]);
@@ -118,7 +100,7 @@ describe("a streamed copy to QingStor of an object that goes in parts", () => {
 
   it("mv -r and mv fail that object before writing it (exit 11) and keep its source, headers and all", async () => {
     await seed("/mv/", ["small.txt", "big.bin", "plain.bin"]);
-    emulator!.resetStats();
+    emu.emulator.resetStats();
     const r = await run(["mv", "-r", "memory://qsrc/mv/", "q:mv/", "--quiet", "--no-checkpoint", ...LARGE]);
     expect(r.code).toBe(11);
     expect(r.stderr).toContain(
@@ -146,7 +128,7 @@ describe("a streamed copy to QingStor of an object that goes in parts", () => {
 
 describe("a header flag on objects that go in parts to QingStor", () => {
   it("cp -r, cp and put are refused before anything is transferred (PairUnsupported, exit 6), naming the flag and the threshold that keeps it", async () => {
-    emulator!.resetStats();
+    emu.emulator.resetStats();
     const tree = await run(["cp", "-r", "memory://qsrc/t/", "q:flag/", "--cache-control", "max-age=1", "--quiet", "--no-checkpoint", ...LARGE]);
     expect(tree.code).toBe(6);
     expect(tree.stderr).toContain(

@@ -7,48 +7,29 @@
  * like the directory too; bad operands and options fail with their exit codes, the other operands
  * still done.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { newStorager, type Storager } from "@stowage/core";
-import { main } from "../src/index.js";
-import { cleanEnv, removeDir, startCosEmulator, tempDir, type CliEmulator } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { keyLocation, useEmulator } from "./emulators.js";
+import { inProcess } from "./cli-run.js";
 
 const BUCKET = "restore-cli-1250000000";
 const SLOW = "restore-slow-1250000000";
 const OSS_BUCKET = "restore-cli-oss";
-let emulator: CliEmulator | undefined;
+const cosEmu = useEmulator({ provider: "cos", buckets: [BUCKET] });
 /** An emulator whose restores take an hour: they stay under way for the whole spec. */
-let slow: CliEmulator | undefined;
-let ossEmulator: CliEmulator | undefined;
+const slowEmu = useEmulator({ provider: "cos", buckets: [SLOW], restoreDelayMs: 3_600_000 });
+const ossEmu = useEmulator({ provider: "oss", buckets: [OSS_BUCKET] });
+const ws = useWorkspace();
 let ossStore: Storager;
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[]) => main(argv, { env, cwd: work });
-/** `path` in `bucket` of `emu`, as a connection string. */
-const at = (emu: CliEmulator, bucket: string, path: string): string => emu.connectionString(bucket, "/").replace(`cos://${bucket}/`, `cos://${bucket}/${path}`);
-const cos = (path: string): string => at(emulator!, BUCKET, path);
-const oss = (path: string): string => ossEmulator!.connectionString(OSS_BUCKET, "/").replace(`oss://${OSS_BUCKET}/`, `oss://${OSS_BUCKET}/${path}`);
+const run = inProcess(ws);
+const cos = (path: string): string => keyLocation(cosEmu.emulator, BUCKET, path);
+const oss = (path: string): string => keyLocation(ossEmu.emulator, OSS_BUCKET, path);
 let store: Storager;
 
 beforeAll(async () => {
-  emulator = await startCosEmulator([BUCKET]);
-  const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-    startEmulator(o: { provider: "cos"; buckets: string[]; host: string; restoreDelayMs: number }): Promise<CliEmulator>;
-  };
-  slow = await startEmulator({ provider: "cos", buckets: [SLOW], host: "127.0.0.1", restoreDelayMs: 3_600_000 });
-  await import("@stowage/oss");
-  ossEmulator = await (startEmulator as unknown as (o: { provider: "oss"; buckets: string[]; host: string }) => Promise<CliEmulator>)({ provider: "oss", buckets: [OSS_BUCKET], host: "127.0.0.1" });
-  ossStore = newStorager(ossEmulator.connectionString(OSS_BUCKET, "/"));
-  store = newStorager(emulator.connectionString(BUCKET, "/"));
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-
-afterAll(async () => {
-  await emulator?.stop();
-  await slow?.stop();
-  await ossEmulator?.stop();
-  if (work) await removeDir(work);
+  ossStore = newStorager(ossEmu.emulator.connectionString(OSS_BUCKET, "/"));
+  store = newStorager(cosEmu.emulator.connectionString(BUCKET, "/"));
 });
 
 describe("stowage restore", () => {
@@ -72,12 +53,12 @@ describe("stowage restore", () => {
   });
 
   it("a restore under way: stat says so, cat is refused, a second restore is reported and exits 0", async () => {
-    const slowStore = newStorager(slow!.connectionString(SLOW, "/"));
+    const slowStore = newStorager(slowEmu.emulator.connectionString(SLOW, "/"));
     await slowStore.write("cold.bin", "cold", { storageClass: "DEEP_ARCHIVE" });
-    expect((await run(["restore", "--tier", "Bulk", "--days", "2", at(slow!, SLOW, "cold.bin")])).code).toBe(0);
-    expect((await run(["stat", at(slow!, SLOW, "cold.bin")])).stdout).toMatch(/^restore: ongoing \(not readable yet\)$/m);
-    expect((await run(["cat", at(slow!, SLOW, "cold.bin")])).code).toBe(12);
-    const twice = await run(["restore", at(slow!, SLOW, "cold.bin")]);
+    expect((await run(["restore", "--tier", "Bulk", "--days", "2", keyLocation(slowEmu.emulator, SLOW, "cold.bin")])).code).toBe(0);
+    expect((await run(["stat", keyLocation(slowEmu.emulator, SLOW, "cold.bin")])).stdout).toMatch(/^restore: ongoing \(not readable yet\)$/m);
+    expect((await run(["cat", keyLocation(slowEmu.emulator, SLOW, "cold.bin")])).code).toBe(12);
+    const twice = await run(["restore", keyLocation(slowEmu.emulator, SLOW, "cold.bin")]);
     expect(twice.code).toBe(0);
     expect(twice.stderr).toContain(": a restore is under way already (stowage stat shows when it reads)");
   });
@@ -184,10 +165,10 @@ describe("stowage restore", () => {
   it("-r asks COS about INTELLIGENT_TIERING objects (one may be in an archive tier): one COS says is not archived is skipped, no failure", async () => {
     await store.write("it/smart", "s", { storageClass: "INTELLIGENT_TIERING" });
     await store.write("it/arch", "a", { storageClass: "ARCHIVE" });
-    emulator!.resetStats();
+    cosEmu.emulator.resetStats();
     const r = await run(["restore", "-r", cos("it/")]);
     expect(r.code).toBe(0);
-    expect(emulator!.stats().byOperation["RestoreObject"]).toBe(2);
+    expect(cosEmu.emulator.stats().byOperation["RestoreObject"]).toBe(2);
     expect(r.stderr).toMatch(/it\/smart\S*: INTELLIGENT_TIERING and in no archive tier: nothing to restore/);
     expect(r.stderr).toMatch(/it\/\?\S*: started 1, extended 0, under way 0, failed 0, skipped 1 object not archived/);
   });

@@ -1,18 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { bytes, cleanEnv, ensureBuilt, exists, finished, removeDir, runCli, spawnCli, tempDir, waitFor, writeTree } from "./helpers.js";
+import { bytes, exists, finished, spawnCli, waitFor, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { uploadReached, type RecordedUpload } from "./checkpoint-progress.js";
+import { binary } from "./cli-run.js";
 
 const MiB = 1024 * 1024;
 const SIZE = 6 * MiB + 12_345;
 const BODY = bytes(SIZE, 42);
 
 interface Checkpoint {
-  uploads: Record<string, { multipartId: string; bytesDone: number; partSize: number }>;
+  uploads: Record<string, RecordedUpload>;
 }
 
-let work: string;
-let env: NodeJS.ProcessEnv;
+const ws = useWorkspace();
+const cli = binary(ws);
 
 /** A sync that crawls: 1 MiB parts, one at a time, read at 2 MiB/s (about 3.5 s for the big file). */
 const slowSync = (dst: string, checkpoint: string): string[] => [
@@ -33,39 +36,23 @@ const slowSync = (dst: string, checkpoint: string): string[] => [
 ];
 
 /** Waits until the checkpoint records an upload with at least `parts` parts stored. */
-function uploadWithParts(checkpoint: string, parts: number): Promise<{ multipartId: string; bytesDone: number }> {
-  return waitFor(async () => {
-    const data = JSON.parse(await readFile(checkpoint, "utf8")) as Checkpoint;
-    const upload = data.uploads["big.bin"];
-    return upload !== undefined && upload.bytesDone >= parts * MiB ? upload : undefined;
-  });
-}
+const uploadWithParts = (checkpoint: string, parts: number): Promise<RecordedUpload> => uploadReached(checkpoint, "big.bin", parts * MiB);
 
 beforeAll(async () => {
-  ensureBuilt();
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "src"), { "big.bin": BODY, "small.txt": "small" });
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  await writeTree(join(ws.work, "src"), { "big.bin": BODY, "small.txt": "small" });
 });
 
 describe("resume", () => {
   it("after the process is killed mid-transfer, a re-run resumes the upload without re-sending stored parts", async () => {
-    const checkpoint = join(work, "kill.json");
-    const child = spawnCli(slowSync("dst-kill", checkpoint), { env, cwd: work });
+    const checkpoint = join(ws.work, "kill.json");
+    const child = spawnCli(slowSync("dst-kill", checkpoint), { env: ws.env, cwd: ws.work });
     const exit = finished(child);
     const before = await uploadWithParts(checkpoint, 2);
     child.kill("SIGKILL");
     expect((await exit).signal).toBe("SIGKILL");
-    expect(await exists(join(work, "dst-kill/big.bin"))).toBe(false);
+    expect(await exists(join(ws.work, "dst-kill/big.bin"))).toBe(false);
 
-    const rerun = await runCli(["sync", "src", "dst-kill", "--no-server-side", "--part-size", "1M", "--checkpoint", checkpoint, "--stats-json", "--verify"], {
-      env,
-      cwd: work,
-    });
+    const rerun = await cli(["sync", "src", "dst-kill", "--no-server-side", "--part-size", "1M", "--checkpoint", checkpoint, "--stats-json", "--verify"]);
     expect(rerun.code).toBe(0);
     expect(rerun.stderr).toContain("resuming from checkpoint");
     const stats = JSON.parse(rerun.stdout) as { parts: { resumedUploads: number; skipped: number }; bytes: { sent: number; resumed: number }; objects: { verified: number } };
@@ -75,13 +62,13 @@ describe("resume", () => {
     expect(stats.bytes.resumed).toBeGreaterThanOrEqual(2 * MiB);
     expect(stats.bytes.sent).toBeLessThanOrEqual(SIZE - 2 * MiB);
     expect(stats.objects.verified).toBeGreaterThanOrEqual(1);
-    expect((await readFile(join(work, "dst-kill/big.bin"))).equals(BODY)).toBe(true);
+    expect((await readFile(join(ws.work, "dst-kill/big.bin"))).equals(BODY)).toBe(true);
     expect(await exists(checkpoint)).toBe(false);
   });
 
   it("Ctrl-C aborts in-flight transfers, keeps the checkpoint and exits 130; the next run finishes", async () => {
-    const checkpoint = join(work, "int.json");
-    const child = spawnCli(slowSync("dst-int", checkpoint), { env, cwd: work });
+    const checkpoint = join(ws.work, "int.json");
+    const child = spawnCli(slowSync("dst-int", checkpoint), { env: ws.env, cwd: ws.work });
     const exit = finished(child);
     const upload = await uploadWithParts(checkpoint, 1);
     child.kill("SIGINT");
@@ -91,19 +78,19 @@ describe("resume", () => {
     expect(r.stderr).toContain(`checkpoint kept at ${checkpoint}`);
     const kept = JSON.parse(await readFile(checkpoint, "utf8")) as Checkpoint;
     expect(kept.uploads["big.bin"]?.multipartId).toBe(upload.multipartId);
-    expect(await exists(join(work, "dst-int/big.bin"))).toBe(false);
+    expect(await exists(join(ws.work, "dst-int/big.bin"))).toBe(false);
 
-    const rerun = await runCli(["sync", "src", "dst-int", "--no-server-side", "--checkpoint", checkpoint, "--quiet"], { env, cwd: work });
+    const rerun = await cli(["sync", "src", "dst-int", "--no-server-side", "--checkpoint", checkpoint, "--quiet"]);
     expect(rerun.code).toBe(0);
-    expect((await readFile(join(work, "dst-int/big.bin"))).equals(BODY)).toBe(true);
-    expect(await readFile(join(work, "dst-int/small.txt"), "utf8")).toBe("small");
+    expect((await readFile(join(ws.work, "dst-int/big.bin"))).equals(BODY)).toBe(true);
+    expect(await readFile(join(ws.work, "dst-int/small.txt"), "utf8")).toBe("small");
   });
 
   it("an interrupted cp re-run skips objects the checkpoint says are done", async () => {
-    const checkpoint = join(work, "cp.json");
+    const checkpoint = join(ws.work, "cp.json");
     const child = spawnCli(["cp", "-r", "src", "dst-cp", "--no-server-side", "--part-size", "1M", "--part-concurrency", "1", "--bwlimit", "2M", "--checkpoint", checkpoint], {
-      env,
-      cwd: work,
+      env: ws.env,
+      cwd: ws.work,
     });
     const exit = finished(child);
     await waitFor(async () => {
@@ -112,10 +99,10 @@ describe("resume", () => {
     });
     child.kill("SIGINT");
     expect((await exit).code).toBe(130);
-    const rerun = await runCli(["cp", "-r", "src", "dst-cp", "--no-server-side", "--checkpoint", checkpoint, "--stats-json"], { env, cwd: work });
+    const rerun = await cli(["cp", "-r", "src", "dst-cp", "--no-server-side", "--checkpoint", checkpoint, "--stats-json"]);
     expect(rerun.code).toBe(0);
     const stats = JSON.parse(rerun.stdout) as { objects: { copied: number; skipped: number } };
     expect(stats.objects).toMatchObject({ copied: 1, skipped: 1 });
-    expect((await readFile(join(work, "dst-cp/big.bin"))).equals(BODY)).toBe(true);
+    expect((await readFile(join(ws.work, "dst-cp/big.bin"))).equals(BODY)).toBe(true);
   });
 });

@@ -2,39 +2,31 @@
  * The summary of a resumed multipart transfer names what was resumed: a download when the
  * destination is a local file (`get`, `cp` from a service), an upload otherwise.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { main } from "../src/index.js";
 import { summaryLine, newStats } from "../src/transfer/stats.js";
-import { bytes, cleanEnv, removeDir, tempDir, waitFor, writeTree } from "./helpers.js";
+import { bytes, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { uploadReached } from "./checkpoint-progress.js";
+import { inProcess } from "./cli-run.js";
 
 const MiB = 1024 * 1024;
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], extra: { stdin?: string; signal?: AbortSignal } = {}) => main(argv, { env, cwd: work, ...extra });
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "src"), { "big.bin": bytes(6 * MiB + 3, 4) });
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  await writeTree(join(ws.work, "src"), { "big.bin": bytes(6 * MiB + 3, 4) });
 });
 
 describe("a resumed download", () => {
   it("get, interrupted and run again, says it resumed a download", async () => {
     expect((await run(["put", "src/big.bin", "memory://rdl/big.bin", "--quiet"])).code).toBe(0);
-    const checkpoint = join(work, "get.json");
+    const checkpoint = join(ws.work, "get.json");
     const args = ["get", "memory://rdl/big.bin", "down/big.bin", "--part-size", "1M", "--checkpoint", checkpoint];
     const controller = new AbortController();
     const first = run([...args, "--part-concurrency", "1", "--bwlimit", "4M"], { signal: controller.signal });
-    await waitFor(async () => {
-      const data = JSON.parse(await readFile(checkpoint, "utf8")) as { uploads: Record<string, { bytesDone: number }> };
-      return (data.uploads["big.bin"]?.bytesDone ?? 0) >= 2 * MiB ? true : undefined;
-    });
+    await uploadReached(checkpoint, "big.bin", 2 * MiB);
     controller.abort();
     expect((await first).code).toBe(130);
 
@@ -42,7 +34,7 @@ describe("a resumed download", () => {
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/get: copied 1 object \(6\.0 MiB\), resumed 1 download \(\d+ parts, [\d.]+ MiB not re-sent\)/);
     expect(second.stderr).not.toContain("upload");
-    expect((await readFile(join(work, "down/big.bin"))).equals(await readFile(join(work, "src/big.bin")))).toBe(true);
+    expect((await readFile(join(ws.work, "down/big.bin"))).equals(await readFile(join(ws.work, "src/big.bin")))).toBe(true);
   });
 
   it("the summary line says upload unless told download", () => {

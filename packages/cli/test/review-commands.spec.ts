@@ -8,28 +8,19 @@ import { mkdir, readFile, readlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { newStorager } from "@stowage/core";
-import { main, run, type CliIO } from "../src/index.js";
+import { startEmulator, type Emulator } from "@stowage/emulator";
+import { run, type CliIO } from "../src/index.js";
 import { registerBundledDrivers } from "../src/drivers.js";
-import { cleanEnv, exists, removeDir, tempDir, writeTree } from "./helpers.js";
+import { exists, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const cli = (args: string[]) => main(args, { env, cwd: work });
+const ws = useWorkspace();
+const cli = inProcess(ws);
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
   registerBundledDrivers();
 });
-
-afterAll(async () => {
-  await removeDir(work);
-});
-
-interface Emulator {
-  connectionString(bucket: string, workDir?: string): string;
-  stop(): Promise<void>;
-}
 
 describe("stat of a bucket's root (M5)", () => {
   const cases = [
@@ -43,9 +34,6 @@ describe("stat of a bucket's root (M5)", () => {
   });
 
   it.each(cases)("$provider: a missing bucket exits 3 as ls and du do, naming it; the bucket that exists is a directory", async ({ provider, bucket, missing }) => {
-    const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-      startEmulator(o: { provider: string; buckets: string[]; host: string }): Promise<Emulator>;
-    };
     const emulator = await startEmulator({ provider, buckets: [bucket], host: "127.0.0.1" });
     emulators.push(emulator);
     const real = emulator.connectionString(bucket);
@@ -65,17 +53,17 @@ describe("stat of a bucket's root (M5)", () => {
 
 describe("ln over an existing object (L1)", () => {
   it("refuses to replace a file without --force (exit 2, bytes kept); replaces a link; --force replaces the file", async () => {
-    await writeTree(join(work, "ln"), { "data.txt": "important", "tgt.txt": "target", "other.txt": "other" });
+    await writeTree(join(ws.work, "ln"), { "data.txt": "important", "tgt.txt": "target", "other.txt": "other" });
     const refused = await cli(["ln", "./ln/tgt.txt", "./ln/data.txt"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("exists and is not a link: --force replaces it");
-    expect(await readFile(join(work, "ln/data.txt"), "utf8")).toBe("important");
+    expect(await readFile(join(ws.work, "ln/data.txt"), "utf8")).toBe("important");
     expect((await cli(["ln", "./ln/tgt.txt", "./ln/latest.txt"])).code).toBe(0);
     expect((await cli(["ln", "./ln/other.txt", "./ln/latest.txt"])).code).toBe(0);
-    expect(await readlink(join(work, "ln/latest.txt"))).toBe("other.txt");
+    expect(await readlink(join(ws.work, "ln/latest.txt"))).toBe("other.txt");
     const forced = await cli(["ln", "--force", "./ln/tgt.txt", "./ln/data.txt"]);
     expect(forced.code).toBe(0);
-    expect(await readlink(join(work, "ln/data.txt"))).toBe("tgt.txt");
+    expect(await readlink(join(ws.work, "ln/data.txt"))).toBe("tgt.txt");
   });
 
   it("the same on memory: an object is kept without -f", async () => {
@@ -95,18 +83,18 @@ describe("Ctrl-D at a confirmation prompt (L4)", () => {
     stdin.end();
     const err: Buffer[] = [];
     const stderr = new PassThrough().on("data", (c: Buffer) => err.push(c));
-    const io: CliIO = { stdin, stdout: new PassThrough().resume(), stderr, env, cwd: work, stderrIsTTY: false, stdinIsTTY: true };
+    const io: CliIO = { stdin, stdout: new PassThrough().resume(), stderr, env: ws.env, cwd: ws.work, stderrIsTTY: false, stdinIsTTY: true };
     const code = await run(args, io);
     return { code, stderr: Buffer.concat(err).toString("utf8") };
   }
 
   it("rm -r: means no: nothing deleted, exit 0", async () => {
-    await writeTree(join(work, "confirm"), { "keep.txt": "keep" });
+    await writeTree(join(ws.work, "confirm"), { "keep.txt": "keep" });
     const r = await answerEof(["rm", "-r", "./confirm/"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("rm: nothing deleted");
     expect(r.stderr).not.toContain("unexpected");
-    expect(await exists(join(work, "confirm/keep.txt"))).toBe(true);
+    expect(await exists(join(ws.work, "confirm/keep.txt"))).toBe(true);
   }, 10_000);
 
   it("uploads --abort: means no: nothing aborted, exit 0", async () => {
@@ -125,9 +113,9 @@ describe("uploads of a location that is not there (L6)", () => {
     const missing = await cli(["uploads", "./no-such-dir/"]);
     expect([missing.code, (await cli(["ls", "./no-such-dir/"])).code]).toEqual([3, 3]);
     expect(missing.stderr).toContain("ObjectNotExist: ./no-such-dir/ does not exist");
-    await mkdir(join(work, "up-empty"));
+    await mkdir(join(ws.work, "up-empty"));
     expect((await cli(["uploads", "./up-empty/"])).code).toBe(0);
-    await writeFile(join(work, "up-file.txt"), "x");
+    await writeFile(join(ws.work, "up-file.txt"), "x");
     expect((await cli(["uploads", "./up-file.txt"])).code).toBe(2);
   });
 

@@ -2,28 +2,22 @@
  * Messages a new user meets first, in process: hints that lead to a string that works, flag
  * errors that say what is wrong, profiles named in their errors, long pairs kept short.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { EXIT_CODES, main, run, type CliIO } from "../src/index.js";
-import { cleanEnv, ensureBuilt, removeDir, runCli, tempDir, writeTree } from "./helpers.js";
+import { EXIT_CODES, run, type CliIO } from "../src/index.js";
+import { writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { binary, inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const cli = (argv: string[], extra: { env?: NodeJS.ProcessEnv } = {}) => main(argv, { env, cwd: work, ...extra });
+const ws = useWorkspace();
+const cli = inProcess(ws);
 /** The built binary: a driver package is imported by Node there (jest maps `@stowage/*` imports itself). */
-const bin = (argv: string[]) => runCli(argv, { env, cwd: work });
+const bin = binary(ws);
 
 beforeAll(async () => {
-  ensureBuilt();
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "src"), { "a.txt": "alpha", "k.bin": Buffer.alloc(2048, 7) });
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  await writeTree(join(ws.work, "src"), { "a.txt": "alpha", "k.bin": Buffer.alloc(2048, 7) });
 });
 
 describe("L1: a scheme without a driver", () => {
@@ -105,7 +99,7 @@ describe("L7: --help", () => {
 
 describe("L13: a profile's bad connection string names the profile", () => {
   it("from an environment variable (a raw newline)", async () => {
-    const r = await cli(["ls", "nl:"], { env: { ...env, STOWAGE_PROFILE_NL: `fs://${work}/src/\n` } });
+    const r = await cli(["ls", "nl:"], { env: { ...ws.env, STOWAGE_PROFILE_NL: `fs://${ws.work}/src/\n` } });
     expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
     expect(r.stderr).toContain('profile "nl"');
     expect(r.stderr).toContain("STOWAGE_PROFILE_NL");
@@ -113,8 +107,8 @@ describe("L13: a profile's bad connection string names the profile", () => {
   });
 
   it("from the profiles file (an unknown pair, found when opening)", async () => {
-    const config = join(work, "profiles.json");
-    await writeFile(config, JSON.stringify({ profiles: { bad: `fs://${work}/src/?no_such_pair=1` } }));
+    const config = join(ws.work, "profiles.json");
+    await writeFile(config, JSON.stringify({ profiles: { bad: `fs://${ws.work}/src/?no_such_pair=1` } }));
     const r = await cli(["--config", config, "ls", "bad:"]);
     expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);
     expect(r.stderr).toContain('profile "bad"');
@@ -143,7 +137,7 @@ describe("L16: run() without a signal", () => {
     const stdout = new PassThrough().on("data", (c: Buffer) => out.push(c));
     const stdin = new PassThrough();
     stdin.end();
-    const io: CliIO = { stdin, stdout, stderr: new PassThrough().resume(), env, cwd: work, stderrIsTTY: false, stdinIsTTY: false };
+    const io: CliIO = { stdin, stdout, stderr: new PassThrough().resume(), env: ws.env, cwd: ws.work, stderrIsTTY: false, stdinIsTTY: false };
     const code = await (run as unknown as (argv: string[], io: CliIO) => Promise<number>)(["cat", "src/a.txt"], io);
     expect([code, Buffer.concat(out).toString()]).toEqual([0, "alpha"]);
   });

@@ -3,16 +3,17 @@
  * up, singular nouns, mv saying what it did, a note for a path glob that matched nothing, and no
  * checkpoint left by a run that never started.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager } from "@stowage/core";
-import { EXIT_CODES, main } from "../src/index.js";
-import { cleanEnv, exists, removeDir, tempDir, writeTree } from "./helpers.js";
+import { EXIT_CODES } from "../src/index.js";
+import { exists, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const cli = (argv: string[]) => main(argv, { env, cwd: work });
+const ws = useWorkspace({ stateDir: true });
+const cli = inProcess(ws);
 
 /** The summary lines (stderr without progress lines). */
 function lines(stderr: string): string[] {
@@ -20,20 +21,14 @@ function lines(stderr: string): string[] {
 }
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") });
-  await writeTree(join(work, "src"), { "a.txt": "alpha" });
-  await writeTree(join(work, "g"), { "x/raw/a.jpg": "jpeg", "raw/b.png": "png" });
-});
-
-afterAll(async () => {
-  await removeDir(work);
+  await writeTree(join(ws.work, "src"), { "a.txt": "alpha" });
+  await writeTree(join(ws.work, "g"), { "x/raw/a.jpg": "jpeg", "raw/b.png": "png" });
 });
 
 describe("L3: verify's breakdown counts only the objects that match", () => {
   it("a size mismatch is not counted as a match by size", async () => {
-    await writeTree(join(work, "v1"), { "a.txt": "1", "b.txt": "22", "c.txt": "333" });
-    await writeTree(join(work, "v2"), { "a.txt": "1", "b.txt": "2", "c.txt": "333" });
+    await writeTree(join(ws.work, "v1"), { "a.txt": "1", "b.txt": "22", "c.txt": "333" });
+    await writeTree(join(ws.work, "v2"), { "a.txt": "1", "b.txt": "2", "c.txt": "333" });
     const r = await cli(["verify", "v1", "v2"]);
     expect(r.code).toBe(EXIT_CODES.IntegrityMismatch);
     expect(r.stderr).toMatch(/^verify: 2 of 3 objects match \(2 by \w+\), 1 missing or different$/m);
@@ -48,7 +43,7 @@ describe("L4: singular nouns, and mv says it moved", () => {
   });
 
   it("mv: moved, would move, and its help speaks of moving", async () => {
-    await writeTree(join(work, "mv-src"), { "m.txt": "move me" });
+    await writeTree(join(ws.work, "mv-src"), { "m.txt": "move me" });
     expect(lines((await cli(["mv", "-r", "-n", "mv-src/", "mv-dst/"])).stderr)[0]).toBe("mv: would move 1 object (7 B)");
     const moved = await cli(["mv", "mv-src/m.txt", "mv-dst/"]);
     expect(moved.code).toBe(0);
@@ -61,7 +56,7 @@ describe("L4: singular nouns, and mv says it moved", () => {
   });
 
   it("rm -r: would delete, delete (refused without --yes), deleted", async () => {
-    await writeTree(join(work, "rm1"), { "only.txt": "x" });
+    await writeTree(join(ws.work, "rm1"), { "only.txt": "x" });
     expect((await cli(["rm", "-r", "-n", "rm1/"])).stderr).toContain("rm: would delete 1 object (1 B)");
     const refused = await cli(["rm", "-r", "rm1/"]);
     expect(refused.code).toBe(EXIT_CODES.usage);
@@ -114,9 +109,9 @@ describe("L23: a run that failed before transferring anything leaves no checkpoi
   it("put refused by the destination (PairUnsupported): no checkpoint, and the next run does not resume", async () => {
     const failed = await cli(["put", "--content-type", "text/html", "src/a.txt", "put-dst/x.txt"]);
     expect(failed.code).toBe(EXIT_CODES.PairUnsupported);
-    const state = join(work, "state", "checkpoints");
+    const state = join(ws.work, "state", "checkpoints");
     expect((await exists(state)) ? await readdir(state) : []).toEqual([]);
-    const explicit = join(work, "put.json");
+    const explicit = join(ws.work, "put.json");
     expect((await cli(["put", "--content-type", "text/html", "--checkpoint", explicit, "src/a.txt", "put-dst/x.txt"])).code).toBe(EXIT_CODES.PairUnsupported);
     expect(await exists(explicit)).toBe(false);
     const again = await cli(["put", "--checkpoint", explicit, "src/a.txt", "put-dst/x.txt"]);

@@ -3,25 +3,16 @@
  * directories (markers on memory, real directories on fs) that go with them uncounted. Each is
  * named as the operand plus the path below it (a connection string for a service location).
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { main } from "../src/index.js";
-import { cleanEnv, exists, removeDir, tempDir, writeTree } from "./helpers.js";
+import { exists, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], stdin?: string) => main(argv, { env, cwd: work, ...(stdin === undefined ? {} : { stdin }) });
+const ws = useWorkspace();
+const run = inProcess(ws);
 const lines = (text: string): string[] => text.split("\n").filter(Boolean).sort();
-
-beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-
-afterAll(async () => {
-  await removeDir(work);
-});
 
 describe("rm -r --dry-run", () => {
   it("on memory lists the objects, not the directory markers, and a real run deletes those objects", async () => {
@@ -39,12 +30,12 @@ describe("rm -r --dry-run", () => {
   });
 
   it("on fs lists the files, not the directories", async () => {
-    await writeTree(join(work, "tree"), { "a.txt": "a", "sub/b.txt": "b", "sub/deep/c.txt": "c" });
-    await mkdir(join(work, "tree/empty"), { recursive: true });
+    await writeTree(join(ws.work, "tree"), { "a.txt": "a", "sub/b.txt": "b", "sub/deep/c.txt": "c" });
+    await mkdir(join(ws.work, "tree/empty"), { recursive: true });
     const dry = await run(["rm", "-r", "--dry-run", "tree/"]);
     expect(dry.code).toBe(0);
     expect(lines(dry.stdout)).toEqual(["would delete tree/a.txt", "would delete tree/sub/b.txt", "would delete tree/sub/deep/c.txt"]);
     expect(dry.stderr).toContain("rm: would delete 3 objects (3 B)");
-    expect(await exists(join(work, "tree/sub/deep/c.txt"))).toBe(true);
+    expect(await exists(join(ws.work, "tree/sub/deep/c.txt"))).toBe(true);
   });
 });

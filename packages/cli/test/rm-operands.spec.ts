@@ -4,48 +4,37 @@
  * deletes `c`, as rm(1) does; `rm --dry-run` names what it would delete so that the lines of two
  * operands can be told apart. In process, on fs, memory and the COS emulator.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
-import { main } from "../src/index.js";
-import { cleanEnv, exists, readTree, removeDir, tempDir, writeTree, startCosEmulator, type CliEmulator } from "./helpers.js";
+import { exists, readTree, writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { keyLocation, useEmulator } from "./emulators.js";
+import { inProcess } from "./cli-run.js";
 
 const BUCKET = "rm-operands-1250000000";
-let emulator: CliEmulator | undefined;
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], stdin?: string) =>
-  main(argv, { env: { ...env, STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, "/"), STOWAGE_PROFILE_BOX: "memory://rm-operands-box/" }, cwd: work, ...(stdin === undefined ? {} : { stdin }) });
+const ws = useWorkspace();
+const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
+const run = inProcess(ws, { env: () => ({ STOWAGE_PROFILE_EMU: emu.emulator.connectionString(BUCKET, "/"), STOWAGE_PROFILE_BOX: "memory://rm-operands-box/" }) });
 /** `path` (a key, may end in `/`) in the emulator's bucket, as a connection string. */
-const cos = (path: string): string => emulator!.connectionString(BUCKET, "/").replace(`cos://${BUCKET}/`, `cos://${BUCKET}/${path}`);
-
-beforeAll(async () => {
-  emulator = await startCosEmulator([BUCKET]);
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-
-afterAll(async () => {
-  await emulator?.stop();
-  if (work) await removeDir(work);
-});
+const cos = (path: string): string => keyLocation(emu.emulator, BUCKET, path);
 
 describe("a trailing / names a directory", () => {
   it("rm obj/ where obj is a file fails with ObjectModeInvalid and deletes nothing, -f or not (fs)", async () => {
-    await writeTree(work, { "obj.txt": "data" });
+    await writeTree(ws.work, { "obj.txt": "data" });
     for (const argv of [["rm", "obj.txt/"], ["rm", "-f", "obj.txt/"], ["rm", "--dry-run", "obj.txt/"]]) {
       const r = await run(argv);
       expect([argv, r.code, r.stdout]).toEqual([argv, 10, ""]);
       expect(r.stderr).toContain("obj.txt/ ends in / (a directory), but obj.txt is an object, not a directory: it was left alone");
     }
-    expect(await readTree(work)).toMatchObject({ "obj.txt": "data" });
+    expect(await readTree(ws.work)).toMatchObject({ "obj.txt": "data" });
     // Nothing of either name: ObjectNotExist, which -f ignores; a real directory still wants -r.
     expect((await run(["rm", "nothing/"])).code).toBe(3);
     expect((await run(["rm", "-f", "nothing/"])).code).toBe(0);
-    await writeTree(work, { "adir/in.txt": "in" });
+    await writeTree(ws.work, { "adir/in.txt": "in" });
     const dir = await run(["rm", "adir/"]);
     expect([dir.code, dir.stderr]).toEqual([2, "stowage: adir/ is a directory: use rm -r\n"]);
     expect((await run(["rm", "obj.txt"])).code).toBe(0);
-    expect(await exists(join(work, "obj.txt"))).toBe(false);
+    expect(await exists(join(ws.work, "obj.txt"))).toBe(false);
   });
 
   it("rm obj/ on an object store keeps the object obj (COS emulator and memory)", async () => {
@@ -61,7 +50,7 @@ describe("a trailing / names a directory", () => {
   });
 
   it("cat file/ prints nothing of the file: ObjectModeInvalid; cat of a missing dir/ is ObjectNotExist", async () => {
-    await writeTree(work, { "c.txt": "hello" });
+    await writeTree(ws.work, { "c.txt": "hello" });
     const fs = await run(["cat", "c.txt/"]);
     expect([fs.code, fs.stdout]).toEqual([10, ""]);
     expect(fs.stderr).toContain("c.txt/ ends in / (a directory), but c.txt is an object");
@@ -72,7 +61,7 @@ describe("a trailing / names a directory", () => {
   });
 
   it("ls file/ lists nothing of the file: ObjectModeInvalid (ls(1): not a directory); ls file lists it", async () => {
-    await writeTree(work, { "l.txt": "hello" });
+    await writeTree(ws.work, { "l.txt": "hello" });
     const fs = await run(["ls", "l.txt/"]);
     expect([fs.code, fs.stdout]).toEqual([10, ""]);
     expect(fs.stderr).toContain("l.txt/ ends in / (a directory), but l.txt is an object");
@@ -83,7 +72,7 @@ describe("a trailing / names a directory", () => {
   });
 
   it("x/. names a directory as x/ does (review-fixes16 L3): rm, cat and ls of file/. act on nothing", async () => {
-    await writeTree(work, { "dot.txt": "kept" });
+    await writeTree(ws.work, { "dot.txt": "kept" });
     for (const argv of [["rm", "dot.txt/."], ["rm", "-f", "dot.txt/."], ["cat", "dot.txt/."], ["ls", "dot.txt/."]]) {
       const r = await run(argv);
       expect([argv, r.code, r.stdout]).toEqual([argv, 10, ""]);
@@ -105,7 +94,7 @@ describe("a trailing / names a directory", () => {
 
 describe("rm with several operands", () => {
   it("rm a missing c: reports missing, still deletes c, exits with the first failure's code", async () => {
-    await writeTree(work, { "o1.txt": "1", "o3.txt": "3" });
+    await writeTree(ws.work, { "o1.txt": "1", "o3.txt": "3" });
     const r = await run(["rm", "o1.txt", "missing.txt", "o3.txt"]);
     expect(r.code).toBe(3);
     expect(r.stderr.split("\n").filter(Boolean)).toEqual([
@@ -113,33 +102,33 @@ describe("rm with several operands", () => {
       'stowage: ObjectNotExist: missing.txt does not exist (op=rm, service=fs, path="missing.txt")',
       "rm: deleted o3.txt",
     ]);
-    expect([await exists(join(work, "o1.txt")), await exists(join(work, "o3.txt"))]).toEqual([false, false]);
+    expect([await exists(join(ws.work, "o1.txt")), await exists(join(ws.work, "o3.txt"))]).toEqual([false, false]);
   });
 
   it("goes on after a directory without -r and after an operand ending in / that names an object", async () => {
-    await writeTree(work, { "d1/x.txt": "x", "f.txt": "f", "g.txt": "g" });
+    await writeTree(ws.work, { "d1/x.txt": "x", "f.txt": "f", "g.txt": "g" });
     const r = await run(["rm", "d1", "f.txt/", "g.txt"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("stowage: d1 is a directory: use rm -r\n");
     expect(r.stderr).toContain("ObjectModeInvalid: f.txt/ ends in /");
     expect(r.stderr).toContain("rm: deleted g.txt\n");
-    expect(await readTree(work)).toMatchObject({ "d1/x.txt": "x", "f.txt": "f" });
-    expect(await exists(join(work, "g.txt"))).toBe(false);
+    expect(await readTree(ws.work)).toMatchObject({ "d1/x.txt": "x", "f.txt": "f" });
+    expect(await exists(join(ws.work, "g.txt"))).toBe(false);
   });
 
   it("rm -r goes on with the next tree after a missing one", async () => {
-    await writeTree(work, { "t2/a.txt": "a" });
+    await writeTree(ws.work, { "t2/a.txt": "a" });
     const r = await run(["rm", "-r", "--yes", "t1-missing/", "t2/"]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("t1-missing/ does not exist");
     expect(r.stderr).toContain("rm: deleted 1 object (1 B)");
-    expect(await exists(join(work, "t2"))).toBe(false);
+    expect(await exists(join(ws.work, "t2"))).toBe(false);
   });
 });
 
 describe("rm --dry-run names paths that can be told apart", () => {
   it("each line is the operand plus the path below it (local paths, profiles), or a connection string", async () => {
-    await writeTree(work, { "x1/f": "1", "x2/f": "2", "d/sub/two": "2" });
+    await writeTree(ws.work, { "x1/f": "1", "x2/f": "2", "d/sub/two": "2" });
     const trees = await run(["rm", "-r", "--dry-run", "x1/", "x2"]);
     expect([trees.code, trees.stdout]).toEqual([0, "would delete x1/f\nwould delete x2/f\n"]);
     const one = await run(["rm", "--dry-run", "d/sub/two", "./x1/f"]);
@@ -151,6 +140,6 @@ describe("rm --dry-run names paths that can be told apart", () => {
     expect([memory.code, memory.stdout]).toEqual([0, "would delete memory://rm-operands-box/t/a.txt\nwould delete memory://rm-operands-box/t/sub/b.txt\n"]);
     const store = await run(["rm", "--dry-run", cos("obj.bin")]);
     expect([store.code, store.stdout]).toEqual([0, `would delete cos://${BUCKET}/obj.bin\n`]);
-    expect(await readTree(join(work, "x1"))).toEqual({ f: "1" });
+    expect(await readTree(join(ws.work, "x1"))).toEqual({ f: "1" });
   });
 });

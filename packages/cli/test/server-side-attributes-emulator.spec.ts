@@ -7,13 +7,16 @@
  * with a warning by cp, while mv keeps that source, as on a streamed copy. cp onto the object itself
  * changes its attributes in place.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { request } from "node:http";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import type { ObjectInfo, Storager } from "@stowage/core";
-import { cosWorkspace, removeDir, runCli, COS_EMULATOR_READY, type CliEmulator } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { putPresigned } from "./presigned-put.js";
+import { binary } from "./cli-run.js";
+import { builtSuite } from "./helpers.js";
 
 const BUCKET = "attr-1250000000";
-const suite = COS_EMULATOR_READY ? describe : describe.skip;
+const suite = builtSuite(["cos"]);
 const ATTRIBUTES = ["contentType", "metadata", "cacheControl", "contentDisposition", "contentEncoding", "httpExpires"] as const;
 type Attributes = Partial<Pick<ObjectInfo, (typeof ATTRIBUTES)[number]>>;
 /** The source objects: bytes and attributes. */
@@ -29,12 +32,11 @@ const BYTES = Object.values(SOURCE).reduce((n, o) => n + o.body.length, 0);
 const STREAMING = ["GetObject", "PutObject", "InitiateMultipartUpload", "UploadPart"];
 
 suite("attribute flags on a copy within one COS bucket", () => {
-  let emulator: CliEmulator | undefined;
-  let work: string;
-  let env: NodeJS.ProcessEnv;
+  const ws = useWorkspace({ linkCosDriver: true });
+  const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
   let store: Storager;
-  const cli = (args: string[]) => runCli(args, { env: { ...env, STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, "/") }, cwd: work, timeoutMs: 30_000 });
-  const ops = (): Record<string, number> => emulator!.stats().byOperation;
+  const cli = binary(ws, { env: () => ({ STOWAGE_PROFILE_EMU: emu.emulator.connectionString(BUCKET, "/") }), timeoutMs: 30_000 });
+  const ops = (): Record<string, number> => emu.emulator.stats().byOperation;
   /** Requests of the operations that stream bytes, since the last reset. */
   const streamed = (): Record<string, number> => Object.fromEntries(STREAMING.filter((o) => ops()[o] !== undefined).map((o) => [o, ops()[o]!]));
 
@@ -56,32 +58,18 @@ suite("attribute flags on a copy within one COS bucket", () => {
   /** A raw PUT of `key` (one byte) through a presigned URL, with `headers` as they are (core refuses such values). */
   const rawPut = async (key: string, headers: Record<string, string>): Promise<void> => {
     const pre = await store.presign("write", key, { expires: 300 });
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(new URL(pre.url), { method: "PUT", headers: { ...pre.headers, ...headers, "content-length": "1" } }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      });
-      req.on("error", reject);
-      req.end("m");
-    });
-    expect(status).toBe(200);
+    expect(await putPresigned(pre, headers, "m")).toBe(200);
   };
 
   beforeAll(async () => {
-    ({ emulator, work, env } = await cosWorkspace<CliEmulator>(BUCKET));
     const { newStorager } = await import("@stowage/core");
     await import("@stowage/cos");
-    store = newStorager(emulator.connectionString(BUCKET, "/"));
-  });
-
-  afterAll(async () => {
-    await emulator?.stop();
-    if (work) await removeDir(work);
+    store = newStorager(emu.emulator.connectionString(BUCKET, "/"));
   });
 
   it("cp -r --cache-control: CopyObject per object, no GET or PUT; the copies keep the source's type, metadata and headers, the flag over them", async () => {
     await seed("t/");
-    emulator!.resetStats();
+    emu.emulator.resetStats();
     const r = await cli(["cp", "-r", "emu:t/", "emu:c/", "--cache-control", "no-cache", "--stats-json", "--quiet"]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(JSON.parse(r.stdout)).toMatchObject({ objects: { copied: 2 }, bytes: { sent: 0, serverSide: BYTES } });
@@ -92,7 +80,7 @@ suite("attribute flags on a copy within one COS bucket", () => {
 
   it("mv -r --content-type: CopyObject then a delete per object, no GET or PUT; only the moved objects are left", async () => {
     await seed("mt/");
-    emulator!.resetStats();
+    emu.emulator.resetStats();
     const r = await cli(["mv", "-r", "emu:mt/", "emu:m/", "--content-type", "text/plain", "--stats-json", "--quiet"]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(JSON.parse(r.stdout)).toMatchObject({ objects: { copied: 2 }, bytes: { sent: 0, serverSide: BYTES } });
@@ -106,13 +94,13 @@ suite("attribute flags on a copy within one COS bucket", () => {
   it("a metadata value the write refuses: cp leaves it out with a warning, mv keeps that source; both server-side", async () => {
     await store.write("f/plain.txt", "p", { metadata: { a: "b" } });
     await rawPut("f/meta.txt", { "x-cos-meta-city": "Z\u00fcrich", "x-cos-meta-kind": "ascii" });
-    emulator!.resetStats();
+    emu.emulator.resetStats();
     const cp = await cli(["cp", "-r", "emu:f/", "emu:fc/", "--cache-control", "no-cache", "--quiet"]);
     expect([cp.code, cp.stderr]).toEqual([0, 'stowage: cp meta.txt: leaving out user metadata "city" (a write takes only printable-ASCII values under HTTP-token keys)\n']);
     expect([ops()["CopyObject"], streamed()]).toEqual([2, {}]);
     expect(await attributesOf("fc/meta.txt")).toEqual({ contentType: "application/octet-stream", metadata: { kind: "ascii" }, cacheControl: "no-cache" });
     expect(await attributesOf("fc/plain.txt")).toEqual({ contentType: "application/octet-stream", metadata: { a: "b" }, cacheControl: "no-cache" });
-    emulator!.resetStats();
+    emu.emulator.resetStats();
     const mv = await cli(["mv", "-r", "emu:f/", "emu:fm/", "--cache-control", "no-cache", "--quiet"]);
     expect(mv.code).toBe(11);
     expect(mv.stderr).toContain(
@@ -127,7 +115,7 @@ suite("attribute flags on a copy within one COS bucket", () => {
 
   it("cp onto the object itself changes its attributes in place with one CopyObject, the bytes and the rest kept", async () => {
     await seed("p/");
-    emulator!.resetStats();
+    emu.emulator.resetStats();
     const r = await cli(["cp", "emu:p/a.html", "emu:p/a.html", "--content-type", "text/html; charset=utf-8", "--stats-json", "--quiet"]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(JSON.parse(r.stdout)).toMatchObject({ objects: { copied: 1 }, bytes: { sent: 0, serverSide: 8 } });

@@ -10,8 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { join } from "node:path";
 import { newStorager, type ObjectInfo, type Storager } from "@stowage/core";
-import { main } from "../src/index.js";
-import { cleanEnv, removeDir, tempDir, writeTree } from "./helpers.js";
+import { writeTree } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { statFields } from "./stat-fields.js";
+import { inProcess } from "./cli-run.js";
 
 const ATTRIBUTES = ["contentType", "metadata", "cacheControl", "contentDisposition", "contentEncoding", "httpExpires"] as const;
 type Attributes = Partial<Pick<ObjectInfo, (typeof ATTRIBUTES)[number]>>;
@@ -26,9 +28,8 @@ const SOURCE: Record<string, { body: string; attributes: Attributes }> = {
 };
 const BYTES = Object.values(SOURCE).reduce((n, o) => n + o.body.length, 0);
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[]) => main(argv, { env, cwd: work });
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 /** The storager class every `newStorager` makes: spied on below. */
 const proto = Object.getPrototypeOf(newStorager("memory://attr-probe/")) as Storager;
@@ -36,12 +37,7 @@ const proto = Object.getPrototypeOf(newStorager("memory://attr-probe/")) as Stor
 let calls: Record<string, number> = {};
 
 /** The attributes `stat --json` reports for `loc` (only those present). */
-async function attributesOf(loc: string): Promise<Attributes> {
-  const r = await run(["stat", "--json", loc]);
-  expect([loc, r.code, r.stderr]).toEqual([loc, 0, ""]);
-  const info = JSON.parse(r.stdout) as Record<string, unknown>;
-  return Object.fromEntries(ATTRIBUTES.filter((f) => info[f] !== undefined).map((f) => [f, info[f]])) as Attributes;
-}
+const attributesOf = (loc: string): Promise<Attributes> => statFields(run, loc, ATTRIBUTES);
 
 /** The attributes of every SOURCE object below `base`. */
 async function attributesBelow(base: string): Promise<Record<string, Attributes>> {
@@ -62,9 +58,7 @@ async function seed(store: string, dir: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  await writeTree(join(work, "files"), { "f.txt": "file" });
+  await writeTree(join(ws.work, "files"), { "f.txt": "file" });
   // As on COS and OSS, whose listings carry no type, metadata or headers: a copy must stat the source.
   const list = proto.list;
   jest.spyOn(proto, "list").mockImplementation(async function* (this: Storager, ...args: Parameters<Storager["list"]>) {
@@ -86,7 +80,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   jest.restoreAllMocks();
-  await removeDir(work);
 });
 
 describe("a copy within one storage with attribute flags stays server-side", () => {

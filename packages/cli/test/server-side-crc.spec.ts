@@ -3,38 +3,27 @@
  * from one stat, so the copy is checked against it (counted verified without --verify), and a copy
  * that holds other bytes of the same size is caught (IntegrityMismatch, exit 13, the copy deleted).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
-import { join } from "node:path";
+import { afterEach, describe, expect, it, jest } from "@jest/globals";
 import { newStorager, type CopyOptions, type Storager } from "@stowage/core";
-import { main } from "../src/index.js";
-import { bytes, cleanEnv, removeDir, startCosEmulator, tempDir, type CliEmulator } from "./helpers.js";
+import { bytes } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { keyLocation, useEmulator } from "./emulators.js";
+import { inProcess } from "./cli-run.js";
 
 const BUCKET = "server-side-crc-1250000000";
 /** The prototype every storager shares (to hook its copies). */
 const proto = Object.getPrototypeOf(newStorager("memory://server-side-crc-probe/")) as Storager;
-let emulator: CliEmulator;
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[]) => main(argv, { env, cwd: work });
+const ws = useWorkspace();
+const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
+const run = inProcess(ws);
 type Stats = { objects: { copied: number; verified: number; mismatched: number; failed: number }; bytes: { sent: number; serverSide: number } };
-
-beforeAll(async () => {
-  emulator = await startCosEmulator([BUCKET]);
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
 
 afterEach(() => {
   jest.restoreAllMocks();
 });
 
-afterAll(async () => {
-  await emulator?.stop();
-  if (work) await removeDir(work);
-});
-
 /** `path` in the bucket, as a connection string. */
-const cos = (path: string): string => emulator.connectionString(BUCKET, "/").replace(`cos://${BUCKET}/`, `cos://${BUCKET}/${path}`);
+const cos = (path: string): string => keyLocation(emu.emulator, BUCKET, path);
 
 describe.each([
   ["memory", (path: string) => `memory://server-side-crc/${path}`],

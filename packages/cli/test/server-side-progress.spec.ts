@@ -1,25 +1,17 @@
 /** A server-side copy or move shows the service's progress as it copies, not only at the end. */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { newStorager, type CopyOptions, type ObjectInfo, type Storager } from "@stowage/core";
 import { registerBundledDrivers } from "../src/drivers.js";
 import { Locations } from "../src/locations.js";
 import { copyObject, type CopyEnv } from "../src/transfer/copy-object.js";
 import { TRANSFER_DEFAULTS } from "../src/transfer/settings.js";
 import { newStats } from "../src/transfer/stats.js";
-import { cleanEnv, removeDir, tempDir } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
+const ws = useWorkspace({ stateDir: true });
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") });
   registerBundledDrivers();
-});
-
-afterAll(async () => {
-  await removeDir(work);
 });
 
 /** `store` whose copy and move first report a third and two thirds of `size`, as a multipart copy does range by range. */
@@ -48,7 +40,7 @@ describe.each([false, true])("a server-side copy (move: %s)", (move) => {
     const root = newStorager(`memory://${bucket}/`);
     const size = 3 * 4096;
     await root.write("src/f.bin", Buffer.alloc(size, 1));
-    const locations = new Locations({ cwd: work, env });
+    const locations = new Locations({ cwd: ws.work, env: ws.env });
     const endpoint = (arg: string) => locations.dir(locations.parse(arg));
     const e: CopyEnv = {
       src: await endpoint(`memory://${bucket}/src/`),

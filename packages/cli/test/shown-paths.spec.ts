@@ -3,25 +3,14 @@
  * characters escaped, so a key cannot split a line or send escape sequences to the terminal;
  * `--json` prints them as JSON strings.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { join } from "node:path";
+import { describe, expect, it } from "@jest/globals";
 import { newStorager } from "@stowage/core";
-import { main } from "../src/index.js";
 import { shownPath } from "../src/shown-path.js";
-import { cleanEnv, removeDir, tempDir } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[]) => main(argv, { env, cwd: work });
-
-beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-
-afterAll(async () => {
-  await removeDir(work);
-});
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 describe("shownPath", () => {
   it.each([

@@ -5,15 +5,17 @@
  * whose `delay` fault holds a request until the test has sent SIGINT. Skipped until the COS
  * driver is built.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { join } from "node:path";
-import { bytes, cosWorkspace, finished, removeDir, spawnCli, waitFor, COS_EMULATOR_READY, type CliEmulator } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "@jest/globals";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { builtSuite, bytes, ensureBuilt, finished, spawnCli, waitFor } from "./helpers.js";
 
 const MiB = 1024 * 1024;
 const BUCKET = "sigint-1250000000";
-const suite = COS_EMULATOR_READY ? describe : describe.skip;
+const suite = builtSuite(["cos"]);
 
-type Emulator = CliEmulator;
+const ws = useWorkspace({ linkCosDriver: true });
+const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
 
 interface Store {
   write(path: string, body: string | Buffer): Promise<unknown>;
@@ -21,38 +23,27 @@ interface Store {
   list(path: string, options: { mode: "prefix" }): AsyncIterable<{ path: string }>;
 }
 
-let emulator: Emulator | undefined;
-let work: string;
-let env: NodeJS.ProcessEnv;
 
 async function storeAt(dir: string): Promise<Store> {
   const { newStorager } = await import("@stowage/core");
   await import("@stowage/cos");
-  return newStorager(emulator!.connectionString(BUCKET, dir)) as unknown as Store;
+  return newStorager(emu.emulator.connectionString(BUCKET, dir)) as unknown as Store;
 }
 
 /** Resolves once the emulator has received `operation` (it counts a request on arrival, before a delay). */
 function arrived(operation: string): Promise<true> {
-  return waitFor(async () => ((emulator!.stats().byOperation[operation] ?? 0) >= 1 ? true : undefined));
+  return waitFor(async () => ((emu.emulator.stats().byOperation[operation] ?? 0) >= 1 ? true : undefined));
 }
 
 suite("Ctrl-C after the work, and during the last step (COS emulator)", () => {
-  beforeAll(async () => {
-    ({ emulator, work, env } = await cosWorkspace<Emulator>(BUCKET));
-  });
-
-  afterAll(async () => {
-    emulator?.setFaults([]);
-    await emulator?.stop();
-    if (work) await removeDir(work);
-  });
+  beforeAll(ensureBuilt);
 
   it("put - whose Complete is answered after Ctrl-C reports the stored object and exits 0", async () => {
-    emulator!.setFaults([{ kind: "delay", ms: 3000, operation: "CompleteMultipartUpload" }]);
+    emu.emulator.setFaults([{ kind: "delay", ms: 3000, operation: "CompleteMultipartUpload" }]);
     const body = bytes(3 * MiB + 7, 5);
     const child = spawnCli(["put", "--part-size", "1M", "--large-threshold", "1M", "-", "emu:stdin.bin"], {
-      env: { ...env, STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, "/put/") },
-      cwd: work,
+      env: { ...ws.env, STOWAGE_PROFILE_EMU: emu.emulator.connectionString(BUCKET, "/put/") },
+      cwd: ws.work,
     });
     const exit = finished(child);
     child.stdin!.end(body);
@@ -60,7 +51,7 @@ suite("Ctrl-C after the work, and during the last step (COS emulator)", () => {
     await arrived("CompleteMultipartUpload");
     child.kill("SIGINT");
     const r = await exit;
-    emulator!.setFaults([]);
+    emu.emulator.setFaults([]);
     expect(r.stderr).toContain("put: stored");
     expect(r.stderr).not.toContain("interrupted");
     expect(r.code).toBe(0);
@@ -71,15 +62,15 @@ suite("Ctrl-C after the work, and during the last step (COS emulator)", () => {
     const store = await storeAt("/rm/");
     for (const name of ["t/a", "t/b", "t/sub/c"]) await store.write(name, name);
     // The objects go in one DeleteObjects; the single DeleteObject is the directory's own, held 3 s.
-    emulator!.setFaults([{ kind: "delay", ms: 3000, operation: "DeleteObject" }]);
-    const before = emulator!.stats().byOperation["DeleteObject"] ?? 0;
-    const child = spawnCli(["rm", "-r", "--yes", "emu:t/"], { env: { ...env, STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, "/rm/") }, cwd: work });
+    emu.emulator.setFaults([{ kind: "delay", ms: 3000, operation: "DeleteObject" }]);
+    const before = emu.emulator.stats().byOperation["DeleteObject"] ?? 0;
+    const child = spawnCli(["rm", "-r", "--yes", "emu:t/"], { env: { ...ws.env, STOWAGE_PROFILE_EMU: emu.emulator.connectionString(BUCKET, "/rm/") }, cwd: ws.work });
     const exit = finished(child);
     child.stdin!.end();
-    await waitFor(async () => ((emulator!.stats().byOperation["DeleteObject"] ?? 0) > before ? true : undefined));
+    await waitFor(async () => ((emu.emulator.stats().byOperation["DeleteObject"] ?? 0) > before ? true : undefined));
     child.kill("SIGINT");
     const r = await exit;
-    emulator!.setFaults([]);
+    emu.emulator.setFaults([]);
     expect(r.stderr).toContain("stowage: interrupted");
     expect(r.stderr).not.toContain("rm: deleted");
     expect(r.code).toBe(130);

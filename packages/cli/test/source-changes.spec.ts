@@ -5,7 +5,7 @@
  * rename, and between two local directories before the file system's copy is renamed into place —
  * so the destination keeps its previous object, and a re-run copies the new version.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import { afterEach, describe, expect, it, jest } from "@jest/globals";
 import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readlinkSync, statSync, utimesSync, writeSync } from "node:fs";
 import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
@@ -13,35 +13,25 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { pipeline, Transform, type Readable } from "node:stream";
 import { newStorager, type CopyOptions, type Progress, type Storager } from "@stowage/core";
-import { main } from "../src/index.js";
-import { bytes, cleanEnv, removeDir, startCosEmulator, tempDir, type CliEmulator } from "./helpers.js";
+import { bytes } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { keyLocation, useEmulator } from "./emulators.js";
+import { inProcess } from "./cli-run.js";
 
 const MiB = 1024 * 1024;
 const BUCKET = "source-changes-1250000000";
 /** The prototype every storager shares (to hook its reads and copies). */
 const proto = Object.getPrototypeOf(newStorager("memory://source-changes-probe/")) as Storager;
-let emulator: CliEmulator;
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[]) => main(argv, { env, cwd: work });
-
-beforeAll(async () => {
-  emulator = await startCosEmulator([BUCKET]);
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") });
-});
+const ws = useWorkspace({ stateDir: true });
+const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
+const run = inProcess(ws);
 
 afterEach(() => {
   jest.restoreAllMocks();
 });
 
-afterAll(async () => {
-  await emulator?.stop();
-  if (work) await removeDir(work);
-});
-
 /** `path` in the bucket, as a connection string. */
-const cos = (path: string): string => emulator.connectionString(BUCKET, "/").replace(`cos://${BUCKET}/`, `cos://${BUCKET}/${path}`);
+const cos = (path: string): string => keyLocation(emu.emulator, BUCKET, path);
 
 /** Rewrites `file` in place with `data` (same size) and moves its time on, as an editor saving over it would. */
 function rewrite(file: string, data: Buffer): void {
@@ -81,7 +71,7 @@ async function uploadsLeft(): Promise<string[]> {
 }
 
 async function checkpointsLeft(): Promise<string[]> {
-  return readdir(join(work, "state", "checkpoints")).catch(() => []);
+  return readdir(join(ws.work, "state", "checkpoints")).catch(() => []);
 }
 
 describe("a local file rewritten while it is read: the destination keeps its previous object", () => {
@@ -97,11 +87,11 @@ describe("a local file rewritten while it is read: the destination keeps its pre
     ["in one write to fs", "fs", ["--no-server-side", "--large-threshold", "64MiB"]],
   ])("cp %s: Conflict (exit 12), nothing stored, no upload or checkpoint left; a re-run copies the new version", async (label, kind, flags) => {
     const name = label.replace(/ /g, "-");
-    const dir = join(work, `src-${name}`);
+    const dir = join(ws.work, `src-${name}`);
     const file = join(dir, "f.bin");
     await mkdir(dir, { recursive: true });
     await writeFile(file, v1);
-    const out = join(work, `dst-${name}`);
+    const out = join(ws.work, `dst-${name}`);
     const dst = kind === "cos" ? cos(`${name}/f.bin`) : join(out, "f.bin");
     const read = async (): Promise<Buffer> => (kind === "cos" ? newStorager(cos("")).read(`${name}/f.bin`) : readFile(join(out, "f.bin")));
     if (kind === "cos") {
@@ -127,7 +117,7 @@ describe("a local file rewritten while it is read: the destination keeps its pre
   });
 
   it("mv in parts to COS: Conflict, the source kept, the destination keeps its previous object", async () => {
-    const dir = join(work, "mv-src");
+    const dir = join(ws.work, "mv-src");
     await mkdir(dir, { recursive: true });
     const file = join(dir, "m.bin");
     await writeFile(file, v1);
@@ -143,7 +133,7 @@ describe("a local file rewritten while it is read: the destination keeps its pre
 
   it("cp between two local directories (the file system's copy): the edit fails the copy before its rename", async () => {
     const size = 9 * MiB; // the fs driver copies 4 MiB at a time: the edit lands after the first chunk
-    const base = join(work, "local-local");
+    const base = join(ws.work, "local-local");
     await mkdir(join(base, "src"), { recursive: true });
     await mkdir(join(base, "dst"), { recursive: true });
     const file = join(base, "src/big.bin");
@@ -169,7 +159,7 @@ describe("a local file rewritten while it is read: the destination keeps its pre
   });
 
   it("cp between two local directories of a file a killed append left a torn tail on: the committed bytes are copied (review-fixes18 L4)", async () => {
-    const base = join(work, "local-torn");
+    const base = join(ws.work, "local-torn");
     await mkdir(join(base, "src"), { recursive: true });
     await mkdir(join(base, "dst"), { recursive: true });
     const file = join(base, "src/log");

@@ -6,17 +6,16 @@
  * QingStor emulator (source) → a local directory (one PUT: a file renamed into place) or the OSS
  * emulator (multipart; it lists each part's CRC-64). A failure of the write is never restarted.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import "@stowage/oss";
-import "@stowage/qingstor";
 import { newStorager, storageError, type Storager } from "@stowage/core";
-import { startEmulator, type Emulator } from "@stowage/emulator";
-import { main } from "../src/index.js";
 import { sourceBreak, waitToRestart } from "../src/transfer/source-restart.js";
-import { bytes, cleanEnv, exists, removeDir, tempDir } from "./helpers.js";
+import { bytes, exists } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { keyLocation, useEmulator } from "./emulators.js";
+import { inProcess, withStats } from "./cli-run.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -31,27 +30,20 @@ interface Stats {
   parts: { resumedUploads: number; skipped: number };
 }
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-let srcEmu: Emulator;
-let dstEmu: Emulator;
+const ws = useWorkspace({ stateDir: true });
+const srcEmu = useEmulator({ provider: "qingstor", buckets: [SRC_BUCKET] });
+const dstEmu = useEmulator({ provider: "oss", buckets: [DST_BUCKET] });
+const run = inProcess(ws);
 let src: Storager;
 let dst: Storager;
 
-/** A location of `path` in a bucket (the connection string's path names the object or directory). */
-const at = (cs: string, path: string): string => cs.replace(/^(\w+:\/\/[^/]+)\/\?/, (_, host: string) => `${host}${path}?`);
-const srcAt = (path: string): string => at(srcEmu.connectionString(SRC_BUCKET), path);
+const srcAt = (path: string): string => keyLocation(srcEmu.emulator, SRC_BUCKET, path);
 // Write requests are tried twice at most, without waiting: a failing write ends quickly.
-const dstAt = (path: string): string => `${at(dstEmu.connectionString(DST_BUCKET), path)}&max_retries=1&retry_base_delay=0`;
+const dstAt = (path: string): string => `${keyLocation(dstEmu.emulator, DST_BUCKET, path)}&max_retries=1&retry_base_delay=0`;
+const cli = (argv: string[]) => withStats<Stats>(run([...argv, "--stats-json", "--progress", "none"]));
 
-async function cli(argv: string[]): Promise<{ code: number; stderr: string; stats: Stats | undefined }> {
-  const r = await main([...argv, "--stats-json", "--progress", "none"], { env, cwd: work });
-  const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
-  return { code: r.code, stderr: r.stderr, stats: line === undefined ? undefined : (JSON.parse(line) as Stats) };
-}
-
-const gets = (): number => srcEmu.stats().byOperation["GetObject"] ?? 0;
-const dstOps = (op: string): number => dstEmu.stats().byOperation[op] ?? 0;
+const gets = (): number => srcEmu.emulator.stats().byOperation["GetObject"] ?? 0;
+const dstOps = (op: string): number => dstEmu.emulator.stats().byOperation[op] ?? 0;
 
 /**
  * Stores `body` at `path` as a one-part multipart object completed without an `ETag` header, as
@@ -70,62 +62,52 @@ async function etagless(path: string, body: Buffer): Promise<void> {
 }
 
 beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") });
-  srcEmu = await startEmulator({ provider: "qingstor", buckets: [SRC_BUCKET] });
-  dstEmu = await startEmulator({ provider: "oss", buckets: [DST_BUCKET] });
-  src = newStorager(srcAt("/"));
-  dst = newStorager(dstAt("/"));
+  src = newStorager(srcAt(""));
+  dst = newStorager(dstAt(""));
   await etagless("small", SMALL);
   await etagless("large", LARGE);
 });
 
-afterAll(async () => {
-  await srcEmu.stop();
-  await dstEmu.stop();
-  await removeDir(work);
-});
-
 beforeEach(() => {
-  srcEmu.setFaults([]);
-  dstEmu.setFaults([]);
-  srcEmu.resetStats();
-  dstEmu.resetStats();
+  srcEmu.emulator.setFaults([]);
+  dstEmu.emulator.setFaults([]);
+  srcEmu.emulator.resetStats();
+  dstEmu.emulator.resetStats();
 });
 
 describe("cp of a QingStor object without an ETag whose GET breaks", () => {
   it("once: the copy starts again from byte 0 and is byte-exact (2 GETs)", async () => {
-    srcEmu.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB, count: 1 }]);
+    srcEmu.emulator.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB, count: 1 }]);
     // --bwlimit puts the throttle between the read and the write: the read's error reaches the write through it.
-    const r = await cli(["cp", srcAt("/small"), "./once/small", "--bwlimit", "1G"]);
+    const r = await cli(["cp", srcAt("small"), "./once/small", "--bwlimit", "1G"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("not resumed");
     expect(r.stderr).toContain("copying it again from the start (1 of 2)");
-    expect((await readFile(join(work, "once", "small"))).equals(SMALL)).toBe(true);
+    expect((await readFile(join(ws.work, "once", "small"))).equals(SMALL)).toBe(true);
     expect(gets()).toBe(2);
     expect(r.stats?.bytes.sent).toBe(SMALL.length);
   });
 
   it("every time: fails with the read's error after 3 GETs (2 restarts), and writes nothing", async () => {
-    srcEmu.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB }]);
-    const r = await cli(["cp", srcAt("/small"), "./every/small"]);
+    srcEmu.emulator.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB }]);
+    const r = await cli(["cp", srcAt("small"), "./every/small"]);
     expect(r.code).toBe(15); // ServiceInternal
     expect(r.stderr).toMatch(/ServiceInternal: the body broke after 262144 of 1048576 bytes; not resumed/);
     expect(r.stderr).toContain("(2 of 2)");
     expect(r.stderr).not.toContain("(3 of 2)");
     expect(gets()).toBe(3);
     expect(r.stats?.objects).toMatchObject({ copied: 0, failed: 1 });
-    expect(await exists(join(work, "every", "small"))).toBe(false);
+    expect(await exists(join(ws.work, "every", "small"))).toBe(false);
   });
 
   it("checkpointed multipart: goes on with the upload it created, stored parts are not sent again", async () => {
     // Slow enough that parts 0 and 1 (256 KiB each) are stored long before the body breaks at 700 KiB.
-    srcEmu.setFaults([
+    srcEmu.emulator.setFaults([
       { kind: "bandwidth", operation: "GetObject", key: "large", bytesPerSecond: 512 * KiB, count: 1 },
       { kind: "truncate", operation: "GetObject", key: "large", afterBytes: 700 * KiB, count: 1 },
     ]);
     const tuning = ["--large-threshold", "256KiB", "--part-size", "256KiB", "--part-concurrency", "1"];
-    const r = await cli(["cp", srcAt("/large"), dstAt("/large"), ...tuning]);
+    const r = await cli(["cp", srcAt("large"), dstAt("large"), ...tuning]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("copying it again from the start (1 of 2)");
     expect((await dst.read("large")).equals(LARGE)).toBe(true);
@@ -142,15 +124,15 @@ describe("cp of a QingStor object without an ETag whose GET breaks", () => {
 
   it("a re-run that resumes an upload goes on with it too, counting what the first run stored as resumed", async () => {
     const tuning = ["--large-threshold", "256KiB", "--part-size", "256KiB", "--part-concurrency", "1"];
-    const argv = ["cp", srcAt("/large"), dstAt("/again/large"), ...tuning];
+    const argv = ["cp", srcAt("large"), dstAt("again/large"), ...tuning];
     // Run 1 stores parts 0 and 1, then every UploadPart fails: the upload stays in the checkpoint.
-    dstEmu.setFaults([{ kind: "status", status: 500, operation: "UploadPart", skip: 2 }]);
+    dstEmu.emulator.setFaults([{ kind: "status", status: 500, operation: "UploadPart", skip: 2 }]);
     expect((await cli(argv)).code).toBe(15);
-    dstEmu.setFaults([]);
-    dstEmu.resetStats();
-    srcEmu.resetStats();
+    dstEmu.emulator.setFaults([]);
+    dstEmu.emulator.resetStats();
+    srcEmu.emulator.resetStats();
     // Run 2 finds parts 0 and 1 stored (read and compared), then the body breaks within part 2.
-    srcEmu.setFaults([
+    srcEmu.emulator.setFaults([
       { kind: "bandwidth", operation: "GetObject", key: "large", bytesPerSecond: 512 * KiB, count: 1 },
       { kind: "truncate", operation: "GetObject", key: "large", afterBytes: 700 * KiB, count: 1 },
     ]);
@@ -168,24 +150,24 @@ describe("cp of a QingStor object without an ETag whose GET breaks", () => {
 describe("--verify reads of an object without a CRC-64", () => {
   it("a server-side copy's read of the source, before the copy, starts again when it breaks", async () => {
     // Nothing tells the source's CRC-64, so --verify hashes it first, then copies it within the bucket.
-    srcEmu.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB, count: 1 }]);
-    const r = await cli(["cp", srcAt("/small"), srcAt("/server-side/small"), "--verify"]);
+    srcEmu.emulator.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB, count: 1 }]);
+    const r = await cli(["cp", srcAt("small"), srcAt("server-side/small"), "--verify"]);
     expect([r.code, r.stats?.objects]).toEqual([0, expect.objectContaining({ copied: 1, failed: 0 })]);
     expect(r.stderr).toContain("the source read for its CRC-64 failed");
     expect(r.stderr).toContain("reading it again from the start (1 of 2)");
-    expect(srcEmu.stats().byOperation["CopyObject"]).toBe(1);
+    expect(srcEmu.emulator.stats().byOperation["CopyObject"]).toBe(1);
     // The source twice (broken, then whole), then the copy once (--verify's re-read).
     expect(gets()).toBe(3);
     expect((await src.read("server-side/small")).equals(SMALL)).toBe(true);
   });
 
   it("a read that always breaks fails the copy after 3 tries, before anything is copied", async () => {
-    srcEmu.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB }]);
-    const r = await cli(["cp", srcAt("/small"), srcAt("/server-side/never"), "--verify"]);
+    srcEmu.emulator.setFaults([{ kind: "truncate", operation: "GetObject", key: "small", afterBytes: 256 * KiB }]);
+    const r = await cli(["cp", srcAt("small"), srcAt("server-side/never"), "--verify"]);
     expect(r.code).toBe(15);
     expect(r.stderr).toContain("(2 of 2)");
     expect(gets()).toBe(3);
-    expect(srcEmu.stats().byOperation["CopyObject"]).toBeUndefined();
+    expect(srcEmu.emulator.stats().byOperation["CopyObject"]).toBeUndefined();
     await expect(src.stat("server-side/never")).rejects.toMatchObject({ code: "ObjectNotExist" });
   });
 });
@@ -193,8 +175,8 @@ describe("--verify reads of an object without a CRC-64", () => {
 describe("--verify's re-read of the copy", () => {
   it("starts again when it breaks, and the copy stands", async () => {
     // The copy (OSS) is read back whole. Its GET breaks, and so does core's one resume (max_retries=1).
-    dstEmu.setFaults([{ kind: "truncate", operation: "GetObject", key: "reread/small", afterBytes: 128 * KiB, count: 2 }]);
-    const r = await cli(["cp", srcAt("/small"), dstAt("/reread/small"), "--verify"]);
+    dstEmu.emulator.setFaults([{ kind: "truncate", operation: "GetObject", key: "reread/small", afterBytes: 128 * KiB, count: 2 }]);
+    const r = await cli(["cp", srcAt("small"), dstAt("reread/small"), "--verify"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("the re-read of the copy failed");
     expect(r.stderr).toContain("reading it again from the start (1 of 2)");
@@ -205,15 +187,15 @@ describe("--verify's re-read of the copy", () => {
 
 describe("a write that fails", () => {
   it("is not restarted: one GET, whether one PUT or parts", async () => {
-    dstEmu.setFaults([{ kind: "status", status: 500, operation: ["PutObject", "UploadPart"] }]);
-    const one = await cli(["cp", srcAt("/small"), dstAt("/w/small")]);
+    dstEmu.emulator.setFaults([{ kind: "status", status: 500, operation: ["PutObject", "UploadPart"] }]);
+    const one = await cli(["cp", srcAt("small"), dstAt("w/small")]);
     expect(one.code).toBe(15);
     expect(one.stderr).not.toContain("copying it again");
     expect(gets()).toBe(1);
     expect(dstOps("PutObject")).toBe(2); // core's own retry (max_retries=1)
 
-    srcEmu.resetStats();
-    const parts = await cli(["cp", srcAt("/large"), dstAt("/w/large"), "--large-threshold", "256KiB", "--part-size", "256KiB"]);
+    srcEmu.emulator.resetStats();
+    const parts = await cli(["cp", srcAt("large"), dstAt("w/large"), "--large-threshold", "256KiB", "--part-size", "256KiB"]);
     expect(parts.code).toBe(15);
     expect(parts.stderr).not.toContain("copying it again");
     expect(gets()).toBe(1);

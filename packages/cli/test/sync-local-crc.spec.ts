@@ -4,21 +4,21 @@
  * single file refuses it as an object, and a sync into a missing bucket fails once.
  * Skipped until the COS driver is built.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { bytes, cosWorkspace, removeDir, runCli, writeTree, COS_EMULATOR_READY, type CliEmulator } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { binary } from "./cli-run.js";
+import { builtSuite, bytes, writeTree } from "./helpers.js";
 
 const BUCKET = "crc-1250000000";
-const suite = COS_EMULATOR_READY ? describe : describe.skip;
+const suite = builtSuite(["cos"]);
 
-type Emulator = CliEmulator;
-
-let emulator: Emulator | undefined;
-let work: string;
-let env: NodeJS.ProcessEnv;
-const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { env: { ...env, ...extra }, cwd: work });
-const profile = (dir: string) => ({ STOWAGE_PROFILE_EMU: emulator!.connectionString(BUCKET, dir) });
+const ws = useWorkspace({ linkCosDriver: true });
+const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
+const cli = binary(ws);
+const profile = (dir: string) => ({ STOWAGE_PROFILE_EMU: emu.emulator.connectionString(BUCKET, dir) });
 const stats = (stdout: string) => JSON.parse(stdout) as { objects: { copied: number; skipped: number } };
 
 /** Sets every file's times in `dir` an hour ahead: a local copy newer than anything the emulator stamped. */
@@ -29,48 +29,42 @@ async function touchAhead(dir: string): Promise<void> {
 
 suite("sync and verify between fs and the COS emulator", () => {
   beforeAll(async () => {
-    ({ emulator, work, env } = await cosWorkspace<Emulator>(BUCKET));
-    await writeTree(join(work, "site"), { "a.txt": "alpha", "sub/b.bin": bytes(70_000, 3), "c.txt": "gamma" });
-  });
-
-  afterAll(async () => {
-    await emulator?.stop();
-    if (work) await removeDir(work);
+    await writeTree(join(ws.work, "site"), { "a.txt": "alpha", "sub/b.bin": bytes(70_000, 3), "c.txt": "gamma" });
   });
 
   it("a round trip cos -> fs -> cos copies nothing back: same-size local files are hashed, COS objects are not read", async () => {
-    expect((await cli(["sync", "site", "emu:"], profile("/rt/"))).code).toBe(0);
-    const down = await cli(["sync", "emu:", "down", "--stats-json"], profile("/rt/"));
+    expect((await cli(["sync", "site", "emu:"], { env: profile("/rt/") })).code).toBe(0);
+    const down = await cli(["sync", "emu:", "down", "--stats-json"], { env: profile("/rt/") });
     expect([down.code, stats(down.stdout).objects.copied]).toEqual([0, 3]);
     // The copies are newer than the objects (as they are a second or more later): times would say "source newer".
-    await touchAhead(join(work, "down"));
-    emulator!.resetStats();
-    const up = await cli(["sync", "down", "emu:", "--stats-json"], profile("/rt/"));
+    await touchAhead(join(ws.work, "down"));
+    emu.emulator.resetStats();
+    const up = await cli(["sync", "down", "emu:", "--stats-json"], { env: profile("/rt/") });
     expect(up.code).toBe(0);
     expect(stats(up.stdout).objects).toMatchObject({ copied: 0, skipped: 3 });
-    expect(emulator!.stats().byOperation["GetObject"] ?? 0).toBe(0);
-    expect(emulator!.stats().byOperation["PutObject"] ?? 0).toBe(0);
+    expect(emu.emulator.stats().byOperation["GetObject"] ?? 0).toBe(0);
+    expect(emu.emulator.stats().byOperation["PutObject"] ?? 0).toBe(0);
     // And back down: the (older) objects against the newer local copies, still nothing to do.
-    const again = await cli(["sync", "emu:", "down", "--stats-json"], profile("/rt/"));
+    const again = await cli(["sync", "emu:", "down", "--stats-json"], { env: profile("/rt/") });
     expect(stats(again.stdout).objects).toMatchObject({ copied: 0, skipped: 3 });
     // A same-size edit of a local file is found by its content.
-    await writeFile(join(work, "down/a.txt"), "ALPHA");
-    await touchAhead(join(work, "down"));
-    const edit = await cli(["sync", "down", "emu:", "--stats-json"], profile("/rt/"));
+    await writeFile(join(ws.work, "down/a.txt"), "ALPHA");
+    await touchAhead(join(ws.work, "down"));
+    const edit = await cli(["sync", "down", "emu:", "--stats-json"], { env: profile("/rt/") });
     expect(stats(edit.stdout).objects).toMatchObject({ copied: 1, skipped: 2 });
-    expect((await cli(["cat", "emu:a.txt"], profile("/rt/"))).stdout).toBe("ALPHA");
+    expect((await cli(["cat", "emu:a.txt"], { env: profile("/rt/") })).stdout).toBe("ALPHA");
   });
 
   it("--checksum reads only the local side of a local file against COS", async () => {
-    emulator!.resetStats();
-    const r = await cli(["sync", "--checksum", "down", "emu:", "--stats-json"], profile("/rt/"));
+    emu.emulator.resetStats();
+    const r = await cli(["sync", "--checksum", "down", "emu:", "--stats-json"], { env: profile("/rt/") });
     expect(stats(r.stdout).objects).toMatchObject({ copied: 0, skipped: 3 });
-    expect(emulator!.stats().byOperation["GetObject"] ?? 0).toBe(0);
+    expect(emu.emulator.stats().byOperation["GetObject"] ?? 0).toBe(0);
   });
 
   it("verify of one local file against an object refuses it as an object (exit 2), not 'does not exist'", async () => {
-    expect((await cli(["cp", "site/a.txt", "emu:one.txt"], profile("/v/"))).code).toBe(0);
-    const r = await cli(["verify", "site/a.txt", "emu:one.txt"], profile("/v/"));
+    expect((await cli(["cp", "site/a.txt", "emu:one.txt"], { env: profile("/v/") })).code).toBe(0);
+    const r = await cli(["verify", "site/a.txt", "emu:one.txt"], { env: profile("/v/") });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("site/a.txt is an object, not a directory: verify compares directories");
     expect(r.stderr).not.toContain("does not exist");
@@ -79,12 +73,12 @@ suite("sync and verify between fs and the COS emulator", () => {
   it("sync into a missing bucket fails once with exit 3 and writes nothing", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 30; i++) files[`f${i}.txt`] = String(i);
-    await writeTree(join(work, "many"), files);
-    emulator!.resetStats();
-    const r = await cli(["sync", "many", "emu:"], { STOWAGE_PROFILE_EMU: emulator!.connectionString("nope-1250000000", "/x/") });
+    await writeTree(join(ws.work, "many"), files);
+    emu.emulator.resetStats();
+    const r = await cli(["sync", "many", "emu:"], { env: { STOWAGE_PROFILE_EMU: emu.emulator.connectionString("nope-1250000000", "/x/") } });
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toContain("no such bucket");
-    expect(emulator!.stats().byOperation["PutObject"] ?? 0).toBe(0);
+    expect(emu.emulator.stats().byOperation["PutObject"] ?? 0).toBe(0);
   });
 });

@@ -8,14 +8,11 @@
  * the faults cleared, the same command finishes the job. Same trees and keys as sync-property.spec.ts
  * (see sync-property-helpers.ts), run in process through `main` (`run(argv, io, signal)`).
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { join } from "node:path";
 import type { FaultRule, OperationName } from "@stowage/emulator";
-import { cleanEnv, removeDir, tempDir } from "./helpers.js";
 import {
   applyWrites,
-  BUCKET,
   excludedBy,
   expectSync,
   expectTree,
@@ -26,24 +23,13 @@ import {
   slotsArb,
   treeDiff,
   universeArb,
-  type Harness,
   type Kind,
   type Side,
   type Tree,
 } from "./sync-property-helpers.js";
+import { useHarness } from "./sync-property-harness.js";
 
-let h: Harness;
-
-beforeAll(async () => {
-  const { startEmulator } = await import("@stowage/emulator");
-  const work = await tempDir("stowage-sync-faults-");
-  h = { emulator: await startEmulator({ provider: "cos", buckets: [BUCKET] }), work, env: cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") }) };
-});
-
-afterAll(async () => {
-  await h?.emulator.stop();
-  if (h?.work) await removeDir(h.work);
-});
+const h = useHarness("stowage-sync-faults-");
 
 /** Few, quick retries (and read resumes), so a fault that keeps firing fails the command soon. */
 const RETRIES = "&max_retries=2&retry_base_delay=2ms&retry_max_delay=10ms";

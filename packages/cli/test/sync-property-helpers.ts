@@ -9,10 +9,10 @@ import { mkdir, readdir, readFile, rm, stat, unlink, writeFile } from "node:fs/p
 import { dirname, join, relative } from "node:path";
 import { newStorager, type Storager } from "@stowage/core";
 import "@stowage/cos";
-import type { Emulator } from "@stowage/emulator";
 import "@stowage/memory";
 import { main } from "../src/index.js";
 import { bytes } from "./helpers.js";
+import { BUCKET, type Harness } from "./sync-property-harness.js";
 
 /** Bytes in a KiB. */
 export const KiB = 1024;
@@ -246,16 +246,6 @@ export function expectSync(src: Tree, dst: Tree, opts: { delete: boolean; exclud
 
 /** Waits `ms` (a bounded pause, never a timed assertion). */
 export const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** What the specs share: the emulator (bucket {@link BUCKET}), a temp directory and the CLI's environment. */
-export interface Harness {
-  emulator: Emulator;
-  work: string;
-  env: NodeJS.ProcessEnv;
-}
-
-/** The emulator bucket every COS side lives in. */
-export const BUCKET = "prop-1250000000";
 
 let runs = 0;
 

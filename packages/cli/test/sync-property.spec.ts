@@ -8,15 +8,13 @@
  * node:fs, memory and COS through a Storager of their own) and compared with a model of the rules
  * in packages/cli/README.md.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { main } from "../src/index.js";
-import { cleanEnv, removeDir, tempDir } from "./helpers.js";
 import {
   applyWrites,
-  BUCKET,
   editedBytes,
   editsArb,
   excludedBy,
@@ -31,24 +29,13 @@ import {
   slotsArb,
   universeArb,
   type Edit,
-  type Harness,
   type Side,
   type Stats,
   type Tree,
 } from "./sync-property-helpers.js";
+import { useHarness } from "./sync-property-harness.js";
 
-let h: Harness;
-
-beforeAll(async () => {
-  const { startEmulator } = await import("@stowage/emulator");
-  const work = await tempDir("stowage-sync-prop-");
-  h = { emulator: await startEmulator({ provider: "cos", buckets: [BUCKET] }), work, env: cleanEnv(join(work, "home"), { STOWAGE_STATE_DIR: join(work, "state") }) };
-});
-
-afterAll(async () => {
-  await h?.emulator.stop();
-  if (h?.work) await removeDir(h.work);
-});
+const h = useHarness("stowage-sync-prop-");
 
 /**
  * Runs the CLI: exit 0 with its `--stats-json` summary, or, from a source that does not exist (an

@@ -8,12 +8,14 @@
  * anything is written and keep its source, metadata and all. The built binary against the COS
  * emulator, two buckets.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { writeFile } from "node:fs/promises";
-import { request } from "node:http";
 import { join } from "node:path";
-import { main } from "../src/index.js";
-import { cleanEnv, ensureBuilt, removeDir, runCli, tempDir, COS_EMULATOR_READY, type CliEmulator } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { putPresigned } from "./presigned-put.js";
+import { binary, inProcess } from "./cli-run.js";
+import { builtSuite } from "./helpers.js";
 
 const BUCKETS = ["meta-a-1250000000", "meta-b-1250000000"] as const;
 /** The warning each copy of `meta.txt` prints (after `stowage: <command> `). */
@@ -22,20 +24,19 @@ const WARNING = 'meta.txt: leaving out user metadata "city" (a write takes only 
 const NOT_MOVED =
   'meta.txt: InvalidArgument: not moved: the destination cannot take user metadata "city" (a write takes only printable-ASCII values under HTTP-token keys); nothing was written and the source is kept (cp copies it without them)';
 
-const suite = COS_EMULATOR_READY ? describe : describe.skip;
+const suite = builtSuite(["cos"]);
 
 suite("a copy of an object whose metadata a write cannot carry", () => {
-  let emulator: CliEmulator | undefined;
-  let work: string;
-  let env: NodeJS.ProcessEnv;
+  const ws = useWorkspace();
+  const emu = useEmulator({ provider: "cos", buckets: [...BUCKETS] });
   const profiles = (): NodeJS.ProcessEnv => ({
-    ...env,
-    STOWAGE_PROFILE_A: emulator!.connectionString(BUCKETS[0], "/"),
-    STOWAGE_PROFILE_B: emulator!.connectionString(BUCKETS[1], "/"),
+    STOWAGE_PROFILE_A: emu.emulator.connectionString(BUCKETS[0], "/"),
+    STOWAGE_PROFILE_B: emu.emulator.connectionString(BUCKETS[1], "/"),
   });
-  const cli = (args: string[]) => runCli(args, { env: profiles(), cwd: work, timeoutMs: 30_000 });
+  const cli = binary(ws, { env: profiles, timeoutMs: 30_000 });
+  const run = inProcess(ws, { env: profiles });
   const metadataOf = async (location: string): Promise<Record<string, string> | undefined> => {
-    const r = await main(["stat", "--json", location], { env: profiles(), cwd: work });
+    const r = await run(["stat", "--json", location]);
     expect([location, r.code, r.stderr]).toEqual([location, 0, ""]);
     return (JSON.parse(r.stdout) as { metadata?: Record<string, string> }).metadata;
   };
@@ -46,23 +47,15 @@ suite("a copy of an object whose metadata a write cannot carry", () => {
     const { newStorager } = await import("@stowage/core");
     await import("@stowage/cos");
     // Core refuses such values, so the object is written through a presigned PUT, as another client would.
-    const pre = await newStorager(emulator!.connectionString(BUCKETS[0], dir)).presign("write", key, { expires: 300 });
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(new URL(pre.url), { method: "PUT", headers: { ...pre.headers, ...headers, "content-length": "1" } }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      });
-      req.on("error", reject);
-      req.end("m");
-    });
-    expect(status).toBe(200);
+    const pre = await newStorager(emu.emulator.connectionString(BUCKETS[0], dir)).presign("write", key, { expires: 300 });
+    expect(await putPresigned(pre, headers, "m")).toBe(200);
   };
 
   /** Puts `t/meta.txt` and `t/plain.txt` below `dir` of bucket a: the first with a UTF-8 `city` (sent raw, as another client would) and an ASCII `kind`. */
   const seed = async (dir: string): Promise<void> => {
     const { newStorager } = await import("@stowage/core");
     await import("@stowage/cos");
-    const store = newStorager(emulator!.connectionString(BUCKETS[0], dir));
+    const store = newStorager(emu.emulator.connectionString(BUCKETS[0], dir));
     await store.write("plain.txt", Buffer.from("p"), { metadata: { a: "b" } });
     await rawPut(dir, "meta.txt", { "x-cos-meta-city": "Z\u00fcrich", "x-cos-meta-kind": "ascii" });
     // The emulator answers the value as UTF-8 bytes, as COS does one another client stored so; Node
@@ -71,19 +64,7 @@ suite("a copy of an object whose metadata a write cannot carry", () => {
   };
 
   beforeAll(async () => {
-    ensureBuilt();
-    const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-      startEmulator(o: { provider: "cos"; buckets: string[]; host: string }): Promise<CliEmulator>;
-    };
-    emulator = await startEmulator({ provider: "cos", buckets: [...BUCKETS], host: "127.0.0.1" });
-    work = await tempDir();
-    env = cleanEnv(join(work, "home"));
     await seed("/t/");
-  });
-
-  afterAll(async () => {
-    await emulator?.stop();
-    if (work) await removeDir(work);
   });
 
   it("cp -r copies both objects, keeps the ASCII entry and warns once, naming the key and not the value", async () => {
@@ -97,7 +78,7 @@ suite("a copy of an object whose metadata a write cannot carry", () => {
 
   it("sync --delete copies it and then deletes the extra object", async () => {
     const { newStorager } = await import("@stowage/core");
-    await newStorager(emulator!.connectionString(BUCKETS[1], "/sync/")).write("extra.txt", Buffer.from("x"));
+    await newStorager(emu.emulator.connectionString(BUCKETS[1], "/sync/")).write("extra.txt", Buffer.from("x"));
     const r = await cli(["sync", "--delete", "a:t/", "b:sync/", "--quiet"]);
     expect([r.code, r.stderr]).toEqual([0, `stowage: sync ${WARNING}\n`]);
     expect(await names("b:sync/")).toEqual(["meta.txt", "plain.txt"]);
@@ -146,7 +127,7 @@ suite("a copy of an object whose metadata a write cannot carry", () => {
   });
 
   it("--metadata given on the command line is not left out: a value the write refuses fails the copy", async () => {
-    await writeFile(join(work, "given.txt"), "g");
+    await writeFile(join(ws.work, "given.txt"), "g");
     const r = await cli(["put", "--metadata", "city=Zürich", "--quiet", "given.txt", "b:given/x"]);
     expect([r.code, r.stderr]).toEqual([11, expect.stringContaining('the value of "city" must be printable ASCII')]);
     expect(await names("b:given/")).toEqual([]);

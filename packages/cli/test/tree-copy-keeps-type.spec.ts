@@ -5,11 +5,12 @@
  * objects too (a multipart write, a concurrent ranged read). A local source still gets the type
  * its name suggests. The built binary against the COS and OSS emulators, two buckets each.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { existsSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
-import { main } from "../src/index.js";
-import { bytes, cleanEnv, ensureBuilt, removeDir, ROOT, runCli, tempDir, writeTree, type CliEmulator } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { binary, inProcess } from "./cli-run.js";
+import { builtSuite, bytes, writeTree } from "./helpers.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -37,23 +38,22 @@ const OBJECTS = {
 type Name = keyof typeof OBJECTS;
 const NAMES = Object.keys(OBJECTS) as Name[];
 
-const ready = ["cos", "oss"].every((p) => existsSync(join(ROOT, `packages/${p}/dist/index.js`))) && existsSync(join(ROOT, "packages/emulator/src/index.ts"));
-const suite = ready ? describe : describe.skip;
+const suite = builtSuite(["cos", "oss"]);
 
 for (const c of CASES) {
   suite(`a streamed tree copy between two ${c.provider} buckets`, () => {
-    let emulator: CliEmulator | undefined;
-    let work: string;
-    let env: NodeJS.ProcessEnv;
-    const profiles = (): NodeJS.ProcessEnv => ({ ...env, STOWAGE_PROFILE_A: emulator!.connectionString(c.buckets[0], "/"), STOWAGE_PROFILE_B: emulator!.connectionString(c.buckets[1], "/") });
+    const ws = useWorkspace();
+    const emu = useEmulator({ provider: c.provider, buckets: [...c.buckets] });
+    const profiles = (): NodeJS.ProcessEnv => ({ STOWAGE_PROFILE_A: emu.emulator.connectionString(c.buckets[0], "/"), STOWAGE_PROFILE_B: emu.emulator.connectionString(c.buckets[1], "/") });
     /** The built binary: what is tested. */
-    const cli = (args: string[]) => runCli(args, { env: profiles(), cwd: work, timeoutMs: 30_000 });
+    const cli = binary(ws, { env: profiles, timeoutMs: 30_000 });
+    /** In process: a stat is only looked at. */
+    const run = inProcess(ws, { env: profiles });
     /** Content type and user metadata of each object below `base` (`a:t/`), as `stat --json` reports them. */
     const headersBelow = async (base: string): Promise<Record<string, [string | undefined, Record<string, string> | undefined]>> => {
       const out: Record<string, [string | undefined, Record<string, string> | undefined]> = {};
       for (const name of NAMES) {
-        // In process: a stat is only looked at.
-        const r = await main(["stat", "--json", base + name], { env: profiles(), cwd: work });
+        const r = await run(["stat", "--json", base + name]);
         expect([name, r.code, r.stderr]).toEqual([name, 0, ""]);
         const info = JSON.parse(r.stdout) as { contentType?: string; metadata?: Record<string, string> };
         out[name] = [info.contentType, info.metadata !== undefined && Object.keys(info.metadata).length > 0 ? info.metadata : undefined];
@@ -63,14 +63,7 @@ for (const c of CASES) {
     const WANT = Object.fromEntries(NAMES.map((n) => [n, [OBJECTS[n].type, OBJECTS[n].metadata]]));
 
     beforeAll(async () => {
-      ensureBuilt();
-      const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-        startEmulator(o: { provider: "cos" | "oss"; buckets: string[]; host: string }): Promise<CliEmulator>;
-      };
-      emulator = await startEmulator({ provider: c.provider, buckets: [...c.buckets], host: "127.0.0.1" });
-      work = await tempDir();
-      env = cleanEnv(join(work, "home"));
-      await writeTree(join(work, "src"), { "odd.html": "x", "sub/page.txt": "page", "plain.json": "{}", "big.dat": bytes(c.bigSize, 7) });
+      await writeTree(join(ws.work, "src"), { "odd.html": "x", "sub/page.txt": "page", "plain.json": "{}", "big.dat": bytes(c.bigSize, 7) });
       for (const name of NAMES) {
         const r = await cli(["put", `src/${name}`, `a:t/${name}`, "--quiet", ...OBJECTS[name].flags]);
         expect([name, r.code, r.stderr]).toEqual([name, 0, ""]);
@@ -78,17 +71,12 @@ for (const c of CASES) {
       expect(await headersBelow("a:t/")).toEqual(WANT);
     });
 
-    afterAll(async () => {
-      await emulator?.stop();
-      if (work) await removeDir(work);
-    });
-
     it("cp -r keeps every object's type and metadata, with no HEAD of the source", async () => {
-      emulator!.resetStats();
+      emu.emulator.resetStats();
       const r = await cli(["cp", "-r", "a:t/", "b:cp/", "--quiet"]);
       expect([r.code, r.stderr]).toEqual([0, ""]);
       // The listing does not carry them, and nothing stats the source objects: the GETs' answers do.
-      const ops = emulator!.stats().byOperation;
+      const ops = emu.emulator.stats().byOperation;
       expect([ops.HeadObject ?? 0, ops.GetObject]).toEqual([0, NAMES.length]);
       expect(await headersBelow("b:cp/")).toEqual(WANT);
     });
@@ -111,10 +99,10 @@ for (const c of CASES) {
     });
 
     it("a large object written in parts, read in concurrent ranges, keeps them", async () => {
-      emulator!.resetStats();
+      emu.emulator.resetStats();
       const r = await cli(["cp", "-r", "a:t/", "b:large/", "--quiet", "--read-concurrency", "3", ...c.largeFlags]);
       expect([r.code, r.stderr]).toEqual([0, ""]);
-      const ops = emulator!.stats().byOperation;
+      const ops = emu.emulator.stats().byOperation;
       // Each concurrent read's own stat (to size its ranges; as before) gave the type: no other HEAD.
       // The large object came in 3 ranges.
       expect([ops.InitiateMultipartUpload, ops.HeadObject, ops.GetObject]).toEqual([1, NAMES.length, NAMES.length + 2]);
@@ -122,27 +110,27 @@ for (const c of CASES) {
     });
 
     it("a copy resumed from a checkpoint completes the upload its first run started, type and metadata included", async () => {
-      const checkpoint = join(work, "resume.json");
+      const checkpoint = join(ws.work, "resume.json");
       const argv = ["cp", "-r", "a:t/", "b:resumed/", "--quiet", "--checkpoint", checkpoint, ...c.largeFlags];
       // The first part is stored, every later one refused: the run fails, leaving the upload.
-      emulator!.setFaults([{ kind: "status", status: 500, operation: "UploadPart", skip: 1 }]);
+      emu.emulator.setFaults([{ kind: "status", status: 500, operation: "UploadPart", skip: 1 }]);
       try {
         expect((await cli(argv)).code).not.toBe(0);
       } finally {
-        emulator!.setFaults([]);
+        emu.emulator.setFaults([]);
       }
-      emulator!.resetStats();
+      emu.emulator.resetStats();
       const second = await cli([...argv, "--stats-json"]);
       expect([second.code, second.stderr]).toEqual([0, ""]);
       expect(JSON.parse(second.stdout)).toMatchObject({ parts: { resumedUploads: 1 } });
-      expect(emulator!.stats().byOperation.InitiateMultipartUpload ?? 0).toBe(0);
+      expect(emu.emulator.stats().byOperation.InitiateMultipartUpload ?? 0).toBe(0);
       expect(await headersBelow("b:resumed/")).toEqual(WANT);
     });
 
     it("a local source still gets the type its name suggests", async () => {
       const r = await cli(["cp", "-r", "src/", "b:local/", "--quiet"]);
       expect([r.code, r.stderr]).toEqual([0, ""]);
-      const stat = await main(["stat", "--json", "b:local/odd.html"], { env: profiles(), cwd: work });
+      const stat = await run(["stat", "--json", "b:local/odd.html"]);
       expect((JSON.parse(stat.stdout) as { contentType?: string }).contentType).toBe("text/html");
     });
   });

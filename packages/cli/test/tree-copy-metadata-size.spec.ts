@@ -5,13 +5,14 @@
  * copy goes on (`cp -r`, `sync --delete`); a move fails the object instead and keeps its source.
  * First `dropUncarried` itself, then the built binary against the OSS and COS emulators.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import type { WriteOptions } from "@stowage/core";
 import { metadataSize } from "@stowage/core";
 import { dropUncarried } from "../src/transfer/kept-fields.js";
-import { main } from "../src/index.js";
-import { cleanEnv, COS_EMULATOR_READY, ensureBuilt, removeDir, runCli, tempDir, type CliEmulator } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useEmulator } from "./emulators.js";
+import { binary, inProcess } from "./cli-run.js";
+import { builtSuite } from "./helpers.js";
 
 describe("dropUncarried, with the destination's metadata limit", () => {
   it("counts names (lower-cased) and values as core does, and leaves out the largest entries first until the rest fits", () => {
@@ -52,51 +53,35 @@ const DESTINATION = "size-dst-1250000000";
 const METADATA = { note: "n".repeat(1500), memo: "m".repeat(1000), owner: "me" };
 const LEFT_OUT = 'user metadata "note" (the destination keeps at most 2048 bytes of names and values; the largest left out)';
 
-const suite = COS_EMULATOR_READY ? describe : describe.skip;
+const suite = builtSuite(["cos"]);
 
 suite("a tree copy OSS → COS of an object with more metadata than COS keeps", () => {
-  let oss: CliEmulator | undefined;
-  let cos: CliEmulator | undefined;
-  let work: string;
-  let env: NodeJS.ProcessEnv;
+  const ws = useWorkspace();
+  const ossEmu = useEmulator({ provider: "oss", buckets: [SOURCE] });
+  const cosEmu = useEmulator({ provider: "cos", buckets: [DESTINATION] });
   const profiles = (): NodeJS.ProcessEnv => ({
-    ...env,
-    STOWAGE_PROFILE_A: oss!.connectionString(SOURCE, "/"),
-    STOWAGE_PROFILE_B: cos!.connectionString(DESTINATION, "/"),
+    STOWAGE_PROFILE_A: ossEmu.emulator.connectionString(SOURCE, "/"),
+    STOWAGE_PROFILE_B: cosEmu.emulator.connectionString(DESTINATION, "/"),
   });
-  const cli = (args: string[]) => runCli([...args, "--quiet", "--no-checkpoint"], { env: profiles(), cwd: work, timeoutMs: 30_000 });
-  const names = async (location: string): Promise<string[]> => (await runCli(["ls", "-r", location], { env: profiles(), cwd: work })).stdout.split("\n").filter(Boolean);
+  const bin = binary(ws, { env: profiles, timeoutMs: 30_000 });
+  const cli = (args: string[]) => bin([...args, "--quiet", "--no-checkpoint"]);
+  const names = async (location: string): Promise<string[]> => (await bin(["ls", "-r", location])).stdout.split("\n").filter(Boolean);
+  const run = inProcess(ws, { env: profiles });
   const metadataOf = async (location: string): Promise<Record<string, string> | undefined> => {
-    const r = await main(["stat", "--json", location], { env: profiles(), cwd: work });
+    const r = await run(["stat", "--json", location]);
     expect([location, r.code, r.stderr]).toEqual([location, 0, ""]);
     return (JSON.parse(r.stdout) as { metadata?: Record<string, string> }).metadata;
   };
   /** `big.txt` (with {@link METADATA}) and `plain.txt` below `dir` of the OSS bucket. */
   const seed = async (dir: string): Promise<void> => {
     const { newStorager } = await import("@stowage/core");
-    const store = newStorager(oss!.connectionString(SOURCE, dir));
+    const store = newStorager(ossEmu.emulator.connectionString(SOURCE, dir));
     await store.write("big.txt", Buffer.from("b"), { metadata: METADATA });
     await store.write("plain.txt", Buffer.from("p"), { metadata: { a: "b" } });
   };
 
   beforeAll(async () => {
-    ensureBuilt();
-    await import("@stowage/oss");
-    await import("@stowage/cos");
-    const { startEmulator } = (await import("@stowage/emulator")) as unknown as {
-      startEmulator(o: { provider: "oss" | "cos"; buckets: string[]; host: string }): Promise<CliEmulator>;
-    };
-    oss = await startEmulator({ provider: "oss", buckets: [SOURCE], host: "127.0.0.1" });
-    cos = await startEmulator({ provider: "cos", buckets: [DESTINATION], host: "127.0.0.1" });
-    work = await tempDir();
-    env = cleanEnv(join(work, "home"));
     await seed("/t/");
-  });
-
-  afterAll(async () => {
-    await oss?.stop();
-    await cos?.stop();
-    if (work) await removeDir(work);
   });
 
   it("cp -r copies both objects, leaves out the largest entry and keeps the others, with a warning naming its key", async () => {
@@ -108,7 +93,7 @@ suite("a tree copy OSS → COS of an object with more metadata than COS keeps", 
 
   it("sync --delete copies it and then deletes the extra object", async () => {
     const { newStorager } = await import("@stowage/core");
-    await newStorager(cos!.connectionString(DESTINATION, "/sync/")).write("zz-extra.txt", Buffer.from("x"));
+    await newStorager(cosEmu.emulator.connectionString(DESTINATION, "/sync/")).write("zz-extra.txt", Buffer.from("x"));
     const r = await cli(["sync", "--delete", "a:t/", "b:sync/"]);
     expect([r.code, r.stderr]).toEqual([0, `stowage: sync big.txt: leaving out ${LEFT_OUT}\n`]);
     expect(await names("b:sync/")).toEqual(["big.txt", "plain.txt"]);

@@ -3,20 +3,20 @@
  * flag defaults must not override them; flags the user gives do. Sizes parse as core parses pairs.
  * A "spy" service (memory underneath) records which driver primitives each write used.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { globalPairs, parsePairValue, registerService, unregisterService, type OpenConfig, type StorageDriver } from "@stowage/core";
-import { memoryService } from "@stowage/memory";
-import { main } from "../src/index.js";
+import { globalPairs, parsePairValue } from "@stowage/core";
 import { parseRate, parseSize } from "../src/format.js";
-import { bytes, cleanEnv, removeDir, tempDir } from "./helpers.js";
+import { bytes } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { useMemoryVariant } from "./memory-variants.js";
+import { inProcess } from "./cli-run.js";
 
 const MiB = 1024 * 1024;
 const calls: string[] = [];
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], stdin?: Buffer) => main(argv, { env, cwd: work, ...(stdin ? { stdin } : {}) });
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 /** What the last command asked of the driver: a single write, or a multipart upload of n parts. */
 function used(): string {
@@ -26,33 +26,21 @@ function used(): string {
   return how;
 }
 
-beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-  registerService({
-    ...memoryService,
-    type: "spytune",
-    packageName: "@stowage/spytune",
-    newStorageDriver(config: OpenConfig): StorageDriver {
-      const driver = memoryService.newStorageDriver(config);
-      return new Proxy(driver, {
-        get(target, prop, receiver) {
-          const value = Reflect.get(target, prop, receiver) as unknown;
-          if (typeof value !== "function" || !["write", "createMultipart", "writePart"].includes(String(prop))) return value;
-          return (...args: unknown[]) => {
-            calls.push(String(prop));
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
-      });
+useMemoryVariant("spytune", (driver) =>
+  new Proxy(driver, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== "function" || !["write", "createMultipart", "writePart"].includes(String(prop))) return value;
+      return (...args: unknown[]) => {
+        calls.push(String(prop));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
     },
-  });
-  await writeFile(join(work, "six.bin"), bytes(6 * MiB, 3));
-});
+  }),
+);
 
-afterAll(async () => {
-  unregisterService("spytune");
-  await removeDir(work);
+beforeAll(async () => {
+  await writeFile(join(ws.work, "six.bin"), bytes(6 * MiB, 3));
 });
 
 describe("put - and cp honour the destination's tuning pairs", () => {
@@ -82,7 +70,7 @@ describe("put - and cp honour the destination's tuning pairs", () => {
   });
 
   it("a profile's pairs apply too", async () => {
-    const r = await main(["cp", "--quiet", "six.bin", "big:six.bin"], { env: { ...env, STOWAGE_PROFILE_BIG: "spytune://t3/?multipart_threshold=64MiB" }, cwd: work });
+    const r = await run(["cp", "--quiet", "six.bin", "big:six.bin"], { env: { STOWAGE_PROFILE_BIG: "spytune://t3/?multipart_threshold=64MiB" } });
     expect(r.code).toBe(0);
     expect(used()).toBe("single");
   });

@@ -9,8 +9,8 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { removeDir, tempDir } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "@jest/globals";
+import { useWorkspace } from "./workspace.js";
 
 const dist = (pkg: string): string => new URL(`../../${pkg}/dist/index.js`, import.meta.url).href;
 
@@ -58,26 +58,21 @@ const out = {
 process.stdout.write(JSON.stringify(out));
 `;
 
-let work: string;
+const ws = useWorkspace();
 let out: { startAfterAll: Result; startAfterLast: Result; whole: Result; concurrent: Result[]; uploads: Result };
 
 beforeAll(async () => {
-  work = await tempDir();
-  mkdirSync(join(work, "bad"));
-  mkdirSync(join(work, "good"));
-  writeFileSync(join(work, "bad", "a\\b"), "x");
-  writeFileSync(join(work, "good", "x"), "x");
+  mkdirSync(join(ws.work, "bad"));
+  mkdirSync(join(ws.work, "good"));
+  writeFileSync(join(ws.work, "bad", "a\\b"), "x");
+  writeFileSync(join(ws.work, "good", "x"), "x");
   const stdout = execFileSync(process.execPath, ["--input-type=module", "-e", SCRIPT], {
     encoding: "utf8",
     timeout: 30_000,
-    env: { ...process.env, WORK: work },
+    env: { ...process.env, WORK: ws.work },
     stdio: ["ignore", "pipe", "pipe"],
   });
   out = JSON.parse(stdout) as typeof out;
-});
-
-afterAll(async () => {
-  if (work) await removeDir(work);
 });
 
 describe("left-out entries a command counts", () => {

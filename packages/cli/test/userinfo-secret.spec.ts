@@ -5,24 +5,13 @@
  * masks it (`AK:***@bucket`), with or without --debug, typed or percent-encoded, given directly
  * or through a profile. In process; nothing is sent anywhere.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { join } from "node:path";
-import { main } from "../src/index.js";
-import { cleanEnv, removeDir, tempDir } from "./helpers.js";
+import { describe, expect, it } from "@jest/globals";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
 const SECRET = "SUPERSECRET";
-let work: string;
-let env: NodeJS.ProcessEnv;
-const run = (argv: string[], extra: Record<string, string> = {}) => main(argv, { env: { ...env, ...extra }, cwd: work });
-
-beforeAll(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-
-afterAll(async () => {
-  await removeDir(work);
-});
+const ws = useWorkspace();
+const run = inProcess(ws);
 
 /** Locations with the secret in the name, and the masked form the message shows. */
 const LOCATIONS: ReadonlyArray<readonly [string, string]> = [
@@ -51,7 +40,7 @@ describe("user information in a connection string's name", () => {
   it("is refused the same way in a profile, whose origin is named", async () => {
     const profile = { STOWAGE_PROFILE_D: `cos://AKX:${SECRET}@bkt-1250000000/?location=ap-guangzhou` };
     for (const argv of [["ls", "d:"], ["--debug", "ls", "d:dir/"], ["rm", "d:x.txt"]]) {
-      const r = await run(argv, profile);
+      const r = await run(argv, { env: profile });
       expect(r.stderr).not.toContain(SECRET);
       expect([argv, r.code]).toEqual([argv, 8]);
       expect(r.stderr).toContain('profile "d" (from $STOWAGE_PROFILE_D): cos://AKX:***@bkt-1250000000: a connection string takes no user');

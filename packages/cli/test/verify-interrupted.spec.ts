@@ -6,9 +6,9 @@
 import { describe, expect, it } from "@jest/globals";
 import { ErrorCode, newStorager, registerService, storageError, type OpenConfig, type ServiceDefinition } from "@stowage/core";
 import { memoryService } from "@stowage/memory";
-import { main } from "../src/index.js";
 import { EXIT_CODES } from "../src/errors.js";
-import { cleanEnv, removeDir, tempDir } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
+import { inProcess } from "./cli-run.js";
 
 /** Memory storage whose stat of the key `t` ends as an interrupted call does. */
 const interrupting: ServiceDefinition = {
@@ -23,22 +23,19 @@ const interrupting: ServiceDefinition = {
   },
 };
 
+const ws = useWorkspace();
+const run = inProcess(ws);
+
 describe("verify, interrupted while following a link", () => {
   it("exits as interrupted (130), not with a mismatch", async () => {
     registerService(interrupting);
-    const work = await tempDir();
-    try {
-      const run = (argv: string[]) => main(argv, { env: cleanEnv(`${work}/home`), cwd: work });
-      const src = newStorager("memory://verify-int-src/");
-      await src.write("t", "hello");
-      await src.createLink("d/l", "t");
-      const dst = newStorager("memory://verify-int-dst/");
-      await dst.write("l", "hello");
-      const r = await run(["verify", "interrupting://verify-int-src/d/", "memory://verify-int-dst/"]);
-      expect(r.stderr).not.toContain("link to nothing readable");
-      expect(r.code).toBe(EXIT_CODES.Aborted);
-    } finally {
-      await removeDir(work);
-    }
+    const src = newStorager("memory://verify-int-src/");
+    await src.write("t", "hello");
+    await src.createLink("d/l", "t");
+    const dst = newStorager("memory://verify-int-dst/");
+    await dst.write("l", "hello");
+    const r = await run(["verify", "interrupting://verify-int-src/d/", "memory://verify-int-dst/"]);
+    expect(r.stderr).not.toContain("link to nothing readable");
+    expect(r.code).toBe(EXIT_CODES.Aborted);
   });
 });
