@@ -1,4 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { ErrorCode } from "../src/errors/error-code.js";
 import { redactSecrets } from "../src/errors/redact.js";
 import { StorageError } from "../src/errors/storage-error.js";
@@ -143,8 +145,28 @@ describe("redactSecrets: XML elements, snake_case names, encoded pairs, cookies 
       "the Bearer token was refused; bearer tokens expire",
       "the token expired; continuation-token=page2 nextToken",
       'QingStor credentials take no security token: expected "env" or "hmac" followed by :<access_key_id>:<secret_access_key> (op=new_storager)',
+      // Keys that hold a header's name: the rest of the line stays (review-fixes19 M1, L1).
+      'cp: PermissionDenied: denied (op=stat, service=fs, path="recipes/cookie:chocolate.txt") -> dst/cookie=1.txt',
+      'ObjectNotExist: no such object (path="reports/bearer bonds/q1.csv")',
     ];
     for (const text of texts) expect(redactSecrets(text)).toBe(text);
+  });
+
+  it("takes time in proportion to the text: a service's error body of blanks and names is redacted at once", () => {
+    // A guard against a pattern that rescans what it passed (a 100,000-space message once took 7 s
+    // and froze the process, timers included). Run in a child process that is killed after 30 s, as
+    // a synchronous regular expression cannot be interrupted: each text takes milliseconds here, a
+    // quadratic pattern minutes. Not a speed measurement. Uses the built module (pnpm test builds first).
+    const redact = fileURLToPath(new URL("../dist/errors/redact.js", import.meta.url));
+    const code = `
+      import { redactSecrets } from ${JSON.stringify(pathToFileURL(redact).href)};
+      const K = 256 * 1024;
+      const texts = [" ".repeat(K), " ".repeat(K) + "token: ${S}", "\\t".repeat(K), "<Token>".repeat(K / 7), "token=".repeat(K / 6), "hmac%3a".repeat(K / 7), "https://a@".repeat(K / 10), "cookie: ".repeat(K / 8)];
+      for (const t of texts) redactSecrets(t);
+      process.stdout.write(redactSecrets(texts[1]).includes("${S}") ? "shown" : "hidden");
+    `;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", code], { timeout: 30_000, encoding: "utf8" });
+    expect({ signal: run.signal, status: run.status, stderr: run.stderr, stdout: run.stdout }).toEqual({ signal: null, status: 0, stderr: "", stdout: "hidden" });
   });
 
   it("cannot know a secret that no name announces, nor an object key named like one", () => {

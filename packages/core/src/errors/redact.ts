@@ -50,8 +50,13 @@ function keyed(names: string): RegExp {
 const CREDENTIAL = keyed("credential");
 const SECRET_KEY = keyed(SECRET_NAMES);
 const AUTHORIZATION = keyed("authorization");
-/** `Cookie:` and `Set-Cookie:` values: sessions, hidden up to the end of the line. */
-const COOKIE = keyed("cookie");
+/**
+ * `Cookie:` and `Set-Cookie:` values: sessions, hidden up to the end of the line. Only as a header
+ * or a quoted key (`Cookie: a=b`, `"cookie": "a=b"`): at the start of a line or after a space,
+ * quote, `{`, `,` or `;`, and followed by a space or a quote, so that a key such as
+ * `recipes/cookie:chocolate.txt` keeps the rest of its line. Groups as {@link keyed}.
+ */
+const COOKIE = /((?<=^|[\s"'{,;])(?:set-)?cookie(["']?)\s*(:)(?=\s|["'])\s*(["']?))/gim;
 /**
  * A bare `token` as a quoted key (`"Token": "..."`, Tencent STS's answer): only quoted, so that
  * plain prose and paging tokens (`continuation-token=`) stay readable. Groups as {@link keyed}.
@@ -64,7 +69,7 @@ const QUOTED_TOKEN = /((?<=["'])token(["'])\s*([=:])\s*(["']?))/gi;
  */
 const BARE_TOKEN = /((?<=^|[\s?&;,{(])token()\s*(=|%(?:25)?3d|:(?=[ \t]*["']))\s*(["']?))/gi;
 /** `token: …` opening a line (YAML, a header line). Groups as {@link keyed}. */
-const LINE_TOKEN = /((?<=^[ \t]*)token()[ \t]*(:)[ \t]*(["']?))/gim;
+const LINE_TOKEN = /(^[ \t]*token()[ \t]*(:)[ \t]*(["']?))/gim;
 /**
  * An XML element whose name is a secret's (suffix matches as in pairs; `Sign`, `Sig` and `Token`
  * only whole, so `<StringToSign>` and `<NextContinuationToken>` stay readable), with optional
@@ -77,8 +82,12 @@ const XML_ELEMENT = new RegExp(
     `([^<]*(?=</\\2\\s*>)|[^<\\s]+$)`,
   "gi",
 );
-/** `Bearer <token>` (RFC 6750's token syntax), unless the next word is prose (`Bearer token`). */
-const BEARER = /(?<![\w-])(bearer)\s+(?!tokens?\b)[\w.~+/-]+=*/gi;
+/**
+ * `Bearer <token>` (RFC 6750's token syntax) as a header value or a word of its own (after a space,
+ * quote, `=`, `:`, `,` or a bracket: not `reports/bearer bonds/`), unless the next word is prose
+ * (`Bearer token`).
+ */
+const BEARER = /(?<=^|[\s"'=:,(\[{])(bearer)\s+(?!tokens?\b)[\w.~+/-]+=*/gi;
 /** What may precede a bare `hmac:`: nothing that makes it part of a longer word, but `%3D` (an encoded `=`) may. */
 const HMAC_START = "(?<=^|[^A-Za-z0-9_]|%[0-9A-Fa-f]{2})";
 const BARE_HMAC = new RegExp(`${HMAC_START}hmac:[^\\s&"':]+:[^\\s&"']+`, "gi");
