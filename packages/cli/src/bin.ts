@@ -7,7 +7,7 @@
  * code. A second Ctrl-C exits 130 at once. A failed write to stdout ends the command as run() says
  * (output.ts).
  */
-import { EXIT_CODES } from "./errors.js";
+import { EXIT_CODES, shownLines } from "./errors.js";
 import { run } from "./program.js";
 import { UNLISTED_CODES } from "./unlisted.js";
 import { watchOutput } from "./output.js";
@@ -25,7 +25,7 @@ process.on("SIGTERM", interrupt);
 // on the command's stderr, in stowage's words: Node's own "(node:PID) Warning" line would repeat them.
 process.removeAllListeners("warning");
 process.on("warning", (w: Error & { code?: string }) => {
-  if (w.code === undefined || !UNLISTED_CODES.has(w.code)) process.stderr.write(`stowage: ${w.name}: ${w.message}\n`);
+  if (w.code === undefined || !UNLISTED_CODES.has(w.code)) process.stderr.write(`stowage: ${shownLines(`${w.name}: ${w.message}`)}\n`);
 });
 // A failed write to stdout (`stowage ls | head` closing the pipe: EPIPE; `> /dev/full`: ENOSPC) stops
 // the command at its next line of output, and run() chooses the exit code: the command's own when it

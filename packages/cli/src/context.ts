@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import { redactSecrets } from "@stowage/core";
+import { shownLines } from "./errors.js";
 import { Locations } from "./locations.js";
 import { outputError } from "./output.js";
 
@@ -39,7 +39,7 @@ export class CliContext {
     readonly options: GlobalOptions,
     readonly signal: AbortSignal,
   ) {
-    this.locations = new Locations({ cwd: io.cwd, env: io.env, ...(options.config ? { configPath: options.config } : {}) });
+    this.locations = new Locations({ cwd: io.cwd, env: io.env, ...(options.config ? { configPath: options.config } : {}), warn: (line) => this.warn(line) });
   }
 
   /** The progress mode after resolving `auto` and `--quiet`. */
@@ -63,14 +63,20 @@ export class CliContext {
     if (after !== undefined) throw after;
   }
 
-  /** Writes a status line to stderr (suppressed by `--quiet`), secrets redacted. */
+  /**
+   * Writes a status line to stderr (suppressed by `--quiet`), secrets redacted and control
+   * characters escaped (as `describeError` does).
+   */
   info(line: string): void {
-    if (!this.options.quiet) this.io.stderr.write(redactSecrets(line) + "\n");
+    if (!this.options.quiet) this.io.stderr.write(shownLines(line) + "\n");
   }
 
-  /** Writes a warning to stderr, even with `--quiet`, secrets redacted. */
+  /**
+   * Writes a warning to stderr, even with `--quiet`, secrets redacted and control characters
+   * escaped (as `describeError` does: a service's message in it cannot reach the terminal raw).
+   */
   warn(line: string): void {
-    this.io.stderr.write(`stowage: ${redactSecrets(line)}\n`);
+    this.io.stderr.write(`stowage: ${shownLines(line)}\n`);
   }
 
   /** Raises the exit code (the first non-zero code wins). */

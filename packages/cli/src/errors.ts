@@ -1,4 +1,5 @@
 import { ErrorCode, isStorageError, redactSecrets } from "@stowage/core";
+import { shownText } from "./shown-path.js";
 
 /**
  * Exit codes of the `stowage` command. Each StorageError code has its own, so
@@ -49,7 +50,11 @@ export function exitCodeOf(e: unknown): number {
 /**
  * One line describing `e`, safe to print: StorageError messages (already
  * redacted by core) are passed through `redactSecrets` once more, anything else
- * is labelled unexpected. With `debug`, the (redacted) stack and causes follow.
+ * is labelled unexpected. Control characters, C1 controls and bidirectional controls in it (a
+ * service's error message may carry terminal escape sequences) are escaped as keys are (`\x1b`,
+ * `\u009b`, `\u202e`), a backslash left as it is. With `debug`, the (redacted, likewise escaped)
+ * stack and causes follow, one line each.
+ * @throws nothing
  */
 export function describeError(e: unknown, debug = false): string {
   let line: string;
@@ -57,16 +62,28 @@ export function describeError(e: unknown, debug = false): string {
   else if (e instanceof UsageError) line = e.message;
   else if (e instanceof Error) line = `unexpected error: ${e.message}`;
   else line = `unexpected error: ${String(e)}`;
-  line = redactSecrets(line.replace(/\s*\n\s*/g, " "));
+  line = shownLines(line.replace(/\s*\n\s*/g, " "));
   if (!debug) return line;
   const lines = [line];
   let cause: unknown = e;
   for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
-    if (cause.stack) lines.push(redactSecrets(cause.stack));
+    if (cause.stack) lines.push(shownLines(cause.stack));
     cause = cause.cause;
-    if (cause instanceof Error) lines.push(`caused by: ${redactSecrets(cause.message)}`);
+    if (cause instanceof Error) lines.push(`caused by: ${shownLines(cause.message.replace(/\s*\n\s*/g, " "))}`);
   }
   return lines.join("\n");
+}
+
+/**
+ * `text` safe to print: secrets redacted, and each of its lines escaped as {@link describeError}
+ * escapes (the line breaks kept).
+ * @throws nothing
+ */
+export function shownLines(text: string): string {
+  return redactSecrets(text)
+    .split("\n")
+    .map((l) => shownText(l))
+    .join("\n");
 }
 
 /** True for the error an aborted (Ctrl-C) operation ends with. */

@@ -104,7 +104,11 @@ export class Locations {
   private profiles: Profiles | undefined;
   private readonly stores = new Map<string, Storager>();
 
-  constructor(private readonly opts: { cwd: string; env: NodeJS.ProcessEnv; configPath?: string }) {}
+  /**
+   * `warn` gets the warnings of reading the profiles file (one that others may read), once: the
+   * file is read at the first profile reference.
+   */
+  constructor(private readonly opts: { cwd: string; env: NodeJS.ProcessEnv; configPath?: string; warn?: (line: string) => void }) {}
 
   /**
    * Parses a location argument. An empty one is refused: it never means the current directory
@@ -120,7 +124,7 @@ export class Locations {
     const m = PROFILE.exec(arg);
     if (m !== null && !(process.platform === "win32" && /^[A-Za-z]$/.test(m[1]!))) {
       const [, name, rest] = m as unknown as [string, string, string];
-      this.profiles ??= loadProfiles(this.opts.env, this.opts.configPath);
+      this.profiles ??= loadProfiles(this.opts.env, this.opts.configPath, this.opts.warn);
       const conn = this.profiles.get(name);
       if (conn !== undefined) {
         const origin = `profile "${name}" (from ${this.profiles.origin(name) ?? this.profiles.configPath})`;

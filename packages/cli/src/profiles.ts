@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ErrorCode, redactSecrets, storageError } from "@stowage/core";
@@ -34,12 +34,31 @@ function invalid(message: string): never {
   throw storageError(ErrorCode.ConnectionStringInvalid, message, { op: "load_profiles" });
 }
 
+/**
+ * The warning for a profiles file others may read (POSIX: any group or other permission bit, as
+ * ssh checks a private key); undefined for one only its owner can use, and on Windows (no such modes).
+ */
+function looseModeWarning(path: string, mode: number): string | undefined {
+  if (process.platform === "win32" || (mode & 0o077) === 0) return undefined;
+  const octal = (mode & 0o777).toString(8).padStart(4, "0");
+  return `warning: the profiles file ${path} can be read or written by others (mode ${octal}), and its connection strings may hold credentials: chmod 600 ${path}`;
+}
+
 /** Reads `{ "profiles": { "<name>": "<conn>" | { "connection": "<conn>" } } }` (or the inner object alone). */
-function readConfigFile(path: string, required: boolean): Map<string, string> {
+function readConfigFile(path: string, required: boolean, warn: ((line: string) => void) | undefined): Map<string, string> {
   const out = new Map<string, string>();
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    const fd = openSync(path, "r");
+    try {
+      // The mode of the file read (fstat of the same descriptor), not of whatever is at the name later.
+      const st = fstatSync(fd);
+      const loose = st.isFile() ? looseModeWarning(path, st.mode) : undefined;
+      if (loose !== undefined) warn?.(loose);
+      text = readFileSync(fd, "utf8");
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     if (!required && (e as NodeJS.ErrnoException).code === "ENOENT") return out;
     return invalid(`cannot read the profiles file ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
@@ -69,13 +88,15 @@ function readConfigFile(path: string, required: boolean): Map<string, string> {
  * `$XDG_CONFIG_HOME/stowage/profiles.json`, else `~/.config/stowage/profiles.json`; a missing
  * default file is fine) and
  * from the environment: `STOWAGE_PROFILE_<NAME>=<conn>` defines profile
- * `<name>` and wins over the file.
+ * `<name>` and wins over the file. On POSIX, a file that its group or others may read or write
+ * (mode & 0o077, as ssh checks a private key) is read all the same, and `warn` (when given) gets
+ * one line saying so, with the `chmod 600` to run.
  * @throws ConnectionStringInvalid when an explicitly named file is missing, or a file is malformed.
  */
-export function loadProfiles(env: NodeJS.ProcessEnv, configPath?: string): Profiles {
+export function loadProfiles(env: NodeJS.ProcessEnv, configPath?: string, warn?: (line: string) => void): Profiles {
   const path = configPath ?? defaultConfigPath(env);
   const explicit = configPath !== undefined || Boolean(env["STOWAGE_CONFIG"]);
-  const fromFile = readConfigFile(path, explicit);
+  const fromFile = readConfigFile(path, explicit, warn);
   const fromEnv = new Map<string, string>();
   const variables = new Map<string, string>();
   for (const [key, value] of Object.entries(env)) {

@@ -6,7 +6,18 @@
  */
 const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** {@link UNSAFE} but for the backslash: what {@link shownText} escapes. */
+const UNSAFE_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 const NAMED: Readonly<Record<string, string>> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** The escape of one character {@link UNSAFE} matches. */
+function escaped(c: string): string {
+  const named = NAMED[c];
+  if (named !== undefined) return named;
+  const code = c.charCodeAt(0);
+  return code <= 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
 
 /**
  * `path` as the CLI prints it for humans (`ls`, `ls -l`, `stat`, `du`, `verify`, `uploads`, dry
@@ -19,10 +30,17 @@ const NAMED: Readonly<Record<string, string>> = { "\\": "\\\\", "\n": "\\n", "\r
  * @throws nothing
  */
 export function shownPath(path: string): string {
-  return path.replace(UNSAFE, (c) => {
-    const named = NAMED[c];
-    if (named !== undefined) return named;
-    const code = c.charCodeAt(0);
-    return code <= 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
+  return path.replace(UNSAFE, escaped);
+}
+
+/**
+ * A line of text (an error message, a warning) as the CLI prints it: the characters
+ * {@link shownPath} escapes are escaped the same way — so a service's error message cannot send
+ * escape sequences to the terminal or reorder the line — except the backslash, which stays as it
+ * is (a Windows path stays readable, and a key that `shownPath` escaped into the text is not
+ * escaped twice). Newlines are escaped too: callers split multi-line output first.
+ * @throws nothing
+ */
+export function shownText(text: string): string {
+  return text.replace(UNSAFE_IN_TEXT, escaped);
 }

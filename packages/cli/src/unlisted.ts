@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { UNLISTED_KEYS_WARNING } from "@stowage/core";
 import { UNLISTED_WARNING } from "@stowage/fs";
+import { shownText } from "./shown-path.js";
 
 /** The process warnings of listings that left entries out: fs's for local names, core's for keys. */
 export const UNLISTED_CODES: ReadonlySet<string> = new Set([UNLISTED_WARNING, UNLISTED_KEYS_WARNING]);
@@ -51,7 +52,8 @@ export class UnlistedReport {
     const seen = w.code === UNLISTED_WARNING ? this.local : w.code === UNLISTED_KEYS_WARNING ? this.keys : undefined;
     if (seen === undefined || seen.has(w.message)) return;
     seen.add(w.message);
-    this.write(`stowage: warning: ${w.message}\n`);
+    // The keys in it are JSON-quoted, which leaves C1 and bidirectional controls raw: escaped as keys are.
+    this.write(`stowage: warning: ${shownText(w.message)}\n`);
   };
 
   /** True when some listing left entries out. */

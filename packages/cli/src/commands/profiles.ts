@@ -5,7 +5,7 @@ import { loadProfiles } from "../profiles.js";
 import type { Bind, CommandOptions } from "./command.js";
 
 async function profiles(ctx: CliContext, _args: string[], _opts: CommandOptions): Promise<void> {
-  const loaded = loadProfiles(ctx.io.env, ctx.options.config);
+  const loaded = loadProfiles(ctx.io.env, ctx.options.config, (line) => ctx.warn(line));
   const list = loaded.list();
   if (list.length === 0) ctx.info(`no profiles (config file: ${loaded.configPath}; or set STOWAGE_PROFILE_<NAME>)`);
   for (const { name, source } of list) ctx.out(`${name}\t${redactSecrets(loaded.get(name)!)}\t(${source})`);

@@ -3,7 +3,10 @@ import { constants } from "node:fs";
 import { link, lstat, mkdir, open, readFile, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
+import { UsageError } from "../errors.js";
+import { shownPath } from "../shown-path.js";
 import { Checkpoint } from "./checkpoint.js";
+import { findCheckpoint, notRegular, refuseForeign } from "./found-checkpoint.js";
 
 // A run that uses a checkpoint holds `<checkpoint>.lock` while it runs, so a second run of the same
 // command (same checkpoint) does not resume the uploads the first is still sending and complete them
@@ -67,22 +70,43 @@ async function alive(holder: LockHolder, path: string, touchedMs: number): Promi
   return start === undefined || start === holder.start;
 }
 
-/** The holder a lock file names; undefined when it names none (unreadable, not ours). */
-async function holderOf(path: string): Promise<{ holder: LockHolder; ino: number; touchedMs: number } | undefined> {
+/** A lock file that names its holder: who, the file's inode and when it was last touched. */
+interface HeldLock {
+  holder: LockHolder;
+  ino: number;
+  touchedMs: number;
+}
+
+/**
+ * The holder the lock file at `path` names; `{ why }` when what is there names none (why not: a
+ * symbolic link, a file that cannot be read, is empty, no JSON, names no pid and host...);
+ * undefined when nothing is there.
+ */
+async function holderOf(path: string): Promise<HeldLock | { why: string } | undefined> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
+  } catch (e) {
+    const what = await notRegular(path);
+    if (what !== undefined) return { why: `it is ${what}` };
+    const there = await lstat(path).catch(() => undefined);
+    return there === undefined ? undefined : { why: `it cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}` };
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) return undefined;
-    const parsed = JSON.parse(await handle.readFile("utf8")) as Partial<LockHolder>;
-    if (typeof parsed.pid !== "number" || typeof parsed.host !== "string") return undefined;
+    if (!st.isFile()) return { why: `it is ${(await notRegular(path)) ?? "no regular file"}` };
+    const text = await handle.readFile("utf8");
+    if (text.length === 0) return { why: "it is empty" };
+    let parsed: Partial<LockHolder>;
+    try {
+      parsed = JSON.parse(text) as Partial<LockHolder>;
+    } catch {
+      return { why: "it is not JSON" };
+    }
+    if (typeof parsed?.pid !== "number" || typeof parsed.host !== "string") return { why: "it names no pid and host" };
     return { holder: { pid: parsed.pid, host: parsed.host, ...(typeof parsed.start === "string" ? { start: parsed.start } : {}) }, ino: st.ino, touchedMs: st.mtimeMs };
-  } catch {
-    return undefined;
+  } catch (e) {
+    return { why: `it cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}` };
   } finally {
     await handle.close();
   }
@@ -92,14 +116,24 @@ async function holderOf(path: string): Promise<{ holder: LockHolder; ino: number
  * Takes the lock of the checkpoint at `checkpoint` (`<checkpoint>.lock`). The lock file is written
  * whole under a temp name and then hard-linked to its name, so it never exists half-written. A lock
  * held by a live run (this host, pid alive and started when the lock says; a lock of another
- * host touched in the last {@link OTHER_HOST_STALE_MS}) is not taken: `holder` says whose it is. One whose holder is gone, or that names no holder,
- * is removed and taken (best effort against two runs breaking one stale lock at the same moment:
- * it is removed only while it is the file that was read).
- * @throws the file system's errors other than an existing lock (EACCES...); an Error when what is
- *   at the lock's name is no lock file and cannot be removed (a directory)
+ * host touched in the last {@link OTHER_HOST_STALE_MS}) is not taken: `holder` says whose it is. One
+ * whose holder is gone is removed and taken (best effort against two runs breaking one stale lock
+ * at the same moment: it is removed only while it is the file that was read). What is at the lock's
+ * name but names no holder (a file of the user's, a link, an empty file) is never a lock stowage
+ * wrote: with `named` (the user gave the checkpoint's path, and so chose the lock's name without
+ * knowing it) it is refused and left as it is; else (the default checkpoint, in stowage's own state
+ * directory) it is removed and the lock taken.
+ * @throws UsageError with `named`, when what is at the lock's name names no holder; the file
+ *   system's errors other than an existing lock (EACCES...); an Error when what is at the lock's
+ *   name is no lock file and cannot be removed (a directory)
  */
-export async function lockCheckpoint(checkpoint: string): Promise<{ lock: CheckpointLock } | { holder: LockHolder }> {
+export async function lockCheckpoint(checkpoint: string, named = false): Promise<{ lock: CheckpointLock } | { holder: LockHolder }> {
   const path = `${checkpoint}.lock`;
+  if (named) {
+    // Refused before the temp file is written (and again below, should one appear meanwhile).
+    const there = await holderOf(path);
+    if (there !== undefined && "why" in there) throw notALock(path, there.why);
+  }
   await mkdir(dirname(path), { recursive: true, mode: DIR_MODE });
   const start = await startOf(process.pid);
   const me: LockHolder = { pid: process.pid, host: hostname(), ...(start === undefined ? {} : { start }) };
@@ -116,15 +150,28 @@ export async function lockCheckpoint(checkpoint: string): Promise<{ lock: Checkp
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       }
       const found = await holderOf(path);
-      if (found !== undefined && (await alive(found.holder, path, found.touchedMs))) return { holder: found.holder };
-      // Stale (or naming nobody): removed only while it is the very file read.
+      if (found === undefined) continue;
+      if ("why" in found) {
+        if (named) throw notALock(path, found.why);
+      } else if (await alive(found.holder, path, found.touchedMs)) {
+        return { holder: found.holder };
+      }
+      // Stale (or, in the state directory, naming nobody): removed only while it is the very file read.
       const now = await lstat(path).catch(() => undefined);
-      if (now !== undefined && (found === undefined || now.ino === found.ino)) await unlink(path).catch(() => undefined);
+      if (now !== undefined && ("why" in found || now.ino === found.ino)) await unlink(path).catch(() => undefined);
     }
     throw new Error(`${path} is there and could not be taken or removed`);
   } finally {
     await unlink(temp).catch(() => undefined);
   }
+}
+
+/** The refusal of a `<checkpoint>.lock` that names no holder, next to a checkpoint the user named. */
+function notALock(path: string, why: string): UsageError {
+  return new UsageError(
+    `${shownPath(path)} is not a stowage checkpoint lock (${why}): refused, the file is left as it is and nothing was transferred; ` +
+      "name another checkpoint file, or remove or rename this one",
+  );
 }
 
 function lockOf(path: string): CheckpointLock {
@@ -144,7 +191,7 @@ function lockOf(path: string): CheckpointLock {
       heldHere.delete(path);
       // Only our own: a lock another run took over (ours deemed stale) stays.
       const found = await holderOf(path);
-      if (found !== undefined && found.holder.pid === process.pid && found.holder.host === hostname()) await unlink(path).catch(() => undefined);
+      if (found !== undefined && "holder" in found && found.holder.pid === process.pid && found.holder.host === hostname()) await unlink(path).catch(() => undefined);
     },
   };
 }
@@ -161,19 +208,27 @@ export interface LockedCheckpoint {
  * A checkpoint another live run holds is not used: this run neither resumes from it nor records in
  * it (each of its large objects then goes in an upload of its own), and `warn` says so, naming the
  * holder and the lock file to remove if no such run is going. A lock that cannot be taken for
- * another reason (a permission) is warned of, and the checkpoint used without it.
- * @throws nothing
+ * another reason (a permission) is warned of, and the checkpoint used without it. With `named`
+ * (the user gave `path`: `--checkpoint`), a regular file there that is no checkpoint of this
+ * transfer, and a `<path>.lock` that names no holder, are refused before anything is written, and
+ * left as they are.
+ * @throws UsageError with `named`: a file at `path` that is no checkpoint of this command, source
+ *   and destination (found-checkpoint.ts `refuseForeign`), or a `<path>.lock` that is no lock
  */
 export async function openLocked(
   command: string,
   path: string,
   meta: Parameters<typeof Checkpoint.open>[1],
   warn: (line: string) => void,
+  named = false,
 ): Promise<LockedCheckpoint> {
+  // Checked before the lock is written (and again under it, by the open).
+  if (named) refuseForeign(command, path, await findCheckpoint(path), meta);
   let taken: Awaited<ReturnType<typeof lockCheckpoint>> | undefined;
   try {
-    taken = await lockCheckpoint(path);
+    taken = await lockCheckpoint(path, named);
   } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${command}: --checkpoint ${shownPath(path)}: ${e.message}`);
     warn(`${command}: checkpoint ${path}: its lock could not be taken (${(e as Error).message}); going on without it`);
   }
   if (taken !== undefined && "holder" in taken) {
@@ -187,7 +242,7 @@ export async function openLocked(
   }
   const lock = taken?.lock;
   try {
-    return { checkpoint: await Checkpoint.open(path, meta), release: async () => lock?.release() };
+    return { checkpoint: await Checkpoint.open(path, meta, named), release: async () => lock?.release() };
   } catch (e) {
     await lock?.release();
     throw e;

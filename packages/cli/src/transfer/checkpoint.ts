@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { constants, lstat, mkdir, open, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { crc64Equal, type ObjectInfo } from "@stowage/core";
+import { findCheckpoint, recordsTransfer, refuseForeign } from "./found-checkpoint.js";
 
 /** What identifies a source object's version: a change means its upload cannot be resumed. */
 export interface SourceId {
@@ -43,7 +44,7 @@ export interface UploadRecord {
 }
 
 /** The file's JSON. Locations are stored redacted: a checkpoint never holds secrets. */
-interface CheckpointData {
+export interface CheckpointData {
   version: 1;
   command: string;
   source: string;
@@ -167,24 +168,27 @@ export class Checkpoint {
    * that is a symbolic link, a fifo or anything but a regular file is not read (in a shared
    * directory someone else may have planted it): the run starts over, and its first save
    * replaces that entry with the checkpoint file; {@link Checkpoint.notRead} then says what it was.
-   * @throws nothing (a file that cannot be read or parsed is a fresh start)
+   * With `named` (a path the user gave: `--checkpoint`), a regular file there that is no
+   * checkpoint of this transfer is refused, not replaced (found-checkpoint.ts `refuseForeign`);
+   * else it is a fresh start.
+   * @throws UsageError with `named`, for a file that is no checkpoint of this command, source and
+   *   destination (nothing written); nothing else (a file that cannot be read is a fresh start)
    */
-  static async open(path: string, meta: { command: string; source: string; destination: string; writes?: string }): Promise<Checkpoint> {
+  static async open(
+    path: string,
+    meta: { command: string; source: string; destination: string; writes?: string },
+    named = false,
+  ): Promise<Checkpoint> {
     const fresh: CheckpointData = { version: 1, ...meta, updated: new Date().toISOString(), uploads: {}, done: {} };
-    try {
-      const old = JSON.parse(await readOwnFile(path)) as Partial<CheckpointData>;
-      const matches = old.version === 1 && old.command === meta.command && old.source === meta.source && old.destination === meta.destination;
-      if (matches && old.uploads && old.done) {
-        const some = Object.keys(old.uploads).length + Object.keys(old.done).length > 0;
-        // Objects finished with other attributes are done no more; their uploads are only aborted.
-        if (old.writes !== meta.writes) return new Checkpoint(path, { ...fresh, uploads: old.uploads }, false, undefined, some);
-        return new Checkpoint(path, { ...fresh, uploads: old.uploads, done: old.done }, some);
-      }
-    } catch {
-      // missing or unreadable: start over (saying so when it is no regular file)
-      return new Checkpoint(path, fresh, false, await notRegular(path));
-    }
-    return new Checkpoint(path, fresh, false);
+    const found = await findCheckpoint(path);
+    if (named) refuseForeign(meta.command, path, found, meta);
+    if (found.kind === "not-regular") return new Checkpoint(path, fresh, false, found.what);
+    if (found.kind !== "checkpoint" || !recordsTransfer(found.data, meta)) return new Checkpoint(path, fresh, false);
+    const old = found.data;
+    const some = Object.keys(old.uploads).length + Object.keys(old.done).length > 0;
+    // Objects finished with other attributes are done no more; their uploads are only aborted.
+    if (old.writes !== meta.writes) return new Checkpoint(path, { ...fresh, uploads: old.uploads }, false, undefined, some);
+    return new Checkpoint(path, { ...fresh, uploads: old.uploads, done: old.done }, some);
   }
 
   /** The recorded upload of `key`, when its source is unchanged. */
@@ -280,30 +284,4 @@ export class Checkpoint {
     }, FLUSH_DELAY_MS);
     this.timer.unref();
   }
-}
-
-/**
- * The text of the regular file at `path`, opened without following a symbolic link and without
- * waiting on a fifo (O_NOFOLLOW | O_NONBLOCK, then checked to be a regular file).
- * @throws the open's error (ELOOP for a link, ENOENT...), or an Error for anything but a regular file
- */
-async function readOwnFile(path: string): Promise<string> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    if (!(await handle.stat()).isFile()) throw new Error("not a regular file");
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
-  }
-}
-
-/** What is at `path` when it is there but no regular file (`a symbolic link`, `a fifo`...); else undefined. */
-async function notRegular(path: string): Promise<string | undefined> {
-  const st = await lstat(path).catch(() => undefined);
-  if (st === undefined || st.isFile()) return undefined;
-  if (st.isSymbolicLink()) return "a symbolic link";
-  if (st.isFIFO()) return "a fifo";
-  if (st.isDirectory()) return "a directory";
-  if (st.isSocket()) return "a socket";
-  return "a device";
 }

@@ -1,6 +1,6 @@
-import { abortError, redactSecrets } from "@stowage/core";
+import { abortError } from "@stowage/core";
 import type { CliContext } from "../context.js";
-import { describeError, exitCodeOf } from "../errors.js";
+import { describeError, exitCodeOf, shownLines } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import type { Endpoint } from "../locations.js";
 import { TransferProgress } from "../progress.js";
@@ -80,6 +80,7 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
             ...(writes === undefined ? {} : { writes }),
           },
           (line) => ctx.warn(line),
+          typeof settings.checkpoint === "string",
         );
   try {
     return await transfer(ctx, job, settings, locked?.checkpoint);
@@ -164,7 +165,7 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     objects: plan.copies.length,
     bytes: plan.bytes,
   });
-  env.warn = (item, message) => progress.log(`stowage: ${job.command} ${shownPath(item.rel)}: ${redactSecrets(message)}`);
+  env.warn = (item, message) => progress.log(`stowage: ${job.command} ${shownPath(item.rel)}: ${shownLines(message)}`);
   const small = new Limiter(settings.smallConcurrency);
   const large = new Limiter(settings.largeConcurrency);
   /** What the delete of the extras (sync --delete) did, when it failed. */

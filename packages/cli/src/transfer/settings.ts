@@ -127,7 +127,7 @@ export function addTransferOptions(cmd: Command): Command {
     .option("--bwlimit <rate>", "limit reading to this many bytes per second (e.g. 10M, 1.5M)", positiveRate)
     .option("--verify", "re-read every copied object and compare its CRC64", false)
     .option("--no-server-side", "never use the service's own copy, always stream the bytes")
-    .option("--checkpoint <file>", "checkpoint file for resume (default: one per source and destination under the state dir)")
+    .option("--checkpoint <file>", "checkpoint file for resume; an existing file that is not this transfer's checkpoint is refused, left as it is (default: one per source and destination under the state dir)")
     .option("--no-checkpoint", "do not record or resume from a checkpoint")
     .option("--stats-json", "print a JSON summary (objects, bytes sent, parts resumed...) on stdout", false)
     .option("-L, --copy-links", "copy what symbolic links point to (links to files), instead of skipping links", false);

@@ -1,0 +1,119 @@
+import { constants, lstat, open } from "node:fs/promises";
+import { UsageError } from "../errors.js";
+import { shownPath } from "../shown-path.js";
+import type { CheckpointData } from "./checkpoint.js";
+
+/** Whose a checkpoint is: the transfer it records. */
+export interface CheckpointOwner {
+  command: string;
+  source: string;
+  destination: string;
+}
+
+/**
+ * What is at a checkpoint's path: nothing; an entry that is no regular file (`what`: `a symbolic
+ * link`, `a fifo`...), never read; a regular file of zero bytes; a stowage checkpoint (version 1,
+ * with the fields every stowage writes); or a regular file that is none (`why`: it cannot be read,
+ * is no JSON, is another version or shape).
+ */
+export type FoundCheckpoint =
+  | { kind: "none" }
+  | { kind: "not-regular"; what: string }
+  | { kind: "empty" }
+  | { kind: "checkpoint"; data: CheckpointData }
+  | { kind: "foreign"; why: string };
+
+/** Whether `v` is a plain object (not null, not an array). */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Why `text` is no version-1 stowage checkpoint; undefined when it is one. */
+function notCheckpoint(text: string): string | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return "not JSON";
+  }
+  if (!isRecord(data)) return "JSON, but not an object";
+  if (data["version"] !== 1) return data["version"] === undefined ? "no checkpoint version" : `checkpoint version ${JSON.stringify(data["version"])}, not 1`;
+  const fields = ["command", "source", "destination"].every((f) => typeof data[f] === "string");
+  if (!fields || !isRecord(data["uploads"]) || !isRecord(data["done"])) return "version 1, but not the fields of a checkpoint";
+  if (data["writes"] !== undefined && typeof data["writes"] !== "string") return "version 1, but not the fields of a checkpoint";
+  return undefined;
+}
+
+/**
+ * What is at `path` ({@link FoundCheckpoint}). A regular file is opened without following a
+ * symbolic link and without waiting on a fifo (O_NOFOLLOW | O_NONBLOCK), then checked to be one.
+ * @throws nothing
+ */
+export async function findCheckpoint(path: string): Promise<FoundCheckpoint> {
+  let text: string;
+  try {
+    const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    try {
+      if (!(await handle.stat()).isFile()) throw new Error("not a regular file");
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    const what = await notRegular(path);
+    if (what !== undefined) return { kind: "not-regular", what };
+    const there = await lstat(path).catch(() => undefined);
+    return there === undefined ? { kind: "none" } : { kind: "foreign", why: `it cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}` };
+  }
+  if (text.length === 0) return { kind: "empty" };
+  const why = notCheckpoint(text);
+  return why === undefined ? { kind: "checkpoint", data: JSON.parse(text) as CheckpointData } : { kind: "foreign", why };
+}
+
+/**
+ * Whether checkpoint `data` records the transfer `owner` (the same command, source and destination).
+ * @throws nothing
+ */
+export function recordsTransfer(data: CheckpointData, owner: CheckpointOwner): boolean {
+  return data.command === owner.command && data.source === owner.source && data.destination === owner.destination;
+}
+
+/**
+ * Refuses a `--checkpoint` path the user named when what is there is a regular file the run would
+ * replace, and later delete, but is no checkpoint of this transfer: a file that is no stowage
+ * checkpoint (a file name that slid into the option's value), or the checkpoint of another
+ * command, source or destination (whose recorded uploads would be left behind). Nothing there, a
+ * file of zero bytes (nothing in it to lose: a `mktemp` file, or a checkpoint a crash left empty),
+ * a checkpoint of this transfer, and an entry that is no regular file (a link or fifo, never read
+ * nor followed: the run starts over and replaces that entry) are let through.
+ * @throws UsageError (exit 2) naming the file and why; the file is left as it is
+ */
+export function refuseForeign(command: string, path: string, found: FoundCheckpoint, owner: CheckpointOwner): void {
+  const shown = shownPath(path);
+  const leftAlone = "refused, the file is left as it is and nothing was transferred";
+  if (found.kind === "foreign") {
+    throw new UsageError(`${command}: --checkpoint ${shown} is not a stowage checkpoint (${found.why}): ${leftAlone}; name another file, or remove this one`);
+  }
+  if (found.kind === "checkpoint" && !recordsTransfer(found.data, owner)) {
+    const { data } = found;
+    throw new UsageError(
+      `${command}: --checkpoint ${shown} is the checkpoint of another transfer (${shownPath(data.command)} ${shownPath(data.source)} to ${shownPath(data.destination)}): ` +
+        `${leftAlone}; resume that transfer with it, name another file, or remove it to give up what it records`,
+    );
+  }
+}
+
+/**
+ * What is at `path` when it is there but no regular file (`a symbolic link`, `a fifo`...); else
+ * undefined (nothing there, or a regular file).
+ * @throws nothing
+ */
+export async function notRegular(path: string): Promise<string | undefined> {
+  const st = await lstat(path).catch(() => undefined);
+  if (st === undefined || st.isFile()) return undefined;
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isFIFO()) return "a fifo";
+  if (st.isDirectory()) return "a directory";
+  if (st.isSocket()) return "a socket";
+  return "a device";
+}
