@@ -90,7 +90,7 @@ export function registerAppendCases(suite: Suite): void {
       if (r2.crc64 !== undefined) expect(r2.crc64).toBe(crc64Decimal(all));
       await t.store.commitAppend({ ...o, appendOffset: r2.appendOffset });
       expect((await t.store.stat(path)).size).toBe(all.length);
-      expectSameBytes(await t.store.read(path, { size: all.length }), all);
+      if (t.store.features.readRange) expectSameBytes(await t.store.read(path, { size: all.length }), all);
       expectSameBytes(await t.store.read(path), all);
     },
     refuse,

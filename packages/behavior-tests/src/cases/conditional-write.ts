@@ -60,14 +60,15 @@ async function refuseStream(t: CaseScope): Promise<void> {
   expectSameBytes(await t.store.read(path), first);
 }
 
-/** Without the feature, `copy` and `move` with `ifNotExists` are refused: the source kept, nothing at the destination. */
+/** Without the feature, `copy` and `move` with `ifNotExists` are refused (`CapabilityInsufficient` where the storage has no copy or move): the source kept, nothing at the destination. */
 async function refuseRelocate(t: CaseScope): Promise<void> {
   const src = t.key();
   const dst = t.key();
   const data = randomData(20);
   await t.store.write(src, data);
-  if (t.store.features.copy) await expectError(() => t.store.copy(src, dst, { ifNotExists: true }), "PairUnsupported");
-  if (t.store.features.move) await expectError(() => t.store.move(src, dst, { ifNotExists: true }), "PairUnsupported");
+  for (const op of ["copy", "move"] as const) {
+    await expectError(() => t.store[op](src, dst, { ifNotExists: true }), t.store.features[op] ? "PairUnsupported" : "CapabilityInsufficient");
+  }
   expectSameBytes(await t.store.read(src), data);
   await expectError(() => t.store.stat(dst), "ObjectNotExist");
   await refuse(t);

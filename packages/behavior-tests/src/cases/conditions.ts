@@ -60,7 +60,8 @@ export function registerConditionCases(suite: Suite): void {
       await t.store.write(o.path, next);
       await expectError(() => t.store.read(o.path, { ifMatch: o.etag }), "Conflict");
       const etag = (await t.store.stat(o.path)).etag!;
-      expectSameBytes(await t.store.read(o.path, { ifMatch: etag, offset: 1, size: 100 }), next.subarray(1, 101));
+      if (t.store.features.readRange) expectSameBytes(await t.store.read(o.path, { ifMatch: etag, offset: 1, size: 100 }), next.subarray(1, 101));
+      else expectSameBytes(await t.store.read(o.path, { ifMatch: etag }), next);
     },
     refuse,
   );

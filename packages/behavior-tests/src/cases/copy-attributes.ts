@@ -36,6 +36,15 @@ async function refuseAttributes(t: CaseScope): Promise<void> {
   expectSameBytes(await t.store.read(dst), data);
 }
 
+/** For a storage without `op`: it is refused (`CapabilityInsufficient`), with `ifNotExists` too, and the source stays. */
+async function refuseRelocation(t: CaseScope, op: "copy" | "move"): Promise<void> {
+  const src = t.key();
+  await t.store.write(src, randomData(3));
+  await expectError(() => t.store[op](src, t.key()), "CapabilityInsufficient");
+  await expectError(() => t.store[op](src, t.key(), { ifNotExists: true }), "CapabilityInsufficient");
+  expect((await t.store.stat(src)).size).toBe(3);
+}
+
 /**
  * `copy` with attributes (feature `copyAttributes`): given content type, metadata or object
  * headers replace the source's as a whole (the services' REPLACE directive), also in place;
@@ -117,10 +126,12 @@ export function registerCopyAttributeCases(suite: Suite): void {
       expectSameBytes(await t.store.read(fresh), data);
     },
     async (t) => {
-      if (!t.store.features.copy) return;
+      if (!t.store.features.copy) return refuseRelocation(t, "copy");
       const src = t.key();
+      const dst = t.key();
       await t.store.write(src, randomData(3));
-      await expectError(() => t.store.copy(src, t.key(), { ifNotExists: true }), "PairUnsupported");
+      await expectError(() => t.store.copy(src, dst, { ifNotExists: true }), "PairUnsupported");
+      await expectError(() => t.store.stat(dst), "ObjectNotExist");
     },
   );
 
@@ -143,11 +154,13 @@ export function registerCopyAttributeCases(suite: Suite): void {
       await expectError(() => t.store.stat(src), "ObjectNotExist");
     },
     async (t) => {
-      if (!t.store.features.move) return;
+      if (!t.store.features.move) return refuseRelocation(t, "move");
       const src = t.key();
+      const dst = t.key();
       await t.store.write(src, randomData(3));
-      await expectError(() => t.store.move(src, t.key(), { ifNotExists: true }), "PairUnsupported");
+      await expectError(() => t.store.move(src, dst, { ifNotExists: true }), "PairUnsupported");
       expect((await t.store.stat(src)).size).toBe(3);
+      await expectError(() => t.store.stat(dst), "ObjectNotExist");
     },
   );
 
@@ -159,6 +172,7 @@ export function registerCopyAttributeCases(suite: Suite): void {
       const dst = t.key();
       await t.store.write(dst, there);
       const ops = (["copy", "move"] as const).filter((op) => t.store.features[op]);
+      for (const op of (["copy", "move"] as const).filter((o) => !ops.includes(o))) await refuseRelocation(t, op);
       for (const op of ops) {
         for (const to of [dst, t.key()]) {
           await expectError(() => t.store[op](t.key(), to, { ifNotExists: true }), "ObjectNotExist");
@@ -182,8 +196,10 @@ export function registerCopyAttributeCases(suite: Suite): void {
       expectSameBytes(await t.store.read(dst), there);
     },
     async (t) => {
-      if (!t.store.features.copy) return;
-      await expectError(() => t.store.copy(t.key(), t.key(), { ifNotExists: true }), "PairUnsupported");
+      for (const op of ["copy", "move"] as const) {
+        if (!t.store.features[op]) await refuseRelocation(t, op);
+        else await expectError(() => t.store[op](t.key(), t.key(), { ifNotExists: true }), "PairUnsupported");
+      }
     },
   );
 }

@@ -1,6 +1,7 @@
 import { expect } from "@jest/globals";
 import type { CaseScope, Suite } from "../context.js";
 import { collect, expectError, randomData } from "../fixtures.js";
+import { refuseMissing } from "./refusals.js";
 
 /** A fresh dir path (no trailing `/`), removed with `mode: "dir"` after the case. */
 function dirPath(t: CaseScope, prefix = ""): string {
@@ -74,7 +75,7 @@ export function registerDirCases(suite: Suite): void {
       const items = await collect(t.store.list(base, { mode: "dir" }));
       expect(items.map((o) => [o.path, o.mode])).toEqual([[path + "/", "dir"]]);
     },
-    refuse,
+    refuseMissing("createDir", "listDir"),
   );
 
   suite.gated(
@@ -88,6 +89,6 @@ export function registerDirCases(suite: Suite): void {
       const items = await collect(t.store.list(path + "/", { mode: "dir" }));
       expect(items.map((o) => o.path)).toEqual([file]);
     },
-    refuse,
+    refuseMissing("createDir", "listDir"),
   );
 }

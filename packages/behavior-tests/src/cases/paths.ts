@@ -15,11 +15,12 @@ const KEYS: ReadonlyArray<[string, string]> = [
   ["deep nesting", Array.from({ length: 12 }, (_, i) => `level${i}`).join("/") + "/leaf"],
 ];
 
-/** Lists `base` flat (prefix mode where the store has it). */
+/** Every key below `base`: a prefix-mode listing where the store has one, else its listing walked down each directory. */
 async function listAll(t: CaseScope, base: string): Promise<string[]> {
-  const mode = t.store.features.listPrefix ? "prefix" : undefined;
-  const items = await collect(t.store.list(base, mode === undefined ? {} : { mode }));
-  return items.map((o) => o.path);
+  if (t.store.features.listPrefix) return (await collect(t.store.list(base, { mode: "prefix" }))).map((o) => o.path);
+  const paths: string[] = [];
+  for (const o of await collect(t.store.list(base))) paths.push(...(o.mode === "dir" ? await listAll(t, o.path) : [o.path]));
+  return paths;
 }
 
 /** Path rules (GSP-749, §1.3): exact keys, absolute paths (S16a, strict), backslashes (S16b), `..`. */

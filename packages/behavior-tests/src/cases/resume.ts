@@ -42,11 +42,10 @@ export function registerResumeCases(suite: Suite): void {
         await expectError(resume, "InvalidArgument");
         return;
       }
-      if (t.store.features.contentMd5) {
-        // The body is not all there, so an MD5 of it cannot be checked: refused, and the upload stays resumable.
-        const withMd5 = { multipartId, resumeOffset: 2 * ps, size: data.length, contentMd5: md5Base64(data), partSize: ps, multipartThreshold: ps };
-        await expectError(() => t.store.write(path, data.subarray(2 * ps), withMd5), "InvalidArgument");
-      }
+      // The body is not all there, so an MD5 of it cannot be checked (core's check, whatever features.contentMd5
+      // says): refused, and the upload stays resumable.
+      const withMd5 = { multipartId, resumeOffset: 2 * ps, size: data.length, contentMd5: md5Base64(data), partSize: ps, multipartThreshold: ps };
+      await expectError(() => t.store.write(path, data.subarray(2 * ps), withMd5), "InvalidArgument");
       const result = await resume();
       expect([result.size, result.crc64, result.resumedParts, result.resumedBytes]).toEqual([data.length, crc64Decimal(data), 2, 2 * ps]);
       expectSameBytes(await t.store.read(path), data);
@@ -79,7 +78,7 @@ export function registerResumeCases(suite: Suite): void {
     await expectError(() => t.store.write(path, data, { crc64: wrong }), "IntegrityMismatch");
     await expectError(() => t.store.stat(path), "ObjectNotExist");
     expect((await t.store.write(path, data, { crc64: crc64Decimal(data) })).crc64).toBe(crc64Decimal(data));
-    if (!t.store.features.multipart) return;
+    // Without multipart the same write goes in one request (core ignores the tuning there): checked alike.
     const ps = partSize(t);
     const big = randomData(ps * 2 + 7);
     const other = t.key();
@@ -89,7 +88,13 @@ export function registerResumeCases(suite: Suite): void {
 
   suite.test("write: resume_offset without multipart_id, or not a whole number of parts, is InvalidArgument", async (t) => {
     await expectError(() => t.store.write(t.key(), randomData(10), { resumeOffset: 4 }), "InvalidArgument");
-    if (!t.store.features.multipart) return;
+    if (!t.store.features.multipart) {
+      // No upload to resume: a write naming one is refused, and nothing is stored.
+      const path = t.key();
+      await expectError(() => t.store.write(path, randomData(10), { multipartId: "no-such-upload" }), "CapabilityInsufficient");
+      await expectError(() => t.store.stat(path), "ObjectNotExist");
+      return;
+    }
     const path = t.key();
     const ps = partSize(t);
     const multipartId = await interrupted(t, path, randomData(ps * 2), ps, 1);
