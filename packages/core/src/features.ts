@@ -48,7 +48,9 @@ export interface StorageLimits {
 
 /**
  * What a storage can do. Operations whose flag is false throw
- * `CapabilityInsufficient`; options whose feature is false throw `PairUnsupported`.
+ * `CapabilityInsufficient`; options whose feature is false throw `PairUnsupported`, except a
+ * read's `offset` and `size` without `readRange`, and a write's `multipartId` without `multipart`:
+ * capabilities of the call, `CapabilityInsufficient`.
  */
 export interface StorageFeatures {
   stat: boolean;

@@ -96,6 +96,8 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
   const inMemory = bodySize(body);
   const size = options.size ?? (inMemory === undefined ? undefined : (options.resumeOffset ?? 0) + inMemory);
   const plan = planWrite(scope.driver.features, options, size);
+  // A write naming an upload needs multipart, checked before its resume_offset (whose parts it sizes).
+  if (options.multipartId !== undefined) scope.require("write", "multipart", "createMultipart");
   const offset = resumeOffsetOf(options, plan.partSize, size);
   if (offset > 0 && options.contentMd5 !== undefined) {
     throw storageError(ErrorCode.InvalidArgument, "content_md5 cannot be checked on a write that resumes at resume_offset (the body is not all there): give crc64 instead");
