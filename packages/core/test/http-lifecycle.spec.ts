@@ -45,6 +45,24 @@ describe("http: sockets are never held by a reader that stopped", () => {
     expect(ports.size).toBeLessThanOrEqual(2);
   });
 
+  it("fromHead: a head that cannot be read frees the unread body's socket; one that can leaves the body to read", async () => {
+    server = await startTestServer((_req, res) => reply(res, 200, Buffer.alloc(1024 * 1024, 1)));
+    const client = new HttpClient({ service: "t", timeoutMs: 60_000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 }, agent: { maxSockets: 1 } });
+    const refused = await client.send(request(server.port));
+    const bad = storageError(ErrorCode.Unexpected, "no size");
+    expect(() =>
+      refused.fromHead(() => {
+        throw bad;
+      }),
+    ).toThrow(bad);
+    // With one socket per host and a 1 MiB body never read, the next request gets a socket only because fromHead let it go.
+    const next = await client.send(request(server.port, "/y"), { signal: AbortSignal.timeout(5000) });
+    expect(next.fromHead(() => next.status)).toBe(200);
+    let read = 0;
+    for await (const piece of next.stream()) read += (piece as Buffer).length;
+    expect(read).toBe(1024 * 1024);
+  });
+
   it("a request waiting for a free socket ends when its signal aborts, or at once when it already had", async () => {
     server = await startTestServer((_req, res) => reply(res, 200, Buffer.alloc(1024 * 1024, 1)));
     const client = new HttpClient({ service: "t", timeoutMs: 60_000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 }, agent: { maxSockets: 1 } });

@@ -15,7 +15,6 @@ import {
   withoutEtagConditions,
   type DriverBody,
   type DriverCallOptions,
-  type RawObject,
   type StorageError,
   type StreamingResponse,
 } from "@stowage/core";
@@ -159,16 +158,7 @@ async function lookAtObject(client: CosClient, key: string, offset: number, body
     // Nothing at `offset`: the object is at most `offset` bytes long.
     return { untouched: true };
   }
-  let object: RawObject;
-  let total: number | undefined;
-  try {
-    object = objectFromHeaders(key, res.status, res.headers);
-    total = objectSize(res.status, res.headers);
-  } catch (e) {
-    // A size no number holds exactly (`Unexpected`): the body is closed, not left holding its connection.
-    res.stream().destroy();
-    throw e;
-  }
+  const [object, total] = res.fromHead(() => [objectFromHeaders(key, res.status, res.headers), objectSize(res.status, res.headers)] as const);
   if (res.status !== 206 || total !== length || object.mode !== "append") {
     await res.discard();
     return { unknown: `the object is ${total ?? "of unknown"} bytes long, not ${length}` };

@@ -78,6 +78,15 @@ describe("cos: a lost append's read-back answered with a size above 2^53 - 1", (
           earlierAttemptMayHaveApplied: false,
           header: (n: string) => headers[n.toLowerCase()],
           stream: () => body,
+          // As StreamingResponse.fromHead: the body destroyed when reading the head throws.
+          fromHead: <T>(read: () => T): T => {
+            try {
+              return read();
+            } catch (e) {
+              body.destroy();
+              throw e;
+            }
+          },
           discard: async () => {
             body.destroy();
           },

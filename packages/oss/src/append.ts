@@ -115,14 +115,7 @@ async function lookAtObject(client: OssClient, key: string, offset: number, body
   if (chunk === undefined) return { unknown: "the object cannot be compared with the chunk" };
   const pinned: DriverCallOptions = object.etag === undefined ? {} : { ifMatch: object.etag };
   const res = await client.send(getObject(key, { offset, size: body.size }, true, pinned), { signal: options.signal });
-  let total: number | undefined;
-  try {
-    total = objectSize(res.status, res.headers);
-  } catch (e) {
-    // A size no number holds exactly (`Unexpected`): the body is closed, not left holding its connection.
-    res.stream().destroy();
-    throw e;
-  }
+  const total = res.fromHead(() => objectSize(res.status, res.headers));
   const why = await chunkReadBack(res, total, length, offset, body.size, chunk);
   return why === undefined ? { applied } : { unknown: why };
 }

@@ -114,14 +114,7 @@ async function appliedAppend(ctx: AppendContext, key: string, offset: number, bo
   if (chunk === undefined) return { unknown: "the object cannot be compared with the chunk" };
   const pinned: DriverCallOptions = o.etag === undefined ? look : { ...look, ifMatch: o.etag };
   const res = await ctx.client.send(getObject(key, { offset, size: body.size }, pinned, ctx.client.secure), { signal: options.signal });
-  let total: number | undefined;
-  try {
-    total = objectSize(res.status, res.headers);
-  } catch (e) {
-    // A size no number holds exactly (`Unexpected`): the body is closed, not left holding its connection.
-    res.stream().destroy();
-    throw e;
-  }
+  const total = res.fromHead(() => objectSize(res.status, res.headers));
   const why = await chunkReadBack(res, total, length, offset, body.size, chunk);
   return why === undefined ? { applied: { appendOffset: length } } : { unknown: why };
 }

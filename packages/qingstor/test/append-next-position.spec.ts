@@ -81,6 +81,15 @@ describe("qingstor: a lost append's read-back answered with a size above 2^53 - 
           earlierAttemptMayHaveApplied: false,
           header: (n: string) => got[n.toLowerCase()],
           stream: () => body,
+          // As StreamingResponse.fromHead: the body destroyed when reading the head throws.
+          fromHead: <T>(read: () => T): T => {
+            try {
+              return read();
+            } catch (e) {
+              body.destroy();
+              throw e;
+            }
+          },
           discard: async () => {
             body.destroy();
           },

@@ -71,6 +71,21 @@ export class StreamingResponse implements HttpResponseHead {
   }
 
   /**
+   * What `read` makes of the answer's head (its status and headers). When `read` throws (a header
+   * no value can be read from, such as a size above 2^53 - 1), the body is destroyed first, not
+   * left holding its connection, and the error thrown.
+   * @throws what `read` throws
+   */
+  fromHead<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (e) {
+      this.message.destroy();
+      throw e;
+    }
+  }
+
+  /**
    * Reads the whole body.
    * @throws StorageError `ServiceInternal` (connection broke), `Aborted`, `Unexpected` (body over `max` bytes)
    */
