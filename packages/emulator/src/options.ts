@@ -25,9 +25,18 @@ export interface EmulatorOptions {
   /**
    * Interface to listen on; default `127.0.0.1`. A host beyond loopback (`0.0.0.0`) lets other
    * machines use the buckets with the credential, and the admin routes, which have no authentication
-   * (they answer only a `Host` that is an IP address, `localhost` or this host, and no `Origin`).
+   * (they answer only a `Host` that is an IP address, `localhost`, this host or one of `adminHosts`,
+   * and no `Origin`).
    */
   host?: string;
+  /**
+   * More `Host` names the admin routes answer, besides IP addresses, `localhost` and `host`: e.g.
+   * `["emulator"]` when, started on `0.0.0.0` in docker-compose, it is called as
+   * `http://emulator:9000/_emulator/...`. Compared case-insensitively, without the port. Each must be
+   * a host name (letters, digits, `-`, `_`, dot-separated labels) or an IP address, with no port or
+   * wildcard; default none. Requests with an `Origin` header are refused whatever their `Host`.
+   */
+  adminHosts?: readonly string[];
   /** Accepted credentials; default one pair, {@link DEFAULT_CREDENTIAL}. */
   credentials?: EmulatorCredential | readonly EmulatorCredential[];
   /** Buckets that exist from the start (existing ones in `dataDir` are kept). */

@@ -11,6 +11,7 @@ import { createQingStorFrontEnd } from "./qingstor/front-end.js";
 import { connectionString } from "./connection-string.js";
 import { Dispatcher } from "./server/dispatcher.js";
 import type { CredentialEntry, FrontEnd, FrontEndConfig } from "./server/front-end.js";
+import { adminHostName } from "./server/host-names.js";
 import { listen } from "./server/listen.js";
 import { StatsRecorder, type EmulatorStats } from "./server/stats.js";
 import { generateCert } from "./server/tls-cert.js";
@@ -80,7 +81,7 @@ function credentialsOf(given: EmulatorOptions["credentials"]): EmulatorCredentia
  * const emu = await startEmulator({ provider: "cos", buckets: ["test-1250000000"] });
  * // ... point an SDK or a connection string at emu.endpoint ...
  * await emu.stop();
- * @throws StorageError `InvalidArgument` for bad options or fault rules; the listen error (e.g. EADDRINUSE) wrapped as `Unexpected`
+ * @throws StorageError `InvalidArgument` for bad options (e.g. an `adminHosts` entry that is no host name) or fault rules; the listen error (e.g. EADDRINUSE) wrapped as `Unexpected`
  */
 export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   if (!PROVIDERS.includes(opts.provider)) fail(`provider must be one of ${PROVIDERS.join(", ")}`);
@@ -89,6 +90,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const restoreDelayMs = opts.restoreDelayMs ?? 0;
   if (!Number.isSafeInteger(restoreDelayMs) || restoreDelayMs < 0) fail("restoreDelayMs must be a whole number of milliseconds, 0 or more");
   const host = opts.host ?? "127.0.0.1";
+  const adminHosts = (opts.adminHosts ?? []).map((h) => {
+    const name = typeof h === "string" ? adminHostName(h) : undefined;
+    if (name === undefined) fail(`adminHosts: ${JSON.stringify(h)} is not a host name (letters, digits, "-", "_" in dot-separated labels, or an IP address; no port, scheme or wildcard)`);
+    return name;
+  });
   const region = opts.region ?? DEFAULT_REGION[opts.provider];
   let creds = credentialsOf(opts.credentials);
   const clock = opts.clock ?? Date.now;
@@ -125,7 +131,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   };
   const stats = new StatsRecorder();
   const frontEnd = frontEndFor(opts.provider, config);
-  const dispatcher = new Dispatcher({ frontEnd, store, multipart: new MultipartStore(store), config, faults, stats, host, clock });
+  const dispatcher = new Dispatcher({ frontEnd, store, multipart: new MultipartStore(store), config, faults, stats, host, adminHosts, clock });
   const generated = opts.tls === true ? generateCert(host) : undefined;
   const tls = generated ?? (typeof opts.tls === "object" ? opts.tls : undefined);
   let listening;

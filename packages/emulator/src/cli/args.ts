@@ -4,6 +4,7 @@ import { storageError } from "@stowage/core";
 import { PROVIDERS, type Provider } from "../common/operations.js";
 import type { FaultRule } from "../faults/fault-rule.js";
 import type { EmulatorCredential, EmulatorOptions } from "../options.js";
+import { adminHostName } from "../server/host-names.js";
 
 /** Usage text of `stowage-emulator`. */
 export const USAGE = `Usage: stowage-emulator --provider <cos|oss|qingstor> [options]
@@ -12,6 +13,7 @@ Options:
   --provider <name>       protocol to speak: cos, oss or qingstor (required)
   --port <n>              port to listen on (default 9000; 0 picks a free one)
   --host <addr>           interface to listen on (default 127.0.0.1)
+  --admin-host <name>     another Host name the admin routes answer, e.g. a compose service (repeatable)
   --bucket <name>         bucket to create at start (repeatable)
   --credential <ak:sk>    accepted access key pair (repeatable; default stowage-ak:stowage-sk)
   --region <id>           region or zone reported for buckets
@@ -53,6 +55,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
         provider: { type: "string" },
         port: { type: "string" },
         host: { type: "string" },
+        "admin-host": { type: "string", multiple: true },
         bucket: { type: "string", multiple: true },
         credential: { type: "string", multiple: true },
         region: { type: "string" },
@@ -75,6 +78,10 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
   if (provider === undefined || !PROVIDERS.includes(provider)) fail(`--provider must be one of ${PROVIDERS.join(", ")}`);
   const port = values.port === undefined ? 9000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail("--port must be an integer in 0..65535");
+  const adminHosts = values["admin-host"];
+  for (const h of adminHosts ?? []) {
+    if (adminHostName(h) === undefined) fail(`--admin-host ${JSON.stringify(h)} is not a host name (letters, digits, "-", "_" in dot-separated labels; no port, scheme or wildcard)`);
+  }
   const restoreDelayText = values["restore-delay"];
   if (restoreDelayText !== undefined && !/^\d{1,15}$/.test(restoreDelayText)) fail("--restore-delay must be a whole number of milliseconds, 0 or more");
   const restoreDelay = restoreDelayText === undefined ? undefined : Number(restoreDelayText);
@@ -93,6 +100,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
       provider,
       port,
       host: values.host,
+      ...(adminHosts === undefined ? {} : { adminHosts }),
       buckets: values.bucket,
       credentials: values.credential?.map(credential),
       region: values.region,

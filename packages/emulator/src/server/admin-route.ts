@@ -40,14 +40,14 @@ function toRules(value: unknown): FaultRule[] {
 /**
  * The admin API (no authentication; the emulator listens on loopback). Requests from web pages
  * (an `Origin` header) and under a foreign `Host` (DNS rebinding) get 403, see `adminRefusal`;
- * `host` is the host the emulator listens on.
+ * `host` is the host the emulator listens on, `adminHosts` the extra names it answers (lower-case).
  * - `GET /_emulator/stats`, `DELETE /_emulator/stats` (reset counters)
  * - `GET /_emulator/faults` (rules with counters), `PUT` (replace; a rule or an
  *   array), `POST` (append), `DELETE` (clear)
  * - `GET /_emulator/health`
  */
-export async function handleAdmin(ex: Exchange, res: ServerResponse, faults: FaultEngine, stats: StatsRecorder, host: string): Promise<void> {
-  const refusal = adminRefusal(ex.req.headers, host);
+export async function handleAdmin(ex: Exchange, res: ServerResponse, faults: FaultEngine, stats: StatsRecorder, host: string, adminHosts: readonly string[]): Promise<void> {
+  const refusal = adminRefusal(ex.req.headers, host, adminHosts);
   if (refusal !== undefined) return json(res, 403, { error: refusal });
   const what = ex.rawPath.slice(ADMIN_PREFIX.length).replace(/\/+$/, "");
   try {

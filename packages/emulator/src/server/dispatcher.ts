@@ -26,6 +26,8 @@ export interface DispatcherDeps {
   stats: StatsRecorder;
   /** The host the server listens on (its name is accepted as `Host` by the admin routes). */
   host: string;
+  /** Extra `Host` names the admin routes answer, lower-case, without port (`adminHosts`). */
+  adminHosts: readonly string[];
   /** Real clock, ms. */
   clock: () => number;
 }
@@ -110,7 +112,7 @@ export class Dispatcher {
     const { frontEnd, faults, stats, clock } = this.deps;
     const ex = toExchange(req, this.deps.config.allowSseCOverHttp);
     if (this.isAdmin(ex)) {
-      await handleAdmin(ex, res, faults, stats, this.deps.host);
+      await handleAdmin(ex, res, faults, stats, this.deps.host, this.deps.adminHosts);
       return;
     }
     stats.request();

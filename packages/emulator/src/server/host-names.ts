@@ -2,10 +2,11 @@ import { isIP } from "node:net";
 
 /**
  * The host name of a `Host` header value (`name`, `name:port`, `[v6]`, `[v6]:port`), lower-cased,
- * without brackets; undefined for anything else (user information, spaces, several hosts).
+ * without brackets; undefined for anything else (user information, spaces, several hosts). A name
+ * may hold `_`, as Docker service names do.
  */
 export function hostOfHeader(value: string): string | undefined {
-  const m = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9.-]+))(?::\d{1,5})?$/i.exec(value.trim());
+  const m = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9._-]+))(?::\d{1,5})?$/i.exec(value.trim());
   if (m === null) return undefined;
   return (m[1] ?? m[2]!).toLowerCase();
 }
@@ -42,4 +43,18 @@ export function isLoopbackHost(host: string): boolean {
 export function isWildcardHost(host: string): boolean {
   const name = bare(host);
   return name === "0.0.0.0" || (isIP(name) === 6 && new URL(`http://[${name}]/`).hostname === "[::]");
+}
+
+/**
+ * `name` as an extra host the admin routes answer (`adminHosts`), lower-cased and without the
+ * brackets of an IPv6 literal; undefined when it is no host name: a name is dot-separated labels of
+ * 1 to 63 letters, digits, `-` and `_` (Docker service names), not starting or ending with `-`, at
+ * most 253 characters, and carries no port, scheme, path or wildcard.
+ */
+export function adminHostName(name: string): string | undefined {
+  const lower = bare(name);
+  if (isIP(lower) !== 0) return lower;
+  if (lower.length === 0 || lower.length > 253) return undefined;
+  const labels = lower.split(".");
+  return labels.every((l) => /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/.test(l)) ? lower : undefined;
 }
