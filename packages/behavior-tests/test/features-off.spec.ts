@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import "@stowage/memory";
-import { createStorager, defineFeatures, resolveOpenConfig, type StorageFeatures, type Storager } from "@stowage/core";
+import { createStorager, defineFeatures, newStorager, resolveOpenConfig, type StorageFeatures, type Storager } from "@stowage/core";
 import { memoryService } from "@stowage/memory";
 import { runBehaviorSuite } from "../src/index.js";
 
@@ -46,3 +46,6 @@ runBehaviorSuite(
   LARGE,
 );
 runBehaviorSuite("memory, createDir without listDir", withFeatures({ listDir: false, listPrefix: true, createDir: true }), LARGE);
+// Loose pairs come from how a storager is opened (`enable_loose_pair`), not from the driver's flags:
+// the cases' loose branches (options a storage does not know are ignored, not refused) run here.
+runBehaviorSuite("memory, loose pairs", () => newStorager(`memory://loose-${randomUUID()}/${randomUUID()}/?enable_loose_pair&multipart_threshold=1MiB&part_size=256KiB`), LARGE);
