@@ -1,68 +1,15 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "@jest/globals";
-import { ErrorCode, newStorager, storageError, type DriverBody, type ObjectInfo } from "@stowage/core";
+import { ErrorCode, newStorager, storageError, type DriverBody } from "@stowage/core";
 import { appendChunk } from "../src/append.js";
 import type { OssClient } from "../src/client.js";
 import "../src/index.js";
+import { runNextAppendPositionSuite } from "@stowage/behavior-tests";
 
-const QUICK = "&retry_base_delay=1ms&retry_max_delay=2ms&max_retries=3";
-
-/** An append object 6 bytes long (no CRC-64 known), as a listing gives it. */
-const object = (): ObjectInfo => ({ path: "log", mode: "append", appendOffset: 6, size: 6 }) as ObjectInfo;
-
-/** The outcome of appending "world" at 6 when the AppendObject is answered 200 with `headers`, and the requests sent. */
-async function appendAnswered(headers: Record<string, string>): Promise<{ outcome: unknown; sent: string[] }> {
-  const sent: string[] = [];
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      sent.push(`${req.method} ${new URL(req.url ?? "/", "http://x").search}`);
-      res.writeHead(200, { "x-oss-request-id": `rid-${sent.length}`, etag: '"E"', ...headers });
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  try {
-    const store = newStorager(`oss://scripted-bucket/?credential=hmac:AK:SK&endpoint=http:127.0.0.1:${(server.address() as AddressInfo).port}&location=cn-hangzhou${QUICK}`);
-    return { outcome: await store.writeAppend(object(), "world").catch((e: unknown) => e), sent };
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
-
-describe("oss: the next append position of an AppendObject answer", () => {
-  it("is the object's new length when it is a whole number", async () => {
-    expect((await appendAnswered({ "x-oss-next-append-position": "11" })).outcome).toEqual({ size: 5, appendOffset: 11 });
-  });
-
-  it("is the append's end (offset + size) when the answer has none", async () => {
-    expect((await appendAnswered({})).outcome).toEqual({ size: 5, appendOffset: 11 });
-  });
-
-  it.each([
-    ["empty", ""],
-    ["hex", "0x10"],
-    ["an exponent", "1e1"],
-    ["fractional", "11.0"],
-    ["signed", "-11"],
-    ["two values", "11, 12"],
-    ["above 2^53 - 1", "9007199254740993"],
-  ])("is Unexpected naming the header when %s, never a guessed position (the append was applied: no retry)", async (_label, value) => {
-    const { outcome, sent } = await appendAnswered({ "x-oss-next-append-position": value });
-    expect(outcome).toMatchObject({
-      name: "StorageError",
-      code: "Unexpected",
-      retryable: false,
-      statusCode: 200,
-      requestId: "rid-1",
-      message: expect.stringContaining(`x-oss-next-append-position is ${JSON.stringify(value)}, not a whole number of bytes`),
-    });
-    expect((outcome as Error).message).toContain("the append was applied");
-    expect(sent).toEqual(["POST ?append&position=6"]);
-  });
+runNextAppendPositionSuite("oss", {
+  header: "x-oss-next-append-position",
+  requestIdHeader: "x-oss-request-id",
+  open: (endpoint) => newStorager(`oss://scripted-bucket/?credential=hmac:AK:SK&endpoint=${endpoint}&location=cn-hangzhou&retry_base_delay=1ms&retry_max_delay=2ms&max_retries=3`),
 });
 
 describe("oss: a lost append's read-back answered with a size above 2^53 - 1", () => {
