@@ -108,7 +108,7 @@ describe("sync --delete, when some deletes of the batch are refused", () => {
         "stowage: 2 of 4 extra objects not deleted; see the messages above",
       ]),
     );
-    expect(lines.find((l) => l.startsWith("sync: "))).toMatch(/^sync: copied 0 objects \(0 B\), skipped 1, deleted 2, failed 2, in /);
+    expect(lines.find((l) => l.startsWith("sync: copied"))).toMatch(/^sync: copied 0 objects \(0 B\), skipped 1, deleted 2, failed 2, in /);
     expect(await keysOf("pd-dst")).toEqual(["a.txt", "locked-1.txt", "sub/locked-2.txt"]);
   });
 });
@@ -144,7 +144,7 @@ describe("when a batch delete fails as a whole", () => {
         "stowage: 2 of 2 extra objects not confirmed deleted; see the messages above",
       ]),
     );
-    expect(lines.find((l) => l.startsWith("sync: "))).toMatch(/^sync: copied 0 objects \(0 B\), skipped 1, failed 2 \(2 not confirmed deleted\), in /);
+    expect(lines.find((l) => l.startsWith("sync: copied"))).toMatch(/^sync: copied 0 objects \(0 B\), skipped 1, failed 2 \(2 not confirmed deleted\), in /);
     expect(await keysOf("lost-dst")).toEqual(["a.txt"]);
   });
 
@@ -168,7 +168,7 @@ describe("when a batch delete fails as a whole", () => {
         "stowage: 1000 of 1005 extra objects not deleted, 5 not attempted; see the messages above",
       ]),
     );
-    expect(lines.find((l) => l.startsWith("sync: "))).toMatch(/^sync: copied 0 objects \(0 B\), skipped 1, failed 1000, not attempted 5, in /);
+    expect(lines.find((l) => l.startsWith("sync: copied"))).toMatch(/^sync: copied 0 objects \(0 B\), skipped 1, failed 1000, not attempted 5, in /);
     // rm -r of the same extras says the same.
     const rm = await run(["rm", "-r", "--yes", "walled://wall-dst/"]);
     expect(rm.stderr.split("\n").filter(Boolean).at(-1)).toBe("rm: deleted 0 of 1006 objects (0 B), failed 1000, not attempted 6");
