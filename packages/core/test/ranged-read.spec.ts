@@ -15,6 +15,14 @@ function answer(status: number, headers: Record<string, string>, data: Buffer, r
     body,
     header: (name: string) => headers[name.toLowerCase()],
     stream: () => body,
+    fromHead: <T>(read: () => T): T => {
+      try {
+        return read();
+      } catch (e) {
+        body.destroy();
+        throw e;
+      }
+    },
     discard: async () => {
       res.discarded = true;
       body.destroy();

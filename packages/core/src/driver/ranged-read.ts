@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { StreamingResponse } from "../http/http-response.js";
-import { checkRangeResponse, unrangedRangeRefusal } from "../http/response-headers.js";
+import { checkRangeAnswer, unrangedRangeRefusal } from "../http/response-headers.js";
 import { sliceRange } from "../io/range-slice.js";
 import type { DriverReadResult, RawObject } from "./driver-types.js";
 
@@ -9,7 +9,7 @@ import type { DriverReadResult, RawObject } from "./driver-types.js";
 // to a ranged GET (a server that ignored Range, as HTTP allows) is cut down to the range.
 
 /** What the answer handling needs of a GET's streaming answer (`StreamingResponse`). */
-export type RangedGetAnswer = Pick<StreamingResponse, "status" | "request" | "requestId" | "header" | "stream" | "discard">;
+export type RangedGetAnswer = Pick<StreamingResponse, "status" | "request" | "requestId" | "header" | "stream" | "discard" | "fromHead">;
 
 /** The part of the object a read asks for: from `offset` (0 when absent), `size` bytes (to the end when absent). */
 export interface ReadRange {
@@ -50,7 +50,7 @@ export async function pastTheEnd(res: RangedGetAnswer): Promise<boolean> {
 
 /**
  * The bytes `range` asks for from a 2xx answer to a GET: a 206 must start at `range.offset`
- * (`checkRangeResponse`); a 200 to a ranged GET (the server ignored Range) is sliced
+ * (`checkRangeAnswer`); a 200 to a ranged GET (the server ignored Range) is sliced
  * (`sliceRange`), or, when the range starts at or past the object's end, closed and replaced by
  * an empty stream (`past`). `objectOf` reads the object from the answer's headers; it is called
  * once the range is known to be the one asked; what it throws is thrown, the body closed.
@@ -59,16 +59,12 @@ export async function pastTheEnd(res: RangedGetAnswer): Promise<boolean> {
  */
 export function rangeBody(res: RangedGetAnswer, range: ReadRange, objectOf: () => RawObject): RangeBody {
   const offset = range.offset ?? 0;
-  checkRangeResponse(res, offset, range.size);
+  // A head that is refused closes the body (not read to its end: the connection is not kept).
+  const object = res.fromHead(() => {
+    checkRangeAnswer(res.status, res.header("content-range"), offset, range.size);
+    return objectOf();
+  });
   const stream = res.stream();
-  let object: RawObject;
-  try {
-    object = objectOf();
-  } catch (e) {
-    // Not read to its end: the connection is not kept for another request.
-    stream.destroy();
-    throw e;
-  }
   if (res.status !== 200 || !askedRange(res)) return { stream, object, past: false };
   if (offset >= (object.size ?? 0)) {
     stream.destroy();

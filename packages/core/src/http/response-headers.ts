@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Readable } from "node:stream";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError, type StorageError } from "../errors/storage-error.js";
 import { headerValue } from "./http-request.js";
@@ -47,20 +46,6 @@ export function checkRangeAnswer(status: number, contentRange: string | undefine
   const m = /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(contentRange);
   if (m === null || Number(m[1]) === offset) return;
   throw storageError(ErrorCode.IntegrityMismatch, `the service answered bytes ${m[1]}-${m[2]} for a read of ${size === undefined ? "the rest" : `${size} bytes`} from ${offset}`);
-}
-
-/**
- * {@link checkRangeAnswer} on a streaming answer (`status`, its `Content-Range`): a refused one's
- * body is closed (not read to its end) before the error is thrown.
- * @throws StorageError `IntegrityMismatch`
- */
-export function checkRangeResponse(res: { status: number; header(name: string): string | undefined; stream(): Readable }, offset: number, size: number | undefined): void {
-  try {
-    checkRangeAnswer(res.status, res.header("content-range"), offset, size);
-  } catch (e) {
-    res.stream().destroy();
-    throw e;
-  }
 }
 
 /**
