@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, storageError, type ObjectInfo, type Storager } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, type ObjectInfo, type RestoreState, type Storager } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { formatBytes, formatDate } from "../format.js";
@@ -31,13 +31,25 @@ async function* oneLevel(store: Storager, signal: AbortSignal): AsyncGenerator<O
   }
 }
 
+/**
+ * An archived object's restore as `ls -l` shows it, after the path (and a link's target), so the
+ * columns before it stay where they are: `  (restoring)` while the service restores it, `  (restored
+ * until <date>)` once it reads (`  (restored)` when the expiry date did not parse); nothing without
+ * a restore state (never asked for, expired, or a listing that does not carry it).
+ */
+function restoreNote(restore: RestoreState | undefined): string {
+  if (restore === undefined) return "";
+  if (restore.ongoing) return "  (restoring)";
+  return restore.expiresAt === undefined ? "  (restored)" : `  (restored until ${formatDate(restore.expiresAt)})`;
+}
+
 /** Formats one entry as `ls` prints it. */
 export function formatEntry(o: ObjectInfo, opts: CommandOptions): string {
   if (opts["json"]) return JSON.stringify(o);
   if (!opts["long"]) return shownPath(o.path);
   const size = o.mode === "dir" || (o.mode === "link" && o.size === undefined) ? "-" : opts["human"] ? formatBytes(o.size ?? 0) : String(o.size ?? 0);
   const target = o.linkTarget === undefined ? "" : ` -> ${shownPath(o.linkTarget)}`;
-  return `${o.mode.padEnd(6)} ${size.padStart(opts["human"] ? 10 : 14)}  ${formatDate(o.lastModified).padEnd(20)}  ${shownPath(o.path)}${target}`;
+  return `${o.mode.padEnd(6)} ${size.padStart(opts["human"] ? 10 : 14)}  ${formatDate(o.lastModified).padEnd(20)}  ${shownPath(o.path)}${target}${restoreNote(o.restore)}`;
 }
 
 async function ls(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
@@ -76,9 +88,9 @@ export function registerLs(program: Command, bind: Bind): void {
     .description("list objects and directories at a location")
     .argument("<location>", "connection string, profile:path or local path")
     .option("-r, --recursive", "every object below, not one level")
-    .option("-l, --long", "mode, size, modification time and path")
+    .option("-l, --long", "mode, size, modification time and path; after the path, an archived object's restore where the listing states it (OSS; COS too for ls of one object): (restoring) or (restored until <date>)")
     .option("--human", "sizes in KiB/MiB/GiB (with -l)")
-    .option("--json", "one JSON object per line (ObjectInfo)")
+    .option("--json", "one JSON object per line (ObjectInfo: an archived object's restore as restore.ongoing and restore.expiresAt)")
     .option("--start-after <path>", "with -r: only paths that sort after this one (resume a long listing)")
     .addHelpText("after", "\nExamples:\n  stowage ls ./photos\n  stowage ls -lr fs:///srv/backups/\n  stowage ls --json backup:2026/\n  stowage ls -r --start-after 2026/06/ backup:")
     .action(bind(ls));

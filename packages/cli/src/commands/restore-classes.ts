@@ -1,4 +1,4 @@
-import type { RestoreTier } from "@stowage/core";
+import type { RestoreState, RestoreTier } from "@stowage/core";
 
 /**
  * The tiers each archive class takes, by service (as the drivers judge them: @stowage/cos
@@ -25,6 +25,21 @@ export function treeRestoreKind(storageClass: string | undefined): "archived" | 
   if (storageClass === undefined) return "skip";
   if (MAYBE_ARCHIVED.test(storageClass)) return "maybe";
   return ARCHIVE_CLASS.test(storageClass) ? "archived" : "skip";
+}
+
+/**
+ * What an object's listed restore (OSS listings' `<RestoreInfo>`; the stat of an operand that names
+ * an object) says to `restore -r` at `now` (ms): `"ongoing"` (a restore is under way) or
+ * `"readable"` (restored, its copy's stated expiry after `now`), for which `restore -r` sends
+ * nothing; undefined when it sends the restore as before: no state (none asked for, its copy
+ * expired, or a listing that carries none, as COS's), or a readable copy whose expiry is past or
+ * not stated (the service then judges, and extends a copy that still reads).
+ * @throws nothing
+ */
+export function listedRestore(restore: RestoreState | undefined, now: number): "ongoing" | "readable" | undefined {
+  if (restore === undefined) return undefined;
+  if (restore.ongoing) return "ongoing";
+  return restore.expiresAt !== undefined && restore.expiresAt.getTime() > now ? "readable" : undefined;
 }
 
 /**

@@ -1,14 +1,14 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { ErrorCode, isStorageError, storageError, type RestoreOptions, type RestoreTier, type Storager } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, type ObjectInfo, type RestoreOptions, type RestoreTier, type Storager } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { describeError, exitCodeOf, isAbort } from "../errors.js";
-import { plural } from "../format.js";
+import { formatDate, plural } from "../format.js";
 import { shownUnder, type Location } from "../locations.js";
 import { forEachOperand, OperandError, operandEntry } from "../operand-loop.js";
 import { isDir, isRoot } from "../transfer/jobs.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
-import { tierNotTaken, treeRestoreKind } from "./restore-classes.js";
+import { listedRestore, tierNotTaken, treeRestoreKind } from "./restore-classes.js";
 
 /** What became of the objects of one operand. */
 interface Tally {
@@ -17,6 +17,8 @@ interface Tally {
   underWay: number;
   failed: number;
   skipped: number;
+  /** Under -r: objects whose listing said their restore was under way or readable, so nothing was sent. */
+  listed: number;
 }
 
 /** One `restore` command: the tally of the operand at hand, and the classes whose tier note was given (once each). */
@@ -61,7 +63,8 @@ async function restoreOne(ctx: CliContext, store: Storager, path: string, shown:
 
 /**
  * Every object below the operand that is listed in an archive class (or in a COS intelligent-tiering
- * class: COS says whether it is archived), each restored; the others counted as skipped. An operand
+ * class: COS says whether it is archived), each restored, unless its listing (for the operand's own
+ * object, its stat) says its restore is under way or readable; the others counted as skipped. An operand
  * without a trailing `/` that names an object is restored too, beside the directory of that name if
  * there is one (as rm -r removes both).
  * @throws StorageError `CapabilityInsufficient` (a storage without restore), `ObjectNotExist` (nothing there), what the listing throws
@@ -78,10 +81,10 @@ async function restoreTree(ctx: CliContext, loc: Location, options: RestoreOptio
   }
   if (entry !== undefined) {
     const { endpoint, key } = await ctx.locations.object(loc);
-    await restoreListed(ctx, run, endpoint.store, key, loc.display, entry.storageClass, options);
+    await restoreListed(ctx, run, endpoint.store, key, loc.display, entry, options);
   }
   if (!hasDir) return;
-  for await (const o of walk(store, { signal: ctx.signal })) await restoreListed(ctx, run, store, o.path, shownUnder(dir, o.path), o.storageClass, options);
+  for await (const o of walk(store, { signal: ctx.signal })) await restoreListed(ctx, run, store, o.path, shownUnder(dir, o.path), o, options);
 }
 
 /**
@@ -103,14 +106,23 @@ function optionsFor(ctx: CliContext, run: Run, service: string, storageClass: st
 
 /**
  * An object `restore -r` found, listed in `storageClass`: restored if that class is archived (a
- * tier it does not take left out), skipped if it is not; a failure is reported and counted and the
- * others go on (Ctrl-C and unexpected errors stop). A COS intelligent-tiering object COS says is not
- * archived (`ObjectModeInvalid`) is skipped.
+ * tier it does not take left out), skipped if it is not; one whose listed `restore` is under way or
+ * readable (see `listedRestore`) is skipped with a line saying so, and nothing sent. A failure is
+ * reported and counted and the others go on (Ctrl-C and unexpected errors stop). A COS
+ * intelligent-tiering object COS says is not archived (`ObjectModeInvalid`) is skipped.
  */
-async function restoreListed(ctx: CliContext, run: Run, store: Storager, path: string, shown: string, storageClass: string | undefined, options: RestoreOptions): Promise<void> {
+async function restoreListed(ctx: CliContext, run: Run, store: Storager, path: string, shown: string, listed: Pick<ObjectInfo, "storageClass" | "restore">, options: RestoreOptions): Promise<void> {
+  const { storageClass } = listed;
   const kind = treeRestoreKind(storageClass);
   if (kind === "skip") {
     run.tally.skipped++;
+    return;
+  }
+  const state = listedRestore(listed.restore, Date.now());
+  if (state !== undefined) {
+    run.tally.listed++;
+    const line = state === "ongoing" ? "a restore is under way already: nothing sent (stowage stat shows when it reads)" : `restored already, readable until ${formatDate(listed.restore?.expiresAt)}: nothing sent (restore it without -r to extend its copy)`;
+    ctx.info(`restore: ${shown}: ${line}`);
     return;
   }
   try {
@@ -152,10 +164,10 @@ async function restore(ctx: CliContext, args: string[], opts: CommandOptions): P
   if (opts["tier"] !== undefined) options.tier = opts["tier"] as RestoreTier;
   const noted = new Set<string>();
   await forEachOperand(ctx, locs, async (loc) => {
-    const tally: Tally = { started: 0, extended: 0, underWay: 0, failed: 0, skipped: 0 };
+    const tally: Tally = { started: 0, extended: 0, underWay: 0, failed: 0, skipped: 0, listed: 0 };
     if (!opts["recursive"]) return restoreOperand(ctx, loc, options, tally);
     await restoreTree(ctx, loc, options, { tally, noted });
-    const counts = [`started ${tally.started}`, `extended ${tally.extended}`, `under way ${tally.underWay}`, `failed ${tally.failed}`, `skipped ${plural(tally.skipped, "object")} not archived`];
+    const counts = [`started ${tally.started}`, `extended ${tally.extended}`, `under way ${tally.underWay}`, `failed ${tally.failed}`, `skipped ${plural(tally.skipped, "object")} not archived`, `skipped ${tally.listed} restored or under way already`];
     ctx.info(`restore: ${loc.display}: ${counts.join(", ")}`);
   });
 }
@@ -164,7 +176,8 @@ async function restore(ctx: CliContext, args: string[], opts: CommandOptions): P
  * `stowage restore <location...>`: restore archived objects (COS ARCHIVE, DEEP_ARCHIVE; OSS
  * Archive, ColdArchive, DeepColdArchive) so that they can be read, or with -r every archived object
  * below a directory (a `--tier` an object's class does not take is left out for it, with a note per
- * class). A restore under way already is reported, not a failure; any other failure of an operand
+ * class; one its listing says is under way or readable, as OSS listings do, is skipped and nothing
+ * sent for it). A restore under way already is reported, not a failure; any other failure of an operand
  * (or of one object under -r) is reported, the others still done, and its code is the exit code (3
  * missing, 5 a storage without restore, 10 an object in no archive class, 11 bad days or tier for
  * the class; 2 a directory without -r).
@@ -174,7 +187,7 @@ export function registerRestore(program: Command, bind: Bind): void {
     .command("restore")
     .description("restore archived objects (COS ARCHIVE/DEEP_ARCHIVE, OSS Archive/ColdArchive/DeepColdArchive) so they can be read; stowage stat shows when they do")
     .argument("<locations...>", "archived objects, or with -r directories")
-    .option("-r, --recursive", "restore every archived object below the directory (and an object of its name); a --tier a class does not take is left out for it, with a note")
+    .option("-r, --recursive", "restore every archived object below the directory (and an object of its name); a --tier a class does not take is left out for it, with a note; one listed as restored or under way (OSS listings say so) is skipped, nothing sent")
     .option("-d, --days <n>", "days the restored copy stays readable (default 1; an object restored already: COS sets its expiry N days from now, OSS adds N days)", days)
     .addOption(new Option("-t, --tier <tier>", "restore speed (default Standard; a tier the object's class does not take is refused, with -r left out)").choices(["Expedited", "Standard", "Bulk"]))
     .addHelpText(
