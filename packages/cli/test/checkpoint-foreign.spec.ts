@@ -7,30 +7,29 @@
  * of zero bytes (nothing to lose) is taken as a fresh checkpoint; the default checkpoint, in
  * stowage's own state directory, is still started over when unreadable.
  */
-import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { chmod, lstat, readdir, readFile, readlink, stat, symlink, writeFile } from "node:fs/promises";
+import { beforeEach, describe, expect, it } from "@jest/globals";
+import { chmod, lstat, mkdir, readdir, readFile, readlink, stat, symlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { newStorager } from "@stowage/core";
 import { main, UsageError } from "../src/index.js";
 import { Checkpoint } from "../src/transfer/checkpoint.js";
 import { lockCheckpoint } from "../src/transfer/checkpoint-lock.js";
-import { cleanEnv, removeDir, tempDir } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
 
+const ws = useWorkspace();
+/** The test's own directory in the workspace (its HOME beside them): what `entries` lists must be this test's only. */
 let work: string;
-let env: NodeJS.ProcessEnv;
+let tests = 0;
 beforeEach(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-afterEach(async () => {
-  await removeDir(work);
+  work = join(ws.work, `test-${++tests}`);
+  await mkdir(work);
 });
 
 /** Runs `stowage cp --checkpoint <checkpoint> memory://<src>/a.txt memory://<src>-dst/a.txt` (a.txt seeded). */
 async function cpWith(checkpoint: string, src: string): Promise<{ code: number; stderr: string; copied: boolean }> {
   await newStorager(`memory://${src}/`).write("a.txt", "a");
-  const r = await main(["cp", "--checkpoint", checkpoint, `memory://${src}/a.txt`, `memory://${src}-dst/a.txt`], { env, cwd: work });
+  const r = await main(["cp", "--checkpoint", checkpoint, `memory://${src}/a.txt`, `memory://${src}-dst/a.txt`], { env: ws.env, cwd: work });
   const copied = await newStorager(`memory://${src}-dst/`)
     .stat("a.txt")
     .then(() => true)
@@ -38,9 +37,9 @@ async function cpWith(checkpoint: string, src: string): Promise<{ code: number; 
   return { code: r.code, stderr: r.stderr, copied };
 }
 
-/** The entries of the work directory, sorted (the home directory aside). */
+/** The entries of the test's directory, sorted. */
 async function entries(): Promise<string[]> {
-  return (await readdir(work)).filter((n) => n !== "home").sort();
+  return (await readdir(work)).sort();
 }
 
 describe("a --checkpoint file that is no checkpoint of this transfer", () => {
@@ -117,7 +116,7 @@ describe("a --checkpoint file that is no checkpoint of this transfer", () => {
       }),
     );
     await newStorager("memory://fc-own/").write("a.txt", "a");
-    const r = await main(["cp", "-r", "--checkpoint", own, "memory://fc-own/", "memory://fc-own-dst/"], { env, cwd: work });
+    const r = await main(["cp", "-r", "--checkpoint", own, "memory://fc-own/", "memory://fc-own-dst/"], { env: ws.env, cwd: work });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`resuming from checkpoint ${own}`);
     expect(await entries()).toEqual([]);

@@ -6,15 +6,14 @@
  * (shown-path.ts), a backslash left as it is. In process (`main`), against a local HTTP server that
  * speaks COS.
  */
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
-import { join } from "node:path";
 import { ErrorCode, storageError, UNLISTED_KEYS_WARNING } from "@stowage/core";
 import { CliContext, describeError, main } from "../src/index.js";
 import { UnlistedReport } from "../src/unlisted.js";
-import { cleanEnv, removeDir, tempDir } from "./helpers.js";
+import { useWorkspace } from "./workspace.js";
 
 const ESC = "\x1b";
 const HOSTILE = `denied ${ESC}[2J${ESC}]0;OWNED\x07 \u009b2J \u202egnp.exe`;
@@ -49,22 +48,14 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-let work: string;
-let env: NodeJS.ProcessEnv;
-beforeEach(async () => {
-  work = await tempDir();
-  env = cleanEnv(join(work, "home"));
-});
-afterEach(async () => {
-  await removeDir(work);
-});
+const ws = useWorkspace();
 
 const at = (path: string): string =>
   `cos://esc-1250000000/${path}?credential=hmac:AKID:SECRETKEY&endpoint=http:127.0.0.1:${port}&location=ap-guangzhou&max_retries=0`;
 
 describe("a service's error message with terminal controls", () => {
   it("is escaped in a command's error line (stowage cat)", async () => {
-    const r = await main(["cat", at("x.txt")], { env, cwd: work });
+    const r = await main(["cat", at("x.txt")], { env: ws.env, cwd: ws.work });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`stowage: PermissionDenied: get_object: AccessDenied: ${ESCAPED} (op=read`);
     expect(r.stderr).not.toMatch(RAW_CONTROL);
@@ -72,11 +63,11 @@ describe("a service's error message with terminal controls", () => {
   });
 
   it("is escaped in a transfer's failure line, in --debug's stack lines too", async () => {
-    const r = await main(["cp", "-r", "--no-checkpoint", at(""), "./out/"], { env, cwd: work });
+    const r = await main(["cp", "-r", "--no-checkpoint", at(""), "./out/"], { env: ws.env, cwd: ws.work });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`stowage: cp a.txt: PermissionDenied: get_object: AccessDenied: ${ESCAPED}`);
     expect(r.stderr).not.toMatch(RAW_CONTROL);
-    const debug = await main(["--debug", "cat", at("x.txt")], { env, cwd: work });
+    const debug = await main(["--debug", "cat", at("x.txt")], { env: ws.env, cwd: ws.work });
     expect(debug.stderr.split("\n").length).toBeGreaterThan(3);
     expect(debug.stderr).toContain(ESCAPED);
     expect(debug.stderr).not.toMatch(RAW_CONTROL);
@@ -100,7 +91,7 @@ describe("describeError and warnings", () => {
     const stderr = new PassThrough();
     const chunks: string[] = [];
     stderr.on("data", (c: Buffer) => chunks.push(c.toString("utf8")));
-    const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env, cwd: work, stderrIsTTY: false, stdinIsTTY: false };
+    const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: ws.env, cwd: ws.work, stderrIsTTY: false, stdinIsTTY: false };
     const ctx = new CliContext(io, { debug: false, quiet: false, progress: "none", progressInterval: 2 }, new AbortController().signal);
     ctx.warn(`the source read failed (${HOSTILE}); copying it again`);
     ctx.info(`note \u202eevil`);
