@@ -88,8 +88,20 @@ describe("validateOptions", () => {
   });
 
   it("drops unsupported options when loose, still checking supported values", () => {
-    expect(validateOptions("write", { foo: 1, metadata: { a: "b" }, size: 2 }, ctx({ loose: true }))).toEqual({ size: 2 });
-    fails("InvalidArgument", () => validateOptions("write", { size: -1 }, ctx({ loose: true })));
+    const loose = ctx({ loose: true, knownPair: (key) => key === "fsync" });
+    expect(validateOptions("write", { fsync: true, metadata: { a: "b" }, size: 2 }, loose)).toEqual({ size: 2 });
+    fails("InvalidArgument", () => validateOptions("write", { size: -1 }, loose));
+  });
+
+  it("refuses, loose or not, an option no service defines (a typo must not vanish): only another service's pairs are dropped", () => {
+    const loose = ctx({ loose: true, knownPair: (key) => key === "fsync" });
+    expect(fails("PairUnsupported", () => validateOptions("write", { ifNotExsts: true }, loose))).toContain('"ifNotExsts" is a pair of no registered service');
+    fails("PairUnsupported", () => validateOptions("write", { ifNotExsts: true }, ctx()));
+    // Without knownPair, loose mode drops this service's own pairs only.
+    fails("PairUnsupported", () => validateOptions("write", { fsync: true }, ctx({ loose: true })));
+    expect(validateOptions("write", { metadata: { a: "b" } }, ctx({ loose: true }))).toEqual({});
+    // A name that is no identifier is not repeated in the message.
+    expect(fails("PairUnsupported", () => validateOptions("write", { "a\u001b[2J": 1 }, loose))).toContain("(a name that is not an option name)");
   });
 
   it("rejects bad values with InvalidArgument naming the option, op and service", () => {
@@ -147,7 +159,7 @@ describe("validateOptions", () => {
     expect(message).toContain('option "expires" is required by presign on cos');
     expect(fails("PairRequired", () => validateOptions("writeMultipart", { size: 1 }, ctx()))).toContain('"index"');
     expect(validateOptions("presign", {}, ctx({ defaults: { expires: 60 } }))).toEqual({ expires: 60 });
-    fails("PairRequired", () => validateOptions("presign", { foo: 1 }, ctx({ loose: true })));
+    fails("PairRequired", () => validateOptions("presign", { fsync: true }, ctx({ loose: true, knownPair: (key) => key === "fsync" })));
   });
 
   it("accepts signal on every operation and functions where declared", () => {

@@ -93,7 +93,7 @@ export const globalPairs = {
     name: "enable_loose_pair",
     type: "boolean",
     description:
-      "Drop options an operation does not support instead of failing with PairUnsupported: only pairs the service defines (a global pair, or one of its own) but does not take for that operation; a pair the service does not define at all (another driver's, e.g. max_retries or fsync) is still ConnectionStringInvalid.",
+      "Drop options an operation does not support instead of failing with PairUnsupported: in a connection string only pairs the service defines (a global pair, or one of its own) but does not take; a pair the service does not define at all (another driver's, e.g. max_retries or fsync) is still ConnectionStringInvalid. At a call site also another registered driver's pairs; a name no registered service defines (a typo) is still PairUnsupported.",
     operations: ["new"],
   }),
   multipartThreshold: definePair({
@@ -105,7 +105,7 @@ export const globalPairs = {
   partSize: definePair({
     name: "part_size",
     type: "size",
-    description: "Part size of multipart writes (raised as needed to fit the part-count limit).",
+    description: "Part size of multipart writes, raised as needed to fit the part-count limit when the body's length is known (size, bytes, or the file of a file stream, whose length is a hint); a stream of unknown length holds at most part_size × that limit (78.1 GiB at 8 MiB and 10,000 parts), else fails with InvalidArgument at the part past it.",
     operations: ["new", "write"],
     validate: atLeast(1),
   }),

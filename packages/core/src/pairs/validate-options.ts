@@ -14,12 +14,23 @@ export interface ValidateOptionsContext {
   features: Readonly<StorageFeatures>;
   /** Open-time defaults keyed camelCase (`storageClass` from `default_storage_class`, `partSize`, ...). */
   defaults: Readonly<Record<string, unknown>>;
-  /** `enable_loose_pair`: drop unsupported options instead of rejecting them. */
+  /** `enable_loose_pair`: drop unsupported options instead of rejecting them (those that are a pair of some service: see `knownPair`). */
   loose: boolean;
+  /**
+   * Whether a name this service does not define is a pair of another service (with `loose`, such an
+   * option is dropped; a name no service defines, a typo, is still `PairUnsupported`). Without it,
+   * loose mode drops only pairs of this service.
+   */
+  knownPair?: (key: string) => boolean;
 }
 
 function lookup(pairs: PairSet, key: string): PairDefinition | undefined {
   return Object.prototype.hasOwnProperty.call(pairs, key) ? pairs[key] : undefined;
+}
+
+/** An option name as messages quote it: a name that is no identifier (it may be anything a caller put in) is not repeated. */
+function shownOptionName(key: string): string {
+  return /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key) ? `"${key}"` : "(a name that is not an option name)";
 }
 
 /** True when `def` is accepted by `op` on a storage with `features`. */
@@ -84,7 +95,8 @@ export function planOptions(op: StorageOperation, ctx: ValidateOptionsContext): 
  * `ctx`, saves recomputing what does not depend on the call). Returns a new
  * object (the input is never mutated):
  * 1. each own key with a defined value must be a pair that `op` accepts and
- *    whose feature flag is on, else `PairUnsupported` (dropped instead when `loose`);
+ *    whose feature flag is on, else `PairUnsupported` (dropped instead when `loose`, if it
+ *    is a pair of this or another registered service: a name no service defines is refused);
  * 2. each value is checked and normalised with {@link checkPairValue};
  * 3. defaults fill keys the op accepts that the caller left undefined (the call site wins),
  *    except those a given pair replaces (`replacesDefaults`: a call-site SSE mode other than the
@@ -110,7 +122,10 @@ export function validateOptions(
       if (value === undefined) continue;
       const def = lookup(ctx.pairs, key);
       if (def === undefined || !accepts(def, op, ctx.features)) {
-        if (ctx.loose) continue;
+        if (ctx.loose) {
+          if (def !== undefined || ctx.knownPair?.(key) === true) continue;
+          throw storageError(ErrorCode.PairUnsupported, `option ${shownOptionName(key)} is a pair of no registered service (enable_loose_pair drops only options some service defines)`, errorContext());
+        }
         const why = def?.feature !== undefined && def.operations.includes(op) ? ` (${ctx.service} lacks the ${def.feature} feature)` : "";
         throw storageError(ErrorCode.PairUnsupported, `option "${key}" is not supported by ${op} on ${ctx.service}${why}`, errorContext());
       }

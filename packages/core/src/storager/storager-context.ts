@@ -6,6 +6,7 @@ import { snakeCase, type StorageOperation } from "../operations.js";
 import type { PairSet } from "../pairs/pair-definition.js";
 import { resolvePath, type ResolvedPath } from "../path/paths.js";
 import { planOptions, validateOptions, type OptionsPlan, type ValidateOptionsContext } from "../pairs/validate-options.js";
+import { isPairOfAnyService } from "../registry/known-pair.js";
 import type { OpenConfig, ServiceDefinition } from "../registry/service-definition.js";
 
 /** Everything core knows about one opened storager besides its driver. */
@@ -140,6 +141,7 @@ export class OperationScope {
       features: this.driver.features,
       defaults: this.ctx.defaults,
       loose: this.ctx.loose,
+      knownPair: isPairOfAnyService,
     });
     let plan = this.plans.get(op);
     if (plan === undefined) {
