@@ -90,7 +90,10 @@ export interface ReadOptions extends TransferOptions, Conditions {
 export interface MultipartTuning {
   /** Bodies larger than this (or of unknown size) go multipart. */
   multipartThreshold?: number | undefined;
-  /** Part size in bytes (raised as needed to fit the part-count limit). */
+  /**
+   * Part size in bytes, raised as needed to fit the part-count limit when the body's length is known
+   * (`size`, bytes, a file stream's file); a stream of unknown length holds at most this × that limit.
+   */
   partSize?: number | undefined;
   /** Parts uploaded at once. Up to 6 parts are kept in memory, hashed ahead of their upload, or `concurrency` when that is more (see `readAheadFor`). */
   concurrency?: number | undefined;

@@ -83,20 +83,24 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    */
   createReadStream(path: string, options?: ReadOptions & Extra<X, "read">): Readable;
   /**
-   * Stores a body of any size (multipart above the threshold). Overwrites, unless `ifNotExists`.
+   * Stores a body of any size (multipart above the threshold). Overwrites, unless `ifNotExists`. Parts are sized to
+   * fit the body's length where core knows it: `size`, a Buffer's or string's, or (a hint, not a limit) the file of an
+   * `fs.ReadStream` opened by path; any other stream holds at most `partSize` × `limits.multipartNumberMaximum` bytes.
    * On memory and fs `d` names the directory `d/` where one is: a write onto it is ObjectModeInvalid;
    * on COS, OSS and QingStor `d` and `d/` are different keys, and the write makes an object `d` beside `d/`.
    * @throws InvalidArgument (a body that is no Body or is shorter than `size`, `resumeOffset` without `multipartId` or
-   *   not on a part boundary, a body past the service's size limits), IntegrityMismatch (the body is not `contentMd5` or
+   *   not on a part boundary, a body past the service's size limits; a stream of unknown length past the above: at
+   *   its first part too many, the parts before it sent), IntegrityMismatch (the body is not `contentMd5` or
    *   `crc64`; the service stored other bytes), Conflict (`ifNotExists`: an object exists), ObjectModeInvalid (memory,
    *   fs: a directory at the path, named without its `/`; a file in the place of a parent), ObjectNotExist (`multipartId`:
    *   no such upload), Unexpected (the `onProgress` listener threw; the body's stream failed), Aborted
    */
   write(path: string, body: Body, options?: WriteOptions & Extra<X, "write">): Promise<WriteResult>;
   /**
-   * A writable whose `finish` fires only once the object is stored; it errors as `write` fails.
-   * @throws nothing itself: the stream errors with the codes of `write` (InvalidArgument, IntegrityMismatch, Conflict,
-   *   ObjectModeInvalid, ObjectNotExist, Unexpected, Aborted)
+   * A writable whose `finish` fires only once the object is stored; it errors as `write` fails. Without `size` it
+   * holds at most `partSize` × `limits.multipartNumberMaximum` bytes (78.1 GiB at 8 MiB and 10,000 parts).
+   * @throws nothing itself: the stream errors with the codes of `write` (InvalidArgument, also past that,
+   *   IntegrityMismatch, Conflict, ObjectModeInvalid, ObjectNotExist, Unexpected, Aborted)
    */
   createWriteStream(path: string, options?: WriteOptions & Extra<X, "write">): Writable;
   /**

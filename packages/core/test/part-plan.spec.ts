@@ -35,6 +35,31 @@ describe("planPartSize", () => {
     expect(() => planPartSize({ partSize: 6 * MiB, multipartSizeMaximum: 5 * MiB })).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
   });
 
+  it("plans for an expected size (no size given) as for that size plus 1/16, so a body that grows a little still fits", () => {
+    const limits = { multipartNumberMaximum: 10_000, multipartSizeMaximum: 5 * 1024 * MiB };
+    // 100,000 MiB given as size: 10 MiB parts; expected: planned for 106,250 MiB, 11 MiB parts.
+    expect(planPartSize({ size: 100_000 * MiB, partSize: 8 * MiB, ...limits })).toBe(10 * MiB);
+    expect(planPartSize({ expectedSize: 100_000 * MiB, partSize: 8 * MiB, ...limits })).toBe(11 * MiB);
+    // Well within the limit, nothing changes; a size given wins over the expected one.
+    expect(planPartSize({ expectedSize: 1000 * MiB, partSize: 8 * MiB, ...limits })).toBe(8 * MiB);
+    expect(planPartSize({ size: 1000 * MiB, expectedSize: 100_000 * MiB, partSize: 8 * MiB, ...limits })).toBe(8 * MiB);
+    // With 16-byte parts, 160,001 bytes expected: 1 MiB parts (a whole MiB, as for a size).
+    expect(planPartSize({ expectedSize: 160_001, partSize: 16, multipartNumberMaximum: 10_000 })).toBe(MiB);
+  });
+
+  it("never fails on an expected size: one the headroom would push past the largest parts gets them, one past them is ignored", () => {
+    const limits = { multipartNumberMaximum: 4, multipartSizeMaximum: 4 * MiB };
+    expect(planPartSize({ expectedSize: 16 * MiB, partSize: MiB, ...limits })).toBe(4 * MiB);
+    expect(planPartSize({ expectedSize: 16 * MiB + 1, partSize: MiB, ...limits })).toBe(MiB);
+    expect(() => planPartSize({ size: 16 * MiB + 1, partSize: MiB, ...limits })).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+  });
+
+  it("refuses an expected size that is not a whole number of 0 or more", () => {
+    for (const expectedSize of [-1, 1.5, NaN, "8" as unknown as number]) {
+      expect(() => planPartSize({ expectedSize })).toThrow(expect.objectContaining({ code: "InvalidArgument", message: expect.stringContaining("planPartSize: expectedSize must be a whole number") }));
+    }
+  });
+
   it("counts an empty body as one part", () => {
     expect(partCount(0, 10)).toBe(1);
     expect(partCount(21, 10)).toBe(3);

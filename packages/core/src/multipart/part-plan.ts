@@ -30,6 +30,12 @@ export function readAheadFor(concurrency: number): number {
 export interface PartPlanInput {
   /** Total body size, when known. */
   size?: number | undefined;
+  /**
+   * Without `size`: the length the body is expected to have (a file's length from a stat), a
+   * hint rather than a limit. The part size is raised as for a `size` of it plus 1/16, so a body
+   * that grows a little while it is read still fits; one that no part size can fit is ignored.
+   */
+  expectedSize?: number | undefined;
   /** Part size the caller asked for (default {@link DEFAULT_PART_SIZE}). */
   partSize?: number | undefined;
   /** Smallest part except the last. */
@@ -44,11 +50,12 @@ const MiB = 1024 * 1024;
 
 /**
  * Chooses the part size of an upload: the requested (or default) size, raised to
- * the service minimum and, when the total size is known, raised (to a whole MiB)
- * until the parts fit the part-count limit; never above the service maximum.
+ * the service minimum and, when the total size is known (or expected: `expectedSize`), raised
+ * (to a whole MiB) until the parts fit the part-count limit; never above the service maximum.
+ * Without either, a body longer than the part size × the part-count limit cannot be uploaded.
  *
  * @throws StorageError `InvalidArgument` for an `input` that is not an object, a field that is
- *   not a number (`size` not a whole number of 0 or more, a limit below 0 or NaN), a non-positive or
+ *   not a number (`size` or `expectedSize` not a whole number of 0 or more, a limit below 0 or NaN), a non-positive or
  *   fractional part size, a requested part size above the maximum, or a size that cannot fit in the part limits.
  */
 export function planPartSize(input: PartPlanInput): number {
@@ -63,23 +70,38 @@ export function planPartSize(input: PartPlanInput): number {
   let partSize = input.partSize ?? DEFAULT_PART_SIZE;
   if (min !== undefined) partSize = Math.max(partSize, min);
   if (max !== undefined) partSize = Math.min(partSize, max);
-  if (size !== undefined && maxParts !== undefined && partCount(size, partSize) > maxParts) {
-    const needed = Math.ceil(size / maxParts);
+  const planned = size ?? withHeadroom(input.expectedSize, max, maxParts);
+  if (planned !== undefined && maxParts !== undefined && partCount(planned, partSize) > maxParts) {
+    const needed = Math.ceil(planned / maxParts);
     partSize = Math.max(partSize, Math.ceil(needed / MiB) * MiB);
     if (max !== undefined && partSize > max) partSize = Math.max(needed, max);
-    if (partCount(size, partSize) > maxParts || (max !== undefined && partSize > max)) {
-      throw storageError(ErrorCode.InvalidArgument, `a body of ${size} bytes does not fit in ${maxParts} parts of at most ${max} bytes`);
+    if (partCount(planned, partSize) > maxParts || (max !== undefined && partSize > max)) {
+      throw storageError(ErrorCode.InvalidArgument, `a body of ${planned} bytes does not fit in ${maxParts} parts of at most ${max} bytes`);
     }
   }
   return partSize;
 }
 
+/**
+ * The size an expected (not promised) length is planned for: itself plus 1/16, at most what
+ * `maxParts` parts of `max` bytes hold; undefined (nothing to plan for) when even the length
+ * itself does not fit there.
+ */
+function withHeadroom(expected: number | undefined, max: number | undefined, maxParts: number | undefined): number | undefined {
+  if (expected === undefined) return undefined;
+  const capacity = max === undefined || maxParts === undefined ? Number.MAX_SAFE_INTEGER : max * maxParts;
+  if (expected > capacity) return undefined;
+  return Math.min(expected + Math.ceil(expected / 16), capacity);
+}
+
 /** Checks the types and ranges of {@link planPartSize}'s input (the part size is checked there). */
 function checkPlanInput(input: PartPlanInput): void {
   if (input === null || typeof input !== "object") throw wrongType("planPartSize", "input", "an object", input);
-  const { size, multipartSizeMinimum, multipartSizeMaximum, multipartNumberMaximum } = input;
-  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
-    throw storageError(ErrorCode.InvalidArgument, `planPartSize: size must be a whole number of 0 or more, got ${typeof size === "number" ? size : typeName(size)}`);
+  const { size, expectedSize, multipartSizeMinimum, multipartSizeMaximum, multipartNumberMaximum } = input;
+  for (const [name, value] of Object.entries({ size, expectedSize })) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      throw storageError(ErrorCode.InvalidArgument, `planPartSize: ${name} must be a whole number of 0 or more, got ${typeof value === "number" ? value : typeName(value)}`);
+    }
   }
   for (const [name, value] of Object.entries({ multipartSizeMinimum, multipartSizeMaximum, multipartNumberMaximum })) {
     if (value !== undefined && (typeof value !== "number" || !(value >= 0))) {

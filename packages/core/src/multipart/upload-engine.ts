@@ -34,7 +34,8 @@ import type { MultipartTarget, MultipartUploadOptions, MultipartUploadResult } f
  * failed, a part before `startPart` missing or of another size) fails without
  * aborting the caller's upload.
  *
- * @throws StorageError `InvalidArgument` (bad options, more than `maxParts` parts),
+ * @throws StorageError `InvalidArgument` (bad options; a source of more than `maxParts` parts, at the first part
+ *   past them, everything before it uploaded),
  *   `IntegrityMismatch` (a part or the object hashed differently on the service;
  *   the object is discarded), `Aborted`, `Unexpected` (contiguity bug, non-StorageError
  *   failures), and whatever the target or the source throws.
@@ -204,7 +205,8 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
           const index = count++;
           if (maxParts !== undefined && count > maxParts) {
             for (const unused of read.parts.slice(read.parts.indexOf(data))) buffers?.release(unused);
-            throw storageError(ErrorCode.InvalidArgument, `body needs more than ${maxParts} parts of ${partSize} bytes`);
+            const remedy = `(at most ${maxParts * partSize} bytes fit at this part size): give the write the body's size (size), or a larger part size (partSize, part_size)`;
+            throw storageError(ErrorCode.InvalidArgument, `body needs more than ${maxParts} parts of ${partSize} bytes ${remedy}, so its parts are planned to fit`);
           }
           sizes[index] = data.length;
           size += data.length;

@@ -7,6 +7,7 @@ import { hashInSlices } from "../integrity/sliced-hash.js";
 import { Md5 } from "../integrity/md5.js";
 import { graceSignal, linkSignals, throwIfAborted } from "../io/abort.js";
 import { bodySize, closeBody, readUpTo, sizedBodyChunks } from "../io/body.js";
+import { fileStreamLength, probeFileStream } from "../io/file-stream-length.js";
 import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
 import { cleanupWithin, removeStoredWrong, SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
@@ -95,7 +96,13 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
 
   const inMemory = bodySize(body);
   const size = options.size ?? (inMemory === undefined ? undefined : (options.resumeOffset ?? 0) + inMemory);
-  const plan = planWrite(scope.driver.features, options, size);
+  // A file stream's length (a stat, once the write goes multipart) sizes its parts: a hint, not `size`.
+  const file = size === undefined && scope.driver.features.multipart ? probeFileStream(body) : undefined;
+  const expected = async (): Promise<number | undefined> => {
+    const rest = await fileStreamLength(file!);
+    return rest === undefined ? undefined : (options.resumeOffset ?? 0) + rest;
+  };
+  let plan = planWrite(scope.driver.features, options, size, file !== undefined && options.multipartId !== undefined ? await expected() : undefined);
   // A write naming an upload needs multipart, checked before its resume_offset (whose parts it sizes).
   if (options.multipartId !== undefined) scope.require("write", "multipart", "createMultipart");
   const offset = resumeOffsetOf(options, plan.partSize, size);
@@ -119,6 +126,7 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
     }
     const peek = await readUpTo(source, plan.threshold + 1);
     if (peek.done) return await writeSingle(scope, key, joinHead(peek.head, peek.headSize), options, driverOptions, progress);
+    if (file !== undefined) plan = planWrite(scope.driver.features, options, undefined, await expected());
     try {
       return await writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress);
     } catch (e) {

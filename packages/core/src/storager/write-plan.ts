@@ -18,13 +18,15 @@ export interface WritePlan {
 /**
  * Picks threshold, part size and concurrency from the options and the
  * service's limits (see {@link planPartSize}). Without multipart, the whole
- * body goes in one request, within the service's write limit.
+ * body goes in one request, within the service's write limit. `expectedSize`, the length a body
+ * of unknown `size` is expected to have (a file stream's, from a stat), only sizes the parts.
  * @throws InvalidArgument when the body cannot fit at all.
  */
 export function planWrite(
   features: Readonly<StorageFeatures>,
   options: { multipartThreshold?: number; partSize?: number; concurrency?: number },
   size: number | undefined,
+  expectedSize?: number,
 ): WritePlan {
   const limits = features.limits;
   const maxParts = limits.multipartNumberMaximum;
@@ -36,6 +38,7 @@ export function planWrite(
   }
   const partSize = planPartSize({
     size,
+    expectedSize: size === undefined ? expectedSize : undefined,
     partSize: options.partSize,
     multipartSizeMinimum: limits.multipartSizeMinimum,
     multipartSizeMaximum: limits.multipartSizeMaximum,
