@@ -74,6 +74,16 @@ describe("OSS presigned expiries", () => {
     expect([r.status, r.code]).toEqual([403, "AccessDenied"]);
   });
 
+  it("V4: x-oss-expires of 604800 (7 days, OSS's maximum) is served", async () => {
+    const r = await get(v4Url("604800"));
+    expect([r.status, r.body]).toEqual([200, "hello"]);
+  });
+
+  it.each(["604801", "31536000", "0"])("V4: x-oss-expires=%s (outside 1..604800) is refused 403 AccessDenied with EC 0002-00000232", async (expires) => {
+    const r = await get(v4Url(expires));
+    expect([r.status, r.code, /<EC>([^<]*)<\/EC>/.exec(r.body)?.[1]]).toEqual([403, "AccessDenied", "0002-00000232"]);
+  });
+
   it("V1: a security token sent with a long-term key (one without a token) is refused 403 InvalidAccessKeyId", async () => {
     const r = await get(v1Url(String(nowSec() + 60), "GET", "bogus"));
     expect([r.status, r.code]).toEqual([403, "InvalidAccessKeyId"]);

@@ -9,10 +9,14 @@ export const OSS_PACKAGE = "@stowage/oss";
 /** One-line description shown in registries and docs. */
 export const OSS_DESCRIPTION = "Aliyun Object Storage Service (OSS), CRC64-verified, with multipart, append, server-side copy and SSE.";
 
-/** Operations that create an object and so may encrypt it (presign: a presigned PUT or Initiate signs the headers). */
-const SSE_OPS = ["write", "createMultipart", "createAppend", "copy", "move", "presign"] as const;
-/** KMS details: appendable objects take no customer master key (protocols.md §2.7). */
-const KMS_OPS = ["write", "createMultipart", "copy", "move", "presign"] as const;
+/**
+ * Operations that create an object and so may encrypt it (createDir: its zero-byte marker; presign: a
+ * presigned PUT or Initiate signs the headers). The SSE mode and the KMS data encryption go with all of
+ * them: OSS's AppendObject takes both (protocols.md §2.7 excludes only the key id for appendable objects).
+ */
+const SSE_OPS = ["write", "createDir", "createMultipart", "createAppend", "copy", "move", "presign"] as const;
+/** The KMS key id: appendable objects take no customer master key (protocols.md §2.7). */
+const KMS_KEY_OPS = ["write", "createDir", "createMultipart", "copy", "move", "presign"] as const;
 
 /**
  * The OSS driver's own pairs (global ones — credential, endpoint, name,
@@ -71,7 +75,7 @@ export const ossPairs = {
     name: "server_side_data_encryption",
     type: "string",
     description: "KMS only: the algorithm that encrypts the data, SM4 (AES256 when absent).",
-    operations: KMS_OPS,
+    operations: SSE_OPS,
     enum: ["SM4"],
     defaultable: true,
   }),
@@ -79,7 +83,7 @@ export const ossPairs = {
     name: "server_side_encryption_key_id",
     type: "string",
     description: "KMS only: id of the customer master key (printable ASCII; OSS's default key when absent). Not for appendable objects.",
-    operations: KMS_OPS,
+    operations: KMS_KEY_OPS,
     defaultable: true,
     validate: headerValueProblem,
   }),

@@ -161,10 +161,20 @@ export class OssStorageDriver implements StorageDriver {
     return moveObject(this, srcKey, dstKey, options);
   }
 
-  /** A zero-byte `dir/` object (idempotent). @throws StorageError `PermissionDenied`, `Aborted` */
+  /**
+   * A zero-byte `dir/` object (idempotent), PUT with the storage class and the SSE (`server_side_encryption*`,
+   * open-time defaults included) of the call: a bucket whose policy demands the SSE header takes it.
+   * @throws StorageError `PermissionDenied`, `InvalidArgument` (KMS details without KMS), `Aborted`
+   */
   async createDir(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
-    const res = await this.client.send(req.putObject(key, { data: Buffer.alloc(0), size: 0 }, { storageClass: options.storageClass }), { signal: options.signal });
+    const marker: DriverCallOptions = {
+      storageClass: options.storageClass,
+      serverSideEncryption: options.serverSideEncryption,
+      serverSideDataEncryption: options.serverSideDataEncryption,
+      serverSideEncryptionKeyId: options.serverSideEncryptionKeyId,
+    };
+    const res = await this.client.send(req.putObject(key, { data: Buffer.alloc(0), size: 0 }, marker), { signal: options.signal });
     await res.discard();
     return { key, mode: "dir", size: 0 };
   }

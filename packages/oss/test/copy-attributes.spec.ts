@@ -40,6 +40,8 @@ const ENCRYPTIONS = [
   { serverSideEncryption: "AES256" },
   { serverSideEncryption: "SM4" },
   { serverSideEncryption: "KMS", serverSideEncryptionKeyId: "key-1" },
+  { serverSideEncryption: "KMS", serverSideDataEncryption: "SM4" },
+  { serverSideEncryption: "KMS", serverSideDataEncryption: "SM4", serverSideEncryptionKeyId: "key-2" },
 ];
 
 const ATTRIBUTES = {
@@ -76,7 +78,7 @@ describe("oss copy and move keep the source's encryption, whatever the size", ()
   it.each([
     ["a single CopyObject", Number.MAX_SAFE_INTEGER],
     ["a part-by-part copy", 300 * KiB],
-  ])("%s: AES256, SM4 and KMS (its key id) stay, on copy and on move", async (_name, threshold) => {
+  ])("%s: AES256, SM4 and KMS (its SM4 data encryption and key id) stay, on copy and on move", async (_name, threshold) => {
     const s = storager(`/${randomUUID()}/`, threshold);
     const data = randomBytes(700 * KiB);
     for (const [i, sse] of ENCRYPTIONS.entries()) {

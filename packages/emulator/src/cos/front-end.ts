@@ -13,6 +13,9 @@ import { COS_CRC } from "./object-headers.js";
 import { cosRestoreObject } from "./restore-handler.js";
 import { cosVirtualHost, routeCos } from "./router.js";
 
+/** What a COS 200-with-error answer sends before its `<Error>` element: keep-alive whitespace. */
+const ERROR_200_WHITESPACE = " ".repeat(32) + "\n" + " ".repeat(32) + "\n";
+
 type Handler = (ex: Exchange, route: Route, ctx: HandlerContext) => EmulatorResponse | Promise<EmulatorResponse>;
 
 const HANDLERS: Partial<Record<OperationName, Handler>> = {
@@ -63,9 +66,16 @@ export function createCosFrontEnd(config: FrontEndConfig): FrontEnd {
       return h(ex, route, ctx);
     },
     errorResponse: cosErrorResponse,
+    /**
+     * The `<Error>` document with whitespace between its XML declaration and the `<Error>`: COS may
+     * stream whitespace while it works on a Complete or a copy, then put the error in the 200's
+     * body (protocols.md §1.3), so a client must look past it for the error.
+     */
     error200(ex, route, code) {
       const resource = `${route.bucket ?? ""}/${route.key ?? ""}`;
-      const body = Buffer.from(cosErrorXml(code ?? "InternalError", "We encountered an internal error. Please try again.", resource, ex.requestId));
+      const xml = cosErrorXml(code ?? "InternalError", "We encountered an internal error. Please try again.", resource, ex.requestId);
+      const start = xml.indexOf("<Error>");
+      const body = Buffer.from(`${xml.slice(0, start)}${ERROR_200_WHITESPACE}${xml.slice(start)}`);
       return { status: 200, headers: { "content-type": "application/xml" }, body };
     },
     error200Operations: new Set<OperationName>(ERROR_200_OPERATIONS_BY_PROVIDER.cos),

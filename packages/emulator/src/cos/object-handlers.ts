@@ -10,7 +10,7 @@ import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
 import type { InstallGuard } from "../store/object-store.js";
 import { parseCosCopySource } from "./copy-source.js";
-import { COS_ATTRIBUTES, COS_COPY_SSEC, COS_CRC, COS_SSEC, cosObjectHeaders, cosSseHeaders, readCosSse } from "./object-headers.js";
+import { COS_ATTRIBUTES, COS_COPY_SSEC, COS_CRC, COS_SSEC, cosObjectHeaders, cosSseHeaders, readCosSse, refuseCosServerSse } from "./object-headers.js";
 import { copyResultXml } from "./xml-bodies.js";
 
 /** COS keys are at most 850 bytes. */
@@ -52,8 +52,13 @@ export async function cosPutObject(ex: Exchange, route: Route, ctx: HandlerConte
   return emptyResponse(200, { etag: quoteEtag(o.etag), ...crcHeader(o.crc64), ...cosSseHeaders(o.sse) });
 }
 
-/** GET and HEAD Object; a GET (ranged or not) of an ARCHIVE or DEEP_ARCHIVE object is 403 `InvalidObjectState`, a HEAD answers. */
+/**
+ * GET and HEAD Object; a GET (ranged or not) of an ARCHIVE or DEEP_ARCHIVE object is 403
+ * `InvalidObjectState`, a HEAD answers. SSE-COS / SSE-KMS headers are refused (400
+ * `InvalidArgument`, see {@link refuseCosServerSse}), before the object is looked up.
+ */
 export function cosGetObject(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
+  refuseCosServerSse(ex, "a download (GET or HEAD Object)");
   const o = ctx.store.object(route.bucket!, route.key!);
   checkSseCRead(o.sse, readSseC(ex, COS_SSEC));
   if (ex.method === "GET") checkNotArchived(o, COS_ATTRIBUTES, ctx.now);
@@ -108,12 +113,15 @@ export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
  * POST Object?append&position=N. The answer carries `x-cos-next-append-position`, the ETag and
  * `x-cos-content-sha1` (the chunk's hex MD5, as the Go SDK reads it), and no CRC-64: COS lists
  * none for APPEND (protocols.md §1.3, and APPEND is not among the CRC-producing APIs of §1.5).
+ * APPEND takes no SSE (§1.3 lists none for it): SSE-C and SSE-COS / SSE-KMS headers are 400
+ * `InvalidArgument`, nothing stored.
  */
 export async function cosAppendObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateKey(route.key!, COS_MAX_KEY_BYTES);
   const position = parseNonNegativeInt(ex.query.get("position"));
   if (position === undefined) throw new ProtocolError("InvalidArgument", "The position parameter is required.");
   if (readSseC(ex, COS_SSEC) !== undefined) throw new ProtocolError("InvalidArgument", "Appendable objects cannot use SSE-C.");
+  refuseCosServerSse(ex, "APPEND Object: appendable objects are not encrypted");
   const attrs = readAttributes(ex, COS_ATTRIBUTES);
   ctx.store.bucket(route.bucket!);
   const existing = ctx.store.buckets.get(route.bucket!)?.objects.get(route.key!);

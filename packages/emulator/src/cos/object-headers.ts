@@ -49,22 +49,48 @@ export function checkCosKmsContext(value: string | undefined): void {
   }
 }
 
+/** The SSE-COS / SSE-KMS request headers (not SSE-C). */
+const COS_SSE = "x-cos-server-side-encryption";
+const COS_KMS_KEY_ID = "x-cos-server-side-encryption-cos-kms-key-id";
+const COS_KMS_CONTEXT = "x-cos-server-side-encryption-context";
+
 /**
  * Reads the SSE a write asks for: SSE-C (only the key MD5 is kept) or
- * `x-cos-server-side-encryption` (AES256, SM4, cos/kms). SSE-C and SSE-KMS
- * objects get an ETag that is not the content MD5, as COS documents.
- * @throws ProtocolError `InvalidArgument` (also for a KMS context that is not base64 JSON), `InsecureTransport` (SSE-C over http)
+ * `x-cos-server-side-encryption` (AES256, SM4, cos/kms). A KMS key id or context is valid only
+ * with `cos/kms` (protocols.md §1.6). SSE-C and SSE-KMS objects get an ETag that is not the
+ * content MD5, as COS documents.
+ * @throws ProtocolError `InvalidArgument` (also for a KMS context that is not base64 JSON, or a KMS key id or context without cos/kms), `InsecureTransport` (SSE-C over http)
  */
 export function readCosSse(ex: Exchange): StoredSse | undefined {
-  checkCosKmsContext(header(ex, "x-cos-server-side-encryption-context"));
+  const alg = header(ex, COS_SSE);
+  const keyId = header(ex, COS_KMS_KEY_ID);
+  const context = header(ex, COS_KMS_CONTEXT);
+  if ((keyId !== undefined || context !== undefined) && alg !== "cos/kms") {
+    throw new ProtocolError("InvalidArgument", `${COS_KMS_KEY_ID} and ${COS_KMS_CONTEXT} are valid only with ${COS_SSE}: cos/kms.`);
+  }
+  checkCosKmsContext(context);
   const c = readSseC(ex, COS_SSEC);
   if (c !== undefined) return { algorithm: c.algorithm, customerKeyMd5: c.keyMd5, sealedEtag: true };
-  const alg = header(ex, "x-cos-server-side-encryption");
   if (alg === undefined) return undefined;
   if (!["AES256", "SM4", "cos/kms"].includes(alg)) throw new ProtocolError("InvalidArgument", "The server side encryption algorithm is not supported.");
-  const sse: StoredSse = { algorithm: alg, kmsKeyId: header(ex, "x-cos-server-side-encryption-cos-kms-key-id") };
+  const sse: StoredSse = { algorithm: alg, kmsKeyId: keyId };
   if (alg === "cos/kms") sse.sealedEtag = true;
   return sse;
+}
+
+/**
+ * Refuses the SSE-COS / SSE-KMS headers (`x-cos-server-side-encryption`, its KMS key id and context)
+ * on a request that creates nothing to encrypt: GET and HEAD Object (COS documents that the header
+ * must not be sent on a download: the object is decrypted whatever it says), and APPEND Object
+ * (`what`: appendable objects are not encrypted; SSE-C on APPEND is refused alike). SSE-C headers
+ * are not concerned: reads of an SSE-C object need them. 400 `InvalidArgument`: COS documents
+ * the rule, the code is an assumption.
+ * @throws ProtocolError `InvalidArgument`
+ */
+export function refuseCosServerSse(ex: Exchange, what: string): void {
+  for (const name of [COS_SSE, COS_KMS_KEY_ID, COS_KMS_CONTEXT]) {
+    if (header(ex, name) !== undefined) throw new ProtocolError("InvalidArgument", `${name} is not valid on ${what}.`);
+  }
 }
 
 /** SSE response headers for a stored object. */

@@ -4,7 +4,7 @@ import { ProtocolError } from "../common/protocol-error.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { FrontEndConfig } from "../server/front-end.js";
-import { invalidV4Scope } from "./errors.js";
+import { invalidV4Scope, OssCodedError } from "./errors.js";
 import { ossV1Resource, ossV1Signature, ossV1StringToSign } from "./signature-v1.js";
 import { ossV4CanonicalRequest, ossV4Signature, ossV4StringToSign } from "./signature-v4.js";
 
@@ -38,6 +38,17 @@ function wholeSeconds(value: string | null | undefined, name: string): number {
   if (!Number.isSafeInteger(n)) throw new ProtocolError("AccessDenied", `The presigned URL is malformed: ${name} is not a whole number of seconds.`);
   return n;
 }
+
+/** The longest a V4 presigned URL may be valid: 7 days (OSS help page 0002-00000232). */
+const V4_PRESIGN_MAX_SECONDS = 7 * 24 * 3600;
+
+/**
+ * A V4 presigned URL whose `x-oss-expires` is outside 1..604800 seconds. OSS documents the EC
+ * (0002-00000232: the expiry "is reported as invalid"), not the status or code: 403 `AccessDenied`,
+ * as for an expiry that is no number, is an assumption.
+ */
+const expiresOutOfRange = (): OssCodedError =>
+  new OssCodedError("AccessDenied", 403, "AccessDenied", "The presigned URL is malformed: x-oss-expires must be between 1 and 604800 seconds (7 days).", "0002-00000232");
 
 function checkSkew(dateMs: number, now: number, config: FrontEndConfig): void {
   if (Number.isNaN(dateMs)) throw new ProtocolError("AccessDenied", "The request date is missing or malformed.");
@@ -115,6 +126,7 @@ function verifyV4(ex: Exchange, route: Route, config: FrontEndConfig, now: numbe
   if (presigned) {
     if (Number.isNaN(dateMs)) throw new ProtocolError("AccessDenied", "The presigned URL is malformed.");
     const expires = wholeSeconds(ex.query.get("x-oss-expires"), "x-oss-expires");
+    if (expires < 1 || expires > V4_PRESIGN_MAX_SECONDS) throw expiresOutOfRange();
     if (dateMs + expires * 1000 < now) throw new ProtocolError("RequestExpired", "Request has expired.");
     if (dateMs > now + config.maxSkewMs) throw new ProtocolError("TimeSkewed", "The request time is too far in the future.");
     checkSecurityToken(cred, ex.query.get("x-oss-security-token") ?? undefined);

@@ -39,13 +39,13 @@ export async function ossInitiate(ex: Exchange, route: Route, ctx: HandlerContex
   return xmlResponse(200, initiateXml(u), ossSseHeaders(u.attrs.sse));
 }
 
-/** UploadPart. */
+/** UploadPart; the answer echoes the upload's SSE. */
 export async function ossUploadPart(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);
   const u = upload(ex, route, ctx);
   const body = await ctx.readBody(ex, { maxBytes: 5 * 1024 ** 3 });
   const p = await ctx.multipart.uploadPart(u, n, body);
-  const h: Record<string, string> = { etag: ossEtag(p.etag) };
+  const h: Record<string, string> = { etag: ossEtag(p.etag), ...ossSseHeaders(u.attrs.sse) };
   if (p.crc64 !== undefined) h[OSS_CRC] = p.crc64;
   return emptyResponse(200, h);
 }

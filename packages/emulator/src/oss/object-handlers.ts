@@ -123,7 +123,10 @@ export function checkOssCopySource(src: StoredObject): void {
  * bucket without versioning, as every emulated bucket is) takes the request's metadata whatever the
  * directive: COPY there keeps none of the source's. A source in an archive class is 403
  * `InvalidObjectState` (a symlink source is not: the link, not its target, is copied), and a storage
- * class OSS does not document is 400 (EC 0017-00000132).
+ * class OSS does not document is 400 (EC 0017-00000132). The copy is encrypted as the request's
+ * `x-oss-server-side-encryption*` headers say, and unencrypted without them, whatever the source's
+ * encryption: OSS does not carry the source's SSE over (the Go SDK v2's CopyObjectRequest
+ * documents this under the metadata directive).
  */
 export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateOssKey(route.key!);
@@ -135,7 +138,8 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const guard = checkForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-oss-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw new ProtocolError("InvalidArgument", "x-oss-metadata-directive must be COPY or REPLACE.");
-  const sse = readOssSse(ex) ?? src.sse;
+  // The source's encryption is not copied: the request's SSE headers alone encrypt the copy (see the doc comment).
+  const sse = readOssSse(ex);
   const ontoItself = ref.bucket === route.bucket && ref.key === route.key;
   const attrs = directive === "COPY" && !ontoItself ? { ...attributesOf(src), sse } : readAttributes(ex, OSS_ATTRIBUTES, sse);
   if (header(ex, OSS_ATTRIBUTES.storageClassHeader) !== undefined) attrs.storageClass = storageClassOf(ex, OSS_ATTRIBUTES);
@@ -149,12 +153,15 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   return xmlResponse(200, copyResultXml(o.etag, o.lastModified), h);
 }
 
-/** AppendObject (`?append&position=N`). */
+/**
+ * AppendObject (`?append&position=N`). The append that creates the object takes its SSE (no KMS key
+ * id: 400, see {@link readOssSse}); every answer echoes the object's.
+ */
 export async function ossAppendObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateOssKey(route.key!);
   const position = parseNonNegativeInt(ex.query.get("position"));
   if (position === undefined) throw new ProtocolError("InvalidArgument", "Position is required and must be a non-negative integer.", { ArgumentName: "position" });
-  const attrs = readAttributes(ex, OSS_ATTRIBUTES, readOssSse(ex));
+  const attrs = readAttributes(ex, OSS_ATTRIBUTES, readOssSse(ex, "append"));
   const existing = ctx.store.bucket(route.bucket!).objects.get(route.key!);
   if (existing !== undefined && existing.kind !== "appendable") throw new ProtocolError("NotAppendable", "The object is not appendable.");
   if (position !== (existing?.size ?? 0)) {
@@ -163,7 +170,7 @@ export async function ossAppendObject(ex: Exchange, route: Route, ctx: HandlerCo
   const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
   if ((existing?.size ?? 0) + body.size > MAX_SIMPLE_PUT) throw new ProtocolError("EntityTooLarge", "An appendable object is at most 5 GB.");
   const o = await ctx.store.appendObject(route.bucket!, route.key!, position, body, attrs);
-  const h: Record<string, string> = { etag: ossEtag(o.etag), "x-oss-next-append-position": String(o.size) };
+  const h: Record<string, string> = { etag: ossEtag(o.etag), "x-oss-next-append-position": String(o.size), ...ossSseHeaders(o.sse) };
   if (o.crc64 !== undefined) h[OSS_CRC] = o.crc64;
   return emptyResponse(200, h);
 }

@@ -1,10 +1,10 @@
 import type { AttributeNames } from "../common/object-attributes.js";
 import { standardObjectHeaders } from "../common/object-attributes.js";
-import { ProtocolError } from "../common/protocol-error.js";
 import { restoreHeaderValue } from "../common/restore-state.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { StoredObject, StoredSse } from "../store/types.js";
+import { OssCodedError } from "./errors.js";
 
 /**
  * OSS attribute header names and limits. The storage classes are the values OSS documents for
@@ -29,22 +29,51 @@ export function ossEtag(etag: string): string {
   return `"${etag.toUpperCase()}"`;
 }
 
-/**
- * Reads `x-oss-server-side-encryption` (AES256, KMS, SM4) and its key id.
- * OSS has no SSE-C.
- * @throws ProtocolError `InvalidArgument`
- */
-export function readOssSse(ex: Exchange): StoredSse | undefined {
-  const alg = header(ex, "x-oss-server-side-encryption");
-  if (alg === undefined) return undefined;
-  if (!["AES256", "KMS", "SM4"].includes(alg)) throw new ProtocolError("InvalidArgument", "The encryption method specified is not supported.", { ArgumentName: "x-oss-server-side-encryption", ArgumentValue: alg });
-  return { algorithm: alg, kmsKeyId: header(ex, "x-oss-server-side-encryption-key-id") };
+/** The OSS operations that may encrypt the object they create: an AppendObject takes no KMS key id. */
+export type OssSseWrite = "write" | "append";
+
+/** 400 `code` naming an SSE header; no EC (OSS documents the rules, not the refusals' ECs). */
+function sseRefusal(name: string, value: string | undefined, message: string, code = "InvalidArgument"): OssCodedError {
+  const extra: Record<string, string> = { ArgumentName: name };
+  if (value !== undefined) extra.ArgumentValue = value;
+  return new OssCodedError("InvalidArgument", 400, code, message, "", extra);
 }
 
-/** SSE response headers. */
+/**
+ * Reads the SSE a write asks for (protocols.md §2.7): `x-oss-server-side-encryption` (AES256, KMS,
+ * SM4) and, with KMS only, `x-oss-server-side-data-encryption` (SM4) and
+ * `x-oss-server-side-encryption-key-id`. An AppendObject (`operation` `append`) takes no key id:
+ * OSS documents that appendable objects do not support a specified CMK id. An unknown algorithm is
+ * `400 InvalidEncryptionAlgorithmError` (OSS's server-side encryption page); the other refusals are
+ * `400 InvalidArgument` (an assumption: OSS documents the rules, not the answer), each with
+ * `ArgumentName`; a key id is never echoed in one. OSS has no SSE-C.
+ * @throws ProtocolError `InvalidArgument` (as OssCodedError, code `InvalidEncryptionAlgorithmError` or `InvalidArgument`)
+ */
+export function readOssSse(ex: Exchange, operation: OssSseWrite = "write"): StoredSse | undefined {
+  const alg = header(ex, "x-oss-server-side-encryption");
+  const data = header(ex, "x-oss-server-side-data-encryption");
+  const keyId = header(ex, "x-oss-server-side-encryption-key-id");
+  if (alg !== undefined && !["AES256", "KMS", "SM4"].includes(alg)) throw sseRefusal("x-oss-server-side-encryption", alg, "The encryption method specified is not supported.", "InvalidEncryptionAlgorithmError");
+  if (data !== undefined && alg !== "KMS") throw sseRefusal("x-oss-server-side-data-encryption", data, "x-oss-server-side-data-encryption is valid only with x-oss-server-side-encryption: KMS.");
+  if (data !== undefined && data !== "SM4") throw sseRefusal("x-oss-server-side-data-encryption", data, "The data encryption algorithm specified is not supported: it must be SM4.");
+  if (keyId !== undefined && alg !== "KMS") throw sseRefusal("x-oss-server-side-encryption-key-id", undefined, "x-oss-server-side-encryption-key-id is valid only with x-oss-server-side-encryption: KMS.");
+  if (keyId !== undefined && operation === "append") throw sseRefusal("x-oss-server-side-encryption-key-id", undefined, "Appendable objects do not support a specified CMK id.");
+  if (alg === undefined) return undefined;
+  const sse: StoredSse = { algorithm: alg };
+  if (keyId !== undefined && keyId !== "") sse.kmsKeyId = keyId;
+  if (data !== undefined) sse.dataEncryption = data;
+  return sse;
+}
+
+/**
+ * SSE response headers (PutObject, CopyObject, AppendObject, InitiateMultipartUpload, UploadPart,
+ * CompleteMultipartUpload, GetObject, HeadObject): the algorithm, and with KMS the data
+ * encryption and key id the object was written with.
+ */
 export function ossSseHeaders(sse: StoredSse | undefined): Record<string, string> {
   if (sse === undefined) return {};
   const h: Record<string, string> = { "x-oss-server-side-encryption": sse.algorithm };
+  if (sse.dataEncryption !== undefined) h["x-oss-server-side-data-encryption"] = sse.dataEncryption;
   if (sse.kmsKeyId) h["x-oss-server-side-encryption-key-id"] = sse.kmsKeyId;
   return h;
 }

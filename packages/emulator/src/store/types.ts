@@ -9,6 +9,8 @@ export interface StoredSse {
   customerKeyMd5?: string;
   /** SSE-KMS key id, echoed back. */
   kmsKeyId?: string;
+  /** OSS SSE-KMS: the algorithm that encrypts the data (`x-oss-server-side-data-encryption`, `SM4`), echoed back. */
+  dataEncryption?: string;
   /** The provider's ETag of such an object is not the content MD5 (see `contentEtag`). */
   sealedEtag?: boolean;
 }
