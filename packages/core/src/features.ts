@@ -142,9 +142,24 @@ export interface StorageFeatures {
    * sent), and leave out an open-time default. False: every write carries them.
    */
   objectHeadersSingleWriteOnly: boolean;
-  /** The service returns CRC-64/ECMA-182 of what it stored. */
+  /**
+   * Stowage verifies the CRC-64/ECMA-182 the service returns of what it stored: core compares it
+   * with the CRC-64 of the bytes it sent (writes, parts, appends, Complete) or read (whole reads),
+   * failing with `IntegrityMismatch`, and a write result's `crc64Confirmed` says it matched. False
+   * when the service returns none (QingStor) or the driver turns the checks off
+   * (`integrity=false` on COS and OSS): a CRC-64 the service still returns is then reported by `stat`
+   * as it is, unchecked. A CRC-64 a driver vouches for on a whole read
+   * (`storedCrc64`: QingStor's CRC ETag) is checked whatever this flag says.
+   */
   crc64: boolean;
-  /** The service checks a Content-MD5 sent with a write. */
+  /**
+   * A `write` (`createWriteStream` too) sends a Content-MD5 of its own for the storage to check:
+   * with a single request, and with each part unless `part_content_md5=false` leaves the parts to
+   * the CRC-64 checks (`crc64`). False (`integrity=false` on COS, OSS and QingStor): such a write
+   * sends none of its own; a `content_md5` the caller gives is still checked (sent with a single
+   * request, for the service to check; compared with the whole body when the write goes in parts).
+   * `writeMultipart` and `writeAppend` send their body's Content-MD5 whatever this flag says.
+   */
   contentMd5: boolean;
   /** Directories are zero-byte `dir/` marker objects, not native. */
   virtualDir: boolean;

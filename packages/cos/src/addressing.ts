@@ -11,6 +11,13 @@ export interface BucketAddress {
   port?: number;
   /** `""` in virtual-host style; `/<bucket>` in path style. */
   pathPrefix: string;
+  /**
+   * The bucket's region host a copy source (`x-cos-copy-source`) names instead of `host`:
+   * `<bucket>.cos.<region>.myqcloud.com`, set for a global acceleration endpoint
+   * (`cos.accelerate.myqcloud.com`) whose bucket's region is known. COS documents the copy source
+   * as that region host; the acceleration host names no region.
+   */
+  copySourceHost?: string;
 }
 
 /** How a storager or servicer reaches COS. */
@@ -26,7 +33,9 @@ export { usesPathStyle };
  * The address of bucket `name` (`<bucket>-<appid>`):
  * - no endpoint: `https://<name>.cos.<region>.myqcloud.com` (legacy regions without `cos.`);
  * - an endpoint: `<name>.<endpoint host>` (e.g. endpoint `https:cos.ap-guangzhou.tencentcos.cn`),
- *   or path style `<endpoint>/<name>` for IP/localhost endpoints and `force_path_style`.
+ *   or path style `<endpoint>/<name>` for IP/localhost endpoints and `force_path_style`. Through a
+ *   global acceleration endpoint (`cos.accelerate.myqcloud.com`, `cos.accelerate.tencentcos.cn`) with
+ *   `location` known, copy sources name the region host (`copySourceHost`).
  * @throws StorageError `PairRequired` when neither an endpoint nor a location is given; `InvalidArgument` for a
  *   location that is not a DNS name (the open-time pair is checked already; this guards a listing's).
  */
@@ -34,14 +43,26 @@ export function bucketAddress(name: string, location: string | undefined, config
   const endpoint = config.endpoint;
   if (endpoint === undefined) {
     if (location === undefined || location === "") throw storageError(ErrorCode.PairRequired, "COS needs pair \"location\" (the bucket's region, e.g. ap-guangzhou) or an endpoint");
-    checkHostLocation(location, "COS region");
-    const domain = LEGACY_REGIONS.has(location) ? `${location}.myqcloud.com` : `cos.${location}.myqcloud.com`;
-    return { protocol: "https", host: `${name}.${domain}`, pathPrefix: "" };
+    return { protocol: "https", host: regionHost(name, location), pathPrefix: "" };
   }
   const port = explicitPort(endpoint);
   const base = { protocol: endpoint.protocol, ...(port === undefined ? {} : { port }) };
-  if (usesPathStyle(config)) return { ...base, host: endpoint.host, pathPrefix: `/${encodeURIComponent(name)}` };
-  return { ...base, host: `${name}.${endpoint.host}`, pathPrefix: "" };
+  // The acceleration host names no region; a copy source names the bucket by its region host (protocols.md §1.3).
+  const accelerated = ACCELERATE_HOST.test(endpoint.host) && location !== undefined && location !== "" ? { copySourceHost: regionHost(name, location) } : {};
+  if (usesPathStyle(config)) return { ...base, host: endpoint.host, pathPrefix: `/${encodeURIComponent(name)}`, ...accelerated };
+  return { ...base, host: `${name}.${endpoint.host}`, pathPrefix: "", ...accelerated };
+}
+
+/** COS's global acceleration endpoints (`cos.accelerate.myqcloud.com`, and on the backup domain). */
+const ACCELERATE_HOST = /^cos\.accelerate\.(?:myqcloud\.com|tencentcos\.cn)$/i;
+
+/**
+ * `<name>.cos.<region>.myqcloud.com` (`<name>.<region>.myqcloud.com` in the legacy regions).
+ * @throws StorageError `InvalidArgument` for a region that is not a DNS name.
+ */
+function regionHost(name: string, location: string): string {
+  checkHostLocation(location, "COS region");
+  return LEGACY_REGIONS.has(location) ? `${name}.${location}.myqcloud.com` : `${name}.cos.${location}.myqcloud.com`;
 }
 
 /** `cos[-internal].<region>.myqcloud.com` or `.tencentcos.cn`: endpoints of one region (not `cos.accelerate...`). */
@@ -106,8 +127,14 @@ export function objectPath(address: BucketAddress, key: string | undefined): { p
   return { path: `${address.pathPrefix}/${encodeKeyPath(key)}`, resource: `/${key}` };
 }
 
-/** The `x-cos-copy-source` value naming `key` in the bucket at `address`: host[:port][/bucket]/<url-encoded key>. */
+/**
+ * The `x-cos-copy-source` value naming `key` in the bucket at `address`: `<copySourceHost>/<url-encoded key>`
+ * through a global acceleration endpoint whose bucket's region is known (the region host COS
+ * documents), else the host requests go to, `host[:port][/bucket]/<url-encoded key>` (a private
+ * deployment, the emulator or a custom domain has no other name for the bucket).
+ */
 export function copySource(address: BucketAddress, key: string): string {
+  if (address.copySourceHost !== undefined) return `${address.copySourceHost}/${encodeKeyPath(key)}`;
   const host = address.port === undefined ? address.host : `${address.host}:${address.port}`;
   return `${host}${address.pathPrefix}/${encodeKeyPath(key)}`;
 }

@@ -16,7 +16,8 @@ function bytes32(value: unknown): string | undefined {
 // completeMultipart: only for the HEAD that judges a Complete whose answer was lost (an SSE-C object needs its key).
 const SSE_C_OPS = ["new", "read", "stat", "write", "createMultipart", "writeMultipart", "completeMultipart", "copy", "move", "presign"] as const;
 // presign: a presigned PUT or Initiate signs them (and returns them in `headers`); other presigned requests leave them out.
-const SSE_OPS = ["write", "createMultipart", "copy", "move", "presign"] as const;
+// createDir: a directory marker is an object too (a bucket policy that requires SSE refuses a plain one); never SSE-C, which its stat could not send.
+const SSE_OPS = ["write", "createDir", "createMultipart", "copy", "move", "presign"] as const;
 const COPY_SOURCE_OPS = ["new", "copy", "move"] as const;
 
 /** A validator: the value must be the padded base64 of a UTF-8 JSON object (COS's KMS encryption context). */

@@ -20,7 +20,9 @@ export const cosLimits: Readonly<StorageLimits> = Object.freeze({
 /**
  * What a COS storager can do: everything in the contract except `fetch` (and links), `restore` included, with
  * virtual directories (zero-byte `dir/` objects). `integrity` (default on)
- * decides whether Content-MD5 is sent and CRC64s are verified. `writeIfNotExists`: PUT Object,
+ * decides whether a `write` sends a Content-MD5 of its own and whether CRC64s are verified
+ * (`contentMd5`, `crc64`); off, COS still returns its CRC64 (reported unchecked) and checks a
+ * Content-MD5 that is sent. `writeIfNotExists`: PUT Object,
  * PUT Object - Copy (copy, move), Initiate and Complete Multipart Upload carry
  * `x-cos-forbid-overwrite: true`, which COS honours on a
  * bucket whose versioning was never enabled; on one where it was (even suspended since) COS ignores

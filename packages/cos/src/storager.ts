@@ -169,10 +169,16 @@ export class CosStorageDriver implements StorageDriver {
     return moveObject(this, srcKey, dstKey, options);
   }
 
-  /** A zero-byte `dir/` object (idempotent). @throws StorageError `PermissionDenied`, `Aborted` */
+  /**
+   * A zero-byte `dir/` object (idempotent) with the storage class and SSE-COS/KMS settings, open-time defaults
+   * included (a bucket policy may require SSE). Never SSE-C: the stat of a directory sends no key.
+   * @throws StorageError `InvalidArgument` (KMS details without `cos/kms`: nothing sent), `PermissionDenied`, `Aborted`
+   */
   async createDir(key: string, options: DriverCallOptions): Promise<RawObject> {
     if (key === "") return { key, mode: "dir" };
-    const call = req.putObject(key, { data: Buffer.alloc(0), size: 0 }, { storageClass: options.storageClass }, this.client.secure);
+    const { storageClass, serverSideEncryption, serverSideEncryptionCosKmsKeyId, serverSideEncryptionContext } = options;
+    const marker = { storageClass, serverSideEncryption, serverSideEncryptionCosKmsKeyId, serverSideEncryptionContext };
+    const call = req.putObject(key, { data: Buffer.alloc(0), size: 0 }, marker, this.client.secure);
     const res = await this.client.send(call, { signal: options.signal });
     await res.discard();
     return { key, mode: "dir", size: 0 };

@@ -38,6 +38,25 @@ describe("addressing", () => {
     expect(copySource(bucketAddress("b-1", "ap-guangzhou", {}), "x/y z")).toBe("b-1.cos.ap-guangzhou.myqcloud.com/x/y%20z");
     expect(serviceAddress({}).host).toBe("service.cos.myqcloud.com");
   });
+
+  it("names a copy source by the bucket's region host through a global acceleration endpoint whose region is known (the endpoint host otherwise)", () => {
+    for (const accelerate of ["https:cos.accelerate.myqcloud.com", "https:cos.accelerate.tencentcos.cn", "https:COS.Accelerate.myqcloud.com"]) {
+      const endpoint = parseEndpoint(accelerate);
+      const address = bucketAddress("b-125", "ap-guangzhou", { endpoint });
+      // Requests still go to the acceleration host; only the copy source names the region.
+      expect(address.host).toBe(`b-125.${endpoint.host}`);
+      expect(copySource(address, "d/k 1")).toBe("b-125.cos.ap-guangzhou.myqcloud.com/d/k%201");
+      expect(copySource(bucketAddress("b-125", "ap-guangzhou", { endpoint, forcePathStyle: true }), "k")).toBe("b-125.cos.ap-guangzhou.myqcloud.com/k");
+      expect(copySource(bucketAddress("b-125", "cn-south", { endpoint }), "k")).toBe("b-125.cn-south.myqcloud.com/k");
+      // No region to name: the acceleration host is all there is.
+      expect(copySource(bucketAddress("b-125", undefined, { endpoint }), "k")).toBe(`b-125.${endpoint.host}/k`);
+    }
+    // A region endpoint, a custom domain (or a private deployment) and the emulator keep the host requests go to.
+    expect(copySource(bucketAddress("b-125", "ap-guangzhou", { endpoint: parseEndpoint("https:cos.ap-guangzhou.tencentcos.cn") }), "k")).toBe("b-125.cos.ap-guangzhou.tencentcos.cn/k");
+    expect(copySource(bucketAddress("b-125", "ap-guangzhou", { endpoint: parseEndpoint("https:files.example.com") }), "k")).toBe("b-125.files.example.com/k");
+    expect(copySource(bucketAddress("b-125", "ap-guangzhou", { endpoint: parseEndpoint("http:127.0.0.1:9000") }), "k")).toBe("127.0.0.1:9000/b-125/k");
+    expect(code(() => bucketAddress("b-125", "bad region", { endpoint: parseEndpoint("https:cos.accelerate.myqcloud.com") }))).toBe("InvalidArgument");
+  });
 });
 
 describe("credentials (COS names; the shared logic is tested in core)", () => {

@@ -1,9 +1,10 @@
 import { ErrorCode, contextOf, isStorageError, sameEtag, storageError, type DriverCallOptions, type Part, type StorageError } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { listPartsPage } from "./lister.js";
+import { UPLOAD_PARTS_MAXIMUM } from "./part-numbers.js";
 
-/** Most ListMultipart pages read to explain a refusal (part numbers 0..10000, 1,000 a page). */
-const MAX_PAGES = 11;
+/** Most ListMultipart pages read to explain a refusal (every part an upload can hold, 1,000 a page). */
+const MAX_PAGES = Math.ceil(UPLOAD_PARTS_MAXIMUM / 1000);
 
 /**
  * True for QingStor's bare 400 `invalid_argument`: its answer to a Complete naming a part that was

@@ -16,6 +16,11 @@ function bytes32(value: unknown): string | undefined {
   return Buffer.isBuffer(value) && value.length === 32 ? undefined : "must be exactly 32 bytes (an AES-256 key)";
 }
 
+/** A validator: the padded base64 of a 16-byte MD5 digest (24 characters), as the key-MD5 header carries it. */
+function base64Md5(value: unknown): string | undefined {
+  return typeof value === "string" && /^[A-Za-z0-9+/]{21}[AQgw]==$/.test(value) ? undefined : "must be the base64 of a 16-byte MD5 digest (24 characters ending in ==)";
+}
+
 /** Operations that send the object's SSE-C key (QingStor wants it on PUT, GET, HEAD, Initiate, Upload Part and Complete). */
 // move: the HEADs of the source before the rename (key first, then none) and of the destination that judge a lost answer; the rename sends no key.
 const SSE_C_OPS = ["new", "stat", "read", "write", "copy", "move", "createLink", "createMultipart", "writeMultipart", "completeMultipart", "presign"] as const;
@@ -73,9 +78,19 @@ export const qingstorPairs = {
   copySourceEncryptionCustomerKey: definePair({
     name: "copy_source_encryption_customer_key",
     type: "bytes",
-    description: "SSE-C: the 32-byte key the copy source was written with. Needs https.",
+    description: "SSE-C: the 32-byte key the copy source was written with. Needs https. Given at a call site with another value than the open-time one, the open-time key MD5 does not apply.",
     operations: COPY_SOURCE_OPS,
     validate: bytes32,
+    secret: true,
+    replacesDefaults: ["copySourceEncryptionCustomerKeyMd5"],
+  }),
+  copySourceEncryptionCustomerKeyMd5: definePair({
+    name: "copy_source_encryption_customer_key_md5",
+    type: "string",
+    description:
+      "SSE-C: the base64 MD5 of copy_source_encryption_customer_key (go-storage's pair; the driver computes it anyway). Given, it must be that key's MD5, and the key must be given too: InvalidArgument before anything is sent.",
+    operations: COPY_SOURCE_OPS,
+    validate: base64Md5,
     secret: true,
   }),
 } as const satisfies PairSet;

@@ -4,6 +4,7 @@ import { QingStorClient } from "./client.js";
 import { QINGSTOR_DESCRIPTION, QINGSTOR_PACKAGE, QINGSTOR_TYPE, qingstorPairs } from "./config.js";
 import { resolveCredentials, type QingStorCredentials } from "./credentials.js";
 import { QingStorServiceDriver } from "./servicer.js";
+import { checkCopySourceKeyMd5 } from "./sse.js";
 import { QingStorStorageDriver } from "./storager.js";
 
 /** A QingStor bucket name: 6–63 lower-case letters, digits and hyphens, starting and ending with a letter or digit. */
@@ -24,7 +25,8 @@ export function credentialsOf(config: OpenConfig): QingStorCredentials {
  * (`HEAD /<bucket>` on the zone-less host, which redirects to the zone; see
  * {@link bucketAddress}). `enable_loose_pair` decides what a multipart upload or an append does
  * with a Cache-Control or Content-Encoding it cannot carry (object-headers.ts).
- * @throws StorageError `PairRequired` (name, credential), `InvalidArgument` (bucket name)
+ * @throws StorageError `PairRequired` (name, credential), `InvalidArgument` (bucket name; a
+ *   `copy_source_encryption_customer_key_md5` without `copy_source_encryption_customer_key`, or not its MD5)
  */
 export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDriver {
   const name = config.name;
@@ -32,6 +34,8 @@ export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDri
   if (!BUCKET_NAME.test(name)) {
     throw storageError(ErrorCode.InvalidArgument, `QingStor bucket ${JSON.stringify(name)} must be 6 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit`);
   }
+  // An open-time key MD5 goes with the open-time key (a call's own key drops it): without that key, or not its MD5, it would fail every copy.
+  checkCopySourceKeyMd5(config["copySourceEncryptionCustomerKey"] as Buffer | undefined, config["copySourceEncryptionCustomerKeyMd5"]);
   const credentials = credentialsOf(config);
   const { address, detectZone } = bucketAddress(config.location, config.endpoint);
   const client = new QingStorClient(address, name, credentials, httpClientSettings(config as HttpPairValues), detectZone);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { bareEtag, combinePartCrcs, ErrorCode, storageError, type Part, type StorageError } from "@stowage/core";
+import { UPLOAD_PARTS_MAXIMUM } from "./part-numbers.js";
 
 /** The `InvalidArgument` error for a bad argument of the helpers here. */
 function invalid(message: string): StorageError {
@@ -56,8 +57,13 @@ export function multipartEtag(parts: readonly Pick<Part, "etag">[]): string | un
 
 /** Domain of the check digits of a {@link crc64Etag} (never changes: stored objects carry them). */
 const CRC_ETAG_DOMAIN = "stowage-qingstor-crc64-etag/1";
-/** Most parts an upload has (QingStor part numbers 0..10000). */
-const MAX_PARTS = 10_001;
+/**
+ * Most parts a CRC ETag names: what a QingStor upload can hold (part numbers 0..10000), not the
+ * 10,000 Stowage writes, so that the ETag's range is QingStor's, as listings' are. Stowage makes a
+ * CRC ETag only from parts whose CRC-64 it knows (parts this process wrote: at most 10,000); a
+ * Complete of more parts (uploaded elsewhere) sends the MD5-of-MD5s ETag.
+ */
+const MAX_PARTS = UPLOAD_PARTS_MAXIMUM;
 
 /** The 16 check hex digits of a CRC ETag: the first 64 bits of SHA-256(domain, crc hex, part count). */
 function checkDigits(crcHex: string, parts: number): string {

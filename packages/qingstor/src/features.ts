@@ -1,4 +1,5 @@
 import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
+import { WRITTEN_PARTS_MAXIMUM } from "./part-numbers.js";
 import { METADATA_LIMIT } from "./requests.js";
 import { MAX_LINK_HOPS } from "./virtual-link.js";
 
@@ -8,7 +9,8 @@ const TiB = 1024 * GiB;
 
 /**
  * QingStor limits (protocols.md §3.7): 5 GiB per PUT, part and append; parts of
- * at least 4 MiB except the last; 10,000 parts (indexes 0..9999); appendable
+ * at least 4 MiB except the last; 10,000 parts (indexes 0..9999: QingStor numbers parts 0..10000,
+ * Stowage writes one fewer, see part-numbers.ts); appendable
  * objects up to 50 TiB; 1,000 keys per list page; keys of 1,023 bytes of UTF-8 at most; 2 KiB of user
  * metadata.
  */
@@ -16,7 +18,7 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
   writeSizeMaximum: 5 * GiB,
   multipartSizeMinimum: 4 * MiB,
   multipartSizeMaximum: 5 * GiB,
-  multipartNumberMaximum: 10_000,
+  multipartNumberMaximum: WRITTEN_PARTS_MAXIMUM,
   appendSizeMaximum: 5 * GiB,
   appendTotalSizeMaximum: 50 * TiB,
   listPageMaximum: 1000,
@@ -29,8 +31,9 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
 /**
  * What a QingStor storager can do: every operation of the contract, with
  * virtual directories (zero-byte `dir/` objects). QingStor returns no CRC64
- * (`crc64` is false); `integrity` (default on) decides whether Content-MD5 is
- * sent and the MD5 ETags QingStor returns are checked. QingStor has no symbolic
+ * (`crc64` is false); `integrity` (default on) decides whether a `write` sends a Content-MD5 of
+ * its own (`contentMd5`; QingStor checks one that is sent either way) and whether the MD5 ETags
+ * QingStor returns, and the CRC ETags of whole reads, are checked. QingStor has no symbolic
  * links: `createLink` is on only with `virtualLinks` (the `enable_virtual_link`
  * pair), go-storage's links in user metadata. Appends and fetches take no SSE-C key on QingStor:
  * both are off when the storager was opened with one (`withoutCustomerKey` false), rather than

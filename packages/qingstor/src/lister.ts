@@ -12,6 +12,7 @@ import {
 } from "@stowage/core";
 import type { QingStorClient } from "./client.js";
 import { sendListing } from "./listing-answer.js";
+import { LAST_PART_NUMBER } from "./part-numbers.js";
 import { listObjects, listParts, listUploads } from "./requests.js";
 import { parseListObjects, parseListParts, parseListUploads } from "./responses.js";
 
@@ -60,9 +61,6 @@ export async function listUploadsPage(client: QingStorClient, request: DriverLis
   const page = await sendListing(client, listUploads(request.prefix, keyMarker, uploadIdMarker, limit), options, parseListUploads);
   return page.next === undefined ? { items: page.items } : { items: page.items, nextToken: uploadToken({ key: page.next.keyMarker, id: page.next.uploadIdMarker }) };
 }
-
-/** QingStor's highest part number (its parts are numbered 0..10000; Stowage writes 0..9999). */
-const LAST_PART_NUMBER = 10_000;
 
 /**
  * One page of an upload's parts (0-based indexes). The token is the last part

@@ -61,7 +61,7 @@ export async function writeUploadPart(
   options: DriverCallOptions,
   integrity: boolean,
 ): Promise<Part> {
-  // QingStor numbers parts 0..10000; Stowage allows 10,000 parts (0..9999).
+  // QingStor numbers parts 0..10000; Stowage writes 10,000 parts at most (0..9999, part-numbers.ts).
   checkPartIndex(index, qingstorLimits.multipartNumberMaximum);
   const res = await client.send(uploadPart(key, uploadId, index, body, options, client.secure), { signal: options.signal, onUploadProgress: body.onProgress });
   await res.discard();
