@@ -35,7 +35,9 @@ export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<Storag
 /**
  * What an OSS storager can do: everything in the contract except `fetch`, with
  * virtual directories (zero-byte `dir/` objects) and symlinks (PutSymlink). `integrity` (default on)
- * decides whether Content-MD5 is sent and CRC64s are verified. `writeIfNotExists`: PutObject,
+ * decides whether a `write` sends a Content-MD5 of its own and whether CRC64s are verified
+ * (`contentMd5`, `crc64`); off, OSS still returns its CRC64 (reported unchecked) and checks a
+ * Content-MD5 that is sent. `writeIfNotExists`: PutObject,
  * CopyObject and PutSymlink (copy, move), InitiateMultipartUpload and CompleteMultipartUpload carry
  * `x-oss-forbid-overwrite: true`, which OSS
  * honours on a bucket whose versioning is not enabled or suspended; on one where it is, OSS ignores
