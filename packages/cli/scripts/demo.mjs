@@ -80,7 +80,7 @@ try {
       ["sync", "sample/", shownConn, "--exclude", "*.tmp", "--part-size", "2M", "--bwlimit", "16M", "--progress-interval", "0.5"],
     );
     // Secrets stay out of shell history: later commands name a profile instead.
-    await writeFile(env.STOWAGE_CONFIG, JSON.stringify({ profiles: { emu: conn } }, null, 2));
+    await writeFile(env.STOWAGE_CONFIG, JSON.stringify({ profiles: { emu: conn } }, null, 2), { mode: 0o600 }); // it holds a credential: readable by the owner only
     console.log(`\nprofiles.json: { "profiles": { "emu": "${shownConn}" } }`);
     await stowage(["ls", "-lr", "--human", "emu:"]);
     await stowage(["verify", "--exclude", "*.tmp", "sample/", "emu:"]);
