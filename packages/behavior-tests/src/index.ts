@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Storager } from "@stowage/core";
 import { registerAbortCases } from "./cases/abort.js";
 import { registerAppendCases } from "./cases/append.js";
+import { registerCallerBufferCases } from "./cases/caller-buffers.js";
 import { registerConditionalWriteCases } from "./cases/conditional-write.js";
 import { registerConditionCases } from "./cases/conditions.js";
 import { registerCopyAttributeCases } from "./cases/copy-attributes.js";
@@ -121,6 +122,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("paths", () => registerPathCases(suite));
     describe("streams", () => registerStreamCases(suite));
     describe("write failures", () => registerWriteFailureCases(suite));
+    describe("caller buffers", () => registerCallerBufferCases(suite));
     describe("conditions", () => registerConditionCases(suite));
     describe("conditional writes", () => registerConditionalWriteCases(suite));
     describe("abort", () => registerAbortCases(suite));

@@ -151,3 +151,15 @@ export function rulesFor(service: string, features: Readonly<StorageFeatures>): 
   }
   return rules;
 }
+
+/**
+ * Refuses a storage the model cannot follow: it lists the work_dir in `prefix` and `dir` mode after
+ * every step, so `features.listPrefix` and `features.listDir` must be on.
+ * @throws Error naming the flags that are off
+ */
+export function checkModelListings(service: string, features: Readonly<StorageFeatures>): void {
+  const off = (["listPrefix", "listDir"] as const).filter((flag) => !features[flag]);
+  if (off.length > 0) {
+    throw new Error(`${service}: the model suite lists the work_dir in prefix and dir mode after every step, so it needs features.listPrefix and listDir (off: ${off.join(", ")})`);
+  }
+}

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { Storager } from "@stowage/core";
 import { checkEverything, checkListings } from "./checks.js";
 import { modelCommands } from "./command-arbitraries.js";
-import { rulesFor, type DriverRules } from "./model-rules.js";
+import { checkModelListings, rulesFor, type DriverRules } from "./model-rules.js";
 import { StoreModel } from "./store-model.js";
 
 export { rulesFor, type DriverRules } from "./model-rules.js";
@@ -39,7 +39,9 @@ export interface ModelSuiteOptions {
  * listing. Where storages differ by their docs, the model follows {@link DriverRules}.
  *
  * `open` is called once per run (shrinking included) and must return a storager on a fresh,
- * empty work_dir. A failure prints fast-check's seed, path and the shrunk list of operations
+ * empty work_dir, of a storage that lists in both `prefix` and `dir` mode (`listPrefix`, `listDir`:
+ * without them every run fails at once, saying so). A storage {@link rulesFor} does not know needs
+ * `options.rules`. A failure prints fast-check's seed, path and the shrunk list of operations
  * (keys named `existing#n` are picked among the keys the model holds when the step runs; the
  * failure message shows the key picked).
  */
@@ -52,6 +54,7 @@ export function runModelSuite(name: string, open: () => Storager | Promise<Stora
       async () => {
         const property = fc.asyncProperty(modelCommands(maxCommands), async (commands) => {
           const store = await open();
+          checkModelListings(store.info.service, store.features);
           const model = new StoreModel(options.rules ?? rulesFor(store.info.service, store.features), store.features);
           await checkListings(model, store, "open (the work_dir must start empty)");
           await fc.asyncModelRun(() => ({ model, real: { store } }), commands);

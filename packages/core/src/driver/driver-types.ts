@@ -45,15 +45,26 @@ export interface DriverCallOptions {
 /** A body of known size for a single request: bytes in memory, or a stream of exactly `size` bytes. */
 export interface DriverBody {
   /**
-   * Bytes in memory, or a stream that yields exactly `size` bytes. Core reuses a part's
-   * buffer for a later part once `writePart` settled: a driver must not keep `data` (or
-   * a view of it) after its call returns — copy what it stores.
+   * Bytes in memory, or a stream that yields exactly `size` bytes. A Buffer here is not the
+   * driver's: for a single `write`, and for the bodies of `writeMultipart` and `writeAppend`, it is
+   * the caller's own memory (their Buffer, or a view of it), which the caller may change or reuse
+   * once the call resolved; for a multipart `write` it is core's part buffer, reused for a later
+   * part once `writePart` settled. A driver must not keep `data` (or a view of it) after its call
+   * returns: copy what it stores (an HTTP driver sends the bytes and keeps nothing). It must not
+   * change `data` either. The behaviour suite's "caller buffers" cases check this.
    */
   data: Buffer | Readable;
   size: number;
   /** Base64 MD5 to send as Content-MD5, when core computed or was given one. */
   contentMd5?: string;
-  /** Decimal CRC-64/ECMA-182 of the body, when core already computed it (drivers that record one need not hash again). */
+  /**
+   * Decimal CRC-64/ECMA-182 of the body, when core already computed it: a driver that records a
+   * checksum of the bytes it was handed (to send it, or to check a part later) need not hash again.
+   * It is core's own number: a CRC-64 a driver reports back as what it stored (a write result, a
+   * part, an append, a Complete) is compared with it, so a driver that is its own service (an
+   * in-process store) reports the CRC-64 of the bytes as it stored them (hashing its own copy),
+   * never this value handed back, which would make core's check compare its number with itself.
+   */
   crc64?: string;
   /** Drivers that can tell may call this with the cumulative bytes sent so far; core reports completion itself. */
   onProgress?: (bytesSent: number) => void;
@@ -97,6 +108,10 @@ export interface DriverReadResult {
 
 /** A page from {@link StorageDriver.listPage}. */
 export interface DriverListPage {
+  /**
+   * The keys in UTF-8 byte order ({@link compareKeys}, not JavaScript's UTF-16 `sort()`), each
+   * page after the one before: core's `startAfter` and the suite's "list order" cases rely on it.
+   */
   items: RawObject[];
   nextToken?: string;
 }
@@ -113,7 +128,11 @@ export interface DriverListRequest {
    * driver produced, so a driver may trust its shape.
    */
   token?: string;
-  /** Flat listings (no delimiter) without a token: only keys that sort after this full key. */
+  /**
+   * Flat listings (no delimiter) without a token: only keys that sort after this full key (in
+   * UTF-8 byte order, {@link compareKeys}). Core filters nothing itself: a driver honours it (an
+   * object store passes it as its start-after or marker parameter).
+   */
   startAfter?: string;
   limit: number;
 }

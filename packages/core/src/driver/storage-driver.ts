@@ -11,7 +11,10 @@ export * from "./driver-types.js";
  * option validation and defaults, capability checks, paging, multipart
  * scheduling, CRC64 checking, progress, abort and error context. Each method
  * may throw only {@link StorageError}s (core wraps anything else as `Unexpected`).
- * Methods for operations the driver's features lack may be left out.
+ * Methods for operations the driver's features lack may be left out; a flag that is on needs its
+ * methods (`multipart`: createMultipart, writePart, completeMultipart, abortMultipart, listParts and
+ * statMultipart; `listMultipartUploads`: listUploads; `append`: createAppend and writeAppend), else core
+ * refuses the operation with `CapabilityInsufficient` as if the flag were off.
  *
  * What core relies on from every method: `Aborted` once `options.signal` fired (core's own checks
  * rethrow it, where they take any other failure of a look as "not known"); a failure that is the
@@ -20,13 +23,29 @@ export * from "./driver-types.js";
  * on what another attempt may cure (`RequestThrottled`, `ServiceInternal`; a read's broken body is
  * resumed on it); `ObjectNotExist` for a bucket that does not exist. Each member's `@throws` names
  * the codes core reads from it; a driver may throw others (`PermissionDenied`, `InvalidArgument`
- * for what it cannot send...), which reach the caller as they are.
+ * for what it cannot send...), which reach the caller as they are. A driver that is its own
+ * service (memory, fs) has no HTTP answers: it sets `statusCode` where core and the behaviour suite
+ * read one, 409 on the `Conflict` of `ifNotExists` and 412 / 304 on a failed `ifMatch` /
+ * `ifNoneMatch` ({@link checkEtagConditions} throws exactly those), and leaves it out of its other
+ * refusals (local ones, as far as core can tell).
+ *
+ * A body's `data` is never the driver's to keep: copy what it stores (see {@link DriverBody.data}).
  */
 export interface StorageDriver {
   readonly service: string;
-  /** Bucket or root name. */
+  /**
+   * Bucket or root name (`OpenConfig.name` is optional in its type even where `storagerRequires`
+   * names it: take `config.name ?? ""`).
+   */
   readonly name: string;
   readonly location?: string | undefined;
+  /**
+   * What the service can do (`defineFeatures({...})`): core checks every call against it. Leave
+   * `loosePair` out: it says how a storager was opened (`enable_loose_pair`), and core sets it.
+   * `virtualDir`: true for a flat key space (keys are strings; a directory is a `d/` marker or
+   * implied by keys below it; core itself refuses a `delete` of a `d/` directory without
+   * `mode: "dir"`), false for a tree whose driver enforces directories (see {@link StorageDriver.delete}).
+   */
   readonly features: Readonly<StorageFeatures>;
 
   /**
@@ -54,10 +73,11 @@ export interface StorageDriver {
    */
   read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult>;
   /**
-   * Stores `body` (exactly `body.size` bytes) at `key` in one request, replacing what is there;
-   * reports the ETag and, where the service states it, the CRC-64 it stored (core compares it with
-   * its own and removes an object stored wrong). With `ifNotExists` the storage decides atomically:
-   * core makes no check of its own before a single write.
+   * Stores `body` (exactly `body.size` bytes) at `key` in one request, replacing what is there
+   * (`body.data` is the caller's memory: copy what is kept); reports the ETag and, where the
+   * service states it, the CRC-64 it stored (core compares it with its own and removes an object
+   * stored wrong). With `ifNotExists` the storage decides atomically: core makes no check of its
+   * own before a single write.
    * @throws Conflict (`ifNotExists` and an object at `key`: nothing changed), IntegrityMismatch (the
    *   service refused `body.contentMd5`), ObjectModeInvalid (memory, fs: a directory at `key`, a file
    *   in the place of a parent), Aborted
@@ -88,6 +108,8 @@ export interface StorageDriver {
    * (the directories below as `dir` objects ending in `/`), else every key. `nextToken` on every
    * page but the last: only its absence ends a listing, so a page may be short, even empty, before
    * it. Every item's key starts with the prefix (core refuses a page with another as `Unexpected`).
+   * Keys come in UTF-8 byte order ({@link compareKeys}), across pages too; a flat listing given
+   * `startAfter` (and no token) starts after that key: core does not filter.
    * @throws ObjectNotExist only for a bucket that does not exist (a prefix with nothing under it is an
    *   empty last page), Unexpected (retryable: a page marked truncated that gives no way on, an answer
    *   that is no listing: never a short listing passed off as whole), Aborted
@@ -99,11 +121,14 @@ export interface StorageDriver {
    * never from defaults), the copy carries exactly those. With `ifNotExists` the storage decides
    * atomically, after core's own stat of `dstKey`. Reports progress to `options.onProgress`, which
    * throws when the caller's listener threw: let that fail the call.
-   * @throws ObjectNotExist (no source: core then stats `srcKey/`, to tell a directory named without its
-   *   `/`), ObjectModeInvalid (a directory source: `srcKey` ends with `/`; memory, fs: a directory at
-   *   `dstKey`), Conflict (`ifNotExists` and an object at `dstKey`; the source changed during the copy:
-   *   `copySourceChanged`; an archived source), IntegrityMismatch (the copy contradicts the source's
-   *   checksum), Aborted
+   * A copy onto itself with no attributes changes nothing, its ETag included (the model-based
+   * suite checks that).
+   * @throws ObjectNotExist (nothing at `srcKey`: core then stats `srcKey/`, to tell a directory named
+   *   without its `/`; also a `srcKey` ending in `/` where nothing is at or below it, even beside an
+   *   object without the `/`), ObjectModeInvalid (a `srcKey` ending in `/` that is a directory: its
+   *   marker, or keys below it; memory, fs: a directory at `dstKey`), Conflict (`ifNotExists` and an
+   *   object at `dstKey`; the source changed during the copy: `copySourceChanged`; an archived
+   *   source), IntegrityMismatch (the copy contradicts the source's checksum), Aborted
    */
   copy?(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void>;
   /**
@@ -157,10 +182,11 @@ export interface StorageDriver {
    */
   createAppend?(key: string, options: DriverCallOptions): Promise<RawObject>;
   /**
-   * Appends at `offset`. `crc64`: the whole object's CRC-64 after the append, only as the service
-   * reported it (or as the driver knows it, having checked the object's bytes against
-   * `body.appendBaseCrc64`); core hands it back as the object's, so never a computed guess. An
-   * append whose answer was lost is judged by the object (`judgeLostAppend`), never re-sent blindly.
+   * Appends at `offset` (`body.data` is the caller's memory: copy what is kept). `crc64`: the
+   * whole object's CRC-64 after the append, only as the service reported it (or as the driver
+   * knows it, having checked the object's bytes against `body.appendBaseCrc64`); core hands it back
+   * as the object's, so never a computed guess. An append whose answer was lost is judged by the
+   * object (`judgeLostAppend`), never re-sent blindly.
    * @throws Conflict (the object's length is not `offset`: the one check every storage makes, and
    *   core's only guard where nothing else is checked), ObjectModeInvalid (not an appendable object;
    *   memory, fs: not the bytes `body.appendBaseCrc64` describes), ObjectNotExist (memory, fs: no object),
@@ -181,6 +207,7 @@ export interface StorageDriver {
   createMultipart?(key: string, options: DriverCallOptions): Promise<{ multipartId: string }>;
   /**
    * Uploads part `index` (0-based). Returns the part with the service's etag (and crc64 if it sends one).
+   * `body.data` is the caller's memory or core's reused part buffer: copy what is kept.
    * Core sends a part again once after an `IntegrityMismatch`.
    * @throws ObjectNotExist (no such upload), IntegrityMismatch (with `statusCode`: the service refused
    *   `body.contentMd5`, nothing stored; without: the part it stored contradicts the bytes), Aborted
