@@ -11,11 +11,11 @@ import type { Storager } from "../src/storager.js";
 import { createStorager } from "../src/storager/create-storager.js";
 
 /** A storage that only stats, opened with `query` (e.g. `?enable_loose_pair`). */
-function open(query: string): Storager {
+function open(query: string, declaresLoose = false): Storager {
   const driver = {
     service: "statonly",
     name: "bucket",
-    features: defineFeatures({ stat: true }),
+    features: defineFeatures({ stat: true, ...(declaresLoose ? { loosePair: true } : {}) }),
     async stat(key: string): Promise<RawObject> {
       return { key, mode: "file", size: 7 };
     },
@@ -62,9 +62,11 @@ describe("enable_loose_pair at a call site", () => {
     expect(await code(loose.stat("k", { otherTier: "cold" } as object))).toBe("PairUnsupported");
   });
 
-  it("strict storages refuse both", async () => {
+  it("strict storages refuse both, and say they are strict even when the driver declares loosePair", async () => {
     registerService(other);
-    const strict = open("");
+    const strict = open("", true);
+    expect(strict.features.loosePair).toBe(false);
+    expect(open("?enable_loose_pair", true).features.loosePair).toBe(true);
     expect(await code(strict.stat("k", { otherTier: "cold" } as object))).toBe("PairUnsupported");
     expect(await code(strict.stat("k", { otherTeir: "cold" } as object))).toBe("PairUnsupported");
   });

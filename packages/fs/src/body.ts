@@ -65,7 +65,10 @@ export async function writeBody(handle: FileHandle, body: DriverBody, signal?: A
   if (total !== body.size) throw sizeMismatch(total, body.size);
   const actual = md5?.digest("base64");
   if (actual !== undefined && actual !== body.contentMd5) {
-    throw storageError(ErrorCode.IntegrityMismatch, `Content-MD5 ${body.contentMd5} does not match the body (${actual})`);
+    throw storageError(ErrorCode.IntegrityMismatch, `Content-MD5 ${body.contentMd5} does not match the body (${actual})`, {
+      // Refused before anything is stored, as a cloud's 400 BadDigest: core then knows no part was kept with other bytes.
+      statusCode: 400,
+    });
   }
 }
 

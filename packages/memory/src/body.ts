@@ -103,7 +103,10 @@ export function checkContentMd5(body: TakenBody, contentMd5: string | undefined)
   if (contentMd5 === undefined) return;
   const actual = body.md5.toString("base64");
   if (actual !== contentMd5) {
-    throw storageError(ErrorCode.IntegrityMismatch, `Content-MD5 ${contentMd5} does not match the body (${actual})`);
+    throw storageError(ErrorCode.IntegrityMismatch, `Content-MD5 ${contentMd5} does not match the body (${actual})`, {
+      // Refused before anything is stored, as a cloud's 400 BadDigest: core then knows no part was kept with other bytes.
+      statusCode: 400,
+    });
   }
 }
 

@@ -40,7 +40,8 @@ class CoreStorager implements Storager {
   constructor(driver: StorageDriver, ctx: StoragerContext) {
     this.#scope = new OperationScope(driver, ctx);
     // `loosePair` says how the storager was opened, which the driver need not know.
-    this.features = ctx.loose && !driver.features.loosePair ? Object.freeze({ ...driver.features, loosePair: true }) : driver.features;
+    // A driver that declares it anyway does not make a strict storager loose.
+    this.features = driver.features.loosePair === ctx.loose ? driver.features : Object.freeze({ ...driver.features, loosePair: ctx.loose });
     this.info = {
       service: driver.service,
       name: driver.name,
