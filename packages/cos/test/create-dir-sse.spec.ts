@@ -4,6 +4,7 @@ import { newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
 import type { CosOptions } from "../src/index.js";
+import { emulatorStorager } from "./emulator-storager.js";
 
 // A directory marker is an object like any other: a bucket whose policy requires the SSE header
 // refuses a marker PUT without it. createDir sends the SSE-COS/KMS settings (open-time defaults or
@@ -56,17 +57,7 @@ describe("cos createDir and server-side encryption", () => {
 
   it("a storager opened with an SSE-C key writes a plain marker (its stat sends no key), readable by a storager without the key", async () => {
     const workDir = `/${randomUUID()}/`;
-    const open = (key?: Buffer): Storager =>
-      newStorager({
-        type: "cos",
-        name: BUCKET,
-        workDir,
-        credential: "hmac:stowage-ak:stowage-sk",
-        endpoint: `https:127.0.0.1:${tls.port}`,
-        location: tls.region,
-        tlsCa: tls.ca,
-        ...(key === undefined ? {} : { serverSideEncryptionCustomerKey: key }),
-      });
+    const open = (key?: Buffer): Storager => emulatorStorager(tls, BUCKET, workDir, key === undefined ? {} : { serverSideEncryptionCustomerKey: key });
     const keyed = open(randomBytes(32));
     await keyed.createDir("c");
     expect(await keyed.stat("c/")).toMatchObject({ mode: "dir" });

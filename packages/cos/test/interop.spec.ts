@@ -8,6 +8,7 @@ import { startEmulator, type Emulator } from "@stowage/emulator";
 import COS from "cos-nodejs-sdk-v5";
 import "../src/index.js";
 import type { CosOptions } from "../src/index.js";
+import { emulatorStorager } from "./emulator-storager.js";
 
 const BUCKET = "interop-1250000000";
 const REGION = "ap-guangzhou";
@@ -31,17 +32,7 @@ const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
 beforeAll(async () => {
   emulator = await startEmulator({ provider: "cos", tls: true, buckets: [BUCKET], credentials: { accessKey: AK, secretKey: SK }, region: REGION });
   sdk = new COS({ SecretId: AK, SecretKey: SK, Protocol: "https:", Domain: `127.0.0.1:${emulator.port}/{Bucket}`, StrictSsl: false } as COS.COSOptions);
-  store = newStorager<CosOptions>({
-    type: "cos",
-    name: BUCKET,
-    workDir: "/interop/",
-    credential: `hmac:${AK}:${SK}`,
-    endpoint: `https:127.0.0.1:${emulator.port}`,
-    location: REGION,
-    tlsCa: emulator.ca,
-    multipartThreshold: 2 * MiB,
-    partSize: MiB,
-  });
+  store = emulatorStorager(emulator, BUCKET, "/interop/", { multipartThreshold: 2 * MiB, partSize: MiB });
   tmp = await mkdtemp(join(tmpdir(), "cos-interop-"));
 });
 

@@ -5,6 +5,7 @@ import { startEmulator, type Emulator } from "@stowage/emulator";
 import { checkSseCAppends, checkSseCCopies, checkSseCDirs, checkSseCKeyHints } from "@stowage/behavior-tests";
 import "../src/index.js";
 import type { CosOptions } from "../src/index.js";
+import { emulatorStorager } from "./emulator-storager.js";
 import { QUICK_RETRIES, rawServer, type RawAnswer } from "./raw-server.js";
 
 const BUCKET = "ssec-1250000000";
@@ -16,17 +17,7 @@ describe("cos SSE-C: a lost Complete answer of an SSE-C object", () => {
   let store: Storager<CosOptions>;
   beforeAll(async () => {
     emulator = await startEmulator({ provider: "cos", tls: true, buckets: [BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } });
-    store = newStorager<CosOptions>({
-      type: "cos",
-      name: BUCKET,
-      workDir: `/${randomUUID()}/`,
-      credential: "hmac:AK:SK",
-      endpoint: `https:127.0.0.1:${emulator.port}`,
-      tlsCa: emulator.ca,
-      serverSideEncryptionCustomerKey: KEY,
-      retryBaseDelay: 1,
-      retryMaxDelay: 5,
-    });
+    store = emulatorStorager(emulator, BUCKET, `/${randomUUID()}/`, { serverSideEncryptionCustomerKey: KEY, retryBaseDelay: 1, retryMaxDelay: 5 });
   });
   afterAll(async () => {
     await emulator.stop();
@@ -86,16 +77,7 @@ describe("cos SSE-C: copies with the open-time key", () => {
     const emulator = await startEmulator({ provider: "cos", tls: true, buckets: [BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } });
     try {
       const workDir = `/${randomUUID()}/`;
-      const open = (key?: Buffer): Storager =>
-        newStorager<CosOptions>({
-          type: "cos",
-          name: BUCKET,
-          workDir,
-          credential: "hmac:AK:SK",
-          endpoint: `https:127.0.0.1:${emulator.port}`,
-          tlsCa: emulator.ca,
-          ...(key === undefined ? {} : { serverSideEncryptionCustomerKey: key }),
-        });
+      const open = (key?: Buffer): Storager => emulatorStorager(emulator, BUCKET, workDir, key === undefined ? {} : { serverSideEncryptionCustomerKey: key });
       await checkSseCCopies(open);
       await checkSseCDirs(open);
       await checkSseCAppends(open);

@@ -1,30 +1,17 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createStorager, mergePairs, parseEndpoint, type Storager } from "@stowage/core";
-import { startEmulator, type Emulator } from "@stowage/emulator";
-import { bucketAddress } from "../src/addressing.js";
-import { OssClient } from "../src/client.js";
-import { staticCredentials } from "../src/credentials.js";
+import { describe, expect, it } from "@jest/globals";
+import { createStorager, mergePairs, type Storager } from "@stowage/core";
 import { ossService } from "../src/index.js";
 import { OssStorageDriver } from "../src/storager.js";
+import { useEmulatorClient } from "./emulator-client.js";
 
 const BUCKET = "copy-attributes";
 const KiB = 1024;
-let emulator: Emulator;
-let client: OssClient;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ provider: "oss", buckets: [BUCKET], credentials: [{ accessKey: "ak", secretKey: "sk" }] });
-  const credentials = staticCredentials({ protocol: "hmac", accessKey: "ak", secretKey: "sk" }, undefined);
-  client = new OssClient(bucketAddress(BUCKET, undefined, { endpoint: parseEndpoint(`http:127.0.0.1:${emulator.port}`) }), BUCKET, credentials);
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+const env = useEmulatorClient(BUCKET);
 
 /** A storager under `workDir` whose copies above `copyThreshold` go part by part. */
 function storager(workDir: string, copyThreshold: number, defaults: Record<string, unknown> = {}): Storager {
-  const driver = new OssStorageDriver(client, BUCKET, "cn-hangzhou", true, { copyThreshold, copyPartSize: 200 * KiB });
+  const driver = new OssStorageDriver(env.client, BUCKET, "cn-hangzhou", true, { copyThreshold, copyPartSize: 200 * KiB });
   return createStorager(driver, { definition: ossService, config: { name: BUCKET, workDir }, pairs: mergePairs(ossService), defaults, loose: false });
 }
 
@@ -54,7 +41,7 @@ const ATTRIBUTES = {
 };
 
 async function head(key: string): Promise<Record<string, unknown>> {
-  const res = await client.sendBuffered({ operation: "head_object", method: "HEAD", key, query: [], headers: {} });
+  const res = await env.client.sendBuffered({ operation: "head_object", method: "HEAD", key, query: [], headers: {} });
   return res.headers;
 }
 
@@ -65,11 +52,11 @@ describe("oss copy keeps the content headers and storage class, whatever the siz
   ])("%s", async (_name, threshold) => {
     const dir = randomUUID();
     const data = randomBytes(700 * KiB);
-    const put = await client.send({ operation: "put_object", method: "PUT", key: `${dir}/src.bin`, query: [], headers: { ...ATTRIBUTES, "content-length": String(data.length) }, body: data });
+    const put = await env.client.send({ operation: "put_object", method: "PUT", key: `${dir}/src.bin`, query: [], headers: { ...ATTRIBUTES, "content-length": String(data.length) }, body: data });
     await put.discard();
-    emulator.resetStats();
+    env.emulator.resetStats();
     await storager(`/${dir}/`, threshold).copy("src.bin", "dst.bin");
-    expect(emulator.stats().byOperation[threshold === Number.MAX_SAFE_INTEGER ? "CopyObject" : "UploadPartCopy"]).toBeGreaterThan(0);
+    expect(env.emulator.stats().byOperation[threshold === Number.MAX_SAFE_INTEGER ? "CopyObject" : "UploadPartCopy"]).toBeGreaterThan(0);
     expect(await head(`${dir}/dst.bin`)).toMatchObject(ATTRIBUTES);
   });
 });
@@ -84,9 +71,9 @@ describe("oss copy and move keep the source's encryption, whatever the size", ()
     for (const [i, sse] of ENCRYPTIONS.entries()) {
       await s.write(`src${i}`, data, sse as never);
       expect(await sseOf(s, `src${i}`)).toEqual(sse);
-      emulator.resetStats();
+      env.emulator.resetStats();
       await s.copy(`src${i}`, `copy${i}`);
-      expect(emulator.stats().byOperation[threshold === Number.MAX_SAFE_INTEGER ? "CopyObject" : "UploadPartCopy"]).toBeGreaterThan(0);
+      expect(env.emulator.stats().byOperation[threshold === Number.MAX_SAFE_INTEGER ? "CopyObject" : "UploadPartCopy"]).toBeGreaterThan(0);
       expect(await sseOf(s, `copy${i}`)).toEqual(sse);
       await s.move(`copy${i}`, `moved${i}`);
       expect(await sseOf(s, `moved${i}`)).toEqual(sse);
@@ -113,10 +100,10 @@ describe("oss copy and move keep the source's encryption, whatever the size", ()
     await s.copy("kms", "kms-as-sm4", { serverSideEncryption: "SM4" } as never);
     expect(await sseOf(s, "kms-as-sm4")).toEqual({ serverSideEncryption: "SM4" });
     // A copy onto itself with only the default to go by changes nothing: no request copies it.
-    emulator.resetStats();
+    env.emulator.resetStats();
     await s.copy("kms", "kms");
-    expect(emulator.stats().byOperation["CopyObject"] ?? 0).toBe(0);
-    expect(emulator.stats().byOperation["InitiateMultipartUpload"] ?? 0).toBe(0);
+    expect(env.emulator.stats().byOperation["CopyObject"] ?? 0).toBe(0);
+    expect(env.emulator.stats().byOperation["InitiateMultipartUpload"] ?? 0).toBe(0);
     expect(await sseOf(s, "kms")).toEqual({ serverSideEncryption: "KMS", serverSideEncryptionKeyId: "key-1" });
   });
 });

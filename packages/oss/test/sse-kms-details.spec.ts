@@ -3,34 +3,21 @@
 // appendable object takes it (not the key id, refused before anything is sent, and a defaulted one is
 // never sent); a createDir marker is written with the open-time SSE defaults like any object.
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { newStorager, parseEndpoint, type Storager } from "@stowage/core";
-import { startEmulator, type Emulator } from "@stowage/emulator";
-import { bucketAddress } from "../src/addressing.js";
-import { OssClient } from "../src/client.js";
-import { staticCredentials } from "../src/credentials.js";
+import { describe, expect, it } from "@jest/globals";
+import { newStorager, type Storager } from "@stowage/core";
 import "../src/index.js"; // registers oss://
 import type { OssOptions } from "../src/index.js";
+import { useEmulatorClient } from "./emulator-client.js";
 
 const BUCKET = "sse-kms-details";
 const KiB = 1024;
 const KMS_SM4 = { serverSideEncryption: "KMS", serverSideDataEncryption: "SM4" } as const;
-let emulator: Emulator;
-let client: OssClient;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ provider: "oss", buckets: [BUCKET], credentials: [{ accessKey: "ak", secretKey: "sk" }] });
-  const credentials = staticCredentials({ protocol: "hmac", accessKey: "ak", secretKey: "sk" }, undefined);
-  client = new OssClient(bucketAddress(BUCKET, undefined, { endpoint: parseEndpoint(`http:127.0.0.1:${emulator.port}`) }), BUCKET, credentials);
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+const env = useEmulatorClient(BUCKET);
 
 /** A storager under a fresh work_dir, with `extra` connection-string pairs; and that work_dir's key prefix. */
 function open(extra = ""): { s: Storager<OssOptions>; dir: string } {
   const dir = randomUUID();
-  const s = newStorager<OssOptions>(`oss://${BUCKET}/${dir}/?credential=hmac:ak:sk&endpoint=http:127.0.0.1:${emulator.port}&location=cn-hangzhou${extra}`);
+  const s = newStorager<OssOptions>(`oss://${BUCKET}/${dir}/?credential=hmac:ak:sk&endpoint=http:127.0.0.1:${env.emulator.port}&location=cn-hangzhou${extra}`);
   return { s, dir };
 }
 
@@ -42,7 +29,7 @@ async function sseOf(s: Storager<OssOptions>, path: string, mode?: "dir"): Promi
 
 /** The SSE headers of a HEAD of `key` (a bucket key, work_dir included). */
 async function headSse(key: string): Promise<Record<string, unknown>> {
-  const res = await client.sendBuffered({ operation: "head_object", method: "HEAD", key, query: [], headers: {} });
+  const res = await env.client.sendBuffered({ operation: "head_object", method: "HEAD", key, query: [], headers: {} });
   return Object.fromEntries(Object.entries(res.headers).filter(([h]) => h.startsWith("x-oss-server-side-")));
 }
 
@@ -50,9 +37,9 @@ describe("oss KMS with SM4 data encryption", () => {
   it("a multipart write reports it, and so do its copy and move", async () => {
     const { s } = open();
     const data = randomBytes(250 * KiB);
-    emulator.resetStats();
+    env.emulator.resetStats();
     await s.write("mp.bin", data, { ...KMS_SM4, multipartThreshold: 100 * KiB, partSize: 100 * KiB });
-    expect(emulator.stats().byOperation["CompleteMultipartUpload"]).toBe(1);
+    expect(env.emulator.stats().byOperation["CompleteMultipartUpload"]).toBe(1);
     expect(await sseOf(s, "mp.bin")).toEqual(KMS_SM4);
     await s.copy("mp.bin", "copy.bin");
     expect(await sseOf(s, "copy.bin")).toEqual(KMS_SM4);
@@ -66,9 +53,9 @@ describe("oss KMS with SM4 data encryption", () => {
     const log = await s.createAppend("app.log", KMS_SM4);
     await s.writeAppend(log, Buffer.from("line\n"));
     expect(await sseOf(s, "app.log")).toEqual(KMS_SM4);
-    emulator.resetStats();
+    env.emulator.resetStats();
     await expect(s.createAppend("keyed.log", { serverSideEncryption: "KMS", serverSideEncryptionKeyId: "cmk-1" } as never)).rejects.toMatchObject({ code: "PairUnsupported" });
-    expect(emulator.stats().requests).toBe(0);
+    expect(env.emulator.stats().requests).toBe(0);
   });
 
   it("createAppend takes the defaulted data encryption, never the defaulted key id (which OSS would refuse)", async () => {

@@ -8,6 +8,7 @@ import { crc64OfEtag } from "../src/etag.js";
 import { qingstorService, type QingStorOptions } from "../src/index.js";
 import { copyObject } from "../src/requests.js";
 import { QingStorStorageDriver } from "../src/storager.js";
+import { emulatorStorager } from "./emulator-storager.js";
 
 // copy with attributes (feature copyAttributes): a content type, metadata, Cache-Control or
 // Content-Encoding replace the source's as a whole (x-qs-metadata-directive: REPLACE; a multipart
@@ -209,16 +210,7 @@ describe("qingstor copy with attributes of an SSE-C object", () => {
 
   it("changes them in place with the object's key sent for the source and the copy", async () => {
     const key = randomBytes(32);
-    const s = newStorager<QingStorOptions>({
-      type: "qingstor",
-      name: BUCKET,
-      workDir: `/${randomUUID()}/`,
-      credential: "hmac:stowage-ak:stowage-sk",
-      endpoint: `https:127.0.0.1:${tls.port}`,
-      location: tls.region,
-      tlsCa: tls.ca,
-      encryptionCustomerKey: key,
-    });
+    const s = emulatorStorager(tls, BUCKET, `/${randomUUID()}/`, { encryptionCustomerKey: key });
     await s.write("sealed", "secret bytes", { metadata: { a: "1" } });
     tls.resetStats();
     await s.copy("sealed", "sealed", { metadata: { b: "2" } });

@@ -5,6 +5,7 @@ import { startEmulator, type Emulator } from "@stowage/emulator";
 import { copySourceSseHeaders } from "../src/sse.js";
 import "../src/index.js";
 import type { QingStorOptions } from "../src/index.js";
+import { emulatorStorager } from "./emulator-storager.js";
 
 // go-storage's QingStor service lists copy_source_encryption_customer_key_md5 among its Copy pairs.
 // The driver computes the header from the key; a given MD5 must be that key's, and needs the key.
@@ -69,17 +70,7 @@ describe("copy_source_encryption_customer_key_md5 on copies (TLS emulator)", () 
     await tls.stop();
   });
 
-  const open = (workDir: string, more: Record<string, unknown> = {}): Storager<QingStorOptions> =>
-    newStorager<QingStorOptions>({
-      type: "qingstor",
-      name: BUCKET,
-      workDir,
-      credential: "hmac:stowage-ak:stowage-sk",
-      endpoint: `https:127.0.0.1:${tls.port}`,
-      location: tls.region,
-      tlsCa: tls.ca,
-      ...more,
-    });
+  const open = (workDir: string, more: Record<string, unknown> = {}): Storager<QingStorOptions> => emulatorStorager(tls, BUCKET, workDir, more);
 
   it("copies an SSE-C source given its key and the key's MD5", async () => {
     const s = open(`/${randomUUID()}/`);

@@ -9,6 +9,7 @@ import { newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
 import type { QingStorOptions } from "../src/index.js";
+import { emulatorStorager } from "./emulator-storager.js";
 
 // qingstor-sdk ships no types; the tests use a loose view of it.
 type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -43,17 +44,7 @@ beforeAll(async () => {
   cfg.getAxiosConfig = (op: { method: string; path: string; params: Record<string, string> }) =>
     op.method === "GET" && op.path.split("/").length > 2 && op.params.upload_id === undefined ? { responseType: "arraybuffer", httpsAgent } : { httpsAgent };
   bucket = new QingStor(cfg).Bucket(BUCKET);
-  store = newStorager<QingStorOptions>({
-    type: "qingstor",
-    name: BUCKET,
-    workDir: "/interop/",
-    credential: `hmac:${AK}:${SK}`,
-    endpoint: `https:127.0.0.1:${emulator.port}`,
-    location: emulator.region,
-    tlsCa: emulator.ca,
-    multipartThreshold: MiB,
-    partSize: 4 * MiB,
-  });
+  store = emulatorStorager(emulator, BUCKET, "/interop/", { multipartThreshold: MiB, partSize: 4 * MiB });
 });
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { newStorager, type Storager } from "@stowage/core";
+import type { Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
 import type { QingStorOptions } from "../src/index.js";
+import { emulatorStorager } from "./emulator-storager.js";
 
 const BUCKET = "link-checks-bucket";
 
@@ -22,17 +23,7 @@ describe("qingstor virtual links with SSE-C: core's link checks see the links", 
   });
 
   const open = (workDir: string, key?: Buffer, em: Emulator = tls): Storager<QingStorOptions> =>
-    newStorager<QingStorOptions>({
-      type: "qingstor",
-      name: BUCKET,
-      workDir,
-      credential: "hmac:stowage-ak:stowage-sk",
-      endpoint: `${em === tls ? "https" : "http"}:127.0.0.1:${em.port}`,
-      location: em.region,
-      ...(em === tls ? { tlsCa: tls.ca } : {}),
-      enableVirtualLink: true,
-      ...(key === undefined ? {} : { encryptionCustomerKey: key }),
-    });
+    emulatorStorager(em, BUCKET, workDir, { enableVirtualLink: true, ...(key === undefined ? {} : { encryptionCustomerKey: key }) });
 
   it("a storager opened with a key refuses to move its link onto the link's target (the target kept), and refuses a link loop", async () => {
     const s = open(`/${randomUUID()}/`, randomBytes(32));

@@ -7,6 +7,7 @@ import { newStorager, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
 import type { QingStorOptions } from "../src/index.js";
+import { emulatorStorager } from "./emulator-storager.js";
 
 const BUCKET = "ssec-bucket";
 
@@ -21,17 +22,7 @@ describe("qingstor SSE-C copies", () => {
 
   /** A storager on `workDir` of the TLS emulator, with customer key `key` (none: plain) and `more` options. */
   const open = (workDir: string, key?: Buffer, more: Record<string, unknown> = {}): Storager =>
-    newStorager<QingStorOptions>({
-      type: "qingstor",
-      name: BUCKET,
-      workDir,
-      credential: "hmac:stowage-ak:stowage-sk",
-      endpoint: `https:127.0.0.1:${tls.port}`,
-      location: tls.region,
-      tlsCa: tls.ca,
-      ...(key === undefined ? {} : { encryptionCustomerKey: key }),
-      ...more,
-    });
+    emulatorStorager(tls, BUCKET, workDir, { ...(key === undefined ? {} : { encryptionCustomerKey: key }), ...more });
 
   it("copy and move of the storager's own objects, a plain source, a source under another key; stat of its directories; appends refused; a stat with a wrong or no key names the key", async () => {
     const workDir = `/${randomUUID()}/`;

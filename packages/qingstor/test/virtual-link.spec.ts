@@ -8,6 +8,7 @@ import { QingStorClient } from "../src/client.js";
 import { decodeLinkTarget, encodeLinkTarget, goQueryEscape, LINK_CONTENT_TYPE, qingstorService, type QingStorOptions } from "../src/index.js";
 import { parseListObjects } from "../src/responses.js";
 import { QingStorStorageDriver } from "../src/storager.js";
+import { emulatorStorager } from "./emulator-storager.js";
 
 const BUCKET = "link-bucket";
 const CREDS = { accessKeyId: "stowage-ak", secretAccessKey: "stowage-sk" };
@@ -249,17 +250,7 @@ describe("virtual links with SSE-C", () => {
     const tls = await startEmulator({ provider: "qingstor", tls: true, buckets: [BUCKET] });
     try {
       const key = randomBytes(32);
-      const s = newStorager<QingStorOptions>({
-        type: "qingstor",
-        name: BUCKET,
-        workDir: `/${randomUUID()}/`,
-        credential: "hmac:stowage-ak:stowage-sk",
-        endpoint: `https:127.0.0.1:${tls.port}`,
-        location: tls.region,
-        tlsCa: tls.ca,
-        enableVirtualLink: true,
-        encryptionCustomerKey: key,
-      });
+      const s = emulatorStorager(tls, BUCKET, `/${randomUUID()}/`, { enableVirtualLink: true, encryptionCustomerKey: key });
       await s.write("secret", "encrypted bytes");
       await s.createLink("link", "secret");
       expect((await s.stat("link")).mode).toBe("link");
