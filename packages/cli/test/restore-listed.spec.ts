@@ -131,13 +131,20 @@ describe("restore -r skips what its listing says is restored or under way", () =
     expect(a1Expiry).toEqual(expect.any(Number));
     ossEmu.emulator.resetStats();
     await ossStore.write("again/new", "x", { storageClass: "Archive" });
-    const readable = await run(["restore", "-r", "--days", "3", oss("again/")]);
+    const readable = await run(["restore", "-r", oss("again/")]);
     expect([readable.code, restoreRequests(ossEmu)]).toEqual([0, 1]);
-    expect(readable.stderr).toMatch(new RegExp(`sub/cold\\S*: restored already, readable until ${expiry}: nothing sent \\(restore it without -r to extend its copy\\)`));
-    expect(readable.stderr).toMatch(/again\/new\S*: restore started, for 3 days/);
+    expect(readable.stderr).toMatch(new RegExp(`sub/cold\\S*: restored already, readable until ${expiry}, at least the 1 day asked: nothing sent \\(restore it without -r to extend its copy\\)`));
+    expect(readable.stderr).toMatch(/again\/new\S*: restore started, for 1 day/);
     expect(readable.stderr).toMatch(/again\/\?\S*: started 1, extended 0, under way 0, failed 0, skipped 1 object not archived, skipped 3 restored or under way already\n$/);
-    // Nothing was sent for a1, so its copy keeps its expiry (a restore would have added 3 days).
+    // Nothing was sent for a1, so its copy keeps its expiry (a restore would have added a day).
     expect((await ossStore.stat("again/a1")).restore?.expiresAt?.getTime()).toBe(a1Expiry);
+
+    // Asked for longer than the copies last, -r extends them (a scheduled `restore -r --days 3` keeps a tree readable); the new one is still under way.
+    ossEmu.emulator.resetStats();
+    const longer = await run(["restore", "-r", "--days", "3", oss("again/")]);
+    expect([longer.code, restoreRequests(ossEmu)]).toEqual([0, 3]);
+    expect(longer.stderr).toMatch(/again\/\?\S*: started 0, extended 3, under way 0, failed 0, skipped 1 object not archived, skipped 1 restored or under way already\n$/);
+    expect((await ossStore.stat("again/a1")).restore?.expiresAt?.getTime()).toBe(a1Expiry! + 3 * 86_400_000);
   });
 
   it("-r of an object named like a directory skips it when its stat says it reads; named alone it is still sent and extended", async () => {
@@ -162,9 +169,9 @@ describe("restore -r skips what its listing says is restored or under way", () =
   it("COS listings carry no restore state: a second -r sends every restore below the directory again (each copy extended), as before; the operand's own object goes by its stat", async () => {
     await cosStore.write("cos/a", "a", { storageClass: "ARCHIVE" });
     await cosStore.write("cos/b", "b", { storageClass: "DEEP_ARCHIVE" });
-    expect((await run(["restore", "-r", cos("cos/")])).code).toBe(0);
+    expect((await run(["restore", "-r", "--days", "3", cos("cos/")])).code).toBe(0);
     cosEmu.emulator.resetStats();
-    const again = await run(["restore", "-r", cos("cos/")]);
+    const again = await run(["restore", "-r", "--days", "3", cos("cos/")]);
     expect([again.code, restoreRequests(cosEmu)]).toEqual([0, 2]);
     expect(again.stderr).toMatch(/cos\/\?\S*: started 0, extended 2, under way 0, failed 0, skipped 0 objects not archived, skipped 0 restored or under way already\n$/);
     cosEmu.emulator.resetStats();
@@ -173,11 +180,16 @@ describe("restore -r skips what its listing says is restored or under way", () =
     expect(named.stderr).toMatch(/started 0, extended 0, under way 0, failed 0, skipped 0 objects not archived, skipped 1 restored or under way already\n$/);
   });
 
-  it("listedRestore: under way and readable until a later time skip; none, an expiry past or not stated do not", () => {
+  it("listedRestore: under way, and readable for at least the days asked, skip; none, an expiry sooner, past or not stated do not", () => {
     const now = Date.parse("2026-03-01T12:00:00Z");
+    const day = 86_400_000;
     expect(listedRestore(undefined, now)).toBeUndefined();
     expect(listedRestore({ ongoing: true }, now)).toBe("ongoing");
-    expect(listedRestore({ ongoing: false, expiresAt: new Date(now + 1000) }, now)).toBe("readable");
+    expect(listedRestore({ ongoing: true }, now, 30)).toBe("ongoing");
+    expect(listedRestore({ ongoing: false, expiresAt: new Date(now + day) }, now)).toBe("readable");
+    expect(listedRestore({ ongoing: false, expiresAt: new Date(now + day - 1) }, now)).toBeUndefined();
+    expect(listedRestore({ ongoing: false, expiresAt: new Date(now + 7 * day) }, now, 7)).toBe("readable");
+    expect(listedRestore({ ongoing: false, expiresAt: new Date(now + 5 * day) }, now, 7)).toBeUndefined();
     expect(listedRestore({ ongoing: false, expiresAt: new Date(now) }, now)).toBeUndefined();
     expect(listedRestore({ ongoing: false, expiresAt: new Date(now - 86_400_000) }, now)).toBeUndefined();
     expect(listedRestore({ ongoing: false }, now)).toBeUndefined();

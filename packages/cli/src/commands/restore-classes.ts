@@ -29,17 +29,18 @@ export function treeRestoreKind(storageClass: string | undefined): "archived" | 
 
 /**
  * What an object's listed restore (OSS listings' `<RestoreInfo>`; the stat of an operand that names
- * an object) says to `restore -r` at `now` (ms): `"ongoing"` (a restore is under way) or
- * `"readable"` (restored, its copy's stated expiry after `now`), for which `restore -r` sends
- * nothing; undefined when it sends the restore as before: no state (none asked for, its copy
- * expired, or a listing that carries none, as COS's), or a readable copy whose expiry is past or
- * not stated (the service then judges, and extends a copy that still reads).
+ * an object) says to `restore -r` at `now` (ms), asked to keep copies readable `days` days:
+ * `"ongoing"` (a restore is under way) or `"readable"` (restored, its copy's stated expiry at least
+ * `days` days after `now`), for which `restore -r` sends nothing; undefined when it sends the
+ * restore as before: no state (none asked for, its copy expired, or a listing that carries none, as
+ * COS's), or a readable copy that expires sooner than asked or whose expiry is not stated (the
+ * service then extends it: a scheduled `restore -r --days 7` keeps a tree readable).
  * @throws nothing
  */
-export function listedRestore(restore: RestoreState | undefined, now: number): "ongoing" | "readable" | undefined {
+export function listedRestore(restore: RestoreState | undefined, now: number, days = 1): "ongoing" | "readable" | undefined {
   if (restore === undefined) return undefined;
   if (restore.ongoing) return "ongoing";
-  return restore.expiresAt !== undefined && restore.expiresAt.getTime() > now ? "readable" : undefined;
+  return restore.expiresAt !== undefined && restore.expiresAt.getTime() >= now + days * 86_400_000 ? "readable" : undefined;
 }
 
 /**

@@ -118,10 +118,10 @@ async function restoreListed(ctx: CliContext, run: Run, store: Storager, path: s
     run.tally.skipped++;
     return;
   }
-  const state = listedRestore(listed.restore, Date.now());
+  const state = listedRestore(listed.restore, Date.now(), options.days ?? 1);
   if (state !== undefined) {
     run.tally.listed++;
-    const line = state === "ongoing" ? "a restore is under way already: nothing sent (stowage stat shows when it reads)" : `restored already, readable until ${formatDate(listed.restore?.expiresAt)}: nothing sent (restore it without -r to extend its copy)`;
+    const line = state === "ongoing" ? "a restore is under way already: nothing sent (stowage stat shows when it reads)" : `restored already, readable until ${formatDate(listed.restore?.expiresAt)}, at least the ${plural(options.days ?? 1, "day")} asked: nothing sent (restore it without -r to extend its copy)`;
     ctx.info(`restore: ${shown}: ${line}`);
     return;
   }
@@ -187,7 +187,7 @@ export function registerRestore(program: Command, bind: Bind): void {
     .command("restore")
     .description("restore archived objects (COS ARCHIVE/DEEP_ARCHIVE, OSS Archive/ColdArchive/DeepColdArchive) so they can be read; stowage stat shows when they do")
     .argument("<locations...>", "archived objects, or with -r directories")
-    .option("-r, --recursive", "restore every archived object below the directory (and an object of its name); a --tier a class does not take is left out for it, with a note; one listed as restored or under way (OSS listings say so) is skipped, nothing sent")
+    .option("-r, --recursive", "restore every archived object below the directory (and an object of its name); a --tier a class does not take is left out for it, with a note; one listed as under way, or as readable for at least --days (OSS listings say so), is skipped, nothing sent")
     .option("-d, --days <n>", "days the restored copy stays readable (default 1; an object restored already: COS sets its expiry N days from now, OSS adds N days)", days)
     .addOption(new Option("-t, --tier <tier>", "restore speed (default Standard; a tier the object's class does not take is refused, with -r left out)").choices(["Expedited", "Standard", "Bulk"]))
     .addHelpText(
