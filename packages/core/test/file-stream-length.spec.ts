@@ -64,6 +64,11 @@ describe("probeFileStream and fileStreamLength", () => {
     ended.resume();
     await new Promise<void>((resolve) => ended.once("end", () => resolve()));
     expect(probeFileStream(ended)).toBeUndefined();
+    // One that yields text (an encoding set) gives other lengths than the file's: hex is twice as long.
+    expect(await lengthOf(createReadStream(file, { encoding: "hex" }))).toBeUndefined();
+    const decoded = createReadStream(file);
+    decoded.setEncoding("utf8");
+    expect(await lengthOf(decoded)).toBeUndefined();
   });
 
   it("give no length when the path no longer stats, or is no regular file", async () => {

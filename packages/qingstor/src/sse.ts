@@ -34,7 +34,7 @@ export function checkCopySourceKeyMd5(key: Buffer | undefined, keyMd5: unknown):
   if (key === undefined) {
     throw storageError(
       ErrorCode.InvalidArgument,
-      "copy_source_encryption_customer_key_md5 given without copy_source_encryption_customer_key: QingStor needs the source's key itself, not only its MD5",
+      "copy_source_encryption_customer_key_md5 given without copy_source_encryption_customer_key (QingStor needs the source's key itself, not only its MD5)",
     );
   }
   if (keyMd5 !== createHash("md5").update(key).digest("base64")) {

@@ -22,6 +22,8 @@ export interface FileStreamProbe {
  */
 export function probeFileStream(body: unknown): FileStreamProbe | undefined {
   if (!(body instanceof ReadStream) || body.destroyed || body.readableEnded) return undefined;
+  // With an encoding set it yields text, whose length is not the file's (hex: twice as long).
+  if (body.readableEncoding !== null) return undefined;
   const path: unknown = body.path;
   if (typeof path !== "string" && !Buffer.isBuffer(path)) return undefined;
   const { start, end } = body as ReadStream & { start?: unknown; end?: unknown };
