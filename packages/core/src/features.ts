@@ -163,7 +163,11 @@ export interface StorageFeatures {
   contentMd5: boolean;
   /** Directories are zero-byte `dir/` marker objects, not native. */
   virtualDir: boolean;
-  /** Options unknown to an operation are dropped instead of rejected (opened with `enable_loose_pair`). */
+  /**
+   * Opened with `enable_loose_pair` (set by core, whatever the driver declares): an option an
+   * operation does not take is dropped instead of rejected when it is a pair of this or another
+   * registered service; a name no service defines is still rejected.
+   */
   loosePair: boolean;
   limits: StorageLimits;
 }
