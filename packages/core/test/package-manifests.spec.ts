@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 
 // What the published package.json of every public package must say (checked on the sources,
 // since pnpm pack copies them except for workspace: ranges).
@@ -12,6 +12,7 @@ interface Manifest {
   license?: string;
   exports?: Record<string, Record<string, string>>;
   files?: string[];
+  bin?: Record<string, string>;
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
 }
@@ -48,12 +49,22 @@ describe.each(PUBLIC)("packages/%s/package.json", (pkg) => {
     for (const name of ["prepare", "preinstall", "install", "postinstall"]) expect(m.scripts?.[name]).toBeUndefined();
   });
 
-  it("ships dist, src, README.md and LICENSE only; its LICENSE is the repository's", () => {
-    expect(m.files).toEqual(["dist", "src", "README.md", "LICENSE"]);
+  it("ships dist, src, README.md and LICENSE only (and bin, for a command); its LICENSE is the repository's", () => {
+    expect(m.files).toEqual([...(m.bin === undefined ? [] : ["bin"]), "dist", "src", "README.md", "LICENSE"]);
     expect(m.license).toBe("Apache-2.0");
     const license = readFileSync(new URL(`packages/${pkg}/LICENSE`, root), "utf8");
     expect(license).toBe(readFileSync(new URL("LICENSE", root), "utf8"));
     expect(license).toContain("Apache License\n                           Version 2.0, January 2004");
+  });
+
+  it("links each command to an executable file of bin/ that exists before the build (it imports dist)", () => {
+    for (const [command, file] of Object.entries(m.bin ?? {})) {
+      expect(file).toBe(`bin/${command}.js`);
+      const text = readFileSync(new URL(`packages/${pkg}/${file}`, root), "utf8");
+      expect(text.startsWith("#!/usr/bin/env node\n")).toBe(true);
+      expect(text).toMatch(/^import "\.\.\/dist\/[a-z-]+\.js";$/m);
+      expect(statSync(new URL(`packages/${pkg}/${file}`, root)).mode & 0o111).toBe(0o111);
+    }
   });
 
   it("builds dist from src with source and declaration maps, whose ../src paths resolve in the tarball (src is shipped)", () => {
