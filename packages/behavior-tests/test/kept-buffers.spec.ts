@@ -108,6 +108,17 @@ describe("caller-buffer cases against a driver that keeps the caller's buffer", 
     });
   }
 
+  it("two 2 MiB writes in turn: the first reads back as the second even though the caller changed nothing (core's copy, reused)", async () => {
+    const store = keepingStore(false);
+    const a = Buffer.alloc(2 * 1024 * 1024, 0xa1);
+    const b = Buffer.alloc(2 * 1024 * 1024, 0xb2);
+    await store.write("a", a);
+    await store.write("b", b);
+    const readA = await store.read("a");
+    expect(readA.equals(a)).toBe(false);
+    expect(readA.equals(b)).toBe(true);
+  });
+
   it("the same cases pass on the memory driver as it is (so the failures above are the kept buffers')", async () => {
     const resolved = resolveOpenConfig(memoryService, `memory://honest-${randomUUID()}/wd/`, "storager");
     const store = createStorager(memoryService.newStorageDriver(resolved.config), { ...resolved, definition: memoryService });

@@ -34,6 +34,26 @@ useMemoryVariant("fourparts", (driver) => {
   }) as StorageDriver;
 });
 
+/** Uploads the last command on "smallparts" created. */
+const created: string[] = [];
+
+// At most 4 parts of at most 1 MiB: an object of 4 MiB at most.
+useMemoryVariant("smallparts", (driver) => {
+  const features = defineFeatures({ ...driver.features, limits: { ...driver.features.limits, multipartNumberMaximum: 4, multipartSizeMaximum: MiB } });
+  return new Proxy(driver, {
+    get(target, prop, receiver) {
+      if (prop === "features") return features;
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== "function") return value;
+      if (prop !== "createMultipart") return (value as (...a: unknown[]) => unknown).bind(target);
+      return (...args: unknown[]) => {
+        created.push(args[0] as string);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as StorageDriver;
+});
+
 /** The bytes stored at `key` of the variant's store `name`. */
 async function stored(name: string, key: string): Promise<Buffer> {
   return newStorager(`fourparts://${name}/`).read(key);
@@ -67,6 +87,21 @@ describe("put - --expected-size", () => {
     expect(r.code).toBe(0);
     expect(parts.reduce((a, b) => a + b, 0)).toBe(data.length);
     expect((await stored("e3", "a.bin")).equals(data)).toBe(true);
+  });
+
+  it("more than the service stores in one object is refused before anything is sent (InvalidArgument, exit 11), naming both figures", async () => {
+    // It used to be ignored: stdin went in parts of the part size, and failed once 4 of them were sent.
+    created.length = 0;
+    const r = await run(["put", "--expected-size", "5MiB", "-", `smallparts://e5/a.bin?multipart_threshold=1MiB&part_size=1MiB`], bytes(5 * MiB, 8));
+    expect(r.code).toBe(11);
+    expect(r.stderr).toContain(`a body expected to hold ${5 * MiB} bytes does not fit in one object: the service stores at most ${4 * MiB} bytes (4 parts of at most ${MiB} bytes)`);
+    expect(created).toEqual([]);
+    await expect(newStorager("smallparts://e5/").read("a.bin")).rejects.toMatchObject({ code: "ObjectNotExist" });
+    // What it can hold, it sizes the parts for: 4 MiB expected, 1 MiB parts (the headroom stops at the largest parts).
+    const data = bytes(4 * MiB, 9);
+    const ok = await run(["put", "--expected-size", "4MiB", "-", `smallparts://e6/a.bin?multipart_threshold=1MiB&part_size=1MiB`], data);
+    expect(ok.code).toBe(0);
+    expect((await newStorager("smallparts://e6/").read("a.bin")).equals(data)).toBe(true);
   });
 
   it("is refused for a file, whose size is known (exit 2)", async () => {

@@ -47,11 +47,23 @@ describe("planPartSize", () => {
     expect(planPartSize({ expectedSize: 160_001, partSize: 16, multipartNumberMaximum: 10_000 })).toBe(MiB);
   });
 
-  it("never fails on an expected size: one the headroom would push past the largest parts gets them, one past them is ignored", () => {
+  it("an expected size the headroom would push past the largest parts gets them; one past them is refused, naming both figures", () => {
     const limits = { multipartNumberMaximum: 4, multipartSizeMaximum: 4 * MiB };
     expect(planPartSize({ expectedSize: 16 * MiB, partSize: MiB, ...limits })).toBe(4 * MiB);
-    expect(planPartSize({ expectedSize: 16 * MiB + 1, partSize: MiB, ...limits })).toBe(MiB);
+    // It used to be ignored: 1 MiB parts, and a body of that length failed after 4 MiB were sent.
+    expect(() => planPartSize({ expectedSize: 16 * MiB + 1, partSize: MiB, ...limits })).toThrow(
+      expect.objectContaining({
+        code: "InvalidArgument",
+        message: expect.stringContaining(`a body expected to hold ${16 * MiB + 1} bytes does not fit in one object: the service stores at most ${16 * MiB} bytes (4 parts of at most ${4 * MiB} bytes)`),
+      }),
+    );
     expect(() => planPartSize({ size: 16 * MiB + 1, partSize: MiB, ...limits })).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+    // A service's real limits (10,000 parts of 5 GiB): 60 TiB expected is refused, 48 TiB gets 5 GiB parts.
+    const cloud = { multipartNumberMaximum: 10_000, multipartSizeMaximum: 5 * 1024 * MiB };
+    expect(() => planPartSize({ expectedSize: 60 * 1024 * 1024 * MiB, ...cloud })).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+    expect(planPartSize({ expectedSize: 48 * 1024 * 1024 * MiB, ...cloud })).toBe(5 * 1024 * MiB);
+    // Without a largest part size there is nothing to be past.
+    expect(planPartSize({ expectedSize: 16 * MiB + 1, partSize: MiB, multipartNumberMaximum: 4 })).toBe(5 * MiB);
   });
 
   it("refuses an expected size that is not a whole number of 0 or more", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { createHash, randomFillSync } from "node:crypto";
 import { Readable } from "node:stream";
 import { isSharedArrayBuffer } from "node:util/types";
-import type { DriverBody, DriverCallOptions, RawObject, StorageDriver } from "../src/driver/storage-driver.js";
+import type { DriverBody, DriverCallOptions, DriverPartsPage, RawObject, StorageDriver } from "../src/driver/storage-driver.js";
 import { storageError } from "../src/errors/storage-error.js";
 import { defineFeatures, type StorageFeatures } from "../src/features.js";
 import { crc64Decimal } from "../src/integrity/crc64.js";
@@ -81,6 +81,11 @@ class RecordingDriver implements StorageDriver {
   }
   async abortMultipart(_key: string, id: string): Promise<void> {
     this.parts.delete(id);
+  }
+  async listParts(_key: string, id: string): Promise<DriverPartsPage> {
+    const stored = this.parts.get(id);
+    if (stored === undefined) throw storageError("ObjectNotExist", id);
+    return { items: [...stored].map(([index, data]) => ({ index, size: data.length, etag: "e", crc64: this.formatCrc(crc64Decimal(data)) })) };
   }
 }
 

@@ -47,6 +47,32 @@ async function singleWrite(t: CaseScope): Promise<void> {
   expectSameBytes(await t.store.read(path), kept);
 }
 
+/** Size of each of the large writes: from 1 MiB up core may hand the driver its own copy of the bytes. */
+const LARGE_WRITE = 2 * 1024 * 1024;
+
+/**
+ * Two writes of 2 MiB, one after the other. A single write that large may reach the driver as
+ * core's own copy of the bytes (hashed on worker threads), which core reuses for the next write:
+ * the first object must still read back as written, before the caller changes anything and after
+ * it changed both buffers. (On a store that writes 2 MiB in parts, core's part buffers are reused
+ * the same way.)
+ */
+async function largeWritesInTurn(t: CaseScope): Promise<void> {
+  const first = t.key();
+  const second = t.key();
+  const a = randomData(LARGE_WRITE);
+  const b = randomData(LARGE_WRITE);
+  const keptA = Buffer.from(a);
+  const keptB = Buffer.from(b);
+  await t.store.write(first, a);
+  await t.store.write(second, b);
+  expectSameBytes(await t.store.read(first), keptA);
+  scribble(a);
+  scribble(b);
+  expectSameBytes(await t.store.read(first), keptA);
+  expectSameBytes(await t.store.read(second), keptB);
+}
+
 /** Two parts by `writeMultipart`, each buffer changed once its call resolved, and again after Complete. */
 async function multipartParts(t: CaseScope): Promise<void> {
   const o = await startUpload(t);
@@ -95,6 +121,12 @@ export const CALLER_BUFFER_CASES: readonly CallerBufferCase[] = [
     unsupported: none,
   },
   {
+    name: "write: two writes of 2 MiB in turn leave the first as written (core's own copy of the bytes is reused for the next write)",
+    flags: [],
+    body: largeWritesInTurn,
+    unsupported: none,
+  },
+  {
     name: "writeMultipart: changing the caller's buffers after each part and after Complete changes nothing stored",
     flags: ["multipart"],
     body: multipartParts,
@@ -109,9 +141,10 @@ export const CALLER_BUFFER_CASES: readonly CallerBufferCase[] = [
 ];
 
 /**
- * A driver gets the caller's own memory as `DriverBody.data` (a single write's Buffer, or a view
- * of it; a part or chunk given to `writeMultipart` / `writeAppend`): it must copy what it keeps.
- * Each case changes the caller's buffers once the call resolved and reads the object back.
+ * A driver gets memory that is not its own as `DriverBody.data` (a single write's Buffer, a view
+ * of it, or core's copy of it, which core reuses for the next write; a part or chunk given to
+ * `writeMultipart` / `writeAppend`): it must copy what it keeps. Each case changes the caller's
+ * buffers once the call resolved (one first writes a second large object) and reads the objects back.
  */
 export function registerCallerBufferCases(suite: Suite): void {
   for (const c of CALLER_BUFFER_CASES) suite.gated(c.name, c.flags, c.body, c.unsupported);

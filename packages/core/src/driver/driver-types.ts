@@ -46,12 +46,14 @@ export interface DriverCallOptions {
 export interface DriverBody {
   /**
    * Bytes in memory, or a stream that yields exactly `size` bytes. A Buffer here is not the
-   * driver's: for a single `write`, and for the bodies of `writeMultipart` and `writeAppend`, it is
-   * the caller's own memory (their Buffer, or a view of it), which the caller may change or reuse
-   * once the call resolved; for a multipart `write` it is core's part buffer, reused for a later
-   * part once `writePart` settled. A driver must not keep `data` (or a view of it) after its call
-   * returns: copy what it stores (an HTTP driver sends the bytes and keeps nothing). It must not
-   * change `data` either. The behaviour suite's "caller buffers" cases check this.
+   * driver's: for a single `write` it is the caller's memory (their Buffer, or a view of it), or
+   * core's own copy (from 1 MiB up, where core hashes on worker threads), which core reuses for the
+   * next write once this one resolved; for the bodies of `writeMultipart` and `writeAppend` it is
+   * the caller's memory, which the caller may change or reuse once the call resolved; for a
+   * multipart `write` it is core's part buffer, reused for a later part once `writePart` settled.
+   * A driver must not keep `data` (or a view of it) after its call returns: copy what it stores
+   * (an HTTP driver sends the bytes and keeps nothing). It must not change `data` either. The
+   * behaviour suite's "caller buffers" cases check this.
    */
   data: Buffer | Readable;
   size: number;

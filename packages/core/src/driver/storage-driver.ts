@@ -74,7 +74,8 @@ export interface StorageDriver {
   read(key: string, range: { offset?: number; size?: number }, options: DriverCallOptions): Promise<DriverReadResult>;
   /**
    * Stores `body` (exactly `body.size` bytes) at `key` in one request, replacing what is there
-   * (`body.data` is the caller's memory: copy what is kept); reports the ETag and, where the
+   * (`body.data` is the caller's memory, or from 1 MiB core's own copy, which core reuses for the
+   * next write: copy what is kept); reports the ETag and, where the
    * service states it, the CRC-64 it stored (core compares it with its own and removes an object
    * stored wrong). With `ifNotExists` the storage decides atomically: core makes no check of its
    * own before a single write.

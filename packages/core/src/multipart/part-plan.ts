@@ -33,7 +33,8 @@ export interface PartPlanInput {
   /**
    * Without `size`: the length the body is expected to have (a file's length from a stat), a
    * hint rather than a limit. The part size is raised as for a `size` of it plus 1/16, so a body
-   * that grows a little while it is read still fits; one that no part size can fit is ignored.
+   * that grows a little while it is read still fits (up to the largest parts); one larger than the
+   * largest parts can hold is refused, as a `size` of it is.
    */
   expectedSize?: number | undefined;
   /** Part size the caller asked for (default {@link DEFAULT_PART_SIZE}). */
@@ -56,7 +57,9 @@ const MiB = 1024 * 1024;
  *
  * @throws StorageError `InvalidArgument` for an `input` that is not an object, a field that is
  *   not a number (`size` or `expectedSize` not a whole number of 0 or more, a limit below 0 or NaN), a non-positive or
- *   fractional part size, a requested part size above the maximum, or a size that cannot fit in the part limits.
+ *   fractional part size, a requested part size above the maximum, or a size (or an expected size)
+ *   larger than the part limits hold (the part-count limit × the largest part size), before anything
+ *   is sent.
  */
 export function planPartSize(input: PartPlanInput): number {
   checkPlanInput(input);
@@ -84,13 +87,16 @@ export function planPartSize(input: PartPlanInput): number {
 
 /**
  * The size an expected (not promised) length is planned for: itself plus 1/16, at most what
- * `maxParts` parts of `max` bytes hold; undefined (nothing to plan for) when even the length
- * itself does not fit there.
+ * `maxParts` parts of `max` bytes hold.
+ * @throws StorageError `InvalidArgument` when even the length itself does not fit there: such a
+ *   body would fail once that much was sent (at 8 MiB parts, after 78 GiB), so it fails before.
  */
 function withHeadroom(expected: number | undefined, max: number | undefined, maxParts: number | undefined): number | undefined {
   if (expected === undefined) return undefined;
   const capacity = max === undefined || maxParts === undefined ? Number.MAX_SAFE_INTEGER : max * maxParts;
-  if (expected > capacity) return undefined;
+  if (expected > capacity) {
+    throw storageError(ErrorCode.InvalidArgument, `a body expected to hold ${expected} bytes does not fit in one object: the service stores at most ${capacity} bytes (${maxParts} parts of at most ${max} bytes)`);
+  }
   return Math.min(expected + Math.ceil(expected / 16), capacity);
 }
 

@@ -96,7 +96,8 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
  *   when a caller's unchecked crc64 is in the combination that disagrees), ObjectNotExist
  */
 export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, parts: readonly Part[], rawOptions: object | undefined): Promise<WriteResult> {
-  scope.require("completeMultipart", "multipart", "completeMultipart");
+  // Complete checks the stored parts first (listParts).
+  scope.require("completeMultipart", "multipart", "completeMultipart", "listParts");
   const { key, multipartId } = uploadOf(scope, obj);
   const options = scope.options("completeMultipart", rawOptions);
   const given = sortParts(checkParts(parts));

@@ -116,11 +116,18 @@ export class OperationScope {
     return storageError(ErrorCode.InvalidArgument, `the key is ${bytes} bytes of UTF-8 (work_dir included), longer than the ${maximum} bytes ${this.service} allows`);
   }
 
-  /** Throws CapabilityInsufficient unless the storage can do `op` (and `flag`, when given). */
-  require(op: StorageOperation, flag: keyof StorageFeatures = OPERATION_FEATURE[op], method?: keyof StorageDriver): void {
-    const supported = this.driver.features[flag] === true && (method === undefined || typeof this.driver[method] === "function");
-    if (!supported) {
-      throw storageError(ErrorCode.CapabilityInsufficient, `${this.service} cannot ${describe(op, flag)}${this.enableHint(flag)}`, {
+  /**
+   * Throws CapabilityInsufficient unless the storage can do `op`: `flag` (the operation's own by
+   * default) is on and the driver has every one of `methods` (an undefined one needs nothing). A
+   * flag that is on with a method missing is refused as if it were off, the message naming what
+   * the driver lacks.
+   */
+  require(op: StorageOperation, flag: keyof StorageFeatures = OPERATION_FEATURE[op], ...methods: (keyof StorageDriver | undefined)[]): void {
+    const on = this.driver.features[flag] === true;
+    const missing = on ? methods.filter((m) => m !== undefined && typeof this.driver[m] !== "function") : [];
+    if (!on || missing.length > 0) {
+      const lacks = missing.length === 0 ? "" : ` (its driver turns ${flag} on but has no ${missing.join(", ")})`;
+      throw storageError(ErrorCode.CapabilityInsufficient, `${this.service} cannot ${describe(op, flag)}${lacks}${this.enableHint(flag)}`, {
         op: snakeCase(op),
         service: this.service,
       });

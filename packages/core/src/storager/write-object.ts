@@ -18,6 +18,7 @@ import { readAheadFor } from "../multipart/part-plan.js";
 import type { Body, ProgressListener } from "../options.js";
 import type { WriteResult } from "../storager.js";
 import { withDefaulted } from "./defaulted-pairs.js";
+import { refuseFileOverCapacity } from "./file-over-capacity.js";
 import { refuseExisting } from "./if-not-exists.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
@@ -49,6 +50,13 @@ interface WriteRequest {
 const SHARED_COPY_MAXIMUM = 64 * 1024 * 1024;
 
 export { SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
+
+/**
+ * The driver methods a write in parts may call (it creates, writes, completes, aborts a failed
+ * upload and lists a resumed one's parts): one that goes in parts, or resumes an upload, checks
+ * them all before anything is sent, rather than fail mid-way with an upload left behind.
+ */
+const MULTIPART_WRITE_METHODS = ["createMultipart", "writePart", "completeMultipart", "abortMultipart", "listParts"] as const;
 
 /** Options core consumes itself; the rest go to the driver. */
 const CORE_ONLY = ["size", "contentMd5", "multipartId", "resumeOffset", "crc64", "onMultipartCreate", "onProgress", "multipartThreshold", "partSize", "concurrency", "partContentMd5"];
@@ -100,11 +108,13 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
   const file = size === undefined && scope.driver.features.multipart ? probeFileStream(body) : undefined;
   const expected = async (): Promise<number | undefined> => {
     const rest = await fileStreamLength(file!);
-    return rest === undefined ? undefined : (options.resumeOffset ?? 0) + rest;
+    if (rest === undefined) return undefined;
+    refuseFileOverCapacity(scope.driver.features.limits, scope.service, rest, options.resumeOffset ?? 0);
+    return (options.resumeOffset ?? 0) + rest;
   };
   let plan = planWrite(scope.driver.features, options, size, file !== undefined && options.multipartId !== undefined ? await expected() : undefined);
   // A write naming an upload needs multipart, checked before its resume_offset (whose parts it sizes).
-  if (options.multipartId !== undefined) scope.require("write", "multipart", "createMultipart");
+  if (options.multipartId !== undefined) scope.require("write", "multipart", ...MULTIPART_WRITE_METHODS);
   const offset = resumeOffsetOf(options, plan.partSize, size);
   if (offset > 0 && options.contentMd5 !== undefined) {
     throw storageError(ErrorCode.InvalidArgument, "content_md5 cannot be checked on a write that resumes at resume_offset (the body is not all there): give crc64 instead");
@@ -212,7 +222,7 @@ async function writeMultipart(
   driverOptions: DriverCallOptions,
   progress: ProgressReporter,
 ): Promise<WriteResult> {
-  scope.require("write", "multipart", "createMultipart");
+  scope.require("write", "multipart", ...MULTIPART_WRITE_METHODS);
   const driver = scope.driver;
   if (options.ifNotExists === true) await refuseExisting(driver, key, withSignal(driverOptions, options.signal));
   // Initiate and Complete, once sent, may be applied whatever happens to the request: an abort
@@ -295,7 +305,6 @@ export function stripCoreOptions(options: Record<string, unknown>): DriverCallOp
   return rest;
 }
 
-/** `options` without their `signal`. */
 /** `options` with `signal` in place of theirs (none when `signal` is undefined). */
 function withSignal(options: DriverCallOptions, signal: AbortSignal | undefined): DriverCallOptions {
   const { signal: _signal, ...rest } = options;
