@@ -220,10 +220,24 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * `index` of multipart upload `multipartId` (`writeMultipart`; the part's ETag comes back in the
    * answer's `ETag` header, for `completeMultipart`). A `size` or `offset` given binds the URL only
    * where `features.presignBindsSize` is true (COS); on OSS and QingStor they are headers to send.
+   *
+   * A URL binds only what its signature covers, and that differs by service: a holder may add what
+   * is not covered. COS covers only the parameters and headers its `q-url-param-list` and
+   * `q-header-list` name: a holder may add others (`x-cos-copy-source` turns a write URL into a copy
+   * of any object the credentials can read; `response-*` overrides; `uploadId` and `partNumber`;
+   * `x-cos-meta-*`, a storage class). OSS V1 covers the key, Content-Type, Content-MD5, `x-oss-*`
+   * headers and its sub-resources (overrides, `uploadId`, `partNumber`...), no other header; OSS V4
+   * every query parameter, those headers and its additional (object) headers; QingStor Content-Type,
+   * Content-MD5, `x-qs-*` headers and its sub-resources. Where that matters, presign with credentials
+   * that can do no more than the URL should (temporary credentials scoped to the path and action).
    * @throws CapabilityInsufficient, InvalidArgument (expiry, an option the operation does not take,
-   *   a part index out of range, a write or multipart step at a path ending in `/`), PairRequired
-   *   (`expires`; `multipartId` and `index` for writeMultipart), Aborted (an aborted `signal`), ServiceInternal
-   *   (QingStor without `location`: the zone detection a presign waits for could not reach the service)
+   *   a part index out of range, a write or multipart step at a path ending in `/`; OSS V1: a key with
+   *   `?`; OSS V1 and QingStor: an `&` in an override or `multipartId`, which they sign unescaped),
+   *   PairUnsupported (an unknown option, `metadata`, `ifNotExists`, an option the storage lacks such as
+   *   `contentDisposition` on QingStor), PairRequired (`expires`; `multipartId` and `index` for
+   *   writeMultipart), PermissionDenied (a `credentialProvider` failed), Aborted (an aborted `signal`),
+   *   ServiceInternal (QingStor without `location`: the zone detection a presign waits for could not
+   *   reach the service)
    */
   presign(op: PresignOperation, path: string, options: PresignOptions & Extra<X, "presign">): Promise<PresignedRequest>;
   /**

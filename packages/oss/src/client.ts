@@ -18,6 +18,7 @@ import { objectPath, type BucketAddress } from "./addressing.js";
 import { OSS_TYPE, type OssCredentials } from "./config.js";
 import { isOssCredentialRejection, type CredentialSource } from "./credentials.js";
 import { isOssClockSkew, OSS_ERROR_CODES, ossErrorFromResponse } from "./errors.js";
+import { checkV1Presign } from "./presign-checks.js";
 import type { OssCall } from "./requests.js";
 import { errorDocument } from "./responses.js";
 import { isoBasic, ossV1Authorization, ossV1PresignQuery, ossV4Authorization, ossV4PresignQuery, UNSIGNED_PAYLOAD, type OssSignInput } from "./signer.js";
@@ -124,11 +125,15 @@ export class OssClient {
    * `PRESIGN_ADDITIONAL_HEADERS` the call carries (a V1 URL does not bind those).
    * `signal` ends the wait on a credential provider. Provider credentials that expire within `expires`
    * are renewed first; when the renewed ones do too, the presign is refused (never silently shortened).
+   * A V1 URL is refused, before any credential is asked for, for a key with `?` or a signed
+   * parameter value with `&` (see `checkV1Presign`): V1 signs both unescaped.
    * @throws StorageError `PermissionDenied` when a credential provider fails; `Aborted` when `signal` aborts meanwhile;
-   *   `InvalidArgument` when the provider's credentials expire before the URL would
+   *   `InvalidArgument` when the provider's credentials expire before the URL would, and (V1) for a key with `?`
+   *   or an `&` in a signed parameter value
    */
   async presign(call: OssCall, expires: number, signal?: AbortSignal): Promise<PresignedRequest> {
     const request = this.toRequest(call);
+    if (this.signing.version !== "v4") checkV1Presign(request.resource ?? "/", request.query ?? []);
     const now = this.http.now();
     const creds = await this.credentials.get(signal, now.getTime() + expires * 1000);
     const key = { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret };

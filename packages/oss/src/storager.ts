@@ -196,7 +196,10 @@ export class OssStorageDriver implements StorageDriver {
    * Content-Type and return it (a PUT: `content_type` or `default_content_type`; a part, and a PUT without
    * either: `application/octet-stream`), so that a body `fetch` would type by itself (a string, a typed
    * Blob) cannot change the signed value: the client sends that header, not one of its own.
-   * @throws StorageError `InvalidArgument` (a 0-byte range, KMS details without KMS), `PermissionDenied` (credential provider)
+   * With V1 signatures a key containing `?`, or an `&` in a signed value (a `response*` override, `multipartId`),
+   * is refused: V1 signs both unescaped, so the URL would also be valid for other requests (V4 takes them).
+   * @throws StorageError `InvalidArgument` (a 0-byte range, KMS details without KMS; V1: a key with `?`, an `&` in a signed value),
+   *   `PermissionDenied` (credential provider)
    */
   async presign(op: PresignOperation, key: string, options: DriverCallOptions & { expires: number; parts?: readonly Part[] }): Promise<PresignedRequest> {
     if (op === "read") {

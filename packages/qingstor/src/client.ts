@@ -18,6 +18,7 @@ import { inZone, requestPath, type QingStorAddress } from "./addressing.js";
 import { QINGSTOR_TYPE } from "./config.js";
 import type { QingStorCredentials } from "./credentials.js";
 import { isQingStorClockSkew, QINGSTOR_ERROR_CODES, qingstorErrorFromResponse } from "./errors.js";
+import { checkPresignQuery } from "./presign-checks.js";
 import type { QsCall } from "./requests.js";
 import { parseErrorBody, parseJson } from "./responses.js";
 import { qsAuthorization, qsPresignQuery } from "./signer.js";
@@ -171,10 +172,13 @@ export class QingStorClient {
    * `expires` and `signature` in the query; Content-MD5, Content-Type and
    * `x-qs-*` headers of the call are signed and must be sent as given. Waits for
    * the zone detection when it is still to run; `signal` ends that wait (the detection
-   * itself goes on for the other calls sharing it).
-   * @throws StorageError `ServiceInternal` (zone detection could not reach the service), `Aborted`
+   * itself goes on for the other calls sharing it). An `&` in a signed parameter value is refused
+   * first (see `checkPresignQuery`): QingStor signs those values unescaped.
+   * @throws StorageError `InvalidArgument` (an `&` in a signed parameter value), `ServiceInternal` (zone detection
+   *   could not reach the service), `Aborted`
    */
   async presign(call: QsCall, expiresIn: number, signal?: AbortSignal): Promise<PresignedRequest> {
+    checkPresignQuery(call.query);
     await this.ready(signal);
     const request = this.toRequest(call);
     const expires = Math.floor(this.http.now().getTime() / 1000) + expiresIn;

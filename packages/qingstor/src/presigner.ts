@@ -21,8 +21,10 @@ import { sseHeaders } from "./sse.js";
  * A presigned Complete returns the `ETag` header the driver's own Complete sends for parts whose
  * CRC-64s it does not know (`"<md5 of the parts' MD5 digests>-<n>"`; none when a part's ETag is no
  * plain MD5): QingStor stores that header as the object's ETag and computes none itself.
+ * An `&` in a signed value (a `response*` override, `multipartId`) is refused: QingStor signs those values
+ * unescaped, so the URL would also be valid for other requests.
  * Signing waits for the zone detection when it is still to run; `options.signal` ends that wait.
- * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range), `PairUnsupported` (cacheControl or contentEncoding on createMultipart),
+ * @throws StorageError `InvalidArgument` (SSE-C over http, a 0-byte range, an `&` in a signed value), `PairUnsupported` (cacheControl or contentEncoding on createMultipart),
  *   `ServiceInternal` (zone detection could not reach the service), `Aborted`
  */
 export async function presignCall(

@@ -199,10 +199,13 @@ const LAST_WRITABLE_SECOND = 253_402_300_799;
 const PRESIGN_NEEDS_UPLOAD: readonly PresignOperation[] = ["writeMultipart", "listMultipart", "completeMultipart"];
 
 /**
- * A signed request for `op` on `path`, valid for `expires` seconds.
+ * A signed request for `op` on `path`, valid for `expires` seconds. What the URL binds is the
+ * driver's signature's (see `Storager.presign`).
  * @throws CapabilityInsufficient, InvalidArgument (bad op, an expiry past the service's maximum or the year 9999, an option `op` does not take, a part index
- *   out of range, parts not numbered 0..n-1), PairRequired (no expires; writeMultipart, listMultipart or
- *   completeMultipart without multipartId; writeMultipart without index; completeMultipart without parts)
+ *   out of range, parts not numbered 0..n-1; from the driver, e.g. OSS V1 and QingStor: an `&` in a value they sign unescaped),
+ *   PairUnsupported (an unknown option, `metadata`, `ifNotExists`, an option the storage lacks), PairRequired (no expires;
+ *   writeMultipart, listMultipart or completeMultipart without multipartId; writeMultipart without index; completeMultipart
+ *   without parts), PermissionDenied (a credential provider failed), Aborted, ServiceInternal (from the driver)
  */
 export async function presign(scope: OperationScope, op: PresignOperation, path: string, rawOptions: object | undefined): Promise<PresignedRequest> {
   const feature = Object.prototype.hasOwnProperty.call(PRESIGN_FEATURE, op) ? PRESIGN_FEATURE[op] : undefined;
