@@ -20,6 +20,9 @@ describe("redactSecrets", () => {
     ["an Authorization header", `Authorization: q-sign-algorithm=sha1&q-ak=AKID&q-signature=${SECRET}`],
     ["a query signature", `https://b.oss.example.com/k?OSSAccessKeyId=AKID&Expires=1&Signature=${SECRET}`],
     ["a session token", `sessionToken=${SECRET}`],
+    ["COS's sign query parameter", `https://b.cos.example.com/k?sign=${SECRET}`],
+    ["a prefixed short name", `x_sign: ${SECRET}`],
+    ["an Azure SAS sig", `https://a.blob.core.windows.net/c/k?sv=2024&sig=${SECRET}`],
     ["a credential whose hmac: was forgotten", `cos://b/?credential=AKID:${SECRET}&location=x`],
     ["a bare secret as the credential", `cos://b/?credential=${SECRET}&location=x`],
     ["a password in URL user information", `cos://AKID:${SECRET}@b-1250000000/`],
@@ -148,6 +151,8 @@ describe("redactSecrets: XML elements, snake_case names, encoded pairs, cookies 
       // Keys that hold a header's name: the rest of the line stays (review-fixes19 M1, L1).
       'cp: PermissionDenied: denied (op=stat, service=fs, path="recipes/cookie:chocolate.txt") -> dst/cookie=1.txt',
       'ObjectNotExist: no such object (path="reports/bearer bonds/q1.csv")',
+      // Words that end in a short secret name are prose: presign: (an op's message), design: (a key).
+      "presign: expires must be at most 604800 seconds, design: a, assign=b",
     ];
     for (const text of texts) expect(redactSecrets(text)).toBe(text);
   });

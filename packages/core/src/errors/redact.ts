@@ -31,9 +31,12 @@ const LONG_SECRET_NAMES =
   "access[-_]?key[-_]?secret|" +
   // Bearer tokens, API keys and passwords in a query.
   "access[-_]?token|id[-_]?token|refresh[-_]?token|api[-_]?key|client[-_]?secret|password|passwd";
-/** Short names (COS's `sign`, Azure SAS `sig`): as a suffix in pairs, but only whole as an XML element. */
+/**
+ * Short names (COS's `sign`, Azure SAS `sig`): in pairs whole or after a `-`, `_` or `.`
+ * (`q_sign=`), never ending a word (`presign:`, `design:` are prose), and only whole as an XML element.
+ */
 const SHORT_SECRET_NAMES = "sign|sig";
-const SECRET_NAMES = `${LONG_SECRET_NAMES}|${SHORT_SECRET_NAMES}`;
+const SECRET_NAMES = `${LONG_SECRET_NAMES}|(?<![a-z0-9])(?:${SHORT_SECRET_NAMES})`;
 
 /** A separator: `=`, `:`, or `=` percent-encoded once or twice (`%3D`, `%253D`). */
 const SEPARATOR = "[=:]|%(?:25)?3d";
