@@ -15,32 +15,15 @@ import { uploadMultipart } from "../multipart/upload-engine.js";
 import type { MultipartTarget } from "../multipart/upload-types.js";
 import { writtenParts } from "../multipart/written-parts.js";
 import { readAheadFor } from "../multipart/part-plan.js";
-import type { Body, ProgressListener } from "../options.js";
+import type { Body } from "../options.js";
 import type { WriteResult } from "../storager.js";
 import { withDefaulted } from "./defaulted-pairs.js";
 import { refuseFileOverCapacity } from "./file-over-capacity.js";
 import { refuseExisting } from "./if-not-exists.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
+import { stripCoreOptions, withSignal, type WriteRequest } from "./write-options.js";
 import { planWrite, type WritePlan } from "./write-plan.js";
-
-/** Write options after validation. */
-interface WriteRequest {
-  size?: number;
-  contentMd5?: string;
-  multipartId?: string;
-  resumeOffset?: number;
-  crc64?: string;
-  onMultipartCreate?: (multipartId: string) => void;
-  onProgress?: ProgressListener;
-  multipartThreshold?: number;
-  partSize?: number;
-  concurrency?: number;
-  partContentMd5?: boolean;
-  ifNotExists?: boolean;
-  signal?: AbortSignal;
-  [pair: string]: unknown;
-}
 
 /**
  * Single writes at least this large are copied once into shared memory and hashed
@@ -50,6 +33,7 @@ interface WriteRequest {
 const SHARED_COPY_MAXIMUM = 64 * 1024 * 1024;
 
 export { SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
+export { stripCoreOptions } from "./write-options.js";
 
 /**
  * The driver methods a write in parts may call (it creates, writes, completes, aborts a failed
@@ -57,9 +41,6 @@ export { SENT_REQUEST_GRACE_MS } from "../multipart/upload-cleanup.js";
  * them all before anything is sent, rather than fail mid-way with an upload left behind.
  */
 const MULTIPART_WRITE_METHODS = ["createMultipart", "writePart", "completeMultipart", "abortMultipart", "listParts"] as const;
-
-/** Options core consumes itself; the rest go to the driver. */
-const CORE_ONLY = ["size", "contentMd5", "multipartId", "resumeOffset", "crc64", "onMultipartCreate", "onProgress", "multipartThreshold", "partSize", "concurrency", "partContentMd5"];
 
 /**
  * Stores `body` at `path`: one request when it fits under the multipart
@@ -296,19 +277,6 @@ async function* hashedInOrder(source: AsyncIterable<Buffer>, md5: Md5): AsyncGen
 /** @throws StorageError `IntegrityMismatch` when the body's MD5 is not the caller's `content_md5`. */
 function checkWholeMd5(actual: string, expected: string): void {
   if (actual !== expected) throw storageError(ErrorCode.IntegrityMismatch, `content_md5 ${expected} does not match the body (${actual}); the upload is not completed`);
-}
-
-/** The validated options minus the ones core consumes. */
-export function stripCoreOptions(options: Record<string, unknown>): DriverCallOptions {
-  const rest: DriverCallOptions = {};
-  for (const [k, v] of Object.entries(options)) if (!CORE_ONLY.includes(k)) rest[k] = v;
-  return rest;
-}
-
-/** `options` with `signal` in place of theirs (none when `signal` is undefined). */
-function withSignal(options: DriverCallOptions, signal: AbortSignal | undefined): DriverCallOptions {
-  const { signal: _signal, ...rest } = options;
-  return signal === undefined ? rest : { ...rest, signal };
 }
 
 /** The head chunks of a small body as one Buffer: in shared memory when it is large enough to be hashed on workers. */
