@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import COS from "cos-nodejs-sdk-v5";
 import { crc64 } from "@stowage/core";
-import { qsResource, qsSignature, qsStringToSign, QS_GO_SUBRESOURCES } from "../src/qingstor/signature.js";
+import { qsResource, qsSignature, qsStringToSign, QS_SUBRESOURCES } from "../src/qingstor/signature.js";
 import { startEmulator } from "../src/index.js";
 
 type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -153,7 +153,7 @@ describe("startEmulator", () => {
       const path = "/go-style/" + encodeURIComponent(key).replace(/%2F/g, "/");
       const date = new Date().toUTCString();
       const sign = (method: string, query: [string, string][], contentType: string): string =>
-        qsSignature(cred.secretKey, qsStringToSign({ method, contentMd5: "", contentType, date, headers: {}, resource: qsResource(path, query, QS_GO_SUBRESOURCES) }));
+        qsSignature(cred.secretKey, qsStringToSign({ method, contentMd5: "", contentType, date, headers: {}, resource: qsResource(path, query, QS_SUBRESOURCES) }));
       const res = await fetch(`${emu.endpoint}${path}?append&position=0`, {
         method: "POST",
         headers: { date, "content-type": "text/plain", authorization: `QS ${cred.accessKey}:${sign("POST", [["append", ""], ["position", "0"]], "text/plain")}` },

@@ -5,6 +5,7 @@ import { crc64 } from "@stowage/core";
 import { startEmulator, type Emulator } from "../src/index.js";
 import { ossV1Resource } from "../src/oss/signature-v1.js";
 import { ossV4CanonicalRequest } from "../src/oss/signature-v4.js";
+import { cosRequest, ossRequest } from "./raw-client.js";
 
 // ali-oss ships no types; the tests use a loose view of its client.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -139,13 +140,15 @@ describe("the symlink sub-resource", () => {
   it("is refused on other methods and on buckets, and stays unimplemented on COS", async () => {
     const del = await fetch(`http://127.0.0.1:${emu.port}/${BUCKET}/k?symlink`, { method: "DELETE" });
     expect(del.status).toBe(405);
-    const bucket = await fetch(`http://127.0.0.1:${emu.port}/${BUCKET}/?symlink`);
+    const bucket = await ossRequest(emu, { method: "GET", bucket: BUCKET, query: [["symlink", undefined]] });
     expect(bucket.status).toBe(501);
+    // Authenticated first: unsigned, it is refused as any request is.
+    expect((await fetch(`http://127.0.0.1:${emu.port}/${BUCKET}/?symlink`)).status).toBe(403);
     const cos = await startEmulator({ provider: "cos", buckets: ["cos-1250000000"] });
     try {
-      const res = await fetch(`http://127.0.0.1:${cos.port}/cos-1250000000/k?symlink`);
+      const res = await cosRequest(cos, { method: "GET", bucket: "cos-1250000000", key: "k", query: [["symlink", undefined]] });
       expect(res.status).toBe(501);
-      expect(await res.text()).toContain("NotImplemented");
+      expect(res.body).toContain("NotImplemented");
     } finally {
       await cos.stop();
     }

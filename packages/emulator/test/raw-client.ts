@@ -71,7 +71,7 @@ function withLength(h: Record<string, string>, body: string | Buffer | undefined
   return body === undefined || h["content-length"] !== undefined ? h : { ...h, "content-length": String(Buffer.byteLength(body)) };
 }
 
-/** COS, path style, every header and parameter signed; bucket `""` addresses the service (GET Service). */
+/** COS, path style (signing `/<key>`, as COS SDKs do), every header and parameter signed; bucket `""` addresses the service (GET Service). */
 export function cosRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const cred = emu.credential;
   const query = r.query ?? [];
@@ -81,7 +81,7 @@ export function cosRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   const now = Math.floor(Date.now() / 1000);
   const keyTime = `${now - 60};${now + 900}`;
   const wire = pathOf(r);
-  const path = wire.vhost || r.bucket === "" ? `/${r.key ?? ""}` : `/${r.bucket}/${r.key ?? ""}`; // bucket "": GET Service
+  const path = `/${r.key ?? ""}`; // COS signs the key's path, path style too; bucket "": GET Service
   const httpString = [r.method.toLowerCase(), path, params.map(([k, v]) => `${enc(k)}=${enc(v)}`).join("&"), names.map((n) => `${enc(n)}=${enc(h[n]!)}`).join("&"), ""].join("\n");
   const stringToSign = `sha1\n${keyTime}\n${createHash("sha1").update(httpString).digest("hex")}\n`;
   const signKey = createHmac("sha1", cred.secretKey).update(keyTime).digest("hex");
@@ -91,7 +91,7 @@ export function cosRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
   return send(emu, r.method, `${wire.path}${q ? "?" + q : ""}`, h, r.body, r.hold);
 }
 
-const OSS_SUBRESOURCES = new Set(["append", "position", "uploads", "uploadId", "partNumber", "delete", "bucketInfo", "location", "continuation-token", "restore"]);
+const OSS_SUBRESOURCES = new Set(["acl", "x-oss-process", "symlink", "append", "position", "uploads", "uploadId", "partNumber", "delete", "bucketInfo", "location", "continuation-token", "restore"]);
 
 /** OSS V1, path style unless `host` is a virtual host; bucket `""` addresses the service (GetService). */
 export function ossRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {
@@ -159,7 +159,7 @@ export function ossEc(r: RawResponse): string | undefined {
   return /<EC>([^<]*)<\/EC>/.exec(r.body)?.[1];
 }
 
-const QS_SUBRESOURCES = new Set(["append", "position", "uploads", "upload_id", "part_number", "delete"]);
+const QS_SUBRESOURCES = new Set(["acl", "append", "position", "uploads", "upload_id", "part_number", "delete"]);
 
 /** QingStor, path style, `x-qs-date` (so the Date line is empty). */
 export function qsRequest(emu: Emulator, r: RawRequest): Promise<RawResponse> {

@@ -3,7 +3,7 @@ import { qsGoCanonicalPath } from "../src/common/encoding.js";
 import { cosHttpString, cosSignature } from "../src/cos/signature.js";
 import { ossV1Resource, ossV1Signature, ossV1StringToSign } from "../src/oss/signature-v1.js";
 import { ossV4CanonicalRequest, ossV4Signature, ossV4StringToSign } from "../src/oss/signature-v4.js";
-import { QS_GO_SUBRESOURCES, qsResource, qsSignature, qsStringToSign } from "../src/qingstor/signature.js";
+import { QS_SUBRESOURCES, qsResource, qsSignature, qsStringToSign } from "../src/qingstor/signature.js";
 
 // Vectors from ../shared/reference/protocols.md (official SDK tests, reproduced there).
 
@@ -111,7 +111,7 @@ describe("OSS V4 verifier", () => {
 describe("QingStor verifier", () => {
   it("matches the JS SDK snapshot (header and query forms)", () => {
     const headers = { "content-type": "image/jpeg", "x-qs-date": "Fri, 01 Nov 2019 07:40:08 GMT", "x-qs-z": "test-z", "x-qs-a": "test-a", "x-qs-a-abc": "test-abc" };
-    const resource = qsResource("/test_bucket/test_object.jpg", [["acl", ""], ["upload_id", "test_upload_id"]], QS_GO_SUBRESOURCES);
+    const resource = qsResource("/test_bucket/test_object.jpg", [["acl", ""], ["upload_id", "test_upload_id"]], QS_SUBRESOURCES);
     const sts = qsStringToSign({ method: "PUT", contentMd5: "", contentType: "image/jpeg", date: "", headers, resource });
     expect(qsSignature("test_secret", sts)).toBe("ZwavbCq3ylBMlU3fb5EFOabtNyUYWzqi2e0rQBTHkcM=");
     const { "x-qs-date": _d, "content-type": _t, ...rest } = headers;
@@ -123,7 +123,7 @@ describe("QingStor verifier", () => {
     const D = "Mon, 01 Jan 0001 00:00:00 GMT";
     const q: [string, string][] = [["acl", ""], ["upload_id", "fde133b5f6d932cd9c79bac3c7318da1"], ["part_number", "0"], ["other", "abc"]];
     const headers = { "x-qs-test-2": "Test 2", "x-qs-test-1": "Test 1" };
-    const sts = qsStringToSign({ method: "GET", contentMd5: "", contentType: "", date: D, headers, resource: qsResource("/", q, QS_GO_SUBRESOURCES) });
+    const sts = qsStringToSign({ method: "GET", contentMd5: "", contentType: "", date: D, headers, resource: qsResource("/", q, QS_SUBRESOURCES) });
     expect(qsSignature("ENV_SECRET_ACCESS_KEY", sts)).toBe("bvglZF9iMOv1RaCTxPYWxexmt1UN2m5WKngYnhDEp2c=");
     const path = qsGoCanonicalPath("/bucket-name/中文");
     expect(path).toBe("/bucket-name/%E4%B8%AD%E6%96%87");

@@ -56,4 +56,10 @@ export interface Route {
    * (an IP address, localhost, acceleration hosts): the emulator's own endpoint.
    */
   hostRegion?: string;
+  /**
+   * A sub-resource the emulator does not implement (`acl`, `x-oss-process`...): the request is
+   * authenticated, then answered `NotImplemented`, and gets no faults. `operation` then names the
+   * bucket or object it addresses (`HeadBucket` or `HeadObject`) and is never performed.
+   */
+  unsupported?: string;
 }

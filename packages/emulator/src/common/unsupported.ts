@@ -9,13 +9,21 @@ const UNSUPPORTED = [
 ];
 
 /**
- * Refuses requests for sub-resources the emulator does not implement, rather
- * than answering them as plain object or bucket requests. `supported` names
- * those the calling front-end implements itself (OSS: `symlink` on objects).
- * @throws ProtocolError `NotImplemented`
+ * The first sub-resource of the request the emulator does not implement, or undefined. `supported`
+ * names those the calling front-end implements itself (OSS: `symlink` on objects). Routers mark such
+ * a request (`Route.unsupported`) rather than refuse it, so that it is authenticated first, as a
+ * service would: a bad signature is refused 403 before the 501.
+ * @throws nothing.
  */
-export function rejectUnsupported(ex: Exchange, supported: readonly string[] = []): void {
-  for (const name of UNSUPPORTED) {
-    if (ex.query.has(name) && !supported.includes(name)) throw new ProtocolError("NotImplemented", `The emulator does not implement ?${name}.`);
-  }
+export function unsupportedSubresource(ex: Exchange, supported: readonly string[] = []): string | undefined {
+  return UNSUPPORTED.find((name) => ex.query.has(name) && !supported.includes(name));
+}
+
+/**
+ * The refusal of a request for sub-resource `name` (see `unsupportedSubresource`), answered
+ * once the request is authenticated, rather than serving it as a plain object or bucket request.
+ * @throws nothing (returns the error).
+ */
+export function notImplemented(name: string): ProtocolError {
+  return new ProtocolError("NotImplemented", `The emulator does not implement ?${name}.`);
 }

@@ -32,16 +32,16 @@ function requestHeaders(ex: Exchange): Record<string, string> {
 }
 
 /**
- * The decoded paths a COS client may have signed: on a virtual host the path
- * itself; path style (`Domain: 'host/{Bucket}'`) strips the bucket segment,
- * but a client signing the full path is accepted too.
+ * The decoded path a COS client signs: the key's path, `/<key>` (`/` for a bucket). On a virtual
+ * host that is the request path; path style (`Domain: 'host/{Bucket}'`) strips the bucket segment.
+ * COS itself has no path style, and its SDKs and Stowage sign `/<key>`: a signature over
+ * `/<bucket>/<key>` covers another object (the key `<bucket>/<key>`), so it is not accepted.
  */
-function candidatePaths(ex: Exchange, route: Route): string[] {
-  const decoded = safeDecode(ex.rawPath) ?? ex.rawPath;
-  if (route.vhost || route.bucket === undefined) return [decoded];
+function signedPath(ex: Exchange, route: Route): string {
+  if (route.vhost || route.bucket === undefined) return safeDecode(ex.rawPath) ?? ex.rawPath;
   const rest = ex.rawPath.slice(1 + ex.rawPath.slice(1).split("/")[0]!.length);
   const stripped = safeDecode(rest) ?? rest;
-  return [stripped === "" ? "/" : stripped, decoded];
+  return stripped === "" ? "/" : stripped;
 }
 
 /**
@@ -73,9 +73,7 @@ export function authenticateCos(ex: Exchange, route: Route, config: FrontEndConf
   checkSecurityToken(cred, token);
   const query = [...ex.query.entries()];
   const headers = requestHeaders(ex);
-  for (const pathname of candidatePaths(ex, route)) {
-    const expected = cosSignature(cred.secretKey, { method: ex.method, pathname, query, headers }, auth);
-    if (safeEqual(expected, auth.signature.toLowerCase())) return;
-  }
+  const expected = cosSignature(cred.secretKey, { method: ex.method, pathname: signedPath(ex, route), query, headers }, auth);
+  if (safeEqual(expected, auth.signature.toLowerCase())) return;
   throw new ProtocolError("SignatureMismatch", "The Signature you specified is invalid.");
 }

@@ -1,7 +1,7 @@
 import type { OperationName, Route } from "../common/operations.js";
 import { hostName, keyOfVirtualHost, splitPathStyle } from "../common/path-style.js";
 import { ProtocolError } from "../common/protocol-error.js";
-import { rejectUnsupported } from "../common/unsupported.js";
+import { unsupportedSubresource } from "../common/unsupported.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 
@@ -84,7 +84,8 @@ function objectOperation(ex: Exchange): OperationName {
  * Classifies a COS request: bucket from a virtual-host Host header, else
  * path style (`/<bucket>/<key>`). The region the Host names, if any, is the
  * route's `hostRegion`.
- * @throws ProtocolError `MethodNotAllowed`, `NotImplemented`
+ * @throws ProtocolError `MethodNotAllowed` (a request for a sub-resource the emulator does not implement is
+ *   marked `unsupported` instead: see `unsupportedSubresource`)
  */
 export function routeCos(ex: Exchange): Route {
   const vh = cosVirtualHost(ex);
@@ -94,6 +95,7 @@ export function routeCos(ex: Exchange): Route {
     if (ex.method !== "GET") throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
     return { ...base, operation: "ListBuckets" };
   }
-  rejectUnsupported(ex, parts.key === undefined ? [] : OBJECT_SUBRESOURCES);
+  const unsupported = unsupportedSubresource(ex, parts.key === undefined ? [] : OBJECT_SUBRESOURCES);
+  if (unsupported !== undefined) return { ...base, operation: parts.key === undefined ? "HeadBucket" : "HeadObject", unsupported };
   return { ...base, operation: parts.key === undefined ? bucketOperation(ex) : objectOperation(ex) };
 }

@@ -5,7 +5,7 @@ import { ProtocolError } from "../common/protocol-error.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { FrontEndConfig } from "../server/front-end.js";
-import { QS_GO_SUBRESOURCES, QS_JS_SUBRESOURCES, qsResource, qsSignature, qsStringToSign } from "./signature.js";
+import { QS_SUBRESOURCES, qsResource, qsSignature, qsStringToSign } from "./signature.js";
 
 function requestHeaders(ex: Exchange): Record<string, string> {
   const out: Record<string, string> = {};
@@ -13,18 +13,20 @@ function requestHeaders(ex: Exchange): Record<string, string> {
   return out;
 }
 
-const WITHOUT_POSITION = new Set([...QS_GO_SUBRESOURCES].filter((k) => k !== "position"));
+const WITHOUT_POSITION: ReadonlySet<string> = new Set([...QS_SUBRESOURCES].filter((k) => k !== "position"));
 
 /**
- * Every resource a QingStor SDK may have signed: the raw wire path (JS) or the
- * Go canonical path, with the Go sub-resource list, the same without
- * `position` (JS append), or the JS list.
+ * Every resource a QingStor SDK may have signed: the raw wire path (JS) or the Go canonical path,
+ * with QingStor's one sub-resource list. Only an append (`?append`) may also leave `position`
+ * unsigned: the JS SDK signs `/<bucket>/<key>?append` for it (protocols.md). Any other parameter of
+ * the list must be signed.
  */
 function candidateResources(ex: Exchange, query: readonly (readonly [string, string])[]): string[] {
   const decoded = safeDecode(ex.rawPath) ?? ex.rawPath;
   const paths = new Set([ex.rawPath, qsGoCanonicalPath(decoded)]);
+  const sets = ex.query.has("append") ? [QS_SUBRESOURCES, WITHOUT_POSITION] : [QS_SUBRESOURCES];
   const out = new Set<string>();
-  for (const p of paths) for (const set of [QS_GO_SUBRESOURCES, WITHOUT_POSITION, QS_JS_SUBRESOURCES]) out.add(qsResource(p, query, set));
+  for (const p of paths) for (const set of sets) out.add(qsResource(p, query, set));
   return [...out];
 }
 
@@ -41,7 +43,7 @@ function verify(ex: Exchange, secret: string, given: string, date: string, heade
 /**
  * Verifies a QingStor request: `Authorization: QS ak:sig` or a presigned URL
  * (`access_key_id`, `expires`, `signature`). Tolerant of the JS and Go SDK
- * variants (see {@link candidateResources}); the Host header is ignored.
+ * variants (path encoding, an append's `position`: see {@link candidateResources}); the Host header is ignored.
  * @throws ProtocolError `AccessDenied`, `RequestExpired`, `InvalidAccessKeyId`, `SignatureMismatch`
  */
 export function authenticateQingStor(ex: Exchange, _route: Route, config: FrontEndConfig, now: number): void {

@@ -1,7 +1,7 @@
 import type { OperationName, Route } from "../common/operations.js";
 import { splitPathStyle } from "../common/path-style.js";
 import { ProtocolError } from "../common/protocol-error.js";
-import { rejectUnsupported } from "../common/unsupported.js";
+import { unsupportedSubresource } from "../common/unsupported.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 
@@ -55,7 +55,8 @@ function objectOperation(ex: Exchange): OperationName {
 /**
  * Classifies a QingStor request. Always path style (`/<bucket>/<key>`): the
  * JS SDK's Host header (`undefined.127.0.0.1`) carries nothing useful.
- * @throws ProtocolError `MethodNotAllowed`, `NotImplemented`
+ * @throws ProtocolError `MethodNotAllowed` (a request for a sub-resource the emulator does not implement is
+ *   marked `unsupported` instead: see `unsupportedSubresource`)
  */
 export function routeQingStor(ex: Exchange): Route {
   const parts = splitPathStyle(ex.rawPath);
@@ -64,6 +65,7 @@ export function routeQingStor(ex: Exchange): Route {
     if (ex.method !== "GET") return notAllowed();
     return { ...base, operation: "ListBuckets" };
   }
-  rejectUnsupported(ex);
+  const unsupported = unsupportedSubresource(ex);
+  if (unsupported !== undefined) return { ...base, operation: parts.key === undefined ? "HeadBucket" : "HeadObject", unsupported };
   return { ...base, operation: parts.key === undefined ? bucketOperation(ex) : objectOperation(ex) };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Route } from "../common/operations.js";
 import { isProtocolError, ProtocolError } from "../common/protocol-error.js";
+import { notImplemented } from "../common/unsupported.js";
 import { DELETE_KEY_ERROR_CODES } from "../faults/delete-key-errors.js";
 import { NO_FAULTS, type FaultEngine, type FaultPlan } from "../faults/fault-engine.js";
 import type { Fault } from "../faults/fault-rule.js";
@@ -122,9 +123,13 @@ export class Dispatcher {
     let response: EmulatorResponse;
     try {
       route = frontEnd.route(ex);
-      stats.operation(route.operation);
       const r = route;
-      plan = faults.select(frontEnd.provider, ex.method, r, (f) => this.applies(f, r));
+      // A request for a sub-resource the emulator does not implement is no operation: it counts as
+      // none and gets no faults, only its authentication and then NotImplemented (below).
+      if (r.unsupported === undefined) {
+        stats.operation(r.operation);
+        plan = faults.select(frontEnd.provider, ex.method, r, (f) => this.applies(f, r));
+      }
       for (const f of plan.faults) stats.fault(f.kind);
       now = clock() + plan.skewMs;
       // Nobody is left to answer once the connection closed (the client gave up, or stop() closed it):
@@ -141,6 +146,7 @@ export class Dispatcher {
       const bucketRegion = route.bucket === undefined ? undefined : this.deps.store.buckets.get(route.bucket)?.region;
       frontEnd.authenticate(ex, route, now, bucketRegion);
       frontEnd.checkEndpoint?.(ex, route, bucketRegion);
+      if (route.unsupported !== undefined) throw notImplemented(route.unsupported);
       const e200 = plan.get("error-200");
       if (e200 && frontEnd.error200) {
         response = frontEnd.error200(ex, route, e200.code);
