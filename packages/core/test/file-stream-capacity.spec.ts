@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { randomFillSync, randomUUID } from "node:crypto";
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { describe, expect, it } from "@jest/globals";
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
 import "@stowage/memory";
-import type { StorageDriver } from "../src/driver/storage-driver.js";
 import { defineFeatures } from "../src/features.js";
-import { resolveOpenConfig } from "../src/pairs/open-config.js";
-import { getService } from "../src/registry/registry.js";
-import { createStorager } from "../src/storager/create-storager.js";
-import type { Storager } from "../src/storager.js";
 import { rejection } from "./rejection.js";
+import { memoryVariant, type MemoryVariant } from "./memory-variant.js";
+import { useTempFiles } from "./temp-files.js";
 
 // A file stream written without `size` is planned for its file's length. One longer than the
 // service can store in one object (the part-count limit × the largest part) used to be planned as
@@ -21,38 +16,13 @@ const MiB = 1024 * 1024;
 /** What the store below holds in one object: 4 parts of at most 1 MiB. */
 const CAPACITY = 4 * MiB;
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "stowage-file-stream-capacity-"));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fileOf(size: number): { path: string; data: Buffer } {
-  const data = randomFillSync(Buffer.alloc(size));
-  const path = join(dir, `${randomUUID()}.bin`);
-  writeFileSync(path, data);
-  return { path, data };
-}
+const { fileOf } = useTempFiles("stowage-file-stream-capacity-");
 
 /** A memory store (1 MiB parts above 1 KiB) whose driver takes at most 4 parts of at most 1 MiB, recording its calls. */
-function smallService(): { store: Storager; real: StorageDriver; calls: string[] } {
-  const definition = getService("memory")!;
-  const resolved = resolveOpenConfig(definition, `memory://capacity-${randomUUID()}/wd/?part_size=1MiB&multipart_threshold=1KiB`, "storager");
-  const real = definition.newStorageDriver(resolved.config);
-  const features = defineFeatures({ ...real.features, limits: { ...real.features.limits, multipartNumberMaximum: 4, multipartSizeMaximum: MiB } });
-  const calls: string[] = [];
-  const driver = new Proxy(real, {
-    get(target, prop, receiver) {
-      if (prop === "features") return features;
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        calls.push(String(prop));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
+function smallService(): MemoryVariant {
+  return memoryVariant(`memory://capacity-${randomUUID()}/wd/?part_size=1MiB&multipart_threshold=1KiB`, {
+    features: (real) => defineFeatures({ ...real, limits: { ...real.limits, multipartNumberMaximum: 4, multipartSizeMaximum: MiB } }),
   });
-  return { store: createStorager(driver, { ...resolved, definition }), real, calls };
 }
 
 describe("write of a file stream longer than the service stores in one object", () => {

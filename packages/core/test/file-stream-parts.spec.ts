@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { randomFillSync, randomUUID } from "node:crypto";
-import fs, { appendFileSync, createReadStream, mkdtempSync, openSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import fs, { appendFileSync, createReadStream, openSync, truncateSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import "@stowage/fs";
@@ -9,11 +8,11 @@ import "@stowage/memory";
 import { isStorageError } from "../src/errors/storage-error.js";
 import { defineFeatures } from "../src/features.js";
 import type { ObjectInfo, Part } from "../src/object/object-info.js";
-import { resolveOpenConfig } from "../src/pairs/open-config.js";
-import { getService, newStorager } from "../src/registry/registry.js";
-import { createStorager } from "../src/storager/create-storager.js";
+import { newStorager } from "../src/registry/registry.js";
 import type { Storager } from "../src/storager.js";
 import { rejection } from "./rejection.js";
+import { memoryVariant } from "./memory-variant.js";
+import { useTempFiles } from "./temp-files.js";
 
 // A write whose length core is not told plans its parts for a file stream's length (a stat):
 // with 16-byte parts and 10,000 parts at most, 160,001 bytes from a file used to fail at part 10,001.
@@ -22,18 +21,7 @@ const MiB = 1024 * 1024;
 /** One byte more than 10,000 parts of 16 bytes. */
 const PAST_16_BYTE_PARTS = 160_001;
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "stowage-file-stream-parts-"));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fileOf(size: number): { path: string; data: Buffer } {
-  const data = randomFillSync(Buffer.alloc(size));
-  const path = join(dir, `${randomUUID()}.bin`);
-  writeFileSync(path, data);
-  return { path, data };
-}
+const { dir, fileOf } = useTempFiles("stowage-file-stream-parts-");
 
 /** A memory store whose writes go in parts of 16 bytes from 17 bytes on (the service allows 10,000). */
 function tinyParts(): Storager {
@@ -42,18 +30,9 @@ function tinyParts(): Storager {
 
 /** A memory store of 1 MiB parts above 1 KiB, whose driver reports at most 4 parts an upload. */
 function fourParts(): Storager {
-  const definition = getService("memory")!;
-  const resolved = resolveOpenConfig(definition, `memory://four-${randomUUID()}/wd/?part_size=1MiB&multipart_threshold=1KiB`, "storager");
-  const real = definition.newStorageDriver(resolved.config);
-  const features = defineFeatures({ ...real.features, limits: { ...real.features.limits, multipartNumberMaximum: 4 } });
-  const driver = new Proxy(real, {
-    get(target, prop, receiver) {
-      if (prop === "features") return features;
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return createStorager(driver, { ...resolved, definition });
+  return memoryVariant(`memory://four-${randomUUID()}/wd/?part_size=1MiB&multipart_threshold=1KiB`, {
+    features: (real) => defineFeatures({ ...real, limits: { ...real.limits, multipartNumberMaximum: 4 } }),
+  }).store;
 }
 
 /**
@@ -89,7 +68,7 @@ describe("write of a file stream without size: its parts are planned for the fil
   });
 
   it("fs, 16-byte parts: 160,001 bytes are stored", async () => {
-    const root = join(dir, `fs-${randomUUID()}`);
+    const root = join(dir(), `fs-${randomUUID()}`);
     const store = newStorager(`fs://${root}/?part_size=16&multipart_threshold=16`);
     const { path, data } = fileOf(PAST_16_BYTE_PARTS);
     const result = await store.write("o", createReadStream(new URL(`file://${path}`)));

@@ -3,11 +3,8 @@ import { randomFillSync, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import "@stowage/memory";
 import type { StorageDriver } from "../src/driver/storage-driver.js";
-import { resolveOpenConfig } from "../src/pairs/open-config.js";
-import { getService } from "../src/registry/registry.js";
-import { createStorager } from "../src/storager/create-storager.js";
-import type { Storager } from "../src/storager.js";
 import { rejection } from "./rejection.js";
+import { memoryVariant, type MemoryVariant } from "./memory-variant.js";
 
 // A driver that turns `multipart` on needs all its methods (storage-driver.ts). One that lacks some
 // used to be found out mid-way: a write created its upload, then failed `Unexpected` ("…
@@ -17,23 +14,8 @@ const MiB = 1024 * 1024;
 const WRITE_METHODS = ["createMultipart", "writePart", "completeMultipart", "abortMultipart", "listParts"] as const;
 
 /** A memory store (1 MiB parts above 1 MiB) whose driver hides `hidden` and counts the calls of the others. */
-function storeWithout(hidden: readonly string[]): { store: Storager; real: StorageDriver; calls: string[] } {
-  const definition = getService("memory")!;
-  const resolved = resolveOpenConfig(definition, `memory://missing-${randomUUID()}/wd/?part_size=1MiB&multipart_threshold=1MiB`, "storager");
-  const real = definition.newStorageDriver(resolved.config);
-  const calls: string[] = [];
-  const driver = new Proxy(real, {
-    get(target, prop, receiver) {
-      if (typeof prop === "string" && hidden.includes(prop)) return undefined;
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        calls.push(String(prop));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: createStorager(driver, { ...resolved, definition }), real, calls };
+function storeWithout(hidden: readonly string[]): MemoryVariant {
+  return memoryVariant(`memory://missing-${randomUUID()}/wd/?part_size=1MiB&multipart_threshold=1MiB`, { hidden });
 }
 
 /** The uploads the real driver holds (what a refused write must not leave). */
