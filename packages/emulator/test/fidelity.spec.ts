@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { startEmulator, type Emulator } from "../src/index.js";
-import { cosRequest, errorCode, md5Base64, ossRequest, qsRequest } from "./raw-client.js";
+import { cosRequest, errorCode, md5Base64, ossEc, ossRequest, qsRequest } from "./raw-client.js";
 
 // Answers checked against the providers' documentation (review-emulator F1-F4, F6).
 
@@ -163,6 +163,20 @@ describe("COS error codes", () => {
     expect([r.status, errorCode(r)]).toEqual([400, "MissingContentMD5"]);
     const ok = await cosRequest(cos, { method: "POST", bucket: COS_BUCKET, query: [["delete", undefined]], headers: { "content-type": "application/xml", "content-md5": md5Base64(xml) }, body: xml });
     expect(ok.status).toBe(200);
+  });
+
+  it("OSS: a Complete listing parts out of order is 400 InvalidPartOrder with EC 0042-00000209 (help page), the upload kept", async () => {
+    const init = await ossRequest(oss, { method: "POST", bucket: OSS_BUCKET, key: "order", query: [["uploads", undefined]] });
+    const uploadId = uploadIdOf(init.body);
+    const etags: [number, string][] = [];
+    for (const n of [1, 2]) {
+      const part = await ossRequest(oss, { method: "PUT", bucket: OSS_BUCKET, key: "order", query: [["partNumber", String(n)], ["uploadId", uploadId]], body: "x".repeat(100 * 1024) });
+      etags.push([n, String(part.headers["etag"])]);
+    }
+    const r = await ossRequest(oss, { method: "POST", bucket: OSS_BUCKET, key: "order", query: [["uploadId", uploadId]], body: xmlOf([etags[1]!, etags[0]!]) });
+    expect([r.status, errorCode(r), ossEc(r)]).toEqual([400, "InvalidPartOrder", "0042-00000209"]);
+    const done = await ossRequest(oss, { method: "POST", bucket: OSS_BUCKET, key: "order", query: [["uploadId", uploadId]], body: xmlOf(etags) });
+    expect(done.status).toBe(200);
   });
 
   it("leaves the OSS answers as they were", async () => {

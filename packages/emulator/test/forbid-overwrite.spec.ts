@@ -113,6 +113,8 @@ describe.each(FLAVOURS)("$provider forbid-overwrite header", ({ provider, bucket
     const refused = await put("put/k", "second", { [header]: "true" });
     expect(refused.status).toBe(409);
     expect(errorCode(refused)).toBe("FileAlreadyExists");
+    // OSS help page 0026-00000201: a PutObject or CopyObject refused by x-oss-forbid-overwrite.
+    if (provider === "oss") expect(ossEc(refused)).toBe("0026-00000201");
     expect(await get("put/k")).toBe("first");
     expect((await put("put/k", "third", { [header]: "false" })).status).toBe(200);
     expect((await put("put/k", "fourth")).status).toBe(200);

@@ -10,7 +10,9 @@ import { header } from "../server/exchange.js";
  * "The operation is not valid for the object's state"); the pages give no other EC for a copy source,
  * so it goes with that one too. `InvalidStorageClass`: an `x-oss-storage-class` outside the documented
  * values (help page 0017-00000132, PutObject; 0013-00000101 shows the same refusal of a CopyObject);
- * the pages give the EC, not the code: 400 `InvalidArgument` is an assumption.
+ * the pages give the EC, not the code: 400 `InvalidArgument` is an assumption. `FileAlreadyExists`: a PutObject
+ * or CopyObject refused by `x-oss-forbid-overwrite` (help page 0026-00000201; a CompleteMultipartUpload's own EC,
+ * 0042-00000214, is set where it is thrown). `InvalidPartOrder`: help page 0042-00000209.
  */
 const OSS_ERRORS: Record<ProtocolErrorKind, [number, string, string]> = {
   AccessDenied: [403, "AccessDenied", "0003-00000001"],
@@ -19,7 +21,7 @@ const OSS_ERRORS: Record<ProtocolErrorKind, [number, string, string]> = {
   BucketNotEmpty: [409, "BucketNotEmpty", "0015-00000301"],
   EntityTooLarge: [400, "EntityTooLarge", "0016-00000017"],
   EntityTooSmall: [400, "EntityTooSmall", "0042-00000211"],
-  FileAlreadyExists: [409, "FileAlreadyExists", "0016-00000708"],
+  FileAlreadyExists: [409, "FileAlreadyExists", "0026-00000201"],
   InsecureTransport: [400, "InvalidRequest", "0016-00000001"],
   InternalError: [500, "InternalError", "0001-00000001"],
   InvalidAccessKeyId: [403, "InvalidAccessKeyId", "0002-00000902"],
@@ -29,7 +31,7 @@ const OSS_ERRORS: Record<ProtocolErrorKind, [number, string, string]> = {
   InvalidObjectName: [400, "InvalidObjectName", "0016-00000005"],
   InvalidObjectState: [403, "InvalidObjectState", "0016-00000404"],
   InvalidPart: [400, "InvalidPart", "0042-00000213"],
-  InvalidPartOrder: [400, "InvalidPartOrder", "0042-00000214"],
+  InvalidPartOrder: [400, "InvalidPartOrder", "0042-00000209"],
   InvalidRange: [416, "InvalidRange", "0016-00000302"],
   InvalidStorageClass: [400, "InvalidArgument", "0017-00000132"],
   KeyTooLong: [400, "InvalidObjectName", "0016-00000005"],
