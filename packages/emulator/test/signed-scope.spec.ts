@@ -1,6 +1,6 @@
 // What a signature covers (review-presign): a COS signature over `/<bucket>/<key>` is not one over
 // `/<key>` of the same bucket (path style, p15); a request for a sub-resource the emulator does not
-// implement is authenticated before its 501, on every provider; a QingStor sub-resource of the signed
+// implement is authenticated before its 501, as is a method the resource does not allow before its 405, on every provider; a QingStor sub-resource of the signed
 // list (`version_id`, `position` outside an append) cannot be added to a request unsigned.
 // Requests are signed by hand with the verifier's own signature functions (checked against the
 // protocols.md vectors in signatures.spec.ts), so only the part under test is wrong.
@@ -114,6 +114,16 @@ describe("an unimplemented sub-resource is authenticated before its 501", () => 
   it.each(CASES)("%s ?%s with another object's signature: %d %s", async (provider, name, status, code) => {
     const r = await fetch(presigned(provider, "other.txt", name));
     expect([r.status, errorCode({ status: r.status, headers: {}, body: await r.text() })]).toEqual([status, code]);
+  });
+
+  it.each(["cos", "oss", "qingstor"] as const)("%s: a method the resource does not allow is 405 once signed, 403 unsigned (authenticated first, as a 501)", async (provider) => {
+    const send = provider === "cos" ? cosRequest : provider === "oss" ? ossRequest : qsRequest;
+    for (const [method, key] of [["PATCH", "o.txt"], ["POST", "o.txt"], ["PATCH", undefined]] as const) {
+      const signed = await send(emus[provider]!, { method, bucket: BUCKET, ...(key === undefined ? {} : { key }) });
+      expect([method, key, signed.status]).toEqual([method, key, 405]);
+      const unsigned = await fetch(`${emus[provider]!.endpoint}/${BUCKET}${key === undefined ? "" : `/${key}`}`, { method });
+      expect([method, key, unsigned.status]).toEqual([method, key, 403]);
+    }
   });
 
   it("OSS: a V1 URL presigned for the object does not reach the 501 of ?x-oss-process when reused with it", async () => {

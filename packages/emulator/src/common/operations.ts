@@ -1,3 +1,5 @@
+import type { ProtocolError } from "./protocol-error.js";
+
 /** The emulated providers. */
 export type Provider = "cos" | "oss" | "qingstor";
 
@@ -57,9 +59,11 @@ export interface Route {
    */
   hostRegion?: string;
   /**
-   * A sub-resource the emulator does not implement (`acl`, `x-oss-process`...): the request is
-   * authenticated, then answered `NotImplemented`, and gets no faults. `operation` then names the
-   * bucket or object it addresses (`HeadBucket` or `HeadObject`) and is never performed.
+   * A refusal routing decided: a sub-resource the emulator does not implement (`acl`,
+   * `x-oss-process`...: 501 `NotImplemented`) or a method the resource does not allow (405
+   * `MethodNotAllowed`). The request is authenticated first, as a service would, then answered
+   * with it, and gets no faults. `operation` then names what it addresses (`ListBuckets`,
+   * `HeadBucket` or `HeadObject`) and is never performed.
    */
-  unsupported?: string;
+  refused?: ProtocolError;
 }

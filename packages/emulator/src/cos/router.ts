@@ -1,7 +1,6 @@
 import type { OperationName, Route } from "../common/operations.js";
 import { hostName, keyOfVirtualHost, splitPathStyle } from "../common/path-style.js";
-import { ProtocolError } from "../common/protocol-error.js";
-import { unsupportedSubresource } from "../common/unsupported.js";
+import { routeOf } from "../common/unsupported.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 
@@ -38,7 +37,8 @@ function hostRegionOf(ex: Exchange, vh: { region: string } | undefined): string 
 /** Sub-resources of objects this front-end implements although the emulator's others may not. */
 const OBJECT_SUBRESOURCES = ["restore"];
 
-function bucketOperation(ex: Exchange): OperationName {
+/** The bucket operation the request names, undefined for a method no bucket operation takes. */
+function bucketOperation(ex: Exchange): OperationName | undefined {
   const q = ex.query;
   switch (ex.method) {
     case "GET":
@@ -54,10 +54,11 @@ function bucketOperation(ex: Exchange): OperationName {
     case "POST":
       if (q.has("delete")) return "DeleteObjects";
   }
-  throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
+  return undefined;
 }
 
-function objectOperation(ex: Exchange): OperationName {
+/** The object operation the request names, undefined for a method no object operation takes. */
+function objectOperation(ex: Exchange): OperationName | undefined {
   const q = ex.query;
   const copy = header(ex, "x-cos-copy-source") !== undefined;
   switch (ex.method) {
@@ -77,25 +78,22 @@ function objectOperation(ex: Exchange): OperationName {
     case "DELETE":
       return q.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
   }
-  throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
+  return undefined;
 }
 
 /**
  * Classifies a COS request: bucket from a virtual-host Host header, else
  * path style (`/<bucket>/<key>`). The region the Host names, if any, is the
  * route's `hostRegion`.
- * @throws ProtocolError `MethodNotAllowed` (a request for a sub-resource the emulator does not implement is
- *   marked `unsupported` instead: see `unsupportedSubresource`)
+ * A method the resource does not allow, or a sub-resource the emulator does not implement, is a
+ * refused route (`Route.refused`), answered once the request is authenticated.
+ * @throws nothing.
  */
 export function routeCos(ex: Exchange): Route {
   const vh = cosVirtualHost(ex);
   const parts = vh ? { bucket: vh.bucket, key: keyOfVirtualHost(ex.rawPath) } : splitPathStyle(ex.rawPath);
   const base = { vhost: vh !== undefined, hostRegion: hostRegionOf(ex, vh), bucket: parts.bucket, key: parts.key };
-  if (parts.bucket === undefined) {
-    if (ex.method !== "GET") throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
-    return { ...base, operation: "ListBuckets" };
-  }
-  const unsupported = unsupportedSubresource(ex, parts.key === undefined ? [] : OBJECT_SUBRESOURCES);
-  if (unsupported !== undefined) return { ...base, operation: parts.key === undefined ? "HeadBucket" : "HeadObject", unsupported };
-  return { ...base, operation: parts.key === undefined ? bucketOperation(ex) : objectOperation(ex) };
+  if (parts.bucket === undefined) return routeOf(ex, base, ex.method === "GET" ? "ListBuckets" : undefined);
+  const operation = parts.key === undefined ? bucketOperation(ex) : objectOperation(ex);
+  return routeOf(ex, base, operation, parts.key === undefined ? [] : OBJECT_SUBRESOURCES);
 }

@@ -1,7 +1,6 @@
 import type { OperationName, Route } from "../common/operations.js";
 import { hostName, keyOfVirtualHost, splitPathStyle } from "../common/path-style.js";
-import { ProtocolError } from "../common/protocol-error.js";
-import { unsupportedSubresource } from "../common/unsupported.js";
+import { routeOf } from "../common/unsupported.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 
@@ -29,11 +28,8 @@ function hostRegionOf(ex: Exchange, vh: { region: string } | undefined): string 
 /** Sub-resources of objects this front-end implements although the other providers' do not. */
 const OBJECT_SUBRESOURCES = ["symlink", "restore"];
 
-const notAllowed = (): never => {
-  throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
-};
-
-function bucketOperation(ex: Exchange): OperationName {
+/** The bucket operation the request names, undefined for a method no bucket operation takes. */
+function bucketOperation(ex: Exchange): OperationName | undefined {
   const q = ex.query;
   switch (ex.method) {
     case "GET":
@@ -50,12 +46,13 @@ function bucketOperation(ex: Exchange): OperationName {
     case "POST":
       if (q.has("delete")) return "DeleteObjects";
   }
-  return notAllowed();
+  return undefined;
 }
 
-function objectOperation(ex: Exchange): OperationName {
+/** The object operation the request names, undefined for a method no object operation takes. */
+function objectOperation(ex: Exchange): OperationName | undefined {
   const q = ex.query;
-  if (q.has("symlink") && ex.method !== "GET" && ex.method !== "PUT") return notAllowed();
+  if (q.has("symlink") && ex.method !== "GET" && ex.method !== "PUT") return undefined;
   const copy = header(ex, "x-oss-copy-source") !== undefined;
   switch (ex.method) {
     case "GET":
@@ -77,25 +74,22 @@ function objectOperation(ex: Exchange): OperationName {
     case "DELETE":
       return q.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
   }
-  return notAllowed();
+  return undefined;
 }
 
 /**
  * Classifies an OSS request: bucket from a virtual-host Host header (what
  * ali-oss sends to an IP endpoint), else path style (`sldEnable`). The region
  * the Host names, if any, is the route's `hostRegion`.
- * @throws ProtocolError `MethodNotAllowed` (a request for a sub-resource the emulator does not implement is
- *   marked `unsupported` instead: see `unsupportedSubresource`)
+ * A method the resource does not allow, or a sub-resource the emulator does not implement, is a
+ * refused route (`Route.refused`), answered once the request is authenticated.
+ * @throws nothing.
  */
 export function routeOss(ex: Exchange): Route {
   const vh = ossVirtualHost(ex);
   const parts = vh ? { bucket: vh.bucket, key: keyOfVirtualHost(ex.rawPath) } : splitPathStyle(ex.rawPath);
   const base = { vhost: vh !== undefined, hostRegion: hostRegionOf(ex, vh), bucket: parts.bucket, key: parts.key };
-  if (parts.bucket === undefined) {
-    if (ex.method !== "GET") return notAllowed();
-    return { ...base, operation: "ListBuckets" };
-  }
-  const unsupported = unsupportedSubresource(ex, parts.key === undefined ? [] : OBJECT_SUBRESOURCES);
-  if (unsupported !== undefined) return { ...base, operation: parts.key === undefined ? "HeadBucket" : "HeadObject", unsupported };
-  return { ...base, operation: parts.key === undefined ? bucketOperation(ex) : objectOperation(ex) };
+  if (parts.bucket === undefined) return routeOf(ex, base, ex.method === "GET" ? "ListBuckets" : undefined);
+  const operation = parts.key === undefined ? bucketOperation(ex) : objectOperation(ex);
+  return routeOf(ex, base, operation, parts.key === undefined ? [] : OBJECT_SUBRESOURCES);
 }

@@ -1,15 +1,11 @@
 import type { OperationName, Route } from "../common/operations.js";
 import { splitPathStyle } from "../common/path-style.js";
-import { ProtocolError } from "../common/protocol-error.js";
-import { unsupportedSubresource } from "../common/unsupported.js";
+import { routeOf } from "../common/unsupported.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 
-const notAllowed = (): never => {
-  throw new ProtocolError("MethodNotAllowed", "The specified method is not allowed against this resource.");
-};
-
-function bucketOperation(ex: Exchange): OperationName {
+/** The bucket operation the request names, undefined for a method no bucket operation takes. */
+function bucketOperation(ex: Exchange): OperationName | undefined {
   const q = ex.query;
   switch (ex.method) {
     case "GET":
@@ -25,10 +21,11 @@ function bucketOperation(ex: Exchange): OperationName {
     case "POST":
       if (q.has("delete")) return "DeleteObjects";
   }
-  return notAllowed();
+  return undefined;
 }
 
-function objectOperation(ex: Exchange): OperationName {
+/** The object operation the request names, undefined for a method no object operation takes. */
+function objectOperation(ex: Exchange): OperationName | undefined {
   const q = ex.query;
   switch (ex.method) {
     case "GET":
@@ -49,23 +46,20 @@ function objectOperation(ex: Exchange): OperationName {
     case "DELETE":
       return q.has("upload_id") ? "AbortMultipartUpload" : "DeleteObject";
   }
-  return notAllowed();
+  return undefined;
 }
 
 /**
  * Classifies a QingStor request. Always path style (`/<bucket>/<key>`): the
  * JS SDK's Host header (`undefined.127.0.0.1`) carries nothing useful.
- * @throws ProtocolError `MethodNotAllowed` (a request for a sub-resource the emulator does not implement is
- *   marked `unsupported` instead: see `unsupportedSubresource`)
+ * A method the resource does not allow, or a sub-resource the emulator does not implement, is a
+ * refused route (`Route.refused`), answered once the request is authenticated.
+ * @throws nothing.
  */
 export function routeQingStor(ex: Exchange): Route {
   const parts = splitPathStyle(ex.rawPath);
   const base = { vhost: false, bucket: parts.bucket, key: parts.key };
-  if (parts.bucket === undefined) {
-    if (ex.method !== "GET") return notAllowed();
-    return { ...base, operation: "ListBuckets" };
-  }
-  const unsupported = unsupportedSubresource(ex);
-  if (unsupported !== undefined) return { ...base, operation: parts.key === undefined ? "HeadBucket" : "HeadObject", unsupported };
-  return { ...base, operation: parts.key === undefined ? bucketOperation(ex) : objectOperation(ex) };
+  if (parts.bucket === undefined) return routeOf(ex, base, ex.method === "GET" ? "ListBuckets" : undefined);
+  const operation = parts.key === undefined ? bucketOperation(ex) : objectOperation(ex);
+  return routeOf(ex, base, operation);
 }

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Route } from "../common/operations.js";
 import { isProtocolError, ProtocolError } from "../common/protocol-error.js";
-import { notImplemented } from "../common/unsupported.js";
 import { DELETE_KEY_ERROR_CODES } from "../faults/delete-key-errors.js";
 import { NO_FAULTS, type FaultEngine, type FaultPlan } from "../faults/fault-engine.js";
 import type { Fault } from "../faults/fault-rule.js";
@@ -124,9 +123,10 @@ export class Dispatcher {
     try {
       route = frontEnd.route(ex);
       const r = route;
-      // A request for a sub-resource the emulator does not implement is no operation: it counts as
-      // none and gets no faults, only its authentication and then NotImplemented (below).
-      if (r.unsupported === undefined) {
+      // A request routing refused (a sub-resource the emulator does not implement, a method the
+      // resource does not allow) is no operation: it counts as none and gets no faults, only its
+      // authentication and then its refusal (below).
+      if (r.refused === undefined) {
         stats.operation(r.operation);
         plan = faults.select(frontEnd.provider, ex.method, r, (f) => this.applies(f, r));
       }
@@ -146,7 +146,7 @@ export class Dispatcher {
       const bucketRegion = route.bucket === undefined ? undefined : this.deps.store.buckets.get(route.bucket)?.region;
       frontEnd.authenticate(ex, route, now, bucketRegion);
       frontEnd.checkEndpoint?.(ex, route, bucketRegion);
-      if (route.unsupported !== undefined) throw notImplemented(route.unsupported);
+      if (route.refused !== undefined) throw route.refused;
       const e200 = plan.get("error-200");
       if (e200 && frontEnd.error200) {
         response = frontEnd.error200(ex, route, e200.code);

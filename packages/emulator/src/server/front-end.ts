@@ -61,8 +61,10 @@ export interface FrontEnd {
   /** True when the Host header names a bucket (virtual-hosted style). */
   isVirtualHost(ex: Exchange): boolean;
   /**
-   * Classifies a request without side effects.
-   * @throws ProtocolError `MethodNotAllowed`, `InvalidArgument`...
+   * Classifies a request without side effects. A method the resource does not allow, or a
+   * sub-resource the emulator does not implement, is a refused route (`Route.refused`), answered
+   * once the request is authenticated.
+   * @throws ProtocolError `InvalidObjectName`, `InvalidBucketName` (a path it cannot classify)
    */
   route(ex: Exchange): Route;
   /**
