@@ -241,9 +241,12 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    */
   presign(op: PresignOperation, path: string, options: PresignOptions & Extra<X, "presign">): Promise<PresignedRequest>;
   /**
-   * Creates (or resets to empty) an appendable object, replacing what is at the path.
+   * Creates (or resets to empty) an appendable object, replacing what is at the path (a link there
+   * too, not what it leads to).
    * @throws ObjectModeInvalid (memory, fs: a directory at the path, named without its `/`; a file in the place of a
-   *   parent), CapabilityInsufficient (COS and QingStor opened with an SSE-C key; COS with an SSE default)
+   *   parent), CapabilityInsufficient (COS and QingStor opened with an SSE-C key; COS with an SSE default: the
+   *   message says so), InvalidArgument (a path ending in `/`), IntegrityMismatch (COS, OSS: the empty append was
+   *   answered with a CRC-64 other than 0; the object was made)
    */
   createAppend(path: string, options?: CreateAppendOptions & Extra<X, "createAppend">): Promise<ObjectInfo>;
   /**
@@ -252,10 +255,20 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * checked beyond the position depends on the storage: a CRC-64 answer (OSS, memory, COS where
    * it sends one) or the bytes before the append (fs, memory); QingStor checks the position only.
    * An append aborted in flight may have been applied: stat the object (its size) to tell.
+   * The whole chunk is read into memory before it is sent (an append is one request), unlike
+   * `write`: it is at most `features.limits.appendSizeMaximum`, and never more than one Buffer
+   * holds (`buffer.constants.MAX_LENGTH`, 4 GiB on Node 20), on memory and fs too. After the append
+   * `obj` has no `etag`, `contentMd5` or `lastModified` (those of the object before it): stat for them.
+   * Through a link, memory and fs append to what it leads to (the link kept). To go on after a
+   * restart, `stat` gives an append object (memory, COS, OSS, QingStor); on fs, which keeps no
+   * append flag, build one: `{ path, mode: "append", appendOffset: size }` (it appends to any file).
    * @throws Conflict (the position moved), ObjectModeInvalid (not appendable; memory, fs: not the
-   *   object `obj` describes any more), IntegrityMismatch, InvalidArgument (a malformed
-   *   `obj.appendOffset` or `obj.crc64`, a chunk or object past `features.limits`; nothing sent), ObjectNotExist (memory,
-   *   fs: no object at the path), Unexpected (the `onProgress` listener threw: the bytes are appended), Aborted
+   *   object `obj` describes any more), IntegrityMismatch (an answer that contradicts the chunk: it
+   *   was stored and `obj` not advanced, stat the object), InvalidArgument (a malformed
+   *   `obj.appendOffset` or `obj.crc64`, a path ending in `/`, a chunk or object past `features.limits` or
+   *   what one Buffer holds: refused before the body is read when its size is known; nothing sent), ObjectNotExist (memory,
+   *   fs: no object at the path), Unexpected (the `onProgress` listener threw: the bytes are appended), Aborted,
+   *   CapabilityInsufficient (as for createAppend)
    */
   writeAppend(obj: ObjectInfo, body: Body, options?: WriteAppendOptions & Extra<X, "writeAppend">): Promise<AppendResult>;
   /**

@@ -3,15 +3,13 @@ import {
   type LostAppendVerdict,
   abortedAppendError,
   appendChunkCrc64,
+  appendMismatchError,
   crc64,
   crc64AfterAppend,
   crc64Equal,
-  ErrorCode,
-  isStorageError,
   mayHaveBeenApplied,
   md5Hex,
   nextAppendPosition,
-  storageError,
   withoutEtagConditions,
   type DriverBody,
   type DriverCallOptions,
@@ -98,7 +96,7 @@ async function sendAppend(
   await res.discard();
   const md5 = res.header("x-cos-content-sha1");
   if (integrity && md5 !== undefined && body.contentMd5 !== undefined && Buffer.isBuffer(body.data) && md5.toLowerCase() !== md5Hex(body.data)) {
-    throw storageError(ErrorCode.IntegrityMismatch, `append: the service hashed the chunk to ${md5}, not ${md5Hex(body.data)}`);
+    throw appendMismatchError(`append: the service hashed the chunk to ${md5}, not ${md5Hex(body.data)}`, offset, body.size);
   }
   const appendOffset = nextAppendPosition(res, NEXT_POSITION, call.operation, offset + body.size);
   // Only a CRC-64 COS sent: core checks it against the one it expects.

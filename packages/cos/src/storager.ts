@@ -1,4 +1,5 @@
 import {
+  createdAppendCrc64,
   ErrorCode,
   fitsXml,
   isMalformedKey,
@@ -222,16 +223,28 @@ export class CosStorageDriver implements StorageDriver {
   }
 
   /**
+   * Why appends are off, for core's `CapabilityInsufficient`: COS APPEND takes no SSE headers, so
+   * a storager opened to encrypt what it writes cannot append. Undefined when appends are on.
+   */
+  get appendsOff(): string | undefined {
+    return this.encryptsAtOpen
+      ? "COS APPEND takes no encryption, and this storager was opened to encrypt what it writes (an SSE-C key, or default_server_side_encryption); open one without them for appendable objects"
+      : undefined;
+  }
+
+  /**
    * Deletes what is there, then creates an empty appendable object with the content attributes: its
    * APPEND at position 0 carries the content type, metadata and object headers (Cache-Control...).
    * COS APPEND takes no SSE headers: a storager opened to encrypt (an SSE-C key or an SSE
-   * default) has `features.append` false, so core refuses appends before they reach here.
-   * @throws StorageError `PermissionDenied`, `Aborted`
+   * default) has `features.append` false, so core refuses appends before they reach here
+   * ({@link CosStorageDriver.appendsOff} says why). A CRC-64 in the empty append's answer must be 0 (with `integrity`).
+   * @throws StorageError `PermissionDenied`, `IntegrityMismatch` (the answer's CRC-64 is not 0: the object was made), `Aborted`
    */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
     await this.delete(key, { signal: options.signal });
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0, appendBaseCrc64: "0" }, options);
-    return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64: appended.crc64 ?? "0" };
+    const crc64 = this.integrity ? createdAppendCrc64(appended.crc64) : (appended.crc64 ?? "0");
+    return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64 };
   }
 
   /**

@@ -16,6 +16,15 @@ export function notExist(): StorageError {
  *   (a directory, made or implied), `InvalidArgument` (too many links in a row).
  */
 export function fileAt(store: MemoryStore, key: string): MemoryEntry {
+  return resolvedFile(store, key).entry;
+}
+
+/**
+ * The file or append entry at `key` and the key it is stored under: `key` itself, or, through links
+ * (at most {@link MEMORY_LINK_HOPS} in a row), the last link's target.
+ * @throws StorageError as {@link fileAt}.
+ */
+export function resolvedFile(store: MemoryStore, key: string): { key: string; entry: MemoryEntry } {
   let at = key;
   for (let hops = 0; hops <= MEMORY_LINK_HOPS; hops++) {
     const entry = store.get(at);
@@ -23,7 +32,7 @@ export function fileAt(store: MemoryStore, key: string): MemoryEntry {
       at = entry.linkTarget!;
       continue;
     }
-    if (entry !== undefined && entry.kind !== "dir") return entry;
+    if (entry !== undefined && entry.kind !== "dir") return { key: at, entry };
     // `at` may be a `dir/` key already: an implied directory has no entry of its own.
     if (entry !== undefined || store.dirExists(at.endsWith("/") ? at : at + "/")) throw storageError(ErrorCode.ObjectModeInvalid, "this path is a directory");
     throw at === key ? notExist() : storageError(ErrorCode.ObjectNotExist, "the link's target does not exist");
@@ -36,7 +45,16 @@ export function fileAt(store: MemoryStore, key: string): MemoryEntry {
  * @throws StorageError `ObjectModeInvalid` (not an appendable object, or a directory), `ObjectNotExist`, `InvalidArgument`.
  */
 export function appendAt(store: MemoryStore, key: string): MemoryEntry {
-  const entry = fileAt(store, key);
-  if (entry.kind !== "append") throw storageError(ErrorCode.ObjectModeInvalid, "not an appendable object (create it with createAppend)");
-  return entry;
+  return resolvedAppend(store, key).entry;
+}
+
+/**
+ * The append entry at `key` and the key it is stored under (through links, the last link's
+ * target: an append through a link goes onto that key, the links kept, as fs appends through a symlink).
+ * @throws StorageError as {@link appendAt}.
+ */
+export function resolvedAppend(store: MemoryStore, key: string): { key: string; entry: MemoryEntry } {
+  const found = resolvedFile(store, key);
+  if (found.entry.kind !== "append") throw storageError(ErrorCode.ObjectModeInvalid, "not an appendable object (create it with createAppend)");
+  return found;
 }

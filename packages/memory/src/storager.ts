@@ -20,7 +20,7 @@ import { checkContentMd5, takeBody } from "./body.js";
 import { refuseNonObject, refuseNonObjects } from "./delete-check.js";
 import { attributesOf } from "./call-attributes.js";
 import { MEMORY_TYPE } from "./config.js";
-import { appendAt, fileAt, notExist } from "./entry-lookup.js";
+import { appendAt, fileAt, notExist, resolvedAppend } from "./entry-lookup.js";
 import { memoryFeatures } from "./features.js";
 import { fetchBody } from "./fetched-body.js";
 import { refuseOccupied, wantsNew } from "./if-not-exists.js";
@@ -218,7 +218,8 @@ export class MemoryStorageDriver implements StorageDriver {
    * Appends at `offset`, which must be the object's length. With `body.appendBaseCrc64` (core
    * sends the append object's CRC-64), the object must also still hold the bytes the append object
    * describes: one re-created (another handle's `createAppend`) or moved over since is refused before
-   * anything is appended, as fs does.
+   * anything is appended, as fs does. Through a link (or a chain of them), the bytes go onto the
+   * append object the links lead to, and the links stay, as fs appends through a symlink.
    * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not an append object, or not the
    *   append object's bytes), `Conflict` (offset), `IntegrityMismatch`, `InvalidArgument`, `Aborted`.
    */
@@ -227,13 +228,14 @@ export class MemoryStorageDriver implements StorageDriver {
     const taken = await takeBody(body, options.signal);
     checkContentMd5(taken, body.contentMd5);
     throwIfAborted(options.signal);
-    const entry = appendAt(this.store, key);
+    // Where the links lead now (they may have changed while the body was taken).
+    const { key: at, entry } = resolvedAppend(this.store, key);
     if (offset !== entry.data.length) {
       throw storageError(ErrorCode.Conflict, `append position is ${entry.data.length}, not ${offset}`);
     }
     checkAppendBase(entry, body.appendBaseCrc64);
     const next = fileEntry("append", Buffer.concat([entry.data, taken.data]), entry);
-    this.store.set(key, next);
+    this.store.set(at, next);
     return { appendOffset: next.data.length, crc64: next.crc64 };
   }
 

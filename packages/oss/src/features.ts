@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from "node:buffer";
 import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
 import { METADATA_LIMIT } from "./requests.js";
 
@@ -19,7 +20,8 @@ export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<Storag
     multipartSizeMinimum: 100 * KiB,
     multipartSizeMaximum: 5 * GiB,
     multipartNumberMaximum: 10_000,
-    appendSizeMaximum: 5 * GiB,
+    // The service takes 5 GiB; an append holds its chunk in one Buffer, which Node 20 caps at 4 GiB.
+    appendSizeMaximum: Math.min(5 * GiB, bufferConstants.MAX_LENGTH),
     appendTotalSizeMaximum: 5 * GiB,
     listPageMaximum: 1000,
     keyMaximum: 1023,

@@ -1,4 +1,5 @@
 import {
+  createdAppendCrc64,
   ErrorCode,
   fitsXml,
   isMalformedKey,
@@ -232,12 +233,14 @@ export class OssStorageDriver implements StorageDriver {
   /**
    * Deletes what is there, then creates an empty appendable object with the content attributes: its
    * AppendObject at position 0 carries the content type, metadata, storage class, SSE and object headers (Cache-Control...).
-   * @throws StorageError `PermissionDenied`, `InvalidArgument`, `Aborted`
+   * The answer's CRC-64 must be 0, an empty object's (with `integrity`).
+   * @throws StorageError `PermissionDenied`, `InvalidArgument`, `IntegrityMismatch` (the answer's CRC-64 is not 0: the object was made), `Aborted`
    */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
     await this.delete(key, { signal: options.signal });
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, options);
-    return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64: appended.crc64 ?? "0" };
+    const crc64 = this.integrity ? createdAppendCrc64(appended.crc64) : (appended.crc64 ?? "0");
+    return { key, mode: "append", size: 0, appendOffset: appended.appendOffset, crc64 };
   }
 
   /**

@@ -120,19 +120,23 @@ async function appliedAppend(ctx: AppendContext, key: string, offset: number, bo
 }
 
 /**
- * Explains an append refused with `invalid_argument`: a moved position (`Conflict`), a plain
- * object (`ObjectModeInvalid`), or the original error.
+ * Explains an append refused with `invalid_argument`: a moved position (`Conflict`; the object gone,
+ * at a position past 0, too), a plain object (`ObjectModeInvalid`), or the original error. A stat
+ * that fails otherwise (`Aborted`, `PermissionDenied`...) is what is returned: nothing is made up.
  * @throws nothing (returns the error).
  */
 export async function appendRefusal(ctx: AppendContext, key: string, offset: number, error: StorageError, options: DriverCallOptions): Promise<StorageError> {
-  let o: RawObject | undefined;
+  const context = { statusCode: error.statusCode, ...(error.requestId ? { requestId: error.requestId } : {}), cause: error };
+  let o: RawObject;
   try {
     o = await ctx.stat(key, { signal: options.signal });
-  } catch {
+  } catch (e) {
+    if (!isStorageError(e)) return error;
+    if (!isStorageError(e, ErrorCode.ObjectNotExist)) return e;
+    // No object: an append at 0 would have made one, so the refusal was for something else.
     if (offset === 0) return error;
-    o = { key, mode: "append", size: 0, appendOffset: 0 };
+    return storageError(ErrorCode.Conflict, `append_object: position ${offset} does not match: there is no object at ${JSON.stringify(key)} (deleted or moved away)`, context);
   }
-  const context = { statusCode: error.statusCode, ...(error.requestId ? { requestId: error.requestId } : {}), cause: error };
   if (o.mode !== "append") return storageError(ErrorCode.ObjectModeInvalid, `append_object: ${JSON.stringify(key)} is not an appendable object`, context);
   const length = o.appendOffset ?? o.size ?? 0;
   if (length !== offset) return storageError(ErrorCode.Conflict, `append_object: position ${offset} does not match the object's length ${length}`, context);

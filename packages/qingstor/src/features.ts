@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from "node:buffer";
 import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
 import { WRITTEN_PARTS_MAXIMUM } from "./part-numbers.js";
 import { METADATA_LIMIT } from "./requests.js";
@@ -19,7 +20,8 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
   multipartSizeMinimum: 4 * MiB,
   multipartSizeMaximum: 5 * GiB,
   multipartNumberMaximum: WRITTEN_PARTS_MAXIMUM,
-  appendSizeMaximum: 5 * GiB,
+  // The service takes 5 GiB; an append holds its chunk in one Buffer, which Node 20 caps at 4 GiB.
+  appendSizeMaximum: Math.min(5 * GiB, bufferConstants.MAX_LENGTH),
   appendTotalSizeMaximum: 50 * TiB,
   listPageMaximum: 1000,
   keyMaximum: 1023,

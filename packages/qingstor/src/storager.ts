@@ -228,9 +228,19 @@ export class QingStorStorageDriver implements StorageDriver {
   }
 
   /**
+   * Why appends are off, for core's `CapabilityInsufficient`: QingStor's AppendObject takes no SSE-C
+   * key, so a storager opened with one cannot append. Undefined when appends are on.
+   */
+  get appendsOff(): string | undefined {
+    return this.customerKeyAtOpen
+      ? "QingStor's AppendObject takes no SSE-C key, and this storager was opened with one (encryption_customer_key); open one without it for appendable objects"
+      : undefined;
+  }
+
+  /**
    * Deletes what is there, then creates an empty appendable object (with the content attributes).
    * QingStor appends take no SSE-C key: a storager opened with one has `features.append` false,
-   * so core refuses appends before they reach here. AppendObject takes no Cache-Control or
+   * so core refuses appends before they reach here ({@link QingStorStorageDriver.appendsOff} says why). AppendObject takes no Cache-Control or
    * Content-Encoding: given, they are refused before anything is deleted or sent (object-headers.ts).
    * @throws StorageError `PairUnsupported` (cacheControl, contentEncoding: nothing sent), `PermissionDenied`, `Aborted`
    */

@@ -1,11 +1,14 @@
-import type { DriverBody } from "../driver/storage-driver.js";
+import { constants as bufferConstants } from "node:buffer";
+import { appendMismatchError } from "../driver/append-crc.js";
+import type { DriverBody, StorageDriver } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
-import { storageError } from "../errors/storage-error.js";
+import { isStorageError, storageError } from "../errors/storage-error.js";
+import type { StorageLimits } from "../features.js";
 import { crc64, crc64Equal, parseCrc64 } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
 import { md5Base64 } from "../integrity/md5.js";
 import { throwIfAborted } from "../io/abort.js";
-import { collectBody, sizedBodyChunks } from "../io/body.js";
+import { bodySize, closeBody, collectBody, sizedBodyChunks } from "../io/body.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
 import type { AppendResult } from "../storager.js";
@@ -16,15 +19,49 @@ import { stripCoreOptions } from "./write-object.js";
 
 /**
  * Creates (or resets) an appendable object at `path`.
- * @throws CapabilityInsufficient, InvalidArgument, PairUnsupported
+ * @throws CapabilityInsufficient (naming why appends are off where the driver says: {@link AppendsOff}), InvalidArgument, PairUnsupported
  */
 export async function createAppend(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
-  scope.require("createAppend", "append", "createAppend");
+  requireAppend(scope, "createAppend", "createAppend");
   const options = scope.options("createAppend", rawOptions);
   const resolved = scope.resolve(path, { file: true });
   const raw = await scope.driver.createAppend!(resolved.key, withDefaulted(options, rawOptions));
   const { key: _key, ...rest } = raw;
   return { ...rest, path: resolved.path, mode: "append", appendOffset: raw.appendOffset ?? 0, size: raw.size ?? 0, crc64: raw.crc64 ?? "0" };
+}
+
+/**
+ * What a driver whose appends are off (`features.append` false) may say about why, as the member
+ * `appendsOff`: COS opened to encrypt (an SSE-C key or an SSE default), QingStor opened with an SSE-C
+ * key. Core adds it to the `CapabilityInsufficient` of `createAppend`, `writeAppend` and `commitAppend`.
+ */
+export interface AppendsOff {
+  /** Why this storager cannot append, in words for the error message; undefined when it can. */
+  readonly appendsOff?: string;
+}
+
+/**
+ * `scope.require` for an append call, its `CapabilityInsufficient` naming the driver's reason ({@link AppendsOff}).
+ * @throws CapabilityInsufficient
+ */
+function requireAppend(scope: OperationScope, op: "createAppend" | "writeAppend" | "commitAppend", ...methods: (keyof StorageDriver)[]): void {
+  try {
+    scope.require(op, "append", ...methods);
+  } catch (e) {
+    const why = (scope.driver as StorageDriver & AppendsOff).appendsOff;
+    if (!isStorageError(e, ErrorCode.CapabilityInsufficient) || scope.driver.features.append || typeof why !== "string") throw e;
+    throw storageError(ErrorCode.CapabilityInsufficient, `${e.detail}: ${why}`, { op: e.op, service: e.service });
+  }
+}
+
+/**
+ * The largest chunk one append takes: the storage's `appendSizeMaximum`, at most what one Buffer
+ * can hold (`buffer.constants.MAX_LENGTH`, 4 GiB on Node 20), since an append holds its whole chunk in memory.
+ * @throws nothing.
+ */
+export function appendChunkMaximum(limits: StorageLimits): number {
+  const buffer = bufferConstants.MAX_LENGTH;
+  return limits.appendSizeMaximum === undefined ? buffer : Math.min(limits.appendSizeMaximum, buffer);
 }
 
 /**
@@ -43,28 +80,44 @@ export async function createAppend(scope: OperationScope, path: string, rawOptio
  * aborted while its request was under way may still have been applied (cloud drivers say so in
  * the `Aborted` message): `obj` is not advanced; stat the object, a size of
  * `obj.appendOffset` + the chunk's size means it was.
- * `obj.appendOffset` (a whole number), `obj.crc64` (decimal) and the object's size after the append
- * (`features.limits.appendTotalSizeMaximum`) are checked before anything is sent.
+ * An `IntegrityMismatch` after the request (the service's answer contradicts the chunk) leaves
+ * the chunk stored and `obj` not advanced; its message says to stat the object.
+ * The chunk is read whole into memory before it is sent (an append is one request), so it is at
+ * most {@link appendChunkMaximum} bytes: the storage's `appendSizeMaximum`, capped at what one Buffer holds.
+ * `obj.appendOffset` (a whole number), `obj.crc64` (decimal), `obj.path` (not ending in `/`), the
+ * chunk's size (when known from `size` or a Buffer's or string's length: before the body is read)
+ * and the object's size after the append (`features.limits.appendTotalSizeMaximum`) are checked
+ * before anything is sent. Once the append is applied, `obj` keeps no `etag`, `contentMd5` or
+ * `lastModified` of the object before it (they no longer describe it: stat for the new ones).
  * @throws ObjectModeInvalid (not an append object, or not the object `obj` describes), Conflict
  *   (position moved), IntegrityMismatch, InvalidArgument (a malformed `obj.appendOffset` or
- *   `obj.crc64`; past the size limits; nothing appended), Aborted, Unexpected (the onProgress
- *   listener threw; the bytes are appended)
+ *   `obj.crc64`; a path ending in `/`; past the size limits; nothing appended), Aborted, Unexpected (the onProgress
+ *   listener threw; the bytes are appended), CapabilityInsufficient
  */
 export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<AppendResult> {
-  scope.require("writeAppend", "append", "writeAppend");
+  requireAppend(scope, "writeAppend", "writeAppend");
   if (obj.mode !== "append") throw storageError(ErrorCode.ObjectModeInvalid, `writeAppend needs an append object, got mode ${obj.mode}`);
   const options = scope.options("writeAppend", rawOptions) as { size?: number; contentMd5?: string; onProgress?: ProgressListener; signal?: AbortSignal };
-  const { key } = scope.resolve(obj.path);
+  // An append makes an object where none is (COS, OSS, QingStor): a path ending in `/` is refused as for every write.
+  const { key } = scope.resolve(obj.path, { file: true });
   const offset = obj.appendOffset ?? 0;
   if (!Number.isSafeInteger(offset) || offset < 0) throw storageError(ErrorCode.InvalidArgument, `writeAppend: obj.appendOffset must be a whole number of bytes, got ${String(offset).slice(0, 40)}`);
   const baseCrc = obj.crc64 === undefined ? undefined : parseCrc64(obj.crc64);
   if (obj.crc64 !== undefined && baseCrc === undefined) throw storageError(ErrorCode.InvalidArgument, `writeAppend: obj.crc64 must be a decimal CRC-64, got ${JSON.stringify(String(obj.crc64).slice(0, 40))}`);
-  const { appendSizeMaximum: limit, appendTotalSizeMaximum: totalLimit } = scope.driver.features.limits;
+  const limits = scope.driver.features.limits;
+  const limit = appendChunkMaximum(limits);
+  const known = options.size ?? bodySize(body);
+  if (known !== undefined) {
+    try {
+      refuseOverLimits(limits, offset, known);
+    } catch (e) {
+      closeBody(body);
+      throw e;
+    }
+  }
   const source = sizedBodyChunks(body, options.size, options.signal);
   const data = await collectBody(source, limit);
-  if (totalLimit !== undefined && offset + data.length > totalLimit) {
-    throw storageError(ErrorCode.InvalidArgument, `writeAppend: ${offset} + ${data.length} bytes would pass the ${totalLimit}-byte limit of an append object`);
-  }
+  refuseOverLimits(limits, offset, data.length);
   const md5 = md5Base64(data);
   if (options.contentMd5 !== undefined && options.contentMd5 !== md5) {
     throw storageError(ErrorCode.IntegrityMismatch, `content_md5 ${options.contentMd5} does not match the body (${md5})`);
@@ -88,10 +141,15 @@ export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: 
   const crc = result.crc64;
   const confirmed = expected !== undefined && crc !== undefined && crc64Equal(crc, expected);
   if (scope.driver.features.crc64 && expected !== undefined && crc !== undefined && !confirmed) {
-    throw storageError(ErrorCode.IntegrityMismatch, `crc64 mismatch after append: expected ${expected}, service has ${crc}`);
+    throw appendMismatchError(`crc64 mismatch after append: expected ${expected}, service has ${crc}`, offset, data.length);
   }
   obj.appendOffset = result.appendOffset;
   obj.size = result.appendOffset;
+  // What described the object before this append (createAppend's, a stat's) does not any more: an
+  // `ifMatch: obj.etag` would fail on an object that is just as `obj` says.
+  delete obj.etag;
+  delete obj.contentMd5;
+  delete obj.lastModified;
   // Only a CRC-64 the storage reported describes the object: `expected` is what it would be had
   // nobody else changed the object since `obj` last saw it, which nothing here checked.
   if (crc === undefined) delete obj.crc64;
@@ -106,11 +164,28 @@ export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: 
 }
 
 /**
+ * Refuses a chunk of `size` bytes at `offset` past the storage's limits ({@link appendChunkMaximum}
+ * for the chunk, `appendTotalSizeMaximum` for the object after it).
+ * @throws InvalidArgument
+ */
+function refuseOverLimits(limits: StorageLimits, offset: number, size: number): void {
+  const limit = appendChunkMaximum(limits);
+  if (size > limit) {
+    const why = limits.appendSizeMaximum === undefined || limits.appendSizeMaximum > limit ? ", what one Buffer holds (an append holds its chunk in memory)" : "";
+    throw storageError(ErrorCode.InvalidArgument, `writeAppend: a chunk of ${size} bytes is over the ${limit}-byte limit of one append${why}; nothing sent`);
+  }
+  const total = limits.appendTotalSizeMaximum;
+  if (total !== undefined && offset + size > total) {
+    throw storageError(ErrorCode.InvalidArgument, `writeAppend: ${offset} + ${size} bytes would pass the ${total}-byte limit of an append object`);
+  }
+}
+
+/**
  * Finishes an append object (a no-op where the service has no such step).
- * @throws ObjectModeInvalid
+ * @throws ObjectModeInvalid, CapabilityInsufficient
  */
 export async function commitAppend(scope: OperationScope, obj: ObjectInfo, rawOptions: object | undefined): Promise<void> {
-  scope.require("commitAppend", "append");
+  requireAppend(scope, "commitAppend");
   if (obj.mode !== "append") throw storageError(ErrorCode.ObjectModeInvalid, `commitAppend needs an append object, got mode ${obj.mode}`);
   const options = scope.options("commitAppend", rawOptions);
   const { key } = scope.resolve(obj.path);

@@ -19,8 +19,11 @@ export interface BlobStore {
    * @throws Error when a source is missing (removed): nothing is stored under `id`
    */
   concat(id: string, sources: readonly BlobRef[]): Promise<void>;
-  /** Appends `chunks` to the blob `id` (created if missing). */
-  append(id: string, chunks: readonly Buffer[]): Promise<void>;
+  /**
+   * Appends `chunks` to the blob `id` (created if missing). With `at`, the blob's length the
+   * append starts at: bytes past it (a failed append's) are cut off first.
+   */
+  append(id: string, chunks: readonly Buffer[], at?: number): Promise<void>;
   /** Streams bytes `[start, end)` of blob `id`. */
   read(id: string, start: number, end: number): Readable;
   /** Removes blob `id`; missing ids are ignored. */
@@ -59,8 +62,9 @@ export class MemoryBlobStore implements BlobStore {
     this.blobs.set(id, all);
   }
 
-  async append(id: string, chunks: readonly Buffer[]): Promise<void> {
-    this.blobs.set(id, [...(this.blobs.get(id) ?? []), ...chunks]);
+  async append(id: string, chunks: readonly Buffer[], at?: number): Promise<void> {
+    const kept = this.blobs.get(id) ?? [];
+    this.blobs.set(id, [...(at === undefined ? kept : [...sliceChunks(kept, 0, at)]), ...chunks]);
   }
 
   read(id: string, start: number, end: number): Readable {

@@ -47,10 +47,12 @@ export class DirBlobStore implements BlobStore {
     await rename(tmp, this.path(id));
   }
 
-  async append(id: string, chunks: readonly Buffer[]): Promise<void> {
+  async append(id: string, chunks: readonly Buffer[], at?: number): Promise<void> {
     await this.ensureDir();
     const fh = await open(this.path(id), "a");
     try {
+      // What a failed append left past `at` goes; the writes (O_APPEND) then land at `at`.
+      if (at !== undefined) await fh.truncate(at);
       for (const c of chunks) await fh.write(c);
     } finally {
       await fh.close();

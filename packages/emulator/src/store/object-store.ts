@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { crc64Combine } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
+import { AppendQueue } from "./append-queue.js";
 import type { BlobStore } from "./blob-store.js";
 import { contentEtag } from "./content-etag.js";
 import { compareKeys } from "./listing.js";
@@ -38,6 +39,8 @@ export class ObjectStore {
   readonly buckets = new Map<string, StoredBucket>();
   private readonly sorted = new Map<string, string[]>();
   private fakeEtags = 0;
+  // Appends run one at a time per key; installs, deletes and moves of a key wait for them (append-queue.ts).
+  private readonly appends = new AppendQueue();
 
   constructor(readonly options: ObjectStoreOptions) {}
 
@@ -131,9 +134,15 @@ export class ObjectStore {
 
   /**
    * Installs `o` as the current version of its key, dropping the previous bytes; `guard` may refuse
-   * (see {@link InstallGuard}: `o`'s bytes are then removed and its error thrown).
+   * (see {@link InstallGuard}: `o`'s bytes are then removed and its error thrown). Appends to the key
+   * under way finish first: what `o` replaces is the object they left.
    */
-  async install(bucket: string, o: StoredObject, guard?: InstallGuard): Promise<StoredObject> {
+  install(bucket: string, o: StoredObject, guard?: InstallGuard): Promise<StoredObject> {
+    return this.appends.whenIdle(bucket, o.key, () => this.installNow(bucket, o, guard));
+  }
+
+  /** {@link install} without waiting for appends (an append's own install, within its turn). */
+  private async installNow(bucket: string, o: StoredObject, guard?: InstallGuard): Promise<StoredObject> {
     const b = this.bucket(bucket);
     const old = b.objects.get(o.key);
     if (guard !== undefined) {
@@ -187,8 +196,12 @@ export class ObjectStore {
     return restored;
   }
 
-  /** Removes an object; a missing key is not an error. @throws ProtocolError `NoSuchBucket` */
-  async deleteObject(bucket: string, key: string): Promise<boolean> {
+  /** Removes an object (once appends to it under way are done); a missing key is not an error. @throws ProtocolError `NoSuchBucket` */
+  deleteObject(bucket: string, key: string): Promise<boolean> {
+    return this.appends.whenIdle(bucket, key, () => this.deleteNow(bucket, key));
+  }
+
+  private async deleteNow(bucket: string, key: string): Promise<boolean> {
     const b = this.bucket(bucket);
     const o = b.objects.get(key);
     if (o === undefined) return false;
@@ -216,10 +229,14 @@ export class ObjectStore {
   }
 
   /**
-   * Renames an object, possibly across buckets, without copying bytes.
+   * Renames an object (once appends to it under way are done), possibly across buckets, without copying bytes.
    * @throws ProtocolError `NoSuchBucket`, `NoSuchKey`
    */
-  async moveObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string): Promise<StoredObject> {
+  moveObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string): Promise<StoredObject> {
+    return this.appends.whenIdle(srcBucket, srcKey, () => this.moveNow(srcBucket, srcKey, dstBucket, dstKey));
+  }
+
+  private async moveNow(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string): Promise<StoredObject> {
     const src = this.object(srcBucket, srcKey);
     this.bucket(dstBucket);
     if (srcBucket === dstBucket && srcKey === dstKey) return src;
@@ -232,32 +249,55 @@ export class ObjectStore {
 
   /**
    * Appends `body` at `position`. The first append (position 0, no object)
-   * creates an appendable object with `attrs`.
+   * creates an appendable object with `attrs`. Appends to one key run one at a time, each checking
+   * its position against the length the previous one left (append-queue.ts): of two at one position
+   * exactly one succeeds, and the other is `PositionMismatch`. The object's new size and ETag are
+   * installed once its bytes are stored, so a reader never sees a size the bytes do not fill yet;
+   * an append whose bytes fail to be stored leaves the object as it was.
    * @throws ProtocolError `NotAppendable`, `PositionMismatch`, `NoSuchBucket`
    */
   async appendObject(bucket: string, key: string, position: number, body: ReceivedBody, attrs: ObjectAttributes): Promise<StoredObject> {
+    this.bucket(bucket);
+    return this.appends.run(bucket, key, () => this.appendNow(bucket, key, position, body, attrs));
+  }
+
+  /** {@link appendObject} in its turn. */
+  private async appendNow(bucket: string, key: string, position: number, body: ReceivedBody, attrs: ObjectAttributes): Promise<StoredObject> {
     const b = this.bucket(bucket);
     const old = b.objects.get(key);
-    if (old !== undefined && old.kind !== "appendable") {
-      throw new ProtocolError("NotAppendable", "The object is not appendable.");
-    }
-    const length = old?.size ?? 0;
-    if (position !== length) {
-      throw new ProtocolError("PositionMismatch", "Position is not equal to file length.", { NextAppendPosition: String(length) });
-    }
+    refuseAppend(old, position);
     const chunkEtag = body.md5 ? body.md5.toString("hex") : this.fakeEtag();
     if (old === undefined) {
       const blobId = newBlobId("o");
       await this.options.blobs.put(blobId, body.chunks);
       const o: StoredObject = { ...attrs, key, size: body.size, etag: chunkEtag, crc64: body.crc64?.toString(), lastModified: this.now(), kind: "appendable", blobId };
-      return this.install(bucket, o);
+      // Checked again as it is installed: nothing may have taken the key while the bytes were stored.
+      return this.installNow(bucket, o, (existing) => refuseAppend(existing, position));
     }
     const crc = old.crc64 !== undefined && body.crc64 !== undefined ? crc64Combine(BigInt(old.crc64), body.crc64, body.size).toString() : undefined;
     const etag = body.md5 ? createHash("md5").update(old.etag).update(body.md5).digest("hex") : this.fakeEtag();
-    const o: StoredObject = { ...old, size: old.size + body.size, etag, contentMd5: undefined, crc64: crc, lastModified: this.now() };
-    b.objects.set(key, o); // before any await, so a concurrent append sees the new length
-    await this.options.blobs.append(old.blobId, body.chunks);
+    // From the object's length: bytes an append that failed part-way left in the blob are cut off.
+    await this.options.blobs.append(old.blobId, body.chunks, old.size);
+    // Installs, deletes and moves of the key waited for this append; a restore may have recorded its state meanwhile (same bytes).
+    const current = b.objects.get(key);
+    const base = current !== undefined && current.blobId === old.blobId ? current : old;
+    const o: StoredObject = { ...base, size: old.size + body.size, etag, contentMd5: undefined, crc64: crc, lastModified: this.now() };
+    b.objects.set(key, o);
     await this.options.meta.saveObject(bucket, o);
     return o;
+  }
+}
+
+/**
+ * Refuses an append at `position` onto `existing` (undefined: no object).
+ * @throws ProtocolError `NotAppendable` (a normal object), `PositionMismatch` (`position` is not its length)
+ */
+function refuseAppend(existing: StoredObject | undefined, position: number): void {
+  if (existing !== undefined && existing.kind !== "appendable") {
+    throw new ProtocolError("NotAppendable", "The object is not appendable.");
+  }
+  const length = existing?.size ?? 0;
+  if (position !== length) {
+    throw new ProtocolError("PositionMismatch", "Position is not equal to file length.", { NextAppendPosition: String(length) });
   }
 }
