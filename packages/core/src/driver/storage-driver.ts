@@ -47,6 +47,12 @@ export interface StorageDriver {
    * `mode: "dir"`), false for a tree whose driver enforces directories (see {@link StorageDriver.delete}).
    */
   readonly features: Readonly<StorageFeatures>;
+  /**
+   * Why this storager cannot append, where `features.append` is false for how it was opened (COS
+   * opened to encrypt, QingStor with an SSE-C key), in words core adds to the `CapabilityInsufficient`
+   * of `createAppend`, `writeAppend` and `commitAppend`; undefined (or absent) otherwise.
+   */
+  readonly appendsOff?: string | undefined;
 
   /**
    * The object at `key`, as it is (a link is reported as `mode: "link"` with its `linkTarget`, not

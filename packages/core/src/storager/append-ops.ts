@@ -19,7 +19,7 @@ import { stripCoreOptions } from "./write-object.js";
 
 /**
  * Creates (or resets) an appendable object at `path`.
- * @throws CapabilityInsufficient (naming why appends are off where the driver says: {@link AppendsOff}), InvalidArgument, PairUnsupported
+ * @throws CapabilityInsufficient (naming why appends are off where the driver says: `StorageDriver.appendsOff`), InvalidArgument, PairUnsupported
  */
 export async function createAppend(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
   requireAppend(scope, "createAppend", "createAppend");
@@ -31,24 +31,14 @@ export async function createAppend(scope: OperationScope, path: string, rawOptio
 }
 
 /**
- * What a driver whose appends are off (`features.append` false) may say about why, as the member
- * `appendsOff`: COS opened to encrypt (an SSE-C key or an SSE default), QingStor opened with an SSE-C
- * key. Core adds it to the `CapabilityInsufficient` of `createAppend`, `writeAppend` and `commitAppend`.
- */
-export interface AppendsOff {
-  /** Why this storager cannot append, in words for the error message; undefined when it can. */
-  readonly appendsOff?: string;
-}
-
-/**
- * `scope.require` for an append call, its `CapabilityInsufficient` naming the driver's reason ({@link AppendsOff}).
+ * `scope.require` for an append call, its `CapabilityInsufficient` naming the driver's reason (`StorageDriver.appendsOff`).
  * @throws CapabilityInsufficient
  */
 function requireAppend(scope: OperationScope, op: "createAppend" | "writeAppend" | "commitAppend", ...methods: (keyof StorageDriver)[]): void {
   try {
     scope.require(op, "append", ...methods);
   } catch (e) {
-    const why = (scope.driver as StorageDriver & AppendsOff).appendsOff;
+    const why = scope.driver.appendsOff;
     if (!isStorageError(e, ErrorCode.CapabilityInsufficient) || scope.driver.features.append || typeof why !== "string") throw e;
     throw storageError(ErrorCode.CapabilityInsufficient, `${e.detail}: ${why}`, { op: e.op, service: e.service });
   }
