@@ -12,7 +12,7 @@ export { ensureDriver, registerBundledDrivers, BUNDLED_SCHEMES, KNOWN_SCHEMES } 
 export { formatBytes } from "./format.js";
 export { TRANSFER_DEFAULTS, type TransferSettings } from "./transfer/settings.js";
 export type { TransferStats } from "./transfer/stats.js";
-export { compareObjects, verifyCopy, hashObject, type VerifyResult, type Checksums } from "./verify.js";
+export { compareObjects, verifyCopy, hashObject, type VerifyResult, type Checksums, type CompareOptions } from "./verify.js";
 
 /** What {@link main} captured. */
 export interface MainResult {

@@ -33,6 +33,8 @@ export interface HashObjectOptions {
    * most {@link SOURCE_RESTARTS}) and `error` the read's error.
    */
   onRestart?: (n: number, error: StorageError) => void;
+  /** Told of each chunk read, by its length (a read started again is told again: bytes read, not the object's size). */
+  onBytes?: (bytes: number) => void;
 }
 
 /**
@@ -68,6 +70,7 @@ async function hashOnce(store: Storager, path: string, options: HashObjectOption
     crc.update(buf);
     md5?.update(buf);
     size += buf.length;
+    options.onBytes?.(buf.length);
   }
   return { size, crc64: crc.digest(), ...(md5 ? { md5: md5.digestBase64() } : {}) };
 }
@@ -120,6 +123,15 @@ export interface StoredObject {
   info: ObjectInfo;
 }
 
+/** Options of {@link compareObjects}. */
+export interface CompareOptions {
+  /** Read and hash both sides, whatever they report. */
+  full?: boolean;
+  signal?: AbortSignal;
+  /** Told of each chunk read to hash it, by its length (for progress). */
+  onBytes?: (bytes: number) => void;
+}
+
 /**
  * Compares two stored objects by content: sizes first, then the CRC64s the
  * services report (or MD5s; a stat fills in a CRC64 a listing left out),
@@ -129,11 +141,12 @@ export interface StoredObject {
  * @throws ObjectNotExist, IntegrityMismatch (a read failed its own check), ServiceInternal (retryable:
  *   a read broke or ended short on every try), Aborted
  */
-export async function compareObjects(a: StoredObject, b: StoredObject, options: { full?: boolean; signal?: AbortSignal } = {}): Promise<VerifyResult> {
+export async function compareObjects(a: StoredObject, b: StoredObject, options: CompareOptions = {}): Promise<VerifyResult> {
   if (a.info.size !== undefined && b.info.size !== undefined && a.info.size !== b.info.size) {
     return mismatch("size", "size", a.info.size, b.info.size);
   }
   const signal = options.signal ? { signal: options.signal } : {};
+  const reading = { ...signal, ...(options.onBytes ? { onBytes: options.onBytes } : {}) };
   if (!options.full) {
     // Listings often omit checksums a stat reports: a stat is cheaper than a read.
     const withCrc = async (s: StoredObject): Promise<StoredObject> =>
@@ -148,17 +161,17 @@ export async function compareObjects(a: StoredObject, b: StoredObject, options: 
     const known = a.info.crc64 !== undefined ? a : b.info.crc64 !== undefined ? b : undefined;
     if (known !== undefined) {
       const other = known === a ? b : a;
-      const h = await hashObject(other.store, other.path, signal);
+      const h = await hashObject(other.store, other.path, reading);
       return crc64Equal(known.info.crc64!, h.crc64!) ? { ok: true, method: "crc64" } : mismatch("crc64", "crc64", a === known ? known.info.crc64! : h.crc64!, a === known ? h.crc64! : known.info.crc64!);
     }
     const withMd5 = a.info.contentMd5 !== undefined ? a : b.info.contentMd5 !== undefined ? b : undefined;
     if (withMd5 !== undefined) {
       const other = withMd5 === a ? b : a;
-      const h = await hashObject(other.store, other.path, { md5: true, ...signal });
+      const h = await hashObject(other.store, other.path, { md5: true, ...reading });
       return withMd5.info.contentMd5 === h.md5 ? { ok: true, method: "md5" } : mismatch("md5", "md5", withMd5.info.contentMd5!, h.md5!);
     }
   }
-  const [ha, hb] = await Promise.all([hashObject(a.store, a.path, signal), hashObject(b.store, b.path, signal)]);
+  const [ha, hb] = await Promise.all([hashObject(a.store, a.path, reading), hashObject(b.store, b.path, reading)]);
   if (ha.size !== hb.size) return mismatch("reread", "size", ha.size, hb.size);
   return crc64Equal(ha.crc64!, hb.crc64!) ? { ok: true, method: "reread" } : mismatch("reread", "crc64", ha.crc64!, hb.crc64!);
 }

@@ -103,6 +103,12 @@ describe("a --checkpoint file that is no checkpoint of this transfer", () => {
 
   it("a checkpoint of this very transfer is still resumed from, and removed once the run is done", async () => {
     const own = join(work, "own.json");
+    // What an earlier run left: old.txt copied (the destination still holds that copy), a.txt not yet.
+    const src = newStorager("memory://fc-own/");
+    const dst = newStorager("memory://fc-own-dst/");
+    await src.write("old.txt", "old");
+    await dst.write("old.txt", "old");
+    const [srcOld, dstOld] = [await src.stat("old.txt"), await dst.stat("old.txt")];
     await writeFile(
       own,
       JSON.stringify({
@@ -112,13 +118,14 @@ describe("a --checkpoint file that is no checkpoint of this transfer", () => {
         destination: "memory://fc-own-dst/",
         updated: new Date().toISOString(),
         uploads: {},
-        done: { "old.txt": { size: 3, destination: { size: 3, etag: '"e"' } } },
+        done: { "old.txt": { size: 3, etag: srcOld.etag, destination: { size: 3, etag: dstOld.etag } } },
       }),
     );
-    await newStorager("memory://fc-own/").write("a.txt", "a");
+    await src.write("a.txt", "a");
     const r = await main(["cp", "-r", "--checkpoint", own, "memory://fc-own/", "memory://fc-own-dst/"], { env: ws.env, cwd: work });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`resuming from checkpoint ${own}`);
+    expect(r.stderr).toContain(`resuming from checkpoint ${own} (1 object done in an earlier run)`);
+    expect(r.stderr).toContain("cp: copied 1 object (1 B), skipped 1");
     expect(await entries()).toEqual([]);
   });
 

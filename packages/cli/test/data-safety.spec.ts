@@ -333,7 +333,9 @@ describe("verify and du exit codes (defect 7)", () => {
     expect(extra.code).toBe(13);
     expect(extra.stdout).toContain("extra     extra.txt");
     await symlink("a.txt", join(ws.work, "v/src/link.txt"));
-    const link = await cli(["verify", "./v/src/", "./v/dst/"]);
+    // A source link the destination lacks is a difference with --links (by default it is one sync skipped).
+    expect((await cli(["verify", "./v/src/", "./v/dst/"])).code).toBe(0);
+    const link = await cli(["verify", "--links", "./v/src/", "./v/dst/"]);
     expect(link.code).toBe(13);
     expect(link.stdout).toContain("missing   link.txt");
     await symlink("elsewhere.txt", join(ws.work, "v/dst/link.txt"));
@@ -373,7 +375,8 @@ describe("a stale multipart upload in a checkpoint (defect 8)", () => {
     );
     const r = await cli(["cp", "--checkpoint", checkpoint, "./ck/big.bin", "memory://ckpt/big.bin"]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("resuming from checkpoint");
+    // The recorded upload is not gone on with, so the run does not claim to resume (review-sync LOW-8).
+    expect(r.stderr).not.toContain("resuming from checkpoint");
     const uploads: ObjectInfo[] = [];
     for await (const o of dst.list("", { mode: "part" })) uploads.push(o);
     expect(uploads).toEqual([]);

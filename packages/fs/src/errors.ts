@@ -16,8 +16,8 @@ export function isErrno(e: unknown, ...codes: string[]): boolean {
  * Maps a Node fs error to a StorageError (StorageErrors pass through):
  * ENOENT → ObjectNotExist, EACCES/EPERM/EROFS → PermissionDenied,
  * EISDIR/ENOTDIR → ObjectModeInvalid, ENOTEMPTY → Conflict,
- * ELOOP (a symlink loop), ENAMETOOLONG, invalid arguments → InvalidArgument, anything else → Unexpected
- * with the original as cause.
+ * ELOOP (a symlink loop), ENAMETOOLONG (said as "name too long"), invalid arguments → InvalidArgument,
+ * anything else → Unexpected with the original as cause.
  */
 export function fsError(e: unknown): StorageError {
   if (isStorageError(e)) return e;
@@ -39,6 +39,7 @@ export function fsError(e: unknown): StorageError {
     case "ELOOP":
       return storageError(ErrorCode.InvalidArgument, "too many symbolic links in a row (a loop?)", ctx);
     case "ENAMETOOLONG":
+      return storageError(ErrorCode.InvalidArgument, "name too long for this filesystem (ENAMETOOLONG: a name over 255 bytes, or a path over its limit)", ctx);
     case "ERR_INVALID_ARG_VALUE":
     case "ERR_INVALID_ARG_TYPE":
       return storageError(ErrorCode.InvalidArgument, "the path is not valid on this filesystem", ctx);

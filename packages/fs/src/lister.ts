@@ -132,8 +132,11 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
     }
   } catch (e) {
     if (isErrno(e, "ENOENT", "ENOTDIR")) return [];
-    // Named by the directory that failed (a listing's own path may be far above it).
-    throw fsError(e).withContext({ path: dirKey });
+    // Named by the directory that failed (a listing's own path may be far above it), as a path
+    // relative to the work_dir like every other path the storager reports; the work_dir itself is
+    // left to the listing's own path.
+    const below = pathBelowRoot(paths, dirKey);
+    throw below === "" ? fsError(e) : fsError(e).withContext({ path: below });
   }
   const out: Entry[] = [];
   const unaddressable: Buffer[] = [];
@@ -160,6 +163,12 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
   }
   if (unaddressable.length + reserved.length > 0) leftOut.push({ dirKey, dirPath, unaddressable, reserved });
   return out.sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/** `key` (a storage key: the absolute path without its leading `/`) relative to the work_dir, as the storager's paths are. */
+function pathBelowRoot(paths: FsPaths, key: string): string {
+  const root = paths.keyOf(paths.root, true);
+  return key.startsWith(root) ? key.slice(root.length) : key;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { ErrorCode, isStorageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
-import { EXIT_CODES } from "../errors.js";
+import { describeError, EXIT_CODES, exitCodeOf, isAbort } from "../errors.js";
 import type { Endpoint, Location } from "../locations.js";
 import { followLink, isDir, notADirectory, statOrUndefined } from "../transfer/jobs.js";
 import { makeFilter, unmatchedNote } from "../transfer/filter.js";
@@ -9,6 +9,7 @@ import { mapLimit } from "../transfer/pool.js";
 import { addFilterOptions, count } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import { compareObjects, type VerifyResult } from "../verify.js";
+import { plural } from "../format.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
 
@@ -38,7 +39,10 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   const a = await ctx.locations.dir(srcLoc);
   const b = await ctx.locations.dir(dstLoc);
   const filter = makeFilter((opts["include"] as string[]) ?? [], (opts["exclude"] as string[]) ?? []);
+  // Links are listed unless --no-links; a source link the destination lacks is a difference only
+  // with --links (sync and cp -r skip links unless -L, so after them it is no difference).
   const links = opts["links"] !== false;
+  const strictLinks = opts["links"] === true;
   const full = opts["full"] === true;
   const theirs = new Map<string, ObjectInfo>();
   for await (const o of walk(b.store, { signal: ctx.signal, links })) if (filter(o.path)) theirs.set(o.path, o);
@@ -51,11 +55,19 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
 
   let ok = 0;
   let bad = 0;
+  let failed = 0;
+  /** Source links the destination lacks, not counted as missing (without --links). */
+  let linksNotThere = 0;
   const methods = new Map<string, number>();
   await mapLimit(ours, (opts["concurrency"] as number | undefined) ?? 8, async (o) => {
     const other = theirs.get(o.path);
     theirs.delete(o.path);
     if (other === undefined) {
+      if (o.mode === "link" && !strictLinks) {
+        linksNotThere++;
+        if (opts["verbose"]) ctx.out(`skipped   ${shownPath(o.path)} (a symbolic link, not at the destination)`);
+        return;
+      }
       bad++;
       // The code is set as each difference is found, before its line: a reader that stops reading
       // (`| head -1`) stops the command at its next line, which must still end with 13.
@@ -63,12 +75,22 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
       ctx.out(`missing   ${shownPath(o.path)}${o.mode === "link" ? " (a symbolic link)" : ""}`);
       return;
     }
-    const r =
-      o.mode === "link"
-        ? await compareLink(ctx, srcLoc, a, o, b, other, full)
-        : other.mode === "link"
-          ? { ok: false, method: "link" as const, detail: "an object at the source, a symbolic link at the destination" }
-          : await compareObjects({ store: a.store, path: o.path, info: o }, { store: b.store, path: o.path, info: other }, { full, signal: ctx.signal });
+    let r: VerifyResult;
+    try {
+      r =
+        o.mode === "link"
+          ? await compareLink(ctx, srcLoc, a, o, b, other, full)
+          : other.mode === "link"
+            ? { ok: false, method: "link" as const, detail: "an object at the source, a symbolic link at the destination" }
+            : await compareObjects({ store: a.store, path: o.path, info: o }, { store: b.store, path: o.path, info: other }, { full, signal: ctx.signal });
+    } catch (e) {
+      // One object that cannot be read or stat'ed is reported, and the others are still compared.
+      if (isAbort(e) || ctx.signal.aborted) throw e;
+      failed++;
+      ctx.fail(exitCodeOf(e));
+      ctx.warn(`verify ${shownPath(o.path)}: not compared: ${describeError(e, ctx.options.debug)}`);
+      return;
+    }
     if (r.ok) {
       ok++;
       methods.set(r.method, (methods.get(r.method) ?? 0) + 1);
@@ -84,30 +106,36 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   const note = unmatchedNote(filter);
   if (note !== undefined) ctx.info(note);
   const how = [...methods].map(([m, n]) => `${n} by ${m}`).join(", ");
+  const skippedLinks = linksNotThere > 0 ? `, ${plural(linksNotThere, "symbolic link")} of the source not at the destination (sync and cp -r skip links unless -L; --links counts them as missing)` : "";
   ctx.info(
-    `verify: ${ok} of ${ours.length} objects match${how ? ` (${how})` : ""}${bad ? `, ${bad} missing or different` : ""}` +
-      `${theirs.size ? `, ${theirs.size} extra in the destination` : ""}${links ? "" : " (symbolic links skipped)"}`,
+    `verify: ${ok} of ${ours.length - linksNotThere} objects match${how ? ` (${how})` : ""}${bad ? `, ${bad} missing or different` : ""}` +
+      `${failed ? `, ${failed} not compared (see the messages above)` : ""}` +
+      `${theirs.size ? `, ${theirs.size} extra in the destination` : ""}${skippedLinks}${links ? "" : " (symbolic links skipped)"}`,
   );
   if (bad > 0 || theirs.size > 0) ctx.fail(EXIT_CODES.IntegrityMismatch);
 }
 
 /**
  * `stowage verify <source> <destination>`: compare two directories object by object (and links by
- * target). Exit 13 when an object is missing, different or extra; ObjectNotExist (3) when either
- * location does not exist; a usage error (2) when either names an object, not a directory.
+ * target; a source link the destination lacks counts as missing only with `--links`). Exit 13 when
+ * an object is missing, different or extra; ObjectNotExist (3) when either location does not exist;
+ * a usage error (2) when either names an object, not a directory; an object that could not be
+ * compared (a read or stat failed) is reported and gives its error's code, the others compared.
  */
 export function registerVerify(program: Command, bind: Bind): void {
   const cmd = program
     .command("verify")
     .description(
       "check that every object below the source is below the destination with the same content: " +
-        "CRC64 (or MD5) where the services report one, else read and hashed; links by target; " +
+        "CRC64 (or MD5) where the services report one, else read and hashed; links by target " +
+        "(a source link the destination lacks is a difference only with --links, as sync and cp -r skip links); " +
         "exit 13 on any difference (missing, different or extra), 3 when either side does not exist, 2 when either is one object",
     )
     .argument("<source>", "source directory")
     .argument("<destination>", "destination directory")
     .option("--full", "read and hash both sides, whatever the services report")
-    .option("--no-links", "skip symbolic links on both sides (cp -r and sync skip them unless -L)")
+    .option("--links", "count a symbolic link of the source that the destination lacks as missing (by default it is no difference: cp -r and sync skip links unless -L)")
+    .option("--no-links", "skip symbolic links on both sides")
     .option("--concurrency <n>", "objects compared at once", count, 8)
     .option("-v, --verbose", "also print the objects that match");
   addFilterOptions(cmd)

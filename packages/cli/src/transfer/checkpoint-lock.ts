@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import { Checkpoint } from "./checkpoint.js";
+import { removeStaleTemps } from "./checkpoint-temps.js";
 import { findCheckpoint, notRegular, refuseForeign } from "./found-checkpoint.js";
 
 // A run that uses a checkpoint holds `<checkpoint>.lock` while it runs, so a second run of the same
@@ -211,7 +212,8 @@ export interface LockedCheckpoint {
  * another reason (a permission) is warned of, and the checkpoint used without it. With `named`
  * (the user gave `path`: `--checkpoint`), a regular file there that is no checkpoint of this
  * transfer, and a `<path>.lock` that names no holder, are refused before anything is written, and
- * left as they are.
+ * left as they are. Temp files killed runs left next to it, an hour old or more, are removed first
+ * (checkpoint-temps.ts).
  * @throws UsageError with `named`: a file at `path` that is no checkpoint of this command, source
  *   and destination (found-checkpoint.ts `refuseForeign`), or a `<path>.lock` that is no lock
  */
@@ -224,6 +226,8 @@ export async function openLocked(
 ): Promise<LockedCheckpoint> {
   // Checked before the lock is written (and again under it, by the open).
   if (named) refuseForeign(command, path, await findCheckpoint(path), meta);
+  // What killed runs left in the directory (a temp file of a checkpoint or a lock, for good).
+  await removeStaleTemps(path, named);
   let taken: Awaited<ReturnType<typeof lockCheckpoint>> | undefined;
   try {
     taken = await lockCheckpoint(path, named);

@@ -1,4 +1,5 @@
 import { ErrorCode, isStorageError, type BatchFailure, type StorageError, type Storager } from "@stowage/core";
+import { plural } from "../format.js";
 import { isAbort } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 
@@ -82,4 +83,22 @@ export function deleteFailureLines(command: string, result: DeleteResult): strin
   const skipped = result.notAttempted.length;
   if (skipped > 0) lines.push(`${command}: ${skipped} more not attempted after the failure`);
   return lines;
+}
+
+/**
+ * The extras a failed delete left, by kind (`2 of 4 extra objects not deleted`, then `, 1 not
+ * confirmed deleted`, `, 5 not attempted` for the kinds there are), the first kind naming the total.
+ * @throws nothing
+ */
+export function extrasLeft(result: DeleteResult, of: number): string {
+  const notConfirmed = result.failed.filter(mayBeGone).length;
+  const kinds: Array<[number, string]> = (
+    [
+      [result.failed.length - notConfirmed, "not deleted"],
+      [notConfirmed, "not confirmed deleted"],
+      [result.notAttempted.length, "not attempted"],
+    ] as Array<[number, string]>
+  ).filter(([n]) => n > 0);
+  if (kinds.length === 0) kinds.push([0, "not deleted"]);
+  return kinds.map(([n, what], i) => (i === 0 ? `${n} of ${plural(of, "extra object")} ${what}` : `${n} ${what}`)).join(", ");
 }

@@ -1,13 +1,15 @@
 import { abortError } from "@stowage/core";
+import { CompareProgress, type CompareListener } from "../compare-progress.js";
 import type { CliContext } from "../context.js";
 import { describeError, exitCodeOf, shownLines } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import type { Endpoint } from "../locations.js";
 import { TransferProgress } from "../progress.js";
 import { defaultCheckpointPath, type Checkpoint } from "./checkpoint.js";
+import { resumeText } from "./resume-text.js";
 import { openLocked } from "./checkpoint-lock.js";
 import { copyObject, type CopyEnv } from "./copy-object.js";
-import { deleteFailureLines, deleteReporting, mayBeGone, notDeletedReason, type DeleteResult } from "./delete-report.js";
+import { deleteFailureLines, deleteReporting, extrasLeft, mayBeGone, notDeletedReason, type DeleteResult } from "./delete-report.js";
 import { refuseUnstorable, writesDigest, type GivenFields } from "./given-fields.js";
 import { refuseGivenInParts } from "./in-parts.js";
 import type { Plan, PlanItem } from "./planner.js";
@@ -30,8 +32,11 @@ export interface TransferJob {
   writeOptions?: GivenFields;
   /** Identifies this job's checkpoint (hashed into the default file name). */
   identity: string;
-  /** Builds the plan (after the checkpoint is loaded, which it may consult). */
-  plan: (checkpoint: Checkpoint | undefined) => Promise<Plan>;
+  /**
+   * Builds the plan (after the checkpoint is loaded, which it may consult); `progress` shows the
+   * compare phase of a sync (objects compared, bytes hashed) while it goes on.
+   */
+  plan: (checkpoint: Checkpoint | undefined, progress: CompareListener) => Promise<Plan>;
 }
 
 /** What a transfer did. */
@@ -95,12 +100,14 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   const started = Date.now();
   const stats = newStats(job.command, settings.dryRun);
   const copied: PlanItem[] = [];
-  const plan = await job.plan(checkpoint);
+  const comparing = new CompareProgress({ mode: ctx.progressMode, stream: ctx.io.stderr, intervalMs: ctx.options.progressInterval * 1000, label: job.command });
+  const plan = await job.plan(checkpoint, comparing).finally(() => comparing.stop());
   // A header flag QingStor cannot store with the objects that go in parts: refused before any copy.
   refuseGivenInParts(job.command, dst.store, job.writeOptions, settings.largeThreshold, plan.copies);
   stats.objects.planned = plan.copies.length;
   stats.objects.skipped = plan.skipped.length;
   stats.bytes.planned = plan.bytes;
+  stats.objects.plannedDeletes = plan.deletes.length;
   reportSpecials(ctx, job.command, plan, stats);
   if (plan.links > 0) {
     const why = settings.copyLinks ? "leading to nothing readable: dangling, in a loop, or to a directory" : "not followed; -L copies what links lead to";
@@ -127,7 +134,6 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
       stats.objects.notAttempted = plan.deletes.length;
     } else {
       for (const o of plan.deletes) ctx.out(`would delete ${shownPath(o.path)}`);
-      stats.objects.deleted = plan.deletes.length;
     }
     if (firstFailure !== undefined) ctx.fail(exitCodeOf(firstFailure));
     return finish(ctx, job, stats, started, copied, settings);
@@ -141,7 +147,8 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
         (job.command === "sync" ? "starting over (its uploads aborted; sync decides by content as always)" : "starting over (objects it finished are copied again, its uploads aborted)"),
     );
   }
-  if (checkpoint?.resumed) ctx.info(`${job.command}: resuming from checkpoint ${checkpoint.path}`);
+  const resuming = checkpoint?.resumed === true ? resumeText(plan, checkpoint, settings, transferKind(job)) : undefined;
+  if (resuming !== undefined) ctx.info(`${job.command}: resuming from checkpoint ${checkpoint!.path} (${resuming})`);
 
   const env: CopyEnv = {
     src,
@@ -259,6 +266,11 @@ async function keepCheckpoint(checkpoint: Checkpoint | undefined): Promise<boole
   return true;
 }
 
+/** A multipart transfer into a local file (get, or cp from a service) is a download. */
+function transferKind(job: TransferJob): "upload" | "download" {
+  return job.dst.loc.type === "fs" && job.src.loc.type !== "fs" ? "download" : "upload";
+}
+
 function exitCodeName(e: unknown): string {
   return (e as { code?: unknown } | undefined)?.code === undefined ? "Unexpected" : String((e as { code: unknown }).code);
 }
@@ -273,28 +285,14 @@ function finish(
   deletes?: { result: DeleteResult; of: number },
 ): TransferReport {
   stats.durationMs = Date.now() - started;
-  // A multipart transfer into a local file (get, or cp from a service) is a download.
-  ctx.info(summaryLine(stats, job.dst.loc.type === "fs" && job.src.loc.type !== "fs" ? "download" : "upload"));
+  ctx.info(summaryLine(stats, transferKind(job)));
   if (settings.statsJson) ctx.out(JSON.stringify(stats));
   // Extras are deleted only when every copy succeeded: the failures are copies', or deletes'.
   if (deletes !== undefined) ctx.warn(`${extrasLeft(deletes.result, deletes.of)}; see the messages above`);
-  else if (stats.failures.length > 0) ctx.warn(`${stats.failures.length} of ${stats.objects.planned} objects failed; see the messages above`);
+  else if (stats.failures.length > 0) {
+    // Of every object the run looked at: those to copy and those skipped (unchanged, done before, links).
+    const { planned, skipped } = stats.objects;
+    ctx.warn(`${stats.failures.length} of ${plural(planned + skipped, "object")} failed${skipped > 0 ? ` (${skipped} skipped)` : ""}; see the messages above`);
+  }
   return { stats, copied };
-}
-
-/**
- * The extras a failed delete left, by kind (`2 of 4 extra objects not deleted`, then `, 1 not
- * confirmed deleted`, `, 5 not attempted` for the kinds there are), the first kind naming the total.
- */
-function extrasLeft(result: DeleteResult, of: number): string {
-  const notConfirmed = result.failed.filter(mayBeGone).length;
-  const kinds: Array<[number, string]> = (
-    [
-      [result.failed.length - notConfirmed, "not deleted"],
-      [notConfirmed, "not confirmed deleted"],
-      [result.notAttempted.length, "not attempted"],
-    ] as Array<[number, string]>
-  ).filter(([n]) => n > 0);
-  if (kinds.length === 0) kinds.push([0, "not deleted"]);
-  return kinds.map(([n, what], i) => (i === 0 ? `${n} of ${plural(of, "extra object")} ${what}` : `${n} ${what}`)).join(", ");
 }

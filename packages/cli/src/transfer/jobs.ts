@@ -233,9 +233,9 @@ export async function transferTree(
     move: options.move,
     ...(options.writeOptions === undefined ? {} : { writeOptions: options.writeOptions }),
     identity: `${command}\0${src.loc.key}\0${src.dir}\0${dst.loc.key}\0${dst.dir}`,
-    plan: async (checkpoint) => {
+    plan: async (checkpoint, progress) => {
       const followLink = settings.copyLinks ? { followLink: linkFollower(ctx, srcLoc, src.dir) } : {};
-      const plan = await planTree(src, dst, { ...options, filter, signal: ctx.signal, ...followLink, ...(checkpoint ? { checkpoint } : {}) });
+      const plan = await planTree(src, dst, { ...options, filter, signal: ctx.signal, progress, ...followLink, ...(checkpoint ? { checkpoint } : {}) });
       if (plan.copies.length + plan.skipped.length === 0 && !(await isDir(ctx, srcLoc))) await notADirectory(ctx, command, srcLoc);
       // Nothing listed at the destination (a missing bucket lists as empty): one probe, not one failed write per object.
       const dstListed = plan.deletes.length > 0 || plan.copies.some((i) => i.dst !== undefined) || plan.skipped.some((i) => i.dst !== undefined);

@@ -16,8 +16,8 @@ export function linkOnTheWay(listed: ReadonlyMap<string, ObjectInfo>, path: stri
   return undefined;
 }
 
-/** `rel` below the location the user typed, as typed (`dst/` + `inner`). */
-function below(display: string, rel: string): string {
+/** `rel` below the location the user typed, as typed (`dst/` + `inner`). @throws nothing */
+export function below(display: string, rel: string): string {
   return /[/:]$/.test(display) ? display + rel : `${display}/${rel}`;
 }
 
@@ -34,6 +34,8 @@ function below(display: string, rel: string): string {
 export function refuseThroughLinks(plan: Plan, listed: ReadonlyMap<string, ObjectInfo>, dst: Endpoint): void {
   if (dst.store.features.virtualDir) return;
   for (const item of plan.copies) {
+    // Refused already (its compare failed): its bytes are not planned.
+    if (item.refused !== undefined) continue;
     const link = linkOnTheWay(listed, item.dstPath);
     if (link === undefined) continue;
     const to = link.linkTarget === undefined ? "" : ` (to ${shownPath(link.linkTarget)})`;

@@ -1,8 +1,12 @@
-import type { ObjectInfo, Storager, StorageError } from "@stowage/core";
+import { contextOf, ErrorCode, isStorageError, storageError, type ObjectInfo, type Storager, type StorageError } from "@stowage/core";
+import type { CompareListener } from "../compare-progress.js";
+import { isAbort } from "../errors.js";
 import type { Endpoint } from "../locations.js";
 import { compareObjects } from "../verify.js";
 import { sourceIdOf, type Checkpoint } from "./checkpoint.js";
+import { comparable, localVsCrc, settledByContent, type LocalVsCrc } from "./content-rule.js";
 import type { PathFilter } from "./filter.js";
+import { refuseKindSwaps } from "./kind-swap.js";
 import { refuseThroughLinks } from "./link-parents.js";
 import { mapLimit } from "./pool.js";
 import { specialEntries, type SpecialEntry } from "./special-files.js";
@@ -32,7 +36,9 @@ export interface PlanItem {
   readFrom?: { store: Storager; path: string };
   /**
    * Why the copy is refused before anything is written (its destination path passes through a
-   * symbolic link the destination lists: link-parents.ts); the transfer reports it as a failed copy.
+   * symbolic link the destination lists: link-parents.ts; the destination has a directory where
+   * the source has a file, or the reverse: kind-swap.ts; comparing it with its destination failed:
+   * a read, a hash or a stat of either side); the transfer reports it as a failed copy.
    */
   refused?: StorageError;
 }
@@ -66,34 +72,23 @@ export interface PlanOptions {
    * undefined when that is not a readable object. Without it links are skipped.
    */
   followLink?: (link: ObjectInfo) => Promise<{ info: ObjectInfo; readFrom: { store: Storager; path: string } } | undefined>;
+  /** Told of the compare phase (objects to compare, bytes hashed, objects compared), for progress. */
+  progress?: CompareListener;
 }
+
+/** The reason of an object skipped because a checkpoint says an earlier run copied it (`cp`, `mv`). */
+export const DONE_EARLIER = "done in an earlier run";
 
 /** Objects hashed at once by `--checksum`. */
 const HASH_CONCURRENCY = 8;
 
-/**
- * Which side of a sync is a local file with no CRC-64 facing a service that has one (listed, or
- * on a stat): then equal sizes are decided by hashing the local file, never by times — a copy's
- * time is when it was made, so times alone would re-send every object on each round trip.
- */
-interface LocalVsCrc {
-  srcLocal: boolean;
-  dstLocal: boolean;
-}
-
-/** {@link LocalVsCrc} of two endpoints: fs on one side, a service reporting CRC-64s on the other. */
-function localVsCrc(src: Endpoint, dst: Endpoint): LocalVsCrc {
-  const crc = (e: Endpoint): boolean => e.loc.type !== "fs" && e.store.features.crc64 === true;
-  return { srcLocal: src.loc.type === "fs" && crc(dst), dstLocal: dst.loc.type === "fs" && crc(src) };
-}
-
 /** The quick decision; `undefined` means "read both and compare". */
-function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, options: PlanOptions, local?: LocalVsCrc): [boolean, string] | undefined {
+function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, options: PlanOptions, local?: LocalVsCrc, byContent?: (s: ObjectInfo, d: ObjectInfo) => boolean): [boolean, string] | undefined {
   const size = src.size ?? 0;
   if (options.kind === "copy") {
     // Done only while the destination still shows what that copy left (ETag / CRC-64 and size).
     const done = options.checkpoint?.isDone(dstPath, sourceIdOf(src), dst) === true;
-    return done ? [false, "done in an earlier run"] : [true, dst === undefined ? "new" : "overwrite"];
+    return done ? [false, DONE_EARLIER] : [true, dst === undefined ? "new" : "overwrite"];
   }
   if (dst === undefined) return [true, "new"];
   // A link at the destination is replaced by the object, never compared through (its target may be anything).
@@ -114,7 +109,10 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
     const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
     const [s, d] = [seconds(src.lastModified), seconds(dst.lastModified)];
     if (s === d) return undefined;
-    return s > d ? [true, "source newer"] : [false, "destination up to date"];
+    if (s < d) return [false, "destination up to date"];
+    // Two local files, or a local file against an object whose listing states a checksum: a copy's
+    // time is when it was made, so "source newer" alone would re-send it on every round trip.
+    return byContent?.(src, dst) === true ? undefined : [true, "source newer"];
   }
   return [true, "nothing to compare"];
 }
@@ -123,12 +121,17 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
  * Plans copying every (filtered) object below `src` to the same relative
  * path below `dst`: lists both sides once, decides per object by size and
  * CRC64/MD5 when both services report them, a local file against a service's
- * CRC64 by hashing the local file only, else by modification time
- * (`--checksum` reads and hashes instead), and lists extras to delete, and, from a local source,
- * the fifos, sockets and devices it leaves out. A copy whose destination path passes through a
- * symbolic link the destination lists (`inner/x` while `inner` is a link) is marked refused
- * ({@link PlanItem.refused}; link-parents.ts).
- * @throws whatever listing (or hashing) throws, Aborted
+ * CRC64 by hashing the local file only, else by modification time (`--checksum` reads and hashes
+ * instead); a same-size object the times would copy is compared by content first where that is
+ * cheap (two local files, a local file against a listed checksum: content-rule.ts). It lists extras
+ * to delete, and, from a local source, the fifos, sockets and devices it leaves out. A copy whose destination path passes through a
+ * symbolic link the destination lists (`inner/x` while `inner` is a link), or where the
+ * destination holds a directory for a file or the reverse (kind-swap.ts), is marked refused
+ * ({@link PlanItem.refused}; link-parents.ts). So is an object whose compare (a read, a hash, a
+ * stat of either side) or, with `-L`, whose link's target failed: the transfer reports it as a
+ * failed copy (and holds `--delete` back) while the others go on. `options.progress` is told of
+ * the compare phase.
+ * @throws whatever listing throws, Aborted (an abort during a compare stops the whole plan)
  */
 export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOptions): Promise<Plan> {
   const signal = options.signal ? { signal: options.signal } : {};
@@ -142,6 +145,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
 
   const plan: Plan = { copies: [], skipped: [], deletes: [], bytes: 0, links: 0, specials: [] };
   const local = localVsCrc(src, dst);
+  const byContent = (s: ObjectInfo, d: ObjectInfo): boolean => settledByContent(src, dst, s, d);
   const undecided: PlanItem[] = [];
   const seen = new Set<string>();
   for await (const o of walk(src.store, { ...signal, links: true })) {
@@ -151,7 +155,14 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
     let followed: { store: Storager; path: string } | undefined;
     if (o.mode === "link") {
       // Like rsync: a link is skipped (its target may lie outside the tree) unless -L asks to copy what it points to.
-      const target = await options.followLink?.(o);
+      let target: Awaited<ReturnType<NonNullable<PlanOptions["followLink"]>>>;
+      try {
+        target = await options.followLink?.(o);
+      } catch (e) {
+        if (isAbort(e) || options.signal?.aborted === true) throw e;
+        failed(plan, { rel: o.path, srcPath: o.path, dstPath: o.path, src: o, size: 0, reason: "" }, e, "following the symbolic link failed");
+        continue;
+      }
       if (target === undefined) {
         plan.skipped.push({ rel: o.path, srcPath: o.path, dstPath: o.path, src: o, size: 0, reason: options.followLink ? "symbolic link to nothing readable" : "symbolic link, not followed" });
         plan.links++;
@@ -166,16 +177,14 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
       item.viaLink = true;
       item.readFrom = followed;
     }
-    const decision = decide(info, dstInfo, o.path, options, local);
+    const decision = decide(info, dstInfo, o.path, options, local, byContent);
     if (decision === undefined) undecided.push(item);
     else add(plan, item, decision);
   }
-  const compared = await mapLimit(undecided, HASH_CONCURRENCY, (item) =>
-    compareObjects({ ...(item.readFrom ?? { store: src.store, path: item.srcPath }), info: item.src }, { store: dst.store, path: item.dstPath, info: item.dst! }, signal),
-  );
-  undecided.forEach((item, i) => add(plan, item, compared[i]!.ok ? [false, "same content"] : [true, "content differs"]));
+  await compareAll(plan, undecided, src, dst, options);
   plan.copies.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   refuseThroughLinks(plan, existing, dst);
+  refuseKindSwaps(plan, existing, dst);
   // The fs listing leaves fifos, sockets and devices out without a word: found here, to be reported.
   if (src.loc.type === "fs") plan.specials = await specialEntries(src.dir, options.filter, options.signal);
 
@@ -183,6 +192,48 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
     for (const [path, o] of existing) if (!seen.has(path) && options.filter(path)) plan.deletes.push(o);
   }
   return plan;
+}
+
+/**
+ * Compares the `undecided` items with their destinations by content ({@link HASH_CONCURRENCY} at
+ * once) and adds each to the plan: unchanged, changed, or (its compare failed) refused with that
+ * error. An abort stops them all.
+ * @throws Aborted
+ */
+async function compareAll(plan: Plan, undecided: readonly PlanItem[], src: Endpoint, dst: Endpoint, options: PlanOptions): Promise<void> {
+  if (undecided.length === 0) return;
+  const progress = options.progress;
+  progress?.start(undecided.length);
+  const onBytes = progress === undefined ? {} : { onBytes: (n: number): void => progress.hashed(n) };
+  const compareOptions = { ...(options.signal ? { signal: options.signal } : {}), ...onBytes };
+  const outcomes = await mapLimit(undecided, HASH_CONCURRENCY, async (item) => {
+    const from = item.readFrom ?? { store: src.store, path: item.srcPath };
+    try {
+      return (await compareObjects(comparable(src, from.store, from.path, item.src), comparable(dst, dst.store, item.dstPath, item.dst!), compareOptions)).ok;
+    } catch (e) {
+      if (isAbort(e) || options.signal?.aborted === true) throw e;
+      return e;
+    } finally {
+      progress?.compared();
+    }
+  });
+  undecided.forEach((item, i) => {
+    const outcome = outcomes[i];
+    if (typeof outcome === "boolean") add(plan, item, outcome ? [false, "same content"] : [true, "content differs"]);
+    else failed(plan, item, outcome, "comparing it with the destination failed");
+  });
+}
+
+/**
+ * Adds `item` to the copies, refused with `e` (what `doing` failed with, said in front of its
+ * message; its code and context kept): the transfer reports it as a failed copy. Its bytes are not planned.
+ */
+function failed(plan: Plan, item: PlanItem, e: unknown, doing: string): void {
+  item.reason = doing;
+  item.refused = isStorageError(e)
+    ? storageError(e.code, `${doing}: ${e.detail}`, { ...contextOf(e, true), cause: e, retryable: e.retryable })
+    : storageError(ErrorCode.Unexpected, `${doing}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  plan.copies.push(item);
 }
 
 /** Plans one object (cp, mv, get, put of a single file). */

@@ -1,18 +1,30 @@
 import { formatBytes, formatDuration, formatRate, plural } from "../format.js";
 import { failedCount } from "./delete-report.js";
 
-/** What a cp, mv or sync did: printed as the summary line and by `--stats-json`. */
+/**
+ * What a cp, mv or sync did: printed as the summary line and by `--stats-json`. A dry run
+ * (`dryRun` true) does nothing: what it would copy and delete is counted as planned
+ * (`objects.planned`, `objects.plannedDeletes`, `bytes.planned`), and `copied` and `deleted` stay 0.
+ */
 export interface TransferStats {
+  /** The command (`cp`, `mv`, `sync`, `get`, `put`). */
   command: string;
+  /** `--dry-run`: nothing was copied or deleted. */
   dryRun: boolean;
   objects: {
-    /** Objects the plan said to copy. */
+    /**
+     * Objects the plan said to copy (a dry run: would copy), those refused when planned included:
+     * a compare that failed, a destination path through a link, a file where the destination has a directory.
+     */
     planned: number;
     copied: number;
     /** Unchanged (sync) or finished by an earlier run. */
     skipped: number;
     /** Fifos, sockets and devices in a local source, left out (not objects; not in `skipped`). */
     special: number;
+    /** Extras (`sync --delete`: destination objects the source lacks) the plan said to delete (a dry run: would delete). */
+    plannedDeletes: number;
+    /** Extras deleted (0 on a dry run). */
     deleted: number;
     /** Copies that failed and extras (`sync --delete`) whose delete failed: each in `failures`. */
     failed: number;
@@ -56,7 +68,7 @@ export function newStats(command: string, dryRun: boolean): TransferStats {
   return {
     command,
     dryRun,
-    objects: { planned: 0, copied: 0, skipped: 0, special: 0, deleted: 0, failed: 0, notConfirmed: 0, notAttempted: 0, verified: 0, mismatched: 0 },
+    objects: { planned: 0, copied: 0, skipped: 0, special: 0, plannedDeletes: 0, deleted: 0, failed: 0, notConfirmed: 0, notAttempted: 0, verified: 0, mismatched: 0 },
     bytes: { planned: 0, copied: 0, sent: 0, resumed: 0, serverSide: 0 },
     parts: { resumedUploads: 0, skipped: 0 },
     failures: [],
@@ -77,11 +89,14 @@ export function summaryLine(s: TransferStats, resumed: "upload" | "download" = "
   const parts = [`${s.command}: ${verb} ${plural(s.dryRun ? o.planned - o.failed : o.copied, "object")} (${formatBytes(s.dryRun ? s.bytes.planned : s.bytes.copied)})`];
   if (o.skipped) parts.push(`skipped ${o.skipped}`);
   if (o.special) parts.push(`${plural(o.special, "special file")} left out (fifos, sockets, devices)`);
-  if (o.deleted) parts.push(`${s.dryRun ? "would delete" : "deleted"} ${o.deleted}`);
+  // A dry run's extras are held back (not attempted) when a copy would fail, as a real run's are.
+  const deletes = s.dryRun ? o.plannedDeletes - o.notAttempted : o.deleted;
+  if (deletes > 0) parts.push(`${s.dryRun ? "would delete" : "deleted"} ${deletes}`);
   if (o.failed) parts.push(failedCount(o.failed, o.notConfirmed));
   if (o.notAttempted) parts.push(`not attempted ${o.notAttempted}`);
   if (o.mismatched) parts.push(plural(o.mismatched, "checksum mismatch", "checksum mismatches"));
   if (s.parts.skipped) parts.push(`resumed ${plural(s.parts.resumedUploads, resumed)} (${plural(s.parts.skipped, "part")}, ${formatBytes(s.bytes.resumed)} not re-sent)`);
+  else if (s.parts.resumedUploads) parts.push(`resumed ${plural(s.parts.resumedUploads, resumed)} (no stored parts: every part sent)`);
   if (s.bytes.serverSide) parts.push(`${formatBytes(s.bytes.serverSide)} copied server-side`);
   const moved = s.bytes.sent + s.bytes.serverSide;
   if (!s.dryRun) parts.push(`in ${formatDuration(s.durationMs)}${moved > 0 ? ` (${formatRate(moved, s.durationMs)})` : ""}`);

@@ -1,0 +1,43 @@
+import { lstat, readdir, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/**
+ * How old a checkpoint's temp file must be before it is taken for a leftover. A live run holds one
+ * only while it writes the checkpoint (a few milliseconds, before the rename that replaces the
+ * checkpoint with it), so an hour leaves room for a run stopped (SIGSTOP, a suspended laptop) in
+ * the middle of that write; such a run, should its temp file be gone when it goes on, fails only
+ * that checkpoint write.
+ */
+export const STALE_TEMP_MS = 60 * 60_000;
+
+/** A checkpoint temp file (`<name>.<16 hex>.tmp`) or a lock's (`<name>.lock.<16 hex>.tmp`) in the state directory: the default checkpoints are named by 24 hex digits. */
+const STATE_DIR_TEMP = /^[0-9a-f]{24}\.json(\.lock)?\.[0-9a-f]{16}\.tmp$/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Removes the temp files a killed run (SIGKILL, a crash) left next to the checkpoint at `path`,
+ * those older than {@link STALE_TEMP_MS}: a checkpoint is written whole to `<checkpoint>.<random>.tmp`
+ * and renamed into place, its lock to `<checkpoint>.lock.<random>.tmp` and linked into place, so a
+ * run killed in between leaves the temp file (mode 0600, naming objects) for good. In the state
+ * directory (`named` false) every checkpoint's temp files are removed; next to a `--checkpoint`
+ * file the user named, only that checkpoint's. Only regular files this user owns are removed
+ * (never a link, a directory or another user's file), best effort: an error leaves the file.
+ * @throws nothing
+ */
+export async function removeStaleTemps(path: string, named: boolean, now = Date.now()): Promise<void> {
+  const dir = dirname(path);
+  const own = new RegExp(`^${escapeRegExp(basename(path))}(\\.lock)?\\.[0-9a-f]{16}\\.tmp$`);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const uid = process.getuid?.();
+  for (const name of names) {
+    if (!own.test(name) && (named || !STATE_DIR_TEMP.test(name))) continue;
+    const file = join(dir, name);
+    const st = await lstat(file).catch(() => undefined);
+    if (st === undefined || !st.isFile() || (uid !== undefined && st.uid !== uid)) continue;
+    if (now - st.mtimeMs < STALE_TEMP_MS) continue;
+    await unlink(file).catch(() => undefined);
+  }
+}

@@ -1,0 +1,63 @@
+import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
+import type { Endpoint } from "../locations.js";
+import { shownPath } from "../shown-path.js";
+import { below } from "./link-parents.js";
+import type { Plan } from "./planner.js";
+
+/** `path` as one shell word (single-quoted unless it needs no quotes). */
+function shellWord(path: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The directories that hold the listed paths (`a/b/c` gives `a/` and `a/b/`). */
+function directoriesOf(listed: ReadonlyMap<string, ObjectInfo>): Set<string> {
+  const dirs = new Set<string>();
+  for (const path of listed.keys()) {
+    for (let end = path.indexOf("/"); end > 0; end = path.indexOf("/", end + 1)) dirs.add(path.slice(0, end + 1));
+  }
+  return dirs;
+}
+
+/** The first path on the way to `path` (`a`, then `a/b` for `a/b/c`) that the listing holds as a file (links are link-parents.ts's). */
+function fileOnTheWay(listed: ReadonlyMap<string, ObjectInfo>, path: string): string | undefined {
+  for (let end = path.indexOf("/"); end > 0; end = path.indexOf("/", end + 1)) {
+    const entry = listed.get(path.slice(0, end));
+    if (entry !== undefined && entry.mode !== "link" && entry.mode !== "dir") return entry.path;
+  }
+  return undefined;
+}
+
+/**
+ * Marks each planned copy that a storage with real directories (fs, memory) cannot write because
+ * the destination's listing (`listed`, the planner's) holds the other kind of entry there: a file
+ * of the source (`a`) where the destination has a directory (`a/` with files in it), or a file
+ * below a directory of the source (`a/x`) where the destination has a file (`a`). The write would
+ * fail (`ObjectModeInvalid`) on every run, and hold `--delete` back each time: the refusal says
+ * what to do (remove the destination's entry, naming it as a command), and nothing is written for
+ * it. Its bytes leave `plan.bytes`. On an object store (virtual directories) a key `a` and a key
+ * `a/x` are independent: nothing to refuse.
+ * @throws nothing (the refusal, `ObjectModeInvalid`, is set on the item for the transfer to report)
+ */
+export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectInfo>, dst: Endpoint): void {
+  if (dst.store.features.virtualDir) return;
+  const dirs = directoriesOf(listed);
+  for (const item of plan.copies) {
+    if (item.refused !== undefined) continue;
+    let message: string | undefined;
+    if (dirs.has(item.dstPath + "/")) {
+      const there = below(dst.loc.display, item.dstPath + "/");
+      message =
+        `${shownPath(there)} is a directory at the destination, where the source has a file: not replaced ` +
+        `(a copy never replaces a directory with a file, not even sync --delete); remove it (stowage rm -r ${shownPath(shellWord(there))}) and run again`;
+    } else {
+      const file = fileOnTheWay(listed, item.dstPath);
+      if (file === undefined) continue;
+      const there = below(dst.loc.display, file);
+      message =
+        `${shownPath(there)} is a file at the destination, where the source has a directory: not replaced ` +
+        `(a copy never replaces a file with a directory, not even sync --delete); remove it (stowage rm ${shownPath(shellWord(there))}) and run again`;
+    }
+    item.refused = storageError(ErrorCode.ObjectModeInvalid, message, { op: "write", service: dst.store.info.service, path: item.dstPath });
+    plan.bytes -= item.size;
+  }
+}
