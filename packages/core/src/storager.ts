@@ -67,8 +67,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * @throws ObjectNotExist, ObjectModeInvalid (a directory), Conflict (`ifMatch`/`ifNoneMatch`; COS, OSS: an archived
    *   object not restored), IntegrityMismatch (a wrong length, CRC-64 or MD5; the object changed during a resumed read),
    *   ServiceInternal (retryable: a body that broke past the resume budget, or at all when nothing pins the
-   *   object's version: no ETag, no CRC-64), InvalidArgument (memory, QingStor: more links in a row than the storage
-   *   follows), Unexpected (the `onProgress` or `onObject` listener threw), Aborted
+   *   object's version: no ETag, no CRC-64), InvalidArgument (memory, fs, QingStor: more links in a row than the
+   *   storage follows, e.g. a loop), Unexpected (the `onProgress` or `onObject` listener threw), Aborted
    */
   read(path: string, options?: ReadOptions & Extra<X, "read">): Promise<Buffer>;
   /**
@@ -93,14 +93,18 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    *   its first part too many, the parts before it sent), IntegrityMismatch (the body is not `contentMd5` or
    *   `crc64`; the service stored other bytes), Conflict (`ifNotExists`: an object exists), ObjectModeInvalid (memory,
    *   fs: a directory at the path, named without its `/`; a file in the place of a parent), ObjectNotExist (`multipartId`:
-   *   no such upload), Unexpected (the `onProgress` listener threw; the body's stream failed), Aborted
+   *   no such upload), Unexpected (the `onProgress` listener threw; the body's stream failed with an error that is no
+   *   StorageError), Aborted. A body that is another storage's read stream and fails rejects the write with that
+   *   stream's StorageError as it is: its own code (`ObjectNotExist` of a missing source...), op (`read`), service
+   *   and path, not this write's.
    */
   write(path: string, body: Body, options?: WriteOptions & Extra<X, "write">): Promise<WriteResult>;
   /**
    * A writable whose `finish` fires only once the object is stored; it errors as `write` fails. Without `size` it
    * holds at most `partSize` × `limits.multipartNumberMaximum` bytes (78.1 GiB at 8 MiB and 10,000 parts).
    * @throws nothing itself: the stream errors with the codes of `write` (InvalidArgument, also past that,
-   *   IntegrityMismatch, Conflict, ObjectModeInvalid, ObjectNotExist, Unexpected, Aborted)
+   *   IntegrityMismatch, Conflict, ObjectModeInvalid, ObjectNotExist, Unexpected, Aborted); fed by `pipeline` from
+   *   a source that fails (another storage's read stream), with that source's own error as it is, nothing stored
    */
   createWriteStream(path: string, options?: WriteOptions & Extra<X, "write">): Writable;
   /**

@@ -148,7 +148,7 @@ describe("parsePairValue", () => {
     ["integer", "1.5", "an integer"],
     ["integer", "abc", "an integer"],
     ["integer", "", "an integer"],
-    ["integer", "9007199254740993", "an integer"],
+    ["integer", "9007199254740993", "a safe integer (at most 2^53 - 1"],
     ["integer", "0x", "an integer"],
     ["size", "-1", "a size"],
     ["size", "1XB", "a size"],

@@ -5,8 +5,10 @@ import type { CosErrorBody } from "./responses.js";
  * COS error codes and the StorageError code each becomes. Codes not listed
  * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
  * 409/412 → Conflict, 304 → Conflict (not modified: an `If-None-Match` that did not hold),
- * 429/503 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx → ServiceInternal,
- * 4xx → InvalidArgument). `IncompleteBody` (COS received fewer bytes than Content-Length) is a
+ * 429/503 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx, 408 and 425 → ServiceInternal,
+ * 400/405/411/413/414/416/431 → InvalidArgument, other statuses → Unexpected: core `errorCodeForStatus`).
+ * `OperationAborted` (409: a conflicting operation on the bucket or object is in progress, "try
+ * again") is a `Conflict` that is retryable, unlike the others. `IncompleteBody` (COS received fewer bytes than Content-Length) is a
  * transport failure, a retryable `ServiceInternal` like a broken connection. A write refused by
  * `x-cos-forbid-overwrite` (an object exists) is `Conflict`: COS's pages give the header, not the
  * code; `FileAlreadyExists` (OSS's) and `ObjectAlreadyExists` are both taken, and any 409 is `Conflict`.
@@ -94,6 +96,9 @@ export function isCosClockSkew(error: CosErrorBody | undefined, status: number):
 /** 5xx statuses that say the request can never succeed (Not Implemented, HTTP Version Not Supported): not retried. */
 const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
 
+/** Codes of a request refused for now, not for good: the service says to try again (a conflicting operation was in progress). */
+const TRY_AGAIN: ReadonlySet<string> = new Set(["OperationAborted"]);
+
 /** SSE-C algorithm headers (of the object, of a copy source): their presence says a key was sent (the key itself is never looked at). */
 const SSE_C_MARKS: readonly string[] = ["x-cos-server-side-encryption-customer-algorithm", "x-cos-copy-source-server-side-encryption-customer-algorithm"];
 
@@ -116,7 +121,8 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * `"<op>: <COS code>: <COS message>"`, status and request id (the body's RequestId when the
  * header is missing), and the COS code as `serviceCode` (core `isMissingBucket` reads it).
  * Throttling and internal errors (so a 5xx without a known code, a short body, or a 500
- * InternalError inside a 200) are retryable, except a 501 or 505, which no retry can change. A 304 or 412 (a condition that did not hold; HEAD answers have no body) is
+ * InternalError inside a 200, a bare 408 or 425) are retryable, except a 501 or 505, which no retry can
+ * change; so is `OperationAborted` (a `Conflict` the service says to try again). A 304 or 412 (a condition that did not hold; HEAD answers have no body) is
  * `Conflict` and not retryable. `sseC` (from `sseCContext`) makes a body-less 400 or 403 name
  * the SSE-C customer key: one the request carried may be the wrong one, a HEAD without one may
  * need it. The key is never part of the message. `InvalidObjectState` (an archived object not restored)
@@ -142,7 +148,7 @@ export function cosError(
     statusCode: status,
     ...(id ? { requestId: id } : {}),
     ...(cosCode ? { serviceCode: cosCode } : {}),
-    retryable: (code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status),
+    retryable: ((code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status)) || (cosCode !== undefined && TRY_AGAIN.has(cosCode)),
   });
 }
 

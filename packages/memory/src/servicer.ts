@@ -11,7 +11,10 @@ export const memoryServiceFeatures: Readonly<ServiceFeatures> = Object.freeze({ 
 
 /**
  * Manages the process-wide named memory stores (the "buckets" of the memory service) with the
- * codes a cloud servicer gives: `create` of a store that exists is `Conflict`, and the storagers
+ * codes a cloud servicer gives, service codes included (as COS and OSS name them): `create` of a
+ * store that exists is `Conflict` (`BucketAlreadyExists`), `delete` of one that does not is
+ * `ObjectNotExist` (`NoSuchBucket`: core `isMissingBucket` is true) and of one not empty `Conflict`
+ * (`BucketNotEmpty`); the storagers
  * it hands out (`get`, `create`, `list`) never make a store: on a store that does not exist (never
  * created, or deleted) every call fails with `ObjectNotExist`. Opening `memory://name` with
  * `newStorager` still makes the store when it is missing (see `memoryService`).
@@ -20,20 +23,23 @@ export class MemoryServiceDriver implements ServiceDriver {
   readonly service = MEMORY_TYPE;
   readonly features = memoryServiceFeatures;
 
-  /** @throws StorageError `Conflict` (the store exists), `InvalidArgument` (empty name), `Aborted`. */
+  /** @throws StorageError `Conflict` (the store exists; service code `BucketAlreadyExists`), `InvalidArgument` (empty name), `Aborted`. */
   async create(name: string, options: DriverCallOptions & { location?: string }): Promise<void> {
     throwIfAborted(options.signal);
     if (name === "") throw storageError(ErrorCode.InvalidArgument, "a store needs a name");
-    if (findStore(name) !== undefined) throw storageError(ErrorCode.Conflict, "the memory store exists already");
+    if (findStore(name) !== undefined) throw storageError(ErrorCode.Conflict, "the memory store exists already", { serviceCode: "BucketAlreadyExists" });
     openStore(name);
   }
 
-  /** @throws StorageError `ObjectNotExist` (no such store), `Conflict` (not empty), `Aborted`. */
+  /**
+   * @throws StorageError `ObjectNotExist` (no such store; service code `NoSuchBucket`), `Conflict`
+   *   (not empty; service code `BucketNotEmpty`), `Aborted`.
+   */
   async delete(name: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     const store = findStore(name);
-    if (store === undefined) throw storageError(ErrorCode.ObjectNotExist, "no such memory store");
-    if (!store.isEmpty()) throw storageError(ErrorCode.Conflict, "the memory store is not empty");
+    if (store === undefined) throw storageError(ErrorCode.ObjectNotExist, "no such memory store", { serviceCode: "NoSuchBucket" });
+    if (!store.isEmpty()) throw storageError(ErrorCode.Conflict, "the memory store is not empty", { serviceCode: "BucketNotEmpty" });
     dropStore(name);
   }
 

@@ -7,8 +7,10 @@ import type { OssErrorBody } from "./responses.js";
  * too (`InvalidTargetType`: OSS follows one link only) finds no object. Codes not listed
  * fall back to the HTTP status (404 → ObjectNotExist, 403 → PermissionDenied,
  * 409/412 → Conflict, 304 → Conflict (not modified: an `If-None-Match` that did not hold),
- * 429/503 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx → ServiceInternal,
- * 4xx → InvalidArgument). `IncompleteBody` (OSS received fewer bytes than Content-Length) is a
+ * 429/503 → RequestThrottled, 501 → CapabilityInsufficient, other 5xx, 408 and 425 → ServiceInternal,
+ * 400/405/411/413/414/416/431 → InvalidArgument, other statuses → Unexpected: core `errorCodeForStatus`).
+ * `OperationAborted` (409: a conflicting operation on the bucket or object is in progress, "try
+ * again") is a `Conflict` that is retryable, unlike the others. `IncompleteBody` (OSS received fewer bytes than Content-Length) is a
  * transport failure, a retryable `ServiceInternal` like a broken connection. `InvalidObjectState`
  * (403, EC 0016-00000404: a GetObject, or a copy source, of an Archive, ColdArchive or DeepColdArchive
  * object not restored) is `Conflict`: the object's state, not the credential. `RestoreAlreadyInProgress`
@@ -91,14 +93,18 @@ export function isOssClockSkew(error: OssErrorBody | undefined): boolean {
 /** 5xx statuses that say the request can never succeed (Not Implemented, HTTP Version Not Supported): not retried. */
 const FINAL_5XX: ReadonlySet<number> = new Set([501, 505]);
 
+/** Codes of a request refused for now, not for good: the service says to try again (a conflicting operation was in progress). */
+const TRY_AGAIN: ReadonlySet<string> = new Set(["OperationAborted"]);
+
 
 /**
  * The StorageError for an OSS failure: `code` from {@link OSS_ERROR_CODES} (or
  * the status; a 304 is `Conflict`), message `"<op>: <OSS code>: <OSS message>"` (plus the EC),
  * status and request id (the body's RequestId when the `x-oss-request-id` header is missing), and the
  * OSS code as `serviceCode` (core `isMissingBucket` reads it).
- * Throttling and internal errors (so a 5xx without a known code, or a short body) are retryable,
- * except a 501 or 505, which no retry can change; a 501 `NotImplemented` is `CapabilityInsufficient`.
+ * Throttling and internal errors (so a 5xx without a known code, a short body, a bare 408 or 425) are
+ * retryable, except a 501 or 505, which no retry can change; a 501 `NotImplemented` is `CapabilityInsufficient`.
+ * `OperationAborted` (a `Conflict` the service says to try again) is retryable too.
  * A 304 or 412 (a condition that did not hold; HEAD answers carry at most `x-oss-err`, a 304
  * nothing) is `Conflict`, not retryable. `InvalidObjectState` (an archived object not restored) is
  * `Conflict`, its message saying the object must be restored first (`restore()`, `stowage restore`).
@@ -116,7 +122,7 @@ export function ossError(status: number, body: OssErrorBody | undefined, operati
     statusCode: status,
     ...(id ? { requestId: id } : {}),
     ...(ossCode ? { serviceCode: ossCode } : {}),
-    retryable: (code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status),
+    retryable: ((code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status)) || (ossCode !== undefined && TRY_AGAIN.has(ossCode)),
   });
 }
 

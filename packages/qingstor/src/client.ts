@@ -31,8 +31,9 @@ const SKEW_GUESS_MS = 60_000;
 export type QingStorTransportSettings = Pick<HttpClientOptions, "retry" | "timeoutMs" | "agent" | "random">;
 
 /**
- * A `validate` hook for answers that must carry a JSON object: anything else
- * (a proxy's HTML page, a body cut short) is a retryable `ServiceInternal`.
+ * A `validate` hook for answers that must carry a JSON object: anything else (a proxy's HTML page,
+ * a body cut short) is a retryable `Unexpected`, as COS and OSS class an answer that is not
+ * well-formed XML (the client then adds its status and request id, and retries it within the policy).
  */
 export function expectJson(operation: string) {
   return (response: { body: Buffer }): StorageError | undefined => {
@@ -40,7 +41,7 @@ export function expectJson(operation: string) {
       parseJson(response.body);
       return undefined;
     } catch {
-      return storageError(ErrorCode.ServiceInternal, `${operation}: the service answered without a JSON document`, { retryable: true });
+      return storageError(ErrorCode.Unexpected, `${operation}: the service sent a response that is not a JSON document`, { retryable: true });
     }
   };
 }

@@ -6,7 +6,9 @@ import type { QsErrorBody } from "./responses.js";
  * StorageError code each becomes. Codes not listed fall back to the HTTP status
  * (404 → ObjectNotExist, 401/403 → PermissionDenied, 409/412 → Conflict, 304 → Conflict
  * (not modified: an `If-None-Match` that did not hold), 429/503 → RequestThrottled,
- * 501 → CapabilityInsufficient, other 5xx → ServiceInternal, 4xx → InvalidArgument).
+ * 501 → CapabilityInsufficient, other 5xx, 408 and 425 → ServiceInternal, 400/405/411/413/414/416/431
+ * → InvalidArgument, other statuses → Unexpected: core `errorCodeForStatus`). A 401 without a body
+ * (QingStor's refusal of a key or signature on a HEAD) says to check the credential.
  */
 export const QINGSTOR_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   object_not_exists: ErrorCode.ObjectNotExist,
@@ -78,7 +80,7 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * and request id (the body's `request_id` when the `X-QS-Request-ID` header is missing), and the
  * QingStor code as `serviceCode` (core `isMissingBucket` reads it). A 304
  * or 412 (a condition that did not hold; HEAD answers and 304s have no body) is `Conflict`, not retryable.
- * Throttling and internal errors are retryable, except a 501 or 505, which no retry can change.
+ * Throttling and internal errors (a bare 408 or 425 included) are retryable, except a 501 or 505, which no retry can change.
  * `sseC` (from `sseCContext`) makes a body-less 400 or 403 name the SSE-C customer key: one the
  * request carried may be the wrong one, a HEAD without one may need it. The key is never part
  * of the message. `foreign` (an answer whose body is not a QingStor error document: a proxy's HTML

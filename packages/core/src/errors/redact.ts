@@ -14,6 +14,10 @@
  * The same names are found as XML elements (`<AccessKeySecret>…</AccessKeySecret>`, how Alibaba's
  * STS and the services' error documents carry them), after a percent-encoded `=` (`password%3D…`,
  * a connection string encoded whole), and `Cookie:` values and `Bearer` tokens are hidden too.
+ *
+ * Stowage's own format hints are kept: `hmac:<access_key>:<secret_key>[:<security_token>]` holds
+ * placeholders (a fixed set of names in angle brackets), not values. A value in a placeholder's
+ * place, or next to one, is hidden as anywhere else.
  */
 
 /**
@@ -85,6 +89,24 @@ const XML_ELEMENT = new RegExp(
     `([^<]*(?=</\\2\\s*>)|[^<\\s]+$)`,
   "gi",
 );
+
+/**
+ * The placeholders Stowage's own hints write a credential's parts with (`hmac:<access_key>:<secret_key>[:<security_token>]`,
+ * `(hmac:<secret_id>:<secret_key> or env)`): exactly these names in angle brackets, which hold no value.
+ */
+const PLACEHOLDER_NAMES = "access_key|secret_key|security_token|secret_id|access_key_id|access_key_secret|secret_access_key|token|ak|sk|id|key";
+const PLACEHOLDERS = new RegExp(`<(?:${PLACEHOLDER_NAMES})>`, "gi");
+const PLACEHOLDER_TAG = new RegExp(`^<(?:${PLACEHOLDER_NAMES})>$`, "i");
+
+/**
+ * True when an {@link XML_ELEMENT} match is the end of a format hint, not an element cut short:
+ * its tag one of {@link PLACEHOLDER_NAMES} right after a `:` (`…:<secret_key>[:<security_token>])`) and its
+ * "text" only punctuation. A value with a letter or digit in it is hidden all the same.
+ */
+function isHintTail(open: string, value: string, at: number, text: string): boolean {
+  return PLACEHOLDER_TAG.test(open) && text[at - 1] === ":" && !/[\p{L}\p{N}]/u.test(value) && !text.startsWith("</", at + open.length + value.length);
+}
+
 /**
  * `Bearer <token>` (RFC 6750's token syntax) as a header value or a word of its own (after a space,
  * quote, `=`, `:`, `,` or a bracket: not `reports/bearer bonds/`), unless the next word is prose
@@ -94,6 +116,15 @@ const BEARER = /(?<=^|[\s"'=:,(\[{])(bearer)\s+(?!tokens?\b)[\w.~+/-]+=*/gi;
 /** What may precede a bare `hmac:`: nothing that makes it part of a longer word, but `%3D` (an encoded `=`) may. */
 const HMAC_START = "(?<=^|[^A-Za-z0-9_]|%[0-9A-Fa-f]{2})";
 const BARE_HMAC = new RegExp(`${HMAC_START}hmac:[^\\s&"':]+:[^\\s&"']+`, "gi");
+
+/**
+ * True for `hmac:` followed by placeholders only (see {@link PLACEHOLDER_NAMES}: at least the two of a key
+ * pair), with `:` and brackets between them and closing punctuation after: a format hint, no credential.
+ */
+function isHintFormat(value: string): boolean {
+  const placeholders = value.match(PLACEHOLDERS)?.length ?? 0;
+  return placeholders >= 2 && /^hmac:[:[\]),.;]*$/i.test(value.replace(PLACEHOLDERS, ""));
+}
 const BARE_ENCODED_HMAC = new RegExp(`${HMAC_START}hmac%3a(?:(?!%(?:25)?26)[^\\s&"'])+`, "gi");
 const CREDENTIAL_PROTOCOL = /^(hmac|apikey|basic|base64|file)(?::|%3a)/i;
 
@@ -178,10 +209,13 @@ const LINE_STOPS = /[\r\n]/;
 export function redactSecrets(text: string): string {
   let out = text;
   // <AccessKeySecret>…</AccessKeySecret>, <Signature>…, <Token>… (STS answers, error documents)
-  out = out.replace(XML_ELEMENT, (element: string, open: string, _name: string, value: string) => (value.trim() === "" ? element : `${open}***`));
+  out = out.replace(XML_ELEMENT, (element: string, open: string, _name: string, value: string, at: number, text: string) =>
+    value.trim() === "" || isHintTail(open, value, at, text) ? element : `${open}***`,
+  );
   // credential=hmac:AK:SK (connection strings), credential: "hmac:AK:SK" (also percent-encoded):
   // the protocol stays readable.
   out = redactValues(out, CREDENTIAL, VALUE_STOPS, (value) => {
+    if (isHintFormat(value)) return undefined;
     const protocol = CREDENTIAL_PROTOCOL.exec(value);
     if (protocol !== null) return `${protocol[0]}***`;
     // `env` holds nothing secret; anything else without a known protocol may be a bare key pair
@@ -199,7 +233,7 @@ export function redactSecrets(text: string): string {
   out = redactValues(out, LINE_TOKEN, VALUE_STOPS, () => "***");
   // bare hmac:AK:SK, or percent-encoded (also after an encoded `=`): up to whitespace, `&` (or an
   // encoded one) or a quote
-  out = out.replace(BARE_HMAC, "hmac:***");
+  out = out.replace(BARE_HMAC, (value: string) => (isHintFormat(value) ? value : "hmac:***"));
   out = out.replace(BARE_ENCODED_HMAC, "hmac%3A***");
   // URL user information (scheme://user:password@host), also percent-encoded in part or whole, or
   // the whole URL so (an endpoint pair: https%3A%2F%2Fuser%3Apass%40host): the password, or a user

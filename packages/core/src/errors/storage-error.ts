@@ -2,6 +2,8 @@ import { answerOf } from "./answer-of.js";
 import type { BatchOutcome } from "./batch-outcome.js";
 import { ErrorCode, RETRYABLE_CODES } from "./error-code.js";
 import { redactSecrets } from "./redact.js";
+import { jsonPath, showPath } from "./shown-path.js";
+import { typeName } from "./wrong-type.js";
 
 /** What a {@link StorageError} can say about where it happened. */
 export interface StorageErrorContext {
@@ -9,7 +11,11 @@ export interface StorageErrorContext {
   op?: string;
   /** Service type, e.g. `"cos"`, `"fs"`. */
   service?: string;
-  /** The path(s) the operation was about (copy and move carry two). */
+  /**
+   * The path(s) the operation was about (copy and move carry two; deleteMany all it was given). Kept
+   * as the caller gave it, a value of the wrong type too (a bigint: `InvalidArgument`); the message
+   * and `toJSON()` show such a value by its kind only, `(bigint)`.
+   */
   path?: string | readonly string[];
   /** HTTP status, when the service answered. */
   statusCode?: number;
@@ -59,7 +65,9 @@ export class StorageError extends Error {
   readonly batch: BatchOutcome | undefined;
 
   constructor(init: StorageErrorInit) {
-    const detail = redactSecrets(init.message);
+    // Total: whatever a caller or a thrown value put in (a message that is no string, a bigint or a
+    // cyclic object as the path), an error is built.
+    const detail = redactSecrets(textOf(init.message));
     super(formatMessage(init.code, detail, init), init.cause === undefined ? undefined : { cause: sanitizeCause(init.cause) });
     this.code = init.code;
     this.detail = detail;
@@ -95,16 +103,23 @@ export class StorageError extends Error {
     return copy;
   }
 
-  /** A plain object for logs and JSON output (no cause, no stack; of a `batch`, the counts only). */
+  /**
+   * A plain object for logs and JSON output (no cause, no stack; of a `batch`, the counts only): one
+   * `JSON.stringify` always takes. Of a call over many paths, `path` holds the first 100 and
+   * `pathCount` how many there are in all (the `path` property keeps them all); a path of the wrong
+   * type (a caller's bigint) is named by its kind, `(bigint)`.
+   */
   toJSON(): Record<string, unknown> {
     const batch = this.batch;
+    const paths = this.path === undefined ? undefined : jsonPath(this.path);
     return {
       name: this.name,
       code: this.code,
       message: this.detail,
       op: this.op,
       service: this.service,
-      path: this.path,
+      path: paths?.path,
+      ...(paths?.count === undefined ? {} : { pathCount: paths.count }),
       statusCode: this.statusCode,
       requestId: this.requestId,
       ...(this.serviceCode === undefined ? {} : { serviceCode: this.serviceCode }),
@@ -115,6 +130,7 @@ export class StorageError extends Error {
 }
 
 function formatMessage(code: ErrorCode, detail: string, ctx: StorageErrorContext): string {
+  // `path` is shown by showPath, which never throws (a caller's path may be of any type).
   const parts: string[] = [];
   if (ctx.op) parts.push(`op=${ctx.op}`);
   if (ctx.service) parts.push(`service=${ctx.service}`);
@@ -132,28 +148,47 @@ function codeWord(code: unknown): string | undefined {
   return typeof code === "string" && CODE_WORD.test(code) ? code : undefined;
 }
 
-/** Paths a message shows of a call over many (deleteMany); the `path` field keeps them all. */
-const SHOWN_PATHS = 3;
-
-/** `path` as JSON, a long list cut to its first {@link SHOWN_PATHS} and a count, so a message stays short. */
-function showPath(path: string | readonly string[]): string {
-  // Whatever a caller passed as a path (a wrong type included) is shown as given.
-  if (!Array.isArray(path) || path.length <= SHOWN_PATHS) return JSON.stringify(path);
-  return `${JSON.stringify(path.slice(0, SHOWN_PATHS)).slice(0, -1)},… ${path.length - SHOWN_PATHS} more]`;
+/** `value` as text: a string as is, anything else as `String` makes it, or its kind when even that throws. @throws nothing */
+function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return String(value);
+  } catch {
+    return `(${typeName(value)})`;
+  }
 }
 
-/** Keeps a cause's type and redacted message, drops anything that could hold secrets (headers, options). */
-function sanitizeCause(cause: unknown): unknown {
-  if (cause instanceof StorageError) return cause;
-  if (cause instanceof Error) {
-    const clean = new Error(redactSecrets(cause.message));
-    clean.name = cause.name;
-    const errno = cause as NodeJS.ErrnoException;
-    if (errno.code !== undefined) (clean as NodeJS.ErrnoException).code = errno.code;
-    if (cause.stack) clean.stack = redactSecrets(cause.stack);
-    return clean;
+/** How many causes deep {@link sanitizeCause} follows a chain (`cause.cause...`): a cycle or a long chain ends there. */
+const CAUSE_DEPTH = 4;
+
+/**
+ * A redacted copy of a cause: a StorageError as it is (built redacted); an `Error` as a new plain
+ * `Error` with its name, message and stack redacted, its `code`, `errno` and `syscall` when they are
+ * a string or a number, and its own cause so copied (to {@link CAUSE_DEPTH} levels); a string
+ * redacted. Anything else of the original (its class, other fields, which may hold request options
+ * and headers) is dropped, and so is a cause of any other type.
+ * @throws nothing.
+ */
+function sanitizeCause(cause: unknown, depth = 0): unknown {
+  try {
+    if (cause instanceof StorageError) return cause;
+    if (cause instanceof Error) {
+      const inner = depth + 1 < CAUSE_DEPTH && cause.cause !== undefined ? sanitizeCause(cause.cause, depth + 1) : undefined;
+      const clean = new Error(redactSecrets(textOf(cause.message)), inner === undefined ? undefined : { cause: inner });
+      clean.name = textOf(cause.name);
+      const fields = cause as unknown as Record<string, unknown>;
+      for (const field of ["code", "errno", "syscall"]) {
+        const v = fields[field];
+        if (typeof v === "string" || typeof v === "number") (clean as unknown as Record<string, unknown>)[field] = v;
+      }
+      if (typeof cause.stack === "string") clean.stack = redactSecrets(cause.stack);
+      return clean;
+    }
+    return typeof cause === "string" ? redactSecrets(cause) : undefined;
+  } catch {
+    // Only an exotic object (a getter that throws, a revoked Proxy) gets here: nothing of it is kept.
+    return undefined;
   }
-  return typeof cause === "string" ? redactSecrets(cause) : undefined;
 }
 
 /**

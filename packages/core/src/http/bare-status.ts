@@ -6,9 +6,12 @@ export type SseCContext = "keyed" | "head";
 
 const BARE_STATUS: Readonly<Record<number, string>> = {
   304: " (not modified)",
+  401: " (not authenticated; the answer has no body to say why: check the credential)",
   403: " (access denied; the answer has no body to say why: check the credential and its permissions)",
   404: " (no such object, or no such bucket)",
+  408: " (request timeout: the request did not arrive in time)",
   412: " (precondition failed)",
+  425: " (too early: the server would not risk processing a request that might be replayed)",
 };
 
 const BARE_STATUS_KEYED: Readonly<Record<number, string>> = {

@@ -1,6 +1,6 @@
 import { STORAGE_OPERATIONS } from "../operations.js";
 import { definePair, type PairSet } from "./pair-definition.js";
-import { headerTokenProblem, headerValueProblem, locationProblem, PADDED_HEADER_VALUE } from "./value-checks.js";
+import { dispositionValueProblem, headerTokenProblem, headerValueProblem, locationProblem, PADDED_HEADER_VALUE } from "./value-checks.js";
 
 /*
  * Validators take `unknown` so a definition stays assignable to `PairSet`
@@ -162,7 +162,7 @@ export const globalPairs = {
     description: 'Content-Disposition stored with the object and answered with its reads, e.g. attachment; filename="report.pdf" (printable ASCII; a presigned write or createMultipart returns it among the headers to send).',
     operations: ["write", "createMultipart", "createAppend", "copy", "presign"],
     feature: "contentDisposition",
-    validate: headerValue,
+    validate: dispositionValueProblem,
   }),
   contentEncoding: definePair({
     name: "content_encoding",
@@ -219,7 +219,7 @@ export const globalPairs = {
     description: 'Content-Disposition the service answers a presigned read with (e.g. attachment; filename="report.pdf": browsers save the download under that name).',
     operations: ["presign"],
     feature: "responseOverrides",
-    validate: headerValue,
+    validate: dispositionValueProblem,
   }),
   responseCacheControl: definePair({
     name: "response_cache_control",

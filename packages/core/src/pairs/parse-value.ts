@@ -52,6 +52,14 @@ const EXPECTED: Readonly<Record<string, string>> = {
   signal: "an AbortSignal",
 };
 
+/** What a message says of a whole number past 2^53 − 1 (in magnitude): it is an integer, but no number holds it exactly. */
+const UNSAFE_INTEGER = "expected a safe integer (at most 2^53 - 1 in magnitude, Number.MAX_SAFE_INTEGER)";
+
+/** True for a whole number too large to be held exactly (`2 ** 53`, `-(2 ** 60)`). @throws nothing */
+function unsafeInteger(value: unknown): boolean {
+  return typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value);
+}
+
 function fail(label: string, message: string): never {
   throw storageError(ErrorCode.InvalidArgument, `invalid value for ${label}: ${message}`);
 }
@@ -133,6 +141,7 @@ export function parsePairValue(def: PairDefinition, raw: string, label?: string)
     case "integer": {
       const t = raw.trim();
       if (/^[+-]?[0-9]+$/.test(t) || /^0x[0-9a-f]+$/i.test(t)) value = Number(t) || 0;
+      if (unsafeInteger(value)) fail(label, UNSAFE_INTEGER + describeRaw(def, raw));
       if (!Number.isSafeInteger(value)) bad();
       break;
     }
@@ -240,13 +249,13 @@ export function checkPairValue(def: PairDefinition, value: unknown, label = `opt
       break;
     case "integer":
       if (typeof value !== "number") wrong();
-      if (!Number.isSafeInteger(value)) fail(label, `expected ${def.expected ?? EXPECTED.integer}${def.secret ? "" : `, got ${String(value)}`}`);
+      if (!Number.isSafeInteger(value)) fail(label, `${unsafeInteger(value) ? UNSAFE_INTEGER : `expected ${def.expected ?? EXPECTED.integer}`}${def.secret ? "" : `, got ${String(value)}`}`);
       break;
     case "size":
     case "duration":
       if (typeof value === "string") return parsePairValue(def, value, label);
       if (typeof value !== "number") wrong();
-      if (!Number.isSafeInteger(value) || (value as number) < 0) fail(label, `expected ${EXPECTED[def.type]}, got ${String(value)}`);
+      if (!Number.isSafeInteger(value) || (value as number) < 0) fail(label, `${unsafeInteger(value) && (value as number) > 0 ? UNSAFE_INTEGER : `expected ${EXPECTED[def.type]}`}, got ${String(value)}`);
       break;
     case "bytes":
       if (typeof value === "string") return parsePairValue(def, value, label);

@@ -4,6 +4,7 @@ import type { StorageFeatures } from "../features.js";
 import { snakeCase, type StorageOperation } from "../operations.js";
 import type { PairDefinition, PairSet } from "./pair-definition.js";
 import { checkPairValue } from "./parse-value.js";
+import { closestName } from "./suggest.js";
 
 /** What {@link validateOptions} needs to know about the storager. */
 export interface ValidateOptionsContext {
@@ -31,6 +32,20 @@ function lookup(pairs: PairSet, key: string): PairDefinition | undefined {
 /** An option name as messages quote it: a name that is no identifier (it may be anything a caller put in) is not repeated. */
 function shownOptionName(key: string): string {
   return /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key) ? `"${key}"` : "(a name that is not an option name)";
+}
+
+/**
+ * `: did you mean "contentType"?` when `key`, a name no pair of this service has, is close to one
+ * `op` accepts here (`contentTyp`, `content_type`, `ContentType`); else nothing. Only a name shaped
+ * like an option name is compared (see {@link shownOptionName}): never a pasted value.
+ */
+function didYouMean(key: string, op: StorageOperation, ctx: ValidateOptionsContext): string {
+  if (!shownOptionName(key).startsWith('"')) return "";
+  const accepted = Object.entries(ctx.pairs)
+    .filter(([, def]) => accepts(def, op, ctx.features))
+    .map(([name]) => name);
+  const close = closestName(key, accepted);
+  return close === undefined || close === key ? "" : `: did you mean "${close}"?`;
 }
 
 /** True when `def` is accepted by `op` on a storage with `features`. */
@@ -96,7 +111,9 @@ export function planOptions(op: StorageOperation, ctx: ValidateOptionsContext): 
  * object (the input is never mutated):
  * 1. each own key with a defined value must be a pair that `op` accepts and
  *    whose feature flag is on, else `PairUnsupported` (dropped instead when `loose`, if it
- *    is a pair of this or another registered service: a name no service defines is refused);
+ *    is a pair of this or another registered service: a name no service defines is refused),
+ *    naming the accepted option closest to a name this service does not define (`contentTyp`,
+ *    `content_type`: did you mean "contentType"?);
  * 2. each value is checked and normalised with {@link checkPairValue};
  * 3. defaults fill keys the op accepts that the caller left undefined (the call site wins),
  *    except those a given pair replaces (`replacesDefaults`: a call-site SSE mode other than the
@@ -124,10 +141,15 @@ export function validateOptions(
       if (def === undefined || !accepts(def, op, ctx.features)) {
         if (ctx.loose) {
           if (def !== undefined || ctx.knownPair?.(key) === true) continue;
-          throw storageError(ErrorCode.PairUnsupported, `option ${shownOptionName(key)} is a pair of no registered service (enable_loose_pair drops only options some service defines)`, errorContext());
+          throw storageError(
+            ErrorCode.PairUnsupported,
+            `option ${shownOptionName(key)} is a pair of no registered service (enable_loose_pair drops only options some service defines)${didYouMean(key, op, ctx)}`,
+            errorContext(),
+          );
         }
         const why = def?.feature !== undefined && def.operations.includes(op) ? ` (${ctx.service} lacks the ${def.feature} feature)` : "";
-        throw storageError(ErrorCode.PairUnsupported, `option "${key}" is not supported by ${op} on ${ctx.service}${why}`, errorContext());
+        const guess = def === undefined ? didYouMean(key, op, ctx) : "";
+        throw storageError(ErrorCode.PairUnsupported, `option "${key}" is not supported by ${op} on ${ctx.service}${why}${guess}`, errorContext());
       }
       try {
         out[key] = checkPairValue(def, value, `option "${key}"`);

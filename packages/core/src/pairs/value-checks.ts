@@ -10,20 +10,38 @@ import { storageError } from "../errors/storage-error.js";
 /** Spaces and tabs around a header value: HTTP drops them, so a signed value would not be the one received. */
 export const PADDED_HEADER_VALUE = /^[ \t]|[ \t]$/;
 
+/** Printable ASCII only, at least one character. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+/** What {@link headerValueProblem} says of a value beyond printable ASCII. */
+const NOT_PRINTABLE = "must be printable ASCII (no control characters, nothing beyond ASCII)";
+
 /** The longest header value a pair takes: services refuse a request whose headers pass 8 KiB in all (COS, OSS: 400 or 431). */
 export const HEADER_VALUE_MAXIMUM = 4096;
 
 /**
  * A non-empty header value of printable ASCII (what a service can echo as a header), at most
  * {@link HEADER_VALUE_MAXIMUM} characters, not starting or ending with a space. For values such as
- * a content type, a Cache-Control, an ETag or a KMS key id.
+ * a content type, a Cache-Control, an ETag or a KMS key id. A Content-Disposition's check adds how
+ * to give a non-ASCII file name ({@link dispositionValueProblem}).
  * @throws nothing.
  */
 export function headerValueProblem(value: unknown): string | undefined {
   if (typeof value !== "string" || value === "") return "must not be empty";
   if (value.length > HEADER_VALUE_MAXIMUM) return `must be at most ${HEADER_VALUE_MAXIMUM} characters long (services refuse longer headers)`;
-  if (!/^[\x20-\x7e]+$/.test(value)) return "must be printable ASCII (encode a non-ASCII file name as filename*=UTF-8''<percent-encoded>)";
+  if (!PRINTABLE_ASCII.test(value)) return NOT_PRINTABLE;
   return PADDED_HEADER_VALUE.test(value) ? "must not start or end with a space (HTTP drops it, so the value signed would not be the one received)" : undefined;
+}
+
+/**
+ * A Content-Disposition value: as {@link headerValueProblem}, and when it holds characters beyond
+ * ASCII, how to give a non-ASCII file name (`filename*=UTF-8''<percent-encoded>`, RFC 6266).
+ * @throws nothing.
+ */
+export function dispositionValueProblem(value: unknown): string | undefined {
+  const problem = headerValueProblem(value);
+  if (problem !== NOT_PRINTABLE || !/[^\x00-\x7f]/.test(value as string)) return problem;
+  return "must be printable ASCII (encode a non-ASCII file name as filename*=UTF-8''<percent-encoded>)";
 }
 
 /**

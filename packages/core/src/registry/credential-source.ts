@@ -2,7 +2,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { checkCredentialCharacters, hasHeaderUnsafeCharacters } from "./credential-characters.js";
 import type { Credential } from "./credential.js";
-import { ProviderCall, TIMED_OUT } from "./provider-call.js";
+import { ProviderCall, TIMED_OUT, transientProviderFailure } from "./provider-call.js";
 
 /**
  * Ask a credential provider again this long before its credentials expire. Credentials that
@@ -201,7 +201,8 @@ export interface ProvidedCredentialOptions {
  * `clock` is injectable for tests. Each call makes a new cache; drivers share one per provider
  * function with `sharedCredentialSource`.
  * @throws StorageError `PermissionDenied` (from the source's `get`, never from this call) when the
- *   provider throws or returns credentials without a non-empty string in both `shape.keys` fields,
+ *   provider throws (retryable when what it threw is transient: a retryable StorageError, or a
+ *   network failure such as `ECONNRESET`; the HTTP client does not retry it itself) or returns credentials without a non-empty string in both `shape.keys` fields,
  *   or with a numeric `expiration` below {@link MIN_EXPIRATION_MS} (seconds, not ms) (not
  *   retryable), or returns credentials already expired (retryable) or with a key or `securityToken`
  *   holding control characters or characters beyond Latin-1 (not retryable; the value is never
@@ -231,7 +232,10 @@ export function providedCredentialSource<C extends DatedCredentials>(
       if (e === TIMED_OUT) {
         throw storageError(ErrorCode.PermissionDenied, `the credential provider did not answer within ${timeoutMs} ms`, { retryable: true });
       }
-      throw storageError(ErrorCode.PermissionDenied, `the credential provider failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw storageError(ErrorCode.PermissionDenied, `the credential provider failed: ${e instanceof Error ? e.message : String(e)}`, {
+        cause: e,
+        retryable: transientProviderFailure(e),
+      });
     }
   };
   const refresh = async (call: ProviderCall<C>): Promise<C> => {

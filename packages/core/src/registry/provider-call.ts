@@ -1,3 +1,5 @@
+import { isStorageError } from "../errors/storage-error.js";
+import { errnoOf, networkError } from "../http/network-error.js";
 import { raceAbort } from "../io/abort.js";
 
 /** The rejection of a {@link ProviderCall}'s `result` when time ran out. */
@@ -64,4 +66,16 @@ export class ProviderCall<T> {
     clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/**
+ * Whether what a credential provider threw is worth asking it again: a StorageError's own verdict
+ * (an STS call of its own that failed with a retryable `ServiceInternal`), or a transient network
+ * failure (a socket code such as `ECONNRESET`, `ETIMEDOUT`, `EAI_AGAIN`, as core's HTTP client
+ * retries). Anything else (a plain Error, a TLS failure, a string) is not.
+ * @throws nothing
+ */
+export function transientProviderFailure(e: unknown): boolean {
+  if (isStorageError(e)) return e.retryable;
+  return errnoOf(e) !== undefined && networkError(e).retryable;
 }

@@ -4,6 +4,7 @@ import { snakeCase } from "../operations.js";
 import { globalPairs } from "../pairs/global-pairs.js";
 import type { PairSet } from "../pairs/pair-definition.js";
 import { resolveOpenConfig } from "../pairs/open-config.js";
+import { closestName } from "../pairs/suggest.js";
 import type { Servicer } from "../servicer.js";
 import { createServicer } from "../storager/create-servicer.js";
 import { createStorager } from "../storager/create-storager.js";
@@ -129,13 +130,36 @@ function lookup(conn: OpenInput, op: string): ServiceDefinition {
   const definition = services.get(type as string);
   if (definition === undefined) {
     const shown = TYPE.test(type as string) ? (type as string) : "";
-    const hint = shown ? `: install and import @stowage/${shown}` : "";
-    throw storageError(ErrorCode.ServiceNotRegistered, `no service registered for ${JSON.stringify(type)}${hint}`, {
+    throw storageError(ErrorCode.ServiceNotRegistered, `no service registered for ${JSON.stringify(type)}${unregisteredHint(shown)}`, {
       op,
       service: shown || undefined,
     });
   }
   return definition;
+}
+
+/** The schemes of the drivers Stowage publishes, each as `@stowage/<scheme>`. */
+const PUBLISHED_SCHEMES: readonly string[] = ["cos", "oss", "qingstor", "fs", "memory"];
+
+/** Schemes people write for a published one that no edit distance finds (`file://` for `fs://`). */
+const SCHEME_ALIASES: Readonly<Record<string, string>> = { file: "fs", mem: "memory", qs: "qingstor" };
+
+/**
+ * What the message of an unknown scheme adds: for a scheme Stowage publishes, the package to install
+ * and import; else the nearest known scheme (registered or published), if one is close; then the
+ * schemes registered now. A package is named only for a published scheme: `@stowage/s3` does not exist.
+ * `type` is `""` when it is not even shaped like a scheme (nothing of it is repeated then).
+ */
+function unregisteredHint(type: string): string {
+  const registered = [...services.keys()];
+  const listed = registered.length === 0 ? "none is registered yet" : `registered: ${registered.join(", ")}`;
+  if (PUBLISHED_SCHEMES.includes(type)) return `: install and import @stowage/${type} (${listed})`;
+  const near = type === "" ? undefined : ((Object.hasOwn(SCHEME_ALIASES, type) ? SCHEME_ALIASES[type] : undefined) ?? closestName(type, new Set([...registered, ...PUBLISHED_SCHEMES])));
+  // A type not even shaped like a scheme gets no package named: it is no scheme of any.
+  const where = type === "" ? "" : ", each in @stowage/<scheme>";
+  if (near === undefined) return ` (${listed}; Stowage's drivers are ${PUBLISHED_SCHEMES.join(", ")}${where})`;
+  if (registered.includes(near)) return `: did you mean "${near}"? (${listed})`;
+  return `: did you mean "${near}"? install and import @stowage/${near} (${listed})`;
 }
 
 /** Runs a driver factory or core constructor, turning whatever it throws into a StorageError. */

@@ -297,9 +297,17 @@ export class ObjectReadStream extends Readable {
     this.push(null);
   }
 
+  /** Ends the stream with `e` as a StorageError. Never throws: it runs in promise handlers and 'data' listeners, where a throw would be uncaught. */
   private fail(e: unknown): void {
     if (this.destroyed) return;
-    this.destroy(this.scope.error(e, "read", this.path, this.abortSignal));
+    let error: Error;
+    try {
+      error = this.scope.error(e, "read", this.path, this.abortSignal);
+    } catch {
+      // Only a thrown value nothing can describe (an object String() refuses) gets here.
+      error = storageError(ErrorCode.Unexpected, "the read failed with a value that is no error", { op: "read", service: this.scope.service, path: this.path });
+    }
+    this.destroy(error);
   }
 }
 
