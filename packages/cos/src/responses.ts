@@ -14,6 +14,8 @@ import {
   parseRestoreHeader,
   parseXml,
   readObjectHeaders,
+  storageError,
+  ErrorCode,
   truncatedWithoutMarker,
   xmlChildren,
   xmlText,
@@ -107,7 +109,8 @@ export interface ListObjectsPage {
  * @throws StorageError `Unexpected` (retryable): the body is not well-formed XML, is another
  *   document (an `<Error>` in a 200) or has no `IsTruncated` of `true` or `false` (core
  *   `parseListingXml`), or is truncated with no `NextMarker` and no entry (the listing never ends
- *   short silently)
+ *   short silently), or with a `NextMarker` that is not the page's last entry (a damaged answer,
+ *   whose next page would skip or repeat keys)
  */
 export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
   const { value, truncated } = await parseListingXml(body, "ListBucketResult");
@@ -123,8 +126,14 @@ export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
   items.sort((a, b) => compareKeys(a.key, b.key));
   if (!truncated) return { items };
   const next = xmlText(value, "NextMarker");
-  const marker = next !== undefined && next !== "" ? name(next) : items[items.length - 1]?.key;
+  const last = items[items.length - 1]?.key;
+  const marker = next !== undefined && next !== "" ? name(next) : last;
   if (marker === undefined) throw truncatedWithoutMarker("objects");
+  // NextMarker is the page's last key or common prefix: one that is not names a page the answer
+  // does not hold (a body damaged on the way), whose next page would skip or repeat keys.
+  if (last !== undefined && marker !== last) {
+    throw storageError(ErrorCode.Unexpected, "the service said the objects listing continues after an entry this page does not end with (NextMarker is not its last key or prefix): the answer may be damaged", { retryable: true });
+  }
   return { items, nextMarker: marker };
 }
 

@@ -16,11 +16,21 @@ describe("cos: truncated listing answers", () => {
   });
 
   it("GET Bucket: a truncated page continues from NextMarker, else after its last entry (key order)", async () => {
-    const withMarker = await parseListObjects(objects("<IsTruncated>true</IsTruncated><NextMarker>d%2F</NextMarker><Contents><Key>a</Key></Contents>"));
+    const withMarker = await parseListObjects(objects("<IsTruncated>true</IsTruncated><NextMarker>d%2F</NextMarker><CommonPrefixes><Prefix>d%2F</Prefix></CommonPrefixes><Contents><Key>a</Key></Contents>"));
     expect(withMarker.nextMarker).toBe("d/");
     const without = await parseListObjects(objects("<IsTruncated>true</IsTruncated><CommonPrefixes><Prefix>z%2F</Prefix></CommonPrefixes><Contents><Key>b</Key></Contents>"));
     expect(without.nextMarker).toBe("z/");
     expect(await parseListObjects(objects("<IsTruncated>false</IsTruncated>"))).toEqual({ items: [] });
+  });
+
+  it("GET Bucket: a NextMarker that is not the page's last entry (a damaged answer) is Unexpected (retryable), never a page to go on from", async () => {
+    // One byte of the marker changed on the way: the next page would skip k002..k007 (or repeat keys).
+    for (const next of ["lp%2Fk00~", "lp%2Fk00!", "lp%2Fk000", "zz"]) {
+      const page = objects(`<IsTruncated>true</IsTruncated><NextMarker>${next}</NextMarker><Contents><Key>lp%2Fk000</Key></Contents><Contents><Key>lp%2Fk001</Key></Contents>`);
+      await expect(parseListObjects(page)).rejects.toMatchObject({ ...unexpected, message: expect.stringContaining("NextMarker is not its last key or prefix") });
+    }
+    const sound = objects("<IsTruncated>true</IsTruncated><NextMarker>lp%2Fk001</NextMarker><Contents><Key>lp%2Fk000</Key></Contents><Contents><Key>lp%2Fk001</Key></Contents>");
+    expect((await parseListObjects(sound)).nextMarker).toBe("lp/k001");
   });
 
   it("GET Service: IsTruncated without NextMarker is Unexpected, with one it continues there", async () => {
