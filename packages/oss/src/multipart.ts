@@ -6,6 +6,7 @@ import {
   initiateHeaders,
   goneIsDone,
   judgeLostComplete,
+  parsedAnswer,
   planCopyParts,
   runUpload,
   sourceAttributes,
@@ -54,8 +55,16 @@ export function resultDocument(expectedRoot: string, operation: string) {
 }
 
 /**
- * InitiateMultipartUpload (`contentHeaders`: Cache-Control and the like, for a multipart copy).
- * @throws StorageError from OSS, `Unexpected` when the answer has no UploadId
+ * InitiateMultipartUpload (`contentHeaders`: Cache-Control and the like, for a multipart copy). The
+ * answer is read inside the client's retry loop (core `parsedAnswer`), as a listing's is: a 200
+ * carrying an `<Error>` document is the error it names, and one that is not well-formed XML or
+ * carries no UploadId is retried like a 5xx while retries remain, then fails as a retryable
+ * `Unexpected` with the answer's status and request id. Such an answer, like a lost one, may come
+ * from an Initiate that OSS performed: its upload, which no answer named, is left behind (it
+ * holds no parts; `stowage uploads --abort` or a lifecycle rule removes it). A retry adds none of
+ * its own: only an Initiate answered so leaves one, retried or not, and the upload a retry's
+ * answer names is the one the call uses.
+ * @throws StorageError from OSS, `Unexpected` (retryable) when no answer carried an UploadId
  */
 export async function createUpload(
   client: OssClient,
@@ -63,10 +72,37 @@ export async function createUpload(
   options: DriverCallOptions,
   contentHeaders: Readonly<Record<string, string>> = {},
 ): Promise<{ multipartId: string }> {
-  const res = await client.sendBuffered(initiateMultipart(key, options, contentHeaders), { signal: options.signal });
-  const id = await parseInitiate(res.body);
-  if (!id) throw storageError(ErrorCode.Unexpected, "initiate_multipart_upload: the answer carries no UploadId", { requestId: res.requestId });
-  return { multipartId: id };
+  const answer = parsedAnswer(
+    "initiate_multipart_upload",
+    async (response) => {
+      const error = await parseErrorBody(response.body);
+      return error === undefined ? undefined : ossErrorFromResponse(response, error);
+    },
+    uploadIdOf,
+  );
+  await client.sendBuffered(initiateMultipart(key, options, contentHeaders), { signal: options.signal, validate: answer.validate });
+  return { multipartId: answer.value() };
+}
+
+/**
+ * The UploadId of an Initiate's answer.
+ * @throws StorageError `Unexpected` (retryable): the body is not well-formed XML, or no
+ *   `<InitiateMultipartUploadResult>` with an UploadId (the message says an upload may be left)
+ */
+async function uploadIdOf(body: Buffer): Promise<string> {
+  let id: string | undefined;
+  let cause: unknown;
+  try {
+    id = await parseInitiate(body);
+  } catch (e) {
+    cause = e;
+  }
+  if (id) return id;
+  const why = cause === undefined ? "no InitiateMultipartUploadResult with an UploadId" : "not well-formed XML";
+  throw storageError(ErrorCode.Unexpected, `initiate_multipart_upload: the answer carries no UploadId (${why}); an upload OSS may have made for it is left unnamed (stowage uploads --abort removes it)`, {
+    retryable: true,
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 /**

@@ -13,7 +13,7 @@ import { progressRelay } from "./progress-reporter.js";
 import { withDefaulted } from "./defaulted-pairs.js";
 import { refuseExisting } from "./if-not-exists.js";
 import { objectStatPairs, refuseLinkLoop, refuseMoveOntoTarget } from "./link-checks.js";
-import { sourceDirError, sourceError } from "./relocate-checks.js";
+import { asStorageError, destinationConflict, relocateError, sourceError } from "./relocate-checks.js";
 import type { OperationScope } from "./storager-context.js";
 
 /**
@@ -43,9 +43,11 @@ export async function statObject(scope: OperationScope, path: string, rawOptions
 /**
  * Server-side copy or move of one object. An `onProgress` listener reaches the driver through
  * {@link progressRelay}; the pairs filled in from open-time defaults are named to it
- * (`DriverCallOptions.defaulted`). A source the driver did not find whose path is a directory
- * without its `/` (`d` for `d/`) is `ObjectModeInvalid` on every storage (relocate-checks.ts
- * `sourceDirError`: one stat more, only after such a failure). With `ifNotExists` the destination is
+ * (`DriverCallOptions.defaulted`). Where core can tell which side failed, the message says so
+ * (`source: no such object`, `destination: an object exists at this path`; `path` keeps both): a
+ * missing source, a directory source (`d/`, or `d` for `d/`: `ObjectModeInvalid` with the same
+ * message on every storage), a directory at the destination (memory, fs) are told apart by one or
+ * two stats, only after such a failure (relocate-checks.ts `relocateError`). With `ifNotExists` the destination is
  * stat'ed first; when an object is there, the source is stat'ed before the refusal (relocate-checks.ts
  * `sourceError`), so a missing source is `ObjectNotExist` (a directory one `ObjectModeInvalid`) rather than `Conflict`.
  * On a storage with links, a move is first checked not to put a link onto what it leads to
@@ -74,13 +76,15 @@ export async function relocate(scope: OperationScope, op: "copy" | "move", src: 
       await refuseExisting(scope.driver, to, signal ? { ...pairs, signal } : pairs);
     } catch (e) {
       if (!isStorageError(e, ErrorCode.Conflict)) throw e;
-      throw (await sourceError(scope.driver, op, from, signal)) ?? e;
+      throw (await sourceError(scope.driver, op, from, signal)) ?? destinationConflict(e);
     }
   }
   try {
     await scope.driver[op]!(from, to, options);
   } catch (e) {
-    throw await sourceDirError(scope.driver, from, e, options["signal"] as AbortSignal | undefined);
+    // Anything but a StorageError is thrown as it is (the storager makes it Unexpected).
+    const failure = asStorageError(e);
+    throw failure === undefined ? e : await relocateError(scope.driver, op, from, to, failure, signal);
   }
 }
 

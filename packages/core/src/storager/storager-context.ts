@@ -170,17 +170,41 @@ export class OperationScope {
     }
   }
 
-  /** The StorageError for `e` thrown during `op` on `path`. */
+  /**
+   * The StorageError for `e` thrown during `op` on `path`. Total: whatever a driver rejected with (an
+   * object without a prototype, one whose `toString` throws, a Symbol, a bigint, a revoked Proxy)
+   * becomes a StorageError, `Unexpected` for anything but a StorageError.
+   * @throws nothing (it returns the error for the caller to throw).
+   */
   error(e: unknown, op: StorageOperation, path: string | readonly string[], signal?: AbortSignal): StorageError {
     const context = { op: snakeCase(op), service: this.service, path };
-    if (signal?.aborted && !(isStorageError(e) && e.code === ErrorCode.Aborted)) {
-      // What a deleteMany had done when the abort stopped it stays on the error.
-      const batch = isStorageError(e) ? e.batch : undefined;
-      return storageError(ErrorCode.Aborted, "operation aborted", { ...context, cause: signal.reason instanceof Error ? signal.reason : e, ...(batch ? { batch } : {}) });
+    try {
+      if (signal?.aborted && !(isStorageError(e) && e.code === ErrorCode.Aborted)) {
+        // What a deleteMany had done when the abort stopped it stays on the error.
+        const batch = isStorageError(e) ? e.batch : undefined;
+        return storageError(ErrorCode.Aborted, "operation aborted", { ...context, cause: signal.reason instanceof Error ? signal.reason : e, ...(batch ? { batch } : {}) });
+      }
+      if (isStorageError(e)) return e.withContext(context);
+    } catch {
+      // Only a value that cannot even be looked at (a revoked Proxy: `instanceof` throws) gets here.
+      if (signal?.aborted) return storageError(ErrorCode.Aborted, "operation aborted", { ...context, ...(signal.reason instanceof Error ? { cause: signal.reason } : {}) });
     }
-    if (isStorageError(e)) return e.withContext(context);
-    const message = e instanceof Error ? e.message : String(e);
-    return storageError(ErrorCode.Unexpected, message, { ...context, cause: e });
+    return storageError(ErrorCode.Unexpected, thrownText(e), { ...context, cause: e });
+  }
+}
+
+/**
+ * What a thrown value says, as text: an Error's message, anything else as `String` makes it (a
+ * Symbol, a bigint), or its kind, `(object)`, when even that throws (an object without a
+ * prototype, a `toString` that throws, a revoked Proxy).
+ * @throws nothing
+ */
+function thrownText(e: unknown): string {
+  try {
+    if (e instanceof Error) return typeof e.message === "string" ? e.message : String(e.message);
+    return String(e);
+  } catch {
+    return `(${e === null ? "null" : typeof e})`;
   }
 }
 
