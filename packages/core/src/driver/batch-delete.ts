@@ -1,6 +1,7 @@
 import type { BatchFailure, BatchOutcome } from "../errors/batch-outcome.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { contextOf, isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /** A key a batch-delete answer reports as not deleted. */
 export interface KeyDeleteFailure {
@@ -99,7 +100,7 @@ function codeOf(e: unknown): ErrorCode {
 
 /** `e` (a StorageError, or wrapped as `Unexpected`) with `batch` set. */
 function withOutcome(e: unknown, batch: BatchOutcome): StorageError {
-  const error = isStorageError(e) ? e : storageError(ErrorCode.Unexpected, e instanceof Error ? e.message : String(e), { cause: e });
+  const error = isStorageError(e) ? e : storageError(ErrorCode.Unexpected, thrownText(e), { cause: e });
   return storageError(error.code, error.detail, {
     cause: error.cause,
     retryable: error.retryable,

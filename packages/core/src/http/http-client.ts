@@ -11,6 +11,7 @@ import { failedBeforeSend, networkError } from "./network-error.js";
 import { parseRetryAfter, resolveRetryPolicy, retryDelay, type RetryPolicy } from "./retry-policy.js";
 import { dispatch, DispatchError } from "./transport.js";
 import { RESIGN_AFTER_MS, type BufferedSendOptions, type HttpClientOptions, type SendOptions } from "./http-client-options.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 export type { BufferedSendOptions, HttpClientOptions, SendOptions } from "./http-client-options.js";
 
@@ -203,7 +204,7 @@ export class HttpClient {
       await raceAbort(Promise.resolve(this.options.sign?.(request, this.now())), signal);
       return undefined;
     } catch (e) {
-      return this.scoped(isStorageError(e) ? e : storageError(ErrorCode.Unexpected, `signing failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+      return this.scoped(isStorageError(e) ? e : storageError(ErrorCode.Unexpected, `signing failed: ${thrownText(e)}`, { cause: e }));
     }
   }
 
@@ -277,5 +278,5 @@ function toBuffered(res: StreamingResponse, body: Buffer): BufferedResponse {
 
 /** A request body stream's failure that is not a StorageError, as a non-retryable `Unexpected`. */
 function bodyError(e: unknown): StorageError {
-  return storageError(ErrorCode.Unexpected, `the request body stream failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, retryable: false });
+  return storageError(ErrorCode.Unexpected, `the request body stream failed: ${thrownText(e)}`, { cause: e, retryable: false });
 }

@@ -4,6 +4,7 @@ import { isStorageError, storageError, type StorageError } from "../errors/stora
 import type { Body } from "../options.js";
 import { abortError, onAbort, raceAbort, throwIfAborted } from "./abort.js";
 import { readableChunks } from "./readable-chunks.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /**
  * Byte length of a body when it is known without reading it: Buffers and
@@ -265,7 +266,7 @@ function toChunk(value: unknown): Buffer {
 
 function sourceError(e: unknown): StorageError {
   if (isStorageError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
+  const message = thrownText(e);
   return storageError(ErrorCode.Unexpected, `reading the body failed: ${message}`, { cause: e });
 }
 

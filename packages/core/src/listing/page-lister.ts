@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError } from "../errors/storage-error.js";
 import { throwIfAborted } from "../io/abort.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /** One page from a paged listing. An absent or empty `nextToken` means "last page". */
 export interface Page<T> {
@@ -51,7 +52,7 @@ export async function* paginate<T>(
       page = await fetchPage(token);
     } catch (e) {
       if (isStorageError(e)) throw e;
-      throw storageError(ErrorCode.Unexpected, `list page failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw storageError(ErrorCode.Unexpected, `list page failed: ${thrownText(e)}`, { cause: e });
     }
     for (const item of page.items) {
       // An abort stops the listing at once, even mid-page: nothing is yielded after it.

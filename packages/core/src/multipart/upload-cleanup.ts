@@ -1,6 +1,7 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { contextOf, isStorageError, StorageError, storageError } from "../errors/storage-error.js";
 import { graceSignal, raceAbort, throwIfAborted } from "../io/abort.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 // How a multipart upload's own requests are bounded once the call fails or its caller aborts:
 // Initiate and Complete already sent get a grace to answer, and the abort of a failed upload a
@@ -49,7 +50,7 @@ export async function cleanupWithin(what: string, cleanup: (signal: AbortSignal)
     return undefined;
   } catch (e) {
     if (controller.signal.aborted) return `${what} got no answer within ${duration(timeoutMs)}`;
-    return `${what} failed: ${isStorageError(e) ? `${e.code}: ${e.detail}` : e instanceof Error ? e.message : String(e)}`;
+    return `${what} failed: ${isStorageError(e) ? `${e.code}: ${e.detail}` : thrownText(e)}`;
   } finally {
     clearTimeout(timer);
   }

@@ -11,6 +11,7 @@ import { alreadyStored, listExisting, takenAsStored } from "./resume-parts.js";
 import { abortFailedUpload } from "./upload-cleanup.js";
 import type { Part } from "../object/object-info.js";
 import type { MultipartTarget, MultipartUploadOptions, MultipartUploadResult } from "./upload-types.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /**
  * Uploads `source` as a multipart object: cuts it into `partSize` parts, sends at
@@ -295,5 +296,5 @@ async function closeReader(reader: AsyncIterator<Buffer> | undefined, reading: b
 
 function asStorageError(e: unknown): StorageError {
   if (isStorageError(e)) return e;
-  return storageError(ErrorCode.Unexpected, `multipart upload failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  return storageError(ErrorCode.Unexpected, `multipart upload failed: ${thrownText(e)}`, { cause: e });
 }

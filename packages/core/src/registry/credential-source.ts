@@ -3,6 +3,7 @@ import { storageError } from "../errors/storage-error.js";
 import { checkCredentialCharacters, hasHeaderUnsafeCharacters } from "./credential-characters.js";
 import type { Credential } from "./credential.js";
 import { ProviderCall, TIMED_OUT, transientProviderFailure } from "./provider-call.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /**
  * Ask a credential provider again this long before its credentials expire. Credentials that
@@ -232,7 +233,7 @@ export function providedCredentialSource<C extends DatedCredentials>(
       if (e === TIMED_OUT) {
         throw storageError(ErrorCode.PermissionDenied, `the credential provider did not answer within ${timeoutMs} ms`, { retryable: true });
       }
-      throw storageError(ErrorCode.PermissionDenied, `the credential provider failed: ${e instanceof Error ? e.message : String(e)}`, {
+      throw storageError(ErrorCode.PermissionDenied, `the credential provider failed: ${thrownText(e)}`, {
         cause: e,
         retryable: transientProviderFailure(e),
       });

@@ -11,6 +11,7 @@ import type { Storager } from "../storager.js";
 import { createStorager } from "./create-storager.js";
 import { checkServicerOptions, type ServicerMethod } from "./servicer-options.js";
 import type { StoragerContext } from "./storager-context.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /** The public {@link Servicer} over a driver's bucket primitives. */
 class CoreServicer implements Servicer {
@@ -100,7 +101,7 @@ class CoreServicer implements Servicer {
   private error(e: unknown, op: string, name: string): StorageError {
     const ctx = { op: `servicer_${op}`, service: this.service, path: name };
     if (isStorageError(e)) return e.withContext(ctx);
-    return storageError(ErrorCode.Unexpected, e instanceof Error ? e.message : String(e), { ...ctx, cause: e });
+    return storageError(ErrorCode.Unexpected, thrownText(e), { ...ctx, cause: e });
   }
 
   toString(): string {

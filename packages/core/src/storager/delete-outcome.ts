@@ -1,6 +1,7 @@
 import type { BatchFailure, BatchOutcome } from "../errors/batch-outcome.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { contextOf, isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /** Failed paths a deleteMany rejection names in its message; `error.batch` has them all. */
 const NAMED_IN_MESSAGE = 3;
@@ -88,7 +89,7 @@ export class DeleteProgress {
   }
 
   private remember(e: unknown): StorageError {
-    const error = isStorageError(e) ? e : storageError(ErrorCode.Unexpected, e instanceof Error ? e.message : String(e), { cause: e });
+    const error = isStorageError(e) ? e : storageError(ErrorCode.Unexpected, thrownText(e), { cause: e });
     this.first ??= error;
     return error;
   }

@@ -1,6 +1,7 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import type { Progress, ProgressListener } from "../options.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /**
  * Reports cumulative bytes to a listener and closes with the final size. Reports never go
@@ -75,7 +76,7 @@ export class ProgressReporter {
  */
 export function progressListenerError(e: unknown): StorageError {
   if (isStorageError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
+  const message = thrownText(e);
   return storageError(ErrorCode.Unexpected, `the onProgress listener threw: ${message}`, { cause: e, retryable: false });
 }
 

@@ -3,6 +3,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError } from "../errors/storage-error.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import { toObjectInfo } from "./list-objects.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /** A read's `onObject` listener (see `ReadOptions.onObject`). */
 export type ObjectListener = (object: ObjectInfo | undefined) => void;
@@ -21,7 +22,7 @@ export function announceObject(listener: ObjectListener | undefined, workDir: st
     listener(info);
   } catch (e) {
     if (isStorageError(e)) throw e;
-    const message = e instanceof Error ? e.message : String(e);
+    const message = thrownText(e);
     throw storageError(ErrorCode.Unexpected, `the onObject listener threw: ${message}`, { cause: e, retryable: false });
   }
 }

@@ -8,6 +8,7 @@ import { resolvePath, type ResolvedPath } from "../path/paths.js";
 import { planOptions, validateOptions, type OptionsPlan, type ValidateOptionsContext } from "../pairs/validate-options.js";
 import { isPairOfAnyService } from "../registry/known-pair.js";
 import type { OpenConfig, ServiceDefinition } from "../registry/service-definition.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /** Everything core knows about one opened storager besides its driver. */
 export interface StoragerContext {
@@ -190,21 +191,6 @@ export class OperationScope {
       if (signal?.aborted) return storageError(ErrorCode.Aborted, "operation aborted", { ...context, ...(signal.reason instanceof Error ? { cause: signal.reason } : {}) });
     }
     return storageError(ErrorCode.Unexpected, thrownText(e), { ...context, cause: e });
-  }
-}
-
-/**
- * What a thrown value says, as text: an Error's message, anything else as `String` makes it (a
- * Symbol, a bigint), or its kind, `(object)`, when even that throws (an object without a
- * prototype, a `toString` that throws, a revoked Proxy).
- * @throws nothing
- */
-function thrownText(e: unknown): string {
-  try {
-    if (e instanceof Error) return typeof e.message === "string" ? e.message : String(e.message);
-    return String(e);
-  } catch {
-    return `(${e === null ? "null" : typeof e})`;
   }
 }
 
