@@ -8,3 +8,13 @@ export type ExtraOptions = Partial<Record<StorageOperation, object>>;
 
 /** Options of operation `K` added by a driver's {@link ExtraOptions}. */
 export type Extra<X extends ExtraOptions, K extends StorageOperation> = X[K] extends object ? X[K] : unknown;
+
+/**
+ * The key of `Storager`'s type-only member that records its driver's options (`Storager<X>` has
+ * `[DRIVER_OPTIONS]?: X`; no storager has a property under it at run time). It ties a storager's
+ * type to `X`: a `Storager<CosOptions>` passes where a plain `Storager` is expected, while a plain
+ * `Storager` (or one of another driver) does not pass for a `Storager<CosOptions>`. Narrow a
+ * plain `Storager` with its driver's guard (`isCosStorager`, ...), which checks `info.service`; the
+ * type argument given to (or inferred for) `newStorager` is not checked against what it opens.
+ */
+export const DRIVER_OPTIONS: unique symbol = Symbol("stowage.driverOptions");

@@ -53,22 +53,33 @@ export interface StorageLimits {
  * capabilities of the call, `CapabilityInsufficient`.
  */
 export interface StorageFeatures {
+  /** `stat`: an object's (or directory's) metadata. */
   stat: boolean;
+  /** `read` and `createReadStream`. */
   read: boolean;
   /** `read`/`createReadStream` honour `offset` and `size`. */
   readRange: boolean;
+  /** `write` and `createWriteStream`. */
   write: boolean;
+  /** `delete` and `deleteMany`. */
   delete: boolean;
   /** Several deletes in one request (core falls back to single deletes). */
   batchDelete: boolean;
+  /** `list` and `listPage` (in the modes `listDir`, `listPrefix` and `listMultipartUploads` say). */
   list: boolean;
+  /** `list(path, { mode: "dir" })`: one level, subdirectories as `dir` entries (the default mode where true). */
   listDir: boolean;
+  /** `list(path, { mode: "prefix" })`: every object under the path, at any depth. */
   listPrefix: boolean;
   /** `list(path, { mode: "part" })`: in-progress multipart uploads. */
   listMultipartUploads: boolean;
+  /** `copy`: a server-side copy within the storage. */
   copy: boolean;
+  /** `move`: a server-side move (rename) within the storage. */
   move: boolean;
+  /** `fetch`: a URL's content stored as an object (fetched by the service, or by the driver: fs, memory). */
   fetch: boolean;
+  /** `createDir`: a directory (on COS, OSS and QingStor a `d/` marker object). */
   createDir: boolean;
   /** `createLink`: symbolic links, reported by stat and list as `link` objects with their `linkTarget`. */
   createLink: boolean;
@@ -78,8 +89,11 @@ export interface StorageFeatures {
    * in `ObjectInfo.restore`.
    */
   restore: boolean;
+  /** `presign("read", ...)`: a signed GET of the object (or a range of it). */
   presignRead: boolean;
+  /** `presign("write", ...)`: a signed PUT of a whole object. */
   presignWrite: boolean;
+  /** `presign("delete", ...)`: a signed DELETE of the object, or the abort of an upload (`multipartId`). */
   presignDelete: boolean;
   /** `presign("createMultipart", ...)`: a signed start of a multipart upload. */
   presignCreateMultipart: boolean;
@@ -119,7 +133,13 @@ export interface StorageFeatures {
    * place; `storageClass` sets the copy's class. Each also needs its own feature (`contentType`, ...).
    */
   copyAttributes: boolean;
+  /** `createAppend`, `writeAppend` and `commitAppend`: appendable objects. */
   append: boolean;
+  /**
+   * `createMultipart`, `writeMultipart`, `completeMultipart`, `listMultipart`, a `write` with
+   * `multipartId`, `stat` and `delete` of an upload: multipart uploads. Without it a `write` is one
+   * request, at most `limits.writeSizeMaximum` bytes.
+   */
   multipart: boolean;
   /** `metadata` option on writes and returned by stat. */
   userMetadata: boolean;
@@ -169,14 +189,19 @@ export interface StorageFeatures {
    * registered service; a name no service defines is still rejected.
    */
   loosePair: boolean;
-  limits: StorageLimits;
+  /** Size and count limits of the service (see {@link StorageLimits}); frozen, like the flags. */
+  readonly limits: Readonly<StorageLimits>;
 }
 
 /** What a servicer (bucket manager) can do. */
 export interface ServiceFeatures {
+  /** `create`: makes a bucket (store). */
   create: boolean;
+  /** `delete`: deletes an empty bucket (store). */
   delete: boolean;
+  /** `get`: a storager of an existing bucket, without a request. */
   get: boolean;
+  /** `list`: the buckets (stores) the credentials see, each as a storager. */
   list: boolean;
 }
 

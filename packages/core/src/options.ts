@@ -109,11 +109,13 @@ export interface MultipartTuning {
 export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHeaderOptions {
   /** Exact number of bytes to store: a longer body is truncated, a shorter one fails with `InvalidArgument`. */
   size?: number | undefined;
+  /** Content-Type stored with the object and answered with its reads (default: `default_content_type`, else the service's). */
   contentType?: string | undefined;
   /** Base64 MD5 the service must check (single-request writes only). */
   contentMd5?: string | undefined;
   /** User metadata (keys are lower-cased). */
   metadata?: Record<string, string> | undefined;
+  /** Storage class to store the object in (`STANDARD_IA`, ...: the service's names; default: `default_storage_class`, else the service's). */
   storageClass?: string | undefined;
   /**
    * Store the object only where none exists at its path (feature `writeIfNotExists`): the service
@@ -161,6 +163,12 @@ export interface DeleteOptions extends CallOptions {
   mode?: "dir" | undefined;
 }
 
+/**
+ * Options of `deleteMany`: it deletes objects only (no `mode`, no `multipartId`: a JavaScript
+ * caller giving one gets `InvalidArgument`).
+ */
+export type DeleteManyOptions = CallOptions;
+
 /** How `list` walks: one level (`dir`), every key under a prefix (`prefix`), or in-progress uploads (`part`). */
 export type ListMode = "dir" | "prefix" | "part";
 
@@ -199,9 +207,11 @@ export type ListPageOptions = ListOptions;
  * not the rest is replaced. Open-time defaults (`default_content_type`, ...) never apply to a copy.
  */
 export interface CopyOptions extends TransferOptions, ObjectHeaderOptions {
+  /** The copy's Content-Type (replacing the source's attributes: see above). */
   contentType?: string | undefined;
-  /** User metadata (keys are lower-cased). */
+  /** The copy's user metadata (keys are lower-cased; replacing the source's attributes: see above). */
   metadata?: Record<string, string> | undefined;
+  /** The copy's storage class (the source's when not given); replaces nothing else. */
   storageClass?: string | undefined;
   /** Copy only where no object exists at the destination (feature `writeIfNotExists`); else `Conflict`, nothing changed. */
   ifNotExists?: boolean | undefined;
@@ -221,6 +231,7 @@ export type CreateLinkOptions = CallOptions;
 
 /** Options of `createDir`. */
 export interface CreateDirOptions extends CallOptions {
+  /** Storage class of the `d/` marker object (COS, OSS, QingStor). */
   storageClass?: string | undefined;
 }
 
@@ -298,14 +309,19 @@ export interface PresignOptions extends CallOptions, ObjectHeaderOptions {
 
 /** Options of `createAppend`; the {@link ObjectHeaders} are stored with the object. */
 export interface CreateAppendOptions extends CallOptions, ObjectHeaderOptions {
+  /** Content-Type stored with the object and answered with its reads (default: `default_content_type`, else the service's). */
   contentType?: string | undefined;
+  /** User metadata (keys are lower-cased). */
   metadata?: Record<string, string> | undefined;
+  /** Storage class to store the object in (`STANDARD_IA`, ...: the service's names; default: `default_storage_class`, else the service's). */
   storageClass?: string | undefined;
 }
 
 /** Options of `writeAppend`. */
 export interface WriteAppendOptions extends TransferOptions {
+  /** Exact number of bytes to append: a longer body is truncated, a shorter one fails with `InvalidArgument`. */
   size?: number | undefined;
+  /** Base64 MD5 of the chunk: one the chunk does not hash to is `IntegrityMismatch`, nothing sent. */
   contentMd5?: string | undefined;
 }
 
@@ -314,8 +330,11 @@ export type CommitAppendOptions = CallOptions;
 
 /** Options of `createMultipart`; the {@link ObjectHeaders} are stored with the completed object. */
 export interface CreateMultipartOptions extends CallOptions, ObjectHeaderOptions {
+  /** Content-Type of the completed object (default: `default_content_type`, else the service's). */
   contentType?: string | undefined;
+  /** User metadata of the completed object (keys are lower-cased). */
   metadata?: Record<string, string> | undefined;
+  /** Storage class of the completed object (default: `default_storage_class`, else the service's). */
   storageClass?: string | undefined;
 }
 
@@ -323,7 +342,9 @@ export interface CreateMultipartOptions extends CallOptions, ObjectHeaderOptions
 export interface WriteMultipartOptions extends TransferOptions {
   /** 0-based part index. */
   index: number;
+  /** Exact number of bytes of the part: a longer body is truncated, a shorter one fails with `InvalidArgument`. */
   size?: number | undefined;
+  /** Base64 MD5 of the part: one the part does not hash to is `IntegrityMismatch`, nothing sent. */
   contentMd5?: string | undefined;
 }
 

@@ -4,10 +4,13 @@ import type { ObjectInfo } from "./object/object-info.js";
 
 /** Who a storager is: service type, bucket (or root) name, work_dir. */
 export interface StorageInfo {
+  /** The service type, the scheme it was opened with: `cos`, `oss`, `qingstor`, `fs`, `memory`. */
   service: string;
+  /** The bucket (COS, OSS, QingStor) or store (memory) name; empty where there is none (fs). */
   name: string;
   /** Absolute, ends with `/`. */
   workDir: string;
+  /** The region (zone) of the bucket, where the service has one and it is known. */
   location?: string;
 }
 
@@ -15,6 +18,7 @@ export interface StorageInfo {
 export interface WriteResult {
   /** Bytes stored. */
   size: number;
+  /** The stored object's ETag, as the service answered it. */
   etag?: string;
   /** CRC-64/ECMA-182 (decimal) of what was stored, verified against the service where it returns one. */
   crc64?: string;
@@ -49,7 +53,9 @@ export interface ListPage {
 
 /** A signed request anyone can send without credentials. */
 export interface PresignedRequest {
+  /** The HTTP method to send: `GET` (read, listMultipart), `PUT` (write, writeMultipart), `POST` (createMultipart, completeMultipart) or `DELETE`. */
   method: string;
+  /** The signed URL. */
   url: string;
   /** Headers the sender must send as they are. */
   headers: Record<string, string>;

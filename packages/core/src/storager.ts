@@ -1,6 +1,6 @@
-import type { Readable, Writable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { StorageFeatures } from "./features.js";
-import type { ObjectInfo, Part } from "./object/object-info.js";
+import type { MultipartInfo, ObjectInfo, Part } from "./object/object-info.js";
 import type {
   Body,
   CommitAppendOptions,
@@ -11,6 +11,7 @@ import type {
   CreateDirOptions,
   CreateLinkOptions,
   CreateMultipartOptions,
+  DeleteManyOptions,
   DeleteOptions,
   FetchOptions,
   ListMultipartOptions,
@@ -25,8 +26,9 @@ import type {
   WriteMultipartOptions,
   WriteOptions,
 } from "./options.js";
-import type { Extra, ExtraOptions } from "./extra-options.js";
+import { DRIVER_OPTIONS, type Extra, type ExtraOptions } from "./extra-options.js";
 import type { AppendResult, ListPage, PresignedRequest, RestoreResult, StorageInfo, WriteResult } from "./storager-results.js";
+import type { ObjectWriteStream } from "./storager/write-stream.js";
 
 export * from "./extra-options.js";
 export * from "./storager-results.js";
@@ -47,10 +49,22 @@ export * from "./storager-results.js";
  *   that failed), `RequestThrottled` and `ServiceInternal` (retryable: throttling, a 5xx, a network failure, once
  *   `max_retries` are spent), `ObjectNotExist` (the bucket does not exist), `Unexpected` (an unreadable answer, a TLS failure).
  * - fs: `PermissionDenied` (the filesystem refused access), `Unexpected` (another filesystem error).
+ *
+ * `X` adds a driver's own options to the calls (`Storager<CosOptions>`: see `ExtraOptionsOf`). A
+ * `Storager<CosOptions>` passes where a plain `Storager` is expected; a plain one, or one of another
+ * driver, does not pass for a `Storager<CosOptions>`: narrow it with the driver's guard
+ * (`isCosStorager(store)`), which checks `info.service`.
  */
 export interface Storager<X extends ExtraOptions = ExtraOptions> {
+  /** Who this storager is: service type, bucket (or root) name, work_dir. */
   readonly info: StorageInfo;
+  /** What the storage can do, and its limits; frozen. */
   readonly features: Readonly<StorageFeatures>;
+  /**
+   * Type-only, never set: records `X`, so that the type of a storager says which driver's options
+   * its calls take (see {@link DRIVER_OPTIONS}).
+   */
+  readonly [DRIVER_OPTIONS]?: X;
 
   /**
    * Metadata of one object (of a directory with `mode: "dir"`). A directory whose key is over
@@ -100,13 +114,16 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    */
   write(path: string, body: Body, options?: WriteOptions & Extra<X, "write">): Promise<WriteResult>;
   /**
-   * A writable whose `finish` fires only once the object is stored; it errors as `write` fails. Without `size` it
-   * holds at most `partSize` × `limits.multipartNumberMaximum` bytes (78.1 GiB at 8 MiB and 10,000 parts).
+   * A writable whose `finish` fires only once the object is stored; it errors as `write` fails. Once
+   * `finish` fired, its `result` is what `write` would have returned (the {@link WriteResult}: size,
+   * ETag, verified CRC-64, `crc64Confirmed`); until then, and after a failure, it is undefined.
+   * Without `size` it holds at most `partSize` × `limits.multipartNumberMaximum` bytes (78.1 GiB at
+   * 8 MiB and 10,000 parts).
    * @throws nothing itself: the stream errors with the codes of `write` (InvalidArgument, also past that,
    *   IntegrityMismatch, Conflict, ObjectModeInvalid, ObjectNotExist, Unexpected, Aborted); fed by `pipeline` from
    *   a source that fails (another storage's read stream), with that source's own error as it is, nothing stored
    */
-  createWriteStream(path: string, options?: WriteOptions & Extra<X, "write">): Writable;
+  createWriteStream(path: string, options?: WriteOptions & Extra<X, "write">): ObjectWriteStream;
   /**
    * Deletes one object (idempotent: a missing one is no error), a directory (`mode: "dir"`), or
    * aborts an upload (`multipartId`). A directory whose key is over `limits.keyMaximum` only by
@@ -131,7 +148,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * result (an error document, an empty or damaged body) is such a failure, never a success.
    * @throws InvalidArgument (a bad path, or `mode`/`multipartId`), ObjectModeInvalid (a directory path, on every storage; on memory and fs also a directory named without its `/`: memory before anything of that batch of 1,000 is deleted, fs when it gets to it, with `batch`), ObjectNotExist (a bucket that does not exist), PermissionDenied, ServiceInternal, Unexpected (an answer that could not be read), Aborted
    */
-  deleteMany(paths: readonly string[], options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
+  deleteMany(paths: readonly string[], options?: DeleteManyOptions & Extra<X, "delete">): Promise<void>;
   /**
    * Every entry under `path`, paging internally. Once `signal` aborts, nothing more is yielded
    * (not even the rest of a page already fetched): the next step of the iteration throws `Aborted`.
@@ -282,10 +299,10 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    */
   commitAppend(obj: ObjectInfo, options?: CommitAppendOptions & Extra<X, "commitAppend">): Promise<void>;
   /**
-   * Starts a multipart upload: a `part` object with `multipartId`.
+   * Starts a multipart upload: a `part` object with its `multipartId` (keep it to resume or abort the upload).
    * @throws ObjectModeInvalid (memory: a directory at the path, named without its `/`; a file in the place of a parent)
    */
-  createMultipart(path: string, options?: CreateMultipartOptions & Extra<X, "createMultipart">): Promise<ObjectInfo>;
+  createMultipart(path: string, options?: CreateMultipartOptions & Extra<X, "createMultipart">): Promise<MultipartInfo>;
   /**
    * Uploads part `index` (0-based) of `obj`'s upload.
    * @throws PairRequired (no `index`), InvalidArgument (`obj` is no ObjectInfo with a path; an `index` past

@@ -1,8 +1,9 @@
 // Compiled by tsconfig.consumer.json (strict, exactOptionalPropertyTypes, against the built
 // dist/*.d.ts through the package's own exports), never run: every optional property of the
-// options users pass takes a value that may be undefined, as the AWS SDK v3's inputs do, while
-// what Stowage returns (ObjectInfo, Part, results) keeps `?:` meaning "absent" (`outputsRefuse`
-// fails the compile if those ever admit an explicit undefined).
+// options users pass takes a value that may be undefined, as the AWS SDK v3's inputs do, and so do
+// ObjectInfo and Part, which are inputs too (an upload or append rebuilt from a checkpoint), while
+// what only Stowage returns (results, pages, ObjectHeaders) keeps `?:` meaning "absent"
+// (`outputsRefuse` fails the compile if those ever admit an explicit undefined).
 import type {
   CompleteMultipartOptions,
   CopyOptions,
@@ -10,12 +11,14 @@ import type {
   CreateBucketOptions,
   CreateDirOptions,
   CreateMultipartOptions,
+  DeleteManyOptions,
   DeleteOptions,
   ExtraOptionsOf,
   FetchOptions,
   ListOptions,
   ListPage,
   MoveOptions,
+  MultipartInfo,
   MultipartUploadOptions,
   ObjectHeaderOptions,
   ObjectHeaders,
@@ -49,6 +52,7 @@ export const inputs: [
   TakesUndefined<ReadOptions>,
   TakesUndefined<WriteOptions>,
   TakesUndefined<DeleteOptions>,
+  TakesUndefined<DeleteManyOptions>,
   TakesUndefined<ListOptions>,
   TakesUndefined<CopyOptions>,
   TakesUndefined<MoveOptions>,
@@ -65,11 +69,15 @@ export const inputs: [
   TakesUndefined<CreateBucketOptions>,
   TakesUndefined<NonNullable<Parameters<Servicer["get"]>[1]>>,
   TakesUndefined<MultipartUploadOptions>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  TakesUndefined<ObjectInfo>,
+  TakesUndefined<MultipartInfo>,
+  TakesUndefined<Part>,
+  TakesUndefined<NonNullable<ObjectInfo["restore"]>>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 /** What results give: `?:` there means absent, and an explicit undefined stays refused. */
 type Refusing<T extends unknown[]> = { [I in keyof T]: [RefusingUndefined<T[I]>] extends [never] ? false : true };
-export const outputsRefuse: Refusing<[ObjectInfo, ObjectHeaders, Part, WriteResult, ListPage]> = [true, true, true, true, true];
+export const outputsRefuse: Refusing<[ObjectHeaders, WriteResult, ListPage]> = [true, true, true];
 
 // --- Call sites as users write them, with values that may be undefined -------------------------
 

@@ -5,6 +5,7 @@ import { cosService } from "./definition.js";
 export { cosService, newCosStorageDriver, newCosServiceDriver, credentialSource } from "./definition.js";
 export { COS_TYPE, COS_PACKAGE, COS_DESCRIPTION, cosPairs } from "./config.js";
 export type { CosOptions, CosCredentials, CosCredentialProvider } from "./config.js";
+export { isCosStorager } from "./storager-guard.js";
 export { cosFeatures, cosLimits, cosServiceFeatures } from "./features.js";
 export { CosStorageDriver } from "./storager.js";
 export { COPY_SINGLE_MAXIMUM, COPY_PART_SIZE, copyPartPlan } from "./copy.js";

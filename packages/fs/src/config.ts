@@ -1,4 +1,4 @@
-import { definePair, type PairSet } from "@stowage/core";
+import { definePair, type ExtraOptionsOf, type PairSet } from "@stowage/core";
 import { withinProblem } from "./within.js";
 
 /** The connection-string scheme: `fs:///abs/work_dir`. */
@@ -11,7 +11,7 @@ export const FS_PACKAGE = "@stowage/fs";
 export const FS_DESCRIPTION = "A local directory: atomic, fsynced writes, every access confined to its work_dir.";
 
 /** The fs driver's own pairs; `work_dir` (a global pair) is required. */
-export const fsPairs: PairSet = Object.freeze({
+export const fsPairs = Object.freeze({
   fsync: definePair({
     name: "fsync",
     type: "boolean",
@@ -35,7 +35,13 @@ export const fsPairs: PairSet = Object.freeze({
     operations: ["copy", "move"],
     validate: withinProblem,
   }),
-});
+}) satisfies PairSet;
+
+/**
+ * Per-operation options the fs driver adds, for `Storager<FsOptions>`: `copy` and `move` take
+ * `sourceWithin` and `destinationWithin` (`newStorager<FsOptions>("fs:///srv/data/")`).
+ */
+export type FsOptions = ExtraOptionsOf<typeof fsPairs>;
 
 /** Open-time pairs a storager needs: a user must say which directory to use. */
 export const FS_STORAGER_REQUIRES: readonly string[] = Object.freeze(["work_dir"]);

@@ -5,6 +5,7 @@ import { ossService } from "./definition.js";
 export { ossService, newOssStorageDriver, newOssServiceDriver, credentialSource } from "./definition.js";
 export { OSS_TYPE, OSS_PACKAGE, OSS_DESCRIPTION, ossPairs } from "./config.js";
 export type { OssOptions, OssCredentials, OssCredentialProvider } from "./config.js";
+export { isOssStorager } from "./storager-guard.js";
 export { ossFeatures, ossLimits, ossServiceFeatures, V4_PRESIGN_MAXIMUM } from "./features.js";
 export { OssStorageDriver } from "./storager.js";
 export { COPY_SINGLE_MAXIMUM } from "./copy.js";

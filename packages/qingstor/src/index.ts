@@ -5,6 +5,7 @@ import { qingstorService } from "./definition.js";
 export { qingstorService, newQingStorStorageDriver, newQingStorServiceDriver, credentialsOf, BUCKET_NAME } from "./definition.js";
 export { QINGSTOR_TYPE, QINGSTOR_PACKAGE, QINGSTOR_DESCRIPTION, QINGSTOR_STORAGE_CLASSES, qingstorPairs } from "./config.js";
 export type { QingStorOptions } from "./config.js";
+export { isQingStorStorager } from "./storager-guard.js";
 export { qingstorFeatures, qingstorLimits, qingstorServiceFeatures } from "./features.js";
 export { QingStorStorageDriver } from "./storager.js";
 export { COPY_SINGLE_MAXIMUM } from "./copy.js";

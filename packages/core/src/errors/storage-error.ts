@@ -47,14 +47,24 @@ export interface StorageErrorInit extends StorageErrorContext {
  */
 export class StorageError extends Error {
   override readonly name = "StorageError";
+  /** What went wrong: a stable {@link ErrorCode} to branch on (`isStorageError(e, "ObjectNotExist")`), never the message. */
   readonly code: ErrorCode;
+  /** The operation that failed, snake_case: `"write"`, `"complete_multipart"`, `"new_storager"`. */
   readonly op: string | undefined;
+  /** The service type whose call failed: `"cos"`, `"fs"`, ... */
   readonly service: string | undefined;
+  /** The path(s) the operation was about, as the caller gave them (see {@link StorageErrorContext.path}). */
   readonly path: string | readonly string[] | undefined;
+  /** The HTTP status of the service's answer (or of a fetched source's), when there was one. */
   readonly statusCode: number | undefined;
+  /** The service's request id, when it sent one: quote it to the service's support. */
   readonly requestId: string | undefined;
   /** The service's own code word for the failure, when its answer named one (see {@link StorageErrorContext.serviceCode}). */
   readonly serviceCode: string | undefined;
+  /**
+   * Whether trying the call again may succeed: the error's own verdict (a driver or core may set
+   * it), not only its code's default (`RequestThrottled` and `ServiceInternal` are retryable).
+   */
   readonly retryable: boolean;
   /** The message without the context suffix. */
   readonly detail: string;
@@ -192,10 +202,10 @@ function sanitizeCause(cause: unknown, depth = 0): unknown {
 }
 
 /**
- * True when `e` is a {@link StorageError} (and, when `code` is given, has that code).
- * Works across package copies by checking the shape, not only `instanceof`.
+ * True when `e` is a {@link StorageError} (and, when `code` is given, has that code: its type then
+ * narrows `e.code` to it). Works across package copies by checking the shape, not only `instanceof`.
  */
-export function isStorageError(e: unknown, code?: ErrorCode): e is StorageError {
+export function isStorageError<C extends ErrorCode = ErrorCode>(e: unknown, code?: C): e is StorageError & { readonly code: C } {
   if (!(e instanceof Error) || e.name !== "StorageError") return false;
   const c = (e as StorageError).code;
   if (typeof c !== "string") return false;

@@ -1,4 +1,4 @@
-import type { ObjectHeaders } from "./object-headers.js";
+import type { ObjectHeaderOptions, ObjectHeaders } from "./object-headers.js";
 
 /**
  * What kind of thing an {@link ObjectInfo} describes.
@@ -19,7 +19,7 @@ export interface RestoreState {
   /** True while the service is restoring it (reads and copies still fail); false once it is readable. */
   ongoing: boolean;
   /** When the restored copy expires (the object is archived again), once `ongoing` is false. */
-  expiresAt?: Date;
+  expiresAt?: Date | undefined;
 }
 
 /**
@@ -28,46 +28,73 @@ export interface RestoreState {
  * checksums come with stat and reads; a listing entry carries `path`, `mode`, `size`, `etag`,
  * `lastModified` and, where the service lists them, `storageClass`, `appendOffset`, `linkTarget` or
  * `restore` (on every driver, memory's included).
+ *
+ * It is also an input (`writeAppend`, `writeMultipart`, `completeMultipart`, `listMultipart`), which
+ * an application may rebuild from a checkpoint: every optional field takes an explicit `undefined`
+ * (the same as leaving it out), under `exactOptionalPropertyTypes` too. What Stowage returns leaves
+ * out a field it has no value for.
  */
-export interface ObjectInfo extends ObjectHeaders {
+export interface ObjectInfo extends ObjectHeaderOptions {
   /** Path relative to the storage's work_dir (or absolute, echoing the caller's form). Dirs end with `/`. */
   path: string;
+  /** What the path holds: a file, a directory, an upload, an appendable object or a link (see {@link ObjectMode}). */
   mode: ObjectMode;
   /** Content length in bytes. */
-  size?: number;
+  size?: number | undefined;
   /** Service-defined tag; only comparable within one service. Never an MD5 unless the service says so. */
-  etag?: string;
-  contentType?: string;
+  etag?: string | undefined;
+  /** Content-Type the object was stored with. */
+  contentType?: string | undefined;
   /** Base64 MD5 of the content (RFC 1864), only when the service states it. */
-  contentMd5?: string;
+  contentMd5?: string | undefined;
   /** CRC-64/ECMA-182 of the content as a decimal string, when known. */
-  crc64?: string;
-  lastModified?: Date;
-  storageClass?: string;
+  crc64?: string | undefined;
+  /** When the object was last written, as the storage reports it. */
+  lastModified?: Date | undefined;
+  /** The storage class the object is in (`STANDARD`, `ARCHIVE`, ...: the service's own names). */
+  storageClass?: string | undefined;
   /** User metadata (keys lower-case). */
-  metadata?: Record<string, string>;
+  metadata?: Record<string, string> | undefined;
   /** Upload id of a `part` object. */
-  multipartId?: string;
+  multipartId?: string | undefined;
   /** Next append position of an `append` object. */
-  appendOffset?: number;
+  appendOffset?: number | undefined;
   /** Absolute path of a `link` object's target: `/` and the target's key (a driver reports it so too). */
-  linkTarget?: string;
+  linkTarget?: string | undefined;
   /**
    * An archived object's restore (see {@link RestoreState}): from stat and reads of COS and OSS, once
    * a restore was asked for and until its copy expires, and from OSS listings (`<RestoreInfo>`);
    * COS listings carry none.
    */
-  restore?: RestoreState;
+  restore?: RestoreState | undefined;
   /** Service-specific metadata (SSE algorithm, key id, object type...). */
-  system?: Record<string, unknown>;
+  system?: Record<string, unknown> | undefined;
 }
 
-/** One uploaded part of a multipart upload. `index` is 0-based. */
+/**
+ * What `createMultipart` returns: a `part` object whose `multipartId` is always there. Keep the id
+ * (a checkpoint) to resume the upload (`write` with `multipartId`) or abort it (`delete` with it).
+ */
+export interface MultipartInfo extends ObjectInfo {
+  /** Always `part`: an in-progress multipart upload. */
+  mode: "part";
+  /** The upload's id, as the service named it. */
+  multipartId: string;
+}
+
+/**
+ * One uploaded part of a multipart upload. `index` is 0-based. Also an input (`completeMultipart`,
+ * presign's `parts`): its optional fields take an explicit `undefined`, as {@link ObjectInfo}'s do.
+ */
 export interface Part {
+  /** The part's 0-based position in the object. */
   index: number;
+  /** Bytes in the part. */
   size: number;
+  /** The ETag the service gave the part (for a presigned part upload: its answer's `ETag` header). */
   etag: string;
   /** CRC-64/ECMA-182 of the part as a decimal string, when known. */
-  crc64?: string;
-  lastModified?: Date;
+  crc64?: string | undefined;
+  /** When the service stored the part, where it lists that. */
+  lastModified?: Date | undefined;
 }

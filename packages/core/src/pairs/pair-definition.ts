@@ -108,7 +108,21 @@ export type PairOptions<P extends PairSet, S extends PairScope> = {
   -readonly [K in keyof P as S extends P[K]["operations"][number] ? K : never]?: PairValue<P[K]["type"]> | undefined;
 };
 
-/** Per-operation extra options for `Storager<X>`, derived from a driver's pairs. */
+/**
+ * The key of the type-only member of {@link ExtraOptionsOf} that records the pairs its options come
+ * from (no value has a property under it at run time). Two drivers' options of the same names
+ * (COS's and OSS's `serverSideEncryption`) thus stay different types: a `Storager<OssOptions>` does
+ * not pass for a `Storager<CosOptions>`.
+ */
+export const DRIVER_PAIRS: unique symbol = Symbol("stowage.driverPairs");
+
+/**
+ * Per-operation extra options for `Storager<X>`, derived from a driver's pairs:
+ * `type MyOptions = ExtraOptionsOf<typeof myPairs>`. The pairs must keep their literal keys: declare
+ * them `Object.freeze({ ... }) satisfies PairSet`, never `: PairSet`, which widens the keys to
+ * `string`. Of such a widened set no option is known, so this type adds none (every driver option
+ * is then a compile error) rather than accepting any name.
+ */
 export type ExtraOptionsOf<P extends PairSet> = {
-  [S in StorageOperation]: PairOptions<P, S>;
-};
+  [S in StorageOperation]: string extends keyof P ? Record<never, never> : PairOptions<P, S>;
+} & { readonly [DRIVER_PAIRS]?: P };

@@ -7,7 +7,7 @@ import { linkSignals } from "../io/abort.js";
 import { collectBody } from "../io/body.js";
 import { paginate } from "../listing/page-lister.js";
 import { checkDefaults } from "../pairs/validate-options.js";
-import type { ObjectInfo, Part } from "../object/object-info.js";
+import type { MultipartInfo, ObjectInfo, Part } from "../object/object-info.js";
 import type { Body, PresignOperation } from "../options.js";
 import type { AppendResult, ListPage, PresignedRequest, RestoreResult, Storager, StorageInfo, WriteResult } from "../storager.js";
 import { commitAppend, createAppend, writeAppend } from "./append-ops.js";
@@ -141,7 +141,7 @@ class CoreStorager implements Storager {
     return this.#scope.run("commitAppend", pathOf(obj), signalOf(options), () => commitAppend(this.#scope, checkedObject(obj), options));
   }
 
-  async createMultipart(path: string, options?: Opts): Promise<ObjectInfo> {
+  async createMultipart(path: string, options?: Opts): Promise<MultipartInfo> {
     return this.#scope.run("createMultipart", path, signalOf(options), () => createMultipart(this.#scope, path, options));
   }
 

@@ -5,7 +5,7 @@ import { crc64Combine } from "../integrity/crc64-combine.js";
 import { md5Base64 } from "../integrity/md5.js";
 import { collectBody, sizedBodyChunks } from "../io/body.js";
 import { paginate } from "../listing/page-lister.js";
-import type { ObjectInfo, Part } from "../object/object-info.js";
+import type { MultipartInfo, ObjectInfo, Part } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
 import type { WriteResult } from "../storager.js";
 import { ProgressReporter } from "./progress-reporter.js";
@@ -20,7 +20,7 @@ import { withDefaulted } from "./defaulted-pairs.js";
  * Starts a multipart upload at `path`.
  * @throws CapabilityInsufficient, InvalidArgument, PairUnsupported
  */
-export async function createMultipart(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<ObjectInfo> {
+export async function createMultipart(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<MultipartInfo> {
   scope.require("createMultipart", "multipart", "createMultipart");
   const options = scope.options("createMultipart", rawOptions);
   const resolved = scope.resolve(path, { file: true });
