@@ -18,3 +18,11 @@ export type Extra<X extends ExtraOptions, K extends StorageOperation> = X[K] ext
  * type argument given to (or inferred for) `newStorager` is not checked against what it opens.
  */
 export const DRIVER_OPTIONS: unique symbol = Symbol("stowage.driverOptions");
+
+/**
+ * `T` as given, never inferred: `newStorager<X>` and `newServicer<X>` return `Storager<Given<X>>`,
+ * so X is what the caller names (or the default, no driver options), never what TypeScript would
+ * infer from where the result goes (`cosOnly(newStorager("memory://"))` would otherwise type a
+ * memory storager as a COS one). The same as `T` for any `T` named.
+ */
+export type Given<T> = [T][T extends unknown ? 0 : never];

@@ -29,6 +29,10 @@ export async function assignability(): Promise<void> {
   await cosOnly(memoryStorager);
   // @ts-expect-error nor is another driver's storager, whatever its options are named
   await cosOnly(ossLike);
+  // @ts-expect-error newStorager's type argument is never inferred from where the result goes: a memory storager opened in place is no COS one either
+  await cosOnly(newStorager("memory://"));
+  // @ts-expect-error nor is a servicer's
+  await cosOnly(await newServicer("memory://").get("x"));
   const servicer = newServicer<CosOptions>("cos://?credential=env&location=ap-guangzhou");
   await cosOnly(await servicer.create("examplebucket-1250000000"));
   for await (const bucket of servicer.list()) await cosOnly(bucket);

@@ -8,6 +8,7 @@ import { closestName } from "../pairs/suggest.js";
 import type { Servicer } from "../servicer.js";
 import { createServicer } from "../storager/create-servicer.js";
 import { createStorager } from "../storager/create-storager.js";
+import type { Given } from "../extra-options.js";
 import type { ExtraOptions, Storager } from "../storager.js";
 import { parseConnectionString } from "./connection-string.js";
 import type { ServiceDefinition } from "./service-definition.js";
@@ -179,12 +180,12 @@ function guard<T>(op: string, service: string, fn: () => T): T {
  *   PairRequired, InvalidArgument, and whatever the driver throws while building
  *   (non-StorageErrors become Unexpected); all with op `new_storager`.
  */
-export function newStorager<X extends ExtraOptions = ExtraOptions>(conn: OpenInput): Storager<X> {
+export function newStorager<X extends ExtraOptions = ExtraOptions>(conn: OpenInput): Storager<Given<X>> {
   const op = "new_storager";
   const definition = lookup(conn, op);
   const resolved = resolveOpenConfig(definition, conn, "storager");
   const driver = guard(op, definition.type, () => definition.newStorageDriver(resolved.config, resolved.defaults));
-  return guard(op, definition.type, () => createStorager(driver, { definition, ...resolved })) as unknown as Storager<X>;
+  return guard(op, definition.type, () => createStorager(driver, { definition, ...resolved })) as unknown as Storager<Given<X>>;
 }
 
 /**
@@ -192,7 +193,7 @@ export function newStorager<X extends ExtraOptions = ExtraOptions>(conn: OpenInp
  * @throws CapabilityInsufficient when the service has no servicer, plus the errors of {@link newStorager}
  *   (with op `new_servicer`).
  */
-export function newServicer<X extends ExtraOptions = ExtraOptions>(conn: OpenInput): Servicer<X> {
+export function newServicer<X extends ExtraOptions = ExtraOptions>(conn: OpenInput): Servicer<Given<X>> {
   const op = "new_servicer";
   const definition = lookup(conn, op);
   const newServiceDriver = definition.newServiceDriver;
@@ -204,5 +205,5 @@ export function newServicer<X extends ExtraOptions = ExtraOptions>(conn: OpenInp
   }
   const resolved = resolveOpenConfig(definition, conn, "servicer");
   const driver = guard(op, definition.type, () => newServiceDriver.call(definition, resolved.config));
-  return guard(op, definition.type, () => createServicer(driver, { definition, ...resolved })) as unknown as Servicer<X>;
+  return guard(op, definition.type, () => createServicer(driver, { definition, ...resolved })) as unknown as Servicer<Given<X>>;
 }
