@@ -6,6 +6,7 @@ import { describe, expect, it } from "@jest/globals";
 import { Readable } from "node:stream";
 import { newStorager } from "../src/index.js";
 import { thrownText } from "../src/errors/thrown-text.js";
+import { withUploadLeft } from "../src/multipart/upload-cleanup.js";
 import "@stowage/memory";
 
 const bare = (): object => Object.create(null) as object;
@@ -31,6 +32,13 @@ describe("thrownText", () => {
 });
 
 describe("what a caller's code throws is reported, whatever it is", () => {
+  it("a multipart failure of any kind keeps the note of the upload left (withUploadLeft never throws)", () => {
+    for (const failure of [bare(), loud()]) {
+      const e = withUploadLeft(failure, { multipartId: "u1", key: "k" }, "the abort failed");
+      expect(e).toMatchObject({ code: "Unexpected", message: expect.stringContaining('multipart upload "u1" of key "k" may be left') });
+    }
+  });
+
   it.each([
     ["an object without a prototype", bare],
     ["an object whose toString throws", loud],

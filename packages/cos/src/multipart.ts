@@ -81,7 +81,7 @@ async function uploadIdOf(body: Buffer): Promise<string> {
   }
   if (id) return id;
   const why = cause === undefined ? "no InitiateMultipartUploadResult with an UploadId" : "not well-formed XML";
-  throw storageError(ErrorCode.Unexpected, `initiate_multipart_upload: the answer carries no UploadId (${why}); an upload COS may have made for it is left unnamed (stowage uploads --abort removes it)`, {
+  throw storageError(ErrorCode.Unexpected, `initiate_multipart_upload: the answer carries no UploadId (${why}); the uploads COS may have made for it, one per attempt, are left unnamed (stowage uploads --abort removes them)`, {
     retryable: true,
     ...(cause === undefined ? {} : { cause }),
   });

@@ -109,8 +109,8 @@ export interface ListObjectsPage {
  * @throws StorageError `Unexpected` (retryable): the body is not well-formed XML, is another
  *   document (an `<Error>` in a 200) or has no `IsTruncated` of `true` or `false` (core
  *   `parseListingXml`), or is truncated with no `NextMarker` and no entry (the listing never ends
- *   short silently), or with a `NextMarker` that is not the page's last entry (a damaged answer,
- *   whose next page would skip or repeat keys)
+ *   short silently), or with a `NextMarker` before the page's last entry (a damaged answer, whose
+ *   next page would repeat keys)
  */
 export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
   const { value, truncated } = await parseListingXml(body, "ListBucketResult");
@@ -129,10 +129,11 @@ export async function parseListObjects(body: Buffer): Promise<ListObjectsPage> {
   const last = items[items.length - 1]?.key;
   const marker = next !== undefined && next !== "" ? name(next) : last;
   if (marker === undefined) throw truncatedWithoutMarker("objects");
-  // NextMarker is the page's last key or common prefix: one that is not names a page the answer
-  // does not hold (a body damaged on the way), whose next page would skip or repeat keys.
-  if (last !== undefined && marker !== last) {
-    throw storageError(ErrorCode.Unexpected, "the service said the objects listing continues after an entry this page does not end with (NextMarker is not its last key or prefix): the answer may be damaged", { retryable: true });
+  // The next page starts after this one: a NextMarker before the page's last key or prefix would
+  // list some again (a body damaged on the way). One past it is not refused: S3-style servers
+  // name a key inside a rolled-up prefix, or past keys they skipped, as their NextMarker.
+  if (last !== undefined && compareKeys(marker, last) < 0) {
+    throw storageError(ErrorCode.Unexpected, "the service said the objects listing continues from before this page's last entry (NextMarker goes back): the answer may be damaged", { retryable: true });
   }
   return { items, nextMarker: marker };
 }

@@ -60,7 +60,7 @@ describe("oss: an InitiateMultipartUpload answer that names no upload", () => {
   ])("fails as a retryable Unexpected with the answer's status and request id once retries are spent (%s)", async (_label, bad, why) => {
     const { outcome, requests } = await initiate(() => bad);
     expect(outcome).toMatchObject({ name: "StorageError", code: "Unexpected", retryable: true, statusCode: 200, requestId: "rid-4", op: "create_multipart" });
-    expect((outcome as { detail: string }).detail).toBe(`initiate_multipart_upload: the answer carries no UploadId ${why}; an upload OSS may have made for it is left unnamed (stowage uploads --abort removes it)`);
+    expect((outcome as { detail: string }).detail).toBe(`initiate_multipart_upload: the answer carries no UploadId ${why}; the uploads OSS may have made for it, one per attempt, are left unnamed (stowage uploads --abort removes them)`);
     expect(requests).toHaveLength(4);
   });
 

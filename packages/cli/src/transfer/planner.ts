@@ -1,4 +1,4 @@
-import { contextOf, ErrorCode, isStorageError, storageError, type ObjectInfo, type Storager, type StorageError } from "@stowage/core";
+import { contextOf, ErrorCode, isStorageError, storageError, thrownText, type ObjectInfo, type Storager, type StorageError } from "@stowage/core";
 import type { CompareListener } from "../compare-progress.js";
 import { isAbort } from "../errors.js";
 import type { Endpoint } from "../locations.js";
@@ -232,7 +232,7 @@ function failed(plan: Plan, item: PlanItem, e: unknown, doing: string): void {
   item.reason = doing;
   item.refused = isStorageError(e)
     ? storageError(e.code, `${doing}: ${e.detail}`, { ...contextOf(e, true), cause: e, retryable: e.retryable })
-    : storageError(ErrorCode.Unexpected, `${doing}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    : storageError(ErrorCode.Unexpected, `${doing}: ${thrownText(e)}`, { cause: e });
   plan.copies.push(item);
 }
 

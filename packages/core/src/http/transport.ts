@@ -5,6 +5,7 @@ import type { AgentPair } from "./agents.js";
 import { hostHeader, queryString, type HttpRequest } from "./http-request.js";
 import { connectTimeoutError, pausedTimeoutError, timeoutError, unsentError, unsentTimeoutError } from "./network-error.js";
 import { guard, pipeStream, spent, swallow, writeBuffer } from "./request-body.js";
+import { thrownText } from "../errors/thrown-text.js";
 
 /** The shortest default bound of a paused response body (see {@link pausedBodyTimeoutMs}). */
 const PAUSED_BODY_MIN_MS = 10 * 60_000;
@@ -183,7 +184,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
               listener(bytes);
             } catch (e) {
               bodyFailed = true;
-              req.destroy(e instanceof Error ? e : new Error(String(e)));
+              req.destroy(e instanceof Error ? e : new Error(thrownText(e)));
             }
           };
     const write = (): void => {
@@ -213,7 +214,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       const fresh = options.beforeWrite?.();
       if (fresh === undefined) return write();
       // Errors kept as they are (their code classifies them; one from another realm is no `instanceof Error`).
-      const fail = (e: unknown): void => destroyRequest(req, typeof e === "object" && e !== null ? (e as Error) : new Error(String(e)));
+      const fail = (e: unknown): void => destroyRequest(req, typeof e === "object" && e !== null ? (e as Error) : new Error(thrownText(e)));
       fresh.then((signed) => {
         if (settled || req.destroyed) return;
         // A header the new signature brought that Node refuses fails this attempt, never the process.

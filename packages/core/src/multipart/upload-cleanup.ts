@@ -80,7 +80,7 @@ export function withUploadLeft(failure: unknown, upload: LeftUpload, why: string
   const id = JSON.stringify(upload.multipartId);
   const note = `multipart upload ${id}${of} may be left on the service (${why}): remove it with delete(path, { multipartId: ${id} }) or \`stowage uploads --abort\``;
   if (!isStorageError(failure)) {
-    return storageError(ErrorCode.Unexpected, `multipart upload failed: ${failure instanceof Error ? failure.message : String(failure)}; ${note}`, { cause: failure });
+    return storageError(ErrorCode.Unexpected, `multipart upload failed: ${thrownText(failure)}; ${note}`, { cause: failure });
   }
   const noted = new StorageError({
     code: failure.code,
