@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { ProgressMode } from "./context.js";
 import { formatBytes, formatRate } from "./format.js";
+import { barOptions } from "./bar-options.js";
 
 /**
  * What `sync`'s planner tells of its compare phase (the objects whose size matches and whose
@@ -50,17 +51,7 @@ export class CompareProgress implements CompareListener {
     this.total = total;
     const { mode, stream } = this.options;
     if (mode === "bars") {
-      this.bar = new cliProgress.SingleBar({
-        stream: stream as NodeJS.WritableStream,
-        format: "{name} [{bar}] {percentage}% | {value}/{total} objects | {hashed} hashed | {speed}",
-        barsize: 24,
-        hideCursor: true,
-        clearOnComplete: false,
-        stopOnComplete: false,
-        noTTYOutput: !(stream as { isTTY?: boolean }).isTTY,
-        notTTYSchedule: this.options.intervalMs,
-        fps: 8,
-      });
+      this.bar = new cliProgress.SingleBar(barOptions(stream as NodeJS.WritableStream, this.options.intervalMs, "{name} [{bar}] {percentage}% | {value}/{total} objects | {hashed} hashed | {speed}"));
       this.bar.start(Math.max(1, total), 0, this.payload());
     } else if (mode === "lines") {
       this.timer = setInterval(() => stream.write(this.line() + "\n"), this.options.intervalMs);

@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { ProgressMode } from "./context.js";
 import { formatBytes, formatDuration, formatRate } from "./format.js";
+import { barOptions } from "./bar-options.js";
 
 /** Objects at least this large get their own bar (when bars are shown). */
 const FILE_BAR_MIN = 1024 * 1024;
@@ -49,15 +50,7 @@ export class TransferProgress {
     const { mode, stream } = this.options;
     if (mode === "bars") {
       this.multibar = new cliProgress.MultiBar({
-        stream: stream as NodeJS.WritableStream,
-        format: "{name} [{bar}] {percentage}% | {done}/{total_h} | {objects} | {speed} | ETA {eta_h}",
-        barsize: 24,
-        hideCursor: true,
-        clearOnComplete: false,
-        stopOnComplete: false,
-        noTTYOutput: !(stream as { isTTY?: boolean }).isTTY,
-        notTTYSchedule: this.options.intervalMs,
-        fps: 8,
+        ...barOptions(stream as NodeJS.WritableStream, this.options.intervalMs, "{name} [{bar}] {percentage}% | {done}/{total_h} | {objects} | {speed} | ETA {eta_h}"),
         autopadding: true,
       });
       this.overall = this.multibar.create(Math.max(1, this.options.bytes), 0, this.payload());

@@ -1,4 +1,5 @@
 import {
+  initiatedUploadId,
   checkPartIndex,
   combinePartCrcs,
   copyInRanges,
@@ -78,31 +79,10 @@ export async function createUpload(
       const error = await parseErrorBody(response.body);
       return error === undefined ? undefined : ossErrorFromResponse(response, error);
     },
-    uploadIdOf,
+    (body) => initiatedUploadId(body, "OSS", parseInitiate),
   );
   await client.sendBuffered(initiateMultipart(key, options, contentHeaders), { signal: options.signal, validate: answer.validate });
   return { multipartId: answer.value() };
-}
-
-/**
- * The UploadId of an Initiate's answer.
- * @throws StorageError `Unexpected` (retryable): the body is not well-formed XML, or no
- *   `<InitiateMultipartUploadResult>` with an UploadId (the message says an upload may be left)
- */
-async function uploadIdOf(body: Buffer): Promise<string> {
-  let id: string | undefined;
-  let cause: unknown;
-  try {
-    id = await parseInitiate(body);
-  } catch (e) {
-    cause = e;
-  }
-  if (id) return id;
-  const why = cause === undefined ? "no InitiateMultipartUploadResult with an UploadId" : "not well-formed XML";
-  throw storageError(ErrorCode.Unexpected, `initiate_multipart_upload: the answer carries no UploadId (${why}); the uploads OSS may have made for it, one per attempt, are left unnamed (stowage uploads --abort removes them)`, {
-    retryable: true,
-    ...(cause === undefined ? {} : { cause }),
-  });
 }
 
 /**
