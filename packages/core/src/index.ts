@@ -32,6 +32,8 @@ export * from "./registry/service-definition.js";
 export * from "./registry/credential.js";
 export * from "./registry/credential-characters.js";
 export * from "./registry/credential-source.js";
+export * from "./registry/provided-credential-source.js";
+export * from "./registry/static-credential-source.js";
 export * from "./registry/shared-credential-source.js";
 export * from "./registry/credential-timeout-pair.js";
 export * from "./registry/signing-credentials.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import { MIN_EXPIRATION_MS, providedCredentialSource, type CredentialShape } from "../src/registry/credential-source.js";
+import { MIN_EXPIRATION_MS, providedCredentialSource } from "../src/registry/provided-credential-source.js";
+import { type CredentialShape } from "../src/registry/credential-source.js";
 
 interface Keys {
   id: string;

@@ -13,7 +13,7 @@ const DIRS = ["errors", "io", "http", "pairs", "registry"];
 function script(timeoutMs: number, body: string[]): string {
   return [
     'import { HttpClient } from "./http/http-client.js";',
-    'import { providedCredentialSource } from "./registry/credential-source.js";',
+    'import { providedCredentialSource } from "./registry/provided-credential-source.js";',
     'import { SigningCredentials } from "./registry/signing-credentials.js";',
     `const source = providedCredentialSource(() => new Promise(() => {}), { keys: ["id", "secret"] }, Date.now, { timeoutMs: ${timeoutMs} });`,
     "const signing = new SigningCredentials(source);",

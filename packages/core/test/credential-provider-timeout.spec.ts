@@ -4,7 +4,7 @@ import { storageError } from "../src/errors/storage-error.js";
 import { callSignal } from "../src/http/call-signal.js";
 import { HttpClient } from "../src/http/http-client.js";
 import { credentialTimeoutPair } from "../src/registry/credential-timeout-pair.js";
-import { CREDENTIAL_REFRESH_MARGIN_MS, providedCredentialSource } from "../src/registry/credential-source.js";
+import { CREDENTIAL_REFRESH_MARGIN_MS, providedCredentialSource } from "../src/registry/provided-credential-source.js";
 import { SigningCredentials } from "../src/registry/signing-credentials.js";
 import { request, SHAPE, type Keys } from "./provider-keys.js";
 import { failure, reply, startTestServer, type TestServer } from "./http-test-server.js";

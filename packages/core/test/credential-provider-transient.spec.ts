@@ -7,7 +7,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { ErrorCode } from "../src/errors/error-code.js";
 import { storageError } from "../src/errors/storage-error.js";
-import { providedCredentialSource } from "../src/registry/credential-source.js";
+import { providedCredentialSource } from "../src/registry/provided-credential-source.js";
 import { SHAPE, type Keys } from "./provider-keys.js";
 
 function throwing(thrown: unknown): () => Promise<Keys> {

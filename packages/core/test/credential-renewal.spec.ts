@@ -2,7 +2,9 @@ import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { HttpClient, type HttpClientOptions } from "../src/http/http-client.js";
 import type { HttpRequest } from "../src/http/http-request.js";
-import { providedCredentialSource, staticCredentialSource, type CredentialShape } from "../src/registry/credential-source.js";
+import { providedCredentialSource } from "../src/registry/provided-credential-source.js";
+import { staticCredentialSource } from "../src/registry/static-credential-source.js";
+import { type CredentialShape } from "../src/registry/credential-source.js";
 import { SigningCredentials } from "../src/registry/signing-credentials.js";
 import { failure, type Handler, reply, startTestServer, type TestServer } from "./http-test-server.js";
 

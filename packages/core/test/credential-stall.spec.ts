@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
 import { HttpClient } from "../src/http/http-client.js";
-import { providedCredentialSource } from "../src/registry/credential-source.js";
+import { providedCredentialSource } from "../src/registry/provided-credential-source.js";
 import { SigningCredentials } from "../src/registry/signing-credentials.js";
 import { request, SHAPE, type Keys } from "./provider-keys.js";
 import { reply, startTestServer, type TestServer } from "./http-test-server.js";

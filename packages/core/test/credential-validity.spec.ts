@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { ErrorCode } from "../src/errors/error-code.js";
-import { providedCredentialSource, type CredentialShape } from "../src/registry/credential-source.js";
+import { providedCredentialSource } from "../src/registry/provided-credential-source.js";
+import { type CredentialShape } from "../src/registry/credential-source.js";
 
 interface Keys {
   id: string;

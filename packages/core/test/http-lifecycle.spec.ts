@@ -3,7 +3,7 @@ import { ErrorCode } from "../src/errors/error-code.js";
 import { storageError } from "../src/errors/storage-error.js";
 import { HttpClient } from "../src/http/http-client.js";
 import type { HttpRequest } from "../src/http/http-request.js";
-import { providedCredentialSource } from "../src/registry/credential-source.js";
+import { providedCredentialSource } from "../src/registry/provided-credential-source.js";
 import { reply, startTestServer, type TestServer } from "./http-test-server.js";
 
 let server: TestServer | undefined;

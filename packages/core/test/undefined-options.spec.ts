@@ -14,7 +14,7 @@ import { uploadMultipart } from "../src/multipart/upload-engine.js";
 import type { MultipartTarget, MultipartUploadOptions } from "../src/multipart/upload-types.js";
 import type { Part } from "../src/object/object-info.js";
 import { globalPairs } from "../src/pairs/global-pairs.js";
-import { CREDENTIAL_UNDATED_TTL_MS, providedCredentialSource } from "../src/registry/credential-source.js";
+import { CREDENTIAL_UNDATED_TTL_MS, providedCredentialSource } from "../src/registry/provided-credential-source.js";
 import { resolveOpenConfig } from "../src/pairs/open-config.js";
 import { newServicer, newStorager } from "../src/registry/registry.js";
 import type { ServiceDefinition } from "../src/registry/service-definition.js";

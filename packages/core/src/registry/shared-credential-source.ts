@@ -1,4 +1,5 @@
-import { CREDENTIAL_PROVIDER_TIMEOUT_MS, providedCredentialSource, type CredentialShape, type CredentialSource, type DatedCredentials, type ProvidedCredentialOptions } from "./credential-source.js";
+import { CREDENTIAL_PROVIDER_TIMEOUT_MS, providedCredentialSource, type DatedCredentials, type ProvidedCredentialOptions } from "./provided-credential-source.js";
+import { type CredentialShape, type CredentialSource } from "./credential-source.js";
 
 /** The shared sources of {@link sharedCredentialSource}: per provider function, per shape and timeout. */
 const SHARED = new WeakMap<object, Map<string, CredentialSource<unknown>>>();
