@@ -62,6 +62,6 @@ export function verifyRead(check: ReadCheck, bytes: number, hash: Crc64 | undefi
   }
   const digest = md5?.digestHex();
   if (digest !== undefined && digest !== announcedMd5) {
-    throw storageError(ErrorCode.IntegrityMismatch, `md5 mismatch: the service vouches for ${announcedMd5}, received bytes hash to ${digest}`);
+    throw storageError(ErrorCode.IntegrityMismatch, `md5 mismatch: the object's ETag gives MD5 ${announcedMd5}, the received bytes hash to ${digest} (an ETag its uploader set, such as a QingStor multipart object's, may not be the MD5 of the bytes: integrity=false reads without this check)`);
   }
 }
