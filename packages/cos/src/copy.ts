@@ -291,7 +291,7 @@ export async function multipartCopy(
             validate: errorIn200("CopyPartResult", "upload_part_copy"),
           });
           const result = await parseResultEtag(res.body, "CopyPartResult");
-          // protocols.md §1.5 names the header; the XML body may carry it too.
+          // `protocols.md` §1.5 names the header; the XML body may carry it too.
           const crc64 = res.header("x-cos-hash-crc64ecma") ?? result?.crc64;
           return { index, size: last - first + 1, etag: result?.etag ?? "", ...(crc64 ? { crc64 } : {}) };
         },

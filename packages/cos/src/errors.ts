@@ -13,7 +13,7 @@ import type { CosErrorBody } from "./responses.js";
  * `x-cos-forbid-overwrite` (an object exists) is `Conflict`: COS's pages give the header, not the
  * code; `FileAlreadyExists` (OSS's) and `ObjectAlreadyExists` are both taken, and any 409 is `Conflict`.
  * `InvalidObjectState` (403: a GET, or a copy source, of an ARCHIVE or DEEP_ARCHIVE object not
- * restored) is `Conflict`, the object's state, not the credential: protocols.md has no COS row for it;
+ * restored) is `Conflict`, the object's state, not the credential: `protocols.md` has no COS row for it;
  * COS follows S3, whose 403 `InvalidObjectState` says "Object is archived and inaccessible until
  * restored" (AWS S3 API reference, and COS's "POST Object restore" page: an archived object is
  * restored "so that you can read it"). `InvalidStorageClass` (S3's 400 for an unknown class) is `InvalidArgument`.

@@ -5,7 +5,7 @@ import { METADATA_LIMIT } from "./requests.js";
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-/** COS limits (protocols.md §1.7): 5 GiB per PUT, part and append object; 1 MiB–5 GiB parts; 10,000 parts; 1,000 keys per list page; keys of at most 850 bytes; 2 KiB of user metadata. */
+/** COS limits (`protocols.md` §1.7): 5 GiB per PUT, part and append object; 1 MiB–5 GiB parts; 10,000 parts; 1,000 keys per list page; keys of at most 850 bytes; 2 KiB of user metadata. */
 export const cosLimits: Readonly<StorageLimits> = Object.freeze({
   writeSizeMaximum: 5 * GiB,
   multipartSizeMinimum: MiB,

@@ -58,7 +58,7 @@ const SIGN_KEY_CACHE_MAX = 64;
 /** The signing key of each secret's latest key time: one HMAC per secret per key-time window instead of one per request. */
 const signKeys = new Map<string, { keyTime: string; signKey: string }>();
 
-/** HMAC-SHA1(secretKey, keyTime) in hex: the SignKey of protocols.md §1.1, cached per secret for its latest key time. */
+/** HMAC-SHA1(secretKey, keyTime) in hex: the SignKey of `protocols.md` §1.1, cached per secret for its latest key time. */
 function signingKey(secretKey: string, keyTime: string): string {
   const hit = signKeys.get(secretKey);
   if (hit !== undefined && hit.keyTime === keyTime) return hit.signKey;
@@ -119,7 +119,7 @@ export interface CosSigningSteps {
 }
 
 /**
- * Computes a COS request signature (protocols.md §1.1): HMAC-SHA1 over the
+ * Computes a COS request signature (`protocols.md` §1.1): HMAC-SHA1 over the
  * method, decoded path, every query parameter and the signed headers, keyed
  * by HMAC-SHA1 of the key time. Pure: the clock comes in through `key`, and the
  * same input always gives the same result (the key-time HMAC is remembered per

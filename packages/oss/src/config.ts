@@ -12,10 +12,10 @@ export const OSS_DESCRIPTION = "Aliyun Object Storage Service (OSS), CRC64-verif
 /**
  * Operations that create an object and so may encrypt it (createDir: its zero-byte marker; presign: a
  * presigned PUT or Initiate signs the headers). The SSE mode and the KMS data encryption go with all of
- * them: OSS's AppendObject takes both (protocols.md §2.7 excludes only the key id for appendable objects).
+ * them: OSS's AppendObject takes both (`protocols.md` §2.7 excludes only the key id for appendable objects).
  */
 const SSE_OPS = ["write", "createDir", "createMultipart", "createAppend", "copy", "move", "presign"] as const;
-/** The KMS key id: appendable objects take no customer master key (protocols.md §2.7). */
+/** The KMS key id: appendable objects take no customer master key (`protocols.md` §2.7). */
 const KMS_KEY_OPS = ["write", "createDir", "createMultipart", "copy", "move", "presign"] as const;
 
 /**
@@ -23,7 +23,7 @@ const KMS_KEY_OPS = ["write", "createDir", "createMultipart", "copy", "move", "p
  * work_dir, location, storage_class, content_type... — come from core), keyed
  * by camelCase name. Core's HTTP tuning pairs (`max_retries`,
  * `request_timeout`, `tls_ca`, ...) are included. The SSE names are those of
- * go-service-oss (go-storage.md §3.6).
+ * go-service-oss (`go-storage.md` §3.6).
  */
 export const ossPairs = {
   ...httpPairs,

@@ -9,7 +9,7 @@ const GiB = 1024 * 1024 * KiB;
 export const V4_PRESIGN_MAXIMUM = 7 * 24 * 3600;
 
 /**
- * OSS limits (protocols.md §2.8): 5 GiB per PUT and per appendable object;
+ * OSS limits (`protocols.md` §2.8): 5 GiB per PUT and per appendable object;
  * parts of 100 KiB–5 GiB (the last may be smaller), at most 10,000;
  * 1,000 keys per list page; keys of 1,023 bytes of UTF-8 at most; 8 KiB of user metadata. V4
  * presigned URLs live at most 7 days. A restore keeps an object readable for at most 365 days.

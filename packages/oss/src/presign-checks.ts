@@ -14,7 +14,7 @@ function optionOf(param: string): string {
 /**
  * Refuses what would make an OSS V1 presigned URL stand for more requests than the one it was made
  * for. V1 signs the canonical resource `/<bucket>/<key>?<sub-resources>` with the key and the
- * sub-resource values unescaped, joined by `&` (as OSS computes it, protocols.md §2.1), so:
+ * sub-resource values unescaped, joined by `&` (as OSS computes it, `protocols.md` §2.1), so:
  * - an `&` in a signed value (`responseContentDisposition: "inline&response-content-type=text/html"`)
  *   lets whoever holds the URL turn the encoded `%26…%3D…` into a real `&`: a second signed
  *   parameter, here an override of the answer's Content-Type, with the same signature;

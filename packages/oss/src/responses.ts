@@ -174,7 +174,7 @@ function listedObject(c: XmlValue, name: (s: string) => string): RawObject {
   if (etag !== undefined) raw.etag = etag;
   const modified = parseWireDate(xmlText(c, "LastModified"));
   if (modified !== undefined) raw.lastModified = modified;
-  // go-service-oss put <Type> here (go-storage.md §8.3 bug 5); the storage class is <StorageClass>.
+  // go-service-oss put <Type> here (`go-storage.md` §8.3 bug 5); the storage class is <StorageClass>.
   const storageClass = xmlText(c, "StorageClass");
   if (storageClass !== undefined) raw.storageClass = storageClass;
   // <RestoreInfo> states an archived object's restore in the words of the x-oss-restore header.

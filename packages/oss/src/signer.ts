@@ -65,7 +65,7 @@ function ossHeaderLines(headers: Readonly<Record<string, string>>): string {
 }
 
 /**
- * The V1 StringToSign (protocols.md §2.1): verb, Content-MD5, Content-Type,
+ * The V1 StringToSign (`protocols.md` §2.1): verb, Content-MD5, Content-Type,
  * `date` (the `x-oss-date` value, or `Expires` of a presigned URL), the
  * `x-oss-*` headers and the canonical resource.
  */
@@ -136,7 +136,7 @@ function isDefaultSigned(name: string): boolean {
 }
 
 /**
- * Computes a V4 signature (protocols.md §2.2) over every query parameter,
+ * Computes a V4 signature (`protocols.md` §2.2) over every query parameter,
  * Content-Type, Content-MD5, `x-oss-*` and the additional headers present.
  * The date line is `isoBasic(ctx.date)`; the payload hash is the
  * `x-oss-content-sha256` header, else `UNSIGNED-PAYLOAD`. Pure.

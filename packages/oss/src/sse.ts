@@ -1,7 +1,7 @@
 import { ErrorCode, storageError, type DriverCallOptions } from "@stowage/core";
 
 /**
- * SSE headers of a new object (protocols.md §2.7): `x-oss-server-side-encryption`
+ * SSE headers of a new object (`protocols.md` §2.7): `x-oss-server-side-encryption`
  * (AES256, KMS or SM4) and, with KMS only, `x-oss-server-side-data-encryption`
  * (SM4) and `x-oss-server-side-encryption-key-id`. OSS has no customer-provided keys.
  * @throws StorageError `InvalidArgument` for a data algorithm or key id without KMS.

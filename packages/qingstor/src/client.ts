@@ -169,7 +169,7 @@ export class QingStorClient {
   }
 
   /**
-   * A presigned form of `call` (protocols.md §3.1 query form): `access_key_id`,
+   * A presigned form of `call` (`protocols.md` §3.1 query form): `access_key_id`,
    * `expires` and `signature` in the query; Content-MD5, Content-Type and
    * `x-qs-*` headers of the call are signed and must be sent as given. Waits for
    * the zone detection when it is still to run; `signal` ends that wait (the detection

@@ -2,7 +2,7 @@ import { bareStatusHint, ErrorCode, foreignBodyHint, errorCodeForStatus, sseCCon
 import type { QsErrorBody } from "./responses.js";
 
 /**
- * QingStor error codes (protocols.md §3.4, plus the emulator's) and the
+ * QingStor error codes (`protocols.md` §3.4, plus the emulator's) and the
  * StorageError code each becomes. Codes not listed fall back to the HTTP status
  * (404 → ObjectNotExist, 401/403 → PermissionDenied, 409/412 → Conflict, 304 → Conflict
  * (not modified: an `If-None-Match` that did not hold), 429/503 → RequestThrottled,

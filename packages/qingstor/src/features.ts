@@ -9,7 +9,7 @@ const GiB = 1024 * MiB;
 const TiB = 1024 * GiB;
 
 /**
- * QingStor limits (protocols.md §3.7): 5 GiB per PUT, part and append; parts of
+ * QingStor limits (`protocols.md` §3.7): 5 GiB per PUT, part and append; parts of
  * at least 4 MiB except the last; 10,000 parts (indexes 0..9999: QingStor numbers parts 0..10000,
  * Stowage writes one fewer, see part-numbers.ts); appendable
  * objects up to 50 TiB; 1,000 keys per list page; keys of 1,023 bytes of UTF-8 at most; 2 KiB of user

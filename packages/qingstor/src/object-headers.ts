@@ -2,7 +2,7 @@ import { ErrorCode, givenObjectHeaders, snakeCase, storageError, type DriverCall
 import { QINGSTOR_TYPE } from "./config.js";
 
 // QingStor stores Cache-Control and Content-Encoding with an object only when a single PutObject
-// sends them (protocols.md §3.3): InitiateMultipartUpload takes Content-Type, SSE-C, storage class
+// sends them (`protocols.md` §3.3): InitiateMultipartUpload takes Content-Type, SSE-C, storage class
 // and metadata, AppendObject Content-Type and storage class. Content-Disposition and Expires are
 // documented on no write (features `contentDisposition` and `httpExpires` are off: core refuses them).
 

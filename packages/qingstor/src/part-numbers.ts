@@ -1,5 +1,5 @@
 /**
- * QingStor's highest part number. Its parts are numbered 0..10000 (protocols.md §3.3, §3.7), so one
+ * QingStor's highest part number. Its parts are numbered 0..10000 (`protocols.md` §3.3, §3.7), so one
  * upload may hold 10,001 parts: listings, a Complete's refusal and the CRC ETag (etag.ts) take
  * what QingStor can hold, including uploads other tools made.
  */

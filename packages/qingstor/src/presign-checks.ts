@@ -14,7 +14,7 @@ function optionOf(param: string): string {
 /**
  * Refuses an `&` in the value of a parameter a QingStor presigned URL signs. QingStor signs the
  * canonical resource `<path>?<sub-resources>` with the values unescaped, joined by `&`
- * (protocols.md §3.1), so whoever holds a URL signed for
+ * (`protocols.md` §3.1), so whoever holds a URL signed for
  * `responseContentDisposition: "inline&response-content-type=text/html"` could turn the encoded
  * `%26…%3D…` into a real `&`: a second signed parameter, here an override of the answer's
  * Content-Type, with the same signature. The key is signed percent-encoded (a `?` in it is `%3F`),

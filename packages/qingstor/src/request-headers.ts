@@ -5,7 +5,7 @@ import { sseHeaders } from "./sse.js";
 
 /** Largest total of user metadata QingStor keeps (names and values), in bytes. */
 export const METADATA_LIMIT = 2048;
-/** Longest user metadata name QingStor keeps, in bytes (protocols.md §3.2, as the Go SDK checks). */
+/** Longest user metadata name QingStor keeps, in bytes (`protocols.md` §3.2, as the Go SDK checks). */
 const METADATA_NAME_LIMIT = 512;
 /** The headers of a request without a body. */
 export const EMPTY_BODY_HEADERS = { "content-length": "0" } as const;

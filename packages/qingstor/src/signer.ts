@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 
 /**
- * Query parameters QingStor signs (the Go SDK v4 list, protocols.md §3.1);
+ * Query parameters QingStor signs (the Go SDK v4 list, `protocols.md` §3.1);
  * any other parameter travels unsigned.
  */
 export const SIGNED_SUBRESOURCES: ReadonlySet<string> = new Set([

@@ -59,7 +59,7 @@ export function createCrc64Wasm(wasm: WebAssemblyApi | undefined): Crc64Update |
     const exports = new wasm.Instance(new wasm.Module(Buffer.from(CRC64_WASM_BASE64, "base64"))).exports;
     if (!isCrc64Exports(exports)) return undefined;
     const update = makeUpdate(exports);
-    // protocols.md §4.1 vector, chained to cover `prev`; the 53-byte second call takes the braid path.
+    // `protocols.md` §4.1 vector, chained to cover `prev`; the 53-byte second call takes the braid path.
     const first = update(Buffer.from("12345"), 0n);
     const check = update(Buffer.from("6789This is a test of the emergency broadcast system."), first);
     return check === 7672622622872733320n ? update : undefined;

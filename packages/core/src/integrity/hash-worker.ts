@@ -71,7 +71,7 @@ export function hashWorkerMain(): void {
       }
       return BigInt.asUintN(64, crc);
     };
-    // protocols.md §4.1 vectors; the second call is long enough for the module's braided path.
+    // `protocols.md` §4.1 vectors; the second call is long enough for the module's braided path.
     const first = update(Buffer.from("12345"), 0n);
     const check = update(Buffer.from("6789This is a test of the emergency broadcast system."), first);
     if (check !== 7672622622872733320n) throw new Error(`crc64 self-check gave ${check}`);
