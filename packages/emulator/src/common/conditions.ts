@@ -24,9 +24,10 @@ function matchesEtag(list: string, etag: string): boolean {
  * Evaluates conditional headers (RFC 7232 order) against an object's ETag and
  * last-modified time. `notModifiedAllowed` is true for GET/HEAD, where a
  * failed If-None-Match / If-Modified-Since means 304; elsewhere it means 412.
+ * `notModifiedHeaders` are the headers a 304 carries (RFC 7232 §4.1: the ETag a 200 would have).
  * @throws ProtocolError `PreconditionFailed`, `NotModified`
  */
-export function checkConditions(c: Conditions, etag: string, lastModified: number, notModifiedAllowed: boolean): void {
+export function checkConditions(c: Conditions, etag: string, lastModified: number, notModifiedAllowed: boolean, notModifiedHeaders: Readonly<Record<string, string>> = {}): void {
   const lm = Math.floor(lastModified / 1000) * 1000;
   if (c.ifMatch !== undefined) {
     if (!matchesEtag(c.ifMatch, etag)) throw new ProtocolError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold.", { Condition: "If-Match" });
@@ -35,7 +36,7 @@ export function checkConditions(c: Conditions, etag: string, lastModified: numbe
     if (!Number.isNaN(t) && lm > t) throw new ProtocolError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold.", { Condition: "If-Unmodified-Since" });
   }
   const fail = (cond: string): never => {
-    if (notModifiedAllowed) throw new ProtocolError("NotModified", "Not Modified");
+    if (notModifiedAllowed) throw new ProtocolError("NotModified", "Not Modified", {}, notModifiedHeaders);
     throw new ProtocolError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold.", { Condition: cond });
   };
   if (c.ifNoneMatch !== undefined) {
@@ -48,10 +49,12 @@ export function checkConditions(c: Conditions, etag: string, lastModified: numbe
 
 /**
  * The `<prefix>-copy-source-if-(match|none-match|modified-since|unmodified-since)` conditions of a
- * copy or a part copy (`prefix` "x-cos", "x-oss"), checked against the source: 412 when one does not hold.
- * @throws ProtocolError `PreconditionFailed`
+ * copy or a part copy (`prefix` "x-cos", "x-oss", "x-qs"), checked against the source: 412 when one
+ * does not hold, except that with `notModified` (OSS, which documents it for CopyObject and
+ * UploadPartCopy) a failed `-if-none-match` or `-if-modified-since` is 304 Not Modified.
+ * @throws ProtocolError `PreconditionFailed`, `NotModified`
  */
-export function checkCopySourceConditions(ex: Exchange, prefix: string, src: { etag: string; lastModified: number }): void {
+export function checkCopySourceConditions(ex: Exchange, prefix: string, src: { etag: string; lastModified: number }, notModified = false): void {
   checkConditions(
     {
       ifMatch: header(ex, `${prefix}-copy-source-if-match`),
@@ -61,6 +64,6 @@ export function checkCopySourceConditions(ex: Exchange, prefix: string, src: { e
     },
     src.etag,
     src.lastModified,
-    false,
+    notModified,
   );
 }

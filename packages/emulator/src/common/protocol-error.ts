@@ -57,11 +57,14 @@ export class ProtocolError extends Error {
    * @param kind what went wrong, mapped per provider
    * @param message human-readable detail for the error body (no secrets)
    * @param extra provider-specific fields for the error body (e.g. `StringToSign`)
+   * @param headers response headers the answer carries whatever the provider (e.g. the `ETag` of a
+   *   304, the `Content-Range` of a 416), lowercase names
    */
   constructor(
     readonly kind: ProtocolErrorKind,
     message: string,
     readonly extra: Readonly<Record<string, string>> = {},
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }

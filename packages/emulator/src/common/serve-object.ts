@@ -14,10 +14,22 @@ export interface ServeOptions {
   strictRange: boolean;
 }
 
+/** The headers a 200 would carry that a 304 must carry too (RFC 7232 §4.1), and Last-Modified. */
+const NOT_MODIFIED_HEADERS = ["etag", "last-modified", "cache-control", "expires"];
+
+function notModifiedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of NOT_MODIFIED_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
 /**
- * Answers GET or HEAD for an object: conditional headers, `Range` (206 with
- * `Content-Range`), `response-*` overrides on GET; the body streams from the
- * store.
+ * Answers GET or HEAD for an object: conditional headers (a 304 carries the object's ETag and
+ * Last-Modified), `Range` (206 with `Content-Range`), `response-*` overrides on GET; the body streams
+ * from the store.
  * @throws ProtocolError `PreconditionFailed`, `NotModified`, `InvalidRange`
  */
 export function serveObject(ex: Exchange, store: ObjectStore, o: StoredObject, opts: ServeOptions): EmulatorResponse {
@@ -31,6 +43,7 @@ export function serveObject(ex: Exchange, store: ObjectStore, o: StoredObject, o
     o.etag,
     o.lastModified,
     true,
+    notModifiedHeaders(opts.headers),
   );
   const headers = { ...opts.headers };
   if (ex.method === "HEAD") return { status: 200, headers, length: o.size, headOnly: true };

@@ -2,7 +2,7 @@ import { checkCopySourceConditions } from "../common/conditions.js";
 import { checkNotArchived, readAttributes, validateKey } from "../common/object-attributes.js";
 import type { Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
-import { parseRange } from "../common/range.js";
+import { parseCopyRange } from "../common/range.js";
 import { emptyResponse, parseNonNegativeInt, quoteEtag, unquoteEtag, xmlResponse } from "../common/responses.js";
 import { checkSseCRead, readSseC } from "../common/sse-c.js";
 import { childText, children, parseXmlBody } from "../common/xml.js";
@@ -59,7 +59,8 @@ export async function cosUploadPart(ex: Exchange, route: Route, ctx: HandlerCont
 /**
  * PUT Object?partNumber&uploadId with x-cos-copy-source; the `x-cos-copy-source-If-*` conditions as on
  * PUT Object - Copy (412). Into an SSE-C upload the upload's key is required, as on Upload Part. An
- * ARCHIVE or DEEP_ARCHIVE source is 403 `InvalidObjectState`.
+ * ARCHIVE or DEEP_ARCHIVE source is 403 `InvalidObjectState`. `x-cos-copy-source-range` must be
+ * `bytes=first-last` within the source (400 `InvalidArgument` otherwise, see `parseCopyRange`).
  */
 export async function cosUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);
@@ -73,8 +74,7 @@ export async function cosUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   checkNotArchived(src, COS_ATTRIBUTES, ctx.now);
   checkCopySourceConditions(ex, "x-cos", src);
   const rangeHeader = header(ex, "x-cos-copy-source-range");
-  const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);
-  if (range === undefined) throw new ProtocolError("InvalidArgument", "The x-cos-copy-source-range value is not valid.");
+  const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseCopyRange(rangeHeader, src.size);
   const p = await ctx.multipart.uploadPartCopy(u, n, src, range.start, range.end);
   const h: Record<string, string> = {};
   if (p.crc64 !== undefined) h[COS_CRC] = p.crc64;

@@ -11,6 +11,7 @@ import { bodyBytes } from "../server/request-body.js";
 import { compareKeys, listPage } from "../store/listing.js";
 import type { StoredBucket } from "../store/types.js";
 import { ossAccessKey } from "./auth.js";
+import { OssCodedError } from "./errors.js";
 import { bucketInfoXml, deleteResultXml, listBucketsXml, listObjectsXml } from "./xml-bodies.js";
 
 /**
@@ -101,9 +102,24 @@ function tokenDecode(bucket: string, token: string): string {
 }
 
 /**
+ * The `encoding-type` of a listing or a DeleteMultipleObjects: none, or `url` (the one value OSS
+ * documents for them). Any other is refused as OSS refuses an unknown encoding (help page
+ * 0017-00000235, which also names `url2` and `base64` for other operations: the emulator encodes
+ * neither, so it refuses them here too rather than answer them unencoded).
+ * @throws OssCodedError 400 `InvalidArgument`, EC 0017-00000235
+ */
+function encodingTypeOf(ex: Exchange): "url" | undefined {
+  const value = ex.query.get("encoding-type");
+  if (value === null || value === "") return undefined;
+  if (value === "url") return value;
+  throw new OssCodedError("InvalidArgument", 400, "InvalidArgument", "Invalid Encoding Method specified in Request", "0017-00000235", { ArgumentName: "encoding-type", ArgumentValue: value });
+}
+
+/**
  * ListObjects (V1, max-keys default 100) and ListObjectsV2 (`list-type=2`, whose continuation tokens
  * are checked: one this emulator did not issue for the bucket is 400 `InvalidArgument`). Archived
- * objects with a restore state carry `<RestoreInfo>` (see `listObjectsXml`).
+ * objects with a restore state carry `<RestoreInfo>` (see `listObjectsXml`). An `encoding-type` other
+ * than `url` is 400 (see `encodingTypeOf`).
  */
 export function ossListObjects(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const q = ex.query;
@@ -112,7 +128,7 @@ export function ossListObjects(ex: Exchange, route: Route, ctx: HandlerContext):
   if (maxKeys === undefined || maxKeys > 1000) throw new ProtocolError("InvalidArgument", "max-keys must be between 0 and 1000.", { ArgumentName: "max-keys" });
   const prefix = q.get("prefix") ?? "";
   const delimiter = q.get("delimiter") ?? "";
-  const encodingType = q.get("encoding-type") || undefined;
+  const encodingType = encodingTypeOf(ex);
   const v2 = q.get("list-type") === "2";
   let marker: string;
   if (v2) {
@@ -140,14 +156,15 @@ export function ossListObjects(ex: Exchange, route: Route, ctx: HandlerContext):
   return xmlResponse(200, listObjectsXml(echo, page, objects, ctx.now));
 }
 
-/** DeleteMultipleObjects (Content-MD5 required, ≤ 1000 keys). */
+/** DeleteMultipleObjects (Content-MD5 required, ≤ 1000 keys; `encoding-type` as on listings). */
 export async function ossDeleteObjects(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   ctx.store.bucket(route.bucket!);
+  const encodingType = encodingTypeOf(ex);
   if (header(ex, "content-md5") === undefined) throw new ProtocolError("InvalidArgument", "Missing required header for this request: Content-MD5.");
   const doc = await parseXmlBody(bodyBytes(await ctx.readBody(ex, { store: false, maxBytes: 2 * 1024 * 1024 })).toString("utf8"), "Delete");
   const quiet = childText(doc, "Quiet") === "true";
   const keys = children(doc, "Object").map((o) => childText(o, "Key") ?? "");
   if (keys.length > 1000) throw new ProtocolError("MalformedBody", "At most 1000 keys can be deleted at once.");
   for (const k of keys) if (k !== "") await ctx.store.deleteObject(route.bucket!, k);
-  return xmlResponse(200, deleteResultXml(quiet ? [] : keys.filter((k) => k !== ""), ex.query.get("encoding-type") ?? undefined));
+  return xmlResponse(200, deleteResultXml(quiet ? [] : keys.filter((k) => k !== ""), encodingType));
 }

@@ -52,7 +52,9 @@ export async function ossUploadPart(ex: Exchange, route: Route, ctx: HandlerCont
 
 /**
  * UploadPartCopy (`x-oss-copy-source`, `x-oss-copy-source-range`); the `x-oss-copy-source-if-*`
- * conditions as on CopyObject (412). A source in an archive class is 403 `InvalidObjectState`.
+ * conditions as on CopyObject (412, or 304 for `-if-none-match` and `-if-modified-since`). A copy
+ * range OSS's range rules do not take (malformed, or not within the source) copies the whole source,
+ * as OSS documents for UploadPartCopy. A source in an archive class is 403 `InvalidObjectState`.
  */
 export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);
@@ -61,10 +63,8 @@ export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
   checkNotArchived(src, OSS_ATTRIBUTES, ctx.now);
-  checkCopySourceConditions(ex, "x-oss", src);
-  const rangeHeader = header(ex, "x-oss-copy-source-range");
-  const range = rangeHeader === undefined ? { start: 0, end: src.size } : parseRange(rangeHeader, src.size, true);
-  if (range === undefined) throw new ProtocolError("InvalidArgument", "The copy range is not valid.");
+  checkCopySourceConditions(ex, "x-oss", src, true);
+  const range = parseRange(header(ex, "x-oss-copy-source-range"), src.size, false) ?? { start: 0, end: src.size };
   const p = await ctx.multipart.uploadPartCopy(u, n, src, range.start, range.end);
   const h: Record<string, string> = {};
   if (p.crc64 !== undefined) h[OSS_CRC] = p.crc64;
@@ -72,17 +72,21 @@ export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
 }
 
 /**
- * CompleteMultipartUpload (XML part list, or `x-oss-complete-all: yes`); refused by
- * `x-oss-forbid-overwrite: true` when an object exists at the key, the upload kept.
+ * CompleteMultipartUpload (XML part list, or `x-oss-complete-all: yes` and no body: every uploaded
+ * part, ascending, with the ETags they were stored with); refused by `x-oss-forbid-overwrite: true`
+ * when an object exists at the key, the upload kept.
  */
 export async function ossComplete(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const u = upload(ex, route, ctx);
   const installGuard = checkForbidOverwrite(ex, route, ctx, "complete");
   let selected: CompletePart[];
+  let all = false;
   const text = bodyBytes(await ctx.readBody(ex, { store: false, maxBytes: 4 * 1024 * 1024 })).toString("utf8");
   if (header(ex, "x-oss-complete-all")?.toLowerCase() === "yes") {
     if (text.trim() !== "") throw new ProtocolError("InvalidArgument", "x-oss-complete-all requires an empty body.");
+    // No ETags are sent: each part is taken as it is stored.
     selected = [...u.parts.keys()].sort((a, b) => a - b).map((partNumber) => ({ partNumber }));
+    all = true;
   } else {
     const doc = await parseXmlBody(text, "CompleteMultipartUpload");
     selected = children(doc, "Part").map((p) => {
@@ -92,7 +96,7 @@ export async function ossComplete(ex: Exchange, route: Route, ctx: HandlerContex
       return { partNumber: n, etag: etag === undefined ? undefined : unquoteEtag(etag) };
     });
   }
-  const o = await ctx.multipart.complete(u, selected, { minPartSize: OSS_MIN_PART_SIZE, requireAscending: true, requireEtag: true, ...(installGuard ? { installGuard } : {}) });
+  const o = await ctx.multipart.complete(u, selected, { minPartSize: OSS_MIN_PART_SIZE, requireAscending: true, requireEtag: !all, ...(installGuard ? { installGuard } : {}) });
   const location = `http://${header(ex, "host") ?? ""}${route.vhost ? "" : "/" + route.bucket}/${encodeURI(o.key)}`;
   const h = writeHeaders(o);
   delete h.etag;

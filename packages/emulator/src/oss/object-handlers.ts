@@ -126,7 +126,9 @@ export function checkOssCopySource(src: StoredObject): void {
  * class OSS does not document is 400 (EC 0017-00000132). The copy is encrypted as the request's
  * `x-oss-server-side-encryption*` headers say, and unencrypted without them, whatever the source's
  * encryption: OSS does not carry the source's SSE over (the Go SDK v2's CopyObjectRequest
- * documents this under the metadata directive).
+ * documents this under the metadata directive). A failed `x-oss-copy-source-if-match` or
+ * `-if-unmodified-since` is 412, a failed `-if-none-match` or `-if-modified-since` 304 (nothing
+ * copied), as OSS documents.
  */
 export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateOssKey(route.key!);
@@ -134,7 +136,7 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
   if (src.symlinkTarget === undefined) checkNotArchived(src, OSS_ATTRIBUTES, ctx.now);
-  checkCopySourceConditions(ex, "x-oss", src);
+  checkCopySourceConditions(ex, "x-oss", src, true);
   const guard = checkForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-oss-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw new ProtocolError("InvalidArgument", "x-oss-metadata-directive must be COPY or REPLACE.");

@@ -54,6 +54,9 @@ export async function qsUploadPart(ex: Exchange, route: Route, ctx: HandlerConte
 /**
  * UploadMultipart with x-qs-copy-source and x-qs-copy-range (201); the x-qs-copy-source-if-* conditions
  * hold as for a copy (412). Into an SSE-C upload the upload's key is required, as on UploadMultipart.
+ * QingStor documents that `x-qs-copy-range` takes the values of its `Range` header, so it is read as
+ * a GET's range: a suffix is served, an end past the source is cut to it (`x-qs-content-copy-range`
+ * tells what was copied), a start past the end is 416 `invalid_range`, a malformed value 400.
  */
 export async function qsUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);

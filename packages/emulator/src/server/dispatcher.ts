@@ -97,7 +97,13 @@ export class Dispatcher {
       async readBody(ex: Exchange, opts: { store?: boolean; maxBytes?: number } = {}): Promise<ReceivedBody> {
         const data = opts.store ?? true;
         ex.bodyRead = true;
-        let body = await readBody(ex.req, { discard: data && config.discard, maxBytes: opts.maxBytes });
+        let body: ReceivedBody;
+        try {
+          body = await readBody(ex.req, { discard: data && config.discard, maxBytes: opts.maxBytes });
+        } catch (e) {
+          ex.closeAfterAnswer = true;
+          throw e;
+        }
         stats.received(body.size);
         const md5 = ex.req.headers["content-md5"];
         checkContentMd5(Array.isArray(md5) ? md5[0] : md5, body);
@@ -156,7 +162,9 @@ export class Dispatcher {
     } catch (e) {
       const err = isProtocolError(e) ? e : new ProtocolError("InternalError", "We encountered an internal error. Please try again.");
       response = frontEnd.errorResponse(err, ex, route);
+      Object.assign(response.headers, err.headers);
     }
+    if (ex.closeAfterAnswer) response.headers["connection"] = "close";
     response.headers[frontEnd.requestIdHeader] = ex.requestId;
     response.headers["date"] = new Date(now).toUTCString();
     response.headers["server"] ??= "stowage-emulator";

@@ -18,6 +18,11 @@ export interface Exchange {
   /** Whether the request body has been consumed by a handler. */
   bodyRead: boolean;
   /**
+   * The body was refused before all of it arrived (e.g. a `Content-Length` over the limit): the
+   * connection is closed after the answer instead of the rest being read and dropped.
+   */
+  closeAfterAnswer: boolean;
+  /**
    * SSE-C keys may be sent on this request: it arrived over TLS, or the
    * emulator was started with `allowSseCOverHttp`.
    */
@@ -52,6 +57,7 @@ export function toExchange(req: IncomingMessage, allowSseCOverHttp = false): Exc
     query: new URLSearchParams(rawQuery),
     requestId: randomBytes(12).toString("hex"),
     bodyRead: false,
+    closeAfterAnswer: false,
     sseCAllowed: allowSseCOverHttp || (req.socket as Partial<TLSSocket>).encrypted === true,
   };
 }

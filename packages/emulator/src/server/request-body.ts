@@ -12,12 +12,17 @@ export interface ReadBodyOptions {
   maxBytes?: number;
 }
 
+/** The refusal of a body larger than a request takes. */
+const tooLarge = (): ProtocolError => new ProtocolError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
+
 /**
  * Reads the whole request body, computing MD5 and CRC-64 as it arrives
- * unless discarding.
+ * unless discarding. A declared `Content-Length` above `maxBytes` is refused before any of the
+ * body is read, as the services refuse it from the header.
  * @throws ProtocolError `EntityTooLarge`
  */
 export async function readBody(req: IncomingMessage, opts: ReadBodyOptions): Promise<ReceivedBody> {
+  if (opts.maxBytes !== undefined && Number(req.headers["content-length"]) > opts.maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   const md5 = opts.discard ? undefined : createHash("md5");
@@ -25,9 +30,7 @@ export async function readBody(req: IncomingMessage, opts: ReadBodyOptions): Pro
   for await (const c of req) {
     const chunk = c as Buffer;
     size += chunk.length;
-    if (opts.maxBytes !== undefined && size > opts.maxBytes) {
-      throw new ProtocolError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
-    }
+    if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge();
     if (opts.discard) continue;
     chunks.push(chunk);
     md5!.update(chunk);
