@@ -65,6 +65,7 @@ export * from "./storager/create-storager.js";
 export * from "./storager/create-servicer.js";
 export * from "./storager/servicer-options.js";
 export { UNLISTED_KEYS_WARNING } from "./storager/unlisted-keys.js";
+export { UNLISTED_BUCKETS_WARNING } from "./storager/unlisted-buckets.js";
 export { DEFAULT_MULTIPART_THRESHOLD } from "./storager/write-plan.js";
 export type { ObjectWriteStream } from "./storager/write-stream.js";
 export * from "./pairs/pairs-table.js";

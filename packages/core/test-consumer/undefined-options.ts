@@ -9,6 +9,7 @@ import type {
   CopyOptions,
   CreateAppendOptions,
   CreateBucketOptions,
+  DeleteBucketOptions,
   CreateDirOptions,
   CreateMultipartOptions,
   DeleteManyOptions,
@@ -67,13 +68,14 @@ export const inputs: [
   TakesUndefined<RestoreOptions>,
   TakesUndefined<ObjectHeaderOptions>,
   TakesUndefined<CreateBucketOptions>,
+  TakesUndefined<DeleteBucketOptions>,
   TakesUndefined<NonNullable<Parameters<Servicer["get"]>[1]>>,
   TakesUndefined<MultipartUploadOptions>,
   TakesUndefined<ObjectInfo>,
   TakesUndefined<MultipartInfo>,
   TakesUndefined<Part>,
   TakesUndefined<NonNullable<ObjectInfo["restore"]>>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 /** What results give: `?:` there means absent, and an explicit undefined stays refused. */
 type Refusing<T extends unknown[]> = { [I in keyof T]: [RefusingUndefined<T[I]>] extends [never] ? false : true };
@@ -173,7 +175,7 @@ export async function callSites(): Promise<void> {
 
   await servicer.create("bucket", { signal, location: maybe<string>() });
   servicer.get("bucket", { workDir: maybe<string>() });
-  await servicer.delete("bucket", { signal });
+  await servicer.delete("bucket", { signal, location: maybe<string>() });
   for await (const s of servicer.list({ signal })) void s;
 }
 

@@ -33,9 +33,12 @@ export { usesPathStyle };
  * The address of bucket `name` (`<bucket>-<appid>`):
  * - no endpoint: `https://<name>.cos.<region>.myqcloud.com` (legacy regions without `cos.`);
  * - an endpoint: `<name>.<endpoint host>` (e.g. endpoint `https:cos.ap-guangzhou.tencentcos.cn`),
- *   or path style `<endpoint>/<name>` for IP/localhost endpoints and `force_path_style`. Through a
- *   global acceleration endpoint (`cos.accelerate.myqcloud.com`, `cos.accelerate.tencentcos.cn`) with
- *   `location` known, copy sources name the region host (`copySourceHost`).
+ *   or path style `<endpoint>/<name>` for IP/localhost endpoints and `force_path_style`. An endpoint
+ *   that names a region other than `location` (`cos.ap-guangzhou.myqcloud.com` for a bucket in
+ *   ap-beijing, as a servicer's listing gives) is moved into `location` (see `hostInRegion`), so
+ *   the requests reach the region the storager reports. Through a global acceleration endpoint
+ *   (`cos.accelerate.myqcloud.com`, `cos.accelerate.tencentcos.cn`) with `location` known, copy
+ *   sources name the region host (`copySourceHost`).
  * @throws StorageError `PairRequired` when neither an endpoint nor a location is given; `InvalidArgument` for a
  *   location that is not a DNS name (the open-time pair is checked already; this guards a listing's).
  */
@@ -49,8 +52,9 @@ export function bucketAddress(name: string, location: string | undefined, config
   const base = { protocol: endpoint.protocol, ...(port === undefined ? {} : { port }) };
   // The acceleration host names no region; a copy source names the bucket by its region host (protocols.md §1.3).
   const accelerated = ACCELERATE_HOST.test(endpoint.host) && location !== undefined && location !== "" ? { copySourceHost: regionHost(name, location) } : {};
-  if (usesPathStyle(config)) return { ...base, host: endpoint.host, pathPrefix: `/${encodeURIComponent(name)}`, ...accelerated };
-  return { ...base, host: `${name}.${endpoint.host}`, pathPrefix: "", ...accelerated };
+  const host = hostInRegion(endpoint.host, location);
+  if (usesPathStyle(config)) return { ...base, host, pathPrefix: `/${encodeURIComponent(name)}`, ...accelerated };
+  return { ...base, host: `${name}.${host}`, pathPrefix: "", ...accelerated };
 }
 
 /** COS's global acceleration endpoints (`cos.accelerate.myqcloud.com`, and on the backup domain). */
@@ -66,7 +70,18 @@ function regionHost(name: string, location: string): string {
 }
 
 /** `cos[-internal].<region>.myqcloud.com` or `.tencentcos.cn`: endpoints of one region (not `cos.accelerate...`). */
-const REGION_HOST = /^cos(?:-internal)?\.([a-z]+-[a-z0-9-]+)\.(?:myqcloud\.com|tencentcos\.cn)$/;
+const REGION_HOST = /^(cos(?:-internal)?)\.([a-z]+-[a-z0-9-]+)\.(myqcloud\.com|tencentcos\.cn)$/;
+/** A legacy region endpoint, `<region>.myqcloud.com` (a region of {@link LEGACY_REGIONS}). */
+const LEGACY_HOST = /^([a-z0-9-]+)\.myqcloud\.com$/;
+
+/** The region a host names (see {@link endpointRegion}), or undefined. */
+function hostRegion(host: string): string | undefined {
+  const lower = host.toLowerCase();
+  const m = REGION_HOST.exec(lower);
+  if (m !== null) return m[2];
+  const legacy = LEGACY_HOST.exec(lower);
+  return legacy !== null && LEGACY_REGIONS.has(legacy[1]!) ? legacy[1] : undefined;
+}
 
 /**
  * The region an endpoint serves when its host names one: `cos.<region>.myqcloud.com`,
@@ -74,12 +89,27 @@ const REGION_HOST = /^cos(?:-internal)?\.([a-z]+-[a-z0-9-]+)\.(?:myqcloud\.com|t
  * Undefined for other hosts (IP addresses, localhost, custom domains, global acceleration).
  */
 export function endpointRegion(endpoint: Endpoint | undefined): string | undefined {
-  if (endpoint === undefined) return undefined;
-  const host = endpoint.host.toLowerCase();
-  const m = REGION_HOST.exec(host);
-  if (m !== null) return m[1];
-  const legacy = /^([a-z0-9-]+)\.myqcloud\.com$/.exec(host);
-  return legacy !== null && LEGACY_REGIONS.has(legacy[1]!) ? legacy[1] : undefined;
+  return endpoint === undefined ? undefined : hostRegion(endpoint.host);
+}
+
+/**
+ * Region endpoint host `host` moved into `region`: the same label (`cos`, `cos-internal`) and domain
+ * (`myqcloud.com`, `tencentcos.cn`) with `region` in it (`cos.ap-guangzhou.myqcloud.com` and
+ * ap-beijing give `cos.ap-beijing.myqcloud.com`; a legacy region of `myqcloud.com` gives
+ * `<region>.myqcloud.com`, a legacy host another region's `cos.<region>.myqcloud.com`). `host` as it
+ * is when it names no region (an IP address, localhost, a custom domain, global acceleration: they
+ * serve buckets of every region, or only the deployment knows), names `region` already, or `region`
+ * is not given.
+ * @throws StorageError `InvalidArgument` for a region that is not a DNS name.
+ */
+export function hostInRegion(host: string, region: string | undefined): string {
+  const named = hostRegion(host);
+  if (named === undefined || region === undefined || region === "" || region === named) return host;
+  checkHostLocation(region, "COS region");
+  const m = REGION_HOST.exec(host.toLowerCase());
+  const [label, domain] = m === null ? ["cos", "myqcloud.com"] : [m[1]!, m[3]!];
+  if (label === "cos" && domain === "myqcloud.com" && LEGACY_REGIONS.has(region)) return `${region}.myqcloud.com`;
+  return `${label}.${region}.${domain}`;
 }
 
 /**

@@ -1,25 +1,12 @@
 import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
 import { bucketAddress, bucketRegion, servicerRegion, type AddressingConfig } from "./addressing.js";
+import { checkCosBucket } from "./bucket-name.js";
 import { CosClient } from "./client.js";
 import { COS_DESCRIPTION, COS_PACKAGE, COS_TYPE, cosPairs, type CosCredentialProvider } from "./config.js";
 import { sharedCredentials, staticCredentials, type CredentialSource } from "./credentials.js";
 import { CosServiceDriver } from "./servicer.js";
 import { CosStorageDriver } from "./storager.js";
 import { sseServerHeaders } from "./sse.js";
-
-/** A COS bucket name: `<name>-<appid>`, lower-case letters, digits and hyphens. */
-const BUCKET = /^[a-z0-9][a-z0-9-]*-\d+$/;
-/**
- * What any COS bucket name must be, with or without an endpoint (whose private deployments and
- * emulators may drop the appid): one DNS label, 1 to 63 lower-case letters, digits and hyphens,
- * starting and ending with a letter or digit. It goes into the host name (or the path) of requests.
- */
-const BUCKET_CHARACTERS = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/** A bucket name for a message: quoted, cut after 70 characters. */
-function shownName(name: string): string {
-  return JSON.stringify(name.length > 70 ? `${name.slice(0, 67)}...` : name);
-}
 
 /**
  * Where credentials come from: `credential_provider` (bounded by `credential_timeout`; one cache per
@@ -39,10 +26,13 @@ function addressing(config: OpenConfig): AddressingConfig {
 
 /**
  * Builds the storage primitives for bucket `name` from a validated open config. Its location is
- * `location` (not checked against the endpoint: a servicer's listing names buckets of every region),
- * else the region an endpoint such as `cos.<region>.myqcloud.com` names.
+ * `location`, else the region an endpoint such as `cos.<region>.myqcloud.com` names. A `location`
+ * other than the region such an endpoint names is not refused (a servicer's listing names buckets of
+ * every region): requests then go to that region's endpoint (see `bucketAddress`), so they reach the
+ * region the storager reports.
  * @throws StorageError `PairRequired` (name, credential, location without endpoint), `InvalidArgument` (bucket name:
- *   not 1-63 lower-case letters, digits and hyphens, or, without an endpoint, no `-<appid>`; SSE defaults that contradict each other)
+ *   not 1-63 lower-case letters, digits and hyphens, or, without an endpoint, no `-<appid>`; a location that is no
+ *   region name; SSE defaults that contradict each other)
  */
 export function newCosStorageDriver(config: OpenConfig, defaults: Readonly<Record<string, unknown>> = {}): CosStorageDriver {
   // Defaults that would fail every write: KMS details without cos/kms, an SSE mode with a customer key.
@@ -50,15 +40,7 @@ export function newCosStorageDriver(config: OpenConfig, defaults: Readonly<Recor
   const encrypts = config["serverSideEncryptionCustomerKey"] !== undefined || defaults["serverSideEncryption"] !== undefined;
   const name = config.name;
   if (name === undefined || name === "") throw storageError(ErrorCode.PairRequired, 'COS needs pair "name" (the bucket, <name>-<appid>)');
-  if (!BUCKET_CHARACTERS.test(name)) {
-    throw storageError(
-      ErrorCode.InvalidArgument,
-      `COS bucket ${shownName(name)} must be 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit (<name>-<appid>, e.g. examplebucket-1250000000)`,
-    );
-  }
-  if (config.endpoint === undefined && !BUCKET.test(name)) {
-    throw storageError(ErrorCode.InvalidArgument, `COS bucket ${JSON.stringify(name)} must be <name>-<appid> (lower-case letters, digits and hyphens, e.g. examplebucket-1250000000)`);
-  }
+  checkCosBucket(name, config.location, config.endpoint);
   const location = bucketRegion(config.location, config.endpoint);
   const credentials = credentialSource(config);
   const address = bucketAddress(name, location, addressing(config));

@@ -4,7 +4,7 @@ import { agreeingRegion, checkHostLocation, encodeKeyPath, ErrorCode, explicitPo
 export const DEFAULT_REGION = "cn-hangzhou";
 
 /** `oss-<region>[-internal].aliyuncs.com`, the public (or internal) endpoint of a region. */
-const REGION_HOST = /^oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/;
+const REGION_HOST = /^oss-([a-z0-9-]+?)(-internal)?\.aliyuncs\.com$/;
 
 /** Where a bucket's (or the service's) requests go. */
 export interface BucketAddress {
@@ -53,6 +53,22 @@ export function endpointRegion(endpoint: Endpoint | undefined): string | undefin
 }
 
 /**
+ * Region endpoint host `host` (`oss-<region>[-internal].aliyuncs.com`) moved into region `location`
+ * (`oss-cn-hangzhou.aliyuncs.com` and cn-beijing give `oss-cn-beijing.aliyuncs.com`, `-internal`
+ * kept). `host` as it is when it names no region (an IP address, localhost, a custom domain, an
+ * acceleration or resource-group host: they serve buckets of every region, or only the deployment
+ * knows), names `location` already, or `location` is not given.
+ * @throws StorageError `InvalidArgument` for a region that is not a DNS name.
+ */
+export function hostInRegion(host: string, location: string | undefined): string {
+  const region = normalizeRegion(location);
+  const m = REGION_HOST.exec(host.toLowerCase());
+  if (m === null || NOT_A_REGION.test(m[1]!) || region === undefined || region === m[1]) return host;
+  checkHostLocation(region, "OSS region");
+  return `oss-${region}${m[2] ?? ""}.aliyuncs.com`;
+}
+
+/**
  * The region (without `oss-`) of a bucket opened with `location` through `endpoint`: `location` (a
  * listing's word for where the bucket is, or the caller's), else the region the endpoint names.
  */
@@ -90,7 +106,9 @@ export { usesPathStyle };
  * The address of bucket `name`:
  * - no endpoint: `https://<name>.oss-<region>.aliyuncs.com` (region from `location`);
  * - an endpoint: `<name>.<endpoint host>` (e.g. endpoint `https:oss-cn-hangzhou.aliyuncs.com`),
- *   or path style `<endpoint>/<name>` for IP/localhost endpoints and `force_path_style`.
+ *   or path style `<endpoint>/<name>` for IP/localhost endpoints and `force_path_style`. A region
+ *   endpoint of another region than `location` (as a servicer's listing gives) is moved into
+ *   `location` (see `hostInRegion`), so the requests reach the region the storager reports.
  * @throws StorageError `PairRequired` when neither an endpoint nor a location is given; `InvalidArgument` for a
  *   location that is not a DNS name (the open-time pair is checked already; this guards a listing's).
  */
@@ -104,8 +122,9 @@ export function bucketAddress(name: string, location: string | undefined, config
   }
   const port = explicitPort(endpoint);
   const base = { protocol: endpoint.protocol, ...(port === undefined ? {} : { port }) };
-  if (usesPathStyle(config)) return { ...base, host: endpoint.host, pathPrefix: `/${encodeURIComponent(name)}` };
-  return { ...base, host: `${name}.${endpoint.host}`, pathPrefix: "" };
+  const host = hostInRegion(endpoint.host, location);
+  if (usesPathStyle(config)) return { ...base, host, pathPrefix: `/${encodeURIComponent(name)}` };
+  return { ...base, host: `${name}.${host}`, pathPrefix: "" };
 }
 
 /**

@@ -1,14 +1,12 @@
 import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
 import { bucketAddress, bucketRegion, servicerRegion, signingRegion, type AddressingConfig } from "./addressing.js";
+import { checkOssBucket } from "./bucket-name.js";
 import { OssClient } from "./client.js";
 import { OSS_DESCRIPTION, OSS_PACKAGE, OSS_TYPE, ossPairs, type OssCredentialProvider } from "./config.js";
 import { sharedCredentials, staticCredentials, type CredentialSource } from "./credentials.js";
 import { OssServiceDriver } from "./servicer.js";
 import { OssStorageDriver } from "./storager.js";
 import { sseHeaders } from "./sse.js";
-
-/** An OSS bucket name: 3–63 lower-case letters, digits and hyphens, not starting or ending with a hyphen. */
-const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /**
  * Where credentials come from: `credential_provider` (bounded by `credential_timeout`; one cache per
@@ -34,18 +32,19 @@ function signatureVersion(config: OpenConfig): "v1" | "v4" {
 
 /**
  * Builds the storage primitives for bucket `name` from a validated open config.
- * Its location is `location` (not checked against the endpoint: a servicer's listing names buckets
- * of every region), else the region an `oss-<region>.aliyuncs.com` endpoint names.
- * @throws StorageError `PairRequired` (name, credential, neither location nor endpoint, v4 without a region), `InvalidArgument` (bucket name; KMS defaults without KMS)
+ * Its location is `location`, else the region an `oss-<region>.aliyuncs.com` endpoint names. A
+ * `location` other than the region such an endpoint names is not refused (a servicer's listing names
+ * buckets of every region): requests then go to that region's endpoint (see `bucketAddress`), so
+ * they reach the region the storager reports and V4 signs for.
+ * @throws StorageError `PairRequired` (name, credential, neither location nor endpoint, v4 without a region), `InvalidArgument` (bucket name;
+ *   a location that is no region name; KMS defaults without KMS)
  */
 export function newOssStorageDriver(config: OpenConfig, defaults: Readonly<Record<string, unknown>> = {}): OssStorageDriver {
   // Defaults that would fail every write: KMS details without KMS.
   sseHeaders(defaults);
   const name = config.name;
   if (name === undefined || name === "") throw storageError(ErrorCode.PairRequired, 'OSS needs pair "name" (the bucket)');
-  if (!BUCKET.test(name)) {
-    throw storageError(ErrorCode.InvalidArgument, `OSS bucket ${JSON.stringify(name)} must be 3-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen`);
-  }
+  checkOssBucket(name, config.location);
   const location = bucketRegion(config.location, config.endpoint);
   const credentials = credentialSource(config);
   const address = bucketAddress(name, location, addressing(config));

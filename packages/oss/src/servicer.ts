@@ -1,5 +1,6 @@
 import { isStorageError, type DriverCallOptions, type ServiceDriver, type ServiceFeatures } from "@stowage/core";
-import { bucketAddress, createdRegion, DEFAULT_REGION, serviceAddress, signingRegion, type AddressingConfig } from "./addressing.js";
+import { bucketAddress, createdRegion, DEFAULT_REGION, normalizeRegion, serviceAddress, signingRegion, type AddressingConfig } from "./addressing.js";
+import { checkOssBucket } from "./bucket-name.js";
 import { OssClient, type OssTransportSettings } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import type { CredentialSource } from "./credentials.js";
@@ -35,6 +36,11 @@ export class OssServiceDriver implements ServiceDriver {
     private readonly settings: OssTransportSettings = {},
   ) {}
 
+  /** Refuses a name or location OSS cannot address (see `checkOssBucket`). @throws StorageError `InvalidArgument` */
+  checkBucket(name: string, location: string | undefined): void {
+    checkOssBucket(name, location);
+  }
+
   /**
    * Creates bucket `name` in `options.location` (or the servicer's); OSS puts it in the region of the
    * endpoint addressed, so with an endpoint a location other than the one it names (or, when it names
@@ -62,20 +68,32 @@ export class OssServiceDriver implements ServiceDriver {
   }
 
   /**
-   * Deletes bucket `name`. DeleteBucket is retried after a lost answer; a retry answered 404
-   * `NoSuchBucket` means the first attempt deleted it, and succeeds. That answer to a first attempt
-   * is still `ObjectNotExist`.
-   * @throws StorageError `ObjectNotExist` (NoSuchBucket), `Conflict` (BucketNotEmpty), ...
+   * Deletes bucket `name` in `options.location` (else the servicer's region), at the host a storager
+   * of the bucket there uses (a region endpoint moved into that region) and V4-signed for that region.
+   * OSS answers a request for a bucket of another region 403 `AccessDenied` naming the bucket's
+   * endpoint (`PermissionDenied`, never a success). DeleteBucket is retried after a lost answer; a
+   * retry answered 404 `NoSuchBucket` means the first attempt deleted it, and succeeds. That answer to
+   * a first attempt is still `ObjectNotExist`.
+   * @throws StorageError `ObjectNotExist` (NoSuchBucket), `Conflict` (BucketNotEmpty), `PermissionDenied` (AccessDenied:
+   *   another region's bucket), `PairRequired` (neither location nor endpoint; V4 without a region), ...
    */
-  async delete(name: string, options: DriverCallOptions): Promise<void> {
-    const res = await this.clientFor(name, this.location).sendBuffered(deleteBucket(), { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 404 });
+  async delete(name: string, options: DriverCallOptions & { location?: string }): Promise<void> {
+    const region = normalizeRegion(options.location) ?? this.location;
+    const res = await this.clientFor(name, region).sendBuffered(deleteBucket(), { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 404 });
     if (res.status !== 404) return;
     const body = await errorDocument(res.body, res.headers);
     if (res.earlierAttemptMayHaveApplied && body?.code === "NoSuchBucket") return;
     throw ossErrorFromResponse(res, body).withContext({ service: OSS_TYPE });
   }
 
-  /** One page of ListBuckets (up to 1000; the token is the next marker). @throws StorageError `PermissionDenied`, `Unexpected` (an answer that is no bucket listing, see parseListBuckets), ... */
+  /**
+   * One page of ListBuckets (up to 1000; the token is the next marker), at the endpoint, else at
+   * `oss-<location>.aliyuncs.com` (cn-hangzhou without a location). V4 signs for the servicer's region;
+   * through an endpoint that names none (an IP address, a custom domain, an acceleration host) without
+   * `location`, no region is known: `PairRequired`, as for `create`.
+   * @throws StorageError `PermissionDenied`, `PairRequired` (V4 without a region), `Unexpected` (an answer that is no
+   *   bucket listing, see parseListBuckets), ...
+   */
   async list(token: string | undefined, options: DriverCallOptions): Promise<BucketPage> {
     return this.listPage(token, undefined, options);
   }
@@ -86,7 +104,9 @@ export class OssServiceDriver implements ServiceDriver {
    */
   private async listPage(token: string | undefined, prefix: string | undefined, options: DriverCallOptions): Promise<BucketPage> {
     const address = serviceAddress(this.location, this.addressing);
-    const client = new OssClient(address, undefined, this.credentials, { version: this.signatureVersion, region: signingRegion(this.location, this.addressing.endpoint) ?? DEFAULT_REGION }, this.settings);
+    // Without an endpoint the listing goes to cn-hangzhou's host, so it signs for cn-hangzhou; an endpoint that names no region signs for none.
+    const region = signingRegion(this.location, this.addressing.endpoint) ?? (this.addressing.endpoint === undefined ? DEFAULT_REGION : undefined);
+    const client = new OssClient(address, undefined, this.credentials, { version: this.signatureVersion, region }, this.settings);
     const page = await sendListing(client, listBuckets(token, prefix), options, parseListBuckets);
     return page.nextMarker === undefined ? { items: page.items } : { items: page.items, nextToken: page.nextMarker };
   }

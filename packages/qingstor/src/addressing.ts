@@ -24,7 +24,8 @@ export { isBareHost };
  * - an IP or `localhost` endpoint (the emulator, a private deployment): the endpoint as it is;
  * - a named endpoint: `<zone>.<endpoint host>` (e.g. `https:qingstor.com` + `pek3b` →
  *   `pek3b.qingstor.com`), or the endpoint itself without a location or when it already
- *   starts with the zone.
+ *   starts with the zone; a zone host of QingStor's own domain is swapped for the zone's
+ *   (`https:pek3b.qingstor.com` + `sh1a` → `sh1a.qingstor.com`, see {@link inZone}).
  * @throws StorageError `PairRequired` when there is neither an endpoint nor a location; `InvalidArgument` for a
  *   location that is not a DNS name (the open-time pair is checked already; this guards others).
  */
@@ -35,8 +36,8 @@ export function zoneAddress(location: string | undefined, endpoint: Endpoint | u
     if (zone === undefined) throw storageError(ErrorCode.PairRequired, 'QingStor needs pair "location" (the zone, e.g. pek3b) or an endpoint');
     return { protocol: "https", host: `${zone}.${QINGSTOR_DOMAIN}` };
   }
-  if (zone === undefined || isBareHost(endpoint.host) || endpoint.host.startsWith(`${zone}.`)) return fromEndpoint(endpoint, endpoint.host);
-  return fromEndpoint(endpoint, `${zone}.${endpoint.host}`);
+  const address = fromEndpoint(endpoint, endpoint.host);
+  return zone === undefined ? address : inZone(address, zone);
 }
 
 /** The zone a `<zone>.qingstor.com` endpoint serves; undefined for other hosts (IP addresses, `qingstor.com`, custom domains). */

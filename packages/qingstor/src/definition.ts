@@ -1,5 +1,6 @@
 import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
-import { bucketAddress, checkZone } from "./addressing.js";
+import { bucketAddress, checkZone, endpointZone } from "./addressing.js";
+import { checkQingStorBucket } from "./bucket-name.js";
 import { QingStorClient } from "./client.js";
 import { QINGSTOR_DESCRIPTION, QINGSTOR_PACKAGE, QINGSTOR_TYPE, qingstorPairs } from "./config.js";
 import { resolveCredentials, type QingStorCredentials } from "./credentials.js";
@@ -7,8 +8,7 @@ import { QingStorServiceDriver } from "./servicer.js";
 import { checkCopySourceKeyMd5 } from "./sse.js";
 import { QingStorStorageDriver } from "./storager.js";
 
-/** A QingStor bucket name: 6–63 lower-case letters, digits and hyphens, starting and ending with a letter or digit. */
-export const BUCKET_NAME = /^[a-z\d][a-z\d-]{4,61}[a-z\d]$/;
+export { BUCKET_NAME } from "./bucket-name.js";
 
 /**
  * The key pair of the `credential` pair.
@@ -21,26 +21,28 @@ export function credentialsOf(config: OpenConfig): QingStorCredentials {
 
 /**
  * Builds the storage primitives for bucket `name` from a validated open config.
- * The zone is the `location` pair; without it, it is detected on first use
+ * The zone is the `location` pair, else the one a `<zone>.qingstor.com` endpoint names (a location
+ * of another zone, as a servicer's listing gives, moves such an endpoint into that zone: see
+ * `zoneAddress`); without either, it is detected on first use
  * (`HEAD /<bucket>` on the zone-less host, which redirects to the zone; see
  * {@link bucketAddress}). `enable_loose_pair` decides what a multipart upload or an append does
  * with a Cache-Control or Content-Encoding it cannot carry (object-headers.ts).
- * @throws StorageError `PairRequired` (name, credential), `InvalidArgument` (bucket name; a
+ * @throws StorageError `PairRequired` (name, credential), `InvalidArgument` (bucket name; a location that is no zone name; a
  *   `copy_source_encryption_customer_key_md5` without `copy_source_encryption_customer_key`, or not its MD5)
  */
 export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDriver {
   const name = config.name;
   if (name === undefined || name === "") throw storageError(ErrorCode.PairRequired, 'QingStor needs pair "name" (the bucket)');
-  if (!BUCKET_NAME.test(name)) {
-    throw storageError(ErrorCode.InvalidArgument, `QingStor bucket ${JSON.stringify(name)} must be 6 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit`);
-  }
+  checkQingStorBucket(name, config.location);
   // An open-time key MD5 goes with the open-time key (a call's own key drops it): without that key, or not its MD5, it would fail every copy.
   checkCopySourceKeyMd5(config["copySourceEncryptionCustomerKey"] as Buffer | undefined, config["copySourceEncryptionCustomerKeyMd5"]);
   const credentials = credentialsOf(config);
-  const { address, detectZone } = bucketAddress(config.location, config.endpoint);
+  // A <zone>.qingstor.com endpoint names the zone: the storager reports it (nothing to detect).
+  const location = config.location || endpointZone(config.endpoint);
+  const { address, detectZone } = bucketAddress(location, config.endpoint);
   const client = new QingStorClient(address, name, credentials, httpClientSettings(config as HttpPairValues), detectZone);
   const loose = config["enableLoosePair"] === true;
-  return new QingStorStorageDriver(client, name, config.location, config["integrity"] !== false, {}, config["enableVirtualLink"] === true, config["encryptionCustomerKey"] !== undefined, loose);
+  return new QingStorStorageDriver(client, name, location, config["integrity"] !== false, {}, config["enableVirtualLink"] === true, config["encryptionCustomerKey"] !== undefined, loose);
 }
 
 /**

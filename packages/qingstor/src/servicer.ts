@@ -1,5 +1,6 @@
 import { ErrorCode, isStorageError, storageError, type DriverCallOptions, type Endpoint, type ServiceDriver, type ServiceFeatures } from "@stowage/core";
-import { bucketAddress, createdZone, serviceAddress, zoneAddress } from "./addressing.js";
+import { bucketAddress, createdZone, endpointZone, serviceAddress, zoneAddress } from "./addressing.js";
+import { checkQingStorBucket } from "./bucket-name.js";
 import { QingStorClient, type QingStorTransportSettings } from "./client.js";
 import { QINGSTOR_TYPE } from "./config.js";
 import type { QingStorCredentials } from "./credentials.js";
@@ -70,6 +71,11 @@ export class QingStorServiceDriver implements ServiceDriver {
     private readonly pageSize = BUCKET_PAGE_SIZE,
   ) {}
 
+  /** Refuses a name or zone QingStor cannot address (see `checkQingStorBucket`). @throws StorageError `InvalidArgument` */
+  checkBucket(name: string, location: string | undefined): void {
+    checkQingStorBucket(name, location);
+  }
+
   /**
    * Creates bucket `name` in zone `options.location` (or the servicer's). With a `<zone>.qingstor.com`
    * endpoint a location other than that zone, and with an IP or `localhost` endpoint (which decides
@@ -98,13 +104,15 @@ export class QingStorServiceDriver implements ServiceDriver {
   }
 
   /**
-   * Deletes bucket `name`, in the servicer's zone, else in the one the service names (detected).
+   * Deletes bucket `name` in zone `options.location`, else in the servicer's zone (the one a
+   * `<zone>.qingstor.com` endpoint names), else in the one the service names (detected), at the host
+   * a storager of the bucket uses (see `zoneAddress`).
    * DeleteBucket is retried after a lost answer; a retry answered 404 `bucket_not_exists` means the
    * first attempt deleted it, and succeeds. That answer to a first attempt is still `ObjectNotExist`.
    * @throws StorageError `ObjectNotExist` (bucket_not_exists), `Conflict` (bucket_not_empty), ...
    */
-  async delete(name: string, options: DriverCallOptions): Promise<void> {
-    const { address, detectZone } = bucketAddress(this.location, this.endpoint);
+  async delete(name: string, options: DriverCallOptions & { location?: string }): Promise<void> {
+    const { address, detectZone } = bucketAddress(options.location ?? this.location ?? endpointZone(this.endpoint), this.endpoint);
     const client = new QingStorClient(address, name, this.credentials, this.settings, detectZone);
     const res = await client.sendBuffered(deleteBucket(), { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 404 });
     if (res.status !== 404) return;

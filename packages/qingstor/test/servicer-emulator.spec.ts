@@ -5,6 +5,9 @@ import { startEmulator, type Emulator } from "@stowage/emulator";
 import { credentialsOf, qingstorService, QingStorServiceDriver } from "@stowage/qingstor";
 
 let emu: Emulator;
+
+/** A storager's connection string without its bucket and work_dir: a servicer takes neither. */
+const servicerString = (storager: string): string => storager.replace(/:\/\/[^/?]*\/?[^?]*/, "://");
 const names = ["pager-a", "pager-b", "pager-c", "pager-d", "pager-e"];
 
 beforeAll(async () => {
@@ -16,7 +19,7 @@ afterAll(async () => {
 
 describe("qingstor servicer on the emulator", () => {
   it("lists every bucket across pages of two, each once, in order", async () => {
-    const { config } = resolveOpenConfig(qingstorService, emu.connectionString(names[0]!), "servicer");
+    const { config } = resolveOpenConfig(qingstorService, servicerString(emu.connectionString(names[0]!)), "servicer");
     const driver = new QingStorServiceDriver(credentialsOf(config), config.endpoint, config.location, {}, 2);
     const seen: string[] = [];
     let token: string | undefined;
@@ -37,7 +40,7 @@ describe("qingstor servicer: create", () => {
   it("refuses a bucket name the storager refuses before creating anything: no bucket is left behind", async () => {
     const { newServicer } = await import("@stowage/core");
     await import("../src/index.js");
-    const base = emu.connectionString(names[0]!).replace(/:\/\/[^/?]*\/?[^?]*/, "://");
+    const base = servicerString(emu.connectionString(names[0]!));
     const svc = newServicer(base);
     await expect(svc.create("abc12")).rejects.toMatchObject({ code: "InvalidArgument" });
     const listed: string[] = [];
@@ -53,8 +56,8 @@ describe("qingstor servicer list: buckets deleted or created mid-listing (offset
   /** A driver listing pages of two on a fresh emulator holding `many`, and that emulator's servicer. */
   async function fresh(): Promise<{ e: Emulator; driver: QingStorServiceDriver; svc: Servicer }> {
     const e = await startEmulator({ provider: "qingstor", buckets: many });
-    const { config } = resolveOpenConfig(qingstorService, e.connectionString(many[0]!), "servicer");
-    const svc = newServicer(e.connectionString(many[0]!).replace(/:\/\/[^/?]*\/?[^?]*/, "://"));
+    const { config } = resolveOpenConfig(qingstorService, servicerString(e.connectionString(many[0]!)), "servicer");
+    const svc = newServicer(servicerString(e.connectionString(many[0]!)));
     return { e, driver: new QingStorServiceDriver(credentialsOf(config), config.endpoint, config.location, {}, 2), svc };
   }
 

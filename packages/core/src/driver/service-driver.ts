@@ -4,7 +4,7 @@ import type { DriverCallOptions, StorageDriver } from "./storage-driver.js";
 
 /**
  * Bucket-level primitives of a driver. Core builds a `Servicer` over them: it checks the options
- * and the name (a non-empty string without `/`) and the `features` first, and passes what these
+ * and the name (a non-empty string without `/`, `@` or control characters) and the `features` first, and passes what these
  * throw on to the caller (a non-StorageError as `Unexpected`), as {@link StorageDriver} methods do.
  */
 export interface ServiceDriver {
@@ -18,16 +18,26 @@ export interface ServiceDriver {
    */
   create(name: string, options: DriverCallOptions & { location?: string }): Promise<void>;
   /**
-   * Deletes bucket `name`.
-   * @throws ObjectNotExist (no such bucket), Conflict (not empty): `Servicer.delete` promises both; Aborted
+   * Deletes bucket `name`, in `options.location` when given (the caller's word for where the bucket
+   * is), else in the servicer's region. Core has run {@link ServiceDriver.checkBucket} first.
+   * @throws ObjectNotExist (no such bucket), Conflict (not empty): `Servicer.delete` promises both;
+   *   InvalidArgument (a bucket known to be in another region than the one addressed), Aborted
    */
-  delete(name: string, options: DriverCallOptions): Promise<void>;
+  delete(name: string, options: DriverCallOptions & { location?: string }): Promise<void>;
   /**
    * One page of bucket names (with their location when known); `nextToken` on every page but the last.
    * @throws Unexpected (a page marked truncated that gives no way on, an answer that is no listing:
    *   never a short listing), Aborted
    */
   list(token: string | undefined, options: DriverCallOptions): Promise<{ items: { name: string; location?: string }[]; nextToken?: string }>;
+  /**
+   * Optional: refuses a bucket `name` (or `location`, when given) the driver cannot address: the
+   * check its storage primitives run on their name and location (see `newStorageDriver`), so `get`,
+   * `create`, `delete` and `list` agree. Core runs it before `delete` sends anything, and on each
+   * bucket `list` gives: a bucket it refuses is left out of the listing, with a warning. Synchronous; no network.
+   * @throws InvalidArgument (a name or location the driver cannot address; its message may show the name)
+   */
+  checkBucket?(name: string, location: string | undefined): void;
   /**
    * Optional: builds the storage primitives of the storagers this servicer hands out (`get`,
    * `create`, `list`) for `config` (the servicer's, with the bucket's `name`, `workDir` and

@@ -71,9 +71,11 @@ function shown(name: string): string {
  * the `unusedPairs` given are refused, even with a bad value (dropped when loose), and `workDir` is normalised (default `/`).
  * An unknown key right after a secret pair is not shown (it may be the secret's tail). Errors carry op `new_storager`/`new_servicer`
  * and the service type; messages never show secret values.
+ * A servicer takes no name and no work_dir other than `/` (its calls name the bucket): they are refused
+ * with `PairUnsupported`, or dropped when loose.
  * @throws ConnectionStringInvalid (string input: bad syntax, unknown pair, bad value, a pair
  *   given twice with different values, a name where the service has none, a name holding `@`), PairUnsupported (object input: unknown key; a pair the service
- *   does not use), InvalidArgument (object input: bad value, a name holding `@`),
+ *   does not use; a servicer's name or work_dir), InvalidArgument (object input: bad value, a name holding `@`),
  *   PairRequired (a required pair is missing).
  */
 export function resolveOpenConfig(
@@ -189,7 +191,28 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   } catch (e) {
     throw fromString ? asConnectionStringError(e) : e;
   }
+  if (kind === "servicer") refuseBucketPairs(definition.type, config, config.enableLoosePair === true);
   return { config: config as OpenConfig, pairs, defaults, loose: config.enableLoosePair === true };
+}
+
+/**
+ * Refuses a bucket name or a work_dir (other than `/`) given to a servicer: its calls name the
+ * bucket (`get(name, { workDir })`), so these would be dropped, and writes meant for the work_dir
+ * would land at the bucket root. With `enable_loose_pair` they are dropped, as other pairs a
+ * service has no use for. Never shows their values.
+ * @throws PairUnsupported
+ */
+function refuseBucketPairs(type: string, config: Record<string, unknown>, loose: boolean): void {
+  const given = [config["name"] !== undefined && config["name"] !== "" ? "name" : undefined, config["workDir"] !== "/" ? "work_dir" : undefined];
+  for (const pair of given) {
+    if (pair === undefined) continue;
+    if (!loose) {
+      const instead = pair === "name" ? "name the bucket in each call (get, create, delete)" : 'pass it to get(name, { workDir })';
+      throw storageError(ErrorCode.PairUnsupported, `pair "${pair}" is not supported when opening a ${type} servicer (it would be ignored): ${instead}`);
+    }
+  }
+  delete config["name"];
+  config["workDir"] = "/";
 }
 
 /**

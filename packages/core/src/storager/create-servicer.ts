@@ -6,11 +6,13 @@ import { paginate } from "../listing/page-lister.js";
 import type { CallOptions } from "../options.js";
 import { camelCase } from "../operations.js";
 import { normalizeWorkDir } from "../path/paths.js";
-import type { CreateBucketOptions, Servicer } from "../servicer.js";
+import type { CreateBucketOptions, DeleteBucketOptions, Servicer } from "../servicer.js";
 import type { Storager } from "../storager.js";
+import { checkBucketName, shownBucketName } from "./bucket-name.js";
 import { createStorager } from "./create-storager.js";
 import { checkServicerOptions, type ServicerMethod } from "./servicer-options.js";
 import type { StoragerContext } from "./storager-context.js";
+import { UnlistedBuckets } from "./unlisted-buckets.js";
 import { thrownText } from "../errors/thrown-text.js";
 
 /** The public {@link Servicer} over a driver's bucket primitives. */
@@ -33,7 +35,7 @@ class CoreServicer implements Servicer {
     return this.run("create", name, async () => {
       const checked = this.options("create", options) as { location?: string; signal?: AbortSignal };
       this.require("create");
-      checkName(name);
+      checkBucketName(name);
       const location = checked.location ?? this.#ctx.config.location;
       // The storager first: settings it refuses (a name, SSE defaults) must fail before a bucket
       // exists that the caller then has no storager for, and a retry finds taken.
@@ -43,19 +45,21 @@ class CoreServicer implements Servicer {
     });
   }
 
-  async delete(name: string, options: CallOptions = {}): Promise<void> {
+  async delete(name: string, options: DeleteBucketOptions = {}): Promise<void> {
     return this.run("delete", name, async () => {
-      const { signal } = this.options("delete", options) as { signal?: AbortSignal };
+      const { signal, location } = this.options("delete", options) as { signal?: AbortSignal; location?: string };
       this.require("delete");
-      checkName(name);
-      await this.#driver.delete(name, signal ? { signal } : {});
+      // The checks get and create run (through the storage primitives), before anything is sent.
+      checkBucketName(name);
+      this.#driver.checkBucket?.(name, location);
+      await this.#driver.delete(name, { ...(signal ? { signal } : {}), ...(location ? { location } : {}) });
     });
   }
 
   get(name: string, options: { workDir?: string } = {}): Storager {
     try {
       const { workDir } = this.options("get", options) as { workDir?: string };
-      checkName(name);
+      checkBucketName(name);
       return this.storagerFor(name, workDir ?? "/", this.#ctx.config.location);
     } catch (e) {
       throw this.error(e, "get", name);
@@ -63,13 +67,37 @@ class CoreServicer implements Servicer {
   }
 
   async *list(options: CallOptions = {}): AsyncIterable<Storager> {
+    // Buckets the driver cannot address are left out, and reported once when the listing ends.
+    const unlisted = new UnlistedBuckets();
     try {
       const { signal } = this.options("list", options) as { signal?: AbortSignal };
       this.require("list");
       const buckets = paginate((token) => this.#driver.list(token, signal ? { signal } : {}), signal ? { signal } : {});
-      for await (const bucket of buckets) yield this.storagerFor(bucket.name, "/", bucket.location ?? this.#ctx.config.location);
+      for await (const bucket of buckets) {
+        const location = bucket.location ?? this.#ctx.config.location;
+        if (this.addressable(bucket.name, bucket.location, unlisted)) yield this.storagerFor(bucket.name, "/", location);
+      }
     } catch (e) {
       throw this.error(e, "list", "");
+    } finally {
+      unlisted.report(this.service);
+    }
+  }
+
+  /**
+   * True when the driver can address listed bucket `name` in `location` (the listing's word, if
+   * any); otherwise records it in `unlisted` (core's name rules and the driver's `checkBucket`
+   * refuse only with `InvalidArgument`; anything else is thrown).
+   */
+  private addressable(name: string, location: string | undefined, unlisted: UnlistedBuckets): boolean {
+    try {
+      checkBucketName(name);
+      this.#driver.checkBucket?.(name, location);
+      return true;
+    } catch (e) {
+      if (!isStorageError(e, ErrorCode.InvalidArgument)) throw e;
+      unlisted.add(name, e);
+      return false;
     }
   }
 
@@ -99,7 +127,8 @@ class CoreServicer implements Servicer {
   }
 
   private error(e: unknown, op: string, name: string): StorageError {
-    const ctx = { op: `servicer_${op}`, service: this.service, path: name };
+    // A name holding "@" may start with a secret (`AK:SK@bucket`): never shown whole.
+    const ctx = { op: `servicer_${op}`, service: this.service, path: typeof name === "string" ? shownBucketName(name) : name };
     if (isStorageError(e)) return e.withContext(ctx);
     return storageError(ErrorCode.Unexpected, thrownText(e), { ...ctx, cause: e });
   }
@@ -116,12 +145,6 @@ class CoreServicer implements Servicer {
   /** What `console.log` and `util.inspect` show: {@link CoreServicer.toString}. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
-  }
-}
-
-function checkName(name: unknown): void {
-  if (typeof name !== "string" || name === "" || name.includes("/")) {
-    throw storageError(ErrorCode.InvalidArgument, `bucket name must be a non-empty string without "/"`);
   }
 }
 

@@ -10,7 +10,7 @@ export type ServicerMethod = "create" | "delete" | "get" | "list";
 /** The options each Servicer method accepts (camelCase), and the pair each is checked as. */
 const ACCEPTED: Readonly<Record<ServicerMethod, Readonly<Record<string, PairDefinition>>>> = {
   create: { location: globalPairs.location, signal: globalPairs.signal },
-  delete: { signal: globalPairs.signal },
+  delete: { location: globalPairs.location, signal: globalPairs.signal },
   get: { workDir: globalPairs.workDir },
   list: { signal: globalPairs.signal },
 };
@@ -28,8 +28,8 @@ export interface ServicerOptionsContext {
 /**
  * Checks the options a caller passed to a Servicer method, the way Storager
  * operations check theirs, and returns a new object with the accepted ones:
- * `create` takes `location` (a non-empty string) and `signal`; `delete` and
- * `list` take `signal`; `get` takes `workDir` (a string). Any other own key with
+ * `create` and `delete` take `location` (a non-empty string) and `signal`;
+ * `list` takes `signal`; `get` takes `workDir` (a string). Any other own key with
  * a defined value (a typo such as `work_dir`, a Storager option such as
  * `storageClass`), or one the service does not use, is `PairUnsupported`
  * (dropped when loose); a value of the wrong type is `InvalidArgument`.

@@ -15,8 +15,8 @@ const EXAMPLES = 5;
  */
 const RAW_CONTROLS = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
-/** `key` quoted and escaped as JSON, DEL, C1 and bidirectional controls too (`\u009b`, `\u202e`): safe to print. */
-function quoted(key: string): string {
+/** `key` quoted and escaped as JSON, DEL, C1 and bidirectional controls too (`\u009b`, `\u202e`): safe to print. @throws nothing */
+export function quoted(key: string): string {
   return JSON.stringify(key).replace(RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
