@@ -105,6 +105,24 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
+/** An ETA is shown only once at least this much time has passed... */
+const ETA_MIN_MS = 1000;
+/** ...and at least this many bytes (or 1% of the total, when less) are done: parts land a whole part at a time. */
+const ETA_MIN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The time left of a transfer of `total` bytes that did `done` in `elapsedMs`, at that rate, as
+ * {@link formatDuration} writes it; `?` until the rate means something: before 1 s, and before
+ * 8 MiB (or 1% of the total, when that is less) are done — a multipart upload's bytes count a
+ * whole part at a time, so a few bytes of a small object in the first seconds would give an ETA
+ * of thousands of hours.
+ * @throws nothing
+ */
+export function formatEta(total: number, done: number, elapsedMs: number): string {
+  if (done <= 0 || elapsedMs < ETA_MIN_MS || done < Math.min(ETA_MIN_BYTES, total / 100)) return "?";
+  return formatDuration(((total - done) * elapsedMs) / done);
+}
+
 /** Bytes per second for humans (`"5.2 MiB/s"`). */
 export function formatRate(bytes: number, ms: number): string {
   if (ms <= 0) return "-";

@@ -4,6 +4,7 @@ import type { Location } from "./locations.js";
 import { UsageError } from "./errors.js";
 import { namesDirectory, notADirectory } from "./slashed-operand.js";
 import { followLink, isDir, statOrUndefined } from "./transfer/jobs.js";
+import { shownPath } from "./shown-path.js";
 
 /**
  * A read stream of the object `loc` names (a byte range of it with `range`). A symbolic link is
@@ -19,7 +20,7 @@ export async function objectReadStream(ctx: CliContext, loc: Location, range: { 
   const { endpoint, key } = await ctx.locations.object(loc);
   if (namesDirectory(loc)) {
     // `x/` names a directory: never read the object `x`.
-    if (await isDir(ctx, loc).catch(() => false)) throw new UsageError(`${loc.display} is a directory, not an object: list it with ls`);
+    if (await isDir(ctx, loc).catch(() => false)) throw new UsageError(`${shownPath(loc.display)} is a directory, not an object: list it with ls`);
     throw await notADirectory(ctx, loc, endpoint, key, "read");
   }
   let store = endpoint.store;
@@ -27,11 +28,11 @@ export async function objectReadStream(ctx: CliContext, loc: Location, range: { 
   const info = await statOrUndefined(store, key, { signal: ctx.signal }).catch(() => undefined);
   // fs and memory would refuse the read (ObjectModeInvalid), object stores answer "no such key" (ObjectNotExist).
   if ((info === undefined || info.mode === "dir") && (await isDir(ctx, loc).catch(() => false))) {
-    throw new UsageError(`${loc.display} is a directory, not an object: list it with ls`);
+    throw new UsageError(`${shownPath(loc.display)} is a directory, not an object: list it with ls`);
   }
   if (info?.mode === "link") {
     const end = await followLink(ctx, loc, { ...info, path: endpoint.dir + key });
-    if (end.mode === "dir") throw new UsageError(`${loc.display} is a symbolic link to a directory, not an object: list it with ls`);
+    if (end.mode === "dir") throw new UsageError(`${shownPath(loc.display)} is a symbolic link to a directory, not an object: list it with ls`);
     if (end.mode === "file" || end.mode === "append") {
       store = await ctx.locations.open(loc, "/");
       path = end.path;

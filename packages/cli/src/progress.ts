@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { ProgressMode } from "./context.js";
-import { formatBytes, formatDuration, formatRate } from "./format.js";
+import { formatBytes, formatEta, formatRate } from "./format.js";
 import { barOptions } from "./bar-options.js";
 
 /** Objects at least this large get their own bar (when bars are shown). */
@@ -124,9 +124,7 @@ export class TransferProgress {
   }
 
   private eta(): string {
-    const elapsed = Date.now() - this.started;
-    if (this.bytesDone <= 0 || elapsed <= 0) return "?";
-    return formatDuration(((this.options.bytes - this.bytesDone) * elapsed) / this.bytesDone);
+    return formatEta(this.options.bytes, this.bytesDone, Date.now() - this.started);
   }
 
   private payload(): Record<string, string> {

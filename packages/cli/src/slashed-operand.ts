@@ -27,9 +27,9 @@ export async function notADirectory(ctx: CliContext, loc: Location, endpoint: En
     const what = info.mode === "link" ? "a symbolic link" : "an object";
     return storageError(
       ErrorCode.ObjectModeInvalid,
-      `${loc.display} ends in / (a directory), but ${shownPath(key)} is ${what}, not a directory: it was left alone (write it without the trailing /)`,
+      `${shownPath(loc.display)} ends in / (a directory), but ${shownPath(key)} is ${what}, not a directory: it was left alone (write it without the trailing /)`,
       { op, service, path: key },
     );
   }
-  return storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op, service, path: key });
+  return storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist`, { op, service, path: key });
 }

@@ -1,15 +1,35 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { UsageError } from "../errors.js";
 import { refuseProtectedDir } from "../protected-dirs.js";
+import { refuseFileDestination } from "../transfer/file-destination.js";
 import { addHeaderOptions, addTypeOptions, givenFieldsOf, TYPE_DEFAULT } from "../transfer/given-fields.js";
 import { pruneDirs, transferObject, transferTree } from "../transfer/jobs.js";
 import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
 
+/**
+ * Refuses `-` as an operand of cp or mv: `get` and `put` take it as stdout and stdin, so here it
+ * would silently be a local file named `-` (`cp obj - | tar x` an empty pipe, `mv obj -` the object
+ * moved into `./-`). A file of that name is written `./-`.
+ * @throws UsageError naming the command that streams (nothing is read, written or deleted)
+ */
+function refuseDash(command: string, src: string, dst: string): void {
+  if (src !== "-" && dst !== "-") return;
+  const instead =
+    src === "-"
+      ? "to upload stdin use stowage put - <destination>"
+      : `to write an object to stdout use stowage get <source> -${command === "mv" ? " (then stowage rm <source>)" : ""}`;
+  throw new UsageError(
+    `${command}: - is not stdin or stdout for ${command} (only get and put take it so): ${instead}; a local file named - is written ./-; nothing was ${command === "mv" ? "moved" : "copied"}`,
+  );
+}
+
 /** cp and mv: one object, or with -r every object below a directory. */
 function copyOrMove(move: boolean) {
   const command = move ? "mv" : "cp";
   return async (ctx: CliContext, [src, dst]: string[], opts: CommandOptions): Promise<void> => {
+    refuseDash(command, src!, dst!);
     const settings = transferSettings(opts);
     const srcLoc = ctx.locations.parse(src!);
     const dstLoc = ctx.locations.parse(dst!);
@@ -21,6 +41,7 @@ function copyOrMove(move: boolean) {
     // mv -r deletes its source tree as rm -r does: not the file system's root, the home directory, . or its parents.
     const filtered = ((opts["include"] as string[] | undefined)?.length ?? 0) + ((opts["exclude"] as string[] | undefined)?.length ?? 0) > 0;
     if (move) refuseProtectedDir(ctx, srcLoc, { command: "mv -r", cwdAndParents: !filtered, throughLink: true });
+    await refuseFileDestination(ctx, command, srcLoc, dstLoc);
     const report = await transferTree(ctx, command, srcLoc, dstLoc, settings, {
       kind: "copy",
       move,
@@ -49,8 +70,8 @@ function register(program: Command, bind: Bind, move: boolean): void {
         ? "move an object, or with -r every object below a directory (server-side within one account; between local directories a rename, where the file stays inside its own directories)"
         : "copy an object, or with -r every object below a directory, between any two storages",
     )
-    .argument("<source>", "object or directory")
-    .argument("<destination>", `object, or directory (trailing /) to ${verb} into`)
+    .argument("<source>", "object or directory (not -: stdin is for put -; a local file named - is ./-)")
+    .argument("<destination>", `object, or directory (trailing /) to ${verb} into (not -: stdout is for get <source> -)`)
     .option("-r, --recursive", `${verb} every object below the source directory to the same path below the destination`)
     .option("-n, --dry-run", `print what would be ${move ? "moved" : "copied"}, change nothing`);
   addTransferOptions(addUploadOptions(addHeaderOptions(addTypeOptions(addFilterOptions(cmd), TYPE_DEFAULT))))

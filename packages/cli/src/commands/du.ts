@@ -59,7 +59,7 @@ async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
     if (total.objects === 0 && !(await isDir(ctx, loc))) {
       // Not a directory: an object counts itself (as du(1) does for a file); nothing there is an error.
       if (named === undefined || named.mode === "dir") {
-        throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "du", service: store.info.service });
+        throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist`, { op: "du", service: store.info.service });
       }
       count(named, "");
     }
@@ -74,7 +74,7 @@ async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
   const size = (n: number): string => (opts["human"] ? formatBytes(n) : String(n));
   const rows: string[][] = [];
   if (levels > 0) for (const [g, e] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) rows.push([size(e.bytes), String(e.objects), g ? shownPath(g) : "."]);
-  rows.push([size(total.bytes), String(total.objects), loc.display]);
+  rows.push([size(total.bytes), String(total.objects), shownPath(loc.display)]);
   for (const line of formatTable(rows, [0, 1])) ctx.out(line);
 }
 

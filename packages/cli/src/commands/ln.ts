@@ -5,6 +5,7 @@ import { sameAccount, type Location } from "../locations.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { UsageError } from "../errors.js";
 import { statOrUndefined } from "../transfer/jobs.js";
+import { shownPath } from "../shown-path.js";
 
 /** The deepest directory holding both absolute paths (ends with `/`). */
 function commonDir(a: string, b: string): string {
@@ -17,7 +18,7 @@ function commonDir(a: string, b: string): string {
 
 function objectPath(loc: Location, what: string): string {
   const path = loc.path.replace(/\/+$/, "");
-  if (path === "" || loc.path.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, `${what} ${loc.display} is a directory, not an object`);
+  if (path === "" || loc.path.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, `${what} ${shownPath(loc.display)} is a directory, not an object`);
   return path;
 }
 
@@ -25,7 +26,7 @@ async function ln(ctx: CliContext, [targetArg, linkArg]: string[], opts: Command
   const target = ctx.locations.parse(targetArg!);
   const link = ctx.locations.parse(linkArg!);
   if (!sameAccount(target, link)) {
-    throw storageError(ErrorCode.InvalidArgument, `the link ${link.display} and its target ${target.display} must be in the same storage`);
+    throw storageError(ErrorCode.InvalidArgument, `the link ${shownPath(link.display)} and its target ${shownPath(target.display)} must be in the same storage`);
   }
   const linkPath = objectPath(link, "the link");
   const targetPath = objectPath(target, "the target");
@@ -37,11 +38,11 @@ async function ln(ctx: CliContext, [targetArg, linkArg]: string[], opts: Command
     // link is replaced (it holds no bytes: `ln v3 latest` moves a pointer); a directory is for createLink to refuse.
     const existing = await statOrUndefined(store, rel, { signal: ctx.signal });
     if (existing !== undefined && existing.mode !== "link" && existing.mode !== "dir") {
-      throw new UsageError(`ln: ${link.display} exists and is not a link: --force replaces it with the link (its bytes are lost)`);
+      throw new UsageError(`ln: ${shownPath(link.display)} exists and is not a link: --force replaces it with the link (its bytes are lost)`);
     }
   }
   const info = await store.createLink(rel, targetPath.slice(root.length), { signal: ctx.signal });
-  ctx.info(`ln: ${link.display} -> ${info.linkTarget ?? target.display}`);
+  ctx.info(`ln: ${shownPath(link.display)} -> ${shownPath(info.linkTarget ?? target.display)}`);
 }
 
 /**

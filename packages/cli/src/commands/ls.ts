@@ -69,14 +69,14 @@ async function ls(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
     if (count > 0 || !(isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid))) throw e;
   }
   if (count > 0 || (await isDir(ctx, loc))) return;
-  if (isRoot(loc)) throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist (no such bucket or store)`, { op: "ls", service: store.info.service });
+  if (isRoot(loc)) throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist (no such bucket or store)`, { op: "ls", service: store.info.service });
   if (startAfter !== undefined) return;
   // Not a directory: list the object itself, like ls(1) does for a file; `x/` names a directory, never the object x.
   const { endpoint, key } = await ctx.locations.object(loc);
   if (namesDirectory(loc)) throw await notADirectory(ctx, loc, endpoint, key, "ls");
   const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
   if (info === undefined) {
-    throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "ls", service: store.info.service });
+    throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist`, { op: "ls", service: store.info.service });
   }
   ctx.out(formatEntry({ ...info, path: key }, opts));
 }

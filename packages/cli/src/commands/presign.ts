@@ -10,6 +10,7 @@ import { namesDirectory } from "../slashed-operand.js";
 import { headerFlag, httpDateFlag, pairFlag } from "../transfer/given-fields.js";
 import { count, flagParser, size } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
+import { shownPath } from "../shown-path.js";
 
 const OPERATIONS: readonly PresignOperation[] = ["read", "write", "delete", "createMultipart", "writeMultipart", "listMultipart", "completeMultipart"];
 
@@ -17,7 +18,7 @@ async function presign(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
   const loc = ctx.locations.parse(arg!);
   const { endpoint, key } = await ctx.locations.object(loc);
   // `d/` names a directory (README): never sign the key `d`.
-  if (namesDirectory(loc)) throw new UsageError(`${loc.display} ends in / (a directory): presign signs one object; write its path without the trailing /`);
+  if (namesDirectory(loc)) throw new UsageError(`${shownPath(loc.display)} ends in / (a directory): presign signs one object; write its path without the trailing /`);
   const op = opts["method"] as PresignOperation;
   const options: PresignOptions = { expires: opts["expires"] as number, signal: ctx.signal };
   // Only what was given: core refuses an option the operation does not take.

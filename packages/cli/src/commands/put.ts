@@ -3,6 +3,7 @@ import { ErrorCode, isStorageError, planPartSize, StorageError } from "@stowage/
 import type { CliContext } from "../context.js";
 import { describe } from "../locations.js";
 import { formatBytes } from "../format.js";
+import { shownPath } from "../shown-path.js";
 import { UsageError } from "../errors.js";
 import { contentTypeFor } from "../transfer/content-type.js";
 import { addHeaderOptions, addTypeOptions, givenFieldsOf, refuseUnstorable } from "../transfer/given-fields.js";
@@ -48,7 +49,7 @@ async function put(ctx: CliContext, [file, dest]: string[], opts: CommandOptions
     })
     // More than the threshold came: a header flag QingStor stores only with one request is refused.
     .catch((e: unknown) => Promise.reject(givenInPartsError(tooLongForParts(e), endpoint.store, writeOptions, tuned.largeThreshold)));
-  ctx.info(`put: stored ${formatBytes(result.size)} at ${describe(endpoint, key)}${result.crc64 ? ` (crc64 ${result.crc64})` : ""}`);
+  ctx.info(`put: stored ${formatBytes(result.size)} at ${shownPath(describe(endpoint, key))}${result.crc64 ? ` (crc64 ${result.crc64})` : ""}`);
   if (settings.statsJson) {
     // The same shape as every other transfer's summary.
     const stats = newStats("put", false);

@@ -9,6 +9,7 @@ import { isDir, isRoot } from "../transfer/jobs.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { listedRestore, tierNotTaken, treeRestoreKind } from "./restore-classes.js";
+import { shownPath } from "../shown-path.js";
 
 /** What became of the objects of one operand. */
 interface Tally {
@@ -77,11 +78,11 @@ async function restoreTree(ctx: CliContext, loc: Location, options: RestoreOptio
   const hasDir = await isDir(ctx, loc);
   if (entry === undefined && !hasDir) {
     const what = loc.path.endsWith("/") || isRoot(loc) ? " (no such directory)" : "";
-    throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist${what}`, { op: "restore", service: store.info.service });
+    throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist${what}`, { op: "restore", service: store.info.service });
   }
   if (entry !== undefined) {
     const { endpoint, key } = await ctx.locations.object(loc);
-    await restoreListed(ctx, run, endpoint.store, key, loc.display, entry, options);
+    await restoreListed(ctx, run, endpoint.store, key, shownPath(loc.display), entry, options);
   }
   if (!hasDir) return;
   for await (const o of walk(store, { signal: ctx.signal })) await restoreListed(ctx, run, store, o.path, shownUnder(dir, o.path), o, options);
@@ -146,11 +147,11 @@ async function restoreListed(ctx: CliContext, run: Run, store: Storager, path: s
  * @throws OperandError (a directory), what `restore` throws
  */
 async function restoreOperand(ctx: CliContext, loc: Location, options: RestoreOptions, tally: Tally): Promise<void> {
-  const directory = (): OperandError => new OperandError(`${loc.display} is a directory: use restore -r`);
+  const directory = (): OperandError => new OperandError(`${shownPath(loc.display)} is a directory: use restore -r`);
   if (loc.path.endsWith("/") || isRoot(loc)) throw directory();
   const { endpoint, key } = await ctx.locations.object(loc);
   try {
-    await restoreOne(ctx, endpoint.store, key, loc.display, options, tally);
+    await restoreOne(ctx, endpoint.store, key, shownPath(loc.display), options, tally);
   } catch (e) {
     if (isStorageError(e, ErrorCode.ObjectNotExist) && (await isDir(ctx, loc))) throw directory();
     throw e;
@@ -168,7 +169,7 @@ async function restore(ctx: CliContext, args: string[], opts: CommandOptions): P
     if (!opts["recursive"]) return restoreOperand(ctx, loc, options, tally);
     await restoreTree(ctx, loc, options, { tally, noted });
     const counts = [`started ${tally.started}`, `extended ${tally.extended}`, `under way ${tally.underWay}`, `failed ${tally.failed}`, `skipped ${plural(tally.skipped, "object")} not archived`, `skipped ${tally.listed} restored or under way already`];
-    ctx.info(`restore: ${loc.display}: ${counts.join(", ")}`);
+    ctx.info(`restore: ${shownPath(loc.display)}: ${counts.join(", ")}`);
   });
 }
 

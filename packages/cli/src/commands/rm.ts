@@ -5,6 +5,8 @@ import type { CliContext } from "../context.js";
 import { exitCodeOf, isAbort, UsageError } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import { shownUnder, type Location } from "../locations.js";
+import { countUploads } from "../pending-uploads.js";
+import { shellWord } from "../shell-word.js";
 import { forEachOperand, OperandError, operandEntry } from "../operand-loop.js";
 import { refuseProtectedDir } from "../protected-dirs.js";
 import { namesDirectory, notADirectory } from "../slashed-operand.js";
@@ -20,20 +22,20 @@ async function removeOne(ctx: CliContext, loc: Location, opts: CommandOptions): 
   const { endpoint, key } = await ctx.locations.object(loc);
   if (namesDirectory(loc)) {
     // `x/` names a directory: never the object `x` (README: a path that ends in `/` is a directory).
-    if (await isDir(ctx, loc)) throw new OperandError(`${loc.display} is a directory: use rm -r`);
+    if (await isDir(ctx, loc)) throw new OperandError(`${shownPath(loc.display)} is a directory: use rm -r`);
     const error = await notADirectory(ctx, loc, endpoint, key, "rm");
     if (opts["force"] && error.code === ErrorCode.ObjectNotExist) return;
     throw error;
   }
   const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
   if (info === undefined || info.mode === "dir") {
-    if (info !== undefined || (await isDir(ctx, loc))) throw new OperandError(`${loc.display} is a directory: use rm -r`);
+    if (info !== undefined || (await isDir(ctx, loc))) throw new OperandError(`${shownPath(loc.display)} is a directory: use rm -r`);
     if (opts["force"]) return;
-    throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "rm", service: endpoint.store.info.service, path: key });
+    throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist`, { op: "rm", service: endpoint.store.info.service, path: key });
   }
   if (opts["dryRun"]) return ctx.out(`would delete ${shownUnder(endpoint, key)}`);
   await endpoint.store.delete(key, { signal: ctx.signal });
-  ctx.info(`rm: deleted ${loc.display}`);
+  ctx.info(`rm: deleted ${shownPath(loc.display)}`);
 }
 
 /**
@@ -47,7 +49,7 @@ async function removeEntry(ctx: CliContext, loc: Location, opts: CommandOptions,
   if (info === undefined || (info.mode !== "link" && (await isDir(ctx, loc)))) return false;
   const { endpoint, key } = await ctx.locations.object(loc);
   if (!filter(key)) {
-    ctx.info(`rm: deleted 0 objects (${loc.display} does not match the filters)`);
+    ctx.info(`rm: deleted 0 objects (${shownPath(loc.display)} does not match the filters)`);
     return true;
   }
   if (opts["dryRun"]) {
@@ -55,7 +57,7 @@ async function removeEntry(ctx: CliContext, loc: Location, opts: CommandOptions,
     return true;
   }
   await endpoint.store.delete(key, { signal: ctx.signal });
-  ctx.info(`rm: deleted ${loc.display}${info.mode === "link" ? " (a symbolic link; its target is kept)" : ""}`);
+  ctx.info(`rm: deleted ${shownPath(loc.display)}${info.mode === "link" ? " (a symbolic link; its target is kept)" : ""}`);
   return true;
 }
 
@@ -80,7 +82,7 @@ async function removeTree(ctx: CliContext, loc: Location, opts: CommandOptions):
   const count = files.length + (alsoBeside ? 1 : 0);
   if (targets.length === 0 && !(await isDir(ctx, loc))) {
     if (opts["force"]) return;
-    throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: "rm", service: store.info.service });
+    throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist`, { op: "rm", service: store.info.service });
   }
   if (opts["dryRun"]) {
     // Each path as the operand plus the path below it (or a connection string), so that the
@@ -89,9 +91,10 @@ async function removeTree(ctx: CliContext, loc: Location, opts: CommandOptions):
     // The objects counted, as a real run reports them: directories (markers, real dirs) go with their contents, uncounted.
     for (const o of files) ctx.out(`would delete ${shownUnder(dirEndpoint, o.path)}`);
     ctx.info(`rm: would delete ${plural(count, "object")} (${formatBytes(bytes)})`);
+    await warnOfUploads(ctx, loc);
     return;
   }
-  if (!opts["yes"] && !(await confirm(ctx, `delete ${plural(count, "object")} (${formatBytes(bytes)}) under ${loc.display}?`))) {
+  if (!opts["yes"] && !(await confirm(ctx, `delete ${plural(count, "object")} (${formatBytes(bytes)}) under ${shownPath(loc.display)}?`))) {
     ctx.info("rm: nothing deleted");
     return;
   }
@@ -120,6 +123,26 @@ async function removeTree(ctx: CliContext, loc: Location, opts: CommandOptions):
     }
   }
   ctx.info(`rm: deleted ${plural(count, "object")} (${formatBytes(bytes)})`);
+  await warnOfUploads(ctx, loc);
+}
+
+/**
+ * After `rm -r` of a directory (and on a dry run): a warning when multipart uploads in progress lie
+ * below it (as `stowage uploads` finds them), which rm -r neither deletes nor aborts: their parts
+ * stay, and on fs the hidden `.stowage-multipart` directory holding them keeps the directory. Best
+ * effort: a listing that fails says nothing (Ctrl-C stops it).
+ * @throws StorageError `Aborted`
+ */
+async function warnOfUploads(ctx: CliContext, loc: Location): Promise<void> {
+  const count = await countUploads(ctx, loc).catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : 0));
+  if (count === 0) return;
+  const them = count === 1 ? "it" : "them";
+  const word = shownPath(shellWord(loc.display));
+  ctx.warn(
+    `rm: ${plural(count, "unfinished multipart upload")} below ${shownPath(loc.display)} ${count === 1 ? "is" : "are"} not deleted by rm -r ` +
+      `(${count === 1 ? "its" : "their"} parts stay${loc.type === "fs" ? ", and so does the directory holding them" : ""}): ` +
+      `stowage uploads ${word} lists ${them}, stowage uploads --abort ${word} ends ${them}`,
+  );
 }
 
 /**

@@ -41,7 +41,7 @@ async function stat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Pro
     const { store } = await ctx.locations.dir(loc);
     // A bucket's root "exists" for a stat of it whether or not the bucket does: ask the bucket, as ls and du do.
     if (!(await rootExists(ctx, loc))) {
-      throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist (no such bucket or store)`, { op: "stat", service: store.info.service });
+      throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist (no such bucket or store)`, { op: "stat", service: store.info.service });
     }
     info = { ...(await store.stat("", { mode: "dir", signal: ctx.signal })), path: loc.path };
   } else {

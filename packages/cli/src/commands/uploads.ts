@@ -1,11 +1,10 @@
 import type { Command } from "commander";
-import { readdir } from "node:fs/promises";
-import { posix } from "node:path";
-import { ErrorCode, storageError, type ObjectInfo, type Storager } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, type ObjectInfo, type Storager } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
 import { formatDate, parseAge, plural } from "../format.js";
-import type { Location } from "../locations.js";
+import { uploadStores } from "../pending-uploads.js";
+import { namesDirectory, notADirectory } from "../slashed-operand.js";
 import { flagParser } from "../transfer/settings.js";
 import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
 import { UsageError } from "../errors.js";
@@ -22,33 +21,6 @@ function formatUpload(o: ObjectInfo & { store?: unknown; own?: unknown }, opts: 
   return `${formatDate(o.lastModified).padEnd(20)}  ${shownPath(o.path)}\t${o.multipartId ?? ""}`;
 }
 
-/** The fs driver's staging directory name (an fs storager keeps its uploads there, in its work_dir). */
-const FS_STAGING = ".stowage-multipart";
-
-/**
- * The storagers whose uploads lie below `loc`, each with the prefix its paths get to read as below
- * `loc`: the location's own, and on a local directory also one per directory below it that stages
- * uploads (fs keeps an upload with the directory it was started in, e.g. by `cp` into `dir/sub/`).
- */
-async function uploadStores(ctx: CliContext, loc: Location): Promise<Array<{ store: Storager; prefix: string }>> {
-  const top = await ctx.locations.dir(loc);
-  const stores = [{ store: top.store, prefix: "" }];
-  if (!loc.local) return stores;
-  let entries: string[];
-  try {
-    entries = await readdir(top.dir, { recursive: true });
-  } catch {
-    return stores;
-  }
-  for (const entry of entries.sort()) {
-    if (posix.basename(entry) !== FS_STAGING || entry === FS_STAGING || entry.split("/").slice(0, -1).some((d) => d === FS_STAGING)) continue;
-    const dir = posix.dirname(entry) + "/";
-    const nested = await ctx.locations.dir(ctx.locations.local(posix.join(top.dir, dir)));
-    stores.push({ store: nested.store, prefix: dir });
-  }
-  return stores;
-}
-
 async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   // --yes and --dry-run only shape an abort: without --abort they would be ignored, so the command may not be what was meant.
   const abortOnly = [opts["yes"] ? "--yes" : "", opts["dryRun"] ? "--dry-run" : ""].filter((f) => f !== "");
@@ -58,22 +30,30 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
   const cutoff = olderThan === undefined ? undefined : Date.now() - olderThan;
   const found: Array<ObjectInfo & { store: Storager; own: string }> = [];
   let listed = 0;
-  for (const { store, prefix } of await uploadStores(ctx, loc)) {
-    for await (const o of store.list("", { mode: "part", signal: ctx.signal })) {
-      listed++;
-      // An upload whose start the service does not report is never "old enough".
-      if (cutoff !== undefined && !(o.lastModified !== undefined && o.lastModified.getTime() < cutoff)) continue;
-      found.push({ ...o, path: prefix + o.path, store, own: o.path });
+  try {
+    for (const { store, prefix } of await uploadStores(ctx, loc)) {
+      for await (const o of store.list("", { mode: "part", signal: ctx.signal })) {
+        listed++;
+        // An upload whose start the service does not report is never "old enough".
+        if (cutoff !== undefined && !(o.lastModified !== undefined && o.lastModified.getTime() < cutoff)) continue;
+        found.push({ ...o, path: prefix + o.path, store, own: o.path });
+      }
     }
+  } catch (e) {
+    // Listing a file (or nothing) fails on some storages (fs): told apart below, as ls tells it.
+    const notThere = isStorageError(e, ErrorCode.ObjectNotExist) || isStorageError(e, ErrorCode.ObjectModeInvalid);
+    if (listed > 0 || !notThere || (await isDir(ctx, loc))) throw e;
   }
   if (listed === 0 && !(await isDir(ctx, loc))) {
     // Nothing there at all, as ls sees it: a typo must not read as "no uploads".
-    if (!isRoot(loc) && !loc.path.endsWith("/")) {
+    if (!isRoot(loc)) {
       const { endpoint, key } = await ctx.locations.object(loc);
+      // `x/` names a directory, never the object x: answered as ls x/ answers (ObjectModeInvalid, or ObjectNotExist).
+      if (namesDirectory(loc)) throw await notADirectory(ctx, loc, endpoint, key, "uploads");
       const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
-      if (info !== undefined && info.mode !== "dir") throw new UsageError(`${loc.display} is an object, not a directory: uploads lists those below a directory`);
+      if (info !== undefined && info.mode !== "dir") throw new UsageError(`${shownPath(loc.display)} is an object, not a directory: uploads lists those below a directory`);
     }
-    const what = isRoot(loc) && loc.type !== "fs" ? `${loc.display} does not exist (no such bucket or store)` : `${loc.display} does not exist`;
+    const what = isRoot(loc) && loc.type !== "fs" ? `${shownPath(loc.display)} does not exist (no such bucket or store)` : `${shownPath(loc.display)} does not exist`;
     throw storageError(ErrorCode.ObjectNotExist, what, { op: "uploads", service: loc.type });
   }
   if (!opts["abort"]) {
@@ -89,7 +69,7 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
     ctx.info("uploads: nothing to abort");
     return;
   }
-  if (!opts["yes"] && !(await confirm(ctx, `abort ${plural(found.length, "multipart upload")} under ${loc.display} (their parts are deleted)?`))) {
+  if (!opts["yes"] && !(await confirm(ctx, `abort ${plural(found.length, "multipart upload")} under ${shownPath(loc.display)} (their parts are deleted)?`))) {
     ctx.info("uploads: nothing aborted");
     return;
   }
@@ -102,7 +82,7 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
  * `--abort` an end to them (an interrupted upload keeps its parts, and their cost, until then).
  * A location with no uploads that is no directory either (a missing local directory, an empty
  * prefix, a missing bucket) fails with ObjectNotExist (exit 3), as `ls` of it does; an object
- * there, with UsageError (exit 2).
+ * there, with UsageError (exit 2); `x/` where `x` is an object, with ObjectModeInvalid (exit 10), as `ls x/`.
  */
 export function registerUploads(program: Command, bind: Bind): void {
   program

@@ -8,6 +8,7 @@ import type { GivenFields } from "./given-fields.js";
 import { headersOf, leaveOutUncarried } from "./kept-fields.js";
 import type { PlanItem } from "./planner.js";
 import type { TransferSettings } from "./settings.js";
+import { shownPath } from "../shown-path.js";
 
 // A copy within one storage whose flags set attributes (`--content-type`, `--metadata`,
 // `--cache-control`, `--content-disposition`, `--content-encoding`, `--expires`) stays the
@@ -101,5 +102,5 @@ export async function refuseSameObject(
     why = `; its attributes cannot change in place: ${reason}`;
   }
   const note = move && src.loc.type !== "fs" ? `; ${SAME_NAME_NOTE}` : "";
-  throw storageError(ErrorCode.InvalidArgument, `source and destination are (or may be) the same object (${from.display}, ${to.display})${why}${note}`, { op: command });
+  throw storageError(ErrorCode.InvalidArgument, `source and destination are (or may be) the same object (${shownPath(from.display)}, ${shownPath(to.display)})${why}${note}`, { op: command });
 }

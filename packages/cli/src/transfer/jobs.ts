@@ -10,6 +10,7 @@ import { refuseSameObject } from "./attribute-copy.js";
 import type { GivenFields } from "./given-fields.js";
 import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
 import type { TransferSettings } from "./settings.js";
+import { shownPath } from "../shown-path.js";
 
 /** Stat that answers undefined for a missing object. */
 export async function statOrUndefined(store: Storager, path: string, options: { mode?: "dir"; signal?: AbortSignal } = {}): Promise<ObjectInfo | undefined> {
@@ -80,14 +81,14 @@ async function sourceObject(
   const { endpoint, key } = await ctx.locations.object(loc);
   let info = loc.path.endsWith("/") ? undefined : await statOrUndefined(endpoint.store, key, { signal: ctx.signal });
   if (info === undefined || info.mode === "dir") {
-    if (await isDir(ctx, loc)) throw new UsageError(`${loc.display} is a directory: use ${command === "cp" || command === "mv" ? command : "cp"} -r`);
-    throw storageError(ErrorCode.ObjectNotExist, `${loc.display} does not exist`, { op: command, service: endpoint.store.info.service, path: key });
+    if (await isDir(ctx, loc)) throw new UsageError(`${shownPath(loc.display)} is a directory: use ${command === "cp" || command === "mv" ? command : "cp"} -r`);
+    throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist`, { op: command, service: endpoint.store.info.service, path: key });
   }
   if (info.mode !== "link") return { src: endpoint, key, name: key, info, viaLink: false };
-  if (move) throw new UsageError(`${loc.display} is a symbolic link: ${command} moves objects; copy its target with cp, or make a new link with ln`);
+  if (move) throw new UsageError(`${shownPath(loc.display)} is a symbolic link: ${command} moves objects; copy its target with cp, or make a new link with ln`);
   const end = await followLink(ctx, loc, { ...info, path: endpoint.dir + key });
-  if (end.mode === "link") throw storageError(ErrorCode.InvalidArgument, `${loc.display}: cannot follow the symbolic link (too many links in a row, or no target reported)`);
-  if (end.mode === "dir") throw new UsageError(`${loc.display} is a link to a directory: use cp -r on ${end.path}`);
+  if (end.mode === "link") throw storageError(ErrorCode.InvalidArgument, `${shownPath(loc.display)}: cannot follow the symbolic link (too many links in a row, or no target reported)`);
+  if (end.mode === "dir") throw new UsageError(`${shownPath(loc.display)} is a link to a directory: use cp -r on ${shownPath(end.path)}`);
   const root: Endpoint = { loc, dir: "/", store: await ctx.locations.open(loc, "/") };
   return { src: root, key: end.path.replace(/^\/+/, ""), name: key, info: end, viaLink: true };
 }
@@ -221,7 +222,7 @@ export async function transferTree(
   const destructive = options.move || options.deleteExtras;
   if (await maybeOverlap(src, dst, destructive ? "destructive" : "copy")) {
     const note = destructive && src.loc.type !== "fs" ? ` (${SAME_NAME_NOTE})` : "";
-    throw new UsageError(`${srcLoc.display} and ${dstLoc.display} overlap: one is (or may be) inside the other${note}`);
+    throw new UsageError(`${shownPath(srcLoc.display)} and ${shownPath(dstLoc.display)} overlap: one is (or may be) inside the other${note}`);
   }
   const filter = makeFilter(settings.include, settings.exclude);
   let directoryGlobs: DirectoryGlob[] = [];
@@ -240,7 +241,7 @@ export async function transferTree(
       // Nothing listed at the destination (a missing bucket lists as empty): one probe, not one failed write per object.
       const dstListed = plan.deletes.length > 0 || plan.copies.some((i) => i.dst !== undefined) || plan.skipped.some((i) => i.dst !== undefined);
       if (plan.copies.length > 0 && !dstListed && !(await rootExists(ctx, dstLoc))) {
-        throw storageError(ErrorCode.ObjectNotExist, `${dstLoc.display} does not exist (no such bucket or store)`, { op: command, service: dstLoc.type });
+        throw storageError(ErrorCode.ObjectNotExist, `${shownPath(dstLoc.display)} does not exist (no such bucket or store)`, { op: command, service: dstLoc.type });
       }
       directoryGlobs = filter.directoryOnly();
       refuseDirectoryGlobs(ctx, command, directoryGlobs, options.deleteExtras);
@@ -277,10 +278,10 @@ export async function notADirectory(ctx: CliContext, command: string, loc: Locat
     const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal }).catch(() => undefined);
     if (info !== undefined && info.mode !== "dir") {
       const hint = command === "cp" || command === "mv" ? `${command} it without -r` : command === "verify" ? "verify compares directories" : "use cp for one object";
-      throw new UsageError(`${loc.display} is ${info.mode === "link" ? "a symbolic link" : "an object"}, not a directory: ${hint}`);
+      throw new UsageError(`${shownPath(loc.display)} is ${info.mode === "link" ? "a symbolic link" : "an object"}, not a directory: ${hint}`);
     }
   }
-  const what = isRoot(loc) && loc.type !== "fs" ? `${loc.display} does not exist (no such bucket or store)` : `${loc.display} does not exist`;
+  const what = isRoot(loc) && loc.type !== "fs" ? `${shownPath(loc.display)} does not exist (no such bucket or store)` : `${shownPath(loc.display)} does not exist`;
   throw storageError(ErrorCode.ObjectNotExist, what, { op: command, service: loc.type });
 }
 

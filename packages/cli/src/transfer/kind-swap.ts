@@ -1,13 +1,9 @@
 import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
 import type { Endpoint } from "../locations.js";
+import { shellWord } from "../shell-word.js";
 import { shownPath } from "../shown-path.js";
 import { below } from "./link-parents.js";
 import type { Plan } from "./planner.js";
-
-/** `path` as one shell word (single-quoted unless it needs no quotes). */
-function shellWord(path: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The directories that hold the listed paths (`a/b/c` gives `a/` and `a/b/`). */
 function directoriesOf(listed: ReadonlyMap<string, ObjectInfo>): Set<string> {
