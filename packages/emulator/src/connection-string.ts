@@ -7,6 +7,11 @@ export interface ConnectionTarget {
   endpoint: string;
   region: string;
   credential: EmulatorCredential;
+  /**
+   * The CA to trust, as the `tls_ca` pair takes it: a PEM certificate, or the absolute path of a
+   * file holding one. Absent: the string has no `tls_ca`.
+   */
+  tlsCa?: string | undefined;
 }
 
 // `%` (escape), `?` (starts the query), `#`, `&`, space, and control characters (C0, DEL, C1).
@@ -24,7 +29,8 @@ function encodeWorkDir(dir: string): string {
  * `workDir` is taken as the work_dir itself, not as connection-string text: `%`, `?`, `#`, `&`,
  * spaces and control characters in it are percent-encoded (so `/a%2Fb/` opens the directory
  * `a%2Fb/`, not `a/b/`); `/` separates its segments. Leading `/`s are dropped and it gets one
- * trailing `/`. The access key, secret key and region are percent-encoded too.
+ * trailing `/`. The access key, secret key and region are percent-encoded too. With `tlsCa` the
+ * string ends in `&tls_ca=<tlsCa>`, percent-encoded except for `/`.
  * Throws nothing; `newStorager` refuses a work_dir that breaks the path rules.
  */
 export function connectionString(t: ConnectionTarget, bucket: string, workDir = "/"): string {
@@ -32,5 +38,6 @@ export function connectionString(t: ConnectionTarget, bucket: string, workDir = 
   const endpoint = `${url.protocol.replace(/:$/, "")}:${url.host}`;
   const dir = "/" + workDir.replace(/^\/+/, "").replace(/\/*$/, "/").replace(/^\/$/, "");
   const cred = `hmac:${encodeURIComponent(t.credential.accessKey)}:${encodeURIComponent(t.credential.secretKey)}`;
-  return `${t.provider}://${bucket}${dir === "/" ? "/" : encodeWorkDir(dir)}?credential=${cred}&endpoint=${endpoint}&location=${encodeURIComponent(t.region)}`;
+  const trust = t.tlsCa === undefined ? "" : `&tls_ca=${encodeURIComponent(t.tlsCa).replace(/%2F/g, "/")}`;
+  return `${t.provider}://${bucket}${dir === "/" ? "/" : encodeWorkDir(dir)}?credential=${cred}&endpoint=${endpoint}&location=${encodeURIComponent(t.region)}${trust}`;
 }

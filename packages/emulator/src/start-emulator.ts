@@ -53,7 +53,12 @@ export interface Emulator {
    * @throws StorageError `InvalidArgument` for an empty list or a pair without accessKey/secretKey
    */
   setCredentials(credentials: EmulatorCredential | readonly EmulatorCredential[]): void;
-  /** A Stowage connection string for `bucket` on this emulator (first credential). */
+  /**
+   * A Stowage connection string for `bucket` on this emulator (first credential; see the exported
+   * `connectionString` for `workDir`). With `tls: true` it trusts the generated CA through
+   * `tls_ca=<the PEM, percent-encoded>`, so it opens as it is; with `tls: { cert, key }` it has no
+   * `tls_ca`: add your CA's PEM or path yourself.
+   */
   connectionString(bucket: string, workDir?: string): string;
 }
 
@@ -166,7 +171,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       accepted.clear();
       for (const c of next) accepted.set(c.accessKey, { ...c });
     },
-    connectionString: (bucket, workDir) => connectionString(emulator, bucket, workDir),
+    connectionString: (bucket, workDir) => connectionString({ provider: opts.provider, endpoint, region, credential: creds[0]!, tlsCa: generated?.ca }, bucket, workDir),
   };
   return emulator;
 }

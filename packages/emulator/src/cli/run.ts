@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connectionString } from "../connection-string.js";
 import { startEmulator, type Emulator } from "../start-emulator.js";
 import { parseCliArgs, USAGE } from "./args.js";
 import { exposureWarning } from "./exposure-warning.js";
@@ -32,13 +33,14 @@ export async function runCli(argv: readonly string[], out: CliOutput): Promise<E
   out.log(`credential: ${emu.credential.accessKey}:${emu.credential.secretKey}`);
   const exposed = exposureWarning(emu.host, emu.credential);
   if (exposed !== undefined) out.warn(exposed);
-  // With --tls, the printed strings trust the generated CA through tls_ca, given as the file's path.
-  let trust = "";
+  // With --tls, the printed strings trust the generated CA through tls_ca, given as the file's path
+  // (emu.connectionString gives the PEM itself, too long to read).
+  let caFile: string | undefined;
   if (emu.ca !== undefined) {
     // In a directory of its own (mode 0700, unpredictable name): another local user must not be
     // able to place a CA of theirs where the printed strings will look.
     const caDir = await mkdtemp(join(tmpdir(), "stowage-emulator-ca-"));
-    const caFile = join(caDir, `ca-${emu.port}.pem`);
+    caFile = join(caDir, `ca-${emu.port}.pem`);
     await writeFile(caFile, emu.ca, { flag: "wx", mode: 0o600 });
     // Removed when the emulator stops (SIGINT, SIGTERM or stop()).
     const stop = emu.stop.bind(emu);
@@ -47,10 +49,10 @@ export async function runCli(argv: readonly string[], out: CliOutput): Promise<E
       await rm(caDir, { recursive: true, force: true });
     };
     out.log(`CA certificate: ${caFile}`);
-    trust = `&tls_ca=${encodeURIComponent(caFile).replace(/%2F/g, "/")}`;
   }
+  const target = { provider: emu.provider, endpoint: emu.endpoint, region: emu.region, credential: emu.credential, tlsCa: caFile };
   const buckets = req.options.buckets?.length ? [...req.options.buckets] : [EXAMPLE_BUCKET[emu.provider]!];
-  for (const b of buckets) out.log(`connection string: ${emu.connectionString(typeof b === "string" ? b : b.name)}${trust}`);
+  for (const b of buckets) out.log(`connection string: ${connectionString(target, typeof b === "string" ? b : b.name)}`);
   if (!req.options.buckets?.length) out.log("(no bucket created yet: pass --bucket, or create one through the API)");
   out.log(`admin: ${emu.endpoint}/_emulator/stats  ${emu.endpoint}/_emulator/faults`);
   return emu;

@@ -13,7 +13,7 @@ export interface PresentedSseC {
 /**
  * Reads `<prefix>algorithm`, `<prefix>key`, `<prefix>key-md5` (e.g. prefix
  * `x-cos-server-side-encryption-customer-`). Returns `undefined` when none is
- * sent. All three are required, as COS (protocols.md §1.6) and QingStor (§3.6)
+ * sent. All three are required, as COS (`protocols.md` §1.6) and QingStor (§3.6)
  * list them.
  * @throws ProtocolError `InsecureTransport` when sent over plain http (see {@link Exchange.sseCAllowed}); `InvalidArgument` when one of the three is missing, not AES256, not a 256-bit key, or the MD5 does not match
  */

@@ -15,7 +15,7 @@ function parseTimes(v: string, name: string): [number, number] {
 
 /**
  * Checks a `<start>;<end>` window (`q-key-time`, the signing key's; `q-sign-time`, the request's own,
- * which the StringToSign carries: protocols.md §1.1) against the server clock: refused once it has
+ * which the StringToSign carries: `protocols.md` §1.1) against the server clock: refused once it has
  * ended, or when it starts further in the future than the allowed clock skew.
  * @throws ProtocolError `AccessDenied` (malformed), `RequestExpired`, `TimeSkewed`
  */

@@ -8,7 +8,7 @@ import type { EmulatorResponse, Exchange } from "../server/exchange.js";
  * refusal): COS documents the header but, in the pages at hand, not its error's code; 409
  * `FileAlreadyExists` (OSS's name, and the one reported for COS) is an assumption. The driver takes
  * `ObjectAlreadyExists` too, and any 409 is `Conflict` there. `InvalidObjectState` (a GET, or a copy
- * source, of an ARCHIVE or DEEP_ARCHIVE object not restored): protocols.md has no row for it and the
+ * source, of an ARCHIVE or DEEP_ARCHIVE object not restored): `protocols.md` has no row for it and the
  * COS pages at hand do not name the answer; COS follows S3 here, whose answer is 403
  * `InvalidObjectState` ("Object is archived and inaccessible until restored", AWS S3 API reference).
  * `InvalidStorageClass` (an `x-cos-storage-class` COS does not know): S3's 400 code; the COS pages at

@@ -69,7 +69,7 @@ export function createCosFrontEnd(config: FrontEndConfig): FrontEnd {
     /**
      * The `<Error>` document with whitespace between its XML declaration and the `<Error>`: COS may
      * stream whitespace while it works on a Complete or a copy, then put the error in the 200's
-     * body (protocols.md §1.3), so a client must look past it for the error.
+     * body (`protocols.md` §1.3), so a client must look past it for the error.
      */
     error200(ex, route, code) {
       const resource = `${route.bucket ?? ""}/${route.key ?? ""}`;

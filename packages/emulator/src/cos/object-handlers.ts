@@ -112,7 +112,7 @@ export async function cosCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
 /**
  * POST Object?append&position=N. The answer carries `x-cos-next-append-position`, the ETag and
  * `x-cos-content-sha1` (the chunk's hex MD5, as the Go SDK reads it), and no CRC-64: COS lists
- * none for APPEND (protocols.md §1.3, and APPEND is not among the CRC-producing APIs of §1.5).
+ * none for APPEND (`protocols.md` §1.3, and APPEND is not among the CRC-producing APIs of §1.5).
  * APPEND takes no SSE (§1.3 lists none for it): SSE-C and SSE-COS / SSE-KMS headers are 400
  * `InvalidArgument`, nothing stored.
  */

@@ -57,7 +57,7 @@ const COS_KMS_CONTEXT = "x-cos-server-side-encryption-context";
 /**
  * Reads the SSE a write asks for: SSE-C (only the key MD5 is kept) or
  * `x-cos-server-side-encryption` (AES256, SM4, cos/kms). A KMS key id or context is valid only
- * with `cos/kms` (protocols.md §1.6). SSE-C and SSE-KMS objects get an ETag that is not the
+ * with `cos/kms` (`protocols.md` §1.6). SSE-C and SSE-KMS objects get an ETag that is not the
  * content MD5, as COS documents.
  * @throws ProtocolError `InvalidArgument` (also for a KMS context that is not base64 JSON, or a KMS key id or context without cos/kms), `InsecureTransport` (SSE-C over http)
  */

@@ -91,7 +91,7 @@ export function copyResultXml(o: StoredObject, tag = "CopyObjectResult"): string
   return renderXml(el(tag, el("ETag", quoteEtag(o.etag)), el("LastModified", iso(o.lastModified)), o.crc64 !== undefined ? el("CRC64", o.crc64) : undefined));
 }
 
-/** Upload Part - Copy result: ETag and LastModified (the part's CRC-64 goes in the `x-cos-hash-crc64ecma` header, as protocols.md §1.5 has it; cos-go-sdk-v5's CopyPartResult has no CRC field). */
+/** Upload Part - Copy result: ETag and LastModified (the part's CRC-64 goes in the `x-cos-hash-crc64ecma` header, as `protocols.md` §1.5 has it; cos-go-sdk-v5's CopyPartResult has no CRC field). */
 export function copyPartResultXml(p: StoredPart): string {
   return renderXml(el("CopyPartResult", el("ETag", quoteEtag(p.etag)), el("LastModified", iso(p.lastModified))));
 }

@@ -100,7 +100,7 @@ function parseCredential(credential: string): Omit<V4Parts, "additional" | "sign
 }
 
 /**
- * Checks a V4 credential scope as OSS does (protocols.md §2.2): the region is the standard id
+ * Checks a V4 credential scope as OSS does (`protocols.md` §2.2): the region is the standard id
  * without `oss-`, the one the Host names; on a Host that names none (the emulator's IP or
  * `localhost`), the bucket's, or the emulator's own region for a request without a bucket and for
  * CreateBucket (created where the endpoint is). A request for a bucket that does not exist is

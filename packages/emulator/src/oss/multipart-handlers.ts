@@ -55,6 +55,9 @@ export async function ossUploadPart(ex: Exchange, route: Route, ctx: HandlerCont
  * conditions as on CopyObject (412, or 304 for `-if-none-match` and `-if-modified-since`). A copy
  * range OSS's range rules do not take (malformed, or not within the source) copies the whole source,
  * as OSS documents for UploadPartCopy. A source in an archive class is 403 `InvalidObjectState`.
+ * The part's ETag goes in the `ETag` header as well as in `<CopyPartResult>`: OSS's reference shows
+ * only the body, but its SDKs (ali-oss `uploadPartCopy`/`multipartUploadCopy`, Python `oss2`
+ * `upload_part_copy`) take the part's ETag from the header, so the service sends it there.
  */
 export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   const n = partNumber(ex);
@@ -66,7 +69,7 @@ export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   checkCopySourceConditions(ex, "x-oss", src, true);
   const range = parseRange(header(ex, "x-oss-copy-source-range"), src.size, false) ?? { start: 0, end: src.size };
   const p = await ctx.multipart.uploadPartCopy(u, n, src, range.start, range.end);
-  const h: Record<string, string> = {};
+  const h: Record<string, string> = { etag: ossEtag(p.etag) };
   if (p.crc64 !== undefined) h[OSS_CRC] = p.crc64;
   return xmlResponse(200, copyResultXml(p.etag, p.lastModified, "CopyPartResult"), h);
 }

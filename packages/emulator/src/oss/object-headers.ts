@@ -40,7 +40,7 @@ function sseRefusal(name: string, value: string | undefined, message: string, co
 }
 
 /**
- * Reads the SSE a write asks for (protocols.md §2.7): `x-oss-server-side-encryption` (AES256, KMS,
+ * Reads the SSE a write asks for (`protocols.md` §2.7): `x-oss-server-side-encryption` (AES256, KMS,
  * SM4) and, with KMS only, `x-oss-server-side-data-encryption` (SM4) and
  * `x-oss-server-side-encryption-key-id`. An AppendObject (`operation` `append`) takes no key id:
  * OSS documents that appendable objects do not support a specified CMK id. An unknown algorithm is

@@ -18,7 +18,7 @@ const WITHOUT_POSITION: ReadonlySet<string> = new Set([...QS_SUBRESOURCES].filte
 /**
  * Every resource a QingStor SDK may have signed: the raw wire path (JS) or the Go canonical path,
  * with QingStor's one sub-resource list. Only an append (`?append`) may also leave `position`
- * unsigned: the JS SDK signs `/<bucket>/<key>?append` for it (protocols.md). Any other parameter of
+ * unsigned: the JS SDK signs `/<bucket>/<key>?append` for it (`protocols.md`). Any other parameter of
  * the list must be signed.
  */
 function candidateResources(ex: Exchange, query: readonly (readonly [string, string])[]): string[] {

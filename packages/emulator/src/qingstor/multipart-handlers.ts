@@ -80,7 +80,7 @@ interface CompleteDoc {
 
 /**
  * CompleteMultipartUpload (201). An `ETag` request header sets the object's ETag; without one the
- * object has none (QingStor computes no ETag for a merged object, protocols.md §3.3/§3.5): GET and
+ * object has none (QingStor computes no ETag for a merged object, `protocols.md` §3.3/§3.5): GET and
  * HEAD then send no `ETag` header and listings an empty `etag`.
  */
 export async function qsComplete(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {

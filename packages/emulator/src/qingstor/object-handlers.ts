@@ -65,7 +65,7 @@ export async function qsDeleteObject(_ex: Exchange, route: Route, ctx: HandlerCo
 }
 
 /**
- * PutObject with x-qs-copy-source (201, no ETag: QingStor documents none in its copy answer, protocols.md §3.3).
+ * PutObject with x-qs-copy-source (201, no ETag: QingStor documents none in its copy answer, `protocols.md` §3.3).
  * `x-qs-metadata-directive` COPY (the default) copies the source's content type, metadata and
  * content headers; REPLACE stores those the request sends instead (Content-Type, Cache-Control,
  * Content-Disposition, Content-Encoding, Expires and `x-qs-meta-*`: QingStor's modifiable metadata),

@@ -42,7 +42,7 @@ export function readQsSse(ex: Exchange): StoredSse | undefined {
 /**
  * `attrs` without the content headers besides Content-Type (Cache-Control, Content-Disposition,
  * Content-Encoding, Content-Language, Expires): what InitiateMultipartUpload and AppendObject store,
- * as QingStor documents none of them on either (protocols.md §3.3; PutObject takes Cache-Control
+ * as QingStor documents none of them on either (`protocols.md` §3.3; PutObject takes Cache-Control
  * and Content-Encoding).
  */
 export function withoutContentHeaders(attrs: ObjectAttributes): ObjectAttributes {

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 
 /**
- * The sub-resources QingStor signs (protocols.md, QingStor signing: the Go v4 SDK's list). The JS SDK
+ * The sub-resources QingStor signs (`protocols.md`, QingStor signing: the Go v4 SDK's list). The JS SDK
  * signs a subset of it, and of what it sends misses only `position` (append): see `qingstor/auth.ts`.
  */
 export const QS_SUBRESOURCES: ReadonlySet<string> = new Set([
