@@ -125,3 +125,15 @@ describe("COS: another region's endpoint", () => {
     expect((await cosRequest(cos, { method: "GET", bucket: GZ, key: "k", host: `${GZ}.cos.accelerate.myqcloud.com` })).body).toBe("gz");
   });
 });
+
+describe("COS: GET Service by endpoint", () => {
+  const names = (body: string): string[] => [...body.matchAll(/<Name>([^<]*)<\/Name>/g)].map((m) => m[1]!);
+
+  it("lists only the region's buckets on a region endpoint, and every region's on the service host and the emulator's own", async () => {
+    expect(names((await cosRequest(cos, { method: "GET", bucket: "", host: "cos.ap-beijing.myqcloud.com" })).body)).toEqual([BJ_COS]);
+    expect(names((await cosRequest(cos, { method: "GET", bucket: "", host: "cos.ap-guangzhou.myqcloud.com" })).body)).toEqual([GZ]);
+    expect(names((await cosRequest(cos, { method: "GET", bucket: "", host: "cos.ap-chengdu.myqcloud.com" })).body)).toEqual([]);
+    expect(names((await cosRequest(cos, { method: "GET", bucket: "", host: "service.cos.myqcloud.com" })).body)).toEqual([BJ_COS, GZ]);
+    expect(names((await cosRequest(cos, { method: "GET", bucket: "" })).body)).toEqual([BJ_COS, GZ]);
+  });
+});

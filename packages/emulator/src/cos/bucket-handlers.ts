@@ -24,7 +24,7 @@ const BUCKETS_PAGE_MAXIMUM = 2000;
  * UTF-8 byte order), `max-keys` (default and maximum 2000), `IsTruncated` and `NextMarker`.
  * @throws ProtocolError `InvalidArgument` (max-keys not an integer from 1)
  */
-export function cosListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext): EmulatorResponse {
+export function cosListBuckets(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const q = ex.query;
   const marker = q.get("marker") ?? "";
   const rawMax = q.get("max-keys");
@@ -32,7 +32,12 @@ export function cosListBuckets(ex: Exchange, _route: Route, ctx: HandlerContext)
   if (maxKeys === undefined || maxKeys === 0) throw new ProtocolError("InvalidArgument", "max-keys must be an integer from 1 to 2000.");
   const limit = Math.min(maxKeys, BUCKETS_PAGE_MAXIMUM);
   const caller = requestAccessKey(ex);
-  const matching = ctx.store.listBuckets().filter((b) => (b.owner === undefined || b.owner === caller) && compareKeys(b.name, marker) > 0);
+  // A region's endpoint (cos.<region>.myqcloud.com) lists that region's buckets only, as COS documents
+  // GET Service; service.cos.myqcloud.com and the emulator's own host list every region's.
+  const region = route.hostRegion?.toLowerCase();
+  const matching = ctx.store
+    .listBuckets()
+    .filter((b) => (b.owner === undefined || b.owner === caller) && (region === undefined || b.region.toLowerCase() === region) && compareKeys(b.name, marker) > 0);
   const page = matching.slice(0, limit);
   const nextMarker = matching.length > limit ? page[page.length - 1]!.name : undefined;
   return xmlResponse(200, listBucketsXml(page, { marker, maxKeys: limit, ...(nextMarker === undefined ? {} : { nextMarker }) }));
