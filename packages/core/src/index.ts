@@ -61,6 +61,7 @@ export * from "./multipart/upload-engine.js";
 export * from "./multipart/upload-types.js";
 export * from "./multipart/upload-cleanup.js";
 export * from "./multipart/initiated-upload.js";
+export * from "./multipart/initiate-retried.js";
 export * from "./storager/create-storager.js";
 export * from "./storager/create-servicer.js";
 export * from "./storager/servicer-options.js";

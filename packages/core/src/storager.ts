@@ -300,7 +300,13 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   commitAppend(obj: ObjectInfo, options?: CommitAppendOptions & Extra<X, "commitAppend">): Promise<void>;
   /**
    * Starts a multipart upload: a `part` object with its `multipartId` (keep it to resume or abort the upload).
-   * @throws ObjectModeInvalid (memory: a directory at the path, named without its `/`; a file in the place of a parent)
+   * An abort while the Initiate is in flight gives it 10 s to answer (the service may have made the
+   * upload whatever happens to the request), then aborts the upload it answered with (within 10 s)
+   * and rejects `Aborted`, as a multipart `write` does; when that abort timed out or failed, the
+   * message names the upload id and key left behind. An Initiate that got no answer in time may
+   * still have made an upload that nothing names (`stowage uploads --abort` removes it).
+   * @throws ObjectModeInvalid (memory: a directory at the path, named without its `/`; a file in the place of a parent),
+   *   Aborted
    */
   createMultipart(path: string, options?: CreateMultipartOptions & Extra<X, "createMultipart">): Promise<MultipartInfo>;
   /**

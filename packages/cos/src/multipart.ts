@@ -14,6 +14,7 @@ import {
   type Part,
   type RawObject,
   type StorageError,
+  warnInitiateRetried,
 } from "@stowage/core";
 import type { CosClient } from "./client.js";
 import { COS_TYPE } from "./config.js";
@@ -46,7 +47,10 @@ export function errorIn200(expectedRoot: string, operation: string) {
  * from an Initiate that COS performed: its upload, which no answer named, is left behind (it
  * holds no parts; `stowage uploads --abort` or a lifecycle rule removes it). A retry adds none of
  * its own: only an Initiate answered so leaves one, retried or not, and the upload a retry's
- * answer names is the one the call uses.
+ * answer names is the one the call uses. When a retry's answer came after an attempt that may
+ * have been applied (core's `earlierAttemptMayHaveApplied`), a `STOWAGE_UPLOAD_LEFT` process
+ * warning names the key (core `warnInitiateRetried`); nothing is aborted, as another writer's
+ * upload of the same key cannot be told from that attempt's.
  * @throws StorageError from COS, `Unexpected` (retryable) when no answer carried an UploadId
  */
 export async function createUpload(
@@ -63,8 +67,10 @@ export async function createUpload(
     },
     (body) => initiatedUploadId(body, "COS", parseInitiate),
   );
-  await client.sendBuffered(initiateMultipart(key, options, client.secure, contentHeaders), { signal: options.signal, validate: answer.validate });
-  return { multipartId: answer.value() };
+  const res = await client.sendBuffered(initiateMultipart(key, options, client.secure, contentHeaders), { signal: options.signal, validate: answer.validate });
+  const multipartId = answer.value();
+  warnInitiateRetried(res, "COS", key, multipartId);
+  return { multipartId };
 }
 
 /**

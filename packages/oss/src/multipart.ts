@@ -21,6 +21,7 @@ import {
   type Part,
   type RawObject,
   type StorageError,
+  warnInitiateRetried,
 } from "@stowage/core";
 import { copySource } from "./addressing.js";
 import type { OssClient } from "./client.js";
@@ -64,7 +65,10 @@ export function resultDocument(expectedRoot: string, operation: string) {
  * from an Initiate that OSS performed: its upload, which no answer named, is left behind (it
  * holds no parts; `stowage uploads --abort` or a lifecycle rule removes it). A retry adds none of
  * its own: only an Initiate answered so leaves one, retried or not, and the upload a retry's
- * answer names is the one the call uses.
+ * answer names is the one the call uses. When a retry's answer came after an attempt that may
+ * have been applied (core's `earlierAttemptMayHaveApplied`), a `STOWAGE_UPLOAD_LEFT` process
+ * warning names the key (core `warnInitiateRetried`); nothing is aborted, as another writer's
+ * upload of the same key cannot be told from that attempt's.
  * @throws StorageError from OSS, `Unexpected` (retryable) when no answer carried an UploadId
  */
 export async function createUpload(
@@ -81,8 +85,10 @@ export async function createUpload(
     },
     (body) => initiatedUploadId(body, "OSS", parseInitiate),
   );
-  await client.sendBuffered(initiateMultipart(key, options, contentHeaders), { signal: options.signal, validate: answer.validate });
-  return { multipartId: answer.value() };
+  const res = await client.sendBuffered(initiateMultipart(key, options, contentHeaders), { signal: options.signal, validate: answer.validate });
+  const multipartId = answer.value();
+  warnInitiateRetried(res, "OSS", key, multipartId);
+  return { multipartId };
 }
 
 /**

@@ -2,12 +2,14 @@
  * An InitiateMultipartUpload answered 200 with a body that names no upload (not well-formed XML,
  * or no UploadId) is read inside the client's retry loop, as a listing's answer is: retried like a
  * 5xx while retries remain, then a retryable `Unexpected` carrying the answer's status and request
- * id (review-errors L13). A 200 carrying an `<Error>` document is the error it names.
+ * id (review-errors L13). A 200 carrying an `<Error>` document is the error it names. A retry
+ * that succeeds after such an answer (which may come from an Initiate that was performed) warns
+ * that an upload may be left (`STOWAGE_UPLOAD_LEFT`, review-soak M1).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { describe, expect, it } from "@jest/globals";
-import { newStorager } from "@stowage/core";
+import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
+import { newStorager, UPLOAD_LEFT_WARNING } from "@stowage/core";
 import "../src/index.js";
 
 interface Answer {
@@ -43,6 +45,15 @@ async function initiate(answers: (n: number) => Answer): Promise<{ outcome: unkn
   }
 }
 
+
+let warn: ReturnType<typeof jest.spyOn>;
+/** The messages of the STOWAGE_UPLOAD_LEFT warnings emitted so far. */
+const uploadLeft = (): string[] =>
+  (warn.mock.calls as unknown as Array<[string, { code?: string }]>).filter(([, o]) => o?.code === UPLOAD_LEFT_WARNING).map(([message]) => message);
+beforeEach(() => {
+  warn = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+});
+afterEach(() => warn.mockRestore());
 describe("oss: an InitiateMultipartUpload answer that names no upload", () => {
   it.each([
     ["not well-formed XML", NOT_XML],
@@ -50,6 +61,9 @@ describe("oss: an InitiateMultipartUpload answer that names no upload", () => {
   ])("is retried (%s), and the upload the retry's answer names is the one used", async (_label, bad) => {
     const { outcome, requests } = await initiate((n) => (n === 1 ? bad : initiated("up-2")));
     expect(outcome).toMatchObject({ path: "m", multipartId: "up-2" });
+    expect(uploadLeft()).toHaveLength(1);
+    expect(uploadLeft()[0]).toContain('InitiateMultipartUpload of key "m" was sent again after an attempt whose answer was lost or failed');
+    expect(uploadLeft()[0]).toContain('besides upload "up-2"');
     expect(requests).toHaveLength(2);
     expect(requests.every((r) => r.startsWith("POST ") && r.endsWith("?uploads"))).toBe(true);
   });
@@ -68,8 +82,10 @@ describe("oss: an InitiateMultipartUpload answer that names no upload", () => {
     const { outcome, requests } = await initiate((n) => (n === 1 ? errorXml("InternalError") : initiated("up-2")));
     expect(outcome).toMatchObject({ multipartId: "up-2" });
     expect(requests).toHaveLength(2);
+    expect(uploadLeft()).toHaveLength(1);
     const denied = await initiate(() => errorXml("AccessDenied"));
     expect(denied.outcome).toMatchObject({ code: "PermissionDenied", serviceCode: "AccessDenied", statusCode: 200 });
     expect(denied.requests).toHaveLength(1);
+    expect(uploadLeft()).toHaveLength(1);
   });
 });

@@ -15,6 +15,7 @@ import {
   type DriverWriteResult,
   type Part,
   type RawObject,
+  warnInitiateRetried,
 } from "@stowage/core";
 import { sourceHeader } from "./addressing.js";
 import { expectJson, type QingStorClient } from "./client.js";
@@ -36,13 +37,19 @@ export const COPY_PART_SIZE = 512 * 1024 * 1024;
 const COPY_CONCURRENCY = 4;
 
 /**
- * InitiateMultipartUpload.
+ * InitiateMultipartUpload. Retried like any request: an attempt whose answer was lost (or that was
+ * answered 5xx) may have made an upload that no answer names, which is left behind (it holds no
+ * parts; `stowage uploads --abort` or a lifecycle rule removes it), and the upload the retry's
+ * answer names is the one the call uses. Such a retry emits a `STOWAGE_UPLOAD_LEFT` process warning
+ * naming the key (core `warnInitiateRetried`); nothing is aborted, as another writer's upload of
+ * the same key cannot be told from that attempt's.
  * @throws StorageError from QingStor, `Unexpected` when the answer has no upload_id
  */
 export async function createUpload(client: QingStorClient, key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
   const res = await client.sendBuffered(initiateMultipart(key, options, client.secure), { signal: options.signal, validate: expectJson("initiate_multipart_upload") });
   const id = parseInitiate(res.body);
   if (!id) throw storageError(ErrorCode.Unexpected, "initiate_multipart_upload: the answer carries no upload_id", { ...(res.requestId ? { requestId: res.requestId } : {}) });
+  warnInitiateRetried(res, "QingStor", key, id);
   return { multipartId: id };
 }
 

@@ -11,20 +11,42 @@ import type { WriteResult } from "../storager.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { stripCoreOptions } from "./write-object.js";
+import { withSignal } from "./write-options.js";
 import { checkStoredParts } from "../multipart/stored-parts.js";
-import { removeStoredWrong } from "../multipart/upload-cleanup.js";
+import { abortError, graceSignal, throwIfAborted } from "../io/abort.js";
+import { abortFailedUpload, removeStoredWrong, SENT_REQUEST_GRACE_MS, withUploadLeft } from "../multipart/upload-cleanup.js";
 import { writtenParts } from "../multipart/written-parts.js";
 import { withDefaulted } from "./defaulted-pairs.js";
 
 /**
- * Starts a multipart upload at `path`.
- * @throws CapabilityInsufficient, InvalidArgument, PairUnsupported
+ * Starts a multipart upload at `path`. An abort while the Initiate is under way gives it
+ * {@link SENT_REQUEST_GRACE_MS} to answer, as a multipart `write` does (the service may have made
+ * the upload whatever happens to the request): the upload it answers with is aborted (within
+ * `UPLOAD_CLEANUP_TIMEOUT_MS`) and the call rejects `Aborted`, whose message names the upload id
+ * and key when that abort timed out or failed (see {@link abortFailedUpload}).
+ * @throws CapabilityInsufficient, InvalidArgument, PairUnsupported, Aborted
  */
 export async function createMultipart(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<MultipartInfo> {
   scope.require("createMultipart", "multipart", "createMultipart");
-  const options = scope.options("createMultipart", rawOptions);
+  const options = scope.options("createMultipart", rawOptions) as { signal?: AbortSignal };
   const resolved = scope.resolve(path, { file: true });
-  const { multipartId } = await scope.driver.createMultipart!(resolved.key, withDefaulted(options, rawOptions));
+  const signal = options.signal;
+  throwIfAborted(signal);
+  const grace = graceSignal(signal, SENT_REQUEST_GRACE_MS);
+  let multipartId: string;
+  try {
+    ({ multipartId } = await scope.driver.createMultipart!(resolved.key, withSignal(withDefaulted(options, rawOptions), grace.signal)));
+  } finally {
+    grace.release();
+  }
+  if (signal?.aborted) {
+    // The caller gave up while the Initiate was in flight: nobody will use the upload it made.
+    const key = resolved.key;
+    const failure = abortError(signal);
+    const abort = scope.driver.abortMultipart?.bind(scope.driver);
+    if (abort === undefined) throw withUploadLeft(failure, { key, multipartId }, `the ${scope.service} driver has no AbortMultipartUpload`);
+    throw await abortFailedUpload(failure, { key, multipartId }, (cleanup) => abort(key, multipartId, { signal: cleanup }));
+  }
   return { path: resolved.path, mode: "part", multipartId };
 }
 
