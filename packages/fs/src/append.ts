@@ -63,7 +63,7 @@ export async function appendToFile(paths: FsPaths, path: string, offset: number,
   const chunkCrc = body.crc64 === undefined ? undefined : parseCrc64(body.crc64);
   if (body.crc64 !== undefined && chunkCrc === undefined) throw storageError(ErrorCode.InvalidArgument, "the body's crc64 is not a decimal CRC-64");
   // Checked after opening: only a file inside the work_dir is ever written to.
-  const handle = await paths.openInside(path, "r+");
+  const handle = await paths.openInside(path, constants.O_RDWR);
   // Where the file's lock goes, pinned while the file's stats are fetched.
   const place = paths.pinPlaceOf(handle, path);
   place.catch(() => undefined); // awaited below, or in the end to close it

@@ -1,9 +1,11 @@
-import type { BigIntStats } from "node:fs";
-import { lstat, open, rename, stat, unlink } from "node:fs/promises";
+import { constants, type BigIntStats } from "node:fs";
+import { lstat, open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, throwIfAborted } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { placeNew } from "./if-not-exists.js";
+import { attributesToKeep, giveAttributes } from "./kept-attributes.js";
+import { openRegular } from "./open-regular.js";
 import type { FsPaths } from "./paths.js";
 import { tempName } from "./reserved-names.js";
 import type { DirPin } from "./pinned-dir.js";
@@ -27,6 +29,46 @@ export async function syncPath(path: string): Promise<void> {
 }
 
 /**
+ * Flushes the entries of the pinned directory `dir` to stable storage (fsync, as {@link syncPath}),
+ * after `entry` (a name in it) was placed or renamed there. A directory this process may enter but
+ * not read (pinned-dir.ts openDirFd) cannot be opened, so not fsynced: the regular file at `entry`
+ * is fsynced instead, once more, which on ext4, xfs and btrfs commits its rename (or link) with it
+ * (POSIX does not promise it); without `entry` (a name removed), or where that file cannot be
+ * opened either, nothing more is done (README: the fsync pair).
+ * @throws StorageError mapped fs errors (other than the EACCES of such a directory).
+ */
+export async function syncDir(dir: DirPin, entry?: string): Promise<void> {
+  try {
+    await syncPath(dir.self);
+  } catch (e) {
+    if (!isErrno(e, "EACCES")) throw fsError(e);
+    if (entry !== undefined) await syncPlaced(dir.at(entry));
+  }
+}
+
+/** fsync of the regular file at `path` (never opening anything else), read-only or else write-only; left as is where it cannot be opened. */
+async function syncPlaced(path: string): Promise<void> {
+  for (const flags of [constants.O_RDONLY, constants.O_WRONLY]) {
+    let handle: FileHandle;
+    try {
+      handle = (await openRegular(path, flags, true, async () => undefined)).handle;
+    } catch (e) {
+      if (isErrno(e, "EACCES")) continue;
+      if (isErrno(e, "ENOENT", "ELOOP") || isStorageError(e, ErrorCode.ObjectModeInvalid)) return;
+      throw fsError(e);
+    }
+    try {
+      await handle.sync();
+      return;
+    } catch (e) {
+      throw fsError(e);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+}
+
+/**
  * Replaces `target` atomically: `produce` fills a hidden temp file in the same
  * directory (given pinned, as `dir`), which is then renamed over `target`. Readers see the old file or
  * the new one, never a part. If `produce` fails or `signal` aborts, the temp
@@ -42,7 +84,9 @@ export async function syncPath(path: string): Promise<void> {
  * else `Conflict` and the temp file is removed. With `within` (a copy's `destinationWithin`) the
  * directory, and each one made for it, must really lie inside it too (FsPaths.pinDir). A directory
  * removed meanwhile (another call's `deleteDir` of it, empty) is made again and the write done
- * there, up to {@link PLACE_TRIES} times: the file is stored, as on the cloud services.
+ * there, up to {@link PLACE_TRIES} times: the file is stored, as on the cloud services. Replacing a
+ * regular file, the new one gets its permission bits and owner (kept-attributes.ts), as cp(1) onto
+ * an existing file keeps them, unless `keep` is false (a move: the moved file's own mode, as mv(1)).
  * @throws StorageError `ObjectModeInvalid` (target is a directory or a parent a file), `InvalidArgument`
  *   (the directory leads outside the work_dir or `within`), `Conflict` and `CapabilityInsufficient` (`exclusive`,
  *   see placeNew), `Aborted`, whatever `produce` throws, or the mapped fs error.
@@ -55,6 +99,7 @@ export async function replaceAtomically(
   durable = false,
   exclusive = false,
   within?: Within,
+  keep = true,
 ): Promise<BigIntStats> {
   throwIfAborted(signal);
   for (let attempt = 1; ; attempt++) {
@@ -67,7 +112,7 @@ export async function replaceAtomically(
       throw e;
     }
     try {
-      return await replaceIn(dir, posix.basename(target), produce, signal, durable, exclusive);
+      return await replaceIn(dir, posix.basename(target), produce, signal, durable, exclusive, keep);
     } catch (e) {
       // Removed before the temp file was made in it (only an empty directory can be): each
       // `produce` makes its temp file before it reads a byte of a body it was given, so it is all
@@ -96,7 +141,8 @@ async function removed(dir: DirPin): Promise<boolean> {
  * {@link replaceAtomically} of the entry `name` of the directory `dir`, already pinned by the
  * caller (which closes it): nothing is created but the temp file and, by the rename, the entry.
  * A directory removed meanwhile (its pin then names a directory without a name) takes no new
- * entries: the call fails `ObjectNotExist` and leaves nothing.
+ * entries: the call fails `ObjectNotExist` and leaves nothing. A regular file replaced passes its
+ * permission bits and owner on to the new one, unless `keep` is false.
  * @throws StorageError as {@link replaceAtomically}.
  */
 export async function replaceIn(
@@ -106,6 +152,7 @@ export async function replaceIn(
   signal?: AbortSignal,
   durable = false,
   exclusive = false,
+  keep = true,
 ): Promise<BigIntStats> {
   throwIfAborted(signal);
   const temp = dir.at(tempName());
@@ -119,6 +166,9 @@ export async function replaceIn(
     st = await lstat(temp, { bigint: true });
     // Opening a symlink would follow it: never done.
     if (durable && !st.isSymbolicLink()) await syncPath(temp);
+    // An overwrite keeps the file's permission bits and owner (kept-attributes.ts); with `exclusive` nothing is replaced.
+    const kept = keep && !exclusive && st.isFile() ? await attributesToKeep(dir.at(name)) : undefined;
+    if (kept !== undefined) await giveAttributes(temp, kept);
     if (exclusive) await placeNew(temp, dir.at(name));
     else await rename(temp, dir.at(name));
   } catch (e) {
@@ -127,6 +177,6 @@ export async function replaceIn(
     if (isErrno(e, "EISDIR", "ENOTEMPTY", "EEXIST")) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path", { cause: e });
     throw fsError(e);
   }
-  if (durable) await syncPath(dir.self).catch((e: unknown) => Promise.reject(fsError(e)));
+  if (durable) await syncDir(dir, name);
   return st;
 }

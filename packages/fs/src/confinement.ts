@@ -1,11 +1,11 @@
 import { constants } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import type { DriverCallOptions } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { notExist } from "./files.js";
 import type { FsPaths } from "./paths.js";
 import { inside, realish } from "./real-paths.js";
+import { openRegular, type OpenedFile } from "./open-regular.js";
 import { fdPathsWork, realPathOf } from "./pinned-dir.js";
 import { escapesWithin, withinProblem, type Confinement, type Within } from "./within.js";
 
@@ -45,31 +45,28 @@ async function withinOf(paths: FsPaths, pair: string, value: unknown): Promise<W
 }
 
 /**
- * Opens the existing file `path` to copy it: as FsPaths.openInside does, and with `within` (a
- * copy's `sourceWithin`) never through a symbolic link at `path` itself (O_NOFOLLOW: a link is
- * refused, not followed), and what was opened must really lie inside `within` (Linux: the open
- * descriptor's path; elsewhere the real path of `path`, looked up after the open).
- * @throws StorageError `ObjectNotExist`, `InvalidArgument` (outside the work_dir or `within`; a link
- *   at `path`), mapped fs errors.
+ * Opens the existing regular file `path` to copy it: as FsPaths.openInside does (a fifo, socket or
+ * device is refused without being opened, open-regular.ts), and with `within` (a copy's
+ * `sourceWithin`) never through a symbolic link at `path` itself (a link is refused, not
+ * followed), and what is opened must really lie inside `within` (Linux: checked on the descriptor
+ * before the file is opened; elsewhere the real path of `path`, looked up after the open).
+ * Resolves with the handle and the file's stats (open-regular.ts OpenedFile).
+ * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a regular file), `InvalidArgument`
+ *   (outside the work_dir or `within`; a link at `path`), mapped fs errors.
  */
-export async function openSource(paths: FsPaths, path: string, within: Within | undefined): Promise<FileHandle> {
-  const flags = constants.O_RDONLY | constants.O_NONBLOCK;
-  if (within === undefined) return paths.openInside(path, flags);
-  let handle: FileHandle;
+export async function openSource(paths: FsPaths, path: string, within: Within | undefined): Promise<OpenedFile> {
+  const flags = constants.O_RDONLY;
+  if (within === undefined) return paths.openFileInside(path, flags);
+  const check = async (fd: number): Promise<void> => {
+    await paths.checkOpenedFd(fd);
+    const real = fdPathsWork() ? realPathOf(fd) : await realish(path);
+    if (!inside(real, within.real)) escapesWithin(within);
+  };
   try {
-    handle = await open(path, flags | constants.O_NOFOLLOW);
+    return await openRegular(path, flags, true, check);
   } catch (e) {
     if (isErrno(e, "ENOENT", "ENOTDIR")) throw notExist();
     if (isErrno(e, "ELOOP")) escapesWithin(within, "the source is a symbolic link (never followed here)");
     throw fsError(e);
   }
-  try {
-    await paths.checkOpened(handle);
-    const real = fdPathsWork() ? realPathOf(handle.fd) : await realish(path);
-    if (!inside(real, within.real)) escapesWithin(within);
-  } catch (e) {
-    await handle.close().catch(() => undefined);
-    throw e;
-  }
-  return handle;
 }

@@ -7,6 +7,12 @@ const COPY_CHUNK = 4 * 1024 * 1024;
 /** The smallest buffer a copy reads into (a file that grows while it is copied still goes in steps of at least this). */
 const MIN_CHUNK = 64 * 1024;
 
+/** The block a copy of a sparse file tests for zeros: an all-zero one is left a hole ({@link copyContents}). */
+const HOLE_BLOCK = 64 * 1024;
+
+/** {@link HOLE_BLOCK} zero bytes, compared with. */
+const ZEROS = Buffer.alloc(HOLE_BLOCK);
+
 /** What {@link copyContents} reports to and stops on. */
 export interface CopySteps {
   signal?: AbortSignal | undefined;
@@ -20,10 +26,13 @@ export interface CopySteps {
  * the last one is written. The signal is checked between chunks, so an abort stops the copy after
  * at most one more chunk. `size` is the source's size when it was opened: the `total` reported
  * (raised to the bytes copied if the file grew meanwhile); with `upTo`, no byte past it is copied
- * (an append object's committed bytes, committed.ts). Resolves with the bytes copied.
+ * (an append object's committed bytes, committed.ts). With `holes` (a sparse source: fewer blocks
+ * allocated than its size), each {@link HOLE_BLOCK} of zeros is not written but left a hole, and the
+ * target is given its full length at the end: the same bytes, as sparse as the source (cp(1)'s
+ * `--sparse=auto`). Resolves with the bytes copied.
  * @throws StorageError `Aborted`, whatever `onProgress` throws; raw fs errors (callers map them).
  */
-export async function copyContents(source: FileHandle, target: FileHandle, size: number, steps: CopySteps = {}, upTo = false): Promise<number> {
+export async function copyContents(source: FileHandle, target: FileHandle, size: number, steps: CopySteps = {}, upTo = false, holes = false): Promise<number> {
   const end = upTo ? size : Infinity;
   const { signal, onProgress } = steps;
   // Sized to the file (one byte more, so the read after the last sees the end), up to COPY_CHUNK:
@@ -43,7 +52,7 @@ export async function copyContents(source: FileHandle, target: FileHandle, size:
     // The next read goes into the other buffer while this one is written.
     reading = readChunk(source, buffers[turn]!, done + got, end);
     try {
-      await writeAll(target, filled, got, done);
+      await (holes ? writeData : writeAll)(target, filled, got, done);
     } catch (e) {
       await reading.catch(() => undefined);
       throw e;
@@ -60,6 +69,8 @@ export async function copyContents(source: FileHandle, target: FileHandle, size:
     }
   }
   if (signal?.aborted) throw abortError(signal);
+  // Zeros left as holes at the end: the file is given its length.
+  if (holes) await target.truncate(done);
   if (onProgress !== undefined && (reported?.bytes !== done || reported.total !== done)) onProgress({ bytes: done, total: done });
   return done;
 }
@@ -70,6 +81,21 @@ async function readChunk(source: FileHandle, buffer: Buffer, position: number, e
   if (length <= 0) return 0;
   const { bytesRead } = await source.read(buffer, 0, length, position);
   return bytesRead;
+}
+
+/** {@link writeAll} of the blocks of `buffer` that hold a byte other than zero: a run of such blocks in one write, an all-zero block not at all (a hole). */
+async function writeData(target: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
+  let run = -1;
+  for (let at = 0; at < length; at += HOLE_BLOCK) {
+    const end = Math.min(length, at + HOLE_BLOCK);
+    const zero = buffer.compare(ZEROS, 0, end - at, at, end) === 0;
+    if (!zero && run < 0) run = at;
+    if (zero && run >= 0) {
+      await writeAll(target, buffer.subarray(run, at), at - run, position + run);
+      run = -1;
+    }
+  }
+  if (run >= 0) await writeAll(target, buffer.subarray(run, length), length - run, position + run);
 }
 
 /** Writes the first `length` bytes of `buffer` at `position`, however many writes that takes. */

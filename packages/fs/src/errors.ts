@@ -22,7 +22,25 @@ export function isErrno(e: unknown, ...codes: string[]): boolean {
 export function fsError(e: unknown): StorageError {
   if (isStorageError(e)) return e;
   const code = errnoOf(e);
-  const ctx = { cause: e };
+  const error = mapped(code, { cause: e });
+  if (code !== undefined) errnos.set(error, code);
+  return error;
+}
+
+/** The errno each StorageError {@link fsError} made stands for (its `cause`, a redacted copy, may not keep it). */
+const errnos = new WeakMap<StorageError, string>();
+
+/**
+ * The errno `e` stands for: a Node fs error's own, or that of the fs error a StorageError was made
+ * of by {@link fsError} (undefined for any other StorageError).
+ * @throws nothing.
+ */
+export function fsErrnoOf(e: unknown): string | undefined {
+  return isStorageError(e) ? errnos.get(e) : errnoOf(e);
+}
+
+/** The StorageError of errno `code`, as {@link fsError} maps it. */
+function mapped(code: string | undefined, ctx: { cause: unknown }): StorageError {
   switch (code) {
     case "ENOENT":
       return storageError(ErrorCode.ObjectNotExist, "no such file or directory", ctx);

@@ -1,6 +1,5 @@
 import { constants, type BigIntStats } from "node:fs";
 import { lstat, open, type FileHandle } from "node:fs/promises";
-import { Readable } from "node:stream";
 import { ErrorCode, storageError, type DriverBody, type StorageError } from "@stowage/core";
 import { writeBody } from "./body.js";
 import { fsError, isErrno } from "./errors.js";
@@ -8,55 +7,6 @@ import { fsError, isErrno } from "./errors.js";
 /** The `ObjectNotExist` error for a missing file. */
 export function notExist(): StorageError {
   return storageError(ErrorCode.ObjectNotExist, "no such object");
-}
-
-/**
- * Opens an existing file.
- * @throws StorageError `ObjectNotExist` when it (or a parent) is missing, mapped fs errors otherwise.
- */
-export async function openExisting(path: string, flags: string | number): Promise<FileHandle> {
-  try {
-    return await open(path, flags);
-  } catch (e) {
-    if (isErrno(e, "ENOENT", "ENOTDIR")) throw notExist();
-    throw fsError(e);
-  }
-}
-
-/** Read stream chunk size. */
-const READ_CHUNK = 1024 * 1024;
-
-/**
- * Ranges up to this size are read with one `read` into a buffer, the file closed at once, instead
- * of through a file stream: 4 KiB files read through a storager cost 105 µs of CPU each instead of
- * 117 at 64 reads in flight (188 instead of 195 one at a time); the path checks are the rest.
- */
-const READ_AT_ONCE = 64 * 1024;
-
-/**
- * The bytes `[start, end)` of the open file as a stream, which owns `handle` from here on: it is
- * closed once read (or when the stream is destroyed). A file that shrank meanwhile yields fewer
- * bytes (core's resume then finds another size: `IntegrityMismatch`, the object changed).
- * @throws raw fs errors (the handle is closed).
- */
-export async function readRange(handle: FileHandle, start: number, end: number): Promise<Readable> {
-  if (end <= start) {
-    await handle.close();
-    return Readable.from([]);
-  }
-  if (end - start > READ_AT_ONCE) return handle.createReadStream({ start, end: end - 1, highWaterMark: READ_CHUNK });
-  try {
-    const data = Buffer.allocUnsafe(end - start);
-    let got = 0;
-    while (got < data.length) {
-      const { bytesRead } = await handle.read(data, got, data.length - got, start + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    return Readable.from([got === data.length ? data : data.subarray(0, got)]);
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

@@ -2,7 +2,7 @@ import type { BigIntStats } from "node:fs";
 import { lstat, readlink, symlink, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, type RawObject } from "@stowage/core";
-import { replaceAtomically, syncPath } from "./atomic.js";
+import { replaceAtomically, syncDir } from "./atomic.js";
 import { fsError, isErrno } from "./errors.js";
 import { occupied } from "./if-not-exists.js";
 import { linkObject } from "./objects.js";
@@ -153,7 +153,7 @@ export async function moveLink(paths: FsPaths, src: string, target: string, dst:
     const still = await entryIn(paths, dir, posix.basename(src));
     if (still?.linkTarget !== target) return;
     await unlink(dir.at(posix.basename(src))).catch((e: unknown) => (isErrno(e, "ENOENT") ? undefined : Promise.reject(fsError(e))));
-    if (durable) await syncPath(dir.self).catch((e: unknown) => Promise.reject(fsError(e)));
+    if (durable) await syncDir(dir);
   } finally {
     await dir.close();
   }

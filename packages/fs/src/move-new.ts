@@ -2,7 +2,7 @@ import type { BigIntStats } from "node:fs";
 import { link, lstat } from "node:fs/promises";
 import { posix } from "node:path";
 import { throwIfAborted } from "@stowage/core";
-import { syncPath } from "./atomic.js";
+import { syncDir } from "./atomic.js";
 import type { CopySteps } from "./copy-file.js";
 import { fsError, isErrno } from "./errors.js";
 import { notExist } from "./files.js";
@@ -56,7 +56,7 @@ export async function moveNew(paths: FsPaths, src: string, dst: string, steps: C
           await unplace(dstEntry, placed);
           escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
         }
-        if (durable) await syncPath(to.self).catch((e: unknown) => Promise.reject(fsError(e)));
+        if (durable) await syncDir(to, posix.basename(dst));
         // The file itself moved at the link: a file put under the source name since is a later write, kept.
         await takeName(from, posix.basename(src), dstEntry, placed, (now) => sameInode(now, placed));
       } else {
@@ -64,7 +64,7 @@ export async function moveNew(paths: FsPaths, src: string, dst: string, steps: C
         const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, true, confine);
         if (!(await takeName(from, posix.basename(src), dstEntry, copied.placed, asCopied(copied.source)))) throw sourceChanged();
       }
-      if (durable) await syncPath(from.self).catch((e: unknown) => Promise.reject(fsError(e)));
+      if (durable) await syncDir(from);
     } finally {
       await to.close();
     }

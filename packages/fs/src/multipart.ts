@@ -30,6 +30,7 @@ import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { dropCorrupt, hasRecord, inUpload, noUpload, removeUpload, unlinkIfThere, UPLOAD_RECORD } from "./upload-dir.js";
 import { loadUpload, readUpload, UPLOAD_ID, uploadRecordText, type Upload } from "./upload-record.js";
+import { refuseFileWorkDir } from "./work-dir.js";
 
 /** Parts per listParts page. */
 export const PARTS_PAGE_SIZE = 1000;
@@ -57,13 +58,22 @@ export class FsMultipart {
     private readonly durable = false,
   ) {}
 
-  /** Starts an upload. @throws StorageError `InvalidArgument` (bad key), mapped fs errors. */
+  /**
+   * Starts an upload. An upload whose record could not be written (a full disk: the directory made,
+   * the record not) is removed again, directory and all, so nothing is left that no upload id names.
+   * @throws StorageError `InvalidArgument` (bad key), `Aborted`, mapped fs errors.
+   */
   async create(key: string, signal?: AbortSignal): Promise<string> {
     if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
     await this.paths.resolve(key);
     const id = randomBytes(16).toString("hex");
     const record = uploadRecordText(key);
-    await replaceAtomically(this.paths, posix.join(this.dirOf(id), UPLOAD_RECORD), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+    try {
+      await replaceAtomically(this.paths, posix.join(this.dirOf(id), UPLOAD_RECORD), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+    } catch (e) {
+      await this.remove(id).catch(() => undefined);
+      throw e;
+    }
     return id;
   }
 
@@ -192,13 +202,16 @@ export class FsMultipart {
     return { key, mode: "part", multipartId: id, lastModified: upload.created };
   }
 
-  /** One page of uploads whose key starts with the prefix, by key then id. @throws StorageError `InvalidArgument` (bad token). */
+  /** One page of uploads whose key starts with the prefix, by key then id. @throws StorageError `InvalidArgument` (bad token), `ObjectModeInvalid` (the work_dir is a file). */
   async listUploads(request: DriverListRequest): Promise<DriverUploadsPage> {
     const after = request.token ? parseUploadToken(request.token) : undefined;
     let ids: string[];
     try {
       const staging = await this.paths.pinExisting(this.paths.staging);
-      if (staging === undefined) return { items: [] };
+      if (staging === undefined) {
+        await refuseFileWorkDir(this.paths);
+        return { items: [] };
+      }
       try {
         ids = (await readdir(staging.self)).filter((n) => UPLOAD_ID.test(n));
       } finally {

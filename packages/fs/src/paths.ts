@@ -3,8 +3,9 @@ import { lstat, mkdir, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
-import { notExist, openExisting } from "./files.js";
+import { notExist } from "./files.js";
 import { statOrUndefined } from "./objects.js";
+import { openRegular } from "./open-regular.js";
 import { DirPin, fdPathsWork, openDirFd, realPathOf } from "./pinned-dir.js";
 import { inside, KeptRealPaths, realish } from "./real-paths.js";
 import { escapesWithin, type Within } from "./within.js";
@@ -120,9 +121,9 @@ export class FsPaths {
     try {
       fd = await openDirFd(dir);
     } catch (e) {
-      if (!create || !isErrno(e, "ENOENT")) throw dirError(e);
+      if (!create || !isErrno(e, "ENOENT")) throw isErrno(e, "ENOTDIR") ? await this.notMade(dir, e) : dirError(e);
       await this.makeDir(dir, within);
-      fd = await openDirFd(dir).catch((err: unknown) => Promise.reject(dirError(err)));
+      fd = await openDirFd(dir).catch(async (err: unknown) => Promise.reject(await this.notMade(dir, err)));
     }
     const pin = new DirPin(dir, fd);
     try {
@@ -150,18 +151,27 @@ export class FsPaths {
   }
 
   /**
-   * Opens the existing file `path` and checks that what was opened lies inside the work_dir.
-   * @throws StorageError `ObjectNotExist`, `InvalidArgument` (it lies outside), mapped fs errors.
+   * Opens the existing regular file `path` (symlinks followed) with `flags`, checked to lie inside
+   * the work_dir before it is opened: on Linux it is looked at through an `O_PATH` descriptor first
+   * (open-regular.ts), so a fifo, socket or device is refused without being opened.
+   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a regular file), `InvalidArgument` (it lies outside), mapped fs errors.
    */
-  async openInside(path: string, flags: string | number): Promise<FileHandle> {
-    const handle = await openExisting(path, flags);
+  async openInside(path: string, flags: number): Promise<FileHandle> {
+    return (await this.openFileInside(path, flags)).handle;
+  }
+
+  /**
+   * {@link FsPaths.openInside}, resolving with the file's stats as it was looked at too (the inode
+   * opened), so the caller need not fstat it again.
+   * @throws StorageError as {@link FsPaths.openInside}.
+   */
+  async openFileInside(path: string, flags: number): Promise<{ handle: FileHandle; st: BigIntStats }> {
     try {
-      await this.checkOpened(handle);
+      return await openRegular(path, flags, false, (fd) => this.checkOpenedFd(fd));
     } catch (e) {
-      await handle.close().catch(() => undefined);
-      throw e;
+      if (isErrno(e, "ENOENT", "ENOTDIR")) throw notExist();
+      throw fsError(e);
     }
-    return handle;
   }
 
   /**
@@ -208,9 +218,27 @@ export class FsPaths {
     if (fdPathsWork()) await this.checkOpenedFd(handle.fd);
   }
 
-  private async checkOpenedFd(fd: number): Promise<void> {
+  /**
+   * Checks that what descriptor `fd` has open lies inside the work_dir (Linux; elsewhere a no-op).
+   * @throws StorageError `InvalidArgument` when it does not.
+   */
+  async checkOpenedFd(fd: number): Promise<void> {
+    if (!fdPathsWork()) return;
     const root = await this.realRoot();
     if (!inside(realPathOf(fd), root)) escape();
+  }
+
+  /**
+   * Why directory `dir` failed to open with `e` (ENOTDIR; or ENOENT once made, or found made, in
+   * its pinned parent): an entry there that is a symbolic link leading to no directory (dangling,
+   * or to a file: mkdir answered EEXIST, and it is left as it is) is named as such; anything else
+   * as {@link dirError} says.
+   * @throws nothing.
+   */
+  private async notMade(dir: string, e: unknown): Promise<Error> {
+    if (!isErrno(e, "ENOENT", "ENOTDIR") || !(await lstat(dir).then((st) => st.isSymbolicLink(), () => false))) return dirError(e);
+    const below = dir.slice(this.root === "/" ? 1 : this.root.length + 1);
+    return storageError(ErrorCode.ObjectModeInvalid, `a symbolic link that leads to no directory (dangling, or to a file) is in the way of the directory "${below}/": nothing was made through it`, { cause: e });
   }
 
   /** Makes directory `dir` inside its pinned parent (the work_dir itself with all its parents), checked against `within` too. */

@@ -1,6 +1,7 @@
 import { closeSync, constants, open, openSync, readlinkSync } from "node:fs";
 import { lstat } from "node:fs/promises";
 import { posix } from "node:path";
+import { isErrno } from "./errors.js";
 
 /**
  * Where Linux shows a process's open files: `<FD_DIR>/<fd>` is a link to what
@@ -39,10 +40,41 @@ export function realPathOf(fd: number): string {
   return readlinkSync(`${FD_DIR}/${fd}`);
 }
 
-/** Opens directory `dir` (following symlinks, unless `noFollow`: then a link there fails) and resolves with its descriptor. */
-export function openDirFd(dir: string, noFollow = false): Promise<number> {
-  const flags = constants.O_RDONLY | constants.O_DIRECTORY | (noFollow ? constants.O_NOFOLLOW : 0);
-  return new Promise((resolve, reject) => open(dir, flags, (error, fd) => (error ? reject(error) : resolve(fd))));
+/**
+ * Linux's `O_PATH` (not in Node's `fs.constants`; the same on every architecture Node runs Linux
+ * on): a descriptor that names a file or directory without opening it for reading or writing. It
+ * needs search permission on the path only, never opens a device or counts as a fifo's reader, and
+ * serves fstat, readlink of `/proc/self/fd/<fd>` and paths through it (`<fd>/name`).
+ */
+export const O_PATH = 0o10000000;
+
+/** True where {@link O_PATH} descriptors are used: Linux with /proc paths ({@link fdPathsWork}). @throws nothing. */
+export function pathDescriptorsWork(): boolean {
+  return process.platform === "linux" && fdPathsWork();
+}
+
+/** Opens `path` with numeric `flags` and resolves with the descriptor. @throws raw fs errors. */
+export function openFd(path: string, flags: number): Promise<number> {
+  return new Promise((resolve, reject) => open(path, flags, (error, fd) => (error ? reject(error) : resolve(fd))));
+}
+
+/**
+ * Opens directory `dir` (following symlinks, unless `noFollow`: then a link there fails) and
+ * resolves with its descriptor. A directory this process may enter but not read (search `x`
+ * without `r`: a drop box, 0733 or 1733; a home directory, 0711) is opened with {@link O_PATH}
+ * where that works: the kernel lets stat, create, rename and unlink its entries by name, which is
+ * all a pin is used for but a listing (readdir) and an fsync, which then fail with EACCES as the
+ * kernel answers them (atomic.ts syncDir fsyncs the entry placed instead).
+ * @throws raw fs errors (EACCES where even O_PATH is refused or not available, ENOENT, ENOTDIR, ELOOP).
+ */
+export async function openDirFd(dir: string, noFollow = false): Promise<number> {
+  const flags = constants.O_DIRECTORY | (noFollow ? constants.O_NOFOLLOW : 0);
+  try {
+    return await openFd(dir, constants.O_RDONLY | flags);
+  } catch (e) {
+    if (!isErrno(e, "EACCES") || !pathDescriptorsWork()) throw e;
+    return openFd(dir, O_PATH | flags);
+  }
 }
 
 /**
@@ -52,7 +84,9 @@ export function openDirFd(dir: string, noFollow = false): Promise<number> {
  * and removing entries happen in the very directory that was checked (the
  * system calls' `*at` forms, which Node does not offer, reached through
  * /proc). Where the platform has no /proc paths, `fd` is undefined and
- * names are joined to the path: checked, but not pinned.
+ * names are joined to the path: checked, but not pinned. A directory this
+ * process may enter but not read is held by an `O_PATH` descriptor (Linux),
+ * which pins it all the same; listing it, or fsyncing it, fails with EACCES.
  */
 export class DirPin {
   constructor(

@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { access, link, lstat, rename, unlink } from "node:fs/promises";
 import { ErrorCode, isStorageError, storageError } from "@stowage/core";
-import { syncPath } from "./atomic.js";
+import { syncDir } from "./atomic.js";
 import { fsError, isErrno } from "./errors.js";
 import { notExist } from "./files.js";
 import type { DirPin } from "./pinned-dir.js";
@@ -51,7 +51,7 @@ export async function relinkFile(from: DirPin, name: string, to: DirPin, dstName
   }
   const moved = placed;
   // With `durable`, the new name is on disk before the source name goes (as a copy's move does it).
-  if (durable) await syncPath(to.self).catch((e: unknown) => Promise.reject(fsError(e)));
+  if (durable) await syncDir(to, dstName);
   // The file moved at the link: a file put under the source name since is a later write, kept.
   await takeSourceName(from, name, (now) => sameInode(now, moved)).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? false : Promise.reject(e)));
   return true;

@@ -2,7 +2,7 @@ import type { BigIntStats } from "node:fs";
 import { lstat, open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, storageError, throwIfAborted } from "@stowage/core";
-import { replaceAtomically, syncPath } from "./atomic.js";
+import { replaceAtomically, syncDir } from "./atomic.js";
 import { openSource } from "./confinement.js";
 import { committedStats, isCommittedView, lockDirOf, openFileLook } from "./committed-view.js";
 import { copyContents, type CopySteps } from "./copy-file.js";
@@ -18,9 +18,11 @@ import { asCopied, sourceChanged, takeSourceName } from "./source-name.js";
  * into place, reading only what was checked, once open, to lie inside the work_dir. `steps.signal`
  * stops the copy between chunks; `steps.onProgress` gets `{ bytes, total }` after each chunk, the
  * last being `{ bytes: size, total: size }` before the rename. An abort, or a listener that throws,
- * removes the temp file and leaves `dst` as it was. The copy's permission bits are the source's
- * less the umask (as cp(1) without `-p`), or with `keepMode` the source's own (a move across
- * filesystems, as mv(1): the file moved keeps its mode, as a rename would). With `exclusive`
+ * removes the temp file and leaves `dst` as it was. A new copy's permission bits are the source's
+ * less the umask (as cp(1) without `-p`); a copy over a regular file keeps that file's permission
+ * bits and owner (as cp(1) onto an existing file, atomic.ts replaceAtomically); with `keepMode`
+ * the copy has the source's own bits, whatever it replaces (a move across filesystems, as mv(1):
+ * the file moved keeps its mode, as a rename would). With `exclusive`
  * (`ifNotExists`) the temp file is hard-linked in only where no entry of any kind is at `dst`
  * (if-not-exists.ts placeNew), else `Conflict`, the temp file removed. With `confine`
  * (confinement.ts) the source is opened never through a link at `src` and must really lie inside
@@ -43,14 +45,14 @@ export async function copyInside(
   confine: Confinement = {},
 ): Promise<CopiedFile> {
   throwIfAborted(steps.signal);
-  const source = await openSource(paths, src, confine.source);
+  // A regular file (open-regular.ts), with its stats as looked at.
+  const { handle: source, st: opened } = await openSource(paths, src, confine.source);
   try {
-    const opened = await source.stat({ bigint: true }).catch((e: unknown) => Promise.reject(fsError(e)));
-    if (!opened.isFile()) throw storageError(ErrorCode.ObjectModeInvalid, "this path is not a file");
     const lockDir = await lockDirOf(source, src);
     const look = await openFileLook(source, opened, lockDir);
     const st = await committedStats(opened, look, lockDir).catch((e: unknown) => Promise.reject(fsError(e)));
-    const placed = await replaceAtomically(paths, dst, (temp) => copyInto(source, st, temp, steps, keepMode), steps.signal, durable, exclusive, confine.destination);
+    // A copy onto a file keeps that file's mode and owner (cp(1)); a move's copy, the moved file's (mv(1)).
+    const placed = await replaceAtomically(paths, dst, (temp) => copyInto(source, st, temp, steps, keepMode), steps.signal, durable, exclusive, confine.destination, !keepMode);
     return { source: st, placed };
   } finally {
     await source.close().catch(() => undefined);
@@ -95,7 +97,7 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
         // does (rename(2) would leave both).
         if (posix.basename(src) !== posix.basename(dst) || !(await sameFile(from.self, to.self))) {
           await unlink(srcEntry).catch((err: unknown) => Promise.reject(fsError(err)));
-          if (durable) await syncPath(from.self).catch((err: unknown) => Promise.reject(fsError(err)));
+          if (durable) await syncDir(from);
         }
         return;
       }
@@ -106,8 +108,8 @@ export async function moveInside(paths: FsPaths, src: string, dst: string, steps
         if (!(await takeSourceName(from, posix.basename(src), asCopied(copied.source)))) throw sourceChanged();
       }
       if (durable) {
-        await syncPath(to.self).catch((err: unknown) => Promise.reject(fsError(err)));
-        if (posix.dirname(src) !== posix.dirname(dst)) await syncPath(from.self).catch((err: unknown) => Promise.reject(fsError(err)));
+        await syncDir(to, posix.basename(dst));
+        if (posix.dirname(src) !== posix.dirname(dst)) await syncDir(from);
       }
     } finally {
       await to.close();
@@ -151,7 +153,8 @@ export async function reportMoving(entry: string, steps: CopySteps): Promise<voi
  * read) into the new file `temp`, created with `wx` and the source's permission bits, from which
  * the kernel takes away the process's umask, as cp(1) without `-p` does: a copy is never more open
  * than the source, nor than a new file `write` makes. With `keepMode` the temp file gets the
- * source's bits exactly (a move across filesystems keeps the file's mode).
+ * source's bits exactly (a move across filesystems keeps the file's mode). A sparse source is
+ * copied with its holes (copy-file.ts copyContents).
  * @throws StorageError `Aborted`, what `onProgress` throws; raw fs errors.
  */
 async function copyInto(source: FileHandle, st: BigIntStats, temp: string, steps: CopySteps, keepMode: boolean): Promise<void> {
@@ -159,7 +162,8 @@ async function copyInto(source: FileHandle, st: BigIntStats, temp: string, steps
   const target = await open(temp, "wx", mode);
   try {
     if (keepMode) await target.chmod(mode);
-    await copyContents(source, target, Number(st.size), steps, isCommittedView(st));
+    // A sparse source (fewer blocks allocated than its size) is copied with its holes.
+    await copyContents(source, target, Number(st.size), steps, isCommittedView(st), st.blocks * 512n < st.size);
   } finally {
     await target.close();
   }

@@ -22,6 +22,7 @@ import { fileSlot, refuseDirKey, sourceFile } from "./file-keys.js";
 import { fillFile, notExist } from "./files.js";
 import { occupied, wantsNew } from "./if-not-exists.js";
 import { downloadTo } from "./fetch-url.js";
+import { ListCursors } from "./list-cursors.js";
 import { listFiles } from "./lister.js";
 import { moveNew } from "./move-new.js";
 import { FsMultipart } from "./multipart.js";
@@ -46,6 +47,8 @@ export class FsStorageDriver implements StorageDriver {
   /** The path rules and confinement. */
   readonly paths: FsPaths;
   private readonly multipart: FsMultipart;
+  /** The walks of listings between their pages (list-cursors.ts). */
+  private readonly cursors = new ListCursors();
 
   /** Whether completed writes are fsynced (the `fsync` pair, default true). */
   readonly durable: boolean;
@@ -103,10 +106,15 @@ export class FsStorageDriver implements StorageDriver {
     await deleteFile(this.paths, key);
   }
 
-  /** @throws StorageError `InvalidArgument`, `Aborted`, mapped fs errors. */
+  /**
+   * A listing keeps its walk from one page to the next, so each directory is read and sorted once
+   * per listing (lister.ts, list-cursors.ts).
+   * @throws StorageError `InvalidArgument` (also a directory deeper than PATH_MAX), `ObjectModeInvalid` (the work_dir is a file),
+   *   `PermissionDenied` (a directory that cannot be read: never left out), `Aborted`, mapped fs errors.
+   */
   async listPage(request: DriverListRequest, options: DriverCallOptions): Promise<DriverListPage> {
     throwIfAborted(options.signal);
-    return listFiles(this.paths, request);
+    return listFiles(this.paths, request, this.cursors);
   }
 
   /**
@@ -263,7 +271,7 @@ export class FsStorageDriver implements StorageDriver {
     return this.multipart.stat(key, multipartId);
   }
 
-  /** @throws StorageError `InvalidArgument`, `Aborted`. */
+  /** @throws StorageError `InvalidArgument`, `ObjectModeInvalid` (the work_dir is a file), `Aborted`. */
   async listUploads(request: DriverListRequest, options: DriverCallOptions): Promise<DriverUploadsPage> {
     throwIfAborted(options.signal);
     return this.multipart.listUploads(request);

@@ -7,7 +7,7 @@ const FILE_MODES = new Set(["file", "append"]);
 /**
  * Every object below the storager's work_dir, paths relative to it: one
  * prefix listing where the service has one, else a walk of dir listings.
- * A missing directory lists as empty. With `dirs`, directory entries
+ * A missing directory, and a location that is a file, list as empty. With `dirs`, directory entries
  * (real dirs or `dir/` markers) are yielded too (walking dir listings where
  * the service has them, so empty directories show). With `startAfter` (a path
  * spelled as every operation takes one: `\` for `/`, or absolute inside the work_dir), only
@@ -22,7 +22,8 @@ const FILE_MODES = new Set(["file", "append"]);
  * error: a page that fails with it mid-listing (a 404 from a proxy, a bucket deleted meanwhile)
  * must not pass a partial listing off as the whole one, which `sync --delete` would act on.
  * @throws whatever the listing throws (InvalidArgument for a `startAfter` no path resolves from, in
- *   a prefix listing), except that `ObjectNotExist` of a missing location.
+ *   a prefix listing), except that `ObjectNotExist` of a missing location, and `ObjectModeInvalid`
+ *   before anything was listed (fs: the work_dir is a file), which list as empty too.
  */
 export async function* walk(store: Storager, options: { signal?: AbortSignal; dirs?: boolean; links?: boolean; startAfter?: string } = {}): AsyncGenerator<ObjectInfo> {
   const { signal, startAfter } = options;
@@ -56,6 +57,9 @@ export async function* walk(store: Storager, options: { signal?: AbortSignal; di
     }
   } catch (e) {
     if (isStorageError(e, ErrorCode.ObjectNotExist) && !listed && (await missing(store, mode, signal))) return;
+    // The work_dir is a file (fs refuses to list below one): nothing below it, as for an object
+    // store's key that no key extends; callers then look at what the location is (notADirectory).
+    if (isStorageError(e, ErrorCode.ObjectModeInvalid) && !listed) return;
     throw e;
   }
 }

@@ -1,3 +1,4 @@
+import { types } from "node:util";
 import { answerOf } from "./answer-of.js";
 import type { BatchOutcome } from "./batch-outcome.js";
 import { ErrorCode, RETRYABLE_CODES } from "./error-code.js";
@@ -182,7 +183,8 @@ const CAUSE_DEPTH = 4;
 function sanitizeCause(cause: unknown, depth = 0): unknown {
   try {
     if (cause instanceof StorageError) return cause;
-    if (cause instanceof Error) {
+    // isNativeError too: an Error of another realm (a vm context, jest's sandbox) is no instanceof Error here.
+    if (cause instanceof Error || types.isNativeError(cause)) {
       const inner = depth + 1 < CAUSE_DEPTH && cause.cause !== undefined ? sanitizeCause(cause.cause, depth + 1) : undefined;
       const clean = new Error(redactSecrets(textOf(cause.message)), inner === undefined ? undefined : { cause: inner });
       clean.name = textOf(cause.name);
