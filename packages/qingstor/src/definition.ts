@@ -1,5 +1,5 @@
 import { ErrorCode, httpClientSettings, storageError, type HttpPairValues, type OpenConfig, type ServiceDefinition } from "@stowage/core";
-import { bucketAddress, checkZone, endpointZone } from "./addressing.js";
+import { bucketAddress, checkZone } from "./addressing.js";
 import { checkQingStorBucket } from "./bucket-name.js";
 import { QingStorClient } from "./client.js";
 import { QINGSTOR_DESCRIPTION, QINGSTOR_PACKAGE, QINGSTOR_TYPE, qingstorPairs } from "./config.js";
@@ -21,9 +21,9 @@ export function credentialsOf(config: OpenConfig): QingStorCredentials {
 
 /**
  * Builds the storage primitives for bucket `name` from a validated open config.
- * The zone is the `location` pair, else the one a `<zone>.qingstor.com` endpoint names (a location
- * of another zone, as a servicer's listing gives, moves such an endpoint into that zone: see
- * `zoneAddress`); without either, it is detected on first use
+ * The zone is the `location` pair (a location of another zone than a `<zone>.qingstor.com`
+ * endpoint's, as a servicer's listing gives, moves such an endpoint into that zone: see
+ * `zoneAddress`); without it, it is detected on first use, through such an endpoint too
  * (`HEAD /<bucket>` on the zone-less host, which redirects to the zone; see
  * {@link bucketAddress}). `enable_loose_pair` decides what a multipart upload or an append does
  * with a Cache-Control or Content-Encoding it cannot carry (object-headers.ts).
@@ -37,8 +37,9 @@ export function newQingStorStorageDriver(config: OpenConfig): QingStorStorageDri
   // An open-time key MD5 goes with the open-time key (a call's own key drops it): without that key, or not its MD5, it would fail every copy.
   checkCopySourceKeyMd5(config["copySourceEncryptionCustomerKey"] as Buffer | undefined, config["copySourceEncryptionCustomerKeyMd5"]);
   const credentials = credentialsOf(config);
-  // A <zone>.qingstor.com endpoint names the zone: the storager reports it (nothing to detect).
-  const location = config.location || endpointZone(config.endpoint);
+  // Without a location the zone is detected, a <zone>.qingstor.com endpoint's too: QingStor
+  // redirects a bucket of another zone, which such an endpoint does not pin.
+  const location = config.location;
   const { address, detectZone } = bucketAddress(location, config.endpoint);
   const client = new QingStorClient(address, name, credentials, httpClientSettings(config as HttpPairValues), detectZone);
   const loose = config["enableLoosePair"] === true;

@@ -104,15 +104,15 @@ export class QingStorServiceDriver implements ServiceDriver {
   }
 
   /**
-   * Deletes bucket `name` in zone `options.location`, else in the servicer's zone (the one a
-   * `<zone>.qingstor.com` endpoint names), else in the one the service names (detected), at the host
+   * Deletes bucket `name` in zone `options.location`, else in the servicer's zone (its `location`),
+   * else in the one the service names (detected, a `<zone>.qingstor.com` endpoint's too), at the host
    * a storager of the bucket uses (see `zoneAddress`).
    * DeleteBucket is retried after a lost answer; a retry answered 404 `bucket_not_exists` means the
    * first attempt deleted it, and succeeds. That answer to a first attempt is still `ObjectNotExist`.
    * @throws StorageError `ObjectNotExist` (bucket_not_exists), `Conflict` (bucket_not_empty), ...
    */
   async delete(name: string, options: DriverCallOptions & { location?: string }): Promise<void> {
-    const { address, detectZone } = bucketAddress(options.location ?? this.location ?? endpointZone(this.endpoint), this.endpoint);
+    const { address, detectZone } = bucketAddress(options.location ?? this.location, this.endpoint);
     const client = new QingStorClient(address, name, this.credentials, this.settings, detectZone);
     const res = await client.sendBuffered(deleteBucket(), { signal: options.signal, accept: (s) => (s >= 200 && s < 300) || s === 404 });
     if (res.status !== 404) return;

@@ -18,7 +18,6 @@ runCreateLocationSuite(() => startEmulator({ provider: "qingstor", region: "pek3
     ["127.0.0.1", undefined],
   ],
   named: { host: "pek3b.qingstor.com", region: "pek3b", other: "sh1a" },
-  locationFromEndpoint: true,
   emulator: { endpoint: "an IP endpoint", region: "pek3a", elsewhere: "sh1a", refusal: "whatever zone it serves" },
   more: () => {
     it("leaves a location in front of an endpoint that names no zone (qingstor.com, a custom domain)", () => {

@@ -1,8 +1,8 @@
 /**
  * A QingStor servicer whose endpoint names a zone (<zone>.qingstor.com): the storagers `list` hands
  * out for buckets of other zones go to their zone's host (`sh1a.qingstor.com`, not
- * `sh1a.pek3b.qingstor.com`) and report that zone (H1); a storager of the endpoint's own zone reports
- * it (L2); `delete` takes the bucket's `location` (M1) and checks the name first (M3); a listed bucket
+ * `sh1a.pek3b.qingstor.com`) and report that zone (H1); a zone endpoint pins no zone: a bucket of
+ * another zone opened through it is found by detection (QingStor's 301); `delete` takes the bucket's `location` (M1) and checks the name first (M3); a listed bucket
  * QingStor cannot address is left out with a warning (M4).
  *
  * A scripted QingStor records the Host of each request; `dns.lookup` resolves `*.qingstor.com` to
@@ -41,6 +41,10 @@ beforeAll(async () => {
       if (req.method === "GET" && req.url?.startsWith("/?") === true) {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify({ count: listed.length, buckets: listed }));
+      } else if (req.method === "HEAD" && req.headers.host?.startsWith("pek3b.") === true && req.url === "/shabucket" && req.headers.authorization === undefined) {
+        // Zone detection: QingStor redirects a bucket of another zone to that zone's host.
+        res.writeHead(301, { location: `http://shabucket.sh1a.qingstor.com:${port}/` });
+        res.end();
       } else if (req.method === "DELETE") {
         res.writeHead(204);
         res.end();
@@ -75,11 +79,10 @@ describe("qingstor: a zone host moved into a bucket's zone", () => {
     expect(zoneAddress(zone, parseEndpoint(`https:${host}`)).host).toBe(moved);
   });
 
-  it("a <zone>.qingstor.com endpoint's zone is the location storagers report, from newStorager and from the servicer", () => {
+  it("a <zone>.qingstor.com endpoint pins no zone: without a location, storagers report none (it is detected)", () => {
     const endpoint = "endpoint=https:pek3b.qingstor.com";
-    expect(newStorager(`qingstor://bbbbbbbb/?credential=hmac:a:b&${endpoint}`).info.location).toBe("pek3b");
-    expect(newServicer(`qingstor://?credential=hmac:a:b&${endpoint}`).get("bbbbbbbb").info.location).toBe("pek3b");
-    expect(newServicer("qingstor://?credential=hmac:a:b&endpoint=https:qingstor.com").get("bbbbbbbb").info.location).toBeUndefined();
+    expect(newStorager(`qingstor://bbbbbbbb/?credential=hmac:a:b&${endpoint}`).info.location).toBeUndefined();
+    expect(newServicer(`qingstor://?credential=hmac:a:b&${endpoint}`).get("bbbbbbbb").info.location).toBeUndefined();
   });
 });
 
@@ -96,11 +99,17 @@ describe("qingstor servicer on a zone endpoint, buckets in other zones (scripted
     expect(seen).toEqual(["GET pek3b.qingstor.com/", "HEAD pek3b.qingstor.com/pekbucket/x", "HEAD sh1a.qingstor.com/shabucket/x"]);
   });
 
-  it("delete goes to the zone given as location, else to the endpoint's", async () => {
+  it("delete goes to the zone given as location, else to the one detected (the endpoint's zone is not assumed)", async () => {
     const srv = open();
     await srv.delete("shabucket", { location: "sh1a" });
-    await srv.delete("pekbucket");
-    expect(seen).toEqual(["DELETE sh1a.qingstor.com/shabucket", "DELETE pek3b.qingstor.com/pekbucket"]);
+    await srv.delete("shabucket");
+    expect(seen).toEqual(["DELETE sh1a.qingstor.com/shabucket", "HEAD pek3b.qingstor.com/shabucket", "DELETE sh1a.qingstor.com/shabucket"]);
+  });
+
+  it("a storager opened through a zone endpoint without a location reaches a bucket of another zone (detected)", async () => {
+    const store = newStorager(`qingstor://shabucket/?credential=hmac:ak:sk&endpoint=http:pek3b.qingstor.com:${port}&max_retries=0`);
+    await expect(store.stat("x")).rejects.toMatchObject({ code: "ObjectNotExist" });
+    expect(seen).toEqual(["HEAD pek3b.qingstor.com/shabucket", "HEAD sh1a.qingstor.com/shabucket/x"]);
   });
 
   it("delete checks the name before sending anything, and never shows what precedes an @", async () => {

@@ -1,7 +1,7 @@
 import { isStorageError } from "../errors/storage-error.js";
 import { thrownText } from "../errors/thrown-text.js";
 import { shownBucketName } from "./bucket-name.js";
-import { quoted } from "./unlisted-keys.js";
+import { controlsEscaped, quoted } from "./unlisted-keys.js";
 
 /**
  * The `code` of the process warning core emits when `Servicer.list` leaves out buckets the driver
@@ -31,14 +31,14 @@ export class UnlistedBuckets {
   /** Records bucket `name`, left out because of `error` (the refusal of its name or location). @throws nothing */
   add(name: string, error: unknown): void {
     this.total++;
-    if (this.found.length < EXAMPLES) this.found.push({ name, reason: isStorageError(error) ? `${error.code}: ${error.detail}` : thrownText(error) });
+    if (this.found.length < EXAMPLES) this.found.push({ name, reason: controlsEscaped(isStorageError(error) ? `${error.code}: ${error.detail}` : thrownText(error)) });
   }
 
   /**
    * Emits one process warning (`code` {@link UNLISTED_BUCKETS_WARNING}, type `StowageWarning`) when
    * buckets were left out: the count, the service and up to five of the names (one holding `@` as
    * `***@` and what follows the last `@`), quoted and escaped as JSON (DEL, C1 and bidirectional
-   * controls too), each with why. Emits nothing for none.
+   * controls too), each with why (the refusal's message, which may repeat the name: escaped alike). Emits nothing for none.
    * @throws nothing.
    */
   report(service: string): void {

@@ -20,6 +20,11 @@ export function quoted(key: string): string {
   return JSON.stringify(key).replace(RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/** Free text (a refusal's message, which may repeat a name) with C0 controls and those of `quoted` escaped as `\uXXXX`, unquoted: safe to print. @throws nothing */
+export function controlsEscaped(text: string): string {
+  return text.replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /**
  * Keys (in part mode: uploads of keys) a listing left out because no path addresses them (written by another client: with `\`,
  * which core reads as `/`, so the listed path would read or delete another object; with an empty,
