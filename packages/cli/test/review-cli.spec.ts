@@ -105,6 +105,20 @@ describe("rm -r of a directory with an unfinished upload (L5)", () => {
     const quiet = await cli(["rm", "-r", "--yes", "memory://rm5/e/"]);
     expect([quiet.code, quiet.stderr]).toEqual([0, "rm: deleted 1 object (1 B)\n"]);
   });
+
+  it("names a location typed with its credential as given: the suggested commands show *** for the secret", async () => {
+    expect((await cli(["put", "-", cos("rm6/a.txt")], "a")).code).toBe(0);
+    const store = newStorager(emulator.connectionString(BUCKET));
+    const upload = await store.createMultipart("rm6/big.bin");
+    try {
+      const rm = await cli(["rm", "-r", "--yes", cos("rm6/")]);
+      expect(rm.code).toBe(0);
+      expect(rm.stderr).toContain("(the location as you gave it: its secrets are not shown here)");
+      expect(rm.stderr).not.toContain(emulator.credential.secretKey);
+    } finally {
+      await store.delete("rm6/big.bin", { multipartId: upload.multipartId! });
+    }
+  });
 });
 
 describe("cp -r / mv -r of a directory onto a file (L6)", () => {

@@ -141,7 +141,9 @@ async function warnOfUploads(ctx: CliContext, loc: Location): Promise<void> {
   ctx.warn(
     `rm: ${plural(count, "unfinished multipart upload")} below ${shownPath(loc.display)} ${count === 1 ? "is" : "are"} not deleted by rm -r ` +
       `(${count === 1 ? "its" : "their"} parts stay${loc.type === "fs" ? ", and so does the directory holding them" : ""}): ` +
-      `stowage uploads ${word} lists ${them}, stowage uploads --abort ${word} ends ${them}`,
+      `stowage uploads ${word} lists ${them}, stowage uploads --abort ${word} ends ${them}` +
+      // A location whose secrets are shown as *** is to be typed as it was given (or as a profile).
+      (word.includes("***") ? " (the location as you gave it: its secrets are not shown here)" : ""),
   );
 }
 
