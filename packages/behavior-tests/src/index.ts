@@ -59,6 +59,8 @@ export { checkPresignedUploadBodies } from "./presign-bodies.js";
 export { completeWhileUploadGoes } from "./held-complete.js";
 export { runBucketLostAnswerSuite, type BucketLostAnswerContext, type BucketLostAnswerOptions, type UnreachableBucketScript } from "./bucket-lost-answer.js";
 export { runCreateLocationSuite, type CreateLocationOptions, type NamedEndpoint } from "./create-location.js";
+export { useLoopbackHosts, type LoopbackHostsEmulator } from "./loopback-hosts.js";
+export { bucketNames, checkDeleteRefusesNames, checkListedStoragers, checkStoragerReaches, checkUnlistedBuckets, listAllMyBucketsXml, type UnlistedBucketsCase } from "./servicer-regions.js";
 export { runServicerCredentialSuite, type ServicerCredentialOptions } from "./servicer-credentials.js";
 export { runMultipartAbortSuite, type MultipartAbortContext, type MultipartAbortOptions, type UploadLeft } from "./multipart-abort.js";
 export { runMovePinnedSuite, type MovePinnedContext, type MovePinnedOptions } from "./move-pinned.js";
@@ -67,6 +69,7 @@ export { runPresignAbortSuite, type PresignAbortOptions } from "./presign-abort.
 export { runArchivedObjectSuite, type ArchivedObjectOptions, type ArchiveEmulator, type ArchiveEmulatorSettings } from "./archived-objects.js";
 export { runCompleteInvalidPartSuite, type CompleteInvalidPartOptions, type InvalidPartTarget } from "./complete-invalid-part.js";
 export { runFetchSourceErrorSuite, type FetchSourceTarget } from "./fetch-source-errors.js";
+export { runInitiateLostAnswerSuite, type InitiateLostAnswerEmulator, type InitiateLostAnswerOptions } from "./initiate-lost-answer.js";
 export { runRestoreLostAnswerSuite, type RestoreLostAnswerEmulator, type RestoreLostAnswerOptions } from "./restore-lost-answer.js";
 export { runForeignErrorBodySuite } from "./foreign-error-body.js";
 export { runGateway503Suite, type Gateway503Options } from "./gateway-503.js";

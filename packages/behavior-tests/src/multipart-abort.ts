@@ -84,9 +84,10 @@ async function checkBoundedAbort<E extends ProxiedServiceEmulator>(
  * Registers, as jest `describe` blocks named `<provider>...`, the aborts of multipart uploads the
  * service may not answer, through an {@link AnswerProxy} in front of the provider's emulator: a
  * multipart copy aborted while its Initiate is in flight aborts the upload the service created
- * (Aborted, no upload left, nothing copied), and the abort of a failed copy's upload (a write's
- * too with `requests.partWrite`) is bounded by UPLOAD_CLEANUP_TIMEOUT_MS whatever the request
- * timeout (10 min) and retries say, the error then naming the upload left behind. Each bounded case
+ * (Aborted, no upload left, nothing copied), and so does a createMultipart (one whose
+ * AbortMultipartUpload fails is Aborted naming the upload left); the abort of a failed copy's
+ * upload (a write's too with `requests.partWrite`) is bounded by UPLOAD_CLEANUP_TIMEOUT_MS whatever
+ * the request timeout (10 min) and retries say, the error then naming the upload left behind. Each bounded case
  * waits UPLOAD_CLEANUP_TIMEOUT_MS for real. A copy whose caller aborts once its Complete was sent
  * resolves when the Complete answers (the object is stored), one aborted before that rejects
  * `Aborted` and sends no Complete. The progress cases of copies and moves run here too
@@ -129,6 +130,37 @@ export function runMultipartAbortSuite<E extends ProxiedServiceEmulator>(setup: 
       expect(ctx.proxy.seen.slice(seenBefore).filter((entry) => o.requests.abort(entry))).toHaveLength(1);
       expect(await ctx.uploadsLeft(direct)).toEqual([]);
       await expect(direct.stat("dst")).rejects.toMatchObject({ code: "ObjectNotExist" });
+    });
+  });
+
+  describe(`${o.provider} createMultipart: an abort while Initiate is in flight (review-soak L1)`, () => {
+    const aborts = (from: number): string[] => ctx.proxy.seen.slice(from).filter((entry) => o.requests.abort(entry));
+
+    it("waits for the upload's id and aborts that upload: Aborted, no upload left", async () => {
+      const { store, direct } = ctx.pair();
+      const controller = new AbortController();
+      // The service has made the upload; its answer is on its way when the caller aborts.
+      ctx.proxy.hook = { match: isInitiate, run: async () => controller.abort() };
+      const seenBefore = ctx.proxy.seen.length;
+      const e = (await store.createMultipart("m", { signal: controller.signal }).catch((x: unknown) => x)) as Error & { code?: string };
+      expect([e.code, ctx.proxy.hook]).toEqual(["Aborted", undefined]);
+      expect(aborts(seenBefore)).toHaveLength(1);
+      expect(await ctx.uploadsLeft(direct)).toEqual([]);
+    });
+
+    it("whose AbortMultipartUpload fails: Aborted, naming the upload left", async () => {
+      const { store, direct } = ctx.pair();
+      ctx.emulator.setFaults([{ operation: "AbortMultipartUpload", kind: "status", status: 500 }]);
+      const controller = new AbortController();
+      ctx.proxy.hook = { match: isInitiate, run: async () => controller.abort() };
+      const e = (await store.createMultipart("m", { signal: controller.signal }).catch((x: unknown) => x)) as Error & { code?: string };
+      ctx.emulator.setFaults([]);
+      expect(e.code).toBe("Aborted");
+      const left = await ctx.uploadsLeft(direct);
+      expect(left.map((u) => u.path)).toEqual(["m"]);
+      expect(e.message).toContain(`multipart upload "${left[0]!.multipartId}" of key "`);
+      expect(e.message).toContain('/m" may be left on the service (AbortMultipartUpload failed: ServiceInternal');
+      await direct.delete("m", { multipartId: left[0]!.multipartId });
     });
   });
 

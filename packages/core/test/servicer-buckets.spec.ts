@@ -197,7 +197,7 @@ describe("list leaves out the buckets the driver cannot address, with one warnin
   it("escapes controls in the names and in the driver's reasons, which may repeat a name raw", async () => {
     pages = [[{ name: "Evil\u202etxt.exe" }, { name: "C1_\u009b31m" }, { name: "aaa" }]];
     expect(await names(open())).toEqual(["aaa@-"]);
-    const [{ message }] = warnings() as [{ message: string }];
+    const message = warnings()[0]!.message;
     expect(message).not.toMatch(/[\u007f-\u009f\u202e]/);
     expect(message).toContain('"Evil\\u202etxt.exe" (InvalidArgument: bucket "Evil\\u202etxt.exe" must be lower case)');
     expect(message).toContain('"C1_\\u009b31m" (InvalidArgument: bucket "C1_\\u009b31m" must be lower case)');

@@ -1,105 +1,18 @@
 /**
- * An InitiateMultipartUpload that COS performed but whose answer was lost (the connection reset
- * instead of the answer) is retried, and the write goes on with the retry's upload (review-soak
- * M1). The first attempt's upload, empty and named by no answer, stays: Stowage cannot tell it from
- * another writer's upload of the same key, so it aborts neither, and says so with one
- * `STOWAGE_UPLOAD_LEFT` process warning naming the key. An attempt that did nothing (throttled)
- * warns nothing.
+ * An InitiateMultipartUpload that COS performed but whose answer was lost is retried, the write
+ * goes on with the retry's upload, and the first attempt's upload is left with one
+ * `STOWAGE_UPLOAD_LEFT` warning naming the key (review-soak M1): the shared
+ * `runInitiateLostAnswerSuite` of `@stowage/behavior-tests`, on the COS emulator.
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from "@jest/globals";
-import { newStorager, UPLOAD_LEFT_WARNING, type Storager } from "@stowage/core";
-import { startEmulator, type Emulator } from "@stowage/emulator";
+import { runInitiateLostAnswerSuite } from "@stowage/behavior-tests";
+import { startEmulator } from "@stowage/emulator";
 import "../src/index.js";
 
 const BUCKET = "lost-initiate-1250000000";
-const PART = 1024 * 1024;
-const WORK_DIR = `/${randomUUID()}/`;
-let emulator: Emulator;
-let store: Storager;
 
-type Warning = [string, { code?: string; type?: string }];
-let warn: ReturnType<typeof jest.spyOn>;
-/** The STOWAGE_UPLOAD_LEFT warnings emitted so far (others, if any, are not this test's). */
-const uploadLeftWarnings = (): Warning[] => (warn.mock.calls as unknown as Warning[]).filter(([, o]) => o?.code === UPLOAD_LEFT_WARNING);
-
-beforeAll(async () => {
-  emulator = await startEmulator({ provider: "cos", buckets: [BUCKET] });
-  store = newStorager(`${emulator.connectionString(BUCKET, WORK_DIR)}&multipart_threshold=${PART}&part_size=${PART}&retry_base_delay=1ms&retry_max_delay=2ms`);
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-beforeEach(() => {
-  warn = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
-});
-afterEach(() => {
-  warn.mockRestore();
-  emulator.setFaults([]);
-});
-
-/** The uploads in progress at `path` (their ids). */
-async function uploadsAt(path: string): Promise<string[]> {
-  const page = await store.listPage(path, { mode: "part", limit: 100 });
-  return page.items.filter((u) => u.path === path).map((u) => u.multipartId!);
-}
-
-describe("cos: an Initiate whose answer was lost", () => {
-  it("the write succeeds, warns once naming the key, and the first attempt's empty upload is left (not aborted)", async () => {
-    emulator.setFaults([{ kind: "reset", operation: "InitiateMultipartUpload", count: 1 }]);
-    const data = randomBytes(2 * PART + 10);
-    expect(await store.write("lost", data)).toMatchObject({ size: data.length, parts: 3 });
-    expect(emulator.faults()[0]!.fired).toBe(1);
-    expect((await store.read("lost")).equals(data)).toBe(true);
-    const left = await uploadsAt("lost");
-    expect(left).toHaveLength(1);
-    const parts: unknown[] = [];
-    for await (const part of store.listMultipart({ path: "lost", mode: "part", multipartId: left[0]! })) parts.push(part);
-    expect(parts).toEqual([]);
-    const warnings = uploadLeftWarnings();
-    expect(warnings).toHaveLength(1);
-    const [message, options] = warnings[0]!;
-    expect(options).toEqual({ code: "STOWAGE_UPLOAD_LEFT", type: "StowageWarning" });
-    expect(message).toMatch(/^COS InitiateMultipartUpload of key "[^"]*\/lost" was sent again after an attempt whose answer was lost or failed, which the service may have acted on: an empty upload of that key that no answer named may be left there besides upload "[^"]+", the one the call went on with\./);
-    expect(message).toContain("`stowage uploads --abort`");
-    expect(message).toContain("lifecycle rule");
-    expect(message).not.toContain(left[0]!);
-    await store.delete("lost", { multipartId: left[0]! });
-  });
-
-  it("another writer's upload of the same key survives the write", async () => {
-    const other = await store.createMultipart("shared");
-    emulator.setFaults([{ kind: "reset", operation: "InitiateMultipartUpload", count: 1 }]);
-    await store.write("shared", randomBytes(2 * PART + 10));
-    const left = await uploadsAt("shared");
-    expect(left).toHaveLength(2);
-    expect(left).toContain(other.multipartId);
-    expect(uploadLeftWarnings()).toHaveLength(1);
-    for (const id of left) await store.delete("shared", { multipartId: id });
-  });
-
-  it("createMultipart retried after a lost answer warns too, and gives the retry's upload", async () => {
-    emulator.setFaults([{ kind: "reset", operation: "InitiateMultipartUpload", count: 1 }]);
-    const upload = await store.createMultipart("created");
-    const left = await uploadsAt("created");
-    expect(left).toHaveLength(2);
-    expect(left).toContain(upload.multipartId);
-    expect(uploadLeftWarnings()).toHaveLength(1);
-    expect(uploadLeftWarnings()[0]![0]).toContain(`besides upload "${upload.multipartId}"`);
-    for (const id of left) await store.delete("created", { multipartId: id });
-  });
-
-  it("a first attempt refused as throttled did nothing: no warning, no upload left", async () => {
-    emulator.setFaults([{ kind: "throttle", operation: "InitiateMultipartUpload", count: 1 }]);
-    await store.write("throttled", randomBytes(2 * PART + 10));
-    expect(emulator.faults()[0]!.fired).toBe(1);
-    expect(await uploadsAt("throttled")).toEqual([]);
-    expect(uploadLeftWarnings()).toEqual([]);
-  });
-
-  it("an Initiate answered at once: no warning", async () => {
-    await store.write("plain", randomBytes(2 * PART + 10));
-    expect(await uploadsAt("plain")).toEqual([]);
-    expect(uploadLeftWarnings()).toEqual([]);
-  });
+runInitiateLostAnswerSuite(() => startEmulator({ provider: "cos", buckets: [BUCKET] }), {
+  provider: "cos",
+  service: "COS",
+  bucket: BUCKET,
+  partSize: 1024 * 1024,
 });

@@ -1,32 +1,25 @@
 /**
  * A COS servicer whose endpoint names a region (cos.<region>.myqcloud.com) and buckets of other
- * regions: the storagers `list` hands out reach their bucket at its region's host and report that
- * region (H1); `delete` takes the bucket's `location` (M1), and a NoSuchBucket from a region's host
- * for a bucket the account lists in another region is never a success, even after a lost answer;
+ * regions: the storagers `list` hands out (the endpoint's region's: COS lists no other there) reach
+ * their bucket and report that region, and one opened with another region's location reaches its
+ * bucket at that region's host (H1); `delete` takes the bucket's `location` (M1), and a
+ * NoSuchBucket from a region's host for a bucket the account lists in another region is never a
+ * success, even after a lost answer;
  * `delete` checks the name as `get` does before sending anything (M3); a listed bucket COS cannot
  * address is left out with a warning (M4).
  *
  * Region hosts reach the emulator (127.0.0.1) because `dns.lookup` resolves `*.myqcloud.com` to
- * 127.0.0.1 in this test process; the emulator holds a Host that names a region to that region.
+ * 127.0.0.1 in this test process (`useLoopbackHosts`); the emulator holds a Host that names a region
+ * to that region.
  */
-import dns from "node:dns";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
-import { newServicer, newStorager, UNLISTED_BUCKETS_WARNING, type Servicer } from "@stowage/core";
+import { describe, expect, it } from "@jest/globals";
+import { newServicer, newStorager, type Servicer } from "@stowage/core";
+import { bucketNames, checkDeleteRefusesNames, checkListedStoragers, checkStoragerReaches, checkUnlistedBuckets, listAllMyBucketsXml, useLoopbackHosts } from "@stowage/behavior-tests";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import { bucketAddress, hostInRegion } from "../src/addressing.js";
 import "../src/index.js";
-
-const realLookup = dns.lookup;
-/** `dns.lookup` answering 127.0.0.1 for `*.myqcloud.com`, the real lookup for any other host. */
-function loopbackLookup(host: string, options: unknown, callback?: unknown): void {
-  const done = (typeof options === "function" ? options : callback) as (...args: unknown[]) => void;
-  const all = typeof options === "object" && options !== null && (options as { all?: boolean }).all === true;
-  if (!/\.myqcloud\.com$/i.test(host)) return void (realLookup as (...args: unknown[]) => void)(host, options, callback);
-  if (all) done(null, [{ address: "127.0.0.1", family: 4 }]);
-  else done(null, "127.0.0.1", 4);
-}
 
 const HOME = "ap-guangzhou";
 const FAR = "ap-beijing";
@@ -39,25 +32,14 @@ const regional = (region: string, pairs = ""): Servicer =>
 /** A servicer on the emulator's own host, which names no region and serves every region's buckets. */
 const direct = (): Servicer => newServicer(`cos://?credential=hmac:${emu.credential.accessKey}:${emu.credential.secretKey}&endpoint=http:127.0.0.1:${emu.port}`);
 
-async function bucketNames(servicer: Servicer): Promise<string[]> {
-  const out: string[] = [];
-  for await (const s of servicer.list()) out.push(s.info.name);
-  return out;
-}
-
-beforeAll(async () => {
-  (dns as { lookup: unknown }).lookup = loopbackLookup;
+useLoopbackHosts(/\.myqcloud\.com$/i, async () => {
   emu = await startEmulator({
     provider: "cos",
     region: HOME,
     buckets: [{ name: "gz-1250000000" }, { name: "bj-1250000000", region: FAR }, { name: "bj-drop-1250000000", region: FAR }, { name: "bj-lost-1250000000", region: FAR }],
   });
+  return emu;
 });
-afterAll(async () => {
-  await emu.stop();
-  (dns as { lookup: unknown }).lookup = realLookup;
-});
-afterEach(() => emu.setFaults([]));
 
 describe("cos: a region endpoint moved into a bucket's region", () => {
   it.each([
@@ -82,22 +64,13 @@ describe("cos: a region endpoint moved into a bucket's region", () => {
 
 describe("cos servicer on a region endpoint, buckets in other regions (emulator)", () => {
   it("every storager list() gives reaches its bucket and reports the region it sends to", async () => {
-    const listed: string[] = [];
-    for await (const store of regional(HOME).list()) {
-      listed.push(store.info.name);
-      expect(store.info.location).toBe(store.info.name.startsWith("gz-") ? HOME : FAR);
-      await store.write("probe.txt", store.info.name);
-      expect((await store.read("probe.txt")).toString()).toBe(store.info.name);
-      await store.delete("probe.txt");
-    }
-    // COS itself lists only the endpoint's region here; the emulator lists every region's buckets.
+    const listed = await checkListedStoragers(regional(HOME), (name) => (name.startsWith("gz-") ? HOME : FAR));
+    // GET Service on a region endpoint lists that region's buckets only (COS, and the emulator as
+    // COS documents it), so these are all of HOME.
     expect(listed).toContain("gz-1250000000");
-    // Without the listing: a storager opened on the same endpoint with the other region's location.
+    // The other region: a storager opened on the same endpoint with that region's location.
     const far = newStorager(`cos://bj-1250000000/?credential=hmac:${emu.credential.accessKey}:${emu.credential.secretKey}&endpoint=http:cos.${HOME}.myqcloud.com:${emu.port}&location=${FAR}`);
-    expect(far.info.location).toBe(FAR);
-    await far.write("far.txt", "far");
-    expect((await far.read("far.txt")).toString()).toBe("far");
-    await far.delete("far.txt");
+    await checkStoragerReaches(far, FAR, "far.txt");
   });
 
   it("delete reaches a bucket of another region with its location, also after a lost answer", async () => {
@@ -115,12 +88,7 @@ describe("cos servicer on a region endpoint, buckets in other regions (emulator)
   it("delete checks the name before sending anything, and never shows what precedes an @", async () => {
     const srv = regional(HOME);
     emu.resetStats();
-    for (const name of ["UPPER_case-1250000000", "x y", "a..b"]) {
-      await expect(srv.delete(name)).rejects.toMatchObject({ code: "InvalidArgument", op: "servicer_delete" });
-    }
-    const e = await srv.delete("ak:SECRET@b-1250000000").catch((err: unknown) => err as Error & { path?: string });
-    expect(e).toMatchObject({ code: "InvalidArgument", path: "***@b-1250000000" });
-    expect(e!.message).not.toContain("SECRET");
+    await checkDeleteRefusesNames(srv, ["UPPER_case-1250000000", "x y", "a..b"], "b-1250000000");
     // Without an endpoint the name would go into a host name: nothing is sent either.
     const bare = newServicer(`cos://?credential=hmac:ak:sk&location=${HOME}&max_retries=0`);
     await expect(bare.delete("x y")).rejects.toMatchObject({ code: "InvalidArgument" });
@@ -136,9 +104,8 @@ async function scripted(deletes: Array<"reset" | 404>, listed: Array<[string, st
     req.on("end", () => {
       seen.push(`${req.method} ${req.headers.host?.replace(/:\d+$/, "")}${req.url}`);
       if (req.method === "GET") {
-        const buckets = listed.map(([name, region]) => `<Bucket><Name>${name}</Name><Location>${region}</Location></Bucket>`).join("");
         res.writeHead(200, { "content-type": "application/xml" });
-        res.end(`<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Owner><ID>1</ID></Owner><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`);
+        res.end(listAllMyBucketsXml(listed));
         return;
       }
       const answer = deletes.shift() ?? 404;
@@ -192,21 +159,10 @@ describe("cos delete: NoSuchBucket from a region's host (scripted COS)", () => {
   });
 
   it("list leaves out a bucket COS cannot address (a name or location the driver refuses), with one warning", async () => {
-    const warn = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
-    const { server, port } = await scripted([], [["aaa-1250000000", HOME], ["Legacy_Bucket-1250000000", HOME], ["odd-1250000000", "AP Weird"], ["zzz-1250000000", FAR]]);
-    try {
-      const listed: string[] = [];
-      for await (const s of open("127.0.0.1", port, `&location=${HOME}`).list()) listed.push(`${s.info.name}@${s.info.location}`);
-      expect(listed).toEqual([`aaa-1250000000@${HOME}`, `zzz-1250000000@${FAR}`]);
-      expect(warn).toHaveBeenCalledTimes(1);
-      const [message, options] = warn.mock.calls[0] as [string, { code: string }];
-      expect(options.code).toBe(UNLISTED_BUCKETS_WARNING);
-      expect(message).toContain("2 buckets in the cos bucket listing not listed");
-      expect(message).toContain('"Legacy_Bucket-1250000000" (InvalidArgument: COS bucket');
-      expect(message).toContain('"odd-1250000000" (InvalidArgument: invalid COS region');
-    } finally {
-      warn.mockRestore();
-      server.close();
-    }
+    await checkUnlistedBuckets((port) => open("127.0.0.1", port, `&location=${HOME}`), {
+      listed: [["aaa-1250000000", HOME], ["Legacy_Bucket-1250000000", HOME], ["odd-1250000000", "AP Weird"], ["zzz-1250000000", FAR]],
+      expected: [`aaa-1250000000@${HOME}`, `zzz-1250000000@${FAR}`],
+      said: ["2 buckets in the cos bucket listing not listed", '"Legacy_Bucket-1250000000" (InvalidArgument: COS bucket', '"odd-1250000000" (InvalidArgument: invalid COS region'],
+    });
   });
 });
