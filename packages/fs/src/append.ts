@@ -1,5 +1,5 @@
 import { constants, type BigIntStats } from "node:fs";
-import { open, writeFile, type FileHandle } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { crc64Combine, ErrorCode, storageError, type DriverBody, type RawObject } from "@stowage/core";
 import { checkAppendBase, forgetAppend, parseCrc64, rememberAppend } from "./append-base.js";
 import { withAppendLock } from "./append-lock.js";
@@ -23,7 +23,7 @@ import { stampOpenFile } from "./write-time.js";
  */
 export async function createAppendFile(paths: FsPaths, key: string, path: string, signal?: AbortSignal, durable = false): Promise<RawObject> {
   // The stats of the file made, taken before its rename (as `write` reports): not of whatever another write put there since.
-  const st = await replaceAtomically(paths, path, (temp) => writeFile(temp, "", { flag: "wx" }), signal, durable);
+  const st = await replaceAtomically(paths, path, { fill: async () => undefined }, signal, durable);
   return { key, mode: "append", appendOffset: 0, size: 0, etag: etagOf(st), lastModified: dateOf(st) };
 }
 

@@ -3,6 +3,7 @@ import { lstat, open, rename, stat, unlink, type FileHandle } from "node:fs/prom
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, throwIfAborted } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
+import { lstatRegular } from "./files.js";
 import { placeNew } from "./if-not-exists.js";
 import { attributesToKeep, giveAttributes } from "./kept-attributes.js";
 import { openRegular } from "./open-regular.js";
@@ -10,7 +11,7 @@ import type { FsPaths } from "./paths.js";
 import { tempName } from "./reserved-names.js";
 import type { DirPin } from "./pinned-dir.js";
 import type { Within } from "./within.js";
-import { stampWriteTime } from "./write-time.js";
+import { stampNewFile, stampWriteTime } from "./write-time.js";
 
 /**
  * Flushes `path` (a file, or a directory's entries) to stable storage with
@@ -69,10 +70,35 @@ async function syncPlaced(path: string): Promise<void> {
 }
 
 /**
+ * What a replace puts under its temp name. Either a regular file: {@link replaceIn} makes it
+ * (`O_EXCL`), `fill` writes the contents through the handle it is given (open for writing, at
+ * its start; replaceIn closes it), and replaceIn gives it its mode and owner through that handle;
+ * or (`make`) an entry that is no regular file, which `make` makes at the temp path itself (a
+ * symbolic link, links.ts).
+ */
+export type Produce = FillTemp | { make: (temp: string, dir: DirPin) => Promise<void> };
+
+/** A regular file a replace makes and fills ({@link Produce}). */
+export interface FillTemp {
+  /** Writes the new file's contents through `file`. Runs after the file is made: a body is read only then. */
+  fill: (file: FileHandle, dir: DirPin) => Promise<void>;
+  /** The new file's permission bits where it keeps none (nothing replaced, or `keep` false): 0o666 unless given (a copy: the source's), less the umask unless `exact`. */
+  mode?: number;
+  /** Whether a regular file replaced passes its permission bits and owner on (default true); false for the driver's own files (a multipart upload's, `mode` 0o600). */
+  keep?: boolean;
+  /** `mode` exactly, the umask not applied, and nothing kept (a move across filesystems: the moved file's own bits, as mv(1)). */
+  exact?: boolean;
+}
+
+/** Permission bits of a temp file while it is written over a file it replaces, or to be given `mode` exactly: this process's user only. */
+const WHILE_WRITTEN = 0o600;
+
+/**
  * Replaces `target` atomically: `produce` fills a hidden temp file in the same
  * directory (given pinned, as `dir`), which is then renamed over `target`. Readers see the old file or
  * the new one, never a part. If `produce` fails or `signal` aborts, the temp
- * file is removed and `target` is untouched. Parent directories are created.
+ * file is removed and `target` is untouched. Parent directories are created (`dirMode`: the
+ * permission bits, less the umask, of `target`'s directory where it is made; others get 0o777 less the umask).
  * The directory is pinned (FsPaths.pinDir): the temp file is created, and
  * renamed, in the very directory whose real path was checked. With `durable`,
  * the temp file is fsynced before the rename and the directory after it, so a
@@ -85,8 +111,9 @@ async function syncPlaced(path: string): Promise<void> {
  * directory, and each one made for it, must really lie inside it too (FsPaths.pinDir). A directory
  * removed meanwhile (another call's `deleteDir` of it, empty) is made again and the write done
  * there, up to {@link PLACE_TRIES} times: the file is stored, as on the cloud services. Replacing a
- * regular file, the new one gets its permission bits and owner (kept-attributes.ts), as cp(1) onto
- * an existing file keeps them, unless `keep` is false (a move: the moved file's own mode, as mv(1)).
+ * regular file, the new one is made 0600 and, once written, given the old file's permission bits
+ * and owner through its descriptor (kept-attributes.ts), as cp(1) onto an existing file keeps them,
+ * unless {@link FillTemp.keep} or {@link FillTemp.exact} say otherwise.
  * @throws StorageError `ObjectModeInvalid` (target is a directory or a parent a file), `InvalidArgument`
  *   (the directory leads outside the work_dir or `within`), `Conflict` and `CapabilityInsufficient` (`exclusive`,
  *   see placeNew), `Aborted`, whatever `produce` throws, or the mapped fs error.
@@ -94,29 +121,28 @@ async function syncPlaced(path: string): Promise<void> {
 export async function replaceAtomically(
   paths: FsPaths,
   target: string,
-  produce: (temp: string, dir: DirPin) => Promise<void>,
+  produce: Produce,
   signal?: AbortSignal,
   durable = false,
   exclusive = false,
   within?: Within,
-  keep = true,
+  dirMode?: number,
 ): Promise<BigIntStats> {
   throwIfAborted(signal);
   for (let attempt = 1; ; attempt++) {
     let dir: DirPin;
     try {
-      dir = await paths.pinDir(posix.dirname(target), true, within);
+      dir = await paths.pinDir(posix.dirname(target), true, within, dirMode);
     } catch (e) {
       // Made, then removed before it could be opened: made again.
       if (attempt < PLACE_TRIES && isStorageError(e, ErrorCode.ObjectNotExist)) continue;
       throw e;
     }
     try {
-      return await replaceIn(dir, posix.basename(target), produce, signal, durable, exclusive, keep);
+      return await replaceIn(dir, posix.basename(target), produce, signal, durable, exclusive);
     } catch (e) {
-      // Removed before the temp file was made in it (only an empty directory can be): each
-      // `produce` makes its temp file before it reads a byte of a body it was given, so it is all
-      // done again (a fetch asks its URL again).
+      // Removed before the temp file was made in it (only an empty directory can be): the temp
+      // file is made before a byte of a body is read, so it is all done again (a fetch asks its URL again).
       if (attempt < PLACE_TRIES && isStorageError(e, ErrorCode.ObjectNotExist) && (await removed(dir))) continue;
       throw e;
     } finally {
@@ -142,33 +168,24 @@ async function removed(dir: DirPin): Promise<boolean> {
  * caller (which closes it): nothing is created but the temp file and, by the rename, the entry.
  * A directory removed meanwhile (its pin then names a directory without a name) takes no new
  * entries: the call fails `ObjectNotExist` and leaves nothing. A regular file replaced passes its
- * permission bits and owner on to the new one, unless `keep` is false.
+ * permission bits and owner on to the new one ({@link fillTemp}).
  * @throws StorageError as {@link replaceAtomically}.
  */
-export async function replaceIn(
-  dir: DirPin,
-  name: string,
-  produce: (temp: string, dir: DirPin) => Promise<void>,
-  signal?: AbortSignal,
-  durable = false,
-  exclusive = false,
-  keep = true,
-): Promise<BigIntStats> {
+export async function replaceIn(dir: DirPin, name: string, produce: Produce, signal?: AbortSignal, durable = false, exclusive = false): Promise<BigIntStats> {
   throwIfAborted(signal);
   const temp = dir.at(tempName());
   let st: BigIntStats;
   try {
-    await produce(temp, dir);
-    throwIfAborted(signal);
-    // A modification time of its own (write-time.ts): with its inode, the ETag tells this version from any other.
-    await stampWriteTime(temp);
-    // The new entry's stats (its ETag): neither fsync nor the rename (nor a link) changes its size, mtime or inode.
-    st = await lstat(temp, { bigint: true });
-    // Opening a symlink would follow it: never done.
-    if (durable && !st.isSymbolicLink()) await syncPath(temp);
-    // An overwrite keeps the file's permission bits and owner (kept-attributes.ts); with `exclusive` nothing is replaced.
-    const kept = keep && !exclusive && st.isFile() ? await attributesToKeep(dir.at(name)) : undefined;
-    if (kept !== undefined) await giveAttributes(temp, kept);
+    if ("make" in produce) {
+      await produce.make(temp, dir);
+      throwIfAborted(signal);
+      // A modification time of its own (write-time.ts): with its inode, the ETag tells this version from any other.
+      await stampWriteTime(temp);
+      // No data of its own to fsync (a symlink): the directory's fsync keeps it.
+      st = await lstat(temp, { bigint: true });
+    } else {
+      st = await fillTemp(temp, dir, name, produce, signal, durable, exclusive);
+    }
     if (exclusive) await placeNew(temp, dir.at(name));
     else await rename(temp, dir.at(name));
   } catch (e) {
@@ -179,4 +196,42 @@ export async function replaceIn(
   }
   if (durable) await syncDir(dir, name);
   return st;
+}
+
+/**
+ * Makes the regular file `temp` in `dir` and fills it (`spec.fill`), to be put in place as the
+ * entry `name`; resolves with its stats as it will be placed. It is made 0600 where a regular file
+ * is at `name` (unless `spec.keep` is false) or `spec.exact` is set, so the bytes that are to
+ * replace a file are open to no one that file was closed to while they are written; else with
+ * `spec.mode` (0o666), less the umask. Once written, through the same descriptor and never by a
+ * name: stamped with its own modification time (write-time.ts), given the bits and owner of the
+ * regular file at `name` by then (kept-attributes.ts) or `spec.mode` exactly, and fsynced
+ * (`durable`). A file at `name` when the write began and gone when it ended leaves the new one
+ * 0600. With `exclusive` nothing is replaced, so nothing is kept.
+ * @throws StorageError `Aborted`, what `spec.fill` throws; raw fs errors (the caller maps them).
+ */
+async function fillTemp(temp: string, dir: DirPin, name: string, spec: FillTemp, signal: AbortSignal | undefined, durable: boolean, exclusive: boolean): Promise<BigIntStats> {
+  const mode = spec.mode ?? 0o666;
+  const keep = spec.keep !== false && spec.exact !== true && !exclusive;
+  const replacing = keep && (await lstatRegular(dir.at(name))) !== undefined;
+  const file = await open(temp, "wx", spec.exact === true || replacing ? WHILE_WRITTEN : mode);
+  let done = false;
+  try {
+    await spec.fill(file, dir);
+    throwIfAborted(signal);
+    await stampNewFile(file);
+    // An overwrite keeps the file's permission bits and owner: those of the file at `name` as the new one goes in.
+    const kept = keep ? await attributesToKeep(dir.at(name)) : undefined;
+    if (kept !== undefined) await giveAttributes(file, kept);
+    else if (spec.exact === true && ((await file.stat()).mode & 0o7777) !== mode) await file.chmod(mode);
+    // The new entry's stats (its ETag): neither fsync nor the rename (nor a link) changes its size, mtime or inode.
+    const st = await file.stat({ bigint: true });
+    if (durable) await file.sync();
+    done = true;
+    return st;
+  } finally {
+    // A close that fails (NFS may report a failed write only there) fails the write; after another failure it is ignored.
+    if (done) await file.close();
+    else await file.close().catch(() => undefined);
+  }
 }

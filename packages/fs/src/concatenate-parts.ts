@@ -35,9 +35,9 @@ interface Copy {
 }
 
 /**
- * Streams the staged parts' files, in order, into the new file `temp` (each opened without
- * following a link or waiting on a fifo, and checked to be a regular file inside the work_dir
- * once open: openPart), hashing them with CRC-64. Reads, writes and hashing overlap: while
+ * Streams the staged parts' files, in order, into the new, empty file open as `out` (left open),
+ * each opened without following a link or waiting on a fifo, and checked to be a regular file
+ * inside the work_dir once open (openPart), hashing them with CRC-64. Reads, writes and hashing overlap: while
  * one chunk is written and hashed, the next is read into the other buffer. Every file must yield
  * exactly its part's size and, where the part carries a `crc64` (what its writer sent), hash to
  * it. A file that holds other bytes (rewritten behind its record, or by another writer of the
@@ -45,8 +45,7 @@ interface Copy {
  * that `corrupt` names every part that holds wrong bytes.
  * @throws StorageError `Conflict` (a part's file changed size, or is no longer a regular file), `ObjectNotExist`, `Aborted`, raw fs errors.
  */
-export async function concatenateParts(paths: FsPaths, temp: string, staged: readonly StagedPart[], signal?: AbortSignal): Promise<Concatenated> {
-  const out = await open(temp, "wx");
+export async function concatenateParts(paths: FsPaths, out: FileHandle, staged: readonly StagedPart[], signal?: AbortSignal): Promise<Concatenated> {
   const copy: Copy = { out, position: 0, buffers: [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)], turn: 0, writing: Promise.resolve() };
   const corrupt: number[] = [];
   let whole = 0n;
@@ -70,7 +69,6 @@ export async function concatenateParts(paths: FsPaths, temp: string, staged: rea
     await copy.writing;
   } finally {
     await copy.writing.catch(() => undefined);
-    await out.close();
   }
   return { crc64: whole.toString(), corrupt };
 }

@@ -1,25 +1,11 @@
 import { constants, type BigIntStats } from "node:fs";
-import { lstat, open, type FileHandle } from "node:fs/promises";
-import { ErrorCode, storageError, type DriverBody, type StorageError } from "@stowage/core";
-import { writeBody } from "./body.js";
-import { fsError, isErrno } from "./errors.js";
+import { lstat, open } from "node:fs/promises";
+import { ErrorCode, storageError, type StorageError } from "@stowage/core";
+import { isErrno } from "./errors.js";
 
 /** The `ObjectNotExist` error for a missing file. */
 export function notExist(): StorageError {
   return storageError(ErrorCode.ObjectNotExist, "no such object");
-}
-
-/**
- * Writes `body` into the new file `temp` (created with `wx`), streaming.
- * @throws StorageError `InvalidArgument` (wrong length), `IntegrityMismatch`, `Aborted`, raw fs errors.
- */
-export async function fillFile(temp: string, body: DriverBody, signal?: AbortSignal): Promise<void> {
-  const handle = await open(temp, "wx");
-  try {
-    await writeBody(handle, body, signal);
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

@@ -1,12 +1,15 @@
-import { closeSync, constants, fstat, type BigIntStats } from "node:fs";
-import { chmod, chown, lstat } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { isErrno } from "./errors.js";
-import { O_PATH, openFd, pathDescriptorsWork } from "./pinned-dir.js";
+import { lstatRegular } from "./files.js";
 
 // An overwrite (a write, copy, fetch, createAppend or multipart complete over an existing file)
 // puts a new file in place: a temp file renamed over the old one. cp(1) onto an existing file,
 // and a shell's `>`, write into that file, so it keeps its permission bits and owner; so does this
-// driver's overwrite, giving the temp file the old file's before the rename.
+// driver's overwrite. The temp file is made 0600 (atomic.ts), so the new bytes are never open to
+// more than this process's user while they are written, and is given the old file's bits and owner
+// through the descriptor it was written through, once written, before the rename: never by its
+// name, so whatever another user may have put under that name meanwhile is left alone. ACLs and
+// other extended attributes are not kept (Node has no API for them; README: Atomic writes).
 
 /** The permission bits and owner of a file an overwrite replaces. */
 export interface KeptAttributes {
@@ -16,8 +19,19 @@ export interface KeptAttributes {
   gid: number;
 }
 
+/** What {@link giveAttributes} works through: an open file's descriptor (a `FileHandle`). */
+export type AttributeTarget = Pick<FileHandle, "stat" | "chown" | "chmod">;
+
 /** Permission bits carried over: read, write and execute for owner, group and others. */
 const PERMISSION_BITS = 0o777;
+
+/**
+ * chown errors that leave the owner as it is and the write going on: EPERM (not root, or not the
+ * group's member), EINVAL (an owner the process cannot name: in a user namespace, a file of a user
+ * not mapped into it shows as the overflow uid 65534, which chown refuses), and a filesystem that
+ * has no owners to give (EOPNOTSUPP, ENOTSUP, ENOSYS: some FUSE and SMB mounts).
+ */
+const OWNER_NOT_GIVEN = ["EPERM", "EINVAL", "EOPNOTSUPP", "ENOTSUP", "ENOSYS"];
 
 /**
  * What an overwrite of the entry `path` keeps: its permission bits and owner when it is a regular
@@ -26,45 +40,54 @@ const PERMISSION_BITS = 0o777;
  * @throws nothing.
  */
 export async function attributesToKeep(path: string): Promise<KeptAttributes | undefined> {
-  const st = await lstat(path).catch(() => undefined);
-  if (st === undefined || !st.isFile()) return undefined;
-  return { mode: st.mode & PERMISSION_BITS, uid: st.uid, gid: st.gid };
+  const st = await lstatRegular(path);
+  if (st === undefined) return undefined;
+  return { mode: Number(st.mode) & PERMISSION_BITS, uid: Number(st.uid), gid: Number(st.gid) };
 }
 
 /**
- * Gives the regular file `temp` (the new file of an overwrite, not yet in place) the permission bits
- * `kept.mode` and, where this process may, the owner `kept.uid`/`kept.gid`: a process that may not
- * give a file away (EPERM: not root) keeps the old group when it is one of its own groups, else
- * the file is its own. The file is never followed: on Linux it is named by an `O_PATH` descriptor
- * (a symlink swapped in is not a regular file: left alone), elsewhere looked at first. The mode is
- * set after the owner (a chown may clear bits).
- * @throws raw fs errors of chmod (the caller fails the write rather than leave the file more open
- *   than the one it replaces), of chown other than EPERM, and of the open.
+ * The permission bits `mode` of a file that could not keep its group (it has another one now):
+ * its group bits are the old group bits that the old "other" bits grant too. A member of the new
+ * group had, on the old file, the old group bits (a member of the old group too) or else the
+ * "other" bits: granting no more than both never opens the file to anyone the old one was closed
+ * to (the old group bits alone would, to the new group). 0640 becomes 0600, 0664 0644; 0644 stays 0644.
+ * @throws nothing.
  */
-export async function giveAttributes(temp: string, kept: KeptAttributes): Promise<void> {
-  if (!pathDescriptorsWork()) {
-    const st = await lstat(temp);
-    if (st.isFile()) await apply(temp, st.uid, st.gid, st.mode, kept);
-    return;
-  }
-  const fd = await openFd(temp, O_PATH | constants.O_NOFOLLOW);
-  try {
-    const st = await new Promise<BigIntStats>((resolve, reject) => fstat(fd, { bigint: true }, (e, s) => (e ? reject(e) : resolve(s))));
-    // Through the descriptor's magic link: the inode looked at, whatever its name holds by now.
-    if (st.isFile()) await apply(`/proc/self/fd/${fd}`, Number(st.uid), Number(st.gid), Number(st.mode), kept);
-  } finally {
-    closeSync(fd);
-  }
+export function modeWithoutGroup(mode: number): number {
+  const other = mode & 0o7;
+  return (mode & ~0o70) | (mode & 0o70 & (other << 3));
 }
 
-/** chown then chmod of `path` (a regular file with owner `uid`/`gid` and mode `mode`) to `kept`. */
-async function apply(path: string, uid: number, gid: number, mode: number, kept: KeptAttributes): Promise<void> {
-  if (uid !== kept.uid || gid !== kept.gid) {
-    await chown(path, kept.uid, kept.gid).catch(async (e: unknown) => {
-      if (!isErrno(e, "EPERM")) throw e;
-      // Not root: the group alone, where it is one of this process's groups.
-      if (gid !== kept.gid) await chown(path, -1, kept.gid).catch((err: unknown) => (isErrno(err, "EPERM") ? undefined : Promise.reject(err)));
-    });
+/**
+ * Gives the file open as `file` (the new file of an overwrite, written, not yet in place) the
+ * owner `kept.uid`/`kept.gid` where this process may, and the permission bits `kept.mode`: all
+ * through the descriptor (fchown, fchmod), never by a name. A process that may not give a file away
+ * ({@link OWNER_NOT_GIVEN}: not root, or in a user namespace the owner is not mapped into) keeps the
+ * old group where it is one of its own groups, else the file keeps the group it was made with and
+ * gets {@link modeWithoutGroup}'s bits (the old group bits would apply to another group). The mode
+ * is set after the owner (a chown may clear bits).
+ * @throws raw fs errors of fstat, of chmod (the caller fails the write: the file stays 0600, as
+ *   made), and of chown other than {@link OWNER_NOT_GIVEN}.
+ */
+export async function giveAttributes(file: AttributeTarget, kept: KeptAttributes): Promise<void> {
+  const st = await file.stat();
+  let gid = st.gid;
+  if (st.uid !== kept.uid || st.gid !== kept.gid) {
+    if (await ownerGiven(() => file.chown(kept.uid, kept.gid))) gid = kept.gid;
+    // Not root: the group alone, where it is one of this process's groups.
+    else if (gid !== kept.gid && (await ownerGiven(() => file.chown(-1, kept.gid)))) gid = kept.gid;
   }
-  if ((mode & 0o7777) !== kept.mode) await chmod(path, kept.mode);
+  const mode = gid === kept.gid ? kept.mode : modeWithoutGroup(kept.mode);
+  if ((st.mode & 0o7777) !== mode) await file.chmod(mode);
+}
+
+/** Runs `chown`: true when it gave the file, false when it was refused with one of {@link OWNER_NOT_GIVEN}. @throws other errors. */
+async function ownerGiven(chown: () => Promise<void>): Promise<boolean> {
+  try {
+    await chown();
+    return true;
+  } catch (e) {
+    if (isErrno(e, ...OWNER_NOT_GIVEN)) return false;
+    throw e;
+  }
 }

@@ -32,9 +32,11 @@ export async function makeLink(paths: FsPaths, path: string, target: string, sig
   return replaceAtomically(
     paths,
     path,
-    async (temp, dir) => {
-      const relative = posix.relative(await paths.placeOf(dir), target);
-      await symlink(relative === "" ? "." : relative, temp);
+    {
+      make: async (temp, dir) => {
+        const relative = posix.relative(await paths.placeOf(dir), target);
+        await symlink(relative === "" ? "." : relative, temp);
+      },
     },
     signal,
     durable,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readdir, rmdir, writeFile } from "node:fs/promises";
+import { readdir, rmdir, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import {
   checkPartIndex,
@@ -19,10 +19,11 @@ import {
   type Part,
   type RawObject,
 } from "@stowage/core";
-import { replaceAtomically, replaceIn } from "./atomic.js";
+import { replaceAtomically, replaceIn, type FillTemp } from "./atomic.js";
+import { writeBody } from "./body.js";
 import { checkContiguous, concatenateParts, type StagedPart } from "./concatenate-parts.js";
 import { fsError, isErrno } from "./errors.js";
-import { fillFile, lstatRegular } from "./files.js";
+import { lstatRegular } from "./files.js";
 import { refuseOccupied } from "./if-not-exists.js";
 import { etagOf, partOf } from "./objects.js";
 import { recordFile, recordText, withRecordedCrc } from "./part-record.js";
@@ -37,12 +38,21 @@ export const PARTS_PAGE_SIZE = 1000;
 
 const PART = /^part-(\d+)$/;
 
+/** Permission bits of an upload's directory (less the umask): this process's user's alone, as its files (0600). */
+const UPLOAD_DIR_MODE = 0o700;
+
+/** A file of an upload's own (its record, a part, a part's record), filled by `fill`: made 0600, keeping nothing of a file it replaces. */
+function ownFile(fill: FillTemp["fill"]): FillTemp {
+  return { fill, mode: 0o600, keep: false };
+}
+
 /**
  * Multipart uploads staged inside the store, under
  * `<work_dir>/.stowage-multipart/<uploadId>/` (`upload.json` plus one
  * `part-<index>` file per part, and beside it the CRC64 it was written with and
  * which file, by device and inode, it went into: part-record.ts), which listings never show.
- * An upload's directory is reached only as an entry of the pinned staging directory, never
+ * An upload's directory is made 0700 and its files 0600 (the bytes of an object it is to replace
+ * are not opened to anyone else while they wait there). An upload's directory is reached only as an entry of the pinned staging directory, never
  * through a link, and the files in it only as regular files, never followed (upload-dir.ts).
  * Parts are written atomically into the existing upload directory (never made again); complete
  * streams them, in order, into a temp file next to the target, checking each part's CRC-64 on the
@@ -69,7 +79,8 @@ export class FsMultipart {
     const id = randomBytes(16).toString("hex");
     const record = uploadRecordText(key);
     try {
-      await replaceAtomically(this.paths, posix.join(this.dirOf(id), UPLOAD_RECORD), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+      // The upload's directory is made 0700, its files 0600: what it stages is this process's user's alone.
+      await replaceAtomically(this.paths, posix.join(this.dirOf(id), UPLOAD_RECORD), ownFile((file) => file.writeFile(record)), signal, false, false, undefined, UPLOAD_DIR_MODE);
     } catch (e) {
       await this.remove(id).catch(() => undefined);
       throw e;
@@ -91,13 +102,13 @@ export class FsMultipart {
         await unlinkIfThere(dir.at(recordFile(name)));
         // The stats of the file this call wrote, taken before its rename: another writer of the same
         // part may have renamed its own file over it since, and the record must not name that one.
-        const st = await replaceIn(dir, name, (temp) => fillFile(temp, body, signal), signal);
+        const st = await replaceIn(dir, name, ownFile((file) => writeBody(file, body, signal)), signal);
         let part = partOf(index, st);
         if (Buffer.isBuffer(body.data)) {
           // Remember what the part hashed to, so a resumed upload can verify it without re-reading.
           const crc64 = body.crc64 ?? crc64Decimal(body.data);
           const record = recordText(st, crc64);
-          await replaceIn(dir, recordFile(name), (temp) => writeFile(temp, record, { flag: "wx" }), signal);
+          await replaceIn(dir, recordFile(name), ownFile((file) => file.writeFile(record)), signal);
           part = { ...part, crc64 };
         }
         await this.stillThere(dir, staging, id);
@@ -152,14 +163,14 @@ export class FsMultipart {
       }
       const target = await this.paths.resolve(key);
       let crc64 = "";
-      const produce = async (temp: string): Promise<void> => {
-        const done = await concatenateParts(this.paths, temp, staged, signal);
+      const fill = async (file: FileHandle): Promise<void> => {
+        const done = await concatenateParts(this.paths, file, staged, signal);
         // Thrown before the rename: the temp file goes, nothing is stored.
         if (done.corrupt.length > 0) throw await dropCorrupt(dir, done.corrupt);
         crc64 = done.crc64;
       };
       // The object's stats, taken before its rename: its ETag even if another write replaced it since.
-      const st = await replaceAtomically(this.paths, target, produce, signal, this.durable, ifNotExists);
+      const st = await replaceAtomically(this.paths, target, { fill }, signal, this.durable, ifNotExists);
       return { etag: etagOf(st), crc64 };
     });
     await this.remove(id);

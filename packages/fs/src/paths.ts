@@ -1,5 +1,5 @@
 import type { BigIntStats } from "node:fs";
-import { lstat, mkdir, type FileHandle } from "node:fs/promises";
+import { lstat, mkdir, stat, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
@@ -105,16 +105,18 @@ export class FsPaths {
    * each inside its own checked parent. With `within` (a copy's or move's `sourceWithin` or
    * `destinationWithin`, within.ts), every directory at or below `within.path` that is opened or made
    * a parent of must also really lie inside `within.real`, checked the same way (on what was opened).
+   * `mode`: the permission bits (less the umask) `dir` itself is made with, where it is made (a
+   * multipart upload's directory: 0o700); the parents made for it get 0o777 less the umask.
    * Close the pin when done.
    * @throws StorageError `InvalidArgument` (it leads outside the work_dir, or outside `within`),
    *   `ObjectNotExist` (missing, without `create`), `ObjectModeInvalid` (a file in the way), mapped fs errors.
    */
-  async pinDir(dir: string, create = false, within?: Within): Promise<DirPin> {
+  async pinDir(dir: string, create = false, within?: Within, mode?: number): Promise<DirPin> {
     if (!inside(dir, this.root)) escape();
     if (!fdPathsWork()) {
       if (!(await this.confined(dir))) escape();
       if (within !== undefined && inside(dir, within.path) && !inside(await realish(dir), within.real)) escapesWithin(within);
-      if (create) await makeDirsUnpinned(dir);
+      if (create) await makeDirsUnpinned(dir, mode);
       return new DirPin(dir, undefined);
     }
     let fd: number;
@@ -122,7 +124,7 @@ export class FsPaths {
       fd = await openDirFd(dir);
     } catch (e) {
       if (!create || !isErrno(e, "ENOENT")) throw isErrno(e, "ENOTDIR") ? await this.notMade(dir, e) : dirError(e);
-      await this.makeDir(dir, within);
+      await this.makeDir(dir, within, mode);
       fd = await openDirFd(dir).catch(async (err: unknown) => Promise.reject(await this.notMade(dir, err)));
     }
     const pin = new DirPin(dir, fd);
@@ -241,12 +243,12 @@ export class FsPaths {
     return storageError(ErrorCode.ObjectModeInvalid, `a symbolic link that leads to no directory (dangling, or to a file) is in the way of the directory "${below}/": nothing was made through it`, { cause: e });
   }
 
-  /** Makes directory `dir` inside its pinned parent (the work_dir itself with all its parents), checked against `within` too. */
-  private async makeDir(dir: string, within?: Within): Promise<void> {
+  /** Makes directory `dir` (with `mode`, less the umask: 0o777 by default) inside its pinned parent (the work_dir itself with all its parents), checked against `within` too. */
+  private async makeDir(dir: string, within?: Within, mode?: number): Promise<void> {
     if (dir === this.root) return makeDirsUnpinned(dir);
     const parent = await this.pinDir(posix.dirname(dir), true, within);
     try {
-      await mkdir(parent.at(posix.basename(dir)));
+      await mkdir(parent.at(posix.basename(dir)), mode);
     } catch (e) {
       if (!isErrno(e, "EEXIST")) throw dirError(e);
     } finally {
@@ -284,10 +286,12 @@ function dirError(e: unknown): Error {
   return fsError(e);
 }
 
-/** `mkdir -p dir`, following the path as it is (the work_dir itself, or platforms without /proc). */
-async function makeDirsUnpinned(dir: string): Promise<void> {
+/** `mkdir -p dir`, following the path as it is (the work_dir itself, or platforms without /proc); with `mode`, `dir` itself is made with it (less the umask). */
+async function makeDirsUnpinned(dir: string, mode?: number): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(mode === undefined ? dir : posix.dirname(dir), { recursive: true });
+    // There already: as `mkdir -p`, fine when it is a directory.
+    if (mode !== undefined) await mkdir(dir, mode).catch(async (e: unknown) => (isErrno(e, "EEXIST") && (await stat(dir)).isDirectory() ? undefined : Promise.reject(e)));
   } catch (e) {
     throw dirError(e);
   }

@@ -1,5 +1,5 @@
 import type { BigIntStats } from "node:fs";
-import { lstat, open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
+import { lstat, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, storageError, throwIfAborted } from "@stowage/core";
 import { replaceAtomically, syncDir } from "./atomic.js";
@@ -19,8 +19,9 @@ import { asCopied, sourceChanged, takeSourceName } from "./source-name.js";
  * stops the copy between chunks; `steps.onProgress` gets `{ bytes, total }` after each chunk, the
  * last being `{ bytes: size, total: size }` before the rename. An abort, or a listener that throws,
  * removes the temp file and leaves `dst` as it was. A new copy's permission bits are the source's
- * less the umask (as cp(1) without `-p`); a copy over a regular file keeps that file's permission
- * bits and owner (as cp(1) onto an existing file, atomic.ts replaceAtomically); with `keepMode`
+ * less the umask (as cp(1) without `-p`: never more open than the source, nor than a new file
+ * `write` makes); a copy over a regular file keeps that file's permission bits and owner (as cp(1)
+ * onto an existing file; made 0600 until then, atomic.ts replaceAtomically); with `keepMode`
  * the copy has the source's own bits, whatever it replaces (a move across filesystems, as mv(1):
  * the file moved keeps its mode, as a rename would). With `exclusive`
  * (`ifNotExists`) the temp file is hard-linked in only where no entry of any kind is at `dst`
@@ -51,8 +52,13 @@ export async function copyInside(
     const lockDir = await lockDirOf(source, src);
     const look = await openFileLook(source, opened, lockDir);
     const st = await committedStats(opened, look, lockDir).catch((e: unknown) => Promise.reject(fsError(e)));
-    // A copy onto a file keeps that file's mode and owner (cp(1)); a move's copy, the moved file's (mv(1)).
-    const placed = await replaceAtomically(paths, dst, (temp) => copyInto(source, st, temp, steps, keepMode), steps.signal, durable, exclusive, confine.destination, !keepMode);
+    // A sparse source (fewer blocks allocated than its size) is copied with its holes (copy-file.ts).
+    const fill = async (target: FileHandle): Promise<void> => {
+      await copyContents(source, target, Number(st.size), steps, isCommittedView(st), st.blocks * 512n < st.size);
+    };
+    // A new copy gets the source's bits less the umask, one onto a file that file's mode and owner
+    // (cp(1)); a move's copy the moved file's own bits exactly (mv(1)).
+    const placed = await replaceAtomically(paths, dst, { fill, mode: Number(st.mode & 0o777n), exact: keepMode }, steps.signal, durable, exclusive, confine.destination);
     return { source: st, placed };
   } finally {
     await source.close().catch(() => undefined);
@@ -146,27 +152,6 @@ export async function reportMoving(entry: string, steps: CopySteps): Promise<voi
   const size = Number((await stat(entry).catch((e: unknown) => Promise.reject(fsError(e)))).size);
   steps.onProgress({ bytes: size, total: size });
   throwIfAborted(steps.signal);
-}
-
-/**
- * Copies the open regular file `source` (stats `st`, taken once it was open, before anything was
- * read) into the new file `temp`, created with `wx` and the source's permission bits, from which
- * the kernel takes away the process's umask, as cp(1) without `-p` does: a copy is never more open
- * than the source, nor than a new file `write` makes. With `keepMode` the temp file gets the
- * source's bits exactly (a move across filesystems keeps the file's mode). A sparse source is
- * copied with its holes (copy-file.ts copyContents).
- * @throws StorageError `Aborted`, what `onProgress` throws; raw fs errors.
- */
-async function copyInto(source: FileHandle, st: BigIntStats, temp: string, steps: CopySteps, keepMode: boolean): Promise<void> {
-  const mode = Number(st.mode & 0o777n);
-  const target = await open(temp, "wx", mode);
-  try {
-    if (keepMode) await target.chmod(mode);
-    // A sparse source (fewer blocks allocated than its size) is copied with its holes.
-    await copyContents(source, target, Number(st.size), steps, isCommittedView(st), st.blocks * 512n < st.size);
-  } finally {
-    await target.close();
-  }
 }
 
 /** Whether two paths name one file or directory (device and inode; `lstat` compares links themselves); false when either is missing. */

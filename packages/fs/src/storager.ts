@@ -15,11 +15,12 @@ import {
 } from "@stowage/core";
 import { appendToFile, createAppendFile } from "./append.js";
 import { replaceAtomically } from "./atomic.js";
+import { writeBody } from "./body.js";
 import { FS_TYPE } from "./config.js";
 import { deleteFile } from "./delete-file.js";
 import { fsFeatures } from "./features.js";
 import { fileSlot, refuseDirKey, sourceFile } from "./file-keys.js";
-import { fillFile, notExist } from "./files.js";
+import { notExist } from "./files.js";
 import { occupied, wantsNew } from "./if-not-exists.js";
 import { downloadTo } from "./fetch-url.js";
 import { ListCursors } from "./list-cursors.js";
@@ -93,7 +94,7 @@ export class FsStorageDriver implements StorageDriver {
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
     const exclusive = wantsNew(options);
     const path = await fileSlot(this.paths, key, exclusive);
-    const st = await replaceAtomically(this.paths, path, (temp) => fillFile(temp, body, options.signal), options.signal, this.durable, exclusive);
+    const st = await replaceAtomically(this.paths, path, { fill: (file) => writeBody(file, body, options.signal) }, options.signal, this.durable, exclusive);
     return { etag: etagOf(st) };
   }
 
@@ -183,7 +184,7 @@ export class FsStorageDriver implements StorageDriver {
    */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
     const path = await fileSlot(this.paths, key);
-    await replaceAtomically(this.paths, path, (temp) => downloadTo(url, temp, options.signal, options.onProgress), options.signal, this.durable);
+    await replaceAtomically(this.paths, path, { fill: (file) => downloadTo(url, file, options.signal, options.onProgress) }, options.signal, this.durable);
   }
 
   /** mkdir -p. @throws StorageError `ObjectModeInvalid` (a file in the way), `InvalidArgument`, `PermissionDenied`, `Aborted`. */

@@ -50,3 +50,14 @@ export async function stampWriteTime(path: string): Promise<void> {
 export async function stampOpenFile(handle: FileHandle, atime: number): Promise<void> {
   await handle.utimes(atime, nextWriteTime()).catch((e: unknown) => (isErrno(e, ...CANNOT_STAMP) ? undefined : Promise.reject(e)));
 }
+
+/**
+ * Stamps the new file `handle` has open (a temp file the driver wrote, atomic.ts) with
+ * {@link nextWriteTime} as its modification and access time, through the descriptor. A
+ * filesystem that refuses it leaves the kernel's times.
+ * @throws raw fs errors other than those (callers map them).
+ */
+export async function stampNewFile(handle: FileHandle): Promise<void> {
+  const time = nextWriteTime();
+  await handle.utimes(time, time).catch((e: unknown) => (isErrno(e, ...CANNOT_STAMP) ? undefined : Promise.reject(e)));
+}

@@ -16,7 +16,7 @@ type Hook = () => Promise<void>;
 const hooks: {
   /** Runs (once) when a copy creates its temp file, with the source already open. */
   copying?: Hook | undefined;
-  /** Runs (once) when a temp file is first looked at: a copy's, once it is filled. */
+  /** Runs (once) when a temp file is first looked at (fstat through its handle): a copy's, once it is filled. */
   copied?: Hook | undefined;
   /** Runs (once) before the source name `src` is renamed to a temp name. */
   beforeTake?: Hook | undefined;
@@ -47,12 +47,13 @@ jest.unstable_mockModule("node:fs/promises", () => ({
   ...realFs,
   default: realFs,
   open: async (path: string, flags?: string | number, mode?: number) => {
-    if (flags === "wx" && isTemp(path)) await fire("copying");
-    return realFs.open(path, flags, mode);
-  },
-  lstat: async (path: string, options?: { bigint?: boolean }) => {
-    if (isTemp(path)) await fire("copied");
-    return realFs.lstat(path, options);
+    if (flags !== "wx" || !isTemp(path)) return realFs.open(path, flags, mode);
+    await fire("copying");
+    // The temp file is looked at (fstat) once filled.
+    const file = await realFs.open(path, flags, mode);
+    const stat = file.stat.bind(file) as (options?: { bigint?: boolean }) => Promise<unknown>;
+    Object.assign(file, { stat: async (options?: { bigint?: boolean }) => (await fire("copied"), stat(options)) });
+    return file;
   },
   rename: async (from: string, to: string): Promise<void> => {
     if (hooks.renameFails !== undefined && basename(from) === "src" && basename(to) === "dst") throw errno(hooks.renameFails, "rename");

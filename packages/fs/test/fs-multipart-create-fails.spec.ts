@@ -4,20 +4,26 @@ import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals
 
 // An upload whose record cannot be written (a full disk: its directory made, the record not, as a
 // probe on a full tmpfs saw) must leave nothing behind: no upload id names it, so nothing would
-// ever remove it. The failure is made deterministic by wrapping node:fs/promises `writeFile`: the
-// upload record's temp file is made, then the write fails with ENOSPC.
+// ever remove it. The failure is made deterministic by wrapping node:fs/promises `open`: the
+// upload record's temp file is made, then its write (through the handle) fails with ENOSPC.
 
 let failRecord = false;
 jest.unstable_mockModule("node:fs/promises", () => ({
   ...realFs,
   default: realFs,
-  writeFile: async (path: string, data: string, options?: { flag?: string }): Promise<void> => {
+  open: async (path: string, flags?: string | number, mode?: number) => {
+    const file = await realFs.open(path, flags, mode);
     // The upload record (its temp file is reached through the pinned directory: /proc/self/fd/<fd>/...).
-    if (failRecord && typeof data === "string" && data.startsWith('{"key":')) {
-      await realFs.writeFile(path, "", options);
-      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
-    }
-    return realFs.writeFile(path, data, options);
+    const writeFile = file.writeFile.bind(file) as (data: string) => Promise<void>;
+    Object.assign(file, {
+      writeFile: async (data: string): Promise<void> => {
+        if (failRecord && typeof data === "string" && data.startsWith('{"key":')) {
+          throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
+        }
+        return writeFile(data);
+      },
+    });
+    return file;
   },
 }));
 

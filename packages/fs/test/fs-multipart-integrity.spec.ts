@@ -158,6 +158,16 @@ describe("fs multipart: a part's CRC-64 record and complete", () => {
   });
 
   describe("concatenateParts", () => {
+    /** concatenateParts into the new file `out`, made for it and closed after. */
+    async function concatenate(paths: InstanceType<typeof FsPaths>, out: string, staged: Parameters<typeof concatenateParts>[2], signal?: AbortSignal) {
+      const file = await realFs.open(out, "wx");
+      try {
+        return await concatenateParts(paths, file, staged, signal);
+      } finally {
+        await file.close();
+      }
+    }
+
     /** Staged parts from `contents` (files `p<i>` in tmp), each part with the CRC-64 of `claimed[i]` (or its content; `null`: none). */
     async function stage(contents: Buffer[], claimed: Array<Buffer | null | undefined> = []) {
       return Promise.all(
@@ -175,7 +185,7 @@ describe("fs multipart: a part's CRC-64 record and complete", () => {
       const contents = [randomBytes(1024 * 1024 + 3), randomBytes(2 * 1024 * 1024), Buffer.alloc(0), randomBytes(5), randomBytes(3 * 1024 * 1024 - 1)];
       const staged = await stage(contents, [undefined, null, undefined, null, undefined]);
       const out = join(tmp, "out");
-      const done = await concatenateParts(new FsPaths(tmp), out, staged);
+      const done = await concatenate(new FsPaths(tmp), out, staged);
       const whole = Buffer.concat(contents);
       expect(done).toEqual({ crc64: crc64Decimal(whole), corrupt: [] });
       expect((await realFs.readFile(out)).equals(whole)).toBe(true);
@@ -185,7 +195,7 @@ describe("fs multipart: a part's CRC-64 record and complete", () => {
       const contents = [randomBytes(1000), randomBytes(1024 * 1024 + 1), randomBytes(1000), randomBytes(2000), randomBytes(10)];
       const staged = await stage(contents, [undefined, randomBytes(10), undefined, randomBytes(1), null]);
       const out = join(tmp, "out");
-      const done = await concatenateParts(new FsPaths(tmp), out, staged);
+      const done = await concatenate(new FsPaths(tmp), out, staged);
       expect(done.corrupt).toEqual([1, 3]);
       // Part 1 is found bad once read through; parts 2 to 4 are not written (the caller drops the temp file).
       expect((await realFs.readFile(out)).equals(Buffer.concat(contents.slice(0, 2)))).toBe(true);
@@ -194,11 +204,11 @@ describe("fs multipart: a part's CRC-64 record and complete", () => {
     it("fails Conflict when a part's file is longer or shorter than its size, and Aborted on abort", async () => {
       const paths = new FsPaths(tmp);
       const [longer] = await stage([randomBytes(100)]);
-      expect(await codeOf(concatenateParts(paths, join(tmp, "o1"), [{ ...longer!, part: { ...longer!.part, size: 99 } }]))).toBe("Conflict");
-      expect(await codeOf(concatenateParts(paths, join(tmp, "o2"), [{ ...longer!, part: { ...longer!.part, size: 101 } }]))).toBe("Conflict");
+      expect(await codeOf(concatenate(paths, join(tmp, "o1"), [{ ...longer!, part: { ...longer!.part, size: 99 } }]))).toBe("Conflict");
+      expect(await codeOf(concatenate(paths, join(tmp, "o2"), [{ ...longer!, part: { ...longer!.part, size: 101 } }]))).toBe("Conflict");
       const controller = new AbortController();
       controller.abort();
-      expect(await codeOf(concatenateParts(paths, join(tmp, "o3"), [longer!], controller.signal))).toBe("Aborted");
+      expect(await codeOf(concatenate(paths, join(tmp, "o3"), [longer!], controller.signal))).toBe("Aborted");
     });
   });
 });

@@ -186,7 +186,9 @@ onLinux("fs multipart: staging entries are never followed", () => {
     await symlink(join(s.root, "inside.txt"), join(s.root, "part-link"));
     const part = { index: 0, size: "a user's object".length, etag: "x" };
     const out = join(s.root, "out");
-    await expectCode(concatenateParts(s.driver.paths, out, [{ file: join(s.root, "part-link"), part }]), "Conflict");
+    const file = await open(out, "wx");
+    await expectCode(concatenateParts(s.driver.paths, file, [{ file: join(s.root, "part-link"), part }]), "Conflict");
+    await file.close();
     expect(await readFile(out, "utf8")).toBe("");
   });
 });

@@ -9,6 +9,7 @@ import { addFilterOptions } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
+import { namesDirectory, notADirectory } from "../slashed-operand.js";
 
 function depth(value: string): number {
   const n = Number(value);
@@ -57,7 +58,12 @@ async function du(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promi
     // Links below count as objects of their own size (0 where the listing gives none), as ls -r lists them.
     for await (const o of walk(store, { signal: ctx.signal, links: true })) count(o, groupOf(o.path, levels));
     if (total.objects === 0 && !(await isDir(ctx, loc))) {
-      // Not a directory: an object counts itself (as du(1) does for a file); nothing there is an error.
+      // Not a directory: an object counts itself (as du(1) does for a file); nothing there is an
+      // error, and so is `x/` where `x` is an object (it names a directory: ObjectModeInvalid, as ls says).
+      if (namesDirectory(loc)) {
+        const { endpoint, key } = await ctx.locations.object(loc);
+        throw await notADirectory(ctx, loc, endpoint, key, "du");
+      }
       if (named === undefined || named.mode === "dir") {
         throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist`, { op: "du", service: store.info.service });
       }

@@ -81,8 +81,12 @@ async function removeTree(ctx: CliContext, loc: Location, opts: CommandOptions):
   const bytes = files.reduce((n, o) => n + (o.size ?? 0), 0) + (alsoBeside ? (beside!.size ?? 0) : 0);
   const count = files.length + (alsoBeside ? 1 : 0);
   if (targets.length === 0 && !(await isDir(ctx, loc))) {
-    if (opts["force"]) return;
-    throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist`, { op: "rm", service: store.info.service });
+    // `x/` where `x` is an object names no directory: ObjectModeInvalid (as ls says), even with -f (as rm(1) -rf says ENOTDIR).
+    const error = namesDirectory(loc)
+      ? await ctx.locations.object(loc).then(({ endpoint, key }) => notADirectory(ctx, loc, endpoint, key, "rm"))
+      : storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist`, { op: "rm", service: store.info.service });
+    if (opts["force"] && error.code === ErrorCode.ObjectNotExist) return;
+    throw error;
   }
   if (opts["dryRun"]) {
     // Each path as the operand plus the path below it (or a connection string), so that the

@@ -11,6 +11,7 @@ import type { GivenFields } from "./given-fields.js";
 import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
 import type { TransferSettings } from "./settings.js";
 import { shownPath } from "../shown-path.js";
+import { namesDirectory, notADirectory as slashedNotADirectory } from "../slashed-operand.js";
 
 /** Stat that answers undefined for a missing object. */
 export async function statOrUndefined(store: Storager, path: string, options: { mode?: "dir"; signal?: AbortSignal } = {}): Promise<ObjectInfo | undefined> {
@@ -269,11 +270,18 @@ function refuseDirectoryGlobs(ctx: CliContext, command: string, globs: readonly 
 
 /**
  * Throws why `loc` (which lists nothing and is no directory) cannot be a tree's source
- * (or, for verify, either side).
- * @throws UsageError (it is an object), ObjectNotExist (nothing there, or no such bucket)
+ * (or, for verify, either side). Spelled with a trailing `/` (a directory, by the README's rule),
+ * over an object of that name without it: `ObjectModeInvalid` naming the object, as `ls -r x/`
+ * says it (slashed-operand.ts).
+ * @throws UsageError (it is an object), ObjectModeInvalid (`x/` where `x` is an object or link),
+ *   ObjectNotExist (nothing there, or no such bucket)
  */
 export async function notADirectory(ctx: CliContext, command: string, loc: Location): Promise<never> {
-  if (!isRoot(loc) && !loc.path.endsWith("/")) {
+  if (namesDirectory(loc)) {
+    const { endpoint, key } = await ctx.locations.object(loc);
+    throw await slashedNotADirectory(ctx, loc, endpoint, key, command);
+  }
+  if (!isRoot(loc)) {
     const { endpoint, key } = await ctx.locations.object(loc);
     const info = await statOrUndefined(endpoint.store, key, { signal: ctx.signal }).catch(() => undefined);
     if (info !== undefined && info.mode !== "dir") {
