@@ -51,6 +51,11 @@ export class SourceGuard extends Transform {
     super();
   }
 
+  /** Bytes passed so far. */
+  get bytes(): number {
+    return this.passed;
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.passed += chunk.length;
     if (this.checked || this.passed < this.expected) return done(null, chunk);

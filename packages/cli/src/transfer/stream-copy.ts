@@ -9,7 +9,8 @@ import type { PlanItem } from "./planner.js";
 import { resumePoint } from "./resume-point.js";
 import { SOURCE_RESTARTS, sourceBreak, waitToRestart } from "./source-restart.js";
 import { completedElsewhere } from "./completed-elsewhere.js";
-import { sourceGuard } from "./source-guard.js";
+import { changedWhileRead, sourceGuard } from "./source-guard.js";
+import { sourceUnchanged } from "./source-check.js";
 import { Md5Tap, openSource } from "./source-stream.js";
 import { uploadExists, uploadToResume } from "./upload-to-resume.js";
 
@@ -130,6 +131,16 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
       body.destroy(); // release the source if the write failed before reading it all
       read.destroy();
       const uploadId = options.multipartId ?? createdId;
+      if (guard !== undefined && isStorageError(e, ErrorCode.IntegrityMismatch)) {
+        // The fs driver found the file changed in place while it was read (its check races the
+        // guard's): when the guard saw it too, or the file is indeed no longer the planned one, that
+        // is the guard's Conflict.
+        if (guard.failure === undefined) {
+          const now = await sourceUnchanged(env, item, item.size).catch(() => undefined);
+          if (now !== undefined && !now.same) guard.failure = changedWhileRead(env, item, now.size, offset + guard.bytes);
+        }
+        if (guard.failure !== undefined) e = guard.failure;
+      }
       if (guard?.failure !== undefined && isStorageError(e, ErrorCode.Conflict)) {
         // The local file changed while it was read: nothing was completed. A checkpointed upload
         // (kept on failure for a resume) holds parts of both versions: aborted, never completed.
