@@ -1,4 +1,5 @@
 import type { ObjectInfo } from "./object/object-info.js";
+import type { DriverCall } from "./http/driver-call.js";
 
 // What a Storager reports: who it is and what its calls return (storager.ts declares the calls).
 
@@ -51,10 +52,13 @@ export interface ListPage {
   nextToken?: string;
 }
 
+/** The HTTP methods a {@link PresignedRequest} can carry: those of a driver call but `HEAD`. */
+export type PresignedMethod = Exclude<DriverCall["method"], "HEAD">;
+
 /** A signed request anyone can send without credentials. */
 export interface PresignedRequest {
-  /** The HTTP method to send: `GET` (read, listMultipart), `PUT` (write, writeMultipart), `POST` (createMultipart, completeMultipart) or `DELETE`. */
-  method: string;
+  /** The HTTP method to send: `GET` (read, listMultipart), `PUT` (write, writeMultipart), `POST` (createMultipart, completeMultipart) or `DELETE` (delete, abortMultipart). */
+  method: PresignedMethod;
   /** The signed URL. */
   url: string;
   /** Headers the sender must send as they are. */

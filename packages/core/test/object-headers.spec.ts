@@ -48,7 +48,7 @@ function openCapturing(query: string, headers = true): { seen: Seen; store: Stor
     },
     async presign(op: PresignOperation, _key: string, options: DriverCallOptions) {
       keep(`presign ${op}`, options);
-      return { method: "GET", url: "http://127.0.0.1/x", headers: {} };
+      return { method: "GET" as const, url: "http://127.0.0.1/x", headers: {} };
     },
   };
   const definition: ServiceDefinition = { type: "cap", packageName: "cap", description: "test", pairs: {}, newStorageDriver: () => driver };

@@ -8,6 +8,7 @@ import {
   type BufferedSendOptions,
   type HttpClientOptions,
   type HttpRequest,
+  presignedMethod,
   type PresignedRequest,
   type SendOptions,
   type StreamingResponse,
@@ -116,7 +117,7 @@ export class CosClient {
       { secretId: creds.secretId, secretKey: creds.secretKey, ...signWindow(now, expires) },
     );
     const query = [...(request.query ?? []), ...signed, ...(creds.securityToken ? [["x-cos-security-token", creds.securityToken] as const] : [])];
-    return { method: request.method, url: requestUrl({ ...request, query }), headers };
+    return { method: presignedMethod(call.method), url: requestUrl({ ...request, query }), headers };
   }
 
   private async sign(request: HttpRequest, now: Date): Promise<void> {

@@ -10,6 +10,7 @@ import {
   type BufferedSendOptions,
   type HttpClientOptions,
   type HttpRequest,
+  presignedMethod,
   type PresignedRequest,
   type SendOptions,
   type StreamingResponse,
@@ -153,7 +154,7 @@ export class OssClient {
       const input: OssSignInput = { method: request.method, resource: request.resource ?? "/", query, headers: request.headers };
       query = [...query, ...ossV1PresignQuery(input, key, Math.floor(now.getTime() / 1000) + expires)];
     }
-    return { method: request.method, url: requestUrl({ ...request, query }), headers: { ...request.headers } };
+    return { method: presignedMethod(call.method), url: requestUrl({ ...request, query }), headers: { ...request.headers } };
   }
 
   private async sign(request: HttpRequest, now: Date): Promise<void> {

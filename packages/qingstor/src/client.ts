@@ -9,6 +9,7 @@ import {
   type BufferedSendOptions,
   type HttpClientOptions,
   type HttpRequest,
+  presignedMethod,
   type PresignedRequest,
   type SendOptions,
   type StorageError,
@@ -190,7 +191,7 @@ export class QingStorClient {
       expires,
     );
     const headers = { ...request.headers, host: hostHeader(request) };
-    return { method: request.method, url: requestUrl({ ...request, query: [...(request.query ?? []), ...signed] }), headers };
+    return { method: presignedMethod(call.method), url: requestUrl({ ...request, query: [...(request.query ?? []), ...signed] }), headers };
   }
 
   private sign(request: HttpRequest, now: Date): void {
