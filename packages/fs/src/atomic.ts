@@ -4,11 +4,12 @@ import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, throwIfAborted } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
 import { lstatRegular } from "./files.js";
-import { placeNew } from "./if-not-exists.js";
+import { occupied, placeNew } from "./if-not-exists.js";
 import { attributesToKeep, giveAttributes } from "./kept-attributes.js";
 import { openRegular } from "./open-regular.js";
 import type { FsPaths } from "./paths.js";
 import { tempName } from "./reserved-names.js";
+import { unplace } from "./source-name.js";
 import type { DirPin } from "./pinned-dir.js";
 import type { Within } from "./within.js";
 import { stampNewFile, stampWriteTime } from "./write-time.js";
@@ -73,8 +74,8 @@ async function syncPlaced(path: string): Promise<void> {
  * What a replace puts under its temp name. Either a regular file: {@link replaceIn} makes it
  * (`O_EXCL`), `fill` writes the contents through the handle it is given (open for writing, at
  * its start; replaceIn closes it), and replaceIn gives it its mode and owner through that handle;
- * or (`make`) an entry that is no regular file, which `make` makes at the temp path itself (a
- * symbolic link, links.ts).
+ * or (`make`) an entry that is no regular file, which `make` makes at the path it is given (a
+ * symbolic link, links.ts): the temp path, or with `exclusive` the entry's own ({@link makeNew}).
  */
 export type Produce = FillTemp | { make: (temp: string, dir: DirPin) => Promise<void> };
 
@@ -107,7 +108,8 @@ const WHILE_WRITTEN = 0o600;
  * modification time of its own (write-time.ts), so its ETag names this version. Resolves with the new entry's stats.
  * With `exclusive` (a conditional write, `ifNotExists`) nothing is replaced: the temp file is
  * hard-linked in as `target` only where no entry of any kind is there (if-not-exists.ts placeNew),
- * else `Conflict` and the temp file is removed. With `within` (a copy's `destinationWithin`) the
+ * else `Conflict` and the temp file is removed (an entry `make` makes is made at `target` itself,
+ * {@link makeNew}). With `within` (a copy's `destinationWithin`) the
  * directory, and each one made for it, must really lie inside it too (FsPaths.pinDir). A directory
  * removed meanwhile (another call's `deleteDir` of it, empty) is made again and the write done
  * there, up to {@link PLACE_TRIES} times: the file is stored, as on the cloud services. Replacing a
@@ -173,6 +175,7 @@ async function removed(dir: DirPin): Promise<boolean> {
  */
 export async function replaceIn(dir: DirPin, name: string, produce: Produce, signal?: AbortSignal, durable = false, exclusive = false): Promise<BigIntStats> {
   throwIfAborted(signal);
+  if (exclusive && "make" in produce) return makeNew(dir, name, produce.make, durable);
   const temp = dir.at(tempName());
   let st: BigIntStats;
   try {
@@ -194,6 +197,36 @@ export async function replaceIn(dir: DirPin, name: string, produce: Produce, sig
     if (isErrno(e, "EISDIR", "ENOTEMPTY", "EEXIST")) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path", { cause: e });
     throw fsError(e);
   }
+  if (durable) await syncDir(dir, name);
+  return st;
+}
+
+/**
+ * {@link replaceIn} with `exclusive` of an entry that is no regular file (a symbolic link): `make`
+ * makes it at `name` itself, which fails with EEXIST where any entry is there (symlink(2), as
+ * link(2) would), so nothing is replaced. Never made under a temp name and hard-linked in: link(2)
+ * follows a symbolic link on macOS and the BSDs, which would place a hard link of what the link
+ * leads to. Then it gets its own modification time (write-time.ts); where that fails, it is taken
+ * away again.
+ * @throws StorageError `Conflict` (statusCode 409: an entry is at `name`), what `make` throws, mapped fs errors.
+ */
+async function makeNew(dir: DirPin, name: string, make: (path: string, dir: DirPin) => Promise<void>, durable: boolean): Promise<BigIntStats> {
+  const entry = dir.at(name);
+  let made: BigIntStats;
+  try {
+    await make(entry, dir);
+    made = await lstat(entry, { bigint: true });
+  } catch (e) {
+    if (isStorageError(e)) throw e;
+    throw isErrno(e, "EEXIST") ? occupied(e) : fsError(e);
+  }
+  try {
+    await stampWriteTime(entry);
+  } catch (e) {
+    await unplace(entry, made);
+    throw fsError(e);
+  }
+  const st = await lstat(entry, { bigint: true }).catch((e: unknown) => Promise.reject(fsError(e)));
   if (durable) await syncDir(dir, name);
   return st;
 }

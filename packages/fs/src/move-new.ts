@@ -1,7 +1,7 @@
 import type { BigIntStats } from "node:fs";
-import { link, lstat } from "node:fs/promises";
+import { link, lstat, lutimes, readlink, symlink } from "node:fs/promises";
 import { posix } from "node:path";
-import { throwIfAborted } from "@stowage/core";
+import { isStorageError, throwIfAborted } from "@stowage/core";
 import { syncDir } from "./atomic.js";
 import type { CopySteps } from "./copy-file.js";
 import { fsError, isErrno } from "./errors.js";
@@ -10,7 +10,7 @@ import { occupied } from "./if-not-exists.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { copyInside, reportMoving } from "./relocate.js";
-import { asCopied, sameInode, sourceChanged, takeSourceName, unplace } from "./source-name.js";
+import { asCopied, sameInode, sourceChanged, sourceSwapped, takeSourceName, unplace } from "./source-name.js";
 import { escapesWithin, type Confinement } from "./within.js";
 
 // A conditional move (`ifNotExists`) of a file: never a rename(2), which replaces what is at the
@@ -33,10 +33,18 @@ import { escapesWithin, type Confinement } from "./within.js";
  * `steps.onProgress` gets the size once, before anything is linked; an abort or a listener that
  * throws leaves both names as they were. With `durable` the destination's directory is fsynced
  * before the source name goes, then the source's. With `confine` (confinement.ts) each directory
- * pinned must really lie inside its side's directory, and with `confine.source` a symbolic link
- * linked in (link(2) never follows it) is taken away again and refused (`InvalidArgument`).
+ * pinned must really lie inside its side's directory, and with `confine.source` a symbolic link at
+ * `src` is refused (`InvalidArgument`). The source name is looked at (lstat) before the link, and
+ * what was linked must be what it held (the same inode), else it is taken away again (`Conflict`,
+ * nothing moved; with `confine.source`, a symbolic link linked in is `InvalidArgument`): on macOS
+ * and the BSDs link(2) follows a symbolic link, so one swapped in would place what it leads to. A
+ * symbolic link at `src` (no `confine.source`: one whose target is not lexically in the work_dir,
+ * which the storager does not move as a link to that target) is moved as itself: a link with the
+ * same text and times is made as `dst` only where no entry is (symlink(2) fails with EEXIST), never
+ * hard-linked.
  * @throws StorageError `Conflict` (statusCode 409: an entry is at `dst`; nothing changed, the source
- *   kept; or, after a copy, not retryable: the source changed during the move, both kept),
+ *   kept; the source replaced between its look and its link: nothing moved; or, after a copy, not
+ *   retryable: the source changed during the move, both kept),
  *   `CapabilityInsufficient` (no hard links on the filesystem: nothing changed), `ObjectNotExist`,
  *   `ObjectModeInvalid`, `InvalidArgument`, `PermissionDenied` (the source's directory refuses the
  *   removal: the new name is taken away again), `Aborted`, what `onProgress` throws, mapped fs errors.
@@ -49,16 +57,21 @@ export async function moveNew(paths: FsPaths, src: string, dst: string, steps: C
       const [srcEntry, dstEntry] = [from.at(posix.basename(src)), to.at(posix.basename(dst))];
       await reportMoving(srcEntry, steps);
       throwIfAborted(steps.signal);
-      if (await linkNew(srcEntry, dstEntry)) {
-        const placed = await lstat(dstEntry, { bigint: true }).catch((e: unknown) => Promise.reject(fsError(e)));
-        if (confine.source !== undefined && placed.isSymbolicLink()) {
-          // link(2) does not follow a link: the link itself was placed, taken away again.
+      // What the source name holds, looked at before it is linked (link(2) follows a symbolic link on macOS and the BSDs).
+      const seen = await lstat(srcEntry, { bigint: true }).catch((e: unknown) => Promise.reject(isErrno(e, "ENOENT", "ENOTDIR") ? notExist() : fsError(e)));
+      if (confine.source !== undefined && seen.isSymbolicLink()) escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
+      const placed = seen.isSymbolicLink() ? await symlinkNew(srcEntry, dstEntry, seen) : await linkNew(srcEntry, dstEntry);
+      if (placed !== undefined) {
+        if (!seen.isSymbolicLink() && (placed.isSymbolicLink() || !sameInode(placed, seen))) {
+          // Not what was looked at (a link swapped in: on Linux the link itself, maybe under the inode number just
+          // freed; elsewhere what it leads to): taken away again.
           await unplace(dstEntry, placed);
-          escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
+          if (confine.source !== undefined && placed.isSymbolicLink()) escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
+          throw sourceSwapped();
         }
         if (durable) await syncDir(to, posix.basename(dst));
-        // The file itself moved at the link: a file put under the source name since is a later write, kept.
-        await takeName(from, posix.basename(src), dstEntry, placed, (now) => sameInode(now, placed));
+        // The entry itself moved at the link: a file put under the source name since is a later write, kept.
+        await takeName(from, posix.basename(src), dstEntry, placed, (now) => sameInode(now, seen));
       } else {
         // The size was reported before: the copy reports nothing more.
         const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, true, confine);
@@ -74,22 +87,43 @@ export async function moveNew(paths: FsPaths, src: string, dst: string, steps: C
 }
 
 /**
- * Links the file `srcEntry` in as `dstEntry`, which must not exist. False when the filesystem
- * will not link it (the caller copies instead).
+ * Links the file `srcEntry` in as `dstEntry`, which must not exist, and resolves with the stats of
+ * what was placed there; undefined when the filesystem will not link it (the caller copies instead).
  * @throws StorageError `Conflict` (EEXIST: any entry at `dstEntry`, never followed), `ObjectNotExist`, mapped fs errors.
  */
-async function linkNew(srcEntry: string, dstEntry: string): Promise<boolean> {
+async function linkNew(srcEntry: string, dstEntry: string): Promise<BigIntStats | undefined> {
   try {
     await link(srcEntry, dstEntry);
-    return true;
+    return await lstat(dstEntry, { bigint: true }).catch((e: unknown) => Promise.reject(fsError(e)));
   } catch (e) {
     // Unlike a write's own temp file (if-not-exists.ts placeNew), an EEXIST here is never taken as
     // "already placed" when the entry there is the source's inode: another move of the same source
     // to the same path placed it, and this one must not go on to take the source name (nor undo).
     if (isErrno(e, "EEXIST")) throw occupied(e);
-    if (isErrno(e, "EXDEV", "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK")) return false;
+    if (isStorageError(e)) throw e;
+    if (isErrno(e, "EXDEV", "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK")) return undefined;
     throw isErrno(e, "ENOENT") ? notExist() : fsError(e);
   }
+}
+
+/**
+ * Moves the symbolic link `srcEntry` (stats `seen`) as a link: one with the same text is made as
+ * `dstEntry`, which fails with EEXIST where any entry is there (as link(2) would), and given the
+ * link's times, as a hard link of it keeps them. Never hard-linked: link(2) follows a symbolic
+ * link on macOS and the BSDs. Resolves with the new link's stats.
+ * @throws StorageError `Conflict` (EEXIST; or the source no longer a link: replaced meanwhile), `ObjectNotExist`, mapped fs errors.
+ */
+async function symlinkNew(srcEntry: string, dstEntry: string, seen: BigIntStats): Promise<BigIntStats> {
+  try {
+    await symlink(await readlink(srcEntry), dstEntry);
+  } catch (e) {
+    if (isErrno(e, "EEXIST")) throw occupied(e);
+    if (isErrno(e, "EINVAL")) throw sourceSwapped();
+    throw isErrno(e, "ENOENT") ? notExist() : fsError(e);
+  }
+  // The times of the link itself; where they cannot be set, the kernel's stay.
+  await lutimes(dstEntry, Number(seen.atimeNs) / 1e9, Number(seen.mtimeNs) / 1e9).catch(() => undefined);
+  return lstat(dstEntry, { bigint: true }).catch((e: unknown) => Promise.reject(fsError(e)));
 }
 
 /**

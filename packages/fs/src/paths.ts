@@ -101,7 +101,8 @@ export class FsPaths {
 
   /**
    * Opens directory `dir` (a path inside the work_dir), checks where it really
-   * is, and holds it open; with `create`, missing directories are made first,
+   * is, and holds it open (without /proc: looks at it and holds its path, checked but not pinned,
+   * pinned-dir.ts DirPin); with `create`, missing directories are made first,
    * each inside its own checked parent. With `within` (a copy's or move's `sourceWithin` or
    * `destinationWithin`, within.ts), every directory at or below `within.path` that is opened or made
    * a parent of must also really lie inside `within.real`, checked the same way (on what was opened).
@@ -113,24 +114,20 @@ export class FsPaths {
    */
   async pinDir(dir: string, create = false, within?: Within, mode?: number): Promise<DirPin> {
     if (!inside(dir, this.root)) escape();
-    if (!fdPathsWork()) {
-      if (!(await this.confined(dir))) escape();
-      if (within !== undefined && inside(dir, within.path) && !inside(await realish(dir), within.real)) escapesWithin(within);
-      if (create) await makeDirsUnpinned(dir, mode);
-      return new DirPin(dir, undefined);
-    }
-    let fd: number;
+    let fd: number | undefined;
     try {
-      fd = await openDirFd(dir);
+      fd = await holdDir(dir);
     } catch (e) {
       if (!create || !isErrno(e, "ENOENT")) throw isErrno(e, "ENOTDIR") ? await this.notMade(dir, e) : dirError(e);
       await this.makeDir(dir, within, mode);
-      fd = await openDirFd(dir).catch(async (err: unknown) => Promise.reject(await this.notMade(dir, err)));
+      fd = await holdDir(dir).catch(async (err: unknown) => Promise.reject(await this.notMade(dir, err)));
     }
     const pin = new DirPin(dir, fd);
     try {
-      await this.checkOpenedFd(fd);
-      if (within !== undefined && inside(dir, within.path) && !inside(realPathOf(fd), within.real)) escapesWithin(within);
+      // Where it really is: as its handle says; without /proc, as its path resolves now (it exists: exactly).
+      const [real, root] = await Promise.all([pin.realPath ?? realish(dir), this.realRoot()]);
+      if (!inside(real, root)) escape();
+      if (within !== undefined && inside(dir, within.path) && !inside(real, within.real)) escapesWithin(within);
     } catch (e) {
       await pin.close();
       throw e;
@@ -286,13 +283,20 @@ function dirError(e: unknown): Error {
   return fsError(e);
 }
 
-/** `mkdir -p dir`, following the path as it is (the work_dir itself, or platforms without /proc); with `mode`, `dir` itself is made with it (less the umask). */
-async function makeDirsUnpinned(dir: string, mode?: number): Promise<void> {
-  try {
-    await mkdir(mode === undefined ? dir : posix.dirname(dir), { recursive: true });
-    // There already: as `mkdir -p`, fine when it is a directory.
-    if (mode !== undefined) await mkdir(dir, mode).catch(async (e: unknown) => (isErrno(e, "EEXIST") && (await stat(dir)).isDirectory() ? undefined : Promise.reject(e)));
-  } catch (e) {
-    throw dirError(e);
-  }
+/**
+ * Holds directory `dir` (symlinks followed) for {@link FsPaths.pinDir}: opened, resolving with its
+ * descriptor, where the platform has /proc paths (pinned-dir.ts fdPathsWork); elsewhere looked at
+ * (stat), resolving with no descriptor, so a missing directory or a file in its place fails as
+ * opening it would: the pin is then its path, checked but not held.
+ * @throws raw fs errors (ENOENT; ENOTDIR: not a directory, or a file in the way; EACCES, ELOOP).
+ */
+async function holdDir(dir: string): Promise<number | undefined> {
+  if (fdPathsWork()) return openDirFd(dir);
+  if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, stat '${dir}'`), { code: "ENOTDIR", syscall: "stat", path: dir });
+  return undefined;
+}
+
+/** `mkdir -p dir`, following the path as it is: the work_dir itself, with its missing parents. */
+async function makeDirsUnpinned(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true }).catch((e: unknown) => Promise.reject(dirError(e)));
 }

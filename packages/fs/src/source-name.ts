@@ -39,6 +39,16 @@ export function sourceChanged(): StorageError {
 }
 
 /**
+ * The `Conflict` of a move whose source name held another entry when it was linked than
+ * when it was looked at just before (replaced in between; on macOS and the BSDs, where link(2)
+ * follows a symbolic link, also a link swapped in: what it leads to was linked). What was linked is
+ * taken away again: nothing moved. @throws nothing (the error is returned).
+ */
+export function sourceSwapped(): StorageError {
+  return storageError(ErrorCode.Conflict, "move: the source was replaced while it was being moved: nothing was moved");
+}
+
+/**
  * Takes the source name `name` of pinned `dir` away when it holds what `holds` accepts: looked at
  * first (anything else there is left untouched), then renamed to a temp name, checked again
  * (a file that took the name between the look and the rename is put back under it, unless yet
