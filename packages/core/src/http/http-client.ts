@@ -1,6 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
-import { abortableSleep, abortError, callerSignal, inGrace, raceAbort, throwIfAborted } from "../io/abort.js";
+import { abortableSleep, abortError, raceAbort, throwIfAborted } from "../io/abort.js";
 import { keepAliveAgents, type Agents } from "./agents.js";
 import { logAttempt } from "./http-debug.js";
 import { setCallSignal } from "./call-signal.js";
@@ -105,9 +105,6 @@ export class HttpClient {
       const error: StorageError = result.error;
       logAttempt(request, `${error.code}: ${error.detail}`, { attempt, ms, requestId: error.requestId });
       if (options.signal?.aborted) throw abortError(options.signal);
-      // The caller aborted and this request only runs out its grace (io/abort.ts graceSignal): the
-      // attempt that was in flight has answered; another would be a new request after the abort.
-      if (inGrace(options.signal)) throw abortError(callerSignal(options.signal));
       if (error.code === ErrorCode.Aborted) throw error;
       // Signing failed (a credential provider that failed or timed out): nothing was sent, and
       // another attempt would only wait on the provider again. The caller decides (`retryable`).
@@ -136,9 +133,8 @@ export class HttpClient {
       const sentMaybe = result.network && options.idempotent === false && reached;
       if (!error.retryable || attempt > this.policy.maxRetries || !replayable || sentMaybe) throw error;
       const retryAfter = parseRetryAfter(result.response?.header("retry-after"));
-      // One listener per caller signal, however many calls share it (io/abort.ts). A request in its
-      // grace stops waiting at the caller's abort: no retry follows it.
-      await abortableSleep(retryDelay(attempt, this.policy, retryAfter, this.options.random), callerSignal(options.signal));
+      // One listener per caller signal, however many calls share it (io/abort.ts).
+      await abortableSleep(retryDelay(attempt, this.policy, retryAfter, this.options.random), options.signal);
     }
   }
 

@@ -160,37 +160,15 @@ export function linkSignals(a: AbortSignal | undefined, b: AbortSignal | undefin
   };
 }
 
-/** The caller's signal of each {@link graceSignal}, for {@link inGrace}. */
-const graceCallers = new WeakMap<AbortSignal, AbortSignal>();
-
-/**
- * True when `signal` is a {@link graceSignal} whose caller has aborted: its grace runs. A request
- * already sent may still answer then, but nothing new is to be started for it (no retry).
- * @throws nothing.
- */
-export function inGrace(signal: AbortSignal | undefined): boolean {
-  return signal !== undefined && graceCallers.get(signal)?.aborted === true;
-}
-
-/**
- * The caller's signal behind `signal` when it is a {@link graceSignal}, else `signal` itself.
- * @throws nothing.
- */
-export function callerSignal(signal: AbortSignal | undefined): AbortSignal | undefined {
-  return signal === undefined ? undefined : (graceCallers.get(signal) ?? signal);
-}
-
 /**
  * A signal that aborts `graceMs` after `signal` does: work that must not be cut short when its
  * caller aborts (a request the service may already have applied) gets that long to finish, and
- * no longer. Within the grace nothing new is started: the HTTP client retries no request whose
- * signal is in its grace ({@link inGrace}).
+ * no longer.
  * @throws nothing.
  */
 export function graceSignal(signal: AbortSignal | undefined, graceMs: number): LinkedSignal {
   if (signal === undefined) return { signal: undefined, release: () => {} };
   const controller = new AbortController();
-  graceCallers.set(controller.signal, signal);
   let timer: NodeJS.Timeout | undefined;
   const off = onAbort(signal, () => {
     timer = setTimeout(() => controller.abort(signal.reason), graceMs);
