@@ -29,8 +29,27 @@ export function maybeSameStorage(a: Location, b: Location, sameness: Sameness = 
   if (a.name !== b.name) return false;
   if (sameness === "destructive") return true;
   if (a.endpoint !== undefined || b.endpoint !== undefined) return endpointKey(a.endpoint) === endpointKey(b.endpoint);
-  if (a.region !== undefined && b.region !== undefined) return a.region.trim().toLowerCase() === b.region.trim().toLowerCase();
+  if (a.region !== undefined && b.region !== undefined) return regionKey(a.region) === regionKey(b.region);
   return true;
+}
+
+/**
+ * What names the storage `loc` reaches, as {@link maybeSameStorage} tells storages apart with
+ * `copy` sameness: the service, the bucket (or store) name, the endpoint (parsed: protocol, host and
+ * port) and the region. Pairs that do not change what is addressed (credentials, security tokens,
+ * `credential_timeout`, tuning) are not in it. Two locations with equal keys reach the same
+ * storage; a location that names no region has another key than one that does. Never printed
+ * (the name may be anything the user typed), only hashed.
+ * @throws nothing
+ */
+export function storageKey(loc: Location): string {
+  if (loc.type === "fs") return "fs"; // one file system: paths decide
+  return JSON.stringify([loc.type, loc.name, endpointKey(loc.endpoint) ?? null, loc.region === undefined ? null : regionKey(loc.region)]);
+}
+
+/** A region as compared: trimmed, lower case. */
+function regionKey(region: string): string {
+  return region.trim().toLowerCase();
 }
 
 /** An endpoint as protocol, host (no trailing dot) and port, for comparing; the raw text when it does not parse. */

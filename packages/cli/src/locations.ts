@@ -26,8 +26,6 @@ export interface Location {
   readonly path: string;
   /** True for a plain local path. */
   readonly local: boolean;
-  /** Identity of the location including secrets (for checkpoint file names; never printed). */
-  readonly key: string;
   /** The `endpoint` pair, when given (what the storage resolves to, for identity checks). */
   readonly endpoint?: string;
   /** The `location` pair (region), when given. */
@@ -156,7 +154,7 @@ export class Locations {
     // `x/`, and `x/.` or `x/..` (which name a directory too: `rm x/.` must not delete a file x).
     const dir = /[\\/]$/.test(arg) || /(^|[\\/])\.\.?$/.test(arg);
     const path = dir ? asDir(abs) : abs;
-    return { display: arg, type: "fs", name: "", query: "", path, local: true, key: `fs://${path}` };
+    return { display: arg, type: "fs", name: "", query: "", path, local: true };
   }
 
   private fromConnection(conn: string, typed: string, sub: string | undefined): Location {
@@ -204,7 +202,6 @@ export class Locations {
       local: false,
       ...(noWorkDir ? { noWorkDir } : {}),
       ...(queryAfterName ? { queryAfterName } : {}),
-      key: `${conn}\u0000${sub ?? ""}`,
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(region === undefined ? {} : { region }),
     };

@@ -14,6 +14,8 @@ import { refuseUnstorable, writesDigest, type GivenFields } from "./given-fields
 import { refuseGivenInParts } from "./in-parts.js";
 import type { Plan, PlanItem } from "./planner.js";
 import { Limiter } from "./pool.js";
+import { reportSpecials } from "./special-files.js";
+import { CredentialStop } from "./credential-stop.js";
 import { tuneFor, type TransferSettings } from "./settings.js";
 import { newStats, summaryLine, type TransferStats } from "./stats.js";
 import { Throttle } from "./throttle.js";
@@ -30,7 +32,7 @@ export interface TransferJob {
   move: boolean;
   /** Content type and metadata (put), and headers (put, cp, mv, sync) to set on every written object. */
   writeOptions?: GivenFields;
-  /** Identifies this job's checkpoint (hashed into the default file name). */
+  /** Identifies this job's checkpoint (hashed into the default file name; checkpoint-identity.ts). */
   identity: string;
   /**
    * Builds the plan (after the checkpoint is loaded, which it may consult); `progress` shows the
@@ -56,10 +58,11 @@ export interface TransferReport {
  * fails without a write, and likewise on `--dry-run`, which then lists no deletes), and a delete's (a
  * `deleteMany` that failed part-way: the summary and the stats count the
  * extras really deleted, those never attempted, and those failed, naming them, as not deleted or,
- * when their delete may have happened all the same, not confirmed deleted); Ctrl-C keeps the
- * checkpoint and throws `Aborted`. A run
- * that failed or was interrupted before anything was recorded (no upload
- * started, no object finished) leaves no checkpoint: there is nothing to resume. The checkpoint is
+ * when their delete may have happened all the same, not confirmed deleted). Once a service refused
+ * the credential itself (credential-stop.ts), objects not started yet are not attempted, and the run
+ * ends with one line saying so, exit code 4. Ctrl-C keeps the checkpoint and throws `Aborted`. A run
+ * that failed or was interrupted before anything was recorded (no upload started, no object
+ * finished) leaves no checkpoint: there is nothing to resume. The checkpoint is
  * locked while the run goes on; one another live run holds is not used (checkpoint-lock.ts).
  * @throws StorageError from planning; `PairUnsupported` (before anything else) when a flag sets
  *   what the destination cannot store, or (once planned, before any copy) a header that a
@@ -108,7 +111,8 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   stats.objects.skipped = plan.skipped.length;
   stats.bytes.planned = plan.bytes;
   stats.objects.plannedDeletes = plan.deletes.length;
-  reportSpecials(ctx, job.command, plan, stats);
+  stats.objects.special = plan.specials.length;
+  reportSpecials(ctx, job.command, plan.specials);
   if (plan.links > 0) {
     const why = settings.copyLinks ? "leading to nothing readable: dangling, in a loop, or to a directory" : "not followed; -L copies what links lead to";
     ctx.info(`${job.command}: skipped ${plan.links} symbolic link${plan.links === 1 ? "" : "s"} (${why})`);
@@ -123,9 +127,13 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     log(`${job.command} ${shownPath(item.rel)}: ${describeError(e, ctx.options.debug)}`);
   };
 
+  // Once a service refused the credential itself, objects not started yet are held back (a compare that refused it stops them all).
+  const stop = new CredentialStop();
+  for (const item of plan.copies) if (item.refused !== undefined && item.heldBack !== true) stop.note(item.refused);
   if (settings.dryRun) {
     // A copy refused when planned (link-parents.ts) would fail as it does in a real run, and hold `--delete` back.
     for (const item of plan.copies) {
+      if (item.heldBack === true && stop.holdBack()) continue;
       if (item.refused !== undefined) failed(item, item.refused, (line) => ctx.warn(line));
       else ctx.out(`would ${job.move ? "move" : "copy"} ${shownPath(item.rel)} (${formatBytes(item.size)}, ${item.reason})`);
     }
@@ -135,8 +143,8 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     } else {
       for (const o of plan.deletes) ctx.out(`would delete ${shownPath(o.path)}`);
     }
-    if (firstFailure !== undefined) ctx.fail(exitCodeOf(firstFailure));
-    return finish(ctx, job, stats, started, copied, settings);
+    if (firstFailure !== undefined) ctx.fail(exitCodeOf(stop.refusal ?? firstFailure));
+    return finish(ctx, job, stats, started, copied, settings, undefined, stop.closingLine(job.command));
   }
   if (checkpoint?.notRead !== undefined) {
     ctx.warn(`${job.command}: checkpoint ${checkpoint.path} is ${checkpoint.notRead}: not read (only a regular file is); starting over`);
@@ -183,6 +191,8 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
       plan.copies.map((item) =>
         (item.size > settings.largeThreshold ? large : small).run(async () => {
           if (ctx.signal.aborted) return;
+          // One refused when planned is still reported (nothing is sent for it), unless its compare was held back.
+          if ((item.refused === undefined || item.heldBack === true) && stop.holdBack()) return;
           const p = progress.object(item.rel, item.size);
           try {
             // Refused when planned (a destination path through a symbolic link): nothing is written.
@@ -194,6 +204,7 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
             p.end(false);
             if (ctx.signal.aborted) return;
             failed(item, e, (line) => progress.log(`stowage: ${line}`));
+            stop.note(e);
           }
         }),
       ),
@@ -207,10 +218,11 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     throw abortError(ctx.signal);
   }
 
+  stats.objects.notAttempted = stop.notAttempted;
   if (plan.deletes.length > 0) {
     if (stats.objects.failed > 0) {
       ctx.warn(`not deleting ${plural(plan.deletes.length, "extra object")} because some copies failed`);
-      stats.objects.notAttempted = plan.deletes.length;
+      stats.objects.notAttempted += plan.deletes.length;
     } else {
       const result = await deleteReporting(
         dst.store,
@@ -223,7 +235,7 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
         deleteFailed = result;
         stats.objects.failed += result.failed.length;
         stats.objects.notConfirmed += result.failed.filter(mayBeGone).length;
-        stats.objects.notAttempted = result.notAttempted.length;
+        stats.objects.notAttempted += result.notAttempted.length;
         for (const f of result.failed) stats.failures.push({ path: f.path, code: f.code, message: notDeletedReason(f) });
         for (const line of deleteFailureLines(job.command, result)) ctx.warn(line);
       }
@@ -231,25 +243,12 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   }
   if (firstFailure !== undefined) {
     await keepCheckpoint(checkpoint);
-    ctx.fail(exitCodeOf(firstFailure));
+    ctx.fail(exitCodeOf(stop.refusal ?? firstFailure));
   } else {
     await checkpoint?.remove();
   }
-  return finish(ctx, job, stats, started, copied, settings, deleteFailed === undefined ? undefined : { result: deleteFailed, of: plan.deletes.length });
-}
-
-/** Special-file warnings printed, at most; the rest is a count. */
-const SPECIALS_SHOWN = 20;
-
-/**
- * Warns of each fifo, socket and device a local source holds (at most {@link SPECIALS_SHOWN}, then
- * how many more), which no object can hold, and counts them for the summary. The exit code stays.
- */
-function reportSpecials(ctx: CliContext, command: string, plan: Plan, stats: TransferStats): void {
-  stats.objects.special = plan.specials.length;
-  for (const s of plan.specials.slice(0, SPECIALS_SHOWN)) ctx.warn(`${command} ${shownPath(s.rel)}: left out: a ${s.kind}, not a regular file (only files are copied)`);
-  const more = plan.specials.length - SPECIALS_SHOWN;
-  if (more > 0) ctx.warn(`${command}: … and ${plural(more, "more special file")} left out`);
+  const deletes = deleteFailed === undefined ? undefined : { result: deleteFailed, of: plan.deletes.length };
+  return finish(ctx, job, stats, started, copied, settings, deletes, stop.closingLine(job.command));
 }
 
 /**
@@ -283,6 +282,7 @@ function finish(
   copied: PlanItem[],
   settings: TransferSettings,
   deletes?: { result: DeleteResult; of: number },
+  refusedLine?: string,
 ): TransferReport {
   stats.durationMs = Date.now() - started;
   ctx.info(summaryLine(stats, transferKind(job)));
@@ -294,5 +294,7 @@ function finish(
     const { planned, skipped } = stats.objects;
     ctx.warn(`${stats.failures.length} of ${plural(planned + skipped, "object")} failed${skipped > 0 ? ` (${skipped} skipped)` : ""}; see the messages above`);
   }
+  // Last: after a credential refusal, what was not attempted and how to go on.
+  if (refusedLine !== undefined) ctx.warn(refusedLine);
   return { stats, copied };
 }

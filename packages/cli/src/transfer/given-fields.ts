@@ -148,10 +148,26 @@ export function refuseUnstorable(command: string, dst: Storager, given: GivenFie
  * @throws nothing
  */
 export function writtenPairs(query: string): Array<[string, string]> {
+  return shapingPairs(query, false);
+}
+
+/**
+ * The destination's connection pairs that set what every object written gets but are secret: an
+ * SSE-C customer key (and its MD5) and a KMS encryption context, as `default_` pairs too. They never
+ * join {@link writtenPairs} (a checkpoint file holds no digest of a secret); a default checkpoint
+ * is named after them instead (checkpoint-identity.ts), so another key means another file.
+ * @throws nothing
+ */
+export function writtenSecretPairs(query: string): Array<[string, string]> {
+  return shapingPairs(query, true);
+}
+
+/** The pairs that shape what is written (see {@link writtenPairs}), the secret ones or the others, sorted. */
+function shapingPairs(query: string, secrets: boolean): Array<[string, string]> {
   const secret = /(^|_)(key|key_md5|token|secret|credential|context)$/;
   const shapes = /^(default_|storage_class$|server_side_encryption|encryption_)/;
   return [...new URLSearchParams(query)]
-    .filter(([k]) => shapes.test(k) && !secret.test(k))
+    .filter(([k]) => shapes.test(k) && secret.test(k) === secrets)
     .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
 }
 

@@ -7,6 +7,7 @@ import { uncounted } from "../unlisted.js";
 import { runTransfer, type TransferReport } from "./engine.js";
 import { directoryGlobsText, makeFilter, unmatchedNote, type DirectoryGlob } from "./filter.js";
 import { refuseSameObject } from "./attribute-copy.js";
+import { checkpointIdentity } from "./checkpoint-identity.js";
 import type { GivenFields } from "./given-fields.js";
 import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
 import type { TransferSettings } from "./settings.js";
@@ -173,7 +174,7 @@ export async function transferObject(
     settings,
     move,
     ...(writeOptions === undefined ? {} : { writeOptions }),
-    identity: `${command}\0${src.loc.key}\0${src.dir}${key}\0${dst.loc.key}\0${dst.dir}${dstKey}`,
+    identity: checkpointIdentity(command, src.loc, src.dir + key, dst.loc, dst.dir + dstKey),
     plan: async (checkpoint) => {
       const plan = planOne(info, key, dstInfo, dstKey, {
         kind: "copy",
@@ -234,7 +235,7 @@ export async function transferTree(
     settings,
     move: options.move,
     ...(options.writeOptions === undefined ? {} : { writeOptions: options.writeOptions }),
-    identity: `${command}\0${src.loc.key}\0${src.dir}\0${dst.loc.key}\0${dst.dir}`,
+    identity: checkpointIdentity(command, src.loc, src.dir, dst.loc, dst.dir),
     plan: async (checkpoint, progress) => {
       const followLink = settings.copyLinks ? { followLink: linkFollower(ctx, srcLoc, src.dir) } : {};
       const plan = await planTree(src, dst, { ...options, filter, signal: ctx.signal, progress, ...followLink, ...(checkpoint ? { checkpoint } : {}) });

@@ -1,6 +1,7 @@
 import { contextOf, ErrorCode, isStorageError, storageError, thrownText, type ObjectInfo, type Storager, type StorageError } from "@stowage/core";
 import type { CompareListener } from "../compare-progress.js";
 import { isAbort } from "../errors.js";
+import { isCredentialRefusal } from "../credential-refusal.js";
 import type { Endpoint } from "../locations.js";
 import { compareObjects } from "../verify.js";
 import { sourceIdOf, type Checkpoint } from "./checkpoint.js";
@@ -41,6 +42,11 @@ export interface PlanItem {
    * a read, a hash or a stat of either side); the transfer reports it as a failed copy.
    */
   refused?: StorageError;
+  /**
+   * Its compare was never started: another compare had been refused for the credential itself
+   * (credential-refusal.ts); `refused` is that refusal. The transfer counts it as not attempted.
+   */
+  heldBack?: boolean;
 }
 
 /** What a transfer will do. */
@@ -197,7 +203,8 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
 /**
  * Compares the `undecided` items with their destinations by content ({@link HASH_CONCURRENCY} at
  * once) and adds each to the plan: unchanged, changed, or (its compare failed) refused with that
- * error. An abort stops them all.
+ * error. An abort stops them all; a compare refused for the credential itself stops those not
+ * started yet, each then refused with that refusal and {@link PlanItem.heldBack}.
  * @throws Aborted
  */
 async function compareAll(plan: Plan, undecided: readonly PlanItem[], src: Endpoint, dst: Endpoint, options: PlanOptions): Promise<void> {
@@ -206,12 +213,20 @@ async function compareAll(plan: Plan, undecided: readonly PlanItem[], src: Endpo
   progress?.start(undecided.length);
   const onBytes = progress === undefined ? {} : { onBytes: (n: number): void => progress.hashed(n) };
   const compareOptions = { ...(options.signal ? { signal: options.signal } : {}), ...onBytes };
+  let refusal: StorageError | undefined;
+  const heldBack = new Set<PlanItem>();
   const outcomes = await mapLimit(undecided, HASH_CONCURRENCY, async (item) => {
     const from = item.readFrom ?? { store: src.store, path: item.srcPath };
+    if (refusal !== undefined) {
+      heldBack.add(item);
+      progress?.compared();
+      return refusal;
+    }
     try {
       return (await compareObjects(comparable(src, from.store, from.path, item.src), comparable(dst, dst.store, item.dstPath, item.dst!), compareOptions)).ok;
     } catch (e) {
       if (isAbort(e) || options.signal?.aborted === true) throw e;
+      if (isCredentialRefusal(e)) refusal ??= e;
       return e;
     } finally {
       progress?.compared();
@@ -221,6 +236,7 @@ async function compareAll(plan: Plan, undecided: readonly PlanItem[], src: Endpo
     const outcome = outcomes[i];
     if (typeof outcome === "boolean") add(plan, item, outcome ? [false, "same content"] : [true, "content differs"]);
     else failed(plan, item, outcome, "comparing it with the destination failed");
+    if (heldBack.has(item)) item.heldBack = true;
   });
 }
 

@@ -2,6 +2,9 @@ import { readdir } from "node:fs/promises";
 import { posix } from "node:path";
 import { abortError } from "@stowage/core";
 import { isReserved } from "@stowage/fs";
+import type { CliContext } from "../context.js";
+import { plural } from "../format.js";
+import { shownPath } from "../shown-path.js";
 
 /** A local entry a tree copy leaves out: neither a regular file, a directory nor a symbolic link. */
 export interface SpecialEntry {
@@ -46,4 +49,18 @@ export async function specialEntries(root: string, keep: (rel: string) => boolea
     }
   }
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/** Special-file warnings printed, at most; the rest is a count. */
+const SPECIALS_SHOWN = 20;
+
+/**
+ * Warns of each fifo, socket and device a local source holds (at most {@link SPECIALS_SHOWN}, then
+ * how many more), which no object can hold. The exit code stays.
+ * @throws nothing
+ */
+export function reportSpecials(ctx: CliContext, command: string, specials: readonly SpecialEntry[]): void {
+  for (const s of specials.slice(0, SPECIALS_SHOWN)) ctx.warn(`${command} ${shownPath(s.rel)}: left out: a ${s.kind}, not a regular file (only files are copied)`);
+  const more = specials.length - SPECIALS_SHOWN;
+  if (more > 0) ctx.warn(`${command}: … and ${plural(more, "more special file")} left out`);
 }
