@@ -79,6 +79,7 @@ export * from "./http/http-response.js";
 export * from "./http/http-client.js";
 export * from "./http/parsed-answer.js";
 export * from "./http/call-signal.js";
+export * from "./http/signing-clock.js";
 export * from "./http/http-pairs.js";
 export * from "./http/retry-policy.js";
 export * from "./http/status-error.js";

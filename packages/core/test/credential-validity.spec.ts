@@ -101,6 +101,36 @@ describe("providedCredentialSource: unusable answers", () => {
     expect(e.message).not.toMatch(/tok|X-Injected|\u4e2d|s\u0000k/);
   });
 
+  it.each([
+    ["a number", 42, "number"],
+    ["null", null, "null"],
+    ["an object", { value: "tok-secret" }, "object"],
+    ["an array", ["tok-secret"], "an array"],
+  ])("refuses a securityToken that is %s (PermissionDenied naming its kind, not cached: the next get asks again)", async (_label, token, kind) => {
+    let calls = 0;
+    const source = providedCredentialSource<Keys>(
+      async () => {
+        calls++;
+        const answer = { id: "ak", secret: "sk", expiration: T0 + 60 * MIN };
+        return (calls === 1 ? { ...answer, securityToken: token } : { ...answer, securityToken: "tok-2" }) as unknown as Keys;
+      },
+      SHAPE,
+      () => T0,
+    );
+    const e = await refusal(source.get());
+    expect(e.code).toBe(ErrorCode.PermissionDenied);
+    expect(e.retryable).toBe(false);
+    expect(e.message).toContain(`a securityToken that is not a string (${kind})`);
+    expect(e.message).not.toMatch(/tok-secret|42/);
+    expect((await source.get()).securityToken).toBe("tok-2");
+    expect(calls).toBe(2);
+  });
+
+  it("takes an answer without a securityToken, or with undefined as one", async () => {
+    const source = providedCredentialSource<Keys>(async () => ({ id: "ak", secret: "sk", securityToken: undefined }), SHAPE, () => T0);
+    expect((await source.get()).id).toBe("ak");
+  });
+
   it("accepts Latin-1 and tab characters", async () => {
     const source = providedCredentialSource<Keys>(async () => ({ id: "ak\u00e9", secret: "s\tk", securityToken: "t\u00ff" }), SHAPE, () => T0);
     expect((await source.get()).id).toBe("ak\u00e9");

@@ -18,8 +18,12 @@ export interface HttpClientOptions {
    * settle (e.g. a stalled credential provider); the hook itself must bound its own work. The
    * signal is recorded for `request` (`callSignal(request)`, call-signal.ts), so a hook can hand it
    * on: `SigningCredentials.for` does, and a provider call nobody waits on any more holds nothing.
-   * A hook that fails ends the call with its error at once, retryable or not: it is never retried
-   * here (a credential provider that timed out would otherwise be waited on again per retry).
+   * So is the client's clock (`signingClock(request)`: its offset and whether an answer confirmed it),
+   * by which a credential source judges expiry. A hook that fails ends the call with its error at
+   * once, unless the error is retryable and its `cause` a transient failure (a credential provider's
+   * `ECONNRESET`, or a retryable StorageError it threw): that is retried like a network failure,
+   * within `retry.maxRetries` and after the backoff, nothing having been sent. Any other failure is
+   * never retried here: a credential provider that timed out would otherwise be waited on again per retry.
    */
   sign?: (request: HttpRequest, now: Date) => void | Promise<void>;
   /** Turns a failed response (status not accepted, body read up to 1 MiB) into a StorageError. */

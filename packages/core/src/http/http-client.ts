@@ -4,10 +4,12 @@ import { abortableSleep, abortError, raceAbort, throwIfAborted } from "../io/abo
 import { keepAliveAgents, type Agents } from "./agents.js";
 import { logAttempt } from "./http-debug.js";
 import { setCallSignal } from "./call-signal.js";
+import { setSigningClock, type SigningClock } from "./signing-clock.js";
+import { ServiceClock } from "./service-clock.js";
 import type { HttpRequest } from "./http-request.js";
 import { StreamingResponse, type BufferedResponse } from "./http-response.js";
 import { errorForStatus } from "./status-error.js";
-import { failedBeforeSend, networkError } from "./network-error.js";
+import { failedBeforeSend, isTransientFailure, networkError } from "./network-error.js";
 import { parseRetryAfter, resolveRetryPolicy, retryDelay, type RetryPolicy } from "./retry-policy.js";
 import { dispatch, DispatchError } from "./transport.js";
 import { RESIGN_AFTER_MS, type BufferedSendOptions, type HttpClientOptions, type SendOptions } from "./http-client-options.js";
@@ -17,8 +19,6 @@ export type { BufferedSendOptions, HttpClientOptions, SendOptions } from "./http
 
 /** Most bytes of an error body read for mapping. */
 const ERROR_BODY_LIMIT = 1024 * 1024;
-/** Clock offsets smaller than this are not worth a correction (Date has second resolution). */
-const SKEW_TOLERANCE_MS = 1500;
 
 /** One attempt's outcome; `signing` marks a failure of the `sign` hook (nothing was sent). */
 type Attempt<T> = { ok: T } | { error: StorageError; network: boolean; response?: BufferedResponse; bodyConsumed: boolean; signed?: HttpRequest; signing?: true };
@@ -26,7 +26,8 @@ type Attempt<T> = { ok: T } | { error: StorageError; network: boolean; response?
 /**
  * A small HTTP client over node:http with keep-alive agents: it signs every
  * attempt afresh (and again when it waited long for a pooled connection), retries network
- * failures, 5xx and throttling with capped exponential backoff and jitter (honouring
+ * failures, 5xx, throttling and signatures that failed on a transient cause (a credential
+ * provider's network failure) with capped exponential backoff and jitter (honouring
  * `Retry-After`), never re-sends a one-shot stream body that was already read, re-signs and
  * re-sends once on a refused request time (correcting the clock from the server's `Date` when it
  * is off), re-sends once with fresh credentials when the
@@ -39,7 +40,7 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly pausedTimeoutMs: number | undefined;
   private readonly resignAfterMs: number;
-  private offsetMs = 0;
+  private readonly serviceClock = new ServiceClock();
 
   constructor(readonly options: HttpClientOptions) {
     this.agents = keepAliveAgents(options.agent);
@@ -51,12 +52,20 @@ export class HttpClient {
 
   /** Milliseconds added to the local clock for signing (learned from a skew error). */
   get clockOffsetMs(): number {
-    return this.offsetMs;
+    return this.serviceClock.offset;
   }
 
   /** The corrected clock. */
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return this.serviceClock.now();
+  }
+
+  /**
+   * What the client knows of the service's clock: the offset learned from a skew refusal, and
+   * whether an answer's `Date` confirmed it. Recorded for each request it signs (`signingClock(request)`).
+   */
+  get clock(): SigningClock {
+    return this.serviceClock.state;
   }
 
   /**
@@ -106,9 +115,16 @@ export class HttpClient {
       logAttempt(request, `${error.code}: ${error.detail}`, { attempt, ms, requestId: error.requestId });
       if (options.signal?.aborted) throw abortError(options.signal);
       if (error.code === ErrorCode.Aborted) throw error;
-      // Signing failed (a credential provider that failed or timed out): nothing was sent, and
-      // another attempt would only wait on the provider again. The caller decides (`retryable`).
-      if (result.signing === true) throw error;
+      // Signing failed: nothing was sent. Retried like a network failure only when it failed on a
+      // transient cause (`cause`: a credential provider's ECONNRESET, a retryable StorageError it
+      // threw): right after the service refused the credentials none are cached to fall back on,
+      // and one blip would end a multipart write. Not a provider that timed out (it had all of
+      // `credential_timeout`), an answer judged unusable, or a non-retryable failure.
+      if (result.signing === true) {
+        if (!(error.retryable && error.cause !== undefined && isTransientFailure(error.cause)) || attempt > this.policy.maxRetries) throw error;
+        await abortableSleep(retryDelay(attempt, this.policy, undefined, this.options.random), options.signal);
+        continue;
+      }
       const replayable = request.body === undefined || Buffer.isBuffer(request.body) || !result.bodyConsumed;
       // Fixes that make one more attempt worthwhile at once, without using a retry.
       if (result.response !== undefined && replayable) {
@@ -169,6 +185,7 @@ export class HttpClient {
       const sent = await dispatch(request, { agents, timeoutMs, pausedTimeoutMs, signal: options.signal, onUploadProgress: options.onUploadProgress, beforeWrite });
       consumed = sent.bodyConsumed();
       const res = new StreamingResponse(original, sent.response, attempt.number, attempt.mayHaveApplied, this.options.requestIdHeader, options.signal);
+      this.serviceClock.compare(res.header("date"));
       if (!accept(res.status)) {
         // An error answer with a body over the limit (a proxy's page, say) is judged by its status alone.
         const body = await res.buffer(ERROR_BODY_LIMIT).catch((e: unknown) => (isStorageError(e, ErrorCode.Unexpected) ? Buffer.alloc(0) : Promise.reject(e)));
@@ -198,6 +215,7 @@ export class HttpClient {
   /** Signs `request` (a fresh copy) with the corrected clock; the hook's failure as a StorageError, or undefined. */
   private async signCopy(request: HttpRequest, signal: AbortSignal | undefined): Promise<StorageError | undefined> {
     setCallSignal(request, signal);
+    setSigningClock(request, this.clock);
     try {
       // Raced against the signal: a signing hook waiting on a stalled credential provider
       // must not outlive the caller's abort.
@@ -231,9 +249,7 @@ export class HttpClient {
    */
   private async fixClock(error: StorageError, response: BufferedResponse): Promise<boolean> {
     if ((await this.options.isClockSkew?.(error, response)) !== true) return false;
-    const date = Date.parse(response.header("date") ?? "");
-    const offset = date - Date.now();
-    if (!Number.isNaN(date) && Math.abs(offset - this.offsetMs) >= SKEW_TOLERANCE_MS) this.offsetMs = offset;
+    this.serviceClock.learn(response.header("date"));
     return true;
   }
 

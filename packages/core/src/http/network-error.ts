@@ -86,6 +86,17 @@ export function errnoOf(e: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/**
+ * True when `e` is a transient failure worth another attempt: a StorageError's own verdict
+ * (`retryable`), or a socket failure this client retries (`ECONNRESET`, `ETIMEDOUT`, `EAI_AGAIN`...).
+ * Anything else (a plain Error, a TLS failure, a string) is not.
+ * @throws nothing
+ */
+export function isTransientFailure(e: unknown): boolean {
+  if (isStorageError(e)) return e.retryable;
+  return errnoOf(e) !== undefined && networkError(e).retryable;
+}
+
 /** True when `e` (a socket error) certainly happened before the server could see the request. */
 export function failedBeforeSend(e: unknown): boolean {
   const code = errnoOf(e);

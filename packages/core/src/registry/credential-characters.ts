@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
+import { typeName } from "../errors/wrong-type.js";
 
 /** Characters Node refuses in a header value (CR, LF and other controls but tab; beyond Latin-1). */
 const HEADER_UNSAFE = /[^\t\x20-\x7e\x80-\xff]/;
@@ -27,11 +28,17 @@ export function credentialTextProblem(value: unknown): string | undefined {
 }
 
 /**
- * Refuses a credential provider's answer whose key fields or `securityToken` hold characters no header can carry.
- * @throws StorageError `PermissionDenied` naming the field (never its value).
+ * Refuses a credential provider's answer whose `securityToken` is there but no string (a JSON
+ * `null`, a number, an object passed on from a parsed STS answer: it would be sent as text, or fail
+ * the signing), or whose key fields or `securityToken` hold characters no header can carry.
+ * @throws StorageError `PermissionDenied` naming the field and, for a wrong type, its kind (never its value).
  */
 export function checkCredentialCharacters(creds: object, keys: readonly string[]): void {
   const fields = creds as Record<string, unknown>;
+  const token = fields["securityToken"];
+  if (token !== undefined && typeof token !== "string") {
+    throw storageError(ErrorCode.PermissionDenied, `the credential provider returned a securityToken that is not a string (${typeName(token)}): leave it out when there is none`);
+  }
   for (const name of [...keys, "securityToken"]) {
     const value = fields[name];
     if (typeof value === "string" && HEADER_UNSAFE.test(value)) {

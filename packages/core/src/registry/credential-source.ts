@@ -1,3 +1,5 @@
+import type { SigningClock } from "../http/signing-clock.js";
+
 /** Options of {@link CredentialSource.get}. */
 export interface CredentialGetOptions {
   /** Renew credentials due for renewal before handing them out (presigning). */
@@ -14,6 +16,16 @@ export interface CredentialGetOptions {
    * expiration (fixed keys, undated provider answers) are not checked.
    */
   validUntil?: number | undefined;
+  /**
+   * The caller's clock: the HTTP client's offset from the service's `Date` (a provider's expirations
+   * are in the service's time) and whether an answer confirmed it. Dated provider credentials are
+   * judged expired, and renewals planned, by the source's clock plus `offsetMs`. Credentials a provider
+   * returns already expired by a clock not `checked` are handed to the callers waiting on that call
+   * (not cached) for the service to judge: a local clock ahead of the service's by more than their
+   * life makes fresh ones look expired, and only a request sent lets the client learn the offset.
+   * Default: the source's own clock, taken as checked.
+   */
+  clock?: SigningClock | undefined;
 }
 
 /** Something that hands out the credentials to sign with, in a driver's own shape `C`. */

@@ -1,5 +1,4 @@
-import { isStorageError } from "../errors/storage-error.js";
-import { errnoOf, networkError } from "../http/network-error.js";
+import { isTransientFailure } from "../http/network-error.js";
 import { raceAbort } from "../io/abort.js";
 
 /** The rejection of a {@link ProviderCall}'s `result` when time ran out. */
@@ -76,6 +75,5 @@ export class ProviderCall<T> {
  * @throws nothing
  */
 export function transientProviderFailure(e: unknown): boolean {
-  if (isStorageError(e)) return e.retryable;
-  return errnoOf(e) !== undefined && networkError(e).retryable;
+  return isTransientFailure(e);
 }

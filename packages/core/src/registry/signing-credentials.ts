@@ -1,4 +1,5 @@
 import { callSignal } from "../http/call-signal.js";
+import { signingClock, type SigningClock } from "../http/signing-clock.js";
 import type { CredentialSource } from "./credential-source.js";
 
 /**
@@ -10,6 +11,8 @@ import type { CredentialSource } from "./credential-source.js";
  */
 export class SigningCredentials<C> {
   private readonly used = new WeakMap<object, C>();
+  /** The HTTP client's clock as recorded for the last request signed (see {@link SigningCredentials.get}). */
+  private lastClock: SigningClock | undefined;
 
   constructor(private readonly source: CredentialSource<C>) {}
 
@@ -19,22 +22,35 @@ export class SigningCredentials<C> {
    * still gives the cached ones while they are valid). `signal` (the presigning call's) ends the
    * wait on a provider, which then no longer counts it as waiting. `validUntil` (Unix ms, the URL's
    * expiry): dated credentials expiring sooner are renewed, and refused when the renewed ones do too.
+   * Expiry is judged by the HTTP client's clock as it was when the last request was signed (its
+   * offset from the service's `Date`), the local clock before any.
    * @throws StorageError `PermissionDenied` when a provider fails; `Aborted` when `signal` aborts meanwhile;
    *   `InvalidArgument` when the credentials expire before `validUntil` even after a renewal.
    */
   get(signal?: AbortSignal, validUntil?: number): Promise<C> {
-    return this.source.get({ fresh: true, ...(signal === undefined ? {} : { signal }), ...(validUntil === undefined ? {} : { validUntil }) });
+    const clock = this.lastClock;
+    return this.source.get({
+      fresh: true,
+      ...(signal === undefined ? {} : { signal }),
+      ...(validUntil === undefined ? {} : { validUntil }),
+      ...(clock === undefined ? {} : { clock }),
+    });
   }
 
   /**
    * The credentials to sign `request` with, remembered for it. The signal of the call `request`
    * belongs to (recorded by `HttpClient`, call-signal.ts) goes with the wait on a provider: once it
    * aborts, this call stops waiting and no longer keeps the provider call's timeout timer referenced.
+   * The clock `HttpClient` recorded for `request` (`signingClock`: its offset from the service's
+   * `Date`, and whether an answer confirmed it) goes with it too: the source judges expiry by it.
    * @throws StorageError `PermissionDenied` when a provider fails; `Aborted` when the call's signal aborts meanwhile.
    */
   async for(request: object): Promise<C> {
     const signal = callSignal(request);
-    const creds = await this.source.get(signal === undefined ? undefined : { signal });
+    const clock = signingClock(request);
+    if (clock !== undefined) this.lastClock = clock;
+    const options = signal === undefined && clock === undefined ? undefined : { ...(signal === undefined ? {} : { signal }), ...(clock === undefined ? {} : { clock }) };
+    const creds = await this.source.get(options);
     this.used.set(request, creds);
     return creds;
   }
