@@ -146,13 +146,18 @@ export class CosClient {
   /**
    * Whether refused HEAD `head` was refused for its credentials: the same request as a GET of its
    * first byte (same headers, so SSE-C keys too; signed with the same, not yet dropped, credentials)
-   * answers with an error body that names the code. Its answer is never retried nor read beyond an
+   * answers with an error body that names the code. When another request has already dropped the
+   * HEAD's credentials (a renewal after a rotation), the probe would be signed with the new ones:
+   * true then, so the HEAD is re-sent with them. Its answer is never retried nor read beyond an
    * error document. False on anything else, a network failure included. The HEAD's `If-Match` /
    * `If-None-Match` are left out: the probe asks about the credentials only, and a condition that
    * does not hold would answer 412 or 304 instead of the refusal's code. It carries the call's `signal`.
    * @throws nothing.
    */
   private async refusedCredentialsOf(head: HttpRequest, signal: AbortSignal | undefined): Promise<boolean> {
+    // The credentials that signed the HEAD are gone already (another request's refusal renewed
+    // them): the probe would be signed with the new ones and answer for those. Sent again instead.
+    if (this.credentials.superseded(head)) return true;
     const headers: Record<string, string> = { ...head.headers, range: "bytes=0-0" };
     delete headers["authorization"];
     delete headers["if-match"];
@@ -163,7 +168,8 @@ export class CosClient {
       const res = await this.http.send(probe, { accept: () => true, signal });
       if (res.status !== 403) {
         res.stream().destroy();
-        return false;
+        // Renewed while the probe waited (then signed with the new credentials): the HEAD's were refused, re-sent.
+        return this.credentials.superseded(head);
       }
       return isCosCredentialRejection(await parseErrorBody(await res.buffer(64 * 1024)));
     } catch {

@@ -148,6 +148,28 @@ describe("cos: credentials refused before their expiration", () => {
     expect(emulator.stats()).toMatchObject({ requests: 3, byStatus: { "403": 3 } });
   });
 
+  it("a refused stat whose keys another request already renewed is re-sent with the new ones (no probe signed with them)", async () => {
+    emulator.setCredentials(A);
+    const state = { current: A, calls: 0 };
+    const s = provided(state, `/${randomUUID()}/`);
+    await s.write("k", "raced");
+    emulator.setCredentials(B);
+    state.current = B;
+    emulator.resetStats();
+    // The HEAD's 403 arrives after the read was refused and renewed the keys.
+    emulator.setFaults([{ kind: "delay", ms: 300, operation: "HeadObject", count: 1 }]);
+    try {
+      const [info, data] = await Promise.all([s.stat("k"), s.read("k")]);
+      expect(info.size).toBe(5);
+      expect(data.toString()).toBe("raced");
+    } finally {
+      emulator.setFaults([]);
+    }
+    expect(state.calls).toBe(2);
+    // HEAD 403, GET 403, GET 200 (the read), HEAD 200 (the stat re-sent): no probe GET.
+    expect(emulator.stats()).toMatchObject({ requests: 4, byOperation: { HeadObject: 2, GetObject: 2 } });
+  });
+
   it("does not re-send with fixed credentials", async () => {
     emulator.setCredentials(A);
     const dir = `/${randomUUID()}/`;

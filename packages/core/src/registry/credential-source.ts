@@ -49,6 +49,12 @@ export interface CredentialSource<C> {
    *   refusal (`PermissionDenied`) is what the call fails with.
    */
   invalidate?(used: C): void;
+  /**
+   * Whether `used` (a value `get` returned) is still what the source hands out: false once it was
+   * invalidated or replaced by a renewal. Never calls a provider. Absent where credentials cannot change.
+   * @throws nothing.
+   */
+  holds?(used: C): boolean;
 }
 
 /**

@@ -215,6 +215,9 @@ export function providedCredentialSource<C extends DatedCredentials>(
     invalidate(used: C): void {
       if (cached?.creds === used) cached = undefined;
     },
+    holds(used: C): boolean {
+      return cached?.creds === used;
+    },
   };
 }
 

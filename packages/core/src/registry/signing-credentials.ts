@@ -61,6 +61,17 @@ export class SigningCredentials<C> {
    * only then. False for fixed credentials and unknown requests.
    * @throws whatever `refused` throws.
    */
+  /**
+   * True when `request` was signed by credentials the source no longer hands out (another request's
+   * refusal dropped them, a renewal replaced them): a request signed now would carry others. False
+   * for fixed credentials and unknown requests.
+   * @throws nothing.
+   */
+  superseded(request: object): boolean {
+    const creds = this.used.get(request);
+    return creds !== undefined && this.source.holds !== undefined && !this.source.holds(creds);
+  }
+
   async renew(request: object, refused: () => boolean | Promise<boolean>): Promise<boolean> {
     const creds = this.used.get(request);
     if (creds === undefined || this.source.invalidate === undefined) return false;
