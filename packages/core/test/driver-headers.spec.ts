@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import {
   decodeListedName,
   headerFields,
+  LETTERS_DIGITS_HYPHEN,
   metadataFromHeaders,
   metadataToHeaders,
   objectSizeFromHeaders,
@@ -25,6 +26,17 @@ describe("user metadata headers", () => {
     expect(() => metadataToHeaders({ k: "é" }, RULE)).toThrow(/printable ASCII/);
     expect(() => metadataToHeaders({ k: "x".repeat(16) }, RULE)).toThrow(/17 bytes; V keeps at most 16/);
     expect(() => metadataToHeaders({ k: "x".repeat(15) }, RULE)).not.toThrow();
+  });
+
+  it("with a names rule (COS, OSS: letters, digits and -), refuses any other HTTP token as InvalidArgument naming the rule", () => {
+    const narrow = { ...RULE, limit: 2048, names: LETTERS_DIGITS_HYPHEN };
+    expect(metadataToHeaders({ "File-Type2": "v", "-": "w" }, narrow)).toEqual({ "x-v-meta-file-type2": "v", "x-v-meta--": "w" });
+    for (const name of ["file_type", "a.b", "x+y", "q'q", "t~", "a|b", "Café"]) {
+      expect(() => metadataToHeaders({ ok: "1", [name]: "v" }, narrow)).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+    }
+    expect(() => metadataToHeaders({ File_Type: "v" }, narrow)).toThrow('metadata key "File_Type": V takes only letters, digits and "-" in metadata names');
+    // Without the rule any HTTP token goes.
+    expect(metadataToHeaders({ file_type: "v", "a.b": "w" }, RULE)).toEqual({ "x-v-meta-file_type": "v", "x-v-meta-a.b": "w" });
   });
 });
 

@@ -29,7 +29,7 @@ import { cosErrorFromResponse } from "./errors.js";
 import { cosLimits } from "./features.js";
 import { copiedDespiteRefusal, isOverwriteRefusal } from "./if-not-exists.js";
 import { abortUpload, completeUpload, createUpload, errorIn200 } from "./multipart.js";
-import { copyObject, uploadPartCopy } from "./requests.js";
+import { copyObject, metadataHeaders, uploadPartCopy } from "./requests.js";
 import { parseErrorBody, parseResultEtag } from "./responses.js";
 import { copySourceSseHeaders, sseCustomerHeaders } from "./sse.js";
 
@@ -93,9 +93,10 @@ export interface CopiedSource {
  * what was copied (`copied` false when a copy onto itself had nothing to do: no attributes, the same
  * storage class and encryption). A multipart copy reports its ranges to `options.onProgress` (core
  * `copyInRanges`); the final `{ bytes: size, total: size }` is the caller's to report, once its
- * call (a copy, or a move with its delete) succeeded. The SSE-C keys are checked first, so over plain http a customer key
- * fails before any request is sent. Without a copy-source key, a call with an SSE-C key tries it
- * for the source too (core `statSseCSource`): a storager opened with a key copies its own objects.
+ * call (a copy, or a move with its delete) succeeded. The SSE-C keys and the call's metadata are
+ * checked first, so over plain http a customer key, or a metadata name COS refuses, fails before any
+ * request is sent. Without a copy-source key, a call with an SSE-C key tries it for the source too
+ * (core `statSseCSource`): a storager opened with a key copies its own objects.
  * @throws StorageError `InvalidArgument` (SSE-C over http, a bad key, a source above 10,000 × 5 GiB,
  *   the call's metadata COS cannot carry), `ObjectNotExist` (source), `ObjectModeInvalid` (a directory, or an
  *   appendable object: COS copies none), `Conflict` (the source changed after its HEAD; `ifNotExists`
@@ -105,6 +106,7 @@ export async function copyStated(ctx: CopyContext, srcKey: string, dstKey: strin
   const secure = ctx.client.secure;
   sseCustomerHeaders(options, secure);
   copySourceSseHeaders(options, secure);
+  metadataHeaders(options.metadata);
   const given = options.copySourceServerSideEncryptionCustomerKey !== undefined;
   const sourceOptionsOf = (withObjectKey: boolean): DriverCallOptions => {
     const sourceOptions: DriverCallOptions = { signal: options.signal };

@@ -4,6 +4,7 @@ import {
   etagConditionHeaders,
   etagConditionValue,
   fitsXml,
+  LETTERS_DIGITS_HYPHEN,
   md5Base64,
   metadataToHeaders,
   objectHeadersOf,
@@ -29,12 +30,14 @@ export type { CallBody };
 export const METADATA_LIMIT = 2048;
 
 /**
- * `x-cos-meta-*` headers from a metadata map (keys lower-cased).
- * @throws StorageError `InvalidArgument` for names that are not HTTP tokens, values
- *   outside printable ASCII (encode them first), or more than 2 KB in total.
+ * `x-cos-meta-*` headers from a metadata map (keys lower-cased). COS takes only letters, digits
+ * and `-` in a name (core `LETTERS_DIGITS_HYPHEN`): an underscore, a dot or any other symbol is
+ * refused here, before anything is sent, as the service would refuse the request.
+ * @throws StorageError `InvalidArgument` for names of other characters, values outside printable
+ *   ASCII (encode them first), or more than 2 KB in total.
  */
 export function metadataHeaders(metadata: unknown): Record<string, string> {
-  return metadataToHeaders(metadata, { prefix: "x-cos-meta-", limit: METADATA_LIMIT, service: "COS" });
+  return metadataToHeaders(metadata, { prefix: "x-cos-meta-", limit: METADATA_LIMIT, service: "COS", names: LETTERS_DIGITS_HYPHEN });
 }
 
 /**

@@ -154,7 +154,7 @@ export class CosStorageDriver implements StorageDriver {
    * also onto the source itself; `ifNotExists` sends `x-cos-forbid-overwrite: true`.
    * `options.onProgress` (core's relay) gets a multipart copy's ranges as they are copied, and
    * `{ bytes: size, total: size }` once the copy succeeded (and its CRC-64 matched).
-   * @throws StorageError `InvalidArgument` (SSE-C over http, before any request), `ObjectNotExist` (source), `Conflict` (the source changed meanwhile; `ifNotExists` and an object at the destination: nothing copied), `IntegrityMismatch`,
+   * @throws StorageError `InvalidArgument` (SSE-C over http; metadata COS cannot carry: before any request), `ObjectNotExist` (source), `Conflict` (the source changed meanwhile; `ifNotExists` and an object at the destination: nothing copied), `IntegrityMismatch`,
    *   `Unexpected` (the onProgress listener threw: a multipart copy is aborted, a copy already stored stays), ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
@@ -238,9 +238,12 @@ export class CosStorageDriver implements StorageDriver {
    * COS APPEND takes no SSE headers: a storager opened to encrypt (an SSE-C key or an SSE
    * default) has `features.append` false, so core refuses appends before they reach here
    * ({@link CosStorageDriver.appendsOff} says why). A CRC-64 in the empty append's answer must be 0 (with `integrity`).
-   * @throws StorageError `PermissionDenied`, `IntegrityMismatch` (the answer's CRC-64 is not 0: the object was made), `Aborted`
+   * What that APPEND would carry is checked before the delete: attributes COS cannot take leave the object as it was.
+   * @throws StorageError `InvalidArgument` (metadata COS cannot carry: nothing sent, nothing deleted), `PermissionDenied`,
+   *   `IntegrityMismatch` (the answer's CRC-64 is not 0: the object was made), `Aborted`
    */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
+    req.newObjectHeaders(options, this.client.secure);
     await this.delete(key, { signal: options.signal });
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0, appendBaseCrc64: "0" }, options);
     const crc64 = this.integrity ? createdAppendCrc64(appended.crc64) : (appended.crc64 ?? "0");

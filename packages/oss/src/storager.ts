@@ -145,10 +145,11 @@ export class OssStorageDriver implements StorageDriver {
    * The call's attributes replace the source's (`x-oss-metadata-directive: REPLACE`); `ifNotExists`: `x-oss-forbid-overwrite: true`.
    * `options.onProgress` (core's relay) gets a multipart copy's ranges as they are copied, and
    * `{ bytes: size, total: size }` once the copy succeeded (and its CRC-64 matched).
-   * @throws StorageError `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory, or an appendable object: OSS copies none), `Conflict` (the source changed meanwhile; `ifNotExists` and an object at the destination: nothing copied), `IntegrityMismatch`,
+   * @throws StorageError `InvalidArgument` (metadata OSS cannot carry: before any request), `ObjectNotExist` (source, or a link's target), `ObjectModeInvalid` (a directory, or an appendable object: OSS copies none), `Conflict` (the source changed meanwhile; `ifNotExists` and an object at the destination: nothing copied), `IntegrityMismatch`,
    *   `Unexpected` (the onProgress listener threw: a multipart copy is aborted, a copy already stored stays), ...
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
+    req.metadataHeaders(options.metadata);
     const stated = await this.stat(srcKey, { signal: options.signal });
     reportCopied(options, (await copyStated(this, stated, srcKey, dstKey, options)) ?? stated);
   }
@@ -233,10 +234,13 @@ export class OssStorageDriver implements StorageDriver {
   /**
    * Deletes what is there, then creates an empty appendable object with the content attributes: its
    * AppendObject at position 0 carries the content type, metadata, storage class, SSE and object headers (Cache-Control...).
-   * The answer's CRC-64 must be 0, an empty object's (with `integrity`).
-   * @throws StorageError `PermissionDenied`, `InvalidArgument`, `IntegrityMismatch` (the answer's CRC-64 is not 0: the object was made), `Aborted`
+   * The answer's CRC-64 must be 0, an empty object's (with `integrity`). What that AppendObject would carry is
+   * checked before the delete: attributes OSS cannot take leave the object as it was.
+   * @throws StorageError `PermissionDenied`, `InvalidArgument` (metadata or SSE options OSS cannot take: nothing sent, nothing deleted),
+   *   `IntegrityMismatch` (the answer's CRC-64 is not 0: the object was made), `Aborted`
    */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
+    req.newObjectHeaders(options);
     await this.delete(key, { signal: options.signal });
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, options);
     const crc64 = this.integrity ? createdAppendCrc64(appended.crc64) : (appended.crc64 ?? "0");

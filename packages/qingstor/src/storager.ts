@@ -241,11 +241,14 @@ export class QingStorStorageDriver implements StorageDriver {
    * Deletes what is there, then creates an empty appendable object (with the content attributes).
    * QingStor appends take no SSE-C key: a storager opened with one has `features.append` false,
    * so core refuses appends before they reach here ({@link QingStorStorageDriver.appendsOff} says why). AppendObject takes no Cache-Control or
-   * Content-Encoding: given, they are refused before anything is deleted or sent (object-headers.ts).
-   * @throws StorageError `PairUnsupported` (cacheControl, contentEncoding: nothing sent), `PermissionDenied`, `Aborted`
+   * Content-Encoding: given, they are refused before anything is deleted or sent (object-headers.ts); so are
+   * metadata and a storage class QingStor cannot take (what the AppendObject at position 0 would carry is built first).
+   * @throws StorageError `PairUnsupported` (cacheControl, contentEncoding: nothing sent), `InvalidArgument` (metadata over
+   *   2 KB or with a name over 512 bytes, a storage class QingStor lacks: nothing sent, nothing deleted), `PermissionDenied`, `Aborted`
    */
   async createAppend(key: string, options: DriverCallOptions): Promise<RawObject> {
     const sent = withoutObjectHeaders(options, "append", this.loose);
+    req.newObjectHeaders(sent, this.client.secure, false);
     await this.delete(key, { signal: options.signal });
     const appended = await this.writeAppend(key, 0, { data: Buffer.alloc(0), size: 0 }, sent);
     return { key, mode: "append", size: 0, appendOffset: appended.appendOffset };

@@ -66,6 +66,19 @@ describe("qingstor append onto an object that is gone (emulator)", () => {
     await store.delete("log");
     await expect(store.writeAppend(obj, "def")).rejects.toMatchObject({ code: "Conflict", message: expect.stringContaining("there is no object at") });
   });
+
+  it.each([
+    ["more metadata than QingStor keeps", { metadata: { big: "x".repeat(2048) } }],
+    ["a metadata name over 512 bytes", { metadata: { ["n".repeat(513)]: "v" } }],
+    ["a storage class QingStor lacks", { storageClass: "GLACIER" }],
+  ])("createAppend with %s refuses before deleting what is at the key: nothing sent, the object kept", async (_what, options) => {
+    const store = open();
+    await store.write("log", Buffer.from("precious"));
+    const before = emulator.stats().requests;
+    await expect(store.createAppend("log", options)).rejects.toMatchObject({ code: "InvalidArgument" });
+    expect(emulator.stats().requests).toBe(before);
+    expect((await store.read("log")).toString()).toBe("precious");
+  });
 });
 
 describe("qingstor appends off: the refusal says why", () => {

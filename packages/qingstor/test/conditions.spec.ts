@@ -41,6 +41,29 @@ function recorded(links = false): { store: Storager; calls: QsCall[] } {
 const ofOperation = (calls: QsCall[], operation: string): QsCall[] => calls.filter((c) => c.operation === operation);
 
 describe("qingstor conditional stat and read on the emulator", () => {
+  it("an ETag another client stored at Complete, in upper case, goes as stat reported it: if_match holds, if_none_match is 304", async () => {
+    const { store, calls } = recorded();
+    const data = randomBytes(3000);
+    const upload = await store.createMultipart("foreign");
+    const part = await store.writeMultipart(upload, data, { index: 0 });
+    // Another client's Complete, storing an ETag of its own (QingStor computes none for a merged object).
+    const complete = await store.presign("completeMultipart", "foreign", { expires: 60, multipartId: upload.multipartId!, parts: [part] });
+    const res = await fetch(complete.url, { method: complete.method, headers: { ...complete.headers, etag: '"9B2D7A0C1E5F-1"' }, body: complete.body! });
+    expect(res.status).toBe(201);
+    const etag = (await store.stat("foreign")).etag!;
+    expect(etag).toBe('"9B2D7A0C1E5F-1"');
+    calls.length = 0;
+    expect((await store.stat("foreign", { ifMatch: etag })).etag).toBe(etag);
+    expect((await store.read("foreign", { ifMatch: etag })).equals(data)).toBe(true);
+    await expect(store.stat("foreign", { ifNoneMatch: etag })).rejects.toMatchObject({ code: "Conflict", statusCode: 304 });
+    await expect(store.read("foreign", { ifNoneMatch: `W/${etag}` })).rejects.toMatchObject({ code: "Conflict", statusCode: 304 });
+    // As stat reported it first (then in lower case, as QingStor computes ETags).
+    const sent = calls.flatMap((c) => [c.headers["if-match"], c.headers["if-none-match"]]).filter((v) => v !== undefined);
+    expect(new Set(sent)).toEqual(new Set([`${etag}, ${etag.toLowerCase()}`]));
+    // QingStor compares the strings: given in lower case, it names an ETag the object does not have.
+    await expect(store.stat("foreign", { ifMatch: etag.toLowerCase() })).rejects.toMatchObject({ code: "Conflict", statusCode: 412 });
+  });
+
   it("sends If-Match on every ranged GET of a concurrent read (its sizing HEAD goes without: the GETs decide)", async () => {
     const { store, calls } = recorded();
     const data = randomBytes(10_000);
@@ -48,12 +71,13 @@ describe("qingstor conditional stat and read on the emulator", () => {
     const etag = (await store.stat("big")).etag!;
     calls.length = 0;
     // A part of the object goes in ranges; a whole read stays one stream (no CRC-64 to check ranges by).
+    // Given in upper case, the ETag goes as given and in lower case, as QingStor computed it.
     const got = await store.read("big", { ifMatch: etag.toUpperCase(), readConcurrency: 3, readPartSize: 2000, offset: 1, size: 9_998 });
     expect(got.equals(data.subarray(1, 9_999))).toBe(true);
     expect(ofOperation(calls, "head_object").map((c) => c.headers["if-match"])).toEqual([undefined]);
     const gets = ofOperation(calls, "get_object");
     expect(gets).toHaveLength(5);
-    for (const get of gets) expect(get.headers["if-match"]).toBe(etag);
+    for (const get of gets) expect(get.headers["if-match"]).toBe(`${etag.toUpperCase()}, ${etag}`);
     calls.length = 0;
     expect((await store.read("big", { ifMatch: etag, readConcurrency: 3, readPartSize: 2000 })).equals(data)).toBe(true);
     expect(ofOperation(calls, "get_object")).toHaveLength(1);

@@ -32,20 +32,23 @@ describe("QingStor request builders", () => {
     expect(req.getObject("k", { offset: 2, size: 3 }, {}, false).headers).toEqual({ range: "bytes=2-4" });
   });
 
-  it("HeadObject and GetObject carry If-Match / If-None-Match only when asked, quoted and lower-cased", () => {
+  it("HeadObject and GetObject carry If-Match / If-None-Match only when asked, quoted, letters as given and in lower case (QingStor compares the strings)", () => {
     expect(req.headObject("k", {}, false).headers).toEqual({});
     expect(req.getObject("k", { offset: 1, size: 2 }, {}, false).headers).toEqual({ range: "bytes=1-2" });
-    const options = { ifMatch: '"ABCDEF0123"', ifNoneMatch: "*" };
-    expect(req.headObject("k", options, false).headers).toEqual({ "if-match": '"abcdef0123"', "if-none-match": "*" });
-    expect(req.getObject("k", { offset: 1, size: 2 }, options, false).headers).toEqual({ range: "bytes=1-2", "if-match": '"abcdef0123"', "if-none-match": "*" });
+    // An ETag another client stored at Complete, as HEAD answers it: sent as it is (and in lower case, as QingStor computes ETags).
+    const options = { ifMatch: '"9B2D7A0C1E5F-1"', ifNoneMatch: "*" };
+    const sent = { "if-match": '"9B2D7A0C1E5F-1", "9b2d7a0c1e5f-1"', "if-none-match": "*" };
+    expect(req.headObject("k", options, false).headers).toEqual(sent);
+    expect(req.getObject("k", { offset: 1, size: 2 }, options, false).headers).toEqual({ range: "bytes=1-2", ...sent });
     expect(req.getObject("k", {}, { ifNoneMatch: "abc" }, false).headers).toEqual({ "if-none-match": '"abc"' });
     expect(req.headObject("k", { ifMatch: undefined }, false).headers).toEqual({});
   });
 
-  it("condition values: every ETag of a list quoted, W/ dropped, * kept", () => {
+  it("condition values: every ETag of a list quoted, W/ dropped, * kept, letters as given, then in lower case where that differs", () => {
     expect(req.conditionValue("*")).toBe("*");
     expect(req.conditionValue('"*"')).toBe("*");
-    expect(req.conditionValue('W/"AB", cd ,"0f-3"')).toBe('"ab", "cd", "0f-3"');
+    expect(req.conditionValue('W/"AB", cd ,"0f-3"')).toBe('"AB", "ab", "cd", "0f-3"');
+    expect(req.conditionValue('"Ab", "ab", *')).toBe('"Ab", "ab", *');
     expect(req.conditionValue('"d41d8cd98f00b204e9800998ecf8427e"')).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
   });
 

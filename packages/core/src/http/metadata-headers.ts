@@ -12,7 +12,27 @@ export interface MetadataHeaderRule {
   nameLimit?: number;
   /** The service's name, for messages (`COS`). */
   service: string;
+  /**
+   * The names the service takes where that is fewer than the HTTP tokens (COS and OSS:
+   * {@link LETTERS_DIGITS_HYPHEN}); absent: any HTTP token.
+   */
+  names?: MetadataNameRule;
 }
+
+/** Which metadata names (lower-cased) a service takes, and the words messages state that in. */
+export interface MetadataNameRule {
+  /** Matches a whole lower-cased name the service takes. */
+  pattern: RegExp;
+  /** What it takes, in words: `letters, digits and "-"`. */
+  description: string;
+}
+
+/**
+ * Letters, digits and `-` only: what COS and OSS take in a user metadata name (an underscore,
+ * a dot or any other symbol is refused by the service: OSS error 0011-00000004; COS's PUT Object
+ * and Initiate Multipart Upload pages).
+ */
+export const LETTERS_DIGITS_HYPHEN: MetadataNameRule = Object.freeze({ pattern: /^[a-z0-9-]+$/, description: 'letters, digits and "-"' });
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const HEADER_TEXT = /^[\t\x20-\x7e]*$/;
@@ -31,9 +51,9 @@ export function metadataSize(metadata: Readonly<Record<string, string>>): number
 
 /**
  * `<prefix><name>` headers from a metadata map (names lower-cased).
- * @throws StorageError `InvalidArgument` for names that are not HTTP tokens or longer than
- *   `rule.nameLimit`, values outside printable ASCII (encode them first), or more than
- *   `rule.limit` bytes in total.
+ * @throws StorageError `InvalidArgument` for names that are not HTTP tokens, not of `rule.names`
+ *   or longer than `rule.nameLimit`, values outside printable ASCII (encode them first), or more
+ *   than `rule.limit` bytes in total.
  */
 export function metadataToHeaders(metadata: unknown, rule: MetadataHeaderRule): Record<string, string> {
   if (metadata === undefined) return {};
@@ -41,6 +61,9 @@ export function metadataToHeaders(metadata: unknown, rule: MetadataHeaderRule): 
   for (const [k, v] of Object.entries(metadata as Record<string, string>)) {
     const name = k.toLowerCase();
     if (!TOKEN.test(name)) throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k)} is not a valid HTTP header name`);
+    if (rule.names !== undefined && !rule.names.pattern.test(name)) {
+      throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k)}: ${rule.service} takes only ${rule.names.description} in metadata names`);
+    }
     if (rule.nameLimit !== undefined && name.length > rule.nameLimit) {
       throw storageError(ErrorCode.InvalidArgument, `metadata key ${JSON.stringify(k.slice(0, 40))}… is ${name.length} bytes; ${rule.service} keeps names of at most ${rule.nameLimit}`);
     }

@@ -190,7 +190,7 @@ export const globalPairs = {
   metadata: definePair({
     name: "metadata",
     type: "string-map",
-    description: "User metadata stored with the object (keys: HTTP tokens, lower-cased; values: printable ASCII, not starting or ending with a space or tab).",
+    description: "User metadata stored with the object (keys: HTTP tokens, lower-cased; COS and OSS take only letters, digits and - in a key; values: printable ASCII, not starting or ending with a space or tab).",
     operations: ["write", "createMultipart", "createAppend", "copy"],
     feature: "userMetadata",
     validate: metadataValues,

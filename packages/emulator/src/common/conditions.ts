@@ -10,19 +10,27 @@ export interface Conditions {
   ifUnmodifiedSince?: string;
 }
 
-function etagList(v: string): string[] {
-  return v.split(",").map((s) => s.trim().replace(/^W\//, "").replace(/^"|"$/g, "").toLowerCase());
-}
-
-/** True when `list` (If-Match / If-None-Match) names `etag`; an object without an ETag (`""`) matches only `*`. */
-function matchesEtag(list: string, etag: string): boolean {
-  const l = etagList(list);
-  return l.includes("*") || (etag !== "" && l.includes(etag.toLowerCase()));
+/** An ETag of a condition list, or as an answer prints it, without `W/` and quotes. */
+function bareEtag(v: string): string {
+  return v.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
 }
 
 /**
- * Evaluates conditional headers (RFC 7232 order) against an object's ETag and
- * last-modified time. `notModifiedAllowed` is true for GET/HEAD, where a
+ * True when `list` (If-Match / If-None-Match) names `etag`, the ETag as the answer prints it; an
+ * object without an ETag (`""`) matches only `*`. Quotes and `W/` aside, the comparison is exact,
+ * as RFC 7232's strong comparison (the services compare the strings): an ETag in another letter case
+ * is another ETag.
+ */
+function matchesEtag(list: string, etag: string): boolean {
+  const l = list.split(",").map(bareEtag);
+  const own = bareEtag(etag);
+  return l.includes("*") || (own !== "" && l.includes(own));
+}
+
+/**
+ * Evaluates conditional headers (RFC 7232 order) against an object's ETag, as the provider prints it
+ * (OSS: upper-case hex; a quoted one is fine), and last-modified time; ETags compare exactly (see
+ * `matchesEtag`). `notModifiedAllowed` is true for GET/HEAD, where a
  * failed If-None-Match / If-Modified-Since means 304; elsewhere it means 412.
  * `notModifiedHeaders` are the headers a 304 carries (RFC 7232 §4.1: the ETag a 200 would have).
  * @throws ProtocolError `PreconditionFailed`, `NotModified`
@@ -49,7 +57,8 @@ export function checkConditions(c: Conditions, etag: string, lastModified: numbe
 
 /**
  * The `<prefix>-copy-source-if-(match|none-match|modified-since|unmodified-since)` conditions of a
- * copy or a part copy (`prefix` "x-cos", "x-oss", "x-qs"), checked against the source: 412 when one
+ * copy or a part copy (`prefix` "x-cos", "x-oss", "x-qs"), checked against the source (its `etag` as
+ * the provider prints it: OSS upper-case), exactly as `checkConditions` compares: 412 when one
  * does not hold, except that with `notModified` (OSS, which documents it for CopyObject and
  * UploadPartCopy) a failed `-if-none-match` or `-if-modified-since` is 304 Not Modified.
  * @throws ProtocolError `PreconditionFailed`, `NotModified`

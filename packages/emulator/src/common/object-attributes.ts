@@ -4,6 +4,9 @@ import type { ObjectAttributes, StoredObject, StoredSse } from "../store/types.j
 import { ProtocolError } from "./protocol-error.js";
 import { restorePhase } from "./restore-state.js";
 
+/** A user metadata name of letters, digits and `-` only: all COS and OSS take (lower-case, as headers arrive). */
+export const LETTERS_DIGITS_HYPHEN = /^[a-z0-9-]+$/;
+
 /** Provider-specific header names used for object attributes. */
 export interface AttributeNames {
   /** e.g. `x-cos-meta-` */
@@ -13,6 +16,11 @@ export interface AttributeNames {
   defaultStorageClass: string;
   /** Maximum total size of user metadata (names + values), bytes. */
   maxMetadataBytes: number;
+  /**
+   * Refuses a user metadata name (the header's rest, lower-case) the service does not take, with
+   * the provider's error (COS, OSS: anything but letters, digits and `-`); absent: any name.
+   */
+  checkMetadataName?: (name: string) => void;
   /** Canonical spelling of a storage class (default: uppercase); only without {@link storageClasses}. */
   normalizeStorageClass?: (v: string) => string;
   /** The storage classes the service takes, spelled exactly; others are refused (`InvalidStorageClass`). */
@@ -50,13 +58,15 @@ export function checkNotArchived(o: StoredObject, names: AttributeNames, now: nu
 
 /**
  * Reads content headers, user metadata and storage class from a request.
- * @throws ProtocolError `InvalidArgument` when metadata is too large, `InvalidStorageClass` (see {@link storageClassOf})
+ * @throws ProtocolError `InvalidArgument` when metadata is too large, what `names.checkMetadataName` throws (a name the
+ *   service does not take), `InvalidStorageClass` (see {@link storageClassOf})
  */
 export function readAttributes(ex: Exchange, names: AttributeNames, sse?: StoredSse): ObjectAttributes {
   const metadata: Record<string, string> = {};
   let metaBytes = 0;
   for (const [k, v] of headersWithPrefix(ex, names.metaPrefix)) {
     const name = k.slice(names.metaPrefix.length);
+    names.checkMetadataName?.(name);
     metadata[name] = v;
     metaBytes += Buffer.byteLength(name) + Buffer.byteLength(v);
   }

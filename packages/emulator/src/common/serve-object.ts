@@ -27,7 +27,8 @@ function notModifiedHeaders(headers: Readonly<Record<string, string>>): Record<s
 }
 
 /**
- * Answers GET or HEAD for an object: conditional headers (a 304 carries the object's ETag and
+ * Answers GET or HEAD for an object: conditional headers, compared with the ETag of `opts.headers`
+ * (none: only `*` matches), exactly as the services compare the strings (a 304 carries the object's ETag and
  * Last-Modified), `Range` (206 with `Content-Range`), `response-*` overrides on GET; the body streams
  * from the store.
  * @throws ProtocolError `PreconditionFailed`, `NotModified`, `InvalidRange`
@@ -40,7 +41,8 @@ export function serveObject(ex: Exchange, store: ObjectStore, o: StoredObject, o
       ifModifiedSince: header(ex, "if-modified-since"),
       ifUnmodifiedSince: header(ex, "if-unmodified-since"),
     },
-    o.etag,
+    // The ETag the answer prints (OSS: upper-case), which the conditions are compared with exactly.
+    opts.headers["etag"] ?? "",
     o.lastModified,
     true,
     notModifiedHeaders(opts.headers),

@@ -1,4 +1,5 @@
 import { safeDecode } from "../common/encoding.js";
+import { hostName } from "../common/path-style.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import { cosVirtualHostName } from "./router.js";
 
@@ -9,9 +10,9 @@ export interface CopySource {
 }
 
 /**
- * Parses `x-cos-copy-source`: `<bucket-appid>.cos.<region>.myqcloud.com/<urlencoded key>`
- * (the documented form), or path style `[host:port]/<bucket>/<key>` for clients
- * of the emulator. A `?versionId=` suffix is ignored.
+ * Parses `x-cos-copy-source`: `<bucket-appid>.cos.<region>.myqcloud.com[:port]/<urlencoded key>`
+ * (the documented form; the port of an endpoint on another port, as the Host header carries it), or
+ * path style `[host:port]/<bucket>/<key>` for clients of the emulator. A `?versionId=` suffix is ignored.
  * @throws ProtocolError `InvalidCopySource`
  */
 export function parseCosCopySource(value: string): CopySource {
@@ -25,7 +26,8 @@ export function parseCosCopySource(value: string): CopySource {
   if (slash < 0) return bad();
   const host = v.slice(0, slash);
   let rest = v.slice(slash + 1);
-  let bucket = cosVirtualHostName(host)?.bucket;
+  // The host as a Host header names it: a virtual host with a port (an endpoint on another port) is still one.
+  let bucket = cosVirtualHostName(hostName(host))?.bucket;
   if (bucket === undefined) {
     if (host !== "" && !host.includes(".") && !host.includes(":")) {
       bucket = host; // "<bucket>/<key>"

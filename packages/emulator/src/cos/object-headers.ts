@@ -1,5 +1,5 @@
 import type { AttributeNames } from "../common/object-attributes.js";
-import { standardObjectHeaders } from "../common/object-attributes.js";
+import { LETTERS_DIGITS_HYPHEN, standardObjectHeaders } from "../common/object-attributes.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import { restoreHeaderValue, restorePhase } from "../common/restore-state.js";
 import { quoteEtag } from "../common/responses.js";
@@ -11,13 +11,23 @@ import type { StoredObject, StoredSse } from "../store/types.js";
 /**
  * COS attribute header names and limits. The storage classes are those COS's pages list for
  * `x-cos-storage-class` (the CAM condition key `cos:x-cos-storage-class`, the storage class overview),
- * spelled as listed; ARCHIVE and DEEP_ARCHIVE objects must be restored before a GET or a copy.
+ * spelled as listed; ARCHIVE and DEEP_ARCHIVE objects must be restored before a GET or a copy. A
+ * user metadata name takes letters, digits and `-` only (PUT Object and Initiate Multipart Upload
+ * pages: no underscore or other character); the pages name no error code for it: 400
+ * `InvalidArgument` is an assumption.
  */
 export const COS_ATTRIBUTES: AttributeNames = {
   metaPrefix: "x-cos-meta-",
   storageClassHeader: "x-cos-storage-class",
   defaultStorageClass: "STANDARD",
   maxMetadataBytes: 2048,
+  checkMetadataName: (name) => {
+    if (!LETTERS_DIGITS_HYPHEN.test(name)) {
+      throw new ProtocolError("InvalidArgument", `The user metadata name x-cos-meta-${name} is not valid: its suffix takes letters, digits and hyphens only.`, {
+        ArgumentName: `x-cos-meta-${name}`,
+      });
+    }
+  },
   storageClasses: ["STANDARD", "STANDARD_IA", "ARCHIVE", "DEEP_ARCHIVE", "INTELLIGENT_TIERING", "MAZ_STANDARD", "MAZ_STANDARD_IA", "MAZ_INTELLIGENT_TIERING"],
   archive: { classes: ["ARCHIVE", "DEEP_ARCHIVE"], message: "The operation is not valid for the object's storage class" },
 };

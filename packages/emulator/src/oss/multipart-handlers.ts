@@ -66,7 +66,7 @@ export async function ossUploadPartCopy(ex: Exchange, route: Route, ctx: Handler
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
   checkNotArchived(src, OSS_ATTRIBUTES, ctx.now);
-  checkCopySourceConditions(ex, "x-oss", src, true);
+  checkCopySourceConditions(ex, "x-oss", { etag: ossEtag(src.etag), lastModified: src.lastModified }, true);
   const range = parseRange(header(ex, "x-oss-copy-source-range"), src.size, false) ?? { start: 0, end: src.size };
   const p = await ctx.multipart.uploadPartCopy(u, n, src, range.start, range.end);
   const h: Record<string, string> = { etag: ossEtag(p.etag) };

@@ -136,7 +136,7 @@ export async function ossCopyObject(ex: Exchange, route: Route, ctx: HandlerCont
   const src = ctx.store.object(ref.bucket, ref.key);
   checkOssCopySource(src);
   if (src.symlinkTarget === undefined) checkNotArchived(src, OSS_ATTRIBUTES, ctx.now);
-  checkCopySourceConditions(ex, "x-oss", src, true);
+  checkCopySourceConditions(ex, "x-oss", { etag: ossEtag(src.etag), lastModified: src.lastModified }, true);
   const guard = checkForbidOverwrite(ex, route, ctx);
   const directive = (header(ex, "x-oss-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw new ProtocolError("InvalidArgument", "x-oss-metadata-directive must be COPY or REPLACE.");

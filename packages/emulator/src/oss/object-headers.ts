@@ -1,5 +1,5 @@
 import type { AttributeNames } from "../common/object-attributes.js";
-import { standardObjectHeaders } from "../common/object-attributes.js";
+import { LETTERS_DIGITS_HYPHEN, standardObjectHeaders } from "../common/object-attributes.js";
 import { restoreHeaderValue } from "../common/restore-state.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
@@ -10,13 +10,22 @@ import { OssCodedError } from "./errors.js";
  * OSS attribute header names and limits. The storage classes are the values OSS documents for
  * `x-oss-storage-class`, spelled as documented (other spellings are refused: the pages list exact
  * values, help page 0017-00000132); Archive, ColdArchive and DeepColdArchive objects must be restored
- * before a GetObject or a copy (help page 0016-00000404).
+ * before a GetObject or a copy (help page 0016-00000404). A user metadata name takes letters, digits
+ * and `-` only: another is refused with EC 0011-00000004 (its help page gives the EC, not the code or
+ * status: 400 `InvalidArgument` is an assumption).
  */
 export const OSS_ATTRIBUTES: AttributeNames = {
   metaPrefix: "x-oss-meta-",
   storageClassHeader: "x-oss-storage-class",
   defaultStorageClass: "Standard",
   maxMetadataBytes: 8192,
+  checkMetadataName: (name) => {
+    if (!LETTERS_DIGITS_HYPHEN.test(name)) {
+      throw new OssCodedError("InvalidArgument", 400, "InvalidArgument", "The key of a user metadata header contains invalid characters.", "0011-00000004", {
+        ArgumentName: `x-oss-meta-${name}`,
+      });
+    }
+  },
   storageClasses: ["Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive"],
   archive: { classes: ["Archive", "ColdArchive", "DeepColdArchive"], message: "The operation is not valid for the object's state" },
 };
