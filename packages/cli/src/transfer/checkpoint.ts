@@ -3,6 +3,7 @@ import { mkdir, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { crc64Equal, type ObjectInfo } from "@stowage/core";
+import { CoalescedSaver } from "./coalesced-saver.js";
 import { findCheckpoint, recordsTransfer, refuseForeign } from "./found-checkpoint.js";
 
 /** What identifies a source object's version: a change means its upload cannot be resumed. */
@@ -64,8 +65,14 @@ const FILE_MODE = 0o600;
 /** Mode of the directories the CLI makes for checkpoints. */
 const DIR_MODE = 0o700;
 
-/** Delay before progress changes are written (upload starts are written at once). */
+/** Least delay before progress changes are written (upload starts are written at once). */
 const FLUSH_DELAY_MS = 100;
+
+/**
+ * A write of progress starts no sooner than this × the last write's duration after it: the whole
+ * state is serialised and written each time, so writing takes at most a tenth of the run's time.
+ */
+const WRITE_SPACING = 9;
 
 /** The identity of a source object for {@link SourceId} comparisons. */
 export function sourceIdOf(o: ObjectInfo): SourceId {
@@ -128,8 +135,8 @@ export function defaultCheckpointPath(env: NodeJS.ProcessEnv, identity: string):
  * makes for it 0700: it names every object transferred.
  */
 export class Checkpoint {
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  /** One write at a time, of the state as it is when the write starts (never a queue of texts). */
+  private readonly saver = new CoalescedSaver(() => this.write(), { minDelayMs: FLUSH_DELAY_MS, spacing: WRITE_SPACING });
   private removed = false;
   /**
    * Uploads recorded by a run that wrote with other flags ({@link Checkpoint.writesChanged}): never
@@ -244,44 +251,40 @@ export class Checkpoint {
     return sameSource(from, source) && sameDestination(destination, dst);
   }
 
-  /** Writes pending changes now. */
+  /**
+   * Writes the state now: resolves once a write that started after this call has ended (one
+   * running is waited for first).
+   * @throws the file system's error (Node's, with its `code`) when the file cannot be written
+   */
   async flush(): Promise<void> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.removed) return;
-    this.data.updated = new Date().toISOString();
-    const text = JSON.stringify(this.data, null, 1);
-    this.writing = this.writing.then(async () => {
-      if (this.removed) return;
-      await mkdir(dirname(this.path), { recursive: true, mode: DIR_MODE });
-      const temp = `${this.path}.${randomBytes(8).toString("hex")}.tmp`;
-      try {
-        await writeFile(temp, text, { flag: "wx", mode: FILE_MODE });
-        await rename(temp, this.path);
-      } catch (e) {
-        // Never remove what someone else made under the name (EEXIST: nothing was written).
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") await unlink(temp).catch(() => undefined);
-        throw e;
-      }
-    });
-    await this.writing;
+    await this.saver.flush();
   }
 
   /** Deletes the file (the command finished cleanly). */
   async remove(): Promise<void> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.writing.catch(() => undefined);
     this.removed = true;
+    await this.saver.stop();
     await rm(this.path, { force: true });
   }
 
   private schedule(): void {
-    if (this.timer !== undefined || this.removed) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush().catch(() => undefined);
-    }, FLUSH_DELAY_MS);
-    this.timer.unref();
+    if (!this.removed) this.saver.schedule();
+  }
+
+  /** Serialises the state as it is now and renames it into place through a new temp file. */
+  private async write(): Promise<void> {
+    if (this.removed) return;
+    this.data.updated = new Date().toISOString();
+    const text = JSON.stringify(this.data);
+    await mkdir(dirname(this.path), { recursive: true, mode: DIR_MODE });
+    const temp = `${this.path}.${randomBytes(8).toString("hex")}.tmp`;
+    try {
+      await writeFile(temp, text, { flag: "wx", mode: FILE_MODE });
+      await rename(temp, this.path);
+    } catch (e) {
+      // Never remove what someone else made under the name (EEXIST: nothing was written).
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") await unlink(temp).catch(() => undefined);
+      throw e;
+    }
   }
 }

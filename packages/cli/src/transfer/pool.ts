@@ -4,7 +4,12 @@
  */
 export class Limiter {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  /**
+   * Tasks waiting for a slot, oldest at `head`: taken by index, not `shift()`, which moves the whole
+   * array each time (a tree copy queues every object at once: quadratic).
+   */
+  private waiting: Array<(() => void) | undefined> = [];
+  private head = 0;
 
   constructor(readonly limit: number) {}
 
@@ -16,8 +21,23 @@ export class Limiter {
       return await task();
     } finally {
       this.active--;
-      this.waiting.shift()?.();
+      this.next()?.();
     }
+  }
+
+  /** Takes the oldest waiting task, if any; drops the taken ones once they are half the array. */
+  private next(): (() => void) | undefined {
+    if (this.head >= this.waiting.length) return undefined;
+    const wake = this.waiting[this.head];
+    this.waiting[this.head++] = undefined;
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    return wake;
   }
 }
 
