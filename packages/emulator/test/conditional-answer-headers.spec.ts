@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { startEmulator, type Emulator } from "../src/index.js";
+import type { Emulator } from "../src/index.js";
+import { startThreeEmulators, threeBuckets } from "./three-emulators.js";
 import { cosRequest, ossRequest, qsRequest, type RawRequest, type RawResponse } from "./raw-client.js";
 
 // RFC 7232 §4.1: a 304 carries the ETag (and Cache-Control, Expires) a 200 would have; S3-family
@@ -11,11 +12,7 @@ let oss: Emulator;
 let qs: Emulator;
 
 beforeAll(async () => {
-  [cos, oss, qs] = await Promise.all([
-    startEmulator({ provider: "cos", buckets: ["answers-1250000000"] }),
-    startEmulator({ provider: "oss", buckets: ["answers-oss"] }),
-    startEmulator({ provider: "qingstor", buckets: ["answers-qs"] }),
-  ]);
+  ({ cos, oss, qs } = await startThreeEmulators(threeBuckets("answers")));
 });
 afterAll(async () => {
   await Promise.all([cos.stop(), oss.stop(), qs.stop()]);

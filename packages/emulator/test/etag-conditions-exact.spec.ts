@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { parseCosCopySource } from "../src/cos/copy-source.js";
-import { startEmulator, type Emulator } from "../src/index.js";
+import type { Emulator } from "../src/index.js";
+import { startThreeEmulators, threeBuckets } from "./three-emulators.js";
 import { cosRequest, ossRequest, qsRequest, type RawRequest, type RawResponse } from "./raw-client.js";
 
 // If-Match / If-None-Match and the copy-source conditions compare ETags as the services do, as
@@ -8,19 +9,13 @@ import { cosRequest, ossRequest, qsRequest, type RawRequest, type RawResponse } 
 // another ETag, so a client that sends one in the wrong case (COS's lower-case hex upper-cased,
 // OSS's upper-case lower-cased) fails here as it would on the service.
 
-const COS_BUCKET = "exact-1250000000";
-const OSS_BUCKET = "exact-oss";
-const QS_BUCKET = "exact-qs";
+const { cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET } = threeBuckets("exact");
 let cos: Emulator;
 let oss: Emulator;
 let qs: Emulator;
 
 beforeAll(async () => {
-  [cos, oss, qs] = await Promise.all([
-    startEmulator({ provider: "cos", buckets: [COS_BUCKET] }),
-    startEmulator({ provider: "oss", buckets: [OSS_BUCKET] }),
-    startEmulator({ provider: "qingstor", buckets: [QS_BUCKET] }),
-  ]);
+  ({ cos, oss, qs } = await startThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }));
 });
 afterAll(async () => {
   await Promise.all([cos.stop(), oss.stop(), qs.stop()]);

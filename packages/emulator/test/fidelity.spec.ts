@@ -1,23 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { startEmulator, type Emulator } from "../src/index.js";
+import type { Emulator } from "../src/index.js";
+import { startThreeEmulators, threeBuckets } from "./three-emulators.js";
 import { cosRequest, errorCode, md5Base64, ossEc, ossRequest, qsRequest } from "./raw-client.js";
 
 // Answers checked against the providers' documentation (review-emulator F1-F4, F6).
 
-const COS_BUCKET = "fidelity-1250000000";
-const OSS_BUCKET = "fidelity-oss";
-const QS_BUCKET = "fidelity-qs";
+const { cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET } = threeBuckets("fidelity");
 
 let cos: Emulator;
 let oss: Emulator;
 let qs: Emulator;
 
 beforeAll(async () => {
-  [cos, oss, qs] = await Promise.all([
-    startEmulator({ provider: "cos", buckets: [COS_BUCKET] }),
-    startEmulator({ provider: "oss", buckets: [OSS_BUCKET] }),
-    startEmulator({ provider: "qingstor", buckets: [QS_BUCKET] }),
-  ]);
+  ({ cos, oss, qs } = await startThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }));
 });
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { startEmulator, type Emulator } from "../src/index.js";
+import type { Emulator } from "../src/index.js";
+import { startThreeEmulators, threeBuckets } from "./three-emulators.js";
 import { cosRequest, errorCode, ossEc, ossRequest, qsRequest, type RawRequest, type RawResponse } from "./raw-client.js";
 
 // COS and OSS take only letters, digits and "-" in a user metadata name (COS's PUT Object and
@@ -7,19 +8,13 @@ import { cosRequest, errorCode, ossEc, ossRequest, qsRequest, type RawRequest, t
 // every request that stores metadata, so a client tested against it finds out offline. QingStor
 // documents no such rule (protocols.md): it keeps any name a header carries.
 
-const COS_BUCKET = "names-1250000000";
-const OSS_BUCKET = "names-oss";
-const QS_BUCKET = "names-qs";
+const { cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET } = threeBuckets("names");
 let cos: Emulator;
 let oss: Emulator;
 let qs: Emulator;
 
 beforeAll(async () => {
-  [cos, oss, qs] = await Promise.all([
-    startEmulator({ provider: "cos", buckets: [COS_BUCKET] }),
-    startEmulator({ provider: "oss", buckets: [OSS_BUCKET] }),
-    startEmulator({ provider: "qingstor", buckets: [QS_BUCKET] }),
-  ]);
+  ({ cos, oss, qs } = await startThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }));
 });
 afterAll(async () => {
   await Promise.all([cos.stop(), oss.stop(), qs.stop()]);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { startEmulator, type Emulator } from "../src/index.js";
+import type { Emulator } from "../src/index.js";
+import { startThreeEmulators, threeBuckets } from "./three-emulators.js";
 import { cosRequest, errorCode, md5Hex, ossRequest, qsRequest, type RawResponse } from "./raw-client.js";
 
 // The copy range of a part copy, per provider:
@@ -10,19 +11,13 @@ import { cosRequest, errorCode, md5Hex, ossRequest, qsRequest, type RawResponse 
 //   end past the source is cut, a start past it is 416.
 
 const SOURCE = "0123456789";
-const COS_BUCKET = "ranges-1250000000";
-const OSS_BUCKET = "ranges-oss";
-const QS_BUCKET = "ranges-qs";
+const { cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET } = threeBuckets("ranges");
 let cos: Emulator;
 let oss: Emulator;
 let qs: Emulator;
 
 beforeAll(async () => {
-  [cos, oss, qs] = await Promise.all([
-    startEmulator({ provider: "cos", buckets: [COS_BUCKET] }),
-    startEmulator({ provider: "oss", buckets: [OSS_BUCKET] }),
-    startEmulator({ provider: "qingstor", buckets: [QS_BUCKET] }),
-  ]);
+  ({ cos, oss, qs } = await startThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }));
 });
 afterAll(async () => {
   await Promise.all([cos.stop(), oss.stop(), qs.stop()]);
