@@ -76,6 +76,7 @@ export { runGateway503Suite, type Gateway503Options } from "./gateway-503.js";
 export { runUnranged416Suite } from "./unranged-416.js";
 export { runNextAppendPositionSuite, type NextAppendPositionOptions } from "./next-append-position.js";
 export { runPresignTokenExpirySuite, type PresignTokenExpiryOptions, type TokenCredential } from "./presign-token-expiry.js";
+export { runMetadataNameSuite, type MetadataNameOptions } from "./metadata-names.js";
 export { runModelSuite, rulesFor, type DriverRules, type ModelSuiteOptions } from "./model/model-suite.js";
 
 /**

@@ -6,10 +6,8 @@
  * key first. The emulator refuses such a header as OSS does (see the emulator's metadata-names spec).
  */
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { expectError } from "@stowage/behavior-tests";
+import { afterAll, beforeAll } from "@jest/globals";
+import { runMetadataNameSuite } from "@stowage/behavior-tests";
 import { createStorager, mergePairs, newStorager, parseEndpoint, type Storager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import { bucketAddress } from "../src/addressing.js";
@@ -20,8 +18,6 @@ import { OssStorageDriver } from "../src/storager.js";
 
 const BUCKET = "meta-names";
 const MiB = 1024 * 1024;
-/** Names OSS refuses: an underscore, a dot, symbols HTTP allows in a header name. */
-const REFUSED = ["file_type", "a.b", "x+y", "Q'Q", "t~"];
 let emulator: Emulator;
 
 beforeAll(async () => {
@@ -32,7 +28,7 @@ afterAll(async () => {
 });
 
 /** A storager of its own directory whose writes above 1 MiB go in 1 MiB parts, and whose copies go in parts with `partCopies`. */
-function storeOf(partCopies = false): Storager {
+function storeOf(partCopies: boolean): Storager {
   const workDir = `/${randomUUID()}/`;
   if (!partCopies) return newStorager(`${emulator.connectionString(BUCKET, workDir)}&multipart_threshold=1MiB&part_size=1MiB&max_retries=0`);
   const address = bucketAddress(BUCKET, undefined, { endpoint: parseEndpoint(`http:127.0.0.1:${emulator.port}`) });
@@ -41,50 +37,4 @@ function storeOf(partCopies = false): Storager {
   return createStorager(driver, { definition: ossService, config: { name: BUCKET, workDir }, pairs: mergePairs(ossService), defaults: {}, loose: false });
 }
 
-/** Each call that sends user metadata, given `metadata`: on `dst` (holding "old"), or copying `src` there. */
-const PATHS: Array<[string, (s: Storager, metadata: Record<string, string>) => Promise<unknown>, boolean]> = [
-  ["write", (s, metadata) => s.write("dst", Buffer.from("new"), { metadata }), false],
-  ["write in parts", (s, metadata) => s.write("dst", Buffer.alloc(3 * MiB, 1), { metadata }), false],
-  ["write of a stream of unknown length", (s, metadata) => s.write("dst", Readable.from([Buffer.alloc(2 * MiB, 2)]), { metadata }), false],
-  ["createWriteStream", (s, metadata) => pipeline(Readable.from([Buffer.alloc(3 * MiB, 3)]), s.createWriteStream("dst", { metadata })), false],
-  ["createMultipart", (s, metadata) => s.createMultipart("dst", { metadata }), false],
-  ["createAppend (which deletes what is at the key first)", (s, metadata) => s.createAppend("dst", { metadata }), false],
-  ["copy with replaced metadata", (s, metadata) => s.copy("src", "dst", { metadata }), false],
-  ["copy onto itself with replaced metadata", (s, metadata) => s.copy("dst", "dst", { metadata }), false],
-  ["multipart copy with replaced metadata", (s, metadata) => s.copy("src", "dst", { metadata }), true],
-];
-
-describe("oss: user metadata names", () => {
-  it("takes letters, digits and - in any case; stat gives them lower-cased", async () => {
-    const s = storeOf();
-    await s.write("ok", Buffer.from("v"), { metadata: { "Content-Kind": "a", x1: "b", "-": "c" } });
-    expect((await s.stat("ok")).metadata).toEqual({ "content-kind": "a", x1: "b", "-": "c" });
-  });
-
-  it.each(PATHS)("%s: a name of other characters is InvalidArgument before any request, and nothing changes", async (_name, call, partCopies) => {
-    const s = storeOf(partCopies);
-    await s.write("src", Buffer.from("source"));
-    await s.write("dst", Buffer.from("old"), { metadata: { kept: "1" } });
-    for (const name of REFUSED) {
-      const before = emulator.stats().requests;
-      const e = await expectError(() => call(s, { fine: "1", [name]: "v" }), "InvalidArgument");
-      expect(e.message).toContain(`metadata key ${JSON.stringify(name.toLowerCase())}: OSS takes only letters, digits and "-"`);
-      expect([name, emulator.stats().requests]).toEqual([name, before]);
-    }
-    expect((await s.read("dst")).toString()).toBe("old");
-    expect((await s.stat("dst")).metadata).toEqual({ kept: "1" });
-    expect((await s.read("src")).toString()).toBe("source");
-    const uploads = [];
-    for await (const u of s.list("", { mode: "part" })) uploads.push(u);
-    expect(uploads).toEqual([]);
-  });
-
-  it("createAppend with more metadata than OSS keeps refuses before deleting what is at the key", async () => {
-    const s = storeOf();
-    await s.write("dst", Buffer.from("old"));
-    const before = emulator.stats().requests;
-    await expectError(() => s.createAppend("dst", { metadata: { big: "x".repeat(8192) } }), "InvalidArgument");
-    expect(emulator.stats().requests).toBe(before);
-    expect((await s.read("dst")).toString()).toBe("old");
-  });
-});
+runMetadataNameSuite({ service: "OSS", storeOf, requests: () => emulator.stats().requests, metadataLimit: 8192 });
