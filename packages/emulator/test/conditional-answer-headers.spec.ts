@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import type { Emulator } from "../src/index.js";
-import { startThreeEmulators, threeBuckets } from "./three-emulators.js";
+import { threeBuckets, useThreeEmulators } from "./three-emulators.js";
 import { cosRequest, ossRequest, qsRequest, type RawRequest, type RawResponse } from "./raw-client.js";
 
 // RFC 7232 §4.1: a 304 carries the ETag (and Cache-Control, Expires) a 200 would have; S3-family
@@ -11,12 +11,7 @@ let cos: Emulator;
 let oss: Emulator;
 let qs: Emulator;
 
-beforeAll(async () => {
-  ({ cos, oss, qs } = await startThreeEmulators(threeBuckets("answers")));
-});
-afterAll(async () => {
-  await Promise.all([cos.stop(), oss.stop(), qs.stop()]);
-});
+useThreeEmulators(threeBuckets("answers"), (e) => ({ cos, oss, qs } = e));
 
 interface Flavour {
   name: string;

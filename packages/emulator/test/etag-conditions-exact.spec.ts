@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { parseCosCopySource } from "../src/cos/copy-source.js";
 import type { Emulator } from "../src/index.js";
-import { startThreeEmulators, threeBuckets } from "./three-emulators.js";
+import { threeBuckets, useThreeEmulators } from "./three-emulators.js";
 import { cosRequest, ossRequest, qsRequest, type RawRequest, type RawResponse } from "./raw-client.js";
 
 // If-Match / If-None-Match and the copy-source conditions compare ETags as the services do, as
@@ -14,12 +14,7 @@ let cos: Emulator;
 let oss: Emulator;
 let qs: Emulator;
 
-beforeAll(async () => {
-  ({ cos, oss, qs } = await startThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }));
-});
-afterAll(async () => {
-  await Promise.all([cos.stop(), oss.stop(), qs.stop()]);
-});
+useThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }, (e) => ({ cos, oss, qs } = e));
 
 interface Flavour {
   name: string;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import type { Emulator } from "../src/index.js";
-import { startThreeEmulators, threeBuckets } from "./three-emulators.js";
+import { threeBuckets, useThreeEmulators } from "./three-emulators.js";
 import { cosRequest, errorCode, md5Base64, ossEc, ossRequest, qsRequest } from "./raw-client.js";
 
 // Answers checked against the providers' documentation (review-emulator F1-F4, F6).
@@ -11,13 +11,7 @@ let cos: Emulator;
 let oss: Emulator;
 let qs: Emulator;
 
-beforeAll(async () => {
-  ({ cos, oss, qs } = await startThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }));
-});
-
-afterAll(async () => {
-  await Promise.all([cos.stop(), oss.stop(), qs.stop()]);
-});
+useThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }, (e) => ({ cos, oss, qs } = e));
 
 const xmlOf = (parts: [number, string][]): string =>
   `<CompleteMultipartUpload>${parts.map(([n, e]) => `<Part><PartNumber>${n}</PartNumber><ETag>${e}</ETag></Part>`).join("")}</CompleteMultipartUpload>`;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import type { Emulator } from "../src/index.js";
-import { startThreeEmulators, threeBuckets } from "./three-emulators.js";
+import { threeBuckets, useThreeEmulators } from "./three-emulators.js";
 import { cosRequest, errorCode, ossEc, ossRequest, qsRequest, type RawRequest, type RawResponse } from "./raw-client.js";
 
 // COS and OSS take only letters, digits and "-" in a user metadata name (COS's PUT Object and
@@ -13,12 +13,7 @@ let cos: Emulator;
 let oss: Emulator;
 let qs: Emulator;
 
-beforeAll(async () => {
-  ({ cos, oss, qs } = await startThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }));
-});
-afterAll(async () => {
-  await Promise.all([cos.stop(), oss.stop(), qs.stop()]);
-});
+useThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }, (e) => ({ cos, oss, qs } = e));
 
 interface Flavour {
   name: "cos" | "oss";

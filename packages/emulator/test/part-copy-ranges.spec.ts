@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import type { Emulator } from "../src/index.js";
-import { startThreeEmulators, threeBuckets } from "./three-emulators.js";
+import { threeBuckets, useThreeEmulators } from "./three-emulators.js";
 import { cosRequest, errorCode, md5Hex, ossRequest, qsRequest, type RawResponse } from "./raw-client.js";
 
 // The copy range of a part copy, per provider:
@@ -16,12 +16,7 @@ let cos: Emulator;
 let oss: Emulator;
 let qs: Emulator;
 
-beforeAll(async () => {
-  ({ cos, oss, qs } = await startThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }));
-});
-afterAll(async () => {
-  await Promise.all([cos.stop(), oss.stop(), qs.stop()]);
-});
+useThreeEmulators({ cos: COS_BUCKET, oss: OSS_BUCKET, qs: QS_BUCKET }, (e) => ({ cos, oss, qs } = e));
 
 /** The lowercase MD5 hex in an answer's `ETag` header or `<ETag>` element. */
 function etagOf(r: RawResponse): string | undefined {
