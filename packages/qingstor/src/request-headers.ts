@@ -1,4 +1,4 @@
-import { ErrorCode, md5Base64, metadataToHeaders, storageError, type DriverCallOptions } from "@stowage/core";
+import { ErrorCode, etagConditionHeaders, etagConditionValue, md5Base64, metadataToHeaders, storageError, type DriverCallOptions } from "@stowage/core";
 import { QINGSTOR_STORAGE_CLASSES } from "./config.js";
 import type { CallBody } from "./qs-call.js";
 import { sseHeaders } from "./sse.js";
@@ -65,23 +65,15 @@ export function jsonBody(value: unknown, withMd5: boolean): { headers: Record<st
 
 
 /**
- * An `ifMatch` / `ifNoneMatch` value as QingStor compares it: each ETag of the comma list quoted,
- * `W/` dropped, `*` kept, and its letters as given, followed by its lower-case form when that
- * differs. QingStor compares the strings and computes no ETag for a merged object: HEAD answers
- * whatever ETag the completing client stored (`protocols.md` §3.3), which need not be lower-case, so
- * the ETag a stat reported goes as it is (as the copy pin sends it: `copySourcePin`); and the
- * contract says case does not matter, so an ETag QingStor computed (lower-case hex) given in upper
- * case matches by its lower-case form. (`"9B2D-1"` → `"9B2D-1", "9b2d-1"`; `"d41d"` → `"d41d"`.)
+ * An `ifMatch` / `ifNoneMatch` value as QingStor compares it (core `etagConditionValue`,
+ * `given-and-lower`): QingStor compares the strings and computes no ETag for a merged object: HEAD
+ * answers whatever ETag the completing client stored (`protocols.md` §3.3), which need not be
+ * lower-case, so the ETag a stat reported goes as it is (as the copy pin sends it: `copySourcePin`),
+ * followed by its lower-case form, which an ETag QingStor computed (lower-case hex) given in upper case matches.
  * @throws nothing.
  */
 export function conditionValue(value: string): string {
-  const tags: string[] = [];
-  for (const s of value.split(",")) {
-    const tag = s.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
-    const forms = tag === "*" ? ["*"] : [`"${tag}"`, `"${tag.toLowerCase()}"`];
-    for (const form of forms) if (!tags.includes(form)) tags.push(form);
-  }
-  return tags.join(", ");
+  return etagConditionValue(value, "given-and-lower");
 }
 
 /**
@@ -91,8 +83,5 @@ export function conditionValue(value: string): string {
  * @throws nothing.
  */
 export function conditionHeaders(options: DriverCallOptions): Record<string, string> {
-  const h: Record<string, string> = {};
-  if (typeof options.ifMatch === "string") h["if-match"] = conditionValue(options.ifMatch);
-  if (typeof options.ifNoneMatch === "string") h["if-none-match"] = conditionValue(options.ifNoneMatch);
-  return h;
+  return etagConditionHeaders(options, "given-and-lower");
 }
