@@ -30,7 +30,8 @@ import { recordFile, recordText, withRecordedCrc } from "./part-record.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { dropCorrupt, hasRecord, inUpload, noUpload, removeUpload, unlinkIfThere, UPLOAD_RECORD } from "./upload-dir.js";
-import { loadUpload, readUpload, UPLOAD_ID, uploadRecordText, type Upload } from "./upload-record.js";
+import { UploadIndex } from "./upload-index.js";
+import { readUpload, UPLOAD_ID, uploadRecordText, type Upload } from "./upload-record.js";
 import { refuseFileWorkDir } from "./work-dir.js";
 
 /** Parts per listParts page. */
@@ -59,6 +60,9 @@ function ownFile(fill: FillTemp["fill"]): FillTemp {
  * way (concatenate-parts.ts), and renames it into place, then removes the upload's entries.
  */
 export class FsMultipart {
+  /** The uploads' records as read by listings (each once). */
+  private readonly index: UploadIndex;
+
   /**
    * @param paths the store's path rules
    * @param durable fsync the completed object (staged parts are not: resume verifies them by CRC-64)
@@ -66,7 +70,9 @@ export class FsMultipart {
   constructor(
     private readonly paths: FsPaths,
     private readonly durable = false,
-  ) {}
+  ) {
+    this.index = new UploadIndex(paths);
+  }
 
   /**
    * Starts an upload. An upload whose record could not be written (a full disk: the directory made,
@@ -213,38 +219,41 @@ export class FsMultipart {
     return { key, mode: "part", multipartId: id, lastModified: upload.created };
   }
 
-  /** One page of uploads whose key starts with the prefix, by key then id. @throws StorageError `InvalidArgument` (bad token), `ObjectModeInvalid` (the work_dir is a file). */
+  /**
+   * One page of uploads whose key starts with the prefix, by key then id. Each page lists the
+   * staging directory; a record is read once per driver (not once a page: `UploadIndex`, upload-index.ts),
+   * and each upload on the page is checked (one lstat) to still have the record it was read from
+   * (one that does not is read again).
+   * @throws StorageError `InvalidArgument` (bad token), `ObjectModeInvalid` (the work_dir is a file).
+   */
   async listUploads(request: DriverListRequest): Promise<DriverUploadsPage> {
     const after = request.token ? parseUploadToken(request.token) : undefined;
+    let staging: DirPin | undefined;
     let ids: string[];
     try {
-      const staging = await this.paths.pinExisting(this.paths.staging);
+      staging = await this.paths.pinExisting(this.paths.staging);
       if (staging === undefined) {
         await refuseFileWorkDir(this.paths);
         return { items: [] };
       }
-      try {
-        ids = (await readdir(staging.self)).filter((n) => UPLOAD_ID.test(n));
-      } finally {
-        await staging.close();
-      }
+      ids = (await readdir(staging.self)).filter((n) => UPLOAD_ID.test(n));
     } catch (e) {
+      await staging?.close();
       if (isErrno(e, "ENOENT", "ENOTDIR")) return { items: [] };
       throw fsError(e);
     }
-    const uploads: Upload[] = [];
-    for (const id of ids) {
-      const upload = await loadUpload(this.paths, id).catch(() => undefined);
-      if (upload === undefined || !upload.key.startsWith(request.prefix)) continue;
-      if (after === undefined || compareUploads(upload, after) > 0) uploads.push(upload);
+    try {
+      const limit = Math.max(1, request.limit);
+      const passes = (u: Upload): boolean => u.key.startsWith(request.prefix) && (after === undefined || compareUploads(u, after) > 0);
+      // One more than the page: whether a next page has an upload that still is one.
+      const uploads = await this.index.select(staging, ids, passes, limit + 1);
+      const page = uploads.slice(0, limit);
+      const items: RawObject[] = page.map((u) => ({ key: u.key, mode: "part", multipartId: u.id, lastModified: u.created }));
+      if (uploads.length <= limit) return { items };
+      return { items, nextToken: uploadToken(page[page.length - 1]!) };
+    } finally {
+      await staging.close();
     }
-    uploads.sort(compareUploads);
-    const limit = Math.max(1, request.limit);
-    const page = uploads.slice(0, limit);
-    const items: RawObject[] = page.map((u) => ({ key: u.key, mode: "part", multipartId: u.id, lastModified: u.created }));
-    if (uploads.length <= limit) return { items };
-    const last = page[page.length - 1]!;
-    return { items, nextToken: uploadToken(last) };
   }
 
   private dirOf(id: string): string {
