@@ -2,7 +2,7 @@ import { strictEncode } from "../common/encoding.js";
 import { quoteEtag } from "../common/responses.js";
 import { el, renderXml, type XmlElement } from "../common/xml.js";
 import type { ListPage } from "../store/listing.js";
-import type { ListUploadsPage } from "../store/multipart-store.js";
+import type { ListUploadsPage } from "../store/upload-listing.js";
 import type { StoredBucket, StoredObject, StoredPart, StoredUpload } from "../store/types.js";
 
 /** The owner every listing reports (COS CAM style). */

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { Readable } from "node:stream";
@@ -38,16 +37,42 @@ export async function resetMidRequest(req: IncomingMessage, afterBytes?: number)
   resetSocket(req.socket);
 }
 
-/** Writes one chunk, waiting for drain; resolves false when the connection went away. */
-async function write(res: ServerResponse, chunk: Buffer): Promise<boolean> {
-  if (res.destroyed) return false;
-  if (res.write(chunk)) return true;
-  // Whichever event loses the race must not leave its listeners behind: one write per chunk adds them.
-  const done = new AbortController();
-  const wait = (event: string): Promise<unknown> => once(res, event, { signal: done.signal }).catch(() => undefined);
-  await Promise.race([wait("drain"), wait("close")]);
-  done.abort();
-  return !res.destroyed;
+/**
+ * Writes chunks to one response, waiting for `drain` when it asks to. One `drain` and one `close`
+ * listener serve the whole body (added once, removed by {@link dispose}), and a wait is one plain
+ * promise: no listener, signal or error per chunk.
+ */
+class ResponseWriter {
+  private wake: (() => void) | undefined;
+  private readonly onEvent = (): void => {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  };
+
+  constructor(private readonly res: ServerResponse) {
+    res.on("drain", this.onEvent);
+    res.on("close", this.onEvent);
+  }
+
+  /** Writes `chunk`: false when the response wants a drain first (see {@link drained}) or went away. */
+  write(chunk: Buffer): boolean {
+    return !this.res.destroyed && this.res.write(chunk);
+  }
+
+  /** After a write that returned false: true once the response drained, false when it went away. */
+  drained(): boolean | Promise<boolean> {
+    const res = this.res;
+    if (res.destroyed) return false;
+    return new Promise<boolean>((resolve) => (this.wake = () => resolve(!res.destroyed)));
+  }
+
+  /** Removes the listeners (wakes a pending wait first). */
+  dispose(): void {
+    this.onEvent();
+    this.res.off("drain", this.onEvent);
+    this.res.off("close", this.onEvent);
+  }
 }
 
 /** How a body stream is to be sabotaged, resolved from a {@link FaultPlan}. */
@@ -85,11 +110,16 @@ export function bodySabotage(plan: FaultPlan, length: number): BodySabotage {
  * cuts the connection). Returns the number of body bytes written.
  */
 export async function streamBody(res: ServerResponse, source: Readable, sabotage: BodySabotage): Promise<number> {
+  const writer = new ResponseWriter(res);
   let offset = 0;
-  const gone = new AbortController();
-  res.once("close", () => gone.abort());
   try {
-    for await (const c of sabotage.pace === undefined ? source : paced(source, sabotage.pace, gone.signal)) {
+    let chunks: AsyncIterable<unknown> = source;
+    if (sabotage.pace !== undefined) {
+      const gone = new AbortController();
+      res.once("close", () => gone.abort());
+      chunks = paced(source, sabotage.pace, gone.signal);
+    }
+    for await (const c of chunks) {
       let chunk = c as Buffer;
       const at = sabotage.flipAt;
       if (at !== undefined && at >= offset && at < offset + chunk.length) {
@@ -98,17 +128,19 @@ export async function streamBody(res: ServerResponse, source: Readable, sabotage
       }
       if (sabotage.stopAt !== undefined && offset + chunk.length >= sabotage.stopAt) {
         const part = chunk.subarray(0, sabotage.stopAt - offset);
-        if (part.length > 0) await write(res, part);
+        if (part.length > 0 && !writer.write(part)) await writer.drained();
         offset += part.length;
         break;
       }
-      if (!(await write(res, chunk))) return offset;
+      if (!writer.write(chunk) && !(await writer.drained())) return offset;
       offset += chunk.length;
     }
   } catch {
     source.destroy();
     resetSocket(res.socket);
     return offset;
+  } finally {
+    writer.dispose();
   }
   if (sabotage.cut === "reset") {
     source.destroy();

@@ -2,7 +2,7 @@ import { strictEncode } from "../common/encoding.js";
 import { restoreHeaderValue } from "../common/restore-state.js";
 import { el, renderXml, type XmlElement } from "../common/xml.js";
 import type { ListPage } from "../store/listing.js";
-import type { ListUploadsPage } from "../store/multipart-store.js";
+import type { ListUploadsPage } from "../store/upload-listing.js";
 import type { StoredBucket, StoredObject, StoredPart, StoredUpload } from "../store/types.js";
 import { ossEtag, ossObjectType } from "./object-headers.js";
 

@@ -1,6 +1,6 @@
 import { quoteEtag } from "../common/responses.js";
 import type { ListPage } from "../store/listing.js";
-import type { ListUploadsPage } from "../store/multipart-store.js";
+import type { ListUploadsPage } from "../store/upload-listing.js";
 import type { StoredBucket, StoredObject, StoredPart, StoredUpload } from "../store/types.js";
 
 /** The owner every listing reports. */

@@ -43,6 +43,15 @@ function* sliceChunks(chunks: readonly Buffer[], start: number, end: number): Ge
   }
 }
 
+/**
+ * A Readable handing out `chunks` as they are (views of the stored buffers, never copied). In
+ * object mode: a byte-mode Readable fed one chunk at a time concatenates the one it holds with the
+ * next on every read (a copy of the whole body as it streams); each chunk is a Buffer all the same.
+ */
+function chunkStream(chunks: Iterable<Buffer>): Readable {
+  return Readable.from(chunks, { objectMode: true, highWaterMark: 4 });
+}
+
 /** Keeps blobs as lists of Buffers in memory (the default). */
 export class MemoryBlobStore implements BlobStore {
   private readonly blobs = new Map<string, readonly Buffer[]>();
@@ -68,8 +77,7 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   read(id: string, start: number, end: number): Readable {
-    const chunks = this.blobs.get(id) ?? [];
-    return Readable.from(sliceChunks(chunks, start, end), { objectMode: false });
+    return chunkStream(sliceChunks(this.blobs.get(id) ?? [], start, end));
   }
 
   async remove(id: string): Promise<void> {
@@ -77,9 +85,9 @@ export class MemoryBlobStore implements BlobStore {
   }
 }
 
-const ZEROS = Buffer.alloc(64 * 1024);
+const ZEROS = Buffer.alloc(1024 * 1024);
 
-/** Yields `n` zero bytes in 64 KiB slices of one shared buffer. */
+/** Yields `n` zero bytes in 1 MiB slices of one shared buffer (never written to: a flipped byte is flipped in a copy). */
 function* zeros(n: number): Generator<Buffer> {
   for (let left = n; left > 0; left -= ZEROS.length) yield ZEROS.subarray(0, Math.min(left, ZEROS.length));
 }
@@ -93,7 +101,7 @@ export class DiscardBlobStore implements BlobStore {
   async concat(): Promise<void> {}
   async append(): Promise<void> {}
   read(_id: string, start: number, end: number): Readable {
-    return Readable.from(zeros(Math.max(0, end - start)), { objectMode: false });
+    return chunkStream(zeros(Math.max(0, end - start)));
   }
   async remove(): Promise<void> {}
 }

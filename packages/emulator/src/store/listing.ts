@@ -78,8 +78,8 @@ export function listPage(sortedKeys: readonly string[], input: ListPageInput): L
   return { keys, commonPrefixes, isTruncated: false };
 }
 
-/** First index whose key is ≥ `target`. */
-function lowerBound(sorted: readonly string[], target: string): number {
+/** First index of `sorted` (ascending by {@link compareKeys}) whose key is ≥ `target`. */
+export function lowerBound(sorted: readonly string[], target: string): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -2,9 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { crc64, crc64Combine } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
 import { contentEtag } from "./content-etag.js";
-import { compareKeys } from "./listing.js";
 import { newBlobId, type InstallGuard, type ObjectStore } from "./object-store.js";
 import type { ObjectAttributes, ReceivedBody, StoredObject, StoredPart, StoredUpload } from "./types.js";
+import { listUploadsPage, SortedUploads, type ListUploadsInput, type ListUploadsPage } from "./upload-listing.js";
 import { UploadOrder } from "./upload-order.js";
 
 /** One part named in a Complete request. */
@@ -24,24 +24,6 @@ export interface CompleteRules {
   requireEtag: boolean;
   /** Checked as the object is installed (a forbid-overwrite header): a refusal keeps the upload. */
   installGuard?: InstallGuard;
-}
-
-/** Inputs of a List Multipart Uploads page. */
-export interface ListUploadsInput {
-  prefix: string;
-  delimiter: string;
-  keyMarker: string;
-  uploadIdMarker: string;
-  maxUploads: number;
-}
-
-/** One List Multipart Uploads page. */
-export interface ListUploadsPage {
-  uploads: StoredUpload[];
-  commonPrefixes: string[];
-  isTruncated: boolean;
-  nextKeyMarker?: string;
-  nextUploadIdMarker?: string;
 }
 
 /** Uploads started in this process in the current millisecond (orders ids started within one). */
@@ -72,6 +54,7 @@ function noSuchUpload(): ProtocolError {
  */
 export class MultipartStore {
   private readonly order: UploadOrder;
+  private readonly sorted = new SortedUploads();
 
   constructor(private readonly store: ObjectStore) {
     this.order = new UploadOrder(store.options.meta);
@@ -99,6 +82,7 @@ export class MultipartStore {
     const uploadId = newUploadId(initiated);
     const u: StoredUpload = { uploadId, bucket, key, initiated, attrs, parts: new Map() };
     b.uploads.set(uploadId, u);
+    this.sorted.added(b, u);
     await this.persist(u);
     return u;
   }
@@ -251,7 +235,10 @@ export class MultipartStore {
   }
 
   private unlist(u: StoredUpload): void {
-    this.store.buckets.get(u.bucket)?.uploads.delete(u.uploadId);
+    const b = this.store.buckets.get(u.bucket);
+    if (b?.uploads.get(u.uploadId) !== u) return;
+    b.uploads.delete(u.uploadId);
+    this.sorted.removed(b, u);
   }
 
   /** Removes the record of `u` (unlisted) and its parts' bytes. */
@@ -268,35 +255,20 @@ export class MultipartStore {
     return { parts, isTruncated, nextMarker: isTruncated ? parts[parts.length - 1]?.partNumber : undefined };
   }
 
-  /** One page of the bucket's uploads, sorted by key then initiation. */
+  /**
+   * One page of the bucket's uploads, sorted by key, then initiation (see {@link listUploadsPage}).
+   * @throws ProtocolError `NoSuchBucket`
+   */
   listUploads(bucket: string, input: ListUploadsInput): ListUploadsPage {
-    if (input.maxUploads <= 0) return { uploads: [], commonPrefixes: [], isTruncated: false };
-    const all = [...this.store.bucket(bucket).uploads.values()]
-      .filter((u) => u.key.startsWith(input.prefix))
-      .sort((a, b) => compareKeys(a.key, b.key) || a.initiated - b.initiated || compareKeys(a.uploadId, b.uploadId));
-    const uploads: StoredUpload[] = [];
-    const commonPrefixes: string[] = [];
-    let last: { key: string; uploadId: string } | undefined;
-    for (const u of all) {
-      const c = compareKeys(u.key, input.keyMarker);
-      if (input.keyMarker !== "" && (c < 0 || (c === 0 && (input.uploadIdMarker === "" || compareKeys(u.uploadId, input.uploadIdMarker) <= 0)))) continue;
-      let cp: string | undefined;
-      if (input.delimiter !== "") {
-        const at = u.key.indexOf(input.delimiter, input.prefix.length);
-        if (at >= 0) cp = u.key.slice(0, at + input.delimiter.length);
-      }
-      if (cp !== undefined && commonPrefixes[commonPrefixes.length - 1] === cp) continue;
-      if (uploads.length + commonPrefixes.length >= input.maxUploads) {
-        return { uploads, commonPrefixes, isTruncated: true, nextKeyMarker: last?.key, nextUploadIdMarker: last?.uploadId };
-      }
-      if (cp !== undefined) {
-        commonPrefixes.push(cp);
-        last = { key: cp, uploadId: "" };
-      } else {
-        uploads.push(u);
-        last = { key: u.key, uploadId: u.uploadId };
-      }
-    }
-    return { uploads, commonPrefixes, isTruncated: false };
+    return listUploadsPage(this.sorted.get(this.store.bucket(bucket)), input);
+  }
+
+  /**
+   * The bucket's uploads in listing order, as kept between listings (for tests: the same array
+   * before and after an upload starts or ends).
+   * @throws ProtocolError `NoSuchBucket`
+   */
+  sortedUploads(bucket: string): readonly StoredUpload[] {
+    return this.sorted.get(this.store.bucket(bucket));
   }
 }

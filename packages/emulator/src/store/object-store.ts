@@ -7,6 +7,7 @@ import type { BlobStore } from "./blob-store.js";
 import { contentEtag } from "./content-etag.js";
 import { compareKeys } from "./listing.js";
 import type { MetadataSink } from "./metadata-sink.js";
+import { SortedKeys } from "./sorted-keys.js";
 import type { ObjectAttributes, ObjectKind, ReceivedBody, StoredBucket, StoredObject, StoredRestore } from "./types.js";
 
 /** What an {@link ObjectStore} is built from. */
@@ -37,7 +38,7 @@ export function newBlobId(kind: "o" | "p"): string {
  */
 export class ObjectStore {
   readonly buckets = new Map<string, StoredBucket>();
-  private readonly sorted = new Map<string, string[]>();
+  private readonly sorted = new SortedKeys();
   private fakeEtags = 0;
   // Appends run one at a time per key; installs, deletes and moves of a key wait for them (append-queue.ts).
   private readonly appends = new AppendQueue();
@@ -94,7 +95,7 @@ export class ObjectStore {
     if (b.objects.size > 0) throw new ProtocolError("BucketNotEmpty", "The bucket you tried to delete is not empty.");
     if (b.uploads.size > 0) throw new ProtocolError("BucketNotEmpty", "The bucket you tried to delete has multipart uploads in progress.");
     this.buckets.delete(name);
-    this.sorted.delete(name);
+    this.sorted.dropBucket(name);
     await this.options.meta.removeBucket(name);
   }
 
@@ -112,14 +113,13 @@ export class ObjectStore {
     return o;
   }
 
-  /** Keys of `bucket` in byte order (cached until the next change). */
-  sortedKeys(bucket: string): string[] {
-    let keys = this.sorted.get(bucket);
-    if (keys === undefined) {
-      keys = [...this.bucket(bucket).objects.keys()].sort(compareKeys);
-      this.sorted.set(bucket, keys);
-    }
-    return keys;
+  /**
+   * Keys of `bucket` in byte order, kept up to date as keys come and go (see {@link SortedKeys}:
+   * read the array before the next await).
+   * @throws ProtocolError `NoSuchBucket`
+   */
+  sortedKeys(bucket: string): readonly string[] {
+    return this.sorted.get(bucket, () => this.bucket(bucket).objects.keys());
   }
 
   /** Streams bytes `[start, end)` of an object. */
@@ -154,7 +154,7 @@ export class ObjectStore {
       }
     }
     b.objects.set(o.key, o);
-    if (old === undefined) this.sorted.delete(bucket);
+    if (old === undefined) this.sorted.added(bucket, o.key);
     await this.options.meta.saveObject(bucket, o);
     if (old !== undefined && old.blobId !== o.blobId) await this.options.blobs.remove(old.blobId);
     return o;
@@ -206,7 +206,7 @@ export class ObjectStore {
     const o = b.objects.get(key);
     if (o === undefined) return false;
     b.objects.delete(key);
-    this.sorted.delete(bucket);
+    this.sorted.removed(bucket, key);
     await this.options.meta.removeObject(bucket, key);
     await this.options.blobs.remove(o.blobId);
     return true;
@@ -242,7 +242,7 @@ export class ObjectStore {
     if (srcBucket === dstBucket && srcKey === dstKey) return src;
     const b = this.bucket(srcBucket);
     b.objects.delete(srcKey);
-    this.sorted.delete(srcBucket);
+    this.sorted.removed(srcBucket, srcKey);
     await this.options.meta.removeObject(srcBucket, srcKey);
     return this.install(dstBucket, { ...src, key: dstKey, lastModified: this.now() });
   }
