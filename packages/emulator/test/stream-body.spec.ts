@@ -70,10 +70,12 @@ function slowGet(url: string, abortAfter?: number): Promise<{ body: Buffer; comp
           finish(false);
           return;
         }
-        // A pause now and then lets the server's buffers fill up.
+        // A pause now and then lets the server's buffers fill up. The socket is paused, not the
+        // response: a paused response holding parsed bytes when the server's close is read would be
+        // destroyed with them (the body then ends short for the reader, not the server).
         if (chunks.length % 16 === 1) {
-          res.pause();
-          void sleep(5).then(() => res.resume());
+          res.socket.pause();
+          void sleep(5).then(() => res.socket.resume());
         }
       });
       res.on("end", () => finish(true));
