@@ -57,7 +57,8 @@ suite("keys no path can address, on the OSS emulator", () => {
     expect([r.code, r.signal]).toEqual([10, null]);
     expect(await keys("f/")).toEqual(["f/a\\b", "f/x//y"]);
     expect(emu.emulator.stats().byOperation["ListObjects"]).toBeLessThan(10);
-    expect(r.stderr).toContain('"f/x//" (empty segment)');
+    // One prefix listing (an object store has no directories to list one by one): it names the keys themselves.
+    expect(r.stderr).toContain('"f/x//y" (empty segment)');
     expect(r.stderr).toContain('"f/a\\\\b" (backslash)');
     expect(r.stderr).toContain("rm: deleted 2 objects");
   });

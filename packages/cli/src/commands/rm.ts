@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ErrorCode, isStorageError, storageError, type ObjectInfo, type StorageError } from "@stowage/core";
+import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
 import { exitCodeOf, isAbort, UsageError } from "../errors.js";
@@ -14,6 +14,7 @@ import { deleteFailureLines, deleteReporting, failedCount, mayBeGone, SHOWN_DELE
 import { directoryGlobsText, makeFilter, unmatchedNote, type DirectoryGlob, type PathFilter } from "../transfer/filter.js";
 import { isDir, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
+import { markedDirs, removeDirs, type KeptDir } from "../transfer/remove-dirs.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
@@ -67,7 +68,11 @@ async function removeTree(ctx: CliContext, loc: Location, opts: CommandOptions):
   const dirEndpoint = await ctx.locations.dir(loc);
   const { store } = dirEndpoint;
   const targets: ObjectInfo[] = [];
-  for await (const o of walk(store, { signal: ctx.signal, dirs: !filter.active, links: true })) if (o.mode === "dir" || filter(o.path)) targets.push(o);
+  // Real directories (fs, memory) are listed with the objects, empty ones too. An object store's
+  // are listed by prefix, one request per 1,000 keys, without its directories: those are looked
+  // for once the objects are gone (a walk by directory would list every one of them).
+  const listDirs = !filter.active && !store.features.virtualDir;
+  for await (const o of walk(store, { signal: ctx.signal, dirs: listDirs, links: true })) if (o.mode === "dir" || filter(o.path)) targets.push(o);
   const directoryGlobs = filter.directoryOnly();
   refuseDirectoryGlobs(directoryGlobs);
   const note = unmatchedNote(filter, directoryGlobs);
@@ -111,14 +116,12 @@ async function removeTree(ctx: CliContext, loc: Location, opts: CommandOptions):
     return;
   }
   if (alsoBeside) await (await ctx.locations.object(loc)).endpoint.store.delete(besideKey, { signal: ctx.signal });
-  // Directory markers (object stores) deepest first, then real directories.
-  const markers = targets.filter((o) => o.mode === "dir").sort((a, b) => b.path.length - a.path.length);
-  // Best effort (a directory that is not empty stays), but Ctrl-C stops it: the command is then
-  // interrupted, not done.
-  const kept: KeptMarker[] = [];
-  for (const d of markers) await store.delete(d.path, { mode: "dir", signal: ctx.signal }).catch((e: unknown) => keptMarker(kept, d.path, e));
-  reportKept(ctx, kept);
+  // The directories: on fs and memory the real ones listed; on an object store the markers that
+  // are left (a directory only implied by its keys went with them). Best effort (a directory that
+  // is not empty stays), but Ctrl-C stops it: the command is then interrupted, not done.
   if (!filter.active) {
+    const dirs = listDirs ? targets.filter((o) => o.mode === "dir").map((o) => o.path) : await markedDirs(store, ctx.signal);
+    reportKept(ctx, await removeDirs(store, dirs, ctx.signal));
     await pruneDirs(store, files.map((o) => o.path), ctx.signal);
     if (loc.path.replace(/\/+$/, "") !== "") {
       // The operand itself, quietly (a link to a directory on fs stays, as rm(1) keeps it for `link/`).
@@ -164,30 +167,12 @@ function refuseDirectoryGlobs(globs: readonly DirectoryGlob[]): void {
   throw storageError(ErrorCode.InvalidArgument, `${text}; refused, as rm -r would act on what the glob does not cover: nothing was deleted`, { op: "rm" });
 }
 
-/** A directory marker `rm -r` listed but could not delete, and why. */
-interface KeptMarker {
-  path: string;
-  error: StorageError;
-}
-
 /**
- * Notes a directory marker `rm -r` could not delete (best effort): quietly dropped when it is not
- * empty (`Conflict`) or gone; kept in `kept` otherwise (a refused HEAD or DELETE, a `d/` key
- * another client filled with bytes). Ctrl-C and errors that are no StorageError go on.
- * @throws what it was given, when that is an abort or no StorageError
- */
-function keptMarker(kept: KeptMarker[], path: string, e: unknown): void {
-  if (!isStorageError(e) || isAbort(e)) throw e;
-  if (e.code === ErrorCode.Conflict || e.code === ErrorCode.ObjectNotExist) return;
-  kept.push({ path, error: e });
-}
-
-/**
- * A line per kept marker (at most SHOWN_DELETE_FAILURES, then a count), as failed object deletes
+ * A line per kept directory (at most SHOWN_DELETE_FAILURES, then a count), as failed object deletes
  * get them: `not confirmed deleted … (it may be gone)` where the delete got no answer; the first
  * one's code becomes the exit code.
  */
-function reportKept(ctx: CliContext, kept: readonly KeptMarker[]): void {
+function reportKept(ctx: CliContext, kept: readonly KeptDir[]): void {
   for (const { path, error } of kept.slice(0, SHOWN_DELETE_FAILURES)) {
     const unanswered = error.statusCode === undefined && (error.code === ErrorCode.ServiceInternal || error.code === ErrorCode.Unexpected);
     ctx.warn(`rm ${shownPath(path)}: ${unanswered ? "directory not confirmed deleted" : "directory kept"}: ${error.code}: ${error.detail}${unanswered ? " (it may be gone)" : ""}`);

@@ -7,7 +7,9 @@ import { uploadStores } from "../pending-uploads.js";
 import { namesDirectory, notADirectory } from "../slashed-operand.js";
 import { flagParser } from "../transfer/settings.js";
 import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
-import { UsageError } from "../errors.js";
+import { exitCodeOf, UsageError } from "../errors.js";
+import { CountProgress } from "../count-progress.js";
+import { abortFailureLines, abortSummary, abortUploads } from "../upload-aborts.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
 
@@ -73,7 +75,16 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
     ctx.info("uploads: nothing aborted");
     return;
   }
-  for (const o of found) await o.store.delete(o.own, { multipartId: o.multipartId!, signal: ctx.signal });
+  const progress = new CountProgress({ mode: ctx.progressMode, stream: ctx.io.stderr, intervalMs: ctx.options.progressInterval * 1000, label: "uploads", doing: "aborting", items: "uploads", total: found.length });
+  progress.start();
+  const toAbort = found.map((o) => ({ store: o.store, own: o.own, path: o.path, multipartId: o.multipartId! }));
+  const outcome = await abortUploads(toAbort, ctx.signal, () => progress.tick()).finally(() => progress.stop());
+  if (outcome.failed.length > 0) {
+    for (const line of abortFailureLines(outcome)) ctx.warn(line);
+    ctx.info(abortSummary(outcome, found.length));
+    ctx.fail(exitCodeOf(outcome.failed[0]!.error));
+    return;
+  }
   ctx.info(`uploads: aborted ${plural(found.length, "upload")}`);
 }
 

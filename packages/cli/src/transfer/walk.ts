@@ -30,7 +30,8 @@ export async function* walk(store: Storager, options: { signal?: AbortSignal; di
   const after = startAfter === undefined ? undefined : Buffer.from(afterPath(store, startAfter), "utf8");
   const wanted = (o: ObjectInfo): boolean =>
     (FILE_MODES.has(o.mode) || (options.dirs === true && o.mode === "dir") || (options.links === true && o.mode === "link")) && (after === undefined || Buffer.compare(Buffer.from(o.path, "utf8"), after) > 0);
-  // Real directories (even empty ones) only show in dir listings; markers show in both.
+  // Real directories (even empty ones) and `dir/` markers only show in dir listings: the drivers'
+  // prefix listings leave markers out.
   const mode: ListMode = store.features.listPrefix && !(options.dirs === true && store.features.listDir) ? "prefix" : "dir";
   let listed = false;
   try {
