@@ -9,6 +9,7 @@ import { directoryGlobsText, makeFilter, unmatchedNote, type DirectoryGlob } fro
 import { refuseSameObject } from "./attribute-copy.js";
 import { checkpointIdentity } from "./checkpoint-identity.js";
 import type { GivenFields } from "./given-fields.js";
+import { pathDirectories } from "./counterpart-listing.js";
 import { planOne, planTree, type CompareMode, type PlanOptions } from "./planner.js";
 import type { TransferSettings } from "./settings.js";
 import { shownPath } from "../shown-path.js";
@@ -302,11 +303,9 @@ export async function notADirectory(ctx: CliContext, command: string, loc: Locat
  */
 export async function pruneDirs(store: Storager, paths: readonly string[], signal: AbortSignal): Promise<void> {
   if (store.features.virtualDir || !store.features.createDir) return;
-  const dirs = new Set<string>();
-  for (const p of paths) {
-    const parts = p.split("/").slice(0, -1);
-    for (let i = parts.length; i > 0; i--) dirs.add(parts.slice(0, i).join("/") + "/");
-  }
-  const ordered = [...dirs].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? 1 : -1));
+  // Deepest first (more `/`), then in reverse order of the paths.
+  const depth = new Map<string, number>();
+  for (const dir of pathDirectories(paths)) depth.set(dir, dir.split("/").length);
+  const ordered = [...depth.keys()].sort((a, b) => depth.get(b)! - depth.get(a)! || (a < b ? 1 : -1));
   for (const dir of ordered) await store.delete(dir, { mode: "dir", signal }).catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : undefined));
 }

@@ -2,25 +2,48 @@ import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
 import type { Endpoint } from "../locations.js";
 import { shellWord } from "../shell-word.js";
 import { shownPath } from "../shown-path.js";
+import { pathDirectories } from "./counterpart-listing.js";
 import { below } from "./link-parents.js";
 import type { Plan } from "./planner.js";
 
-/** The directories that hold the listed paths (`a/b/c` gives `a/` and `a/b/`). */
+/** The directories that hold the listed paths (`a/b/c` gives `a/` and `a/b/`); a path from the root (`/a`) holds none. */
 function directoriesOf(listed: ReadonlyMap<string, ObjectInfo>): Set<string> {
-  const dirs = new Set<string>();
-  for (const path of listed.keys()) {
-    for (let end = path.indexOf("/"); end > 0; end = path.indexOf("/", end + 1)) dirs.add(path.slice(0, end + 1));
-  }
-  return dirs;
+  return pathDirectories([...listed.keys()].filter((path) => !path.startsWith("/")));
 }
 
-/** The first path on the way to `path` (`a`, then `a/b` for `a/b/c`) that the listing holds as a file (links are link-parents.ts's). */
-function fileOnTheWay(listed: ReadonlyMap<string, ObjectInfo>, path: string): string | undefined {
-  for (let end = path.indexOf("/"); end > 0; end = path.indexOf("/", end + 1)) {
-    const entry = listed.get(path.slice(0, end));
-    if (entry !== undefined && entry.mode !== "link" && entry.mode !== "dir") return entry.path;
-  }
-  return undefined;
+/**
+ * For each path asked, the first path on the way to it (`a`, then `a/b` for `a/b/c`) that `listed`
+ * holds as a file (links are link-parents.ts's): each directory's answer is worked out once and
+ * kept (its own entry, else its parent's answer), so a path costs its length, not its depth times
+ * its length.
+ */
+function filesOnTheWay(listed: ReadonlyMap<string, ObjectInfo>): (path: string) => string | undefined {
+  /** Directory (`a/b`, no trailing `/`) → the first file on the way to it, itself included; null: none. */
+  const known = new Map<string, string | null>();
+  const fileAt = (dir: string): string | null => {
+    const entry = listed.get(dir);
+    return entry !== undefined && entry.mode !== "link" && entry.mode !== "dir" ? entry.path : null;
+  };
+  return (path) => {
+    // The directories on the way whose answer is not known yet, deepest first.
+    const unknown: string[] = [];
+    let above: string | null = null;
+    for (let end = path.lastIndexOf("/"); end > 0; end = path.lastIndexOf("/", end - 1)) {
+      const dir = path.slice(0, end);
+      const answer = known.get(dir);
+      if (answer !== undefined) {
+        above = answer;
+        break;
+      }
+      unknown.push(dir);
+    }
+    for (let i = unknown.length - 1; i >= 0; i--) {
+      const dir = unknown[i]!;
+      above ??= fileAt(dir);
+      known.set(dir, above);
+    }
+    return above ?? undefined;
+  };
 }
 
 /**
@@ -31,12 +54,15 @@ function fileOnTheWay(listed: ReadonlyMap<string, ObjectInfo>, path: string): st
  * fail (`ObjectModeInvalid`) on every run, and hold `--delete` back each time: the refusal says
  * what to do (remove the destination's entry, naming it as a command), and nothing is written for
  * it. Its bytes leave `plan.bytes`. On an object store (virtual directories) a key `a` and a key
- * `a/x` are independent: nothing to refuse.
+ * `a/x` are independent: nothing to refuse. `held` names the destination's directories (`a/`)
+ * that hold a file or a link at some depth, for a `listed` that does not reach below every
+ * directory (counterpart-listing.ts); by default the directories of `listed`'s paths.
  * @throws nothing (the refusal, `ObjectModeInvalid`, is set on the item for the transfer to report)
  */
-export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectInfo>, dst: Endpoint): void {
+export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectInfo>, dst: Endpoint, held?: ReadonlySet<string>): void {
   if (dst.store.features.virtualDir) return;
-  const dirs = directoriesOf(listed);
+  const dirs = held ?? directoriesOf(listed);
+  const fileOnTheWay = filesOnTheWay(listed);
   for (const item of plan.copies) {
     if (item.refused !== undefined) continue;
     let message: string | undefined;
@@ -46,7 +72,7 @@ export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectIn
         `${shownPath(there)} is a directory at the destination, where the source has a file: not replaced ` +
         `(a copy never replaces a directory with a file, not even sync --delete); remove it (stowage rm -r ${shownPath(shellWord(there))}) and run again`;
     } else {
-      const file = fileOnTheWay(listed, item.dstPath);
+      const file = fileOnTheWay(item.dstPath);
       if (file === undefined) continue;
       const there = below(dst.loc.display, file);
       message =

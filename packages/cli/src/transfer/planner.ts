@@ -5,6 +5,8 @@ import { isCredentialRefusal } from "../credential-refusal.js";
 import type { Endpoint } from "../locations.js";
 import { compareObjects } from "../verify.js";
 import { sourceIdOf, type Checkpoint } from "./checkpoint.js";
+import { CounterpartListing } from "./counterpart-listing.js";
+import { wholeDestination } from "./destination-listing.js";
 import { comparable, localVsCrc, settledByContent, type LocalVsCrc } from "./content-rule.js";
 import type { PathFilter } from "./filter.js";
 import { refuseKindSwaps } from "./kind-swap.js";
@@ -125,7 +127,10 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
 
 /**
  * Plans copying every (filtered) object below `src` to the same relative
- * path below `dst`: lists both sides once, decides per object by size and
+ * path below `dst`: lists both sides once (the destination's whole tree for `sync` and with globs;
+ * for a copy without globs only the destination's directories the source has too, so that its
+ * work grows with the source: counterpart-listing.ts, unless one whole listing is cheaper:
+ * destination-listing.ts), decides per object by size and
  * CRC64/MD5 when both services report them, a local file against a service's
  * CRC64 by hashing the local file only, else by modification time (`--checksum` reads and hashes
  * instead); a same-size object the times would copy is compared by content first where that is
@@ -141,12 +146,34 @@ function decide(src: ObjectInfo, dst: ObjectInfo | undefined, dstPath: string, o
  */
 export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOptions): Promise<Plan> {
   const signal = options.signal ? { signal: options.signal } : {};
-  const existing = new Map<string, ObjectInfo>();
-  // Links too: an object replaces a link, and `--delete` removes links the source lacks.
-  for await (const o of walk(dst.store, { ...signal, links: true })) {
-    existing.set(o.path, o);
-    // What the globs matched counts in both trees (a glob naming a directory whose contents it leaves, jobs.ts).
-    options.filter.see(o.path);
+  // cp -r and mv -r without globs list the destination only where the source has directories
+  // (counterpart-listing.ts): nothing else there changes what they do. sync needs all of it (its
+  // extras), and globs are matched against both trees (a glob naming a directory whose contents it
+  // leaves, jobs.ts).
+  let counterparts = options.kind === "copy" && !options.deleteExtras && !options.filter.active ? new CounterpartListing(dst.store, options.signal) : undefined;
+  let existing = new Map<string, ObjectInfo>();
+  let sources: AsyncIterable<ObjectInfo> | ObjectInfo[] = walk(src.store, { ...signal, links: true });
+  if (counterparts === undefined) {
+    // Links too: an object replaces a link, and `--delete` removes links the source lacks.
+    for await (const o of walk(dst.store, { ...signal, links: true })) {
+      existing.set(o.path, o);
+      options.filter.see(o.path);
+    }
+  } else {
+    await counterparts.root();
+    const listed: ObjectInfo[] = [];
+    for await (const o of sources) listed.push(o);
+    sources = listed;
+    const paths = listed.map((o) => o.path);
+    // A source over many directories onto a destination not much larger: one whole listing is cheaper.
+    const whole = await wholeDestination(dst.store, options.signal, paths);
+    if (whole !== undefined) {
+      existing = whole;
+      counterparts = undefined;
+    } else {
+      await counterparts.reach(paths);
+      existing = counterparts.entries;
+    }
   }
 
   const plan: Plan = { copies: [], skipped: [], deletes: [], bytes: 0, links: 0, specials: [] };
@@ -154,7 +181,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   const byContent = (s: ObjectInfo, d: ObjectInfo): boolean => settledByContent(src, dst, s, d);
   const undecided: PlanItem[] = [];
   const seen = new Set<string>();
-  for await (const o of walk(src.store, { ...signal, links: true })) {
+  for await (const o of sources) {
     if (!options.filter(o.path)) continue;
     seen.add(o.path);
     let info = o;
@@ -190,7 +217,9 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   await compareAll(plan, undecided, src, dst, options);
   plan.copies.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   refuseThroughLinks(plan, existing, dst);
-  refuseKindSwaps(plan, existing, dst);
+  // Where only the source's directories were listed: which of the destination's directories at a file's path hold something.
+  const held = counterparts !== undefined && !dst.store.features.virtualDir ? await counterparts.holding(plan.copies.filter((i) => i.refused === undefined).map((i) => i.dstPath + "/")) : undefined;
+  refuseKindSwaps(plan, existing, dst, held);
   // The fs listing leaves fifos, sockets and devices out without a word: found here, to be reported.
   if (src.loc.type === "fs") plan.specials = await specialEntries(src.dir, options.filter, options.signal);
 
