@@ -2,7 +2,7 @@ import { isStorageError, throwIfAborted, type StorageError, type Storager } from
 import { isAbort } from "./errors.js";
 import { plural } from "./format.js";
 import { shownPath } from "./shown-path.js";
-import { SHOWN_DELETE_FAILURES } from "./transfer/delete-report.js";
+import { SHOWN_DELETE_FAILURES, unanswered } from "./transfer/delete-report.js";
 
 /** Aborts (one request each) in flight at once. */
 export const UPLOAD_ABORTS = 8;
@@ -74,7 +74,11 @@ export async function abortUploads(uploads: readonly UploadToAbort[], signal: Ab
  * @throws nothing
  */
 export function abortFailureLines(outcome: AbortOutcome): string[] {
-  const lines = outcome.failed.slice(0, SHOWN_DELETE_FAILURES).map(({ upload, error }) => `uploads ${shownPath(upload.path)} ${upload.multipartId}: not aborted: ${error.code}: ${error.detail}`);
+  const lines = outcome.failed.slice(0, SHOWN_DELETE_FAILURES).map(({ upload, error }) => {
+    // An abort that got no answer may have ended the upload all the same.
+    const lost = unanswered(error);
+    return `uploads ${shownPath(upload.path)} ${upload.multipartId}: ${lost ? "not confirmed aborted" : "not aborted"}: ${error.code}: ${error.detail}${lost ? " (it may be gone)" : ""}`;
+  });
   const rest = outcome.failed.length - SHOWN_DELETE_FAILURES;
   if (rest > 0) lines.push(`uploads: … and ${rest} more not aborted`);
   if (outcome.notAttempted > 0) lines.push(`uploads: ${outcome.notAttempted} more not attempted after the failure`);
@@ -82,10 +86,12 @@ export function abortFailureLines(outcome: AbortOutcome): string[] {
 }
 
 /**
- * The summary of an abort that failed part-way: `uploads: aborted 5 of 8 uploads, failed 1, not attempted 2`.
+ * The summary of an abort that failed part-way: `uploads: aborted 5 of 8 uploads, failed 1, not attempted 2`
+ * (`failed 2 (1 not confirmed aborted)` when aborts got no answer: they may have ended their uploads).
  * @throws nothing
  */
 export function abortSummary(outcome: AbortOutcome, of: number): string {
   const notAttempted = outcome.notAttempted > 0 ? `, not attempted ${outcome.notAttempted}` : "";
-  return `uploads: aborted ${outcome.aborted} of ${plural(of, "upload")}, failed ${outcome.failed.length}${notAttempted}`;
+  const notConfirmed = outcome.failed.filter(({ error }) => unanswered(error)).length;
+  return `uploads: aborted ${outcome.aborted} of ${plural(of, "upload")}, failed ${outcome.failed.length}${notConfirmed > 0 ? ` (${notConfirmed} not confirmed aborted)` : ""}${notAttempted}`;
 }

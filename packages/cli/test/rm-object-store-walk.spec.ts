@@ -100,6 +100,29 @@ describe.each(["cos", "oss", "qingstor"] as const)("%s: rm -r of a prefix", (pro
     expect(sent["ListObjects"]).toBe(5);
   });
 
+  it("a failed look for markers after the objects went: the summary of what was deleted, a line naming the operand, its exit code", async () => {
+    const store = newStorager(conn());
+    await store.createDir("h/m/");
+    for (const key of ["h/m/1", "h/m/2", "h/3"]) await store.write(key, "ab");
+    // The prefix listing passes; the dir listing that looks for the markers left gets a 503 (every retry).
+    emu.emulator.setFaults([{ kind: "status", status: 503, operation: "ListObjects", skip: 1 }]);
+    try {
+      const r = await run(["rm", "-r", "--yes", "e:h/"], { env: env() });
+      expect(r.code).toBe(15);
+      const lines = r.stderr.split("\n").filter(Boolean);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^stowage: rm e:h\/: directory markers not looked for: ServiceInternal: .*\(the objects were deleted; any markers stay: rm -r it again to remove them\)$/);
+      expect(lines[1]).toBe("rm: deleted 3 objects (6 B)");
+    } finally {
+      emu.emulator.setFaults([]);
+    }
+    expect(await entriesUnder(store, "h/")).toEqual(["h/m/"]);
+    // Run again, it removes the marker.
+    const again = await run(["rm", "-r", "--yes", "e:h/"], { env: env() });
+    expect([again.code, again.stderr]).toEqual([0, "rm: deleted 0 objects (0 B)\n"]);
+    expect(await entriesUnder(store, "h/")).toEqual([]);
+  });
+
   it("--dry-run names the objects only (markers go with them, uncounted), sends no delete and no HEAD of a directory", async () => {
     const store = newStorager(conn());
     for (const dir of ["n/a/", "n/empty/"]) await store.createDir(dir);

@@ -26,6 +26,15 @@ useMemoryVariant("held", (driver) => {
   };
   return driver;
 });
+useMemoryVariant("unanswered", (driver) => {
+  // The abort is carried out, then its answer is lost (as a connection reset after the request went).
+  const abort = driver.abortMultipart!.bind(driver);
+  driver.abortMultipart = async (key, id, options) => {
+    await abort(key, id, options);
+    if (key.endsWith("0lost")) throw storageError(ErrorCode.ServiceInternal, "network failure: ECONNRESET", { retryable: true });
+  };
+  return driver;
+});
 useMemoryVariant("refusing", (driver) => {
   const abort = driver.abortMultipart!.bind(driver);
   driver.abortMultipart = (key, id, options) => (key.endsWith("0bad") ? Promise.reject(storageError(ErrorCode.PermissionDenied, "Access Denied.")) : abort(key, id, options));
@@ -92,6 +101,21 @@ describe("uploads --abort", () => {
     ]);
     expect(r.code).toBe(4);
     expect(await uploadsLeft("abort-refused")).toHaveLength(notSent + 1);
+  });
+});
+
+describe("uploads --abort, an abort without an answer", () => {
+  it("is named not confirmed aborted (it may be gone), and counted so", async () => {
+    await startUploads("abort-lost", 0, ["u/0lost"]);
+    const r = await stowage(["uploads", "--abort", "--yes", "unanswered://abort-lost/"]);
+    const id = r.stderr.match(/^stowage: uploads u\/0lost (\S+): /m)?.[1];
+    expect(r.stderr.split("\n").filter(Boolean)).toEqual([
+      `stowage: uploads u/0lost ${id}: not confirmed aborted: ServiceInternal: network failure: ECONNRESET (it may be gone)`,
+      "uploads: aborted 0 of 1 upload, failed 1 (1 not confirmed aborted)",
+    ]);
+    expect(r.code).not.toBe(0);
+    // It was aborted in fact.
+    expect(await uploadsLeft("abort-lost")).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
 import { exitCodeOf, isAbort, UsageError } from "../errors.js";
@@ -10,7 +10,7 @@ import { shellWord } from "../shell-word.js";
 import { forEachOperand, OperandError, operandEntry } from "../operand-loop.js";
 import { refuseProtectedDir } from "../protected-dirs.js";
 import { namesDirectory, notADirectory } from "../slashed-operand.js";
-import { deleteFailureLines, deleteReporting, failedCount, mayBeGone, SHOWN_DELETE_FAILURES, type DeleteResult } from "../transfer/delete-report.js";
+import { deleteFailureLines, deleteReporting, failedCount, mayBeGone, unanswered, SHOWN_DELETE_FAILURES, type DeleteResult } from "../transfer/delete-report.js";
 import { directoryGlobsText, makeFilter, unmatchedNote, type DirectoryGlob, type PathFilter } from "../transfer/filter.js";
 import { isDir, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
@@ -120,7 +120,12 @@ async function removeTree(ctx: CliContext, loc: Location, opts: CommandOptions):
   // are left (a directory only implied by its keys went with them). Best effort (a directory that
   // is not empty stays), but Ctrl-C stops it: the command is then interrupted, not done.
   if (!filter.active) {
-    const dirs = listDirs ? targets.filter((o) => o.mode === "dir").map((o) => o.path) : await markedDirs(store, ctx.signal);
+    let dirs = targets.filter((o) => o.mode === "dir").map((o) => o.path);
+    if (!listDirs) {
+      // Best effort as the markers' deletes are: a listing that fails here comes after the objects went.
+      const looked = await markedDirs(store, ctx.signal).catch((e: unknown) => notLookedFor(ctx, loc, e));
+      dirs = looked ?? [];
+    }
     reportKept(ctx, await removeDirs(store, dirs, ctx.signal));
     await pruneDirs(store, files.map((o) => o.path), ctx.signal);
     if (loc.path.replace(/\/+$/, "") !== "") {
@@ -168,14 +173,27 @@ function refuseDirectoryGlobs(globs: readonly DirectoryGlob[]): void {
 }
 
 /**
+ * After the objects below `loc` were deleted, the listing that looks for the directory markers left
+ * (an object store's) failed with `e`: a line saying so (the objects are gone; the markers, if any,
+ * stay), its code the exit code, and the command goes on to its summary.
+ * @throws what it was given, when that is an abort or no StorageError
+ */
+function notLookedFor(ctx: CliContext, loc: Location, e: unknown): undefined {
+  if (!isStorageError(e) || isAbort(e)) throw e;
+  ctx.warn(`rm ${shownPath(loc.display)}: directory markers not looked for: ${e.code}: ${e.detail} (the objects were deleted; any markers stay: rm -r it again to remove them)`);
+  ctx.fail(exitCodeOf(e));
+  return undefined;
+}
+
+/**
  * A line per kept directory (at most SHOWN_DELETE_FAILURES, then a count), as failed object deletes
  * get them: `not confirmed deleted … (it may be gone)` where the delete got no answer; the first
  * one's code becomes the exit code.
  */
 function reportKept(ctx: CliContext, kept: readonly KeptDir[]): void {
   for (const { path, error } of kept.slice(0, SHOWN_DELETE_FAILURES)) {
-    const unanswered = error.statusCode === undefined && (error.code === ErrorCode.ServiceInternal || error.code === ErrorCode.Unexpected);
-    ctx.warn(`rm ${shownPath(path)}: ${unanswered ? "directory not confirmed deleted" : "directory kept"}: ${error.code}: ${error.detail}${unanswered ? " (it may be gone)" : ""}`);
+    const lost = unanswered(error);
+    ctx.warn(`rm ${shownPath(path)}: ${lost ? "directory not confirmed deleted" : "directory kept"}: ${error.code}: ${error.detail}${lost ? " (it may be gone)" : ""}`);
   }
   if (kept.length > SHOWN_DELETE_FAILURES) ctx.warn(`rm: … and ${kept.length - SHOWN_DELETE_FAILURES} more directories kept`);
   if (kept.length > 0) ctx.fail(exitCodeOf(kept[0]!.error));

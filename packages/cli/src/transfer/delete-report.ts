@@ -34,6 +34,16 @@ export async function deleteReporting(store: Storager, paths: readonly string[],
 }
 
 /**
+ * True when a single request (a delete, an abort) failed without an answer from the service: a
+ * network failure, a lost or 5xx answer (`ServiceInternal`), or an answer that could not be read
+ * (`Unexpected`), with no HTTP status. What it asked for may have happened all the same.
+ * @throws nothing
+ */
+export function unanswered(error: StorageError): boolean {
+  return error.statusCode === undefined && (error.code === ErrorCode.ServiceInternal || error.code === ErrorCode.Unexpected);
+}
+
+/**
  * True when `failure` does not say the path is still there: no answer refused it (it carries no
  * service code of its own) and it failed as a request that may have been carried out does
  * (`ServiceInternal`: a network failure, a lost or 5xx answer; `Unexpected`: an answer that could
