@@ -39,7 +39,12 @@ export function registerResumeCases(suite: Suite): void {
       const resume = () =>
         t.store.write(path, data.subarray(2 * ps), { multipartId, resumeOffset: 2 * ps, size: data.length, crc64: crc64Decimal(data), partSize: ps, multipartThreshold: ps });
       if (!(await partsListedWithCrc(t, path, multipartId))) {
-        await expectError(resume, "InvalidArgument");
+        const refused = await expectError(resume, "InvalidArgument");
+        // It says what to do instead: resume with the whole body, whose parts are checked by their MD5.
+        expect(refused.detail).toContain("resume with the whole body, without resumeOffset");
+        const whole = await t.store.write(path, data, { multipartId, size: data.length, partSize: ps, multipartThreshold: ps });
+        expect([whole.size, whole.resumedParts]).toEqual([data.length, 2]);
+        expect((await t.store.read(path)).equals(data)).toBe(true);
         return;
       }
       // The body is not all there, so an MD5 of it cannot be checked (core's check, whatever features.contentMd5

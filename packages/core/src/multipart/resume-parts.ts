@@ -29,7 +29,12 @@ export async function listExisting(listing: AsyncIterable<Part>, signal: AbortSi
  */
 export function takenAsStored(have: Part | undefined, index: number, partSize: number): Part {
   if (have === undefined || have.size !== partSize || have.crc64 === undefined) {
-    const why = have === undefined ? "is not stored" : have.size !== partSize ? `holds ${have.size} bytes, not ${partSize}` : "has no CRC64 to check it by";
+    const why =
+      have === undefined
+        ? "is not stored"
+        : have.size !== partSize
+          ? `holds ${have.size} bytes, not ${partSize}`
+          : "has no CRC64 to check it by (the service lists its parts without one, as COS and QingStor do: resume with the whole body, without resumeOffset, and the stored parts are checked by their MD5)";
     throw storageError(ErrorCode.InvalidArgument, `cannot resume at part ${index} and above: part ${index} ${why}`);
   }
   return have;

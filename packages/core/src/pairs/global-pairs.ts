@@ -294,7 +294,7 @@ export const globalPairs = {
   resumeOffset: definePair({
     name: "resume_offset",
     type: "integer",
-    description: "With multipart_id: the body holds the object from this byte on, a whole number of parts in; the parts before it are kept as the service holds them (not read again).",
+    description: "With multipart_id: the body holds the object from this byte on, a whole number of parts in; the parts before it are kept as the service holds them (not read again), checked by the CRC-64s the service lists for them: memory, fs and OSS (COS and QingStor list none: InvalidArgument, resume with the whole body).",
     operations: ["write"],
     validate: atLeast(0),
   }),
@@ -382,7 +382,7 @@ export const globalPairs = {
   tier: definePair({
     name: "tier",
     type: "string",
-    description: "Restore speed of an archived object: Expedited, Standard (the default) or Bulk (the object's class may take fewer).",
+    description: "Restore speed of an archived object: Expedited, Standard or Bulk; without it, Standard where the object's class takes a tier. A class may take fewer (OSS Archive none at all, OSS DeepColdArchive no Bulk, COS DEEP_ARCHIVE no Expedited: InvalidArgument, see the service pages).",
     operations: ["restore"],
     feature: "restore",
     enum: ["Expedited", "Standard", "Bulk"],
