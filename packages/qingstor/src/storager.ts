@@ -27,6 +27,7 @@ import { etagContradicts } from "./etag.js";
 import { qingstorFeatures } from "./features.js";
 import { hasKeysUnder, listObjectsPage, listPartsPage, listUploadsPage } from "./lister.js";
 import { appendChunk } from "./append.js";
+import { abortedFetchError } from "./fetch-aborted.js";
 import { abortUpload, completeUpload, createUpload, statUpload, writeUploadPart } from "./multipart.js";
 import * as req from "./requests.js";
 import { objectFromHeaders } from "./responses.js";
@@ -184,11 +185,13 @@ export class QingStorStorageDriver implements StorageDriver {
    * answer gave (the object overwritten since), leaves the event out (see `reportStored`).
    * QingStor's fetch takes no SSE-C key: a storager opened with one has `features.fetch` false, so
    * core refuses fetches (`CapabilityInsufficient`) rather than store plain bytes it could not read back.
+   * An abort is `Aborted` saying the object may still be stored: once the request reached it,
+   * QingStor goes on fetching on its own, and stores the whole object (never part of it).
    * @throws StorageError `ObjectNotExist` (source 404), `Conflict` (fetch_in_process), `RequestThrottled`, `ServiceInternal` (upstream_failed),
-   *   `Unexpected` (the onProgress listener threw: the object is fetched)
+   *   `Unexpected` (the onProgress listener threw: the object is fetched), `Aborted`
    */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
-    const res = await this.client.sendBuffered(req.fetchObject(key, new URL(url).href), { signal: options.signal });
+    const res = await this.client.sendBuffered(req.fetchObject(key, new URL(url).href), { signal: options.signal }).catch((e: unknown) => Promise.reject(abortedFetchError(e)));
     await reportStored((k, o) => this.stat(k, o), key, options, { etag: res.header("etag") });
   }
 
@@ -320,3 +323,4 @@ export class QingStorStorageDriver implements StorageDriver {
     return listUploadsPage(this.client, request, options);
   }
 }
+
