@@ -2,10 +2,12 @@ import { ErrorCode, isStorageError, type StorageError, type Storager } from "@st
 import { isAbort } from "../errors.js";
 import { uncounted } from "../unlisted.js";
 import { mapLimit } from "./pool.js";
-import { walk } from "./walk.js";
 
 /** Marker deletes (a HEAD and a DELETE each) in flight at once on a storage with virtual directories. */
 export const MARKER_DELETES = 8;
+
+/** Dir listings in flight at once while markers are looked for. */
+export const MARKER_LISTINGS = 8;
 
 /** A directory `rm -r` listed but could not delete, and why. */
 export interface KeptDir {
@@ -16,18 +18,33 @@ export interface KeptDir {
 /**
  * The directories below `store`'s work_dir (a storage with virtual directories) that a marker
  * keeps there once the objects below it are deleted: those holding one, in them or below. Prefix
- * listings leave markers out, so this walks dir listings; after the delete it lists only the
- * directories markers keep (one listing when there are none), not each one the deleted keys
- * implied. Keys it finds that no path addresses are not reported again: the listing of the
- * objects, over the same keys, reported them.
+ * listings leave markers out, so this lists directories, level by level, {@link MARKER_LISTINGS}
+ * at once; after the delete it lists only the directories markers keep (one listing when there
+ * are none), not each one the deleted keys implied. Keys it finds that no path addresses are not
+ * reported again: the listing of the objects, over the same keys, reported them.
  * @throws StorageError what a listing throws (`Aborted` on Ctrl-C)
  */
 export async function markedDirs(store: Storager, signal: AbortSignal): Promise<string[]> {
   return uncounted(async () => {
     const dirs: string[] = [];
-    for await (const o of walk(store, { signal, dirs: true })) if (o.mode === "dir") dirs.push(o.path);
+    for (let level = [""]; level.length > 0; ) {
+      level = (await mapLimit(level, MARKER_LISTINGS, (dir) => dirsIn(store, dir, signal))).flat();
+      dirs.push(...level);
+    }
     return dirs;
   });
+}
+
+/** The directories a dir listing of `dir` shows (not `dir` itself, whose marker may list as its own entry); none when it is gone. */
+async function dirsIn(store: Storager, dir: string, signal: AbortSignal): Promise<string[]> {
+  const found: string[] = [];
+  try {
+    for await (const o of store.list(dir, { mode: "dir", signal })) if (o.mode === "dir" && o.path !== dir) found.push(o.path);
+  } catch (e) {
+    if (found.length === 0 && isStorageError(e, ErrorCode.ObjectNotExist)) return [];
+    throw e;
+  }
+  return found;
 }
 
 /**
