@@ -28,6 +28,10 @@ export interface WriteResult {
    * multipart write) and core found it equal to `crc64`: the stored bytes are the bytes sent, with no
    * read-back or stat needed to know it. With `resumeOffset`, the parts taken as stored were not
    * sent in this call: only the `crc64` option ties them to the source, so without it this is false.
+   * From `completeMultipart`: true when the service answered with the object's CRC-64 and it equals
+   * the parts' combined, each part's CRC-64 as the service lists it (memory, fs, OSS) or as core
+   * hashed it when this process uploaded the part with `writeMultipart`; absent when no CRC-64 was
+   * compared (QingStor, `integrity=false`, a part uploaded elsewhere on COS).
    */
   crc64Confirmed?: boolean;
   /** Set when the write went multipart: the number of parts. */

@@ -283,6 +283,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * Through a link, memory and fs append to what it leads to (the link kept). To go on after a
    * restart, `stat` gives an append object (memory, COS, OSS, QingStor); on fs, which keeps no
    * append flag, build one: `{ path, mode: "append", appendOffset: size }` (it appends to any file).
+   * A `Readable` or async iterable body is always read to its end or closed, as `write`'s: a call
+   * that fails, even before reading it (an aborted `signal`, a bad `obj`), destroys the stream.
    * @throws Conflict (the position moved), ObjectModeInvalid (not appendable; memory, fs: not the
    *   object `obj` describes any more), IntegrityMismatch (an answer that contradicts the chunk: it
    *   was stored and `obj` not advanced, stat the object), InvalidArgument (a malformed
@@ -310,7 +312,9 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    */
   createMultipart(path: string, options?: CreateMultipartOptions & Extra<X, "createMultipart">): Promise<MultipartInfo>;
   /**
-   * Uploads part `index` (0-based) of `obj`'s upload.
+   * Uploads part `index` (0-based) of `obj`'s upload. A `Readable` or async iterable body is always
+   * read to its end or closed, as `write`'s: a call that fails, even before reading it (an aborted
+   * `signal`, a bad `index`), destroys the stream (a file stream closes its file).
    * @throws PairRequired (no `index`), InvalidArgument (`obj` is no ObjectInfo with a path; an `index` past
    *   `limits.multipartNumberMaximum`, a body that is no Body or is over `limits.multipartSizeMaximum`), ObjectModeInvalid
    *   (`obj` is no `part` object with `multipartId`), ObjectNotExist (no such upload), IntegrityMismatch (the body is not
@@ -323,7 +327,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * A part's `crc64` is checked against the one the service lists or, where it lists none (COS,
    * QingStor), the one core hashed when this process uploaded the part with `writeMultipart`; one
    * nothing can check (a part uploaded elsewhere) is never believed: it never becomes the object's
-   * CRC-64 and never has the object deleted.
+   * CRC-64 and never has the object deleted. The result's `crc64Confirmed` is true when the
+   * service's CRC-64 of the completed object was found equal to the parts' known ones combined.
    * @throws Conflict (a part not uploaded or unlike the uploaded one; `ifNotExists` and an object at the path: nothing
    *   completed), InvalidArgument (`obj` is no ObjectInfo with a path; no parts, a malformed part, a gap or a duplicate
    *   index), ObjectModeInvalid (`obj` is no `part` object with `multipartId`), IntegrityMismatch (the completed object

@@ -209,3 +209,36 @@ describe("a throwing onMultipartCreate", () => {
     expect(driver.objects.has("big")).toBe(false);
   });
 });
+
+describe("completeMultipart's crc64Confirmed: set exactly when the service's CRC-64 of the object was compared with the parts' known ones", () => {
+  it("COS: parts this process uploaded: true; a part uploaded elsewhere, with or without a crc64 given: absent", async () => {
+    const { driver, store } = open(true, false);
+    const here = await store.createMultipart("here");
+    const parts = [await store.writeMultipart(here, A, { index: 0 }), await store.writeMultipart(here, B, { index: 1 })];
+    expect(await store.completeMultipart(here, parts)).toMatchObject({ crc64: crc64Decimal(BOTH), crc64Confirmed: true });
+
+    for (const given of [undefined, crc64Decimal(A)]) {
+      const upload = await store.createMultipart("elsewhere");
+      const p0 = driver.uploadElsewhere(upload.multipartId!, 0, A);
+      const p1 = await store.writeMultipart(upload, B, { index: 1 });
+      const done = await store.completeMultipart(upload, [given === undefined ? p0 : { ...p0, crc64: given }, p1]);
+      expect(done.size).toBe(BOTH.length);
+      expect(done.crc64Confirmed).toBeUndefined();
+    }
+  });
+
+  it("OSS: a part uploaded elsewhere has its listed CRC-64: true", async () => {
+    const { driver, store } = open(true, true);
+    const upload = await store.createMultipart("obj");
+    const p0 = driver.uploadElsewhere(upload.multipartId!, 0, A);
+    expect(await store.completeMultipart(upload, [p0])).toMatchObject({ crc64: crc64Decimal(A), crc64Confirmed: true });
+  });
+
+  it("QingStor (no CRC-64 from the service): absent, though this process hashed every part", async () => {
+    const { store } = open(false, false);
+    const upload = await store.createMultipart("obj");
+    const done = await store.completeMultipart(upload, [await store.writeMultipart(upload, A, { index: 0 })]);
+    expect(done.crc64).toBe(crc64Decimal(A));
+    expect(done.crc64Confirmed).toBeUndefined();
+  });
+});

@@ -139,6 +139,45 @@ export function registerMultipartCases(suite: Suite): void {
     expectSameBytes(await t.store.read(o.path), data);
   });
 
+  gated("completeMultipart: crc64Confirmed exactly where the service's CRC-64 of the object is checked (features.crc64), as a multipart write's", async (t) => {
+    const o = await startUpload(t);
+    t.track(o.path);
+    const size = partSize(t);
+    const data = randomData(2 * size + 321);
+    const chunks = [data.subarray(0, size), data.subarray(size, 2 * size), data.subarray(2 * size)];
+    const parts = [];
+    for (const [index, chunk] of chunks.entries()) parts.push(await t.store.writeMultipart(o, chunk, { index }));
+    const result = await t.store.completeMultipart(o, parts);
+    expect(result.size).toBe(data.length);
+    expect(result.crc64Confirmed === true).toBe(t.store.features.crc64);
+    // Never false: absent where nothing was compared.
+    expect(result.crc64Confirmed).not.toBe(false);
+    if (result.crc64Confirmed === true) expect(result.crc64).toBe(crc64Decimal(data));
+    expectSameBytes(await t.store.read(o.path), data);
+    // A multipart write of a body reports the same flag on the same storage.
+    const written = await t.store.write(t.key(), randomData(suite.largeSize));
+    expect(written.parts).toBeDefined();
+    expect(result.crc64Confirmed === true).toBe(written.crc64Confirmed === true);
+  });
+
+  gated("completeMultipart: parts as listMultipart gives them, one re-sent after an aborted try, complete with crc64Confirmed where features.crc64", async (t) => {
+    const o = await startUpload(t);
+    t.track(o.path);
+    const size = partSize(t);
+    const data = randomData(size + 77);
+    await t.store.writeMultipart(o, data.subarray(0, size), { index: 0 });
+    const stop = new AbortController();
+    stop.abort();
+    await expectError(() => t.store.writeMultipart(o, data.subarray(size), { index: 1, signal: stop.signal }), "Aborted");
+    await t.store.writeMultipart(o, data.subarray(size), { index: 1 });
+    const listed = await collect(t.store.listMultipart(o));
+    const result = await t.store.completeMultipart(o, listed);
+    expect(result.size).toBe(data.length);
+    expect(result.crc64Confirmed === true).toBe(t.store.features.crc64);
+    if (result.crc64Confirmed === true) expect(result.crc64).toBe(crc64Decimal(data));
+    expectSameBytes(await t.store.read(o.path), data);
+  });
+
   gated("completeMultipart: parts written out of order and given unsorted join in index order", async (t) => {
     const o = await startUpload(t);
     t.track(o.path);

@@ -8,10 +8,12 @@ import { crc64, crc64Equal, parseCrc64 } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
 import { md5Base64 } from "../integrity/md5.js";
 import { throwIfAborted } from "../io/abort.js";
-import { bodySize, closeBody, collectBody, sizedBodyChunks } from "../io/body.js";
+import { bodySize, collectBody, sizedBodyChunks } from "../io/body.js";
+import { closingBodyOnFailure } from "../io/closing-body.js";
 import type { ObjectInfo } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
 import type { AppendResult } from "../storager.js";
+import { checkedObject } from "./checked-object.js";
 import { withDefaulted } from "./defaulted-pairs.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
@@ -79,12 +81,19 @@ export function appendChunkMaximum(limits: StorageLimits): number {
  * and the object's size after the append (`features.limits.appendTotalSizeMaximum`) are checked
  * before anything is sent. Once the append is applied, `obj` keeps no `etag`, `contentMd5` or
  * `lastModified` of the object before it (they no longer describe it: stat for the new ones).
+ * A streaming body (Readable or async iterable) is always read to its end or closed, as `write`'s:
+ * a call that fails, even before reading it (an aborted signal, a bad `obj` or option, a chunk
+ * over the limits), destroys a Readable (a file stream closes its file) and returns an iterator.
  * @throws ObjectModeInvalid (not an append object, or not the object `obj` describes), Conflict
  *   (position moved), IntegrityMismatch, InvalidArgument (a malformed `obj.appendOffset` or
  *   `obj.crc64`; a path ending in `/`; past the size limits; nothing appended), Aborted, Unexpected (the onProgress
  *   listener threw; the bytes are appended), CapabilityInsufficient
  */
-export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<AppendResult> {
+export function writeAppend(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<AppendResult> {
+  return closingBodyOnFailure(body, async () => appendBody(scope, checkedObject(obj), body, rawOptions));
+}
+
+async function appendBody(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<AppendResult> {
   requireAppend(scope, "writeAppend", "writeAppend");
   if (obj.mode !== "append") throw storageError(ErrorCode.ObjectModeInvalid, `writeAppend needs an append object, got mode ${obj.mode}`);
   const options = scope.options("writeAppend", rawOptions) as { size?: number; contentMd5?: string; onProgress?: ProgressListener; signal?: AbortSignal };
@@ -97,14 +106,7 @@ export async function writeAppend(scope: OperationScope, obj: ObjectInfo, body: 
   const limits = scope.driver.features.limits;
   const limit = appendChunkMaximum(limits);
   const known = options.size ?? bodySize(body);
-  if (known !== undefined) {
-    try {
-      refuseOverLimits(limits, offset, known);
-    } catch (e) {
-      closeBody(body);
-      throw e;
-    }
-  }
+  if (known !== undefined) refuseOverLimits(limits, offset, known);
   const source = sizedBodyChunks(body, options.size, options.signal);
   const data = await collectBody(source, limit);
   refuseOverLimits(limits, offset, data.length);

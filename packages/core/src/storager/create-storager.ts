@@ -1,7 +1,5 @@
 import type { Readable, Writable } from "node:stream";
 import type { StorageDriver } from "../driver/storage-driver.js";
-import { ErrorCode } from "../errors/error-code.js";
-import { storageError } from "../errors/storage-error.js";
 import type { StorageFeatures } from "../features.js";
 import { linkSignals } from "../io/abort.js";
 import { collectBody } from "../io/body.js";
@@ -11,6 +9,7 @@ import type { MultipartInfo, ObjectInfo, Part } from "../object/object-info.js";
 import type { Body, PresignOperation } from "../options.js";
 import type { AppendResult, ListPage, PresignedRequest, RestoreResult, Storager, StorageInfo, WriteResult } from "../storager.js";
 import { commitAppend, createAppend, writeAppend } from "./append-ops.js";
+import { checkedObject } from "./checked-object.js";
 import { listPage } from "./list-objects.js";
 import { completeMultipart, createMultipart, listMultipart, writeMultipart } from "./multipart-ops.js";
 import { openReadStream } from "./read-stream.js";
@@ -134,7 +133,7 @@ class CoreStorager implements Storager {
   }
 
   async writeAppend(obj: ObjectInfo, body: Body, options?: Opts): Promise<AppendResult> {
-    return this.#scope.run("writeAppend", pathOf(obj), signalOf(options), () => writeAppend(this.#scope, checkedObject(obj), body, options));
+    return this.#scope.run("writeAppend", pathOf(obj), signalOf(options), () => writeAppend(this.#scope, obj, body, options));
   }
 
   async commitAppend(obj: ObjectInfo, options?: Opts): Promise<void> {
@@ -146,7 +145,7 @@ class CoreStorager implements Storager {
   }
 
   async writeMultipart(obj: ObjectInfo, body: Body, options: Opts): Promise<Part> {
-    return this.#scope.run("writeMultipart", pathOf(obj), signalOf(options), () => writeMultipart(this.#scope, checkedObject(obj), body, options));
+    return this.#scope.run("writeMultipart", pathOf(obj), signalOf(options), () => writeMultipart(this.#scope, obj, body, options));
   }
 
   async completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: Opts): Promise<WriteResult> {
@@ -192,17 +191,9 @@ function signalOf(options: Opts): AbortSignal | undefined {
   return signal instanceof AbortSignal ? signal : undefined;
 }
 
-/** The path errors about `obj` name ("" when it has none: {@link checkedObject} then refuses it). */
+/** The path errors about `obj` name ("" when it has none: checkedObject then refuses it). */
 function pathOf(obj: ObjectInfo): string {
   return obj !== null && typeof obj === "object" && typeof obj.path === "string" ? obj.path : "";
-}
-
-/** `obj`, when it is an ObjectInfo with a path. @throws StorageError `InvalidArgument` */
-function checkedObject(obj: ObjectInfo): ObjectInfo {
-  if (obj === null || typeof obj !== "object" || typeof obj.path !== "string") {
-    throw storageError(ErrorCode.InvalidArgument, "expected an ObjectInfo with a path");
-  }
-  return obj;
 }
 
 /**

@@ -4,10 +4,12 @@ import { crc64Decimal, crc64Equal } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
 import { md5Base64 } from "../integrity/md5.js";
 import { collectBody, sizedBodyChunks } from "../io/body.js";
+import { closingBodyOnFailure } from "../io/closing-body.js";
 import { paginate } from "../listing/page-lister.js";
 import type { MultipartInfo, ObjectInfo, Part } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
 import type { WriteResult } from "../storager.js";
+import { checkedObject } from "./checked-object.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import type { OperationScope } from "./storager-context.js";
 import { stripCoreOptions } from "./write-object.js";
@@ -51,10 +53,18 @@ export async function createMultipart(scope: OperationScope, path: string, rawOp
 }
 
 /**
- * Uploads part `index` (0-based) of `obj`'s upload, verifying the service's CRC64 of it.
- * @throws ObjectModeInvalid, InvalidArgument (index or size out of limits), IntegrityMismatch, ObjectNotExist
+ * Uploads part `index` (0-based) of `obj`'s upload, verifying the service's CRC64 of it. A
+ * streaming body (Readable or async iterable) is always read to its end or closed, as `write`'s:
+ * a call that fails, even before reading it (an aborted signal, a bad index or option), destroys a
+ * Readable (a file stream closes its file) and returns an iterator (see closingBodyOnFailure).
+ * @throws ObjectModeInvalid, InvalidArgument (index or size out of limits), IntegrityMismatch, ObjectNotExist,
+ *   CapabilityInsufficient, PairRequired, Unexpected (the onProgress listener threw), Aborted
  */
-export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<Part> {
+export function writeMultipart(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<Part> {
+  return closingBodyOnFailure(body, async () => writePart(scope, checkedObject(obj), body, rawOptions));
+}
+
+async function writePart(scope: OperationScope, obj: ObjectInfo, body: Body, rawOptions: object | undefined): Promise<Part> {
   scope.require("writeMultipart", "multipart", "writePart");
   const { key, multipartId } = uploadOf(scope, obj);
   const options = scope.options("writeMultipart", rawOptions) as {
@@ -112,7 +122,10 @@ export async function writeMultipart(scope: OperationScope, obj: ObjectInfo, bod
  * `IntegrityMismatch`, so corrupt data is never left under the name. When the
  * combination that disagrees includes a caller's unchecked `crc64`, the object is
  * kept (the caller's value may be the wrong one) and the call fails with
- * `IntegrityMismatch` saying so: read the object to check it.
+ * `IntegrityMismatch` saying so: read the object to check it. When the known CRC-64s combine to
+ * the one the service returns for the object, the result's `crc64Confirmed` is true, as a
+ * multipart `write`'s; it is absent where nothing was compared (no CRC-64 from the service:
+ * QingStor, `integrity=false`; a part whose CRC-64 nothing here knows).
  * @throws ObjectModeInvalid, InvalidArgument (no parts, a malformed part, a gap or a duplicate index),
  *   Conflict (a part unlike the uploaded one), IntegrityMismatch (the object was deleted, or kept
  *   when a caller's unchecked crc64 is in the combination that disagrees), ObjectNotExist
@@ -147,11 +160,14 @@ export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, 
     );
   }
   const crc64 = combined ?? result.crc64;
+  // As a multipart write's: the service's CRC-64 of the object was compared with the parts' known one, and held.
+  const confirmed = combined !== undefined && serviceCrc !== undefined;
   return {
     size,
     parts: known.length,
     ...(crc64 === undefined ? {} : { crc64 }),
     ...(result.etag === undefined ? {} : { etag: result.etag }),
+    ...(confirmed ? { crc64Confirmed: true } : {}),
   };
 }
 

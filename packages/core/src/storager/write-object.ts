@@ -6,7 +6,8 @@ import { hashPool } from "../integrity/hash-pool.js";
 import { hashInSlices } from "../integrity/sliced-hash.js";
 import { Md5 } from "../integrity/md5.js";
 import { graceSignal, linkSignals, throwIfAborted } from "../io/abort.js";
-import { bodySize, closeBody, readUpTo, sizedBodyChunks } from "../io/body.js";
+import { bodySize, readUpTo, sizedBodyChunks } from "../io/body.js";
+import { closingBodyOnFailure } from "../io/closing-body.js";
 import { fileStreamLength, probeFileStream } from "../io/file-stream-length.js";
 import { recycleSharedCopy, sharedConcat } from "../io/part-buffers.js";
 import { paginate } from "../listing/page-lister.js";
@@ -62,18 +63,9 @@ const MULTIPART_WRITE_METHODS = ["createMultipart", "writePart", "completeMultip
  * have been stored by the service.
  * @throws InvalidArgument, IntegrityMismatch, CapabilityInsufficient, Aborted, Unexpected
  */
-export async function writeObject(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined): Promise<WriteResult> {
-  // Bytes and strings have nothing to close.
-  if (bodySize(body) !== undefined) return writeBody(scope, path, body, rawOptions, undefined);
-  // Aborted when the write fails: stops a read of the body still pending (a slow source).
-  const release = new AbortController();
-  try {
-    return await writeBody(scope, path, body, rawOptions, release);
-  } catch (e) {
-    release.abort();
-    closeBody(body);
-    throw e;
-  }
+export function writeObject(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined): Promise<WriteResult> {
+  // `release` is aborted when the write fails: it stops a read of the body still pending (a slow source).
+  return closingBodyOnFailure(body, (release) => writeBody(scope, path, body, rawOptions, release));
 }
 
 async function writeBody(scope: OperationScope, path: string, body: Body, rawOptions: object | undefined, release: AbortController | undefined): Promise<WriteResult> {
