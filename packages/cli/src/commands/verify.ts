@@ -5,7 +5,7 @@ import { describeError, EXIT_CODES, exitCodeOf, isAbort } from "../errors.js";
 import type { Endpoint, Location } from "../locations.js";
 import { followLink, isDir, notADirectory, statOrUndefined } from "../transfer/jobs.js";
 import { makeFilter, unmatchedNote } from "../transfer/filter.js";
-import { mapLimit } from "../transfer/pool.js";
+import { forEachLimit } from "../transfer/pool.js";
 import { addFilterOptions, count } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import { compareObjects, type VerifyResult } from "../verify.js";
@@ -33,6 +33,17 @@ async function compareLink(ctx: CliContext, srcLoc: Location, a: Endpoint, o: Ob
   return compareObjects({ store: root, path: end.path.replace(/^\/+/, ""), info: end }, { store: b.store, path: other.path, info: other }, { full, signal: ctx.signal });
 }
 
+/** The objects of `listing` whose path `filter` takes. */
+async function* filtered(listing: Iterable<ObjectInfo> | AsyncIterable<ObjectInfo>, filter: (path: string) => boolean): AsyncGenerator<ObjectInfo> {
+  for await (const o of listing) if (filter(o.path)) yield o;
+}
+
+/** `first`, then what `rest` yields after it. */
+async function* resumed(first: ObjectInfo, rest: AsyncIterator<ObjectInfo>): AsyncGenerator<ObjectInfo> {
+  yield first;
+  for (let step = await rest.next(); step.done !== true; step = await rest.next()) yield step.value;
+}
+
 async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOptions): Promise<void> {
   const srcLoc = ctx.locations.parse(src!);
   const dstLoc = ctx.locations.parse(dst!);
@@ -44,14 +55,17 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   const links = opts["links"] !== false;
   const strictLinks = opts["links"] === true;
   const full = opts["full"] === true;
+  // The destination is held (each source object looks its counterpart up); the source is compared
+  // as it is listed, never held whole.
   const theirs = new Map<string, ObjectInfo>();
   for await (const o of walk(b.store, { signal: ctx.signal, links })) if (filter(o.path)) theirs.set(o.path, o);
-  const ours: ObjectInfo[] = [];
-  for await (const o of walk(a.store, { signal: ctx.signal, links })) if (filter(o.path)) ours.push(o);
+  const source = filtered(walk(a.store, { signal: ctx.signal, links }), filter)[Symbol.asyncIterator]();
+  const first = await source.next();
   // Nothing listed and no directory there: a typo must not read as "everything matches".
-  for (const [loc, listed] of [[srcLoc, ours.length], [dstLoc, theirs.size]] as const) {
+  for (const [loc, listed] of [[srcLoc, first.done === true ? 0 : 1], [dstLoc, theirs.size]] as const) {
     if (listed === 0 && !(await isDir(ctx, loc))) await notADirectory(ctx, "verify", loc);
   }
+  let sourceCount = 0;
 
   let ok = 0;
   let bad = 0;
@@ -59,7 +73,9 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   /** Source links the destination lacks, not counted as missing (without --links). */
   let linksNotThere = 0;
   const methods = new Map<string, number>();
-  await mapLimit(ours, (opts["concurrency"] as number | undefined) ?? 8, async (o) => {
+  const listed = first.done === true ? filtered([], filter) : resumed(first.value, source);
+  await forEachLimit(listed, (opts["concurrency"] as number | undefined) ?? 8, async (o) => {
+    sourceCount++;
     const other = theirs.get(o.path);
     theirs.delete(o.path);
     if (other === undefined) {
@@ -108,7 +124,7 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   const how = [...methods].map(([m, n]) => `${n} by ${m}`).join(", ");
   const skippedLinks = linksNotThere > 0 ? `, ${plural(linksNotThere, "symbolic link")} of the source not at the destination (sync and cp -r skip links unless -L; --links counts them as missing)` : "";
   ctx.info(
-    `verify: ${ok} of ${ours.length - linksNotThere} objects match${how ? ` (${how})` : ""}${bad ? `, ${bad} missing or different` : ""}` +
+    `verify: ${ok} of ${sourceCount - linksNotThere} objects match${how ? ` (${how})` : ""}${bad ? `, ${bad} missing or different` : ""}` +
       `${failed ? `, ${failed} not compared (see the messages above)` : ""}` +
       `${theirs.size ? `, ${theirs.size} extra in the destination` : ""}${skippedLinks}${links ? "" : " (symbolic links skipped)"}`,
   );

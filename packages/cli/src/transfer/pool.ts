@@ -54,3 +54,38 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
   return results;
 }
+
+/**
+ * Calls `fn` on each item of `items` as the iterable yields it, at most `limit` calls at once, so
+ * that a listing is worked through as it is read instead of being held whole. The first error (of
+ * `fn`, or of the iterable) stops the pulling; it is thrown once the calls in flight settled, and
+ * the iterable is closed.
+ * @throws the first error of `fn` or of `items`
+ */
+export async function forEachLimit<T>(items: AsyncIterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const it = items[Symbol.asyncIterator]();
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined) {
+      let step: IteratorResult<T>;
+      try {
+        // Concurrent next() calls on an async generator are queued: each item goes to one worker.
+        step = await it.next();
+      } catch (e) {
+        failure ??= { error: e };
+        return;
+      }
+      if (step.done === true) return;
+      try {
+        await fn(step.value);
+      } catch (e) {
+        failure ??= { error: e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
+  if (failure !== undefined) {
+    await it.return?.().catch(() => undefined);
+    throw failure.error;
+  }
+}
