@@ -34,14 +34,13 @@ async function compareLink(ctx: CliContext, srcLoc: Location, a: Endpoint, o: Ob
 }
 
 /** The objects of `listing` whose path `filter` takes. */
-async function* filtered(listing: Iterable<ObjectInfo> | AsyncIterable<ObjectInfo>, filter: (path: string) => boolean): AsyncGenerator<ObjectInfo> {
+async function* filtered(listing: AsyncIterable<ObjectInfo>, filter: (path: string) => boolean): AsyncGenerator<ObjectInfo> {
   for await (const o of listing) if (filter(o.path)) yield o;
 }
 
-/** `first`, then what `rest` yields after it. */
-async function* resumed(first: ObjectInfo, rest: AsyncIterator<ObjectInfo>): AsyncGenerator<ObjectInfo> {
-  yield first;
-  for (let step = await rest.next(); step.done !== true; step = await rest.next()) yield step.value;
+/** What `rest` yields from its `first` step (already taken) on. */
+async function* resumed(first: IteratorResult<ObjectInfo>, rest: AsyncIterator<ObjectInfo>): AsyncGenerator<ObjectInfo> {
+  for (let step = first; step.done !== true; step = await rest.next()) yield step.value;
 }
 
 async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOptions): Promise<void> {
@@ -73,8 +72,7 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   /** Source links the destination lacks, not counted as missing (without --links). */
   let linksNotThere = 0;
   const methods = new Map<string, number>();
-  const listed = first.done === true ? filtered([], filter) : resumed(first.value, source);
-  await forEachLimit(listed, (opts["concurrency"] as number | undefined) ?? 8, async (o) => {
+  await forEachLimit(resumed(first, source), (opts["concurrency"] as number | undefined) ?? 8, async (o) => {
     sourceCount++;
     const other = theirs.get(o.path);
     theirs.delete(o.path);
