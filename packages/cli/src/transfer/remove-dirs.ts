@@ -38,10 +38,15 @@ export async function markedDirs(store: Storager, signal: AbortSignal): Promise<
 /** The directories a dir listing of `dir` shows (not `dir` itself, whose marker may list as its own entry); none when it is gone. */
 async function dirsIn(store: Storager, dir: string, signal: AbortSignal): Promise<string[]> {
   const found: string[] = [];
+  let listed = false;
   try {
-    for await (const o of store.list(dir, { mode: "dir", signal })) if (o.mode === "dir" && o.path !== dir) found.push(o.path);
+    for await (const o of store.list(dir, { mode: "dir", signal })) {
+      listed = true;
+      if (o.mode === "dir" && o.path !== dir) found.push(o.path);
+    }
   } catch (e) {
-    if (found.length === 0 && isStorageError(e, ErrorCode.ObjectNotExist)) return [];
+    // Gone before its listing gave anything: nothing there. A listing that fails part-way fails the look.
+    if (!listed && isStorageError(e, ErrorCode.ObjectNotExist)) return [];
     throw e;
   }
   return found;
