@@ -10,6 +10,7 @@ import type { Endpoint } from "../src/locations.js";
 import { pathDirectories } from "../src/transfer/counterpart-listing.js";
 import { pruneDirs } from "../src/transfer/jobs.js";
 import { refuseKindSwaps } from "../src/transfer/kind-swap.js";
+import { refuseThroughLinks } from "../src/transfer/link-parents.js";
 import type { Plan, PlanItem } from "../src/transfer/planner.js";
 
 /** What every directory of `paths` was, built as before: each prefix of each path's segments. */
@@ -97,5 +98,36 @@ describe("refuseKindSwaps on paths 60 levels deep", () => {
     refuseKindSwaps(plan, listed, endpoint);
     for (const i of plan.copies) expect(i.refused?.detail).toContain("d/c0/d1 is a file at the destination");
     expect(plan.bytes).toBe(0);
+  });
+});
+
+describe("refuseThroughLinks on paths 60 levels deep", () => {
+  const file = (path: string): ObjectInfo => ({ path, mode: "file", size: 1 });
+  const link = (path: string): ObjectInfo => ({ path, mode: "link", linkTarget: "/elsewhere" });
+  const item = (path: string): PlanItem => ({ rel: path, srcPath: path, dstPath: path, src: file(path), size: 1, reason: "new" });
+  const endpoint = { loc: { display: "d/", type: "memory" }, store: { features: { virtualDir: false }, info: { service: "memory" } } } as unknown as Endpoint;
+
+  /** The first link on the way to `path`, found as before: each prefix of the path, from the top. */
+  function linkBefore(listed: ReadonlyMap<string, ObjectInfo>, path: string): string | undefined {
+    for (let end = path.indexOf("/"); end > 0; end = path.indexOf("/", end + 1)) {
+      if (listed.get(path.slice(0, end))?.mode === "link") return path.slice(0, end);
+    }
+    return undefined;
+  }
+
+  it("refuses each path through a link naming the first link on its way, as before, and no other", () => {
+    const paths = [...deepPaths(4, 60, 3), ...ODD.filter((p) => p !== "")];
+    // Links at several depths of some chains (two on one chain: the upper one is named), none on the others.
+    const links = ["c0/d1/d2/d3", "c1/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10", "c1/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/d11/d12/d13/d14/d15/d16/d17/d18/d19/d20", "a", "x/y/"];
+    const listed = new Map<string, ObjectInfo>(links.map((l) => [l, link(l)]));
+    const plan: Plan = { copies: paths.map(item), skipped: [], deletes: [], bytes: paths.length, links: 0, specials: [] };
+    refuseThroughLinks(plan, listed, endpoint);
+    for (const i of plan.copies) {
+      const want = linkBefore(listed, i.dstPath);
+      if (want === undefined) expect([i.dstPath, i.refused]).toEqual([i.dstPath, undefined]);
+      else expect([i.dstPath, i.refused?.detail.startsWith(`d/${want} is a symbolic link`)]).toEqual([i.dstPath, true]);
+    }
+    expect(plan.copies.filter((i) => i.refused !== undefined).length).toBeGreaterThan(10);
+    expect(plan.bytes).toBe(plan.copies.filter((i) => i.refused === undefined).length);
   });
 });

@@ -4,6 +4,7 @@ import { shellWord } from "../shell-word.js";
 import { shownPath } from "../shown-path.js";
 import { pathDirectories } from "./counterpart-listing.js";
 import { below } from "./link-parents.js";
+import { entriesOnTheWay } from "./on-the-way.js";
 import type { Plan } from "./planner.js";
 
 /** The directories that hold the listed paths (`a/b/c` gives `a/` and `a/b/`); a path from the root (`/a`) holds none. */
@@ -11,40 +12,6 @@ function directoriesOf(listed: ReadonlyMap<string, ObjectInfo>): Set<string> {
   return pathDirectories([...listed.keys()].filter((path) => !path.startsWith("/")));
 }
 
-/**
- * For each path asked, the first path on the way to it (`a`, then `a/b` for `a/b/c`) that `listed`
- * holds as a file (links are link-parents.ts's): each directory's answer is worked out once and
- * kept (its own entry, else its parent's answer), so a path costs its length, not its depth times
- * its length.
- */
-function filesOnTheWay(listed: ReadonlyMap<string, ObjectInfo>): (path: string) => string | undefined {
-  /** Directory (`a/b`, no trailing `/`) → the first file on the way to it, itself included; null: none. */
-  const known = new Map<string, string | null>();
-  const fileAt = (dir: string): string | null => {
-    const entry = listed.get(dir);
-    return entry !== undefined && entry.mode !== "link" && entry.mode !== "dir" ? entry.path : null;
-  };
-  return (path) => {
-    // The directories on the way whose answer is not known yet, deepest first.
-    const unknown: string[] = [];
-    let above: string | null = null;
-    for (let end = path.lastIndexOf("/"); end > 0; end = path.lastIndexOf("/", end - 1)) {
-      const dir = path.slice(0, end);
-      const answer = known.get(dir);
-      if (answer !== undefined) {
-        above = answer;
-        break;
-      }
-      unknown.push(dir);
-    }
-    for (let i = unknown.length - 1; i >= 0; i--) {
-      const dir = unknown[i]!;
-      above ??= fileAt(dir);
-      known.set(dir, above);
-    }
-    return above ?? undefined;
-  };
-}
 
 /**
  * Marks each planned copy that a storage with real directories (fs, memory) cannot write because
@@ -62,7 +29,8 @@ function filesOnTheWay(listed: ReadonlyMap<string, ObjectInfo>): (path: string) 
 export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectInfo>, dst: Endpoint, held?: ReadonlySet<string>): void {
   if (dst.store.features.virtualDir) return;
   const dirs = held ?? directoriesOf(listed);
-  const fileOnTheWay = filesOnTheWay(listed);
+  // The first entry on the way that is a file (links are link-parents.ts's).
+  const fileOnTheWay = entriesOnTheWay(listed, (entry) => entry.mode !== "link" && entry.mode !== "dir");
   for (const item of plan.copies) {
     if (item.refused !== undefined) continue;
     let message: string | undefined;
@@ -72,7 +40,7 @@ export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectIn
         `${shownPath(there)} is a directory at the destination, where the source has a file: not replaced ` +
         `(a copy never replaces a directory with a file, not even sync --delete); remove it (stowage rm -r ${shownPath(shellWord(there))}) and run again`;
     } else {
-      const file = fileOnTheWay(item.dstPath);
+      const file = fileOnTheWay(item.dstPath)?.path;
       if (file === undefined) continue;
       const there = below(dst.loc.display, file);
       message =

@@ -1,6 +1,7 @@
 import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
 import type { Endpoint } from "../locations.js";
 import { shownPath } from "../shown-path.js";
+import { entriesOnTheWay } from "./on-the-way.js";
 import type { Plan } from "./planner.js";
 
 /**
@@ -9,11 +10,12 @@ import type { Plan } from "./planner.js";
  * @throws nothing
  */
 export function linkOnTheWay(listed: ReadonlyMap<string, ObjectInfo>, path: string): ObjectInfo | undefined {
-  for (let end = path.indexOf("/"); end > 0; end = path.indexOf("/", end + 1)) {
-    const entry = listed.get(path.slice(0, end));
-    if (entry?.mode === "link") return entry;
-  }
-  return undefined;
+  return linksOnTheWay(listed)(path);
+}
+
+/** {@link linkOnTheWay} for many paths of one listing, each directory looked at once (on-the-way.ts). */
+function linksOnTheWay(listed: ReadonlyMap<string, ObjectInfo>): (path: string) => ObjectInfo | undefined {
+  return entriesOnTheWay(listed, (entry) => entry.mode === "link");
 }
 
 /** `rel` below the location the user typed, as typed (`dst/` + `inner`). @throws nothing */
@@ -33,10 +35,11 @@ export function below(display: string, rel: string): string {
  */
 export function refuseThroughLinks(plan: Plan, listed: ReadonlyMap<string, ObjectInfo>, dst: Endpoint): void {
   if (dst.store.features.virtualDir) return;
+  const linkOnTheWayTo = linksOnTheWay(listed);
   for (const item of plan.copies) {
     // Refused already (its compare failed): its bytes are not planned.
     if (item.refused !== undefined) continue;
-    const link = linkOnTheWay(listed, item.dstPath);
+    const link = linkOnTheWayTo(item.dstPath);
     if (link === undefined) continue;
     const to = link.linkTarget === undefined ? "" : ` (to ${shownPath(link.linkTarget)})`;
     item.refused = storageError(
