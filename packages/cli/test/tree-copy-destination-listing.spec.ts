@@ -199,13 +199,34 @@ describe("cp -r onto a storage with real directories: the refusals at depth are 
     expect(await exists(join(d, "elsewhere/v.txt"))).toBe(false);
   });
 
-  it("a directory holding only empty directories is no directory with files: not refused, as before", async () => {
+  it("an empty directory (or one holding empty ones only) is a directory too: the dry run refuses what the real run cannot write", async () => {
     const { s, d } = await trees("empty-dirs");
     await mkdir(join(d, "x/y/hollow/p/q"), { recursive: true });
-    await writeTree(s, { "x/y/hollow": "a file where d/ has only empty directories" });
-    const r = await run(["cp", "-r", "--dry-run", s, d]);
-    expect(r.stdout).toContain("would copy x/y/hollow (42 B, new)");
-    expect(r.stderr).not.toContain("x/y/hollow/ is a directory");
+    await mkdir(join(d, "x/y/bare"), { recursive: true });
+    await writeTree(s, { "x/y/hollow": "a file where d/ has only empty directories", "x/y/bare": "a file where d/ has an empty directory" });
+    for (const argv of [["cp", "-r", "--dry-run", s, d], ["cp", "-r", s, d]]) {
+      const r = await run(argv);
+      expect(r.code).toBe(10);
+      expect(r.stderr).toContain(`stowage: cp x/y/hollow: ObjectModeInvalid: ${d}x/y/hollow/ is a directory at the destination, where the source has a file`);
+      expect(r.stderr).toContain(`stowage: cp x/y/bare: ObjectModeInvalid: ${d}x/y/bare/ is a directory at the destination, where the source has a file`);
+    }
+    expect(await exists(join(d, "x/y/hollow/p/q"))).toBe(true);
+    expect((await readTree(d))["x/y/ok.txt"]).toBe("ok");
+  });
+
+  it("an empty directory is refused the same way where the destination is listed whole (a source over many directories, sync)", async () => {
+    const s = join(ws.work, "wide-empty", "s");
+    const d = join(ws.work, "wide-empty", "d");
+    await writeTree(s, { ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`w${i}/f.txt`, "w"])), "w3/bare": "a file where d/ has an empty directory" });
+    await mkdir(join(d, "w3/bare"), { recursive: true });
+    for (const argv of [["cp", "-r", "--dry-run", s + "/", d + "/"], ["sync", "--dry-run", s + "/", d + "/"], ["sync", "--delete", s + "/", d + "/"]]) {
+      const r = await run(argv);
+      expect(r.code).toBe(10);
+      expect(r.stderr).toContain(`ObjectModeInvalid: ${d}/w3/bare/ is a directory at the destination, where the source has a file`);
+    }
+    // sync --delete held back by the refusal, the directory still there; the others copied.
+    expect(await exists(join(d, "w3/bare"))).toBe(true);
+    expect((await readTree(d))["w19/f.txt"]).toBe("w");
   });
 
   it("into memory, the same refusals", async () => {
@@ -214,8 +235,10 @@ describe("cp -r onto a storage with real directories: the refusals at depth are 
     await mem.write("x/y/deep-dir-there/p/q/r.txt", "r");
     await mem.write("x/y/file-there", "a file");
     for (let i = 0; i < 50; i++) await mem.write(`bulk/b${i}.txt`, "b");
+    await mem.createDir("x/y/dir-there/");
     const r = await run(["cp", "-r", "--dry-run", s, "memory://dst-listing/"]);
     expect(r.code).toBe(10);
+    expect(r.stderr).toContain("stowage: cp x/y/dir-there: ObjectModeInvalid: memory://dst-listing/x/y/dir-there/ is a directory at the destination");
     expect(r.stderr).toContain("stowage: cp x/y/deep-dir-there: ObjectModeInvalid: memory://dst-listing/x/y/deep-dir-there/ is a directory at the destination");
     expect(r.stderr).toContain("stowage: cp x/y/file-there/z/w.txt: ObjectModeInvalid: memory://dst-listing/x/y/file-there is a file at the destination");
     expect(r.stdout).toContain("would copy x/y/ok.txt (2 B, new)");

@@ -34,7 +34,7 @@ export function pathDirectories(paths: Iterable<string>): Set<string> {
  * destination's size: a directory of the destination the source lacks is never listed. What it
  * finds at every path of the source, and at every directory on the way to one, is what a walk of
  * the whole destination would find there (files, appendable objects and links in
- * {@link CounterpartListing.entries}; directories in {@link CounterpartListing.dirs}).
+ * {@link CounterpartListing.entries}; directories, empty ones too, in {@link CounterpartListing.dirs}).
  *
  * A directory that is gone (`ObjectNotExist`), or a file (`ObjectModeInvalid`), before its listing
  * gave anything lists as empty, as a walk takes a missing work_dir: a copy then counts as new, which
@@ -73,36 +73,6 @@ export class CounterpartListing {
       const found = await mapLimit(level, LIST_CONCURRENCY, (dir) => this.list(dir));
       level = [...new Set(found.flat())].filter((d) => wanted.has(d) && !this.listed.has(d));
     }
-  }
-
-  /**
-   * Of `dirs` (`a/` paths), those that are directories of the destination holding a file, an
-   * appendable object or a link at some depth: what a walk of the whole destination would show
-   * below them (an empty directory, or one holding empty ones only, shows nothing there). One that
-   * was never listed as an entry is none. Each is looked into with dir listings until one such
-   * entry is found.
-   * @throws whatever a listing throws, except as the class says
-   */
-  async holding(dirs: Iterable<string>): Promise<Set<string>> {
-    const held = new Set<string>();
-    for (const dir of dirs) if (this.dirs.has(dir) && (await this.holds(dir))) held.add(dir);
-    return held;
-  }
-
-  /** Whether anything below `dir` lists as an entry a walk yields. */
-  private async holds(dir: string): Promise<boolean> {
-    const queue = [dir];
-    const queued = new Set(queue);
-    for (let i = 0; i < queue.length; i++) {
-      for await (const o of this.entriesOf(queue[i]!)) {
-        if (ENTRY_MODES.has(o.mode)) return true;
-        if (o.mode === "dir" && !queued.has(o.path)) {
-          queued.add(o.path);
-          queue.push(o.path);
-        }
-      }
-    }
-    return false;
   }
 
   /** Lists `dir`, recording what it holds; answers the directories found in it. */

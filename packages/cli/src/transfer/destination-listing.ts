@@ -16,6 +16,38 @@ export const WHOLE_LISTING_FLOOR = 5_000;
 export const WHOLE_LISTING_PER_SOURCE = 4;
 
 /**
+ * What a plan looks up at the destination: its files, appendable objects and links by relative
+ * path, and, on a storage with real directories (fs, memory), every directory (`a/`), empty ones
+ * too, which a write of a file of that name would fail on. An object store's directories are
+ * virtual (a key `a` and keys `a/x` live side by side): none are kept.
+ */
+export interface DestinationEntries {
+  readonly entries: Map<string, ObjectInfo>;
+  readonly dirs: Set<string>;
+}
+
+/**
+ * Walks the whole destination (walk.ts, links too; directories too where they are real), telling
+ * `see` of each entry's path (not of directories). Undefined when it holds more than `limit`
+ * entries: the walk stops there, no further page asked for.
+ * @throws StorageError what a listing throws (`Aborted` on Ctrl-C)
+ */
+export async function listDestination(store: Storager, signal: AbortSignal | undefined, limit = Infinity, see?: (path: string) => void): Promise<DestinationEntries | undefined> {
+  const listing: DestinationEntries = { entries: new Map(), dirs: new Set() };
+  const dirs = !store.features.virtualDir;
+  for await (const o of walk(store, { ...(signal ? { signal } : {}), links: true, dirs })) {
+    if (o.mode === "dir") listing.dirs.add(o.path);
+    else {
+      listing.entries.set(o.path, o);
+      see?.(o.path);
+    }
+    // Leaving the loop ends the walk: no further page is asked for.
+    if (listing.entries.size + listing.dirs.size > limit) return undefined;
+  }
+  return listing;
+}
+
+/**
  * The destination of a tree copy (`cp -r`, `mv -r`, without globs), listed whole when that is the
  * cheaper way: a source spread over many directories onto a destination no larger than a few times
  * the source (a copy re-run onto an earlier one, resumed from its checkpoint) takes a page of
@@ -23,20 +55,13 @@ export const WHOLE_LISTING_PER_SOURCE = 4;
  *
  * Undefined (list directory by directory, counterpart-listing.ts) when the source has fewer than
  * {@link FEW_DIRECTORIES} directories, or when the destination turns out to hold more than
- * {@link WHOLE_LISTING_PER_SOURCE} × the source's objects (and more than {@link WHOLE_LISTING_FLOOR}):
- * the listing stops there, so its requests and memory stay within a few times the source's, whatever
- * the destination's size, and the dir listings that follow cost what they would have alone.
- * Links are listed too, as a plan looks them up.
+ * {@link WHOLE_LISTING_PER_SOURCE} × the source's objects (and more than {@link WHOLE_LISTING_FLOOR})
+ * entries, its directories counted: the listing stops there, so its requests and memory stay within
+ * a few times the source's, whatever the destination's size, and the dir listings that follow cost
+ * what they would have alone.
  * @throws StorageError what a listing throws (`Aborted` on Ctrl-C)
  */
-export async function wholeDestination(store: Storager, signal: AbortSignal | undefined, sourcePaths: readonly string[]): Promise<Map<string, ObjectInfo> | undefined> {
+export async function wholeDestination(store: Storager, signal: AbortSignal | undefined, sourcePaths: readonly string[]): Promise<DestinationEntries | undefined> {
   if (pathDirectories(sourcePaths).size < FEW_DIRECTORIES) return undefined;
-  const limit = Math.max(WHOLE_LISTING_FLOOR, WHOLE_LISTING_PER_SOURCE * sourcePaths.length);
-  const entries = new Map<string, ObjectInfo>();
-  for await (const o of walk(store, { ...(signal ? { signal } : {}), links: true })) {
-    entries.set(o.path, o);
-    // Leaving the loop ends the walk: no further page is asked for.
-    if (entries.size > limit) return undefined;
-  }
-  return entries;
+  return listDestination(store, signal, Math.max(WHOLE_LISTING_FLOOR, WHOLE_LISTING_PER_SOURCE * sourcePaths.length));
 }

@@ -2,33 +2,23 @@ import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
 import type { Endpoint } from "../locations.js";
 import { shellWord } from "../shell-word.js";
 import { shownPath } from "../shown-path.js";
-import { pathDirectories } from "./counterpart-listing.js";
 import { below } from "./link-parents.js";
 import { entriesOnTheWay } from "./on-the-way.js";
 import type { Plan } from "./planner.js";
 
-/** The directories that hold the listed paths (`a/b/c` gives `a/` and `a/b/`); a path from the root (`/a`) holds none. */
-function directoriesOf(listed: ReadonlyMap<string, ObjectInfo>): Set<string> {
-  return pathDirectories([...listed.keys()].filter((path) => !path.startsWith("/")));
-}
-
-
 /**
  * Marks each planned copy that a storage with real directories (fs, memory) cannot write because
- * the destination's listing (`listed`, the planner's) holds the other kind of entry there: a file
- * of the source (`a`) where the destination has a directory (`a/` with files in it), or a file
- * below a directory of the source (`a/x`) where the destination has a file (`a`). The write would
+ * the destination holds the other kind of entry there: a file of the source (`a`) where the
+ * destination has a directory (`a/` in `dirs`, empty or not), or a file below a directory of the
+ * source (`a/x`) where the destination's listing (`listed`, the planner's) has a file (`a`). The write would
  * fail (`ObjectModeInvalid`) on every run, and hold `--delete` back each time: the refusal says
  * what to do (remove the destination's entry, naming it as a command), and nothing is written for
  * it. Its bytes leave `plan.bytes`. On an object store (virtual directories) a key `a` and a key
- * `a/x` are independent: nothing to refuse. `held` names the destination's directories (`a/`)
- * that hold a file or a link at some depth, for a `listed` that does not reach below every
- * directory (counterpart-listing.ts); by default the directories of `listed`'s paths.
+ * `a/x` are independent: nothing to refuse.
  * @throws nothing (the refusal, `ObjectModeInvalid`, is set on the item for the transfer to report)
  */
-export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectInfo>, dst: Endpoint, held?: ReadonlySet<string>): void {
+export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectInfo>, dst: Endpoint, dirs: ReadonlySet<string>): void {
   if (dst.store.features.virtualDir) return;
-  const dirs = held ?? directoriesOf(listed);
   // The first entry on the way that is a file (links are link-parents.ts's).
   const fileOnTheWay = entriesOnTheWay(listed, (entry) => entry.mode !== "link" && entry.mode !== "dir");
   for (const item of plan.copies) {

@@ -6,7 +6,7 @@ import type { Endpoint } from "../locations.js";
 import { compareObjects } from "../verify.js";
 import { sourceIdOf, type Checkpoint } from "./checkpoint.js";
 import { CounterpartListing } from "./counterpart-listing.js";
-import { wholeDestination } from "./destination-listing.js";
+import { listDestination, wholeDestination } from "./destination-listing.js";
 import { comparable, localVsCrc, settledByContent, type LocalVsCrc } from "./content-rule.js";
 import type { PathFilter } from "./filter.js";
 import { refuseKindSwaps } from "./kind-swap.js";
@@ -150,15 +150,16 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   // (counterpart-listing.ts): nothing else there changes what they do. sync needs all of it (its
   // extras), and globs are matched against both trees (a glob naming a directory whose contents it
   // leaves, jobs.ts).
-  let counterparts = options.kind === "copy" && !options.deleteExtras && !options.filter.active ? new CounterpartListing(dst.store, options.signal) : undefined;
+  const counterparts = options.kind === "copy" && !options.deleteExtras && !options.filter.active ? new CounterpartListing(dst.store, options.signal) : undefined;
   let existing = new Map<string, ObjectInfo>();
+  // The destination's real directories (fs, memory), empty ones too: a file cannot be written there.
+  let dstDirs: ReadonlySet<string> = new Set();
   let sources: AsyncIterable<ObjectInfo> | ObjectInfo[] = walk(src.store, { ...signal, links: true });
   if (counterparts === undefined) {
     // Links too: an object replaces a link, and `--delete` removes links the source lacks.
-    for await (const o of walk(dst.store, { ...signal, links: true })) {
-      existing.set(o.path, o);
-      options.filter.see(o.path);
-    }
+    const listing = (await listDestination(dst.store, options.signal, Infinity, (path) => options.filter.see(path)))!;
+    existing = listing.entries;
+    dstDirs = listing.dirs;
   } else {
     await counterparts.root();
     const listed: ObjectInfo[] = [];
@@ -168,11 +169,11 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
     // A source over many directories onto a destination not much larger: one whole listing is cheaper.
     const whole = await wholeDestination(dst.store, options.signal, paths);
     if (whole !== undefined) {
-      existing = whole;
-      counterparts = undefined;
+      ({ entries: existing, dirs: dstDirs } = whole);
     } else {
       await counterparts.reach(paths);
       existing = counterparts.entries;
+      dstDirs = counterparts.dirs;
     }
   }
 
@@ -217,9 +218,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   await compareAll(plan, undecided, src, dst, options);
   plan.copies.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   refuseThroughLinks(plan, existing, dst);
-  // Where only the source's directories were listed: which of the destination's directories at a file's path hold something.
-  const held = counterparts !== undefined && !dst.store.features.virtualDir ? await counterparts.holding(plan.copies.filter((i) => i.refused === undefined).map((i) => i.dstPath + "/")) : undefined;
-  refuseKindSwaps(plan, existing, dst, held);
+  refuseKindSwaps(plan, existing, dst, dstDirs);
   // The fs listing leaves fifos, sockets and devices out without a word: found here, to be reported.
   if (src.loc.type === "fs") plan.specials = await specialEntries(src.dir, options.filter, options.signal);
 
