@@ -100,6 +100,16 @@ suite("cp -r of a small source into a large bucket (COS emulator)", () => {
       emu.emulator.setFaults([]);
     }
     expect(Object.keys((JSON.parse(await readFile(checkpoint, "utf8")) as { done: object }).done).sort()).toEqual(["a/b/c/d/deep.txt", "a/b/c/old.txt", "one.txt"]);
+    // A dry run predicts the re-run: it reads the checkpoint, and leaves it as it was (no lock, no write).
+    const kept = await readFile(checkpoint, "utf8");
+    const dryRun = await run([...argv, "--dry-run"]);
+    const dry = await withStats<Stats>(Promise.resolve(dryRun));
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain(`cp: would resume from checkpoint ${checkpoint} (3 objects done in an earlier run)`);
+    expect(dryRun.stdout.split("\n").filter((l) => l.startsWith("would copy"))).toEqual(["would copy a/b/c/new.txt (2 B, new)"]);
+    expect(dry.stats?.objects).toMatchObject({ planned: 1, skipped: 3 });
+    expect(await readFile(checkpoint, "utf8")).toBe(kept);
+    expect(await exists(checkpoint + ".lock")).toBe(false);
     emu.emulator.resetStats();
     const second = await withStats<Stats>(run(argv));
     const { byOperation, bytesSent } = emu.emulator.stats();

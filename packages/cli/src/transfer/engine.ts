@@ -5,7 +5,7 @@ import { describeError, exitCodeOf, shownLines } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import type { Endpoint } from "../locations.js";
 import { TransferProgress } from "../progress.js";
-import { defaultCheckpointPath, type Checkpoint } from "./checkpoint.js";
+import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
 import { resumeText } from "./resume-text.js";
 import { openLocked } from "./checkpoint-lock.js";
 import { copyObject, type CopyEnv } from "./copy-object.js";
@@ -75,21 +75,18 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   // The destination's multipart_threshold, part_size and concurrency pairs apply unless a flag was given.
   const settings = tuneFor(job.settings, dst.loc.query);
   const writes = writesDigest(job.writeOptions, settings.guessContentType !== false, dst.loc.query);
-  const locked =
-    settings.checkpoint === false || settings.dryRun
-      ? undefined
-      : await openLocked(
-          job.command,
-          settings.checkpoint ?? defaultCheckpointPath(ctx.io.env, job.identity),
-          {
-            command: job.command,
-            source: `${src.loc.type}://${src.loc.name}${src.dir}`,
-            destination: `${dst.loc.type}://${dst.loc.name}${dst.dir}`,
-            ...(writes === undefined ? {} : { writes }),
-          },
-          (line) => ctx.warn(line),
-          typeof settings.checkpoint === "string",
-        );
+  const path = settings.checkpoint === false ? undefined : (settings.checkpoint ?? defaultCheckpointPath(ctx.io.env, job.identity));
+  const meta = {
+    command: job.command,
+    source: `${src.loc.type}://${src.loc.name}${src.dir}`,
+    destination: `${dst.loc.type}://${dst.loc.name}${dst.dir}`,
+    ...(writes === undefined ? {} : { writes }),
+  };
+  const named = typeof settings.checkpoint === "string";
+  // A dry run reads the checkpoint (what an earlier run finished is skipped, as the real run skips
+  // it) but neither locks, writes nor removes it.
+  if (settings.dryRun) return transfer(ctx, job, settings, path === undefined ? undefined : await Checkpoint.open(path, meta, named));
+  const locked = path === undefined ? undefined : await openLocked(job.command, path, meta, (line) => ctx.warn(line), named);
   try {
     return await transfer(ctx, job, settings, locked?.checkpoint);
   } finally {
@@ -131,6 +128,8 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   const stop = new CredentialStop();
   for (const item of plan.copies) if (item.refused !== undefined && item.heldBack !== true) stop.note(item.refused);
   if (settings.dryRun) {
+    const resuming = checkpoint?.resumed === true ? resumeText(plan, checkpoint, settings, transferKind(job)) : undefined;
+    if (resuming !== undefined) ctx.info(`${job.command}: would resume from checkpoint ${checkpoint!.path} (${resuming})`);
     // A copy refused when planned (link-parents.ts) would fail as it does in a real run, and hold `--delete` back.
     for (const item of plan.copies) {
       if (item.heldBack === true && stop.holdBack()) continue;
