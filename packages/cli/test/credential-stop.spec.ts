@@ -30,7 +30,7 @@ const run = inProcess(ws);
 const state = { allowed: Infinity, writes: 0, statsRefused: false, stats: 0 };
 
 const refusal = (code: string): Error =>
-  storageError(ErrorCode.PermissionDenied, `put_object: ${code}: The access key Id you provided does not exist in our records.`, { serviceCode: code, statusCode: 403 });
+  storageError(ErrorCode.PermissionDenied, `put_object: ${code}: The access key Id you provided does not exist in our records.`, { serviceCode: code, statusCode: 403, credentialRefused: true });
 
 useMemoryVariant("expiring", (driver) => {
   const write = driver.write.bind(driver);

@@ -1,4 +1,5 @@
 import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, sseCContext as coreSseCContext, type SseCContext, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { isCosCredentialRejection } from "./credentials.js";
 import type { CosErrorBody } from "./responses.js";
 
 /**
@@ -125,7 +126,8 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * change; so is `OperationAborted` (a `Conflict` the service says to try again). A 304 or 412 (a condition that did not hold; HEAD answers have no body) is
  * `Conflict` and not retryable. `sseC` (from `sseCContext`) makes a body-less 400 or 403 name
  * the SSE-C customer key: one the request carried may be the wrong one, a HEAD without one may
- * need it. The key is never part of the message. `InvalidObjectState` (an archived object not restored)
+ * need it. The key is never part of the message. A refusal of the credential itself
+ * (`isCosCredentialRejection`) is a `PermissionDenied` with `credentialRefused`. `InvalidObjectState` (an archived object not restored)
  * is `Conflict`, its message saying the object must be restored first (`restore()`, `stowage restore`).
  */
 export function cosError(
@@ -148,6 +150,7 @@ export function cosError(
     statusCode: status,
     ...(id ? { requestId: id } : {}),
     ...(cosCode ? { serviceCode: cosCode } : {}),
+    ...(code === ErrorCode.PermissionDenied && isCosCredentialRejection(body) ? { credentialRefused: true } : {}),
     retryable: ((code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status)) || (cosCode !== undefined && TRY_AGAIN.has(cosCode)),
   });
 }

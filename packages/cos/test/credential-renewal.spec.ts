@@ -69,7 +69,8 @@ describe("cos: credentials refused before their expiration", () => {
     await s.write("k", "stale");
     emulator.setCredentials(B);
     emulator.resetStats();
-    await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403 });
+    // The refusal the caller gets says the credential itself was refused.
+    await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, credentialRefused: true });
     expect(state.calls).toBe(2);
     expect(emulator.stats()).toMatchObject({ requests: 2, byStatus: { "403": 2 } });
   });
@@ -179,9 +180,10 @@ describe("cos: credentials refused before their expiration", () => {
     await s.write("k", "fixed");
     emulator.setCredentials(B);
     emulator.resetStats();
-    await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, message: expect.stringContaining("InvalidAccessKeyId") });
+    await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, credentialRefused: true, message: expect.stringContaining("InvalidAccessKeyId") });
     expect(emulator.stats().requests).toBe(1);
-    await expect(s.stat("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403 });
+    // A HEAD's refusal names no code: nothing says it was the credential.
+    await expect(s.stat("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, credentialRefused: false });
     expect(emulator.stats().requests).toBe(2); // no probe without a provider
   });
 });

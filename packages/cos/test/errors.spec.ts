@@ -139,3 +139,22 @@ describe("RestoreAlreadyInProgress (a restore of an object being restored)", () 
     expect(e.message).toContain("restore_object: RestoreAlreadyInProgress: Object restore is already in progress.; a restore of the object is under way already");
   });
 });
+
+describe("COS credentialRefused", () => {
+  const refused = (code: string, message = "refused"): boolean => cosError(403, { code, message }, "put_object", "r1").credentialRefused;
+
+  it("is set for a refusal of the credential itself: unknown key, expired or invalid token, an AccessDenied saying the token expired", () => {
+    for (const code of ["InvalidAccessKeyId", "ExpiredToken", "InvalidSecurityToken"]) expect([code, refused(code)]).toEqual([code, true]);
+    expect(refused("AccessDenied", "The security token included in the request is expired")).toBe(true);
+    const e = cosError(403, { code: "ExpiredToken", message: "expired" }, "put_object", "r1");
+    expect(e.toJSON()["credentialRefused"]).toBe(true);
+    // Kept when core adds its context.
+    expect(e.withContext({ op: "write", path: "a" }).credentialRefused).toBe(true);
+  });
+
+  it("is not set for a policy's AccessDenied, a refused signature, a clock skew, a HEAD without a body or other codes", () => {
+    for (const code of ["AccessDenied", "SignatureDoesNotMatch", "RequestTimeTooSkewed", "UserDisable", "NoSuchKey"]) expect([code, refused(code)]).toEqual([code, false]);
+    expect(cosError(403, undefined, "head_object", "r1").credentialRefused).toBe(false);
+    expect(cosError(403, { code: "AccessDenied", message: "x" }, "put_object", "r1").toJSON()).not.toHaveProperty("credentialRefused");
+  });
+});

@@ -1,4 +1,5 @@
 import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { isOssCredentialRejection } from "./credentials.js";
 import type { OssErrorBody } from "./responses.js";
 
 /**
@@ -108,6 +109,7 @@ const TRY_AGAIN: ReadonlySet<string> = new Set(["OperationAborted"]);
  * A 304 or 412 (a condition that did not hold; HEAD answers carry at most `x-oss-err`, a 304
  * nothing) is `Conflict`, not retryable. `InvalidObjectState` (an archived object not restored) is
  * `Conflict`, its message saying the object must be restored first (`restore()`, `stowage restore`).
+ * A refusal of the credential itself (`isOssCredentialRejection`) is a `PermissionDenied` with `credentialRefused`.
  */
 export function ossError(status: number, body: OssErrorBody | undefined, operation: string, requestId: string | undefined, foreign?: { contentType: string | undefined }): StorageError {
   const ossCode = body?.code;
@@ -122,6 +124,7 @@ export function ossError(status: number, body: OssErrorBody | undefined, operati
     statusCode: status,
     ...(id ? { requestId: id } : {}),
     ...(ossCode ? { serviceCode: ossCode } : {}),
+    ...(code === ErrorCode.PermissionDenied && isOssCredentialRejection(body) ? { credentialRefused: true } : {}),
     retryable: ((code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status)) || (ossCode !== undefined && TRY_AGAIN.has(ossCode)),
   });
 }

@@ -83,7 +83,7 @@ describe("oss: credentials refused before their expiration", () => {
     await s.write("k", "stale");
     emulator.setCredentials(B);
     emulator.resetStats();
-    await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403 });
+    await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, credentialRefused: true });
     expect(state.calls).toBe(2);
     expect(emulator.stats()).toMatchObject({ requests: 2, byStatus: { "403": 2 } });
   });
@@ -96,7 +96,7 @@ describe("oss: credentials refused before their expiration", () => {
     await s.write("k", "fixed");
     emulator.setCredentials(B);
     emulator.resetStats();
-    await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, message: expect.stringContaining("InvalidAccessKeyId") });
+    await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, credentialRefused: true, message: expect.stringContaining("InvalidAccessKeyId") });
     expect(emulator.stats().requests).toBe(1);
   });
 });

@@ -131,3 +131,13 @@ describe("RestoreAlreadyInProgress (a restore of an object being restored)", () 
     expect(e.message).toContain("restore_object: RestoreAlreadyInProgress: Object restore is already in progress.; a restore of the object is under way already");
   });
 });
+
+describe("OSS credentialRefused", () => {
+  const refused = (code: string): boolean => ossError(403, { code, message: "refused" }, "put_object", "r1").credentialRefused;
+
+  it("is set for InvalidAccessKeyId, SecurityTokenExpired and InvalidSecurityToken , and only for them", () => {
+    for (const code of ["InvalidAccessKeyId", "SecurityTokenExpired", "InvalidSecurityToken"]) expect([code, refused(code)]).toEqual([code, true]);
+    for (const code of ["AccessDenied", "SignatureDoesNotMatch", "RequestTimeTooSkewed", "NoSuchKey"]) expect([code, refused(code)]).toEqual([code, false]);
+    expect(ossError(403, undefined, "head_object", "r1").credentialRefused).toBe(false);
+  });
+});

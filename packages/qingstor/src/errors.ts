@@ -78,7 +78,8 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * The StorageError for a QingStor failure: `code` from {@link QINGSTOR_ERROR_CODES}
  * (or the status; a 304 is `Conflict`, a 501 `CapabilityInsufficient`), message `"<op>: <QingStor code>: <message>"`, status
  * and request id (the body's `request_id` when the `X-QS-Request-ID` header is missing), and the
- * QingStor code as `serviceCode` (core `isMissingBucket` reads it). A 304
+ * QingStor code as `serviceCode` (core `isMissingBucket` reads it); `invalid_access_key_id` sets
+ * `credentialRefused`. A 304
  * or 412 (a condition that did not hold; HEAD answers and 304s have no body) is `Conflict`, not retryable.
  * Throttling and internal errors (a bare 408 or 425 included) are retryable, except a 501 or 505, which no retry can change.
  * `sseC` (from `sseCContext`) makes a body-less 400 or 403 name the SSE-C customer key: one the
@@ -105,6 +106,8 @@ export function qingstorError(
     statusCode: status,
     ...(id ? { requestId: id } : {}),
     ...(qsCode ? { serviceCode: qsCode } : {}),
+    // The access key itself is unknown (revoked, rotated): every request signed with it fails alike.
+    ...(qsCode === "invalid_access_key_id" ? { credentialRefused: true } : {}),
     retryable: (code === ErrorCode.ServiceInternal || code === ErrorCode.RequestThrottled) && !FINAL_5XX.has(status),
   });
 }

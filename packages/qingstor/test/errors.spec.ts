@@ -101,3 +101,12 @@ describe("QingStor error mapping", () => {
     expect(isQingStorClockSkew(undefined)).toBe(false);
   });
 });
+
+describe("QingStor credentialRefused", () => {
+  it("is set for invalid_access_key_id only (not permission_denied, a refused signature or request_expired)", () => {
+    expect(qingstorError(401, { code: "invalid_access_key_id", message: "no such key" }, "put_object", "r1").credentialRefused).toBe(true);
+    for (const code of ["permission_denied", "signature_not_matched", "request_expired"]) {
+      expect([code, qingstorError(403, { code, message: "refused" }, "put_object", "r1").credentialRefused]).toEqual([code, false]);
+    }
+  });
+});

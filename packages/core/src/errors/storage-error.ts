@@ -30,6 +30,11 @@ export interface StorageErrorContext {
   serviceCode?: string;
   /** Overrides the retryable default of the code. */
   retryable?: boolean;
+  /**
+   * True when the service refused the credential itself (see {@link StorageError.credentialRefused});
+   * a driver's error mapping sets it, from the service's own codes.
+   */
+  credentialRefused?: boolean;
 }
 
 /** Everything needed to build a {@link StorageError}. */
@@ -67,6 +72,18 @@ export class StorageError extends Error {
    * it), not only its code's default (`RequestThrottled` and `ServiceInternal` are retryable).
    */
   readonly retryable: boolean;
+  /**
+   * True when the service refused the credential itself, not this one request: the access key is
+   * unknown (revoked, rotated) or the security token expired, is invalid or not the key's (COS
+   * `InvalidAccessKeyId`, `ExpiredToken`, `InvalidSecurityToken`, an `AccessDenied` saying the token
+   * expired or is invalid; OSS `InvalidAccessKeyId`, `SecurityTokenExpired`, `InvalidSecurityToken`;
+   * QingStor `invalid_access_key_id`). Every later request signed with it fails the same way, so a
+   * caller can stop, or ask for new credentials, rather than go on. Always on a `PermissionDenied`;
+   * false for a policy refusing one object or prefix, a refused signature, a clock skew, a provider
+   * that failed (the service never saw its credentials), on memory and fs, and on a `stat` of COS or
+   * QingStor (a HEAD's answer names no code).
+   */
+  readonly credentialRefused: boolean;
   /** The message without the context suffix. */
   readonly detail: string;
   /**
@@ -89,6 +106,7 @@ export class StorageError extends Error {
     this.requestId = init.requestId;
     this.serviceCode = codeWord(init.serviceCode);
     this.retryable = init.retryable ?? RETRYABLE_CODES.has(init.code);
+    this.credentialRefused = init.credentialRefused === true;
     this.batch = init.batch;
   }
 
@@ -108,6 +126,7 @@ export class StorageError extends Error {
       requestId: this.requestId ?? ctx.requestId,
       serviceCode: this.serviceCode ?? ctx.serviceCode,
       retryable: this.retryable,
+      credentialRefused: this.credentialRefused || ctx.credentialRefused === true,
       ...(this.batch === undefined ? {} : { batch: this.batch }),
     });
     if (this.stack) copy.stack = copy.stack?.split("\n")[0] + "\n" + this.stack.split("\n").slice(1).join("\n");
@@ -135,6 +154,7 @@ export class StorageError extends Error {
       requestId: this.requestId,
       ...(this.serviceCode === undefined ? {} : { serviceCode: this.serviceCode }),
       retryable: this.retryable,
+      ...(this.credentialRefused ? { credentialRefused: true } : {}),
       ...(batch === undefined ? {} : { batch: { failed: batch.failed.length, deleted: batch.deleted.length, notAttempted: batch.notAttempted.length } }),
     };
   }
@@ -220,7 +240,7 @@ export function storageError(code: ErrorCode, message: string, ctx: Omit<Storage
 }
 
 /**
- * The context `e` carries (operation, service, statusCode, requestId, serviceCode; with
+ * The context `e` carries (operation, service, statusCode, requestId, serviceCode, credentialRefused; with
  * `withPath`, its path), only the fields it has: to build another error about the same answer.
  * @throws never
  */
