@@ -62,6 +62,7 @@ export { runCreateLocationSuite, type CreateLocationOptions, type NamedEndpoint 
 export { useLoopbackHosts, type LoopbackHostsEmulator } from "./loopback-hosts.js";
 export { bucketNames, checkDeleteRefusesNames, checkListedStoragers, checkStoragerReaches, checkUnlistedBuckets, listAllMyBucketsXml, type UnlistedBucketsCase } from "./servicer-regions.js";
 export { runServicerCredentialSuite, type ServicerCredentialOptions } from "./servicer-credentials.js";
+export { runProvidedCredentialSuite, type CredentialEmulator, type ProvidedCredentialOptions, type TokenKeys } from "./provided-credentials.js";
 export { runMultipartAbortSuite, type MultipartAbortContext, type MultipartAbortOptions, type UploadLeft } from "./multipart-abort.js";
 export { runMovePinnedSuite, type MovePinnedContext, type MovePinnedOptions } from "./move-pinned.js";
 export { runAppendLostAnswerSuite, type AppendLostAnswerOptions } from "./append-lost-answer.js";
