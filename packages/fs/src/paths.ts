@@ -9,6 +9,7 @@ import { openRegular } from "./open-regular.js";
 import { DirPin, fdPathsWork, openDirFd, realPathOf } from "./pinned-dir.js";
 import { inside, KeptRealPaths, realish } from "./real-paths.js";
 import { escapesWithin, type Within } from "./within.js";
+import { refuseOverlongPath } from "./path-limit.js";
 import { isReserved, RESERVED_NAMES, STAGING_NAME } from "./reserved-names.js";
 
 function escape(): never {
@@ -43,7 +44,8 @@ export class FsPaths {
 
   /**
    * The absolute path of `key` (a file or dir key), checked to lie inside the work_dir.
-   * @throws StorageError `InvalidArgument` (escapes the work_dir, a name the driver reserves for itself (reserved-names.ts `isReserved`), NUL),
+   * @throws StorageError `InvalidArgument` (escapes the work_dir, a name the driver reserves for itself (reserved-names.ts `isReserved`), NUL,
+   *   a path longer than the system takes (path-limit.ts)),
    *   `PermissionDenied` or `Unexpected` when a real path can't be resolved.
    */
   async resolve(key: string): Promise<string> {
@@ -65,13 +67,15 @@ export class FsPaths {
   }
 
   /**
-   * The absolute path of `key`, checked lexically only (inside the work_dir, no reserved name, no NUL).
+   * The absolute path of `key`, checked lexically only (inside the work_dir, no reserved name, no NUL,
+   * no longer than the system takes: path-limit.ts).
    * @throws StorageError `InvalidArgument`.
    */
   lexical(key: string): string {
     if (key.includes("\0")) throw storageError(ErrorCode.InvalidArgument, "path must not contain NUL");
     const path = posix.resolve("/", key);
     if (!inside(path, this.root)) escape();
+    refuseOverlongPath(path);
     const below = path.slice(this.root === "/" ? 1 : this.root.length + 1);
     const reserved = below === "" ? undefined : below.split("/").find(isReserved);
     if (reserved !== undefined) {
