@@ -76,30 +76,32 @@ export function normalizeWorkDir(workDir: string): string {
  * - `dir: true` makes the key (and the returned path, unless empty) end with `/`.
  * - A trailing `/` on a non-dir path is kept in the key; with `file: true` (a path an operation
  *   creates an object at) it is refused: `x/` names a directory, which holds no bytes.
+ * - `what` names the path in messages (`path` unless given; createLink's target: `link target`).
  * @throws InvalidArgument for a non-string, NUL, a lone surrogate (not well-formed UTF-16),
  *   `.`/`..` or empty inner segments, the empty path without `dir`, a trailing `/` with `file`,
  *   or an absolute path outside `workDir`.
  */
-export function resolvePath(workDir: string, path: string, options: { dir?: boolean; file?: boolean } = {}): ResolvedPath {
+export function resolvePath(workDir: string, path: string, options: { dir?: boolean; file?: boolean; what?: string } = {}): ResolvedPath {
   const wd = normalizeWorkDir(workDir);
   const dir = options.dir === true;
-  if (typeof path !== "string") invalid(`path must be a string, got ${typeof path}`);
-  checkCharacters(path, "path");
+  const what = options.what ?? "path";
+  if (typeof path !== "string") invalid(`${what} must be a string, got ${typeof path}`);
+  checkCharacters(path, what);
   const shown = path.replace(/\\/g, "/");
-  if (options.file === true && shown.endsWith("/")) invalid(`path ${JSON.stringify(shown)} ends with /: that names a directory, not an object to create`);
+  if (options.file === true && shown.endsWith("/")) invalid(`${what} ${JSON.stringify(shown)} ends with /: that names a directory, not an object to create`);
   let rel = shown;
   if (shown.startsWith("/")) {
     if (shown === wd || shown === wd.slice(0, -1)) rel = "";
     else if (shown.startsWith(wd)) rel = shown.slice(wd.length);
-    else invalid(`path ${JSON.stringify(shown)} is outside work_dir ${JSON.stringify(wd)}`);
+    else invalid(`${what} ${JSON.stringify(shown)} is outside work_dir ${JSON.stringify(wd)}`);
   }
   if (rel === "") {
-    if (!dir) invalid(shown === "" ? "path must not be empty" : `path ${JSON.stringify(shown)} is the work_dir itself, not an object`);
+    if (!dir) invalid(shown === "" ? `${what} must not be empty` : `${what} ${JSON.stringify(shown)} is the work_dir itself, not an object`);
     return { key: wd.slice(1), path: shown === "" || shown.endsWith("/") ? shown : shown + "/" };
   }
   const segments = rel.split("/");
   if (segments[segments.length - 1] === "") segments.pop();
-  checkSegments(segments, "path", shown);
+  checkSegments(segments, what, shown);
   let key = wd.slice(1) + rel;
   let out = shown;
   if (dir && !key.endsWith("/")) {

@@ -156,7 +156,7 @@ export async function createLink(scope: OperationScope, path: string, target: st
   scope.require("createLink", "createLink", "createLink");
   const options = scope.options("createLink", rawOptions);
   const link = scope.resolve(path);
-  const to = scope.resolve(target);
+  const to = scope.resolve(target, { what: "link target" });
   if (link.key.endsWith("/") || to.key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a link and its target are objects, not directories (no trailing /)");
   if (link.key === to.key) throw storageError(ErrorCode.InvalidArgument, "a link cannot point to itself");
   await refuseLinkLoop(scope.driver, link.key, to.key, objectStatPairs(scope.ctx.pairs, "createLink", options), options["signal"] as AbortSignal | undefined);

@@ -68,12 +68,13 @@ export class OperationScope {
 
   /**
    * {@link resolvePath} for this storage: the key of `path`, also refused when it is longer than
-   * the service allows (`limits.keyMaximum`), before anything is sent.
+   * the service allows (`limits.keyMaximum`), before anything is sent. `what` names the path in
+   * messages, as resolvePath's does.
    * @throws StorageError `InvalidArgument` (see resolvePath; a key over `keyMaximum` bytes of UTF-8)
    */
-  resolve(path: string, options: { dir?: boolean; file?: boolean } = {}): ResolvedPath {
+  resolve(path: string, options: { dir?: boolean; file?: boolean; what?: string } = {}): ResolvedPath {
     const resolved = resolvePath(this.workDir, path, options);
-    this.checkKeyLength(resolved.key);
+    this.checkKeyLength(resolved.key, options.what);
     return resolved;
   }
 
@@ -96,12 +97,13 @@ export class OperationScope {
 
   /**
    * Refuses a key longer than the service allows (`limits.keyMaximum` bytes of UTF-8, work_dir
-   * included); storages without the limit take any length.
+   * included); storages without the limit take any length. `what` names the path the key is of, as
+   * {@link OperationScope.resolve}'s does.
    * @throws StorageError `InvalidArgument`
    */
-  checkKeyLength(key: string): void {
+  checkKeyLength(key: string, what?: string): void {
     const bytes = this.bytesOverLimit(key);
-    if (bytes !== undefined) throw this.tooLong(bytes);
+    if (bytes !== undefined) throw this.tooLong(bytes, what);
   }
 
   /** The length of `key` in bytes of UTF-8 when that is over `limits.keyMaximum`, else undefined. */
@@ -112,9 +114,11 @@ export class OperationScope {
     return bytes > maximum ? bytes : undefined;
   }
 
-  private tooLong(bytes: number): StorageError {
+  /** The refusal of a key of `bytes` (the key of `what`, where a message names the path otherwise than `path`). */
+  private tooLong(bytes: number, what?: string): StorageError {
     const maximum = this.driver.features.limits.keyMaximum;
-    return storageError(ErrorCode.InvalidArgument, `the key is ${bytes} bytes of UTF-8 (work_dir included), longer than the ${maximum} bytes ${this.service} allows`);
+    const key = what === undefined || what === "path" ? "the key" : `the ${what}'s key`;
+    return storageError(ErrorCode.InvalidArgument, `${key} is ${bytes} bytes of UTF-8 (work_dir included), longer than the ${maximum} bytes ${this.service} allows`);
   }
 
   /**
