@@ -186,12 +186,16 @@ export class QingStorStorageDriver implements StorageDriver {
    * QingStor's fetch takes no SSE-C key: a storager opened with one has `features.fetch` false, so
    * core refuses fetches (`CapabilityInsufficient`) rather than store plain bytes it could not read back.
    * An abort is `Aborted` saying the object may still be stored: once the request reached it,
-   * QingStor goes on fetching on its own, and stores the whole object (never part of it).
+   * QingStor goes on fetching on its own, and stores the whole object (never part of it). A signal
+   * already aborted when the fetch begins gives a plain `Aborted` (nothing sent). Either way the
+   * error's `cause` is the signal's reason (when an Error), as on every other operation.
    * @throws StorageError `ObjectNotExist` (source 404), `Conflict` (fetch_in_process), `RequestThrottled`, `ServiceInternal` (upstream_failed),
    *   `Unexpected` (the onProgress listener threw: the object is fetched), `Aborted`
    */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
-    const res = await this.client.sendBuffered(req.fetchObject(key, new URL(url).href), { signal: options.signal }).catch((e: unknown) => Promise.reject(abortedFetchError(e)));
+    // A signal aborted before the fetch began stops it before anything is sent: a plain Aborted.
+    const mayBeSent = options.signal?.aborted !== true;
+    const res = await this.client.sendBuffered(req.fetchObject(key, new URL(url).href), { signal: options.signal }).catch((e: unknown) => Promise.reject(abortedFetchError(e, mayBeSent)));
     await reportStored((k, o) => this.stat(k, o), key, options, { etag: res.header("etag") });
   }
 
