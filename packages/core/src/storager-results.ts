@@ -29,9 +29,10 @@ export interface WriteResult {
    * read-back or stat needed to know it. With `resumeOffset`, the parts taken as stored were not
    * sent in this call: only the `crc64` option ties them to the source, so without it this is false.
    * From `completeMultipart`: true when the service answered with the object's CRC-64 and it equals
-   * the parts' combined, each part's CRC-64 as the service lists it (memory, fs, OSS) or as core
+   * the parts' combined, each part's CRC-64 as the service lists it (memory, OSS) or as core
    * hashed it when this process uploaded the part with `writeMultipart`; absent when no CRC-64 was
-   * compared (QingStor, `integrity=false`, a part uploaded elsewhere on COS).
+   * compared: where `features.crc64` is false (fs, whose CRC-64 is the one it computed itself;
+   * QingStor; `integrity=false`), and for a part uploaded elsewhere on COS (never false).
    */
   crc64Confirmed?: boolean;
   /** Set when the write went multipart: the number of parts. */

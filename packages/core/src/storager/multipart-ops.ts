@@ -124,8 +124,8 @@ async function writePart(scope: OperationScope, obj: ObjectInfo, body: Body, raw
  * kept (the caller's value may be the wrong one) and the call fails with
  * `IntegrityMismatch` saying so: read the object to check it. When the known CRC-64s combine to
  * the one the service returns for the object, the result's `crc64Confirmed` is true, as a
- * multipart `write`'s; it is absent where nothing was compared (no CRC-64 from the service:
- * QingStor, `integrity=false`; a part whose CRC-64 nothing here knows).
+ * multipart `write`'s; it is absent where nothing was compared (no CRC-64 from the service, as
+ * `features.crc64` is false: fs, QingStor, `integrity=false`; a part whose CRC-64 nothing here knows).
  * @throws ObjectModeInvalid, InvalidArgument (no parts, a malformed part, a gap or a duplicate index),
  *   Conflict (a part unlike the uploaded one), IntegrityMismatch (the object was deleted, or kept
  *   when a caller's unchecked crc64 is in the combination that disagrees), ObjectNotExist
