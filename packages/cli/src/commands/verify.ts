@@ -43,6 +43,16 @@ async function* resumed(first: IteratorResult<ObjectInfo>, rest: AsyncIterator<O
   for (let step = first; step.done !== true; step = await rest.next()) yield step.value;
 }
 
+/** What `listing` yields; its own error (not a close by the caller) is kept in `failure.error`, then thrown on. */
+async function* noting(listing: AsyncIterable<ObjectInfo>, failure: { error?: unknown }): AsyncGenerator<ObjectInfo> {
+  try {
+    for await (const o of listing) yield o;
+  } catch (e) {
+    failure.error = e;
+    throw e;
+  }
+}
+
 async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOptions): Promise<void> {
   const srcLoc = ctx.locations.parse(src!);
   const dstLoc = ctx.locations.parse(dst!);
@@ -72,7 +82,9 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   /** Source links the destination lacks, not counted as missing (without --links). */
   let linksNotThere = 0;
   const methods = new Map<string, number>();
-  await forEachLimit(resumed(first, source), (opts["concurrency"] as number | undefined) ?? 8, async (o) => {
+  /** The source listing's error, once it failed part-way (after its first page). */
+  const listing: { error?: unknown } = {};
+  const compared = forEachLimit(noting(resumed(first, source), listing), (opts["concurrency"] as number | undefined) ?? 8, async (o) => {
     sourceCount++;
     const other = theirs.get(o.path);
     theirs.delete(o.path);
@@ -115,6 +127,14 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
       ctx.out(`mismatch  ${shownPath(o.path)}: ${r.detail}`);
     }
   });
+  await compared.catch((e: unknown) => {
+    // The listing's error ends the command (its exit code, as program.ts gives it); the lines
+    // printed stand, and this says how far the comparison got, as there is no summary.
+    if (e === listing.error && !isAbort(e) && !ctx.signal.aborted) {
+      ctx.warn(`verify stopped part-way: the source listing failed after comparing ${plural(sourceCount, "source object")} (the differences printed stand; the rest of the source, and what the destination has extra, were not compared)`);
+    }
+    throw e;
+  });
   if (theirs.size > 0) ctx.fail(EXIT_CODES.IntegrityMismatch);
   for (const extra of [...theirs.keys()].sort()) ctx.out(`extra     ${shownPath(extra)}`);
   const note = unmatchedNote(filter);
@@ -135,6 +155,8 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
  * an object is missing, different or extra; ObjectNotExist (3) when either location does not exist;
  * a usage error (2) when either names an object, not a directory; an object that could not be
  * compared (a read or stat failed) is reported and gives its error's code, the others compared.
+ * A source listing that fails part-way stops the command with its error's code: the differences
+ * printed so far stand, and a line on stderr says how many source objects were compared.
  */
 export function registerVerify(program: Command, bind: Bind): void {
   const cmd = program
