@@ -22,7 +22,8 @@ export interface StorageLimits {
   /**
    * Longest key the service takes (bytes of UTF-8, work_dir included): core refuses a longer one
    * with `InvalidArgument` for every operation that names an object, before anything is sent.
-   * None on memory and fs (fs refuses a name over 255 bytes itself).
+   * None on memory and fs (fs refuses itself a name over 255 bytes, and a path on disk, work_dir
+   * included, over the system's PATH_MAX).
    */
   keyMaximum?: number;
   /**
