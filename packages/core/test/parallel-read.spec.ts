@@ -189,6 +189,26 @@ describe("concurrent ranged reads (readConcurrency)", () => {
     expect(driver.reads.length).toBeLessThanOrEqual(4);
   });
 
+  it("a caller's destroy(err) errors the stream with that very error, as every Node stream does; the read's own failures carry its context", async () => {
+    const driver = new RangeDriver(100 * KiB);
+    const store = open(driver);
+    const stream = store.createReadStream("obj", { readConcurrency: 3, readPartSize: 10 * KiB });
+    await new Promise((resolve) => stream.once("readable", resolve));
+    const mine = new Error("mine");
+    const failed = new Promise<unknown>((resolve) => stream.once("error", resolve));
+    stream.destroy(mine);
+    expect(await failed).toBe(mine);
+    // Leaving a for-await early is no failure of the read.
+    for await (const chunk of store.createReadStream("obj", { readConcurrency: 3, readPartSize: 10 * KiB })) {
+      expect((chunk as Buffer).length).toBe(10 * KiB);
+      break;
+    }
+    driver.faults.set(driver.reads.length + 1, "corrupt");
+    const bad = store.createReadStream("obj", { readConcurrency: 3, readPartSize: 10 * KiB });
+    const error = await new Promise<unknown>((resolve) => bad.on("error", resolve).resume());
+    expect(error).toMatchObject({ code: "IntegrityMismatch", op: "read", path: "obj" });
+  });
+
   it("subscribes to the signal on the first read: streams created and never read hold nothing on it", async () => {
     const driver = new RangeDriver(100 * KiB);
     const controller = new AbortController();

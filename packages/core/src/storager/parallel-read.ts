@@ -53,17 +53,19 @@ export function openParallelReadStream(scope: OperationScope, path: string, rawO
   const inner: { stream?: Readable } = {};
   const stream = Readable.from(ranges(scope, path, rawOptions, single, stop.signal, inner), { objectMode: false, highWaterMark: 1 });
   const destroy = stream.destroy.bind(stream);
+  // The caller's own error (`destroy(err)`, Node's AbortError of a `for await` left early) is kept as
+  // it is, as on every Node stream; the read's own failures get their context in `ranges`.
   stream.destroy = (error?: Error): Readable => {
     stop.abort();
     inner.stream?.destroy();
-    return destroy(error === undefined ? undefined : scope.error(error, "read", path, signal));
+    return destroy(error);
   };
   // Subscribed on the first read, as the one-stream reader does: a stream created and never read
   // (nor destroyed) is then not kept alive by a long-lived signal.
   let unsubscribe: (() => void) | undefined;
   const read = stream._read.bind(stream);
   stream._read = (size: number): void => {
-    unsubscribe ??= onAbort(signal, () => stream.destroy(abortError(signal)));
+    unsubscribe ??= onAbort(signal, () => stream.destroy(scope.error(abortError(signal), "read", path, signal)));
     if (!stream.destroyed) read(size);
   };
   stream.once("close", () => {
@@ -73,7 +75,26 @@ export function openParallelReadStream(scope: OperationScope, path: string, rawO
   return stream;
 }
 
+/** The read's bytes ({@link inRanges}, or one stream), its failures as StorageErrors with the read's context. */
 async function* ranges(
+  scope: OperationScope,
+  path: string,
+  rawOptions: object | undefined,
+  single: () => Readable,
+  stopped: AbortSignal,
+  inner: { stream?: Readable },
+): AsyncGenerator<Buffer> {
+  try {
+    yield* rangesOf(scope, path, rawOptions, single, stopped, inner);
+  } catch (e) {
+    // Destroyed: the error is the caller's (Readable.from throws it in here), or what that cut short.
+    if (stopped.aborted) throw e;
+    const user = (rawOptions as { signal?: unknown } | undefined)?.signal;
+    throw scope.error(e, "read", path, user instanceof AbortSignal ? user : undefined);
+  }
+}
+
+async function* rangesOf(
   scope: OperationScope,
   path: string,
   rawOptions: object | undefined,
