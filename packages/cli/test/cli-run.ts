@@ -4,7 +4,8 @@
  * or {@link RunExtras}.
  */
 import { beforeAll } from "@jest/globals";
-import { main, type MainResult } from "../src/index.js";
+import { PassThrough } from "node:stream";
+import { main, run, type MainResult } from "../src/index.js";
 import { ensureBuilt, runCli, type CliResult } from "./helpers.js";
 import type { Workspace } from "./workspace.js";
 
@@ -60,6 +61,32 @@ export function inProcess(ws: Workspace, options: RunnerOptions = {}): (argv: re
       ...(stdin === undefined ? {} : { stdin }),
       ...(signal === undefined ? {} : { signal }),
     });
+  };
+}
+
+/** Watchers of an in-process run's output ({@link watched}): each told the whole output so far as it grows. */
+export interface OutputWatchers {
+  stdout?: (all: string) => void;
+  stderr?: (all: string) => void;
+}
+
+/**
+ * `stowage <argv...>` through `run` in this process (non-TTY, empty stdin, never aborted), its output
+ * seen as it is written: `watch.stdout` / `watch.stderr` get the whole text so far after each chunk,
+ * for a test that checks what was printed before the run went on (progress lines, the first
+ * comparisons before the last page).
+ */
+export function watched(ws: Workspace): (argv: readonly string[], watch?: OutputWatchers) => Promise<MainResult> {
+  return async (argv, watch = {}) => {
+    const text = { stdout: "", stderr: "" };
+    const sink = (name: "stdout" | "stderr"): PassThrough =>
+      new PassThrough().on("data", (c: Buffer) => {
+        text[name] += c.toString("utf8");
+        watch[name]?.(text[name]);
+      });
+    const io = { stdin: new PassThrough().end(), stdout: sink("stdout"), stderr: sink("stderr"), env: ws.env, cwd: ws.work, stderrIsTTY: false, stdinIsTTY: false };
+    const code = await run(argv, io, new AbortController().signal);
+    return { code, ...text };
   };
 }
 

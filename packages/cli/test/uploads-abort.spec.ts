@@ -8,13 +8,14 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { PassThrough } from "node:stream";
 import { ErrorCode, newStorager, storageError } from "@stowage/core";
 import "@stowage/memory";
-import { run } from "../src/program.js";
 import { CountProgress } from "../src/count-progress.js";
 import { UPLOAD_ABORTS } from "../src/upload-aborts.js";
 import { useWorkspace } from "./workspace.js";
 import { useMemoryVariant } from "./memory-variants.js";
+import { watched } from "./cli-run.js";
 
 const ws = useWorkspace();
+const watch = watched(ws);
 
 /** Let go of the held abort (set while one is held). */
 let release: (() => void) | undefined;
@@ -44,19 +45,9 @@ afterEach(() => {
   release = undefined;
 });
 
-/** `stowage <argv...>` in this process, stderr seen line by line as it is written. */
-async function stowage(argv: string[], onStderr: (all: string) => void = () => undefined): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stderr = "";
-  let stdout = "";
-  const err = new PassThrough().on("data", (c: Buffer) => {
-    stderr += c.toString("utf8");
-    onStderr(stderr);
-  });
-  const out = new PassThrough().on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-  const io = { stdin: new PassThrough().end(), stdout: out, stderr: err, env: ws.env, cwd: ws.work, stderrIsTTY: false, stdinIsTTY: false };
-  const code = await run(argv, io, new AbortController().signal);
-  return { code, stdout, stderr };
-}
+/** `stowage <argv...>` in this process, stderr seen as it is written (the whole of it so far). */
+const stowage = (argv: string[], onStderr?: (all: string) => void): Promise<{ code: number; stdout: string; stderr: string }> =>
+  watch(argv, onStderr === undefined ? {} : { stderr: onStderr });
 
 /** Starts `n` uploads at `u/k00`, `u/k01`, … (and `extra` keys) in the memory store `name`. */
 async function startUploads(name: string, n: number, extra: string[] = []): Promise<void> {

@@ -4,12 +4,11 @@
  * first comparisons are reported before the source's last page is even asked for.
  */
 import { describe, expect, it } from "@jest/globals";
-import { PassThrough } from "node:stream";
 import { newStorager } from "@stowage/core";
 import "@stowage/memory";
-import { run } from "../src/program.js";
 import { useWorkspace } from "./workspace.js";
 import { useMemoryVariant } from "./memory-variants.js";
+import { watched } from "./cli-run.js";
 
 const ws = useWorkspace();
 /** Pages the source's listing asked for so far. */
@@ -33,15 +32,16 @@ describe("verify", () => {
     pages = 0;
     /** Pages listed when each `ok` line was written. */
     const pagesAtLine: number[] = [];
-    let stdout = "";
-    const out = new PassThrough().on("data", (c: Buffer) => {
-      const text = c.toString("utf8");
-      stdout += text;
-      for (const line of text.split("\n")) if (line.startsWith("ok ")) pagesAtLine.push(pages);
+    let seen = 0;
+    const { code, stdout } = await watched(ws)(["verify", "--verbose", "paged://vsrc/d/", "memory://vdst/d/"], {
+      stdout: (all) => {
+        // The lines completed since the last chunk.
+        const lines = all.slice(seen).split("\n");
+        lines.pop();
+        seen = all.lastIndexOf("\n") + 1;
+        for (const line of lines) if (line.startsWith("ok ")) pagesAtLine.push(pages);
+      },
     });
-    const err = new PassThrough().resume();
-    const io = { stdin: new PassThrough().end(), stdout: out, stderr: err, env: ws.env, cwd: ws.work, stderrIsTTY: false, stdinIsTTY: false };
-    const code = await run(["verify", "--verbose", "paged://vsrc/d/", "memory://vdst/d/"], io, new AbortController().signal);
     expect(code).toBe(0);
     expect(pagesAtLine).toHaveLength(keys.length);
     // The source takes 3 pages of 1,000; the first object is compared while the first page is the only one asked for.
