@@ -1,4 +1,4 @@
-import { ErrorCode, storageError } from "@stowage/core";
+import { ErrorCode, storageError, type BatchFailure, type StorageError } from "@stowage/core";
 import type { MemoryStore } from "./store.js";
 
 /**
@@ -15,16 +15,25 @@ export function refuseNonObject(store: MemoryStore, key: string): void {
 }
 
 /**
- * {@link refuseNonObject} for every key, before any is deleted.
- * @throws StorageError as refuseNonObject, naming the key's position (`key 2 of the batch: ...`)
+ * {@link refuseNonObject} for every key, before any is deleted. The refusal is the first refused
+ * key's, naming its position; its `batch` says what became of each key: the refused ones failed,
+ * each with its own code, and the others not attempted (nothing of the batch was deleted).
+ * @throws StorageError as refuseNonObject, naming the key's position (`key 2 of the batch: ...`), with `batch`
  */
 export function refuseNonObjects(store: MemoryStore, keys: readonly string[]): void {
+  const failed: BatchFailure[] = [];
+  let first: StorageError | undefined;
   keys.forEach((key, i) => {
     try {
       refuseNonObject(store, key);
     } catch (e) {
-      const { code, detail } = e as { code: ErrorCode; detail: string };
-      throw storageError(code, `key ${i} of the batch: ${detail}`);
+      const { code, detail } = e as StorageError;
+      failed.push({ path: key, code });
+      first ??= storageError(code, `key ${i} of the batch: ${detail}`);
     }
   });
+  if (first === undefined) return;
+  const refused = new Set(failed.map((f) => f.path));
+  const notAttempted = [...new Set(keys.filter((k) => !refused.has(k)))];
+  throw storageError(first.code, first.detail, { batch: { failed, deleted: [], notAttempted } });
 }
