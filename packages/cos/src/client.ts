@@ -18,6 +18,7 @@ import { COS_TYPE, type CosCredentials } from "./config.js";
 import { isCosCredentialRejection, type CredentialSource } from "./credentials.js";
 import { COS_ERROR_CODES, cosErrorFromResponse, isCosClockSkew } from "./errors.js";
 import type { CosCall } from "./requests.js";
+import { namedHeadRefusal, probeRefusedHead } from "./head-refusal.js";
 import { parseErrorBody } from "./responses.js";
 import { cosAuthorization, cosPresignQuery, signWindow } from "./signer.js";
 
@@ -88,7 +89,9 @@ export class CosClient {
    * @throws StorageError mapped from the COS error, `ServiceInternal` (network), `Aborted`
    */
   send(call: CosCall, options: SendOptions = {}): Promise<StreamingResponse> {
-    return this.http.send(this.toRequest(call), options);
+    const request = this.toRequest(call);
+    const sent = this.http.send(request, options);
+    return call.method === "HEAD" ? sent.catch(async (e: unknown) => Promise.reject(await namedHeadRefusal(this.http, request, e, options.signal))) : sent;
   }
 
   /**
@@ -96,7 +99,9 @@ export class CosClient {
    * @throws StorageError mapped from the COS error, `ServiceInternal` (network), `Aborted`
    */
   sendBuffered(call: CosCall, options: BufferedSendOptions = {}): Promise<BufferedResponse> {
-    return this.http.sendBuffered(this.toRequest(call), options);
+    const request = this.toRequest(call);
+    const sent = this.http.sendBuffered(request, options);
+    return call.method === "HEAD" ? sent.catch(async (e: unknown) => Promise.reject(await namedHeadRefusal(this.http, request, e, options.signal))) : sent;
   }
 
   /**
@@ -144,37 +149,22 @@ export class CosClient {
   }
 
   /**
-   * Whether refused HEAD `head` was refused for its credentials: the same request as a GET of its
-   * first byte (same headers, so SSE-C keys too; signed with the same, not yet dropped, credentials)
-   * answers with an error body that names the code. When another request has already dropped the
-   * HEAD's credentials (a renewal after a rotation), the probe would be signed with the new ones:
-   * true then, so the HEAD is re-sent with them. Its answer is never retried nor read beyond an
-   * error document. False on anything else, a network failure included. The HEAD's `If-Match` /
-   * `If-None-Match` are left out: the probe asks about the credentials only, and a condition that
-   * does not hold would answer 412 or 304 instead of the refusal's code. It carries the call's `signal`.
+   * Whether refused HEAD `head` was refused for its credentials ({@link probeRefusedHead}: a GET of
+   * its first byte names the code; signed with the same, not yet dropped, credentials). When another
+   * request has already dropped the HEAD's credentials (a renewal after a rotation), the probe would
+   * be signed with the new ones: true then, so the HEAD is re-sent with them. False on anything
+   * else, a network failure included. It carries the call's `signal`.
    * @throws nothing.
    */
   private async refusedCredentialsOf(head: HttpRequest, signal: AbortSignal | undefined): Promise<boolean> {
     // The credentials that signed the HEAD are gone already (another request's refusal renewed
     // them): the probe would be signed with the new ones and answer for those. Sent again instead.
     if (this.credentials.superseded(head)) return true;
-    const headers: Record<string, string> = { ...head.headers, range: "bytes=0-0" };
-    delete headers["authorization"];
-    delete headers["if-match"];
-    delete headers["if-none-match"];
-    const probe: HttpRequest = { ...head, method: "GET", headers, operation: "probe_refused_head" };
-    delete probe.body;
-    try {
-      const res = await this.http.send(probe, { accept: () => true, signal });
-      if (res.status !== 403) {
-        res.stream().destroy();
-        // Renewed while the probe waited (then signed with the new credentials): the HEAD's were refused, re-sent.
-        return this.credentials.superseded(head);
-      }
-      return isCosCredentialRejection(await parseErrorBody(await res.buffer(64 * 1024)));
-    } catch {
-      return false;
-    }
+    const answer = await probeRefusedHead(this.http, head, signal);
+    if (answer === undefined) return false;
+    // Renewed while the probe waited (then signed with the new credentials): the HEAD's were refused, re-sent.
+    if (answer.status !== 403) return this.credentials.superseded(head);
+    return isCosCredentialRejection(answer.error);
   }
 
   private async isClockSkew(response: BufferedResponse): Promise<boolean> {

@@ -137,6 +137,27 @@ describe("cos: credentials refused before their expiration", () => {
     }
   });
 
+  it("a HEAD refused by a policy (the probe's GET names AccessDenied) stays a plain PermissionDenied; one refused for the key is named so", async () => {
+    const xml = (code: string): string => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>refused</Message></Error>`;
+    for (const [code, refused] of [["AccessDenied", false], ["InvalidAccessKeyId", true]] as const) {
+      const server = await rawServer((r) => (r.method === "HEAD" ? { status: 403 } : { status: 403, headers: { "content-type": "application/xml" }, body: xml(code) }));
+      try {
+        const s = newStorager(`cos://${BUCKET}/?credential=hmac:ak:sk&endpoint=http:127.0.0.1:${server.port}&location=ap-guangzhou`);
+        const e = await s.stat("k").then(
+          () => undefined,
+          (err: unknown) => err as Record<string, unknown>,
+        );
+        expect(e).toMatchObject({ code: "PermissionDenied", statusCode: 403, credentialRefused: refused, serviceCode: refused ? code : undefined });
+        expect(server.requests.map((r) => [r.method, r.headers["range"]])).toEqual([
+          ["HEAD", undefined],
+          ["GET", "bytes=0-0"],
+        ]);
+      } finally {
+        await server.stop();
+      }
+    }
+  });
+
   it("a refused stat whose provider keeps the refused keys fails after one re-send", async () => {
     emulator.setCredentials(A);
     const state = { current: A, calls: 0 };
@@ -144,9 +165,10 @@ describe("cos: credentials refused before their expiration", () => {
     await s.write("k", "x");
     emulator.setCredentials(B);
     emulator.resetStats();
-    await expect(s.stat("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403 });
+    // The HEAD, the probe that found the keys refused, the HEAD re-sent, and the probe naming the final refusal.
+    await expect(s.stat("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, credentialRefused: true, serviceCode: "InvalidAccessKeyId" });
     expect(state.calls).toBe(2);
-    expect(emulator.stats()).toMatchObject({ requests: 3, byStatus: { "403": 3 } });
+    expect(emulator.stats()).toMatchObject({ requests: 4, byStatus: { "403": 4 } });
   });
 
   it("a refused stat whose keys another request already renewed is re-sent with the new ones (no probe signed with them)", async () => {
@@ -182,9 +204,10 @@ describe("cos: credentials refused before their expiration", () => {
     emulator.resetStats();
     await expect(s.read("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, credentialRefused: true, message: expect.stringContaining("InvalidAccessKeyId") });
     expect(emulator.stats().requests).toBe(1);
-    // A HEAD's refusal names no code: nothing says it was the credential.
-    await expect(s.stat("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, credentialRefused: false });
-    expect(emulator.stats().requests).toBe(2); // no probe without a provider
+    // A HEAD's refusal names no code: a GET of the first byte names it (not re-sent: no provider to renew from).
+    await expect(s.stat("k")).rejects.toMatchObject({ code: "PermissionDenied", statusCode: 403, credentialRefused: true, serviceCode: "InvalidAccessKeyId" });
+    expect(emulator.stats().requests).toBe(3);
+    expect(emulator.stats().byOperation).toMatchObject({ HeadObject: 1, GetObject: 2 });
   });
 });
 

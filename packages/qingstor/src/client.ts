@@ -21,6 +21,7 @@ import type { QingStorCredentials } from "./credentials.js";
 import { isQingStorClockSkew, QINGSTOR_ERROR_CODES, qingstorErrorFromResponse } from "./errors.js";
 import { checkPresignQuery } from "./presign-checks.js";
 import type { QsCall } from "./requests.js";
+import { namedHeadRefusal } from "./head-refusal.js";
 import { parseErrorBody, parseJson } from "./responses.js";
 import { qsAuthorization, qsPresignQuery } from "./signer.js";
 import { detectZone } from "./zone-detection.js";
@@ -155,8 +156,8 @@ export class QingStorClient {
    */
   send(call: QsCall, options: SendOptions = {}): Promise<StreamingResponse> {
     const wait = this.ready(options.signal);
-    if (wait === undefined) return this.http.send(this.toRequest(call), options);
-    return wait.then(() => this.http.send(this.toRequest(call), options));
+    if (wait === undefined) return this.named(call, options.signal, (request) => this.http.send(request, options));
+    return wait.then(() => this.named(call, options.signal, (request) => this.http.send(request, options)));
   }
 
   /**
@@ -165,8 +166,15 @@ export class QingStorClient {
    */
   sendBuffered(call: QsCall, options: BufferedSendOptions = {}): Promise<BufferedResponse> {
     const wait = this.ready(options.signal);
-    if (wait === undefined) return this.http.sendBuffered(this.toRequest(call), options);
-    return wait.then(() => this.http.sendBuffered(this.toRequest(call), options));
+    if (wait === undefined) return this.named(call, options.signal, (request) => this.http.sendBuffered(request, options));
+    return wait.then(() => this.named(call, options.signal, (request) => this.http.sendBuffered(request, options)));
+  }
+
+  /** `send(call's request)`; a HEAD's refusal named by a GET where it is the access key's (head-refusal.ts). */
+  private named<T>(call: QsCall, signal: AbortSignal | undefined, send: (request: HttpRequest) => Promise<T>): Promise<T> {
+    const request = this.toRequest(call);
+    const sent = send(request);
+    return call.method === "HEAD" ? sent.catch(async (e: unknown) => Promise.reject(await namedHeadRefusal(this.http, request, e, signal))) : sent;
   }
 
   /**

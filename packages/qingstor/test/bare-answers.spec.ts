@@ -61,6 +61,17 @@ describe("qingstor: answers without an error document", () => {
     expect(e["detail"]).toBe("head_object: HTTP 401 (not authenticated; the answer has no body to say why: check the credential)");
   });
 
+  it("a body-less 401 on stat is named by a GET of the first byte: invalid_access_key_id sets credentialRefused, another code does not", async () => {
+    for (const [code, refused] of [["invalid_access_key_id", true], ["permission_denied", false]] as const) {
+      const { store, seen } = await scripted(401, JSON.stringify({ code, message: "refused", request_id: "r1" }), "application/json");
+      const e = await failure(store.stat("x"));
+      expect(e).toMatchObject({ code: "PermissionDenied", statusCode: 401, credentialRefused: refused, serviceCode: refused ? code : undefined });
+      expect(seen).toEqual(["HEAD", "GET"]);
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+      server = undefined;
+    }
+  });
+
   it("a bare 408 is retried within max_retries, then is a retryable ServiceInternal", async () => {
     const { store, seen } = await scripted(408);
     const e = await failure(store.read("x"));

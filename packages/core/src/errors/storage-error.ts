@@ -80,8 +80,8 @@ export class StorageError extends Error {
    * QingStor `invalid_access_key_id`). Every later request signed with it fails the same way, so a
    * caller can stop, or ask for new credentials, rather than go on. Always on a `PermissionDenied`;
    * false for a policy refusing one object or prefix, a refused signature, a clock skew, a provider
-   * that failed (the service never saw its credentials), on memory and fs, and on a `stat` of COS or
-   * QingStor (a HEAD's answer names no code).
+   * that failed (the service never saw its credentials), and on memory and fs. (A HEAD's refusal names
+   * no code on COS and QingStor: their drivers ask a GET of the object's first byte for it.)
    */
   readonly credentialRefused: boolean;
   /** The message without the context suffix. */
