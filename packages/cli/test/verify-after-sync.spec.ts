@@ -49,6 +49,25 @@ describe("verify after sync", () => {
     expect(r.stderr).toBe("verify: 2 of 4 objects match (2 by reread), 2 missing or different\n");
   });
 
+  it("compares links by their target inside each directory: a copy of a tree whose links lead into itself verifies", async () => {
+    for (const side of ["lk-a", "lk-b"]) {
+      await writeTree(join(ws.work, side), { "t.txt": "t", "sub/u.txt": "u" });
+      await symlink("t.txt", join(ws.work, side, "l"));
+      await symlink("../t.txt", join(ws.work, side, "sub", "up"));
+    }
+    // Each leads out of its own directory, to the same file: that is the same link too.
+    await symlink(join(ws.work, "site", "a.txt"), join(ws.work, "lk-a", "out"));
+    await symlink(join(ws.work, "site", "a.txt"), join(ws.work, "lk-b", "out"));
+    const same = await run(["verify", "-v", "lk-a/", "lk-b/"]);
+    expect([same.code, same.stdout.split("\n").filter((l) => l.includes("(link)")).sort()]).toEqual([0, ["ok        l (link)", "ok        out (link)", "ok        sub/up (link)"]]);
+    // One leading into its directory, the other out of it to the same file: not the same link.
+    await symlink(join(ws.work, "lk-b", "t.txt"), join(ws.work, "lk-a", "cross"));
+    await symlink("t.txt", join(ws.work, "lk-b", "cross"));
+    const differ = await run(["verify", "lk-a/", "lk-b/"]);
+    expect(differ.code).toBe(EXIT_CODES.IntegrityMismatch);
+    expect(differ.stdout).toContain(`mismatch  cross: links differ: -> ${join(ws.work, "lk-b", "t.txt")}, -> t.txt in its directory (`);
+  });
+
   it("compares what a link leads to with the file sync -L made of it; --no-links skips links on both sides", async () => {
     expect((await run(["sync", "-L", "site/", "copy-l/"])).code).toBe(0);
     const r = await run(["verify", "-v", "site/", "copy-l/"]);

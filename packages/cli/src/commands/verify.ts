@@ -13,13 +13,26 @@ import { plural } from "../format.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
 
+/**
+ * A link's target as the trees compare it: a target inside the endpoint's directory by its path
+ * there (`t` for `/srv/a/t` below `/srv/a/`), so that a copy of a tree whose links lead into itself
+ * verifies; one outside it by its absolute path.
+ */
+function treeTarget(e: Endpoint, target: string): string {
+  const root = e.store.info.workDir;
+  return target.startsWith(root) ? target.slice(root.length) : target;
+}
+
 /** Compares a link at the source with what is at the destination. */
 async function compareLink(ctx: CliContext, srcLoc: Location, a: Endpoint, o: ObjectInfo, b: Endpoint, other: ObjectInfo, full: boolean): Promise<VerifyResult> {
   if (other.mode === "link") {
     const target = async (e: Endpoint, i: ObjectInfo): Promise<string | undefined> =>
       i.linkTarget ?? (await statOrUndefined(e.store, i.path, { signal: ctx.signal }))?.linkTarget;
     const [ta, tb] = await Promise.all([target(a, o), target(b, other)]);
-    if (ta !== undefined && tb !== undefined && ta !== tb) return { ok: false, method: "link", detail: `links differ: -> ${ta}, -> ${tb}` };
+    if (ta !== undefined && tb !== undefined && treeTarget(a, ta) !== treeTarget(b, tb)) {
+      const shown = (e: Endpoint, t: string): string => (treeTarget(e, t) === t ? t : `${treeTarget(e, t)} in its directory (${t})`);
+      return { ok: false, method: "link", detail: `links differ: -> ${shown(a, ta)}, -> ${shown(b, tb)}` };
+    }
     return { ok: true, method: "link" };
   }
   // A file where the source has a link (cp -L, sync -L): it must hold what the link leads to.
