@@ -254,6 +254,30 @@ describe("cp -r onto a storage with real directories: the refusals at depth are 
     expect(r.stdout).toContain("would copy x/y/ok.txt (2 B, new)");
   });
 
+  it("a source holding both a and a/x (an object store's independent keys): the file is refused on every run, dry or not, the directory copied", async () => {
+    const src = newStorager(at("clash/"));
+    await src.write("a", "file a");
+    await src.write("a/x", "file a/x");
+    const fsDst = join(ws.work, "clash-d") + "/";
+    await writeTree(fsDst, { "old.txt": "extra" });
+    const memDst = "memory://clash-d/";
+    await newStorager(memDst).write("old.txt", "extra");
+    for (const dst of [fsDst, memDst]) {
+      const dry = await run(["sync", "--delete", "--dry-run", at("clash/"), dst]);
+      const real = await run(["sync", "--delete", at("clash/"), dst]);
+      for (const r of [dry, real]) {
+        expect(r.code).toBe(10);
+        expect(r.stderr).toContain("stowage: sync a: ObjectModeInvalid: the source holds both a and objects below a/ (independent keys on an object store)");
+      }
+      expect(dry.stdout).toContain("would copy a/x (8 B, new)");
+      expect(dry.stdout).not.toContain("would copy a ");
+      // The refusal holds --delete back, as any failed copy does.
+      const kept = newStorager(dst.startsWith("memory:") ? dst : `fs://${dst}`);
+      expect((await kept.read("a/x")).toString()).toBe("file a/x");
+      expect((await kept.read("old.txt")).toString()).toBe("extra");
+    }
+  });
+
   it("with a glob, a directory only the destination has is still warned of (globs are matched against both trees)", async () => {
     const { s, d } = await trees("glob");
     await writeTree(d, { "cache/data.bin": "precious" });

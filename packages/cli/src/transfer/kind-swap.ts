@@ -2,6 +2,7 @@ import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
 import type { Endpoint } from "../locations.js";
 import { shellWord } from "../shell-word.js";
 import { shownPath } from "../shown-path.js";
+import { pathDirectories } from "./counterpart-listing.js";
 import { below } from "./link-parents.js";
 import { entriesOnTheWay } from "./on-the-way.js";
 import type { Plan } from "./planner.js";
@@ -37,6 +38,27 @@ export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectIn
         `${shownPath(there)} is a file at the destination, where the source has a directory: not replaced ` +
         `(a copy never replaces a file with a directory, not even sync --delete); remove it (stowage rm ${shownPath(shellWord(there))}) and run again`;
     }
+    item.refused = storageError(ErrorCode.ObjectModeInvalid, message, { op: "write", service: dst.store.info.service, path: item.dstPath });
+    plan.bytes -= item.size;
+  }
+  refuseSourceClashes(plan, dst);
+}
+
+/**
+ * Marks each planned copy of a file `a` of the source that also holds objects below `a/` (an object
+ * store's keys `a` and `a/x` are independent), when the destination has real directories (fs,
+ * memory): it cannot hold both, so the directory's objects are copied and the file is refused,
+ * the same on every run (which write came first would otherwise decide, and `--dry-run` could not
+ * tell). Its bytes leave `plan.bytes`.
+ * @throws nothing
+ */
+function refuseSourceClashes(plan: Plan, dst: Endpoint): void {
+  const dirs = pathDirectories([...plan.copies.filter((i) => i.refused === undefined), ...plan.skipped].map((i) => i.dstPath));
+  for (const item of plan.copies) {
+    if (item.refused !== undefined || !dirs.has(item.dstPath + "/")) continue;
+    const message =
+      `the source holds both ${shownPath(item.rel)} and objects below ${shownPath(item.rel + "/")} (independent keys on an object store), ` +
+      `which a destination with real directories cannot hold together: the objects below are copied, this one is not; copy it to another name (stowage cp)`;
     item.refused = storageError(ErrorCode.ObjectModeInvalid, message, { op: "write", service: dst.store.info.service, path: item.dstPath });
     plan.bytes -= item.size;
   }
