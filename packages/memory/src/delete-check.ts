@@ -18,18 +18,18 @@ export function refuseNonObject(store: MemoryStore, key: string): void {
  * {@link refuseNonObject} for every key, before any is deleted. The refusal is the first refused
  * key's, naming its position; its `batch` says what became of each key: the refused ones failed,
  * each with its own code, and the others not attempted (nothing of the batch was deleted).
- * @throws StorageError as refuseNonObject, naming the key's position (`key 2 of the batch: ...`), with `batch`
+ * @throws StorageError as refuseNonObject, naming the key (its position in the caller's list is core's to say), with `batch`
  */
 export function refuseNonObjects(store: MemoryStore, keys: readonly string[]): void {
   const failed: BatchFailure[] = [];
   let first: StorageError | undefined;
-  keys.forEach((key, i) => {
+  keys.forEach((key) => {
     try {
       refuseNonObject(store, key);
     } catch (e) {
       const { code, detail } = e as StorageError;
       failed.push({ path: key, code });
-      first ??= storageError(code, `key ${i} of the batch: ${detail}`);
+      first ??= storageError(code, `${JSON.stringify(key)}: ${detail}`);
     }
   });
   if (first === undefined) return;

@@ -119,7 +119,7 @@ export class MemoryStorageDriver implements StorageDriver {
     this.store.remove(key);
   }
 
-  /** Checks every key, then deletes them all. @throws StorageError `ObjectModeInvalid` (a directory, naming its position: nothing deleted), `InvalidArgument` (the empty key), `Aborted`. */
+  /** Checks every key, then deletes them all. @throws StorageError `ObjectModeInvalid` (a directory, naming it: nothing deleted; `batch` says what became of each key), `InvalidArgument` (the empty key), `Aborted`. */
   async deleteMany(keys: string[], options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     refuseNonObjects(this.store, keys);

@@ -184,7 +184,7 @@ async function* inRanges(
       // The last range is held back until the whole object checked out: a consumer that stops at
       // the size it expects (a write) must see the mismatch before it has every byte, not after.
       if (hash !== undefined && inFlight.length === 0 && next >= end) checkWhole(hash.digest(), info.crc64);
-      // A listener that throws fails the read here (the stream's destroy wraps it, as the one-stream path does).
+      // A listener that throws fails the read here (`ranges` wraps it, as the one-stream path does).
       if (options.onProgress !== undefined) tell(options.onProgress, { bytes, total: end - start });
       yield* chunks;
     }
