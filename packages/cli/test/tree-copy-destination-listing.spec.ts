@@ -8,7 +8,9 @@
  * `sync`, and a copy with globs (matched against both trees), still list the whole destination.
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { mkdir, readFile, symlink } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { newStorager, type Storager } from "@stowage/core";
 import { builtSuite, exists, readTree, writeTree } from "./helpers.js";
@@ -110,6 +112,25 @@ suite("cp -r of a small source into a large bucket (COS emulator)", () => {
     expect(dry.stats?.objects).toMatchObject({ planned: 1, skipped: 3 });
     expect(await readFile(checkpoint, "utf8")).toBe(kept);
     expect(await exists(checkpoint + ".lock")).toBe(false);
+    // A live run holding the checkpoint: the real run would not use it, nor does the dry run's prediction.
+    const holder = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      await writeFile(checkpoint + ".lock", JSON.stringify({ pid: holder.pid, host: hostname() }));
+      const held = await run([...argv, "--dry-run"]);
+      expect(held.code).toBe(0);
+      expect(held.stderr).toContain(`cp: checkpoint ${checkpoint} is in use by another run (pid ${holder.pid}): a run now would neither resume from it nor record in it`);
+      expect(held.stderr).not.toContain("would resume");
+      expect(held.stdout.split("\n").filter((l) => l.startsWith("would copy"))).toHaveLength(4);
+      // What names no holder, at the lock's name of a checkpoint the user named, is refused as the real run refuses it.
+      await writeFile(checkpoint + ".lock", "my notes");
+      const notALock = await run([...argv, "--dry-run"]);
+      expect(notALock.code).toBe(2);
+      expect(notALock.stderr).toContain(".lock is not a stowage checkpoint lock (it is not JSON)");
+    } finally {
+      holder.kill();
+      await rm(checkpoint + ".lock", { force: true });
+    }
+    expect(await readFile(checkpoint, "utf8")).toBe(kept);
     emu.emulator.resetStats();
     const second = await withStats<Stats>(run(argv));
     const { byOperation, bytesSent } = emu.emulator.stats();

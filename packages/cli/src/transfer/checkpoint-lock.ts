@@ -167,6 +167,31 @@ export async function lockCheckpoint(checkpoint: string, named = false): Promise
   }
 }
 
+/**
+ * Who holds the lock of the checkpoint at `checkpoint` now, looked at without taking it (a dry
+ * run's look): a live run's holder, else undefined (no lock, or one whose holder is gone). With
+ * `named`, what is at the lock's name but names no holder is refused as {@link lockCheckpoint}
+ * refuses it; else it is no holder.
+ * @throws UsageError with `named`, when what is at the lock's name names no holder
+ */
+export async function liveHolder(checkpoint: string, named = false): Promise<LockHolder | undefined> {
+  const path = `${checkpoint}.lock`;
+  const found = await holderOf(path);
+  if (found === undefined) return undefined;
+  if ("why" in found) {
+    if (named) throw notALock(path, found.why);
+    return undefined;
+  }
+  return (await alive(found.holder, path, found.touchedMs)) ? found.holder : undefined;
+}
+
+/** The warning of a run that does not use checkpoint `path` because live `holder` has it. */
+export function inUseLine(command: string, path: string, holder: LockHolder, dryRun = false): string {
+  const who = holder.host === hostname() ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.host}`;
+  const verbs = dryRun ? "a run now would neither resume from it nor record in it" : "this run neither resumes from it nor records in it";
+  return `${command}: checkpoint ${path} is in use by another run (${who}): ${verbs} (its large objects go in uploads of their own); if no such run is going, remove ${path}.lock`;
+}
+
 /** The refusal of a `<checkpoint>.lock` that names no holder, next to a checkpoint the user named. */
 function notALock(path: string, why: string): UsageError {
   return new UsageError(
@@ -236,12 +261,7 @@ export async function openLocked(
     warn(`${command}: checkpoint ${path}: its lock could not be taken (${(e as Error).message}); going on without it`);
   }
   if (taken !== undefined && "holder" in taken) {
-    const { pid, host } = taken.holder;
-    const who = host === hostname() ? `pid ${pid}` : `pid ${pid} on ${host}`;
-    warn(
-      `${command}: checkpoint ${path} is in use by another run (${who}): this run neither resumes from it nor records in it ` +
-        `(its large objects go in uploads of their own); if no such run is going, remove ${path}.lock`,
-    );
+    warn(inUseLine(command, path, taken.holder));
     return { checkpoint: undefined, release: async () => undefined };
   }
   const lock = taken?.lock;

@@ -1,13 +1,13 @@
 import { abortError } from "@stowage/core";
 import { CompareProgress, type CompareListener } from "../compare-progress.js";
 import type { CliContext } from "../context.js";
-import { describeError, exitCodeOf, shownLines } from "../errors.js";
+import { describeError, exitCodeOf, shownLines, UsageError } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import type { Endpoint } from "../locations.js";
 import { TransferProgress } from "../progress.js";
 import { Checkpoint, defaultCheckpointPath } from "./checkpoint.js";
 import { resumeText } from "./resume-text.js";
-import { openLocked } from "./checkpoint-lock.js";
+import { inUseLine, liveHolder, openLocked, type LockHolder } from "./checkpoint-lock.js";
 import { copyObject, type CopyEnv } from "./copy-object.js";
 import { deleteFailureLines, deleteReporting, extrasLeft, mayBeGone, notDeletedReason, type DeleteResult } from "./delete-report.js";
 import { refuseUnstorable, writesDigest, type GivenFields } from "./given-fields.js";
@@ -83,15 +83,33 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
     ...(writes === undefined ? {} : { writes }),
   };
   const named = typeof settings.checkpoint === "string";
-  // A dry run reads the checkpoint (what an earlier run finished is skipped, as the real run skips
-  // it) but neither locks, writes nor removes it.
-  if (settings.dryRun) return transfer(ctx, job, settings, path === undefined ? undefined : await Checkpoint.open(path, meta, named));
+  if (settings.dryRun) return transfer(ctx, job, settings, path === undefined ? undefined : await peekCheckpoint(ctx, job.command, path, meta, named));
   const locked = path === undefined ? undefined : await openLocked(job.command, path, meta, (line) => ctx.warn(line), named);
   try {
     return await transfer(ctx, job, settings, locked?.checkpoint);
   } finally {
     await locked?.release();
   }
+}
+
+/**
+ * The checkpoint at `path` as a dry run uses it: read as the real run would read it (what an
+ * earlier run finished is skipped), but neither locked, written nor removed; none when a live run
+ * holds its lock (the real run would not use it either: said as it would say it).
+ * @throws UsageError with `named`: a file that is no checkpoint of this transfer, or a `<path>.lock` that is no lock
+ */
+async function peekCheckpoint(ctx: CliContext, command: string, path: string, meta: Parameters<typeof Checkpoint.open>[1], named: boolean): Promise<Checkpoint | undefined> {
+  const checkpoint = await Checkpoint.open(path, meta, named);
+  let holder: LockHolder | undefined;
+  try {
+    holder = await liveHolder(path, named);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${command}: --checkpoint ${shownPath(path)}: ${e.message}`);
+    throw e;
+  }
+  if (holder === undefined) return checkpoint;
+  ctx.warn(inUseLine(command, path, holder, true));
+  return undefined;
 }
 
 /** {@link runTransfer} once its checkpoint (if any) is open and locked. */
@@ -127,9 +145,18 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   // Once a service refused the credential itself, objects not started yet are held back (a compare that refused it stops them all).
   const stop = new CredentialStop();
   for (const item of plan.copies) if (item.refused !== undefined && item.heldBack !== true) stop.note(item.refused);
+  if (checkpoint?.notRead !== undefined) {
+    ctx.warn(`${job.command}: checkpoint ${checkpoint.path} is ${checkpoint.notRead}: not read (only a regular file is); starting over`);
+  }
+  if (checkpoint?.writesChanged) {
+    ctx.warn(
+      `${job.command}: checkpoint ${checkpoint.path} was written by a run with other --content-type, --metadata, header or --no-guess-content-type flags, or other destination defaults (default_* pairs, storage class, SSE mode): ` +
+        (job.command === "sync" ? "starting over (its uploads aborted; sync decides by content as always)" : "starting over (objects it finished are copied again, its uploads aborted)"),
+    );
+  }
+  const resuming = checkpoint?.resumed === true ? resumeText(plan, checkpoint, settings, transferKind(job)) : undefined;
+  if (resuming !== undefined) ctx.info(`${job.command}: ${settings.dryRun ? "would resume" : "resuming"} from checkpoint ${checkpoint!.path} (${resuming})`);
   if (settings.dryRun) {
-    const resuming = checkpoint?.resumed === true ? resumeText(plan, checkpoint, settings, transferKind(job)) : undefined;
-    if (resuming !== undefined) ctx.info(`${job.command}: would resume from checkpoint ${checkpoint!.path} (${resuming})`);
     // A copy refused when planned (link-parents.ts) would fail as it does in a real run, and hold `--delete` back.
     for (const item of plan.copies) {
       if (item.heldBack === true && stop.holdBack()) continue;
@@ -145,17 +172,6 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     if (firstFailure !== undefined) ctx.fail(exitCodeOf(stop.refusal ?? firstFailure));
     return finish(ctx, job, stats, started, copied, settings, undefined, stop.closingLine(job.command));
   }
-  if (checkpoint?.notRead !== undefined) {
-    ctx.warn(`${job.command}: checkpoint ${checkpoint.path} is ${checkpoint.notRead}: not read (only a regular file is); starting over`);
-  }
-  if (checkpoint?.writesChanged) {
-    ctx.warn(
-      `${job.command}: checkpoint ${checkpoint.path} was written by a run with other --content-type, --metadata, header or --no-guess-content-type flags, or other destination defaults (default_* pairs, storage class, SSE mode): ` +
-        (job.command === "sync" ? "starting over (its uploads aborted; sync decides by content as always)" : "starting over (objects it finished are copied again, its uploads aborted)"),
-    );
-  }
-  const resuming = checkpoint?.resumed === true ? resumeText(plan, checkpoint, settings, transferKind(job)) : undefined;
-  if (resuming !== undefined) ctx.info(`${job.command}: resuming from checkpoint ${checkpoint!.path} (${resuming})`);
 
   const env: CopyEnv = {
     src,
