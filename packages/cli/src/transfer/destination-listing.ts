@@ -1,5 +1,5 @@
 import type { ObjectInfo, Storager } from "@stowage/core";
-import { pathDirectories } from "./counterpart-listing.js";
+import { CounterpartListing, pathDirectories } from "./counterpart-listing.js";
 import { walk } from "./walk.js";
 
 /**
@@ -17,9 +17,8 @@ export const WHOLE_LISTING_PER_SOURCE = 4;
 
 /**
  * What a plan looks up at the destination: its files, appendable objects and links by relative
- * path, and, on a storage with real directories (fs, memory), every directory (`a/`), empty ones
- * too, which a write of a file of that name would fail on. An object store's directories are
- * virtual (a key `a` and keys `a/x` live side by side): none are kept.
+ * path, and the directories that hold them (`a/` for `a/x`). A directory holding none (an empty
+ * one, on fs or memory) is not among them: {@link emptyDirectoriesAt} finds those where they matter.
  */
 export interface DestinationEntries {
   readonly entries: Map<string, ObjectInfo>;
@@ -27,24 +26,35 @@ export interface DestinationEntries {
 }
 
 /**
- * Walks the whole destination (walk.ts, links too; directories too where they are real), telling
- * `see` of each entry's path (not of directories). Undefined when it holds more than `limit`
- * entries: the walk stops there, no further page asked for.
+ * Walks the whole destination (walk.ts, links too), telling `see` of each entry's path. Undefined
+ * when it holds more than `limit` entries: the walk stops there, no further page asked for.
  * @throws StorageError what a listing throws (`Aborted` on Ctrl-C)
  */
 export async function listDestination(store: Storager, signal: AbortSignal | undefined, limit = Infinity, see?: (path: string) => void): Promise<DestinationEntries | undefined> {
-  const listing: DestinationEntries = { entries: new Map(), dirs: new Set() };
-  const dirs = !store.features.virtualDir;
-  for await (const o of walk(store, { ...(signal ? { signal } : {}), links: true, dirs })) {
-    if (o.mode === "dir") listing.dirs.add(o.path);
-    else {
-      listing.entries.set(o.path, o);
-      see?.(o.path);
-    }
+  const entries = new Map<string, ObjectInfo>();
+  for await (const o of walk(store, { ...(signal ? { signal } : {}), links: true })) {
+    entries.set(o.path, o);
+    see?.(o.path);
     // Leaving the loop ends the walk: no further page is asked for.
-    if (listing.entries.size + listing.dirs.size > limit) return undefined;
+    if (entries.size > limit) return undefined;
   }
-  return listing;
+  return { entries, dirs: pathDirectories(entries.keys()) };
+}
+
+/**
+ * The directories of a storage with real directories (fs, memory) at `paths` (relative: `a/x`
+ * gives `a/x/` when that is a directory there, empty or not), found with dir listings of the work_dir
+ * and of each directory on the way to one of them that the destination has (counterpart-listing.ts),
+ * so a listing costs what the paths reach, not the destination's size. A prefix listing shows files
+ * only: an empty directory where a copy would write a file is found here.
+ * @throws StorageError what a listing throws (`Aborted` on Ctrl-C)
+ */
+export async function emptyDirectoriesAt(store: Storager, signal: AbortSignal | undefined, paths: readonly string[]): Promise<Set<string>> {
+  if (paths.length === 0) return new Set();
+  const listing = new CounterpartListing(store, signal);
+  await listing.root();
+  await listing.reach(paths);
+  return new Set(paths.map((path) => path + "/").filter((dir) => listing.dirs.has(dir)));
 }
 
 /**
@@ -55,8 +65,8 @@ export async function listDestination(store: Storager, signal: AbortSignal | und
  *
  * Undefined (list directory by directory, counterpart-listing.ts) when the source has fewer than
  * {@link FEW_DIRECTORIES} directories, or when the destination turns out to hold more than
- * {@link WHOLE_LISTING_PER_SOURCE} × the source's objects (and more than {@link WHOLE_LISTING_FLOOR})
- * entries, its directories counted: the listing stops there, so its requests and memory stay within
+ * {@link WHOLE_LISTING_PER_SOURCE} × the source's objects (and more than {@link WHOLE_LISTING_FLOOR}):
+ * the listing stops there, so its requests and memory stay within
  * a few times the source's, whatever the destination's size, and the dir listings that follow cost
  * what they would have alone.
  * @throws StorageError what a listing throws (`Aborted` on Ctrl-C)

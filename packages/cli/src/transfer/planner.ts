@@ -6,7 +6,7 @@ import type { Endpoint } from "../locations.js";
 import { compareObjects } from "../verify.js";
 import { sourceIdOf, type Checkpoint } from "./checkpoint.js";
 import { CounterpartListing } from "./counterpart-listing.js";
-import { listDestination, wholeDestination } from "./destination-listing.js";
+import { emptyDirectoriesAt, listDestination, wholeDestination } from "./destination-listing.js";
 import { comparable, localVsCrc, settledByContent, type LocalVsCrc } from "./content-rule.js";
 import type { PathFilter } from "./filter.js";
 import { refuseKindSwaps } from "./kind-swap.js";
@@ -152,8 +152,10 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   // leaves, jobs.ts).
   const counterparts = options.kind === "copy" && !options.deleteExtras && !options.filter.active ? new CounterpartListing(dst.store, options.signal) : undefined;
   let existing = new Map<string, ObjectInfo>();
-  // The destination's real directories (fs, memory), empty ones too: a file cannot be written there.
+  // The destination's real directories (fs, memory), where a file cannot be written.
   let dstDirs: ReadonlySet<string> = new Set();
+  /** Listed whole (by prefix): the directories known are those holding an entry. */
+  let listedWhole = counterparts === undefined;
   let sources: AsyncIterable<ObjectInfo> | ObjectInfo[] = walk(src.store, { ...signal, links: true });
   if (counterparts === undefined) {
     // Links too: an object replaces a link, and `--delete` removes links the source lacks.
@@ -170,6 +172,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
     const whole = await wholeDestination(dst.store, options.signal, paths);
     if (whole !== undefined) {
       ({ entries: existing, dirs: dstDirs } = whole);
+      listedWhole = true;
     } else {
       await counterparts.reach(paths);
       existing = counterparts.entries;
@@ -218,6 +221,11 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
   await compareAll(plan, undecided, src, dst, options);
   plan.copies.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   refuseThroughLinks(plan, existing, dst);
+  if (listedWhole && !dst.store.features.virtualDir) {
+    // A file of the source where the destination has an empty directory: only dir listings show it.
+    const fresh = plan.copies.filter((i) => i.refused === undefined && i.dst === undefined).map((i) => i.dstPath);
+    dstDirs = new Set([...dstDirs, ...(await emptyDirectoriesAt(dst.store, options.signal, fresh))]);
+  }
   refuseKindSwaps(plan, existing, dst, dstDirs);
   // The fs listing leaves fifos, sockets and devices out without a word: found here, to be reported.
   if (src.loc.type === "fs") plan.specials = await specialEntries(src.dir, options.filter, options.signal);
