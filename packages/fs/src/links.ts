@@ -55,7 +55,7 @@ export async function createLinkInside(paths: FsPaths, key: string, targetKey: s
     throw storageError(ErrorCode.InvalidArgument, "a link and its target are objects, not directories");
   }
   const path = await paths.resolveEntry(key);
-  const target = await paths.resolve(targetKey);
+  const target = await paths.resolve(targetKey).catch((e: unknown) => Promise.reject(isStorageError(e, ErrorCode.InvalidArgument) ? storageError(e.code, `link target: ${e.detail}`, { cause: e.cause }) : e));
   if (path === target) throw storageError(ErrorCode.InvalidArgument, "a link cannot point to itself");
   if (path === paths.root) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
   return linkObject(key, target, await makeLink(paths, path, target, signal, durable));
