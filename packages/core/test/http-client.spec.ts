@@ -49,6 +49,22 @@ describe("HttpClient: success, signing and retries", () => {
     expect(s.seen.map((r) => r.headers.authorization)).toEqual(["sig-1", "sig-2", "sig-3", "sig-4"]);
   });
 
+  it("sends a request with `once` one time only: no retry of a reset or a 503, no re-send after a skew or a renewal", async () => {
+    for (const answer of [(res: import("node:http").ServerResponse) => res.destroy(), (res: import("node:http").ServerResponse) => reply(res, 503, "busy")]) {
+      const s = await serve((_req, res) => answer(res));
+      let renewals = 0;
+      const c = client({ renewCredentials: async () => (renewals++, true), isClockSkew: async () => true });
+      await expect(c.sendBuffered(request(s.port), { once: true })).rejects.toMatchObject({ retryable: true });
+      expect([s.seen.length, renewals]).toEqual([1, 0]);
+      await s.close();
+      server = undefined;
+    }
+    const s = await serve((_req, res) => reply(res, 403, "no"));
+    let renewals = 0;
+    await expect(client({ renewCredentials: async () => (renewals++, true) }).sendBuffered(request(s.port), { once: true })).rejects.toMatchObject({ code: "PermissionDenied" });
+    expect([s.seen.length, renewals]).toEqual([1, 0]);
+  });
+
   it("tells a retry's answer whether an earlier attempt may have acted: after a reset, a 500, a body-less 503 or a proxy's 503 page yes, after throttling or none no", async () => {
     // The service's own error document says "slow down"; anything else in a 503's body is not it.
     const saysThrottled = (r: { body: Buffer }): boolean => r.body.toString() === "slow down";

@@ -7,7 +7,7 @@ import { parseErrorBody, type CosErrorBody } from "./responses.js";
  * headers, so SSE-C keys too), without its `If-Match` / `If-None-Match` (a condition that does not
  * hold would answer 412 or 304 instead of the refusal's code), signed afresh by `http`. A HEAD's
  * refusal has no body to name its code; this answer's error document does. Its answer is never
- * retried nor read beyond an error document. Undefined on a network failure or an abort (`signal`).
+ * retried (`once`) nor read beyond an error document. Undefined on a network failure or an abort (`signal`).
  * @throws nothing.
  */
 export async function probeRefusedHead(http: HttpClient, head: HttpRequest, signal: AbortSignal | undefined): Promise<{ status: number; error?: CosErrorBody } | undefined> {
@@ -18,7 +18,7 @@ export async function probeRefusedHead(http: HttpClient, head: HttpRequest, sign
   const probe: HttpRequest = { ...head, method: "GET", headers, operation: "probe_refused_head" };
   delete probe.body;
   try {
-    const res = await http.send(probe, { accept: () => true, signal });
+    const res = await http.send(probe, { accept: () => true, signal, once: true });
     if (res.status !== 403) {
       res.stream().destroy();
       return { status: res.status };
@@ -35,7 +35,8 @@ export async function probeRefusedHead(http: HttpClient, head: HttpRequest, sign
  * the same refusal with the code a {@link probeRefusedHead} GET names when that says the credential
  * itself was refused (`isCosCredentialRejection`): `credentialRefused` set and that code as
  * `serviceCode`, so a caller (the CLI's transfers) can tell a revoked key or an expired token from a
- * policy refusing this one object. One GET more, on a refused HEAD only.
+ * policy refusing this one object. One GET more, on a refused HEAD only (with a credential provider,
+ * whose renewal sent the same GET first, two).
  * @throws nothing (it resolves to the error for the caller to throw).
  */
 export async function namedHeadRefusal(http: HttpClient, head: HttpRequest, e: unknown, signal: AbortSignal | undefined): Promise<unknown> {

@@ -24,7 +24,7 @@ export async function namedHeadRefusal(http: HttpClient, head: HttpRequest, e: u
   delete probe.body;
   let code: string | undefined;
   try {
-    const res = await http.send(probe, { accept: () => true, signal });
+    const res = await http.send(probe, { accept: () => true, signal, once: true });
     if (res.status !== 401 && res.status !== 403) res.stream().destroy();
     else code = parseErrorBody(await res.buffer(64 * 1024))?.code;
   } catch {

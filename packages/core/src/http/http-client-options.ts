@@ -96,6 +96,11 @@ export interface SendOptions {
    * failure that may have reached the server is then not retried. Default true.
    */
   idempotent?: boolean;
+  /**
+   * `true` for one attempt only: never retried, nor sent again after a clock-skew fix or a
+   * credential renewal (a probe whose answer only explains another request's failure). Default false.
+   */
+  once?: boolean;
   onUploadProgress?: ((bytes: number) => void) | undefined;
 }
 

@@ -102,6 +102,7 @@ export class HttpClient {
     let skewFixed = false;
     let renewed = false;
     let mayHaveApplied = false;
+    const maxRetries = options.once === true ? 0 : this.policy.maxRetries;
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(options.signal);
       const started = performance.now();
@@ -121,13 +122,13 @@ export class HttpClient {
       // and one blip would end a multipart write. Not a provider that timed out (it had all of
       // `credential_timeout`), an answer judged unusable, or a non-retryable failure.
       if (result.signing === true) {
-        if (!(error.retryable && error.cause !== undefined && isTransientFailure(error.cause)) || attempt > this.policy.maxRetries) throw error;
+        if (!(error.retryable && error.cause !== undefined && isTransientFailure(error.cause)) || attempt > maxRetries) throw error;
         await abortableSleep(retryDelay(attempt, this.policy, undefined, this.options.random), options.signal);
         continue;
       }
       const replayable = request.body === undefined || Buffer.isBuffer(request.body) || !result.bodyConsumed;
       // Fixes that make one more attempt worthwhile at once, without using a retry.
-      if (result.response !== undefined && replayable) {
+      if (result.response !== undefined && replayable && options.once !== true) {
         if (!skewFixed && (await this.fixClock(error, result.response))) {
           skewFixed = true;
           attempt--;
@@ -147,7 +148,7 @@ export class HttpClient {
       const reached: boolean = result.network ? !(error.cause !== undefined && failedBeforeSend(error.cause)) : answeredMaybe;
       mayHaveApplied ||= reached;
       const sentMaybe = result.network && options.idempotent === false && reached;
-      if (!error.retryable || attempt > this.policy.maxRetries || !replayable || sentMaybe) throw error;
+      if (!error.retryable || attempt > maxRetries || !replayable || sentMaybe) throw error;
       const retryAfter = parseRetryAfter(result.response?.header("retry-after"));
       // One listener per caller signal, however many calls share it (io/abort.ts).
       await abortableSleep(retryDelay(attempt, this.policy, retryAfter, this.options.random), options.signal);
