@@ -296,6 +296,12 @@ describe("cp -r onto a storage with real directories: the refusals at depth are 
       const kept = newStorager(dst.startsWith("memory:") ? dst : `fs://${dst}`);
       expect((await kept.read("a/x")).toString()).toBe("file a/x");
       expect((await kept.read("old.txt")).toString()).toBe("extra");
+      // A re-run (a/ now at the destination) refuses a for the same reason: never "remove a/".
+      for (const again of [await run(["sync", "--delete", "--dry-run", at("clash/"), dst]), await run(["cp", "-r", at("clash/"), dst])]) {
+        expect(again.code).toBe(10);
+        expect(again.stderr).toContain("ObjectModeInvalid: the source holds both a and objects below a/");
+        expect(again.stderr).not.toContain("is a directory at the destination");
+      }
     }
   });
 

@@ -20,6 +20,9 @@ import type { Plan } from "./planner.js";
  */
 export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectInfo>, dst: Endpoint, dirs: ReadonlySet<string>): void {
   if (dst.store.features.virtualDir) return;
+  // First: a file whose name the source's own objects take as a directory is refused for that, on
+  // every run (a re-run finds the directory copied at the destination: removing it would not help).
+  refuseSourceClashes(plan, dst);
   // The first entry on the way that is a file (links are link-parents.ts's).
   const fileOnTheWay = entriesOnTheWay(listed, (entry) => entry.mode !== "link" && entry.mode !== "dir");
   for (const item of plan.copies) {
@@ -41,7 +44,6 @@ export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectIn
     item.refused = storageError(ErrorCode.ObjectModeInvalid, message, { op: "write", service: dst.store.info.service, path: item.dstPath });
     plan.bytes -= item.size;
   }
-  refuseSourceClashes(plan, dst);
 }
 
 /**
