@@ -68,6 +68,17 @@ describe("verify after sync", () => {
     expect(differ.stdout).toContain(`mismatch  cross: links differ: -> ${join(ws.work, "lk-b", "t.txt")}, -> t.txt in its directory (`);
   });
 
+  it("knows a directory by its real path too, and a link to the directory itself", async () => {
+    for (const side of ["sl-a", "sl-b"]) {
+      await writeTree(join(ws.work, side), { "t.txt": "t" });
+      await symlink(join(ws.work, side, "t.txt"), join(ws.work, side, "abs"));
+      await symlink(join(ws.work, side), join(ws.work, side, "self"));
+    }
+    await symlink(join(ws.work, "sl-a"), join(ws.work, "sl-a-alias"));
+    const r = await run(["verify", "-v", "sl-a-alias/", "sl-b/"]);
+    expect([r.code, r.stdout.split("\n").filter((l) => l.includes("(link)")).sort()]).toEqual([0, ["ok        abs (link)", "ok        self (link)"]]);
+  });
+
   it("compares what a link leads to with the file sync -L made of it; --no-links skips links on both sides", async () => {
     expect((await run(["sync", "-L", "site/", "copy-l/"])).code).toBe(0);
     const r = await run(["verify", "-v", "site/", "copy-l/"]);

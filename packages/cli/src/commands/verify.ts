@@ -1,3 +1,4 @@
+import { realpath } from "node:fs/promises";
 import type { Command } from "commander";
 import { ErrorCode, isStorageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
@@ -15,13 +16,36 @@ import { shownPath } from "../shown-path.js";
 
 /**
  * A link's target as the trees compare it: a target inside the endpoint's directory by its path
- * there (`t` for `/srv/a/t` below `/srv/a/`), so that a copy of a tree whose links lead into itself
- * verifies; one outside it by its absolute path.
+ * there (`t` for `/srv/a/t` below `/srv/a/`; `.` for the directory itself), so that a copy of a tree
+ * whose links lead into itself verifies; one outside it by its absolute path. A local directory is
+ * also known by its real path (fs reports a link's target resolved, the operand may go through a
+ * symbolic link).
  */
-function treeTarget(e: Endpoint, target: string): string {
-  const root = e.store.info.workDir;
-  return target.startsWith(root) ? target.slice(root.length) : target;
+function treeTarget(roots: readonly string[], target: string): string {
+  for (const root of roots) {
+    if (target === root.slice(0, -1)) return ".";
+    if (target.startsWith(root)) return target.slice(root.length);
+  }
+  return target;
 }
+
+/** `fn` called once per argument (an endpoint), its promise kept. */
+function memoize<K extends object, V>(fn: (key: K) => Promise<V>): (key: K) => Promise<V> {
+  const seen = new WeakMap<K, Promise<V>>();
+  return (key) => {
+    let got = seen.get(key);
+    if (got === undefined) seen.set(key, (got = fn(key)));
+    return got;
+  };
+}
+
+/** The spellings of endpoint `e`'s directory that link targets may start with (each ending in `/`). */
+const rootsOf = memoize(async (e: Endpoint): Promise<string[]> => {
+  const root = e.store.info.workDir;
+  if (e.loc.type !== "fs") return [root];
+  const real = await realpath(root).then((r) => (r.endsWith("/") ? r : r + "/")).catch(() => root);
+  return real === root ? [root] : [root, real];
+});
 
 /** Compares a link at the source with what is at the destination. */
 async function compareLink(ctx: CliContext, srcLoc: Location, a: Endpoint, o: ObjectInfo, b: Endpoint, other: ObjectInfo, full: boolean): Promise<VerifyResult> {
@@ -29,9 +53,10 @@ async function compareLink(ctx: CliContext, srcLoc: Location, a: Endpoint, o: Ob
     const target = async (e: Endpoint, i: ObjectInfo): Promise<string | undefined> =>
       i.linkTarget ?? (await statOrUndefined(e.store, i.path, { signal: ctx.signal }))?.linkTarget;
     const [ta, tb] = await Promise.all([target(a, o), target(b, other)]);
-    if (ta !== undefined && tb !== undefined && treeTarget(a, ta) !== treeTarget(b, tb)) {
-      const shown = (e: Endpoint, t: string): string => (treeTarget(e, t) === t ? t : `${treeTarget(e, t)} in its directory (${t})`);
-      return { ok: false, method: "link", detail: `links differ: -> ${shown(a, ta)}, -> ${shown(b, tb)}` };
+    const [ra, rb] = await Promise.all([rootsOf(a), rootsOf(b)]);
+    if (ta !== undefined && tb !== undefined && treeTarget(ra, ta) !== treeTarget(rb, tb)) {
+      const shown = (roots: readonly string[], t: string): string => (treeTarget(roots, t) === t ? t : `${treeTarget(roots, t)} in its directory (${t})`);
+      return { ok: false, method: "link", detail: `links differ: -> ${shown(ra, ta)}, -> ${shown(rb, tb)}` };
     }
     return { ok: true, method: "link" };
   }
