@@ -77,6 +77,7 @@ export * from "./http/condition-headers.js";
 export * from "./http/content-headers.js";
 export * from "./http/http-response.js";
 export * from "./http/http-client.js";
+export * from "./http/head-probe.js";
 export * from "./http/parsed-answer.js";
 export * from "./http/call-signal.js";
 export * from "./http/signing-clock.js";

@@ -18,7 +18,7 @@ import { COS_TYPE, type CosCredentials } from "./config.js";
 import { isCosCredentialRejection, type CredentialSource } from "./credentials.js";
 import { COS_ERROR_CODES, cosErrorFromResponse, isCosClockSkew } from "./errors.js";
 import type { CosCall } from "./requests.js";
-import { namedHeadRefusal, probeRefusedHead } from "./head-refusal.js";
+import { cosHeadProbe, namedHeadRefusal } from "./head-refusal.js";
 import { parseErrorBody } from "./responses.js";
 import { cosAuthorization, cosPresignQuery, signWindow } from "./signer.js";
 
@@ -149,7 +149,7 @@ export class CosClient {
   }
 
   /**
-   * Whether refused HEAD `head` was refused for its credentials ({@link probeRefusedHead}: a GET of
+   * Whether refused HEAD `head` was refused for its credentials ({@link cosHeadProbe}: a GET of
    * its first byte names the code; signed with the same, not yet dropped, credentials). When another
    * request has already dropped the HEAD's credentials (a renewal after a rotation), the probe would
    * be signed with the new ones: true then, so the HEAD is re-sent with them. False on anything
@@ -160,7 +160,7 @@ export class CosClient {
     // The credentials that signed the HEAD are gone already (another request's refusal renewed
     // them): the probe would be signed with the new ones and answer for those. Sent again instead.
     if (this.credentials.superseded(head)) return true;
-    const answer = await probeRefusedHead(this.http, head, signal);
+    const answer = await cosHeadProbe(this.http, head, signal);
     if (answer === undefined) return false;
     // Renewed while the probe waited (then signed with the new credentials): the HEAD's were refused, re-sent.
     if (answer.status !== 403) return this.credentials.superseded(head);

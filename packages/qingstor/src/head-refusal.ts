@@ -1,4 +1,4 @@
-import { contextOf, ErrorCode, isStorageError, storageError, type HttpClient, type HttpRequest } from "@stowage/core";
+import { contextOf, ErrorCode, isStorageError, probeRefusedHead, storageError, type HttpClient, type HttpRequest } from "@stowage/core";
 import { parseErrorBody } from "./responses.js";
 
 /** The QingStor code of a request refused for its access key itself (revoked, rotated). */
@@ -6,9 +6,8 @@ const KEY_REFUSED = "invalid_access_key_id";
 
 /**
  * `e`, or, for a HEAD refused with a 401 or 403 that names no code (every HEAD's refusal: it has no
- * body), the same refusal named by a GET of the object's first byte (the same request, same headers
- * so SSE-C keys too, without `If-Match` / `If-None-Match`, signed afresh by `http`; never retried,
- * nor read beyond an error document) when that GET's answer says the access key itself was refused
+ * body), the same refusal named by a GET of the object's first byte (core `probeRefusedHead`: sent
+ * once, read no further than an error document) when that GET's answer says the access key itself was refused
  * (`invalid_access_key_id`): `credentialRefused` set and that code as `serviceCode`, so a caller
  * (the CLI's transfers) can tell a revoked key from a policy refusing this one object. One GET more,
  * on a refused HEAD only; a network failure or an abort of it leaves `e` as it is.
@@ -16,20 +15,8 @@ const KEY_REFUSED = "invalid_access_key_id";
  */
 export async function namedHeadRefusal(http: HttpClient, head: HttpRequest, e: unknown, signal: AbortSignal | undefined): Promise<unknown> {
   if (!isStorageError(e, ErrorCode.PermissionDenied) || (e.statusCode !== 401 && e.statusCode !== 403) || e.serviceCode !== undefined || signal?.aborted) return e;
-  const headers: Record<string, string> = { ...head.headers, range: "bytes=0-0" };
-  delete headers["authorization"];
-  delete headers["if-match"];
-  delete headers["if-none-match"];
-  const probe: HttpRequest = { ...head, method: "GET", headers, operation: "probe_refused_head" };
-  delete probe.body;
-  let code: string | undefined;
-  try {
-    const res = await http.send(probe, { accept: () => true, signal, once: true });
-    if (res.status !== 401 && res.status !== 403) res.stream().destroy();
-    else code = parseErrorBody(await res.buffer(64 * 1024))?.code;
-  } catch {
-    return e;
-  }
+  const answer = await probeRefusedHead(http, head, signal);
+  const code = answer?.body === undefined ? undefined : parseErrorBody(answer.body)?.code;
   if (code !== KEY_REFUSED) return e;
   const operation = e.detail.split(":", 1)[0];
   return storageError(e.code, `${operation}: HTTP ${e.statusCode}, ${code} (named by a GET of the object's first byte: a HEAD's refusal has no body): the access key itself was refused`, {
