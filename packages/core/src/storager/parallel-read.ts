@@ -51,10 +51,11 @@ export function openParallelReadStream(scope: OperationScope, path: string, rawO
   // aborted: Readable.from would only close once the range it awaits has settled by itself.
   const stop = new AbortController();
   const inner: { stream?: Readable } = {};
-  const stream = Readable.from(ranges(scope, path, rawOptions, single, stop.signal, inner), { objectMode: false, highWaterMark: 1 });
+  const bytes = ranges(scope, path, rawOptions, single, stop.signal, inner);
+  const stream = Readable.from(inContext(scope, path, rawOptions, stop.signal, bytes), { objectMode: false, highWaterMark: 1 });
   const destroy = stream.destroy.bind(stream);
   // The caller's own error (`destroy(err)`, Node's AbortError of a `for await` left early) is kept as
-  // it is, as on every Node stream; the read's own failures get their context in `ranges`.
+  // it is, as on every Node stream; the read's own failures get their context in `inContext`.
   stream.destroy = (error?: Error): Readable => {
     stop.abort();
     inner.stream?.destroy();
@@ -75,17 +76,10 @@ export function openParallelReadStream(scope: OperationScope, path: string, rawO
   return stream;
 }
 
-/** The read's bytes ({@link inRanges}, or one stream), its failures as StorageErrors with the read's context. */
-async function* ranges(
-  scope: OperationScope,
-  path: string,
-  rawOptions: object | undefined,
-  single: () => Readable,
-  stopped: AbortSignal,
-  inner: { stream?: Readable },
-): AsyncGenerator<Buffer> {
+/** `bytes`, its failures as StorageErrors with the read's context, except once the stream was destroyed (`stopped`): the caller's error then passes as it is. */
+async function* inContext(scope: OperationScope, path: string, rawOptions: object | undefined, stopped: AbortSignal, bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   try {
-    yield* rangesOf(scope, path, rawOptions, single, stopped, inner);
+    yield* bytes;
   } catch (e) {
     // Destroyed: the error is the caller's (Readable.from throws it in here), or what that cut short.
     if (stopped.aborted) throw e;
@@ -94,7 +88,7 @@ async function* ranges(
   }
 }
 
-async function* rangesOf(
+async function* ranges(
   scope: OperationScope,
   path: string,
   rawOptions: object | undefined,
@@ -184,7 +178,7 @@ async function* inRanges(
       // The last range is held back until the whole object checked out: a consumer that stops at
       // the size it expects (a write) must see the mismatch before it has every byte, not after.
       if (hash !== undefined && inFlight.length === 0 && next >= end) checkWhole(hash.digest(), info.crc64);
-      // A listener that throws fails the read here (`ranges` wraps it, as the one-stream path does).
+      // A listener that throws fails the read here (`inContext` wraps it, as the one-stream path does).
       if (options.onProgress !== undefined) tell(options.onProgress, { bytes, total: end - start });
       yield* chunks;
     }
