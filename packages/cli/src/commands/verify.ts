@@ -1,4 +1,3 @@
-import { realpath } from "node:fs/promises";
 import type { Command } from "commander";
 import { ErrorCode, isStorageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
@@ -13,47 +12,18 @@ import { compareObjects, type VerifyResult } from "../verify.js";
 import { plural } from "../format.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
+import { treeRoots, treeTarget } from "../link-targets.js";
 
 /**
- * A link's target as the trees compare it: a target inside the endpoint's directory by its path
- * there (`t` for `/srv/a/t` below `/srv/a/`; `.` for the directory itself), so that a copy of a tree
- * whose links lead into itself verifies; one outside it by its absolute path. A local directory is
- * also known by its real path (fs reports a link's target resolved, the operand may go through a
- * symbolic link).
+ * Compares a link at the source with what is at the destination; two links by their targets inside
+ * their directories (link-targets.ts; `roots`: the two directories' spellings, from `treeRoots`).
  */
-function treeTarget(roots: readonly string[], target: string): string {
-  for (const root of roots) {
-    if (target === root.slice(0, -1)) return ".";
-    if (target.startsWith(root)) return target.slice(root.length);
-  }
-  return target;
-}
-
-/** `fn` called once per argument (an endpoint), its promise kept. */
-function memoize<K extends object, V>(fn: (key: K) => Promise<V>): (key: K) => Promise<V> {
-  const seen = new WeakMap<K, Promise<V>>();
-  return (key) => {
-    let got = seen.get(key);
-    if (got === undefined) seen.set(key, (got = fn(key)));
-    return got;
-  };
-}
-
-/** The spellings of endpoint `e`'s directory that link targets may start with (each ending in `/`). */
-const rootsOf = memoize(async (e: Endpoint): Promise<string[]> => {
-  const root = e.store.info.workDir;
-  if (e.loc.type !== "fs") return [root];
-  const real = await realpath(root).then((r) => (r.endsWith("/") ? r : r + "/")).catch(() => root);
-  return real === root ? [root] : [root, real];
-});
-
-/** Compares a link at the source with what is at the destination. */
-async function compareLink(ctx: CliContext, srcLoc: Location, a: Endpoint, o: ObjectInfo, b: Endpoint, other: ObjectInfo, full: boolean): Promise<VerifyResult> {
+async function compareLink(ctx: CliContext, srcLoc: Location, a: Endpoint, o: ObjectInfo, b: Endpoint, other: ObjectInfo, full: boolean, roots: Promise<string[][]>): Promise<VerifyResult> {
   if (other.mode === "link") {
     const target = async (e: Endpoint, i: ObjectInfo): Promise<string | undefined> =>
       i.linkTarget ?? (await statOrUndefined(e.store, i.path, { signal: ctx.signal }))?.linkTarget;
     const [ta, tb] = await Promise.all([target(a, o), target(b, other)]);
-    const [ra, rb] = await Promise.all([rootsOf(a), rootsOf(b)]);
+    const [ra, rb] = (await roots) as [string[], string[]];
     if (ta !== undefined && tb !== undefined && treeTarget(ra, ta) !== treeTarget(rb, tb)) {
       const shown = (roots: readonly string[], t: string): string => (treeTarget(roots, t) === t ? t : `${treeTarget(roots, t)} in its directory (${t})`);
       return { ok: false, method: "link", detail: `links differ: -> ${shown(ra, ta)}, -> ${shown(rb, tb)}` };
@@ -96,6 +66,9 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   const dstLoc = ctx.locations.parse(dst!);
   const a = await ctx.locations.dir(srcLoc);
   const b = await ctx.locations.dir(dstLoc);
+  // Looked up once, when the first two links are compared (treeRoots never rejects).
+  let rootsOnce: Promise<string[][]> | undefined;
+  const roots = (): Promise<string[][]> => (rootsOnce ??= Promise.all([treeRoots(a), treeRoots(b)]));
   const filter = makeFilter((opts["include"] as string[]) ?? [], (opts["exclude"] as string[]) ?? []);
   // Links are listed unless --no-links; a source link the destination lacks is a difference only
   // with --links (sync and cp -r skip links unless -L, so after them it is no difference).
@@ -143,7 +116,7 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
     try {
       r =
         o.mode === "link"
-          ? await compareLink(ctx, srcLoc, a, o, b, other, full)
+          ? await compareLink(ctx, srcLoc, a, o, b, other, full, roots())
           : other.mode === "link"
             ? { ok: false, method: "link" as const, detail: "an object at the source, a symbolic link at the destination" }
             : await compareObjects({ store: a.store, path: o.path, info: o }, { store: b.store, path: o.path, info: other }, { full, signal: ctx.signal });

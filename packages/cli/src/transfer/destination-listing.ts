@@ -38,7 +38,8 @@ export async function listDestination(store: Storager, signal: AbortSignal | und
     // Leaving the loop ends the walk: no further page is asked for.
     if (entries.size > limit) return undefined;
   }
-  return { entries, dirs: pathDirectories(entries.keys()) };
+  // A path from the root (`/a`: a key no relative path names) holds no directory of the tree.
+  return { entries, dirs: pathDirectories([...entries.keys()].filter((path) => !path.startsWith("/"))) };
 }
 
 /**
@@ -66,9 +67,9 @@ export async function emptyDirectoriesAt(store: Storager, signal: AbortSignal | 
  * Undefined (list directory by directory, counterpart-listing.ts) when the source has fewer than
  * {@link FEW_DIRECTORIES} directories, or when the destination turns out to hold more than
  * {@link WHOLE_LISTING_PER_SOURCE} × the source's objects (and more than {@link WHOLE_LISTING_FLOOR}):
- * the listing stops there, so its requests and memory stay within
- * a few times the source's, whatever the destination's size, and the dir listings that follow cost
- * what they would have alone.
+ * the listing stops there, so its requests and memory stay within a few times the source's, whatever
+ * the destination's size, and the dir listings that follow cost what they would have alone. Links
+ * are listed too, as a plan looks them up.
  * @throws StorageError what a listing throws (`Aborted` on Ctrl-C)
  */
 export async function wholeDestination(store: Storager, signal: AbortSignal | undefined, sourcePaths: readonly string[]): Promise<DestinationEntries | undefined> {
