@@ -1,6 +1,7 @@
 import { ErrorCode, storageError } from "@stowage/core";
 import { notExist } from "./files.js";
 import { refuseOccupied } from "./if-not-exists.js";
+import { posix } from "node:path";
 import { lstatOrUndefined, statOrUndefined } from "./objects.js";
 import type { FsPaths } from "./paths.js";
 
@@ -19,6 +20,21 @@ export async function fileSlot(paths: FsPaths, key: string, ifNotExists = false)
   if (ifNotExists) await refuseOccupied(path);
   else if ((await lstatOrUndefined(path))?.isDirectory()) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
   return path;
+}
+
+/**
+ * Checks that the directories on the way to `path` can be made: the nearest one that exists is a
+ * directory, not a file (a quick look, for calls that would only fail at the end, such as a
+ * multipart upload at its completion; the rename in place is what decides).
+ * @throws StorageError `ObjectModeInvalid` (a file is in the place of a parent), mapped fs errors.
+ */
+export async function refuseFileOnTheWay(paths: FsPaths, path: string): Promise<void> {
+  for (let dir = posix.dirname(path); dir !== paths.root && dir.startsWith(paths.root); dir = posix.dirname(dir)) {
+    const st = await statOrUndefined(dir);
+    if (st === undefined) continue;
+    if (st.isDirectory()) return;
+    throw storageError(ErrorCode.ObjectModeInvalid, "a file is in the way of the directory");
+  }
 }
 
 /**

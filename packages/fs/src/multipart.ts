@@ -23,6 +23,7 @@ import { replaceAtomically, replaceIn, type FillTemp } from "./atomic.js";
 import { writeBody } from "./body.js";
 import { checkContiguous, concatenateParts, type StagedPart } from "./concatenate-parts.js";
 import { fsError, isErrno } from "./errors.js";
+import { fileSlot, refuseFileOnTheWay } from "./file-keys.js";
 import { lstatRegular } from "./files.js";
 import { refuseOccupied } from "./if-not-exists.js";
 import { etagOf, partOf } from "./objects.js";
@@ -77,11 +78,14 @@ export class FsMultipart {
   /**
    * Starts an upload. An upload whose record could not be written (a full disk: the directory made,
    * the record not) is removed again, directory and all, so nothing is left that no upload id names.
-   * @throws StorageError `InvalidArgument` (bad key), `Aborted`, mapped fs errors.
+   * @throws StorageError `InvalidArgument` (bad key), `ObjectModeInvalid` (a directory at the path, a file on its way), `Aborted`, mapped fs errors.
    */
   async create(key: string, signal?: AbortSignal): Promise<string> {
     if (key === "" || key.endsWith("/")) throw storageError(ErrorCode.InvalidArgument, "a file key must not be empty or end with /");
     await this.paths.resolve(key);
+    // A directory at the path or a file on its way: refused now, as memory does, rather than once
+    // every part is staged (the completion still decides).
+    await refuseFileOnTheWay(this.paths, await fileSlot(this.paths, key));
     const id = randomBytes(16).toString("hex");
     const record = uploadRecordText(key);
     try {

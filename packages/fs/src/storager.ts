@@ -234,7 +234,7 @@ export class FsStorageDriver implements StorageDriver {
     throwIfAborted(options.signal);
   }
 
-  /** @throws StorageError `InvalidArgument`, `Aborted`, mapped fs errors. */
+  /** @throws StorageError `InvalidArgument`, `ObjectModeInvalid` (a directory at the path, a file on its way), `Aborted`, mapped fs errors. */
   async createMultipart(key: string, options: DriverCallOptions): Promise<{ multipartId: string }> {
     throwIfAborted(options.signal);
     return { multipartId: await this.multipart.create(key, options.signal) };

@@ -122,4 +122,18 @@ describe("fs driver: multipart", () => {
     await expectCode(s.driver.completeMultipart(k, multipartId, [p0], {}), "ObjectModeInvalid");
     expect((await s.driver.statMultipart(k, multipartId, {})).mode).toBe("part");
   });
+
+  it("refuses to start an upload onto a directory or below a file, and stages nothing", async () => {
+    await s.driver.createDir(s.key("d/"), {});
+    await s.driver.write(s.key("f"), buf("x"), {});
+    await expectCode(s.driver.createMultipart(s.key("d"), {}), "ObjectModeInvalid");
+    await expectCode(s.driver.createMultipart(s.key("f/x"), {}), "ObjectModeInvalid");
+    await expectCode(s.driver.createMultipart(s.key("f/x/y"), {}), "ObjectModeInvalid");
+    expect(await readdir(join(s.root, ".stowage-multipart")).catch(() => [])).toEqual([]);
+    // Directories not made yet are no obstacle: they are made at completion.
+    const { multipartId } = await s.driver.createMultipart(s.key("new/deep/obj"), {});
+    const p0 = await s.driver.writePart(s.key("new/deep/obj"), multipartId, 0, buf("abc"), {});
+    await s.driver.completeMultipart(s.key("new/deep/obj"), multipartId, [p0], {});
+    expect(await readFile(join(s.root, "new/deep/obj"), "utf8")).toBe("abc");
+  });
 });

@@ -31,7 +31,7 @@ export interface DriverRules {
   copyAppendable: "copy" | "refuse";
   /** `move` of an appendable source: the object moves as it is (a rename), or is refused with `ObjectModeInvalid` (COS, OSS: copy + delete). */
   moveAppendable: "keep" | "refuse";
-  /** Tree namespaces: an upload whose path is in the way of a file or directory is refused at `createMultipart` (memory) or only at `completeMultipart` (fs: parts are staged apart). */
+  /** An upload whose path is a directory or below a file is refused at `createMultipart` (memory, fs: trees), or only at `completeMultipart`. */
   multipartSlotCheck: "create" | "complete";
   /**
    * `writeAppend` through a handle whose object is now a plain file: `ObjectModeInvalid`, or
@@ -91,7 +91,7 @@ export const FS_RULES: Readonly<DriverRules> = Object.freeze({
   appendListMode: "file",
   copyAppendable: "copy",
   moveAppendable: "keep",
-  multipartSlotCheck: "complete",
+  multipartSlotCheck: "create",
   appendToPlainFile: "byLength",
   appendOntoOtherBytes: "refuse",
   appendToMissing: "notExist",
