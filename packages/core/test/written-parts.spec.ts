@@ -101,6 +101,18 @@ describe("an aborted upload is forgotten", () => {
     expect(writtenParts.size).toBe(before - 1);
   });
 
+  it('delete with both multipartId and mode "dir" is refused, and aborts nothing', async () => {
+    const { driver, store } = openRecording();
+    const upload = await store.createMultipart("k");
+    await store.writeMultipart(upload, Buffer.alloc(4, 1), { index: 0 });
+    const sent = driver.calls.length;
+    const e = await failure(store.delete("k", { multipartId: upload.multipartId!, mode: "dir" }));
+    expect(e).toMatchObject({ code: ErrorCode.InvalidArgument, op: "delete" });
+    expect(String(e)).toContain('mode "dir" does not go with multipartId');
+    expect(driver.calls.slice(sent)).toEqual([]);
+    expect(vouchesU1()).toBe(true);
+  });
+
   it("an abort that failed keeps the record (the upload may still be completed); one found missing drops it", async () => {
     const { driver, store } = openRecording();
     const upload = await store.createMultipart("k");

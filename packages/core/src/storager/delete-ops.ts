@@ -19,7 +19,7 @@ const DELETE_CONCURRENCY = 8;
  * takes over `limits.keyMaximum` cannot exist: nothing to delete, and nothing is sent. The work_dir
  * itself (`""`, or its absolute path) is never deleted, on any storage: `InvalidArgument`, nothing
  * sent (at a bucket's root that request would name the bucket).
- * @throws InvalidArgument (a bad path, the work_dir itself), ObjectModeInvalid (a directory without `mode: "dir"`; with it, on
+ * @throws InvalidArgument (a bad path, the work_dir itself, `mode: "dir"` with `multipartId`), ObjectModeInvalid (a directory without `mode: "dir"`; with it, on
  *   object stores, a `d/` key that holds bytes: not a marker), Conflict (non-empty directory where the service refuses)
  */
 export async function deleteObject(scope: OperationScope, path: string, rawOptions: object | undefined): Promise<void> {
@@ -27,7 +27,8 @@ export async function deleteObject(scope: OperationScope, path: string, rawOptio
   const options = scope.options("delete", rawOptions) as { mode?: string; multipartId?: string; signal?: AbortSignal };
   const dir = checkDirMode("delete", options.mode);
   if (options.multipartId !== undefined) {
-    const { key } = scope.resolve(path, { dir });
+    if (dir) throw storageError(ErrorCode.InvalidArgument, 'delete: an upload is aborted by its path and multipartId: mode "dir" does not go with multipartId');
+    const { key } = scope.resolve(path);
     refuseWorkDir(scope, key, path);
     scope.require("delete", "multipart", "abortMultipart");
     // The parts this process recorded for the upload (written-parts.ts) go with it.
