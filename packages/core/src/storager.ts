@@ -73,7 +73,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * COS, OSS and QingStor `d` and `d/` are different keys: `stat("d")` is ObjectNotExist (ask `d/`).
    * @throws ObjectNotExist (nothing at `path`; with `multipartId`, no such upload), Conflict (`ifMatch`/`ifNoneMatch`
    *   does not hold), PermissionDenied, InvalidArgument (a `mode` other than `dir`; COS, QingStor: an SSE-C key over
-   *   http, a bad key, an algorithm without a key, before any request)
+   *   http, a bad key, an algorithm without a key, before any request), ObjectModeInvalid (fs: a fifo, socket or device)
    */
   stat(path: string, options?: StatOptions & Extra<X, "stat">): Promise<ObjectInfo>;
   /**
@@ -133,7 +133,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * On memory and fs `d` names the directory `d/` where one is: `delete("d")` is ObjectModeInvalid (give
    * `mode: "dir"`), as is `delete("f", { mode: "dir" })` of a file; on COS, OSS and QingStor `d` and `d/`
    * are different keys, so `delete("d")` deletes nothing (no error), nor does a file given `mode: "dir"`.
-   * @throws InvalidArgument (a bad path, the work_dir itself, a key over `limits.keyMaximum`), ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`: `d/` on every storage, `d` on memory and fs; memory, fs: a file with it; with it, on object stores, a `d/` key another client filled with bytes), Conflict (a non-empty directory where the storage refuses), Aborted
+   * @throws InvalidArgument (a bad path, the work_dir itself, a key over `limits.keyMaximum`, `mode: "dir"` with `multipartId`), ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (a directory without `mode: "dir"`: `d/` on every storage, `d` on memory and fs; memory, fs: a file with it; with it, on object stores, a `d/` key another client filled with bytes), Conflict (a non-empty directory where the storage refuses), Aborted
    */
   delete(path: string, options?: DeleteOptions & Extra<X, "delete">): Promise<void>;
   /**
@@ -157,8 +157,9 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * (`code` `STOWAGE_UNLISTED_KEYS`, exported as `UNLISTED_KEYS_WARNING`; in part mode it counts
    * the uploads left out).
    * @throws InvalidArgument (a bad path: `x//` is refused, never listed as `x/`; a `token` this listing did
-   *   not produce), CapabilityInsufficient, ObjectNotExist (a bucket that does not exist), Unexpected (a page
-   *   marked truncated that gives no way on: never a short listing), Aborted
+   *   not produce), CapabilityInsufficient, ObjectNotExist (a bucket that does not exist), ObjectModeInvalid (fs: a
+   *   work_dir that is a regular file, or below one), Unexpected (a page marked truncated that gives no way on: never a
+   *   short listing), Aborted
    */
   list(path: string, options?: ListOptions & Extra<X, "list">): AsyncIterable<ObjectInfo>;
   /**
@@ -166,7 +167,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * keys no path addresses are left out of it and reported by a process warning for this page.
    * @throws InvalidArgument (a bad path; a `token` that is not a `nextToken` of this same listing: same
    *   service, bucket, path and mode), CapabilityInsufficient, ObjectNotExist (a bucket that does not exist),
-   *   Unexpected (a page marked truncated that gives no way on), Aborted
+   *   ObjectModeInvalid (fs: a work_dir that is a regular file, or below one), Unexpected (a page marked truncated
+   *   that gives no way on), Aborted
    */
   listPage(path: string, options?: ListPageOptions & Extra<X, "list">): Promise<ListPage>;
   /**
@@ -179,7 +181,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * keys, and the copy makes an object `d` beside `d/`.
    * A missing source is `ObjectNotExist` whatever is at `dst`, with `ifNotExists` too (an object at `dst`
    * is `Conflict` only when the source is there).
-   * @throws ObjectNotExist (the source), ObjectModeInvalid (a directory source; memory, fs: a directory destination `d`), InvalidArgument (a `dst` ending in `/`),
+   * @throws ObjectNotExist (the source), ObjectModeInvalid (a directory source; memory, fs: a directory destination `d`, a file in the place of its parent), InvalidArgument (a `dst` ending in `/`),
    *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, QingStor:
    *   the source changed while it was copied, nothing copied; COS, OSS: an archived source not restored), PairUnsupported (attributes without `copyAttributes`;
    *   `ifNotExists` without `writeIfNotExists`, as on QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem
@@ -193,7 +195,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * A missing source is `ObjectNotExist` whatever is at `dst`, with `ifNotExists` too. A directory, as source or
    * destination, is as on {@link Storager.copy}: on memory and fs `d` names the directory `d/`, on COS, OSS and
    * QingStor the move makes an object `d` beside `d/`.
-   * @throws ObjectNotExist (the source), ObjectModeInvalid (a directory source; memory, fs: a directory destination `d`), InvalidArgument (a `dst` ending in `/`, the same object),
+   * @throws ObjectNotExist (the source), ObjectModeInvalid (a directory source; memory, fs: a directory destination `d`, a file in the place of its parent), InvalidArgument (a `dst` ending in `/`, the same object),
    *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, fs: the
    *   source changed during the move; the source kept), PairUnsupported (`ifNotExists` without `writeIfNotExists`, as on
    *   QingStor), CapabilityInsufficient (fs: `ifNotExists` on a filesystem without hard links; nothing moved),
@@ -213,7 +215,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * @throws InvalidArgument (not an http(s) URL, a path ending in `/`; fs, memory: a redirect loop or
    *   a redirect to another scheme, the source answered 401 or 403, or its TLS certificate was refused: not retryable), ObjectNotExist
    *   (also the source's 404), CapabilityInsufficient (COS, OSS: no fetch; QingStor opened with an SSE-C key), Conflict
-   *   (QingStor: a fetch into the path is under way), RequestThrottled
+   *   (QingStor: a fetch into the path is under way), ObjectModeInvalid (memory, fs: a directory at the path, named
+   *   without its `/`, or a file in the place of a parent: nothing fetched), RequestThrottled
    *   (fs, memory: the source answered 429), ServiceInternal (the source failed (5xx; QingStor: also its
    *   401/403), refused or reset the connection, could not be resolved, or its body broke off: retryable),
    *   Aborted, Unexpected (the onProgress listener threw; fs, memory: the source answered another status)
@@ -233,7 +236,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * A target that leads back to `path` through the links already there would close a loop: refused.
    * @throws CapabilityInsufficient, InvalidArgument (a directory path or target, a link to itself or
    *   to links leading back to it or through more than 40 links, a target outside the work_dir), ObjectModeInvalid
-   *   (a directory is at `path`), Aborted
+   *   (memory, fs: a directory is at `path`, or a file in the place of a parent; OSS and QingStor, where `d` and `d/`
+   *   are different keys, make a link `d` beside a directory `d/`), Aborted
    */
   createLink(path: string, target: string, options?: CreateLinkOptions & Extra<X, "createLink">): Promise<ObjectInfo>;
   /**
@@ -307,7 +311,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * and rejects `Aborted`, as a multipart `write` does; when that abort timed out or failed, the
    * message names the upload id and key left behind. An Initiate that got no answer in time may
    * still have made an upload that nothing names (`stowage uploads --abort` removes it).
-   * @throws ObjectModeInvalid (memory: a directory at the path, named without its `/`; a file in the place of a parent),
+   * @throws ObjectModeInvalid (memory, fs: a directory at the path, named without its `/`; a file in the place of a parent),
    *   Aborted
    */
   createMultipart(path: string, options?: CreateMultipartOptions & Extra<X, "createMultipart">): Promise<MultipartInfo>;
@@ -331,7 +335,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * service's CRC-64 of the completed object was found equal to the parts' known ones combined.
    * @throws Conflict (a part not uploaded or unlike the uploaded one; `ifNotExists` and an object at the path: nothing
    *   completed), InvalidArgument (`obj` is no ObjectInfo with a path; no parts, a malformed part, a gap or a duplicate
-   *   index), ObjectModeInvalid (`obj` is no `part` object with `multipartId`), IntegrityMismatch (the completed object
+   *   index), ObjectModeInvalid (`obj` is no `part` object with `multipartId`; memory, fs: a directory or a file in the
+   *   way of the path, made since the upload began: the upload kept), IntegrityMismatch (the completed object
    *   hashed differently from the parts' known CRC-64s: it was deleted; or from a combination that includes an unchecked
    *   `crc64`: it was kept), ObjectNotExist (no such upload), InvalidArgument also for an SSE-C key over http (COS,
    *   QingStor; core lists the parts first, sending no key)
