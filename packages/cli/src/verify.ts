@@ -44,7 +44,8 @@ export interface HashObjectOptions {
  * again from byte 0, with fresh hashes, at most {@link SOURCE_RESTARTS} times (the waits of
  * {@link waitToRestart}); every other error ends it at once.
  * @throws ObjectNotExist, IntegrityMismatch (the service's own CRC check on the read), ServiceInternal
- *   (retryable: the read broke or ended short on every try), Aborted
+ *   (retryable: the read broke or ended short on every try), Aborted, and whatever else `Storager.read`
+ *   refuses at once (InvalidArgument: a bad path; ObjectModeInvalid: a directory; PermissionDenied, ...)
  */
 export async function hashObject(store: Storager, path: string, options: HashObjectOptions = {}): Promise<Checksums> {
   for (let restarts = 0; ; ) {
