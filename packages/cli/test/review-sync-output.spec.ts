@@ -53,11 +53,13 @@ describe("a file where the destination has a directory, or the reverse (LOW-4)",
     const lines = r.stderr.split("\n");
     expect(lines).toContain(
       "stowage: sync a: ObjectModeInvalid: kd/a/ is a directory at the destination, where the source has a file: not replaced " +
-        '(a copy never replaces a directory with a file, not even sync --delete); remove it (stowage rm -r kd/a/) and run again (op=write, service=fs, path="a")',
+        '(a copy never replaces a directory with a file, not even sync --delete); the directory holds 1 entry: copy the file to another name (stowage cp), ' +
+        'or, if nothing in the directory is needed, remove it (stowage rm -r kd/a/) and run again (op=write, service=fs, path="a")',
     );
     expect(lines).toContain(
       "stowage: sync d/x.txt: ObjectModeInvalid: kd/d is a file at the destination, where the source has a directory: not replaced " +
-        '(a copy never replaces a file with a directory, not even sync --delete); remove it (stowage rm kd/d) and run again (op=write, service=fs, path="d/x.txt")',
+        '(a copy never replaces a file with a directory, not even sync --delete); move it to another name (stowage mv), ' +
+        'or, if it is not needed, remove it (stowage rm kd/d), and run again (op=write, service=fs, path="d/x.txt")',
     );
     expect(lines).toContain("stowage: not deleting 3 extra objects because some copies failed");
     expect(await readTree(join(ws.work, "kd"))).toEqual({ "a/old.txt": "was below a/", d: "was a file", "keep.txt": "k" });

@@ -215,12 +215,14 @@ describe("cp -r onto a storage with real directories: the refusals at depth are 
     const shown = d;
     expect(lines).toContain(
       `stowage: cp x/y/deep-dir-there: ObjectModeInvalid: ${shown}x/y/deep-dir-there/ is a directory at the destination, where the source has a file: not replaced ` +
-        `(a copy never replaces a directory with a file, not even sync --delete); remove it (stowage rm -r ${shown}x/y/deep-dir-there/) and run again (op=write, service=fs, path="x/y/deep-dir-there")`,
+        `(a copy never replaces a directory with a file, not even sync --delete); copy the file to another name (stowage cp), ` +
+        `or, if nothing in the directory is needed, remove it (stowage rm -r ${shown}x/y/deep-dir-there/) and run again (op=write, service=fs, path="x/y/deep-dir-there")`,
     );
     expect(lines.some((l) => l.startsWith(`stowage: cp x/y/dir-there: ObjectModeInvalid: ${shown}x/y/dir-there/ is a directory at the destination`))).toBe(true);
     expect(lines).toContain(
       `stowage: cp x/y/file-there/z/w.txt: ObjectModeInvalid: ${shown}x/y/file-there is a file at the destination, where the source has a directory: not replaced ` +
-        `(a copy never replaces a file with a directory, not even sync --delete); remove it (stowage rm ${shown}x/y/file-there) and run again (op=write, service=fs, path="x/y/file-there/z/w.txt")`,
+        `(a copy never replaces a file with a directory, not even sync --delete); move it to another name (stowage mv), ` +
+        `or, if it is not needed, remove it (stowage rm ${shown}x/y/file-there), and run again (op=write, service=fs, path="x/y/file-there/z/w.txt")`,
     );
     expect(lines.some((l) => l.startsWith(`stowage: cp x/y/through/v.txt: ObjectModeInvalid: ${shown}x/y/through is a symbolic link`))).toBe(true);
     const after = await readTree(d);
@@ -254,6 +256,8 @@ describe("cp -r onto a storage with real directories: the refusals at depth are 
       const r = await run(argv);
       expect(r.code).toBe(10);
       expect(r.stderr).toContain(`ObjectModeInvalid: ${d}/w3/bare/ is a directory at the destination, where the source has a file`);
+      // sync lists the destination whole, so it knows the directory holds nothing.
+      if (argv[0] === "sync") expect(r.stderr).toContain(`the directory is empty: remove it (stowage rm -r ${d}/w3/bare/) and run again`);
     }
     // sync --delete held back by the refusal, the directory still there; the others copied.
     expect(await exists(join(d, "w3/bare"))).toBe(true);

@@ -226,7 +226,7 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
     const fresh = plan.copies.filter((i) => i.refused === undefined && i.dst === undefined).map((i) => i.dstPath);
     dstDirs = new Set([...dstDirs, ...(await emptyDirectoriesAt(dst.store, options.signal, fresh))]);
   }
-  refuseKindSwaps(plan, existing, dst, dstDirs);
+  refuseKindSwaps(plan, existing, dst, dstDirs, listedWhole);
   // The fs listing leaves fifos, sockets and devices out without a word: found here, to be reported.
   if (src.loc.type === "fs") plan.specials = await specialEntries(src.dir, options.filter, options.signal);
 
