@@ -55,7 +55,7 @@ export async function createLinkInside(paths: FsPaths, key: string, targetKey: s
     throw storageError(ErrorCode.InvalidArgument, "a link and its target are objects, not directories");
   }
   const path = await paths.resolveEntry(key);
-  const target = await paths.resolve(targetKey).catch((e: unknown) => Promise.reject(isStorageError(e, ErrorCode.InvalidArgument) ? storageError(e.code, `link target: ${e.detail}`, { cause: e.cause }) : e));
+  const target = await paths.resolve(targetKey).catch((e: unknown) => Promise.reject(asTargetRefusal(e, targetKey)));
   if (path === target) throw storageError(ErrorCode.InvalidArgument, "a link cannot point to itself");
   if (path === paths.root) throw storageError(ErrorCode.ObjectModeInvalid, "a directory exists at this path");
   return linkObject(key, target, await makeLink(paths, path, target, signal, durable));
@@ -159,4 +159,13 @@ export async function moveLink(paths: FsPaths, src: string, target: string, dst:
   } finally {
     await dir.close();
   }
+}
+
+/** A refusal of a link's target path, saying so and naming it (by its length, when long): `error.path` stays the link. @throws nothing */
+function asTargetRefusal(e: unknown, targetKey: string): unknown {
+  if (!isStorageError(e, ErrorCode.InvalidArgument)) return e;
+  // A key is the path from the filesystem's root: named as core names a target, by its absolute path.
+  const absolute = posix.resolve("/", targetKey);
+  const named = absolute.length > 200 ? `(${absolute.length} characters)` : JSON.stringify(absolute);
+  return storageError(e.code, `link target ${named}: ${e.detail}`, { cause: e.cause });
 }

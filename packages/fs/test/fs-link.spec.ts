@@ -61,6 +61,8 @@ describe("fs driver: symbolic links", () => {
     await expectCode(s.driver.createLink!(s.key("l"), s.key(".stowage-multipart/x"), {}), "InvalidArgument");
     await expectCode(s.driver.createLink!(s.key("l"), s.key("../outside/x"), {}), "InvalidArgument");
     await expectCode(s.driver.createLink!(s.key("l"), s.key("escape/x"), {}), "InvalidArgument");
+    // The refusal names the target, by its absolute path, as core's does.
+    await expect(s.driver.createLink!(s.key("l"), s.key("escape/x"), {})).rejects.toThrow(`link target "${join(s.root, "escape/x")}": path escapes work_dir`);
     await expectCode(s.driver.createLink!(s.key("escape/l"), s.key("t"), {}), "InvalidArgument");
     await expectCode(s.driver.createLink!(s.key("l/"), s.key("t"), {}), "InvalidArgument");
     expect(await tree(s.root)).toEqual(["escape"]);
