@@ -84,9 +84,11 @@ describe("refuseKindSwaps on paths 60 levels deep", () => {
       ["other/" + "n/".repeat(30) + "leaf", file("other/" + "n/".repeat(30) + "leaf")],
     ]);
     const plan: Plan = { copies: [item(deep), item("other"), item("fine/x")], skipped: [], deletes: [], bytes: 3, links: 0, specials: [] };
-    refuseKindSwaps(plan, listed, endpoint, pathDirectories(listed.keys()));
+    refuseKindSwaps(plan, listed, endpoint, pathDirectories(listed.keys()), true);
     expect(plan.copies[0]!.refused?.detail).toContain(`d/${onTheWay} is a file at the destination, where the source has a directory`);
     expect(plan.copies[1]!.refused?.detail).toContain("d/other/ is a directory at the destination, where the source has a file");
+    // Listed whole: what the directory holds is counted (the one leaf, 30 levels down).
+    expect(plan.copies[1]!.refused?.detail).toContain("the directory holds 1 entry: copy the file to another name");
     expect(plan.copies[2]!.refused).toBeUndefined();
     expect(plan.bytes).toBe(1);
   });
@@ -95,7 +97,7 @@ describe("refuseKindSwaps on paths 60 levels deep", () => {
     const paths = deepPaths(1, 60, 5).filter((p) => p.startsWith("c0/d1/d2/"));
     const listed = new Map<string, ObjectInfo>([["c0/d1", file("c0/d1")]]);
     const plan: Plan = { copies: paths.map(item), skipped: [], deletes: [], bytes: paths.length, links: 0, specials: [] };
-    refuseKindSwaps(plan, listed, endpoint, pathDirectories(listed.keys()));
+    refuseKindSwaps(plan, listed, endpoint, pathDirectories(listed.keys()), true);
     for (const i of plan.copies) expect(i.refused?.detail).toContain("d/c0/d1 is a file at the destination");
     expect(plan.bytes).toBe(0);
   });
