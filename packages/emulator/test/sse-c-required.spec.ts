@@ -98,3 +98,36 @@ describe("Upload Part - Copy into an SSE-C upload", () => {
     expect((await qsRequest(qs, { method: "PUT", bucket: QS_BUCKET, key: "mp", query, headers: { ...source, ...ssec(QS_SSEC) } })).status).toBe(201);
   });
 });
+
+describe("an SSE-C key on a part of an upload begun without one", () => {
+  it("COS refuses the part (400 InvalidArgument, nothing stored), as a key sent to a plain object: the object would be stored in clear", async () => {
+    const init = await cosRequest(cos, { method: "POST", bucket: COS_BUCKET, key: "plain-mp", query: [["uploads", undefined]] });
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(init.body)![1]!;
+    const query: [string, string][] = [["partNumber", "1"], ["uploadId", uploadId]];
+    expect(answer(await cosRequest(cos, { method: "PUT", bucket: COS_BUCKET, key: "plain-mp", query, headers: ssec(COS_SSEC), body: PART }))).toEqual([400, "InvalidArgument"]);
+    const source = { "x-cos-copy-source": `${COS_BUCKET}.cos.ap-guangzhou.myqcloud.com/plain` };
+    expect(answer(await cosRequest(cos, { method: "PUT", bucket: COS_BUCKET, key: "plain-mp", query, headers: { ...source, ...ssec(COS_SSEC) } }))).toEqual([400, "InvalidArgument"]);
+    const listed = await cosRequest(cos, { method: "GET", bucket: COS_BUCKET, key: "plain-mp", query: [["uploadId", uploadId]] });
+    expect(listed.body).not.toContain("<Part>");
+    expect((await cosRequest(cos, { method: "PUT", bucket: COS_BUCKET, key: "plain-mp", query, body: PART })).status).toBe(200);
+  });
+
+  it("QingStor refuses the part and the Complete (400 invalid_argument)", async () => {
+    const init = await qsRequest(qs, { method: "POST", bucket: QS_BUCKET, key: "plain-mp", query: [["uploads", undefined]] });
+    const uploadId = (JSON.parse(init.body) as { upload_id: string }).upload_id;
+    const query: [string, string][] = [["part_number", "0"], ["upload_id", uploadId]];
+    expect(answer(await qsRequest(qs, { method: "PUT", bucket: QS_BUCKET, key: "plain-mp", query, headers: ssec(QS_SSEC), body: PART }))).toEqual([400, "invalid_argument"]);
+    const listed = await qsRequest(qs, { method: "GET", bucket: QS_BUCKET, key: "plain-mp", query: [["upload_id", uploadId]] });
+    expect((JSON.parse(listed.body) as { object_parts: unknown[] }).object_parts).toEqual([]);
+    expect((await qsRequest(qs, { method: "PUT", bucket: QS_BUCKET, key: "plain-mp", query, body: PART })).status).toBe(201);
+    const complete = await qsRequest(qs, {
+      method: "POST",
+      bucket: QS_BUCKET,
+      key: "plain-mp",
+      query: [["upload_id", uploadId]],
+      headers: ssec(QS_SSEC),
+      body: JSON.stringify({ object_parts: [{ part_number: 0 }] }),
+    });
+    expect(answer(complete)).toEqual([400, "invalid_argument"]);
+  });
+});

@@ -31,9 +31,13 @@ function partNumber(ex: Exchange): number {
   return n;
 }
 
-/** SSE-C must be presented on part uploads of an SSE-C upload. */
+/**
+ * A part of an SSE-C upload must carry the upload's key; a part of an upload begun without one
+ * must carry none (400 InvalidArgument, as for a key sent to a plain object): taking it would store
+ * in clear what the client believes encrypted.
+ */
 function checkUploadSse(ex: Exchange, u: StoredUpload): void {
-  if (u.attrs.sse?.customerKeyMd5 !== undefined) checkSseCRead(u.attrs.sse, readSseC(ex, COS_SSEC));
+  checkSseCRead(u.attrs.sse, readSseC(ex, COS_SSEC));
 }
 
 /** POST Object?uploads; `x-cos-forbid-overwrite: true` refuses it while an object exists at the key (Complete checks again). */

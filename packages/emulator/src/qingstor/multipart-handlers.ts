@@ -30,8 +30,13 @@ function partNumber(ex: Exchange): number {
   return n;
 }
 
+/**
+ * A part (or the Complete) of an SSE-C upload must carry the upload's key; one of an upload begun
+ * without one must carry none (400 invalid_argument, as for a key sent to a plain object): taking it
+ * would store in clear what the client believes encrypted.
+ */
 function checkUploadSse(ex: Exchange, u: StoredUpload): void {
-  if (u.attrs.sse?.customerKeyMd5 !== undefined) checkSseCRead(u.attrs.sse, readSseC(ex, QS_SSEC));
+  checkSseCRead(u.attrs.sse, readSseC(ex, QS_SSEC));
 }
 
 /** InitiateMultipartUpload (200): content type, metadata, storage class and SSE-C; no other content header is stored. */
