@@ -1,12 +1,17 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { runInNewContext } from "node:vm";
 import {
+  checkPairValue,
   combinePartCrcs,
   crc64,
   crc64Combine,
+  crc64Decimal,
   crc64Equal,
   definePair,
   globalPairs,
   isStorageError,
+  md5Base64,
+  md5Hex,
   parseBase64,
   parseCrc64,
   parsePairValue,
@@ -117,6 +122,46 @@ describe("parsers given a value of the wrong type", () => {
     }
     await expect(parseXml("<a>")).rejects.toMatchObject({ code: "Unexpected" });
     await expect(parseXml(Buffer.from("<a>x</a>"))).resolves.toEqual({ root: "a", value: "x" });
+  });
+});
+
+describe("hash helpers given a value that is not what they hash", () => {
+  const notBytes = [undefined, null, 42, 5n, {}, [1, 2], secretish];
+
+  it("crc64 and crc64Decimal: InvalidArgument for data that is neither a string nor bytes, and a prev that is no bigint", () => {
+    for (const v of notBytes) {
+      invalid(() => crc64(v as never), "crc64: data");
+      invalid(() => crc64Decimal(v as never), "crc64Decimal: data");
+    }
+    for (const prev of [5, "5", null, secretish]) invalid(() => crc64("a", prev as never), "crc64: prev");
+    // An empty input would return prev unhashed: it is checked all the same.
+    invalid(() => crc64("", 5 as never), "crc64: prev");
+  });
+
+  it("md5Base64 and md5Hex: InvalidArgument for data that is not bytes, a string too", () => {
+    for (const v of [...notBytes, "abc"]) {
+      invalid(() => md5Base64(v as never), "md5Base64: data");
+      invalid(() => md5Hex(v as never), "md5Hex: data");
+    }
+  });
+
+  it("all four hash bytes of any realm and any ArrayBuffer view, as before", () => {
+    const foreign = runInNewContext("new Uint8Array([49, 50, 51])") as Uint8Array;
+    expect(foreign instanceof Uint8Array).toBe(false);
+    expect(crc64(foreign)).toBe(crc64("123"));
+    expect(crc64Decimal(foreign)).toBe(crc64Decimal("123"));
+    expect(crc64(new DataView(new Uint8Array([120, 49, 50, 51]).buffer, 1) as unknown as Uint8Array)).toBe(crc64("123"));
+    expect(md5Hex(foreign)).toBe("202cb962ac59075b964b07152d234b70");
+    expect(md5Base64(new Uint8Array([49, 50, 51]))).toBe(Buffer.from("202cb962ac59075b964b07152d234b70", "hex").toString("base64"));
+    expect(crc64Decimal("")).toBe("0");
+  });
+});
+
+describe("checkPairValue given a def that is not a pair", () => {
+  it("InvalidArgument naming checkPairValue, as parsePairValue", () => {
+    for (const def of [undefined, null, 5, {}, secretish]) invalid(() => checkPairValue(def as never, "1"), "checkPairValue: def");
+    invalid(() => checkPairValue(null as never, "1", 'option "x"'), "checkPairValue: def");
+    expect(checkPairValue(globalPairs.multipartThreshold, "1K")).toBe(1024);
   });
 });
 

@@ -53,6 +53,25 @@ describe("redactSecrets", () => {
   });
 });
 
+describe("redactSecrets given a value that is no string", () => {
+  it("is total: the value as String makes it, redacted, or its kind when even String throws", () => {
+    expect(redactSecrets(42 as never)).toBe("42");
+    expect(redactSecrets(null as never)).toBe("null");
+    expect(redactSecrets(undefined as never)).toBe("undefined");
+    expect(redactSecrets(Symbol("s") as never)).toBe("Symbol(s)");
+    expect(redactSecrets(new Error(`password=${SECRET}`) as never)).toBe("Error: password=***");
+    expect(redactSecrets({ toString: () => `credential=hmac:AK:${SECRET}` } as never)).toBe("credential=hmac:***");
+    expect(redactSecrets(Object.create(null) as never)).toBe("(object)");
+    expect(
+      redactSecrets({
+        toString() {
+          throw new Error(SECRET);
+        },
+      } as never),
+    ).toBe("(object)");
+  });
+});
+
 describe("redactSecrets: what credential providers and STS answers carry", () => {
   it.each([
     ['Alibaba STS JSON', '{"Credentials":{"AccessKeyId":"STS.ID","AccessKeySecret":"ALISECRET789","SecurityToken":"CAIS.TOK"}}', ["ALISECRET789", "CAIS.TOK", "STS.ID"]],

@@ -5,7 +5,8 @@
  * (`path` keeps them all). `cause` is a redacted copy that keeps a bounded chain of causes.
  */
 import { describe, expect, it } from "@jest/globals";
-import { StorageError } from "../src/errors/storage-error.js";
+import type { ErrorCode } from "../src/errors/error-code.js";
+import { StorageError, type StorageErrorInit } from "../src/errors/storage-error.js";
 
 const cyclic: Record<string, unknown> = { name: "c" };
 cyclic["self"] = cyclic;
@@ -35,6 +36,50 @@ describe("StorageError: built from anything", () => {
     expect((e.cause as Error).message).toBe("7");
     const nothing = new StorageError({ code: "Unexpected", message: Object.create(null) as string });
     expect(nothing.message).toBe("Unexpected: (object)");
+  });
+});
+
+describe("StorageError: built without an init, or from one a JS caller got wrong", () => {
+  it("builds an Unexpected error with no init at all", () => {
+    for (const init of [undefined, null, 42, "text"]) {
+      const e = new (StorageError as new (init?: unknown) => StorageError)(init);
+      expect(e).toBeInstanceOf(StorageError);
+      expect([e.code, e.message, e.retryable, e.credentialRefused]).toEqual(["Unexpected", "Unexpected: (no message)", false, false]);
+      expect(() => JSON.stringify(e)).not.toThrow();
+    }
+  });
+
+  it("takes context fields of any type, and a retryable that is no boolean gives the code's default", () => {
+    const e = new StorageError({
+      code: "RequestThrottled",
+      message: "slow down",
+      op: Symbol("op") as unknown as string,
+      service: 5 as unknown as string,
+      statusCode: Symbol("status") as unknown as number,
+      requestId: Object.create(null) as string,
+      retryable: "no" as unknown as boolean,
+    });
+    expect(e.message).toBe("RequestThrottled: slow down (op=Symbol(op), service=5, status=Symbol(status), requestId=(object))");
+    expect(e.retryable).toBe(true);
+    expect(new StorageError({ code: 7 as unknown as ErrorCode, message: "x" }).code).toBe("Unexpected");
+  });
+
+  it("leaves out a field whose getter throws", () => {
+    const init = {
+      code: "ObjectNotExist",
+      get message(): string {
+        throw new Error("no message for you");
+      },
+      get op(): string {
+        throw new Error("no op either");
+      },
+      service: "memory",
+    } as unknown as StorageErrorInit;
+    const e = new StorageError(init);
+    expect([e.code, e.message, e.op, e.service]).toEqual(["ObjectNotExist", "ObjectNotExist: (no message) (service=memory)", undefined, "memory"]);
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    expect(new StorageError(revoked.proxy as unknown as StorageErrorInit).message).toBe("Unexpected: (no message)");
   });
 });
 

@@ -205,9 +205,24 @@ const CORE_LABEL = /invalid value for (?:option|pair) ["'][\w-]*$/i;
 const VALUE_STOPS = /[\s&]/;
 const LINE_STOPS = /[\r\n]/;
 
-/** Returns `text` with every secret we know how to spot replaced by `***`. */
+/** `value` as text: as `String` makes it, or its kind, `(object)`, when even that throws. @throws nothing */
+function textOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return `(${value === null ? "null" : typeof value})`;
+  }
+}
+
+/**
+ * Returns `text` with every secret we know how to spot replaced by `***`. Total: a value that is no
+ * string (a JS caller's number, `null`, an Error) is first made text as `String` makes it, or named
+ * by its kind, `(object)`, when even that throws (a `toString` that throws, an object without a
+ * prototype).
+ * @throws nothing
+ */
 export function redactSecrets(text: string): string {
-  let out = text;
+  let out = typeof text === "string" ? text : textOf(text);
   // <AccessKeySecret>…</AccessKeySecret>, <Signature>…, <Token>… (STS answers, error documents)
   out = out.replace(XML_ELEMENT, (element: string, open: string, _name: string, value: string, at: number, text: string) =>
     value.trim() === "" || isHintTail(open, value, at, text) ? element : `${open}***`,

@@ -92,22 +92,29 @@ export class StorageError extends Error {
    */
   readonly batch: BatchOutcome | undefined;
 
+  /**
+   * Builds the error from `init`. Total: whatever a caller or a thrown value put in (no `init` at all,
+   * a message that is no string, a bigint or a cyclic object as the path, a getter that throws), an
+   * error is built: a `code` that is no string is `Unexpected`, a missing message reads
+   * `(no message)`, a `retryable` that is no boolean gives the code's default.
+   * @throws nothing
+   */
   constructor(init: StorageErrorInit) {
-    // Total: whatever a caller or a thrown value put in (a message that is no string, a bigint or a
-    // cyclic object as the path), an error is built.
-    const detail = redactSecrets(textOf(init.message));
-    super(formatMessage(init.code, detail, init), init.cause === undefined ? undefined : { cause: sanitizeCause(init.cause) });
-    this.code = init.code;
+    const given = fieldsOf(init);
+    const code = (typeof given.code === "string" ? given.code : ErrorCode.Unexpected) as ErrorCode;
+    const detail = redactSecrets(given.message === undefined ? "(no message)" : textOf(given.message));
+    super(formatMessage(code, detail, given), given.cause === undefined ? undefined : { cause: sanitizeCause(given.cause) });
+    this.code = code;
     this.detail = detail;
-    this.op = init.op;
-    this.service = init.service;
-    this.path = init.path;
-    this.statusCode = init.statusCode;
-    this.requestId = init.requestId;
-    this.serviceCode = codeWord(init.serviceCode);
-    this.retryable = init.retryable ?? RETRYABLE_CODES.has(init.code);
-    this.credentialRefused = init.credentialRefused === true;
-    this.batch = init.batch;
+    this.op = given.op;
+    this.service = given.service;
+    this.path = given.path;
+    this.statusCode = given.statusCode;
+    this.requestId = given.requestId;
+    this.serviceCode = codeWord(given.serviceCode);
+    this.retryable = typeof given.retryable === "boolean" ? given.retryable : RETRYABLE_CODES.has(code);
+    this.credentialRefused = given.credentialRefused === true;
+    this.batch = given.batch;
   }
 
   /**
@@ -160,14 +167,35 @@ export class StorageError extends Error {
   }
 }
 
+/** The fields of a {@link StorageErrorInit} the constructor reads. */
+const INIT_FIELDS = ["code", "message", "cause", "op", "service", "path", "statusCode", "requestId", "serviceCode", "retryable", "credentialRefused", "batch"] as const;
+
+/**
+ * The fields of `init`, each read once: none of a missing `init` (a JS caller's `new StorageError()`),
+ * and a field whose getter throws (an exotic object, a revoked Proxy) left out.
+ * @throws nothing
+ */
+function fieldsOf(init: unknown): Partial<StorageErrorInit> {
+  const fields: Record<string, unknown> = {};
+  if (init === undefined || init === null) return fields;
+  for (const name of INIT_FIELDS) {
+    try {
+      fields[name] = (init as Record<string, unknown>)[name];
+    } catch {
+      // left out: the error is built without it
+    }
+  }
+  return fields as Partial<StorageErrorInit>;
+}
+
 function formatMessage(code: ErrorCode, detail: string, ctx: StorageErrorContext): string {
-  // `path` is shown by showPath, which never throws (a caller's path may be of any type).
+  // `path` is shown by showPath and the rest by textOf, which never throw (a JS caller's values may be of any type).
   const parts: string[] = [];
-  if (ctx.op) parts.push(`op=${ctx.op}`);
-  if (ctx.service) parts.push(`service=${ctx.service}`);
+  if (ctx.op) parts.push(`op=${textOf(ctx.op)}`);
+  if (ctx.service) parts.push(`service=${textOf(ctx.service)}`);
   if (ctx.path !== undefined) parts.push(`path=${showPath(ctx.path)}`);
-  if (ctx.statusCode !== undefined) parts.push(`status=${ctx.statusCode}`);
-  if (ctx.requestId) parts.push(`requestId=${ctx.requestId}`);
+  if (ctx.statusCode !== undefined) parts.push(`status=${textOf(ctx.statusCode)}`);
+  if (ctx.requestId) parts.push(`requestId=${textOf(ctx.requestId)}`);
   return parts.length ? `${code}: ${detail} (${parts.join(", ")})` : `${code}: ${detail}`;
 }
 

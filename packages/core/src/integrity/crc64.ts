@@ -12,10 +12,18 @@ function pick(): Crc64Update {
   return backend;
 }
 
-/** A Buffer over the same bytes, without copying. */
-function asBuffer(data: Uint8Array | string): Buffer {
+/** What a CRC-64 helper hashes, as its messages name it. */
+const HASHABLE = "a string or bytes (a Uint8Array)";
+
+/**
+ * A Buffer over the same bytes, without copying (a string as its UTF-8).
+ * @throws StorageError `InvalidArgument` naming `fn` when `data` is neither a string nor an ArrayBuffer view.
+ */
+function asBuffer(fn: string, data: Uint8Array | string): Buffer {
   if (typeof data === "string") return Buffer.from(data, "utf8");
   if (Buffer.isBuffer(data)) return data;
+  // isView, not instanceof Uint8Array: a Uint8Array of another realm (a vm context) is bytes too.
+  if (!ArrayBuffer.isView(data)) throw wrongType(fn, "data", HASHABLE, data);
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
@@ -28,17 +36,24 @@ function asBuffer(data: Uint8Array | string): Buffer {
  * crc64-ecma182.js and 3× node's MD5), or on crc64-ecma182.js where WebAssembly is
  * unavailable; both give the same results. Synchronous: an 8 MiB call takes ~4 ms.
  *
- * @throws nothing (no StorageError).
+ * @throws StorageError `InvalidArgument` when `data` is neither a string nor bytes (a Uint8Array, or
+ * another ArrayBuffer view, hashed by its bytes), or `prev` is not a bigint; the message names the
+ * kind of value given, never the value.
  */
 export function crc64(data: Uint8Array | string, prev: bigint = 0n): bigint {
-  const buf = asBuffer(data);
+  if (typeof prev !== "bigint") throw wrongType("crc64", "prev", "a bigint (the CRC-64 of the bytes before)", prev);
+  const buf = asBuffer("crc64", data);
   if (buf.length === 0) return prev;
   return pick()(buf, BigInt.asUintN(64, prev));
 }
 
-/** {@link crc64} of `data` as the decimal string services put in headers (`""` hashes to `"0"`). */
+/**
+ * {@link crc64} of `data` as the decimal string services put in headers (`""` hashes to `"0"`).
+ * @throws StorageError `InvalidArgument` when `data` is neither a string nor bytes (a Uint8Array).
+ */
 export function crc64Decimal(data: Uint8Array | string): string {
-  return crc64(data).toString();
+  const buf = asBuffer("crc64Decimal", data);
+  return buf.length === 0 ? "0" : pick()(buf, 0n).toString();
 }
 
 /**

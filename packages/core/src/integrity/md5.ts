@@ -1,16 +1,33 @@
 import crypto, { createHash, type Hash } from "node:crypto";
+import { wrongType } from "../errors/wrong-type.js";
 
 /** node's one-shot `crypto.hash` (Node ≥ 20.12): no Hash object per call. */
 const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: Uint8Array, encoding: "base64") => string }).hash;
 
-/** Base64 MD5 of `data`, the form of a `Content-MD5` header (RFC 1864). */
-export function md5Base64(data: Uint8Array): string {
-  return oneShot !== undefined ? oneShot("md5", data, "base64") : createHash("md5").update(data).digest("base64");
+/**
+ * `data` when it is bytes: a Buffer, a Uint8Array or another ArrayBuffer view (of any realm).
+ * @throws StorageError `InvalidArgument` naming `fn` for anything else (a string too: its bytes depend on an encoding).
+ */
+function bytesOf(fn: string, data: Uint8Array): Uint8Array {
+  if (Buffer.isBuffer(data) || ArrayBuffer.isView(data)) return data;
+  throw wrongType(fn, "data", "bytes (a Uint8Array)", data);
 }
 
-/** Lower-case hex MD5 of `data` (the form of a simple upload's ETag on most services). */
+/**
+ * Base64 MD5 of `data`, the form of a `Content-MD5` header (RFC 1864).
+ * @throws StorageError `InvalidArgument` when `data` is not bytes (a Uint8Array, or another ArrayBuffer view); a string is refused too.
+ */
+export function md5Base64(data: Uint8Array): string {
+  const bytes = bytesOf("md5Base64", data);
+  return oneShot !== undefined ? oneShot("md5", bytes, "base64") : createHash("md5").update(bytes).digest("base64");
+}
+
+/**
+ * Lower-case hex MD5 of `data` (the form of a simple upload's ETag on most services).
+ * @throws StorageError `InvalidArgument` when `data` is not bytes (a Uint8Array, or another ArrayBuffer view); a string is refused too.
+ */
 export function md5Hex(data: Uint8Array): string {
-  return createHash("md5").update(data).digest("hex");
+  return createHash("md5").update(bytesOf("md5Hex", data)).digest("hex");
 }
 
 /**

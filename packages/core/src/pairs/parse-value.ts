@@ -235,9 +235,14 @@ function checkStringMap(value: unknown, label: string): Record<string, string> {
  * `string-map` keys are lower-cased (values must be strings); `signal` must be
  * an AbortSignal and `function` a function. Then `enum` and `validate` run.
  * @param label how to name the pair in messages (default: `option "<camelCaseName>"`).
- * @throws InvalidArgument when the value has the wrong type or fails a check.
+ * @throws StorageError `InvalidArgument` when the value has the wrong type or fails a check, or `def`
+ * is no pair definition (an object with a string `name` and `type`).
  */
-export function checkPairValue(def: PairDefinition, value: unknown, label = `option "${camelCase(def.name)}"`): unknown {
+export function checkPairValue(def: PairDefinition, value: unknown, label?: string): unknown {
+  if (def === null || typeof def !== "object" || typeof def.name !== "string" || typeof def.type !== "string") {
+    throw wrongType("checkPairValue", "def", "a pair definition (see definePair)", def);
+  }
+  label ??= `option "${camelCase(def.name)}"`;
   const wrong = (): never => fail(label, `expected ${def.expected ?? EXPECTED[def.type] ?? def.type}, got ${typeName(value)}`);
   let out: unknown = value;
   switch (def.type) {
