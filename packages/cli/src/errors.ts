@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, redactSecrets } from "@stowage/core";
+import { ErrorCode, isStorageError, redactSecrets, thrownText } from "@stowage/core";
 import { shownText } from "./shown-path.js";
 
 /**
@@ -53,25 +53,55 @@ export function exitCodeOf(e: unknown): number {
  * is labelled unexpected. Control characters, C1 controls and bidirectional controls in it (a
  * service's error message may carry terminal escape sequences) are escaped as keys are (`\x1b`,
  * `\u009b`, `\u202e`), a backslash left as it is. With `debug`, the (redacted, likewise escaped)
- * stack and causes follow, one line each.
+ * stack and causes follow, one line each. Total: a value whose `toString`, `message`, `stack` or
+ * `cause` throws is described by what can be read of it (its kind, `(object)`, at worst).
  * @throws nothing
  */
 export function describeError(e: unknown, debug = false): string {
-  let line: string;
-  if (isStorageError(e)) line = e.message;
-  else if (e instanceof UsageError) line = e.message;
-  else if (e instanceof Error) line = `unexpected error: ${e.message}`;
-  else line = `unexpected error: ${String(e)}`;
-  line = shownLines(line.replace(/\s*\n\s*/g, " "));
+  const line = shownLines(oneLine(headline(e)));
   if (!debug) return line;
   const lines = [line];
   let cause: unknown = e;
-  for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
-    if (cause.stack) lines.push(shownLines(cause.stack));
-    cause = cause.cause;
-    if (cause instanceof Error) lines.push(`caused by: ${shownLines(cause.message.replace(/\s*\n\s*/g, " "))}`);
+  for (let depth = 0; isError(cause) && depth < 5; depth++) {
+    const stack = read(cause, "stack");
+    if (typeof stack === "string" && stack !== "") lines.push(shownLines(stack));
+    cause = read(cause, "cause");
+    if (isError(cause)) lines.push(`caused by: ${shownLines(oneLine(thrownText(cause)))}`);
   }
   return lines.join("\n");
+}
+
+/** The first line of {@link describeError}, before it is escaped. @throws nothing */
+function headline(e: unknown): string {
+  try {
+    if (isStorageError(e) || e instanceof UsageError) return thrownText(e);
+  } catch {
+    // an exotic value (a Proxy whose traps throw): described as unexpected below
+  }
+  return `unexpected error: ${thrownText(e)}`;
+}
+
+/** `text` on one line: each line break, with the blanks around it, made one space. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ");
+}
+
+/** `instanceof Error`, false for a value whose prototype cannot be read (a revoked Proxy). @throws nothing */
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+/** `value[key]`, undefined when reading it throws (a getter that throws). @throws nothing */
+function read(value: Error, key: "stack" | "cause"): unknown {
+  try {
+    return value[key];
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -87,6 +87,26 @@ describe("describeError and warnings", () => {
     expect(describeError(new Error(`credential=hmac:AK:SEKRIT ${ESC}`))).not.toContain("SEKRIT");
   });
 
+  it("is total: a value whose toString, message, stack or cause throws gives a line, with or without debug", () => {
+    const boom = (): never => {
+      throw new Error("getter ran");
+    };
+    const unprintable = { toString: boom };
+    expect(describeError(unprintable)).toBe("unexpected error: (object)");
+    expect(describeError(Object.create(null))).toBe("unexpected error: (object)");
+    const noMessage = Object.defineProperty(Object.defineProperty(new Error("x"), "stack", { value: "Error: inner\n    at somewhere" }), "message", { get: boom });
+    expect(describeError(noMessage)).toBe("unexpected error: (object)");
+    const noCause = Object.defineProperty(new Error(`outer ${ESC}`), "cause", { get: boom });
+    const debug = describeError(noCause, true).split("\n");
+    expect(debug[0]).toBe("unexpected error: outer \\x1b");
+    expect(debug.some((l) => l.startsWith("caused by"))).toBe(false);
+    const noStack = Object.defineProperty(new Error("outer", { cause: noMessage }), "stack", { get: boom });
+    expect(describeError(noStack, true)).toBe("unexpected error: outer\ncaused by: (object)\nError: inner\n    at somewhere");
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    expect(describeError(revoked.proxy, true)).toBe("unexpected error: (object)");
+  });
+
   it("CliContext.warn and info escape them too", () => {
     const stderr = new PassThrough();
     const chunks: string[] = [];

@@ -86,9 +86,10 @@ function credentialsOf(given: EmulatorOptions["credentials"]): EmulatorCredentia
  * const emu = await startEmulator({ provider: "cos", buckets: ["test-1250000000"] });
  * // ... point an SDK or a connection string at emu.endpoint ...
  * await emu.stop();
- * @throws StorageError `InvalidArgument` for bad options (e.g. an `adminHosts` entry that is no host name) or fault rules; the listen error (e.g. EADDRINUSE) wrapped as `Unexpected`
+ * @throws StorageError `InvalidArgument` for bad options (`opts` itself no object, an unknown `provider`, an `adminHosts` entry that is no host name, ...) or fault rules; the listen error (e.g. EADDRINUSE) wrapped as `Unexpected`
  */
 export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
+  if (opts === null || typeof opts !== "object") fail(`options must be an object ({ provider, buckets?, ... }), got ${opts === null ? "null" : typeof opts}`);
   if (!PROVIDERS.includes(opts.provider)) fail(`provider must be one of ${PROVIDERS.join(", ")}`);
   if (opts.discard && opts.dataDir !== undefined) fail("discard and dataDir cannot be combined");
   if (opts.cosAppendableCrc64 !== undefined && opts.provider !== "cos") fail("cosAppendableCrc64 applies to provider cos only");

@@ -17,6 +17,10 @@ describe("startEmulator refusals", () => {
     await expect(startEmulator({ provider, buckets: [name] })).rejects.toMatchObject({ code: "InvalidArgument", message: expect.stringContaining("not valid on " + provider) });
   });
 
+  it.each([null, undefined, 5, "cos"])("options %p (no object) are refused with InvalidArgument, not a TypeError", async (opts) => {
+    await expect(startEmulator(opts as never)).rejects.toMatchObject({ name: "StorageError", code: "InvalidArgument", message: expect.stringContaining("options must be an object") });
+  });
+
   it("a QingStor bucket of 6 characters is fine, and CreateBucket takes the same rule", async () => {
     const emu = await startEmulator({ provider: "qingstor", buckets: ["abcdef"] });
     try {

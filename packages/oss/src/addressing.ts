@@ -22,9 +22,14 @@ export interface AddressingConfig {
   forcePathStyle?: boolean | undefined;
 }
 
-/** A region id without the `oss-` prefix (`oss-cn-hangzhou` and `cn-hangzhou` both give `cn-hangzhou`). */
+/**
+ * A region id without the `oss-` prefix (`oss-cn-hangzhou` and `cn-hangzhou` both give `cn-hangzhou`);
+ * undefined for undefined or `""`.
+ * @throws StorageError `InvalidArgument` when `location` is neither a string nor undefined (the message names its kind, never the value).
+ */
 export function normalizeRegion(location: string | undefined): string | undefined {
   if (location === undefined || location === "") return undefined;
+  if (typeof location !== "string") throw storageError(ErrorCode.InvalidArgument, `normalizeRegion: location must be a string or undefined, got ${location === null ? "null" : typeof location}`);
   return location.startsWith("oss-") ? location.slice(4) : location;
 }
 

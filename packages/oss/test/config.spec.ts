@@ -43,6 +43,15 @@ describe("addressing", () => {
     expect(normalizeRegion("")).toBeUndefined();
   });
 
+  it("normalizeRegion: InvalidArgument naming it for a location that is neither a string nor undefined", () => {
+    for (const v of [null, 5, {}, ["cn-hangzhou"]]) {
+      expect(code(() => normalizeRegion(v as never))).toBe("InvalidArgument");
+      expect(() => normalizeRegion(v as never)).toThrow("normalizeRegion: location must be a string or undefined");
+    }
+    expect(code(() => signingRegion(5 as never, undefined))).toBe("InvalidArgument");
+    expect(normalizeRegion(undefined)).toBeUndefined();
+  });
+
   it("signs the raw key under /bucket/, sends it encoded, and copies from /bucket/<encoded key>", () => {
     const path = bucketAddress("b", undefined, { endpoint: parseEndpoint("http:127.0.0.1:9000") });
     expect(objectPath(path, "b", "a b/c+d")).toEqual({ path: "/b/a%20b/c%2Bd", resource: "/b/a b/c+d" });

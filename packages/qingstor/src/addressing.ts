@@ -114,9 +114,18 @@ export function serviceAddress(endpoint: Endpoint | undefined): QingStorAddress 
  * A key encoded as the Go SDK canonicalizes it: every byte but `A-Z a-z 0-9 - _ . ~`
  * percent-encoded (upper-case hex), `/` and `=` kept. Sent on the wire exactly as
  * signed, so a server checking either the raw path or the Go canonical path agrees.
+ * @throws StorageError `InvalidArgument` when `key` is not a string, or not valid Unicode (a lone
+ * surrogate has no UTF-8); the message names neither the key nor the value.
  */
 export function encodeQingStorKey(key: string): string {
-  return encodeKeyPath(key).replace(/%3D/g, "=");
+  if (typeof key !== "string") throw storageError(ErrorCode.InvalidArgument, `encodeQingStorKey: key must be a string, got ${key === null ? "null" : typeof key}`);
+  let encoded: string;
+  try {
+    encoded = encodeKeyPath(key);
+  } catch {
+    throw storageError(ErrorCode.InvalidArgument, "encodeQingStorKey: key must be valid Unicode (it has a lone surrogate)");
+  }
+  return encoded.replace(/%3D/g, "=");
 }
 
 /** The wire (and signed) path: `/<bucket>/<key>`, `/<bucket>` for bucket calls, `/` for the service. */

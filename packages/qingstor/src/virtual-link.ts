@@ -65,9 +65,13 @@ function mustEscape(key: string): boolean {
  * ASCII, else its {@link goQueryEscape}. Stowage also escapes the few ASCII keys
  * that would not survive as they are (a space or tab at either end, control characters) or would read back
  * as an escape (`%C3%A9`), so {@link decodeLinkTarget} returns every key exactly.
- * @throws StorageError `InvalidArgument` when the value would exceed QingStor's 2 KB of user metadata, or for invalid Unicode
+ * @throws StorageError `InvalidArgument` when the value would exceed QingStor's 2 KB of user metadata, for invalid
+ * Unicode, or when `targetKey` is not a string (the message names its kind, never the value)
  */
 export function encodeLinkTarget(targetKey: string): string {
+  if (typeof targetKey !== "string") {
+    throw storageError(ErrorCode.InvalidArgument, `encodeLinkTarget: targetKey must be a string, got ${targetKey === null ? "null" : typeof targetKey}`);
+  }
   const value = mustEscape(targetKey) ? goQueryEscape(targetKey) : targetKey;
   const size = Buffer.byteLength(LINK_TARGET_HEADER.slice("x-qs-meta-".length)) + Buffer.byteLength(value);
   if (size > METADATA_LIMIT) {
@@ -82,9 +86,10 @@ export function encodeLinkTarget(targetKey: string): string {
  * as it is; a leading `/` (an absolute form) is dropped. The one ambiguity is
  * go-storage's: a printable-ASCII key that is itself such an escape, written by
  * go-storage, reads as the key it escapes.
- * @throws nothing.
+ * @throws StorageError `InvalidArgument` when `value` is not a string (the message names its kind, never the value).
  */
 export function decodeLinkTarget(value: string): string {
+  if (typeof value !== "string") throw storageError(ErrorCode.InvalidArgument, `decodeLinkTarget: value must be a string, got ${value === null ? "null" : typeof value}`);
   const inner = unescapeExact(value);
   const key = inner !== undefined && mustEscape(inner) ? inner : value;
   return key.startsWith("/") ? key.slice(1) : key;

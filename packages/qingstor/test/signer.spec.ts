@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import { isStorageError } from "@stowage/core";
 import { encodeQingStorKey, requestPath } from "../src/addressing.js";
 import { canonicalHeaders, canonicalResource, qsAuthorization, qsPresignQuery, qsSignature, stringToSign } from "../src/signer.js";
 
@@ -106,5 +107,23 @@ describe("QingStor canonical pieces", () => {
     expect(encodeQingStorKey("?#&")).toBe("%3F%23%26");
     expect(requestPath(undefined, undefined)).toBe("/");
     expect(requestPath("b-bucket", undefined)).toBe("/b-bucket");
+  });
+
+  it("refuses a key that is no string, or not valid Unicode, with InvalidArgument naming encodeQingStorKey", () => {
+    for (const [key, says] of [
+      [5, "encodeQingStorKey: key must be a string, got number"],
+      [null, "encodeQingStorKey: key must be a string, got null"],
+      [undefined, "encodeQingStorKey: key must be a string, got undefined"],
+      ["a\ud800b", "encodeQingStorKey: key must be valid Unicode"],
+    ] as const) {
+      let e: unknown;
+      try {
+        encodeQingStorKey(key as never);
+      } catch (x) {
+        e = x;
+      }
+      expect(isStorageError(e) && e.code).toBe("InvalidArgument");
+      expect((e as Error).message).toContain(says);
+    }
   });
 });

@@ -88,6 +88,26 @@ describe("the link target value (x-qs-meta-bs-link-target)", () => {
     expect(decodeLinkTarget("/wd/%C3%A9")).toBe("wd/é");
   });
 
+  it("refuses a value or target that is no string with InvalidArgument naming the helper, never the value", () => {
+    const secretish = { toString: () => "S3cretValue0123" };
+    for (const v of [undefined, null, 5, {}, secretish]) {
+      for (const [name, call] of [
+        ["encodeLinkTarget: targetKey", () => encodeLinkTarget(v as never)],
+        ["decodeLinkTarget: value", () => decodeLinkTarget(v as never)],
+      ] as const) {
+        let e: unknown;
+        try {
+          call();
+        } catch (x) {
+          e = x;
+        }
+        expect(isStorageError(e) && e.code).toBe("InvalidArgument");
+        expect((e as Error).message).toContain(`${name} must be a string`);
+        expect((e as Error).message).not.toContain("S3cretValue0123");
+      }
+    }
+  });
+
   it("refuses a target whose value exceeds QingStor's 2 KB of metadata", () => {
     let e: unknown;
     try {
