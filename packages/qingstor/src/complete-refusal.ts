@@ -20,8 +20,9 @@ export function isInvalidArgumentAnswer(e: unknown): e is StorageError {
  * Explains a Complete of `parts` refused with `invalid_argument` ({@link isInvalidArgumentAnswer}):
  * the upload's parts are listed, and a part of `parts` that is not among them, or whose ETag or size
  * is not the listed one (a part uploaded again meanwhile), makes the refusal `Conflict`, as
- * docs/errors.md says of such a part on every driver (nothing completed, the upload kept). Otherwise,
- * or when the listing fails, `error` stands.
+ * docs/errors.md says of such a part on every driver (nothing completed, the upload kept). A listing
+ * that finds no such upload (completed or aborted meanwhile, as by a concurrent resume) makes it
+ * `ObjectNotExist`. Otherwise, or when the listing fails another way, `error` stands.
  * @throws StorageError `Aborted` (the caller aborted the listing); otherwise nothing (returns the error).
  */
 export async function completeRefusal(client: QingStorClient, key: string, uploadId: string, parts: readonly Part[], error: StorageError, options: DriverCallOptions): Promise<StorageError> {
@@ -39,6 +40,16 @@ export async function completeRefusal(client: QingStorClient, key: string, uploa
     }
   } catch (e) {
     if (isStorageError(e, ErrorCode.Aborted)) throw e;
+    // The upload is gone: another Complete of it (a second resume) or an abort came first. Said as
+    // every driver says a Complete of an upload that is no more, not as the caller's bad argument.
+    if (isStorageError(e, ErrorCode.ObjectNotExist)) {
+      return storageError(ErrorCode.ObjectNotExist, `complete_multipart_upload: the upload is gone (completed or aborted meanwhile): ${e.detail}`, {
+        // The listing's answer (404 upload_not_exists), under the Complete's op.
+        ...contextOf(e),
+        ...(error.op === undefined ? {} : { op: error.op }),
+        cause: error,
+      });
+    }
     return error;
   }
   for (const p of parts) {

@@ -6,7 +6,7 @@ import { runCompleteInvalidPartSuite } from "@stowage/behavior-tests";
 import { startEmulator } from "@stowage/emulator";
 import { zoneAddress } from "../src/addressing.js";
 import { QingStorClient } from "../src/client.js";
-import { isInvalidArgumentAnswer } from "../src/complete-refusal.js";
+import { completeRefusal, isInvalidArgumentAnswer } from "../src/complete-refusal.js";
 import { qingstorError } from "../src/errors.js";
 import { qingstorService } from "../src/index.js";
 import { parseErrorBody } from "../src/responses.js";
@@ -37,6 +37,18 @@ runCompleteInvalidPartSuite(
         expect(isInvalidArgumentAnswer(qingstorError(400, body, "complete_multipart_upload", undefined))).toBe(true);
         expect(isInvalidArgumentAnswer(qingstorError(400, { ...body!, code: "entity_too_small" }, "complete_multipart_upload", undefined))).toBe(false);
         expect(isInvalidArgumentAnswer(qingstorError(400, undefined, "complete_multipart_upload", undefined))).toBe(false);
+      });
+
+      it("a refusal whose upload is gone when its parts are listed (a concurrent resume completed it) is ObjectNotExist, not InvalidArgument", async () => {
+        const { driver, store } = target();
+        const key = `k-${randomUUID()}`;
+        const o = await store.createMultipart(key);
+        const part = await store.writeMultipart(o, randomBytes(100), { index: 0 });
+        await store.delete(key, { multipartId: o.multipartId! });
+        const refused = qingstorError(400, parseErrorBody(fixture("error-invalid-argument.json")), "complete_multipart_upload", undefined);
+        const e = await completeRefusal(driver.client, key, o.multipartId!, [part], refused, {});
+        expect(e).toMatchObject({ code: "ObjectNotExist", statusCode: 404, serviceCode: "upload_not_exists", cause: { code: "InvalidArgument", statusCode: 400 } });
+        expect(e.message).toContain("the upload is gone (completed or aborted meanwhile)");
       });
 
       it("another invalid_argument, with every part as uploaded, stays InvalidArgument", async () => {
