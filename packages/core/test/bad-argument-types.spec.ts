@@ -7,11 +7,13 @@ import {
   crc64Combine,
   crc64Decimal,
   crc64Equal,
+  Crc64,
   definePair,
   globalPairs,
   isStorageError,
   md5Base64,
   md5Hex,
+  Md5,
   parseBase64,
   parseCrc64,
   parsePairValue,
@@ -143,6 +145,16 @@ describe("hash helpers given a value that is not what they hash", () => {
       invalid(() => md5Base64(v as never), "md5Base64: data");
       invalid(() => md5Hex(v as never), "md5Hex: data");
     }
+  });
+
+  it("the Crc64 and Md5 hashers: InvalidArgument for such data, and a Crc64 initial value that is no bigint", () => {
+    for (const v of notBytes) {
+      invalid(() => new Crc64().update(v as never), "crc64: data");
+      invalid(() => new Md5().update(v as never), "Md5.update: data");
+    }
+    for (const initial of [5, "5", null, secretish]) invalid(() => new Crc64(initial as never), "Crc64: initial");
+    expect(new Md5().update("123").digestHex()).toBe("202cb962ac59075b964b07152d234b70");
+    expect(new Crc64().update("123").value).toBe(crc64("123"));
   });
 
   it("all four hash bytes of any realm and any ArrayBuffer view, as before", () => {

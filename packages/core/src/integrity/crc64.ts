@@ -95,12 +95,19 @@ export function parseCrc64(v: string | bigint): bigint | undefined {
 export class Crc64 {
   private crc: bigint;
 
-  /** @param initial CRC of bytes already hashed (default 0n: nothing hashed yet). */
+  /**
+   * @param initial CRC of bytes already hashed (default 0n: nothing hashed yet).
+   * @throws StorageError `InvalidArgument` when `initial` is not a bigint.
+   */
   constructor(initial: bigint = 0n) {
+    if (typeof initial !== "bigint") throw wrongType("Crc64", "initial", "a bigint (the CRC-64 of the bytes before)", initial);
     this.crc = BigInt.asUintN(64, initial);
   }
 
-  /** Adds `data` (strings as UTF-8) and returns `this`. */
+  /**
+   * Adds `data` (strings as UTF-8) and returns `this`.
+   * @throws StorageError `InvalidArgument` when `data` is neither a string nor bytes (a Uint8Array).
+   */
   update(data: Uint8Array | string): this {
     this.crc = crc64(data, this.crc);
     return this;

@@ -38,10 +38,14 @@ export class Md5 {
   private readonly hash: Hash = createHash("md5");
   private digestBytes: Buffer | undefined;
 
-  /** Adds `data` (strings as UTF-8) and returns `this`. */
+  /**
+   * Adds `data` (strings as UTF-8) and returns `this`.
+   * @throws StorageError `InvalidArgument` when `data` is neither a string nor bytes (a Uint8Array);
+   *   TypeError once a digest was taken (a programming error: the hash is ended).
+   */
   update(data: Uint8Array | string): this {
     if (this.digestBytes !== undefined) throw new TypeError("Md5.update after digest");
-    this.hash.update(data);
+    this.hash.update(typeof data === "string" ? data : bytesOf("Md5.update", data));
     return this;
   }
 
