@@ -46,7 +46,7 @@ runCompleteInvalidPartSuite(
         const part = await store.writeMultipart(o, randomBytes(100), { index: 0 });
         await store.delete(key, { multipartId: o.multipartId! });
         const refused = qingstorError(400, parseErrorBody(fixture("error-invalid-argument.json")), "complete_multipart_upload", undefined);
-        const e = await completeRefusal(driver.client, key, o.multipartId!, [part], refused, {});
+        const e = await completeRefusal((driver as unknown as QingStorStorageDriver).client, key, o.multipartId!, [part], refused, {});
         expect(e).toMatchObject({ code: "ObjectNotExist", statusCode: 404, serviceCode: "upload_not_exists", cause: { code: "InvalidArgument", statusCode: 400 } });
         expect(e.message).toContain("the upload is gone (completed or aborted meanwhile)");
       });
