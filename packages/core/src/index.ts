@@ -46,6 +46,7 @@ export * from "./pairs/parse-value.js";
 export * from "./pairs/value-checks.js";
 export * from "./pairs/validate-options.js";
 export * from "./pairs/open-config.js";
+export * from "./pairs/virtual-dir-pair.js";
 export * from "./path/paths.js";
 export * from "./integrity/crc64.js";
 export * from "./integrity/crc64-combine.js";

@@ -74,6 +74,11 @@ describe("parsePairValue", () => {
     ["false", false],
     ["False", false],
     ["0", false],
+    // go-storage's strconv.ParseBool forms
+    ["t", true],
+    ["T", true],
+    ["f", false],
+    ["F", false],
   ])("boolean %j", (raw, expected) => {
     expect(parsePairValue(pair("boolean"), raw)).toBe(expected);
   });
@@ -144,7 +149,7 @@ describe("parsePairValue", () => {
   });
 
   it.each([
-    ["boolean", "yes", "true, false, 1 or 0"],
+    ["boolean", "yes", "true, false, t, f, 1 or 0"],
     ["integer", "1.5", "an integer"],
     ["integer", "abc", "an integer"],
     ["integer", "", "an integer"],

@@ -1,4 +1,4 @@
-import { credentialTextProblem, credentialTimeoutPair, definePair, headerValueProblem, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
+import { credentialTextProblem, credentialTimeoutPair, definePair, headerValueProblem, httpPairs, virtualDirPair, type ExtraOptionsOf, type PairSet } from "@stowage/core";
 
 /** The connection-string scheme: `cos://<bucket>-<appid>/<work_dir>?...`. */
 export const COS_TYPE = "cos";
@@ -40,6 +40,7 @@ function base64JsonObject(value: unknown): string | undefined {
  */
 export const cosPairs = {
   ...httpPairs,
+  enableVirtualDir: virtualDirPair,
   securityToken: definePair({
     name: "security_token",
     type: "string",

@@ -1,4 +1,4 @@
-import { credentialTextProblem, credentialTimeoutPair, definePair, headerValueProblem, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
+import { credentialTextProblem, credentialTimeoutPair, definePair, headerValueProblem, httpPairs, virtualDirPair, type ExtraOptionsOf, type PairSet } from "@stowage/core";
 
 /** The connection-string scheme: `oss://<bucket>/<work_dir>?...`. */
 export const OSS_TYPE = "oss";
@@ -27,6 +27,7 @@ const KMS_KEY_OPS = ["write", "createDir", "createMultipart", "copy", "move", "p
  */
 export const ossPairs = {
   ...httpPairs,
+  enableVirtualDir: virtualDirPair,
   securityToken: definePair({
     name: "security_token",
     type: "string",

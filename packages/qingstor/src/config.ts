@@ -1,4 +1,4 @@
-import { definePair, httpPairs, type ExtraOptionsOf, type PairSet } from "@stowage/core";
+import { definePair, httpPairs, virtualDirPair, type ExtraOptionsOf, type PairSet } from "@stowage/core";
 
 /** The connection-string scheme: `qingstor://<bucket>/<work_dir>?...`. */
 export const QINGSTOR_TYPE = "qingstor";
@@ -34,6 +34,7 @@ const COPY_SOURCE_OPS = ["new", "copy"] as const;
  */
 export const qingstorPairs = {
   ...httpPairs,
+  enableVirtualDir: virtualDirPair,
   integrity: definePair({
     name: "integrity",
     type: "boolean",

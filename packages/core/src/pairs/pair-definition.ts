@@ -5,7 +5,7 @@ import type { Endpoint } from "../registry/endpoint.js";
 
 /**
  * How a pair's value is typed, parsed from connection strings and checked at run time.
- * - `string`, `boolean` (`true/false/1/0`; a bare key means true), `integer` (decimal or 0x hex).
+ * - `string`, `boolean` (`true/false`, `t/f` (go-storage's forms), `1/0`, any case; a bare key means true), `integer` (decimal or 0x hex).
  * - `size`: bytes; strings may carry a unit (`8MiB`, `64M`, `1GiB`, `512k`).
  * - `duration`: milliseconds; strings may carry a unit (`500ms`, `30s`, `5m`, `1h`).
  * - `bytes`: a Buffer; strings are base64 (padded or not).

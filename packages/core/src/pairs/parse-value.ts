@@ -8,7 +8,7 @@ import type { PairDefinition } from "./pair-definition.js";
 
 /*
  * String forms (connection strings), see PairType:
- * - boolean: true/false (any case), 1/0; "" (a bare key) is true.
+ * - boolean: true/false and t/f (any case, as go-storage takes them), 1/0; "" (a bare key) is true.
  * - integer: decimal (optionally signed) or 0x hex; safe integers only.
  * - size: a non-negative decimal number of bytes with an optional unit (case-insensitive):
  *   B; K, M, G, T and KiB, MiB, GiB, TiB are powers of 1024; KB, MB, GB, TB are powers of 1000.
@@ -40,7 +40,7 @@ const DURATION_UNITS: Readonly<Record<string, number>> = { "": 1, ms: 1, s: 1000
 
 const EXPECTED: Readonly<Record<string, string>> = {
   string: "a string",
-  boolean: "true, false, 1 or 0",
+  boolean: "true, false, t, f, 1 or 0",
   integer: "an integer (decimal or 0x hex)",
   size: "a size in bytes such as 1048576, 64MiB, 64MB or 512K",
   duration: "a duration such as 500ms, 30s, 5m or 1h (bare numbers are milliseconds)",
@@ -133,8 +133,9 @@ export function parsePairValue(def: PairDefinition, raw: string, label?: string)
       break;
     case "boolean": {
       const t = raw.toLowerCase();
-      if (t === "" || t === "true" || t === "1") value = true;
-      else if (t === "false" || t === "0") value = false;
+      // go-storage's strconv.ParseBool forms too (`t`, `F`, ...), for its connection strings.
+      if (t === "" || t === "true" || t === "t" || t === "1") value = true;
+      else if (t === "false" || t === "f" || t === "0") value = false;
       else bad();
       break;
     }
