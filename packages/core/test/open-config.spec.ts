@@ -121,6 +121,17 @@ describe("resolveOpenConfig from a connection string", () => {
     expect(e.service).toBe("demo");
   });
 
+  it("says where an option of calls goes instead (its default_ pair, or nowhere), and the underscored form of a dashed name", () => {
+    const withDefault = fails("ConnectionStringInvalid", () => resolveOpenConfig(definition, `demo://b?${CRED}&storage_class=X`, "storager"));
+    expect(withDefault.message).toContain('"storage_class" is an option of calls, not of opening; its default for every call is "default_storage_class"');
+    const dashed = fails("ConnectionStringInvalid", () => resolveOpenConfig(definition, `demo://b?${CRED}&server-side-encryption=AES256`, "storager"));
+    expect(dashed.message).toContain('"server_side_encryption" is an option of calls, not of opening; its default for every call is "default_server_side_encryption"');
+    const noDefault = fails("ConnectionStringInvalid", () => resolveOpenConfig(definition, `demo://b?${CRED}&size=1`, "storager"));
+    expect(noDefault.message).toMatch(/"size" is an option of calls \(.*\), not of opening;/);
+    const tuning = fails("ConnectionStringInvalid", () => resolveOpenConfig(definition, `demo://b?${CRED}&request-timeout=5s`, "storager"));
+    expect(tuning.message).toContain('did you mean "request_timeout"?');
+  });
+
   it("rejects call-site pairs and default_ of non-defaultable pairs", () => {
     fails("ConnectionStringInvalid", () => resolveOpenConfig(definition, `demo://b?${CRED}&size=1`, "storager"));
     fails("ConnectionStringInvalid", () => resolveOpenConfig(definition, `demo://b?${CRED}&default_size=1`, "storager"));
