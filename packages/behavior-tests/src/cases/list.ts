@@ -124,6 +124,14 @@ export function registerListCases(suite: Suite): void {
         [base + "b/", "dir"],
         [base + "f/", "dir"],
       ]);
+      // A directory named without its `/` is listed as that directory (go-storage v5 TestList): not
+      // its siblings that share the name's start.
+      await writeTree(t, base, ["bx"]);
+      const bare = byPath(await collect(t.store.list(base + "b", { mode: "dir" })));
+      expect(bare.map((o) => [o.path, o.mode])).toEqual([
+        [base + "b/c", "file"],
+        [base + "b/d/", "dir"],
+      ]);
       const sub = byPath(await collect(t.store.list(base + "b/", { mode: "dir" })));
       expect(sub.map((o) => [o.path, o.mode])).toEqual([
         [base + "b/c", "file"],
