@@ -1,5 +1,5 @@
 import { constants, type BigIntStats } from "node:fs";
-import { lstat, open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
+import { lstat, open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, throwIfAborted } from "@stowage/core";
 import { fsError, isErrno } from "./errors.js";
@@ -9,6 +9,7 @@ import { attributesToKeep, giveAttributes } from "./kept-attributes.js";
 import { openRegular } from "./open-regular.js";
 import type { FsPaths } from "./paths.js";
 import { tempName } from "./reserved-names.js";
+import { inRemadeDir } from "./remade-dir.js";
 import { unplace } from "./source-name.js";
 import type { DirPin } from "./pinned-dir.js";
 import type { Within } from "./within.js";
@@ -112,13 +113,15 @@ const WHILE_WRITTEN = 0o600;
  * {@link makeNew}). With `within` (a copy's `destinationWithin`) the
  * directory, and each one made for it, must really lie inside it too (FsPaths.pinDir). A directory
  * removed meanwhile (another call's `deleteDir` of it, empty) is made again and the write done
- * there, up to {@link PLACE_TRIES} times: the file is stored, as on the cloud services. Replacing a
+ * there, up to 4 times (remade-dir.ts): the file is stored, as on the cloud services; a directory
+ * removed each time fails the call `Conflict`, retryable. Replacing a
  * regular file, the new one is made 0600 and, once written, given the old file's permission bits
  * and owner through its descriptor (kept-attributes.ts), as cp(1) onto an existing file keeps them,
  * unless {@link FillTemp.keep} or {@link FillTemp.exact} say otherwise.
  * @throws StorageError `ObjectModeInvalid` (target is a directory or a parent a file), `InvalidArgument`
  *   (the directory leads outside the work_dir or `within`), `Conflict` and `CapabilityInsufficient` (`exclusive`,
- *   see placeNew), `Aborted`, whatever `produce` throws, or the mapped fs error.
+ *   see placeNew; `Conflict`, retryable: the directory removed each time it was made), `Aborted`,
+ *   whatever `produce` throws, or the mapped fs error.
  */
 export async function replaceAtomically(
   paths: FsPaths,
@@ -131,38 +134,9 @@ export async function replaceAtomically(
   dirMode?: number,
 ): Promise<BigIntStats> {
   throwIfAborted(signal);
-  for (let attempt = 1; ; attempt++) {
-    let dir: DirPin;
-    try {
-      dir = await paths.pinDir(posix.dirname(target), true, within, dirMode);
-    } catch (e) {
-      // Made, then removed before it could be opened: made again.
-      if (attempt < PLACE_TRIES && isStorageError(e, ErrorCode.ObjectNotExist)) continue;
-      throw e;
-    }
-    try {
-      return await replaceIn(dir, posix.basename(target), produce, signal, durable, exclusive);
-    } catch (e) {
-      // Removed before the temp file was made in it (only an empty directory can be): the temp
-      // file is made before a byte of a body is read, so it is all done again (a fetch asks its URL again).
-      if (attempt < PLACE_TRIES && isStorageError(e, ErrorCode.ObjectNotExist) && (await removed(dir))) continue;
-      throw e;
-    } finally {
-      await dir.close();
-    }
-  }
-}
-
-/** How many times {@link replaceAtomically} makes a directory removed under it again. */
-const PLACE_TRIES = 4;
-
-/** Whether the pinned directory `dir` was removed (its handle names a directory with no links; without a handle, its path names none). */
-async function removed(dir: DirPin): Promise<boolean> {
-  try {
-    return (await stat(dir.self)).nlink === 0;
-  } catch (e) {
-    return isErrno(e, "ENOENT");
-  }
+  // Removed before the temp file was made in it (only an empty directory can be): the temp file is
+  // made before a byte of a body is read, so it is all done again (a fetch asks its URL again).
+  return inRemadeDir(paths, posix.dirname(target), (dir) => replaceIn(dir, posix.basename(target), produce, signal, durable, exclusive), { within, mode: dirMode });
 }
 
 /**

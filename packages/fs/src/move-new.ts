@@ -9,7 +9,8 @@ import { notExist } from "./files.js";
 import { occupied } from "./if-not-exists.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
-import { copyInside, reportMoving } from "./relocate.js";
+import { copyInside, nameGone, reportMoving } from "./relocate.js";
+import { inRemadeDir } from "./remade-dir.js";
 import { asCopied, sameInode, sourceChanged, sourceSwapped, takeSourceName, unplace } from "./source-name.js";
 import { escapesWithin, type Confinement } from "./within.js";
 
@@ -41,10 +42,13 @@ import { escapesWithin, type Confinement } from "./within.js";
  * symbolic link at `src` (no `confine.source`: one whose target is not lexically in the work_dir,
  * which the storager does not move as a link to that target) is moved as itself: a link with the
  * same text and times is made as `dst` only where no entry is (symlink(2) fails with EEXIST), never
- * hard-linked.
+ * hard-linked. `dst`'s directory, removed by another call (it was empty) before the file is linked
+ * into it, is made again and the move done there, up to 4 times (remade-dir.ts); an
+ * `ObjectNotExist` is the source's only where the source name is gone.
  * @throws StorageError `Conflict` (statusCode 409: an entry is at `dst`; nothing changed, the source
  *   kept; the source replaced between its look and its link: nothing moved; or, after a copy, not
- *   retryable: the source changed during the move, both kept),
+ *   retryable: the source changed during the move, both kept; retryable: `dst`'s directory removed
+ *   each time it was made, nothing moved),
  *   `CapabilityInsufficient` (no hard links on the filesystem: nothing changed), `ObjectNotExist`,
  *   `ObjectModeInvalid`, `InvalidArgument`, `PermissionDenied` (the source's directory refuses the
  *   removal: the new name is taken away again), `Aborted`, what `onProgress` throws, mapped fs errors.
@@ -52,11 +56,15 @@ import { escapesWithin, type Confinement } from "./within.js";
 export async function moveNew(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, confine: Confinement = {}): Promise<void> {
   const from = await paths.pinDir(posix.dirname(src), false, confine.source);
   try {
-    const to = await paths.pinDir(posix.dirname(dst), true, confine.destination);
-    try {
-      const [srcEntry, dstEntry] = [from.at(posix.basename(src)), to.at(posix.basename(dst))];
-      await reportMoving(srcEntry, steps);
+    const [name, dstName] = [posix.basename(src), posix.basename(dst)];
+    const srcEntry = from.at(name);
+    let reported = false;
+    // The destination's directory, made again where another call removes it meanwhile (remade-dir.ts).
+    const moveInto = async (to: DirPin): Promise<void> => {
+      if (!reported) await reportMoving(srcEntry, steps);
+      reported = true;
       throwIfAborted(steps.signal);
+      const dstEntry = to.at(dstName);
       // What the source name holds, looked at before it is linked (link(2) follows a symbolic link on macOS and the BSDs).
       const seen = await lstat(srcEntry, { bigint: true }).catch((e: unknown) => Promise.reject(isErrno(e, "ENOENT", "ENOTDIR") ? notExist() : fsError(e)));
       if (confine.source !== undefined && seen.isSymbolicLink()) escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
@@ -69,18 +77,17 @@ export async function moveNew(paths: FsPaths, src: string, dst: string, steps: C
           if (confine.source !== undefined && placed.isSymbolicLink()) escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
           throw sourceSwapped();
         }
-        if (durable) await syncDir(to, posix.basename(dst));
+        if (durable) await syncDir(to, dstName);
         // The entry itself moved at the link: a file put under the source name since is a later write, kept.
-        await takeName(from, posix.basename(src), dstEntry, placed, (now) => sameInode(now, seen));
+        await takeName(from, name, dstEntry, placed, (now) => sameInode(now, seen));
       } else {
         // The size was reported before: the copy reports nothing more.
         const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, true, confine);
-        if (!(await takeName(from, posix.basename(src), dstEntry, copied.placed, asCopied(copied.source)))) throw sourceChanged();
+        if (!(await takeName(from, name, dstEntry, copied.placed, asCopied(copied.source)))) throw sourceChanged();
       }
       if (durable) await syncDir(from);
-    } finally {
-      await to.close();
-    }
+    };
+    await inRemadeDir(paths, posix.dirname(dst), moveInto, { within: confine.destination, sourceGone: () => nameGone(from, name) });
   } finally {
     await from.close();
   }

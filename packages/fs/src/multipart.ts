@@ -27,7 +27,7 @@ import { fileSlot, refuseFileOnTheWay } from "./file-keys.js";
 import { lstatRegular } from "./files.js";
 import { refuseOccupied } from "./if-not-exists.js";
 import { etagOf, partOf } from "./objects.js";
-import { recordFile, recordText, withRecordedCrc } from "./part-record.js";
+import { recordedAsSent, recordFile, recordText, withRecordedCrc } from "./part-record.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { dropCorrupt, hasRecord, inUpload, noUpload, removeUpload, unlinkIfThere, UPLOAD_RECORD } from "./upload-dir.js";
@@ -144,7 +144,9 @@ export class FsMultipart {
 
   /**
    * Concatenates `parts` into the object at `key` and ends the upload; returns the object's ETag
-   * and the CRC-64 of the bytes written. A part given with a `crc64` (what its writer sent) must
+   * and the CRC-64 of the bytes written. Each part's file must be the one given (its ETag and size)
+   * or, replaced since by another writer of the part, one whose record vouches for the same size
+   * and `crc64` (part-record.ts recordedAsSent). A part given with a `crc64` (what its writer sent) must
    * hash to it: otherwise nothing is stored (an object at `key` stays as it was), every such part
    * is removed from the upload with its record (a resumed upload sends it again) and the upload
    * is kept. With `ifNotExists` the object is linked in only where no entry of any kind is at
@@ -166,9 +168,10 @@ export class FsMultipart {
         // The part's file itself, a regular one: a link or fifo in its place is no part.
         const st = await lstatRegular(file);
         if (st === undefined) throw storageError(ErrorCode.InvalidArgument, `part ${part.index} was never uploaded`);
-        if (!sameEtag(etagOf(st), part.etag) || Number(st.size) !== part.size) {
-          throw storageError(ErrorCode.Conflict, `part ${part.index} does not match the uploaded part`);
-        }
+        // Another version of the part (its ETag names the file's version, not its bytes) is taken
+        // where its record vouches for the same bytes: two resumes that both sent the part again.
+        const same = Number(st.size) === part.size && (sameEtag(etagOf(st), part.etag) || (await recordedAsSent(file, st, part)));
+        if (!same) throw storageError(ErrorCode.Conflict, `part ${part.index} does not match the uploaded part`);
         staged.push({ file, part });
       }
       const target = await this.paths.resolve(key);

@@ -1,7 +1,7 @@
 import type { BigIntStats } from "node:fs";
-import type { Part } from "@stowage/core";
+import { crc64Equal, type Part } from "@stowage/core";
 import { readOwnText } from "./files.js";
-import { etagOf } from "./objects.js";
+import { etagOf, partOf } from "./objects.js";
 
 // The record a staged multipart part keeps beside it (`part-<n>.crc64.json`): the CRC-64 of the
 // bytes its writer sent, and which file those bytes went into. Only multipart.ts uses it.
@@ -51,4 +51,20 @@ export async function withRecordedCrc(file: string, st: BigIntStats, part: Part)
   if (record === null || typeof record !== "object" || typeof record.crc64 !== "string") return part;
   const same = record.dev === st.dev.toString() && record.ino === st.ino.toString() && record.etag === part.etag && record.size === part.size;
   return same ? { ...part, crc64: record.crc64 } : part;
+}
+
+/**
+ * Whether the part file `file` (stats `st`), another version than the caller's `part` (its ETag
+ * changed: another writer of the same part, such as a second resume of the upload, put its own
+ * file there since), holds what the caller sent all the same: its record names this very file
+ * ({@link withRecordedCrc}) and says its writer sent `part.size` bytes hashing to `part.crc64`. A
+ * part given without a CRC-64, or a file without such a record (not yet written: the writer
+ * records it after the rename), is not. Complete still hashes every byte it copies against
+ * `part.crc64` (concatenate-parts.ts), so bytes written behind the record are refused there.
+ * @throws nothing.
+ */
+export async function recordedAsSent(file: string, st: BigIntStats, part: Part): Promise<boolean> {
+  if (part.crc64 === undefined || Number(st.size) !== part.size) return false;
+  const recorded = (await withRecordedCrc(file, st, partOf(part.index, st))).crc64;
+  return recorded !== undefined && crc64Equal(recorded, part.crc64);
 }

@@ -9,6 +9,7 @@ import { copyContents, type CopySteps } from "./copy-file.js";
 import { fsError, isErrno } from "./errors.js";
 import type { FsPaths } from "./paths.js";
 import { relinkFile } from "./relink.js";
+import { inRemadeDir } from "./remade-dir.js";
 import type { DirPin } from "./pinned-dir.js";
 import type { Confinement, Within } from "./within.js";
 import { asCopied, sourceChanged, takeSourceName } from "./source-name.js";
@@ -84,42 +85,49 @@ export interface CopiedFile {
  * is made), and with `confine.source` the file is never renamed by its name: it is hard-linked in
  * beside `dst` and renamed over it only when what was linked is a regular file (relink.ts), so a
  * symbolic link at `src`, even one swapped in during the call, is refused with nothing changed.
- * @throws StorageError `ObjectNotExist` (also the source name gone after the copy: the copy kept),
+ * `dst`'s directory, removed by another call (it was empty) before the file is renamed (or linked)
+ * into it, is made again and the move done there, up to 4 times (remade-dir.ts); an
+ * `ObjectNotExist` is the source's only where the source name is gone.
+ * @throws StorageError `ObjectNotExist` (the source is gone; also the source name gone after the copy: the copy kept),
  *   `ObjectModeInvalid` (a directory at `dst`), `InvalidArgument` (also outside `confine`), `Conflict` (the source changed
- *   during a copy), `Aborted`, what `onProgress` throws, mapped fs errors.
+ *   during a copy; retryable: `dst`'s directory removed each time it was made, the source kept),
+ *   `Aborted`, what `onProgress` throws, mapped fs errors.
  */
 export async function moveInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, confine: Confinement = {}): Promise<void> {
   const from = await paths.pinDir(posix.dirname(src), false, confine.source);
   try {
-    const to = await paths.pinDir(posix.dirname(dst), true, confine.destination);
-    try {
-      const [srcEntry, dstEntry] = [from.at(posix.basename(src)), to.at(posix.basename(dst))];
-      await reportMoving(srcEntry, steps);
+    const [name, dstName] = [posix.basename(src), posix.basename(dst)];
+    const srcEntry = from.at(name);
+    let reported = false;
+    // The destination's directory, made again where another call removes it meanwhile (remade-dir.ts).
+    const moveInto = async (to: DirPin): Promise<void> => {
+      if (!reported) await reportMoving(srcEntry, steps);
+      reported = true;
+      const dstEntry = to.at(dstName);
       // The entries themselves: a link at `dst` that leads to `src` is another entry, which the
       // rename replaces (following it here took the source for a hard link of itself and deleted it).
       if (await sameFile(srcEntry, dstEntry, lstat)) {
         // One file under both names. The same entry seen through two mounts (a bind mount): nothing
         // to do, as rename(2) of a name onto itself. Two hard links: the source name goes, as mv(1)
         // does (rename(2) would leave both).
-        if (posix.basename(src) !== posix.basename(dst) || !(await sameFile(from.self, to.self))) {
+        if (name !== dstName || !(await sameFile(from.self, to.self))) {
           await unlink(srcEntry).catch((err: unknown) => Promise.reject(fsError(err)));
           if (durable) await syncDir(from);
         }
         return;
       }
-      if (!(await renameOrRelink(from, to, posix.basename(src), posix.basename(dst), confine.source, durable))) {
+      if (!(await renameOrRelink(from, to, name, dstName, confine.source, durable))) {
         // Another filesystem (or, relinking, no hard link there): the size was reported before, the copy reports nothing more.
         const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, false, confine);
         // The source name goes only while it holds the file as it was copied (source-name.ts).
-        if (!(await takeSourceName(from, posix.basename(src), asCopied(copied.source)))) throw sourceChanged();
+        if (!(await takeSourceName(from, name, asCopied(copied.source)))) throw sourceChanged();
       }
       if (durable) {
-        await syncDir(to, posix.basename(dst));
+        await syncDir(to, dstName);
         if (posix.dirname(src) !== posix.dirname(dst)) await syncDir(from);
       }
-    } finally {
-      await to.close();
-    }
+    };
+    await inRemadeDir(paths, posix.dirname(dst), moveInto, { within: confine.destination, sourceGone: () => nameGone(from, name) });
   } finally {
     await from.close();
   }
@@ -152,6 +160,14 @@ export async function reportMoving(entry: string, steps: CopySteps): Promise<voi
   const size = Number((await stat(entry).catch((e: unknown) => Promise.reject(fsError(e)))).size);
   steps.onProgress({ bytes: size, total: size });
   throwIfAborted(steps.signal);
+}
+
+/** Whether entry `name` of pinned `dir` is gone (lstat: nothing there, or no directory on its way). @throws nothing. */
+export async function nameGone(dir: DirPin, name: string): Promise<boolean> {
+  return lstat(dir.at(name)).then(
+    () => false,
+    (e: unknown) => isErrno(e, "ENOENT", "ENOTDIR"),
+  );
 }
 
 /** Whether two paths name one file or directory (device and inode; `lstat` compares links themselves); false when either is missing. */

@@ -32,6 +32,7 @@ import { dirObject, etagOf, statOrUndefined } from "./objects.js";
 import { FsPaths } from "./paths.js";
 import { openFileRead } from "./read-file.js";
 import { copyInside, moveInside } from "./relocate.js";
+import { inRemadeDir } from "./remade-dir.js";
 import { removeDir } from "./remove-dir.js";
 import { statObject } from "./stat-object.js";
 import { confinementOf } from "./confinement.js";
@@ -88,7 +89,9 @@ export class FsStorageDriver implements StorageDriver {
 
   /**
    * Atomic. With `ifNotExists`, the file is hard-linked in only where no entry of any kind is at `key` (if-not-exists.ts).
-   * @throws StorageError `Conflict` (`ifNotExists`), `CapabilityInsufficient` (`ifNotExists` on a filesystem without hard links),
+   * A directory removed meanwhile (another call's, while empty) is made again, up to 4 times.
+   * @throws StorageError `Conflict` (`ifNotExists`; retryable: the directory removed each time it was made),
+   *   `CapabilityInsufficient` (`ifNotExists` on a filesystem without hard links),
    *   `ObjectModeInvalid`, `InvalidArgument`, `IntegrityMismatch`, `PermissionDenied`, `Aborted`.
    */
   async write(key: string, body: DriverBody, options: DriverCallOptions): Promise<DriverWriteResult> {
@@ -127,9 +130,11 @@ export class FsStorageDriver implements StorageDriver {
    * (`copyAttributes` off: core refuses them). `sourceWithin` / `destinationWithin` confine each
    * side to a directory of its own (confinement.ts): the source, never a symbolic link, must really
    * lie inside the one, the destination's directory inside the other, else `InvalidArgument`
-   * (`path escapes source_within`) before anything changes.
-   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Conflict` and `CapabilityInsufficient`
-   *   (`ifNotExists`), `Aborted`, what `onProgress` throws.
+   * (`path escapes source_within`) before anything changes. The destination's directory, removed
+   * meanwhile, is made again (as for `write`).
+   * @throws StorageError `ObjectNotExist` (the source), `ObjectModeInvalid`, `InvalidArgument`, `Conflict` and `CapabilityInsufficient`
+   *   (`ifNotExists`; `Conflict`, retryable: the destination's directory removed each time it was made), `Aborted`,
+   *   what `onProgress` throws.
    */
   async copy(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
@@ -153,9 +158,11 @@ export class FsStorageDriver implements StorageDriver {
    * is refused, never moved) whose directory really lies inside the one, the destination's
    * directory inside the other; the file is then hard-linked in and renamed into place, never
    * renamed by its name (relink.ts). Else `InvalidArgument` (`path escapes ...`), nothing changed.
-   * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid`, `InvalidArgument`, `Conflict` (`ifNotExists`;
+   * The destination's directory, removed meanwhile, is made again (as for `write`); `ObjectNotExist` is the source's.
+   * @throws StorageError `ObjectNotExist` (the source), `ObjectModeInvalid`, `InvalidArgument`, `Conflict` (`ifNotExists`;
    *   or a source replaced or written to while it was copied: the copy stays at `dstKey`, the source
-   *   is kept), `CapabilityInsufficient` (`ifNotExists`), `PermissionDenied`, `Aborted`, what `onProgress` throws.
+   *   is kept; retryable: the destination's directory removed each time it was made, the source
+   *   kept), `CapabilityInsufficient` (`ifNotExists`), `PermissionDenied`, `Aborted`, what `onProgress` throws.
    */
   async move(srcKey: string, dstKey: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
@@ -178,20 +185,24 @@ export class FsStorageDriver implements StorageDriver {
   /**
    * Streams the URL's body into place atomically. `onProgress` gets `{ bytes, total }` as bytes
    * arrive (`total` when the server sent Content-Length) and `{ bytes: size, total: size }` before
-   * the rename; an abort or a listener that throws leaves nothing behind.
+   * the rename; an abort or a listener that throws leaves nothing behind. A directory removed meanwhile is made again and the URL asked again (as for `write`).
    * @throws StorageError `InvalidArgument`, `ObjectModeInvalid`, `ObjectNotExist`, `PermissionDenied`, `ServiceInternal`, `Aborted`, `Unexpected`,
-   *   what `onProgress` throws.
+   *   `Conflict` (retryable: the directory removed each time it was made), what `onProgress` throws.
    */
   async fetch(key: string, url: string, options: DriverCallOptions): Promise<void> {
     const path = await fileSlot(this.paths, key);
     await replaceAtomically(this.paths, path, { fill: (file) => downloadTo(url, file, options.signal, options.onProgress) }, options.signal, this.durable);
   }
 
-  /** mkdir -p. @throws StorageError `ObjectModeInvalid` (a file in the way), `InvalidArgument`, `PermissionDenied`, `Aborted`. */
+  /**
+   * mkdir -p. A directory on the way removed meanwhile is made again (as for `write`).
+   * @throws StorageError `ObjectModeInvalid` (a file in the way), `InvalidArgument`, `PermissionDenied`,
+   *   `Conflict` (retryable: a directory on the way removed each time it was made), `Aborted`.
+   */
   async createDir(key: string, options: DriverCallOptions): Promise<RawObject> {
     throwIfAborted(options.signal);
     const path = await this.paths.resolve(key);
-    await (await this.paths.pinDir(path, true)).close();
+    await inRemadeDir(this.paths, path, async () => undefined);
     return dirObject(key, await this.paths.statInside(path));
   }
 
@@ -247,6 +258,8 @@ export class FsStorageDriver implements StorageDriver {
 
   /**
    * Returns the ETag and the CRC-64 of the bytes stored. With `ifNotExists`, only where no entry is at `key` (else the upload is kept).
+   * A part replaced since by another writer of it is taken where its record vouches for the size and `crc64` given (part-record.ts).
+   * `Conflict` is retryable where the object's directory was removed each of the 4 times it was made.
    * @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `CapabilityInsufficient`, `IntegrityMismatch`, `ObjectModeInvalid`, `Aborted`.
    */
   async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
