@@ -26,14 +26,17 @@ export async function fileSlot(paths: FsPaths, key: string, ifNotExists = false)
  * Checks that the directories on the way to `path` can be made: the nearest one that exists is a
  * directory, not a file (a quick look, for calls that would only fail at the end, such as a
  * multipart upload at its completion; the rename in place is what decides).
- * @throws StorageError `ObjectModeInvalid` (a file is in the place of a parent), mapped fs errors.
+ * @throws StorageError `ObjectModeInvalid` (a file, or a symbolic link leading to nothing, is in the place of a parent), mapped fs errors.
  */
 export async function refuseFileOnTheWay(paths: FsPaths, path: string): Promise<void> {
   for (let dir = posix.dirname(path); dir !== paths.root && dir.startsWith(paths.root); dir = posix.dirname(dir)) {
-    const st = await statOrUndefined(dir);
-    if (st === undefined) continue;
-    if (st.isDirectory()) return;
-    throw storageError(ErrorCode.ObjectModeInvalid, "a file is in the way of the directory");
+    const entry = await lstatOrUndefined(dir);
+    if (entry === undefined) continue;
+    // A symbolic link is looked through; one that leads nowhere cannot be made a directory (as a
+    // write or createDir through it is refused).
+    const st = entry.isSymbolicLink() ? await statOrUndefined(dir) : entry;
+    if (st?.isDirectory() === true) return;
+    throw storageError(ErrorCode.ObjectModeInvalid, st === undefined ? "a symbolic link that leads to nothing is in the way of the directory" : "a file is in the way of the directory");
   }
 }
 

@@ -56,8 +56,8 @@ export async function withRecordedCrc(file: string, st: BigIntStats, part: Part)
 /**
  * Whether the part file `file` (stats `st`), another version than the caller's `part` (its ETag
  * changed: another writer of the same part, such as a second resume of the upload, put its own
- * file there since), holds what the caller sent all the same: its record names this very file
- * ({@link withRecordedCrc}) and says its writer sent `part.size` bytes hashing to `part.crc64`. A
+ * file there since), holds bytes of the size and CRC-64 the caller sent (a CRC-64, not a
+ * cryptographic match): its record names this very file ({@link withRecordedCrc}) and says its writer sent `part.size` bytes hashing to `part.crc64`. A
  * part given without a CRC-64, or a file without such a record (not yet written: the writer
  * records it after the rename), is not. Complete still hashes every byte it copies against
  * `part.crc64` (concatenate-parts.ts), so bytes written behind the record are refused there.

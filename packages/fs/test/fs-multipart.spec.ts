@@ -1,4 +1,4 @@
-import { appendFile, readdir, readFile } from "node:fs/promises";
+import { appendFile, readdir, readFile, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { crc64Decimal } from "@stowage/core";
@@ -131,6 +131,9 @@ describe("fs driver: multipart", () => {
     await expectCode(s.driver.createMultipart(s.key("d"), {}), "ObjectModeInvalid");
     await expectCode(s.driver.createMultipart(s.key("f/x"), {}), "ObjectModeInvalid");
     await expectCode(s.driver.createMultipart(s.key("f/x/y"), {}), "ObjectModeInvalid");
+    // A symbolic link on the way that leads nowhere cannot become a directory either.
+    await symlink(join(s.root, "nowhere"), join(s.root, "dangling"));
+    await expectCode(s.driver.createMultipart(s.key("dangling/x"), {}), "ObjectModeInvalid");
     expect(await readdir(join(s.root, ".stowage-multipart")).catch(() => [])).toEqual([]);
     // Directories not made yet are no obstacle: they are made at completion.
     const { multipartId } = await s.driver.createMultipart(s.key("new/deep/obj"), {});
