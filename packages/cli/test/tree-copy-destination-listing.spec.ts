@@ -257,7 +257,7 @@ describe("cp -r onto a storage with real directories: the refusals at depth are 
       expect(r.code).toBe(10);
       expect(r.stderr).toContain(`ObjectModeInvalid: ${d}/w3/bare/ is a directory at the destination, where the source has a file`);
       // sync lists the destination whole, so it knows the directory holds nothing.
-      if (argv[0] === "sync") expect(r.stderr).toContain(`the directory is empty: remove it (stowage rm -r ${d}/w3/bare/) and run again`);
+      if (argv[0] === "sync") expect(r.stderr).toContain(`the directory holds no object (a fifo, socket or device in it is not listed, and rm -r leaves it: remove those with your shell's rm): remove it (stowage rm -r ${d}/w3/bare/) and run again`);
     }
     // sync --delete held back by the refusal, the directory still there; the others copied.
     expect(await exists(join(d, "w3/bare"))).toBe(true);

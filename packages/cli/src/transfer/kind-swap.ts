@@ -39,7 +39,9 @@ export function refuseKindSwaps(plan: Plan, listed: ReadonlyMap<string, ObjectIn
       const remove = `remove it (stowage rm -r ${shownPath(shellWord(there))}) and run again`;
       const advice =
         count === 0
-          ? `the directory is empty: ${remove}`
+          ? dst.loc.type === "fs"
+            ? `the directory holds no object (a fifo, socket or device in it is not listed, and rm -r leaves it: remove those with your shell's rm): ${remove}`
+            : `the directory is empty: ${remove}`
           : `${count === undefined ? "" : `the directory holds ${count} ${count === 1 ? "entry" : "entries"}: `}` +
             `copy the file to another name (stowage cp), or, if nothing in the directory is needed, ${remove}`;
       message =
