@@ -1,4 +1,6 @@
 import type { Readable } from "node:stream";
+import { ErrorCode } from "../errors/error-code.js";
+import { storageError } from "../errors/storage-error.js";
 
 /** One query parameter; a `undefined` value is a valueless flag (`?uploads`). */
 export type QueryParam = readonly [name: string, value: string | undefined];
@@ -45,36 +47,55 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
 const SUB_DELIMS = /[!'()*]/;
 const SUB_DELIMS_ALL = /[!'()*]/g;
 
-/** Encodes like `encodeURIComponent` and also escapes `! ' ( ) *`, as RFC 3986 (and COS, OSS, QingStor) want. */
+/**
+ * Encodes like `encodeURIComponent` and also escapes `! ' ( ) *`, as RFC 3986 (and COS, OSS, QingStor) want.
+ * @throws StorageError `InvalidArgument` for text with a lone surrogate (no UTF-8, so no URL, can carry it;
+ *   the message does not show the text).
+ */
 export function encodeRfc3986(text: string): string {
   if (UNRESERVED.test(text)) return text;
-  const encoded = encodeURIComponent(text);
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(text);
+  } catch {
+    // URIError: a lone surrogate. The text may be a header value or a query value: not shown.
+    throw storageError(ErrorCode.InvalidArgument, "text with a lone surrogate (not well-formed Unicode) cannot go in a URL");
+  }
   return SUB_DELIMS.test(encoded) ? encoded.replace(SUB_DELIMS_ALL, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase()) : encoded;
 }
 
-/** Encodes an object key for a URL path: every byte but unreserved ones and `/` is percent-encoded. */
+/**
+ * Encodes an object key for a URL path: every byte but unreserved ones and `/` is percent-encoded.
+ * @throws StorageError `InvalidArgument` for a key with a lone surrogate (as {@link encodeRfc3986}).
+ */
 export function encodeKeyPath(key: string): string {
   return key.split("/").map(encodeRfc3986).join("/");
 }
 
-/** The `?a=b&c` part (with the `?`, or `""` when there is no parameter). */
+/**
+ * The `?a=b&c` part (with the `?`, or `""` when there is no parameter).
+ * @throws StorageError `InvalidArgument` for a name or value with a lone surrogate (as {@link encodeRfc3986}).
+ */
 export function queryString(query: readonly QueryParam[] | undefined): string {
   if (query === undefined || query.length === 0) return "";
   return "?" + query.map(([k, v]) => (v === undefined ? encodeRfc3986(k) : `${encodeRfc3986(k)}=${encodeRfc3986(v)}`)).join("&");
 }
 
-/** `host[:port]` as the `Host` header carries it (the port only when not the protocol's default). */
+/** `host[:port]` as the `Host` header carries it (the port only when not the protocol's default). @throws nothing */
 export function hostHeader(request: Pick<HttpRequest, "protocol" | "host" | "port">): string {
   const fallback = request.protocol === "https" ? 443 : 80;
   return request.port === undefined || request.port === fallback ? request.host : `${request.host}:${request.port}`;
 }
 
-/** The full URL of `request` (path and query as sent). */
+/**
+ * The full URL of `request` (path and query as sent).
+ * @throws StorageError `InvalidArgument` for a query name or value with a lone surrogate (as {@link queryString}).
+ */
 export function requestUrl(request: Pick<HttpRequest, "protocol" | "host" | "port" | "path" | "query">): string {
   return `${request.protocol}://${hostHeader(request)}${request.path}${queryString(request.query)}`;
 }
 
-/** The value of header `name` (any case) in a lower-cased header record. */
+/** The value of header `name` (any case) in a lower-cased header record. @throws nothing */
 export function headerValue(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
   const v = headers[name.toLowerCase()];
   return Array.isArray(v) ? v.join(", ") : v;

@@ -40,7 +40,7 @@ export async function parseXml(text: string | Buffer): Promise<XmlDocument> {
   return parsed;
 }
 
-/** The child elements of `node` named `name`, always as an array (empty when absent). */
+/** The child elements of `node` named `name`, always as an array (empty when absent). @throws nothing */
 export function xmlChildren(node: XmlValue | undefined, name: string): XmlValue[] {
   if (node === undefined || typeof node === "string") return [];
   const v = node[name];
@@ -48,7 +48,7 @@ export function xmlChildren(node: XmlValue | undefined, name: string): XmlValue[
   return Array.isArray(v) ? v : [v];
 }
 
-/** The text of the first child `name` of `node` (`undefined` when absent; an element with children has no text). */
+/** The text of the first child `name` of `node` (`undefined` when absent; an element with children has no text). @throws nothing */
 export function xmlText(node: XmlValue | undefined, name: string): string | undefined {
   const first = xmlChildren(node, name)[0];
   return typeof first === "string" ? first : undefined;
@@ -72,10 +72,19 @@ export interface XmlInputNode {
   [child: string]: XmlInput;
 }
 
-/** Renders `<root>…</root>` with an XML declaration, text escaped, no indentation. */
+/**
+ * Renders `<root>…</root>` with an XML declaration, text escaped, no indentation.
+ * @throws StorageError `InvalidArgument` for text XML 1.0 cannot carry (a control character but tab, LF
+ *   and CR; U+FFFE, U+FFFF; a lone surrogate), or an element name that is not an XML name.
+ */
 export function buildXml(root: string, value: XmlInputNode): string {
   const builder = new xml2js.Builder({ rootName: root, renderOpts: { pretty: false }, xmldec: { version: "1.0", encoding: "UTF-8" } });
-  return builder.buildObject(value);
+  try {
+    return builder.buildObject(value);
+  } catch {
+    // xmlbuilder's "Invalid character in string: <the text> ...": the text is not repeated.
+    throw storageError(ErrorCode.InvalidArgument, `the ${root} XML body cannot carry a value given (a control character, U+FFFE, U+FFFF or a lone surrogate) or an element name`);
+  }
 }
 
 /** Characters XML 1.0 cannot carry, not even as character references: C0 controls but tab, LF and CR; U+FFFE, U+FFFF. */
