@@ -34,6 +34,7 @@ export class CliContext {
   /** The exit code the command asks for when it returns normally (e.g. 13 after a verify mismatch). */
   exitCode = 0;
 
+  /** @throws nothing */
   constructor(
     readonly io: CliIO,
     readonly options: GlobalOptions,
@@ -66,6 +67,7 @@ export class CliContext {
   /**
    * Writes a status line to stderr (suppressed by `--quiet`), secrets redacted and control
    * characters escaped (as `describeError` does).
+   * @throws nothing (a failed write to stderr goes to the stream)
    */
   info(line: string): void {
     if (!this.options.quiet) this.io.stderr.write(shownLines(line) + "\n");
@@ -74,12 +76,13 @@ export class CliContext {
   /**
    * Writes a warning to stderr, even with `--quiet`, secrets redacted and control characters
    * escaped (as `describeError` does: a service's message in it cannot reach the terminal raw).
+   * @throws nothing (a failed write to stderr goes to the stream)
    */
   warn(line: string): void {
     this.io.stderr.write(`stowage: ${shownLines(line)}\n`);
   }
 
-  /** Raises the exit code (the first non-zero code wins). */
+  /** Raises the exit code (the first non-zero code wins). @throws nothing */
   fail(code: number): void {
     if (this.exitCode === 0) this.exitCode = code;
   }

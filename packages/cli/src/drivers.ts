@@ -16,7 +16,10 @@ export const KNOWN_SCHEMES: readonly string[] = [...BUNDLED_SCHEMES, "cos", "oss
 
 const SCHEME = /^[a-z][a-z0-9+.-]*$/;
 
-/** Registers the bundled drivers (idempotent). */
+/**
+ * Registers the bundled drivers (idempotent).
+ * @throws StorageError `InvalidArgument` when another package registered `fs` or `memory` first (core `registerService`)
+ */
 export function registerBundledDrivers(): void {
   registerService(fsService);
   registerService(memoryService);

@@ -40,7 +40,7 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-/** The exit code for anything a command threw. */
+/** The exit code for anything a command threw. @throws nothing */
 export function exitCodeOf(e: unknown): number {
   if (e instanceof UsageError) return EXIT_CODES.usage;
   if (isStorageError(e)) return EXIT_CODES[e.code] ?? EXIT_CODES.failure;

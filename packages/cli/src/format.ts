@@ -80,7 +80,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** `1536` → `"1.5 KiB"`; bytes below 1 KiB print as `"512 B"`. */
+/** `1536` → `"1.5 KiB"`; bytes below 1 KiB print as `"512 B"`. @throws nothing */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return "? B";
   if (Math.abs(n) < 1024) return `${n} B`;

@@ -26,6 +26,7 @@ export interface MainResult {
  * `await main(["cp", "-r", "./photos/", "memory://demo/photos/"])`. Named
  * memory stores persist between calls in one process, so a test can copy
  * into `memory://x/` with one call and list it with the next.
+ * @throws nothing: every failure is its exit code (see {@link run})
  */
 export async function main(
   argv: readonly string[],

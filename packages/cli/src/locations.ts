@@ -105,6 +105,7 @@ export class Locations {
   /**
    * `warn` gets the warnings of reading the profiles file (one that others may read), once: the
    * file is read at the first profile reference.
+   * @throws nothing
    */
   constructor(private readonly opts: { cwd: string; env: NodeJS.ProcessEnv; configPath?: string; warn?: (line: string) => void }) {}
 
@@ -228,7 +229,7 @@ export class Locations {
     return store;
   }
 
-  /** The location as a directory: a storager on it, paths relative to it. */
+  /** The location as a directory: a storager on it, paths relative to it. @throws as {@link Locations.open} */
   async dir(loc: Location): Promise<Endpoint> {
     const dir = asDir(loc.path);
     return { loc, dir, store: await this.open(loc, dir) };
@@ -243,7 +244,7 @@ export class Locations {
     return { endpoint: { loc, dir, store: await this.open(loc, dir) }, key };
   }
 
-  /** The endpoint for directory `sub` (relative, ends with `/` or is empty) below `e`. */
+  /** The endpoint for directory `sub` (relative, ends with `/` or is empty) below `e`. @throws as {@link Locations.open} */
   async below(e: Endpoint, sub: string): Promise<Endpoint> {
     const dir = e.dir + sub;
     return { loc: e.loc, dir, store: await this.open(e.loc, dir) };
@@ -258,6 +259,7 @@ export class Locations {
    * the destination), with which the fs driver confines each side to its own directory, checked on
    * what it opens (a directory symlink inside either side leading elsewhere, or a source that is a
    * symbolic link, is refused with nothing changed: copy-object.ts then streams that object).
+   * @throws as {@link Locations.open}, when the two share an account
    */
   async shared(a: Endpoint, b: Endpoint): Promise<SharedStore | undefined> {
     if (!sameAccount(a.loc, b.loc) || !a.store.features.copy || needsCopySourceKey(a.loc)) return undefined;
@@ -284,7 +286,7 @@ function needsCopySourceKey(loc: Location): boolean {
   return has("encryption_customer_key") && !has("copy_source_server_side_encryption_customer_key") && !has("copy_source_encryption_customer_key");
 }
 
-/** Same service, same bucket, same pairs (and not a private memory store). */
+/** Same service, same bucket, same pairs (and not a private memory store). @throws nothing */
 export function sameAccount(a: Location, b: Location): boolean {
   return a.type === b.type && a.name === b.name && a.query === b.query && !(a.type === "memory" && a.name === "");
 }

@@ -18,6 +18,7 @@ export interface Profiles {
 /**
  * Where profiles are read from when no `--config` is given: `$STOWAGE_CONFIG`, else
  * `$XDG_CONFIG_HOME/stowage/profiles.json`, else `~/.config/stowage/profiles.json`.
+ * @throws nothing but the SystemError of `os.homedir()` when `env` has no HOME and the user no home directory
  */
 export function defaultConfigPath(env: NodeJS.ProcessEnv): string {
   if (env["STOWAGE_CONFIG"]) return env["STOWAGE_CONFIG"];

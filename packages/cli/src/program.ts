@@ -46,7 +46,7 @@ function seconds(value: string): number {
   return n;
 }
 
-/** The commander program with every command; `bind` gives actions their context. */
+/** The commander program with every command; `bind` gives actions their context. @throws nothing */
 export function buildProgram(io: CliIO, bind: Bind): Command {
   const program = new Command("stowage")
     .description("Copy, sync and inspect objects across any two storages (fs, memory, cos, oss, qingstor...).")
@@ -75,6 +75,7 @@ export function buildProgram(io: CliIO, bind: Bind): Command {
  * resolves with the exit code; never exits the process. Errors become one
  * line on stderr (a stack with `--debug`) and their exit code. `signal` aborts the command (as
  * Ctrl-C does); without one it runs to its end.
+ * @throws nothing: every failure is its exit code, and a line on stderr
  */
 export async function run(argv: readonly string[], io: CliIO, signal: AbortSignal = new AbortController().signal): Promise<number> {
   let ctx: CliContext | undefined;

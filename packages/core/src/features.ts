@@ -253,7 +253,7 @@ export const NO_STORAGE_FEATURES: Readonly<StorageFeatures> = Object.freeze({
   limits: Object.freeze({}),
 });
 
-/** Builds a complete, frozen {@link StorageFeatures} from the flags a driver sets. */
+/** Builds a complete, frozen {@link StorageFeatures} from the flags a driver sets. @throws nothing */
 export function defineFeatures(flags: Partial<StorageFeatures>): Readonly<StorageFeatures> {
   return Object.freeze({ ...NO_STORAGE_FEATURES, ...flags, limits: Object.freeze({ ...(flags.limits ?? {}) }) });
 }

@@ -143,7 +143,7 @@ export function createdRegion(location: string | undefined, own: string | undefi
   throw unstatedRegionError(region, endpoint.host, "region");
 }
 
-/** Where GET Service (list buckets) goes: `service.cos.myqcloud.com`, or the endpoint itself. */
+/** Where GET Service (list buckets) goes: `service.cos.myqcloud.com`, or the endpoint itself. @throws nothing */
 export function serviceAddress(config: AddressingConfig): BucketAddress {
   const endpoint = config.endpoint;
   if (endpoint === undefined) return { protocol: "https", host: "service.cos.myqcloud.com", pathPrefix: "" };

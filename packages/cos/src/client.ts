@@ -42,6 +42,7 @@ export class CosClient {
   /** The credentials to sign with, and which signed each attempt's request. */
   private readonly credentials: SigningCredentials<CosCredentials>;
 
+  /** @throws nothing */
   constructor(
     readonly address: BucketAddress,
     credentials: CredentialSource,
@@ -66,7 +67,7 @@ export class CosClient {
     return this.address.protocol === "https";
   }
 
-  /** The unsigned HTTP request of `call`. */
+  /** The unsigned HTTP request of `call`. @throws StorageError `InvalidArgument` for a key with a lone surrogate (core `encodeKeyPath`) */
   toRequest(call: CosCall): HttpRequest {
     const { path, resource } = objectPath(this.address, call.key);
     const request: HttpRequest = {

@@ -88,7 +88,7 @@ const COS_ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
   RestoreAlreadyInProgress: "a restore of the object is under way already: stat shows restore.ongoing until it can be read",
 });
 
-/** COS codes of a refused request time; the client corrects its clock from the response's `Date` and tries again. */
+/** COS codes of a refused request time; the client corrects its clock from the response's `Date` and tries again. @throws nothing */
 export function isCosClockSkew(error: CosErrorBody | undefined, status: number): boolean {
   if (error?.code === "RequestTimeTooSkewed") return true;
   return status === 403 && error?.code === "AccessDenied" && /request has expired/i.test(error.message ?? "");
@@ -129,6 +129,7 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * need it. The key is never part of the message. A refusal of the credential itself
  * (`isCosCredentialRejection`) is a `PermissionDenied` with `credentialRefused`. `InvalidObjectState` (an archived object not restored)
  * is `Conflict`, its message saying the object must be restored first (`restore()`, `stowage restore`).
+ * @throws nothing (returns the error)
  */
 export function cosError(
   status: number,

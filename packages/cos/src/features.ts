@@ -29,6 +29,7 @@ export const cosLimits: Readonly<StorageLimits> = Object.freeze({
  * `x-cos-forbid-overwrite: true`, which COS honours on a
  * bucket whose versioning was never enabled; on one where it was (even suspended since) COS ignores
  * the header and the write replaces the object (docs/services/cos.md says so).
+ * @throws nothing
  */
 export function cosFeatures(integrity = true, appends = true): Readonly<StorageFeatures> {
   return defineFeatures({

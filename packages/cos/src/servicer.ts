@@ -27,6 +27,7 @@ export class CosServiceDriver implements ServiceDriver {
   readonly service = COS_TYPE;
   readonly features: Readonly<ServiceFeatures> = cosServiceFeatures;
 
+  /** @throws nothing */
   constructor(
     private readonly credentials: CredentialSource,
     private readonly addressing: AddressingConfig,

@@ -104,7 +104,7 @@ const sha1Hex: (text: string) => string =
     ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: "hex"): string }).hash("sha1", text, "hex")
     : (text) => createHash("sha1").update(text).digest("hex");
 
-/** True for a header COS signs (by the Node SDK's rules). */
+/** True for a header COS signs (by the Node SDK's rules). @throws nothing */
 export function isSignedHeader(name: string): boolean {
   const n = name.toLowerCase();
   return SIGNED_HEADERS.has(n) || n.startsWith("x-cos-") || n.startsWith("x-ci-");
@@ -124,6 +124,7 @@ export interface CosSigningSteps {
  * by HMAC-SHA1 of the key time. Pure: the clock comes in through `key`, and the
  * same input always gives the same result (the key-time HMAC is remembered per
  * secret for its latest key time, which changes nothing but the cost).
+ * @throws StorageError `InvalidArgument` for a query parameter or signed header with a lone surrogate (core `encodeRfc3986`)
  */
 export function cosSigningSteps(input: CosSignInput, key: CosSignKey): CosSigningSteps {
   const keyTime = `${key.start};${key.end}`;
@@ -149,7 +150,10 @@ export function cosSigningSteps(input: CosSignInput, key: CosSignKey): CosSignin
   };
 }
 
-/** The `Authorization` header value (no scheme word) for `input`. */
+/**
+ * The `Authorization` header value (no scheme word) for `input`.
+ * @throws StorageError `InvalidArgument` for a query parameter or signed header with a lone surrogate (core `encodeRfc3986`)
+ */
 export function cosAuthorization(input: CosSignInput, key: CosSignKey): string {
   const s = cosSigningSteps(input, key).signature;
   return (
@@ -158,12 +162,15 @@ export function cosAuthorization(input: CosSignInput, key: CosSignKey): string {
   );
 }
 
-/** The query parameters of a presigned URL for `input` (append them after the request's own). */
+/**
+ * The query parameters of a presigned URL for `input` (append them after the request's own).
+ * @throws StorageError `InvalidArgument` for a query parameter or signed header with a lone surrogate (core `encodeRfc3986`)
+ */
 export function cosPresignQuery(input: CosSignInput, key: CosSignKey): Array<[string, string]> {
   return Object.entries(cosSigningSteps(input, key).signature);
 }
 
-/** A signing window starting one second ago and lasting `seconds` (the Node SDK's habit), from the clock `now`. */
+/** A signing window starting one second ago and lasting `seconds` (the Node SDK's habit), from the clock `now`. @throws nothing */
 export function signWindow(now: Date, seconds: number): { start: number; end: number } {
   const start = Math.floor(now.getTime() / 1000) - 1;
   return { start, end: start + seconds };

@@ -51,6 +51,7 @@ export class CosStorageDriver implements StorageDriver {
   readonly service = COS_TYPE;
   readonly features: Readonly<StorageFeatures>;
 
+  /** @throws nothing */
   constructor(
     readonly client: CosClient,
     readonly name: string,
@@ -259,7 +260,7 @@ export class CosStorageDriver implements StorageDriver {
     return appendChunk(this.client, this.integrity, key, offset, body, options);
   }
 
-  /** Nothing to do: a COS appendable object is readable at once. */
+  /** Nothing to do: a COS appendable object is readable at once. @throws nothing */
   async commitAppend(): Promise<void> {}
 
   /** Initiate Multipart Upload (`x-cos-forbid-overwrite` with `ifNotExists`). @throws StorageError `InvalidArgument`, `PermissionDenied`, `Conflict` (an object exists, with `ifNotExists`), `Aborted` */

@@ -31,7 +31,9 @@ function encodeWorkDir(dir: string): string {
  * `a%2Fb/`, not `a/b/`); `/` separates its segments. Leading `/`s are dropped and it gets one
  * trailing `/`. The access key, secret key and region are percent-encoded too. With `tlsCa` the
  * string ends in `&tls_ca=<tlsCa>`, percent-encoded except for `/`.
- * Throws nothing; `newStorager` refuses a work_dir that breaks the path rules.
+ * `newStorager` refuses a work_dir that breaks the path rules.
+ * @throws TypeError (`ERR_INVALID_URL`) when `t.endpoint` is not a URL; URIError for an access key,
+ *   secret key, region or `tlsCa` with a lone surrogate.
  */
 export function connectionString(t: ConnectionTarget, bucket: string, workDir = "/"): string {
   const url = new URL(t.endpoint);

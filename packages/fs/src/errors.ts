@@ -18,6 +18,7 @@ export function isErrno(e: unknown, ...codes: string[]): boolean {
  * EISDIR/ENOTDIR → ObjectModeInvalid, ENOTEMPTY → Conflict,
  * ELOOP (a symlink loop), ENAMETOOLONG (said as "name too long"), invalid arguments → InvalidArgument,
  * anything else → Unexpected with the original as cause.
+ * @throws nothing (returns the error)
  */
 export function fsError(e: unknown): StorageError {
   if (isStorageError(e)) return e;

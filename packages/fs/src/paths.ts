@@ -36,6 +36,7 @@ export class FsPaths {
   /** Real paths of the work_dir and of confinement directories, kept once they exist ({@link FsPaths.keptRealPath}). */
   private readonly keptReals: KeptRealPaths;
 
+  /** @throws nothing */
   constructor(workDir: string) {
     this.root = posix.resolve("/", workDir);
     this.staging = posix.join(this.root, STAGING_NAME);
@@ -97,7 +98,10 @@ export class FsPaths {
     return root === "/" ? posix.join(this.root, real) : this.root + real.slice(root.length);
   }
 
-  /** True when the real path of `path` (as far as it exists) lies inside the work_dir's real path. */
+  /**
+   * True when the real path of `path` (as far as it exists) lies inside the work_dir's real path.
+   * @throws StorageError mapped fs errors of resolving a real path (`PermissionDenied`; `InvalidArgument` for a symlink loop or NUL; `Unexpected`)
+   */
   async confined(path: string): Promise<boolean> {
     const [real, root] = await Promise.all([realish(path), this.realRoot()]);
     return inside(real, root);
@@ -257,7 +261,7 @@ export class FsPaths {
     }
   }
 
-  /** The storage key of an absolute path inside the work_dir (`dir` adds the trailing `/`). */
+  /** The storage key of an absolute path inside the work_dir (`dir` adds the trailing `/`). @throws nothing */
   keyOf(path: string, dir = false): string {
     const key = path.slice(1);
     return dir && key !== "" ? key + "/" : key;

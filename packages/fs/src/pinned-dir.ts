@@ -89,13 +89,14 @@ export async function openDirFd(dir: string, noFollow = false): Promise<number> 
  * which pins it all the same; listing it, or fsyncing it, fails with EACCES.
  */
 export class DirPin {
+  /** @throws nothing */
   constructor(
     /** The directory's path as the driver addressed it. */
     readonly path: string,
     private readonly fd: number | undefined,
   ) {}
 
-  /** The path of entry `name` of this directory. */
+  /** The path of entry `name` of this directory. @throws nothing */
   at(name: string): string {
     return this.fd === undefined ? posix.join(this.path, name) : `${FD_DIR}/${this.fd}/${name}`;
   }
@@ -132,7 +133,7 @@ export class DirPin {
     return fd === undefined ? undefined : new DirPin(path, fd);
   }
 
-  /** Closes the directory (errors ignored; closing a directory never waits on the disk). */
+  /** Closes the directory (errors ignored; closing a directory never waits on the disk). @throws nothing */
   async close(): Promise<void> {
     if (this.fd === undefined) return;
     try {

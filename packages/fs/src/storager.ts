@@ -59,6 +59,7 @@ export class FsStorageDriver implements StorageDriver {
    * @param workDir the absolute directory every key must stay inside
    * @param name the storage's name (empty for fs)
    * @param options `fsync: false` skips flushing writes to stable storage (faster; atomic still, not durable)
+   * @throws nothing (the work_dir is first looked at by a call)
    */
   constructor(
     workDir: string,

@@ -96,30 +96,30 @@ export class MemoryStore {
   /** In-progress uploads by id. */
   readonly uploads = new Map<string, MemoryUpload>();
 
-  /** The entry at `key`, if any. */
+  /** The entry at `key`, if any. @throws nothing */
   get(key: string): MemoryEntry | undefined {
     return this.entries.get(key);
   }
 
-  /** Stores `entry` at `key`, replacing what was there. */
+  /** Stores `entry` at `key`, replacing what was there. @throws nothing */
   set(key: string, entry: MemoryEntry): void {
     if (!this.entries.has(key)) this.keys.insert(key);
     this.entries.set(key, entry);
   }
 
-  /** Removes `key`; true if it existed. */
+  /** Removes `key`; true if it existed. @throws nothing */
   remove(key: string): boolean {
     if (!this.entries.delete(key)) return false;
     this.keys.remove(key);
     return true;
   }
 
-  /** True when nothing is stored and no upload is in progress. */
+  /** True when nothing is stored and no upload is in progress. @throws nothing */
   isEmpty(): boolean {
     return this.entries.size === 0 && this.uploads.size === 0;
   }
 
-  /** True when `dirKey` (ends with `/`, or `""` for the root) is a directory, explicit or implied by deeper keys. */
+  /** True when `dirKey` (ends with `/`, or `""` for the root) is a directory, explicit or implied by deeper keys. @throws nothing */
   dirExists(dirKey: string): boolean {
     if (dirKey === "") return true;
     return this.entries.get(dirKey)?.kind === "dir" || this.keys.hasKeysUnder(dirKey);
@@ -166,7 +166,7 @@ function registry(): Map<string, MemoryStore> {
   return (holder[REGISTRY] ??= new Map());
 }
 
-/** The named store `name` (created on first use), or a fresh private store when `name` is empty. */
+/** The named store `name` (created on first use), or a fresh private store when `name` is empty. @throws nothing */
 export function openStore(name: string | undefined): MemoryStore {
   if (name === undefined || name === "") return new MemoryStore();
   const stores = registry();
@@ -178,7 +178,7 @@ export function openStore(name: string | undefined): MemoryStore {
   return store;
 }
 
-/** The named store `name`, if it exists. */
+/** The named store `name`, if it exists. @throws nothing */
 export function findStore(name: string): MemoryStore | undefined {
   return registry().get(name);
 }
@@ -196,7 +196,7 @@ export function existingStore(name: string): MemoryStore {
   return store;
 }
 
-/** Names of every named store, sorted. */
+/** Names of every named store, sorted. @throws nothing */
 export function storeNames(): string[] {
   return [...registry().keys()].sort();
 }

@@ -43,6 +43,7 @@ const NOT_A_REGION = /^(?:accelerate(?:-overseas)?|rg-.*)$/;
  * The region a V4 signature is scoped to: the `location` pair, else the one
  * an `oss-<region>.aliyuncs.com` endpoint names (not an acceleration or
  * resource-group host: those name none, so `location` is then required).
+ * @throws StorageError `InvalidArgument` for a `location` that is no string (a JS caller's)
  */
 export function signingRegion(location: string | undefined, endpoint: Endpoint | undefined): string | undefined {
   return normalizeRegion(location) ?? endpointRegion(endpoint);

@@ -84,7 +84,7 @@ export class OssClient {
     });
   }
 
-  /** The unsigned HTTP request of `call`. */
+  /** The unsigned HTTP request of `call`. @throws StorageError `InvalidArgument` for a key with a lone surrogate (core `encodeKeyPath`) */
   toRequest(call: OssCall): HttpRequest {
     const { path, resource } = objectPath(this.address, this.bucket, call.key);
     const request: HttpRequest = {

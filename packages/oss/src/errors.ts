@@ -86,7 +86,7 @@ const OSS_ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
   RestoreAlreadyInProgress: "a restore of the object is under way already: stat shows restore.ongoing until it can be read",
 });
 
-/** OSS codes of a refused request time; the client corrects its clock from the response's `Date` and tries again. */
+/** OSS codes of a refused request time; the client corrects its clock from the response's `Date` and tries again. @throws nothing */
 export function isOssClockSkew(error: OssErrorBody | undefined): boolean {
   return error?.code === "RequestTimeTooSkewed";
 }
@@ -110,6 +110,7 @@ const TRY_AGAIN: ReadonlySet<string> = new Set(["OperationAborted"]);
  * nothing) is `Conflict`, not retryable. `InvalidObjectState` (an archived object not restored) is
  * `Conflict`, its message saying the object must be restored first (`restore()`, `stowage restore`).
  * A refusal of the credential itself (`isOssCredentialRejection`) is a `PermissionDenied` with `credentialRefused`.
+ * @throws nothing (returns the error)
  */
 export function ossError(status: number, body: OssErrorBody | undefined, operation: string, requestId: string | undefined, foreign?: { contentType: string | undefined }): StorageError {
   const ossCode = body?.code;

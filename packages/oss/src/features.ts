@@ -13,6 +13,7 @@ export const V4_PRESIGN_MAXIMUM = 7 * 24 * 3600;
  * parts of 100 KiB–5 GiB (the last may be smaller), at most 10,000;
  * 1,000 keys per list page; keys of 1,023 bytes of UTF-8 at most; 8 KiB of user metadata. V4
  * presigned URLs live at most 7 days. A restore keeps an object readable for at most 365 days.
+ * @throws nothing
  */
 export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<StorageLimits> {
   return Object.freeze({
@@ -44,6 +45,7 @@ export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<Storag
  * `x-oss-forbid-overwrite: true`, which OSS
  * honours on a bucket whose versioning is not enabled or suspended; on one where it is, OSS ignores
  * the header and the write replaces the object (docs/services/oss.md says so).
+ * @throws nothing
  */
 export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v1"): Readonly<StorageFeatures> {
   return defineFeatures({

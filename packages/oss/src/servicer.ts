@@ -28,6 +28,7 @@ export class OssServiceDriver implements ServiceDriver {
   readonly service = OSS_TYPE;
   readonly features: Readonly<ServiceFeatures> = ossServiceFeatures;
 
+  /** @throws nothing */
   constructor(
     private readonly credentials: CredentialSource,
     private readonly addressing: AddressingConfig,

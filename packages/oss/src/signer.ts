@@ -39,12 +39,12 @@ function headerOf(headers: Readonly<Record<string, string>>, name: string): stri
   return "";
 }
 
-/** True for a query parameter V1 signs. */
+/** True for a query parameter V1 signs. @throws nothing */
 export function isSubresource(name: string): boolean {
   return OSS_SUBRESOURCES.has(name) || name.startsWith("x-oss-");
 }
 
-/** `/bucket/key` followed by `?` and the sorted sub-resources (`k=v` with the decoded value, `k` when empty). */
+/** `/bucket/key` followed by `?` and the sorted sub-resources (`k=v` with the decoded value, `k` when empty). @throws nothing */
 export function ossV1CanonicalResource(resource: string, query: readonly QueryParam[]): string {
   const subs = query
     .filter(([k]) => isSubresource(k))
@@ -68,18 +68,19 @@ function ossHeaderLines(headers: Readonly<Record<string, string>>): string {
  * The V1 StringToSign (`protocols.md` §2.1): verb, Content-MD5, Content-Type,
  * `date` (the `x-oss-date` value, or `Expires` of a presigned URL), the
  * `x-oss-*` headers and the canonical resource.
+ * @throws nothing
  */
 export function ossV1StringToSign(input: OssSignInput, date: string): string {
   const h = input.headers;
   return `${input.method.toUpperCase()}\n${headerOf(h, "content-md5")}\n${headerOf(h, "content-type")}\n${date}\n${ossHeaderLines(h)}${ossV1CanonicalResource(input.resource, input.query)}`;
 }
 
-/** base64(HMAC-SHA1(secret, stringToSign)). */
+/** base64(HMAC-SHA1(secret, stringToSign)). @throws nothing */
 export function ossV1Signature(secret: string, stringToSign: string): string {
   return createHmac("sha1", secret).update(stringToSign, "utf8").digest("base64");
 }
 
-/** The `Authorization` header value `OSS <ak>:<signature>` for `input` dated `date`. */
+/** The `Authorization` header value `OSS <ak>:<signature>` for `input` dated `date`. @throws nothing */
 export function ossV1Authorization(input: OssSignInput, key: OssSignKey, date: string): string {
   return `OSS ${key.accessKeyId}:${ossV1Signature(key.accessKeySecret, ossV1StringToSign(input, date))}`;
 }
@@ -88,6 +89,7 @@ export function ossV1Authorization(input: OssSignInput, key: OssSignKey, date: s
  * The query parameters a V1 presigned URL adds (`OSSAccessKeyId`, `Expires`,
  * `Signature`); `expires` is a Unix time in seconds. A security token must
  * already be in `input.query` as `security-token` (it is a signed sub-resource).
+ * @throws nothing
  */
 export function ossV1PresignQuery(input: OssSignInput, key: OssSignKey, expires: number): Array<[string, string]> {
   const signature = ossV1Signature(key.accessKeySecret, ossV1StringToSign(input, String(expires)));
@@ -103,7 +105,7 @@ export const V4_ALGORITHM = "OSS4-HMAC-SHA256";
 /** The payload hash OSS clients send: the body is not hashed. */
 export const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
-/** `20231216T162057Z`, the V4 date form. */
+/** `20231216T162057Z`, the V4 date form. @throws RangeError for an invalid Date */
 export function isoBasic(date: Date): string {
   return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 }
@@ -140,6 +142,7 @@ function isDefaultSigned(name: string): boolean {
  * Content-Type, Content-MD5, `x-oss-*` and the additional headers present.
  * The date line is `isoBasic(ctx.date)`; the payload hash is the
  * `x-oss-content-sha256` header, else `UNSIGNED-PAYLOAD`. Pure.
+ * @throws StorageError `InvalidArgument` for a query parameter or resource with a lone surrogate (core `encodeRfc3986`); RangeError for an invalid `ctx.date`
  */
 export function ossV4SigningSteps(input: OssSignInput, key: OssSignKey, ctx: OssV4Context): OssV4Steps {
   const headers = Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v.trim()] as const);
@@ -171,6 +174,7 @@ export function ossV4SigningSteps(input: OssSignInput, key: OssSignKey, ctx: Oss
 /**
  * The V4 `Authorization` header value. `input.headers` must already carry
  * `x-oss-date` (= `isoBasic(ctx.date)`) and `x-oss-content-sha256`.
+ * @throws as {@link ossV4SigningSteps}
  */
 export function ossV4Authorization(input: OssSignInput, key: OssSignKey, ctx: OssV4Context): string {
   const s = ossV4SigningSteps(input, key, ctx);
@@ -182,6 +186,7 @@ export function ossV4Authorization(input: OssSignInput, key: OssSignKey, ctx: Os
  * The query parameters a V4 presigned URL adds to `input.query`, in order:
  * `x-oss-signature-version`, `x-oss-credential`, `x-oss-date`, `x-oss-expires`,
  * `x-oss-additional-headers` (when any), `x-oss-security-token` (when given), `x-oss-signature`.
+ * @throws as {@link ossV4SigningSteps}
  */
 export function ossV4PresignQuery(input: OssSignInput, key: OssSignKey, ctx: OssV4Context & { expires: number; securityToken?: string }): Array<[string, string]> {
   const day = isoBasic(ctx.date).slice(0, 8);

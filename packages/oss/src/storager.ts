@@ -53,6 +53,7 @@ export class OssStorageDriver implements StorageDriver {
   readonly service = OSS_TYPE;
   readonly features: Readonly<StorageFeatures>;
 
+  /** @throws nothing */
   constructor(
     readonly client: OssClient,
     readonly name: string,
@@ -257,7 +258,7 @@ export class OssStorageDriver implements StorageDriver {
     return appendChunk(this.client, key, offset, body, options);
   }
 
-  /** Nothing to do: an OSS appendable object is readable at once. */
+  /** Nothing to do: an OSS appendable object is readable at once. @throws nothing */
   async commitAppend(): Promise<void> {}
 
   /** InitiateMultipartUpload (`x-oss-forbid-overwrite` with `ifNotExists`). @throws StorageError `InvalidArgument`, `PermissionDenied`, `Conflict` (`ifNotExists`: an object exists), `Aborted` */

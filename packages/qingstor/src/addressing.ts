@@ -98,6 +98,7 @@ export function bucketAddress(location: string | undefined, endpoint: Endpoint |
  * `address` moved into `zone`: `<zone>.<host>` (unchanged when the host already starts with the
  * zone, or is an IP or `localhost`). A zone host of QingStor's own domain (`pek3b.qingstor.com`)
  * becomes the other zone's host (`sh1a.qingstor.com`), not `sh1a.pek3b.qingstor.com`.
+ * @throws nothing
  */
 export function inZone(address: QingStorAddress, zone: string): QingStorAddress {
   if (isBareHost(address.host) || address.host.startsWith(`${zone}.`)) return address;
@@ -105,7 +106,7 @@ export function inZone(address: QingStorAddress, zone: string): QingStorAddress 
   return { ...address, host: `${zone}.${zoneHost ? QINGSTOR_DOMAIN : address.host}` };
 }
 
-/** Where GET Service (list buckets) goes: `https://qingstor.com`, or the endpoint itself. */
+/** Where GET Service (list buckets) goes: `https://qingstor.com`, or the endpoint itself. @throws nothing */
 export function serviceAddress(endpoint: Endpoint | undefined): QingStorAddress {
   return endpoint === undefined ? { protocol: "https", host: QINGSTOR_DOMAIN } : fromEndpoint(endpoint, endpoint.host);
 }
@@ -128,14 +129,20 @@ export function encodeQingStorKey(key: string): string {
   return encoded.replace(/%3D/g, "=");
 }
 
-/** The wire (and signed) path: `/<bucket>/<key>`, `/<bucket>` for bucket calls, `/` for the service. */
+/**
+ * The wire (and signed) path: `/<bucket>/<key>`, `/<bucket>` for bucket calls, `/` for the service.
+ * @throws StorageError `InvalidArgument` for a bucket or key with a lone surrogate (see {@link encodeQingStorKey})
+ */
 export function requestPath(bucket: string | undefined, key: string | undefined): string {
   if (bucket === undefined) return "/";
   const b = `/${encodeQingStorKey(bucket)}`;
   return key === undefined ? b : `${b}/${encodeQingStorKey(key)}`;
 }
 
-/** The `x-qs-copy-source` / `x-qs-move-source` value naming `key` in `bucket`: `/<bucket>/<url-encoded key>`. */
+/**
+ * The `x-qs-copy-source` / `x-qs-move-source` value naming `key` in `bucket`: `/<bucket>/<url-encoded key>`.
+ * @throws as {@link requestPath}
+ */
 export function sourceHeader(bucket: string, key: string): string {
   return requestPath(bucket, key);
 }

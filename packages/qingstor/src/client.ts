@@ -36,6 +36,7 @@ export type QingStorTransportSettings = Pick<HttpClientOptions, "retry" | "timeo
  * A `validate` hook for answers that must carry a JSON object: anything else (a proxy's HTML page,
  * a body cut short) is a retryable `Unexpected`, as COS and OSS class an answer that is not
  * well-formed XML (the client then adds its status and request id, and retries it within the policy).
+ * @throws nothing, nor does the hook it returns (a body that is no JSON object: it returns the `Unexpected`)
  */
 export function expectJson(operation: string) {
   return (response: { body: Buffer }): StorageError | undefined => {
@@ -66,6 +67,7 @@ export class QingStorClient {
   private detection: Promise<void> | undefined;
   private detected: string | undefined;
 
+  /** @throws nothing */
   constructor(
     address: QingStorAddress,
     /** The bucket, or undefined for service calls (list buckets). */
@@ -132,7 +134,10 @@ export class QingStorClient {
     );
   }
 
-  /** The unsigned HTTP request of `call`. */
+  /**
+   * The unsigned HTTP request of `call`.
+   * @throws StorageError `InvalidArgument` for a bucket or key with a lone surrogate (`encodeQingStorKey`)
+   */
   toRequest(call: QsCall): HttpRequest {
     const path = requestPath(this.bucket, call.key);
     const request: HttpRequest = {

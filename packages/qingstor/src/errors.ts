@@ -50,7 +50,10 @@ export const QINGSTOR_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.
   upstream_failed: ErrorCode.ServiceInternal,
 });
 
-/** QingStor refused the request time (more than 15 minutes off); the client corrects its clock from `Date` and tries again. */
+/**
+ * QingStor refused the request time (more than 15 minutes off); the client corrects its clock from `Date` and tries again.
+ * @throws nothing
+ */
 export function isQingStorClockSkew(error: QsErrorBody | undefined): boolean {
   return error?.code === "request_expired";
 }
@@ -86,6 +89,7 @@ function bareStatus(status: number, sseC: SseCContext | undefined): string {
  * request carried may be the wrong one, a HEAD without one may need it. The key is never part
  * of the message. `foreign` (an answer whose body is not a QingStor error document: a proxy's HTML
  * page) makes the message say so, with the body's media type, never the body itself.
+ * @throws nothing (returns the error)
  */
 export function qingstorError(
   status: number,

@@ -24,7 +24,7 @@ export function plainMd5(etag: string | undefined): string | undefined {
   return /^[0-9a-f]{32}$/.test(bare) ? bare : undefined;
 }
 
-/** Hex form of a base64 Content-MD5. */
+/** Hex form of a base64 Content-MD5. @throws nothing */
 export function md5HexOfBase64(contentMd5: string): string {
   return Buffer.from(contentMd5, "base64").toString("hex");
 }

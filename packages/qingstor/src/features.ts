@@ -46,6 +46,7 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
  * metadata, Cache-Control or Content-Encoding sends them with `x-qs-metadata-directive: REPLACE`
  * (a multipart copy, above 5 GiB, refuses the headers), and a storage class with `x-qs-storage-class`
  * (copy.ts). `loosePair`: opened with `enable_loose_pair`.
+ * @throws nothing
  */
 export function qingstorFeatures(integrity = true, virtualLinks = false, withoutCustomerKey = true, loosePair = false): Readonly<StorageFeatures> {
   return defineFeatures({

@@ -63,6 +63,7 @@ export class QingStorServiceDriver implements ServiceDriver {
   readonly service = QINGSTOR_TYPE;
   readonly features: Readonly<ServiceFeatures> = qingstorServiceFeatures;
 
+  /** @throws nothing */
   constructor(
     private readonly credentials: QingStorCredentials,
     private readonly endpoint: Endpoint | undefined,

@@ -54,6 +54,7 @@ export class QingStorStorageDriver implements StorageDriver {
   readonly service = QINGSTOR_TYPE;
   readonly features: Readonly<StorageFeatures>;
 
+  /** @throws nothing */
   constructor(
     readonly client: QingStorClient,
     readonly name: string,
@@ -273,7 +274,7 @@ export class QingStorStorageDriver implements StorageDriver {
     return appendChunk(this, key, offset, body, options);
   }
 
-  /** Nothing to do: a QingStor appendable object is readable at once. */
+  /** Nothing to do: a QingStor appendable object is readable at once. @throws nothing */
   async commitAppend(): Promise<void> {}
 
   /**

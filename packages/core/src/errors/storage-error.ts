@@ -120,6 +120,7 @@ export class StorageError extends Error {
   /**
    * Returns a copy with the missing context fields filled in from `ctx`
    * (fields already set win). Used by core to add op, service and path.
+   * @throws nothing
    */
   withContext(ctx: StorageErrorContext): StorageError {
     const copy = new StorageError({
@@ -145,6 +146,7 @@ export class StorageError extends Error {
    * `JSON.stringify` always takes. Of a call over many paths, `path` holds the first 100 and
    * `pathCount` how many there are in all (the `path` property keeps them all); a path of the wrong
    * type (a caller's bigint) is named by its kind, `(bigint)`.
+   * @throws nothing
    */
   toJSON(): Record<string, unknown> {
     const batch = this.batch;
@@ -254,6 +256,7 @@ function sanitizeCause(cause: unknown, depth = 0): unknown {
 /**
  * True when `e` is a {@link StorageError} (and, when `code` is given, has that code: its type then
  * narrows `e.code` to it). Works across package copies by checking the shape, not only `instanceof`.
+ * @throws nothing
  */
 export function isStorageError<C extends ErrorCode = ErrorCode>(e: unknown, code?: C): e is StorageError & { readonly code: C } {
   if (!(e instanceof Error) || e.name !== "StorageError") return false;
@@ -262,7 +265,7 @@ export function isStorageError<C extends ErrorCode = ErrorCode>(e: unknown, code
   return code === undefined || c === code;
 }
 
-/** Shorthand for `new StorageError({ code, message, ...ctx })`. */
+/** Shorthand for `new StorageError({ code, message, ...ctx })`. @throws nothing (returns the error) */
 export function storageError(code: ErrorCode, message: string, ctx: Omit<StorageErrorInit, "code" | "message"> = {}): StorageError {
   return new StorageError({ code, message, ...ctx });
 }

@@ -83,7 +83,7 @@ export function agentPairCount(): number {
   return n;
 }
 
-/** Closes every idle pooled socket (e.g. before a test process exits). In-flight requests are not affected. */
+/** Closes every idle pooled socket (e.g. before a test process exits). In-flight requests are not affected. @throws nothing */
 export function closeIdleConnections(): void {
   for (const ref of shared.values()) {
     const agents = ref.deref();

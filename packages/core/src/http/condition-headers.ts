@@ -27,7 +27,10 @@ export function etagConditionValue(value: string, letters: EtagLetters): string 
   return tags.join(", ");
 }
 
-/** `If-Match` / `If-None-Match` headers from a call's `ifMatch` / `ifNoneMatch` options (see {@link etagConditionValue}). */
+/**
+ * `If-Match` / `If-None-Match` headers from a call's `ifMatch` / `ifNoneMatch` options (see {@link etagConditionValue}).
+ * @throws nothing
+ */
 export function etagConditionHeaders(options: { readonly [pair: string]: unknown }, letters: EtagLetters): Record<string, string> {
   const h: Record<string, string> = {};
   if (typeof options["ifMatch"] === "string") h["if-match"] = etagConditionValue(options["ifMatch"], letters);
@@ -35,7 +38,7 @@ export function etagConditionHeaders(options: { readonly [pair: string]: unknown
   return h;
 }
 
-/** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). */
+/** `options` without `ifMatch` / `ifNoneMatch` (the same object when it has neither). @throws nothing */
 export function withoutEtagConditions<T extends { readonly [pair: string]: unknown }>(options: T): T {
   if (options["ifMatch"] === undefined && options["ifNoneMatch"] === undefined) return options;
   const rest: Record<string, unknown> = { ...options };

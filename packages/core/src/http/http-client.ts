@@ -42,6 +42,7 @@ export class HttpClient {
   private readonly resignAfterMs: number;
   private readonly serviceClock = new ServiceClock();
 
+  /** @throws nothing */
   constructor(readonly options: HttpClientOptions) {
     this.agents = keepAliveAgents(options.agent);
     this.policy = resolveRetryPolicy(options.retry);
@@ -55,7 +56,7 @@ export class HttpClient {
     return this.serviceClock.offset;
   }
 
-  /** The corrected clock. */
+  /** The corrected clock. @throws nothing */
   now(): Date {
     return this.serviceClock.now();
   }

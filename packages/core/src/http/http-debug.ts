@@ -34,6 +34,7 @@ export function redactEmbeddedUrls(text: string): string {
 /**
  * The headers of a request with every secret value replaced by `***`: secret headers whole, known
  * secrets inside other values, and the userinfo, fragment and query values of a URL a value carries.
+ * @throws nothing
  */
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -41,7 +42,10 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
   return out;
 }
 
-/** The request's URL with signatures, tokens and keys in its query replaced by `***`. */
+/**
+ * The request's URL with signatures, tokens and keys in its query replaced by `***`.
+ * @throws StorageError `InvalidArgument` for a query name or value with a lone surrogate (core `requestUrl`)
+ */
 export function redactedUrl(request: HttpRequest): string {
   return redactSecrets(requestUrl(request));
 }
@@ -50,6 +54,7 @@ export function redactedUrl(request: HttpRequest): string {
  * Writes one line per attempt to the `stowage:http` debug log
  * (`NODE_DEBUG=stowage:http`): method, redacted URL, outcome, time, attempt
  * and request id. Headers are listed only with their secrets redacted.
+ * @throws nothing but, with the log on, what {@link redactedUrl} throws
  */
 export function logAttempt(request: HttpRequest, outcome: string, details: { attempt: number; ms: number; requestId?: string | undefined }): void {
   if (!log.enabled) return;

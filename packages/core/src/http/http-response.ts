@@ -42,6 +42,7 @@ export class StreamingResponse implements HttpResponseHead {
   readonly headers: IncomingHttpHeaders;
   readonly requestId: string | undefined;
 
+  /** @throws nothing */
   constructor(
     readonly request: HttpRequest,
     private readonly message: IncomingMessage,
@@ -55,6 +56,7 @@ export class StreamingResponse implements HttpResponseHead {
     this.requestId = requestIdHeader === undefined ? undefined : headerValue(message.headers, requestIdHeader);
   }
 
+  /** @throws nothing */
   header(name: string): string | undefined {
     return headerValue(this.headers, name);
   }
@@ -65,6 +67,7 @@ export class StreamingResponse implements HttpResponseHead {
    * Read it to its end or destroy it: that releases the connection. One left paused holds its
    * connection until the client's paused-body bound closes it (retryable `ServiceInternal`,
    * `ESTOWAGE_PAUSED_TIMEOUT`).
+   * @throws nothing: the body's failures are the stream's errors
    */
   stream(): Readable {
     return new ResponseBody(this.message, (e) => this.bodyError(e));
@@ -141,7 +144,7 @@ export class StreamingResponse implements HttpResponseHead {
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   }
 
-  /** Reads and drops the body (so the connection can be reused). Never throws. */
+  /** Reads and drops the body (so the connection can be reused). @throws nothing */
   async discard(): Promise<void> {
     const m = this.message;
     if (m.readableEnded || m.destroyed) return;

@@ -80,7 +80,7 @@ function refusedPart(code: string, message: string): string {
   return name !== undefined && /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/.test(name) ? `header "${name}"` : "a request header";
 }
 
-/** The errno-like `code` of an error, if it has one. */
+/** The errno-like `code` of an error, if it has one. @throws nothing */
 export function errnoOf(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;
@@ -97,7 +97,7 @@ export function isTransientFailure(e: unknown): boolean {
   return errnoOf(e) !== undefined && networkError(e).retryable;
 }
 
-/** True when `e` (a socket error) certainly happened before the server could see the request. */
+/** True when `e` (a socket error) certainly happened before the server could see the request. @throws nothing */
 export function failedBeforeSend(e: unknown): boolean {
   const code = errnoOf(e);
   return code !== undefined && BEFORE_SEND.has(code);
@@ -107,6 +107,7 @@ export function failedBeforeSend(e: unknown): boolean {
  * True when `e`, a request's failure, may have come after the service applied the request: a
  * transport failure (`ServiceInternal` without a status) that did not certainly happen before
  * sending. A driver whose request is not idempotent (an append) then looks at the object to tell.
+ * @throws nothing
  */
 export function mayHaveBeenApplied(e: unknown): e is StorageError {
   return isStorageError(e, ErrorCode.ServiceInternal) && e.statusCode === undefined && !(e.cause !== undefined && failedBeforeSend(e.cause));
@@ -122,6 +123,7 @@ export function mayHaveBeenApplied(e: unknown): e is StorageError {
  * `ERR_UNESCAPED_CHARACTERS`, `ERR_INVALID_URL`) are non-retryable `InvalidArgument` errors naming the
  * header (never its value). StorageErrors pass through.
  * The message names the socket error code, never header values or URLs with signatures.
+ * @throws nothing (returns the error)
  */
 export function networkError(e: unknown, what = "request"): StorageError {
   if (isStorageError(e)) return e;
@@ -151,14 +153,17 @@ export function networkError(e: unknown, what = "request"): StorageError {
   });
 }
 
-/** The error a request gets when nothing moved on its socket for `ms`. */
+/** The error a request gets when nothing moved on its socket for `ms`. @throws nothing (returns the error) */
 export function timeoutError(ms: number): NodeJS.ErrnoException {
   const e: NodeJS.ErrnoException = new Error(`no activity on the connection for ${ms} ms`);
   e.code = "ESTOWAGE_TIMEOUT";
   return e;
 }
 
-/** The error a request gets when its connection could not be opened (name lookup and TCP connect) within `ms`. */
+/**
+ * The error a request gets when its connection could not be opened (name lookup and TCP connect) within `ms`.
+ * @throws nothing (returns the error)
+ */
 export function connectTimeoutError(ms: number): NodeJS.ErrnoException {
   const e: NodeJS.ErrnoException = new Error(`could not connect within ${ms} ms`);
   e.code = "ESTOWAGE_CONNECT_TIMEOUT";

@@ -18,6 +18,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({ maxRe
  * exponential backoff, a uniform draw in `[0, min(maxDelay, base × 2^(retry-1))]`,
  * never below a server's `Retry-After` (itself capped at `maxDelay`).
  * Pure: `random` returns a number in [0, 1).
+ * @throws nothing but what a given `random` throws
  */
 export function retryDelay(retry: number, policy: RetryPolicy, retryAfterMs?: number, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
@@ -41,7 +42,7 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Completes a partial policy with the defaults and clamps it to sane bounds (0–100 retries, delays ≥ 0). */
+/** Completes a partial policy with the defaults and clamps it to sane bounds (0–100 retries, delays ≥ 0). @throws nothing */
 export function resolveRetryPolicy(partial: Partial<RetryPolicy> | undefined): RetryPolicy {
   const p = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(partial ?? {}) };
   return {

@@ -21,7 +21,7 @@ export function errorCodeForStatus(status: number): ErrorCode {
   return ErrorCode.Unexpected;
 }
 
-/** The default mapping of a failed response: {@link errorCodeForStatus}, with status and request id. */
+/** The default mapping of a failed response: {@link errorCodeForStatus}, with status and request id. @throws nothing (returns the error) */
 export function errorForStatus(response: BufferedResponse): StorageError {
   const what = response.request.operation ?? `${response.request.method} request`;
   return storageError(errorCodeForStatus(response.status), `${what} failed with HTTP ${response.status}`, {

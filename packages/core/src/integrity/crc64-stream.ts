@@ -26,6 +26,7 @@ export class Crc64PassThrough extends Transform {
   private readonly expected: string | undefined;
   private readonly onMismatch: ((actual: string) => Error) | undefined;
 
+  /** @throws nothing */
   constructor(options: Crc64PassThroughOptions = {}) {
     super();
     this.expected = options.expected;
@@ -42,6 +43,7 @@ export class Crc64PassThrough extends Transform {
     return this.count;
   }
 
+  /** @throws nothing */
   override _transform(chunk: Buffer | string, encoding: BufferEncoding, done: TransformCallback): void {
     const buf = typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk;
     this.hash.update(buf);
@@ -49,6 +51,10 @@ export class Crc64PassThrough extends Transform {
     done(null, buf);
   }
 
+  /**
+   * @throws nothing: a mismatch goes to `done` as the stream's error (`IntegrityMismatch`, or
+   *   `onMismatch`'s); what `onMismatch` throws, Node makes the stream's error too.
+   */
   override _flush(done: TransformCallback): void {
     const actual = this.hash.digest();
     if (this.expected !== undefined && !crc64Equal(this.expected, actual)) {

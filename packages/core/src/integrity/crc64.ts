@@ -118,7 +118,7 @@ export class Crc64 {
     return this.crc;
   }
 
-  /** CRC of everything added so far, as a decimal string. */
+  /** CRC of everything added so far, as a decimal string. @throws nothing */
   digest(): string {
     return this.crc.toString();
   }

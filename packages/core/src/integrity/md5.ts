@@ -49,12 +49,12 @@ export class Md5 {
     return this;
   }
 
-  /** Base64 digest (Content-MD5 form). Ends the hash. */
+  /** Base64 digest (Content-MD5 form). Ends the hash. @throws nothing */
   digestBase64(): string {
     return this.finish().toString("base64");
   }
 
-  /** Lower-case hex digest. Ends the hash. */
+  /** Lower-case hex digest. Ends the hash. @throws nothing */
   digestHex(): string {
     return this.finish().toString("hex");
   }

@@ -4,6 +4,7 @@ import { storageError, type StorageError, type StorageErrorContext } from "../er
 /**
  * The `Aborted` error for `signal`. The signal's reason is kept as `cause`
  * when it is an Error (a custom reason such as a timeout stays visible).
+ * @throws nothing (returns the error)
  */
 export function abortError(signal?: AbortSignal, ctx: StorageErrorContext = {}): StorageError {
   const reason: unknown = signal?.reason;

@@ -12,6 +12,7 @@ export class ArrivalProgress {
   bytes = 0;
   private lastTotal: number | undefined;
 
+  /** @throws nothing */
   constructor(
     private readonly size: number | undefined,
     private readonly onProgress: ProgressListener,

@@ -9,6 +9,7 @@ import { thrownText } from "../errors/thrown-text.js";
 /**
  * Byte length of a body when it is known without reading it: Buffers and
  * Uint8Arrays by length, strings by UTF-8 length; streams and iterables → `undefined`.
+ * @throws nothing
  */
 export function bodySize(body: Body): number | undefined {
   if (typeof body === "string") return Buffer.byteLength(body, "utf8");
@@ -128,7 +129,7 @@ export function sizedBodyChunks(body: Body, size: number | undefined, signal?: A
  * stream closes its file), an async iterator is returned (without waiting: a generator busy in a
  * read finishes it first). Bytes, strings and anything that is not a body need nothing. An error
  * the Readable reports while closing (or later) is not left unhandled: nobody reads it any more.
- * Never throws.
+ * @throws nothing
  */
 export function closeBody(body: unknown): void {
   if (typeof body !== "object" || body === null || body instanceof Uint8Array) return;

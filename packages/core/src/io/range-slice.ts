@@ -9,6 +9,7 @@ export class RangeSlice extends Transform {
   private seen = 0;
   private readonly stop: number;
 
+  /** @throws nothing */
   constructor(
     private readonly offset: number,
     size: number | undefined,
@@ -17,6 +18,7 @@ export class RangeSlice extends Transform {
     this.stop = size === undefined ? Number.POSITIVE_INFINITY : offset + size;
   }
 
+  /** @throws nothing */
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     const start = this.seen;
     this.seen += chunk.length;
@@ -30,6 +32,7 @@ export class RangeSlice extends Transform {
 /**
  * Pipes `source` into `through` so that an error of either ends both, and
  * destroying `through` (a consumer stopping early) releases `source`.
+ * @throws nothing
  */
 export function pipeThrough<T extends Transform>(source: Readable, through: T): T {
   source.once("error", (e) => through.destroy(e));
@@ -38,7 +41,7 @@ export function pipeThrough<T extends Transform>(source: Readable, through: T): 
   return through;
 }
 
-/** `source` cut down to `[offset, offset + size)`, for a whole-object answer to a ranged read. */
+/** `source` cut down to `[offset, offset + size)`, for a whole-object answer to a ranged read. @throws nothing */
 export function sliceRange(source: Readable, offset: number, size: number | undefined): Readable {
   return pipeThrough(source, new RangeSlice(offset, size));
 }

@@ -5,6 +5,7 @@ import { storageError } from "../errors/storage-error.js";
  * Orders keys by Unicode code point, which is the byte order of their UTF-8
  * form (the order object stores list in). Plain `<` compares UTF-16 code
  * units and puts U+E000–U+FFFF after astral characters; this does not.
+ * @throws nothing
  */
 export function compareKeys(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -28,12 +29,12 @@ export interface UploadRef {
   id: string;
 }
 
-/** Orders uploads by key, then id (the order of a multipart-uploads listing). */
+/** Orders uploads by key, then id (the order of a multipart-uploads listing). @throws nothing */
 export function compareUploads(a: UploadRef, b: UploadRef): number {
   return compareKeys(a.key, b.key) || compareKeys(a.id, b.id);
 }
 
-/** The continuation token after upload `u`. */
+/** The continuation token after upload `u`. @throws nothing */
 export function uploadToken(u: UploadRef): string {
   return JSON.stringify([u.key, u.id]);
 }

@@ -29,7 +29,7 @@ interface OpenEntry {
   isDefault: boolean;
 }
 
-/** Global pairs plus the driver's pairs (global ones win; the registry rejects clashes). */
+/** Global pairs plus the driver's pairs (global ones win; the registry rejects clashes). @throws nothing */
 export function mergePairs(definition: ServiceDefinition): PairSet {
   return Object.freeze({ ...definition.pairs, ...globalPairs });
 }

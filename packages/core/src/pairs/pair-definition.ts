@@ -92,7 +92,7 @@ export interface PairDefinition<T extends PairType = PairType> {
   readonly replacesDefaults?: readonly string[];
 }
 
-/** Declares a pair, keeping its literal types so option types can be derived from it. */
+/** Declares a pair, keeping its literal types so option types can be derived from it. @throws nothing */
 export function definePair<const T extends PairType, const D extends PairDefinition<T>>(definition: D & { type: T }): D {
   return Object.freeze(definition);
 }

@@ -8,6 +8,7 @@ import type { PairSet } from "./pair-definition.js";
  * type, where it is accepted, and description. The docs embed it between
  * `<!-- pairs:<id>:start -->` and `<!-- pairs:<id>:end -->` markers, and a test
  * keeps them in step with the definitions.
+ * @throws nothing
  */
 export function renderPairsTable(pairs: PairSet): string {
   const rows = [

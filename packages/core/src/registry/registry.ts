@@ -96,17 +96,17 @@ export function registerService(definition: ServiceDefinition): void {
   services.set(definition.type, definition);
 }
 
-/** Removes a registration (for tests). Unknown types are ignored. */
+/** Removes a registration (for tests). Unknown types are ignored. @throws nothing */
 export function unregisterService(type: string): void {
   services.delete(type);
 }
 
-/** The definition registered for `type`, if any. */
+/** The definition registered for `type`, if any. @throws nothing */
 export function getService(type: string): ServiceDefinition | undefined {
   return services.get(type);
 }
 
-/** Every registered definition, in registration order. */
+/** Every registered definition, in registration order. @throws nothing */
 export function listServices(): ServiceDefinition[] {
   return [...services.values()];
 }

@@ -14,6 +14,7 @@ export class SigningCredentials<C> {
   /** The HTTP client's clock as recorded for the last request signed (see {@link SigningCredentials.get}). */
   private lastClock: SigningClock | undefined;
 
+  /** @throws nothing */
   constructor(private readonly source: CredentialSource<C>) {}
 
   /**
@@ -56,12 +57,6 @@ export class SigningCredentials<C> {
   }
 
   /**
-   * True, after dropping them, when `request` was signed by credentials that can
-   * be renewed and `refused()` says the service rejected them; `refused` is asked
-   * only then. False for fixed credentials and unknown requests.
-   * @throws whatever `refused` throws.
-   */
-  /**
    * True when `request` was signed by credentials the source no longer hands out (another request's
    * refusal dropped them, a renewal replaced them): a request signed now would carry others. False
    * for fixed credentials and unknown requests.
@@ -72,6 +67,12 @@ export class SigningCredentials<C> {
     return creds !== undefined && this.source.holds !== undefined && !this.source.holds(creds);
   }
 
+  /**
+   * True, after dropping them, when `request` was signed by credentials that can
+   * be renewed and `refused()` says the service rejected them; `refused` is asked
+   * only then. False for fixed credentials and unknown requests.
+   * @throws whatever `refused` throws (and what the source's `invalidate`, which should not, throws).
+   */
   async renew(request: object, refused: () => boolean | Promise<boolean>): Promise<boolean> {
     const creds = this.used.get(request);
     if (creds === undefined || this.source.invalidate === undefined) return false;
