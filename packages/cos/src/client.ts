@@ -2,6 +2,7 @@ import {
   ErrorCode,
   hostHeader,
   HttpClient,
+  ownEntry,
   requestUrl,
   SigningCredentials,
   type BufferedResponse,
@@ -57,7 +58,7 @@ export class CosClient {
       mapError: async (response) => cosErrorFromResponse(response, await parseErrorBody(response.body)),
       isClockSkew: (_error, response) => this.isClockSkew(response),
       // Only COS's own document says the request was refused unapplied (SlowDown); a proxy's 503 page does not.
-      saysThrottled: async (response) => COS_ERROR_CODES[(await parseErrorBody(response.body))?.code ?? ""] === ErrorCode.RequestThrottled,
+      saysThrottled: async (response) => ownEntry(COS_ERROR_CODES, (await parseErrorBody(response.body))?.code) === ErrorCode.RequestThrottled,
       renewCredentials: (_error, request, response, signal) => this.renewCredentials(request, response, signal),
     });
   }

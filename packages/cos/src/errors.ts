@@ -1,4 +1,4 @@
-import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, sseCContext as coreSseCContext, type SseCContext, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, ownEntry, sseCContext as coreSseCContext, storageError, type SseCContext, type BufferedResponse, type StorageError } from "@stowage/core";
 import { isCosCredentialRejection } from "./credentials.js";
 import type { CosErrorBody } from "./responses.js";
 
@@ -141,9 +141,9 @@ export function cosError(
 ): StorageError {
   const cosCode = body?.code;
   const code =
-    (cosCode !== undefined ? COS_ERROR_CODES[cosCode] : undefined) ??
+    ownEntry(COS_ERROR_CODES, cosCode) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
-  const hint = cosCode !== undefined ? COS_ERROR_HINTS[cosCode] : undefined;
+  const hint = ownEntry(COS_ERROR_HINTS, cosCode);
   const bare = foreign !== undefined ? foreignBodyHint(status, foreign.contentType, "COS") : bareStatus(status, sseC);
   const what = cosCode ? `${cosCode}${body?.message ? `: ${body.message}` : ""}${hint ? `; ${hint}` : ""}` : `HTTP ${status}${body ? "" : bare}`;
   const id = requestId ?? body?.requestId;

@@ -158,3 +158,14 @@ describe("COS credentialRefused", () => {
     expect(cosError(403, { code: "AccessDenied", message: "x" }, "put_object", "r1").toJSON()).not.toHaveProperty("credentialRefused");
   });
 });
+
+describe("a service error code named like an inherited member of any object", () => {
+  it("is no entry of the code tables: the status decides, and nothing inherited shows", () => {
+    for (const code of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const e = cosError(404, { code, message: "m" } as never, "get_object", undefined);
+      expect(e.code).toBe("ObjectNotExist");
+      expect(e.message).not.toContain("native code");
+      expect(cosError(503, { code, message: "m" } as never, "get_object", undefined).code).toBe("RequestThrottled");
+    }
+  });
+});

@@ -3,6 +3,7 @@ import {
   hostHeader,
   HttpClient,
   OBJECT_HEADERS,
+  ownEntry,
   requestUrl,
   SigningCredentials,
   storageError,
@@ -79,7 +80,7 @@ export class OssClient {
       mapError: async (response) => ossErrorFromResponse(response, await errorDocument(response.body, response.headers)),
       isClockSkew: (_error, response) => this.isClockSkew(response),
       // Only OSS's own document says the request was refused unapplied (SlowDown); a proxy's 503 page does not.
-      saysThrottled: async (response) => OSS_ERROR_CODES[(await errorDocument(response.body, response.headers))?.code ?? ""] === ErrorCode.RequestThrottled,
+      saysThrottled: async (response) => ownEntry(OSS_ERROR_CODES, (await errorDocument(response.body, response.headers))?.code) === ErrorCode.RequestThrottled,
       renewCredentials: (_error, request, response) => this.renewCredentials(request, response),
     });
   }

@@ -1,4 +1,4 @@
-import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, ownEntry, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
 import { isOssCredentialRejection } from "./credentials.js";
 import type { OssErrorBody } from "./responses.js";
 
@@ -115,10 +115,10 @@ const TRY_AGAIN: ReadonlySet<string> = new Set(["OperationAborted"]);
 export function ossError(status: number, body: OssErrorBody | undefined, operation: string, requestId: string | undefined, foreign?: { contentType: string | undefined }): StorageError {
   const ossCode = body?.code;
   const code =
-    (ossCode !== undefined ? OSS_ERROR_CODES[ossCode] : undefined) ??
+    ownEntry(OSS_ERROR_CODES, ossCode) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
   const ec = body?.ec ? ` (EC ${body.ec})` : "";
-  const hint = ossCode !== undefined ? OSS_ERROR_HINTS[ossCode] : undefined;
+  const hint = ownEntry(OSS_ERROR_HINTS, ossCode);
   const what = ossCode ? `${ossCode}${body?.message ? `: ${body.message}` : ""}${ec}${hint ? `; ${hint}` : ""}` : `HTTP ${status}${foreign !== undefined ? foreignBodyHint(status, foreign.contentType, "OSS") : bareStatusHint(status)}${ec}`;
   const id = requestId ?? body?.requestId;
   return storageError(code, `${operation}: ${what}`, {

@@ -141,3 +141,14 @@ describe("OSS credentialRefused", () => {
     expect(ossError(403, undefined, "head_object", "r1").credentialRefused).toBe(false);
   });
 });
+
+describe("a service error code named like an inherited member of any object", () => {
+  it("is no entry of the code tables: the status decides, and nothing inherited shows", () => {
+    for (const code of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const e = ossError(404, { code, message: "m" } as never, "get_object", undefined);
+      expect(e.code).toBe("ObjectNotExist");
+      expect(e.message).not.toContain("native code");
+      expect(ossError(503, { code, message: "m" } as never, "get_object", undefined).code).toBe("RequestThrottled");
+    }
+  });
+});

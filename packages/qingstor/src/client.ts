@@ -2,6 +2,7 @@ import {
   ErrorCode,
   hostHeader,
   HttpClient,
+  ownEntry,
   raceAbort,
   requestUrl,
   storageError,
@@ -86,7 +87,7 @@ export class QingStorClient {
       mapError: (response) => qingstorErrorFromResponse(response, parseErrorBody(response.body)),
       isClockSkew: (_error, response) => this.isClockSkew(response),
       // Only QingStor's own document says the request was refused unapplied; a proxy's 503 page does not.
-      saysThrottled: (response) => QINGSTOR_ERROR_CODES[parseErrorBody(response.body)?.code ?? ""] === ErrorCode.RequestThrottled,
+      saysThrottled: (response) => ownEntry(QINGSTOR_ERROR_CODES, parseErrorBody(response.body)?.code) === ErrorCode.RequestThrottled,
     });
   }
 

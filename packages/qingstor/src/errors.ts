@@ -1,4 +1,4 @@
-import { bareStatusHint, ErrorCode, foreignBodyHint, errorCodeForStatus, sseCContext as coreSseCContext, type SseCContext, storageError, type BufferedResponse, type StorageError } from "@stowage/core";
+import { bareStatusHint, ErrorCode, errorCodeForStatus, foreignBodyHint, ownEntry, sseCContext as coreSseCContext, storageError, type SseCContext, type BufferedResponse, type StorageError } from "@stowage/core";
 import type { QsErrorBody } from "./responses.js";
 
 /**
@@ -101,7 +101,7 @@ export function qingstorError(
 ): StorageError {
   const qsCode = body?.code;
   const code =
-    (qsCode !== undefined ? QINGSTOR_ERROR_CODES[qsCode] : undefined) ??
+    ownEntry(QINGSTOR_ERROR_CODES, qsCode) ??
     (status === 304 ? ErrorCode.Conflict : status === 501 ? ErrorCode.CapabilityInsufficient : errorCodeForStatus(status));
   const bare = foreign !== undefined ? foreignBodyHint(status, foreign.contentType, "QingStor") : bareStatus(status, sseC);
   const what = qsCode ? `${qsCode}${body?.message ? `: ${body.message}` : ""}` : `HTTP ${status}${body ? "" : bare}`;

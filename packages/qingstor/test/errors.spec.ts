@@ -110,3 +110,14 @@ describe("QingStor credentialRefused", () => {
     }
   });
 });
+
+describe("a service error code named like an inherited member of any object", () => {
+  it("is no entry of the code tables: the status decides, and nothing inherited shows", () => {
+    for (const code of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const e = qingstorError(404, { code, message: "m" } as never, "get_object", undefined);
+      expect(e.code).toBe("ObjectNotExist");
+      expect(e.message).not.toContain("native code");
+      expect(qingstorError(503, { code, message: "m" } as never, "get_object", undefined).code).toBe("RequestThrottled");
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import { thrownText } from "../errors/thrown-text.js";
+import { ownEntry } from "../own-entry.js";
 
 /** Socket-level failures worth another attempt (the connection broke, timed out or was refused). */
 const TRANSIENT = new Set([
@@ -129,7 +130,7 @@ export function networkError(e: unknown, what = "request"): StorageError {
   if (isStorageError(e)) return e;
   const code = errnoOf(e);
   const message = thrownText(e);
-  const refusal = code === undefined ? undefined : LOCAL_REFUSALS[code];
+  const refusal = ownEntry(LOCAL_REFUSALS, code);
   if (refusal !== undefined) {
     // Node's message may quote the value (ERR_HTTP_INVALID_HEADER_VALUE): it is not repeated, nor kept as the cause.
     return storageError(ErrorCode.InvalidArgument, `${what} was not sent: ${refusedPart(code!, message)} ${refusal} (${code})`, { retryable: false });

@@ -5,6 +5,7 @@ import { snakeCase, type StorageOperation } from "../operations.js";
 import type { PairDefinition, PairSet } from "./pair-definition.js";
 import { checkPairValue } from "./parse-value.js";
 import { closestName } from "./suggest.js";
+import { ownEntry } from "../own-entry.js";
 
 /** What {@link validateOptions} needs to know about the storager. */
 export interface ValidateOptionsContext {
@@ -26,7 +27,7 @@ export interface ValidateOptionsContext {
 }
 
 function lookup(pairs: PairSet, key: string): PairDefinition | undefined {
-  return Object.prototype.hasOwnProperty.call(pairs, key) ? pairs[key] : undefined;
+  return ownEntry(pairs, key);
 }
 
 /** An option name as messages quote it: a name that is no identifier (it may be anything a caller put in) is not repeated. */

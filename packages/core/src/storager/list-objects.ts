@@ -9,6 +9,7 @@ import { keyToPath, resolvePath, unaddressableReason } from "../path/paths.js";
 import type { ListPage } from "../storager.js";
 import type { OperationScope } from "./storager-context.js";
 import { UnlistedKeys } from "./unlisted-keys.js";
+import { ownEntry } from "../own-entry.js";
 
 /** The feature flag (and driver method) each list mode needs. */
 const LIST_MODE_NEEDS: Record<string, [keyof StorageFeatures, (keyof StorageDriver)?]> = {
@@ -56,7 +57,7 @@ export async function listPage(scope: OperationScope, path: string, rawOptions: 
   const mode = options.mode ?? (features.listDir ? "dir" : "prefix");
   const limit = Math.min(options.limit ?? DEFAULT_LIST_LIMIT, features.limits.listPageMaximum ?? Number.MAX_SAFE_INTEGER);
   const prefix = listPrefix(scope.workDir, path, mode);
-  const needs = Object.prototype.hasOwnProperty.call(LIST_MODE_NEEDS, mode) ? LIST_MODE_NEEDS[mode] : undefined;
+  const needs = ownEntry(LIST_MODE_NEEDS, mode);
   if (needs === undefined) throw storageError(ErrorCode.InvalidArgument, `list mode must be dir, prefix or part, not ${JSON.stringify(mode)}`);
   scope.require("list", ...needs);
   const request: DriverListRequest = { prefix, limit };

@@ -15,6 +15,7 @@ import { refuseExisting } from "./if-not-exists.js";
 import { objectStatPairs, refuseLinkLoop, refuseMoveOntoTarget } from "./link-checks.js";
 import { asStorageError, destinationConflict, relocateError, sourceError } from "./relocate-checks.js";
 import type { OperationScope } from "./storager-context.js";
+import { ownEntry } from "../own-entry.js";
 
 /**
  * Metadata of `path` (or of its directory, or of an upload). The returned
@@ -212,7 +213,7 @@ const PRESIGN_NEEDS_UPLOAD: readonly PresignOperation[] = ["writeMultipart", "li
  *   without parts), PermissionDenied (a credential provider failed), Aborted, ServiceInternal (from the driver)
  */
 export async function presign(scope: OperationScope, op: PresignOperation, path: string, rawOptions: object | undefined): Promise<PresignedRequest> {
-  const feature = Object.prototype.hasOwnProperty.call(PRESIGN_FEATURE, op) ? PRESIGN_FEATURE[op] : undefined;
+  const feature = ownEntry(PRESIGN_FEATURE, op);
   if (feature === undefined) throw storageError(ErrorCode.InvalidArgument, `presign supports ${Object.keys(PRESIGN_FEATURE).join(", ")}, not ${JSON.stringify(op)}`);
   scope.require("presign", feature, "presign");
   // `parts` is a call argument, not a pair: checked here, passed on sorted.
