@@ -235,6 +235,12 @@ describe("the header flags", () => {
 });
 
 describe("dropUncarried and the four headers", () => {
+  it("keeps a metadata key named like an inherited member (__proto__) as an entry, when something else is left out", () => {
+    const options: WriteOptions = { metadata: JSON.parse('{"__proto__":"p","bad key":"v","ok":"1"}') as Record<string, string> };
+    expect(dropUncarried(options, undefined)?.metadataKeys).toEqual(["bad key"]);
+    expect(JSON.stringify(options.metadata)).toBe('{"__proto__":"p","ok":"1"}');
+  });
+
   it("leaves out a header the destination cannot store, or whose value a write refuses; never a flag's", () => {
     const options: WriteOptions = { cacheControl: "max-age=1", contentEncoding: "gzip", contentDisposition: "inline; filename=\u00e9" };
     const memoryLike = { ...NO_STORAGE_FEATURES, cacheControl: true, contentDisposition: true, contentEncoding: false, httpExpires: true };

@@ -19,6 +19,11 @@ describe("user metadata headers", () => {
     expect(headers).toEqual({ "x-v-meta-color": "red", "x-v-meta-n": "1" });
     expect(metadataFromHeaders({ ...headers, etag: "e", "x-v-meta-list": ["a", "b"] as unknown as string }, "x-v-meta-")).toEqual({ color: "red", n: "1", list: "a, b" });
     expect(metadataFromHeaders({ etag: "e" }, "x-v-meta-")).toBeUndefined();
+    // A name like an inherited member is an entry of its own, never the object's prototype.
+    const odd = metadataFromHeaders({ "x-v-meta-__proto__": "p", "x-v-meta-constructor": "c" }, "x-v-meta-")!;
+    expect(Object.keys(odd)).toEqual(["__proto__", "constructor"]);
+    expect(Object.getPrototypeOf(odd)).toBe(Object.prototype);
+    expect(JSON.stringify(odd)).toBe('{"__proto__":"p","constructor":"c"}');
   });
 
   it("rejects bad names, non-ASCII values and too much metadata, naming the service and limit", () => {

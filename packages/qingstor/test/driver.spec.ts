@@ -58,6 +58,13 @@ describe("qingstor driver on the emulator", () => {
     await s.deleteMany(["src.bin", "dst.bin"]);
   });
 
+  it("keeps a metadata name like an inherited member (__proto__) as the entry it is, through the wire and back", async () => {
+    const s = store();
+    await s.write("proto-meta", "x", { metadata: JSON.parse('{"__proto__":"p","constructor":"c"}') as Record<string, string> });
+    expect(JSON.stringify((await s.stat("proto-meta")).metadata)).toBe('{"__proto__":"p","constructor":"c"}');
+    await s.delete("proto-meta");
+  });
+
   it("moves natively with x-qs-move-source (no copy, no delete)", async () => {
     const s = store();
     await s.write("from", "move me", { metadata: { a: "b" } });

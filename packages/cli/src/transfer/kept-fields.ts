@@ -129,11 +129,13 @@ export function dropUncarried(options: WriteOptions, given: GivenFields | undefi
   const metadataKeys: string[] = [];
   let oversizeKeys: string[] = [];
   if (given?.metadata === undefined && options.metadata !== undefined) {
-    const kept: Record<string, string> = {};
+    const carried: Array<[string, string]> = [];
     for (const [key, value] of Object.entries(options.metadata)) {
-      if (globalPairs.metadata.validate?.({ [key]: value }) === undefined) kept[key] = value;
+      if (globalPairs.metadata.validate?.(Object.fromEntries([[key, value]])) === undefined) carried.push([key, value]);
       else metadataKeys.push(key);
     }
+    // Own entries, `__proto__` too (an assignment of it would set the prototype: the key lost).
+    const kept: Record<string, string> = Object.fromEntries(carried);
     if (metadataMaximum !== undefined) {
       oversizeKeys = overLimit(kept, metadataMaximum);
       for (const key of oversizeKeys) delete kept[key];

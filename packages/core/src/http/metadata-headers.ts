@@ -81,9 +81,10 @@ export function metadataToHeaders(metadata: unknown, rule: MetadataHeaderRule): 
  * @throws never
  */
 export function metadataFromHeaders(headers: IncomingHttpHeaders, prefix: string): Record<string, string> | undefined {
-  const metadata: Record<string, string> = {};
+  const entries: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith(prefix) && value !== undefined) metadata[name.slice(prefix.length)] = Array.isArray(value) ? value.join(", ") : value;
+    if (name.startsWith(prefix) && value !== undefined) entries.push([name.slice(prefix.length), Array.isArray(value) ? value.join(", ") : value]);
   }
-  return Object.keys(metadata).length > 0 ? metadata : undefined;
+  // fromEntries makes each an own entry: an assignment of `__proto__` would set the prototype instead (a name lost).
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }

@@ -62,14 +62,16 @@ export function checkNotArchived(o: StoredObject, names: AttributeNames, now: nu
  *   service does not take), `InvalidStorageClass` (see {@link storageClassOf})
  */
 export function readAttributes(ex: Exchange, names: AttributeNames, sse?: StoredSse): ObjectAttributes {
-  const metadata: Record<string, string> = {};
+  const entries: Array<[string, string]> = [];
   let metaBytes = 0;
   for (const [k, v] of headersWithPrefix(ex, names.metaPrefix)) {
     const name = k.slice(names.metaPrefix.length);
     names.checkMetadataName?.(name);
-    metadata[name] = v;
+    entries.push([name, v]);
     metaBytes += Buffer.byteLength(name) + Buffer.byteLength(v);
   }
+  // Own entries, `__proto__` too (an assignment of it would set the prototype: the name lost).
+  const metadata: Record<string, string> = Object.fromEntries(entries);
   if (metaBytes > names.maxMetadataBytes) {
     throw new ProtocolError("InvalidArgument", `Your metadata headers exceed the maximum allowed metadata size (${names.maxMetadataBytes} bytes).`);
   }
