@@ -27,9 +27,9 @@ export async function deleteObject(scope: OperationScope, path: string, rawOptio
   const options = scope.options("delete", rawOptions) as { mode?: string; multipartId?: string; signal?: AbortSignal };
   const dir = checkDirMode("delete", options.mode);
   if (options.multipartId !== undefined) {
-    if (dir) throw storageError(ErrorCode.InvalidArgument, 'delete: an upload is aborted by its path and multipartId: mode "dir" does not go with multipartId');
-    const { key } = scope.resolve(path);
+    const { key } = scope.resolve(path, { dir });
     refuseWorkDir(scope, key, path);
+    if (dir) throw storageError(ErrorCode.InvalidArgument, 'delete: an upload is aborted by its path and multipartId: mode "dir" does not go with multipartId');
     scope.require("delete", "multipart", "abortMultipart");
     // The parts this process recorded for the upload (written-parts.ts) go with it.
     const multipartId = options.multipartId;
