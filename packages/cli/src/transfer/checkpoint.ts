@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { crc64Equal, type ObjectInfo } from "@stowage/core";
 import { CoalescedSaver } from "./coalesced-saver.js";
+import { doneTable, uploadTable } from "./checkpoint-tables.js";
 import { findCheckpoint, recordsTransfer, refuseForeign } from "./found-checkpoint.js";
 
 /** What identifies a source object's version: a change means its upload cannot be resumed. */
@@ -186,16 +187,17 @@ export class Checkpoint {
     meta: { command: string; source: string; destination: string; writes?: string },
     named = false,
   ): Promise<Checkpoint> {
-    const fresh: CheckpointData = { version: 1, ...meta, updated: new Date().toISOString(), uploads: {}, done: {} };
+    const fresh: CheckpointData = { version: 1, ...meta, updated: new Date().toISOString(), uploads: uploadTable(), done: doneTable() };
     const found = await findCheckpoint(path);
     if (named) refuseForeign(meta.command, path, found, meta);
     if (found.kind === "not-regular") return new Checkpoint(path, fresh, false, found.what);
     if (found.kind !== "checkpoint" || !recordsTransfer(found.data, meta)) return new Checkpoint(path, fresh, false);
-    const old = found.data;
-    const some = Object.keys(old.uploads).length + Object.keys(old.done).length > 0;
+    // Looked up by object path: tables without a prototype, well-formed entries only (checkpoint-tables.ts).
+    const [uploads, done] = [uploadTable(found.data.uploads), doneTable(found.data.done)];
+    const some = Object.keys(uploads).length + Object.keys(done).length > 0;
     // Objects finished with other attributes are done no more; their uploads are only aborted.
-    if (old.writes !== meta.writes) return new Checkpoint(path, { ...fresh, uploads: old.uploads }, false, undefined, some);
-    return new Checkpoint(path, { ...fresh, uploads: old.uploads, done: old.done }, some);
+    if (found.data.writes !== meta.writes) return new Checkpoint(path, { ...fresh, uploads }, false, undefined, some);
+    return new Checkpoint(path, { ...fresh, uploads, done }, some);
   }
 
   /** The recorded upload of `key`, when its source is unchanged. */

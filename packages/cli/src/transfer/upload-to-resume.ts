@@ -20,14 +20,14 @@ export async function uploadToResume(
   const leftover = checkpoint?.staleUpload(key);
   if (!resumable && leftover !== undefined) {
     // An upload an earlier run started (e.g. with a lower --large-threshold): this copy will not use it.
-    await dst.delete(key, { multipartId: leftover.multipartId, signal }).catch(() => undefined);
+    await abortRecorded(dst, key, leftover.multipartId, signal);
     checkpoint!.dropUpload(key);
   }
   if (!resumable || checkpoint === undefined) return undefined;
   let resume = checkpoint.upload(key, source);
   const stale = checkpoint.staleUpload(key);
   if (stale !== undefined && stale !== resume) {
-    await dst.delete(key, { multipartId: stale.multipartId }).catch(() => undefined);
+    await abortRecorded(dst, key, stale.multipartId);
     checkpoint.dropUpload(key);
   }
   if (resume !== undefined) {
@@ -51,4 +51,15 @@ export async function uploadExists(store: Storager, path: string, multipartId: s
     if (isStorageError(e, ErrorCode.ObjectNotExist)) return false;
     throw e;
   }
+}
+
+/**
+ * Aborts the recorded upload `multipartId` of `key`, best effort. Never a plain delete: without an
+ * upload id, `delete` would remove the object itself (records always have one, checkpoint-tables.ts;
+ * this holds whatever a record says).
+ * @throws nothing
+ */
+async function abortRecorded(dst: Storager, key: string, multipartId: string, signal?: AbortSignal): Promise<void> {
+  if (typeof multipartId !== "string" || multipartId === "") return;
+  await dst.delete(key, signal === undefined ? { multipartId } : { multipartId, signal }).catch(() => undefined);
 }
