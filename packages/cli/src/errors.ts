@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, redactSecrets, thrownText } from "@stowage/core";
+import { ErrorCode, isStorageError, ownEntry, redactSecrets, thrownText } from "@stowage/core";
 import { shownText } from "./shown-path.js";
 
 /**
@@ -40,10 +40,14 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/** The codes core defines (`ErrorCode`): the StorageError codes an exit code is chosen by. */
+const STORAGE_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
 /** The exit code for anything a command threw. @throws nothing */
 export function exitCodeOf(e: unknown): number {
   if (e instanceof UsageError) return EXIT_CODES.usage;
-  if (isStorageError(e)) return EXIT_CODES[e.code] ?? EXIT_CODES.failure;
+  // Only a code core defines has its own exit code: a driver's made-up `ok` or `constructor` is a failure.
+  if (isStorageError(e)) return (STORAGE_CODES.has(e.code) ? ownEntry(EXIT_CODES as Record<string, number>, e.code) : undefined) ?? EXIT_CODES.failure;
   return EXIT_CODES.failure;
 }
 

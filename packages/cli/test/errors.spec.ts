@@ -94,3 +94,14 @@ describe("bad input gives one clear line and a distinct exit code", () => {
     expect((await inproc(["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+
+describe("exitCodeOf a StorageError whose code core does not define (a third-party driver's)", () => {
+  it("is a failure (1), never an inherited member or a non-error name such as ok", async () => {
+    const { exitCodeOf, EXIT_CODES } = await import("../src/errors.js");
+    const { StorageError } = await import("@stowage/core");
+    for (const code of ["ok", "usage", "constructor", "toString", "__proto__", "NoSuchThing"]) {
+      expect(exitCodeOf(new StorageError({ code: code as never, message: "m" }))).toBe(EXIT_CODES.failure);
+    }
+    expect(exitCodeOf(new StorageError({ code: "ObjectNotExist" as never, message: "m" }))).toBe(EXIT_CODES.ObjectNotExist);
+  });
+});

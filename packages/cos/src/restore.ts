@@ -1,4 +1,4 @@
-import { ErrorCode, restoreArchivedObject, storageError, type DriverCallOptions, type RawObject, type RestoreResult, type RestoreTier } from "@stowage/core";
+import { ErrorCode, ownEntry, restoreArchivedObject, storageError, type DriverCallOptions, type RawObject, type RestoreResult, type RestoreTier } from "@stowage/core";
 import type { CosClient } from "./client.js";
 import { COS_TYPE } from "./config.js";
 import { cosErrorFromResponse } from "./errors.js";
@@ -51,7 +51,7 @@ function checkRestorable(object: RawObject, tier: RestoreTier | undefined): void
     const what = object.mode === "file" ? `is ${storageClass}, no archive class (ARCHIVE, DEEP_ARCHIVE)` : `is an ${object.mode} object of class ${storageClass}`;
     throw storageError(ErrorCode.ObjectModeInvalid, `restore: the object ${what}: it reads as it is, there is nothing to restore; nothing sent`);
   }
-  const tiers = COS_RESTORE_TIERS[storageClass];
+  const tiers = ownEntry(COS_RESTORE_TIERS, storageClass);
   if (tier !== undefined && tiers !== undefined && !tiers.includes(tier)) {
     throw storageError(ErrorCode.InvalidArgument, `restore: COS restores ${storageClass} objects at tier ${tiers.join(" or ")}, not ${tier}; nothing sent`);
   }

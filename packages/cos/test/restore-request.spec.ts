@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
 import { restoreObject } from "../src/requests.js";
+import { restoreArchived } from "../src/restore.js";
 import { objectFromHeaders } from "../src/responses.js";
 
 describe("COS restore request", () => {
@@ -27,5 +28,17 @@ describe("COS restore state", () => {
     const done = objectFromHeaders("k", 200, { "x-cos-storage-class": "ARCHIVE", "x-cos-restore": 'ongoing-request="false", expiry-date="Tue, 19 Nov 2019 16:00:00 GMT"' });
     expect(done.restore).toEqual({ ongoing: false, expiresAt: new Date("2019-11-19T16:00:00Z") });
     expect(objectFromHeaders("k", 200, { "x-cos-storage-class": "ARCHIVE" }).restore).toBeUndefined();
+  });
+});
+
+describe("restore of an object whose class is named like an inherited member", () => {
+  it("leaves the class to the service to judge, as any class it does not know (no rule found on Object.prototype)", async () => {
+    let sent = 0;
+    const client = { sendBuffered: () => ((sent += 1), Promise.reject(new Error("sent"))) } as never;
+    for (const storageClass of ["constructor", "toString", "__proto__"]) {
+      const stat = async () => ({ key: "k", mode: "file" as const, size: 1, storageClass });
+      await expect(restoreArchived(client, stat, "k", { days: 1, tier: "Standard" })).rejects.toThrow("sent");
+    }
+    expect(sent).toBe(3);
   });
 });

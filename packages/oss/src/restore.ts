@@ -1,4 +1,4 @@
-import { ErrorCode, restoreArchivedObject, storageError, type DriverCallOptions, type RawObject, type RestoreResult, type RestoreTier } from "@stowage/core";
+import { ErrorCode, ownEntry, restoreArchivedObject, storageError, type DriverCallOptions, type RawObject, type RestoreResult, type RestoreTier } from "@stowage/core";
 import type { OssClient } from "./client.js";
 import { OSS_TYPE } from "./config.js";
 import { ossErrorFromResponse } from "./errors.js";
@@ -57,7 +57,7 @@ function checkRestorable(object: RawObject, days: number, tier: RestoreTier | un
     const what = object.mode === "file" ? `is ${storageClass}, no archive class (Archive, ColdArchive, DeepColdArchive)` : `is an ${object.mode} object of class ${storageClass}`;
     throw storageError(ErrorCode.ObjectModeInvalid, `restore: the object ${what}: it reads as it is, there is nothing to restore; nothing sent`);
   }
-  const rules = OSS_RESTORE_RULES[storageClass];
+  const rules = ownEntry(OSS_RESTORE_RULES, storageClass);
   if (rules === undefined) return;
   if (days > rules.daysMaximum) {
     throw storageError(ErrorCode.InvalidArgument, `restore for ${days} days: OSS keeps a restored ${storageClass} object readable for at most ${rules.daysMaximum} days; nothing sent`);

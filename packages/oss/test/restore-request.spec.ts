@@ -68,3 +68,15 @@ describe("OSS restore when the HEAD is refused", () => {
     expect(sent).toEqual([]);
   });
 });
+
+describe("restore of an object whose class is named like an inherited member", () => {
+  it("leaves the class to the service to judge, as any class it does not know (no rule found on Object.prototype)", async () => {
+    let sent = 0;
+    const client = { sendBuffered: () => ((sent += 1), Promise.reject(new Error("sent"))) } as never;
+    for (const storageClass of ["constructor", "toString", "__proto__"]) {
+      const stat = async () => ({ key: "k", mode: "file" as const, size: 1, storageClass });
+      await expect(restoreArchived(client, stat, "k", { days: 1, tier: "Standard" })).rejects.toThrow("sent");
+    }
+    expect(sent).toBe(3);
+  });
+});
