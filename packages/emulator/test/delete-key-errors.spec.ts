@@ -185,6 +185,16 @@ async function startRefusal(opts: Parameters<typeof startEmulator>[0]): Promise<
   );
 }
 
+describe("QingStor DeleteMultipleObjects with a body of the wrong shape", () => {
+  it("is 400 MalformedBody (objects not a list), never a server error", async () => {
+    for (const objects of [{ key: "a" }, "a", 5]) {
+      const body = JSON.stringify({ objects });
+      const r = await qsRequest(qs, { method: "POST", bucket: BUCKET, query: [["delete", undefined]], headers: { "content-md5": md5Base64(body), "content-type": "application/json" }, body });
+      expect(r.status).toBe(400);
+    }
+  });
+});
+
 describe("error-200 fault, per provider", () => {
   it("a rule whose operations have no error-200 answer on the emulator's provider is refused at start, setFaults, addFaults and the admin route", async () => {
     const copy = { kind: "error-200" as const, operation: "CopyObject" as const };

@@ -86,7 +86,9 @@ export async function qsDeleteObjects(ex: Exchange, route: Route, ctx: HandlerCo
   } catch {
     throw new ProtocolError("MalformedBody", "The request body is not valid JSON.");
   }
-  const keys = (doc?.objects ?? []).map((o) => (typeof o?.key === "string" ? o.key : ""));
+  const objects: unknown = doc?.objects ?? [];
+  if (!Array.isArray(objects)) throw new ProtocolError("MalformedBody", "objects must be a list of { key } entries.");
+  const keys = objects.map((o: { key?: unknown } | null | undefined) => (typeof o?.key === "string" ? o.key : ""));
   if (keys.length > 1000) throw new ProtocolError("MalformedBody", "At most 1000 keys can be deleted at once.");
   const deleted: { key: string }[] = [];
   const errors: { key: string; code: string; message: string }[] = [];
