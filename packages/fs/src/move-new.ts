@@ -9,8 +9,8 @@ import { notExist } from "./files.js";
 import { occupied } from "./if-not-exists.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
-import { copyInside, nameGone, reportMoving } from "./relocate.js";
-import { inRemadeDir } from "./remade-dir.js";
+import { inMoveFrame } from "./move-frame.js";
+import { copyInside } from "./relocate.js";
 import { asCopied, sameInode, sourceChanged, sourceSwapped, takeSourceName, unplace } from "./source-name.js";
 import { escapesWithin, type Confinement } from "./within.js";
 
@@ -54,43 +54,30 @@ import { escapesWithin, type Confinement } from "./within.js";
  *   removal: the new name is taken away again), `Aborted`, what `onProgress` throws, mapped fs errors.
  */
 export async function moveNew(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, confine: Confinement = {}): Promise<void> {
-  const from = await paths.pinDir(posix.dirname(src), false, confine.source);
-  try {
-    const [name, dstName] = [posix.basename(src), posix.basename(dst)];
-    const srcEntry = from.at(name);
-    let reported = false;
-    // The destination's directory, made again where another call removes it meanwhile (remade-dir.ts).
-    const moveInto = async (to: DirPin): Promise<void> => {
-      if (!reported) await reportMoving(srcEntry, steps);
-      reported = true;
-      throwIfAborted(steps.signal);
-      const dstEntry = to.at(dstName);
-      // What the source name holds, looked at before it is linked (link(2) follows a symbolic link on macOS and the BSDs).
-      const seen = await lstat(srcEntry, { bigint: true }).catch((e: unknown) => Promise.reject(isErrno(e, "ENOENT", "ENOTDIR") ? notExist() : fsError(e)));
-      if (confine.source !== undefined && seen.isSymbolicLink()) escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
-      const placed = seen.isSymbolicLink() ? await symlinkNew(srcEntry, dstEntry, seen) : await linkNew(srcEntry, dstEntry);
-      if (placed !== undefined) {
-        if (!seen.isSymbolicLink() && (placed.isSymbolicLink() || !sameInode(placed, seen))) {
-          // Not what was looked at (a link swapped in: on Linux the link itself, maybe under the inode number just
-          // freed; elsewhere what it leads to): taken away again.
-          await unplace(dstEntry, placed);
-          if (confine.source !== undefined && placed.isSymbolicLink()) escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
-          throw sourceSwapped();
-        }
-        if (durable) await syncDir(to, dstName);
-        // The entry itself moved at the link: a file put under the source name since is a later write, kept.
-        await takeName(from, name, dstEntry, placed, (now) => sameInode(now, seen));
-      } else {
-        // The size was reported before: the copy reports nothing more.
-        const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, true, confine);
-        if (!(await takeName(from, name, dstEntry, copied.placed, asCopied(copied.source)))) throw sourceChanged();
+  await inMoveFrame(paths, src, dst, steps, confine, async ({ from, name, to, dstName, srcEntry, dstEntry }) => {
+    throwIfAborted(steps.signal);
+    // What the source name holds, looked at before it is linked (link(2) follows a symbolic link on macOS and the BSDs).
+    const seen = await lstat(srcEntry, { bigint: true }).catch((e: unknown) => Promise.reject(isErrno(e, "ENOENT", "ENOTDIR") ? notExist() : fsError(e)));
+    if (confine.source !== undefined && seen.isSymbolicLink()) escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
+    const placed = seen.isSymbolicLink() ? await symlinkNew(srcEntry, dstEntry, seen) : await linkNew(srcEntry, dstEntry);
+    if (placed !== undefined) {
+      if (!seen.isSymbolicLink() && (placed.isSymbolicLink() || !sameInode(placed, seen))) {
+        // Not what was looked at (a link swapped in: on Linux the link itself, maybe under the inode number just
+        // freed; elsewhere what it leads to): taken away again.
+        await unplace(dstEntry, placed);
+        if (confine.source !== undefined && placed.isSymbolicLink()) escapesWithin(confine.source, "the source is a symbolic link (never moved here)");
+        throw sourceSwapped();
       }
-      if (durable) await syncDir(from);
-    };
-    await inRemadeDir(paths, posix.dirname(dst), moveInto, { within: confine.destination, sourceGone: () => nameGone(from, name) });
-  } finally {
-    await from.close();
-  }
+      if (durable) await syncDir(to, dstName);
+      // The entry itself moved at the link: a file put under the source name since is a later write, kept.
+      await takeName(from, name, dstEntry, placed, (now) => sameInode(now, seen));
+    } else {
+      // The size was reported before: the copy reports nothing more.
+      const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, true, confine);
+      if (!(await takeName(from, name, dstEntry, copied.placed, asCopied(copied.source)))) throw sourceChanged();
+    }
+    if (durable) await syncDir(from);
+  });
 }
 
 /**

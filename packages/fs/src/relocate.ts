@@ -9,7 +9,7 @@ import { copyContents, type CopySteps } from "./copy-file.js";
 import { fsError, isErrno } from "./errors.js";
 import type { FsPaths } from "./paths.js";
 import { relinkFile } from "./relink.js";
-import { inRemadeDir } from "./remade-dir.js";
+import { inMoveFrame } from "./move-frame.js";
 import type { DirPin } from "./pinned-dir.js";
 import type { Confinement, Within } from "./within.js";
 import { asCopied, sourceChanged, takeSourceName } from "./source-name.js";
@@ -94,43 +94,30 @@ export interface CopiedFile {
  *   `Aborted`, what `onProgress` throws, mapped fs errors.
  */
 export async function moveInside(paths: FsPaths, src: string, dst: string, steps: CopySteps = {}, durable = false, confine: Confinement = {}): Promise<void> {
-  const from = await paths.pinDir(posix.dirname(src), false, confine.source);
-  try {
-    const [name, dstName] = [posix.basename(src), posix.basename(dst)];
-    const srcEntry = from.at(name);
-    let reported = false;
-    // The destination's directory, made again where another call removes it meanwhile (remade-dir.ts).
-    const moveInto = async (to: DirPin): Promise<void> => {
-      if (!reported) await reportMoving(srcEntry, steps);
-      reported = true;
-      const dstEntry = to.at(dstName);
-      // The entries themselves: a link at `dst` that leads to `src` is another entry, which the
-      // rename replaces (following it here took the source for a hard link of itself and deleted it).
-      if (await sameFile(srcEntry, dstEntry, lstat)) {
-        // One file under both names. The same entry seen through two mounts (a bind mount): nothing
-        // to do, as rename(2) of a name onto itself. Two hard links: the source name goes, as mv(1)
-        // does (rename(2) would leave both).
-        if (name !== dstName || !(await sameFile(from.self, to.self))) {
-          await unlink(srcEntry).catch((err: unknown) => Promise.reject(fsError(err)));
-          if (durable) await syncDir(from);
-        }
-        return;
+  await inMoveFrame(paths, src, dst, steps, confine, async ({ from, name, to, dstName, srcEntry, dstEntry }) => {
+    // The entries themselves: a link at `dst` that leads to `src` is another entry, which the
+    // rename replaces (following it here took the source for a hard link of itself and deleted it).
+    if (await sameFile(srcEntry, dstEntry, lstat)) {
+      // One file under both names. The same entry seen through two mounts (a bind mount): nothing
+      // to do, as rename(2) of a name onto itself. Two hard links: the source name goes, as mv(1)
+      // does (rename(2) would leave both).
+      if (name !== dstName || !(await sameFile(from.self, to.self))) {
+        await unlink(srcEntry).catch((err: unknown) => Promise.reject(fsError(err)));
+        if (durable) await syncDir(from);
       }
-      if (!(await renameOrRelink(from, to, name, dstName, confine.source, durable))) {
-        // Another filesystem (or, relinking, no hard link there): the size was reported before, the copy reports nothing more.
-        const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, false, confine);
-        // The source name goes only while it holds the file as it was copied (source-name.ts).
-        if (!(await takeSourceName(from, name, asCopied(copied.source)))) throw sourceChanged();
-      }
-      if (durable) {
-        await syncDir(to, dstName);
-        if (posix.dirname(src) !== posix.dirname(dst)) await syncDir(from);
-      }
-    };
-    await inRemadeDir(paths, posix.dirname(dst), moveInto, { within: confine.destination, sourceGone: () => nameGone(from, name) });
-  } finally {
-    await from.close();
-  }
+      return;
+    }
+    if (!(await renameOrRelink(from, to, name, dstName, confine.source, durable))) {
+      // Another filesystem (or, relinking, no hard link there): the size was reported before, the copy reports nothing more.
+      const copied = await copyInside(paths, src, dst, { signal: steps.signal }, durable, true, false, confine);
+      // The source name goes only while it holds the file as it was copied (source-name.ts).
+      if (!(await takeSourceName(from, name, asCopied(copied.source)))) throw sourceChanged();
+    }
+    if (durable) {
+      await syncDir(to, dstName);
+      if (posix.dirname(src) !== posix.dirname(dst)) await syncDir(from);
+    }
+  });
 }
 
 /**
@@ -148,26 +135,6 @@ async function renameOrRelink(from: DirPin, to: DirPin, name: string, dstName: s
     if (isErrno(e, "EXDEV")) return false;
     throw isErrno(e, "EISDIR") ? storageError(ErrorCode.ObjectModeInvalid, "a directory exists at the destination") : fsError(e);
   }
-}
-
-/**
- * Reports the size of the file `entry` (about to move) to `steps.onProgress`, once, when there is
- * a listener; an abort during that event still stops the move (nothing has moved yet).
- * @throws StorageError `ObjectNotExist`, `Aborted`, what `onProgress` throws, mapped fs errors.
- */
-export async function reportMoving(entry: string, steps: CopySteps): Promise<void> {
-  if (steps.onProgress === undefined) return;
-  const size = Number((await stat(entry).catch((e: unknown) => Promise.reject(fsError(e)))).size);
-  steps.onProgress({ bytes: size, total: size });
-  throwIfAborted(steps.signal);
-}
-
-/** Whether entry `name` of pinned `dir` is gone (lstat: nothing there, or no directory on its way). @throws nothing. */
-export async function nameGone(dir: DirPin, name: string): Promise<boolean> {
-  return lstat(dir.at(name)).then(
-    () => false,
-    (e: unknown) => isErrno(e, "ENOENT", "ENOTDIR"),
-  );
 }
 
 /** Whether two paths name one file or directory (device and inode; `lstat` compares links themselves); false when either is missing. */
