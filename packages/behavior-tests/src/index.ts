@@ -54,6 +54,7 @@ export { checkPresignedStorageClass } from "./presign-storage-class.js";
 export { checkSseCAppends, checkSseCCopies, checkSseCDirs, checkSseCKeyHints } from "./sse-c-checks.js";
 export { checkMissingBucketDeletes } from "./missing-bucket.js";
 export { checkRootDeletes } from "./root-deletes.js";
+export { checkVirtualDirPair } from "./virtual-dir-pair.js";
 export { runBatchDeleteSuite, type BatchDeleteContext, type BatchDeleteOptions } from "./batch-delete.js";
 export { checkPresignedUploadBodies } from "./presign-bodies.js";
 export { completeWhileUploadGoes } from "./held-complete.js";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { isStorageError, newServicer, newStorager, parseEndpoint } from "@stowage/core";
 import { bucketAddress, copySource, objectPath, serviceAddress, usesPathStyle } from "../src/addressing.js";
 import { providedCredentials, REFRESH_MARGIN_MS, staticCredentials, UNDATED_TTL_MS } from "../src/credentials.js";
+import { checkVirtualDirPair } from "@stowage/behavior-tests";
 import "../src/index.js";
 
 function code(fn: () => unknown): string | undefined {
@@ -135,16 +136,7 @@ describe("opening COS storagers", () => {
 });
 
 describe("go-storage's enable_virtual_dir", () => {
-  const base = "cos://b-1250000000/d/?credential=hmac:AK:SK&location=ap-guangzhou";
   it("is taken as true (virtual directories are always on), and refused as false (t and f are go-storage booleans too)", () => {
-    for (const on of ["&enable_virtual_dir", "&enable_virtual_dir=true", "&enable_virtual_dir=t"]) expect(newStorager(base + on).features.virtualDir).toBe(true);
-    expect(code(() => newStorager(base + "&enable_virtual_dir=false"))).toBe("ConnectionStringInvalid");
-    let message = "";
-    try {
-      newStorager(base + "&enable_virtual_dir=f");
-    } catch (e) {
-      message = String(e);
-    }
-    expect(message).toContain('invalid value for pair "enable_virtual_dir": must be true: virtual directories are always on');
+    checkVirtualDirPair("cos://b-1250000000/d/?credential=hmac:AK:SK&location=ap-guangzhou");
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { isStorageError, newServicer, newStorager, parseEndpoint } from "@stowage/core";
 import { serviceAddress, sourceHeader, zoneAddress } from "../src/addressing.js";
 import { resolveCredentials } from "../src/credentials.js";
+import { checkVirtualDirPair } from "@stowage/behavior-tests";
 import "../src/index.js";
 
 function code(fn: () => unknown): string | undefined {
@@ -81,16 +82,7 @@ describe("opening QingStor storagers", () => {
 });
 
 describe("go-storage's enable_virtual_dir", () => {
-  const base = "qingstor://my-bucket/d/?credential=hmac:AK:SK&location=pek3b";
   it("is taken as true (virtual directories are always on), and refused as false (t and f are go-storage booleans too)", () => {
-    for (const on of ["&enable_virtual_dir", "&enable_virtual_dir=true", "&enable_virtual_dir=t"]) expect(newStorager(base + on).features.virtualDir).toBe(true);
-    expect(code(() => newStorager(base + "&enable_virtual_dir=false"))).toBe("ConnectionStringInvalid");
-    let message = "";
-    try {
-      newStorager(base + "&enable_virtual_dir=f");
-    } catch (e) {
-      message = String(e);
-    }
-    expect(message).toContain('invalid value for pair "enable_virtual_dir": must be true: virtual directories are always on');
+    checkVirtualDirPair("qingstor://my-bucket/d/?credential=hmac:AK:SK&location=pek3b");
   });
 });
