@@ -9,7 +9,7 @@ export * from "./object/object-headers.js";
 export * from "./object/etag-conditions.js";
 export * from "./object/etag.js";
 export * from "./operations.js";
-export * from "./own-entry.js";
+export * from "./errors/own-entry.js";
 export * from "./features.js";
 export * from "./options.js";
 export * from "./storager.js";

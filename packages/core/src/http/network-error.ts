@@ -1,7 +1,7 @@
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import { thrownText } from "../errors/thrown-text.js";
-import { ownEntry } from "../own-entry.js";
+import { ownEntry } from "../errors/own-entry.js";
 
 /** Socket-level failures worth another attempt (the connection broke, timed out or was refused). */
 const TRANSIENT = new Set([

@@ -5,7 +5,7 @@ import { snakeCase, type StorageOperation } from "../operations.js";
 import type { PairDefinition, PairSet } from "./pair-definition.js";
 import { checkPairValue } from "./parse-value.js";
 import { closestName } from "./suggest.js";
-import { ownEntry } from "../own-entry.js";
+import { ownEntry } from "../errors/own-entry.js";
 
 /** What {@link validateOptions} needs to know about the storager. */
 export interface ValidateOptionsContext {

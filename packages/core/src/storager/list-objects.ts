@@ -9,7 +9,7 @@ import { keyToPath, resolvePath, unaddressableReason } from "../path/paths.js";
 import type { ListPage } from "../storager.js";
 import type { OperationScope } from "./storager-context.js";
 import { UnlistedKeys } from "./unlisted-keys.js";
-import { ownEntry } from "../own-entry.js";
+import { ownEntry } from "../errors/own-entry.js";
 
 /** The feature flag (and driver method) each list mode needs. */
 const LIST_MODE_NEEDS: Record<string, [keyof StorageFeatures, (keyof StorageDriver)?]> = {

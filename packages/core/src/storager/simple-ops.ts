@@ -15,7 +15,7 @@ import { refuseExisting } from "./if-not-exists.js";
 import { objectStatPairs, refuseLinkLoop, refuseMoveOntoTarget } from "./link-checks.js";
 import { asStorageError, destinationConflict, relocateError, sourceError } from "./relocate-checks.js";
 import type { OperationScope } from "./storager-context.js";
-import { ownEntry } from "../own-entry.js";
+import { ownEntry } from "../errors/own-entry.js";
 
 /**
  * Metadata of `path` (or of its directory, or of an upload). The returned
