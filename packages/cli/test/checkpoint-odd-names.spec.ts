@@ -56,14 +56,20 @@ describe("checkpoint tables", () => {
       ...META,
       updated: new Date().toISOString(),
       uploads: { ok: upload, noId: { ...upload, multipartId: undefined }, empty: { ...upload, multipartId: "" }, notObject: 5, badSize: { ...upload, partSize: -1 } },
-      done: { fine: { ...SOURCE, destination: { size: 3, etag: "d" } }, broken: "x" },
+      done: {
+        fine: { ...SOURCE, destination: { size: 3, etag: "d" } },
+        broken: "x",
+        nullDestination: { ...SOURCE, destination: null },
+        numberEtag: { ...SOURCE, destination: { size: 3, etag: 5 } },
+        noSize: { etag: "e", destination: { size: 3, etag: "d" } },
+      },
     };
     await writeFile(path, JSON.stringify(data));
     const loaded = await Checkpoint.open(path, META);
     expect(loaded.staleUpload("ok")?.multipartId).toBe("u1");
     for (const key of ["noId", "empty", "notObject", "badSize"]) expect(loaded.staleUpload(key)).toBeUndefined();
     expect(loaded.isDone("fine", SOURCE, { path: "fine", mode: "file", size: 3, etag: "d" })).toBe(true);
-    expect(loaded.isDone("broken", SOURCE, { path: "broken", mode: "file", size: 3, etag: "d" })).toBe(false);
+    for (const key of ["broken", "nullDestination", "numberEtag", "noSize"]) expect(loaded.isDone(key, SOURCE, { path: key, mode: "file", size: 3, etag: "d" })).toBe(false);
   });
 });
 

@@ -12,6 +12,16 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** Whether `v[name]` is absent or of type `type`. @throws nothing */
+function optional(v: Record<string, unknown>, name: string, type: "string" | "number"): boolean {
+  return v[name] === undefined || typeof v[name] === type;
+}
+
+/** Whether `v` has the shape of a SourceId or DestinationId: a size, and an ETag, CRC-64 (and mtime) of the right types when there. @throws nothing */
+function isVersion(v: unknown): v is Record<string, unknown> {
+  return isRecord(v) && typeof v["size"] === "number" && optional(v, "etag", "string") && optional(v, "crc64", "string") && optional(v, "mtime", "number");
+}
+
 /** Whether `v` has the shape of an {@link UploadRecord}: an upload id, a part size, a source, bytes done. @throws nothing */
 function isUploadRecord(v: unknown): v is UploadRecord {
   return (
@@ -20,9 +30,14 @@ function isUploadRecord(v: unknown): v is UploadRecord {
     v["multipartId"] !== "" &&
     Number.isSafeInteger(v["partSize"]) &&
     (v["partSize"] as number) > 0 &&
-    isRecord(v["source"]) &&
+    isVersion(v["source"]) &&
     typeof v["bytesDone"] === "number"
   );
+}
+
+/** Whether `v` has the shape of a {@link DoneRecord}: a source version, and the destination's when recorded. @throws nothing */
+function isDoneRecord(v: unknown): v is DoneRecord {
+  return isVersion(v) && (v["destination"] === undefined || isVersion(v["destination"]));
 }
 
 /** A table without a prototype holding the entries of `from` that pass `keep`. @throws nothing */
@@ -40,5 +55,5 @@ export function uploadTable(from?: unknown): Record<string, UploadRecord> {
 
 /** The table of finished objects of a checkpoint, from what its file held (or nothing). @throws nothing */
 export function doneTable(from?: unknown): Record<string, DoneRecord> {
-  return table(from, (v): v is DoneRecord => isRecord(v));
+  return table(from, isDoneRecord);
 }
