@@ -64,6 +64,21 @@ describe("StorageError: built without an init, or from one a JS caller got wrong
     expect(new StorageError({ code: 7 as unknown as ErrorCode, message: "x" }).code).toBe("Unexpected");
   });
 
+  it("keeps its fields as their types say, so JSON.stringify always takes toJSON (a bigint op, a batch that is none)", () => {
+    const e = new StorageError({
+      code: "Unexpected",
+      message: "m",
+      op: 5n as unknown as string,
+      requestId: 7n as unknown as string,
+      statusCode: "500" as unknown as number,
+      batch: { failed: "x" } as never,
+    });
+    expect([e.op, e.requestId, e.statusCode, e.batch]).toEqual(["5", "7", undefined, undefined]);
+    expect(JSON.parse(JSON.stringify(e))).toMatchObject({ code: "Unexpected", op: "5", requestId: "7" });
+    const batch = { failed: [], deleted: ["a"], notAttempted: [] };
+    expect(new StorageError({ code: "Unexpected", message: "m", batch }).batch).toBe(batch);
+  });
+
   it("leaves out a field whose getter throws", () => {
     const init = {
       code: "ObjectNotExist",

@@ -106,15 +106,17 @@ export class StorageError extends Error {
     super(formatMessage(code, detail, given), given.cause === undefined ? undefined : { cause: sanitizeCause(given.cause) });
     this.code = code;
     this.detail = detail;
-    this.op = given.op;
-    this.service = given.service;
+    // Kept as their types say (a JS caller's bigint op made text, a batch that is none left out), so
+    // toJSON always gives what JSON.stringify takes.
+    this.op = given.op === undefined ? undefined : textOf(given.op);
+    this.service = given.service === undefined ? undefined : textOf(given.service);
     this.path = given.path;
-    this.statusCode = given.statusCode;
-    this.requestId = given.requestId;
+    this.statusCode = typeof given.statusCode === "number" ? given.statusCode : undefined;
+    this.requestId = given.requestId === undefined ? undefined : textOf(given.requestId);
     this.serviceCode = codeWord(given.serviceCode);
     this.retryable = typeof given.retryable === "boolean" ? given.retryable : RETRYABLE_CODES.has(code);
     this.credentialRefused = given.credentialRefused === true;
-    this.batch = given.batch;
+    this.batch = isBatchOutcome(given.batch) ? given.batch : undefined;
   }
 
   /**
@@ -167,6 +169,13 @@ export class StorageError extends Error {
       ...(batch === undefined ? {} : { batch: { failed: batch.failed.length, deleted: batch.deleted.length, notAttempted: batch.notAttempted.length } }),
     };
   }
+}
+
+/** Whether `value` has the shape of a {@link BatchOutcome} (its three lists). @throws nothing */
+function isBatchOutcome(value: unknown): value is BatchOutcome {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return Array.isArray(v["failed"]) && Array.isArray(v["deleted"]) && Array.isArray(v["notAttempted"]);
 }
 
 /** The fields of a {@link StorageErrorInit} the constructor reads. */
