@@ -1,7 +1,7 @@
+import { posix } from "node:path";
 import { ErrorCode, storageError } from "@stowage/core";
 import { notExist } from "./files.js";
 import { refuseOccupied } from "./if-not-exists.js";
-import { posix } from "node:path";
 import { lstatOrUndefined, statOrUndefined } from "./objects.js";
 import type { FsPaths } from "./paths.js";
 

@@ -234,8 +234,8 @@ function refuseUserInfo(names: readonly unknown[], fromString: boolean): void {
  * unencoded `&`.
  */
 function unknownPair(type: string, key: string, previous: PairDefinition | undefined, pairs: PairSet, accepted: string, usable: readonly string[]): StorageError {
-  const underscored = key.replace(/-/g, "_");
-  const known = Object.values(pairs).some((def) => def.name === underscored);
+  const name = key.replace(/-/g, "_");
+  const known = Object.values(pairs).some((def) => def.name === name);
   if (previous?.secret === true && !known) {
     return storageError(
       ErrorCode.ConnectionStringInvalid,
@@ -243,18 +243,17 @@ function unknownPair(type: string, key: string, previous: PairDefinition | undef
         `if the secret contains "&", percent-encode it as %26; accepted: ${accepted}`,
     );
   }
-  return storageError(ErrorCode.ConnectionStringInvalid, `unknown pair ${shown(key)} in a ${type} connection string${hintFor(key, pairs, usable)}; accepted: ${accepted}`);
+  return storageError(ErrorCode.ConnectionStringInvalid, `unknown pair ${shown(key)} in a ${type} connection string${hintFor(key, name, pairs, usable)}; accepted: ${accepted}`);
 }
 
 /**
- * What to write instead of `key`: for an option of calls (`storage_class`), the connection-string
+ * What to write instead of `key` (`name`: it with `-` made `_`): for an option of calls (`storage_class`), the connection-string
  * pair that sets its default (`default_storage_class`), or that it is no connection-string pair;
  * for a dashed name (go-storage's service pages spell some so), the underscored one; else a close
  * name ({@link didYouMean}).
  */
-function hintFor(key: string, pairs: PairSet, usable: readonly string[]): string {
-  if (!shown(key.replace(/-/g, "_")).startsWith('"')) return "";
-  const name = key.replace(/-/g, "_");
+function hintFor(key: string, name: string, pairs: PairSet, usable: readonly string[]): string {
+  if (!shown(name).startsWith('"')) return "";
   if (name !== key && usable.includes(name)) return `: did you mean "${name}"?`;
   const ofCalls = Object.values(pairs).find((def) => def.name === name && !def.operations.includes("new"));
   if (ofCalls === undefined) return didYouMean(key, usable);
