@@ -42,6 +42,8 @@ function signatureVersion(config: OpenConfig): "v1" | "v4" {
 export function newOssStorageDriver(config: OpenConfig, defaults: Readonly<Record<string, unknown>> = {}): OssStorageDriver {
   // Defaults that would fail every write: KMS details without KMS.
   sseHeaders(defaults);
+  // AppendObject takes no customer master key: appends would be encrypted under OSS's default key.
+  const keyIdDefault = defaults["serverSideEncryptionKeyId"] !== undefined;
   const name = config.name;
   if (name === undefined || name === "") throw storageError(ErrorCode.PairRequired, 'OSS needs pair "name" (the bucket)');
   checkOssBucket(name, config.location);
@@ -50,7 +52,7 @@ export function newOssStorageDriver(config: OpenConfig, defaults: Readonly<Recor
   const address = bucketAddress(name, location, addressing(config));
   const signing = { version: signatureVersion(config), region: signingRegion(location, config.endpoint) };
   const client = new OssClient(address, name, credentials, signing, httpClientSettings(config as HttpPairValues));
-  return new OssStorageDriver(client, name, location, config["integrity"] !== false);
+  return new OssStorageDriver(client, name, location, config["integrity"] !== false, {}, keyIdDefault);
 }
 
 /**

@@ -44,10 +44,11 @@ export function ossLimits(signatureVersion: "v1" | "v4" = "v1"): Readonly<Storag
  * CopyObject and PutSymlink (copy, move), InitiateMultipartUpload and CompleteMultipartUpload carry
  * `x-oss-forbid-overwrite: true`, which OSS
  * honours on a bucket whose versioning is not enabled or suspended; on one where it is, OSS ignores
- * the header and the write replaces the object (docs/services/oss.md says so).
+ * the header and the write replaces the object (docs/services/oss.md says so). `appends` false (a
+ * storager opened with a `default_server_side_encryption_key_id`, which AppendObject cannot take) turns `append` off.
  * @throws nothing
  */
-export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v1"): Readonly<StorageFeatures> {
+export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v1", appends = true): Readonly<StorageFeatures> {
   return defineFeatures({
     stat: true,
     read: true,
@@ -81,7 +82,7 @@ export function ossFeatures(integrity = true, signatureVersion: "v1" | "v4" = "v
     writeIfNotExists: true,
     // CopyObject with `x-oss-metadata-directive: REPLACE` (a multipart copy: its Initiate) carries the call's attributes.
     copyAttributes: true,
-    append: true,
+    append: appends,
     multipart: true,
     userMetadata: true,
     contentType: true,

@@ -60,8 +60,24 @@ export class OssStorageDriver implements StorageDriver {
     readonly location: string | undefined,
     readonly integrity = true,
     readonly tuning: OssDriverTuning = {},
+    /**
+     * Opened with a `default_server_side_encryption_key_id`: appends, whose objects OSS encrypts with no
+     * customer master key of the caller's choosing, are off (`features.append` false; see {@link OssStorageDriver.appendsOff}).
+     */
+    readonly keyIdAtOpen = false,
   ) {
-    this.features = ossFeatures(integrity, client.signing.version);
+    this.features = ossFeatures(integrity, client.signing.version, !keyIdAtOpen);
+  }
+
+  /**
+   * Why appends are off, for core's `CapabilityInsufficient`: OSS AppendObject takes no KMS key id, so a
+   * storager opened to encrypt under a chosen key would store appendable objects under OSS's default
+   * key instead. Undefined when appends are on.
+   */
+  get appendsOff(): string | undefined {
+    return this.keyIdAtOpen
+      ? "OSS AppendObject takes no KMS key id, and this storager was opened with default_server_side_encryption_key_id: an appendable object would be encrypted under OSS's default key instead; open one without it for appendable objects"
+      : undefined;
   }
 
   /**

@@ -1,7 +1,7 @@
 // server_side_data_encryption (KMS with SM4) end to end on the emulator, which stores, echoes and checks
 // the OSS SSE headers as OSS does (protocols.md §2.7): a multipart write and its copy report it; an
-// appendable object takes it (not the key id, refused before anything is sent, and a defaulted one is
-// never sent); a createDir marker is written with the open-time SSE defaults like any object.
+// appendable object takes it (not the key id: refused at the call site before anything is sent, and a
+// storager opened with a defaulted one refuses appends); a createDir marker is written with the open-time SSE defaults like any object.
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
 import { newStorager, type Storager } from "@stowage/core";
@@ -58,13 +58,25 @@ describe("oss KMS with SM4 data encryption", () => {
     expect(env.emulator.stats().requests).toBe(0);
   });
 
-  it("createAppend takes the defaulted data encryption, never the defaulted key id (which OSS would refuse)", async () => {
-    const { s } = open("&default_server_side_encryption=KMS&default_server_side_data_encryption=SM4&default_server_side_encryption_key_id=cmk-1");
+  it("createAppend takes the defaulted data encryption", async () => {
+    const { s } = open("&default_server_side_encryption=KMS&default_server_side_data_encryption=SM4");
+    expect(s.features.append).toBe(true);
     const log = await s.createAppend("app.log");
     await s.writeAppend(log, Buffer.from("line\n"));
     expect(await sseOf(s, "app.log")).toEqual(KMS_SM4);
-    await s.write("plain.bin", "x");
-    expect(await sseOf(s, "plain.bin")).toEqual({ ...KMS_SM4, serverSideEncryptionKeyId: "cmk-1" });
+  });
+
+  it("a storager opened with a defaulted key id refuses appends, which OSS would encrypt under its default key, and changes nothing", async () => {
+    const { s } = open("&default_server_side_encryption=KMS&default_server_side_data_encryption=SM4&default_server_side_encryption_key_id=cmk-1");
+    expect(s.features.append).toBe(false);
+    await s.write("app.log", "kept");
+    env.emulator.resetStats();
+    const refused = s.createAppend("app.log");
+    await expect(refused).rejects.toMatchObject({ code: "CapabilityInsufficient" });
+    await expect(refused).rejects.toThrow(/default_server_side_encryption_key_id/);
+    expect(env.emulator.stats().requests).toBe(0);
+    expect((await s.read("app.log")).toString()).toBe("kept");
+    expect(await sseOf(s, "app.log")).toEqual({ ...KMS_SM4, serverSideEncryptionKeyId: "cmk-1" });
   });
 });
 
