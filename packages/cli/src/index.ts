@@ -4,15 +4,26 @@ import type { CliIO } from "./context.js";
 import { run } from "./program.js";
 
 export { run, buildProgram } from "./program.js";
+export type { Bind, CommandAction, CommandOptions } from "./commands/command.js";
 export { CliContext, type CliIO, type GlobalOptions, type ProgressMode } from "./context.js";
 export { EXIT_CODES, UsageError, exitCodeOf, describeError } from "./errors.js";
 export { Locations, sameAccount, type Location, type Endpoint, type SharedStore } from "./locations.js";
 export { loadProfiles, defaultConfigPath, type Profiles } from "./profiles.js";
 export { ensureDriver, registerBundledDrivers, BUNDLED_SCHEMES, KNOWN_SCHEMES } from "./drivers.js";
 export { formatBytes } from "./format.js";
-export { TRANSFER_DEFAULTS, type TransferSettings } from "./transfer/settings.js";
+export { TRANSFER_DEFAULTS, type TransferSettings, type TuningSetting } from "./transfer/settings.js";
 export type { TransferStats } from "./transfer/stats.js";
-export { compareObjects, verifyCopy, hashObject, type VerifyResult, type Checksums, type CompareOptions } from "./verify.js";
+export {
+  compareObjects,
+  verifyCopy,
+  hashObject,
+  type VerifyResult,
+  type VerifyMethod,
+  type Checksums,
+  type CompareOptions,
+  type StoredObject,
+  type HashObjectOptions,
+} from "./verify.js";
 
 /** What {@link main} captured. */
 export interface MainResult {

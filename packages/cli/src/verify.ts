@@ -30,7 +30,7 @@ export interface HashObjectOptions {
   signal?: AbortSignal;
   /**
    * Told before a read that broke is started again from byte 0: `n` is the restart (1-based, at
-   * most {@link SOURCE_RESTARTS}) and `error` the read's error.
+   * most 2) and `error` the read's error.
    */
   onRestart?: (n: number, error: StorageError) => void;
   /** Told of each chunk read, by its length (a read started again is told again: bytes read, not the object's size). */
@@ -41,8 +41,8 @@ export interface HashObjectOptions {
  * Reads an object to the end and hashes it (CRC64, and MD5 when asked). A read that breaks with a
  * retryable error (core resumes a broken read where it can pin the object's version, and gives up
  * with a retryable `ServiceInternal` once its resumes are spent or when nothing pins it) is started
- * again from byte 0, with fresh hashes, at most {@link SOURCE_RESTARTS} times (the waits of
- * {@link waitToRestart}); every other error ends it at once.
+ * again from byte 0, with fresh hashes, at most twice (after 250 ms, then 1 s, as a copy's source
+ * read is); every other error ends it at once.
  * @throws ObjectNotExist, IntegrityMismatch (the service's own CRC check on the read), ServiceInternal
  *   (retryable: the read broke or ended short on every try), Aborted, and whatever else `Storager.read`
  *   refuses at once (InvalidArgument: a bad path; ObjectModeInvalid: a directory; PermissionDenied, ...)

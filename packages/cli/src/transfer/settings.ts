@@ -42,7 +42,8 @@ export interface TransferSettings {
   guessContentType?: boolean;
   /**
    * The write-tuning flags the user actually gave (none when absent). The others take the destination's
-   * `multipart_threshold`, `part_size` and `concurrency` pairs when it has them (see {@link tuneFor}).
+   * `multipart_threshold`, `part_size` and `concurrency` pairs when it has them, so a connection string's
+   * tuning is not overridden by the flags' defaults.
    */
   given?: Readonly<Partial<Record<TuningSetting, number>>>;
 }

@@ -7,7 +7,7 @@ import { abortError, ErrorCode, isStorageError, type StorageError } from "@stowa
 // QingStor multipart object another tool completed without an ETag) it never resumes: the read
 // fails at the first reset or short body. Neither is restarted by anything but this.
 
-/** Times one object's copy is started again after its source read broke: 3 attempts in all. */
+/** Times one object's copy is started again after its source read broke: 3 attempts in all (`hashObject`'s TSDoc, in verify.ts, states this and the delays). */
 export const SOURCE_RESTARTS = 2;
 
 /** The wait before restart n (1-based): short, as core already waited between its own tries. */
