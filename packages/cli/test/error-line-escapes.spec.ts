@@ -57,7 +57,10 @@ describe("a service's error message with terminal controls", () => {
   it("is escaped in a command's error line (stowage cat)", async () => {
     const r = await main(["cat", at("x.txt")], { env: ws.env, cwd: ws.work });
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain(`stowage: PermissionDenied: get_object: AccessDenied: ${ESCAPED} (op=read`);
+    // The line names the command and the operand (its secret redacted), as a transfer's failure names its path.
+    expect(r.stderr).toMatch(/^stowage: cat cos:\/\/esc-1250000000\/x\.txt\?credential=hmac:\*\*\*&\S*: PermissionDenied: /);
+    expect(r.stderr).toContain(`: PermissionDenied: get_object: AccessDenied: ${ESCAPED} (op=read`);
+    expect(r.stderr).not.toContain("SECRETKEY");
     expect(r.stderr).not.toMatch(RAW_CONTROL);
     expect(r.stderr.split("\n")).toHaveLength(2);
   });

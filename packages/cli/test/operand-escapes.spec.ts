@@ -55,7 +55,7 @@ describe("operands are escaped in status lines and errors", () => {
     // stat and cat pass on the storage's answer, which quotes the path.
     for (const command of ["stat", "cat"]) {
       const r = await inDir([command, gone]);
-      expect([command, r.code, lines(r.stderr)]).toEqual([command, 3, [expect.stringContaining('path="gone\\nx"')]]);
+      expect([command, r.code, lines(r.stderr)]).toEqual([command, 3, [expect.stringMatching(/^stowage: (stat|cat) gone\\nx: ObjectNotExist: .*path="gone\\nx"/)]]);
     }
     const cp = await inDir(["cp", gone, "memory://esc/"]);
     expect([cp.code, lines(cp.stderr)]).toEqual([3, [expect.stringContaining("gone\\nx does not exist")]]);
@@ -63,7 +63,7 @@ describe("operands are escaped in status lines and errors", () => {
 
   it("mkdir, ln and put name what they made escaped", async () => {
     const made = await inDir(["mkdir", "made\nd"]);
-    expect([made.code, lines(made.stderr)]).toEqual([0, ["mkdir: made\\nd (made\\nd/)"]]);
+    expect([made.code, lines(made.stderr)]).toEqual([0, ["mkdir: made made\\nd"]]);
     const ln = await inDir(["ln", "t\nx", "l\ny"]);
     expect([ln.code, lines(ln.stderr)]).toEqual([0, [`ln: l\\ny -> ${dir}/t\\nx`]]);
     const put = await inDir(["put", "-", "p\nq.txt"], "ab");

@@ -5,8 +5,9 @@
  * are for other objects; `ls --json` carries `restore`. `restore -r` sends nothing for an object
  * listed as under way or readable and counts it as skipped (the emulator sees no second
  * RestoreObject), as is the operand's own object when its stat says so; an object named alone is
- * still sent (its copy extended). COS listings carry no restore state: a second `restore -r` of a
- * directory there still sends every restore, as before.
+ * still sent (its copy extended). COS listings carry no restore state: `restore -r` there asks each
+ * object's HEAD, and a copy that expires sooner than the days asked is still extended
+ * (operand-failures.spec.ts has one readable for longer, skipped).
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { newStorager, type Storager } from "@stowage/core";
@@ -166,7 +167,7 @@ describe("restore -r skips what its listing says is restored or under way", () =
     expect((await ossStore.stat("named")).restore?.expiresAt?.getTime()).toBe(before! + 2 * 86_400_000);
   });
 
-  it("COS listings carry no restore state: a second -r sends every restore below the directory again (each copy extended), as before; the operand's own object goes by its stat", async () => {
+  it("COS listings carry no restore state: a second -r asks each object's HEAD and extends the copies that expire sooner than the days asked; the operand's own object goes by its stat", async () => {
     await cosStore.write("cos/a", "a", { storageClass: "ARCHIVE" });
     await cosStore.write("cos/b", "b", { storageClass: "DEEP_ARCHIVE" });
     expect((await run(["restore", "-r", "--days", "3", cos("cos/")])).code).toBe(0);

@@ -123,7 +123,7 @@ describe("M3: long pair values are shortened when a location is echoed", () => {
     const secret = "S3CR3T".repeat(20);
     const r = await cli(["mkdir", `memory://m3/d/?enable_loose_pair&credential=hmac:AKID:${secret}&default_content_type=text/${long}`]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("mkdir: memory://m3/d/?");
+    expect(r.stderr).toContain("mkdir: made memory://m3/d/?");
     expect(r.stderr).not.toContain(long);
     expect(r.stderr).not.toContain("S3CR3T");
     expect(r.stderr).toContain("default_content_type=text/xxxx");

@@ -2,20 +2,29 @@ import type { Command } from "commander";
 import { pipeline } from "node:stream/promises";
 import type { CliContext } from "../context.js";
 import { objectReadStream } from "../object-stream.js";
+import { forEachOperand } from "../operand-loop.js";
 import { size } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
 
 async function cat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   const offset = opts["offset"] as number | undefined;
   const size = opts["size"] as number | undefined;
-  const stream = await objectReadStream(ctx, ctx.locations.parse(arg!), {
-    ...(offset !== undefined ? { offset } : {}),
-    ...(size !== undefined ? { size } : {}),
+  const loc = ctx.locations.parse(arg!);
+  // A failure names the operand (`stowage: cat backup:2024/db.dump: ...`): the error's path= is relative to its parent.
+  // A failed write to stdout is no StorageError: it goes on to the command's end, as before.
+  await forEachOperand(ctx, "cat", [loc], async () => {
+    const stream = await objectReadStream(ctx, loc, {
+      ...(offset !== undefined ? { offset } : {}),
+      ...(size !== undefined ? { size } : {}),
+    });
+    await pipeline(stream, ctx.io.stdout, { end: false });
   });
-  await pipeline(stream, ctx.io.stdout, { end: false });
 }
 
-/** `stowage cat <location>`: write an object (or a byte range of it) to stdout. */
+/**
+ * `stowage cat <location>`: write an object (or a byte range of it) to stdout. A failure's line names
+ * the operand (`stowage: cat <location>: <error>`) unless its message does.
+ */
 export function registerCat(program: Command, bind: Bind): void {
   program
     .command("cat")

@@ -58,6 +58,6 @@ export function registerLn(program: Command, bind: Bind): void {
     .argument("<target>", "the object the link points to (it need not exist)")
     .argument("<link>", "the link to create, or an existing link to replace")
     .option("-f, --force", "replace an object (a file) already at <link> with the link (its bytes are lost)")
-    .addHelpText("after", "\nExamples:\n  stowage ln ./releases/v2.1.tar.gz ./releases/latest.tar.gz\n  stowage ln backup:reports/2026-q4.pdf backup:reports/latest.pdf")
+    .addHelpText("after", "\nExamples:\n  stowage ln ./releases/v2.1.tar.gz ./releases/latest.tar.gz\n  stowage ln fs:///srv/reports/2026-q4.pdf fs:///srv/reports/latest.pdf   # on OSS too (COS has no links)")
     .action(bind(ln));
 }

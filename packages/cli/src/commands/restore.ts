@@ -11,6 +11,30 @@ import type { Bind, CommandOptions } from "./command.js";
 import { listedRestore, tierNotTaken, treeRestoreKind } from "./restore-classes.js";
 import { shownPath } from "../shown-path.js";
 
+/**
+ * Services whose listings state an archived object's restore (OSS `<RestoreInfo>`): there `restore -r`
+ * goes by the listing. Elsewhere (COS, whose listings carry no restore state, and a service not known
+ * here) it asks each archived object's stat (a HEAD) first, so that a restored copy readable for at
+ * least the days asked is skipped, not cut short (COS sets a restored copy's expiry anew, `days` from
+ * the request).
+ */
+const RESTORE_LISTED_BY: ReadonlySet<string> = new Set(["oss"]);
+
+/**
+ * The restore state an object's stat reports, for `restore -r` where listings do not say. A stat
+ * that fails (a 400 or 403 HEAD of an SSE-C object, whose key the restore does not send) leaves
+ * the judging to the restore itself, as before this look: undefined.
+ * @throws StorageError `Aborted` (Ctrl-C)
+ */
+async function statedRestore(ctx: CliContext, store: Storager, path: string): Promise<ObjectInfo["restore"]> {
+  try {
+    return (await store.stat(path, { signal: ctx.signal })).restore;
+  } catch (e) {
+    if (isAbort(e) || !isStorageError(e)) throw e;
+    return undefined;
+  }
+}
+
 /** What became of the objects of one operand. */
 interface Tally {
   started: number;
@@ -18,7 +42,7 @@ interface Tally {
   underWay: number;
   failed: number;
   skipped: number;
-  /** Under -r: objects whose listing said their restore was under way or readable, so nothing was sent. */
+  /** Under -r: objects whose listing (or, where listings do not say, their stat) said their restore was under way or readable, so nothing was sent. */
   listed: number;
 }
 
@@ -64,8 +88,9 @@ async function restoreOne(ctx: CliContext, store: Storager, path: string, shown:
 
 /**
  * Every object below the operand that is listed in an archive class (or in a COS intelligent-tiering
- * class: COS says whether it is archived), each restored, unless its listing (for the operand's own
- * object, its stat) says its restore is under way or readable; the others counted as skipped. An operand
+ * class: COS says whether it is archived), each restored, unless its listing (on COS, whose listings
+ * do not say, and for the operand's own object: its stat) says its restore is under way or readable
+ * for the days asked; the others counted as skipped. An operand
  * without a trailing `/` that names an object is restored too, beside the directory of that name if
  * there is one (as rm -r removes both).
  * @throws StorageError `CapabilityInsufficient` (a storage without restore), `ObjectNotExist` (nothing there), what the listing throws
@@ -82,7 +107,7 @@ async function restoreTree(ctx: CliContext, loc: Location, options: RestoreOptio
   }
   if (entry !== undefined) {
     const { endpoint, key } = await ctx.locations.object(loc);
-    await restoreListed(ctx, run, endpoint.store, key, shownPath(loc.display), entry, options);
+    await restoreListed(ctx, run, endpoint.store, key, shownPath(loc.display), entry, options, true);
   }
   if (!hasDir) return;
   for await (const o of walk(store, { signal: ctx.signal })) await restoreListed(ctx, run, store, o.path, shownUnder(dir, o.path), o, options);
@@ -107,26 +132,30 @@ function optionsFor(ctx: CliContext, run: Run, service: string, storageClass: st
 
 /**
  * An object `restore -r` found, listed in `storageClass`: restored if that class is archived (a
- * tier it does not take left out), skipped if it is not; one whose listed `restore` is under way or
- * readable (see `listedRestore`) is skipped with a line saying so, and nothing sent. A failure is
- * reported and counted and the others go on (Ctrl-C and unexpected errors stop). A COS
- * intelligent-tiering object COS says is not archived (`ObjectModeInvalid`) is skipped.
+ * tier it does not take left out), skipped if it is not; one whose restore is under way or readable
+ * (see `listedRestore`) is skipped with a line saying so, and nothing sent. Its restore state is the
+ * listing's where the service's listings state it (OSS) or `stated` (the operand's own object, from
+ * its stat); elsewhere (COS) it is asked first, a HEAD per object, so that a copy restored for
+ * longer is not cut short by a restore that sets its expiry anew. A failure is reported and counted
+ * and the others go on (Ctrl-C and unexpected errors stop). A COS intelligent-tiering object COS says
+ * is not archived (`ObjectModeInvalid`) is skipped.
  */
-async function restoreListed(ctx: CliContext, run: Run, store: Storager, path: string, shown: string, listed: Pick<ObjectInfo, "storageClass" | "restore">, options: RestoreOptions): Promise<void> {
+async function restoreListed(ctx: CliContext, run: Run, store: Storager, path: string, shown: string, listed: Pick<ObjectInfo, "storageClass" | "restore">, options: RestoreOptions, stated = false): Promise<void> {
   const { storageClass } = listed;
   const kind = treeRestoreKind(storageClass);
   if (kind === "skip") {
     run.tally.skipped++;
     return;
   }
-  const state = listedRestore(listed.restore, Date.now(), options.days ?? 1);
-  if (state !== undefined) {
-    run.tally.listed++;
-    const line = state === "ongoing" ? "a restore is under way already: nothing sent (stowage stat shows when it reads)" : `restored already, readable until ${formatDate(listed.restore?.expiresAt)}, at least the ${plural(options.days ?? 1, "day")} asked: nothing sent (restore it without -r to extend its copy)`;
-    ctx.info(`restore: ${shown}: ${line}`);
-    return;
-  }
   try {
+    const restore = stated || RESTORE_LISTED_BY.has(store.info.service) ? listed.restore : await statedRestore(ctx, store, path);
+    const state = listedRestore(restore, Date.now(), options.days ?? 1);
+    if (state !== undefined) {
+      run.tally.listed++;
+      const line = state === "ongoing" ? "a restore is under way already: nothing sent (stowage stat shows when it reads)" : `restored already, readable until ${formatDate(restore?.expiresAt)}, at least the ${plural(options.days ?? 1, "day")} asked: nothing sent (restore it without -r to extend its copy)`;
+      ctx.info(`restore: ${shown}: ${line}`);
+      return;
+    }
     await restoreOne(ctx, store, path, shown, optionsFor(ctx, run, store.info.service, storageClass!, options), run.tally);
   } catch (e) {
     if (isAbort(e) || !isStorageError(e)) throw e;
@@ -164,7 +193,7 @@ async function restore(ctx: CliContext, args: string[], opts: CommandOptions): P
   if (opts["days"] !== undefined) options.days = opts["days"] as number;
   if (opts["tier"] !== undefined) options.tier = opts["tier"] as RestoreTier;
   const noted = new Set<string>();
-  await forEachOperand(ctx, locs, async (loc) => {
+  await forEachOperand(ctx, "restore", locs, async (loc) => {
     const tally: Tally = { started: 0, extended: 0, underWay: 0, failed: 0, skipped: 0, listed: 0 };
     if (!opts["recursive"]) return restoreOperand(ctx, loc, options, tally);
     await restoreTree(ctx, loc, options, { tally, noted });
@@ -177,18 +206,19 @@ async function restore(ctx: CliContext, args: string[], opts: CommandOptions): P
  * `stowage restore <location...>`: restore archived objects (COS ARCHIVE, DEEP_ARCHIVE; OSS
  * Archive, ColdArchive, DeepColdArchive) so that they can be read, or with -r every archived object
  * below a directory (a `--tier` an object's class does not take is left out for it, with a note per
- * class; one its listing says is under way or readable, as OSS listings do, is skipped and nothing
- * sent for it). A restore under way already is reported, not a failure; any other failure of an operand
- * (or of one object under -r) is reported, the others still done, and its code is the exit code (3
- * missing, 5 a storage without restore, 10 an object in no archive class, 11 bad days or tier for
- * the class; 2 a directory without -r).
+ * class; one whose restore is under way, or readable for the days asked, is skipped and nothing sent
+ * for it: OSS listings say so, on COS each object's HEAD is asked first). A restore under way already
+ * is reported, not a failure; any other failure of an operand (or of one object under -r) is
+ * reported, naming it, the others still done, and its code is the exit code (3 missing, 5 a storage
+ * without restore, 10 an object in no archive class, 11 bad days or tier for the class; 2 a directory
+ * without -r).
  */
 export function registerRestore(program: Command, bind: Bind): void {
   program
     .command("restore")
     .description("restore archived objects (COS ARCHIVE/DEEP_ARCHIVE, OSS Archive/ColdArchive/DeepColdArchive) so they can be read; stowage stat shows when they do")
     .argument("<locations...>", "archived objects, or with -r directories")
-    .option("-r, --recursive", "restore every archived object below the directory (and an object of its name); a --tier a class does not take is left out for it, with a note; one listed as under way, or as readable for at least --days (OSS listings say so), is skipped, nothing sent")
+    .option("-r, --recursive", "restore every archived object below the directory (and an object of its name); a --tier a class does not take is left out for it, with a note; one under way, or readable for at least --days, is skipped, nothing sent (OSS listings say so; on COS a HEAD of each object asks)")
     .option("-d, --days <n>", "days the restored copy stays readable (default 1; an object restored already: COS sets its expiry N days from now, OSS adds N days)", days)
     .addOption(new Option("-t, --tier <tier>", "restore speed (default Standard; a tier the object's class does not take is refused, with -r left out)").choices(["Expedited", "Standard", "Bulk"]))
     .addHelpText(

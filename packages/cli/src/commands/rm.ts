@@ -227,7 +227,7 @@ async function rm(ctx: CliContext, args: string[], opts: CommandOptions): Promis
   // before anything is deleted: through a symbolic link it names the parent of the link's target.
   const dotDot = args.find((arg) => arg.split(/[\\/]/).filter((s) => s !== "" && s !== ".").at(-1) === "..");
   if (dotDot !== undefined) throw new UsageError(`rm ${JSON.stringify(dotDot)}: refused, as rm(1) refuses '..': name the directory itself; nothing was listed or deleted`);
-  await forEachOperand(ctx, locs, (loc) => (opts["recursive"] ? removeTree(ctx, loc, opts) : removeOne(ctx, loc, opts)));
+  await forEachOperand(ctx, "rm", locs, (loc) => (opts["recursive"] ? removeTree(ctx, loc, opts) : removeOne(ctx, loc, opts)));
 }
 
 /** `stowage rm <location...>`: delete objects, or with -r everything below a directory. */

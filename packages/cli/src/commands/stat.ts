@@ -4,6 +4,8 @@ import type { CliContext } from "../context.js";
 import { formatBytes, formatDate } from "../format.js";
 import { isRoot, rootExists } from "../transfer/jobs.js";
 import type { Bind, CommandOptions } from "./command.js";
+import type { Location } from "../locations.js";
+import { forEachOperand } from "../operand-loop.js";
 import { shownPath } from "../shown-path.js";
 
 /** `key: value` lines for one object (only the fields the service reported). */
@@ -36,32 +38,38 @@ export function describeObject(o: ObjectInfo): string[] {
 
 async function stat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg!);
-  let info: ObjectInfo;
+  // A failure names the operand (`stowage: stat backup:2024/db.dump: ...`): the error's path= is relative to its parent.
+  await forEachOperand(ctx, "stat", [loc], async () => {
+    const info = await statOperand(ctx, loc);
+    if (opts["json"]) ctx.out(JSON.stringify(info));
+    else for (const line of describeObject(info)) ctx.out(line);
+  });
+}
+
+async function statOperand(ctx: CliContext, loc: Location): Promise<ObjectInfo> {
   if (isRoot(loc)) {
     const { store } = await ctx.locations.dir(loc);
     // A bucket's root "exists" for a stat of it whether or not the bucket does: ask the bucket, as ls and du do.
     if (!(await rootExists(ctx, loc))) {
       throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist (no such bucket or store)`, { op: "stat", service: store.info.service });
     }
-    info = { ...(await store.stat("", { mode: "dir", signal: ctx.signal })), path: loc.path };
-  } else {
-    const { endpoint, key } = await ctx.locations.object(loc);
-    const asDir = loc.path.endsWith("/");
-    try {
-      info = await endpoint.store.stat(key, asDir ? { mode: "dir", signal: ctx.signal } : { signal: ctx.signal });
-    } catch (e) {
-      if (asDir || !isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
-      // Not an object: maybe a directory.
-      info = await endpoint.store.stat(key, { mode: "dir", signal: ctx.signal }).catch(() => Promise.reject(e));
-    }
+    return { ...(await store.stat("", { mode: "dir", signal: ctx.signal })), path: loc.path };
   }
-  if (opts["json"]) ctx.out(JSON.stringify(info));
-  else for (const line of describeObject(info)) ctx.out(line);
+  const { endpoint, key } = await ctx.locations.object(loc);
+  const asDir = loc.path.endsWith("/");
+  try {
+    return await endpoint.store.stat(key, asDir ? { mode: "dir", signal: ctx.signal } : { signal: ctx.signal });
+  } catch (e) {
+    if (asDir || !isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+    // Not an object: maybe a directory.
+    return await endpoint.store.stat(key, { mode: "dir", signal: ctx.signal }).catch(() => Promise.reject(e));
+  }
 }
 
 /**
  * `stowage stat <location>`: metadata of one object (or directory). Something that is not there,
- * the root of a bucket that does not exist included, fails with ObjectNotExist (exit 3).
+ * the root of a bucket that does not exist included, fails with ObjectNotExist (exit 3); a failure's
+ * line names the operand (`stowage: stat <location>: <error>`) unless its message does.
  */
 export function registerStat(program: Command, bind: Bind): void {
   program
