@@ -101,7 +101,7 @@ export class FsMultipart {
   /**
    * Stores part `index`, in the upload's directory as it exists: a part written into an upload
    * that is aborted (or completed) meanwhile fails and leaves nothing.
-   * @throws StorageError `ObjectNotExist` (no upload, or it ended meanwhile), `InvalidArgument`, `IntegrityMismatch`, `Aborted`.
+   * @throws StorageError `ObjectNotExist` (no upload, or it ended meanwhile), `InvalidArgument`, `IntegrityMismatch`, `Aborted`, mapped fs errors.
    */
   async writePart(key: string, id: string, index: number, body: DriverBody, signal?: AbortSignal): Promise<Part> {
     await readUpload(this.paths, key, id);
@@ -154,7 +154,7 @@ export class FsMultipart {
    * @throws StorageError `ObjectNotExist` (no upload), `InvalidArgument` (no parts, a gap, a part never uploaded),
    *   `Conflict` (a part changed; `ifNotExists`: an entry at `key`), `CapabilityInsufficient` (`ifNotExists`
    *   without hard links), `IntegrityMismatch` (a part holds other bytes than its writer sent),
-   *   `ObjectModeInvalid` (a directory at `key`), `Aborted`.
+   *   `ObjectModeInvalid` (a directory at `key`), `Aborted`, mapped fs errors.
    */
   async complete(key: string, id: string, parts: readonly Part[], signal?: AbortSignal, ifNotExists = false): Promise<DriverWriteResult> {
     await readUpload(this.paths, key, id);
@@ -190,13 +190,18 @@ export class FsMultipart {
     return result;
   }
 
-  /** Ends the upload, deleting its parts; nothing happens when it does not exist. */
+  /**
+   * Ends the upload, deleting its parts; nothing happens when it does not exist. A record that is
+   * there but cannot be read (EMFILE, EACCES, EIO) fails the abort: the upload is kept, and the
+   * caller is told (core's cleanup then says the upload may be left).
+   * @throws StorageError `InvalidArgument` (the staging directory leads outside the work_dir), mapped fs errors.
+   */
   async abort(key: string, id: string): Promise<void> {
-    const upload = await readUpload(this.paths, key, id).catch(() => undefined);
+    const upload = await readUpload(this.paths, key, id).catch((e: unknown) => (isStorageError(e, ErrorCode.ObjectNotExist) ? undefined : Promise.reject(e)));
     if (upload !== undefined) await this.remove(id);
   }
 
-  /** One page of parts by index. @throws StorageError `ObjectNotExist`, `InvalidArgument` (bad token). */
+  /** One page of parts by index. @throws StorageError `ObjectNotExist`, `InvalidArgument` (bad token), mapped fs errors. */
   async listParts(key: string, id: string, token: string | undefined): Promise<DriverPartsPage> {
     await readUpload(this.paths, key, id);
     const after = token === undefined || token === "" ? -1 : Number(token);
@@ -220,7 +225,7 @@ export class FsMultipart {
     });
   }
 
-  /** The upload as a `part` object. @throws StorageError `ObjectNotExist`. */
+  /** The upload as a `part` object. @throws StorageError `ObjectNotExist`, mapped fs errors (a record that cannot be read). */
   async stat(key: string, id: string): Promise<RawObject> {
     const upload = await readUpload(this.paths, key, id);
     return { key, mode: "part", multipartId: id, lastModified: upload.created };

@@ -252,7 +252,7 @@ export class FsStorageDriver implements StorageDriver {
     return { multipartId: await this.multipart.create(key, options.signal) };
   }
 
-  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`. */
+  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `IntegrityMismatch`, `Aborted`, mapped fs errors. */
   async writePart(key: string, multipartId: string, index: number, body: DriverBody, options: DriverCallOptions): Promise<Part> {
     return this.multipart.writePart(key, multipartId, index, body, options.signal);
   }
@@ -261,26 +261,30 @@ export class FsStorageDriver implements StorageDriver {
    * Returns the ETag and the CRC-64 of the bytes stored. With `ifNotExists`, only where no entry is at `key` (else the upload is kept).
    * A part replaced since by another writer of it is taken where its record vouches for the size and `crc64` given (part-record.ts).
    * `Conflict` is retryable where the object's directory was removed each of the 4 times it was made.
-   * @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `CapabilityInsufficient`, `IntegrityMismatch`, `ObjectModeInvalid`, `Aborted`.
+   * @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Conflict`, `CapabilityInsufficient`, `IntegrityMismatch`, `ObjectModeInvalid`, `Aborted`, mapped fs errors.
    */
   async completeMultipart(key: string, multipartId: string, parts: Part[], options: DriverCallOptions): Promise<DriverWriteResult> {
     throwIfAborted(options.signal);
     return this.multipart.complete(key, multipartId, parts, options.signal, wantsNew(options));
   }
 
-  /** Succeeds when the upload does not exist. @throws StorageError `Aborted`. */
+  /**
+   * Succeeds when the upload does not exist; fails, keeping it, when its record is there but
+   * cannot be read (EMFILE, EACCES, EIO), so that the caller does not take it for removed.
+   * @throws StorageError `Aborted`, mapped fs errors (`PermissionDenied`, `ServiceInternal`, `Unexpected`).
+   */
   async abortMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<void> {
     throwIfAborted(options.signal);
     await this.multipart.abort(key, multipartId);
   }
 
-  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Aborted`. */
+  /** @throws StorageError `ObjectNotExist`, `InvalidArgument`, `Aborted`, mapped fs errors. */
   async listParts(key: string, multipartId: string, token: string | undefined, options: DriverCallOptions): Promise<DriverPartsPage> {
     throwIfAborted(options.signal);
     return this.multipart.listParts(key, multipartId, token);
   }
 
-  /** @throws StorageError `ObjectNotExist`, `Aborted`. */
+  /** @throws StorageError `ObjectNotExist`, `Aborted`, mapped fs errors. */
   async statMultipart(key: string, multipartId: string, options: DriverCallOptions): Promise<RawObject> {
     throwIfAborted(options.signal);
     return this.multipart.stat(key, multipartId);

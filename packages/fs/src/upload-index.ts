@@ -1,5 +1,5 @@
 import { lstat } from "node:fs/promises";
-import { compareUploads, ErrorCode, isStorageError } from "@stowage/core";
+import { compareUploads } from "@stowage/core";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { UPLOAD_RECORD } from "./upload-dir.js";
@@ -121,10 +121,9 @@ async function readKnown(paths: FsPaths, staging: DirPin, id: string): Promise<K
   const stamp = await stampOf(staging, id);
   if (stamp === undefined) return undefined;
   try {
+    // Undefined: there but no record (the driver writes its records whole, by rename): it will not become one.
     return { upload: await loadUpload(paths, id), stamp };
-  } catch (e) {
-    // There but no record (the driver writes its records whole, by rename): it will not become one.
-    if (isStorageError(e, ErrorCode.InvalidArgument) || e instanceof SyntaxError) return { upload: undefined, stamp };
+  } catch {
     return undefined;
   }
 }

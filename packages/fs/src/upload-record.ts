@@ -1,4 +1,5 @@
-import { ErrorCode, storageError } from "@stowage/core";
+import { ErrorCode, isStorageError } from "@stowage/core";
+import { fsErrnoOf, fsError } from "./errors.js";
 import { readOwnText } from "./files.js";
 import type { FsPaths } from "./paths.js";
 import { inUpload, noUpload, UPLOAD_RECORD } from "./upload-dir.js";
@@ -28,24 +29,53 @@ export function uploadRecordText(key: string): string {
 }
 
 /**
- * The upload `id`, when it uploads to `key`.
- * @throws StorageError `ObjectNotExist` (no such upload, an id that is none, a record unreadable or of another key).
+ * The upload `id`, when it uploads to `key`. Only what says there is no such upload makes it
+ * `ObjectNotExist`: an id that is none, no directory or record for it (ENOENT, ENOTDIR), a record
+ * that is none (not a regular file, too large, not JSON, not a record) or one of another key. A
+ * record that is there but cannot be read now (EMFILE, EACCES, EIO) fails with that error, so a
+ * caller never takes an upload for gone (an abort that then did nothing) when it may not be.
+ * @throws StorageError `ObjectNotExist` (no such upload), `InvalidArgument` (the staging directory
+ *   leads outside the work_dir), mapped fs errors (`PermissionDenied`, `ServiceInternal`, `Unexpected`).
  */
 export async function readUpload(paths: FsPaths, key: string, id: string): Promise<Upload> {
   if (!UPLOAD_ID.test(id)) noUpload();
-  const upload = await loadUpload(paths, id).catch(() => undefined);
+  let upload: Upload | undefined;
+  try {
+    upload = await loadUpload(paths, id);
+  } catch (e) {
+    if (isStorageError(e, ErrorCode.ObjectNotExist) || isNoEntry(e)) noUpload();
+    throw fsError(e);
+  }
   if (upload === undefined || upload.key !== key) noUpload();
   return upload;
 }
 
+/** True for an ENOENT or ENOTDIR, raw or as the StorageError {@link fsError} made of it. */
+function isNoEntry(e: unknown): boolean {
+  const code = fsErrnoOf(e);
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
 /**
- * Upload `id`'s record, read only from a regular file (never followed), at most 64 KiB.
- * @throws StorageError `ObjectNotExist`, `InvalidArgument` (not a record), mapped fs errors; SyntaxError (not JSON).
+ * Upload `id`'s record, read only from a regular file (never followed), at most 64 KiB; undefined
+ * when the file there is no record (not a regular file, too large, not JSON, not a record: someone
+ * else's, as the driver writes its records whole, by rename).
+ * @throws StorageError `ObjectNotExist` (no upload directory or no record), `InvalidArgument` (the
+ *   staging directory leads outside the work_dir), mapped fs errors.
  */
-export async function loadUpload(paths: FsPaths, id: string): Promise<Upload> {
-  const text = await inUpload(paths, id, (dir) => readOwnText(dir.at(UPLOAD_RECORD), UPLOAD_RECORD_LIMIT));
-  const record = JSON.parse(text) as { key?: unknown; created?: unknown } | null;
+export async function loadUpload(paths: FsPaths, id: string): Promise<Upload | undefined> {
+  // readOwnText's only StorageError is the InvalidArgument of a file that is no regular file of the driver's.
+  const text = await inUpload(paths, id, (dir) =>
+    readOwnText(dir.at(UPLOAD_RECORD), UPLOAD_RECORD_LIMIT).catch((e: unknown) => (isStorageError(e, ErrorCode.InvalidArgument) ? undefined : Promise.reject(e))),
+  );
+  if (text === undefined) return undefined;
+  let record: { key?: unknown; created?: unknown } | null;
+  try {
+    record = JSON.parse(text) as { key?: unknown; created?: unknown } | null;
+  } catch {
+    return undefined;
+  }
   const created = new Date(typeof record?.created === "string" ? record.created : NaN);
-  if (typeof record?.key !== "string" || Number.isNaN(created.getTime())) throw storageError(ErrorCode.InvalidArgument, "not an upload record");
+  if (typeof record?.key !== "string" || Number.isNaN(created.getTime())) return undefined;
   return { key: record.key, id, created };
 }

@@ -44,7 +44,7 @@ afterEach(async () => {
 describe("fs multipart: an upload that could not be started", () => {
   it("leaves no upload directory (nor the staging directory it made) when its record cannot be written", async () => {
     failRecord = true;
-    await expectCode(s.driver.createMultipart!(s.key("big"), {}), "Unexpected");
+    await expectCode(s.driver.createMultipart!(s.key("big"), {}), "ServiceInternal");
     expect(await realFs.readdir(s.root)).toEqual([]);
     const store = newStorager(`fs://${s.root}/`);
     const uploads: string[] = [];
@@ -55,7 +55,7 @@ describe("fs multipart: an upload that could not be started", () => {
   it("keeps the staging directory and the other uploads in it", async () => {
     const { multipartId } = await s.driver.createMultipart!(s.key("kept"), {});
     failRecord = true;
-    await expectCode(s.driver.createMultipart!(s.key("big"), {}), "Unexpected");
+    await expectCode(s.driver.createMultipart!(s.key("big"), {}), "ServiceInternal");
     expect(await realFs.readdir(join(s.root, ".stowage-multipart"))).toEqual([multipartId]);
   });
 });
