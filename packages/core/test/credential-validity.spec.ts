@@ -90,14 +90,14 @@ describe("providedCredentialSource: unusable answers", () => {
   });
 
   it.each([
-    ["a CR/LF in securityToken", { id: "ak", secret: "sk", securityToken: "tok\r\nX-Injected: 1" }, "securityToken"],
-    ["a non-Latin-1 character in the access key", { id: "ak\u4e2d", secret: "sk" }, "id"],
-    ["a control character in the secret", { id: "ak", secret: "s\u0000k" }, "secret"],
-  ])("refuses %s with PermissionDenied naming the field, not the value", async (_label, answer, field) => {
+    ["a CR/LF in securityToken", { id: "ak", secret: "sk", securityToken: "tok\r\nX-Injected: 1" }, "a securityToken"],
+    ["a non-Latin-1 character in the access key", { id: "ak\u4e2d", secret: "sk" }, "an id"],
+    ["a control character in the secret", { id: "ak", secret: "s\u0000k" }, "a secret"],
+  ])("refuses %s with PermissionDenied naming the field (with its article), not the value", async (_label, answer, field) => {
     const source = providedCredentialSource<Keys>(async () => ({ ...answer, expiration: T0 + 60 * MIN }), SHAPE, () => T0);
     const e = await refusal(source.get());
     expect(e.code).toBe(ErrorCode.PermissionDenied);
-    expect(e.message).toContain(`a ${field} with invalid characters`);
+    expect(e.message).toContain(`returned ${field} with invalid characters`);
     expect(e.message).not.toMatch(/tok|X-Injected|\u4e2d|s\u0000k/);
   });
 

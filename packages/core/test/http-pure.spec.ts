@@ -67,8 +67,12 @@ describe("retry policy", () => {
       retry: { maxRetries: 0, baseDelayMs: 5, maxDelayMs: 50 },
       agent: { maxSockets: 8, ca: "-----BEGIN CERTIFICATE-----x" },
       timeoutMs: 1000,
+      pausedTimeoutMs: 600_000,
     });
     expect(httpClientSettings({})).toEqual({ retry: {}, agent: {} });
+    // The paused-body bound (10 × request_timeout) is cut to what a timer waits, not left to overflow.
+    expect(httpClientSettings({ requestTimeout: 3_600_000 }).pausedTimeoutMs).toBe(36_000_000);
+    expect(httpClientSettings({ requestTimeout: 2_147_483_647 }).pausedTimeoutMs).toBe(2_147_483_647);
   });
 });
 

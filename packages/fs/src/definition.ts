@@ -1,6 +1,7 @@
 import type { OpenConfig, ServiceDefinition } from "@stowage/core";
 import { FS_DESCRIPTION, FS_PACKAGE, FS_STORAGER_REQUIRES, FS_TYPE, FS_UNUSED_PAIRS, fsPairs } from "./config.js";
 import { FsStorageDriver } from "./storager.js";
+import { fsFeatures } from "./features.js";
 
 /**
  * The fs service: `fs:///abs/work_dir`. `work_dir` is required (a user must
@@ -14,6 +15,7 @@ export const fsService: ServiceDefinition = Object.freeze({
   packageName: FS_PACKAGE,
   description: FS_DESCRIPTION,
   pairs: fsPairs,
+  features: fsFeatures,
   storagerRequires: FS_STORAGER_REQUIRES,
   unusedPairs: FS_UNUSED_PAIRS,
   newStorageDriver(config: OpenConfig): FsStorageDriver {

@@ -65,6 +65,15 @@ describe("fs connection strings", () => {
     fails("PairUnsupported", () => newStorager(`fs://${tmp}/?${pair}`));
   });
 
+  it("an unknown pair's accepted list leaves out the default_ pairs fs refuses for a feature it lacks", () => {
+    const accepted = fails("ConnectionStringInvalid", () => newStorager(`fs://${tmp}/?max_retries=3`)).message;
+    expect(accepted).toContain("accepted: concurrency, enable_loose_pair, fsync");
+    for (const refused of ["default_cache_control", "default_content_type", "default_storage_class"]) {
+      expect(accepted).not.toContain(refused);
+      fails("PairUnsupported", () => newStorager(`fs://${tmp}/?${refused}=x`));
+    }
+  });
+
   it("a trailing newline (from a file or an env var) is refused, no directory is made", async () => {
     fails("ConnectionStringInvalid", () => newStorager(`fs://${tmp}/data\n`));
     expect(await readdir(tmp)).toEqual([]);

@@ -3,6 +3,7 @@ import { MEMORY_DESCRIPTION, MEMORY_PACKAGE, MEMORY_TYPE, MEMORY_UNUSED_PAIRS, m
 import { MemoryServiceDriver } from "./servicer.js";
 import { MemoryStorageDriver } from "./storager.js";
 import { MemoryStore, openStore } from "./store.js";
+import { memoryFeatures } from "./features.js";
 
 /**
  * The memory service: `memory://[name]/[work_dir]`. A named store is shared by
@@ -18,6 +19,7 @@ export const memoryService: ServiceDefinition = Object.freeze({
   packageName: MEMORY_PACKAGE,
   description: MEMORY_DESCRIPTION,
   pairs: memoryPairs,
+  features: memoryFeatures,
   storagerRequires: [],
   servicerRequires: [],
   unusedPairs: MEMORY_UNUSED_PAIRS,

@@ -1,6 +1,8 @@
 import { definePair, type PairSet } from "../pairs/pair-definition.js";
+import { timerDelay } from "../io/abort.js";
 import type { HttpClientOptions } from "./http-client.js";
 import { checkTlsCa, tlsCaPem } from "./tls-ca.js";
+import { pausedBodyTimeoutMs } from "./transport.js";
 
 function atLeast(min: number): (value: unknown) => string | undefined {
   return (value) => (typeof value === "number" && value >= min ? undefined : `must be at least ${min}`);
@@ -12,7 +14,9 @@ function atLeast(min: number): (value: unknown) => string | undefined {
  * - `max_retries` (integer, default 3): retries after the first attempt of a request.
  * - `retry_base_delay` / `retry_max_delay` (duration, default 200ms / 10s): backoff bounds.
  * - `request_timeout` (duration, default 60s): connect time, or idle
- *   time, after which a request fails; a response body left paused is closed after 10 times that (at least 10 min).
+ *   time, after which a request fails; a response body left paused is closed after 10 times that
+ *   (at least 10 min, at most 2^31 − 1 ms).
+ * Durations, like every duration pair, are at most 2^31 − 1 ms (about 24.8 days: what a timer waits).
  * - `max_connections` (integer, default 64): sockets per host in each of two pools: GETs of object
  *   bytes (streamed to the caller), and every other request.
  * - `tls_ca` (string): a PEM CA certificate trusted besides the system's (self-signed endpoints),
@@ -29,14 +33,14 @@ export const httpPairs = {
   retryBaseDelay: definePair({
     name: "retry_base_delay",
     type: "duration",
-    description: "Backoff ceiling of the first retry (doubles per retry, full jitter).",
+    description: "Backoff ceiling of the first retry (doubles per retry, full jitter); at most 2147483647 ms (about 24.8 days).",
     operations: ["new"],
     validate: atLeast(0),
   }),
   retryMaxDelay: definePair({
     name: "retry_max_delay",
     type: "duration",
-    description: "Longest wait between two attempts (also caps Retry-After).",
+    description: "Longest wait between two attempts (also caps Retry-After); at most 2147483647 ms (about 24.8 days).",
     operations: ["new"],
     validate: atLeast(0),
   }),
@@ -44,7 +48,7 @@ export const httpPairs = {
     name: "request_timeout",
     type: "duration",
     description:
-      "A request fails when connecting takes this long, or its connection is idle this long (time a reader spends paused does not count; a body left paused 10 times this, at least 10 min, is closed). Waiting for a free connection is not bounded by it.",
+      "A request fails when connecting takes this long, or its connection is idle this long (time a reader spends paused does not count; a body left paused 10 times this, at least 10 min and at most 2147483647 ms, is closed). Waiting for a free connection is not bounded by it. At most 2147483647 ms (about 24.8 days).",
     operations: ["new"],
     validate: atLeast(1),
   }),
@@ -76,10 +80,13 @@ export interface HttpPairValues {
 }
 
 /**
- * The {@link HttpClientOptions} fields the http pairs of `config` set (absent values keep the client defaults).
- * @throws StorageError `InvalidArgument` when `tls_ca` names a file that cannot be read or holds no certificate.
+ * The {@link HttpClientOptions} fields the http pairs of `config` set (absent values keep the client
+ * defaults). With `request_timeout`, also the paused-body bound it implies (`pausedTimeoutMs`: 10
+ * times it, at least 10 min), cut to what a timer waits (2^31 − 1 ms).
+ * @throws StorageError `InvalidArgument` when `tls_ca` names a file that cannot be read, holds no
+ *   certificate, or holds a certificate block that does not parse.
  */
-export function httpClientSettings(config: HttpPairValues): Pick<HttpClientOptions, "retry" | "timeoutMs" | "agent"> {
+export function httpClientSettings(config: HttpPairValues): Pick<HttpClientOptions, "retry" | "timeoutMs" | "pausedTimeoutMs" | "agent"> {
   const retry: NonNullable<HttpClientOptions["retry"]> = {};
   if (config.maxRetries !== undefined) retry.maxRetries = config.maxRetries;
   if (config.retryBaseDelay !== undefined) retry.baseDelayMs = config.retryBaseDelay;
@@ -87,5 +94,6 @@ export function httpClientSettings(config: HttpPairValues): Pick<HttpClientOptio
   const agent: NonNullable<HttpClientOptions["agent"]> = {};
   if (config.maxConnections !== undefined) agent.maxSockets = config.maxConnections;
   if (config.tlsCa !== undefined) agent.ca = tlsCaPem(config.tlsCa);
-  return { retry, agent, ...(config.requestTimeout === undefined ? {} : { timeoutMs: config.requestTimeout }) };
+  if (config.requestTimeout === undefined) return { retry, agent };
+  return { retry, agent, timeoutMs: config.requestTimeout, pausedTimeoutMs: timerDelay(pausedBodyTimeoutMs(config.requestTimeout)) };
 }

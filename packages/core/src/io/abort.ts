@@ -2,6 +2,23 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError, type StorageError, type StorageErrorContext } from "../errors/storage-error.js";
 
 /**
+ * The longest delay a Node.js timer waits: 2^31 − 1 ms (24 days, 20 h, 31 min). `setTimeout` turns a
+ * longer delay into 1 ms (with a `TimeoutOverflowWarning`), and a socket's idle timer cuts it to
+ * this: so duration pairs take at most this much, and a timer whose delay is derived (a multiple
+ * of one, a service's `Retry-After`) is clamped to it ({@link timerDelay}).
+ */
+export const TIMER_DELAY_MAXIMUM_MS = 2_147_483_647;
+
+/**
+ * `ms` as a timer takes it: at most {@link TIMER_DELAY_MAXIMUM_MS} (a longer wait is cut to that,
+ * never turned into 1 ms as `setTimeout` does), at least 0 (NaN is 0).
+ * @throws nothing.
+ */
+export function timerDelay(ms: number): number {
+  return ms >= TIMER_DELAY_MAXIMUM_MS ? TIMER_DELAY_MAXIMUM_MS : ms > 0 ? ms : 0;
+}
+
+/**
  * The `Aborted` error for `signal`. The signal's reason is kept as `cause`
  * when it is an Error (a custom reason such as a timeout stays visible).
  * @throws nothing (returns the error)
@@ -115,7 +132,9 @@ export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal, ctx?: St
 }
 
 /**
- * Waits `ms`, or rejects with {@link abortError} as soon as `signal` aborts (at once when it already
+ * Waits `ms` (at most {@link TIMER_DELAY_MAXIMUM_MS}: a longer wait, such as a service's
+ * `Retry-After` under a large `retry_max_delay`, is cut to that rather than ending after 1 ms), or
+ * rejects with {@link abortError} as soon as `signal` aborts (at once when it already
  * has), clearing the timer. Unlike `setTimeout` of `node:timers/promises` with a signal, many waits on
  * one signal (retries in backoff that share the caller's signal) add one listener to it, not one each.
  * @throws StorageError `Aborted`.
@@ -130,7 +149,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     const timer = setTimeout(() => {
       off();
       resolve();
-    }, ms);
+    }, timerDelay(ms));
   });
 }
 

@@ -74,17 +74,36 @@ export class PartBufferPool {
     }
   }
 
+  /** A new buffer of `partSize` bytes; an allocation that fails is the part size's fault (see {@link PartBufferPool.acquire}). */
+  private allocate(): Buffer {
+    try {
+      return sharedBuffer(this.partSize);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      const held = this.out.size + this.free.length;
+      throw storageError(
+        ErrorCode.InvalidArgument,
+        `cannot allocate a part buffer of ${this.partSize} bytes (part_size)${held > 0 ? ` besides the ${held} this write holds` : ""}: give a smaller part_size (or concurrency)`,
+        { cause: e },
+      );
+    }
+  }
+
   /** Buffers handed out and not yet released or discarded. */
   get outstanding(): number {
     return this.out.size;
   }
 
-  /** A `partSize`-byte shared buffer (reused or new; its old contents are not cleared). */
+  /**
+   * A `partSize`-byte shared buffer (reused or new; its old contents are not cleared).
+   * @throws StorageError `InvalidArgument` naming `part_size` when the memory cannot be had (the
+   *   allocation's `RangeError` as `cause`): a part size too large for this process, not a fault.
+   */
   acquire(): Buffer {
     let buf = this.free.pop();
     if (buf === undefined) {
       const spare = takeSpare(this.partSize);
-      buf = spare === undefined ? sharedBuffer(this.partSize) : Buffer.from(spare, 0, this.partSize);
+      buf = spare === undefined ? this.allocate() : Buffer.from(spare, 0, this.partSize);
     }
     this.out.add(buf.buffer as SharedArrayBuffer);
     return buf;
@@ -132,7 +151,7 @@ export class PartBufferPool {
  * of its part arrives, so at most one part is being filled at a time.
  *
  * @throws StorageError `InvalidArgument` when `pool.partSize` is smaller than `partSize`
- *   or `partSize` is not a positive integer; anything the source throws.
+ *   or `partSize` is not a positive integer, or a part buffer cannot be allocated; anything the source throws.
  */
 export async function* fillParts(source: AsyncIterable<Buffer>, partSize: number, pool: PartBufferPool): AsyncGenerator<Buffer, void, undefined> {
   if (!Number.isSafeInteger(partSize) || partSize <= 0 || pool.partSize < partSize) {

@@ -1,9 +1,18 @@
+import { constants as bufferConstants } from "node:buffer";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { typeName, wrongType } from "../errors/wrong-type.js";
 
 /** Part size used when the caller sets none: 8 MiB. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+
+/**
+ * The largest part size any write takes (`part_size` is refused above it): 5 GiB, the largest part
+ * COS, OSS and QingStor take, or what one Buffer holds where that is less (4 GiB on Node.js 20),
+ * as a part is held in one buffer. Services with no largest part of their own (fs, memory) are
+ * bounded by it too, and a write's planned parts never exceed it.
+ */
+export const PART_SIZE_MAXIMUM = Math.min(bufferConstants.MAX_LENGTH, 5 * 1024 ** 3);
 
 /** Parts in flight when the caller sets no concurrency. */
 export const DEFAULT_MULTIPART_CONCURRENCY = 4;

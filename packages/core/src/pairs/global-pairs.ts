@@ -1,6 +1,7 @@
+import { PART_SIZE_MAXIMUM } from "../multipart/part-plan.js";
 import { STORAGE_OPERATIONS } from "../operations.js";
 import { definePair, type PairSet } from "./pair-definition.js";
-import { dispositionValueProblem, headerTokenProblem, headerValueProblem, locationProblem, PADDED_HEADER_VALUE } from "./value-checks.js";
+import { dispositionValueProblem, headerTokenProblem, headerValueProblem, httpDateProblem, locationProblem, PADDED_HEADER_VALUE } from "./value-checks.js";
 
 /*
  * Validators take `unknown` so a definition stays assignable to `PairSet`
@@ -10,6 +11,18 @@ import { dispositionValueProblem, headerTokenProblem, headerValueProblem, locati
 /** A validator: the value must be a number ≥ `min`. */
 function atLeast(min: number): (value: unknown) => string | undefined {
   return (value) => (typeof value === "number" && value >= min ? undefined : `must be at least ${min}`);
+}
+
+/**
+ * A validator: a part size from 1 byte to {@link PART_SIZE_MAXIMUM} (5 GiB, or what one Buffer
+ * holds where that is less): a part is held in one buffer. A service's own largest part is checked
+ * against it when the storage opens, and before a write that goes in parts.
+ */
+function partSizeRange(value: unknown): string | undefined {
+  if (typeof value !== "number" || value < 1) return "must be at least 1";
+  if (value <= PART_SIZE_MAXIMUM) return undefined;
+  const what = PART_SIZE_MAXIMUM === 5 * 1024 ** 3 ? "5 GiB, the largest part any service takes" : "what one Buffer holds in this Node.js";
+  return `must be at most ${PART_SIZE_MAXIMUM} (${what}: a part is held in one buffer)`;
 }
 
 /** A validator: the value must be a non-empty string. */
@@ -99,15 +112,17 @@ export const globalPairs = {
   multipartThreshold: definePair({
     name: "multipart_threshold",
     type: "size",
-    description: "Bodies larger than this (or of unknown size) are written with a multipart upload.",
+    description:
+      "Bodies larger than this are written with a multipart upload; a body of unknown length (a stream) once more than this has been read from it, a shorter one in one request.",
     operations: ["new", "write"],
   }),
   partSize: definePair({
     name: "part_size",
     type: "size",
-    description: "Part size of multipart writes, raised as needed to fit the part-count limit when the body's length is known (size, bytes, or the file of a file stream, whose length is a hint); a stream of unknown length holds at most part_size × that limit (78.1 GiB at 8 MiB and 10,000 parts), else fails with InvalidArgument at the part past it.",
+    description:
+      "Part size of multipart writes (a write that goes in one request does not use it): at most 5 GiB (4 GiB on Node.js 20, what one Buffer holds there) and at most the service's largest part (refused at open above it); raised to the service's smallest part (COS 1 MiB, OSS 100 KiB, QingStor 4 MiB), and as needed to fit the part-count limit when the body's length is known (size, bytes, or the file of a file stream, whose length is a hint); a stream of unknown length holds at most part_size × that limit (78.1 GiB at 8 MiB and 10,000 parts), else fails with InvalidArgument at the part past it.",
     operations: ["new", "write"],
-    validate: atLeast(1),
+    validate: partSizeRange,
   }),
   concurrency: definePair({
     name: "concurrency",
@@ -175,10 +190,11 @@ export const globalPairs = {
   httpExpires: definePair({
     name: "http_expires",
     type: "string",
-    description: "Expires header stored with the object and answered with its reads: an HTTP date such as Fri, 01 Jan 2027 00:00:00 GMT (a presigned write or createMultipart returns it among the headers to send).",
+    description:
+      "Expires header stored with the object and answered with its reads: an HTTP date in IMF-fixdate form, such as Fri, 01 Jan 2027 00:00:00 GMT (other forms are InvalidArgument; a presigned write or createMultipart returns it among the headers to send).",
     operations: ["write", "createMultipart", "createAppend", "copy", "presign"],
     feature: "httpExpires",
-    validate: headerValue,
+    validate: httpDateProblem,
   }),
   contentMd5: definePair({
     name: "content_md5",
@@ -248,10 +264,10 @@ export const globalPairs = {
   responseExpires: definePair({
     name: "response_expires",
     type: "string",
-    description: "Expires header the service answers a presigned read with (an HTTP date), instead of the stored one.",
+    description: "Expires header the service answers a presigned read with, instead of the stored one: an HTTP date in IMF-fixdate form, such as Fri, 01 Jan 2027 00:00:00 GMT.",
     operations: ["presign"],
     feature: "responseOverrides",
-    validate: headerValue,
+    validate: httpDateProblem,
   }),
   offset: definePair({
     name: "offset",

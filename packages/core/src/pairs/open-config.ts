@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import { camelCase, STORAGE_OPERATIONS } from "../operations.js";
@@ -69,6 +70,8 @@ function shown(name: string): string {
  * Then the definition's `storagerRequires`/`servicerRequires` must be present, a name in the
  * path part of a service without names (its `unusedPairs` has `name`: `fs://tmp/data`) is refused,
  * the `unusedPairs` given are refused, even with a bad value (dropped when loose), and `workDir` is normalised (default `/`).
+ * The `accepted:` list of an unknown key (and its did-you-mean) leaves out the `default_<pair>` pairs
+ * whose feature the definition's `features` lacks (they are refused later, as `PairUnsupported`).
  * An unknown key right after a secret pair is not shown (it may be the secret's tail). Errors carry op `new_storager`/`new_servicer`
  * and the service type; messages never show secret values.
  * A servicer takes no name and no work_dir other than `/` (its calls name the bucket): they are refused
@@ -96,8 +99,10 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   const fromString = typeof input === "string";
   const entries = openEntries(pairs, fromString);
   const unused = new Set(definition.unusedPairs ?? []);
-  // What can be given here: not the pairs this service refuses, nor, in a string, a function.
-  const usable = [...entries].filter(([, e]) => !unused.has(e.def.name) && !(fromString && e.def.type === "function")).map(([k]) => k);
+  // What can be given here: not the pairs this service refuses, nor, in a string, a function, nor a
+  // default_<pair> whose feature the service (as its definition says) lacks.
+  const lacks = (e: OpenEntry): boolean => e.isDefault && e.def.feature !== undefined && definition.features !== undefined && definition.features[e.def.feature] !== true;
+  const usable = [...entries].filter(([, e]) => !unused.has(e.def.name) && !(fromString && e.def.type === "function") && !lacks(e)).map(([k]) => k);
   const accepted = usable.sort().join(", ");
   const config: Record<string, unknown> = {};
   const defaults: Record<string, unknown> = {};
@@ -123,7 +128,7 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   };
 
   if (fromString) {
-    const parsed = parseConnectionString(input);
+    const parsed = parseConnectionString(input, (key, a, b) => sameParsedValue(entries.get(key), a, b));
     if (parsed.type !== definition.type) {
       throw storageError(ErrorCode.ConnectionStringInvalid, `a "${parsed.type}" connection string cannot open a ${definition.type} ${kind}`);
     }
@@ -292,6 +297,26 @@ function refuseUnused(
     delete config[key];
     delete defaults[key];
   }
+}
+
+/**
+ * Whether two different texts of one connection-string key parse to one value for its pair
+ * (`1` and `01` of an integer, `true` and `t` of a boolean, `1MiB` and `1048576` of a size): false
+ * for a string pair (its text is its value), an unknown key, or a text that does not parse (the
+ * repeat is then refused as it stands).
+ */
+function sameParsedValue(entry: OpenEntry | undefined, a: string, b: string): boolean {
+  if (entry === undefined || entry.def.type === "string") return false;
+  let first: unknown;
+  let second: unknown;
+  try {
+    first = parsePairValue(entry.def, a);
+    second = parsePairValue(entry.def, b);
+  } catch {
+    return false;
+  }
+  if (first instanceof Uint8Array && second instanceof Uint8Array) return Buffer.compare(first, second) === 0;
+  return isDeepStrictEqual(first, second);
 }
 
 function asConnectionStringError(e: unknown): unknown {

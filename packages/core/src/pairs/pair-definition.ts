@@ -7,7 +7,8 @@ import type { Endpoint } from "../registry/endpoint.js";
  * How a pair's value is typed, parsed from connection strings and checked at run time.
  * - `string`, `boolean` (`true/false`, `t/f` (go-storage's forms), `1/0`, any case; a bare key means true), `integer` (decimal or 0x hex).
  * - `size`: bytes; strings may carry a unit (`8MiB`, `64M`, `1GiB`, `512k`).
- * - `duration`: milliseconds; strings may carry a unit (`500ms`, `30s`, `5m`, `1h`).
+ * - `duration`: milliseconds; strings may carry a unit (`500ms`, `30s`, `5m`, `1h`); at most
+ *   2^31 − 1 ms (about 24.8 days: the longest a timer waits; a longer one is `InvalidArgument`).
  * - `bytes`: a Buffer; strings are base64 (padded or not).
  * - `credential`, `endpoint`: parsed into {@link Credential} / {@link Endpoint}.
  * - `string-map`, `function`, `signal`: call-site only; not parseable from strings.

@@ -2,6 +2,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { isStorageError, storageError } from "../errors/storage-error.js";
 import { typeName, wrongType } from "../errors/wrong-type.js";
 import { camelCase } from "../operations.js";
+import { TIMER_DELAY_MAXIMUM_MS } from "../io/abort.js";
 import { checkHmacCharacters, parseCredential, type Credential } from "../registry/credential.js";
 import { makeEndpoint, parseEndpoint, type Endpoint } from "../registry/endpoint.js";
 import type { PairDefinition } from "./pair-definition.js";
@@ -15,7 +16,8 @@ import type { PairDefinition } from "./pair-definition.js";
  *   So `64M` = `64MiB` = 67108864 and `64MB` = 64000000. Fractions are allowed when the result
  *   is a whole number of bytes (`1.5K` = 1536).
  * - duration: a non-negative number with unit ms, s, m or h; a bare number is milliseconds.
- *   The result is a whole number of milliseconds.
+ *   The result is a whole number of milliseconds, at most 2^31 − 1 (what a timer waits, checked
+ *   for values given as numbers too).
  * - bytes: strict base64 (standard alphabet), padded or not.
  */
 
@@ -91,8 +93,12 @@ export function parseBase64(raw: string): Buffer | undefined {
   return buf.toString("base64").replace(/=+$/, "") === body ? buf : undefined;
 }
 
-/** Runs a pair's enum and validate() checks on a typed value. */
+/** What a message says of a duration longer than a timer waits (see `TIMER_DELAY_MAXIMUM_MS`). */
+const DURATION_TOO_LONG = `must be at most ${TIMER_DELAY_MAXIMUM_MS} ms, about 24.8 days (596h fits): the longest a timer waits`;
+
+/** Runs a duration's upper bound, then a pair's enum and validate() checks, on a typed value. */
 function finalCheck(def: PairDefinition, value: unknown, label: string): unknown {
+  if (def.type === "duration" && (value as number) > TIMER_DELAY_MAXIMUM_MS) fail(label, DURATION_TOO_LONG);
   if (def.enum && !def.enum.includes(value as string)) {
     fail(label, `expected one of ${def.enum.join(", ")}${def.secret ? "" : `, got ${JSON.stringify(value)}`}`);
   }
@@ -111,7 +117,8 @@ function rethrow(label: string, e: unknown): never {
  * Parses a pair value from its string form (a connection-string value) into
  * its typed value, then runs the pair's `enum` and `validate` checks.
  * Sizes: bare `K`/`M`/`G`/`T` and `KiB`... are powers of 1024, `KB`/`MB`/`GB`/`TB` powers of 1000
- * (`64M` = `64MiB`). Durations: `ms`, `s`, `m`, `h`; a bare number is milliseconds.
+ * (`64M` = `64MiB`). Durations: `ms`, `s`, `m`, `h`; a bare number is milliseconds; at most
+ * 2^31 − 1 ms (about 24.8 days, the longest a timer waits).
  * Messages name the pair and the expected form; a secret pair's value is never shown.
  * @param label how to name the pair in messages (default: `pair "<snake_name>"`).
  * @throws StorageError `InvalidArgument` when the text does not parse, fails a check, or the
@@ -232,7 +239,7 @@ function checkStringMap(value: unknown, label: string): Record<string, string> {
 /**
  * Checks a value a JS caller passed for a pair and returns it normalised:
  * `credential`, `endpoint`, `size`, `duration` and `bytes` also accept their
- * string forms; `bytes` accepts any Uint8Array (returned as a Buffer);
+ * string forms (a duration is at most 2^31 − 1 ms either way); `bytes` accepts any Uint8Array (returned as a Buffer);
  * `string-map` keys are lower-cased (values must be strings); `signal` must be
  * an AbortSignal and `function` a function. Then `enum` and `validate` run.
  * @param label how to name the pair in messages (default: `option "<camelCaseName>"`).

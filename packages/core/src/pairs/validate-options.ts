@@ -3,6 +3,7 @@ import { isStorageError, storageError } from "../errors/storage-error.js";
 import type { StorageFeatures } from "../features.js";
 import { snakeCase, type StorageOperation } from "../operations.js";
 import type { PairDefinition, PairSet } from "./pair-definition.js";
+import { openPartSizeProblem } from "./open-part-size.js";
 import { checkPairValue } from "./parse-value.js";
 import { closestName } from "./suggest.js";
 import { ownEntry } from "../errors/own-entry.js";
@@ -36,8 +37,19 @@ function shownOptionName(key: string): string {
 }
 
 /**
+ * Option names a caller reaches for that are too far from the one meant for {@link closestName}
+ * (the result field a listing page hands back, passed in as it is named there), and why.
+ */
+const MEANT: Readonly<Record<string, { option: string; why: string }>> = {
+  nextToken: { option: "token", why: "a page's nextToken goes back in as token" },
+  next_token: { option: "token", why: "a page's nextToken goes back in as token" },
+  continuationToken: { option: "token", why: "a page's nextToken goes back in as token" },
+};
+
+/**
  * `: did you mean "contentType"?` when `key`, a name no pair of this service has, is close to one
- * `op` accepts here (`contentTyp`, `content_type`, `ContentType`); else nothing. Only a name shaped
+ * `op` accepts here (`contentTyp`, `content_type`, `ContentType`), or is one that is often meant
+ * for it (`nextToken` for `token`: {@link MEANT}); else nothing. Only a name shaped
  * like an option name is compared (see {@link shownOptionName}): never a pasted value.
  */
 function didYouMean(key: string, op: StorageOperation, ctx: ValidateOptionsContext): string {
@@ -45,6 +57,8 @@ function didYouMean(key: string, op: StorageOperation, ctx: ValidateOptionsConte
   const accepted = Object.entries(ctx.pairs)
     .filter(([, def]) => accepts(def, op, ctx.features))
     .map(([name]) => name);
+  const meant = Object.hasOwn(MEANT, key) ? MEANT[key] : undefined;
+  if (meant !== undefined && accepted.includes(meant.option)) return `: did you mean "${meant.option}"? (${meant.why})`;
   const close = closestName(key, accepted);
   return close === undefined || close === key ? "" : `: did you mean "${close}"?`;
 }
@@ -57,10 +71,17 @@ function accepts(def: PairDefinition, op: StorageOperation, features: Readonly<S
 /**
  * Refuses open-time defaults (`default_<pair>`) whose pair needs a feature the storage lacks, as
  * the same option at a call site is refused: `PairUnsupported`, unless `loose` (they are then
- * never applied).
- * @throws PairUnsupported
+ * never applied). Refuses, loose or not, an open-time `part_size` above the service's largest part
+ * (`features.limits.multipartSizeMaximum`), which would fail every write that goes in parts:
+ * `InvalidArgument` naming the pair (`newStorager` refuses it before, as `ConnectionStringInvalid`
+ * in a connection string; this catches the storagers a servicer opens).
+ * @throws PairUnsupported, InvalidArgument
  */
 export function checkDefaults(ctx: ValidateOptionsContext): void {
+  const partSize = openPartSizeProblem(ctx.defaults, ctx.features.limits, ctx.service);
+  if (partSize !== undefined) {
+    throw storageError(ErrorCode.InvalidArgument, `invalid value for pair "part_size": ${partSize}`, { op: "new_storager", service: ctx.service });
+  }
   if (ctx.loose) return;
   for (const [key, value] of Object.entries(ctx.defaults)) {
     const def = lookup(ctx.pairs, key);

@@ -82,3 +82,36 @@ export function checkHostLocation(location: string | undefined, what = "location
   const problem = locationProblem(location);
   if (problem !== undefined) throw storageError(ErrorCode.InvalidArgument, `invalid ${what}: ${problem}`);
 }
+
+/** The day and month names of an IMF-fixdate, as RFC 9110 §5.6.7 spells them. */
+const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `Fri, 01 Jan 2027 00:00:00 GMT`: day name, day, month, year, hours, minutes, seconds. */
+const IMF_FIXDATE = /^([A-Z][a-z]{2}), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+
+/** What {@link httpDateProblem} says of a value that is no IMF-fixdate. */
+const NOT_HTTP_DATE = "must be an HTTP date in IMF-fixdate form (RFC 9110 §5.6.7), such as Fri, 01 Jan 2027 00:00:00 GMT";
+
+/**
+ * An HTTP date as a sender must write one (RFC 9110 §5.6.7, IMF-fixdate): `Fri, 01 Jan 2027
+ * 00:00:00 GMT`, a real day of the year given (`31 Feb` is not), its day name the one of that date,
+ * the time 00:00:00 to 23:59:60. For the `Expires` values of `http_expires` and
+ * `response_expires`: the obsolete forms (RFC 850, asctime), other zones and other date texts
+ * (`2027-01-01`, `tomorrow`) are refused, as caches treat them as already expired. (`toUTCString()`
+ * of a `Date` in the years 1000 to 9999 gives this form.)
+ * @throws nothing.
+ */
+export function httpDateProblem(value: unknown): string | undefined {
+  const m = typeof value === "string" ? IMF_FIXDATE.exec(value) : null;
+  if (m === null) return NOT_HTTP_DATE;
+  const [dayName, day, month, year, hours, minutes, seconds] = m.slice(1).map((part, i) => (i === 0 || i === 2 ? part : Number(part))) as [string, number, string, number, number, number, number];
+  const monthIndex = MONTH_NAMES.indexOf(month);
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  if (monthIndex < 0 || !DAY_NAMES.includes(dayName) || date.getUTCMonth() !== monthIndex || date.getUTCDate() !== day || hours > 23 || minutes > 59 || seconds > 60) {
+    return NOT_HTTP_DATE;
+  }
+  const named = DAY_NAMES[date.getUTCDay()]!;
+  return named === dayName ? undefined : `must be an HTTP date whose day name is that of the date (${day} ${month} ${year} is a ${named}), such as Fri, 01 Jan 2027 00:00:00 GMT`;
+}

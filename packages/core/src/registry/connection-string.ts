@@ -10,7 +10,10 @@ export interface ParsedConnectionString {
   name?: string;
   /** work_dir from the path part, as written (not yet normalised), with its leading `/`. */
   workDir?: string;
-  /** Query pairs in order. A key given twice has the same value each time (repeats are kept). A bare key has value `""`. */
+  /**
+   * Query pairs in order. A key given twice has the same value each time, maybe written differently
+   * where the parser's `equivalent` said so (repeats are kept). A bare key has value `""`.
+   */
   pairs: Array<{ key: string; value: string }>;
 }
 
@@ -41,6 +44,8 @@ function decode(text: string, what: string): string {
  * - name, work_dir, keys and values are percent-decoded (`%26` carries `&`, `%25` a `%`; `+` stays `+`).
  * - A key given more than once must have the same value each time; the path part's name and
  *   work_dir count as pairs `name` and `work_dir` (work_dirs compare normalised: `/a` is `/a/`).
+ *   Two different texts of one key are the same value when `equivalent` says so (`resolveOpenConfig`
+ *   passes one that compares them parsed by the pair's type: `1` and `01`, `true` and `t`).
  *   Unlike go-storage, where the first occurrence wins, different values are refused: a
  *   `&work_dir=/backup/` appended after a path part `/` would otherwise be ignored silently, and
  *   writes meant for `/backup/` would overwrite what is at the bucket root.
@@ -48,11 +53,13 @@ function decode(text: string, what: string): string {
  *   a tab...) are refused anywhere in the string; one that is really meant is written
  *   percent-encoded (`%0A`) and kept after decoding. So is leading or trailing white space (`%20` for a space).
  * Messages never echo values (they may hold credentials).
+ * @param equivalent whether two different texts `a` and `b` of pair `key` are one value (default:
+ *   never, beyond the work_dir rule above). It is called with decoded values and must not throw.
  * @throws ConnectionStringInvalid for a non-string or empty input, a raw control character, leading or trailing white space, a bad
  *   type, a missing `//`, an empty key, a bad percent-escape, or a key given twice with different
  *   values (the message names the key, never a value: it may be a secret).
  */
-export function parseConnectionString(conn: string): ParsedConnectionString {
+export function parseConnectionString(conn: string, equivalent?: (key: string, a: string, b: string) => boolean): ParsedConnectionString {
   if (typeof conn !== "string") invalid(`a connection string must be a string, got ${conn === null ? "null" : typeof conn}`);
   if (conn === "") invalid(`the connection string is empty, expected ${FORMAT}`);
   const control = CONTROL.exec(conn);
@@ -100,7 +107,7 @@ export function parseConnectionString(conn: string): ParsedConnectionString {
     const value = eq < 0 ? "" : decode(segment.slice(eq + 1), `the value of pair "${key}"`);
     parsed.pairs.push({ key, value });
   }
-  refuseRepeats(parsed);
+  refuseRepeats(parsed, equivalent);
   return parsed;
 }
 
@@ -115,8 +122,18 @@ function sameValue(key: string, a: string, b: string): boolean {
   }
 }
 
+/** What `equivalent` says of two texts of `key`; false without it, or when it throws. */
+function sameByCaller(equivalent: ((key: string, a: string, b: string) => boolean) | undefined, key: string, a: string, b: string): boolean {
+  if (equivalent === undefined) return false;
+  try {
+    return equivalent(key, a, b) === true;
+  } catch {
+    return false;
+  }
+}
+
 /** Refuses a key given twice with different values (the path part's name and work_dir included). */
-function refuseRepeats(parsed: ParsedConnectionString): void {
+function refuseRepeats(parsed: ParsedConnectionString, equivalent: ((key: string, a: string, b: string) => boolean) | undefined): void {
   const seen = new Map<string, { value: string; inPath: boolean }>();
   if (parsed.name !== undefined) seen.set("name", { value: parsed.name, inPath: true });
   if (parsed.workDir !== undefined) seen.set("work_dir", { value: parsed.workDir, inPath: true });
@@ -126,7 +143,7 @@ function refuseRepeats(parsed: ParsedConnectionString): void {
       seen.set(key, { value, inPath: false });
       continue;
     }
-    if (sameValue(key, first.value, value)) continue;
+    if (sameValue(key, first.value, value) || sameByCaller(equivalent, key, first.value, value)) continue;
     const shown = /^[a-z][a-z0-9_]{0,63}$/.test(key) ? `"${key}"` : "(a key not shown)";
     const where = first.inPath
       ? `in the path part and in the query: the path part <name>/<work_dir> already sets ${key}, so give it in one place only`

@@ -42,7 +42,7 @@ export function checkCredentialCharacters(creds: object, keys: readonly string[]
   for (const name of [...keys, "securityToken"]) {
     const value = fields[name];
     if (typeof value === "string" && HEADER_UNSAFE.test(value)) {
-      throw storageError(ErrorCode.PermissionDenied, `the credential provider returned a ${name} with invalid characters (control characters or beyond Latin-1)`);
+      throw storageError(ErrorCode.PermissionDenied, `the credential provider returned ${/^[aeiou]/i.test(name) ? "an" : "a"} ${name} with invalid characters (control characters or beyond Latin-1)`);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { isTransientFailure } from "../http/network-error.js";
-import { raceAbort } from "../io/abort.js";
+import { raceAbort, timerDelay } from "../io/abort.js";
 
 /** The rejection of a {@link ProviderCall}'s `result` when time ran out. */
 export const TIMED_OUT: unique symbol = Symbol("timed out");
@@ -19,13 +19,14 @@ export class ProviderCall<T> {
   /** Callers waiting on the call now (see {@link ProviderCall.wait}). */
   private waiting = 0;
 
+  /** `timeoutMs` is cut to what a timer waits (2^31 − 1 ms), never let run out at once. @throws nothing */
   constructor(answer: Promise<T>, timeoutMs: number) {
     this.result = new Promise<T>((resolve, reject) => {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         answer.catch(() => undefined);
         reject(TIMED_OUT);
-      }, timeoutMs);
+      }, timerDelay(timeoutMs));
       // Unreferenced until a caller waits (a background renewal holds nothing).
       this.timer.unref();
       answer.then(

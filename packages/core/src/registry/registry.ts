@@ -10,6 +10,8 @@ import { createServicer } from "../storager/create-servicer.js";
 import { createStorager } from "../storager/create-storager.js";
 import type { Given } from "../extra-options.js";
 import type { ExtraOptions, Storager } from "../storager.js";
+import type { StorageLimits } from "../features.js";
+import { openPartSizeProblem } from "../pairs/open-part-size.js";
 import { parseConnectionString } from "./connection-string.js";
 import type { ServiceDefinition } from "./service-definition.js";
 import { sharedServices } from "./shared-registry.js";
@@ -116,7 +118,8 @@ function lookup(conn: OpenInput, op: string): ServiceDefinition {
   let type: unknown;
   if (typeof conn === "string") {
     try {
-      type = parseConnectionString(conn).type;
+      // Only the type: repeated keys are compared by `resolveOpenConfig`, which knows their pairs (1 and 01 are one value).
+      type = parseConnectionString(conn, () => true).type;
     } catch (e) {
       throw isStorageError(e) ? e.withContext({ op }) : e;
     }
@@ -163,6 +166,18 @@ function unregisteredHint(type: string): string {
   return `: did you mean "${near}"? install and import @stowage/${near} (${listed})`;
 }
 
+/**
+ * Refuses an open-time `part_size` above the service's largest part (see `openPartSizeProblem`):
+ * `ConnectionStringInvalid` naming `part_size` when `conn` is a connection string, else
+ * `InvalidArgument` naming `partSize`, as other values out of range are.
+ */
+function refuseOpenPartSize(conn: OpenInput, defaults: Readonly<Record<string, unknown>>, limits: Readonly<StorageLimits>, service: string): void {
+  const problem = openPartSizeProblem(defaults, limits, service);
+  if (problem === undefined) return;
+  const [code, label] = typeof conn === "string" ? [ErrorCode.ConnectionStringInvalid, 'pair "part_size"'] : [ErrorCode.InvalidArgument, 'option "partSize"'];
+  throw storageError(code, `invalid value for ${label}: ${problem}`, { op: "new_storager", service });
+}
+
 /** Runs a driver factory or core constructor, turning whatever it throws into a StorageError. */
 function guard<T>(op: string, service: string, fn: () => T): T {
   try {
@@ -185,6 +200,7 @@ export function newStorager<X extends ExtraOptions = ExtraOptions>(conn: OpenInp
   const definition = lookup(conn, op);
   const resolved = resolveOpenConfig(definition, conn, "storager");
   const driver = guard(op, definition.type, () => definition.newStorageDriver(resolved.config, resolved.defaults));
+  guard(op, definition.type, () => refuseOpenPartSize(conn, resolved.defaults, driver.features.limits, definition.type));
   return guard(op, definition.type, () => createStorager(driver, { definition, ...resolved })) as unknown as Storager<Given<X>>;
 }
 

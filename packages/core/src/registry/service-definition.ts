@@ -1,5 +1,6 @@
 import type { ServiceDriver } from "../driver/service-driver.js";
 import type { StorageDriver } from "../driver/storage-driver.js";
+import type { StorageFeatures } from "../features.js";
 import type { PairSet } from "../pairs/pair-definition.js";
 import type { Credential } from "./credential.js";
 import type { Endpoint } from "./endpoint.js";
@@ -38,6 +39,14 @@ export interface ServiceDefinition {
    * path part is always refused, with `ConnectionStringInvalid` and a `<type>:///dir` hint.
    */
   readonly unusedPairs?: readonly string[];
+  /**
+   * The feature flags every storager of this service has (its driver's `features`), for a driver
+   * whose flags do not depend on how it is opened. Open-time messages then name as accepted (the
+   * `accepted:` list of an unknown pair, its did-you-mean) only the `default_<pair>` pairs whose
+   * feature the service has: the others are refused anyway (`PairUnsupported`, see `checkDefaults`).
+   * Without it, every `default_<pair>` is listed.
+   */
+  readonly features?: Readonly<StorageFeatures>;
   /**
    * Builds the storage primitives: synchronous, no network (`newStorager` promises both).
    * `defaults` are the operation defaults the storager will apply (`default_<pair>` values and
