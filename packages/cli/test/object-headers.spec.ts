@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { newStorager, NO_STORAGE_FEATURES, type ObjectHeaders, type ObjectInfo, type Storager, type WriteOptions } from "@stowage/core";
-import { dropUncarried } from "../src/transfer/kept-fields.js";
+import { dropUncarried, leftOutWarning } from "../src/transfer/kept-fields.js";
 import { bytes, readTree, writeTree } from "./helpers.js";
 import { useWorkspace } from "./workspace.js";
 import { statFields } from "./stat-fields.js";
@@ -255,5 +255,13 @@ describe("dropUncarried and the four headers", () => {
     const given: WriteOptions = { contentEncoding: "br" };
     expect(dropUncarried(given, { contentEncoding: "br" }, undefined, memoryLike)).toBeUndefined();
     expect(given).toEqual({ contentEncoding: "br" });
+  });
+
+  it("leaves out a source's Expires that is no HTTP date (another client's \"0\"), saying a write takes only a date", () => {
+    const options: WriteOptions = { httpExpires: "0", cacheControl: "no-cache" };
+    const left = dropUncarried(options, undefined, undefined, { ...NO_STORAGE_FEATURES, cacheControl: true, httpExpires: true });
+    expect(left?.headers).toEqual(["httpExpires"]);
+    expect(options).toEqual({ cacheControl: "no-cache" });
+    expect(leftOutWarning(left!)).toContain("Expires only an HTTP date");
   });
 });

@@ -139,7 +139,14 @@ export async function lockCheckpoint(checkpoint: string, named = false): Promise
   const start = await startOf(process.pid);
   const me: LockHolder = { pid: process.pid, host: hostname(), ...(start === undefined ? {} : { start }) };
   const temp = `${path}.${randomBytes(8).toString("hex")}.tmp`;
-  await writeFile(temp, JSON.stringify(me), { flag: "wx", mode: FILE_MODE });
+  try {
+    await writeFile(temp, JSON.stringify(me), { flag: "wx", mode: FILE_MODE });
+  } catch (e) {
+    // Created but not written (ENOSPC, EDQUOT...): removed, as the checkpoint's own temp file is.
+    // Never what someone else made under the name (EEXIST: nothing was written).
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") await unlink(temp).catch(() => undefined);
+    throw e;
+  }
   try {
     // Bounded: each round either takes the lock, finds a live holder, or removed a stale one.
     for (let round = 0; round < 5; round++) {
@@ -258,7 +265,7 @@ export async function openLocked(
     taken = await lockCheckpoint(path, named);
   } catch (e) {
     if (e instanceof UsageError) throw new UsageError(`${command}: --checkpoint ${shownPath(path)}: ${e.message}`);
-    warn(`${command}: checkpoint ${path}: its lock could not be taken (${(e as Error).message}); going on without it`);
+    warn(`${command}: checkpoint ${path}: its lock could not be taken (${(e as Error).message}); going on without it (the checkpoint may not be writable either)`);
   }
   if (taken !== undefined && "holder" in taken) {
     warn(inUseLine(command, path, taken.holder));

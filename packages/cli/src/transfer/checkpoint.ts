@@ -137,8 +137,15 @@ export function defaultCheckpointPath(env: NodeJS.ProcessEnv, identity: string):
  */
 export class Checkpoint {
   /** One write at a time, of the state as it is when the write starts (never a queue of texts). */
-  private readonly saver = new CoalescedSaver(() => this.write(), { minDelayMs: FLUSH_DELAY_MS, spacing: WRITE_SPACING });
+  private readonly saver = new CoalescedSaver(() => this.save(), { minDelayMs: FLUSH_DELAY_MS, spacing: WRITE_SPACING });
   private removed = false;
+  /** The error of the first write that failed: from then on nothing is written ({@link Checkpoint.lost}). */
+  private lostBy: Error | undefined;
+  /**
+   * Told once, with the file system's error, when a write of the file fails and the checkpoint is
+   * given up ({@link Checkpoint.lost}); set by the run that uses it (to warn).
+   */
+  onLost: ((error: Error) => void) | undefined;
   /**
    * Uploads recorded by a run that wrote with other flags ({@link Checkpoint.writesChanged}): never
    * resumed (their objects would get the old attributes), only aborted by the copy that replaces them.
@@ -163,6 +170,17 @@ export class Checkpoint {
     readonly writesChanged = false,
   ) {
     this.staleOnly = new Set(writesChanged ? Object.keys(data.uploads) : []);
+  }
+
+  /**
+   * The file system's error (Node's, with its `code`: ENOSPC, EDQUOT, EACCES...) of the first write
+   * of the file that failed, once one did; undefined while every write worked. A checkpoint whose
+   * write failed is given up: nothing is written any more (what the file holds, if anything, is
+   * what an earlier write left), so the run cannot be resumed from it, and the run treats itself as
+   * one without a checkpoint (engine.ts, stream-copy.ts). What it records is still kept in memory.
+   */
+  get lost(): Error | undefined {
+    return this.lostBy;
   }
 
   /** True when nothing is recorded: no upload started, no object finished (nothing to resume from). */
@@ -212,7 +230,11 @@ export class Checkpoint {
     return this.data.uploads[key];
   }
 
-  /** Records a new upload and writes the file at once (the id is what a resume needs). */
+  /**
+   * Records a new upload and writes the file at once (the id is what a resume needs). Once the
+   * checkpoint is {@link Checkpoint.lost lost}, only records it (in memory).
+   * @throws the file system's error when this write fails (the checkpoint is then lost)
+   */
   async startUpload(key: string, record: UploadRecord): Promise<void> {
     this.staleOnly.delete(key);
     this.data.uploads[key] = record;
@@ -255,8 +277,10 @@ export class Checkpoint {
 
   /**
    * Writes the state now: resolves once a write that started after this call has ended (one
-   * running is waited for first).
-   * @throws the file system's error (Node's, with its `code`) when the file cannot be written
+   * running is waited for first); at once, writing nothing, once the checkpoint is
+   * {@link Checkpoint.lost lost}.
+   * @throws the file system's error (Node's, with its `code`) when the file cannot be written (the
+   *   checkpoint is then lost)
    */
   async flush(): Promise<void> {
     await this.saver.flush();
@@ -271,6 +295,25 @@ export class Checkpoint {
 
   private schedule(): void {
     if (!this.removed) this.saver.schedule();
+  }
+
+  /**
+   * {@link Checkpoint.write}; the first write that fails loses the checkpoint: saving stops,
+   * {@link Checkpoint.onLost} is told, and the error is thrown on (to the callers of the write).
+   * @throws the file system's error
+   */
+  private async save(): Promise<void> {
+    try {
+      await this.write();
+    } catch (e) {
+      if (this.lostBy === undefined && !this.removed) {
+        this.lostBy = e instanceof Error ? e : new Error(String(e));
+        // Not waited for: this very write is the one stop() would wait for.
+        void this.saver.stop();
+        this.onLost?.(this.lostBy);
+      }
+      throw e;
+    }
   }
 
   /** Serialises the state as it is now and renames it into place through a new temp file. */

@@ -15,7 +15,8 @@ import { refuseGivenInParts } from "./in-parts.js";
 import type { Plan, PlanItem } from "./planner.js";
 import { Limiter } from "./pool.js";
 import { reportSpecials } from "./special-files.js";
-import { CredentialStop } from "./credential-stop.js";
+import { TransferStop } from "./transfer-stop.js";
+import { abortLostUploads, lostLine } from "./checkpoint-lost.js";
 import { tuneFor, type TransferSettings } from "./settings.js";
 import { newStats, summaryLine, type TransferStats } from "./stats.js";
 import { Throttle } from "./throttle.js";
@@ -59,11 +60,15 @@ export interface TransferReport {
  * `deleteMany` that failed part-way: the summary and the stats count the
  * extras really deleted, those never attempted, and those failed, naming them, as not deleted or,
  * when their delete may have happened all the same, not confirmed deleted). Once a service refused
- * the credential itself (credential-stop.ts), objects not started yet are not attempted, and the run
- * ends with one line saying so, exit code 4. Ctrl-C keeps the checkpoint and throws `Aborted`. A run
+ * the credential itself, or the destination's file system is full (ENOSPC, EDQUOT; transfer-stop.ts),
+ * objects not started yet are not attempted, and the run ends with one line saying so (a refused
+ * credential: exit code 4). Ctrl-C keeps the checkpoint and throws `Aborted`. A run
  * that failed or was interrupted before anything was recorded (no upload started, no object
  * finished) leaves no checkpoint: there is nothing to resume. The checkpoint is
- * locked while the run goes on; one another live run holds is not used (checkpoint-lock.ts).
+ * locked while the run goes on; one another live run holds is not used (checkpoint-lock.ts). A
+ * checkpoint that cannot be written (a full or read-only state directory) is warned of once, when
+ * its first write fails, and the run goes on as one without a checkpoint: the uploads of the
+ * objects that failed (or were interrupted) are aborted, and no checkpoint is said to be kept.
  * @throws StorageError from planning; `PairUnsupported` (before anything else) when a flag sets
  *   what the destination cannot store, or (once planned, before any copy) a header that a
  *   destination storing headers only with single-request writes cannot take on planned objects
@@ -142,8 +147,16 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     log(`${job.command} ${shownPath(item.rel)}: ${describeError(e, ctx.options.debug)}`);
   };
 
-  // Once a service refused the credential itself, objects not started yet are held back (a compare that refused it stops them all).
-  const stop = new CredentialStop();
+  // A checkpoint whose write fails is warned of once, through the progress display while it shows.
+  let say = (line: string): void => ctx.warn(line);
+  if (checkpoint !== undefined) {
+    const path = checkpoint.path;
+    checkpoint.onLost = (e) => say(lostLine(job.command, path, e));
+  }
+
+  // Once a service refused the credential itself (a compare that refused it stops them all), or the
+  // destination is full, objects not started yet are held back.
+  const stop = new TransferStop();
   for (const item of plan.copies) if (item.refused !== undefined && item.heldBack !== true) stop.note(item.refused);
   if (checkpoint?.notRead !== undefined) {
     ctx.warn(`${job.command}: checkpoint ${checkpoint.path} is ${checkpoint.notRead}: not read (only a regular file is); starting over`);
@@ -196,6 +209,9 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     bytes: plan.bytes,
   });
   env.warn = (item, message) => progress.log(`stowage: ${job.command} ${shownPath(item.rel)}: ${shownLines(message)}`);
+  say = (line) => progress.log(`stowage: ${line}`);
+  /** Objects started and not (yet) copied: once the copies end, those that failed or were interrupted. */
+  const unfinished = new Set<PlanItem>();
   const small = new Limiter(settings.smallConcurrency);
   const large = new Limiter(settings.largeConcurrency);
   /** What the delete of the extras (sync --delete) did, when it failed. */
@@ -212,7 +228,9 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
           try {
             // Refused when planned (a destination path through a symbolic link): nothing is written.
             if (item.refused !== undefined) throw item.refused;
+            unfinished.add(item);
             await copyObject(env, item, p);
+            unfinished.delete(item);
             p.end(true);
             copied.push(item);
           } catch (e) {
@@ -226,10 +244,13 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     );
   } finally {
     progress.stop();
+    say = (line) => ctx.warn(line);
   }
 
   if (ctx.signal.aborted) {
     if (await keepCheckpoint(checkpoint)) ctx.warn(`${job.command}: checkpoint kept at ${checkpoint!.path}; run the same command again to resume`);
+    // A lost checkpoint resumes nothing: the uploads of the objects interrupted are aborted.
+    await abortLostUploads(job.command, dst.store, checkpoint, unfinished, (line) => ctx.warn(line));
     throw abortError(ctx.signal);
   }
 
@@ -258,6 +279,8 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   }
   if (firstFailure !== undefined) {
     await keepCheckpoint(checkpoint);
+    // A lost checkpoint (this last write too may have failed) resumes nothing: the failed objects' uploads are aborted.
+    await abortLostUploads(job.command, dst.store, checkpoint, unfinished, (line) => ctx.warn(line));
     ctx.fail(exitCodeOf(stop.refusal ?? firstFailure));
   } else {
     await checkpoint?.remove();
@@ -268,7 +291,9 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
 
 /**
  * After a failed or interrupted run: writes the checkpoint when it records something to resume
- * (true), else removes it, so the next run does not claim to resume from it (false).
+ * (true), else removes it, so the next run does not claim to resume from it (false). False too when
+ * the checkpoint is lost (a write failed, this one or an earlier: checkpoint.ts), with the file as
+ * the last write that worked left it: this run cannot be resumed, and the caller aborts its uploads.
  */
 async function keepCheckpoint(checkpoint: Checkpoint | undefined): Promise<boolean> {
   if (checkpoint === undefined) return false;
@@ -277,7 +302,7 @@ async function keepCheckpoint(checkpoint: Checkpoint | undefined): Promise<boole
     return false;
   }
   await checkpoint.flush().catch(() => undefined);
-  return true;
+  return checkpoint.lost === undefined;
 }
 
 /** A multipart transfer into a local file (get, or cp from a service) is a download. */
@@ -297,7 +322,7 @@ function finish(
   copied: PlanItem[],
   settings: TransferSettings,
   deletes?: { result: DeleteResult; of: number },
-  refusedLine?: string,
+  stopLine?: string,
 ): TransferReport {
   stats.durationMs = Date.now() - started;
   ctx.info(summaryLine(stats, transferKind(job)));
@@ -309,7 +334,7 @@ function finish(
     const { planned, skipped } = stats.objects;
     ctx.warn(`${stats.failures.length} of ${plural(planned + skipped, "object")} failed${skipped > 0 ? ` (${skipped} skipped)` : ""}; see the messages above`);
   }
-  // Last: after a credential refusal, what was not attempted and how to go on.
-  if (refusedLine !== undefined) ctx.warn(refusedLine);
+  // Last: after a credential refusal or a full destination, what was not attempted and how to go on.
+  if (stopLine !== undefined) ctx.warn(stopLine);
   return { stats, copied };
 }

@@ -191,7 +191,10 @@ function leftOutText(left: LeftOut, service = "the destination", inParts?: strin
     what.push(`user metadata ${keys(left.oversizeKeys)} (the destination keeps at most ${left.metadataMaximum} bytes of names and values; the largest left out)`);
   }
   if (left.contentType) what.push("the source's Content-Type (a write takes only printable ASCII)");
-  if (left.headers !== undefined) what.push(`${sourceHeaders(left.headers)} (a write takes only printable ASCII, at most 4,096 characters)`);
+  if (left.headers !== undefined) {
+    const expires = left.headers.includes("httpExpires") ? "; Expires only an HTTP date such as Fri, 01 Jan 2027 00:00:00 GMT" : "";
+    what.push(`${sourceHeaders(left.headers)} (a write takes only printable ASCII, at most 4,096 characters${expires})`);
+  }
   if (left.unstored !== undefined) {
     what.push(`${sourceHeaders(left.unstored)} (${service} does not store ${left.unstored.length === 1 ? "it" : "them"})`);
   }

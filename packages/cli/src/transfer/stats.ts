@@ -36,7 +36,8 @@ export interface TransferStats {
     /**
      * Extras (`sync --delete`) never sent for deletion: those after a failed delete, and all of them
      * when a copy failed (then none is deleted); and, in a run that is no dry run, copies never
-     * started because a service refused the credential itself (credential-stop.ts). Not in `failed`.
+     * started because a service refused the credential itself, or the destination's file system
+     * was full (transfer-stop.ts). Not in `failed`.
      */
     notAttempted: number;
     /** Copies whose checksum (or re-read) was compared and matched. */

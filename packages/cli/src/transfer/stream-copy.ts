@@ -28,7 +28,9 @@ export type Sent = Checksums & { etag?: string };
  * source is stat'ed again before its last bytes reach the write (source-guard.ts): changed, the
  * copy fails with nothing stored and its checkpointed upload aborted. A checkpointed upload found
  * gone (`ObjectNotExist`) is done when another run completed it with the source's bytes
- * (completed-elsewhere.ts): what the destination holds is returned.
+ * (completed-elsewhere.ts): what the destination holds is returned. Once the checkpoint is lost (a
+ * write of it failed: checkpoint.ts), a copy that starts is not checkpointed: core aborts its upload
+ * when it fails, as with `--no-checkpoint` (one kept before that is aborted by the engine).
  * @throws StorageError from either side (the last read's error once the restarts are used up);
  *   IntegrityMismatch when the bytes read do not hash to the source's CRC-64; Conflict when a
  *   local source changed while it was read; Aborted.
@@ -38,7 +40,8 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
   const dst = env.dst.store;
   const key = item.dstPath;
   const source = sourceIdOf(item.src);
-  const resumable = checkpoint !== undefined && item.size > settings.largeThreshold && dst.features.multipart;
+  // A checkpoint whose write failed (lost) is none: the upload goes as with --no-checkpoint, aborted on failure.
+  const resumable = checkpoint !== undefined && checkpoint.lost === undefined && item.size > settings.largeThreshold && dst.features.multipart;
 
   const resume = await uploadToResume(dst, checkpoint, key, source, resumable, env.signal);
   const limits = dst.features.limits;
@@ -180,7 +183,7 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
           } else {
             checkpoint?.dropUpload(key);
             delete options.multipartId;
-            if (resumable) options.onMultipartCreate = recordCreated;
+            if (resumable && checkpoint.lost === undefined) options.onMultipartCreate = recordCreated;
             createdId = undefined;
             earlier.bytes = earlier.parts = 0;
             allSent = false;
