@@ -4,12 +4,19 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FaultPlan } from "./fault-engine.js";
 
-/** Sends a TCP RST (falls back to a plain destroy where unsupported). */
+/**
+ * Sends a TCP RST (falls back to a plain destroy where unsupported: a TLS socket's
+ * `resetAndDestroy` throws `ERR_INVALID_HANDLE_TYPE`, its handle being no TCP one).
+ */
 export function resetSocket(socket: Socket | null | undefined): void {
   if (!socket || socket.destroyed) return;
   const s = socket as Socket & { resetAndDestroy?: () => void };
-  if (typeof s.resetAndDestroy === "function") s.resetAndDestroy();
-  else s.destroy();
+  try {
+    if (typeof s.resetAndDestroy === "function") return void s.resetAndDestroy();
+  } catch {
+    // below
+  }
+  s.destroy();
 }
 
 /**

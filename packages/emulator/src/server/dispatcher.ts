@@ -30,6 +30,28 @@ export interface DispatcherDeps {
   adminHosts: readonly string[];
   /** Real clock, ms. */
   clock: () => number;
+  /**
+   * Where a failure of the emulator itself (not a protocol error: e.g. ENOSPC in `dataDir`) is
+   * reported, one line each, as it is answered with a 500; default `console.error` (stderr).
+   */
+  log?: (line: string) => void;
+}
+
+/**
+ * One line saying what `e` was, for the log: a Node system error's message (it starts with its
+ * code: `ENOSPC: no space left on device, write`), else the error's name and message. Never the
+ * request: its URL and headers may carry signatures and tokens.
+ */
+function describeInternalError(e: unknown): string {
+  let text: string;
+  // Not `instanceof Error`: an error of another realm (a vm context) is one too.
+  const { message, name, code } = typeof e === "object" && e !== null ? (e as { message?: unknown; name?: unknown; code?: unknown }) : {};
+  if (typeof message === "string") {
+    const label = `${typeof code === "string" ? `${code} ` : ""}${typeof name === "string" ? name : "Error"}`;
+    text = typeof code === "string" && message.startsWith(code) ? message : `${label}: ${message}`;
+  } else text = String(e);
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
 }
 
 function hasRequestBody(req: IncomingMessage): boolean {
@@ -62,13 +84,19 @@ export class Dispatcher {
 
   /** The `request` listener of the HTTP(S) server. */
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
-    this.dispatch(req, res).catch(() => {
+    this.dispatch(req, res).catch((e: unknown) => {
+      const answered = res.headersSent ? "the connection closed" : "answered 500";
+      this.log(`stowage-emulator: internal error, ${answered} (${req.method ?? "?"} request): ${describeInternalError(e)}`);
       if (!res.headersSent) {
         res.statusCode = 500;
         res.end();
       } else res.destroy();
     });
   };
+
+  private log(line: string): void {
+    (this.deps.log ?? ((l: string) => console.error(l)))(line);
+  }
 
   private isAdmin(ex: Exchange): boolean {
     return (ex.rawPath === "/_emulator" || ex.rawPath.startsWith("/_emulator/")) && !this.deps.frontEnd.isVirtualHost(ex);
@@ -160,6 +188,11 @@ export class Dispatcher {
         response = await frontEnd.handle(ex, route, this.context(plan, now));
       }
     } catch (e) {
+      if (!isProtocolError(e)) {
+        // Told apart from an injected 500 (a fault, which is a protocol error and not logged).
+        const what = route === undefined ? `${ex.method} request` : `${route.operation}${route.bucket === undefined ? "" : ` on bucket ${route.bucket}`}`;
+        this.log(`stowage-emulator: internal error, answered 500 InternalError (${what}, request id ${ex.requestId}): ${describeInternalError(e)}`);
+      }
       const err = isProtocolError(e) ? e : new ProtocolError("InternalError", "We encountered an internal error. Please try again.");
       response = frontEnd.errorResponse(err, ex, route);
       Object.assign(response.headers, err.headers);

@@ -28,6 +28,8 @@ export interface BlobStore {
   read(id: string, start: number, end: number): Readable;
   /** Removes blob `id`; missing ids are ignored. */
   remove(id: string): Promise<void>;
+  /** Removes what writes a crash cut short left (a store on disk; called once at start, before any write). */
+  removeStale?(): Promise<void>;
 }
 
 /** Yields bytes `[start, end)` of a list of buffers without copying. */

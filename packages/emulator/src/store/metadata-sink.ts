@@ -13,6 +13,8 @@ export interface MetadataSink {
   removeUpload(u: StoredUpload): Promise<void>;
   /** Everything saved before, as buckets with their objects and uploads. */
   load(): Promise<StoredBucket[]>;
+  /** Removes what saves a crash cut short left (a sink on disk; called once at start, before {@link load}). */
+  removeStale?(): Promise<void>;
 }
 
 /** The in-memory default: nothing is persisted. */
@@ -43,10 +45,33 @@ function keyFile(key: string): string {
   return createHash("sha1").update(key, "utf8").digest("hex") + ".json";
 }
 
+/** The suffix of a record being written; renamed to its `.json` name once whole. */
+const TMP = ".tmp";
+
+/**
+ * Writes `value` to `path` through a temp file and a rename, so the file is the old record or the
+ * new one, never part of one; a write that fails removes its temp file.
+ */
 async function writeJson(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(tmp, JSON.stringify(value));
-  await rename(tmp, path);
+  const tmp = `${path}.${randomBytes(4).toString("hex")}${TMP}`;
+  try {
+    await writeFile(tmp, JSON.stringify(value));
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Removes the `*.tmp` files of `dir` (none when it is missing). */
+async function removeTemps(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.endsWith(TMP)) await rm(join(dir, n), { force: true });
 }
 
 async function readJsonDir<T>(dir: string): Promise<T[]> {
@@ -108,6 +133,19 @@ export class DirMetadataSink implements MetadataSink {
 
   async removeUpload(u: StoredUpload): Promise<void> {
     await rm(join(this.dir, "uploads", `${u.uploadId}.json`), { force: true });
+  }
+
+  /** Removes the temp files of saves a crash cut short (`*.tmp` in `buckets/`, `uploads/` and each `objects/<bucket>/`). */
+  async removeStale(): Promise<void> {
+    await removeTemps(join(this.dir, "buckets"));
+    await removeTemps(join(this.dir, "uploads"));
+    let buckets: string[];
+    try {
+      buckets = await readdir(join(this.dir, "objects"));
+    } catch {
+      return;
+    }
+    for (const b of buckets) await removeTemps(join(this.dir, "objects", b));
   }
 
   async load(): Promise<StoredBucket[]> {

@@ -49,15 +49,17 @@ function noSuchUpload(): ProtocolError {
 /**
  * Multipart uploads on top of an {@link ObjectStore}. A request looks its upload up ({@link upload})
  * before its body arrives; the methods that take that upload check again that it is still there
- * when they act (`NoSuchUpload` once it was aborted or completed meanwhile), and a Complete holds
- * the upload until it ends (see {@link UploadOrder}).
+ * when they act (`NoSuchUpload` once it was aborted or completed meanwhile), and each change holds
+ * the upload until it ends (see {@link UploadOrder}). As in the object store, a change saves the
+ * upload's record before memory shows it: one whose save fails (a full disk under `dataDir`)
+ * changes nothing, and a failed Initiate leaves no upload.
  */
 export class MultipartStore {
   private readonly order: UploadOrder;
   private readonly sorted = new SortedUploads();
 
   constructor(private readonly store: ObjectStore) {
-    this.order = new UploadOrder(store.options.meta);
+    this.order = new UploadOrder();
   }
 
   /** True while `u` is the upload listed under its id (not aborted or completed). */
@@ -70,20 +72,29 @@ export class MultipartStore {
     if (!this.listed(u)) throw noSuchUpload();
   }
 
-  /** Saves (while listed) or removes the record of `u`, after the writes of `u` queued before. */
-  private persist(u: StoredUpload): Promise<void> {
-    return this.order.persist(u, () => this.listed(u));
+  /** Removes blob `id`, of no part any more; a file that cannot be removed is left (the change is made). */
+  private async dropBlob(id: string): Promise<void> {
+    await this.store.options.blobs.remove(id).catch(() => undefined);
   }
 
-  /** @throws ProtocolError `NoSuchBucket` */
+  /**
+   * Starts an upload: its record is saved, then it is listed (a save that fails leaves no upload).
+   * @throws ProtocolError `NoSuchBucket`; what the metadata sink throws
+   */
   async initiate(bucket: string, key: string, attrs: ObjectAttributes): Promise<StoredUpload> {
     const b = this.store.bucket(bucket);
     const initiated = this.store.now();
     const uploadId = newUploadId(initiated);
     const u: StoredUpload = { uploadId, bucket, key, initiated, attrs, parts: new Map() };
+    const meta = this.store.options.meta;
+    await meta.saveUpload(u);
+    if (this.store.buckets.get(bucket) !== b) {
+      // The bucket was deleted meanwhile (it held no listed upload): the record goes too.
+      await meta.removeUpload(u).catch(() => undefined);
+      throw new ProtocolError("NoSuchBucket", "The specified bucket does not exist.");
+    }
     b.uploads.set(uploadId, u);
     this.sorted.added(b, u);
-    await this.persist(u);
     return u;
   }
 
@@ -95,8 +106,10 @@ export class MultipartStore {
   }
 
   /**
-   * Stores (or replaces) one part; waits for a Complete of `u` under way to end.
-   * @throws ProtocolError `NoSuchUpload` (`u` was aborted or completed, before or while the part was stored: the part is dropped)
+   * Stores (or replaces) one part; waits for a change of `u` under way (a Complete, another part's
+   * save) to end. The upload's record is saved with the part before the part is listed: when its
+   * bytes or the record fail to be stored, the upload keeps the parts it had.
+   * @throws ProtocolError `NoSuchUpload` (`u` was aborted or completed, before or while the part was stored: the part is dropped); what the blob store or the metadata sink throws
    */
   async uploadPart(u: StoredUpload, partNumber: number, body: ReceivedBody): Promise<StoredPart> {
     this.mustBeListed(u);
@@ -130,18 +143,21 @@ export class MultipartStore {
   private async installPart(u: StoredUpload, part: StoredPart): Promise<StoredPart> {
     let old: StoredPart | undefined;
     try {
-      old = await this.order.whenFree(u, () => {
-        this.mustBeListed(u);
-        const replaced = u.parts.get(part.partNumber);
-        u.parts.set(part.partNumber, part);
-        return replaced;
-      });
+      old = await this.order.exclusive(
+        u,
+        () => this.mustBeListed(u),
+        async () => {
+          await this.store.options.meta.saveUpload({ ...u, parts: new Map(u.parts).set(part.partNumber, part) });
+          const replaced = u.parts.get(part.partNumber);
+          u.parts.set(part.partNumber, part);
+          return replaced;
+        },
+      );
     } catch (e) {
-      await this.store.options.blobs.remove(part.blobId);
+      await this.dropBlob(part.blobId);
       throw e;
     }
-    await this.persist(u);
-    if (old !== undefined) await this.store.options.blobs.remove(old.blobId);
+    if (old !== undefined) await this.dropBlob(old.blobId);
     return part;
   }
 
@@ -149,23 +165,20 @@ export class MultipartStore {
    * Assembles the listed parts into the object and ends the upload. The
    * object's CRC is the combination of the parts' CRCs, in order. Its ETag is
    * `etagOverride` when given (`""`: the object has none), else the S3-style
-   * `<md5 of the parts' MD5s>-<parts>`. With `rules.installGuard`, the object is installed before the
-   * upload ends, so that the guard and the install are one step: a refusal keeps the upload.
-   * The Complete claims `u` first (after one under way ended): another Complete, an UploadPart or an
-   * Abort of `u` waits until this one ends, then finds `u` gone (or kept, when this one was refused).
+   * `<md5 of the parts' MD5s>-<parts>`. The object is installed before the upload ends: a refusal
+   * (`rules.installGuard`, checked as the object is installed) or a failure to store the object
+   * keeps the upload as it was.
+   * The Complete claims `u` first (after a change under way ended): another Complete, an UploadPart
+   * or an Abort of `u` waits until this one ends, then finds `u` gone (or kept, when this one failed).
    * @throws ProtocolError `NoSuchUpload` (`u` was aborted or completed), `InvalidPart`, `InvalidPartOrder`,
-   *   `EntityTooSmall`, `MalformedBody`, what the guard throws
+   *   `EntityTooSmall`, `MalformedBody`, what the guard throws; what the blob store or the metadata sink throws
    */
-  async complete(u: StoredUpload, selected: readonly CompletePart[], rules: CompleteRules, etagOverride?: string): Promise<StoredObject> {
-    const release = await this.order.whenFree(u, () => {
-      this.mustBeListed(u);
-      return this.order.claim(u);
-    });
-    try {
-      return await this.completeClaimed(u, selected, rules, etagOverride);
-    } finally {
-      release();
-    }
+  complete(u: StoredUpload, selected: readonly CompletePart[], rules: CompleteRules, etagOverride?: string): Promise<StoredObject> {
+    return this.order.exclusive(
+      u,
+      () => this.mustBeListed(u),
+      () => this.completeClaimed(u, selected, rules, etagOverride),
+    );
   }
 
   private async completeClaimed(u: StoredUpload, selected: readonly CompletePart[], rules: CompleteRules, etagOverride?: string): Promise<StoredObject> {
@@ -211,27 +224,22 @@ export class MultipartStore {
       kind: "multipart",
       blobId,
     };
-    if (rules.installGuard === undefined) {
-      this.unlist(u);
-      await this.forget(u);
-      return this.store.install(u.bucket, o);
-    }
     const installed = await this.store.install(u.bucket, o, rules.installGuard);
-    this.unlist(u);
     await this.forget(u);
     return installed;
   }
 
   /**
-   * Ends an upload and frees its parts; waits for a Complete of `u` under way to end.
-   * @throws ProtocolError `NoSuchUpload` (`u` was aborted or completed meanwhile)
+   * Ends an upload and frees its parts; waits for a change of `u` under way to end. Its record is
+   * removed first: when that fails, the upload stays.
+   * @throws ProtocolError `NoSuchUpload` (`u` was aborted or completed meanwhile); what the metadata sink throws
    */
-  async abort(u: StoredUpload): Promise<void> {
-    await this.order.whenFree(u, () => {
-      this.mustBeListed(u);
-      this.unlist(u);
-    });
-    await this.forget(u);
+  abort(u: StoredUpload): Promise<void> {
+    return this.order.exclusive(
+      u,
+      () => this.mustBeListed(u),
+      () => this.forget(u),
+    );
   }
 
   private unlist(u: StoredUpload): void {
@@ -241,10 +249,11 @@ export class MultipartStore {
     this.sorted.removed(b, u);
   }
 
-  /** Removes the record of `u` (unlisted) and its parts' bytes. */
+  /** Removes the record of `u`, then unlists it and removes its parts' bytes (call it holding `u`). */
   private async forget(u: StoredUpload): Promise<void> {
-    await this.persist(u);
-    for (const p of u.parts.values()) await this.store.options.blobs.remove(p.blobId);
+    await this.store.options.meta.removeUpload(u);
+    this.unlist(u);
+    for (const p of u.parts.values()) await this.dropBlob(p.blobId);
   }
 
   /** Parts after `marker`, ascending, at most `max`. */

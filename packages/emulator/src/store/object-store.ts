@@ -2,9 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { crc64Combine } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
-import { AppendQueue } from "./append-queue.js";
 import type { BlobStore } from "./blob-store.js";
 import { contentEtag } from "./content-etag.js";
+import { KeyQueue } from "./key-queue.js";
 import { compareKeys } from "./listing.js";
 import type { MetadataSink } from "./metadata-sink.js";
 import { SortedKeys } from "./sorted-keys.js";
@@ -21,9 +21,10 @@ export interface ObjectStoreOptions {
 }
 
 /**
- * A check made at the instant an object is installed, with no await between it and the install
- * (so two requests cannot both pass it): it throws (a ProtocolError) to refuse, e.g. a write with a
- * forbid-overwrite header over `existing`. A refused object's new bytes are removed.
+ * A check made as an object is installed, in the key's turn (see {@link KeyQueue}: no other change
+ * of the key comes between it and the install, so two requests cannot both pass it): it throws (a
+ * ProtocolError) to refuse, e.g. a write with a forbid-overwrite header over `existing`. A refused
+ * object's new bytes are removed.
  */
 export type InstallGuard = (existing: StoredObject | undefined) => void;
 
@@ -32,21 +33,34 @@ export function newBlobId(kind: "o" | "p"): string {
   return `${kind}-${randomBytes(12).toString("hex")}`;
 }
 
+function noSuchBucket(): ProtocolError {
+  return new ProtocolError("NoSuchBucket", "The specified bucket does not exist.");
+}
+
 /**
  * The provider-neutral store behind all three front-ends: buckets, objects and
  * their bytes. Multipart lives in {@link MultipartStore} on top of it.
+ *
+ * A change is saved through the metadata sink first and shown in memory only once saved, so a
+ * change that fails (a full disk under `dataDir`) changes nothing: not what reads see now, and not
+ * what a restart loads. (A bucket's delete is the exception: it is unlisted first and listed again
+ * when its removal fails, so that no write lands in it meanwhile.)
  */
 export class ObjectStore {
   readonly buckets = new Map<string, StoredBucket>();
   private readonly sorted = new SortedKeys();
   private fakeEtags = 0;
-  // Appends run one at a time per key; installs, deletes and moves of a key wait for them (append-queue.ts).
-  private readonly appends = new AppendQueue();
+  // Names of buckets being created (saved, not listed yet).
+  private readonly creating = new Set<string>();
+  // The changes to a key run one at a time (key-queue.ts).
+  private readonly keys = new KeyQueue();
 
   constructor(readonly options: ObjectStoreOptions) {}
 
-  /** Loads what the metadata sink saved earlier (directory mode). */
+  /** Removes what writes a crash cut short left, then loads what the metadata sink saved earlier (directory mode). */
   async load(): Promise<void> {
+    await this.options.blobs.removeStale?.();
+    await this.options.meta.removeStale?.();
     for (const b of await this.options.meta.load()) this.buckets.set(b.name, b);
   }
 
@@ -66,10 +80,15 @@ export class ObjectStore {
    * @throws ProtocolError `BucketAlreadyExists`
    */
   async createBucket(name: string, region: string, owner?: string): Promise<StoredBucket> {
-    if (this.buckets.has(name)) throw new ProtocolError("BucketAlreadyExists", "The requested bucket name already exists.");
+    if (this.buckets.has(name) || this.creating.has(name)) throw new ProtocolError("BucketAlreadyExists", "The requested bucket name already exists.");
     const b: StoredBucket = { name, region, created: this.now(), objects: new Map(), uploads: new Map(), ...(owner === undefined ? {} : { owner }) };
+    this.creating.add(name);
+    try {
+      await this.options.meta.saveBucket(b);
+    } finally {
+      this.creating.delete(name);
+    }
     this.buckets.set(name, b);
-    await this.options.meta.saveBucket(b);
     return b;
   }
 
@@ -81,7 +100,7 @@ export class ObjectStore {
   /** @throws ProtocolError `NoSuchBucket` */
   bucket(name: string): StoredBucket {
     const b = this.buckets.get(name);
-    if (b === undefined) throw new ProtocolError("NoSuchBucket", "The specified bucket does not exist.");
+    if (b === undefined) throw noSuchBucket();
     return b;
   }
 
@@ -94,9 +113,16 @@ export class ObjectStore {
     const b = this.bucket(name);
     if (b.objects.size > 0) throw new ProtocolError("BucketNotEmpty", "The bucket you tried to delete is not empty.");
     if (b.uploads.size > 0) throw new ProtocolError("BucketNotEmpty", "The bucket you tried to delete has multipart uploads in progress.");
+    // Unlisted in the same step as the check: a write that saved its record meanwhile finds the
+    // bucket gone when it would show it (see save), and takes its record back.
     this.buckets.delete(name);
     this.sorted.dropBucket(name);
-    await this.options.meta.removeBucket(name);
+    try {
+      await this.options.meta.removeBucket(name);
+    } catch (e) {
+      if (!this.buckets.has(name) && !this.creating.has(name)) this.buckets.set(name, b);
+      throw e;
+    }
   }
 
   /** Buckets sorted by name. */
@@ -133,31 +159,58 @@ export class ObjectStore {
   }
 
   /**
-   * Installs `o` as the current version of its key, dropping the previous bytes; `guard` may refuse
-   * (see {@link InstallGuard}: `o`'s bytes are then removed and its error thrown). Appends to the key
-   * under way finish first: what `o` replaces is the object they left.
+   * Saves the record of `o` (an object of bucket `b`, named `bucket`), then checks that `b` is still
+   * listed: a bucket deleted meanwhile gets no object (its record is taken back).
+   * @throws ProtocolError `NoSuchBucket`; what the metadata sink throws (the record is then as it was)
    */
-  install(bucket: string, o: StoredObject, guard?: InstallGuard): Promise<StoredObject> {
-    return this.appends.whenIdle(bucket, o.key, () => this.installNow(bucket, o, guard));
+  private async save(bucket: string, b: StoredBucket, o: StoredObject): Promise<void> {
+    await this.options.meta.saveObject(bucket, o);
+    if (this.buckets.get(bucket) === b) return;
+    await this.options.meta.removeObject(bucket, o.key).catch(() => undefined);
+    throw noSuchBucket();
   }
 
-  /** {@link install} without waiting for appends (an append's own install, within its turn). */
-  private async installNow(bucket: string, o: StoredObject, guard?: InstallGuard): Promise<StoredObject> {
-    const b = this.bucket(bucket);
+  /**
+   * Removes blob `id`, of no object any more. A file that cannot be removed is left where it is: the
+   * change that dropped the blob is made already, and must not be reported as failed.
+   */
+  private async dropBlob(id: string): Promise<void> {
+    await this.options.blobs.remove(id).catch(() => undefined);
+  }
+
+  /** Shows `o`, saved, as the current version of its key in `b`, and drops the bytes of the one it replaces. */
+  private async show(bucket: string, b: StoredBucket, o: StoredObject): Promise<StoredObject> {
     const old = b.objects.get(o.key);
-    if (guard !== undefined) {
-      try {
-        guard(old);
-      } catch (e) {
-        await this.options.blobs.remove(o.blobId);
-        throw e;
-      }
-    }
     b.objects.set(o.key, o);
     if (old === undefined) this.sorted.added(bucket, o.key);
-    await this.options.meta.saveObject(bucket, o);
-    if (old !== undefined && old.blobId !== o.blobId) await this.options.blobs.remove(old.blobId);
+    if (old !== undefined && old.blobId !== o.blobId) await this.dropBlob(old.blobId);
     return o;
+  }
+
+  /**
+   * Installs `o` (with bytes of its own, stored under `o.blobId`) as the current version of its key,
+   * dropping the previous bytes; `guard` may refuse (see {@link InstallGuard}). The record is saved
+   * before the object is shown; when the guard refuses or the save fails, `o`'s bytes are removed,
+   * the error is thrown, and the key keeps what it had. Changes of the key queued before (appends,
+   * other installs) finish first: what `o` replaces is the object they left.
+   * @throws ProtocolError `NoSuchBucket`, what `guard` throws; what the metadata sink throws
+   */
+  install(bucket: string, o: StoredObject, guard?: InstallGuard): Promise<StoredObject> {
+    return this.keys.run([{ bucket, key: o.key }], () => this.installNow(bucket, o, guard));
+  }
+
+  /** {@link install} in the key's turn (an append's own install, within its turn). */
+  private async installNow(bucket: string, o: StoredObject, guard?: InstallGuard): Promise<StoredObject> {
+    let b: StoredBucket;
+    try {
+      b = this.bucket(bucket);
+      guard?.(b.objects.get(o.key));
+      await this.save(bucket, b, o);
+    } catch (e) {
+      await this.dropBlob(o.blobId);
+      throw e;
+    }
+    return this.show(bucket, b, o);
   }
 
   /**
@@ -185,30 +238,38 @@ export class ObjectStore {
   /**
    * Records the restore of `o` (the current version of its key): the object itself is unchanged
    * (bytes, ETag, dates), only its restore state. A version replaced meanwhile is left alone.
-   * @throws ProtocolError `NoSuchBucket`, `NoSuchKey` (the object was deleted or replaced meanwhile)
+   * Saved, then shown (in the key's turn).
+   * @throws ProtocolError `NoSuchBucket`, `NoSuchKey` (the object was deleted or replaced meanwhile); what the metadata sink throws
    */
-  async setRestore(bucket: string, o: StoredObject, restore: StoredRestore): Promise<StoredObject> {
-    const b = this.bucket(bucket);
-    if (b.objects.get(o.key) !== o) throw new ProtocolError("NoSuchKey", "The specified key does not exist.");
-    const restored: StoredObject = { ...o, restore };
-    b.objects.set(o.key, restored);
-    await this.options.meta.saveObject(bucket, restored);
-    return restored;
+  setRestore(bucket: string, o: StoredObject, restore: StoredRestore): Promise<StoredObject> {
+    return this.keys.run([{ bucket, key: o.key }], async () => {
+      const b = this.bucket(bucket);
+      if (b.objects.get(o.key) !== o) throw new ProtocolError("NoSuchKey", "The specified key does not exist.");
+      const restored: StoredObject = { ...o, restore };
+      await this.save(bucket, b, restored);
+      b.objects.set(o.key, restored);
+      return restored;
+    });
   }
 
-  /** Removes an object (once appends to it under way are done); a missing key is not an error. @throws ProtocolError `NoSuchBucket` */
+  /**
+   * Removes an object (once the changes of its key queued before are done): its record first, then
+   * from memory; a missing key is not an error.
+   * @throws ProtocolError `NoSuchBucket`; what the metadata sink throws (the object then stays)
+   */
   deleteObject(bucket: string, key: string): Promise<boolean> {
-    return this.appends.whenIdle(bucket, key, () => this.deleteNow(bucket, key));
+    return this.keys.run([{ bucket, key }], () => this.deleteNow(bucket, key));
   }
 
   private async deleteNow(bucket: string, key: string): Promise<boolean> {
     const b = this.bucket(bucket);
     const o = b.objects.get(key);
     if (o === undefined) return false;
+    await this.options.meta.removeObject(bucket, key);
+    // `b` is still listed: a bucket holding an object is never deleted.
     b.objects.delete(key);
     this.sorted.removed(bucket, key);
-    await this.options.meta.removeObject(bucket, key);
-    await this.options.blobs.remove(o.blobId);
+    await this.dropBlob(o.blobId);
     return true;
   }
 
@@ -229,36 +290,51 @@ export class ObjectStore {
   }
 
   /**
-   * Renames an object (once appends to it under way are done), possibly across buckets, without copying bytes.
-   * @throws ProtocolError `NoSuchBucket`, `NoSuchKey`
+   * Renames an object (once the changes of both keys queued before are done), possibly across
+   * buckets, without copying bytes. The destination's record is saved, then the source's removed,
+   * then both are shown; when either fails, both keys keep what they had.
+   * @throws ProtocolError `NoSuchBucket`, `NoSuchKey`; what the metadata sink throws
    */
   moveObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string): Promise<StoredObject> {
-    return this.appends.whenIdle(srcBucket, srcKey, () => this.moveNow(srcBucket, srcKey, dstBucket, dstKey));
+    const keys = [
+      { bucket: srcBucket, key: srcKey },
+      { bucket: dstBucket, key: dstKey },
+    ];
+    return this.keys.run(keys, () => this.moveNow(srcBucket, srcKey, dstBucket, dstKey));
   }
 
   private async moveNow(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string): Promise<StoredObject> {
     const src = this.object(srcBucket, srcKey);
-    this.bucket(dstBucket);
+    const dst = this.bucket(dstBucket);
     if (srcBucket === dstBucket && srcKey === dstKey) return src;
-    const b = this.bucket(srcBucket);
-    b.objects.delete(srcKey);
+    const moved: StoredObject = { ...src, key: dstKey, lastModified: this.now() };
+    await this.save(dstBucket, dst, moved);
+    try {
+      await this.options.meta.removeObject(srcBucket, srcKey);
+    } catch (e) {
+      // The move is not made: the destination's record goes back to what it was.
+      const before = dst.objects.get(dstKey);
+      await (before === undefined ? this.options.meta.removeObject(dstBucket, dstKey) : this.options.meta.saveObject(dstBucket, before)).catch(() => undefined);
+      throw e;
+    }
+    this.bucket(srcBucket).objects.delete(srcKey);
     this.sorted.removed(srcBucket, srcKey);
-    await this.options.meta.removeObject(srcBucket, srcKey);
-    return this.install(dstBucket, { ...src, key: dstKey, lastModified: this.now() });
+    return this.show(dstBucket, dst, moved);
   }
 
   /**
    * Appends `body` at `position`. The first append (position 0, no object)
    * creates an appendable object with `attrs`. Appends to one key run one at a time, each checking
-   * its position against the length the previous one left (append-queue.ts): of two at one position
+   * its position against the length the previous one left (key-queue.ts): of two at one position
    * exactly one succeeds, and the other is `PositionMismatch`. The object's new size and ETag are
-   * installed once its bytes are stored, so a reader never sees a size the bytes do not fill yet;
-   * an append whose bytes fail to be stored leaves the object as it was.
-   * @throws ProtocolError `NotAppendable`, `PositionMismatch`, `NoSuchBucket`
+   * installed once its bytes are stored and its record saved, so a reader never sees a size the
+   * bytes do not fill yet; an append whose bytes or record fail to be stored leaves the object as it
+   * was (bytes it left past the object's length are cut off by the next append).
+   * @throws ProtocolError `NotAppendable`, `PositionMismatch`, `NoSuchBucket`; what the metadata sink throws
    */
   async appendObject(bucket: string, key: string, position: number, body: ReceivedBody, attrs: ObjectAttributes): Promise<StoredObject> {
     this.bucket(bucket);
-    return this.appends.run(bucket, key, () => this.appendNow(bucket, key, position, body, attrs));
+    return this.keys.run([{ bucket, key }], () => this.appendNow(bucket, key, position, body, attrs));
   }
 
   /** {@link appendObject} in its turn. */
@@ -278,12 +354,10 @@ export class ObjectStore {
     const etag = body.md5 ? createHash("md5").update(old.etag).update(body.md5).digest("hex") : this.fakeEtag();
     // From the object's length: bytes an append that failed part-way left in the blob are cut off.
     await this.options.blobs.append(old.blobId, body.chunks, old.size);
-    // Installs, deletes and moves of the key waited for this append; a restore may have recorded its state meanwhile (same bytes).
-    const current = b.objects.get(key);
-    const base = current !== undefined && current.blobId === old.blobId ? current : old;
-    const o: StoredObject = { ...base, size: old.size + body.size, etag, contentMd5: undefined, crc64: crc, lastModified: this.now() };
+    // In the key's turn: `old` is still the key's object (a bucket holding it is never deleted).
+    const o: StoredObject = { ...old, size: old.size + body.size, etag, contentMd5: undefined, crc64: crc, lastModified: this.now() };
+    await this.save(bucket, b, o);
     b.objects.set(key, o);
-    await this.options.meta.saveObject(bucket, o);
     return o;
   }
 }
