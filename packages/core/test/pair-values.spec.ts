@@ -161,6 +161,11 @@ describe("a key repeated in a connection string is compared as a value", () => {
     const e = fails("ConnectionStringInvalid", () => resolveOpenConfig(getService("memory")!, `memory://rep/?${query}`, "storager"));
     expect(e.message).toContain("is given twice with different values");
   });
+
+  it.each(["max_retries=1&max_retries=01", "max_retries=1&max_retries=2"])("a key that is no pair of the service, repeated (%s), is refused as unknown", (query) => {
+    const e = fails("ConnectionStringInvalid", () => newStorager(`memory://rep/?${query}`));
+    expect(e.message).toContain('unknown pair "max_retries"');
+  });
 });
 
 describe("an unknown pair's accepted list leaves out the default_* pairs the service refuses", () => {

@@ -302,11 +302,13 @@ function refuseUnused(
 /**
  * Whether two different texts of one connection-string key parse to one value for its pair
  * (`1` and `01` of an integer, `true` and `t` of a boolean, `1MiB` and `1048576` of a size): false
- * for a string pair (its text is its value), an unknown key, or a text that does not parse (the
- * repeat is then refused as it stands).
+ * for a string pair (its text is its value) or a text that does not parse (the repeat is then
+ * refused as it stands). True for a key that is no pair of the service: it is refused as unknown
+ * next, which says more than "given twice".
  */
 function sameParsedValue(entry: OpenEntry | undefined, a: string, b: string): boolean {
-  if (entry === undefined || entry.def.type === "string") return false;
+  if (entry === undefined) return true;
+  if (entry.def.type === "string") return false;
   let first: unknown;
   let second: unknown;
   try {

@@ -11,7 +11,7 @@ export const virtualDirPair = definePair({
   name: "enable_virtual_dir",
   type: "boolean",
   description:
-    "Accepted for go-storage connection strings: virtual directories (d/ markers, listings in dir mode) are always on here, so true changes nothing; false is refused (InvalidArgument).",
+    "Accepted for go-storage connection strings: virtual directories (d/ markers, listings in dir mode) are always on here, so true changes nothing; false is refused (ConnectionStringInvalid in a connection string, InvalidArgument in an options object).",
   operations: ["new"],
   validate: (value: boolean) => (value ? undefined : "must be true: virtual directories are always on for this service (go-storage's switch to turn them on changes nothing here)"),
 });
