@@ -148,7 +148,7 @@ if (write) {
     ``,
     cpuTable(results, caseNames, sizes),
     ``,
-    `CPU per unit of work over the timed span, the client's + the emulator's serving it (core-seconds per GiB, or µs per request or listed key; the emulator's from its \`cpuMicros\` counter), and how much more @stowage/cos needs than the bare client, both sides together. These move less with the machine's load than the rates above:`,
+    `CPU per unit of work over the timed span, the client's + the emulator's serving it (core-seconds per GiB, or µs per request or listed key; the emulator's from /proc on Linux, else from its \`cpuMicros\` counter), and how much more @stowage/cos needs than the bare client, both sides together. These move less with the machine's load than the rates above:`,
     ``,
     costTable(results, caseNames, sizes),
     ``,

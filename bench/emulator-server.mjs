@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The COS emulator in its own process, for the benchmark.
 //   node bench/emulator-server.mjs [--discard]
-// Prints one JSON line {endpoint, port, bucket, region, accessKey, secretKey, connectionString, discard}
+// Prints one JSON line {endpoint, port, bucket, region, accessKey, secretKey, connectionString, discard, pid}
 // and serves on 127.0.0.1 until stdin closes or SIGTERM/SIGINT arrives.
 //
 // --discard: bench mode — request bodies are counted, not hashed or kept, and reads return zeros
@@ -49,5 +49,6 @@ process.stdout.write(
     secretKey: BENCH_CREDENTIAL.secretKey,
     connectionString: emu.connectionString(BENCH_BUCKET),
     discard,
+    pid: process.pid,
   }) + "\n",
 );

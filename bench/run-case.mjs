@@ -7,7 +7,7 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { runPool } from "./lib/concurrency.mjs";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readdirSync, readFileSync } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { CASES, CLIENTS, KEYS } from "./lib/cases.mjs";
 import { MiB, randomBody, sourceStream } from "./lib/source.mjs";
@@ -29,15 +29,23 @@ function expectBytes(what, got, want) {
 }
 
 /**
- * The emulator process's CPU time so far (µs), from its stats route (outside the timed span).
- * Plain node:http, not fetch: fetch loads undici, ~25 MiB that would count in every client's RSS.
+ * The emulator process's CPU time so far (µs), read outside the timed span. On Linux it comes from
+ * /proc (the run time of the emulator's threads, in ns: `schedstat`), so this process sends nothing
+ * for it. Reading it from the emulator's stats route instead (as on other systems) is a node:http
+ * request of shapes no client uses (`agent: false`, a text body) at the start of each timed span:
+ * it made V8 drop ~60 of the clients' optimised node:http and stream functions ("wrong map") and
+ * optimise them again in the timed span: the small case's first timed 2,000 PUTs cost @stowage/cos
+ * 320-345 µs each after 1,000 of warm-up, 229-257 µs without that request (docs/benchmarks.md).
  */
 function emulatorCpuMicros() {
   if (!(caseName in CASES)) return Promise.resolve(undefined);
-  const url = `${config.targets[CASES[caseName].emulator].endpoint}/_emulator/stats`;
+  const target = config.targets[CASES[caseName].emulator];
+  const fromProc = procCpuMicros(target.pid);
+  if (fromProc !== undefined) return Promise.resolve(fromProc);
+  // Plain node:http, not fetch: fetch loads undici, ~25 MiB that would count in every client's RSS.
   return new Promise((resolve, reject) => {
     http
-      .get(url, { agent: false }, (res) => {
+      .get(`${target.endpoint}/_emulator/stats`, { agent: false }, (res) => {
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (d) => (body += d));
@@ -48,6 +56,26 @@ function emulatorCpuMicros() {
       })
       .on("error", reject);
   });
+}
+
+/** CPU time (µs) of process `pid` from /proc/<pid>/task/<tid>/schedstat; undefined where there is no such file. */
+function procCpuMicros(pid) {
+  if (!Number.isInteger(pid)) return undefined;
+  let tasks;
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  let ns = 0;
+  for (const tid of tasks) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // A thread that ended in between (the emulator's threads live as long as it does).
+    }
+  }
+  return Number.isFinite(ns) && ns > 0 ? ns / 1000 : undefined;
 }
 
 /** Times `fn`, with CPU time of this process, and of the emulator, over the same span (1.0 = one core busy). */
@@ -84,8 +112,11 @@ async function runCase(client) {
       const { smallCount: n, smallSize: size, smallConcurrency: conc } = sizes;
       const keys = Array.from({ length: n }, (_, i) => `small/${clientName}/${String(i).padStart(6, "0")}`);
       const bodies = keys.map((_, i) => randomBody(size, i));
-      // Warm-up: connections, and enough requests for V8 to optimise every client's request path
-      // (with 64, the first ~1,000 timed requests of a larger client still ran unoptimised code).
+      // Warm-up: connections, and enough requests for V8 to optimise every client's request path.
+      // After 1,000 PUTs and 1,000 GETs, V8 still optimised ~90 functions of @stowage/cos's request
+      // path (putSmall, send, md5Base64, crc64, node's ClientRequest ...) during the timed PUTs, on
+      // its compiler threads too: the first timed 2,000 cost 1.5-2.5x the CPU of the next 2,000, and
+      // the bare client's 1.3-1.8x. After 4,000 of each, the first timed round costs what later ones do.
       const warm = sizes.smallWarmup ?? 64;
       await runPool(warm, conc, (i) => client.putSmall(`warm/${clientName}/${i}`, bodies[i % n]));
       await runPool(warm, conc, async (i) => expectBytes("warm get", await client.getSmall(`warm/${clientName}/${i}`), size));

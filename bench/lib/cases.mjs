@@ -5,8 +5,8 @@ import { KiB, MiB } from "./source.mjs";
 
 /** Sizes of a full run and of a `--quick` smoke run. */
 export const SIZES = {
-  full: { smallCount: 2000, smallWarmup: 1000, smallSize: 4 * KiB, smallConcurrency: 32, streamSize: 256 * MiB, multipartSize: 1024 * MiB, partSize: 8 * MiB, listCount: 10_000 },
-  quick: { smallCount: 400, smallWarmup: 200, smallSize: 4 * KiB, smallConcurrency: 32, streamSize: 32 * MiB, multipartSize: 128 * MiB, partSize: 8 * MiB, listCount: 2000 },
+  full: { smallCount: 2000, smallWarmup: 4000, smallSize: 4 * KiB, smallConcurrency: 32, streamSize: 256 * MiB, multipartSize: 1024 * MiB, partSize: 8 * MiB, listCount: 10_000 },
+  quick: { smallCount: 400, smallWarmup: 800, smallSize: 4 * KiB, smallConcurrency: 32, streamSize: 32 * MiB, multipartSize: 128 * MiB, partSize: 8 * MiB, listCount: 2000 },
 };
 
 /**
