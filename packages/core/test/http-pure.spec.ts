@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { redactedUrl, redactHeaders } from "../src/http/http-debug.js";
 import { encodeKeyPath, encodeRfc3986, headerValue, hostHeader, queryString, requestUrl } from "../src/http/http-request.js";
 import { httpClientSettings } from "../src/http/http-pairs.js";
+import { pausedBodyTimeoutMs } from "../src/http/transport.js";
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, resolveRetryPolicy, retryDelay } from "../src/http/retry-policy.js";
 import { errorCodeForStatus } from "../src/http/status-error.js";
 import { networkError } from "../src/http/network-error.js";
@@ -73,6 +74,8 @@ describe("retry policy", () => {
     // The paused-body bound (10 × request_timeout) is cut to what a timer waits, not left to overflow.
     expect(httpClientSettings({ requestTimeout: 3_600_000 }).pausedTimeoutMs).toBe(36_000_000);
     expect(httpClientSettings({ requestTimeout: 2_147_483_647 }).pausedTimeoutMs).toBe(2_147_483_647);
+    // A client given its timeout directly (not through the pair) gets the same bound.
+    expect(pausedBodyTimeoutMs(1_000_000_000)).toBe(2_147_483_647);
   });
 });
 

@@ -25,6 +25,8 @@ import { cosAuthorization, cosPresignQuery, signWindow } from "./signer.js";
 
 /** Seconds a request signature stays valid (the SDKs' default). */
 export const SIGNATURE_SECONDS = 900;
+/** The query of a request that has none (signed as such). */
+const NO_QUERY: readonly [] = [];
 /** A body-less 403 whose `Date` is this far from our clock is taken for a clock-skew refusal. */
 const SKEW_GUESS_MS = 60_000;
 
@@ -129,12 +131,15 @@ export class CosClient {
 
   private async sign(request: HttpRequest, now: Date): Promise<void> {
     const creds = await this.credentials.for(request);
-    request.headers["host"] = hostHeader(request);
-    if (creds.securityToken) request.headers["x-cos-security-token"] = creds.securityToken;
-    else delete request.headers["x-cos-security-token"];
-    request.headers["authorization"] = cosAuthorization(
-      { method: request.method, pathname: request.resource ?? "/", query: request.query ?? [], headers: request.headers },
-      { secretId: creds.secretId, secretKey: creds.secretKey, ...signWindow(now, SIGNATURE_SECONDS) },
+    const headers = request.headers;
+    headers["host"] = hostHeader(request);
+    if (creds.securityToken) headers["x-cos-security-token"] = creds.securityToken;
+    // Deleted only where present: most requests carry none, and a delete is a call into the runtime even then.
+    else if ("x-cos-security-token" in headers) delete headers["x-cos-security-token"];
+    const window = signWindow(now, SIGNATURE_SECONDS);
+    headers["authorization"] = cosAuthorization(
+      { method: request.method, pathname: request.resource ?? "/", query: request.query ?? NO_QUERY, headers },
+      { secretId: creds.secretId, secretKey: creds.secretKey, start: window.start, end: window.end },
     );
   }
 

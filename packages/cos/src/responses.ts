@@ -37,6 +37,18 @@ export interface CosErrorBody {
 /** The whole object's size from `Content-Range: bytes a-b/total`, or `Content-Length` of a full answer. @throws never */
 export const objectSize: (status: number, headers: IncomingHttpHeaders) => number | undefined = objectSizeFromHeaders;
 
+/** The `system` fields of an object's headers (see {@link objectFromHeaders}): [field, header]. */
+const SYSTEM_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ["objectType", "x-cos-object-type"],
+  ["serverSideEncryption", "x-cos-server-side-encryption"],
+  ["serverSideEncryptionCosKmsKeyId", "x-cos-server-side-encryption-cos-kms-key-id"],
+  ["serverSideEncryptionCustomerAlgorithm", "x-cos-server-side-encryption-customer-algorithm"],
+  ["versionId", "x-cos-version-id"],
+  // Read by a multipart copy, which re-creates it with the object headers (PUT Object - Copy keeps them itself).
+  ["contentLanguage", "content-language"],
+  ["restoreStatus", "x-cos-restore-status"],
+];
+
 /**
  * An object's metadata from HEAD/GET response headers: size, etag, content
  * type, CRC64, last modified, storage class (STANDARD when COS omits it),
@@ -66,16 +78,7 @@ export function objectFromHeaders(key: string, status: number, headers: Incoming
   if (appendable && size !== undefined) raw.appendOffset = size;
   const restore = parseRestoreHeader(headerValue(headers, "x-cos-restore"));
   if (restore !== undefined) raw.restore = restore;
-  const system = headerFields(headers, [
-    ["objectType", "x-cos-object-type"],
-    ["serverSideEncryption", "x-cos-server-side-encryption"],
-    ["serverSideEncryptionCosKmsKeyId", "x-cos-server-side-encryption-cos-kms-key-id"],
-    ["serverSideEncryptionCustomerAlgorithm", "x-cos-server-side-encryption-customer-algorithm"],
-    ["versionId", "x-cos-version-id"],
-    // Read by a multipart copy, which re-creates it with the object headers (PUT Object - Copy keeps them itself).
-    ["contentLanguage", "content-language"],
-    ["restoreStatus", "x-cos-restore-status"],
-  ]);
+  const system = headerFields(headers, SYSTEM_HEADERS);
   if (system !== undefined) raw.system = system;
   readObjectHeaders(headers, raw);
   return raw;

@@ -55,17 +55,53 @@ export interface CosSignature {
 
 /** Most secrets whose last signing key is remembered (a process rarely signs with more). */
 const SIGN_KEY_CACHE_MAX = 64;
+/** A secret's signing key for one key time, and the HMAC keyed by it. */
+interface SignKeyEntry {
+  keyTime: string;
+  signKey: string;
+  /** HMAC-SHA1(signKey, text) in hex. */
+  hmac: (text: string) => string;
+}
 /** The signing key of each secret's latest key time: one HMAC per secret per key-time window instead of one per request. */
-const signKeys = new Map<string, { keyTime: string; signKey: string }>();
+const signKeys = new Map<string, SignKeyEntry>();
 
 /** HMAC-SHA1(secretKey, keyTime) in hex: the SignKey of `protocols.md` §1.1, cached per secret for its latest key time. */
-function signingKey(secretKey: string, keyTime: string): string {
+function signingKey(secretKey: string, keyTime: string): SignKeyEntry {
   const hit = signKeys.get(secretKey);
-  if (hit !== undefined && hit.keyTime === keyTime) return hit.signKey;
+  if (hit !== undefined && hit.keyTime === keyTime) return hit;
   const signKey = createHmac("sha1", secretKey).update(keyTime).digest("hex");
   if (hit === undefined && signKeys.size >= SIGN_KEY_CACHE_MAX) signKeys.clear();
-  signKeys.set(secretKey, { keyTime, signKey });
-  return signKey;
+  const entry = { keyTime, signKey, hmac: hmacSha1(signKey) };
+  signKeys.set(secretKey, entry);
+  return entry;
+}
+
+/** Node's one-shot `crypto.hash` (Node ≥ 20.12), which makes no Hash object; undefined before. */
+const oneShotHash = (crypto as { hash?: unknown }).hash as ((algorithm: string, data: string | Buffer, encoding: "hex" | "buffer") => string | Buffer) | undefined;
+/** Text of code units below 0x80 only (its UTF-8 is one byte a unit). */
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * HMAC-SHA1 keyed by `key`, as a function of the text (UTF-8) it signs, in hex. With node's one-shot
+ * hash it is RFC 2104 spelled out: SHA-1(key ^ opad ‖ SHA-1(key ^ ipad ‖ text)), the padded keys
+ * made once per key (the inner one as text: for an ASCII key of at most 64 bytes its bytes are all
+ * below 0x80), so a request makes no Hmac object. The same digest as `createHmac`.
+ */
+function hmacSha1(key: string): (text: string) => string {
+  const hash = oneShotHash;
+  if (hash === undefined || key.length > 64 || !ASCII.test(key)) return (text) => createHmac("sha1", key).update(text).digest("hex");
+  const inner = Buffer.alloc(64, 0x36);
+  // The outer block, then room for the inner digest (written into it before each outer hash).
+  const outer = Buffer.alloc(64 + 20, 0x5c);
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key.charCodeAt(i);
+    outer[i]! ^= key.charCodeAt(i);
+  }
+  const innerText = inner.toString("latin1");
+  return (text) => {
+    (hash("sha1", innerText + text, "buffer") as Buffer).copy(outer, 64);
+    return hash("sha1", outer, "hex") as string;
+  };
 }
 
 /** `name=value&…` and the `;`-joined names, both sorted by the encoded, lower-cased name. */
@@ -76,18 +112,47 @@ function canonical(entries: ReadonlyArray<readonly [string, string | undefined]>
   return joinSorted(encoded);
 }
 
+/** Most header names whose canonical form is remembered (requests use a handful; a caller's metadata adds some). */
+const HEADER_NAME_CACHE_MAX = 256;
+/** Each header name seen: its encoded, lower-cased form when COS signs it, `null` when it does not. */
+const headerNames = new Map<string, string | null>();
+
+/** The encoded, lower-cased form of header `name` when COS signs it, else null (remembered per name). */
+function signedHeaderName(name: string): string | null {
+  const hit = headerNames.get(name);
+  if (hit !== undefined) return hit;
+  const canonicalName = isSignedHeader(name) ? encodeRfc3986(name).toLowerCase() : null;
+  if (headerNames.size >= HEADER_NAME_CACHE_MAX) headerNames.clear();
+  headerNames.set(name, canonicalName);
+  return canonicalName;
+}
+
 /** {@link canonical} of the headers COS signs (non-empty values only). */
 function canonicalHeaders(headers: Readonly<Record<string, string>>): { text: string; list: string } {
   const encoded: Array<[string, string]> = [];
   for (const k in headers) {
     const v = headers[k]!;
-    if (v !== "" && isSignedHeader(k)) encoded.push([encodeRfc3986(k).toLowerCase(), encodeRfc3986(v)]);
+    if (v === "") continue;
+    const name = signedHeaderName(k);
+    if (name !== null) encoded.push([name, encodeRfc3986(v)]);
   }
   return joinSorted(encoded);
 }
 
+/** Orders two encoded `[name, value]` pairs: by name, then by value. */
+function comparePairs(a: readonly [string, string], b: readonly [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
+
 function joinSorted(encoded: Array<[string, string]>): { text: string; list: string } {
-  encoded.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  // An insertion sort: a request signs a handful of pairs, often in order already, and
+  // Array.prototype.sort would copy them into a scratch array first. The same order results.
+  for (let i = 1; i < encoded.length; i++) {
+    const pair = encoded[i]!;
+    let j = i - 1;
+    for (; j >= 0 && comparePairs(encoded[j]!, pair) > 0; j--) encoded[j + 1] = encoded[j]!;
+    encoded[j + 1] = pair;
+  }
   let text = "";
   let list = "";
   for (let i = 0; i < encoded.length; i++) {
@@ -128,14 +193,14 @@ export interface CosSigningSteps {
  */
 export function cosSigningSteps(input: CosSignInput, key: CosSignKey): CosSigningSteps {
   const keyTime = `${key.start};${key.end}`;
-  const signKey = signingKey(key.secretKey, keyTime);
+  const signing = signingKey(key.secretKey, keyTime);
   const params = canonical(input.query);
   const headers = canonicalHeaders(input.headers);
   const httpString = `${input.method.toLowerCase()}\n${input.pathname}\n${params.text}\n${headers.text}\n`;
   const stringToSign = `sha1\n${keyTime}\n${sha1Hex(httpString)}\n`;
-  const signature = createHmac("sha1", signKey).update(stringToSign).digest("hex");
+  const signature = signing.hmac(stringToSign);
   return {
-    signKey,
+    signKey: signing.signKey,
     httpString,
     stringToSign,
     signature: {

@@ -1,5 +1,4 @@
 import { definePair, type PairSet } from "../pairs/pair-definition.js";
-import { timerDelay } from "../io/abort.js";
 import type { HttpClientOptions } from "./http-client.js";
 import { checkTlsCa, tlsCaPem } from "./tls-ca.js";
 import { pausedBodyTimeoutMs } from "./transport.js";
@@ -95,5 +94,5 @@ export function httpClientSettings(config: HttpPairValues): Pick<HttpClientOptio
   if (config.maxConnections !== undefined) agent.maxSockets = config.maxConnections;
   if (config.tlsCa !== undefined) agent.ca = tlsCaPem(config.tlsCa);
   if (config.requestTimeout === undefined) return { retry, agent };
-  return { retry, agent, timeoutMs: config.requestTimeout, pausedTimeoutMs: timerDelay(pausedBodyTimeoutMs(config.requestTimeout)) };
+  return { retry, agent, timeoutMs: config.requestTimeout, pausedTimeoutMs: pausedBodyTimeoutMs(config.requestTimeout) };
 }

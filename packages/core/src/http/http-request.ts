@@ -43,6 +43,8 @@ export interface HttpRequest {
 
 /** Text that needs no encoding at all (RFC 3986 unreserved characters only). */
 const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+/** A key path that needs no encoding (unreserved characters and `/` only). */
+const UNRESERVED_PATH = /^[A-Za-z0-9\-._~/]*$/;
 /** What `encodeURIComponent` leaves alone but RFC 3986 encodes. */
 const SUB_DELIMS = /[!'()*]/;
 const SUB_DELIMS_ALL = /[!'()*]/g;
@@ -69,6 +71,7 @@ export function encodeRfc3986(text: string): string {
  * @throws StorageError `InvalidArgument` for a key with a lone surrogate (as {@link encodeRfc3986}).
  */
 export function encodeKeyPath(key: string): string {
+  if (UNRESERVED_PATH.test(key)) return key;
   return key.split("/").map(encodeRfc3986).join("/");
 }
 

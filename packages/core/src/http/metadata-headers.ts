@@ -82,8 +82,11 @@ export function metadataToHeaders(metadata: unknown, rule: MetadataHeaderRule): 
  */
 export function metadataFromHeaders(headers: IncomingHttpHeaders, prefix: string): Record<string, string> | undefined {
   const entries: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith(prefix) && value !== undefined) entries.push([name.slice(prefix.length), Array.isArray(value) ? value.join(", ") : value]);
+  // for-in over own names rather than Object.entries: no [name, value] array per header of every answer.
+  for (const name in headers) {
+    if (!name.startsWith(prefix) || !Object.prototype.hasOwnProperty.call(headers, name)) continue;
+    const value = headers[name];
+    if (value !== undefined) entries.push([name.slice(prefix.length), Array.isArray(value) ? value.join(", ") : value]);
   }
   // fromEntries makes each an own entry: an assignment of `__proto__` would set the prototype instead (a name lost).
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;

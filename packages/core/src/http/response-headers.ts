@@ -70,9 +70,12 @@ export function unrangedRangeRefusal(res: { status: number; requestId?: string |
  */
 export function headerFields(headers: IncomingHttpHeaders, table: ReadonlyArray<readonly [string, string]>): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
+  let found = false;
   for (const [field, name] of table) {
     const v = headerValue(headers, name);
-    if (v !== undefined) out[field] = v;
+    if (v === undefined) continue;
+    out[field] = v;
+    found = true;
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return found ? out : undefined;
 }

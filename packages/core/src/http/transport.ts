@@ -1,6 +1,6 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { abortError, onAbort } from "../io/abort.js";
+import { abortError, onAbort, timerDelay } from "../io/abort.js";
 import type { AgentPair } from "./agents.js";
 import { hostHeader, queryString, type HttpRequest } from "./http-request.js";
 import { connectTimeoutError, pausedTimeoutError, timeoutError, unsentError, unsentTimeoutError } from "./network-error.js";
@@ -17,11 +17,12 @@ const PAUSED_BODY_MIN_MS = 10 * 60_000;
  * its body to a timer meant for silent servers; a stream dropped (or forgotten) paused, without being
  * destroyed, would otherwise hold its pooled connection for ever. A storager's read stream that
  * loses its body this way re-requests the rest once its reader wants more (a resume, within
- * `max_retries`), so only a reader that really stopped notices.
+ * `max_retries`), so only a reader that really stopped notices. At most what a timer can wait
+ * (2^31 − 1 ms, about 24.8 days).
  * @throws nothing
  */
 export function pausedBodyTimeoutMs(timeoutMs: number): number {
-  return Math.max(10 * timeoutMs, PAUSED_BODY_MIN_MS);
+  return timerDelay(Math.max(10 * timeoutMs, PAUSED_BODY_MIN_MS));
 }
 
 /** Settings of one attempt. */
@@ -148,7 +149,7 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
     let response: { message: IncomingMessage; paused: () => boolean } | undefined;
     /** Whether a byte of the request may have been written (a timeout before is one before sending). */
     let writing = false;
-    req.setTimeout(options.timeoutMs, () => {
+    const onTimeout = (): void => {
       if (response !== undefined) {
         // In the middle of the body: the message carries the reason (not "the connection closed").
         response.message.destroy(response.paused() ? pausedTimeoutError(pausedMs) : timeoutError(options.timeoutMs));
@@ -156,7 +157,15 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       }
       const connecting = req.socket?.connecting === true;
       destroyRequest(req, connecting ? connectTimeoutError(options.timeoutMs) : writing ? timeoutError(options.timeoutMs) : unsentTimeoutError(options.timeoutMs));
-    });
+    };
+    // The `timeout` option above is the socket's idle timer: node sets it on every socket it assigns
+    // to this request (a new one as it starts connecting, or a pooled one) and reports it as the
+    // request's 'timeout'. Except where it equals the agent's own idle timeout: node then leaves the
+    // socket's timer as it is, and a pooled socket may carry a shorter one (a server's keep-alive
+    // hint), so the request sets it itself, as `req.setTimeout` does. Otherwise that would set the
+    // same timer a second time (and once more on connect): ~4 µs of CPU per small request.
+    if (options.timeoutMs === agentIdleTimeout(agent)) req.setTimeout(options.timeoutMs, onTimeout);
+    else req.once("timeout", onTimeout);
     // A socket failure before a byte was written (a pooled connection closed while the request was
     // signed again) certainly came before sending: even a non-idempotent request may be retried.
     req.on("error", (e: unknown) => fail(writing ? e : unsentError(e)));
@@ -228,6 +237,11 @@ export function dispatch(request: HttpRequest, options: DispatchOptions): Promis
       }, fail);
     });
   });
+}
+
+/** The idle timeout an agent puts on its sockets, as node reads it (`agent.options.timeout || 0`). */
+function agentIdleTimeout(agent: AgentPair["http"] | AgentPair["https"]): number {
+  return (agent as { options?: { timeout?: number } }).options?.timeout || 0;
 }
 
 /** The headers `request` is sent with: its own, plus `host` and `content-length` when missing. */
