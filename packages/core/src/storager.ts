@@ -48,7 +48,8 @@ export * from "./storager-results.js";
  * - COS, OSS and QingStor, on a call that sends requests: `PermissionDenied` (the credential refused, a credential provider
  *   that failed), `RequestThrottled` and `ServiceInternal` (retryable: throttling, a 5xx, a network failure, once
  *   `max_retries` are spent), `ObjectNotExist` (the bucket does not exist), `Unexpected` (an unreadable answer, a TLS failure).
- * - fs: `PermissionDenied` (the filesystem refused access), `Unexpected` (another filesystem error).
+ * - fs: `PermissionDenied` (the filesystem refused access), `ServiceInternal` (a full file system or quota,
+ *   not retryable; too many open files, retryable), `Unexpected` (another filesystem error, named).
  *
  * `X` adds a driver's own options to the calls (`Storager<CosOptions>`: see `ExtraOptionsOf`). A
  * `Storager<CosOptions>` passes where a plain `Storager` is expected; a plain one, or one of another
