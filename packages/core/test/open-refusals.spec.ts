@@ -4,22 +4,11 @@
  * may be the tail of a secret cut at an unencoded `&`.
  */
 import { describe, expect, it } from "@jest/globals";
-import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
 import { resolveOpenConfig } from "../src/pairs/open-config.js";
 import { parseConnectionString } from "../src/registry/connection-string.js";
 import { registerService, unregisterService } from "../src/registry/registry.js";
 import type { ServiceDefinition } from "../src/registry/service-definition.js";
-
-function fails(code: string, fn: () => unknown): StorageError {
-  try {
-    fn();
-  } catch (e) {
-    if (!isStorageError(e)) throw e;
-    expect(e.code).toBe(code);
-    return e;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
+import { fails } from "./refusal.js";
 
 const local: ServiceDefinition = {
   type: "localdemo",

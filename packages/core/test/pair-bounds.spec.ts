@@ -14,7 +14,6 @@ import { setTimeout as delay } from "node:timers/promises";
 import "@stowage/fs";
 import "@stowage/memory";
 import type { StorageDriver } from "../src/driver/storage-driver.js";
-import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
 import { defineFeatures, type StorageFeatures } from "../src/features.js";
 import { httpPairs } from "../src/http/http-pairs.js";
 import { abortableSleep } from "../src/io/abort.js";
@@ -31,23 +30,13 @@ import type { ServiceDefinition } from "../src/registry/service-definition.js";
 import { planWrite } from "../src/storager/write-plan.js";
 import { rejection } from "./rejection.js";
 import { useTempFiles } from "./temp-files.js";
+import { fails } from "./refusal.js";
 
 const MiB = 1024 * 1024;
 /** The longest delay a timer waits: 2^31 − 1 ms. */
 const TIMER_DELAY_MAXIMUM_MS = 2_147_483_647;
 /** The largest part_size: 5 GiB, or what one Buffer holds where that is less (4 GiB on Node.js 20). */
 const PART_SIZE_MAXIMUM = Math.min(5 * 1024 ** 3, bufferConstants.MAX_LENGTH);
-
-function fails(code: string, fn: () => unknown): StorageError {
-  try {
-    fn();
-  } catch (e) {
-    if (!isStorageError(e)) throw e;
-    expect(e.code).toBe(code);
-    return e;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
 
 const DURATION_PAIRS: ReadonlyArray<PairDefinition> = [httpPairs.retryBaseDelay, httpPairs.retryMaxDelay, httpPairs.requestTimeout, credentialTimeoutPair];
 

@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import "@stowage/memory";
-import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
 import { defineFeatures } from "../src/features.js";
 import { httpPairs } from "../src/http/http-pairs.js";
 import { tlsCaPem } from "../src/http/tls-ca.js";
@@ -23,17 +22,7 @@ import { checkPairValue } from "../src/pairs/parse-value.js";
 import { getService, newStorager } from "../src/registry/registry.js";
 import type { ServiceDefinition } from "../src/registry/service-definition.js";
 import { rejection } from "./rejection.js";
-
-function fails(code: string, fn: () => unknown): StorageError {
-  try {
-    fn();
-  } catch (e) {
-    if (!isStorageError(e)) throw e;
-    expect(e.code).toBe(code);
-    return e;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
+import { fails } from "./refusal.js";
 
 /** A self-signed test CA (P-256, CN=stowage-test-ca): a certificate only, no key. */
 const CA = `-----BEGIN CERTIFICATE-----
