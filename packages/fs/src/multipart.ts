@@ -235,8 +235,9 @@ export class FsMultipart {
    * One page of uploads whose key starts with the prefix, by key then id. Each page lists the
    * staging directory; a record is read once per driver (not once a page: `UploadIndex`, upload-index.ts),
    * and each upload on the page is checked (one lstat) to still have the record it was read from
-   * (one that does not is read again).
-   * @throws StorageError `InvalidArgument` (bad token), `ObjectModeInvalid` (the work_dir is a file).
+   * (one that does not is read again). A record that is there but cannot be read now fails the page.
+   * @throws StorageError `InvalidArgument` (bad token), `ObjectModeInvalid` (the work_dir is a file), mapped fs
+   *   errors (`PermissionDenied`, `ServiceInternal`: too many open files, `Unexpected`) of a record that cannot be read now.
    */
   async listUploads(request: DriverListRequest): Promise<DriverUploadsPage> {
     const after = request.token ? parseUploadToken(request.token) : undefined;

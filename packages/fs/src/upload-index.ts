@@ -1,9 +1,10 @@
 import { lstat } from "node:fs/promises";
-import { compareUploads } from "@stowage/core";
+import { compareUploads, ErrorCode, isStorageError } from "@stowage/core";
+import { fsError } from "./errors.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { UPLOAD_RECORD } from "./upload-dir.js";
-import { loadUpload, type Upload } from "./upload-record.js";
+import { isNoEntry, loadUpload, type Upload } from "./upload-record.js";
 
 // What a driver knows of the uploads in its staging directory (multipart.ts listUploads), so a
 // paged listing reads each upload's record once, not once a page. An upload's record is written
@@ -38,8 +39,9 @@ const READERS = 8;
 /**
  * The record of each upload in a driver's staging directory, read once: kept for as long as its id
  * is in the staging directory's listing. An id whose record is not there (yet: create makes the
- * directory first, then renames the record into it) or could not be read (an fs error) is not
- * kept, but read again by the next listing. Two listings at a time share the reads.
+ * directory first, then renames the record into it) is not kept, but read again by the next
+ * listing; one that cannot be read now (EMFILE, EACCES, EIO) fails the listing, never leaves its
+ * upload out unsaid (an abort of "every upload" would miss it). Two listings at a time share the reads.
  */
 export class UploadIndex {
   /** By upload id: its record as read (or being read), or undefined when it was not there. */
@@ -55,7 +57,8 @@ export class UploadIndex {
    * Each upload chosen is checked (one lstat) to still have the record file it was read from; when
    * one does not, its record is read again and the choice made again (a few times at most, then
    * such uploads are left out).
-   * @throws nothing (a record that cannot be read leaves its upload out).
+   * @throws StorageError mapped fs errors (`PermissionDenied`, `ServiceInternal`: too many open files,
+   *   `Unexpected`) of a record, or its directory, that is there but cannot be read now
    */
   async select(staging: DirPin, ids: readonly string[], passes: (upload: Upload) => boolean, count: number): Promise<Upload[]> {
     const listed = new Set(ids);
@@ -76,7 +79,7 @@ export class UploadIndex {
     }
   }
 
-  /** The uploads of `ids`, in no order, each read unless known. @throws nothing. */
+  /** The uploads of `ids`, in no order, each read unless known. @throws StorageError as {@link UploadIndex.select} */
   private async uploads(staging: DirPin, ids: readonly string[]): Promise<Indexed[]> {
     const uploads: Indexed[] = [];
     let next = 0;
@@ -105,9 +108,10 @@ export class UploadIndex {
     if (kept !== undefined) return kept;
     const reading = readKnown(this.paths, staging, id);
     this.known.set(id, reading);
-    void reading.then((known) => {
-      if (known === undefined && this.known.get(id) === reading) this.known.delete(id);
-    });
+    const drop = (): void => {
+      if (this.known.get(id) === reading) this.known.delete(id);
+    };
+    void reading.then((known) => known === undefined && drop(), drop);
     return reading;
   }
 }
@@ -115,7 +119,8 @@ export class UploadIndex {
 /**
  * Reads upload `id`'s record, its file's identity taken first (a record replaced in between
  * fails the check of {@link UploadIndex.select}): undefined when there is no record (yet, or no
- * longer) or it could not be read. @throws nothing.
+ * longer).
+ * @throws StorageError mapped fs errors of a record that is there but cannot be read now
  */
 async function readKnown(paths: FsPaths, staging: DirPin, id: string): Promise<Known | undefined> {
   const stamp = await stampOf(staging, id);
@@ -123,15 +128,17 @@ async function readKnown(paths: FsPaths, staging: DirPin, id: string): Promise<K
   try {
     // Undefined: there but no record (the driver writes its records whole, by rename): it will not become one.
     return { upload: await loadUpload(paths, id), stamp };
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (isNoEntry(e) || isStorageError(e, ErrorCode.ObjectNotExist)) return undefined;
+    throw fsError(e);
   }
 }
 
 /**
  * The identity of upload `id`'s record file (device, inode, size, mtime, ctime; whatever it is,
  * never followed), reached through the upload's directory pinned in `staging`: undefined when
- * there is none or it cannot be looked at. @throws nothing.
+ * there is none.
+ * @throws StorageError mapped fs errors of a directory or record that is there but cannot be looked at now
  */
 async function stampOf(staging: DirPin, id: string): Promise<string | undefined> {
   try {
@@ -143,7 +150,8 @@ async function stampOf(staging: DirPin, id: string): Promise<string | undefined>
     } finally {
       await dir.close();
     }
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (isNoEntry(e) || isStorageError(e, ErrorCode.ObjectNotExist)) return undefined;
+    throw fsError(e);
   }
 }

@@ -50,8 +50,11 @@ export async function readUpload(paths: FsPaths, key: string, id: string): Promi
   return upload;
 }
 
-/** True for an ENOENT or ENOTDIR, raw or as the StorageError {@link fsError} made of it. */
-function isNoEntry(e: unknown): boolean {
+/**
+ * True for an ENOENT or ENOTDIR, raw or as the StorageError {@link fsError} made of it.
+ * @throws nothing
+ */
+export function isNoEntry(e: unknown): boolean {
   const code = fsErrnoOf(e);
   return code === "ENOENT" || code === "ENOTDIR";
 }

@@ -104,6 +104,23 @@ describe("fs multipart: a record that is there but cannot be read (H1)", () => {
     expect(await staged(multipartId)).toEqual(["upload.json"]);
   });
 
+  it("a listing of uploads fails with the error instead of leaving out an upload it cannot read, and lists it once it can", async () => {
+    const store = newStorager(`fs://${s.root}/`);
+    await s.driver.createMultipart!(s.key("a.bin"), {});
+    await s.driver.createMultipart!(s.key("b.bin"), {});
+    const listed = async (): Promise<string[]> => {
+      const paths: string[] = [];
+      for await (const u of store.list("", { mode: "part" })) paths.push(u.path);
+      return paths;
+    };
+    failRecordRead = EMFILE;
+    expect(await rejection(listed())).toMatchObject({ code: ErrorCode.ServiceInternal, retryable: true });
+    failRecordRead = EACCES;
+    expect(await rejection(listed())).toMatchObject({ code: ErrorCode.PermissionDenied });
+    failRecordRead = undefined;
+    expect(await listed()).toEqual(["a.bin", "b.bin"]);
+  });
+
   it("what says there is no upload still does: a missing upload, a record of another key, a record that is none", async () => {
     const key = s.key("obj");
     await s.driver.abortMultipart!(key, "0".repeat(32), {});
