@@ -159,10 +159,12 @@ export class Locations {
   }
 
   private fromConnection(conn: string, typed: string, sub: string | undefined): Location {
-    const parsed = parseConnectionString(conn);
-    // parseConnectionString refused any pair given twice with different values (the path part's name
-    // and work_dir included), so a repeat holds the same value: the first one is taken (the path
-    // part's, which comes first; for work_dir `/a` and `/a/` count as the same), even when empty.
+    // Repeats of `name` and `work_dir` (the path part's included) with different values are refused
+    // here, so a repeat holds the same value: the first one is taken (the path part's, which comes
+    // first; for work_dir `/a` and `/a/` count as the same), even when empty. Every other pair goes on
+    // to the storager repeats and all, where core compares them as values of their pair (`1` and `01`
+    // are one) and refuses a key that is no pair of the service as unknown.
+    const parsed = parseConnectionString(conn, (key) => key !== "name" && key !== "work_dir");
     let name = parsed.name;
     let path = parsed.workDir;
     const rest: string[] = [];

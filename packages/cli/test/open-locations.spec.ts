@@ -87,6 +87,19 @@ describe("the CLI and the library agree", () => {
     expect((await run(["ls", "memory://ol-shared13/"])).stdout.trim()).toBe("hello.txt");
   });
 
+  it("on a typed pair given twice: one value in two spellings is taken, two values refused, a key that is no pair is unknown", async () => {
+    expect((await run(["put", "-", "memory://ol-twice/hello.txt"], { stdin: "hi" })).code).toBe(0);
+    const same = await run(["ls", "memory://ol-twice/?concurrency=1&concurrency=01"]);
+    expect(same.stderr).toBe("");
+    expect(same.stdout.trim()).toBe("hello.txt");
+    const different = await run(["ls", "memory://ol-twice/?concurrency=1&concurrency=2"]);
+    expect(different.code).toBe(EXIT_CODES.ConnectionStringInvalid);
+    expect(different.stderr).toContain('"concurrency" is given twice');
+    const unknown = await run(["ls", "memory://ol-twice/?max_retries=1&max_retries=01"]);
+    expect(unknown.code).toBe(EXIT_CODES.ConnectionStringInvalid);
+    expect(unknown.stderr).toContain('unknown pair "max_retries"');
+  });
+
   it("on a newline at the end of a location (from a file or an env var)", async () => {
     const r = await run(["ls", `fs://${ws.work}/src\n`]);
     expect(r.code).toBe(EXIT_CODES.ConnectionStringInvalid);

@@ -76,7 +76,7 @@ export class OssStorageDriver implements StorageDriver {
    */
   get appendsOff(): string | undefined {
     return this.keyIdAtOpen
-      ? "OSS AppendObject takes no KMS key id, and this storager was opened with default_server_side_encryption_key_id: an appendable object would be encrypted under OSS's default key instead; open one without it for appendable objects"
+      ? "OSS AppendObject takes no KMS key id, and this storager was opened with default_server_side_encryption_key_id, which its appendable objects could not be encrypted under; open one without it for appendable objects"
       : undefined;
   }
 

@@ -218,7 +218,7 @@ export function registerRestore(program: Command, bind: Bind): void {
     .command("restore")
     .description("restore archived objects (COS ARCHIVE/DEEP_ARCHIVE, OSS Archive/ColdArchive/DeepColdArchive) so they can be read; stowage stat shows when they do")
     .argument("<locations...>", "archived objects, or with -r directories")
-    .option("-r, --recursive", "restore every archived object below the directory (and an object of its name); a --tier a class does not take is left out for it, with a note; one under way, or readable for at least --days, is skipped, nothing sent (OSS listings say so; on COS a HEAD of each object asks)")
+    .option("-r, --recursive", "restore every archived object below the directory (and an object of its name); a --tier a class does not take is left out for it, with a note; one under way, or readable for at least --days, is skipped, nothing sent (OSS listings say so; on COS a HEAD of each object asks, and one whose HEAD is refused, SSE-C, is restored as before)")
     .option("-d, --days <n>", "days the restored copy stays readable (default 1; an object restored already: COS sets its expiry N days from now, OSS adds N days)", days)
     .addOption(new Option("-t, --tier <tier>", "restore speed (default Standard; a tier the object's class does not take is refused, with -r left out)").choices(["Expedited", "Standard", "Bulk"]))
     .addHelpText(
