@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
 import { confirm } from "../confirm.js";
 import type { CliContext } from "../context.js";
-import { exitCodeOf, isAbort, UsageError } from "../errors.js";
+import { describeError, exitCodeOf, isAbort, UsageError } from "../errors.js";
 import { formatBytes, plural } from "../format.js";
 import { shownUnder, type Location } from "../locations.js";
 import { countUploads } from "../pending-uploads.js";
@@ -142,14 +142,21 @@ async function removeTree(ctx: CliContext, loc: Location, opts: CommandOptions):
  * After `rm -r` of a directory (and on a dry run): a warning when multipart uploads in progress lie
  * below it (as `stowage uploads` finds them), which rm -r neither deletes nor aborts: their parts
  * stay, and on fs the hidden `.stowage-multipart` directory holding them keeps the directory. Best
- * effort: a listing that fails says nothing (Ctrl-C stops it).
+ * effort: a listing that fails says so, and how to look (Ctrl-C stops it); the exit code is not changed.
  * @throws StorageError `Aborted`
  */
 async function warnOfUploads(ctx: CliContext, loc: Location): Promise<void> {
-  const count = await countUploads(ctx, loc).catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : 0));
+  const word = shownPath(shellWord(loc.display));
+  let count: number;
+  try {
+    count = await countUploads(ctx, loc);
+  } catch (e) {
+    if (isAbort(e)) throw e;
+    ctx.warn(`rm: unfinished multipart uploads below ${shownPath(loc.display)} could not be counted (${describeError(e)}): stowage uploads ${word} lists them`);
+    return;
+  }
   if (count === 0) return;
   const them = count === 1 ? "it" : "them";
-  const word = shownPath(shellWord(loc.display));
   ctx.warn(
     `rm: ${plural(count, "unfinished multipart upload")} below ${shownPath(loc.display)} ${count === 1 ? "is" : "are"} not deleted by rm -r ` +
       `(${count === 1 ? "its" : "their"} parts stay${loc.type === "fs" ? ", and so does the directory holding them" : ""}): ` +
