@@ -94,15 +94,18 @@ async function timed(fn) {
 const metric = (value, unit, t) => ({ value, unit, seconds: t.seconds, cpu: t.cpu, ...(t.emuCpu === undefined ? {} : { emuCpu: t.emuCpu }) });
 
 /**
- * Warm-up of the upload cases, the same for every client: one streamed upload of 16 parts (128 MiB;
+ * Warm-up of the upload cases, the same for every client: two streamed uploads of 16 parts (128 MiB;
  * at most the stream size), so that what a large upload starts on first use (connections, JIT, V8's
  * heap growth, @stowage/cos's hashing workers and part buffers) is done before the clock. Measured
  * in one process: after a 4-part warm-up the next 256 MiB upload of @stowage/cos still cost
- * 3.1-3.55 core-s/GiB against 2.4-2.9 for the ones after it (V8's helper threads: +100 ms).
+ * 3.1-3.55 core-s/GiB against 2.4-2.9 for the ones after it (V8's helper threads: +100 ms); after
+ * one 16-part upload still 2.99-3.11 (five processes, 2026-11-25) against 2.6-2.8 for the ones after
+ * it, V8 compiling 33 functions, per-chunk ones among them (`--trace-opt`: Writable.write, onData,
+ * bodyChunks, fillParts ...) during the timed upload, 19 in the next one and 9 in the third.
  */
 async function warmUpload(client, own) {
   const bytes = Math.min(16 * sizes.partSize, sizes.streamSize);
-  await client.putStream(`${own}/warm`, sourceStream(bytes), bytes);
+  for (let i = 0; i < 2; i++) await client.putStream(`${own}/warm-${i}`, sourceStream(bytes), bytes);
 }
 
 async function runCase(client) {
