@@ -46,7 +46,11 @@ export interface EmulatorOptions {
    * (QingStor: `pek3a`) reported for buckets; the default is the one shown.
    */
   region?: string;
-  /** Keep buckets, objects and uploads in this directory so a restart keeps them (default: memory). */
+  /**
+   * Keep buckets, objects and uploads in this directory so a restart keeps them (default: memory).
+   * At start, what a crash left there is removed: temp files, and blob files no saved object, part
+   * or upload record names (one line on stderr says how many). One emulator at a time per directory.
+   */
   dataDir?: string;
   /**
    * Serve HTTPS. `true` generates a self-signed certificate for

@@ -30,7 +30,15 @@ export interface BlobStore {
   remove(id: string): Promise<void>;
   /** Removes what writes a crash cut short left (a store on disk; called once at start, before any write). */
   removeStale?(): Promise<void>;
+  /**
+   * Removes the blobs whose id is not in `referenced`, the ids the saved records name (a store on
+   * disk; called once at start, before any write): bytes a crash left that no record names.
+   */
+  removeUnreferenced?(referenced: ReadonlySet<string>): Promise<SweepResult>;
 }
+
+/** What {@link BlobStore.removeUnreferenced} did: how many blobs it removed, or why it looked at none. */
+export type SweepResult = { removed: number } | { skipped: string };
 
 /** Yields bytes `[start, end)` of a list of buffers without copying. */
 function* sliceChunks(chunks: readonly Buffer[], start: number, end: number): Generator<Buffer> {

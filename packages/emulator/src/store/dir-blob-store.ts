@@ -1,9 +1,11 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { BlobRef, BlobStore } from "./blob-store.js";
+import { isBlobId } from "./blob-id.js";
+import type { BlobRef, BlobStore, SweepResult } from "./blob-store.js";
+import { ownEntries } from "./own-dir.js";
 
 /** The suffix of a blob file being written; renamed to the blob's id once whole. */
 const TMP = ".tmp";
@@ -85,15 +87,41 @@ export class DirBlobStore implements BlobStore {
 
   /**
    * Removes the temp files of writes a crash cut short (`*.tmp`; call it at start, before any
-   * write). A missing directory is no error.
+   * write). A missing directory is no error; one that is a symbolic link is left alone (see
+   * {@link removeUnreferenced}).
    */
   async removeStale(): Promise<void> {
-    let names: string[];
+    let entries;
     try {
-      names = await readdir(this.dir);
+      entries = await ownEntries(this.dir);
     } catch {
       return;
     }
-    for (const n of names) if (n.endsWith(TMP)) await rm(this.path(n), { force: true });
+    if (!Array.isArray(entries)) return;
+    for (const e of entries) if (e.isFile() && e.name.endsWith(TMP)) await rm(this.path(e.name), { force: true });
+  }
+
+  /**
+   * Removes the blob files whose id is not in `referenced` (call it at start, before any write,
+   * with every id the saved records name) and says how many. Only regular files named as blob ids
+   * are looked at (see `isBlobId`): a symbolic link or another name is left, and so is everything
+   * when `<dir>` itself is a symbolic link, so that nothing outside the data dir is removed.
+   * @throws what listing or removing a file throws (but a missing directory or file)
+   */
+  async removeUnreferenced(referenced: ReadonlySet<string>): Promise<SweepResult> {
+    const entries = await ownEntries(this.dir);
+    if (!Array.isArray(entries)) return { skipped: entries.notOwn };
+    let removed = 0;
+    for (const e of entries) {
+      if (!e.isFile() || !isBlobId(e.name) || referenced.has(e.name)) continue;
+      try {
+        // unlink, not rm: it never follows a link put in the file's place meanwhile.
+        await unlink(this.path(e.name));
+        removed++;
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== "ENOENT") throw err;
+      }
+    }
+    return { removed };
   }
 }

@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
+import type { Dirent } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { ownEntries } from "./own-dir.js";
+import { savedBlobRefs, type BlobReferences } from "./saved-blob-refs.js";
 import type { StoredBucket, StoredObject, StoredPart, StoredUpload } from "./types.js";
 
 /** Receives every metadata change so a directory-backed store survives restarts. */
@@ -15,6 +18,11 @@ export interface MetadataSink {
   load(): Promise<StoredBucket[]>;
   /** Removes what saves a crash cut short left (a sink on disk; called once at start, before {@link load}). */
   removeStale?(): Promise<void>;
+  /**
+   * The blob ids the saved records name, or why they cannot all be told (a sink on disk; called at
+   * start, after {@link load}): the blobs no record names are removed, see `BlobStore.removeUnreferenced`.
+   */
+  referencedBlobs?(): Promise<BlobReferences>;
 }
 
 /** The in-memory default: nothing is persisted. */
@@ -63,15 +71,19 @@ async function writeJson(path: string, value: unknown): Promise<void> {
   }
 }
 
-/** Removes the `*.tmp` files of `dir` (none when it is missing). */
-async function removeTemps(dir: string): Promise<void> {
-  let names: string[];
+/** The entries of `dir` a clean-up at start may remove from (see `ownEntries`): none when it is missing, unreadable or a symbolic link. */
+async function entriesToClean(dir: string): Promise<Dirent[]> {
   try {
-    names = await readdir(dir);
+    const entries = await ownEntries(dir);
+    return Array.isArray(entries) ? entries : [];
   } catch {
-    return;
+    return [];
   }
-  for (const n of names) if (n.endsWith(TMP)) await rm(join(dir, n), { force: true });
+}
+
+/** Removes the `*.tmp` files of `dir` (none when it is missing or a symbolic link). */
+async function removeTemps(dir: string): Promise<void> {
+  for (const e of await entriesToClean(dir)) if (e.isFile() && e.name.endsWith(TMP)) await rm(join(dir, e.name), { force: true });
 }
 
 async function readJsonDir<T>(dir: string): Promise<T[]> {
@@ -135,17 +147,20 @@ export class DirMetadataSink implements MetadataSink {
     await rm(join(this.dir, "uploads", `${u.uploadId}.json`), { force: true });
   }
 
-  /** Removes the temp files of saves a crash cut short (`*.tmp` in `buckets/`, `uploads/` and each `objects/<bucket>/`). */
+  /**
+   * Removes the temp files of saves a crash cut short (`*.tmp` in `buckets/`, `uploads/` and each
+   * `objects/<bucket>/`); a directory on the way that is a symbolic link is left alone.
+   */
   async removeStale(): Promise<void> {
+    if (!Array.isArray(await ownEntries(this.dir).catch(() => []))) return;
     await removeTemps(join(this.dir, "buckets"));
     await removeTemps(join(this.dir, "uploads"));
-    let buckets: string[];
-    try {
-      buckets = await readdir(join(this.dir, "objects"));
-    } catch {
-      return;
-    }
-    for (const b of buckets) await removeTemps(join(this.dir, "objects", b));
+    for (const b of await entriesToClean(join(this.dir, "objects"))) if (b.isDirectory()) await removeTemps(join(this.dir, "objects", b.name));
+  }
+
+  /** Every blob id the records name (see `savedBlobRefs`). */
+  referencedBlobs(): Promise<BlobReferences> {
+    return savedBlobRefs(this.dir);
   }
 
   async load(): Promise<StoredBucket[]> {

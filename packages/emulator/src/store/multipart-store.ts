@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { crc64, crc64Combine } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
+import { newBlobId } from "./blob-id.js";
 import { contentEtag } from "./content-etag.js";
-import { newBlobId, type InstallGuard, type ObjectStore } from "./object-store.js";
+import type { InstallGuard, ObjectStore } from "./object-store.js";
 import type { ObjectAttributes, ReceivedBody, StoredObject, StoredPart, StoredUpload } from "./types.js";
 import { listUploadsPage, SortedUploads, type ListUploadsInput, type ListUploadsPage } from "./upload-listing.js";
 import { UploadOrder } from "./upload-order.js";

@@ -1,24 +1,13 @@
-import { createHash, randomBytes } from "node:crypto";
-import type { Readable } from "node:stream";
-import { crc64Combine } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
-import type { BlobStore } from "./blob-store.js";
+import { appendedObject, refuseAppend } from "./append-rules.js";
+import { newBlobId } from "./blob-id.js";
+import { BucketStore, noSuchBucket } from "./bucket-store.js";
 import { contentEtag } from "./content-etag.js";
 import { KeyQueue } from "./key-queue.js";
-import { compareKeys } from "./listing.js";
-import type { MetadataSink } from "./metadata-sink.js";
-import { SortedKeys } from "./sorted-keys.js";
 import type { ObjectAttributes, ObjectKind, ReceivedBody, StoredBucket, StoredObject, StoredRestore } from "./types.js";
 
-/** What an {@link ObjectStore} is built from. */
-export interface ObjectStoreOptions {
-  blobs: BlobStore;
-  meta: MetadataSink;
-  /** Bench mode: no hashing, no bytes kept. */
-  discard: boolean;
-  /** Milliseconds since the epoch. */
-  clock: () => number;
-}
+export { newBlobId } from "./blob-id.js";
+export type { ObjectStoreOptions } from "./bucket-store.js";
 
 /**
  * A check made as an object is installed, in the key's turn (see {@link KeyQueue}: no other change
@@ -28,135 +17,18 @@ export interface ObjectStoreOptions {
  */
 export type InstallGuard = (existing: StoredObject | undefined) => void;
 
-/** A fresh filename-safe blob id. */
-export function newBlobId(kind: "o" | "p"): string {
-  return `${kind}-${randomBytes(12).toString("hex")}`;
-}
-
-function noSuchBucket(): ProtocolError {
-  return new ProtocolError("NoSuchBucket", "The specified bucket does not exist.");
-}
-
 /**
- * The provider-neutral store behind all three front-ends: buckets, objects and
- * their bytes. Multipart lives in {@link MultipartStore} on top of it.
+ * The provider-neutral store behind all three front-ends: buckets and what reads see of them
+ * ({@link BucketStore}), and here the changes of objects: writes, copies, appends, restores,
+ * deletes and moves. Multipart lives in `MultipartStore` on top of it.
  *
- * A change is saved through the metadata sink first and shown in memory only once saved, so a
- * change that fails (a full disk under `dataDir`) changes nothing: not what reads see now, and not
- * what a restart loads. (A bucket's delete is the exception: it is unlisted first and listed again
- * when its removal fails, so that no write lands in it meanwhile.)
+ * The changes of a key run one at a time ({@link KeyQueue}). Each saves its record through the
+ * metadata sink before memory shows it, so a change that fails (a full disk under `dataDir`)
+ * changes nothing: not what reads see now, and not what a restart loads.
  */
-export class ObjectStore {
-  readonly buckets = new Map<string, StoredBucket>();
-  private readonly sorted = new SortedKeys();
-  private fakeEtags = 0;
-  // Names of buckets being created (saved, not listed yet).
-  private readonly creating = new Set<string>();
+export class ObjectStore extends BucketStore {
   // The changes to a key run one at a time (key-queue.ts).
   private readonly keys = new KeyQueue();
-
-  constructor(readonly options: ObjectStoreOptions) {}
-
-  /** Removes what writes a crash cut short left, then loads what the metadata sink saved earlier (directory mode). */
-  async load(): Promise<void> {
-    await this.options.blobs.removeStale?.();
-    await this.options.meta.removeStale?.();
-    for (const b of await this.options.meta.load()) this.buckets.set(b.name, b);
-  }
-
-  get discard(): boolean {
-    return this.options.discard;
-  }
-
-  now(): number {
-    return this.options.clock();
-  }
-
-  // ---- buckets ---------------------------------------------------------
-
-  /**
-   * Creates bucket `name`; `owner` is the access key that asked (kept so a front-end can tell its
-   * owner from others, as COS does with `BucketAlreadyOwnedByYou`).
-   * @throws ProtocolError `BucketAlreadyExists`
-   */
-  async createBucket(name: string, region: string, owner?: string): Promise<StoredBucket> {
-    if (this.buckets.has(name) || this.creating.has(name)) throw new ProtocolError("BucketAlreadyExists", "The requested bucket name already exists.");
-    const b: StoredBucket = { name, region, created: this.now(), objects: new Map(), uploads: new Map(), ...(owner === undefined ? {} : { owner }) };
-    this.creating.add(name);
-    try {
-      await this.options.meta.saveBucket(b);
-    } finally {
-      this.creating.delete(name);
-    }
-    this.buckets.set(name, b);
-    return b;
-  }
-
-  /** Creates the bucket unless it exists (configured buckets at start). */
-  async ensureBucket(name: string, region: string): Promise<StoredBucket> {
-    return this.buckets.get(name) ?? this.createBucket(name, region);
-  }
-
-  /** @throws ProtocolError `NoSuchBucket` */
-  bucket(name: string): StoredBucket {
-    const b = this.buckets.get(name);
-    if (b === undefined) throw noSuchBucket();
-    return b;
-  }
-
-  /**
-   * Deletes an empty bucket. Multipart uploads in progress count as content
-   * (COS and OSS document this; QingStor is assumed to behave like S3).
-   * @throws ProtocolError `NoSuchBucket`, `BucketNotEmpty`
-   */
-  async deleteBucket(name: string): Promise<void> {
-    const b = this.bucket(name);
-    if (b.objects.size > 0) throw new ProtocolError("BucketNotEmpty", "The bucket you tried to delete is not empty.");
-    if (b.uploads.size > 0) throw new ProtocolError("BucketNotEmpty", "The bucket you tried to delete has multipart uploads in progress.");
-    // Unlisted in the same step as the check: a write that saved its record meanwhile finds the
-    // bucket gone when it would show it (see save), and takes its record back.
-    this.buckets.delete(name);
-    this.sorted.dropBucket(name);
-    try {
-      await this.options.meta.removeBucket(name);
-    } catch (e) {
-      if (!this.buckets.has(name) && !this.creating.has(name)) this.buckets.set(name, b);
-      throw e;
-    }
-  }
-
-  /** Buckets sorted by name. */
-  listBuckets(): StoredBucket[] {
-    return [...this.buckets.values()].sort((a, b) => compareKeys(a.name, b.name));
-  }
-
-  // ---- objects ---------------------------------------------------------
-
-  /** @throws ProtocolError `NoSuchBucket`, `NoSuchKey` */
-  object(bucket: string, key: string): StoredObject {
-    const o = this.bucket(bucket).objects.get(key);
-    if (o === undefined) throw new ProtocolError("NoSuchKey", "The specified key does not exist.");
-    return o;
-  }
-
-  /**
-   * Keys of `bucket` in byte order, kept up to date as keys come and go (see {@link SortedKeys}:
-   * read the array before the next await).
-   * @throws ProtocolError `NoSuchBucket`
-   */
-  sortedKeys(bucket: string): readonly string[] {
-    return this.sorted.get(bucket, () => this.bucket(bucket).objects.keys());
-  }
-
-  /** Streams bytes `[start, end)` of an object. */
-  read(o: StoredObject, start = 0, end = o.size): Readable {
-    return this.options.blobs.read(o.blobId, start, end);
-  }
-
-  /** An opaque ETag for objects whose bytes were not hashed (discard mode). */
-  fakeEtag(): string {
-    return createHash("md5").update(`stowage-${++this.fakeEtags}`).digest("hex");
-  }
 
   /**
    * Saves the record of `o` (an object of bucket `b`, named `bucket`), then checks that `b` is still
@@ -350,28 +222,13 @@ export class ObjectStore {
       // Checked again as it is installed: nothing may have taken the key while the bytes were stored.
       return this.installNow(bucket, o, (existing) => refuseAppend(existing, position));
     }
-    const crc = old.crc64 !== undefined && body.crc64 !== undefined ? crc64Combine(BigInt(old.crc64), body.crc64, body.size).toString() : undefined;
-    const etag = body.md5 ? createHash("md5").update(old.etag).update(body.md5).digest("hex") : this.fakeEtag();
+    const grown = appendedObject(old, body, () => this.fakeEtag());
     // From the object's length: bytes an append that failed part-way left in the blob are cut off.
     await this.options.blobs.append(old.blobId, body.chunks, old.size);
     // In the key's turn: `old` is still the key's object (a bucket holding it is never deleted).
-    const o: StoredObject = { ...old, size: old.size + body.size, etag, contentMd5: undefined, crc64: crc, lastModified: this.now() };
+    const o: StoredObject = { ...grown, lastModified: this.now() };
     await this.save(bucket, b, o);
     b.objects.set(key, o);
     return o;
-  }
-}
-
-/**
- * Refuses an append at `position` onto `existing` (undefined: no object).
- * @throws ProtocolError `NotAppendable` (a normal object), `PositionMismatch` (`position` is not its length)
- */
-function refuseAppend(existing: StoredObject | undefined, position: number): void {
-  if (existing !== undefined && existing.kind !== "appendable") {
-    throw new ProtocolError("NotAppendable", "The object is not appendable.");
-  }
-  const length = existing?.size ?? 0;
-  if (position !== length) {
-    throw new ProtocolError("PositionMismatch", "Position is not equal to file length.", { NextAppendPosition: String(length) });
   }
 }
