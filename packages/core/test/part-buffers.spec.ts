@@ -112,10 +112,13 @@ describe("fillParts", () => {
     expect(pool.outstanding).toBe(1); // "abcd" is the caller's until released
   });
 
-  it("refuses a part size larger than the pool's buffers", async () => {
+  it("cuts parts larger than the pool's buffers into larger buffers; refuses a part size that is no positive integer", async () => {
     const pool = new PartBufferPool(4, 1);
+    const parts: string[] = [];
+    for await (const part of fillParts(from([Buffer.from("abcdefgh")]), 8, pool)) parts.push(part.toString());
+    expect(parts).toEqual(["abcdefgh"]);
     const run = async (): Promise<void> => {
-      for await (const part of fillParts(from([Buffer.from("abcdefgh")]), 8, pool)) void part;
+      for await (const part of fillParts(from([Buffer.from("abcdefgh")]), 0, pool)) void part;
     };
     const error = await run().then(
       () => undefined,

@@ -56,6 +56,9 @@ export function recycleSharedCopy(view: Uint8Array): void {
  * the next upload of the same part size reuses them rather than mapping fresh
  * memory. Memory stays at about `partSize × max` plus discarded buffers the
  * garbage collector has not freed (and, for a short while after, the spares).
+ * `partSize` is the size of the buffers: it may be less than the parts cut into
+ * them (see {@link fillParts}), a part that outgrows one then moving to a larger
+ * buffer ({@link PartBufferPool.grow}).
  */
 export class PartBufferPool {
   private readonly free: Buffer[] = [];
@@ -74,16 +77,16 @@ export class PartBufferPool {
     }
   }
 
-  /** A new buffer of `partSize` bytes; an allocation that fails is the part size's fault (see {@link PartBufferPool.acquire}). */
-  private allocate(): Buffer {
+  /** A new buffer of `size` bytes; an allocation that fails is the part size's fault (see {@link PartBufferPool.acquire}). */
+  private allocate(size: number): Buffer {
     try {
-      return sharedBuffer(this.partSize);
+      return sharedBuffer(size);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       const held = this.out.size + this.free.length;
       throw storageError(
         ErrorCode.InvalidArgument,
-        `cannot allocate a part buffer of ${this.partSize} bytes (part_size)${held > 0 ? ` besides the ${held} this write holds` : ""}: give a smaller part_size (or concurrency)`,
+        `cannot allocate a part buffer of ${size} bytes (part_size)${held > 0 ? ` besides the ${held} this write holds` : ""}: give a smaller part_size (or concurrency)`,
         { cause: e },
       );
     }
@@ -103,7 +106,7 @@ export class PartBufferPool {
     let buf = this.free.pop();
     if (buf === undefined) {
       const spare = takeSpare(this.partSize);
-      buf = spare === undefined ? this.allocate() : Buffer.from(spare, 0, this.partSize);
+      buf = spare === undefined ? this.allocate(this.partSize) : Buffer.from(spare, 0, this.partSize);
     }
     this.out.add(buf.buffer as SharedArrayBuffer);
     return buf;
@@ -117,8 +120,24 @@ export class PartBufferPool {
   release(view: Uint8Array): void {
     const sab = view.buffer as SharedArrayBuffer;
     if (!this.out.delete(sab)) return;
-    if (!this.closed && this.free.length + this.out.size < this.max) this.free.push(Buffer.from(sab, 0, this.partSize));
+    // A buffer of another size (one a part outgrew into, see `grow`) is never handed out again here.
+    if (!this.closed && sab.byteLength === this.partSize && this.free.length + this.out.size < this.max) this.free.push(Buffer.from(sab, 0, this.partSize));
     else keepSpare(sab);
+  }
+
+  /**
+   * A larger buffer for a part that filled `full` (a buffer of this pool, handed out) and goes on:
+   * twice its size, at most `limit` bytes, with its first `held` bytes copied in. `full` is taken
+   * back as {@link PartBufferPool.release} does; the new buffer is handed out in its place, and
+   * released or discarded like the others, but never handed out again by this pool.
+   * @throws StorageError `InvalidArgument` naming `part_size` when the memory cannot be had.
+   */
+  grow(full: Buffer, held: number, limit: number): Buffer {
+    const bigger = this.allocate(Math.min(limit, Math.max(full.length * 2, held + 1)));
+    full.copy(bigger, 0, 0, held);
+    this.release(full);
+    this.out.add(bigger.buffer as SharedArrayBuffer);
+    return bigger;
   }
 
   /**
@@ -150,12 +169,17 @@ export class PartBufferPool {
  * caller releases or discards it. A buffer is acquired only when the first byte
  * of its part arrives, so at most one part is being filled at a time.
  *
- * @throws StorageError `InvalidArgument` when `pool.partSize` is smaller than `partSize`
- *   or `partSize` is not a positive integer, or a part buffer cannot be allocated; anything the source throws.
+ * The pool's buffers may be smaller than `partSize` (sized for the bytes a body is expected to
+ * have, a file's length from a stat): a part that fills one and goes on moves to a buffer twice
+ * as large (at most `partSize`; one more copy of what it held), so a body longer than expected is
+ * cut into the same parts, never truncated.
+ *
+ * @throws StorageError `InvalidArgument` when `partSize` is not a positive integer, or a part
+ *   buffer cannot be allocated; anything the source throws.
  */
 export async function* fillParts(source: AsyncIterable<Buffer>, partSize: number, pool: PartBufferPool): AsyncGenerator<Buffer, void, undefined> {
-  if (!Number.isSafeInteger(partSize) || partSize <= 0 || pool.partSize < partSize) {
-    throw storageError(ErrorCode.InvalidArgument, `part size must be a positive integer up to ${pool.partSize}, got ${partSize}`);
+  if (!Number.isSafeInteger(partSize) || partSize <= 0) {
+    throw storageError(ErrorCode.InvalidArgument, `part size must be a positive integer, got ${partSize}`);
   }
   let part: Buffer | undefined;
   let held = 0;
@@ -164,7 +188,8 @@ export async function* fillParts(source: AsyncIterable<Buffer>, partSize: number
       let at = 0;
       while (at < input.length) {
         part ??= pool.acquire();
-        const take = Math.min(partSize - held, input.length - at);
+        if (held === part.length) part = pool.grow(part, held, partSize);
+        const take = Math.min(partSize - held, part.length - held, input.length - at);
         input.copy(part, held, at, at + take);
         held += take;
         at += take;

@@ -90,7 +90,7 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
   // Parts in memory: `concurrency` uploading, up to `readAhead` more hashing or waiting for a turn.
   let uploading = 0;
   const uploadTurns: Array<() => void> = [];
-  const buffers = options.pooledBuffers ? new PartBufferPool(partSize, concurrency + readAhead) : undefined;
+  const buffers = options.pooledBuffers ? new PartBufferPool(bufferSizeFor(partSize, options.bufferSize), concurrency + readAhead) : undefined;
   const hasher = hashPool();
 
   /** Hashes part `index`, skips it when the service holds it already (resume), else uploads and checks it. */
@@ -260,6 +260,15 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
     unlink();
     buffers?.close();
   }
+}
+
+/** Part buffers are at least this large when sized for a short body: one that grows past it then needs few moves. */
+const BUFFER_SIZE_MINIMUM = 64 * 1024;
+
+/** The size of part buffers: `partSize`, or less for a source expected to give less (`expected`, a hint). */
+function bufferSizeFor(partSize: number, expected: number | undefined): number {
+  if (expected === undefined || !Number.isFinite(expected) || expected >= partSize) return partSize;
+  return Math.min(partSize, Math.max(BUFFER_SIZE_MINIMUM, Math.ceil(expected)));
 }
 
 /** Parts 0..count-1 sorted; anything missing or out of place is a bug we refuse to complete with. */

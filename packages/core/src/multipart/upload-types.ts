@@ -87,6 +87,13 @@ export interface MultipartUploadOptions {
    * then carries a later part. A buffer whose `writePart` failed is never reused.
    */
   pooledBuffers?: boolean | undefined;
+  /**
+   * With `pooledBuffers`: the bytes the source is expected to give, a hint (a file's length from a
+   * stat, or the write's `size`). Part buffers are then allocated at most that large (and at least
+   * 64 KiB) rather than at `partSize`; a part that outgrows its buffer moves to one twice as large,
+   * up to `partSize`, so the parts are cut the same whatever the source really gives.
+   */
+  bufferSize?: number | undefined;
 }
 
 /** What {@link uploadMultipart} did. */

@@ -79,9 +79,12 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
   const size = options.size ?? (inMemory === undefined ? undefined : (options.resumeOffset ?? 0) + inMemory);
   // A file stream's length (a stat, once the write goes multipart) sizes its parts: a hint, not `size`.
   const file = size === undefined && scope.driver.features.multipart ? probeFileStream(body) : undefined;
+  /** The bytes the body is expected to give, where known: its part buffers need be no larger. */
+  let expectedRest: number | undefined;
   const expected = async (): Promise<number | undefined> => {
     const rest = await fileStreamLength(file!);
     if (rest === undefined) return undefined;
+    expectedRest = rest;
     refuseFileOverCapacity(scope.driver.features.limits, scope.service, rest, options.resumeOffset ?? 0);
     return (options.resumeOffset ?? 0) + rest;
   };
@@ -95,6 +98,7 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
   if (options.size !== undefined && inMemory !== undefined && inMemory < options.size - offset) {
     throw storageError(ErrorCode.InvalidArgument, `body has ${inMemory} bytes, fewer than size ${options.size}${offset > 0 ? ` from resume_offset ${offset}` : ""}`);
   }
+  if (size !== undefined) expectedRest = Math.max(0, size - offset);
   const progress = new ProgressReporter(options.onProgress, size);
   const driverOptions = withDefaulted(stripCoreOptions(options), rawOptions);
 
@@ -105,13 +109,13 @@ async function writeBody(scope: OperationScope, path: string, body: Body, rawOpt
   try {
     const source = sizedBodyChunks(body, options.size === undefined ? undefined : options.size - offset, stop.signal);
     if (options.multipartId !== undefined || (size !== undefined && size > plan.threshold)) {
-      return await writeMultipart(scope, key, source, plan, options, driverOptions, progress);
+      return await writeMultipart(scope, key, source, plan, options, driverOptions, progress, expectedRest);
     }
     const peek = await readUpTo(source, plan.threshold + 1);
     if (peek.done) return await writeSingle(scope, key, joinHead(peek.head, peek.headSize), options, driverOptions, progress);
     if (file !== undefined) plan = planWrite(scope.driver.features, options, undefined, await expected());
     try {
-      return await writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress);
+      return await writeMultipart(scope, key, peek.body, plan, options, driverOptions, progress, expectedRest);
     } catch (e) {
       // The body is open mid-way (its head was read): close the iterator in use, not a new one
       // (a web ReadableStream stays locked to it; some iterables make a new iterator per call).
@@ -194,6 +198,7 @@ async function writeMultipart(
   options: WriteRequest,
   driverOptions: DriverCallOptions,
   progress: ProgressReporter,
+  expectedBytes: number | undefined,
 ): Promise<WriteResult> {
   scope.require("write", "multipart", ...MULTIPART_WRITE_METHODS);
   const driver = scope.driver;
@@ -243,6 +248,9 @@ async function writeMultipart(
     verifyCrc64: driver.features.crc64,
     // Drivers send or copy a part before writePart resolves, so its buffer can carry the next part.
     pooledBuffers: true,
+    // A body expected to be shorter than a part (a 20 MB file at part_size=2GiB) gets buffers of its
+    // length, not of the part size; one that outgrows them (a file that grew) moves to larger ones.
+    ...(expectedBytes !== undefined ? { bufferSize: expectedBytes } : {}),
     // A caller who resumes or checkpoints wants a failed upload kept for the next try.
     keepOnFailure: options.multipartId !== undefined || options.onMultipartCreate !== undefined,
     ...(plan.maxParts !== undefined ? { maxParts: plan.maxParts } : {}),

@@ -11,8 +11,10 @@ export interface WritePlan {
   /** Bodies larger than this go multipart. */
   threshold: number;
   /**
-   * Size of the parts (and of their buffers): at most the body's size where that is known; 0 where
-   * the write goes in one request (no multipart, or a known size within `threshold` and no upload named).
+   * Size of the parts: at most the body's size where that is known; 0 where the write goes in one
+   * request (no multipart, or a known size within `threshold` and no upload named). Their buffers
+   * are at most this, and no larger than the bytes the body is expected to give (its `size`, or a
+   * file stream's stat) either: write-object.ts passes that to the engine as `bufferSize`.
    */
   partSize: number;
   concurrency: number;
