@@ -1,4 +1,4 @@
-import type { BigIntStats } from "node:fs";
+import { closeSync, fstat, type BigIntStats } from "node:fs";
 import { lstat, mkdir, stat, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError } from "@stowage/core";
@@ -6,7 +6,7 @@ import { fsError, isErrno } from "./errors.js";
 import { notExist } from "./files.js";
 import { statOrUndefined } from "./objects.js";
 import { openRegular } from "./open-regular.js";
-import { DirPin, fdPathsWork, openDirFd, realPathOf } from "./pinned-dir.js";
+import { DirPin, fdPathsWork, O_PATH, openDirFd, openFd, pathDescriptorsWork, realPathOf } from "./pinned-dir.js";
 import { inside, KeptRealPaths, realish } from "./real-paths.js";
 import { escapesWithin, type Within } from "./within.js";
 import { refuseOverlongPath } from "./path-limit.js";
@@ -22,7 +22,8 @@ function escape(): never {
  * after resolving the real path of its deepest existing ancestor, so a
  * symlink inside the store that points outside is refused before anything
  * is touched. On Linux the check is repeated where it cannot be raced: on
- * what was really opened ({@link FsPaths.openInside}), and on the directory
+ * what was really opened ({@link FsPaths.openInside}; what a symlink
+ * stat'ed through leads to, {@link FsPaths.statInside}), and on the directory
  * an entry is created, renamed or removed in, which is then held open and
  * addressed through its handle ({@link FsPaths.pinDir}), so a symlink swapped
  * in after the first check changes nothing. Elsewhere (no /proc) that window
@@ -196,10 +197,14 @@ export class FsPaths {
   }
 
   /**
-   * The stats of `path` (a symlink followed), or undefined when nothing is there. An entry that
-   * is not a symlink is looked up in its pinned parent directory; a symlink's target is checked
-   * to lie inside the work_dir first.
-   * @throws StorageError `InvalidArgument` (it leads outside the work_dir), mapped fs errors.
+   * The stats of `path` (a symlink followed), or undefined when nothing is there (a dangling
+   * symlink included). An entry that is not a symlink is looked up in its pinned parent directory.
+   * A symlink there is followed by opening what it leads to (Linux: an `O_PATH` descriptor, which
+   * opens nothing for reading, not even a fifo or device), whose real path is checked to lie inside
+   * the work_dir before the stats are taken from that descriptor: what is reported is what was
+   * checked, however the link is swapped meanwhile. Without `O_PATH` descriptors the target is
+   * checked by path, then stat'ed (a target swapped in between is not caught).
+   * @throws StorageError `InvalidArgument` (it leads outside the work_dir; a loop of symlinks), mapped fs errors.
    */
   async statInside(path: string): Promise<BigIntStats | undefined> {
     if (path === this.root || !fdPathsWork()) return statOrUndefined(path);
@@ -209,11 +214,36 @@ export class FsPaths {
       const entry = dir.at(posix.basename(path));
       const st = await lstat(entry, { bigint: true }).catch((e: unknown) => (isErrno(e, "ENOENT", "ENOTDIR") ? undefined : Promise.reject(fsError(e))));
       if (st === undefined || !st.isSymbolicLink()) return st;
-      // A symlink: where it leads must lie inside (metadata only; a target swapped after this check is not caught).
-      if (!(await this.confined(entry))) escape();
-      return await statOrUndefined(entry);
+      return await this.statFollowed(entry);
     } finally {
       await dir.close();
+    }
+  }
+
+  /**
+   * The stats of what the symlink `entry` leads to now, or undefined when nothing is there. On
+   * Linux it is opened with `O_PATH` (followed once, by the kernel), the real path of that
+   * descriptor checked to lie inside the work_dir ({@link FsPaths.checkOpenedFd}), then fstat'ed.
+   * Elsewhere its real path is checked, then it is stat'ed by path.
+   * @throws StorageError `InvalidArgument` (it lies outside the work_dir; a loop of symlinks), mapped fs errors.
+   */
+  private async statFollowed(entry: string): Promise<BigIntStats | undefined> {
+    if (!pathDescriptorsWork()) {
+      if (!(await this.confined(entry))) escape();
+      return statOrUndefined(entry);
+    }
+    let fd: number;
+    try {
+      fd = await openFd(entry, O_PATH);
+    } catch (e) {
+      if (isErrno(e, "ENOENT", "ENOTDIR")) return undefined;
+      throw fsError(e);
+    }
+    try {
+      await this.checkOpenedFd(fd);
+      return await fstatOf(fd).catch((e: unknown) => Promise.reject(fsError(e)));
+    } finally {
+      closeSync(fd);
     }
   }
 
@@ -302,6 +332,11 @@ async function holdDir(dir: string): Promise<number | undefined> {
   if (fdPathsWork()) return openDirFd(dir);
   if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, stat '${dir}'`), { code: "ENOTDIR", syscall: "stat", path: dir });
   return undefined;
+}
+
+/** fstat of descriptor `fd` (an `O_PATH` one too), as bigint stats. @throws raw fs errors. */
+function fstatOf(fd: number): Promise<BigIntStats> {
+  return new Promise((resolve, reject) => fstat(fd, { bigint: true }, (error, st) => (error ? reject(error) : resolve(st))));
 }
 
 /** `mkdir -p dir`, following the path as it is: the work_dir itself, with its missing parents. */

@@ -10,7 +10,9 @@ import type { FsPaths } from "./paths.js";
 /**
  * What stat reports of `key`. An object key names the entry itself, looked up in its pinned
  * directory: a symlink there is a `link` (its target never followed, wherever it leads); a
- * directory key follows one. A file an append writes to is reported as it was before
+ * directory key follows one (FsPaths.statInside: on Linux what it leads to is opened, checked to lie
+ * inside on that descriptor and fstat'ed, so a link swapped meanwhile never reports an outside
+ * directory). A file an append writes to is reported as it was before
  * (committed-view.ts), looked at again in that same pinned directory. The caller checks
  * `options.signal` first.
  * @throws StorageError `ObjectNotExist`, `ObjectModeInvalid` (not a file, dir or link), `InvalidArgument`,
