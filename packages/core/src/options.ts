@@ -145,14 +145,15 @@ export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHe
    */
   crc64?: string | undefined;
   /**
-   * Called once a multipart upload exists, with its id (for checkpoints). Giving it also
+   * Called once a multipart upload exists, with its id (for checkpoints). No part is sent before
+   * it returns, or before the promise it returns resolves (the id saved to disk). Giving it also
    * keeps the upload when the write fails or is aborted, so a later write with
    * `multipartId` can resume it; abort it with `delete(path, { multipartId })` otherwise.
-   * When it throws, the write fails (a StorageError it throws as is, anything else as `Unexpected`
+   * When it throws or its promise rejects, the write fails (a StorageError as is, anything else as `Unexpected`
    * with it as `cause`) and the new upload is aborted (best effort; an upload the abort could not
    * remove is named in the error).
    */
-  onMultipartCreate?: ((multipartId: string) => void) | undefined;
+  onMultipartCreate?: ((multipartId: string) => unknown) | undefined;
 }
 
 /** Options of `delete`. */

@@ -170,7 +170,8 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
         multipartId = await target.create();
         const created = multipartId;
         try {
-          options.onCreate?.(created);
+          // Awaited: a caller saving the id (a checkpoint) has it durable before any part is stored.
+          await options.onCreate?.(created);
         } catch (e) {
           // The caller never got the id, so it can neither resume nor abort the upload: it goes (best effort).
           const upload = target.key === undefined ? { multipartId: created } : { key: target.key, multipartId: created };

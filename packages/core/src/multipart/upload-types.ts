@@ -47,10 +47,12 @@ export interface MultipartUploadOptions {
   /** Resume this upload: parts already stored and verified are not sent again. */
   multipartId?: string | undefined;
   /**
-   * Called with the new multipartId right after `create` (store it to resume later). When it
-   * throws, the upload is aborted (its id never reached the caller) and the call fails with its error.
+   * Called with the new multipartId right after `create` (store it to resume later). No part is
+   * sent before it returns, or before the promise it returns resolves (a checkpoint saved to disk).
+   * When it throws or its promise rejects, the upload is aborted (its id never reached the caller)
+   * and the call fails with its error.
    */
-  onCreate?: ((multipartId: string) => void) | undefined;
+  onCreate?: ((multipartId: string) => unknown) | undefined;
   /**
    * With `multipartId`: the source starts at part `startPart` (default 0). Parts 0..startPart-1 are
    * taken as the service holds them, each whole (`partSize` bytes) with the CRC64 it reports; they

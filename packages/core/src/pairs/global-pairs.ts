@@ -406,7 +406,7 @@ export const globalPairs = {
   onMultipartCreate: definePair({
     name: "on_multipart_create",
     type: "function",
-    description: "Called once with the upload id when a write goes multipart.",
+    description: "Called once with the upload id when a write goes multipart; no part is sent before it returns (or its promise resolves).",
     operations: ["write"],
   }),
 } as const satisfies PairSet;

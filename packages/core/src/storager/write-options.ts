@@ -8,7 +8,7 @@ export interface WriteRequest {
   multipartId?: string;
   resumeOffset?: number;
   crc64?: string;
-  onMultipartCreate?: (multipartId: string) => void;
+  onMultipartCreate?: (multipartId: string) => unknown;
   onProgress?: ProgressListener;
   multipartThreshold?: number;
   partSize?: number;

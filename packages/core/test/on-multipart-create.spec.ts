@@ -1,0 +1,78 @@
+import { describe, expect, it } from "@jest/globals";
+import { randomFillSync } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
+import { storageError } from "../src/errors/storage-error.js";
+import { defineFeatures } from "../src/features.js";
+import { resolveOpenConfig } from "../src/pairs/open-config.js";
+import type { ServiceDefinition } from "../src/registry/service-definition.js";
+import type { Storager } from "../src/storager.js";
+import { createStorager } from "../src/storager/create-storager.js";
+import { Gate, GatedDriver } from "./gated-driver.js";
+import { rejection } from "./rejection.js";
+
+// onMultipartCreate is how a caller saves a new upload's id (the CLI's checkpoint) before anything
+// is stored under it: a promise it returns is awaited before the first part is sent, so a process
+// killed meanwhile leaves no upload holding parts that no checkpoint names.
+
+const MiB = 1024 * 1024;
+
+/** A storager over a fresh {@link GatedDriver}: 1 MiB parts, multipart above 1 MiB, 2 parts at once. */
+function open(): { driver: GatedDriver; store: Storager } {
+  const driver = new GatedDriver(
+    defineFeatures({ stat: true, read: true, write: true, delete: true, list: true, multipart: true, crc64: true, limits: { multipartSizeMinimum: 1 } }),
+  );
+  const definition: ServiceDefinition = { type: "gated", packageName: "gated", description: "test", pairs: {}, newStorageDriver: () => driver };
+  const resolved = resolveOpenConfig(definition, "gated://bucket/?multipart_threshold=1MiB&part_size=1MiB&concurrency=2", "storager");
+  return { driver, store: createStorager(driver, { ...resolved, definition }) };
+}
+
+/** Lets pending callbacks run (a bounded number of event-loop turns). */
+async function turns(n = 50): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe("write: onMultipartCreate", () => {
+  it("no part is sent until the promise it returns resolves; then the write completes", async () => {
+    const { driver, store } = open();
+    // Any part sent waits at the gate and opens `driver.waiting`.
+    driver.partGate = new Gate();
+    const body = randomFillSync(Buffer.alloc(3 * MiB));
+    const seen: string[] = [];
+    const write = store.write("o", body, {
+      onMultipartCreate: async () => {
+        // A part sent meanwhile would show within a few ms (hashing 1 MiB); allow it 300 ms.
+        seen.push(await Promise.race([driver.waiting.opened.then(() => "a part was sent"), delay(300).then(() => "no part yet")]));
+      },
+    });
+    await turns();
+    driver.partGate.open();
+    await write;
+    expect(seen).toEqual(["no part yet"]);
+    expect(driver.completed).toEqual(["u1"]);
+    expect(driver.objects.get("o")?.equals(body)).toBe(true);
+  });
+
+  it("a promise that rejects fails the write with its error, sends no part and aborts the upload", async () => {
+    const { driver, store } = open();
+    const ids: string[] = [];
+    const e = await rejection(
+      store.write("o", randomFillSync(Buffer.alloc(3 * MiB)), {
+        onMultipartCreate: async (id) => {
+          ids.push(id);
+          await new Promise((resolve) => setImmediate(resolve));
+          throw storageError("PermissionDenied", "checkpoint cannot be saved");
+        },
+      }),
+    );
+    expect([e.code, e.detail]).toEqual(["PermissionDenied", "checkpoint cannot be saved"]);
+    expect(driver.aborted).toEqual(ids);
+    expect(driver.objects.has("o")).toBe(false);
+  });
+
+  it("a callback returning a value that is no promise (an array's push) goes on at once", async () => {
+    const { driver, store } = open();
+    const ids: string[] = [];
+    await store.write("o", randomFillSync(Buffer.alloc(3 * MiB)), { onMultipartCreate: (id) => ids.push(id) });
+    expect(driver.completed).toEqual(ids);
+  });
+});
