@@ -4,7 +4,7 @@
  * aborts in-flight transfers, which keep their checkpoint; a command that
  * Ctrl-C interrupted says "interrupted" and exits 130, while one whose work was
  * done (Ctrl-C came too late to stop it) reports it and exits with its own
- * code. A second Ctrl-C exits 130 at once. A failed write to stdout ends the command as run() says
+ * code. A second Ctrl-C exits 130 at once, with one line saying so. A failed write to stdout ends the command as run() says
  * (output.ts).
  */
 import { EXIT_CODES, shownLines } from "./errors.js";
@@ -16,7 +16,13 @@ const controller = new AbortController();
 let signals = 0;
 const interrupt = (): void => {
   signals++;
-  if (signals > 1) process.exit(EXIT_CODES.Aborted);
+  if (signals > 1) {
+    // Nothing is waited for: what is in flight stays as it is, unrecorded (said in one line).
+    process.stderr.write(
+      "stowage: interrupted again: exiting at once; multipart uploads in flight may be left at the destination, unrecorded (stowage uploads <destination> lists them, --abort ends them)\n",
+    );
+    process.exit(EXIT_CODES.Aborted);
+  }
   controller.abort();
 };
 process.on("SIGINT", interrupt);

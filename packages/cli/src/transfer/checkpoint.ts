@@ -168,6 +168,13 @@ export class Checkpoint {
      * header flag, `--no-guess-content-type`): the run starts over; its uploads are aborted, not resumed.
      */
     readonly writesChanged = false,
+    /**
+     * Why the regular file at the default `path` is no checkpoint (`not JSON`, `empty (0 bytes)`...:
+     * damaged from outside, e.g. a crash of the system, since every save is a rename of a whole
+     * file), when the run starts over because of it; undefined otherwise. The uploads that file
+     * recorded cannot be resumed: the run warns that they may be left at the destination.
+     */
+    readonly unreadable?: string,
   ) {
     this.staleOnly = new Set(writesChanged ? Object.keys(data.uploads) : []);
   }
@@ -183,6 +190,11 @@ export class Checkpoint {
     return this.lostBy;
   }
 
+  /** How many multipart uploads are recorded (kept at the destination for a resume). */
+  get uploadCount(): number {
+    return Object.keys(this.data.uploads).length;
+  }
+
   /** True when nothing is recorded: no upload started, no object finished (nothing to resume from). */
   get empty(): boolean {
     return Object.keys(this.data.uploads).length === 0 && Object.keys(this.data.done).length === 0;
@@ -196,7 +208,8 @@ export class Checkpoint {
    * replaces that entry with the checkpoint file; {@link Checkpoint.notRead} then says what it was.
    * With `named` (a path the user gave: `--checkpoint`), a regular file there that is no
    * checkpoint of this transfer is refused, not replaced (found-checkpoint.ts `refuseForeign`);
-   * else it is a fresh start.
+   * else it is a fresh start, said by {@link Checkpoint.unreadable} when the file there is no
+   * checkpoint at all (not JSON, empty...).
    * @throws UsageError with `named`, for a file that is no checkpoint of this command, source and
    *   destination (nothing written); nothing else (a file that cannot be read is a fresh start)
    */
@@ -209,6 +222,9 @@ export class Checkpoint {
     const found = await findCheckpoint(path);
     if (named) refuseForeign(meta.command, path, found, meta);
     if (found.kind === "not-regular") return new Checkpoint(path, fresh, false, found.what);
+    // A default checkpoint that is no checkpoint (damaged from outside) is started over, and said ({@link Checkpoint.unreadable}).
+    if (found.kind === "foreign") return new Checkpoint(path, fresh, false, undefined, false, found.why);
+    if (found.kind === "empty" && !named) return new Checkpoint(path, fresh, false, undefined, false, "empty (0 bytes)");
     if (found.kind !== "checkpoint" || !recordsTransfer(found.data, meta)) return new Checkpoint(path, fresh, false);
     // Looked up by object path: tables without a prototype, well-formed entries only (checkpoint-tables.ts).
     const [uploads, done] = [uploadTable(found.data.uploads), doneTable(found.data.done)];

@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, storageError, type Progress, type StorageError } from "@stowage/core";
+import { ErrorCode, graceSignal, isStorageError, SENT_REQUEST_GRACE_MS, storageError, type Progress, type StorageError } from "@stowage/core";
 import type { Endpoint, SharedStore } from "../locations.js";
 import type { ObjectProgress } from "../progress.js";
 import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../verify.js";
@@ -66,7 +66,8 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
  * directories each side confined by the fs driver to its own directory), else streamed from source to
  * destination, large objects in concurrent parts with a resumable,
  * checkpointed multipart upload; a streamed copy whose source read broke starts again from byte 0,
- * at most twice (stream-copy.ts). Then verifies the copy and, for mv, deletes
+ * at most twice (stream-copy.ts). Then verifies the copy (under the grace of a sent request: a
+ * Ctrl-C that came once the object was stored does not keep it from being recorded, afterWrite) and, for mv, deletes
  * the source once a fresh stat shows it unchanged, and records the object done in the checkpoint
  * with what the destination then holds (size, ETag, CRC-64). A copy that fails
  * verification is deleted and reported — except after a server-side move,
@@ -90,15 +91,43 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
     progress.update(item.size);
   } else {
     const sent = await streamCopy(env, item, progress);
-    const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env), onRestart: rereadRestart(env, item) });
-    await settle(env, item, check);
-    if (env.move) await deleteSource(env, item, sent.size);
-    else await keepOnlyWhole(env, item, sent.size);
-    destination = destinationIdOf(sent, check);
+    destination = await afterWrite(env, (late) => checkStored(env, late, item, sent));
   }
   env.checkpoint?.markDone(item.dstPath, sourceIdOf(item.src), destination);
   env.stats.objects.copied++;
   env.stats.bytes.copied += item.size;
+}
+
+/**
+ * Runs `checks` of an object the write (or copy) has stored. A Ctrl-C from then on comes too late
+ * to stop the copy: the checks (verification, a local source's second look) get the grace core
+ * gives a request already sent (`SENT_REQUEST_GRACE_MS`), so that the object is recorded done and
+ * counted, and a Ctrl-C that stopped nothing else leaves the run's summary and exit code as they
+ * are (engine.ts). A move's delete of its source is not in the grace: Ctrl-C stops it, the object is
+ * not recorded done, and a rerun finds it stored (upload-to-resume.ts) and deletes the source then.
+ * @throws what `checks` throws (Aborted once the grace is over)
+ */
+async function afterWrite<T>(env: CopyEnv, checks: (late: CopyEnv) => Promise<T>): Promise<T> {
+  const grace = graceSignal(env.signal, SENT_REQUEST_GRACE_MS);
+  try {
+    return await checks({ ...env, signal: grace.signal ?? env.signal });
+  } finally {
+    grace.release();
+  }
+}
+
+/**
+ * Verifies a streamed copy (`late`: `env` under the grace of {@link afterWrite}), then, for
+ * mv, deletes the source (under the command's own signal) once a fresh stat shows it unchanged, else
+ * checks that a local source is still what was read; returns what the destination then holds.
+ * @throws IntegrityMismatch (the copy deleted), Conflict (source-check.ts), Aborted
+ */
+async function checkStored(env: CopyEnv, late: CopyEnv, item: PlanItem, sent: Sent): Promise<DestinationId> {
+  const check = await verifyCopy(late.dst.store, item.dstPath, sent, { reread: late.settings.verify, ...signalOf(late), onRestart: rereadRestart(late, item) });
+  await settle(late, item, check);
+  if (env.move) await deleteSource(env, item, sent.size);
+  else await keepOnlyWhole(late, item, sent.size);
+  return destinationIdOf(sent, check);
 }
 
 /**
@@ -151,16 +180,19 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem,
   }
   env.stats.bytes.serverSide += item.size;
   const sent: Checksums = { size: item.size, ...(expected === undefined ? {} : { crc64: expected }) };
-  const check = await verifyCopy(env.dst.store, item.dstPath, sent, { reread: env.settings.verify, ...signalOf(env), onRestart: rereadRestart(env, item) });
-  // After a move, or onto itself, the destination holds the only copy: a failed check is reported, never "cleaned up".
-  const kept = moved
-    ? "the object was moved server-side and is kept at the destination (it may have changed while being moved)"
-    : "the object's attributes were changed in place and it is kept (it may have changed while being copied)";
-  await settle(env, item, check, moved || onItself ? kept : undefined);
-  if (env.move && !moved) await deleteSource(env, item, item.size);
-  // A local file edited while the file system copied it: reported, the copy deleted, as when streamed.
-  else if (!moved && !onItself) await keepOnlyWhole(env, item, item.size);
-  return destinationIdOf(sent, check);
+  // The copy is done: its checks get the grace of a sent request (afterWrite), a move's delete of its source does not.
+  return afterWrite(env, async (late) => {
+    const check = await verifyCopy(late.dst.store, item.dstPath, sent, { reread: late.settings.verify, ...signalOf(late), onRestart: rereadRestart(late, item) });
+    // After a move, or onto itself, the destination holds the only copy: a failed check is reported, never "cleaned up".
+    const kept = moved
+      ? "the object was moved server-side and is kept at the destination (it may have changed while being moved)"
+      : "the object's attributes were changed in place and it is kept (it may have changed while being copied)";
+    await settle(late, item, check, moved || onItself ? kept : undefined);
+    if (env.move && !moved) await deleteSource(env, item, item.size);
+    // A local file edited while the file system copied it: reported, the copy deleted, as when streamed.
+    else if (!moved && !onItself) await keepOnlyWhole(late, item, item.size);
+    return destinationIdOf(sent, check);
+  });
 }
 
 /**

@@ -21,6 +21,7 @@ import { tuneFor, type TransferSettings } from "./settings.js";
 import { newStats, summaryLine, type TransferStats } from "./stats.js";
 import { Throttle } from "./throttle.js";
 import { shownPath } from "../shown-path.js";
+import { shellWord } from "../shell-word.js";
 
 /** One cp, mv, sync, get or put. */
 export interface TransferJob {
@@ -62,7 +63,13 @@ export interface TransferReport {
  * when their delete may have happened all the same, not confirmed deleted). Once a service refused
  * the credential itself, or the destination's file system is full (ENOSPC, EDQUOT; transfer-stop.ts),
  * objects not started yet are not attempted, and the run ends with one line saying so (a refused
- * credential: exit code 4). Ctrl-C keeps the checkpoint and throws `Aborted`. A run
+ * credential: exit code 4). Ctrl-C keeps the checkpoint and throws `Aborted` — unless it stopped
+ * nothing (every copy was done, or had failed of itself, and no delete was planned: e.g. the last
+ * Complete was already sent and answered), when the run ends as it would have without it. A run
+ * that failed or was interrupted and kept its checkpoint says so (where, that running the same
+ * command again resumes, and how many uploads stay at the destination until then). A default
+ * checkpoint that is no checkpoint (not JSON, empty: damaged from outside) is warned of as it is
+ * started over: the uploads it recorded may be left at the destination. A run
  * that failed or was interrupted before anything was recorded (no upload started, no object
  * finished) leaves no checkpoint: there is nothing to resume. The checkpoint is
  * locked while the run goes on; one another live run holds is not used (checkpoint-lock.ts). A
@@ -161,6 +168,13 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   if (checkpoint?.notRead !== undefined) {
     ctx.warn(`${job.command}: checkpoint ${checkpoint.path} is ${checkpoint.notRead}: not read (only a regular file is); starting over`);
   }
+  if (checkpoint?.unreadable !== undefined) {
+    const word = shellWord(dst.loc.display);
+    ctx.warn(
+      `${job.command}: checkpoint ${checkpoint.path} is not a stowage checkpoint (${checkpoint.unreadable}): starting over; ` +
+        `uploads it recorded may be left at the destination (stowage uploads ${shownPath(word)} lists them)`,
+    );
+  }
   if (checkpoint?.writesChanged) {
     ctx.warn(
       `${job.command}: checkpoint ${checkpoint.path} was written by a run with other --content-type, --metadata, header or --no-guess-content-type flags, or other destination defaults (default_* pairs, storage class, SSE mode): ` +
@@ -212,6 +226,8 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   say = (line) => progress.log(`stowage: ${line}`);
   /** Objects started and not (yet) copied: once the copies end, those that failed or were interrupted. */
   const unfinished = new Set<PlanItem>();
+  /** Copies not started because of Ctrl-C. */
+  let notStarted = 0;
   const small = new Limiter(settings.smallConcurrency);
   const large = new Limiter(settings.largeConcurrency);
   /** What the delete of the extras (sync --delete) did, when it failed. */
@@ -221,7 +237,10 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     await Promise.all(
       plan.copies.map((item) =>
         (item.size > settings.largeThreshold ? large : small).run(async () => {
-          if (ctx.signal.aborted) return;
+          if (ctx.signal.aborted) {
+            notStarted++;
+            return;
+          }
           // One refused when planned is still reported (nothing is sent for it), unless its compare was held back.
           if ((item.refused === undefined || item.heldBack === true) && stop.holdBack()) return;
           const p = progress.object(item.rel, item.size);
@@ -247,8 +266,10 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     say = (line) => ctx.warn(line);
   }
 
-  if (ctx.signal.aborted) {
-    if (await keepCheckpoint(checkpoint)) ctx.warn(`${job.command}: checkpoint kept at ${checkpoint!.path}; run the same command again to resume`);
+  // A Ctrl-C that stopped nothing (every copy had been done or had failed of itself, e.g. its
+  // Complete was already sent and answered) leaves the run's summary and exit code as they are.
+  if (ctx.signal.aborted && (unfinished.size > 0 || notStarted > 0 || plan.deletes.length > 0)) {
+    if (await keepCheckpoint(checkpoint)) ctx.warn(keptLine(job.command, checkpoint!));
     // A lost checkpoint resumes nothing: the uploads of the objects interrupted are aborted.
     await abortLostUploads(job.command, dst.store, checkpoint, unfinished, (line) => ctx.warn(line));
     throw abortError(ctx.signal);
@@ -278,7 +299,8 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     }
   }
   if (firstFailure !== undefined) {
-    await keepCheckpoint(checkpoint);
+    // As after Ctrl-C: a rerun resumes what the checkpoint records.
+    if (await keepCheckpoint(checkpoint)) ctx.warn(keptLine(job.command, checkpoint!));
     // A lost checkpoint (this last write too may have failed) resumes nothing: the failed objects' uploads are aborted.
     await abortLostUploads(job.command, dst.store, checkpoint, unfinished, (line) => ctx.warn(line));
     ctx.fail(exitCodeOf(stop.refusal ?? firstFailure));
@@ -303,6 +325,18 @@ async function keepCheckpoint(checkpoint: Checkpoint | undefined): Promise<boole
   }
   await checkpoint.flush().catch(() => undefined);
   return checkpoint.lost === undefined;
+}
+
+/**
+ * The line of a run that stopped short (Ctrl-C, or a failure) and kept its checkpoint: where it is,
+ * that running the same command again resumes, and how many multipart uploads (with their parts)
+ * stay at the destination until then.
+ * @throws nothing
+ */
+function keptLine(command: string, checkpoint: Checkpoint): string {
+  const n = checkpoint.uploadCount;
+  const uploads = n === 0 ? "" : ` (${plural(n, "multipart upload")} ${n === 1 ? "stays" : "stay"} at the destination with ${n === 1 ? "its" : "their"} parts until then)`;
+  return `${command}: checkpoint kept at ${checkpoint.path}; run the same command again to resume${uploads}`;
 }
 
 /** A multipart transfer into a local file (get, or cp from a service) is a download. */

@@ -50,7 +50,10 @@ export interface TransferStats {
     copied: number;
     /** Bytes actually streamed to the destination (excludes resumed parts and server-side copies). */
     sent: number;
-    /** Bytes of parts a resumed upload found already stored and did not send again. */
+    /**
+     * Bytes of parts a resumed upload found already stored and did not send again; of a resumed
+     * download (into a local file), only those of the parts not fetched from the source again.
+     */
     resumed: number;
     /** Bytes copied by the service itself. */
     serverSide: number;
@@ -58,7 +61,7 @@ export interface TransferStats {
   parts: {
     /** Large objects whose upload was resumed from a checkpoint (a download too: it is an upload to the local file). */
     resumedUploads: number;
-    /** Parts not sent again because the service held them, verified. */
+    /** Parts not sent again because the service held them, verified (of a download: nor fetched again). */
     skipped: number;
   };
   failures: Array<{ path: string; code: string; message: string }>;
@@ -98,7 +101,8 @@ export function summaryLine(s: TransferStats, resumed: "upload" | "download" = "
   if (o.notAttempted) parts.push(`not attempted ${o.notAttempted}`);
   if (o.mismatched) parts.push(plural(o.mismatched, "checksum mismatch", "checksum mismatches"));
   if (s.parts.skipped) parts.push(`resumed ${plural(s.parts.resumedUploads, resumed)} (${plural(s.parts.skipped, "part")}, ${formatBytes(s.bytes.resumed)} not re-sent)`);
-  else if (s.parts.resumedUploads) parts.push(`resumed ${plural(s.parts.resumedUploads, resumed)} (no stored parts: every part sent)`);
+  // A download counts as not re-sent only parts it did not fetch again (stream-copy.ts): none, when it checked them by fetching them.
+  else if (s.parts.resumedUploads) parts.push(`resumed ${plural(s.parts.resumedUploads, resumed)} (${resumed === "download" ? "every part fetched again" : "no stored parts: every part sent"})`);
   if (s.bytes.serverSide) parts.push(`${formatBytes(s.bytes.serverSide)} copied server-side`);
   const moved = s.bytes.sent + s.bytes.serverSide;
   if (!s.dryRun) parts.push(`in ${formatDuration(s.durationMs)}${moved > 0 ? ` (${formatRate(moved, s.durationMs)})` : ""}`);

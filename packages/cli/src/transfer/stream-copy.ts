@@ -1,4 +1,4 @@
-import { crc64Equal, ErrorCode, isStorageError, planPartSize, storageError, type WriteOptions, type WriteResult } from "@stowage/core";
+import { crc64Equal, ErrorCode, isStorageError, planPartSize, storageError, type Storager, type WriteOptions, type WriteResult } from "@stowage/core";
 import type { ObjectProgress } from "../progress.js";
 import type { Checksums } from "../verify.js";
 import { sourceIdOf } from "./checkpoint.js";
@@ -8,11 +8,32 @@ import { fillFromSource, headersOf, lackingFields, leaveOutUncarried } from "./k
 import type { PlanItem } from "./planner.js";
 import { resumePoint } from "./resume-point.js";
 import { SOURCE_RESTARTS, sourceBreak, waitToRestart } from "./source-restart.js";
-import { completedElsewhere } from "./completed-elsewhere.js";
+import { completedElsewhere, holdsSource } from "./completed-elsewhere.js";
 import { changedWhileRead, sourceGuard } from "./source-guard.js";
 import { sourceUnchanged } from "./source-check.js";
 import { Md5Tap, openSource } from "./source-stream.js";
 import { uploadExists, uploadToResume } from "./upload-to-resume.js";
+
+/**
+ * The CRC-64 the source's stat states, for a resumed copy whose listing gave none (COS and OSS list
+ * no CRC-64): one stat (HEAD), so that the stored parts need not be read again (resume-point.ts).
+ * Only when the stat shows the object planned (its size, and its ETag where both are known);
+ * undefined otherwise, or when the stat fails for another reason than Ctrl-C (the parts are then
+ * checked by reading the source again, as before).
+ * @throws StorageError `Aborted`
+ */
+async function statedCrc64(env: CopyEnv, item: PlanItem, from: { store: Storager; path: string }): Promise<string | undefined> {
+  if (!from.store.features.crc64) return undefined;
+  try {
+    const now = await from.store.stat(from.path, { signal: env.signal });
+    const etag = (v: string): string => v.replace(/"/g, "").toLowerCase();
+    const same = now.size === item.size && (item.src.etag === undefined || now.etag === undefined || etag(item.src.etag) === etag(now.etag));
+    return same ? now.crc64 : undefined;
+  } catch (e) {
+    if (env.signal.aborted) throw e;
+    return undefined;
+  }
+}
 
 /** What a streamed write sent, and the ETag the destination answered it with. */
 export type Sent = Checksums & { etag?: string };
@@ -28,7 +49,11 @@ export type Sent = Checksums & { etag?: string };
  * source is stat'ed again before its last bytes reach the write (source-guard.ts): changed, the
  * copy fails with nothing stored and its checkpointed upload aborted. A checkpointed upload found
  * gone (`ObjectNotExist`) is done when another run completed it with the source's bytes
- * (completed-elsewhere.ts): what the destination holds is returned. Once the checkpoint is lost (a
+ * (completed-elsewhere.ts): what the destination holds is returned; so it is when the upload the
+ * checkpoint records is found gone before the copy starts and the destination holds the source's
+ * bytes (nothing is sent). A resumed copy whose listing gave no CRC-64 stats its source once for
+ * it, so that the stored parts are not read again. Into a local file, only parts not fetched
+ * again count as resumed. Once the checkpoint is lost (a
  * write of it failed: checkpoint.ts), a copy that starts is not checkpointed: core aborts its upload
  * when it fails, as with `--no-checkpoint` (one kept before that is aborted by the engine).
  * @throws StorageError from either side (the last read's error once the restarts are used up);
@@ -43,7 +68,20 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
   // A checkpoint whose write failed (lost) is none: the upload goes as with --no-checkpoint, aborted on failure.
   const resumable = checkpoint !== undefined && checkpoint.lost === undefined && item.size > settings.largeThreshold && dst.features.multipart;
 
-  const resume = await uploadToResume(dst, checkpoint, key, source, resumable, env.signal);
+  const { record: resume, gone } = await uploadToResume(dst, checkpoint, key, source, resumable, env.signal);
+  if (gone === true) {
+    // The recorded upload is gone: a run killed or interrupted after its Complete (or another run)
+    // may have stored the object. When the destination holds the source's bytes, nothing is sent.
+    const done = await holdsSource(env, item, key).catch((e: unknown) => {
+      if (env.signal.aborted) throw e;
+      return undefined;
+    });
+    if (done !== undefined) {
+      env.warn?.(item, "its recorded upload is gone, and the destination already holds the source's bytes (size and CRC-64 checked): not sent again");
+      progress.update(item.size);
+      return done;
+    }
+  }
   const limits = dst.features.limits;
   const partSize = planPartSize({
     size: item.size,
@@ -55,8 +93,8 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
 
   // A resumed copy whose source states its CRC64 need not read the parts already stored again: what
   // the destination holds is checked against that CRC64 before the upload completes.
-  const known = item.src.crc64;
   const from = item.readFrom ?? { store: env.src.store, path: item.srcPath };
+  const known = item.src.crc64 ?? (resume !== undefined && from.store.features.readRange ? await statedCrc64(env, item, from) : undefined);
   let offset =
     resume !== undefined && known !== undefined && from.store.features.readRange
       ? await resumePoint(dst, key, resume.multipartId, partSize, item.size, env.signal)
@@ -92,10 +130,16 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
   if (known !== undefined) options.crc64 = known;
   if (resumable && resume !== undefined) options.multipartId = resume.multipartId;
   let createdId: string | undefined;
-  /** Records a new upload, for a later run (or a restart in this one) to go on with. */
-  const recordCreated = (multipartId: string): void => {
+  /**
+   * Records a new upload, for a later run (or a restart in this one) to go on with; resolves once the
+   * checkpoint holding its id is written (never rejects: a write that fails loses the checkpoint,
+   * which is warned of, and the run goes on as one without it). Core may wait for it before it sends
+   * the first part, so that no part is stored of an upload no checkpoint names.
+   */
+  const recordCreated = (multipartId: string): Promise<void> => {
     createdId = multipartId;
     created = checkpoint!.startUpload(key, { multipartId, partSize, source, bytesDone: 0 }).catch(() => undefined);
+    return created;
   };
   if (resumable && resume === undefined) options.onMultipartCreate = recordCreated;
   let result: WriteResult | undefined;
@@ -228,9 +272,14 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
     }
   }
 
-  const skipped = allSent
+  const found = allSent
     ? { parts: 0, bytes: 0 }
     : { parts: Math.max(0, (result.resumedParts ?? 0) - earlier.parts), bytes: Math.max(0, (result.resumedBytes ?? 0) - earlier.bytes) };
+  // Into a local file (a download), a stored part found again by reading the source was fetched
+  // again all the same: only the parts taken as stored unread (before `offset`) were not re-sent.
+  const download = env.dst.loc.type === "fs" && env.src.loc.type !== "fs";
+  const unread = Math.min(offset, found.bytes);
+  const skipped = download ? { parts: Math.min(found.parts, Math.floor(unread / partSize)), bytes: unread } : found;
   if (resumed) stats.parts.resumedUploads++;
   stats.parts.skipped += skipped.parts;
   stats.bytes.resumed += skipped.bytes;

@@ -1,12 +1,25 @@
 import { ErrorCode, isStorageError, type Storager } from "@stowage/core";
 import type { Checkpoint, SourceId, UploadRecord } from "./checkpoint.js";
 
+/** What {@link uploadToResume} found recorded for a copy. */
+export interface ToResume {
+  /** The recorded upload to go on with; undefined when there is nothing to resume. */
+  record?: UploadRecord;
+  /**
+   * True when an upload of this very source version was recorded but the destination no longer
+   * has it: it may have been completed (by a run killed or interrupted before it recorded the
+   * object done, or by another run), so the caller checks what the destination holds before it
+   * starts over (completed-elsewhere.ts `holdsSource`).
+   */
+  gone?: boolean;
+}
+
 /**
  * The multipart upload of `key` that an earlier run recorded and this copy resumes: the recorded
  * one, while its source is unchanged and the upload still exists at the destination. A recorded
  * upload this copy does not use (the copy is not `resumable`, e.g. an earlier run had a lower
  * `--large-threshold`; or its source changed) is aborted (best effort) and forgotten, and so is one
- * the destination no longer has. Undefined when there is nothing to resume.
+ * the destination no longer has (then `gone`). No `record` when there is nothing to resume.
  * @throws StorageError from the stat of the recorded upload (not `ObjectNotExist`: then it is gone), `Aborted`.
  */
 export async function uploadToResume(
@@ -16,27 +29,24 @@ export async function uploadToResume(
   source: SourceId,
   resumable: boolean,
   signal: AbortSignal,
-): Promise<UploadRecord | undefined> {
+): Promise<ToResume> {
   const leftover = checkpoint?.staleUpload(key);
   if (!resumable && leftover !== undefined) {
     // An upload an earlier run started (e.g. with a lower --large-threshold): this copy will not use it.
     await abortRecorded(dst, key, leftover.multipartId, signal);
     checkpoint!.dropUpload(key);
   }
-  if (!resumable || checkpoint === undefined) return undefined;
-  let resume = checkpoint.upload(key, source);
+  if (!resumable || checkpoint === undefined) return {};
+  const resume = checkpoint.upload(key, source);
   const stale = checkpoint.staleUpload(key);
   if (stale !== undefined && stale !== resume) {
     await abortRecorded(dst, key, stale.multipartId);
     checkpoint.dropUpload(key);
   }
-  if (resume !== undefined) {
-    if (!(await uploadExists(dst, key, resume.multipartId, signal))) {
-      checkpoint.dropUpload(key);
-      resume = undefined;
-    }
-  }
-  return resume;
+  if (resume === undefined) return {};
+  if (await uploadExists(dst, key, resume.multipartId, signal)) return { record: resume };
+  checkpoint.dropUpload(key);
+  return { gone: true };
 }
 
 /**
