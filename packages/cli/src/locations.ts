@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { ErrorCode, getService, newStorager, parseConnectionString, redactSecrets, storageError, type Storager } from "@stowage/core";
+import { ErrorCode, getService, newStorager, parseConnectionString, redactConnectionString, redactSecrets, storageError, type Storager } from "@stowage/core";
 import { ensureDriver, registerBundledDrivers } from "./drivers.js";
 import { resolveLocalPath } from "./local-path.js";
 import { connectionPath, fromProfile, refuseUserInfo, shortenPairs, withCutHint, workDirHint } from "./location-text.js";
@@ -14,7 +14,11 @@ import { shownPath } from "./shown-path.js";
  * or a local path (`./photos`, opened as `fs`).
  */
 export interface Location {
-  /** What the user typed, secrets redacted and long pair values shortened: safe to print. */
+  /**
+   * What the user typed, secrets redacted and long pair values shortened: safe to print. A
+   * connection string's pairs are told from the tail of a secret by its driver's pairs once the
+   * driver is loaded (when the location is first opened): before, more may be hidden.
+   */
   readonly display: string;
   /** The service scheme (`fs`, `memory`, `cos`...). */
   readonly type: string;
@@ -192,12 +196,26 @@ export class Locations {
     if (sub !== undefined && sub !== "") path = asDir(path) + sub.replace(/^\/+/, "");
     const query = rest.join("&");
     // A profile reference (`backup:dir/what?.txt`) holds no pairs: what follows the name is a path,
-    // taken literally, so nothing in it is shortened as if it were a pair value.
-    const display = sub === undefined ? shortenPairs(redactSecrets(typed)) : redactSecrets(typed);
+    // taken literally, so nothing in it is shortened as if it were a pair value. A connection string
+    // is redacted by its structure: each secret value hidden whole up to the next `&` (blanks too),
+    // and an unknown pair right after a secret hidden as the likely rest of it. Only the pairs of a
+    // registered driver are known, and a driver is loaded when the location is opened: until then
+    // the display is worked out anew each time (more is hidden), then kept.
+    registerBundledDrivers();
+    const type = parsed.type;
+    let display: string | undefined;
+    const shown = (): string => {
+      if (display !== undefined) return display;
+      const text = sub === undefined ? shortenPairs(redactConnectionString(typed)) : redactSecrets(typed);
+      if (getService(type) !== undefined) display = text;
+      return text;
+    };
     const pathEnd = parsed.workDir ?? parsed.name ?? "";
     const queryAfterName = sub === undefined && query !== "" && pathEnd !== "" && !pathEnd.endsWith("/");
     return {
-      display,
+      get display(): string {
+        return shown();
+      },
       type: parsed.type,
       name: name ?? "",
       query,

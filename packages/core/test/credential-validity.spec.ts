@@ -131,8 +131,20 @@ describe("providedCredentialSource: unusable answers", () => {
     expect((await source.get()).id).toBe("ak");
   });
 
-  it("accepts Latin-1 and tab characters", async () => {
-    const source = providedCredentialSource<Keys>(async () => ({ id: "ak\u00e9", secret: "s\tk", securityToken: "t\u00ff" }), SHAPE, () => T0);
+  it("accepts Latin-1 characters (a no-break space too)", async () => {
+    const source = providedCredentialSource<Keys>(async () => ({ id: "ak\u00e9", secret: "s\u00a0k", securityToken: "t\u00ff" }), SHAPE, () => T0);
     expect((await source.get()).id).toBe("ak\u00e9");
+  });
+
+  it.each([
+    ["a tab", "s\tk"],
+    ["a C1 control (NEL)", "s\u0085k"],
+    ["a C1 control (U+009F)", "s\u009fk"],
+  ])("refuses %s in the secret, as every other control character (PermissionDenied, the value not shown)", async (_label, secret) => {
+    const source = providedCredentialSource<Keys>(async () => ({ id: "ak", secret }), SHAPE, () => T0);
+    const e = await refusal(source.get());
+    expect(e.code).toBe(ErrorCode.PermissionDenied);
+    expect(e.message).toContain("returned a secret with invalid characters");
+    expect(e.message).not.toContain(secret);
   });
 });

@@ -1,3 +1,5 @@
+import { hiddenCredential, LONG_SECRET_NAMES, SHORT_SECRET_NAMES } from "./secret-names.js";
+
 /**
  * Removes secrets from text that may end up in an error message or a log line:
  * credentials in connection strings, Authorization headers, query signatures,
@@ -5,8 +7,12 @@
  *
  * A secret's value ends where its syntax says, never at a character the secret
  * itself may hold: a quoted value (`"..."`, `'...'`) at its closing quote; an
- * unquoted one at whitespace or `&` (the connection-string separator), so
- * `credential=hmac:AK:p4ss,W0RD'x}` is hidden whole. Core's own validation message
+ * unquoted one after `=` (a query or connection-string pair, an env or INI line) at `&` (the
+ * pair separator) or the end of the line, whitespace included, so `credential=hmac:AK:p4ss W0RD'x}`
+ * and `security_token=tok ENDTOKEN` are hidden whole (and what follows them on that line too: free
+ * text cannot tell where such a value ends); an unquoted one after `:` (a header, YAML, prose) at
+ * whitespace or `&`. A value already hidden (`***`, `hmac:***`) is kept as it is, with what follows
+ * it, so redacting twice changes nothing (`…customer_key=***: ObjectNotExist`). Core's own validation message
  * about a pair (`invalid value for option "serverSideEncryptionCustomerKey": must be
  * 32 bytes`) is prose, not a value, and is kept; anywhere else `"securityToken": TOK`
  * is a value.
@@ -20,26 +26,6 @@
  * place, or next to one, is hidden as anywhere else.
  */
 
-/**
- * Names whose value is secret (matched case-insensitively, as a suffix of a longer name too), except
- * in a service error code followed by its message (`InvalidAccessKeyId: The ...`, see `ERROR_CODE`).
- */
-const LONG_SECRET_NAMES =
-  "q-signature|signature|x-oss-signature|x-cos-security-token|x-oss-security-token|x-qs-security-token|security[-_]?token|" +
-  "access_key_id|q-ak|ossaccesskeyid|accesskeyid|expires_token|x-cos-server-side-encryption-customer-key|" +
-  "x-oss-server-side-encryption-customer-key|x-qs-encryption-customer-key|x-qs-copy-source-encryption-customer-key|" +
-  "x-cos-copy-source-server-side-encryption-customer-key|customer[-_]?key|secret[-_]?key|session[-_]?token|" +
-  // The SSE-C key's MD5 fingerprint (hidden in debug logs too); QingStor's, AWS's and INI files' secret name.
-  "customer[-_]?key[-_]?md5|secret[-_]?access[-_]?key|" +
-  // OSS and Alibaba STS name the secret AccessKeySecret.
-  "access[-_]?key[-_]?secret|" +
-  // Bearer tokens, API keys and passwords in a query.
-  "access[-_]?token|id[-_]?token|refresh[-_]?token|api[-_]?key|client[-_]?secret|password|passwd";
-/**
- * Short names (COS's `sign`, Azure SAS `sig`): in pairs whole or after a `-`, `_` or `.`
- * (`q_sign=`), never ending a word (`presign:`, `design:` are prose), and only whole as an XML element.
- */
-const SHORT_SECRET_NAMES = "sign|sig";
 const SECRET_NAMES = `${LONG_SECRET_NAMES}|(?<![a-z0-9])(?:${SHORT_SECRET_NAMES})`;
 
 /** A separator: `=`, `:`, or `=` percent-encoded once or twice (`%3D`, `%253D`). */
@@ -126,7 +112,6 @@ function isHintFormat(value: string): boolean {
   return placeholders >= 2 && /^hmac:[:[\]),.;]*$/i.test(value.replace(PLACEHOLDERS, ""));
 }
 const BARE_ENCODED_HMAC = new RegExp(`${HMAC_START}hmac%3a(?:(?!%(?:25)?26)[^\\s&"'])+`, "gi");
-const CREDENTIAL_PROTOCOL = /^(hmac|apikey|basic|base64|file)(?::|%3a)/i;
 
 /**
  * `scheme://` then user information up to the last `@` (or `%40`) before the host: a value ends
@@ -145,6 +130,12 @@ function hideUserinfo(_match: string, scheme: string, userinfo: string, at: stri
 
 /** An `&` percent-encoded once or twice: where a value after an encoded `=` ends. */
 const ENCODED_AMPERSAND = /^%(?:25)?26/i;
+
+/**
+ * A value already hidden by this module (`***`, `hmac:***`): followed by the end, `&`, a blank, a
+ * quote or closing punctuation, or by `:` and a blank (`…customer_key=***: ObjectNotExist`).
+ */
+const MASKED = /^(?:(?:hmac|apikey|basic|base64|file)(?::|%3a))?\*\*\*(?=$|[\s&"'`,;)\]}<>]|:(?:\s|$))/i;
 
 /**
  * Where a value starting at `start` ends: its closing `quote`, else at one of `stops` (whitespace
@@ -175,10 +166,16 @@ function redactValues(text: string, pattern: RegExp, stops: RegExp, replace: (va
     if (nameQuote !== "" && separator === ":" && valueQuote === "" && CORE_LABEL.test(text.slice(0, m.index))) continue;
     // `InvalidAccessKeyId: The ...`, `invalid_access_key_id: ...` — a service's error code and its message.
     if (separator === ":" && nameQuote === "" && ERROR_CODE.test(wordBefore(text, m.index) + m[0])) continue;
-    const end = valueEnd(text, start, valueQuote, stops, separator.startsWith("%"));
-    const replacement = end > start ? replace(text.slice(start, end)) : undefined;
+    // Hidden already (core, then the CLI): kept, and so is what follows it.
+    if (valueQuote === "" && MASKED.test(text.slice(start, start + 12))) continue;
+    // After `=`, a value runs to `&` or the end of the line: a blank may be part of it.
+    const valueStops = stops === VALUE_STOPS && separator !== ":" ? PAIR_STOPS : stops;
+    const end = valueEnd(text, start, valueQuote, valueStops, separator.startsWith("%"));
+    // The blanks after `=` (`key = value`) may begin the value: hidden with it, shown as one space.
+    const blanks = valueStops === PAIR_STOPS && valueQuote === "" ? (/[ \t]*$/.exec(prefix)?.[0].length ?? 0) : 0;
+    const replacement = end > start || blanks > 0 ? replace(text.slice(start, end)) : undefined;
     if (replacement === undefined) continue;
-    out += text.slice(last, start) + replacement;
+    out += text.slice(last, start - blanks) + (blanks > 0 ? " " : "") + replacement;
     last = end;
     pattern.lastIndex = Math.max(pattern.lastIndex, end);
   }
@@ -202,7 +199,10 @@ function wordBefore(text: string, index: number): string {
 /** What precedes a pair's quoted name in core's own validation messages (`invalid value for option "`). */
 const CORE_LABEL = /invalid value for (?:option|pair) ["'][\w-]*$/i;
 
+/** Where an unquoted value after `:` ends. */
 const VALUE_STOPS = /[\s&]/;
+/** Where an unquoted value after `=` (or an encoded one) ends: the pair separator or the end of the line. */
+const PAIR_STOPS = /[&\r\n]/;
 const LINE_STOPS = /[\r\n]/;
 
 /** `value` as text: as `String` makes it, or its kind, `(object)`, when even that throws. @throws nothing */
@@ -215,10 +215,21 @@ function textOf(value: unknown): string {
 }
 
 /**
- * Returns `text` with every secret we know how to spot replaced by `***`. Total: a value that is no
- * string (a JS caller's number, `null`, an Error) is first made text as `String` makes it, or named
- * by its kind, `(object)`, when even that throws (a `toString` that throws, an object without a
- * prototype).
+ * Returns `text` with every secret we know how to spot replaced by `***`: for free text (an error
+ * message, a log line, a service's answer) that may hold secrets among other words. Where the whole
+ * text is one connection string (a location, a profile), use {@link redactConnectionString}, which
+ * reads its pairs: it hides a secret cut at an unencoded `&` too, and keeps what follows a secret.
+ *
+ * In free text a secret's end is guessed from its syntax (see the top of this module): after `=` an
+ * unquoted value runs to `&` or the end of the line, blanks and tabs included, so a secret holding
+ * one is never shown in part, at the cost of the rest of that line; after `:` it ends at a blank.
+ * What it cannot know is hidden only in part: a secret with an unencoded `&` (its tail reads as the
+ * next pair), a secret that opens with a quote (read as a quoted value), a secret no name announces.
+ * A value hidden already (`***`, `hmac:***`) is kept, so redacting twice changes nothing.
+ *
+ * Total: a value that is no string (a JS caller's number, `null`, an Error) is first made text as
+ * `String` makes it, or named by its kind, `(object)`, when even that throws (a `toString` that
+ * throws, an object without a prototype).
  * @throws nothing
  */
 export function redactSecrets(text: string): string {
@@ -229,13 +240,12 @@ export function redactSecrets(text: string): string {
   );
   // credential=hmac:AK:SK (connection strings), credential: "hmac:AK:SK" (also percent-encoded):
   // the protocol stays readable.
+  // A hint (`credential=hmac:<access_key>:<secret_key> in the connection string`) or `env` as the
+  // first word (`credential=env needs A_ID and A_SECRET`) is kept, and the patterns below still look
+  // at what follows it.
   out = redactValues(out, CREDENTIAL, VALUE_STOPS, (value) => {
-    if (isHintFormat(value)) return undefined;
-    const protocol = CREDENTIAL_PROTOCOL.exec(value);
-    if (protocol !== null) return `${protocol[0]}***`;
-    // `env` holds nothing secret; anything else without a known protocol may be a bare key pair
-    // (`credential=AK:SK`, the `hmac:` forgotten) or a bare secret: hidden whole.
-    return /^["']?env["']?$/i.test(value) ? undefined : "***";
+    const word = value.split(/\s/, 1)[0]!;
+    return isHintFormat(value) || isHintFormat(word) || (word !== value && hiddenCredential(word) === undefined) ? undefined : hiddenCredential(value);
   });
   // Authorization: <anything up to the end of the line or the closing quote>
   out = redactValues(out, AUTHORIZATION, LINE_STOPS, () => "***");

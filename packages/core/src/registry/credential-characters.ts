@@ -2,14 +2,19 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { typeName } from "../errors/wrong-type.js";
 
-/** Characters Node refuses in a header value (CR, LF and other controls but tab; beyond Latin-1). */
-const HEADER_UNSAFE = /[^\t\x20-\x7e\x80-\xff]/;
+/**
+ * Characters refused in a credential: every control character (C0 with tab, DEL, and the C1 controls
+ * U+0080–U+009F, which a header could carry but no issued key holds: a tab or a NEL pasted with it,
+ * or a key decoded in the wrong charset) and characters beyond Latin-1, which no header can carry.
+ */
+const HEADER_UNSAFE = /[^\x20-\x7e\xa0-\xff]/;
 
-/** What a credential part with characters no header can carry is told; never the value. */
-const UNSAFE = "control characters or characters beyond Latin-1, which no request header can carry";
+/** What a credential part with characters refused is told; never the value. */
+const UNSAFE = "control characters (a tab or a C1 control included) or characters beyond Latin-1, which no request header can carry";
 
 /**
- * True when `value` holds characters no request header can carry (see {@link checkCredentialCharacters}).
+ * True when `value` holds characters a credential must not hold: control characters (tab and the C1
+ * controls included) or characters beyond Latin-1 (see {@link checkCredentialCharacters}).
  * @throws nothing.
  */
 export function hasHeaderUnsafeCharacters(value: string): boolean {
@@ -42,7 +47,7 @@ export function checkCredentialCharacters(creds: object, keys: readonly string[]
   for (const name of [...keys, "securityToken"]) {
     const value = fields[name];
     if (typeof value === "string" && HEADER_UNSAFE.test(value)) {
-      throw storageError(ErrorCode.PermissionDenied, `the credential provider returned ${/^[aeiou]/i.test(name) ? "an" : "a"} ${name} with invalid characters (control characters or beyond Latin-1)`);
+      throw storageError(ErrorCode.PermissionDenied, `the credential provider returned ${/^[aeiou]/i.test(name) ? "an" : "a"} ${name} with invalid characters (control characters, a tab or a C1 control included, or beyond Latin-1)`);
     }
   }
 }
