@@ -11,6 +11,13 @@ export interface StorageLimits {
   multipartSizeMaximum?: number;
   /** Most parts in one upload. */
   multipartNumberMaximum?: number;
+  /**
+   * Most parts `completeMultipart` takes, where an upload can hold more than the
+   * `multipartNumberMaximum` Stowage writes (QingStor 10,001: another tool may have written part
+   * number 10000). Absent: `multipartNumberMaximum`. More parts are `InvalidArgument`, before
+   * anything is sent.
+   */
+  completePartsMaximum?: number;
   /** Largest single append (bytes). */
   appendSizeMaximum?: number;
   /** Largest appendable object (bytes). */

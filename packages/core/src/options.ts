@@ -88,7 +88,11 @@ export interface ReadOptions extends TransferOptions, Conditions {
 
 /** Tuning of multipart uploads; core picks sane values when absent. */
 export interface MultipartTuning {
-  /** Bodies larger than this (or of unknown size) go multipart. */
+  /**
+   * Bodies larger than this go multipart (a stream of unknown size once more than this has been read
+   * from it); a body written in one request is held in memory whole. Cut to what one request carries:
+   * `limits.writeSizeMaximum` and what one Buffer holds (4 GiB on Node.js 20).
+   */
   multipartThreshold?: number | undefined;
   /**
    * Part size in bytes, raised as needed to fit the part-count limit when the body's length is known
@@ -177,7 +181,10 @@ export type ListMode = "dir" | "prefix" | "part";
 export interface ListOptions extends CallOptions {
   /** Default `"dir"` on fs and memory-like stores, `"prefix"` where `listDir` is false. */
   mode?: ListMode | undefined;
-  /** Page size asked of the service. */
+  /**
+   * Page size asked of the service (default 1,000), at most `features.limits.listPageMaximum`
+   * (1,000 on COS, OSS and QingStor): a larger one is cut to it, and the page's token carries on.
+   */
   limit?: number | undefined;
   /**
    * Continue from this token: a `nextToken` that `listPage` returned for the same listing (this

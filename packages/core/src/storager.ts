@@ -336,7 +336,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * service's CRC-64 of the completed object was found equal to the parts' known ones combined.
    * @throws Conflict (a part not uploaded or unlike the uploaded one; `ifNotExists` and an object at the path: nothing
    *   completed), InvalidArgument (`obj` is no ObjectInfo with a path; no parts, a malformed part, a gap or a duplicate
-   *   index), ObjectModeInvalid (`obj` is no `part` object with `multipartId`; memory, fs: a directory or a file in the
+   *   index; more parts than one upload holds, `limits.completePartsMaximum` or else `multipartNumberMaximum`, before
+   *   anything is sent), ObjectModeInvalid (`obj` is no `part` object with `multipartId`; memory, fs: a directory or a file in the
    *   way of the path, made since the upload began: the upload kept), IntegrityMismatch (the completed object
    *   hashed differently from the parts' known CRC-64s: it was deleted; or from a combination that includes an unchecked
    *   `crc64`: it was kept), ObjectNotExist (no such upload), InvalidArgument also for an SSE-C key over http (COS,

@@ -1,6 +1,6 @@
 import { constants as bufferConstants } from "node:buffer";
 import { defineFeatures, type ServiceFeatures, type StorageFeatures, type StorageLimits } from "@stowage/core";
-import { WRITTEN_PARTS_MAXIMUM } from "./part-numbers.js";
+import { UPLOAD_PARTS_MAXIMUM, WRITTEN_PARTS_MAXIMUM } from "./part-numbers.js";
 import { METADATA_LIMIT } from "./requests.js";
 import { MAX_LINK_HOPS } from "./virtual-link.js";
 
@@ -20,6 +20,8 @@ export const qingstorLimits: Readonly<StorageLimits> = Object.freeze({
   multipartSizeMinimum: 4 * MiB,
   multipartSizeMaximum: 5 * GiB,
   multipartNumberMaximum: WRITTEN_PARTS_MAXIMUM,
+  // An upload another tool made may hold part number 10000: completeMultipart takes all 10,001.
+  completePartsMaximum: UPLOAD_PARTS_MAXIMUM,
   // The service takes 5 GiB; an append holds its chunk in one Buffer, which Node 20 caps at 4 GiB.
   appendSizeMaximum: Math.min(5 * GiB, bufferConstants.MAX_LENGTH),
   appendTotalSizeMaximum: 50 * TiB,

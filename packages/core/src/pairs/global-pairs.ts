@@ -113,7 +113,7 @@ export const globalPairs = {
     name: "multipart_threshold",
     type: "size",
     description:
-      "Bodies larger than this are written with a multipart upload; a body of unknown length (a stream) once more than this has been read from it, a shorter one in one request.",
+      "Bodies larger than this are written with a multipart upload; a body of unknown length (a stream) once more than this has been read from it, a shorter one in one request, which holds it in memory whole. Cut to what one request can carry: the service's single-write limit (writeSizeMaximum: 5 GiB on COS, OSS and QingStor) and what one Buffer holds (4 GiB on Node.js 20), so a larger body goes multipart.",
     operations: ["new", "write"],
   }),
   partSize: definePair({
@@ -339,7 +339,8 @@ export const globalPairs = {
   limit: definePair({
     name: "limit",
     type: "integer",
-    description: "Page size asked of the service.",
+    description:
+      "Page size asked of the service (default 1,000): at most its features.limits.listPageMaximum (1,000 on COS, OSS and QingStor; none on memory and fs). A larger limit is cut to it: a page then holds fewer entries than asked, and its token carries on.",
     operations: ["list"],
     validate: atLeast(1),
   }),

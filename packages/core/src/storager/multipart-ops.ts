@@ -8,6 +8,7 @@ import { closingBodyOnFailure } from "../io/closing-body.js";
 import { paginate } from "../listing/page-lister.js";
 import type { MultipartInfo, ObjectInfo, Part } from "../object/object-info.js";
 import type { Body, ProgressListener } from "../options.js";
+import type { StorageLimits } from "../features.js";
 import type { WriteResult } from "../storager.js";
 import { checkedObject } from "./checked-object.js";
 import { ProgressReporter } from "./progress-reporter.js";
@@ -126,8 +127,11 @@ async function writePart(scope: OperationScope, obj: ObjectInfo, body: Body, raw
  * the one the service returns for the object, the result's `crc64Confirmed` is true, as a
  * multipart `write`'s; it is absent where nothing was compared (no CRC-64 from the service, as
  * `features.crc64` is false: fs, QingStor, `integrity=false`; a part whose CRC-64 nothing here knows).
- * @throws ObjectModeInvalid, InvalidArgument (no parts, a malformed part, a gap or a duplicate index),
- *   Conflict (a part unlike the uploaded one), IntegrityMismatch (the object was deleted, or kept
+ * More parts than the service's upload holds (`limits.completePartsMaximum`, else
+ * `limits.multipartNumberMaximum`: 10,000; QingStor 10,001) is `InvalidArgument` naming the limit,
+ * before anything is sent.
+ * @throws ObjectModeInvalid, InvalidArgument (no parts, a malformed part, a gap or a duplicate index,
+ *   more parts than the service's limit), Conflict (a part unlike the uploaded one), IntegrityMismatch (the object was deleted, or kept
  *   when a caller's unchecked crc64 is in the combination that disagrees), ObjectNotExist
  */
 export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, parts: readonly Part[], rawOptions: object | undefined): Promise<WriteResult> {
@@ -135,7 +139,8 @@ export async function completeMultipart(scope: OperationScope, obj: ObjectInfo, 
   scope.require("completeMultipart", "multipart", "completeMultipart", "listParts");
   const { key, multipartId } = uploadOf(scope, obj);
   const options = scope.options("completeMultipart", rawOptions);
-  const given = sortParts(checkParts(parts));
+  checkPartCount(checkParts(parts).length, scope.driver.features.limits);
+  const given = sortParts(parts);
   const stored = await checkStoredParts(scope.driver, key, multipartId, given, (options as { signal?: AbortSignal }).signal);
   // Only CRC-64s the service listed or this process hashed are believed; the rest are `unchecked`.
   const { parts: known, unchecked } = writtenParts.vouched(key, multipartId, stored.parts, stored.listedCrc64);
@@ -221,6 +226,18 @@ export function checkParts(parts: unknown): Part[] {
     }
   });
   return parts as Part[];
+}
+
+/**
+ * Refuses a `completeMultipart` of more parts than one upload of the service holds:
+ * `limits.completePartsMaximum`, else `limits.multipartNumberMaximum` (none: no limit).
+ * @throws InvalidArgument naming the limit
+ */
+export function checkPartCount(count: number, limits: Readonly<StorageLimits>): void {
+  const maximum = limits.completePartsMaximum ?? limits.multipartNumberMaximum;
+  if (maximum !== undefined && count > maximum) {
+    throw storageError(ErrorCode.InvalidArgument, `completeMultipart: ${count} parts is more than the ${maximum}-part limit of one upload (limits.${limits.completePartsMaximum === undefined ? "multipartNumberMaximum" : "completePartsMaximum"}); nothing was sent`);
+  }
 }
 
 /**
