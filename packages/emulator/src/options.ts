@@ -61,7 +61,8 @@ export interface EmulatorOptions {
   faults?: readonly FaultRule[];
   /**
    * Bench mode: bodies are counted, not hashed or kept (no ETag MD5, no CRC,
-   * no Content-MD5 check); reads return zeros of the stored length.
+   * no Content-MD5 check); reads return zeros of the stored length. QingStor bodies are still
+   * hashed with MD5 (no bytes kept): its ETags are that MD5, which its clients check.
    */
   discard?: boolean;
   /** Allowed clock difference for signed requests, seconds (default 900). */

@@ -51,16 +51,17 @@ export async function fetchSource(url: string, discard: boolean): Promise<Fetche
   try {
     for await (const c of opened.body as AsyncIterable<Buffer>) {
       size += c.length;
+      // Discard mode keeps no bytes but the MD5: it is the fetched object's ETag.
+      md5.update(c);
       if (discard) continue;
       chunks.push(c);
-      md5.update(c);
       crc.update(c);
     }
   } catch {
     throw new ProtocolError("ServiceUnavailable", "The fetch source broke off.");
   }
   return {
-    body: discard ? { chunks: [], size } : { chunks, size, md5: md5.digest(), crc64: crc.value },
+    body: discard ? { chunks: [], size, md5: md5.digest() } : { chunks, size, md5: md5.digest(), crc64: crc.value },
     ...(opened.contentType === undefined ? {} : { contentType: opened.contentType }),
     ...(opened.lastModified === undefined ? {} : { lastModified: opened.lastModified }),
   };

@@ -6,8 +6,13 @@ import type { ReceivedBody } from "../store/types.js";
 
 /** How a request body is received. */
 export interface ReadBodyOptions {
-  /** Keep no bytes and compute no digests (bench mode). */
+  /** Keep no bytes and compute no digests (bench mode), but the MD5 with `md5WhenDiscarding`. */
   discard: boolean;
+  /**
+   * With `discard`, still compute the body's MD5 (keeping no bytes): QingStor's ETags are that MD5,
+   * which its clients check against what they sent, so its discard mode answers with real ones.
+   */
+  md5WhenDiscarding?: boolean;
   /** Refuse bodies larger than this (bytes). */
   maxBytes?: number;
 }
@@ -17,7 +22,7 @@ const tooLarge = (): ProtocolError => new ProtocolError("EntityTooLarge", "Your 
 
 /**
  * Reads the whole request body, computing MD5 and CRC-64 as it arrives
- * unless discarding. A declared `Content-Length` above `maxBytes` is refused before any of the
+ * unless discarding (then the MD5 only with `md5WhenDiscarding`, and no bytes kept). A declared `Content-Length` above `maxBytes` is refused before any of the
  * body is read, as the services refuse it from the header.
  * @throws ProtocolError `EntityTooLarge`
  */
@@ -25,15 +30,15 @@ export async function readBody(req: IncomingMessage, opts: ReadBodyOptions): Pro
   if (opts.maxBytes !== undefined && Number(req.headers["content-length"]) > opts.maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  const md5 = opts.discard ? undefined : createHash("md5");
+  const md5 = opts.discard && opts.md5WhenDiscarding !== true ? undefined : createHash("md5");
   const crc = opts.discard ? undefined : new Crc64();
   for await (const c of req) {
     const chunk = c as Buffer;
     size += chunk.length;
     if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge();
+    md5?.update(chunk);
     if (opts.discard) continue;
     chunks.push(chunk);
-    md5!.update(chunk);
     crc!.update(chunk);
   }
   return { chunks, size, md5: md5?.digest(), crc64: crc?.value };
@@ -64,10 +69,11 @@ export function checkContentMd5(headerValue: string | undefined, body: ReceivedB
 /**
  * Flips one byte of a received body (fault injection: corruption after the
  * Content-MD5 check) and recomputes its digests, so the stored ETag and CRC
- * describe the corrupted bytes. `offset` defaults to the middle byte.
+ * describe the corrupted bytes. `offset` defaults to the middle byte. A body whose bytes were not
+ * kept (discard mode, even with its MD5) is left as it is.
  */
 export function flipStoredByte(body: ReceivedBody, offset?: number): ReceivedBody {
-  if (body.size === 0 || body.md5 === undefined) return body;
+  if (body.size === 0 || body.md5 === undefined || body.crc64 === undefined) return body;
   const data = Buffer.from(bodyBytes(body));
   const at = Math.min(data.length - 1, Math.max(0, offset ?? Math.floor(data.length / 2)));
   data[at] = data[at]! ^ 0xff;

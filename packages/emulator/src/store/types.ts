@@ -104,7 +104,7 @@ export interface ReceivedBody {
   /** The bytes; empty in discard mode. */
   chunks: Buffer[];
   size: number;
-  /** Raw MD5 digest; absent in discard mode. */
+  /** Raw MD5 digest; absent in discard mode, but on QingStor (its ETags are MD5s its clients check). */
   md5?: Buffer;
   /** CRC-64 of the bytes; absent in discard mode. */
   crc64?: bigint;
