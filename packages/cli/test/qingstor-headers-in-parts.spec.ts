@@ -9,6 +9,7 @@
  * against the QingStor emulator; a small `--large-threshold` sends the larger objects in parts.
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
+import { constants as bufferConstants } from "node:buffer";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager, type ObjectHeaders } from "@stowage/core";
@@ -19,6 +20,9 @@ import { useEmulator } from "./emulators.js";
 import { inProcess } from "./cli-run.js";
 
 const KiB = 1024;
+/** The most one QingStor write request carries here: its 5 GiB single-write limit, at most what one Buffer holds (4 GiB on Node.js 20). */
+const SINGLE = Math.min(5 * 1024 ** 3, bufferConstants.MAX_LENGTH);
+const UP_TO = `up to ${SINGLE / 1024 ** 3} GiB`;
 const BUCKET = "cli-qs-headers";
 const FIELDS: Array<keyof ObjectHeaders> = ["cacheControl", "contentDisposition", "contentEncoding", "httpExpires"];
 /** The source objects: bytes and headers. With {@link LARGE} all but `small.txt` go in parts. */
@@ -34,7 +38,7 @@ const SOURCE: Record<string, { body: Buffer; headers: ObjectHeaders }> = {
 /** Objects over 64 KiB go in parts (QingStor's minimum part size, 4 MiB, makes each one part). */
 const LARGE = ["--large-threshold", "64K"];
 /** Why big.bin's headers are left out (after "the source's Cache-Control and Content-Encoding "). */
-const BIG_WHY = "(qingstor stores them only with single-request writes, and this object goes in parts: a --large-threshold of at least 102403 (up to 5 GiB) keeps them)";
+const BIG_WHY = `(qingstor stores them only with single-request writes, and this object goes in parts: a --large-threshold of at least 102403 (${UP_TO}) keeps them)`;
 
 const ws = useWorkspace();
 const emu = useEmulator({ provider: "qingstor", buckets: [BUCKET] });
@@ -75,7 +79,7 @@ describe("a streamed copy to QingStor of an object that goes in parts", () => {
     expect(r.code).toBe(0);
     expect(r.stderr.split("\n").filter(Boolean).sort()).toEqual([
       "stowage: cp all.bin: leaving out the source's Content-Disposition and Expires (qingstor does not store them) and the source's Cache-Control and Content-Encoding " +
-        "(qingstor stores them only with single-request writes, and this object goes in parts: a --large-threshold of at least 71681 (up to 5 GiB) keeps them)",
+        `(qingstor stores them only with single-request writes, and this object goes in parts: a --large-threshold of at least 71681 (${UP_TO}) keeps them)`,
       `stowage: cp big.bin: leaving out the source's Cache-Control and Content-Encoding ${BIG_WHY}`,
     ]);
     for (const value of ["no-store", "br", "max-age=5", "identity", "all.bin\""]) expect(r.stderr).not.toContain(value);
@@ -133,19 +137,19 @@ describe("a header flag on objects that go in parts to QingStor", () => {
     expect(tree.code).toBe(6);
     expect(tree.stderr).toContain(
       "PairUnsupported: --cache-control: qingstor stores Cache-Control only with single-request writes, and 3 of the 4 objects go in parts, being larger than 64 KiB " +
-        "(the largest: big.bin, 102403 bytes); a --large-threshold of at least 102403 (up to 5 GiB) keeps it, or leave the flag out; nothing was transferred",
+        `(the largest: big.bin, 102403 bytes); a --large-threshold of at least 102403 (${UP_TO}) keeps it, or leave the flag out; nothing was transferred`,
     );
     const one = await run(["cp", "memory://qsrc/t/plain.bin", "q:flag/plain.bin", "--cache-control", "max-age=1", "--content-encoding", "gzip", "--quiet", ...LARGE]);
     expect(one.code).toBe(6);
     expect(one.stderr).toContain(
       "PairUnsupported: --cache-control and --content-encoding: qingstor stores Cache-Control and Content-Encoding only with single-request writes, " +
-        "and the object (92160 bytes) goes in parts, being larger than 64 KiB; a --large-threshold of at least 92160 (up to 5 GiB) keeps them, or leave the flags out; nothing was transferred",
+        `and the object (92160 bytes) goes in parts, being larger than 64 KiB; a --large-threshold of at least 92160 (${UP_TO}) keeps them, or leave the flags out; nothing was transferred`,
     );
     const piped = await run(["put", "-", "q:flag/piped.bin", "--content-encoding", "gzip", "--quiet", ...LARGE], "x".repeat(70 * KiB));
     expect(piped.code).toBe(6);
     expect(piped.stderr).toContain(
       "PairUnsupported: --content-encoding: qingstor stores Content-Encoding only with single-request writes, and stdin gave more than 64 KiB, so the object goes in parts; " +
-        "a --large-threshold of at least its size (up to 5 GiB) keeps it, or leave the flag out; nothing was stored",
+        `a --large-threshold of at least its size (${UP_TO}) keeps it, or leave the flag out; nothing was stored`,
     );
     expect(await names("q:flag/")).toEqual([]);
     expect(ops()["PutObject"] ?? 0).toBe(0);

@@ -70,7 +70,7 @@ export * from "./storager/create-servicer.js";
 export * from "./storager/servicer-options.js";
 export { UNLISTED_KEYS_WARNING } from "./storager/unlisted-keys.js";
 export { UNLISTED_BUCKETS_WARNING } from "./storager/unlisted-buckets.js";
-export { DEFAULT_MULTIPART_THRESHOLD } from "./storager/write-plan.js";
+export { DEFAULT_MULTIPART_THRESHOLD, SINGLE_REQUEST_MAXIMUM } from "./storager/write-plan.js";
 export type { ObjectWriteStream } from "./storager/write-stream.js";
 export * from "./pairs/pairs-table.js";
 export * from "./http/http-request.js";

@@ -1,4 +1,4 @@
-import { ErrorCode, storageError, type ObjectHeaders, type Storager } from "@stowage/core";
+import { ErrorCode, SINGLE_REQUEST_MAXIMUM, storageError, type ObjectHeaders, type Storager } from "@stowage/core";
 import { formatBytes } from "../format.js";
 import { shownPath } from "../shown-path.js";
 import { HEADER_FLAGS, type GivenFields } from "./given-fields.js";
@@ -9,14 +9,20 @@ import type { PlanItem } from "./planner.js";
  * in one request (core `features.objectHeadersSingleWriteOnly`: QingStor, whose
  * InitiateMultipartUpload takes no Cache-Control or Content-Encoding). A streamed copy of `size`
  * bytes goes in parts when the destination has `multipart` and the size exceeds the large threshold
- * (`--large-threshold`, or the destination's `multipart_threshold` pair), or the single-write limit
- * (`limits.writeSizeMaximum`: 5 GiB on QingStor) when that is lower.
+ * (`--large-threshold`, or the destination's `multipart_threshold` pair), or the most one request
+ * carries when that is lower: the single-write limit (`limits.writeSizeMaximum`: 5 GiB on QingStor)
+ * and what one Buffer holds (core's `SINGLE_REQUEST_MAXIMUM`: 4 GiB on Node.js 20), as core plans it.
  */
+
+/** The most one write request to `dst` carries: its single-write limit, at most what one Buffer holds. */
+function singleMaximum(dst: Storager): number {
+  return Math.min(dst.features.limits.writeSizeMaximum ?? Number.MAX_SAFE_INTEGER, SINGLE_REQUEST_MAXIMUM);
+}
 
 /** The size above which a write to `dst` goes in parts; undefined when none does (no `multipart`). @throws nothing */
 export function partsThreshold(dst: Storager, largeThreshold: number): number | undefined {
   if (!dst.features.multipart) return undefined;
-  return Math.min(largeThreshold, dst.features.limits.writeSizeMaximum ?? Number.MAX_SAFE_INTEGER);
+  return Math.min(largeThreshold, singleMaximum(dst));
 }
 
 /**
@@ -27,6 +33,12 @@ export function partsThreshold(dst: Storager, largeThreshold: number): number | 
 export function headersLostInParts(dst: Storager, largeThreshold: number, size: number): boolean {
   const threshold = partsThreshold(dst, largeThreshold);
   return dst.features.objectHeadersSingleWriteOnly && threshold !== undefined && size > threshold;
+}
+
+/** {@link singleMaximum} where it bounds anything (a service without a single-write limit on a Node.js whose Buffers are unbounded: undefined). */
+function boundedMaximum(dst: Storager): number | undefined {
+  const maximum = singleMaximum(dst);
+  return maximum >= Number.MAX_SAFE_INTEGER ? undefined : maximum;
 }
 
 /** `5 GiB` for a whole number of a unit, else what {@link formatBytes} gives. */
@@ -42,7 +54,7 @@ function wholeSize(n: number): string {
  * `size` (within the single-write limit), or, over that limit, that nothing does.
  */
 function keepHint(dst: Storager, size: number, them: string): string {
-  const maximum = dst.features.limits.writeSizeMaximum;
+  const maximum = boundedMaximum(dst);
   if (maximum !== undefined && size > maximum) return `no --large-threshold keeps ${them}: a write over ${wholeSize(maximum)} always goes in parts`;
   return `a --large-threshold of at least ${size}${maximum === undefined ? "" : ` (up to ${wholeSize(maximum)})`} keeps ${them}`;
 }
@@ -89,7 +101,7 @@ export function refuseGivenInParts(command: string, dst: Storager, given: GivenF
 export function givenInPartsText(dst: Storager, flags: ReadonlyArray<{ flag: string; header: string }>, which: string, size: number | undefined): string {
   const list = (names: string[]): string => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`);
   const them = flags.length === 1 ? "it" : "them";
-  const maximum = dst.features.limits.writeSizeMaximum;
+  const maximum = boundedMaximum(dst);
   const keep =
     size !== undefined ? keepHint(dst, size, them) : `a --large-threshold of at least its size${maximum === undefined ? "" : ` (up to ${wholeSize(maximum)})`} keeps ${them}`;
   return (
