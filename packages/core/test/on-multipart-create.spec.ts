@@ -76,3 +76,24 @@ describe("write: onMultipartCreate", () => {
     expect(driver.completed).toEqual(ids);
   });
 });
+
+describe("write: onMultipartCreate whose promise never settles", () => {
+  it("does not hold the write past its signal: Aborted, no part sent, the new upload aborted", async () => {
+    const { driver, store } = open();
+    const controller = new AbortController();
+    const ids: string[] = [];
+    const write = store.write("o", randomFillSync(Buffer.alloc(3 * MiB)), {
+      signal: controller.signal,
+      onMultipartCreate: (id) => {
+        ids.push(id);
+        controller.abort();
+        return new Promise<void>(() => undefined);
+      },
+    });
+    const e = await rejection(write);
+    expect(e.code).toBe("Aborted");
+    expect(ids).toHaveLength(1);
+    expect(driver.uploads.get(ids[0]!)?.size ?? 0).toBe(0);
+    expect(driver.aborted).toEqual(ids);
+  });
+});

@@ -62,6 +62,23 @@ describe("PartBufferPool", () => {
     expect(seen.size).toBe(3);
   });
 
+  it("a part that outgrows its buffer: the pool's own size is kept for reuse, grown sizes are left to the collector, never made spares", () => {
+    dropSpares();
+    const pool = new PartBufferPool(16, 2);
+    const a = pool.acquire();
+    a.fill(7);
+    const grown = pool.grow(a, 16, 100);
+    expect(grown.length).toBe(32);
+    expect(grown.subarray(0, 16).every((x) => x === 7)).toBe(true);
+    const larger = pool.grow(grown, 32, 40);
+    expect(larger.length).toBe(40);
+    pool.release(larger);
+    pool.close();
+    // The 16-byte buffer went back to the pool's free list (and became a spare at close); the 32- and 40-byte ones went nowhere.
+    expect(spareBufferStats()).toMatchObject({ buffers: 1, bytes: 16 });
+    dropSpares();
+  });
+
   it("rejects bad sizes", () => {
     expect(() => new PartBufferPool(0, 1)).toThrow();
     expect(() => new PartBufferPool(8, 0)).toThrow();

@@ -202,8 +202,9 @@ export class FsPaths {
    * A symlink there is followed by opening what it leads to (Linux: an `O_PATH` descriptor, which
    * opens nothing for reading, not even a fifo or device), whose real path is checked to lie inside
    * the work_dir before the stats are taken from that descriptor: what is reported is what was
-   * checked, however the link is swapped meanwhile. Without `O_PATH` descriptors the target is
-   * checked by path, then stat'ed (a target swapped in between is not caught).
+   * checked, however the link is swapped meanwhile. Where descriptors have no paths (no /proc),
+   * `path` is stat'ed by path, following links: the work_dir's checks are then the ones made by path
+   * before (README, Races).
    * @throws StorageError `InvalidArgument` (it leads outside the work_dir; a loop of symlinks), mapped fs errors.
    */
   async statInside(path: string): Promise<BigIntStats | undefined> {
@@ -224,7 +225,8 @@ export class FsPaths {
    * The stats of what the symlink `entry` leads to now, or undefined when nothing is there. On
    * Linux it is opened with `O_PATH` (followed once, by the kernel), the real path of that
    * descriptor checked to lie inside the work_dir ({@link FsPaths.checkOpenedFd}), then fstat'ed.
-   * Elsewhere its real path is checked, then it is stat'ed by path.
+   * Where descriptors have paths but are not `O_PATH` ones (not Linux: no {@link pathDescriptorsWork}),
+   * its real path is checked, then it is stat'ed by path (a target swapped in between is not caught).
    * @throws StorageError `InvalidArgument` (it lies outside the work_dir; a loop of symlinks), mapped fs errors.
    */
   private async statFollowed(entry: string): Promise<BigIntStats | undefined> {

@@ -115,13 +115,16 @@ export class PartBufferPool {
   /**
    * Takes back the buffer `view` lies in; nothing may use it any more. Unknown
    * views are ignored. After {@link PartBufferPool.close}, or beyond `max`, it
-   * becomes a process-wide spare.
+   * becomes a process-wide spare. A buffer of another size than the pool's (one a
+   * part outgrew into, see {@link PartBufferPool.grow}) is left to the garbage
+   * collector: spares are taken by exact size, and these odd sizes would only
+   * crowd out ones that are taken again.
    */
   release(view: Uint8Array): void {
     const sab = view.buffer as SharedArrayBuffer;
     if (!this.out.delete(sab)) return;
-    // A buffer of another size (one a part outgrew into, see `grow`) is never handed out again here.
-    if (!this.closed && sab.byteLength === this.partSize && this.free.length + this.out.size < this.max) this.free.push(Buffer.from(sab, 0, this.partSize));
+    if (sab.byteLength !== this.partSize) return;
+    if (!this.closed && this.free.length + this.out.size < this.max) this.free.push(Buffer.from(sab, 0, this.partSize));
     else keepSpare(sab);
   }
 

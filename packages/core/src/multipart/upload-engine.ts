@@ -3,7 +3,7 @@ import { isStorageError, storageError, type StorageError } from "../errors/stora
 import { crc64Equal } from "../integrity/crc64.js";
 import { crc64Combine } from "../integrity/crc64-combine.js";
 import { hashPool } from "../integrity/hash-pool.js";
-import { abortError, onAbort } from "../io/abort.js";
+import { abortError, onAbort, raceAbort } from "../io/abort.js";
 import { chunkBody } from "../io/chunker.js";
 import { fillParts, PartBufferPool } from "../io/part-buffers.js";
 import { MAX_PART_BATCH, readPartBatch } from "./part-batch.js";
@@ -170,10 +170,12 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
         multipartId = await target.create();
         const created = multipartId;
         try {
-          // Awaited: a caller saving the id (a checkpoint) has it durable before any part is stored.
-          await options.onCreate?.(created);
+          // Awaited (a caller saving the id, a checkpoint, has it durable before any part is stored),
+          // but not past the caller's signal: a save that hangs does not hold an aborted write.
+          await raceAbort((async () => options.onCreate?.(created))(), controller.signal);
         } catch (e) {
-          // The caller never got the id, so it can neither resume nor abort the upload: it goes (best effort).
+          // The caller did not take the id (it threw, or was still saving it when the write was
+          // aborted), so it may neither resume nor abort the upload: it goes, holding no part (best effort).
           const upload = target.key === undefined ? { multipartId: created } : { key: target.key, multipartId: created };
           throw await abortFailedUpload(e, upload, (signal) => target.abort(created, signal));
         }
