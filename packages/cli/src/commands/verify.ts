@@ -150,7 +150,11 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
   for (const extra of [...theirs.keys()].sort()) ctx.out(`extra     ${shownPath(extra)}`);
   const note = unmatchedNote(filter);
   if (note !== undefined) ctx.info(note);
-  const how = [...methods].map(([m, n]) => `${n} by ${m}`).join(", ");
+  // Most first, then by name: comparisons end in any order, the summary reads the same every run.
+  const how = [...methods]
+    .sort(([ma, na], [mb, nb]) => nb - na || (ma < mb ? -1 : ma > mb ? 1 : 0))
+    .map(([m, n]) => `${n} by ${m}`)
+    .join(", ");
   const skippedLinks = linksNotThere > 0 ? `, ${plural(linksNotThere, "symbolic link")} of the source not at the destination (sync and cp -r skip links unless -L; --links counts them as missing)` : "";
   ctx.info(
     `verify: ${ok} of ${sourceCount - linksNotThere} objects match${how ? ` (${how})` : ""}${bad ? `, ${bad} missing or different` : ""}` +
