@@ -15,7 +15,7 @@ import { APPEND_LOCK_TIMING } from "./lock-timing.js";
 import { dateOf, etagOf } from "./objects.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
-import { stampOpenFile } from "./write-time.js";
+import { stampOpenFile, utimeSeconds } from "./write-time.js";
 
 /**
  * Creates `path` empty, or truncates it, atomically (and durably with `durable`); returns the append object.
@@ -156,7 +156,7 @@ async function appendLocked(
     await writeBody(handle, body, signal, offset, fence);
     await fence(body.size);
     // A modification time of its own (write-time.ts), as every write through the driver gets; the access time kept.
-    await stampOpenFile(handle, Number(before.atimeNs) / 1e9);
+    await stampOpenFile(handle, utimeSeconds(before.atimeNs));
     if (durable) await handle.sync();
     // The bytes are committed: the lock says so before it is removed, so one left behind (its unlink failed) hides nothing.
     const written = await handle.stat({ bigint: true });

@@ -13,6 +13,7 @@ import { inMoveFrame } from "./move-frame.js";
 import { copyInside } from "./relocate.js";
 import { asCopied, sameInode, sourceChanged, sourceSwapped, takeSourceName, unplace } from "./source-name.js";
 import { escapesWithin, type Confinement } from "./within.js";
+import { utimeSeconds } from "./write-time.js";
 
 // A conditional move (`ifNotExists`) of a file: never a rename(2), which replaces what is at the
 // destination. The file is hard-linked in as the destination (link(2) fails with EEXIST when any
@@ -137,11 +138,3 @@ async function takeName(dir: DirPin, name: string, dstEntry: string, placed: Big
   }
 }
 
-/**
- * A time in nanoseconds as the seconds `lutimes` takes, to the microsecond Node sets: whole
- * microseconds plus half of one, since the double rounds either way and Node cuts the time down
- * (`Number(ns) / 1e9` lost precision: 1 µs early about half the time).
- */
-function utimeSeconds(ns: bigint): number {
-  return (Number(ns / 1000n) + 0.5) / 1e6;
-}

@@ -28,6 +28,16 @@ export function nextWriteTime(): number {
   return (micros + 0.5) / 1e6;
 }
 
+/**
+ * A time in nanoseconds (a stat's `mtimeNs`) as the seconds `utimes` takes, to the microsecond
+ * Node sets: whole microseconds plus half of one, as {@link nextWriteTime} gives them
+ * (`Number(ns) / 1e9` set 53 of 400 random times 1 µs early).
+ * @throws nothing.
+ */
+export function utimeSeconds(ns: bigint): number {
+  return (Number(ns / 1000n) + 0.5) / 1e6;
+}
+
 /** Errors of a stamp that is not possible here (a file of another owner, a filesystem without it): the kernel's time stays. */
 const CANNOT_STAMP = ["EPERM", "EACCES", "ENOSYS", "ENOTSUP", "EOPNOTSUPP", "EINVAL"];
 
