@@ -43,6 +43,14 @@ export interface UploadRecord {
   source: SourceId;
   /** Bytes of parts finished (or found already stored), for progress and tests. */
   bytesDone: number;
+  /**
+   * True once the upload holds no parts at the destination any more: its Complete was answered
+   * (the object is stored) but the object is not recorded done yet (Ctrl-C stopped its `--verify`
+   * re-read), or a run found it gone. Such a record is never resumed nor counted as staying at the
+   * destination: a rerun checks that the destination holds the source's bytes and then sends
+   * nothing (completed-elsewhere.ts `holdsSource`), else it copies the object anew.
+   */
+  ended?: boolean;
 }
 
 /** The file's JSON. Locations are stored redacted: a checkpoint never holds secrets. */
@@ -190,9 +198,12 @@ export class Checkpoint {
     return this.lostBy;
   }
 
-  /** How many multipart uploads are recorded (kept at the destination for a resume). */
+  /**
+   * How many multipart uploads are recorded that stay at the destination with their parts for a
+   * resume (not those {@link UploadRecord.ended ended}: completed, or found gone).
+   */
   get uploadCount(): number {
-    return Object.keys(this.data.uploads).length;
+    return Object.values(this.data.uploads).filter((r) => r.ended !== true).length;
   }
 
   /** True when nothing is recorded: no upload started, no object finished (nothing to resume from). */
@@ -234,11 +245,34 @@ export class Checkpoint {
     return new Checkpoint(path, { ...fresh, uploads, done }, some);
   }
 
-  /** The recorded upload of `key`, when its source is unchanged. */
+  /** The recorded upload of `key` to go on with: its source unchanged, the upload not {@link UploadRecord.ended ended}. */
   upload(key: string, source: SourceId): UploadRecord | undefined {
     if (this.staleOnly.has(key)) return undefined;
     const record = this.data.uploads[key];
-    return record !== undefined && sameSource(record.source, source) ? record : undefined;
+    return record !== undefined && record.ended !== true && sameSource(record.source, source) ? record : undefined;
+  }
+
+  /**
+   * True when the recorded upload of `key` is {@link UploadRecord.ended ended} (completed, or found
+   * gone) and its source is unchanged: the destination may already hold the object.
+   * @throws nothing
+   */
+  endedUpload(key: string, source: SourceId): boolean {
+    if (this.staleOnly.has(key)) return false;
+    const record = this.data.uploads[key];
+    return record !== undefined && record.ended === true && sameSource(record.source, source);
+  }
+
+  /**
+   * Marks the recorded upload of `key` {@link UploadRecord.ended ended} (its Complete was answered,
+   * or it was found gone), written shortly; nothing when none is recorded.
+   * @throws nothing
+   */
+  endUpload(key: string): void {
+    const record = this.data.uploads[key];
+    if (record === undefined || record.ended === true) return;
+    record.ended = true;
+    this.schedule();
   }
 
   /** Any recorded upload of `key`, changed source or not (to abort a stale one). */
@@ -260,7 +294,7 @@ export class Checkpoint {
   /** Records progress of an upload (written shortly). */
   progress(key: string, bytesDone: number): void {
     const record = this.data.uploads[key];
-    if (record === undefined || record.bytesDone >= bytesDone) return;
+    if (record === undefined || record.ended === true || record.bytesDone >= bytesDone) return;
     record.bytesDone = bytesDone;
     this.schedule();
   }

@@ -1,4 +1,4 @@
-import { ErrorCode, graceSignal, isStorageError, SENT_REQUEST_GRACE_MS, storageError, type Progress, type StorageError } from "@stowage/core";
+import { crc64Equal, ErrorCode, graceSignal, isStorageError, SENT_REQUEST_GRACE_MS, storageError, type Progress, type StorageError } from "@stowage/core";
 import type { Endpoint, SharedStore } from "../locations.js";
 import type { ObjectProgress } from "../progress.js";
 import { hashObject, verifyCopy, type Checksums, type VerifyResult } from "../verify.js";
@@ -60,14 +60,34 @@ function signalOf(env: CopyEnv): { signal: AbortSignal } {
 }
 
 /**
+ * Verifies what the destination holds against what was sent (verify.ts `verifyCopy`): its stat and
+ * the CRC-64 (or MD5) comparison, cheap and bounded, under `late`'s signal (the grace of
+ * {@link afterWrite}); then, with `--verify`, the re-read of the whole object, which may take long,
+ * under the command's own signal (`env`): Ctrl-C stops it at once, and the object is not recorded
+ * done (a rerun finds its upload ended or gone, checks the destination and re-reads it then).
+ * @throws ObjectNotExist (the copy is gone), Aborted; from the re-read, what verify.ts `hashObject`
+ *   throws: ServiceInternal (it broke on every try), IntegrityMismatch (the service's own check on it)
+ */
+async function verifyStored(env: CopyEnv, late: CopyEnv, item: PlanItem, sent: Checksums): Promise<VerifyResult> {
+  const check = await verifyCopy(late.dst.store, item.dstPath, sent, { reread: false, ...signalOf(late) });
+  if (!check.ok || !env.settings.verify || sent.crc64 === undefined) return check;
+  const read = await hashObject(env.dst.store, item.dstPath, { ...signalOf(env), onRestart: rereadRestart(env, item) });
+  const stored = check.stored === undefined ? {} : { stored: check.stored };
+  if (read.size !== sent.size) return { ok: false, method: "reread", detail: `size differs: expected ${sent.size}, found ${read.size}`, ...stored };
+  if (!crc64Equal(read.crc64!, sent.crc64)) return { ok: false, method: "reread", detail: `crc64 differs: expected ${sent.crc64}, found ${read.crc64!}`, ...stored };
+  return { ok: true, method: "reread", ...stored };
+}
+
+/**
  * Copies one planned object: server-side when the account is shared (and the
  * object is within the service's copy limit; with flags, when the storage copies with attributes:
  * the copy then carries the source's attributes with the flags over them; between two local
  * directories each side confined by the fs driver to its own directory), else streamed from source to
  * destination, large objects in concurrent parts with a resumable,
  * checkpointed multipart upload; a streamed copy whose source read broke starts again from byte 0,
- * at most twice (stream-copy.ts). Then verifies the copy (under the grace of a sent request: a
- * Ctrl-C that came once the object was stored does not keep it from being recorded, afterWrite) and, for mv, deletes
+ * at most twice (stream-copy.ts). Then verifies the copy (its stat and CRC-64 comparison under the
+ * grace of a sent request: a Ctrl-C that came once the object was stored does not keep it from being
+ * recorded, afterWrite; a `--verify` re-read of the whole object stops at Ctrl-C) and, for mv, deletes
  * the source once a fresh stat shows it unchanged, and records the object done in the checkpoint
  * with what the destination then holds (size, ETag, CRC-64). A copy that fails
  * verification is deleted and reported — except after a server-side move,
@@ -100,11 +120,13 @@ export async function copyObject(env: CopyEnv, item: PlanItem, progress: ObjectP
 
 /**
  * Runs `checks` of an object the write (or copy) has stored. A Ctrl-C from then on comes too late
- * to stop the copy: the checks (verification, a local source's second look) get the grace core
- * gives a request already sent (`SENT_REQUEST_GRACE_MS`), so that the object is recorded done and
- * counted, and a Ctrl-C that stopped nothing else leaves the run's summary and exit code as they
- * are (engine.ts). A move's delete of its source is not in the grace: Ctrl-C stops it, the object is
- * not recorded done, and a rerun finds it stored (upload-to-resume.ts) and deletes the source then.
+ * to stop the copy: the cheap, bounded checks (the verifying stat and CRC-64 comparison, a local
+ * source's second look) get the grace core gives a request already sent (`SENT_REQUEST_GRACE_MS`),
+ * so that the object is recorded done and counted, and a Ctrl-C that stopped nothing else leaves the
+ * run's summary and exit code as they are (engine.ts). What may take long is not in the grace: a
+ * `--verify` re-read of the whole object ({@link verifyStored}) and a move's delete of its source
+ * stop at Ctrl-C, the object is not recorded done, and a rerun finds it stored
+ * (upload-to-resume.ts) and re-reads it, or deletes the source, then.
  * @throws what `checks` throws (Aborted once the grace is over)
  */
 async function afterWrite<T>(env: CopyEnv, checks: (late: CopyEnv) => Promise<T>): Promise<T> {
@@ -117,13 +139,13 @@ async function afterWrite<T>(env: CopyEnv, checks: (late: CopyEnv) => Promise<T>
 }
 
 /**
- * Verifies a streamed copy (`late`: `env` under the grace of {@link afterWrite}), then, for
+ * Verifies a streamed copy ({@link verifyStored}; `late`: `env` under the grace of {@link afterWrite}), then, for
  * mv, deletes the source (under the command's own signal) once a fresh stat shows it unchanged, else
  * checks that a local source is still what was read; returns what the destination then holds.
  * @throws IntegrityMismatch (the copy deleted), Conflict (source-check.ts), Aborted
  */
 async function checkStored(env: CopyEnv, late: CopyEnv, item: PlanItem, sent: Sent): Promise<DestinationId> {
-  const check = await verifyCopy(late.dst.store, item.dstPath, sent, { reread: late.settings.verify, ...signalOf(late), onRestart: rereadRestart(late, item) });
+  const check = await verifyStored(env, late, item, sent);
   await settle(late, item, check);
   if (env.move) await deleteSource(env, item, sent.size);
   else await keepOnlyWhole(late, item, sent.size);
@@ -182,7 +204,7 @@ async function serverSideCopy(env: CopyEnv, shared: SharedStore, item: PlanItem,
   const sent: Checksums = { size: item.size, ...(expected === undefined ? {} : { crc64: expected }) };
   // The copy is done: its checks get the grace of a sent request (afterWrite), a move's delete of its source does not.
   return afterWrite(env, async (late) => {
-    const check = await verifyCopy(late.dst.store, item.dstPath, sent, { reread: late.settings.verify, ...signalOf(late), onRestart: rereadRestart(late, item) });
+    const check = await verifyStored(env, late, item, sent);
     // After a move, or onto itself, the destination holds the only copy: a failed check is reported, never "cleaned up".
     const kept = moved
       ? "the object was moved server-side and is kept at the destination (it may have changed while being moved)"

@@ -64,10 +64,12 @@ export interface TransferReport {
  * the credential itself, or the destination's file system is full (ENOSPC, EDQUOT; transfer-stop.ts),
  * objects not started yet are not attempted, and the run ends with one line saying so (a refused
  * credential: exit code 4). Ctrl-C keeps the checkpoint and throws `Aborted` — unless it stopped
- * nothing (every copy was done, or had failed of itself, and no delete was planned: e.g. the last
- * Complete was already sent and answered), when the run ends as it would have without it. A run
+ * nothing (every copy was done, or had failed of itself, and no delete was planned or a failed copy
+ * held the deletes back: e.g. the last Complete was already sent and answered), when the run ends as
+ * it would have without it: its summary, and the first failure's exit code. A run
  * that failed or was interrupted and kept its checkpoint says so (where, that running the same
- * command again resumes, and how many uploads stay at the destination until then). A default
+ * command again resumes, and how many uploads stay at the destination with their parts until then:
+ * not one whose Complete was answered). A default
  * checkpoint that is no checkpoint (not JSON, empty: damaged from outside) is warned of as it is
  * started over: the uploads it recorded may be left at the destination. A run
  * that failed or was interrupted before anything was recorded (no upload started, no object
@@ -228,6 +230,8 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   const unfinished = new Set<PlanItem>();
   /** Copies not started because of Ctrl-C. */
   let notStarted = 0;
+  /** Copies Ctrl-C stopped: started, and ended without success once it came (not counted as failed). */
+  let interrupted = 0;
   const small = new Limiter(settings.smallConcurrency);
   const large = new Limiter(settings.largeConcurrency);
   /** What the delete of the extras (sync --delete) did, when it failed. */
@@ -254,7 +258,10 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
             copied.push(item);
           } catch (e) {
             p.end(false);
-            if (ctx.signal.aborted) return;
+            if (ctx.signal.aborted) {
+              interrupted++;
+              return;
+            }
             failed(item, e, (line) => progress.log(`stowage: ${line}`));
             stop.note(e);
           }
@@ -267,11 +274,14 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   }
 
   // A Ctrl-C that stopped nothing (every copy had been done or had failed of itself, e.g. its
-  // Complete was already sent and answered) leaves the run's summary and exit code as they are.
-  if (ctx.signal.aborted && (unfinished.size > 0 || notStarted > 0 || plan.deletes.length > 0)) {
+  // Complete was already sent and answered; and no delete was planned, or a failed copy holds the
+  // deletes back anyway) leaves the run's summary and exit code as they are. Failed copies stay in
+  // `unfinished` (for their uploads): only those Ctrl-C stopped count here.
+  const deletesStopped = plan.deletes.length > 0 && stats.objects.failed === 0;
+  if (ctx.signal.aborted && (interrupted > 0 || notStarted > 0 || deletesStopped)) {
     if (await keepCheckpoint(checkpoint)) ctx.warn(keptLine(job.command, checkpoint!));
     // A lost checkpoint resumes nothing: the uploads of the objects interrupted are aborted.
-    await abortLostUploads(job.command, dst.store, checkpoint, unfinished, (line) => ctx.warn(line));
+    await abortLostUploads(job.command, dst.store, checkpoint, withParts(checkpoint, unfinished), (line) => ctx.warn(line));
     throw abortError(ctx.signal);
   }
 
@@ -302,7 +312,7 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     // As after Ctrl-C: a rerun resumes what the checkpoint records.
     if (await keepCheckpoint(checkpoint)) ctx.warn(keptLine(job.command, checkpoint!));
     // A lost checkpoint (this last write too may have failed) resumes nothing: the failed objects' uploads are aborted.
-    await abortLostUploads(job.command, dst.store, checkpoint, unfinished, (line) => ctx.warn(line));
+    await abortLostUploads(job.command, dst.store, checkpoint, withParts(checkpoint, unfinished), (line) => ctx.warn(line));
     ctx.fail(exitCodeOf(stop.refusal ?? firstFailure));
   } else {
     await checkpoint?.remove();
@@ -328,9 +338,18 @@ async function keepCheckpoint(checkpoint: Checkpoint | undefined): Promise<boole
 }
 
 /**
+ * The items of `items` whose recorded upload (if any) still holds parts: not those whose upload is
+ * ended (checkpoint.ts `UploadRecord.ended`: its Complete answered, nothing to abort).
+ * @throws nothing
+ */
+function withParts(checkpoint: Checkpoint | undefined, items: Iterable<PlanItem>): PlanItem[] {
+  return [...items].filter((item) => checkpoint?.staleUpload(item.dstPath)?.ended !== true);
+}
+
+/**
  * The line of a run that stopped short (Ctrl-C, or a failure) and kept its checkpoint: where it is,
  * that running the same command again resumes, and how many multipart uploads (with their parts)
- * stay at the destination until then.
+ * stay at the destination until then (not those ended: completed, or found gone).
  * @throws nothing
  */
 function keptLine(command: string, checkpoint: Checkpoint): string {

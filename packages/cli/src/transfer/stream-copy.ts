@@ -51,7 +51,8 @@ export type Sent = Checksums & { etag?: string };
  * gone (`ObjectNotExist`) is done when another run completed it with the source's bytes
  * (completed-elsewhere.ts): what the destination holds is returned; so it is when the upload the
  * checkpoint records is found gone before the copy starts and the destination holds the source's
- * bytes (nothing is sent). A resumed copy whose listing gave no CRC-64 stats its source once for
+ * bytes (nothing is sent). Once its Complete is answered, a checkpointed upload is marked ended
+ * (checkpoint.ts `endUpload`) until the object is recorded done. A resumed copy whose listing gave no CRC-64 stats its source once for
  * it, so that the stored parts are not read again. Into a local file, only parts not fetched
  * again count as resumed. Once the checkpoint is lost (a
  * write of it failed: checkpoint.ts), a copy that starts is not checkpointed: core aborts its upload
@@ -68,19 +69,23 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
   // A checkpoint whose write failed (lost) is none: the upload goes as with --no-checkpoint, aborted on failure.
   const resumable = checkpoint !== undefined && checkpoint.lost === undefined && item.size > settings.largeThreshold && dst.features.multipart;
 
-  const { record: resume, gone } = await uploadToResume(dst, checkpoint, key, source, resumable, env.signal);
+  const { record: resume, gone, ended } = await uploadToResume(dst, checkpoint, key, source, resumable, env.signal);
   if (gone === true) {
     // The recorded upload is gone: a run killed or interrupted after its Complete (or another run)
-    // may have stored the object. When the destination holds the source's bytes, nothing is sent.
+    // may have stored the object. When the destination holds the source's bytes, nothing is sent
+    // (the caller still verifies it: with --verify, by reading it whole).
     const done = await holdsSource(env, item, key).catch((e: unknown) => {
       if (env.signal.aborted) throw e;
       return undefined;
     });
     if (done !== undefined) {
-      env.warn?.(item, "its recorded upload is gone, and the destination already holds the source's bytes (size and CRC-64 checked): not sent again");
+      const why = ended === true ? "its recorded upload was completed by an earlier run" : "its recorded upload is gone";
+      env.warn?.(item, `${why}, and the destination already holds the source's bytes (size and CRC-64 checked): not sent again`);
       progress.update(item.size);
       return done;
     }
+    // Not the source's bytes: the object is copied anew (its ended record forgotten).
+    checkpoint?.dropUpload(key);
   }
   const limits = dst.features.limits;
   const partSize = planPartSize({
@@ -271,6 +276,12 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
       await created;
     }
   }
+
+  // The Complete was answered: the upload holds no parts any more. Until the object is recorded done
+  // (after its checks), its record says so: a Ctrl-C during a --verify re-read then leaves a
+  // checkpoint whose rerun finds the object stored and sends nothing, and no upload is said to stay.
+  const completedId = options.multipartId ?? createdId;
+  if (completedId !== undefined && checkpoint?.staleUpload(key)?.multipartId === completedId) checkpoint.endUpload(key);
 
   const found = allSent
     ? { parts: 0, bytes: 0 }

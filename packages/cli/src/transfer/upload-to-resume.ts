@@ -12,6 +12,11 @@ export interface ToResume {
    * starts over (completed-elsewhere.ts `holdsSource`).
    */
   gone?: boolean;
+  /**
+   * With `gone`: the record said so already ({@link UploadRecord.ended}: its Complete was answered
+   * by an earlier run, or a run found it gone), so its upload was not looked up.
+   */
+  ended?: boolean;
 }
 
 /**
@@ -19,7 +24,9 @@ export interface ToResume {
  * one, while its source is unchanged and the upload still exists at the destination. A recorded
  * upload this copy does not use (the copy is not `resumable`, e.g. an earlier run had a lower
  * `--large-threshold`; or its source changed) is aborted (best effort) and forgotten, and so is one
- * the destination no longer has (then `gone`). No `record` when there is nothing to resume.
+ * the destination no longer has (then `gone`; its record is kept, marked ended, until the caller
+ * knows whether the destination holds the object). A record already marked ended (its Complete
+ * was answered) is `gone` and `ended` at once, with no request. No `record` when there is nothing to resume.
  * @throws StorageError from the stat of the recorded upload (not `ObjectNotExist`: then it is gone), `Aborted`.
  */
 export async function uploadToResume(
@@ -33,19 +40,22 @@ export async function uploadToResume(
   const leftover = checkpoint?.staleUpload(key);
   if (!resumable && leftover !== undefined) {
     // An upload an earlier run started (e.g. with a lower --large-threshold): this copy will not use it.
-    await abortRecorded(dst, key, leftover.multipartId, signal);
+    if (leftover.ended !== true) await abortRecorded(dst, key, leftover.multipartId, signal);
     checkpoint!.dropUpload(key);
   }
   if (!resumable || checkpoint === undefined) return {};
+  // Completed by an earlier run that did not record the object done (Ctrl-C stopped its --verify re-read).
+  if (checkpoint.endedUpload(key, source)) return { gone: true, ended: true };
   const resume = checkpoint.upload(key, source);
   const stale = checkpoint.staleUpload(key);
   if (stale !== undefined && stale !== resume) {
-    await abortRecorded(dst, key, stale.multipartId);
+    if (stale.ended !== true) await abortRecorded(dst, key, stale.multipartId);
     checkpoint.dropUpload(key);
   }
   if (resume === undefined) return {};
   if (await uploadExists(dst, key, resume.multipartId, signal)) return { record: resume };
-  checkpoint.dropUpload(key);
+  // Kept (ended) until the caller knows whether the destination holds the object: a Ctrl-C meanwhile leaves it for the next run.
+  checkpoint.endUpload(key);
   return { gone: true };
 }
 
