@@ -152,7 +152,8 @@ export interface WriteOptions extends TransferOptions, MultipartTuning, ObjectHe
    * Called once a multipart upload exists, with its id (for checkpoints). No part is sent before
    * it returns, or before the promise it returns resolves (the id saved to disk); an abort of the
    * write while that promise is pending fails the write with `Aborted` and aborts the new upload,
-   * which holds no part yet (best effort). Giving it also
+   * which holds no part yet (best effort); without a signal, a promise that never settles holds the
+   * write for ever. Giving it also
    * keeps the upload when the write fails or is aborted, so a later write with
    * `multipartId` can resume it; abort it with `delete(path, { multipartId })` otherwise.
    * When it throws or its promise rejects, the write fails (a StorageError as is, anything else as `Unexpected`

@@ -92,7 +92,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * `max_connections` for reads (other requests, writes included, have as many of their own; a read
    * finding all busy waits, with no timer, for one to be freed). A reader may
    * pause for long (backpressure); after 10 × `request_timeout` paused (at least 10 min) its connection
-   * is closed, and the rest is asked for again once it reads on.
+   * is closed, and the rest is asked for again once it reads on. On fs a stream dropped without
+   * `destroy()` holds its file open until garbage collection, when Node closes it with a warning.
    * @throws nothing itself: the stream errors with the codes of `read` (ObjectNotExist, ObjectModeInvalid, Conflict,
    *   IntegrityMismatch, ServiceInternal, InvalidArgument, Unexpected, Aborted)
    */

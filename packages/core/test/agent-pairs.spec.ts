@@ -4,6 +4,7 @@
  * gc() in a child process.
  */
 import { describe, expect, it } from "@jest/globals";
+import tls from "node:tls";
 import { keepAliveAgents } from "../src/http/agents.js";
 import { runCompiled } from "./compiled-core.js";
 
@@ -12,6 +13,16 @@ describe("keep-alive agent pairs", () => {
     const a = keepAliveAgents({ maxSockets: 7 });
     expect(keepAliveAgents({ maxSockets: 7 })).toBe(a);
     expect(keepAliveAgents({ maxSockets: 8 })).not.toBe(a);
+  });
+
+  it("with tls_ca, one TLS context is built for the set and shared by every connection of its https pools", () => {
+    const { rootCertificates } = tls;
+    const a = keepAliveAgents({ maxSockets: 9, ca: rootCertificates[0] });
+    const context = (a.https.options as { secureContext?: unknown }).secureContext;
+    expect(context).toBeDefined();
+    expect((a.streamed.https.options as { secureContext?: unknown }).secureContext).toBe(context);
+    // No per-connection list of authorities left for node to build a context from on every connect.
+    expect((a.https.options as { ca?: unknown }).ca).toBeUndefined();
   });
 
   it("pairs nobody holds and without open sockets are let go of; one with an open socket stays the pool for its options", () => {

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { rootCertificates } from "node:tls";
+import { createSecureContext, rootCertificates } from "node:tls";
 
 /** Connection pool settings of an HTTP client. */
 export interface AgentOptions {
@@ -66,7 +66,9 @@ export function keepAliveAgents(options: AgentOptions = {}): Agents {
       timeout: IDLE_SOCKET_MS,
       scheduling: "lifo" as const,
     };
-    const tls = options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca] };
+    // One TLS context for every connection of these pools: given `ca`, each new connection would
+    // build its own from the ~145 system roots plus it (~21 ms of CPU, native memory until a GC).
+    const tls = options.ca === undefined ? {} : { secureContext: createSecureContext({ ca: [...rootCertificates, options.ca] }) };
     const pair = (): AgentPair => ({ http: new HttpAgent(common), https: new HttpsAgent({ ...common, ...tls }) });
     agents = { ...pair(), streamed: pair() };
     for (const agent of everyAgent(agents)) Object.defineProperty(agent, PAIR, { value: agents });
