@@ -31,7 +31,8 @@ export function nextWriteTime(): number {
 /**
  * A time in nanoseconds (a stat's `mtimeNs`) as the seconds `utimes` takes, to the microsecond
  * Node sets: whole microseconds plus half of one, as {@link nextWriteTime} gives them
- * (`Number(ns) / 1e9` set 53 of 400 random times 1 µs early).
+ * (`Number(ns) / 1e9` set 53 of 400 random times 1 µs early). Exact for times up to about the year
+ * 2112; later ones, whose seconds as a double keep less than half a microsecond, may land 1 µs early.
  * @throws nothing.
  */
 export function utimeSeconds(ns: bigint): number {

@@ -11,7 +11,7 @@ import { inUseLine, liveHolder, openLocked, type LockHolder } from "./checkpoint
 import { copyObject, type CopyEnv } from "./copy-object.js";
 import { deleteFailureLines, deleteReporting, extrasLeft, mayBeGone, notDeletedReason, type DeleteResult } from "./delete-report.js";
 import { refuseUnstorable, writesDigest, type GivenFields } from "./given-fields.js";
-import { refuseGivenInParts } from "./in-parts.js";
+import { refuseGivenInParts, withPartsThreshold } from "./in-parts.js";
 import type { Plan, PlanItem } from "./planner.js";
 import { Limiter } from "./pool.js";
 import { reportSpecials } from "./special-files.js";
@@ -87,7 +87,8 @@ export async function runTransfer(ctx: CliContext, job: TransferJob): Promise<Tr
   const { src, dst } = job;
   refuseUnstorable(job.command, dst.store, job.writeOptions);
   // The destination's multipart_threshold, part_size and concurrency pairs apply unless a flag was given.
-  const settings = tuneFor(job.settings, dst.loc.query);
+  // What is "large" (checkpointed, resumable) is what core writes in parts: above the threshold or above one request's most.
+  const settings = withPartsThreshold(tuneFor(job.settings, dst.loc.query), dst.store);
   const writes = writesDigest(job.writeOptions, settings.guessContentType !== false, dst.loc.query);
   const path = settings.checkpoint === false ? undefined : (settings.checkpoint ?? defaultCheckpointPath(ctx.io.env, job.identity));
   const meta = {

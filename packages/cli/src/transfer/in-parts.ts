@@ -26,6 +26,17 @@ export function partsThreshold(dst: Storager, largeThreshold: number): number | 
 }
 
 /**
+ * `settings` with `largeThreshold` cut to {@link partsThreshold} where `dst` has multipart: the
+ * objects the CLI treats as large (checkpointed and resumable, in the large queue) are then exactly
+ * those core writes in parts, a 5 GiB one at `--large-threshold 6G` on Node.js 20 included.
+ * @throws nothing
+ */
+export function withPartsThreshold<S extends { largeThreshold: number }>(settings: S, dst: Storager): S {
+  const threshold = partsThreshold(dst, settings.largeThreshold);
+  return threshold === undefined || threshold === settings.largeThreshold ? settings : { ...settings, largeThreshold: threshold };
+}
+
+/**
  * True when a write of `size` bytes to `dst` goes in parts and so can carry none of the
  * {@link ObjectHeaders} (`dst` stores them only with single-request writes).
  * @throws nothing
