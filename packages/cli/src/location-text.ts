@@ -80,14 +80,30 @@ export function connectionPath(path: string): string {
  * the message masks the password as `stowage profiles` does (`AK:***@bucket`), and a user part
  * without one, which may be a token, whole (`***@bucket`). Refused before any driver sees the name,
  * whose own checks would quote it.
+ *
+ * `path` (the connection string's path part, decoded) is read by structure: a password may hold
+ * `/` (AWS-style secret keys do), so a name there holding `:` (a Windows drive, `C:`, aside) with an
+ * `@` anywhere in its work_dir is user information up to the last `@`
+ * (`cos://AKID:wJal/K7MD@bucket/dir/`, shown `cos://AKID:***@bucket`), refused too.
  * @throws ConnectionStringInvalid
  */
-export function refuseUserInfo(type: string, name: string | undefined): void {
+export function refuseUserInfo(type: string, name: string | undefined, path?: { name?: string | undefined; workDir?: string | undefined }): void {
+  const pathName = path?.name ?? "";
+  const workDir = path?.workDir ?? "";
+  if (pathName.includes(":") && !/^[A-Za-z]:$/.test(pathName) && workDir.includes("@")) {
+    const user = pathName.slice(0, pathName.indexOf(":"));
+    const host = workDir.slice(workDir.lastIndexOf("@") + 1).split("/", 1)[0]!;
+    throwUserInfo(type, `${user.includes("@") ? "" : `${user}:`}***@${host}`);
+  }
   const at = name?.lastIndexOf("@") ?? -1;
   if (name === undefined || at < 0) return;
   const user = name.slice(0, at);
   const colon = user.indexOf(":");
-  const masked = `${colon < 0 ? "***" : `${user.slice(0, colon)}:***`}@${name.slice(at + 1)}`;
+  throwUserInfo(type, `${colon < 0 ? "***" : `${user.slice(0, colon)}:***`}@${name.slice(at + 1)}`);
+}
+
+/** The refusal of {@link refuseUserInfo}, naming the location as `<type>://<masked>`. @throws ConnectionStringInvalid */
+function throwUserInfo(type: string, masked: string): never {
   throw storageError(
     ErrorCode.ConnectionStringInvalid,
     `${type}://${masked}: a connection string takes no user or password before the ${type === "fs" ? "directory" : "name"} ` +

@@ -181,7 +181,7 @@ export class Locations {
       else if (key === "work_dir") path ??= value;
       else rest.push(value === "" ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
     }
-    refuseUserInfo(parsed.type, name);
+    refuseUserInfo(parsed.type, name, { name: parsed.name, workDir: parsed.workDir });
     // A path after a profile (`prof:/abs/dir/`) names the directory when the profile has none.
     const noWorkDir = (path === undefined || path === "") && (sub === undefined || sub === "");
     if (noWorkDir) {

@@ -38,7 +38,9 @@ describe("redactConnectionString", () => {
     ["an unencoded & in the secret", "cos://b-1250000000/?credential=hmac:AKIDcli:abc&DEFSECRET&location=ap-guangzhou", "cos://b-1250000000/?credential=hmac:***&***&location=ap-guangzhou"],
     ["an unencoded & then = in the secret", "cos://b-1250000000/?credential=hmac:AKIDcli:abc&DEF=SECRET2&location=ap-guangzhou", "cos://b-1250000000/?credential=hmac:***&***&location=ap-guangzhou"],
     ["two & in the secret", "cos://b/?credential=hmac:AK:a&DEFSECRET&&GHISECRET=1&location=x", "cos://b/?credential=hmac:***&***&location=x"],
-    ["a token with a space", "cos://b/?credential=hmac:AK:SK&security_token=tok ENDTOKEN&location=x", "cos://b/?credential=hmac:***&security_token=***&location=x"],
+    ["a token with a space", "cos://b/?credential=hmac:AK:SK&location=x&security_token=tok ENDTOKEN&location=x", "cos://b/?credential=hmac:***&location=x&security_token=***&location=x"],
+    // cos not registered here: its security_token right after a secret is no known pair, hidden as the secret's tail.
+    ["a pair of a driver not registered right after a secret", "cos://b/?credential=hmac:AK:SK&security_token=tok ENDTOKEN&location=x", "cos://b/?credential=hmac:***&***&location=x"],
     ["an SSE-C key at the end, with a space", "qingstor://b/?encryption_customer_key=AAAA BBBBKEY", "qingstor://b/?encryption_customer_key=***"],
     ["a registered driver's secret pair", "redactdemo://b/?vault_key=ab cd:ef=gh&max_retries=2", "redactdemo://b/?vault_key=***&max_retries=2"],
     ["URL user information", "cos://AKID:S3CRET@b/?location=x", "cos://AKID:***@b/?location=x"],
@@ -78,6 +80,9 @@ describe("redactConnectionString", () => {
       ["qingstor://b/?location=pek3b&encryption_customer_key=", ""],
       ["redactdemo://b/?vault_key=", "&max_retries=1"],
       ["cos://b/?credential=", "&location=x"],
+      // The key in the wrong case: a typo of a secret (review-session7 H1 b).
+      ["cos://b/?CREDENTIAL=hmac:AK:", "&location=x"],
+      ["cos://b/?Credential=", ""],
     ];
     fc.assert(
       fc.property(secret, fc.constantFrom(...contexts), (s, [prefix, suffix]) => {
@@ -86,6 +91,100 @@ describe("redactConnectionString", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it("for random secrets cut at an unencoded & whose tail ends like a secret's name, or whose key is in another case, never shows a piece of the tail (review-session7 H1)", () => {
+    const unit = fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)).filter((c) => c !== "&" && c !== "=");
+    const part = fc.string({ unit, minLength: 4, maxLength: 20 });
+    const name = fc.constantFrom("password", "passwd", "api_key", "secret_key", "x_sig", "signature", "security_token", "PASSWORD", "");
+    const keys = ["credential=hmac:AK:", "CREDENTIAL=hmac:AK:", "Credential=", "security_token=", "Security_Token="];
+    const heads = ["cos://b-1250000000/dir/?", "redactdemo://b/?location=x&", "unregdemo://b/?"];
+    // vault_key is secret in redactdemo only (its definition says so).
+    const prefixes = [...heads.flatMap((h) => keys.map((k) => [h, k] as const)), ["redactdemo://b/?", "vault_key="] as const, ["redactdemo://b/?", "VAULT_KEY="] as const];
+    fc.assert(
+      fc.property(fc.constantFrom(...prefixes), part, part, name, fc.constantFrom("", "&location=x", "&max_retries=1"), ([head, k], a, b, n, suffix) => {
+        const secret = `${a}&${b}${n}`;
+        const out = redactConnectionString(head + k + secret + suffix);
+        expect(leaks(out, secret, head + k + "\u0000" + suffix)).toEqual([]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    ["a tail named as a secret", "cos://b-1250000000/?credential=hmac:AKID:p4ss&W0RDpassword", "cos://b-1250000000/?credential=hmac:***&***"],
+    ["a secret-named pair of no service after a secret", "unregdemo://b/?credential=hmac:AK:SK&x_sig=SEKRET&location=x", "unregdemo://b/?credential=hmac:***&***&location=x"],
+    ["CREDENTIAL", "cos://b-1250000000/?CREDENTIAL=hmac:AKID:p4ss&W0RDSEKRET", "cos://b-1250000000/?CREDENTIAL=hmac:***&***"],
+    ["Credential", "cos://b/?Credential=hmac:AKID:p4ss&W0RD&location=x", "cos://b/?Credential=hmac:***&***&location=x"],
+    ["a driver's secret pair in another case", "redactdemo://b/?VAULT_KEY=ab&cd&max_retries=2", "redactdemo://b/?VAULT_KEY=***&***&max_retries=2"],
+  ])("hides the tail of a secret after %s (review-session7 H1)", (_label, conn, shown) => {
+    expect(redactConnectionString(conn)).toBe(shown);
+  });
+});
+
+describe("user information whose password holds / (review-session7 H2)", () => {
+  it.each([
+    ["cos://AKIDx:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY@b-1250000000/dir/", "cos://AKIDx:***@b-1250000000/dir/"],
+    ["cos://AKIDx:wJalr/K7MD@b-1250000000/dir/?location=ap-guangzhou", "cos://AKIDx:***@b-1250000000/dir/?location=ap-guangzhou"],
+    ["cos://AKIDx:wJalr/K7MD@b-1250000000", "cos://AKIDx:***@b-1250000000"],
+    ["cos://AKIDx%3AwJalr/K7MD%40b-1250000000/", "cos://AKIDx%3A***%40b-1250000000/"],
+    ["oss://AK:a/b@c@bkt/d/", "oss://AK:***@bkt/d/"],
+    ["cos://AK:S SEKRET/x@bucket/dir?location=x", "cos://AK:***@bucket/dir?location=x"],
+    ["cos://TOK@EN:a/b@bkt/", "cos://***@bkt/"],
+  ])("redactConnectionString hides the password of %s", (conn, shown) => {
+    expect(redactConnectionString(conn)).toBe(shown);
+  });
+
+  it("keeps a path that merely holds @ (no : in the name), a Windows drive and a host with a port", () => {
+    for (const conn of ["cos://b-1250000000/users/a@b.com/", "fs://C:/Users/me@corp/", "fs:///tmp/a@b/?work_dir=/tmp/a@b/"]) {
+      expect(redactConnectionString(conn)).toBe(conn);
+    }
+    for (const text of ["GET http://127.0.0.1:9000/b/a@x.txt failed", "see https://cos.example.com:443/b/users/a@b.com", "fs://C:/Users/me@corp/"]) {
+      expect(redactSecrets(text)).toBe(text);
+    }
+  });
+
+  it.each([
+    ["stowage: ls cos://AKIDx:wJalr/K7MD/bPx@b-1250000000/dir/: failed", "stowage: ls cos://AKIDx:***@b-1250000000/dir/: failed"],
+    ["endpoint=https://u:p/w@host/x", "endpoint=https://u:***@host/x"],
+    ["endpoint=https%3A%2F%2Fu%3Ap%2Fw%40host&x=1", "endpoint=https%3A%2F%2Fu%3A***%40host&x=1"],
+    ["cos://AK:pw/x%40b/", "cos://AK:***%40b/"],
+  ])("redactSecrets (free text) hides the password of %s", (text, shown) => {
+    expect(redactSecrets(text)).toBe(shown);
+  });
+
+  it("for random passwords holding /, never shows a piece of one", () => {
+    const unit = fc.oneof(fc.constantFrom("/", "+", "=", ":"), fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)).filter((c) => !"/?#@%\"'`,<>&".includes(c)));
+    const password = fc.string({ unit, minLength: 4, maxLength: 40 }).filter((p) => p.includes("/"));
+    fc.assert(
+      fc.property(password, fc.constantFrom("cos://AKIDx:", "oss://LTAI5t:", "qingstor://QYACCESS:"), fc.constantFrom("@b-1250000000/dir/", "@bkt", "@bkt/?location=x"), (p, head, tail) => {
+        expect(leaks(redactConnectionString(head + p + tail), p, head + "\u0000" + tail)).toEqual([]);
+        expect(leaks(redactSecrets(`stowage: ls ${head}${p}${tail}: failed`), p, `stowage: ls ${head}\u0000${tail}: failed`)).toEqual([]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("redactSecrets: a CLI error line about a key holding name=value (review-session7 L1)", () => {
+  it.each([
+    [
+      'stowage: cp logs/sig=2024/a.txt: ObjectNotExist: no such object (op=stat, service=cos, path="logs/sig=2024/a.txt")',
+      'stowage: cp logs/sig=***: ObjectNotExist: no such object (op=stat, service=cos, path="logs/sig=***")',
+    ],
+    [
+      'stowage: rm data/api_key=old.json: PermissionDenied: AccessDenied (op=delete, service=cos, path="data/api_key=old.json", status=403)',
+      'stowage: rm data/api_key=***: PermissionDenied: AccessDenied (op=delete, service=cos, path="data/api_key=***", status=403)',
+    ],
+    ["stowage: cat k/password=x y.txt: ObjectNotExist: gone", "stowage: cat k/password=***: ObjectNotExist: gone"],
+  ])("keeps the error code and message: %s", (line, shown) => {
+    expect(redactSecrets(line)).toBe(shown);
+    expect(redactSecrets(shown)).toBe(shown);
+  });
+
+  it("still hides a value with blanks, : and ( up to the end of the line when no error seam follows", () => {
+    expect(redactSecrets("password=p4ss: W0RD (x) y")).toBe("password=***");
+    expect(redactSecrets("security_token=tok: ObjectNotExistX: y")).toBe("security_token=***");
   });
 });
 

@@ -32,6 +32,29 @@ function pairsOf(type: string): Map<string, PairDefinition> {
   return byName;
 }
 
+/** A Windows drive written as a name (`fs://C:/dir`): no user information, though it holds `:`. */
+const DRIVE = /^[A-Za-z]:$/;
+
+/**
+ * The path part `head` of a connection string (`<scheme>://` ends at `afterSlashes`) with its
+ * secrets hidden. User information is read by structure: when the name (up to the first `/`) holds
+ * `:` (or `%3A`) and an `@` (or `%40`) follows it anywhere in the path part, everything up to the
+ * last `@` is user information, whose password may hold `/` (AWS-style secret keys do):
+ * `cos://AKID:wJal/K7MD@bucket/dir/` is shown `cos://AKID:***@bucket/dir/`. The rest goes through
+ * {@link redactSecrets} (a name holding `@` without `:`, `cos://TOKEN@bucket`, is hidden there).
+ */
+function redactHead(head: string, afterSlashes: number): string {
+  const path = head.slice(afterSlashes);
+  const slash = path.indexOf("/");
+  const name = slash < 0 ? path : path.slice(0, slash);
+  const colon = /:|%3a/i.exec(name);
+  const at = Math.max(path.lastIndexOf("@"), path.toLowerCase().lastIndexOf("%40"));
+  if (colon === null || DRIVE.test(name) || at < colon.index) return redactSecrets(head);
+  // A user part holding `@` itself (`TOKEN@host:…`) may be a token: hidden whole.
+  const user = /@|%40/i.test(path.slice(0, colon.index)) ? "" : path.slice(0, colon.index + colon[0].length);
+  return `${head.slice(0, afterSlashes)}${user}***${redactSecrets(path.slice(at))}`;
+}
+
 /**
  * Returns the connection string `conn` (`cos://bucket/dir/?credential=hmac:AK:SK&location=x`,
  * a location or a profile as written) with its secrets hidden, read by the string's structure
@@ -42,14 +65,19 @@ function pairsOf(type: string): Map<string, PairDefinition> {
  *   (blanks, tabs, `:`, `=`): `credential=hmac:***` (the protocol kept; `env` shown), the others
  *   `***`. A pair is secret when its definition says so (`credential`, a registered driver's
  *   `security_token` or SSE-C key) or its name does (`…_customer_key`, `password`, `signature`...).
- * - A segment right after a secret pair whose key is no pair of the service (the global pairs
- *   and, when its driver is registered, the driver's own; without a driver, the global ones only)
- *   is hidden, and so is each such segment (or empty one) after it, all as one `***`, unless its name
- *   is a secret's (it is then a secret pair): they are most likely the rest of
- *   the secret, cut at an `&` that was not percent-encoded (as `newStorager` says, "unknown pair
- *   (not shown) right after the secret pair").
- * - The path part and the other pairs go through {@link redactSecrets} (user information in the
- *   name, `cos://AK:***@bucket`; a secret in an endpoint URL).
+ *   Whether a pair is secret is decided case-insensitively (`Credential=`, `CREDENTIAL=`: typos
+ *   core refuses as unknown, hidden all the same).
+ * - A segment right after a secret pair whose key is no pair of the service as written (the global
+ *   pairs and, when its driver is registered, the driver's own; without a driver, the global ones
+ *   only) is hidden, and so is each such segment (or empty one) after it, all as one `***`, even
+ *   one whose name is a secret's (`…&W0RDpassword`): they are most likely the rest of the secret,
+ *   cut at an `&` that was not percent-encoded (as `newStorager` says, "unknown pair (not shown)
+ *   right after the secret pair").
+ * - User information is read by structure: when the name holds `:` and an `@` follows anywhere in
+ *   the path part, everything up to the last `@` is user information, its password hidden even when
+ *   it holds `/` (`cos://AK:***@bucket/dir/`). The rest of the path part and the other pairs go
+ *   through {@link redactSecrets} (a token as user information, `cos://***@bucket`; a secret in an
+ *   endpoint URL).
  *
  * A text that does not start with `<scheme>://` is free text: it is given to {@link redactSecrets}.
  * Nothing is checked or refused: a string that would not open is shown redacted all the same.
@@ -63,7 +91,7 @@ export function redactConnectionString(conn: string): string {
   const afterSlashes = scheme[0].length;
   const q = conn.indexOf("?", afterSlashes);
   const head = q < 0 ? conn : conn.slice(0, q);
-  if (q < 0) return redactSecrets(head);
+  if (q < 0) return redactHead(head, afterSlashes);
   const pairs = pairsOf(scheme[2]!);
   // After a secret pair: whether the last segment shown is the `***` of its hidden tail.
   let afterSecret = false;
@@ -72,10 +100,14 @@ export function redactConnectionString(conn: string): string {
   for (const segment of conn.slice(q + 1).split("&")) {
     const eq = segment.indexOf("=");
     const name = pairName(eq < 0 ? segment : segment.slice(0, eq));
+    // Known as written (as core's parser matches keys), or by its name in another case (only to
+    // decide that it is secret: `Credential=` is a typo of a secret, refused as unknown by core).
     const def = segment === "" ? undefined : pairs.get(name);
+    const lower = name.toLowerCase();
     // The tail of a secret (empty segments too: a secret's `&&`), one `***` however many segments
-    // it spans; a name that is a secret's (`security_token` of a driver not registered) is a pair.
-    if (afterSecret && def === undefined && (segment === "" || !isSecretName(name))) {
+    // it spans: every segment that is no pair of the service as written, even one named as a secret
+    // (`…&W0RDpassword` is a tail), as core's "unknown pair (not shown) right after the secret pair".
+    if (afterSecret && def === undefined) {
       if (!tailShown) segments.push("***");
       tailShown = true;
       continue;
@@ -85,15 +117,15 @@ export function redactConnectionString(conn: string): string {
       segments.push(segment);
       continue;
     }
-    const secret = def?.secret === true || name === "credential" || isSecretName(name);
+    const secret = (def ?? pairs.get(lower))?.secret === true || lower === "credential" || isSecretName(name);
     afterSecret = secret;
     if (!secret) {
       segments.push(redactSecrets(segment));
       continue;
     }
     const value = eq < 0 ? "" : segment.slice(eq + 1);
-    const hidden = value === "" ? "" : name === "credential" ? (hiddenCredential(value) ?? value) : "***";
+    const hidden = value === "" ? "" : lower === "credential" ? (hiddenCredential(value) ?? value) : "***";
     segments.push(eq < 0 ? segment : `${segment.slice(0, eq + 1)}${hidden}`);
   }
-  return `${redactSecrets(head)}?${segments.join("&")}`;
+  return `${redactHead(head, afterSlashes)}?${segments.join("&")}`;
 }

@@ -1,3 +1,4 @@
+import { ErrorCode } from "./error-code.js";
 import { hiddenCredential, LONG_SECRET_NAMES, SHORT_SECRET_NAMES } from "./secret-names.js";
 
 /**
@@ -10,7 +11,9 @@ import { hiddenCredential, LONG_SECRET_NAMES, SHORT_SECRET_NAMES } from "./secre
  * unquoted one after `=` (a query or connection-string pair, an env or INI line) at `&` (the
  * pair separator) or the end of the line, whitespace included, so `credential=hmac:AK:p4ss W0RD'x}`
  * and `security_token=tok ENDTOKEN` are hidden whole (and what follows them on that line too: free
- * text cannot tell where such a value ends); an unquoted one after `:` (a header, YAML, prose) at
+ * text cannot tell where such a value ends), except at the seams of a Stowage error line, which no
+ * secret holds: `: <ErrorCode>:` and a quoted path's closing `"` in an error's context
+ * (`cp logs/sig=***: ObjectNotExist: no such object (…, path="logs/sig=***", status=404)`); an unquoted one after `:` (a header, YAML, prose) at
  * whitespace or `&`. A value already hidden (`***`, `hmac:***`) is kept as it is, with what follows
  * it, so redacting twice changes nothing (`…customer_key=***: ObjectNotExist`). Core's own validation message
  * about a pair (`invalid value for option "serverSideEncryptionCustomerKey": must be
@@ -122,6 +125,32 @@ const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'`,<>]*)(@|%40)/gi;
 /** {@link USERINFO} in a URL percent-encoded whole (`https%3A%2F%2F…%40host`), which ends at `&` or an encoded `/` too. */
 const ENCODED_USERINFO = /(\b[a-z][a-z0-9+.-]*%3a%2f%2f)((?:(?!%2f)[^\s/?#&"'`,<>])*)(%40)/gi;
 
+/**
+ * {@link USERINFO} with a password, read by structure: `scheme://`, a user (no `/`, `:` or `@`),
+ * `:` (or `%3A`), then everything up to the last `@` (or `%40`) before whitespace, a `?`, `#`, quote,
+ * comma or `<>`, `/` included: a password may hold `/` (AWS-style secret keys do), so
+ * `cos://AKID:wJal/K7MD@bucket/` is user information, not the name `AKID:wJal` and a path. A host
+ * and port before a path holding `@` (`http://127.0.0.1:9000/b/a@x`) is no user information (see
+ * {@link hideSlashed}). Groups: 1 = the scheme and `//`, 2 = the user and its `:`, 3 = the rest up
+ * to the `@`, 4 = the `@`.
+ */
+const SLASHED_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)((?:[^\s/?#"'`,<>:@%]|%(?!3a|40)[0-9a-f]{2})*(?::|%3a))([^\s?#"'`,<>]*)(@|%40)/gi;
+/** {@link SLASHED_USERINFO} in a URL percent-encoded whole (`https%3A%2F%2Fu%3Ap%2Fw%40host`): up to the last `%40` before `&`. */
+const ENCODED_SLASHED_USERINFO = /(\b[a-z][a-z0-9+.-]*%3a%2f%2f)((?:(?!%2f|%3a|%40)[^\s/?#&"'`,<>:@])*%3a)([^\s?#&"'`,<>]*)(%40)/gi;
+
+/**
+ * Hides the password of a {@link SLASHED_USERINFO} match, unless what precedes its `/` is a host
+ * and port (a name with a `.`, `localhost` or `[…]`, then `:` and digits only) or a Windows drive
+ * (`C:/`), where the `@` is in the path.
+ */
+function hideSlashed(match: string, scheme: string, user: string, rest: string, at: string): string {
+  const host = user.replace(/(?::|%3a)$/i, "");
+  if (/^\d+(?:\/|%2f)/i.test(rest) && /\.|^localhost$|\]$/i.test(host)) return match;
+  // A Windows drive (`fs://C:/Users/me@corp/`): no user.
+  if (/^[a-z]$/i.test(host) && /^(?:\/|%2f)/i.test(rest)) return match;
+  return `${scheme}${user}***${at}`;
+}
+
 /** Keeps a user name (up to the first `:` or `%3A`), hides what follows; user information without one is hidden whole. */
 function hideUserinfo(_match: string, scheme: string, userinfo: string, at: string): string {
   const colon = /:|%3a/i.exec(userinfo);
@@ -170,7 +199,8 @@ function redactValues(text: string, pattern: RegExp, stops: RegExp, replace: (va
     if (valueQuote === "" && MASKED.test(text.slice(start, start + 12))) continue;
     // After `=`, a value runs to `&` or the end of the line: a blank may be part of it.
     const valueStops = stops === VALUE_STOPS && separator !== ":" ? PAIR_STOPS : stops;
-    const end = valueEnd(text, start, valueQuote, valueStops, separator.startsWith("%"));
+    const cut = valueEnd(text, start, valueQuote, valueStops, separator.startsWith("%"));
+    const end = valueStops === PAIR_STOPS && valueQuote === "" ? seamBefore(text, start, cut) : cut;
     // The blanks after `=` (`key = value`) may begin the value: hidden with it, shown as one space.
     const blanks = valueStops === PAIR_STOPS && valueQuote === "" ? (/[ \t]*$/.exec(prefix)?.[0].length ?? 0) : 0;
     const replacement = end > start || blanks > 0 ? replace(text.slice(start, end)) : undefined;
@@ -199,6 +229,23 @@ function wordBefore(text: string, index: number): string {
 /** What precedes a pair's quoted name in core's own validation messages (`invalid value for option "`). */
 const CORE_LABEL = /invalid value for (?:option|pair) ["'][\w-]*$/i;
 
+/**
+ * The seams of a Stowage error line, where a value after `=` in a key or path ends though the line
+ * goes on: `: <ErrorCode>:` (the CLI's `cp logs/sig=2024/a.txt: ObjectNotExist: …`), and the closing
+ * quote of a quoted path in a StorageError's context before its next field or its end
+ * (`path="logs/sig=2024/a.txt", status=404)`, also the last of a list: `path=["a","sig=1"])`). No
+ * secret holds these: a Stowage error code between `: ` and `:`, or `"` (and `]`) followed by
+ * `, status=`, `, requestId=` or `)` ending the line.
+ */
+const SEAM = new RegExp(`: (?:${Object.values(ErrorCode).join("|")}):|"(?=\\]?(?:, (?:status|requestId)=|\\)[ \\t]*$))`, "gm");
+
+/** Where a value after `=` from `start` ends when a {@link SEAM} comes before `end` (where it would end else). */
+function seamBefore(text: string, start: number, end: number): number {
+  SEAM.lastIndex = start;
+  const seam = SEAM.exec(text);
+  return seam !== null && seam.index < end ? seam.index : end;
+}
+
 /** Where an unquoted value after `:` ends. */
 const VALUE_STOPS = /[\s&]/;
 /** Where an unquoted value after `=` (or an encoded one) ends: the pair separator or the end of the line. */
@@ -222,7 +269,10 @@ function textOf(value: unknown): string {
  *
  * In free text a secret's end is guessed from its syntax (see the top of this module): after `=` an
  * unquoted value runs to `&` or the end of the line, blanks and tabs included, so a secret holding
- * one is never shown in part, at the cost of the rest of that line; after `:` it ends at a blank.
+ * one is never shown in part, at the cost of the rest of that line (but for the seams of a Stowage
+ * error line, which no secret holds: `cp logs/sig=***: ObjectNotExist: …`, a quoted path's `", status=`);
+ * after `:` it ends at a blank. URL user information is read by structure: a password may hold `/`
+ * (`cos://AK:***@bucket/`, up to the last `@`; a host and port such as `http://127.0.0.1:9000/k@x` is none).
  * What it cannot know is hidden only in part: a secret with an unencoded `&` (its tail reads as the
  * next pair), a secret that opens with a quote (read as a quoted value), a secret no name announces.
  * A value hidden already (`***`, `hmac:***`) is kept, so redacting twice changes nothing.
@@ -263,6 +313,8 @@ export function redactSecrets(text: string): string {
   // URL user information (scheme://user:password@host), also percent-encoded in part or whole, or
   // the whole URL so (an endpoint pair: https%3A%2F%2Fuser%3Apass%40host): the password, or a user
   // part without one (which may be a token), is hidden.
+  out = out.replace(SLASHED_USERINFO, hideSlashed);
+  out = out.replace(ENCODED_SLASHED_USERINFO, hideSlashed);
   out = out.replace(USERINFO, hideUserinfo);
   out = out.replace(ENCODED_USERINFO, hideUserinfo);
   return out;

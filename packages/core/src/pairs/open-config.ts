@@ -77,7 +77,7 @@ function shown(name: string): string {
  * A servicer takes no name and no work_dir other than `/` (its calls name the bucket): they are refused
  * with `PairUnsupported`, or dropped when loose.
  * @throws ConnectionStringInvalid (string input: bad syntax, unknown pair, bad value, a pair
- *   given twice with different values, a name where the service has none, a name holding `@`), PairUnsupported (object input: unknown key; a pair the service
+ *   given twice with different values, a name where the service has none, a name holding `@`, a name holding `:` with an `@` in the work_dir), PairUnsupported (object input: unknown key; a pair the service
  *   does not use; a servicer's name or work_dir), InvalidArgument (object input: bad value, a name holding `@`),
  *   PairRequired (a required pair is missing).
  */
@@ -109,6 +109,8 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   const given = new Set<string>();
   /** A name written in the path part of a service that has no names (`fs://tmp/data`). */
   let pathName: { name: string; workDir: string } | undefined;
+  /** The name and work_dir of a connection string's path part (decoded), where user information would be. */
+  let pathPart: { name?: string | undefined; workDir?: string | undefined } | undefined;
 
   /** Pairs this service does not use whose value is also bad: refused as unused (PairUnsupported), or dropped when loose. */
   const badUnused = new Set<string>();
@@ -132,6 +134,7 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
     if (parsed.type !== definition.type) {
       throw storageError(ErrorCode.ConnectionStringInvalid, `a "${parsed.type}" connection string cannot open a ${definition.type} ${kind}`);
     }
+    pathPart = { name: parsed.name, workDir: parsed.workDir };
     if (parsed.name !== undefined && parsed.name !== "" && unused.has("name")) pathName = { name: parsed.name, workDir: parsed.workDir ?? "" };
     const items: Array<{ key: string; value: string }> = [];
     if (parsed.name !== undefined) items.push({ key: "name", value: parsed.name });
@@ -176,7 +179,7 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
     }
   }
 
-  refuseUserInfo([config["name"], pathName?.name], fromString);
+  refuseUserInfo([config["name"], pathName?.name], fromString, pathPart);
   const requires = (kind === "storager" ? definition.storagerRequires : definition.servicerRequires) ?? [];
   const hint = pathName === undefined ? "" : noNameHint(definition.type, pathName);
   for (const name of requires) {
@@ -223,14 +226,26 @@ function refuseBucketPairs(type: string, config: Record<string, unknown>, loose:
 /**
  * Refuses a name holding `@`: URL user information (`cos://AK:SK@bucket/`) is no name, and what is
  * before the `@` may be a secret, which the driver's own name check would quote. Never shows it.
+ * A connection string's path part (`path`) is read by structure: a name holding `:` (a Windows
+ * drive, `C:`, aside) followed by an `@` in the work_dir is user information whose password holds
+ * `/` (`cos://AKID:wJal/K7MD@bucket/dir/`: the name `AKID:wJal` would be quoted), refused too.
  * @throws ConnectionStringInvalid (string input), InvalidArgument (object input)
  */
-function refuseUserInfo(names: readonly unknown[], fromString: boolean): void {
-  if (!names.some((n) => typeof n === "string" && n.includes("@"))) return;
-  throw storageError(
-    fromString ? ErrorCode.ConnectionStringInvalid : ErrorCode.InvalidArgument,
-    'the name holds "@": URL user information (a user or password and "@" before the bucket name) is not taken, and the name is not shown (it may hold a secret); credentials go in the "credential" pair',
-  );
+function refuseUserInfo(names: readonly unknown[], fromString: boolean, path?: { name?: string | undefined; workDir?: string | undefined }): void {
+  const code = fromString ? ErrorCode.ConnectionStringInvalid : ErrorCode.InvalidArgument;
+  if (names.some((n) => typeof n === "string" && n.includes("@"))) {
+    throw storageError(
+      code,
+      'the name holds "@": URL user information (a user or password and "@" before the bucket name) is not taken, and the name is not shown (it may hold a secret); credentials go in the "credential" pair',
+    );
+  }
+  const name = path?.name ?? "";
+  if (name.includes(":") && !/^[A-Za-z]:$/.test(name) && (path?.workDir ?? "").includes("@")) {
+    throw storageError(
+      code,
+      'the path part holds URL user information (a user, ":", a password, which may hold "/", and "@" before the bucket name): it is not taken, and the name and work_dir are not shown (they may hold a secret); credentials go in the "credential" pair',
+    );
+  }
 }
 
 /**
