@@ -31,7 +31,9 @@ function encodeWorkDir(dir: string): string {
  * `a%2Fb/`, not `a/b/`); `/` separates its segments. Leading `/`s are dropped and it gets one
  * trailing `/`. The access key, secret key and region are percent-encoded too. With `tlsCa` the
  * string ends in `&tls_ca=<tlsCa>`, percent-encoded except for `/`.
- * `newStorager` refuses a work_dir that breaks the path rules.
+ * `newStorager` refuses a work_dir that breaks the path rules. A secret key holding `:` cannot be
+ * written so (Stowage splits `hmac:<ak>:<sk>[:<token>]` at `:`, even percent-encoded): the string
+ * would name a shorter secret and a security token; the CLI prints none for one.
  * @throws TypeError (`ERR_INVALID_URL`) when `t.endpoint` is not a URL; URIError for an access key,
  *   secret key, region or `tlsCa` with a lone surrogate.
  */

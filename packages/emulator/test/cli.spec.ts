@@ -38,6 +38,18 @@ describe("stowage-emulator CLI", () => {
     expect(parseCliArgs(["--provider", "cos", "--allow-sse-c-over-http"]).options.allowSseCOverHttp).toBe(true);
   });
 
+  it("prints no connection string for a secret key holding ':' (it would be read as a shorter secret and a token), and says why", async () => {
+    const lines: string[] = [];
+    const emu = await runCli(["--provider", "cos", "--port", "0", "--bucket", "cli-1250000000", "--credential", "ak:s:k"], { log: (l) => lines.push(l), warn: () => undefined });
+    try {
+      const text = lines.join("\n");
+      expect(text).not.toContain("credential=hmac:");
+      expect(text).toContain("connection string: none printed: a secret key holding ':' cannot be written in a Stowage credential");
+    } finally {
+      await emu?.stop();
+    }
+  });
+
   it("starts an emulator and prints the endpoint and a connection string", async () => {
     const lines: string[] = [];
     const warnings: string[] = [];

@@ -52,7 +52,12 @@ export async function runCli(argv: readonly string[], out: CliOutput): Promise<E
   }
   const target = { provider: emu.provider, endpoint: emu.endpoint, region: emu.region, credential: emu.credential, tlsCa: caFile };
   const buckets = req.options.buckets?.length ? [...req.options.buckets] : [EXAMPLE_BUCKET[emu.provider]!];
-  for (const b of buckets) out.log(`connection string: ${connectionString(target, typeof b === "string" ? b : b.name)}`);
+  if (emu.credential.secretKey.includes(":")) {
+    // hmac:<ak>:<sk>[:<token>] is split at ':': such a secret would be read as a shorter one and a token.
+    out.log("connection string: none printed: a secret key holding ':' cannot be written in a Stowage credential (hmac:<ak>:<sk>[:<token>] is split at ':')");
+  } else {
+    for (const b of buckets) out.log(`connection string: ${connectionString(target, typeof b === "string" ? b : b.name)}`);
+  }
   if (!req.options.buckets?.length) out.log("(no bucket created yet: pass --bucket, or create one through the API)");
   out.log(`admin: ${emu.endpoint}/_emulator/stats  ${emu.endpoint}/_emulator/faults`);
   return emu;
