@@ -169,15 +169,20 @@ export async function uploadMultipart(target: MultipartTarget, source: AsyncIter
       if (multipartId === undefined) {
         multipartId = await target.create();
         const created = multipartId;
-        try {
-          // Awaited (a caller saving the id, a checkpoint, has it durable before any part is stored),
-          // but not past the caller's signal: a save that hangs does not hold an aborted write.
-          await raceAbort((async () => options.onCreate?.(created))(), controller.signal);
-        } catch (e) {
-          // The caller did not take the id (it threw, or was still saving it when the write was
-          // aborted), so it may neither resume nor abort the upload: it goes, holding no part (best effort).
-          const upload = target.key === undefined ? { multipartId: created } : { key: target.key, multipartId: created };
-          throw await abortFailedUpload(e, upload, (signal) => target.abort(created, signal));
+        const onCreate = options.onCreate;
+        if (onCreate !== undefined) {
+          try {
+            // Awaited (a caller saving the id, a checkpoint, has it durable before any part is stored),
+            // but not past the caller's signal: a save that hangs does not hold an aborted write.
+            await raceAbort((async () => onCreate(created))(), controller.signal);
+          } catch (e) {
+            // The caller did not take the id (it threw, or was still saving it when the write was
+            // aborted), so it may neither resume nor abort the upload: it goes, holding no part (best
+            // effort), here and only here (the failure path below finds no upload to abort).
+            multipartId = undefined;
+            const upload = target.key === undefined ? { multipartId: created } : { key: target.key, multipartId: created };
+            throw await abortFailedUpload(e, upload, (signal) => target.abort(created, signal));
+          }
         }
       } else {
         existing = await listExisting(target.listParts(multipartId), controller.signal);
