@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import { ErrorCode, getService, newStorager, parseConnectionString, redactConnectionString, redactSecrets, storageError, type Storager } from "@stowage/core";
 import { ensureDriver, registerBundledDrivers } from "./drivers.js";
 import { resolveLocalPath } from "./local-path.js";
-import { connectionPath, fromProfile, refuseUserInfo, shortenPairs, withCutHint, workDirHint } from "./location-text.js";
+import { connectionPath, fromProfile, refuseRawUserInfo, refuseUserInfo, shortenPairs, withCutHint, workDirHint } from "./location-text.js";
 import { UsageError } from "./errors.js";
 import { loadProfiles, type Profiles } from "./profiles.js";
 import { shownPath } from "./shown-path.js";
@@ -168,6 +168,8 @@ export class Locations {
     // first; for work_dir `/a` and `/a/` count as the same), even when empty. Every other pair goes on
     // to the storager repeats and all, where core compares them as values of their pair (`1` and `01`
     // are one) and refuses a key that is no pair of the service as unknown.
+    // Before any pair is read: a password holding `?` would make its tail a pair (review-tail9 H1).
+    refuseRawUserInfo(conn);
     const parsed = parseConnectionString(conn, (key) => key !== "name" && key !== "work_dir");
     let name = parsed.name;
     let path = parsed.workDir;

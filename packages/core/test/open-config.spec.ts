@@ -275,7 +275,7 @@ describe("a name holding @ (URL user information, review-cli-cmds M6)", () => {
   it("is refused before any driver sees it, and never shown: connection string and options object", () => {
     for (const conn of [`demo://AK:${SECRET}@bucket/dir/?credential=hmac:a:b`, `demo://${TOKEN}@bucket?credential=hmac:a:b`, `demo://AK%3A${SECRET}%40bucket/?credential=hmac:a:b`]) {
       const e = fails("ConnectionStringInvalid", () => resolveOpenConfig(definition, conn, "storager"));
-      expect(e.message).toContain('the name holds "@"');
+      expect(e.message).toMatch(/the name holds "@"|the path part holds URL user information/);
       expect(e.message).not.toContain(SECRET);
       expect(e.message).not.toContain(TOKEN);
     }

@@ -2,7 +2,7 @@ import { globalPairs } from "../pairs/global-pairs.js";
 import type { PairDefinition } from "../pairs/pair-definition.js";
 import { sharedServices } from "../registry/shared-registry.js";
 import { redactSecrets } from "./redact.js";
-import { hiddenCredential, isSecretName } from "./secret-names.js";
+import { hiddenCredential, isSecretName, userInfoSpan, type UserInfoSpan } from "./secret-names.js";
 
 /** `<scheme>://` at the start of a connection string (blanks before it allowed: a string copied with them). */
 const SCHEME = /^(\s*)([a-z][a-z0-9+.-]*):\/\//i;
@@ -32,27 +32,41 @@ function pairsOf(type: string): Map<string, PairDefinition> {
   return byName;
 }
 
-/** A Windows drive written as a name (`fs://C:/dir`): no user information, though it holds `:`. */
-const DRIVE = /^[A-Za-z]:$/;
-
 /**
  * The path part `head` of a connection string (`<scheme>://` ends at `afterSlashes`) with its
- * secrets hidden. User information is read by structure: when the name (up to the first `/`) holds
- * `:` (or `%3A`) and an `@` (or `%40`) follows it anywhere in the path part, everything up to the
- * last `@` is user information, whose password may hold `/` (AWS-style secret keys do):
- * `cos://AKID:wJal/K7MD@bucket/dir/` is shown `cos://AKID:***@bucket/dir/`. The rest goes through
- * {@link redactSecrets} (a name holding `@` without `:`, `cos://TOKEN@bucket`, is hidden there).
+ * secrets hidden. User information (`span`, read by structure as {@link userInfoSpan} says, past a
+ * `/` or `?` in the password) is hidden up to its `@`, the user kept unless it holds `@` itself (a
+ * token, hidden whole): `cos://AKID:wJal/K7?MD@bucket/dir/` is shown `cos://AKID:***@bucket/dir/`.
+ * The rest goes through {@link redactSecrets} (a name holding `@` without `:`, `cos://TOKEN@bucket`,
+ * is hidden there).
  */
-function redactHead(head: string, afterSlashes: number): string {
-  const path = head.slice(afterSlashes);
-  const slash = path.indexOf("/");
-  const name = slash < 0 ? path : path.slice(0, slash);
-  const colon = /:|%3a/i.exec(name);
-  const at = Math.max(path.lastIndexOf("@"), path.toLowerCase().lastIndexOf("%40"));
-  if (colon === null || DRIVE.test(name) || at < colon.index) return redactSecrets(head);
-  // A user part holding `@` itself (`TOKEN@host:…`) may be a token: hidden whole.
-  const user = /@|%40/i.test(path.slice(0, colon.index)) ? "" : path.slice(0, colon.index + colon[0].length);
-  return `${head.slice(0, afterSlashes)}${user}***${redactSecrets(path.slice(at))}`;
+function redactHead(head: string, afterSlashes: number, span: UserInfoSpan | undefined): string {
+  if (span === undefined) return redactSecrets(head);
+  const userPart = head.slice(afterSlashes, span.afterColon);
+  const user = /@|%40/i.test(userPart) ? "" : userPart;
+  return `${head.slice(0, afterSlashes)}${user}***${redactSecrets(head.slice(span.at))}`;
+}
+
+/** `scheme://user:` at the start of an `endpoint` value: a URL whose authority may hold a password. */
+const ENDPOINT_USER = /^[a-z][a-z0-9+.-]*(?::|%3a)(?:\/\/|%2f%2f)[^/@:%]*(?::|%3a)/i;
+
+/**
+ * The `endpoint` value `value` with the password of its user information hidden, or undefined when
+ * it holds none: when it is `scheme://user:` and an `@` follows, up to the last `@`
+ * (`https://u:***@host`); all of it (`https://u:***`) when one of the segments that follow up to
+ * the next known pair (`tail`: an unencoded `&` cut the password there) holds an `@`, or, with no
+ * `@` at all, when what follows `user:` is no port (not digits).
+ */
+function hiddenEndpoint(value: string, tail: readonly string[]): string | undefined {
+  const user = ENDPOINT_USER.exec(value);
+  if (user === null) return undefined;
+  // Cut at an unencoded `&`: the `@` that ends the password is in the segments that follow.
+  if (tail.some((segment) => /@|%40/i.test(segment))) return `${user[0]}***`;
+  // A password holding `@`, `%40`, blanks or `/`: hidden up to the last `@` of the value.
+  const at = Math.max(value.lastIndexOf("@"), value.toLowerCase().lastIndexOf("%40"));
+  if (at >= user[0].length) return `${user[0]}***${value.slice(at)}`;
+  const port = value.slice(user[0].length).replace(/(?:\/|%2f)$/i, "");
+  return /^[0-9]{1,5}$/.test(port) ? undefined : `${user[0]}***`;
 }
 
 /**
@@ -73,11 +87,13 @@ function redactHead(head: string, afterSlashes: number): string {
  *   one whose name is a secret's (`…&W0RDpassword`): they are most likely the rest of the secret,
  *   cut at an `&` that was not percent-encoded (as `newStorager` says, "unknown pair (not shown)
  *   right after the secret pair").
- * - User information is read by structure: when the name holds `:` and an `@` follows anywhere in
- *   the path part, everything up to the last `@` is user information, its password hidden even when
- *   it holds `/` (`cos://AK:***@bucket/dir/`). The rest of the path part and the other pairs go
- *   through {@link redactSecrets} (a token as user information, `cos://***@bucket`; a secret in an
- *   endpoint URL).
+ * - User information is read by structure: when the name (up to the first `/` or `?`) holds `:`
+ *   and an `@` follows anywhere in the string, user information runs to the last `@` before the
+ *   pairs that follow it, its password hidden even when it holds `/` or `?`
+ *   (`cos://AK:***@bucket/dir/`). The rest of the path part and the other pairs go through
+ *   {@link redactSecrets} (a token as user information, `cos://***@bucket`; a secret in an endpoint URL).
+ * - An `endpoint` URL whose password holds an unencoded `&` (`endpoint=https://u:SEC&RET@host:1`)
+ *   is shown `endpoint=https://u:***&***`: what follows it, up to the next known pair, is hidden.
  *
  * A text that does not start with `<scheme>://` is free text: it is given to {@link redactSecrets}.
  * Nothing is checked or refused: a string that would not open is shown redacted all the same.
@@ -89,15 +105,18 @@ export function redactConnectionString(conn: string): string {
   const scheme = SCHEME.exec(conn);
   if (scheme === null) return redactSecrets(conn);
   const afterSlashes = scheme[0].length;
-  const q = conn.indexOf("?", afterSlashes);
+  // User information first: its password may hold `?`, which then does not start the pairs.
+  const span = userInfoSpan(conn);
+  const q = conn.indexOf("?", span === undefined ? afterSlashes : span.at);
   const head = q < 0 ? conn : conn.slice(0, q);
-  if (q < 0) return redactHead(head, afterSlashes);
+  if (q < 0) return redactHead(head, afterSlashes, span);
   const pairs = pairsOf(scheme[2]!);
   // After a secret pair: whether the last segment shown is the `***` of its hidden tail.
   let afterSecret = false;
   let tailShown = false;
   const segments: string[] = [];
-  for (const segment of conn.slice(q + 1).split("&")) {
+  const all = conn.slice(q + 1).split("&");
+  for (const [i, segment] of all.entries()) {
     const eq = segment.indexOf("=");
     const name = pairName(eq < 0 ? segment : segment.slice(0, eq));
     // Known as written (as core's parser matches keys), or by its name in another case (only to
@@ -119,6 +138,17 @@ export function redactConnectionString(conn: string): string {
     }
     const secret = (def ?? pairs.get(lower))?.secret === true || lower === "credential" || isSecretName(name);
     afterSecret = secret;
+    if (!secret && name === "endpoint" && eq >= 0) {
+      const rest = all.slice(i + 1);
+      const known = rest.findIndex((next) => next !== "" && pairs.has(pairName(next.split("=", 1)[0]!)));
+      const hidden = hiddenEndpoint(segment.slice(eq + 1), known < 0 ? rest : rest.slice(0, known));
+      if (hidden !== undefined) {
+        // A password cut at an unencoded `&`: what follows, up to the next known pair, is its tail.
+        afterSecret = true;
+        segments.push(`${segment.slice(0, eq + 1)}${hidden}`);
+        continue;
+      }
+    }
     if (!secret) {
       segments.push(redactSecrets(segment));
       continue;
@@ -127,5 +157,5 @@ export function redactConnectionString(conn: string): string {
     const hidden = value === "" ? "" : lower === "credential" ? (hiddenCredential(value) ?? value) : "***";
     segments.push(eq < 0 ? segment : `${segment.slice(0, eq + 1)}${hidden}`);
   }
-  return `${redactHead(head, afterSlashes)}?${segments.join("&")}`;
+  return `${redactHead(head, afterSlashes, span)}?${segments.join("&")}`;
 }

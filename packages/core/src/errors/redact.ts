@@ -127,14 +127,15 @@ const ENCODED_USERINFO = /(\b[a-z][a-z0-9+.-]*%3a%2f%2f)((?:(?!%2f)[^\s/?#&"'`,<
 
 /**
  * {@link USERINFO} with a password, read by structure: `scheme://`, a user (no `/`, `:` or `@`),
- * `:` (or `%3A`), then everything up to the last `@` (or `%40`) before whitespace, a `?`, `#`, quote,
- * comma or `<>`, `/` included: a password may hold `/` (AWS-style secret keys do), so
- * `cos://AKID:wJal/K7MD@bucket/` is user information, not the name `AKID:wJal` and a path. A host
+ * `:` (or `%3A`), then everything up to the last `@` (or `%40`) before whitespace, a quote, comma or
+ * `<>` after which the text up to the next `?` holds no `=` or `&` (a host and path, not pairs), `/`,
+ * `?` and `#` included: a password may hold them (AWS-style secret keys hold `/`), so
+ * `cos://AKID:wJal/K7?MD@bucket/` is user information, not the name `AKID:wJal` and a path. A host
  * and port before a path holding `@` (`http://127.0.0.1:9000/b/a@x`) is no user information (see
  * {@link hideSlashed}). Groups: 1 = the scheme and `//`, 2 = the user and its `:`, 3 = the rest up
  * to the `@`, 4 = the `@`.
  */
-const SLASHED_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)((?:[^\s/?#"'`,<>:@%]|%(?!3a|40)[0-9a-f]{2})*(?::|%3a))([^\s?#"'`,<>]*)(@|%40)/gi;
+const SLASHED_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)((?:[^\s/?#"'`,<>:@%]|%(?!3a|40)[0-9a-f]{2})*(?::|%3a))([^\s"'`,<>]*)(@|%40)(?=[^\s?"'`,<>=&]*(?:[?\s"'`,<>]|$))/gi;
 /** {@link SLASHED_USERINFO} in a URL percent-encoded whole (`https%3A%2F%2Fu%3Ap%2Fw%40host`): up to the last `%40` before `&`. */
 const ENCODED_SLASHED_USERINFO = /(\b[a-z][a-z0-9+.-]*%3a%2f%2f)((?:(?!%2f|%3a|%40)[^\s/?#&"'`,<>:@])*%3a)([^\s?#&"'`,<>]*)(%40)/gi;
 
@@ -145,7 +146,7 @@ const ENCODED_SLASHED_USERINFO = /(\b[a-z][a-z0-9+.-]*%3a%2f%2f)((?:(?!%2f|%3a|%
  */
 function hideSlashed(match: string, scheme: string, user: string, rest: string, at: string): string {
   const host = user.replace(/(?::|%3a)$/i, "");
-  if (/^\d+(?:\/|%2f)/i.test(rest) && /\.|^localhost$|\]$/i.test(host)) return match;
+  if (/^\d+(?:\/|%2f|\?|#)/i.test(rest) && /\.|^localhost$|\]$/i.test(host)) return match;
   // A Windows drive (`fs://C:/Users/me@corp/`): no user.
   if (/^[a-z]$/i.test(host) && /^(?:\/|%2f)/i.test(rest)) return match;
   return `${scheme}${user}***${at}`;

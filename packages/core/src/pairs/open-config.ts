@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { ErrorCode } from "../errors/error-code.js";
+import { userInfoSpan } from "../errors/secret-names.js";
 import { isStorageError, storageError, type StorageError } from "../errors/storage-error.js";
 import { camelCase, STORAGE_OPERATIONS } from "../operations.js";
 import { normalizeWorkDir } from "../path/paths.js";
@@ -77,7 +78,7 @@ function shown(name: string): string {
  * A servicer takes no name and no work_dir other than `/` (its calls name the bucket): they are refused
  * with `PairUnsupported`, or dropped when loose.
  * @throws ConnectionStringInvalid (string input: bad syntax, unknown pair, bad value, a pair
- *   given twice with different values, a name where the service has none, a name holding `@`, a name holding `:` with an `@` in the work_dir), PairUnsupported (object input: unknown key; a pair the service
+ *   given twice with different values, a name where the service has none, a name holding `@`, a name holding `:` with an `@` after it anywhere in the string, even past a `?`), PairUnsupported (object input: unknown key; a pair the service
  *   does not use; a servicer's name or work_dir), InvalidArgument (object input: bad value, a name holding `@`),
  *   PairRequired (a required pair is missing).
  */
@@ -130,6 +131,8 @@ function resolve(definition: ServiceDefinition, input: string | Record<string, u
   };
 
   if (fromString) {
+    // Before any pair is read: a password holding `?` would make its tail a pair key, quoted as unknown.
+    if (userInfoSpan(input) !== undefined) throw userInfoRefusal(ErrorCode.ConnectionStringInvalid);
     const parsed = parseConnectionString(input, (key, a, b) => sameParsedValue(entries.get(key), a, b));
     if (parsed.type !== definition.type) {
       throw storageError(ErrorCode.ConnectionStringInvalid, `a "${parsed.type}" connection string cannot open a ${definition.type} ${kind}`);
@@ -228,7 +231,8 @@ function refuseBucketPairs(type: string, config: Record<string, unknown>, loose:
  * before the `@` may be a secret, which the driver's own name check would quote. Never shows it.
  * A connection string's path part (`path`) is read by structure: a name holding `:` (a Windows
  * drive, `C:`, aside) followed by an `@` in the work_dir is user information whose password holds
- * `/` (`cos://AKID:wJal/K7MD@bucket/dir/`: the name `AKID:wJal` would be quoted), refused too.
+ * `/` (`cos://AKID:wJal/K7MD@bucket/dir/`: the name `AKID:wJal` would be quoted), refused too. A
+ * string whose password holds `?` is refused before its pairs are read (see `resolve`).
  * @throws ConnectionStringInvalid (string input), InvalidArgument (object input)
  */
 function refuseUserInfo(names: readonly unknown[], fromString: boolean, path?: { name?: string | undefined; workDir?: string | undefined }): void {
@@ -240,12 +244,15 @@ function refuseUserInfo(names: readonly unknown[], fromString: boolean, path?: {
     );
   }
   const name = path?.name ?? "";
-  if (name.includes(":") && !/^[A-Za-z]:$/.test(name) && (path?.workDir ?? "").includes("@")) {
-    throw storageError(
-      code,
-      'the path part holds URL user information (a user, ":", a password, which may hold "/", and "@" before the bucket name): it is not taken, and the name and work_dir are not shown (they may hold a secret); credentials go in the "credential" pair',
-    );
-  }
+  if (name.includes(":") && !/^[A-Za-z]:$/.test(name) && (path?.workDir ?? "").includes("@")) throw userInfoRefusal(code);
+}
+
+/** The refusal of a connection string's path part holding URL user information: nothing of it quoted. */
+function userInfoRefusal(code: ErrorCode): StorageError {
+  return storageError(
+    code,
+    'the path part holds URL user information (a user, ":", a password, which may hold "/" or "?", and "@" before the bucket name): it is not taken, and the name, work_dir and pairs are not shown (they may hold a secret); credentials go in the "credential" pair',
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ErrorCode } from "../errors/error-code.js";
+import { isSecretName, userInfoSpan } from "../errors/secret-names.js";
 import { storageError } from "../errors/storage-error.js";
 import { normalizeWorkDir } from "../path/paths.js";
 
@@ -34,6 +35,11 @@ function decode(text: string, what: string): string {
   }
 }
 
+/** A pair whose value is secret by its name (any case): its key, and those after it, are never quoted. */
+function secretKey(key: string): boolean {
+  return key.toLowerCase() === "credential" || isSecretName(key);
+}
+
 /**
  * Parses `<type>://[<name>][/<work_dir>][?k=v&flag]` with go-storage semantics (GSP-90):
  * - `type` is the text before the first `:` and must match `/^[a-z][a-z0-9+.-]*$/`; `//` must follow.
@@ -52,7 +58,10 @@ function decode(text: string, what: string): string {
  * - Raw control characters (C0 and DEL: a newline read from a file or an environment variable,
  *   a tab...) are refused anywhere in the string; one that is really meant is written
  *   percent-encoded (`%0A`) and kept after decoding. So is leading or trailing white space (`%20` for a space).
- * Messages never echo values (they may hold credentials).
+ * Messages never echo values (they may hold credentials). Nor do they quote a key after a secret
+ * pair (`credential`, or one named as a secret in any case: it may be the secret's tail, cut at an
+ * unencoded `&`), nor any key of a string holding URL user information (a name holding `:` with an
+ * `@` after it anywhere: a password holding `?` would be read as pairs).
  * @param equivalent whether two different texts `a` and `b` of pair `key` are one value (default:
  *   never, beyond the work_dir rule above). It is called with decoded values and must not throw.
  * @throws ConnectionStringInvalid for a non-string or empty input, a raw control character, leading or trailing white space, a bad
@@ -98,16 +107,22 @@ export function parseConnectionString(conn: string, equivalent?: (key: string, a
       parsed.workDir = decode(pathPart.slice(slash), "the work_dir");
     }
   }
+  // Keys that are not quoted: all of them in a string with user information, else each one after a secret pair.
+  let quiet = userInfoSpan(conn) !== undefined;
+  const unquoted = new Set<string>();
   for (const segment of query.split("&")) {
     if (segment === "") continue;
     const eq = segment.indexOf("=");
     const rawKey = eq < 0 ? segment : segment.slice(0, eq);
     if (rawKey === "") invalid("the connection string has a pair with no key (\"=...\")");
     const key = decode(rawKey, "a pair key");
-    const value = eq < 0 ? "" : decode(segment.slice(eq + 1), `the value of pair "${key}"`);
+    const what = quiet ? "the value of a pair (not shown: it may be part of a secret)" : `the value of pair "${key}"`;
+    const value = eq < 0 ? "" : decode(segment.slice(eq + 1), what);
+    if (quiet) unquoted.add(key);
+    quiet ||= secretKey(key);
     parsed.pairs.push({ key, value });
   }
-  refuseRepeats(parsed, equivalent);
+  refuseRepeats(parsed, equivalent, unquoted);
   return parsed;
 }
 
@@ -133,7 +148,7 @@ function sameByCaller(equivalent: ((key: string, a: string, b: string) => boolea
 }
 
 /** Refuses a key given twice with different values (the path part's name and work_dir included). */
-function refuseRepeats(parsed: ParsedConnectionString, equivalent: ((key: string, a: string, b: string) => boolean) | undefined): void {
+function refuseRepeats(parsed: ParsedConnectionString, equivalent: ((key: string, a: string, b: string) => boolean) | undefined, unquoted: ReadonlySet<string>): void {
   const seen = new Map<string, { value: string; inPath: boolean }>();
   if (parsed.name !== undefined) seen.set("name", { value: parsed.name, inPath: true });
   if (parsed.workDir !== undefined) seen.set("work_dir", { value: parsed.workDir, inPath: true });
@@ -144,7 +159,7 @@ function refuseRepeats(parsed: ParsedConnectionString, equivalent: ((key: string
       continue;
     }
     if (sameValue(key, first.value, value) || sameByCaller(equivalent, key, first.value, value)) continue;
-    const shown = /^[a-z][a-z0-9_]{0,63}$/.test(key) ? `"${key}"` : "(a key not shown)";
+    const shown = /^[a-z][a-z0-9_]{0,63}$/.test(key) && !unquoted.has(key) ? `"${key}"` : "(a key not shown)";
     const where = first.inPath
       ? `in the path part and in the query: the path part <name>/<work_dir> already sets ${key}, so give it in one place only`
       : "in the query: give it once";

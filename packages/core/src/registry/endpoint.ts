@@ -50,7 +50,8 @@ export function makeEndpoint(protocol: string, host: string, port?: number): End
  * Parses an endpoint string: `https:host[:port]`, `http:host[:port]`, or the
  * URL form `https://host[:port]` with an optional trailing `/`. IPv6 hosts go
  * in brackets (`https:[::1]:8443`). Default ports are 443 and 80. No path,
- * query, fragment or user info is accepted.
+ * query, fragment or user info is accepted. A port that is not digits is not quoted (in
+ * `https://user:password` it is a password).
  * @throws InvalidArgument for a non-string, an unknown protocol, a bad host or a bad port.
  */
 export function parseEndpoint(text: string): Endpoint {
@@ -85,7 +86,11 @@ export function parseEndpoint(text: string): Endpoint {
   }
   let port: number | undefined;
   if (portText !== undefined) {
-    if (!/^[0-9]{1,5}$/.test(portText)) invalid(`port ${JSON.stringify(portText)} is not a number between 1 and 65535`);
+    if (!/^[0-9]{1,5}$/.test(portText)) {
+      // What follows a `:` in `scheme://u:SEC` may be a password (one cut at an unencoded `&`): only digits are quoted.
+      const shown = /^[0-9]{1,12}$/.test(portText) ? JSON.stringify(portText) : "(not shown)";
+      invalid(`port ${shown} is not a number between 1 and 65535`);
+    }
     port = Number(portText);
   }
   return makeEndpoint(protocol, host, port);
