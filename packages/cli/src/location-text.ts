@@ -1,4 +1,4 @@
-import { ErrorCode, isStorageError, storageError } from "@stowage/core";
+import { ErrorCode, isStorageError, storageError, userInfoSpan } from "@stowage/core";
 
 // How locations appear in messages: hints for fs strings without a directory, long pair values
 // shortened, and errors of a profile's connection string naming the profile.
@@ -113,20 +113,12 @@ export function refuseUserInfo(type: string, name: string | undefined, path?: { 
  * @throws ConnectionStringInvalid
  */
 export function refuseRawUserInfo(conn: string): void {
-  const scheme = /^\s*([a-z][a-z0-9+.-]*):\/\//i.exec(conn);
-  if (scheme === null) return;
-  const start = scheme[0].length;
-  const rest = conn.slice(start);
-  const nameEnd = rest.search(/[/?]/);
-  const name = nameEnd < 0 ? rest : rest.slice(0, nameEnd);
-  const colon = /:|%3a/i.exec(name);
-  if (colon === null || /^[A-Za-z](?::|%3a)$/i.test(name)) return;
-  const ats = [...rest.slice(colon.index + colon[0].length).matchAll(/@|%40/gi)].map((m) => colon.index + colon[0].length + m.index + m[0].length);
-  if (ats.length === 0) return;
-  const hostAt = [...ats].reverse().find((i) => !/[=&]/.test(rest.slice(i).split("?", 1)[0]!)) ?? ats[ats.length - 1]!;
-  const user = rest.slice(0, colon.index);
-  const host = rest.slice(hostAt).split(/[/?]/, 1)[0]!;
-  throwUserInfo(scheme[1]!.toLowerCase(), `${/@|%40/i.test(user) ? "" : `${user}:`}***@${host}`);
+  const span = userInfoSpan(conn);
+  if (span === undefined) return;
+  const type = conn.slice(0, span.start).trim().replace(/:\/\/$/, "").toLowerCase();
+  const user = conn.slice(span.start, span.afterColon).replace(/(?::|%3a)$/i, "");
+  const host = conn.slice(span.at + (conn[span.at] === "@" ? 1 : 3)).split(/[/?]/, 1)[0]!;
+  throwUserInfo(type, `${/@|%40/i.test(user) ? "" : `${user}:`}***@${host}`);
 }
 
 /** The refusal of {@link refuseUserInfo}, naming the location as `<type>://<masked>`. @throws ConnectionStringInvalid */

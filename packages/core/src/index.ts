@@ -4,6 +4,7 @@ export * from "./errors/storage-error.js";
 export * from "./errors/batch-outcome.js";
 export * from "./errors/redact.js";
 export * from "./errors/redact-connection.js";
+export { userInfoSpan, type UserInfoSpan } from "./errors/secret-names.js";
 export * from "./errors/thrown-text.js";
 export * from "./object/object-info.js";
 export * from "./object/object-headers.js";
