@@ -107,9 +107,10 @@ export function parseConnectionString(conn: string, equivalent?: (key: string, a
       parsed.workDir = decode(pathPart.slice(slash), "the work_dir");
     }
   }
-  // Keys that are not quoted: all of them in a string with user information, else each one after a secret pair.
+  // Keys that are not quoted: all of them in a string with user information, else each one after a
+  // secret pair, unless the same key also stands where nothing secret comes before it.
   let quiet = userInfoSpan(conn) !== undefined;
-  const unquoted = new Set<string>();
+  const quotable = new Set<string>();
   for (const segment of query.split("&")) {
     if (segment === "") continue;
     const eq = segment.indexOf("=");
@@ -118,11 +119,11 @@ export function parseConnectionString(conn: string, equivalent?: (key: string, a
     const key = decode(rawKey, "a pair key");
     const what = quiet ? "the value of a pair (not shown: it may be part of a secret)" : `the value of pair "${key}"`;
     const value = eq < 0 ? "" : decode(segment.slice(eq + 1), what);
-    if (quiet) unquoted.add(key);
+    if (!quiet) quotable.add(key);
     quiet ||= secretKey(key);
     parsed.pairs.push({ key, value });
   }
-  refuseRepeats(parsed, equivalent, unquoted);
+  refuseRepeats(parsed, equivalent, quotable);
   return parsed;
 }
 
@@ -147,8 +148,8 @@ function sameByCaller(equivalent: ((key: string, a: string, b: string) => boolea
   }
 }
 
-/** Refuses a key given twice with different values (the path part's name and work_dir included). */
-function refuseRepeats(parsed: ParsedConnectionString, equivalent: ((key: string, a: string, b: string) => boolean) | undefined, unquoted: ReadonlySet<string>): void {
+/** Refuses a key given twice with different values (the path part's name and work_dir included), naming it only when it is `quotable` (it also stands with nothing secret before it). */
+function refuseRepeats(parsed: ParsedConnectionString, equivalent: ((key: string, a: string, b: string) => boolean) | undefined, quotable: ReadonlySet<string>): void {
   const seen = new Map<string, { value: string; inPath: boolean }>();
   if (parsed.name !== undefined) seen.set("name", { value: parsed.name, inPath: true });
   if (parsed.workDir !== undefined) seen.set("work_dir", { value: parsed.workDir, inPath: true });
@@ -159,7 +160,7 @@ function refuseRepeats(parsed: ParsedConnectionString, equivalent: ((key: string
       continue;
     }
     if (sameValue(key, first.value, value) || sameByCaller(equivalent, key, first.value, value)) continue;
-    const shown = /^[a-z][a-z0-9_]{0,63}$/.test(key) && !unquoted.has(key) ? `"${key}"` : "(a key not shown)";
+    const shown = /^[a-z][a-z0-9_]{0,63}$/.test(key) && quotable.has(key) ? `"${key}"` : "(a key not shown)";
     const where = first.inPath
       ? `in the path part and in the query: the path part <name>/<work_dir> already sets ${key}, so give it in one place only`
       : "in the query: give it once";
