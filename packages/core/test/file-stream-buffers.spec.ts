@@ -9,6 +9,7 @@ import { resolveOpenConfig } from "../src/pairs/open-config.js";
 import { getService } from "../src/registry/registry.js";
 import { createStorager } from "../src/storager/create-storager.js";
 import type { Storager } from "../src/storager.js";
+import { changingStream } from "./changing-stream.js";
 import { useTempFiles } from "./temp-files.js";
 
 // A write of a file stream without `size` plans its parts from a stat of the file. Its part
@@ -46,18 +47,6 @@ async function stored(store: Storager, path: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** A stream of `path` (64 KiB reads) that runs `act` once, just before the read that reaches byte `at`. */
-function changingStream(path: string, at: number, act: () => void): fs.ReadStream {
-  let acted = false;
-  const read = (fd: number, buffer: Buffer, offset: number, length: number, position: number, done: (e: Error | null, n: number, b: Buffer) => void): void => {
-    if (!acted && position + length >= at) {
-      acted = true;
-      act();
-    }
-    fs.read(fd, buffer, offset, length, position, done);
-  };
-  return createReadStream(path, { start: 0, highWaterMark: 64 * 1024, fs: { open: fs.open, close: fs.close, read } } as Parameters<typeof createReadStream>[1]);
-}
 
 describe("part buffers of a file stream's write are no larger than the file", () => {
   it("part_size=2GiB, a 3 MiB file: one part in a buffer of 3 MiB, not 2 GiB", async () => {
@@ -85,7 +74,7 @@ describe("part buffers of a file stream's write are no larger than the file", ()
     const { store, parts } = recorded(`memory://buffers-${randomUUID()}/wd/?part_size=64MiB&multipart_threshold=1MiB`);
     const { path, data } = fileOf(3 * MiB);
     const more = randomFillSync(Buffer.alloc(5 * MiB + 123));
-    const result = await store.write("o", changingStream(path, 3 * MiB, () => appendFileSync(path, more)));
+    const result = await store.write("o", changingStream(path, 3 * MiB, () => appendFileSync(path, more), 64 * 1024));
     expect([result.size, result.parts]).toEqual([data.length + more.length, 1]);
     expect(parts).toHaveLength(1);
     expect(parts[0]!.size).toBe(data.length + more.length);
@@ -97,7 +86,7 @@ describe("part buffers of a file stream's write are no larger than the file", ()
     const { store, parts } = recorded(`memory://buffers-${randomUUID()}/wd/?part_size=4MiB&multipart_threshold=1MiB`);
     const { path, data } = fileOf(3 * MiB);
     const more = randomFillSync(Buffer.alloc(6 * MiB + 5));
-    const result = await store.write("o", changingStream(path, 3 * MiB, () => appendFileSync(path, more)));
+    const result = await store.write("o", changingStream(path, 3 * MiB, () => appendFileSync(path, more), 64 * 1024));
     expect([result.size, result.parts]).toEqual([9 * MiB + 5, 3]);
     expect(parts.map((p) => p.size)).toEqual([4 * MiB, 4 * MiB, MiB + 5]);
     expect((await stored(store, "o")).equals(Buffer.concat([data, more]))).toBe(true);

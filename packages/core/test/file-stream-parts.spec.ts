@@ -12,6 +12,7 @@ import { newStorager } from "../src/registry/registry.js";
 import type { Storager } from "../src/storager.js";
 import { rejection } from "./rejection.js";
 import { memoryVariant } from "./memory-variant.js";
+import { changingStream } from "./changing-stream.js";
 import { useTempFiles } from "./temp-files.js";
 
 // A write whose length core is not told plans its parts for a file stream's length (a stat):
@@ -35,21 +36,6 @@ function fourParts(): Storager {
   }).store;
 }
 
-/**
- * A stream of `path` (1 KiB reads) that runs `act` once, just before the read that reaches byte
- * `at`: long after the write took the file's length (the stream never reads that far ahead of its reader).
- */
-function changingStream(path: string, at: number, act: () => void): fs.ReadStream {
-  let acted = false;
-  const read = (fd: number, buffer: Buffer, offset: number, length: number, position: number, done: (e: Error | null, n: number, b: Buffer) => void): void => {
-    if (!acted && position + length >= at) {
-      acted = true;
-      act();
-    }
-    fs.read(fd, buffer, offset, length, position, done);
-  };
-  return createReadStream(path, { start: 0, highWaterMark: 1024, fs: { open: fs.open, close: fs.close, read } } as Parameters<typeof createReadStream>[1]);
-}
 
 async function stored(store: Storager, path: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -96,7 +82,7 @@ describe("write of a file stream without size: its parts are planned for the fil
     const store = tinyParts();
     const { path, data } = fileOf(PAST_16_BYTE_PARTS);
     const more = randomFillSync(Buffer.alloc(10_000));
-    const result = await store.write("o", changingStream(path, PAST_16_BYTE_PARTS, () => appendFileSync(path, more)));
+    const result = await store.write("o", changingStream(path, PAST_16_BYTE_PARTS, () => appendFileSync(path, more), 1024));
     expect(result.size).toBe(PAST_16_BYTE_PARTS + more.length);
     expect((await stored(store, "o")).equals(Buffer.concat([data, more]))).toBe(true);
   });
@@ -104,7 +90,7 @@ describe("write of a file stream without size: its parts are planned for the fil
   it("a file that shrinks while read is stored as read, without an error", async () => {
     const store = tinyParts();
     const { path, data } = fileOf(PAST_16_BYTE_PARTS);
-    const result = await store.write("o", changingStream(path, 100_000, () => truncateSync(path, 120_000)));
+    const result = await store.write("o", changingStream(path, 100_000, () => truncateSync(path, 120_000), 1024));
     expect(result.size).toBe(120_000);
     expect((await stored(store, "o")).equals(data.subarray(0, 120_000))).toBe(true);
   });
@@ -113,7 +99,7 @@ describe("write of a file stream without size: its parts are planned for the fil
     // Planned for 64 KiB: 1 MiB parts, at most 4; it grows past 5 MiB.
     const store = fourParts();
     const { path } = fileOf(64 * 1024);
-    const e = await rejection(store.write("o", changingStream(path, 64 * 1024, () => appendFileSync(path, Buffer.alloc(5 * MiB)))));
+    const e = await rejection(store.write("o", changingStream(path, 64 * 1024, () => appendFileSync(path, Buffer.alloc(5 * MiB)), 1024)));
     expect(isStorageError(e, "InvalidArgument")).toBe(true);
     expect(e.message).toContain("body needs more than 4 parts of 1048576 bytes");
     await expect(store.stat("o")).rejects.toMatchObject({ code: "ObjectNotExist" });

@@ -8,19 +8,11 @@ import { describe, expect, it } from "@jest/globals";
 import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
 import { resolveOpenConfig } from "../src/pairs/open-config.js";
 import type { ServiceDefinition } from "../src/registry/service-definition.js";
+import { demoService } from "./demo-service.js";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-const definition: ServiceDefinition = {
-  type: "demo",
-  packageName: "@stowage/demo",
-  description: "demo service",
-  pairs: {},
-  storagerRequires: ["name"],
-  newStorageDriver: () => {
-    throw new Error("not used");
-  },
-};
+const definition = demoService;
 
 /** A service without names (as fs): a name in the path part is refused with its own hint. */
 const nameless: ServiceDefinition = { ...definition, type: "nameless", storagerRequires: ["work_dir"], unusedPairs: ["name"] };

@@ -18,17 +18,9 @@ import { resolveOpenConfig } from "../src/pairs/open-config.js";
 import { parseConnectionString } from "../src/registry/connection-string.js";
 import { parseEndpoint } from "../src/registry/endpoint.js";
 import type { ServiceDefinition } from "../src/registry/service-definition.js";
+import { demoService } from "./demo-service.js";
 
-const definition: ServiceDefinition = {
-  type: "demo",
-  packageName: "@stowage/demo",
-  description: "demo service",
-  pairs: {},
-  storagerRequires: ["name"],
-  newStorageDriver: () => {
-    throw new Error("not used");
-  },
-};
+const definition = demoService;
 
 /** The error `fn` throws (a StorageError), as every text a log could show. */
 function thrown(fn: () => unknown): { e: StorageError; texts: string } {

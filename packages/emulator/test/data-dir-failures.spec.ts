@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { crc64 } from "@stowage/core";
 import { DEFAULT_CREDENTIAL, startEmulator, type Emulator } from "../src/index.js";
 import { DirBlobStore } from "../src/store/dir-blob-store.js";
@@ -10,6 +10,7 @@ import { DirMetadataSink, type MetadataSink } from "../src/store/metadata-sink.j
 import { MultipartStore } from "../src/store/multipart-store.js";
 import { ObjectStore } from "../src/store/object-store.js";
 import type { ReceivedBody, StoredBucket, StoredObject, StoredUpload } from "../src/store/types.js";
+import { treeFiles } from "./tree-files.js";
 import { cosRequest, errorCode } from "./raw-client.js";
 
 // With a data dir, a write the emulator answers with an error must change nothing, in memory and on
@@ -50,18 +51,6 @@ class FailingSink implements MetadataSink {
   load = (): Promise<StoredBucket[]> => this.dir.load();
 }
 
-/** Every file under `dir`, relative to it, sorted. */
-async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(d: string): Promise<void> {
-    for (const e of await readdir(d, { withFileTypes: true }).catch(() => [])) {
-      if (e.isDirectory()) await walk(join(d, e.name));
-      else out.push(relative(dir, join(d, e.name)));
-    }
-  }
-  await walk(dir);
-  return out.sort();
-}
 
 async function text(store: ObjectStore, o: StoredObject): Promise<string> {
   const chunks: Buffer[] = [];
@@ -101,11 +90,11 @@ describe("ObjectStore with a data dir: a write that fails changes nothing, in me
 
   it("a PUT over an object, whose record cannot be saved, keeps the old object (and its new bytes go)", async () => {
     await store.putObject("b", "k", body("old"), attrs);
-    const before = await files(dir);
+    const before = await treeFiles(dir);
     sink.full = true;
     await expect(store.putObject("b", "k", body("new"), attrs)).rejects.toMatchObject({ code: "ENOSPC" });
     expect(await seen("k")).toEqual(["old", "old"]);
-    expect(await files(dir)).toEqual(before);
+    expect(await treeFiles(dir)).toEqual(before);
   });
 
   it("a PUT of a new key, a copy and an append whose record cannot be saved leave no object and the append's object as it was", async () => {
@@ -154,7 +143,7 @@ describe("ObjectStore with a data dir: a write that fails changes nothing, in me
     expect(mp.listUploads("b", page).uploads).toEqual([]);
     expect(store.buckets.get("b")!.uploads.size).toBe(0);
     expect((await restarted()).store.buckets.get("b")!.uploads.size).toBe(0);
-    expect(await files(join(dir, "meta"))).toEqual(["buckets/b.json"]);
+    expect(await treeFiles(join(dir, "meta"))).toEqual(["buckets/b.json"]);
   });
 
   it("a part, a Complete and an Abort whose record cannot be saved or removed keep the upload as it was", async () => {
@@ -215,10 +204,10 @@ describe("data dir temp files (M4)", () => {
     const stale = ["blobs/o-0123456789abcdef01234567.tmp", "meta/buckets/keep-1250000000.json.0a1b2c3d.tmp", "meta/uploads/0123.json.0a1b2c3d.tmp", "meta/objects/keep-1250000000/abc.json.0a1b2c3d.tmp"];
     await mkdir(join(dir, "meta", "uploads"), { recursive: true });
     for (const f of stale) await writeFile(join(dir, f), "partial");
-    const before = await files(dir);
+    const before = await treeFiles(dir);
     const again = await startEmulator({ provider: "cos", dataDir: dir });
     try {
-      expect(await files(dir)).toEqual(before.filter((f) => !stale.includes(f)));
+      expect(await treeFiles(dir)).toEqual(before.filter((f) => !stale.includes(f)));
       const get = await cosRequest(again, { method: "GET", bucket: "keep-1250000000", key: "k" });
       expect([get.status, get.body]).toEqual([200, "kept"]);
     } finally {

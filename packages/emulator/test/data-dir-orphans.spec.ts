@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { startEmulator, type Emulator } from "../src/index.js";
+import { treeFiles } from "./tree-files.js";
 import { cosRequest } from "./raw-client.js";
 
 // With a data dir, a crash (kill -9) between storing a blob and saving the record that names it,
@@ -16,18 +17,6 @@ const hex = (bytes: number): string => randomBytes(bytes / 2).toString("hex");
 const blobName = (kind: "o" | "p"): string => `${kind}-${randomBytes(12).toString("hex")}`;
 const recordName = (key: string): string => `${createHash("sha1").update(key, "utf8").digest("hex")}.json`;
 
-/** Every file (or link) under `dir`, relative to it, sorted. */
-async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(d: string): Promise<void> {
-    for (const e of await readdir(d, { withFileTypes: true }).catch(() => [])) {
-      if (e.isDirectory()) await walk(join(d, e.name));
-      else out.push(relative(dir, join(d, e.name)));
-    }
-  }
-  await walk(dir);
-  return out.sort();
-}
 
 /** Starts an emulator on `dataDir`, returning it with the lines it logged on stderr while starting. */
 async function start(dataDir: string, buckets: string[] = []): Promise<{ emu: Emulator; lines: string[] }> {
@@ -125,11 +114,11 @@ describe("data dir: blobs no record names are removed at start", () => {
     state.objects.set("planted", plantedBody);
     // Files of other names are not the emulator's blobs: kept.
     await writeFile(join(blobs, "notes.txt"), "mine");
-    const before = await files(dir);
+    const before = await treeFiles(dir);
 
     const second = await start(dir);
     try {
-      expect(await files(dir)).toEqual(before.filter((f) => !orphans.map((o) => `blobs/${o}`).includes(f)));
+      expect(await treeFiles(dir)).toEqual(before.filter((f) => !orphans.map((o) => `blobs/${o}`).includes(f)));
       expect(second.lines).toEqual(["stowage-emulator: data dir: removed 3 blob files that no saved object, part or upload named (left by a crash)"]);
       for (const [key, body] of state.objects) {
         const [status, got] = await get(second.emu, key);
@@ -159,10 +148,10 @@ describe("data dir: blobs no record names are removed at start", () => {
     const orphan = blobName("o");
     await writeFile(join(dir, "blobs", orphan), "maybe named by the broken record");
     await writeFile(join(dir, "meta", "objects", BUCKET, recordName("broken")), '{"key":"broken","blobId":');
-    const before = await files(dir);
+    const before = await treeFiles(dir);
     const again = await start(dir);
     try {
-      expect(await files(dir)).toEqual(before);
+      expect(await treeFiles(dir)).toEqual(before);
       const broken = join(dir, "meta", "objects", BUCKET, recordName("broken"));
       expect(again.lines).toEqual([expect.stringMatching(/^stowage-emulator: data dir: blobs no record names were not looked for: record .* cannot be read \(.+\)$/)]);
       expect(again.lines[0]).toContain(`record ${broken} cannot be read (`);
