@@ -182,6 +182,10 @@ class ResponseBody extends Readable {
     private readonly mapError: (e: unknown) => Error,
   ) {
     super({ highWaterMark: 256 * 1024 });
+    // A body can fail before its reader listens (a driver still awaiting between taking the body
+    // and handing it on) or after its reader let go: that must not be an unhandled 'error' event,
+    // which ends the process. A reader gets the error through its own listener as before.
+    this.on("error", () => undefined);
     message.on("data", this.forward);
     message.once("end", () => this.push(null));
     message.once("error", (e) => this.fail(e));
