@@ -99,9 +99,12 @@ describe("user information whose password holds ? (review-tail9 H1)", () => {
         const rest = head + "\u0000" + tail;
         expect(leaks(redactConnectionString(conn), p, rest)).toEqual([]);
         expect(leaks(redactSecrets(conn), p, rest)).toEqual([]);
-        expect(leaks(thrown(() => resolveOpenConfig(definition, conn, "storager")).texts, p, rest)).toEqual([]);
+        // The error's own words count as the input around the secret: "op=new_storager" shows "=new" whatever the password.
+        const words = thrown(() => resolveOpenConfig(definition, head + "pw?d" + tail, "storager")).texts;
+        expect(leaks(thrown(() => resolveOpenConfig(definition, conn, "storager")).texts, p, rest + "\u0000" + words)).toEqual([]);
       }),
-      { numRuns: 2000 },
+      // The first: a CI run's counterexample (seed -135659304) when the oracle counted the error's own words as a leak.
+      { numRuns: 2000, examples: [["=new????", "demo://AKIDx:", "@b-1250000000/dir/"]] },
     );
   });
 });
