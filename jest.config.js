@@ -23,6 +23,8 @@ export default {
   },
   testMatch: ["<rootDir>/packages/*/test/**/*.spec.ts"],
   testTimeout: 60000,
+  // fast-check draws from a fixed seed unless STOWAGE_FC_SEED says otherwise (see the file).
+  setupFiles: ["<rootDir>/scripts/jest-fast-check-seed.mjs"],
   // One test file at a time still (2 cores: one worker), but in a worker process that is replaced
   // once it holds more than this after a file: run in the main process, the module registries of
   // 440 files grew past V8's heap limit (out of memory after 52 minutes, 2026-11-24).
