@@ -1,5 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
 import { randomFillSync } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { storageError } from "../src/errors/storage-error.js";
 import { defineFeatures } from "../src/features.js";
@@ -95,5 +99,53 @@ describe("write: onMultipartCreate whose promise never settles", () => {
     expect(ids).toHaveLength(1);
     expect(driver.uploads.get(ids[0]!)?.size ?? 0).toBe(0);
     expect(driver.aborted).toEqual(ids);
+  });
+});
+
+describe("write: a Readable body that fails before the write reads it", () => {
+  it.each([
+    ["while onMultipartCreate's promise is pending", "save"],
+    ["while the upload is being initiated", "initiate"],
+  ])("%s: the write fails with its error, no part stored, and no unhandled 'error' event ends the process", async (_label, when) => {
+    const { driver, store } = open();
+    if (when === "initiate") driver.createGate = new Gate();
+    const body = new Readable({ read() {} });
+    const ids: string[] = [];
+    const write = store.write("o", body, {
+      size: 3 * MiB,
+      onMultipartCreate: async (id) => {
+        ids.push(id);
+        if (when === "save") {
+          body.destroy(new Error("the source broke"));
+          await turns();
+        }
+      },
+    });
+    await turns();
+    if (when === "initiate") {
+      // Nobody reads the body yet: an 'error' with no listener would end the process (jest reports it).
+      body.destroy(new Error("the source broke"));
+      await turns();
+      driver.createGate!.open();
+    }
+    const e = await rejection(write);
+    expect(e.message).toContain("the source broke");
+    expect(driver.objects.has("o")).toBe(false);
+    // Kept for the caller that saved its id (keepOnFailure), holding no part.
+    expect(ids).toHaveLength(1);
+    expect(driver.uploads.get(ids[0]!)?.size).toBe(0);
+  });
+
+  it("a missing file's read stream given with its expected size (multipart): the write rejects ENOENT, the process lives on (review-unhandled H2)", async () => {
+    const { driver, store } = open();
+    driver.createGate = new Gate();
+    const write = store.write("o", createReadStream(join(tmpdir(), `stowage-missing-${process.pid}-${Date.now()}`)), { size: 3 * MiB });
+    // The file's open fails while the upload is being initiated, before the write reads the body.
+    await turns();
+    driver.createGate.open();
+    const e = await rejection(write);
+    expect(e.message).toContain("ENOENT");
+    expect(driver.objects.has("o")).toBe(false);
+    expect(driver.aborted).toHaveLength(1);
   });
 });

@@ -275,7 +275,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
 }
 
-function isReadable(value: unknown): value is Readable {
+/** True for a Node Readable (or anything that destroys, pipes and emits as one). @throws nothing */
+export function isReadable(value: unknown): value is Readable {
   const r = value as Readable;
   return typeof r.destroy === "function" && typeof r.on === "function" && typeof r.pipe === "function";
 }
