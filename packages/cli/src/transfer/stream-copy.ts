@@ -136,6 +136,11 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
   if (resumable && resume !== undefined) options.multipartId = resume.multipartId;
   let createdId: string | undefined;
   /**
+   * Core went on with the upload `createdId` names: its id was saved before the write was aborted.
+   * Else core aborted it (holding no part) when the write was aborted during the save.
+   */
+  let taken = false;
+  /**
    * Records a new upload, for a later run (or a restart in this one) to go on with; resolves once the
    * checkpoint holding its id is written (never rejects: a write that fails loses the checkpoint,
    * which is warned of, and the run goes on as one without it). Core may wait for it before it sends
@@ -143,7 +148,15 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
    */
   const recordCreated = (multipartId: string): Promise<void> => {
     createdId = multipartId;
-    created = checkpoint!.startUpload(key, { multipartId, partSize, source, bytesDone: 0 }).catch(() => undefined);
+    taken = false;
+    // Core's wait for this promise is raced with the write's signal (env.signal): resolved before an
+    // abort, it went on with the upload. No abort can land between this callback and core's.
+    created = checkpoint!
+      .startUpload(key, { multipartId, partSize, source, bytesDone: 0 })
+      .catch(() => undefined)
+      .then(() => {
+        taken = !env.signal.aborted;
+      });
     return created;
   };
   if (resumable && resume === undefined) options.onMultipartCreate = recordCreated;
@@ -177,6 +190,14 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
       uncarriedLeftOut = true;
       result = await dst.write(key, body, offset > 0 ? { ...options, resumeOffset: offset } : options);
     } catch (e) {
+      await created;
+      if (createdId !== undefined && !taken) {
+        // Aborted while the new upload's id was being saved: core aborted that upload (it holds no
+        // part; an abort that failed is named in core's error). No later run is to go on with it, and
+        // the kept checkpoint does not count it as staying at the destination.
+        checkpoint?.dropUpload(key);
+        createdId = undefined;
+      }
       const broke = sourceBreak(e, read, env.signal);
       // The write's error is the source read's own (core passes a body's StorageError on as is).
       const readFailed = isStorageError(read.errored) && read.errored.code === (e as { code?: unknown }).code;
@@ -196,7 +217,6 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
       if (guard?.failure !== undefined && isStorageError(e, ErrorCode.Conflict)) {
         // The local file changed while it was read: nothing was completed. A checkpointed upload
         // (kept on failure for a resume) holds parts of both versions: aborted, never completed.
-        await created;
         if (uploadId !== undefined) {
           await dst.delete(key, { multipartId: uploadId }).catch(() => undefined);
           checkpoint?.dropUpload(key);
@@ -215,7 +235,6 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
         // until it has all the bytes; a multipart upload completes only once every part is stored
         // and checked against the new read (and the object against the source's CRC-64, when known).
         restarts++;
-        await created;
         env.warn?.(item, `the source read failed (${broke.detail}); copying it again from the start (${restarts} of ${SOURCE_RESTARTS})`);
         await waitToRestart(restarts, env.signal);
         if (uploadId !== undefined) {
@@ -250,7 +269,6 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
       }
       if (uploadId !== undefined && !readFailed && isStorageError(e, ErrorCode.ObjectNotExist) && !env.signal.aborted) {
         // The upload is gone under this run (NoSuchUpload): another run may have completed it.
-        await created;
         const done = await completedElsewhere(env, item, key, uploadId).catch(() => undefined);
         if (done !== undefined) {
           stats.bytes.sent += Math.max(0, reached - held);
@@ -258,7 +276,6 @@ export async function streamCopy(env: CopyEnv, item: PlanItem, progress: ObjectP
         }
       }
       if (uploadId !== undefined && isStorageError(e, ErrorCode.IntegrityMismatch)) {
-        await created;
         // Resumed at `offset`, the parts before it were taken as stored unread: one of them (or the
         // source read after it) holds other bytes. From 0 the engine reads the whole source again,
         // compares every stored part and re-sends only the wrong ones. Not when the upload is gone.

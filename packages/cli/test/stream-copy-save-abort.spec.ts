@@ -1,0 +1,89 @@
+/**
+ * Ctrl-C while a new multipart upload's id is being saved in the checkpoint (review-tail8 L1): core
+ * does not wait past the abort and aborts that upload (it holds no part), so the checkpoint must not
+ * keep it as one that "stays at the destination with its parts"; an id saved before the abort is kept.
+ * In process, memory to memory, the checkpoint's save held until after the abort.
+ */
+import { beforeAll, describe, expect, it } from "@jest/globals";
+import { newStorager } from "@stowage/core";
+import { join } from "node:path";
+import { registerBundledDrivers } from "../src/drivers.js";
+import { Locations } from "../src/locations.js";
+import type { CopyEnv } from "../src/transfer/copy-object.js";
+import { Checkpoint } from "../src/transfer/checkpoint.js";
+import { TRANSFER_DEFAULTS } from "../src/transfer/settings.js";
+import { newStats } from "../src/transfer/stats.js";
+import { streamCopy } from "../src/transfer/stream-copy.js";
+import { useWorkspace } from "./workspace.js";
+
+const MiB = 1024 * 1024;
+const ws = useWorkspace({ stateDir: true });
+
+beforeAll(() => {
+  registerBundledDrivers();
+});
+
+/** The multipart uploads `bucket`'s dst/ holds. */
+async function uploads(bucket: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const o of newStorager(`memory://${bucket}/dst/`).list("", { mode: "part" })) out.push(o.path);
+  return out;
+}
+
+describe("streamCopy: Ctrl-C during the save of a new upload's id", () => {
+  it.each([
+    ["before the save ends: the upload aborted, not recorded", true, 0, 0],
+    ["after the save ended: the upload kept and recorded for a resume", false, 1, 1],
+  ])("aborted %s", async (_label, abortDuringSave, recorded, left) => {
+    const bucket = `save-abort-${recorded}`;
+    const size = 3 * MiB + 5;
+    await newStorager(`memory://${bucket}/`).write("src/big.bin", Buffer.alloc(size, 7));
+    const locations = new Locations({ cwd: ws.work, env: ws.env });
+    const endpoint = (arg: string) => locations.dir(locations.parse(arg));
+    const controller = new AbortController();
+    const checkpoint = await Checkpoint.open(join(ws.work, `${bucket}.json`), { command: "cp", source: "s", destination: "d" });
+    const save = checkpoint.flush.bind(checkpoint);
+    let saves = 0;
+    checkpoint.flush = async () => {
+      // The first save is the new upload's id: held 100 ms, and aborted 20 ms into it.
+      if (saves++ === 0 && abortDuringSave) {
+        setTimeout(() => controller.abort(), 20);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return save();
+    };
+    const env: CopyEnv = {
+      src: await endpoint(`memory://${bucket}/src/`),
+      dst: await endpoint(`memory://${bucket}/dst/`),
+      settings: {
+        ...TRANSFER_DEFAULTS,
+        largeThreshold: MiB,
+        partSize: MiB,
+        readConcurrency: 1,
+        bwlimit: undefined,
+        verify: false,
+        serverSide: false,
+        dryRun: false,
+        checkpoint: undefined,
+        include: [],
+        exclude: [],
+        statsJson: false,
+        copyLinks: false,
+      },
+      checkpoint,
+      signal: controller.signal,
+      stats: newStats("cp", false),
+      move: false,
+    };
+    const src = await env.src.store.stat("big.bin");
+    const copy = streamCopy(env, { rel: "big.bin", srcPath: "big.bin", dstPath: "big.bin", src, size, reason: "new" }, {
+      // Else aborted once a part is stored: the id was saved, and core went on with the upload.
+      update: (bytes) => void (bytes > 0 && !abortDuringSave && controller.abort()),
+      end: () => undefined,
+    });
+    await expect(copy).rejects.toMatchObject({ code: "Aborted" });
+    expect(saves).toBeGreaterThan(0);
+    expect(checkpoint.uploadCount).toBe(recorded);
+    expect(await uploads(bucket)).toHaveLength(left);
+  });
+});
