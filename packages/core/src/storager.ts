@@ -197,6 +197,9 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    * A missing source is `ObjectNotExist` whatever is at `dst`, with `ifNotExists` too. A directory, as source or
    * destination, is as on {@link Storager.copy}: on memory and fs `d` names the directory `d/`, on COS, OSS and
    * QingStor the move makes an object `d` beside `d/`.
+   * On COS and OSS (a copy, a stat of the source again, then a delete, which these services cannot make conditional),
+   * a source overwritten between that second stat and the delete (one round trip) is still deleted without having been
+   * copied: the write, acknowledged to its writer, is lost and the destination holds the version copied.
    * @throws ObjectNotExist (the source), ObjectModeInvalid (a directory source; memory, fs: a directory destination `d`, a file in the place of its parent), InvalidArgument (a `dst` ending in `/`, the same object),
    *   Conflict (`ifNotExists` and an object at `dst`, where `writeIfNotExists` (COS, OSS, memory, fs); COS, OSS, fs: the
    *   source changed during the move; the source kept), PairUnsupported (`ifNotExists` without `writeIfNotExists`, as on
@@ -329,7 +332,8 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   writeMultipart(obj: ObjectInfo, body: Body, options: WriteMultipartOptions & Extra<X, "writeMultipart">): Promise<Part>;
   /**
    * Completes the upload from `parts` (any order; sorted, and checked against the uploaded parts
-   * first: one not uploaded, or of another size, ETag or CRC-64, is `Conflict` and the upload is kept).
+   * first: one not uploaded, or of another size, ETag or CRC-64, is `Conflict` and the upload is kept; an
+   * upload aborted or completed meanwhile, its listing missing parts, is `ObjectNotExist`).
    * A part's `crc64` is checked against the one the service lists or, where it lists none (COS,
    * QingStor), the one core hashed when this process uploaded the part with `writeMultipart`; one
    * nothing can check (a part uploaded elsewhere) is never believed: it never becomes the object's
@@ -341,7 +345,7 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
    *   anything is sent), ObjectModeInvalid (`obj` is no `part` object with `multipartId`; memory, fs: a directory or a file in the
    *   way of the path, made since the upload began: the upload kept), IntegrityMismatch (the completed object
    *   hashed differently from the parts' known CRC-64s: it was deleted; or from a combination that includes an unchecked
-   *   `crc64`: it was kept), ObjectNotExist (no such upload), InvalidArgument also for an SSE-C key over http (COS,
+   *   `crc64`: it was kept), ObjectNotExist (no such upload, also one aborted or completed while it was checked), InvalidArgument also for an SSE-C key over http (COS,
    *   QingStor; core lists the parts first, sending no key)
    */
   completeMultipart(obj: ObjectInfo, parts: readonly Part[], options?: CompleteMultipartOptions & Extra<X, "completeMultipart">): Promise<WriteResult>;

@@ -18,6 +18,7 @@ import {
   type DriverWriteResult,
   type Part,
   type RawObject,
+  type StorageError,
 } from "@stowage/core";
 import { replaceAtomically, replaceIn, type FillTemp } from "./atomic.js";
 import { writeBody } from "./body.js";
@@ -30,7 +31,7 @@ import { etagOf, partOf } from "./objects.js";
 import { recordedAsSent, recordFile, recordText, withRecordedCrc } from "./part-record.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
-import { dropCorrupt, hasRecord, inUpload, noUpload, removeUpload, unlinkIfThere, UPLOAD_RECORD } from "./upload-dir.js";
+import { dropCorrupt, hasRecord, inUpload, noUpload, removeUpload, unlinkIfThere, uploadGone, UPLOAD_RECORD } from "./upload-dir.js";
 import { UploadIndex } from "./upload-index.js";
 import { readUpload, UPLOAD_ID, uploadRecordText, type Upload } from "./upload-record.js";
 import { refuseFileWorkDir } from "./work-dir.js";
@@ -42,6 +43,19 @@ const PART = /^part-(\d+)$/;
 
 /** Permission bits of an upload's directory (less the umask): this process's user's alone, as its files (0600). */
 const UPLOAD_DIR_MODE = 0o700;
+
+/**
+ * The error for part `index` of the upload in the pinned directory `dir` found missing by complete,
+ * `sinceChecked` once it had been there: when the upload's record is gone too (an abort or another
+ * complete removes it before the parts), the upload ended meanwhile ({@link uploadGone}); else the part was
+ * never uploaded (`InvalidArgument`), or was removed from the upload, which is kept, since the check (`Conflict`).
+ * @throws nothing.
+ */
+async function missingPart(dir: DirPin, index: number, sinceChecked: boolean): Promise<StorageError> {
+  if (!(await hasRecord(dir))) return uploadGone();
+  if (sinceChecked) return storageError(ErrorCode.Conflict, `part ${index} was removed from the upload since complete checked it; nothing was completed`);
+  return storageError(ErrorCode.InvalidArgument, `part ${index} was never uploaded`);
+}
 
 /** A file of an upload's own (its record, a part, a part's record), filled by `fill`: made 0600, keeping nothing of a file it replaces. */
 function ownFile(fill: FillTemp["fill"]): FillTemp {
@@ -151,8 +165,12 @@ export class FsMultipart {
    * is removed from the upload with its record (a resumed upload sends it again) and the upload
    * is kept. With `ifNotExists` the object is linked in only where no entry of any kind is at
    * `key` (if-not-exists.ts), else nothing is stored and the upload is kept.
-   * @throws StorageError `ObjectNotExist` (no upload), `InvalidArgument` (no parts, a gap, a part never uploaded),
-   *   `Conflict` (a part changed; `ifNotExists`: an entry at `key`), `CapabilityInsufficient` (`ifNotExists`
+   * A part missing (at the check, or gone by the time it is copied) is looked at once more: when the
+   * upload's record is gone too (an abort or another complete removes it first), the upload ended
+   * meanwhile, `ObjectNotExist` "no such multipart upload (aborted or completed meanwhile)"; else the
+   * part was never uploaded (`InvalidArgument`) or was removed from the live upload since the check (`Conflict`).
+   * @throws StorageError `ObjectNotExist` (no upload, or it was aborted or completed meanwhile), `InvalidArgument` (no parts, a gap, a part never uploaded),
+   *   `Conflict` (a part changed or removed since the check; `ifNotExists`: an entry at `key`), `CapabilityInsufficient` (`ifNotExists`
    *   without hard links), `IntegrityMismatch` (a part holds other bytes than its writer sent),
    *   `ObjectModeInvalid` (a directory at `key`), `Aborted`, mapped fs errors.
    */
@@ -167,7 +185,7 @@ export class FsMultipart {
         const file = dir.at(`part-${part.index}`);
         // The part's file itself, a regular one: a link or fifo in its place is no part.
         const st = await lstatRegular(file);
-        if (st === undefined) throw storageError(ErrorCode.InvalidArgument, `part ${part.index} was never uploaded`);
+        if (st === undefined) throw await missingPart(dir, part.index, false);
         // Another version of the part (its ETag names the file's version, not its bytes) is taken
         // where its record vouches for the same bytes: two resumes that both sent the part again.
         const same = Number(st.size) === part.size && (sameEtag(etagOf(st), part.etag) || (await recordedAsSent(file, st, part)));
@@ -177,7 +195,12 @@ export class FsMultipart {
       const target = await this.paths.resolve(key);
       let crc64 = "";
       const fill = async (file: FileHandle): Promise<void> => {
-        const done = await concatenateParts(this.paths, file, staged, signal);
+        const done = await concatenateParts(this.paths, file, staged, signal).catch(async (e: unknown) => {
+          // A part's file gone since it was checked (ENOENT): which one, and whether the upload ended meanwhile.
+          if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+          for (const { file: path, part } of staged) if ((await lstatRegular(path)) === undefined) throw await missingPart(dir, part.index, true);
+          throw (await hasRecord(dir)) ? e : uploadGone();
+        });
         // Thrown before the rename: the temp file goes, nothing is stored.
         if (done.corrupt.length > 0) throw await dropCorrupt(dir, done.corrupt);
         crc64 = done.crc64;

@@ -27,6 +27,15 @@ export function noUpload(): never {
 }
 
 /**
+ * The `ObjectNotExist` of an upload that ended while a call was using it: an abort or another
+ * complete removed its record (first) and its parts. It names the upload, never the object at its
+ * key, which may well exist. @throws nothing.
+ */
+export function uploadGone(): StorageError {
+  return storageError(ErrorCode.ObjectNotExist, "no such multipart upload (aborted or completed meanwhile)");
+}
+
+/**
  * Runs `fn` on upload `id`'s directory, pinned as an entry of the pinned staging directory (also
  * given) that is a directory, never a link to one.
  * @throws StorageError `ObjectNotExist` when the upload's directory is gone, `InvalidArgument`

@@ -24,14 +24,22 @@ export interface StoredParts {
  * and the indexes whose CRC-64 the service listed. A driver that lists no parts: `parts` as given,
  * no CRC-64 listed. The error names the field that differs (size, ETag or CRC-64).
  *
- * @throws StorageError `Conflict` (a part not uploaded, or unlike the one uploaded: nothing is
- *   completed, the upload is kept), `ObjectNotExist` (no such upload), `Aborted`.
+ * A part missing from the listing is looked at once more: the upload is listed again (its first
+ * page), so that an upload aborted or completed while it was listed (a listing that came out partial
+ * as its parts were removed) is `ObjectNotExist`, never a `Conflict` that says the upload is kept.
+ *
+ * @throws StorageError `Conflict` (a part not uploaded to the upload, which still exists, or unlike the
+ *   one uploaded: nothing is completed, the upload is kept), `ObjectNotExist` (no such upload, also one
+ *   that ended while it was listed), `Aborted`.
  */
 export async function checkStoredParts(driver: StorageDriver, key: string, multipartId: string, parts: readonly Part[], signal?: AbortSignal): Promise<StoredParts> {
   if (driver.listParts === undefined) return { parts: [...parts], listedCrc64: new Set() };
   const options = signal === undefined ? {} : { signal };
   const stored = new Map<number, Part>();
   for await (const part of paginate((token) => driver.listParts!(key, multipartId, token, options), options)) stored.set(part.index, part);
+  const missing = parts.find((given) => !stored.has(given.index));
+  // Still there (the driver's ObjectNotExist, thrown, when it is not): only then is the part not uploaded to it.
+  if (missing !== undefined) await driver.listParts(key, multipartId, undefined, options);
   const listedCrc64 = new Set<number>();
   const checked = parts.map((given) => {
     const have = stored.get(given.index);

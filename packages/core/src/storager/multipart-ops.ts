@@ -106,7 +106,8 @@ async function writePart(scope: OperationScope, obj: ObjectInfo, body: Body, raw
  * {@link checkParts}): a malformed one is `InvalidArgument` and the upload is
  * left as it was. Then against the parts the service holds (checkStoredParts:
  * one listing): a part not uploaded, or whose size, ETag or CRC-64 differs, is
- * `Conflict`, and the upload is kept.
+ * `Conflict`, and the upload is kept (a part missing has the upload listed once
+ * more: one aborted or completed meanwhile is `ObjectNotExist`).
  *
  * A part's CRC-64 is known when the service lists it (memory, fs, OSS) or when
  * this process uploaded the part with `writeMultipart` and hashed its bytes
