@@ -1,7 +1,11 @@
 /**
  * One jest config for the whole workspace. Tests run as native ESM
  * (node --experimental-vm-modules) with TypeScript transformed by swc, and
- * `@stowage/*` imports resolve to package sources, so no build is needed first.
+ * `@stowage/*` imports resolve to package sources. Specs that run a build
+ * use dist: those spawning the CLI rebuild it first when a source is newer
+ * (ensureBuilt in packages/cli/test/helpers.ts); the others (built drivers,
+ * emulator and examples binaries, core's dist/errors) need `npx tsc -b` first,
+ * which `pnpm test` runs.
  */
 const swc = [
   "@swc/jest",

@@ -92,7 +92,7 @@ export function watched(ws: Workspace): (argv: readonly string[], watch?: Output
 
 /**
  * `stowage <argv...>` through the built binary ({@link runCli}). Registers a `beforeAll` that builds
- * the CLI when its dist is missing, so call it in the file or a `describe` block, not in a test.
+ * the CLI when its dist is missing or older than its sources (ensureBuilt), so call it in the file or a `describe` block, not in a test.
  */
 export function binary(ws: Workspace, options: BinaryOptions = {}): (argv: readonly string[], input?: RunInput<RunExtras>) => Promise<CliResult> {
   beforeAll(ensureBuilt);

@@ -1,6 +1,7 @@
 import { describe } from "@jest/globals";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -12,10 +13,77 @@ export const ROOT = resolve(here, "../../..");
 /** The built executable the tests run. */
 export const CLI = resolve(here, "../dist/bin.js");
 
-/** Builds the CLI when dist is missing (`pnpm test` builds everything first). */
+/** The packages `tsc -b packages/cli` builds: the CLI and those its tsconfig references, transitively. */
+function builtPackages(): string[] {
+  const seen = new Set<string>();
+  const visit = (dir: string): void => {
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    const config = JSON.parse(readFileSync(join(dir, "tsconfig.json"), "utf8")) as { references?: { path: string }[] };
+    for (const ref of config.references ?? []) visit(resolve(dir, ref.path));
+  };
+  visit(join(ROOT, "packages/cli"));
+  return [...seen];
+}
+
+/** The newest mtime (ms) of the files below `dir` (0 when there is none). */
+function newestBelow(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestBelow(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Whether the CLI's build is missing or older than its sources: a package whose src/ (or tsconfig.json)
+ * has a file newer than its tsconfig.tsbuildinfo, the file `tsc -b` writes last and judges by too.
+ */
+function buildStale(): boolean {
+  if (!existsSync(CLI)) return true;
+  return builtPackages().some((dir) => {
+    const info = join(dir, "tsconfig.tsbuildinfo");
+    if (!existsSync(info)) return true;
+    return Math.max(newestBelow(join(dir, "src")), statSync(join(dir, "tsconfig.json")).mtimeMs) > statSync(info).mtimeMs;
+  });
+}
+
+/** Blocks this thread for `ms` (a synchronous beforeAll has no event loop to wait on). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Builds the CLI (`tsc -b packages/cli`) when its dist is missing or older than a source of it or
+ * of a package it uses, so that the specs that spawn `dist/bin.js` test the sources as they are.
+ * Up to date, it only compares mtimes (a few ms). Jest workers running at once build one at a time:
+ * a lock directory in the temp dir is held around the build, and a worker that finds it held waits,
+ * then looks again (a lock left by a killed run counts as free after 5 minutes).
+ */
 export function ensureBuilt(): void {
-  if (existsSync(CLI)) return;
-  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-b", "packages/cli"], { cwd: ROOT, stdio: "inherit", timeout: 240_000 });
+  if (!buildStale()) return;
+  const lock = join(tmpdir(), `stowage-cli-build-${createHash("sha256").update(ROOT).digest("hex").slice(0, 16)}.lock`);
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > 300_000) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > deadline) throw new Error(`ensureBuilt: another process still holds ${lock}`);
+    else sleepSync(200);
+    if (!buildStale()) return;
+  }
+  try {
+    if (buildStale()) execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-b", "packages/cli"], { cwd: ROOT, stdio: "inherit", timeout: 240_000 });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  if (!existsSync(CLI)) throw new Error(`ensureBuilt: tsc -b packages/cli made no ${CLI} (a stale tsbuildinfo? run npx tsc -b --force)`);
 }
 
 /** What a CLI run produced. */

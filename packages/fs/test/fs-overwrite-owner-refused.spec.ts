@@ -9,16 +9,22 @@ import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals
 // owner is not mapped into it (it shows as the overflow uid 65534). The new file then has this
 // process's group, which the old group bits must not open it to: its group bits are those the old
 // "other" bits grant too. A user namespace is not something a test can count on having, so the
-// namespace is mocked: lstat reports the file `theirs` as 65534's (as the namespace shows it), and
-// every chown (by descriptor, or by name) fails EINVAL, as it does there. (Checked for real with
+// namespace is mocked: lstat reports the file `theirs` as another user's (as the namespace shows it),
+// and every chown (by descriptor, or by name) fails EINVAL, as it does there. (Checked for real with
 // `unshare -r` as well: the review's probe p2-userns.mjs.)
+
+/**
+ * The owner `theirs` shows: the overflow id 65534, unless this process's user or group is 65534 (the suite
+ * run as `nobody`), for then the file would be its own: the mock only needs "not us".
+ */
+const OTHER = [process.getuid?.(), process.getgid?.(), process.getegid?.()].includes(65534) ? 65533 : 65534;
 
 let inNamespace = false;
 const einval = (): Error => Object.assign(new Error("EINVAL: invalid argument, chown"), { code: "EINVAL", errno: -22, syscall: "fchown" });
-/** Stats of `theirs` as a user namespace shows a file of an unmapped user: owned by 65534:65534. */
+/** Stats of `theirs` as a user namespace shows a file of an unmapped user: owned by {@link OTHER}. */
 function overflowOwned<T extends Stats | BigIntStats>(path: unknown, st: T): T {
   if (!inNamespace || basename(String(path)) !== "theirs") return st;
-  const id = typeof st.uid === "bigint" ? 65534n : 65534;
+  const id = typeof st.uid === "bigint" ? BigInt(OTHER) : OTHER;
   return Object.assign(st, { uid: id, gid: id });
 }
 jest.unstable_mockModule("node:fs/promises", () => ({

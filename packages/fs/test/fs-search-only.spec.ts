@@ -1,5 +1,5 @@
 import { fork } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,9 +38,16 @@ afterEach(async () => {
 });
 
 /** Runs the child on the two work_dirs; resolves with its outcomes by label. */
-function runChild(workDir: string, searchOnlyWorkDir: string): Promise<Map<string, Outcome>> {
-  const asOther = process.getuid?.() === 0 ? { uid: OTHER_USER, gid: OTHER_USER } : {};
-  const child = fork(CHILD, [workDir, searchOnlyWorkDir], { execArgv: ["--import", REGISTER, "--no-warnings"], stdio: ["ignore", "inherit", "inherit", "ipc"], ...asOther });
+async function runChild(workDir: string, searchOnlyWorkDir: string): Promise<Map<string, Outcome>> {
+  const root = process.getuid?.() === 0;
+  const asOther = root ? { uid: OTHER_USER, gid: OTHER_USER } : {};
+  // The child's own TMPDIR and HOME, which it may write whatever TMPDIR this process has (a root-owned
+  // 0755 one, say): its TypeScript loader (swc) keeps a cache of its native binding there.
+  const own = join(tmp, "child-home");
+  await mkdir(own, { mode: 0o700 });
+  if (root) await chown(own, OTHER_USER, OTHER_USER);
+  const env = { ...process.env, TMPDIR: own, HOME: own };
+  const child = fork(CHILD, [workDir, searchOnlyWorkDir], { execArgv: ["--import", REGISTER, "--no-warnings"], stdio: ["ignore", "inherit", "inherit", "ipc"], env, ...asOther });
   return new Promise((resolve, reject) => {
     child.once("message", (outcomes) => resolve(new Map((outcomes as Outcome[]).map((o) => [o.label, o]))));
     child.once("exit", (code) => reject(new Error(`the child exited (${code}) without its outcomes`)));
