@@ -1,8 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { link, lstat, mkdir, open, readFile, unlink, utimes, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { constants, type BigIntStats } from "node:fs";
+import { link, lstat, mkdir, open, readFile, rename, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import { Checkpoint } from "./checkpoint.js";
@@ -16,6 +17,17 @@ import { findCheckpoint, notRegular, refuseForeign } from "./found-checkpoint.js
 // later) is stale and taken over. A holder touches its lock every minute; a lock of another host
 // (whose pid cannot be asked) is stale once untouched for 10 minutes (a killed run in a container,
 // whose next run has another host name, would otherwise never resume again).
+//
+// Breaking a stale lock is atomic against other runs breaking it at the same moment: only the run
+// that creates the break token of that very file (`<checkpoint>.lock.<16 hex digits>.tmp`, named
+// after the stale file's device, inode and change time, written exclusively) removes it, and only
+// while the file at the lock's name is still that one; nobody else removes a lock that is not
+// their own, so between that check and the removal nothing else can come to the name (a link()
+// only succeeds on a free name). The others wait for the break and try again. A token left by a
+// run killed in the middle of a break (its pid gone, or older than BREAK_STALE_MS) is moved aside
+// and removed, and put back (never over another) when what was moved is someone's live token.
+// A run that linked its lock reads it back: it holds the lock only when the file at the name is
+// its own (its pid and the inode of the file it wrote).
 
 /** Who holds a checkpoint's lock. */
 export interface LockHolder {
@@ -41,6 +53,9 @@ const DIR_MODE = 0o700;
 export const LOCK_REFRESH_MS = 60_000;
 /** A lock of another host untouched this long is stale. */
 export const OTHER_HOST_STALE_MS = 10 * 60_000;
+
+/** A break token (see above) older than this, or whose run is gone, is a killed run's and is removed. */
+const BREAK_STALE_MS = 10_000;
 
 /** Lock files this process holds: a pid of this process is alive only for these. */
 const heldHere = new Set<string>();
@@ -71,11 +86,26 @@ async function alive(holder: LockHolder, path: string, touchedMs: number): Promi
   return start === undefined || start === holder.start;
 }
 
-/** A lock file that names its holder: who, the file's inode and when it was last touched. */
-interface HeldLock {
-  holder: LockHolder;
+/** What is at a name: its identity (device, inode, change and birth time) and when it was last touched. */
+interface Found {
+  /** Unique to the file while it exists, and not taken again by a file that replaces it. */
+  id: string;
   ino: number;
   touchedMs: number;
+}
+
+/** A lock file that names its holder: who, and the file's identity. */
+interface HeldLock extends Found {
+  holder: LockHolder;
+}
+
+/** A file at a lock's name that names no holder (why not), and its identity. */
+interface NoLock extends Found {
+  why: string;
+}
+
+function found(st: BigIntStats): Found {
+  return { id: `${st.dev}:${st.ino}:${st.ctimeNs}:${st.birthtimeNs}`, ino: Number(st.ino), touchedMs: Number(st.mtimeNs / 1000n) / 1000 };
 }
 
 /**
@@ -83,34 +113,96 @@ interface HeldLock {
  * symbolic link, a file that cannot be read, is empty, no JSON, names no pid and host...);
  * undefined when nothing is there.
  */
-async function holderOf(path: string): Promise<HeldLock | { why: string } | undefined> {
+async function holderOf(path: string): Promise<HeldLock | NoLock | undefined> {
+  // What the open fails on is told by its identity before and after: should the name change
+  // meanwhile (a stale lock removed, a live one linked), it is undefined (look again), never the
+  // failure of one file with the identity of another (which a breaker would then remove).
+  const first = await lstat(path, { bigint: true }).catch(() => undefined);
+  if (first === undefined) return undefined;
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     const what = await notRegular(path);
-    if (what !== undefined) return { why: `it is ${what}` };
-    const there = await lstat(path).catch(() => undefined);
-    return there === undefined ? undefined : { why: `it cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}` };
+    const there = await lstat(path, { bigint: true }).catch(() => undefined);
+    if (there === undefined || found(there).id !== found(first).id) return undefined;
+    return { why: what !== undefined ? `it is ${what}` : `it cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}`, ...found(there) };
   }
+  let st: BigIntStats | undefined;
   try {
-    const st = await handle.stat();
-    if (!st.isFile()) return { why: `it is ${(await notRegular(path)) ?? "no regular file"}` };
+    st = await handle.stat({ bigint: true });
+    if (!st.isFile()) return { why: `it is ${(await notRegular(path)) ?? "no regular file"}`, ...found(st) };
     const text = await handle.readFile("utf8");
-    if (text.length === 0) return { why: "it is empty" };
+    if (text.length === 0) return { why: "it is empty", ...found(st) };
     let parsed: Partial<LockHolder>;
     try {
       parsed = JSON.parse(text) as Partial<LockHolder>;
     } catch {
-      return { why: "it is not JSON" };
+      return { why: "it is not JSON", ...found(st) };
     }
-    if (typeof parsed?.pid !== "number" || typeof parsed.host !== "string") return { why: "it names no pid and host" };
-    return { holder: { pid: parsed.pid, host: parsed.host, ...(typeof parsed.start === "string" ? { start: parsed.start } : {}) }, ino: st.ino, touchedMs: st.mtimeMs };
+    if (typeof parsed?.pid !== "number" || typeof parsed.host !== "string") return { why: "it names no pid and host", ...found(st) };
+    return { holder: { pid: parsed.pid, host: parsed.host, ...(typeof parsed.start === "string" ? { start: parsed.start } : {}) }, ...found(st) };
   } catch (e) {
-    return { why: `it cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}` };
+    // The opened file's identity, or none known: then look again.
+    return st === undefined ? undefined : { why: `it cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}`, ...found(st) };
   } finally {
     await handle.close();
   }
+}
+
+/** A name beside the lock of the form removeStaleTemps (checkpoint-temps.ts) removes once it is an hour old. */
+function besideName(path: string, hex16: string): string {
+  return `${path}.${hex16}.tmp`;
+}
+
+/**
+ * Removes the stale file `stale` read at the lock's name `path`, unless another run is already
+ * doing so (then it waits a moment: "waited"): see "Breaking a stale lock" above. Whatever it
+ * finds, the caller then tries to take the lock again.
+ */
+async function breakStale(path: string, stale: Found, me: LockHolder): Promise<"waited" | "done"> {
+  const token = besideName(path, createHash("sha256").update(stale.id).digest("hex").slice(0, 16));
+  try {
+    await writeFile(token, JSON.stringify(me), { flag: "wx", mode: FILE_MODE });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") {
+      await unlink(token).catch(() => undefined);
+      throw e;
+    }
+    // Another run breaks this very file (or it broke it, or was killed while doing so).
+    await removeIfAbandoned(path, token);
+    await sleep(2 + Math.random() * 8);
+    return "waited";
+  }
+  try {
+    const now = await lstat(path, { bigint: true }).catch(() => undefined);
+    if (now !== undefined && found(now).id === stale.id) await unlink(path).catch(() => undefined);
+  } finally {
+    await unlink(token).catch(() => undefined);
+  }
+  return "done";
+}
+
+/** Removes break token `token` of lock `path` when the run that made it is gone or it is old. */
+async function removeIfAbandoned(path: string, token: string): Promise<void> {
+  const there = await holderOf(token);
+  if (there === undefined) return;
+  let abandoned = Date.now() - there.touchedMs > BREAK_STALE_MS;
+  if (!abandoned && "holder" in there && !(there.holder.pid === process.pid && there.holder.host === hostname())) {
+    abandoned = !(await alive(there.holder, token, there.touchedMs));
+  }
+  if (!abandoned) return;
+  // Moved aside, so that only the very token read is removed; one made since is put back.
+  const aside = besideName(path, randomBytes(8).toString("hex"));
+  try {
+    await rename(token, aside);
+  } catch {
+    return;
+  }
+  const moved = await lstat(aside, { bigint: true }).catch(() => undefined);
+  if (moved !== undefined && Number(moved.ino) !== there.ino) await link(aside, token).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
 }
 
 /**
@@ -118,8 +210,9 @@ async function holderOf(path: string): Promise<HeldLock | { why: string } | unde
  * whole under a temp name and then hard-linked to its name, so it never exists half-written. A lock
  * held by a live run (this host, pid alive and started when the lock says; a lock of another
  * host touched in the last {@link OTHER_HOST_STALE_MS}) is not taken: `holder` says whose it is. One
- * whose holder is gone is removed and taken (best effort against two runs breaking one stale lock
- * at the same moment: it is removed only while it is the file that was read). What is at the lock's
+ * whose holder is gone is removed and taken; of runs breaking one stale lock at the same moment
+ * exactly one removes it (see "Breaking a stale lock" above), and a run holds the lock only once it
+ * read back, at the lock's name, the very file it wrote. What is at the lock's
  * name but names no holder (a file of the user's, a link, an empty file) is never a lock stowage
  * wrote: with `named` (the user gave the checkpoint's path, and so chose the lock's name without
  * knowing it) it is refused and left as it is; else (the default checkpoint, in stowage's own state
@@ -148,25 +241,33 @@ export async function lockCheckpoint(checkpoint: string, named = false): Promise
     throw e;
   }
   try {
-    // Bounded: each round either takes the lock, finds a live holder, or removed a stale one.
+    const mine = Number((await lstat(temp, { bigint: true })).ino);
+    // Bounded: each round either takes the lock, finds a live holder, or removed a stale one; a
+    // round that waited for another run's break of a stale lock is not counted, up to the time a
+    // break token takes to go stale.
+    const waitUntil = Date.now() + 2 * BREAK_STALE_MS;
     for (let round = 0; round < 5; round++) {
+      let linked = false;
       try {
         await link(temp, path);
-        heldHere.add(path);
-        return { lock: lockOf(path) };
+        linked = true;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       }
       const found = await holderOf(path);
+      // Held only when what is at the name is the file this run wrote.
+      if (linked && found !== undefined && "holder" in found && found.ino === mine && found.holder.pid === me.pid && found.holder.host === me.host) {
+        heldHere.add(path);
+        return { lock: lockOf(path, mine) };
+      }
       if (found === undefined) continue;
       if ("why" in found) {
         if (named) throw notALock(path, found.why);
       } else if (await alive(found.holder, path, found.touchedMs)) {
         return { holder: found.holder };
       }
-      // Stale (or, in the state directory, naming nobody): removed only while it is the very file read.
-      const now = await lstat(path).catch(() => undefined);
-      if (now !== undefined && ("why" in found || now.ino === found.ino)) await unlink(path).catch(() => undefined);
+      // Stale (or, in the state directory, naming nobody): removed by one run only, while it is the very file read.
+      if ((await breakStale(path, found, me)) === "waited" && Date.now() < waitUntil) round--;
     }
     throw new Error(`${path} is there and could not be taken or removed`);
   } finally {
@@ -207,7 +308,7 @@ function notALock(path: string, why: string): UsageError {
   );
 }
 
-function lockOf(path: string): CheckpointLock {
+function lockOf(path: string, ino: number): CheckpointLock {
   let released = false;
   // Touched while held, so that a run on another host can tell a live lock from a dead one's.
   const touch = setInterval(() => {
@@ -222,9 +323,9 @@ function lockOf(path: string): CheckpointLock {
       released = true;
       clearInterval(touch);
       heldHere.delete(path);
-      // Only our own: a lock another run took over (ours deemed stale) stays.
+      // Only our own (the file this run wrote): a lock another run took over (ours deemed stale) stays.
       const found = await holderOf(path);
-      if (found !== undefined && "holder" in found && found.holder.pid === process.pid && found.holder.host === hostname()) await unlink(path).catch(() => undefined);
+      if (found !== undefined && "holder" in found && found.ino === ino && found.holder.pid === process.pid && found.holder.host === hostname()) await unlink(path).catch(() => undefined);
     },
   };
 }
