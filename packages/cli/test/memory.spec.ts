@@ -11,10 +11,23 @@ import { bytes, readTree, writeTree } from "./helpers.js";
 import { useWorkspace } from "./workspace.js";
 import { uploadReached } from "./checkpoint-progress.js";
 import { inProcess } from "./cli-run.js";
+import { useMemoryVariant } from "./memory-variants.js";
 
 const MiB = 1024 * 1024;
 const ws = useWorkspace();
 const run = inProcess(ws);
+
+/** While set, the third part written to a `heldpart` store waits for it: an upload held at a known point. */
+let partGate: Promise<void> | undefined;
+let partsWritten = 0;
+useMemoryVariant("heldpart", (driver) => {
+  const writePart = driver.writePart!.bind(driver);
+  driver.writePart = async (key, multipartId, index, body, options) => {
+    if (partGate !== undefined && ++partsWritten === 3) await partGate;
+    return writePart(key, multipartId, index, body, options);
+  };
+  return driver;
+});
 
 beforeAll(async () => {
   await writeTree(join(ws.work, "site"), { "index.html": "<p>home</p>", "a/b.txt": "bee", "a/c/d.bin": bytes(70_000, 5) });
@@ -68,11 +81,26 @@ describe("memory storage, in one process", () => {
     await writeTree(join(ws.work, "big"), { "big.bin": bytes(6 * MiB + 3, 9) });
     const checkpoint = join(ws.work, "mem-resume.json");
     const controller = new AbortController();
-    const args = ["cp", "big/big.bin", "memory://m4/big.bin", "--part-size", "1M", "--checkpoint", checkpoint];
-    const first = run([...args, "--part-concurrency", "1", "--bwlimit", "4M"], { signal: controller.signal });
-    await uploadReached(checkpoint, "big.bin", 2 * MiB);
-    controller.abort();
+    // "heldpart" is memory://m4 underneath; the first run's third part waits until after the abort.
+    const args = ["cp", "big/big.bin", "heldpart://m4/big.bin", "--part-size", "1M", "--checkpoint", checkpoint];
+    let release!: () => void;
+    partGate = new Promise<void>((resolve) => (release = resolve));
+    partsWritten = 0;
+    const first = run([...args, "--part-concurrency", "1"], { signal: controller.signal });
+    try {
+      await Promise.race([
+        uploadReached(checkpoint, "big.bin", 2 * MiB),
+        first.then((r) => {
+          throw new Error(`the first run ended (exit ${r.code}) before its checkpoint recorded 2 MiB: ${r.stderr}`);
+        }),
+      ]);
+      controller.abort();
+    } finally {
+      partGate = undefined;
+      release();
+    }
     expect((await first).code).toBe(130);
+    expect(partsWritten).toBe(3);
 
     const second = await run([...args, "--stats-json", "--verify"]);
     expect(second.code).toBe(0);

@@ -5,11 +5,13 @@
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { summaryLine, newStats } from "../src/transfer/stats.js";
 import { bytes, writeTree } from "./helpers.js";
 import { useWorkspace } from "./workspace.js";
 import { uploadReached } from "./checkpoint-progress.js";
 import { inProcess } from "./cli-run.js";
+import { useMemoryVariant } from "./memory-variants.js";
 
 const MiB = 1024 * 1024;
 const ws = useWorkspace();
@@ -19,16 +21,71 @@ beforeAll(async () => {
   await writeTree(join(ws.work, "src"), { "big.bin": bytes(6 * MiB + 3, 4) });
 });
 
+/**
+ * While set, the first read of a `heldread` store gives its first 2 MiB and then waits for it
+ * before the rest: a download held at a known point (the memory driver reads the whole object as
+ * one stream).
+ */
+let readGate: Promise<void> | undefined;
+let heldReads = 0;
+/** Whether that read got to 2 MiB and waited there. */
+let waitedAt2MiB = false;
+useMemoryVariant("heldread", (driver) => {
+  const read = driver.read.bind(driver);
+  driver.read = async (key, range, options) => {
+    const result = await read(key, range, options);
+    const gate = readGate;
+    if (gate === undefined || (range.offset ?? 0) !== 0 || ++heldReads !== 1) return result;
+    async function* held(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      let given = 0;
+      let waited = false;
+      for await (const chunk of source) {
+        let rest = chunk;
+        if (!waited) {
+          const before = Math.min(rest.length, 2 * MiB - given);
+          if (before > 0) yield rest.subarray(0, before);
+          given += before;
+          rest = rest.subarray(before);
+          if (given === 2 * MiB && rest.length > 0) {
+            waited = true;
+            waitedAt2MiB = true;
+            await gate;
+          }
+        }
+        if (rest.length > 0) yield rest;
+      }
+    }
+    return { ...result, stream: Readable.from(held(result.stream), { objectMode: false }) };
+  };
+  return driver;
+});
+
 describe("a resumed download", () => {
   it("get, interrupted and run again, says it resumed a download", async () => {
     expect((await run(["put", "src/big.bin", "memory://rdl/big.bin", "--quiet"])).code).toBe(0);
     const checkpoint = join(ws.work, "get.json");
-    const args = ["get", "memory://rdl/big.bin", "down/big.bin", "--part-size", "1M", "--checkpoint", checkpoint];
+    // "heldread" is memory://rdl underneath; the first run's read waits at 2 MiB until after the abort.
+    const args = ["get", "heldread://rdl/big.bin", "down/big.bin", "--part-size", "1M", "--checkpoint", checkpoint];
     const controller = new AbortController();
-    const first = run([...args, "--part-concurrency", "1", "--bwlimit", "4M"], { signal: controller.signal });
-    await uploadReached(checkpoint, "big.bin", 2 * MiB);
-    controller.abort();
+    let release!: () => void;
+    readGate = new Promise<void>((resolve) => (release = resolve));
+    heldReads = 0;
+    waitedAt2MiB = false;
+    const first = run([...args, "--part-concurrency", "1"], { signal: controller.signal });
+    try {
+      await Promise.race([
+        uploadReached(checkpoint, "big.bin", 2 * MiB),
+        first.then((r) => {
+          throw new Error(`the first run ended (exit ${r.code}) before its checkpoint recorded 2 MiB: ${r.stderr}`);
+        }),
+      ]);
+      controller.abort();
+    } finally {
+      readGate = undefined;
+      release();
+    }
     expect((await first).code).toBe(130);
+    expect(waitedAt2MiB).toBe(true);
 
     const second = await run(args);
     expect(second.code).toBe(0);

@@ -27,15 +27,21 @@ function put(port: number, body: Readable, length: number): HttpRequest {
   return { method: "PUT", protocol: "http", host: "127.0.0.1", port, path: "/k", headers: { "content-length": String(length) }, body, operation: "put_thing" };
 }
 
-/** A client whose `sign` hook counts attempts; its idle timeout is long enough that waiting on one would show. */
-function counted(): { client: HttpClient; attempts: () => number } {
+/**
+ * A client whose `sign` hook counts attempts (and tells `onSign` each attempt's number); its idle
+ * timeout is long enough that waiting on one would show.
+ */
+function counted(onSign?: (attempt: number) => void): { client: HttpClient; attempts: () => number } {
   let n = 0;
   const client = new HttpClient({
     service: "test",
     timeoutMs: 5000,
     retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 },
     random: () => 0,
-    sign: () => void n++,
+    sign: () => {
+      n++;
+      onSign?.(n);
+    },
   });
   return { client, attempts: () => n };
 }
@@ -108,7 +114,12 @@ describe("HttpClient: a one-shot stream body sent again", () => {
     });
     await new Promise<void>((resolve) => raw!.listen(0, "127.0.0.1", resolve));
     const port = (raw.address() as AddressInfo).port;
+    // The body's first part waits until the client signs its second attempt, that is, until the
+    // client itself saw the first one fail (not a fixed time, which a busy event loop outruns).
+    let secondAttempt!: () => void;
+    const retried = new Promise<void>((resolve) => (secondAttempt = resolve));
     async function* parts(): AsyncGenerator<Buffer> {
+      await retried;
       for (const p of ["hello ", "world ", "again"]) {
         await sleep(60);
         yield Buffer.from(p);
@@ -116,7 +127,9 @@ describe("HttpClient: a one-shot stream body sent again", () => {
     }
     const body = Readable.from(parts(), { objectMode: false });
     const progress: number[] = [];
-    const { client, attempts } = counted();
+    const { client, attempts } = counted((n) => {
+      if (n === 2) secondAttempt();
+    });
     const res = await client.sendBuffered(put(port, body, 17), { onUploadProgress: (n) => progress.push(n) });
     expect(res.status).toBe(200);
     expect(attempts()).toBe(2);

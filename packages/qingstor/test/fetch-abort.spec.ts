@@ -45,16 +45,23 @@ describe("qingstor fetch aborted while the service fetches", () => {
   it("is Aborted saying the object may still be stored; the whole object then appears, never part of it", async () => {
     const store = newStorager(emulator.connectionString(BUCKET, "/"));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const error = await store.fetch("f", url, { signal: controller.signal }).then(
+    const call = store.fetch("f", url, { signal: controller.signal }).then(
       () => undefined,
       (e: unknown) => e,
     );
+    // Aborted once the emulator has the request (bounded: at most 10 s of polling), as
+    // fetch-abort-sent.spec.ts does: an abort before it arrived would leave nothing to fetch.
+    for (let i = 0; i < 2000 && emulator.stats().byOperation["FetchObject"] !== 1; i++) await sleep(5);
+    expect(emulator.stats().byOperation["FetchObject"]).toBe(1);
+    controller.abort();
+    const error = await call;
     expect(isStorageError(error, "Aborted")).toBe(true);
     expect((error as Error).message).toContain("QingStor fetches on its own once the request reached it, so the whole object may still be stored: stat it to tell");
-    // The service finishes the fetch on its own (bounded wait: at most 5 s).
+    // The service finishes the fetch on its own (bounded wait: 30 s, far more than the source's
+    // 600 ms of pacing on a loaded machine).
     let size: number | undefined;
-    for (let i = 0; i < 50 && size === undefined; i++) {
+    const until = Date.now() + 30_000;
+    while (size === undefined && Date.now() < until) {
       size = await store.stat("f").then(
         (o) => o.size,
         () => undefined,
