@@ -62,12 +62,29 @@ export function buildProgram(io: CliIO, bind: Bind): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // A usage error reads as the CLI's own do: "stowage: unknown option '--bogus'".
+      outputError: (s, write) => write(s.replace(/^error: /, "stowage: ")),
     });
   for (const register of [registerLs, registerStat, registerCat, registerPut, registerGet, registerCp, registerMv, registerRm, registerSync, registerDu, registerPresign, registerUploads, registerMkdir, registerLn, registerRestore, registerVerify, registerProfiles]) {
     register(program, bind);
   }
-  for (const cmd of program.commands) cmd.exitOverride();
+  for (const cmd of program.commands) {
+    // Its own flags are listed by its own help, not by stowage --help.
+    cmd.exitOverride().showHelpAfterError(`(run stowage ${cmd.name()} --help for usage)`);
+  }
   return program;
+}
+
+/**
+ * `stowage help <name>` for a name that is no command: the line `stowage <name>` gives (commander
+ * would print the whole help, never saying the name is unknown); undefined for any other command line.
+ * @throws nothing
+ */
+function unknownHelpTopic(program: Command, argv: readonly string[]): string | undefined {
+  if (argv[0] !== "help" || argv.length < 2) return undefined;
+  const name = argv[1]!;
+  if (program.commands.some((cmd) => cmd.name() === name || cmd.aliases().includes(name))) return undefined;
+  return `stowage: unknown command '${name}'\n(run stowage --help for the commands)\n`;
 }
 
 /**
@@ -95,6 +112,11 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
     await action(ctx, args, opts);
   };
   const program = buildProgram(io, bind);
+  const unknownTopic = unknownHelpTopic(program, argv);
+  if (unknownTopic !== undefined) {
+    io.stderr.write(unknownTopic);
+    return EXIT_CODES.usage;
+  }
   // Entries a listing left out (local names no key can address, keys no path can address) are
   // reported by a process warning each: counted here, so a command that left some out never ends
   // with success. Each listing page of a local directory warns again: one line (and one count) per directory.

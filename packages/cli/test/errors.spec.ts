@@ -69,6 +69,19 @@ describe("bad input gives one clear line and a distinct exit code", () => {
     expect((await inproc(["cp", "src/a.txt"])).code).toBe(2);
   });
 
+  it("usage errors start with stowage: and point to the command's own help; help of an unknown name says so (review-cli-ux L1, L2)", async () => {
+    const flag = await inproc(["ls", "--no-such-flag", "src"]);
+    expect(flag.stderr).toBe("stowage: unknown option '--no-such-flag'\n(run stowage ls --help for usage)\n");
+    const operand = await inproc(["cp", "src/a.txt"]);
+    expect(operand.stderr).toBe("stowage: missing required argument 'destination'\n(run stowage cp --help for usage)\n");
+    const command = await inproc(["sycn", "a", "b"]);
+    expect([command.code, command.stderr]).toEqual([2, "stowage: unknown command 'sycn'\n(Did you mean sync?)\n(run stowage --help for usage)\n"]);
+    const topic = await inproc(["help", "nope"]);
+    expect([topic.code, topic.stdout, topic.stderr]).toEqual([2, "", "stowage: unknown command 'nope'\n(run stowage --help for the commands)\n"]);
+    const known = await inproc(["help", "ls"]);
+    expect([known.code, known.stdout.split("\n")[0]]).toEqual([0, "Usage: stowage ls [options] <location>"]);
+  });
+
   it("secrets in connection strings are never printed", async () => {
     const secret = "S3cr3tKeyV4lue";
     const r = await cli(["ls", `nosuchsvc://bucket/?credential=hmac:AKIDEXAMPLE:${secret}`]);
