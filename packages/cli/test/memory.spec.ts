@@ -125,7 +125,7 @@ describe("memory storage, in one process", () => {
     const json = (await run(["uploads", "--json", "memory://up1/dir/"])).stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { mode: string });
     expect(json.map((o) => o.mode)).toEqual(["part", "part"]);
     const dry = await run(["uploads", "--abort", "--dry-run", "memory://up1/dir/"]);
-    expect(dry.stdout).toContain(`would abort a.bin ${a.multipartId}`);
+    expect(dry.stdout).toContain(`would abort a.bin\t${a.multipartId}`);
     expect((await run(["uploads", "--abort", "memory://up1/dir/"])).code).toBe(2); // no terminal, no --yes
     const young = await run(["uploads", "--abort", "--older-than", "1h", "--yes", "memory://up1/dir/"]);
     expect([young.code, young.stderr.trim()]).toEqual([0, "uploads: nothing to abort"]);

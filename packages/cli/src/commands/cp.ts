@@ -1,11 +1,16 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
+import type { Location } from "../locations.js";
+import { operandEntry } from "../operand-loop.js";
 import { refuseProtectedDir } from "../protected-dirs.js";
+import { shownPath } from "../shown-path.js";
 import { refuseFileDestination } from "../transfer/file-destination.js";
+import { makeFilter } from "../transfer/filter.js";
 import { addHeaderOptions, addTypeOptions, givenFieldsOf, TYPE_DEFAULT } from "../transfer/given-fields.js";
 import { pruneDirs, transferObject, transferTree } from "../transfer/jobs.js";
-import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings } from "../transfer/settings.js";
+import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings, type TransferSettings } from "../transfer/settings.js";
+import { newStats } from "../transfer/stats.js";
 import type { Bind, CommandOptions } from "./command.js";
 
 /**
@@ -25,6 +30,24 @@ function refuseDash(command: string, src: string, dst: string): void {
   );
 }
 
+/**
+ * cp or mv without -r, with `--include`/`--exclude`: true when the source names an object (or
+ * link) the filters leave out. It is then neither copied nor moved, and a line says so, as rm does
+ * for such an operand (`rm: deleted 0 objects (x does not match the filters)`); with `--stats-json`
+ * the summary of a transfer of nothing follows. False without filters, for an object they let
+ * through, and for a missing source or a directory (the transfer then says what it is).
+ * @throws StorageError from the source's HEAD (`PermissionDenied`, `Aborted`, ...)
+ */
+async function filteredOut(ctx: CliContext, command: string, srcLoc: Location, opts: CommandOptions, settings: TransferSettings): Promise<boolean> {
+  const filter = makeFilter((opts["include"] as string[]) ?? [], (opts["exclude"] as string[]) ?? []);
+  if (!filter.active || (await operandEntry(ctx, srcLoc)) === undefined) return false;
+  const { key } = await ctx.locations.object(srcLoc);
+  if (filter(key)) return false;
+  ctx.info(`${command}: ${command === "mv" ? "moved" : "copied"} 0 objects (${shownPath(srcLoc.display)} does not match the filters)`);
+  if (settings.statsJson) ctx.out(JSON.stringify(newStats(command, settings.dryRun)));
+  return true;
+}
+
 /** cp and mv: one object, or with -r every object below a directory. */
 function copyOrMove(move: boolean) {
   const command = move ? "mv" : "cp";
@@ -35,6 +58,8 @@ function copyOrMove(move: boolean) {
     const dstLoc = ctx.locations.parse(dst!);
     const writeOptions = givenFieldsOf(opts);
     if (!opts["recursive"]) {
+      // The filters apply to the one object as to the objects of a tree (and as rm applies them).
+      if (await filteredOut(ctx, command, srcLoc, opts, settings)) return;
       await transferObject(ctx, command, srcLoc, dstLoc, settings, move, writeOptions);
       return;
     }

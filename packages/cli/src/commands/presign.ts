@@ -16,6 +16,7 @@ const OPERATIONS: readonly PresignOperation[] = ["read", "write", "delete", "cre
 
 async function presign(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg!);
+  refuseFlagsOfOtherMethods(opts);
   const { endpoint, key } = await ctx.locations.object(loc);
   // `d/` names a directory (README): never sign the key `d`.
   if (namesDirectory(loc)) throw new UsageError(`${shownPath(loc.display)} ends in / (a directory): presign signs one object; write its path without the trailing /`);
@@ -39,6 +40,57 @@ async function presign(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
   else ctx.out(request.url);
 }
 
+/**
+ * The flags (commander's names, and as typed) that only some methods take, and those methods: the
+ * CLI's side of core's table of presign options, so that a misplaced flag is named as typed.
+ */
+const TAKEN_BY: ReadonlyArray<readonly [string, string, readonly PresignOperation[]]> = [
+  ["multipartId", "--multipart-id", ["delete", "writeMultipart", "listMultipart", "completeMultipart"]],
+  ["index", "--index", ["writeMultipart"]],
+  ["parts", "--parts", ["completeMultipart"]],
+  ["offset", "--offset", ["read"]],
+  ["size", "--size", ["read", "write", "writeMultipart"]],
+  ["contentType", "--content-type", ["write", "createMultipart"]],
+  ["contentMd5", "--content-md5", ["write", "writeMultipart"]],
+  ["cacheControl", "--cache-control", ["write", "createMultipart"]],
+  ["contentDisposition", "--content-disposition", ["write", "createMultipart"]],
+  ["contentEncoding", "--content-encoding", ["write", "createMultipart"]],
+  ["expiresHeader", "--expires-header", ["write", "createMultipart"]],
+  ["responseContentType", "--response-content-type", ["read"]],
+  ["responseContentDisposition", "--response-content-disposition", ["read"]],
+  ["responseCacheControl", "--response-cache-control", ["read"]],
+  ["responseContentEncoding", "--response-content-encoding", ["read"]],
+  ["responseContentLanguage", "--response-content-language", ["read"]],
+  ["responseExpires", "--response-expires", ["read"]],
+];
+
+/** The flags each method cannot do without. */
+const NEEDED_BY: Partial<Record<PresignOperation, readonly string[]>> = {
+  writeMultipart: ["multipartId", "index"],
+  listMultipart: ["multipartId"],
+  completeMultipart: ["multipartId", "parts"],
+};
+
+/**
+ * Refuses, before anything is opened or read, a flag `--method` does not take and a missing flag
+ * it needs, naming them as typed (core would name its options: `multipartId`, exit 7 or 11).
+ * @throws UsageError (exit 2)
+ */
+function refuseFlagsOfOtherMethods(opts: CommandOptions): void {
+  const op = opts["method"] as PresignOperation;
+  const flagOf = (name: string): string => TAKEN_BY.find(([n]) => n === name)![1];
+  const foreign = TAKEN_BY.filter(([name, , ops]) => opts[name] !== undefined && !ops.includes(op));
+  if (foreign.length > 0) {
+    const [, flag, ops] = foreign[0]!;
+    throw new UsageError(`presign --method ${op} does not take ${flag} (only --method ${ops.join(", ")}); nothing was signed`);
+  }
+  const missing = (NEEDED_BY[op] ?? []).filter((name) => opts[name] === undefined).map(flagOf);
+  if (missing.length > 0) {
+    const needed = (NEEDED_BY[op] ?? []).map(flagOf);
+    throw new UsageError(`presign --method ${op} needs ${needed.join(" and ")} (${missing.join(" and ")} not given); nothing was signed`);
+  }
+}
+
 /** True when a presigned request carries headers a client would not send by itself (`host` it always does). */
 function needsHeaders(headers: Record<string, string> | undefined): boolean {
   return headers !== undefined && Object.keys(headers).some((name) => name.toLowerCase() !== "host");
@@ -56,11 +108,40 @@ async function readParts(ctx: CliContext, from: string): Promise<Part[]> {
       throw new UsageError(`--parts: cannot read ${from} (${e.code ?? e.message})`);
     });
   }
+  const where = from === "-" ? "stdin" : from;
+  let parts: unknown;
   try {
-    return JSON.parse(text) as Part[];
+    parts = JSON.parse(text);
   } catch {
-    throw new UsageError(`--parts: ${from === "-" ? "stdin" : from} is not JSON (want [{"index":0,"size":8388608,"etag":"..."}, ...])`);
+    throw new UsageError(`--parts: ${where} is not JSON (want ${PARTS_SHAPE})`);
   }
+  const problem = partsProblem(parts);
+  if (problem !== undefined) throw new UsageError(`--parts: ${where} is JSON, but ${problem} (want ${PARTS_SHAPE})`);
+  return parts as Part[];
+}
+
+/** What `--parts` holds, as its errors show it. */
+const PARTS_SHAPE = '[{"index":0,"size":8388608,"etag":"..."}, ...]';
+
+/**
+ * Why `value` (parsed `--parts`) is no list of parts as core's completeMultipart takes them: an
+ * array of at least one object, each with a whole index and size of 0 or more, a non-empty etag
+ * string and, if any, a crc64 in a decimal string. Undefined when it is one.
+ * @throws nothing
+ */
+function partsProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return "not an array";
+  if (value.length === 0) return "an empty array (a completed upload has at least one part)";
+  for (const [at, part] of (value as unknown[]).entries()) {
+    const p = part as Record<string, unknown> | null;
+    const which = `part #${at} (in the order given)`;
+    if (p === null || typeof p !== "object" || Array.isArray(p)) return `${which} is not an object`;
+    if (!Number.isSafeInteger(p["index"]) || (p["index"] as number) < 0) return `${which} has no whole "index" of 0 or more`;
+    if (!Number.isSafeInteger(p["size"]) || (p["size"] as number) < 0) return `${which} has no whole "size" of 0 or more`;
+    if (typeof p["etag"] !== "string" || p["etag"] === "") return `${which} has no non-empty "etag" string`;
+    if (p["crc64"] !== undefined && (typeof p["crc64"] !== "string" || !/^[0-9]{1,20}$/.test(p["crc64"]))) return `${which} has a "crc64" that is not a decimal string`;
+  }
+  return undefined;
 }
 
 const wholeNumber = flagParser((value) => parseCount(value, 0));

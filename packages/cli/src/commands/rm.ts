@@ -19,6 +19,11 @@ import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
 
+/**
+ * rm without -r: the object (or link) `loc` names. With `--include`/`--exclude`, an operand the
+ * filters leave out is kept and said, as `rm -r` does for an operand that names one object
+ * ({@link removeEntry}): `rm --exclude keep.txt ./d/*` deletes every file but keep.txt.
+ */
 async function removeOne(ctx: CliContext, loc: Location, opts: CommandOptions): Promise<void> {
   const { endpoint, key } = await ctx.locations.object(loc);
   if (namesDirectory(loc)) {
@@ -33,6 +38,10 @@ async function removeOne(ctx: CliContext, loc: Location, opts: CommandOptions): 
     if (info !== undefined || (await isDir(ctx, loc))) throw new OperandError(`${shownPath(loc.display)} is a directory: use rm -r`);
     if (opts["force"]) return;
     throw storageError(ErrorCode.ObjectNotExist, `${shownPath(loc.display)} does not exist`, { op: "rm", service: endpoint.store.info.service, path: key });
+  }
+  if (!makeFilter((opts["include"] as string[]) ?? [], (opts["exclude"] as string[]) ?? [])(key)) {
+    ctx.info(`rm: deleted 0 objects (${shownPath(loc.display)} does not match the filters)`);
+    return;
   }
   if (opts["dryRun"]) return ctx.out(`would delete ${shownUnder(endpoint, key)}`);
   await endpoint.store.delete(key, { signal: ctx.signal });

@@ -63,7 +63,8 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
     return;
   }
   if (opts["dryRun"]) {
-    for (const o of found) ctx.out(`would abort ${shownPath(o.path)} ${o.multipartId ?? ""}`);
+    // A tab before the id, as in the listing: a path may hold spaces.
+    for (const o of found) ctx.out(`would abort ${shownPath(o.path)}\t${o.multipartId ?? ""}`);
     ctx.info(`uploads: would abort ${plural(found.length, "upload")}`);
     return;
   }
@@ -71,7 +72,7 @@ async function uploads(ctx: CliContext, [arg]: string[], opts: CommandOptions): 
     ctx.info("uploads: nothing to abort");
     return;
   }
-  if (!opts["yes"] && !(await confirm(ctx, `abort ${plural(found.length, "multipart upload")} under ${shownPath(loc.display)} (their parts are deleted)?`))) {
+  if (!opts["yes"] && !(await confirm(ctx, `abort ${plural(found.length, "multipart upload")} under ${shownPath(loc.display)} (${found.length === 1 ? "its" : "their"} parts are deleted)?`))) {
     ctx.info("uploads: nothing aborted");
     return;
   }

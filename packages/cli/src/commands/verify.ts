@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { ErrorCode, isStorageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
-import { describeError, EXIT_CODES, exitCodeOf, isAbort } from "../errors.js";
+import { describeError, EXIT_CODES, exitCodeOf, isAbort, UsageError } from "../errors.js";
 import type { Endpoint, Location } from "../locations.js";
 import { followLink, isDir, notADirectory, statOrUndefined } from "../transfer/jobs.js";
 import { makeFilter, unmatchedNote } from "../transfer/filter.js";
@@ -157,7 +157,7 @@ async function verify(ctx: CliContext, [src, dst]: string[], opts: CommandOption
     .join(", ");
   const skippedLinks = linksNotThere > 0 ? `, ${plural(linksNotThere, "symbolic link")} of the source not at the destination (sync and cp -r skip links unless -L; --links counts them as missing)` : "";
   ctx.info(
-    `verify: ${ok} of ${sourceCount - linksNotThere} objects match${how ? ` (${how})` : ""}${bad ? `, ${bad} missing or different` : ""}` +
+    `verify: ${ok} of ${plural(sourceCount - linksNotThere, "object")} ${ok === 1 ? "matches" : "match"}${how ? ` (${how})` : ""}${bad ? `, ${bad} missing or different` : ""}` +
       `${failed ? `, ${failed} not compared (see the messages above)` : ""}` +
       `${theirs.size ? `, ${theirs.size} extra in the destination` : ""}${skippedLinks}${links ? "" : " (symbolic links skipped)"}`,
   );
@@ -189,6 +189,14 @@ export function registerVerify(program: Command, bind: Bind): void {
     .option("--no-links", "skip symbolic links on both sides")
     .option("--concurrency <n>", "objects compared at once", count, 8)
     .option("-v, --verbose", "also print the objects that match");
+  // --links and --no-links set one value (the last wins): given both, neither is meant; refused,
+  // as sync refuses --checksum with --size-only.
+  const linkFlags = new Set<string>();
+  const linksGiven = (flag: string) => () => {
+    linkFlags.add(flag);
+    if (linkFlags.size > 1) throw new UsageError("--links and --no-links exclude each other");
+  };
+  cmd.on("option:links", linksGiven("--links")).on("option:no-links", linksGiven("--no-links"));
   addFilterOptions(cmd)
     .addHelpText("after", "\nExamples:\n  stowage verify ./photos/ backup:photos/\n  stowage verify --full fs:///srv/a/ fs:///srv/b/")
     .action(bind(verify));

@@ -3,6 +3,8 @@ import { mkdir, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { crc64Equal, type ObjectInfo } from "@stowage/core";
+import { UsageError } from "../errors.js";
+import { shownPath } from "../shown-path.js";
 import { CoalescedSaver } from "./coalesced-saver.js";
 import { doneTable, uploadTable } from "./checkpoint-tables.js";
 import { findCheckpoint, recordsTransfer, refuseForeign } from "./found-checkpoint.js";
@@ -220,9 +222,10 @@ export class Checkpoint {
    * With `named` (a path the user gave: `--checkpoint`), a regular file there that is no
    * checkpoint of this transfer is refused, not replaced (found-checkpoint.ts `refuseForeign`);
    * else it is a fresh start, said by {@link Checkpoint.unreadable} when the file there is no
-   * checkpoint at all (not JSON, empty...).
+   * checkpoint at all (not JSON, empty...). With `named`, a directory there is refused too: no
+   * save can replace it (a rename onto a directory fails), nor can the run's end remove it.
    * @throws UsageError with `named`, for a file that is no checkpoint of this command, source and
-   *   destination (nothing written); nothing else (a file that cannot be read is a fresh start)
+   *   destination, or a directory (nothing written); nothing else (a file that cannot be read is a fresh start)
    */
   static async open(
     path: string,
@@ -232,6 +235,9 @@ export class Checkpoint {
     const fresh: CheckpointData = { version: 1, ...meta, updated: new Date().toISOString(), uploads: uploadTable(), done: doneTable() };
     const found = await findCheckpoint(path);
     if (named) refuseForeign(meta.command, path, found, meta);
+    if (named && found.kind === "not-regular" && found.what === "a directory") {
+      throw new UsageError(`${meta.command}: --checkpoint ${shownPath(path)} is a directory: refused, nothing was transferred; name a file (a new one, or this transfer's checkpoint)`);
+    }
     if (found.kind === "not-regular") return new Checkpoint(path, fresh, false, found.what);
     // A default checkpoint that is no checkpoint (damaged from outside) is started over, and said ({@link Checkpoint.unreadable}).
     if (found.kind === "foreign") return new Checkpoint(path, fresh, false, undefined, false, found.why);

@@ -73,13 +73,36 @@ export function httpDateFlag(value: string): string {
 }
 
 /**
- * `--metadata key=value` (repeatable): the entries so far, with this one.
- * @throws UsageError (exit 2) for a value without `=` or with an empty key
+ * `--metadata key=value` (repeatable): the entries so far, with this one. Checked as the command
+ * line is read, with core's own check of the `metadata` option (a key that is an HTTP token, a
+ * value of printable ASCII not starting or ending with a space or tab) and its rule that keys are
+ * case-insensitive (`a=1` and `A=2` name one key twice), so that a bad entry is one usage line
+ * naming the flag, before anything is listed or written.
+ * @throws UsageError (exit 2) for a value without `=` or with an empty key, a key given twice, or
+ *   a key or value core's `metadata` check refuses
  */
 export function metadataPair(value: string, previous: Record<string, string> | undefined): Record<string, string> {
   const eq = value.indexOf("=");
-  if (eq <= 0) throw new UsageError(`--metadata wants key=value, got "${value}"`);
-  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+  if (eq <= 0) throw new UsageError(`--metadata wants key=value, got ${JSON.stringify(value)}`);
+  const [key, v] = [value.slice(0, eq), value.slice(eq + 1)];
+  const twice = Object.keys(previous ?? {}).find((k) => k.toLowerCase() === key.toLowerCase());
+  if (twice !== undefined) throw new UsageError(`--metadata: key ${JSON.stringify(key)} is given twice (keys are case-insensitive: ${JSON.stringify(twice)} came first)`);
+  const def = globalPairs.metadata as { validate?: (v: unknown) => string | undefined };
+  const problem = def.validate?.({ [key]: v });
+  if (problem !== undefined) throw new UsageError(`--metadata: ${problem}`);
+  return { ...previous, [key]: v };
+}
+
+/**
+ * `--content-type` (put, cp, mv, sync): refused as the command line is read, as the other header
+ * flags are ({@link headerFlag}), when core's `contentType` check refuses it (control characters,
+ * beyond ASCII, a leading or trailing space); an empty one too, which would store no type at all
+ * only in appearance (the guessed one is stored): `--no-guess-content-type` is the flag for that.
+ * @throws InvalidArgumentError (a usage error, exit 2, naming the flag)
+ */
+export function contentTypeFlag(value: string): string {
+  if (value === "") throw new InvalidArgumentError("Content-Type must not be empty (to store none rather than a type guessed from the name, give --no-guess-content-type)");
+  return pairFlag("contentType", "Content-Type")(value);
 }
 
 /** What cp, mv and sync store without `--content-type`. */
@@ -91,7 +114,7 @@ export const TYPE_DEFAULT = "the source's; from a local file, the one its extens
  */
 export function addTypeOptions(cmd: Command, typeDefault: string): Command {
   return cmd
-    .option("--content-type <type>", `Content-Type to store with every object written (default: ${typeDefault})`)
+    .option("--content-type <type>", `Content-Type to store with every object written (default: ${typeDefault})`, contentTypeFlag)
     .option("--metadata <key=value>", "user metadata to store with every object written, instead of the source's (repeatable)", metadataPair);
 }
 
