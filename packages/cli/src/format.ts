@@ -23,7 +23,7 @@ export function parseSize(text: string): number {
     return parsePairValue(globalPairs.multipartThreshold, text, "size") as number;
   } catch (e) {
     if (!isStorageError(e)) throw e;
-    throw sizeError(text);
+    throw fractionOfAByte(text) ?? sizeError(text);
   }
 }
 
@@ -48,8 +48,43 @@ function sizeError(text: string): RangeError {
   return new RangeError(`"${text}" is not a size (try 1048576, 512K, 5MiB, 64MB, 1.5G; K, M, G are powers of 1024, KB, MB, GB of 1000)`);
 }
 
+/** The units of a size, as core's size pairs take them (any case): what {@link fractionOfAByte} multiplies by. */
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  kb: 1e3,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  mb: 1e6,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  gb: 1e9,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+  tb: 1e12,
+};
+
 /**
- * Parses a positive integer (a count of things in flight, seconds...).
+ * The error for a size written well that comes to a fraction of a byte (`1.5`, `1.3K` = 1331.2),
+ * which core refuses (exact counts are never rounded): it says so rather than offering `1.5G`, a
+ * fraction, as a fix. Undefined for anything else.
+ */
+function fractionOfAByte(text: string): RangeError | undefined {
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)$/.exec(text.trim());
+  const factor = m === null ? undefined : SIZE_UNITS[m[2]!.toLowerCase()];
+  if (m === null || factor === undefined) return undefined;
+  const bytes = Number(m[1]) * factor;
+  if (!Number.isFinite(bytes) || Number.isInteger(bytes) || bytes > Number.MAX_SAFE_INTEGER) return undefined;
+  const comes = m[2] === "" ? "" : ` (it comes to ${Number(bytes.toPrecision(12))} bytes; a fraction of a unit must come to whole bytes, as 1.5K = 1536 does)`;
+  return new RangeError(`"${text}" is not a whole number of bytes${comes}`);
+}
+
+/**
+ * Parses a whole number of at least `min` (a count of things in flight, `du --depth`, `restore
+ * --days`...). Every whole-number flag words its range error this one way, `"0" is not a whole
+ * number of at least 1` (commander's line before it names the flag and the value).
  * @throws RangeError when `text` is not a whole number ≥ `min`.
  */
 export function parseCount(text: string, min = 1): number {

@@ -1,10 +1,11 @@
 /**
  * review-fresh-user M2, L1, L2, L10 (in process, the COS emulator behind profiles):
  * - a failed operand of rm, restore, mkdir, stat and cat is reported naming the command and the
- *   operand as typed (`stowage: restore backup:2025/db.dump: ObjectNotExist: ...`), as a failed
+ *   operand as typed (`stowage: restore backup:2026/db.dump: ObjectModeInvalid: ...`), as a failed
  *   transfer names its path: the error's `path=` is relative to the operand's parent, so two
  *   operands with one base name read alike without it; an error that names the operand already is
- *   printed as it is, and a credential in the operand is never shown;
+ *   printed as it is (a missing object: `stowage: ObjectNotExist: backup:x does not exist: ...`, as
+ *   get says it), and a credential in the operand is never shown;
  * - mkdir carries on past a failed operand (exit code the first failure's) and says each made
  *   directory as typed (`mkdir: made ./okdir/`);
  * - the README's ln example works as written (the `scratch` profile, a local directory);
@@ -48,8 +49,9 @@ describe("a failed operand's line names the command and the operand", () => {
     expect(r.code).toBe(3);
     const got = lines(r.stderr);
     expect(got).toHaveLength(3);
-    expect(got[0]).toMatch(/^stowage: restore backup:2024\/db\.dump: ObjectNotExist: head_object: .*path="db\.dump"/);
-    expect(got[1]).toMatch(/^stowage: restore backup:2025\/db\.dump: ObjectNotExist: head_object: /);
+    // A missing object is said as get says it, naming the operand (review-cli-ux L4).
+    expect(got[0]).toMatch(/^stowage: ObjectNotExist: backup:2024\/db\.dump does not exist: head_object: .*path="db\.dump"/);
+    expect(got[1]).toMatch(/^stowage: ObjectNotExist: backup:2025\/db\.dump does not exist: head_object: /);
     expect(got[2]).toMatch(/^stowage: restore backup:2026\/db\.dump: ObjectModeInvalid: restore: the object is STANDARD/);
   });
 
@@ -70,13 +72,17 @@ describe("a failed operand's line names the command and the operand", () => {
     expect(connection.stderr).not.toContain(cosEmu.emulator.connectionString(BUCKET, "/").match(/hmac:[^:&]*:([^&]*)/)![1]!);
   });
 
-  it("stat and cat: the operand before the error, whose path= is its base name alone", async () => {
+  it("stat and cat: the operand named in the error, whose path= is its base name alone", async () => {
+    // A missing object is said as get says it: `<operand> does not exist: ...` (review-cli-ux L4).
     const stat = await run(["stat", "backup:2024/db.dump"]);
-    expect([stat.code, lines(stat.stderr)]).toEqual([3, [expect.stringMatching(/^stowage: stat backup:2024\/db\.dump: ObjectNotExist: .*path="db\.dump"/)]]);
+    expect([stat.code, lines(stat.stderr)]).toEqual([3, [expect.stringMatching(/^stowage: ObjectNotExist: backup:2024\/db\.dump does not exist: .*path="db\.dump"/)]]);
     const cat = await run(["cat", "backup:2024/db.dump"]);
-    expect([cat.code, cat.stdout, lines(cat.stderr)]).toEqual([3, "", [expect.stringMatching(/^stowage: cat backup:2024\/db\.dump: ObjectNotExist: .*path="db\.dump"/)]]);
+    expect([cat.code, cat.stdout, lines(cat.stderr)]).toEqual([3, "", [expect.stringMatching(/^stowage: ObjectNotExist: backup:2024\/db\.dump does not exist: .*path="db\.dump"/)]]);
     const local = await run(["cat", "./docs/a.txt"]);
-    expect([local.code, lines(local.stderr)]).toEqual([3, [expect.stringMatching(/^stowage: cat \.\/docs\/a\.txt: ObjectNotExist: .*path="a\.txt"/)]]);
+    expect([local.code, lines(local.stderr)]).toEqual([3, [expect.stringMatching(/^stowage: ObjectNotExist: \.\/docs\/a\.txt does not exist: .*path="a\.txt"/)]]);
+    // Another failure of the operand is still named before the error.
+    const denied = await run(["stat", "bad:2024/db.dump"]);
+    expect([denied.code, lines(denied.stderr)]).toEqual([4, [expect.stringMatching(/^stowage: stat bad:2024\/db\.dump: PermissionDenied: /)]]);
     // The root of a bucket that does not exist: the message names the operand, not prefixed.
     const root = await run(["stat", cosEmu.emulator.connectionString(BUCKET, "/").replace(BUCKET, "nobucket-1250000000")]);
     expect([root.code, lines(root.stderr)]).toEqual([3, [expect.stringMatching(/^stowage: ObjectNotExist: cos:\/\/nobucket-1250000000\/\?\S* does not exist \(no such bucket or store\)/)]]);

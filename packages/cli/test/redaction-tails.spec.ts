@@ -69,9 +69,9 @@ describe("an error line about a key holding name=value", () => {
   it("keeps its error code and message, the value hidden", async () => {
     // A local path is shown as typed: the whole line is redacted once.
     const stat = await run(["stat", "./logs/sig=2024/a.txt"]);
-    expect([stat.code, stat.stderr]).toEqual([3, 'stowage: stat ./logs/sig=***: ObjectNotExist: no such object (op=stat, service=fs, path="a.txt")\n']);
+    expect([stat.code, stat.stderr]).toEqual([3, 'stowage: ObjectNotExist: ./logs/sig=*** does not exist: no such object (op=stat, service=fs, path="a.txt")\n']);
     const cat = await run(["cat", "./data/api_key=old.json"]);
-    expect([cat.code, cat.stderr]).toEqual([3, 'stowage: cat ./data/api_key=***: ObjectNotExist: no such object (op=read, service=fs, path="api_key=***")\n']);
+    expect([cat.code, cat.stderr]).toEqual([3, 'stowage: ObjectNotExist: ./data/api_key=*** does not exist: no such object (op=read, service=fs, path="api_key=***")\n']);
     const ls = await run(["ls", "memory://l1-keys/logs/sig=2024/"]);
     expect([ls.code, ls.stderr]).toEqual([3, 'stowage: ObjectNotExist: memory://l1-keys/logs/sig=*** does not exist (op=ls, service=memory, path="sig=***")\n']);
   });

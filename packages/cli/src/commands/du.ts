@@ -1,21 +1,18 @@
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { ErrorCode, storageError, type ObjectInfo } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import type { Location } from "../locations.js";
 import { isDir, isRoot, statOrUndefined } from "../transfer/jobs.js";
-import { formatBytes, formatTable } from "../format.js";
+import { formatBytes, formatTable, parseCount } from "../format.js";
 import { makeFilter, unmatchedNote } from "../transfer/filter.js";
-import { addFilterOptions } from "../transfer/settings.js";
+import { addFilterOptions, flagParser } from "../transfer/settings.js";
 import { walk } from "../transfer/walk.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { shownPath } from "../shown-path.js";
 import { namesDirectory, notADirectory } from "../slashed-operand.js";
 
-function depth(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`--depth wants a whole number, got "${value}"`);
-  return n;
-}
+/** `--depth`: a whole number of at least 0, its range error worded as every whole-number flag's. */
+const depth = flagParser((value) => parseCount(value, 0));
 
 /**
  * The group `path` counts toward with `-d levels`: the directory it is in, cut to its first

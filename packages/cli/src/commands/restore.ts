@@ -1,15 +1,17 @@
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
 import { ErrorCode, isStorageError, storageError, type ObjectInfo, type RestoreOptions, type RestoreTier, type Storager } from "@stowage/core";
 import type { CliContext } from "../context.js";
 import { describeError, exitCodeOf, isAbort } from "../errors.js";
-import { formatDate, plural } from "../format.js";
+import { formatDate, parseCount, plural } from "../format.js";
 import { shownUnder, type Location } from "../locations.js";
 import { forEachOperand, OperandError, operandEntry } from "../operand-loop.js";
 import { isDir, isRoot } from "../transfer/jobs.js";
 import { walk } from "../transfer/walk.js";
+import { flagParser } from "../transfer/settings.js";
 import type { Bind, CommandOptions } from "./command.js";
 import { listedRestore, tierNotTaken, treeRestoreKind } from "./restore-classes.js";
 import { shownPath } from "../shown-path.js";
+import { missingOperand } from "./stat.js";
 
 /**
  * Services whose listings state an archived object's restore (OSS `<RestoreInfo>`): there `restore -r`
@@ -52,11 +54,8 @@ interface Run {
   noted: Set<string>;
 }
 
-function days(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number of days, at least 1`);
-  return n;
-}
+/** `--days`: a whole number of at least 1, its range error worded as every whole-number flag's. */
+const days = flagParser((value) => parseCount(value, 1));
 
 /**
  * What a restore of an object restored already did to its expiry: COS sets it `days` from the
@@ -172,8 +171,9 @@ async function restoreListed(ctx: CliContext, run: Run, store: Storager, path: s
 
 /**
  * The single-object restore of `loc`; an operand that names a directory (without its `/`) and no
- * object is told to use -r, as one with its `/` is.
- * @throws OperandError (a directory), what `restore` throws
+ * object is told to use -r, as one with its `/` is; a missing object is said as `get` says it
+ * (`<location> does not exist: <the service's text>`).
+ * @throws OperandError (a directory), StorageError `ObjectNotExist` (nothing there), what `restore` throws
  */
 async function restoreOperand(ctx: CliContext, loc: Location, options: RestoreOptions, tally: Tally): Promise<void> {
   const directory = (): OperandError => new OperandError(`${shownPath(loc.display)} is a directory: use restore -r`);
@@ -182,8 +182,10 @@ async function restoreOperand(ctx: CliContext, loc: Location, options: RestoreOp
   try {
     await restoreOne(ctx, endpoint.store, key, shownPath(loc.display), options, tally);
   } catch (e) {
-    if (isStorageError(e, ErrorCode.ObjectNotExist) && (await isDir(ctx, loc))) throw directory();
-    throw e;
+    if (!isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
+    if (await isDir(ctx, loc)) throw directory();
+    // Said as get and rm say it, the service's text after it.
+    throw await missingOperand(ctx, loc, e);
   }
 }
 

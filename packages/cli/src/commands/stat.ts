@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { ErrorCode, isStorageError, storageError, type ObjectInfo } from "@stowage/core";
+import { contextOf, ErrorCode, isStorageError, redactSecrets, storageError, type ObjectInfo, type StorageError } from "@stowage/core";
 import type { CliContext } from "../context.js";
+import { isAbort } from "../errors.js";
 import { formatBytes, formatDate } from "../format.js";
 import { isRoot, rootExists } from "../transfer/jobs.js";
 import type { Bind, CommandOptions } from "./command.js";
@@ -36,6 +37,31 @@ export function describeObject(o: ObjectInfo): string[] {
   return lines;
 }
 
+/** What a 404 without an error document (a HEAD's answer) says: it cannot tell a missing object from a missing bucket. */
+const OBJECT_OR_BUCKET = " (no such object, or no such bucket)";
+
+/**
+ * `e`, the `ObjectNotExist` of the one object the operand `loc` names (`stat`, `cat`, `restore`),
+ * worded as `get`, `rm` and `cp` word it: `<operand> does not exist: <the error's own text>`, the
+ * error's context (op, service, path, status, request id) and code kept, so the exit code stays 3.
+ * The operand is shown as printed, secrets redacted, so that a `name=value` in it hides its value
+ * and not the rest of the line. Where the text cannot tell the object from its bucket (a HEAD's bare
+ * 404: `(no such object, or no such bucket)`), the bucket is asked (a listing of one key, as `ls`
+ * asks it) and the text says which; when that listing fails, the service's text is left as it is.
+ * @throws StorageError `Aborted` (Ctrl-C during the listing)
+ */
+export async function missingOperand(ctx: CliContext, loc: Location, e: StorageError): Promise<StorageError> {
+  let detail = e.detail;
+  if (detail.includes(OBJECT_OR_BUCKET)) {
+    const bucket = await rootExists(ctx, loc).catch((failure: unknown) => {
+      if (isAbort(failure)) throw failure;
+      return undefined;
+    });
+    if (bucket !== undefined) detail = detail.replace(OBJECT_OR_BUCKET, bucket ? " (no such object)" : " (no such bucket)");
+  }
+  return storageError(ErrorCode.ObjectNotExist, `${redactSecrets(shownPath(loc.display))} does not exist: ${detail}`, { ...contextOf(e, true), cause: e });
+}
+
 async function stat(ctx: CliContext, [arg]: string[], opts: CommandOptions): Promise<void> {
   const loc = ctx.locations.parse(arg!);
   // A failure names the operand (`stowage: stat backup:2024/db.dump: ...`): the error's path= is relative to its parent.
@@ -62,14 +88,17 @@ async function statOperand(ctx: CliContext, loc: Location): Promise<ObjectInfo> 
   } catch (e) {
     if (asDir || !isStorageError(e, ErrorCode.ObjectNotExist)) throw e;
     // Not an object: maybe a directory.
-    return await endpoint.store.stat(key, { mode: "dir", signal: ctx.signal }).catch(() => Promise.reject(e));
+    const dir = await endpoint.store.stat(key, { mode: "dir", signal: ctx.signal }).catch(() => undefined);
+    if (dir !== undefined) return dir;
+    throw await missingOperand(ctx, loc, e);
   }
 }
 
 /**
  * `stowage stat <location>`: metadata of one object (or directory). Something that is not there,
- * the root of a bucket that does not exist included, fails with ObjectNotExist (exit 3); a failure's
- * line names the operand (`stowage: stat <location>: <error>`) unless its message does.
+ * the root of a bucket that does not exist included, fails with ObjectNotExist (exit 3), an object
+ * as `get` says it (`<location> does not exist: <the service's text>`, see {@link missingOperand});
+ * a failure's line names the operand (`stowage: stat <location>: <error>`) unless its message does.
  */
 export function registerStat(program: Command, bind: Bind): void {
   program

@@ -97,7 +97,8 @@ const rate = flagParser(parseRate);
 
 function positiveRate(value: string): number {
   const n = rate(value);
-  if (n <= 0) throw new InvalidArgumentError(`"${value}" must be more than 0 bytes`);
+  // A rate: `--bwlimit 0` (or `0.0001K`, rounded down to 0) is refused in bytes per second, not as a size.
+  if (n <= 0) throw new InvalidArgumentError(`"${value}" must be more than 0 bytes per second`);
   return n;
 }
 
