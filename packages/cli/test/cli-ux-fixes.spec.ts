@@ -73,6 +73,24 @@ describe("--include and --exclude without -r (H1)", () => {
   });
 });
 
+describe("--include and --exclude holding / without -r (review-session8 H1)", () => {
+  it("are refused before anything is done: the glob matches names, never paths; a leading **/ is a name glob", async () => {
+    await writeTree(ws.work, { "p/keep.txt": "1", "p/a.txt": "2" });
+    for (const [args, flag, glob, hint] of [
+      [["rm", "--exclude", "p/keep.txt", "p/keep.txt", "p/a.txt"], "--exclude", "p/keep.txt", " (write --exclude 'keep.txt')"],
+      [["cp", "--include", "p/*.txt", "p/a.txt", "copy.txt"], "--include", "p/*.txt", " (write --include '*.txt')"],
+      [["mv", "--exclude", "x/**", "p/a.txt", "moved.txt"], "--exclude", "x/**", ""],
+    ] as const) {
+      const r = await run([...args]);
+      expect([r.code, r.stdout, r.stderr]).toEqual([2, "", `stowage: ${args[0]}: ${flag} '${glob}' holds a /: without -r a glob matches each operand's name, never a path${hint}; nothing was done\n`]);
+    }
+    expect(await readTree(join(ws.work, "p"))).toEqual({ "keep.txt": "1", "a.txt": "2" });
+    const named = await run(["rm", "--include", "**/*.txt", "--exclude", "keep.txt", "p/keep.txt", "p/a.txt"]);
+    expect(named.code).toBe(0);
+    expect(await readTree(join(ws.work, "p"))).toEqual({ "keep.txt": "1" });
+  });
+});
+
 describe("--checkpoint naming a directory (M1)", () => {
   it("is refused before anything is copied, exit 2, in one line naming the flag; a dry run too", async () => {
     await writeTree(ws.work, { "src/a.txt": "a" });

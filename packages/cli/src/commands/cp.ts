@@ -6,7 +6,7 @@ import { operandEntry } from "../operand-loop.js";
 import { refuseProtectedDir } from "../protected-dirs.js";
 import { shownPath } from "../shown-path.js";
 import { refuseFileDestination } from "../transfer/file-destination.js";
-import { makeFilter } from "../transfer/filter.js";
+import { makeFilter, refuseOperandPathGlobs } from "../transfer/filter.js";
 import { addHeaderOptions, addTypeOptions, givenFieldsOf, TYPE_DEFAULT } from "../transfer/given-fields.js";
 import { pruneDirs, transferObject, transferTree } from "../transfer/jobs.js";
 import { addFilterOptions, addTransferOptions, addUploadOptions, transferSettings, type TransferSettings } from "../transfer/settings.js";
@@ -58,7 +58,8 @@ function copyOrMove(move: boolean) {
     const dstLoc = ctx.locations.parse(dst!);
     const writeOptions = givenFieldsOf(opts);
     if (!opts["recursive"]) {
-      // The filters apply to the one object as to the objects of a tree (and as rm applies them).
+      // The filters apply to the one object's name, as to the objects of a tree (and as rm applies them).
+      refuseOperandPathGlobs(command, opts["include"] as string[] | undefined, opts["exclude"] as string[] | undefined);
       if (await filteredOut(ctx, command, srcLoc, opts, settings)) return;
       await transferObject(ctx, command, srcLoc, dstLoc, settings, move, writeOptions);
       return;

@@ -11,7 +11,7 @@ import { forEachOperand, OperandError, operandEntry } from "../operand-loop.js";
 import { refuseProtectedDir } from "../protected-dirs.js";
 import { namesDirectory, notADirectory } from "../slashed-operand.js";
 import { deleteFailureLines, deleteReporting, failedCount, mayBeGone, unanswered, SHOWN_DELETE_FAILURES, type DeleteResult } from "../transfer/delete-report.js";
-import { directoryGlobsText, makeFilter, unmatchedNote, type DirectoryGlob, type PathFilter } from "../transfer/filter.js";
+import { directoryGlobsText, makeFilter, refuseOperandPathGlobs, unmatchedNote, type DirectoryGlob, type PathFilter } from "../transfer/filter.js";
 import { isDir, pruneDirs, statOrUndefined } from "../transfer/jobs.js";
 import { addFilterOptions } from "../transfer/settings.js";
 import { markedDirs, removeDirs, type KeptDir } from "../transfer/remove-dirs.js";
@@ -239,6 +239,7 @@ async function rm(ctx: CliContext, args: string[], opts: CommandOptions): Promis
   const locs = args.map((arg) => ctx.locations.parse(arg));
   const filtered = ((opts["include"] as string[] | undefined)?.length ?? 0) + ((opts["exclude"] as string[] | undefined)?.length ?? 0) > 0;
   if (opts["recursive"]) for (const loc of locs) refuseProtectedDir(ctx, loc, { command: "rm -r", cwdAndParents: !filtered });
+  else refuseOperandPathGlobs("rm", opts["include"] as string[] | undefined, opts["exclude"] as string[] | undefined);
   // As rm(1), an operand whose last segment (`.` and empty ones aside: `x/../.`) is `..` is refused,
   // before anything is deleted: through a symbolic link it names the parent of the link's target.
   const dotDot = args.find((arg) => arg.split(/[\\/]/).filter((s) => s !== "" && s !== ".").at(-1) === "..");

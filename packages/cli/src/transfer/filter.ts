@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { UsageError } from "../errors.js";
 
 /** Decides which relative paths a command acts on. */
 export interface PathFilter {
@@ -146,4 +147,24 @@ export function directoryGlobsText(globs: readonly DirectoryGlob[], root = "the 
     return `${g.flag} '${g.glob}' ${what} (${why}): to match what it holds, ${g.matchedPaths ? `add ${g.flag} ${write}` : `write ${write}`}`;
   });
   return each.join("; ");
+}
+
+/**
+ * rm, cp and mv without -r match `--include`/`--exclude` against each operand's name (there is no
+ * tree for a path to be relative to), so a glob holding `/` could never match one: `rm --exclude
+ * 'd/keep.txt' d/*` would delete keep.txt. Such a glob is refused before anything is done (one
+ * whose only `/` are of leading `**\/`, which match no directory too, is a name glob).
+ * @throws UsageError for a glob with `/` (exit 2), naming the glob and the name to write instead
+ */
+export function refuseOperandPathGlobs(command: string, include: readonly string[] | undefined, exclude: readonly string[] | undefined): void {
+  const globs = [...(include ?? []).map((g) => ["--include", g] as const), ...(exclude ?? []).map((g) => ["--exclude", g] as const)];
+  // A leading `**/` matches no directory as well: `'**/*.jpg'` matches the name `a.jpg`.
+  const pathGlob = globs.find(([, glob]) => glob.replace(/^(\*\*\/)+/, "").includes("/"));
+  if (pathGlob === undefined) return;
+  const [flag, glob] = pathGlob;
+  const name = glob.replace(/\/+$/, "").split("/").at(-1) ?? "";
+  const instead = name === "" || name === "**" ? "" : ` (write ${flag} '${name}')`;
+  throw new UsageError(
+    `${command}: ${flag} '${glob}' holds a /: without -r a glob matches each operand's name, never a path${instead}; nothing was done`,
+  );
 }
