@@ -81,9 +81,15 @@ export function buildProgram(io: CliIO, bind: Bind): Command {
  * @throws nothing
  */
 function unknownHelpTopic(program: Command, argv: readonly string[]): string | undefined {
-  if (argv[0] !== "help" || argv.length < 2) return undefined;
-  const name = argv[1]!;
-  if (program.commands.some((cmd) => cmd.name() === name || cmd.aliases().includes(name))) return undefined;
+  // The global options come first (`stowage --quiet help nope`); those that take a value, with it.
+  let at = 0;
+  while (at < argv.length && argv[at]!.startsWith("-")) {
+    const option = program.options.find((o) => o.long === argv[at] || o.short === argv[at]);
+    at += option?.required === true || option?.optional === true ? 2 : 1;
+  }
+  if (argv[at] !== "help" || argv.length < at + 2) return undefined;
+  const name = argv[at + 1]!;
+  if (name === "help" || program.commands.some((cmd) => cmd.name() === name || cmd.aliases().includes(name))) return undefined;
   return `stowage: unknown command '${name}'\n(run stowage --help for the commands)\n`;
 }
 

@@ -78,6 +78,9 @@ describe("bad input gives one clear line and a distinct exit code", () => {
     expect([command.code, command.stderr]).toEqual([2, "stowage: unknown command 'sycn'\n(Did you mean sync?)\n(run stowage --help for usage)\n"]);
     const topic = await inproc(["help", "nope"]);
     expect([topic.code, topic.stdout, topic.stderr]).toEqual([2, "", "stowage: unknown command 'nope'\n(run stowage --help for the commands)\n"]);
+    const quiet = await inproc(["--quiet", "--progress", "none", "help", "nope"]);
+    expect([quiet.code, quiet.stderr]).toEqual([2, "stowage: unknown command 'nope'\n(run stowage --help for the commands)\n"]);
+    expect((await inproc(["help", "help"])).stderr).not.toContain("unknown command");
     const known = await inproc(["help", "ls"]);
     expect([known.code, known.stdout.split("\n")[0]]).toEqual([0, "Usage: stowage ls [options] <location>"]);
   });

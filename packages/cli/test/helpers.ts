@@ -1,7 +1,7 @@
 import { describe } from "@jest/globals";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -49,6 +49,26 @@ function buildStale(): boolean {
   });
 }
 
+/**
+ * Whether the process that made the build lock `lock` (`age` ms ago) is gone: its pid file names no
+ * live process, or, a second after the lock was made, there is still no pid file (killed in between).
+ */
+function builderGone(lock: string, age: number): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, "pid"), "utf8"));
+  } catch {
+    return age > 1000;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0) return age > 1000;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 /** Blocks this thread for `ms` (a synchronous beforeAll has no event loop to wait on). */
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -65,17 +85,24 @@ export function ensureBuilt(): void {
   if (!buildStale()) return;
   const lock = join(tmpdir(), `stowage-cli-build-${createHash("sha256").update(ROOT).digest("hex").slice(0, 16)}.lock`);
   const deadline = Date.now() + 600_000;
+  let said = false;
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-    if (age > 300_000) rmSync(lock, { recursive: true, force: true });
+    // A lock whose builder is gone (killed mid-build: its finally never ran) is free at once.
+    if (age > 300_000 || builderGone(lock, age)) rmSync(lock, { recursive: true, force: true });
     else if (Date.now() > deadline) throw new Error(`ensureBuilt: another process still holds ${lock}`);
-    else sleepSync(200);
+    else {
+      if (!said) process.stderr.write(`ensureBuilt: waiting for the CLI build another jest worker runs (${lock})\n`);
+      said = true;
+      sleepSync(200);
+    }
     if (!buildStale()) return;
   }
   try {

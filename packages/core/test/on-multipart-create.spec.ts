@@ -139,9 +139,10 @@ describe("write: a Readable body that fails before the write reads it", () => {
   it("a missing file's read stream given with its expected size (multipart): the write rejects ENOENT, the process lives on (review-unhandled H2)", async () => {
     const { driver, store } = open();
     driver.createGate = new Gate();
-    const write = store.write("o", createReadStream(join(tmpdir(), `stowage-missing-${process.pid}-${Date.now()}`)), { size: 3 * MiB });
-    // The file's open fails while the upload is being initiated, before the write reads the body.
-    await turns();
+    const body = createReadStream(join(tmpdir(), `stowage-missing-${process.pid}-${Date.now()}`));
+    const write = store.write("o", body, { size: 3 * MiB });
+    // The file's open fails ('error', then 'close') while the upload is being initiated, before the write reads the body.
+    await new Promise((resolve) => body.once("close", resolve));
     driver.createGate.open();
     const e = await rejection(write);
     expect(e.message).toContain("ENOENT");

@@ -10,7 +10,7 @@ export { rulesFor, type DriverRules } from "./model-rules.js";
 
 /** Options of {@link runModelSuite}. */
 export interface ModelSuiteOptions {
-  /** Random runs (default 40). Seeds are fast-check's own: a failure prints its seed and path to replay it. */
+  /** Random runs (default 40). Under `pnpm test` the seed is fixed (scripts/jest-fast-check-seed.mjs; `pnpm run test:explore` draws new ones): a failure prints its seed and path to replay it. */
   numRuns?: number;
   /** Most operations per run (default 15). */
   maxCommands?: number;
