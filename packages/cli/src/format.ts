@@ -48,24 +48,6 @@ function sizeError(text: string): RangeError {
   return new RangeError(`"${text}" is not a size (try 1048576, 512K, 5MiB, 64MB, 1.5G; K, M, G are powers of 1024, KB, MB, GB of 1000)`);
 }
 
-/** The units of a size, as core's size pairs take them (any case): what {@link fractionOfAByte} multiplies by. */
-const SIZE_UNITS: Readonly<Record<string, number>> = {
-  "": 1,
-  b: 1,
-  k: 1024,
-  kib: 1024,
-  kb: 1e3,
-  m: 1024 ** 2,
-  mib: 1024 ** 2,
-  mb: 1e6,
-  g: 1024 ** 3,
-  gib: 1024 ** 3,
-  gb: 1e9,
-  t: 1024 ** 4,
-  tib: 1024 ** 4,
-  tb: 1e12,
-};
-
 /**
  * The error for a size written well that comes to a fraction of a byte (`1.5`, `1.3K` = 1331.2),
  * which core refuses (exact counts are never rounded): it says so rather than offering `1.5G`, a
@@ -73,12 +55,23 @@ const SIZE_UNITS: Readonly<Record<string, number>> = {
  */
 function fractionOfAByte(text: string): RangeError | undefined {
   const m = /^([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)$/.exec(text.trim());
-  const factor = m === null ? undefined : SIZE_UNITS[m[2]!.toLowerCase()];
-  if (m === null || factor === undefined) return undefined;
+  if (m === null) return undefined;
+  // The unit's bytes as core reads it (`1K` = 1024, `1KB` = 1000); no unit core knows: undefined.
+  const factor = unitBytes(m[2]!);
+  if (factor === undefined) return undefined;
   const bytes = Number(m[1]) * factor;
   if (!Number.isFinite(bytes) || Number.isInteger(bytes) || bytes > Number.MAX_SAFE_INTEGER) return undefined;
   const comes = m[2] === "" ? "" : ` (it comes to ${Number(bytes.toPrecision(12))} bytes; a fraction of a unit must come to whole bytes, as 1.5K = 1536 does)`;
   return new RangeError(`"${text}" is not a whole number of bytes${comes}`);
+}
+
+/** What one `unit` is in bytes, as core's size pairs read it; undefined for no unit core knows. */
+function unitBytes(unit: string): number | undefined {
+  try {
+    return parsePairValue(globalPairs.multipartThreshold, `1${unit}`, "size") as number;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
