@@ -142,7 +142,7 @@ describe("write: a Readable body that fails before the write reads it", () => {
     const body = createReadStream(join(tmpdir(), `stowage-missing-${process.pid}-${Date.now()}`));
     const write = store.write("o", body, { size: 3 * MiB });
     // The file's open fails ('error', then 'close') while the upload is being initiated, before the write reads the body.
-    await new Promise((resolve) => body.once("close", resolve));
+    await new Promise<void>((resolve) => body.once("close", () => resolve()));
     driver.createGate.open();
     const e = await rejection(write);
     expect(e.message).toContain("ENOENT");
