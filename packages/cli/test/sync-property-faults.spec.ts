@@ -89,6 +89,33 @@ function unsafe(before: { src: Tree; dst: Tree }, after: { src: Tree; dst: Tree 
   return bad;
 }
 
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+/** The rerun's line for an object whose recorded upload a failed run completed (README, "Resuming"): no failure. */
+const NOT_SENT_AGAIN = /^stowage: (cp|mv|sync) \S+: its recorded upload (was completed by an earlier run|is gone), and the destination already holds the source's bytes \(size and CRC-64 checked\): not sent again$/;
+
+/**
+ * Counterexamples found by `pnpm run test:explore`, run first: a move cos -> fs whose download was
+ * completed before the source's stat failed 3 times (500): the rerun says it was not sent again (seed 985720473).
+ */
+const FOUND: Array<[Scenario]> = [
+  [
+    {
+      sides: ["cos", "fs"],
+      command: "mv",
+      exclude: false,
+      noServerSide: false,
+      keys: ["a"],
+      slots: [
+        { src: { size: 1048581, seed: 1 }, dst: { size: 65536, seed: 1 } },
+        ...Array.from({ length: 10 }, () => ({ src: undefined, dst: undefined })),
+        { src: { size: 1048581, seed: 1 }, dst: { size: 0, seed: 1 } },
+      ],
+      faults: [{ kind: "status", status: 500, operation: "HeadObject", skip: 0, count: 3 }],
+    },
+  ],
+];
+
 describe("tree transfers while the COS emulator injects faults (property)", () => {
   it("either succeed or fail with a typed exit code leaving no wrong bytes; the rerun completes", async () => {
     await fc.assert(
@@ -136,7 +163,9 @@ describe("tree transfers while the COS emulator injects faults (property)", () =
           // After a move of everything the source may no longer exist (exit 3, nothing to do).
           const exists = await src.exists();
           const rerun = await runCli(h, argv);
-          expect({ code: rerun.code, stderr: exists ? rerun.stderr : "" }).toEqual({ code: exists ? 0 : 3, stderr: "" });
+          // A copy stored before the first run failed (its move's stat of the source, say) is said once, and not sent again.
+          const said = rerun.stderr.split("\n").filter((line) => line !== "" && !NOT_SENT_AGAIN.test(line));
+          expect({ code: rerun.code, said: exists ? said : [] }).toEqual({ code: exists ? 0 : 3, said: [] });
           const want = expectSync(srcTree, after.dst, { delete: del, exclude: s.exclude });
           await expectTree(dst, want.dst, `rerun after "${context}": destination`);
           await expectTree(src, move ? new Map([...srcTree].filter(([k]) => excludedBy(s.exclude, k))) : srcTree, `rerun after "${context}": source`);
@@ -145,7 +174,7 @@ describe("tree transfers while the COS emulator injects faults (property)", () =
           await Promise.all([src.cleanup(), dst.cleanup()]);
         }
       }),
-      { numRuns: 15 },
+      { numRuns: 15, examples: FOUND },
     );
   }, 60_000);
 });
