@@ -76,21 +76,20 @@ export function buildProgram(io: CliIO, bind: Bind): Command {
 }
 
 /**
- * `stowage help <name>` for a name that is no command: the line `stowage <name>` gives (commander
- * would print the whole help, never saying the name is unknown); undefined for any other command line.
+ * The `<name>` of `stowage [global options] help <name>`; undefined for any other command line
+ * (`--help` and `--version` end the command line: commander answers them, whatever follows).
  * @throws nothing
  */
-function unknownHelpTopic(program: Command, argv: readonly string[]): string | undefined {
-  // The global options come first (`stowage --quiet help nope`); those that take a value, with it.
+function helpTopic(program: Command, argv: readonly string[]): string | undefined {
   let at = 0;
   while (at < argv.length && argv[at]!.startsWith("-")) {
-    const option = program.options.find((o) => o.long === argv[at] || o.short === argv[at]);
-    at += option?.required === true || option?.optional === true ? 2 : 1;
+    const flag = argv[at]!.split("=")[0];
+    const option = program.options.find((o) => o.long === flag || o.short === flag);
+    if (option === undefined || ["--help", "--version"].includes(option.long ?? "")) return undefined;
+    // Those that take a value, with it (`--config x`; `--progress=none` is one word).
+    at += (option.required || option.optional) && !argv[at]!.includes("=") ? 2 : 1;
   }
-  if (argv[at] !== "help" || argv.length < at + 2) return undefined;
-  const name = argv[at + 1]!;
-  if (name === "help" || program.commands.some((cmd) => cmd.name() === name || cmd.aliases().includes(name))) return undefined;
-  return `stowage: unknown command '${name}'\n(run stowage --help for the commands)\n`;
+  return argv[at] === "help" && argv.length === at + 2 ? argv[at + 1] : undefined;
 }
 
 /**
@@ -118,9 +117,15 @@ export async function run(argv: readonly string[], io: CliIO, signal: AbortSigna
     await action(ctx, args, opts);
   };
   const program = buildProgram(io, bind);
-  const unknownTopic = unknownHelpTopic(program, argv);
-  if (unknownTopic !== undefined) {
-    io.stderr.write(unknownTopic);
+  // `stowage help <name>`: commander prints the whole help, as an error, for a name that is no
+  // command (`help` too): the line `stowage <name>` gives instead, or for `help help` the help.
+  const topic = helpTopic(program, argv);
+  if (topic === "help") {
+    program.outputHelp();
+    return EXIT_CODES.ok;
+  }
+  if (topic !== undefined && !program.commands.some((cmd) => cmd.name() === topic || cmd.aliases().includes(topic))) {
+    io.stderr.write(`stowage: unknown command '${topic}'\n(run stowage --help for the commands)\n`);
     return EXIT_CODES.usage;
   }
   // Entries a listing left out (local names no key can address, keys no path can address) are

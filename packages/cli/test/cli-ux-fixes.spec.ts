@@ -85,7 +85,9 @@ describe("--include and --exclude holding / without -r (review-session8 H1)", ()
       expect([r.code, r.stdout, r.stderr]).toEqual([2, "", `stowage: ${args[0]}: ${flag} '${glob}' holds a /: without -r a glob matches each operand's name, never a path${hint}; nothing was done\n`]);
     }
     expect(await readTree(join(ws.work, "p"))).toEqual({ "keep.txt": "1", "a.txt": "2" });
-    const named = await run(["rm", "--include", "**/*.txt", "--exclude", "keep.txt", "p/keep.txt", "p/a.txt"]);
+    const braces = await run(["rm", "--exclude", "{a,b}/keep.txt", "p/keep.txt"]);
+    expect(braces.stderr).toBe("stowage: rm: --exclude '{a,b}/keep.txt' holds a /: without -r a glob matches each operand's name, never a path; nothing was done\n");
+    const named = await run(["rm", "--include", "**/*.txt", "--exclude", "./keep.txt", "p/keep.txt", "p/a.txt"]);
     expect(named.code).toBe(0);
     expect(await readTree(join(ws.work, "p"))).toEqual({ "keep.txt": "1" });
   });

@@ -80,7 +80,12 @@ describe("bad input gives one clear line and a distinct exit code", () => {
     expect([topic.code, topic.stdout, topic.stderr]).toEqual([2, "", "stowage: unknown command 'nope'\n(run stowage --help for the commands)\n"]);
     const quiet = await inproc(["--quiet", "--progress", "none", "help", "nope"]);
     expect([quiet.code, quiet.stderr]).toEqual([2, "stowage: unknown command 'nope'\n(run stowage --help for the commands)\n"]);
-    expect((await inproc(["help", "help"])).stderr).not.toContain("unknown command");
+    for (const argv of [["--config", "x", "help", "nope"], ["--progress=none", "help", "nope"]]) {
+      expect((await inproc(argv)).stderr).toBe("stowage: unknown command 'nope'\n(run stowage --help for the commands)\n");
+    }
+    const helpHelp = await inproc(["help", "help"]);
+    expect([helpHelp.code, helpHelp.stderr, helpHelp.stdout.split("\n")[0]]).toEqual([0, "", "Usage: stowage [options] [command]"]);
+    expect((await inproc(["-V", "help", "nope"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const known = await inproc(["help", "ls"]);
     expect([known.code, known.stdout.split("\n")[0]]).toEqual([0, "Usage: stowage ls [options] <location>"]);
   });

@@ -1,7 +1,7 @@
 import { describe } from "@jest/globals";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -69,6 +69,19 @@ function builderGone(lock: string, age: number): boolean {
   }
 }
 
+/** Removes the build lock `lock` by moving it aside first; nothing when another worker did already. */
+function breakLock(lock: string): void {
+  const aside = `${lock}.${process.pid}.stale`;
+  try {
+    renameSync(lock, aside);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return;
+    throw e;
+  }
+  rmSync(aside, { recursive: true, force: true });
+}
+
 /** Blocks this thread for `ms` (a synchronous beforeAll has no event loop to wait on). */
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -79,7 +92,8 @@ function sleepSync(ms: number): void {
  * of a package it uses, so that the specs that spawn `dist/bin.js` test the sources as they are.
  * Up to date, it only compares mtimes (a few ms). Jest workers running at once build one at a time:
  * a lock directory in the temp dir is held around the build, and a worker that finds it held waits,
- * then looks again (a lock left by a killed run counts as free after 5 minutes).
+ * then looks again (a lock whose process is gone is free at once, any lock after 5 minutes). Best
+ * effort: in a rare race two workers may build at once, which tsc -b survives.
  */
 export function ensureBuilt(): void {
   if (!buildStale()) return;
@@ -95,8 +109,9 @@ export function ensureBuilt(): void {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-    // A lock whose builder is gone (killed mid-build: its finally never ran) is free at once.
-    if (age > 300_000 || builderGone(lock, age)) rmSync(lock, { recursive: true, force: true });
+    // A lock whose builder is gone (killed mid-build: its finally never ran) is free at once: moved
+    // aside first (of the workers that saw it, one moves it; the others find it gone), then removed.
+    if (age > 300_000 || builderGone(lock, age)) breakLock(lock);
     else if (Date.now() > deadline) throw new Error(`ensureBuilt: another process still holds ${lock}`);
     else {
       if (!said) process.stderr.write(`ensureBuilt: waiting for the CLI build another jest worker runs (${lock})\n`);

@@ -153,17 +153,18 @@ export function directoryGlobsText(globs: readonly DirectoryGlob[], root = "the 
  * rm, cp and mv without -r match `--include`/`--exclude` against each operand's name (there is no
  * tree for a path to be relative to), so a glob holding `/` could never match one: `rm --exclude
  * 'd/keep.txt' d/*` would delete keep.txt. Such a glob is refused before anything is done (one
- * whose only `/` are of leading `**\/`, which match no directory too, is a name glob).
+ * whose only `/` are of a leading `./` or `**\/`, which match no directory too, is a name glob).
  * @throws UsageError for a glob with `/` (exit 2), naming the glob and the name to write instead
  */
 export function refuseOperandPathGlobs(command: string, include: readonly string[] | undefined, exclude: readonly string[] | undefined): void {
   const globs = [...(include ?? []).map((g) => ["--include", g] as const), ...(exclude ?? []).map((g) => ["--exclude", g] as const)];
   // A leading `**/` matches no directory as well: `'**/*.jpg'` matches the name `a.jpg`.
-  const pathGlob = globs.find(([, glob]) => glob.replace(/^(\*\*\/)+/, "").includes("/"));
+  const pathGlob = globs.find(([, glob]) => glob.replace(/^(\.\/|\*\*\/)+/, "").includes("/"));
   if (pathGlob === undefined) return;
   const [flag, glob] = pathGlob;
   const name = glob.replace(/\/+$/, "").split("/").at(-1) ?? "";
-  const instead = name === "" || name === "**" ? "" : ` (write ${flag} '${name}')`;
+  // A plain last segment is the name to write; none for braces or `**`, where it would not read as one.
+  const instead = name === "" || /[{}]|\*\*/.test(glob) ? "" : ` (write ${flag} '${name}')`;
   throw new UsageError(
     `${command}: ${flag} '${glob}' holds a /: without -r a glob matches each operand's name, never a path${instead}; nothing was done`,
   );
