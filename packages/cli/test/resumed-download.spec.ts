@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import { summaryLine, newStats } from "../src/transfer/stats.js";
 import { bytes, writeTree } from "./helpers.js";
 import { useWorkspace } from "./workspace.js";
-import { uploadReached } from "./checkpoint-progress.js";
+import { abortWhenRecorded } from "./checkpoint-progress.js";
 import { inProcess } from "./cli-run.js";
 import { useMemoryVariant } from "./memory-variants.js";
 
@@ -73,13 +73,7 @@ describe("a resumed download", () => {
     waitedAt2MiB = false;
     const first = run([...args, "--part-concurrency", "1"], { signal: controller.signal });
     try {
-      await Promise.race([
-        uploadReached(checkpoint, "big.bin", 2 * MiB),
-        first.then((r) => {
-          throw new Error(`the first run ended (exit ${r.code}) before its checkpoint recorded 2 MiB: ${r.stderr}`);
-        }),
-      ]);
-      controller.abort();
+      await abortWhenRecorded(first, controller, checkpoint, "big.bin", 2 * MiB);
     } finally {
       readGate = undefined;
       release();
