@@ -40,6 +40,12 @@ describe("bad input gives one clear line and a distinct exit code", () => {
     expect(oneLine(badPair.stderr)).toContain('unknown pair "no_such_pair"');
     const badEscape = await inproc(["ls", "memory://x/%zz"]);
     expect(badEscape.code).toBe(8);
+    // A value the driver refuses as it opens (a bucket name) is the string's fault too, as a bad location is.
+    for (const query of ["location=ap-guangzhou", "location=AP"]) {
+      const r = await inproc(["ls", `cos://Test_Bad/?credential=hmac:AKID:SECRET&endpoint=http:127.0.0.1:9&${query}`]);
+      expect([query, r.code]).toEqual([query, 8]);
+      expect(oneLine(r.stderr)).toContain("ConnectionStringInvalid");
+    }
   });
 
   it("an unknown profile: ConnectionStringInvalid (8) explaining where profiles come from", async () => {

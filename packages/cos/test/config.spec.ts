@@ -104,7 +104,7 @@ describe("opening COS storagers", () => {
   });
 
   it("requires a bucket with its appid, a credential and a location (or an endpoint)", () => {
-    expect(code(() => newStorager("cos://examplebucket/?credential=hmac:AK:SK&location=ap-guangzhou"))).toBe("InvalidArgument");
+    expect(code(() => newStorager("cos://examplebucket/?credential=hmac:AK:SK&location=ap-guangzhou"))).toBe("ConnectionStringInvalid");
     expect(code(() => newStorager("cos://b-1250000000/?location=ap-guangzhou"))).toBe("PairRequired");
     expect(code(() => newStorager("cos://b-1250000000/?credential=hmac:AK:SK"))).toBe("PairRequired");
     expect(code(() => newStorager("cos://anything/?credential=hmac:AK:SK&endpoint=http:127.0.0.1:9000"))).toBeUndefined();

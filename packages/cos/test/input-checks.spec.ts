@@ -25,8 +25,10 @@ describe("COS: location and bucket names go into host names (M2)", () => {
     // A name holding "@" (URL user information) is refused at open, before the driver's check.
     fails("ConnectionStringInvalid", () => newStorager(`cos://a%40evil.example%23-1250000000/?credential=hmac:AKID:${SECRET}${endpoint}`));
     for (const name of ["evil.example%2F-1250000000", "UPPER-1250000000", "a_b-1250000000", "sp%20ace-1", "-lead-1", "trail-", "a".repeat(64)]) {
-      fails("InvalidArgument", () => newStorager(`cos://${name}/?credential=hmac:AKID:${SECRET}${endpoint}`));
+      fails("ConnectionStringInvalid", () => newStorager(`cos://${name}/?credential=hmac:AKID:${SECRET}${endpoint}`));
     }
+    // The same name in an options object is an argument, not a connection string.
+    fails("InvalidArgument", () => newStorager({ type: "cos", name: "UPPER-1250000000", credential: `hmac:AKID:${SECRET}`, endpoint: "https:cos.ap-guangzhou.myqcloud.com" }));
     expect(newStorager(`cos://b/?credential=hmac:AKID:${SECRET}${endpoint}`).info.name).toBe("b");
     expect(newStorager(`cos://${"a".repeat(63)}/?credential=hmac:AKID:${SECRET}${endpoint}`).info.name).toHaveLength(63);
   });

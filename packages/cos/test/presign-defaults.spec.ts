@@ -64,13 +64,13 @@ describe("cos SSE defaults against call-site values", () => {
     expect(emulator.stats().byOperation["CopyObject"]).toBeUndefined();
     await store.deleteMany(["aes", "kms", "kms-again"]);
     const base = emulator.connectionString(BUCKET, "/");
-    await expect(async () => newStorager(`${base}&default_server_side_encryption_cos_kms_key_id=cmk-1`)).rejects.toMatchObject({ code: "InvalidArgument" });
+    await expect(async () => newStorager(`${base}&default_server_side_encryption_cos_kms_key_id=cmk-1`)).rejects.toMatchObject({ code: "ConnectionStringInvalid" });
     // A storager a servicer hands out is checked the same way.
     const servicer = newServicer(`cos://?credential=hmac:stowage-ak:stowage-sk&endpoint=http:127.0.0.1:${emulator.port}&default_server_side_encryption_cos_kms_key_id=cmk-1`);
     await expect(async () => servicer.get(BUCKET)).rejects.toMatchObject({ code: "InvalidArgument" });
     const key = encodeURIComponent(Buffer.alloc(32, 7).toString("base64"));
     await expect(async () => newStorager(`${base}&server_side_encryption_customer_key=${key}&default_server_side_encryption=AES256`)).rejects.toMatchObject({
-      code: "InvalidArgument",
+      code: "ConnectionStringInvalid",
     });
   });
 });

@@ -111,7 +111,7 @@ describe("opening OSS storagers", () => {
   });
 
   it("requires a valid bucket, a credential, a location or endpoint, and a region for V4", () => {
-    expect(code(() => newStorager("oss://Bad_Bucket/?credential=hmac:AK:SK&location=cn-hangzhou"))).toBe("InvalidArgument");
+    expect(code(() => newStorager("oss://Bad_Bucket/?credential=hmac:AK:SK&location=cn-hangzhou"))).toBe("ConnectionStringInvalid");
     expect(code(() => newStorager("oss://bucket/?location=cn-hangzhou"))).toBe("PairRequired");
     expect(code(() => newStorager("oss://bucket/?credential=hmac:AK:SK"))).toBe("PairRequired");
     expect(code(() => newStorager("oss://bucket/?credential=hmac:AK:SK&endpoint=http:127.0.0.1:9000&signature_version=v4"))).toBe("PairRequired");

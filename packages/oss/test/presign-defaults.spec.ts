@@ -56,6 +56,6 @@ describe("oss SSE defaults against call-site values", () => {
     expect((await plain.read("p")).toString()).toBe("v");
     await plain.delete("p");
     await store.delete("aes");
-    await expect(async () => newStorager(`${emulator.connectionString(BUCKET, "/")}&default_server_side_encryption_key_id=cmk-1`)).rejects.toMatchObject({ code: "InvalidArgument" });
+    await expect(async () => newStorager(`${emulator.connectionString(BUCKET, "/")}&default_server_side_encryption_key_id=cmk-1`)).rejects.toMatchObject({ code: "ConnectionStringInvalid" });
   });
 });

@@ -57,8 +57,8 @@ describe("opening QingStor storagers", () => {
   });
 
   it("requires a valid bucket name and a credential (a zone is optional)", () => {
-    expect(code(() => newStorager("qingstor://Bad_Bucket/?credential=hmac:AK:SK&location=pek3b"))).toBe("InvalidArgument");
-    expect(code(() => newStorager("qingstor://abc/?credential=hmac:AK:SK&location=pek3b"))).toBe("InvalidArgument");
+    expect(code(() => newStorager("qingstor://Bad_Bucket/?credential=hmac:AK:SK&location=pek3b"))).toBe("ConnectionStringInvalid");
+    expect(code(() => newStorager("qingstor://abc/?credential=hmac:AK:SK&location=pek3b"))).toBe("ConnectionStringInvalid");
     expect(code(() => newStorager("qingstor://my-bucket/?location=pek3b"))).toBe("PairRequired");
     // No zone: it is detected on first use (zone-detection.spec.ts), so opening sends nothing and succeeds.
     expect(code(() => newStorager("qingstor://my-bucket/?credential=hmac:AK:SK"))).toBeUndefined();

@@ -10,7 +10,7 @@ describe("qingstor: a credential with a security token", () => {
     } catch (e) {
       error = e as StorageError;
     }
-    expect(error).toMatchObject({ code: "InvalidArgument" });
+    expect(error).toMatchObject({ code: "ConnectionStringInvalid" });
     const text = `${error!.message} ${String(error)} ${JSON.stringify(error)}`;
     expect(error!.message).toContain('QingStor credentials take no security token: expected "env" or "hmac" followed by :<access_key_id>:<secret_access_key>');
     expect(text).not.toContain("***");

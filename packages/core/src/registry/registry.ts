@@ -178,13 +178,20 @@ function refuseOpenPartSize(conn: OpenInput, defaults: Readonly<Record<string, u
   throw storageError(code, `invalid value for ${label}: ${problem}`, { op: "new_storager", service });
 }
 
-/** Runs a driver factory or core constructor, turning whatever it throws into a StorageError. */
-function guard<T>(op: string, service: string, fn: () => T): T {
+/**
+ * Runs a driver factory or core constructor, turning whatever it throws into a StorageError. Every
+ * value a connection string opens with came from the string, so there a driver's `InvalidArgument`
+ * (a bucket name it cannot address, an SSE-C key of the wrong length) is `ConnectionStringInvalid`,
+ * as core's own pair checks make it (docs/errors.md).
+ */
+function guard<T>(op: string, service: string, conn: OpenInput, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (isStorageError(e)) throw (e as StorageError).withContext({ op, service });
-    throw storageError(ErrorCode.Unexpected, `opening ${service} failed unexpectedly`, { op, service, cause: e });
+    if (!isStorageError(e)) throw storageError(ErrorCode.Unexpected, `opening ${service} failed unexpectedly`, { op, service, cause: e });
+    const error = (e as StorageError).withContext({ op, service });
+    if (typeof conn !== "string" || error.code !== ErrorCode.InvalidArgument) throw error;
+    throw storageError(ErrorCode.ConnectionStringInvalid, error.detail, { op: error.op, service: error.service });
   }
 }
 
@@ -193,15 +200,16 @@ function guard<T>(op: string, service: string, fn: () => T): T {
  * or an options object (`{ type: "fs", workDir: "/tmp/x/" }`). Synchronous; no network.
  * @throws ServiceNotRegistered (unknown scheme), ConnectionStringInvalid, PairUnsupported,
  *   PairRequired, InvalidArgument, and whatever the driver throws while building
- *   (non-StorageErrors become Unexpected); all with op `new_storager`.
+ *   (non-StorageErrors become Unexpected; its `InvalidArgument` is `ConnectionStringInvalid` when
+ *   `conn` is a connection string); all with op `new_storager`.
  */
 export function newStorager<X extends ExtraOptions = ExtraOptions>(conn: OpenInput): Storager<Given<X>> {
   const op = "new_storager";
   const definition = lookup(conn, op);
   const resolved = resolveOpenConfig(definition, conn, "storager");
-  const driver = guard(op, definition.type, () => definition.newStorageDriver(resolved.config, resolved.defaults));
-  guard(op, definition.type, () => refuseOpenPartSize(conn, resolved.defaults, driver.features.limits, definition.type));
-  return guard(op, definition.type, () => createStorager(driver, { definition, ...resolved })) as unknown as Storager<Given<X>>;
+  const driver = guard(op, definition.type, conn, () => definition.newStorageDriver(resolved.config, resolved.defaults));
+  guard(op, definition.type, conn, () => refuseOpenPartSize(conn, resolved.defaults, driver.features.limits, definition.type));
+  return guard(op, definition.type, conn, () => createStorager(driver, { definition, ...resolved })) as unknown as Storager<Given<X>>;
 }
 
 /**
@@ -220,6 +228,6 @@ export function newServicer<X extends ExtraOptions = ExtraOptions>(conn: OpenInp
     });
   }
   const resolved = resolveOpenConfig(definition, conn, "servicer");
-  const driver = guard(op, definition.type, () => newServiceDriver.call(definition, resolved.config));
-  return guard(op, definition.type, () => createServicer(driver, { definition, ...resolved })) as unknown as Servicer<Given<X>>;
+  const driver = guard(op, definition.type, conn, () => newServiceDriver.call(definition, resolved.config));
+  return guard(op, definition.type, conn, () => createServicer(driver, { definition, ...resolved })) as unknown as Servicer<Given<X>>;
 }
