@@ -25,6 +25,7 @@ import { registerPresignMultipartCases } from "./cases/presign-multipart.js";
 import { registerPresignSizeCases } from "./cases/presign-size.js";
 import { registerProgressFinalCases } from "./cases/progress-final.js";
 import { registerReadDirCases } from "./cases/read-dir.js";
+import { registerReadObjectCases } from "./cases/read-object.js";
 import { registerRelocateProgressCases } from "./cases/relocate-progress.js";
 import { registerRestoreCases } from "./cases/restore.js";
 import { registerResumeCases } from "./cases/resume.js";
@@ -134,6 +135,7 @@ export function runBehaviorSuite(name: string, open: () => Storager | Promise<St
     describe("abort", () => registerAbortCases(suite));
     describe("integrity", () => registerIntegrityCases(suite));
     describe("read dir", () => registerReadDirCases(suite));
+    describe("read onObject", () => registerReadObjectCases(suite));
     describe("restore", () => registerRestoreCases(suite));
 
     it("suite: every case cleaned up after itself (no object or upload left in work_dir)", async () => {

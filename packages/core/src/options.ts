@@ -78,10 +78,12 @@ export interface ReadOptions extends TransferOptions, Conditions {
    * was asked), ETag, content type, user metadata, the object headers (Cache-Control, ...), as `stat`
    * would return them (its `path` echoes the caller's form). A concurrent read (`readConcurrency`)
    * that stats the object first passes the stat's answer. Undefined when the answer describes no
-   * object (a read of 0 bytes, which sends no GET; a range past the end; a driver that reports
-   * nothing). Not called when the read fails first. Lets a copy between storages keep what the
-   * source object has without a stat per object. A listener that throws fails the read: with its
-   * StorageError as is, anything else as `Unexpected`.
+   * object (a read of 0 bytes, which sends no GET; a range, an `offset` above 0 or a `size`, that
+   * starts at or past the object's end, on every storage: a service answers that GET with a 416,
+   * and memory and fs tell the same; a driver that reports nothing). Not called when the read
+   * fails first. Lets a copy between storages keep what the source object has without a stat per
+   * object. A listener that throws fails the read: with its StorageError as is, anything else as
+   * `Unexpected`.
    */
   onObject?: ((object: ObjectInfo | undefined) => void) | undefined;
 }
@@ -191,8 +193,9 @@ export interface ListOptions extends CallOptions {
   limit?: number | undefined;
   /**
    * Continue from this token: a `nextToken` that `listPage` returned for the same listing (this
-   * storager's service and bucket, the same path and mode). Any other string, a token of another
-   * listing or of a Stowage version before tokens were checked included, is `InvalidArgument`.
+   * storager's service and bucket, the same path and mode). `""`, like no token, starts at the
+   * beginning. Any other string, a token of another listing or of a Stowage version before tokens
+   * were checked included, is `InvalidArgument`.
    */
   token?: string | undefined;
   /**

@@ -305,8 +305,11 @@ export interface Storager<X extends ExtraOptions = ExtraOptions> {
   writeAppend(obj: ObjectInfo, body: Body, options?: WriteAppendOptions & Extra<X, "writeAppend">): Promise<AppendResult>;
   /**
    * Finishes an appendable object (a no-op on most services).
-   * @throws InvalidArgument (`obj` is no ObjectInfo with a path), ObjectModeInvalid (not an append object), ObjectNotExist
-   *   (memory, fs: no object at the path), Aborted
+   * @throws InvalidArgument (`obj` is no ObjectInfo with a path, or its path ends in `/`, as for
+   *   writeAppend: on every storage), ObjectModeInvalid (`obj.mode` is not `"append"`: on every storage;
+   *   besides, memory's and fs's own checks of the path: memory, an object there that is not appendable;
+   *   memory and fs, a directory there; COS, OSS and QingStor look at nothing), ObjectNotExist (memory,
+   *   fs: no object at the path), Aborted
    */
   commitAppend(obj: ObjectInfo, options?: CommitAppendOptions & Extra<X, "commitAppend">): Promise<void>;
   /**

@@ -275,8 +275,13 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
 }
 
-/** True for a Node Readable (or anything that destroys, pipes and emits as one). @throws nothing */
+/**
+ * True for a Node Readable (or any object that destroys, pipes and emits as one); false for
+ * anything that is no object (`null`, `undefined`, a number, ...), so that a body check gets to say
+ * what it is. @throws nothing
+ */
 export function isReadable(value: unknown): value is Readable {
+  if (typeof value !== "object" || value === null) return false;
   const r = value as Readable;
   return typeof r.destroy === "function" && typeof r.on === "function" && typeof r.pipe === "function";
 }

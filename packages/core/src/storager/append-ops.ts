@@ -174,13 +174,15 @@ function refuseOverLimits(limits: StorageLimits, offset: number, size: number): 
 
 /**
  * Finishes an append object (a no-op where the service has no such step).
- * @throws ObjectModeInvalid, CapabilityInsufficient
+ * @throws ObjectModeInvalid (`obj.mode` is not "append"), InvalidArgument (a path ending in `/`),
+ *   CapabilityInsufficient, Aborted, and what the driver's commit throws
  */
 export async function commitAppend(scope: OperationScope, obj: ObjectInfo, rawOptions: object | undefined): Promise<void> {
   requireAppend(scope, "commitAppend");
   if (obj.mode !== "append") throw storageError(ErrorCode.ObjectModeInvalid, `commitAppend needs an append object, got mode ${obj.mode}`);
   const options = scope.options("commitAppend", rawOptions);
-  const { key } = scope.resolve(obj.path);
+  // No append object ends in `/` (writeAppend refuses such a path): refused here on every storage.
+  const { key } = scope.resolve(obj.path, { file: true });
   // Most services have nothing to commit: an aborted call still says so, as on every storage.
   throwIfAborted((options as { signal?: AbortSignal }).signal);
   await scope.driver.commitAppend?.(key, options);

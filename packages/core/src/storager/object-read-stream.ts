@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import type { DriverReadResult } from "../driver/storage-driver.js";
+import type { DriverReadResult, RawObject } from "../driver/storage-driver.js";
 import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { Crc64 } from "../integrity/crc64.js";
@@ -22,6 +22,19 @@ interface ReadRequest {
   onProgress?: ProgressListener;
   onObject?: ObjectListener;
   [pair: string]: unknown;
+}
+
+/**
+ * What a read's answer tells `onObject` of the object: `object`, or undefined for a ranged read
+ * (an `offset` above 0, or a `size`) that starts at or past the object's end. A service answers such
+ * a GET with a 416 that describes nothing, while memory and fs (and a server that ignored `Range`)
+ * still name the object: told here, every storage gives `onObject` the same (`ReadOptions.onObject`).
+ */
+function describedObject(object: RawObject | undefined, offset: number | undefined, size: number | undefined): RawObject | undefined {
+  if (object?.size === undefined) return object;
+  const start = offset ?? 0;
+  const ranged = start > 0 || size !== undefined;
+  return ranged && start >= object.size ? undefined : object;
 }
 
 /** Where a resumed piece is read from: the key, the first byte of the read and the driver's options. */
@@ -144,7 +157,7 @@ export class ObjectReadStream extends Readable {
       return;
     }
     try {
-      announceObject(onObject, scope.workDir, path, opened.object);
+      announceObject(onObject, scope.workDir, path, describedObject(opened.object, offset, size));
     } catch (e) {
       closeBody(opened.stream);
       throw e;
