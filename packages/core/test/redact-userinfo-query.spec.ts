@@ -134,10 +134,13 @@ describe("the parser quotes no key after a secret pair (review-tail9 H2)", () =>
       fc.property(secret, fc.constantFrom("credential=hmac:AK:", "security_token=", "Credential="), fc.constantFrom("&TAILQX=%zz", "&TAILQX=%zz&location=x"), (s, key, bad) => {
         const conn = `demo://b-1250000000/?${key}${s}${bad}`;
         const { texts } = thrown(() => resolveOpenConfig(definition, conn, "storager"));
-        expect(leaks(texts, s, `demo://b-1250000000/?${key}\u0000${bad}`)).toEqual([]);
+        // The error's own words count as the input around the secret: its JSON's "message" shows "essa" whatever the secret.
+        const words = thrown(() => resolveOpenConfig(definition, `demo://b-1250000000/?${key}pw${bad}`, "storager")).texts;
+        expect(leaks(texts, s, `demo://b-1250000000/?${key}\u0000${bad}\u0000${words}`)).toEqual([]);
         expect(texts).not.toContain("TAILQX");
       }),
-      { numRuns: 2000 },
+      // The first: a test:explore counterexample (seed -689444197) when the oracle counted the error's own words as a leak.
+      { numRuns: 2000, examples: [["essa??!?", "credential=hmac:AK:", "&TAILQX=%zz"]] },
     );
   });
 });
