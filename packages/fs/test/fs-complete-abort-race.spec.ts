@@ -36,7 +36,7 @@ const { ErrorCode, isStorageError, newStorager } = await import("@stowage/core")
 // Registers the fs service for newStorager.
 await import("../src/index.js");
 const { sandbox } = await import("./setup.js");
-const { buf } = await import("./helpers.js");
+const { buf, rejection } = await import("./helpers.js");
 
 type Part = import("@stowage/core").Part;
 const GONE = "no such multipart upload (aborted or completed meanwhile)";
@@ -49,16 +49,6 @@ afterEach(async () => {
   hook = undefined;
   await s.cleanup();
 });
-
-/** What `promise` rejects with (a StorageError expected). */
-async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof import("@stowage/core").StorageError>> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isStorageError(error)) throw new Error(`expected a StorageError, got ${String(error)}`);
-  return error;
-}
 
 /** An upload at `key` with parts 0 and 1 uploaded; its id and parts. */
 async function twoParts(key: string): Promise<{ id: string; parts: Part[] }> {

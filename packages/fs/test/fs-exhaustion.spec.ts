@@ -40,10 +40,10 @@ jest.unstable_mockModule("node:fs/promises", () => ({
   },
 }));
 
-const { ErrorCode, isStorageError, newStorager } = await import("@stowage/core");
+const { ErrorCode, newStorager } = await import("@stowage/core");
 const { fsError } = await import("../src/index.js");
 const { sandbox } = await import("./setup.js");
-const { buf } = await import("./helpers.js");
+const { buf, rejection } = await import("./helpers.js");
 
 const EMFILE = { code: "EMFILE", errno: -24, text: "too many open files" };
 const EACCES = { code: "EACCES", errno: -13, text: "permission denied" };
@@ -58,16 +58,6 @@ afterEach(async () => {
   diskFull = false;
   await s.cleanup();
 });
-
-/** What `promise` rejects with (a StorageError expected). */
-async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof import("@stowage/core").StorageError>> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isStorageError(error)) throw new Error(`expected a StorageError, got ${String(error)}`);
-  return error;
-}
 
 /** The entries of upload `id`'s staging directory (empty when it is gone). */
 async function staged(id: string): Promise<string[]> {

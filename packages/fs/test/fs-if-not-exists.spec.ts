@@ -4,9 +4,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { isStorageError, type StorageError } from "@stowage/core";
 import { FsStorageDriver } from "../src/storager.js";
-import { buf, expectCode, streamBody, tree, waitFor } from "./helpers.js";
+import { buf, expectCode, rejection, streamBody, tree, waitFor } from "./helpers.js";
 import { sandbox, type Sandbox } from "./setup.js";
 
 // Conditional writes (`ifNotExists`, feature `writeIfNotExists`) on fs: the finished temp file is
@@ -25,16 +24,6 @@ afterEach(async () => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await s.cleanup();
 });
-
-/** The StorageError `promise` rejects with (fails the test when it resolves or throws anything else). */
-async function rejection(promise: Promise<unknown>): Promise<StorageError> {
-  const e = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!isStorageError(e)) throw new Error(`expected a StorageError, got ${String(e)}`);
-  return e;
-}
 
 /** Names of temp files (`.stowage-tmp-…`) anywhere in the store. */
 async function temps(): Promise<string[]> {

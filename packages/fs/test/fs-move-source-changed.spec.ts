@@ -70,7 +70,7 @@ jest.unstable_mockModule("node:fs/promises", () => ({
 }));
 
 const { isStorageError } = await import("@stowage/core");
-const { buf, tree } = await import("./helpers.js");
+const { buf, rejection, tree } = await import("./helpers.js");
 const { sandbox } = await import("./setup.js");
 type Sandbox = Awaited<ReturnType<typeof sandbox>>;
 
@@ -85,16 +85,6 @@ afterEach(async () => {
   bound = undefined;
   await s.cleanup();
 });
-
-/** The StorageError `promise` rejects with (fails the test when it resolves or throws anything else). */
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const e = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!isStorageError(e)) throw new Error(`expected a StorageError, got ${String(e)}`);
-  return e;
-}
 
 /** Names of temp files (`.stowage-tmp-…`) anywhere in the store. */
 async function temps(): Promise<string[]> {

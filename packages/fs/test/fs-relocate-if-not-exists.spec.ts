@@ -4,9 +4,9 @@ import { chmod, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, st
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { isStorageError, storageError, type StorageError } from "@stowage/core";
+import { storageError, type StorageError } from "@stowage/core";
 import { FsStorageDriver } from "../src/storager.js";
-import { expectCode, tree } from "./helpers.js";
+import { expectCode, rejection, tree } from "./helpers.js";
 import { sandbox, type Sandbox } from "./setup.js";
 
 // `ifNotExists` on copy and move (feature `writeIfNotExists`): a copy's temp file, and a moved file
@@ -40,16 +40,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await s.cleanup();
 });
-
-/** The StorageError `promise` rejects with (fails the test when it resolves or throws anything else). */
-async function rejection(promise: Promise<unknown>): Promise<StorageError> {
-  const e = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!isStorageError(e)) throw new Error(`expected a StorageError, got ${String(e)}`);
-  return e;
-}
 
 /** Names of temp files (`.stowage-tmp-…`) anywhere in the store. */
 async function temps(): Promise<string[]> {

@@ -1,7 +1,17 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { expect } from "@jest/globals";
-import { isStorageError, type DriverBody, type ErrorCode } from "@stowage/core";
+import { isStorageError, type DriverBody, type ErrorCode, type StorageError } from "@stowage/core";
+
+/** The StorageError `promise` rejects with (fails the test when it resolves or rejects with anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<StorageError> {
+  const e = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (!isStorageError(e)) throw new Error(`expected a StorageError, got ${String(e)}`);
+  return e;
+}
 
 /** A Buffer body. */
 export function buf(text: string | Buffer): DriverBody {
