@@ -3,7 +3,8 @@ import { startEmulator, type Emulator } from "../src/index.js";
 import { errorCode, md5Base64, ossEc, ossRequest } from "./raw-client.js";
 
 // OSS refuses an unknown encoding-type (help page 0017-00000235: 400 InvalidArgument, "Invalid Encoding
-// Method specified in Request", ArgumentName/ArgumentValue). Listings and DeleteMultipleObjects take `url`.
+// Method specified in Request", ArgumentName/ArgumentValue). Listings (of objects and of multipart
+// uploads) and DeleteMultipleObjects take `url`.
 
 const BUCKET = "encoding";
 let oss: Emulator;
@@ -24,6 +25,28 @@ describe("oss emulator: encoding-type", () => {
       const r = await ossRequest(oss, { method: "GET", bucket: BUCKET, query });
       expect([r.status, errorCode(r), ossEc(r)]).toEqual([400, "InvalidArgument", "0017-00000235"]);
       expect(r.body).toContain("<ArgumentName>encoding-type</ArgumentName>");
+    }
+  });
+
+  it("ListMultipartUploads encodes keys, markers, prefix, delimiter and common prefixes with url, and refuses any other value", async () => {
+    const keys = ["up/a b+c%d&e<中>", "up/d/x", "up/z\u0001"];
+    for (const key of keys) expect((await ossRequest(oss, { method: "POST", bucket: BUCKET, key, query: [["uploads", undefined]] })).status).toBe(200);
+    const text = (xml: string, tag: string): string[] => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, "g"))].map((m) => m[1]!);
+    const list = (extra: [string, string][]) => ossRequest(oss, { method: "GET", bucket: BUCKET, query: [["uploads", undefined], ["prefix", "up/"], ["encoding-type", "url"], ...extra] });
+    const first = await list([["max-uploads", "1"]]);
+    expect(first.status).toBe(200);
+    expect(text(first.body, "EncodingType")).toEqual(["url"]);
+    expect([text(first.body, "Prefix"), text(first.body, "Key"), text(first.body, "NextKeyMarker")]).toEqual([["up%2F"], ["up%2Fa%20b%2Bc%25d%26e%3C%E4%B8%AD%3E"], ["up%2Fa%20b%2Bc%25d%26e%3C%E4%B8%AD%3E"]]);
+    // The marker goes back decoded (as the SDKs send it), and is echoed encoded.
+    const second = await list([["max-uploads", "1"], ["key-marker", keys[0]!], ["delimiter", "/"]]);
+    expect([text(second.body, "KeyMarker"), text(second.body, "Delimiter"), text(second.body, "Prefix")]).toEqual([["up%2Fa%20b%2Bc%25d%26e%3C%E4%B8%AD%3E"], ["%2F"], ["up%2F", "up%2Fd%2F"]]);
+    const rest = await list([["key-marker", keys[0]!]]);
+    expect(text(rest.body, "Key")).toEqual(["up%2Fd%2Fx", "up%2Fz%01"]);
+    const plain = await ossRequest(oss, { method: "GET", bucket: BUCKET, query: [["uploads", undefined], ["prefix", "up/d"]] });
+    expect([text(plain.body, "Key"), plain.body.includes("EncodingType")]).toEqual([["up/d/x"], false]);
+    for (const value of ["xx", "URL", "base64"]) {
+      const r = await ossRequest(oss, { method: "GET", bucket: BUCKET, query: [["uploads", undefined], ["encoding-type", value]] });
+      expect([r.status, errorCode(r), ossEc(r)]).toEqual([400, "InvalidArgument", "0017-00000235"]);
     }
   });
 

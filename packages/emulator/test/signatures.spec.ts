@@ -52,6 +52,35 @@ describe("OSS V1 verifier", () => {
     expect(ossV1Signature("sk", ossV1StringToSign({ ...bucketOp, resource }))).toBe("x3E5TgOvl/i7PN618s5mEvpJDYk=");
   });
 
+  it("matches the ali-oss signUtils vectors (raw key with space and +, uploadId, continuation-token with list parameters unsigned)", () => {
+    const d = "Tue, 14 Nov 2023 22:13:20 GMT";
+    const put = ossV1StringToSign({
+      method: "PUT",
+      contentMd5: "M3szwC+JSTAmhDmD/ycqMA==",
+      contentType: "text/plain",
+      date: d,
+      headers: { "x-oss-date": d, "x-oss-meta-foo": "Bar" },
+      resource: ossV1Resource("mybucket", "dir/a b+c.txt", []),
+    });
+    expect(ossV1Signature("sk", put)).toBe("9VXgjwEAUrRjIdtVjIWRDLUuA/Y=");
+    const bare = { contentMd5: "", contentType: "", date: d, headers: { "x-oss-date": d } };
+    const complete = ossV1StringToSign({ ...bare, method: "POST", resource: ossV1Resource("mybucket", "big.bin", [["uploadId", "UPLOADID"]]) });
+    expect(ossV1Signature("sk", complete)).toBe("srfElwuPJh0946DCBJNAeNIP5No=");
+    const listResource = ossV1Resource("mybucket", undefined, [["list-type", "2"], ["continuation-token", "tok"], ["max-keys", "100"], ["encoding-type", "url"]]);
+    expect(listResource).toBe("/mybucket/?continuation-token=tok");
+    expect(ossV1Signature("sk", ossV1StringToSign({ ...bare, method: "GET", resource: listResource }))).toBe("wWwFwSdyyKCVYz1I043zumSvlVo=");
+  });
+
+  it("matches the presigned vector query1 and the captured ali-oss signatureUrl", () => {
+    const presign = { method: "GET", contentMd5: "", contentType: "", headers: {} };
+    const query1 = ossV1StringToSign({ ...presign, date: "1699807420", resource: ossV1Resource("bucket", "key", [["versionId", "versionId"]]) });
+    expect(query1).toBe("GET\n\n\n1699807420\n/bucket/key?versionId=versionId");
+    expect(ossV1Signature("sk", query1)).toBe("dcLTea+Yh9ApirQ8o8dOPqtvJXQ=");
+    const captured = ossV1StringToSign({ ...presign, date: "1795336293", resource: ossV1Resource("mybucket", "dir/a b.txt", [["response-content-type", "text/plain"]]) });
+    expect(captured).toBe("GET\n\n\n1795336293\n/mybucket/dir/a b.txt?response-content-type=text/plain");
+    expect(ossV1Signature("sk", captured)).toBe("ICVN83dx0pKm68IrD8QyJwk+CnU=");
+  });
+
   it("matches the presigned vector with a security token", () => {
     const sts = ossV1StringToSign({
       method: "GET",
@@ -106,6 +135,33 @@ describe("OSS V4 verifier", () => {
     const sts = ossV4StringToSign("20231217T025437Z", "20231217/cn-hangzhou/oss/aliyun_v4_request", canonical);
     expect(ossV4Signature("sk", "20231217", "cn-hangzhou", "oss", sts)).toBe("a39966c61718be0d5b14e668088b3fa07601033f6518ac7b523100014269c0fe");
   });
+
+  /** The signature of the Go test's PUT at unix time `t`, over `requestHeaders` and `requestQuery`, signing `additional` too. */
+  function signAt(t: number, requestHeaders: Record<string, string>, requestQuery: [string, string][], additional: string[]): string {
+    const iso = new Date(t * 1000).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    const day = iso.slice(0, 8);
+    const canonical = ossV4CanonicalRequest({ method: "PUT", bucket: "bucket", key: "1234+-/123/1.txt", query: requestQuery, headers: requestHeaders, additionalHeaders: additional, hashedPayload: "UNSIGNED-PAYLOAD" });
+    return ossV4Signature("sk", day, "cn-hangzhou", "oss", ossV4StringToSign(iso, `${day}/cn-hangzhou/oss/aliyun_v4_request`, canonical));
+  }
+
+  it("matches TestV4AuthHeader with a security token, and with additional headers", () => {
+    expect(signAt(1702784856, { ...headers, "x-oss-date": "20231217T034736Z", "x-oss-security-token": "token" }, query, [])).toBe("b94a3f999cf85bcdc00d332fbd3734ba03e48382c36fa4d5af5df817395bd9ea");
+    expect(signAt(1702747512, { ...headers, "x-oss-date": "20231216T172512Z" }, query, ["abc", "zabc"])).toBe("4a4183c187c07c8947db7620deb0a6b38d9fbdd34187b6dbaccb316fa251212f");
+  });
+
+  it("matches TestV4AuthQuery with a security token, and with additional headers", () => {
+    const presignHeaders = { "x-oss-head1": "value", abc: "value", zabc: "value", xyz: "value", "content-type": "application/octet-stream" };
+    const presignQuery = (iso: string, extra: [string, string][]): [string, string][] => [
+      ...query,
+      ["x-oss-credential", `ak/${iso.slice(0, 8)}/cn-hangzhou/oss/aliyun_v4_request`],
+      ["x-oss-date", iso],
+      ["x-oss-expires", "599"],
+      ["x-oss-signature-version", "OSS4-HMAC-SHA256"],
+      ...extra,
+    ];
+    expect(signAt(1702785388, presignHeaders, presignQuery("20231217T035628Z", [["x-oss-security-token", "token"]]), [])).toBe("3817ac9d206cd6dfc90f1c09c00be45005602e55898f26f5ddb06d7892e1f8b5");
+    expect(signAt(1702783809, presignHeaders, presignQuery("20231217T033009Z", [["x-oss-additional-headers", "abc;zabc"]]), ["abc", "zabc"])).toBe("6bd984bfe531afb6db1f7550983a741b103a8c58e5e14f83ea474c2322dfa2b7");
+  });
 });
 
 describe("QingStor verifier", () => {
@@ -117,6 +173,25 @@ describe("QingStor verifier", () => {
     const { "x-qs-date": _d, "content-type": _t, ...rest } = headers;
     const query = qsStringToSign({ method: "PUT", contentMd5: "", contentType: "", date: "1572592959", headers: rest, resource });
     expect(qsSignature("test_secret", query)).toBe("HjroQB6ac19fmFt/1rOMHMco0eJ17gGAGexLYD98u88=");
+    // Vector 3: the snapshot's getAuthorization, its shared headers object already stripped of x-qs-date and content-type.
+    const third = qsStringToSign({ method: "PUT", contentMd5: "", contentType: "", date: "", headers: rest, resource });
+    expect(third).toBe("PUT\n\n\n\nx-qs-a:test-a\nx-qs-a-abc:test-abc\nx-qs-z:test-z\n/test_bucket/test_object.jpg?acl&upload_id=test_upload_id");
+    expect(qsSignature("test_secret", third)).toBe("L6q5iKoyWbQky0T5/MYELz5jAFecGbvLDyjLdz6fClw=");
+  });
+
+  it("matches the Go SDK vectors WithXQSDate, Query, QueryWithXQSDate, Disposition, Cname and Vhost", () => {
+    const D = "Mon, 01 Jan 0001 00:00:00 GMT";
+    const q: [string, string][] = [["acl", ""], ["upload_id", "fde133b5f6d932cd9c79bac3c7318da1"], ["part_number", "0"], ["other", "abc"]];
+    const t12 = { "x-qs-test-1": "Test 1", "x-qs-test-2": "Test 2" };
+    const sign = (method: string, date: string, headers: Record<string, string>, path: string, query: [string, string][]): string =>
+      qsSignature("ENV_SECRET_ACCESS_KEY", qsStringToSign({ method, contentMd5: "", contentType: "", date, headers, resource: qsResource(path, query, QS_SUBRESOURCES) }));
+    expect(sign("GET", "", { "x-qs-date": D, ...t12 }, "/", q)).toBe("qkY+tOMdqfDAVv+ZBtlWeEBxlbyIKaQmj5lQlylENzo=");
+    expect(sign("GET", "3600", t12, "/", q)).toBe("GRL3p3NOgHR9CQygASvyo344vdnO1hFke6ZvQ5mDVHM=");
+    expect(sign("GET", "3600", { "x-qs-date": D, ...t12 }, "/", q)).toBe("plFxMFP1EzKVtdF+bApT8rhW9AUAIWfmZcOGH3m27t0=");
+    const disposition = "attachment; filename=\"%E4%B8%AD%E6%96%87.jpg\"; filename*=utf-8''%E4%B8%AD%E6%96%87.jpg";
+    expect(sign("GET", "3600", {}, "/", [["response-content-disposition", disposition]])).toBe("XPMfomqMYu7ej62eqitVcPJyZMvfi72ZxXwGpPWv07I=");
+    expect(sign("PUT", D, t12, "/bucket-name", [["cname", ""]])).toBe("Kqc4/+6T7zfSrUPgkvswHbtL4ESch9vOVQP0nPwlkBs=");
+    expect(sign("GET", D, {}, "/bucket-name/", [["acl", ""]])).toBe("y0rP8LnEGUiV/JcuCMHZC4OMRZNzKRw9w7AnqehJZW8=");
   });
 
   it("matches the Go SDK vectors (unsigned params dropped, canonical path)", () => {

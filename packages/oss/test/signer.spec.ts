@@ -52,6 +52,12 @@ describe("OSS V1 signer (protocols.md §2.1, Go SDK v2 TestV1AuthHeader / TestV1
     expect(ossV1PresignQuery(input, KEY, 1699808204)[2]).toEqual(["Signature", "jzKYRrM5y6Br0dRFPaTGOsbrDhY="]);
   });
 
+  it("reproduces the captured ali-oss signatureUrl (raw key with a space, a signed response-* override)", () => {
+    const input = { method: "GET", resource: "/mybucket/dir/a b.txt", query: [["response-content-type", "text/plain"]] as const, headers: {} };
+    expect(ossV1StringToSign(input, "1795336293")).toBe("GET\n\n\n1795336293\n/mybucket/dir/a b.txt?response-content-type=text/plain");
+    expect(ossV1PresignQuery(input, KEY, 1795336293)).toEqual([["OSSAccessKeyId", "ak"], ["Expires", "1795336293"], ["Signature", "ICVN83dx0pKm68IrD8QyJwk+CnU="]]);
+  });
+
   it("reproduces the ali-oss signUtils vectors (raw key with space and +, uploadId, continuation-token)", () => {
     const date = "Tue, 14 Nov 2023 22:13:20 GMT";
     const put = {

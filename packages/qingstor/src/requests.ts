@@ -114,9 +114,18 @@ export function moveObject(key: string, source: string): QsCall {
   return { operation: "move_object", method: "PUT", key, query: [], headers: { ...EMPTY_BODY_HEADERS, "x-qs-move-source": source } };
 }
 
-/** PutObject with `x-qs-fetch-source`: QingStor downloads `url` into `key`. */
+/**
+ * PutObject with `x-qs-fetch-source`: QingStor downloads `url` (a WHATWG-serialized href, so ASCII
+ * only) into `key`. QingStor is taken to URL-decode the header's value once: both vendor SDKs work
+ * only against a server that does (the JS SDK `encodeURI`s every header value, protocols.md §3.2;
+ * the Go SDK query-escapes one holding non-ASCII); not checked against the service. So the value
+ * sent is `encodeURI(url)`: every `%` becomes `%25` (and the few characters a serialized URL may
+ * keep raw, `|^[]` and the like, are escaped), and decoding it once, fully or with `decodeURI`,
+ * gives back `url` exactly. Sent as it is, a source path holding `%25` or `%2520` would be fetched
+ * as another URL.
+ */
 export function fetchObject(key: string, url: string): QsCall {
-  return { operation: "fetch_object", method: "PUT", key, query: [], headers: { ...EMPTY_BODY_HEADERS, "x-qs-fetch-source": url } };
+  return { operation: "fetch_object", method: "PUT", key, query: [], headers: { ...EMPTY_BODY_HEADERS, "x-qs-fetch-source": encodeURI(url) } };
 }
 
 /**

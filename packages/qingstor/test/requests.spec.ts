@@ -116,6 +116,10 @@ describe("QingStor request builders", () => {
     expect(req.copyObject("dst", "/b/src", {}, false, "GLACIER").headers["x-qs-storage-class"]).toBeUndefined();
     expect(req.moveObject("dst", "/b/src")).toMatchObject({ method: "PUT", headers: { "x-qs-move-source": "/b/src" } });
     expect(req.fetchObject("k", "https://example.com/a")).toMatchObject({ method: "PUT", headers: { "x-qs-fetch-source": "https://example.com/a" } });
+    // QingStor decodes the header once: every `%` goes out as `%25`, so one decoding gives the URL back.
+    const href = "https://example.com/a%2520b/%E4%B8%AD?sig=x%2By%3D&p=%25|";
+    expect(req.fetchObject("k", href).headers["x-qs-fetch-source"]).toBe("https://example.com/a%252520b/%25E4%25B8%25AD?sig=x%252By%253D&p=%2525%7C");
+    expect(decodeURIComponent(req.fetchObject("k", href).headers["x-qs-fetch-source"]!)).toBe(href);
   });
 
   it("ListBuckets puts limit and offset where they belong (go-storage swapped them)", () => {

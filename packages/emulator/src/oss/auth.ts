@@ -50,6 +50,17 @@ const V4_PRESIGN_MAX_SECONDS = 7 * 24 * 3600;
 const expiresOutOfRange = (): OssCodedError =>
   new OssCodedError("AccessDenied", 403, "AccessDenied", "The presigned URL is malformed: x-oss-expires must be between 1 and 604800 seconds (7 days).", "0002-00000232");
 
+/**
+ * An RFC 1123 date (`Sun, 22 Nov 2026 08:20:57 GMT`), the one form of `Date` / `x-oss-date` a V1
+ * request may carry: OSS asks for the "GMT format as supported by HTTP 1.1", the form ali-oss and the
+ * Go SDK send (protocols.md §2.1). Another form that
+ * `Date.parse` reads (ISO 8601, JS `toString()`) is refused as a malformed date.
+ */
+const RFC_1123 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** `value` in ms when it is an RFC 1123 date, else NaN. */
+const rfc1123Ms = (value: string): number => (RFC_1123.test(value) ? Date.parse(value) : NaN);
+
 function checkSkew(dateMs: number, now: number, config: FrontEndConfig): void {
   if (Number.isNaN(dateMs)) throw new ProtocolError("AccessDenied", "The request date is missing or malformed.");
   if (Math.abs(now - dateMs) > config.maxSkewMs) {
@@ -67,7 +78,7 @@ function verifyV1(ex: Exchange, route: Route, config: FrontEndConfig, now: numbe
     checkSecurityToken(cred, ex.query.get("security-token") ?? headers["x-oss-security-token"]);
   } else {
     date = headers["x-oss-date"] ?? headers["date"] ?? "";
-    checkSkew(Date.parse(date), now, config);
+    checkSkew(rfc1123Ms(date), now, config);
     checkSecurityToken(cred, headers["x-oss-security-token"]);
   }
   const query = [...ex.query.entries()].filter(([k]) => k !== "OSSAccessKeyId" && k !== "Expires" && k !== "Signature");
@@ -119,6 +130,18 @@ function checkV4Scope(p: V4Parts, route: Route, config: FrontEndConfig, bucketRe
   if (p.product !== "oss") throw invalidV4Scope("0002-00000227", "product");
 }
 
+/**
+ * 400 `InvalidArgument` with EC 0002-00000214 ("The value of the x-oss-content-sha256 header is
+ * invalid"): a V4 header-signed request whose `x-oss-content-sha256` is not `UNSIGNED-PAYLOAD`, the one
+ * value OSS takes there (the help page's fix: "Change the value ... to UNSIGNED-PAYLOAD"; a hex
+ * digest of the body is refused). The page gives the EC, not the status or code: 400
+ * `InvalidArgument` is an assumption. protocols.md §2.2 lists the header as required; OSS documents
+ * no answer for a request without it, so that gets the same refusal (an assumption: the nearest
+ * documented answer).
+ */
+const invalidContentSha256 = (): OssCodedError =>
+  new OssCodedError("InvalidArgument", 400, "InvalidArgument", "The value of the x-oss-content-sha256 header is invalid.", "0002-00000214", { ArgumentName: "x-oss-content-sha256" });
+
 function verifyV4(ex: Exchange, route: Route, config: FrontEndConfig, now: number, p: V4Parts, isoDate: string, presigned: boolean, bucketRegion: string | undefined): void {
   const cred = lookupCredential(config.credentials, p.accessKey);
   const headers = requestHeaders(ex);
@@ -133,6 +156,7 @@ function verifyV4(ex: Exchange, route: Route, config: FrontEndConfig, now: numbe
   } else {
     checkSkew(dateMs, now, config);
     checkSecurityToken(cred, headers["x-oss-security-token"]);
+    if (headers["x-oss-content-sha256"] !== "UNSIGNED-PAYLOAD") throw invalidContentSha256();
   }
   if (isoDate.slice(0, 8) !== p.day) throw new ProtocolError("AccessDenied", "The credential date does not match x-oss-date.");
   checkV4Scope(p, route, config, bucketRegion);
@@ -144,7 +168,7 @@ function verifyV4(ex: Exchange, route: Route, config: FrontEndConfig, now: numbe
     query,
     headers,
     additionalHeaders: p.additional,
-    hashedPayload: presigned ? "UNSIGNED-PAYLOAD" : (headers["x-oss-content-sha256"] ?? "UNSIGNED-PAYLOAD"),
+    hashedPayload: "UNSIGNED-PAYLOAD", // the only value taken (a header-signed request's is checked above)
   });
   const sts = ossV4StringToSign(isoDate, `${p.day}/${p.region}/${p.product}/aliyun_v4_request`, canonical);
   if (!safeEqual(ossV4Signature(cred.secretKey, p.day, p.region, p.product, sts), p.signature.toLowerCase())) throw mismatch(sts);
@@ -154,7 +178,8 @@ function verifyV4(ex: Exchange, route: Route, config: FrontEndConfig, now: numbe
  * Verifies an OSS request: `OSS ak:sig` (V1), `OSS4-HMAC-SHA256 ...` (V4), or
  * a presigned URL of either version. A V4 scope must name the region the request
  * is for (see {@link checkV4Scope}; `bucketRegion`: the region of the bucket named, when it exists).
- * @throws ProtocolError `AccessDenied`, `RequestExpired`, `TimeSkewed`, `InvalidAccessKeyId`, `SignatureMismatch`
+ * @throws ProtocolError `AccessDenied`, `RequestExpired`, `TimeSkewed`, `InvalidAccessKeyId`, `SignatureMismatch`,
+ *   `InvalidArgument` (a V4 header-signed request whose `x-oss-content-sha256` is not `UNSIGNED-PAYLOAD`)
  */
 export function authenticateOss(ex: Exchange, route: Route, config: FrontEndConfig, now: number, bucketRegion?: string): void {
   const auth = header(ex, "authorization");

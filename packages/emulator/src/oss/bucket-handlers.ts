@@ -102,13 +102,13 @@ function tokenDecode(bucket: string, token: string): string {
 }
 
 /**
- * The `encoding-type` of a listing or a DeleteMultipleObjects: none, or `url` (the one value OSS
+ * The `encoding-type` of a listing (objects or multipart uploads) or a DeleteMultipleObjects: none, or `url` (the one value OSS
  * documents for them). Any other is refused as OSS refuses an unknown encoding (help page
  * 0017-00000235, which also names `url2` and `base64` for other operations: the emulator encodes
  * neither, so it refuses them here too rather than answer them unencoded).
  * @throws OssCodedError 400 `InvalidArgument`, EC 0017-00000235
  */
-function encodingTypeOf(ex: Exchange): "url" | undefined {
+export function encodingTypeOf(ex: Exchange): "url" | undefined {
   const value = ex.query.get("encoding-type");
   if (value === null || value === "") return undefined;
   if (value === "url") return value;

@@ -11,6 +11,7 @@ import type { HandlerContext } from "../server/front-end.js";
 import { bodyBytes } from "../server/request-body.js";
 import type { CompletePart } from "../store/multipart-store.js";
 import type { StoredUpload } from "../store/types.js";
+import { encodingTypeOf } from "./bucket-handlers.js";
 import { OSS_ATTRIBUTES, OSS_CRC, ossEtag, ossSseHeaders, readOssSse } from "./object-headers.js";
 import { checkForbidOverwrite, checkOssCopySource, parseOssCopySource, validateOssKey, writeHeaders } from "./object-handlers.js";
 import { completeXml, copyResultXml, initiateXml, listPartsXml, listUploadsXml } from "./xml-bodies.js";
@@ -120,9 +121,14 @@ export function ossListParts(ex: Exchange, route: Route, ctx: HandlerContext): E
   return xmlResponse(200, listPartsXml(u, marker, max, ctx.multipart.listParts(u, marker, max)));
 }
 
-/** ListMultipartUploads. */
+/**
+ * ListMultipartUploads. With `encoding-type=url` the keys, markers, prefixes and delimiter are
+ * URL-encoded and `<EncodingType>` names it, as on ListObjects (alibabacloud-oss-go-sdk-v2
+ * `ListMultipartUploadsResult`); any other value is 400 (see `encodingTypeOf`).
+ */
 export function ossListUploads(ex: Exchange, route: Route, ctx: HandlerContext): EmulatorResponse {
   const q = ex.query;
+  const encodingType = encodingTypeOf(ex);
   const echo = {
     bucket: route.bucket!,
     prefix: q.get("prefix") ?? "",
@@ -131,5 +137,5 @@ export function ossListUploads(ex: Exchange, route: Route, ctx: HandlerContext):
     uploadIdMarker: q.get("upload-id-marker") ?? "",
     maxUploads: Math.min(parseNonNegativeInt(q.get("max-uploads")) ?? 1000, 1000),
   };
-  return xmlResponse(200, listUploadsXml(echo, ctx.multipart.listUploads(route.bucket!, echo)));
+  return xmlResponse(200, listUploadsXml({ ...echo, encodingType }, ctx.multipart.listUploads(route.bucket!, echo)));
 }

@@ -155,24 +155,28 @@ export interface OssUploadsEcho {
   keyMarker: string;
   uploadIdMarker: string;
   maxUploads: number;
+  /** `url`: keys, markers, prefixes and the delimiter are URL-encoded, and `<EncodingType>` says so. */
+  encodingType?: string | undefined;
 }
 
-/** ListMultipartUploads result. */
+/** ListMultipartUploads result (encoded as ListObjects is, with `encoding-type=url`). */
 export function listUploadsXml(echo: OssUploadsEcho, page: ListUploadsPage): string {
+  const enc = encoder(echo.encodingType);
   return renderXml(
     el(
       "ListMultipartUploadsResult",
       el("Bucket", echo.bucket),
-      el("KeyMarker", echo.keyMarker),
+      echo.encodingType ? el("EncodingType", echo.encodingType) : undefined,
+      el("KeyMarker", enc(echo.keyMarker)),
       el("UploadIdMarker", echo.uploadIdMarker),
-      el("NextKeyMarker", page.nextKeyMarker ?? ""),
+      el("NextKeyMarker", enc(page.nextKeyMarker ?? "")),
       el("NextUploadIdMarker", page.nextUploadIdMarker ?? ""),
-      el("Delimiter", echo.delimiter),
-      el("Prefix", echo.prefix),
+      el("Delimiter", enc(echo.delimiter)),
+      el("Prefix", enc(echo.prefix)),
       el("MaxUploads", echo.maxUploads),
       el("IsTruncated", page.isTruncated),
-      page.uploads.map((u) => el("Upload", el("Key", u.key), el("UploadId", u.uploadId), el("Initiated", iso(u.initiated)))),
-      page.commonPrefixes.map((p) => el("CommonPrefixes", el("Prefix", p))),
+      page.uploads.map((u) => el("Upload", el("Key", enc(u.key)), el("UploadId", u.uploadId), el("Initiated", iso(u.initiated)))),
+      page.commonPrefixes.map((p) => el("CommonPrefixes", el("Prefix", enc(p)))),
     ),
   );
 }

@@ -13,6 +13,13 @@ function requestHeaders(ex: Exchange): Record<string, string> {
   return out;
 }
 
+/**
+ * An RFC 1123 date (`Fri, 01 Nov 2019 07:40:08 GMT`), the one form of `Date` / `X-QS-Date` taken: the
+ * form both SDKs send and every protocols.md §3.1 vector carries. Another form that `Date.parse` reads
+ * (ISO 8601, JS `toString()`) is refused as a missing date is.
+ */
+const RFC_1123 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 const WITHOUT_POSITION: ReadonlySet<string> = new Set([...QS_SUBRESOURCES].filter((k) => k !== "position"));
 
 /**
@@ -55,7 +62,8 @@ export function authenticateQingStor(ex: Exchange, _route: Route, config: FrontE
     if (!m) throw new ProtocolError("AccessDenied", "The authorization header is malformed.");
     const cred = lookupCredential(config.credentials, m[1]!);
     const xqsDate = headers["x-qs-date"];
-    const when = Date.parse(xqsDate ?? headers["date"] ?? "");
+    const date = xqsDate ?? headers["date"] ?? "";
+    const when = RFC_1123.test(date) ? Date.parse(date) : NaN;
     if (Number.isNaN(when)) throw new ProtocolError("AccessDenied", "The request has no valid Date or X-QS-Date.");
     if (Math.abs(now - when) > config.maxSkewMs) throw new ProtocolError("RequestExpired", "The request has expired.");
     checkSecurityToken(cred, headers["x-qs-security-token"]);

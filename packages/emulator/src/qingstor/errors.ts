@@ -1,6 +1,7 @@
 import type { Route } from "../common/operations.js";
-import type { ProtocolError, ProtocolErrorKind } from "../common/protocol-error.js";
+import { ProtocolError, type ProtocolErrorKind } from "../common/protocol-error.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
+import { header } from "../server/exchange.js";
 
 /** QingStor status and error code per failure kind. */
 const QS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
@@ -48,6 +49,32 @@ const QS_ERRORS: Record<ProtocolErrorKind, [number, string]> = {
   TimeSkewed: [403, "request_expired"],
 };
 
+/**
+ * A failure with its own status and code, outside {@link QS_ERRORS}. `kind` is the nearest
+ * provider-neutral kind, for anything that looks at kinds only.
+ */
+export class QsCodedError extends ProtocolError {
+  constructor(
+    kind: ProtocolErrorKind,
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(kind, message);
+  }
+}
+
+/**
+ * 411 `invalid_request`: a request that carries a body (PutObject, UploadMultipart, AppendObject)
+ * without `Content-Length` (a chunked one), which QingStor requires (protocols.md §3.3: "Content-Length
+ * (required)"). QingStor documents neither the status nor the code of the refusal: 411 (HTTP's
+ * Length Required) with `invalid_request` is an assumption.
+ * @throws QsCodedError (that refusal) when the request has no `Content-Length`
+ */
+export function requireContentLength(ex: Exchange): void {
+  if (header(ex, "content-length") === undefined) throw new QsCodedError("InvalidArgument", 411, "invalid_request", "Content-Length is required.");
+}
+
 /** The QingStor error document. */
 export function qsErrorBody(code: string, message: string, requestId: string): Buffer {
   return Buffer.from(JSON.stringify({ code, message, request_id: requestId, url: `https://docs.qingcloud.com/qingstor/api/common/error_code.html?request_id=${requestId}` }));
@@ -55,7 +82,7 @@ export function qsErrorBody(code: string, message: string, requestId: string): B
 
 /** Renders `err` as QingStor does (JSON; no body on HEAD or 304). */
 export function qsErrorResponse(err: ProtocolError, ex: Exchange, _route: Route | undefined): EmulatorResponse {
-  const [status, code] = QS_ERRORS[err.kind];
+  const [status, code] = err instanceof QsCodedError ? [err.status, err.code] : QS_ERRORS[err.kind];
   const headers: Record<string, string> = {};
   if (err.kind === "PositionMismatch" && err.extra.NextAppendPosition !== undefined) {
     headers["x-qs-next-append-position"] = err.extra.NextAppendPosition;

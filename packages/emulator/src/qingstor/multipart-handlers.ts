@@ -11,6 +11,7 @@ import type { HandlerContext } from "../server/front-end.js";
 import { bodyBytes } from "../server/request-body.js";
 import type { CompletePart } from "../store/multipart-store.js";
 import type { StoredUpload } from "../store/types.js";
+import { requireContentLength } from "./errors.js";
 import { initiateJson, listPartsJson, listUploadsJson } from "./json-bodies.js";
 import { QS_ATTRIBUTES, QS_COPY_SSEC, QS_SSEC, qsSseHeaders, readQsSse, validateQsKey, withoutContentHeaders } from "./object-headers.js";
 import { checkCopySourceConditions } from "../common/conditions.js";
@@ -51,6 +52,7 @@ export async function qsUploadPart(ex: Exchange, route: Route, ctx: HandlerConte
   const n = partNumber(ex);
   const u = upload(ex, route, ctx);
   checkUploadSse(ex, u);
+  requireContentLength(ex);
   const body = await ctx.readBody(ex, { maxBytes: 5 * 1024 ** 3 });
   const p = await ctx.multipart.uploadPart(u, n, body);
   return emptyResponse(201, { etag: quoteEtag(p.etag), ...qsSseHeaders(u.attrs.sse) });

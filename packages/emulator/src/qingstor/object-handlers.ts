@@ -9,6 +9,7 @@ import { checkSseCRead, readSseC } from "../common/sse-c.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { HandlerContext } from "../server/front-end.js";
+import { requireContentLength } from "./errors.js";
 import { fetchSource } from "./fetch-source.js";
 import {
   QS_ATTRIBUTES,
@@ -38,12 +39,10 @@ export function parseQsSource(value: string): { bucket: string; key: string } {
   return { bucket: safeDecode(v.slice(0, slash)) ?? v.slice(0, slash), key };
 }
 
-/** PutObject (201). */
+/** PutObject (201; Content-Length required, see `requireContentLength`). */
 export async function qsPutObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateQsKey(route.key!);
-  if (header(ex, "content-length") === undefined && header(ex, "transfer-encoding") === undefined) {
-    throw new ProtocolError("InvalidArgument", "Content-Length is required.");
-  }
+  requireContentLength(ex);
   const attrs = readAttributes(ex, QS_ATTRIBUTES, readQsSse(ex));
   ctx.store.bucket(route.bucket!);
   const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
@@ -96,18 +95,28 @@ export async function qsMoveObject(ex: Exchange, route: Route, ctx: HandlerConte
   return emptyResponse(201);
 }
 
-/** PutObject with x-qs-fetch-source (201): the emulator downloads the URL itself. */
+/**
+ * The URL an `x-qs-fetch-source` value names: the value URL-decoded once, in full. Both vendor SDKs
+ * send values that only a server decoding once understands: the JS SDK `encodeURI`s every header
+ * value (protocols.md §3.2), and the Go SDK query-escapes a value holding non-ASCII
+ * (`http%3A//h/%E4%B8%AD.txt`), which `decodeURI` would not undo. `+` is kept (a `+` in a URL is
+ * no space; Go's escaping sends a space as `%20`). The Stowage driver sends `encodeURI(href)`.
+ * @throws ProtocolError `InvalidArgument` (a value that does not decode; whether the result is an
+ *   http(s) URL is checked by `fetchSource`)
+ */
+export function fetchSourceUrl(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new ProtocolError("InvalidArgument", "x-qs-fetch-source must be a valid http or https URL.");
+  }
+}
+
+/** PutObject with x-qs-fetch-source (201): the emulator downloads the URL (the header decoded once, see {@link fetchSourceUrl}) itself. */
 export async function qsFetchObject(ex: Exchange, route: Route, ctx: HandlerContext): Promise<EmulatorResponse> {
   validateQsKey(route.key!);
   ctx.store.bucket(route.bucket!);
-  const raw = header(ex, "x-qs-fetch-source")!;
-  let source = raw;
-  try {
-    source = decodeURI(raw); // the JS SDK encodeURI()s header values; decodeURI undoes exactly that
-  } catch {
-    // keep the raw value
-  }
-  const fetched = await fetchSource(source, ctx.config.discard);
+  const fetched = await fetchSource(fetchSourceUrl(header(ex, "x-qs-fetch-source")!), ctx.config.discard);
   const ifUnmodified = header(ex, "x-qs-fetch-if-unmodified-since");
   if (ifUnmodified !== undefined && fetched.lastModified !== undefined && fetched.lastModified > Date.parse(ifUnmodified)) {
     throw new ProtocolError("PreconditionFailed", "The fetch source was modified since the given time.");
@@ -130,6 +139,7 @@ export async function qsAppendObject(ex: Exchange, route: Route, ctx: HandlerCon
   if (position !== (existing?.size ?? 0)) {
     throw new ProtocolError("PositionMismatch", "The append position does not match the object length.", { NextAppendPosition: String(existing?.size ?? 0) });
   }
+  requireContentLength(ex);
   const body = await ctx.readBody(ex, { maxBytes: MAX_SIMPLE_PUT });
   const o = await ctx.store.appendObject(route.bucket!, route.key!, position, body, attrs);
   return emptyResponse(200, { etag: quoteEtag(o.etag), "x-qs-next-append-position": String(o.size) });
