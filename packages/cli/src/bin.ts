@@ -4,11 +4,13 @@
  * aborts in-flight transfers, which keep their checkpoint; a command that
  * Ctrl-C interrupted says "interrupted" and exits 130, while one whose work was
  * done (Ctrl-C came too late to stop it) reports it and exits with its own
- * code. A second Ctrl-C exits 130 at once, with one line saying so. A failed write to stdout ends the command as run() says
+ * code. A second Ctrl-C exits 130 at once, with one line saying so, after removing (synchronously)
+ * the run's own checkpoint lock and the temp file of a checkpoint save in progress. A failed write to stdout ends the command as run() says
  * (output.ts).
  */
 import { EXIT_CODES, shownLines } from "./errors.js";
 import { run } from "./program.js";
+import { removeOwnFilesNow } from "./transfer/checkpoint-lock.js";
 import { UNLISTED_CODES } from "./unlisted.js";
 import { watchOutput } from "./output.js";
 
@@ -17,7 +19,10 @@ let signals = 0;
 const interrupt = (): void => {
   signals++;
   if (signals > 1) {
-    // Nothing is waited for: what is in flight stays as it is, unrecorded (said in one line).
+    // Nothing is waited for: what is in flight stays as it is, unrecorded (said in one line). Only
+    // this run's own files go, synchronously: its checkpoint lock and a checkpoint save's temp file
+    // (the checkpoint itself stays, for a resume).
+    removeOwnFilesNow();
     process.stderr.write(
       "stowage: interrupted again: exiting at once; multipart uploads in flight may be left at the destination, unrecorded (stowage uploads <destination> lists them, --abort ends them)\n",
     );

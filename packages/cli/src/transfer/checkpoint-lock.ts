@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { constants, type BigIntStats } from "node:fs";
+import { constants, lstatSync, readFileSync, unlinkSync, type BigIntStats } from "node:fs";
 import { link, lstat, mkdir, open, readFile, rename, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import { Checkpoint } from "./checkpoint.js";
-import { removeStaleTemps } from "./checkpoint-temps.js";
+import { removeStaleTemps, removeWrittenTempsNow, writingTemp } from "./checkpoint-temps.js";
 import { findCheckpoint, notRegular, refuseForeign } from "./found-checkpoint.js";
 
 // A run that uses a checkpoint holds `<checkpoint>.lock` while it runs, so a second run of the same
@@ -57,8 +57,8 @@ export const OTHER_HOST_STALE_MS = 10 * 60_000;
 /** A break token (see above) older than this, or whose run is gone, is a killed run's and is removed. */
 const BREAK_STALE_MS = 10_000;
 
-/** Lock files this process holds: a pid of this process is alive only for these. */
-const heldHere = new Set<string>();
+/** Lock files this process holds, with the inode of the file it wrote: a pid of this process is alive only for these. */
+const heldHere = new Map<string, number>();
 
 /** The start time of process `pid` (field 22 of `/proc/<pid>/stat`); undefined where there is no /proc. */
 async function startOf(pid: number): Promise<string | undefined> {
@@ -163,8 +163,11 @@ function besideName(path: string, hex16: string): string {
  */
 async function breakStale(path: string, stale: Found, me: LockHolder): Promise<"waited" | "done"> {
   const token = besideName(path, createHash("sha256").update(stale.id).digest("hex").slice(0, 16));
+  let written: { done(): void };
   try {
     await writeFile(token, JSON.stringify(me), { flag: "wx", mode: FILE_MODE });
+    // Another run's token may come to this name once this one is gone: noted only once it is this run's.
+    written = writingTemp(token);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") {
       await unlink(token).catch(() => undefined);
@@ -180,6 +183,7 @@ async function breakStale(path: string, stale: Found, me: LockHolder): Promise<"
     if (now !== undefined && found(now).id === stale.id) await unlink(path).catch(() => undefined);
   } finally {
     await unlink(token).catch(() => undefined);
+    written.done();
   }
   return "done";
 }
@@ -232,12 +236,15 @@ export async function lockCheckpoint(checkpoint: string, named = false): Promise
   const start = await startOf(process.pid);
   const me: LockHolder = { pid: process.pid, host: hostname(), ...(start === undefined ? {} : { start }) };
   const temp = `${path}.${randomBytes(8).toString("hex")}.tmp`;
+  // Removed at once should the process exit meanwhile (a second Ctrl-C: removeOwnFilesNow).
+  const written = writingTemp(temp);
   try {
     await writeFile(temp, JSON.stringify(me), { flag: "wx", mode: FILE_MODE });
   } catch (e) {
     // Created but not written (ENOSPC, EDQUOT...): removed, as the checkpoint's own temp file is.
     // Never what someone else made under the name (EEXIST: nothing was written).
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") await unlink(temp).catch(() => undefined);
+    written.done();
     throw e;
   }
   try {
@@ -257,7 +264,7 @@ export async function lockCheckpoint(checkpoint: string, named = false): Promise
       const found = await holderOf(path);
       // Held only when what is at the name is the file this run wrote.
       if (linked && found !== undefined && "holder" in found && found.ino === mine && found.holder.pid === me.pid && found.holder.host === me.host) {
-        heldHere.add(path);
+        heldHere.set(path, mine);
         return { lock: lockOf(path, mine) };
       }
       if (found === undefined) continue;
@@ -272,6 +279,7 @@ export async function lockCheckpoint(checkpoint: string, named = false): Promise
     throw new Error(`${path} is there and could not be taken or removed`);
   } finally {
     await unlink(temp).catch(() => undefined);
+    written.done();
   }
 }
 
@@ -322,12 +330,40 @@ function lockOf(path: string, ino: number): CheckpointLock {
       if (released) return;
       released = true;
       clearInterval(touch);
-      heldHere.delete(path);
-      // Only our own (the file this run wrote): a lock another run took over (ours deemed stale) stays.
-      const found = await holderOf(path);
-      if (found !== undefined && "holder" in found && found.ino === ino && found.holder.pid === process.pid && found.holder.host === hostname()) await unlink(path).catch(() => undefined);
+      try {
+        // Only our own (the file this run wrote): a lock another run took over (ours deemed stale) stays.
+        const found = await holderOf(path);
+        if (found !== undefined && "holder" in found && found.ino === ino && found.holder.pid === process.pid && found.holder.host === hostname()) await unlink(path).catch(() => undefined);
+      } finally {
+        // Held until removed: a process that exits at once meanwhile still removes it (removeOwnFilesNow).
+        heldHere.delete(path);
+      }
     },
   };
+}
+
+/**
+ * Removes at once, synchronously, what this process's checkpoint runs would leave were it to exit
+ * this moment, for a `process.exit` that waits for nothing (a second Ctrl-C): each lock it holds,
+ * only while the file at the lock's name still is the one it wrote (same inode, naming this
+ * process's pid and host: never a lock another run took over), and the temp files of the saves
+ * (of a checkpoint, a lock or a break token) it is in the middle of. The checkpoints themselves stay,
+ * for a resume.
+ * @throws nothing
+ */
+export function removeOwnFilesNow(): void {
+  for (const [path, ino] of heldHere) {
+    try {
+      const st = lstatSync(path);
+      if (!st.isFile() || st.ino !== ino) continue;
+      const holder = JSON.parse(readFileSync(path, "utf8")) as Partial<LockHolder>;
+      if (holder.pid === process.pid && holder.host === hostname()) unlinkSync(path);
+    } catch {
+      // Gone already, or not readable or removable: left (the next run takes a stale lock over).
+    }
+  }
+  heldHere.clear();
+  removeWrittenTempsNow();
 }
 
 /** A run's checkpoint (none when another live run holds it) and the release of its lock. */

@@ -1,3 +1,4 @@
+import { lstatSync, unlinkSync } from "node:fs";
 import { lstat, readdir, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -40,4 +41,41 @@ export async function removeStaleTemps(path: string, named: boolean, now = Date.
     if (now - st.mtimeMs < STALE_TEMP_MS) continue;
     await unlink(file).catch(() => undefined);
   }
+}
+
+/**
+ * The temp files this process is writing now (a checkpoint's or a lock's, of a random name it
+ * created exclusively), each from the moment it is created until it is renamed, linked or removed:
+ * what {@link removeWrittenTempsNow} removes when the process exits at once.
+ */
+const writing = new Set<string>();
+
+/**
+ * Notes that this process is writing temp file `path` (see {@link removeWrittenTempsNow}); `done`
+ * forgets it once it is renamed or linked into place and removed, or its exclusive creation failed.
+ * @throws nothing
+ */
+export function writingTemp(path: string): { done(): void } {
+  writing.add(path);
+  return { done: () => void writing.delete(path) };
+}
+
+/**
+ * Removes at once, synchronously, the temp files this process is writing ({@link writingTemp}),
+ * for a `process.exit` that waits for nothing (a second Ctrl-C): a save cut short would otherwise
+ * leave its temp file (naming objects) until a run an hour later. Only regular files of this
+ * user; an error leaves the file.
+ * @throws nothing
+ */
+export function removeWrittenTempsNow(): void {
+  const uid = process.getuid?.();
+  for (const path of writing) {
+    try {
+      const st = lstatSync(path);
+      if (st.isFile() && (uid === undefined || st.uid === uid)) unlinkSync(path);
+    } catch {
+      // Gone already (renamed into place), or not removable: left.
+    }
+  }
+  writing.clear();
 }

@@ -7,6 +7,7 @@ import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import { CoalescedSaver } from "./coalesced-saver.js";
 import { doneTable, uploadTable } from "./checkpoint-tables.js";
+import { writingTemp } from "./checkpoint-temps.js";
 import { findCheckpoint, recordsTransfer, refuseForeign } from "./found-checkpoint.js";
 
 /** What identifies a source object's version: a change means its upload cannot be resumed. */
@@ -379,6 +380,8 @@ export class Checkpoint {
     const text = JSON.stringify(this.data);
     await mkdir(dirname(this.path), { recursive: true, mode: DIR_MODE });
     const temp = `${this.path}.${randomBytes(8).toString("hex")}.tmp`;
+    // Removed at once should the process exit in the middle (a second Ctrl-C: checkpoint-temps.ts).
+    const written = writingTemp(temp);
     try {
       await writeFile(temp, text, { flag: "wx", mode: FILE_MODE });
       await rename(temp, this.path);
@@ -386,6 +389,8 @@ export class Checkpoint {
       // Never remove what someone else made under the name (EEXIST: nothing was written).
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") await unlink(temp).catch(() => undefined);
       throw e;
+    } finally {
+      written.done();
     }
   }
 }
