@@ -60,6 +60,14 @@ function hasRequestBody(req: IncomingMessage): boolean {
 }
 
 /**
+ * Whether the connection of `req` is closed before its body was all received: the client hung up
+ * (Node then fails the body's stream with ECONNRESET "aborted"), or the emulator closed it.
+ */
+function connectionClosed(req: IncomingMessage): boolean {
+  return !req.complete && (req.socket === null || req.socket.destroyed);
+}
+
+/**
  * Waits `ms` before a request is handled, unless its connection closes first (the client gave up, or
  * the emulator stopped, which closes every connection). True when the whole wait passed.
  */
@@ -131,6 +139,8 @@ export class Dispatcher {
           body = await readBody(ex.req, { discard: data && config.discard, md5WhenDiscarding: config.provider === "qingstor", maxBytes: opts.maxBytes });
         } catch (e) {
           ex.closeAfterAnswer = true;
+          // The connection closed under the body (the client left, or stop() closed it): no failure of the emulator.
+          if (!isProtocolError(e) && connectionClosed(ex.req)) ex.clientGone = true;
           throw e;
         }
         stats.received(body.size);
@@ -169,7 +179,10 @@ export class Dispatcher {
       now = clock() + plan.skewMs;
       // Nobody is left to answer once the connection closed (the client gave up, or stop() closed it):
       // the request is then dropped unhandled, and no timer outlives the emulator.
-      if (plan.delayMs > 0 && !(await delayWhileConnected(res, plan.delayMs))) return;
+      if (plan.delayMs > 0 && !(await delayWhileConnected(res, plan.delayMs))) {
+        stats.status("dropped");
+        return;
+      }
       if (plan.get("reset") && hasRequestBody(req)) {
         stats.status("reset");
         await resetMidRequest(req, plan.get("reset")!.afterBytes);
@@ -189,6 +202,11 @@ export class Dispatcher {
         response = await frontEnd.handle(ex, route, this.context(plan, now));
       }
     } catch (e) {
+      // A client that left mid-body gets no answer, and is no internal error: dropped, as after a delay.
+      if (ex.clientGone) {
+        stats.status("dropped");
+        return;
+      }
       if (!isProtocolError(e)) {
         // Told apart from an injected 500 (a fault, which is a protocol error and not logged).
         const what = route === undefined ? `${ex.method} request` : `${route.operation}${route.bucket === undefined ? "" : ` on bucket ${route.bucket}`}`;

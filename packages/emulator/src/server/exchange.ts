@@ -23,6 +23,11 @@ export interface Exchange {
    */
   closeAfterAnswer: boolean;
   /**
+   * The client left while its body was being read (it closed the connection, or `stop()` closed
+   * it): nobody is left to answer, and the request is dropped (counted as `dropped`, not logged).
+   */
+  clientGone: boolean;
+  /**
    * SSE-C keys may be sent on this request: it arrived over TLS, or the
    * emulator was started with `allowSseCOverHttp`.
    */
@@ -58,6 +63,7 @@ export function toExchange(req: IncomingMessage, allowSseCOverHttp = false): Exc
     requestId: randomBytes(12).toString("hex"),
     bodyRead: false,
     closeAfterAnswer: false,
+    clientGone: false,
     sseCAllowed: allowSseCOverHttp || (req.socket as Partial<TLSSocket>).encrypted === true,
   };
 }

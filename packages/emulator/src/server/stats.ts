@@ -6,7 +6,11 @@ export interface EmulatorStats {
   requests: number;
   /** Requests per operation name (`PutObject`, `UploadPart`...). */
   byOperation: Record<string, number>;
-  /** Responses per HTTP status (as a string); reset connections are counted under `"reset"`. */
+  /**
+   * Responses per HTTP status (as a string); reset connections are counted under `"reset"`, and
+   * requests dropped unanswered because the client left (mid-body, or during a `delay` fault) under
+   * `"dropped"`.
+   */
   byStatus: Record<string, number>;
   /** Faults fired, total. */
   faults: number;
@@ -39,7 +43,7 @@ export class StatsRecorder {
     this.s.byOperation[name] = (this.s.byOperation[name] ?? 0) + 1;
   }
 
-  status(status: number | "reset"): void {
+  status(status: number | "reset" | "dropped"): void {
     const k = String(status);
     this.s.byStatus[k] = (this.s.byStatus[k] ?? 0) + 1;
   }
