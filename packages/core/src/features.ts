@@ -176,7 +176,9 @@ export interface StorageFeatures {
    * failing with `IntegrityMismatch`, and a write result's `crc64Confirmed` says it matched. False
    * when the service returns none (QingStor) or the driver turns the checks off
    * (`integrity=false` on COS and OSS): a CRC-64 the service still returns is then reported by `stat`
-   * as it is, unchecked. A CRC-64 a driver vouches for on a whole read
+   * as it is, unchecked, and one a driver returns from `write` or `writePart` is ignored (an
+   * append's or a Complete's is handed back unchecked). So a driver whose service returns a CRC-64
+   * turns this on: nothing else makes core compare it. A CRC-64 a driver vouches for on a whole read
    * (`storedCrc64`: QingStor's CRC ETag) is checked whatever this flag says.
    */
   crc64: boolean;

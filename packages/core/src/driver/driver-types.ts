@@ -63,8 +63,8 @@ export interface DriverBody {
    * Decimal CRC-64/ECMA-182 of the body, when core already computed it: a driver that records a
    * checksum of the bytes it was handed (to send it, or to check a part later) need not hash again.
    * It is core's own number: a CRC-64 a driver reports back as what it stored (a write result, a
-   * part, an append, a Complete) is compared with it, so a driver that is its own service (an
-   * in-process store) reports the CRC-64 of the bytes as it stored them (hashing its own copy),
+   * part, an append, a Complete) is compared with it where the driver's `features.crc64` is on, so
+   * a driver that is its own service (an in-process store) reports the CRC-64 of the bytes as it stored them (hashing its own copy),
    * never this value handed back, which would make core's check compare its number with itself.
    */
   crc64?: string;
@@ -82,7 +82,12 @@ export interface DriverBody {
 /** What a driver's single write reports. */
 export interface DriverWriteResult {
   etag?: string;
-  /** CRC-64 (decimal) the service says it stored; core compares it with its own. */
+  /**
+   * CRC-64 (decimal) the service says it stored. Core compares it with its own only where the
+   * driver's `features.crc64` is on (turn it on when the service returns one); off, a `write`'s is
+   * ignored (the result reports core's) and a `completeMultipart`'s, unchecked, may be reported as
+   * the object's.
+   */
   crc64?: string;
 }
 

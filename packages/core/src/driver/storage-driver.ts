@@ -32,6 +32,11 @@ export * from "./driver-types.js";
  * A body's `data` is never the driver's to keep: copy what it stores (see {@link DriverBody.data}).
  */
 export interface StorageDriver {
+  /**
+   * The service's type: the definition's `type`, the scheme it registers (`"kv"` for `kv://`).
+   * A storager's `info.service` and every error's `service` are this value; core does not compare
+   * it with the scheme the storager was opened by.
+   */
   readonly service: string;
   /**
    * Bucket or root name (`OpenConfig.name` is optional in its type even where `storagerRequires`
@@ -82,9 +87,9 @@ export interface StorageDriver {
    * Stores `body` (exactly `body.size` bytes) at `key` in one request, replacing what is there
    * (`body.data` is the caller's memory, or from 1 MiB core's own copy, which core reuses for the
    * next write: copy what is kept); reports the ETag and, where the
-   * service states it, the CRC-64 it stored (core compares it with its own and removes an object
-   * stored wrong). With `ifNotExists` the storage decides atomically: core makes no check of its
-   * own before a single write.
+   * service states it, the CRC-64 it stored (where `features.crc64` is on, core compares it with
+   * its own and removes an object stored wrong; off, core ignores it). With `ifNotExists` the
+   * storage decides atomically: core makes no check of its own before a single write.
    * @throws Conflict (`ifNotExists` and an object at `key`: nothing changed), IntegrityMismatch (the
    *   service refused `body.contentMd5`), ObjectModeInvalid (memory, fs: a directory at `key`, a file
    *   in the place of a parent), Aborted
@@ -213,7 +218,8 @@ export interface StorageDriver {
    */
   createMultipart?(key: string, options: DriverCallOptions): Promise<{ multipartId: string }>;
   /**
-   * Uploads part `index` (0-based). Returns the part with the service's etag (and crc64 if it sends one).
+   * Uploads part `index` (0-based). Returns the part with the service's etag (and crc64 if it sends
+   * one: compared with core's where `features.crc64` is on, else ignored).
    * `body.data` is the caller's memory or core's reused part buffer: copy what is kept.
    * Core sends a part again once after an `IntegrityMismatch`.
    * @throws ObjectNotExist (no such upload), IntegrityMismatch (with `statusCode`: the service refused

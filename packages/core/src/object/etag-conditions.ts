@@ -15,11 +15,15 @@ function matches(value: string, etag: string | undefined, exists: boolean): bool
 
 /**
  * Checks `ifMatch` / `ifNoneMatch` (as read from a call's options) against the ETag of the object
- * there, the way HTTP does for a GET: for drivers that evaluate the conditions themselves (memory,
- * fs), and for core's reads of 0 bytes. `exists` says whether there is an object; by default
- * whether it has an ETag (`undefined`: no object), which is right where every object has one (memory,
- * fs) but not on QingStor, whose multipart objects may have none. Quotes, `W/` and case do not
- * matter; `*` matches any object, ETag or not; a named ETag never matches an object without one.
+ * there, as the object stores evaluate them for a GET: for drivers that evaluate the conditions
+ * themselves (memory, fs), and for core's reads of 0 bytes. `exists` says whether there is an
+ * object; by default whether it has an ETag (`undefined`: no object), which is right where every
+ * object has one (memory, fs) but not on QingStor, whose multipart objects may have none. The
+ * comparison is weak for both conditions, unlike HTTP's strong one for `If-Match` (RFC 9110): each
+ * tag is compared without surrounding spaces, a `W/` prefix, its quotes or case (`W/"ABC"` matches
+ * the ETag `"abc"`); a comma-separated list matches when one of its tags does; `*` (alone or in a
+ * list) matches any object, ETag or not; a named ETag never matches an object without one.
+ * `ifMatch` is checked first.
  * @throws StorageError `Conflict` with `statusCode` 412 (`ifMatch` does not hold) or 304 (`ifNoneMatch` does not: not modified).
  */
 export function checkEtagConditions(etag: string | undefined, options: { readonly [pair: string]: unknown }, exists = etag !== undefined): void {

@@ -246,7 +246,7 @@ export class ObjectReadStream extends Readable {
     } else if (short) {
       // A body that ended short, with no resume left (or none possible), is a failed transfer, not
       // corrupt bytes: retryable, as a reset at the same point would be.
-      this.fail(endedShort(this.bytes, expected, resume === undefined ? "none" : resume.budget?.enabled === true ? "spent" : "off"));
+      this.fail(endedShort(this.bytes, expected, resume?.budget, this.scope.ctx.pairs));
     } else {
       this.finish();
     }

@@ -4,6 +4,7 @@ import { isStorageError, storageError, type StorageError } from "../errors/stora
 import { crc64Equal } from "../integrity/crc64.js";
 import { errnoOf, networkError } from "../http/network-error.js";
 import { resolveRetryPolicy, retryDelay, type RetryPolicy } from "../http/retry-policy.js";
+import type { PairSet } from "../pairs/pair-definition.js";
 import type { OpenConfig } from "../registry/service-definition.js";
 
 /**
@@ -89,14 +90,20 @@ export function unpinnedBreak(bytes: number, expected: number, cause: unknown): 
 }
 
 /**
- * The error of a body that ended (cleanly) after `bytes` of `expected`, with no resume left
- * (`resumes`: `"spent"`, the read's `max_retries` resumes are used up; `"off"`, max_retries=0) or
- * none possible (`"none"`: no ranged reads): a retryable `ServiceInternal`, as a reset at the same
- * point gives; the bytes delivered are not wrong, only too few.
+ * The error of a body that ended (cleanly) after `bytes` of `expected`, with no resume left or
+ * none possible: a retryable `ServiceInternal`, as a reset at the same point gives; the bytes
+ * delivered are not wrong, only too few. `budget` is the read's ({@link ResumeBudget}), undefined
+ * when it cannot be resumed (no ranged reads); `pairs` are the
+ * storager's. The message says how many resumes were used up, and names `max_retries`, the pair
+ * that sets them, only where the storager takes it (HTTP drivers: memory and fs do not, and make
+ * {@link DEFAULT_READ_RESUMES}); a budget of 0 says resuming is off (`max_retries=0`).
  * @throws never
  */
-export function endedShort(bytes: number, expected: number, resumes: "spent" | "off" | "none"): StorageError {
-  const why = resumes === "spent" ? "its resumes are used up (max_retries)" : resumes === "off" ? "resuming is off (max_retries=0)" : "it cannot be resumed here";
+export function endedShort(bytes: number, expected: number, budget: ResumeBudget | undefined, pairs: PairSet): StorageError {
+  const pair = Object.values(pairs).some((def) => def.name === "max_retries");
+  const used = budget?.resumes ?? 0;
+  const spent = `${used === 1 ? "its 1 resume is" : `its ${used} resumes are`} used up${pair ? " (max_retries)" : ""}`;
+  const why = budget === undefined ? "it cannot be resumed here" : budget.enabled ? spent : pair ? "resuming is off (max_retries=0)" : "resuming is off";
   return storageError(ErrorCode.ServiceInternal, `the body ended after ${bytes} of ${expected} bytes, and ${why}`, { retryable: true });
 }
 
@@ -131,7 +138,7 @@ export function isPausedTimeout(e: unknown): boolean {
   return false;
 }
 
-/** Resumes per read when the storager has no `max_retries` (HTTP drivers' pair). */
+/** Resumes per read when the storager has no `max_retries` (HTTP drivers' pair; memory, fs and drivers without it always make these). */
 export const DEFAULT_READ_RESUMES = 3;
 
 /**
