@@ -6,32 +6,23 @@
 import { describe, expect, it } from "@jest/globals";
 import { isStorageError } from "../src/errors/storage-error.js";
 import { openRecording } from "./recording-driver.js";
-
-/** What `promise` rejected with (a test failure when it resolved). */
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-}
+import { rejection } from "./rejection.js";
 
 describe("commitAppend: the checks core makes on every storage", () => {
   it.each(["d/", "a/b/", "/d/"])("a path ending in / (%p) is InvalidArgument, the driver not called, as writeAppend's", async (path) => {
     const { store, driver } = openRecording();
     const obj = { path, mode: "append" as const, appendOffset: 0 };
-    const commit = await failure(store.commitAppend(obj));
+    const commit = await rejection(store.commitAppend(obj));
     expect(isStorageError(commit, "InvalidArgument")).toBe(true);
     expect((commit as { op?: string }).op).toBe("commit_append");
-    const append = await failure(store.writeAppend(obj, "x"));
+    const append = await rejection(store.writeAppend(obj, "x"));
     expect(isStorageError(append, "InvalidArgument")).toBe(true);
     expect(driver.calls).toEqual([]);
   });
 
   it("an obj.mode other than append is ObjectModeInvalid, the driver not called", async () => {
     const { store, driver } = openRecording();
-    const e = await failure(store.commitAppend({ path: "a.txt", mode: "file" }));
+    const e = await rejection(store.commitAppend({ path: "a.txt", mode: "file" }));
     expect(isStorageError(e, "ObjectModeInvalid")).toBe(true);
     expect(driver.calls).toEqual([]);
   });

@@ -5,21 +5,12 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import "@stowage/memory";
-import { isStorageError, type StorageError } from "../src/errors/storage-error.js";
 import { isReadable } from "../src/io/body.js";
 import { newStorager } from "../src/registry/registry.js";
+import { rejection } from "./rejection.js";
 
 const store = newStorager("memory://missing-body/");
 const BODY_MESSAGE = "body must be a Buffer, Uint8Array, string, Readable or AsyncIterable of bytes";
-
-async function failure(p: Promise<unknown>): Promise<StorageError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!isStorageError(e)) throw new Error(`expected a StorageError, got ${String(e)}`);
-  return e;
-}
 
 /** Casts a value past the types, as a JavaScript caller would pass it. */
 const untyped = (value: unknown): Buffer => value as Buffer;
@@ -30,7 +21,7 @@ describe("a null or undefined body", () => {
   });
 
   it.each([null, undefined])("write with body %p is InvalidArgument, nothing stored", async (value) => {
-    const e = await failure(store.write("w.txt", untyped(value)));
+    const e = await rejection(store.write("w.txt", untyped(value)));
     expect(e.code).toBe("InvalidArgument");
     expect(e.detail).toBe(BODY_MESSAGE);
     expect(e.op).toBe("write");
@@ -39,7 +30,7 @@ describe("a null or undefined body", () => {
 
   it.each([null, undefined])("writeAppend with body %p is InvalidArgument, the object unchanged", async (value) => {
     const obj = await store.createAppend("a.txt");
-    const e = await failure(store.writeAppend(obj, untyped(value)));
+    const e = await rejection(store.writeAppend(obj, untyped(value)));
     expect(e.code).toBe("InvalidArgument");
     expect(e.detail).toBe(BODY_MESSAGE);
     expect(e.op).toBe("write_append");
@@ -49,7 +40,7 @@ describe("a null or undefined body", () => {
 
   it.each([null, undefined])("writeMultipart with body %p is InvalidArgument, no part stored", async (value) => {
     const upload = await store.createMultipart("m.txt");
-    const e = await failure(store.writeMultipart(upload, untyped(value), { index: 0 }));
+    const e = await rejection(store.writeMultipart(upload, untyped(value), { index: 0 }));
     expect(e.code).toBe("InvalidArgument");
     expect(e.detail).toBe(BODY_MESSAGE);
     expect(e.op).toBe("write_multipart");
