@@ -27,6 +27,20 @@ describe("COS: location and bucket names go into host names (M2)", () => {
     for (const name of ["evil.example%2F-1250000000", "UPPER-1250000000", "a_b-1250000000", "sp%20ace-1", "-lead-1", "trail-", "a".repeat(64)]) {
       fails("ConnectionStringInvalid", () => newStorager(`cos://${name}/?credential=hmac:AKID:${SECRET}${endpoint}`));
     }
+    // The environment's fault, not the string's: a variable credential=env reads stays InvalidArgument.
+    const saved = [process.env["TENCENTCLOUD_SECRET_ID"], process.env["TENCENTCLOUD_SECRET_KEY"]];
+    process.env["TENCENTCLOUD_SECRET_ID"] = "AKID\n";
+    process.env["TENCENTCLOUD_SECRET_KEY"] = SECRET;
+    try {
+      const e = fails("InvalidArgument", () => newStorager(`cos://b-1250000000/?credential=env${endpoint}`));
+      expect(e.message).toContain("environment variable TENCENTCLOUD_SECRET_ID");
+      expect(e.message).not.toContain(SECRET);
+    } finally {
+      for (const [i, name] of ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"].entries()) {
+        if (saved[i] === undefined) delete process.env[name];
+        else process.env[name] = saved[i];
+      }
+    }
     // The same name in an options object is an argument, not a connection string.
     fails("InvalidArgument", () => newStorager({ type: "cos", name: "UPPER-1250000000", credential: `hmac:AKID:${SECRET}`, endpoint: "https:cos.ap-guangzhou.myqcloud.com" }));
     expect(newStorager(`cos://b/?credential=hmac:AKID:${SECRET}${endpoint}`).info.name).toBe("b");

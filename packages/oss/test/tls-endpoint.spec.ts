@@ -48,6 +48,14 @@ describe("tls_ca", () => {
   it("a file that cannot be read, or holds no certificate, is refused at open", async () => {
     const missing = join(dir, "nope.pem");
     expect(() => newStorager(`oss://${BUCKET}/?${CRED}&endpoint=https:127.0.0.1:${tls.port}&tls_ca=${missing}`)).toThrow(/ConnectionStringInvalid: tls_ca: cannot read .*nope\.pem.*ENOENT/);
+    // Relabelled for the connection string, with the file system's error still its cause (--debug shows it).
+    let opened: unknown;
+    try {
+      newStorager(`oss://${BUCKET}/?${CRED}&endpoint=https:127.0.0.1:${tls.port}&tls_ca=${missing}`);
+    } catch (e) {
+      opened = e;
+    }
+    expect((opened as { cause?: { code?: string } }).cause?.code).toBe("ENOENT");
     const junk = join(dir, "junk.pem");
     await writeFile(junk, "not a certificate");
     expect(() => newStorager(`oss://${BUCKET}/?${CRED}&endpoint=https:127.0.0.1:${tls.port}&tls_ca=${junk}`)).toThrow(/holds no PEM certificate/);

@@ -45,8 +45,9 @@ export async function removeStaleTemps(path: string, named: boolean, now = Date.
 
 /**
  * The temp files this process is writing now (a checkpoint's or a lock's, of a random name it
- * created exclusively), each from the moment it is created until it is renamed, linked or removed:
- * what {@link removeWrittenTempsNow} removes when the process exits at once.
+ * creates exclusively), each from just before its exclusive create (so that a save cut short while
+ * the file is being written is covered; a name of 64 random bits is this run's) until it is renamed,
+ * linked or removed: what {@link removeWrittenTempsNow} removes when the process exits at once.
  */
 const writing = new Set<string>();
 

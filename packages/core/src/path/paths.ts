@@ -88,7 +88,7 @@ export function resolvePath(workDir: string, path: string, options: { dir?: bool
   if (typeof path !== "string") invalid(`${what} must be a string, got ${typeof path}`);
   checkCharacters(path, what);
   const shown = path.replace(/\\/g, "/");
-  if (options.file === true && shown.endsWith("/")) invalid(`${what} ${JSON.stringify(shown)} ends with /: that names a directory, not an object to create`);
+  if (options.file === true && shown.endsWith("/")) invalid(`${what} ${JSON.stringify(shown)} ends with /: that names a directory, not an object`);
   let rel = shown;
   if (shown.startsWith("/")) {
     if (shown === wd || shown === wd.slice(0, -1)) rel = "";

@@ -12,6 +12,7 @@ import type { Given } from "../extra-options.js";
 import type { ExtraOptions, Storager } from "../storager.js";
 import type { StorageLimits } from "../features.js";
 import { openPartSizeProblem } from "../pairs/open-part-size.js";
+import { isEnvironmentRefusal } from "./environment-refusal.js";
 import { parseConnectionString } from "./connection-string.js";
 import type { ServiceDefinition } from "./service-definition.js";
 import { sharedServices } from "./shared-registry.js";
@@ -182,7 +183,8 @@ function refuseOpenPartSize(conn: OpenInput, defaults: Readonly<Record<string, u
  * Runs a driver factory or core constructor, turning whatever it throws into a StorageError. Every
  * value a connection string opens with came from the string, so there a driver's `InvalidArgument`
  * (a bucket name it cannot address, an SSE-C key of the wrong length) is `ConnectionStringInvalid`,
- * as core's own pair checks make it (docs/errors.md).
+ * as core's own pair checks make it (docs/errors.md), its cause kept; not a refusal of what the
+ * environment holds (`credential=env`: {@link isEnvironmentRefusal}), which stays `InvalidArgument`.
  */
 function guard<T>(op: string, service: string, conn: OpenInput, fn: () => T): T {
   try {
@@ -190,8 +192,8 @@ function guard<T>(op: string, service: string, conn: OpenInput, fn: () => T): T 
   } catch (e) {
     if (!isStorageError(e)) throw storageError(ErrorCode.Unexpected, `opening ${service} failed unexpectedly`, { op, service, cause: e });
     const error = (e as StorageError).withContext({ op, service });
-    if (typeof conn !== "string" || error.code !== ErrorCode.InvalidArgument) throw error;
-    throw storageError(ErrorCode.ConnectionStringInvalid, error.detail, { op: error.op, service: error.service });
+    if (typeof conn !== "string" || error.code !== ErrorCode.InvalidArgument || isEnvironmentRefusal(e)) throw error;
+    throw storageError(ErrorCode.ConnectionStringInvalid, error.detail, { op: error.op, service: error.service, cause: error.cause });
   }
 }
 

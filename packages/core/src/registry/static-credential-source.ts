@@ -2,6 +2,7 @@ import { ErrorCode } from "../errors/error-code.js";
 import { storageError } from "../errors/storage-error.js";
 import { hasHeaderUnsafeCharacters } from "./credential-characters.js";
 import type { Credential } from "./credential.js";
+import { environmentRefusal } from "./environment-refusal.js";
 import type { CredentialShape, CredentialSource } from "./credential-source.js";
 
 /** The value of variable `name` in `env`, when it is set and not empty. */
@@ -22,9 +23,11 @@ function envFamily(shape: CredentialShape<unknown>, env: NodeJS.ProcessEnv): { a
     if (accessKey === undefined || secretKey === undefined) continue;
     const unsafe = [accessKey, secretKey, token].findIndex((v) => v !== undefined && hasHeaderUnsafeCharacters(v));
     if (unsafe >= 0) {
-      throw storageError(
-        ErrorCode.InvalidArgument,
-        `environment variable ${names[unsafe]!} holds control characters or characters beyond Latin-1, which no request header can carry (a line break read from a file?)`,
+      throw environmentRefusal(
+        storageError(
+          ErrorCode.InvalidArgument,
+          `environment variable ${names[unsafe]!} holds control characters or characters beyond Latin-1, which no request header can carry (a line break read from a file?)`,
+        ),
       );
     }
     return { accessKey, secretKey, token };
