@@ -2,6 +2,7 @@ import { constants, type BigIntStats } from "node:fs";
 import { lstat, open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
 import { ErrorCode, isStorageError, storageError, throwIfAborted } from "@stowage/core";
+import { whenDescriptorsFree } from "./descriptor-wait.js";
 import { fsError, isErrno } from "./errors.js";
 import { lstatRegular } from "./files.js";
 import { occupied, placeNew } from "./if-not-exists.js";
@@ -21,7 +22,7 @@ import { stampNewFile, stampWriteTime } from "./write-time.js";
  * @throws the fs error of open or fsync (callers map it).
  */
 export async function syncPath(path: string): Promise<void> {
-  const handle = await open(path, "r");
+  const handle = await whenDescriptorsFree(() => open(path, "r"));
   try {
     await handle.sync();
   } catch (e) {
@@ -221,7 +222,7 @@ async function fillTemp(temp: string, dir: DirPin, name: string, spec: FillTemp,
   const mode = spec.mode ?? 0o666;
   const keep = spec.keep !== false && spec.exact !== true && !exclusive;
   const replacing = keep && (await lstatRegular(dir.at(name))) !== undefined;
-  const file = await open(temp, "wx", spec.exact === true || replacing ? WHILE_WRITTEN : mode);
+  const file = await whenDescriptorsFree(() => open(temp, "wx", spec.exact === true || replacing ? WHILE_WRITTEN : mode));
   let done = false;
   try {
     await spec.fill(file, dir);

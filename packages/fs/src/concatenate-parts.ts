@@ -2,6 +2,7 @@ import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
 import { crc64, crc64Combine, crc64Equal, ErrorCode, storageError, throwIfAborted, type Part } from "@stowage/core";
 import { writeAll } from "./body.js";
+import { whenDescriptorsFree } from "./descriptor-wait.js";
 import { fsError, isErrno } from "./errors.js";
 import { notExist, OWN_FILE_READ_FLAGS } from "./files.js";
 import type { FsPaths } from "./paths.js";
@@ -82,7 +83,7 @@ async function openPart(paths: FsPaths, file: string, index: number): Promise<Fi
   const changed = (): Error => storageError(ErrorCode.Conflict, `part ${index} is no longer the regular file it was uploaded as`);
   let input: FileHandle;
   try {
-    input = await open(file, OWN_FILE_READ_FLAGS);
+    input = await whenDescriptorsFree(() => open(file, OWN_FILE_READ_FLAGS));
   } catch (e) {
     if (isErrno(e, "ELOOP")) throw changed();
     if (isErrno(e, "ENOENT", "ENOTDIR")) throw notExist();

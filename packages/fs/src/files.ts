@@ -1,6 +1,7 @@
 import { constants, type BigIntStats } from "node:fs";
 import { lstat, open } from "node:fs/promises";
 import { ErrorCode, storageError, type StorageError } from "@stowage/core";
+import { whenDescriptorsFree } from "./descriptor-wait.js";
 import { isErrno } from "./errors.js";
 
 /** The `ObjectNotExist` error for a missing file. */
@@ -28,7 +29,7 @@ export async function lstatRegular(path: string): Promise<BigIntStats | undefine
  * @throws StorageError `InvalidArgument` (not such a file), raw fs errors (ENOENT...).
  */
 export async function readOwnText(path: string, limit: number): Promise<string> {
-  const handle = await open(path, OWN_FILE_READ_FLAGS).catch((e: unknown) => Promise.reject(isErrno(e, "ELOOP") ? notOwn() : e));
+  const handle = await whenDescriptorsFree(() => open(path, OWN_FILE_READ_FLAGS)).catch((e: unknown) => Promise.reject(isErrno(e, "ELOOP") ? notOwn() : e));
   try {
     const st = await handle.stat();
     if (!st.isFile() || st.size > limit) throw notOwn();

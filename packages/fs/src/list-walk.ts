@@ -1,6 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { compareKeys, ErrorCode, storageError, type StorageError } from "@stowage/core";
 import { fsErrnoOf, fsError, isErrno } from "./errors.js";
+import { whenDescriptorsFree } from "./descriptor-wait.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { classifyReserved } from "./reserved-entries.js";
@@ -107,7 +108,7 @@ async function entries(paths: FsPaths, dirKey: string, dirPath: string, namePref
     try {
       readAt = BigInt(Date.now()) * 1_000_000n;
       times = await stat(dir.self, { bigint: true });
-      dirents = await readdir(dir.self, { withFileTypes: true, encoding: "buffer" });
+      dirents = await whenDescriptorsFree(() => readdir(dir.self, { withFileTypes: true, encoding: "buffer" }));
     } finally {
       await dir.close();
     }

@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { open, unlink, type FileHandle } from "node:fs/promises";
 import { ErrorCode, storageError, type StorageError } from "@stowage/core";
+import { whenDescriptorsFree } from "./descriptor-wait.js";
 import { fsError, isErrno } from "./errors.js";
 import { isLockFile, ownerText, type LockSeen } from "./lock-owner.js";
 import { APPEND_LOCK_TIMING } from "./lock-timing.js";
@@ -33,7 +34,7 @@ export interface CreatedLock {
 export async function createLock(path: string, name: string, describe?: () => Promise<Record<string, unknown>>): Promise<CreatedLock | undefined> {
   let handle: FileHandle;
   try {
-    handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    handle = await whenDescriptorsFree(() => open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644));
   } catch (e) {
     if (isErrno(e, "EEXIST")) return undefined;
     if (isErrno(e, "EACCES", "EPERM", "EROFS")) {
@@ -72,7 +73,7 @@ export async function inspectLock(path: string, name: string): Promise<LockSeen 
   let handle: FileHandle;
   try {
     // Opened, not just stat'ed: on NFS an open fetches the file's attributes afresh (close-to-open).
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    handle = await whenDescriptorsFree(() => open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK));
   } catch (e) {
     if (isErrno(e, "ENOENT")) return undefined;
     if (isErrno(e, "ELOOP")) throw lockInTheWay(name);

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstat, type BigIntStats } from "node:fs";
 import { lstat, open, stat, type FileHandle } from "node:fs/promises";
 import { ErrorCode, storageError, type StorageError } from "@stowage/core";
+import { whenDescriptorsFree } from "./descriptor-wait.js";
 import { O_PATH, openFd, pathDescriptorsWork } from "./pinned-dir.js";
 
 // Opening a file the driver means to read, copy or append to: only a regular file is ever opened.
@@ -38,7 +39,7 @@ export async function openRegular(path: string, flags: number, noFollow: boolean
     if (noFollow && st.isSymbolicLink()) throw symlinkRefused();
     if (!st.isFile()) throw notRegular(st);
     // A magic link to the inode itself: O_NOFOLLOW here would refuse the /proc link, never the file.
-    return { handle: await open(`/proc/self/fd/${fd}`, flags), st };
+    return { handle: await whenDescriptorsFree(() => open(`/proc/self/fd/${fd}`, flags)), st };
   } finally {
     closeSync(fd);
   }
@@ -49,7 +50,7 @@ async function openLookedAt(path: string, flags: number, noFollow: boolean, chec
   const first = await (noFollow ? lstat : stat)(path, { bigint: true });
   if (noFollow && first.isSymbolicLink()) throw symlinkRefused();
   if (!first.isFile()) throw notRegular(first);
-  const handle = await open(path, flags | constants.O_NONBLOCK);
+  const handle = await whenDescriptorsFree(() => open(path, flags | constants.O_NONBLOCK));
   try {
     await check(handle.fd);
     const st = await handle.stat({ bigint: true });

@@ -1,6 +1,7 @@
 import { closeSync, constants, open, openSync, readlinkSync } from "node:fs";
 import { lstat } from "node:fs/promises";
 import { posix } from "node:path";
+import { whenDescriptorsFree } from "./descriptor-wait.js";
 import { isErrno } from "./errors.js";
 
 /**
@@ -53,9 +54,9 @@ export function pathDescriptorsWork(): boolean {
   return process.platform === "linux" && fdPathsWork();
 }
 
-/** Opens `path` with numeric `flags` and resolves with the descriptor. @throws raw fs errors. */
+/** Opens `path` with numeric `flags` and resolves with the descriptor (waiting for descriptors: descriptor-wait.ts). @throws raw fs errors. */
 export function openFd(path: string, flags: number): Promise<number> {
-  return new Promise((resolve, reject) => open(path, flags, (error, fd) => (error ? reject(error) : resolve(fd))));
+  return whenDescriptorsFree(() => new Promise((resolve, reject) => open(path, flags, (error, fd) => (error ? reject(error) : resolve(fd)))));
 }
 
 /**

@@ -42,6 +42,7 @@ jest.unstable_mockModule("node:fs/promises", () => ({
 
 const { ErrorCode, newStorager } = await import("@stowage/core");
 const { fsError } = await import("../src/index.js");
+const { descriptorWait } = await import("../src/descriptor-wait.js");
 const { sandbox } = await import("./setup.js");
 const { buf, rejection } = await import("./helpers.js");
 
@@ -50,10 +51,14 @@ const EACCES = { code: "EACCES", errno: -13, text: "permission denied" };
 const EIO = { code: "EIO", errno: -5, text: "i/o error" };
 
 let s: Awaited<ReturnType<typeof sandbox>>;
+const WAIT = { ...descriptorWait };
 beforeEach(async () => {
+  // An EMFILE here never clears: the driver's wait for descriptors (about 2 s) is cut short.
+  descriptorWait.totalMs = 20;
   s = await sandbox();
 });
 afterEach(async () => {
+  Object.assign(descriptorWait, WAIT);
   failRecordRead = undefined;
   diskFull = false;
   await s.cleanup();

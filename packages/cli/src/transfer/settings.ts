@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { globalPairs, parsePairValue } from "@stowage/core";
 import { UsageError } from "../errors.js";
 import { parseCount, parseRate, parseSize } from "../format.js";
+import { defaultConcurrency } from "./open-files.js";
 
 /** How a copy, move or sync moves data. Every field has a flag. */
 export interface TransferSettings {
@@ -121,8 +122,8 @@ export function addTransferOptions(cmd: Command): Command {
   const d = TRANSFER_DEFAULTS;
   return cmd
     .option("--large-threshold <size>", "objects above this size go in concurrent parts (default: the destination's multipart_threshold, else 5MiB)", positiveSize)
-    .option("--large-concurrency <n>", "large objects in flight", count, d.largeConcurrency)
-    .option("--small-concurrency <n>", "small objects in flight", count, d.smallConcurrency)
+    .option("--large-concurrency <n>", `large objects in flight (default: ${d.largeConcurrency}, fewer where the open-files limit is low)`, count)
+    .option("--small-concurrency <n>", `small objects in flight (default: ${d.smallConcurrency}, fewer where the open-files limit is low)`, count)
     .option("--part-size <size>", "part size of large objects (default: the destination's part_size, else 8MiB)", positiveSize)
     .option("--part-concurrency <n>", "parts of one large object in flight (default: the destination's concurrency, else 4)", count)
     .option("--read-concurrency <n>", "ranges of one large object read from the source at once, part-size each, at most 64 MiB (helps where one connection is slower than the link)", count, 1)
@@ -148,10 +149,12 @@ export function transferSettings(opts: Record<string, unknown>): TransferSetting
   const checkpoint = opts["checkpoint"];
   const given: Partial<Record<TuningSetting, number>> = {};
   for (const [setting] of TUNING_PAIRS) if (typeof opts[setting] === "number") given[setting] = opts[setting] as number;
+  const d = TRANSFER_DEFAULTS;
+  const fitted = defaultConcurrency(d.smallConcurrency, d.largeConcurrency, d.partConcurrency);
   return {
     largeThreshold: (opts["largeThreshold"] as number | undefined) ?? TRANSFER_DEFAULTS.largeThreshold,
-    largeConcurrency: (opts["largeConcurrency"] as number | undefined) ?? TRANSFER_DEFAULTS.largeConcurrency,
-    smallConcurrency: (opts["smallConcurrency"] as number | undefined) ?? TRANSFER_DEFAULTS.smallConcurrency,
+    largeConcurrency: (opts["largeConcurrency"] as number | undefined) ?? fitted.large,
+    smallConcurrency: (opts["smallConcurrency"] as number | undefined) ?? fitted.small,
     partSize: (opts["partSize"] as number | undefined) ?? TRANSFER_DEFAULTS.partSize,
     partConcurrency: (opts["partConcurrency"] as number | undefined) ?? TRANSFER_DEFAULTS.partConcurrency,
     readConcurrency: (opts["readConcurrency"] as number | undefined) ?? 1,
