@@ -112,7 +112,8 @@ describe("a transfer whose credential is refused part way", () => {
     expect((await run(["sync", "src", "expiring://cs-compare/"])).code).toBe(0);
     Object.assign(state, { writes: 0, stats: 0, statsRefused: true });
     try {
-      const r = await withStats<Stats>(run(["sync", "src", "expiring://cs-compare/", "--checksum", "--stats-json"]));
+      // The compare's stats run at --small-concurrency (compare-concurrency.spec.ts).
+      const r = await withStats<Stats>(run(["sync", "src", "expiring://cs-compare/", "--checksum", "--small-concurrency", "8", "--stats-json"]));
       expect(r.code).toBe(EXIT_CODES.PermissionDenied);
       const s = r.stats!;
       // The compares in flight (8 at most) were refused; none started after.

@@ -30,7 +30,8 @@ export function registerSync(program: Command, bind: Bind): void {
     .description(
       "make a destination directory hold what the source holds: copy new and changed objects " +
         "(same size and CRC64/MD5 when both services report one, else source not newer = unchanged; " +
-        "a newer source of the same size is compared by content where that is cheap: two local files, a local file against a QingStor MD5 ETag)",
+        "a newer source of the same size is compared by content where that is cheap: two local files, a local file against a QingStor MD5 ETag; " +
+        "a local file against a service with CRC64 (COS, OSS, memory) is read and hashed whenever the sizes match, on every run, and the object stat'ed: --size-only skips both)",
     )
     .argument("<source>", "source directory")
     .argument("<destination>", "destination directory")

@@ -1,4 +1,4 @@
-import { abortError } from "@stowage/core";
+import { abortError, contextOf, isStorageError, storageError } from "@stowage/core";
 import { CompareProgress, type CompareListener } from "../compare-progress.js";
 import type { CliContext } from "../context.js";
 import { describeError, exitCodeOf, shownLines, UsageError } from "../errors.js";
@@ -149,12 +149,15 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
   }
 
   let firstFailure: unknown;
+  /** A failure a rerun may get past (retryable, or not a StorageError) was met: see {@link keptLine}. */
+  let passing = false;
   /** Counts a copy that failed (or was refused when planned) and names it through `log`. */
   const failed = (item: PlanItem, e: unknown, log: (line: string) => void): void => {
     firstFailure ??= e;
+    if (mayPass(e)) passing = true;
     stats.objects.failed++;
     stats.failures.push({ path: item.rel, code: exitCodeName(e), message: describeError(e) });
-    log(`${job.command} ${shownPath(item.rel)}: ${describeError(e, ctx.options.debug)}`);
+    log(`${job.command} ${shownPath(item.rel)}: ${describeError(ctx.options.debug ? e : withoutNamedPath(e, item), ctx.options.debug)}`);
   };
 
   // A checkpoint whose write fails is warned of once, through the progress display while it shows.
@@ -310,8 +313,10 @@ async function transfer(ctx: CliContext, job: TransferJob, settings: TransferSet
     }
   }
   if (firstFailure !== undefined) {
-    // As after Ctrl-C: a rerun resumes what the checkpoint records.
-    if (await keepCheckpoint(checkpoint)) ctx.warn(keptLine(job.command, checkpoint!));
+    // As after Ctrl-C: a rerun resumes what the checkpoint records. Only said so when a rerun can
+    // get further: objects not attempted, a failure that may pass, or uploads to go on with.
+    const further = passing || stop.notAttempted > 0 || stop.refusal !== undefined || (deleteFailed !== undefined && mayPass(deleteFailed.error));
+    if (await keepCheckpoint(checkpoint)) ctx.warn(keptLine(job.command, checkpoint!, further));
     // A lost checkpoint (this last write too may have failed) resumes nothing: the failed objects' uploads are aborted.
     await abortLostUploads(job.command, dst.store, checkpoint, withParts(checkpoint, unfinished), (line) => ctx.warn(line));
     ctx.fail(exitCodeOf(stop.refusal ?? firstFailure));
@@ -350,13 +355,45 @@ function withParts(checkpoint: Checkpoint | undefined, items: Iterable<PlanItem>
 /**
  * The line of a run that stopped short (Ctrl-C, or a failure) and kept its checkpoint: where it is,
  * that running the same command again resumes, and how many multipart uploads (with their parts)
- * stay at the destination until then (not those ended: completed, or found gone).
+ * stay at the destination until then (not those ended: completed, or found gone). Without
+ * `further` (every failure was one a rerun meets again: see `mayPass`; nothing left unattempted)
+ * and with no upload to go on with, it says that instead of "resume".
  * @throws nothing
  */
-function keptLine(command: string, checkpoint: Checkpoint): string {
+function keptLine(command: string, checkpoint: Checkpoint, further = true): string {
   const n = checkpoint.uploadCount;
+  if (n === 0 && !further) {
+    return `${command}: checkpoint kept at ${checkpoint.path}; the failures above come from the objects or the command as given: running the same command again meets them again until those are changed`;
+  }
   const uploads = n === 0 ? "" : ` (${plural(n, "multipart upload")} ${n === 1 ? "stays" : "stay"} at the destination with ${n === 1 ? "its" : "their"} parts until then)`;
   return `${command}: checkpoint kept at ${checkpoint.path}; run the same command again to resume${uploads}`;
+}
+
+/**
+ * Codes of failures that come from the object or the command as given (an over-long key, a name the
+ * storage refuses, an object in the way, an option the storage does not take): a rerun meets them
+ * again. A missing source, a changed one (`Conflict`), a refused credential or a corrupted transfer
+ * may be gone by the next run.
+ */
+const STANDING_CODES: ReadonlySet<string> = new Set(["InvalidArgument", "ObjectModeInvalid", "CapabilityInsufficient", "PairUnsupported", "PairRequired"]);
+
+/** True unless `e` is a StorageError a rerun meets again (not retryable, of {@link STANDING_CODES}). @throws nothing */
+function mayPass(e: unknown): boolean {
+  return !isStorageError(e) || e.retryable === true || !STANDING_CODES.has(e.code);
+}
+
+/** Paths at least this long are not repeated in an object's failure line that names them already. */
+const LONG_PATH = 100;
+
+/**
+ * `e` without its path in the context when that path is the object the failure line names (its
+ * source or destination path) and long: the line shows it once, in front. Else `e` itself.
+ * @throws nothing
+ */
+function withoutNamedPath(e: unknown, item: PlanItem): unknown {
+  if (!isStorageError(e) || e.path === undefined || e.path.length < LONG_PATH) return e;
+  if (e.path !== item.dstPath && e.path !== item.srcPath && e.path !== item.rel) return e;
+  return storageError(e.code, e.detail, { ...contextOf(e), retryable: e.retryable });
 }
 
 /** A multipart transfer into a local file (get, or cp from a service) is a download. */

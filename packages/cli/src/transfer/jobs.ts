@@ -239,7 +239,7 @@ export async function transferTree(
     identity: checkpointIdentity(command, src.loc, src.dir, dst.loc, dst.dir),
     plan: async (checkpoint, progress) => {
       const followLink = settings.copyLinks ? { followLink: linkFollower(ctx, srcLoc, src.dir) } : {};
-      const plan = await planTree(src, dst, { ...options, filter, signal: ctx.signal, progress, ...followLink, ...(checkpoint ? { checkpoint } : {}) });
+      const plan = await planTree(src, dst, { ...options, filter, signal: ctx.signal, progress, compareConcurrency: settings.smallConcurrency, ...followLink, ...(checkpoint ? { checkpoint } : {}) });
       if (plan.copies.length + plan.skipped.length === 0 && !(await isDir(ctx, srcLoc))) await notADirectory(ctx, command, srcLoc);
       // Nothing listed at the destination (a missing bucket lists as empty): one probe, not one failed write per object.
       const dstListed = plan.deletes.length > 0 || plan.copies.some((i) => i.dst !== undefined) || plan.skipped.some((i) => i.dst !== undefined);

@@ -3,7 +3,7 @@ import type { CompareListener } from "../compare-progress.js";
 import { isAbort } from "../errors.js";
 import { isCredentialRefusal } from "../credential-refusal.js";
 import type { Endpoint } from "../locations.js";
-import { compareObjects } from "../verify.js";
+import { compareObjects, type StoredObject } from "../verify.js";
 import { sourceIdOf, type Checkpoint } from "./checkpoint.js";
 import { CounterpartListing } from "./counterpart-listing.js";
 import { emptyDirectoriesAt, listDestination, wholeDestination } from "./destination-listing.js";
@@ -11,7 +11,7 @@ import { comparable, localVsCrc, settledByContent, type LocalVsCrc } from "./con
 import type { PathFilter } from "./filter.js";
 import { refuseKindSwaps } from "./kind-swap.js";
 import { refuseThroughLinks } from "./link-parents.js";
-import { mapLimit } from "./pool.js";
+import { Limiter, mapLimit } from "./pool.js";
 import { specialEntries, type SpecialEntry } from "./special-files.js";
 import { walk } from "./walk.js";
 
@@ -82,12 +82,18 @@ export interface PlanOptions {
   followLink?: (link: ObjectInfo) => Promise<{ info: ObjectInfo; readFrom: { store: Storager; path: string } } | undefined>;
   /** Told of the compare phase (objects to compare, bytes hashed, objects compared), for progress. */
   progress?: CompareListener;
+  /**
+   * Objects compared at once: how many stats (a HEAD each, where a listing gave no CRC-64) are in
+   * flight, the copy phase's `--small-concurrency`. Reading and hashing stays at 8 objects at once
+   * whatever this is. Default (and at least): 8.
+   */
+  compareConcurrency?: number;
 }
 
 /** The reason of an object skipped because a checkpoint says an earlier run copied it (`cp`, `mv`). */
 export const DONE_EARLIER = "done in an earlier run";
 
-/** Objects hashed at once by `--checksum`. */
+/** Objects read and hashed at once by a compare (`--checksum`, a local file against a CRC-64). */
 const HASH_CONCURRENCY = 8;
 
 /** The quick decision; `undefined` means "read both and compare". */
@@ -237,10 +243,13 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
 }
 
 /**
- * Compares the `undecided` items with their destinations by content ({@link HASH_CONCURRENCY} at
- * once) and adds each to the plan: unchanged, changed, or (its compare failed) refused with that
- * error. An abort stops them all; a compare refused for the credential itself stops those not
- * started yet, each then refused with that refusal and {@link PlanItem.heldBack}.
+ * Compares the `undecided` items with their destinations by content and adds each to the plan:
+ * the stats that fill in a CRC-64 a listing left out run {@link PlanOptions.compareConcurrency} at
+ * once, the reads and hashes {@link HASH_CONCURRENCY} at once. Each item is then unchanged,
+ * changed, or (its compare failed) refused with that error. An abort stops them all; a compare
+ * refused for the credential itself stops those not started yet (or waiting for a hashing slot),
+ * each then refused with that refusal and {@link PlanItem.heldBack}. A stat that states no CRC-64
+ * is made again by compareObjects (rare: an object stored without one).
  * @throws Aborted
  */
 async function compareAll(plan: Plan, undecided: readonly PlanItem[], src: Endpoint, dst: Endpoint, options: PlanOptions): Promise<void> {
@@ -248,10 +257,16 @@ async function compareAll(plan: Plan, undecided: readonly PlanItem[], src: Endpo
   const progress = options.progress;
   progress?.start(undecided.length);
   const onBytes = progress === undefined ? {} : { onBytes: (n: number): void => progress.hashed(n) };
-  const compareOptions = { ...(options.signal ? { signal: options.signal } : {}), ...onBytes };
+  const signal = options.signal ? { signal: options.signal } : {};
+  const compareOptions = { ...signal, ...onBytes };
   let refusal: StorageError | undefined;
   const heldBack = new Set<PlanItem>();
-  const outcomes = await mapLimit(undecided, HASH_CONCURRENCY, async (item) => {
+  const hashing = new Limiter(HASH_CONCURRENCY);
+  // Listings often omit checksums a stat reports (as compareObjects fills them in): stat'ed here, so
+  // that many small stats run at once while only HASH_CONCURRENCY objects are read at a time.
+  const stated = async (s: StoredObject): Promise<StoredObject> => (s.info.crc64 === undefined && s.store.features.crc64 ? { ...s, info: await s.store.stat(s.path, signal) } : s);
+  const concurrency = Math.max(HASH_CONCURRENCY, options.compareConcurrency ?? HASH_CONCURRENCY);
+  const outcomes = await mapLimit(undecided, concurrency, async (item) => {
     const from = item.readFrom ?? { store: src.store, path: item.srcPath };
     if (refusal !== undefined) {
       heldBack.add(item);
@@ -259,7 +274,17 @@ async function compareAll(plan: Plan, undecided: readonly PlanItem[], src: Endpo
       return refusal;
     }
     try {
-      return (await compareObjects(comparable(src, from.store, from.path, item.src), comparable(dst, dst.store, item.dstPath, item.dst!), compareOptions)).ok;
+      const [a, b] = await Promise.all([stated(comparable(src, from.store, from.path, item.src)), stated(comparable(dst, dst.store, item.dstPath, item.dst!))]);
+      const compare = async (): Promise<boolean | StorageError> => {
+        // A refusal for the credential while this one waited for a hashing slot: read nothing more.
+        if (refusal !== undefined) {
+          heldBack.add(item);
+          return refusal;
+        }
+        return (await compareObjects(a, b, compareOptions)).ok;
+      };
+      // Both CRC-64s known: nothing to read, no need to wait for a hashing slot.
+      return a.info.crc64 !== undefined && b.info.crc64 !== undefined ? await compare() : await hashing.run(compare);
     } catch (e) {
       if (isAbort(e) || options.signal?.aborted === true) throw e;
       if (isCredentialRefusal(e)) refusal ??= e;
