@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { spawn } from "node:child_process";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fitConcurrency, openFilesLimit } from "../src/transfer/open-files.js";
 import { cleanEnv, ensureBuilt, finished, removeDir, ROOT, tempDir, type CliResult } from "./helpers.js";
 
-// A low open-files limit (`ulimit -n`; macOS's default soft limit is 256). Node's module loader
+// A low open-files limit (`ulimit -n` in bash lowers the hard limit too: a container's). Node's module loader
 // reads the CLI's ~300 files at once, and at 160 or below one of those reads failed with EMFILE,
 // reported as a missing package in a stack trace ("Cannot find package .../@stowage/core/index.js"):
 // the command did not start. A tree copy of many small files between local directories failed
@@ -45,6 +45,22 @@ describe("the CLI at a low open-files limit", () => {
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("prints no warning of its own require() of the CLI's modules (Node 22.12 to 23.x warn of one by default)", async () => {
+    if (!process.allowedNodeEnvironmentFlags.has("--trace-require-module")) return;
+    const r = await limited(1024, ["--version"], ["--trace-require-module=all"]);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  it("a checkout that was never built is told so in one line, not to raise the limit", async () => {
+    const unbuilt = join(dir, "unbuilt");
+    await mkdir(join(unbuilt, "bin"), { recursive: true });
+    await copyFile(BIN, join(unbuilt, "bin", "stowage.js"));
+    const child = spawn(process.execPath, [join(unbuilt, "bin", "stowage.js"), "--version"], { cwd: dir, env: cleanEnv(join(dir, "home")), stdio: ["ignore", "pipe", "pipe"] });
+    const r = await finished(child, 30_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("stowage: the CLI is not built (dist/bin.js is missing): run `pnpm run build` (tsc -b) in the repository\n");
   });
 
   it("where its modules cannot be loaded one at a time, a failure to load them is one line", async () => {

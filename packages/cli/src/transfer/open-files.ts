@@ -3,9 +3,11 @@ import { readFileSync } from "node:fs";
 // The default numbers of objects in flight, fitted to the process's open-files limit. Each object
 // in flight holds a few file descriptors (between two local directories: the source file, the
 // destination's directory and its temp file; to a cloud: a connection and the source file), a large
-// one a few per part in flight; 64 small objects and 8 large ones need about 300, over a soft limit
-// of 256 or lower (`ulimit -n`), where opens then fail with "too many open files" (EMFILE). Where the
-// limit can be read (Linux: /proc/self/limits), the defaults are lowered to fit it. Flags given win.
+// one a few per part in flight; 64 small objects and 8 large ones need about 300, over a limit of 256
+// or lower, where opens then fail with "too many open files" (EMFILE). Node raises the soft limit to
+// the hard one as it starts, so such a limit is a low hard limit (a container's, `ulimit -n` in bash).
+// Where the limit can be read (Linux: /proc/self/limits), the defaults are lowered to fit it. Flags
+// given win.
 
 /** Descriptors kept for the process itself (Node's own, stdio, the checkpoint, listings). */
 const RESERVED = 32;
@@ -15,7 +17,8 @@ const PER_SMALL = 4;
 const PER_LARGE = 2;
 
 /**
- * The soft limit on open files of this process, from `/proc/self/limits` (Linux); undefined where
+ * The (soft) limit on open files of this process as Node left it (raised to the hard one), from
+ * `/proc/self/limits` (Linux); undefined where
  * it cannot be read or is unlimited.
  * @throws nothing
  */

@@ -122,8 +122,8 @@ export function addTransferOptions(cmd: Command): Command {
   const d = TRANSFER_DEFAULTS;
   return cmd
     .option("--large-threshold <size>", "objects above this size go in concurrent parts (default: the destination's multipart_threshold, else 5MiB)", positiveSize)
-    .option("--large-concurrency <n>", `large objects in flight (default: ${d.largeConcurrency}, fewer where the open-files limit is low)`, count)
-    .option("--small-concurrency <n>", `small objects in flight (default: ${d.smallConcurrency}, fewer where the open-files limit is low)`, count)
+    .option("--large-concurrency <n>", `large objects in flight (default: ${d.largeConcurrency}, fewer on Linux where the open-files limit is low)`, count)
+    .option("--small-concurrency <n>", `small objects in flight (default: ${d.smallConcurrency}, fewer on Linux where the open-files limit is low)`, count)
     .option("--part-size <size>", "part size of large objects (default: the destination's part_size, else 8MiB)", positiveSize)
     .option("--part-concurrency <n>", "parts of one large object in flight (default: the destination's concurrency, else 4)", count)
     .option("--read-concurrency <n>", "ranges of one large object read from the source at once, part-size each, at most 64 MiB (helps where one connection is slower than the link)", count, 1)
