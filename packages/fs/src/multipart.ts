@@ -35,6 +35,7 @@ import { dropCorrupt, hasRecord, inUpload, noUpload, removeUpload, unlinkIfThere
 import { UploadIndex } from "./upload-index.js";
 import { readUpload, UPLOAD_ID, uploadRecordText, type Upload } from "./upload-record.js";
 import { refuseFileWorkDir } from "./work-dir.js";
+import { whenDescriptorsFree } from "./descriptor-wait.js";
 
 /** Parts per listParts page. */
 export const PARTS_PAGE_SIZE = 1000;
@@ -230,7 +231,7 @@ export class FsMultipart {
     const after = token === undefined || token === "" ? -1 : Number(token);
     if (!Number.isSafeInteger(after)) throw storageError(ErrorCode.InvalidArgument, "invalid list token for parts");
     return inUpload(this.paths, id, async (dir) => {
-      const indexes = (await readdir(dir.self))
+      const indexes = (await whenDescriptorsFree(() => readdir(dir.self)))
         .map((n) => PART.exec(n)?.[1])
         .filter((i): i is string => i !== undefined)
         .map(Number)
@@ -272,7 +273,8 @@ export class FsMultipart {
         await refuseFileWorkDir(this.paths);
         return { items: [] };
       }
-      ids = (await readdir(staging.self)).filter((n) => UPLOAD_ID.test(n));
+      const pinned = staging;
+      ids = (await whenDescriptorsFree(() => readdir(pinned.self))).filter((n) => UPLOAD_ID.test(n));
     } catch (e) {
       await staging?.close();
       if (isErrno(e, "ENOENT", "ENOTDIR")) return { items: [] };

@@ -5,6 +5,7 @@ import { lockEntry } from "./lock-file.js";
 import { UPLOAD_ID } from "./upload-record.js";
 import type { FsPaths } from "./paths.js";
 import { isOwnLockName, isOwnTempName, STAGING_NAME } from "./reserved-names.js";
+import { whenDescriptorsFree } from "./descriptor-wait.js";
 
 /** What kind of entry a directory entry is. */
 export type EntryKind = Pick<Dirent, "isDirectory" | "isFile" | "isSymbolicLink">;
@@ -55,7 +56,7 @@ async function holdsOnlyUploads(paths: FsPaths, path: string): Promise<boolean> 
     const dir = await paths.pinExisting(path);
     if (dir === undefined) return true; // gone meanwhile: nothing left to leave out
     try {
-      const inside = await readdir(dir.self, { withFileTypes: true });
+      const inside = await whenDescriptorsFree(() => readdir(dir.self, { withFileTypes: true }));
       return inside.every((e) => e.isDirectory() && UPLOAD_ID.test(e.name));
     } finally {
       await dir.close();

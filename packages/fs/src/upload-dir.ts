@@ -5,6 +5,7 @@ import { recordFile } from "./part-record.js";
 import type { FsPaths } from "./paths.js";
 import type { DirPin } from "./pinned-dir.js";
 import { isOwnTempName } from "./reserved-names.js";
+import { whenDescriptorsFree } from "./descriptor-wait.js";
 
 // One upload's staging directory, `<work_dir>/.stowage-multipart/<uploadId>/` (multipart.ts and
 // upload-record.ts use it). It is flat: the driver makes `upload.json`, `part-<n>`, `part-<n>.crc64.json` and temp
@@ -113,7 +114,7 @@ export async function removeUpload(staging: DirPin, id: string): Promise<void> {
   try {
     await unlinkEntry(dir, UPLOAD_RECORD);
     for (let round = 1; ; round++) {
-      const own = (await readdir(dir.self, { withFileTypes: true })).filter((e) => !e.isDirectory() && isUploadEntry(e.name));
+      const own = (await whenDescriptorsFree(() => readdir(dir.self, { withFileTypes: true }))).filter((e) => !e.isDirectory() && isUploadEntry(e.name));
       let removed = 0;
       for (const entry of own) if (await unlinkEntry(dir, entry.name)) removed++;
       try {

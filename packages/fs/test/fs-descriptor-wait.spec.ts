@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals
 
 // Opens that fail with EMFILE/ENFILE (a process, or the system, out of file descriptors) are tried
 // again after short waits (descriptor-wait.ts), since descriptors come back as other calls close
-// theirs: a tree copy of many small files at a low `ulimit -n` (macOS's soft limit is 256) failed
+// theirs: a tree copy of many small files at a low `ulimit -n` (a low hard limit) failed
 // objects with "too many open files". One that stays short still fails as before (ServiceInternal,
 // retryable). The opens are made to fail by wrapping node:fs/promises `open` (files, temp files)
 // and node:fs `open` (descriptors by number: pinned directories, O_PATH looks) and readdir.
@@ -100,6 +100,21 @@ describe("fs: an open that fails for want of descriptors is tried again", () => 
     expect(listed.sort()).toEqual(["d/c.txt", "e/c.txt"]);
     expect((await store.read("e/c.txt")).toString()).toBe("copied");
     if (process.platform === "linux") expect(failing.dir).toBe(0);
+    expect(failing.readdir).toBe(0);
+  });
+
+  it("listings of multipart uploads and of an upload's parts whose first readdirs fail go through", async () => {
+    const store = newStorager(`fs://${s.root}/`);
+    const upload = await store.createMultipart("big.bin");
+    await store.writeMultipart(upload, Buffer.from("part zero"), { index: 0 });
+    failing.readdir = 2;
+    const uploads: string[] = [];
+    for await (const u of store.list("", { mode: "part" })) uploads.push(u.path);
+    expect(uploads).toEqual(["big.bin"]);
+    failing.readdir = 2;
+    const parts: number[] = [];
+    for await (const p of store.listMultipart(upload)) parts.push(p.index);
+    expect(parts).toEqual([0]);
     expect(failing.readdir).toBe(0);
   });
 
