@@ -102,6 +102,7 @@ export * from "./http/endpoint-addressing.js";
 export * from "./listing/key-order.js";
 export * from "./listing/listed-name.js";
 export * from "./listing/listing-document.js";
+export * from "./listing/sorted-list.js";
 export * from "./listing/multipart-listings.js";
 export * from "./listing/truncated-page.js";
 export * from "./io/open-url.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { createHash, randomBytes } from "node:crypto";
 import fc from "fast-check";
-import { crc64 } from "@stowage/core";
+import { crc64, SortedList } from "@stowage/core";
 import { MemoryBlobStore } from "../src/store/blob-store.js";
 import { compareKeys, listPage } from "../src/store/listing.js";
 import { NoMetadataSink } from "../src/store/metadata-sink.js";
@@ -28,7 +28,7 @@ describe("listing", () => {
     const key = fc.array(fc.constantFrom("a", "b", "/", "é"), { minLength: 1, maxLength: 5 }).map((cs) => cs.join(""));
     fc.assert(
       fc.property(fc.uniqueArray(key, { maxLength: 30 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom("", "/"), fc.constantFrom("", "a", "a/"), (keys, maxKeys, delimiter, prefix) => {
-        const sorted = [...keys].sort(compareKeys);
+        const sorted = SortedList.from(keys, compareKeys);
         const full = listPage(sorted, { prefix, delimiter, marker: "", maxKeys: 1000 });
         const got = { keys: [] as string[], prefixes: [] as string[] };
         let marker = "";

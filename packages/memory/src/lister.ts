@@ -18,21 +18,22 @@ export function listEntries(store: MemoryStore, request: DriverListRequest): Dri
   const token = request.token || request.startAfter;
   const limit = Math.max(1, request.limit);
   const keys = store.keys;
-  let i = keys.lowerBound(prefix);
-  if (token !== undefined && token !== "") {
-    // A dir token ends with "/": its whole subtree was listed as that one item.
-    const after = delimiter !== undefined && token.endsWith("/") ? keys.prefixEnd(token) : keys.upperBound(token);
-    i = Math.max(i, after);
-  }
-  const end = keys.prefixEnd(prefix);
+  const after = token !== undefined && token !== "" ? token : undefined;
+  // A dir token ends with "/": its whole subtree was listed as that one item.
+  const pastDir = after !== undefined && delimiter !== undefined && after.endsWith("/");
+  // The first key at or after the prefix and after the token: both are leading runs of the keys.
+  let keysFrom = keys.from(
+    keys.search((k) => compareKeys(k, prefix) < 0 || (after !== undefined && (compareKeys(k, after) <= 0 || (pastDir && k.startsWith(after))))),
+  );
   const items: RawObject[] = [];
   let more = false;
-  while (i < end) {
-    const key = keys.at(i)!;
+  for (let next = keysFrom.next(); !next.done; next = keysFrom.next()) {
+    const key = next.value;
+    // The keys under the prefix are one run from it on: the first key past it ends the listing.
+    if (!key.startsWith(prefix)) break;
     const entry = store.get(key)!;
     const rest = key.slice(prefix.length);
     let item: RawObject | undefined;
-    let next = i + 1;
     if (delimiter === undefined) {
       if (entry.kind !== "dir") item = listedObject(key, entry);
     } else {
@@ -43,7 +44,8 @@ export function listEntries(store: MemoryStore, request: DriverListRequest): Dri
         const dir = key.slice(0, prefix.length + slash + 1);
         const own = store.get(dir);
         item = own?.kind === "dir" ? listedObject(dir, own) : impliedDir(dir);
-        next = keys.prefixEnd(dir);
+        // The rest of the dir's subtree is that one item: go on after it.
+        keysFrom = keys.from(keys.prefixEnd(dir));
       }
     }
     if (item !== undefined) {
@@ -53,7 +55,6 @@ export function listEntries(store: MemoryStore, request: DriverListRequest): Dri
       }
       items.push(item);
     }
-    i = next;
   }
   return more ? { items, nextToken: items[items.length - 1]!.key } : { items };
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
+import type { SortedList } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
 import type { BlobStore } from "./blob-store.js";
 import { compareKeys } from "./listing.js";
@@ -132,10 +133,10 @@ export class BucketStore {
 
   /**
    * Keys of `bucket` in byte order, kept up to date as keys come and go (see {@link SortedKeys}:
-   * read the array before the next await).
+   * search and read the list before the next await, and do not change it).
    * @throws ProtocolError `NoSuchBucket`
    */
-  sortedKeys(bucket: string): readonly string[] {
+  sortedKeys(bucket: string): SortedList<string> {
     return this.sorted.get(bucket, () => this.bucket(bucket).objects.keys());
   }
 

@@ -1,3 +1,5 @@
+import type { SortedList } from "@stowage/core";
+
 /**
  * Compares two keys in UTF-8 byte order (what the services sort by), which is
  * code-point order; plain `<` on JS strings differs for astral characters.
@@ -44,17 +46,19 @@ export interface ListPage {
  * Lists one page of `sortedKeys` (ascending by {@link compareKeys}) with S3
  * semantics: keys under a delimiter roll up into one common prefix, which
  * counts once against `maxKeys`; a marker equal to a common prefix skips it.
+ * It starts with a search for the first key it may list and reads on from there.
  */
-export function listPage(sortedKeys: readonly string[], input: ListPageInput): ListPage {
+export function listPage(sortedKeys: SortedList<string>, input: ListPageInput): ListPage {
   const { prefix, delimiter, marker, maxKeys } = input;
   if (maxKeys <= 0) return { keys: [], commonPrefixes: [], isTruncated: false };
   const keys: string[] = [];
   const commonPrefixes: string[] = [];
   let lastPrefix: string | undefined;
   let lastEmitted: string | undefined;
-  let i = lowerBound(sortedKeys, compareKeys(prefix, marker) > 0 ? prefix : marker);
-  for (; i < sortedKeys.length; i++) {
-    const key = sortedKeys[i]!;
+  let from = sortedKeys.from(sortedKeys.lowerBound(compareKeys(prefix, marker) > 0 ? prefix : marker));
+  for (let next = from.next(); !next.done; next = from.next()) {
+    const key = next.value;
+    // Keys under the prefix are one run from the prefix on: the first key past it ends the listing.
     if (!key.startsWith(prefix)) break;
     if (marker !== "" && compareKeys(key, marker) <= 0) continue;
     let cp: string | undefined;
@@ -62,30 +66,23 @@ export function listPage(sortedKeys: readonly string[], input: ListPageInput): L
       const at = key.indexOf(delimiter, prefix.length);
       if (at >= 0) cp = key.slice(0, at + delimiter.length);
     }
-    if (cp !== undefined && (cp === lastPrefix || cp === marker)) continue;
-    if (keys.length + commonPrefixes.length >= maxKeys) {
-      return { keys, commonPrefixes, isTruncated: true, nextMarker: lastEmitted };
+    if (cp === undefined) {
+      if (keys.length + commonPrefixes.length >= maxKeys) return { keys, commonPrefixes, isTruncated: true, nextMarker: lastEmitted };
+      keys.push(key);
+      lastEmitted = key;
+      continue;
     }
-    if (cp !== undefined) {
+    // A common prefix listed on this page or named by the marker (a page ended on it) is not
+    // listed again.
+    if (cp !== lastPrefix && cp !== marker) {
+      if (keys.length + commonPrefixes.length >= maxKeys) return { keys, commonPrefixes, isTruncated: true, nextMarker: lastEmitted };
       commonPrefixes.push(cp);
       lastPrefix = cp;
       lastEmitted = cp;
-    } else {
-      keys.push(key);
-      lastEmitted = key;
     }
+    // The keys under it are one run: skip them in one search.
+    const rolled = cp;
+    from = sortedKeys.from(sortedKeys.search((k) => compareKeys(k, rolled) <= 0 || k.startsWith(rolled)));
   }
   return { keys, commonPrefixes, isTruncated: false };
-}
-
-/** First index of `sorted` (ascending by {@link compareKeys}) whose key is ≥ `target`. */
-export function lowerBound(sorted: readonly string[], target: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKeys(sorted[mid]!, target) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { crc64, crc64Combine } from "@stowage/core";
+import { crc64, crc64Combine, type SortedList } from "@stowage/core";
 import { ProtocolError } from "../common/protocol-error.js";
 import { newBlobId } from "./blob-id.js";
 import { contentEtag } from "./content-etag.js";
@@ -274,11 +274,11 @@ export class MultipartStore {
   }
 
   /**
-   * The bucket's uploads in listing order, as kept between listings (for tests: the same array
+   * The bucket's uploads in listing order, as kept between listings (for tests: the same list
    * before and after an upload starts or ends).
    * @throws ProtocolError `NoSuchBucket`
    */
-  sortedUploads(bucket: string): readonly StoredUpload[] {
+  sortedUploads(bucket: string): SortedList<StoredUpload> {
     return this.sorted.get(this.store.bucket(bucket));
   }
 }

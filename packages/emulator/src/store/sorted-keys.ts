@@ -1,22 +1,25 @@
-import { compareKeys, lowerBound } from "./listing.js";
+import { SortedList } from "@stowage/core";
+import { compareKeys } from "./listing.js";
 
 /**
  * The keys of each bucket in byte order ({@link compareKeys}), for listings. A bucket's keys are
- * sorted the first time they are asked for, then kept up to date key by key (a binary search and
- * one splice per new or removed key), so a listing right after a write does not sort them again.
+ * sorted the first time they are asked for, then kept up to date key by key in core's chunked
+ * {@link SortedList} (O(log N + chunk) per new or removed key, where one sorted array cost a splice
+ * of O(N)), so a listing right after a write does not sort them again.
  */
 export class SortedKeys {
-  private readonly byBucket = new Map<string, string[]>();
+  private readonly byBucket = new Map<string, SortedList<string>>();
 
   /**
-   * The sorted keys of `bucket`, sorted from `keys()` when not kept yet. The array is the one kept:
-   * it changes with the bucket, so read it before the next await.
+   * The sorted keys of `bucket`, sorted from `keys()` when not kept yet. The list is the one kept:
+   * it changes with the bucket, so read it (search, then iterate) before the next await, and do
+   * not change it.
    * @throws what `keys` throws
    */
-  get(bucket: string, keys: () => Iterable<string>): readonly string[] {
+  get(bucket: string, keys: () => Iterable<string>): SortedList<string> {
     let sorted = this.byBucket.get(bucket);
     if (sorted === undefined) {
-      sorted = [...keys()].sort(compareKeys);
+      sorted = SortedList.from(keys(), compareKeys);
       this.byBucket.set(bucket, sorted);
     }
     return sorted;
@@ -24,18 +27,12 @@ export class SortedKeys {
 
   /** Records `key`, new in `bucket` (call it once the key was not there before). */
   added(bucket: string, key: string): void {
-    const sorted = this.byBucket.get(bucket);
-    if (sorted === undefined) return;
-    const at = lowerBound(sorted, key);
-    if (sorted[at] !== key) sorted.splice(at, 0, key);
+    this.byBucket.get(bucket)?.insert(key);
   }
 
   /** Records that `key` left `bucket`. */
   removed(bucket: string, key: string): void {
-    const sorted = this.byBucket.get(bucket);
-    if (sorted === undefined) return;
-    const at = lowerBound(sorted, key);
-    if (sorted[at] === key) sorted.splice(at, 1);
+    this.byBucket.get(bucket)?.remove(key);
   }
 
   /** Forgets `bucket` (deleted). */

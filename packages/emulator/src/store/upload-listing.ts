@@ -1,3 +1,4 @@
+import { SortedList } from "@stowage/core";
 import { compareKeys } from "./listing.js";
 import type { StoredBucket, StoredUpload } from "./types.js";
 
@@ -24,32 +25,24 @@ export function compareUploads(a: StoredUpload, b: StoredUpload): number {
   return compareKeys(a.key, b.key) || a.initiated - b.initiated || compareKeys(a.uploadId, b.uploadId);
 }
 
-/** First index of `sorted` at which `before` stops holding (it holds for a leading run only). */
-function partition<T>(sorted: readonly T[], before: (item: T) => boolean): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (before(sorted[mid]!)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * The uploads of each bucket in listing order ({@link compareUploads}). A bucket's uploads are
- * sorted the first time they are listed, then kept up to date upload by upload (a binary search and
- * one splice each), so a page costs a search and its own length, not a sort of the bucket's uploads.
- * Keyed by the bucket itself: a bucket deleted and created again starts afresh.
+ * sorted the first time they are listed, then kept up to date upload by upload in core's chunked
+ * {@link SortedList} (O(log N + chunk) each), so a page costs a search and its own length, not a
+ * sort of the bucket's uploads. Keyed by the bucket itself: a bucket deleted and created again
+ * starts afresh.
  */
 export class SortedUploads {
-  private readonly byBucket = new WeakMap<StoredBucket, StoredUpload[]>();
+  private readonly byBucket = new WeakMap<StoredBucket, SortedList<StoredUpload>>();
 
-  /** The uploads of `b` in listing order (the array kept: it changes with the bucket, read it before the next await). */
-  get(b: StoredBucket): readonly StoredUpload[] {
+  /**
+   * The uploads of `b` in listing order (the list kept: it changes with the bucket, read it before
+   * the next await, and do not change it).
+   */
+  get(b: StoredBucket): SortedList<StoredUpload> {
     let sorted = this.byBucket.get(b);
     if (sorted === undefined) {
-      sorted = [...b.uploads.values()].sort(compareUploads);
+      sorted = SortedList.from(b.uploads.values(), compareUploads);
       this.byBucket.set(b, sorted);
     }
     return sorted;
@@ -57,18 +50,12 @@ export class SortedUploads {
 
   /** Records `u`, just listed in `b`. */
   added(b: StoredBucket, u: StoredUpload): void {
-    const sorted = this.byBucket.get(b);
-    if (sorted === undefined) return;
-    const at = partition(sorted, (x) => compareUploads(x, u) < 0);
-    if (sorted[at] !== u) sorted.splice(at, 0, u);
+    this.byBucket.get(b)?.insert(u);
   }
 
   /** Records that `u` left `b` (aborted or completed). */
   removed(b: StoredBucket, u: StoredUpload): void {
-    const sorted = this.byBucket.get(b);
-    if (sorted === undefined) return;
-    const at = partition(sorted, (x) => compareUploads(x, u) < 0);
-    if (sorted[at] === u) sorted.splice(at, 1);
+    this.byBucket.get(b)?.remove(u);
   }
 }
 
@@ -79,14 +66,15 @@ export class SortedUploads {
  * ended on it) skips it. It starts with a binary search for the first key it may list, skips the
  * keys under a common prefix with another, and stops at the first key past `prefix`.
  */
-export function listUploadsPage(sorted: readonly StoredUpload[], input: ListUploadsInput): ListUploadsPage {
+export function listUploadsPage(sorted: SortedList<StoredUpload>, input: ListUploadsInput): ListUploadsPage {
   if (input.maxUploads <= 0) return { uploads: [], commonPrefixes: [], isTruncated: false };
   const from = compareKeys(input.prefix, input.keyMarker) > 0 ? input.prefix : input.keyMarker;
   const uploads: StoredUpload[] = [];
   const commonPrefixes: string[] = [];
   let last: { key: string; uploadId: string } | undefined;
-  for (let i = partition(sorted, (u) => compareKeys(u.key, from) < 0); i < sorted.length; i++) {
-    const u = sorted[i]!;
+  let uploadsFrom = sorted.from(sorted.search((u) => compareKeys(u.key, from) < 0));
+  for (let next = uploadsFrom.next(); !next.done; next = uploadsFrom.next()) {
+    const u = next.value;
     // Keys under the prefix are one run from the prefix on: the first key past it ends the listing.
     if (!u.key.startsWith(input.prefix)) break;
     const c = compareKeys(u.key, input.keyMarker);
@@ -108,7 +96,7 @@ export function listUploadsPage(sorted: readonly StoredUpload[], input: ListUplo
         commonPrefixes.push(rolled);
         last = { key: rolled, uploadId: "" };
       }
-      i = partition(sorted, (x) => compareKeys(x.key, rolled) <= 0 || x.key.startsWith(rolled)) - 1;
+      uploadsFrom = sorted.from(sorted.search((x) => compareKeys(x.key, rolled) <= 0 || x.key.startsWith(rolled)));
     } else {
       uploads.push(u);
       last = { key: u.key, uploadId: u.uploadId };
