@@ -122,6 +122,11 @@ export interface StoredObject {
   store: Storager;
   path: string;
   info: ObjectInfo;
+  /**
+   * `info` is what a stat of the object answered, not a listing's entry: {@link compareObjects}
+   * does not stat it again when it states no CRC-64 (an object stored without one).
+   */
+  stated?: boolean | undefined;
 }
 
 /** Options of {@link compareObjects}. */
@@ -135,7 +140,8 @@ export interface CompareOptions {
 
 /**
  * Compares two stored objects by content: sizes first, then the CRC64s the
- * services report (or MD5s; a stat fills in a CRC64 a listing left out),
+ * services report (or MD5s; a stat fills in a CRC64 a listing left out, unless
+ * {@link StoredObject.stated} says `info` is a stat's already),
  * reading and hashing whichever side lacks one.
  * `full` reads both sides whatever they report.
  * A read that breaks starts again from byte 0, at most twice ({@link hashObject}).
@@ -149,9 +155,10 @@ export async function compareObjects(a: StoredObject, b: StoredObject, options: 
   const signal = options.signal ? { signal: options.signal } : {};
   const reading = { ...signal, ...(options.onBytes ? { onBytes: options.onBytes } : {}) };
   if (!options.full) {
-    // Listings often omit checksums a stat reports: a stat is cheaper than a read.
+    // Listings often omit checksums a stat reports: a stat is cheaper than a read. One that was
+    // stat'ed already (the planner's compare stats first) would only say the same again.
     const withCrc = async (s: StoredObject): Promise<StoredObject> =>
-      s.info.crc64 === undefined && s.store.features.crc64 ? { ...s, info: await s.store.stat(s.path, signal) } : s;
+      s.info.crc64 === undefined && s.stated !== true && s.store.features.crc64 ? { ...s, info: await s.store.stat(s.path, signal), stated: true } : s;
     [a, b] = await Promise.all([withCrc(a), withCrc(b)]);
     if (a.info.crc64 !== undefined && b.info.crc64 !== undefined) {
       return crc64Equal(a.info.crc64, b.info.crc64) ? { ok: true, method: "crc64" } : mismatch("crc64", "crc64", a.info.crc64, b.info.crc64);

@@ -248,8 +248,9 @@ export async function planTree(src: Endpoint, dst: Endpoint, options: PlanOption
  * once, the reads and hashes {@link HASH_CONCURRENCY} at once. Each item is then unchanged,
  * changed, or (its compare failed) refused with that error. An abort stops them all; a compare
  * refused for the credential itself stops those not started yet (or waiting for a hashing slot),
- * each then refused with that refusal and {@link PlanItem.heldBack}. A stat that states no CRC-64
- * is made again by compareObjects (rare: an object stored without one).
+ * each then refused with that refusal and {@link PlanItem.heldBack}. An object is stat'ed once:
+ * compareObjects is told (`stated`), so a stat that states no CRC-64 (an object stored without one)
+ * is not made again there.
  * @throws Aborted
  */
 async function compareAll(plan: Plan, undecided: readonly PlanItem[], src: Endpoint, dst: Endpoint, options: PlanOptions): Promise<void> {
@@ -264,7 +265,8 @@ async function compareAll(plan: Plan, undecided: readonly PlanItem[], src: Endpo
   const hashing = new Limiter(HASH_CONCURRENCY);
   // Listings often omit checksums a stat reports (as compareObjects fills them in): stat'ed here, so
   // that many small stats run at once while only HASH_CONCURRENCY objects are read at a time.
-  const stated = async (s: StoredObject): Promise<StoredObject> => (s.info.crc64 === undefined && s.store.features.crc64 ? { ...s, info: await s.store.stat(s.path, signal) } : s);
+  const stated = async (s: StoredObject): Promise<StoredObject> =>
+    s.info.crc64 === undefined && s.store.features.crc64 ? { ...s, info: await s.store.stat(s.path, signal), stated: true } : s;
   const concurrency = Math.max(HASH_CONCURRENCY, options.compareConcurrency ?? HASH_CONCURRENCY);
   const outcomes = await mapLimit(undecided, concurrency, async (item) => {
     const from = item.readFrom ?? { store: src.store, path: item.srcPath };
