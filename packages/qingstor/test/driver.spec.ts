@@ -10,6 +10,7 @@ import { QingStorClient } from "../src/client.js";
 import { qingstorService, type QingStorOptions } from "../src/index.js";
 import { QingStorServiceDriver } from "../src/servicer.js";
 import { QingStorStorageDriver } from "../src/storager.js";
+import { startFetchSource } from "./fetch-source.js";
 
 const BUCKET = "driver-bucket";
 const MiB = 1024 * 1024;
@@ -93,22 +94,21 @@ describe("qingstor driver on the emulator", () => {
 
   it("fetches into the work_dir key, not the bare path (go-storage bug)", async () => {
     const data = randomBytes(3000);
-    const server = createServer((_req, res) => {
+    const source = await startFetchSource((_req, res) => {
       res.writeHead(200, { "content-type": "application/x-fetched", "content-length": String(data.length) });
       res.end(data);
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const dir = randomUUID();
       const s = store(`/${dir}/`);
-      await s.fetch("got/it.bin", `http://127.0.0.1:${(server.address() as AddressInfo).port}/x.bin`);
+      await s.fetch("got/it.bin", `${source.base}/x.bin`);
       expect(sha(await s.read("got/it.bin"))).toBe(sha(data));
       const root = store("/");
       expect((await root.stat(`${dir}/got/it.bin`)).size).toBe(3000);
       await expect(root.stat("got/it.bin")).rejects.toMatchObject({ code: "ObjectNotExist" });
       await s.delete("got/it.bin");
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await source.stop();
     }
   });
 

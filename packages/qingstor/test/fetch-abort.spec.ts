@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { isStorageError, newStorager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
+import { useFetchSource } from "./fetch-source.js";
 
 // A QingStor fetch is carried out by the service: a caller who aborts leaves it fetching, and the
 // whole object may appear afterwards. The abort says so (as an aborted append says its bytes may
@@ -14,30 +13,26 @@ import "../src/index.js";
 const BUCKET = "fetch-abort";
 const DATA = randomBytes(2 * 1024 * 1024);
 let emulator: Emulator;
-let source: Server;
-let url: string;
+
+// Sends the body in 16 slices, 40 ms apart: the fetch is under way for about 600 ms.
+const source = useFetchSource((_req, res) => {
+  res.writeHead(200, { "content-length": String(DATA.length) });
+  const slice = DATA.length / 16;
+  let i = 0;
+  const next = (): void => {
+    if (res.destroyed) return;
+    if (i === 16) return void res.end();
+    res.write(DATA.subarray(i * slice, ++i * slice));
+    setTimeout(next, 40);
+  };
+  next();
+});
 
 beforeAll(async () => {
   emulator = await startEmulator({ provider: "qingstor", buckets: [BUCKET] });
-  // Sends the body in 16 slices, 40 ms apart: the fetch is under way for about 600 ms.
-  source = createServer((_req, res) => {
-    res.writeHead(200, { "content-length": String(DATA.length) });
-    const slice = DATA.length / 16;
-    let i = 0;
-    const next = (): void => {
-      if (res.destroyed) return;
-      if (i === 16) return void res.end();
-      res.write(DATA.subarray(i * slice, ++i * slice));
-      setTimeout(next, 40);
-    };
-    next();
-  });
-  await new Promise<void>((resolve) => source.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(source.address() as AddressInfo).port}/big.bin`;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => source.close(() => resolve()));
   await emulator.stop();
 });
 
@@ -45,7 +40,7 @@ describe("qingstor fetch aborted while the service fetches", () => {
   it("is Aborted saying the object may still be stored; the whole object then appears, never part of it", async () => {
     const store = newStorager(emulator.connectionString(BUCKET, "/"));
     const controller = new AbortController();
-    const call = store.fetch("f", url, { signal: controller.signal }).then(
+    const call = store.fetch("f", `${source.base}/big.bin`, { signal: controller.signal }).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -1,10 +1,9 @@
 import { gzipSync } from "node:zlib";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { newStorager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
+import { useFetchSource } from "./fetch-source.js";
 
 // QingStor's fetch stores the source's bytes as sent: a body served with `Content-Encoding: gzip`
 // (an object stored gzipped) is kept gzipped, and one only labelled gzip is kept as it is. The
@@ -14,31 +13,27 @@ const BUCKET = "fetch-encoding";
 const GZIPPED = gzipSync(Buffer.from("hello, ".repeat(200)));
 const LABELLED = Buffer.from("not gzip at all, only labelled so");
 let emulator: Emulator;
-let source: Server;
-let base: string;
+
+const source = useFetchSource((req, res) => {
+  const body = req.url === "/real.gz" ? GZIPPED : LABELLED;
+  res.writeHead(200, { "content-length": String(body.length), "content-encoding": "gzip", "content-type": "application/octet-stream" });
+  res.end(body);
+});
 
 beforeAll(async () => {
   emulator = await startEmulator({ provider: "qingstor", buckets: [BUCKET] });
-  source = createServer((req, res) => {
-    const body = req.url === "/real.gz" ? GZIPPED : LABELLED;
-    res.writeHead(200, { "content-length": String(body.length), "content-encoding": "gzip", "content-type": "application/octet-stream" });
-    res.end(body);
-  });
-  await new Promise<void>((resolve) => source.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => source.close(() => resolve()));
   await emulator.stop();
 });
 
 describe("QingStor fetch of an encoded source", () => {
   it("stores a gzipped body gzipped, and a body only labelled gzip as it is", async () => {
     const store = newStorager(emulator.connectionString(BUCKET, "/enc/"));
-    await store.fetch("real.gz", `${base}/real.gz`);
+    await store.fetch("real.gz", `${source.base}/real.gz`);
     expect(Buffer.compare(await store.read("real.gz"), GZIPPED)).toBe(0);
-    await store.fetch("label.bin", `${base}/label.bin`);
+    await store.fetch("label.bin", `${source.base}/label.bin`);
     expect(Buffer.compare(await store.read("label.bin"), LABELLED)).toBe(0);
   });
 });

@@ -1,6 +1,4 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createStorager, mergePairs, newStorager, parseEndpoint, type Progress, type Storager } from "@stowage/core";
 import { startAnswerProxy, type AnswerProxy } from "@stowage/behavior-tests";
@@ -9,6 +7,7 @@ import { zoneAddress } from "../src/addressing.js";
 import { QingStorClient } from "../src/client.js";
 import { qingstorService } from "../src/index.js";
 import { QingStorStorageDriver } from "../src/storager.js";
+import { useFetchSource } from "./fetch-source.js";
 
 // A QingStor fetch reports its size once done: the answer carries none, so a HEAD tells it, and
 // only when there is a listener; a HEAD that fails or finds another object leaves the event out.
@@ -17,22 +16,20 @@ const BUCKET = "fetch-progress";
 const DATA = randomBytes(3000);
 let emulator: Emulator;
 let proxy: AnswerProxy;
-let source: Server;
 let url: string;
+
+const source = useFetchSource((_req, res) => {
+  res.writeHead(200, { "content-length": String(DATA.length) });
+  res.end(DATA);
+});
 
 beforeAll(async () => {
   emulator = await startEmulator({ provider: "qingstor", buckets: [BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } });
   proxy = await startAnswerProxy(emulator.port);
-  source = createServer((_req, res) => {
-    res.writeHead(200, { "content-length": String(DATA.length) });
-    res.end(DATA);
-  });
-  await new Promise<void>((resolve) => source.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(source.address() as AddressInfo).port}/object.bin`;
+  url = `${source.base}/object.bin`;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => source.close(() => resolve()));
   await proxy.stop();
   await emulator.stop();
 });

@@ -1,9 +1,8 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { newStorager } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
+import { useFetchSource } from "./fetch-source.js";
 
 // QingStor URL-decodes `x-qs-fetch-source` once (both vendor SDKs rely on it: the JS SDK encodeURI()s
 // every header value, the Go SDK query-escapes a value with non-ASCII), so the driver sends
@@ -12,24 +11,20 @@ import "../src/index.js";
 
 const BUCKET = "fetch-source-path";
 let emulator: Emulator;
-let source: Server;
-let base: string;
 const seen: string[] = [];
+
+const source = useFetchSource((req, res) => {
+  seen.push(req.url ?? "");
+  const body = Buffer.from(req.url ?? "");
+  res.writeHead(200, { "content-length": String(body.length), "content-type": "text/plain" });
+  res.end(body);
+});
 
 beforeAll(async () => {
   emulator = await startEmulator({ provider: "qingstor", buckets: [BUCKET] });
-  source = createServer((req, res) => {
-    seen.push(req.url ?? "");
-    const body = Buffer.from(req.url ?? "");
-    res.writeHead(200, { "content-length": String(body.length), "content-type": "text/plain" });
-    res.end(body);
-  });
-  await new Promise<void>((resolve) => source.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => source.close(() => resolve()));
   await emulator.stop();
 });
 
@@ -48,7 +43,7 @@ describe("QingStor fetch: the source is requested at the exact path and query gi
     "/mixed%25%2520+%2B%7C|^",
   ];
   it.each(paths)("%s", async (path) => {
-    const url = `${base}${path}`;
+    const url = `${source.base}${path}`;
     const expected = ((u) => u.pathname + u.search)(new URL(url));
     const store = newStorager(emulator.connectionString(BUCKET, "/p/"));
     seen.length = 0;

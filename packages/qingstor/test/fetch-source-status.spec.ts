@@ -5,31 +5,25 @@
  * source URL (400 InvalidArgument); a source that does not exist stays `ObjectNotExist`.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { isStorageError, newStorager, type StorageError } from "@stowage/core";
 import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
+import { useFetchSource } from "./fetch-source.js";
 
 const BUCKET = "fetch-source-status";
 let emulator: Emulator;
-let source: Server;
-let base = "";
+
+const source = useFetchSource((req, res) => {
+  const status = Number(/^\/(\d{3})/.exec(req.url ?? "")?.[1] ?? 200);
+  res.writeHead(status, { "content-length": "4" }).end("body");
+});
 
 beforeAll(async () => {
   emulator = await startEmulator({ provider: "qingstor", buckets: [BUCKET], credentials: { accessKey: "AK", secretKey: "SK" } });
-  source = createServer((req, res) => {
-    const status = Number(/^\/(\d{3})/.exec(req.url ?? "")?.[1] ?? 200);
-    res.writeHead(status, { "content-length": "4" }).end("body");
-  });
-  await new Promise<void>((resolve) => source.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
-  source.closeAllConnections();
-  await new Promise<void>((resolve) => source.close(() => resolve()));
   await emulator.stop();
 });
 
@@ -47,13 +41,13 @@ async function fetchFailure(url: string): Promise<StorageError> {
 
 describe("qingstor (emulator) fetch: the source's status", () => {
   it.each([401, 403])("a source's %i is a retryable ServiceInternal (503), not InvalidArgument", async (status) => {
-    const error = await fetchFailure(`${base}/${status}`);
+    const error = await fetchFailure(`${source.base}/${status}`);
     expect(error.code).toBe("ServiceInternal");
     expect(error.retryable).toBe(true);
     expect(error.statusCode).toBe(503);
   });
 
   it("a source's 404 is ObjectNotExist", async () => {
-    expect((await fetchFailure(`${base}/404`)).code).toBe("ObjectNotExist");
+    expect((await fetchFailure(`${source.base}/404`)).code).toBe("ObjectNotExist");
   });
 });

@@ -1,6 +1,4 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { checkSseCAppends, checkSseCCopies, checkSseCDirs, checkSseCKeyHints } from "@stowage/behavior-tests";
 import { newStorager, type Storager } from "@stowage/core";
@@ -8,6 +6,7 @@ import { startEmulator, type Emulator } from "@stowage/emulator";
 import "../src/index.js";
 import type { QingStorOptions } from "../src/index.js";
 import { emulatorStorager } from "./emulator-storager.js";
+import { startFetchSource } from "./fetch-source.js";
 
 const BUCKET = "ssec-bucket";
 
@@ -34,13 +33,12 @@ describe("qingstor SSE-C copies", () => {
   });
 
   it("a storager opened with a customer key has no fetch (QingStor's fetch takes no key: it would store plain bytes): refused, nothing stored", async () => {
-    const server = createServer((_req, res) => {
+    const source = await startFetchSource((_req, res) => {
       res.writeHead(200, { "content-length": "12" });
       res.end("fetched data");
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+      const url = `${source.base}/x`;
       const workDir = `/${randomUUID()}/`;
       const keyed = open(workDir, randomBytes(32));
       const plain = open(workDir);
@@ -54,8 +52,7 @@ describe("qingstor SSE-C copies", () => {
       expect((await plain.read("f")).toString()).toBe("fetched data");
       await plain.delete("f");
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await source.stop();
     }
   });
 
