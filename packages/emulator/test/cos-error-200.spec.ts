@@ -40,3 +40,20 @@ describe("COS error-200 answers start with whitespace", () => {
     expect((await cosRequest(emu, { method: "HEAD", bucket: BUCKET, key: "mp" })).status).toBe(404);
   });
 });
+
+describe("error-200 messages (review-cos-wire L2)", () => {
+  it("name the code a rule gives, never an internal error under another code", async () => {
+    await cosRequest(emu, { method: "PUT", bucket: BUCKET, key: "src2", body: "x" });
+    emu.setFaults([{ kind: "error-200", operation: "CopyObject", count: 1, code: "AccessDenied" }]);
+    const r = await cosRequest(emu, { method: "PUT", bucket: BUCKET, key: "dst2", headers: { "x-cos-copy-source": `${BUCKET}.cos.ap-guangzhou.myqcloud.com/src2` } });
+    expectWhitespaceThenError(r, "AccessDenied");
+    expect(r.body).toContain("<Message>Injected error AccessDenied (the emulator: error-200 fault).</Message>");
+  });
+
+  it("keep the service's internal-error message when no code is given", async () => {
+    emu.setFaults([{ kind: "error-200", operation: "CopyObject", count: 1 }]);
+    const r = await cosRequest(emu, { method: "PUT", bucket: BUCKET, key: "dst3", headers: { "x-cos-copy-source": `${BUCKET}.cos.ap-guangzhou.myqcloud.com/src2` } });
+    expectWhitespaceThenError(r, "InternalError");
+    expect(r.body).toContain("<Message>We encountered an internal error. Please try again.</Message>");
+  });
+});

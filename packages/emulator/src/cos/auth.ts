@@ -5,7 +5,7 @@ import { ProtocolError } from "../common/protocol-error.js";
 import type { Exchange } from "../server/exchange.js";
 import { header } from "../server/exchange.js";
 import type { FrontEndConfig } from "../server/front-end.js";
-import { cosSignature, parseCosAuthorization, parseCosQueryAuthorization, type CosAuthorization } from "./signature.js";
+import { cosSignature, isCanonicalList, parseCosAuthorization, parseCosQueryAuthorization, type CosAuthorization } from "./signature.js";
 
 function parseTimes(v: string, name: string): [number, number] {
   const m = /^(\d+);(\d+)$/.exec(v);
@@ -17,10 +17,11 @@ function parseTimes(v: string, name: string): [number, number] {
  * Checks a `<start>;<end>` window (`q-key-time`, the signing key's; `q-sign-time`, the request's own,
  * which the StringToSign carries: `protocols.md` §1.1) against the server clock: refused once it has
  * ended, or when it starts further in the future than the allowed clock skew.
- * @throws ProtocolError `AccessDenied` (malformed), `RequestExpired`, `TimeSkewed`
+ * @throws ProtocolError `AccessDenied` (malformed, or a start after the end), `RequestExpired`, `TimeSkewed`
  */
 function checkWindow(value: string, name: string, nowSec: number, config: FrontEndConfig): void {
   const [start, end] = parseTimes(value, name);
+  if (start > end) throw new ProtocolError("AccessDenied", `The ${name} is malformed.`);
   if (nowSec > end) throw new ProtocolError("RequestExpired", "Request has expired");
   if (start > nowSec + config.maxSkewMs / 1000) throw new ProtocolError("TimeSkewed", "The difference between the request time and the server's time is too large.");
 }
@@ -46,9 +47,12 @@ function signedPath(ex: Exchange, route: Route): string {
 
 /**
  * Verifies a COS request: `Authorization` header or presigned `q-*` query. Both `q-key-time` and
- * `q-sign-time` must be current (see {@link checkWindow}); a security token must be the key's.
- * @throws ProtocolError `AccessDenied` (none, or a malformed time window), `RequestExpired` (a window that ended:
- *   answered 403 AccessDenied), `TimeSkewed`, `InvalidAccessKeyId` (unknown key, or a token not the key's), `SignatureMismatch`
+ * `q-sign-time` must be there and current (see {@link checkWindow}); a security token must be the key's.
+ * Only the canonical form `protocols.md` §1.1 gives is taken: name lists in lower case and sorted,
+ * the signature in lower-case hex (a client that strays from it is caught here, whatever COS forgives).
+ * @throws ProtocolError `AccessDenied` (none, a `q-*` field missing, or a malformed time window), `RequestExpired` (a window that ended:
+ *   answered 403 AccessDenied), `TimeSkewed`, `InvalidAccessKeyId` (unknown key, or a token not the key's),
+ *   `SignatureMismatch` (a wrong signature, or a name list not in canonical form)
  */
 export function authenticateCos(ex: Exchange, route: Route, config: FrontEndConfig, now: number): void {
   const headerValue = header(ex, "authorization");
@@ -66,6 +70,10 @@ export function authenticateCos(ex: Exchange, route: Route, config: FrontEndConf
   if (auth === undefined || auth.algorithm.toLowerCase() !== "sha1") {
     throw new ProtocolError("AccessDenied", "The authorization is malformed.");
   }
+  // Only the canonical form (protocols.md §1.1): lists in lower case and sorted, the signature in lower-case hex.
+  if (!isCanonicalList(auth.headerList) || !isCanonicalList(auth.urlParamList)) {
+    throw new ProtocolError("SignatureMismatch", "The q-header-list and q-url-param-list must list lower-case names in sorted order.");
+  }
   const cred = lookupCredential(config.credentials, auth.accessKey);
   const nowSec = Math.floor(now / 1000);
   checkWindow(auth.keyTime, "q-key-time", nowSec, config);
@@ -74,6 +82,6 @@ export function authenticateCos(ex: Exchange, route: Route, config: FrontEndConf
   const query = [...ex.query.entries()];
   const headers = requestHeaders(ex);
   const expected = cosSignature(cred.secretKey, { method: ex.method, pathname: signedPath(ex, route), query, headers }, auth);
-  if (safeEqual(expected, auth.signature.toLowerCase())) return;
+  if (safeEqual(expected, auth.signature)) return;
   throw new ProtocolError("SignatureMismatch", "The Signature you specified is invalid.");
 }

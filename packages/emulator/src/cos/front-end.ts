@@ -3,7 +3,7 @@ import type { OperationName, Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import { ERROR_200_OPERATIONS_BY_PROVIDER } from "../faults/error-200.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
-import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
+import { error200Message, type FrontEnd, type FrontEndConfig, type HandlerContext } from "../server/front-end.js";
 import { authenticateCos } from "./auth.js";
 import { cosBucketLocation, cosCreateBucket, cosDeleteBucket, cosDeleteObjects, cosHeadBucket, cosListBuckets, cosListObjects } from "./bucket-handlers.js";
 import { cosErrorResponse, cosErrorXml } from "./errors.js";
@@ -73,7 +73,7 @@ export function createCosFrontEnd(config: FrontEndConfig): FrontEnd {
      */
     error200(ex, route, code) {
       const resource = `${route.bucket ?? ""}/${route.key ?? ""}`;
-      const xml = cosErrorXml(code ?? "InternalError", "We encountered an internal error. Please try again.", resource, ex.requestId);
+      const xml = cosErrorXml(code ?? "InternalError", error200Message(code), resource, ex.requestId);
       const start = xml.indexOf("<Error>");
       const body = Buffer.from(`${xml.slice(0, start)}${ERROR_200_WHITESPACE}${xml.slice(start)}`);
       return { status: 200, headers: { "content-type": "application/xml" }, body };

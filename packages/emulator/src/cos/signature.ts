@@ -7,16 +7,25 @@ export interface CosAuthorization {
   accessKey: string;
   signTime: string;
   keyTime: string;
-  /** Lowercase url-encoded header names, as listed. */
+  /** Url-encoded header names, as listed (the canonical form: lower case, sorted; {@link isCanonicalList}). */
   headerList: string[];
-  /** Lowercase url-encoded query parameter names, as listed. */
+  /** Url-encoded query parameter names, as listed (the canonical form: lower case, sorted). */
   urlParamList: string[];
   signature: string;
 }
 
 function splitList(v: string | undefined): string[] {
   if (v === undefined || v === "") return [];
-  return v.split(";").filter((s) => s !== "").map((s) => s.toLowerCase());
+  return v.split(";").filter((s) => s !== "");
+}
+
+/**
+ * Whether a `q-header-list` / `q-url-param-list` is in the form `protocols.md` §1.1 gives: names in
+ * lower case, sorted, each once. The emulator takes no other (a client that lists `Host` or lists
+ * out of order is refused here, whatever the service may forgive).
+ */
+export function isCanonicalList(list: readonly string[]): boolean {
+  return list.every((name, i) => name === name.toLowerCase() && (i === 0 || list[i - 1]! < name));
 }
 
 function fromPairs(get: (name: string) => string | undefined): CosAuthorization | undefined {
@@ -24,12 +33,13 @@ function fromPairs(get: (name: string) => string | undefined): CosAuthorization 
   const accessKey = get("q-ak");
   const signature = get("q-signature");
   const keyTime = get("q-key-time");
-  if (algorithm === undefined || accessKey === undefined || signature === undefined || keyTime === undefined) return undefined;
+  const signTime = get("q-sign-time");
+  if (algorithm === undefined || accessKey === undefined || signature === undefined || keyTime === undefined || signTime === undefined) return undefined;
   return {
     algorithm,
     accessKey,
     keyTime,
-    signTime: get("q-sign-time") ?? keyTime,
+    signTime,
     headerList: splitList(get("q-header-list")),
     urlParamList: splitList(get("q-url-param-list")),
     signature,
@@ -68,8 +78,7 @@ function canonicalPairs(list: readonly string[], source: readonly (readonly [str
     const name = strictEncode(k).toLowerCase();
     if (!byName.has(name)) byName.set(name, v);
   }
-  return [...list]
-    .sort()
+  return list
     .map((name) => `${name}=${strictEncode(byName.get(name) ?? "")}`)
     .join("&");
 }

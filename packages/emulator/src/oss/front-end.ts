@@ -3,7 +3,7 @@ import type { OperationName, Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import { ERROR_200_OPERATIONS_BY_PROVIDER } from "../faults/error-200.js";
 import { header, type EmulatorResponse, type Exchange } from "../server/exchange.js";
-import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
+import { error200Message, type FrontEnd, type FrontEndConfig, type HandlerContext } from "../server/front-end.js";
 import { authenticateOss } from "./auth.js";
 import { ossBucketInfo, ossBucketLocation, ossCreateBucket, ossDeleteBucket, ossDeleteObjects, ossListBuckets, ossListObjects } from "./bucket-handlers.js";
 import { ossErrorResponse, ossErrorXml, wrongEndpoint } from "./errors.js";
@@ -63,7 +63,7 @@ export function createOssFrontEnd(config: FrontEndConfig): FrontEnd {
     errorResponse: ossErrorResponse,
     // OSS documents no such answer; offered so a client can show it never takes one for a batch result.
     error200(ex, _route, code) {
-      const err = new ProtocolError("InternalError", "We encountered an internal error. Please try again.");
+      const err = new ProtocolError("InternalError", error200Message(code));
       const body = Buffer.from(ossErrorXml(err, code ?? "InternalError", "", ex.requestId, header(ex, "host") ?? ""));
       return { status: 200, headers: { "content-type": "application/xml" }, body };
     },

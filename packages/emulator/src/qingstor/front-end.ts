@@ -2,7 +2,7 @@ import type { OperationName, Route } from "../common/operations.js";
 import { ProtocolError } from "../common/protocol-error.js";
 import { ERROR_200_OPERATIONS_BY_PROVIDER } from "../faults/error-200.js";
 import type { EmulatorResponse, Exchange } from "../server/exchange.js";
-import type { FrontEnd, FrontEndConfig, HandlerContext } from "../server/front-end.js";
+import { error200Message, type FrontEnd, type FrontEndConfig, type HandlerContext } from "../server/front-end.js";
 import { authenticateQingStor } from "./auth.js";
 import { qsCreateBucket, qsDeleteBucket, qsDeleteObjects, qsHeadBucket, qsListBuckets, qsListObjects } from "./bucket-handlers.js";
 import { qsErrorBody, qsErrorResponse } from "./errors.js";
@@ -53,7 +53,7 @@ export function createQingStorFrontEnd(config: FrontEndConfig): FrontEnd {
     errorResponse: qsErrorResponse,
     // QingStor documents no such answer; offered so a client can show it never takes one for a batch result.
     error200(ex, _route, code) {
-      const body = qsErrorBody(code ?? "internal_server_error", "We encountered an internal error. Please try again.", ex.requestId);
+      const body = qsErrorBody(code ?? "internal_server_error", error200Message(code), ex.requestId);
       return { status: 200, headers: { "content-type": "application/json" }, body };
     },
     error200Operations: new Set<OperationName>(ERROR_200_OPERATIONS_BY_PROVIDER.qingstor),

@@ -91,3 +91,12 @@ export interface FrontEnd {
   /** The operations the `error-200` fault applies to (none without {@link FrontEnd.error200}): on others it never fires. */
   error200Operations?: ReadonlySet<OperationName>;
 }
+
+/**
+ * The message of an `error-200` fault's error document: the service's own for an internal error
+ * (the default code), else one that names the injected code (never "internal error" under `AccessDenied`).
+ * @throws nothing
+ */
+export function error200Message(code: string | undefined): string {
+  return code === undefined ? "We encountered an internal error. Please try again." : `Injected error ${code} (the emulator: error-200 fault).`;
+}
