@@ -4,9 +4,9 @@
  * resume from an upload that is gone.
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bytes, exists, writeTree } from "./helpers.js";
+import { readCheckpoint } from "./checkpoint-reader.js";
 import { useWorkspace } from "./workspace.js";
 import { useEmulator } from "./emulators.js";
 import { inProcess } from "./cli-run.js";
@@ -30,7 +30,7 @@ describe("a checkpointed upload the engine aborted", () => {
     emu.emulator.setFaults([{ kind: "flip-byte", operation: "UploadPart", count: 2 }]);
     const failed = await run(argv);
     expect(failed.code).toBe(13);
-    const left = (await exists(checkpoint)) ? (JSON.parse(await readFile(checkpoint, "utf8")) as { uploads: object }).uploads : {};
+    const left = (await exists(checkpoint)) ? (await readCheckpoint(checkpoint)).uploads : {};
     expect(left).toEqual({});
     emu.emulator.setFaults([]);
     const again = await run(argv);

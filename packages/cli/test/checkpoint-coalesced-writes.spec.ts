@@ -9,20 +9,24 @@ import * as realFs from "node:fs/promises";
 import { join } from "node:path";
 
 let writes = 0;
+// A save opens the file to write once (a temp file to rewrite it whole, or the journal to append to it).
 jest.unstable_mockModule("node:fs/promises", () => ({
   ...realFs,
   default: realFs,
-  writeFile: async (...args: Parameters<typeof realFs.writeFile>): Promise<void> => {
-    if (String(args[0]).includes("coalesced-ckpt")) {
+  open: async (...args: Parameters<typeof realFs.open>): Promise<realFs.FileHandle> => {
+    const flags = args[1];
+    const writing = typeof flags === "number" && (flags & (realFs.constants.O_WRONLY | realFs.constants.O_RDWR)) !== 0;
+    if (writing && String(args[0]).includes("coalesced-ckpt")) {
       writes++;
       await new Promise((r) => setTimeout(r, 20));
     }
-    return realFs.writeFile(...args);
+    return realFs.open(...args);
   },
 }));
 
 const { Checkpoint } = await import("../src/transfer/checkpoint.js");
 const { removeDir, tempDir } = await import("./helpers.js");
+const { readCheckpoint } = await import("./checkpoint-reader.js");
 
 const META = { command: "cp", source: "fs:///src/", destination: "memory://dst/" };
 const SOURCE = { size: 10, etag: "e" };
@@ -47,7 +51,7 @@ describe("checkpoint writes", () => {
     await Promise.all(starts);
     await checkpoint.flush();
     expect(writes).toBeLessThanOrEqual(3);
-    const data = JSON.parse(await realFs.readFile(path, "utf8")) as { uploads: object; done: object };
+    const data = await readCheckpoint(path);
     expect(Object.keys(data.uploads)).toHaveLength(50);
     expect(Object.keys(data.done)).toHaveLength(2000);
     await checkpoint.remove();

@@ -20,6 +20,9 @@ const full: { match: RegExp | undefined; after: number; seen: number } = { match
 /** The temp files of the checkpoint `name` (`<name>.<16 hex digits>.tmp`), not its lock's. */
 const checkpointTemps = (name: string): RegExp => new RegExp(`/${name.replace(/\./g, "\\.")}\\.[0-9a-f]{16}\\.tmp$`);
 
+/** The checkpoint `name` itself (appended to) and its temp files (a rewrite), not its lock's. */
+const checkpointWrites = (name: string): RegExp => new RegExp(`/${name.replace(/\./g, "\\.")}(\\.[0-9a-f]{16}\\.tmp)?$`);
+
 /** Node's error of a write to a full disk. */
 function enospc(path: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: "ENOSPC", errno: -28, syscall: "write", path });
@@ -37,6 +40,23 @@ jest.unstable_mockModule("node:fs/promises", () => ({
     }
     return realFs.writeFile(...args);
   },
+  // The checkpoint's saves open a file to write (a new temp file, or the journal to append to): its writes fail.
+  open: async (...args: Parameters<typeof realFs.open>): Promise<realFs.FileHandle> => {
+    const handle = await realFs.open(...args);
+    const [path, flags] = [String(args[0]), args[1]];
+    const writing = typeof flags === "number" && (flags & (realFs.constants.O_WRONLY | realFs.constants.O_RDWR)) !== 0;
+    if (!writing || full.match?.test(path) !== true || full.seen++ < full.after) return handle;
+    const fail = async (): Promise<never> => {
+      throw enospc(path);
+    };
+    return new Proxy(handle, {
+      get(target, name) {
+        if (name === "write" || name === "writeFile" || name === "appendFile") return fail;
+        const v: unknown = Reflect.get(target, name);
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  },
 }));
 
 const { ErrorCode, newStorager, storageError } = await import("@stowage/core");
@@ -45,6 +65,7 @@ const { useWorkspace } = await import("./workspace.js");
 const { useMemoryVariant } = await import("./memory-variants.js");
 const { inProcess, withStats } = await import("./cli-run.js");
 const { bytes, writeTree } = await import("./helpers.js");
+const { readCheckpoint } = await import("./checkpoint-reader.js");
 
 const ws = useWorkspace();
 const cli = inProcess(ws);
@@ -143,8 +164,8 @@ describe("a checkpoint that cannot be written (M2)", () => {
 
   it("when the first write worked and later ones fail: the upload it recorded is aborted too", async () => {
     const checkpoint = join(ws.work, "ck-later", "run.json");
-    // The first write (a.bin's upload start) works; every later one fails.
-    full.match = checkpointTemps("run.json");
+    // The first write (a.bin's upload start) works; every later one (appended, or rewritten whole) fails.
+    full.match = checkpointWrites("run.json");
     full.after = 1;
     const r = await cli(["cp", "-r", ...LARGE, "--checkpoint", checkpoint, "big/", "partfail://ck-later/"]);
     expect(r.code).not.toBe(0);
@@ -197,7 +218,7 @@ describe("a checkpoint that cannot be written (M2)", () => {
     const r = await cli(["cp", "-r", ...LARGE, "--checkpoint", checkpoint, "big/", "partfail://ck-ok/"]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).not.toContain("could not be saved");
-    const kept = JSON.parse(await realFs.readFile(checkpoint, "utf8")) as { uploads: Record<string, unknown> };
+    const kept = await readCheckpoint(checkpoint);
     expect(Object.keys(kept.uploads).sort()).toEqual(["a.bin", "b.bin"]);
     expect(await uploadsLeft("ck-ok")).toHaveLength(2);
   });

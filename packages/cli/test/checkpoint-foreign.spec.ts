@@ -60,10 +60,17 @@ describe("a --checkpoint file that is no checkpoint of this transfer", () => {
     expect(await entries()).toEqual(["notes.txt"]);
   });
 
-  it("JSON that is not a version-1 checkpoint is refused, each saying why", async () => {
+  it("JSON that is not a version-1 or version-2 checkpoint is refused, each saying why", async () => {
+    const header = '{"version":2,"command":"cp","source":"s","destination":"d","updated":"2026-01-01T00:00:00.000Z"}\n';
     const cases: Array<[string, string]> = [
-      ['{"name":"my-app","version":"1.0.0"}', 'checkpoint version "1.0.0", not 1'],
-      ['{"version":2,"command":"cp","source":"s","destination":"d","uploads":{},"done":{}}', "checkpoint version 2, not 1"],
+      ['{"name":"my-app","version":"1.0.0"}', 'checkpoint version "1.0.0", not 1 or 2'],
+      ['{"version":3,"command":"cp","source":"s","destination":"d","uploads":{},"done":{}}', "checkpoint version 3, not 1 or 2"],
+      ['{"version":2,"command":"cp","source":"s","destination":"d","uploads":{},"done":{}}', "version 2, but not the lines of a checkpoint"],
+      ['{"version":2,"command":"cp"}\n', "version 2, but not the fields of a checkpoint"],
+      // A line in the middle that is no change: damaged (only the last line may be cut short, by a crash).
+      [`${header}{"done":"a","object":{"size":1}}\n{"done":"b"\n{"drop":"a"}\n`, "version 2, but line 3 is no change of a checkpoint"],
+      [`${header}{"done":"a","drop":"a"}\n`, "version 2, but line 2 is no change of a checkpoint"],
+      [`${header}\n{"drop":"a"}\n`, "version 2, but line 2 is no change of a checkpoint"],
       ['{"version":1,"command":"cp"}', "version 1, but not the fields of a checkpoint"],
       ["[1,2,3]", "JSON, but not an object"],
       ['{"settings":true}', "no checkpoint version"],

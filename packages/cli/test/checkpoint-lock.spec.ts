@@ -21,6 +21,7 @@ import { copyObject, type CopyEnv } from "../src/transfer/copy-object.js";
 import { TRANSFER_DEFAULTS } from "../src/transfer/settings.js";
 import { newStats } from "../src/transfer/stats.js";
 import { bytes, ensureBuilt, exists, finished, spawnCli, waitFor } from "./helpers.js";
+import { readCheckpoint } from "./checkpoint-reader.js";
 import { useWorkspace } from "./workspace.js";
 import { inProcess } from "./cli-run.js";
 
@@ -119,7 +120,7 @@ describe("the checkpoint's lock", () => {
     a.stdin?.end();
     const aDone = finished(a, 120_000);
     await waitFor(async () => {
-      const recorded = JSON.parse(await readFile(checkpoint, "utf8")) as { uploads: Record<string, unknown> };
+      const recorded = await readCheckpoint(checkpoint);
       return Object.keys(recorded.uploads).length > 0 ? true : undefined;
     }, 60_000);
     const b = await run(args);

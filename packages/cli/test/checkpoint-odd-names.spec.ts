@@ -6,11 +6,12 @@
  * `__proto__` was never remembered). What a file holds is taken entry by entry, well-formed ones only.
  */
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager } from "@stowage/core";
 import { Checkpoint } from "../src/transfer/checkpoint.js";
 import { removeDir, tempDir, writeTree } from "./helpers.js";
+import { readCheckpoint } from "./checkpoint-reader.js";
 import { useWorkspace } from "./workspace.js";
 import { inProcess } from "./cli-run.js";
 import { keyLocation, useEmulator } from "./emulators.js";
@@ -45,7 +46,7 @@ describe("checkpoint tables", () => {
     const again = await Checkpoint.open(path, META);
     for (const name of NAMES) expect(again.isDone(name, SOURCE, { path: name, mode: "file", size: 3, etag: "d" })).toBe(true);
     expect(again.staleUpload("big/__proto__")?.multipartId).toBe("u1");
-    expect(JSON.parse(await readFile(path, "utf8")).done).toHaveProperty(["__proto__"]);
+    expect(Object.keys((await readCheckpoint(path)).done)).toContain("__proto__");
   });
 
   it("take well-formed entries only from the file: an upload without an id is forgotten, never used", async () => {

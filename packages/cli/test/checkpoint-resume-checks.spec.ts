@@ -9,10 +9,11 @@
  *   the wrong part and the missing ones, instead of failing and discarding the whole upload.
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager, type Storager } from "@stowage/core";
 import { bytes, exists } from "./helpers.js";
+import { readCheckpoint } from "./checkpoint-reader.js";
 import { useWorkspace } from "./workspace.js";
 import { keyLocation, useEmulator } from "./emulators.js";
 import { inProcess, withStats } from "./cli-run.js";
@@ -28,10 +29,6 @@ interface Stats {
   parts: { resumedUploads: number; skipped: number };
 }
 
-interface CheckpointFile {
-  uploads: Record<string, { multipartId: string }>;
-  done: Record<string, { size: number; destination?: unknown }>;
-}
 
 const ws = useWorkspace({ stateDir: true });
 const srcEmu = useEmulator({ provider: "cos", buckets: [SRC_BUCKET] });
@@ -43,8 +40,6 @@ let dst: Storager;
 const srcAt = (path: string): string => keyLocation(srcEmu.emulator, SRC_BUCKET, path);
 const dstAt = (path: string): string => keyLocation(dstEmu.emulator, DST_BUCKET, path);
 const cli = (argv: string[]) => withStats<Stats>(run(argv));
-
-const readCheckpoint = async (path: string): Promise<CheckpointFile> => JSON.parse(await readFile(path, "utf8")) as CheckpointFile;
 
 beforeAll(async () => {
   src = newStorager(srcAt(""));
@@ -87,9 +82,10 @@ describe("a checkpoint's done objects", () => {
   it("recorded by an older stowage (no destination in the entry) are copied again", async () => {
     const checkpoint = join(ws.work, "old.json");
     const argv = await firstRun("o", checkpoint);
-    const data = (await readCheckpoint(checkpoint)) as CheckpointFile & Record<string, unknown>;
+    // Written as an older stowage wrote it: version 1, one JSON text.
+    const data = await readCheckpoint(checkpoint);
     for (const entry of Object.values(data.done)) delete entry.destination;
-    await writeFile(checkpoint, JSON.stringify(data));
+    await writeFile(checkpoint, JSON.stringify({ ...data, version: 1 }));
 
     const second = await cli(argv);
     expect(second.code).toBe(0);

@@ -22,6 +22,7 @@ import { useEmulator } from "./emulators.js";
 import { binary } from "./cli-run.js";
 import { builtSuite, bytes, ensureBuilt, finished, spawnCli, waitFor } from "./helpers.js";
 import { uploadReached } from "./checkpoint-progress.js";
+import { parseCheckpoint, readCheckpoint } from "./checkpoint-reader.js";
 
 const MiB = 1024 * 1024;
 const BUCKET = "crash-1250000000";
@@ -108,7 +109,7 @@ suite("a run stopped short (COS emulator, built binary)", () => {
     expect(first.code).toBe(130);
     expect(first.stderr).toContain("(1 multipart upload stays at the destination with its parts until then)");
     const [path] = await checkpoints();
-    const recorded = JSON.parse(await readFile(path!, "utf8")) as { uploads: Record<string, unknown>; done: Record<string, unknown> };
+    const recorded = await readCheckpoint(path!);
     expect([Object.keys(recorded.done), Object.keys(recorded.uploads)]).toEqual([["a.bin"], ["b.bin"]]);
 
     emu.emulator.resetStats();
@@ -133,7 +134,7 @@ suite("a run stopped short (COS emulator, built binary)", () => {
     expect(path).toBeDefined();
     expect(first.stderr).toContain(`cp: checkpoint kept at ${path}; run the same command again to resume (1 multipart upload stays at the destination with its parts until then)`);
     // Meanwhile the recorded upload is completed (as a run killed right after its Complete leaves it).
-    const recorded = JSON.parse(await readFile(path!, "utf8")) as { uploads: Record<string, { multipartId: string }> };
+    const recorded = await readCheckpoint(path!);
     const multipartId = recorded.uploads["gone.bin"]!.multipartId;
     await (await storeAt("/gone/")).write("gone.bin", body, { multipartId, partSize: MiB, multipartThreshold: MiB });
     emu.emulator.resetStats();
@@ -160,7 +161,7 @@ suite("a run stopped short (COS emulator, built binary)", () => {
     const first = await exit;
     expect(first.code).toBe(130);
     expect(first.stderr).toContain(`cp: checkpoint kept at ${path}; run the same command again to resume (1 multipart upload stays at the destination with its parts until then)`);
-    const stored = (JSON.parse(await readFile(path, "utf8")) as { uploads: Record<string, { bytesDone: number }> }).uploads["big.bin"]!.bytesDone;
+    const stored = (await readCheckpoint(path)).uploads["big.bin"]!.bytesDone;
     expect(stored).toBeGreaterThanOrEqual(2 * MiB);
 
     emu.emulator.resetStats();
@@ -184,9 +185,9 @@ suite("a run stopped short (COS emulator, built binary)", () => {
     emu.emulator.setFaults([]);
     expect(first.code).not.toBe(0);
     const [path] = await checkpoints();
-    // Cut short from outside (a crash of the system before the file reached the disk).
+    // Cut short from outside (a crash of the system before the file reached the disk), inside its first line.
     const text = await readFile(path!, "utf8");
-    await writeFile(path!, text.slice(0, Math.floor(text.length / 2)));
+    await writeFile(path!, text.slice(0, Math.floor(text.indexOf("\n") / 2)));
     const second = await cli(["cp", ...FLAGS, "dmg.bin", "emu:dmg.bin"], { env: { STOWAGE_PROFILE_EMU: emu.emulator.connectionString(BUCKET, "/dmg/") } });
     expect(second.code).toBe(0);
     expect(second.stderr).toContain(
@@ -249,8 +250,8 @@ describe("the checkpoint save of a new upload", () => {
           const returned: unknown = (onCreate as (id: string) => unknown)(id);
           const after = async (): Promise<void> => {
             await returned;
-            const text = await readFile(file, "utf8").catch(() => "{}");
-            seen.push({ returned, recorded: (JSON.parse(text) as { uploads?: Record<string, { multipartId: string }> }).uploads?.["big.bin"]?.multipartId });
+            const text = await readFile(file, "utf8").catch(() => undefined);
+            seen.push({ returned, recorded: text === undefined ? undefined : parseCheckpoint(text).uploads["big.bin"]?.multipartId });
           };
           seen.push({ returned, recorded: id });
           void after();

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bytes, exists, finished, spawnCli, waitFor, writeTree } from "./helpers.js";
+import { readCheckpoint } from "./checkpoint-reader.js";
 import { useWorkspace } from "./workspace.js";
 import { uploadReached, type RecordedUpload } from "./checkpoint-progress.js";
 import { binary } from "./cli-run.js";
@@ -76,7 +77,7 @@ describe("resume", () => {
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("interrupted");
     expect(r.stderr).toContain(`checkpoint kept at ${checkpoint}`);
-    const kept = JSON.parse(await readFile(checkpoint, "utf8")) as Checkpoint;
+    const kept = (await readCheckpoint(checkpoint)) as Checkpoint;
     expect(kept.uploads["big.bin"]?.multipartId).toBe(upload.multipartId);
     expect(await exists(join(ws.work, "dst-int/big.bin"))).toBe(false);
 
@@ -94,7 +95,7 @@ describe("resume", () => {
     });
     const exit = finished(child);
     await waitFor(async () => {
-      const data = JSON.parse(await readFile(checkpoint, "utf8")) as { done: Record<string, unknown> };
+      const data = await readCheckpoint(checkpoint);
       return data.done["small.txt"] !== undefined ? true : undefined;
     });
     child.kill("SIGINT");

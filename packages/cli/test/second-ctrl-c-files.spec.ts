@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import { useWorkspace } from "./workspace.js";
 import { useEmulator } from "./emulators.js";
 import { builtSuite, bytes, ensureBuilt, finished, spawnCli, waitFor } from "./helpers.js";
+import { parseCheckpoint } from "./checkpoint-reader.js";
 
 const MiB = 1024 * 1024;
 const BUCKET = "twice-1250000000";
@@ -21,19 +22,30 @@ const suite = builtSuite(["cos"]);
 const ws = useWorkspace({ linkCosDriver: true, stateDir: true });
 const emu = useEmulator({ provider: "cos", buckets: [BUCKET] });
 
-/** Holds the second write of a default checkpoint's temp file: created, partly written, never ended (the process kept alive meanwhile). */
+/**
+ * Holds the second write of a default checkpoint's temp file: created, partly written, never ended
+ * (the process kept alive meanwhile). Appends to the checkpoint are refused (as if the file were
+ * gone), so each save rewrites it whole through a temp file, as a compaction does.
+ */
 const HOLD_SAVE = `
 import fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
-const write = fs.promises.writeFile;
+const open = fs.promises.open;
 let saves = 0;
-fs.promises.writeFile = async function (path, data, options) {
-  if (typeof path === "string" && /[0-9a-f]{24}\\.json\\.[0-9a-f]{16}\\.tmp$/.test(path) && ++saves >= 2) {
-    await write.call(this, path, String(data).slice(0, 20), options);
-    setInterval(() => undefined, 1000);
-    return new Promise(() => undefined);
+fs.promises.open = async function (path, flags, mode) {
+  if (typeof path === "string" && /[0-9a-f]{24}\\.json$/.test(path) && typeof flags === "number" && (flags & fs.constants.O_APPEND) !== 0) {
+    throw Object.assign(new Error("ENOENT: refused by the test"), { code: "ENOENT" });
   }
-  return write.call(this, path, data, options);
+  const handle = await open.call(this, path, flags, mode);
+  if (typeof path === "string" && /[0-9a-f]{24}\\.json\\.[0-9a-f]{16}\\.tmp$/.test(path) && ++saves >= 2) {
+    const write = handle.write.bind(handle);
+    handle.write = async (buffer, offset, length) => {
+      await write(buffer, offset, Math.min(length, 20));
+      setInterval(() => undefined, 1000);
+      return new Promise(() => undefined);
+    };
+  }
+  return handle;
 };
 syncBuiltinESMExports();
 `;
@@ -66,7 +78,7 @@ suite("a second Ctrl-C during a checkpoint save (COS emulator)", () => {
     expect(held).toEqual([expect.stringMatching(/^[0-9a-f]{24}\.json$/), expect.stringMatching(/^[0-9a-f]{24}\.json\.[0-9a-f]{16}\.tmp$/), expect.stringMatching(/^[0-9a-f]{24}\.json\.lock$/)]);
     const checkpoint = join(dir, held[0]!);
     const before = await readFile(checkpoint, "utf8");
-    expect(Object.keys((JSON.parse(before) as { uploads: object }).uploads)).toEqual(["big.bin"]);
+    expect(Object.keys(parseCheckpoint(before).uploads)).toEqual(["big.bin"]);
     // The first Ctrl-C waits for that save (the run keeps its checkpoint); the second does not.
     child.kill("SIGINT");
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -7,12 +7,13 @@
  * and the rerun sends nothing again but still re-reads the object. Skipped until the COS driver is built.
  */
 import { afterEach, beforeAll, expect, it } from "@jest/globals";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { useWorkspace } from "./workspace.js";
 import { useEmulator } from "./emulators.js";
 import { binary } from "./cli-run.js";
 import { builtSuite, bytes, ensureBuilt, finished, spawnCli, waitFor } from "./helpers.js";
+import { readCheckpoint } from "./checkpoint-reader.js";
 
 const MiB = 1024 * 1024;
 const BUCKET = "stored-1250000000";
@@ -105,7 +106,7 @@ suite("Ctrl-C once objects are stored (COS emulator, built binary)", () => {
     expect(path).toBeDefined();
     expect(first.stderr).toContain(`cp: checkpoint kept at ${path}; run the same command again to resume\n`);
     expect(first.stderr).not.toContain("stays at the destination");
-    const recorded = JSON.parse(await readFile(path!, "utf8")) as { uploads: Record<string, { ended?: boolean }>; done: Record<string, unknown> };
+    const recorded = await readCheckpoint(path!);
     expect([Object.keys(recorded.done), recorded.uploads["v.bin"]?.ended]).toEqual([[], true]);
 
     emu.emulator.resetStats();

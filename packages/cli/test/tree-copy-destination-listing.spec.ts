@@ -14,6 +14,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { newStorager, type Storager } from "@stowage/core";
 import { builtSuite, exists, readTree, writeTree } from "./helpers.js";
+import { readCheckpoint } from "./checkpoint-reader.js";
 import { useWorkspace } from "./workspace.js";
 import { keyLocation, useEmulator } from "./emulators.js";
 import { inProcess, withStats } from "./cli-run.js";
@@ -101,7 +102,7 @@ suite("cp -r of a small source into a large bucket (COS emulator)", () => {
     } finally {
       emu.emulator.setFaults([]);
     }
-    expect(Object.keys((JSON.parse(await readFile(checkpoint, "utf8")) as { done: object }).done).sort()).toEqual(["a/b/c/d/deep.txt", "a/b/c/old.txt", "one.txt"]);
+    expect(Object.keys((await readCheckpoint(checkpoint)).done).sort()).toEqual(["a/b/c/d/deep.txt", "a/b/c/old.txt", "one.txt"]);
     // A dry run predicts the re-run: it reads the checkpoint, and leaves it as it was (no lock, no write).
     const kept = await readFile(checkpoint, "utf8");
     const dryRun = await run([...argv, "--dry-run"]);

@@ -23,7 +23,7 @@ function isVersion(v: unknown): v is Record<string, unknown> {
 }
 
 /** Whether `v` has the shape of an {@link UploadRecord}: an upload id, a part size, a source, bytes done. @throws nothing */
-function isUploadRecord(v: unknown): v is UploadRecord {
+export function isUploadRecord(v: unknown): v is UploadRecord {
   return (
     isRecord(v) &&
     typeof v["multipartId"] === "string" &&
@@ -36,7 +36,7 @@ function isUploadRecord(v: unknown): v is UploadRecord {
 }
 
 /** Whether `v` has the shape of a {@link DoneRecord}: a source version, and the destination's when recorded. @throws nothing */
-function isDoneRecord(v: unknown): v is DoneRecord {
+export function isDoneRecord(v: unknown): v is DoneRecord {
   return isVersion(v) && (v["destination"] === undefined || isVersion(v["destination"]));
 }
 

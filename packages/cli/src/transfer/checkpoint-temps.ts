@@ -4,8 +4,8 @@ import { basename, dirname, join } from "node:path";
 
 /**
  * How old a checkpoint's temp file must be before it is taken for a leftover. A live run holds one
- * only while it writes the checkpoint (a few milliseconds, before the rename that replaces the
- * checkpoint with it), so an hour leaves room for a run stopped (SIGSTOP, a suspended laptop) in
+ * only while it rewrites the checkpoint whole (milliseconds, seconds for millions of objects, before
+ * the rename that replaces the checkpoint with it), so an hour leaves room for a run stopped (SIGSTOP, a suspended laptop) in
  * the middle of that write; such a run, should its temp file be gone when it goes on, fails only
  * that checkpoint write.
  */
@@ -20,7 +20,7 @@ function escapeRegExp(text: string): string {
 
 /**
  * Removes the temp files a killed run (SIGKILL, a crash) left next to the checkpoint at `path`,
- * those older than {@link STALE_TEMP_MS}: a checkpoint is written whole to `<checkpoint>.<random>.tmp`
+ * those older than {@link STALE_TEMP_MS}: a checkpoint is rewritten whole to `<checkpoint>.<random>.tmp`
  * and renamed into place, its lock to `<checkpoint>.lock.<random>.tmp` and linked into place, so a
  * run killed in between leaves the temp file (mode 0600, naming objects) for good. In the state
  * directory (`named` false) every checkpoint's temp files are removed; next to a `--checkpoint`

@@ -1,13 +1,14 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { crc64Equal, type ObjectInfo } from "@stowage/core";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import { CoalescedSaver } from "./coalesced-saver.js";
-import { doneTable, uploadTable } from "./checkpoint-tables.js";
-import { writingTemp } from "./checkpoint-temps.js";
+import { appendLines, writeWhole, type JournalFile } from "./checkpoint-file.js";
+import { doneLine, dropLine, endLine, headerLine, progressLine, startLine } from "./checkpoint-journal.js";
+import { uploadTable } from "./checkpoint-tables.js";
 import { findCheckpoint, recordsTransfer, refuseForeign } from "./found-checkpoint.js";
 
 /** What identifies a source object's version: a change means its upload cannot be resumed. */
@@ -56,9 +57,14 @@ export interface UploadRecord {
   ended?: boolean;
 }
 
-/** The file's JSON. Locations are stored redacted: a checkpoint never holds secrets. */
+/**
+ * The state a checkpoint file holds. Locations are stored redacted: a checkpoint never holds
+ * secrets. Version 2 (what stowage writes) is a journal of JSON lines, a header then one line per
+ * change (checkpoint-journal.ts); version 1, written by an earlier stowage, is this as one JSON
+ * text, still read (and rewritten as version 2 by the first save).
+ */
 export interface CheckpointData {
-  version: 1;
+  version: 1 | 2;
   command: string;
   source: string;
   destination: string;
@@ -67,24 +73,36 @@ export interface CheckpointData {
   updated: string;
   /** By destination path (relative to the destination directory). */
   uploads: Record<string, UploadRecord>;
-  /** Objects finished by an earlier run, by destination path. */
-  done: Record<string, DoneRecord>;
+  /**
+   * Objects finished by an earlier run, by destination path: a Map (no prototype to inherit a key
+   * from; walked by a compaction without enumerating millions of keys up front, as a plain
+   * object's for-in or Object.keys does).
+   */
+  done: Map<string, DoneRecord>;
 }
-
-/** Mode of a checkpoint file (it names the objects transferred): the user's only. */
-const FILE_MODE = 0o600;
-
-/** Mode of the directories the CLI makes for checkpoints. */
-const DIR_MODE = 0o700;
 
 /** Least delay before progress changes are written (upload starts are written at once). */
 const FLUSH_DELAY_MS = 100;
 
 /**
- * A write of progress starts no sooner than this × the last write's duration after it: the whole
- * state is serialised and written each time, so writing takes at most a tenth of the run's time.
+ * A write of progress starts no sooner than this × the last write's duration after it, so writing
+ * takes at most a tenth of the run's time: an append of the changes is short, but a compaction
+ * (the whole state rewritten) is not.
  */
 const WRITE_SPACING = 9;
+
+/**
+ * The journal is rewritten whole (compacted) once it holds more than twice the lines of the live
+ * state plus this many: the file stays within about 2× the live state, and rewrites are rare.
+ */
+const COMPACT_FLOOR = 10_000;
+
+/** What the journal holds of a live upload: to write only what changed since. */
+interface Journaled {
+  record: UploadRecord;
+  bytesDone: number;
+  ended: boolean;
+}
 
 /** The identity of a source object for {@link SourceId} comparisons. */
 export function sourceIdOf(o: ObjectInfo): SourceId {
@@ -141,10 +159,13 @@ export function defaultCheckpointPath(env: NodeJS.ProcessEnv, identity: string):
 /**
  * The resume state of a cp, mv or sync: multipart uploads in progress (so a
  * re-run hands their ids to core, which resumes from the verified parts) and
- * objects already finished. Written atomically (temp file + rename), so a
- * killed process leaves the last complete state. The temp file is new (O_EXCL, a random name:
- * never a file or symlink someone put there), and the file is mode 0600, the directories the CLI
- * makes for it 0700: it names every object transferred.
+ * objects already finished. Kept as a journal (checkpoint-journal.ts): each save appends the
+ * changes since the last one, a few lines (a killed process leaves at worst a last line cut short,
+ * which a reader ignores); the first save of a run, and a save that finds the journal past twice
+ * the live state, rewrite it whole (compact it), streamed through a new temp file renamed into
+ * place (checkpoint-file.ts). The temp file is new (O_EXCL, a random name: never a file or symlink
+ * someone put there), and the file is mode 0600, the directories the CLI makes for it 0700: it
+ * names every object transferred.
  */
 export class Checkpoint {
   /** One write at a time, of the state as it is when the write starts (never a queue of texts). */
@@ -162,6 +183,16 @@ export class Checkpoint {
    * resumed (their objects would get the old attributes), only aborted by the copy that replaces them.
    */
   private readonly staleOnly: Set<string>;
+  /** Objects finished since the last save began (their lines are not written yet). */
+  private readonly doneChanged = new Set<string>();
+  /** Uploads started, changed or dropped since the last save began. */
+  private readonly uploadChanged = new Set<string>();
+  /** What the journal holds of each live upload. */
+  private journaled = new Map<string, Journaled>();
+  /** The file the last compaction wrote (appends go to it only); undefined until then: the next save compacts. */
+  private file: JournalFile | undefined;
+  /** Lines the journal holds (header included). */
+  private lines = 0;
 
   private constructor(
     readonly path: string,
@@ -181,8 +212,8 @@ export class Checkpoint {
     readonly writesChanged = false,
     /**
      * Why the regular file at the default `path` is no checkpoint (`not JSON`, `empty (0 bytes)`...:
-     * damaged from outside, e.g. a crash of the system, since every save is a rename of a whole
-     * file), when the run starts over because of it; undefined otherwise. The uploads that file
+     * damaged from outside, e.g. a crash of the system, since every save is an append of whole
+     * lines or a rename of a whole file), when the run starts over because of it; undefined otherwise. The uploads that file
      * recorded cannot be resumed: the run warns that they may be left at the destination.
      */
     readonly unreadable?: string,
@@ -211,7 +242,7 @@ export class Checkpoint {
 
   /** True when nothing is recorded: no upload started, no object finished (nothing to resume from). */
   get empty(): boolean {
-    return Object.keys(this.data.uploads).length === 0 && Object.keys(this.data.done).length === 0;
+    return this.data.done.size === 0 && Object.keys(this.data.uploads).length === 0;
   }
 
   /**
@@ -233,7 +264,7 @@ export class Checkpoint {
     meta: { command: string; source: string; destination: string; writes?: string },
     named = false,
   ): Promise<Checkpoint> {
-    const fresh: CheckpointData = { version: 1, ...meta, updated: new Date().toISOString(), uploads: uploadTable(), done: doneTable() };
+    const fresh: CheckpointData = { version: 2, ...meta, updated: new Date().toISOString(), uploads: uploadTable(), done: new Map() };
     const found = await findCheckpoint(path);
     if (named) refuseForeign(meta.command, path, found, meta);
     if (named && found.kind === "not-regular" && found.what === "a directory") {
@@ -244,9 +275,9 @@ export class Checkpoint {
     if (found.kind === "foreign") return new Checkpoint(path, fresh, false, undefined, false, found.why);
     if (found.kind === "empty" && !named) return new Checkpoint(path, fresh, false, undefined, false, "empty (0 bytes)");
     if (found.kind !== "checkpoint" || !recordsTransfer(found.data, meta)) return new Checkpoint(path, fresh, false);
-    // Looked up by object path: tables without a prototype, well-formed entries only (checkpoint-tables.ts).
-    const [uploads, done] = [uploadTable(found.data.uploads), doneTable(found.data.done)];
-    const some = Object.keys(uploads).length + Object.keys(done).length > 0;
+    // Looked up by object path: tables without a prototype, well-formed entries only (found-checkpoint.ts).
+    const { uploads, done } = found.data;
+    const some = Object.keys(uploads).length + done.size > 0;
     // Objects finished with other attributes are done no more; their uploads are only aborted.
     if (found.data.writes !== meta.writes) return new Checkpoint(path, { ...fresh, uploads }, false, undefined, some);
     return new Checkpoint(path, { ...fresh, uploads, done }, some);
@@ -279,6 +310,7 @@ export class Checkpoint {
     const record = this.data.uploads[key];
     if (record === undefined || record.ended === true) return;
     record.ended = true;
+    this.uploadChanged.add(key);
     this.schedule();
   }
 
@@ -295,6 +327,7 @@ export class Checkpoint {
   async startUpload(key: string, record: UploadRecord): Promise<void> {
     this.staleOnly.delete(key);
     this.data.uploads[key] = record;
+    this.uploadChanged.add(key);
     await this.flush();
   }
 
@@ -303,20 +336,25 @@ export class Checkpoint {
     const record = this.data.uploads[key];
     if (record === undefined || record.ended === true || record.bytesDone >= bytesDone) return;
     record.bytesDone = bytesDone;
+    this.uploadChanged.add(key);
     this.schedule();
   }
 
   /** Forgets an upload (finished, aborted or gone). */
   dropUpload(key: string): void {
     this.staleOnly.delete(key);
-    if (delete this.data.uploads[key]) this.schedule();
+    if (this.data.uploads[key] === undefined) return;
+    delete this.data.uploads[key];
+    this.uploadChanged.add(key);
+    this.schedule();
   }
 
   /** Records that `key` was copied from this source version and what the copy left at the destination. */
   markDone(key: string, source: SourceId, destination: DestinationId): void {
     this.staleOnly.delete(key);
     delete this.data.uploads[key];
-    this.data.done[key] = { ...source, destination };
+    this.data.done.set(key, { ...source, destination });
+    this.doneChanged.add(key);
     this.schedule();
   }
 
@@ -326,7 +364,7 @@ export class Checkpoint {
    * without a recorded destination (a checkpoint written by an older stowage) is never done.
    */
   isDone(key: string, source: SourceId, dst: ObjectInfo | undefined): boolean {
-    const done = this.data.done[key];
+    const done = this.data.done.get(key);
     if (done === undefined || dst === undefined || done.destination === undefined) return false;
     const { destination, ...from } = done;
     return sameSource(from, source) && sameDestination(destination, dst);
@@ -373,24 +411,90 @@ export class Checkpoint {
     }
   }
 
-  /** Serialises the state as it is now and renames it into place through a new temp file. */
+  /**
+   * Appends the changes since the last save to the journal; rewrites it whole instead
+   * ({@link Checkpoint.compact}) at the run's first save, when it holds more than twice the lines
+   * of the live state (plus {@link COMPACT_FLOOR}), or when the file at the path is not the one
+   * the last compaction wrote (gone, replaced).
+   */
   private async write(): Promise<void> {
     if (this.removed) return;
-    this.data.updated = new Date().toISOString();
-    const text = JSON.stringify(this.data);
-    await mkdir(dirname(this.path), { recursive: true, mode: DIR_MODE });
-    const temp = `${this.path}.${randomBytes(8).toString("hex")}.tmp`;
-    // Removed at once should the process exit in the middle (a second Ctrl-C: checkpoint-temps.ts).
-    const written = writingTemp(temp);
-    try {
-      await writeFile(temp, text, { flag: "wx", mode: FILE_MODE });
-      await rename(temp, this.path);
-    } catch (e) {
-      // Never remove what someone else made under the name (EEXIST: nothing was written).
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") await unlink(temp).catch(() => undefined);
-      throw e;
-    } finally {
-      written.done();
+    const live = Object.keys(this.data.uploads).length + this.data.done.size;
+    if (this.file === undefined || this.lines > 2 * live + COMPACT_FLOOR) return this.compact();
+    const lines = this.changes();
+    if (lines.length === 0) return;
+    if (await appendLines(this.path, this.file, lines)) this.lines += lines.length;
+    else await this.compact();
+  }
+
+  /**
+   * The lines of the changes made since the last save (what the journal holds of an upload is
+   * compared with what it is now: only what changed is written), and forgets them.
+   */
+  private changes(): string[] {
+    const { uploads, done } = this.data;
+    const lines: string[] = [];
+    for (const key of this.doneChanged) {
+      const record = done.get(key);
+      if (record === undefined) continue;
+      // A done line forgets the key's upload too.
+      lines.push(doneLine(key, record));
+      this.journaled.delete(key);
     }
+    for (const key of this.uploadChanged) {
+      const now = uploads[key];
+      const then = this.journaled.get(key);
+      if (now === undefined) {
+        if (then !== undefined) lines.push(dropLine(key));
+        this.journaled.delete(key);
+        continue;
+      }
+      if (then === undefined || then.record !== now) lines.push(startLine(key, now));
+      else {
+        if (then.bytesDone !== now.bytesDone) lines.push(progressLine(key, now.bytesDone));
+        if (!then.ended && now.ended === true) lines.push(endLine(key));
+      }
+      this.journaled.set(key, { record: now, bytesDone: now.bytesDone, ended: now.ended === true });
+    }
+    this.doneChanged.clear();
+    this.uploadChanged.clear();
+    return lines;
+  }
+
+  /**
+   * Rewrites the journal whole: the header, a line per finished object and per upload, streamed
+   * in chunks through a new temp file renamed into place (checkpoint-file.ts `writeWhole`). It
+   * holds the state as of its start (the uploads copied then, the objects finished by then):
+   * changes made while it is written are appended by the next save.
+   */
+  private async compact(): Promise<void> {
+    this.data.updated = new Date().toISOString();
+    this.doneChanged.clear();
+    this.uploadChanged.clear();
+    const uploads = Object.entries(this.data.uploads).map(([key, record]) => [key, record, { ...record }] as const);
+    this.journaled = new Map(uploads.map(([key, record, copy]) => [key, { record, bytesDone: copy.bytesDone, ended: copy.ended === true }]));
+    this.file = undefined;
+    const written = await writeWhole(this.path, this.wholeLines(this.data.done.size, uploads.map(([key, , copy]) => [key, copy] as const)));
+    this.file = written.file;
+    this.lines = written.lines;
+  }
+
+  /**
+   * The lines of the whole state as of the rewrite's start: the header, the finished objects, then
+   * the uploads (`uploads`, copied then). Only the `finished` objects done by then are written (a Map
+   * keeps new keys at its end, and none is ever deleted, so its first `finished` entries are those):
+   * one finished while the rewrite runs is appended by the next save, after the uploads, as its
+   * done line forgets its upload. Finished objects come first: a recorded upload of an object an
+   * earlier run finished (its source changed since) stays live.
+   */
+  private *wholeLines(finished: number, uploads: ReadonlyArray<readonly [string, UploadRecord]>): Generator<string> {
+    const { command, source, destination, writes, updated, done } = this.data;
+    yield headerLine({ version: 2, command, source, destination, ...(writes === undefined ? {} : { writes }), updated });
+    let left = finished;
+    for (const [key, record] of done) {
+      if (left-- === 0) break;
+      yield doneLine(key, record);
+    }
+    for (const [key, record] of uploads) yield startLine(key, record);
   }
 }

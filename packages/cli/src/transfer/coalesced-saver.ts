@@ -21,7 +21,8 @@ interface Waiter {
  * Saves a changing state with at most one write in flight, never queuing texts: `write` serialises
  * the state as it is when the write starts. Changes made while a write runs only mark the state
  * dirty; the next write, spaced by {@link SaverTiming}, saves them all. Used by the checkpoint,
- * whose whole state (~0.2 KB per finished object) is written at each save.
+ * which appends the changes since its last save, and now and then rewrites its whole state
+ * (~0.2 KB per finished object): the spacing keeps those rewrites to a small share of the run.
  */
 export class CoalescedSaver {
   private dirty = false;

@@ -1,7 +1,10 @@
-import { constants, lstat, open } from "node:fs/promises";
+import { constants, lstat, open, type FileHandle } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
-import type { CheckpointData } from "./checkpoint.js";
+import type { CheckpointData, DoneRecord } from "./checkpoint.js";
+import { CHUNK_BYTES, readJournal } from "./checkpoint-file.js";
+import { notHeader, type JournalHeader } from "./checkpoint-journal.js";
+import { doneTable, uploadTable } from "./checkpoint-tables.js";
 
 /** Whose a checkpoint is: the transfer it records. */
 export interface CheckpointOwner {
@@ -12,9 +15,10 @@ export interface CheckpointOwner {
 
 /**
  * What is at a checkpoint's path: nothing; an entry that is no regular file (`what`: `a symbolic
- * link`, `a fifo`...), never read; a regular file of zero bytes; a stowage checkpoint (version 1,
- * with the fields every stowage writes); or a regular file that is none (`why`: it cannot be read,
- * is no JSON, is another version or shape).
+ * link`, `a fifo`...), never read; a regular file of zero bytes; a stowage checkpoint (version 2,
+ * a journal of JSON lines, or version 1, one JSON text; with the fields every stowage writes; its
+ * tables without prototype, well-formed entries only); or a regular file that is none (`why`: it
+ * cannot be read, is no JSON, is another version or shape, a journal line is no change).
  */
 export type FoundCheckpoint =
   | { kind: "none" }
@@ -28,7 +32,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Why `text` is no version-1 stowage checkpoint; undefined when it is one. */
+/** Why `text` (a file that is no journal) is no version-1 stowage checkpoint; undefined when it is one. */
 function notCheckpoint(text: string): string | undefined {
   let data: unknown;
   try {
@@ -37,11 +41,55 @@ function notCheckpoint(text: string): string | undefined {
     return "not JSON";
   }
   if (!isRecord(data)) return "JSON, but not an object";
-  if (data["version"] !== 1) return data["version"] === undefined ? "no checkpoint version" : `checkpoint version ${JSON.stringify(data["version"])}, not 1`;
+  // A journal's header is a line of its own: version 2 in one JSON text is none.
+  if (data["version"] === 2) return "version 2, but not the lines of a checkpoint";
+  if (data["version"] !== 1) return data["version"] === undefined ? "no checkpoint version" : `checkpoint version ${JSON.stringify(data["version"])}, not 1 or 2`;
   const fields = ["command", "source", "destination"].every((f) => typeof data[f] === "string");
   if (!fields || !isRecord(data["uploads"]) || !isRecord(data["done"])) return "version 1, but not the fields of a checkpoint";
   if (data["writes"] !== undefined && typeof data["writes"] !== "string") return "version 1, but not the fields of a checkpoint";
   return undefined;
+}
+
+/**
+ * The version-2 header at the start of `head` (the file's first bytes), when its first line is one
+ * (ended by its "\n"); undefined when the file is no journal (a version-1 file is one JSON text).
+ * @throws nothing
+ */
+function journalHeader(head: string): Record<string, unknown> | undefined {
+  const end = head.indexOf("\n");
+  if (end < 0) return undefined;
+  try {
+    const v: unknown = JSON.parse(head.slice(0, end));
+    return isRecord(v) && v["version"] === 2 ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the regular file open as `handle` holds: a version-2 journal, streamed line by line
+ * (checkpoint-file.ts `readJournal`), or else a version-1 checkpoint, one JSON text read whole (an
+ * earlier stowage wrote it, small), or no checkpoint. The tables are taken entry by entry, well-formed
+ * entries only, without prototype (checkpoint-tables.ts).
+ * @throws the file system's error of a read
+ */
+async function readCheckpoint(handle: FileHandle, size: number): Promise<FoundCheckpoint> {
+  const first = Buffer.alloc(Math.min(size, CHUNK_BYTES));
+  const { bytesRead } = await handle.read(first, 0, first.length, 0);
+  const header = journalHeader(first.subarray(0, bytesRead).toString("utf8"));
+  if (header !== undefined) {
+    const why = notHeader(header);
+    if (why !== undefined) return { kind: "foreign", why };
+    const tables = { uploads: uploadTable(), done: new Map<string, DoneRecord>() };
+    const bad = await readJournal(handle, size, tables);
+    if (bad !== undefined) return { kind: "foreign", why: `version 2, but line ${bad} is no change of a checkpoint` };
+    return { kind: "checkpoint", data: { ...(header as unknown as JournalHeader), ...tables } };
+  }
+  const text = await handle.readFile("utf8");
+  const why = notCheckpoint(text);
+  if (why !== undefined) return { kind: "foreign", why };
+  const data = JSON.parse(text) as Record<string, unknown>;
+  return { kind: "checkpoint", data: { ...(data as unknown as CheckpointData), uploads: uploadTable(data["uploads"]), done: new Map(Object.entries(doneTable(data["done"]))) } };
 }
 
 /**
@@ -50,24 +98,30 @@ function notCheckpoint(text: string): string | undefined {
  * @throws nothing
  */
 export async function findCheckpoint(path: string): Promise<FoundCheckpoint> {
-  let text: string;
+  let handle: FileHandle;
   try {
-    const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    try {
-      if (!(await handle.stat()).isFile()) throw new Error("not a regular file");
-      text = await handle.readFile("utf8");
-    } finally {
-      await handle.close();
-    }
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
-    const what = await notRegular(path);
-    if (what !== undefined) return { kind: "not-regular", what };
-    const there = await lstat(path).catch(() => undefined);
-    return there === undefined ? { kind: "none" } : { kind: "foreign", why: `it cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}` };
+    return await unopened(path, e);
   }
-  if (text.length === 0) return { kind: "empty" };
-  const why = notCheckpoint(text);
-  return why === undefined ? { kind: "checkpoint", data: JSON.parse(text) as CheckpointData } : { kind: "foreign", why };
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return await unopened(path, new Error("not a regular file"));
+    if (st.size === 0) return { kind: "empty" };
+    return await readCheckpoint(handle, st.size);
+  } catch (e) {
+    return await unopened(path, e);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** What is at `path` when it could not be opened or read as a regular file (`e`, the error). @throws nothing */
+async function unopened(path: string, e: unknown): Promise<FoundCheckpoint> {
+  const what = await notRegular(path);
+  if (what !== undefined) return { kind: "not-regular", what };
+  const there = await lstat(path).catch(() => undefined);
+  return there === undefined ? { kind: "none" } : { kind: "foreign", why: `it cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}` };
 }
 
 /**
