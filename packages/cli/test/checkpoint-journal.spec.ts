@@ -67,7 +67,7 @@ describe("checkpoint journal", () => {
     expect(again.staleUpload(`big/${odd[2]!}`)).toBeUndefined();
     for (const [i, key] of odd.entries()) {
       if (i < 3) continue;
-      expect(again.upload(`big/${key}`, { size: 20 })).toEqual({ multipartId: `id-${i}`, partSize: 5, source: { size: 20 }, bytesDone: 10 });
+      expect(again.upload(`big/${key}`, { size: 20 })).toEqual({ multipartId: `id-${i}`, partSize: 5, source: { size: 20 }, bytesDone: 10, writes: "" });
     }
     // No inherited member answers for a key: an unknown key finds nothing.
     expect(again.staleUpload("hasOwnProperty")).toBeUndefined();
@@ -159,7 +159,8 @@ describe("checkpoint journal", () => {
     expect(JSON.parse((await linesOf(path))[0]!)).toMatchObject({ version: 2, ...META });
     const read = await readCheckpoint(path);
     expect(Object.keys(read.done).sort()).toEqual(["__proto__", "a", "b"]);
-    expect(read.uploads["big"]).toEqual(v1.uploads.big);
+    // Rewritten with the digest of the flags it was started under: its file's (none here).
+    expect(read.uploads["big"]).toEqual({ ...v1.uploads.big, writes: "" });
   });
 
   it("200k objects done in saves of 1,000: each save appends what changed, to the same file", async () => {
@@ -228,6 +229,30 @@ describe("checkpoint journal", () => {
     const next = await readCheckpoint(path);
     expect(Object.keys(next.uploads)).toEqual([]);
     expect(next.done["big"]).toMatchObject({ size: 20 });
+    await cp.remove();
+  });
+
+  it("an object an earlier run finished, uploaded again and finished anew while a rewrite runs: the rewrite writes its old done record beside its upload (review-journal LOW-1)", async () => {
+    const path = join(work, "redone.json");
+    const cp = await Checkpoint.open(path, META);
+    cp.markDone("big", { size: 20 }, { size: 20, etag: "old" });
+    for (let i = 0; i < 50_000; i++) cp.markDone(`small/${i}`, SOURCE, DST);
+    let rewritten = false;
+    const first = cp.startUpload("big", { multipartId: "id-big", partSize: 5, source: { size: 20 }, bytesDone: 0 }).then(() => {
+      rewritten = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(rewritten).toBe(false);
+    cp.markDone("big", { size: 20 }, { size: 20, etag: "new" });
+    await first;
+    const after = await readCheckpoint(path);
+    // As at the rewrite's start: the old record and the upload (never the new record beside it).
+    expect(Object.keys(after.uploads)).toEqual(["big"]);
+    expect(after.done["big"]?.destination?.etag).toBe("old");
+    await cp.flush();
+    const next = await readCheckpoint(path);
+    expect(Object.keys(next.uploads)).toEqual([]);
+    expect(next.done["big"]?.destination?.etag).toBe("new");
     await cp.remove();
   });
 });

@@ -21,6 +21,8 @@ export interface RecordedUpload {
   source: RecordedVersion;
   bytesDone: number;
   ended?: boolean;
+  /** Digest of the flags of the run that started it ("" for none); absent in version 1. */
+  writes?: string;
 }
 
 /** An object finished, as recorded. */

@@ -9,6 +9,7 @@ import { describe, expect, it } from "@jest/globals";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { newStorager, type ObjectInfo } from "@stowage/core";
+import { Checkpoint } from "../src/transfer/checkpoint.js";
 import { writesDigest, writtenPairs } from "../src/transfer/given-fields.js";
 import { bytes } from "./helpers.js";
 import { useWorkspace } from "./workspace.js";
@@ -114,5 +115,50 @@ describe("cp -r re-run after a partial failure", () => {
     expect((await dst.read("big.bin")).equals(body)).toBe(true);
     await expect(dst.stat("big.bin", { multipartId: upload.multipartId! })).rejects.toMatchObject({ code: "ObjectNotExist" });
     await expect(readFile(checkpoint)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("an upload started under other flags stays stale once a run with the new flags saved: a third run never resumes it (review-journal HIGH-1)", async () => {
+    // The digest of its flags is kept with each upload: a save by the second run (its header the new
+    // digest) used to make the first run's upload look like its own, and a third run, stopped short of
+    // its abort, would complete the object with the first run's attributes.
+    const path = join(ws.work, "stale.json");
+    const meta = { command: "cp", source: "memory://s/", destination: "memory://d/" };
+    const source = { size: 300, etag: "e" };
+    const first = await Checkpoint.open(path, { ...meta, writes: "flags-A" });
+    await first.startUpload("big.bin", { multipartId: "UP-A", partSize: 100, source, bytesDone: 0 });
+    const second = await Checkpoint.open(path, { ...meta, writes: "flags-B" });
+    expect(second.writesChanged).toBe(true);
+    expect(second.upload("big.bin", source)).toBeUndefined();
+    second.markDone("small.txt", { size: 1 }, { size: 1, etag: "s" });
+    await second.flush();
+    const third = await Checkpoint.open(path, { ...meta, writes: "flags-B" });
+    expect(third.writesChanged).toBe(false);
+    expect(third.upload("big.bin", source)).toBeUndefined();
+    expect(third.staleUpload("big.bin")).toMatchObject({ multipartId: "UP-A" });
+    // An ended one is never taken for this run's either.
+    third.endUpload("big.bin");
+    await third.flush();
+    const fourth = await Checkpoint.open(path, { ...meta, writes: "flags-B" });
+    expect(fourth.endedUpload("big.bin", source)).toBe(false);
+    // A run with the flags it was started under takes it as its own again (here: ended, so the
+    // destination may already hold the object with those very attributes).
+    const back = await Checkpoint.open(path, { ...meta, writes: "flags-A" });
+    expect(back.writesChanged).toBe(true);
+    expect(back.endedUpload("big.bin", source)).toBe(true);
+    await back.remove();
+  });
+
+  it("a version-1 upload (no digest of its own) takes its file's: resumed under the same flags, not under others", async () => {
+    const path = join(ws.work, "v1.json");
+    const meta = { command: "cp", source: "memory://s/", destination: "memory://d/" };
+    const source = { size: 300, etag: "e" };
+    const upload = { multipartId: "UP-1", partSize: 100, source, bytesDone: 0 };
+    await writeFile(path, JSON.stringify({ version: 1, ...meta, writes: "flags-A", updated: new Date().toISOString(), uploads: { "big.bin": upload }, done: {} }));
+    expect((await Checkpoint.open(path, { ...meta, writes: "flags-A" })).upload("big.bin", source)).toMatchObject({ multipartId: "UP-1" });
+    const other = await Checkpoint.open(path, { ...meta, writes: "flags-B" });
+    expect(other.upload("big.bin", source)).toBeUndefined();
+    other.markDone("small.txt", { size: 1 }, { size: 1, etag: "s" });
+    await other.flush();
+    expect((await Checkpoint.open(path, { ...meta, writes: "flags-B" })).upload("big.bin", source)).toBeUndefined();
   });
 });

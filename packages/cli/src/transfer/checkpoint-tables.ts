@@ -31,7 +31,8 @@ export function isUploadRecord(v: unknown): v is UploadRecord {
     Number.isSafeInteger(v["partSize"]) &&
     (v["partSize"] as number) > 0 &&
     isVersion(v["source"]) &&
-    typeof v["bytesDone"] === "number"
+    typeof v["bytesDone"] === "number" &&
+    optional(v, "writes", "string")
   );
 }
 

@@ -45,6 +45,14 @@ export interface UploadRecord {
   /** Part size the upload was started with (a resume must cut the same parts). */
   partSize: number;
   source: SourceId;
+  /**
+   * Digest of what the flags of the run that started the upload set on the objects written
+   * (given-fields.ts `writesDigest`; "" for none): a run with other flags never resumes it (the
+   * object would complete with the earlier attributes), only aborts it. Kept with the upload, so
+   * that a save of a run with other flags does not make the upload look like one of its own. A
+   * record without it (version 1, written by an earlier stowage) takes its file's digest when read.
+   */
+  writes?: string;
   /** Bytes of parts finished (or found already stored), for progress and tests. */
   bytesDone: number;
   /**
@@ -178,11 +186,6 @@ export class Checkpoint {
    * given up ({@link Checkpoint.lost}); set by the run that uses it (to warn).
    */
   onLost: ((error: Error) => void) | undefined;
-  /**
-   * Uploads recorded by a run that wrote with other flags ({@link Checkpoint.writesChanged}): never
-   * resumed (their objects would get the old attributes), only aborted by the copy that replaces them.
-   */
-  private readonly staleOnly: Set<string>;
   /** Objects finished since the last save began (their lines are not written yet). */
   private readonly doneChanged = new Set<string>();
   /** Uploads started, changed or dropped since the last save began. */
@@ -217,9 +220,7 @@ export class Checkpoint {
      * recorded cannot be resumed: the run warns that they may be left at the destination.
      */
     readonly unreadable?: string,
-  ) {
-    this.staleOnly = new Set(writesChanged ? Object.keys(data.uploads) : []);
-  }
+  ) {}
 
   /**
    * The file system's error (Node's, with its `code`: ENOSPC, EDQUOT, EACCES...) of the first write
@@ -277,6 +278,8 @@ export class Checkpoint {
     if (found.kind !== "checkpoint" || !recordsTransfer(found.data, meta)) return new Checkpoint(path, fresh, false);
     // Looked up by object path: tables without a prototype, well-formed entries only (found-checkpoint.ts).
     const { uploads, done } = found.data;
+    // An upload recorded without the digest of its flags (version 1) was started under its file's.
+    for (const record of Object.values(uploads)) record.writes ??= found.data.writes ?? "";
     const some = Object.keys(uploads).length + done.size > 0;
     // Objects finished with other attributes are done no more; their uploads are only aborted.
     if (found.data.writes !== meta.writes) return new Checkpoint(path, { ...fresh, uploads }, false, undefined, some);
@@ -285,9 +288,8 @@ export class Checkpoint {
 
   /** The recorded upload of `key` to go on with: its source unchanged, the upload not {@link UploadRecord.ended ended}. */
   upload(key: string, source: SourceId): UploadRecord | undefined {
-    if (this.staleOnly.has(key)) return undefined;
     const record = this.data.uploads[key];
-    return record !== undefined && record.ended !== true && sameSource(record.source, source) ? record : undefined;
+    return record !== undefined && !this.stale(record) && record.ended !== true && sameSource(record.source, source) ? record : undefined;
   }
 
   /**
@@ -296,9 +298,8 @@ export class Checkpoint {
    * @throws nothing
    */
   endedUpload(key: string, source: SourceId): boolean {
-    if (this.staleOnly.has(key)) return false;
     const record = this.data.uploads[key];
-    return record !== undefined && record.ended === true && sameSource(record.source, source);
+    return record !== undefined && !this.stale(record) && record.ended === true && sameSource(record.source, source);
   }
 
   /**
@@ -325,8 +326,7 @@ export class Checkpoint {
    * @throws the file system's error when this write fails (the checkpoint is then lost)
    */
   async startUpload(key: string, record: UploadRecord): Promise<void> {
-    this.staleOnly.delete(key);
-    this.data.uploads[key] = record;
+    this.data.uploads[key] = { ...record, writes: this.data.writes ?? "" };
     this.uploadChanged.add(key);
     await this.flush();
   }
@@ -342,7 +342,6 @@ export class Checkpoint {
 
   /** Forgets an upload (finished, aborted or gone). */
   dropUpload(key: string): void {
-    this.staleOnly.delete(key);
     if (this.data.uploads[key] === undefined) return;
     delete this.data.uploads[key];
     this.uploadChanged.add(key);
@@ -351,7 +350,6 @@ export class Checkpoint {
 
   /** Records that `key` was copied from this source version and what the copy left at the destination. */
   markDone(key: string, source: SourceId, destination: DestinationId): void {
-    this.staleOnly.delete(key);
     delete this.data.uploads[key];
     this.data.done.set(key, { ...source, destination });
     this.doneChanged.add(key);
@@ -386,6 +384,15 @@ export class Checkpoint {
     this.removed = true;
     await this.saver.stop();
     await rm(this.path, { force: true });
+  }
+
+  /**
+   * True when `record` was started by a run whose flags set other attributes on the objects
+   * written ({@link UploadRecord.writes}): never resumed, only aborted by the copy that replaces it.
+   * @throws nothing
+   */
+  private stale(record: UploadRecord): boolean {
+    return (record.writes ?? "") !== (this.data.writes ?? "");
   }
 
   private schedule(): void {
@@ -474,26 +481,39 @@ export class Checkpoint {
     const uploads = Object.entries(this.data.uploads).map(([key, record]) => [key, record, { ...record }] as const);
     this.journaled = new Map(uploads.map(([key, record, copy]) => [key, { record, bytesDone: copy.bytesDone, ended: copy.ended === true }]));
     this.file = undefined;
-    const written = await writeWhole(this.path, this.wholeLines(this.data.done.size, uploads.map(([key, , copy]) => [key, copy] as const)));
+    // The done records of keys with an upload (an earlier run finished them, their source changed
+    // since), as they are now: one replaced while the rewrite runs must not be written beside its upload.
+    const pinned = new Map<string, DoneRecord>();
+    for (const [key] of uploads) {
+      const record = this.data.done.get(key);
+      if (record !== undefined) pinned.set(key, record);
+    }
+    const lines = this.wholeLines(
+      this.data.done.size,
+      pinned,
+      uploads.map(([key, , copy]) => [key, copy] as const),
+    );
+    const written = await writeWhole(this.path, lines);
     this.file = written.file;
     this.lines = written.lines;
   }
 
   /**
    * The lines of the whole state as of the rewrite's start: the header, the finished objects, then
-   * the uploads (`uploads`, copied then). Only the `finished` objects done by then are written (a Map
+   * the uploads (`uploads`, copied then; the done records of their keys as `pinned` then). Only the
+   * `finished` objects done by then are written (a Map
    * keeps new keys at its end, and none is ever deleted, so its first `finished` entries are those):
    * one finished while the rewrite runs is appended by the next save, after the uploads, as its
    * done line forgets its upload. Finished objects come first: a recorded upload of an object an
    * earlier run finished (its source changed since) stays live.
    */
-  private *wholeLines(finished: number, uploads: ReadonlyArray<readonly [string, UploadRecord]>): Generator<string> {
+  private *wholeLines(finished: number, pinned: ReadonlyMap<string, DoneRecord>, uploads: ReadonlyArray<readonly [string, UploadRecord]>): Generator<string> {
     const { command, source, destination, writes, updated, done } = this.data;
     yield headerLine({ version: 2, command, source, destination, ...(writes === undefined ? {} : { writes }), updated });
     let left = finished;
     for (const [key, record] of done) {
       if (left-- === 0) break;
-      yield doneLine(key, record);
+      yield doneLine(key, pinned.get(key) ?? record);
     }
     for (const [key, record] of uploads) yield startLine(key, record);
   }
