@@ -30,7 +30,7 @@ function partition(sorted: readonly string[], before: (k: string) => boolean): n
 /** The list read from `position`, checked against the oracle from `index`. */
 function expectAt(list: SortedList<string>, position: SortedListPosition, oracle: readonly string[], index: number): void {
   expect(list.get(position)).toBe(oracle[index]);
-  expect([...list.from(position)]).toEqual(oracle.slice(index));
+  expect([...list.itemsFrom(position)]).toEqual(oracle.slice(index));
 }
 
 /** Chunks within bounds: no more items than the chunk size, and not more chunks than needed twice over plus one. */
@@ -136,7 +136,7 @@ describe("SortedList", () => {
     const list = new SortedList(compareKeys);
     expect(list.length).toBe(0);
     expect(list.get(list.lowerBound("a"))).toBeUndefined();
-    expect([...list.from(list.upperBound("a"))]).toEqual([]);
+    expect([...list.itemsFrom(list.upperBound("a"))]).toEqual([]);
     expect(list.remove("a")).toBe(false);
   });
 

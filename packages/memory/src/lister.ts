@@ -22,7 +22,7 @@ export function listEntries(store: MemoryStore, request: DriverListRequest): Dri
   // A dir token ends with "/": its whole subtree was listed as that one item.
   const pastDir = after !== undefined && delimiter !== undefined && after.endsWith("/");
   // The first key at or after the prefix and after the token: both are leading runs of the keys.
-  let keysFrom = keys.from(
+  let keysFrom = keys.itemsFrom(
     keys.search((k) => compareKeys(k, prefix) < 0 || (after !== undefined && (compareKeys(k, after) <= 0 || (pastDir && k.startsWith(after))))),
   );
   const items: RawObject[] = [];
@@ -45,7 +45,7 @@ export function listEntries(store: MemoryStore, request: DriverListRequest): Dri
         const own = store.get(dir);
         item = own?.kind === "dir" ? listedObject(dir, own) : impliedDir(dir);
         // The rest of the dir's subtree is that one item: go on after it.
-        keysFrom = keys.from(keys.prefixEnd(dir));
+        keysFrom = keys.itemsFrom(keys.prefixEnd(dir));
       }
     }
     if (item !== undefined) {

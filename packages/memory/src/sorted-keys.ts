@@ -3,7 +3,10 @@ import { compareKeys, SortedList, type SortedListOptions, type SortedListPositio
 /**
  * A sorted set of keys (by {@link compareKeys}): core's chunked {@link SortedList}, so that an
  * insert or a delete out of key order costs O(log N + chunk) rather than a copy of an array's
- * tail. Positions come from searches and are read with `from` (the keys in order from there).
+ * tail. Positions come from searches and are read with `itemsFrom` (the keys in order from there).
+ * Since the chunked index, the searches answer a position, not an array index, and `at(index)`
+ * is gone. Make one with `new SortedKeys()` (the inherited static `from` makes a plain
+ * {@link SortedList}, without {@link SortedKeys.prefixEnd} and {@link SortedKeys.hasKeysUnder}).
  */
 export class SortedKeys extends SortedList<string> {
   /**

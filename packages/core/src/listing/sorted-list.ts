@@ -12,7 +12,7 @@ export interface SortedListOptions {
 
 /**
  * A place in a {@link SortedList}: before the item a search found, or the end. Good until the
- * list next changes (an insert or a remove); pass it to {@link SortedList.from} or
+ * list next changes (an insert or a remove); pass it to {@link SortedList.itemsFrom} or
  * {@link SortedList.get} of the list that gave it.
  */
 export interface SortedListPosition {
@@ -32,7 +32,7 @@ const DEFAULT_CHUNK_SIZE = 1024;
  * remove costs O(log N + chunkSize) rather than the O(N) of a splice into one sorted array, and a
  * store filled in random key order is no longer quadratic. Positions come from a search
  * ({@link SortedList.search}, {@link SortedList.lowerBound}, {@link SortedList.upperBound}) and
- * are read with {@link SortedList.from}, which yields the items in order from there: no index
+ * are read with {@link SortedList.itemsFrom}, which yields the items in order from there: no index
  * arithmetic. Not safe to change while iterating.
  */
 export class SortedList<T> implements Iterable<T> {
@@ -226,7 +226,7 @@ export class SortedList<T> implements Iterable<T> {
    * the end.
    * @throws nothing
    */
-  *from(position: SortedListPosition): IterableIterator<T> {
+  *itemsFrom(position: SortedListPosition): IterableIterator<T> {
     const chunks = this.chunks;
     let offset = position.offset;
     for (let c = position.chunk; c < chunks.length; c++) {
@@ -238,6 +238,6 @@ export class SortedList<T> implements Iterable<T> {
 
   /** The items in order. @throws nothing */
   [Symbol.iterator](): IterableIterator<T> {
-    return this.from({ chunk: 0, offset: 0 });
+    return this.itemsFrom({ chunk: 0, offset: 0 });
   }
 }

@@ -55,7 +55,7 @@ export function listPage(sortedKeys: SortedList<string>, input: ListPageInput): 
   const commonPrefixes: string[] = [];
   let lastPrefix: string | undefined;
   let lastEmitted: string | undefined;
-  let from = sortedKeys.from(sortedKeys.lowerBound(compareKeys(prefix, marker) > 0 ? prefix : marker));
+  let from = sortedKeys.itemsFrom(sortedKeys.lowerBound(compareKeys(prefix, marker) > 0 ? prefix : marker));
   for (let next = from.next(); !next.done; next = from.next()) {
     const key = next.value;
     // Keys under the prefix are one run from the prefix on: the first key past it ends the listing.
@@ -82,7 +82,7 @@ export function listPage(sortedKeys: SortedList<string>, input: ListPageInput): 
     }
     // The keys under it are one run: skip them in one search.
     const rolled = cp;
-    from = sortedKeys.from(sortedKeys.search((k) => compareKeys(k, rolled) <= 0 || k.startsWith(rolled)));
+    from = sortedKeys.itemsFrom(sortedKeys.search((k) => compareKeys(k, rolled) <= 0 || k.startsWith(rolled)));
   }
   return { keys, commonPrefixes, isTruncated: false };
 }

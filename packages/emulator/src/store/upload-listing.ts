@@ -72,7 +72,7 @@ export function listUploadsPage(sorted: SortedList<StoredUpload>, input: ListUpl
   const uploads: StoredUpload[] = [];
   const commonPrefixes: string[] = [];
   let last: { key: string; uploadId: string } | undefined;
-  let uploadsFrom = sorted.from(sorted.search((u) => compareKeys(u.key, from) < 0));
+  let uploadsFrom = sorted.itemsFrom(sorted.search((u) => compareKeys(u.key, from) < 0));
   for (let next = uploadsFrom.next(); !next.done; next = uploadsFrom.next()) {
     const u = next.value;
     // Keys under the prefix are one run from the prefix on: the first key past it ends the listing.
@@ -96,7 +96,7 @@ export function listUploadsPage(sorted: SortedList<StoredUpload>, input: ListUpl
         commonPrefixes.push(rolled);
         last = { key: rolled, uploadId: "" };
       }
-      uploadsFrom = sorted.from(sorted.search((x) => compareKeys(x.key, rolled) <= 0 || x.key.startsWith(rolled)));
+      uploadsFrom = sorted.itemsFrom(sorted.search((x) => compareKeys(x.key, rolled) <= 0 || x.key.startsWith(rolled)));
     } else {
       uploads.push(u);
       last = { key: u.key, uploadId: u.uploadId };
