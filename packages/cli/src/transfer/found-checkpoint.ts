@@ -76,7 +76,12 @@ function journalHeader(head: string): Record<string, unknown> | undefined {
 async function readCheckpoint(handle: FileHandle, size: number): Promise<FoundCheckpoint> {
   const first = Buffer.alloc(Math.min(size, CHUNK_BYTES));
   const { bytesRead } = await handle.read(first, 0, first.length, 0);
-  const header = journalHeader(first.subarray(0, bytesRead).toString("utf8"));
+  const head = first.subarray(0, bytesRead).toString("utf8");
+  const header = journalHeader(head);
+  // No header stowage writes is that long (a command, two redacted locations, a digest): not read on.
+  if (header === undefined && bytesRead === CHUNK_BYTES && !head.includes("\n") && /^\{"version":2[,}]/.test(head)) {
+    return { kind: "foreign", why: `version 2, but its first line is over ${CHUNK_BYTES / 1024} KiB` };
+  }
   if (header !== undefined) {
     const why = notHeader(header);
     if (why !== undefined) return { kind: "foreign", why };
