@@ -205,52 +205,49 @@ describe("checkpoint journal", () => {
     expect(checkpoint.lost).toBeUndefined();
   });
 
-  it("an object finished while a rewrite runs is not written by that rewrite: its upload stays live until the next save's done line", async () => {
-    // A rewrite writes the objects finished at its start, then the uploads; one finished during it
-    // (its done line would come before its upload's start line, leaving a finished object's upload
-    // live in the file) is left to the next save, appended after the rewrite.
-    const path = join(work, "race.json");
-    const cp = await Checkpoint.open(path, META);
+  /**
+   * Records 50,000 finished objects, starts the upload of `big` (its save is the run's first: a
+   * rewrite of ~7 MB in 64 KiB writes), and, while that rewrite still runs, finishes `big` with
+   * `destination`. Resolves once the rewrite has ended, with the state the file holds then.
+   */
+  async function finishedDuringRewrite(cp: Checkpoint, destination: { size: number; etag?: string; crc64?: string }): Promise<Awaited<ReturnType<typeof readCheckpoint>>> {
     for (let i = 0; i < 50_000; i++) cp.markDone(`small/${i}`, SOURCE, DST);
     let rewritten = false;
     const first = cp.startUpload("big", { multipartId: "id-big", partSize: 5, source: { size: 20 }, bytesDone: 0 }).then(() => {
       rewritten = true;
     });
     await new Promise((resolve) => setImmediate(resolve));
-    // The first save (a rewrite of 50,001 lines, ~7 MB, in 64 KiB writes) is still running.
     expect(rewritten).toBe(false);
-    cp.markDone("big", { size: 20 }, { size: 20, crc64: "1" });
+    cp.markDone("big", { size: 20 }, destination);
     await first;
-    const after = await readCheckpoint(path);
+    return readCheckpoint(cp.path);
+  }
+
+  it("an object finished while a rewrite runs is not written by that rewrite: its upload stays live until the next save's done line", async () => {
+    // A rewrite writes the objects finished at its start, then the uploads; one finished during it
+    // (its done line would come before its upload's start line, leaving a finished object's upload
+    // live in the file) is left to the next save, appended after the rewrite.
+    const cp = await Checkpoint.open(join(work, "race.json"), META);
+    const after = await finishedDuringRewrite(cp, { size: 20, crc64: "1" });
     expect(Object.keys(after.uploads)).toEqual(["big"]);
     expect(after.done["big"]).toBeUndefined();
     expect(Object.keys(after.done)).toHaveLength(50_000);
     await cp.flush();
-    const next = await readCheckpoint(path);
+    const next = await readCheckpoint(cp.path);
     expect(Object.keys(next.uploads)).toEqual([]);
     expect(next.done["big"]).toMatchObject({ size: 20 });
     await cp.remove();
   });
 
   it("an object an earlier run finished, uploaded again and finished anew while a rewrite runs: the rewrite writes its old done record beside its upload (review-journal LOW-1)", async () => {
-    const path = join(work, "redone.json");
-    const cp = await Checkpoint.open(path, META);
+    const cp = await Checkpoint.open(join(work, "redone.json"), META);
     cp.markDone("big", { size: 20 }, { size: 20, etag: "old" });
-    for (let i = 0; i < 50_000; i++) cp.markDone(`small/${i}`, SOURCE, DST);
-    let rewritten = false;
-    const first = cp.startUpload("big", { multipartId: "id-big", partSize: 5, source: { size: 20 }, bytesDone: 0 }).then(() => {
-      rewritten = true;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(rewritten).toBe(false);
-    cp.markDone("big", { size: 20 }, { size: 20, etag: "new" });
-    await first;
-    const after = await readCheckpoint(path);
+    const after = await finishedDuringRewrite(cp, { size: 20, etag: "new" });
     // As at the rewrite's start: the old record and the upload (never the new record beside it).
     expect(Object.keys(after.uploads)).toEqual(["big"]);
     expect(after.done["big"]?.destination?.etag).toBe("old");
     await cp.flush();
-    const next = await readCheckpoint(path);
+    const next = await readCheckpoint(cp.path);
     expect(Object.keys(next.uploads)).toEqual([]);
     expect(next.done["big"]?.destination?.etag).toBe("new");
     await cp.remove();
