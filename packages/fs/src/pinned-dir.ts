@@ -15,7 +15,10 @@ let fdPaths: boolean | undefined;
 
 /**
  * True when this platform reaches open directories through {@link FD_DIR}
- * (Linux with /proc mounted): checked once, by opening `/` and reading its link.
+ * (Linux with /proc mounted): checked by opening `/` and reading its link, once it answers. A
+ * probe that meets a process or system out of descriptors (EMFILE, ENFILE) says false for this
+ * call only: remembered, it would keep every later operation off the /proc paths.
+ * @throws nothing
  */
 export function fdPathsWork(): boolean {
   if (fdPaths === undefined) {
@@ -26,7 +29,8 @@ export function fdPathsWork(): boolean {
       } finally {
         closeSync(fd);
       }
-    } catch {
+    } catch (e) {
+      if (isErrno(e, "EMFILE", "ENFILE")) return false;
       fdPaths = false;
     }
   }
