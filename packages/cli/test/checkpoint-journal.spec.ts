@@ -10,6 +10,7 @@ import { appendFile, open, readdir, readFile, stat, symlink, writeFile } from "n
 import { join } from "node:path";
 import { UsageError } from "../src/index.js";
 import { Checkpoint, type SourceId } from "../src/transfer/checkpoint.js";
+import { findCheckpoint, findCheckpointAgain } from "../src/transfer/found-checkpoint.js";
 import { readCheckpoint } from "./checkpoint-reader.js";
 import { removeDir, tempDir } from "./helpers.js";
 
@@ -251,5 +252,23 @@ describe("checkpoint journal", () => {
     expect(Object.keys(next.uploads)).toEqual([]);
     expect(next.done["big"]?.destination?.etag).toBe("new");
     await cp.remove();
+  });
+
+  it("a checkpoint checked before its lock is not read again under it while the file is unchanged; a changed one is", async () => {
+    const path = join(work, "named.json");
+    const cp = await Checkpoint.open(path, META);
+    cp.markDone("a", SOURCE, DST);
+    await cp.flush();
+    const earlier = await findCheckpoint(path);
+    expect(earlier.kind).toBe("checkpoint");
+    // The very result: the journal was not read again.
+    expect(await findCheckpointAgain(path, earlier)).toBe(earlier);
+    cp.markDone("b", SOURCE, DST);
+    await cp.flush();
+    const again = await findCheckpointAgain(path, earlier);
+    expect(again).not.toBe(earlier);
+    expect(again.kind === "checkpoint" && [...again.data.done.keys()]).toEqual(["a", "b"]);
+    await cp.remove();
+    expect(await findCheckpointAgain(path, earlier)).toEqual({ kind: "none" });
   });
 });

@@ -393,8 +393,9 @@ export async function openLocked(
   warn: (line: string) => void,
   named = false,
 ): Promise<LockedCheckpoint> {
-  // Checked before the lock is written (and again under it, by the open).
-  if (named) refuseForeign(command, path, await findCheckpoint(path), meta);
+  // Checked before the lock is written (and again under it, by the open: not read again when unchanged).
+  const found = named ? await findCheckpoint(path) : undefined;
+  if (found !== undefined) refuseForeign(command, path, found, meta);
   // What killed runs left in the directory (a temp file of a checkpoint or a lock, for good).
   await removeStaleTemps(path, named);
   let taken: Awaited<ReturnType<typeof lockCheckpoint>> | undefined;
@@ -410,7 +411,7 @@ export async function openLocked(
   }
   const lock = taken?.lock;
   try {
-    return { checkpoint: await Checkpoint.open(path, meta, named), release: async () => lock?.release() };
+    return { checkpoint: await Checkpoint.open(path, meta, named, found), release: async () => lock?.release() };
   } catch (e) {
     await lock?.release();
     throw e;

@@ -9,7 +9,7 @@ import { CoalescedSaver } from "./coalesced-saver.js";
 import { appendLines, writeWhole, type JournalFile } from "./checkpoint-file.js";
 import { doneLine, dropLine, endLine, headerLine, progressLine, startLine } from "./checkpoint-journal.js";
 import { uploadTable } from "./checkpoint-tables.js";
-import { findCheckpoint, recordsTransfer, refuseForeign } from "./found-checkpoint.js";
+import { findCheckpointAgain, recordsTransfer, refuseForeign, type FoundCheckpoint } from "./found-checkpoint.js";
 
 /** What identifies a source object's version: a change means its upload cannot be resumed. */
 export interface SourceId {
@@ -257,6 +257,8 @@ export class Checkpoint {
    * else it is a fresh start, said by {@link Checkpoint.unreadable} when the file there is no
    * checkpoint at all (not JSON, empty...). With `named`, a directory there is refused too: no
    * save can replace it (a rename onto a directory fails), nor can the run's end remove it.
+   * `earlier`, what found-checkpoint.ts `findCheckpoint` said of `path` before (the lock's check),
+   * is taken instead of reading the file again when the file is unchanged since.
    * @throws UsageError with `named`, for a file that is no checkpoint of this command, source and
    *   destination, or a directory (nothing written); nothing else (a file that cannot be read is a fresh start)
    */
@@ -264,9 +266,10 @@ export class Checkpoint {
     path: string,
     meta: { command: string; source: string; destination: string; writes?: string },
     named = false,
+    earlier?: FoundCheckpoint,
   ): Promise<Checkpoint> {
     const fresh: CheckpointData = { version: 2, ...meta, updated: new Date().toISOString(), uploads: uploadTable(), done: new Map() };
-    const found = await findCheckpoint(path);
+    const found = await findCheckpointAgain(path, earlier);
     if (named) refuseForeign(meta.command, path, found, meta);
     if (named && found.kind === "not-regular" && found.what === "a directory") {
       throw new UsageError(`${meta.command}: --checkpoint ${shownPath(path)} is a directory: refused, nothing was transferred; name a file (a new one, or this transfer's checkpoint)`);

@@ -24,8 +24,25 @@ export type FoundCheckpoint =
   | { kind: "none" }
   | { kind: "not-regular"; what: string }
   | { kind: "empty" }
-  | { kind: "checkpoint"; data: CheckpointData }
+  | { kind: "checkpoint"; data: CheckpointData; file?: FileIdentity }
   | { kind: "foreign"; why: string };
+
+/**
+ * Which file a checkpoint was read from, and as it was then: a file still showing all of these
+ * (its inode, size and change time) holds what was read.
+ */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+/** The {@link FileIdentity} of `st`. @throws nothing */
+function identityOf(st: FileIdentity): FileIdentity {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+}
 
 /** Whether `v` is a plain object (not null, not an array). */
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -113,12 +130,30 @@ export async function findCheckpoint(path: string): Promise<FoundCheckpoint> {
     const st = await handle.stat();
     if (!st.isFile()) return await unopened(path, new Error("not a regular file"));
     if (st.size === 0) return { kind: "empty" };
-    return await readCheckpoint(handle, st.size);
+    const found = await readCheckpoint(handle, st.size);
+    return found.kind === "checkpoint" ? { ...found, file: identityOf(st) } : found;
   } catch (e) {
     return await unopened(path, e);
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * What is at `path`, as {@link findCheckpoint} says, taking `earlier` (what a call of it found
+ * there before) when that was a checkpoint and the regular file at `path` still is that very file,
+ * unchanged ({@link FileIdentity}): a journal of a million objects is not read twice (a named
+ * `--checkpoint` is checked before its lock is taken, then opened under it).
+ * @throws nothing
+ */
+export async function findCheckpointAgain(path: string, earlier?: FoundCheckpoint): Promise<FoundCheckpoint> {
+  if (earlier?.kind === "checkpoint" && earlier.file !== undefined) {
+    const now = await lstat(path).catch(() => undefined);
+    const then = earlier.file;
+    const same = now?.isFile() === true && (["dev", "ino", "size", "mtimeMs", "ctimeMs"] as const).every((f) => now[f] === then[f]);
+    if (same) return earlier;
+  }
+  return findCheckpoint(path);
 }
 
 /** What is at `path` when it could not be opened or read as a regular file (`e`, the error). @throws nothing */
