@@ -32,6 +32,17 @@ async function linesOf(path: string): Promise<string[]> {
   return (await readFile(path, "utf8")).split("\n").slice(0, -1);
 }
 
+/** A journal of `a` then `b` finished, each in a save of its own (a rewrite, then an append). */
+async function twoSaves(): Promise<string> {
+  const path = join(work, "run.json");
+  const first = await Checkpoint.open(path, META);
+  first.markDone("a", SOURCE, DST);
+  await first.flush();
+  first.markDone("b", SOURCE, DST);
+  await first.flush();
+  return path;
+}
+
 describe("checkpoint journal", () => {
   it("round trip: changes appended over several saves are read back, keys of any spelling included", async () => {
     const path = join(work, "run.json");
@@ -78,12 +89,7 @@ describe("checkpoint journal", () => {
   });
 
   it("a last line cut short (a crash in the middle of an append) is left out; the rest is resumed", async () => {
-    const path = join(work, "run.json");
-    const first = await Checkpoint.open(path, META);
-    first.markDone("a", SOURCE, DST);
-    await first.flush();
-    first.markDone("b", SOURCE, DST);
-    await first.flush();
+    const path = await twoSaves();
     await appendFile(path, '{"done":"c","object":{"size":10,"etag":"e","destinat');
     for (const named of [false, true]) {
       const again = await Checkpoint.open(path, META, named);
@@ -99,12 +105,7 @@ describe("checkpoint journal", () => {
   });
 
   it("a malformed line in the middle: a named --checkpoint is refused, the default one is started over and said so", async () => {
-    const path = join(work, "run.json");
-    const first = await Checkpoint.open(path, META);
-    first.markDone("a", SOURCE, DST);
-    await first.flush();
-    first.markDone("b", SOURCE, DST);
-    await first.flush();
+    const path = await twoSaves();
     const lines = await linesOf(path);
     const damaged = [lines[0], lines[1]!.slice(0, 10), lines[2], ""].join("\n");
     await writeFile(path, damaged);
